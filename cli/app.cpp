@@ -1,0 +1,70 @@
+#include "app.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iostream>
+
+#include "common/error.h"
+#include "migrate_command.h"
+#include "output.h"
+#include "strata/build_info.h"
+
+namespace strata::cli {
+namespace {
+
+std::string version_text() {
+  std::string v = std::string("strata ") + k_version;
+  if (*k_git_revision != '\0') v += std::string(" (git ") + k_git_revision + ")";
+  return v;
+}
+
+ColorMode color_from_args(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--color=never" || (a == "--color" && i + 1 < argc && std::string(argv[i + 1]) == "never")) {
+      return ColorMode::never;
+    }
+    if (a == "--color=always" || (a == "--color" && i + 1 < argc && std::string(argv[i + 1]) == "always")) {
+      return ColorMode::always;
+    }
+  }
+  return ColorMode::automatic;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv) {
+  CLI::App app("strata: schema migrations and questions over your own documents", "strata");
+  app.set_version_flag("--version", version_text());
+  app.require_subcommand(1);
+  app.footer("Run 'strata COMMAND --help' for a command's options. Exit codes: see strata(1).");
+
+  MigrateOptions migrate;
+  std::function<int()> action;
+  setup_migrate(app, migrate, action);
+
+  const ColorMode color = color_from_args(argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    print_error(e.what(), "run 'strata --help' (or 'strata migrate COMMAND --help') for usage", color);
+    return to_int(ExitCode::usage);
+  }
+  try {
+    return action ? action() : to_int(ExitCode::usage);
+  } catch (const Error& e) {
+    print_error(e.what(), e.hint(), color);
+    return to_int(e.code());
+  } catch (const std::exception& e) {
+    print_error(std::string("internal error: ") + e.what(), "please report this", color);
+    return to_int(ExitCode::unavailable);
+  }
+}
+
+}  // namespace strata::cli

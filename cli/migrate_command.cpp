@@ -1,0 +1,379 @@
+#include "migrate_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "migrate/checker.h"
+#include "migrate/database_url.h"
+#include "migrate/migration_source.h"
+#include "migrate/migrator.h"
+#include "migrate/new_migration.h"
+
+namespace strata::cli {
+namespace {
+
+using nlohmann::json;
+namespace mg = strata::migrate;
+
+ColorMode color_mode(const MigrateOptions& o) {
+  if (o.color == "always") return ColorMode::always;
+  if (o.color == "never") return ColorMode::never;
+  return ColorMode::automatic;
+}
+
+std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
+  return std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000));
+}
+
+std::optional<std::string> database_path(const MigrateOptions& o) {
+  const auto url = mg::resolve_database_url(o.database.empty() ? std::nullopt
+                                                               : std::optional<std::string>(o.database));
+  if (!url) return std::nullopt;
+  return mg::sqlite_path_from_url(*url);
+}
+
+mg::Migrator make_migrator(const MigrateOptions& o) {
+  const auto path = database_path(o);
+  if (!path) {
+    throw Error(ExitCode::usage, "no database given",
+                "pass --database sqlite:path/to/db.sqlite3, or set DATABASE_URL (also read from .env)");
+  }
+  return mg::Migrator(mg::Target{*path, o.table, lock_timeout(o)}, mg::load_directory(o.dir));
+}
+
+std::string format_ms(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
+  return buf;
+}
+
+json steps_json(const mg::RunResult& r) {
+  json steps = json::array();
+  for (const mg::Step& s : r.steps) {
+    steps.push_back({{"version", std::to_string(s.version)},
+                     {"name", s.label.substr(s.label.find('_') + 1)},
+                     {"direction", s.direction == mg::Direction::up ? "up" : "down"},
+                     {"duration_ms", s.duration_ms}});
+  }
+  return steps;
+}
+
+// Prints a run: the SQL of a dry run on stdout, notes on stderr, --json on stdout.
+int report_run(const MigrateOptions& o, const mg::RunResult& r, const char* nothing) {
+  for (const std::string& note : r.notes) print_note(note, o.out);
+  if (o.out.json) {
+    json j = {{"dry_run", r.dry_run}, {"steps", steps_json(r)}};
+    if (r.dry_run) j["sql"] = r.sql;
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+  if (r.dry_run) {
+    std::cout << r.sql;
+    print_note("dry run: nothing was changed (" + std::to_string(r.steps.size()) + " migration(s) planned)", o.out);
+  } else if (r.steps.empty()) {
+    print_note(nothing, o.out);
+  }
+  return 0;
+}
+
+mg::StepDone step_printer(const MigrateOptions& o) {
+  if (o.out.quiet || o.out.json) return {};
+  const bool color = color_enabled(color_mode(o), STDERR_FILENO);
+  return [color](const mg::Step& s) {
+    const bool up = s.direction == mg::Direction::up;
+    std::cerr << paint(up ? "applied " : "reverted", up ? Tone::good : Tone::warn, color) << ' '
+              << s.label << ' ' << paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) << '\n';
+  };
+}
+
+int run_new(const MigrateOptions& o) {
+  const mg::NewMigration created =
+      mg::create_migration(o.dir, o.name, std::chrono::system_clock::now());
+  if (created.advice) print_warning(*created.advice, color_mode(o));
+  std::cout << created.path << '\n';
+  return 0;
+}
+
+int run_up(const MigrateOptions& o, const CLI::App& sub) {
+  mg::UpOptions u;
+  if (sub.count("--to") > 0) u.to = o.to;
+  if (sub.count("--steps") > 0) u.steps = o.steps;
+  u.atomic = o.atomic;
+  u.dry_run = o.dry_run;
+  u.allow_out_of_order = o.allow_out_of_order;
+  u.resume = o.resume;
+  mg::Migrator m = make_migrator(o);
+  return report_run(o, m.up(u, step_printer(o)), "nothing to apply: the database is up to date");
+}
+
+int run_down(const MigrateOptions& o, const CLI::App& sub) {
+  mg::DownOptions d;
+  if (sub.count("--to") > 0) d.to = o.to;
+  if (sub.count("--steps") > 0) d.steps = o.steps;
+  d.all = o.all;
+  d.dry_run = o.dry_run;
+  mg::Migrator m = make_migrator(o);
+  return report_run(o, m.down(d, step_printer(o)), "nothing to roll back");
+}
+
+int run_redo(const MigrateOptions& o, const CLI::App& sub) {
+  mg::Migrator m = make_migrator(o);
+  const std::size_t steps = sub.count("--steps") > 0 ? o.steps : 1;
+  return report_run(o, m.redo(steps, o.dry_run, step_printer(o)), "nothing to redo");
+}
+
+Tone state_tone(mg::EntryState s) {
+  switch (s) {
+    case mg::EntryState::applied: return Tone::good;
+    case mg::EntryState::pending: return Tone::warn;
+    default: return Tone::bad;
+  }
+}
+
+int run_status(const MigrateOptions& o) {
+  mg::Migrator m = make_migrator(o);
+  const mg::Status st = m.status();
+  for (const mg::Problem& p : st.problems) print_warning(p.describe(), color_mode(o));
+  if (o.out.json) {
+    json entries = json::array();
+    for (const mg::StatusEntry& e : st.entries) {
+      entries.push_back({{"version", e.version_text},
+                         {"name", e.name},
+                         {"state", mg::to_string(e.state)},
+                         {"applied_at", e.applied_at.empty() ? json(nullptr) : json(e.applied_at)},
+                         {"file", e.file.empty() ? json(nullptr) : json(e.file)}});
+    }
+    std::cout << json{{"database", database_path(o).value_or("")},
+                      {"dir", o.dir},
+                      {"applied", st.applied},
+                      {"pending", st.pending},
+                      {"migrations", entries}}
+                     .dump()
+              << '\n';
+    return 0;
+  }
+  const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
+  Table table({"VERSION", "NAME", "STATE", "APPLIED_AT"});
+  for (const mg::StatusEntry& e : st.entries) {
+    table.add({e.version_text, e.name, mg::to_string(e.state), e.applied_at.empty() ? "-" : e.applied_at},
+              {Tone::plain, Tone::plain, state_tone(e.state), Tone::dim});
+  }
+  if (!table.empty()) table.print(std::cout, color);
+  print_note(std::to_string(st.applied) + " applied, " + std::to_string(st.pending) + " pending" +
+                 (st.database_exists ? "" : " (database does not exist yet)"),
+             o.out);
+  return 0;
+}
+
+int run_stamp(const MigrateOptions& o) {
+  mg::Migrator m = make_migrator(o);
+  const mg::RunResult r = m.stamp(o.version);
+  if (o.out.json) {
+    std::cout << json{{"stamped", steps_json(r)}}.dump() << '\n';
+  } else {
+    for (const mg::Step& s : r.steps) print_note("stamped " + s.label + " (recorded as applied, not run)", o.out);
+    if (r.steps.empty()) print_note("nothing to stamp", o.out);
+  }
+  return 0;
+}
+
+int run_accept(const MigrateOptions& o, const CLI::App& sub) {
+  if (sub.count("VERSION") == 0 && !o.all) {
+    throw Error(ExitCode::usage, "accept needs a VERSION or --all");
+  }
+  mg::Migrator m = make_migrator(o);
+  const auto accepted = m.accept(o.all ? std::nullopt : std::optional<mg::Version>(o.version));
+  if (o.out.json) {
+    std::cout << json{{"accepted", accepted}}.dump() << '\n';
+  } else {
+    for (const std::string& f : accepted) print_note("accepted the current checksum of " + f, o.out);
+    if (accepted.empty()) print_note("no applied file has changed", o.out);
+  }
+  return 0;
+}
+
+int run_dump(const MigrateOptions& o) {
+  mg::Migrator m = make_migrator(o);
+  const std::string schema = m.dump();
+  if (o.output_file.empty() || o.output_file == "-") {
+    std::cout << schema;
+    return 0;
+  }
+  // Write beside the target and rename, so a failure never leaves half a schema.sql.
+  const std::string tmp = o.output_file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << schema;
+    if (!out) throw Error(ExitCode::unavailable, tmp + ": cannot write");
+  }
+  if (std::rename(tmp.c_str(), o.output_file.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(ExitCode::unavailable, o.output_file + ": cannot write");
+  }
+  print_note("wrote " + o.output_file, o.out);
+  return 0;
+}
+
+Tone severity_tone(mg::Severity s) {
+  switch (s) {
+    case mg::Severity::error: return Tone::bad;
+    case mg::Severity::warning: return Tone::warn;
+    case mg::Severity::info: return Tone::dim;
+  }
+  return Tone::plain;
+}
+
+int run_check(const MigrateOptions& o) {
+  mg::CheckOptions c;
+  c.database = database_path(o);
+  c.table = o.table;
+  c.busy_timeout = lock_timeout(o);
+  c.drift = o.drift;
+  c.roundtrip = o.roundtrip;
+  c.strict = o.strict;
+  if ((c.drift) && !c.database) {
+    throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
+  }
+  const mg::CheckReport r = mg::check(mg::load_directory(o.dir), c);
+  const int code = to_int(r.exit_code);
+  if (o.out.json) {
+    json findings = json::array();
+    for (const mg::Finding& f : r.findings) {
+      findings.push_back({{"code", f.code},
+                          {"severity", mg::to_string(f.severity)},
+                          {"version", f.version.empty() ? json(nullptr) : json(f.version)},
+                          {"file", f.file.empty() ? json(nullptr) : json(f.file)},
+                          {"line", f.line == 0 ? json(nullptr) : json(f.line)},
+                          {"message", f.message}});
+    }
+    std::cout << json{{"ok", r.ok()},
+                      {"exit_code", code},
+                      {"applied", r.applied},
+                      {"pending", r.pending},
+                      {"findings", findings}}
+                     .dump()
+              << '\n';
+    return code;
+  }
+  const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
+  Table table({"CODE", "SEVERITY", "VERSION", "FILE", "MESSAGE"});
+  std::size_t errors = 0, warnings = 0;
+  for (const mg::Finding& f : r.findings) {
+    errors += f.severity == mg::Severity::error;
+    warnings += f.severity == mg::Severity::warning;
+    std::string file = f.file.empty() ? "-" : f.file;
+    if (f.line > 0) file += ":" + std::to_string(f.line);
+    table.add({f.code, mg::to_string(f.severity), f.version.empty() ? "-" : f.version, file, f.message},
+              {Tone::plain, severity_tone(f.severity), Tone::plain, Tone::plain, Tone::plain});
+  }
+  if (!table.empty()) table.print(std::cout, color);
+  std::string summary = "check: " + std::to_string(errors) + " error(s), " + std::to_string(warnings) +
+                        " warning(s), " + std::to_string(r.pending.size()) + " pending";
+  if (r.database_checked) summary += ", " + std::to_string(r.applied) + " applied";
+  print_note(summary + " (exit " + std::to_string(code) + ")", o.out);
+  return code;
+}
+
+void add_shared_options(CLI::App* app, MigrateOptions& o) {
+  app->add_option("-d,--database", o.database,
+                  "Database: sqlite:path, sqlite:///abs/path or a path (default: $DATABASE_URL, then .env)");
+  app->add_option("--dir", o.dir, "Migrations directory (default: ./migrations)")
+      ->envname("STRATA_MIGRATIONS_DIR");
+  app->add_option("--table", o.table, "History table (default: strata_migrations)");
+  app->add_option("--lock-timeout", o.lock_timeout_s,
+                  "Seconds to wait for another strata's migration lock or a busy database (default: 60)")
+      ->check(CLI::NonNegativeNumber);
+  app->add_flag("--json", o.out.json, "Machine-readable output on stdout");
+  app->add_flag("-q,--quiet", o.out.quiet, "Print only errors");
+  app->add_option("--color", o.color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
+}  // namespace
+
+void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& action) {
+  CLI::App* migrate = app.add_subcommand("migrate", "Version a SQLite database schema with SQL migration files");
+  migrate->require_subcommand(1);
+  add_shared_options(migrate, o);
+  migrate->footer(
+      "Examples:\n"
+      "  strata migrate new create_users_table\n"
+      "  strata migrate -d sqlite:app.db up\n"
+      "  strata migrate -d sqlite:app.db check --json");
+
+  const auto sub = [&](const char* name, const char* help) {
+    CLI::App* s = migrate->add_subcommand(name, help);
+    add_shared_options(s, o);
+    return s;
+  };
+
+  CLI::App* new_cmd = sub("new", "Create <timestamp>_<name>.sql with up and down sections");
+  new_cmd->add_option("NAME", o.name, "snake_case description, e.g. add_status_to_orders_table")->required();
+  new_cmd->footer("Example:\n  strata migrate new add_status_to_orders_table");
+  new_cmd->callback([&] { action = [&] { return run_new(o); }; });
+
+  CLI::App* up = sub("up", "Apply pending migrations, oldest first");
+  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version");
+  auto* up_steps = up->add_option("--steps", o.steps, "Apply at most N migrations")->check(CLI::PositiveNumber);
+  up_to->excludes(up_steps);
+  up->add_flag("--atomic", o.atomic, "Apply the whole batch in one transaction (all or nothing)");
+  up->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
+  up->add_flag("--allow-out-of-order", o.allow_out_of_order,
+               "Apply pending migrations older than the newest applied one");
+  up->add_flag("--resume", o.resume, "Continue a half-done transaction:false migration");
+  up->footer("Examples:\n  strata migrate up\n  strata migrate up --dry-run\n  strata migrate up --steps 1 --atomic");
+  up->callback([&o, &action, up] { action = [&o, up] { return run_up(o, *up); }; });
+
+  CLI::App* down = sub("down", "Roll back applied migrations, newest first (default: one)");
+  auto* down_to = down->add_option("--to", o.to, "Roll back every migration newer than this version");
+  auto* down_steps = down->add_option("--steps", o.steps, "Roll back N migrations (default: 1)")
+                         ->check(CLI::PositiveNumber);
+  auto* down_all = down->add_flag("--all", o.all, "Roll back every applied migration");
+  down_to->excludes(down_steps)->excludes(down_all);
+  down_steps->excludes(down_all);
+  down->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
+  down->footer("Examples:\n  strata migrate down\n  strata migrate down --steps 3 --dry-run\n  strata migrate down --to 20260101120000");
+  down->callback([&o, &action, down] { action = [&o, down] { return run_down(o, *down); }; });
+
+  CLI::App* redo = sub("redo", "Roll back the newest N migrations (default: 1) and apply them again");
+  redo->add_option("--steps", o.steps, "How many (default: 1)")->check(CLI::PositiveNumber);
+  redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
+  redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
+
+  CLI::App* status = sub("status", "Show applied, pending, missing and modified migrations");
+  status->footer("Examples:\n  strata migrate status\n  strata migrate status --json");
+  status->callback([&] { action = [&] { return run_status(o); }; });
+
+  CLI::App* stamp = sub("stamp", "Record migrations up to VERSION as applied without running them (baseline)");
+  stamp->add_option("VERSION", o.version, "Newest version to record")->required();
+  stamp->footer("Example:\n  strata migrate stamp 20260101120000");
+  stamp->callback([&] { action = [&] { return run_stamp(o); }; });
+
+  CLI::App* dump = sub("dump", "Write the live schema as a deterministic schema.sql");
+  dump->add_option("-o,--output", o.output_file, "Write to FILE instead of stdout");
+  dump->footer("Example:\n  strata migrate dump -o schema.sql");
+  dump->callback([&] { action = [&] { return run_dump(o); }; });
+
+  CLI::App* check = sub("check", "Check migration files and the database for CI (read-only)");
+  check->add_flag("--drift", o.drift, "Compare the live schema with a replay of the applied migrations");
+  check->add_flag("--roundtrip", o.roundtrip, "Check in memory that each down undoes its up");
+  check->add_flag("--strict", o.strict, "Count warnings as errors");
+  check->footer(
+      "Examples:\n  strata migrate check\n  strata migrate check --roundtrip --drift --json\n"
+      "Exit: 0 clean, 1 pending, 3 directory, 4 history, 5 drift/roundtrip, 6 failed, 7 unavailable");
+  check->callback([&] { action = [&] { return run_check(o); }; });
+
+  CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
+  accept->add_option("VERSION", o.version, "The version to accept");
+  accept->add_flag("--all", o.all, "Accept every changed file");
+  accept->footer("Example:\n  strata migrate accept 20260101120000");
+  accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,45 @@
+#pragma once
+// `strata migrate ...`: options, parsing setup, and the printing of each subcommand's result.
+// All the work is in core/migrate.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "output.h"
+
+namespace CLI {
+class App;
+}
+
+namespace strata::cli {
+
+struct MigrateOptions {
+  // Shared by every migrate subcommand.
+  std::string database;  // empty: $DATABASE_URL, then .env
+  std::string dir = "./migrations";
+  std::string table = "strata_migrations";
+  double lock_timeout_s = 60;
+  std::string color = "auto";
+  OutputOptions out;
+
+  // Per subcommand.
+  std::string name;             // new
+  std::int64_t to = 0;          // up/down --to
+  std::size_t steps = 0;        // up/down/redo --steps
+  bool atomic = false;
+  bool dry_run = false;
+  bool allow_out_of_order = false;
+  bool resume = false;
+  bool all = false;
+  std::int64_t version = 0;     // stamp, accept
+  std::string output_file;      // dump -o
+  bool drift = false;
+  bool roundtrip = false;
+  bool strict = false;
+};
+
+// Adds `migrate` and its subcommands to `app`. The chosen subcommand's action is stored in
+// `action`; it returns the exit code.
+void setup_migrate(CLI::App& app, MigrateOptions& options, std::function<int()>& action);
+
+}  // namespace strata::cli

@@ -1,0 +1,44 @@
+#pragma once
+// Printing for every subcommand: colour decisions, tables, messages. Data goes to stdout,
+// messages to stderr.
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace strata::cli {
+
+enum class ColorMode { automatic, always, never };
+
+struct OutputOptions {
+  ColorMode color = ColorMode::automatic;
+  bool quiet = false;
+  bool json = false;
+};
+
+// True when output to `fd` should be coloured: never with NO_COLOR set (to anything non-empty)
+// or --color never; always with --color always; otherwise when `fd` is a terminal.
+bool color_enabled(ColorMode mode, int fd);
+
+enum class Tone { plain, good, warn, bad, dim, bold };
+std::string paint(const std::string& text, Tone tone, bool color);
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add(std::vector<std::string> row, std::vector<Tone> tones = {});
+  // Columns padded to their widest cell; the last column is not padded.
+  void print(std::ostream& out, bool color) const;
+  bool empty() const { return rows_.empty(); }
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<std::vector<Tone>> tones_;
+};
+
+void print_error(const std::string& message, const std::string& hint, ColorMode mode);
+void print_warning(const std::string& message, ColorMode mode);
+// An informational line on stderr, unless quiet.
+void print_note(const std::string& message, const OutputOptions& o);
+
+}  // namespace strata::cli

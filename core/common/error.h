@@ -1,0 +1,37 @@
+#pragma once
+// The one error type that crosses the core/CLI boundary. Core throws it; only cli/ catches it,
+// prints `strata: error: <message>` (and the hint, when there is one) and exits with `code`.
+#include <stdexcept>
+#include <string>
+
+namespace strata {
+
+// Exit codes are interface: shared by every subcommand, listed in strata(1) EXIT STATUS.
+// `migrate check` exits with the highest class it found, so the order matters.
+enum class ExitCode : int {
+  ok = 0,
+  pending = 1,            // check: pending migrations and nothing worse
+  usage = 2,              // bad flag, bad URL, bad configuration
+  invalid_directory = 3,  // migration files unreadable, misnamed, unparsable, failing lint
+  history_mismatch = 4,   // history disagrees with the files (checksum, missing, out of order, newer)
+  drift = 5,              // live schema differs from replay, or a down does not undo its up
+  migration_failed = 6,   // a statement failed, or a failed migration is recorded
+  unavailable = 7,        // cannot open, read-only, not a database, lock or busy timeout
+};
+
+class Error : public std::runtime_error {
+ public:
+  Error(ExitCode code, std::string message, std::string hint = {})
+      : std::runtime_error(std::move(message)), code_(code), hint_(std::move(hint)) {}
+
+  ExitCode code() const noexcept { return code_; }
+  const std::string& hint() const noexcept { return hint_; }
+
+ private:
+  ExitCode code_;
+  std::string hint_;
+};
+
+inline int to_int(ExitCode code) { return static_cast<int>(code); }
+
+}  // namespace strata

@@ -1,0 +1,37 @@
+#pragma once
+// Small text helpers shared across core.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// Byte offset of the first invalid UTF-8 sequence, or nullopt when `text` is valid UTF-8
+// (overlongs, surrogates and code points above U+10FFFF are invalid).
+std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+
+// 1-based line and column (in bytes) of byte `offset` in `text`.
+struct TextPosition {
+  std::size_t line = 1;
+  std::size_t column = 1;
+};
+TextPosition position_of(std::string_view text, std::size_t offset);
+
+// Strips a leading UTF-8 byte order mark and turns CRLF (and lone CR) into LF, so that the same
+// migration saved by another editor or checked out on Windows hashes the same.
+std::string normalise_line_endings(std::string_view text);
+
+// Removes every ASCII whitespace byte; two texts that differ only in whitespace map to the same.
+std::string strip_whitespace(std::string_view text);
+
+std::string_view trim(std::string_view text);
+std::string to_lower(std::string_view text);
+std::vector<std::string> split(std::string_view text, char sep);
+
+// SQL string literal with single quotes doubled; identifiers quoted with double quotes.
+std::string sql_quote(std::string_view text);
+std::string sql_identifier(std::string_view name);
+
+}  // namespace strata

@@ -1,0 +1,225 @@
+#include "migrate/checker.h"
+
+#include <algorithm>
+
+#include "common/text.h"
+#include "migrate/connection.h"
+#include "migrate/history.h"
+#include "migrate/lint.h"
+#include "migrate/schema.h"
+#include "migrate/scratch_database.h"
+#include "migrate/sql_runner.h"
+#include "strata/build_info.h"
+
+namespace strata::migrate {
+namespace {
+
+Finding about(const Migration& m, std::string code, Severity sev, ExitCode cls,
+              std::string message, std::size_t line = 0) {
+  return Finding{std::move(code), sev, cls, m.version_text, m.file, line, std::move(message)};
+}
+
+void check_files(const MigrationSet& files, CheckReport& r) {
+  for (const Problem& p : files.problems) {
+    r.findings.push_back(Finding{p.code, Severity::error, ExitCode::invalid_directory,
+                                 p.version ? std::to_string(*p.version) : "", p.file, p.line,
+                                 p.message});
+  }
+  for (const Migration& m : files.migrations) {
+    for (const LintFinding& f : lint_migration(m)) {
+      r.findings.push_back(about(m, f.code, f.error ? Severity::error : Severity::warning,
+                                 ExitCode::invalid_directory, f.message, f.line));
+    }
+    if (!m.down.present || trim(m.down.sql).empty()) {
+      r.findings.push_back(about(m, "missing-down", Severity::warning, ExitCode::invalid_directory,
+                                 "no down section: it cannot be rolled back"));
+    }
+  }
+}
+
+// Splits "path:line:col: message" errors from the runner into the finding's fields.
+Finding replay_failure(const Migration& m, const Error& e, const std::string& code,
+                       ExitCode cls, const std::string& what) {
+  return about(m, code, Severity::error, cls, what + ": " + e.what());
+}
+
+// Replays every up section in order into an empty database. A migration that fails there
+// will fail on a real fresh database too.
+bool check_replay(const MigrationSet& files, CheckReport& r) {
+  ScratchDatabase scratch;
+  for (const Migration& m : files.migrations) {
+    try {
+      scratch.apply(m.up);
+    } catch (const Error& e) {
+      r.findings.push_back(replay_failure(m, e, "parse-error", ExitCode::invalid_directory,
+                                          "fails on a fresh database"));
+      return false;
+    }
+  }
+  return true;
+}
+
+void check_roundtrip(const MigrationSet& files, CheckReport& r) {
+  ScratchDatabase scratch;
+  std::vector<Schema> after;  // after[k]: schema once migrations 0..k are applied
+  const Schema empty = scratch.schema();
+  for (const Migration& m : files.migrations) {
+    scratch.apply(m.up);
+    after.push_back(scratch.schema());
+  }
+  for (std::size_t k = files.migrations.size(); k-- > 0;) {
+    const Migration& m = files.migrations[k];
+    if (!m.down.present || trim(m.down.sql).empty()) {
+      r.findings.push_back(about(m, "roundtrip", Severity::warning, ExitCode::drift,
+                                 "no down section; roundtrip stops here"));
+      return;
+    }
+    const Schema& before = k == 0 ? empty : after[k - 1];
+    try {
+      scratch.apply(m.down);
+      auto diff = diff_schemas(before, scratch.schema());
+      if (!diff.empty()) {
+        r.findings.push_back(about(m, "roundtrip", Severity::error, ExitCode::drift,
+                                   "down does not undo up: " + diff.front() +
+                                       (diff.size() > 1 ? " (+" + std::to_string(diff.size() - 1) + " more)" : "")));
+        return;
+      }
+      scratch.apply(m.up);
+      diff = diff_schemas(after[k], scratch.schema());
+      if (!diff.empty()) {
+        r.findings.push_back(about(m, "roundtrip", Severity::error, ExitCode::drift,
+                                   "up after down gives another schema: " + diff.front()));
+        return;
+      }
+      scratch.apply(m.down);
+    } catch (const Error& e) {
+      r.findings.push_back(replay_failure(m, e, "roundtrip", ExitCode::drift, "down/up cycle failed"));
+      return;
+    }
+  }
+}
+
+void check_history(const MigrationSet& files, const History& h, CheckReport& r) {
+  if (h.golang_dirty) {
+    r.findings.push_back(Finding{"partial", Severity::error, ExitCode::migration_failed,
+                                 std::to_string(h.golang_version), "", 0,
+                                 "golang-migrate left this version dirty (half applied)"});
+  }
+  const std::optional<Version> newest = h.newest();
+  for (const auto& [v, row] : h.rows) {
+    const Migration* m = files.find(v);
+    if (compare_versions(row.strata_version, k_version) > 0) {
+      r.findings.push_back(Finding{"newer-history", Severity::error, ExitCode::history_mismatch,
+                                   std::to_string(v), m ? m->file : "", 0,
+                                   "history row written by strata " + row.strata_version +
+                                       ", newer than this strata " + k_version});
+    }
+    if (m == nullptr) {
+      r.findings.push_back(Finding{"missing-file", Severity::error, ExitCode::history_mismatch,
+                                   std::to_string(v), "", 0,
+                                   "applied (" + row.name + ") but no migration file has this version"});
+      continue;
+    }
+    if (row.state == RowState::partial) {
+      const auto offsets = statement_offsets(m->up.sql);
+      std::string where;
+      if (row.statements_done < offsets.size()) {
+        where = " at " + m->file + ":" + location(m->up, offsets[row.statements_done]);
+      }
+      r.findings.push_back(about(m ? *m : Migration{}, "partial", Severity::error,
+                                 ExitCode::migration_failed,
+                                 "half-done transaction:false migration: stopped after statement " +
+                                     std::to_string(row.statements_done) + where));
+    }
+    if (row.checksum != m->checksum) {
+      const bool ws = row.checksum_ws == m->checksum_ws;
+      r.findings.push_back(about(*m, "checksum-mismatch", Severity::error, ExitCode::history_mismatch,
+                                 ws ? "changed after it was applied (only whitespace differs)"
+                                    : "changed after it was applied"));
+    }
+  }
+  for (const Migration& m : files.migrations) {
+    if (h.find(m.version) != nullptr) continue;
+    r.pending.push_back(m.version_text);
+    if (newest && m.version < *newest) {
+      r.findings.push_back(about(m, "out-of-order", Severity::error, ExitCode::history_mismatch,
+                                 "pending but older than the newest applied version " +
+                                     std::to_string(*newest)));
+    } else {
+      r.findings.push_back(about(m, "pending", Severity::info, ExitCode::pending, "not applied yet"));
+    }
+  }
+  r.applied = h.rows.size();
+}
+
+void check_drift(const MigrationSet& files, const History& h, Connection& conn,
+                 const std::string& table, CheckReport& r) {
+  ScratchDatabase scratch;
+  for (const auto& [v, row] : h.rows) {
+    const Migration* m = files.find(v);
+    if (m == nullptr) {
+      r.findings.push_back(Finding{"drift", Severity::warning, ExitCode::drift, std::to_string(v),
+                                   "", 0, "cannot replay: file missing; drift check incomplete"});
+      return;
+    }
+    try {
+      scratch.apply(m->up);
+    } catch (const Error& e) {
+      r.findings.push_back(replay_failure(*m, e, "drift", ExitCode::drift, "replay failed"));
+      return;
+    }
+  }
+  Schema live = read_schema(conn.handle(), table);
+  if (h.source == HistorySource::dbmate || h.source == HistorySource::golang_migrate) {
+    std::erase_if(live.objects, [](const SchemaObject& o) { return o.table == "schema_migrations"; });
+  }
+  for (const std::string& d : diff_schemas(scratch.schema(), live)) {
+    r.findings.push_back(Finding{"drift", Severity::error, ExitCode::drift, "", conn.path(), 0,
+                                 "live schema differs from the applied migrations: " + d});
+  }
+}
+
+bool counts(const Finding& f, bool strict) {
+  return f.severity == Severity::error || f.exit_class == ExitCode::pending ||
+         (strict && f.severity == Severity::warning);
+}
+
+}  // namespace
+
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "?";
+}
+
+CheckReport check(const MigrationSet& files, const CheckOptions& o) {
+  CheckReport r;
+  check_files(files, r);
+  const bool replays = check_replay(files, r);
+  if (o.roundtrip && replays) check_roundtrip(files, r);
+
+  if (o.database) {
+    r.database_checked = true;
+    auto conn = Connection::open_existing_read_only(*o.database, o.busy_timeout);
+    History h;
+    if (!conn) {
+      r.findings.push_back(Finding{"no-database", Severity::info, ExitCode::ok, "", *o.database, 0,
+                                   "database does not exist yet: every migration is pending"});
+    } else {
+      HistoryTable table(*conn, o.table);
+      h = table.read(files);
+    }
+    check_history(files, h, r);
+    if (o.drift && conn) check_drift(files, h, *conn, o.table, r);
+  }
+
+  for (const Finding& f : r.findings) {
+    if (counts(f, o.strict) && to_int(f.exit_class) > to_int(r.exit_code)) r.exit_code = f.exit_class;
+  }
+  return r;
+}
+
+}  // namespace strata::migrate

@@ -1,0 +1,47 @@
+#pragma once
+// `migrate check`: every finding about a migration directory and, optionally, a database,
+// without writing anything (the database is opened read-only; no lock, no tables created).
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "migrate/migration.h"
+
+namespace strata::migrate {
+
+enum class Severity { info, warning, error };
+const char* to_string(Severity s);
+
+struct Finding {
+  std::string code;  // stable; the table is in strata-migrate(1)
+  Severity severity = Severity::error;
+  ExitCode exit_class = ExitCode::ok;  // what it makes `check` exit with when it counts
+  std::string version;                 // empty when the finding is not about one version
+  std::string file;
+  std::size_t line = 0;
+  std::string message;
+};
+
+struct CheckOptions {
+  std::optional<std::string> database;  // file checks only when absent
+  std::string table = "strata_migrations";
+  std::chrono::milliseconds busy_timeout{60000};
+  bool drift = false;
+  bool roundtrip = false;
+  bool strict = false;  // warnings count like errors
+};
+
+struct CheckReport {
+  std::vector<Finding> findings;
+  std::size_t applied = 0;
+  std::vector<std::string> pending;  // versions
+  bool database_checked = false;
+  ExitCode exit_code = ExitCode::ok;
+  bool ok() const { return exit_code == ExitCode::ok; }
+};
+
+CheckReport check(const MigrationSet& files, const CheckOptions& options);
+
+}  // namespace strata::migrate

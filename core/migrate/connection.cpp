@@ -1,0 +1,125 @@
+#include "migrate/connection.h"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <filesystem>
+#include <system_error>
+
+#include "common/error.h"
+
+namespace strata::migrate {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string describe_sqlite_failure(const std::exception& e, int code, const std::string& path,
+                                    std::chrono::milliseconds busy) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return path + ": database is locked by another process (waited " +
+             std::to_string(static_cast<double>(busy.count()) / 1000.0).substr(0, 4) + " s)";
+    case SQLITE_NOTADB:
+      return path + ": not a SQLite database";
+    case SQLITE_READONLY:
+      return path + ": database is read-only";
+    case SQLITE_CANTOPEN:
+      return path + ": cannot open database";
+    case SQLITE_FULL:
+      return path + ": disk is full";
+    case SQLITE_IOERR:
+      return path + ": I/O error: " + e.what();
+    case SQLITE_CORRUPT:
+      return path + ": database is corrupt";
+    default:
+      return path + ": " + e.what();
+  }
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& path, OpenMode mode, std::chrono::milliseconds busy)
+    : path_(path), busy_timeout_(busy) {
+  std::error_code ec;
+  if (path != ":memory:" && fs::is_directory(path, ec)) {
+    throw Error(ExitCode::unavailable, path + ": database path is a directory");
+  }
+  const int flags = mode == OpenMode::read_only
+                        ? SQLite::OPEN_READONLY
+                        : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+  try {
+    db_ = std::make_unique<SQLite::Database>(path, flags, static_cast<int>(busy.count()));
+    // Reading the schema is the first thing that notices a file that is not a database.
+    db_->exec("SELECT count(*) FROM sqlite_schema");
+    if (mode == OpenMode::read_write_create && sqlite3_db_readonly(db_->getHandle(), "main") == 1) {
+      throw Error(ExitCode::unavailable, path + ": database is read-only");
+    }
+  } catch (const SQLite::Exception& e) {
+    fail(e, "open");
+  }
+}
+
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::open_existing_read_only(const std::string& path,
+                                                                std::chrono::milliseconds busy) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return nullptr;
+  return std::make_unique<Connection>(path, OpenMode::read_only, busy);
+}
+
+sqlite3* Connection::handle() { return db_->getHandle(); }
+
+void Connection::fail(const std::exception& e, const std::string& doing) {
+  int code = SQLITE_ERROR;
+  if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) code = se->getErrorCode();
+  std::string message = describe_sqlite_failure(e, code, path_, busy_timeout_);
+  if ((code & 0xff) == SQLITE_ERROR && !doing.empty()) message = path_ + ": " + doing + ": " + e.what();
+  throw Error(ExitCode::unavailable, message);
+}
+
+void Connection::exec(const std::string& sql) {
+  try {
+    db_->exec(sql);
+  } catch (const SQLite::Exception& e) {
+    fail(e, "");
+  }
+}
+
+bool Connection::table_exists(const std::string& name) {
+  try {
+    SQLite::Statement q(*db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    q.bind(1, name);
+    return q.executeStep();
+  } catch (const SQLite::Exception& e) {
+    fail(e, "");
+  }
+}
+
+bool Connection::foreign_keys_enabled() {
+  try {
+    return db_->execAndGet("PRAGMA foreign_keys").getInt() != 0;
+  } catch (const SQLite::Exception& e) {
+    fail(e, "");
+  }
+}
+
+void Connection::set_foreign_keys(bool on) { exec(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF"); }
+
+Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (done_) return;
+  // A failed statement may already have ended the transaction; rollback is then a no-op.
+  if (sqlite3_get_autocommit(conn_.handle()) == 0) {
+    sqlite3_exec(conn_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void Transaction::commit() {
+  conn_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace strata::migrate

@@ -1,0 +1,68 @@
+#pragma once
+// A SQLite connection for the migration engine. Internal to core: SQLiteCpp types stop here.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+struct sqlite3;
+namespace SQLite {
+class Database;
+}
+
+namespace strata::migrate {
+
+enum class OpenMode {
+  read_write_create,  // `up`, `down`, ...: creates the file if needed
+  read_only,          // `check`, `status`, `dump`: never writes, never creates
+};
+
+class Connection {
+ public:
+  // Opens `path` (":memory:" for a scratch database). Errors become Error(unavailable) naming
+  // the path: a directory, not a database, unreadable, read-only when writing.
+  // `busy_timeout` is how long a statement waits for another process's lock.
+  Connection(const std::string& path, OpenMode mode, std::chrono::milliseconds busy_timeout);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Opens read-only if the file exists; nullopt when it does not (nothing is created).
+  static std::unique_ptr<Connection> open_existing_read_only(const std::string& path,
+                                                              std::chrono::milliseconds busy);
+
+  SQLite::Database& db() { return *db_; }
+  sqlite3* handle();
+  const std::string& path() const { return path_; }
+
+  // Runs SQL with no results; SQLite errors become Error(code) prefixed with `context`.
+  void exec(const std::string& sql);
+  bool table_exists(const std::string& name);
+  bool foreign_keys_enabled();
+  void set_foreign_keys(bool on);
+
+  // Converts a SQLite failure into the user-facing error for this connection.
+  [[noreturn]] void fail(const std::exception& e, const std::string& doing);
+
+ private:
+  std::string path_;
+  std::unique_ptr<SQLite::Database> db_;
+  std::chrono::milliseconds busy_timeout_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back in its destructor unless committed. Never throws from
+// the destructor.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace strata::migrate

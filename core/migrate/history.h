@@ -1,0 +1,80 @@
+#pragma once
+// The history table: which migrations a database has, with their checksums. Also recognises
+// the version tables of dbmate and golang-migrate so a project can switch tools without SQL.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migrate/migration.h"
+
+namespace strata::migrate {
+
+class Connection;
+
+enum class RowState { applied, partial };
+
+struct HistoryRow {
+  Version version = 0;
+  std::string name;
+  std::string checksum;
+  std::string checksum_ws;
+  std::string applied_at;
+  double duration_ms = 0;
+  std::string strata_version;
+  RowState state = RowState::applied;
+  std::size_t statements_done = 0;  // for a partial (transaction:false) migration
+};
+
+enum class HistorySource { none, strata, dbmate, golang_migrate };
+
+struct History {
+  HistorySource source = HistorySource::none;
+  std::map<Version, HistoryRow> rows;
+  // golang-migrate records one version and a dirty flag instead of rows.
+  bool golang_dirty = false;
+  Version golang_version = 0;
+
+  std::optional<Version> newest() const;
+  const HistoryRow* find(Version v) const;
+};
+
+class HistoryTable {
+ public:
+  HistoryTable(Connection& conn, std::string table);
+
+  // Reads the history. For a database managed by dbmate or golang-migrate (and not yet by
+  // strata) the rows are synthesised from `files` as "applied with the current checksum".
+  History read(const MigrationSet& files);
+
+  // SQL that creates the table (idempotent).
+  std::string create_sql() const;
+  // Creates the table and, for a dbmate/golang-migrate database, imports its versions. Must run
+  // inside a write transaction. Returns how many versions were imported.
+  std::size_t create_and_import(const MigrationSet& files);
+
+  // The bookkeeping statements; the dry run prints exactly these. `duration` is bound at run
+  // time as :duration_ms.
+  std::string insert_sql(const Migration& m, RowState state) const;
+  std::string delete_sql(Version v) const;
+  std::string progress_sql(Version v, std::size_t statements_done) const;
+  std::string finish_sql(Version v) const;
+  std::string accept_sql(const Migration& m) const;
+
+  // Executes an insert_sql/finish_sql statement binding :duration_ms.
+  void execute(const std::string& sql, double duration_ms = 0);
+
+  const std::string& name() const { return table_; }
+
+ private:
+  std::vector<Version> foreign_versions(const MigrationSet& files, HistorySource& source,
+                                        bool& dirty, Version& golang_version);
+
+  Connection& conn_;
+  std::string table_;
+};
+
+// Compares dotted version strings numerically ("0.10.0" > "0.9.1").
+int compare_versions(const std::string& a, const std::string& b);
+
+}  // namespace strata::migrate

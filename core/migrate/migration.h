@@ -1,0 +1,60 @@
+#pragma once
+// What a migration is, once read from disk (or from the binary, for the store's own schema).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::migrate {
+
+// Versions order numerically: "001" and "1" are the same version (and so a duplicate).
+using Version = std::int64_t;
+
+struct Section {
+  bool present = false;
+  std::string sql;             // the section's text, line endings normalised
+  std::size_t first_line = 1;  // 1-based line of `sql`'s first byte in its file
+  std::string file;            // file that holds the section (differs for golang-migrate pairs)
+  // Marker options. Default: inside a transaction, foreign keys as the connection has them (ON).
+  bool transaction = true;
+  bool foreign_keys_off = false;
+};
+
+struct Migration {
+  Version version = 0;
+  std::string version_text;  // as spelt in the file name
+  std::string name;
+  std::string file;          // path shown to users (the .up.sql one for a pair)
+  Section up;
+  Section down;
+  // SHA-256 of the normalised file(s): BOM stripped, CRLF->LF. `checksum_ws` also ignores all
+  // whitespace, so a mismatch can say when only whitespace changed.
+  std::string checksum;
+  std::string checksum_ws;
+
+  std::string label() const { return version_text + "_" + name; }
+};
+
+// Something wrong with the migration directory, found while loading it. Loading goes on past
+// problems so that `check` can report all of them at once.
+struct Problem {
+  std::string code;  // bad-name | duplicate-version | parse-error
+  std::string file;
+  std::size_t line = 0;  // 0 when the problem is with the file as a whole
+  std::string message;
+  std::optional<Version> version;
+
+  // "file:line: message", the one-line form used in errors.
+  std::string describe() const;
+};
+
+struct MigrationSet {
+  std::vector<Migration> migrations;  // sorted by version, versions unique
+  std::vector<Problem> problems;
+
+  const Migration* find(Version version) const;
+  // Throws Error(invalid_directory) describing the first problem, if there is one.
+  void require_valid() const;
+};
+
+}  // namespace strata::migrate

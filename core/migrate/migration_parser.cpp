@@ -1,0 +1,229 @@
+#include "migrate/migration_parser.h"
+
+#include "common/error.h"
+#include "common/sha256.h"
+#include "common/text.h"
+
+namespace strata::migrate {
+namespace {
+
+constexpr std::string_view k_marker = "-- migrate:";
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool is_blank_or_comment(std::string_view line) {
+  line = trim(line);
+  return line.empty() || line.substr(0, 2) == "--";
+}
+
+Problem make_problem(std::string code, const std::string& file, std::size_t line,
+                     std::string message, std::optional<Version> version) {
+  return Problem{std::move(code), file, line, std::move(message), version};
+}
+
+// Validates encoding and emptiness; returns the normalised text or nullopt after recording why.
+std::optional<std::string> normalised_content(const FileName& name, const std::string& path,
+                                              std::string_view content,
+                                              std::vector<Problem>& problems) {
+  if (const auto bad = find_invalid_utf8(content)) {
+    const TextPosition pos = position_of(content, *bad);
+    problems.push_back(make_problem("parse-error", path, pos.line,
+                                    "invalid UTF-8 at line " + std::to_string(pos.line) +
+                                        ", column " + std::to_string(pos.column),
+                                    name.version));
+    return std::nullopt;
+  }
+  std::string text = normalise_line_endings(content);
+  if (trim(text).empty()) {
+    problems.push_back(make_problem("parse-error", path, 0, "file is empty", name.version));
+    return std::nullopt;
+  }
+  return text;
+}
+
+// Applies `key:value` options from a marker line to `section`; false (with a problem) if unknown.
+bool apply_marker_options(std::string_view options, Section& section, const std::string& path,
+                          std::size_t line, Version version, std::vector<Problem>& problems) {
+  for (const std::string& word : split(trim(options), ' ')) {
+    if (trim(word).empty()) continue;
+    const std::string opt = to_lower(trim(word));
+    if (opt == "transaction:false") {
+      section.transaction = false;
+    } else if (opt == "transaction:true") {
+      section.transaction = true;
+    } else if (opt == "foreign_keys:off") {
+      section.foreign_keys_off = true;
+    } else if (opt == "foreign_keys:on") {
+      section.foreign_keys_off = false;
+    } else {
+      problems.push_back(make_problem(
+          "parse-error", path, line,
+          "unknown marker option '" + std::string(trim(word)) +
+              "' (known: transaction:false, foreign_keys:off)",
+          version));
+      return false;
+    }
+  }
+  return true;
+}
+
+void set_checksums(Migration& m, std::string_view normalised) {
+  m.checksum = sha256_hex(normalised);
+  m.checksum_ws = sha256_hex(strip_whitespace(normalised));
+}
+
+}  // namespace
+
+std::string Problem::describe() const {
+  std::string where = file;
+  if (line > 0) where += ":" + std::to_string(line);
+  return where + ": " + message;
+}
+
+const Migration* MigrationSet::find(Version version) const {
+  for (const Migration& m : migrations) {
+    if (m.version == version) return &m;
+  }
+  return nullptr;
+}
+
+void MigrationSet::require_valid() const {
+  if (problems.empty()) return;
+  std::string hint;
+  if (problems.size() > 1) {
+    hint = std::to_string(problems.size() - 1) +
+           " more problem(s); `strata migrate check` lists them all";
+  }
+  throw Error(ExitCode::invalid_directory, problems.front().describe(), hint);
+}
+
+std::optional<FileName> parse_file_name(std::string_view file_name) {
+  if (!ends_with(file_name, ".sql")) return std::nullopt;
+  std::string_view stem = file_name.substr(0, file_name.size() - 4);
+  FileName out;
+  if (ends_with(stem, ".up")) {
+    out.kind = FileKind::up_half;
+    stem.remove_suffix(3);
+  } else if (ends_with(stem, ".down")) {
+    out.kind = FileKind::down_half;
+    stem.remove_suffix(5);
+  }
+  std::size_t digits = 0;
+  while (digits < stem.size() && stem[digits] >= '0' && stem[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 18 || digits + 1 >= stem.size() || stem[digits] != '_') {
+    return std::nullopt;
+  }
+  const std::string_view name = stem.substr(digits + 1);
+  if (name.find('.') != std::string_view::npos || name.find('/') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  out.version_text = std::string(stem.substr(0, digits));
+  out.version = std::stoll(out.version_text);
+  out.name = std::string(name);
+  return out;
+}
+
+std::optional<Migration> parse_single_file(const FileName& name, const std::string& path,
+                                           std::string_view content,
+                                           std::vector<Problem>& problems) {
+  const auto text = normalised_content(name, path, content, problems);
+  if (!text) return std::nullopt;
+
+  Migration m;
+  m.version = name.version;
+  m.version_text = name.version_text;
+  m.name = name.name;
+  m.file = path;
+  set_checksums(m, *text);
+
+  const std::size_t problems_before = problems.size();
+  Section* current = nullptr;
+  std::size_t up_line = 0;
+  std::size_t down_line = 0;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= text->size()) {
+    const std::size_t eol = text->find('\n', pos);
+    const std::size_t end = eol == std::string::npos ? text->size() : eol;
+    const std::string_view line(text->data() + pos, end - pos);
+    ++line_no;
+    const std::string_view stripped = trim(line);
+    if (stripped.substr(0, k_marker.size()) == k_marker) {
+      const std::string_view rest = stripped.substr(k_marker.size());
+      const std::size_t word_end = rest.find_first_of(" \t");
+      const std::string kind = to_lower(rest.substr(0, word_end));
+      const std::string_view options =
+          word_end == std::string_view::npos ? std::string_view{} : rest.substr(word_end);
+      std::size_t* seen = kind == "up" ? &up_line : kind == "down" ? &down_line : nullptr;
+      if (seen == nullptr) {
+        problems.push_back(make_problem("parse-error", path, line_no,
+                                        "unknown marker '-- migrate:" + kind +
+                                            "' (expected -- migrate:up or -- migrate:down)",
+                                        name.version));
+        current = nullptr;
+      } else if (*seen != 0) {
+        problems.push_back(make_problem(
+            "parse-error", path, line_no,
+            "duplicate '-- migrate:" + kind + "' marker (first at line " + std::to_string(*seen) + ")",
+            name.version));
+        current = nullptr;
+      } else {
+        *seen = line_no;
+        current = kind == "up" ? &m.up : &m.down;
+        current->present = true;
+        current->file = path;
+        current->first_line = line_no + 1;
+        apply_marker_options(options, *current, path, line_no, name.version, problems);
+      }
+    } else if (current != nullptr) {
+      current->sql.append(line);
+      current->sql.push_back('\n');
+    } else if (up_line == 0 && down_line == 0 && !is_blank_or_comment(line)) {
+      problems.push_back(make_problem("parse-error", path, line_no,
+                                      "SQL before the '-- migrate:up' marker", name.version));
+      return std::nullopt;
+    }
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+  }
+  if (up_line == 0) {
+    problems.push_back(make_problem("parse-error", path, 0,
+                                    "no '-- migrate:up' marker (dbmate format: '-- migrate:up' "
+                                    "then the SQL, optionally '-- migrate:down')",
+                                    name.version));
+  } else if (trim(m.up.sql).empty()) {
+    problems.push_back(
+        make_problem("parse-error", path, up_line, "the up section is empty", name.version));
+  }
+  if (problems.size() != problems_before) return std::nullopt;
+  return m;
+}
+
+std::optional<Migration> parse_pair(const FileName& name, const std::string& up_path,
+                                    std::string_view up_content,
+                                    const std::optional<std::string>& down_path,
+                                    std::string_view down_content,
+                                    std::vector<Problem>& problems) {
+  const auto up = normalised_content(name, up_path, up_content, problems);
+  if (!up) return std::nullopt;
+  std::optional<std::string> down;
+  if (down_path) {
+    down = find_invalid_utf8(down_content) ? normalised_content(name, *down_path, down_content, problems)
+                                           : normalise_line_endings(down_content);
+    if (!down) return std::nullopt;
+  }
+  Migration m;
+  m.version = name.version;
+  m.version_text = name.version_text;
+  m.name = name.name;
+  m.file = up_path;
+  m.up = Section{true, *up, 1, up_path, true, false};
+  if (down && !trim(*down).empty()) m.down = Section{true, *down, 1, *down_path, true, false};
+  // Both halves are one migration: a change to either is a change to it.
+  set_checksums(m, *up + "\n-- strata:down-half\n" + down.value_or(""));
+  return m;
+}
+
+}  // namespace strata::migrate

@@ -1,0 +1,130 @@
+#include "migrate/migration_source.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <system_error>
+
+#include "common/error.h"
+#include "migrate/migration_parser.h"
+
+namespace strata::migrate {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Halves {
+  std::optional<NamedContent> up;
+  std::optional<NamedContent> down;
+  FileName name;
+};
+
+std::string join_path(const std::string& origin, const std::string& name) {
+  if (origin.empty()) return name;
+  return origin.back() == '/' ? origin + name : origin + "/" + name;
+}
+
+}  // namespace
+
+MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin) {
+  MigrationSet set;
+  std::vector<Migration> parsed;
+  std::map<Version, Halves> pairs;  // golang-migrate halves, joined by version
+
+  std::vector<const NamedContent*> sorted;
+  for (const NamedContent& f : files) sorted.push_back(&f);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const NamedContent* a, const NamedContent* b) { return a->name < b->name; });
+
+  for (const NamedContent* f : sorted) {
+    const std::string path = join_path(origin, f->name);
+    const auto name = parse_file_name(f->name);
+    if (!name) {
+      set.problems.push_back(Problem{"bad-name", path, 0,
+                                     "file name does not match <version>_<name>.sql (version: "
+                                     "1 to 18 digits, e.g. 20260101120000_create_users_table.sql)",
+                                     std::nullopt});
+      continue;
+    }
+    if (name->kind == FileKind::single) {
+      if (auto m = parse_single_file(*name, path, f->content, set.problems)) {
+        parsed.push_back(std::move(*m));
+      }
+      continue;
+    }
+    Halves& h = pairs[name->version];
+    auto& slot = name->kind == FileKind::up_half ? h.up : h.down;
+    if (slot) {
+      set.problems.push_back(Problem{"duplicate-version", path, 0,
+                                     "version " + name->version_text + " is also used by " +
+                                         join_path(origin, slot->name),
+                                     name->version});
+      continue;
+    }
+    slot = *f;
+    if (name->kind == FileKind::up_half || !h.up) h.name = *name;
+  }
+  for (auto& [version, h] : pairs) {
+    if (!h.up) {
+      set.problems.push_back(Problem{"parse-error", join_path(origin, h.down->name), 0,
+                                     "down file has no matching .up.sql file", version});
+      continue;
+    }
+    std::optional<std::string> down_path;
+    if (h.down) down_path = join_path(origin, h.down->name);
+    if (auto m = parse_pair(h.name, join_path(origin, h.up->name), h.up->content, down_path,
+                            h.down ? std::string_view(h.down->content) : std::string_view{},
+                            set.problems)) {
+      parsed.push_back(std::move(*m));
+    }
+  }
+
+  std::stable_sort(parsed.begin(), parsed.end(),
+                   [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  for (Migration& m : parsed) {
+    if (!set.migrations.empty() && set.migrations.back().version == m.version) {
+      set.problems.push_back(Problem{"duplicate-version", m.file, 0,
+                                     "version " + m.version_text + " is also used by " +
+                                         set.migrations.back().file,
+                                     m.version});
+      continue;
+    }
+    set.migrations.push_back(std::move(m));
+  }
+  return set;
+}
+
+MigrationSet load_directory(const std::string& dir) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  if (ec || !fs::exists(st)) {
+    throw Error(ExitCode::invalid_directory, dir + ": migrations directory does not exist",
+                "create it with `strata migrate new NAME`, or pass --dir");
+  }
+  if (!fs::is_directory(st)) {
+    throw Error(ExitCode::invalid_directory, dir + ": not a directory");
+  }
+  std::vector<NamedContent> files;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    throw Error(ExitCode::invalid_directory, dir + ": cannot read directory: " + ec.message());
+  }
+  for (const fs::directory_entry& entry : it) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 4 || name.substr(name.size() - 4) != ".sql") continue;
+    if (!entry.is_regular_file(ec)) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (!in && !in.eof()) {
+      throw Error(ExitCode::invalid_directory, entry.path().string() + ": cannot read file");
+    }
+    files.push_back(NamedContent{name, buf.str()});
+  }
+  return load_files(files, dir);
+}
+
+}  // namespace strata::migrate

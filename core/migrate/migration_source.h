@@ -1,0 +1,23 @@
+#pragma once
+// Where migrations come from: a directory on disk, or files compiled into the binary.
+#include <string>
+#include <vector>
+
+#include "migrate/migration.h"
+
+namespace strata::migrate {
+
+// Reads every `*.sql` file in `dir` (not recursive; other files are ignored). Problems with
+// individual files are collected in the result, not thrown. Throws Error(invalid_directory)
+// when the directory itself is missing or unreadable.
+MigrationSet load_directory(const std::string& dir);
+
+struct NamedContent {
+  std::string name;     // file name, e.g. 0001_create_documents.sql
+  std::string content;
+};
+
+// The same parsing over in-memory files; `origin` prefixes each file name in messages.
+MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin);
+
+}  // namespace strata::migrate

@@ -1,0 +1,544 @@
+#include "migrate/migrator.h"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "migrate/connection.h"
+#include "migrate/migration_lock.h"
+#include "migrate/schema.h"
+#include "migrate/sql_runner.h"
+#include "strata/build_info.h"
+
+namespace strata::migrate {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+const char* source_name(HistorySource s) {
+  switch (s) {
+    case HistorySource::dbmate: return "dbmate";
+    case HistorySource::golang_migrate: return "golang-migrate";
+    default: return "strata";
+  }
+}
+
+std::string version_label(const MigrationSet& files, Version v) {
+  if (const Migration* m = files.find(v)) return m->label();
+  return std::to_string(v);
+}
+
+}  // namespace
+
+const char* to_string(EntryState s) {
+  switch (s) {
+    case EntryState::applied: return "applied";
+    case EntryState::pending: return "pending";
+    case EntryState::missing: return "missing";
+    case EntryState::modified: return "modified";
+    case EntryState::partial: return "partial";
+  }
+  return "?";
+}
+
+// One open database for one command: the lock (unless dry run or read-only), the connection,
+// the history. In a dry run every statement is written to `sql` instead of executed, through
+// the same calls, so what is printed is what would run.
+class Migrator::Session {
+ public:
+  enum class Mode { write, dry_run };
+
+  Session(const Target& target, const MigrationSet& files, Mode mode)
+      : target_(target), files_(files), dry_(mode == Mode::dry_run) {
+    if (dry_) {
+      conn_ = Connection::open_existing_read_only(target.database, target.lock_timeout);
+      if (!conn_) conn_ = std::make_unique<Connection>(":memory:", OpenMode::read_write_create, target.lock_timeout);
+    } else {
+      lock_ = std::make_unique<MigrationLock>(target.database, target.lock_timeout);
+      conn_ = std::make_unique<Connection>(target.database, OpenMode::read_write_create,
+                                           target.lock_timeout);
+      conn_->set_foreign_keys(true);
+    }
+    table_ = std::make_unique<HistoryTable>(*conn_, target.table);
+    history_exists_ = conn_->table_exists(target.table);
+    history_ = table_->read(files);
+    if (dry_) {
+      log("-- strata migrate dry run on " + target.database +
+          ". Nothing was executed. :duration_ms is bound at run time to the measured duration.");
+      log("PRAGMA foreign_keys = ON;");
+    }
+  }
+
+  ~Session() {
+    txn_.reset();  // roll back before the connection closes, and both before the lock goes
+  }
+
+  History& history() { return history_; }
+  std::string take_sql() { return std::move(sql_); }
+  RunResult& result() { return result_; }
+
+  void begin() {
+    if (dry_) {
+      log("BEGIN IMMEDIATE;");
+    } else {
+      txn_.emplace(*conn_);
+    }
+    // The history table is created with the first migration, so a failing first migration
+    // leaves a new database exactly as it was.
+    if (!history_exists_) create_history();
+  }
+
+  void commit() {
+    if (dry_) {
+      log("COMMIT;");
+    } else {
+      txn_->commit();
+      txn_.reset();
+    }
+  }
+
+  // A comment naming the migration, in the dry run's SQL only.
+  void announce(const Migration& m, Direction d) {
+    if (dry_) log("-- " + (d == Direction::up ? m.up.file : m.down.file) + (d == Direction::up ? " (up)" : " (down)"));
+  }
+
+  void set_foreign_keys(bool on) {
+    const std::string sql = on ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;";
+    if (dry_) {
+      log(sql);
+    } else {
+      conn_->exec(sql);
+    }
+  }
+
+  void run(const Section& section, std::size_t skip = 0, const StatementDone& on_done = {}) {
+    if (dry_) {
+      log(std::string(trim(section.sql)));
+      return;
+    }
+    run_section(conn_->handle(), section, skip, on_done);
+  }
+
+  void bookkeeping(const std::string& sql, double duration_ms = 0) {
+    if (dry_) {
+      log(sql);
+    } else {
+      table_->execute(sql, duration_ms);
+    }
+  }
+
+  // Fails the migration when a run with foreign keys off left dangling references.
+  void foreign_key_check(const Migration& m) {
+    if (dry_) {
+      log("PRAGMA foreign_key_check;");
+      return;
+    }
+    SQLite::Statement q(conn_->db(), "PRAGMA foreign_key_check");
+    std::size_t count = 0;
+    std::string first;
+    while (q.executeStep()) {
+      if (count++ == 0) {
+        first = "table " + q.getColumn(0).getString() + " rowid " + q.getColumn(1).getString() +
+                " references a missing row in " + q.getColumn(2).getString();
+      }
+    }
+    if (count > 0) {
+      throw Error(ExitCode::migration_failed,
+                  m.file + ": foreign key check failed after the migration: " + first + " (" +
+                      std::to_string(count) + " violation(s)); rolled back");
+    }
+  }
+
+  void create_history() {
+    history_exists_ = true;
+    if (!dry_) {
+      result_.imported = table_->create_and_import(files_);
+      if (result_.imported > 0) {
+        result_.imported_from = history_.source;
+        result_.notes.push_back("imported " + std::to_string(result_.imported) + " version(s) from " +
+                                source_name(history_.source) + "'s schema_migrations table");
+      }
+      return;
+    }
+    log(table_->create_sql());
+    for (const auto& [version, row] : history_.rows) {
+      if (const Migration* m = files_.find(version)) log(table_->insert_sql(*m, RowState::applied));
+    }
+  }
+
+  // Creates the history table now when it does not exist yet (in its own transaction).
+  void ensure_history() {
+    if (history_exists_) return;
+    begin();
+    commit();
+  }
+
+  // Keeps the in-memory history in step with what was just run (redo reads it again).
+  void record_applied(const Migration& m) {
+    HistoryRow row;
+    row.version = m.version;
+    row.name = m.name;
+    row.checksum = m.checksum;
+    row.checksum_ws = m.checksum_ws;
+    row.strata_version = k_version;
+    history_.rows[m.version] = row;
+  }
+  void record_reverted(Version v) { history_.rows.erase(v); }
+
+  HistoryTable& table() { return *table_; }
+  bool dry() const { return dry_; }
+
+ private:
+  void log(const std::string& sql) {
+    sql_ += sql;
+    sql_ += '\n';
+  }
+
+  const Target& target_;
+  const MigrationSet& files_;
+  bool dry_;
+  std::unique_ptr<MigrationLock> lock_;
+  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<HistoryTable> table_;
+  std::optional<Transaction> txn_;
+  History history_;
+  bool history_exists_ = false;
+  std::string sql_;
+  RunResult result_;
+};
+
+namespace {
+
+// Refuses to go on when the history cannot be trusted: written by a newer strata, an applied
+// file changed, or (unless resuming) a half-done migration.
+void verify_history(const History& h, const MigrationSet& files, bool resume) {
+  for (const auto& [version, row] : h.rows) {
+    if (compare_versions(row.strata_version, k_version) > 0) {
+      throw Error(ExitCode::history_mismatch,
+                  "history row " + std::to_string(version) + " was written by strata " +
+                      row.strata_version + ", newer than this strata " + k_version,
+                  "upgrade strata");
+    }
+    const Migration* m = files.find(version);
+    if (m != nullptr && row.checksum != m->checksum) {
+      const bool ws_only = row.checksum_ws == m->checksum_ws;
+      throw Error(ExitCode::history_mismatch,
+                  m->file + ": changed after it was applied" +
+                      (ws_only ? " (only whitespace differs)" : ""),
+                  "restore the file, or run `strata migrate accept " + m->version_text +
+                      "` to accept it as it is");
+    }
+    if (row.state == RowState::partial && !resume) {
+      const std::string where = m != nullptr ? m->file : std::to_string(version);
+      throw Error(ExitCode::migration_failed,
+                  where + ": half-done: a transaction:false migration stopped after statement " +
+                      std::to_string(row.statements_done),
+                  "repair the database, then run `strata migrate up --resume` to continue from "
+                  "statement " + std::to_string(row.statements_done + 1));
+    }
+  }
+}
+
+std::vector<const Migration*> select_pending(const History& h, const MigrationSet& files,
+                                             const UpOptions& o) {
+  std::vector<const Migration*> pending;
+  const std::optional<Version> newest = h.newest();
+  for (const Migration& m : files.migrations) {
+    const HistoryRow* row = h.find(m.version);
+    if (row != nullptr && row->state == RowState::applied) continue;
+    if (row == nullptr && newest && m.version < *newest && !o.allow_out_of_order) {
+      throw Error(ExitCode::history_mismatch,
+                  m.file + ": pending but older than the newest applied migration " +
+                      version_label(files, *newest) + (files.find(*newest) ? " (" + files.find(*newest)->file + ")" : ""),
+                  "apply it anyway with --allow-out-of-order, or give it a newer version");
+    }
+    if (o.to && m.version > *o.to) break;
+    pending.push_back(&m);
+  }
+  if (o.steps && pending.size() > *o.steps) pending.resize(*o.steps);
+  return pending;
+}
+
+}  // namespace
+
+Migrator::Migrator(Target target, MigrationSet files)
+    : target_(std::move(target)), files_(std::move(files)) {}
+
+namespace {
+
+void require_version(const MigrationSet& files, Version v, const char* flag) {
+  if (files.find(v) == nullptr) {
+    throw Error(ExitCode::usage, std::string(flag) + " " + std::to_string(v) +
+                                     ": no migration file has this version");
+  }
+}
+
+}  // namespace
+
+RunResult Migrator::up(const UpOptions& o, const StepDone& on_step) {
+  files_.require_valid();
+  if (o.to) require_version(files_, *o.to, "--to");
+  Session s(target_, files_, o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  verify_history(s.history(), files_, o.resume);
+  apply_pending(s, o, on_step);
+  s.result().dry_run = o.dry_run;
+  s.result().sql = s.take_sql();
+  return std::move(s.result());
+}
+
+void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_step) {
+  const auto pending = select_pending(s.history(), files_, o);
+  RunResult& result = s.result();
+  const auto finish = [&](const Migration& m, double ms) {
+    s.record_applied(m);
+    Step step{m.version, m.label(), Direction::up, ms};
+    result.steps.push_back(step);
+    if (on_step && !s.dry()) on_step(step);
+  };
+
+  if (o.atomic && !pending.empty()) {
+    bool fk_off = false;
+    for (const Migration* m : pending) {
+      if (!m->up.transaction) {
+        throw Error(ExitCode::invalid_directory,
+                    m->file + ": marked transaction:false, so it cannot run in an --atomic batch");
+      }
+      fk_off |= m->up.foreign_keys_off;
+    }
+    if (fk_off) s.set_foreign_keys(false);
+    s.begin();
+    std::vector<std::pair<const Migration*, double>> done;
+    for (const Migration* m : pending) {
+      const auto start = Clock::now();
+      s.announce(*m, Direction::up);
+      s.run(m->up);
+      const double ms = ms_since(start);
+      s.bookkeeping(s.table().insert_sql(*m, RowState::applied), ms);
+      done.emplace_back(m, ms);
+    }
+    if (fk_off) s.foreign_key_check(*pending.back());
+    s.commit();
+    if (fk_off) s.set_foreign_keys(true);
+    for (const auto& [m, ms] : done) finish(*m, ms);
+    return;
+  }
+  for (const Migration* m : pending) {
+    const auto start = Clock::now();
+    s.announce(*m, Direction::up);
+    if (!m->up.transaction) {
+      const HistoryRow* row = s.history().find(m->version);
+      std::size_t skip = 0;
+      if (row != nullptr) {
+        skip = row->statements_done;
+      } else {
+        s.ensure_history();
+        s.bookkeeping(s.table().insert_sql(*m, RowState::partial));
+      }
+      s.run(m->up, skip, [&](std::size_t index) {
+        s.bookkeeping(s.table().progress_sql(m->version, index + 1));
+      });
+      s.bookkeeping(s.table().finish_sql(m->version), ms_since(start));
+    } else {
+      if (m->up.foreign_keys_off) s.set_foreign_keys(false);
+      s.begin();
+      s.run(m->up);
+      if (m->up.foreign_keys_off) s.foreign_key_check(*m);
+      s.bookkeeping(s.table().insert_sql(*m, RowState::applied), ms_since(start));
+      s.commit();
+      if (m->up.foreign_keys_off) s.set_foreign_keys(true);
+    }
+    finish(*m, ms_since(start));
+  }
+}
+
+namespace {
+
+std::vector<const Migration*> select_to_revert(const History& h, const MigrationSet& files,
+                                               const DownOptions& o) {
+  std::vector<Version> applied;
+  for (auto it = h.rows.rbegin(); it != h.rows.rend(); ++it) applied.push_back(it->first);
+  std::size_t count = 0;
+  if (o.all) {
+    count = applied.size();
+  } else if (o.to) {
+    if (h.find(*o.to) == nullptr) {
+      throw Error(ExitCode::usage, "--to " + std::to_string(*o.to) + ": that version is not applied");
+    }
+    while (count < applied.size() && applied[count] > *o.to) ++count;
+  } else {
+    count = std::min(o.steps.value_or(1), applied.size());
+  }
+  std::vector<const Migration*> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Migration* m = files.find(applied[i]);
+    if (m == nullptr) {
+      throw Error(ExitCode::history_mismatch,
+                  "cannot roll back version " + std::to_string(applied[i]) +
+                      ": its migration file is missing");
+    }
+    if (!m->down.present || trim(m->down.sql).empty()) {
+      throw Error(ExitCode::invalid_directory,
+                  m->file + ": has no down section, so it cannot be rolled back",
+                  "add a '-- migrate:down' section");
+    }
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace
+
+RunResult Migrator::down(const DownOptions& o, const StepDone& on_step) {
+  files_.require_valid();
+  Session s(target_, files_, o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  verify_history(s.history(), files_, false);
+  revert(s, o, on_step);
+  s.result().dry_run = o.dry_run;
+  s.result().sql = s.take_sql();
+  return std::move(s.result());
+}
+
+void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step) {
+  const auto targets = select_to_revert(s.history(), files_, o);
+  for (const Migration* m : targets) {
+    const auto start = Clock::now();
+    s.announce(*m, Direction::down);
+    const Section& down = m->down;
+    if (down.transaction) {
+      if (down.foreign_keys_off) s.set_foreign_keys(false);
+      s.begin();
+      s.run(down);
+      if (down.foreign_keys_off) s.foreign_key_check(*m);
+      s.bookkeeping(s.table().delete_sql(m->version));
+      s.commit();
+      if (down.foreign_keys_off) s.set_foreign_keys(true);
+    } else {
+      s.run(down);
+      s.bookkeeping(s.table().delete_sql(m->version));
+    }
+    s.record_reverted(m->version);
+    Step step{m->version, m->label(), Direction::down, ms_since(start)};
+    s.result().steps.push_back(step);
+    if (on_step && !s.dry()) on_step(step);
+  }
+}
+
+RunResult Migrator::redo(std::size_t steps, bool dry_run, const StepDone& on_step) {
+  files_.require_valid();
+  Session s(target_, files_, dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  verify_history(s.history(), files_, false);
+  DownOptions d;
+  d.steps = steps;
+  revert(s, d, on_step);
+  UpOptions u;
+  u.steps = s.result().steps.size();
+  u.allow_out_of_order = true;  // what was just reverted may be older than other applied ones
+  apply_pending(s, u, on_step);
+  s.result().dry_run = dry_run;
+  s.result().sql = s.take_sql();
+  return std::move(s.result());
+}
+
+RunResult Migrator::stamp(Version version) {
+  files_.require_valid();
+  require_version(files_, version, "stamp");
+  Session s(target_, files_, Session::Mode::write);
+  verify_history(s.history(), files_, false);
+  s.begin();
+  RunResult& result = s.result();
+  for (const Migration& m : files_.migrations) {
+    if (m.version > version) break;
+    if (s.history().find(m.version) != nullptr) continue;
+    s.bookkeeping(s.table().insert_sql(m, RowState::applied), 0);
+    result.steps.push_back(Step{m.version, m.label(), Direction::up, 0});
+  }
+  s.commit();
+  return std::move(result);
+}
+
+std::vector<std::string> Migrator::accept(std::optional<Version> version) {
+  files_.require_valid();
+  if (version) require_version(files_, *version, "accept");
+  Session s(target_, files_, Session::Mode::write);
+  std::vector<std::string> accepted;
+  s.begin();
+  for (const auto& [v, row] : s.history().rows) {
+    if (version && v != *version) continue;
+    const Migration* m = files_.find(v);
+    if (m == nullptr || m->checksum == row.checksum) continue;
+    s.bookkeeping(s.table().accept_sql(*m));
+    accepted.push_back(m->file);
+  }
+  s.commit();
+  if (version && accepted.empty()) {
+    if (s.history().find(*version) == nullptr) {
+      throw Error(ExitCode::usage, "accept " + std::to_string(*version) + ": that version is not applied");
+    }
+  }
+  return accepted;
+}
+
+Status Migrator::status() {
+  Status st;
+  st.problems = files_.problems;
+  auto conn = Connection::open_existing_read_only(target_.database, target_.lock_timeout);
+  History h;
+  if (conn) {
+    st.database_exists = true;
+    HistoryTable table(*conn, target_.table);
+    h = table.read(files_);
+    st.source = h.source;
+  }
+  for (const Migration& m : files_.migrations) {
+    StatusEntry e{m.version, m.version_text, m.name, EntryState::pending, {}, m.file};
+    if (const HistoryRow* row = h.find(m.version)) {
+      e.applied_at = row->applied_at;
+      e.state = row->state == RowState::partial ? EntryState::partial
+                : row->checksum != m.checksum   ? EntryState::modified
+                                                : EntryState::applied;
+    }
+    st.entries.push_back(std::move(e));
+  }
+  for (const auto& [v, row] : h.rows) {
+    if (files_.find(v) != nullptr) continue;
+    st.entries.push_back(StatusEntry{v, std::to_string(v), row.name, EntryState::missing,
+                                     row.applied_at, {}});
+  }
+  std::sort(st.entries.begin(), st.entries.end(),
+            [](const StatusEntry& a, const StatusEntry& b) { return a.version < b.version; });
+  for (const StatusEntry& e : st.entries) {
+    if (e.state == EntryState::pending) {
+      ++st.pending;
+    } else {
+      ++st.applied;
+    }
+  }
+  return st;
+}
+
+std::string Migrator::dump() {
+  auto conn = Connection::open_existing_read_only(target_.database, target_.lock_timeout);
+  if (!conn) throw Error(ExitCode::unavailable, target_.database + ": database does not exist");
+  const Schema schema = read_schema(conn->handle(), target_.table);
+  std::string out = "-- Schema of " + std::filesystem::path(target_.database).filename().string() +
+                    ", written by `strata migrate dump`. Do not edit.\n";
+  out += dump_schema(schema);
+  HistoryTable table(*conn, target_.table);
+  const History h = table.read(files_);
+  if (!h.rows.empty()) {
+    out += "\n-- Applied migrations:\n";
+    for (const auto& [v, row] : h.rows) out += "--   " + std::to_string(v) + " " + row.name + "\n";
+  }
+  return out;
+}
+
+}  // namespace strata::migrate

@@ -1,0 +1,105 @@
+#pragma once
+// The migration engine: applies and reverts migrations on a SQLite database, one transaction
+// per migration (or one for the batch), under a cross-process lock.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migrate/history.h"
+#include "migrate/migration.h"
+
+namespace strata::migrate {
+
+struct Target {
+  std::string database;                    // SQLite file path
+  std::string table = "strata_migrations";  // history table. Default: strata_migrations
+  std::chrono::milliseconds lock_timeout{60000};  // Default: 60 s
+};
+
+struct UpOptions {
+  std::optional<Version> to;          // apply up to and including this version
+  std::optional<std::size_t> steps;   // apply at most this many
+  bool atomic = false;                // the whole batch in one transaction
+  bool dry_run = false;               // print the SQL, touch nothing
+  bool allow_out_of_order = false;    // apply pending files older than the newest applied
+  bool resume = false;                // continue a half-done transaction:false migration
+};
+
+struct DownOptions {
+  std::optional<Version> to;         // revert everything newer than this version
+  std::optional<std::size_t> steps;  // Default: 1
+  bool all = false;
+  bool dry_run = false;
+};
+
+enum class Direction { up, down };
+
+struct Step {
+  Version version = 0;
+  std::string label;  // <version>_<name>
+  Direction direction = Direction::up;
+  double duration_ms = 0;
+};
+
+struct RunResult {
+  std::vector<Step> steps;
+  bool dry_run = false;
+  std::string sql;  // the dry run's exact SQL
+  std::size_t imported = 0;
+  HistorySource imported_from = HistorySource::none;
+  std::vector<std::string> notes;  // things worth telling the user (on stderr)
+};
+
+enum class EntryState { applied, pending, missing, modified, partial };
+const char* to_string(EntryState s);
+
+struct StatusEntry {
+  Version version = 0;
+  std::string version_text;
+  std::string name;
+  EntryState state = EntryState::pending;
+  std::string applied_at;  // empty when not applied
+  std::string file;        // empty when missing
+};
+
+struct Status {
+  bool database_exists = false;
+  HistorySource source = HistorySource::none;
+  std::vector<StatusEntry> entries;  // sorted by version
+  std::vector<Problem> problems;     // directory problems (the entries exclude those files)
+  std::size_t applied = 0;
+  std::size_t pending = 0;
+};
+
+using StepDone = std::function<void(const Step&)>;
+
+class Migrator {
+ public:
+  Migrator(Target target, MigrationSet files);
+
+  RunResult up(const UpOptions& options, const StepDone& on_step = {});
+  RunResult down(const DownOptions& options, const StepDone& on_step = {});
+  // Reverts the newest `steps` migrations, then applies them again.
+  RunResult redo(std::size_t steps, bool dry_run, const StepDone& on_step = {});
+  // Records every migration up to and including `version` as applied, running nothing.
+  RunResult stamp(Version version);
+  // Re-accepts the current checksum of changed applied files (`version`, or all when nullopt).
+  std::vector<std::string> accept(std::optional<Version> version);
+
+  Status status();          // read-only
+  std::string dump();       // read-only; the deterministic schema.sql
+
+  const MigrationSet& files() const { return files_; }
+
+ private:
+  class Session;
+  void apply_pending(Session& s, const UpOptions& o, const StepDone& on_step);
+  void revert(Session& s, const DownOptions& o, const StepDone& on_step);
+
+  Target target_;
+  MigrationSet files_;
+};
+
+}  // namespace strata::migrate

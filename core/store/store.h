@@ -1,0 +1,36 @@
+#pragma once
+// The knowledge store: one SQLite file whose schema comes only from the migrations in the
+// top-level migrations/ folder, applied by the migration engine when the store is opened.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace strata::store {
+
+class Store {
+ public:
+  // Opens (creating the file and its parent folder if needed) and upgrades the store to the
+  // schema this binary ships. Throws Error(history_mismatch) for a store made by a newer
+  // strata, Error(unavailable) when it cannot be opened.
+  static Store open(const std::string& path);
+
+  ~Store();
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+
+  const std::string& path() const;
+  // The newest store migration applied (e.g. 2 for 0002_...).
+  std::int64_t schema_version() const;
+  // The newest store migration this binary ships.
+  static std::int64_t latest_schema_version();
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// History table of the store's own schema.
+inline constexpr const char* k_store_history_table = "strata_store_migrations";
+
+}  // namespace strata::store

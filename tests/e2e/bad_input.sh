@@ -1,0 +1,431 @@
+#!/usr/bin/env bash
+# Catalogue of bad input: every case must fail with the documented exit code,
+# exactly one "strata: error:" line on stderr (hint lines allowed) naming the
+# culprit, and leave the database unchanged.
+# Usage: bash tests/e2e/bad_input.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init bad_input "$@"
+
+V1=20240101000001
+V2=20240101000002
+V3=20240101000003
+S() { strata_t migrate -d sqlite:app.db "$@"; }
+
+# setup NAME: fresh case directory with V1 applied to app.db; records FP/SHA.
+setup() {
+    cd "$E2E_TMP" || exit 2
+    mkdir -p "$1/migrations"
+    cd "$1" || exit 2
+    mig migrations $V1 create_users_table \
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);" "DROP TABLE users;"
+    if ! "$STRATA" migrate -d sqlite:app.db up -q >/dev/null 2>&1 || ! table_exists app.db users; then
+        fail "setup for '$1': initial 'up' failed"
+    fi
+    FP=$(db_fingerprint app.db)
+    SHA=$(file_sha app.db)
+}
+unchanged() {
+    assert_eq "$FP" "$(db_fingerprint app.db)" "database content unchanged"
+    assert_eq 1 "$(history_count app.db)" "history unchanged (only V1)"
+}
+bytes_unchanged() { assert_eq "$SHA" "$(file_sha "${1:-app.db}")" "database bytes unchanged"; }
+
+# ---------------------------------------------------------------------------
+case_ "missing up marker"
+setup no_up
+printf -- '-- migrate:down\nDROP TABLE widgets;\n' >migrations/${V2}_create_widgets_table.sql
+expect_exit 3 -- S up
+expect_error_line "${V2}_create_widgets_table"
+unchanged
+
+case_ "no markers at all"
+setup no_markers
+printf 'CREATE TABLE widgets (x);\n' >migrations/${V2}_create_widgets_table.sql
+expect_exit 3 -- S up
+expect_error_line "${V2}_create_widgets_table"
+unchanged
+
+case_ "duplicated up marker"
+setup dup_up
+printf -- '-- migrate:up\nCREATE TABLE a (x);\n-- migrate:up\nCREATE TABLE b (x);\n-- migrate:down\nDROP TABLE a;\n' \
+    >migrations/${V2}_create_a_table.sql
+expect_exit 3 -- S up
+expect_error_line "${V2}_create_a_table"
+unchanged
+
+case_ "duplicated down marker"
+setup dup_down
+printf -- '-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n-- migrate:down\nDROP TABLE a;\n' \
+    >migrations/${V2}_create_a_table.sql
+expect_exit 3 -- S up
+expect_error_line "${V2}_create_a_table"
+unchanged
+
+case_ "down marker before up marker"
+setup down_first
+printf -- '-- migrate:down\nDROP TABLE a;\n-- migrate:up\nCREATE TABLE a (x);\n' >migrations/${V2}_create_a_table.sql
+run S up
+if [ "$RC" = 0 ]; then
+    note "down-before-up accepted (spec does not forbid the order)"
+    pass "down-before-up handled"
+else
+    assert_eq 3 "$RC" "down-before-up rejected with exit 3"
+    expect_error_line "${V2}_create_a_table"
+    unchanged
+fi
+
+case_ "duplicate versions"
+setup dup_version
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+mig migrations $V2 create_b_table "CREATE TABLE b (x);" "DROP TABLE b;"
+expect_exit 3 -- S up
+expect_error_line "$V2"
+if grep -q "${V2}_create_a_table" "$E2E_TMP/.err" && grep -q "${V2}_create_b_table" "$E2E_TMP/.err"; then
+    pass "both files named"
+else
+    fail "duplicate-version error should name both files"
+fi
+unchanged
+
+case_ "duplicate version across dbmate and golang-migrate formats"
+setup dup_version_formats
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+echo "CREATE TABLE a (x);" >migrations/${V2}_create_a_table.up.sql
+echo "DROP TABLE a;" >migrations/${V2}_create_a_table.down.sql
+expect_exit 3 -- S up
+expect_error_line "$V2"
+unchanged
+
+case_ "duplicate version with different zero padding (numeric ordering)"
+setup dup_version_numeric
+mig migrations 2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+mig migrations 002 create_b_table "CREATE TABLE b (x);" "DROP TABLE b;"
+expect_exit 3 -- S up
+expect_error_line
+unchanged
+
+for badname in notaversion.sql 2024010100000x_create_a_table.sql 1234567890123456789_too_long.sql; do
+    case_ "bad file name: $badname"
+    setup "badname_${badname%%.sql}"
+    printf -- '-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n' >"migrations/$badname"
+    expect_exit 3 -- S up
+    expect_error_line "${badname%.sql}"
+    unchanged
+done
+
+case_ "non-.sql files are ignored"
+setup ignored_files
+echo "# notes" >migrations/README.md
+touch migrations/.gitkeep
+echo "CREATE TABLE x (y);" >migrations/${V2}_create_x_table.sql.bak
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+expect_exit 0 -- S up
+assert_true "a created" table_exists app.db a
+assert_false "x not created from .bak" table_exists app.db x
+
+case_ "non-UTF-8 file"
+setup non_utf8
+printf -- "-- migrate:up\nINSERT INTO users (email) VALUES ('caf\xe9 \xc3\x28');\n-- migrate:down\nDELETE FROM users;\n" \
+    >migrations/${V2}_insert_latin1.sql
+expect_exit 3 -- S up
+expect_error_line "${V2}_insert_latin1"
+unchanged
+
+case_ "empty file"
+setup empty_file
+: >migrations/${V2}_create_nothing_table.sql
+expect_exit 3 -- S up
+expect_error_line "${V2}_create_nothing_table"
+unchanged
+
+case_ "up section present but empty"
+setup empty_up
+printf -- '-- migrate:up\n\n-- migrate:down\nSELECT 1;\n' >migrations/${V2}_create_nothing_table.sql
+run S up
+if [ "$RC" = 0 ]; then
+    note "empty up section accepted as a no-op (spec only lists empty *files*)"
+    pass "empty up section handled"
+else
+    assert_eq 3 "$RC" "empty up section rejected with exit 3"
+    expect_error_line "${V2}_create_nothing_table"
+    unchanged
+fi
+
+case_ "unreadable migrations directory"
+setup unreadable_dir
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+chmod 000 migrations
+if ls migrations >/dev/null 2>&1; then
+    skip "running as $(id -un): chmod 000 does not block reads (root); case skipped"
+else
+    expect_exit 3 -- S up
+    expect_error_line "migrations"
+    unchanged
+fi
+chmod 755 migrations
+
+case_ "unreadable migration file"
+setup unreadable_file
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+chmod 000 migrations/${V2}_create_a_table.sql
+if cat migrations/${V2}_create_a_table.sql >/dev/null 2>&1; then
+    skip "running as $(id -un): chmod 000 does not block reads (root); case skipped"
+else
+    expect_exit 3 -- S up
+    expect_error_line "${V2}_create_a_table"
+    unchanged
+fi
+chmod 644 migrations/${V2}_create_a_table.sql
+
+case_ "migrations directory is missing"
+setup missing_dir
+run S --dir does_not_exist up
+if [ "$RC" = 3 ]; then
+    expect_error_line "does_not_exist"
+else
+    note "missing --dir gave exit $RC (spec does not pin this down)"
+    pass "missing dir handled"
+fi
+unchanged
+
+# ---------------------------------------------------------------------------
+case_ "database path is a directory"
+setup db_is_dir
+mkdir dbdir
+for sub in up status check dump; do
+    expect_exit 7 -- strata_t migrate -d sqlite:dbdir "$sub"
+    expect_error_line "dbdir"
+done
+assert_eq "" "$(ls -A dbdir)" "directory left empty"
+
+case_ "file is not a SQLite database"
+setup not_sqlite
+head -c 8192 /dev/urandom >junk.db
+JSHA=$(file_sha junk.db)
+for sub in up status dump; do
+    expect_exit 7 -- strata_t migrate -d sqlite:junk.db "$sub"
+    expect_error_line "junk\.db"
+done
+assert_eq "$JSHA" "$(file_sha junk.db)" "junk file bytes unchanged"
+assert_absent junk.db-journal
+assert_absent junk.db-wal
+
+case_ "text file is not a SQLite database"
+setup text_not_sqlite
+printf 'hello, I am not a database\n%.0s' $(seq 1 200) >notes.db
+JSHA=$(file_sha notes.db)
+expect_exit 7 -- strata_t migrate -d sqlite:notes.db up
+expect_error_line "notes\.db"
+assert_eq "$JSHA" "$(file_sha notes.db)" "text file bytes unchanged"
+
+case_ "read-only database"
+setup readonly_db
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+ro_mode=""
+if [ "$(id -u)" != 0 ]; then
+    chmod 444 app.db
+    ro_mode="chmod 444"
+elif chattr +i app.db 2>/dev/null; then
+    e2e_on_exit "chattr -i '$E2E_TMP/readonly_db/app.db'"
+    ro_mode="chattr +i"
+fi
+if [ -n "$ro_mode" ]; then
+    expect_exit 7 -- S up
+    expect_error_line
+    expect_stderr_match 'app\.db|read-?only|readonly' "names the database or says read-only"
+    [ "$ro_mode" = "chattr +i" ] && chattr -i app.db
+    chmod 644 app.db
+    unchanged
+    bytes_unchanged
+elif unshare -m true 2>/dev/null; then
+    ro_mode="read-only bind mount"
+    run unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && cd "$1" && exec timeout 30 "$2" migrate -d sqlite:app.db up' \
+        sh "$PWD" "$STRATA"
+    assert_eq 7 "$RC" "up on a read-only mount exits 7"
+    expect_error_line
+    unchanged
+else
+    skip "running as root without chattr/unshare support: cannot make the database read-only"
+fi
+[ -n "$ro_mode" ] && note "read-only simulated with: $ro_mode"
+
+case_ "database locked by another sqlite3 process (BEGIN EXCLUSIVE)"
+setup locked_sqlite3
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+mkfifo holder.fifo
+sqlite3 app.db <holder.fifo >holder.out 2>&1 &
+HOLDER=$!
+e2e_bg $HOLDER
+exec 3>holder.fifo
+echo "BEGIN EXCLUSIVE;" >&3
+echo "SELECT count(*) FROM users;" >&3
+locked=0
+for _ in $(seq 1 50); do
+    if ! sqlite3 -cmd ".timeout 0" app.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; then
+        locked=1
+        break
+    fi
+    sleep 0.1
+done
+if [ $locked = 1 ]; then
+    t0=$(date +%s)
+    expect_exit 7 -- S up --lock-timeout 1
+    t1=$(date +%s)
+    expect_error_line
+    expect_stderr_match '[Ll]ock|[Bb]usy' "mentions lock/busy"
+    if [ $((t1 - t0)) -le 10 ]; then pass "gave up in $((t1 - t0))s"; else fail "took $((t1 - t0))s to give up with --lock-timeout 1"; fi
+else
+    fail "could not get sqlite3 to hold an exclusive lock"
+fi
+echo "ROLLBACK;" >&3
+echo ".quit" >&3
+exec 3>&-
+wait $HOLDER 2>/dev/null
+unchanged
+expect_exit 0 -- S up
+assert_true "a applied once the lock is gone" table_exists app.db a
+
+case_ "database locked by another strata holding the migration lock"
+setup locked_strata
+# ~4 s of CPU inside one migration
+cat >migrations/${V2}_create_slow_table.sql <<'SQL'
+-- migrate:up
+CREATE TABLE slow AS
+  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 14000000)
+  SELECT count(*) AS n FROM c;
+
+-- migrate:down
+DROP TABLE slow;
+SQL
+"$STRATA" migrate -d sqlite:app.db up >first.out 2>first.err &
+FIRST=$!
+e2e_bg $FIRST
+# wait until the first process holds a lock on the database file (flock) or its
+# write transaction is visible; fall back to a short sleep.
+for _ in $(seq 1 40); do
+    if ! flock -n -E 99 app.db true 2>/dev/null; then break; fi
+    if ! sqlite3 -cmd ".timeout 0" app.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; then break; fi
+    sleep 0.05
+done
+sleep 0.2
+t0=$(date +%s)
+expect_exit 7 -- S up --lock-timeout 1
+t1=$(date +%s)
+expect_error_line
+expect_stderr_match '[Ll]ock|[Bb]usy' "mentions the lock"
+if [ $((t1 - t0)) -le 10 ]; then pass "second strata gave up in $((t1 - t0))s"; else fail "second strata took $((t1 - t0))s with --lock-timeout 1"; fi
+if kill -0 $FIRST 2>/dev/null; then
+    pass "first strata still running while the second gave up"
+else
+    note "first strata finished before the second one gave up; slow migration too fast on this machine"
+fi
+wait $FIRST
+frc=$?
+assert_eq 0 "$frc" "first strata completed ($(cat first.err))"
+assert_eq "$V1 $V2" "$(history_versions app.db | tr '\n' ' ' | sed 's/ $//')" "slow migration recorded exactly once"
+
+# ---------------------------------------------------------------------------
+case_ "failing statement in the middle of a migration (no such table)"
+setup failing_stmt
+cat >migrations/${V2}_create_orders_table.sql <<'SQL'
+-- migrate:up
+CREATE TABLE orders (id INTEGER PRIMARY KEY);
+INSERT INTO orders VALUES (1);
+INSERT INTO missing_table VALUES (1);
+CREATE TABLE order_items (id INTEGER PRIMARY KEY);
+
+-- migrate:down
+DROP TABLE order_items;
+DROP TABLE orders;
+SQL
+expect_exit 6 -- S up
+expect_error_line "${V2}_create_orders_table\.sql:4:[0-9]+" "no such table: missing_table"
+unchanged
+assert_false "orders rolled back" table_exists app.db orders
+
+case_ "failing statement: constraint violation on line 6"
+setup failing_constraint
+cat >migrations/${V2}_insert_users.sql <<'SQL'
+-- migrate:up
+INSERT INTO users (id, email) VALUES (1, 'a@example.com');
+
+INSERT INTO users (id, email) VALUES (2, 'b@example.com');
+-- the next statement violates the primary key
+INSERT INTO users (id, email) VALUES (1, 'dup@example.com');
+
+-- migrate:down
+DELETE FROM users;
+SQL
+expect_exit 6 -- S up
+expect_error_line "${V2}_insert_users\.sql:6:[0-9]+" "UNIQUE constraint failed"
+unchanged
+assert_eq 0 "$(db_q app.db 'SELECT count(*) FROM users')" "inserted rows rolled back"
+
+case_ "failing migration after a good one: the good one stays, error names the bad one"
+setup failing_second
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+mig migrations $V3 create_b_table "CREATE TABLE b (x);
+SELECT no_such_function(1);" "DROP TABLE b;"
+run S up
+assert_eq 6 "$RC" "exit 6"
+assert_eq 1 "$(grep -c '^strata: error: ' "$E2E_TMP/.err")" "one error line"
+expect_stderr_match "^strata: error: .*${V3}_create_b_table\.sql:3:[0-9]+.*no such function"
+assert_true "a applied" table_exists app.db a
+assert_false "b rolled back" table_exists app.db b
+
+case_ "down without a down section (exit 3 before anything runs)"
+setup no_down
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "-"
+mig migrations $V3 create_b_table "CREATE TABLE b (x);" "DROP TABLE b;"
+expect_exit 0 -- S up -q
+FP=$(db_fingerprint app.db)
+expect_exit 3 -- S down --all
+expect_error_line "${V2}_create_a_table"
+assert_eq "$FP" "$(db_fingerprint app.db)" "nothing rolled back (b still there)"
+expect_exit 3 -- S down --steps 2
+assert_eq "$FP" "$(db_fingerprint app.db)" "nothing rolled back with --steps 2"
+expect_exit 0 -- S down
+assert_false "b rolled back by a plain down" table_exists app.db b
+
+# ---------------------------------------------------------------------------
+case_ "postgres:// URL"
+setup postgres
+for url in postgres://user@localhost/db postgresql://localhost:5432/app; do
+    expect_exit 2 -- strata_t migrate -d "$url" up
+    expect_error_line "PostgreSQL is not supported yet"
+    expect_exit 2 -- env DATABASE_URL="$url" "$STRATA" migrate status
+    expect_error_line "PostgreSQL is not supported yet"
+done
+unchanged
+
+case_ "unsupported URL scheme"
+setup bad_scheme
+expect_exit 2 -- strata_t migrate -d mysql://localhost/db up
+expect_error_line
+unchanged
+
+case_ "no database configured for a write command"
+setup no_database
+run env -u DATABASE_URL "$STRATA" migrate up
+assert_eq 2 "$RC" "up without any database -> exit 2"
+expect_error_line
+unchanged
+
+case_ "usage errors (exit 2)"
+setup usage
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+FP=$(db_fingerprint app.db)
+for args in "up --bogus" "--nope status" "frobnicate" "up --steps abc" "up --steps" \
+    "--color purple status" "--lock-timeout abc up" "down --steps -1" "stamp" "accept"; do
+    # shellcheck disable=SC2086
+    expect_exit 2 -- S $args
+    expect_error_line
+done
+expect_exit 2 -- strata_t --bogus
+expect_error_line
+expect_exit 2 -- strata_t frobnicate
+expect_error_line
+assert_eq "$FP" "$(db_fingerprint app.db)" "database unchanged by usage errors"
+assert_false "pending migration not applied" table_exists app.db a
+
+e2e_finish

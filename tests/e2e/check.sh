@@ -1,0 +1,419 @@
+#!/usr/bin/env bash
+# `strata migrate check`: finding codes, exit classes, --json shape, read-only
+# guarantees, --drift, --roundtrip, --strict.
+# Usage: bash tests/e2e/check.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init check "$@"
+
+V1=20240101000001
+V2=20240101000002
+V3=20240101000003
+V4=20240101000004
+S() { strata_t migrate -d sqlite:app.db "$@"; }
+
+# base NAME: case dir with V1, V2 applied to app.db
+base() {
+    cd "$E2E_TMP" || exit 2
+    mkdir -p "$1/migrations"
+    cd "$1" || exit 2
+    mig migrations $V1 create_users_table \
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+CREATE UNIQUE INDEX users_email ON users(email);" \
+        "DROP TABLE users;"
+    mig migrations $V2 create_posts_table \
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id), title TEXT);" \
+        "DROP TABLE posts;"
+    if ! "$STRATA" migrate -d sqlite:app.db up -q >/dev/null 2>&1; then
+        fail "setup '$1': up failed"
+    fi
+}
+
+# validate_json: validates the check --json shape of the last command's stdout
+# against the spec, and that exit_code equals the process exit code.
+validate_json() {
+    local r
+    r=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+rc = int(sys.argv[1]); strict = sys.argv[2] == "1"
+errs = []
+try:
+    d = json.load(sys.stdin)
+except Exception as e:
+    print("stdout is not JSON: %s" % e); sys.exit(0)
+def isint(x): return isinstance(x, int) and not isinstance(x, bool)
+for k, chk in [("ok", lambda x: isinstance(x, bool)), ("exit_code", isint), ("applied", isint),
+               ("pending", lambda x: isinstance(x, list) and all(isinstance(v, str) for v in x)),
+               ("findings", lambda x: isinstance(x, list))]:
+    if k not in d: errs.append("missing key %s" % k)
+    elif not chk(d[k]): errs.append("bad type for %s: %r" % (k, d[k]))
+if d.get("exit_code") != rc: errs.append("exit_code %r != process exit %d" % (d.get("exit_code"), rc))
+if rc == 0 and d.get("ok") is not True: errs.append("ok should be true when exit is 0")
+if rc >= 2 and d.get("ok") is not False: errs.append("ok should be false when exit is %d" % rc)
+sev = {"bad-name": "error", "duplicate-version": "error", "parse-error": "error",
+       "missing-down": "warning", "pragma-in-transaction": "error", "destructive": "warning",
+       "newer-history": "error", "missing-file": "error", "checksum-mismatch": "error",
+       "out-of-order": "error", "partial": "error", "pending": "info", "drift": "error",
+       "roundtrip": "error", "no-database": "info"}
+cls = {"bad-name": 3, "duplicate-version": 3, "parse-error": 3, "missing-down": 3,
+       "pragma-in-transaction": 3, "destructive": 3, "newer-history": 4, "missing-file": 4,
+       "checksum-mismatch": 4, "out-of-order": 4, "partial": 6, "pending": 1, "drift": 5,
+       "roundtrip": 5, "no-database": 0}
+want = 0
+for f in d.get("findings", []):
+    if not isinstance(f, dict): errs.append("finding not an object: %r" % f); continue
+    for k in ("code", "severity", "version", "file", "line", "message"):
+        if k not in f: errs.append("finding missing key %s: %r" % (k, f))
+    c = f.get("code")
+    if c not in sev: errs.append("unknown code %r" % c); continue
+    if f.get("severity") not in ("error", "warning", "info"): errs.append("bad severity %r" % f.get("severity"))
+    elif not strict and f.get("severity") != sev[c]: errs.append("%s should have severity %s, got %s" % (c, sev[c], f.get("severity")))
+    if not (f.get("line") is None or isint(f.get("line"))): errs.append("line must be int or null: %r" % f.get("line"))
+    if not (f.get("version") is None or isinstance(f.get("version"), str)): errs.append("version must be string: %r" % f.get("version"))
+    if not (f.get("file") is None or isinstance(f.get("file"), str)): errs.append("file must be string: %r" % f.get("file"))
+    if not isinstance(f.get("message"), str) or not f.get("message"): errs.append("empty message: %r" % f)
+    if f.get("severity") == "error" or (f.get("severity") == "warning" and strict) or c == "pending":
+        want = max(want, cls[c])
+if want != rc: errs.append("highest finding class is %d but exit is %d" % (want, rc))
+print("OK" if not errs else "; ".join(errs))
+' "$RC" "${STRICT:-0}" 2>&1)
+    if [ "$r" = OK ]; then pass "json shape valid"; else fail "json shape: $r"; fi
+}
+
+# cj EXIT ARGS...: run `check --json ARGS` expecting EXIT, validate shape
+cj() {
+    local want=$1
+    shift
+    expect_exit "$want" -- S check --json "$@"
+    validate_json
+}
+
+# has CODE [VERSION] [MESSAGE_REGEX]: a finding with that code (and version) exists
+has() {
+    local code=$1 ver=${2:-} re=${3:-}
+    local r
+    r=$(printf '%s' "$OUT" | python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+code, ver, rx = sys.argv[1], sys.argv[2], sys.argv[3]
+ok = any(f.get("code") == code and (not ver or f.get("version") == ver)
+         and (not rx or re.search(rx, f.get("message") or "", re.I)) for f in d.get("findings", []))
+print("yes" if ok else "no")
+' "$code" "$ver" "$re" 2>&1)
+    if [ "$r" = yes ]; then
+        pass "finding $code${ver:+ for $ver}${re:+ ~/$re/}"
+    else
+        fail "expected finding $code${ver:+ for $ver}${re:+ with message ~/$re/}"
+    fi
+}
+
+hasnt() {
+    local code=$1
+    if printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if any(f.get("code") == sys.argv[1] for f in d.get("findings", [])) else 1)' "$code" 2>/dev/null; then
+        fail "unexpected finding $code"
+    else
+        pass "no $code finding"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+case_ "class 0: clean, everything applied"
+base clean
+cj 0
+expect_json_true "applied 2, nothing pending" "d['applied'] == 2 and d['pending'] == [] and d['ok'] is True"
+expect_exit 0 -- S check
+expect_exit 0 -- strata_t migrate check -d sqlite:app.db
+
+case_ "file-only check without any database"
+cd "$E2E_TMP" && mkdir -p nodb && cp -r clean/migrations nodb/ && cd nodb || exit 2
+expect_exit 0 -- strata_t migrate check --json
+validate_json
+assert_eq "" "$(ls -A | grep -v '^migrations$')" "no database file created"
+mig migrations $V3 create_bad_table "CREATE TABLE x (y);" "DROP TABLE x;"
+printf 'junk' >migrations/bogus.sql
+expect_exit 3 -- strata_t migrate check --json
+validate_json
+has bad-name
+assert_eq "" "$(ls -A | grep -v '^migrations$')" "still no database file created"
+
+case_ "database configured but file does not exist: no-database, not created"
+cd "$E2E_TMP/nodb" && rm -f migrations/bogus.sql || exit 2
+expect_exit_in "0 1" -- strata_t migrate -d sqlite:new.db check --json
+validate_json
+has no-database
+assert_absent new.db
+assert_absent new.db-journal
+assert_absent new.db-wal
+assert_absent new.db-shm
+expect_exit_in "0 1" -- env DATABASE_URL=sqlite:viaenv.db "$STRATA" migrate check
+assert_absent viaenv.db
+
+# ---------------------------------------------------------------------------
+case_ "class 1: pending only"
+base pending
+mig migrations $V3 create_tags_table "CREATE TABLE tags (x);" "DROP TABLE tags;"
+mig migrations $V4 create_more_table "CREATE TABLE more (x);" "DROP TABLE more;"
+cj 1
+expect_json_true "pending list" "d['pending'] == ['$V3', '$V4'] and d['applied'] == 2"
+has pending $V3
+has pending $V4
+expect_exit 1 -- S check
+
+# ---------------------------------------------------------------------------
+case_ "class 3: bad-name"
+base c3_badname
+printf -- '-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n' >migrations/add_things.sql
+cj 3
+has bad-name
+expect_json_true "file names add_things.sql" "any(f['code']=='bad-name' and 'add_things.sql' in (f['file'] or '') for f in d['findings'])"
+
+case_ "class 3: duplicate-version"
+base c3_dup
+mig migrations $V3 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+mig migrations $V3 create_b_table "CREATE TABLE b (x);" "DROP TABLE b;"
+cj 3
+has duplicate-version $V3
+
+case_ "class 3: parse-error (missing marker, not UTF-8, empty, SQL syntax) reported together"
+base c3_parse
+printf 'CREATE TABLE a (x);\n' >migrations/${V3}_create_a_table.sql
+printf -- "-- migrate:up\nSELECT 'caf\xe9';\n-- migrate:down\nSELECT 1;\n" >migrations/20240101000005_latin1.sql
+: >migrations/20240101000006_create_empty_table.sql
+printf -- '-- migrate:up\nCREATE TABLE ok (x);\n\nCREATE TABLEX broken (x);\n-- migrate:down\nDROP TABLE ok;\n' \
+    >migrations/20240101000007_create_broken_table.sql
+cj 3
+has parse-error $V3
+has parse-error 20240101000005
+has parse-error 20240101000006
+has parse-error 20240101000007
+expect_json_true "syntax error finding has line 4" \
+    "any(f['code']=='parse-error' and f['version']=='20240101000007' and f['line']==4 for f in d['findings'])"
+expect_exit 3 -- S check
+expect_stdout_match "20240101000007_create_broken_table\\.sql" "plain output names the file"
+
+case_ "class 3: pragma-in-transaction (PRAGMA and VACUUM), allowed with transaction:false"
+base c3_pragma
+mig migrations $V3 set_pragma "PRAGMA foreign_keys = ON;
+CREATE TABLE a (x);" "DROP TABLE a;"
+mig migrations $V4 vacuum_db "VACUUM;" "SELECT 1;"
+cj 3
+has pragma-in-transaction $V3
+has pragma-in-transaction $V4
+rm migrations/${V3}_set_pragma.sql migrations/${V4}_vacuum_db.sql
+printf -- '-- migrate:up transaction:false\nPRAGMA user_version = 7;\nVACUUM;\n-- migrate:down transaction:false\nPRAGMA user_version = 0;\n' \
+    >migrations/${V3}_vacuum_db.sql
+cj 1
+hasnt pragma-in-transaction
+
+case_ "missing-down: warning (exit 0/1), --strict makes it exit 3"
+base c3_missing_down
+mig migrations $V3 create_a_table "CREATE TABLE a (x);" "-"
+expect_exit 0 -- S up -q
+cj 0
+has missing-down $V3
+STRICT=1 cj 3 --strict
+has missing-down $V3
+expect_exit 3 -- S check --strict
+
+case_ "destructive: warning, --strict makes it exit 3"
+base c3_destructive
+mig migrations $V3 drop_title_from_posts "ALTER TABLE posts DROP COLUMN title;" "ALTER TABLE posts ADD COLUMN title TEXT;"
+mig migrations $V4 drop_posts_table "DROP TABLE posts;" "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));"
+expect_exit 1 -- S check
+cj 1
+has destructive $V3
+has destructive $V4
+STRICT=1 cj 3 --strict
+has destructive $V3
+
+# ---------------------------------------------------------------------------
+case_ "class 4: checksum-mismatch"
+base c4_checksum
+echo "CREATE TABLE extra (x);" >>migrations/${V2}_create_posts_table.sql
+cj 4
+has checksum-mismatch $V2
+expect_json_true "not described as whitespace-only" "not any(f['code']=='checksum-mismatch' and 'only whitespace' in f['message'].lower() for f in d['findings'])"
+
+case_ "class 4: whitespace-only edit says whitespace"
+base c4_ws
+f=migrations/${V1}_create_users_table.sql
+sed -e 's/^CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);/CREATE TABLE users (\n    id INTEGER PRIMARY KEY,\n    email TEXT NOT NULL\n);/' "$f" >"$f.new"
+printf '\n\n' >>"$f.new"
+mv "$f.new" "$f"
+cj 4
+has checksum-mismatch $V1 'whitespace'
+expect_exit 4 -- S check
+expect_output_match '[Ww]hitespace'
+
+case_ "class 4: missing-file"
+base c4_missing
+rm migrations/${V2}_create_posts_table.sql
+cj 4
+has missing-file $V2
+expect_exit_in "0 4" -- S status --json
+expect_json_true "status shows missing" "[m['state'] for m in d['migrations'] if m['version']=='$V2'] == ['missing']"
+
+case_ "class 4: out-of-order"
+base c4_ooo
+mig migrations 20231231000000 create_early_table "CREATE TABLE early (x);" "DROP TABLE early;"
+cj 4
+has out-of-order 20231231000000
+expect_json_true "out-of-order file also pending" "'20231231000000' in d['pending']"
+
+# ---------------------------------------------------------------------------
+case_ "class 5: --drift"
+base c5_drift
+cj 0 --drift
+sqlite3 app.db "ALTER TABLE users ADD COLUMN nickname TEXT; CREATE INDEX users_nick ON users(nickname);"
+cj 5 --drift
+has drift
+cj 0
+hasnt drift
+expect_exit 5 -- S check --drift
+expect_output_match 'nickname|users_nick|users' "drift output points at the changed object"
+
+case_ "class 5: --roundtrip"
+base c5_roundtrip
+cj 0 --roundtrip
+mig migrations $V3 create_pair_tables "CREATE TABLE pair_a (x);
+CREATE TABLE pair_b (x);" "DROP TABLE pair_a;"
+cj 5 --roundtrip
+has roundtrip $V3
+expect_exit 0 -- S up -q
+cj 5 --roundtrip
+has roundtrip $V3
+expect_exit 5 -- S check --roundtrip
+expect_output_match "${V3}_create_pair_tables|$V3"
+# fix the down section -> clean again (file changed, so accept it first)
+mig migrations $V3 create_pair_tables "CREATE TABLE pair_a (x);
+CREATE TABLE pair_b (x);" "DROP TABLE pair_b;
+DROP TABLE pair_a;"
+expect_exit 0 -- S accept $V3
+cj 0 --roundtrip
+
+case_ "--roundtrip without a database"
+cd "$E2E_TMP/c5_roundtrip" || exit 2
+expect_exit 0 -- strata_t migrate check --roundtrip
+mig migrations $V4 create_leaky_table "CREATE TABLE leaky (x);
+CREATE INDEX leaky_x ON leaky(x);" "DROP INDEX leaky_x;"
+run strata_t migrate check --roundtrip
+if [ "$RC" = 5 ]; then
+    expect_output_match "$V4"
+elif [ "$RC" = 0 ]; then
+    note "--roundtrip without a database is skipped by the binary (spec: without a database only file checks)"
+    pass "roundtrip without database handled"
+else
+    fail "check --roundtrip without database: expected 5 (or 0 if skipped), got $RC"
+fi
+assert_eq "" "$(ls -A | grep -vE '^(migrations|app\.db)$')" "no scratch files left behind"
+
+# ---------------------------------------------------------------------------
+case_ "class 6: partial (transaction:false migration stopped midway)"
+base c6_partial
+cat >migrations/${V3}_backfill_users.sql <<'SQL'
+-- migrate:up transaction:false
+CREATE TABLE p1 (x);
+INSERT INTO no_such_table VALUES (1);
+CREATE TABLE p2 (x);
+
+-- migrate:down
+DROP TABLE IF EXISTS p2;
+DROP TABLE IF EXISTS p1;
+SQL
+expect_exit 6 -- S up
+expect_stderr_match "${V3}_backfill_users\\.sql:3"
+assert_eq "partial|1" "$(db_q app.db "SELECT state, statements_done FROM strata_migrations WHERE version=$V3")" \
+    "history row state=partial statements_done=1"
+cj 6
+has partial $V3
+expect_exit_in "0 6" -- S status --json
+expect_json_true "status shows partial" "[m['state'] for m in d['migrations'] if m['version']=='$V3'] == ['partial']"
+expect_exit 6 -- S up
+expect_error_line "$V3"
+
+# ---------------------------------------------------------------------------
+case_ "several findings at once, highest class wins"
+base many
+printf 'x' >migrations/notes_v2.sql                                             # bad-name (3)
+mig migrations $V3 create_a_table "CREATE TABLE a (x);" "-"                     # missing-down + pending
+echo "-- edited" >>migrations/${V1}_create_users_table.sql                       # checksum (4)
+cj 4
+has bad-name
+has missing-down $V3
+has pending $V3
+has checksum-mismatch $V1
+expect_json_true "at least four findings" "len(d['findings']) >= 4"
+expect_exit 4 -- S check
+expect_stdout_match 'bad-name'
+expect_stdout_match 'checksum-mismatch'
+# add a recorded partial migration by hand -> 6 wins
+sqlite3 app.db "INSERT INTO strata_migrations (version, name, checksum, checksum_ws, applied_at, duration_ms, strata_version, state, statements_done)
+                SELECT $V4, 'half_done', checksum, checksum_ws, applied_at, 1.0, strata_version, 'partial', 1 FROM strata_migrations WHERE version=$V2"
+mig migrations $V4 half_done "CREATE TABLE h1 (x);
+CREATE TABLE h2 (x);" "DROP TABLE h2;"
+cj 6
+has partial $V4
+has checksum-mismatch $V1
+
+# ---------------------------------------------------------------------------
+# check / status / dump must not write: same bytes, same mtime, no new files.
+readonly_probe() { # readonly_probe LABEL ARGS...
+    local label=$1 before after lsb lsa
+    shift
+    before=$(file_sig app.db)
+    lsb=$(ls -A | tr '\n' ' ')
+    sleep 0.01
+    run "$@"
+    after=$(file_sig app.db)
+    lsa=$(ls -A | tr '\n' ' ')
+    assert_eq "$before" "$after" "$label: db size/mtime/sha unchanged"
+    assert_eq "$lsb" "$lsa" "$label: no files created or left behind (-wal/-journal/-shm)"
+}
+
+case_ "check never writes (rollback-journal database)"
+base ro_rollback
+mig migrations $V3 create_tags_table "CREATE TABLE tags (x);" "DROP TABLE tags;"
+echo "-- edit" >>migrations/${V1}_create_users_table.sql
+sqlite3 app.db "PRAGMA journal_mode=DELETE;" >/dev/null
+for args in "check" "check --json" "check --drift" "check --roundtrip" "check --strict --drift --roundtrip --json" "status" "status --json" "dump"; do
+    # shellcheck disable=SC2086
+    readonly_probe "$args" S $args
+done
+
+case_ "check never writes (WAL database)"
+base ro_wal
+mig migrations $V3 create_tags_table "CREATE TABLE tags (x);" "DROP TABLE tags;"
+if [ "$(sqlite3 app.db 'PRAGMA journal_mode=WAL;')" = wal ]; then
+    rm -f app.db-wal app.db-shm
+    for args in "check" "check --json --drift --roundtrip" "status --json" "dump"; do
+        # shellcheck disable=SC2086
+        readonly_probe "$args" S $args
+        rm -f app.db-wal app.db-shm
+    done
+else
+    fail "could not switch the test database to WAL"
+fi
+
+case_ "check does not take the migration lock"
+base nolock
+mig migrations $V3 create_slow_table "CREATE TABLE slow AS
+  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000)
+  SELECT count(*) AS n FROM c;" "DROP TABLE slow;"
+"$STRATA" migrate -d sqlite:app.db up -q >/dev/null 2>&1 &
+UP=$!
+e2e_bg $UP
+sleep 0.4
+t0=$(date +%s%N)
+expect_exit_in "0 1" -- S check --lock-timeout 1
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+if kill -0 $UP 2>/dev/null; then
+    if [ $ms -lt 1500 ]; then pass "check answered in ${ms} ms while up was running"; else fail "check took ${ms} ms while up held the lock"; fi
+else
+    note "up finished before check ran; lock case not exercised"
+fi
+wait $UP
+
+e2e_finish

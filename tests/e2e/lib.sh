@@ -1,0 +1,454 @@
+# shellcheck shell=bash
+# Shared helpers for strata end-to-end tests.
+#
+# Usage inside a test:
+#   . "$(dirname "$0")/lib.sh"
+#   e2e_init <name> "$@"          # $1 of the test = path to the strata binary
+#   case_ "what is being tested"
+#   expect_exit 0 -- "$STRATA" migrate up
+#   expect_stderr_match 'applied 2024'
+#   ...
+#   e2e_finish                      # prints "<name>: N passed, M failed", exits 0/1
+#
+# Environment knobs:
+#   LONG=1            longer trial runs (used by trial_*.sh)
+#   E2E_VERBOSE=1     print every case name and passing check
+#   E2E_KEEP=1        keep the scratch directory (path printed at exit)
+#   E2E_CMD_TIMEOUT   per-command timeout in seconds (default 30)
+
+set -u
+
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_CASE="(setup)"
+E2E_NAME="e2e"
+E2E_TMP=""
+E2E_BG_PIDS=""
+E2E_CLEANUP_CMDS=()
+RC=0
+OUT=""
+ERR=""
+E2E_CMD=""
+
+e2e_init() {
+    E2E_NAME=$1
+    shift
+    local bin=${1:-}
+    if [ -z "$bin" ]; then
+        echo "usage: bash $0 /path/to/strata" >&2
+        exit 2
+    fi
+    case "$bin" in
+        /*) STRATA=$bin ;;
+        *) STRATA=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin") ;;
+    esac
+    if [ ! -x "$STRATA" ]; then
+        echo "$E2E_NAME: strata binary not found or not executable: $STRATA" >&2
+        exit 2
+    fi
+    for tool in sqlite3 python3 timeout sha256sum; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "$E2E_NAME: required tool missing: $tool" >&2
+            exit 2
+        fi
+    done
+    export STRATA
+    E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-e2e-$E2E_NAME.XXXXXX")
+    trap e2e_cleanup EXIT
+    trap 'exit 130' INT TERM
+    cd "$E2E_TMP" || exit 2
+    # A clean, predictable environment for the binary.
+    unset DATABASE_URL STRATA_MIGRATIONS_DIR
+    export NO_COLOR=1
+    export TZ=UTC
+    export LC_ALL=C
+}
+
+e2e_cleanup() {
+    local rc=$?
+    local p c
+    for p in $E2E_BG_PIDS; do
+        kill -9 "$p" 2>/dev/null
+    done
+    for c in "${E2E_CLEANUP_CMDS[@]+"${E2E_CLEANUP_CMDS[@]}"}"; do
+        eval "$c" >/dev/null 2>&1
+    done
+    cd / || true
+    if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
+        if [ "${E2E_KEEP:-0}" = 1 ]; then
+            echo "$E2E_NAME: scratch directory kept: $E2E_TMP" >&2
+        else
+            chmod -R u+rwX "$E2E_TMP" 2>/dev/null
+            rm -rf "$E2E_TMP"
+        fi
+    fi
+    return $rc
+}
+
+# Register a background pid to be killed at exit.
+e2e_bg() { E2E_BG_PIDS="$E2E_BG_PIDS $1"; }
+# Register a shell command to run at exit (e.g. undo chattr +i).
+e2e_on_exit() { E2E_CLEANUP_CMDS+=("$1"); }
+
+case_() {
+    E2E_CASE=$1
+    if [ "${E2E_VERBOSE:-0}" = 1 ]; then
+        echo "== $E2E_CASE"
+    fi
+}
+
+note() { echo "$E2E_NAME: [$E2E_CASE] note: $*"; }
+skip() { echo "$E2E_NAME: [$E2E_CASE] SKIP: $*"; }
+
+_e2e_indent() { sed -e 's/^/      | /' | head -n "${1:-25}"; }
+
+pass() {
+    E2E_PASSED=$((E2E_PASSED + 1))
+    if [ "${E2E_VERBOSE:-0}" = 1 ]; then
+        echo "   ok: $*"
+    fi
+    return 0
+}
+
+# fail MESSAGE  -- reports the current case, the last command and its output.
+fail() {
+    E2E_FAILED=$((E2E_FAILED + 1))
+    echo "FAIL $E2E_NAME [$E2E_CASE]: $*"
+    if [ -n "$E2E_CMD" ]; then
+        echo "      last command: $E2E_CMD"
+        echo "      exit code: $RC"
+        if [ -s "$E2E_TMP/.out" ]; then
+            echo "      stdout:"
+            _e2e_indent 25 <"$E2E_TMP/.out"
+        fi
+        if [ -s "$E2E_TMP/.err" ]; then
+            echo "      stderr:"
+            _e2e_indent 25 <"$E2E_TMP/.err"
+        fi
+    fi
+    return 1
+}
+
+e2e_finish() {
+    echo "$E2E_NAME: $E2E_PASSED passed, $E2E_FAILED failed"
+    if [ "$E2E_FAILED" -ne 0 ]; then
+        exit 1
+    fi
+    exit 0
+}
+
+# --------------------------------------------------------------------------
+# Running commands
+
+# run CMD...   runs with stdin=/dev/null; sets RC, OUT, ERR.
+run() {
+    E2E_CMD=$(printf '%q ' "$@")
+    E2E_CMD=${E2E_CMD% }
+    if [ "$(type -t "$1")" = function ]; then
+        # shell functions cannot be run under timeout(1); run them directly
+        "$@" >"$E2E_TMP/.out" 2>"$E2E_TMP/.err" </dev/null
+    else
+        timeout -k 5 "${E2E_CMD_TIMEOUT:-30}" "$@" >"$E2E_TMP/.out" 2>"$E2E_TMP/.err" </dev/null
+    fi
+    RC=$?
+    OUT=$(cat "$E2E_TMP/.out")
+    ERR=$(cat "$E2E_TMP/.err")
+    if [ "$RC" = 124 ]; then
+        echo "$E2E_NAME: [$E2E_CASE] command timed out after ${E2E_CMD_TIMEOUT:-30}s: $E2E_CMD" >&2
+    fi
+    return 0
+}
+
+# expect_exit CODE -- CMD...
+expect_exit() {
+    local want=$1
+    shift
+    [ "${1:-}" = "--" ] && shift
+    run "$@"
+    if [ "$RC" = "$want" ]; then
+        pass "exit $want: $E2E_CMD"
+    else
+        fail "expected exit $want, got $RC"
+    fi
+}
+
+# expect_exit_in "0 1" -- CMD...
+expect_exit_in() {
+    local want=$1 w
+    shift
+    [ "${1:-}" = "--" ] && shift
+    run "$@"
+    for w in $want; do
+        if [ "$RC" = "$w" ]; then
+            pass "exit $RC in {$want}"
+            return 0
+        fi
+    done
+    fail "expected exit in {$want}, got $RC"
+}
+
+expect_stderr_match() {
+    if grep -Eq -- "$1" "$E2E_TMP/.err"; then
+        pass "stderr ~ /$1/"
+    else
+        fail "stderr does not match /$1/${2:+ ($2)}"
+    fi
+}
+
+expect_stderr_nomatch() {
+    if grep -Eq -- "$1" "$E2E_TMP/.err"; then
+        fail "stderr unexpectedly matches /$1/${2:+ ($2)}"
+    else
+        pass "stderr !~ /$1/"
+    fi
+}
+
+expect_stdout_match() {
+    if grep -Eq -- "$1" "$E2E_TMP/.out"; then
+        pass "stdout ~ /$1/"
+    else
+        fail "stdout does not match /$1/${2:+ ($2)}"
+    fi
+}
+
+expect_stdout_nomatch() {
+    if grep -Eq -- "$1" "$E2E_TMP/.out"; then
+        fail "stdout unexpectedly matches /$1/${2:+ ($2)}"
+    else
+        pass "stdout !~ /$1/"
+    fi
+}
+
+# stdout or stderr matches
+expect_output_match() {
+    if cat "$E2E_TMP/.out" "$E2E_TMP/.err" | grep -Eq -- "$1"; then
+        pass "output ~ /$1/"
+    else
+        fail "neither stdout nor stderr matches /$1/${2:+ ($2)}"
+    fi
+}
+
+expect_stderr_empty() {
+    if [ -s "$E2E_TMP/.err" ]; then
+        fail "stderr is not empty"
+    else
+        pass "stderr empty"
+    fi
+}
+
+expect_stdout_empty() {
+    if [ -s "$E2E_TMP/.out" ]; then
+        fail "stdout is not empty"
+    else
+        pass "stdout empty"
+    fi
+}
+
+# expect_error_line [REGEX...]
+# stderr must contain exactly one line starting "strata: error: "; every other
+# line must start with "strata: hint: ". Each REGEX must match the error line.
+expect_error_line() {
+    local n_err n_other line re ok=1
+    n_err=$(grep -c '^strata: error: ' "$E2E_TMP/.err")
+    n_other=$(grep -vc -e '^strata: error: ' -e '^strata: hint: ' "$E2E_TMP/.err")
+    if [ "$n_err" != 1 ]; then
+        fail "expected exactly one 'strata: error:' line on stderr, found $n_err"
+        return 1
+    fi
+    if [ "$n_other" != 0 ]; then
+        fail "stderr has $n_other line(s) that are neither 'strata: error:' nor 'strata: hint:'"
+        return 1
+    fi
+    line=$(grep '^strata: error: ' "$E2E_TMP/.err")
+    for re in "$@"; do
+        if ! printf '%s\n' "$line" | grep -Eq -- "$re"; then
+            fail "error line does not match /$re/"
+            ok=0
+        fi
+    done
+    [ $ok = 1 ] && pass "one error line${*:+ matching $*}"
+    [ $ok = 1 ]
+}
+
+# assert_eq EXPECTED ACTUAL DESCRIPTION
+assert_eq() {
+    if [ "$1" = "$2" ]; then
+        pass "$3"
+    else
+        fail "$3: expected [$1], got [$2]"
+    fi
+}
+
+assert_ne() {
+    if [ "$1" != "$2" ]; then
+        pass "$3"
+    else
+        fail "$3: both are [$1]"
+    fi
+}
+
+# assert_true DESCRIPTION CMD...  (CMD output suppressed)
+assert_true() {
+    local d=$1
+    shift
+    if "$@" >/dev/null 2>&1; then
+        pass "$d"
+    else
+        fail "$d"
+    fi
+}
+
+assert_false() {
+    local d=$1
+    shift
+    if "$@" >/dev/null 2>&1; then
+        fail "$d"
+    else
+        pass "$d"
+    fi
+}
+
+assert_exists() { if [ -e "$1" ]; then pass "exists: $1"; else fail "file should exist: $1"; fi; }
+assert_absent() { if [ -e "$1" ]; then fail "file should not exist: $1"; else pass "absent: $1"; fi; }
+
+# --------------------------------------------------------------------------
+# Database helpers (sqlite3 CLI, read-only where possible)
+
+# db_q DB SQL    query read-only, '|' separated, no headers
+db_q() {
+    sqlite3 -readonly -batch -noheader "$1" "$2" 2>&1
+}
+
+# db_q_rw DB SQL  (needed when a hot journal must be recovered, e.g. after kill -9)
+db_q_rw() {
+    sqlite3 -batch -noheader "$1" "$2" 2>&1
+}
+
+# db_schema DB   normalised list of schema objects (type|name|tbl_name|sql), sorted
+db_schema() {
+    if [ ! -e "$1" ]; then
+        echo "ABSENT"
+        return
+    fi
+    sqlite3 -readonly -batch -noheader "$1" \
+        "SELECT type, name, tbl_name, sql FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name" 2>&1
+}
+
+# db_user_schema DB [HISTORY_TABLE]  like db_schema, without the history table
+# and with whitespace in the SQL collapsed (for dump round trips).
+db_user_schema() {
+    local hist=${2:-strata_migrations}
+    if [ ! -e "$1" ]; then
+        echo "ABSENT"
+        return
+    fi
+    sqlite3 -readonly -batch -noheader "$1" \
+        "SELECT type, name, tbl_name, sql FROM sqlite_master
+         WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> '$hist' AND sql IS NOT NULL
+         ORDER BY type, name" 2>&1 | tr -s ' \t\n' ' '
+}
+
+# db_fingerprint DB   hash of the full logical content (schema + all rows)
+db_fingerprint() {
+    if [ ! -e "$1" ]; then
+        echo "ABSENT"
+        return
+    fi
+    sqlite3 -readonly -batch "$1" .dump 2>&1 | sha256sum | cut -c1-16
+}
+
+# file_sig FILE   size + mtime(ns) + sha256 of the raw bytes
+file_sig() {
+    if [ ! -e "$1" ]; then
+        echo "ABSENT"
+        return
+    fi
+    echo "$(stat -c '%s %.9Y' "$1" 2>/dev/null || stat -c '%s %Y' "$1") $(sha256sum <"$1" | cut -c1-16)"
+}
+
+file_sha() {
+    if [ ! -e "$1" ]; then
+        echo "ABSENT"
+        return
+    fi
+    sha256sum <"$1" | cut -c1-64
+}
+
+# history_versions DB [TABLE]  applied versions, one per line, ascending
+history_versions() {
+    local t=${2:-strata_migrations}
+    sqlite3 -readonly -batch -noheader "$1" "SELECT version FROM \"$t\" ORDER BY version" 2>/dev/null
+}
+
+history_count() {
+    local t=${2:-strata_migrations}
+    local n
+    n=$(sqlite3 -readonly -batch -noheader "$1" "SELECT count(*) FROM \"$t\"" 2>/dev/null) || n=0
+    echo "${n:-0}"
+}
+
+# table_exists DB NAME
+table_exists() {
+    [ "$(sqlite3 -readonly -batch -noheader "$1" \
+        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='$2'" 2>/dev/null)" = 1 ]
+}
+
+# --------------------------------------------------------------------------
+# JSON helpers (python3)
+
+# json_eval EXPR   evaluates EXPR with d = json.loads($OUT); prints result
+json_eval() {
+    printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = eval(sys.argv[1])
+if isinstance(r, bool):
+    print("true" if r else "false")
+elif isinstance(r, (list, dict)):
+    print(json.dumps(r, sort_keys=True))
+else:
+    print(r)
+' "$1" 2>&1
+}
+
+# expect_json_true DESCRIPTION PY_EXPR   (d is the parsed stdout of the last command)
+expect_json_true() {
+    local r
+    r=$(json_eval "$2")
+    if [ "$r" = true ]; then
+        pass "$1"
+    else
+        fail "$1: python check [$2] gave: $r"
+    fi
+}
+
+# --------------------------------------------------------------------------
+# Migration file helpers
+
+# mig DIR VERSION NAME UP_SQL [DOWN_SQL]
+# Writes DIR/VERSION_NAME.sql in dbmate format. If DOWN_SQL is the literal
+# string "-" the down section is omitted entirely.
+mig() {
+    local dir=$1 v=$2 n=$3 up=$4 down=${5-}
+    mkdir -p "$dir"
+    {
+        echo "-- migrate:up"
+        printf '%s\n' "$up"
+        if [ "$down" != "-" ]; then
+            echo
+            echo "-- migrate:down"
+            printf '%s\n' "$down"
+        fi
+    } >"$dir/${v}_${n}.sql"
+}
+
+utc_now() { date -u +%Y%m%d%H%M%S; }
+
+# strata_t ARGS...  run the binary under timeout; records the real command line
+# (use inside per-test wrapper functions so failure reports show real argv).
+strata_t() {
+    E2E_CMD="$(printf '%q ' strata "$@")"
+    E2E_CMD="(cwd ${PWD#"$E2E_TMP"/}) ${E2E_CMD% }"
+    timeout -k 5 "${E2E_CMD_TIMEOUT:-30}" "$STRATA" "$@"
+}
