@@ -45,6 +45,14 @@ std::size_t run_section(sqlite3* db, const Section& section, std::size_t skip,
   const char* const base = sql.c_str();
   const char* tail = base;
   std::size_t index = 0;
+  if (skip > 0) {
+    // Statements already run are not even prepared: preparing `CREATE TABLE a` fails once a
+    // exists.
+    const std::vector<std::size_t> offsets = statement_offsets(sql);
+    if (skip >= offsets.size()) return offsets.size();
+    tail = base + offsets[skip];
+    index = skip;
+  }
   while (true) {
     const std::size_t start = skip_space_and_comments(sql, static_cast<std::size_t>(tail - base));
     if (start >= sql.size()) break;
@@ -59,7 +67,7 @@ std::size_t run_section(sqlite3* db, const Section& section, std::size_t skip,
     }
     tail = next;
     if (stmt == nullptr) continue;  // only a comment or ';' was left
-    if (index >= skip) {
+    {
       int step = SQLITE_ROW;
       while (step == SQLITE_ROW) step = sqlite3_step(stmt);
       if (step != SQLITE_DONE) {
@@ -69,7 +77,7 @@ std::size_t run_section(sqlite3* db, const Section& section, std::size_t skip,
       }
     }
     sqlite3_finalize(stmt);
-    if (index >= skip && on_done) on_done(index);
+    if (on_done) on_done(index);
     ++index;
   }
   return index;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test (unit and end to end) with CTest.
+# Env as for scripts/build.sh.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$root/scripts/install-deps.sh" --test
+"$root/scripts/build.sh"
+build_dir=${BUILD_DIR:-$root/build}
+ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
