@@ -40,6 +40,8 @@ int run(int argc, const char* const* argv) {
   app.footer("Run 'strata COMMAND --help' for a command's options. Exit codes: see strata(1).");
 
   MigrateOptions migrate;
+  app.add_option("--color", migrate.color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   std::function<int()> action;
   setup_migrate(app, migrate, action);
 

@@ -53,12 +53,12 @@ std::string format_ms(double ms) {
   return buf;
 }
 
-json steps_json(const mg::RunResult& r) {
+json steps_json(const mg::RunResult& r, mg::Direction direction) {
   json steps = json::array();
   for (const mg::Step& s : r.steps) {
-    steps.push_back({{"version", std::to_string(s.version)},
+    if (s.direction != direction) continue;
+    steps.push_back({{"version", s.label.substr(0, s.label.find('_'))},
                      {"name", s.label.substr(s.label.find('_') + 1)},
-                     {"direction", s.direction == mg::Direction::up ? "up" : "down"},
                      {"duration_ms", s.duration_ms}});
   }
   return steps;
@@ -68,7 +68,10 @@ json steps_json(const mg::RunResult& r) {
 int report_run(const MigrateOptions& o, const mg::RunResult& r, const char* nothing) {
   for (const std::string& note : r.notes) print_note(note, o.out);
   if (o.out.json) {
-    json j = {{"dry_run", r.dry_run}, {"steps", steps_json(r)}};
+    // {"dry_run", "applied": [...], "reverted": [...], "sql" (dry run only)}
+    json j = {{"dry_run", r.dry_run},
+              {"applied", steps_json(r, mg::Direction::up)},
+              {"reverted", steps_json(r, mg::Direction::down)}};
     if (r.dry_run) j["sql"] = r.sql;
     std::cout << j.dump() << '\n';
     return 0;
@@ -175,7 +178,7 @@ int run_stamp(const MigrateOptions& o) {
   mg::Migrator m = make_migrator(o);
   const mg::RunResult r = m.stamp(o.version);
   if (o.out.json) {
-    std::cout << json{{"stamped", steps_json(r)}}.dump() << '\n';
+    std::cout << json{{"stamped", steps_json(r, mg::Direction::up)}}.dump() << '\n';
   } else {
     for (const mg::Step& s : r.steps) print_note("stamped " + s.label + " (recorded as applied, not run)", o.out);
     if (r.steps.empty()) print_note("nothing to stamp", o.out);
@@ -344,6 +347,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   CLI::App* redo = sub("redo", "Roll back the newest N migrations (default: 1) and apply them again");
   redo->add_option("--steps", o.steps, "How many (default: 1)")->check(CLI::PositiveNumber);
   redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
+  redo->footer("Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run");
   redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
 
   CLI::App* status = sub("status", "Show applied, pending, missing and modified migrations");
@@ -371,7 +375,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
 
   CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
   accept->add_option("VERSION", o.version, "The version to accept");
-  accept->add_flag("--all", o.all, "Accept every changed file");
+  accept->add_flag("--all", o.all, "Accept every changed file")->excludes("VERSION");
   accept->footer("Example:\n  strata migrate accept 20260101120000");
   accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });
 }

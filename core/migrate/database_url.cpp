@@ -61,8 +61,9 @@ std::optional<std::string> read_dotenv(const std::string& path, const std::strin
     const std::size_t eq = l.find('=');
     if (eq == std::string_view::npos || trim(l.substr(0, eq)) != key) continue;
     std::string_view v = trim(l.substr(eq + 1));
-    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) {
-      v = v.substr(1, v.size() - 2);
+    if (const std::size_t close = v.size() >= 2 ? v.find(v.front(), 1) : std::string_view::npos;
+        !v.empty() && (v.front() == '"' || v.front() == '\'') && close != std::string_view::npos) {
+      v = v.substr(1, close - 1);  // anything after the closing quote is a comment
     } else if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) {
       v = trim(v.substr(0, hash));
     }

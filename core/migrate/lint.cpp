@@ -65,7 +65,16 @@ void lint_section(const Section& s, bool transactional, std::vector<LintFinding>
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i].upper;
-    const std::string next = i + 1 < words.size() ? words[i + 1].upper : "";
+    std::size_t n = i + 1;
+    // PRAGMA main.foreign_keys: the schema name is not the pragma's name.
+    if (w == "PRAGMA" && n < words.size() && words[n].offset + words[n].upper.size() < s.sql.size() &&
+        s.sql[words[n].offset + words[n].upper.size()] == '.') {
+      ++n;
+    }
+    const std::string next = n < words.size() ? words[n].upper : "";
+    // ALTER TABLE [schema.]t DROP [COLUMN] c
+    const bool alter_drop = w == "DROP" && ((i >= 3 && words[i - 3].upper == "ALTER" && words[i - 2].upper == "TABLE") ||
+                                            (i >= 4 && words[i - 4].upper == "ALTER" && words[i - 3].upper == "TABLE"));
     if (transactional && w == "VACUUM") {
       out.push_back({"pragma-in-transaction", true, line_of(words[i].offset),
                      "VACUUM cannot run inside a transaction; mark the section "
@@ -75,9 +84,9 @@ void lint_section(const Section& s, bool transactional, std::vector<LintFinding>
       if (next == "FOREIGN_KEYS") advice = "use '-- migrate:up foreign_keys:off' instead";
       out.push_back({"pragma-in-transaction", true, line_of(words[i].offset),
                      "PRAGMA " + to_lower(next) + " has no effect inside a transaction; " + advice});
-    } else if (w == "DROP" && (next == "TABLE" || next == "COLUMN")) {
+    } else if (w == "DROP" && (next == "TABLE" || next == "COLUMN" || alter_drop)) {
       out.push_back({"destructive", false, line_of(words[i].offset),
-                     "DROP " + next + " destroys data"});
+                     next == "TABLE" ? "DROP TABLE destroys data" : "DROP COLUMN destroys data"});
     }
   }
 }

@@ -43,7 +43,9 @@ void require_snake_case(const std::string& name) {
     while (!suggestion.empty() && suggestion.back() == '_') suggestion.pop_back();
     throw Error(ExitCode::usage,
                 "migration name '" + name + "' is not snake_case (lowercase letters, digits, single underscores)",
-                suggestion.empty() ? "" : "try: strata migrate new " + suggestion);
+                suggestion.empty() || suggestion.front() < 'a' || suggestion.front() > 'z'
+                    ? "start with a verb, e.g. create_users_table"
+                    : "try: strata migrate new " + suggestion);
   }
 }
 

@@ -1,0 +1,712 @@
+// migrate::check(): every finding code, its severity and exit class, and that check never writes.
+#include "migrate/checker.h"
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "migrate/migration_source.h"
+#include "migrate/migrator.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+using migrate::CheckOptions;
+using migrate::CheckReport;
+using migrate::Finding;
+using migrate::Severity;
+using testing::TempDir;
+
+// UpOptions with only `to` set (designated initializers trip -Wmissing-field-initializers on GCC 12).
+migrate::UpOptions up_to(migrate::Version v) {
+  migrate::UpOptions o;
+  o.to = v;
+  return o;
+}
+
+const char* const k_users = R"(-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+)";
+
+const char* const k_posts = R"(-- migrate:up
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), body TEXT);
+-- migrate:down
+DROP TABLE posts;
+)";
+
+const char* const k_tags = R"(-- migrate:up
+CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
+-- migrate:down
+DROP TABLE tags;
+)";
+
+class CheckerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = tmp_ / "migrations";
+    db_ = tmp_ / "app.db";
+    fs::create_directories(dir_);
+  }
+
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(tmp_.path(), ec);
+  }
+
+  std::string file(const std::string& name) const { return dir_ + "/" + name; }
+  void write(const std::string& name, const std::string& content) const {
+    testing::write_file(file(name), content);
+  }
+
+  migrate::MigrationSet load() const { return migrate::load_directory(dir_); }
+
+  CheckReport check_files_only(bool strict = false, bool roundtrip = false) const {
+    CheckOptions o;
+    o.strict = strict;
+    o.roundtrip = roundtrip;
+    return migrate::check(load(), o);
+  }
+
+  CheckReport check_db(bool drift = false, bool strict = false, bool roundtrip = false) const {
+    CheckOptions o;
+    o.database = db_;
+    o.drift = drift;
+    o.strict = strict;
+    o.roundtrip = roundtrip;
+    return migrate::check(load(), o);
+  }
+
+  migrate::RunResult up(const migrate::UpOptions& options = {}) const {
+    migrate::Migrator m(migrate::Target{db_}, load());
+    return m.up(options);
+  }
+
+  void exec(const std::string& sql) const {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec(sql);
+  }
+
+  static const Finding* find(const CheckReport& r, const std::string& code) {
+    for (const Finding& f : r.findings) {
+      if (f.code == code) return &f;
+    }
+    return nullptr;
+  }
+
+  static std::size_t count(const CheckReport& r, const std::string& code) {
+    return static_cast<std::size_t>(std::count_if(
+        r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.code == code; }));
+  }
+
+  static std::string codes(const CheckReport& r) {
+    std::string out;
+    for (const Finding& f : r.findings) out += f.code + "(" + f.message + ") ";
+    return out;
+  }
+
+  TempDir tmp_;
+  std::string dir_;
+  std::string db_;
+};
+
+TEST_F(CheckerTest, CleanDirectoryWithoutDatabaseIsOk) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  write("README.md", "not a migration, ignored");
+  const CheckReport r = check_files_only();
+  EXPECT_TRUE(r.findings.empty()) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok);
+  EXPECT_TRUE(r.ok());
+  EXPECT_FALSE(r.database_checked);
+  EXPECT_TRUE(r.pending.empty());
+}
+
+TEST_F(CheckerTest, BadNameIsErrorOfClass3) {
+  write("1_create_users_table.sql", k_users);
+  write("create_posts.sql", k_posts);
+  const CheckReport r = check_files_only();
+  const Finding* f = find(r, "bad-name");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->file, file("create_posts.sql"));
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, DuplicateVersionIsErrorOfClass3) {
+  write("001_create_users_table.sql", k_users);
+  write("1_create_posts_table.sql", k_posts);  // "001" and "1" are the same version
+  const CheckReport r = check_files_only();
+  const Finding* f = find(r, "duplicate-version");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->version, "1");
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, MissingMarkerIsParseError) {
+  write("1_create_users_table.sql", "CREATE TABLE users (id INTEGER);\n");
+  const CheckReport r = check_files_only();
+  const Finding* f = find(r, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->file, file("1_create_users_table.sql"));
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, EmptyFileIsParseError) {
+  write("1_create_users_table.sql", "\n  \n");
+  const CheckReport r = check_files_only();
+  const Finding* f = find(r, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_NE(f->message.find("empty"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, MigrationThatFailsOnFreshDatabaseIsParseErrorWithLocation) {
+  write("1_create_users_table.sql", k_users);
+  write("2_add_audit.sql",
+        "-- A comment line before the marker.\n"
+        "-- migrate:up\n"
+        "CREATE TABLE audit (id INTEGER);\n"
+        "INSERT INTO nowhere VALUES (1);\n"
+        "-- migrate:down\n"
+        "DROP TABLE audit;\n");
+  const CheckReport r = check_files_only();
+  const Finding* f = find(r, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->version, "2");
+  // file:line:col of the failing statement (line 4 of the file), then SQLite's message.
+  const std::regex where(std::regex_replace(file("2_add_audit.sql"), std::regex(R"([.^$|()\[\]{}*+?\\])"),
+                                            R"(\$&)") +
+                         ":4:[0-9]+: .*no such table: nowhere");
+  EXPECT_TRUE(std::regex_search(f->message, where)) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, SyntaxErrorPointsAtLineAndColumn) {
+  write("1_create_users_table.sql",
+        "-- migrate:up\n"
+        "CREATE TABLE users (id INTEGER);\n"
+        "  SELEC 1;\n"
+        "-- migrate:down\n"
+        "DROP TABLE users;\n");
+  const CheckReport r = check_files_only();
+  const Finding* f = find(r, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_NE(f->message.find(file("1_create_users_table.sql") + ":3:3: "), std::string::npos)
+      << f->message;
+  EXPECT_NE(f->message.find("syntax error"), std::string::npos) << f->message;
+}
+
+TEST_F(CheckerTest, MissingDownIsWarningAndStrictMakesItClass3) {
+  write("1_create_users_table.sql", "-- migrate:up\nCREATE TABLE users (id INTEGER);\n");
+  write("2_create_tags_table.sql",
+        "-- migrate:up\nCREATE TABLE tags (id INTEGER);\n-- migrate:down\n\n  \n");
+  const CheckReport r = check_files_only();
+  ASSERT_EQ(count(r, "missing-down"), 2u) << codes(r);
+  const Finding* f = find(r, "missing-down");
+  EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->version, "1");
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << "a warning alone does not fail check";
+
+  const CheckReport strict = check_files_only(/*strict=*/true);
+  EXPECT_EQ(count(strict, "missing-down"), 2u);
+  EXPECT_EQ(strict.exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, PragmaInTransactionIsErrorOfClass3) {
+  write("1_create_users_table.sql",
+        "-- migrate:up\n"
+        "CREATE TABLE users (id INTEGER);\n"
+        "PRAGMA foreign_keys = OFF;\n"
+        "-- migrate:down\n"
+        "DROP TABLE users;\n");
+  const CheckReport r = check_files_only();
+  const Finding* f = find(r, "pragma-in-transaction");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->line, 3u);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, PragmaInNonTransactionalMigrationIsFine) {
+  write("1_tune.sql",
+        "-- migrate:up transaction:false\n"
+        "PRAGMA foreign_keys = OFF;\n"
+        "CREATE TABLE users (id INTEGER);\n"
+        "-- migrate:down\n"
+        "DROP TABLE users;\n");
+  const CheckReport r = check_files_only();
+  EXPECT_EQ(count(r, "pragma-in-transaction"), 0u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
+}
+
+TEST_F(CheckerTest, DestructiveIsWarning) {
+  write("1_create_users_table.sql",
+        "-- migrate:up\n"
+        "CREATE TABLE users (id INTEGER);\n"
+        "CREATE TABLE legacy (id INTEGER);\n"
+        "-- migrate:down\n"
+        "DROP TABLE legacy;\n"
+        "DROP TABLE users;\n");
+  write("2_drop_legacy_table.sql",
+        "-- migrate:up\n"
+        "\n"
+        "DROP TABLE legacy;\n"
+        "-- migrate:down\n"
+        "CREATE TABLE legacy (id INTEGER);\n");
+  const CheckReport r = check_files_only();
+  ASSERT_EQ(count(r, "destructive"), 1u) << codes(r);  // the DROPs in down sections are fine
+  const Finding* f = find(r, "destructive");
+  EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->version, "2");
+  EXPECT_EQ(f->line, 3u);
+  EXPECT_EQ(r.exit_code, ExitCode::ok);
+  EXPECT_EQ(check_files_only(/*strict=*/true).exit_code, ExitCode::invalid_directory);
+}
+
+TEST_F(CheckerTest, NewerHistoryIsErrorOfClass4) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  write("2_create_posts_table.sql", k_posts);
+  const migrate::MigrationSet set = load();
+  const migrate::Migration* m = set.find(2);
+  ASSERT_NE(m, nullptr);
+  exec("INSERT INTO strata_migrations (version, name, checksum, checksum_ws, applied_at, duration_ms, "
+       "strata_version, state, statements_done) VALUES (2, 'create_posts_table', '" + m->checksum +
+       "', '" + m->checksum_ws + "', '2030-01-01T00:00:00.000Z', 1.0, '99.0.0', 'applied', 0)");
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "newer-history");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(count(r, "newer-history"), 1u) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::history_mismatch);
+  EXPECT_EQ(f->version, "2");
+  EXPECT_NE(f->message.find("99.0.0"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
+  EXPECT_EQ(r.applied, 2u);
+}
+
+TEST_F(CheckerTest, MissingFileIsErrorOfClass4) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  up();
+  fs::remove(file("2_create_posts_table.sql"));
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "missing-file");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::history_mismatch);
+  EXPECT_EQ(f->version, "2");
+  EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
+}
+
+TEST_F(CheckerTest, ChecksumMismatchIsErrorOfClass4) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  write("1_create_users_table.sql",
+        "-- migrate:up\n"
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);\n"
+        "-- migrate:down\n"
+        "DROP TABLE users;\n");
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "checksum-mismatch");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::history_mismatch);
+  EXPECT_EQ(f->version, "1");
+  EXPECT_EQ(f->message.find("only whitespace"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
+}
+
+TEST_F(CheckerTest, ChecksumMismatchSaysWhenOnlyWhitespaceDiffers) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  write("1_create_users_table.sql",
+        "-- migrate:up\n"
+        "CREATE TABLE users (id INTEGER PRIMARY KEY,\n"
+        "                    email TEXT NOT NULL);\n"
+        "\n"
+        "-- migrate:down\n"
+        "DROP TABLE users;\n\n");
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "checksum-mismatch");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_NE(f->message.find("only whitespace differs"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
+}
+
+TEST_F(CheckerTest, CrlfLineEndingsAreNotAChecksumMismatch) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  std::string crlf;
+  for (const char c : std::string(k_users)) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  write("1_create_users_table.sql", "\xEF\xBB\xBF" + crlf);  // BOM + CRLF, as a Windows editor saves
+  const CheckReport r = check_db();
+  EXPECT_EQ(count(r, "checksum-mismatch"), 0u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
+}
+
+TEST_F(CheckerTest, OutOfOrderIsErrorOfClass4) {
+  write("1_create_users_table.sql", k_users);
+  write("3_create_tags_table.sql", k_tags);
+  up();
+  write("2_create_posts_table.sql", k_posts);
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "out-of-order");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::history_mismatch);
+  EXPECT_EQ(f->version, "2");
+  EXPECT_EQ(count(r, "pending"), 0u) << "an out-of-order file is not reported twice";
+  EXPECT_EQ(r.pending, std::vector<std::string>{"2"});
+  EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
+}
+
+TEST_F(CheckerTest, HalfDoneNonTransactionalMigrationIsPartialOfClass6) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  // A row in the live database (not in a fresh one) makes statement 2 fail midway.
+  exec("INSERT INTO users (id, email) VALUES (1, 'a@example.com')");
+  write("2_seed_admin.sql",
+        "-- migrate:up transaction:false\n"
+        "CREATE TABLE roles (id INTEGER PRIMARY KEY);\n"
+        "INSERT INTO users (id, email) VALUES (1, 'admin@example.com');\n"
+        "CREATE TABLE grants (id INTEGER PRIMARY KEY);\n"
+        "-- migrate:down transaction:false\n"
+        "DROP TABLE IF EXISTS grants;\n"
+        "DROP TABLE roles;\n");
+  try {
+    up();
+    FAIL() << "the migration should have failed on the UNIQUE constraint";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::migration_failed) << e.what();
+  }
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "partial");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::migration_failed);
+  EXPECT_EQ(f->version, "2");
+  EXPECT_NE(f->message.find("after statement 1"), std::string::npos) << f->message;
+  // Names the statement it stopped at: line 3 of the file.
+  EXPECT_NE(f->message.find(file("2_seed_admin.sql") + ":3:1"), std::string::npos) << f->message;
+  EXPECT_EQ(count(r, "parse-error"), 0u) << "it replays fine on a fresh database: " << codes(r);
+  EXPECT_EQ(count(r, "pending"), 0u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
+}
+
+TEST_F(CheckerTest, PendingIsInfoOfClass1) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  write("2_create_posts_table.sql", k_posts);
+  write("3_create_tags_table.sql", k_tags);
+  const CheckReport r = check_db();
+  ASSERT_EQ(count(r, "pending"), 2u) << codes(r);
+  const Finding* f = find(r, "pending");
+  EXPECT_EQ(f->severity, Severity::info);
+  EXPECT_EQ(f->exit_class, ExitCode::pending);
+  EXPECT_EQ(f->version, "2");
+  EXPECT_EQ(r.pending, (std::vector<std::string>{"2", "3"}));
+  EXPECT_EQ(r.applied, 1u);
+  EXPECT_TRUE(r.database_checked);
+  EXPECT_EQ(r.exit_code, ExitCode::pending);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST_F(CheckerTest, FullyAppliedDatabaseIsClean) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  up();
+  const CheckReport r = check_db(/*drift=*/true, /*strict=*/true, /*roundtrip=*/true);
+  EXPECT_TRUE(r.findings.empty()) << codes(r);
+  EXPECT_EQ(r.applied, 2u);
+  EXPECT_TRUE(r.pending.empty());
+  EXPECT_EQ(r.exit_code, ExitCode::ok);
+}
+
+TEST_F(CheckerTest, NoDatabaseIsInfoAndCreatesNothing) {
+  write("1_create_users_table.sql", k_users);
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "no-database");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::info);
+  EXPECT_EQ(f->exit_class, ExitCode::ok);
+  EXPECT_EQ(f->file, db_);
+  EXPECT_EQ(r.pending, std::vector<std::string>{"1"});
+  EXPECT_EQ(r.exit_code, ExitCode::pending) << "every migration is pending";
+  EXPECT_FALSE(fs::exists(db_));
+}
+
+TEST_F(CheckerTest, NoDatabaseAndNoMigrationsExitsZero) {
+  const CheckReport r = check_db(/*drift=*/true);
+  EXPECT_NE(find(r, "no-database"), nullptr) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok);
+  EXPECT_FALSE(fs::exists(db_));
+}
+
+TEST_F(CheckerTest, DriftIsErrorOfClass5) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  exec("CREATE TABLE hand_made (x TEXT)");
+  const CheckReport without = check_db();
+  EXPECT_EQ(count(without, "drift"), 0u) << "drift is only checked when asked";
+  EXPECT_EQ(without.exit_code, ExitCode::ok);
+
+  const CheckReport r = check_db(/*drift=*/true);
+  const Finding* f = find(r, "drift");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::drift);
+  EXPECT_NE(f->message.find("hand_made"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::drift);
+}
+
+TEST_F(CheckerTest, DriftDetectsAlteredColumn) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  exec("ALTER TABLE users ADD COLUMN nickname TEXT");
+  const CheckReport r = check_db(/*drift=*/true);
+  const Finding* f = find(r, "drift");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_NE(f->message.find("users"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::drift);
+}
+
+TEST_F(CheckerTest, RoundtripFailureIsErrorOfClass5) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_and_tags_tables.sql",
+        "-- migrate:up\n"
+        "CREATE TABLE posts (id INTEGER);\n"
+        "CREATE TABLE tags (id INTEGER);\n"
+        "-- migrate:down\n"
+        "DROP TABLE posts;\n");  // forgets tags
+  const CheckReport without = check_files_only();
+  EXPECT_EQ(count(without, "roundtrip"), 0u) << codes(without);
+  EXPECT_EQ(without.exit_code, ExitCode::ok);
+
+  const CheckReport r = check_files_only(/*strict=*/false, /*roundtrip=*/true);
+  const Finding* f = find(r, "roundtrip");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->severity, Severity::error);
+  EXPECT_EQ(f->exit_class, ExitCode::drift);
+  EXPECT_EQ(f->version, "2");
+  EXPECT_NE(f->message.find("tags"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::drift);
+}
+
+TEST_F(CheckerTest, RoundtripOfCorrectSetIsClean) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  write("3_add_index_to_posts.sql",
+        "-- migrate:up\n"
+        "CREATE INDEX posts_user_id_idx ON posts (user_id);\n"
+        "-- migrate:down\n"
+        "DROP INDEX posts_user_id_idx;\n");
+  const CheckReport r = check_files_only(/*strict=*/true, /*roundtrip=*/true);
+  EXPECT_TRUE(r.findings.empty()) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok);
+}
+
+TEST_F(CheckerTest, ReportsEveryFindingAndHighestClassWins) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  up();
+  fs::remove(file("2_create_posts_table.sql"));                     // missing-file (4)
+  write("bad name.sql", "-- migrate:up\nSELECT 1;\n");               // bad-name (3)
+  write("5_create_tags_table.sql", "-- migrate:up\nCREATE TABLE tags (id INTEGER);\n");  // pending (1) + missing-down
+  const CheckReport r = check_db();
+  EXPECT_NE(find(r, "bad-name"), nullptr) << codes(r);
+  EXPECT_NE(find(r, "missing-file"), nullptr) << codes(r);
+  EXPECT_NE(find(r, "pending"), nullptr) << codes(r);
+  EXPECT_NE(find(r, "missing-down"), nullptr) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
+
+  exec("CREATE TABLE hand_made (x TEXT)");
+  fs::remove(file("bad name.sql"));
+  write("2_create_posts_table.sql", k_posts);  // file back: history complete again, drift computable
+  const CheckReport d = check_db(/*drift=*/true);
+  EXPECT_NE(find(d, "drift"), nullptr) << codes(d);
+  EXPECT_NE(find(d, "pending"), nullptr) << codes(d);
+  EXPECT_NE(find(d, "missing-down"), nullptr) << codes(d);
+  EXPECT_EQ(d.exit_code, ExitCode::drift);
+}
+
+TEST_F(CheckerTest, HighestClassWinsOverLowerErrorClasses) {
+  write("1_create_users_table.sql", k_users);
+  write("2_seed.sql",
+        "-- migrate:up transaction:false\n"
+        "CREATE TABLE roles (id INTEGER PRIMARY KEY);\n"
+        "INSERT INTO users (id, email) VALUES (1, 'x');\n"
+        "-- migrate:down\n"
+        "DROP TABLE roles;\n");
+  up(up_to(1));
+  exec("INSERT INTO users (id, email) VALUES (1, 'taken')");
+  EXPECT_THROW(up(), Error);
+  // partial (6) + checksum-mismatch (4) + bad-name (3)
+  write("2_seed.sql",
+        "-- migrate:up transaction:false\n"
+        "CREATE TABLE roles (id INTEGER PRIMARY KEY);\n"
+        "INSERT OR IGNORE INTO users (id, email) VALUES (1, 'x');\n"
+        "-- migrate:down\n"
+        "DROP TABLE roles;\n");
+  write("x.sql", "-- migrate:up\nSELECT 1;\n");
+  const CheckReport r = check_db();
+  EXPECT_NE(find(r, "partial"), nullptr) << codes(r);
+  EXPECT_NE(find(r, "checksum-mismatch"), nullptr) << codes(r);
+  EXPECT_NE(find(r, "bad-name"), nullptr) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
+}
+
+TEST_F(CheckerTest, CheckNeverWritesTheDatabase) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  up(up_to(1));
+  exec("CREATE TABLE hand_made (x TEXT)");  // drift, so the drift check does its full work
+  const std::string before = testing::read_file(db_);
+  const auto mtime = fs::last_write_time(db_);
+  ASSERT_FALSE(before.empty());
+
+  const CheckReport r = check_db(/*drift=*/true, /*strict=*/true, /*roundtrip=*/true);
+  EXPECT_EQ(r.exit_code, ExitCode::drift) << codes(r);
+
+  EXPECT_EQ(testing::read_file(db_), before);
+  EXPECT_EQ(fs::last_write_time(db_), mtime);
+  EXPECT_FALSE(fs::exists(db_ + "-journal"));
+  EXPECT_FALSE(fs::exists(db_ + "-wal"));
+  EXPECT_FALSE(fs::exists(db_ + "-shm"));
+}
+
+TEST_F(CheckerTest, CheckNeverWritesAWalModeDatabase) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  exec("PRAGMA journal_mode = WAL");  // persistent; -wal and -shm go away with the last connection
+  ASSERT_FALSE(fs::exists(db_ + "-wal"));
+  const std::string before = testing::read_file(db_);
+
+  const CheckReport r = check_db(/*drift=*/true);
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
+  EXPECT_EQ(testing::read_file(db_), before);
+  // SQLite's WAL readers need the -wal/-shm index files and may create them (documented in
+  // strata-migrate(1)); the database file itself is never written.
+  if (fs::exists(db_ + "-wal")) {
+    EXPECT_EQ(fs::file_size(db_ + "-wal"), 0u);
+  }
+}
+
+TEST_F(CheckerTest, NotADatabaseIsUnavailable) {
+  write("1_create_users_table.sql", k_users);
+  testing::write_file(db_, std::string(4096, 'x'));
+  try {
+    check_db();
+    FAIL() << "check must refuse a file that is not a database";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::unavailable) << e.what();
+    EXPECT_NE(std::string(e.what()).find(db_), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(testing::read_file(db_), std::string(4096, 'x'));
+}
+
+TEST_F(CheckerTest, DatabasePathThatIsADirectoryIsUnavailable) {
+  write("1_create_users_table.sql", k_users);
+  fs::create_directories(db_);
+  try {
+    check_db();
+    FAIL() << "check must refuse a directory";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::unavailable) << e.what();
+  }
+}
+
+TEST_F(CheckerTest, CheckDoesNotCreateTheHistoryTable) {
+  write("1_create_users_table.sql", k_users);
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE unrelated (x INTEGER)");
+  }
+  const std::string before = testing::read_file(db_);
+  const CheckReport r = check_db();
+  EXPECT_EQ(r.pending, std::vector<std::string>{"1"});
+  EXPECT_EQ(r.applied, 0u);
+  EXPECT_EQ(r.exit_code, ExitCode::pending) << codes(r);
+  EXPECT_FALSE(testing::has_table(db_, "strata_migrations"));
+  EXPECT_EQ(testing::read_file(db_), before);
+}
+
+TEST_F(CheckerTest, HonoursTheTableOption) {
+  write("1_create_users_table.sql", k_users);
+  migrate::Migrator m(migrate::Target{db_, "my_history"}, load());
+  m.up({});
+  CheckOptions o;
+  o.database = db_;
+  o.table = "my_history";
+  o.drift = true;
+  const CheckReport r = migrate::check(load(), o);
+  EXPECT_TRUE(r.findings.empty()) << codes(r);
+  EXPECT_EQ(r.applied, 1u);
+
+  const CheckReport default_table = check_db();  // strata_migrations does not exist: all pending
+  EXPECT_EQ(default_table.pending, std::vector<std::string>{"1"});
+}
+
+TEST_F(CheckerTest, DbmateHistoryIsRead) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE schema_migrations (version VARCHAR(128) PRIMARY KEY)");
+    db.exec("INSERT INTO schema_migrations (version) VALUES ('1')");
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
+  }
+  const CheckReport r = check_db(/*drift=*/true);
+  EXPECT_EQ(r.applied, 1u) << codes(r);
+  EXPECT_EQ(r.pending, std::vector<std::string>{"2"});
+  EXPECT_EQ(count(r, "drift"), 0u) << "dbmate's own table is not drift: " << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::pending) << codes(r);
+  EXPECT_FALSE(testing::has_table(db_, "strata_migrations")) << "check imports nothing";
+}
+
+TEST_F(CheckerTest, DirtyGolangMigrateVersionIsPartial) {
+  write("1_create_users_table.sql", k_users);
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE schema_migrations (version uint64 PRIMARY KEY, dirty bool)");
+    db.exec("INSERT INTO schema_migrations (version, dirty) VALUES (1, 1)");
+  }
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "partial");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->version, "1");
+  EXPECT_EQ(f->exit_class, ExitCode::migration_failed);
+  EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
+}
+
+TEST_F(CheckerTest, SeverityNames) {
+  EXPECT_STREQ(migrate::to_string(Severity::info), "info");
+  EXPECT_STREQ(migrate::to_string(Severity::warning), "warning");
+  EXPECT_STREQ(migrate::to_string(Severity::error), "error");
+}
+
+}  // namespace
+}  // namespace strata

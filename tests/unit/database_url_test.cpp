@@ -1,0 +1,232 @@
+// Database URLs: sqlite_path_from_url, read_dotenv and the --database > $DATABASE_URL > .env order.
+#include "migrate/database_url.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+using migrate::read_dotenv;
+using migrate::resolve_database_url;
+using migrate::sqlite_path_from_url;
+
+// The Error a call throws; fails the test when it throws nothing.
+template <typename F>
+Error error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected strata::Error";
+  return Error(ExitCode::ok, "");
+}
+
+TEST(DatabaseUrlTest, SqliteRelativePath) {
+  EXPECT_EQ(sqlite_path_from_url("sqlite:data/app.db"), "data/app.db");
+  EXPECT_EQ(sqlite_path_from_url("sqlite:app.db"), "app.db");
+}
+
+TEST(DatabaseUrlTest, SqliteAbsolutePathWithThreeSlashes) {
+  EXPECT_EQ(sqlite_path_from_url("sqlite:///var/lib/app.db"), "/var/lib/app.db");
+}
+
+TEST(DatabaseUrlTest, SqliteTwoSlashesIsRelative) {
+  EXPECT_EQ(sqlite_path_from_url("sqlite://data/app.db"), "data/app.db");
+}
+
+TEST(DatabaseUrlTest, Sqlite3SchemeIsTheSame) {
+  EXPECT_EQ(sqlite_path_from_url("sqlite3:data/app.db"), "data/app.db");
+  EXPECT_EQ(sqlite_path_from_url("sqlite3:///tmp/app.db"), "/tmp/app.db");
+}
+
+TEST(DatabaseUrlTest, FileScheme) {
+  EXPECT_EQ(sqlite_path_from_url("file:app.db"), "app.db");
+  EXPECT_EQ(sqlite_path_from_url("file:///tmp/app.db"), "/tmp/app.db");
+}
+
+TEST(DatabaseUrlTest, PlainPathIsReturnedAsIs) {
+  EXPECT_EQ(sqlite_path_from_url("db/app.sqlite"), "db/app.sqlite");
+  EXPECT_EQ(sqlite_path_from_url("/abs/app.db"), "/abs/app.db");
+  EXPECT_EQ(sqlite_path_from_url("app.db"), "app.db");
+}
+
+TEST(DatabaseUrlTest, QueryStringIsStripped) {
+  EXPECT_EQ(sqlite_path_from_url("sqlite:app.db?mode=rwc"), "app.db");
+  EXPECT_EQ(sqlite_path_from_url("sqlite:///tmp/app.db?_busy_timeout=5000&cache=shared"), "/tmp/app.db");
+  EXPECT_EQ(sqlite_path_from_url("file:app.db?mode=ro"), "app.db");
+}
+
+TEST(DatabaseUrlTest, PostgresIsAUsageErrorMentioningPostgreSQL) {
+  for (const char* url : {"postgres://user:pw@localhost:5432/app", "postgresql://localhost/app"}) {
+    const Error e = error_of([&] { sqlite_path_from_url(url); });
+    EXPECT_EQ(e.code(), ExitCode::usage) << url;
+    EXPECT_NE(std::string(e.what()).find("PostgreSQL"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not supported"), std::string::npos) << e.what();
+  }
+}
+
+TEST(DatabaseUrlTest, UnknownSchemeIsAUsageError) {
+  const Error e = error_of([] { sqlite_path_from_url("mysql://localhost/app"); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_NE(std::string(e.what()).find("mysql"), std::string::npos) << e.what();
+}
+
+TEST(DatabaseUrlTest, EmptyIsAUsageError) {
+  for (const char* url : {"", "sqlite:", "sqlite://", "sqlite3:", "file:", "sqlite:?mode=rwc"}) {
+    const Error e = error_of([&] { sqlite_path_from_url(url); });
+    EXPECT_EQ(e.code(), ExitCode::usage) << "'" << url << "'";
+  }
+}
+
+class DatabaseUrlDotenvTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(tmp_.path(), ec);
+  }
+  std::string env_file(const std::string& content) {
+    const std::string path = tmp_ / ".env";
+    testing::write_file(path, content);
+    return path;
+  }
+  testing::TempDir tmp_;
+};
+
+TEST_F(DatabaseUrlDotenvTest, PlainAssignment) {
+  const std::string p = env_file("DATABASE_URL=sqlite:app.db\n");
+  EXPECT_EQ(read_dotenv(p, "DATABASE_URL"), std::optional<std::string>("sqlite:app.db"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, CommentsAndBlankLinesAreSkipped) {
+  const std::string p = env_file(
+      "# DATABASE_URL=sqlite:commented.db\n"
+      "\n"
+      "   # indented comment\n"
+      "OTHER=1\n"
+      "DATABASE_URL=sqlite:real.db\n"
+      "#DATABASE_URL=sqlite:also_commented.db\n");
+  EXPECT_EQ(read_dotenv(p, "DATABASE_URL"), std::optional<std::string>("sqlite:real.db"));
+  EXPECT_EQ(read_dotenv(p, "OTHER"), std::optional<std::string>("1"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, ExportPrefix) {
+  const std::string p = env_file("export DATABASE_URL=sqlite:exported.db\n");
+  EXPECT_EQ(read_dotenv(p, "DATABASE_URL"), std::optional<std::string>("sqlite:exported.db"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, DoubleAndSingleQuotesAreRemoved) {
+  EXPECT_EQ(read_dotenv(env_file("DATABASE_URL=\"sqlite:dq.db\"\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:dq.db"));
+  EXPECT_EQ(read_dotenv(env_file("DATABASE_URL='sqlite:sq.db'\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:sq.db"));
+  EXPECT_EQ(read_dotenv(env_file("export DATABASE_URL = \"sqlite:my app.db\"\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:my app.db"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, CrlfLinesAndInlineComments) {
+  EXPECT_EQ(read_dotenv(env_file("DATABASE_URL=sqlite:win.db\r\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:win.db"));
+  EXPECT_EQ(read_dotenv(env_file("DATABASE_URL=sqlite:x.db # the dev db\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:x.db"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, QuotedValueFollowedByComment) {
+  EXPECT_EQ(read_dotenv(env_file("DATABASE_URL=\"sqlite:a.db\" # the dev db\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:a.db"));
+  EXPECT_EQ(read_dotenv(env_file("DATABASE_URL='sqlite:b.db'  # the dev db\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:b.db"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, HashInsideQuotesIsKept) {
+  EXPECT_EQ(read_dotenv(env_file("DATABASE_URL=\"sqlite:a #1.db\"\n"), "DATABASE_URL"),
+            std::optional<std::string>("sqlite:a #1.db"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, LastAssignmentWins) {
+  const std::string p = env_file(
+      "DATABASE_URL=sqlite:first.db\n"
+      "DATABASE_URL=sqlite:second.db\n"
+      "export DATABASE_URL='sqlite:third.db'\n");
+  EXPECT_EQ(read_dotenv(p, "DATABASE_URL"), std::optional<std::string>("sqlite:third.db"));
+}
+
+TEST_F(DatabaseUrlDotenvTest, KeyMustMatchExactly) {
+  const std::string p = env_file(
+      "DATABASE_URL_OLD=sqlite:old.db\n"
+      "MY_DATABASE_URL=sqlite:mine.db\n");
+  EXPECT_EQ(read_dotenv(p, "DATABASE_URL"), std::nullopt);
+}
+
+TEST_F(DatabaseUrlDotenvTest, MissingFileOrKeyIsNullopt) {
+  EXPECT_EQ(read_dotenv(tmp_ / "does-not-exist.env", "DATABASE_URL"), std::nullopt);
+  EXPECT_EQ(read_dotenv(env_file("OTHER=1\n"), "DATABASE_URL"), std::nullopt);
+}
+
+// resolve_database_url reads the process environment and ./.env: run each test in a temporary
+// working directory with DATABASE_URL saved, and restore both afterwards.
+class DatabaseUrlResolveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    old_cwd_ = fs::current_path();
+    if (const char* v = std::getenv("DATABASE_URL")) old_env_ = std::string(v);
+    ::unsetenv("DATABASE_URL");
+    fs::current_path(tmp_.path());
+  }
+  void TearDown() override {
+    fs::current_path(old_cwd_);
+    if (old_env_) {
+      ::setenv("DATABASE_URL", old_env_->c_str(), 1);
+    } else {
+      ::unsetenv("DATABASE_URL");
+    }
+    std::error_code ec;
+    fs::remove_all(tmp_.path(), ec);
+  }
+  void write_dotenv(const std::string& content) { testing::write_file(tmp_ / ".env", content); }
+
+  testing::TempDir tmp_;
+  fs::path old_cwd_;
+  std::optional<std::string> old_env_;
+};
+
+TEST_F(DatabaseUrlResolveTest, FlagWinsOverEnvAndDotenv) {
+  write_dotenv("DATABASE_URL=sqlite:dotenv.db\n");
+  ::setenv("DATABASE_URL", "sqlite:env.db", 1);
+  EXPECT_EQ(resolve_database_url(std::string("sqlite:flag.db")), std::optional<std::string>("sqlite:flag.db"));
+}
+
+TEST_F(DatabaseUrlResolveTest, EnvWinsOverDotenv) {
+  write_dotenv("DATABASE_URL=sqlite:dotenv.db\n");
+  ::setenv("DATABASE_URL", "sqlite:env.db", 1);
+  EXPECT_EQ(resolve_database_url(std::nullopt), std::optional<std::string>("sqlite:env.db"));
+}
+
+TEST_F(DatabaseUrlResolveTest, DotenvInWorkingDirectoryIsTheFallback) {
+  write_dotenv("# local development\nexport DATABASE_URL=\"sqlite:dotenv.db\"\n");
+  EXPECT_EQ(resolve_database_url(std::nullopt), std::optional<std::string>("sqlite:dotenv.db"));
+}
+
+TEST_F(DatabaseUrlResolveTest, NothingConfiguredIsNullopt) {
+  EXPECT_EQ(resolve_database_url(std::nullopt), std::nullopt);
+  write_dotenv("OTHER=1\n");
+  EXPECT_EQ(resolve_database_url(std::nullopt), std::nullopt);
+}
+
+TEST_F(DatabaseUrlResolveTest, DotenvOutsideTheWorkingDirectoryIsIgnored) {
+  testing::write_file(tmp_ / "sub/.env", "DATABASE_URL=sqlite:sub.db\n");
+  EXPECT_EQ(resolve_database_url(std::nullopt), std::nullopt);
+}
+
+}  // namespace
+}  // namespace strata

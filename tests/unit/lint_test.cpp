@@ -1,0 +1,269 @@
+// lint_migration(): PRAGMA/VACUUM in transactional sections, destructive statements, and what
+// must not be flagged (comments, string literals, non-transactional sections, down sections).
+#include "migrate/lint.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "migrate/migration_source.h"
+
+namespace strata {
+namespace {
+
+using migrate::LintFinding;
+
+// Parses `content` as the single migration file 1_change.sql and lints it.
+std::vector<LintFinding> lint(const std::string& content) {
+  const migrate::MigrationSet set = migrate::load_files({{"1_change.sql", content}}, "mem");
+  EXPECT_TRUE(set.problems.empty()) << set.problems.front().describe();
+  EXPECT_EQ(set.migrations.size(), 1u);
+  if (set.migrations.empty()) return {};
+  return migrate::lint_migration(set.migrations.front());
+}
+
+std::string describe(const std::vector<LintFinding>& findings) {
+  std::string out;
+  for (const LintFinding& f : findings) {
+    out += f.code + "@" + std::to_string(f.line) + "(" + f.message + ") ";
+  }
+  return out;
+}
+
+TEST(LintTest, PragmaForeignKeysInTransactionalUpIsErrorAdvisingForeignKeysOff) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "PRAGMA foreign_keys = OFF;\n"
+      "CREATE TABLE t (id INTEGER);\n"
+      "-- migrate:down\n"
+      "DROP TABLE t;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "pragma-in-transaction");
+  EXPECT_TRUE(findings[0].error);
+  EXPECT_EQ(findings[0].line, 2u);
+  EXPECT_NE(findings[0].message.find("foreign_keys:off"), std::string::npos) << findings[0].message;
+}
+
+TEST(LintTest, LowercasePragmaIsFlaggedToo) {
+  const auto findings = lint("-- migrate:up\ncreate table t (id integer);\npragma Foreign_Keys=off;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "pragma-in-transaction");
+  EXPECT_EQ(findings[0].line, 3u);
+}
+
+TEST(LintTest, OtherPragmaInTransactionAdvisesTransactionFalse) {
+  const auto findings = lint("-- migrate:up\nPRAGMA journal_mode = WAL;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "pragma-in-transaction");
+  EXPECT_TRUE(findings[0].error);
+  EXPECT_NE(findings[0].message.find("transaction:false"), std::string::npos) << findings[0].message;
+}
+
+TEST(LintTest, PragmaUserVersionIsFine) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "CREATE TABLE t (id INTEGER);\n"
+      "PRAGMA user_version = 7;\n"
+      "PRAGMA application_id = 1234;\n"
+      "-- migrate:down\n"
+      "DROP TABLE t;\n"
+      "PRAGMA user_version = 6;\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+// The schema-qualified form of a transaction-safe pragma is just as safe.
+TEST(LintTest, SchemaQualifiedUserVersionIsFine) {
+  const auto findings = lint("-- migrate:up\nCREATE TABLE t (id INTEGER);\nPRAGMA main.user_version = 3;\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, SchemaQualifiedForeignKeysIsFlaggedWithTheSameAdvice) {
+  const auto findings = lint("-- migrate:up\nPRAGMA main.foreign_keys = OFF;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "pragma-in-transaction");
+  EXPECT_NE(findings[0].message.find("foreign_keys:off"), std::string::npos) << findings[0].message;
+}
+
+TEST(LintTest, ReadOnlyPragmasAreFine) {
+  const auto findings = lint("-- migrate:up\nPRAGMA foreign_key_check;\nPRAGMA integrity_check;\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, VacuumInTransactionIsFlagged) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "DELETE FROM t;\n"
+      "VACUUM;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "pragma-in-transaction");
+  EXPECT_TRUE(findings[0].error);
+  EXPECT_EQ(findings[0].line, 3u);
+  EXPECT_NE(findings[0].message.find("transaction:false"), std::string::npos) << findings[0].message;
+}
+
+TEST(LintTest, PragmaAndVacuumInNonTransactionalSectionAreFine) {
+  const auto findings = lint(
+      "-- migrate:up transaction:false\n"
+      "PRAGMA foreign_keys = OFF;\n"
+      "PRAGMA journal_mode = WAL;\n"
+      "VACUUM;\n"
+      "-- migrate:down transaction:false\n"
+      "PRAGMA journal_mode = DELETE;\n"
+      "VACUUM;\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, PragmaInTransactionalDownIsFlagged) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "CREATE TABLE t (id INTEGER);\n"
+      "-- migrate:down\n"
+      "PRAGMA foreign_keys = OFF;\n"
+      "DROP TABLE t;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "pragma-in-transaction");
+  EXPECT_EQ(findings[0].line, 4u);
+}
+
+TEST(LintTest, DropTableInUpIsDestructiveWarningWithItsLine) {
+  const auto findings = lint(
+      "-- Retire the legacy table.\n"
+      "-- migrate:up\n"
+      "CREATE TABLE t (id INTEGER);\n"
+      "\n"
+      "DROP TABLE legacy;\n"
+      "-- migrate:down\n"
+      "CREATE TABLE legacy (id INTEGER);\n"
+      "DROP TABLE t;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "destructive");
+  EXPECT_FALSE(findings[0].error);
+  EXPECT_EQ(findings[0].line, 5u);
+  EXPECT_NE(findings[0].message.find("DROP TABLE"), std::string::npos) << findings[0].message;
+}
+
+TEST(LintTest, DropTableIfExistsIsDestructive) {
+  const auto findings = lint("-- migrate:up\ndrop table if exists legacy;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "destructive");
+  EXPECT_EQ(findings[0].line, 2u);
+}
+
+TEST(LintTest, AlterTableDropColumnIsDestructiveWarningWithItsLine) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "ALTER TABLE users ADD COLUMN status TEXT;\n"
+      "ALTER TABLE users\n"
+      "  DROP COLUMN legacy;\n"
+      "-- migrate:down\n"
+      "ALTER TABLE users ADD COLUMN legacy TEXT;\n"
+      "ALTER TABLE users DROP COLUMN status;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "destructive");
+  EXPECT_FALSE(findings[0].error);
+  EXPECT_EQ(findings[0].line, 4u);
+  EXPECT_NE(findings[0].message.find("DROP COLUMN"), std::string::npos) << findings[0].message;
+}
+
+// SQLite's grammar makes COLUMN optional: `ALTER TABLE t DROP c` drops a column just the same.
+TEST(LintTest, AlterTableDropWithoutColumnKeywordIsDestructive) {
+  const auto findings = lint("-- migrate:up\nALTER TABLE users DROP legacy;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "destructive");
+  EXPECT_EQ(findings[0].line, 2u);
+}
+
+TEST(LintTest, SeveralFindingsInOrderOfLines) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "DROP TABLE a;\n"
+      "PRAGMA foreign_keys = OFF;\n"
+      "ALTER TABLE b DROP COLUMN c;\n");
+  ASSERT_EQ(findings.size(), 3u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "destructive");
+  EXPECT_EQ(findings[0].line, 2u);
+  EXPECT_EQ(findings[1].code, "pragma-in-transaction");
+  EXPECT_EQ(findings[1].line, 3u);
+  EXPECT_EQ(findings[2].code, "destructive");
+  EXPECT_EQ(findings[2].line, 4u);
+}
+
+TEST(LintTest, DropInDownIsNotFlagged) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "CREATE TABLE t (id INTEGER);\n"
+      "ALTER TABLE u ADD COLUMN c TEXT;\n"
+      "-- migrate:down\n"
+      "ALTER TABLE u DROP COLUMN c;\n"
+      "DROP TABLE t;\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, DropIndexViewTriggerAreNotDestructive) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "DROP INDEX i;\n"
+      "DROP VIEW v;\n"
+      "DROP TRIGGER tr;\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, KeywordsInCommentsAreIgnored) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "-- DROP TABLE users; PRAGMA foreign_keys = OFF; VACUUM;\n"
+      "/* DROP TABLE users;\n"
+      "   PRAGMA journal_mode = WAL;\n"
+      "   VACUUM; */\n"
+      "CREATE TABLE t (id INTEGER); -- then DROP TABLE old\n"
+      "-- migrate:down\n"
+      "DROP TABLE t;\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, KeywordsInStringLiteralsAndQuotedIdentifiersAreIgnored) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "INSERT INTO notes (body) VALUES ('DROP TABLE users; PRAGMA foreign_keys = OFF; VACUUM');\n"
+      "INSERT INTO notes (body) VALUES ('it''s a DROP TABLE joke');\n"
+      "CREATE TABLE \"drop table\" (\"pragma\" TEXT, [vacuum] TEXT, `drop column` TEXT);\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, FindingAfterALiteralStillHasTheRightLine) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "INSERT INTO notes (body) VALUES ('line one\n"
+      "line two; DROP TABLE x');\n"
+      "DROP TABLE notes;\n");
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].line, 4u);
+}
+
+TEST(LintTest, IdentifiersContainingKeywordsAreNotFlagged) {
+  const auto findings = lint(
+      "-- migrate:up\n"
+      "CREATE TABLE drop_log (pragma_name TEXT, vacuumed INTEGER);\n"
+      "INSERT INTO drop_log VALUES ('x', 1);\n");
+  EXPECT_TRUE(findings.empty()) << describe(findings);
+}
+
+TEST(LintTest, HandBuiltSectionUsesFirstLine) {
+  migrate::Migration m;
+  m.version = 7;
+  m.file = "x.sql";
+  m.up.present = true;
+  m.up.sql = "\n\nVACUUM;\n";
+  m.up.first_line = 10;
+  m.up.file = "x.sql";
+  const auto findings = migrate::lint_migration(m);
+  ASSERT_EQ(findings.size(), 1u) << describe(findings);
+  EXPECT_EQ(findings[0].line, 12u);
+
+  m.up.transaction = false;
+  EXPECT_TRUE(migrate::lint_migration(m).empty());
+}
+
+}  // namespace
+}  // namespace strata
