@@ -295,7 +295,10 @@ if command -v fish >/dev/null 2>&1; then
     fexpect "strata migrate -d app.db stamp " $V3
     fexpect "strata migrate -d app.db up --to " $V3
     fexpect "strata migrate -d app.db accept " $V2
-    PATH=/usr/bin:/bin fexpect_none "strata migrate -d app.db stamp "
+    # A strata that fails (on PATH, so that fish loads the completions).
+    printf '#!/bin/sh\necho "strata: error: boom" >&2\nexit 7\n' >"$TMP/fakebin/strata"
+    PATH="$TMP/fakebin:/usr/bin:/bin" fexpect_none "strata migrate -d app.db stamp "
+    PATH="$TMP/fakebin:/usr/bin:/bin" fexpect_none "strata migrate -d app.db up --to "
 else
     echo "$NAME: note: fish not installed; fish checks skipped"
 fi
