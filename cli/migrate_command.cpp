@@ -11,7 +11,6 @@
 #include "common/error.h"
 #include "migrate/checker.h"
 #include "migrate/database_url.h"
-#include "migrate/migration_source.h"
 #include "migrate/migrator.h"
 #include "migrate/new_migration.h"
 
@@ -44,7 +43,7 @@ mg::Migrator make_migrator(const MigrateOptions& o) {
     throw Error(ExitCode::usage, "no database given",
                 "pass --database sqlite:path/to/db.sqlite3, or set DATABASE_URL (also read from .env)");
   }
-  return mg::Migrator(mg::Target{*path, o.table, lock_timeout(o)}, mg::load_directory(o.dir));
+  return mg::Migrator(mg::Target{*path, o.table, lock_timeout(o)}, o.dir);
 }
 
 std::string format_ms(double ms) {
@@ -243,7 +242,7 @@ int run_check(const MigrateOptions& o) {
   if ((c.drift) && !c.database) {
     throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
   }
-  const mg::CheckReport r = mg::check(mg::load_directory(o.dir), c);
+  const mg::CheckReport r = mg::check_directory(o.dir, c);
   const int code = to_int(r.exit_code);
   if (o.out.json) {
     json findings = json::array();

@@ -57,6 +57,7 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 
 std::string normalise_line_endings(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.find('\r') == std::string_view::npos) return std::string(text);
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -29,7 +29,7 @@ struct CheckOptions {
   std::string table = "strata_migrations";
   std::chrono::milliseconds busy_timeout{60000};
   bool drift = false;
-  bool roundtrip = false;
+  bool roundtrip = false;  // also replays every up section into an empty database first
   bool strict = false;  // warnings count like errors
 };
 
@@ -43,5 +43,9 @@ struct CheckReport {
 };
 
 CheckReport check(const MigrationSet& files, const CheckOptions& options);
+
+// Reads `dir` (throwing Error(invalid_directory) when it is unreadable) and checks it. The
+// database is opened on another thread while the directory is read.
+CheckReport check_directory(const std::string& dir, const CheckOptions& options);
 
 }  // namespace strata::migrate

@@ -140,7 +140,7 @@ History HistoryTable::read(const MigrationSet& files) {
     if (const Migration* m = files.find(v)) {
       r.name = m->name;
       r.checksum = m->checksum;
-      r.checksum_ws = m->checksum_ws;
+      r.checksum_ws = m->whitespace_checksum();
     }
     r.strata_version = k_version;
     h.rows.emplace(v, std::move(r));
@@ -181,7 +181,7 @@ std::string HistoryTable::insert_sql(const Migration& m, RowState state) const {
          " (version, name, checksum, checksum_ws, applied_at, duration_ms, strata_version, state, "
          "statements_done) VALUES (" +
          std::to_string(m.version) + ", " + sql_quote(m.name) + ", " + sql_quote(m.checksum) +
-         ", " + sql_quote(m.checksum_ws) + ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), :duration_ms, " +
+         ", " + sql_quote(m.whitespace_checksum()) + ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), :duration_ms, " +
          sql_quote(k_version) + ", " + (state == RowState::partial ? "'partial'" : "'applied'") +
          ", 0);";
 }
@@ -204,7 +204,7 @@ std::string HistoryTable::finish_sql(Version v) const {
 
 std::string HistoryTable::accept_sql(const Migration& m) const {
   return "UPDATE " + sql_identifier(table_) + " SET checksum = " + sql_quote(m.checksum) +
-         ", checksum_ws = " + sql_quote(m.checksum_ws) + ", name = " + sql_quote(m.name) +
+         ", checksum_ws = " + sql_quote(m.whitespace_checksum()) + ", name = " + sql_quote(m.name) +
          " WHERE version = " + std::to_string(m.version) + ";";
 }
 

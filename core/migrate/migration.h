@@ -27,10 +27,14 @@ struct Migration {
   std::string file;          // path shown to users (the .up.sql one for a pair)
   Section up;
   Section down;
-  // SHA-256 of the normalised file(s): BOM stripped, CRLF->LF. `checksum_ws` also ignores all
-  // whitespace, so a mismatch can say when only whitespace changed.
+  // The file(s) as hashed: BOM stripped, CRLF->LF.
+  std::string normalised;
+  // SHA-256 of `normalised`.
   std::string checksum;
-  std::string checksum_ws;
+
+  // SHA-256 of `normalised` with all whitespace removed, so a mismatch can say when only
+  // whitespace changed. Computed on demand: loading a directory needs only `checksum`.
+  std::string whitespace_checksum() const;
 
   std::string label() const { return version_text + "_" + name; }
 };

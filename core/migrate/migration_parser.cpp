@@ -69,12 +69,14 @@ bool apply_marker_options(std::string_view options, Section& section, const std:
   return true;
 }
 
-void set_checksums(Migration& m, std::string_view normalised) {
+void set_checksums(Migration& m, std::string normalised) {
   m.checksum = sha256_hex(normalised);
-  m.checksum_ws = sha256_hex(strip_whitespace(normalised));
+  m.normalised = std::move(normalised);
 }
 
 }  // namespace
+
+std::string Migration::whitespace_checksum() const { return sha256_hex(strip_whitespace(normalised)); }
 
 std::string Problem::describe() const {
   std::string where = file;

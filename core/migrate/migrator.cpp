@@ -5,11 +5,13 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <memory>
 
 #include "common/error.h"
 #include "common/text.h"
 #include "migrate/connection.h"
+#include "migrate/migration_source.h"
 #include "migrate/migration_lock.h"
 #include "migrate/schema.h"
 #include "migrate/sql_runner.h"
@@ -188,7 +190,7 @@ class Migrator::Session {
     row.version = m.version;
     row.name = m.name;
     row.checksum = m.checksum;
-    row.checksum_ws = m.checksum_ws;
+    row.checksum_ws = m.whitespace_checksum();
     row.strata_version = k_version;
     history_.rows[m.version] = row;
   }
@@ -230,7 +232,7 @@ void verify_history(const History& h, const MigrationSet& files, bool resume) {
     }
     const Migration* m = files.find(version);
     if (m != nullptr && row.checksum != m->checksum) {
-      const bool ws_only = row.checksum_ws == m->checksum_ws;
+      const bool ws_only = row.checksum_ws == m->whitespace_checksum();
       throw Error(ExitCode::history_mismatch,
                   m->file + ": changed after it was applied" +
                       (ws_only ? " (only whitespace differs)" : ""),
@@ -273,6 +275,13 @@ std::vector<const Migration*> select_pending(const History& h, const MigrationSe
 Migrator::Migrator(Target target, MigrationSet files)
     : target_(std::move(target)), files_(std::move(files)) {}
 
+Migrator::Migrator(Target target, std::string dir) : target_(std::move(target)), dir_(std::move(dir)) {}
+
+const MigrationSet& Migrator::files() {
+  if (!files_) files_ = load_directory(dir_);
+  return *files_;
+}
+
 namespace {
 
 void require_version(const MigrationSet& files, Version v, const char* flag) {
@@ -285,10 +294,10 @@ void require_version(const MigrationSet& files, Version v, const char* flag) {
 }  // namespace
 
 RunResult Migrator::up(const UpOptions& o, const StepDone& on_step) {
-  files_.require_valid();
-  if (o.to) require_version(files_, *o.to, "--to");
-  Session s(target_, files_, o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
-  verify_history(s.history(), files_, o.resume);
+  files().require_valid();
+  if (o.to) require_version(files(), *o.to, "--to");
+  Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  verify_history(s.history(), files(), o.resume);
   apply_pending(s, o, on_step);
   s.result().dry_run = o.dry_run;
   s.result().sql = s.take_sql();
@@ -296,7 +305,7 @@ RunResult Migrator::up(const UpOptions& o, const StepDone& on_step) {
 }
 
 void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_step) {
-  const auto pending = select_pending(s.history(), files_, o);
+  const auto pending = select_pending(s.history(), files(), o);
   RunResult& result = s.result();
   const auto finish = [&](const Migration& m, double ms) {
     s.record_applied(m);
@@ -398,9 +407,9 @@ std::vector<const Migration*> select_to_revert(const History& h, const Migration
 }  // namespace
 
 RunResult Migrator::down(const DownOptions& o, const StepDone& on_step) {
-  files_.require_valid();
-  Session s(target_, files_, o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
-  verify_history(s.history(), files_, false);
+  files().require_valid();
+  Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  verify_history(s.history(), files(), false);
   revert(s, o, on_step);
   s.result().dry_run = o.dry_run;
   s.result().sql = s.take_sql();
@@ -408,7 +417,7 @@ RunResult Migrator::down(const DownOptions& o, const StepDone& on_step) {
 }
 
 void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step) {
-  const auto targets = select_to_revert(s.history(), files_, o);
+  const auto targets = select_to_revert(s.history(), files(), o);
   for (const Migration* m : targets) {
     const auto start = Clock::now();
     s.announce(*m, Direction::down);
@@ -433,9 +442,9 @@ void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step)
 }
 
 RunResult Migrator::redo(std::size_t steps, bool dry_run, const StepDone& on_step) {
-  files_.require_valid();
-  Session s(target_, files_, dry_run ? Session::Mode::dry_run : Session::Mode::write);
-  verify_history(s.history(), files_, false);
+  files().require_valid();
+  Session s(target_, files(), dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  verify_history(s.history(), files(), false);
   DownOptions d;
   d.steps = steps;
   revert(s, d, on_step);
@@ -449,13 +458,13 @@ RunResult Migrator::redo(std::size_t steps, bool dry_run, const StepDone& on_ste
 }
 
 RunResult Migrator::stamp(Version version) {
-  files_.require_valid();
-  require_version(files_, version, "stamp");
-  Session s(target_, files_, Session::Mode::write);
-  verify_history(s.history(), files_, false);
+  files().require_valid();
+  require_version(files(), version, "stamp");
+  Session s(target_, files(), Session::Mode::write);
+  verify_history(s.history(), files(), false);
   s.begin();
   RunResult& result = s.result();
-  for (const Migration& m : files_.migrations) {
+  for (const Migration& m : files().migrations) {
     if (m.version > version) break;
     if (s.history().find(m.version) != nullptr) continue;
     s.bookkeeping(s.table().insert_sql(m, RowState::applied), 0);
@@ -466,14 +475,14 @@ RunResult Migrator::stamp(Version version) {
 }
 
 std::vector<std::string> Migrator::accept(std::optional<Version> version) {
-  files_.require_valid();
-  if (version) require_version(files_, *version, "accept");
-  Session s(target_, files_, Session::Mode::write);
+  files().require_valid();
+  if (version) require_version(files(), *version, "accept");
+  Session s(target_, files(), Session::Mode::write);
   std::vector<std::string> accepted;
   s.begin();
   for (const auto& [v, row] : s.history().rows) {
     if (version && v != *version) continue;
-    const Migration* m = files_.find(v);
+    const Migration* m = files().find(v);
     if (m == nullptr || m->checksum == row.checksum) continue;
     s.bookkeeping(s.table().accept_sql(*m));
     accepted.push_back(m->file);
@@ -489,16 +498,20 @@ std::vector<std::string> Migrator::accept(std::optional<Version> version) {
 
 Status Migrator::status() {
   Status st;
-  st.problems = files_.problems;
-  auto conn = Connection::open_existing_read_only(target_.database, target_.lock_timeout);
+  auto opening = std::async(std::launch::async, [this] {
+    return Connection::open_existing_read_only(target_.database, target_.lock_timeout);
+  });
+  files();  // reads the directory meanwhile; the future is joined even if this throws
+  auto conn = opening.get();
+  st.problems = files().problems;
   History h;
   if (conn) {
     st.database_exists = true;
     HistoryTable table(*conn, target_.table);
-    h = table.read(files_);
+    h = table.read(files());
     st.source = h.source;
   }
-  for (const Migration& m : files_.migrations) {
+  for (const Migration& m : files().migrations) {
     StatusEntry e{m.version, m.version_text, m.name, EntryState::pending, {}, m.file};
     if (const HistoryRow* row = h.find(m.version)) {
       e.applied_at = row->applied_at;
@@ -509,7 +522,7 @@ Status Migrator::status() {
     st.entries.push_back(std::move(e));
   }
   for (const auto& [v, row] : h.rows) {
-    if (files_.find(v) != nullptr) continue;
+    if (files().find(v) != nullptr) continue;
     st.entries.push_back(StatusEntry{v, std::to_string(v), row.name, EntryState::missing,
                                      row.applied_at, {}});
   }
@@ -533,7 +546,7 @@ std::string Migrator::dump() {
                     ", written by `strata migrate dump`. Do not edit.\n";
   out += dump_schema(schema);
   HistoryTable table(*conn, target_.table);
-  const History h = table.read(files_);
+  const History h = table.read(files());
   if (!h.rows.empty()) {
     out += "\n-- Applied migrations:\n";
     for (const auto& [v, row] : h.rows) out += "--   " + std::to_string(v) + " " + row.name + "\n";

@@ -130,8 +130,8 @@ TEST(ParseSingleFile, WhitespaceOnlyChangesKeepTheWhitespaceChecksum) {
   const auto c = parse("-- migrate:up\nCREATE TABLE u (x);\n", problems);
   ASSERT_TRUE(a && b && c);
   EXPECT_NE(a->checksum, b->checksum);
-  EXPECT_EQ(a->checksum_ws, b->checksum_ws);
-  EXPECT_NE(a->checksum_ws, c->checksum_ws);
+  EXPECT_EQ(a->whitespace_checksum(), b->whitespace_checksum());
+  EXPECT_NE(a->whitespace_checksum(), c->whitespace_checksum());
 }
 
 TEST(LoadFiles, JoinsGolangMigratePairs) {
