@@ -89,7 +89,7 @@ mg::StepDone step_printer(const MigrateOptions& o) {
   const bool color = color_enabled(color_mode(o), STDERR_FILENO);
   return [color](const mg::Step& s) {
     const bool up = s.direction == mg::Direction::up;
-    std::cerr << paint(up ? "applied " : "reverted", up ? Tone::good : Tone::warn, color) << ' '
+    std::cerr << paint(up ? "applied" : "reverted", up ? Tone::good : Tone::warn, color) << ' '
               << s.label << ' ' << paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) << '\n';
   };
 }
@@ -282,6 +282,34 @@ int run_check(const MigrateOptions& o) {
   return code;
 }
 
+// CLI11's own range checks print the limits of a double (hundreds of digits); these say what
+// is wanted in a few words.
+const CLI::Validator k_count(
+    [](std::string& v) {
+      const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+      return digits && v.find_first_not_of('0') != std::string::npos
+                 ? std::string{}
+                 : "'" + v + "' is not a whole number of 1 or more";
+    },
+    "N>=1");
+const CLI::Validator k_version(
+    [](std::string& v) {
+      const bool digits = !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
+      return digits ? std::string{} : "'" + v + "' is not a migration version (1 to 18 digits)";
+    },
+    "VERSION");
+const CLI::Validator k_seconds(
+    [](std::string& v) {
+      try {
+        std::size_t used = 0;
+        const double d = std::stod(v, &used);
+        if (used == v.size() && d >= 0 && d <= 86400 * 365) return std::string{};
+      } catch (const std::exception&) {
+      }
+      return "'" + v + "' is not a number of seconds (0 or more)";
+    },
+    "SECONDS");
+
 void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_option("-d,--database", o.database,
                   "Database: sqlite:path, sqlite:///abs/path or a path (default: $DATABASE_URL, then .env)");
@@ -290,7 +318,7 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_option("--table", o.table, "History table (default: strata_migrations)");
   app->add_option("--lock-timeout", o.lock_timeout_s,
                   "Seconds to wait for another strata's migration lock or a busy database (default: 60)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(k_seconds);
   app->add_flag("--json", o.out.json, "Machine-readable output on stdout");
   app->add_flag("-q,--quiet", o.out.quiet, "Print only errors");
   app->add_option("--color", o.color, "Colour: auto, always or never (NO_COLOR is honoured)")
@@ -321,8 +349,8 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   new_cmd->callback([&] { action = [&] { return run_new(o); }; });
 
   CLI::App* up = sub("up", "Apply pending migrations, oldest first");
-  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version");
-  auto* up_steps = up->add_option("--steps", o.steps, "Apply at most N migrations")->check(CLI::PositiveNumber);
+  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version")->check(k_version);
+  auto* up_steps = up->add_option("--steps", o.steps, "Apply at most N migrations")->check(k_count);
   up_to->excludes(up_steps);
   up->add_flag("--atomic", o.atomic, "Apply the whole batch in one transaction (all or nothing)");
   up->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
@@ -333,9 +361,10 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   up->callback([&o, &action, up] { action = [&o, up] { return run_up(o, *up); }; });
 
   CLI::App* down = sub("down", "Roll back applied migrations, newest first (default: one)");
-  auto* down_to = down->add_option("--to", o.to, "Roll back every migration newer than this version");
+  auto* down_to = down->add_option("--to", o.to, "Roll back every migration newer than this version")
+                      ->check(k_version);
   auto* down_steps = down->add_option("--steps", o.steps, "Roll back N migrations (default: 1)")
-                         ->check(CLI::PositiveNumber);
+                         ->check(k_count);
   auto* down_all = down->add_flag("--all", o.all, "Roll back every applied migration");
   down_to->excludes(down_steps)->excludes(down_all);
   down_steps->excludes(down_all);
@@ -344,7 +373,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   down->callback([&o, &action, down] { action = [&o, down] { return run_down(o, *down); }; });
 
   CLI::App* redo = sub("redo", "Roll back the newest N migrations (default: 1) and apply them again");
-  redo->add_option("--steps", o.steps, "How many (default: 1)")->check(CLI::PositiveNumber);
+  redo->add_option("--steps", o.steps, "How many (default: 1)")->check(k_count);
   redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
   redo->footer("Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run");
   redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
@@ -354,7 +383,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   status->callback([&] { action = [&] { return run_status(o); }; });
 
   CLI::App* stamp = sub("stamp", "Record migrations up to VERSION as applied without running them (baseline)");
-  stamp->add_option("VERSION", o.version, "Newest version to record")->required();
+  stamp->add_option("VERSION", o.version, "Newest version to record")->required()->check(k_version);
   stamp->footer("Example:\n  strata migrate stamp 20260101120000");
   stamp->callback([&] { action = [&] { return run_stamp(o); }; });
 
@@ -373,7 +402,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   check->callback([&] { action = [&] { return run_check(o); }; });
 
   CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
-  accept->add_option("VERSION", o.version, "The version to accept");
+  accept->add_option("VERSION", o.version, "The version to accept")->check(k_version);
   accept->add_flag("--all", o.all, "Accept every changed file")->excludes("VERSION");
   accept->footer("Example:\n  strata migrate accept 20260101120000");
   accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });

@@ -40,10 +40,21 @@ void check_files(const MigrationSet& files, CheckReport& r) {
   }
 }
 
-// Splits "path:line:col: message" errors from the runner into the finding's fields.
+// The runner's errors read "file:line:col: message"; the line also goes in the finding's field.
 Finding replay_failure(const Migration& m, const Error& e, const std::string& code,
                        ExitCode cls, const std::string& what) {
-  return about(m, code, Severity::error, cls, what + ": " + e.what());
+  const std::string message = e.what();
+  std::size_t line = 0;
+  for (const Section* s : {&m.up, &m.down}) {
+    const std::string prefix = s->file + ":";
+    if (s->file.empty() || message.compare(0, prefix.size(), prefix) != 0) continue;
+    for (std::size_t i = prefix.size(); i < message.size() && message[i] >= '0' && message[i] <= '9'; ++i) {
+      line = line * 10 + static_cast<std::size_t>(message[i] - '0');
+    }
+    break;
+  }
+  Finding f = about(m, code, Severity::error, cls, what + ": " + message, line);
+  return f;
 }
 
 // Replays every up section in order into an empty database (the first half of --roundtrip).

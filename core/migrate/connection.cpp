@@ -3,6 +3,9 @@
 #include <sqlite3.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -45,9 +48,9 @@ Connection::Connection(const std::string& path, OpenMode mode, std::chrono::mill
   if (path != ":memory:" && fs::is_directory(path, ec)) {
     throw Error(ExitCode::unavailable, path + ": database path is a directory");
   }
-  const int flags = mode == OpenMode::read_only
-                        ? SQLite::OPEN_READONLY
-                        : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+  const int flags = mode == OpenMode::read_only             ? SQLite::OPEN_READONLY
+                    : mode == OpenMode::read_write_existing ? SQLite::OPEN_READWRITE
+                                                            : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
   try {
     db_ = std::make_unique<SQLite::Database>(path, flags, static_cast<int>(busy.count()));
     // Reading the schema is the first thing that notices a file that is not a database.
@@ -62,10 +65,36 @@ Connection::Connection(const std::string& path, OpenMode mode, std::chrono::mill
 
 Connection::~Connection() = default;
 
+namespace {
+
+// True for a database in WAL mode (file format bytes 18 and 19 are 2) with no -wal file: no
+// WAL connection is open on it.
+bool idle_wal_database(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path + "-wal", ec)) return false;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  unsigned char header[20] = {};
+  const std::size_t n = std::fread(header, 1, sizeof header, f);
+  std::fclose(f);
+  return n == sizeof header && header[18] == 2 && header[19] == 2;
+}
+
+}  // namespace
+
 std::unique_ptr<Connection> Connection::open_existing_read_only(const std::string& path,
                                                                 std::chrono::milliseconds busy) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return nullptr;
+  // A read-only connection to a WAL database creates -wal and -shm files and cannot remove
+  // them when it closes. When no other connection has them open, a read-write connection
+  // limited by query_only reads the same and removes them on close; with nothing in the WAL,
+  // closing writes nothing to the database file.
+  if (::access(path.c_str(), W_OK) == 0 && idle_wal_database(path)) {
+    auto conn = std::make_unique<Connection>(path, OpenMode::read_write_existing, busy);
+    conn->exec("PRAGMA query_only = ON");
+    return conn;
+  }
   return std::make_unique<Connection>(path, OpenMode::read_only, busy);
 }
 

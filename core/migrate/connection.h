@@ -15,6 +15,7 @@ namespace strata::migrate {
 enum class OpenMode {
   read_write_create,  // `up`, `down`, ...: creates the file if needed
   read_only,          // `check`, `status`, `dump`: never writes, never creates
+  read_write_existing,  // internal: see open_existing_read_only
 };
 
 class Connection {
@@ -27,7 +28,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Opens read-only if the file exists; nullopt when it does not (nothing is created).
+  // Opens read-only if the file exists; null when it does not (nothing is created). Leaves no
+  // -wal/-shm files behind on a WAL database that no one else has open.
   static std::unique_ptr<Connection> open_existing_read_only(const std::string& path,
                                                               std::chrono::milliseconds busy);
 

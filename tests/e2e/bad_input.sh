@@ -155,12 +155,21 @@ case_ "unreadable migrations directory"
 setup unreadable_dir
 mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
 chmod 000 migrations
-if ls migrations >/dev/null 2>&1; then
-    skip "running as $(id -un): chmod 000 does not block reads (root); case skipped"
-else
+if ! ls migrations >/dev/null 2>&1; then
     expect_exit 3 -- S up
     expect_error_line "migrations"
     unchanged
+elif can_drop_root; then
+    note "running as root: chmod 000 does not block root, running strata as 'nobody'"
+    chmod 755 "$E2E_TMP" "$E2E_TMP/.bin" 2>/dev/null
+    chmod 777 .
+    chmod 666 app.db
+    run as_nobody timeout 30 "$STRATA" migrate -d sqlite:app.db up
+    assert_eq 3 "$RC" "unreadable dir -> exit 3 (as nobody)"
+    expect_error_line "migrations"
+    unchanged
+else
+    skip "running as root: chmod 000 does not block reads and setpriv is unavailable; case skipped"
 fi
 chmod 755 migrations
 
@@ -168,12 +177,21 @@ case_ "unreadable migration file"
 setup unreadable_file
 mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
 chmod 000 migrations/${V2}_create_a_table.sql
-if cat migrations/${V2}_create_a_table.sql >/dev/null 2>&1; then
-    skip "running as $(id -un): chmod 000 does not block reads (root); case skipped"
-else
+if ! cat migrations/${V2}_create_a_table.sql >/dev/null 2>&1; then
     expect_exit 3 -- S up
     expect_error_line "${V2}_create_a_table"
     unchanged
+elif can_drop_root; then
+    note "running as root: chmod 000 does not block root, running strata as 'nobody'"
+    chmod 755 "$E2E_TMP" "$E2E_TMP/.bin" 2>/dev/null
+    chmod 777 . migrations
+    chmod 666 app.db
+    run as_nobody timeout 30 "$STRATA" migrate -d sqlite:app.db up
+    assert_eq 3 "$RC" "unreadable file -> exit 3 (as nobody)"
+    expect_error_line "${V2}_create_a_table"
+    unchanged
+else
+    skip "running as root: chmod 000 does not block reads and setpriv is unavailable; case skipped"
 fi
 chmod 644 migrations/${V2}_create_a_table.sql
 
@@ -197,6 +215,12 @@ for sub in up status check dump; do
     expect_error_line "dbdir"
 done
 assert_eq "" "$(ls -A dbdir)" "directory left empty"
+
+case_ "database cannot be created (parent directory missing)"
+setup cannot_create
+expect_exit 7 -- strata_t migrate -d "sqlite:$PWD/no/such/dir/new.db" up
+expect_error_line "no/such/dir/new\.db"
+assert_absent "no"
 
 case_ "file is not a SQLite database"
 setup not_sqlite
@@ -248,6 +272,20 @@ else
     skip "running as root without chattr/unshare support: cannot make the database read-only"
 fi
 [ -n "$ro_mode" ] && note "read-only simulated with: $ro_mode"
+if [ "$(id -u)" = 0 ] && can_drop_root; then
+    case_ "read-only database (chmod 444, strata running as nobody)"
+    setup readonly_db_nobody
+    mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+    chmod 755 "$E2E_TMP" "$E2E_TMP/.bin" 2>/dev/null
+    chmod 777 . migrations
+    chmod 444 app.db
+    run as_nobody timeout 30 "$STRATA" migrate -d sqlite:app.db up
+    assert_eq 7 "$RC" "read-only db -> exit 7 (as nobody)"
+    expect_error_line
+    expect_stderr_match 'app\.db|read-?only|readonly' "names the database or says read-only"
+    unchanged
+    bytes_unchanged
+fi
 
 case_ "database locked by another sqlite3 process (BEGIN EXCLUSIVE)"
 setup locked_sqlite3
@@ -284,6 +322,39 @@ wait $HOLDER 2>/dev/null
 unchanged
 expect_exit 0 -- S up
 assert_true "a applied once the lock is gone" table_exists app.db a
+
+case_ "migration lock (flock on the database file) held by another process"
+setup locked_flock
+mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
+if hold_flock app.db; then
+    for args in "up" "down" "redo" "stamp $V2" "accept --all"; do
+        # shellcheck disable=SC2086
+        run_timed S $args --lock-timeout 1
+        assert_eq 7 "$RC" "$args with the lock held -> exit 7"
+        expect_error_line
+        expect_stderr_match '[Ll]ock' "mentions the lock"
+        if [ "$MS" -ge 900 ] && [ "$MS" -le 6000 ]; then pass "$args waited ~1 s (${MS} ms)"; else fail "$args: --lock-timeout 1 but gave up after ${MS} ms"; fi
+    done
+    release_flock
+    unchanged
+    # a waiting `up` proceeds as soon as the lock is released
+    hold_flock app.db
+    t0=$(date +%s%N)
+    "$STRATA" migrate -d sqlite:app.db up --lock-timeout 20 >waiter.out 2>waiter.err &
+    WAITER=$!
+    e2e_bg $WAITER
+    sleep 1
+    if kill -0 $WAITER 2>/dev/null; then pass "up waits while the lock is held"; else fail "up did not wait for the lock ($(cat waiter.err))"; fi
+    release_flock
+    wait $WAITER
+    wrc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    assert_eq 0 "$wrc" "waiting up exits 0 after the lock is released ($(tr '\n' ' ' <waiter.err))"
+    if [ "$ms" -ge 900 ] && [ "$ms" -lt 10000 ]; then pass "waited ${ms} ms"; else fail "waiting up finished after ${ms} ms"; fi
+    assert_true "a applied once the lock is released" table_exists app.db a
+else
+    fail "could not take a flock on app.db"
+fi
 
 case_ "database locked by another strata holding the migration lock"
 setup locked_strata
@@ -415,11 +486,18 @@ case_ "usage errors (exit 2)"
 setup usage
 mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"
 FP=$(db_fingerprint app.db)
-for args in "up --bogus" "--nope status" "frobnicate" "up --steps abc" "up --steps" \
-    "--color purple status" "--lock-timeout abc up" "down --steps -1" "stamp" "accept"; do
+for args in "up --bogus" "--nope status" "frobnicate" "up --steps abc" "up --steps" "up --steps 0" \
+    "down --steps 0" "up --to $V2 --steps 1" "down --all --steps 1" "down --all --to $V1" \
+    "--color purple status" "--lock-timeout abc up" "down --steps -1" "stamp" "accept" "new"; do
     # shellcheck disable=SC2086
     expect_exit 2 -- S $args
     expect_error_line
+    eline=$(grep '^strata: error: ' "$E2E_TMP/.err")
+    if [ "${#eline}" -le 160 ]; then
+        pass "error line is short and readable"
+    else
+        fail "error line for '$args' is ${#eline} chars long (not a readable one-line message)"
+    fi
 done
 expect_exit 2 -- strata_t --bogus
 expect_error_line

@@ -176,22 +176,37 @@ mig migrations $V3 create_b_table "CREATE TABLE b (x);" "DROP TABLE b;"
 cj 3
 has duplicate-version $V3
 
-case_ "class 3: parse-error (missing marker, not UTF-8, empty, SQL syntax) reported together"
+case_ "class 3: parse-error (missing marker, not UTF-8, empty, SQL error with --roundtrip) reported together"
 base c3_parse
 printf 'CREATE TABLE a (x);\n' >migrations/${V3}_create_a_table.sql
 printf -- "-- migrate:up\nSELECT 'caf\xe9';\n-- migrate:down\nSELECT 1;\n" >migrations/20240101000005_latin1.sql
 : >migrations/20240101000006_create_empty_table.sql
 printf -- '-- migrate:up\nCREATE TABLE ok (x);\n\nCREATE TABLEX broken (x);\n-- migrate:down\nDROP TABLE ok;\n' \
     >migrations/20240101000007_create_broken_table.sql
-cj 3
+cj 3 --roundtrip
 has parse-error $V3
 has parse-error 20240101000005
 has parse-error 20240101000006
 has parse-error 20240101000007
 expect_json_true "syntax error finding has line 4" \
     "any(f['code']=='parse-error' and f['version']=='20240101000007' and f['line']==4 for f in d['findings'])"
-expect_exit 3 -- S check
+expect_exit 3 -- S check --roundtrip
 expect_stdout_match "20240101000007_create_broken_table\\.sql" "plain output names the file"
+
+case_ "class 3: parse-error for an SQL syntax error on its own (file:line:col), found by the --roundtrip replay"
+base c3_syntax
+printf -- '-- migrate:up\nCREATE TABLE ok (x);\n\nCREATE TABLEX broken (x);\n-- migrate:down\nDROP TABLE ok;\n' \
+    >migrations/${V3}_create_broken_table.sql
+cj 1
+expect_json_true "plain check does not replay (the replay is part of --roundtrip)" \
+    "not any(f['code']=='parse-error' for f in d['findings'])"
+cj 3 --roundtrip
+has parse-error $V3
+expect_json_true "finding has line 4" "any(f['code']=='parse-error' and f['line']==4 for f in d['findings'])"
+expect_exit 3 -- S check --roundtrip
+expect_output_match "${V3}_create_broken_table\\.sql:4(:[0-9]+)?" "plain output has file:line"
+# file-only check (no database configured) must find it too
+expect_exit 3 -- strata_t migrate check --roundtrip
 
 case_ "class 3: pragma-in-transaction (PRAGMA and VACUUM), allowed with transaction:false"
 base c3_pragma
@@ -261,6 +276,17 @@ mig migrations 20231231000000 create_early_table "CREATE TABLE early (x);" "DROP
 cj 4
 has out-of-order 20231231000000
 expect_json_true "out-of-order file also pending" "'20231231000000' in d['pending']"
+
+case_ "class 4: newer-history"
+base c4_newer
+sqlite3 app.db "UPDATE strata_migrations SET strata_version = '99.0.0' WHERE version = $V2"
+FP=$(db_fingerprint app.db)
+cj 4
+has newer-history $V2
+mig migrations $V3 create_tags_table "CREATE TABLE tags (x);" "DROP TABLE tags;"
+expect_exit 4 -- S up
+expect_error_line "99\\.0\\.0|newer"
+assert_eq "$FP" "$(db_fingerprint app.db)" "up refused to touch a database written by a newer strata"
 
 # ---------------------------------------------------------------------------
 case_ "class 5: --drift"
@@ -333,6 +359,16 @@ expect_json_true "status shows partial" "[m['state'] for m in d['migrations'] if
 expect_exit 6 -- S up
 expect_error_line "$V3"
 
+case_ "up --resume continues a partial migration after the cause is fixed"
+sqlite3 app.db "CREATE TABLE no_such_table (x);"
+expect_exit 6 -- S up
+expect_exit 0 -- S up --resume
+assert_eq "applied|3" "$(db_q app.db "SELECT state, statements_done FROM strata_migrations WHERE version=$V3")" \
+    "history row now state=applied statements_done=3"
+assert_true "p2 created" table_exists app.db p2
+assert_eq 1 "$(db_q app.db 'SELECT count(*) FROM no_such_table')" "statement 2 ran once"
+cj 0
+
 # ---------------------------------------------------------------------------
 case_ "several findings at once, highest class wins"
 base many
@@ -396,24 +432,19 @@ else
     fail "could not switch the test database to WAL"
 fi
 
-case_ "check does not take the migration lock"
+case_ "check/status/dump do not take the migration lock"
 base nolock
-mig migrations $V3 create_slow_table "CREATE TABLE slow AS
-  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000)
-  SELECT count(*) AS n FROM c;" "DROP TABLE slow;"
-"$STRATA" migrate -d sqlite:app.db up -q >/dev/null 2>&1 &
-UP=$!
-e2e_bg $UP
-sleep 0.4
-t0=$(date +%s%N)
-expect_exit_in "0 1" -- S check --lock-timeout 1
-t1=$(date +%s%N)
-ms=$(((t1 - t0) / 1000000))
-if kill -0 $UP 2>/dev/null; then
-    if [ $ms -lt 1500 ]; then pass "check answered in ${ms} ms while up was running"; else fail "check took ${ms} ms while up held the lock"; fi
+mig migrations $V3 create_tags_table "CREATE TABLE tags (x);" "DROP TABLE tags;"
+if hold_flock app.db; then
+    for args in "check" "check --json" "status" "dump"; do
+        # shellcheck disable=SC2086
+        run_timed S $args --lock-timeout 5
+        if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then pass "$args: exit $RC while the lock is held"; else fail "$args: exit $RC while another process holds the migration lock"; fi
+        if [ "$MS" -lt 2000 ]; then pass "$args answered in ${MS} ms"; else fail "$args took ${MS} ms while the migration lock was held (waited for it?)"; fi
+    done
+    release_flock
 else
-    note "up finished before check ran; lock case not exercised"
+    fail "could not take a flock on app.db"
 fi
-wait $UP
 
 e2e_finish

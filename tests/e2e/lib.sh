@@ -52,10 +52,17 @@ e2e_init() {
             exit 2
         fi
     done
-    export STRATA
     E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-e2e-$E2E_NAME.XXXXXX")
     trap e2e_cleanup EXIT
     trap 'exit 130' INT TERM
+    # Work on a private copy so a rebuild of the binary during the run
+    # ("text file busy") cannot make a test fail. E2E_NO_COPY=1 disables it.
+    if [ "${E2E_NO_COPY:-0}" != 1 ]; then
+        mkdir -p "$E2E_TMP/.bin"
+        cp "$STRATA" "$E2E_TMP/.bin/strata" || exit 2
+        STRATA="$E2E_TMP/.bin/strata"
+    fi
+    export STRATA
     cd "$E2E_TMP" || exit 2
     # A clean, predictable environment for the binary.
     unset DATABASE_URL STRATA_MIGRATIONS_DIR
@@ -451,4 +458,49 @@ strata_t() {
     E2E_CMD="$(printf '%q ' strata "$@")"
     E2E_CMD="(cwd ${PWD#"$E2E_TMP"/}) ${E2E_CMD% }"
     timeout -k 5 "${E2E_CMD_TIMEOUT:-30}" "$STRATA" "$@"
+}
+
+# hold_flock FILE: start a background process holding an exclusive flock on
+# FILE (the lock `strata migrate up` takes); sets HOLDER_PID. Release with
+# release_flock.
+hold_flock() {
+    rm -f "$E2E_TMP/.flock_ready"
+    python3 -c '
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.flock(fd, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)
+' "$1" "$E2E_TMP/.flock_ready" &
+    HOLDER_PID=$!
+    e2e_bg "$HOLDER_PID"
+    local _
+    for _ in $(seq 1 100); do
+        [ -e "$E2E_TMP/.flock_ready" ] && return 0
+        sleep 0.02
+    done
+    return 1
+}
+release_flock() {
+    kill -9 "$HOLDER_PID" 2>/dev/null
+    wait "$HOLDER_PID" 2>/dev/null
+    return 0
+}
+
+# elapsed_ms CMD...: like run, and sets MS to the wall time in milliseconds
+run_timed() {
+    local t0 t1
+    t0=$(date +%s%N)
+    run "$@"
+    t1=$(date +%s%N)
+    MS=$(((t1 - t0) / 1000000))
+}
+
+# as_nobody CMD...: run CMD as an unprivileged user (root only, needs setpriv).
+# Returns 125 when that is not possible.
+can_drop_root() {
+    [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1
+}
+as_nobody() {
+    setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- "$@"
 }

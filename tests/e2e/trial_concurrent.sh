@@ -12,7 +12,7 @@ ROUNDS=${ROUNDS:-20}
 PROCS=${PROCS:-4}
 MIGS=${MIGS:-15}
 
-ver() { printf '2024%010d' "$1"; }
+ver() { printf '2024%010d\n' "$1"; }
 
 mkdir -p migrations
 for i in $(seq 1 "$MIGS"); do
@@ -28,16 +28,17 @@ start=$(date +%s)
 for r in $(seq 1 "$ROUNDS"); do
     case_ "round $r: $PROCS concurrent 'up' on a fresh database"
     db="r$r.db"
-    rm -f gate && mkfifo gate
+    rm -f go
     pids=()
     for p in $(seq 1 "$PROCS"); do
-        (read -r _ <gate; exec "$STRATA" migrate -d "sqlite:$db" up) >"out.$r.$p" 2>"err.$r.$p" </dev/null &
+        # each process spins until "go" exists, then all start together
+        (while [ ! -e go ]; do sleep 0.005; done; exec "$STRATA" migrate -d "sqlite:$db" up) \
+            >"out.$r.$p" 2>"err.$r.$p" </dev/null &
         pids+=("$!")
         e2e_bg "$!"
     done
-    # release all processes at once
-    exec 3>gate
-    exec 3>&-
+    sleep 0.05
+    touch go
     ok=1
     for p in $(seq 1 "$PROCS"); do
         wait "${pids[$((p - 1))]}"
@@ -57,7 +58,7 @@ for r in $(seq 1 "$ROUNDS"); do
     bad=$(cat err.$r.* | grep -E '^strata: (error|warning)|[Ee]rror|panic|abort' || true)
     if [ -z "$bad" ]; then pass "no error output"; else fail "error output: $(printf '%s' "$bad" | head -n 5)"; fi
 
-    applied_lines=$(cat err.$r.* | grep -oE 'applied [0-9]+' | awk '{print $2}' | sort)
+    applied_lines=$(cat err.$r.* | grep -oE 'applied +[0-9]+' | awk '{print $2}' | sort)
     assert_eq "$expected_versions" "$applied_lines" "each migration reported applied exactly once across all processes"
 
     hist=$(history_versions "$db")
@@ -68,7 +69,7 @@ for r in $(seq 1 "$ROUNDS"); do
     assert_eq "$MIGS" "$sum" "each migration's insert ran exactly once"
     assert_eq ok "$(db_q "$db" 'PRAGMA integrity_check')" "integrity ok"
     assert_eq applied "$(db_q "$db" 'SELECT group_concat(DISTINCT state) FROM strata_migrations')" "all rows state=applied"
-    rm -f "$db" "$db-wal" "$db-shm" "$db-journal" out.$r.* err.$r.*
+    rm -f "$db" "$db-wal" "$db-shm" "$db-journal" out.$r.* err.$r.* go
 done
 end=$(date +%s)
 echo "trial_concurrent: $ROUNDS rounds x $PROCS processes x $MIGS migrations in $((end - start)) s"

@@ -58,9 +58,9 @@ done
 assert_eq "$count_before" "$(ls migrations | wc -l)" "no file created for refused names"
 
 case_ "new: unconventional name warns but succeeds"
-expect_exit 0 -- N new do_stuff
+expect_exit 0 -- N --dir other new do_stuff
 expect_stderr_match '^strata: warning: '
-assert_true "file for do_stuff created" ls migrations/*_do_stuff.sql
+assert_true "file for do_stuff created" ls other/*_do_stuff.sql
 
 case_ "new: refuses (exit 3) when a file for that version already exists"
 mkdir -p clash
@@ -140,11 +140,11 @@ SQL
 
 case_ "up: applies everything oldest first"
 expect_exit 0 -- S up
-expect_stderr_match "applied ${V1}_create_users_table \\([0-9.]+ ?ms\\)"
-expect_stderr_match "applied ${V4}_create_tags_table"
-expect_stderr_match "applied ${V6}_add_body_to_posts_table"
+expect_stderr_match "^applied ${V1}_create_users_table \\([0-9.]+ ms\\)$" "exact format from the spec: 'applied 20240101000000_create_users (3.1 ms)'"
+expect_stderr_match "applied +${V4}_create_tags_table"
+expect_stderr_match "applied +${V6}_add_body_to_posts_table"
 assert_eq "$V1 $V2 $V3 $V4 $V5 $V6" "$(history_versions $DB | tr '\n' ' ' | sed 's/ $//')" "history has V1..V6"
-order=$(grep -o "applied [0-9]*" "$E2E_TMP/.err" | awk '{print $2}' | tr '\n' ' ' | sed 's/ $//')
+order=$(grep -oE "applied +[0-9]+" "$E2E_TMP/.err" | awk '{print $2}' | tr '\n' ' ' | sed 's/ $//')
 assert_eq "$V1 $V2 $V3 $V4 $V5 $V6" "$order" "applied in version order"
 for t in users posts audit tags nt_log; do
     assert_true "table $t exists" table_exists $DB $t
@@ -161,6 +161,12 @@ assert_eq "" "$(db_q $DB 'PRAGMA foreign_key_check')" "no FK violations"
 assert_eq "applied" "$(db_q $DB "SELECT DISTINCT state FROM strata_migrations")" "all history rows state=applied"
 assert_eq 6 "$(db_q $DB "SELECT count(*) FROM strata_migrations WHERE length(checksum)=64 AND length(checksum_ws)=64 AND applied_at LIKE '____-__-__T__:__:__%' AND strata_version <> ''")" \
     "history columns filled (checksum, checksum_ws, applied_at ISO-8601, strata_version)"
+
+case_ "history checksums: sha256 of the file, and of the file without whitespace"
+f1=migrations/${V1}_create_users_table.sql
+assert_eq "$(sha256sum <"$f1" | cut -c1-64)" "$(db_q $DB "SELECT checksum FROM strata_migrations WHERE version=$V1")" "checksum = sha256(file)"
+assert_eq "$(tr -d ' \t\n\r\f\v' <"$f1" | sha256sum | cut -c1-64)" "$(db_q $DB "SELECT checksum_ws FROM strata_migrations WHERE version=$V1")" \
+    "checksum_ws = sha256(file without whitespace)"
 
 case_ "up: nothing pending"
 expect_exit 0 -- S up
@@ -329,6 +335,15 @@ assert_eq "$sha" "$(file_sha $DB)" "db bytes unchanged after --json dry run"
 expect_exit 0 -- S up
 assert_true "t11 created by real run" table_exists $DB t11
 
+case_ "redo --dry-run changes nothing"
+fp=$(db_fingerprint $DB)
+sha=$(file_sha $DB)
+expect_exit 0 -- S redo --dry-run
+expect_output_match 'DROP TABLE t11'
+expect_output_match 'CREATE TABLE t11'
+assert_eq "$fp" "$(db_fingerprint $DB)" "schema/content unchanged"
+assert_eq "$sha" "$(file_sha $DB)" "db bytes unchanged"
+
 case_ "down --dry-run changes nothing"
 fp=$(db_fingerprint $DB)
 sha=$(file_sha $DB)
@@ -352,7 +367,7 @@ assert_eq "$fp" "$(db_fingerprint $DB)" "nothing applied"
 assert_false "t12 not created" table_exists $DB t12
 
 case_ "without --atomic the good migration before the failing one stays"
-expect_exit 6 -- S up
+expect_exit 6 -- S up -q
 expect_error_line "${V13}_create_t13_table"
 assert_true "t12 created" table_exists $DB t12
 assert_false "t13 not created" table_exists $DB t13
@@ -397,6 +412,69 @@ assert_eq "$fp" "$(db_fingerprint $DB)" "database unchanged"
 assert_eq 0 "$(db_q $DB "SELECT count(*) FROM posts WHERE user_id=424242")" "orphan row not kept"
 rm -f migrations/${V15}_insert_orphan_post.sql
 expect_exit 0 -- S check
+
+# ---------------------------------------------------------------------------
+case_ "tricky statement splitting: CASE..END inside a trigger, quoted identifiers, '' escapes"
+V16=20240101000016
+cat >migrations/${V16}_create_counters_table.sql <<'SQL'
+-- migrate:up
+CREATE TABLE counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);
+CREATE TRIGGER posts_count AFTER INSERT ON posts
+BEGIN
+  INSERT OR IGNORE INTO counters (name, n)
+    VALUES (CASE WHEN NEW.title IS NULL THEN 'untitled' ELSE 'titled' END, 0);
+  UPDATE counters SET n = n + 1
+    WHERE name = CASE WHEN NEW.title IS NULL THEN 'untitled' ELSE 'titled' END;
+END;
+CREATE TABLE "weird;name" ("col;1" TEXT, [col;2] TEXT, `col;3` TEXT);
+INSERT INTO "weird;name" VALUES ('it''s; fine', '--not a comment', '/* nor this */');
+INSERT INTO posts (user_id, title) VALUES (1, 'hello; world');
+INSERT INTO posts (user_id, title) VALUES (1, NULL);
+
+-- migrate:down
+DELETE FROM posts WHERE title = 'hello; world' OR title IS NULL;
+DROP TABLE "weird;name";
+DROP TRIGGER posts_count;
+DROP TABLE counters;
+SQL
+expect_exit 0 -- S up -q
+assert_eq "titled|1,untitled|1" "$(db_q $DB "SELECT group_concat(name || '|' || n) FROM (SELECT * FROM counters ORDER BY name)")" \
+    "trigger with CASE..END body fired correctly"
+assert_eq "it's; fine|--not a comment|/* nor this */" "$(db_q $DB 'SELECT * FROM "weird;name"')" "quoted identifiers and literals intact"
+expect_exit 0 -- S down
+assert_false "counters dropped" table_exists $DB counters
+assert_eq 0 "$(db_q $DB "SELECT count(*) FROM posts WHERE title = 'hello; world' OR title IS NULL")" "down removed the rows"
+expect_exit 0 -- S up -q
+
+case_ "CRLF + BOM pending file applies"
+V17=20240101000017
+{ printf '\357\273\277'; printf -- '-- migrate:up\r\nCREATE TABLE crlf_t (x);\r\nINSERT INTO crlf_t VALUES (1);\r\n\r\n-- migrate:down\r\nDROP TABLE crlf_t;\r\n'; } \
+    >migrations/${V17}_create_crlf_t_table.sql
+expect_exit 0 -- S up
+assert_eq 1 "$(db_q $DB 'SELECT count(*) FROM crlf_t')" "CRLF/BOM migration ran"
+expect_exit 0 -- S check
+expect_exit 0 -- S down
+assert_false "CRLF/BOM down section ran" table_exists $DB crlf_t
+expect_exit 0 -- S up -q
+
+case_ "--json on down / redo / stamp / accept prints JSON"
+for args in "down" "redo" "accept --all"; do
+    # shellcheck disable=SC2086
+    expect_exit 0 -- S $args --json
+    expect_json_true "$args --json is a JSON object" "isinstance(d, dict)"
+done
+expect_exit 0 -- S up --json
+expect_json_true "up --json is a JSON object" "isinstance(d, dict) and d['dry_run'] is False"
+
+case_ "--color never / no terminal: no ANSI escapes"
+for args in "status" "check" "up --bogus"; do
+    # shellcheck disable=SC2086
+    run S --color never $args
+    if cat "$E2E_TMP/.out" "$E2E_TMP/.err" | grep -q $'\033'; then fail "$args --color never printed ANSI escapes"; else pass "$args: no escapes"; fi
+    # shellcheck disable=SC2086
+    run env -u NO_COLOR "$STRATA" migrate -d "sqlite:$DB" --dir migrations $args
+    if cat "$E2E_TMP/.out" "$E2E_TMP/.err" | grep -q $'\033'; then fail "$args on a pipe printed ANSI escapes"; else pass "$args: no escapes on a pipe"; fi
+done
 
 # ---------------------------------------------------------------------------
 case_ "--table NAME uses another history table"
@@ -470,9 +548,9 @@ mig migrations $V1 create_users_table "CREATE TABLE users (id INTEGER PRIMARY KE
 mig migrations $V2 create_posts_table "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));" "DROP TABLE posts;"
 mig migrations $V3 create_widgets_table "CREATE TABLE widgets (id INTEGER PRIMARY KEY);" "DROP TABLE widgets;"
 expect_exit 0 -- strata_t migrate -d sqlite:dbmate.db up
-expect_stderr_nomatch "applied ${V1}" "V1 must not be reapplied"
-expect_stderr_nomatch "applied ${V2}" "V2 must not be reapplied"
-expect_stderr_match "applied ${V3}_create_widgets_table"
+expect_stderr_nomatch "applied +${V1}" "V1 must not be reapplied"
+expect_stderr_nomatch "applied +${V2}" "V2 must not be reapplied"
+expect_stderr_match "applied +${V3}_create_widgets_table"
 assert_true "widgets created" table_exists dbmate.db widgets
 expect_exit 0 -- strata_t migrate -d sqlite:dbmate.db status --json
 expect_json_true "all three applied" "d['applied'] == 3 and d['pending'] == 0"
@@ -485,8 +563,8 @@ INSERT INTO schema_migrations VALUES (20240101000002, 0);
 CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);
 CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));"
 expect_exit 0 -- strata_t migrate -d sqlite:golang.db up
-expect_stderr_nomatch "applied ${V1}" "V1 must not be reapplied"
-expect_stderr_nomatch "applied ${V2}" "V2 must not be reapplied"
+expect_stderr_nomatch "applied +${V1}" "V1 must not be reapplied"
+expect_stderr_nomatch "applied +${V2}" "V2 must not be reapplied"
 assert_true "widgets created" table_exists golang.db widgets
 
 # ---------------------------------------------------------------------------
@@ -500,8 +578,8 @@ expect_exit 0 -- strata_t migrate -d sqlite:st.db stamp $V2
 assert_eq "$V1 $V2" "$(history_versions st.db | tr '\n' ' ' | sed 's/ $//')" "V1,V2 recorded"
 assert_false "c not created by stamp" table_exists st.db c
 expect_exit 0 -- strata_t migrate -d sqlite:st.db up
-expect_stderr_nomatch "applied ${V1}"
-expect_stderr_match "applied ${V3}"
+expect_stderr_nomatch "applied +${V1}"
+expect_stderr_match "applied +${V3}"
 assert_true "c created by up" table_exists st.db c
 
 e2e_finish
