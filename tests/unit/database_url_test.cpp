@@ -20,17 +20,7 @@ using migrate::read_dotenv;
 using migrate::resolve_database_url;
 using migrate::sqlite_path_from_url;
 
-// The Error a call throws; fails the test when it throws nothing.
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected strata::Error";
-  return Error(ExitCode::ok, "");
-}
+using strata::testing::error_of;
 
 TEST(DatabaseUrlTest, SqliteRelativePath) {
   EXPECT_EQ(sqlite_path_from_url("sqlite:data/app.db"), "data/app.db");

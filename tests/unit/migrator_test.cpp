@@ -12,6 +12,7 @@
 namespace strata::migrate {
 namespace {
 
+using strata::testing::error_of;
 using strata::testing::has_table;
 using strata::testing::query_one;
 using strata::testing::TempDir;
@@ -32,17 +33,6 @@ class MigratorTest : public ::testing::Test {
     return Migrator(Target{db(), "strata_migrations", lock}, load_directory(dir()));
   }
   std::string history_count() { return query_one(db(), "SELECT count(*) FROM strata_migrations"); }
-
-  template <typename F>
-  Error expect_error(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "expected strata::Error";
-    return Error(ExitCode::ok, "");
-  }
 
   TempDir tmp_;
 };
@@ -67,7 +57,7 @@ TEST_F(MigratorTest, FailureLeavesTheDatabaseAtTheLastGoodVersion) {
   add_table("1", "a");
   add("2_broken.sql", "-- migrate:up\nCREATE TABLE b (x);\nINSERT INTO nowhere VALUES (1);\n");
   add_table("3", "c");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::migration_failed);
   EXPECT_NE(std::string(e.what()).find("2_broken.sql:3:1: no such table: nowhere"), std::string::npos) << e.what();
   EXPECT_TRUE(has_table(db(), "a"));
@@ -78,7 +68,7 @@ TEST_F(MigratorTest, FailureLeavesTheDatabaseAtTheLastGoodVersion) {
 
 TEST_F(MigratorTest, FailingFirstMigrationLeavesANewDatabaseEmpty) {
   add("1_broken.sql", "-- migrate:up\nCREATE TABLE a (x);\nSELECT * FROM nowhere;\n");
-  expect_error([&] { migrator().up({}); });
+  error_of([&] { migrator().up({}); });
   EXPECT_EQ(query_one(db(), "SELECT count(*) FROM sqlite_schema"), "0");
 }
 
@@ -88,7 +78,7 @@ TEST_F(MigratorTest, AtomicBatchIsAllOrNothing) {
   add("3_broken.sql", "-- migrate:up\nSELECT * FROM nowhere;\n");
   UpOptions o;
   o.atomic = true;
-  expect_error([&] { migrator().up(o); });
+  error_of([&] { migrator().up(o); });
   EXPECT_EQ(query_one(db(), "SELECT count(*) FROM sqlite_schema"), "0");
   std::filesystem::remove(dir() + "/3_broken.sql");
   EXPECT_EQ(migrator().up(o).steps.size(), 2u);
@@ -132,7 +122,7 @@ TEST_F(MigratorTest, MissingDownSectionRefusesBeforeRunningAnything) {
   migrator().up({});
   DownOptions o;
   o.steps = 2;
-  const Error e = expect_error([&] { migrator().down(o); });
+  const Error e = error_of([&] { migrator().down(o); });
   EXPECT_EQ(e.code(), ExitCode::invalid_directory);
   EXPECT_NE(std::string(e.what()).find("2_no_down.sql"), std::string::npos);
   EXPECT_EQ(history_count(), "2");
@@ -143,7 +133,7 @@ TEST_F(MigratorTest, OutOfOrderIsRefusedNamingBothFiles) {
   add_table("3", "c");
   migrator().up({});
   add_table("2", "b");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::history_mismatch);
   EXPECT_NE(std::string(e.what()).find("2_create_b_table.sql"), std::string::npos);
   EXPECT_NE(std::string(e.what()).find("3_create_c_table.sql"), std::string::npos);
@@ -157,7 +147,7 @@ TEST_F(MigratorTest, ChangedFileBlocksUpUntilAccepted) {
   migrator().up({});
   add("1_create_a_table.sql", "-- migrate:up\nCREATE TABLE a (id INTEGER PRIMARY KEY, x);\n-- migrate:down\nDROP TABLE a;\n");
   add_table("2", "b");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::history_mismatch);
   EXPECT_NE(std::string(e.what()).find("1_create_a_table.sql: changed"), std::string::npos);
   EXPECT_FALSE(has_table(db(), "b"));
@@ -169,7 +159,7 @@ TEST_F(MigratorTest, WhitespaceOnlyChangeIsNamedAsSuch) {
   add_table("1", "a");
   migrator().up({});
   add("1_create_a_table.sql", "-- migrate:up\nCREATE TABLE a  (id INTEGER PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE a;\n");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_NE(std::string(e.what()).find("only whitespace differs"), std::string::npos);
 }
 
@@ -185,11 +175,11 @@ TEST_F(MigratorTest, NonTransactionalMigrationRecordsProgressAndResumes) {
   add("1_steps.sql",
       "-- migrate:up transaction:false\nCREATE TABLE a (x);\nCREATE TABLE b (x);\nINSERT INTO gate VALUES (1);\n"
       "CREATE TABLE c (x);\n-- migrate:down\nDROP TABLE c;\nDROP TABLE b;\nDROP TABLE a;\n");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::migration_failed);
   EXPECT_EQ(query_one(db(), "SELECT state || ':' || statements_done FROM strata_migrations"), "partial:2");
   EXPECT_EQ(migrator().status().entries[0].state, EntryState::partial);
-  const Error blocked = expect_error([&] { migrator().up({}); });
+  const Error blocked = error_of([&] { migrator().up({}); });
   EXPECT_NE(blocked.hint().find("--resume"), std::string::npos);
 
   {
@@ -212,7 +202,7 @@ TEST_F(MigratorTest, ForeignKeysOffMigrationIsCheckedBeforeCommit) {
   add("2_rebuild_p.sql",
       "-- migrate:up foreign_keys:off\nCREATE TABLE p_new (id INTEGER PRIMARY KEY, n TEXT);\n"
       "DROP TABLE p;\nALTER TABLE p_new RENAME TO p;\n");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::migration_failed);
   EXPECT_NE(std::string(e.what()).find("foreign key"), std::string::npos);
   EXPECT_EQ(query_one(db(), "SELECT count(*) FROM p"), "1");  // rolled back
@@ -229,7 +219,7 @@ TEST_F(MigratorTest, ForeignKeysAreOnDuringMigrations) {
   add("1_fk.sql",
       "-- migrate:up\nCREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (p_id INTEGER REFERENCES p (id));\n"
       "INSERT INTO c VALUES (42);\n");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_NE(std::string(e.what()).find("FOREIGN KEY constraint failed"), std::string::npos);
 }
 
@@ -259,7 +249,7 @@ TEST_F(MigratorTest, RecognisesAGolangMigrateDatabase) {
     raw.exec("CREATE TABLE schema_migrations (version uint64, dirty bool);"
              "INSERT INTO schema_migrations VALUES (1, 1); CREATE TABLE a (x);");
   }
-  const Error dirty = expect_error([&] { migrator().up({}); });
+  const Error dirty = error_of([&] { migrator().up({}); });
   EXPECT_EQ(dirty.code(), ExitCode::migration_failed);
   EXPECT_NE(std::string(dirty.what()).find("dirty"), std::string::npos);
   {
@@ -314,7 +304,7 @@ TEST_F(MigratorTest, StampBaselinesWithoutRunning) {
   EXPECT_FALSE(has_table(db(), "a"));
   EXPECT_EQ(migrator().up({}).steps.size(), 1u);
   EXPECT_TRUE(has_table(db(), "c"));
-  EXPECT_EQ(expect_error([&] { migrator().stamp(7); }).code(), ExitCode::usage);
+  EXPECT_EQ(error_of([&] { migrator().stamp(7); }).code(), ExitCode::usage);
 }
 
 TEST_F(MigratorTest, StatusShowsMissingAndModified) {
@@ -338,7 +328,7 @@ TEST_F(MigratorTest, SecondRunnerWaitsForTheLockThenTimesOut) {
   std::filesystem::create_directories(tmp_.path());
   MigrationLock held(db(), std::chrono::seconds(1));
   const auto start = std::chrono::steady_clock::now();
-  const Error e = expect_error([&] { migrator(std::chrono::milliseconds(300)).up({}); });
+  const Error e = error_of([&] { migrator(std::chrono::milliseconds(300)).up({}); });
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("migration lock"), std::string::npos);
@@ -359,7 +349,7 @@ TEST_F(MigratorTest, SecondRunnerProceedsWhenTheLockIsReleased) {
 TEST_F(MigratorTest, DirectoryProblemsStopUpWithTheFirstOne) {
   add_table("1", "a");
   add("notes.sql", "-- migrate:up\nSELECT 1;\n");
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::invalid_directory);
   EXPECT_NE(std::string(e.what()).find("notes.sql"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(db()));
@@ -368,7 +358,7 @@ TEST_F(MigratorTest, DirectoryProblemsStopUpWithTheFirstOne) {
 TEST_F(MigratorTest, NotADatabaseIsRefusedAndLeftAlone) {
   add_table("1", "a");
   write_file(db(), std::string(4096, 'x'));
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("not a SQLite database"), std::string::npos);
   EXPECT_EQ(strata::testing::read_file(db()), std::string(4096, 'x'));
@@ -377,7 +367,7 @@ TEST_F(MigratorTest, NotADatabaseIsRefusedAndLeftAlone) {
 TEST_F(MigratorTest, DatabasePathThatIsADirectory) {
   add_table("1", "a");
   std::filesystem::create_directories(db());
-  const Error e = expect_error([&] { migrator().up({}); });
+  const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos);
 }

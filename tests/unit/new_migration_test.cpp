@@ -24,16 +24,7 @@ std::chrono::system_clock::time_point fixed_time() {
   return sys_days{year{2026} / January / 2} + hours{3} + minutes{4} + seconds{5};
 }
 
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected strata::Error";
-  return Error(ExitCode::ok, "");
-}
+using strata::testing::error_of;
 
 TEST(NewMigrationTest, SnakeCaseNamesAreAccepted) {
   for (const char* name : {"create_users_table", "a", "add_col2_to_t", "v2_fix", "x1"}) {

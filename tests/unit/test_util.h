@@ -9,7 +9,21 @@
 #include <fstream>
 #include <string>
 
+#include "common/error.h"
+
 namespace strata::testing {
+
+// The strata::Error a call throws; fails the test when it throws nothing.
+template <typename F>
+Error error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected strata::Error";
+  return Error(ExitCode::ok, "");
+}
 
 class TempDir {
  public:
