@@ -12,7 +12,8 @@ enum class ExitCode : int {
   ok = 0,
   pending = 1,            // check: pending migrations and nothing worse
   usage = 2,              // bad flag, bad URL, bad configuration
-  invalid_directory = 3,  // migration files unreadable, misnamed, unparsable, failing lint
+  invalid_input = 3,      // input unusable: migration files (misnamed, unparsable, failing lint),
+                          // or documents given to chunk/tokens (not UTF-8, binary, unreadable)
   history_mismatch = 4,   // history disagrees with the files (checksum, missing, out of order, newer)
   drift = 5,              // live schema differs from replay, or a down does not undo its up
   migration_failed = 6,   // a statement failed, or a failed migration is recorded

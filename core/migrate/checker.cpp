@@ -24,17 +24,17 @@ Finding about(const Migration& m, std::string code, Severity sev, ExitCode cls,
 
 void check_files(const MigrationSet& files, CheckReport& r) {
   for (const Problem& p : files.problems) {
-    r.findings.push_back(Finding{p.code, Severity::error, ExitCode::invalid_directory,
+    r.findings.push_back(Finding{p.code, Severity::error, ExitCode::invalid_input,
                                  p.version ? std::to_string(*p.version) : "", p.file, p.line,
                                  p.message});
   }
   for (const Migration& m : files.migrations) {
     for (const LintFinding& f : lint_migration(m)) {
       r.findings.push_back(about(m, f.code, f.error ? Severity::error : Severity::warning,
-                                 ExitCode::invalid_directory, f.message, f.line));
+                                 ExitCode::invalid_input, f.message, f.line));
     }
     if (!m.down.present || trim(m.down.sql).empty()) {
-      r.findings.push_back(about(m, "missing-down", Severity::warning, ExitCode::invalid_directory,
+      r.findings.push_back(about(m, "missing-down", Severity::warning, ExitCode::invalid_input,
                                  "no down section: it cannot be rolled back"));
     }
   }
@@ -65,7 +65,7 @@ bool check_replay(const MigrationSet& files, CheckReport& r) {
     try {
       scratch.apply(m.up);
     } catch (const Error& e) {
-      r.findings.push_back(replay_failure(m, e, "parse-error", ExitCode::invalid_directory,
+      r.findings.push_back(replay_failure(m, e, "parse-error", ExitCode::invalid_input,
                                           "fails on a fresh database"));
       return false;
     }

@@ -44,7 +44,7 @@ struct CheckReport {
 
 CheckReport check(const MigrationSet& files, const CheckOptions& options);
 
-// Reads `dir` (throwing Error(invalid_directory) when it is unreadable) and checks it. The
+// Reads `dir` (throwing Error(invalid_input) when it is unreadable) and checks it. The
 // database is opened on another thread while the directory is read.
 CheckReport check_directory(const std::string& dir, const CheckOptions& options);
 

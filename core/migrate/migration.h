@@ -57,7 +57,7 @@ struct MigrationSet {
   std::vector<Problem> problems;
 
   const Migration* find(Version version) const;
-  // Throws Error(invalid_directory) describing the first problem, if there is one.
+  // Throws Error(invalid_input) describing the first problem, if there is one.
   void require_valid() const;
 };
 

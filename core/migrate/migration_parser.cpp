@@ -98,7 +98,7 @@ void MigrationSet::require_valid() const {
     hint = std::to_string(problems.size() - 1) +
            " more problem(s); `strata migrate check` lists them all";
   }
-  throw Error(ExitCode::invalid_directory, problems.front().describe(), hint);
+  throw Error(ExitCode::invalid_input, problems.front().describe(), hint);
 }
 
 std::optional<FileName> parse_file_name(std::string_view file_name) {

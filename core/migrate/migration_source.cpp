@@ -30,7 +30,7 @@ struct Halves {
 std::string read_whole_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    throw Error(ExitCode::invalid_directory, path + ": cannot read file: " + std::strerror(errno));
+    throw Error(ExitCode::invalid_input, path + ": cannot read file: " + std::strerror(errno));
   }
   std::string content;
   char buf[65536];
@@ -40,7 +40,7 @@ std::string read_whole_file(const std::string& path) {
     if (n < 0) {
       const int err = errno;
       ::close(fd);
-      throw Error(ExitCode::invalid_directory, path + ": cannot read file: " + std::strerror(err));
+      throw Error(ExitCode::invalid_input, path + ": cannot read file: " + std::strerror(err));
     }
     content.append(buf, static_cast<std::size_t>(n));
     if (static_cast<std::size_t>(n) < sizeof buf) break;
@@ -128,16 +128,16 @@ MigrationSet load_directory(const std::string& dir) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
   if (ec || !fs::exists(st)) {
-    throw Error(ExitCode::invalid_directory, dir + ": migrations directory does not exist",
+    throw Error(ExitCode::invalid_input, dir + ": migrations directory does not exist",
                 "create it with `strata migrate new NAME`, or pass --dir");
   }
   if (!fs::is_directory(st)) {
-    throw Error(ExitCode::invalid_directory, dir + ": not a directory");
+    throw Error(ExitCode::invalid_input, dir + ": not a directory");
   }
   std::vector<NamedContent> files;
   fs::directory_iterator it(dir, ec);
   if (ec) {
-    throw Error(ExitCode::invalid_directory, dir + ": cannot read directory: " + ec.message());
+    throw Error(ExitCode::invalid_input, dir + ": cannot read directory: " + ec.message());
   }
   for (const fs::directory_entry& entry : it) {
     const std::string name = entry.path().filename().string();

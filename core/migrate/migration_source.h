@@ -8,7 +8,7 @@
 namespace strata::migrate {
 
 // Reads every `*.sql` file in `dir` (not recursive; other files are ignored). Problems with
-// individual files are collected in the result, not thrown. Throws Error(invalid_directory)
+// individual files are collected in the result, not thrown. Throws Error(invalid_input)
 // when the directory itself is missing or unreadable.
 MigrationSet load_directory(const std::string& dir);
 

@@ -318,7 +318,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
     bool fk_off = false;
     for (const Migration* m : pending) {
       if (!m->up.transaction) {
-        throw Error(ExitCode::invalid_directory,
+        throw Error(ExitCode::invalid_input,
                     m->file + ": marked transaction:false, so it cannot run in an --atomic batch");
       }
       fk_off |= m->up.foreign_keys_off;
@@ -395,7 +395,7 @@ std::vector<const Migration*> select_to_revert(const History& h, const Migration
                       ": its migration file is missing");
     }
     if (!m->down.present || trim(m->down.sql).empty()) {
-      throw Error(ExitCode::invalid_directory,
+      throw Error(ExitCode::invalid_input,
                   m->file + ": has no down section, so it cannot be rolled back",
                   "add a '-- migrate:down' section");
     }

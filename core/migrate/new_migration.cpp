@@ -90,11 +90,11 @@ NewMigration create_migration(const std::string& dir, const std::string& name,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw Error(ExitCode::invalid_directory, dir + ": cannot create directory: " + ec.message());
+  if (ec) throw Error(ExitCode::invalid_input, dir + ": cannot create directory: " + ec.message());
   // Two migrations made within one second would share a version.
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (starts_with(entry.path().filename().string(), std::string(version) + "_")) {
-      throw Error(ExitCode::invalid_directory,
+      throw Error(ExitCode::invalid_input,
                   entry.path().string() + ": a migration with version " + version + " already exists",
                   "wait a second and try again");
     }
@@ -103,7 +103,7 @@ NewMigration create_migration(const std::string& dir, const std::string& name,
   std::ofstream out(path, std::ios::binary);
   out << "-- migrate:up\n\n\n-- migrate:down\n\n";
   out.close();
-  if (!out) throw Error(ExitCode::invalid_directory, path.string() + ": cannot write file");
+  if (!out) throw Error(ExitCode::invalid_input, path.string() + ": cannot write file");
   return NewMigration{path.string(), naming_advice(name)};
 }
 

@@ -138,9 +138,9 @@ TEST_F(CheckerTest, BadNameIsErrorOfClass3) {
   const Finding* f = find(r, "bad-name");
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_EQ(f->severity, Severity::error);
-  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->file, file("create_posts.sql"));
-  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, DuplicateVersionIsErrorOfClass3) {
@@ -150,9 +150,9 @@ TEST_F(CheckerTest, DuplicateVersionIsErrorOfClass3) {
   const Finding* f = find(r, "duplicate-version");
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_EQ(f->severity, Severity::error);
-  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->version, "1");
-  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, MissingMarkerIsParseError) {
@@ -161,9 +161,9 @@ TEST_F(CheckerTest, MissingMarkerIsParseError) {
   const Finding* f = find(r, "parse-error");
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_EQ(f->severity, Severity::error);
-  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->file, file("1_create_users_table.sql"));
-  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, EmptyFileIsParseError) {
@@ -172,7 +172,7 @@ TEST_F(CheckerTest, EmptyFileIsParseError) {
   const Finding* f = find(r, "parse-error");
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_NE(f->message.find("empty"), std::string::npos) << f->message;
-  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, MigrationThatFailsOnFreshDatabaseIsParseErrorWithLocation) {
@@ -189,14 +189,14 @@ TEST_F(CheckerTest, MigrationThatFailsOnFreshDatabaseIsParseErrorWithLocation) {
   const Finding* f = find(r, "parse-error");
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_EQ(f->severity, Severity::error);
-  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->version, "2");
   // file:line:col of the failing statement (line 4 of the file), then SQLite's message.
   const std::regex where(std::regex_replace(file("2_add_audit.sql"), std::regex(R"([.^$|()\[\]{}*+?\\])"),
                                             R"(\$&)") +
                          ":4:[0-9]+: .*no such table: nowhere");
   EXPECT_TRUE(std::regex_search(f->message, where)) << f->message;
-  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, SyntaxErrorPointsAtLineAndColumn) {
@@ -222,13 +222,13 @@ TEST_F(CheckerTest, MissingDownIsWarningAndStrictMakesItClass3) {
   ASSERT_EQ(count(r, "missing-down"), 2u) << codes(r);
   const Finding* f = find(r, "missing-down");
   EXPECT_EQ(f->severity, Severity::warning);
-  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->version, "1");
   EXPECT_EQ(r.exit_code, ExitCode::ok) << "a warning alone does not fail check";
 
   const CheckReport strict = check_files_only(/*strict=*/true);
   EXPECT_EQ(count(strict, "missing-down"), 2u);
-  EXPECT_EQ(strict.exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(strict.exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, PragmaInTransactionIsErrorOfClass3) {
@@ -242,9 +242,9 @@ TEST_F(CheckerTest, PragmaInTransactionIsErrorOfClass3) {
   const Finding* f = find(r, "pragma-in-transaction");
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_EQ(f->severity, Severity::error);
-  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->line, 3u);
-  EXPECT_EQ(r.exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, PragmaInNonTransactionalMigrationIsFine) {
@@ -277,11 +277,11 @@ TEST_F(CheckerTest, DestructiveIsWarning) {
   ASSERT_EQ(count(r, "destructive"), 1u) << codes(r);  // the DROPs in down sections are fine
   const Finding* f = find(r, "destructive");
   EXPECT_EQ(f->severity, Severity::warning);
-  EXPECT_EQ(f->exit_class, ExitCode::invalid_directory);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->version, "2");
   EXPECT_EQ(f->line, 3u);
   EXPECT_EQ(r.exit_code, ExitCode::ok);
-  EXPECT_EQ(check_files_only(/*strict=*/true).exit_code, ExitCode::invalid_directory);
+  EXPECT_EQ(check_files_only(/*strict=*/true).exit_code, ExitCode::invalid_input);
 }
 
 TEST_F(CheckerTest, NewerHistoryIsErrorOfClass4) {

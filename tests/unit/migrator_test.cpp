@@ -123,7 +123,7 @@ TEST_F(MigratorTest, MissingDownSectionRefusesBeforeRunningAnything) {
   DownOptions o;
   o.steps = 2;
   const Error e = error_of([&] { migrator().down(o); });
-  EXPECT_EQ(e.code(), ExitCode::invalid_directory);
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
   EXPECT_NE(std::string(e.what()).find("2_no_down.sql"), std::string::npos);
   EXPECT_EQ(history_count(), "2");
 }
@@ -350,7 +350,7 @@ TEST_F(MigratorTest, DirectoryProblemsStopUpWithTheFirstOne) {
   add_table("1", "a");
   add("notes.sql", "-- migrate:up\nSELECT 1;\n");
   const Error e = error_of([&] { migrator().up({}); });
-  EXPECT_EQ(e.code(), ExitCode::invalid_directory);
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
   EXPECT_NE(std::string(e.what()).find("notes.sql"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(db()));
 }

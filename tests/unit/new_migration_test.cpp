@@ -138,7 +138,7 @@ TEST_F(NewMigrationFileTest, RefusesASecondFileWithTheSameVersion) {
   const std::string before = testing::read_file(first.path);
 
   const Error e = error_of([&] { create_migration(dir, "create_orders_table", fixed_time()); });
-  EXPECT_EQ(e.code(), ExitCode::invalid_directory) << e.what();
+  EXPECT_EQ(e.code(), ExitCode::invalid_input) << e.what();
   EXPECT_NE(std::string(e.what()).find("20260102030405"), std::string::npos) << e.what();
   EXPECT_FALSE(fs::exists(tmp_ / "20260102030405_create_orders_table.sql"));
 

@@ -1,0 +1,51 @@
+#pragma once
+// Chunking: text in, chunks out, no I/O. Every chunk is a byte range of the input, tracked
+// while splitting (never searched for afterwards), so input.substr(start, end - start) is the
+// chunk's text exactly. `ingest` uses the same function.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tokenizer/tokenizer.h"
+
+namespace strata::chunk {
+
+enum class Strategy { fixed, recursive, paragraph, sentence, markdown, token };
+enum class Unit { chars, bytes, tokens };  // chars = Unicode code points
+
+std::optional<Strategy> strategy_from_name(std::string_view name);
+std::optional<Unit> unit_from_name(std::string_view name);
+const char* name_of(Strategy s);
+const char* name_of(Unit u);
+
+struct ChunkOptions {
+  Strategy strategy = Strategy::recursive;
+  std::size_t size = 1000;   // REQUIRES: > 0. The hard maximum of a chunk, in `unit`.
+  std::size_t overlap = 0;   // REQUIRES: < size. At most this much of a chunk's tail repeats
+                             // at the head of the next, in whole units of the strategy.
+  Unit unit = Unit::chars;   // the token strategy always counts tokens
+  tokenizer::Encoding encoding = tokenizer::Encoding::cl100k_base;
+  std::vector<std::string> separators;  // recursive; empty = "\n\n", "\n", " ", then graphemes
+  bool compat_langchain = false;        // recursive: LangChain RecursiveCharacterTextSplitter texts
+};
+
+struct Chunk {
+  std::size_t index = 0;
+  std::size_t start = 0, end = 0;            // bytes, half-open, into the input
+  std::size_t char_start = 0, char_end = 0;  // code points, half-open
+  std::size_t line_start = 0, line_end = 0;  // 1-based, inclusive
+  std::size_t tokens = 0;                    // count under options.encoding
+  std::vector<std::string> headings;         // markdown: the heading path
+  bool oversized = false;  // a single grapheme larger than `size`: the only allowed excess
+};
+
+// Splits `text` (REQUIRES: valid UTF-8; see common/text.h find_invalid_utf8) into chunks.
+// Guarantees: exact offsets; no chunk above `size` except an `oversized` single grapheme; no
+// chunk boundary inside a code point or an extended grapheme cluster; with overlap 0 the chunks
+// and the gaps between them tile the input; deterministic. Empty input gives no chunks.
+// Throws strata::Error(usage) for size 0 or overlap >= size.
+std::vector<Chunk> chunk_text(std::string_view text, const ChunkOptions& options);
+
+}  // namespace strata::chunk
