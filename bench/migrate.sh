@@ -14,8 +14,10 @@
 #               SQLite's default FULL that strata and the floor keep)
 #   status    on the up-to-date database (mean of 10 calls): dbmate status / strata migrate status
 #   check     strata migrate check on the up-to-date database (mean of 10 calls)
-#   down      100 migrations: dbmate rollback x100 (one per call) / strata migrate down --steps 100
-#             / sqlite_floor down 100
+#             status/check floor: sqlite_floor status = process that reads the N files, opens the
+#             database read-only and reads the history table (mean of 10 calls, process wall time)
+#   down      DOWN migrations (100, at most N): dbmate rollback xDOWN (one per call) / strata migrate down --steps DOWN
+#             / sqlite_floor down DOWN
 #
 # Output: one JSON line per phase and tool (stdout and $PEERS/results/migrate.jsonl), then a markdown
 # table with the ratios strata/dbmate and strata/floor (stdout).
@@ -27,7 +29,7 @@
 set -euo pipefail
 N=${1:-1000}
 RUNS=${RUNS:-3}
-DOWN=${DOWN:-100}
+DOWN=${DOWN:-100}; [ "$DOWN" -le "$N" ] || DOWN=$N
 REPS=${REPS:-10}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STRATA=${STRATA:-$ROOT/build/strata}
@@ -99,7 +101,8 @@ mean_of() {   # $1 = key; rest = command, run REPS times; records the mean
 once() {      # $1 = key; rest = command; records the wall time of one call (must succeed)
   local key=$1; shift
   local s e
-  s=$(now); "$@" >/dev/null 2>"$BASE/err" || { echo "FAILED ($key): $*" >&2; cat "$BASE/err" >&2; exit 1; }; e=$(now)
+  # both tools' progress output goes to /dev/null (dbmate prints to stdout, strata to stderr)
+  s=$(now); "$@" >/dev/null 2>&1 || { echo "FAILED ($key): $* (run it by hand to see why)" >&2; exit 1; }; e=$(now)
   add "$key" "$(echo "$e - $s" | bc -l)"
 }
 floor() {     # $1 = key; rest = sqlite_floor args; records the floor's own timed span
@@ -109,8 +112,32 @@ floor() {     # $1 = key; rest = sqlite_floor args; records the floor's own time
   add "$key" "$(sed 's/.*"seconds":\([0-9.]*\).*/\1/' <<<"$j")"
   add "$key-wall" "$(echo "$e - $s" | bc -l)"
 }
+up_dbmate() {
+  once up-dbmate dbm "$W/dbmate.db" "$MIG" up
+  [ "$(count "$W/dbmate.db" 'select count(*) from schema_migrations')" = "$N" ] || { echo "dbmate up incomplete" >&2; exit 1; }
+}
+up_strata() {
+  once up-strata st "$W/strata.db" "$MIG" up
+  [ "$(count "$W/strata.db" 'select count(*) from strata_migrations')" = "$N" ] || { echo "strata up incomplete" >&2; exit 1; }
+}
+up_strata_atomic() {
+  once up-atomic-strata st "$W/strata-atomic.db" "$MIG" up --atomic
+  [ "$(count "$W/strata-atomic.db" 'select count(*) from strata_migrations')" = "$N" ] || { echo "strata up --atomic incomplete" >&2; exit 1; }
+}
+up_floor() { floor up-floor per "$W/floor.db" "$MIG"; }
+up_floor_atomic() { floor up-atomic-floor atomic "$W/floor-atomic.db" "$MIG"; }
+up_floor_normal() { floor up-floor-normal --synchronous=normal per "$W/floor-normal.db" "$MIG"; }
+last() { local a=(${T[$1]}); echo "${a[-1]}"; }
+pair() {      # $1 = ratio key, $2 / $3 = keys: records this run's ratio last($2) / last($3)
+  [ -n "${T[$2]:-}" ] && [ -n "${T[$3]:-}" ] && add "$1" "$(echo "$(last "$2") / $(last "$3")" | bc -l)"
+  return 0
+}
 rollback_n() { for _ in $(seq "$DOWN"); do dbm "$1" "$MIG" rollback >/dev/null; done; }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "$(echo "${LOAD0%% *} > $(nproc) * 0.75" | bc -l)" = 1 ]; then
+  echo "migrate.sh: warning: load average $LOAD0 on $(nproc) cores: other work will distort the figures" >&2
+fi
 # ---- the runs ---------------------------------------------------------------------------------
 for run in $(seq 1 "$RUNS"); do
   W=$BASE/run$run; mkdir -p "$W"; cd "$W"
@@ -122,21 +149,17 @@ for run in $(seq 1 "$RUNS"); do
     mean_of startup-strata st "$W/e-strata.db" "$EMPTY" status
   fi
 
-  # up from empty
-  once up-dbmate dbm "$W/dbmate.db" "$MIG" up
-  [ "$(count "$W/dbmate.db" 'select count(*) from schema_migrations')" = "$N" ] || { echo "dbmate up incomplete" >&2; exit 1; }
-  if [ $HAVE_STRATA = 1 ]; then
-    once up-strata st "$W/strata.db" "$MIG" up
-    [ "$(count "$W/strata.db" 'select count(*) from strata_migrations')" = "$N" ] || { echo "strata up incomplete" >&2; exit 1; }
-    once up-atomic-strata st "$W/strata-atomic.db" "$MIG" up --atomic
-    [ "$(count "$W/strata-atomic.db" 'select count(*) from strata_migrations')" = "$N" ] || { echo "strata up --atomic incomplete" >&2; exit 1; }
-  fi
-  floor up-floor per "$W/floor.db" "$MIG"
-  floor up-atomic-floor atomic "$W/floor-atomic.db" "$MIG"
-  floor up-floor-normal --synchronous=normal per "$W/floor-normal.db" "$MIG"
+  # up from empty; the order of the phases rotates from run to run so that a slow spell of the
+  # shared disk does not always fall on the same tool
+  up_phases=(up_dbmate up_floor up_floor_normal)
+  [ $HAVE_STRATA = 1 ] && up_phases=(up_dbmate up_strata up_floor up_strata_atomic up_floor_atomic up_floor_normal)
+  [ $HAVE_STRATA = 1 ] || up_phases+=(up_floor_atomic)
+  np=${#up_phases[@]}
+  for j in $(seq 0 $((np - 1))); do "${up_phases[$(( (j + run - 1) % np ))]}"; done
   [ "$(count "$W/floor.db" "select count(*) from sqlite_master where type='index' and name like 't%'")" = "$N" ] || { echo "floor up incomplete" >&2; exit 1; }
 
   # status / check on the up-to-date database
+  mean_of status-floor "$FLOOR" status "$W/floor.db" "$MIG"
   once status1-dbmate dbm "$W/dbmate.db" "$MIG" status     # warm the page cache, check it succeeds
   mean_of status-dbmate dbm "$W/dbmate.db" "$MIG" status
   if [ $HAVE_STRATA = 1 ]; then
@@ -155,6 +178,15 @@ for run in $(seq 1 "$RUNS"); do
   fi
   floor down-floor down "$W/floor.db" "$MIG" "$DOWN"
   [ "$(count "$W/floor.db" "select count(*) from floor_migrations")" = "$((N - DOWN))" ] || { echo "floor down wrong" >&2; exit 1; }
+  pair r-up-strata/dbmate up-strata up-dbmate
+  pair r-up-strata/floor up-strata up-floor
+  pair r-up-dbmate/strata-atomic up-dbmate up-atomic-strata
+  pair r-up-strata-atomic/floor-atomic up-atomic-strata up-atomic-floor
+  pair r-status-strata/dbmate status-strata status-dbmate
+  pair r-status-strata/floor status-strata status-floor
+  pair r-check-strata/floor check-strata status-floor
+  pair r-down-strata/dbmate down-strata down-dbmate
+  pair r-down-strata/floor down-strata down-floor
   echo "run $run done" >&2
   cd /; rm -rf "$W"
 done
@@ -165,26 +197,37 @@ DBV=$("$DBMATE" --version | awk '{print $3}')
 SV=""; [ $HAVE_STRATA = 1 ] && SV=$("$STRATA" --version | head -1)
 FV=$("$FLOOR" per "$BASE/v.db" "$EMPTY" | sed 's/.*"sqlite":"\([^"]*\)".*/\1/')
 mkdir -p "$PEERS/results"
+{
 for k in startup-dbmate startup-strata up-dbmate up-strata up-atomic-strata up-floor up-floor-wall \
-         up-floor-normal up-floor-normal-wall up-atomic-floor up-atomic-floor-wall status-dbmate status-strata check-strata \
+         up-floor-normal up-floor-normal-wall up-atomic-floor up-atomic-floor-wall status-floor status-dbmate status-strata check-strata \
          down-dbmate down-strata down-floor down-floor-wall; do
   [ -n "${T[$k]:-}" ] || continue
   printf '{"bench":"migrate","key":"%s","migrations":%d,"down_steps":%d,"runs":%d,"median_s":%.5f,"runs_s":"%s","dbmate":"%s","strata":"%s","floor_sqlite":"%s"}\n' \
     "$k" "$N" "$DOWN" "$RUNS" "$(med "$k")" "$(echo ${T[$k]})" "$DBV" "$SV" "$FV"
-done | tee -a "$PEERS/results/migrate.jsonl"
+done
+for k in r-up-strata/dbmate r-up-strata/floor r-up-dbmate/strata-atomic r-up-strata-atomic/floor-atomic \
+         r-status-strata/dbmate r-status-strata/floor r-check-strata/floor r-down-strata/dbmate r-down-strata/floor; do
+  [ -n "${T[$k]:-}" ] || continue
+  printf '{"bench":"migrate","key":"%s","migrations":%d,"runs":%d,"median_ratio":%.3f,"runs_ratio":"%s","strata":"%s"}\n' \
+    "${k#r-}" "$N" "$RUNS" "$(med "$k")" "$(for x in ${T[$k]}; do printf '%.3f ' "$x"; done | sed 's/ $//')" "$SV"
+done
+} | tee -a "$PEERS/results/migrate.jsonl"
 
 f() { [ -n "$1" ] && printf '%.4f' "$1" || printf -- '-'; }
 ms() { [ -n "$1" ] && printf '%.2f ms' "$(echo "$1 * 1000" | bc -l)" || printf -- '-'; }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && printf '%.2f' "$(echo "$1 / $2" | bc -l)" || printf -- '-'; }
 yes_no() { [ -n "$1" ] && { [ "$(echo "$1" | bc -l)" = 1 ] && echo met || echo MISSED; } || echo -; }
 uD=$(med up-dbmate); uS=$(med up-strata); uA=$(med up-atomic-strata); uF=$(med up-floor); uFA=$(med up-atomic-floor); uFN=$(med up-floor-normal)
-sD=$(med status-dbmate); sS=$(med status-strata); cS=$(med check-strata)
+sF=$(med status-floor); sD=$(med status-dbmate); sS=$(med status-strata); cS=$(med check-strata)
 dD=$(med down-dbmate); dS=$(med down-strata); dF=$(med down-floor)
 tD=$(med startup-dbmate); tS=$(med startup-strata)
+rUF=$(med r-up-strata/floor); rUD=$(med r-up-strata/dbmate); rAD=$(med r-up-dbmate/strata-atomic)
+f2() { [ -n "$1" ] && printf '%.2f' "$1" || printf -- '-'; }
 cat <<EOF
 
 strata: ${SV:-not measured}; dbmate $DBV (Go binary, --no-dump-schema); floor: libsqlite3 $FV via bench/sqlite_floor.cpp
 $N migrations, median of $RUNS runs; status/check/startup = mean of $REPS calls per run.
+$(nproc) cores; load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg); databases in $(dirname "$BASE") ($(df -T "$BASE" | awk 'NR==2 {print $2}'))
 
 | phase | dbmate s | strata s | SQLite floor s | strata/dbmate | strata/floor |
 |---|---:|---:|---:|---:|---:|
@@ -192,15 +235,15 @@ $N migrations, median of $RUNS runs; status/check/startup = mean of $REPS calls 
 | up, $N migrations | $(f "$uD") | $(f "$uS") | $(f "$uF") | $(ratio "$uS" "$uD") | $(ratio "$uS" "$uF") |
 | (context) floor with synchronous=NORMAL, as dbmate's driver sets | | | $(f "$uFN") | | $(ratio "$uS" "$uFN") |
 | up --atomic (dbmate: plain up) | $(f "$uD") | $(f "$uA") | $(f "$uFA") | $(ratio "$uA" "$uD") | $(ratio "$uA" "$uFA") |
-| status, $N applied | $(f "$sD") | $(f "$sS") | | $(ratio "$sS" "$sD") | |
-| check, $N applied | | $(f "$cS") | | | |
+| status, $N applied | $(f "$sD") | $(f "$sS") | $(f "$sF") | $(ratio "$sS" "$sD") | $(ratio "$sS" "$sF") |
+| check, $N applied | | $(f "$cS") | $(f "$sF") | | $(ratio "$cS" "$sF") |
 | down $DOWN (dbmate: rollback x$DOWN) | $(f "$dD") | $(f "$dS") | $(f "$dF") | $(ratio "$dS" "$dD") | $(ratio "$dS" "$dF") |
 
-| aim | measured | result |
-|---|---|---|
-| up within 10% of the floor | strata/floor $(ratio "$uS" "$uF") | $(yes_no "$( [ -n "$uS" ] && echo "$uS <= 1.10 * $uF")") |
-| up at least as fast as dbmate | strata/dbmate $(ratio "$uS" "$uD") | $(yes_no "$( [ -n "$uS" ] && echo "$uS <= $uD")") |
-| up --atomic 5x faster than dbmate up | dbmate/strata $(ratio "$uD" "$uA") | $(yes_no "$( [ -n "$uA" ] && echo "$uD >= 5 * $uA")") |
-| status under 20 ms | $(ms "$sS") | $(yes_no "$( [ -n "$sS" ] && echo "$sS < 0.020")") |
-| check under 20 ms | $(ms "$cS") | $(yes_no "$( [ -n "$cS" ] && echo "$cS < 0.020")") |
+| aim | ratio of the medians | median of per-run ratios (paired) | result (on the paired ratio) |
+|---|---:|---:|---|
+| up within 10% of the floor (strata/floor <= 1.10) | $(ratio "$uS" "$uF") | $(f2 "$rUF") | $(yes_no "$( [ -n "$rUF" ] && echo "$rUF <= 1.10")") |
+| up at least as fast as dbmate (strata/dbmate <= 1) | $(ratio "$uS" "$uD") | $(f2 "$rUD") | $(yes_no "$( [ -n "$rUD" ] && echo "$rUD <= 1")") |
+| up --atomic 5x faster than dbmate up (dbmate/strata >= 5) | $(ratio "$uD" "$uA") | $(f2 "$rAD") | $(yes_no "$( [ -n "$rAD" ] && echo "$rAD >= 5")") |
+| status under 20 ms | $(ms "$sS") | | $(yes_no "$( [ -n "$sS" ] && echo "$sS < 0.020")") |
+| check under 20 ms | $(ms "$cS") | | $(yes_no "$( [ -n "$cS" ] && echo "$cS < 0.020")") |
 EOF

@@ -9,6 +9,9 @@
 //           (floor for `up --atomic`)
 //   down N  the newest N applied migrations: each down SQL + one DELETE from the history table
 //           in its own transaction (floor for `down --steps N`)
+//   status  read every migration file and split its sections, open the database read-only and
+//           read the whole history table (floor for `status`/`check` on an up-to-date database;
+//           here the file reading IS timed, and any first statement makes SQLite load the schema)
 //
 // The connection keeps SQLite's defaults (journal_mode=DELETE, synchronous=FULL), as strata does.
 // --synchronous=normal sets PRAGMA synchronous=NORMAL instead: what dbmate's driver
@@ -18,6 +21,7 @@
 //   build: g++ -O2 bench/sqlite_floor.cpp -lsqlite3 -o sqlite_floor
 //   usage: sqlite_floor [--synchronous=normal] per|atomic DB DIR
 //          sqlite_floor [--synchronous=normal] down DB DIR N
+//          sqlite_floor status DB DIR
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -98,7 +102,26 @@ int main(int argc, char** argv) {
   if (argc < 4) die("usage: sqlite_floor [--synchronous=normal] per|atomic DB DIR | ... down DB DIR N");
   std::string mode = argv[1], path = argv[2], dir = argv[3];
   int steps = argc > 4 ? std::atoi(argv[4]) : 0;
-  if (mode != "per" && mode != "atomic" && mode != "down") die("unknown mode " + mode);
+  if (mode != "per" && mode != "atomic" && mode != "down" && mode != "status") die("unknown mode " + mode);
+  if (mode == "status") {
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<Migration> migs = load(dir);
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) die("cannot open database");
+    sqlite3_stmt* q = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT version, name, applied_at FROM floor_migrations ORDER BY version", -1, &q,
+                           nullptr) != SQLITE_OK)
+      die(sqlite3_errmsg(db));
+    size_t rows = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) ++rows;
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("{\"tool\":\"sqlite-floor\",\"mode\":\"status\",\"sqlite\":\"%s\",\"files\":%zu,\"rows\":%zu,"
+                "\"seconds\":%.5f}\n",
+                sqlite3_libversion(), migs.size(), rows, s);
+    return 0;
+  }
   std::vector<Migration> migs = load(dir);
 
   auto t0 = std::chrono::steady_clock::now();

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -89,8 +90,10 @@ mg::StepDone step_printer(const MigrateOptions& o) {
   const bool color = color_enabled(color_mode(o), STDERR_FILENO);
   return [color](const mg::Step& s) {
     const bool up = s.direction == mg::Direction::up;
-    std::cerr << paint(up ? "applied" : "reverted", up ? Tone::good : Tone::warn, color) << ' '
-              << s.label << ' ' << paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) << '\n';
+    // One write per line: stderr is unbuffered and a long `up` prints a thousand of these.
+    const std::string line = paint(up ? "applied" : "reverted", up ? Tone::good : Tone::warn, color) + ' ' +
+                             s.label + ' ' + paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) + '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
   };
 }
 

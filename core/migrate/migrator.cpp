@@ -189,8 +189,7 @@ class Migrator::Session {
     HistoryRow row;
     row.version = m.version;
     row.name = m.name;
-    row.checksum = m.checksum;
-    row.checksum_ws = m.whitespace_checksum();
+    row.checksum = m.checksum;  // just applied: the whitespace checksum can never be consulted
     row.strata_version = k_version;
     history_.rows[m.version] = row;
   }
