@@ -4,10 +4,12 @@
 #include <functional>
 #include <iostream>
 
+#include "chunk_command.h"
 #include "common/error.h"
 #include "migrate_command.h"
 #include "output.h"
 #include "strata/build_info.h"
+#include "tokens_command.h"
 
 namespace strata::cli {
 namespace {
@@ -44,6 +46,8 @@ int run(int argc, const char* const* argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   std::function<int()> action;
   setup_migrate(app, migrate, action);
+  setup_tokens(app, action);
+  setup_chunk(app, action);
 
   const ColorMode color = color_from_args(argc, argv);
   try {

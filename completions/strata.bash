@@ -5,6 +5,8 @@
 # Standalone: needs only bash >= 4 (does not require the bash-completion
 # package).  Migration versions (for --to, stamp, accept) are obtained by
 # running `strata migrate status --json`; if that fails, nothing is offered.
+# `chunk` and `tokens` complete their options, the names their options take
+# (strategies, units, tokenizers, formats) and file names.
 
 # Print the versions of migrations whose state matches the extended regex $1,
 # one per line.  Remaining arguments are database/dir/table options to pass
@@ -58,12 +60,14 @@ _strata()
     cmd=${cmd/#\~/$HOME}
     command -v -- "$cmd" >/dev/null 2>&1 || cmd=strata
 
-    local commands="migrate"
+    local commands="migrate chunk tokens"
     local subcommands="new up down redo status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
+    local chunk_opts="--format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --color -h --help"
+    local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --color --to --steps -o --output"
+    local arg_opts="-d --database --dir --table --lock-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database, and the number of positionals.
@@ -127,13 +131,29 @@ _strata()
                 compopt -o filenames 2>/dev/null
                 mapfile -t COMPREPLY < <(compgen -d -- "$rawcur")
                 ;;
+            --format)
+                mapfile -t COMPREPLY < <(compgen -W "jsonl json text" -- "$rawcur")
+                ;;
+            --strategy)
+                mapfile -t COMPREPLY < <(compgen -W "fixed recursive paragraph sentence markdown token" -- "$rawcur")
+                ;;
+            --unit)
+                mapfile -t COMPREPLY < <(compgen -W "chars bytes tokens" -- "$rawcur")
+                ;;
+            --tokenizer)
+                mapfile -t COMPREPLY < <(compgen -W "cl100k_base o200k_base" -- "$rawcur")
+                ;;
+            --compat)
+                mapfile -t COMPREPLY < <(compgen -W "langchain" -- "$rawcur")
+                ;;
             --to)
                 local states="pending"
                 [[ $sub == down ]] && states="applied|modified"
                 mapfile -t COMPREPLY < <(compgen -W "$(_strata_versions "$states" "$cmd" "${passopts[@]}")" -- "$rawcur")
                 ;;
         esac
-        # --table, --lock-timeout, --steps: free-form values.
+        # --table, --lock-timeout, --steps, --size, --overlap, --separator(s),
+        # --truncate: free-form values.
         return 0
     fi
 
@@ -146,7 +166,22 @@ _strata()
         return 0
     fi
 
-    [[ $command == migrate ]] || return 0
+    case $command in
+        chunk | tokens)
+            if [[ $cur == -* ]]; then
+                local opts=$chunk_opts
+                [[ $command == tokens ]] && opts=$tokens_opts
+                mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+            else
+                # Files to read; "-" is standard input.
+                compopt -o filenames 2>/dev/null
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+            fi
+            return 0
+            ;;
+        migrate) ;;
+        *) return 0 ;;
+    esac
 
     if [[ -z $sub ]]; then
         if [[ $cur == -* ]]; then

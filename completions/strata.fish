@@ -3,6 +3,8 @@
 #          /usr/share/fish/vendor_completions.d/strata.fish
 # Migration versions (for --to, stamp, accept) are obtained by running
 # `strata migrate status --json`; if that fails, nothing is offered.
+# `chunk` and `tokens` complete their options, the names the options take and
+# file names.
 
 set -g __strata_migrate_subcommands new up down redo status stamp dump check accept
 
@@ -25,6 +27,29 @@ function __strata_needs_command
         end
     end
     return 0
+end
+
+# __strata_command CMD: true when the command (first word that is not an
+# option or an option's value) is CMD.
+function __strata_command
+    set -l toks (commandline -opc)
+    set -e toks[1]
+    set -l skip 0
+    for t in $toks
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case --color
+                set skip 1
+            case '-*'
+            case '*'
+                test "$t" = "$argv[1]"
+                return
+        end
+    end
+    return 1
 end
 
 # __strata_migrate_sub: true when `migrate` was given and no subcommand yet.
@@ -88,6 +113,8 @@ complete -c strata -f
 complete -c strata -n __strata_needs_command -s h -l help -d 'Show help'
 complete -c strata -n __strata_needs_command -l version -d 'Show version'
 complete -c strata -n __strata_needs_command -a migrate -d 'Create, apply, roll back and verify schema migrations'
+complete -c strata -n __strata_needs_command -a chunk -d 'Split documents into chunks with exact byte offsets'
+complete -c strata -n __strata_needs_command -a tokens -d 'Count, list, decode or truncate tokens'
 
 # strata migrate: subcommands
 complete -c strata -n __strata_migrate_sub -a new -d 'Create a new migration file'
@@ -143,3 +170,30 @@ complete -c strata -n '__strata_migrate_sub check' -l strict -d 'Treat warnings 
 # accept (V | --all)
 complete -c strata -n '__strata_migrate_sub accept' -x -a '(__strata_versions modified)'
 complete -c strata -n '__strata_migrate_sub accept' -l all -d 'Accept every changed applied migration'
+
+# strata chunk [FILE...|-]
+set -l in_chunk '__strata_command chunk'
+complete -c strata -n $in_chunk -F
+complete -c strata -n $in_chunk -l format -x -a 'jsonl json text' -d 'Output format'
+complete -c strata -n $in_chunk -l strategy -x -a 'fixed recursive paragraph sentence markdown token' -d 'How to split'
+complete -c strata -n $in_chunk -l size -x -d 'Largest chunk, in --unit (default 1000)'
+complete -c strata -n $in_chunk -l overlap -x -d 'Most of a chunk repeated at the next (default 0)'
+complete -c strata -n $in_chunk -l unit -x -a 'chars bytes tokens' -d 'What --size and --overlap count'
+complete -c strata -n $in_chunk -l tokenizer -x -a 'cl100k_base o200k_base' -d 'Tokenizer for token counts'
+complete -c strata -n $in_chunk -l separator -x -d 'Recursive separator, repeatable'
+complete -c strata -n $in_chunk -l separators -x -d 'Recursive separators as a JSON array'
+complete -c strata -n $in_chunk -l compat -x -a langchain -d 'Reproduce another splitter'
+complete -c strata -n $in_chunk -l lossy -d 'Replace invalid UTF-8 with U+FFFD'
+complete -c strata -n $in_chunk -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_chunk -s h -l help -d 'Show help'
+
+# strata tokens [FILE...|-]
+set -l in_tokens '__strata_command tokens'
+complete -c strata -n $in_tokens -F
+complete -c strata -n $in_tokens -l ids -d 'Print the token ids'
+complete -c strata -n $in_tokens -l decode -d 'Turn token ids back into text'
+complete -c strata -n $in_tokens -l truncate -x -d 'Cut the input to N tokens at a character boundary'
+complete -c strata -n $in_tokens -l tokenizer -x -a 'cl100k_base o200k_base' -d 'Encoding'
+complete -c strata -n $in_tokens -l json -d 'Machine-readable output'
+complete -c strata -n $in_tokens -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_tokens -s h -l help -d 'Show help'

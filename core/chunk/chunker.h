@@ -27,8 +27,11 @@ struct ChunkOptions {
                              // at the head of the next, in whole units of the strategy.
   Unit unit = Unit::chars;   // the token strategy always counts tokens
   tokenizer::Encoding encoding = tokenizer::Encoding::cl100k_base;
-  std::vector<std::string> separators;  // recursive; empty = "\n\n", "\n", " ", then graphemes
+  std::vector<std::string> separators;  // recursive; empty = blank lines ("\n\n", also with
+                                        // spaces or CRs between), "\n", " ", then graphemes
   bool compat_langchain = false;        // recursive: LangChain RecursiveCharacterTextSplitter texts
+  bool count_tokens = true;  // fill Chunk::tokens; false leaves it 0 (benchmarks of the splitting
+                             // alone). With unit tokens the counts come for free and are kept.
 };
 
 struct Chunk {

@@ -175,6 +175,37 @@ expect_has "-d sqlite:<TAB> completes files after the colon" fileB.db -- strata 
 expect_has "dump -o completes files" fileB.db -- strata migrate dump -o f
 expect_has "dump --output completes files" fileB.db -- strata migrate dump --output f
 
+# --- chunk and tokens --------------------------------------------------------
+CHUNK_OPTS="--format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --color --help"
+TOKENS_OPTS="--ids --decode --truncate --tokenizer --json --color --help"
+: >notes.md
+expect_has "strata <TAB> offers every command" migrate chunk tokens -- strata ""
+expect_exact "strata ch<TAB> -> chunk" "chunk" -- strata ch
+expect_exact "strata tok<TAB> -> tokens" "tokens" -- strata tok
+# shellcheck disable=SC2086
+expect_has "strata chunk --<TAB>" $CHUNK_OPTS -- strata chunk --
+expect_lacks "strata chunk --<TAB> has no migrate or tokens options" --database --dry-run --ids --json -- strata chunk --
+expect_exact "strata chunk --strategy <TAB>" "fixed markdown paragraph recursive sentence token" -- strata chunk --strategy ""
+expect_exact "strata chunk --strategy re<TAB>" "recursive" -- strata chunk --strategy re
+expect_exact "strata chunk --unit <TAB>" "bytes chars tokens" -- strata chunk --unit ""
+expect_exact "strata chunk --tokenizer <TAB>" "cl100k_base o200k_base" -- strata chunk --tokenizer ""
+expect_exact "strata chunk --format <TAB>" "json jsonl text" -- strata chunk --format ""
+expect_exact "strata chunk --format=te<TAB> (split at '=')" "text" -- strata chunk --format = te
+expect_exact "strata chunk --compat <TAB>" "langchain" -- strata chunk --compat ""
+expect_exact "strata chunk --color <TAB>" "always auto never" -- strata chunk --color ""
+expect_exact "strata chunk --size <TAB> offers nothing" "" -- strata chunk --size ""
+expect_exact "strata chunk --separators <TAB> offers nothing" "" -- strata chunk --separators ""
+expect_exact "strata chunk no<TAB> completes files" "notes.md" -- strata chunk no
+expect_exact "strata chunk --size 300 no<TAB> completes files after a value" "notes.md" -- strata chunk --size 300 no
+expect_exact "strata chunk a.md no<TAB> completes more files" "notes.md" -- strata chunk a.md no
+# shellcheck disable=SC2086
+expect_has "strata tokens --<TAB>" $TOKENS_OPTS -- strata tokens --
+expect_lacks "strata tokens --<TAB> has no chunk options" --strategy --size --database -- strata tokens --
+expect_exact "strata tokens --tokenizer <TAB>" "cl100k_base o200k_base" -- strata tokens --tokenizer ""
+expect_exact "strata tokens --color <TAB>" "always auto never" -- strata tokens --color ""
+expect_exact "strata tokens --truncate <TAB> offers nothing" "" -- strata tokens --truncate ""
+expect_exact "strata tokens --ids no<TAB> completes files" "notes.md" -- strata tokens --ids no
+
 # --- migration versions, asked from the binary ------------------------------
 V1=20240101000001
 V2=20240101000002
@@ -253,6 +284,34 @@ done
 for sub in $SUBS; do
     printf '%s\n' "$migrate_help" | grep -qw -- "$sub" || fail "'strata migrate --help' does not list subcommand '$sub'"
 done
+top_help=$(strata --help 2>&1) || fail "'strata --help' exited non-zero"
+for cmd in chunk tokens; do
+    if ! printf '%s\n' "$top_help" | grep -qw -- "$cmd"; then
+        fail "'strata --help' does not list '$cmd'"
+        continue
+    fi
+    cmd_help=$(strata "$cmd" --help 2>&1) || { fail "'strata $cmd --help' exited non-zero"; continue; }
+    bcomp strata "$cmd" --
+    offered=$(printf '%s\n' "$REPLY_LIST" | sed '/^$/d' | sort -u)
+    missing=""
+    for o in $(printf '%s\n' "$cmd_help" | help_opts); do
+        printf '%s\n' "$offered" | grep -qxF -- "$o" || missing="$missing $o"
+    done
+    if [ -z "$missing" ]; then
+        pass "bash: $cmd: every option in '$cmd --help' is completed"
+    else
+        fail "bash: $cmd: options in 'strata $cmd --help' not completed:$missing"
+    fi
+    unknown=""
+    for o in $offered; do
+        printf '%s\n' "$cmd_help" | help_opts | grep -qxF -- "$o" || unknown="$unknown $o"
+    done
+    if [ -z "$unknown" ]; then
+        pass "bash: $cmd: every completed option is in the binary's help"
+    else
+        fail "bash: $cmd: completed options not in 'strata $cmd --help':$unknown"
+    fi
+done
 
 # ---------------------------------------------------------------------------
 # fish
@@ -285,7 +344,19 @@ if command -v fish >/dev/null 2>&1; then
             pass "fish: '$1' offers nothing"
         fi
     }
-    fexpect "strata " migrate
+    fexpect "strata " migrate chunk tokens
+    # shellcheck disable=SC2086
+    fexpect "strata chunk --" $CHUNK_OPTS
+    fexpect "strata chunk --strategy " fixed recursive paragraph sentence markdown token
+    fexpect "strata chunk --unit " chars bytes tokens
+    fexpect "strata chunk --tokenizer " cl100k_base o200k_base
+    fexpect "strata chunk --format " jsonl json text
+    fexpect "strata chunk --compat " langchain
+    fexpect "strata chunk --size 300 no" notes.md
+    # shellcheck disable=SC2086
+    fexpect "strata tokens --" $TOKENS_OPTS
+    fexpect "strata tokens --tokenizer " cl100k_base o200k_base
+    fexpect "strata tokens no" notes.md
     # shellcheck disable=SC2086
     fexpect "strata migrate " $SUBS
     fexpect "strata migrate up --" --dry-run --atomic --to --steps --allow-out-of-order --resume --database
@@ -340,6 +411,15 @@ ZEOF
             [ $ok = 1 ] && pass "zsh: '$line'"
         }
         zexpect "strata mig" migrate
+        zexpect "strata " migrate chunk tokens
+        zexpect "strata chunk --" --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --color
+        zexpect "strata chunk --strategy " fixed recursive paragraph sentence markdown token
+        zexpect "strata chunk --unit " chars bytes tokens
+        zexpect "strata chunk --tokenizer " cl100k_base o200k_base
+        zexpect "strata chunk --format " jsonl json text
+        zexpect "strata chunk no" notes.md
+        zexpect "strata tokens --" --ids --decode --truncate --tokenizer --json
+        zexpect "strata tokens --tokenizer " cl100k_base o200k_base
         # shellcheck disable=SC2086
         zexpect "strata migrate " $SUBS
         zexpect "strata migrate up --" --dry-run --atomic --to --steps --allow-out-of-order --resume

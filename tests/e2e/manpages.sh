@@ -10,7 +10,9 @@
 #   - the rendered text must have NAME, SYNOPSIS, DESCRIPTION, EXIT STATUS and
 #     SEE ALSO sections, and `lexgrog` (if present) must find a NAME line.
 # With a binary path, also checks that every subcommand and every long option
-# shown by `strata migrate [SUB] --help` is mentioned in strata-migrate(1).
+# shown by `strata migrate [SUB] --help` is mentioned in strata-migrate(1), and
+# every long option of `strata chunk --help` and `strata tokens --help` in
+# strata-chunk(1) and strata-tokens(1).
 # Prints "manpages: N passed, M failed"; exits non-zero on any failure.
 
 set -u
@@ -110,6 +112,22 @@ if [ -n "$bin" ]; then
             pass "strata-migrate.1 documents every option of '$sub --help'"
         else
             fail "strata-migrate.1 does not mention options of 'strata migrate $sub --help':$missing"
+        fi
+    done
+    for cmd in chunk tokens; do
+        page="$MANDIR/strata-$cmd.1"
+        [ -f "$page" ] || { fail "missing $page"; continue; }
+        text=$(man -E UTF-8 -l -Tutf8 "$page" 2>/dev/null | sed 's/.\x08//g')
+        printf '%s\n' "$top" | grep -qw -- "$cmd" || { fail "'strata --help' does not list $cmd"; continue; }
+        chelp=$("$bin" "$cmd" --help 2>&1) || { fail "'strata $cmd --help' exited non-zero"; continue; }
+        missing=""
+        for o in $(printf '%s\n' "$chelp" | grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+            printf '%s\n' "$text" | grep -qF -- "$o" || missing="$missing $o"
+        done
+        if [ -z "$missing" ]; then
+            pass "strata-$cmd.1 documents every option of '$cmd --help'"
+        else
+            fail "strata-$cmd.1 does not mention options of 'strata $cmd --help':$missing"
         fi
     done
 fi

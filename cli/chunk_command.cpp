@@ -1,0 +1,452 @@
+#include "chunk_command.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chunk/chunker.h"
+#include "chunk/lossy.h"
+#include "common/error.h"
+#include "common/text.h"
+#include "input.h"
+#include "output.h"
+
+namespace strata::cli {
+namespace {
+
+namespace ck = strata::chunk;
+namespace tk = strata::tokenizer;
+
+constexpr std::size_t k_flush_at = std::size_t{1} << 16;
+
+enum class Format { jsonl, json, text };
+
+struct ChunkCliOptions {
+  std::vector<std::string> files;
+  std::string format;     // empty: text on a terminal, jsonl otherwise
+  std::string strategy;   // empty: markdown for .md/.markdown, recursive otherwise
+  std::string size;       // empty: 1000
+  std::string overlap;    // empty: 0
+  std::string unit;       // empty: chars (tokens for --strategy token)
+  std::string tokenizer = "cl100k_base";
+  std::vector<std::string> separator;  // --separator S (repeatable, backslash escapes)
+  std::string separators;              // --separators '["\n\n", "\n"]'
+  std::string compat;
+  bool lossy = false;
+  std::string color;  // empty: the top-level --color (strata --color never chunk ...), else auto
+};
+
+// What the flags resolve to, checked before any input is read.
+struct Plan {
+  Format format = Format::jsonl;
+  ck::ChunkOptions chunk;
+  bool strategy_given = false;  // otherwise chosen per file
+  bool lossy = false;
+  ColorMode color = ColorMode::automatic;
+};
+
+const char* const k_strategies = "fixed, recursive, paragraph, sentence, markdown, token";
+const char* const k_units = "chars, bytes, tokens";
+const char* const k_tokenizers = "cl100k_base, o200k_base";
+const char* const k_formats = "jsonl, json, text";
+
+[[noreturn]] void usage(std::string message, std::string hint = {}) {
+  throw Error(ExitCode::usage, std::move(message), std::move(hint));
+}
+
+std::size_t parse_count(const std::string& flag, const std::string& value, std::size_t minimum) {
+  std::size_t n = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
+  const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || ec != std::errc() || ptr != end || n < minimum) {
+    usage(flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
+  }
+  return n;
+}
+
+// --separator's escapes: \n, \t, \r and \\ (a literal newline is awkward on a command line).
+std::string unescape_separator(const std::string& raw) {
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out.push_back(raw[i]);
+      continue;
+    }
+    if (i + 1 == raw.size()) usage("--separator '" + raw + "' ends with a lone backslash", "escapes are \\n, \\t, \\r and \\\\");
+    switch (raw[++i]) {
+      case 'n': out.push_back('\n'); break;
+      case 't': out.push_back('\t'); break;
+      case 'r': out.push_back('\r'); break;
+      case '\\': out.push_back('\\'); break;
+      default:
+        usage("--separator '" + raw + "' has an unknown escape '\\" + std::string(1, raw[i]) + "'",
+              "escapes are \\n, \\t, \\r and \\\\");
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> parse_separators_json(const std::string& text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    usage("--separators must be a JSON array of strings (got '" + text + "')",
+          "for example --separators '[\"\\n\\n\", \"\\n\", \" \", \"\"]'");
+  }
+  if (!j.is_array() || j.empty()) {
+    usage("--separators must be a non-empty JSON array of strings (got '" + text + "')",
+          "for example --separators '[\"\\n\\n\", \"\\n\", \" \", \"\"]'");
+  }
+  std::vector<std::string> out;
+  for (const auto& s : j) {
+    if (!s.is_string()) usage("--separators must hold only strings (got " + s.dump() + ")");
+    out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+Plan make_plan(const ChunkCliOptions& o) {
+  Plan p;
+  p.color = o.color == "always" ? ColorMode::always : o.color == "never" ? ColorMode::never : ColorMode::automatic;
+  if (o.format.empty()) {
+    p.format = ::isatty(STDOUT_FILENO) == 1 ? Format::text : Format::jsonl;
+  } else if (o.format == "jsonl") {
+    p.format = Format::jsonl;
+  } else if (o.format == "json") {
+    p.format = Format::json;
+  } else if (o.format == "text") {
+    p.format = Format::text;
+  } else {
+    usage("unknown format '" + o.format + "' for --format; valid formats: " + k_formats);
+  }
+
+  const bool separators_given = !o.separator.empty() || !o.separators.empty();
+  if (!o.separator.empty() && !o.separators.empty()) usage("give --separator or --separators, not both");
+  if (!o.compat.empty() && o.compat != "langchain") {
+    usage("unknown value '" + o.compat + "' for --compat; valid: langchain");
+  }
+  if (!o.strategy.empty()) {
+    const auto s = ck::strategy_from_name(o.strategy);
+    if (!s) usage("unknown strategy '" + o.strategy + "' for --strategy; valid strategies: " + k_strategies);
+    p.chunk.strategy = *s;
+    p.strategy_given = true;
+  } else if (separators_given || !o.compat.empty()) {
+    // Both only mean something to the recursive splitter: they choose it for every input.
+    p.chunk.strategy = ck::Strategy::recursive;
+    p.strategy_given = true;
+  }
+  if (p.strategy_given && p.chunk.strategy != ck::Strategy::recursive) {
+    if (separators_given) usage(std::string("--separators applies to --strategy recursive only, not ") + ck::name_of(p.chunk.strategy));
+    if (!o.compat.empty()) usage(std::string("--compat applies to --strategy recursive only, not ") + ck::name_of(p.chunk.strategy));
+  }
+
+  if (!o.unit.empty()) {
+    const auto u = ck::unit_from_name(o.unit);
+    if (!u) usage("unknown unit '" + o.unit + "' for --unit; valid units: " + k_units);
+    p.chunk.unit = *u;
+  }
+  if (p.strategy_given && p.chunk.strategy == ck::Strategy::token) {
+    if (!o.unit.empty() && p.chunk.unit != ck::Unit::tokens) {
+      usage("--strategy token counts tokens; --unit " + o.unit + " does not apply", "leave out --unit, or pass --unit tokens");
+    }
+    p.chunk.unit = ck::Unit::tokens;
+  }
+  const auto e = tk::encoding_from_name(o.tokenizer);
+  if (!e) usage("unknown tokenizer '" + o.tokenizer + "' for --tokenizer; valid tokenizers: " + k_tokenizers);
+  p.chunk.encoding = *e;
+
+  p.chunk.size = o.size.empty() ? 1000 : parse_count("--size", o.size, 1);
+  p.chunk.overlap = o.overlap.empty() ? 0 : parse_count("--overlap", o.overlap, 0);
+  if (p.chunk.overlap >= p.chunk.size) {
+    usage("--overlap must be less than --size (got --overlap " + std::to_string(p.chunk.overlap) + " with --size " +
+          std::to_string(p.chunk.size) + ")");
+  }
+
+  if (!o.separators.empty()) p.chunk.separators = parse_separators_json(o.separators);
+  for (const std::string& s : o.separator) p.chunk.separators.push_back(unescape_separator(s));
+  for (const std::string& s : p.chunk.separators) {
+    if (find_invalid_utf8(s)) usage("a separator is not valid UTF-8");
+  }
+  p.chunk.compat_langchain = o.compat == "langchain";
+  p.lossy = o.lossy;
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+bool is_markdown_name(const std::string& name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string::npos || name.find('/', dot) != std::string::npos) return false;
+  const std::string ext = to_lower(std::string_view(name).substr(dot + 1));
+  return ext == "md" || ext == "markdown";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+class Writer {
+ public:
+  Writer() = default;
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  ~Writer() {
+    try {
+      flush();
+    } catch (const Error&) {
+    }
+  }
+  std::string& buffer() { return buf_; }
+  void maybe_flush() {
+    if (buf_.size() >= k_flush_at) flush();
+  }
+  void flush() {
+    std::size_t done = 0;
+    while (done < buf_.size()) {
+      const ssize_t n = ::write(STDOUT_FILENO, buf_.data() + done, buf_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        buf_.clear();
+        throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(err));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    buf_.clear();
+  }
+
+ private:
+  std::string buf_;
+};
+
+void append_number(std::string& out, std::size_t n) {
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, r.ptr);
+}
+
+void append_field(std::string& out, const char* key, std::size_t n) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+  append_number(out, n);
+}
+
+struct Emitter {
+  Writer& w;
+  const Plan& plan;
+  bool color = false;
+  std::size_t written = 0;  // chunks so far, every input together
+
+  void begin() {
+    if (plan.format == Format::json) w.buffer() += '[';
+  }
+  void end() {
+    if (plan.format == Format::json) w.buffer() += written == 0 ? "]\n" : "\n]\n";
+    w.flush();
+  }
+
+  // `text` is the chunk's text; start/end are already offsets into the original input.
+  void chunk(const std::string& source, const ck::Chunk& c, std::string_view text, std::size_t start,
+             std::size_t end, bool markdown) {
+    std::string& out = w.buffer();
+    if (plan.format == Format::text) {
+      text_chunk(out, source, c, text, start, end);
+    } else {
+      if (plan.format == Format::json) out += written == 0 ? "\n" : ",\n";
+      out += "{\"source\":";
+      append_json_string(out, source);
+      append_field(out, "index", c.index);
+      out += ",\"text\":";
+      append_json_string(out, text);
+      append_field(out, "start", start);
+      append_field(out, "end", end);
+      append_field(out, "char_start", c.char_start);
+      append_field(out, "char_end", c.char_end);
+      append_field(out, "line_start", c.line_start);
+      append_field(out, "line_end", c.line_end);
+      append_field(out, "tokens", c.tokens);
+      if (markdown) {
+        out += ",\"headings\":[";
+        for (std::size_t i = 0; i < c.headings.size(); ++i) {
+          if (i > 0) out += ',';
+          append_json_string(out, c.headings[i]);
+        }
+        out += ']';
+      }
+      if (c.oversized) out += ",\"oversized\":true";
+      out += '}';
+      if (plan.format == Format::jsonl) out += '\n';
+    }
+    ++written;
+    w.maybe_flush();
+  }
+
+  void text_chunk(std::string& out, const std::string& source, const ck::Chunk& c, std::string_view text,
+                  std::size_t start, std::size_t end) {
+    std::string head = "--- " + source + " #" + std::to_string(c.index) + "  bytes " + std::to_string(start) +
+                       "-" + std::to_string(end) + "  lines " + std::to_string(c.line_start) + "-" +
+                       std::to_string(c.line_end) + "  " + std::to_string(c.char_end - c.char_start) +
+                       " chars  " + std::to_string(c.tokens) + " tokens";
+    if (!c.headings.empty()) {
+      head += "  [";
+      for (std::size_t i = 0; i < c.headings.size(); ++i) head += (i > 0 ? " > " : "") + c.headings[i];
+      head += ']';
+    }
+    if (c.oversized) head += "  (oversized)";
+    out += paint(head, Tone::dim, color);
+    out += '\n';
+    out.append(text);
+    if (text.empty() || text.back() != '\n') out += '\n';
+  }
+};
+
+// Chunks one input; returns normally or throws Error(invalid_input) before writing anything.
+void chunk_one(const std::string& name, const Plan& plan, Emitter& emit) {
+  std::string data = read_input(name);
+  require_not_binary(name, data, "only UTF-8 text can be chunked");
+  std::optional<ck::LossyText> lossy;
+  std::string_view text = data;
+  if (const auto bad = find_invalid_utf8(data)) {
+    if (!plan.lossy) {
+      throw invalid_utf8(name, data, *bad,
+                         "pass --lossy to replace invalid bytes with U+FFFD (offsets still index the original bytes)");
+    }
+    lossy.emplace(data);
+    std::string().swap(data);  // the repaired copy is all that is needed from here on
+    text = lossy->text();
+  }
+  ck::ChunkOptions options = plan.chunk;
+  if (!plan.strategy_given) options.strategy = is_markdown_name(name) ? ck::Strategy::markdown : ck::Strategy::recursive;
+  const bool markdown = options.strategy == ck::Strategy::markdown;
+  const std::vector<ck::Chunk> chunks = ck::chunk_text(text, options);
+  for (const ck::Chunk& c : chunks) {
+    const std::string_view piece = text.substr(c.start, c.end - c.start);
+    const std::size_t start = lossy ? lossy->to_original(c.start) : c.start;
+    const std::size_t end = lossy ? lossy->to_original(c.end) : c.end;
+    emit.chunk(name, c, piece, start, end, markdown);
+  }
+}
+
+int run_chunk(const ChunkCliOptions& o) {
+  const Plan plan = make_plan(o);
+  std::vector<std::string> inputs = o.files;
+  if (inputs.empty()) inputs.emplace_back("-");
+  Writer writer;
+  Emitter emit{writer, plan, plan.format == Format::text && color_enabled(plan.color, STDOUT_FILENO)};
+  emit.begin();
+  bool failed = false;
+  for (const std::string& name : inputs) {
+    try {
+      chunk_one(name, plan, emit);
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::invalid_input) throw;
+      // Like cat and wc: report the input, go on with the others, fail at the end.
+      writer.flush();
+      print_error(e.what(), e.hint(), plan.color);
+      failed = true;
+    }
+  }
+  emit.end();
+  return failed ? to_int(ExitCode::invalid_input) : 0;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  // 0: copy; otherwise the character after the backslash ('u' for \u00XX).
+  static constexpr std::array<char, 256> k_escape = [] {
+    std::array<char, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 'u';
+    t['\b'] = 'b';
+    t['\t'] = 't';
+    t['\n'] = 'n';
+    t['\f'] = 'f';
+    t['\r'] = 'r';
+    t['"'] = '"';
+    t['\\'] = '\\';
+    return t;
+  }();
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const char e = k_escape[c];
+    if (e == 0) continue;
+    out.append(s.data() + from, i - from);
+    from = i + 1;
+    out += '\\';
+    out += e;
+    if (e == 'u') {
+      out += "00";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xF];
+    }
+  }
+  out.append(s.data() + from, s.size() - from);
+  out += '"';
+}
+
+void setup_chunk(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<ChunkCliOptions>();
+  CLI::App* cmd = app.add_subcommand("chunk", "Split documents into chunks with exact byte offsets (JSON Lines)");
+  cmd->add_option("FILE", o->files, "Files to chunk; '-' or none reads standard input")->type_name("");
+  cmd->add_option("--format", o->format,
+                  "Output: jsonl, json or text (default: text on a terminal, jsonl otherwise)")
+      ->type_name("FORMAT");
+  cmd->add_option("--strategy", o->strategy,
+                  "fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
+                  ".markdown files, recursive otherwise)")
+      ->type_name("NAME");
+  cmd->add_option("--size", o->size, "Largest chunk, in --unit (default: 1000)")->type_name("N");
+  cmd->add_option("--overlap", o->overlap, "Most of a chunk's tail repeated at the next one's head (default: 0)")
+      ->type_name("M");
+  cmd->add_option("--unit", o->unit, "Size unit: chars (code points), bytes or tokens (default: chars)")
+      ->type_name("UNIT");
+  cmd->add_option("--tokenizer", o->tokenizer, "Tokenizer for tokens: cl100k_base or o200k_base (default: cl100k_base)")
+      ->type_name("NAME");
+  cmd->add_option("--separator", o->separator,
+                  "Recursive separator, repeatable, in order (escapes \\n \\t \\r \\\\; \"\" = graphemes)")
+      ->type_name("S");
+  cmd->add_option("--separators", o->separators,
+                  "Recursive separators as a JSON array, e.g. '[\"\\n\\n\",\"\\n\",\" \",\"\"]'")
+      ->type_name("JSON");
+  cmd->add_option("--compat", o->compat, "langchain: LangChain RecursiveCharacterTextSplitter chunk texts")
+      ->type_name("MODE");
+  cmd->add_flag("--lossy", o->lossy, "Replace invalid UTF-8 with U+FFFD (offsets still index the original bytes)");
+  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->footer(
+      "Examples:\n"
+      "  strata chunk notes.md\n"
+      "  cat notes.md | strata chunk --size 300 --unit tokens | jq -r .text\n"
+      "  git ls-files '*.md' | xargs strata chunk --format jsonl > chunks.jsonl\n"
+      "Exit: 0 done, 2 usage, 3 an input is missing, binary or not UTF-8 (the others are still chunked)");
+  cmd->callback([o, &action, &app] {
+    action = [o, &app] {
+      if (o->color.empty()) {
+        const CLI::Option* top = app.get_option_no_throw("--color");
+        if (top != nullptr && top->count() > 0) o->color = top->as<std::string>();
+      }
+      return run_chunk(*o);
+    };
+  });
+}
+
+}  // namespace strata::cli

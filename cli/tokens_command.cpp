@@ -1,0 +1,271 @@
+#include "tokens_command.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "input.h"
+#include "output.h"
+#include "tokenizer/tokenizer.h"
+
+namespace strata::cli {
+namespace {
+
+namespace tk = strata::tokenizer;
+using nlohmann::json;
+
+struct TokensOptions {
+  std::vector<std::string> files;  // empty: standard input
+  std::string tokenizer = "cl100k_base";
+  bool ids = false;
+  bool decode = false;
+  std::string truncate;  // a count of tokens; empty: not given
+  bool json = false;
+  std::string color;     // empty: the top-level --color, else auto
+};
+
+[[noreturn]] void bad_input(const std::string& name, const std::string& what, std::string hint = {}) {
+  throw Error(ExitCode::invalid_input, input_label(name) + ": " + what, std::move(hint));
+}
+
+// Text to encode must be UTF-8 (the tokenizer's contract, and what tiktoken accepts).
+std::string read_text(const std::string& name) {
+  std::string data = read_input(name);
+  require_not_binary(name, data, "only UTF-8 text has tokens");
+  if (const auto bad = find_invalid_utf8(data)) throw invalid_utf8(name, data, *bad);
+  return data;
+}
+
+// Ids separated by whitespace; commas and brackets are skipped too, so that the output of
+// --ids --json decodes as well.
+std::vector<tk::TokenId> parse_ids(const std::string& name, const std::string& text) {
+  std::vector<tk::TokenId> ids;
+  const auto separator = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == ',' || c == '[' ||
+           c == ']';
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (separator(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() && !separator(text[j])) ++j;
+    tk::TokenId id = 0;
+    const auto [ptr, ec] = std::from_chars(text.data() + i, text.data() + j, id);
+    if (ec != std::errc() || ptr != text.data() + j) {
+      std::string word = text.substr(i, std::min<std::size_t>(j - i, 40));
+      if (find_invalid_utf8(word)) word = "(not text)";
+      bad_input(name, "'" + word + "' at byte offset " + std::to_string(i) + " is not a token id",
+                "--decode reads token ids separated by spaces or newlines (or a JSON array)");
+    }
+    ids.push_back(id);
+    i = j;
+  }
+  return ids;
+}
+
+// The longest prefix of `text` that ends on a character boundary and encodes to at most
+// `limit` tokens. A cut at a token boundary can fall inside a character (byte-level BPE), so
+// it moves back to the character's start; the prefix is then re-counted, since the split
+// patterns look ahead and a prefix may tokenize differently from the same bytes in context.
+std::string_view truncate_to(const tk::Tokenizer& t, std::string_view text, std::size_t limit) {
+  const std::vector<std::size_t> ends = t.token_ends(text);
+  if (ends.size() <= limit) return text;
+  for (std::size_t k = limit;; --k) {
+    std::size_t cut = k == 0 ? 0 : ends[k - 1];
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    if (k == 0 || t.count(text.substr(0, cut)) <= limit) return text.substr(0, cut);
+  }
+}
+
+void write_out(std::string_view s) {
+  if (!s.empty() && std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
+    throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(errno));
+  }
+}
+
+std::string ids_line(const std::vector<tk::TokenId>& ids, bool as_json) {
+  std::string out;
+  out.reserve(ids.size() * 7 + 3);
+  if (as_json) out += '[';
+  char buf[16];
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += as_json ? ',' : ' ';
+    const auto r = std::to_chars(buf, buf + sizeof buf, ids[i]);
+    out.append(buf, r.ptr);
+  }
+  if (as_json) out += ']';
+  out += '\n';
+  return out;
+}
+
+std::string json_string(std::string_view s) {
+  return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+class Runner {
+ public:
+  Runner(const TokensOptions& o, ColorMode color)
+      : o_(o), color_(color), tokenizer_(tk::Tokenizer::get(*tk::encoding_from_name(o.tokenizer))) {
+    if (!o.truncate.empty()) {
+      std::size_t n = 0;  // k_token_count has checked it
+      std::from_chars(o.truncate.data(), o.truncate.data() + o.truncate.size(), n);
+      limit_ = n;
+    }
+  }
+
+  int run() {
+    std::vector<std::string> inputs = o_.files;
+    const bool from_stdin = inputs.empty() || (inputs.size() == 1 && inputs[0] == "-");
+    if (inputs.empty()) inputs.emplace_back("-");
+    bool failed = false;
+    for (const std::string& name : inputs) {
+      try {
+        one(name, from_stdin);
+      } catch (const Error& e) {
+        if (e.code() != ExitCode::invalid_input) throw;
+        // Like wc: report the input, go on with the others, fail at the end.
+        std::fflush(stdout);
+        print_error(e.what(), e.hint(), color_);
+        failed = true;
+      }
+    }
+    finish(inputs.size(), from_stdin);
+    std::fflush(stdout);
+    return failed ? to_int(ExitCode::invalid_input) : 0;
+  }
+
+ private:
+  void one(const std::string& name, bool from_stdin) {
+    if (o_.decode) {
+      const std::vector<tk::TokenId> ids = parse_ids(name, read_input(name));
+      std::string text;
+      try {
+        text = tokenizer_.decode(ids);
+      } catch (const Error& e) {
+        bad_input(name, e.what(), e.hint());
+      }
+      write_out(o_.json ? json_string(text) + "\n" : text);
+      return;
+    }
+    const std::string text = read_text(name);
+    if (o_.ids) {
+      write_out(ids_line(tokenizer_.encode(text), o_.json));
+    } else if (limit_) {
+      const std::string_view cut = truncate_to(tokenizer_, text, *limit_);
+      if (o_.json) {
+        write_out(json{{"source", name},
+                       {"tokens", tokenizer_.count(cut)},
+                       {"bytes", cut.size()},
+                       {"truncated", cut.size() < text.size()},
+                       {"text", std::string(cut)}}
+                      .dump() +
+                  "\n");
+      } else {
+        write_out(cut);
+      }
+    } else {
+      const std::size_t n = tokenizer_.count(text);
+      total_ += n;
+      if (o_.json) {
+        counts_.push_back({{"source", name}, {"tokens", n}, {"bytes", text.size()}});
+      } else {
+        write_out(std::to_string(n) + (from_stdin ? "" : " " + name) + "\n");
+      }
+    }
+  }
+
+  // Counting ends with the total: a "total" line for several inputs, or the JSON summary.
+  void finish(std::size_t inputs, bool from_stdin) {
+    if (o_.ids || o_.decode || limit_) return;
+    if (o_.json) {
+      write_out(json{{"tokenizer", o_.tokenizer}, {"total", total_}, {"inputs", counts_}}.dump() + "\n");
+    } else if (inputs > 1 && !from_stdin) {
+      write_out(std::to_string(total_) + " total\n");
+    }
+  }
+
+  const TokensOptions& o_;
+  ColorMode color_;
+  const tk::Tokenizer& tokenizer_;
+  std::optional<std::size_t> limit_;
+  std::size_t total_ = 0;
+  json counts_ = json::array();
+};
+
+ColorMode color_mode(const std::string& value) {
+  if (value == "always") return ColorMode::always;
+  if (value == "never") return ColorMode::never;
+  return ColorMode::automatic;
+}
+
+const CLI::Validator k_tokenizer(
+    [](std::string& v) {
+      return tk::encoding_from_name(v) ? std::string{}
+                                       : "'" + v + "' is not a tokenizer: use cl100k_base or o200k_base";
+    },
+    "NAME");
+const CLI::Validator k_token_count(
+    [](std::string& v) {
+      std::size_t n = 0;
+      const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+      const bool fits = digits && std::from_chars(v.data(), v.data() + v.size(), n).ec == std::errc();
+      return fits ? std::string{} : "'" + v + "' is not a whole number of tokens (0 or more)";
+    },
+    "N");
+
+}  // namespace
+
+void setup_tokens(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<TokensOptions>();
+  CLI::App* cmd = app.add_subcommand("tokens", "Count, list, decode or truncate tokens (tiktoken-identical)");
+  cmd->add_option("FILE", o->files, "Files to read; '-' or none reads standard input")->type_name("FILE...");
+  cmd->add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")
+      ->check(k_tokenizer);
+  auto* ids = cmd->add_flag("--ids", o->ids, "Print the token ids, one line per input");
+  auto* decode = cmd->add_flag("--decode", o->decode, "Read token ids (separated by spaces) and print their text");
+  auto* truncate = cmd->add_option("--truncate", o->truncate,
+                                   "Print the input cut to at most N tokens, at a character boundary")
+                       ->check(k_token_count);
+  ids->excludes(decode)->excludes(truncate);
+  decode->excludes(truncate);
+  cmd->add_flag("--json", o->json,
+                "JSON output: a summary object for counts, an array of ids per input, a string per decoded "
+                "input, an object per truncated input");
+  cmd->add_option("--color", o->color, "Colour of messages: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->footer(
+      "Examples:\n"
+      "  strata tokens README.md docs/*.md\n"
+      "  echo 'hello world' | strata tokens --ids --tokenizer o200k_base\n"
+      "  strata tokens --ids notes.txt | strata tokens --decode\n"
+      "  strata tokens --truncate 500 < long.txt > head.txt\n"
+      "Exit: 0 done, 2 usage, 3 an input is missing, unreadable, binary or not UTF-8 (the others are still read)");
+  cmd->callback([o, &action, &app] {
+    action = [o, &app] {
+      std::string color = o->color;
+      if (color.empty()) {
+        // The top-level --color (strata --color never tokens ...), when given.
+        const CLI::Option* top = app.get_option_no_throw("--color");
+        if (top != nullptr && top->count() > 0) color = top->as<std::string>();
+      }
+      return Runner(*o, color_mode(color)).run();
+    };
+  });
+}
+
+}  // namespace strata::cli
