@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -45,6 +46,7 @@ struct ChunkCliOptions {
   std::string separators;              // --separators '["\n\n", "\n"]'
   std::string compat;
   bool lossy = false;
+  bool no_tokens = false;
   std::string color;  // empty: the top-level --color (strata --color never chunk ...), else auto
 };
 
@@ -55,6 +57,9 @@ struct Plan {
   bool strategy_given = false;  // otherwise chosen per file
   bool lossy = false;
   ColorMode color = ColorMode::automatic;
+
+  // Token units are counted while sizing, so the field costs nothing there.
+  bool emit_tokens() const { return chunk.count_tokens || chunk.unit == ck::Unit::tokens; }
 };
 
 const char* const k_strategies = "fixed, recursive, paragraph, sentence, markdown, token";
@@ -183,6 +188,9 @@ Plan make_plan(const ChunkCliOptions& o) {
   }
   p.chunk.compat_langchain = o.compat == "langchain";
   p.lossy = o.lossy;
+  // Counting every chunk's tokens is a full BPE pass, several times the cost of splitting; a
+  // pipeline that does not read the field can skip it. Token units count anyway.
+  p.chunk.count_tokens = !o.no_tokens;
   return p;
 }
 
@@ -279,7 +287,7 @@ struct Emitter {
       append_field(out, "char_end", c.char_end);
       append_field(out, "line_start", c.line_start);
       append_field(out, "line_end", c.line_end);
-      append_field(out, "tokens", c.tokens);
+      if (plan.emit_tokens()) append_field(out, "tokens", c.tokens);
       if (markdown) {
         out += ",\"headings\":[";
         for (std::size_t i = 0; i < c.headings.size(); ++i) {
@@ -301,7 +309,7 @@ struct Emitter {
     std::string head = "--- " + source + " #" + std::to_string(c.index) + "  bytes " + std::to_string(start) +
                        "-" + std::to_string(end) + "  lines " + std::to_string(c.line_start) + "-" +
                        std::to_string(c.line_end) + "  " + std::to_string(c.char_end - c.char_start) +
-                       " chars  " + std::to_string(c.tokens) + " tokens";
+                       " chars" + (plan.emit_tokens() ? "  " + std::to_string(c.tokens) + " tokens" : "");
     if (!c.headings.empty()) {
       head += "  [";
       for (std::size_t i = 0; i < c.headings.size(); ++i) head += (i > 0 ? " > " : "") + c.headings[i];
@@ -384,8 +392,23 @@ void append_json_string(std::string& out, std::string_view s) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out.reserve(out.size() + s.size() + 2);
   out += '"';
+  // Most text needs no escaping: test eight bytes at a time for a control character, '"' or
+  // '\\' (the classic has-zero-byte / has-byte-less-than bit tricks; bytes >= 0x80 never match).
+  const auto needs_escape = [](std::uint64_t w) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    return ((w - ones * 0x20) & ~w & highs) | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'));
+  };
   std::size_t from = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if (needs_escape(word) == 0) {
+        i += 7;
+        continue;
+      }
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     const char e = k_escape[c];
     if (e == 0) continue;
@@ -430,6 +453,8 @@ void setup_chunk(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--compat", o->compat, "langchain: LangChain RecursiveCharacterTextSplitter chunk texts")
       ->type_name("MODE");
   cmd->add_flag("--lossy", o->lossy, "Replace invalid UTF-8 with U+FFFD (offsets still index the original bytes)");
+  cmd->add_flag("--no-tokens", o->no_tokens,
+                "Leave out the tokens field (counting is most of the time; --unit tokens still counts)");
   cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->footer(

@@ -64,7 +64,7 @@ _strata()
     local subcommands="new up down redo status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
-    local chunk_opts="--format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --color -h --help"
+    local chunk_opts="--format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
     local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
     local arg_opts="-d --database --dir --table --lock-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate"

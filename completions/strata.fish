@@ -184,6 +184,7 @@ complete -c strata -n $in_chunk -l separator -x -d 'Recursive separator, repeata
 complete -c strata -n $in_chunk -l separators -x -d 'Recursive separators as a JSON array'
 complete -c strata -n $in_chunk -l compat -x -a langchain -d 'Reproduce another splitter'
 complete -c strata -n $in_chunk -l lossy -d 'Replace invalid UTF-8 with U+FFFD'
+complete -c strata -n $in_chunk -l no-tokens -d 'Leave out the tokens field'
 complete -c strata -n $in_chunk -l color -x -a 'auto always never' -d 'When to use colour'
 complete -c strata -n $in_chunk -s h -l help -d 'Show help'
 

@@ -239,6 +239,23 @@ fi
 expect_exit 2 -- "$STRATA" chunk --format yaml notes.md
 expect_error_line '--format' 'jsonl, json, text'
 
+case_ "--no-tokens leaves out only the tokens field"
+run "$STRATA" chunk --format jsonl --size 300 notes.txt
+with_tokens=$OUT
+run "$STRATA" chunk --format jsonl --size 300 --no-tokens notes.txt
+r=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+a = [json.loads(l) for l in sys.argv[1].splitlines()]
+b = [json.loads(l) for l in sys.stdin.read().splitlines()]
+ok = len(a) == len(b) > 1 and all("tokens" not in y and {k: v for k, v in x.items() if k != "tokens"} == y for x, y in zip(a, b))
+print("ok" if ok else "differs")' "$with_tokens" 2>&1)
+assert_eq ok "$r" "same chunks, no tokens field"
+run "$STRATA" chunk --format jsonl --size 50 --unit tokens --no-tokens notes.txt
+r=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+print("ok" if all("tokens" in json.loads(l) for l in sys.stdin.read().splitlines()) else "missing")' 2>&1)
+assert_eq ok "$r" "--unit tokens keeps the count (it is made while sizing)"
+
 case_ "defaults from the file type"
 for f in notes.md notes.markdown NOTES.MD; do
     run "$STRATA" chunk "$f"
