@@ -303,8 +303,16 @@ RunResult Migrator::up(const UpOptions& o, const StepDone& on_step) {
   return std::move(s.result());
 }
 
-void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_step) {
-  const auto pending = select_pending(s.history(), files(), o);
+void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_step,
+                             const std::vector<Version>* only) {
+  std::vector<const Migration*> pending;
+  if (only == nullptr) {
+    pending = select_pending(s.history(), files(), o);
+  } else {
+    for (const Version v : *only) pending.push_back(files().find(v));
+    std::sort(pending.begin(), pending.end(),
+              [](const Migration* a, const Migration* b) { return a->version < b->version; });
+  }
   RunResult& result = s.result();
   const auto finish = [&](const Migration& m, double ms) {
     s.record_applied(m);
@@ -447,10 +455,10 @@ RunResult Migrator::redo(std::size_t steps, bool dry_run, const StepDone& on_ste
   DownOptions d;
   d.steps = steps;
   revert(s, d, on_step);
-  UpOptions u;
-  u.steps = s.result().steps.size();
-  u.allow_out_of_order = true;  // what was just reverted may be older than other applied ones
-  apply_pending(s, u, on_step);
+  // Exactly what was reverted goes back, even when older files are pending.
+  std::vector<Version> reverted;
+  for (const Step& step : s.result().steps) reverted.push_back(step.version);
+  apply_pending(s, UpOptions{}, on_step, &reverted);
   s.result().dry_run = dry_run;
   s.result().sql = s.take_sql();
   return std::move(s.result());

@@ -98,7 +98,9 @@ class Migrator {
 
  private:
   class Session;
-  void apply_pending(Session& s, const UpOptions& o, const StepDone& on_step);
+  // Applies the pending migrations `o` selects, or exactly `only` (oldest first) when given.
+  void apply_pending(Session& s, const UpOptions& o, const StepDone& on_step,
+                     const std::vector<Version>* only = nullptr);
   void revert(Session& s, const DownOptions& o, const StepDone& on_step);
 
   Target target_;

@@ -296,6 +296,20 @@ TEST_F(MigratorTest, RedoRevertsAndReappliesInOneRun) {
   EXPECT_NE(dry.sql.find("CREATE TABLE b"), std::string::npos);
 }
 
+// Regression: redo re-applied "the oldest pending" migrations, so a pending file older than the
+// reverted one was applied in its place.
+TEST_F(MigratorTest, RedoReappliesExactlyWhatItReverted) {
+  add_table("1", "a");
+  add_table("3", "c");
+  migrator().up({});
+  add_table("2", "b");  // pending, older than the newest applied
+  const RunResult r = migrator().redo(1, false);
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_EQ(r.steps[1].version, 3);
+  EXPECT_TRUE(has_table(db(), "c"));
+  EXPECT_FALSE(has_table(db(), "b"));
+}
+
 TEST_F(MigratorTest, StampBaselinesWithoutRunning) {
   add_table("1", "a");
   add_table("2", "b");
