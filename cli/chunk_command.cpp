@@ -348,6 +348,17 @@ void chunk_one(const std::string& name, const Plan& plan, Emitter& emit) {
     const std::size_t end = lossy ? lossy->to_original(c.end) : c.end;
     emit.chunk(name, c, piece, start, end, markdown);
   }
+  // The one case a chunk may exceed --size: say so where a person will see it, not only in the
+  // JSON field.
+  const auto oversized = std::count_if(chunks.begin(), chunks.end(), [](const ck::Chunk& c) { return c.oversized; });
+  if (oversized > 0) {
+    const auto first = std::find_if(chunks.begin(), chunks.end(), [](const ck::Chunk& c) { return c.oversized; });
+    const std::size_t at = lossy ? lossy->to_original(first->start) : first->start;
+    print_warning(input_label(name) + ": " + std::to_string(oversized) +
+                      " chunk(s) exceed --size because a single grapheme is larger than it (first at byte offset " +
+                      std::to_string(at) + ")",
+                  plan.color);
+  }
 }
 
 int run_chunk(const ChunkCliOptions& o) {

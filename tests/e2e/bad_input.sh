@@ -371,13 +371,16 @@ SQL
 "$STRATA" migrate -d sqlite:app.db up >first.out 2>first.err &
 FIRST=$!
 e2e_bg $FIRST
-# wait until the first process holds a lock on the database file (flock) or its
-# write transaction is visible; fall back to a short sleep.
-for _ in $(seq 1 40); do
-    if ! flock -n -E 99 app.db true 2>/dev/null; then break; fi
-    if ! sqlite3 -cmd ".timeout 0" app.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; then break; fi
+# wait until the first process holds the migration lock (a flock on the database file) or its
+# write transaction is visible. Under load (ctest -j, sanitizers) its start can take seconds:
+# without this wait the second process could take the lock first and do the slow work itself.
+seen=0
+for _ in $(seq 1 200); do
+    if ! flock -n -E 99 app.db true 2>/dev/null; then seen=1; break; fi
+    if ! sqlite3 -cmd ".timeout 0" app.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; then seen=1; break; fi
     sleep 0.05
 done
+[ $seen = 1 ] || note "never saw the first strata take the lock within 10 s"
 sleep 0.2
 t0=$(date +%s)
 expect_exit 7 -- S up --lock-timeout 1

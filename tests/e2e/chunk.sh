@@ -256,6 +256,17 @@ import json, sys
 print("ok" if all("tokens" in json.loads(l) for l in sys.stdin.read().splitlines()) else "missing")' 2>&1)
 assert_eq ok "$r" "--unit tokens keeps the count (it is made while sizing)"
 
+case_ "a grapheme larger than --size: flagged in the JSON and reported on stderr"
+printf 'ab\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7cd' >family.txt
+expect_exit 0 -- "$STRATA" chunk --format jsonl --size 3 --unit bytes family.txt
+r=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+cs = [json.loads(l) for l in sys.stdin.read().splitlines()]
+big = [c for c in cs if c.get("oversized")]
+print("ok" if len(big) == 1 and big[0]["start"] == 2 and big[0]["end"] == 20 else "got %r" % cs)' 2>&1)
+assert_eq ok "$r" "the family emoji is one oversized chunk at bytes 2-20"
+expect_stderr_match "warning: family\.txt: 1 chunk\(s\) exceed --size .*byte offset 2" "stderr names the file and the offset"
+
 case_ "defaults from the file type"
 for f in notes.md notes.markdown NOTES.MD; do
     run "$STRATA" chunk "$f"
