@@ -11,7 +11,9 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 export DATABASE_URL="sqlite:app.db"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+bold=""; plain=""
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m'; plain=$'\033[0m'; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
 
 step "$strata" --version
 users=$(step "$strata" migrate new create_users_table | tail -1)
