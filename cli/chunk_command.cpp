@@ -126,7 +126,7 @@ std::vector<std::string> parse_separators_json(const std::string& text) {
 
 Plan make_plan(const ChunkCliOptions& o) {
   Plan p;
-  p.color = o.color == "always" ? ColorMode::always : o.color == "never" ? ColorMode::never : ColorMode::automatic;
+  p.color = parse_color_mode(o.color);
   if (o.format.empty()) {
     p.format = ::isatty(STDOUT_FILENO) == 1 ? Format::text : Format::jsonl;
   } else if (o.format == "jsonl") {
@@ -476,10 +476,7 @@ void setup_chunk(CLI::App& app, std::function<int()>& action) {
       "Exit: 0 done, 2 usage, 3 an input is missing, binary or not UTF-8 (the others are still chunked)");
   cmd->callback([o, &action, &app] {
     action = [o, &app] {
-      if (o->color.empty()) {
-        const CLI::Option* top = app.get_option_no_throw("--color");
-        if (top != nullptr && top->count() > 0) o->color = top->as<std::string>();
-      }
+      o->color = color_setting(o->color, app);
       return run_chunk(*o);
     };
   });

@@ -21,11 +21,7 @@ namespace {
 using nlohmann::json;
 namespace mg = strata::migrate;
 
-ColorMode color_mode(const MigrateOptions& o) {
-  if (o.color == "always") return ColorMode::always;
-  if (o.color == "never") return ColorMode::never;
-  return ColorMode::automatic;
-}
+ColorMode color_mode(const MigrateOptions& o) { return parse_color_mode(o.color); }
 
 std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
   return std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000));

@@ -2,10 +2,23 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 
 namespace strata::cli {
+
+ColorMode parse_color_mode(std::string_view value) {
+  if (value == "always") return ColorMode::always;
+  if (value == "never") return ColorMode::never;
+  return ColorMode::automatic;
+}
+
+std::string color_setting(const std::string& own, const CLI::App& app) {
+  if (!own.empty()) return own;
+  const CLI::Option* top = app.get_option_no_throw("--color");
+  return top != nullptr && top->count() > 0 ? top->as<std::string>() : std::string("auto");
+}
 
 bool color_enabled(ColorMode mode, int fd) {
   if (mode == ColorMode::never) return false;

@@ -207,12 +207,6 @@ class Runner {
   json counts_ = json::array();
 };
 
-ColorMode color_mode(const std::string& value) {
-  if (value == "always") return ColorMode::always;
-  if (value == "never") return ColorMode::never;
-  return ColorMode::automatic;
-}
-
 const CLI::Validator k_tokenizer(
     [](std::string& v) {
       return tk::encoding_from_name(v) ? std::string{}
@@ -257,13 +251,7 @@ void setup_tokens(CLI::App& app, std::function<int()>& action) {
       "Exit: 0 done, 2 usage, 3 an input is missing, unreadable, binary or not UTF-8 (the others are still read)");
   cmd->callback([o, &action, &app] {
     action = [o, &app] {
-      std::string color = o->color;
-      if (color.empty()) {
-        // The top-level --color (strata --color never tokens ...), when given.
-        const CLI::Option* top = app.get_option_no_throw("--color");
-        if (top != nullptr && top->count() > 0) color = top->as<std::string>();
-      }
-      return Runner(*o, color_mode(color)).run();
+      return Runner(*o, parse_color_mode(color_setting(o->color, app))).run();
     };
   });
 }

@@ -8,8 +8,9 @@
 
 set -g __strata_migrate_subcommands new up down redo status stamp dump check accept
 
-# True when no command has been given yet (options taking a value skipped).
-function __strata_needs_command
+# Prints the command: the first word that is not an option or an option's value (nothing when
+# none has been given yet).
+function __strata_first_command
     set -l toks (commandline -opc)
     set -e toks[1]
     set -l skip 0
@@ -23,33 +24,22 @@ function __strata_needs_command
                 set skip 1
             case '-*'
             case '*'
-                return 1
-        end
-    end
-    return 0
-end
-
-# __strata_command CMD: true when the command (first word that is not an
-# option or an option's value) is CMD.
-function __strata_command
-    set -l toks (commandline -opc)
-    set -e toks[1]
-    set -l skip 0
-    for t in $toks
-        if test $skip = 1
-            set skip 0
-            continue
-        end
-        switch $t
-            case --color
-                set skip 1
-            case '-*'
-            case '*'
-                test "$t" = "$argv[1]"
+                echo $t
                 return
         end
     end
-    return 1
+end
+
+# True when no command has been given yet.
+function __strata_needs_command
+    set -l cmd (__strata_first_command)
+    test -z "$cmd"
+end
+
+# __strata_command CMD: true when the command is CMD.
+function __strata_command
+    set -l cmd (__strata_first_command)
+    test "$cmd" = "$argv[1]"
 end
 
 # __strata_migrate_sub: true when `migrate` was given and no subcommand yet.

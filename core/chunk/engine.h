@@ -81,6 +81,7 @@ class Splitter {
   bool next(Span& piece);
 
  private:
+  bool cut_at(std::size_t g0, std::size_t g1, Span& piece);
   bool next_literal(Span& piece);
   bool next_blank_line(Span& piece);
   bool next_sentence(Span& piece);

@@ -64,6 +64,20 @@ std::size_t Splitter::gap_forward(std::size_t from, bool separator_has_newline) 
   return separator_has_newline ? from : r;
 }
 
+// A separator gap [g0, g1) was found: emit the piece before it, or step over a gap at the very
+// start of what is left. False when the search must go on (no piece, or a cut that would fall
+// inside a grapheme).
+bool Splitter::cut_at(std::size_t g0, std::size_t g1, Span& piece) {
+  if (g0 <= pos_) {
+    if (bounds_.is_boundary(g1) && g1 > pos_) pos_ = g1;
+    return false;
+  }
+  if (!bounds_.is_boundary(g0) || !bounds_.is_boundary(g1)) return false;
+  piece = {pos_, g0};
+  pos_ = g1;
+  return true;
+}
+
 bool Splitter::next_literal(Span& piece) {
   const std::string_view sep = level_.separator;
   while (pos_ < end_) {
@@ -85,14 +99,7 @@ bool Splitter::next_literal(Span& piece) {
       g1 = o + separator_lead_;
       search_ = o + sep.size();
     }
-    if (g0 <= pos_) {
-      if (bounds_.is_boundary(g1) && g1 > pos_) pos_ = g1;  // a separator at the very start
-      continue;
-    }
-    if (!bounds_.is_boundary(g0) || !bounds_.is_boundary(g1)) continue;
-    piece = {pos_, g0};
-    pos_ = g1;
-    return true;
+    if (cut_at(g0, g1, piece)) return true;
   }
   return false;
 }
@@ -120,14 +127,7 @@ bool Splitter::next_blank_line(Span& piece) {
     search_ = r;
     if (newlines < 2) continue;
     const std::size_t g1 = after_newline;
-    if (g0 <= pos_) {
-      if (bounds_.is_boundary(g1)) pos_ = g1;
-      continue;
-    }
-    if (!bounds_.is_boundary(g0) || !bounds_.is_boundary(g1)) continue;
-    piece = {pos_, g0};
-    pos_ = g1;
-    return true;
+    if (cut_at(g0, g1, piece)) return true;
   }
   return false;
 }
@@ -145,14 +145,7 @@ bool Splitter::next_words(Span& piece) {
     std::size_t g1 = r;
     while (g1 < end_ && is_space(text_[g1])) ++g1;
     search_ = g1;
-    if (g0 <= pos_) {
-      if (bounds_.is_boundary(g1)) pos_ = g1;
-      continue;
-    }
-    if (!bounds_.is_boundary(g0) || !bounds_.is_boundary(g1)) continue;
-    piece = {pos_, g0};
-    pos_ = g1;
-    return true;
+    if (cut_at(g0, g1, piece)) return true;
   }
   return false;
 }
