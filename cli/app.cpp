@@ -4,8 +4,10 @@
 #include <functional>
 #include <iostream>
 
+#include "catalog_command.h"
 #include "chunk_command.h"
 #include "common/error.h"
+#include "ingest_command.h"
 #include "migrate_command.h"
 #include "output.h"
 #include "strata/build_info.h"
@@ -48,6 +50,9 @@ int run(int argc, const char* const* argv) {
   setup_migrate(app, migrate, action);
   setup_tokens(app, action);
   setup_chunk(app, action);
+  setup_ingest(app, action);
+  setup_collections(app, action);
+  setup_documents(app, action);
 
   const ColorMode color = color_from_args(argc, argv);
   try {

@@ -457,7 +457,8 @@ void setup_chunk(CLI::App& app, std::function<int()>& action) {
       ->type_name("NAME");
   cmd->add_option("--separator", o->separator,
                   "Recursive separator, repeatable, in order (escapes \\n \\t \\r \\\\; \"\" = graphemes)")
-      ->type_name("S");
+      ->type_name("S")
+      ->allow_extra_args(false);  // one value per flag, so a file after it stays a file
   cmd->add_option("--separators", o->separators,
                   "Recursive separators as a JSON array, e.g. '[\"\\n\\n\",\"\\n\",\" \",\"\"]'")
       ->type_name("JSON");

@@ -6,7 +6,12 @@
 # package).  Migration versions (for --to, stamp, accept) are obtained by
 # running `strata migrate status --json`; if that fails, nothing is offered.
 # `chunk` and `tokens` complete their options, the names their options take
-# (strategies, units, tokenizers, formats) and file names.
+# (strategies, units, tokenizers, formats) and file names.  `ingest`,
+# `collections` and `documents` complete their options and subcommands;
+# collection names and document sources are obtained by running
+# `strata collections --json` and `strata documents --json` (with any --store
+# and --collection given on the line; STRATA_STORE is read by strata itself).
+# If that fails (no store yet), nothing is offered.  Needs awk for the JSON.
 
 # Print the versions of migrations whose state matches the extended regex $1,
 # one per line.  Remaining arguments are database/dir/table options to pass
@@ -25,6 +30,128 @@ _strata_versions()
             [[ $obj =~ \"version\"[[:space:]]*:[[:space:]]*\"?([0-9]+) ]] || continue
             printf '%s\n' "${BASH_REMATCH[1]}"
         done
+}
+
+# _strata_json_strings FIELD: read JSON Lines on stdin and print the value of
+# the top-level string member FIELD of each object, one a line.  Values that
+# cannot be shown on one line (control characters, \u escapes outside ASCII)
+# are left out; members of nested objects (metadata) are not looked at.
+_strata_json_strings()
+{
+    awk -v f="$1" '
+        function hexval(h,   k, v) {
+            v = 0
+            for (k = 1; k <= 4; k++) v = v * 16 + index("0123456789abcdef", substr(h, k, 1)) - 1
+            return v
+        }
+        function jstr(   out, c, code) {
+            out = ""; i++
+            while (i <= n) {
+                c = substr(s, i, 1)
+                if (c == "\"") { i++; return out }
+                if (c == "\\") {
+                    c = substr(s, i + 1, 1); i += 2
+                    if (c == "\"" || c == "\\" || c == "/") out = out c
+                    else if (c == "u") {
+                        code = hexval(tolower(substr(s, i, 4))); i += 4
+                        if (code < 32 || code > 126) bad = 1; else out = out sprintf("%c", code)
+                    } else bad = 1
+                } else if (match(substr(s, i), /^[^"\\]+/)) {
+                    out = out substr(s, i, RLENGTH); i += RLENGTH
+                } else i++
+            }
+            bad = 1
+            return out
+        }
+        {
+            s = $0; n = length(s); i = 1; depth = 0
+            while (i <= n) {
+                c = substr(s, i, 1)
+                if (c == "\"") {
+                    bad = 0; v = jstr()
+                    if (depth != 1) continue
+                    while (substr(s, i, 1) ~ /[ \t]/) i++
+                    if (substr(s, i, 1) != ":") continue
+                    i++
+                    if (v != f) continue
+                    while (substr(s, i, 1) ~ /[ \t]/) i++
+                    if (substr(s, i, 1) != "\"") next
+                    bad = 0; v = jstr()
+                    if (!bad && v != "") print v
+                    next
+                }
+                if (c == "{" || c == "[") depth++
+                else if (c == "}" || c == "]") depth--
+                i++
+            }
+        }' 2>/dev/null
+}
+
+# _strata_names KIND CMD [OPTION...]: the collection names (KIND=collections)
+# or document sources (KIND=documents) in the store, one a line, from
+# `CMD KIND --json OPTION...`.  Prints nothing if that fails.
+_strata_names()
+{
+    local kind=$1 cmd=$2 field=name
+    shift 2
+    [[ $kind == documents ]] && field=source
+    command -v -- "$cmd" >/dev/null 2>&1 || return 0
+    "$cmd" "$kind" --json "$@" 2>/dev/null </dev/null | _strata_json_strings "$field"
+}
+
+# _strata_dequote VAR WORD: set VAR to WORD as the shell would read it
+# (a leading quote and backslash escapes removed; enough for completion).
+_strata_dequote()
+{
+    local s=$2 o="" c
+    case $s in
+        \'*)
+            s=${s#\'}
+            printf -v "$1" '%s' "${s%\'}"
+            return
+            ;;
+        \"*)
+            s=${s#\"}
+            s=${s%\"}
+            ;;
+    esac
+    while [[ -n $s ]]; do
+        c=${s:0:1}
+        s=${s:1}
+        if [[ $c == \\ && -n $s ]]; then
+            c=${s:0:1}
+            s=${s:1}
+        fi
+        o+=$c
+    done
+    printf -v "$1" '%s' "$o"
+}
+
+# _strata_reply VALUE OPTPREFIX [EXCLUDED...]: set COMPREPLY to the names on
+# stdin that start with VALUE (the word being completed, as typed) and are
+# not EXCLUDED.  OPTPREFIX is what precedes the value in the word ("--opt=" or
+# ""); since readline replaces only the text after the last ':' or '=', the
+# candidates are cut there.  Readline quotes them (-o filenames): names may
+# hold spaces and quotes.
+_strata_reply()
+{
+    local val full pre name x
+    _strata_dequote val "$1"
+    local optpre=$2
+    shift 2
+    full=$optpre$val
+    pre=""
+    [[ $full == *[:=]* ]] && pre=${full%"${full##*[:=]}"}
+    COMPREPLY=()
+    compopt -o filenames 2>/dev/null
+    while IFS= read -r name; do
+        [[ $name == "$val"* ]] || continue
+        for x in "$@"; do
+            [[ $name == "$x" ]] && continue 2
+        done
+        full=$optpre$name
+        COMPREPLY+=("${full#"$pre"}")
+    done
 }
 
 _strata()
@@ -60,19 +187,30 @@ _strata()
     cmd=${cmd/#\~/$HOME}
     command -v -- "$cmd" >/dev/null 2>&1 || cmd=strata
 
-    local commands="migrate chunk tokens"
+    # Commands.  To add one (e.g. `embed`): name it here, list its options
+    # in an <command>_opts variable below, add its value-taking options to
+    # arg_opts, their values to the `valopt` case and a branch to the
+    # `case $command` further down (the places are marked "embed:").
+    local commands="migrate chunk tokens ingest collections documents"
     local subcommands="new up down redo status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
     local chunk_opts="--format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
     local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
+    local ingest_opts="--store --collection --glob --exclude --hidden --no-ignore --files-from -0 --null --jsonl --id --meta --loader --strategy --size --overlap --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --json -q --quiet -v --verbose --color -h --help"
+    local collections_subs="list remove"
+    local collections_opts="--store --json -q --quiet --color -h --help"
+    local documents_subs="list show remove"
+    local documents_opts="--store --collection --json -q --quiet --color -h --help"
+    # embed: local embed_opts="..."
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate"
+    local arg_opts="-d --database --dir --table --lock-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads"
 
     # Scan words before the cursor: find the command, the subcommand, the
-    # options that select the database, and the number of positionals.
-    local command="" sub="" npos=0 skip=0 opt
-    local -a passopts=()
+    # options that select the database or the store and collection, and the
+    # positional arguments.
+    local command="" sub="" npos=0 skip=0 opt val
+    local -a passopts=() storeopts=() collopts=() positionals=()
     for ((i = 1; i < cword; i++)); do
         tok=${w[i]}
         if ((skip)); then
@@ -93,6 +231,23 @@ _strata()
                 passopts+=("$tok")
                 continue
                 ;;
+            --store | --collection)
+                _strata_dequote val "${w[i+1]}"
+                [[ $tok == --store ]] && storeopts=(--store "${val/#\~\//$HOME/}")
+                [[ $tok == --collection ]] && collopts=(--collection "$val")
+                skip=1
+                continue
+                ;;
+            --store=*)
+                _strata_dequote val "${tok#*=}"
+                storeopts=(--store "${val/#\~\//$HOME/}")
+                continue
+                ;;
+            --collection=*)
+                _strata_dequote val "${tok#*=}"
+                collopts=(--collection "$val")
+                continue
+                ;;
             --*=*) continue ;;
             -*)
                 for opt in $arg_opts; do
@@ -103,17 +258,20 @@ _strata()
         esac
         if [[ -z $command ]]; then
             command=$tok
-        elif [[ $command == migrate && -z $sub ]]; then
+        elif [[ -z $sub && ($command == migrate || $command == collections || $command == documents) ]]; then
             sub=$tok
         else
             ((npos++))
+            _strata_dequote val "$tok"
+            positionals+=("$val")
         fi
     done
 
     # Value of an option: "--opt value" or "--opt=value".
-    local valopt=""
+    local valopt="" optpre=""
     if [[ $cur == --*=* ]]; then
         valopt=${cur%%=*}
+        optpre=$valopt=
     elif [[ $prev == -* && " $arg_opts " == *" $prev "* && $prev != *=* ]]; then
         valopt=$prev
     fi
@@ -123,7 +281,7 @@ _strata()
             --color)
                 mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$rawcur")
                 ;;
-            -d | --database | -o | --output)
+            -d | --database | -o | --output | --store | --files-from)
                 compopt -o filenames 2>/dev/null
                 mapfile -t COMPREPLY < <(compgen -f -- "$rawcur")
                 ;;
@@ -135,7 +293,9 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -W "jsonl json text" -- "$rawcur")
                 ;;
             --strategy)
-                mapfile -t COMPREPLY < <(compgen -W "fixed recursive paragraph sentence markdown token" -- "$rawcur")
+                local strategies="fixed recursive paragraph sentence markdown token"
+                [[ $command == ingest ]] && strategies="auto $strategies"
+                mapfile -t COMPREPLY < <(compgen -W "$strategies" -- "$rawcur")
                 ;;
             --unit)
                 mapfile -t COMPREPLY < <(compgen -W "chars bytes tokens" -- "$rawcur")
@@ -146,14 +306,23 @@ _strata()
             --compat)
                 mapfile -t COMPREPLY < <(compgen -W "langchain" -- "$rawcur")
                 ;;
+            --loader)
+                mapfile -t COMPREPLY < <(compgen -W "text markdown html pdf code" -- "$rawcur")
+                ;;
+            --collection)
+                _strata_reply "${cur#"$optpre"}" "$optpre" \
+                    < <(_strata_names collections "$cmd" "${storeopts[@]}")
+                ;;
             --to)
                 local states="pending"
                 [[ $sub == down ]] && states="applied|modified"
                 mapfile -t COMPREPLY < <(compgen -W "$(_strata_versions "$states" "$cmd" "${passopts[@]}")" -- "$rawcur")
                 ;;
+            # embed: values of embed's options.
         esac
         # --table, --lock-timeout, --steps, --size, --overlap, --separator(s),
-        # --truncate: free-form values.
+        # --truncate, --glob, --exclude, --meta, --id, --threads: free-form
+        # values.
         return 0
     fi
 
@@ -167,18 +336,56 @@ _strata()
     fi
 
     case $command in
-        chunk | tokens)
+        chunk | tokens | ingest)
             if [[ $cur == -* ]]; then
                 local opts=$chunk_opts
                 [[ $command == tokens ]] && opts=$tokens_opts
+                [[ $command == ingest ]] && opts=$ingest_opts
                 mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
             else
-                # Files to read; "-" is standard input.
+                # Files to read (ingest: and folders, compgen -f lists
+                # both); "-" is standard input.
                 compopt -o filenames 2>/dev/null
                 mapfile -t COMPREPLY < <(compgen -f -- "$cur")
             fi
             return 0
             ;;
+        collections | documents)
+            local subs=$collections_subs opts=$collections_opts
+            if [[ $command == documents ]]; then
+                subs=$documents_subs
+                opts=$documents_opts
+            fi
+            if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+                return 0
+            fi
+            if [[ -z $sub ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "$subs" -- "$cur")
+                return 0
+            fi
+            case $command:$sub in
+                collections:remove)
+                    ((npos == 0)) &&
+                        _strata_reply "$cur" "" < <(_strata_names collections "$cmd" "${storeopts[@]}")
+                    ;;
+                documents:show)
+                    ((npos == 0)) &&
+                        _strata_reply "$cur" "" < <(_strata_names documents "$cmd" "${storeopts[@]}" "${collopts[@]}")
+                    ;;
+                documents:remove)
+                    # Several sources; those already given are not offered.
+                    _strata_reply "$cur" "" "${positionals[@]}" \
+                        < <(_strata_names documents "$cmd" "${storeopts[@]}" "${collopts[@]}")
+                    ;;
+                collections:list | documents:list)
+                    # No positional arguments: offer the options.
+                    mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+                    ;;
+            esac
+            return 0
+            ;;
+        # embed: a branch for `embed` (options, then its arguments).
         migrate) ;;
         *) return 0 ;;
     esac

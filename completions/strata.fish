@@ -4,13 +4,22 @@
 # Migration versions (for --to, stamp, accept) are obtained by running
 # `strata migrate status --json`; if that fails, nothing is offered.
 # `chunk` and `tokens` complete their options, the names the options take and
-# file names.
+# file names.  Collection names (--collection, collections remove) and
+# document sources (documents show/remove) are obtained by running
+# `strata collections --json` and `strata documents --json` with the --store
+# and --collection given on the line (STRATA_STORE is read by strata itself);
+# if that fails, nothing is offered.  awk reads the JSON.
 
 set -g __strata_migrate_subcommands new up down redo status stamp dump check accept
+# Options that take a value, in every command (their values are not arguments).
+set -g __strata_value_options -d --database --dir --table --lock-timeout --color --to --steps -o --output \
+    --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate \
+    --store --collection --glob --exclude --files-from --id --meta --loader --threads
 
-# Prints the command: the first word that is not an option or an option's value (nothing when
-# none has been given yet).
-function __strata_first_command
+# Prints the arguments (the words that are neither options nor option values)
+# before the cursor, unescaped, one a line: the command, then its subcommand
+# and operands.
+function __strata_args
     set -l toks (commandline -opc)
     set -e toks[1]
     set -l skip 0
@@ -19,15 +28,125 @@ function __strata_first_command
             set skip 0
             continue
         end
+        if contains -- $t $__strata_value_options
+            set skip 1
+            continue
+        end
         switch $t
-            case --color
-                set skip 1
             case '-*'
             case '*'
-                echo $t
-                return
+                printf '%s\n' $t
         end
     end
+end
+
+# __strata_sub CMD: true when the command is CMD and no subcommand was given.
+# __strata_sub CMD SUB [N]: true when the command is CMD and its subcommand
+# SUB (and, with N, exactly N operands follow).
+function __strata_sub
+    set -l args (__strata_args)
+    test "$args[1]" = "$argv[1]"; or return 1
+    if test (count $argv) -eq 1
+        test (count $args) -eq 1
+        return
+    end
+    test "$args[2]" = "$argv[2]"; or return 1
+    test (count $argv) -lt 3; or test (count $args) -eq (math $argv[3] + 2)
+end
+
+# __strata_names KIND: collection names (KIND=collections) or document
+# sources (KIND=documents) in the store, one a line, from `strata KIND --json`
+# with the --store (and for documents --collection) given on the line.
+# __strata_names documents --new: only sources not already on the line.
+function __strata_names
+    set -l kind $argv[1]
+    set -l field name
+    test $kind = documents; and set field source
+    set -l toks (commandline -opc)
+    set -l cmd $toks[1]
+    command -q -- $cmd; or set cmd strata
+    command -q -- $cmd; or return 0
+    set -l pass
+    set -l n (count $toks)
+    for i in (seq 2 $n)
+        set -l t $toks[$i]
+        switch $t
+            case --store --collection
+                test $t = --collection -a $kind != documents; and continue
+                if test $i -lt $n
+                    set -a pass $t (string replace -r '^~/' "$HOME/" -- $toks[(math $i + 1)])
+                end
+            case '--store=*'
+                set -a pass --store=(string replace -r '^~/' "$HOME/" -- (string replace -- --store= '' $t))
+            case '--collection=*'
+                test $kind = documents; and set -a pass $t
+        end
+    end
+    set -l given
+    contains -- --new $argv; and set given (__strata_args)
+    for name in (command $cmd $kind --json $pass 2>/dev/null </dev/null | __strata_json_strings $field)
+        contains -- $name $given[3..-1]; or printf '%s\n' $name
+    end
+end
+
+# __strata_json_strings FIELD: read JSON Lines on stdin and print the value of
+# the top-level string member FIELD of each object, one a line.  Values that
+# cannot be shown on one line (control characters, \u escapes outside ASCII)
+# are left out; members of nested objects (metadata) are not looked at.
+function __strata_json_strings
+    command awk -v f=$argv[1] '
+        function hexval(h,   k, v) {
+            v = 0
+            for (k = 1; k <= 4; k++) v = v * 16 + index("0123456789abcdef", substr(h, k, 1)) - 1
+            return v
+        }
+        function jstr(   out, c, code) {
+            out = ""; i++
+            while (i <= n) {
+                c = substr(s, i, 1)
+                if (c == "\"") { i++; return out }
+                if (c == "\\\\") {
+                    c = substr(s, i + 1, 1); i += 2
+                    if (c == "\"" || c == "\\\\" || c == "/") out = out c
+                    else if (c == "u") {
+                        code = hexval(tolower(substr(s, i, 4))); i += 4
+                        if (code < 32 || code > 126) bad = 1; else out = out sprintf("%c", code)
+                    } else bad = 1
+                } else if (match(substr(s, i), /^[^"\\\\]+/)) {
+                    out = out substr(s, i, RLENGTH); i += RLENGTH
+                } else i++
+            }
+            bad = 1
+            return out
+        }
+        {
+            s = $0; n = length(s); i = 1; depth = 0
+            while (i <= n) {
+                c = substr(s, i, 1)
+                if (c == "\"") {
+                    bad = 0; v = jstr()
+                    if (depth != 1) continue
+                    while (substr(s, i, 1) ~ /[ \t]/) i++
+                    if (substr(s, i, 1) != ":") continue
+                    i++
+                    if (v != f) continue
+                    while (substr(s, i, 1) ~ /[ \t]/) i++
+                    if (substr(s, i, 1) != "\"") next
+                    bad = 0; v = jstr()
+                    if (!bad && v != "") print v
+                    next
+                }
+                if (c == "{" || c == "[") depth++
+                else if (c == "}" || c == "]") depth--
+                i++
+            }
+        }' 2>/dev/null
+end
+
+# Prints the command (nothing when none has been given yet).
+function __strata_first_command
+    set -l args (__strata_args)
+    test (count $args) -gt 0; and printf '%s\n' $args[1]
 end
 
 # True when no command has been given yet.
@@ -45,29 +164,7 @@ end
 # __strata_migrate_sub: true when `migrate` was given and no subcommand yet.
 # __strata_migrate_sub SUB: true when the migrate subcommand is SUB.
 function __strata_migrate_sub
-    set -l toks (commandline -opc)
-    set -e toks[1]
-    set -l skip 0
-    set -l words
-    for t in $toks
-        if test $skip = 1
-            set skip 0
-            continue
-        end
-        switch $t
-            case -d --database --dir --table --lock-timeout --color --to --steps -o --output
-                set skip 1
-            case '-*'
-            case '*'
-                set -a words $t
-        end
-    end
-    test "$words[1]" = migrate; or return 1
-    if test (count $argv) -eq 0
-        test (count $words) -eq 1
-        return
-    end
-    test (count $words) -ge 2; and test "$words[2]" = "$argv[1]"
+    __strata_sub migrate $argv[1]
 end
 
 # Versions of migrations whose state matches the regex $argv[1].
@@ -105,6 +202,11 @@ complete -c strata -n __strata_needs_command -l version -d 'Show version'
 complete -c strata -n __strata_needs_command -a migrate -d 'Create, apply, roll back and verify schema migrations'
 complete -c strata -n __strata_needs_command -a chunk -d 'Split documents into chunks with exact byte offsets'
 complete -c strata -n __strata_needs_command -a tokens -d 'Count, list, decode or truncate tokens'
+complete -c strata -n __strata_needs_command -a ingest -d 'Add files, folders, stdin or JSONL records to the store'
+complete -c strata -n __strata_needs_command -a collections -d "List the store's collections, or remove one"
+complete -c strata -n __strata_needs_command -a documents -d "List a collection's documents, show or remove some"
+# embed: complete -c strata -n __strata_needs_command -a embed -d '...', and its
+# options in a section like `strata ingest` below.
 
 # strata migrate: subcommands
 complete -c strata -n __strata_migrate_sub -a new -d 'Create a new migration file'
@@ -188,3 +290,63 @@ complete -c strata -n $in_tokens -l tokenizer -x -a 'cl100k_base o200k_base' -d 
 complete -c strata -n $in_tokens -l json -d 'Machine-readable output'
 complete -c strata -n $in_tokens -l color -x -a 'auto always never' -d 'When to use colour'
 complete -c strata -n $in_tokens -s h -l help -d 'Show help'
+
+# strata ingest [PATH...|-]
+set -l in_ingest '__strata_command ingest'
+complete -c strata -n $in_ingest -F
+complete -c strata -n $in_ingest -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_ingest -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'
+complete -c strata -n $in_ingest -l glob -x -d 'Only files matching this glob (repeatable)'
+complete -c strata -n $in_ingest -l exclude -x -d 'Skip files and folders matching this glob (repeatable)'
+complete -c strata -n $in_ingest -l hidden -d 'Also walk hidden files and folders'
+complete -c strata -n $in_ingest -l no-ignore -d 'Do not read .gitignore files'
+complete -c strata -n $in_ingest -l files-from -r -F -d "Read the paths to ingest from FILE ('-' for stdin)"
+complete -c strata -n $in_ingest -s 0 -l null -d '--files-from paths are NUL-separated'
+complete -c strata -n $in_ingest -l jsonl -d 'Inputs (or stdin) are JSONL records'
+complete -c strata -n $in_ingest -l id -x -d "Document id for '-' (default: stdin)"
+complete -c strata -n $in_ingest -l meta -x -d 'Attach KEY=VALUE metadata to every document (repeatable)'
+complete -c strata -n $in_ingest -l loader -x -a 'text markdown html pdf code' -d 'Force a loader'
+complete -c strata -n $in_ingest -l strategy -x -a 'auto fixed recursive paragraph sentence markdown token' -d 'How to chunk'
+complete -c strata -n $in_ingest -l size -x -d 'Largest chunk, in --unit (default 1000)'
+complete -c strata -n $in_ingest -l overlap -x -d 'Units repeated between neighbouring chunks (default 0)'
+complete -c strata -n $in_ingest -l unit -x -a 'chars bytes tokens' -d 'What --size and --overlap count'
+complete -c strata -n $in_ingest -l tokenizer -x -a 'cl100k_base o200k_base' -d 'Tokenizer for token counts'
+complete -c strata -n $in_ingest -l rechunk -d 'Re-chunk when the chunking options changed'
+complete -c strata -n $in_ingest -l prune -d 'Remove documents whose files no longer exist'
+complete -c strata -n $in_ingest -l dry-run -d 'Print the plan; write nothing'
+complete -c strata -n $in_ingest -l checksum -d 'Hash every file, even if size and mtime are unchanged'
+complete -c strata -n $in_ingest -l threads -x -d 'Worker threads (default: one per CPU)'
+complete -c strata -n $in_ingest -l json -d 'Print a JSON summary on stdout'
+complete -c strata -n $in_ingest -s q -l quiet -d 'No progress, notes or summary on stderr'
+complete -c strata -n $in_ingest -s v -l verbose -d 'List every document and what happened to it'
+complete -c strata -n $in_ingest -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_ingest -s h -l help -d 'Show help'
+
+# strata collections [list | remove NAME]
+set -l in_collections '__strata_command collections'
+complete -c strata -n '__strata_sub collections' -a list -d 'List collections (the default)'
+complete -c strata -n '__strata_sub collections' -a remove -d 'Remove a collection with its documents and chunks'
+complete -c strata -n '__strata_sub collections remove 0' -a '(__strata_names collections)' -d Collection
+complete -c strata -n $in_collections -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_collections -l json -d 'JSON for scripts'
+complete -c strata -n $in_collections -s q -l quiet -d 'No messages on stderr'
+complete -c strata -n $in_collections -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_collections -s h -l help -d 'Show help'
+
+# strata documents [list | show SOURCE | remove SOURCE...]
+set -l in_documents '__strata_command documents'
+complete -c strata -n '__strata_sub documents' -a list -d 'List documents (the default)'
+complete -c strata -n '__strata_sub documents' -a show -d "Show a document's record and its chunks"
+complete -c strata -n '__strata_sub documents' -a remove -d 'Remove documents with their chunks'
+complete -c strata -n '__strata_sub documents show 0' -a '(__strata_names documents)' -d Document
+complete -c strata -n '__strata_sub documents remove' -a '(__strata_names documents --new)' -d Document
+complete -c strata -n $in_documents -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_documents -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'
+complete -c strata -n $in_documents -l json -d 'JSON for scripts'
+complete -c strata -n $in_documents -s q -l quiet -d 'No messages on stderr'
+complete -c strata -n $in_documents -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_documents -s h -l help -d 'Show help'
+
+# embed: strata embed: its options here, e.g.
+# set -l in_embed '__strata_command embed'
+# complete -c strata -n $in_embed -l collection -x -a '(__strata_names collections)' -d '...'

@@ -17,7 +17,9 @@ enum class ExitCode : int {
   history_mismatch = 4,   // history disagrees with the files (checksum, missing, out of order, newer)
   drift = 5,              // live schema differs from replay, or a down does not undo its up
   migration_failed = 6,   // a statement failed, or a failed migration is recorded
-  unavailable = 7,        // cannot open, read-only, not a database, lock or busy timeout
+  unavailable = 7,        // cannot open, read-only, not a database, lock or busy timeout;
+                          // a server that cannot be reached or keeps failing
+  partial = 8,            // ingest/embed: some inputs failed (listed), the rest were done
 };
 
 class Error : public std::runtime_error {

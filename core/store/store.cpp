@@ -1,15 +1,21 @@
 #include "store/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
 #include <filesystem>
 
 #include "common/error.h"
+#include "migrate/connection.h"
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
 #include "store/embedded_migrations.h"
+#include "store/store_db.h"
 
 namespace strata::store {
 namespace {
+
+constexpr std::chrono::milliseconds k_busy{k_store_busy_timeout_ms};
 
 migrate::MigrationSet shipped_migrations() {
   std::vector<migrate::NamedContent> files;
@@ -19,13 +25,54 @@ migrate::MigrationSet shipped_migrations() {
   return set;
 }
 
+// A SQLite file with tables of its own and no store history is someone else's database:
+// applying the store's migrations to it would fail half-way or, worse, succeed.
+void refuse_foreign_database(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return;
+  auto conn = migrate::Connection::open_existing_read_only(path, k_busy);
+  if (!conn || conn->table_exists(k_store_history_table)) return;
+  SQLite::Statement q(conn->db(), "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
+  if (q.executeStep() && q.getColumn(0).getInt64() > 0) {
+    throw Error(ExitCode::unavailable, path + ": not a strata store (a SQLite database with other tables)",
+                "give --store a new file or an existing store");
+  }
+}
+
+void upgrade(const std::string& path) {
+  refuse_foreign_database(path);
+  migrate::MigrationSet shipped = shipped_migrations();
+  const migrate::Version latest = shipped.migrations.back().version;
+  migrate::Migrator migrator(migrate::Target{path, k_store_history_table, std::chrono::seconds(60)},
+                             std::move(shipped));
+  const migrate::Status status = migrator.status();
+  for (const migrate::StatusEntry& e : status.entries) {
+    if (e.state == migrate::EntryState::missing && e.version > latest) {
+      throw Error(ExitCode::history_mismatch,
+                  path + ": store schema version " + std::to_string(e.version) +
+                      " is newer than this strata supports (" + std::to_string(latest) + ")",
+                  "upgrade strata to use this store");
+    }
+  }
+  if (status.pending > 0) migrator.up(migrate::UpOptions{});
+}
+
+std::int64_t applied_version(migrate::Connection& conn) {
+  if (!conn.table_exists(k_store_history_table)) return 0;
+  SQLite::Statement q(conn.db(), std::string("SELECT max(version) FROM ") + k_store_history_table);
+  return q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getInt64() : 0;
+}
+
 }  // namespace
 
 struct Store::Impl {
   std::string path;
   std::int64_t version = 0;
-  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<migrate::Connection> conn;
 };
+
+SQLite::Database& database(Store& store) { return store.impl_->conn->db(); }
+migrate::Connection& connection(Store& store) { return *store.impl_->conn; }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -44,32 +91,42 @@ Store Store::open(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-
-  migrate::MigrationSet shipped = shipped_migrations();
-  const migrate::Version latest = shipped.migrations.back().version;
-  migrate::Migrator migrator(migrate::Target{path, k_store_history_table, std::chrono::seconds(60)},
-                             std::move(shipped));
-  const migrate::Status status = migrator.status();
-  for (const migrate::StatusEntry& e : status.entries) {
-    if (e.state == migrate::EntryState::missing && e.version > latest) {
-      throw Error(ExitCode::history_mismatch,
-                  path + ": store schema version " + std::to_string(e.version) +
-                      " is newer than this strata supports (" + std::to_string(latest) + ")",
-                  "upgrade strata to use this store");
-    }
-  }
-  if (status.pending > 0) migrator.up(migrate::UpOptions{});
+  upgrade(path);
 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  impl->version = latest;
-  try {
-    impl->db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE, 60000);
-    impl->db->exec("PRAGMA journal_mode = WAL");
-    impl->db->exec("PRAGMA foreign_keys = ON");
-  } catch (const SQLite::Exception& e) {
-    throw Error(ExitCode::unavailable, path + ": " + e.what());
+  impl->version = latest_schema_version();
+  impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, k_busy);
+  // WAL lets readers run beside a writer; NORMAL sync keeps every commit across a process
+  // crash (kill -9) and only risks the last commits on power loss, never corruption.
+  impl->conn->exec("PRAGMA journal_mode = WAL");
+  impl->conn->exec("PRAGMA synchronous = NORMAL");
+  impl->conn->exec("PRAGMA foreign_keys = ON");
+  return Store(std::move(impl));
+}
+
+Store Store::open_existing(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw Error(ExitCode::unavailable, "no store at " + path, "ingest documents first: strata ingest PATH");
   }
+  return open(path);
+}
+
+std::optional<Store> Store::open_read_only(const std::string& path) {
+  auto conn = migrate::Connection::open_existing_read_only(path, k_busy);
+  if (!conn) return std::nullopt;
+  const std::int64_t version = applied_version(*conn);
+  if (version < latest_schema_version()) {
+    throw Error(ExitCode::unavailable,
+                path + ": store schema version " + std::to_string(version) + " needs an upgrade to " +
+                    std::to_string(latest_schema_version()) + ", which a dry run does not do",
+                "run the command once without --dry-run");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->version = version;
+  impl->conn = std::move(conn);
   return Store(std::move(impl));
 }
 

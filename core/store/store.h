@@ -3,7 +3,16 @@
 // top-level migrations/ folder, applied by the migration engine when the store is opened.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+
+namespace SQLite {
+class Database;
+}
+
+namespace strata::migrate {
+class Connection;
+}
 
 namespace strata::store {
 
@@ -13,6 +22,15 @@ class Store {
   // schema this binary ships. Throws Error(history_mismatch) for a store made by a newer
   // strata, Error(unavailable) when it cannot be opened.
   static Store open(const std::string& path);
+
+  // As open(), but a missing store is Error(unavailable) "no store at PATH": commands that only
+  // read or remove never create one.
+  static Store open_existing(const std::string& path);
+
+  // Read-only, for plans (--dry-run) that must write nothing: empty when there is no store.
+  // A store whose schema is older than this binary's is Error(unavailable): reading it would
+  // need the upgrade that a dry run may not do.
+  static std::optional<Store> open_read_only(const std::string& path);
 
   ~Store();
   Store(Store&&) noexcept;
@@ -25,6 +43,8 @@ class Store {
   static std::int64_t latest_schema_version();
 
  private:
+  friend SQLite::Database& database(Store& store);
+  friend migrate::Connection& connection(Store& store);
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
@@ -32,5 +52,8 @@ class Store {
 
 // History table of the store's own schema.
 inline constexpr const char* k_store_history_table = "strata_store_migrations";
+
+// How long a write waits for another process's transaction before giving up.
+inline constexpr int k_store_busy_timeout_ms = 60000;
 
 }  // namespace strata::store

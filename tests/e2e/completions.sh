@@ -8,8 +8,11 @@
 # fish: (if installed) `complete -C` with completions/ on fish_complete_path.
 # zsh:  (if installed) syntax check, and real completion in a zpty session
 #       when the zsh/zpty module is available.
-# Migration versions are completed by running `strata migrate status --json`;
-# the directory of $1 is put first on PATH so that the tested binary is used.
+# Migration versions are completed by running `strata migrate status --json`,
+# collection names and document sources by running `strata collections
+# --json` and `strata documents --json` against a store made here with
+# `strata ingest`; the directory of $1 is put first on PATH so that the
+# tested binary is used.
 # No network is needed.  Prints "completions: N passed, M failed"; exits
 # non-zero on any failure (2 on usage/setup errors).
 
@@ -41,7 +44,7 @@ done
 
 BINDIR=$(dirname "$bin")
 export PATH="$BINDIR:$PATH"
-unset DATABASE_URL STRATA_MIGRATIONS_DIR
+unset DATABASE_URL STRATA_MIGRATIONS_DIR STRATA_STORE
 export NO_COLOR=1 LC_ALL=C TZ=UTC
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-completions.XXXXXX") || die "mktemp failed"
@@ -253,6 +256,127 @@ PATH=/usr/bin:/bin
 expect_exact "binary not on PATH: stamp <TAB> offers nothing" "" -- strata migrate -d app.db stamp ""
 PATH=$saved_path
 
+# --- ingest, collections, documents ------------------------------------------
+# The knowledge store lives in its own folder (kb/), so that the file
+# completions of the other cases see only what they expect.
+INGEST_OPTS="--store --collection --glob --exclude --hidden --no-ignore --files-from --null --jsonl --id --meta --loader --strategy --size --overlap --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --json --quiet --verbose --color --help"
+COLL_OPTS="--color --help --json --quiet --store -h -q"
+DOCS_OPTS="--collection --color --help --json --quiet --store -h -q"
+NAMES="default notes read me team:wiki"
+SOURCES="docs/guide/setup.md docs/intro.md docs/with space.txt"
+mkdir -p kb/docs/guide
+cd kb || die "cannot cd to $TMP/kb"
+printf '# Intro\n\nHello.\n' >docs/intro.md
+printf '# Setup\n\nRun it.\n' >docs/guide/setup.md
+printf 'a file name with a space\n' >"docs/with space.txt"
+# Records whose metadata and title hold a "source" of their own: only the
+# top-level one is a document's source.
+printf '%s\n' '{"id":"rec-1","text":"first","metadata":{"source":"NOT-THIS","deep":{"source":"NOR-THIS"}}}' \
+    '{"id":"rec:2 b","text":"second","title":"\"source\":\"NOT-TITLE\""}' >records.jsonl
+kb_setup() {
+    "$@" >"$TMP/.setup" 2>&1 || fail "setup: '$*' failed: $(head -c 400 "$TMP/.setup")"
+}
+kb_setup strata ingest -q docs
+kb_setup strata ingest -q --collection notes docs/intro.md
+kb_setup strata ingest -q --collection team:wiki --jsonl records.jsonl
+kb_setup strata ingest -q --collection "read me" docs/guide/setup.md
+kb_setup strata ingest -q --store other.db --collection archive docs/intro.md
+if [ "$(strata collections --json 2>&1 | grep -c '"name"')" != 4 ]; then
+    fail "setup: 'strata collections --json' does not list 4 collections: $(strata collections --json 2>&1 | head -c 400)"
+fi
+
+expect_has "strata <TAB> offers ingest, collections, documents" ingest collections documents -- strata ""
+expect_exact "strata in<TAB> -> ingest" "ingest" -- strata in
+expect_exact "strata co<TAB> -> collections" "collections" -- strata co
+expect_exact "strata do<TAB> -> documents" "documents" -- strata "do"
+# shellcheck disable=SC2086
+expect_has "strata ingest --<TAB>" $INGEST_OPTS -- strata ingest --
+expect_has "strata ingest -<TAB> offers the short options" -0 -q -v -h -- strata ingest -
+expect_lacks "strata ingest --<TAB> has no chunk, tokens or migrate options" --format --compat --separator --lossy --ids --database -- strata ingest --
+expect_exact "strata ingest --loader <TAB>" "code html markdown pdf text" -- strata ingest --loader ""
+expect_exact "strata ingest --strategy <TAB> (with auto)" "auto fixed markdown paragraph recursive sentence token" -- strata ingest --strategy ""
+expect_exact "strata ingest --strategy=a<TAB> (split at '=')" "auto" -- strata ingest --strategy = a
+expect_exact "strata ingest --unit <TAB>" "bytes chars tokens" -- strata ingest --unit ""
+expect_exact "strata ingest --tokenizer <TAB>" "cl100k_base o200k_base" -- strata ingest --tokenizer ""
+expect_exact "strata ingest --color <TAB>" "always auto never" -- strata ingest --color ""
+for o in --size --overlap --glob --exclude --meta --id --threads; do
+    expect_exact "strata ingest $o <TAB> offers nothing" "" -- strata ingest "$o" ""
+done
+expect_exact "strata ingest --store oth<TAB> completes files" "other.db" -- strata ingest --store oth
+expect_exact "strata ingest --files-from rec<TAB> completes files" "records.jsonl" -- strata ingest --files-from rec
+expect_exact "strata ingest do<TAB> completes folders" "docs" -- strata ingest "do"
+expect_exact "strata ingest docs/<TAB> completes files and folders" "docs/guide docs/intro.md docs/with space.txt" -- strata ingest docs/
+expect_exact "strata ingest -0 --collection notes rec<TAB> (after a flag and a value)" "records.jsonl" -- strata ingest -0 --collection notes rec
+expect_exact "strata ingest --glob '*.md' do<TAB>" "docs" -- strata ingest --glob "'*.md'" "do"
+
+expect_exact "strata collections <TAB>" "list remove" -- strata collections ""
+expect_exact "strata collections re<TAB>" "remove" -- strata collections re
+expect_exact "strata collections -<TAB>" "$COLL_OPTS" -- strata collections -
+expect_exact "strata collections remove -<TAB>" "$COLL_OPTS" -- strata collections remove -
+expect_exact "strata collections list <TAB> offers its options" "$COLL_OPTS" -- strata collections list ""
+expect_exact "strata collections --store oth<TAB> completes files" "other.db" -- strata collections --store oth
+expect_exact "strata documents <TAB>" "list remove show" -- strata documents ""
+expect_exact "strata documents -<TAB>" "$DOCS_OPTS" -- strata documents -
+expect_exact "strata documents show -<TAB>" "$DOCS_OPTS" -- strata documents show -
+expect_exact "strata documents remove --<TAB>" "--collection --color --help --json --quiet --store" -- strata documents remove --
+expect_exact "strata documents list <TAB> offers its options" "$DOCS_OPTS" -- strata documents list ""
+
+# Collection names and document sources, asked from the binary.
+expect_exact "ingest --collection <TAB> offers the collections" "$NAMES" -- strata ingest --collection ""
+expect_exact "ingest --collection n<TAB>" "notes" -- strata ingest --collection n
+expect_exact "ingest --collection=n<TAB> (split at '=')" "notes" -- strata ingest --collection = n
+expect_exact "ingest --collection team:<TAB> (split at ':')" "wiki" -- strata ingest --collection team : ""
+expect_exact "ingest --collection=team:w<TAB> (split at '=' and ':')" "wiki" -- strata ingest --collection = team : w
+expect_exact "ingest --collection 're<TAB> (quoted)" "read me" -- strata ingest --collection "'re"
+expect_exact "ingest --collection read\\ <TAB> (escaped space)" "read me" -- strata ingest --collection 'read\ '
+expect_exact "ingest --store other.db --collection <TAB>" "archive" -- strata ingest --store other.db --collection ""
+expect_exact "ingest --store=other.db --collection <TAB>" "archive" -- strata ingest --store = other.db --collection ""
+expect_exact "documents --collection <TAB>" "$NAMES" -- strata documents --collection ""
+expect_exact "documents show --collection <TAB>" "$NAMES" -- strata documents show --collection ""
+expect_exact "collections remove <TAB>" "$NAMES" -- strata collections remove ""
+expect_exact "collections remove t<TAB>" "team:wiki" -- strata collections remove t
+expect_exact "collections remove notes <TAB> offers no second name" "" -- strata collections remove notes ""
+expect_exact "collections --store other.db remove <TAB>" "archive" -- strata collections --store other.db remove ""
+expect_exact "collections remove --store other.db <TAB> (option after the subcommand)" "archive" -- strata collections remove --store other.db ""
+expect_exact "documents show <TAB>" "$SOURCES" -- strata documents show ""
+expect_exact "documents show docs/i<TAB>" "docs/intro.md" -- strata documents show docs/i
+expect_exact "documents show docs/with\\ <TAB> (escaped space)" "docs/with space.txt" -- strata documents show 'docs/with\ '
+expect_exact "documents show docs/intro.md <TAB> offers no second source" "" -- strata documents show docs/intro.md ""
+expect_exact "documents --collection notes show <TAB>" "docs/intro.md" -- strata documents --collection notes show ""
+expect_exact "documents show --collection=notes <TAB>" "docs/intro.md" -- strata documents show --collection = notes ""
+expect_exact "documents --collection 'read me' show <TAB> (quoted name passed on)" "docs/guide/setup.md" -- strata documents --collection "'read me'" show ""
+expect_exact "documents --collection team:wiki show <TAB>: top-level ids only" "rec-1 rec:2 b" -- strata documents --collection team : wiki show ""
+expect_exact "documents remove <TAB>" "$SOURCES" -- strata documents remove ""
+expect_exact "documents remove docs/intro.md <TAB> leaves out the sources given" "docs/guide/setup.md docs/with space.txt" -- strata documents remove docs/intro.md ""
+expect_exact "documents remove docs/intro.md 'docs/with space.txt' <TAB>" "docs/guide/setup.md" -- strata documents remove docs/intro.md "'docs/with space.txt'" ""
+expect_exact "documents --store other.db --collection archive show <TAB>" "docs/intro.md" -- strata documents --store other.db --collection archive show ""
+expect_exact "strata --color never documents show <TAB>" "$SOURCES" -- strata --color never documents show ""
+expect_exact "documents --collection nope show <TAB> offers nothing" "" -- strata documents --collection nope show ""
+expect_exact "documents --store missing.db show <TAB> offers nothing" "" -- strata documents --store missing.db show ""
+cd "$TMP" || die "cannot cd to $TMP"
+expect_exact "no store here: collections remove <TAB> offers nothing" "" -- strata collections remove ""
+expect_exact "no store here: ingest --collection <TAB> offers nothing" "" -- strata ingest --collection ""
+expect_exact "no store here: documents show <TAB> offers nothing" "" -- strata documents show ""
+if [ -e "$TMP/.strata" ] || [ -e "$TMP/kb/missing.db" ]; then
+    fail "bash: completing created a store"
+else
+    pass "bash: completing creates no store"
+fi
+export STRATA_STORE="$TMP/kb/other.db"
+expect_exact "STRATA_STORE is honoured: collections remove <TAB>" "archive" -- strata collections remove ""
+expect_exact "STRATA_STORE is honoured: documents show <TAB>" "" -- strata documents show ""
+expect_exact "STRATA_STORE, --collection archive: documents show <TAB>" "docs/intro.md" -- strata documents --collection archive show ""
+unset STRATA_STORE
+printf '#!/bin/sh\necho "strata: error: boom" >&2\nexit 7\n' >"$TMP/fakebin/strata"
+expect_exact "failing binary: collections remove <TAB> offers nothing" "" -- "$TMP/fakebin/strata" --store kb/.strata/store.db collections remove ""
+expect_exact "failing binary: documents show <TAB> offers nothing" "" -- "$TMP/fakebin/strata" documents --store kb/.strata/store.db show ""
+printf '#!/bin/sh\necho "not json at all"\necho "{\\"name\\": 3}"\nexit 0\n' >"$TMP/fakebin/strata"
+expect_exact "garbage output: ingest --collection <TAB> offers nothing" "" -- "$TMP/fakebin/strata" ingest --collection ""
+saved_path=$PATH
+PATH=/usr/bin:/bin
+expect_exact "binary not on PATH: collections remove <TAB> offers nothing" "" -- strata collections --store kb/.strata/store.db remove ""
+PATH=$saved_path
+
 # --- every option the binary's --help lists is completed, and vice versa ----
 help_opts() { # long options mentioned in help text on stdin
     grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u
@@ -285,32 +409,51 @@ for sub in $SUBS; do
     printf '%s\n' "$migrate_help" | grep -qw -- "$sub" || fail "'strata migrate --help' does not list subcommand '$sub'"
 done
 top_help=$(strata --help 2>&1) || fail "'strata --help' exited non-zero"
-for cmd in chunk tokens; do
-    if ! printf '%s\n' "$top_help" | grep -qw -- "$cmd"; then
-        fail "'strata --help' does not list '$cmd'"
-        continue
-    fi
-    cmd_help=$(strata "$cmd" --help 2>&1) || { fail "'strata $cmd --help' exited non-zero"; continue; }
-    bcomp strata "$cmd" --
-    offered=$(printf '%s\n' "$REPLY_LIST" | sed '/^$/d' | sort -u)
-    missing=""
-    for o in $(printf '%s\n' "$cmd_help" | help_opts); do
+for cmd in chunk tokens ingest collections documents; do
+    printf '%s\n' "$top_help" | grep -qw -- "$cmd" || fail "'strata --help' does not list '$cmd'"
+done
+for sub in list remove; do
+    strata collections --help 2>&1 | grep -qw -- "$sub" || fail "'strata collections --help' does not list '$sub'"
+done
+for sub in list show remove; do
+    strata documents --help 2>&1 | grep -qw -- "$sub" || fail "'strata documents --help' does not list '$sub'"
+done
+short_opts() { # short options (-x,--long) in CLI11 help text on stdin
+    grep -oE -- '^ +-[A-Za-z0-9],--' | tr -d ' ,-' | sed 's/^/-/' | sort -u
+}
+# help_check SHELL "WORDS" OFFERED: every option in `strata WORDS --help` is
+# in OFFERED (the candidates for `strata WORDS -<TAB>`, one a line), and
+# every option offered is in that help or the parent command's.
+help_check() {
+    local sh=$1 words=$2 offered=$3 help parent_help="" o missing="" unknown=""
+    # shellcheck disable=SC2086
+    help=$(strata $words --help 2>&1) || { fail "'strata $words --help' exited non-zero"; return; }
+    # shellcheck disable=SC2086
+    case $words in *" "*) parent_help=$(strata ${words%% *} --help 2>&1) ;; esac
+    for o in $(printf '%s\n' "$help" | help_opts) $(printf '%s\n' "$help" | short_opts); do
         printf '%s\n' "$offered" | grep -qxF -- "$o" || missing="$missing $o"
     done
     if [ -z "$missing" ]; then
-        pass "bash: $cmd: every option in '$cmd --help' is completed"
+        pass "$sh: $words: every option in '$words --help' is completed"
     else
-        fail "bash: $cmd: options in 'strata $cmd --help' not completed:$missing"
+        fail "$sh: $words: options in 'strata $words --help' not completed:$missing"
     fi
-    unknown=""
-    for o in $offered; do
-        printf '%s\n' "$cmd_help" | help_opts | grep -qxF -- "$o" || unknown="$unknown $o"
+    for o in $(printf '%s\n' "$offered" | grep -E -- '^-'); do
+        { printf '%s\n%s\n' "$help" "$parent_help" | help_opts; printf '%s\n%s\n' "$help" "$parent_help" | short_opts; } |
+            grep -qxF -- "$o" || unknown="$unknown $o"
     done
     if [ -z "$unknown" ]; then
-        pass "bash: $cmd: every completed option is in the binary's help"
+        pass "$sh: $words: every completed option is in the binary's help"
     else
-        fail "bash: $cmd: completed options not in 'strata $cmd --help':$unknown"
+        fail "$sh: $words: completed options not in 'strata $words --help':$unknown"
     fi
+}
+HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove"
+IFS='|' read -r -a help_cmds <<<"$HELP_CMDS"
+for words in "${help_cmds[@]}"; do
+    # shellcheck disable=SC2086
+    bcomp strata $words -
+    help_check bash "$words" "$(printf '%s\n' "$REPLY_LIST" | sed '/^$/d' | sort -u)"
 done
 
 # ---------------------------------------------------------------------------
@@ -370,6 +513,69 @@ if command -v fish >/dev/null 2>&1; then
     printf '#!/bin/sh\necho "strata: error: boom" >&2\nexit 7\n' >"$TMP/fakebin/strata"
     PATH="$TMP/fakebin:/usr/bin:/bin" fexpect_none "strata migrate -d app.db stamp "
     PATH="$TMP/fakebin:/usr/bin:/bin" fexpect_none "strata migrate -d app.db up --to "
+    fexpect_lacks() { # fexpect_lacks "line" cand...
+        local line=$1 out c ok=1
+        shift
+        out=$(fcomp "$line")
+        for c in "$@"; do
+            printf '%s\n' "$out" | grep -qxF -- "$c" && { fail "fish: '$line': '$c' offered but should not be"; ok=0; }
+        done
+        [ $ok = 1 ] && pass "fish: '$line' lacks $*"
+    }
+    fexpect "strata migrate stamp -d app.db " $V3
+    # ingest, collections, documents
+    cd "$TMP/kb" || die "cannot cd to $TMP/kb"
+    fexpect "strata " ingest collections documents
+    fexpect "strata ingest -" -0 -q -v -h
+    fexpect_lacks "strata ingest --" --format --compat --separator --database --ids
+    fexpect "strata ingest --loader " text markdown html pdf code
+    fexpect "strata ingest --strategy " auto fixed recursive paragraph sentence markdown token
+    fexpect "strata ingest --unit " chars bytes tokens
+    fexpect "strata ingest --tokenizer " cl100k_base o200k_base
+    fexpect "strata ingest --color " auto always never
+    fexpect_none "strata ingest --size "
+    fexpect_none "strata ingest --glob "
+    fexpect_none "strata ingest --meta "
+    fexpect "strata ingest do" docs/
+    fexpect "strata ingest docs/" docs/guide/ docs/intro.md "docs/with space.txt"
+    fexpect "strata ingest --store oth" other.db
+    fexpect "strata ingest --files-from rec" records.jsonl
+    fexpect "strata ingest -0 --collection notes rec" records.jsonl
+    fexpect "strata collections " list remove
+    fexpect_lacks "strata collections " --store default
+    fexpect "strata documents " list show remove
+    fexpect_lacks "strata collections -" --collection
+    fexpect "strata ingest --collection " default notes "read me" team:wiki
+    fexpect "strata ingest --collection=n" --collection=notes
+    fexpect "strata ingest --store other.db --collection " archive
+    fexpect "strata ingest --store=other.db --collection " archive
+    fexpect "strata documents --collection " default notes "read me" team:wiki
+    fexpect "strata collections remove " default notes "read me" team:wiki
+    fexpect_none "strata collections remove notes "
+    fexpect "strata collections --store other.db remove " archive
+    fexpect "strata collections remove --store other.db " archive
+    fexpect "strata documents show " docs/intro.md docs/guide/setup.md "docs/with space.txt"
+    fexpect_none "strata documents show docs/intro.md "
+    fexpect "strata documents --collection notes show " docs/intro.md
+    fexpect_lacks "strata documents --collection notes show " docs/guide/setup.md
+    fexpect "strata documents show --collection=team:wiki " rec-1 "rec:2 b"
+    fexpect_lacks "strata documents show --collection=team:wiki " NOT-THIS NOR-THIS NOT-TITLE
+    fexpect "strata documents --collection 'read me' show " docs/guide/setup.md
+    fexpect "strata documents remove docs/intro.md " docs/guide/setup.md "docs/with space.txt"
+    fexpect_lacks "strata documents remove docs/intro.md " docs/intro.md
+    fexpect "strata documents --store other.db --collection archive show " docs/intro.md
+    fexpect_none "strata documents --collection nope show "
+    fexpect_none "strata documents --store missing.db show "
+    cd "$TMP" || die "cannot cd to $TMP"
+    fexpect_none "strata collections remove "
+    fexpect_none "strata ingest --collection "
+    STRATA_STORE="$TMP/kb/other.db" fexpect "strata collections remove " archive
+    PATH="$TMP/fakebin:/usr/bin:/bin" fexpect_none "strata collections --store kb/.strata/store.db remove "
+    PATH="$TMP/fakebin:/usr/bin:/bin" fexpect_none "strata documents --store kb/.strata/store.db show "
+    PATH="$TMP/fakebin:/usr/bin:/bin" fexpect_none "strata ingest --store kb/.strata/store.db --collection "
+    for words in "${help_cmds[@]}"; do
+        help_check fish "$words" "$(fcomp "strata $words -" | sed '/^$/d' | sort -u)"
+    done
 else
     echo "$NAME: note: fish not installed; fish checks skipped"
 fi
@@ -388,9 +594,9 @@ if command -v zsh >/dev/null 2>&1; then
         cat >"$TMP/zcomp.zsh" <<'ZEOF'
 zmodload zsh/zpty || exit 3
 zpty z 'TERM=dumb PS1= PROMPT= RPROMPT= zsh -f -i'
-zpty -w z "fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -d ${(q)3}"
 zpty -w z 'compadd() { local -a __h; builtin compadd -O __h "$@"; (( $#__h )) && print -rl -- "<M>"$^__h >&2; builtin compadd "$@"; }'
-zpty -w z 'zstyle ":completion:*" menu no; unsetopt beep; print -- ZC-READY'
+zpty -w z 'zstyle ":completion:*" menu no; unsetopt beep; LISTMAX=100000; print -- ZC-READY'
 while zpty -r z l; do [[ $l == *ZC-READY* && $l != *print* ]] && break; done
 zpty -w -n z "$2"$'\t'
 sleep 0.5
@@ -401,10 +607,15 @@ while zpty -r z l; do out+=$l; [[ $l == *ZC-DONE* && $l != *print* ]] && break; 
 zpty -d z
 print -r -- "$out" | tr '\r' '\n' | grep -a '<M>' | sed 's/.*<M>//' | sort -u
 ZEOF
+        # zcomp LINE: the candidates, one a line (run in $ZDIR, default $TMP).
+        # The first call writes $TMP/.zcompdump; the others load it (faster).
+        zcomp() {
+            (cd "${ZDIR:-$TMP}" && timeout 20 zsh -f "$TMP/zcomp.zsh" "$COMPDIR" "$1" "$TMP/.zcompdump" 2>&1)
+        }
         zexpect() { # zexpect "line" cand...
             local line=$1 out c ok=1
             shift
-            out=$(cd "$TMP" && timeout 20 zsh -f "$TMP/zcomp.zsh" "$COMPDIR" "$line" 2>&1)
+            out=$(zcomp "$line")
             for c in "$@"; do
                 printf '%s\n' "$out" | grep -qxF -- "$c" || { fail "zsh: '$line': '$c' not offered; got: $(printf "%s\n" "$out" | tr "\n" " ")"; ok=0; }
             done
@@ -426,6 +637,57 @@ ZEOF
         zexpect "strata migrate check --" --drift --roundtrip --strict --json
         zexpect "strata migrate -d app.db stamp " $V3
         zexpect "strata migrate -d app.db accept " $V2
+        zexpect "strata migrate stamp -d app.db " $V3
+        zexpect_lacks() { # zexpect_lacks "line" cand...
+            local line=$1 out c ok=1
+            shift
+            out=$(zcomp "$line")
+            for c in "$@"; do
+                printf '%s\n' "$out" | grep -qxF -- "$c" && { fail "zsh: '$line': '$c' offered but should not be"; ok=0; }
+            done
+            [ $ok = 1 ] && pass "zsh: '$line' lacks $*"
+        }
+        zexpect_none() {
+            local out
+            out=$(zcomp "$1")
+            if [ -n "$out" ]; then
+                fail "zsh: '$1': expected no candidates, got: $(printf "%s\n" "$out" | tr "\n" " ")"
+            else
+                pass "zsh: '$1' offers nothing"
+            fi
+        }
+        # ingest, collections, documents
+        ZDIR=$TMP/kb
+        zexpect "strata " ingest collections documents
+        zexpect "strata ingest --loader " text markdown html pdf code
+        zexpect "strata ingest --strategy " auto fixed recursive paragraph sentence markdown token
+        zexpect "strata ingest --unit " chars bytes tokens
+        zexpect "strata ingest --tokenizer " cl100k_base o200k_base
+        zexpect "strata ingest --color=" auto always never
+        zexpect "strata ingest do" docs
+        zexpect "strata ingest --store oth" other.db
+        zexpect "strata ingest --files-from rec" records.jsonl
+        zexpect "strata collections " list remove
+        zexpect "strata documents " list show remove
+        zexpect "strata ingest --collection " default notes "read me" team:wiki
+        zexpect "strata ingest --store other.db --collection " archive
+        zexpect "strata documents --collection=" default notes "read me" team:wiki
+        zexpect "strata collections remove " default notes "read me" team:wiki
+        zexpect "strata collections remove --store other.db " archive
+        zexpect "strata documents show " docs/intro.md docs/guide/setup.md "docs/with space.txt"
+        zexpect "strata documents show --json " docs/intro.md docs/guide/setup.md
+        zexpect "strata documents --collection notes show " docs/intro.md
+        zexpect_lacks "strata documents --collection notes show " docs/guide/setup.md
+        zexpect "strata documents show --collection team:wiki " rec-1 "rec:2 b"
+        zexpect_lacks "strata documents show --collection team:wiki " NOT-THIS NOR-THIS NOT-TITLE
+        zexpect "strata documents remove docs/intro.md " docs/guide/setup.md "docs/with space.txt"
+        zexpect_lacks "strata documents remove docs/intro.md " docs/intro.md
+        zexpect_none "strata documents --store missing.db show "
+        ZDIR=$TMP
+        zexpect_none "strata collections remove "
+        for words in "${help_cmds[@]}"; do
+            help_check zsh "$words" "$(zcomp "strata $words -" | sed '/^$/d' | sort -u)"
+        done
     else
         echo "$NAME: note: zsh/zpty or timeout not available; interactive zsh checks skipped"
     fi

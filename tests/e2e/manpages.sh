@@ -3,7 +3,7 @@
 #
 # Usage: bash tests/e2e/manpages.sh [/path/to/strata]
 #
-# For each man/*.1:
+# For each man/*.1 and man/*.5:
 #   - `man --warnings -E UTF-8 -l -Tutf8 -Z` (man-db; runs the tbl
 #     preprocessor named on the first line) must print nothing on stderr;
 #   - `groff -t -man -ww -z` must print nothing on stderr;
@@ -43,7 +43,7 @@ export LC_ALL=C.UTF-8 MANWIDTH=80
 unset MANPAGER PAGER MANOPT
 
 shopt -s nullglob
-pages=("$MANDIR"/*.1)
+pages=("$MANDIR"/*.1 "$MANDIR"/*.5)
 [ ${#pages[@]} -gt 0 ] || die "no man pages in $MANDIR"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-manpages.XXXXXX") || die "mktemp failed"
@@ -114,12 +114,21 @@ if [ -n "$bin" ]; then
             fail "strata-migrate.1 does not mention options of 'strata migrate $sub --help':$missing"
         fi
     done
-    for cmd in chunk tokens; do
+    # COMMAND[:SUB,SUB]: the options of the command and of each of its subcommands.
+    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove; do
+        cmd=${spec%%:*}
+        subs=""
+        [ "$spec" != "$cmd" ] && subs=${spec#*:}
         page="$MANDIR/strata-$cmd.1"
         [ -f "$page" ] || { fail "missing $page"; continue; }
         text=$(man -E UTF-8 -l -Tutf8 "$page" 2>/dev/null | sed 's/.\x08//g')
         printf '%s\n' "$top" | grep -qw -- "$cmd" || { fail "'strata --help' does not list $cmd"; continue; }
         chelp=$("$bin" "$cmd" --help 2>&1) || { fail "'strata $cmd --help' exited non-zero"; continue; }
+        for sub in ${subs//,/ }; do
+            printf '%s\n' "$text" | grep -qw -- "$sub" || fail "strata-$cmd.1 does not mention the subcommand '$sub'"
+            chelp="$chelp
+$("$bin" "$cmd" "$sub" --help 2>&1)" || fail "'strata $cmd $sub --help' exited non-zero"
+        done
         missing=""
         for o in $(printf '%s\n' "$chelp" | grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
             printf '%s\n' "$text" | grep -qF -- "$o" || missing="$missing $o"

@@ -1,0 +1,281 @@
+#include "catalog_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "output.h"
+#include "progress.h"
+#include "store/catalog.h"
+#include "store/collections.h"
+#include "store/store.h"
+#include "store_options.h"
+
+namespace strata::cli {
+namespace {
+
+namespace st = strata::store;
+using nlohmann::json;
+
+struct CatalogOptions {
+  StoreOptions store;
+  std::vector<std::string> sources;
+  std::string name;
+  bool json = false;
+  bool quiet = false;
+  std::string color;
+};
+
+json parse_or_null(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json(nullptr) : j;
+}
+
+std::string chunking_of(const std::string& config) {
+  const json j = parse_or_null(config);
+  if (!j.is_object() || j.empty()) return "-";
+  std::string out = j.value("strategy", "?") + " " + std::to_string(j.value("size", 0)) + " " + j.value("unit", "?");
+  if (j.value("overlap", 0) > 0) out += " +" + std::to_string(j.value("overlap", 0));
+  return out;
+}
+
+json collection_json(const st::CollectionInfo& c) {
+  return {{"name", c.name},          {"documents", c.documents}, {"chunks", c.chunks},
+          {"bytes", c.bytes},        {"chunking", parse_or_null(c.chunk_config)},
+          {"created_at", c.created_at}, {"last_ingested_at", c.last_ingested_at.empty() ? json(nullptr) : json(c.last_ingested_at)}};
+}
+
+json document_json(const st::DocumentSummary& d) {
+  return {{"source", d.source},
+          {"path", d.path ? json(*d.path) : json(nullptr)},
+          {"title", d.title},
+          {"loader", d.loader},
+          {"encoding", d.encoding},
+          {"bytes", d.size_bytes},
+          {"chars", d.char_count},
+          {"chunks", d.chunk_count},
+          {"pages", d.page_count ? json(*d.page_count) : json(nullptr)},
+          {"sha256", d.content_hash},
+          {"mtime", d.mtime ? json(*d.mtime) : json(nullptr)},
+          {"ingested_at", d.ingested_at},
+          {"metadata", parse_or_null(d.metadata_json)}};
+}
+
+json chunk_json(const st::ChunkView& c) {
+  return {{"id", c.id},
+          {"index", c.ordinal},
+          {"text", c.text},
+          {"start", c.start_byte},
+          {"end", c.end_byte},
+          {"char_start", c.char_start},
+          {"char_end", c.char_end},
+          {"line_start", c.line_start},
+          {"line_end", c.line_end},
+          {"page", c.page ? json(*c.page) : json(nullptr)},
+          {"page_end", c.page_end ? json(*c.page_end) : json(nullptr)},
+          {"tokens", c.tokens},
+          {"headings", parse_or_null(c.headings_json)},
+          {"chunking", parse_or_null(c.config_json)}};
+}
+
+bool stdout_color(const CatalogOptions& o) { return color_enabled(parse_color_mode(o.color), STDOUT_FILENO); }
+
+int list_collections(const CatalogOptions& o) {
+  st::Store store = st::Store::open_existing(store_path(o.store));
+  const std::vector<st::CollectionInfo> all = st::list_collections(store);
+  if (o.json) {
+    for (const st::CollectionInfo& c : all) std::cout << collection_json(c).dump() << '\n';
+    return 0;
+  }
+  Table table({"COLLECTION", "DOCUMENTS", "CHUNKS", "SIZE", "CHUNKING", "LAST INGESTED"});
+  for (const st::CollectionInfo& c : all) {
+    table.add({c.name, std::to_string(c.documents), std::to_string(c.chunks),
+               human_bytes(static_cast<std::uint64_t>(c.bytes)), chunking_of(c.chunk_config),
+               c.last_ingested_at.empty() ? "-" : c.last_ingested_at},
+              {Tone::bold, Tone::plain, Tone::plain, Tone::plain, Tone::dim, Tone::dim});
+  }
+  table.print(std::cout, stdout_color(o));
+  if (all.empty()) print_note("no collections yet: strata ingest PATH", OutputOptions{ColorMode::automatic, o.quiet, false});
+  return 0;
+}
+
+int remove_collection(const CatalogOptions& o) {
+  st::Store store = st::Store::open_existing(store_path(o.store));
+  const st::CollectionInfo removed = st::remove_collection(store, o.name);
+  if (o.json) {
+    std::cout << json{{"removed", collection_json(removed)}}.dump() << '\n';
+  } else if (!o.quiet) {
+    std::cerr << "removed collection '" << removed.name << "' (" << removed.documents << " documents, "
+              << removed.chunks << " chunks)\n";
+  }
+  return 0;
+}
+
+int list_documents(const CatalogOptions& o) {
+  st::Store store = st::Store::open_existing(store_path(o.store));
+  if (o.json) {
+    st::for_each_document(store, o.store.collection,
+                          [](const st::DocumentSummary& d) { std::cout << document_json(d).dump() << '\n'; });
+    return 0;
+  }
+  Table table({"SOURCE", "LOADER", "CHUNKS", "SIZE", "INGESTED", "TITLE"});
+  st::for_each_document(store, o.store.collection, [&](const st::DocumentSummary& d) {
+    table.add({d.source, d.loader, std::to_string(d.chunk_count), human_bytes(static_cast<std::uint64_t>(d.size_bytes)),
+               d.ingested_at, d.title},
+              {Tone::bold, Tone::plain, Tone::plain, Tone::plain, Tone::dim, Tone::plain});
+  });
+  table.print(std::cout, stdout_color(o));
+  return 0;
+}
+
+std::string range_text(const st::ChunkView& c) {
+  std::string out = "lines " + std::to_string(c.line_start) + "-" + std::to_string(c.line_end);
+  if (c.page) {
+    out += ", page " + std::to_string(*c.page);
+    if (c.page_end && *c.page_end != *c.page) out += "-" + std::to_string(*c.page_end);
+  }
+  return out + ", bytes " + std::to_string(c.start_byte) + "-" + std::to_string(c.end_byte) + ", " +
+         std::to_string(c.tokens) + " tokens";
+}
+
+std::string headings_text(const std::string& headings_json) {
+  const json h = parse_or_null(headings_json);
+  std::string out;
+  if (!h.is_array()) return out;
+  for (const json& s : h) {
+    if (!out.empty()) out += " > ";
+    out += s.is_string() ? s.get<std::string>() : s.dump();
+  }
+  return out;
+}
+
+int show_document(const CatalogOptions& o) {
+  st::Store store = st::Store::open_existing(store_path(o.store));
+  const st::DocumentSummary d = st::get_document(store, o.store.collection, o.sources.front());
+  if (o.json) {
+    json chunks = json::array();
+    st::for_each_chunk(store, d.id, [&](const st::ChunkView& c) { chunks.push_back(chunk_json(c)); });
+    json j = document_json(d);
+    j["chunk_list"] = std::move(chunks);
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+  const bool color = stdout_color(o);
+  std::cout << paint(d.source, Tone::bold, color) << '\n'
+            << "  title     " << d.title << '\n'
+            << "  loader    " << d.loader << " (" << d.encoding << ")\n"
+            << "  size      " << human_bytes(static_cast<std::uint64_t>(d.size_bytes)) << ", " << d.char_count
+            << " characters" << (d.page_count ? ", " + std::to_string(*d.page_count) + " pages" : "") << '\n'
+            << "  chunks    " << d.chunk_count << '\n'
+            << "  ingested  " << d.ingested_at << '\n'
+            << "  sha256    " << d.content_hash << '\n';
+  if (d.metadata_json != "{}") std::cout << "  metadata  " << d.metadata_json << '\n';
+  st::for_each_chunk(store, d.id, [&](const st::ChunkView& c) {
+    std::cout << '\n' << paint("#" + std::to_string(c.ordinal) + "  " + range_text(c), Tone::dim, color);
+    const std::string h = headings_text(c.headings_json);
+    if (!h.empty()) std::cout << "  " << paint(h, Tone::bold, color);
+    std::cout << '\n' << c.text << '\n';
+  });
+  return 0;
+}
+
+int remove_documents(const CatalogOptions& o) {
+  st::Store store = st::Store::open_existing(store_path(o.store));
+  const std::vector<st::DocumentSummary> removed = st::remove_documents(store, o.store.collection, o.sources);
+  if (o.json) {
+    json list = json::array();
+    for (const st::DocumentSummary& d : removed) list.push_back({{"source", d.source}, {"chunks", d.chunk_count}});
+    std::cout << json{{"removed", list}}.dump() << '\n';
+  } else if (!o.quiet) {
+    for (const st::DocumentSummary& d : removed) {
+      std::cerr << "removed " << d.source << " (" << d.chunk_count << " chunks)\n";
+    }
+  }
+  return 0;
+}
+
+void add_output_flags(CLI::App& cmd, CatalogOptions& o) {
+  cmd.add_flag("--json", o.json, "JSON for scripts (one object per line for lists)");
+  cmd.add_flag("-q,--quiet", o.quiet, "No messages on stderr");
+  cmd.add_option("--color", o.color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
+using Runner = int (*)(const CatalogOptions&);
+
+void on_run(CLI::App& cmd, const std::shared_ptr<CatalogOptions>& o, CLI::App& app, std::function<int()>& action,
+            Runner run) {
+  cmd.callback([o, &cmd, &app, &action, run] {
+    // CLI11 runs a parent's callback after its subcommand's: only act when none was chosen.
+    if (!cmd.get_subcommands().empty()) return;
+    o->color = color_setting(o->color, app);
+    action = [o, run] { return run(*o); };
+  });
+}
+
+}  // namespace
+
+void setup_collections(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<CatalogOptions>();
+  CLI::App* cmd = app.add_subcommand("collections", "List the store's collections, or remove one");
+  cmd->require_subcommand(0, 1);
+  cmd->footer(
+      "Examples:\n"
+      "  strata collections                 name, documents, chunks, size, chunking\n"
+      "  strata collections remove drafts   remove a collection and everything in it");
+  add_store_option(*cmd, o->store);
+  add_output_flags(*cmd, *o);
+  on_run(*cmd, o, app, action, list_collections);
+
+  CLI::App* list = cmd->add_subcommand("list", "List collections (the default)");
+  add_store_option(*list, o->store);
+  add_output_flags(*list, *o);
+  on_run(*list, o, app, action, list_collections);
+
+  CLI::App* remove = cmd->add_subcommand("remove", "Remove a collection with its documents and chunks");
+  remove->add_option("NAME", o->name, "Collection to remove")->required();
+  add_store_option(*remove, o->store);
+  add_output_flags(*remove, *o);
+  on_run(*remove, o, app, action, remove_collection);
+}
+
+void setup_documents(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<CatalogOptions>();
+  CLI::App* cmd = app.add_subcommand("documents", "List a collection's documents, show one's chunks, remove some");
+  cmd->require_subcommand(0, 1);
+  cmd->footer(
+      "Examples:\n"
+      "  strata documents                          sources, loaders, chunk counts, sizes\n"
+      "  strata documents show docs/intro.md       a document's record and its chunks\n"
+      "  strata documents remove old.md --collection notes");
+  add_store_option(*cmd, o->store);
+  add_collection_option(*cmd, o->store);
+  add_output_flags(*cmd, *o);
+  on_run(*cmd, o, app, action, list_documents);
+
+  CLI::App* list = cmd->add_subcommand("list", "List documents (the default)");
+  add_store_option(*list, o->store);
+  add_collection_option(*list, o->store);
+  add_output_flags(*list, *o);
+  on_run(*list, o, app, action, list_documents);
+
+  CLI::App* show = cmd->add_subcommand("show", "Show a document's record and its chunks");
+  show->add_option("SOURCE", o->sources, "Document id (as listed)")->required()->expected(1);
+  add_store_option(*show, o->store);
+  add_collection_option(*show, o->store);
+  add_output_flags(*show, *o);
+  on_run(*show, o, app, action, show_document);
+
+  CLI::App* remove = cmd->add_subcommand("remove", "Remove documents with their chunks (all or none)");
+  remove->add_option("SOURCE", o->sources, "Document ids (as listed)")->required();
+  add_store_option(*remove, o->store);
+  add_collection_option(*remove, o->store);
+  add_output_flags(*remove, *o);
+  on_run(*remove, o, app, action, remove_documents);
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,229 @@
+#include "ingest_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "ingest/ingest.h"
+#include "output.h"
+#include "progress.h"
+#include "store_options.h"
+
+namespace strata::cli {
+namespace {
+
+namespace ig = strata::ingest;
+using nlohmann::json;
+
+struct IngestCliOptions {
+  StoreOptions store;
+  ig::IngestRequest request;
+  std::string strategy, unit, tokenizer;
+  std::size_t size = 0, overlap = 0;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_ignore = false;
+  std::string color;
+};
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+Tone tone_of(ig::Action a) {
+  switch (a) {
+    case ig::Action::added: return Tone::good;
+    case ig::Action::changed: return Tone::warn;
+    case ig::Action::removed:
+    case ig::Action::failed: return Tone::bad;
+    default: return Tone::dim;
+  }
+}
+
+// Prints what happens to each document as it happens: the dry-run plan on stdout, failures
+// and skipped files on stderr, and with -v every document.
+class Printer : public ig::IngestObserver {
+ public:
+  Printer(const IngestCliOptions& o, ColorMode color)
+      : o_(o),
+        color_(color),
+        out_color_(color_enabled(color, STDOUT_FILENO)),
+        progress_("files", !o.quiet && !o.json) {}
+
+  void document(const ig::DocumentEvent& e) override {
+    if (o_.json) {
+      if (o_.request.dry_run || o_.verbose) events_.push_back(event_json(e));
+      return;
+    }
+    progress_.clear();
+    if (e.action == ig::Action::failed) {
+      print_warning("failed: " + e.source + ": " + e.detail, color_);
+    } else if (e.action == ig::Action::skipped) {
+      if (!o_.quiet) print_warning("skipped " + e.source + ": " + e.detail, color_);
+    } else if (o_.request.dry_run) {
+      if (e.action != ig::Action::unchanged || o_.verbose) plan_line(e);
+    } else if (o_.verbose) {
+      std::cerr << paint(ig::name_of(e.action), tone_of(e.action), color_enabled(color_, STDERR_FILENO)) << ' '
+                << e.source << (e.chunks > 0 ? " (" + std::to_string(e.chunks) + (e.chunks == 1 ? " chunk)" : " chunks)") : "")
+                << '\n';
+    }
+  }
+
+  void progress(const ig::Progress& p) override {
+    progress_.update({p.files_done, p.files_total, p.bytes_done, p.bytes_total});
+  }
+
+  void finish() { progress_.clear(); }
+  json take_events() { return std::move(events_); }
+
+ private:
+  static json event_json(const ig::DocumentEvent& e) {
+    json j = {{"action", ig::name_of(e.action)}, {"source", e.source}, {"bytes", e.bytes}};
+    if (!e.detail.empty()) j["detail"] = e.detail;
+    if (e.chunks > 0) j["chunks"] = e.chunks;
+    return j;
+  }
+
+  void plan_line(const ig::DocumentEvent& e) {
+    std::string action = ig::name_of(e.action);
+    action.resize(10, ' ');
+    std::cout << paint(action, tone_of(e.action), out_color_) << e.source;
+    if (e.action == ig::Action::changed && !e.detail.empty()) std::cout << " (" << e.detail << ")";
+    std::cout << '\n';
+  }
+
+  const IngestCliOptions& o_;
+  ColorMode color_;
+  bool out_color_;
+  ProgressLine progress_;
+  json events_ = json::array();
+};
+
+std::string summary_line(const ig::IngestSummary& s) {
+  std::string line = std::string(s.dry_run ? "dry run, nothing written: " : "") + "collection '" + s.collection +
+                     "': " + std::to_string(s.added) + " new, " + std::to_string(s.changed) + " changed, " +
+                     std::to_string(s.unchanged) + " unchanged, " + std::to_string(s.removed) + " removed, " +
+                     std::to_string(s.failed) + " failed";
+  if (s.skipped > 0) line += ", " + std::to_string(s.skipped) + " skipped";
+  if (!s.dry_run) line += "; " + std::to_string(s.chunks) + " chunks";
+  line += "; " + human_bytes(s.bytes) + " in " + seconds_text(s.seconds);
+  return line;
+}
+
+json summary_json(const ig::IngestSummary& s, json events) {
+  json failures = json::array();
+  for (const ig::DocumentEvent& f : s.failures) failures.push_back({{"source", f.source}, {"reason", f.detail}});
+  json j = {{"store", s.store},
+            {"collection", s.collection},
+            {"dry_run", s.dry_run},
+            {"chunking", json::parse(ig::to_json(s.settings))},
+            {"documents",
+             {{"new", s.added},
+              {"changed", s.changed},
+              {"unchanged", s.unchanged},
+              {"removed", s.removed},
+              {"skipped", s.skipped},
+              {"failed", s.failed}}},
+            {"chunks", s.chunks},
+            {"bytes", s.bytes},
+            {"seconds", s.seconds},
+            {"failures", failures},
+            {"notes", s.notes}};
+  if (!events.empty()) j["plan"] = std::move(events);
+  return j;
+}
+
+int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
+  ig::IngestRequest& r = o.request;
+  r.store_path = store_path(o.store);
+  r.collection = o.store.collection;
+  if (cmd.count("--strategy") > 0) r.chunk.strategy = o.strategy;
+  if (cmd.count("--size") > 0) r.chunk.size = o.size;
+  if (cmd.count("--overlap") > 0) r.chunk.overlap = o.overlap;
+  if (cmd.count("--unit") > 0) r.chunk.unit = o.unit;
+  if (cmd.count("--tokenizer") > 0) r.chunk.tokenizer = o.tokenizer;
+  r.walk.gitignore = !o.no_ignore;
+  const ColorMode color = parse_color_mode(o.color);
+  Printer printer(o, color);
+  r.count_totals = !o.quiet && !o.json && ProgressLine::stderr_is_terminal();
+  const ig::IngestSummary s = ig::ingest(r, printer);
+  printer.finish();
+  for (const std::string& note : s.notes) print_note("note: " + note, OutputOptions{color, o.quiet, o.json});
+  if (o.json) {
+    std::cout << summary_json(s, printer.take_events()).dump() << '\n';
+  } else if (!o.quiet) {
+    std::cerr << summary_line(s) << '\n';
+  }
+  if (s.failed == 0) return 0;
+  // Nothing usable at all is bad input; some documents in and some not is partial.
+  const bool any_ok = s.added + s.changed + s.unchanged + s.skipped > 0;
+  return to_int(any_ok ? ExitCode::partial : ExitCode::invalid_input);
+}
+
+}  // namespace
+
+void setup_ingest(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<IngestCliOptions>();
+  CLI::App* cmd = app.add_subcommand("ingest", "Add files, folders, stdin or JSONL records to the knowledge store");
+  cmd->footer(
+      "Examples:\n"
+      "  strata ingest docs/ README.md               index a folder and a file (again: only changes)\n"
+      "  strata ingest --prune --glob '*.md' docs/   also drop documents whose files were deleted\n"
+      "  find . -name '*.pdf' -print0 | strata ingest --files-from - -0 --meta team=legal\n"
+      "  strata ingest --jsonl records.jsonl        one {\"id\",\"text\",\"title\",\"metadata\"} per line\n"
+      "Exit status: 0 done, 2 usage, 3 every input failed, 7 store unavailable, 8 some documents failed.");
+  ig::IngestRequest& r = o->request;
+  cmd->add_option("PATH", r.paths, "Files and folders (walked recursively); '-' reads one document from stdin")
+      ->type_name("");
+  add_store_option(*cmd, o->store);
+  add_collection_option(*cmd, o->store);
+  cmd->add_option("--glob", r.walk.globs, "Only files matching this glob (repeatable; '!GLOB' excludes)")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);  // one value per flag: `--glob '*.md' docs/` keeps docs/ a path
+  cmd->add_option("--exclude", r.walk.excludes, "Skip files and folders matching this glob (repeatable)")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  cmd->add_flag("--hidden", r.walk.hidden, "Also walk hidden files and folders");
+  cmd->add_flag("--no-ignore", o->no_ignore, "Do not read .gitignore files");
+  cmd->add_option("--files-from", r.files_from, "Read the paths to ingest from FILE ('-' for stdin)")->type_name("FILE");
+  cmd->add_flag("-0,--null", r.nul_separated, "--files-from paths are NUL-separated (find -print0)");
+  cmd->add_flag("--jsonl", r.jsonl, "Inputs (or stdin) are JSONL records: {\"id\", \"text\", \"title\"?, \"metadata\"?}");
+  cmd->add_option("--id", r.stdin_id, "Document id for '-' (default: stdin)")->type_name("NAME");
+  cmd->add_option("--meta", r.meta, "Attach metadata to every document of the run (repeatable)")->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  cmd->add_option("--loader", r.loader, "Force a loader: text, markdown, html, pdf or code")
+      ->check(CLI::IsMember({"text", "markdown", "html", "pdf", "code"}))
+      ->type_name("NAME");
+  cmd->add_option("--strategy", o->strategy,
+                  "Chunking: auto (markdown for Markdown/HTML, else recursive), fixed, recursive, paragraph, "
+                  "sentence, markdown, token")
+      ->type_name("NAME");
+  cmd->add_option("--size", o->size, "Largest chunk, in --unit (default: 1000)")->type_name("N");
+  cmd->add_option("--overlap", o->overlap, "Units repeated between neighbouring chunks (default: 0)")->type_name("N");
+  cmd->add_option("--unit", o->unit, "chars, bytes or tokens (default: chars)")->type_name("UNIT");
+  cmd->add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")->type_name("NAME");
+  cmd->add_flag("--rechunk", r.rechunk, "Re-chunk the given documents when the chunking options changed");
+  cmd->add_flag("--prune", r.prune, "Remove documents whose files no longer exist under the given paths");
+  cmd->add_flag("--dry-run", r.dry_run, "Print the plan (new, changed, unchanged, removed); write nothing");
+  cmd->add_flag("--checksum", r.checksum, "Hash every file, even when its size and modification time are unchanged");
+  cmd->add_option("--threads", r.threads, "Worker threads (default: one per CPU)")->type_name("N");
+  cmd->add_flag("--json", o->json, "Print a JSON summary on stdout");
+  cmd->add_flag("-q,--quiet", o->quiet, "No progress, notes or summary on stderr");
+  cmd->add_flag("-v,--verbose", o->verbose, "List every document and what happened to it");
+  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->callback([o, &action, &app, cmd] {
+    o->color = color_setting(o->color, app);
+    action = [o, cmd] { return run_ingest(*o, *cmd); };
+  });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,27 @@
+#pragma once
+// The flags every store-using command shares (ingest, embed, search, collections, documents):
+// --store PATH (or STRATA_STORE, else .strata/store.db under the working directory) and
+// --collection NAME (default "default").
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace strata::cli {
+
+inline constexpr const char* k_default_store = ".strata/store.db";
+inline constexpr const char* k_default_collection = "default";
+
+struct StoreOptions {
+  std::string store;                           // empty: STRATA_STORE, else k_default_store
+  std::string collection = k_default_collection;
+};
+
+void add_store_option(CLI::App& command, StoreOptions& options);
+void add_collection_option(CLI::App& command, StoreOptions& options);
+
+// The store path after the flag > environment > default precedence.
+std::string store_path(const StoreOptions& options);
+
+}  // namespace strata::cli

@@ -1,0 +1,91 @@
+#include "ingest/chunk_settings.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+
+namespace strata::ingest {
+namespace {
+
+std::optional<tokenizer::Encoding> encoding_from_name(const std::string& name) {
+  if (name == "cl100k_base") return tokenizer::Encoding::cl100k_base;
+  if (name == "o200k_base") return tokenizer::Encoding::o200k_base;
+  return std::nullopt;
+}
+
+}  // namespace
+
+ChunkSettings apply(ChunkSettings base, const ChunkOverrides& o) {
+  if (o.strategy) base.strategy = *o.strategy;
+  if (o.size) base.size = *o.size;
+  if (o.overlap) base.overlap = *o.overlap;
+  if (o.unit) base.unit = *o.unit;
+  if (o.tokenizer) base.tokenizer = *o.tokenizer;
+  // The token strategy always counts tokens; saying so keeps equal configurations equal.
+  if (base.strategy == "token") base.unit = "tokens";
+  return base;
+}
+
+void validate(const ChunkSettings& s) {
+  if (s.strategy != "auto" && !chunk::strategy_from_name(s.strategy)) {
+    throw Error(ExitCode::usage, "--strategy: unknown strategy '" + s.strategy + "'",
+                "use auto, fixed, recursive, paragraph, sentence, markdown or token");
+  }
+  if (!chunk::unit_from_name(s.unit)) {
+    throw Error(ExitCode::usage, "--unit: unknown unit '" + s.unit + "'", "use chars, bytes or tokens");
+  }
+  if (!encoding_from_name(s.tokenizer)) {
+    throw Error(ExitCode::usage, "--tokenizer: unknown tokenizer '" + s.tokenizer + "'",
+                "use cl100k_base or o200k_base");
+  }
+  if (s.size == 0) throw Error(ExitCode::usage, "--size must be 1 or more");
+  if (s.overlap >= s.size) {
+    throw Error(ExitCode::usage, "--overlap (" + std::to_string(s.overlap) + ") must be below --size (" +
+                                     std::to_string(s.size) + ")");
+  }
+}
+
+std::string to_json(const ChunkSettings& s) {
+  const nlohmann::json j = {{"strategy", s.strategy}, {"size", s.size},         {"overlap", s.overlap},
+                            {"unit", s.unit},         {"tokenizer", s.tokenizer}};
+  return j.dump();  // nlohmann::json objects keep keys sorted
+}
+
+ChunkSettings from_json(const std::string& json) {
+  ChunkSettings s;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(json);
+    s.strategy = j.value("strategy", s.strategy);
+    s.size = j.value("size", s.size);
+    s.overlap = j.value("overlap", s.overlap);
+    s.unit = j.value("unit", s.unit);
+    s.tokenizer = j.value("tokenizer", s.tokenizer);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ExitCode::invalid_input, std::string("unreadable chunk configuration in the store: ") + e.what());
+  }
+  return s;
+}
+
+std::string describe(const ChunkSettings& s) {
+  std::string out = s.strategy + ", " + std::to_string(s.size) + " " + s.unit;
+  if (s.overlap > 0) out += ", overlap " + std::to_string(s.overlap);
+  if (s.unit == "tokens") out += " (" + s.tokenizer + ")";
+  return out;
+}
+
+chunk::ChunkOptions options_for(const ChunkSettings& s, const std::string& loader) {
+  chunk::ChunkOptions o;
+  if (s.strategy == "auto") {
+    o.strategy = loader == "markdown" || loader == "html" ? chunk::Strategy::markdown : chunk::Strategy::recursive;
+  } else {
+    o.strategy = *chunk::strategy_from_name(s.strategy);
+  }
+  o.size = s.size;
+  o.overlap = s.overlap;
+  o.unit = *chunk::unit_from_name(s.unit);
+  o.encoding = *encoding_from_name(s.tokenizer);
+  o.count_tokens = true;
+  return o;
+}
+
+}  // namespace strata::ingest

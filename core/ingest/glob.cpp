@@ -1,0 +1,181 @@
+// A port of git's wildmatch.c (WM_PATHNAME, case-sensitive) to string_view. Following its
+// structure rather than compiling globs to regexes keeps its corner cases identical to git's
+// (bracket quirks, "**" only as a whole segment) and costs no allocation per match.
+#include "ingest/glob.h"
+
+#include <cctype>
+#include <optional>
+
+namespace strata::ingest {
+namespace {
+
+// The four results of wildmatch. The two aborts prune the backtracking: once the text is used up
+// no later start for a '*' can help (all), and a '*' that cannot cross a '/' hands back to the
+// nearest enclosing "**" (to_double_star).
+enum class Match { match, no_match, abort_all, abort_to_double_star };
+
+char at(std::string_view s, std::size_t i) { return i < s.size() ? s[i] : '\0'; }
+
+bool is_glob_special(char c) { return c == '*' || c == '?' || c == '[' || c == '\\'; }
+
+// Whether `c` is in the [:name:] class; nullopt for an unknown name (the pattern then matches
+// nothing, as in git).
+std::optional<bool> in_class(std::string_view name, unsigned char c) {
+  if (name == "alnum") return std::isalnum(c) != 0;
+  if (name == "alpha") return std::isalpha(c) != 0;
+  if (name == "blank") return c == ' ' || c == '\t';
+  if (name == "cntrl") return std::iscntrl(c) != 0;
+  if (name == "digit") return std::isdigit(c) != 0;
+  if (name == "graph") return std::isgraph(c) != 0;
+  if (name == "lower") return std::islower(c) != 0;
+  if (name == "print") return std::isprint(c) != 0;
+  if (name == "punct") return std::ispunct(c) != 0;
+  if (name == "space") return std::isspace(c) != 0;
+  if (name == "upper") return std::isupper(c) != 0;
+  if (name == "xdigit") return std::isxdigit(c) != 0;
+  return std::nullopt;
+}
+
+// Matches the bracket expression opening at pattern[p] ('[') against `c`. On return `p` is on
+// the closing ']'. Returns match / no_match, or abort_all for a malformed bracket.
+Match match_bracket(std::string_view pattern, std::size_t& p, unsigned char c) {
+  ++p;
+  bool negated = false;
+  if (at(pattern, p) == '!' || at(pattern, p) == '^') {
+    negated = true;
+    ++p;
+  }
+  bool matched = false;
+  unsigned char prev = 0;  // start of a possible range; 0 after a range or a class
+  // The first member is taken literally even when it is ']', as in git ("[]a]").
+  while (true) {
+    if (p >= pattern.size()) return Match::abort_all;
+    auto pc = static_cast<unsigned char>(pattern[p]);
+    if (pc == '\\') {
+      if (++p >= pattern.size()) return Match::abort_all;
+      pc = static_cast<unsigned char>(pattern[p]);
+      if (c == pc) matched = true;
+    } else if (pc == '-' && prev != 0 && p + 1 < pattern.size() && pattern[p + 1] != ']') {
+      auto hi = static_cast<unsigned char>(pattern[++p]);
+      if (hi == '\\') {
+        if (++p >= pattern.size()) return Match::abort_all;
+        hi = static_cast<unsigned char>(pattern[p]);
+      }
+      if (c >= prev && c <= hi) matched = true;
+      pc = 0;
+    } else if (pc == '[' && at(pattern, p + 1) == ':') {
+      const std::size_t name_start = p + 2;
+      const std::size_t close = pattern.find(']', name_start);
+      if (close == std::string_view::npos) return Match::abort_all;
+      if (close == name_start || pattern[close - 1] != ':') {
+        // Not "[:name:]": the '[' is an ordinary member and scanning resumes after it.
+        if (c == '[') matched = true;
+      } else {
+        const auto in = in_class(pattern.substr(name_start, close - 1 - name_start), c);
+        if (!in) return Match::abort_all;
+        if (*in) matched = true;
+        p = close;
+        pc = 0;
+      }
+    } else if (c == pc) {
+      matched = true;
+    }
+    prev = pc;
+    if (at(pattern, ++p) == ']') break;
+  }
+  return matched != negated && c != '/' ? Match::match : Match::no_match;
+}
+
+Match match_from(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t);
+
+// pattern[p] is a '*'. Tries every split of the remaining text, the way wildmatch does.
+Match match_star(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t) {
+  const std::size_t first = p++;
+  bool crosses_slash = false;  // only "**" as a whole segment may span directories
+  if (at(pattern, p) == '*') {
+    while (at(pattern, ++p) == '*') {
+    }
+    const bool segment_start = first == 0 || pattern[first - 1] == '/';
+    const char next = at(pattern, p);
+    if (segment_start && (p >= pattern.size() || next == '/' || (next == '\\' && at(pattern, p + 1) == '/'))) {
+      // "**/" may match no directory at all: "a/**/b" matches "a/b".
+      if (next == '/' && match_from(pattern, p + 1, text, t) == Match::match) return Match::match;
+      crosses_slash = true;
+    }
+  }
+  if (p >= pattern.size()) {
+    // A trailing "**" takes everything; a trailing "*" only what is left of this segment.
+    return crosses_slash || text.find('/', t) == std::string_view::npos ? Match::match : Match::no_match;
+  }
+  if (!crosses_slash && pattern[p] == '/') {
+    // "*/" takes the rest of this segment; the '/' must then match.
+    const std::size_t slash = text.find('/', t);
+    if (slash == std::string_view::npos) return Match::no_match;
+    return match_from(pattern, p + 1, text, slash + 1);
+  }
+  for (; t < text.size(); ++t) {
+    if (!is_glob_special(pattern[p])) {
+      // Skip ahead to the next occurrence of the literal that follows the star.
+      while (t < text.size() && text[t] != pattern[p] && (crosses_slash || text[t] != '/')) ++t;
+      if (t >= text.size() || text[t] != pattern[p]) return Match::no_match;
+    }
+    const Match m = match_from(pattern, p, text, t);
+    if (m != Match::no_match) {
+      if (!crosses_slash || m != Match::abort_to_double_star) return m;
+    } else if (!crosses_slash && text[t] == '/') {
+      return Match::abort_to_double_star;
+    }
+  }
+  return Match::abort_all;
+}
+
+Match match_from(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t) {
+  for (; p < pattern.size(); ++p, ++t) {
+    const char pc = pattern[p];
+    if (t >= text.size() && pc != '*') return Match::abort_all;
+    const char tc = at(text, t);
+    switch (pc) {
+      case '\\':
+        if (++p >= pattern.size() || pattern[p] != tc) return Match::no_match;
+        break;
+      case '?':
+        if (tc == '/') return Match::no_match;
+        break;
+      case '*':
+        return match_star(pattern, p, text, t);
+      case '[': {
+        const Match m = match_bracket(pattern, p, static_cast<unsigned char>(tc));
+        if (m != Match::match) return m;
+        break;
+      }
+      default:
+        if (tc != pc) return Match::no_match;
+    }
+  }
+  return t >= text.size() ? Match::match : Match::no_match;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+  return match_from(pattern, 0, path, 0) == Match::match;
+}
+
+PathPattern::PathPattern(std::string_view pattern) {
+  if (!pattern.empty() && pattern.back() == '/') {
+    dir_only_ = true;
+    pattern.remove_suffix(1);
+  }
+  base_name_only_ = pattern.find('/') == std::string_view::npos;
+  if (!base_name_only_ && pattern.front() == '/') pattern.remove_prefix(1);
+  glob_ = pattern;
+}
+
+bool PathPattern::matches(std::string_view rel_path, bool is_dir) const {
+  if (dir_only_ && !is_dir) return false;
+  if (!base_name_only_) return glob_match(glob_, rel_path);
+  const std::size_t slash = rel_path.rfind('/');
+  return glob_match(glob_, slash == std::string_view::npos ? rel_path : rel_path.substr(slash + 1));
+}
+
+}  // namespace strata::ingest

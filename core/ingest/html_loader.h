@@ -1,0 +1,23 @@
+#pragma once
+// HTML to markdown-like text (core/ingest/loader.h routes .html files and sniffed HTML here).
+#include <string_view>
+
+#include "ingest/loader.h"
+
+namespace strata::ingest {
+
+// Parses `bytes` with gumbo and renders the body as markdown-like text, so the markdown chunking
+// strategy still sees the structure: headings become "# …" lines, blocks are separated by one
+// blank line, list items start with "- " (or "1. ", "2. ", … in an ordered list), table rows
+// join their cells with " | ", <pre> becomes a ``` fence with its text verbatim, <br> a line
+// break; elsewhere runs of whitespace collapse to one space. Scripts, styles, <noscript>,
+// <template>, <svg> and <head> are dropped; entities are decoded; links keep their text and
+// images their alt text. Title: <title>, else the first <h1>; empty when neither has text.
+//
+// Encoding: a UTF-16 BOM selects UTF-16; valid UTF-8 stays UTF-8 even when a <meta> charset
+// says otherwise (a stale meta in a UTF-8 page is far more common than Windows-1252 text that
+// happens to be valid UTF-8); invalid UTF-8 is Windows-1252. Pure ASCII is recorded as
+// "windows-1252" when the page declares windows-1252 or one of its aliases (iso-8859-1, ascii…).
+LoadedDocument load_html(std::string_view bytes);
+
+}  // namespace strata::ingest

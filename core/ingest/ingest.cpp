@@ -1,0 +1,417 @@
+#include "ingest/ingest.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+#include "common/error.h"
+#include "common/thread_pool.h"
+#include "ingest/file_list.h"
+#include "ingest/jsonl_reader.h"
+#include "ingest/metadata.h"
+#include "ingest/prepare.h"
+#include "ingest/source_id.h"
+#include "store/collections.h"
+#include "store/document_writer.h"
+#include "store/store.h"
+
+namespace strata::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A write transaction is committed once it holds this many chunks or is this old, so a
+// second writer (another ingest, embed) waits briefly and a crash loses little work.
+constexpr std::uint64_t k_batch_chunks = 4000;
+constexpr auto k_batch_age = std::chrono::milliseconds(500);
+
+[[noreturn]] void usage(std::string message, std::string hint = {}) {
+  throw Error(ExitCode::usage, std::move(message), std::move(hint));
+}
+
+void validate(const IngestRequest& r) {
+  std::size_t stdin_users = 0;
+  for (const std::string& p : r.paths) stdin_users += p == "-" ? 1U : 0U;
+  if (r.jsonl && r.paths.empty()) ++stdin_users;
+  if (r.files_from == "-") ++stdin_users;
+  if (stdin_users > 1) usage("standard input can be read only once", "give '-' to one of the inputs");
+  if (r.jsonl && r.files_from) usage("--jsonl and --files-from cannot be combined");
+  if (!r.jsonl && r.paths.empty() && !r.files_from) {
+    usage("nothing to ingest", "give files or folders, '-' for standard input, --jsonl or --files-from");
+  }
+  if (r.prune && (r.jsonl || (r.paths.empty() && !r.files_from))) usage("--prune needs files or folders to compare with");
+  if (r.loader && *r.loader != "text" && *r.loader != "markdown" && *r.loader != "html" && *r.loader != "pdf" &&
+      *r.loader != "code") {
+    usage("--loader: unknown loader '" + *r.loader + "'", "use text, markdown, html, pdf or code");
+  }
+  if (r.stdin_id.empty()) usage("--id: the id is empty");
+  store::validate_collection_name(r.collection);
+  // Chunk options that are wrong whatever the collection recorded are refused before the
+  // store is opened, so a usage error never leaves a new store behind. An unset size stands
+  // in as large enough for the given overlap; the full check follows in choose_settings().
+  ChunkSettings given = apply(ChunkSettings{}, r.chunk);
+  if (!r.chunk.size) given.size = std::max(given.size, given.overlap + 1);
+  ingest::validate(given);
+}
+
+std::string jsonl_name(const std::string& id) {
+  // A record's text is text: only a Markdown or HTML id changes how it is read.
+  for (const char* ext : {".md", ".markdown", ".html", ".htm"}) {
+    if (id.size() > std::string(ext).size() && id.ends_with(ext)) return id;
+  }
+  return {};
+}
+
+class Run {
+ public:
+  Run(const IngestRequest& request, IngestObserver& observer)
+      : req_(request), observer_(observer), pool_(request.threads == 0 ? ThreadPool::hardware_threads() : request.threads) {
+    // pool_ is the last member: it is destroyed first, so no worker outlives what it reads.
+    summary_.store = req_.store_path;
+    summary_.collection = req_.collection;
+    summary_.dry_run = req_.dry_run;
+    run_metadata_ = metadata_from_pairs(req_.meta);
+    limit_ = 4 * static_cast<std::size_t>(pool_.size()) + 2;
+  }
+
+  IngestSummary run() {
+    const Clock::time_point start = Clock::now();
+    open_store();
+    choose_settings();
+    if (req_.count_totals) count_totals();
+    if (req_.jsonl) {
+      ingest_jsonl_inputs();
+    } else {
+      ingest_paths();
+    }
+    while (!inflight_.empty()) drain_one();
+    if (writer_) writer_->commit();
+    if (req_.prune) prune();
+    summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return summary_;
+  }
+
+ private:
+  void open_store() {
+    if (req_.dry_run) {
+      store_ = store::Store::open_read_only(req_.store_path);
+    } else {
+      store_ = store::Store::open(req_.store_path);
+    }
+  }
+
+  void choose_settings() {
+    std::optional<store::CollectionInfo> existing;
+    if (store_) existing = store::find_collection(*store_, req_.collection);
+    const bool recorded = existing && existing->chunk_config != "{}";
+    const ChunkSettings base = recorded ? from_json(existing->chunk_config) : ChunkSettings{};
+    ChunkSettings wanted = apply(base, req_.chunk);
+    ingest::validate(wanted);
+    bool record = !recorded;
+    if (recorded && wanted != base) {
+      if (req_.rechunk) {
+        record = true;
+        rechunking_ = true;
+        summary_.notes.push_back("collection '" + req_.collection + "' is re-chunked as " + describe(wanted) +
+                                 " (was " + describe(base) + "); documents not given in this run keep their chunks");
+      } else {
+        summary_.notes.push_back("collection '" + req_.collection + "' keeps its chunking (" + describe(base) +
+                                 "): the options given (" + describe(wanted) +
+                                 ") differ, so nothing was re-chunked; add --rechunk to re-chunk with them");
+        wanted = base;
+      }
+    }
+    summary_.settings = wanted;
+    if (store_) writer_ = std::make_unique<store::DocumentWriter>(*store_, req_.collection, to_json(wanted), record && !req_.dry_run);
+  }
+
+  // --- inputs ---------------------------------------------------------------------------
+
+  void ingest_paths() {
+    std::vector<std::string> roots;
+    for (const std::string& p : req_.paths) {
+      if (p == "-") {
+        ingest_stdin_document();
+      } else {
+        roots.push_back(p);
+      }
+    }
+    if (req_.files_from) {
+      for (std::string& p : parse_file_list(read_text_input(*req_.files_from), req_.nul_separated)) roots.push_back(std::move(p));
+    }
+    prune_roots_ = roots;
+    walk(
+        roots, req_.walk, [this](const WalkEntry& e) { ingest_file(e); },
+        [this](const WalkError& e) { fail(e.path, e.message, 0); });
+  }
+
+  void ingest_file(const WalkEntry& entry) {
+    Job job;
+    job.read_from = entry.path.string();
+    job.path = absolute_path(entry.path).string();
+    if (is_store_file(*job.path)) return;  // `strata ingest --hidden .` must not read its own store
+    job.source = source_id(entry.path, working_dir_);
+    job.size = entry.size;
+    job.mtime_ns = entry.mtime_ns;
+    job.forced_loader = req_.loader;
+    job.metadata_json = run_metadata_;
+    submit(std::move(job));
+  }
+
+  void ingest_stdin_document() {
+    std::istream& in = stdin_stream();
+    Job job;
+    job.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(ExitCode::invalid_input, "standard input: read error");
+    job.source = req_.stdin_id;
+    job.name = req_.stdin_id;
+    job.size = job.bytes.size();
+    job.forced_loader = req_.loader;
+    job.metadata_json = run_metadata_;
+    submit(std::move(job));
+  }
+
+  void ingest_jsonl_inputs() {
+    if (req_.paths.empty()) {
+      ingest_jsonl(stdin_stream(), "standard input");
+      return;
+    }
+    for (const std::string& p : req_.paths) {
+      if (p == "-") {
+        ingest_jsonl(stdin_stream(), "standard input");
+        continue;
+      }
+      std::ifstream in(p, std::ios::binary);
+      if (!in) {
+        fail(p, "cannot open", 0);
+        continue;
+      }
+      ingest_jsonl(in, p);
+    }
+  }
+
+  void ingest_jsonl(std::istream& in, const std::string& label) {
+    JsonlReader reader(in);
+    while (auto item = reader.next()) {
+      if (auto* error = std::get_if<JsonlError>(&*item)) {
+        const std::string where = label + ":" + std::to_string(error->line);
+        fail(error->id.empty() ? where : error->id, (error->id.empty() ? "" : where + ": ") + error->message, 0);
+        continue;
+      }
+      JsonlRecord& record = std::get<JsonlRecord>(*item);
+      Job job;
+      job.source = record.id;
+      job.name = jsonl_name(record.id);
+      job.forced_loader = req_.loader ? req_.loader : job.name.empty() ? std::optional<std::string>("text") : std::nullopt;
+      job.bytes = std::move(record.text);
+      job.size = job.bytes.size();
+      job.title = std::move(record.title);
+      try {
+        job.metadata_json = merge_metadata(run_metadata_, record.metadata_json);
+      } catch (const std::exception& e) {
+        fail(record.id, label + ":" + std::to_string(record.line) + ": metadata: " + e.what(), 0);
+        continue;
+      }
+      submit(std::move(job));
+    }
+    if (in.bad()) fail(label, "read error", 0);
+  }
+
+  bool is_store_file(const std::string& path) const {
+    return path.starts_with(store_abs_) &&
+           (path.size() == store_abs_.size() || path.substr(store_abs_.size()) == "-wal" ||
+            path.substr(store_abs_.size()) == "-shm" || path.substr(store_abs_.size()) == "-journal");
+  }
+
+  std::istream& stdin_stream() { return req_.stdin_stream != nullptr ? *req_.stdin_stream : std::cin; }
+
+  std::string read_text_input(const std::string& name) {
+    if (name == "-") {
+      std::istream& in = stdin_stream();
+      return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    std::ifstream in(name, std::ios::binary);
+    if (!in) throw Error(ExitCode::invalid_input, name + ": cannot open the --files-from list");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  void count_totals() {
+    if (req_.jsonl || req_.files_from) return;  // streams: no totals without reading them twice
+    std::vector<std::string> roots;
+    for (const std::string& p : req_.paths) {
+      if (p != "-") roots.push_back(p);
+    }
+    walk(
+        roots, req_.walk,
+        [this](const WalkEntry& e) {
+          ++progress_.files_total;
+          progress_.bytes_total += e.size;
+        },
+        [](const WalkError&) {});
+  }
+
+  // --- the pipeline ---------------------------------------------------------------------
+
+  void submit(Job job) {
+    if (writer_) job.stored = writer_->find(job.source);
+    job.config_id = writer_ ? writer_->known_config_id() : std::nullopt;
+    job.chunk = !req_.dry_run;
+    if (!req_.checksum && unchanged_by_stat(job)) {
+      Prepared same;
+      same.kind = Prepared::Kind::unchanged;
+      same.source = job.source;
+      same.bytes = job.size;
+      record(std::move(same));
+      return;
+    }
+    inflight_.push_back(pool_.submit([job = std::move(job), settings = summary_.settings] { return prepare(job, settings); }));
+    while (inflight_.size() >= limit_) drain_one();
+  }
+
+  void drain_one() {
+    std::future<Prepared>& next = inflight_.front();
+    // Never hold the write lock while waiting on the workers.
+    if (writer_ && writer_->in_transaction() && next.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      writer_->commit();
+    }
+    Prepared p = next.get();
+    inflight_.pop_front();
+    record(std::move(p));
+  }
+
+  void record(Prepared p) {
+    progress_.files_done += 1;
+    progress_.bytes_done += p.bytes;
+    summary_.bytes += p.bytes;
+    switch (p.kind) {
+      case Prepared::Kind::unchanged:
+        ++summary_.unchanged;
+        observer_.document({Action::unchanged, p.source, {}, 0, p.bytes});
+        break;
+      case Prepared::Kind::skipped:
+        ++summary_.skipped;
+        observer_.document({Action::skipped, p.source, p.reason, 0, p.bytes});
+        break;
+      case Prepared::Kind::failed:
+        fail(p.source, p.reason, p.bytes);
+        break;
+      case Prepared::Kind::ready:
+        write(p);
+        break;
+    }
+    observer_.progress(progress_);
+  }
+
+  void write(const Prepared& p) {
+    const std::int64_t chunks = static_cast<std::int64_t>(p.record.chunks.size());
+    if (req_.dry_run) {
+      const Action action = p.existed ? Action::changed : Action::added;
+      ++(p.existed ? summary_.changed : summary_.added);
+      // Same bytes but not unchanged: what put() would find is new chunking or new metadata.
+      const char* detail = !p.existed                              ? ""
+                           : p.old_hash != p.record.content_hash ? "content"
+                           : rechunking_                          ? "rechunked"
+                                                                  : "metadata";
+      observer_.document({action, p.source, detail, 0, p.bytes});
+      return;
+    }
+    if (!writer_->in_transaction()) {
+      writer_->begin();
+      batch_start_ = Clock::now();
+      batch_chunks_ = 0;
+    }
+    // --rechunk needs no force: a new configuration has a new id, which put() compares.
+    const store::PutResult result = writer_->put(p.record, false);
+    switch (result) {
+      case store::PutResult::added:
+        ++summary_.added;
+        summary_.chunks += static_cast<std::uint64_t>(chunks);
+        observer_.document({Action::added, p.source, {}, chunks, p.bytes});
+        break;
+      case store::PutResult::changed:
+        ++summary_.changed;
+        summary_.chunks += static_cast<std::uint64_t>(chunks);
+        observer_.document({Action::changed, p.source, p.old_hash == p.record.content_hash ? "rechunked" : "content",
+                            chunks, p.bytes});
+        break;
+      case store::PutResult::metadata_only:
+        ++summary_.changed;
+        observer_.document({Action::changed, p.source, "metadata", 0, p.bytes});
+        break;
+      case store::PutResult::unchanged:
+        ++summary_.unchanged;
+        observer_.document({Action::unchanged, p.source, {}, 0, p.bytes});
+        break;
+    }
+    batch_chunks_ += static_cast<std::uint64_t>(chunks);
+    if (batch_chunks_ >= k_batch_chunks || Clock::now() - batch_start_ >= k_batch_age) writer_->commit();
+  }
+
+  void fail(const std::string& source, const std::string& reason, std::uint64_t bytes) {
+    ++summary_.failed;
+    DocumentEvent e{Action::failed, source, reason, 0, bytes};
+    observer_.document(e);
+    summary_.failures.push_back(std::move(e));
+  }
+
+  // Documents under the roots whose files are gone. Files that still exist but were not
+  // walked this time (excluded, ignored) are kept: --prune removes what was deleted.
+  void prune() {
+    if (!writer_) return;
+    for (const std::string& root : prune_roots_) {
+      for (const store::StoredDocument& d : writer_->documents_under(absolute_path(root).string())) {
+        std::error_code ec;
+        if (!d.path || std::filesystem::exists(*d.path, ec) || ec) continue;
+        ++summary_.removed;
+        observer_.document({Action::removed, d.source, "file no longer exists", 0, 0});
+        if (req_.dry_run) continue;
+        if (!writer_->in_transaction()) writer_->begin();
+        writer_->remove(d.id);
+      }
+    }
+    writer_->commit();
+  }
+
+  const IngestRequest& req_;
+  IngestObserver& observer_;
+  std::size_t limit_ = 0;
+  std::string run_metadata_;
+  std::filesystem::path working_dir_ = absolute_path(std::filesystem::current_path());
+  std::string store_abs_ = absolute_path(req_.store_path).string();
+  std::optional<store::Store> store_;
+  std::unique_ptr<store::DocumentWriter> writer_;
+  std::deque<std::future<Prepared>> inflight_;
+  std::vector<std::string> prune_roots_;
+  IngestSummary summary_;
+  Progress progress_;
+  Clock::time_point batch_start_;
+  std::uint64_t batch_chunks_ = 0;
+  bool rechunking_ = false;  // --rechunk with options that differ from the recorded ones
+  ThreadPool pool_;
+};
+
+}  // namespace
+
+const char* name_of(Action action) {
+  switch (action) {
+    case Action::added: return "new";
+    case Action::changed: return "changed";
+    case Action::unchanged: return "unchanged";
+    case Action::removed: return "removed";
+    case Action::skipped: return "skipped";
+    case Action::failed: return "failed";
+  }
+  return "?";
+}
+
+IngestSummary ingest(const IngestRequest& request, IngestObserver& observer) {
+  validate(request);
+  return Run(request, observer).run();
+}
+
+}  // namespace strata::ingest

@@ -1,0 +1,78 @@
+#pragma once
+// `strata ingest`: documents from files, folders, stdin and JSONL into a collection of the
+// knowledge store, incrementally. Workers read, hash, load and chunk in parallel; one writer
+// stores the results in order, each document replaced whole inside a transaction.
+#include <cstdint>
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ingest/chunk_settings.h"
+#include "ingest/walker.h"
+
+namespace strata::ingest {
+
+enum class Action { added, changed, unchanged, removed, skipped, failed };
+const char* name_of(Action action);
+
+struct DocumentEvent {
+  Action action = Action::added;
+  std::string source;
+  std::string detail;  // skipped/failed: the reason; changed: "content", "metadata" or "rechunked"
+  std::int64_t chunks = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct Progress {
+  std::uint64_t files_done = 0, files_total = 0;  // totals are 0 when not counted
+  std::uint64_t bytes_done = 0, bytes_total = 0;
+};
+
+struct IngestSummary {
+  std::string store;
+  std::string collection;
+  ChunkSettings settings;
+  bool dry_run = false;
+  std::size_t added = 0, changed = 0, unchanged = 0, removed = 0, skipped = 0, failed = 0;
+  std::uint64_t chunks = 0;  // chunks written (or, in a dry run, 0)
+  std::uint64_t bytes = 0;   // bytes read
+  double seconds = 0;
+  std::vector<DocumentEvent> failures;
+  std::vector<std::string> notes;  // e.g. why nothing was re-chunked
+};
+
+struct IngestRequest {
+  std::vector<std::string> paths;         // files and folders; "-" is one document from stdin
+  bool jsonl = false;                     // paths are JSONL files instead ("-" or none: stdin)
+  std::optional<std::string> files_from;  // a list of paths in a file; "-" is stdin
+  bool nul_separated = false;             // -0
+  std::string stdin_id = "stdin";
+  std::istream* stdin_stream = nullptr;  // std::cin when null
+
+  std::string store_path;
+  std::string collection = "default";
+  ChunkOverrides chunk;
+  bool rechunk = false;
+  bool prune = false;
+  bool dry_run = false;
+  bool checksum = false;  // hash every file, even when its size and mtime are unchanged
+  WalkOptions walk;
+  std::vector<std::string> meta;  // key=value, for every document of the run
+  std::optional<std::string> loader;
+  unsigned threads = 0;       // 0: one per hardware thread
+  bool count_totals = false;  // walk once more first, so progress has totals (an ETA)
+};
+
+class IngestObserver {
+ public:
+  virtual ~IngestObserver() = default;
+  virtual void document(const DocumentEvent&) {}
+  virtual void progress(const Progress&) {}
+};
+
+// Throws Error(usage) for bad options, Error(unavailable) when the store cannot be written;
+// a document that fails is reported in the summary and the run goes on.
+IngestSummary ingest(const IngestRequest& request, IngestObserver& observer);
+
+}  // namespace strata::ingest

@@ -1,0 +1,23 @@
+#pragma once
+// PDF text extraction through poppler-cpp (core/ingest/loader.h routes .pdf files and bytes
+// starting with "%PDF-" here).
+#include <string_view>
+
+#include "ingest/loader.h"
+
+namespace strata::ingest {
+
+// The text of every page in reading order (poppler's non-raw, non-physical layout, the one
+// pdftotext uses by default), as UTF-8; pages joined by a blank line, with `page_starts`
+// recording where each begins; form feeds removed. Title: the document information "Title".
+// loader "pdf", encoding "pdf". Poppler's own diagnostics never reach stderr.
+//
+// Throws strata::Error(ExitCode::invalid_input):
+//   "not a readable PDF: <why>"       poppler cannot parse it (why: poppler's first complaint),
+//                                     or it has no pages
+//   "encrypted PDF (not supported)"   it needs a password (a PDF encrypted with an empty user
+//                                     password, i.e. only restricted, opens and is read)
+//   "no text layer (scanned PDF?)"    no page has any text
+LoadedDocument load_pdf(std::string_view bytes);
+
+}  // namespace strata::ingest

@@ -1,0 +1,372 @@
+// The walk uses POSIX directory calls rather than std::filesystem: d_type gives each entry's
+// kind without a stat, fstatat/openat on the open directory resolve one name instead of a whole
+// path, and O_NOFOLLOW keeps a directory swapped for a symlink mid-walk from being followed.
+// Files are stat'ed once, only when they are kept.
+#include "ingest/walker.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "ingest/gitignore.h"
+#include "ingest/glob.h"
+
+namespace strata::ingest {
+namespace {
+
+std::string reason(int error) { return std::generic_category().message(error); }
+
+enum class Kind { file, directory, symlink, other, unknown };
+
+Kind kind_of_dirent(unsigned char type) {
+  switch (type) {
+    case DT_REG: return Kind::file;
+    case DT_DIR: return Kind::directory;
+    case DT_LNK: return Kind::symlink;
+    case DT_UNKNOWN: return Kind::unknown;
+    default: return Kind::other;
+  }
+}
+
+// For file systems that leave d_type unset.
+Kind kind_at(int dir_fd, const char* name) {
+  struct stat st{};
+  if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return Kind::other;
+  if (S_ISREG(st.st_mode)) return Kind::file;
+  if (S_ISDIR(st.st_mode)) return Kind::directory;
+  if (S_ISLNK(st.st_mode)) return Kind::symlink;
+  return Kind::other;
+}
+
+class Directory {  // owns a DIR* (and so its fd)
+ public:
+  explicit Directory(DIR* dir) : dir_(dir) {}
+  ~Directory() {
+    if (dir_ != nullptr) ::closedir(dir_);
+  }
+  Directory(const Directory&) = delete;
+  Directory& operator=(const Directory&) = delete;
+
+  DIR* get() const { return dir_; }
+  int fd() const { return ::dirfd(dir_); }
+
+ private:
+  DIR* dir_;
+};
+
+// The entries of one directory, sorted by name. The names share one buffer (each followed by a
+// NUL, so name().data() can go to the *at() calls) instead of one string per entry.
+class Listing {
+ public:
+  struct Item {
+    std::size_t offset;
+    std::size_t length;
+    Kind kind;
+  };
+
+  // Reads every entry but "." and ".."; returns 0 or the errno of a failed readdir.
+  int read(DIR* dir) {
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(dir);
+      if (entry == nullptr) break;
+      const std::string_view name(entry->d_name);
+      if (name == "." || name == "..") continue;
+      items_.push_back(Item{names_.size(), name.size(), kind_of_dirent(entry->d_type)});
+      names_.append(name);
+      names_.push_back('\0');
+    }
+    const int error = errno;
+    std::sort(items_.begin(), items_.end(), [this](const Item& a, const Item& b) { return name(a) < name(b); });
+    return error;
+  }
+
+  const std::vector<Item>& items() const { return items_; }
+  std::string_view name(const Item& item) const { return {names_.data() + item.offset, item.length}; }
+  bool contains(std::string_view wanted) const {
+    const auto it = std::lower_bound(items_.begin(), items_.end(), wanted,
+                                     [this](const Item& item, std::string_view w) { return name(item) < w; });
+    return it != items_.end() && name(*it) == wanted;
+  }
+
+ private:
+  std::string names_;
+  std::vector<Item> items_;
+};
+
+// The whole content of a small file; nullopt with `error` set when it cannot be read.
+std::optional<std::string> read_whole_file(int dir_fd, const char* name, int& error) {
+  const int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = errno;
+    return std::nullopt;
+  }
+  std::string content;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = errno;
+      ::close(fd);
+      return std::nullopt;
+    }
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return content;
+}
+
+// Appends "/name" to `path` ('/' left out when `path` is empty or already ends with one).
+void append_name(std::string& path, std::string_view name) {
+  if (!path.empty() && path.back() != '/') path.push_back('/');
+  path.append(name);
+}
+
+// "./docs/*.md" typed in a shell means "/docs/*.md" (anchored at the root) to its user. The
+// '.' is dropped and the '/' kept, so the pattern stays anchored.
+std::string_view without_dot_slash(std::string_view pattern) {
+  while (pattern.starts_with("./") || pattern.starts_with("/./")) pattern.remove_prefix(pattern[0] == '/' ? 2 : 1);
+  return pattern;
+}
+
+class Walker {
+ public:
+  Walker(const WalkOptions& options, const std::function<void(const WalkEntry&)>& visit,
+         const std::function<void(const WalkError&)>& on_error)
+      : options_(options), visit_(visit), on_error_(on_error) {
+    for (std::string_view glob : options.globs) {
+      if (glob.starts_with('!')) {
+        excludes_.emplace_back(without_dot_slash(glob.substr(1)));
+      } else {
+        includes_.emplace_back(without_dot_slash(glob));
+      }
+    }
+    for (std::string_view exclude : options.excludes) excludes_.emplace_back(without_dot_slash(exclude));
+  }
+
+  void walk_root(const std::string& root);
+
+ private:
+  // Pushes one name onto both current paths for the lifetime of the guard.
+  class Descend {
+   public:
+    Descend(Walker& walker, std::string_view name)
+        : walker_(walker), fs_size_(walker.fs_path_.size()), match_size_(walker.match_path_.size()) {
+      append_name(walker.fs_path_, name);
+      append_name(walker.match_path_, name);
+    }
+    ~Descend() {
+      walker_.fs_path_.resize(fs_size_);
+      walker_.match_path_.resize(match_size_);
+    }
+    Descend(const Descend&) = delete;
+    Descend& operator=(const Descend&) = delete;
+
+   private:
+    Walker& walker_;
+    std::size_t fs_size_;
+    std::size_t match_size_;
+  };
+
+  void load_repository_rules(const std::string& root);
+  std::optional<GitignoreMatcher> read_rules(int dir_fd, const char* name, const std::string& shown_path,
+                                             std::string base_dir);
+  void walk_directory(int fd);
+  void visit_entry(int dir_fd, std::string_view name, Kind kind);
+  void visit_file(int dir_fd, const char* name, Kind kind);
+  bool skipped(bool is_dir) const;
+  bool ignored_by_git(bool is_dir) const;
+  bool kept_by_globs() const;
+  void visit(const std::string& path, const struct stat& st) const;
+  // The current entry relative to the walk root (what --glob/--exclude see).
+  std::string_view relative_path() const { return std::string_view(match_path_).substr(relative_start_); }
+  void report(std::string path, std::string message) const { on_error_(WalkError{std::move(path), std::move(message)}); }
+
+  const WalkOptions& options_;
+  const std::function<void(const WalkEntry&)>& visit_;
+  const std::function<void(const WalkError&)>& on_error_;
+  std::vector<PathPattern> includes_;  // positive --glob
+  std::vector<PathPattern> excludes_;  // --exclude and "!" globs
+  std::vector<GitignoreMatcher> ignores_;  // .gitignore files in force, outermost first
+  std::optional<GitignoreMatcher> info_exclude_;
+
+  std::string fs_path_;     // current path as the caller will see it (root as given + names)
+  std::string match_path_;  // current path relative to the repository top (else the walk root)
+  std::size_t relative_start_ = 0;  // where the part below the walk root starts in match_path_
+};
+
+void Walker::walk_root(const std::string& root) {
+  struct stat st{};
+  if (::stat(root.c_str(), &st) != 0) return report(root, reason(errno));
+  if (S_ISREG(st.st_mode)) return visit(root, st);
+  if (!S_ISDIR(st.st_mode)) return report(root, "not a regular file or directory");
+
+  fs_path_ = root;
+  match_path_.clear();
+  ignores_.clear();
+  info_exclude_.reset();
+  if (options_.gitignore) load_repository_rules(root);
+  relative_start_ = match_path_.empty() ? 0 : match_path_.size() + 1;
+  const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return report(root, "cannot open directory: " + reason(errno));
+  walk_directory(fd);
+}
+
+// The top of the git work tree holding `dir` (an absolute, canonical path): the nearest
+// directory, `dir` itself included, that has a `.git`.
+std::optional<std::filesystem::path> work_tree_top(std::filesystem::path dir) {
+  std::error_code ec;
+  while (!std::filesystem::exists(dir / ".git", ec)) {
+    if (dir == dir.root_path()) return std::nullopt;
+    dir = dir.parent_path();
+  }
+  return dir;
+}
+
+// When `root` is inside a git work tree, git would apply the .gitignore files between the
+// repository top and `root` and the top's info/exclude: load them, and make match_path_ the
+// root's path from the top so their anchored patterns line up.
+void Walker::load_repository_rules(const std::string& root) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path real = fs::canonical(root, ec);
+  if (ec) return;
+  const auto top = work_tree_top(real);
+  if (!top) return;
+  const std::string info = (*top / ".git/info/exclude").string();
+  info_exclude_ = read_rules(AT_FDCWD, info.c_str(), info, "");
+
+  const fs::path below = real.lexically_relative(*top);
+  if (below == ".") return;  // the root is the top: its .gitignore is read by the walk
+  match_path_ = below.generic_string();
+  // The .gitignore of the top and of each directory down to the root's parent.
+  std::string dir = top->string();
+  std::string base;
+  for (const fs::path& part : below) {
+    std::string file = dir;
+    append_name(file, ".gitignore");
+    if (auto rules = read_rules(AT_FDCWD, file.c_str(), file, base)) ignores_.push_back(std::move(*rules));
+    append_name(dir, part.native());
+    append_name(base, part.native());
+  }
+}
+
+// Rules from `name` (relative to dir_fd); nullopt when it is missing, unreadable (reported) or
+// has no rules.
+std::optional<GitignoreMatcher> Walker::read_rules(int dir_fd, const char* name, const std::string& shown_path,
+                                                   std::string base_dir) {
+  int error = 0;
+  const auto content = read_whole_file(dir_fd, name, error);
+  if (!content) {
+    if (error != ENOENT && error != ENOTDIR) report(shown_path, "cannot read: " + reason(error));
+    return std::nullopt;
+  }
+  auto rules = GitignoreMatcher::parse(*content, std::move(base_dir));
+  if (rules.empty()) return std::nullopt;
+  return rules;
+}
+
+void Walker::walk_directory(int fd) {
+  Directory dir(::fdopendir(fd));
+  if (dir.get() == nullptr) {
+    const int error = errno;
+    ::close(fd);
+    return report(fs_path_, "cannot open directory: " + reason(error));
+  }
+  Listing listing;
+  if (const int error = listing.read(dir.get()); error != 0) {
+    return report(fs_path_, "cannot read directory: " + reason(error));
+  }
+  bool pushed = false;
+  if (options_.gitignore && listing.contains(".gitignore")) {
+    std::string shown = fs_path_;
+    append_name(shown, ".gitignore");
+    if (auto rules = read_rules(dir.fd(), ".gitignore", shown, match_path_)) {
+      ignores_.push_back(std::move(*rules));
+      pushed = true;
+    }
+  }
+  for (const Listing::Item& item : listing.items()) visit_entry(dir.fd(), listing.name(item), item.kind);
+  if (pushed) ignores_.pop_back();
+}
+
+// REQUIRES: name.data() is NUL-terminated (Listing's names are).
+void Walker::visit_entry(int dir_fd, std::string_view name, Kind kind) {
+  if (name == ".git") return;
+  if (name.front() == '.' && !options_.hidden) return;
+  if (kind == Kind::unknown) kind = kind_at(dir_fd, name.data());
+  if (kind == Kind::other) return;
+  const bool is_dir = kind == Kind::directory;
+  const Descend descend(*this, name);
+  if (skipped(is_dir)) return;
+  if (!is_dir) {
+    if (kept_by_globs()) visit_file(dir_fd, name.data(), kind);
+    return;
+  }
+  const int fd = ::openat(dir_fd, name.data(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return report(fs_path_, "cannot open directory: " + reason(errno));
+  walk_directory(fd);
+}
+
+void Walker::visit_file(int dir_fd, const char* name, Kind kind) {
+  struct stat st{};
+  if (::fstatat(dir_fd, name, &st, 0) != 0) {
+    const int error = errno;
+    if (kind == Kind::symlink && (error == ENOENT || error == ELOOP)) return;  // dangling link
+    return report(fs_path_, reason(error));
+  }
+  if (S_ISREG(st.st_mode)) visit(fs_path_, st);  // not a link to a directory or a special file
+}
+
+void Walker::visit(const std::string& path, const struct stat& st) const {
+  WalkEntry entry;
+  entry.path = path;
+  entry.size = static_cast<std::uint64_t>(st.st_size);
+  entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  visit_(entry);
+}
+
+bool Walker::skipped(bool is_dir) const {
+  const std::string_view rel = relative_path();
+  for (const PathPattern& exclude : excludes_) {
+    if (exclude.matches(rel, is_dir)) return true;
+  }
+  return options_.gitignore && ignored_by_git(is_dir);
+}
+
+// Deepest .gitignore first: the first one with an opinion decides, as in git.
+bool Walker::ignored_by_git(bool is_dir) const {
+  for (auto rules = ignores_.rbegin(); rules != ignores_.rend(); ++rules) {
+    const auto verdict = rules->match(match_path_, is_dir);
+    if (verdict != GitignoreMatcher::Verdict::none) return verdict == GitignoreMatcher::Verdict::ignore;
+  }
+  return info_exclude_ && info_exclude_->match(match_path_, is_dir) == GitignoreMatcher::Verdict::ignore;
+}
+
+bool Walker::kept_by_globs() const {
+  if (includes_.empty()) return true;
+  const std::string_view rel = relative_path();
+  return std::any_of(includes_.begin(), includes_.end(),
+                     [rel](const PathPattern& glob) { return glob.matches(rel, false); });
+}
+
+}  // namespace
+
+void walk(const std::vector<std::string>& roots, const WalkOptions& options,
+          const std::function<void(const WalkEntry&)>& visit,
+          const std::function<void(const WalkError&)>& on_error) {
+  Walker walker(options, visit, on_error);
+  for (const std::string& root : roots) walker.walk_root(root);
+}
+
+}  // namespace strata::ingest

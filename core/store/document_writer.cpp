@@ -1,0 +1,286 @@
+#include "store/document_writer.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "common/error.h"
+#include "migrate/connection.h"
+#include "store/store_db.h"
+
+namespace strata::store {
+namespace {
+
+#define STRATA_FIND_DOCUMENTS                                                                                 \
+  "SELECT d.id, d.source, d.path, d.content_hash, d.size_bytes, d.mtime_ns, d.metadata, coalesce(d.title, ''),"  \
+  "       (SELECT c.config_id FROM chunks c WHERE c.document_id = d.id ORDER BY c.ordinal LIMIT 1)"              \
+  "  FROM documents d WHERE d.collection_id = ? "
+constexpr const char* k_find_by_source = STRATA_FIND_DOCUMENTS "AND d.source = ?";
+constexpr const char* k_find_under = STRATA_FIND_DOCUMENTS "AND (d.path = ? OR (d.path >= ? AND d.path < ?)) ORDER BY d.path";
+#undef STRATA_FIND_DOCUMENTS
+
+template <typename T>
+void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& value) {
+  if (value) {
+    q.bind(index, *value);
+  } else {
+    q.bind(index);
+  }
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& c) {
+  return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
+}
+
+std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
+  return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+}
+
+StoredDocument stored_of(SQLite::Statement& q) {
+  StoredDocument d;
+  d.id = q.getColumn(0).getInt64();
+  d.source = q.getColumn(1).getString();
+  d.path = optional_text(q.getColumn(2));
+  d.content_hash = q.getColumn(3).getString();
+  d.size_bytes = q.getColumn(4).getInt64();
+  d.mtime_ns = optional_int(q.getColumn(5));
+  d.metadata_json = q.getColumn(6).getString();
+  d.title = q.getColumn(7).getString();
+  d.config_id = optional_int(q.getColumn(8));
+  return d;
+}
+
+}  // namespace
+
+struct DocumentWriter::Impl {
+  Store& store;
+  SQLite::Database& db;
+  std::string collection;
+  std::string config_json;
+  bool record_config;
+  std::optional<std::int64_t> collection_id;
+  std::optional<std::int64_t> config_id;
+  std::unique_ptr<migrate::Transaction> tx;
+  std::unique_ptr<SQLite::Statement> find_stmt, insert_doc, update_doc, update_meta, delete_chunks, insert_chunk;
+
+  Impl(Store& s, std::string name, std::string config, bool record)
+      : store(s), db(database(s)), collection(std::move(name)), config_json(std::move(config)), record_config(record) {}
+
+  [[noreturn]] void fail(const std::exception& e, const std::string& doing) { connection(store).fail(e, doing); }
+
+  std::optional<std::int64_t> lookup_collection() {
+    SQLite::Statement q(db, "SELECT id FROM collections WHERE name = ?");
+    q.bind(1, collection);
+    return q.executeStep() ? std::optional<std::int64_t>(q.getColumn(0).getInt64()) : std::nullopt;
+  }
+
+  std::optional<std::int64_t> lookup_config() {
+    SQLite::Statement q(db, "SELECT id FROM chunk_configs WHERE config = ?");
+    q.bind(1, config_json);
+    return q.executeStep() ? std::optional<std::int64_t>(q.getColumn(0).getInt64()) : std::nullopt;
+  }
+
+  // First write of the run: the collection and the configuration rows exist from here on.
+  void ensure_rows() {
+    if (collection_id && config_id) return;
+    SQLite::Statement add(db, "INSERT INTO collections (name, chunk_config) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+    add.bind(1, collection);
+    add.bind(2, config_json);
+    const bool created = add.exec() == 1;
+    collection_id = lookup_collection();
+    if (record_config && !created) {
+      SQLite::Statement set(db, "UPDATE collections SET chunk_config = ? WHERE id = ?");
+      set.bind(1, config_json);
+      set.bind(2, *collection_id);
+      set.exec();
+    }
+    SQLite::Statement cfg(db, "INSERT INTO chunk_configs (config) VALUES (?) ON CONFLICT (config) DO NOTHING");
+    cfg.bind(1, config_json);
+    cfg.exec();
+    config_id = lookup_config();
+  }
+
+  SQLite::Statement& prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
+    if (!slot) slot = std::make_unique<SQLite::Statement>(db, sql);
+    slot->reset();
+    slot->clearBindings();
+    return *slot;
+  }
+
+  void bind_document(SQLite::Statement& q, const DocumentRecord& doc) {
+    q.bind(1, doc.source);
+    bind_optional(q, 2, doc.path);
+    q.bind(3, doc.title);
+    q.bind(4, doc.content_hash);
+    q.bind(5, doc.size_bytes);
+    bind_optional(q, 6, doc.mtime);
+    bind_optional(q, 7, doc.mtime_ns);
+    q.bind(8, doc.loader);
+    q.bind(9, doc.encoding);
+    q.bind(10, doc.metadata_json);
+    q.bind(11, doc.char_count);
+    bind_optional(q, 12, doc.page_count);
+    q.bind(13, static_cast<std::int64_t>(doc.chunks.size()));
+  }
+
+  std::int64_t insert_document(const DocumentRecord& doc) {
+    SQLite::Statement& q = prepared(
+        insert_doc,
+        "INSERT INTO documents (source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding,"
+        " metadata, char_count, page_count, chunk_count, collection_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    bind_document(q, doc);
+    q.bind(14, *collection_id);
+    q.exec();
+    return db.getLastInsertRowid();
+  }
+
+  void update_document(std::int64_t id, const DocumentRecord& doc) {
+    SQLite::Statement& q = prepared(
+        update_doc,
+        "UPDATE documents SET source = ?, path = ?, title = ?, content_hash = ?, size_bytes = ?, mtime = ?,"
+        " mtime_ns = ?, loader = ?, encoding = ?, metadata = ?, char_count = ?, page_count = ?, chunk_count = ?,"
+        " ingested_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?");
+    bind_document(q, doc);
+    q.bind(14, id);
+    q.exec();
+  }
+
+  void update_metadata(std::int64_t id, const DocumentRecord& doc) {
+    SQLite::Statement& q = prepared(update_meta, "UPDATE documents SET metadata = ?, title = ?, mtime = ?, mtime_ns = ? WHERE id = ?");
+    q.bind(1, doc.metadata_json);
+    q.bind(2, doc.title);
+    bind_optional(q, 3, doc.mtime);
+    bind_optional(q, 4, doc.mtime_ns);
+    q.bind(5, id);
+    q.exec();
+  }
+
+  void replace_chunks(std::int64_t document_id, const DocumentRecord& doc) {
+    SQLite::Statement& del = prepared(delete_chunks, "DELETE FROM chunks WHERE document_id = ?");
+    del.bind(1, document_id);
+    del.exec();
+    std::int64_t ordinal = 0;
+    for (const ChunkRecord& c : doc.chunks) {
+      SQLite::Statement& q = prepared(
+          insert_chunk,
+          "INSERT INTO chunks (document_id, ordinal, text, start_byte, end_byte, line_start, line_end, page,"
+          " token_count, headings, char_start, char_end, page_end, config_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      q.bind(1, document_id);
+      q.bind(2, ordinal++);
+      const std::string_view text = std::string_view(doc.text).substr(
+          static_cast<std::size_t>(c.start_byte), static_cast<std::size_t>(c.end_byte - c.start_byte));
+      q.bind(3, std::string(text));  // (bindNoCopy with a length binds a BLOB, not TEXT)
+      q.bind(4, c.start_byte);
+      q.bind(5, c.end_byte);
+      q.bind(6, c.line_start);
+      q.bind(7, c.line_end);
+      bind_optional(q, 8, c.page);
+      q.bind(9, c.tokens);
+      q.bindNoCopy(10, c.headings_json);
+      q.bind(11, c.char_start);
+      q.bind(12, c.char_end);
+      bind_optional(q, 13, c.page_end);
+      q.bind(14, *config_id);
+      q.exec();
+    }
+  }
+};
+
+DocumentWriter::DocumentWriter(Store& store, std::string collection, std::string config_json, bool record_config)
+    : impl_(std::make_unique<Impl>(store, std::move(collection), std::move(config_json), record_config)) {}
+DocumentWriter::~DocumentWriter() = default;
+
+std::optional<StoredDocument> DocumentWriter::find(const std::string& source) {
+  try {
+    if (!impl_->collection_id) {
+      impl_->collection_id = impl_->lookup_collection();
+      if (!impl_->collection_id) return std::nullopt;
+    }
+    SQLite::Statement& q = impl_->prepared(impl_->find_stmt, k_find_by_source);
+    q.bind(1, *impl_->collection_id);
+    q.bind(2, source);
+    if (!q.executeStep()) return std::nullopt;
+    StoredDocument d = stored_of(q);
+    q.reset();
+    return d;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "reading documents");
+  }
+}
+
+std::optional<std::int64_t> DocumentWriter::known_config_id() {
+  if (impl_->config_id) return impl_->config_id;
+  try {
+    return impl_->lookup_config();
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "reading chunk configurations");
+  }
+}
+
+void DocumentWriter::begin() {
+  impl_->tx = std::make_unique<migrate::Transaction>(connection(impl_->store));
+  try {
+    impl_->ensure_rows();
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "creating collection " + impl_->collection);
+  }
+}
+
+void DocumentWriter::commit() {
+  if (!impl_->tx) return;
+  impl_->tx->commit();
+  impl_->tx.reset();
+}
+
+bool DocumentWriter::in_transaction() const { return impl_->tx != nullptr; }
+
+PutResult DocumentWriter::put(const DocumentRecord& doc, bool force) {
+  try {
+    const std::optional<StoredDocument> old = find(doc.source);
+    if (!old) {
+      impl_->replace_chunks(impl_->insert_document(doc), doc);
+      return PutResult::added;
+    }
+    const bool same_content = old->content_hash == doc.content_hash && old->size_bytes == doc.size_bytes;
+    const bool same_chunks = old->config_id == impl_->config_id || (doc.chunks.empty() && !old->config_id);
+    if (same_content && same_chunks && !force) {
+      if (old->metadata_json == doc.metadata_json && old->title == doc.title) return PutResult::unchanged;
+      impl_->update_metadata(old->id, doc);
+      return PutResult::metadata_only;
+    }
+    impl_->update_document(old->id, doc);
+    impl_->replace_chunks(old->id, doc);
+    return PutResult::changed;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "writing " + doc.source);
+  }
+}
+
+std::vector<StoredDocument> DocumentWriter::documents_under(const std::string& root) {
+  std::vector<StoredDocument> out;
+  try {
+    if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
+    if (!impl_->collection_id) return out;
+    const std::string dir = root.ends_with('/') ? root : root + "/";
+    // A range on the (collection_id, path) index: everything that starts with "root/".
+    SQLite::Statement q(impl_->db, k_find_under);
+    q.bind(1, *impl_->collection_id);
+    q.bind(2, root);
+    q.bind(3, dir);
+    q.bind(4, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1));
+    while (q.executeStep()) out.push_back(stored_of(q));
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "reading documents");
+  }
+  return out;
+}
+
+void DocumentWriter::remove(std::int64_t document_id) {
+  try {
+    SQLite::Statement q(impl_->db, "DELETE FROM documents WHERE id = ?");
+    q.bind(1, document_id);
+    q.exec();
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "removing a document");
+  }
+}
+
+}  // namespace strata::store

@@ -1,0 +1,339 @@
+// What ingest stores, read and removed through the store's API: the catalog (collections,
+// documents, chunks), removal all-or-none with the FTS index following, collection removal
+// cascading, and the DocumentWriter's promises (one transaction per replacement, unchanged
+// touches nothing, --prune's path ranges).
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "ingest/chunk_settings.h"
+#include "ingest/ingest.h"
+#include "store/catalog.h"
+#include "store/collections.h"
+#include "store/document_writer.h"
+#include "store/store.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+using strata::testing::error_of;
+using strata::testing::query_one;
+using strata::testing::TempDir;
+using strata::testing::write_file;
+
+std::int64_t count(const std::string& db, const std::string& sql) { return std::stoll(query_one(db, sql)); }
+
+struct Quiet : ingest::IngestObserver {};
+
+void expect_consistent(const std::string& db_path) {
+  SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  SQLite::Statement fk(db, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(fk.executeStep());
+  EXPECT_NO_THROW(db.exec("INSERT INTO chunks_fts(chunks_fts, rank) VALUES('integrity-check', 1)"));
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM chunks WHERE document_id NOT IN (SELECT id FROM documents)").getInt64(), 0);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM chunks_fts_docsize").getInt64(),
+            db.execAndGet("SELECT count(*) FROM chunks").getInt64());
+}
+
+// Restores the working directory at the end of a test (the pipeline names files by it).
+class WorkingDirectory {
+ public:
+  explicit WorkingDirectory(const fs::path& dir) : saved_(fs::current_path()) { fs::current_path(dir); }
+  ~WorkingDirectory() {
+    std::error_code ec;
+    fs::current_path(saved_, ec);
+  }
+  WorkingDirectory(const WorkingDirectory&) = delete;
+  WorkingDirectory& operator=(const WorkingDirectory&) = delete;
+
+ private:
+  fs::path saved_;
+};
+
+class IngestStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Files lie outside the working directory: their source ids are their absolute paths.
+    fs::create_directories(tmp_.path() / "cwd");
+    cwd_.emplace(tmp_.path() / "cwd");
+    store_ = tmp_ / "store.db";
+    docs_ = tmp_ / "docs";
+    write_file(docs_ + "/a.md", "# A\n\nApples are the first document, about aardvarks.\n");
+    write_file(docs_ + "/b.txt", std::string(450, 'b') + "\nbumblebee\n");
+    write_file(docs_ + "/c.txt", "Cassowary is the third document.\n");
+    ingest_into("main", 100);
+    ingest_into("other", 1000);
+  }
+
+  ingest::IngestSummary ingest_into(const std::string& collection, std::size_t size) {
+    ingest::IngestRequest r;
+    r.paths = {docs_};
+    r.store_path = store_;
+    r.collection = collection;
+    r.chunk.size = size;
+    r.threads = 1;
+    Quiet quiet;
+    return ingest::ingest(r, quiet);
+  }
+
+  std::string src(const std::string& name) const { return docs_ + "/" + name; }
+  std::int64_t n(const std::string& sql) const { return count(store_, sql); }
+  std::int64_t fts_rows() const { return n("SELECT count(*) FROM chunks_fts_docsize"); }
+
+  TempDir tmp_;
+  std::optional<WorkingDirectory> cwd_;
+  std::string store_, docs_;
+};
+
+TEST_F(IngestStoreTest, CollectionsListTheirCountsAndChunking) {
+  store::Store s = store::Store::open_existing(store_);
+  const std::vector<store::CollectionInfo> all = store::list_collections(s);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "main");
+  EXPECT_EQ(all[1].name, "other");
+  EXPECT_EQ(all[0].documents, 3);
+  EXPECT_EQ(all[0].chunks, n("SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id"
+                             " JOIN collections k ON k.id = d.collection_id WHERE k.name = 'main'"));
+  EXPECT_GT(all[0].chunks, all[1].chunks) << "main is cut at 100 chars, other at 1000";
+  EXPECT_EQ(all[0].bytes, static_cast<std::int64_t>(fs::file_size(src("a.md")) + fs::file_size(src("b.txt")) +
+                                                    fs::file_size(src("c.txt"))));
+  EXPECT_EQ(ingest::from_json(all[0].chunk_config).size, 100u);
+  EXPECT_NE(all[0].last_ingested_at, "");
+  const std::optional<store::CollectionInfo> other = store::find_collection(s, "other");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(ingest::from_json(other->chunk_config).size, 1000u);
+  EXPECT_FALSE(store::find_collection(s, "nope"));
+}
+
+TEST_F(IngestStoreTest, DocumentsAndChunksReadBackInOrder) {
+  store::Store s = store::Store::open_existing(store_);
+  std::vector<store::DocumentSummary> docs;
+  store::for_each_document(s, "main", [&](const store::DocumentSummary& d) { docs.push_back(d); });
+  ASSERT_EQ(docs.size(), 3u);
+  EXPECT_EQ(docs[0].source, src("a.md"));
+  EXPECT_EQ(docs[1].source, src("b.txt"));
+  EXPECT_EQ(docs[0].loader, "markdown");
+  EXPECT_EQ(docs[1].size_bytes, 461);
+  EXPECT_EQ(docs[1].char_count, 461);
+  const store::DocumentSummary b = store::get_document(s, "main", src("b.txt"));
+  EXPECT_EQ(b.id, docs[1].id);
+  std::vector<store::ChunkView> chunks;
+  store::for_each_chunk(s, b.id, [&](const store::ChunkView& c) { chunks.push_back(c); });
+  ASSERT_EQ(static_cast<std::int64_t>(chunks.size()), b.chunk_count);
+  ASSERT_GE(chunks.size(), 5u);
+  std::string joined;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    EXPECT_EQ(chunks[i].ordinal, static_cast<std::int64_t>(i));
+    EXPECT_EQ(ingest::from_json(chunks[i].config_json).size, 100u);
+    EXPECT_LE(chunks[i].end_byte - chunks[i].start_byte, 100);
+    joined += chunks[i].text;
+  }
+  EXPECT_NE(joined.find("bumblebee"), std::string::npos);
+  EXPECT_EQ(error_of([&] { store::get_document(s, "main", "missing.txt"); }).code(), ExitCode::invalid_input);
+  EXPECT_EQ(error_of([&] { store::for_each_document(s, "nope", [](const store::DocumentSummary&) {}); }).code(),
+            ExitCode::invalid_input);
+}
+
+TEST_F(IngestStoreTest, RemoveDocumentsIsAllOrNone) {
+  const std::int64_t docs = n("SELECT count(*) FROM documents");
+  const std::int64_t chunks = n("SELECT count(*) FROM chunks");
+  {
+    store::Store s = store::Store::open_existing(store_);
+    const Error e = error_of([&] { store::remove_documents(s, "main", {src("a.md"), "missing.txt", src("c.txt")}); });
+    EXPECT_EQ(e.code(), ExitCode::invalid_input);
+    EXPECT_NE(std::string(e.what()).find("missing.txt"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), docs) << "a.md was not removed on its own";
+  EXPECT_EQ(n("SELECT count(*) FROM chunks"), chunks);
+
+  const std::int64_t b_chunks = n("SELECT d.chunk_count FROM documents d JOIN collections k ON k.id = d.collection_id"
+                                  " WHERE k.name = 'main' AND d.source = '" + src("b.txt") + "'");
+  const std::int64_t a_chunks = n("SELECT d.chunk_count FROM documents d JOIN collections k ON k.id = d.collection_id"
+                                  " WHERE k.name = 'main' AND d.source = '" + src("a.md") + "'");
+  {
+    store::Store s = store::Store::open_existing(store_);
+    const std::vector<store::DocumentSummary> removed = store::remove_documents(s, "main", {src("a.md"), src("b.txt")});
+    ASSERT_EQ(removed.size(), 2u);
+    EXPECT_EQ(removed[0].source, src("a.md"));
+    EXPECT_EQ(removed[1].chunk_count, b_chunks);
+  }
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), docs - 2);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks"), chunks - a_chunks - b_chunks);
+  EXPECT_EQ(fts_rows(), chunks - a_chunks - b_chunks);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'aardvarks'"), 1) << "the other collection's copy";
+  expect_consistent(store_);
+}
+
+TEST_F(IngestStoreTest, RemoveCollectionCascades) {
+  const std::int64_t other_chunks = n("SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id"
+                                      " JOIN collections k ON k.id = d.collection_id WHERE k.name = 'other'");
+  {
+    store::Store s = store::Store::open_existing(store_);
+    const store::CollectionInfo removed = store::remove_collection(s, "main");
+    EXPECT_EQ(removed.name, "main");
+    EXPECT_EQ(removed.documents, 3);
+    EXPECT_EQ(error_of([&] { store::remove_collection(s, "main"); }).code(), ExitCode::invalid_input);
+  }
+  EXPECT_EQ(n("SELECT count(*) FROM collections"), 1);
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), 3);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks"), other_chunks);
+  EXPECT_EQ(fts_rows(), other_chunks);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'bumblebee'"), 1);
+  expect_consistent(store_);
+
+  // The name is free again, and a new ingest records its own configuration.
+  const ingest::IngestSummary again = ingest_into("main", 300);
+  EXPECT_EQ(again.added, 3u);
+  EXPECT_EQ(ingest::from_json(query_one(store_, "SELECT chunk_config FROM collections WHERE name = 'main'")).size, 300u);
+}
+
+TEST_F(IngestStoreTest, ReadingCommandsNeverCreateAStore) {
+  const std::string missing = tmp_ / "missing/store.db";
+  EXPECT_EQ(error_of([&] { store::Store::open_existing(missing); }).code(), ExitCode::unavailable);
+  EXPECT_FALSE(fs::exists(tmp_ / "missing"));
+}
+
+// --- DocumentWriter ------------------------------------------------------------------------
+
+store::DocumentRecord record(const std::string& source, const std::string& text, const std::string& path = "") {
+  store::DocumentRecord d;
+  d.source = source;
+  if (!path.empty()) d.path = path;
+  d.title = source;
+  d.content_hash = "hash-of-" + text;
+  d.size_bytes = static_cast<std::int64_t>(text.size());
+  d.loader = "text";
+  d.encoding = "utf-8";
+  d.text = text;
+  d.char_count = static_cast<std::int64_t>(text.size());
+  // Two chunks: the halves.
+  const std::int64_t half = d.size_bytes / 2;
+  for (const auto& [from, to] : {std::pair<std::int64_t, std::int64_t>{0, half}, {half, d.size_bytes}}) {
+    store::ChunkRecord c;
+    c.start_byte = c.char_start = from;
+    c.end_byte = c.char_end = to;
+    c.line_start = c.line_end = 1;
+    c.tokens = 1;
+    c.headings_json = "[]";
+    d.chunks.push_back(c);
+  }
+  return d;
+}
+
+class IngestWriterTest : public ::testing::Test {
+ protected:
+  std::int64_t n(const std::string& sql) const { return count(path_, sql); }
+  TempDir tmp_;
+  std::string path_ = tmp_ / "w.db";
+  std::string config_ = ingest::to_json(ingest::ChunkSettings{});
+};
+
+TEST_F(IngestWriterTest, PutDecidesAddedUnchangedMetadataAndChanged) {
+  store::Store s = store::Store::open(path_);
+  store::DocumentWriter w(s, "c", config_, true);
+  EXPECT_FALSE(w.find("x"));
+  w.begin();
+  EXPECT_EQ(w.put(record("x", "first version"), false), store::PutResult::added);
+  w.commit();
+  const std::string ids = query_one(path_, "SELECT group_concat(id) FROM chunks");
+  const std::optional<store::StoredDocument> stored = w.find("x");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->content_hash, "hash-of-first version");
+  EXPECT_EQ(stored->config_id, w.known_config_id());
+
+  w.begin();
+  EXPECT_EQ(w.put(record("x", "first version"), false), store::PutResult::unchanged);
+  store::DocumentRecord meta = record("x", "first version");
+  meta.metadata_json = R"({"k":"v"})";
+  EXPECT_EQ(w.put(meta, false), store::PutResult::metadata_only);
+  w.commit();
+  EXPECT_EQ(query_one(path_, "SELECT group_concat(id) FROM chunks"), ids);
+  EXPECT_EQ(query_one(path_, "SELECT metadata FROM documents"), R"({"k":"v"})");
+
+  w.begin();
+  EXPECT_EQ(w.put(record("x", "second version!"), false), store::PutResult::changed);
+  w.commit();
+  EXPECT_EQ(query_one(path_, "SELECT group_concat(text, '|') FROM (SELECT text FROM chunks ORDER BY ordinal)"), "second |version!");
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), 1);
+  EXPECT_EQ(n("SELECT chunk_count FROM documents"), 2);
+
+  w.begin();
+  EXPECT_EQ(w.put(record("x", "second version!"), true), store::PutResult::changed) << "force re-writes the chunks";
+  w.commit();
+  expect_consistent(path_);
+}
+
+// A replacement is one transaction: another connection sees the old chunks until the commit,
+// and a writer destroyed before its commit leaves the old document whole.
+TEST_F(IngestWriterTest, ReplacementIsAtomic) {
+  store::Store s = store::Store::open(path_);
+  {
+    store::DocumentWriter w(s, "c", config_, true);
+    w.begin();
+    w.put(record("x", "old text here"), false);
+    w.commit();
+  }
+  {
+    store::DocumentWriter w(s, "c", config_, false);
+    w.begin();
+    EXPECT_EQ(w.put(record("x", "new text, longer"), false), store::PutResult::changed);
+    EXPECT_EQ(query_one(path_, "SELECT group_concat(text, '|') FROM (SELECT text FROM chunks ORDER BY ordinal)"), "old te|xt here")
+        << "a reader sees the old chunks during the transaction";
+    EXPECT_EQ(query_one(path_, "SELECT content_hash FROM documents"), "hash-of-old text here");
+    // No commit: the destructor rolls back.
+  }
+  EXPECT_EQ(query_one(path_, "SELECT group_concat(text, '|') FROM (SELECT text FROM chunks ORDER BY ordinal)"), "old te|xt here");
+  EXPECT_EQ(query_one(path_, "SELECT content_hash FROM documents"), "hash-of-old text here");
+  expect_consistent(path_);
+}
+
+TEST_F(IngestWriterTest, DocumentsUnderARootMatchWholePathComponentsOnly) {
+  store::Store s = store::Store::open(path_);
+  store::DocumentWriter w(s, "c", config_, true);
+  w.begin();
+  for (const std::string p : {"/r/docs", "/r/docs/a.md", "/r/docs/sub/b.md", "/r/docs2/c.md", "/r/docs-x/d.md",
+                              "/r/docs.md", "/r/doc"}) {
+    w.put(record(p, "text of " + p, p), false);
+  }
+  w.put(record("stdin", "no path"), false);
+  w.commit();
+  std::vector<std::string> under;
+  for (const store::StoredDocument& d : w.documents_under("/r/docs")) under.push_back(*d.path);
+  EXPECT_EQ(under, (std::vector<std::string>{"/r/docs", "/r/docs/a.md", "/r/docs/sub/b.md"}));
+  under.clear();
+  for (const store::StoredDocument& d : w.documents_under("/r/docs/")) under.push_back(*d.path);
+  EXPECT_EQ(under, (std::vector<std::string>{"/r/docs/a.md", "/r/docs/sub/b.md"}));
+  EXPECT_EQ(w.documents_under("/").size(), 7u);
+  w.begin();
+  w.remove(w.find("/r/docs/a.md")->id);
+  w.commit();
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), 7);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks"), 14);
+  expect_consistent(path_);
+}
+
+TEST_F(IngestWriterTest, CollectionsAreSeparateForTheWriter) {
+  store::Store s = store::Store::open(path_);
+  store::DocumentWriter a(s, "a", config_, true);
+  store::DocumentWriter b(s, "b", config_, true);
+  a.begin();
+  a.put(record("same", "text a"), false);
+  a.commit();
+  EXPECT_FALSE(b.find("same"));
+  b.begin();
+  EXPECT_EQ(b.put(record("same", "text b"), false), store::PutResult::added);
+  b.commit();
+  EXPECT_EQ(a.find("same")->content_hash, "hash-of-text a");
+  EXPECT_EQ(b.find("same")->content_hash, "hash-of-text b");
+}
+
+}  // namespace
+}  // namespace strata
