@@ -1,0 +1,298 @@
+#include "llm/chat_stream.h"
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "llm/redact.h"
+#include "llm/sanitize.h"
+
+namespace strata::llm {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kQuoteLimit = 300;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Server text made fit to quote in an error message: keys and personal data redacted, no
+// controls or escape sequences, whitespace runs folded, at most kQuoteLimit bytes.
+std::string quote_server_text(std::string_view text) {
+  const std::string safe = sanitize_for_terminal(redact(text).text);
+  std::string out;
+  bool space = false;
+  for (char c : safe) {
+    if (c == '\n' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  if (out.size() > kQuoteLimit) {
+    std::size_t cut = kQuoteLimit;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+    out += "…";
+  }
+  return out;
+}
+
+std::string string_field(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : dump(*it);
+}
+
+std::optional<std::uint64_t> count_field(const json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer() || it->get<std::int64_t>() < 0) return std::nullopt;
+  return it->get<std::uint64_t>();
+}
+
+// The parts of an error object, whichever provider shaped it.
+struct ErrorFields {
+  std::string type, code, message;
+};
+
+ErrorFields error_fields(const json& doc) {
+  ErrorFields f;
+  if (!doc.is_object()) return f;
+  const auto it = doc.find("error");
+  if (it != doc.end() && it->is_object()) {
+    f.type = string_field(*it, "type");
+    f.code = string_field(*it, "code");
+    f.message = string_field(*it, "message");
+  } else if (it != doc.end() && it->is_string()) {
+    f.message = it->get<std::string>();  // {"error": "..."} (LM Studio, Ollama's native API)
+  } else {
+    f.message = string_field(doc, "message");  // vLLM: {"object":"error","message":...}
+    f.type = string_field(doc, "type");
+  }
+  return f;
+}
+
+bool mentions_context_length(const ErrorFields& f) {
+  if (f.code == "context_length_exceeded" || f.type == "exceed_context_size_error" ||
+      f.type == "request_too_large") {
+    return true;
+  }
+  const std::string m = lower_ascii(f.message);
+  static constexpr std::array<std::string_view, 9> kPhrases = {
+      "context length",     "context_length",      "maximum context",
+      "prompt is too long", "too many tokens",     "exceeds the available context",
+      "context window",     "input is too long",   "exceed context"};
+  return std::any_of(kPhrases.begin(), kPhrases.end(),
+                     [&](std::string_view p) { return m.find(p) != std::string::npos; });
+}
+
+std::string http_label(long status) { return status > 0 ? " (HTTP " + std::to_string(status) + ")" : ""; }
+
+ChatError classify(long status, const ErrorFields& f) {
+  const std::string said = f.message.empty() ? std::string() : ": " + quote_server_text(f.message);
+  const std::string label = http_label(status);
+  if (status == 401 || status == 403 || f.type == "authentication_error" || f.type == "permission_error" ||
+      f.code == "invalid_api_key") {
+    // Never quote the server here: OpenAI's 401 message echoes part of the key.
+    return ChatError(ChatErrorKind::key_rejected, ExitCode::usage,
+                     "the server rejected the API key" + label,
+                     "check that the provider's API key variable holds a valid key with access to the model");
+  }
+  if (mentions_context_length(f)) {
+    return ChatError(ChatErrorKind::context_too_long, ExitCode::usage,
+                     "the prompt is too long for the model's context window" + label + said,
+                     "lower --context-tokens, or use a model with a larger context window");
+  }
+  if (f.code == "insufficient_quota") {
+    return ChatError(ChatErrorKind::bad_request, ExitCode::usage, "the account has no quota left" + label + said);
+  }
+  if (status == 429 || f.type == "rate_limit_error" || f.code == "rate_limit_exceeded") {
+    return ChatError(ChatErrorKind::rate_limited, ExitCode::unavailable, "the server is rate-limiting requests" + label + said);
+  }
+  if (status == 404 || f.type == "not_found_error") {
+    return ChatError(ChatErrorKind::not_found, ExitCode::usage, "not found" + label + said,
+                     "check --model and --base-url");
+  }
+  if (status >= 400 && status < 500) {
+    return ChatError(ChatErrorKind::bad_request, ExitCode::usage, "the server refused the request" + label + said);
+  }
+  if (status == 0 && f.type == "invalid_request_error") {
+    return ChatError(ChatErrorKind::bad_request, ExitCode::usage, "the server refused the request" + said);
+  }
+  const std::string what = f.type == "overloaded_error" ? "the server is overloaded" : "the server failed";
+  return ChatError(ChatErrorKind::server, ExitCode::unavailable, what + label + said);
+}
+
+ChatError malformed(std::string_view what, std::string_view data) {
+  return ChatError(ChatErrorKind::malformed, ExitCode::unavailable,
+                   std::string(what) + (data.empty() ? "" : ": " + quote_server_text(data.substr(0, 200))));
+}
+
+json parse_json(std::string_view text, std::string_view what) {
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) throw malformed(std::string(what) + " is not a JSON object", text);
+  return doc;
+}
+
+void read_openai_usage(const json& doc, Usage& usage) {
+  const auto it = doc.find("usage");
+  if (it == doc.end() || !it->is_object()) return;
+  if (auto n = count_field(*it, "prompt_tokens")) usage.input_tokens = n;
+  if (auto n = count_field(*it, "completion_tokens")) usage.output_tokens = n;
+}
+
+void read_anthropic_usage(const json& usage_json, Usage& usage) {
+  if (!usage_json.is_object()) return;
+  if (auto n = count_field(usage_json, "input_tokens")) usage.input_tokens = n;
+  if (auto n = count_field(usage_json, "output_tokens")) usage.output_tokens = n;
+}
+
+const json* first_choice(const json& doc) {
+  const auto it = doc.find("choices");
+  if (it == doc.end() || !it->is_array() || it->empty() || !(*it)[0].is_object()) return nullptr;
+  return &(*it)[0];
+}
+
+const char* role_name(ChatMessage::Role role) { return role == ChatMessage::Role::user ? "user" : "assistant"; }
+
+}  // namespace
+
+std::string chat_request_body(Provider provider, const ChatRequest& request) {
+  json messages = json::array();
+  if (provider == Provider::openai && !request.system.empty()) {
+    messages.push_back({{"role", "system"}, {"content", request.system}});
+  }
+  for (const ChatMessage& m : request.messages) messages.push_back({{"role", role_name(m.role)}, {"content", m.content}});
+  json body = {{"model", request.model}, {"messages", std::move(messages)}, {"stream", request.stream}};
+  if (provider == Provider::anthropic) {
+    if (!request.system.empty()) body["system"] = request.system;
+    body["max_tokens"] = request.max_tokens.value_or(4096);
+  } else {
+    if (request.max_tokens) body["max_tokens"] = *request.max_tokens;
+    if (request.stream) body["stream_options"] = {{"include_usage", true}};
+  }
+  if (request.temperature) body["temperature"] = *request.temperature;
+  return dump(body);
+}
+
+ChatError chat_http_error(Provider, long status, std::string_view body) {
+  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  ErrorFields f;
+  if (!doc.is_discarded() && doc.is_object()) {
+    f = error_fields(doc);
+  } else {
+    f.message = std::string(body);  // plain text or HTML from a proxy
+  }
+  return classify(status, f);
+}
+
+ChatDelta ChatStreamDecoder::decode(const SseEvent& event) {
+  ChatDelta delta = provider_ == Provider::openai ? decode_openai(event) : decode_anthropic(event);
+  text_ += delta.text;
+  if (delta.finish_reason) finish_reason_ = delta.finish_reason;
+  return delta;
+}
+
+ChatDelta ChatStreamDecoder::decode_openai(const SseEvent& event) {
+  ChatDelta delta;
+  if (event.is_done()) {
+    finished_ = true;
+    return delta;
+  }
+  const json doc = parse_json(event.data, "a streamed event");
+  if (doc.contains("error")) throw classify(0, error_fields(doc));
+  if (auto m = string_field(doc, "model"); !m.empty()) model_ = m;
+  read_openai_usage(doc, usage_);
+  if (const json* choice = first_choice(doc)) {
+    const auto d = choice->find("delta");
+    if (d != choice->end() && d->is_object()) {
+      const auto content = d->find("content");
+      if (content != d->end() && content->is_string()) delta.text = content->get<std::string>();
+    }
+    const auto reason = choice->find("finish_reason");
+    if (reason != choice->end() && reason->is_string()) {
+      delta.finish_reason = reason->get<std::string>();
+      finished_ = true;
+    }
+  }
+  return delta;
+}
+
+ChatDelta ChatStreamDecoder::decode_anthropic(const SseEvent& event) {
+  ChatDelta delta;
+  const json doc = parse_json(event.data, "a streamed event");
+  std::string type = string_field(doc, "type");
+  if (type.empty()) type = event.type;
+  if (type == "error") {
+    throw classify(0, error_fields(doc));
+  } else if (type == "message_start") {
+    const auto message = doc.find("message");
+    if (message != doc.end() && message->is_object()) {
+      if (auto m = string_field(*message, "model"); !m.empty()) model_ = m;
+      if (message->contains("usage")) read_anthropic_usage((*message)["usage"], usage_);
+    }
+  } else if (type == "content_block_start") {
+    const auto block = doc.find("content_block");
+    if (block != doc.end() && string_field(*block, "type") == "text") delta.text = string_field(*block, "text");
+  } else if (type == "content_block_delta") {
+    const auto d = doc.find("delta");
+    if (d != doc.end() && string_field(*d, "type") == "text_delta") delta.text = string_field(*d, "text");
+  } else if (type == "message_delta") {
+    const auto d = doc.find("delta");
+    if (d != doc.end()) {
+      if (auto reason = string_field(*d, "stop_reason"); !reason.empty()) {
+        delta.finish_reason = reason;
+        finished_ = true;
+      }
+    }
+    if (doc.contains("usage")) read_anthropic_usage(doc["usage"], usage_);
+  } else if (type == "message_stop") {
+    finished_ = true;
+  }
+  // ping, content_block_stop and event types added later carry no text.
+  return delta;
+}
+
+ChatResponse parse_chat_response(Provider provider, std::string_view body) {
+  const json doc = parse_json(body, "the response");
+  ChatResponse r;
+  if (provider == Provider::openai) {
+    if (doc.contains("error")) throw classify(0, error_fields(doc));
+    const json* choice = first_choice(doc);
+    if (choice == nullptr) throw malformed("the response has no choices", body);
+    const auto message = choice->find("message");
+    if (message == choice->end() || !message->is_object()) throw malformed("the response has no message", body);
+    r.text = string_field(*message, "content");
+    if (auto reason = string_field(*choice, "finish_reason"); !reason.empty()) r.finish_reason = reason;
+    read_openai_usage(doc, r.usage);
+  } else {
+    if (string_field(doc, "type") == "error") throw classify(0, error_fields(doc));
+    const auto content = doc.find("content");
+    if (content == doc.end() || !content->is_array()) throw malformed("the response has no content", body);
+    for (const json& block : *content) {
+      if (string_field(block, "type") == "text") r.text += string_field(block, "text");
+    }
+    if (auto reason = string_field(doc, "stop_reason"); !reason.empty()) r.finish_reason = reason;
+    if (doc.contains("usage")) read_anthropic_usage(doc["usage"], r.usage);
+  }
+  r.model = string_field(doc, "model");
+  return r;
+}
+
+bool finished_by_length(std::string_view finish_reason) {
+  return finish_reason == "length" || finish_reason == "max_tokens";
+}
+
+}  // namespace strata::llm

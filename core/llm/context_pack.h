@@ -1,0 +1,89 @@
+#pragma once
+// The context of `strata ask`: retrieved chunks become numbered sources that fit a token budget,
+// and the sources and the question become the prompt. No I/O; the tokenizer is compiled in.
+//
+// Merging: chunks of one document that overlap or touch (gap <= merge_gap_bytes) are one
+// source: their text is joined without repeating the overlap and their ranges are unioned, so
+// a model never reads the same passage twice and a citation names one place.
+// Packing: chunks are taken in rank order; each is added (to a new source or merged into one)
+// only if the sources still fit the budget, so the best chunks always go in and a long one
+// that does not fit leaves room for shorter ones after it. Sources are numbered [1..n] by the
+// rank of their best chunk.
+// Fencing: each source's text sits between two fence lines of backticks longer than any
+// backtick run in any retrieved text, so no text can close its fence; the instructions say
+// the fenced text is data, not instructions.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tokenizer/tokenizer.h"
+
+namespace strata::llm {
+
+struct RetrievedChunk {
+  std::int64_t chunk_id = 0;
+  std::int64_t document_id = 0;
+  std::string source;  // what a user recognises: a path relative to where they stand, or a name
+  std::size_t byte_start = 0, byte_end = 0;  // in the document, half-open
+  std::size_t line_start = 0, line_end = 0;  // 1-based, inclusive; 0 = unknown
+  std::optional<std::size_t> page_start, page_end;  // PDFs, 1-based inclusive
+  std::string text;    // the document's bytes [byte_start, byte_end), valid UTF-8
+  double score = 0.0;  // the retrieval score (RRF, BM25 or cosine)
+};
+
+struct Source {
+  std::size_t number = 0;  // the n of [n]
+  std::int64_t document_id = 0;
+  std::string source;
+  std::size_t byte_start = 0, byte_end = 0;
+  std::size_t line_start = 0, line_end = 0;
+  std::optional<std::size_t> page_start, page_end;
+  std::string text;
+  double score = 0.0;                   // the best score of its chunks
+  std::vector<std::int64_t> chunk_ids;  // in document order
+  std::size_t first_rank = 0;           // 0-based rank of its best chunk in the input
+};
+
+// "docs/guide.md:L10-L24", "paper.pdf:L3-L9 (p. 2)", "notes.txt:L7", "report.pdf (pp. 3-4)".
+std::string location_of(const Source& source);
+
+struct ContextOptions {
+  // Tokens the sources block may take: source headers, fences and texts. Default: 4000.
+  std::size_t token_budget = 4000;
+  tokenizer::Encoding encoding = tokenizer::Encoding::cl100k_base;
+  // Chunks of one document at most this many bytes apart are merged (the whitespace a chunker
+  // drops between chunks); the gap is rendered as a line break or a space. Default: 4.
+  std::size_t merge_gap_bytes = 4;
+  // `ask --redact`: each source's text goes through core/llm/redact before it is counted, so
+  // the budget holds for the text that is sent. Default: false.
+  bool redact = false;
+};
+
+struct ContextPack {
+  std::vector<Source> sources;         // numbered 1..n, in that order
+  std::string fence;                   // the fence line, "```" or longer
+  std::string sources_block;           // the rendered sources, as they appear in the prompt
+  std::size_t tokens = 0;              // tokens of sources_block (<= token_budget)
+  std::vector<std::int64_t> skipped;   // chunk ids left out for the budget, in rank order
+  std::size_t redactions = 0;          // with options.redact: findings replaced in the sources
+};
+
+// Packs `ranked` (best first) into sources. REQUIRES: each chunk's text is valid UTF-8; a chunk
+// whose text length differs from its byte range is never merged (it stands alone).
+ContextPack pack_context(std::span<const RetrievedChunk> ranked, const ContextOptions& options = {});
+
+struct Prompt {
+  std::string system;
+  std::string user;
+};
+
+// The system instructions and the user message (sources block, then the question). With no
+// sources the user message says so, and the instructions still ask the model to say it could
+// not find the answer rather than guess.
+Prompt build_prompt(std::string_view question, const ContextPack& pack);
+
+}  // namespace strata::llm

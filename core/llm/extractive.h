@@ -1,0 +1,49 @@
+#pragma once
+// The offline answer of `strata ask` when no model is configured: the sentences of the
+// retrieved sources that best match the question, each followed by its citation [n].
+//
+// Scoring: BM25 (k1 1.2, b 0.75) over the candidate sentences of all sources, on lower-cased
+// terms with English stop words removed and a light suffix-stripping stemmer (so "indexes",
+// "indexing" and "indexed" meet "index"), times a small bonus for the source's rank
+// (1 + 0.15 / n for source [n]). Sentences under 3 words (headings, labels) or mostly symbols
+// (code) are not candidates. The best are picked greedily within the budgets, skipping one
+// that repeats a picked sentence's terms (Jaccard >= 0.7) or scores under a quarter of the best,
+// and are printed in source order, then document order, so the answer reads as the documents do.
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "llm/context_pack.h"
+
+namespace strata::llm {
+
+struct ExtractiveOptions {
+  std::size_t max_sentences = 5;  // Default: 5.
+  std::size_t max_chars = 1200;   // bytes of sentence text, citations excluded. Default: 1200.
+};
+
+struct ExtractedSentence {
+  std::size_t source = 0;  // the n of [n]
+  std::size_t offset = 0;  // bytes into that source's text
+  std::string text;        // whitespace folded, list and heading markers dropped
+  double score = 0.0;
+};
+
+struct ExtractiveAnswer {
+  std::string text;                          // the answer, citations included
+  std::vector<ExtractedSentence> sentences;  // in answer order
+  // False when no sentence shares a term with the question: `text` then holds the opening
+  // sentences of source [1] (if any), and the caller should say nothing matched closely.
+  bool matched = false;
+};
+
+ExtractiveAnswer extractive_answer(std::string_view question, std::span<const Source> sources,
+                                   const ExtractiveOptions& options = {});
+
+// The stemmer and stop-word filter the scoring uses, exposed for tests: lower-cased terms of
+// `text` without stop words, each stemmed.
+std::vector<std::string> extractive_terms(std::string_view text);
+
+}  // namespace strata::llm

@@ -1,0 +1,40 @@
+#pragma once
+// The keyword half of `strata search`: what the user typed, turned into an SQLite FTS5 MATCH
+// expression. The user's text is always a query, never FTS5 syntax: `C++`, quotes, AND/OR/NOT/
+// NEAR, `-`, `:`, `*`, `^`, parentheses, control characters and invalid UTF-8 can never make
+// the expression a syntax error, whatever the table's tokenizer (unicode61 or porter unicode61).
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::search {
+
+// At most this many distinct terms are kept (the first ones, in the order typed): a longer
+// query adds little to BM25 and costs one posting-list scan per term.
+inline constexpr std::size_t kMaxQueryTerms = 64;
+
+struct FtsQueryOptions {
+  // Drop the 33 words of Lucene's English stop set ("a", "and", "the", "with", ...), as the
+  // reference BM25 of bench/ does, unless every term is one ("to be or not to be" keeps them).
+  // They match most rows, cost the longest posting lists and add little to BM25. Default: true.
+  bool drop_stop_words = true;
+};
+
+// The terms of `text` as FTS5's `unicode61 remove_diacritics 2` tokenizer delimits them: runs
+// of token characters (ASCII letters and digits; non-ASCII letters, numbers, marks and private
+// use characters), split at everything else (ASCII punctuation and controls, Unicode spaces,
+// punctuation and symbols, invalid UTF-8). Terms keep their case and accents (FTS5 folds both
+// itself); duplicates that differ only in ASCII case are dropped; at most kMaxQueryTerms.
+std::vector<std::string> fts_terms(std::string_view text, const FtsQueryOptions& options = {});
+
+// An FTS5 MATCH expression for `text`: each term as a double-quoted FTS5 string, joined with OR,
+// e.g. `don't "panic"` → `"don" OR "t" OR "panic"`. OR rather than AND (FTS5's implicit
+// operator) because BM25 then ranks rows that match more (and rarer) terms higher while a row
+// that misses one term can still be found; a query word absent from the corpus never empties
+// the result. Terms are strings, so a term FTS5's own tokenizer splits further becomes a phrase.
+// Returns "" when the text has no terms (empty or punctuation only): the caller runs no
+// keyword query then (FTS5 rejects an empty MATCH expression).
+std::string fts_match_expression(std::string_view text, const FtsQueryOptions& options = {});
+
+}  // namespace strata::search

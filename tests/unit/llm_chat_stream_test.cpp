@@ -1,0 +1,287 @@
+#include "llm/chat_stream.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "llm/sse_parser.h"
+#include "test_util.h"
+
+namespace strata::llm {
+namespace {
+
+using nlohmann::json;
+
+// Runs a whole SSE stream through the parser and the decoder.
+ChatStreamDecoder decode_stream(Provider provider, std::string_view stream, std::string* streamed = nullptr) {
+  ChatStreamDecoder decoder(provider);
+  SseParser parser;
+  for (const SseEvent& e : parser.feed(stream)) {
+    const ChatDelta d = decoder.decode(e);
+    if (streamed) *streamed += d.text;
+  }
+  return decoder;
+}
+
+ChatError chat_error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ChatError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected ChatError";
+  return ChatError(ChatErrorKind::malformed, ExitCode::ok, "");
+}
+
+TEST(LlmChatRequest, OpenAiBody) {
+  ChatRequest req;
+  req.model = "gpt-4o-mini";
+  req.system = "Be brief.";
+  req.messages = {{ChatMessage::Role::user, "Hi"}, {ChatMessage::Role::assistant, "Hello"}, {ChatMessage::Role::user, "Q?"}};
+  req.temperature = 0.2;
+  req.max_tokens = 100;
+  const json body = json::parse(chat_request_body(Provider::openai, req));
+  EXPECT_EQ(body["model"], "gpt-4o-mini");
+  ASSERT_EQ(body["messages"].size(), 4u);
+  EXPECT_EQ(body["messages"][0], (json{{"role", "system"}, {"content", "Be brief."}}));
+  EXPECT_EQ(body["messages"][2]["role"], "assistant");
+  EXPECT_EQ(body["stream"], true);
+  EXPECT_EQ(body["stream_options"]["include_usage"], true);
+  EXPECT_DOUBLE_EQ(body["temperature"].get<double>(), 0.2);
+  EXPECT_EQ(body["max_tokens"], 100);
+  req.stream = false;
+  req.temperature.reset();
+  req.max_tokens.reset();
+  const json plain = json::parse(chat_request_body(Provider::openai, req));
+  EXPECT_FALSE(plain.contains("stream_options"));
+  EXPECT_FALSE(plain.contains("temperature"));
+  EXPECT_FALSE(plain.contains("max_tokens"));
+}
+
+TEST(LlmChatRequest, AnthropicBody) {
+  ChatRequest req;
+  req.model = "claude-sonnet-4-5";
+  req.system = "Cite sources.";
+  req.messages = {{ChatMessage::Role::user, "Q?"}};
+  const json body = json::parse(chat_request_body(Provider::anthropic, req));
+  EXPECT_EQ(body["system"], "Cite sources.");
+  ASSERT_EQ(body["messages"].size(), 1u);  // the system prompt is not a message
+  EXPECT_EQ(body["messages"][0]["role"], "user");
+  EXPECT_EQ(body["max_tokens"], 4096);      // required by the API
+  EXPECT_FALSE(body.contains("stream_options"));
+}
+
+TEST(LlmChatRequest, InvalidUtf8IsReplacedNotThrown) {
+  ChatRequest req;
+  req.model = "m";
+  req.messages = {{ChatMessage::Role::user, "bad \xFF byte"}};
+  const json body = json::parse(chat_request_body(Provider::openai, req));
+  EXPECT_EQ(body["messages"][0]["content"], "bad \xEF\xBF\xBD byte");
+}
+
+const std::string kOpenAiStream =
+    ": keep-alive\n\n"
+    "data: {\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n"
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n"
+    "data:{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" wörld [1]\"},\"finish_reason\":null}]}\r\n\r\n"
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"tool_calls\":[]},\"finish_reason\":null}]}\n\n"
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+    "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":812,\"completion_tokens\":9,\"total_tokens\":821}}\n\n"
+    "data: [DONE]\n\n";
+
+TEST(LlmChatStream, OpenAiStream) {
+  std::string streamed;
+  const ChatStreamDecoder d = decode_stream(Provider::openai, kOpenAiStream, &streamed);
+  EXPECT_EQ(streamed, "Hello wörld [1]");
+  EXPECT_EQ(d.text(), streamed);
+  EXPECT_TRUE(d.finished());
+  EXPECT_EQ(d.finish_reason(), "stop");
+  EXPECT_EQ(d.usage(), (Usage{812, 9}));
+  EXPECT_EQ(d.model(), "gpt-4o-mini");
+}
+
+TEST(LlmChatStream, OpenAiStreamSplitAnywhere) {
+  for (std::size_t cut = 0; cut <= kOpenAiStream.size(); cut += 7) {
+    ChatStreamDecoder decoder(Provider::openai);
+    SseParser parser;
+    for (std::string_view piece : {std::string_view(kOpenAiStream).substr(0, cut), std::string_view(kOpenAiStream).substr(cut)}) {
+      for (const SseEvent& e : parser.feed(piece)) decoder.decode(e);
+    }
+    EXPECT_EQ(decoder.text(), "Hello wörld [1]") << cut;
+  }
+}
+
+TEST(LlmChatStream, OpenAiCutStreamIsNotFinished) {
+  const ChatStreamDecoder d = decode_stream(
+      Provider::openai, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Par\"},\"finish_reason\":null}]}\n\n");
+  EXPECT_FALSE(d.finished());
+  EXPECT_EQ(d.text(), "Par");
+  EXPECT_FALSE(d.usage().input_tokens.has_value());
+}
+
+TEST(LlmChatStream, OpenAiErrorInsideA200Stream) {
+  const std::string stream =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+      "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"code\":null}}\n\n";
+  const ChatError e = chat_error_of([&] { decode_stream(Provider::openai, stream); });
+  EXPECT_EQ(e.kind(), ChatErrorKind::server);
+  EXPECT_TRUE(e.retryable());
+  EXPECT_EQ(e.code(), ExitCode::unavailable);
+  EXPECT_NE(std::string(e.what()).find("had an error"), std::string::npos) << e.what();
+  const ChatError ctx = chat_error_of([&] {
+    decode_stream(Provider::openai,
+                  "data: {\"error\":{\"message\":\"This model's maximum context length is 8192 tokens.\",\"code\":\"context_length_exceeded\"}}\n\n");
+  });
+  EXPECT_EQ(ctx.kind(), ChatErrorKind::context_too_long);
+}
+
+TEST(LlmChatStream, MalformedEvent) {
+  const ChatError e = chat_error_of([&] { decode_stream(Provider::openai, "data: {\"choices\": [\n\n"); });
+  EXPECT_EQ(e.kind(), ChatErrorKind::malformed);
+  EXPECT_FALSE(e.retryable());
+  const ChatError a = chat_error_of([&] { decode_stream(Provider::anthropic, "event: ping\ndata: not json\n\n"); });
+  EXPECT_EQ(a.kind(), ChatErrorKind::malformed);
+}
+
+const std::string kAnthropicStream =
+    "event: message_start\n"
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":1200,\"output_tokens\":1}}}\n\n"
+    "event: content_block_start\n"
+    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+    "event: ping\n"
+    "data: {\"type\": \"ping\"}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Strata \"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}}\n\n"
+    "event: content_block_delta\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"uses SQLite [2].\"}}\n\n"
+    "event: content_block_stop\n"
+    "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+    "event: message_delta\n"
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}\n\n"
+    "event: message_stop\n"
+    "data: {\"type\":\"message_stop\"}\n\n";
+
+TEST(LlmChatStream, AnthropicStream) {
+  std::string streamed;
+  const ChatStreamDecoder d = decode_stream(Provider::anthropic, kAnthropicStream, &streamed);
+  EXPECT_EQ(streamed, "Strata uses SQLite [2].");
+  EXPECT_TRUE(d.finished());
+  EXPECT_EQ(d.finish_reason(), "end_turn");
+  EXPECT_EQ(d.usage(), (Usage{1200, 15}));
+  EXPECT_EQ(d.model(), "claude-sonnet-4-5");
+}
+
+TEST(LlmChatStream, AnthropicErrorEvent) {
+  const std::string stream = kAnthropicStream.substr(0, kAnthropicStream.find("event: content_block_stop")) +
+                             "event: error\n"
+                             "data: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+  const ChatError e = chat_error_of([&] { decode_stream(Provider::anthropic, stream); });
+  EXPECT_EQ(e.kind(), ChatErrorKind::server);
+  EXPECT_NE(std::string(e.what()).find("overloaded"), std::string::npos) << e.what();
+}
+
+TEST(LlmChatResponse, OpenAiWholeResponse) {
+  const ChatResponse r = parse_chat_response(
+      Provider::openai,
+      R"({"id":"x","model":"llama3","choices":[{"index":0,"message":{"role":"assistant","content":"Answer [1]."},"finish_reason":"length"}],"usage":{"prompt_tokens":5,"completion_tokens":3}})");
+  EXPECT_EQ(r.text, "Answer [1].");
+  EXPECT_EQ(r.finish_reason, "length");
+  EXPECT_TRUE(finished_by_length(*r.finish_reason));
+  EXPECT_EQ(r.usage, (Usage{5, 3}));
+  EXPECT_EQ(r.model, "llama3");
+  EXPECT_EQ(chat_error_of([] { parse_chat_response(Provider::openai, R"({"choices":[]})"); }).kind(),
+            ChatErrorKind::malformed);
+  EXPECT_EQ(chat_error_of([] { parse_chat_response(Provider::openai, "<html>"); }).kind(), ChatErrorKind::malformed);
+}
+
+TEST(LlmChatResponse, AnthropicWholeResponse) {
+  const ChatResponse r = parse_chat_response(
+      Provider::anthropic,
+      R"({"id":"m","type":"message","model":"claude-haiku-4-5","content":[{"type":"text","text":"Part one, "},{"type":"tool_use","id":"t"},{"type":"text","text":"part two."}],"stop_reason":"max_tokens","usage":{"input_tokens":10,"output_tokens":20}})");
+  EXPECT_EQ(r.text, "Part one, part two.");
+  EXPECT_EQ(r.finish_reason, "max_tokens");
+  EXPECT_TRUE(finished_by_length("max_tokens"));
+  EXPECT_FALSE(finished_by_length("end_turn"));
+  EXPECT_EQ(r.usage, (Usage{10, 20}));
+  const ChatError e = chat_error_of([] {
+    parse_chat_response(Provider::anthropic, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})");
+  });
+  EXPECT_EQ(e.kind(), ChatErrorKind::rate_limited);
+}
+
+TEST(LlmChatHttpError, KeyRejectedNeverQuotesTheKey) {
+  const std::string body =
+      R"({"error":{"message":"Incorrect API key provided: sk-proj-abc***************************xyz9. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","code":"invalid_api_key"}})";
+  const ChatError e = chat_http_error(Provider::openai, 401, body);
+  EXPECT_EQ(e.kind(), ChatErrorKind::key_rejected);
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), "the server rejected the API key (HTTP 401)");
+  EXPECT_EQ(std::string(e.what()).find("sk-"), std::string::npos);
+  EXPECT_EQ(e.hint().find("sk-"), std::string::npos);
+  EXPECT_EQ(chat_http_error(Provider::anthropic, 401,
+                            R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})")
+                .kind(),
+            ChatErrorKind::key_rejected);
+  EXPECT_EQ(chat_http_error(Provider::anthropic, 403, "").kind(), ChatErrorKind::key_rejected);
+}
+
+TEST(LlmChatHttpError, ContextTooLongFromEveryServer) {
+  struct Case {
+    Provider provider;
+    long status;
+    const char* body;
+  };
+  const Case cases[] = {
+      {Provider::openai, 400, R"({"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}})"},
+      {Provider::anthropic, 400, R"({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}})"},
+      {Provider::openai, 400, R"({"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error","n_prompt_tokens":5000,"n_ctx":4096}})"},
+      {Provider::openai, 400, R"({"object":"error","message":"This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.","type":"BadRequestError","param":null,"code":400})"},
+      {Provider::anthropic, 413, R"({"type":"error","error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}})"},
+  };
+  for (const Case& c : cases) {
+    const ChatError e = chat_http_error(c.provider, c.status, c.body);
+    EXPECT_EQ(e.kind(), ChatErrorKind::context_too_long) << c.body;
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    EXPECT_NE(std::string(e.what()).find("too long for the model's context window"), std::string::npos);
+    EXPECT_NE(e.hint().find("--context-tokens"), std::string::npos);
+  }
+}
+
+TEST(LlmChatHttpError, OtherStatuses) {
+  const ChatError rate = chat_http_error(Provider::openai, 429, R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})");
+  EXPECT_EQ(rate.kind(), ChatErrorKind::rate_limited);
+  EXPECT_TRUE(rate.retryable());
+  const ChatError quota = chat_http_error(Provider::openai, 429, R"({"error":{"message":"You exceeded your current quota","code":"insufficient_quota"}})");
+  EXPECT_EQ(quota.kind(), ChatErrorKind::bad_request);
+  EXPECT_FALSE(quota.retryable());
+  const ChatError missing = chat_http_error(Provider::openai, 404, R"({"error":{"message":"model \"llama9\" not found, try pulling it first","type":"api_error"}})");
+  EXPECT_EQ(missing.kind(), ChatErrorKind::not_found);
+  EXPECT_NE(std::string(missing.what()).find("llama9"), std::string::npos);
+  EXPECT_NE(missing.hint().find("--model"), std::string::npos);
+  EXPECT_EQ(chat_http_error(Provider::anthropic, 529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})").kind(),
+            ChatErrorKind::server);
+  const ChatError gateway = chat_http_error(Provider::openai, 502, "<html><body>Bad Gateway</body></html>");
+  EXPECT_EQ(gateway.kind(), ChatErrorKind::server);
+  EXPECT_EQ(gateway.code(), ExitCode::unavailable);
+  EXPECT_EQ(chat_http_error(Provider::openai, 400, R"({"error":"bad temperature"})").kind(), ChatErrorKind::bad_request);
+}
+
+TEST(LlmChatHttpError, QuotedServerTextIsSafe) {
+  const std::string body = std::string(R"({"error":{"message":"bad \u001b[31mthing\u001b[0m from admin@example.com with key sk-abcdefghijklmnopqrstuvwxyz123456 )") +
+                           std::string(2000, 'x') + R"("}})";
+  const ChatError e = chat_http_error(Provider::openai, 400, body);
+  const std::string what = e.what();
+  EXPECT_EQ(what.find('\x1b'), std::string::npos);
+  EXPECT_EQ(what.find("admin@example.com"), std::string::npos);
+  EXPECT_EQ(what.find("sk-abc"), std::string::npos);
+  EXPECT_NE(what.find("[key]"), std::string::npos);
+  EXPECT_LT(what.size(), 400u);
+}
+
+}  // namespace
+}  // namespace strata::llm

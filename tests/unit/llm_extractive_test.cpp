@@ -1,0 +1,159 @@
+#include "llm/extractive.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "llm/citations.h"
+
+namespace strata::llm {
+namespace {
+
+Source source(std::size_t number, std::string text) {
+  Source s;
+  s.number = number;
+  s.source = "doc" + std::to_string(number) + ".md";
+  s.text = std::move(text);
+  return s;
+}
+
+TEST(LlmExtractive, StemsAndDropsStopWords) {
+  EXPECT_EQ(extractive_terms("How are the indexes indexed while indexing?"),
+            (std::vector<std::string>{"index", "index", "index"}));
+  EXPECT_EQ(extractive_terms("queries query running runs stored stores store quickly"),
+            (std::vector<std::string>{"query", "query", "run", "run", "stor", "stor", "stor", "quick"}));
+  EXPECT_EQ(extractive_terms("The C++ café, v2!"), (std::vector<std::string>{"c", "café", "v2"}));
+}
+
+TEST(LlmExtractive, PicksTheMatchingSentencesWithCitations) {
+  const std::vector<Source> sources = {
+      source(1, "Strata is a command-line tool. It stores chunks in SQLite with an FTS5 index. "
+                "The logo is blue."),
+      source(2, "Vector search is exact: every vector is scored. Dr. Smith wrote the vector index in 2024."),
+  };
+  const ExtractiveAnswer a = extractive_answer("Where are chunks stored?", sources);
+  ASSERT_TRUE(a.matched);
+  ASSERT_FALSE(a.sentences.empty());
+  EXPECT_EQ(a.sentences[0].text, "It stores chunks in SQLite with an FTS5 index.");
+  EXPECT_EQ(a.sentences[0].source, 1u);
+  EXPECT_EQ(a.text.substr(0, 50), "It stores chunks in SQLite with an FTS5 index [1].");
+  EXPECT_EQ(a.text.find("logo"), std::string::npos);
+
+  const ExtractiveAnswer v = extractive_answer("How does the vector index work?", sources);
+  ASSERT_TRUE(v.matched);
+  // "Dr." does not end a sentence; the answer follows source order, then document order.
+  ASSERT_EQ(v.sentences.size(), 3u);
+  EXPECT_EQ(v.sentences[0].text, "It stores chunks in SQLite with an FTS5 index.");  // "index"
+  EXPECT_EQ(v.sentences[1].text, "Vector search is exact: every vector is scored.");
+  EXPECT_EQ(v.sentences[2].text, "Dr. Smith wrote the vector index in 2024.");
+  EXPECT_GT(v.sentences[2].score, v.sentences[0].score);
+  EXPECT_EQ(v.text,
+            "It stores chunks in SQLite with an FTS5 index [1].\n\n"
+            "Vector search is exact: every vector is scored [2]. Dr. Smith wrote the vector index in 2024 [2].");
+  EXPECT_TRUE(check_citations(v.text, sources.size()).unknown.empty());
+}
+
+TEST(LlmExtractive, OrdersBySourceThenDocumentAndSeparatesSources) {
+  const std::vector<Source> sources = {
+      source(1, "Backups run nightly with a rotating backup key. Restores need the backup key."),
+      source(2, "Backup files are encrypted with the backup key. The backup key lives in the vault."),
+      source(3, "The weather is nice today. Lunch is served at noon. Parking is free on Sundays."),
+  };
+  ExtractiveOptions options;
+  options.max_sentences = 4;
+  const ExtractiveAnswer a = extractive_answer("backup key", sources, options);
+  ASSERT_EQ(a.sentences.size(), 4u);
+  EXPECT_EQ(a.sentences[0].source, 1u);
+  EXPECT_EQ(a.sentences[1].source, 1u);
+  EXPECT_LT(a.sentences[0].offset, a.sentences[1].offset);
+  EXPECT_EQ(a.sentences[2].source, 2u);
+  EXPECT_LT(a.sentences[2].offset, a.sentences[3].offset);
+  EXPECT_NE(a.text.find("backup key [1].\n\nBackup files"), std::string::npos) << a.text;
+}
+
+// One term that every candidate shares says nothing: such sentences fall under the floor.
+TEST(LlmExtractive, DropsSentencesFarBelowTheBest) {
+  const std::vector<Source> sources = {
+      source(1, "Backups run nightly at two. Restores need the backup key."),
+      source(2, "Backup files are encrypted. The backup key lives in the vault."),
+  };
+  const ExtractiveAnswer a = extractive_answer("backup key", sources);
+  ASSERT_EQ(a.sentences.size(), 2u);
+  EXPECT_EQ(a.text, "Restores need the backup key [1].\n\nThe backup key lives in the vault [2].");
+}
+
+TEST(LlmExtractive, BudgetsLimitTheAnswer) {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "Sentence " + std::to_string(i) + " mentions the widget factory. ";
+  const std::vector<Source> sources = {source(1, text)};
+  ExtractiveOptions options;
+  options.max_sentences = 3;
+  EXPECT_EQ(extractive_answer("widget factory", sources, options).sentences.size(), 3u);
+  options.max_sentences = 10;
+  options.max_chars = 100;
+  const ExtractiveAnswer a = extractive_answer("widget factory", sources, options);
+  std::size_t chars = 0;
+  for (const auto& s : a.sentences) chars += s.text.size();
+  EXPECT_LE(chars, 100u);
+  EXPECT_GE(a.sentences.size(), 1u);
+}
+
+TEST(LlmExtractive, SkipsNearDuplicates) {
+  const std::vector<Source> sources = {
+      source(1, "The cache expires after ten minutes."),
+      source(2, "The cache expires after ten minutes!"),
+      source(3, "Cache entries are keyed by the request."),
+      source(4, "The weather is nice today. Lunch is served at noon. Parking is free on Sundays."),
+  };
+  const ExtractiveAnswer a = extractive_answer("cache expires", sources);
+  ASSERT_EQ(a.sentences.size(), 2u);
+  EXPECT_EQ(a.sentences[0].source, 1u);
+  EXPECT_EQ(a.sentences[1].source, 3u);
+}
+
+TEST(LlmExtractive, ListsAndHeadingsAreSplitAndCleaned) {
+  const std::vector<Source> sources = {source(1,
+                                              "# Install strata\n"
+                                              "- Download the release archive for Linux\n"
+                                              "- Unpack the archive into /usr/local\n"
+                                              "1. Run strata init in your project\n")};
+  const ExtractiveAnswer a = extractive_answer("unpack the archive", sources);
+  ASSERT_TRUE(a.matched);
+  ASSERT_EQ(a.sentences.size(), 2u);  // the heading is too short to be a candidate
+  EXPECT_EQ(a.sentences[0].text, "Download the release archive for Linux");
+  EXPECT_EQ(a.sentences[1].text, "Unpack the archive into /usr/local");
+  EXPECT_GT(a.sentences[1].score, a.sentences[0].score);
+  EXPECT_EQ(a.text, "Download the release archive for Linux [1] Unpack the archive into /usr/local [1]");
+}
+
+TEST(LlmExtractive, NoMatchFallsBackToTheTopSource) {
+  const std::vector<Source> sources = {source(1, "Alpha is the first letter. Beta comes second. Gamma third."),
+                                       source(2, "Unrelated words only here.")};
+  const ExtractiveAnswer a = extractive_answer("zebra xylophone", sources);
+  EXPECT_FALSE(a.matched);
+  ASSERT_EQ(a.sentences.size(), 2u);
+  EXPECT_EQ(a.text, "Alpha is the first letter [1]. Beta comes second [1].");
+  EXPECT_TRUE(extractive_answer("anything", {}).text.empty());
+  EXPECT_FALSE(extractive_answer("the of and", sources).matched);  // stop words only
+}
+
+TEST(LlmExtractive, HigherRankedSourceWinsATie) {
+  const std::vector<Source> sources = {source(1, "Ports default to eight thousand here."),
+                                       source(2, "Ports default to eight thousand here.")};
+  ExtractiveOptions options;
+  options.max_sentences = 1;
+  const ExtractiveAnswer a = extractive_answer("default ports", sources, options);
+  ASSERT_EQ(a.sentences.size(), 1u);
+  EXPECT_EQ(a.sentences[0].source, 1u);
+}
+
+TEST(LlmExtractive, CodeIsNotACandidate) {
+  const std::vector<Source> sources = {source(1, "int main() { return cache->get(key) ?: -1; }\n\nThe cache returns -1 on a miss.")};
+  const ExtractiveAnswer a = extractive_answer("cache get miss", sources);
+  ASSERT_EQ(a.sentences.size(), 1u);
+  EXPECT_EQ(a.sentences[0].text, "The cache returns -1 on a miss.");
+}
+
+}  // namespace
+}  // namespace strata::llm

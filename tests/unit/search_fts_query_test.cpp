@@ -1,0 +1,221 @@
+#include "search/fts_query.h"
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace strata::search {
+namespace {
+
+using Terms = std::vector<std::string>;
+
+// The splitting tests keep stop words, so that every piece of the input is visible.
+const FtsQueryOptions kAllWords{false};
+
+TEST(SearchFtsQuery, SplitsAtPunctuationAndOperators) {
+  EXPECT_EQ(fts_terms("C++ AND -foo:bar* ^baz NEAR(x y)", kAllWords),
+            (Terms{"C", "AND", "foo", "bar", "baz", "NEAR", "x", "y"}));
+  EXPECT_EQ(fts_terms("\"quoted phrase\" 'single'"), (Terms{"quoted", "phrase", "single"}));
+  EXPECT_EQ(fts_terms("don't"), (Terms{"don", "t"}));
+  EXPECT_EQ(fts_terms("snake_case x.y/z"), (Terms{"snake", "case", "x", "y", "z"}));
+}
+
+TEST(SearchFtsQuery, QuotesEachTermAndJoinsWithOr) {
+  EXPECT_EQ(fts_match_expression("C++ templates"), "\"C\" OR \"templates\"");
+  EXPECT_EQ(fts_match_expression("NOT", kAllWords), "\"NOT\"");
+  EXPECT_EQ(fts_match_expression("hello"), "\"hello\"");
+}
+
+TEST(SearchFtsQuery, EmptyOrPunctuationOnlyMeansNoKeywordQuery) {
+  EXPECT_EQ(fts_match_expression(""), "");
+  EXPECT_EQ(fts_match_expression("   \t\n"), "");
+  EXPECT_EQ(fts_match_expression("()\"*^:-+!?.,;{}[]"), "");
+  EXPECT_EQ(fts_match_expression("\xF0\x9F\x94\xA5 \xE2\x80\x94 \xE2\x80\xA6"), "");  // 🔥 — …
+  EXPECT_EQ(fts_match_expression(std::string("\0\x01\x7f", 3)), "");
+}
+
+TEST(SearchFtsQuery, KeepsNonAsciiLettersDigitsAndMarks) {
+  EXPECT_EQ(fts_terms("café naïve Zürich"), (Terms{"café", "naïve", "Zürich"}));
+  EXPECT_EQ(fts_terms("東京タワー、大阪"), (Terms{"東京タワー", "大阪"}));
+  EXPECT_EQ(fts_terms("e\xCC\x81t\xC3\xA9"), (Terms{"e\xCC\x81t\xC3\xA9"}));  // combining acute
+  EXPECT_EQ(fts_terms("\xD9\xA1\xD9\xA2 x"), (Terms{"\xD9\xA1\xD9\xA2", "x"}));  // Arabic-Indic digits
+  // No-break space, ideographic space and a right-to-left override separate terms.
+  EXPECT_EQ(fts_terms("a\xC2\xA0" "b\xE3\x80\x80" "c\xE2\x80\xAE" "d", kAllWords), (Terms{"a", "b", "c", "d"}));
+}
+
+TEST(SearchFtsQuery, InvalidUtf8AndControlsSeparate) {
+  EXPECT_EQ(fts_terms("ab\xFF" "cd\xC3"), (Terms{"ab", "cd"}));
+  EXPECT_EQ(fts_terms("ab\xED\xA0\x80" "cd"), (Terms{"ab", "cd"}));  // a UTF-16 surrogate
+  EXPECT_EQ(fts_terms("ab\xC0\xAF" "cd"), (Terms{"ab", "cd"}));      // an overlong '/'
+  EXPECT_EQ(fts_terms(std::string("a\0b\x1b[31mc", 10), kAllWords), (Terms{"a", "b", "31mc"}));
+}
+
+TEST(SearchFtsQuery, DropsDuplicatesIgnoringAsciiCase) {
+  EXPECT_EQ(fts_terms("The the THE cat", kAllWords), (Terms{"The", "cat"}));
+  EXPECT_EQ(fts_terms("Cat cat CAT"), (Terms{"Cat"}));
+}
+
+TEST(SearchFtsQuery, DropsStopWordsUnlessNothingElseIsLeft) {
+  EXPECT_EQ(fts_terms("What is the speed of light in a vacuum?"), (Terms{"What", "speed", "light", "vacuum"}));
+  EXPECT_EQ(fts_match_expression("AND OR NOT"), "\"AND\" OR \"OR\" OR \"NOT\"");  // only stop words: kept
+  EXPECT_EQ(fts_terms("To be or not to be"), (Terms{"To", "be", "or", "not"}));
+  EXPECT_EQ(fts_terms("the Théâtre"), (Terms{"Théâtre"}));
+}
+
+TEST(SearchFtsQuery, KeepsAtMostTheFirstTermsOfAVeryLongQuery) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "w" + std::to_string(i) + " ";
+  const Terms terms = fts_terms(text);
+  ASSERT_EQ(terms.size(), kMaxQueryTerms);
+  EXPECT_EQ(terms.front(), "w0");
+  EXPECT_EQ(terms.back(), "w" + std::to_string(kMaxQueryTerms - 1));
+}
+
+// A real FTS5 table per tokenizer the store may use.
+class SearchFtsTable : public ::testing::TestWithParam<const char*> {
+ protected:
+  SearchFtsTable() : db_(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+    db_.exec(std::string("CREATE VIRTUAL TABLE t USING fts5(text, tokenize = '") + GetParam() + "')");
+    const std::vector<std::string> rows = {
+        "C++ templates and the standard library",                 // 1
+        "Python generators yield values lazily",                  // 2
+        "The naive Bayes classifier",                             // 3
+        "don't panic: the answer is 42",                          // 4
+        "Zürich and Genève are Swiss cities",                     // 5
+        "東京 is the capital of Japan",                            // 6
+        "the runner runs while running",                          // 7
+        "SELECT * FROM users WHERE name = 'bob' AND age > 3",     // 8
+        "error: expected ')' before ';' token",                   // 9
+        "templates templates templates in C++ and Rust",          // 10
+    };
+    SQLite::Statement insert(db_, "INSERT INTO t(rowid, text) VALUES (?, ?)");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      insert.bind(1, static_cast<std::int64_t>(i + 1));
+      insert.bind(2, rows[i]);
+      insert.exec();
+      insert.reset();
+    }
+  }
+
+  // Row ids matching the user's text, best BM25 first; throws on an FTS5 error.
+  std::vector<std::int64_t> search(const std::string& text) {
+    std::vector<std::int64_t> ids;
+    const std::string expr = fts_match_expression(text);
+    if (expr.empty()) return ids;
+    SQLite::Statement q(db_, "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t), rowid");
+    q.bind(1, expr);
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    return ids;
+  }
+
+  bool raw_match_fails(const std::string& text) {
+    try {
+      SQLite::Statement q(db_, "SELECT count(*) FROM t WHERE t MATCH ?");
+      q.bind(1, text);
+      q.executeStep();
+      return false;
+    } catch (const SQLite::Exception&) {
+      return true;
+    }
+  }
+
+  SQLite::Database db_;
+};
+
+TEST_P(SearchFtsTable, ObviousQueriesFindTheRightRows) {
+  EXPECT_EQ(search("C++ templates").front(), 10);  // both terms, "templates" three times
+  EXPECT_EQ(search("C++ templates").size(), 2u);
+  EXPECT_EQ(search("python generators"), (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(search("naïve"), (std::vector<std::int64_t>{3}));  // remove_diacritics 2
+  EXPECT_EQ(search("zurich GENEVE"), (std::vector<std::int64_t>{5}));
+  EXPECT_EQ(search("東京"), (std::vector<std::int64_t>{6}));
+  EXPECT_EQ(search("don't panic!").front(), 4);
+  EXPECT_EQ(search("answer = 42?"), (std::vector<std::int64_t>{4}));
+  EXPECT_EQ(search("expected ')' before"), (std::vector<std::int64_t>{9}));
+  EXPECT_EQ(search("\"bob\" AND (age").front(), 8);  // "and" is a term too
+  EXPECT_EQ(search("nothing-here-at-all"), (std::vector<std::int64_t>{}));
+  EXPECT_TRUE(search("*^:()").empty());
+}
+
+TEST_P(SearchFtsTable, OrRanksRowsWithMoreTermsFirst) {
+  const std::vector<std::int64_t> ids = search("python lazily library");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0], 2);  // matches two of the three terms
+  EXPECT_EQ(ids[1], 1);
+}
+
+TEST_P(SearchFtsTable, StemmingOnlyWithPorter) {
+  const std::vector<std::int64_t> ids = search("run");
+  if (std::string(GetParam()).starts_with("porter")) {
+    EXPECT_EQ(ids, (std::vector<std::int64_t>{7}));
+  } else {
+    EXPECT_TRUE(ids.empty());
+  }
+}
+
+// Strings built from FTS5 syntax, quotes, brackets, controls, invalid and unusual UTF-8.
+std::string nasty_string(std::mt19937& rng) {
+  static const std::vector<std::string> pieces = {
+      "\"", "'", "(", ")", "AND", "OR", "NOT", "NEAR", "NEAR(", "NEAR/3", "and", "-", ":", "*",
+      "^", "+", "{", "}", "[", "]", ",", ".", ";", "\\", "/", "text:", "{text}:", "t:", "col:",
+      "C++", "x-y", "a*b", "\"\"", "''", "%", "_", "$", "@", "#", "!", "?", "=", "<", ">", "|",
+      "&", "~", "`", " ", "  ", "\t", "\n", "\r", std::string(1, '\0'), "\x01", "\x1b[2J", "\x7f",
+      "\xFF", "\xC3", "\xE2\x82", "\xED\xA0\x80", "\xC0\xAF", "\xF4\x90\x80\x80", "é", "ß", "İ",
+      "东京", "日本語", "🔥", "👩‍💻", "\xE2\x80\xAE", "\xC2\xA0", "\xE3\x80\x80", "\xCC\x81",
+      "\xEF\xBB\xBF", "\xEF\xBF\xBE", "\xF3\xB0\x80\x80", "ﬁ", "ǅ", "١٢٣", "templates", "the",
+      "python", "42", "0x1F", "3.14", "1e10", "zürich", "running", std::string(300, 'a'),
+      "rowid", "MATCH", "bm25", "*)", "(\"", "NEAR(\"a\" \"b\", 2)", "- -", "^^", "**"};
+  std::uniform_int_distribution<std::size_t> count(0, 12), pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> byte(0, 255), coin(0, 9);
+  std::string s;
+  const std::size_t n = count(rng);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (coin(rng) == 0) {
+      s.push_back(static_cast<char>(byte(rng)));  // a random byte, often invalid UTF-8
+    } else {
+      s += pieces[pick(rng)];
+    }
+  }
+  return s;
+}
+
+TEST_P(SearchFtsTable, GeneratedNastyStringsNeverFail) {
+  std::mt19937 rng(20240601);
+  std::size_t raw_failures = 0, keyword_queries = 0;
+  for (int i = 0; i < 4000; ++i) {
+    const std::string text = nasty_string(rng);
+    SCOPED_TRACE(::testing::PrintToString(text));
+    ASSERT_NO_THROW(search(text));
+    if (!fts_match_expression(text).empty()) ++keyword_queries;
+    if (i < 500 && raw_match_fails(text)) ++raw_failures;
+  }
+  // The generator is nasty enough: passed raw, many of these are FTS5 syntax errors.
+  EXPECT_GT(raw_failures, 100u);
+  EXPECT_GT(keyword_queries, 2000u);
+}
+
+TEST_P(SearchFtsTable, RandomBytesNeverFail) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<std::size_t> len(0, 40);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text(len(rng), '\0');
+    for (char& c : text) c = static_cast<char>(byte(rng));
+    SCOPED_TRACE(::testing::PrintToString(text));
+    ASSERT_NO_THROW(search(text));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Search, SearchFtsTable,
+                         ::testing::Values("unicode61 remove_diacritics 2",
+                                           "porter unicode61 remove_diacritics 2"),
+                         [](const ::testing::TestParamInfo<const char*>& param) {
+                           return std::string(param.index == 0 ? "unicode61" : "porter");
+                         });
+
+}  // namespace
+}  // namespace strata::search
