@@ -7,6 +7,7 @@
 #include "catalog_command.h"
 #include "chunk_command.h"
 #include "common/error.h"
+#include "embed_command.h"
 #include "ingest_command.h"
 #include "migrate_command.h"
 #include "output.h"
@@ -50,6 +51,7 @@ int run(int argc, const char* const* argv) {
   setup_migrate(app, migrate, action);
   setup_tokens(app, action);
   setup_chunk(app, action);
+  setup_embed(app, action);
   setup_ingest(app, action);
   setup_collections(app, action);
   setup_documents(app, action);

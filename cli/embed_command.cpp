@@ -1,0 +1,498 @@
+#include "embed_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chunk_command.h"
+#include "common/error.h"
+#include "common/text.h"
+#include "embed/collection_embed.h"
+#include "embed/text_embed.h"
+#include "input.h"
+#include "output.h"
+#include "store/store.h"
+#include "store_options.h"
+
+namespace strata::cli {
+namespace {
+
+namespace em = strata::embed;
+using nlohmann::json;
+
+struct EmbedCliOptions {
+  StoreOptions store;
+  std::vector<std::string> texts;   // --text, repeatable
+  std::vector<std::string> inputs;  // positional: '-' (standard input), or a JSONL file with --jsonl
+  bool jsonl = false;
+  std::string provider, model, dimensions, base_url;
+  std::string api_key_env = "OPENAI_API_KEY";
+  std::string concurrency, batch_size, batch_tokens, max_input_tokens, max_retries, timeout;
+  bool strict = false;
+  bool switch_model = false;
+  bool json = false;
+  bool quiet = false;
+  std::string color;
+  // Which flags were given (CLI11 counts), for the text-mode/collection-mode conflicts.
+  bool store_given = false;
+  bool collection_given = false;
+};
+
+[[noreturn]] void usage(std::string message, std::string hint = {}) {
+  throw Error(ExitCode::usage, std::move(message), std::move(hint));
+}
+
+std::size_t parse_count(const std::string& flag, const std::string& value, std::size_t minimum) {
+  std::size_t n = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
+  const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || ec != std::errc() || ptr != end || n < minimum) {
+    usage(flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
+  }
+  return n;
+}
+
+std::chrono::milliseconds parse_seconds(const std::string& flag, const std::string& value) {
+  double s = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, s);
+  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(s) || s <= 0 || s > 86400) {
+    usage(flag + " must be a number of seconds above 0 (got '" + value + "')");
+  }
+  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+}
+
+em::EmbedSettings settings_of(const EmbedCliOptions& o) {
+  em::EmbedSettings s;
+  if (!o.provider.empty()) s.provider = o.provider;
+  if (!o.model.empty()) s.model = o.model;
+  if (!o.dimensions.empty()) s.dimensions = parse_count("--dimensions", o.dimensions, 1);
+  if (!o.base_url.empty()) s.base_url = o.base_url;
+  s.api_key_env = o.api_key_env;
+  if (!o.concurrency.empty()) s.concurrency = parse_count("--concurrency", o.concurrency, 1);
+  if (s.concurrency > 64) usage("--concurrency must be at most 64 (got " + o.concurrency + ")");
+  if (!o.batch_size.empty()) s.batch_inputs = parse_count("--batch-size", o.batch_size, 1);
+  if (!o.batch_tokens.empty()) s.batch_tokens = parse_count("--batch-tokens", o.batch_tokens, 1);
+  if (!o.max_input_tokens.empty()) s.max_input_tokens = parse_count("--max-input-tokens", o.max_input_tokens, 1);
+  if (!o.max_retries.empty()) s.max_retries = static_cast<int>(std::min<std::size_t>(parse_count("--max-retries", o.max_retries, 0), 100));
+  if (!o.timeout.empty()) s.timeout = parse_seconds("--timeout", o.timeout);
+  s.strict = o.strict;
+  s.switch_model = o.switch_model;
+  return s;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress and messages
+
+// Prints to stderr: a progress line redrawn in place when stderr is a terminal (never
+// otherwise), retries as notes, truncations as warnings. Workers call retrying() from their
+// threads, so every write takes the lock.
+class Reporter final : public em::EmbedObserver {
+ public:
+  Reporter(const OutputOptions& out, std::string what) : out_(out), what_(std::move(what)) {
+    live_ = !out.quiet && ::isatty(STDERR_FILENO) == 1;
+  }
+
+  void progress(const em::EmbedStats& s) override {
+    if (!live_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100) && s.done() < s.total) return;
+    last_ = now;
+    std::string line = "embedding " + what_ + ": " + std::to_string(s.done());
+    if (s.total > 0) line += "/" + std::to_string(s.total);
+    line += " (" + std::to_string(s.cached) + " from cache, " + std::to_string(s.failed) + " failed) · " +
+            plural(s.requests, "request", "requests");
+    if (s.retries > 0) line += " · " + plural(s.retries, "retry", "retries");
+    const std::lock_guard lock(mutex_);
+    std::cerr << "\r\x1b[K" << line << std::flush;
+    drawn_ = true;
+  }
+
+  void warning(const std::string& message) override {
+    const std::lock_guard lock(mutex_);
+    clear_line();
+    print_warning(message, out_.color);
+  }
+
+  void retrying(const std::string& message, std::chrono::milliseconds wait) override {
+    if (out_.quiet) return;
+    const std::lock_guard lock(mutex_);
+    clear_line();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(wait.count()) / 1000.0);
+    std::cerr << "strata: retrying in " << buf << " s: " << message << '\n';
+  }
+
+  void done() {
+    const std::lock_guard lock(mutex_);
+    clear_line();
+  }
+
+ private:
+  void clear_line() {
+    if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
+    drawn_ = false;
+  }
+
+  const OutputOptions& out_;
+  std::string what_;
+  bool live_ = false;
+  bool drawn_ = false;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+std::string summary_line(const em::EmbedStats& s, const char* unit_one, const char* unit_many) {
+  return "embedded " + plural(s.embedded + s.cached, unit_one, unit_many) + " (" + std::to_string(s.cached) +
+         " from cache), " + std::to_string(s.failed) + " failed" +
+         (s.truncated > 0 ? ", " + std::to_string(s.truncated) + " truncated" : std::string()) + "; " +
+         plural(s.requests, "request", "requests") + ", " + plural(s.retries, "retry", "retries") + ", " +
+         seconds_text(s.seconds);
+}
+
+json stats_json(const em::EmbedStats& s) {
+  return json{{"embedded", s.embedded}, {"cached", s.cached},     {"failed", s.failed}, {"truncated", s.truncated},
+              {"requests", s.requests}, {"retries", s.retries},   {"seconds", std::round(s.seconds * 1000) / 1000}};
+}
+
+json failures_json(const std::vector<em::FailedInput>& failures, bool chunks) {
+  json list = json::array();
+  for (const em::FailedInput& f : failures) {
+    json j = {{"input", f.label}, {"message", f.message}};
+    if (chunks) j["chunk_id"] = f.key;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+void print_failures(const std::vector<em::FailedInput>& failures, ColorMode color) {
+  for (const em::FailedInput& f : failures) print_warning("not embedded: " + f.label + ": " + f.message, color);
+}
+
+// The error a run ends with, after its summary: the fatal one, else a partial one. `stored`:
+// vectors were stored as they came (collection mode), so the finished part is kept.
+int finish(const em::EmbedReport& r, bool stored) {
+  if (r.fatal) {
+    std::string hint = r.fatal->hint;
+    if (stored && r.stats.embedded + r.stats.cached > 0 && hint.find("saved") == std::string::npos) {
+      hint += std::string(hint.empty() ? "" : "; ") + "the vectors stored before the error are kept";
+    }
+    throw Error(ExitCode::unavailable, r.fatal->message, hint);
+  }
+  if (!r.failures.empty()) {
+    throw Error(ExitCode::partial,
+                plural(r.failures.size(), "input was", "inputs were") + " not embedded (listed above); the other " +
+                    std::to_string(r.stats.embedded + r.stats.cached) + " were",
+                stored ? "fix or remove those inputs; a run with the same options embeds only what is missing"
+                       : "their lines carry an \"error\" instead of an \"embedding\"");
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collection mode
+
+int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
+  const em::EmbedSettings settings = settings_of(o);
+  store::Store st = store::Store::open(store_path(o.store));
+  Reporter reporter(out, "'" + o.store.collection + "'");
+  const em::CollectionEmbedResult r = em::embed_collection(st, o.store.collection, settings, reporter);
+  reporter.done();
+  if (r.dropped > 0) {
+    print_note("dropped " + plural(static_cast<std::size_t>(r.dropped), "vector", "vectors") + " of the previous model (--switch-model)", out);
+  }
+  print_failures(r.report.failures, out.color);
+  if (out.json) {
+    json j = {{"collection", r.collection},
+              {"store", st.path()},
+              {"provider", r.model.provider},
+              {"model", r.model.model},
+              {"dimensions", r.model.dimensions},
+              {"chunks", r.chunks},
+              {"already_embedded", r.already},
+              {"dropped", r.dropped},
+              {"failures", failures_json(r.report.failures, true)},
+              {"error", r.report.fatal ? json{{"message", r.report.fatal->message}, {"hint", r.report.fatal->hint}} : json(nullptr)}};
+    j.update(stats_json(r.report.stats));
+    std::cout << j.dump() << '\n' << std::flush;
+  } else {
+    const std::string model = r.model.provider + " " + r.model.model +
+                              (r.model.dimensions > 0 ? " (" + std::to_string(r.model.dimensions) + " dimensions)" : std::string());
+    if (r.report.stats.done() == 0 && !r.report.fatal && r.already == r.chunks) {
+      print_note("nothing to embed: all " + plural(static_cast<std::size_t>(r.chunks), "chunk", "chunks") + " of collection '" +
+                     r.collection + "' have vectors from " + model,
+                 out);
+    } else {
+      print_note(summary_line(r.report.stats, "chunk", "chunks") + " · collection '" + r.collection + "', " + model, out);
+    }
+  }
+  return finish(r.report, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text mode
+
+// Texts from --text, one text from standard input ('-'), or JSON Lines records.
+class TextSource final : public em::InputSource {
+ public:
+  explicit TextSource(const EmbedCliOptions& o) : o_(o) {
+    if (o.jsonl) {
+      name_ = o.inputs.empty() ? "-" : o.inputs.front();
+      if (name_ != "-") {
+        file_ = std::fopen(name_.c_str(), "rb");
+        if (file_ == nullptr) {
+          throw Error(ExitCode::invalid_input, input_label(name_) + ": " + std::strerror(errno));
+        }
+      }
+    }
+  }
+  ~TextSource() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  TextSource(const TextSource&) = delete;
+  TextSource& operator=(const TextSource&) = delete;
+
+  // The id each input was given in --jsonl (null otherwise), by position.
+  const std::vector<json>& ids() const { return ids_; }
+
+  bool next(std::vector<em::EmbedInput>& page) override {
+    page.clear();
+    if (o_.jsonl) return next_records(page);
+    if (done_) return false;
+    done_ = true;
+    if (!o_.texts.empty()) {
+      for (std::size_t i = 0; i < o_.texts.size(); ++i) add(page, o_.texts[i], "--text " + std::to_string(i + 1), "--text", json(nullptr));
+    } else {
+      add(page, read_input("-"), "standard input", "-", json(nullptr));
+    }
+    return !page.empty();
+  }
+
+ private:
+  void add(std::vector<em::EmbedInput>& page, std::string text, std::string label, const std::string& name, json id) {
+    if (const auto bad = find_invalid_utf8(text)) throw invalid_utf8(name, text, *bad, "only UTF-8 text can be embedded");
+    page.push_back(em::EmbedInput{static_cast<std::int64_t>(ids_.size()), std::move(text), std::move(label)});
+    ids_.push_back(std::move(id));
+  }
+
+  bool read_line(std::string& line) {
+    line.clear();
+    FILE* f = file_ != nullptr ? file_ : stdin;
+    char buf[1 << 16];
+    while (std::fgets(buf, sizeof buf, f) != nullptr) {
+      line += buf;
+      if (!line.empty() && line.back() == '\n') return true;
+    }
+    if (std::ferror(f) != 0) throw Error(ExitCode::invalid_input, input_label(name_) + ": read error: " + std::strerror(errno));
+    return !line.empty();
+  }
+
+  [[noreturn]] void bad_record(const std::string& what) const {
+    throw Error(ExitCode::invalid_input, input_label(name_) + ": line " + std::to_string(line_no_) + ": " + what,
+                "each line must be a JSON object such as {\"id\": \"a\", \"text\": \"...\"}");
+  }
+
+  bool next_records(std::vector<em::EmbedInput>& page) {
+    std::string line;
+    while (page.size() < 256 && read_line(line)) {
+      ++line_no_;
+      if (trim(line).empty()) continue;
+      const json j = json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) bad_record("not a JSON object");
+      if (!j.contains("text") || !j["text"].is_string()) bad_record("no \"text\" string");
+      json id = j.contains("id") ? j["id"] : json(nullptr);
+      if (!id.is_null() && !id.is_string() && !id.is_number_integer()) bad_record("\"id\" must be a string or an integer");
+      std::string label = "line " + std::to_string(line_no_);
+      if (!id.is_null()) label += " (id " + id.dump() + ")";
+      add(page, j["text"].get<std::string>(), std::move(label), name_, std::move(id));
+    }
+    return !page.empty();
+  }
+
+  const EmbedCliOptions& o_;
+  std::string name_;
+  FILE* file_ = nullptr;
+  bool done_ = false;
+  std::size_t line_no_ = 0;
+  std::vector<json> ids_;
+};
+
+void append_float(std::string& out, float x) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  out.append(buf, r.ptr);
+}
+
+// One JSON object per input, in input order: {"index":i,["id":…,]"embedding":[…]}, or
+// {"index":i,["id":…,]"error":"…"} for an input that was refused. --json wraps them in an array.
+class VectorWriter final : public em::TextOutput {
+ public:
+  VectorWriter(const TextSource& source, bool array) : source_(source), array_(array) {}
+  ~VectorWriter() override = default;
+  VectorWriter(const VectorWriter&) = delete;
+  VectorWriter& operator=(const VectorWriter&) = delete;
+
+  void vector(std::int64_t key, const em::Vector& v) override {
+    begin(key);
+    buf_ += ",\"embedding\":[";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i > 0) buf_ += ',';
+      append_float(buf_, v[i]);
+    }
+    buf_ += "]}";
+    end_record();
+  }
+
+  void failed(std::int64_t key, const std::string&, const std::string& message) override {
+    begin(key);
+    buf_ += ",\"error\":";
+    append_json_string(buf_, message);
+    buf_ += '}';
+    end_record();
+  }
+
+  void close() {
+    if (array_) buf_ += written_ == 0 ? "[]\n" : "\n]\n";
+    flush();
+  }
+
+ private:
+  void begin(std::int64_t key) {
+    if (array_) buf_ += written_ == 0 ? "[\n" : ",\n";
+    buf_ += "{\"index\":" + std::to_string(key);
+    const json& id = source_.ids()[static_cast<std::size_t>(key)];
+    if (!id.is_null()) buf_ += ",\"id\":" + id.dump();
+  }
+  void end_record() {
+    if (!array_) buf_ += '\n';
+    ++written_;
+    if (buf_.size() > (std::size_t{1} << 16)) flush();
+  }
+  void flush() {
+    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), stdout) != buf_.size()) {
+      throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(errno));
+    }
+    std::fflush(stdout);
+    buf_.clear();
+  }
+
+  const TextSource& source_;
+  bool array_;
+  std::size_t written_ = 0;
+  std::string buf_;
+};
+
+int run_text(const EmbedCliOptions& o, const OutputOptions& out) {
+  if (o.store_given || o.collection_given) usage("--store and --collection apply to collection mode, not to --text, - or --jsonl");
+  if (!o.texts.empty() && !o.inputs.empty()) usage("give --text or standard input ('-'), not both");
+  if (!o.jsonl && !o.inputs.empty() && (o.inputs.size() > 1 || o.inputs.front() != "-")) {
+    usage("the only input argument is '-' (standard input); files are read with --jsonl FILE");
+  }
+  if (o.jsonl && (!o.texts.empty() || o.inputs.size() > 1)) usage("--jsonl reads one file or standard input, without --text");
+  const em::EmbedSettings settings = settings_of(o);
+  TextSource source(o);
+  VectorWriter writer(source, o.json);
+  Reporter reporter(out, "texts");
+  const em::TextEmbedResult r = em::embed_texts(source, settings, reporter, writer);
+  reporter.done();
+  writer.close();
+  print_failures(r.report.failures, out.color);
+  print_note(summary_line(r.report.stats, "text", "texts") + " · " + r.provider + " " + r.model + " (" +
+                 std::to_string(r.dimensions) + " dimensions)",
+             out);
+  return finish(r.report, false);
+}
+
+int run_embed(const EmbedCliOptions& o) {
+  OutputOptions out;
+  out.color = parse_color_mode(o.color);
+  out.quiet = o.quiet;
+  out.json = o.json;
+  const bool text_mode = !o.texts.empty() || !o.inputs.empty() || o.jsonl;
+  if (text_mode) return run_text(o, out);
+  return run_collection(o, out);
+}
+
+}  // namespace
+
+void setup_embed(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<EmbedCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "embed", "Embed a collection's chunks (stored, cached, resumable), or texts given as arguments or on stdin");
+  cmd->add_option("INPUT", o->inputs, "'-' embeds standard input as one text; with --jsonl, a JSONL file (default: stdin)")
+      ->type_name("");
+  add_store_option(*cmd, o->store);
+  add_collection_option(*cmd, o->store);
+  // One value per --text: `--text a --text b`, so that a following '-' stays an input.
+  cmd->add_option("--text", o->texts, "Embed this text and print its vector as JSON (repeatable)")
+      ->type_name("TEXT")
+      ->allow_extra_args(false);
+  cmd->add_flag("--jsonl", o->jsonl, "Read {\"id\",\"text\"} JSON Lines records and print one vector per record");
+  cmd->add_option("--provider", o->provider, "local (built in, lexical, no network) or openai (any /v1/embeddings server)")
+      ->type_name("NAME");
+  cmd->add_option("--model", o->model, "Model name (default: the collection's, else hash-ngram-v1 or text-embedding-3-small)")
+      ->type_name("NAME");
+  cmd->add_option("--dimensions", o->dimensions, "Vector size (local: 16-8192, default 384; openai: sent to the server)")
+      ->type_name("N");
+  cmd->add_option("--base-url", o->base_url,
+                  "Server URL up to /embeddings (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
+      ->type_name("URL");
+  cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
+      ->type_name("NAME");
+  cmd->add_option("--concurrency", o->concurrency, "Requests in flight (default: 4)")->type_name("N");
+  cmd->add_option("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256)")
+      ->type_name("N");
+  cmd->add_option("--batch-tokens", o->batch_tokens, "Most tokens per request (default: the model's limit)")->type_name("N");
+  cmd->add_option("--max-input-tokens", o->max_input_tokens, "Most tokens per input (default: the model's limit)")
+      ->type_name("N");
+  cmd->add_option("--max-retries", o->max_retries, "Retries of a failed request (default: 5)")->type_name("N");
+  cmd->add_option("--timeout", o->timeout, "Seconds a request may take (default: 120)")->type_name("SECS");
+  cmd->add_flag("--strict", o->strict, "Refuse inputs over the model's token limit instead of truncating them");
+  cmd->add_flag("--switch-model", o->switch_model,
+                "Drop the collection's vectors and re-embed it with another model (cached vectors are reused)");
+  cmd->add_flag("--json", o->json, "Collection mode: a JSON summary on stdout; text mode: one JSON array");
+  cmd->add_flag("-q,--quiet", o->quiet, "No progress, notes or summary on stderr (warnings and errors remain)");
+  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->footer(
+      "Examples:\n"
+      "  strata embed --collection docs\n"
+      "  strata embed --collection docs --base-url http://localhost:11434/v1 --model nomic-embed-text\n"
+      "  OPENAI_API_KEY=... strata embed --collection docs --model text-embedding-3-small\n"
+      "  strata embed --text 'how do I roll back?' | jq '.embedding | length'\n"
+      "Exit: 0 done, 2 usage or model conflict, 3 no such collection or bad input, 7 store or server\n"
+      "unavailable (finished batches are kept), 8 some inputs were refused (listed; the rest were embedded)");
+  cmd->callback([o, cmd, &action, &app] {
+    o->store_given = cmd->count("--store") > 0;
+    o->collection_given = cmd->count("--collection") > 0;
+    action = [o, &app] {
+      o->color = color_setting(o->color, app);
+      return run_embed(*o);
+    };
+  });
+}
+
+}  // namespace strata::cli

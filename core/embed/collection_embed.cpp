@@ -1,0 +1,143 @@
+#include "embed/collection_embed.h"
+
+#include "common/error.h"
+
+namespace strata::embed {
+namespace {
+
+// Chunks per page read from the store: large enough that paging costs nothing, small enough
+// that a page of texts is a few hundred kilobytes.
+constexpr std::size_t k_page = 256;
+
+std::string describe(const store::EmbeddingModel& m) {
+  std::string s = m.provider + " " + m.model;
+  if (m.dimensions > 0) s += " (" + std::to_string(m.dimensions) + " dimensions)";
+  return s;
+}
+
+class PendingChunks final : public InputSource {
+ public:
+  PendingChunks(store::EmbeddingStore& es, std::int64_t collection_id) : es_(es), collection_id_(collection_id) {}
+
+  bool next(std::vector<EmbedInput>& page) override {
+    page.clear();
+    std::vector<store::ChunkToEmbed> rows = es_.pending_chunks(collection_id_, after_, k_page);
+    if (rows.empty()) return false;
+    after_ = rows.back().chunk_id;
+    for (store::ChunkToEmbed& r : rows) {
+      page.push_back(EmbedInput{r.chunk_id, std::move(r.text), r.source + " chunk " + std::to_string(r.ordinal)});
+    }
+    return true;
+  }
+
+ private:
+  store::EmbeddingStore& es_;
+  std::int64_t collection_id_;
+  std::int64_t after_ = 0;
+};
+
+class CollectionSink final : public VectorSink {
+ public:
+  CollectionSink(store::EmbeddingStore& es, Provider& provider, std::int64_t collection_id, bool record)
+      : es_(es), provider_(provider), collection_id_(collection_id), record_(record) {}
+
+  std::optional<Vector> cached(const std::string& sha) override {
+    const store::EmbeddingModel key = model();
+    if (key.dimensions == 0) return std::nullopt;  // an unknown size is learnt; nothing to match yet
+    std::optional<std::string> blob = es_.cached_vector(key, sha);
+    if (!blob || blob->size() != static_cast<std::size_t>(key.dimensions) * 4) return std::nullopt;
+    return from_blob(*blob);
+  }
+
+  void store(std::span<const Embedded> done) override {
+    std::vector<store::VectorRow> rows;
+    rows.reserve(done.size());
+    for (const Embedded& e : done) rows.push_back({e.keys, to_blob(e.vector), e.text_sha256, !e.from_cache && !e.text_sha256.empty()});
+    // The collection's model is recorded with its first vectors, in their transaction, so a run
+    // that stores nothing (a wrong key, a server down) leaves the collection free to use any model.
+    std::optional<std::int64_t> record_on;
+    if (record_) record_on = collection_id_;
+    es_.store_vectors(model(), rows, record_on);
+    record_ = false;
+  }
+
+  store::EmbeddingModel model() const {
+    return {provider_.name(), provider_.model(), static_cast<std::int64_t>(provider_.dimensions())};
+  }
+
+ private:
+  store::EmbeddingStore& es_;
+  Provider& provider_;
+  std::int64_t collection_id_;
+  bool record_;
+};
+
+store::CollectionEmbeddings find(store::EmbeddingStore& es, store::Store& store, const std::string& name) {
+  if (auto c = es.find_collection(name)) return *c;
+  const std::vector<std::string> names = es.collection_names();
+  std::string hint = "ingest documents first: strata ingest --collection " + name + " PATH";
+  if (!names.empty()) {
+    hint = "collections in " + store.path() + ":";
+    for (const std::string& n : names) hint += " " + n;
+  }
+  throw Error(ExitCode::invalid_input, "no collection '" + name + "' in " + store.path(), hint);
+}
+
+// Refuses a model other than the recorded one, unless switching.
+bool check_model(const store::CollectionEmbeddings& c, const store::EmbeddingModel& wanted, bool switch_model) {
+  if (!c.model) return false;
+  const store::EmbeddingModel& had = *c.model;
+  const bool same_size = had.dimensions == 0 || wanted.dimensions == 0 || had.dimensions == wanted.dimensions;
+  if (had.provider == wanted.provider && had.model == wanted.model && same_size) return false;
+  if (switch_model) return true;
+  const std::string hint = "--switch-model drops the collection's " + std::to_string(c.embedded) +
+                           " vectors and embeds every chunk with the new model (vectors already in the cache are reused)";
+  if (!same_size) {
+    throw Error(ExitCode::usage,
+                "collection '" + c.name + "' holds " + std::to_string(had.dimensions) + "-dimensional vectors from " +
+                    describe(had) + "; " + describe(wanted) + " gives " + std::to_string(wanted.dimensions) +
+                    "-dimensional ones, and one collection cannot mix sizes",
+                hint);
+  }
+  throw Error(ExitCode::usage,
+              "collection '" + c.name + "' was embedded with " + describe(had) + ", not " + describe(wanted) +
+                  ": vectors of two models cannot be compared",
+              hint);
+}
+
+}  // namespace
+
+CollectionEmbedResult embed_collection(store::Store& store, const std::string& collection, const EmbedSettings& settings,
+                                       EmbedObserver& observer) {
+  store::EmbeddingStore es(store);
+  const store::CollectionEmbeddings c = find(es, store, collection);
+  // A model strata does not know has no size until the server answers; if this store has met
+  // it before (another collection, the cache), expect that size so the cache works at once.
+  std::size_t known = 0;
+  if (!settings.dimensions) {
+    const ModelChoice choice = choose_model(settings, c.model);
+    if (const auto d = es.known_dimensions(choice.provider, choice.model)) known = static_cast<std::size_t>(*d);
+  }
+  ResolvedEmbedder r = resolve_embedder(settings, c.model, known);
+  const store::EmbeddingModel wanted{r.provider->name(), r.provider->model(), static_cast<std::int64_t>(r.dimensions)};
+
+  CollectionEmbedResult result;
+  result.collection = c.name;
+  result.chunks = c.chunks;
+  result.already = c.embedded;
+  bool record = !c.model || c.model->dimensions == 0;
+  if (check_model(c, wanted, settings.switch_model)) {
+    result.dropped = es.switch_model(c.id, wanted);
+    result.already = 0;
+    record = wanted.dimensions == 0;  // a size still to learn is recorded with the first vectors
+  }
+
+  PendingChunks source(es, c.id);
+  CollectionSink sink(es, *r.provider, c.id, record);
+  const auto total = static_cast<std::size_t>(es.count_pending(c.id));
+  result.report = run_pipeline(*r.provider, r.pipeline, source, sink, observer, real_clock(), total);
+  result.model = sink.model();
+  return result;
+}
+
+}  // namespace strata::embed

@@ -1,0 +1,183 @@
+#include "embed/settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <limits>
+
+#include "common/error.h"
+#include "embed/local_embedder.h"
+#include "embed/local_provider.h"
+#include "embed/openai_provider.h"
+
+namespace strata::embed {
+namespace {
+
+[[noreturn]] void usage(std::string message, std::string hint = {}) {
+  throw Error(ExitCode::usage, std::move(message), std::move(hint));
+}
+
+std::string provider_of(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded) {
+  if (s.provider) {
+    if (*s.provider != "local" && *s.provider != "openai") {
+      usage("unknown provider '" + *s.provider + "' for --provider; valid providers: local, openai");
+    }
+    return *s.provider;
+  }
+  if (s.model) return *s.model == k_local_model ? "local" : "openai";
+  if (s.base_url) return "openai";
+  if (recorded) return recorded->provider;
+  return "local";
+}
+
+bool same_model(const std::optional<store::EmbeddingModel>& recorded, const std::string& provider, const std::string& model) {
+  return recorded && recorded->provider == provider && recorded->model == model;
+}
+
+// An environment variable's name: what --api-key-env takes. A value that is not a name is not
+// repeated in the message, since it may be the key itself, pasted in the wrong place.
+void require_variable_name(const std::string& name) {
+  const bool ok = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
+                  std::all_of(name.begin(), name.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                  });
+  if (!ok) {
+    usage("--api-key-env takes the name of an environment variable (letters, digits and '_'), not a key",
+          "export MY_KEY=...; strata embed --api-key-env MY_KEY");
+  }
+}
+
+std::string base_url_of(const EmbedSettings& s) {
+  std::string url;
+  if (s.base_url) {
+    url = *s.base_url;
+  } else if (const char* env = std::getenv("OPENAI_BASE_URL"); env != nullptr && *env != '\0') {
+    url = env;
+  } else {
+    url = k_default_base_url;
+  }
+  if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    usage("--base-url must start with http:// or https:// (got '" + url + "')",
+          "for example --base-url http://localhost:11434/v1 for Ollama");
+  }
+  return url;
+}
+
+bool is_openai_api(const std::string& url) {
+  const auto host_start = url.find("://") + 3;
+  const std::string host = url.substr(host_start, url.find_first_of(":/", host_start) - host_start);
+  return host == "api.openai.com";
+}
+
+std::size_t local_dimensions(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded) {
+  if (s.model && *s.model != k_local_model) {
+    usage("the local provider has one model, " + std::string(k_local_model) + " (got --model " + *s.model + ")");
+  }
+  std::size_t d = k_local_default_dimensions;
+  if (s.dimensions) {
+    d = *s.dimensions;
+  } else if (same_model(recorded, "local", k_local_model) && recorded->dimensions > 0) {
+    d = static_cast<std::size_t>(recorded->dimensions);
+  }
+  if (d < k_local_min_dimensions || d > k_local_max_dimensions) {
+    usage("--dimensions for the local provider must be between " + std::to_string(k_local_min_dimensions) + " and " +
+          std::to_string(k_local_max_dimensions) + " (got " + std::to_string(d) + ")");
+  }
+  return d;
+}
+
+void apply_overrides(const EmbedSettings& s, ResolvedEmbedder& r, std::size_t default_inputs) {
+  PipelineOptions& p = r.pipeline;
+  p.concurrency = s.concurrency;
+  p.batch_inputs = s.batch_inputs.value_or(std::min(r.info.limits.max_batch_inputs, default_inputs));
+  p.batch_tokens = s.batch_tokens.value_or(r.info.limits.max_batch_tokens);
+  p.max_input_tokens = s.max_input_tokens.value_or(r.info.limits.max_input_tokens);
+  p.strict = s.strict;
+  p.retry.max_retries = s.max_retries;
+  p.model_label = r.info.name;
+  if (p.concurrency == 0) usage("--concurrency must be 1 or more");
+  if (p.batch_inputs == 0) usage("--batch-size must be 1 or more");
+  if (p.batch_tokens == 0) usage("--batch-tokens must be 1 or more");
+  if (s.max_retries < 0) usage("--max-retries must be 0 or more");
+}
+
+}  // namespace
+
+ModelChoice choose_model(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded) {
+  ModelChoice c;
+  c.provider = provider_of(s, recorded);
+  if (c.provider == "local") {
+    c.model = k_local_model;
+  } else if (s.model) {
+    c.model = *s.model;
+  } else if (recorded && recorded->provider == "openai") {
+    c.model = recorded->model;
+  } else {
+    c.model = k_default_openai_model;
+  }
+  return c;
+}
+
+ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded,
+                                  std::size_t known_dimensions) {
+  const ModelChoice choice = choose_model(s, recorded);
+  const std::string& provider = choice.provider;
+  ResolvedEmbedder r;
+  if (provider == "local") {
+    r.dimensions = local_dimensions(s, recorded);
+    r.info = ModelInfo{k_local_model, r.dimensions, true, ModelLimits{0, 64, std::numeric_limits<std::size_t>::max() / 2}, true};
+    r.provider = std::make_unique<LocalProvider>(r.dimensions);
+    apply_overrides(s, r, 64);
+    if (s.max_input_tokens) usage("--max-input-tokens does not apply to the local provider (it has no limit)");
+    // Recomputing a local vector costs less than looking it up.
+    r.pipeline.use_cache = false;
+    return r;
+  }
+
+  const std::string& model = choice.model;
+  if (model.empty()) usage("--model must not be empty");
+  r.info = find_model(model).value_or(unknown_model(model));
+
+  OpenAiConfig config;
+  config.model = model;
+  r.dimensions = r.info.dimensions;
+  if (s.dimensions) {
+    const std::size_t d = *s.dimensions;
+    if (d == 0) usage("--dimensions must be 1 or more");
+    if (r.info.known && !r.info.shortenable && d != r.info.dimensions) {
+      usage(model + " gives " + std::to_string(r.info.dimensions) + "-dimensional vectors; it cannot give " +
+                std::to_string(d),
+            "leave out --dimensions, or choose a model that accepts it (text-embedding-3-small, text-embedding-3-large)");
+    }
+    if (r.info.known && d > r.info.dimensions) {
+      usage(model + " gives at most " + std::to_string(r.info.dimensions) + " dimensions (got --dimensions " +
+            std::to_string(d) + ")");
+    }
+    r.dimensions = d;
+    config.request_dimensions = d;
+  } else if (same_model(recorded, "openai", model) && recorded->dimensions > 0) {
+    r.dimensions = static_cast<std::size_t>(recorded->dimensions);
+    // A collection built with a shortened size must keep asking for it.
+    if (r.info.known && r.dimensions != r.info.dimensions) config.request_dimensions = r.dimensions;
+  } else if (!r.info.known && known_dimensions > 0) {
+    r.dimensions = known_dimensions;
+  }
+  config.expected_dimensions = r.dimensions;
+
+  require_variable_name(s.api_key_env);
+  r.base_url = base_url_of(s);
+  config.base_url = r.base_url;
+  config.api_key_source = s.api_key_env;
+  if (const char* key = std::getenv(s.api_key_env.c_str()); key != nullptr) config.api_key = key;
+  if (config.api_key.empty() && is_openai_api(r.base_url)) {
+    usage("no API key for " + r.base_url + ": $" + s.api_key_env + " is not set",
+          "export " + s.api_key_env + "=...  (or --base-url for a local server such as Ollama, which needs none)");
+  }
+  config.timeout = s.timeout;
+  if (s.timeout.count() <= 0) usage("--timeout must be more than 0 seconds");
+  r.provider = std::make_unique<OpenAiProvider>(std::move(config));
+  apply_overrides(s, r, 256);
+  return r;
+}
+
+}  // namespace strata::embed

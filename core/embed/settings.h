@@ -1,0 +1,70 @@
+#pragma once
+// From what the user asked for (flags, environment) and what a collection has recorded to a
+// ready provider and pipeline options. Every refusal here is Error(usage) and names the flag.
+//
+// Precedence:
+// - provider: --provider; else `openai` when --model names a model other than the local one,
+//   or --base-url is given; else the collection's recorded provider; else `local`.
+// - model: --model; else the recorded model (same provider); else hash-ngram-v1 (local) or
+//   text-embedding-3-small (openai).
+// - dimensions: --dimensions; else the recorded size (same model); else the model's known size
+//   (384 for local); else learnt from the server's first response.
+// - base URL: --base-url; else $OPENAI_BASE_URL; else https://api.openai.com/v1.
+// - API key: the environment variable named by --api-key-env (default OPENAI_API_KEY); never
+//   a flag's value. Required only for api.openai.com.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "embed/model_registry.h"
+#include "embed/pipeline.h"
+#include "embed/provider.h"
+#include "store/embedding_store.h"
+
+namespace strata::embed {
+
+inline constexpr const char* k_default_openai_model = "text-embedding-3-small";
+inline constexpr const char* k_default_base_url = "https://api.openai.com/v1";
+
+struct EmbedSettings {
+  std::optional<std::string> provider;           // "local" or "openai"
+  std::optional<std::string> model;
+  std::optional<std::size_t> dimensions;
+  std::optional<std::string> base_url;
+  std::string api_key_env = "OPENAI_API_KEY";    // the variable's name
+  std::size_t concurrency = 4;                   // Default: 4 requests in flight
+  std::optional<std::size_t> batch_inputs;       // Default: the model's, at most 256 (64 local)
+  std::optional<std::size_t> batch_tokens;       // Default: the model's
+  std::optional<std::size_t> max_input_tokens;   // Default: the model's
+  int max_retries = 5;
+  std::chrono::milliseconds timeout{120'000};    // per request
+  bool strict = false;
+  bool switch_model = false;
+};
+
+struct ResolvedEmbedder {
+  std::unique_ptr<Provider> provider;
+  PipelineOptions pipeline;
+  ModelInfo info;          // the registry entry (or unknown-model defaults) behind the limits
+  std::size_t dimensions;  // 0: learnt from the first response
+  std::string base_url;    // openai only
+};
+
+struct ModelChoice {
+  std::string provider;  // "local" or "openai"
+  std::string model;
+};
+
+// The provider and model the settings and the record select (the first two rules above).
+ModelChoice choose_model(const EmbedSettings& settings, const std::optional<store::EmbeddingModel>& recorded);
+
+// `recorded`: the collection's model, if it has one (nullopt in text mode). `known_dimensions`:
+// the size this store already knows for the chosen model from other collections or the cache
+// (0: none); it is expected, not requested, so that a model strata does not know finds its
+// cached vectors on the first run in a new collection.
+ResolvedEmbedder resolve_embedder(const EmbedSettings& settings, const std::optional<store::EmbeddingModel>& recorded,
+                                  std::size_t known_dimensions = 0);
+
+}  // namespace strata::embed

@@ -1,0 +1,105 @@
+#pragma once
+// The store's embedding tables (migration 0004): each collection's embedding model, one vector
+// per chunk, and the vector cache keyed by (provider, model, dimensions, sha256 of the text).
+// All their SQL is here. Vectors cross this API as blobs (little-endian float32), so the store
+// does not depend on core/embed.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace strata::store {
+
+struct EmbeddingModel {
+  std::string provider;
+  std::string model;
+  std::int64_t dimensions = 0;
+
+  bool operator==(const EmbeddingModel&) const = default;
+};
+
+struct CollectionEmbeddings {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<EmbeddingModel> model;  // nullopt until the first vector is stored; dimensions 0
+                                        // after switching to a model whose size is still unknown
+  std::int64_t chunks = 0;              // in the collection
+  std::int64_t embedded = 0;            // of those, with a vector
+};
+
+struct ChunkToEmbed {
+  std::int64_t chunk_id = 0;
+  std::string text;
+  std::string source;    // the document's source
+  std::int64_t ordinal = 0;
+};
+
+// Vectors to store: one blob for every chunk in `chunk_ids` (identical texts share one), and a
+// cache row when `cache` is set.
+struct VectorRow {
+  std::vector<std::int64_t> chunk_ids;
+  std::string blob;
+  std::string text_sha256;  // lowercase hex; empty when not cached
+  bool cache = false;
+};
+
+class EmbeddingStore {
+ public:
+  // REQUIRES: `store` outlives this object. Every method throws Error(unavailable) naming the
+  // store when SQLite fails (busy beyond the store's timeout, disk full, read-only).
+  //
+  // While this object lives, the store's connection commits with PRAGMA synchronous = NORMAL
+  // (restored afterwards): in WAL mode a commit then does not wait for the disk, and the store
+  // stays consistent through a crash or kill -9; only a power loss can take back the last few
+  // commits. Vectors are derived data, so that costs at most re-embedding a batch or two,
+  // while an fsync per batch can cost more than the request that made it. It also raises the
+  // connection's page cache to 64 MB (restored afterwards) for the cache table's random access.
+  explicit EmbeddingStore(Store& store);
+  ~EmbeddingStore();
+  EmbeddingStore(const EmbeddingStore&) = delete;
+  EmbeddingStore& operator=(const EmbeddingStore&) = delete;
+
+  std::optional<CollectionEmbeddings> find_collection(const std::string& name);
+  std::vector<std::string> collection_names();
+
+  // Records the collection's model (in its own transaction).
+  void record_model(std::int64_t collection_id, const EmbeddingModel& model);
+  // Drops every vector of the collection and records `model`, in one transaction, so that a
+  // crash leaves either the old model with its vectors or the new one with none. Returns the
+  // number of vectors dropped. The cache keeps the old vectors (switching back is free).
+  std::int64_t switch_model(std::int64_t collection_id, const EmbeddingModel& model);
+
+  // Chunks of the collection without a vector.
+  std::int64_t count_pending(std::int64_t collection_id);
+  // The next `limit` of them with an id above `after_chunk_id`, in id order (keyset paging:
+  // each page is one short query, so nothing is held open while batches are stored).
+  std::vector<ChunkToEmbed> pending_chunks(std::int64_t collection_id, std::int64_t after_chunk_id, std::size_t limit);
+
+  // The size this store has seen for (provider, model): recorded on a collection, else in the
+  // cache (the most common one). nullopt when neither knows it.
+  std::optional<std::int64_t> known_dimensions(const std::string& provider, const std::string& model);
+
+  // The cached vector blob for the text whose sha256 is `text_sha256` under `model`.
+  std::optional<std::string> cached_vector(const EmbeddingModel& model, const std::string& text_sha256);
+
+  // Stores `rows` in one transaction: cache rows (under `model`) and embeddings rows. A chunk
+  // deleted meanwhile (a concurrent re-ingest) is skipped. When `record_on` is set, the
+  // collection's model is recorded in the same transaction (a model whose size was learnt from
+  // the first response).
+  void store_vectors(const EmbeddingModel& model, std::span<const VectorRow> rows,
+                     std::optional<std::int64_t> record_on = std::nullopt);
+
+  // The vector blob of a chunk, if it has one.
+  std::optional<std::string> chunk_vector(std::int64_t chunk_id);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::store

@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+"""A real HTTP server speaking OpenAI's API on 127.0.0.1, for strata's tests and benchmarks.
+
+Python standard library only (ThreadingHTTPServer, HTTP/1.1 keep-alive). It serves
+POST /v1/embeddings with deterministic vectors (derived from the sha256 of each input, so a test
+can predict them), records every request, and can be told to misbehave.
+
+Start (the port is chosen by the kernel and written to --port-file once the server listens):
+
+    python3 openai_server.py serve --port-file PORT [--dimensions 8] [--latency-ms 0]
+                                   [--log requests.jsonl] [--require-key KEY]
+
+Control it over HTTP (or with the `ctl` sub-command, which reads the port file):
+
+    python3 openai_server.py ctl PORT_FILE POST /_control/config '{"latency_ms": 50}'
+    python3 openai_server.py ctl PORT_FILE POST /_control/script '{"responses": [{"status": 429,
+        "headers": {"Retry-After": "0"}}, {"fault": "reset"}]}'
+    python3 openai_server.py ctl PORT_FILE GET /_control/log
+    python3 openai_server.py ctl PORT_FILE POST /_control/reset
+
+Control endpoints:
+  POST /_control/config   merge settings (they last until reset):
+        dimensions         size of the vectors (default 8); a request's "dimensions" wins
+        latency_ms         wait before every answer (the benchmark's fixed latency)
+        bad_marker         an input containing this string makes the request answer 400 (so the
+                           client must bisect to find it)
+        max_inputs         more inputs than this in one request: 400 (llama.cpp-style)
+        require_key        answer 401 (OpenAI's message, key half-masked) unless the request has
+                           "Authorization: Bearer <require_key>"
+        echo_key           401 messages repeat the whole key sent (to test redaction)
+        models             a list: other models get 404 model_not_found
+        always             a behaviour (as in a script) applied to every request
+  POST /_control/script   {"responses": [B, ...]}: one behaviour per upcoming embeddings
+                           request, in order, then normal answers again. A behaviour is either
+                           {"status": N, "headers": {...}, "body": {...} or "text"} or
+                           {"fault": F} with F one of: reset (close with a TCP reset), malformed
+                           (cut JSON), empty (200 with no body), wrong_count, wrong_dims, nan,
+                           inf (1e39: JSON, but beyond float32), shuffle (valid, items in reverse order with their index),
+                           bad_index (an index repeated), no_index (valid, no index fields),
+                           slow (add "ms" milliseconds; answer normally)
+  GET  /_control/log      {"requests": [...]}: method, path, model, n, inputs, dimensions,
+                           authorization (the raw header), status, fault
+  POST /_control/reset    forget settings, script and log
+  GET  /_control/health   200
+
+New endpoints (the ask issue's streaming /v1/chat/completions) are added to ROUTES.
+"""
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DEFAULTS = {"dimensions": 8, "latency_ms": 0}
+
+
+class State:
+    """Settings, the script and the request log, shared by the handler threads."""
+
+    def __init__(self, config, log_path):
+        self.lock = threading.Lock()
+        self.initial = dict(config)
+        self.config = dict(config)
+        self.script = []
+        self.requests = []
+        self.log_path = log_path
+
+    def reset(self):
+        with self.lock:
+            self.config = dict(self.initial)
+            self.script = []
+            self.requests = []
+
+    def next_behaviour(self):
+        with self.lock:
+            if self.script:
+                return self.script.pop(0)
+            return self.config.get("always")
+
+    def record(self, entry):
+        """Logs a request before it is answered: a client that has its answer must find the
+        request in the log. The entry's status and fault are filled in after the answer."""
+        with self.lock:
+            self.requests.append(entry)
+
+    def finish(self, entry, **outcome):
+        with self.lock:
+            entry.update(outcome)
+            if self.log_path:
+                with open(self.log_path, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(entry) + "\n")
+
+
+# Vector values as JSON text, one per byte value: building a response is string joins, so the
+# server stays far below the benchmark's 50 ms per request even with 4 requests at once.
+VALUE_TEXT = [repr(round((b - 127.5) / 128.0, 6)) for b in range(256)]
+
+
+def vector_text(text, dims):
+    """The vector of `text` as JSON numbers: its sha256 bytes, repeated, each mapped to [-1, 1)
+    (tests recompute it). Built from a 32-value block repeated, so a 384-value vector costs 32
+    lookups, not 384."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    block = ",".join([VALUE_TEXT[b] for b in digest])
+    reps, rest = divmod(dims, 32)
+    parts = [block] * reps
+    if rest:
+        parts.append(",".join([VALUE_TEXT[b] for b in digest[:rest]]))
+    return ",".join(parts)
+
+
+def embedding_item(index, values, with_index=True):
+    head = '{"object":"embedding",' + ('"index":%d,' % index if with_index else "")
+    return head + '"embedding":[' + values + "]}"
+
+
+def embeddings_body(model, items, total_tokens):
+    return ('{"object":"list","data":[' + ",".join(items) + '],"model":' + json.dumps(model) +
+            ',"usage":{"prompt_tokens":%d,"total_tokens":%d}}' % (total_tokens, total_tokens))
+
+
+def openai_error(message, type_="invalid_request_error", code=None):
+    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "strata-test-openai/1"
+    # TCP_NODELAY, as production servers set it: with Nagle on, the tail of an answer written
+    # after its headers can wait for the client's delayed ACK.
+    disable_nagle_algorithm = True
+
+    def log_message(self, fmt, *args):  # quiet: tests read the log endpoint instead
+        pass
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @property
+    def state(self):
+        return self.server.state
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def send(self, status, body, headers=None, content_type="application/json"):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, str(v))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def reset_connection(self):
+        """Close with RST (SO_LINGER 0): the client sees 'connection reset', not a clean EOF."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.connection.close()
+        self.wfile = io.BytesIO()  # what the base class flushes afterwards goes nowhere
+
+    def route(self, method):
+        handler = ROUTES.get((method, self.path.split("?")[0]))
+        if handler is None:
+            self.read_body()
+            self.send(404, openai_error("no route for %s %s" % (method, self.path)))
+            return
+        handler(self)
+
+    def do_GET(self):
+        self.route("GET")
+
+    def do_POST(self):
+        self.route("POST")
+
+    # -- control ----------------------------------------------------------------------------
+    def control_config(self):
+        update = json.loads(self.read_body() or b"{}")
+        with self.state.lock:
+            self.state.config.update(update)
+            config = dict(self.state.config)
+        self.send(200, config)
+
+    def control_script(self):
+        script = json.loads(self.read_body() or b"{}").get("responses", [])
+        with self.state.lock:
+            self.state.script.extend(script)
+        self.send(200, {"queued": len(script)})
+
+    def control_log(self):
+        with self.state.lock:
+            requests = list(self.state.requests)
+        self.send(200, {"requests": requests})
+
+    def control_reset(self):
+        self.read_body()
+        self.state.reset()
+        self.send(200, {"reset": True})
+
+    def control_health(self):
+        self.send(200, {"ok": True})
+
+    # -- /v1/embeddings ---------------------------------------------------------------------
+    def embeddings(self):
+        raw = self.read_body()
+        cfg = dict(self.state.config)
+        entry = {"method": "POST", "path": self.path, "authorization": self.headers.get("Authorization"),
+                 "time": time.time()}
+        try:
+            req = json.loads(raw)
+        except ValueError:
+            entry.update(n=0, inputs=[])
+            self.state.record(entry)
+            self.send(400, openai_error("We could not parse the JSON body of your request."))
+            self.state.finish(entry, status=400, fault=None)
+            return
+        inputs = req.get("input")
+        if isinstance(inputs, str):
+            inputs = [inputs]
+        model = req.get("model")
+        entry.update(model=model, n=len(inputs or []), inputs=inputs, dimensions=req.get("dimensions"),
+                     encoding_format=req.get("encoding_format"))
+        behaviour = self.state.next_behaviour() or {}
+        self.state.record(entry)
+        status, fault = self.answer(cfg, req, inputs, model, behaviour)
+        self.state.finish(entry, status=status, fault=fault)
+
+    def answer(self, cfg, req, inputs, model, behaviour):
+        """Sends the answer; returns (status, fault) for the log (status 0: connection reset)."""
+        delay = cfg.get("latency_ms", 0) + (behaviour.get("ms", 0) if behaviour.get("fault") == "slow" else 0)
+        if delay:
+            time.sleep(delay / 1000.0)
+        fault = behaviour.get("fault")
+        if fault == "reset":
+            self.reset_connection()
+            return 0, fault
+        if "status" in behaviour:
+            body = behaviour.get("body", openai_error("scripted %d" % behaviour["status"], "server_error"))
+            self.send(behaviour["status"], body, behaviour.get("headers"))
+            return behaviour["status"], None
+        key = cfg.get("require_key")
+        auth = self.headers.get("Authorization") or ""
+        if key and auth != "Bearer " + key:
+            sent = auth[len("Bearer "):] if auth.startswith("Bearer ") else auth
+            shown = sent if cfg.get("echo_key") else (sent[:8] + "*" * 8 + sent[-4:] if len(sent) > 12 else sent)
+            self.send(401, openai_error("Incorrect API key provided: %s. You can find your API key at "
+                                        "https://platform.openai.com/account/api-keys." % shown, code="invalid_api_key"))
+            return 401, None
+        if cfg.get("models") and model not in cfg["models"]:
+            self.send(404, openai_error("The model `%s` does not exist or you do not have access to it." % model,
+                                        code="model_not_found"))
+            return 404, None
+        if not isinstance(inputs, list) or not inputs or not all(isinstance(s, str) for s in inputs):
+            self.send(400, openai_error("'$.input' is invalid. Please check the API reference."))
+            return 400, None
+        if cfg.get("max_inputs") and len(inputs) > cfg["max_inputs"]:
+            self.send(400, openai_error("too many inputs: %d > %d" % (len(inputs), cfg["max_inputs"])))
+            return 400, None
+        marker = cfg.get("bad_marker")
+        if marker and any(marker in s for s in inputs):
+            self.send(400, openai_error("This model's maximum context length is 8192 tokens (input contains %s)." % marker))
+            return 400, None
+
+        dims = req.get("dimensions") or cfg.get("dimensions", 8)
+        items = []
+        for i, text in enumerate(inputs):
+            values = vector_text(text, dims)
+            if fault == "wrong_dims":
+                values += ",0.5"
+            if fault == "nan" and i == len(inputs) - 1:
+                values = "NaN" + values[values.find(","):]
+            if fault == "inf" and i == len(inputs) - 1:
+                values = "1e39" + values[values.find(","):]  # valid JSON, but infinite as float32
+            items.append(embedding_item(i, values, with_index=fault != "no_index"))
+        if fault == "wrong_count":
+            items = items[:-1] if len(items) > 1 else items + items
+        if fault == "shuffle":
+            items.reverse()
+        if fault == "bad_index" and len(items) > 1:
+            items[1] = items[1].replace('"index":1,', '"index":0,', 1)
+        body = embeddings_body(model, items, sum(len(s) // 4 + 1 for s in inputs))
+        if fault == "malformed":
+            body = body[: len(body) // 2]
+        if fault == "empty":
+            body = ""
+        self.send(200, body)
+        return 200, fault
+
+
+ROUTES = {
+    ("POST", "/v1/embeddings"): Handler.embeddings,
+    ("POST", "/embeddings"): Handler.embeddings,
+    ("POST", "/_control/config"): Handler.control_config,
+    ("POST", "/_control/script"): Handler.control_script,
+    ("GET", "/_control/log"): Handler.control_log,
+    ("POST", "/_control/reset"): Handler.control_reset,
+    ("GET", "/_control/health"): Handler.control_health,
+}
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def handle_error(self, request, client_address):
+        # A client that gives up mid-answer (a timeout test, a kill -9) is expected here.
+        if isinstance(sys.exc_info()[1], (ConnectionError, OSError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def serve(args):
+    config = dict(DEFAULTS)
+    config["dimensions"] = args.dimensions
+    config["latency_ms"] = args.latency_ms
+    if args.require_key:
+        config["require_key"] = args.require_key
+    server = Server((args.host, args.port), Handler)
+    server.state = State(config, args.log)
+    port = server.server_address[1]
+    # Written after listen(), atomically: a test that sees the file can connect.
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % port)
+    os.replace(tmp, args.port_file)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
+def ctl(args):
+    with open(args.port_file) as f:
+        port = int(f.read().strip())
+    data = args.body.encode("utf-8") if args.body is not None else (b"{}" if args.method == "POST" else None)
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, args.path), data=data, method=args.method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        sys.stdout.write(r.read().decode("utf-8") + "\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve")
+    s.add_argument("--port-file", required=True)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=0)
+    s.add_argument("--dimensions", type=int, default=8)
+    s.add_argument("--latency-ms", type=int, default=0)
+    s.add_argument("--log", default=None, help="also append every request to this JSONL file")
+    s.add_argument("--require-key", default=None)
+    c = sub.add_parser("ctl")
+    c.add_argument("port_file")
+    c.add_argument("method", choices=["GET", "POST"])
+    c.add_argument("path")
+    c.add_argument("body", nargs="?")
+    args = p.parse_args()
+    serve(args) if args.command == "serve" else ctl(args)
+
+
+if __name__ == "__main__":
+    main()
