@@ -71,14 +71,7 @@ void assemble(Cluster& c, bool with_redaction) {
 }
 
 std::string render_block(const Source& s, std::size_t number, const std::string& fence) {
-  // Appended piece by piece: `"[" + std::string&&` trips GCC 12's -Wrestrict false positive.
-  std::string block = "[";
-  block += std::to_string(number);
-  block += "] ";
-  block += location_of(s);
-  block += '\n';
-  block += fence;
-  block += '\n';
+  std::string block = "[" + std::to_string(number) + "] " + location_of(s) + "\n" + fence + "\n";
   block += s.text;
   if (!s.text.empty() && s.text.back() != '\n') block += '\n';
   block += fence;
