@@ -27,20 +27,34 @@ std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
   return std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000));
 }
 
-std::optional<std::string> database_path(const MigrateOptions& o) {
+// The database from --database, $DATABASE_URL, .env or the PG* variables, with --schema and
+// --wait applied; nullopt when none is given.
+std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
   const auto url = mg::resolve_database_url(o.database.empty() ? std::nullopt
                                                                : std::optional<std::string>(o.database));
-  if (!url) return std::nullopt;
-  return mg::sqlite_path_from_url(*url);
+  if (!url) {
+    if (!o.schema.empty()) throw Error(ExitCode::usage, "--schema needs a PostgreSQL database");
+    return std::nullopt;
+  }
+  mg::Endpoint e = mg::endpoint_from_url(*url);
+  if (!o.schema.empty()) {
+    if (e.kind != mg::DriverKind::postgres) {
+      throw Error(ExitCode::usage, "--schema applies to PostgreSQL databases only", "SQLite has one schema");
+    }
+    e.schema = o.schema;
+  }
+  if (o.wait) e.wait = std::chrono::milliseconds(static_cast<long long>(o.wait_timeout_s * 1000));
+  return e;
 }
 
 mg::Migrator make_migrator(const MigrateOptions& o) {
-  const auto path = database_path(o);
-  if (!path) {
+  auto endpoint = database_endpoint(o);
+  if (!endpoint) {
     throw Error(ExitCode::usage, "no database given",
-                "pass --database sqlite:path/to/db.sqlite3, or set DATABASE_URL (also read from .env)");
+                "pass --database sqlite:path/to/db.sqlite3 or postgres://user@host/db, or set DATABASE_URL "
+                "(also read from .env)");
   }
-  return mg::Migrator(mg::Target{*path, o.table, lock_timeout(o)}, o.dir);
+  return mg::Migrator(mg::Target{std::move(*endpoint), o.table, lock_timeout(o)}, o.dir);
 }
 
 std::string format_ms(double ms) {
@@ -150,7 +164,8 @@ int run_status(const MigrateOptions& o) {
                          {"applied_at", e.applied_at.empty() ? json(nullptr) : json(e.applied_at)},
                          {"file", e.file.empty() ? json(nullptr) : json(e.file)}});
     }
-    std::cout << json{{"database", database_path(o).value_or("")},
+    const auto endpoint = database_endpoint(o);
+    std::cout << json{{"database", endpoint ? endpoint->display : std::string{}},
                       {"dir", o.dir},
                       {"applied", st.applied},
                       {"pending", st.pending},
@@ -232,7 +247,7 @@ Tone severity_tone(mg::Severity s) {
 
 int run_check(const MigrateOptions& o) {
   mg::CheckOptions c;
-  c.database = database_path(o);
+  c.database = database_endpoint(o);
   c.table = o.table;
   c.busy_timeout = lock_timeout(o);
   c.drift = o.drift;
@@ -311,7 +326,13 @@ const CLI::Validator k_seconds(
 
 void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_option("-d,--database", o.database,
-                  "Database: sqlite:path, sqlite:///abs/path or a path (default: $DATABASE_URL, then .env)");
+                  "Database: sqlite:path, sqlite:///abs/path, a path, or postgres://user:pass@host:port/db "
+                  "(default: $DATABASE_URL, then .env, then the PG* variables)");
+  app->add_option("--schema", o.schema,
+                  "PostgreSQL: schema for the migrations and the history table (default: first of the search_path)");
+  app->add_flag("--wait", o.wait, "PostgreSQL: wait for the server to accept connections (see --wait-timeout)");
+  app->add_option("--wait-timeout", o.wait_timeout_s, "Seconds --wait waits for the server (default: 60)")
+      ->check(k_seconds);
   app->add_option("--dir", o.dir, "Migrations directory (default: ./migrations)")
       ->envname("STRATA_MIGRATIONS_DIR");
   app->add_option("--table", o.table, "History table (default: strata_migrations)");
@@ -327,14 +348,15 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
 }  // namespace
 
 void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& action) {
-  CLI::App* migrate = app.add_subcommand("migrate", "Version a SQLite database schema with SQL migration files");
+  CLI::App* migrate = app.add_subcommand("migrate", "Version a SQLite or PostgreSQL database schema with SQL migration files");
   migrate->require_subcommand(1);
   add_shared_options(migrate, o);
   migrate->footer(
       "Examples:\n"
       "  strata migrate new create_users_table\n"
       "  strata migrate -d sqlite:app.db up\n"
-      "  strata migrate -d sqlite:app.db check --json");
+      "  strata migrate -d sqlite:app.db check --json\n"
+      "  strata migrate -d postgres://app@localhost/app --schema app --wait up");
 
   const auto sub = [&](const char* name, const char* help) {
     CLI::App* s = migrate->add_subcommand(name, help);
@@ -393,7 +415,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
 
   CLI::App* check = sub("check", "Check migration files and the database for CI (read-only)");
   check->add_flag("--drift", o.drift, "Compare the live schema with a replay of the applied migrations");
-  check->add_flag("--roundtrip", o.roundtrip, "Check in memory that each down undoes its up");
+  check->add_flag("--roundtrip", o.roundtrip, "Check that each down undoes its up (in memory, or a scratch PostgreSQL schema)");
   check->add_flag("--strict", o.strict, "Count warnings as errors");
   check->footer(
       "Examples:\n  strata migrate check\n  strata migrate check --roundtrip --drift --json\n"

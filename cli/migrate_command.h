@@ -19,6 +19,9 @@ struct MigrateOptions {
   std::string dir = "./migrations";
   std::string table = "strata_migrations";
   double lock_timeout_s = 60;
+  std::string schema;           // PostgreSQL: empty means the search_path's first schema
+  bool wait = false;            // PostgreSQL: retry until the server accepts connections
+  double wait_timeout_s = 60;
   std::string color = "auto";
   OutputOptions out;
 

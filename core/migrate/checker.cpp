@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "common/text.h"
-#include "migrate/connection.h"
+#include "migrate/driver.h"
 #include "migrate/history.h"
 #include "migrate/lint.h"
 #include "migrate/migration_source.h"
@@ -22,14 +22,14 @@ Finding about(const Migration& m, std::string code, Severity sev, ExitCode cls,
   return Finding{std::move(code), sev, cls, m.version_text, m.file, line, std::move(message)};
 }
 
-void check_files(const MigrationSet& files, CheckReport& r) {
+void check_files(const MigrationSet& files, DriverKind dialect, CheckReport& r) {
   for (const Problem& p : files.problems) {
     r.findings.push_back(Finding{p.code, Severity::error, ExitCode::invalid_input,
                                  p.version ? std::to_string(*p.version) : "", p.file, p.line,
                                  p.message});
   }
   for (const Migration& m : files.migrations) {
-    for (const LintFinding& f : lint_migration(m)) {
+    for (const LintFinding& f : lint_migration(m, dialect)) {
       r.findings.push_back(about(m, f.code, f.error ? Severity::error : Severity::warning,
                                  ExitCode::invalid_input, f.message, f.line));
     }
@@ -59,8 +59,8 @@ Finding replay_failure(const Migration& m, const Error& e, const std::string& co
 
 // Replays every up section in order into an empty database (the first half of --roundtrip).
 // A migration that fails there will fail on a real fresh database too.
-bool check_replay(const MigrationSet& files, CheckReport& r) {
-  ScratchDatabase scratch;
+bool check_replay(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
+  ScratchDatabase scratch(server);
   for (const Migration& m : files.migrations) {
     try {
       scratch.apply(m.up);
@@ -73,8 +73,8 @@ bool check_replay(const MigrationSet& files, CheckReport& r) {
   return true;
 }
 
-void check_roundtrip(const MigrationSet& files, CheckReport& r) {
-  ScratchDatabase scratch;
+void check_roundtrip(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
+  ScratchDatabase scratch(server);
   std::vector<Schema> after;  // after[k]: schema once migrations 0..k are applied
   const Schema empty = scratch.schema();
   for (const Migration& m : files.migrations) {
@@ -113,7 +113,7 @@ void check_roundtrip(const MigrationSet& files, CheckReport& r) {
   }
 }
 
-void check_history(const MigrationSet& files, const History& h, CheckReport& r) {
+void check_history(const MigrationSet& files, const History& h, const Driver* db, CheckReport& r) {
   if (h.golang_dirty) {
     r.findings.push_back(Finding{"partial", Severity::error, ExitCode::migration_failed,
                                  std::to_string(h.golang_version), "", 0,
@@ -135,7 +135,7 @@ void check_history(const MigrationSet& files, const History& h, CheckReport& r) 
       continue;
     }
     if (row.state == RowState::partial) {
-      const auto offsets = statement_offsets(m->up.sql);
+      const auto offsets = db != nullptr ? db->statement_offsets(m->up.sql) : std::vector<std::size_t>{};
       std::string where;
       if (row.statements_done < offsets.size()) {
         where = " at " + m->file + ":" + location(m->up, offsets[row.statements_done]);
@@ -166,9 +166,9 @@ void check_history(const MigrationSet& files, const History& h, CheckReport& r) 
   r.applied = h.rows.size();
 }
 
-void check_drift(const MigrationSet& files, const History& h, Connection& conn,
+void check_drift(const MigrationSet& files, const History& h, Driver& db, const Endpoint& server,
                  const std::string& table, CheckReport& r) {
-  ScratchDatabase scratch;
+  ScratchDatabase scratch(&server);
   for (const auto& [v, row] : h.rows) {
     const Migration* m = files.find(v);
     if (m == nullptr) {
@@ -183,12 +183,12 @@ void check_drift(const MigrationSet& files, const History& h, Connection& conn,
       return;
     }
   }
-  Schema live = read_schema(conn.handle(), table);
+  Schema live = db.read_schema(table);
   if (h.source == HistorySource::dbmate || h.source == HistorySource::golang_migrate) {
     std::erase_if(live.objects, [](const SchemaObject& o) { return o.table == "schema_migrations"; });
   }
   for (const std::string& d : diff_schemas(scratch.schema(), live)) {
-    r.findings.push_back(Finding{"drift", Severity::error, ExitCode::drift, "", conn.path(), 0,
+    r.findings.push_back(Finding{"drift", Severity::error, ExitCode::drift, "", db.display(), 0,
                                  "live schema differs from the applied migrations: " + d});
   }
 }
@@ -211,31 +211,32 @@ const char* to_string(Severity s) {
 
 namespace {
 
-std::unique_ptr<Connection> open_database(const CheckOptions& o) {
+std::unique_ptr<Driver> open_database(const CheckOptions& o) {
   if (!o.database) return nullptr;
-  return Connection::open_existing_read_only(*o.database, o.busy_timeout);
+  return open_driver(*o.database, Access::read_only, o.table, o.busy_timeout);
 }
 
 // `conn` is the read-only database, null when there is none (or it does not exist yet).
-CheckReport check_with(const MigrationSet& files, Connection* conn, const CheckOptions& o) {
+CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptions& o) {
   CheckReport r;
-  check_files(files, r);
+  const Endpoint* server = o.database ? &*o.database : nullptr;
+  check_files(files, server ? server->kind : DriverKind::sqlite, r);
   // Replaying every migration costs far more than the rest of check (a quarter of a second
   // for a thousand tables), so it is part of --roundtrip, which needs it anyway.
-  if (o.roundtrip && check_replay(files, r)) check_roundtrip(files, r);
+  if (o.roundtrip && check_replay(files, server, r)) check_roundtrip(files, server, r);
 
   if (o.database) {
     r.database_checked = true;
     History h;
     if (conn == nullptr) {
-      r.findings.push_back(Finding{"no-database", Severity::info, ExitCode::ok, "", *o.database, 0,
+      r.findings.push_back(Finding{"no-database", Severity::info, ExitCode::ok, "", o.database->display, 0,
                                    "database does not exist yet: every migration is pending"});
     } else {
       HistoryTable table(*conn, o.table);
       h = table.read(files);
     }
-    check_history(files, h, r);
-    if (o.drift && conn != nullptr) check_drift(files, h, *conn, o.table, r);
+    check_history(files, h, conn, r);
+    if (o.drift && conn != nullptr) check_drift(files, h, *conn, *o.database, o.table, r);
   }
 
   for (const Finding& f : r.findings) {

@@ -1,12 +1,15 @@
 #pragma once
 // `migrate check`: every finding about a migration directory and, optionally, a database,
 // without writing anything (the database is opened read-only; no lock, no tables created).
+// Replays run in a scratch database: in memory for SQLite, a scratch schema created and dropped
+// on the same server for PostgreSQL.
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
+#include "migrate/driver.h"
 #include "migrate/migration.h"
 
 namespace strata::migrate {
@@ -25,7 +28,7 @@ struct Finding {
 };
 
 struct CheckOptions {
-  std::optional<std::string> database;  // file checks only when absent
+  std::optional<Endpoint> database;  // file checks only when absent
   std::string table = "strata_migrations";
   std::chrono::milliseconds busy_timeout{60000};
   bool drift = false;

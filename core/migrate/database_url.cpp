@@ -37,8 +37,7 @@ std::string sqlite_path_from_url(const std::string& url) {
     if (colon != std::string::npos) {
       const std::string scheme = url.substr(0, colon);
       if (scheme == "postgres" || scheme == "postgresql") {
-        throw Error(ExitCode::usage, "database URL " + scheme + "://...: PostgreSQL is not supported yet",
-                    "use a SQLite path or sqlite: URL");
+        throw Error(ExitCode::usage, "database URL " + scheme + "://...: a PostgreSQL URL, not a SQLite file");
       }
       throw Error(ExitCode::usage, "database URL: unknown scheme '" + scheme + "'",
                   "use sqlite:path, sqlite:///abs/path or a plain file path");
@@ -47,6 +46,99 @@ std::string sqlite_path_from_url(const std::string& url) {
   }
   if (path.empty()) throw Error(ExitCode::usage, "database URL '" + url + "' names no file");
   return path;
+}
+
+namespace {
+
+bool is_postgres_url(const std::string& url) {
+  return starts_with(url, "postgres://") || starts_with(url, "postgresql://");
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// The authority's password span [begin, end) in a postgres URL, if there is one.
+std::optional<std::pair<std::size_t, std::size_t>> password_span(const std::string& url) {
+  const std::size_t start = url.find("://");
+  if (start == std::string::npos) return std::nullopt;
+  const std::size_t auth = start + 3;
+  const std::size_t auth_end = std::min(url.find('/', auth), url.find('?', auth));
+  const std::size_t at = url.rfind('@', auth_end == std::string::npos ? url.size() : auth_end);
+  if (at == std::string::npos || at < auth) return std::nullopt;
+  const std::size_t colon = url.find(':', auth);
+  if (colon == std::string::npos || colon > at) return std::nullopt;
+  return std::make_pair(colon + 1, at);
+}
+
+}  // namespace
+
+std::string scrub(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+    text.replace(pos, secret.size(), "***");
+  }
+  return text;
+}
+
+std::string redact_url(const std::string& url) {
+  std::string out = url;
+  if (const auto span = password_span(out)) out.replace(span->first, span->second - span->first, "***");
+  // ?password=... or &password=...
+  for (std::size_t pos = out.find("password="); pos != std::string::npos; pos = out.find("password=", pos + 1)) {
+    if (pos == 0 || (out[pos - 1] != '?' && out[pos - 1] != '&')) continue;
+    const std::size_t value = pos + 9;
+    const std::size_t end = out.find('&', value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  }
+  return out;
+}
+
+Endpoint endpoint_from_url(const std::string& url) {
+  if (!is_postgres_url(url)) return Endpoint::sqlite(sqlite_path_from_url(url));
+  Endpoint e;
+  e.kind = DriverKind::postgres;
+  e.display = redact_url(url);
+  if (const auto span = password_span(url)) {
+    e.password = percent_decode(std::string_view(url).substr(span->first, span->second - span->first));
+  }
+  // Take strata's own parameter out of the query; libpq refuses parameters it does not know.
+  std::string conninfo = url;
+  if (const std::size_t q = url.find('?'); q != std::string::npos) {
+    std::string kept;
+    for (const std::string& param : split(url.substr(q + 1), '&')) {
+      if (param.empty()) continue;
+      if (starts_with(param, "search_path=")) {
+        const std::string path = percent_decode(param.substr(12));
+        e.schema = std::string(trim(path.substr(0, path.find(','))));
+      } else {
+        if (starts_with(param, "password=")) e.password = percent_decode(param.substr(9));
+        kept += (kept.empty() ? "?" : "&") + param;
+      }
+    }
+    conninfo = url.substr(0, q) + kept;
+  }
+  e.conninfo = conninfo;
+  if (e.password.empty()) {
+    if (const char* pw = std::getenv("PGPASSWORD"); pw != nullptr) e.password = pw;
+  }
+  return e;
 }
 
 std::optional<std::string> read_dotenv(const std::string& path, const std::string& key) {
@@ -77,7 +169,11 @@ std::optional<std::string> resolve_database_url(const std::optional<std::string>
   if (const char* env = std::getenv("DATABASE_URL"); env != nullptr && *env != '\0') {
     return std::string(env);
   }
-  return read_dotenv(".env", "DATABASE_URL");
+  if (auto dotenv = read_dotenv(".env", "DATABASE_URL")) return dotenv;
+  for (const char* var : {"PGHOST", "PGDATABASE", "PGSERVICE"}) {
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return std::string("postgres://");
+  }
+  return std::nullopt;
 }
 
 }  // namespace strata::migrate

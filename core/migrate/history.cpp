@@ -1,10 +1,8 @@
 #include "migrate/history.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "common/error.h"
 #include "common/text.h"
-#include "migrate/connection.h"
+#include "migrate/driver.h"
 #include "strata/build_info.h"
 
 namespace strata::migrate {
@@ -48,18 +46,18 @@ const HistoryRow* History::find(Version v) const {
   return it == rows.end() ? nullptr : &it->second;
 }
 
-HistoryTable::HistoryTable(Connection& conn, std::string table)
-    : conn_(conn), table_(std::move(table)) {}
+HistoryTable::HistoryTable(Driver& db, std::string table) : db_(db), table_(std::move(table)) {}
 
 std::string HistoryTable::create_sql() const {
-  return "CREATE TABLE IF NOT EXISTS " + sql_identifier(table_) +
+  const Dialect& d = db_.dialect();
+  return db_.prepare_schema_sql() + "CREATE TABLE IF NOT EXISTS " + db_.qualified(table_) +
          " (\n"
-         "  version INTEGER PRIMARY KEY,\n"
+         "  version " + d.version_type + " PRIMARY KEY,\n"
          "  name TEXT NOT NULL,\n"
          "  checksum TEXT NOT NULL,\n"
          "  checksum_ws TEXT NOT NULL,\n"
-         "  applied_at TEXT NOT NULL,\n"
-         "  duration_ms REAL NOT NULL,\n"
+         "  applied_at " + d.time_type + " NOT NULL,\n"
+         "  duration_ms " + d.real_type + " NOT NULL,\n"
          "  strata_version TEXT NOT NULL,\n"
          "  state TEXT NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial')),\n"
          "  statements_done INTEGER NOT NULL DEFAULT 0\n"
@@ -70,66 +68,57 @@ std::vector<Version> HistoryTable::foreign_versions(const MigrationSet& files,
                                                     HistorySource& source, bool& dirty,
                                                     Version& golang_version) {
   std::vector<Version> versions;
-  if (table_ == k_foreign_table || !conn_.table_exists(k_foreign_table)) return versions;
-  try {
-    SQLite::Database& db = conn_.db();
-    bool has_dirty = false;
-    SQLite::Statement cols(db, "SELECT name FROM pragma_table_info('schema_migrations')");
-    while (cols.executeStep()) has_dirty |= cols.getColumn(0).getString() == "dirty";
-    if (has_dirty) {
-      source = HistorySource::golang_migrate;
-      SQLite::Statement q(db, "SELECT version, dirty FROM schema_migrations LIMIT 1");
-      if (!q.executeStep()) return versions;
-      golang_version = q.getColumn(0).getInt64();
-      dirty = q.getColumn(1).getInt() != 0;
-      for (const Migration& m : files.migrations) {
-        if (m.version <= golang_version) versions.push_back(m.version);
-      }
-    } else {
-      source = HistorySource::dbmate;
-      SQLite::Statement q(db, "SELECT version FROM schema_migrations");
-      while (q.executeStep()) {
-        const std::string text = q.getColumn(0).getString();
-        try {
-          versions.push_back(std::stoll(text));
-        } catch (const std::exception&) {
-          throw Error(ExitCode::history_mismatch,
-                      conn_.path() + ": schema_migrations holds a version that is not a number: '" +
-                          text + "'");
-        }
+  if (table_ == k_foreign_table || !db_.table_exists(k_foreign_table)) return versions;
+  const std::string doing = "reading schema_migrations";
+  bool has_dirty = false;
+  for (const std::string& c : db_.column_names(k_foreign_table)) has_dirty |= c == "dirty";
+  const std::string table = db_.qualified(k_foreign_table);
+  if (has_dirty) {
+    source = HistorySource::golang_migrate;
+    // dirty is a boolean in PostgreSQL and an integer in SQLite: compare as text.
+    const auto rows = db_.query("SELECT version, CASE WHEN dirty THEN 1 ELSE 0 END FROM " + table + " LIMIT 1", doing);
+    if (rows.empty()) return versions;
+    golang_version = std::stoll(rows[0][0]);
+    dirty = rows[0][1] == "1";
+    for (const Migration& m : files.migrations) {
+      if (m.version <= golang_version) versions.push_back(m.version);
+    }
+  } else {
+    source = HistorySource::dbmate;
+    for (const auto& row : db_.query("SELECT version FROM " + table, doing)) {
+      const std::string& text = row[0];
+      try {
+        versions.push_back(std::stoll(text));
+      } catch (const std::exception&) {
+        throw Error(ExitCode::history_mismatch,
+                    db_.display() + ": schema_migrations holds a version that is not a number: '" + text + "'");
       }
     }
-  } catch (const SQLite::Exception& e) {
-    conn_.fail(e, "reading schema_migrations");
   }
   return versions;
 }
 
 History HistoryTable::read(const MigrationSet& files) {
   History h;
-  if (conn_.table_exists(table_)) {
+  if (db_.table_exists(table_)) {
     h.source = HistorySource::strata;
-    try {
-      SQLite::Statement q(conn_.db(),
-                          "SELECT version, name, checksum, checksum_ws, applied_at, duration_ms, "
-                          "strata_version, state, statements_done FROM " +
-                              sql_identifier(table_) + " ORDER BY version");
-      while (q.executeStep()) {
-        HistoryRow r;
-        r.version = q.getColumn(0).getInt64();
-        r.name = q.getColumn(1).getString();
-        r.checksum = q.getColumn(2).getString();
-        r.checksum_ws = q.getColumn(3).getString();
-        r.applied_at = q.getColumn(4).getString();
-        r.duration_ms = q.getColumn(5).getDouble();
-        r.strata_version = q.getColumn(6).getString();
-        r.state = q.getColumn(7).getString() == "partial" ? RowState::partial : RowState::applied;
-        r.statements_done = static_cast<std::size_t>(q.getColumn(8).getInt64());
-        h.rows.emplace(r.version, std::move(r));
-      }
-    } catch (const SQLite::Exception& e) {
-      conn_.fail(e, "reading history table " + table_ +
-                        " (was it created by another tool? pass --table to use another name)");
+    const auto rows = db_.query("SELECT version, name, checksum, checksum_ws, " + db_.dialect().read_time +
+                                    ", duration_ms, strata_version, state, statements_done FROM " +
+                                    db_.qualified(table_) + " ORDER BY version",
+                                "reading history table " + table_ +
+                                    " (was it created by another tool? pass --table to use another name)");
+    for (const auto& q : rows) {
+      HistoryRow r;
+      r.version = std::stoll(q[0]);
+      r.name = q[1];
+      r.checksum = q[2];
+      r.checksum_ws = q[3];
+      r.applied_at = q[4];
+      r.duration_ms = std::stod(q[5]);
+      r.strata_version = q[6];
+      r.state = q[7] == "partial" ? RowState::partial : RowState::applied;
+      r.statements_done = static_cast<std::size_t>(std::stoll(q[8]));
+      h.rows.emplace(r.version, std::move(r));
     }
     return h;
   }
@@ -150,16 +139,16 @@ History HistoryTable::read(const MigrationSet& files) {
 }
 
 std::size_t HistoryTable::create_and_import(const MigrationSet& files) {
-  if (conn_.table_exists(table_)) return 0;
+  if (db_.table_exists(table_)) return 0;
   History foreign = read(files);
   if (foreign.golang_dirty) {
     throw Error(ExitCode::migration_failed,
-                conn_.path() + ": golang-migrate left version " +
+                db_.display() + ": golang-migrate left version " +
                     std::to_string(foreign.golang_version) + " dirty (half applied)",
                 "repair the schema by hand, then clear the flag: UPDATE schema_migrations SET "
                 "dirty = 0");
   }
-  conn_.exec(create_sql());
+  db_.exec(create_sql(), "creating history table " + table_);
   std::size_t imported = 0;
   for (const auto& [version, row] : foreign.rows) {
     const Migration* m = files.find(version);
@@ -177,45 +166,39 @@ std::size_t HistoryTable::create_and_import(const MigrationSet& files) {
 }
 
 std::string HistoryTable::insert_sql(const Migration& m, RowState state) const {
-  return "INSERT INTO " + sql_identifier(table_) +
+  return "INSERT INTO " + db_.qualified(table_) +
          " (version, name, checksum, checksum_ws, applied_at, duration_ms, strata_version, state, "
          "statements_done) VALUES (" +
          std::to_string(m.version) + ", " + sql_quote(m.name) + ", " + sql_quote(m.checksum) +
-         ", " + sql_quote(m.whitespace_checksum()) + ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), :duration_ms, " +
+         ", " + sql_quote(m.whitespace_checksum()) + ", " + db_.dialect().now + ", :duration_ms, " +
          sql_quote(k_version) + ", " + (state == RowState::partial ? "'partial'" : "'applied'") +
          ", 0);";
 }
 
 std::string HistoryTable::delete_sql(Version v) const {
-  return "DELETE FROM " + sql_identifier(table_) + " WHERE version = " + std::to_string(v) + ";";
+  return "DELETE FROM " + db_.qualified(table_) + " WHERE version = " + std::to_string(v) + ";";
 }
 
 std::string HistoryTable::progress_sql(Version v, std::size_t statements_done) const {
-  return "UPDATE " + sql_identifier(table_) + " SET statements_done = " +
+  return "UPDATE " + db_.qualified(table_) + " SET statements_done = " +
          std::to_string(statements_done) + " WHERE version = " + std::to_string(v) + ";";
 }
 
 std::string HistoryTable::finish_sql(Version v) const {
-  return "UPDATE " + sql_identifier(table_) +
-         " SET state = 'applied', applied_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+  return "UPDATE " + db_.qualified(table_) +
+         " SET state = 'applied', applied_at = " + db_.dialect().now + ", "
          "duration_ms = :duration_ms WHERE version = " +
          std::to_string(v) + ";";
 }
 
 std::string HistoryTable::accept_sql(const Migration& m) const {
-  return "UPDATE " + sql_identifier(table_) + " SET checksum = " + sql_quote(m.checksum) +
+  return "UPDATE " + db_.qualified(table_) + " SET checksum = " + sql_quote(m.checksum) +
          ", checksum_ws = " + sql_quote(m.whitespace_checksum()) + ", name = " + sql_quote(m.name) +
          " WHERE version = " + std::to_string(m.version) + ";";
 }
 
 void HistoryTable::execute(const std::string& sql, double duration_ms) {
-  try {
-    SQLite::Statement q(conn_.db(), sql);
-    if (q.getBindParameterCount() > 0) q.bind(":duration_ms", duration_ms);
-    q.exec();
-  } catch (const SQLite::Exception& e) {
-    conn_.fail(e, "writing history table " + table_);
-  }
+  db_.exec_bound(sql, duration_ms, "writing history table " + table_);
 }
 
 }  // namespace strata::migrate

@@ -10,7 +10,7 @@
 
 namespace strata::migrate {
 
-class Connection;
+class Driver;
 
 enum class RowState { applied, partial };
 
@@ -41,7 +41,7 @@ struct History {
 
 class HistoryTable {
  public:
-  HistoryTable(Connection& conn, std::string table);
+  HistoryTable(Driver& db, std::string table);
 
   // Reads the history. For a database managed by dbmate or golang-migrate (and not yet by
   // strata) the rows are synthesised from `files` as "applied with the current checksum".
@@ -70,7 +70,7 @@ class HistoryTable {
   std::vector<Version> foreign_versions(const MigrationSet& files, HistorySource& source,
                                         bool& dirty, Version& golang_version);
 
-  Connection& conn_;
+  Driver& db_;
   std::string table_;
 };
 

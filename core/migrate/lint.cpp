@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "common/text.h"
+#include "migrate/postgres_splitter.h"
 
 namespace strata::migrate {
 namespace {
@@ -93,8 +94,163 @@ void lint_section(const Section& s, bool transactional, std::vector<LintFinding>
 
 }  // namespace
 
-std::vector<LintFinding> lint_migration(const Migration& m) {
+namespace {
+
+// ---- PostgreSQL ---------------------------------------------------------------------------
+
+// How PostgreSQL folds a name: unquoted to lower case, quoted as written.
+std::string name_key(const SqlWord& w) { return w.quoted ? w.upper : to_lower(w.upper); }
+
+// A possibly schema-qualified name at words[i]; returns the last part and moves i past it.
+std::string qualified_name(const std::vector<SqlWord>& w, std::size_t& i) {
+  std::string name;
+  while (i < w.size()) {
+    name = name_key(w[i]);
+    ++i;
+    if (i < w.size() && w[i].upper == "." && !w[i].quoted) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return name;
+}
+
+bool is(const std::vector<SqlWord>& w, std::size_t i, const char* word) {
+  return i < w.size() && !w[i].quoted && w[i].upper == word;
+}
+
+const std::set<std::string>& volatile_functions() {
+  static const std::set<std::string> names = {"RANDOM", "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC",
+                                              "UUID_GENERATE_V4", "CLOCK_TIMESTAMP", "TIMEOFDAY", "NEXTVAL",
+                                              "TXID_CURRENT", "RANDOM_NORMAL"};
+  return names;
+}
+
+void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& out) {
+  const auto line_of = [&](std::size_t offset) { return s.first_line + position_of(s.sql, offset).line - 1; };
+  const SplitResult split = split_postgres(s.sql);
+  if (split.error_offset) {
+    out.push_back({"parse-error", true, line_of(*split.error_offset), split.error});
+    return;
+  }
+  std::set<std::string> created;  // tables created earlier in this section
+  for (const SqlStatement& st : split.statements) {
+    const std::string_view text = std::string_view(s.sql).substr(st.offset, st.length);
+    const std::vector<SqlWord> w = postgres_words(text);
+    if (w.empty()) continue;
+    const std::size_t line = line_of(st.offset);
+    const auto flag = [&](const char* code, bool error, std::string message) {
+      out.push_back({code, error, line, std::move(message)});
+    };
+    const auto no_txn = [&](const std::string& what) {
+      if (s.transaction) {
+        flag("not-in-transaction", true,
+             what + " cannot run inside a transaction; mark the section '-- migrate:" + (up ? "up" : "down") +
+                 " transaction:false'");
+      }
+    };
+    if (is(w, 0, "VACUUM")) no_txn("VACUUM");
+    if (is(w, 0, "ALTER") && is(w, 1, "SYSTEM")) no_txn("ALTER SYSTEM");
+    if ((is(w, 0, "CREATE") || is(w, 0, "DROP")) && (is(w, 1, "DATABASE") || is(w, 1, "TABLESPACE"))) {
+      no_txn(w[0].upper + " " + w[1].upper);
+    }
+    if (is(w, 0, "REINDEX")) {
+      for (const SqlWord& x : w) {
+        if (x.upper == "CONCURRENTLY" && !x.quoted) no_txn("REINDEX CONCURRENTLY");
+      }
+    }
+    if (is(w, 0, "DROP") && is(w, 1, "INDEX") && is(w, 2, "CONCURRENTLY")) no_txn("DROP INDEX CONCURRENTLY");
+    if (is(w, 0, "CREATE") && (is(w, 1, "TABLE") || (is(w, 2, "TABLE") && (is(w, 1, "UNLOGGED") || is(w, 1, "TEMP") || is(w, 1, "TEMPORARY"))))) {
+      std::size_t i = is(w, 1, "TABLE") ? 2 : 3;
+      if (is(w, i, "IF")) i += 3;
+      created.insert(qualified_name(w, i));
+      continue;
+    }
+    if (is(w, 0, "CREATE") && (is(w, 1, "INDEX") || (is(w, 1, "UNIQUE") && is(w, 2, "INDEX")))) {
+      std::size_t i = is(w, 1, "INDEX") ? 2 : 3;
+      const bool concurrently = is(w, i, "CONCURRENTLY");
+      while (i < w.size() && !is(w, i, "ON")) ++i;
+      ++i;
+      if (is(w, i, "ONLY")) ++i;
+      const std::string table = qualified_name(w, i);
+      if (concurrently) {
+        no_txn("CREATE INDEX CONCURRENTLY");
+      } else if (up && created.count(table) == 0) {
+        flag("index-without-concurrently", false,
+             "CREATE INDEX on existing table " + table +
+                 " blocks writes to it while the index builds; use CREATE INDEX CONCURRENTLY in a "
+                 "transaction:false migration");
+      }
+      continue;
+    }
+    if (is(w, 0, "DROP") && is(w, 1, "TABLE") && up) {
+      flag("destructive", false, "DROP TABLE destroys data");
+      continue;
+    }
+    if (!(is(w, 0, "ALTER") && is(w, 1, "TABLE"))) continue;
+    std::size_t i = 2;
+    if (is(w, i, "IF") && is(w, i + 1, "EXISTS")) i += 2;
+    if (is(w, i, "ONLY")) ++i;
+    const std::string table = qualified_name(w, i);
+    const bool is_new = created.count(table) != 0;
+    // The actions, separated by top-level commas.
+    while (i < w.size()) {
+      std::size_t end = i;
+      int depth = 0;
+      while (end < w.size() && !(depth == 0 && w[end].upper == "," && !w[end].quoted)) {
+        if (!w[end].quoted && w[end].upper == "(") ++depth;
+        if (!w[end].quoted && w[end].upper == ")") --depth;
+        ++end;
+      }
+      std::size_t a = i;
+      if (is(w, a, "RENAME") && up && !is_new && !is(w, a + 1, "CONSTRAINT")) {
+        flag("rename", false,
+             std::string(is(w, a + 1, "TO") ? "renaming table " : "renaming a column of ") + table +
+                 " breaks code still using the old name; add the new name, move readers and writers, drop "
+                 "the old one later");
+      } else if (is(w, a, "DROP") && up && !is(w, a + 1, "CONSTRAINT") && !is(w, a + 1, "DEFAULT")) {
+        flag("destructive", false, "DROP COLUMN destroys data");
+      } else if (is(w, a, "ADD") && up && !is_new && !is(w, a + 1, "CONSTRAINT") && !is(w, a + 1, "PRIMARY") &&
+                 !is(w, a + 1, "UNIQUE") && !is(w, a + 1, "FOREIGN") && !is(w, a + 1, "CHECK")) {
+        ++a;
+        if (is(w, a, "COLUMN")) ++a;
+        if (is(w, a, "IF")) a += 3;
+        const std::string column = a < w.size() ? name_key(w[a]) : "";
+        bool has_default = false, not_null = false, volatile_default = false, generated = false;
+        for (std::size_t k = a + 1; k < end; ++k) {
+          if (w[k].quoted) continue;
+          const std::string& u = w[k].upper;
+          if (k == a + 1 && (u == "SERIAL" || u == "BIGSERIAL" || u == "SMALLSERIAL")) volatile_default = true;
+          if (u == "DEFAULT") has_default = true;
+          if (u == "GENERATED") generated = true;
+          if (u == "NOT" && is(w, k + 1, "NULL")) not_null = true;
+          if (has_default && volatile_functions().count(u) != 0) volatile_default = true;
+        }
+        if (volatile_default) {
+          flag("volatile-default", false,
+               "ADD COLUMN " + column + " with a volatile default rewrites all of " + table +
+                   " under an exclusive lock; add it without the default, then backfill in batches");
+        } else if (not_null && !has_default && !generated) {
+          flag("not-null-without-default", false,
+               "ADD COLUMN " + column + " NOT NULL without a default fails once " + table +
+                   " has rows; add it nullable, backfill, then SET NOT NULL");
+        }
+      }
+      i = end + 1;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect) {
   std::vector<LintFinding> out;
+  if (dialect == DriverKind::postgres) {
+    if (m.up.present) lint_postgres_section(m.up, true, out);
+    if (m.down.present) lint_postgres_section(m.down, false, out);
+    return out;
+  }
   if (m.up.present) lint_section(m.up, m.up.transaction, out);
   // DROP in a down section is what undoing a CREATE looks like: only the PRAGMA rule applies.
   if (m.down.present) {

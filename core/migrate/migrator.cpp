@@ -1,8 +1,5 @@
 #include "migrate/migrator.h"
 
-#include <sqlite3.h>
-
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -10,11 +7,9 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "migrate/connection.h"
+#include "migrate/driver.h"
 #include "migrate/migration_source.h"
-#include "migrate/migration_lock.h"
 #include "migrate/schema.h"
-#include "migrate/sql_runner.h"
 #include "strata/build_info.h"
 
 namespace strata::migrate {
@@ -61,27 +56,19 @@ class Migrator::Session {
 
   Session(const Target& target, const MigrationSet& files, Mode mode)
       : target_(target), files_(files), dry_(mode == Mode::dry_run) {
-    if (dry_) {
-      conn_ = Connection::open_existing_read_only(target.database, target.lock_timeout);
-      if (!conn_) conn_ = std::make_unique<Connection>(":memory:", OpenMode::read_write_create, target.lock_timeout);
-    } else {
-      lock_ = std::make_unique<MigrationLock>(target.database, target.lock_timeout);
-      conn_ = std::make_unique<Connection>(target.database, OpenMode::read_write_create,
-                                           target.lock_timeout);
-      conn_->set_foreign_keys(true);
-    }
-    table_ = std::make_unique<HistoryTable>(*conn_, target.table);
-    history_exists_ = conn_->table_exists(target.table);
+    db_ = open_driver(target.database, dry_ ? Access::dry_run : Access::write, target.table, target.lock_timeout);
+    table_ = std::make_unique<HistoryTable>(*db_, target.table);
+    history_exists_ = db_->table_exists(target.table);
     history_ = table_->read(files);
     if (dry_) {
-      log("-- strata migrate dry run on " + target.database +
+      log("-- strata migrate dry run on " + target.database.display +
           ". Nothing was executed. :duration_ms is bound at run time to the measured duration.");
-      log("PRAGMA foreign_keys = ON;");
+      if (!db_->dialect().preamble.empty()) log(db_->dialect().preamble);
     }
   }
 
   ~Session() {
-    txn_.reset();  // roll back before the connection closes, and both before the lock goes
+    if (db_) db_->rollback();  // before the connection closes, and both before the lock goes
   }
 
   History& history() { return history_; }
@@ -90,9 +77,9 @@ class Migrator::Session {
 
   void begin() {
     if (dry_) {
-      log("BEGIN IMMEDIATE;");
+      log(db_->dialect().begin + ";");
     } else {
-      txn_.emplace(*conn_);
+      db_->begin();
     }
     // The history table is created with the first migration, so a failing first migration
     // leaves a new database exactly as it was.
@@ -103,8 +90,7 @@ class Migrator::Session {
     if (dry_) {
       log("COMMIT;");
     } else {
-      txn_->commit();
-      txn_.reset();
+      db_->commit();
     }
   }
 
@@ -114,11 +100,10 @@ class Migrator::Session {
   }
 
   void set_foreign_keys(bool on) {
-    const std::string sql = on ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;";
     if (dry_) {
-      log(sql);
+      log(on ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;");
     } else {
-      conn_->exec(sql);
+      db_->set_foreign_keys(on);
     }
   }
 
@@ -127,7 +112,7 @@ class Migrator::Session {
       log(std::string(trim(section.sql)));
       return;
     }
-    run_section(conn_->handle(), section, skip, on_done);
+    db_->run_section(section, skip, on_done);
   }
 
   void bookkeeping(const std::string& sql, double duration_ms = 0) {
@@ -144,19 +129,10 @@ class Migrator::Session {
       log("PRAGMA foreign_key_check;");
       return;
     }
-    SQLite::Statement q(conn_->db(), "PRAGMA foreign_key_check");
-    std::size_t count = 0;
-    std::string first;
-    while (q.executeStep()) {
-      if (count++ == 0) {
-        first = "table " + q.getColumn(0).getString() + " rowid " + q.getColumn(1).getString() +
-                " references a missing row in " + q.getColumn(2).getString();
-      }
-    }
-    if (count > 0) {
+    if (const auto violation = db_->foreign_key_violations()) {
       throw Error(ExitCode::migration_failed,
-                  m.file + ": foreign key check failed after the migration: " + first + " (" +
-                      std::to_string(count) + " violation(s)); rolled back");
+                  m.file + ": foreign key check failed after the migration: " + violation->first + " (" +
+                      std::to_string(violation->second) + " violation(s)); rolled back");
     }
   }
 
@@ -207,10 +183,8 @@ class Migrator::Session {
   const Target& target_;
   const MigrationSet& files_;
   bool dry_;
-  std::unique_ptr<MigrationLock> lock_;
-  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<Driver> db_;
   std::unique_ptr<HistoryTable> table_;
-  std::optional<Transaction> txn_;
   History history_;
   bool history_exists_ = false;
   std::string sql_;
@@ -506,15 +480,15 @@ std::vector<std::string> Migrator::accept(std::optional<Version> version) {
 Status Migrator::status() {
   Status st;
   auto opening = std::async(std::launch::async, [this] {
-    return Connection::open_existing_read_only(target_.database, target_.lock_timeout);
+    return open_driver(target_.database, Access::read_only, target_.table, target_.lock_timeout);
   });
   files();  // reads the directory meanwhile; the future is joined even if this throws
-  auto conn = opening.get();
+  auto db = opening.get();
   st.problems = files().problems;
   History h;
-  if (conn) {
+  if (db) {
     st.database_exists = true;
-    HistoryTable table(*conn, target_.table);
+    HistoryTable table(*db, target_.table);
     h = table.read(files());
     st.source = h.source;
   }
@@ -546,13 +520,12 @@ Status Migrator::status() {
 }
 
 std::string Migrator::dump() {
-  auto conn = Connection::open_existing_read_only(target_.database, target_.lock_timeout);
-  if (!conn) throw Error(ExitCode::unavailable, target_.database + ": database does not exist");
-  const Schema schema = read_schema(conn->handle(), target_.table);
-  std::string out = "-- Schema of " + std::filesystem::path(target_.database).filename().string() +
-                    ", written by `strata migrate dump`. Do not edit.\n";
+  auto db = open_driver(target_.database, Access::read_only, target_.table, target_.lock_timeout);
+  if (!db) throw Error(ExitCode::unavailable, target_.database.display + ": database does not exist");
+  const Schema schema = db->read_schema(target_.table);
+  std::string out = "-- Schema of " + db->dump_title() + ", written by `strata migrate dump`. Do not edit.\n";
   out += dump_schema(schema);
-  HistoryTable table(*conn, target_.table);
+  HistoryTable table(*db, target_.table);
   const History h = table.read(files());
   if (!h.rows.empty()) {
     out += "\n-- Applied migrations:\n";

@@ -1,19 +1,20 @@
 #pragma once
-// The migration engine: applies and reverts migrations on a SQLite database, one transaction
-// per migration (or one for the batch), under a cross-process lock.
+// The migration engine: applies and reverts migrations on a database (SQLite or PostgreSQL, through
+// driver.h), one transaction per migration (or one for the batch), under a cross-process lock.
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "migrate/driver.h"
 #include "migrate/history.h"
 #include "migrate/migration.h"
 
 namespace strata::migrate {
 
 struct Target {
-  std::string database;                    // SQLite file path
+  Endpoint database;                       // where the database is
   std::string table = "strata_migrations";  // history table. Default: strata_migrations
   std::chrono::milliseconds lock_timeout{60000};  // Default: 60 s
 };

@@ -1,30 +1,30 @@
 #include "migrate/scratch_database.h"
 
-#include "migrate/connection.h"
-#include "migrate/sql_runner.h"
+#include "migrate/driver.h"
 
 namespace strata::migrate {
 
-ScratchDatabase::ScratchDatabase()
-    : conn_(std::make_unique<Connection>(":memory:", OpenMode::read_write_create,
-                                         std::chrono::milliseconds(0))) {
-  conn_->set_foreign_keys(true);
-}
+ScratchDatabase::ScratchDatabase(const Endpoint* server) : db_(open_scratch(server)) {}
 
 ScratchDatabase::~ScratchDatabase() = default;
 
 void ScratchDatabase::apply(const Section& section) {
-  if (section.foreign_keys_off) conn_->set_foreign_keys(false);
+  if (section.foreign_keys_off) db_->set_foreign_keys(false);
   if (section.transaction) {
-    Transaction txn(*conn_);
-    run_section(conn_->handle(), section);
-    txn.commit();
+    db_->begin();
+    try {
+      db_->run_section(section);
+    } catch (...) {
+      db_->rollback();
+      throw;
+    }
+    db_->commit();
   } else {
-    run_section(conn_->handle(), section);
+    db_->run_section(section);
   }
-  if (section.foreign_keys_off) conn_->set_foreign_keys(true);
+  if (section.foreign_keys_off) db_->set_foreign_keys(true);
 }
 
-Schema ScratchDatabase::schema() { return read_schema(conn_->handle(), ""); }
+Schema ScratchDatabase::schema() { return db_->read_schema(""); }
 
 }  // namespace strata::migrate

@@ -1,6 +1,7 @@
 #pragma once
-// An in-memory SQLite database that migrations are replayed into, for `check --drift`,
-// `check --roundtrip` and the fresh-database replay. Runs sections as the engine does
+// An empty database that migrations are replayed into, for `check --drift`, `check --roundtrip`
+// and the fresh-database replay: in-memory SQLite, or a scratch schema on a PostgreSQL server
+// (created here, dropped by the destructor). Runs sections as the engine does
 // (transaction and foreign-key options honoured) but keeps no history.
 #include <memory>
 
@@ -9,11 +10,13 @@
 
 namespace strata::migrate {
 
-class Connection;
+class Driver;
+struct Endpoint;
 
 class ScratchDatabase {
  public:
-  ScratchDatabase();
+  // `server` null (or SQLite): in memory. REQUIRES: `server` outlives nothing; it is not kept.
+  explicit ScratchDatabase(const Endpoint* server = nullptr);
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
@@ -23,7 +26,7 @@ class ScratchDatabase {
   Schema schema();
 
  private:
-  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<Driver> db_;
 };
 
 }  // namespace strata::migrate

@@ -43,7 +43,7 @@ void upgrade(const std::string& path) {
   refuse_foreign_database(path);
   migrate::MigrationSet shipped = shipped_migrations();
   const migrate::Version latest = shipped.migrations.back().version;
-  migrate::Migrator migrator(migrate::Target{path, k_store_history_table, std::chrono::seconds(60)},
+  migrate::Migrator migrator(migrate::Target{migrate::Endpoint::sqlite(path), k_store_history_table, std::chrono::seconds(60)},
                              std::move(shipped));
   const migrate::Status status = migrator.status();
   for (const migrate::StatusEntry& e : status.entries) {

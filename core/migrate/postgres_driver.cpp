@@ -1,0 +1,507 @@
+// The PostgreSQL driver, on libpq. Statements are split here (postgres_splitter.h) and sent one
+// at a time with the simple query protocol: a multi-statement string runs in an implicit
+// transaction (CREATE INDEX CONCURRENTLY refuses that), and one statement per call is what lets
+// a failure name its statement and a transaction:false migration record its progress.
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "migrate/database_url.h"
+#include "migrate/driver.h"
+#include "migrate/postgres_splitter.h"
+#include "migrate/sql_runner.h"
+
+namespace strata::migrate {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const Dialect& postgres_dialect() {
+  static const Dialect d{"BEGIN",
+                         "",
+                         "BIGINT",
+                         "DOUBLE PRECISION",
+                         "TIMESTAMPTZ",
+                         "clock_timestamp()",
+                         "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"};
+  return d;
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (std::size_t pos = s.find("\n\t"); pos != std::string::npos; pos = s.find("\n\t")) s.replace(pos, 2, " ");
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
+}
+
+std::string quote_ident(std::string_view name) { return sql_identifier(name); }
+
+// The byte offset in `text` of the 1-based character position PostgreSQL reports.
+std::size_t byte_offset_of_char(std::string_view text, long position) {
+  std::size_t i = 0;
+  for (long chars = 1; chars < position && i < text.size(); ++chars) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void ignore_notice(void*, const char*) {}
+
+class PostgresDriver final : public Driver {
+ public:
+  // Connects (retrying for endpoint.wait while the server does not accept connections), sets the
+  // search_path, and for read-only access makes every transaction read-only.
+  PostgresDriver(const Endpoint& endpoint, Access access) : endpoint_(endpoint) {
+    connect();
+    std::string setup;
+    if (!endpoint_.schema.empty()) setup += "SET search_path TO " + quote_ident(endpoint_.schema) + "; ";
+    if (access != Access::write) setup += "SET default_transaction_read_only = on; ";
+    setup += "SELECT current_database(), current_schema()";
+    const auto rows = query(setup, "connecting");
+    database_ = rows.at(0).at(0);
+    schema_ = endpoint_.schema.empty() ? rows.at(0).at(1) : endpoint_.schema;
+    if (schema_.empty()) {
+      throw Error(ExitCode::unavailable, endpoint_.display + ": no schema of the search_path exists",
+                  "pass --schema NAME (created on the first `up` if missing)");
+    }
+  }
+
+  ~PostgresDriver() override {
+    rollback();
+    if (!scratch_schema_.empty() && conn_ != nullptr) {
+      PQclear(PQexec(conn_, ("DROP SCHEMA IF EXISTS " + quote_ident(scratch_schema_) + " CASCADE").c_str()));
+    }
+    if (conn_ != nullptr) PQfinish(conn_);  // also releases the session's advisory lock
+  }
+
+  // Makes this connection a scratch database: a new schema, first and only in the search_path.
+  void become_scratch() {
+    static std::atomic<unsigned> counter{0};
+    std::random_device rd;
+    scratch_schema_ = "strata_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+                      std::to_string(rd() % 100000);
+    const std::string q = quote_ident(scratch_schema_);
+    Result r(PQexec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q).c_str()));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+      const std::string message = result_message(r.get());
+      scratch_schema_.clear();
+      throw Error(ExitCode::unavailable, endpoint_.display + ": cannot create a scratch schema for the replay: " + message,
+                  "the role needs CREATE on the database (GRANT CREATE ON DATABASE ... TO ...)");
+    }
+    schema_ = scratch_schema_;
+  }
+
+  // Session-level pg_advisory_lock keyed on database, schema and history table, polled so that
+  // the wait can be bounded and the first attempt tells whether someone else held it.
+  void lock(const std::string& table, std::chrono::milliseconds timeout) {
+    const auto key = static_cast<std::int64_t>(fnv1a("strata migrate\n" + database_ + "\n" + schema_ + "\n" + table));
+    const std::string sql = "SELECT pg_try_advisory_lock(" + std::to_string(key) + ")";
+    const auto deadline = Clock::now() + timeout;
+    auto pause = std::chrono::milliseconds(2);
+    while (query(sql, "taking the migration lock").at(0).at(0) != "t") {
+      if (Clock::now() >= deadline) {
+        throw Error(ExitCode::unavailable,
+                    endpoint_.display + ": another strata process holds the migration lock (waited " +
+                        std::to_string(timeout.count() / 1000) + " s)",
+                    "raise --lock-timeout, or find the other session: SELECT pid FROM pg_locks WHERE "
+                    "locktype = 'advisory' AND objid = " + std::to_string(static_cast<std::uint32_t>(key)));
+      }
+      std::this_thread::sleep_for(pause);
+      if (pause < std::chrono::milliseconds(50)) pause *= 2;
+    }
+  }
+
+  DriverKind kind() const override { return DriverKind::postgres; }
+  const Dialect& dialect() const override { return postgres_dialect(); }
+  const std::string& display() const override { return endpoint_.display; }
+  std::string dump_title() const override {
+    return "PostgreSQL database " + database_ + ", schema " + (scratch_schema_.empty() ? schema_ : "(scratch)");
+  }
+
+  void exec(const std::string& sql, const std::string& doing) override {
+    Result r(PQexec(conn_, sql.c_str()));
+    check(r.get(), doing);
+  }
+
+  std::vector<std::vector<std::string>> query(const std::string& sql, const std::string& doing) override {
+    Result r(PQexec(conn_, sql.c_str()));
+    check(r.get(), doing);
+    std::vector<std::vector<std::string>> rows;
+    const int n = PQntuples(r.get());
+    const int cols = PQnfields(r.get());
+    rows.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      std::vector<std::string> row;
+      row.reserve(static_cast<std::size_t>(cols));
+      for (int c = 0; c < cols; ++c) row.emplace_back(PQgetvalue(r.get(), i, c), static_cast<std::size_t>(PQgetlength(r.get(), i, c)));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  void exec_bound(const std::string& sql, double duration_ms, const std::string& doing) override {
+    std::string text = sql;
+    if (const std::size_t pos = text.find(":duration_ms"); pos != std::string::npos) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3f", duration_ms);
+      text.replace(pos, 12, buf);
+    }
+    exec(text, doing);
+  }
+
+  void begin() override { exec("BEGIN", "BEGIN"); }
+  void commit() override { exec("COMMIT", "COMMIT"); }
+  void rollback() noexcept override {
+    if (conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+  }
+
+  bool table_exists(const std::string& name) override {
+    return !query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = " + sql_quote(schema_) +
+                      " AND tablename = " + sql_quote(name),
+                  "")
+                .empty();
+  }
+  std::vector<std::string> column_names(const std::string& table) override {
+    std::vector<std::string> names;
+    for (auto& row : query("SELECT column_name FROM information_schema.columns WHERE table_schema = " +
+                               sql_quote(schema_) + " AND table_name = " + sql_quote(table) + " ORDER BY ordinal_position",
+                           "")) {
+      names.push_back(std::move(row[0]));
+    }
+    return names;
+  }
+  std::string qualified(const std::string& name) const override {
+    return quote_ident(schema_) + "." + quote_ident(name);
+  }
+  std::string prepare_schema_sql() const override {
+    return endpoint_.schema.empty() ? std::string{} : "CREATE SCHEMA IF NOT EXISTS " + quote_ident(schema_) + ";\n";
+  }
+
+  std::size_t run_section(const Section& section, std::size_t skip, const StatementDone& on_done) override {
+    const SplitResult split = split_postgres(section.sql);
+    if (split.error_offset) {
+      throw Error(ExitCode::migration_failed,
+                  section.file + ":" + location(section, *split.error_offset) + ": " + split.error);
+    }
+    const std::size_t n = split.statements.size();
+    for (std::size_t i = skip; i < n; ++i) {
+      const SqlStatement& st = split.statements[i];
+      const std::string text = section.sql.substr(st.offset, st.length);
+      Result r(PQexec(conn_, text.c_str()));
+      const ExecStatusType status = PQresultStatus(r.get());
+      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+        // End the copy so the connection is usable, then refuse: there is no data to send.
+        PQputCopyEnd(conn_, "COPY is not supported in migrations");
+        while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+        throw Error(ExitCode::migration_failed,
+                    section.file + ":" + location(section, st.offset) + ": COPY ... FROM STDIN/TO STDOUT is not supported in a migration");
+      }
+      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+        std::size_t at = st.offset;
+        if (const char* pos = PQresultErrorField(r.get(), PG_DIAG_STATEMENT_POSITION)) {
+          at += byte_offset_of_char(text, std::strtol(pos, nullptr, 10));
+        }
+        std::string message = field(r.get(), PG_DIAG_MESSAGE_PRIMARY);
+        if (message.empty()) message = one_line(PQerrorMessage(conn_));
+        if (const std::string detail = field(r.get(), PG_DIAG_MESSAGE_DETAIL); !detail.empty()) {
+          message += " (detail: " + detail + ")";
+        }
+        const std::string context = field(r.get(), PG_DIAG_CONTEXT);
+        if (!context.empty() && context.find("PL/pgSQL") != std::string::npos) {
+          message += " (context: " + one_line(context) + ")";
+        }
+        throw Error(ExitCode::migration_failed,
+                    scrub(section.file + ":" + location(section, at) + ": " + message, endpoint_.password),
+                    field(r.get(), PG_DIAG_MESSAGE_HINT));
+      }
+      if (on_done) on_done(i);
+    }
+    return n;
+  }
+
+  std::vector<std::size_t> statement_offsets(std::string_view sql) const override {
+    std::vector<std::size_t> offsets;
+    for (const SqlStatement& st : split_postgres(sql).statements) offsets.push_back(st.offset);
+    return offsets;
+  }
+
+  Schema read_schema(const std::string& exclude_table) override;
+
+  void set_foreign_keys(bool on) override {
+    if (on) return;
+    throw Error(ExitCode::invalid_input, "foreign_keys:off is a SQLite option; PostgreSQL has no such switch",
+                "declare the constraints DEFERRABLE and use SET CONSTRAINTS ... DEFERRED in the migration");
+  }
+  std::optional<std::pair<std::string, std::size_t>> foreign_key_violations() override { return std::nullopt; }
+
+ private:
+  static std::string field(const PGresult* r, int code) {
+    const char* v = PQresultErrorField(r, code);
+    return v == nullptr ? std::string{} : std::string(v);
+  }
+
+  std::string result_message(const PGresult* r) const {
+    std::string m = field(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (m.empty()) m = one_line(PQerrorMessage(conn_));
+    return scrub(m, endpoint_.password);
+  }
+
+  void check(const PGresult* r, const std::string& doing) {
+    const ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY) return;
+    std::string message = endpoint_.display + ": ";
+    if (!doing.empty()) message += doing + ": ";
+    message += result_message(r);
+    if (PQstatus(conn_) == CONNECTION_BAD) message += " (the connection was lost)";
+    throw Error(ExitCode::unavailable, message, field(r, PG_DIAG_MESSAGE_HINT));
+  }
+
+  void connect() {
+    const auto deadline = Clock::now() + endpoint_.wait;
+    if (endpoint_.wait.count() > 0) {
+      // PQping tells "not accepting connections yet" (starting up, not listening) apart from
+      // answers such as a wrong password, which waiting does not fix.
+      auto pause = std::chrono::milliseconds(50);
+      while (true) {
+        const PGPing ping = PQping(endpoint_.conninfo.c_str());
+        if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT || Clock::now() >= deadline) break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(500));
+      }
+    }
+    conn_ = PQconnectdb(endpoint_.conninfo.c_str());
+    if (conn_ == nullptr) throw Error(ExitCode::unavailable, endpoint_.display + ": out of memory");
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      const std::string message = scrub(one_line(PQerrorMessage(conn_)), endpoint_.password);
+      PQfinish(conn_);
+      conn_ = nullptr;
+      std::string hint;
+      if (endpoint_.wait.count() > 0) {
+        hint = "waited " + std::to_string(endpoint_.wait.count() / 1000) + " s (--wait-timeout)";
+      } else if (message.find("Connection refused") != std::string::npos ||
+                 message.find("starting up") != std::string::npos) {
+        hint = "if the server is still starting, pass --wait";
+      }
+      throw Error(ExitCode::unavailable, endpoint_.display + ": cannot connect: " + message, hint);
+    }
+    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+  }
+
+  Endpoint endpoint_;
+  PGconn* conn_ = nullptr;
+  std::string database_;
+  std::string schema_;
+  std::string scratch_schema_;
+};
+
+// ---- the schema from pg_catalog --------------------------------------------------------------
+
+// Removes `"schema".` qualifications that pg_get_indexdef/functiondef/triggerdef add whatever
+// the search_path, so a scratch schema and the live one read the same.
+std::string unqualify(std::string text, const std::string& schema) {
+  for (const std::string& prefix : {quote_ident(schema) + ".", schema + "."}) {
+    for (std::size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos)) {
+      const bool boundary = pos == 0 || text[pos - 1] == ' ' || text[pos - 1] == '(' || text[pos - 1] == ',';
+      if (boundary) {
+        text.erase(pos, prefix.size());
+      } else {
+        pos += prefix.size();
+      }
+    }
+  }
+  return text;
+}
+
+std::string fold(const std::string& sql) {
+  std::string out;
+  bool space = false;
+  char quote = 0;
+  for (const char c : sql) {
+    if (quote != 0) {
+      out.push_back(c);
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+int rank(const std::string& type) {
+  static const std::map<std::string, int> order = {{"type", 0},  {"sequence", 1}, {"function", 2}, {"table", 3},
+                                                   {"index", 4}, {"view", 5},     {"trigger", 6}};
+  const auto it = order.find(type);
+  return it == order.end() ? 9 : it->second;
+}
+
+Schema PostgresDriver::read_schema(const std::string& exclude_table) {
+  const std::string ns = sql_quote(schema_);
+  const std::string not_extension =
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = %OID% AND dep.deptype = 'e')";
+  const auto no_ext = [&](const std::string& oid) {
+    std::string s = not_extension;
+    s.replace(s.find("%OID%"), 5, oid);
+    return s;
+  };
+  const std::string doing = "reading the schema";
+  Schema schema;
+  std::map<std::string, std::string> table_body;  // table -> columns and constraints
+  std::vector<std::string> tables;
+
+  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p')" + no_ext("c.oid") + " ORDER BY c.relname",
+                             doing)) {
+    if (r[0] == exclude_table) continue;
+    tables.push_back(r[0]);
+    table_body[r[0]] = "CREATE TABLE " + r[1] + " (";
+  }
+  std::map<std::string, bool> first_line;
+  for (const auto& r : query(
+           "SELECT c.relname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+           "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated "
+           "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+           "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
+           "ORDER BY c.relname, a.attnum",
+           doing)) {
+    auto it = table_body.find(r[0]);
+    if (it == table_body.end()) continue;
+    std::string line = r[1] + " " + r[2];
+    if (r[6] == "s") {
+      line += " GENERATED ALWAYS AS (" + r[4] + ") STORED";
+    } else if (!r[4].empty()) {
+      line += " DEFAULT " + r[4];
+    }
+    if (r[5] == "a") line += " GENERATED ALWAYS AS IDENTITY";
+    if (r[5] == "d") line += " GENERATED BY DEFAULT AS IDENTITY";
+    if (r[3] == "t" && r[5].empty()) line += " NOT NULL";
+    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  " + line;
+    first_line[r[0]] = true;
+  }
+  for (const auto& r : query("SELECT c.relname, quote_ident(co.conname), pg_get_constraintdef(co.oid, true) "
+                             "FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE n.nspname = " + ns + " AND co.contype <> 'n' ORDER BY c.relname, co.conname",
+                             doing)) {
+    auto it = table_body.find(r[0]);
+    if (it == table_body.end()) continue;
+    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  CONSTRAINT " + r[1] + " " + unqualify(r[2], schema_);
+    first_line[r[0]] = true;
+  }
+  for (const std::string& t : tables) {
+    const std::string text = table_body[t] + "\n)";
+    schema.objects.push_back(SchemaObject{"table", t, t, fold(text), text});
+  }
+
+  for (const auto& r : query("SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                             "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                             "JOIN pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = " + ns +
+                             " AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = x.indexrelid "
+                             "AND co.contype IN ('p', 'u', 'x'))" + no_ext("t.oid"),
+                             doing)) {
+    if (r[1] == exclude_table) continue;
+    const std::string text = unqualify(r[2], schema_);
+    schema.objects.push_back(SchemaObject{"index", r[0], r[1], fold(text), text});
+  }
+  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c "
+                             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + ns +
+                             " AND c.relkind IN ('v', 'm')" + no_ext("c.oid"),
+                             doing)) {
+    std::string body = r[3];
+    while (!body.empty() && (body.back() == ';' || body.back() == '\n' || body.back() == ' ')) body.pop_back();
+    const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + r[1] + " AS\n" + body;
+    schema.objects.push_back(SchemaObject{"view", r[0], r[0], fold(text), text});
+  }
+  for (const auto& r : query("SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
+                             "pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                             "WHERE n.nspname = " + ns + " AND p.prokind IN ('f', 'p')" + no_ext("p.oid"),
+                             doing)) {
+    std::string text = unqualify(r[1], schema_);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    schema.objects.push_back(SchemaObject{"function", r[0], "", fold(text), text});
+  }
+  for (const auto& r : query(
+           "SELECT c.relname, quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+           "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, coalesce(t.relname, '') FROM pg_sequence s "
+           "JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "LEFT JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass "
+           "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+           "LEFT JOIN pg_class t ON t.oid = d.refobjid WHERE n.nspname = " + ns + no_ext("c.oid"),
+           doing)) {
+    if (!r[9].empty() && r[9] == exclude_table) continue;
+    const std::string text = "CREATE SEQUENCE " + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
+                             r[4] + " MINVALUE " + r[5] + " MAXVALUE " + r[6] + " CACHE " + r[7] +
+                             (r[8] == "t" ? " CYCLE" : "");
+    schema.objects.push_back(SchemaObject{"sequence", r[0], r[9], fold(text), text});
+  }
+  for (const auto& r : query("SELECT t.typname, quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' "
+                             "ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
+                             "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = " + ns + no_ext("t.oid") +
+                             " GROUP BY t.typname",
+                             doing)) {
+    const std::string text = "CREATE TYPE " + r[1] + " AS ENUM (" + r[2] + ")";
+    schema.objects.push_back(SchemaObject{"type", r[0], "", fold(text), text});
+  }
+  for (const auto& r : query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
+                             "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE n.nspname = " + ns + " AND NOT tg.tgisinternal",
+                             doing)) {
+    if (r[1] == exclude_table) continue;
+    const std::string text = unqualify(r[2], schema_);
+    schema.objects.push_back(SchemaObject{"trigger", r[0], r[1], fold(text), text});
+  }
+  std::sort(schema.objects.begin(), schema.objects.end(), [](const SchemaObject& a, const SchemaObject& b) {
+    return std::make_tuple(rank(a.type), a.name, a.table) < std::make_tuple(rank(b.type), b.name, b.table);
+  });
+  return schema;
+}
+
+}  // namespace
+
+std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, const std::string& table,
+                                      std::chrono::milliseconds lock_timeout) {
+  auto driver = std::make_unique<PostgresDriver>(endpoint, access);
+  if (access == Access::write) driver->lock(table, lock_timeout);
+  return driver;
+}
+
+std::unique_ptr<Driver> open_postgres_scratch(const Endpoint& server) {
+  Endpoint e = server;
+  e.schema.clear();
+  e.wait = std::chrono::milliseconds(0);
+  auto driver = std::make_unique<PostgresDriver>(e, Access::write);
+  driver->become_scratch();
+  return driver;
+}
+
+}  // namespace strata::migrate

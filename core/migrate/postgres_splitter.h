@@ -1,0 +1,41 @@
+#pragma once
+// Splits PostgreSQL migration SQL into statements the way psql does, without a server:
+// semicolons inside 'strings' (with '' doubling), E'escape\'d strings', "quoted identifiers",
+// dollar-quoted bodies ($$ ... $$, $tag$ ... $tag$), -- comments, nested /* */ comments and
+// SQL-standard BEGIN ATOMIC ... END function bodies do not end a statement.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::migrate {
+
+struct SqlStatement {
+  std::size_t offset = 0;  // first byte of the statement (after leading blanks and comments)
+  std::size_t length = 0;  // up to and excluding the terminating ';'
+};
+
+struct SplitResult {
+  std::vector<SqlStatement> statements;  // statements holding only comments are left out
+  // Set when a quote, dollar quote or comment is never closed: where it opened, and what it is.
+  std::optional<std::size_t> error_offset;
+  std::string error;
+};
+
+SplitResult split_postgres(std::string_view sql);
+
+// A keyword or identifier outside comments, strings and dollar-quoted bodies, upper-cased.
+// Quoted identifiers come through with their quotes stripped and `quoted` set.
+struct SqlWord {
+  std::string upper;
+  std::size_t offset = 0;
+  bool quoted = false;
+};
+
+// The words of one statement (for lint). Punctuation other than '(' ')' ',' '.' is dropped; those
+// come through as one-character words so that lint can find the end of a column definition and
+// the parts of a qualified name.
+std::vector<SqlWord> postgres_words(std::string_view sql);
+
+}  // namespace strata::migrate

@@ -1,0 +1,163 @@
+// The SQLite driver: a Connection (connection.h), the flock (migration_lock.h), SQLite's own
+// prepare-tail loop (sql_runner.h) and sqlite_schema (schema.h) behind the Driver interface.
+#include <sqlite3.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <filesystem>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "migrate/connection.h"
+#include "migrate/driver.h"
+#include "migrate/migration_lock.h"
+#include "migrate/sql_runner.h"
+
+namespace strata::migrate {
+namespace {
+
+const Dialect& sqlite_dialect() {
+  static const Dialect d{"BEGIN IMMEDIATE", "PRAGMA foreign_keys = ON;", "INTEGER", "REAL", "TEXT",
+                         "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", "applied_at"};
+  return d;
+}
+
+class SqliteDriver final : public Driver {
+ public:
+  SqliteDriver(std::unique_ptr<MigrationLock> lock, std::unique_ptr<Connection> conn)
+      : lock_(std::move(lock)), conn_(std::move(conn)), display_(conn_->path()) {}
+  ~SqliteDriver() override {
+    rollback();
+    conn_.reset();  // the connection closes before the lock goes
+  }
+
+  DriverKind kind() const override { return DriverKind::sqlite; }
+  const Dialect& dialect() const override { return sqlite_dialect(); }
+  const std::string& display() const override { return display_; }
+  std::string dump_title() const override {
+    return std::filesystem::path(conn_->path()).filename().string();
+  }
+
+  void exec(const std::string& sql, const std::string& doing) override {
+    try {
+      conn_->db().exec(sql);
+    } catch (const SQLite::Exception& e) {
+      conn_->fail(e, doing);
+    }
+  }
+
+  std::vector<std::vector<std::string>> query(const std::string& sql, const std::string& doing) override {
+    std::vector<std::vector<std::string>> rows;
+    try {
+      SQLite::Statement q(conn_->db(), sql);
+      while (q.executeStep()) {
+        std::vector<std::string> row;
+        for (int i = 0; i < q.getColumnCount(); ++i) row.push_back(q.getColumn(i).getString());
+        rows.push_back(std::move(row));
+      }
+    } catch (const SQLite::Exception& e) {
+      conn_->fail(e, doing);
+    }
+    return rows;
+  }
+
+  void exec_bound(const std::string& sql, double duration_ms, const std::string& doing) override {
+    try {
+      SQLite::Statement q(conn_->db(), sql);
+      if (q.getBindParameterCount() > 0) q.bind(":duration_ms", duration_ms);
+      q.exec();
+    } catch (const SQLite::Exception& e) {
+      conn_->fail(e, doing);
+    }
+  }
+
+  void begin() override { conn_->exec("BEGIN IMMEDIATE"); }
+  void commit() override { conn_->exec("COMMIT"); }
+  void rollback() noexcept override {
+    // A failed statement may already have ended the transaction.
+    if (conn_ && sqlite3_get_autocommit(conn_->handle()) == 0) {
+      sqlite3_exec(conn_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+
+  bool table_exists(const std::string& name) override { return conn_->table_exists(name); }
+  std::vector<std::string> column_names(const std::string& table) override {
+    std::vector<std::string> names;
+    for (auto& row : query("SELECT name FROM pragma_table_info(" + sql_quote(table) + ")", "")) {
+      names.push_back(std::move(row[0]));
+    }
+    return names;
+  }
+  std::string qualified(const std::string& name) const override { return sql_identifier(name); }
+
+  std::size_t run_section(const Section& section, std::size_t skip, const StatementDone& on_done) override {
+    return migrate::run_section(conn_->handle(), section, skip, on_done);
+  }
+  std::vector<std::size_t> statement_offsets(std::string_view sql) const override {
+    return migrate::statement_offsets(sql);
+  }
+  Schema read_schema(const std::string& exclude_table) override {
+    return migrate::read_schema(conn_->handle(), exclude_table);
+  }
+
+  void set_foreign_keys(bool on) override { conn_->set_foreign_keys(on); }
+  std::optional<std::pair<std::string, std::size_t>> foreign_key_violations() override {
+    const auto rows = query("PRAGMA foreign_key_check", "checking foreign keys");
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows.front();
+    return std::make_pair("table " + r[0] + " rowid " + r[1] + " references a missing row in " + r[2],
+                          rows.size());
+  }
+
+ private:
+  std::unique_ptr<MigrationLock> lock_;
+  std::unique_ptr<Connection> conn_;
+  std::string display_;
+};
+
+}  // namespace
+
+Endpoint Endpoint::sqlite(std::string path) {
+  Endpoint e;
+  e.kind = DriverKind::sqlite;
+  e.display = path;
+  e.path = std::move(path);
+  return e;
+}
+
+std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, const std::string& table,
+                                      std::chrono::milliseconds lock_timeout);
+std::unique_ptr<Driver> open_postgres_scratch(const Endpoint& server);
+
+std::unique_ptr<Driver> open_driver(const Endpoint& endpoint, Access access, const std::string& table,
+                                    std::chrono::milliseconds lock_timeout) {
+  if (endpoint.kind == DriverKind::postgres) return open_postgres(endpoint, access, table, lock_timeout);
+  const std::string& path = endpoint.path;
+  switch (access) {
+    case Access::write: {
+      auto lock = std::make_unique<MigrationLock>(path, lock_timeout);
+      auto conn = std::make_unique<Connection>(path, OpenMode::read_write_create, lock_timeout);
+      conn->set_foreign_keys(true);
+      return std::make_unique<SqliteDriver>(std::move(lock), std::move(conn));
+    }
+    case Access::read_only: {
+      auto conn = Connection::open_existing_read_only(path, lock_timeout);
+      if (!conn) return nullptr;
+      return std::make_unique<SqliteDriver>(nullptr, std::move(conn));
+    }
+    case Access::dry_run: {
+      auto conn = Connection::open_existing_read_only(path, lock_timeout);
+      if (!conn) conn = std::make_unique<Connection>(":memory:", OpenMode::read_write_create, lock_timeout);
+      return std::make_unique<SqliteDriver>(nullptr, std::move(conn));
+    }
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Driver> open_scratch(const Endpoint* server) {
+  if (server != nullptr && server->kind == DriverKind::postgres) return open_postgres_scratch(*server);
+  auto conn = std::make_unique<Connection>(":memory:", OpenMode::read_write_create, std::chrono::milliseconds(0));
+  conn->set_foreign_keys(true);
+  return std::make_unique<SqliteDriver>(nullptr, std::move(conn));
+}
+
+}  // namespace strata::migrate
