@@ -193,7 +193,7 @@ _strata()
     # `case $command` further down (the places are marked "embed:").
     local commands="migrate chunk tokens ingest collections documents"
     local subcommands="new up down redo status stamp dump check accept"
-    local common_opts="-d --database --dir --table --lock-timeout --json -q --quiet --color -h --help"
+    local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
     local chunk_opts="--format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
     local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
@@ -204,7 +204,7 @@ _strata()
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
     # embed: local embed_opts="..."
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads"
+    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the

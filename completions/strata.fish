@@ -12,7 +12,7 @@
 
 set -g __strata_migrate_subcommands new up down redo status stamp dump check accept
 # Options that take a value, in every command (their values are not arguments).
-set -g __strata_value_options -d --database --dir --table --lock-timeout --color --to --steps -o --output \
+set -g __strata_value_options -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output \
     --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate \
     --store --collection --glob --exclude --files-from --id --meta --loader --threads
 
@@ -221,10 +221,13 @@ complete -c strata -n __strata_migrate_sub -a accept -d 'Re-accept checksums of 
 
 # strata migrate: options accepted on migrate and on every subcommand
 set -l in_migrate '__fish_seen_subcommand_from migrate'
-complete -c strata -n $in_migrate -s d -l database -r -F -d 'Database URL or path'
+complete -c strata -n $in_migrate -s d -l database -r -F -d 'Database URL (sqlite:path, postgres://...) or path'
 complete -c strata -n $in_migrate -l dir -x -a '(__fish_complete_directories)' -d 'Migrations directory'
 complete -c strata -n $in_migrate -l table -x -d 'History table name'
 complete -c strata -n $in_migrate -l lock-timeout -x -d 'Seconds to wait for the migration lock'
+complete -c strata -n $in_migrate -l schema -x -d 'PostgreSQL schema for migrations and history'
+complete -c strata -n $in_migrate -l wait -d 'PostgreSQL: wait for the server to accept connections'
+complete -c strata -n $in_migrate -l wait-timeout -x -d 'Seconds --wait waits for the server'
 complete -c strata -n $in_migrate -l json -d 'Machine-readable output'
 complete -c strata -n $in_migrate -s q -l quiet -d 'Only print errors'
 complete -c strata -n $in_migrate -l color -x -a 'auto always never' -d 'When to use colour'

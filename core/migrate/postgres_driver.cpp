@@ -80,6 +80,10 @@ class PostgresDriver final : public Driver {
     std::string setup;
     if (!endpoint_.schema.empty()) setup += "SET search_path TO " + quote_ident(endpoint_.schema) + "; ";
     if (access != Access::write) setup += "SET default_transaction_read_only = on; ";
+    // PostgreSQL 14+: notice a client that died (kill -9) even in the middle of a long
+    // statement, so its transaction rolls back and the migration lock goes at once rather than
+    // when the statement ends.
+    if (access == Access::write && PQserverVersion(conn_) >= 140000) setup += "SET client_connection_check_interval = 1000; ";
     setup += "SELECT current_database(), current_schema()";
     const auto rows = query(setup, "connecting");
     database_ = rows.at(0).at(0);

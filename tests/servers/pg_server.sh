@@ -51,9 +51,9 @@ case "$cmd" in
       { cat "$dir/initdb.log" >&2; exit 1; }
     for attempt in 1 2 3 4 5; do
       port=$(free_port)
-      if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o \
-        "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-        start >/dev/null 2>&1; then
+      options="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+      if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$options" start >/dev/null 2>&1; then
+        echo "$options" >"$dir/options"
         echo "postgres://postgres:$password@127.0.0.1:$port/postgres" >"$dir/url"
         echo "$bindir" >"$dir/bindir"
         exit 0

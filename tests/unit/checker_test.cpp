@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
+#include "test_db.h"
 #include "test_util.h"
 
 namespace strata {
@@ -50,11 +51,14 @@ CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
 DROP TABLE tags;
 )";
 
-class CheckerTest : public ::testing::Test {
+// Runs once per driver (CheckerTest.X/SQLite, CheckerTest.X/PostgreSQL); SqliteCheckerTest
+// holds what is about files only or about SQLite files, PostgresCheckerTest what PostgreSQL adds.
+class CheckerTest : public ::testing::TestWithParam<migrate::DriverKind> {
  protected:
   void SetUp() override {
+    if (!tdb_.available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << testing::pg_skip_reason();
     dir_ = tmp_ / "migrations";
-    db_ = tmp_ / "app.db";
+    db_ = tdb_.path();
     fs::create_directories(dir_);
   }
 
@@ -79,7 +83,7 @@ class CheckerTest : public ::testing::Test {
 
   CheckReport check_db(bool drift = false, bool strict = false, bool roundtrip = false) const {
     CheckOptions o;
-    o.database = db_;
+    o.database = tdb_.endpoint();
     o.drift = drift;
     o.strict = strict;
     o.roundtrip = roundtrip;
@@ -87,14 +91,11 @@ class CheckerTest : public ::testing::Test {
   }
 
   migrate::RunResult up(const migrate::UpOptions& options = {}) const {
-    migrate::Migrator m(migrate::Target{db_}, load());
+    migrate::Migrator m(migrate::Target{tdb_.endpoint()}, load());
     return m.up(options);
   }
 
-  void exec(const std::string& sql) const {
-    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
-    db.exec(sql);
-  }
+  void exec(const std::string& sql) const { tdb_.exec(sql); }
 
   static const Finding* find(const CheckReport& r, const std::string& code) {
     for (const Finding& f : r.findings) {
@@ -115,11 +116,15 @@ class CheckerTest : public ::testing::Test {
   }
 
   TempDir tmp_;
+  testing::TestDatabase tdb_{GetParam(), tmp_};
   std::string dir_;
-  std::string db_;
+  std::string db_;  // SQLite: the file
 };
 
-TEST_F(CheckerTest, CleanDirectoryWithoutDatabaseIsOk) {
+class SqliteCheckerTest : public CheckerTest {};
+class PostgresCheckerTest : public CheckerTest {};
+
+TEST_P(SqliteCheckerTest, CleanDirectoryWithoutDatabaseIsOk) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_table.sql", k_posts);
   write("README.md", "not a migration, ignored");
@@ -131,7 +136,7 @@ TEST_F(CheckerTest, CleanDirectoryWithoutDatabaseIsOk) {
   EXPECT_TRUE(r.pending.empty());
 }
 
-TEST_F(CheckerTest, BadNameIsErrorOfClass3) {
+TEST_P(SqliteCheckerTest, BadNameIsErrorOfClass3) {
   write("1_create_users_table.sql", k_users);
   write("create_posts.sql", k_posts);
   const CheckReport r = check_files_only();
@@ -143,7 +148,7 @@ TEST_F(CheckerTest, BadNameIsErrorOfClass3) {
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, DuplicateVersionIsErrorOfClass3) {
+TEST_P(SqliteCheckerTest, DuplicateVersionIsErrorOfClass3) {
   write("001_create_users_table.sql", k_users);
   write("1_create_posts_table.sql", k_posts);  // "001" and "1" are the same version
   const CheckReport r = check_files_only();
@@ -155,7 +160,7 @@ TEST_F(CheckerTest, DuplicateVersionIsErrorOfClass3) {
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, MissingMarkerIsParseError) {
+TEST_P(SqliteCheckerTest, MissingMarkerIsParseError) {
   write("1_create_users_table.sql", "CREATE TABLE users (id INTEGER);\n");
   const CheckReport r = check_files_only();
   const Finding* f = find(r, "parse-error");
@@ -166,7 +171,7 @@ TEST_F(CheckerTest, MissingMarkerIsParseError) {
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, EmptyFileIsParseError) {
+TEST_P(SqliteCheckerTest, EmptyFileIsParseError) {
   write("1_create_users_table.sql", "\n  \n");
   const CheckReport r = check_files_only();
   const Finding* f = find(r, "parse-error");
@@ -175,7 +180,7 @@ TEST_F(CheckerTest, EmptyFileIsParseError) {
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, MigrationThatFailsOnFreshDatabaseIsParseErrorWithLocation) {
+TEST_P(SqliteCheckerTest, MigrationThatFailsOnFreshDatabaseIsParseErrorWithLocation) {
   write("1_create_users_table.sql", k_users);
   write("2_add_audit.sql",
         "-- A comment line before the marker.\n"
@@ -199,7 +204,7 @@ TEST_F(CheckerTest, MigrationThatFailsOnFreshDatabaseIsParseErrorWithLocation) {
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, SyntaxErrorPointsAtLineAndColumn) {
+TEST_P(SqliteCheckerTest, SyntaxErrorPointsAtLineAndColumn) {
   write("1_create_users_table.sql",
         "-- migrate:up\n"
         "CREATE TABLE users (id INTEGER);\n"
@@ -214,7 +219,7 @@ TEST_F(CheckerTest, SyntaxErrorPointsAtLineAndColumn) {
   EXPECT_NE(f->message.find("syntax error"), std::string::npos) << f->message;
 }
 
-TEST_F(CheckerTest, MissingDownIsWarningAndStrictMakesItClass3) {
+TEST_P(SqliteCheckerTest, MissingDownIsWarningAndStrictMakesItClass3) {
   write("1_create_users_table.sql", "-- migrate:up\nCREATE TABLE users (id INTEGER);\n");
   write("2_create_tags_table.sql",
         "-- migrate:up\nCREATE TABLE tags (id INTEGER);\n-- migrate:down\n\n  \n");
@@ -231,7 +236,7 @@ TEST_F(CheckerTest, MissingDownIsWarningAndStrictMakesItClass3) {
   EXPECT_EQ(strict.exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, PragmaInTransactionIsErrorOfClass3) {
+TEST_P(SqliteCheckerTest, PragmaInTransactionIsErrorOfClass3) {
   write("1_create_users_table.sql",
         "-- migrate:up\n"
         "CREATE TABLE users (id INTEGER);\n"
@@ -247,7 +252,7 @@ TEST_F(CheckerTest, PragmaInTransactionIsErrorOfClass3) {
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, PragmaInNonTransactionalMigrationIsFine) {
+TEST_P(SqliteCheckerTest, PragmaInNonTransactionalMigrationIsFine) {
   write("1_tune.sql",
         "-- migrate:up transaction:false\n"
         "PRAGMA foreign_keys = OFF;\n"
@@ -259,7 +264,7 @@ TEST_F(CheckerTest, PragmaInNonTransactionalMigrationIsFine) {
   EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
 }
 
-TEST_F(CheckerTest, DestructiveIsWarning) {
+TEST_P(SqliteCheckerTest, DestructiveIsWarning) {
   write("1_create_users_table.sql",
         "-- migrate:up\n"
         "CREATE TABLE users (id INTEGER);\n"
@@ -284,7 +289,7 @@ TEST_F(CheckerTest, DestructiveIsWarning) {
   EXPECT_EQ(check_files_only(/*strict=*/true).exit_code, ExitCode::invalid_input);
 }
 
-TEST_F(CheckerTest, NewerHistoryIsErrorOfClass4) {
+TEST_P(CheckerTest, NewerHistoryIsErrorOfClass4) {
   write("1_create_users_table.sql", k_users);
   up();
   write("2_create_posts_table.sql", k_posts);
@@ -306,7 +311,7 @@ TEST_F(CheckerTest, NewerHistoryIsErrorOfClass4) {
   EXPECT_EQ(r.applied, 2u);
 }
 
-TEST_F(CheckerTest, MissingFileIsErrorOfClass4) {
+TEST_P(CheckerTest, MissingFileIsErrorOfClass4) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_table.sql", k_posts);
   up();
@@ -320,7 +325,7 @@ TEST_F(CheckerTest, MissingFileIsErrorOfClass4) {
   EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
 }
 
-TEST_F(CheckerTest, ChecksumMismatchIsErrorOfClass4) {
+TEST_P(CheckerTest, ChecksumMismatchIsErrorOfClass4) {
   write("1_create_users_table.sql", k_users);
   up();
   write("1_create_users_table.sql",
@@ -338,7 +343,7 @@ TEST_F(CheckerTest, ChecksumMismatchIsErrorOfClass4) {
   EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
 }
 
-TEST_F(CheckerTest, ChecksumMismatchSaysWhenOnlyWhitespaceDiffers) {
+TEST_P(CheckerTest, ChecksumMismatchSaysWhenOnlyWhitespaceDiffers) {
   write("1_create_users_table.sql", k_users);
   up();
   write("1_create_users_table.sql",
@@ -355,7 +360,7 @@ TEST_F(CheckerTest, ChecksumMismatchSaysWhenOnlyWhitespaceDiffers) {
   EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
 }
 
-TEST_F(CheckerTest, CrlfLineEndingsAreNotAChecksumMismatch) {
+TEST_P(CheckerTest, CrlfLineEndingsAreNotAChecksumMismatch) {
   write("1_create_users_table.sql", k_users);
   up();
   std::string crlf;
@@ -369,7 +374,7 @@ TEST_F(CheckerTest, CrlfLineEndingsAreNotAChecksumMismatch) {
   EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
 }
 
-TEST_F(CheckerTest, OutOfOrderIsErrorOfClass4) {
+TEST_P(CheckerTest, OutOfOrderIsErrorOfClass4) {
   write("1_create_users_table.sql", k_users);
   write("3_create_tags_table.sql", k_tags);
   up();
@@ -385,7 +390,7 @@ TEST_F(CheckerTest, OutOfOrderIsErrorOfClass4) {
   EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
 }
 
-TEST_F(CheckerTest, HalfDoneNonTransactionalMigrationIsPartialOfClass6) {
+TEST_P(CheckerTest, HalfDoneNonTransactionalMigrationIsPartialOfClass6) {
   write("1_create_users_table.sql", k_users);
   up();
   // A row in the live database (not in a fresh one) makes statement 2 fail midway.
@@ -418,7 +423,7 @@ TEST_F(CheckerTest, HalfDoneNonTransactionalMigrationIsPartialOfClass6) {
   EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
 }
 
-TEST_F(CheckerTest, PendingIsInfoOfClass1) {
+TEST_P(CheckerTest, PendingIsInfoOfClass1) {
   write("1_create_users_table.sql", k_users);
   up();
   write("2_create_posts_table.sql", k_posts);
@@ -436,7 +441,7 @@ TEST_F(CheckerTest, PendingIsInfoOfClass1) {
   EXPECT_FALSE(r.ok());
 }
 
-TEST_F(CheckerTest, FullyAppliedDatabaseIsClean) {
+TEST_P(CheckerTest, FullyAppliedDatabaseIsClean) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_table.sql", k_posts);
   up();
@@ -447,7 +452,7 @@ TEST_F(CheckerTest, FullyAppliedDatabaseIsClean) {
   EXPECT_EQ(r.exit_code, ExitCode::ok);
 }
 
-TEST_F(CheckerTest, NoDatabaseIsInfoAndCreatesNothing) {
+TEST_P(SqliteCheckerTest, NoDatabaseIsInfoAndCreatesNothing) {
   write("1_create_users_table.sql", k_users);
   const CheckReport r = check_db();
   const Finding* f = find(r, "no-database");
@@ -460,14 +465,14 @@ TEST_F(CheckerTest, NoDatabaseIsInfoAndCreatesNothing) {
   EXPECT_FALSE(fs::exists(db_));
 }
 
-TEST_F(CheckerTest, NoDatabaseAndNoMigrationsExitsZero) {
+TEST_P(SqliteCheckerTest, NoDatabaseAndNoMigrationsExitsZero) {
   const CheckReport r = check_db(/*drift=*/true);
   EXPECT_NE(find(r, "no-database"), nullptr) << codes(r);
   EXPECT_EQ(r.exit_code, ExitCode::ok);
   EXPECT_FALSE(fs::exists(db_));
 }
 
-TEST_F(CheckerTest, DriftIsErrorOfClass5) {
+TEST_P(CheckerTest, DriftIsErrorOfClass5) {
   write("1_create_users_table.sql", k_users);
   up();
   exec("CREATE TABLE hand_made (x TEXT)");
@@ -484,7 +489,7 @@ TEST_F(CheckerTest, DriftIsErrorOfClass5) {
   EXPECT_EQ(r.exit_code, ExitCode::drift);
 }
 
-TEST_F(CheckerTest, DriftDetectsAlteredColumn) {
+TEST_P(CheckerTest, DriftDetectsAlteredColumn) {
   write("1_create_users_table.sql", k_users);
   up();
   exec("ALTER TABLE users ADD COLUMN nickname TEXT");
@@ -495,7 +500,7 @@ TEST_F(CheckerTest, DriftDetectsAlteredColumn) {
   EXPECT_EQ(r.exit_code, ExitCode::drift);
 }
 
-TEST_F(CheckerTest, RoundtripFailureIsErrorOfClass5) {
+TEST_P(SqliteCheckerTest, RoundtripFailureIsErrorOfClass5) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_and_tags_tables.sql",
         "-- migrate:up\n"
@@ -517,7 +522,7 @@ TEST_F(CheckerTest, RoundtripFailureIsErrorOfClass5) {
   EXPECT_EQ(r.exit_code, ExitCode::drift);
 }
 
-TEST_F(CheckerTest, RoundtripOfCorrectSetIsClean) {
+TEST_P(SqliteCheckerTest, RoundtripOfCorrectSetIsClean) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_table.sql", k_posts);
   write("3_add_index_to_posts.sql",
@@ -530,7 +535,7 @@ TEST_F(CheckerTest, RoundtripOfCorrectSetIsClean) {
   EXPECT_EQ(r.exit_code, ExitCode::ok);
 }
 
-TEST_F(CheckerTest, ReportsEveryFindingAndHighestClassWins) {
+TEST_P(CheckerTest, ReportsEveryFindingAndHighestClassWins) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_table.sql", k_posts);
   up();
@@ -554,7 +559,7 @@ TEST_F(CheckerTest, ReportsEveryFindingAndHighestClassWins) {
   EXPECT_EQ(d.exit_code, ExitCode::drift);
 }
 
-TEST_F(CheckerTest, HighestClassWinsOverLowerErrorClasses) {
+TEST_P(CheckerTest, HighestClassWinsOverLowerErrorClasses) {
   write("1_create_users_table.sql", k_users);
   write("2_seed.sql",
         "-- migrate:up transaction:false\n"
@@ -580,7 +585,7 @@ TEST_F(CheckerTest, HighestClassWinsOverLowerErrorClasses) {
   EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
 }
 
-TEST_F(CheckerTest, CheckNeverWritesTheDatabase) {
+TEST_P(SqliteCheckerTest, CheckNeverWritesTheDatabase) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_table.sql", k_posts);
   up(up_to(1));
@@ -599,7 +604,7 @@ TEST_F(CheckerTest, CheckNeverWritesTheDatabase) {
   EXPECT_FALSE(fs::exists(db_ + "-shm"));
 }
 
-TEST_F(CheckerTest, CheckNeverWritesAWalModeDatabase) {
+TEST_P(SqliteCheckerTest, CheckNeverWritesAWalModeDatabase) {
   write("1_create_users_table.sql", k_users);
   up();
   exec("PRAGMA journal_mode = WAL");  // persistent; -wal and -shm go away with the last connection
@@ -615,7 +620,7 @@ TEST_F(CheckerTest, CheckNeverWritesAWalModeDatabase) {
   EXPECT_FALSE(fs::exists(db_ + "-shm"));
 }
 
-TEST_F(CheckerTest, NotADatabaseIsUnavailable) {
+TEST_P(SqliteCheckerTest, NotADatabaseIsUnavailable) {
   write("1_create_users_table.sql", k_users);
   testing::write_file(db_, std::string(4096, 'x'));
   try {
@@ -628,7 +633,7 @@ TEST_F(CheckerTest, NotADatabaseIsUnavailable) {
   EXPECT_EQ(testing::read_file(db_), std::string(4096, 'x'));
 }
 
-TEST_F(CheckerTest, DatabasePathThatIsADirectoryIsUnavailable) {
+TEST_P(SqliteCheckerTest, DatabasePathThatIsADirectoryIsUnavailable) {
   write("1_create_users_table.sql", k_users);
   fs::create_directories(db_);
   try {
@@ -639,27 +644,26 @@ TEST_F(CheckerTest, DatabasePathThatIsADirectoryIsUnavailable) {
   }
 }
 
-TEST_F(CheckerTest, CheckDoesNotCreateTheHistoryTable) {
+TEST_P(CheckerTest, CheckDoesNotCreateTheHistoryTable) {
   write("1_create_users_table.sql", k_users);
-  {
-    SQLite::Database db(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE unrelated (x INTEGER)");
-  }
-  const std::string before = testing::read_file(db_);
+  exec("CREATE TABLE unrelated (x INTEGER)");
+  const std::string before = tdb_.sqlite() ? testing::read_file(db_) : "";
   const CheckReport r = check_db();
   EXPECT_EQ(r.pending, std::vector<std::string>{"1"});
   EXPECT_EQ(r.applied, 0u);
   EXPECT_EQ(r.exit_code, ExitCode::pending) << codes(r);
-  EXPECT_FALSE(testing::has_table(db_, "strata_migrations"));
-  EXPECT_EQ(testing::read_file(db_), before);
+  EXPECT_FALSE(tdb_.has_table("strata_migrations"));
+  if (tdb_.sqlite()) {
+    EXPECT_EQ(testing::read_file(db_), before);
+  }
 }
 
-TEST_F(CheckerTest, HonoursTheTableOption) {
+TEST_P(CheckerTest, HonoursTheTableOption) {
   write("1_create_users_table.sql", k_users);
-  migrate::Migrator m(migrate::Target{db_, "my_history"}, load());
+  migrate::Migrator m(migrate::Target{tdb_.endpoint(), "my_history"}, load());
   m.up({});
   CheckOptions o;
-  o.database = db_;
+  o.database = tdb_.endpoint();
   o.table = "my_history";
   o.drift = true;
   const CheckReport r = migrate::check(load(), o);
@@ -670,30 +674,24 @@ TEST_F(CheckerTest, HonoursTheTableOption) {
   EXPECT_EQ(default_table.pending, std::vector<std::string>{"1"});
 }
 
-TEST_F(CheckerTest, DbmateHistoryIsRead) {
+TEST_P(CheckerTest, DbmateHistoryIsRead) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_table.sql", k_posts);
-  {
-    SQLite::Database db(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE schema_migrations (version VARCHAR(128) PRIMARY KEY)");
-    db.exec("INSERT INTO schema_migrations (version) VALUES ('1')");
-    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
-  }
+  exec("CREATE TABLE schema_migrations (version VARCHAR(128) PRIMARY KEY)");
+  exec("INSERT INTO schema_migrations (version) VALUES ('1')");
+  exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
   const CheckReport r = check_db(/*drift=*/true);
   EXPECT_EQ(r.applied, 1u) << codes(r);
   EXPECT_EQ(r.pending, std::vector<std::string>{"2"});
   EXPECT_EQ(count(r, "drift"), 0u) << "dbmate's own table is not drift: " << codes(r);
   EXPECT_EQ(r.exit_code, ExitCode::pending) << codes(r);
-  EXPECT_FALSE(testing::has_table(db_, "strata_migrations")) << "check imports nothing";
+  EXPECT_FALSE(tdb_.has_table("strata_migrations")) << "check imports nothing";
 }
 
-TEST_F(CheckerTest, DirtyGolangMigrateVersionIsPartial) {
+TEST_P(CheckerTest, DirtyGolangMigrateVersionIsPartial) {
   write("1_create_users_table.sql", k_users);
-  {
-    SQLite::Database db(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE schema_migrations (version uint64 PRIMARY KEY, dirty bool)");
-    db.exec("INSERT INTO schema_migrations (version, dirty) VALUES (1, 1)");
-  }
+  exec("CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean)");
+  exec("INSERT INTO schema_migrations (version, dirty) VALUES (1, true)");
   const CheckReport r = check_db();
   const Finding* f = find(r, "partial");
   ASSERT_NE(f, nullptr) << codes(r);
@@ -702,11 +700,104 @@ TEST_F(CheckerTest, DirtyGolangMigrateVersionIsPartial) {
   EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
 }
 
-TEST_F(CheckerTest, SeverityNames) {
+TEST_P(SqliteCheckerTest, SeverityNames) {
   EXPECT_STREQ(migrate::to_string(Severity::info), "info");
   EXPECT_STREQ(migrate::to_string(Severity::warning), "warning");
   EXPECT_STREQ(migrate::to_string(Severity::error), "error");
 }
 
+TEST_P(PostgresCheckerTest, RoundtripRunsInAScratchSchemaThatIsDropped) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_and_tags_tables.sql",
+        "-- migrate:up\nCREATE TABLE posts (id INTEGER);\nCREATE TABLE tags (id INTEGER);\n"
+        "-- migrate:down\nDROP TABLE posts;\n");  // forgets tags
+  const CheckReport r = check_db(/*drift=*/false, /*strict=*/false, /*roundtrip=*/true);
+  const Finding* f = find(r, "roundtrip");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_NE(f->message.find("tags"), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::drift);
+  EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'strata_scratch%'"), "0");
+  EXPECT_EQ(tdb_.table_count(), "0");  // nothing left in the real schema either
+}
+
+TEST_P(PostgresCheckerTest, ReplayFailureNamesFileLineAndTheServersMessage) {
+  write("1_bad.sql", "-- migrate:up\nCREATE TABLE a (id int);\nINSERT INTO a VALUES ('x');\n-- migrate:down\nDROP TABLE a;\n");
+  const CheckReport r = check_db(false, false, /*roundtrip=*/true);
+  const Finding* f = find(r, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->line, 3u);
+  EXPECT_NE(f->message.find("invalid input syntax for type integer"), std::string::npos) << f->message;
+}
+
+TEST_P(PostgresCheckerTest, DriftCoversEveryKindOfObject) {
+  write("1_all.sql", R"(-- migrate:up
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE SEQUENCE counter START 10;
+CREATE TABLE people (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL DEFAULT '', m mood,
+  CHECK (name <> 'root'));
+CREATE TABLE pets (id serial PRIMARY KEY, owner bigint REFERENCES people (id) ON DELETE CASCADE);
+CREATE INDEX pets_owner ON pets (owner);
+CREATE VIEW named AS SELECT name FROM people;
+CREATE FUNCTION shout(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(t) $$;
+CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER people_stamp BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION stamp();
+-- migrate:down
+DROP TABLE pets; DROP VIEW named; DROP TABLE people; DROP FUNCTION shout(text); DROP FUNCTION stamp();
+DROP SEQUENCE counter; DROP TYPE mood;
+)");
+  up();
+  EXPECT_TRUE(check_db(/*drift=*/true, /*strict=*/true, /*roundtrip=*/true).findings.empty());
+  const std::vector<std::pair<std::string, std::string>> changes = {
+      {"ALTER TYPE mood ADD VALUE 'happy'", "type mood"},
+      {"ALTER SEQUENCE counter INCREMENT BY 2", "sequence counter"},
+      {"ALTER TABLE people ALTER COLUMN name DROP DEFAULT", "table people"},
+      {"DROP INDEX pets_owner", "index pets_owner"},
+      {"CREATE OR REPLACE VIEW named AS SELECT name, m FROM people", "view named"},
+      {"CREATE OR REPLACE FUNCTION shout(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$",
+       "function shout(t text)"},
+      {"DROP TRIGGER people_stamp ON people", "trigger people_stamp"},
+  };
+  for (const auto& [sql, what] : changes) {
+    exec(sql);
+    const CheckReport r = check_db(/*drift=*/true);
+    const Finding* f = find(r, "drift");
+    ASSERT_NE(f, nullptr) << sql << ": " << codes(r);
+    EXPECT_NE(f->message.find(what), std::string::npos) << sql << ": " << f->message;
+    // Undo by re-creating the database from the migrations.
+    migrate::Migrator m(migrate::Target{tdb_.endpoint()}, load());
+    migrate::DownOptions all;
+    all.all = true;
+    m.down(all);
+    m.up({});
+  }
+}
+
+TEST_P(PostgresCheckerTest, LintUsesThePostgresRulesWhenTheDatabaseIsPostgres) {
+  write("1_create_users_table.sql", k_users);
+  write("2_index.sql", "-- migrate:up\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n"
+                       "-- migrate:down\nDROP INDEX users_email;\n");
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "not-in-transaction");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->line, 2u);
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
+}
+
+TEST_P(PostgresCheckerTest, CheckOpensTheDatabaseReadOnly) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  const CheckReport r = check_db(/*drift=*/true, /*strict=*/true, /*roundtrip=*/true);
+  EXPECT_TRUE(r.findings.empty()) << codes(r);
+  EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM strata_migrations"), "1");
+  EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'strata_scratch%'"), "0");
+}
+
+INSTANTIATE_TEST_SUITE_P(, CheckerTest, ::testing::Values(migrate::DriverKind::sqlite, migrate::DriverKind::postgres),
+                         testing::driver_param_name);
+INSTANTIATE_TEST_SUITE_P(, SqliteCheckerTest, ::testing::Values(migrate::DriverKind::sqlite), testing::driver_param_name);
+INSTANTIATE_TEST_SUITE_P(, PostgresCheckerTest, ::testing::Values(migrate::DriverKind::postgres),
+                         testing::driver_param_name);
+
 }  // namespace
 }  // namespace strata
+

@@ -220,3 +220,46 @@ TEST_F(DatabaseUrlResolveTest, DotenvOutsideTheWorkingDirectoryIsIgnored) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+using migrate::DriverKind;
+using migrate::endpoint_from_url;
+using migrate::redact_url;
+
+TEST(PostgresUrlTest, BothSchemesMakeAPostgresEndpoint) {
+  for (const char* url : {"postgres://app@db.internal:5433/shop", "postgresql://app@db.internal/shop?sslmode=require"}) {
+    const migrate::Endpoint e = endpoint_from_url(url);
+    EXPECT_EQ(e.kind, DriverKind::postgres) << url;
+    EXPECT_EQ(e.conninfo, url);
+    EXPECT_EQ(e.display, url);
+  }
+  EXPECT_EQ(endpoint_from_url("sqlite:app.db").kind, DriverKind::sqlite);
+}
+
+TEST(PostgresUrlTest, PasswordsAreRedactedForDisplay) {
+  EXPECT_EQ(redact_url("postgres://app:s3cr%40t@host:5432/db"), "postgres://app:***@host:5432/db");
+  EXPECT_EQ(redact_url("postgresql://app@host/db?sslmode=disable&password=hunter2"),
+            "postgresql://app@host/db?sslmode=disable&password=***");
+  EXPECT_EQ(redact_url("postgres://host/db"), "postgres://host/db");
+  const migrate::Endpoint e = endpoint_from_url("postgres://app:s3cr%40t@host:5432/db");
+  EXPECT_EQ(e.display, "postgres://app:***@host:5432/db");
+  EXPECT_EQ(e.password, "s3cr@t");
+  EXPECT_EQ(e.conninfo, "postgres://app:s3cr%40t@host:5432/db");  // libpq still gets it
+  EXPECT_EQ(migrate::scrub("FATAL: s3cr@t is wrong; s3cr@t", e.password), "FATAL: *** is wrong; ***");
+}
+
+TEST(PostgresUrlTest, SearchPathIsTakenAsTheSchemaAndHiddenFromLibpq) {
+  const migrate::Endpoint e = endpoint_from_url("postgres://app@host/db?search_path=billing,public&sslmode=disable");
+  EXPECT_EQ(e.schema, "billing");
+  EXPECT_EQ(e.conninfo, "postgres://app@host/db?sslmode=disable");
+  EXPECT_EQ(endpoint_from_url("postgres://app@host/db?search_path=x").conninfo, "postgres://app@host/db");
+}
+
+TEST(PostgresUrlTest, AnEmptyUrlLeavesEverythingToThePgVariables) {
+  EXPECT_EQ(endpoint_from_url("postgres://").kind, DriverKind::postgres);
+}
+
+}  // namespace
+}  // namespace strata

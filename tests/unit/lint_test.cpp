@@ -267,3 +267,72 @@ TEST(LintTest, HandBuiltSectionUsesFirstLine) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+std::vector<migrate::LintFinding> lint_pg(const std::string& content) {
+  const migrate::MigrationSet set = migrate::load_files({{"1_change.sql", content}}, "mem");
+  EXPECT_TRUE(set.problems.empty());
+  if (set.migrations.empty()) return {};
+  return migrate::lint_migration(set.migrations.front(), migrate::DriverKind::postgres);
+}
+
+std::string codes_pg(const std::vector<migrate::LintFinding>& findings) {
+  std::string out;
+  for (const auto& f : findings) out += f.code + "@" + std::to_string(f.line) + (f.error ? "!" : "") + " ";
+  return out;
+}
+
+TEST(PostgresLintTest, IndexWithoutConcurrentlyOnAnExistingTable) {
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nCREATE INDEX users_email ON public.users (email);\n")),
+            "index-without-concurrently@2 ");
+  // A table created in the same migration is empty: nothing to block.
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nCREATE TABLE t (a int);\nCREATE UNIQUE INDEX t_a ON t (a);\n")), "");
+}
+
+TEST(PostgresLintTest, ConcurrentlyNeedsTransactionFalse) {
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- migrate:down\n"
+                             "DROP INDEX CONCURRENTLY i;\n")),
+            "not-in-transaction@2! not-in-transaction@4! ");
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"
+                             "VACUUM t;\n")),
+            "");
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nVACUUM t;\n")), "not-in-transaction@2! ");
+}
+
+TEST(PostgresLintTest, VolatileDefaultOnAddColumn) {
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid();\n")),
+            "volatile-default@2 ");
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t ADD COLUMN n bigserial;\n")), "volatile-default@2 ");
+  // now() is stable: PostgreSQL 11+ stores it once, no rewrite.
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT now();\n")), "");
+}
+
+TEST(PostgresLintTest, NotNullWithoutDefaultOnAddColumn) {
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t ADD COLUMN a int, ADD COLUMN b text NOT NULL;\n")),
+            "not-null-without-default@2 ");
+  // The seed pattern: add nullable, backfill, then SET NOT NULL.
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t ADD COLUMN b text;\nUPDATE t SET b = '';\n"
+                             "ALTER TABLE t ALTER COLUMN b SET NOT NULL;\n")),
+            "");
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t ADD COLUMN b text NOT NULL DEFAULT 'x';\n")), "");
+}
+
+TEST(PostgresLintTest, RenamesAndDrops) {
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t RENAME COLUMN a TO b;\nALTER TABLE t RENAME TO u;\n"
+                             "ALTER TABLE u DROP COLUMN c;\nDROP TABLE v;\n-- migrate:down\nDROP TABLE w;\n")),
+            "rename@2 rename@3 destructive@4 destructive@5 ");
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t RENAME CONSTRAINT a TO b;\n")), "");
+}
+
+TEST(PostgresLintTest, UnterminatedDollarQuoteIsAParseError) {
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nSELECT 1;\nDO $$ BEGIN\n")), "parse-error@3! ");
+}
+
+TEST(PostgresLintTest, SqliteRulesDoNotApply) {
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nSELECT 'PRAGMA foreign_keys = OFF';\n")), "");
+}
+
+}  // namespace
+}  // namespace strata

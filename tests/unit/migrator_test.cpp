@@ -5,23 +5,29 @@
 #include <thread>
 
 #include "common/error.h"
+#include "migrate/driver.h"
 #include "migrate/migration_lock.h"
 #include "migrate/migration_source.h"
+#include "test_db.h"
 #include "test_util.h"
 
 namespace strata::migrate {
 namespace {
 
 using strata::testing::error_of;
-using strata::testing::has_table;
-using strata::testing::query_one;
+using strata::testing::pg_skip_reason;
 using strata::testing::TempDir;
+using strata::testing::TestDatabase;
 using strata::testing::write_file;
 
-class MigratorTest : public ::testing::Test {
+// Runs once per driver: MigratorTest.X/SQLite and MigratorTest.X/PostgreSQL.
+class MigratorTest : public ::testing::TestWithParam<DriverKind> {
  protected:
+  void SetUp() override {
+    if (!db_.available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << pg_skip_reason();
+  }
   std::string dir() const { return tmp_ / "migrations"; }
-  std::string db() const { return tmp_ / "app.db"; }
+  const TestDatabase& db() const { return db_; }
 
   void add(const std::string& file, const std::string& content) { write_file(dir() + "/" + file, content); }
   void add_table(const std::string& version, const std::string& table) {
@@ -30,62 +36,67 @@ class MigratorTest : public ::testing::Test {
             table + ";\n");
   }
   Migrator migrator(std::chrono::milliseconds lock = std::chrono::seconds(5)) {
-    return Migrator(Target{db(), "strata_migrations", lock}, load_directory(dir()));
+    return Migrator(Target{db_.endpoint(), "strata_migrations", lock}, load_directory(dir()));
   }
-  std::string history_count() { return query_one(db(), "SELECT count(*) FROM strata_migrations"); }
+  std::string history_count() { return db_.query_one("SELECT count(*) FROM strata_migrations"); }
 
   TempDir tmp_;
+  TestDatabase db_{GetParam(), tmp_};
 };
 
-TEST_F(MigratorTest, UpAppliesInOrderAndRecordsHistory) {
+class SqliteMigratorTest : public MigratorTest {};
+class PostgresMigratorTest : public MigratorTest {};
+
+TEST_P(MigratorTest, UpAppliesInOrderAndRecordsHistory) {
   add_table("2", "b");
   add_table("1", "a");
   const RunResult r = migrator().up({});
   ASSERT_EQ(r.steps.size(), 2u);
   EXPECT_EQ(r.steps[0].label, "1_create_a_table");
-  EXPECT_TRUE(has_table(db(), "a"));
-  EXPECT_TRUE(has_table(db(), "b"));
+  EXPECT_TRUE(db().has_table("a"));
+  EXPECT_TRUE(db().has_table("b"));
   EXPECT_EQ(history_count(), "2");
-  EXPECT_EQ(query_one(db(), "SELECT checksum FROM strata_migrations WHERE version = 1"),
+  EXPECT_EQ(db().query_one("SELECT checksum FROM strata_migrations WHERE version = 1"),
             migrator().files().find(1)->checksum);
-  EXPECT_EQ(query_one(db(), "SELECT state || strata_version FROM strata_migrations WHERE version = 2"),
+  EXPECT_EQ(db().query_one("SELECT state || strata_version FROM strata_migrations WHERE version = 2"),
             "applied0.1.0");
   EXPECT_TRUE(migrator().up({}).steps.empty());  // nothing left
 }
 
-TEST_F(MigratorTest, FailureLeavesTheDatabaseAtTheLastGoodVersion) {
+TEST_P(MigratorTest, FailureLeavesTheDatabaseAtTheLastGoodVersion) {
   add_table("1", "a");
-  add("2_broken.sql", "-- migrate:up\nCREATE TABLE b (x);\nINSERT INTO nowhere VALUES (1);\n");
+  add("2_broken.sql", "-- migrate:up\nCREATE TABLE b (x int);\nINSERT INTO nowhere VALUES (1);\n");
   add_table("3", "c");
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::migration_failed);
-  EXPECT_NE(std::string(e.what()).find("2_broken.sql:3:1: no such table: nowhere"), std::string::npos) << e.what();
-  EXPECT_TRUE(has_table(db(), "a"));
-  EXPECT_FALSE(has_table(db(), "b"));  // rolled back with its migration
-  EXPECT_FALSE(has_table(db(), "c"));
+  EXPECT_NE(std::string(e.what()).find("2_broken.sql:3:"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find(db().no_such_table("nowhere")), std::string::npos) << e.what();
+  EXPECT_TRUE(db().has_table("a"));
+  EXPECT_FALSE(db().has_table("b"));  // rolled back with its migration
+  EXPECT_FALSE(db().has_table("c"));
   EXPECT_EQ(history_count(), "1");
 }
 
-TEST_F(MigratorTest, FailingFirstMigrationLeavesANewDatabaseEmpty) {
-  add("1_broken.sql", "-- migrate:up\nCREATE TABLE a (x);\nSELECT * FROM nowhere;\n");
+TEST_P(MigratorTest, FailingFirstMigrationLeavesANewDatabaseEmpty) {
+  add("1_broken.sql", "-- migrate:up\nCREATE TABLE a (x int);\nSELECT * FROM nowhere;\n");
   error_of([&] { migrator().up({}); });
-  EXPECT_EQ(query_one(db(), "SELECT count(*) FROM sqlite_schema"), "0");
+  EXPECT_EQ(db().table_count(), "0");
 }
 
-TEST_F(MigratorTest, AtomicBatchIsAllOrNothing) {
+TEST_P(MigratorTest, AtomicBatchIsAllOrNothing) {
   add_table("1", "a");
   add_table("2", "b");
   add("3_broken.sql", "-- migrate:up\nSELECT * FROM nowhere;\n");
   UpOptions o;
   o.atomic = true;
   error_of([&] { migrator().up(o); });
-  EXPECT_EQ(query_one(db(), "SELECT count(*) FROM sqlite_schema"), "0");
+  EXPECT_EQ(db().table_count(), "0");
   std::filesystem::remove(dir() + "/3_broken.sql");
   EXPECT_EQ(migrator().up(o).steps.size(), 2u);
   EXPECT_EQ(history_count(), "2");
 }
 
-TEST_F(MigratorTest, ToAndSteps) {
+TEST_P(MigratorTest, ToAndSteps) {
   for (const char* v : {"1", "2", "3", "4"}) add_table(v, std::string("t") + v);
   UpOptions to;
   to.to = 2;
@@ -105,20 +116,20 @@ TEST_F(MigratorTest, ToAndSteps) {
   EXPECT_EQ(migrator().down({}).steps.size(), 0u);
 }
 
-TEST_F(MigratorTest, DownDefaultsToOneStep) {
+TEST_P(MigratorTest, DownDefaultsToOneStep) {
   add_table("1", "a");
   add_table("2", "b");
   migrator().up({});
   const RunResult r = migrator().down({});
   ASSERT_EQ(r.steps.size(), 1u);
   EXPECT_EQ(r.steps[0].version, 2);
-  EXPECT_FALSE(has_table(db(), "b"));
-  EXPECT_TRUE(has_table(db(), "a"));
+  EXPECT_FALSE(db().has_table("b"));
+  EXPECT_TRUE(db().has_table("a"));
 }
 
-TEST_F(MigratorTest, MissingDownSectionRefusesBeforeRunningAnything) {
+TEST_P(MigratorTest, MissingDownSectionRefusesBeforeRunningAnything) {
   add_table("1", "a");
-  add("2_no_down.sql", "-- migrate:up\nCREATE TABLE b (x);\n");
+  add("2_no_down.sql", "-- migrate:up\nCREATE TABLE b (x int);\n");
   migrator().up({});
   DownOptions o;
   o.steps = 2;
@@ -128,7 +139,7 @@ TEST_F(MigratorTest, MissingDownSectionRefusesBeforeRunningAnything) {
   EXPECT_EQ(history_count(), "2");
 }
 
-TEST_F(MigratorTest, OutOfOrderIsRefusedNamingBothFiles) {
+TEST_P(MigratorTest, OutOfOrderIsRefusedNamingBothFiles) {
   add_table("1", "a");
   add_table("3", "c");
   migrator().up({});
@@ -142,20 +153,20 @@ TEST_F(MigratorTest, OutOfOrderIsRefusedNamingBothFiles) {
   EXPECT_EQ(migrator().up(o).steps.size(), 1u);
 }
 
-TEST_F(MigratorTest, ChangedFileBlocksUpUntilAccepted) {
+TEST_P(MigratorTest, ChangedFileBlocksUpUntilAccepted) {
   add_table("1", "a");
   migrator().up({});
-  add("1_create_a_table.sql", "-- migrate:up\nCREATE TABLE a (id INTEGER PRIMARY KEY, x);\n-- migrate:down\nDROP TABLE a;\n");
+  add("1_create_a_table.sql", "-- migrate:up\nCREATE TABLE a (id INTEGER PRIMARY KEY, x int);\n-- migrate:down\nDROP TABLE a;\n");
   add_table("2", "b");
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::history_mismatch);
   EXPECT_NE(std::string(e.what()).find("1_create_a_table.sql: changed"), std::string::npos);
-  EXPECT_FALSE(has_table(db(), "b"));
+  EXPECT_FALSE(db().has_table("b"));
   EXPECT_EQ(migrator().accept(1).size(), 1u);
   EXPECT_EQ(migrator().up({}).steps.size(), 1u);
 }
 
-TEST_F(MigratorTest, WhitespaceOnlyChangeIsNamedAsSuch) {
+TEST_P(MigratorTest, WhitespaceOnlyChangeIsNamedAsSuch) {
   add_table("1", "a");
   migrator().up({});
   add("1_create_a_table.sql", "-- migrate:up\nCREATE TABLE a  (id INTEGER PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE a;\n");
@@ -163,7 +174,7 @@ TEST_F(MigratorTest, WhitespaceOnlyChangeIsNamedAsSuch) {
   EXPECT_NE(std::string(e.what()).find("only whitespace differs"), std::string::npos);
 }
 
-TEST_F(MigratorTest, CrlfCheckoutIsNotAChange) {
+TEST_P(MigratorTest, CrlfCheckoutIsNotAChange) {
   add_table("1", "a");
   migrator().up({});
   add("1_create_a_table.sql", "\xEF\xBB\xBF-- migrate:up\r\nCREATE TABLE a (id INTEGER PRIMARY KEY);\r\n-- migrate:down\r\nDROP TABLE a;\r\n");
@@ -171,29 +182,26 @@ TEST_F(MigratorTest, CrlfCheckoutIsNotAChange) {
   EXPECT_EQ(migrator().status().entries[0].state, EntryState::applied);
 }
 
-TEST_F(MigratorTest, NonTransactionalMigrationRecordsProgressAndResumes) {
+TEST_P(MigratorTest, NonTransactionalMigrationRecordsProgressAndResumes) {
   add("1_steps.sql",
-      "-- migrate:up transaction:false\nCREATE TABLE a (x);\nCREATE TABLE b (x);\nINSERT INTO gate VALUES (1);\n"
-      "CREATE TABLE c (x);\n-- migrate:down\nDROP TABLE c;\nDROP TABLE b;\nDROP TABLE a;\n");
+      "-- migrate:up transaction:false\nCREATE TABLE a (x int);\nCREATE TABLE b (x int);\nINSERT INTO gate VALUES (1);\n"
+      "CREATE TABLE c (x int);\n-- migrate:down\nDROP TABLE c;\nDROP TABLE b;\nDROP TABLE a;\n");
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::migration_failed);
-  EXPECT_EQ(query_one(db(), "SELECT state || ':' || statements_done FROM strata_migrations"), "partial:2");
+  EXPECT_EQ(db().query_one("SELECT state || ':' || statements_done FROM strata_migrations"), "partial:2");
   EXPECT_EQ(migrator().status().entries[0].state, EntryState::partial);
   const Error blocked = error_of([&] { migrator().up({}); });
   EXPECT_NE(blocked.hint().find("--resume"), std::string::npos);
 
-  {
-    SQLite::Database raw(db(), SQLite::OPEN_READWRITE);
-    raw.exec("CREATE TABLE gate (x)");
-  }
+  db().exec("CREATE TABLE gate (x int)");
   UpOptions o;
   o.resume = true;
   EXPECT_EQ(migrator().up(o).steps.size(), 1u);  // would fail on `table a exists` if it restarted
-  EXPECT_EQ(query_one(db(), "SELECT state FROM strata_migrations"), "applied");
-  EXPECT_TRUE(has_table(db(), "c"));
+  EXPECT_EQ(db().query_one("SELECT state FROM strata_migrations"), "applied");
+  EXPECT_TRUE(db().has_table("c"));
 }
 
-TEST_F(MigratorTest, ForeignKeysOffMigrationIsCheckedBeforeCommit) {
+TEST_P(SqliteMigratorTest, ForeignKeysOffMigrationIsCheckedBeforeCommit) {
   add("1_create.sql",
       "-- migrate:up\nCREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (p_id INTEGER REFERENCES p (id));\n"
       "INSERT INTO p VALUES (1);\nINSERT INTO c VALUES (1);\n");
@@ -205,17 +213,17 @@ TEST_F(MigratorTest, ForeignKeysOffMigrationIsCheckedBeforeCommit) {
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::migration_failed);
   EXPECT_NE(std::string(e.what()).find("foreign key"), std::string::npos);
-  EXPECT_EQ(query_one(db(), "SELECT count(*) FROM p"), "1");  // rolled back
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM p"), "1");  // rolled back
   EXPECT_EQ(history_count(), "1");
 
   add("2_rebuild_p.sql",
       "-- migrate:up foreign_keys:off\nCREATE TABLE p_new (id INTEGER PRIMARY KEY, n TEXT);\n"
       "INSERT INTO p_new (id) SELECT id FROM p;\nDROP TABLE p;\nALTER TABLE p_new RENAME TO p;\n");
   EXPECT_EQ(migrator().up({}).steps.size(), 1u);
-  EXPECT_EQ(query_one(db(), "SELECT count(*) FROM c"), "1");  // no cascade: FKs were off
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM c"), "1");  // no cascade: FKs were off
 }
 
-TEST_F(MigratorTest, ForeignKeysAreOnDuringMigrations) {
+TEST_P(SqliteMigratorTest, ForeignKeysAreOnDuringMigrations) {
   add("1_fk.sql",
       "-- migrate:up\nCREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (p_id INTEGER REFERENCES p (id));\n"
       "INSERT INTO c VALUES (42);\n");
@@ -223,64 +231,55 @@ TEST_F(MigratorTest, ForeignKeysAreOnDuringMigrations) {
   EXPECT_NE(std::string(e.what()).find("FOREIGN KEY constraint failed"), std::string::npos);
 }
 
-TEST_F(MigratorTest, RecognisesADbmateDatabase) {
+TEST_P(MigratorTest, RecognisesADbmateDatabase) {
   add_table("1", "a");
   add_table("2", "b");
-  {
-    SQLite::Database raw(db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    raw.exec("CREATE TABLE schema_migrations (version varchar(128) primary key);"
-             "INSERT INTO schema_migrations VALUES ('1'); CREATE TABLE a (id INTEGER PRIMARY KEY);");
-  }
+  db().exec("CREATE TABLE schema_migrations (version varchar(128) primary key);"
+            "INSERT INTO schema_migrations VALUES ('1'); CREATE TABLE a (id INTEGER PRIMARY KEY);");
   EXPECT_EQ(migrator().status().entries[0].state, EntryState::applied);
   const RunResult r = migrator().up({});
   ASSERT_EQ(r.steps.size(), 1u);
   EXPECT_EQ(r.steps[0].version, 2);
   EXPECT_EQ(r.imported, 1u);
   EXPECT_EQ(history_count(), "2");
-  EXPECT_TRUE(has_table(db(), "schema_migrations"));  // left for dbmate, untouched
+  EXPECT_TRUE(db().has_table("schema_migrations"));  // left for dbmate, untouched
 }
 
-TEST_F(MigratorTest, RecognisesAGolangMigrateDatabase) {
-  add("1_a.up.sql", "CREATE TABLE a (x);");
+TEST_P(MigratorTest, RecognisesAGolangMigrateDatabase) {
+  add("1_a.up.sql", "CREATE TABLE a (x int);");
   add("1_a.down.sql", "DROP TABLE a;");
-  add("2_b.up.sql", "CREATE TABLE b (x);");
-  {
-    SQLite::Database raw(db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    raw.exec("CREATE TABLE schema_migrations (version uint64, dirty bool);"
-             "INSERT INTO schema_migrations VALUES (1, 1); CREATE TABLE a (x);");
-  }
+  add("2_b.up.sql", "CREATE TABLE b (x int);");
+  db().exec("CREATE TABLE schema_migrations (version bigint, dirty boolean);"
+            "INSERT INTO schema_migrations VALUES (1, true); CREATE TABLE a (x int);");
   const Error dirty = error_of([&] { migrator().up({}); });
   EXPECT_EQ(dirty.code(), ExitCode::migration_failed);
   EXPECT_NE(std::string(dirty.what()).find("dirty"), std::string::npos);
-  {
-    SQLite::Database raw(db(), SQLite::OPEN_READWRITE);
-    raw.exec("UPDATE schema_migrations SET dirty = 0");
-  }
+  db().exec("UPDATE schema_migrations SET dirty = false");
   const RunResult r = migrator().up({});
   ASSERT_EQ(r.steps.size(), 1u);
   EXPECT_EQ(r.steps[0].version, 2);
 }
 
-TEST_F(MigratorTest, DryRunPrintsTheExactSqlAndTouchesNothing) {
+TEST_P(SqliteMigratorTest, DryRunPrintsTheExactSqlAndTouchesNothing) {
   add_table("1", "a");
   UpOptions o;
   o.dry_run = true;
   const RunResult r = migrator().up(o);
-  EXPECT_FALSE(std::filesystem::exists(db()));
+  EXPECT_FALSE(std::filesystem::exists(db().path()));
   EXPECT_NE(r.sql.find("BEGIN IMMEDIATE;\nCREATE TABLE IF NOT EXISTS \"strata_migrations\""), std::string::npos);
   EXPECT_NE(r.sql.find("CREATE TABLE a (id INTEGER PRIMARY KEY);\nINSERT INTO \"strata_migrations\""), std::string::npos);
   EXPECT_NE(r.sql.find("COMMIT;"), std::string::npos);
 
   migrator().up({});
-  const std::string before = strata::testing::read_file(db());
+  const std::string before = strata::testing::read_file(db().path());
   DownOptions d;
   d.dry_run = true;
   const RunResult down = migrator().down(d);
   EXPECT_NE(down.sql.find("DROP TABLE a;\nDELETE FROM \"strata_migrations\" WHERE version = 1;"), std::string::npos);
-  EXPECT_EQ(strata::testing::read_file(db()), before);
+  EXPECT_EQ(strata::testing::read_file(db().path()), before);
 }
 
-TEST_F(MigratorTest, RedoRevertsAndReappliesInOneRun) {
+TEST_P(MigratorTest, RedoRevertsAndReappliesInOneRun) {
   add_table("1", "a");
   add_table("2", "b");
   migrator().up({});
@@ -298,7 +297,7 @@ TEST_F(MigratorTest, RedoRevertsAndReappliesInOneRun) {
 
 // Regression: redo re-applied "the oldest pending" migrations, so a pending file older than the
 // reverted one was applied in its place.
-TEST_F(MigratorTest, RedoReappliesExactlyWhatItReverted) {
+TEST_P(MigratorTest, RedoReappliesExactlyWhatItReverted) {
   add_table("1", "a");
   add_table("3", "c");
   migrator().up({});
@@ -306,27 +305,27 @@ TEST_F(MigratorTest, RedoReappliesExactlyWhatItReverted) {
   const RunResult r = migrator().redo(1, false);
   ASSERT_EQ(r.steps.size(), 2u);
   EXPECT_EQ(r.steps[1].version, 3);
-  EXPECT_TRUE(has_table(db(), "c"));
-  EXPECT_FALSE(has_table(db(), "b"));
+  EXPECT_TRUE(db().has_table("c"));
+  EXPECT_FALSE(db().has_table("b"));
 }
 
-TEST_F(MigratorTest, StampBaselinesWithoutRunning) {
+TEST_P(MigratorTest, StampBaselinesWithoutRunning) {
   add_table("1", "a");
   add_table("2", "b");
   add_table("3", "c");
   EXPECT_EQ(migrator().stamp(2).steps.size(), 2u);
-  EXPECT_FALSE(has_table(db(), "a"));
+  EXPECT_FALSE(db().has_table("a"));
   EXPECT_EQ(migrator().up({}).steps.size(), 1u);
-  EXPECT_TRUE(has_table(db(), "c"));
+  EXPECT_TRUE(db().has_table("c"));
   EXPECT_EQ(error_of([&] { migrator().stamp(7); }).code(), ExitCode::usage);
 }
 
-TEST_F(MigratorTest, StatusShowsMissingAndModified) {
+TEST_P(MigratorTest, StatusShowsMissingAndModified) {
   add_table("1", "a");
   add_table("2", "b");
   migrator().up({});
   std::filesystem::remove(dir() + "/2_create_b_table.sql");
-  add("1_create_a_table.sql", "-- migrate:up\nCREATE TABLE a (id INTEGER PRIMARY KEY, y);\n");
+  add("1_create_a_table.sql", "-- migrate:up\nCREATE TABLE a (id INTEGER PRIMARY KEY, y int);\n");
   add_table("3", "c");
   const Status st = migrator().status();
   ASSERT_EQ(st.entries.size(), 3u);
@@ -337,10 +336,10 @@ TEST_F(MigratorTest, StatusShowsMissingAndModified) {
   EXPECT_EQ(st.pending, 1u);
 }
 
-TEST_F(MigratorTest, SecondRunnerWaitsForTheLockThenTimesOut) {
+TEST_P(MigratorTest, SecondRunnerWaitsForTheLockThenTimesOut) {
   add_table("1", "a");
-  std::filesystem::create_directories(tmp_.path());
-  MigrationLock held(db(), std::chrono::seconds(1));
+  // Another runner's session: the lock is the driver's (flock or pg_advisory_lock).
+  const auto held = open_driver(db().endpoint(), Access::write, "strata_migrations", std::chrono::seconds(1));
   const auto start = std::chrono::steady_clock::now();
   const Error e = error_of([&] { migrator(std::chrono::milliseconds(300)).up({}); });
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
@@ -348,9 +347,9 @@ TEST_F(MigratorTest, SecondRunnerWaitsForTheLockThenTimesOut) {
   EXPECT_NE(std::string(e.what()).find("migration lock"), std::string::npos);
 }
 
-TEST_F(MigratorTest, SecondRunnerProceedsWhenTheLockIsReleased) {
+TEST_P(MigratorTest, SecondRunnerProceedsWhenTheLockIsReleased) {
   add_table("1", "a");
-  auto held = std::make_unique<MigrationLock>(db(), std::chrono::seconds(1));
+  auto held = open_driver(db().endpoint(), Access::write, "strata_migrations", std::chrono::seconds(1));
   std::thread release([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     held.reset();
@@ -360,31 +359,146 @@ TEST_F(MigratorTest, SecondRunnerProceedsWhenTheLockIsReleased) {
   EXPECT_EQ(r.steps.size(), 1u);
 }
 
-TEST_F(MigratorTest, DirectoryProblemsStopUpWithTheFirstOne) {
+TEST_P(SqliteMigratorTest, DirectoryProblemsStopUpWithTheFirstOne) {
   add_table("1", "a");
   add("notes.sql", "-- migrate:up\nSELECT 1;\n");
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::invalid_input);
   EXPECT_NE(std::string(e.what()).find("notes.sql"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(db()));
+  EXPECT_FALSE(std::filesystem::exists(db().path()));
 }
 
-TEST_F(MigratorTest, NotADatabaseIsRefusedAndLeftAlone) {
+TEST_P(SqliteMigratorTest, NotADatabaseIsRefusedAndLeftAlone) {
   add_table("1", "a");
-  write_file(db(), std::string(4096, 'x'));
+  write_file(db().path(), std::string(4096, 'x'));
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("not a SQLite database"), std::string::npos);
-  EXPECT_EQ(strata::testing::read_file(db()), std::string(4096, 'x'));
+  EXPECT_EQ(strata::testing::read_file(db().path()), std::string(4096, 'x'));
 }
 
-TEST_F(MigratorTest, DatabasePathThatIsADirectory) {
+TEST_P(SqliteMigratorTest, DatabasePathThatIsADirectory) {
   add_table("1", "a");
-  std::filesystem::create_directories(db());
+  std::filesystem::create_directories(db().path());
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos);
 }
 
+TEST_P(PostgresMigratorTest, DryRunPrintsTheExactSqlAndTouchesNothing) {
+  add_table("1", "a");
+  UpOptions o;
+  o.dry_run = true;
+  const RunResult r = migrator().up(o);
+  EXPECT_NE(r.sql.find("BEGIN;\nCREATE TABLE IF NOT EXISTS \"public\".\"strata_migrations\""), std::string::npos) << r.sql;
+  EXPECT_NE(r.sql.find("CREATE TABLE a (id INTEGER PRIMARY KEY);\nINSERT INTO \"public\".\"strata_migrations\""), std::string::npos);
+  EXPECT_EQ(db().table_count(), "0");
+}
+
+TEST_P(PostgresMigratorTest, FunctionsDoBlocksAndQuotingRunStatementByStatement) {
+  add("1_fn.sql", R"(-- migrate:up
+CREATE TABLE "odd;name" (id int PRIMARY KEY, note text);
+CREATE FUNCTION bump(x int) RETURNS int LANGUAGE plpgsql AS $body$
+BEGIN
+  RETURN x + 1; -- ; in a comment
+END;
+$body$;
+DO $$ BEGIN INSERT INTO "odd;name" VALUES (bump(1), E'it\'s; fine'); END $$;
+/* a /* nested */ comment; */
+INSERT INTO "odd;name" VALUES (3, 'two''s; company');
+-- migrate:down
+DROP FUNCTION bump(int);
+DROP TABLE "odd;name";
+)");
+  EXPECT_EQ(migrator().up({}).steps.size(), 1u);
+  EXPECT_EQ(db().query_one("SELECT string_agg(note, '|' ORDER BY id) FROM \"odd;name\""), "it's; fine|two's; company");
+  EXPECT_EQ(migrator().down({}).steps.size(), 1u);
+}
+
+TEST_P(PostgresMigratorTest, ErrorsCarryTheServersDetailAndHint) {
+  add("1_t.sql", "-- migrate:up\nCREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1);\n\nINSERT INTO t VALUES (1);\n");
+  const Error e = error_of([&] { migrator().up({}); });
+  EXPECT_EQ(e.code(), ExitCode::migration_failed);
+  EXPECT_NE(std::string(e.what()).find("1_t.sql:5:1: duplicate key value violates unique constraint \"t_pkey\" (detail: Key (id)=(1) already exists.)"),
+            std::string::npos) << e.what();
+  add("1_t.sql", "-- migrate:up\nCREATE TABLE t (id int PRIMARY KEY);\nSELECT coun(*) FROM t;\n");
+  const Error hinted = error_of([&] { migrator().up({}); });
+  EXPECT_NE(std::string(hinted.what()).find("1_t.sql:3:8: function coun"), std::string::npos) << hinted.what();
+  EXPECT_NE(hinted.hint().find("No function matches"), std::string::npos) << hinted.hint();
+  EXPECT_EQ(db().table_count(), "0");  // the first migration's transaction took the history table with it
+}
+
+TEST_P(PostgresMigratorTest, UnterminatedDollarQuoteNamesItsLine) {
+  add("1_f.sql", "-- migrate:up\nSELECT 1;\nDO $x$ BEGIN PERFORM 1; END $y$;\n");
+  const Error e = error_of([&] { migrator().up({}); });
+  EXPECT_NE(std::string(e.what()).find("1_f.sql:3:4: unterminated dollar-quoted string $x$"), std::string::npos) << e.what();
+}
+
+TEST_P(PostgresMigratorTest, ConcurrentIndexRunsOutsideATransaction) {
+  add_table("1", "a");
+  add("2_index.sql", "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n"
+                     "-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY a_id;\n");
+  EXPECT_EQ(migrator().up({}).steps.size(), 2u);
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM pg_indexes WHERE indexname = 'a_id'"), "1");
+  EXPECT_EQ(migrator().down({}).steps.size(), 1u);
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM pg_indexes WHERE indexname = 'a_id'"), "0");
+}
+
+TEST_P(PostgresMigratorTest, SchemaOptionPutsTablesAndHistoryThere) {
+  add_table("1", "a");
+  Endpoint e = db().endpoint();
+  e.schema = "app";
+  Migrator m(Target{e, "strata_migrations", std::chrono::seconds(5)}, load_directory(dir()));
+  EXPECT_EQ(m.up({}).steps.size(), 1u);
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM app.strata_migrations"), "1");
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'app' AND tablename = 'a'"), "1");
+  EXPECT_FALSE(db().has_table("strata_migrations"));  // nothing in public
+  EXPECT_EQ(m.status().applied, 1u);
+  EXPECT_EQ(migrator().status().applied, 0u);  // public has no history
+  EXPECT_NE(m.dump().find("schema app"), std::string::npos);
+}
+
+TEST_P(PostgresMigratorTest, ForeignKeysOffIsRefused) {
+  add("1_fk.sql", "-- migrate:up foreign_keys:off\nCREATE TABLE p (id int);\n");
+  const Error e = error_of([&] { migrator().up({}); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_NE(std::string(e.what()).find("SQLite option"), std::string::npos);
+}
+
+TEST_P(PostgresMigratorTest, PasswordNeverAppearsInErrors) {
+  add_table("1", "a");
+  const std::string url = db().url();
+  const std::size_t colon = url.find(':', 11);
+  const std::string password = url.substr(colon + 1, url.find('@') - colon - 1);
+  ASSERT_GT(password.size(), 3u);
+  const std::string bad = url.substr(0, url.rfind('/') + 1) + "no_such_database";
+  Migrator m(Target{endpoint_from_url(bad), "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
+  const Error e = error_of([&] { m.up({}); });
+  EXPECT_EQ(e.code(), ExitCode::unavailable);
+  EXPECT_NE(std::string(e.what()).find("postgres:***@"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("no_such_database"), std::string::npos) << e.what();
+  EXPECT_EQ(std::string(e.what()).find(password), std::string::npos) << e.what();
+}
+
+TEST_P(PostgresMigratorTest, WaitGivesUpAfterTheTimeoutWhenNothingListens) {
+  add_table("1", "a");
+  Endpoint e = endpoint_from_url("postgres://postgres:secret@127.0.0.1:1/x");
+  e.wait = std::chrono::milliseconds(400);
+  Migrator m(Target{e, "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
+  const auto start = std::chrono::steady_clock::now();
+  const Error err = error_of([&] { m.up({}); });
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(400));
+  EXPECT_EQ(err.code(), ExitCode::unavailable);
+  EXPECT_EQ(std::string(err.what()).find("secret"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(, MigratorTest, ::testing::Values(DriverKind::sqlite, DriverKind::postgres),
+                         strata::testing::driver_param_name);
+INSTANTIATE_TEST_SUITE_P(, SqliteMigratorTest, ::testing::Values(DriverKind::sqlite),
+                         strata::testing::driver_param_name);
+INSTANTIATE_TEST_SUITE_P(, PostgresMigratorTest, ::testing::Values(DriverKind::postgres),
+                         strata::testing::driver_param_name);
+
 }  // namespace
 }  // namespace strata::migrate
+

@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# strata migrate against a real PostgreSQL server started for this test (tests/servers/pg_server.sh):
+# the walkthrough (new, up, status, check, dump, drift, roundtrip, down, redo, dry run), errors
+# with file:line and the server's detail, redacted passwords, --schema, --wait, transaction:false
+# with a half-done state and --resume, several processes racing on `up`, and kill -9 mid-migration.
+# Skips (exit 77) only when the PostgreSQL server binaries are absent.
+# Usage: bash tests/e2e/postgres.sh /path/to/strata     ROUNDS=N (concurrency rounds, default 5)
+. "$(dirname "$0")/lib.sh"
+e2e_init postgres "$@"
+
+SERVER=$(cd "$(dirname "${BASH_SOURCE[0]}")/../servers" && pwd)/pg_server.sh
+PGDIR="$E2E_TMP/pg"
+set +e
+bash "$SERVER" start "$PGDIR" 2>"$E2E_TMP/pg.err"
+rc=$?
+if [ $rc = 77 ]; then
+    echo "postgres: SKIP: $(cat "$E2E_TMP/pg.err")"
+    exit 77
+fi
+[ $rc = 0 ] || { echo "postgres: cannot start the test server: $(cat "$E2E_TMP/pg.err")"; exit 1; }
+e2e_on_exit "bash '$SERVER' stop '$PGDIR'"
+chmod 755 "$E2E_TMP"
+SERVER_URL=$(cat "$PGDIR/url")
+PASSWORD=$(cat "$PGDIR/password")
+BASE=${SERVER_URL%/postgres}
+
+pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 -c "$2"; }
+fresh_db() { pq "$SERVER_URL" "CREATE DATABASE $1" >/dev/null && echo "$BASE/$1"; }
+no_password_in_output() {
+    if grep -Fq -- "$PASSWORD" "$E2E_TMP/.out" "$E2E_TMP/.err"; then
+        fail "the password appears in the output"
+    else
+        pass "no password in the output"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+case_ "walkthrough: new, up, status, check, dump"
+URL=$(fresh_db walk)
+export DATABASE_URL=$URL
+mkdir -p migrations
+mig migrations 20240101000001 create_users_table \
+    "CREATE TYPE mood AS ENUM ('sad', 'happy');
+CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, m mood);
+CREATE FUNCTION lower_email() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+  NEW.email := lower(NEW.email); -- ; inside a body
+  RETURN NEW;
+END;
+\$\$;
+CREATE TRIGGER users_lower BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION lower_email();" \
+    "DROP TABLE users;
+DROP FUNCTION lower_email();
+DROP TYPE mood;"
+mig migrations 20240101000002 create_posts_table \
+    "CREATE TABLE posts (id bigserial PRIMARY KEY, user_id bigint REFERENCES users (id), body text DEFAULT E'it\\'s');
+CREATE INDEX posts_user_id ON posts (user_id);
+CREATE VIEW post_counts AS SELECT user_id, count(*) AS n FROM posts GROUP BY user_id;" \
+    "DROP VIEW post_counts;
+DROP TABLE posts;"
+expect_exit 0 -- "$STRATA" migrate up
+expect_stderr_match 'applied 20240101000001_create_users_table'
+expect_stderr_match 'applied 20240101000002_create_posts_table'
+no_password_in_output
+assert_eq 2 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "two history rows"
+expect_exit 0 -- "$STRATA" migrate status --json
+expect_json_true "status --json counts" 'd["applied"] == 2 and d["pending"] == 0'
+expect_json_true "status --json shows the URL redacted" '"***" in d["database"] and "'"$PASSWORD"'" not in d["database"]'
+expect_exit 0 -- "$STRATA" migrate check --drift --roundtrip --strict
+expect_stderr_match 'check: 0 error\(s\), 0 warning\(s\), 0 pending, 2 applied'
+assert_eq 0 "$(pq "$URL" "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'strata_scratch%'")" "the scratch schema is dropped"
+expect_exit 0 -- "$STRATA" migrate dump
+expect_stdout_match '^CREATE TYPE mood AS ENUM'
+expect_stdout_match '^CREATE TABLE posts'
+expect_stdout_match '^CREATE INDEX posts_user_id ON posts USING btree \(user_id\);'
+expect_stdout_match '^CREATE VIEW post_counts AS'
+expect_stdout_match '^CREATE TRIGGER users_lower'
+first_dump=$OUT
+expect_exit 0 -- "$STRATA" migrate dump
+assert_eq "$first_dump" "$OUT" "dump is deterministic"
+
+case_ "drift, down, redo, dry run"
+pq "$URL" "ALTER TABLE users ADD COLUMN nickname text" >/dev/null
+expect_exit 5 -- "$STRATA" migrate check --drift
+expect_stdout_match 'table users differs'
+pq "$URL" "ALTER TABLE users DROP COLUMN nickname" >/dev/null
+expect_exit 0 -- "$STRATA" migrate down
+expect_stderr_match 'reverted 20240101000002_create_posts_table'
+assert_eq 0 "$(pq "$URL" "SELECT count(*) FROM pg_tables WHERE tablename = 'posts'")" "posts dropped"
+expect_exit 0 -- "$STRATA" migrate up --dry-run
+expect_stdout_match '^BEGIN;$'
+expect_stdout_match '^INSERT INTO "public"."strata_migrations"'
+assert_eq 1 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "dry run changed nothing"
+expect_exit 0 -- "$STRATA" migrate up
+expect_exit 0 -- "$STRATA" migrate redo --steps 2
+assert_eq 2 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "redo leaves both applied"
+unset DATABASE_URL
+
+# ---------------------------------------------------------------------------------------------
+case_ "a failing statement: file:line:col, the server's message and detail, rolled back"
+URL=$(fresh_db failing)
+rm -rf m2 && mkdir m2
+mig m2 1 create_t "CREATE TABLE t (id int PRIMARY KEY);
+INSERT INTO t VALUES (1);
+INSERT INTO t VALUES (1);" "DROP TABLE t;"
+expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir m2 up
+expect_error_line 'm2/1_create_t.sql:4:1: duplicate key value violates unique constraint "t_pkey" \(detail: Key \(id\)=\(1\) already exists.\)'
+assert_eq 0 "$(pq "$URL" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" "nothing left behind"
+
+case_ "wrong password: exit 7, password never printed"
+expect_exit 7 -- "$STRATA" migrate -d "${BASE/$PASSWORD/wrong-$PASSWORD}/failing" --dir m2 up
+expect_error_line 'postgres:\*\*\*@127\.0\.0\.1' 'password authentication failed'
+no_password_in_output
+expect_exit 7 -- "$STRATA" migrate -d "$BASE/no_such_db" --dir m2 status
+expect_error_line 'database "no_such_db" does not exist'
+no_password_in_output
+
+case_ "PG* environment variables fill in the URL"
+port=${BASE##*:}
+expect_exit 0 -- env PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGPASSWORD="$PASSWORD" PGDATABASE=failing \
+    "$STRATA" migrate --dir m2 status
+expect_stderr_match '0 applied, 1 pending'
+
+# ---------------------------------------------------------------------------------------------
+case_ "--schema: migrations and history in that schema"
+URL=$(fresh_db schemas)
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --schema billing up
+assert_eq 2 "$(pq "$URL" 'SELECT count(*) FROM billing.strata_migrations')" "history in billing"
+assert_eq 1 "$(pq "$URL" "SELECT count(*) FROM pg_tables WHERE schemaname = 'billing' AND tablename = 'posts'")" "tables in billing"
+assert_eq 0 "$(pq "$URL" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" "public untouched"
+expect_exit 0 -- "$STRATA" migrate -d "$URL?search_path=billing" check --drift
+expect_exit 1 -- "$STRATA" migrate -d "$URL" check
+expect_exit 2 -- "$STRATA" migrate -d sqlite:x.db --schema billing status
+expect_error_line 'PostgreSQL'
+
+# ---------------------------------------------------------------------------------------------
+case_ "transaction:false: progress recorded, check reports the half-done state, --resume"
+URL=$(fresh_db nontx)
+rm -rf m3 && mkdir m3
+mig m3 1 create_t "CREATE TABLE t (id int, v text);" "DROP TABLE t;"
+mig m3 2 index_t "CREATE INDEX CONCURRENTLY t_id ON t (id);
+INSERT INTO gate VALUES (1);
+CREATE INDEX CONCURRENTLY t_v ON t (v);" "DROP INDEX CONCURRENTLY t_v;
+DROP INDEX CONCURRENTLY t_id;"
+sed -i 's/^-- migrate:up$/-- migrate:up transaction:false/; s/^-- migrate:down$/-- migrate:down transaction:false/' m3/2_index_t.sql
+expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir m3 up
+expect_error_line 'm3/2_index_t.sql:3:13: relation "gate" does not exist'
+assert_eq "partial:1" "$(pq "$URL" "SELECT state || ':' || statements_done FROM strata_migrations WHERE version = 2")" "progress recorded"
+expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir m3 check
+expect_stdout_match 'partial .*stopped after statement 1 at m3/2_index_t.sql:3:1'
+expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir m3 up
+expect_stderr_match 'hint: .*--resume'
+pq "$URL" "CREATE TABLE gate (x int)" >/dev/null
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m3 up --resume
+assert_eq "applied" "$(pq "$URL" "SELECT state FROM strata_migrations WHERE version = 2")" "finished"
+assert_eq 2 "$(pq "$URL" "SELECT count(*) FROM pg_indexes WHERE tablename = 't'")" "both indexes built"
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m3 down
+
+# ---------------------------------------------------------------------------------------------
+case_ "--wait: gives up after --wait-timeout, or connects once the server is up"
+start=$(date +%s%N)
+expect_exit 7 -- "$STRATA" migrate -d "postgres://postgres:$PASSWORD@127.0.0.1:1/x" --dir m2 --wait --wait-timeout 1 status
+elapsed=$((($(date +%s%N) - start) / 1000000))
+assert_true "waited about a second ($elapsed ms)" test "$elapsed" -ge 900 -a "$elapsed" -lt 5000
+no_password_in_output
+URL=$(fresh_db waiting)
+bindir=$(cat "$PGDIR/bindir")
+owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+owner "$bindir/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1
+("$STRATA" migrate -d "$URL" --dir m2 --wait --wait-timeout 30 up >"$E2E_TMP/wait.out" 2>"$E2E_TMP/wait.err"; echo $? >"$E2E_TMP/wait.rc") &
+waiter=$!
+e2e_bg $waiter
+sleep 1
+owner "$bindir/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -o "$(cat "$PGDIR/options")" -w start >/dev/null 2>&1
+wait $waiter
+assert_eq 0 "$(cat "$E2E_TMP/wait.rc")" "up waited for the server and succeeded ($(head -c 300 "$E2E_TMP/wait.err"))"
+assert_eq 1 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "applied after the wait"
+
+# ---------------------------------------------------------------------------------------------
+ROUNDS=${ROUNDS:-5}
+PROCS=${PROCS:-4}
+MIGS=${MIGS:-10}
+rm -rf m4 && mkdir m4
+for i in $(seq 1 "$MIGS"); do
+    mig m4 "$(printf '2024%010d' "$i")" "create_t${i}_table" \
+        "CREATE TABLE t_$i (id bigserial PRIMARY KEY, v text NOT NULL);
+INSERT INTO t_$i (v) VALUES ('row of migration $i; with a semicolon');
+CREATE INDEX t_${i}_v ON t_$i (v);" "DROP TABLE t_$i;"
+done
+expected_versions=$(for i in $(seq 1 "$MIGS"); do printf '2024%010d\n' "$i"; done)
+for r in $(seq 1 "$ROUNDS"); do
+    case_ "round $r: $PROCS concurrent 'up' on a fresh database"
+    URL=$(fresh_db "race$r")
+    rm -f go
+    pids=()
+    for p in $(seq 1 "$PROCS"); do
+        (while [ ! -e go ]; do sleep 0.005; done; exec "$STRATA" migrate -d "$URL" --dir m4 up) \
+            >"out.$r.$p" 2>"err.$r.$p" </dev/null &
+        pids+=("$!")
+        e2e_bg "$!"
+    done
+    sleep 0.05
+    touch go
+    ok=1
+    for p in $(seq 1 "$PROCS"); do
+        wait "${pids[$((p - 1))]}" || { fail "process $p exited $?: $(head -c 300 "err.$r.$p")"; ok=0; }
+    done
+    [ $ok = 1 ] && pass "all $PROCS processes exited 0"
+    applied_lines=$(cat err.$r.* | grep -oE 'applied +[0-9]+' | awk '{print $2}' | sort)
+    assert_eq "$expected_versions" "$applied_lines" "each migration reported applied exactly once across all processes"
+    assert_eq "$expected_versions" "$(pq "$URL" 'SELECT version FROM strata_migrations ORDER BY version')" "history has each version once"
+    sum=$(pq "$URL" "SELECT $(for i in $(seq 1 "$MIGS"); do printf '(SELECT count(*) FROM t_%s)+' "$i"; done)0")
+    assert_eq "$MIGS" "$sum" "each migration's insert ran exactly once"
+done
+
+# ---------------------------------------------------------------------------------------------
+case_ "kill -9 during a migration: rolled back, lock released, the next up applies it"
+URL=$(fresh_db killed)
+rm -rf m5 && mkdir m5
+mig m5 1 slow "CREATE TABLE slow (id int);
+SELECT pg_sleep(30);" "DROP TABLE slow;"
+"$STRATA" migrate -d "$URL" --dir m5 up >/dev/null 2>&1 &
+victim=$!
+e2e_bg $victim
+for _ in $(seq 1 100); do
+    [ "$(pq "$URL" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")" = 1 ] && break
+    sleep 0.1
+done
+kill -9 $victim
+wait $victim 2>/dev/null
+sed -i 's/pg_sleep(30)/pg_sleep(0)/' m5/1_slow.sql
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m5 --lock-timeout 20 up
+expect_stderr_match 'applied 1_slow'
+assert_eq 1 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "applied once"
+
+e2e_finish
