@@ -462,13 +462,15 @@ expect_exit 0 -- S down
 assert_false "b rolled back by a plain down" table_exists app.db b
 
 # ---------------------------------------------------------------------------
-case_ "postgres:// URL"
+case_ "postgres:// URL of a server that is not there"
 setup postgres
-for url in postgres://user@localhost/db postgresql://localhost:5432/app; do
-    expect_exit 2 -- strata_t migrate -d "$url" up
-    expect_error_line "PostgreSQL is not supported yet"
-    expect_exit 2 -- env DATABASE_URL="$url" "$STRATA" migrate status
-    expect_error_line "PostgreSQL is not supported yet"
+for url in postgres://user:pw@127.0.0.1:1/db postgresql://127.0.0.1:1/app; do
+    expect_exit 7 -- strata_t migrate -d "$url" up
+    expect_error_line "cannot connect" "127.0.0.1"
+    expect_stderr_match 'hint: .*--wait'
+    expect_stderr_nomatch ':pw@'
+    expect_exit 7 -- env DATABASE_URL="$url" "$STRATA" migrate status
+    expect_error_line "cannot connect"
 done
 unchanged
 
