@@ -98,7 +98,7 @@ TEST_F(StoreTest, UpgradesAStoreMadeByAnEarlierSchemaVersion) {
   ASSERT_GE(Store::latest_schema_version(), 2) << "needs at least two store migrations";
   fs::create_directories(fs::path(path_).parent_path());
   {
-    migrate::Migrator m(migrate::Target{path_, store::k_store_history_table}, shipped());
+    migrate::Migrator m(migrate::Target{migrate::Endpoint::sqlite(path_), store::k_store_history_table}, shipped());
     const migrate::RunResult r = m.up(up_to(1));
     ASSERT_EQ(r.steps.size(), 1u);
   }
