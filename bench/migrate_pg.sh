@@ -33,6 +33,7 @@ if [ ! -x "$DBMATE" ]; then
 fi
 
 W=$(mktemp -d)
+chmod 755 "$W"  # as root the server runs as nobody, which must reach its data directory
 trap 'bash "$ROOT/tests/servers/pg_server.sh" stop "$W/pg" >/dev/null 2>&1; rm -rf "$W"' EXIT
 bash "$ROOT/tests/servers/pg_server.sh" start "$W/pg"
 SERVER_URL=$(cat "$W/pg/url")
