@@ -12,6 +12,8 @@
 # `strata collections --json` and `strata documents --json` (with any --store
 # and --collection given on the line; STRATA_STORE is read by strata itself).
 # If that fails (no store yet), nothing is offered.  Needs awk for the JSON.
+# `embed` completes its options, providers, known models, variable names for
+# --api-key-env, collection names, and files after --jsonl.
 
 # Print the versions of migrations whose state matches the extended regex $1,
 # one per line.  Remaining arguments are database/dir/table options to pass
@@ -191,7 +193,7 @@ _strata()
     # in an <command>_opts variable below, add its value-taking options to
     # arg_opts, their values to the `valopt` case and a branch to the
     # `case $command` further down (the places are marked "embed:").
-    local commands="migrate chunk tokens ingest collections documents"
+    local commands="migrate chunk tokens ingest collections documents embed"
     local subcommands="new up down redo status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
@@ -202,9 +204,9 @@ _strata()
     local collections_opts="--store --json -q --quiet --color -h --help"
     local documents_subs="list show remove"
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
-    # embed: local embed_opts="..."
+    local embed_opts="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json -q --quiet --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads"
+    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the
@@ -318,11 +320,22 @@ _strata()
                 [[ $sub == down ]] && states="applied|modified"
                 mapfile -t COMPREPLY < <(compgen -W "$(_strata_versions "$states" "$cmd" "${passopts[@]}")" -- "$rawcur")
                 ;;
-            # embed: values of embed's options.
+            --provider)
+                mapfile -t COMPREPLY < <(compgen -W "local openai" -- "$rawcur")
+                ;;
+            --model)
+                # The models strata knows the limits of; any other name works too.
+                mapfile -t COMPREPLY < <(compgen -W "hash-ngram-v1 text-embedding-3-small text-embedding-3-large text-embedding-ada-002 nomic-embed-text mxbai-embed-large all-minilm bge-m3 snowflake-arctic-embed" -- "$rawcur")
+                ;;
+            --api-key-env)
+                # Names of environment variables, never their values.
+                mapfile -t COMPREPLY < <(compgen -e -- "$rawcur")
+                ;;
         esac
         # --table, --lock-timeout, --steps, --size, --overlap, --separator(s),
-        # --truncate, --glob, --exclude, --meta, --id, --threads: free-form
-        # values.
+        # --truncate, --glob, --exclude, --meta, --id, --threads, --text,
+        # --dimensions, --base-url, --concurrency, --batch-size, --batch-tokens,
+        # --max-input-tokens, --max-retries, --timeout: free-form values.
         return 0
     fi
 
@@ -385,7 +398,17 @@ _strata()
             esac
             return 0
             ;;
-        # embed: a branch for `embed` (options, then its arguments).
+        embed)
+            if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "$embed_opts" -- "$cur")
+            elif [[ " ${w[*]:1:cword-1} " == *" --jsonl "* ]]; then
+                # --jsonl reads a file ('-' or none: standard input).
+                compopt -o filenames 2>/dev/null
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+            fi
+            # Otherwise the only argument is '-' (standard input as one text).
+            return 0
+            ;;
         migrate) ;;
         *) return 0 ;;
     esac

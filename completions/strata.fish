@@ -14,7 +14,9 @@ set -g __strata_migrate_subcommands new up down redo status stamp dump check acc
 # Options that take a value, in every command (their values are not arguments).
 set -g __strata_value_options -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output \
     --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate \
-    --store --collection --glob --exclude --files-from --id --meta --loader --threads
+    --store --collection --glob --exclude --files-from --id --meta --loader --threads \
+    --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size \
+    --batch-tokens --max-input-tokens --max-retries --timeout
 
 # Prints the arguments (the words that are neither options nor option values)
 # before the cursor, unescaped, one a line: the command, then its subcommand
@@ -205,8 +207,7 @@ complete -c strata -n __strata_needs_command -a tokens -d 'Count, list, decode o
 complete -c strata -n __strata_needs_command -a ingest -d 'Add files, folders, stdin or JSONL records to the store'
 complete -c strata -n __strata_needs_command -a collections -d "List the store's collections, or remove one"
 complete -c strata -n __strata_needs_command -a documents -d "List a collection's documents, show or remove some"
-# embed: complete -c strata -n __strata_needs_command -a embed -d '...', and its
-# options in a section like `strata ingest` below.
+complete -c strata -n __strata_needs_command -a embed -d "Embed a collection's chunks, or texts"
 
 # strata migrate: subcommands
 complete -c strata -n __strata_migrate_sub -a new -d 'Create a new migration file'
@@ -350,6 +351,27 @@ complete -c strata -n $in_documents -s q -l quiet -d 'No messages on stderr'
 complete -c strata -n $in_documents -l color -x -a 'auto always never' -d 'When to use colour'
 complete -c strata -n $in_documents -s h -l help -d 'Show help'
 
-# embed: strata embed: its options here, e.g.
-# set -l in_embed '__strata_command embed'
-# complete -c strata -n $in_embed -l collection -x -a '(__strata_names collections)' -d '...'
+# strata embed [--collection C | --text T | - | --jsonl [FILE]]
+set -l in_embed '__strata_command embed'
+complete -c strata -n "$in_embed; and contains -- --jsonl (commandline -opc)" -F
+complete -c strata -n $in_embed -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_embed -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'
+complete -c strata -n $in_embed -l text -x -d 'Embed this text and print its vector (repeatable)'
+complete -c strata -n $in_embed -l jsonl -d 'Read {"id","text"} JSON Lines records'
+complete -c strata -n $in_embed -l provider -x -a 'local openai' -d 'Built-in lexical embedder, or an OpenAI-compatible server'
+complete -c strata -n $in_embed -l model -x -a 'hash-ngram-v1 text-embedding-3-small text-embedding-3-large text-embedding-ada-002 nomic-embed-text mxbai-embed-large all-minilm bge-m3 snowflake-arctic-embed' -d 'Model name'
+complete -c strata -n $in_embed -l dimensions -x -d 'Vector size'
+complete -c strata -n $in_embed -l base-url -x -d 'Server URL up to /embeddings'
+complete -c strata -n $in_embed -l api-key-env -x -a '(set -xn)' -d 'Environment variable holding the API key'
+complete -c strata -n $in_embed -l concurrency -x -d 'Requests in flight (default 4)'
+complete -c strata -n $in_embed -l batch-size -x -d 'Most inputs per request'
+complete -c strata -n $in_embed -l batch-tokens -x -d 'Most tokens per request'
+complete -c strata -n $in_embed -l max-input-tokens -x -d 'Most tokens per input'
+complete -c strata -n $in_embed -l max-retries -x -d 'Retries of a failed request (default 5)'
+complete -c strata -n $in_embed -l timeout -x -d 'Seconds a request may take (default 120)'
+complete -c strata -n $in_embed -l strict -d 'Refuse over-long inputs instead of truncating them'
+complete -c strata -n $in_embed -l switch-model -d "Drop the collection's vectors and re-embed with another model"
+complete -c strata -n $in_embed -l json -d 'JSON summary (collection) or one JSON array (texts)'
+complete -c strata -n $in_embed -s q -l quiet -d 'No progress, notes or summary on stderr'
+complete -c strata -n $in_embed -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_embed -s h -l help -d 'Show help'

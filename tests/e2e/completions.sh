@@ -353,6 +353,30 @@ expect_exact "documents --store other.db --collection archive show <TAB>" "docs/
 expect_exact "strata --color never documents show <TAB>" "$SOURCES" -- strata --color never documents show ""
 expect_exact "documents --collection nope show <TAB> offers nothing" "" -- strata documents --collection nope show ""
 expect_exact "documents --store missing.db show <TAB> offers nothing" "" -- strata documents --store missing.db show ""
+
+# embed (still in kb/, with its collections and records.jsonl)
+EMBED_OPTS="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json --quiet --color --help"
+expect_has "strata <TAB> offers embed" embed -- strata ""
+expect_exact "strata em<TAB> -> embed" "embed" -- strata em
+# shellcheck disable=SC2086
+expect_has "strata embed --<TAB>" $EMBED_OPTS -- strata embed --
+expect_has "strata embed -<TAB> offers the short options" -q -h -- strata embed -
+expect_lacks "strata embed --<TAB> has no ingest or chunk options" --glob --strategy --format --database -- strata embed --
+expect_exact "strata embed --provider <TAB>" "local openai" -- strata embed --provider ""
+expect_has "strata embed --model <TAB> offers known models" hash-ngram-v1 text-embedding-3-small nomic-embed-text bge-m3 -- strata embed --model ""
+expect_exact "strata embed --model nomic<TAB>" "nomic-embed-text" -- strata embed --model nomic
+export STRATA_COMPLETION_TEST_KEY=not-shown
+expect_exact "strata embed --api-key-env STRATA_COMPLETION_T<TAB> offers variable names" "STRATA_COMPLETION_TEST_KEY" -- strata embed --api-key-env STRATA_COMPLETION_T
+unset STRATA_COMPLETION_TEST_KEY
+expect_exact "strata embed --collection n<TAB>" "notes" -- strata embed --collection n
+expect_exact "strata embed --store other.db --collection <TAB>" "archive" -- strata embed --store other.db --collection ""
+expect_exact "strata embed --color <TAB>" "always auto never" -- strata embed --color ""
+for o in --text --dimensions --base-url --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout; do
+    expect_exact "strata embed $o <TAB> offers nothing" "" -- strata embed "$o" ""
+done
+expect_exact "strata embed --jsonl rec<TAB> completes files" "records.jsonl" -- strata embed --jsonl rec
+expect_exact "strata embed rec<TAB> without --jsonl offers nothing" "" -- strata embed rec
+expect_exact "strata embed --store oth<TAB> completes files" "other.db" -- strata embed --store oth
 cd "$TMP" || die "cannot cd to $TMP"
 expect_exact "no store here: collections remove <TAB> offers nothing" "" -- strata collections remove ""
 expect_exact "no store here: ingest --collection <TAB> offers nothing" "" -- strata ingest --collection ""
@@ -409,7 +433,7 @@ for sub in $SUBS; do
     printf '%s\n' "$migrate_help" | grep -qw -- "$sub" || fail "'strata migrate --help' does not list subcommand '$sub'"
 done
 top_help=$(strata --help 2>&1) || fail "'strata --help' exited non-zero"
-for cmd in chunk tokens ingest collections documents; do
+for cmd in chunk tokens ingest collections documents embed; do
     printf '%s\n' "$top_help" | grep -qw -- "$cmd" || fail "'strata --help' does not list '$cmd'"
 done
 for sub in list remove; do
@@ -448,7 +472,7 @@ help_check() {
         fail "$sh: $words: completed options not in 'strata $words --help':$unknown"
     fi
 }
-HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove"
+HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove|embed"
 IFS='|' read -r -a help_cmds <<<"$HELP_CMDS"
 for words in "${help_cmds[@]}"; do
     # shellcheck disable=SC2086
@@ -566,6 +590,15 @@ if command -v fish >/dev/null 2>&1; then
     fexpect "strata documents --store other.db --collection archive show " docs/intro.md
     fexpect_none "strata documents --collection nope show "
     fexpect_none "strata documents --store missing.db show "
+    fexpect "strata " embed
+    fexpect "strata embed -" -q -h
+    fexpect_lacks "strata embed --" --glob --strategy --format --database
+    fexpect "strata embed --provider " local openai
+    fexpect "strata embed --model " hash-ngram-v1 text-embedding-3-small nomic-embed-text
+    fexpect "strata embed --collection " default notes "read me" team:wiki
+    fexpect "strata embed --store other.db --collection " archive
+    fexpect "strata embed --jsonl rec" records.jsonl
+    fexpect_none "strata embed --dimensions "
     cd "$TMP" || die "cannot cd to $TMP"
     fexpect_none "strata collections remove "
     fexpect_none "strata ingest --collection "
@@ -683,6 +716,11 @@ ZEOF
         zexpect "strata documents remove docs/intro.md " docs/guide/setup.md "docs/with space.txt"
         zexpect_lacks "strata documents remove docs/intro.md " docs/intro.md
         zexpect_none "strata documents --store missing.db show "
+        zexpect "strata " embed
+        zexpect "strata embed --provider " local openai
+        zexpect "strata embed --model " hash-ngram-v1 text-embedding-3-small nomic-embed-text
+        zexpect "strata embed --collection " default notes "read me" team:wiki
+        zexpect "strata embed --store oth" other.db
         ZDIR=$TMP
         zexpect_none "strata collections remove "
         for words in "${help_cmds[@]}"; do

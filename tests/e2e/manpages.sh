@@ -115,7 +115,7 @@ if [ -n "$bin" ]; then
         fi
     done
     # COMMAND[:SUB,SUB]: the options of the command and of each of its subcommands.
-    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove; do
+    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove embed; do
         cmd=${spec%%:*}
         subs=""
         [ "$spec" != "$cmd" ] && subs=${spec#*:}
