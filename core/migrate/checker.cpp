@@ -57,10 +57,23 @@ Finding replay_failure(const Migration& m, const Error& e, const std::string& co
   return f;
 }
 
+// Says once per check that the replay ran in the weaker kind of scratch.
+void note_caveat(const ScratchDatabase& scratch, CheckReport& r) {
+  const std::string caveat = scratch.caveat();
+  if (caveat.empty()) return;
+  for (const Finding& f : r.findings) {
+    if (f.code == "scratch-schema") return;
+  }
+  // A warning that never changes the exit code, not even with --strict: the role, not the
+  // migrations, is what it is about.
+  r.findings.push_back(Finding{"scratch-schema", Severity::warning, ExitCode::ok, "", "", 0, caveat});
+}
+
 // Replays every up section in order into an empty database (the first half of --roundtrip).
 // A migration that fails there will fail on a real fresh database too.
 bool check_replay(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
   ScratchDatabase scratch(server);
+  note_caveat(scratch, r);
   for (const Migration& m : files.migrations) {
     try {
       scratch.apply(m.up);
@@ -75,6 +88,7 @@ bool check_replay(const MigrationSet& files, const Endpoint* server, CheckReport
 
 void check_roundtrip(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
   ScratchDatabase scratch(server);
+  note_caveat(scratch, r);
   std::vector<Schema> after;  // after[k]: schema once migrations 0..k are applied
   const Schema empty = scratch.schema();
   for (const Migration& m : files.migrations) {
@@ -169,6 +183,7 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
 void check_drift(const MigrationSet& files, const History& h, Driver& db, const Endpoint& server,
                  const std::string& table, CheckReport& r) {
   ScratchDatabase scratch(&server);
+  note_caveat(scratch, r);
   for (const auto& [v, row] : h.rows) {
     const Migration* m = files.find(v);
     if (m == nullptr) {
@@ -195,7 +210,7 @@ void check_drift(const MigrationSet& files, const History& h, Driver& db, const 
 
 bool counts(const Finding& f, bool strict) {
   return f.severity == Severity::error || f.exit_class == ExitCode::pending ||
-         (strict && f.severity == Severity::warning);
+         (strict && f.severity == Severity::warning && f.code != "scratch-schema");
 }
 
 }  // namespace
@@ -216,11 +231,17 @@ std::unique_ptr<Driver> open_database(const CheckOptions& o) {
   return open_driver(*o.database, Access::read_only, o.table, o.busy_timeout);
 }
 
-// `conn` is the read-only database, null when there is none (or it does not exist yet).
-CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptions& o) {
+// The checks that need no database (the files and their lint), into a new report.
+CheckReport check_without_database(const MigrationSet& files, const CheckOptions& o) {
   CheckReport r;
+  check_files(files, o.database ? o.database->kind : DriverKind::sqlite, r);
+  return r;
+}
+
+// Adds the rest to `r` (from check_without_database). `conn` is the read-only database, null when
+// there is none (or it does not exist yet).
+CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptions& o, CheckReport r) {
   const Endpoint* server = o.database ? &*o.database : nullptr;
-  check_files(files, server ? server->kind : DriverKind::sqlite, r);
   // Replaying every migration costs far more than the rest of check (a quarter of a second
   // for a thousand tables), so it is part of --roundtrip, which needs it anyway.
   if (o.roundtrip && check_replay(files, server, r)) check_roundtrip(files, server, r);
@@ -249,14 +270,17 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
 
 CheckReport check(const MigrationSet& files, const CheckOptions& o) {
   const auto conn = open_database(o);
-  return check_with(files, conn.get(), o);
+  return check_with(files, conn.get(), o, check_without_database(files, o));
 }
 
 CheckReport check_directory(const std::string& dir, const CheckOptions& o) {
+  // Connecting (a PostgreSQL login costs milliseconds of key stretching) overlaps with reading
+  // and linting the directory.
   auto opening = std::async(std::launch::async, [&o] { return open_database(o); });
   const MigrationSet files = load_directory(dir);
+  CheckReport r = check_without_database(files, o);
   const auto conn = opening.get();
-  return check_with(files, conn.get(), o);
+  return check_with(files, conn.get(), o, std::move(r));
 }
 
 }  // namespace strata::migrate

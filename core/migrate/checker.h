@@ -1,8 +1,9 @@
 #pragma once
 // `migrate check`: every finding about a migration directory and, optionally, a database,
 // without writing anything (the database is opened read-only; no lock, no tables created).
-// Replays run in a scratch database: in memory for SQLite, a scratch schema created and dropped
-// on the same server for PostgreSQL.
+// Replays run in a scratch database: in memory for SQLite, a scratch database created and dropped
+// on the same server for PostgreSQL (a scratch schema, with a `scratch-schema` warning, when the
+// role lacks CREATEDB).
 #include <chrono>
 #include <optional>
 #include <string>

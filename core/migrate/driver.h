@@ -102,6 +102,10 @@ class Driver {
   virtual void set_foreign_keys(bool on) = 0;
   // Empty when no row references a missing one; else a description and the count.
   virtual std::optional<std::pair<std::string, std::size_t>> foreign_key_violations() = 0;
+
+  // For a scratch database (open_scratch): what makes it less isolated than it should be, for a
+  // warning; empty when nothing does.
+  virtual std::string scratch_caveat() const { return {}; }
 };
 
 // Opens `endpoint`. For Access::write, takes the cross-process migration lock first (SQLite: a
@@ -112,8 +116,11 @@ std::unique_ptr<Driver> open_driver(const Endpoint& endpoint, Access access, con
                                     std::chrono::milliseconds lock_timeout);
 
 // An empty database to replay migrations into, thrown away when the driver is destroyed: an
-// in-memory SQLite database, or for a PostgreSQL `server` a scratch schema created on it (and
-// dropped). `server` null means SQLite.
+// in-memory SQLite database, or for a PostgreSQL `server` a scratch database created on it (and
+// dropped, also when SIGINT/SIGTERM/SIGHUP interrupt the replay). When the role cannot create
+// databases, a scratch schema in the live database instead, which refuses statements that name
+// another schema, set the search_path or create a schema (scratch_caveat() says so). Statements
+// on roles, tablespaces and databases are never replayed. `server` null means SQLite.
 std::unique_ptr<Driver> open_scratch(const Endpoint* server);
 
 }  // namespace strata::migrate

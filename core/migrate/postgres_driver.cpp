@@ -5,7 +5,11 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstdlib>
 #include <atomic>
 #include <cstdio>
@@ -71,12 +75,114 @@ std::uint64_t fnv1a(std::string_view s) {
 
 void ignore_notice(void*, const char*) {}
 
+// ---- scratch databases and interrupts -------------------------------------------------------
+
+// While a scratch replay runs, SIGINT, SIGTERM and SIGHUP cancel the statement in flight
+// (PQcancel is async-signal-safe) and are remembered: the replay stops before its next statement,
+// the scratch database or schema is dropped as the drivers unwind, and the signal is then raised
+// again with the action it had before, so a ^C'd `check` leaves nothing behind.
+volatile std::sig_atomic_t g_signal = 0;
+PGcancel* volatile g_cancel = nullptr;
+
+extern "C" void on_replay_signal(int sig) {
+  g_signal = sig;
+  if (PGcancel* c = g_cancel; c != nullptr) {
+    char buf[256];
+    PQcancel(c, buf, sizeof buf);
+  }
+}
+
+class SignalGuard {
+ public:
+  SignalGuard() = default;
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+  ~SignalGuard() {
+    stop_cancelling();
+    if (!installed_) return;
+    for (std::size_t i = 0; i < k_signals.size(); ++i) sigaction(k_signals[i], &old_[i], nullptr);
+    if (const int sig = g_signal; sig != 0) {
+      g_signal = 0;
+      std::raise(sig);
+    }
+  }
+
+  void start(PGconn* conn) {
+    cancel_ = PQgetCancel(conn);
+    g_cancel = cancel_;
+    if (installed_) return;
+    struct sigaction sa {};
+    sa.sa_handler = on_replay_signal;
+    sigemptyset(&sa.sa_mask);
+    for (std::size_t i = 0; i < k_signals.size(); ++i) sigaction(k_signals[i], &sa, &old_[i]);
+    installed_ = true;
+  }
+
+  void stop_cancelling() {
+    if (cancel_ == nullptr) return;
+    if (g_cancel == cancel_) g_cancel = nullptr;
+    PQfreeCancel(cancel_);
+    cancel_ = nullptr;
+  }
+
+  static int pending() { return g_signal; }
+
+ private:
+  static constexpr std::array<int, 3> k_signals{SIGINT, SIGTERM, SIGHUP};
+  std::array<struct sigaction, 3> old_{};
+  bool installed_ = false;
+  PGcancel* cancel_ = nullptr;
+};
+
+std::string scratch_name() {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  return "strata_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(rd() % 100000);
+}
+
+// A database created for one replay on a connection to the live one, dropped (WITH (FORCE) on
+// PostgreSQL 13+) when this goes.
+struct ScratchDatabaseOwner {
+  PGconn* admin = nullptr;
+  std::string name;
+  bool created = false;
+  std::string error;  // why it was not created
+
+  ScratchDatabaseOwner(const Endpoint& server, std::string database_name) : name(std::move(database_name)) {
+    admin = PQconnectdb(server.conninfo.c_str());
+    if (admin == nullptr || PQstatus(admin) != CONNECTION_OK) {
+      error = admin == nullptr ? "out of memory" : scrub(one_line(PQerrorMessage(admin)), server.password);
+      return;
+    }
+    PQsetNoticeProcessor(admin, ignore_notice, nullptr);
+    Result r(PQexec(admin, ("CREATE DATABASE " + quote_ident(name)).c_str()));
+    if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) {
+      created = true;
+    } else {
+      const char* m = PQresultErrorField(r.get(), PG_DIAG_MESSAGE_PRIMARY);
+      error = scrub(m != nullptr ? std::string(m) : one_line(PQerrorMessage(admin)), server.password);
+    }
+  }
+  ScratchDatabaseOwner(const ScratchDatabaseOwner&) = delete;
+  ScratchDatabaseOwner& operator=(const ScratchDatabaseOwner&) = delete;
+  ~ScratchDatabaseOwner() {
+    if (admin == nullptr) return;
+    if (created) {
+      const std::string force = PQserverVersion(admin) >= 130000 ? " WITH (FORCE)" : "";
+      PQclear(PQexec(admin, ("DROP DATABASE IF EXISTS " + quote_ident(name) + force).c_str()));
+    }
+    PQfinish(admin);
+  }
+};
+
 class PostgresDriver final : public Driver {
  public:
   // Connects (retrying for endpoint.wait while the server does not accept connections), sets the
   // search_path, and for read-only access makes every transaction read-only.
-  PostgresDriver(const Endpoint& endpoint, Access access) : endpoint_(endpoint) {
-    connect();
+  // `database`, when not empty, replaces the endpoint's database (a scratch database).
+  PostgresDriver(const Endpoint& endpoint, Access access, const std::string& database = {}) : endpoint_(endpoint) {
+    connect(database);
     std::string setup;
     if (!endpoint_.schema.empty()) setup += "SET search_path TO " + quote_ident(endpoint_.schema) + "; ";
     if (access != Access::write) setup += "SET default_transaction_read_only = on; ";
@@ -99,25 +205,39 @@ class PostgresDriver final : public Driver {
     if (!scratch_schema_.empty() && conn_ != nullptr) {
       PQclear(PQexec(conn_, ("DROP SCHEMA IF EXISTS " + quote_ident(scratch_schema_) + " CASCADE").c_str()));
     }
+    signals_.stop_cancelling();
     if (conn_ != nullptr) PQfinish(conn_);  // also releases the session's advisory lock
   }
 
-  // Makes this connection a scratch database: a new schema, first and only in the search_path.
-  void become_scratch() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device rd;
-    scratch_schema_ = "strata_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-                      std::to_string(rd() % 100000);
+  // The fallback scratch: a new schema on the live database, first and only in the search_path.
+  // `live_schemas` are the schemas that exist there: a section that names one of them (or sets
+  // the search_path, or creates a schema) is refused rather than replayed into the real schema.
+  void become_scratch_schema(const std::string& name, std::vector<std::string> live_schemas) {
+    scratch_schema_ = name;
     const std::string q = quote_ident(scratch_schema_);
     Result r(PQexec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q).c_str()));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
       const std::string message = result_message(r.get());
       scratch_schema_.clear();
       throw Error(ExitCode::unavailable, endpoint_.display + ": cannot create a scratch schema for the replay: " + message,
-                  "the role needs CREATE on the database (GRANT CREATE ON DATABASE ... TO ...)");
+                  "the role needs CREATEDB (for a scratch database) or CREATE on the database (for a scratch schema)");
     }
     schema_ = scratch_schema_;
+    live_schemas_ = std::move(live_schemas);
+    signals_.start(conn_);
   }
+
+  // The scratch database: the endpoint's --schema (if any) is created in it, so migrations that
+  // name it explicitly replay as they ran.
+  void become_scratch_database(std::unique_ptr<ScratchDatabaseOwner> owner) {
+    owner_ = std::move(owner);
+    signals_.start(conn_);
+    if (!endpoint_.schema.empty()) exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(endpoint_.schema), "creating the schema");
+  }
+
+  // Which scratch this is, for a warning when it is the weaker kind ("" for a scratch database).
+  std::string scratch_caveat() const override { return caveat_; }
+  void set_caveat(std::string c) { caveat_ = std::move(c); }
 
   // Session-level pg_advisory_lock keyed on database, schema and history table, polled so that
   // the wait can be bounded and the first attempt tells whether someone else held it.
@@ -215,6 +335,10 @@ class PostgresDriver final : public Driver {
     for (std::size_t i = skip; i < n; ++i) {
       const SqlStatement& st = split.statements[i];
       const std::string text = section.sql.substr(st.offset, st.length);
+      if (is_scratch()) {
+        if (SignalGuard::pending() != 0) throw Error(ExitCode::unavailable, "interrupted");
+        refuse_outside_scratch(section, st.offset, text);
+      }
       Result r(PQexec(conn_, text.c_str()));
       const ExecStatusType status = PQresultStatus(r.get());
       if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
@@ -284,7 +408,7 @@ class PostgresDriver final : public Driver {
     throw Error(ExitCode::unavailable, message, field(r, PG_DIAG_MESSAGE_HINT));
   }
 
-  void connect() {
+  void connect(const std::string& database) {
     const auto deadline = Clock::now() + endpoint_.wait;
     if (endpoint_.wait.count() > 0) {
       // PQping tells "not accepting connections yet" (starting up, not listening) apart from
@@ -297,7 +421,14 @@ class PostgresDriver final : public Driver {
         pause = std::min(pause * 2, std::chrono::milliseconds(500));
       }
     }
-    conn_ = PQconnectdb(endpoint_.conninfo.c_str());
+    if (database.empty()) {
+      conn_ = PQconnectdb(endpoint_.conninfo.c_str());
+    } else {
+      // The first dbname is expanded as the URL; the second, a plain name, overrides its database.
+      const char* const keys[] = {"dbname", "dbname", nullptr};
+      const char* const values[] = {endpoint_.conninfo.c_str(), database.c_str(), nullptr};
+      conn_ = PQconnectdbParams(keys, values, 1);
+    }
     if (conn_ == nullptr) throw Error(ExitCode::unavailable, endpoint_.display + ": out of memory");
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string message = scrub(one_line(PQerrorMessage(conn_)), endpoint_.password);
@@ -315,11 +446,63 @@ class PostgresDriver final : public Driver {
     PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
   }
 
+  bool is_scratch() const { return owner_ != nullptr || !scratch_schema_.empty(); }
+
+  // Statements a replay must not run: those that reach past the scratch. Roles, tablespaces and
+  // databases belong to the whole server, so no scratch isolates them; in a scratch schema, also
+  // anything that names another schema of the live database, moves the search_path or creates a
+  // schema (which would outlive the scratch).
+  void refuse_outside_scratch(const Section& section, std::size_t offset, const std::string& text) const {
+    const std::vector<SqlWord> words = postgres_words(text);
+    const auto word = [&](std::size_t k) { return k < words.size() && !words[k].quoted ? words[k].upper : std::string{}; };
+    const auto refuse = [&](std::size_t at, const std::string& why) {
+      throw Error(ExitCode::migration_failed,
+                  section.file + ":" + location(section, offset + at) + ": not replayed in the scratch " +
+                      (owner_ != nullptr ? "database" : "schema") + ": " + why,
+                  owner_ != nullptr ? std::string{}
+                                    : "check replays in a scratch schema because the role cannot create databases; "
+                                      "grant it CREATEDB (ALTER ROLE ... CREATEDB) to replay in a scratch database");
+    };
+    const std::string first = word(0);
+    if (first == "CREATE" || first == "ALTER" || first == "DROP") {
+      std::size_t k = 1;
+      if (first == "CREATE" && word(1) == "OR") k = 3;  // OR REPLACE
+      const std::string what = word(k);
+      if (what == "ROLE" || what == "USER" || what == "GROUP" || what == "TABLESPACE" || what == "DATABASE") {
+        refuse(0, first + " " + what + " changes the whole server");
+      }
+      if (owner_ == nullptr && first == "CREATE" && what == "SCHEMA") refuse(0, "CREATE SCHEMA would outlive the scratch schema");
+    }
+    if (owner_ != nullptr) return;
+    const std::string lower = to_lower(text);
+    if (const std::size_t at = lower.find("search_path"); at != std::string::npos) {
+      refuse(at, "it changes the search_path, which would leave the scratch schema");
+    }
+    for (const std::string& schema : live_schemas_) {
+      for (const std::string& needle : {to_lower(schema) + ".", "\"" + to_lower(schema) + "\"."}) {
+        for (std::size_t at = lower.find(needle); at != std::string::npos; at = lower.find(needle, at + 1)) {
+          const char before = at == 0 ? ' ' : lower[at - 1];
+          if (std::isalnum(static_cast<unsigned char>(before)) != 0 || before == '_' || before == '$' || before == '"') continue;
+          refuse(at, "it names the schema " + schema + " explicitly, which would write to the real one");
+        }
+      }
+    }
+  }
+
+  static std::string to_lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
   Endpoint endpoint_;
   PGconn* conn_ = nullptr;
   std::string database_;
   std::string schema_;
   std::string scratch_schema_;
+  std::vector<std::string> live_schemas_;
+  std::string caveat_;
+  SignalGuard signals_;                           // restored after the scratch is gone
+  std::unique_ptr<ScratchDatabaseOwner> owner_;  // destroyed (dropping the database) after conn_ is closed
 };
 
 // ---- the schema from pg_catalog --------------------------------------------------------------
@@ -501,10 +684,38 @@ std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, c
 
 std::unique_ptr<Driver> open_postgres_scratch(const Endpoint& server) {
   Endpoint e = server;
-  e.schema.clear();
   e.wait = std::chrono::milliseconds(0);
+  // A scratch database: nothing a migration does outside its schema reaches the live database.
+  std::string why_not;
+  {
+    auto owner = std::make_unique<ScratchDatabaseOwner>(e, scratch_name());
+    if (owner->created) {
+      try {
+        const std::string name = owner->name;
+        auto driver = std::make_unique<PostgresDriver>(e, Access::write, name);
+        driver->become_scratch_database(std::move(owner));
+        return driver;
+      } catch (const Error& err) {
+        why_not = err.what();
+      }
+    } else {
+      why_not = owner->error;
+    }
+  }
+  // Else (no CREATEDB, say) a scratch schema in the live database, with the statements that could
+  // reach past it refused.
+  e.schema.clear();
   auto driver = std::make_unique<PostgresDriver>(e, Access::write);
-  driver->become_scratch();
+  std::vector<std::string> live;
+  for (auto& row : driver->query("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+                                 "AND nspname <> 'information_schema'",
+                                 "listing the schemas")) {
+    live.push_back(std::move(row[0]));
+  }
+  driver->become_scratch_schema(scratch_name(), std::move(live));
+  driver->set_caveat("replayed in a scratch schema of the live database, not a scratch database (" + why_not +
+                     "): statements that name a schema, set the search_path or create a schema are not replayed; "
+                     "grant the role CREATEDB for full isolation");
   return driver;
 }
 

@@ -27,4 +27,6 @@ void ScratchDatabase::apply(const Section& section) {
 
 Schema ScratchDatabase::schema() { return db_->read_schema(""); }
 
+std::string ScratchDatabase::caveat() const { return db_->scratch_caveat(); }
+
 }  // namespace strata::migrate

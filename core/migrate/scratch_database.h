@@ -1,7 +1,8 @@
 #pragma once
 // An empty database that migrations are replayed into, for `check --drift`, `check --roundtrip`
-// and the fresh-database replay: in-memory SQLite, or a scratch schema on a PostgreSQL server
-// (created here, dropped by the destructor). Runs sections as the engine does
+// and the fresh-database replay: in-memory SQLite, or a scratch database on a PostgreSQL server
+// (created here, dropped by the destructor; a scratch schema when the role cannot create
+// databases, see open_scratch in driver.h). Runs sections as the engine does
 // (transaction and foreign-key options honoured) but keeps no history.
 #include <memory>
 
@@ -24,6 +25,8 @@ class ScratchDatabase {
   // Throw Error(migration_failed) naming file:line:col when a statement fails.
   void apply(const Section& section);
   Schema schema();
+  // Why this scratch is less isolated than a database of its own; empty when it is not.
+  std::string caveat() const;
 
  private:
   std::unique_ptr<Driver> db_;

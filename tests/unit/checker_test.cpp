@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -790,6 +793,84 @@ TEST_P(PostgresCheckerTest, CheckOpensTheDatabaseReadOnly) {
   EXPECT_TRUE(r.findings.empty()) << codes(r);
   EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM strata_migrations"), "1");
   EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'strata_scratch%'"), "0");
+}
+
+const char* const k_public_audit = R"(-- migrate:up
+CREATE TABLE public.audit (id INTEGER PRIMARY KEY);
+-- migrate:down
+SELECT 1;
+)";
+
+std::string scratch_databases_of_this_process(const testing::TestDatabase& tdb) {
+  return tdb.query_one("SELECT count(*) FROM pg_database WHERE datname LIKE 'strata\\_scratch\\_" +
+                       std::to_string(::getpid()) + "\\_%'");
+}
+
+TEST_P(PostgresCheckerTest, ReplayOfASchemaQualifiedMigrationStaysInTheScratchDatabase) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  // Not applied: --roundtrip replays it, and its down leaves public.audit behind. In a scratch
+  // schema of the live database that table would land in the live public schema.
+  write("2_audit.sql", k_public_audit);
+  const CheckReport r = check_db(/*drift=*/true, /*strict=*/false, /*roundtrip=*/true);
+  EXPECT_EQ(count(r, "scratch-schema"), 0u) << codes(r);
+  EXPECT_NE(find(r, "roundtrip"), nullptr) << codes(r);
+  EXPECT_EQ(count(r, "drift"), 0u) << codes(r);
+  EXPECT_EQ(tdb_.query_one("SELECT coalesce(to_regclass('public.audit')::text, 'none')"), "none");
+  EXPECT_EQ(scratch_databases_of_this_process(tdb_), "0");
+}
+
+TEST_P(PostgresCheckerTest, ReplayNeverTouchesRoles) {
+  write("1_role.sql", "-- migrate:up\nCREATE ROLE strata_test_never_created;\n-- migrate:down\nDROP ROLE strata_test_never_created;\n");
+  CheckOptions o;
+  o.database = tdb_.endpoint();
+  o.roundtrip = true;
+  const CheckReport rt = migrate::check(load(), o);
+  const Finding* f = find(rt, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(rt);
+  EXPECT_NE(f->message.find("CREATE ROLE changes the whole server"), std::string::npos) << f->message;
+  EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM pg_roles WHERE rolname = 'strata_test_never_created'"), "0");
+}
+
+TEST_P(PostgresCheckerTest, WithoutCreatedbTheReplayFallsBackToAScratchSchemaAndRefusesQualifiedNames) {
+  write("1_create_users_table.sql", k_users);
+  up();
+  // A role that may create schemas in this database but not databases.
+  const std::string role = "limited_" + std::to_string(::getpid()) + "_" + std::to_string(std::rand() % 100000);
+  const std::string db = tdb_.query_one("SELECT current_database()");
+  exec("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'");
+  exec("GRANT CREATE ON DATABASE " + db + " TO " + role);
+  exec("GRANT USAGE, CREATE ON SCHEMA public TO " + role);
+  exec("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+  std::string url = tdb_.url();
+  const std::size_t scheme = url.find("://") + 3;
+  url.replace(scheme, url.find('@') - scheme, role + ":pw");
+
+  CheckOptions o;
+  o.database = migrate::endpoint_from_url(url);
+  o.drift = true;
+  o.strict = true;
+  CheckReport r = migrate::check(load(), o);
+  const Finding* warning = find(r, "scratch-schema");
+  ASSERT_NE(warning, nullptr) << codes(r);
+  EXPECT_EQ(warning->severity, Severity::warning);
+  EXPECT_NE(warning->message.find("CREATEDB"), std::string::npos) << warning->message;
+  EXPECT_EQ(count(r, "drift"), 0u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << "the warning does not count, even with --strict: " << codes(r);
+
+  write("2_audit.sql", k_public_audit);
+  o.drift = false;
+  o.roundtrip = true;
+  r = migrate::check(load(), o);
+  const Finding* refused = find(r, "parse-error");
+  ASSERT_NE(refused, nullptr) << codes(r);
+  EXPECT_NE(refused->message.find("names the schema public"), std::string::npos) << refused->message;
+  EXPECT_EQ(refused->line, 2u);
+  EXPECT_EQ(tdb_.query_one("SELECT coalesce(to_regclass('public.audit')::text, 'none')"), "none");
+  EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'strata_scratch%'"), "0");
+  exec("REASSIGN OWNED BY " + role + " TO CURRENT_USER");
+  exec("DROP OWNED BY " + role);
+  exec("DROP ROLE " + role);
 }
 
 INSTANTIATE_TEST_SUITE_P(, CheckerTest, ::testing::Values(migrate::DriverKind::sqlite, migrate::DriverKind::postgres),
