@@ -137,8 +137,13 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
   std::set<std::string> created;  // tables created earlier in this section
   for (const SqlStatement& st : split.statements) {
     const std::string_view text = std::string_view(s.sql).substr(st.offset, st.length);
-    const std::vector<SqlWord> w = postgres_words(text);
+    // Most statements are told by their first words; only some rules read the whole statement.
+    constexpr std::size_t k_head = 12;
+    std::vector<SqlWord> w = postgres_words(text, k_head);
     if (w.empty()) continue;
+    if (w.size() == k_head && (is(w, 0, "REINDEX") || is(w, 0, "ALTER") || (is(w, 0, "CREATE") && (is(w, 1, "INDEX") || is(w, 1, "UNIQUE"))))) {
+      w = postgres_words(text);
+    }
     const std::size_t line = line_of(st.offset);
     const auto flag = [&](const char* code, bool error, std::string message) {
       out.push_back({code, error, line, std::move(message)});

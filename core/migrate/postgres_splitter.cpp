@@ -1,5 +1,7 @@
 #include "migrate/postgres_splitter.h"
 
+#include <algorithm>
+
 namespace strata::migrate {
 namespace {
 
@@ -7,6 +9,7 @@ bool is_ident_start(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 bool is_ident_char(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9') || c == '$'; }
+bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 std::string upper(std::string_view w) {
   std::string out(w);
@@ -37,8 +40,9 @@ class Lexer {
     const auto at = [&](std::size_t k) -> unsigned char {
       return k < sql_.size() ? static_cast<unsigned char>(sql_[k]) : 0;
     };
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+    if (is_space(c)) {
       ++i_;
+      while (i_ < sql_.size() && is_space(static_cast<unsigned char>(sql_[i_]))) ++i_;  // a run is one token
       t.kind = Token::space;
     } else if (c == '-' && at(i_ + 1) == '-') {
       const std::size_t eol = sql_.find('\n', i_);
@@ -186,6 +190,8 @@ SplitResult split_postgres(std::string_view sql) {
     if (start == std::string_view::npos) start = t.start;
     last_end = t.end_pos;
     if (t.kind == Lexer::Token::word) {
+      // Only the first words (and those of a routine) matter: most words need no upper-casing.
+      if (word_index >= 4 && !routine) continue;
       const std::string w = upper(sql.substr(t.start, t.end_pos - t.start));
       if (word_index < 4 && (w == "FUNCTION" || w == "PROCEDURE") ) routine = true;
       if (routine) {
@@ -200,10 +206,11 @@ SplitResult split_postgres(std::string_view sql) {
   return result;
 }
 
-std::vector<SqlWord> postgres_words(std::string_view sql) {
+std::vector<SqlWord> postgres_words(std::string_view sql, std::size_t max_words) {
   std::vector<SqlWord> words;
+  words.reserve(std::min<std::size_t>(max_words, 16));
   Lexer lex(sql);
-  while (true) {
+  while (words.size() < max_words) {
     const Lexer::Token t = lex.next();
     if (t.kind == Lexer::Token::end || t.kind == Lexer::Token::bad) break;
     const std::string_view text = sql.substr(t.start, t.end_pos - t.start);

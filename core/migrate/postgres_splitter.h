@@ -36,6 +36,7 @@ struct SqlWord {
 // The words of one statement (for lint). Punctuation other than '(' ')' ',' '.' is dropped; those
 // come through as one-character words so that lint can find the end of a column definition and
 // the parts of a qualified name.
-std::vector<SqlWord> postgres_words(std::string_view sql);
+// At most `max_words` (the first ones), for callers that look only at how a statement begins.
+std::vector<SqlWord> postgres_words(std::string_view sql, std::size_t max_words = static_cast<std::size_t>(-1));
 
 }  // namespace strata::migrate
