@@ -114,7 +114,11 @@ class SignalGuard {
     struct sigaction sa {};
     sa.sa_handler = on_replay_signal;
     sigemptyset(&sa.sa_mask);
-    for (std::size_t i = 0; i < k_signals.size(); ++i) sigaction(k_signals[i], &sa, &old_[i]);
+    for (std::size_t i = 0; i < k_signals.size(); ++i) {
+      sigaction(k_signals[i], nullptr, &old_[i]);
+      // A signal the caller ignores (SIGINT in a background job of a script) stays ignored.
+      if (old_[i].sa_handler != SIG_IGN) sigaction(k_signals[i], &sa, nullptr);
+    }
     installed_ = true;
   }
 

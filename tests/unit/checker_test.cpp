@@ -124,6 +124,11 @@ class CheckerTest : public ::testing::TestWithParam<migrate::DriverKind> {
   std::string db_;  // SQLite: the file
 };
 
+std::string scratch_databases_of_this_process(const testing::TestDatabase& tdb) {
+  return tdb.query_one("SELECT count(*) FROM pg_database WHERE datname LIKE 'strata\\_scratch\\_" +
+                       std::to_string(::getpid()) + "\\_%'");
+}
+
 class SqliteCheckerTest : public CheckerTest {};
 class PostgresCheckerTest : public CheckerTest {};
 
@@ -709,7 +714,7 @@ TEST_P(SqliteCheckerTest, SeverityNames) {
   EXPECT_STREQ(migrate::to_string(Severity::error), "error");
 }
 
-TEST_P(PostgresCheckerTest, RoundtripRunsInAScratchSchemaThatIsDropped) {
+TEST_P(PostgresCheckerTest, RoundtripRunsInAScratchDatabaseThatIsDropped) {
   write("1_create_users_table.sql", k_users);
   write("2_create_posts_and_tags_tables.sql",
         "-- migrate:up\nCREATE TABLE posts (id INTEGER);\nCREATE TABLE tags (id INTEGER);\n"
@@ -719,6 +724,7 @@ TEST_P(PostgresCheckerTest, RoundtripRunsInAScratchSchemaThatIsDropped) {
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_NE(f->message.find("tags"), std::string::npos) << f->message;
   EXPECT_EQ(r.exit_code, ExitCode::drift);
+  EXPECT_EQ(scratch_databases_of_this_process(tdb_), "0");
   EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'strata_scratch%'"), "0");
   EXPECT_EQ(tdb_.table_count(), "0");  // nothing left in the real schema either
 }
@@ -800,11 +806,6 @@ CREATE TABLE public.audit (id INTEGER PRIMARY KEY);
 -- migrate:down
 SELECT 1;
 )";
-
-std::string scratch_databases_of_this_process(const testing::TestDatabase& tdb) {
-  return tdb.query_one("SELECT count(*) FROM pg_database WHERE datname LIKE 'strata\\_scratch\\_" +
-                       std::to_string(::getpid()) + "\\_%'");
-}
 
 TEST_P(PostgresCheckerTest, ReplayOfASchemaQualifiedMigrationStaysInTheScratchDatabase) {
   write("1_create_users_table.sql", k_users);
