@@ -11,6 +11,7 @@
 #include "ingest_command.h"
 #include "migrate_command.h"
 #include "output.h"
+#include "search_command.h"
 #include "strata/build_info.h"
 #include "tokens_command.h"
 
@@ -55,6 +56,7 @@ int run(int argc, const char* const* argv) {
   setup_ingest(app, action);
   setup_collections(app, action);
   setup_documents(app, action);
+  setup_search(app, action);
 
   const ColorMode color = color_from_args(argc, argv);
   try {
