@@ -359,9 +359,11 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
     result.timings.log_ms = ms_since(w);
   };
 
+  std::vector<std::size_t> offline_cited;  // the offline answer's sources, known exactly
   if (result.offline) {
     t = Clock::now();
     const llm::ExtractiveAnswer answer = llm::extractive_answer(request.question, result.pack.sources);
+    for (const llm::ExtractedSentence& s : answer.sentences) offline_cited.push_back(s.source);
     result.answer = answer.text;
     result.matched = answer.matched;
     result.timings.answer_ms = ms_since(t);
@@ -428,6 +430,18 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
 
   t = Clock::now();
   result.citations = llm::check_citations(result.answer, result.pack.sources.size());
+  if (result.offline) {
+    // The offline answer knows which source each sentence came from. Reading its markers back
+    // could miss one: a quoted sentence may hold a stray ``` that makes the rest look like code.
+    std::sort(offline_cited.begin(), offline_cited.end());
+    offline_cited.erase(std::unique(offline_cited.begin(), offline_cited.end()), offline_cited.end());
+    result.citations.cited = offline_cited;
+    result.citations.unknown.clear();
+    result.citations.uncited.clear();
+    for (std::size_t n = 1; n <= result.pack.sources.size(); ++n) {
+      if (!std::binary_search(offline_cited.begin(), offline_cited.end(), n)) result.citations.uncited.push_back(n);
+    }
+  }
   result.timings.citations_ms = ms_since(t);
 
   call.answer = result.answer;

@@ -110,13 +110,15 @@ struct Searcher::Impl {
     }
     const auto t0 = Clock::now();
     loaded.reset();
-    store::CollectionVectors m = load_collection_matrix(store, c.id, model);
+    // From the collection's snapshot beside the store when it is current, else built (and the
+    // snapshot written, best effort): see vector_snapshot.h.
+    CollectionIndex m = load_collection_index(store, c.id, model);
     Loaded l;
     l.collection_id = c.id;
     l.model = model;
     l.fingerprint = std::move(m.fingerprint);
     l.chunk_ids = std::move(m.chunk_ids);
-    l.index = std::make_unique<VectorIndex>(std::move(m.matrix), m.dims, Prepass::int8);
+    l.index = std::move(m.index);
     loaded = std::move(l);
     t.load_ms += ms_since(t0);
     return *loaded;

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "migrate/connection.h"
+#include "store/fts_bm25.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -147,16 +148,20 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
   try {
     // FTS5 finds the matching rowids and scores them; the joins keep those of the collection
     // that pass the filters; only then are they sorted and cut to the limit. The chunk id breaks
-    // ties so that equal scores come out in the same order every time.
+    // ties so that equal scores come out in the same order every time. strata_bm25 is FTS5's
+    // bm25() with k1 and b of our choosing (fts_bm25.h says which and why).
     SQLite::Statement q(database(store),
-                        "SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f "
-                        "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
-                        "WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2" +
-                            filter_sql(filters, 4) + " ORDER BY score, f.rowid LIMIT ?3");
+                        std::string("SELECT f.rowid, ") + k_fts_bm25_function +
+                            "(chunks_fts, ?4, ?5) AS score FROM chunks_fts f "
+                            "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
+                            "WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2" +
+                            filter_sql(filters, 6) + " ORDER BY score, f.rowid LIMIT ?3");
     q.bind(1, match);
     q.bind(2, collection_id);
     q.bind(3, static_cast<std::int64_t>(limit));
-    bind_filters(q, filters, 4);
+    q.bind(4, k_keyword_bm25.k1);
+    q.bind(5, k_keyword_bm25.b);
+    bind_filters(q, filters, 6);
     std::vector<KeywordRow> rows;
     while (q.executeStep()) rows.push_back(KeywordRow{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
     return rows;

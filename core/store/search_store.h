@@ -30,7 +30,7 @@ struct DocumentFilter {
 
 struct KeywordRow {
   std::int64_t chunk_id = 0;
-  double bm25 = 0;  // FTS5's bm25(): negative, lower is better
+  double bm25 = 0;  // strata_bm25() (store/fts_bm25.h): negative, lower is better
 };
 
 struct HitRecord {
