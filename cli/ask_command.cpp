@@ -18,6 +18,7 @@
 
 #include "ask/ask.h"
 #include "common/error.h"
+#include "flag_values.h"
 #include "llm/sanitize.h"
 #include "output.h"
 #include "store/store.h"
@@ -39,20 +40,6 @@ struct AskCliOptions {
   bool continue_last = false, no_stream = false, quiet = false;
   std::string color;
 };
-
-[[noreturn]] void usage(std::string message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
-}
-
-std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum) {
-  std::uint64_t n = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
-  if (value.empty() || ec != std::errc() || ptr != end || n < minimum) {
-    usage(flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
-  }
-  return n;
-}
 
 double parse_temperature(const std::string& value) {
   double t = 0;
