@@ -30,7 +30,8 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >&2
 fi
-[ -d "$CORPUS" ] || PEERS=$PEERS bash "$ROOT/../shared/bench/make-corpus.sh" >&2
+# make-corpus.sh takes its output folder as an argument (it ignores $PEERS) and empties it first.
+[ -d "$CORPUS" ] || bash "$ROOT/../shared/bench/make-corpus.sh" "$(dirname "$CORPUS")" >&2
 [ -x "$STRATA" ] || { echo "ingest.sh: $STRATA not found (build first: bash scripts/build.sh)" >&2; exit 1; }
 
 BASE=$(mktemp -d)

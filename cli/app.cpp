@@ -4,13 +4,16 @@
 #include <functional>
 #include <iostream>
 
+#include "ask_command.h"
 #include "catalog_command.h"
 #include "chunk_command.h"
 #include "common/error.h"
 #include "embed_command.h"
 #include "ingest_command.h"
+#include "logs_command.h"
 #include "migrate_command.h"
 #include "output.h"
+#include "search_command.h"
 #include "strata/build_info.h"
 #include "tokens_command.h"
 
@@ -55,6 +58,9 @@ int run(int argc, const char* const* argv) {
   setup_ingest(app, action);
   setup_collections(app, action);
   setup_documents(app, action);
+  setup_search(app, action);
+  setup_ask(app, action);
+  setup_logs(app, action);
 
   const ColorMode color = color_from_args(argc, argv);
   try {

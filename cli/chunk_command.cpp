@@ -21,6 +21,7 @@
 #include "chunk/lossy.h"
 #include "common/error.h"
 #include "common/text.h"
+#include "flag_values.h"
 #include "input.h"
 #include "output.h"
 
@@ -66,21 +67,6 @@ const char* const k_strategies = "fixed, recursive, paragraph, sentence, markdow
 const char* const k_units = "chars, bytes, tokens";
 const char* const k_tokenizers = "cl100k_base, o200k_base";
 const char* const k_formats = "jsonl, json, text";
-
-[[noreturn]] void usage(std::string message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
-}
-
-std::size_t parse_count(const std::string& flag, const std::string& value, std::size_t minimum) {
-  std::size_t n = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
-  const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits || ec != std::errc() || ptr != end || n < minimum) {
-    usage(flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
-  }
-  return n;
-}
 
 // --separator's escapes: \n, \t, \r and \\ (a literal newline is awkward on a command line).
 std::string unescape_separator(const std::string& raw) {

@@ -21,6 +21,7 @@
 #include "common/text.h"
 #include "embed/collection_embed.h"
 #include "embed/text_embed.h"
+#include "flag_values.h"
 #include "input.h"
 #include "output.h"
 #include "store/store.h"
@@ -49,21 +50,6 @@ struct EmbedCliOptions {
   bool store_given = false;
   bool collection_given = false;
 };
-
-[[noreturn]] void usage(std::string message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
-}
-
-std::size_t parse_count(const std::string& flag, const std::string& value, std::size_t minimum) {
-  std::size_t n = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
-  const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits || ec != std::errc() || ptr != end || n < minimum) {
-    usage(flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
-  }
-  return n;
-}
 
 std::chrono::milliseconds parse_seconds(const std::string& flag, const std::string& value) {
   double s = 0;

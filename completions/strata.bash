@@ -13,7 +13,9 @@
 # and --collection given on the line; STRATA_STORE is read by strata itself).
 # If that fails (no store yet), nothing is offered.  Needs awk for the JSON.
 # `embed` completes its options, providers, known models, variable names for
-# --api-key-env, collection names, and files after --jsonl.
+# --api-key-env, collection names, and files after --jsonl.  `search`, `ask`
+# and `logs` complete their options and the values of --mode, --provider,
+# --model and --collection; the query or question is free text.
 
 # Print the versions of migrations whose state matches the extended regex $1,
 # one per line.  Remaining arguments are database/dir/table options to pass
@@ -193,7 +195,7 @@ _strata()
     # in an <command>_opts variable below, add its value-taking options to
     # arg_opts, their values to the `valopt` case and a branch to the
     # `case $command` further down (the places are marked "embed:").
-    local commands="migrate chunk tokens ingest collections documents embed"
+    local commands="migrate chunk tokens ingest collections documents embed search ask logs"
     local subcommands="new up down redo status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
@@ -205,8 +207,11 @@ _strata()
     local documents_subs="list show remove"
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
     local embed_opts="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json -q --quiet --color -h --help"
+    local search_opts="--store --collection --mode -k --where --base-url --api-key-env --json --explain -q --quiet --color -h --help"
+    local ask_opts="--store --collection -k --mode --where --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --json -q --quiet --color -h --help"
+    local logs_opts="--store -n --limit --conversation --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout"
+    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --temperature --max-tokens --context-tokens --conversation -n --limit"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the
@@ -321,11 +326,23 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -W "$(_strata_versions "$states" "$cmd" "${passopts[@]}")" -- "$rawcur")
                 ;;
             --provider)
-                mapfile -t COMPREPLY < <(compgen -W "local openai" -- "$rawcur")
+                if [[ $command == ask ]]; then
+                    mapfile -t COMPREPLY < <(compgen -W "openai anthropic none" -- "$rawcur")
+                else
+                    mapfile -t COMPREPLY < <(compgen -W "local openai" -- "$rawcur")
+                fi
+                ;;
+            --mode)
+                mapfile -t COMPREPLY < <(compgen -W "keyword vector hybrid" -- "$rawcur")
                 ;;
             --model)
-                # The models strata knows the limits of; any other name works too.
-                mapfile -t COMPREPLY < <(compgen -W "hash-ngram-v1 text-embedding-3-small text-embedding-3-large text-embedding-ada-002 nomic-embed-text mxbai-embed-large all-minilm bge-m3 snowflake-arctic-embed" -- "$rawcur")
+                if [[ $command == ask ]]; then
+                    # Chat models; any other name works too.
+                    mapfile -t COMPREPLY < <(compgen -W "gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini o4-mini claude-3-5-haiku-latest claude-sonnet-4-5 llama3.2 qwen2.5 mistral" -- "$rawcur")
+                else
+                    # The models strata knows the limits of; any other name works too.
+                    mapfile -t COMPREPLY < <(compgen -W "hash-ngram-v1 text-embedding-3-small text-embedding-3-large text-embedding-ada-002 nomic-embed-text mxbai-embed-large all-minilm bge-m3 snowflake-arctic-embed" -- "$rawcur")
+                fi
                 ;;
             --api-key-env)
                 # Names of environment variables, never their values.
@@ -335,7 +352,9 @@ _strata()
         # --table, --lock-timeout, --steps, --size, --overlap, --separator(s),
         # --truncate, --glob, --exclude, --meta, --id, --threads, --text,
         # --dimensions, --base-url, --concurrency, --batch-size, --batch-tokens,
-        # --max-input-tokens, --max-retries, --timeout: free-form values.
+        # --max-input-tokens, --max-retries, --timeout, -k, --where,
+        # --temperature, --max-tokens, --context-tokens, --conversation, -n,
+        # --limit: free-form values.
         return 0
     fi
 
@@ -407,6 +426,19 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -f -- "$cur")
             fi
             # Otherwise the only argument is '-' (standard input as one text).
+            return 0
+            ;;
+        search)
+            # The query is free text: only options are completed.
+            [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$search_opts" -- "$cur")
+            return 0
+            ;;
+        ask | logs)
+            if [[ $cur == -* ]]; then
+                local o=${command}_opts
+                mapfile -t COMPREPLY < <(compgen -W "${!o}" -- "$cur")
+            fi
+            # ask's only argument is the question: nothing to complete.
             return 0
             ;;
         migrate) ;;

@@ -8,7 +8,9 @@
 # document sources (documents show/remove) are obtained by running
 # `strata collections --json` and `strata documents --json` with the --store
 # and --collection given on the line (STRATA_STORE is read by strata itself);
-# if that fails, nothing is offered.  awk reads the JSON.
+# if that fails, nothing is offered.  awk reads the JSON.  `search`, `ask` and
+# `logs` complete their options and option values; the query or question is
+# free text (no files are offered).
 
 set -g __strata_migrate_subcommands new up down redo status stamp dump check accept
 # Options that take a value, in every command (their values are not arguments).
@@ -16,7 +18,8 @@ set -g __strata_value_options -d --database --dir --table --lock-timeout --schem
     --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate \
     --store --collection --glob --exclude --files-from --id --meta --loader --threads \
     --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size \
-    --batch-tokens --max-input-tokens --max-retries --timeout
+    --batch-tokens --max-input-tokens --max-retries --timeout \
+    --mode -k --where --temperature --max-tokens --context-tokens --conversation -n --limit
 
 # Prints the arguments (the words that are neither options nor option values)
 # before the cursor, unescaped, one a line: the command, then its subcommand
@@ -208,6 +211,9 @@ complete -c strata -n __strata_needs_command -a ingest -d 'Add files, folders, s
 complete -c strata -n __strata_needs_command -a collections -d "List the store's collections, or remove one"
 complete -c strata -n __strata_needs_command -a documents -d "List a collection's documents, show or remove some"
 complete -c strata -n __strata_needs_command -a embed -d "Embed a collection's chunks, or texts"
+complete -c strata -n __strata_needs_command -a search -d 'Search a collection by keyword, vector or both'
+complete -c strata -n __strata_needs_command -a ask -d 'Answer a question from your documents, with citations'
+complete -c strata -n __strata_needs_command -a logs -d 'List the answers strata ask has given'
 
 # strata migrate: subcommands
 complete -c strata -n __strata_migrate_sub -a new -d 'Create a new migration file'
@@ -375,3 +381,54 @@ complete -c strata -n $in_embed -l json -d 'JSON summary (collection) or one JSO
 complete -c strata -n $in_embed -s q -l quiet -d 'No progress, notes or summary on stderr'
 complete -c strata -n $in_embed -l color -x -a 'auto always never' -d 'When to use colour'
 complete -c strata -n $in_embed -s h -l help -d 'Show help'
+
+# strata search QUERY...
+set -l in_search '__strata_command search'
+complete -c strata -n $in_search -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_search -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'
+complete -c strata -n $in_search -l mode -x -a 'keyword vector hybrid' -d 'Retrieval mode (default: hybrid with vectors)'
+complete -c strata -n $in_search -s k -x -d 'Number of hits (default 10)'
+complete -c strata -n $in_search -l where -x -d 'Only documents whose metadata KEY is VALUE (repeatable)'
+complete -c strata -n $in_search -l base-url -x -d 'Embedding server for a collection embedded with openai'
+complete -c strata -n $in_search -l api-key-env -x -a '(set -xn)' -d 'Environment variable holding the API key'
+complete -c strata -n $in_search -l json -d 'One JSON object per hit'
+complete -c strata -n $in_search -l explain -d 'Rank and score in each list, and timings'
+complete -c strata -n $in_search -s q -l quiet -d 'No notes on stderr'
+complete -c strata -n $in_search -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_search -s h -l help -d 'Show help'
+
+# strata ask QUESTION
+set -l in_ask '__strata_command ask'
+complete -c strata -n $in_ask -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_ask -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'
+complete -c strata -n $in_ask -s k -x -d 'Chunks retrieved before packing (default 20)'
+complete -c strata -n $in_ask -l mode -x -a 'keyword vector hybrid' -d 'Retrieval mode'
+complete -c strata -n $in_ask -l where -x -d 'Only documents whose KEY is VALUE (repeatable)'
+complete -c strata -n $in_ask -l provider -x -a 'openai anthropic none' -d 'Model provider (none: offline answer)'
+complete -c strata -n $in_ask -l model -x -a 'gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini o4-mini claude-3-5-haiku-latest claude-sonnet-4-5 llama3.2 qwen2.5 mistral' -d 'Model name'
+complete -c strata -n $in_ask -l base-url -x -d 'Server URL up to /chat/completions'
+complete -c strata -n $in_ask -l api-key-env -x -a '(set -xn)' -d 'Environment variable holding the API key'
+complete -c strata -n $in_ask -l temperature -x -d 'Sampling temperature, 0-2'
+complete -c strata -n $in_ask -l max-tokens -x -d 'Longest answer in tokens'
+complete -c strata -n $in_ask -l context-tokens -x -d 'Tokens of sources in the prompt'
+complete -c strata -n $in_ask -l max-retries -x -d 'Retries before the answer begins (default 4)'
+complete -c strata -n $in_ask -s c -l continue -d 'Continue the most recent conversation'
+complete -c strata -n $in_ask -l conversation -x -d 'Continue conversation ID'
+complete -c strata -n $in_ask -l no-cache -d 'Ask the model even when the answer is cached'
+complete -c strata -n $in_ask -l no-stream -d 'Ask for the whole answer at once'
+complete -c strata -n $in_ask -l redact -d 'Remove personal data and keys from the sources sent'
+complete -c strata -n $in_ask -l raw -d 'Print the model output unsanitised'
+complete -c strata -n $in_ask -l context-only -d 'Print the prompt and stop'
+complete -c strata -n $in_ask -l json -d 'One JSON object: answer, citations, sources, usage, timings'
+complete -c strata -n $in_ask -s q -l quiet -d 'No notes or summary on stderr'
+complete -c strata -n $in_ask -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_ask -s h -l help -d 'Show help'
+
+# strata logs
+set -l in_logs '__strata_command logs'
+complete -c strata -n $in_logs -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_logs -s n -l limit -x -d 'The N most recent calls (0: all)'
+complete -c strata -n $in_logs -l conversation -x -d 'Only the calls of conversation ID'
+complete -c strata -n $in_logs -l json -d 'JSON Lines, one object per call'
+complete -c strata -n $in_logs -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_logs -s h -l help -d 'Show help'

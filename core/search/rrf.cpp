@@ -1,12 +1,14 @@
 #include "search/rrf.h"
 
 #include <algorithm>
+#include <cassert>
 #include <unordered_map>
 
 namespace strata::search {
 
 std::vector<FusedHit> fuse_rrf(std::span<const std::vector<RankedHit>> lists, std::size_t limit,
-                               double k) {
+                               double k, std::span<const double> weights) {
+  assert(weights.empty() || weights.size() == lists.size());
   std::vector<FusedHit> hits;
   std::unordered_map<std::int64_t, std::size_t> index;  // id -> position in hits
   for (std::size_t l = 0; l < lists.size(); ++l) {
@@ -31,7 +33,8 @@ std::vector<FusedHit> fuse_rrf(std::span<const std::vector<RankedHit>> lists, st
     Key key{static_cast<std::size_t>(-1), lists.size()};
     for (std::size_t l = 0; l < hit.lists.size(); ++l) {
       if (!hit.lists[l]) continue;
-      hit.score += 1.0 / (k + static_cast<double>(hit.lists[l]->rank));
+      const double weight = weights.empty() ? 1.0 : weights[l];
+      hit.score += weight / (k + static_cast<double>(hit.lists[l]->rank));
       if (hit.lists[l]->rank < key.best_rank) key = Key{hit.lists[l]->rank, l};
     }
     keys[h] = key;

@@ -1,7 +1,7 @@
 #pragma once
 // Reciprocal rank fusion for hybrid search: several ranked lists of the same kind of id (chunk
 // ids from keyword and from vector search) become one ranking, where an id scores
-// sum over lists of 1 / (k + rank), rank 1-based. RRF needs no score calibration between BM25
+// sum over lists of 1 / (k + rank), rank 1-based (or weight / (k + rank), weighted RRF). RRF needs no score calibration between BM25
 // and cosine, which is why hybrid search uses it (Cormack, Clarke & Büttcher, SIGIR 2009).
 #include <cstddef>
 #include <cstdint>
@@ -37,8 +37,12 @@ struct FusedHit {
 // within one list counts once, at its best (first) position. Ties are broken deterministically:
 // higher fused score, then the better best rank in any list, then the earlier list holding that
 // best rank, then the smaller id. Scores are summed in list order, so equal inputs give bitwise
-// equal outputs. REQUIRES: k > 0.
+// equal outputs.
+// `weights` (weighted RRF): list l contributes weights[l] / (k + rank) instead of 1 / (k + rank).
+// Default: empty, every list weight 1 (plain RRF). A list of weight 0 still reports its
+// positions in FusedHit::lists (for --explain) and its ids can still appear, but adds nothing
+// to the score. REQUIRES: k > 0; weights empty or one per list, each finite and >= 0.
 std::vector<FusedHit> fuse_rrf(std::span<const std::vector<RankedHit>> lists, std::size_t limit,
-                               double k = kRrfK);
+                               double k = kRrfK, std::span<const double> weights = {});
 
 }  // namespace strata::search

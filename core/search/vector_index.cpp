@@ -83,8 +83,12 @@ void for_each_run(std::size_t rows, const RowSet* filter, F&& f) {
   }
 }
 
-// Higher score first, then the lower row.
+// Higher score first, then the lower row. A NaN score (only possible from a damaged mapped
+// snapshot: the constructor rejects non-finite values) ranks last, so the order stays a strict
+// weak order that std::sort and the heaps can rely on.
 bool better(const VectorHit& a, const VectorHit& b) {
+  const bool a_nan = std::isnan(a.score), b_nan = std::isnan(b.score);
+  if (a_nan || b_nan) return a_nan != b_nan ? b_nan : a.row < b.row;
   return a.score != b.score ? a.score > b.score : a.row < b.row;
 }
 
@@ -141,16 +145,16 @@ void l2_normalise(std::span<float> v) {
 }
 
 VectorIndex::VectorIndex(std::vector<float> matrix, std::size_t dims, Prepass prepass)
-    : dims_(dims), prepass_(prepass), matrix_(std::move(matrix)) {
+    : dims_(dims), prepass_(prepass), owned_matrix_(std::move(matrix)) {
   if (dims_ == 0) throw Error(ExitCode::invalid_input, "vectors must have at least one dimension");
-  if (matrix_.size() % dims_ != 0) {
-    throw Error(ExitCode::invalid_input, "the vector matrix holds " + std::to_string(matrix_.size()) +
+  if (owned_matrix_.size() % dims_ != 0) {
+    throw Error(ExitCode::invalid_input, "the vector matrix holds " + std::to_string(owned_matrix_.size()) +
                                              " values, not a multiple of " + std::to_string(dims_) +
                                              " dimensions");
   }
-  rows_ = matrix_.size() / dims_;
+  rows_ = owned_matrix_.size() / dims_;
   for (std::size_t r = 0; r < rows_; ++r) {
-    const std::span<float> v(matrix_.data() + r * dims_, dims_);
+    const std::span<float> v(owned_matrix_.data() + r * dims_, dims_);
     for (float x : v) {
       if (!std::isfinite(x)) {
         throw Error(ExitCode::invalid_input, "vector " + std::to_string(r) + " has a value that is not a finite number");
@@ -158,18 +162,19 @@ VectorIndex::VectorIndex(std::vector<float> matrix, std::size_t dims, Prepass pr
     }
     l2_normalise(v);
   }
+  matrix_ = owned_matrix_;
   if (dims_ > kMaxInt8Dims) prepass_ = Prepass::none;
   if (prepass_ != Prepass::int8) return;
 
   const double unit = std::ldexp(1.0, -24);
   const double gamma = static_cast<double>(dims_) * unit / (1.0 - static_cast<double>(dims_) * unit);
-  codes_.resize(matrix_.size());
-  scale_.resize(rows_);
-  residual_bound_.resize(rows_);
-  code_norm_.resize(rows_);
+  owned_codes_.resize(owned_matrix_.size());
+  owned_scale_.resize(rows_);
+  owned_residual_bound_.resize(rows_);
+  owned_code_norm_.resize(rows_);
   for (std::size_t r = 0; r < rows_; ++r) {
-    const float* x = matrix_.data() + r * dims_;
-    std::int8_t* c = codes_.data() + r * dims_;
+    const float* x = owned_matrix_.data() + r * dims_;
+    std::int8_t* c = owned_codes_.data() + r * dims_;
     float max_abs = 0.0f;
     for (std::size_t i = 0; i < dims_; ++i) max_abs = std::max(max_abs, std::fabs(x[i]));
     const float s = max_abs / 127.0f;
@@ -183,10 +188,50 @@ VectorIndex::VectorIndex(std::vector<float> matrix, std::size_t dims, Prepass pr
       residual += e * e;
       code += static_cast<double>(q) * static_cast<double>(q);
     }
-    scale_[r] = s;
-    residual_bound_[r] = round_up_to_float(std::sqrt(residual) + gamma * norm_of(x, dims_));
-    code_norm_[r] = round_up_to_float(static_cast<double>(s) * std::sqrt(code));
+    owned_scale_[r] = s;
+    owned_residual_bound_[r] = round_up_to_float(std::sqrt(residual) + gamma * norm_of(x, dims_));
+    owned_code_norm_[r] = round_up_to_float(static_cast<double>(s) * std::sqrt(code));
   }
+  codes_ = owned_codes_;
+  scale_ = owned_scale_;
+  residual_bound_ = owned_residual_bound_;
+  code_norm_ = owned_code_norm_;
+}
+
+VectorIndex VectorIndex::adopt(std::shared_ptr<const void> storage, const VectorIndexParts& parts) {
+  auto bad = [](const std::string& what) {
+    throw Error(ExitCode::invalid_input, "the vector index's arrays do not fit together: " + what);
+  };
+  if (parts.dims == 0) bad("0 dimensions");
+  if (parts.rows > std::numeric_limits<std::size_t>::max() / parts.dims) bad("too many rows");
+  const std::size_t values = parts.rows * parts.dims;
+  if (parts.matrix.size() != values) bad("the matrix has the wrong size");
+  if (parts.prepass == Prepass::int8) {
+    if (parts.dims > kMaxInt8Dims) bad("too many dimensions for the int8 pre-pass");
+    if (parts.codes.size() != values) bad("the int8 codes have the wrong size");
+    if (parts.scale.size() != parts.rows || parts.residual_bound.size() != parts.rows ||
+        parts.code_norm.size() != parts.rows) {
+      bad("the per-row int8 bounds have the wrong size");
+    }
+  } else if (!parts.codes.empty() || !parts.scale.empty() || !parts.residual_bound.empty() ||
+             !parts.code_norm.empty()) {
+    bad("int8 arrays without the int8 pre-pass");
+  }
+  VectorIndex index;
+  index.rows_ = parts.rows;
+  index.dims_ = parts.dims;
+  index.prepass_ = parts.prepass;
+  index.matrix_ = parts.matrix;
+  index.codes_ = parts.codes;
+  index.scale_ = parts.scale;
+  index.residual_bound_ = parts.residual_bound;
+  index.code_norm_ = parts.code_norm;
+  index.storage_ = std::move(storage);
+  return index;
+}
+
+VectorIndexParts VectorIndex::parts() const {
+  return VectorIndexParts{rows_, dims_, prepass_, matrix_, codes_, scale_, residual_bound_, code_norm_};
 }
 
 std::vector<float> VectorIndex::normalised_query(std::span<const float> query) const {

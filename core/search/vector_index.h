@@ -8,6 +8,7 @@
 // returns, rows and scores bit for bit (the proof is in vector_index.cpp), so it is on by default.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -53,6 +54,16 @@ struct VectorSearchStats {
   std::size_t rescored = 0;  // rows scored in float32 after the int8 pre-pass (0 without it)
 };
 
+// A finished index's arrays, as spans over memory someone else keeps alive (a mapped snapshot
+// file): what VectorIndex::adopt takes and what VectorIndex::parts returns.
+struct VectorIndexParts {
+  std::size_t rows = 0, dims = 0;
+  Prepass prepass = Prepass::none;
+  std::span<const float> matrix;        // rows × dims, every row already unit length (or zero)
+  std::span<const std::int8_t> codes;   // rows × dims with Prepass::int8, else empty
+  std::span<const float> scale, residual_bound, code_norm;  // rows each with Prepass::int8, else empty
+};
+
 class VectorIndex {
  public:
   // Takes `matrix` (rows × dims, row-major) and normalises each row to unit L2 norm in place
@@ -62,11 +73,28 @@ class VectorIndex {
   // or a value is not finite (naming the row). Default prepass: int8.
   VectorIndex(std::vector<float> matrix, std::size_t dims, Prepass prepass = Prepass::int8);
 
+  // An index over arrays built earlier by the constructor above (see parts()), without copying
+  // them: `storage` keeps their memory alive for the index's lifetime. Searches give exactly
+  // the results the original index gave. Checks only the shapes (dims > 0, each span's size for
+  // rows, dims and prepass; Prepass::int8 needs dims within the int8 limit) and throws
+  // strata::Error(invalid_input) when one is wrong; the values are trusted.
+  static VectorIndex adopt(std::shared_ptr<const void> storage, const VectorIndexParts& parts);
+
+  // Not copyable (the spans may point into owned vectors); moving keeps them valid.
+  VectorIndex(const VectorIndex&) = delete;
+  VectorIndex& operator=(const VectorIndex&) = delete;
+  VectorIndex(VectorIndex&&) noexcept = default;
+  VectorIndex& operator=(VectorIndex&&) noexcept = default;
+  ~VectorIndex() = default;
+
+  // The index's arrays (valid while the index lives), e.g. to persist them.
+  VectorIndexParts parts() const;
+
   std::size_t rows() const { return rows_; }
   std::size_t dims() const { return dims_; }
   Prepass prepass() const { return prepass_; }
   // The stored (normalised) row. REQUIRES: row < rows().
-  std::span<const float> row(std::size_t r) const { return {matrix_.data() + r * dims_, dims_}; }
+  std::span<const float> row(std::size_t r) const { return matrix_.subspan(r * dims_, dims_); }
 
   // The k rows most similar to `query` (normalised here; it need not be unit length), best
   // first; equal scores in ascending row order. Only rows in `filter` are considered when it is
@@ -89,13 +117,22 @@ class VectorIndex {
   std::vector<VectorHit> search_int8(std::span<const float> y, std::size_t k, const RowSet* filter,
                                      VectorSearchStats* stats) const;
 
+  VectorIndex() = default;
+
   std::size_t rows_ = 0, dims_ = 0;
   Prepass prepass_ = Prepass::none;
-  std::vector<float> matrix_;
+  // The arrays searches read: spans over the owned vectors below, or over `storage_`.
+  std::span<const float> matrix_;
   // int8 pre-pass, per row r: codes[r*dims..] ≈ row / scale[r]; the bound terms are explained
   // in vector_index.cpp.
-  std::vector<std::int8_t> codes_;
-  std::vector<float> scale_, residual_bound_, code_norm_;
+  std::span<const std::int8_t> codes_;
+  std::span<const float> scale_, residual_bound_, code_norm_;
+  // Owned storage (built by the constructor); moving a vector keeps its buffer, so the spans
+  // stay valid when the index moves.
+  std::vector<float> owned_matrix_;
+  std::vector<std::int8_t> owned_codes_;
+  std::vector<float> owned_scale_, owned_residual_bound_, owned_code_norm_;
+  std::shared_ptr<const void> storage_;  // keeps adopted memory alive
 };
 
 // The float32 dot product every score above is computed with (SIMD lanes in a fixed order, so

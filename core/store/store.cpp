@@ -10,6 +10,7 @@
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
 #include "store/embedded_migrations.h"
+#include "store/fts_bm25.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -102,6 +103,8 @@ Store Store::open(const std::string& path) {
   impl->conn->exec("PRAGMA journal_mode = WAL");
   impl->conn->exec("PRAGMA synchronous = NORMAL");
   impl->conn->exec("PRAGMA foreign_keys = ON");
+  // Keyword search ranks with strata_bm25 (fts_bm25.h); functions live on the connection.
+  register_fts_bm25(impl->conn->db().getHandle());
   return Store(std::move(impl));
 }
 
@@ -127,6 +130,7 @@ std::optional<Store> Store::open_read_only(const std::string& path) {
   impl->path = path;
   impl->version = version;
   impl->conn = std::move(conn);
+  register_fts_bm25(impl->conn->db().getHandle());
   return Store(std::move(impl));
 }
 

@@ -377,6 +377,33 @@ done
 expect_exact "strata embed --jsonl rec<TAB> completes files" "records.jsonl" -- strata embed --jsonl rec
 expect_exact "strata embed rec<TAB> without --jsonl offers nothing" "" -- strata embed rec
 expect_exact "strata embed --store oth<TAB> completes files" "other.db" -- strata embed --store oth
+
+# search, ask, logs (still in kb/)
+expect_has "strata <TAB> offers search, ask, logs" search ask logs -- strata ""
+expect_exact "strata se<TAB> -> search" "search" -- strata se
+expect_exact "strata search --mo<TAB> -> --mode" "--mode" -- strata search --mo
+expect_exact "strata search --mode <TAB>" "hybrid keyword vector" -- strata search --mode ""
+expect_exact "strata search --mode=k<TAB> (split at '=')" "keyword" -- strata search --mode = k
+expect_exact "strata search --collection n<TAB>" "notes" -- strata search --collection n
+expect_exact "strata search ro<TAB> (free-text query) offers nothing" "" -- strata search ro
+expect_exact "strata search -k 5 --where team=ops ro<TAB> offers nothing" "" -- strata search -k 5 --where team=ops ro
+for o in -k --where --base-url; do
+    expect_exact "strata search $o <TAB> offers nothing" "" -- strata search "$o" ""
+done
+expect_exact "strata ask --provider <TAB>" "anthropic none openai" -- strata ask --provider ""
+expect_exact "strata embed --provider <TAB> is still embed's" "local openai" -- strata embed --provider ""
+expect_has "strata ask --model <TAB> offers chat models" gpt-4o-mini claude-3-5-haiku-latest llama3.2 -- strata ask --model ""
+expect_lacks "strata ask --model <TAB> has no embedding models" text-embedding-3-small hash-ngram-v1 -- strata ask --model ""
+expect_exact "strata ask --mode <TAB>" "hybrid keyword vector" -- strata ask --mode ""
+expect_exact "strata ask --collection n<TAB>" "notes" -- strata ask --collection n
+expect_has "strata ask -<TAB> offers the short options" -c -k -q -h -- strata ask -
+expect_exact "strata ask wh<TAB> (free-text question) offers nothing" "" -- strata ask wh
+for o in -k --where --temperature --max-tokens --context-tokens --max-retries --conversation; do
+    expect_exact "strata ask $o <TAB> offers nothing" "" -- strata ask "$o" ""
+done
+expect_has "strata logs -<TAB>" -n --limit --conversation --json --store -- strata logs -
+expect_lacks "strata logs -<TAB> has no ask options" --model --provider --collection -- strata logs -
+expect_exact "strata logs -n <TAB> offers nothing" "" -- strata logs -n ""
 cd "$TMP" || die "cannot cd to $TMP"
 expect_exact "no store here: collections remove <TAB> offers nothing" "" -- strata collections remove ""
 expect_exact "no store here: ingest --collection <TAB> offers nothing" "" -- strata ingest --collection ""
@@ -433,7 +460,7 @@ for sub in $SUBS; do
     printf '%s\n' "$migrate_help" | grep -qw -- "$sub" || fail "'strata migrate --help' does not list subcommand '$sub'"
 done
 top_help=$(strata --help 2>&1) || fail "'strata --help' exited non-zero"
-for cmd in chunk tokens ingest collections documents embed; do
+for cmd in chunk tokens ingest collections documents embed search ask logs; do
     printf '%s\n' "$top_help" | grep -qw -- "$cmd" || fail "'strata --help' does not list '$cmd'"
 done
 for sub in list remove; do
@@ -442,8 +469,8 @@ done
 for sub in list show remove; do
     strata documents --help 2>&1 | grep -qw -- "$sub" || fail "'strata documents --help' does not list '$sub'"
 done
-short_opts() { # short options (-x,--long) in CLI11 help text on stdin
-    grep -oE -- '^ +-[A-Za-z0-9],--' | tr -d ' ,-' | sed 's/^/-/' | sort -u
+short_opts() { # short options (-x,--long, or -x alone: "-k N") in CLI11 help text on stdin
+    grep -oE -- '^ +-[A-Za-z0-9](,--| |$)' | sed -E 's/^ +-(.).*/-\1/' | sort -u
 }
 # help_check SHELL "WORDS" OFFERED: every option in `strata WORDS --help` is
 # in OFFERED (the candidates for `strata WORDS -<TAB>`, one a line), and
@@ -472,7 +499,7 @@ help_check() {
         fail "$sh: $words: completed options not in 'strata $words --help':$unknown"
     fi
 }
-HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove|embed"
+HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove|embed|search|ask|logs"
 IFS='|' read -r -a help_cmds <<<"$HELP_CMDS"
 for words in "${help_cmds[@]}"; do
     # shellcheck disable=SC2086
@@ -599,6 +626,19 @@ if command -v fish >/dev/null 2>&1; then
     fexpect "strata embed --store other.db --collection " archive
     fexpect "strata embed --jsonl rec" records.jsonl
     fexpect_none "strata embed --dimensions "
+    fexpect "strata " search ask logs
+    fexpect "strata search --mo" --mode
+    fexpect "strata search --mode " keyword vector hybrid
+    fexpect "strata search --collection " default notes "read me" team:wiki
+    fexpect_none "strata search rec"
+    fexpect_none "strata search -k "
+    fexpect "strata ask --provider " openai anthropic none
+    fexpect_lacks "strata ask --provider " local
+    fexpect "strata ask --model " gpt-4o-mini claude-3-5-haiku-latest
+    fexpect "strata ask --mode " keyword vector hybrid
+    fexpect "strata ask -" -c -k -q -h
+    fexpect_none "strata ask rec"
+    fexpect "strata logs -" -n -h
     cd "$TMP" || die "cannot cd to $TMP"
     fexpect_none "strata collections remove "
     fexpect_none "strata ingest --collection "
@@ -721,6 +761,12 @@ ZEOF
         zexpect "strata embed --model " hash-ngram-v1 text-embedding-3-small nomic-embed-text
         zexpect "strata embed --collection " default notes "read me" team:wiki
         zexpect "strata embed --store oth" other.db
+        zexpect "strata " search ask logs
+        zexpect "strata search --mode=" keyword vector hybrid
+        zexpect "strata search --collection " default notes "read me" team:wiki
+        zexpect "strata ask --provider=" openai anthropic none
+        zexpect "strata ask --model=" gpt-4o-mini claude-3-5-haiku-latest
+        zexpect "strata logs --" --limit --conversation --json
         ZDIR=$TMP
         zexpect_none "strata collections remove "
         for words in "${help_cmds[@]}"; do

@@ -11,8 +11,9 @@
 #     SEE ALSO sections, and `lexgrog` (if present) must find a NAME line.
 # With a binary path, also checks that every subcommand and every long option
 # shown by `strata migrate [SUB] --help` is mentioned in strata-migrate(1), and
-# every long option of `strata chunk --help` and `strata tokens --help` in
-# strata-chunk(1) and strata-tokens(1).
+# every long option of `strata CMD [SUB] --help` in strata-CMD(1), for chunk,
+# tokens, ingest, collections, documents, embed, search, ask and logs (and
+# that `strata --help` lists each of them).
 # Prints "manpages: N passed, M failed"; exits non-zero on any failure.
 
 set -u
@@ -115,7 +116,7 @@ if [ -n "$bin" ]; then
         fi
     done
     # COMMAND[:SUB,SUB]: the options of the command and of each of its subcommands.
-    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove embed; do
+    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove embed search ask logs; do
         cmd=${spec%%:*}
         subs=""
         [ "$spec" != "$cmd" ] && subs=${spec#*:}

@@ -43,7 +43,40 @@ Control endpoints:
   POST /_control/reset    forget settings, script and log
   GET  /_control/health   200
 
-New endpoints (the ask issue's streaming /v1/chat/completions) are added to ROUTES.
+Chat (`strata ask`): POST /v1/chat/completions (OpenAI-compatible; also /chat/completions) and
+POST /v1/messages (Anthropic), streamed (server-sent events, chunked transfer encoding, one TCP
+write per piece) or whole, with their own script queue so that embeddings requests made in the
+same test do not consume it:
+
+  POST /_control/chat_script {"responses": [C, ...]}: one behaviour per upcoming chat request.
+  Config keys: answer (the default answer text), require_key (also checked against Anthropic's
+  x-api-key), max_prompt_chars (a longer prompt, system and messages together, is refused with
+  the provider's context-too-long 400), chat_always (a behaviour for every chat request).
+
+A chat behaviour C is {"status": N, "headers": {...}, "body": ...} or {"fault": "reset"} as
+above, or a streamed answer shaped by any of:
+  answer          the text (default: config answer, else "Strata reads your documents [1].")
+  pieces          the answer's deltas, as given (default: the answer cut after each space)
+  raw             send this exact SSE text instead of building one (UTF-8 encoded)
+  split_bytes     write the stream in pieces of this many bytes (splitting events, lines and
+                  UTF-8 sequences), 5 ms apart so the client reads them separately
+  eol             line ending: "\n" (default), "\r\n" or "\r"
+  no_space        `data:{...}` with no space after the colon
+  keepalive       a `: keep-alive` comment before every event
+  multiline       each event's JSON spread over several `data:` lines
+  usage_chunk     send the usage-only chunk with "choices": [] (default: when asked for, as
+                  OpenAI does with stream_options.include_usage)
+  done            end with `data: [DONE]` (default true; Anthropic: message_stop)
+  error_after     after this many deltas, an error object inside the 200 stream
+  error_type      its type (default "server_error"; Anthropic "overloaded_error")
+  cut_after       after this many deltas, reset the connection (the answer is cut)
+  end_after       after this many deltas, end the HTTP response cleanly without finishing
+  delay_ms        wait this long before each delta (slow, token-by-token streaming)
+  context_too_long  answer the provider's 400 for a prompt over the model's window
+  not_streamed    answer with one JSON body even though the request asked for a stream
+
+The log entries of chat requests carry: kind ("chat" or "messages"), model, stream, system,
+messages, max_tokens, temperature, authorization, x_api_key, status, fault.
 """
 
 import argparse
@@ -70,6 +103,7 @@ class State:
         self.initial = dict(config)
         self.config = dict(config)
         self.script = []
+        self.chat_script = []
         self.requests = []
         self.log_path = log_path
 
@@ -77,7 +111,14 @@ class State:
         with self.lock:
             self.config = dict(self.initial)
             self.script = []
+            self.chat_script = []
             self.requests = []
+
+    def next_chat_behaviour(self):
+        with self.lock:
+            if self.chat_script:
+                return self.chat_script.pop(0)
+            return self.config.get("chat_always")
 
     def next_behaviour(self):
         with self.lock:
@@ -202,6 +243,12 @@ class Handler(BaseHTTPRequestHandler):
             self.state.script.extend(script)
         self.send(200, {"queued": len(script)})
 
+    def control_chat_script(self):
+        script = json.loads(self.read_body() or b"{}").get("responses", [])
+        with self.state.lock:
+            self.state.chat_script.extend(script)
+        self.send(200, {"queued": len(script)})
+
     def control_log(self):
         with self.state.lock:
             requests = list(self.state.requests)
@@ -301,8 +348,211 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, body)
         return 200, fault
 
+    # -- /v1/chat/completions and /v1/messages ------------------------------------------------
+    def chat(self):
+        self.chat_request("chat")
+
+    def messages(self):
+        self.chat_request("messages")
+
+    def chat_request(self, kind):
+        raw = self.read_body()
+        cfg = dict(self.state.config)
+        entry = {"method": "POST", "path": self.path, "kind": kind, "time": time.time(),
+                 "authorization": self.headers.get("Authorization"), "x_api_key": self.headers.get("x-api-key"),
+                 "anthropic_version": self.headers.get("anthropic-version")}
+        try:
+            req = json.loads(raw)
+        except ValueError:
+            self.state.record(entry)
+            self.send(400, openai_error("We could not parse the JSON body of your request."))
+            self.state.finish(entry, status=400, fault=None)
+            return
+        entry.update(model=req.get("model"), stream=bool(req.get("stream")), system=req.get("system"),
+                     messages=req.get("messages"), max_tokens=req.get("max_tokens"),
+                     temperature=req.get("temperature"), stream_options=req.get("stream_options"))
+        behaviour = self.state.next_chat_behaviour() or {}
+        self.state.record(entry)
+        try:
+            status, fault = self.chat_answer(kind, cfg, req, behaviour)
+        except (ConnectionError, OSError):
+            status, fault = 0, "client_gone"
+        self.state.finish(entry, status=status, fault=fault)
+
+    def chat_error(self, kind, status, message, type_, code=None):
+        if kind == "messages":
+            return {"type": "error", "error": {"type": type_, "message": message}}
+        return openai_error(message, type_, code)
+
+    def chat_answer(self, kind, cfg, req, b):
+        if cfg.get("latency_ms"):
+            time.sleep(cfg["latency_ms"] / 1000.0)
+        fault = b.get("fault")
+        if fault == "reset":
+            self.reset_connection()
+            return 0, fault
+        if "status" in b:
+            body = b.get("body", self.chat_error(kind, b["status"], "scripted %d" % b["status"], "server_error"))
+            self.send(b["status"], body, b.get("headers"))
+            return b["status"], None
+        key = cfg.get("require_key")
+        if key:
+            if kind == "messages":
+                sent = self.headers.get("x-api-key") or ""
+                if sent != key:
+                    self.send(401, self.chat_error(kind, 401, "invalid x-api-key", "authentication_error"))
+                    return 401, None
+            else:
+                auth = self.headers.get("Authorization") or ""
+                if auth != "Bearer " + key:
+                    sent = auth[len("Bearer "):] if auth.startswith("Bearer ") else auth
+                    shown = sent[:8] + "*" * 8 + sent[-4:] if len(sent) > 12 else sent
+                    self.send(401, openai_error("Incorrect API key provided: %s. You can find your API key at "
+                                                "https://platform.openai.com/account/api-keys." % shown,
+                                                code="invalid_api_key"))
+                    return 401, None
+        prompt_chars = len(req.get("system") or "") + sum(
+            len(m.get("content") or "") if isinstance(m.get("content"), str) else len(json.dumps(m.get("content")))
+            for m in (req.get("messages") or []))
+        if b.get("context_too_long") or (cfg.get("max_prompt_chars") and prompt_chars > cfg["max_prompt_chars"]):
+            if kind == "messages":
+                body = self.chat_error(kind, 400, "prompt is too long: %d tokens > 200000 maximum" % (prompt_chars // 4 + 200000),
+                                       "invalid_request_error")
+            else:
+                body = openai_error("This model's maximum context length is 8192 tokens. However, your messages "
+                                    "resulted in %d tokens. Please reduce the length of the messages." % (prompt_chars // 4 + 8192),
+                                    code="context_length_exceeded")
+            self.send(400, body)
+            return 400, None
+
+        model = req.get("model") or "test-model"
+        answer = b.get("answer", cfg.get("answer", "Strata reads your documents [1]."))
+        pieces = b.get("pieces")
+        if pieces is None:
+            pieces = [w for w in answer.replace(" ", " \x00").split("\x00") if w]
+        usage = {"in": prompt_chars // 4 + 1, "out": len(pieces)}
+        if not req.get("stream") or b.get("not_streamed"):
+            text = "".join(pieces)
+            if kind == "messages":
+                body = {"id": "msg_test", "type": "message", "role": "assistant", "model": model,
+                        "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
+                        "usage": {"input_tokens": usage["in"], "output_tokens": usage["out"]}}
+            else:
+                body = {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": model,
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                        "usage": {"prompt_tokens": usage["in"], "completion_tokens": usage["out"],
+                                  "total_tokens": usage["in"] + usage["out"]}}
+            self.send(200, body)
+            return 200, None
+        return self.stream_answer(kind, req, b, model, pieces, usage)
+
+    def stream_answer(self, kind, req, b, model, pieces, usage):
+        eol = b.get("eol", "\n")
+        sep = "data:" if b.get("no_space") else "data: "
+
+        def event(obj, name=None):
+            text = obj if isinstance(obj, str) else json.dumps(obj)
+            out = ": keep-alive" + eol + eol if b.get("keepalive") else ""
+            if name:
+                out += "event: " + name + eol
+            if b.get("multiline") and not isinstance(obj, str):
+                # JSON is whitespace-insensitive: break after each comma; the client joins the
+                # data lines with "\n" and must still read one object.
+                parts = text.split(", ")
+                for i, part in enumerate(parts):
+                    out += sep + part + ("," if i + 1 < len(parts) else "") + eol
+            else:
+                out += sep + text + eol
+            return out + eol
+
+        # The whole stream as a list of (text, is_delta): faults count deltas.
+        items = []
+        if kind == "messages":
+            items.append((event({"type": "message_start", "message": {
+                "id": "msg_test", "type": "message", "role": "assistant", "model": model, "content": [],
+                "stop_reason": None, "usage": {"input_tokens": usage["in"], "output_tokens": 1}}}, "message_start"), False))
+            items.append((event({"type": "content_block_start", "index": 0,
+                                 "content_block": {"type": "text", "text": ""}}, "content_block_start"), False))
+            items.append((event({"type": "ping"}, "ping"), False))
+            for p in pieces:
+                items.append((event({"type": "content_block_delta", "index": 0,
+                                     "delta": {"type": "text_delta", "text": p}}, "content_block_delta"), True))
+            items.append((event({"type": "content_block_stop", "index": 0}, "content_block_stop"), False))
+            items.append((event({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                                 "usage": {"output_tokens": usage["out"]}}, "message_delta"), False))
+            if b.get("done", True):
+                items.append((event({"type": "message_stop"}, "message_stop"), False))
+        else:
+            def chunk(delta, finish=None):
+                return {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1, "model": model,
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            items.append((event(chunk({"role": "assistant", "content": ""})), False))
+            for p in pieces:
+                items.append((event(chunk({"content": p})), True))
+            if b.get("done", True):
+                items.append((event(chunk({}, "stop")), False))
+            want_usage = b.get("usage_chunk", bool((req.get("stream_options") or {}).get("include_usage")))
+            if want_usage:
+                items.append((event({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1, "model": model,
+                                     "choices": [], "usage": {"prompt_tokens": usage["in"], "completion_tokens": usage["out"],
+                                                              "total_tokens": usage["in"] + usage["out"]}}), False))
+            if b.get("done", True):
+                items.append((event("[DONE]"), False))
+
+        error_after, cut_after, end_after = b.get("error_after"), b.get("cut_after"), b.get("end_after")
+        if "raw" in b:
+            items = [(b["raw"], False)]
+
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        split = b.get("split_bytes")
+        delay = b.get("delay_ms", 0) / 1000.0
+
+        def write(text):
+            data = text.encode("utf-8")
+            step = split or len(data) or 1
+            for i in range(0, len(data), step):
+                part = data[i:i + step]
+                self.wfile.write(b"%x\r\n" % len(part) + part + b"\r\n")
+                self.wfile.flush()
+                if split:
+                    time.sleep(0.005)
+
+        deltas = 0
+        for text, is_delta in items:
+            if is_delta:
+                if cut_after is not None and deltas >= cut_after:
+                    self.reset_connection()
+                    return 0, "cut"
+                if end_after is not None and deltas >= end_after:
+                    break
+                if error_after is not None and deltas >= error_after:
+                    if kind == "messages":
+                        write(event({"type": "error", "error": {"type": b.get("error_type", "overloaded_error"),
+                                                                "message": "Overloaded"}}, "error"))
+                    else:
+                        write(event({"error": {"message": "The server had an error while processing your request.",
+                                               "type": b.get("error_type", "server_error"), "param": None, "code": None}}))
+                    break
+                if delay:
+                    time.sleep(delay)
+                deltas += 1
+            write(text)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+        fault = "cut" if cut_after is not None else ("error" if error_after is not None else
+                                                    ("ended" if end_after is not None else None))
+        return 200, fault
+
 
 ROUTES = {
+    ("POST", "/v1/chat/completions"): Handler.chat,
+    ("POST", "/chat/completions"): Handler.chat,
+    ("POST", "/v1/messages"): Handler.messages,
+    ("POST", "/_control/chat_script"): Handler.control_chat_script,
     ("POST", "/v1/embeddings"): Handler.embeddings,
     ("POST", "/embeddings"): Handler.embeddings,
     ("POST", "/_control/config"): Handler.control_config,

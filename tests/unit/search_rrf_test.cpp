@@ -57,6 +57,41 @@ TEST(SearchRrf, LimitKeepsTheBest) {
   EXPECT_TRUE(fuse_rrf(lists, 0).empty());
 }
 
+TEST(SearchRrf, WeightsScaleEachListsShare) {
+  // keyword: 1 2 3; vector: 3 2 1. Equal weights: 1 and 3 tie at 1/61 + 1/63, 2 has 2/62.
+  const std::vector<std::vector<RankedHit>> lists = {list_of({1, 2, 3}), list_of({3, 2, 1})};
+  const std::vector<double> vector_light = {1.0, 0.2};
+  const std::vector<FusedHit> hits = fuse_rrf(lists, 10, kRrfK, vector_light);
+  // 1: 1/61 + 0.2/63; 2: 1/62 + 0.2/62; 3: 1/63 + 0.2/61: the first list's order wins.
+  EXPECT_EQ(ids_of(hits), (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_DOUBLE_EQ(hits[0].score, 1.0 / 61 + 0.2 / 63);
+  EXPECT_DOUBLE_EQ(hits[2].score, 1.0 / 63 + 0.2 / 61);
+  // Explain still reports the light list's positions.
+  EXPECT_EQ(hits[2].lists[1]->rank, 1u);
+  // A heavier second list turns the order round.
+  const std::vector<double> keyword_light = {0.2, 1.0};
+  EXPECT_EQ(ids_of(fuse_rrf(lists, 10, kRrfK, keyword_light)), (std::vector<std::int64_t>{3, 2, 1}));
+}
+
+TEST(SearchRrf, UnitWeightsAreBitwisePlainRrf) {
+  const std::vector<std::vector<RankedHit>> lists = {list_of({1, 2, 3, 4}), list_of({3, 5, 1}), list_of({5, 9})};
+  const std::vector<double> ones = {1.0, 1.0, 1.0};
+  const std::vector<FusedHit> plain = fuse_rrf(lists, 10);
+  const std::vector<FusedHit> weighted = fuse_rrf(lists, 10, kRrfK, ones);
+  ASSERT_EQ(ids_of(weighted), ids_of(plain));
+  for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(weighted[i].score, plain[i].score);
+}
+
+TEST(SearchRrf, ZeroWeightListAddsNothingButIsExplained) {
+  const std::vector<std::vector<RankedHit>> lists = {list_of({1, 2}), list_of({2, 7})};
+  const std::vector<double> weights = {1.0, 0.0};
+  const std::vector<FusedHit> hits = fuse_rrf(lists, 10, kRrfK, weights);
+  EXPECT_EQ(ids_of(hits), (std::vector<std::int64_t>{1, 2, 7}));
+  EXPECT_DOUBLE_EQ(hits[1].score, 1.0 / 62);
+  EXPECT_EQ(hits[2].score, 0.0);
+  EXPECT_EQ(hits[1].lists[1]->rank, 1u);
+}
+
 TEST(SearchRrf, RepeatedIdCountsOnceAtItsBestRank) {
   const std::vector<std::vector<RankedHit>> lists = {list_of({5, 6, 5, 5})};
   const std::vector<FusedHit> hits = fuse_rrf(lists, 10);

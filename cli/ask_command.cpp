@@ -1,0 +1,394 @@
+#include "ask_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ask/ask.h"
+#include "common/error.h"
+#include "flag_values.h"
+#include "llm/sanitize.h"
+#include "output.h"
+#include "store/store.h"
+#include "store_options.h"
+
+namespace strata::cli {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct AskCliOptions {
+  StoreOptions store;
+  std::vector<std::string> question;  // the words, joined by spaces
+  std::string k, mode, context_tokens, max_tokens, temperature, max_retries, conversation;
+  std::vector<std::string> where;
+  std::string provider, model, base_url, api_key_env;
+  bool no_cache = false, redact = false, raw = false, json = false, context_only = false;
+  bool continue_last = false, no_stream = false, quiet = false;
+  std::string color;
+};
+
+double parse_temperature(const std::string& value) {
+  double t = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, t);
+  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(t) || t < 0 || t > 2) {
+    usage("--temperature must be a number from 0 to 2 (got '" + value + "')");
+  }
+  return t;
+}
+
+search::MetadataFilter parse_where(const std::string& pair) {
+  const auto eq = pair.find('=');
+  if (eq == std::string::npos || eq == 0) usage("--where '" + pair + "': expected KEY=VALUE", "e.g. --where team=legal");
+  return search::MetadataFilter{pair.substr(0, eq), pair.substr(eq + 1)};
+}
+
+std::optional<std::string> given(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+ask::AskRequest request_of(const AskCliOptions& o) {
+  ask::AskRequest r;
+  for (const std::string& w : o.question) r.question += (r.question.empty() ? "" : " ") + w;
+  if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question is empty");
+  r.collection = o.store.collection;
+  if (!o.k.empty()) r.k = static_cast<std::size_t>(std::min<std::uint64_t>(parse_count("-k", o.k, 1), 1000));
+  if (!o.mode.empty()) r.mode = search::parse_mode(o.mode);  // CLI11 checked the name
+  for (const std::string& w : o.where) r.where.push_back(parse_where(w));
+  if (!o.context_tokens.empty()) r.context_tokens = static_cast<std::size_t>(parse_count("--context-tokens", o.context_tokens, 1));
+  if (!o.max_tokens.empty()) r.max_tokens = parse_count("--max-tokens", o.max_tokens, 1);
+  if (!o.temperature.empty()) r.temperature = parse_temperature(o.temperature);
+  if (!o.max_retries.empty()) r.chat.retry.max_retries = static_cast<int>(std::min<std::uint64_t>(parse_count("--max-retries", o.max_retries, 0), 20));
+  if (!o.conversation.empty()) r.conversation = static_cast<std::int64_t>(parse_count("--conversation", o.conversation, 1));
+  if (r.conversation && o.continue_last) usage("give --continue or --conversation, not both");
+  r.continue_last = o.continue_last;
+  r.redact = o.redact;
+  r.use_cache = !o.no_cache;
+  r.stream = !o.no_stream;
+  r.context_only = o.context_only;
+  return r;
+}
+
+void write_out(std::string_view s) {
+  if (s.empty()) return;
+  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
+    throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(errno));
+  }
+}
+
+// Prints the answer as it streams: through the terminal sanitiser unless --raw, flushed per
+// piece so a reader sees each token as it comes.
+class AnswerPrinter final : public ask::AskObserver {
+ public:
+  using Answered = std::function<void(const ask::AskResult&)>;
+  AnswerPrinter(bool raw, bool silent, const OutputOptions& out, Answered on_answered)
+      : raw_(raw), silent_(silent), out_(out), on_answered_(std::move(on_answered)) {}
+
+  void text(std::string_view delta) override {
+    if (silent_) return;
+    const std::string safe = raw_ ? std::string(delta) : sanitizer_.feed(delta);
+    emit(safe);
+  }
+
+  void retrying(const std::string& why, std::chrono::milliseconds wait) override {
+    if (out_.quiet) return;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(wait.count()) / 1000.0);
+    std::cerr << "strata: retrying in " << buf << " s: " << why << '\n';
+  }
+
+  void answered(const ask::AskResult& result) override {
+    finish();
+    on_answered_(result);
+  }
+
+  // The end of the answer: whatever the sanitiser held back, then a line end.
+  void finish() {
+    if (silent_) return;
+    if (!raw_) emit(sanitizer_.finish());
+    if (printed_ && !ends_with_newline_) emit("\n");
+    std::fflush(stdout);
+  }
+
+  bool printed() const { return printed_; }
+
+ private:
+  void emit(std::string_view s) {
+    if (s.empty()) return;
+    write_out(s);
+    std::fflush(stdout);
+    printed_ = true;
+    ends_with_newline_ = s.back() == '\n';
+  }
+
+  bool raw_, silent_;
+  const OutputOptions& out_;
+  Answered on_answered_;
+  llm::TerminalSanitizer sanitizer_;
+  bool printed_ = false;
+  bool ends_with_newline_ = true;
+};
+
+std::string safe_text(const std::string& s, bool raw) { return raw ? s : llm::sanitize_for_terminal(s); }
+
+std::string ms_text(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
+  return buf;
+}
+
+double rounded(double ms) { return std::round(ms * 1000) / 1000; }
+
+json optional_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+json sources_json(const llm::ContextPack& pack) {
+  json list = json::array();
+  for (const llm::Source& s : pack.sources) {
+    json j = {{"n", s.number},
+              {"document", s.document_id},
+              {"source", s.source},
+              {"lines", json::array({s.line_start, s.line_end})},
+              {"score", s.score},
+              {"text", s.text},
+              {"chunk_ids", s.chunk_ids}};
+    j["pages"] = s.page_start ? json::array({*s.page_start, s.page_end.value_or(*s.page_start)}) : json(nullptr);
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+json timings_json(const ask::AskTimings& t) {
+  return json{{"open_ms", rounded(t.open_ms)},         {"retrieval_ms", rounded(t.retrieval_ms)},
+              {"pack_ms", rounded(t.pack_ms)},         {"cache_ms", rounded(t.cache_ms)},
+              {"llm_ms", rounded(t.llm_ms)},           {"first_text_ms", rounded(t.first_text_ms)},
+              {"answer_ms", rounded(t.answer_ms)},     {"citations_ms", rounded(t.citations_ms)},
+              {"log_ms", rounded(t.log_ms)},           {"own_ms", rounded(t.own_ms())},
+              {"total_ms", rounded(t.total_ms)}};
+}
+
+json result_json(const ask::AskResult& r) {
+  return json{{"answer", r.answer},
+              {"citations", r.citations.cited},
+              {"unknown_citations", r.citations.unknown},
+              {"sources", sources_json(r.pack)},
+              {"provider", ask::to_string(r.provider.kind)},
+              {"model", r.model},
+              {"usage", {{"input_tokens", optional_json(r.usage.input_tokens)},
+                         {"output_tokens", optional_json(r.usage.output_tokens)}}},
+              {"cached", r.cached},
+              {"partial", r.partial},
+              {"finish_reason", r.finish_reason ? json(*r.finish_reason) : json(nullptr)},
+              {"mode", std::string(search::to_string(r.mode))},
+              {"conversation", r.conversation_id ? json(*r.conversation_id) : json(nullptr)},
+              {"call", r.call_id},
+              {"timings", timings_json(r.timings)}};
+}
+
+// The sources the answer cites, as `[n] path:Lstart-Lend`; all of them when it cites none (a
+// model that ignored the instruction, or an offline answer that matched nothing).
+void print_sources(const ask::AskResult& r, bool raw, bool color) {
+  if (r.pack.sources.empty()) return;
+  std::vector<bool> cited(r.pack.sources.size() + 1, r.citations.cited.empty());
+  for (const std::size_t n : r.citations.cited) cited[n] = true;
+  std::string out = "\n";
+  for (const llm::Source& s : r.pack.sources) {
+    if (!cited[s.number]) continue;
+    out += paint("[" + std::to_string(s.number) + "]", Tone::bold, color) + " " +
+           safe_text(llm::location_of(s), raw) + "\n";
+  }
+  write_out(out);
+}
+
+// Everything a reader needs once the answer is complete: the end of the answer, the partial
+// marker, the cited sources and the warnings about it. Runs before the log is written.
+void print_answered(const ask::AskResult& r, const ask::AskRequest& request, const AskCliOptions& o,
+                    const OutputOptions& out) {
+  if (!o.json) {
+    if (r.partial) write_out("[partial answer: the stream was cut before the model finished]\n");
+    if (r.answer.empty() && r.pack.sources.empty()) {
+      print_warning("nothing in collection '" + o.store.collection + "' matches the question", out.color);
+    } else {
+      print_sources(r, o.raw, color_enabled(out.color, STDOUT_FILENO));
+    }
+    std::fflush(stdout);
+  }
+  if (!r.citations.unknown.empty()) {
+    std::string numbers;
+    for (const std::size_t n : r.citations.unknown) numbers += (numbers.empty() ? "[" : ", [") + std::to_string(n) + "]";
+    print_warning("the answer cites " + numbers + ", which matches no source (there " +
+                      (r.pack.sources.size() == 1 ? "is 1 source" : "are " + std::to_string(r.pack.sources.size()) + " sources") +
+                      "); check those claims",
+                  out.color);
+  }
+  if (r.offline && !r.matched && !r.pack.sources.empty()) {
+    print_warning("no sentence of the sources matches the question closely; shown: the opening of source [1]", out.color);
+  }
+  if (r.finish_reason && llm::finished_by_length(*r.finish_reason)) {
+    print_warning("the answer stopped at the output limit" +
+                      std::string(request.max_tokens ? " (--max-tokens " + std::to_string(*request.max_tokens) + ")" : ""),
+                  out.color);
+  }
+}
+
+std::string summary_of(const ask::AskResult& r, const std::string& collection) {
+  std::string s;
+  if (r.offline) {
+    s = "offline answer (no model configured)";
+  } else {
+    s = r.model;
+    if (r.usage.input_tokens || r.usage.output_tokens) {
+      s += " · " + (r.usage.input_tokens ? std::to_string(*r.usage.input_tokens) : std::string("?")) + " in, " +
+           (r.usage.output_tokens ? std::to_string(*r.usage.output_tokens) : std::string("?")) + " out";
+    }
+    if (r.cached) s += " · from cache";
+  }
+  s += " · " + std::to_string(r.pack.sources.size()) + (r.pack.sources.size() == 1 ? " source" : " sources") +
+       " from '" + collection + "' (" + std::string(search::to_string(r.mode)) + ")";
+  if (r.conversation_id) s += " · conversation " + std::to_string(*r.conversation_id);
+  s += " · " + ms_text(r.timings.total_ms);
+  return s;
+}
+
+int run_ask(const AskCliOptions& o) {
+  OutputOptions out;
+  out.color = parse_color_mode(o.color);
+  out.quiet = o.quiet;
+  out.json = o.json;
+  const ask::AskRequest request = request_of(o);
+  ask::ProviderFlags flags{given(o.provider), given(o.model), given(o.base_url), given(o.api_key_env)};
+  const ask::ResolvedProvider provider = ask::resolve_provider(flags, ask::process_environment());
+  if (o.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !o.quiet) {
+    print_note("--redact: nothing is sent anywhere offline, so nothing is redacted", out);
+  }
+
+  const std::string path = store_path(o.store);
+  const auto t_open = Clock::now();
+  store::Store st = [&] {
+    try {
+      return store::Store::open_existing(path);
+    } catch (const Error& e) {
+      throw Error(e.code(), e.what(),
+                  e.hint().empty() ? "ingest documents first: strata ingest PATH (or give --store)" : e.hint());
+    }
+  }();
+  const double open_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_open).count();
+
+  AnswerPrinter printer(o.raw, o.json || o.context_only, out,
+                        [&](const ask::AskResult& done) { print_answered(done, request, o, out); });
+  ask::AskResult r = ask::ask(st, request, provider, printer);
+  r.timings.open_ms = open_ms;
+
+  if (o.context_only) {
+    if (o.json) {
+      json j = {{"system", r.prompt.system}, {"user", r.prompt.user}, {"sources", sources_json(r.pack)},
+                {"tokens", r.pack.tokens}, {"budget", r.context_budget}};
+      write_out(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+    } else {
+      write_out(r.prompt.system + "\n\n" + r.prompt.user);
+      if (r.prompt.user.empty() || r.prompt.user.back() != '\n') write_out("\n");
+    }
+    std::fflush(stdout);
+    if (!r.pack.skipped.empty()) {
+      print_note(std::to_string(r.pack.skipped.size()) + " retrieved chunks did not fit --context-tokens " +
+                     std::to_string(r.context_budget),
+                 out);
+    }
+    return 0;
+  }
+
+  if (o.json) write_out(result_json(r).dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  std::fflush(stdout);
+  if (!o.json && !r.partial) {
+    print_note(paint(summary_of(r, o.store.collection), Tone::dim, color_enabled(out.color, STDERR_FILENO)), out);
+  }
+  if (r.partial) {
+    const std::string why = r.error ? r.error->what() : "the answer was cut off";
+    throw Error(ExitCode::partial, why,
+                "the partial answer is shown and logged as partial; asking again starts a new answer");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void setup_ask(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<AskCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "ask", "Answer a question from a collection's documents, with checked citations (offline without a model)");
+  cmd->add_option("QUESTION", o->question, "The question (several words are joined with spaces)")->required()->type_name("");
+  add_store_option(*cmd, o->store);
+  add_collection_option(*cmd, o->store);
+  cmd->add_option("-k", o->k, "Chunks retrieved before packing (default: 20)")->type_name("N");
+  cmd->add_option("--mode", o->mode, "Retrieval: keyword, vector or hybrid (default: hybrid when the collection has vectors)")
+      ->check(CLI::IsMember({"keyword", "vector", "hybrid"}))
+      ->type_name("MODE");
+  cmd->add_option("--where", o->where, "Only documents whose field or metadata KEY is VALUE (repeatable, ANDed)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  cmd->add_option("--provider", o->provider,
+                  "openai (any /v1/chat/completions server), anthropic, or none (default: $STRATA_LLM_PROVIDER, else "
+                  "openai when a model or base URL is given, else none: the offline answer)")
+      ->type_name("NAME");
+  cmd->add_option("--model", o->model, "Model name (default: $STRATA_LLM_MODEL, else gpt-4o-mini or claude-3-5-haiku-latest)")
+      ->type_name("NAME");
+  cmd->add_option("--base-url", o->base_url,
+                  "Server URL up to /chat/completions, e.g. http://localhost:11434/v1 (default: $STRATA_LLM_BASE_URL, "
+                  "else the provider's API)")
+      ->type_name("URL");
+  cmd->add_option("--api-key-env", o->api_key_env,
+                  "Environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY)")
+      ->type_name("NAME");
+  cmd->add_option("--temperature", o->temperature, "Sampling temperature, 0-2 (default: the server's)")->type_name("T");
+  cmd->add_option("--max-tokens", o->max_tokens, "Longest answer in tokens (default: the server's; anthropic 4096)")
+      ->type_name("N");
+  cmd->add_option("--context-tokens", o->context_tokens,
+                  "Tokens of sources in the prompt (default: from the model's window, at most 8000; offline 4000)")
+      ->type_name("N");
+  cmd->add_option("--max-retries", o->max_retries, "Retries of a request that failed before the answer began (default: 4)")
+      ->type_name("N");
+  cmd->add_flag("-c,--continue", o->continue_last, "Continue the most recent conversation");
+  cmd->add_option("--conversation", o->conversation, "Continue conversation ID (see strata logs)")->type_name("ID");
+  cmd->add_flag("--no-cache", o->no_cache, "Ask the model even when the store has this exact request's answer");
+  cmd->add_flag("--no-stream", o->no_stream, "Ask for the whole answer at once (servers that cannot stream)");
+  cmd->add_flag("--redact", o->redact,
+                "Remove e-mail addresses, phone and card numbers, IP addresses and keys from the sources sent");
+  cmd->add_flag("--raw", o->raw, "Print the model's output as it is, escape sequences included");
+  cmd->add_flag("--context-only", o->context_only, "Print the prompt that would be sent, and stop");
+  cmd->add_flag("--json", o->json,
+                "One JSON object: answer, citations, sources, model, usage, cached, timings (nothing streamed)");
+  cmd->add_flag("-q,--quiet", o->quiet, "No notes or summary on stderr (warnings and errors remain)");
+  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->footer(
+      "Examples:\n"
+      "  strata ask 'how do I roll back a migration?'\n"
+      "  strata ask --base-url http://localhost:11434/v1 --model llama3.2 'what does redo do?'\n"
+      "  OPENAI_API_KEY=... strata ask --model gpt-4o-mini 'what does redo do?'\n"
+      "  strata ask -c 'and for the store?'\n"
+      "  strata ask --json 'what is a checksum?' | jq -r .answer\n"
+      "Exit: 0 answered, 2 usage, key rejected or prompt too long, 7 store or server unavailable,\n"
+      "8 the answer was cut off (the partial answer is printed)");
+  cmd->callback([o, &action, &app] {
+    action = [o, &app] {
+      o->color = color_setting(o->color, app);
+      return run_ask(*o);
+    };
+  });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,144 @@
+#include "logs_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+#include "llm/sanitize.h"
+#include "output.h"
+#include "store/ask_store.h"
+#include "store/store.h"
+#include "store_options.h"
+
+namespace strata::cli {
+namespace {
+
+using nlohmann::json;
+
+struct LogsCliOptions {
+  StoreOptions store;
+  std::string limit = "20";
+  std::string conversation;
+  bool json = false;
+  std::string color;
+};
+
+std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum) {
+  std::uint64_t n = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
+  if (value.empty() || ec != std::errc() || ptr != end || n < minimum) {
+    throw Error(ExitCode::usage, flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
+  }
+  return n;
+}
+
+json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+json call_json(const store::LlmCall& c) {
+  return json{{"id", c.id},
+              {"time", c.created_at},
+              {"conversation", optional_json(c.conversation_id)},
+              {"collection", c.collection},
+              {"question", c.question},
+              {"answer", c.answer},
+              {"provider", c.provider},
+              {"model", c.model},
+              {"endpoint", c.endpoint.empty() ? json(nullptr) : json(c.endpoint)},
+              {"status", store::to_string(c.status)},
+              {"error", c.error.empty() ? json(nullptr) : json(c.error)},
+              {"cached", c.cached},
+              {"usage", {{"input_tokens", optional_json(c.input_tokens)}, {"output_tokens", optional_json(c.output_tokens)}}},
+              {"latency_ms", std::round(c.latency_ms * 1000) / 1000},
+              {"total_ms", std::round(c.total_ms * 1000) / 1000},
+              {"chunk_ids", c.chunk_ids}};
+}
+
+// One line of a table cell: newlines folded, escape sequences removed, cut to `max` bytes at a
+// UTF-8 boundary.
+std::string cell(const std::string& text, std::size_t max) {
+  std::string s = llm::sanitize_for_terminal(text);
+  for (char& ch : s) {
+    if (ch == '\n' || ch == '\t') ch = ' ';
+  }
+  if (s.size() <= max) return s;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "…";
+}
+
+int run_logs(const LogsCliOptions& o) {
+  const std::size_t limit = static_cast<std::size_t>(parse_count("-n", o.limit, 0));
+  std::optional<std::int64_t> conversation;
+  if (!o.conversation.empty()) conversation = static_cast<std::int64_t>(parse_count("--conversation", o.conversation, 1));
+  store::Store st = store::Store::open_existing(store_path(o.store));
+  store::AskStore tables(st);
+  const std::vector<store::LlmCall> calls = tables.calls(limit, conversation);
+  if (o.json) {
+    std::string out;
+    for (const store::LlmCall& c : calls) out += call_json(c).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  if (calls.empty()) {
+    OutputOptions note;
+    print_note(conversation ? "no logged calls in conversation " + std::to_string(*conversation) : std::string("no logged calls yet"), note);
+    return 0;
+  }
+  const bool color = color_enabled(parse_color_mode(o.color), STDOUT_FILENO);
+  Table table({"ID", "TIME", "CONV", "MODEL", "STATUS", "TOKENS", "MS", "QUESTION"});
+  for (const store::LlmCall& c : calls) {
+    std::string tokens = "-";
+    if (c.input_tokens || c.output_tokens) {
+      tokens = (c.input_tokens ? std::to_string(*c.input_tokens) : "?") + "/" +
+               (c.output_tokens ? std::to_string(*c.output_tokens) : "?");
+    }
+    std::string status = store::to_string(c.status);
+    if (c.cached) status += " (cached)";
+    const Tone tone = c.status == store::CallStatus::ok ? Tone::plain : (c.status == store::CallStatus::partial ? Tone::warn : Tone::bad);
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.0f", c.total_ms);
+    table.add({std::to_string(c.id), c.created_at.substr(0, 19), c.conversation_id ? std::to_string(*c.conversation_id) : "-",
+               cell(c.model, 40), status, tokens, ms, cell(c.question, 60)},
+              {Tone::plain, Tone::dim, Tone::plain, Tone::plain, tone, Tone::plain, Tone::plain, Tone::plain});
+  }
+  table.print(std::cout, color);
+  std::cout << std::flush;
+  return 0;
+}
+
+}  // namespace
+
+void setup_logs(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<LogsCliOptions>();
+  CLI::App* cmd = app.add_subcommand("logs", "List the answers strata ask has given (question, model, tokens, time)");
+  add_store_option(*cmd, o->store);
+  cmd->add_option("-n,--limit", o->limit, "Show the N most recent calls; 0 shows all (default: 20)")->type_name("N");
+  cmd->add_option("--conversation", o->conversation, "Only the calls of conversation ID")->type_name("ID");
+  cmd->add_flag("--json", o->json, "JSON Lines: one object per call, answer and chunk ids included");
+  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->footer(
+      "Examples:\n"
+      "  strata logs\n"
+      "  strata logs --conversation 3\n"
+      "  strata logs --json -n 1 | jq -r .answer\n"
+      "Exit: 0 listed, 2 usage, 7 no store or store unavailable");
+  cmd->callback([o, &action, &app] {
+    action = [o, &app] {
+      o->color = color_setting(o->color, app);
+      return run_logs(*o);
+    };
+  });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,178 @@
+#pragma once
+// `strata ask`: a question over one collection, answered from its documents with numbered,
+// checked citations.
+//
+// The data path: retrieve (core/search, hybrid when the collection has vectors) → pack the best
+// chunks into a token budget, merging neighbours (core/llm/context_pack) → prompt with the
+// sources fenced as data → the model, streamed (core/llm/chat_client), or the response cache,
+// or, with no model configured, the offline extractive answer (core/llm/extractive) → citations
+// checked → the exchange logged and, for a complete answer, kept as a conversation turn.
+//
+// Printing is the caller's: the answer reaches an AskObserver piece by piece, unsanitised.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "embed/settings.h"
+#include "llm/chat_client.h"
+#include "llm/citations.h"
+#include "llm/context_pack.h"
+#include "search/searcher.h"
+#include "store/store.h"
+#include "tokenizer/tokenizer.h"
+
+namespace strata::ask {
+
+enum class ProviderKind { none, openai, anthropic };
+const char* to_string(ProviderKind kind);
+
+inline constexpr const char* k_default_openai_model = "gpt-4o-mini";
+inline constexpr const char* k_default_anthropic_model = "claude-3-5-haiku-latest";
+inline constexpr const char* k_openai_base_url = "https://api.openai.com/v1";
+inline constexpr const char* k_anthropic_base_url = "https://api.anthropic.com";
+
+// What the user asked for on the command line (unset: not given).
+struct ProviderFlags {
+  std::optional<std::string> provider;  // "openai", "anthropic" or "none"
+  std::optional<std::string> model;
+  std::optional<std::string> base_url;
+  std::optional<std::string> api_key_env;
+};
+
+// Reads an environment variable; nullopt when unset or empty.
+using Getenv = std::function<std::optional<std::string>(const char* name)>;
+Getenv process_environment();
+
+struct ResolvedProvider {
+  ProviderKind kind = ProviderKind::none;
+  std::string model;     // "extractive" for none
+  std::string base_url;  // "" for none
+  std::string api_key;   // never printed or logged
+  std::string api_key_env;
+  // The official API of the provider (api.openai.com, api.anthropic.com) rather than a server
+  // of the user's own (Ollama, llama.cpp, vLLM): decides the context window assumed below.
+  bool official = false;
+};
+
+// Precedence, each setting on its own: flag > STRATA_LLM_PROVIDER / STRATA_LLM_MODEL /
+// STRATA_LLM_BASE_URL > default.
+// - provider: as given; else `anthropic` when the model starts with "claude", `openai` when a
+//   model or base URL is given; else none: the offline answer. An API key alone in the
+//   environment never selects a provider (documents are not sent anywhere unasked).
+// - model: as given; else gpt-4o-mini (openai at api.openai.com), claude-3-5-haiku-latest
+//   (anthropic). A base URL of the user's own needs a model name (usage error otherwise).
+// - base URL: as given; else https://api.openai.com/v1 or https://api.anthropic.com.
+// - API key: the variable named by --api-key-env (default OPENAI_API_KEY / ANTHROPIC_API_KEY);
+//   required for the official APIs.
+// Throws Error(usage) naming the flag or variable.
+ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env);
+
+// The context window assumed for a model, and the encoding its tokens are counted in.
+struct ModelWindow {
+  std::size_t tokens = 0;
+  bool known = false;  // from the table of known models, not the fallback
+  tokenizer::Encoding encoding = tokenizer::Encoding::cl100k_base;
+};
+// Official APIs: a table of known model families (longest matching prefix), else 8192.
+// Any other server: 4096, the default context of Ollama and llama.cpp's server, which cut a
+// longer prompt silently; --context-tokens raises it for a server run with a larger one.
+ModelWindow model_window(const ResolvedProvider& provider);
+
+inline constexpr std::size_t k_offline_context_tokens = 4000;
+// Sources sent to a model by default at most, whatever its window: a longer prompt costs more
+// and rarely answers better.
+inline constexpr std::size_t k_max_default_context_tokens = 8000;
+// Output tokens kept free in the window when --max-tokens is not given.
+inline constexpr std::size_t k_default_output_reserve = 1024;
+
+struct AskRequest {
+  std::string question;
+  std::string collection = "default";
+  std::size_t k = 20;                     // chunks retrieved before packing. Default: 20.
+  std::optional<search::Mode> mode;       // Default: hybrid when the collection has vectors.
+  std::vector<search::MetadataFilter> where;
+  embed::EmbedSettings embed;             // for a collection embedded by a server
+  std::optional<std::size_t> context_tokens;  // Default: from the model's window (see .cpp)
+  std::optional<double> temperature;
+  std::optional<std::uint64_t> max_tokens;
+  bool redact = false;      // --redact: only for a model (nothing is sent offline)
+  bool use_cache = true;    // --no-cache: false
+  bool stream = true;
+  // History: continue the most recent conversation, or a given one; neither starts a new one.
+  bool continue_last = false;
+  std::optional<std::int64_t> conversation;
+  bool context_only = false;  // stop after building the prompt: no model, nothing stored
+  llm::ChatClientOptions chat;
+};
+
+struct AskResult;
+
+class AskObserver {
+ public:
+  virtual ~AskObserver() = default;
+  // The sources are packed; the answer is about to start. Called once, before text().
+  virtual void sources(const llm::ContextPack& /*pack*/) {}
+  // The next piece of the answer, unsanitised.
+  virtual void text(std::string_view delta) = 0;
+  virtual void retrying(const std::string& /*why*/, std::chrono::milliseconds /*wait*/) {}
+  // The answer is complete (or cut: result.partial) and its citations checked; the log, the
+  // conversation and the cache are written right after, so result.call_id and a new
+  // conversation's id are not set yet.
+  virtual void answered(const AskResult& /*result*/) {}
+};
+
+struct AskTimings {
+  double open_ms = 0;       // the store's tables for ask (set by the caller when it opens the store)
+  double retrieval_ms = 0;  // search, query embedding included
+  double pack_ms = 0;       // packing and prompt
+  double cache_ms = 0;      // cache lookup and history read
+  double llm_ms = 0;        // request sent to last byte (0 cached or offline)
+  double first_text_ms = 0; // request sent to first text
+  double answer_ms = 0;     // the offline answer
+  double citations_ms = 0;
+  double log_ms = 0;        // the log, history and cache write
+  double total_ms = 0;
+  // ask's own work: everything but retrieval and the model.
+  double own_ms() const { return total_ms - retrieval_ms - llm_ms; }
+};
+
+struct AskResult {
+  std::string answer;
+  llm::ContextPack pack;
+  llm::Prompt prompt;
+  std::size_t history_messages = 0;  // earlier turns sent with the question
+  search::Mode mode = search::Mode::keyword;
+  std::size_t retrieved = 0;         // chunks the search returned
+  llm::CitationReport citations;
+  ResolvedProvider provider;
+  std::string model;                 // as the server named it, else as asked
+  std::size_t context_budget = 0;    // tokens the sources could take
+  llm::Usage usage;
+  std::optional<std::string> finish_reason;
+  bool cached = false;
+  bool offline = false;
+  bool matched = true;               // offline: some sentence shared a term with the question
+  bool partial = false;              // the stream was cut: `answer` is what arrived
+  std::optional<llm::ChatError> error;  // why, when partial
+  int attempts = 0;
+  std::optional<std::int64_t> conversation_id;
+  std::int64_t call_id = 0;
+  AskTimings timings;
+};
+
+// Answers `request`. Throws Error: usage (bad settings, a prompt over the model's known window,
+// no such conversation), unavailable (store, search or model failures: llm::ChatError), and
+// whatever the search throws. A model call that fails before any text is logged (status error)
+// before the error propagates. REQUIRES: `store` outlives the call.
+AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProvider& provider, AskObserver& observer);
+
+// The cache key of a model request: sha256 of the URL and the request body, which holds the
+// model, the parameters, the instructions and every message.
+std::string cache_key(const llm::ChatEndpoint& endpoint, const llm::ChatRequest& request);
+
+}  // namespace strata::ask

@@ -1,0 +1,241 @@
+#include "llm/chat_client.h"
+
+#include <thread>
+#include <vector>
+
+#include "net/http_client.h"
+
+namespace strata::llm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string host_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const std::size_t end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// How one attempt ended.
+struct Attempt {
+  ChatResult result;
+  bool handed_out = false;  // text reached the observer: no retry from here on
+  std::optional<ChatError> error;
+  std::optional<std::chrono::milliseconds> retry_after;
+  long status = 0;
+};
+
+ChatError transport_error(const net::Response& r, const std::string& host, bool after_text) {
+  std::string what = after_text ? "the answer was cut off: " : "no answer from " + host + ": ";
+  switch (r.failure) {
+    case net::FailureKind::timeout:
+      what += "the server went silent (" + r.failure_message + ")";
+      break;
+    case net::FailureKind::too_large:
+      return ChatError(ChatErrorKind::malformed, ExitCode::unavailable,
+                       what + "the answer is implausibly large", "check --base-url");
+    default:
+      what += r.failure_message.empty() ? std::string(net::name_of(r.failure)) : r.failure_message;
+  }
+  return ChatError(ChatErrorKind::server, ExitCode::unavailable, what,
+                   after_text ? "" : "check that the server at " + host + " is running (--base-url)");
+}
+
+// A 2xx body that is one JSON object rather than an event stream: a server that ignored
+// "stream": true. Kept only until the first event, and only so much of it.
+constexpr std::size_t k_max_unstreamed = std::size_t{1} << 20;
+
+}  // namespace
+
+std::string chat_url(const ChatEndpoint& endpoint) {
+  std::string url = endpoint.base_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (endpoint.provider == Provider::openai) return url + "/chat/completions";
+  // Anthropic's SDKs take the base URL without /v1; accept it either way.
+  const bool has_v1 = url.size() >= 3 && url.compare(url.size() - 3, 3, "/v1") == 0;
+  return url + (has_v1 ? "/messages" : "/v1/messages");
+}
+
+struct ChatClient::Impl {
+  net::HttpClient http;
+};
+
+ChatClient::ChatClient(ChatEndpoint endpoint, ChatClientOptions options)
+    : endpoint_(std::move(endpoint)), options_(options), url_(chat_url(endpoint_)), impl_(std::make_unique<Impl>()) {}
+
+ChatClient::~ChatClient() = default;
+
+namespace {
+
+net::Request base_request(const ChatEndpoint& e, const std::string& url, const ChatClientOptions& o) {
+  net::Request r;
+  r.url = url;
+  r.headers.push_back({"Content-Type", "application/json"});
+  if (e.provider == Provider::anthropic) {
+    r.headers.push_back({"anthropic-version", "2023-06-01"});
+    if (!e.api_key.empty()) r.headers.push_back({"x-api-key", e.api_key});
+  } else if (!e.api_key.empty()) {
+    r.headers.push_back({"Authorization", "Bearer " + e.api_key});
+  }
+  r.connect_timeout = o.connect_timeout;
+  // A streamed answer may take minutes in all; what matters is that bytes keep coming.
+  r.total_timeout = std::chrono::milliseconds(0);
+  r.low_speed_bytes = 1;
+  r.low_speed_time = o.idle_timeout;
+  return r;
+}
+
+Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, net::Request request,
+                         ChatObserver& observer, const std::string& host) {
+  Attempt a;
+  SseParser parser;
+  ChatStreamDecoder decoder(endpoint.provider);
+  std::vector<SseEvent> events;
+  std::string unstreamed;
+  bool any_event = false;
+  const auto start = Clock::now();
+
+  request.on_body = [&](std::string_view piece) {
+    // Exceptions must not cross libcurl's C callback: keep the error and stop the transfer.
+    try {
+      if (!any_event && unstreamed.size() < k_max_unstreamed) unstreamed.append(piece);
+      events.clear();
+      parser.feed(piece, events);
+      for (const SseEvent& event : events) {
+        any_event = true;
+        const ChatDelta delta = decoder.decode(event);
+        if (delta.text.empty()) continue;
+        if (!a.handed_out) a.result.first_text_ms = ms_since(start);
+        a.handed_out = true;
+        observer.text(delta.text);
+      }
+      return true;
+    } catch (const ChatError& e) {
+      a.error = e;
+    } catch (const Error& e) {
+      a.error = ChatError(ChatErrorKind::malformed, ExitCode::unavailable, e.what());
+    }
+    return false;
+  };
+  const net::Response response = http.perform(request);
+  a.result.latency_ms = ms_since(start);
+  a.result.text = decoder.text();
+  a.result.usage = decoder.usage();
+  a.result.model = decoder.model();
+  a.result.finish_reason = decoder.finish_reason();
+  if (a.error) return a;
+
+  if (response.failure != net::FailureKind::none) {
+    a.error = transport_error(response, host, a.handed_out);
+    return a;
+  }
+  if (response.status < 200 || response.status >= 300) {
+    a.error = chat_http_error(endpoint.provider, response.status, response.body);
+    a.status = response.status;
+    a.retry_after = embed::retry_after_of(response, std::chrono::system_clock::now());
+    return a;
+  }
+  if (!any_event && !unstreamed.empty() && unstreamed.size() < k_max_unstreamed) {
+    try {
+      ChatResponse whole = parse_chat_response(endpoint.provider, unstreamed);
+      if (!whole.text.empty()) observer.text(whole.text);
+      a.handed_out = !whole.text.empty();
+      a.result.text = std::move(whole.text);
+      a.result.usage = whole.usage;
+      a.result.model = std::move(whole.model);
+      a.result.finish_reason = std::move(whole.finish_reason);
+      return a;
+    } catch (const ChatError&) {
+      // Not a whole response either: fall through to "cut".
+    }
+  }
+  if (!decoder.finished()) {
+    a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
+                        a.handed_out ? "the answer was cut off: the stream ended before the model finished"
+                                     : "the stream from " + host + " ended before the answer began");
+  }
+  return a;
+}
+
+Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::Request request,
+                      ChatObserver& observer, const std::string& host) {
+  Attempt a;
+  const auto start = Clock::now();
+  const net::Response response = http.perform(request);
+  a.result.latency_ms = ms_since(start);
+  if (response.failure != net::FailureKind::none) {
+    a.error = transport_error(response, host, false);
+    return a;
+  }
+  if (response.status < 200 || response.status >= 300) {
+    a.error = chat_http_error(endpoint.provider, response.status, response.body);
+    a.status = response.status;
+    a.retry_after = embed::retry_after_of(response, std::chrono::system_clock::now());
+    return a;
+  }
+  try {
+    ChatResponse whole = parse_chat_response(endpoint.provider, response.body);
+    a.result.text = std::move(whole.text);
+    a.result.usage = whole.usage;
+    a.result.model = std::move(whole.model);
+    a.result.finish_reason = std::move(whole.finish_reason);
+  } catch (const ChatError& e) {
+    a.error = e;
+    return a;
+  }
+  a.result.first_text_ms = a.result.latency_ms;
+  if (!a.result.text.empty()) observer.text(a.result.text);
+  a.handed_out = true;
+  return a;
+}
+
+}  // namespace
+
+ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observer) {
+  net::Request http_request = base_request(endpoint_, url_, options_);
+  http_request.body = chat_request_body(endpoint_.provider, request);
+  const std::string host = host_of(url_);
+  const embed::RetryPolicy& policy = options_.retry;
+  for (int attempt = 1;; ++attempt) {
+    Attempt a = request.stream ? attempt_streamed(impl_->http, endpoint_, http_request, observer, host)
+                               : attempt_whole(impl_->http, endpoint_, http_request, observer, host);
+    a.result.attempts = attempt;
+    if (!a.error) return std::move(a.result);
+    if (a.handed_out) {
+      a.result.partial = true;
+      a.result.error = std::move(a.error);
+      return std::move(a.result);
+    }
+    ChatError& e = *a.error;
+    if (e.kind() == ChatErrorKind::key_rejected && !endpoint_.api_key_env.empty()) {
+      const std::string hint = endpoint_.api_key.empty()
+                                   ? "no key was sent: set $" + endpoint_.api_key_env + " (or name another variable with --api-key-env)"
+                                   : "check the key in $" + endpoint_.api_key_env + "; it may lack access to this model";
+      throw ChatError(e.kind(), e.code(),
+                      "the API key was rejected by " + host +
+                          (a.status > 0 ? " (HTTP " + std::to_string(a.status) + ")" : std::string()),
+                      hint);
+    }
+    if (!e.retryable() || attempt > policy.max_retries) {
+      if (e.retryable() && attempt > 1) {
+        throw ChatError(e.kind(), e.code(), std::string(e.what()) + " (after " + std::to_string(attempt) + " attempts)",
+                        e.hint());
+      }
+      throw e;
+    }
+    if (a.retry_after && *a.retry_after > policy.max_wait) {
+      throw ChatError(e.kind(), e.code(), e.what(),
+                      "the server asks to wait " + std::to_string(a.retry_after->count() / 1000) + " s; try again later");
+    }
+    const std::chrono::milliseconds wait = policy.delay(attempt, a.retry_after, embed::jitter_random());
+    observer.retrying(e.what(), wait);
+    std::this_thread::sleep_for(wait);
+  }
+}
+
+}  // namespace strata::llm

@@ -1,0 +1,308 @@
+#include "search/searcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "embed/input_fit.h"
+#include "embed/provider.h"
+#include "search/fts_query.h"
+#include "search/snippet.h"
+#include "search/vector_index.h"
+#include "search/vector_snapshot.h"
+#include "store/search_store.h"
+
+namespace strata::search {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Invalid bytes become U+FFFD: a query is embedded as text (JSON for a server), which must be
+// UTF-8, and a stray byte must not make a search fail.
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  while (true) {
+    const std::optional<std::size_t> bad = find_invalid_utf8(text);
+    if (!bad) break;
+    out.append(text.substr(0, *bad));
+    out += "\xEF\xBF\xBD";
+    text.remove_prefix(*bad + 1);
+  }
+  out.append(text);
+  return out;
+}
+
+bool blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
+}
+
+std::vector<store::DocumentFilter> document_filters(const std::vector<MetadataFilter>& where) {
+  std::vector<store::DocumentFilter> out;
+  out.reserve(where.size());
+  for (const MetadataFilter& f : where) out.push_back(store::DocumentFilter{f.key, f.value});
+  return out;
+}
+
+[[noreturn]] void no_collection(store::Store& store, const std::string& name) {
+  const std::vector<std::string> names = store::search_collection_names(store);
+  std::string hint;
+  if (names.empty()) {
+    hint = "the store has no collections yet: strata ingest PATH";
+  } else {
+    hint = "collections in this store:";
+    for (const std::string& n : names) hint += " " + n;
+  }
+  throw Error(ExitCode::unavailable, "no collection named '" + name + "' in " + store.path(), hint);
+}
+
+}  // namespace
+
+std::string_view to_string(Mode mode) {
+  switch (mode) {
+    case Mode::keyword: return "keyword";
+    case Mode::vector: return "vector";
+    case Mode::hybrid: return "hybrid";
+  }
+  return "keyword";
+}
+
+std::optional<Mode> parse_mode(std::string_view text) {
+  if (text == "keyword") return Mode::keyword;
+  if (text == "vector") return Mode::vector;
+  if (text == "hybrid") return Mode::hybrid;
+  return std::nullopt;
+}
+
+struct Searcher::Impl {
+  store::Store& store;
+
+  // The vectors of the last collection searched by vector, and what they were read from.
+  struct Loaded {
+    std::int64_t collection_id = 0;
+    store::EmbeddingModel model;
+    store::VectorFingerprint fingerprint;
+    std::vector<std::int64_t> chunk_ids;  // row r of the index is chunk chunk_ids[r]; ascending
+    std::unique_ptr<VectorIndex> index;
+  };
+  std::optional<Loaded> loaded;
+
+  // The query embedder, kept for the next query with the same model and settings.
+  struct Embedder {
+    store::EmbeddingModel model;
+    std::string base_url, api_key_env;
+    embed::ResolvedEmbedder resolved;
+  };
+  std::optional<Embedder> embedder;
+
+  explicit Impl(store::Store& s) : store(s) {}
+
+  const Loaded& vectors_of(const store::SearchCollection& c, SearchTimings& t) {
+    const store::EmbeddingModel& model = *c.model;
+    if (loaded && loaded->collection_id == c.id && loaded->model == model &&
+        loaded->fingerprint == store::vector_fingerprint(store)) {
+      return *loaded;
+    }
+    const auto t0 = Clock::now();
+    loaded.reset();
+    // From the collection's snapshot beside the store when it is current, else built (and the
+    // snapshot written, best effort): see vector_snapshot.h.
+    CollectionIndex m = load_collection_index(store, c.id, model);
+    Loaded l;
+    l.collection_id = c.id;
+    l.model = model;
+    l.fingerprint = std::move(m.fingerprint);
+    l.chunk_ids = std::move(m.chunk_ids);
+    l.index = std::move(m.index);
+    loaded = std::move(l);
+    t.load_ms += ms_since(t0);
+    return *loaded;
+  }
+
+  std::vector<float> embed_query(const std::string& text, const store::SearchCollection& c,
+                                 const embed::EmbedSettings& settings) {
+    const store::EmbeddingModel& model = *c.model;
+    const std::string base_url = settings.base_url.value_or("");
+    if (!embedder || embedder->model != model || embedder->base_url != base_url ||
+        embedder->api_key_env != settings.api_key_env) {
+      embedder.reset();
+      embed::ResolvedEmbedder r =
+          embed::resolve_embedder(settings, model, static_cast<std::size_t>(std::max<std::int64_t>(0, model.dimensions)));
+      if (r.provider->name() != model.provider || r.provider->model() != model.model) {
+        throw Error(ExitCode::usage,
+                    "collection '" + c.name + "' was embedded with " + model.provider + " " + model.model +
+                        "; a query embedded with " + r.provider->name() + " " + r.provider->model() +
+                        " cannot be compared with its vectors",
+                    "drop --provider/--model, or re-embed the collection: strata embed --switch-model");
+      }
+      embedder = Embedder{model, base_url, settings.api_key_env, std::move(r)};
+    }
+    embed::ResolvedEmbedder& r = embedder->resolved;
+    std::string input = valid_utf8(text);
+    const embed::FittedInput fit = embed::fit_input(input, r.pipeline.max_input_tokens, false);
+    if (fit.over_limit) input.resize(fit.kept_bytes);
+    const std::string_view inputs[] = {input};
+    const embed::RetryPolicy& policy = r.pipeline.retry;
+    for (int attempt = 0;; ++attempt) {
+      embed::Attempt a = r.provider->embed(inputs, nullptr);
+      if (a.status == embed::AttemptStatus::ok && a.vectors.size() == 1) {
+        if (a.vectors[0].size() != static_cast<std::size_t>(model.dimensions)) {
+          throw Error(ExitCode::unavailable,
+                      "the query's vector has " + std::to_string(a.vectors[0].size()) + " dimensions; collection '" +
+                          c.name + "' has " + std::to_string(model.dimensions),
+                      "check --base-url: it must serve the model the collection was embedded with");
+        }
+        return std::move(a.vectors[0]);
+      }
+      if (a.status == embed::AttemptStatus::retryable && attempt < policy.max_retries) {
+        std::this_thread::sleep_for(policy.delay(attempt + 1, a.retry_after, embed::jitter_random()));
+        continue;
+      }
+      throw Error(ExitCode::unavailable, "embedding the query with " + model.provider + " " + model.model + ": " + a.message,
+                  a.hint);
+    }
+  }
+
+  // Keyword list, best first, scores as positive BM25.
+  std::vector<RankedHit> keyword_list(const std::string& query, std::int64_t collection_id,
+                                      const std::vector<store::DocumentFilter>& filters, std::size_t depth) {
+    const std::string match = fts_match_expression(query);
+    std::vector<RankedHit> out;
+    if (match.empty()) return out;  // punctuation only: nothing to look up, not an error
+    for (const store::KeywordRow& r : store::keyword_search(store, collection_id, match, filters, depth)) {
+      out.push_back(RankedHit{r.chunk_id, -r.bm25});
+    }
+    return out;
+  }
+
+  std::vector<RankedHit> vector_list(const Loaded& l, std::span<const float> query, std::int64_t collection_id,
+                                     const std::vector<store::DocumentFilter>& filters, std::size_t depth) {
+    std::optional<RowSet> allowed;
+    if (!filters.empty()) {
+      allowed.emplace(l.chunk_ids.size());
+      // Both lists ascend: one merge pass maps the allowed chunk ids to rows.
+      const std::vector<std::int64_t> ids = store::filtered_chunk_ids(store, collection_id, filters);
+      std::size_t r = 0;
+      for (const std::int64_t id : ids) {
+        while (r < l.chunk_ids.size() && l.chunk_ids[r] < id) ++r;
+        if (r == l.chunk_ids.size()) break;
+        if (l.chunk_ids[r] == id) allowed->insert(r);
+      }
+    }
+    std::vector<RankedHit> out;
+    for (const VectorHit& h : l.index->search(query, depth, allowed ? &*allowed : nullptr)) {
+      out.push_back(RankedHit{l.chunk_ids[h.row], static_cast<double>(h.score)});
+    }
+    return out;
+  }
+};
+
+Searcher::Searcher(store::Store& store) : impl_(std::make_unique<Impl>(store)) {}
+Searcher::~Searcher() = default;
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+
+SearchResult Searcher::search(const SearchRequest& request) {
+  const auto t_start = Clock::now();
+  if (blank(request.query)) {
+    throw Error(ExitCode::usage, "the query is empty", "give words to search for, e.g. strata search \"roll back\"");
+  }
+  if (request.k == 0) throw Error(ExitCode::usage, "-k must be 1 or more");
+  const std::vector<store::DocumentFilter> filters = document_filters(request.where);
+  store::validate_filters(filters);
+
+  const std::optional<store::SearchCollection> c = store::find_search_collection(impl_->store, request.collection);
+  if (!c) no_collection(impl_->store, request.collection);
+  const bool has_vectors = c->has_vectors && c->model && c->model->dimensions > 0;
+
+  SearchResult result;
+  result.model = c->model;
+  result.mode = request.mode.value_or(has_vectors ? Mode::hybrid : Mode::keyword);
+  if (result.mode != Mode::keyword && !has_vectors) {
+    throw Error(ExitCode::usage,
+                "collection '" + c->name + "' has no vectors, so --mode " + std::string(to_string(result.mode)) +
+                    " cannot run",
+                "embed it first: strata embed --collection " + c->name + " (or search with --mode keyword)");
+  }
+  const std::size_t depth =
+      result.mode == Mode::hybrid ? std::max(request.k, request.depth > 0 ? request.depth : std::max<std::size_t>(50, 4 * request.k))
+                                  : request.k;
+
+  std::vector<RankedHit> keyword, vector;
+  SearchTimings& t = result.timings;
+  if (result.mode != Mode::vector) {
+    const auto t0 = Clock::now();
+    keyword = impl_->keyword_list(request.query, c->id, filters, depth);
+    t.keyword_ms = ms_since(t0);
+  }
+  if (result.mode != Mode::keyword) {
+    const Impl::Loaded& l = impl_->vectors_of(*c, t);
+    auto t0 = Clock::now();
+    const std::vector<float> q = impl_->embed_query(request.query, *c, request.embed);
+    t.embed_ms = ms_since(t0);
+    t0 = Clock::now();
+    vector = impl_->vector_list(l, q, c->id, filters, depth);
+    t.vector_ms = ms_since(t0);
+  }
+
+  // Rank and score in each list, then the mode's order.
+  struct Ranked {
+    std::int64_t id;
+    double score;
+    std::optional<ListPosition> keyword, vector;
+  };
+  std::vector<Ranked> ranked;
+  if (result.mode == Mode::hybrid) {
+    const std::vector<RankedHit> lists[] = {keyword, vector};
+    for (FusedHit& f : fuse_rrf(lists, request.k)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
+  } else {
+    const std::vector<RankedHit>& list = result.mode == Mode::keyword ? keyword : vector;
+    for (std::size_t i = 0; i < list.size() && i < request.k; ++i) {
+      const ListPosition p{i + 1, list[i].score};
+      ranked.push_back(Ranked{list[i].id, list[i].score, result.mode == Mode::keyword ? std::optional(p) : std::nullopt,
+                              result.mode == Mode::vector ? std::optional(p) : std::nullopt});
+    }
+  }
+
+  std::vector<std::int64_t> ids;
+  ids.reserve(ranked.size());
+  for (const Ranked& r : ranked) ids.push_back(r.id);
+  const std::vector<store::HitRecord> records = store::hit_records(impl_->store, ids);
+  const std::vector<std::string> terms = fts_terms(request.query);
+  std::size_t next = 0;
+  for (const Ranked& r : ranked) {
+    // A chunk deleted since it was ranked (a concurrent re-ingest) is skipped.
+    if (next >= records.size() || records[next].chunk_id != r.id) continue;
+    const store::HitRecord& rec = records[next++];
+    SearchHit h;
+    h.chunk_id = rec.chunk_id;
+    h.document_id = rec.document_id;
+    h.source = rec.source;
+    h.title = rec.title;
+    h.byte_start = static_cast<std::size_t>(rec.start_byte);
+    h.byte_end = static_cast<std::size_t>(rec.end_byte);
+    h.line_start = static_cast<std::size_t>(rec.line_start);
+    h.line_end = static_cast<std::size_t>(rec.line_end);
+    if (rec.page) h.page_start = static_cast<std::size_t>(*rec.page);
+    if (rec.page_end) {
+      h.page_end = static_cast<std::size_t>(*rec.page_end);
+    } else if (rec.page) {
+      h.page_end = h.page_start;
+    }
+    h.text = rec.text;
+    h.snippet = make_snippet(rec.text, terms);
+    h.score = r.score;
+    h.keyword = r.keyword;
+    h.vector = r.vector;
+    result.hits.push_back(std::move(h));
+  }
+  t.total_ms = ms_since(t_start);
+  return result;
+}
+
+}  // namespace strata::search

@@ -1,0 +1,96 @@
+#pragma once
+// `strata search` (and the retrieval half of `strata ask`): a query over one collection of the
+// store, by keyword (FTS5 BM25), by vector (exact cosine over the collection's embeddings) or
+// hybrid (reciprocal rank fusion of both).
+//
+// Metadata filters (--where key=value) are applied BEFORE ranking: inside the SQL for keyword
+// search, as a RowSet for vector search. A selective filter therefore still returns k hits
+// whenever k chunks pass it. A key names a document field when it is one of `source`, `title`,
+// `loader` or `path`; any other key is a top-level key of the document's metadata JSON object
+// (`strata ingest --meta key=value`, a JSONL record's "metadata"). A metadata value matches when
+// it is the string `value`, a number or boolean written as `value`, or an array holding one of
+// those. Several filters are ANDed.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "embed/settings.h"
+#include "search/rrf.h"
+#include "store/embedding_store.h"
+#include "store/store.h"
+
+namespace strata::search {
+
+enum class Mode { keyword, vector, hybrid };
+std::string_view to_string(Mode mode);
+std::optional<Mode> parse_mode(std::string_view text);  // "keyword" | "vector" | "hybrid"
+
+struct MetadataFilter {
+  std::string key, value;
+};
+
+struct SearchRequest {
+  std::string query;
+  std::string collection = "default";
+  // nullopt: hybrid when the collection has vectors, else keyword.
+  std::optional<Mode> mode;
+  std::size_t k = 10;
+  // ANDed; applied before ranking (see the top of this file).
+  std::vector<MetadataFilter> where;
+  // Per-list depth for hybrid; 0 = max(50, 4*k). Ignored by keyword and vector modes (depth k).
+  std::size_t depth = 0;
+  // Base URL / key variable for a collection embedded by an OpenAI-compatible server. The
+  // provider and model default to the collection's recorded ones.
+  embed::EmbedSettings embed;
+};
+
+struct SearchHit {
+  std::int64_t chunk_id = 0, document_id = 0;
+  std::string source, title;  // documents.source / title ("" when none)
+  std::size_t byte_start = 0, byte_end = 0, line_start = 0, line_end = 0;
+  std::optional<std::size_t> page_start, page_end;
+  std::string text;     // the chunk's full text
+  std::string snippet;  // one line, at most ~200 bytes, around the best match, valid UTF-8,
+                        // no control characters
+  double score = 0;     // the mode's score: BM25 as a positive number, cosine, or RRF
+  // Rank and score in each list (for --explain). Keyword and vector modes fill their own list.
+  std::optional<ListPosition> keyword, vector;
+};
+
+struct SearchTimings {
+  double embed_ms = 0, keyword_ms = 0, vector_ms = 0, load_ms = 0, total_ms = 0;
+};
+
+struct SearchResult {
+  Mode mode = Mode::keyword;
+  std::vector<SearchHit> hits;  // best first, at most k
+  SearchTimings timings;
+  std::optional<store::EmbeddingModel> model;  // the collection's embedding model, if any
+};
+
+// Throws Error: unavailable (no such collection, store problems, an embedding server that
+// fails), usage (empty query, vector mode on a collection without vectors, a bad --where),
+// invalid_input (stored vectors that do not match the recorded model).
+//
+// Reusable for many queries: a collection's vectors are loaded once per Searcher (and checked
+// against the store before each query, so a Searcher never answers from stale vectors).
+// REQUIRES: `store` outlives the Searcher. Not thread-safe.
+class Searcher {
+ public:
+  explicit Searcher(store::Store& store);
+  ~Searcher();
+  Searcher(Searcher&&) noexcept;
+  Searcher& operator=(Searcher&&) noexcept;
+
+  SearchResult search(const SearchRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::search

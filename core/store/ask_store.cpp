@@ -1,0 +1,291 @@
+#include "store/ask_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <charconv>
+
+#include "common/error.h"
+#include "store/store_db.h"
+
+namespace strata::store {
+namespace {
+
+constexpr std::size_t k_title_bytes = 200;
+
+// Cut at a UTF-8 boundary, so the title stays valid text.
+std::string title_of(const std::string& question) {
+  if (question.size() <= k_title_bytes) return question;
+  std::size_t cut = k_title_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(question[cut]) & 0xC0) == 0x80) --cut;
+  return question.substr(0, cut);
+}
+
+// A JSON array of integers, as the column holds it; written and read here only, so the format
+// needs no general JSON parser.
+std::string ids_json(const std::vector<std::int64_t>& ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  return out + "]";
+}
+
+std::vector<std::int64_t> ids_of(const std::string& text) {
+  std::vector<std::int64_t> ids;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    if ((*p >= '0' && *p <= '9') || *p == '-') {
+      std::int64_t v = 0;
+      const auto r = std::from_chars(p, end, v);
+      if (r.ec == std::errc()) {
+        ids.push_back(v);
+        p = r.ptr;
+        continue;
+      }
+    }
+    ++p;
+  }
+  return ids;
+}
+
+void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int64_t>& v) {
+  if (v) {
+    q.bind(index, *v);
+  } else {
+    q.bind(index);
+  }
+}
+
+std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+CallStatus status_of(const std::string& s) {
+  if (s == "partial") return CallStatus::partial;
+  if (s == "error") return CallStatus::error;
+  return CallStatus::ok;
+}
+
+}  // namespace
+
+const char* to_string(CallStatus status) {
+  switch (status) {
+    case CallStatus::ok:
+      return "ok";
+    case CallStatus::partial:
+      return "partial";
+    case CallStatus::error:
+      return "error";
+  }
+  return "ok";
+}
+
+struct AskStore::Impl {
+  Store& store;
+  SQLite::Database& db;
+  std::optional<int> saved_synchronous;
+
+  explicit Impl(Store& s) : store(s), db(database(s)) {}
+
+  [[noreturn]] void fail(const SQLite::Exception& e) const {
+    throw Error(ExitCode::unavailable, store.path() + ": " + e.what());
+  }
+};
+
+AskStore::AskStore(Store& store) : impl_(std::make_unique<Impl>(store)) {
+  try {
+    impl_->saved_synchronous = impl_->db.execAndGet("PRAGMA synchronous").getInt();
+    impl_->db.exec("PRAGMA synchronous = NORMAL");
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+AskStore::~AskStore() {
+  if (!impl_ || !impl_->saved_synchronous) return;
+  try {
+    impl_->db.exec("PRAGMA synchronous = " + std::to_string(*impl_->saved_synchronous));
+  } catch (const SQLite::Exception&) {
+    // A destructor must not throw; the setting lasts only as long as this connection anyway.
+  }
+}
+
+std::optional<std::int64_t> AskStore::last_conversation() {
+  try {
+    // updated_at has millisecond resolution; the id breaks ties between two in one millisecond.
+    SQLite::Statement q(impl_->db, "SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1");
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getInt64();
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+std::optional<Conversation> AskStore::conversation(std::int64_t id) {
+  try {
+    SQLite::Statement c(impl_->db, "SELECT id, collection, title FROM conversations WHERE id = ?1");
+    c.bind(1, id);
+    if (!c.executeStep()) return std::nullopt;
+    Conversation conv;
+    conv.id = c.getColumn(0).getInt64();
+    conv.collection = c.getColumn(1).getString();
+    conv.title = c.getColumn(2).getString();
+    SQLite::Statement m(impl_->db, "SELECT role, content FROM messages WHERE conversation_id = ?1 ORDER BY id");
+    m.bind(1, id);
+    while (m.executeStep()) {
+      const std::string role = m.getColumn(0).getString();
+      conv.turns.push_back(ConversationTurn{
+          role == "assistant" ? ConversationTurn::Role::assistant : ConversationTurn::Role::user,
+          m.getColumn(1).getString()});
+    }
+    return conv;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+std::optional<CachedAnswer> AskStore::cached_answer(const std::string& key) {
+  try {
+    SQLite::Statement q(impl_->db,
+                        "SELECT answer, model, finish_reason, input_tokens, output_tokens FROM response_cache "
+                        "WHERE key = ?1");
+    q.bind(1, key);
+    if (!q.executeStep()) return std::nullopt;
+    CachedAnswer a;
+    a.answer = q.getColumn(0).getString();
+    a.model = q.getColumn(1).getString();
+    if (!q.getColumn(2).isNull()) a.finish_reason = q.getColumn(2).getString();
+    a.input_tokens = optional_int(q.getColumn(3));
+    a.output_tokens = optional_int(q.getColumn(4));
+    return a;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+AskStore::Written AskStore::write(const AskRecord& record) {
+  try {
+    SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    Written written;
+    std::optional<std::int64_t> conversation = record.conversation_id;
+    if (record.new_conversation) {
+      SQLite::Statement c(impl_->db, "INSERT INTO conversations (collection, title) VALUES (?1, ?2)");
+      c.bind(1, record.call.collection);
+      c.bind(2, title_of(record.call.question));
+      c.exec();
+      conversation = impl_->db.getLastInsertRowid();
+    }
+    const bool keep_turn = conversation && record.call.status == CallStatus::ok;
+    if (keep_turn) {
+      SQLite::Statement m(impl_->db, "INSERT INTO messages (conversation_id, role, content) VALUES (?1, ?2, ?3)");
+      for (const auto& [role, content] :
+           {std::pair{"user", &record.call.question}, std::pair{"assistant", &record.call.answer}}) {
+        m.reset();
+        m.bind(1, *conversation);
+        m.bind(2, role);
+        m.bind(3, *content);
+        m.exec();
+      }
+      SQLite::Statement u(impl_->db,
+                          "UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1");
+      u.bind(1, *conversation);
+      u.exec();
+    }
+    const LlmCall& c = record.call;
+    SQLite::Statement q(impl_->db,
+                        "INSERT INTO llm_calls (conversation_id, collection, question, answer, provider, model, endpoint, "
+                        "status, error, cached, input_tokens, output_tokens, latency_ms, total_ms, chunk_ids) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    bind_optional(q, 1, conversation);
+    q.bind(2, c.collection);
+    q.bind(3, c.question);
+    q.bind(4, c.answer);
+    q.bind(5, c.provider);
+    q.bind(6, c.model);
+    if (c.endpoint.empty()) {
+      q.bind(7);
+    } else {
+      q.bind(7, c.endpoint);
+    }
+    q.bind(8, to_string(c.status));
+    if (c.error.empty()) {
+      q.bind(9);
+    } else {
+      q.bind(9, c.error);
+    }
+    q.bind(10, c.cached ? 1 : 0);
+    bind_optional(q, 11, c.input_tokens);
+    bind_optional(q, 12, c.output_tokens);
+    q.bind(13, c.latency_ms);
+    q.bind(14, c.total_ms);
+    q.bind(15, ids_json(c.chunk_ids));
+    q.exec();
+    written.call_id = impl_->db.getLastInsertRowid();
+    written.conversation_id = conversation;
+
+    if (record.cache_key && record.cache_value) {
+      const CachedAnswer& a = *record.cache_value;
+      SQLite::Statement k(impl_->db,
+                          "INSERT OR REPLACE INTO response_cache (key, answer, model, finish_reason, input_tokens, "
+                          "output_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      k.bind(1, *record.cache_key);
+      k.bind(2, a.answer);
+      k.bind(3, a.model);
+      if (a.finish_reason) {
+        k.bind(4, *a.finish_reason);
+      } else {
+        k.bind(4);
+      }
+      bind_optional(k, 5, a.input_tokens);
+      bind_optional(k, 6, a.output_tokens);
+      k.exec();
+    }
+    tx.commit();
+    return written;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+std::vector<LlmCall> AskStore::calls(std::size_t limit, std::optional<std::int64_t> conversation) {
+  try {
+    std::string sql =
+        "SELECT id, conversation_id, collection, question, answer, provider, model, endpoint, status, error, cached, "
+        "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at FROM llm_calls";
+    if (conversation) sql += " WHERE conversation_id = ?1";
+    sql += " ORDER BY id DESC";
+    if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+    SQLite::Statement q(impl_->db, sql);
+    if (conversation) q.bind(1, *conversation);
+    std::vector<LlmCall> out;
+    while (q.executeStep()) {
+      LlmCall c;
+      c.id = q.getColumn(0).getInt64();
+      c.conversation_id = optional_int(q.getColumn(1));
+      c.collection = q.getColumn(2).getString();
+      c.question = q.getColumn(3).getString();
+      c.answer = q.getColumn(4).getString();
+      c.provider = q.getColumn(5).getString();
+      c.model = q.getColumn(6).getString();
+      c.endpoint = q.getColumn(7).isNull() ? std::string() : q.getColumn(7).getString();
+      c.status = status_of(q.getColumn(8).getString());
+      c.error = q.getColumn(9).isNull() ? std::string() : q.getColumn(9).getString();
+      c.cached = q.getColumn(10).getInt() != 0;
+      c.input_tokens = optional_int(q.getColumn(11));
+      c.output_tokens = optional_int(q.getColumn(12));
+      c.latency_ms = q.getColumn(13).getDouble();
+      c.total_ms = q.getColumn(14).getDouble();
+      c.chunk_ids = ids_of(q.getColumn(15).getString());
+      c.created_at = q.getColumn(16).getString();
+      out.push_back(std::move(c));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+}  // namespace strata::store

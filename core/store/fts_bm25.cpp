@@ -1,0 +1,118 @@
+#include "store/fts_bm25.h"
+
+#include <sqlite3.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace strata::store {
+namespace {
+
+// What does not change from row to row of one query: computed at the first row, kept as the
+// query's auxdata (FTS5 frees it with the statement), as FTS5's bm25() does.
+struct QueryStatistics {
+  double avgdl = 0;
+  std::vector<double> idf;  // per phrase
+};
+
+int count_row(const Fts5ExtensionApi*, Fts5Context*, void* count) {
+  ++*static_cast<sqlite3_int64*>(count);
+  return SQLITE_OK;
+}
+
+void free_statistics(void* p) { delete static_cast<QueryStatistics*>(p); }
+
+// Returns SQLITE_OK and sets *out, or an SQLite error code.
+int query_statistics(const Fts5ExtensionApi* api, Fts5Context* fts, QueryStatistics** out) {
+  if (auto* cached = static_cast<QueryStatistics*>(api->xGetAuxdata(fts, 0))) {
+    *out = cached;
+    return SQLITE_OK;
+  }
+  auto* s = new QueryStatistics;
+  sqlite3_int64 rows = 0, tokens = 0;
+  int rc = api->xRowCount(fts, &rows);
+  if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
+  // A row matched, so rows > 0; the guard only keeps a damaged index from dividing by zero.
+  if (rc == SQLITE_OK) s->avgdl = rows > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
+  const int phrases = api->xPhraseCount(fts);
+  for (int i = 0; rc == SQLITE_OK && i < phrases; ++i) {
+    sqlite3_int64 hits = 0;
+    rc = api->xQueryPhrase(fts, i, &hits, count_row);
+    if (rc != SQLITE_OK) break;
+    // Computed exactly as fts5_aux.c does, so that (1.2, 0.75) gives bm25()'s very numbers.
+    double idf = std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
+    if (idf <= 0.0) idf = 1e-6;
+    s->idf.push_back(idf);
+  }
+  if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, s, free_statistics);  // frees s itself on failure
+  else delete s;
+  if (rc == SQLITE_OK) *out = s;
+  return rc;
+}
+
+void strata_bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* result, int argc,
+                 sqlite3_value** argv) {
+  const auto numeric = [](sqlite3_value* v) {
+    const int t = sqlite3_value_numeric_type(v);
+    return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+  };
+  if (argc != 2 || !numeric(argv[0]) || !numeric(argv[1])) {
+    sqlite3_result_error(result, "strata_bm25: give the table, k1 and b, e.g. strata_bm25(t, 1.2, 0.75)", -1);
+    return;
+  }
+  const double k1 = sqlite3_value_double(argv[0]);
+  const double b = sqlite3_value_double(argv[1]);
+  if (!(k1 >= 0.0) || !(b >= 0.0 && b <= 1.0)) {
+    sqlite3_result_error(result, "strata_bm25: k1 must be >= 0 and b in [0, 1]", -1);
+    return;
+  }
+  QueryStatistics* s = nullptr;
+  int rc = query_statistics(api, fts, &s);
+  std::vector<double> freq(s ? s->idf.size() : 0, 0.0);
+  int instances = 0;
+  if (rc == SQLITE_OK) rc = api->xInstCount(fts, &instances);
+  for (int i = 0; rc == SQLITE_OK && i < instances; ++i) {
+    int phrase = 0, column = 0, offset = 0;
+    rc = api->xInst(fts, i, &phrase, &column, &offset);
+    if (rc == SQLITE_OK && phrase >= 0 && static_cast<std::size_t>(phrase) < freq.size()) {
+      freq[static_cast<std::size_t>(phrase)] += 1.0;
+    }
+  }
+  int row_tokens = 0;
+  if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &row_tokens);
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(result, rc);
+    return;
+  }
+  const double d = static_cast<double>(row_tokens);
+  double score = 0.0;
+  for (std::size_t i = 0; i < freq.size(); ++i) {
+    // An absent phrase adds 0 (skipped rather than added, so k1 = 0 cannot make it 0/0).
+    if (freq[i] == 0.0) continue;
+    score += s->idf[i] * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * d / s->avgdl)));
+  }
+  sqlite3_result_double(result, -1.0 * score);
+}
+
+}  // namespace
+
+void register_fts_bm25(sqlite3* db) {
+  // The documented way to reach FTS5's API: SELECT fts5(?1) with a pointer bound to receive it.
+  fts5_api* fts5 = nullptr;
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &q, nullptr) == SQLITE_OK) {
+    sqlite3_bind_pointer(q, 1, static_cast<void*>(&fts5), "fts5_api_ptr", nullptr);
+    sqlite3_step(q);
+  }
+  sqlite3_finalize(q);
+  if (fts5 == nullptr ||
+      fts5->xCreateFunction(fts5, k_fts_bm25_function, nullptr, strata_bm25, nullptr) != SQLITE_OK) {
+    throw Error(ExitCode::unavailable, "this SQLite has no FTS5 (needed for keyword search)",
+                "build strata against SQLite 3.20 or later with FTS5 enabled");
+  }
+}
+
+}  // namespace strata::store

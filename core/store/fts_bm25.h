@@ -1,0 +1,41 @@
+#pragma once
+// `strata_bm25(fts_table, k1, b)`: an FTS5 auxiliary function that is FTS5's own bm25() with the
+// two BM25 parameters as arguments. FTS5's bm25() fixes k1 = 1.2 and b = 0.75; strata's keyword
+// search ranks with the parameters below instead. Internal to core/store (it owns the SQL).
+//
+// Same formula as FTS5's bm25() (fts5_aux.c), so with k1 = 1.2 and b = 0.75 the scores are equal:
+//   idf(p)  = ln((N - n(p) + 0.5) / (n(p) + 0.5)), or 1e-6 where that is <= 0
+//             (N rows in the table, n(p) rows matching phrase p of the query)
+//   score   = -sum_p idf(p) * f(p) (k1 + 1) / (f(p) + k1 (1 - b + b |D| / avgdl))
+//             (f(p) hits of phrase p in the row, |D| the row's tokens, avgdl the table's mean)
+// Negative, lower is better, as bm25(): `ORDER BY strata_bm25(t, k1, b)` puts the best row first.
+// Every column has weight 1 (strata's chunks_fts has one).
+//
+// Errors (SQL errors of the statement using it): other than two numeric arguments after the
+// table, k1 < 0, or b outside [0, 1].
+
+struct sqlite3;
+
+namespace strata::store {
+
+inline constexpr const char* k_fts_bm25_function = "strata_bm25";
+
+struct Bm25Parameters {
+  double k1 = 1.2;
+  double b = 0.75;
+};
+
+// The parameters of `strata search --mode keyword`, measured on ../shared/eval/npl (93 queries;
+// bench/search_eval.sh, BENCHMARKS.md "search"). b is the lever: FTS5's b = 0.75 gives nDCG@10
+// 0.4313, under the reference BM25's 0.4378 (Lucene-style, k1 0.9, b 0.4); b = 0.4 gives 0.4395
+// with k1 = 1.2 (0.4393 with 0.9, 0.4396 at b 0.3, all within noise of one another), and k1 = 1.2
+// with b = 0.4 had the best MRR@10 and MAP of those. Short chunks of similar length gain little
+// from strong length normalisation; a lower b stops it from burying a longer chunk that holds
+// every query term.
+inline constexpr Bm25Parameters k_keyword_bm25{1.2, 0.4};
+
+// Registers strata_bm25 on `db` through fts5_api. Call once per connection (each call adds
+// another entry to FTS5's list). Throws Error(unavailable) when `db` has no FTS5.
+void register_fts_bm25(sqlite3* db);
+
+}  // namespace strata::store

@@ -1,0 +1,91 @@
+#pragma once
+// The store's side of `strata search`: every query retrieval runs against SQLite (the FTS5
+// keyword query, the filters, the vectors of a collection, the hits' chunk records). All their
+// SQL is here; core/search ranks and fuses.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/embedding_store.h"
+#include "store/store.h"
+
+namespace strata::store {
+
+struct SearchCollection {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<EmbeddingModel> model;  // as recorded by `strata embed`
+  std::int64_t chunks = 0;              // in the collection
+  bool has_vectors = false;             // at least one chunk has a vector
+};
+
+// One `--where key=value`. `source`, `title`, `loader` and `path` are the document's fields;
+// any other key is a top-level key of documents.metadata (matching a string equal to `value`,
+// a number or boolean whose JSON text is `value`, or an array holding such an element).
+struct DocumentFilter {
+  std::string key, value;
+};
+
+struct KeywordRow {
+  std::int64_t chunk_id = 0;
+  double bm25 = 0;  // strata_bm25() (store/fts_bm25.h): negative, lower is better
+};
+
+struct HitRecord {
+  std::int64_t chunk_id = 0, document_id = 0;
+  std::string source, title;
+  std::int64_t start_byte = 0, end_byte = 0, line_start = 0, line_end = 0;
+  std::optional<std::int64_t> page, page_end;
+  std::string text;
+};
+
+// Which state of the store's vectors a matrix was read from. `generation` is the store-wide counter
+// that triggers on the embeddings table bump on every insert, update and delete (migration 0005),
+// so any change to any collection's vectors, even one replaced under a reused chunk id, changes
+// it; `store_id` is random per store, so a store made again at the same path never matches.
+struct VectorFingerprint {
+  std::string store_id;
+  std::int64_t generation = 0;
+  bool operator==(const VectorFingerprint&) const = default;
+};
+
+// A collection's vectors, in chunk id order: row r of `matrix` (rows × dims floats, row-major)
+// is chunk `chunk_ids[r]`'s vector.
+struct CollectionVectors {
+  VectorFingerprint fingerprint;  // read in the same transaction as the vectors
+  std::vector<std::int64_t> chunk_ids;
+  std::vector<float> matrix;
+  std::size_t dims = 0;
+};
+
+// Every function throws Error(unavailable) naming the store when SQLite fails.
+
+std::optional<SearchCollection> find_search_collection(Store& store, const std::string& name);
+std::vector<std::string> search_collection_names(Store& store);
+
+// Throws Error(usage) naming the flag for a filter whose key is empty.
+void validate_filters(const std::vector<DocumentFilter>& filters);
+
+// The best `limit` chunks of the collection that pass every filter for the FTS5 MATCH
+// expression `match` (never empty), best first (ascending bm25, then chunk id). The filters
+// are in the same query, so they restrict the candidates before the LIMIT.
+std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
+                                       const std::vector<DocumentFilter>& filters, std::size_t limit);
+
+// Chunk ids of the collection that pass every filter, ascending.
+std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
+                                             const std::vector<DocumentFilter>& filters);
+
+// One row read: cheap enough to check before every query.
+VectorFingerprint vector_fingerprint(Store& store);
+
+// Throws Error(invalid_input) naming the chunk when a vector is not `dims` float32 values.
+// REQUIRES: dims > 0.
+CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims);
+
+// The records of `chunk_ids`, in the same order; ids no longer in the store are skipped.
+std::vector<HitRecord> hit_records(Store& store, const std::vector<std::int64_t>& chunk_ids);
+
+}  // namespace strata::store

@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# End-to-end tests of `strata ask` and `strata logs` with the real binary: the offline answer on
+# a small ingested corpus (citations, sources list), --json checked with python3, streaming from
+# the test server (OpenAI and Anthropic shapes), the response cache (no request on a hit),
+# conversations, --raw against the sanitised output, --context-only, --redact, a cut stream
+# (exit 8, partial marked), 401 (exit 2, the canary key nowhere), context too long, unknown
+# citations flagged, and `strata logs` in both formats.
+#
+# Usage: bash tests/e2e/ask.sh /path/to/strata
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+e2e_init ask "$@"
+. "$HERE/../servers/e2e_helpers.sh"
+
+CANARY="sk-canary-$(date +%s)-ask9d2e7f1b3c5a8"
+unset STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPENAI_API_KEY ANTHROPIC_API_KEY
+export STRATA_STORE="$E2E_TMP/store.db"
+start_server
+
+mkdir -p outputs
+N_OUT=0
+keep_outputs() {
+    N_OUT=$((N_OUT + 1))
+    cp "$E2E_TMP/.out" "outputs/$N_OUT.out"
+    cp "$E2E_TMP/.err" "outputs/$N_OUT.err"
+}
+A() { strata_t ask "$@"; }
+srv() { strata_t ask --base-url "$URL" --model test-model "$@"; }
+chat_script() { ctl POST /_control/chat_script "{\"responses\": $1}"; }
+# chat_log PY_EXPR: evaluates PY_EXPR with `reqs` = the chat requests since the last reset.
+chat_log() {
+    python3 "$SERVER_PY" ctl "$E2E_TMP/.port" GET /_control/log | python3 -c '
+import json, sys
+reqs = [r for r in json.load(sys.stdin)["requests"] if r.get("kind")]
+r = eval(sys.argv[1])
+print(json.dumps(r) if isinstance(r, (list, dict)) else r)' "$1"
+}
+chat_requests() { chat_log 'len(reqs)'; }
+
+# A small corpus.
+mkdir -p docs
+cat >docs/rollback.md <<'EOF'
+# Rolling back
+
+Rolling back a migration runs its down section. Use strata migrate down to roll back the last
+migration that was applied.
+
+The redo command rolls back the last migration and applies it again in one step.
+EOF
+cat >docs/checksums.md <<'EOF'
+# Checksums
+
+Every applied migration is recorded with a checksum of its file. When a file changes after it was
+applied, strata check reports a checksum mismatch.
+EOF
+cat >docs/contact.md <<'EOF'
+# Contact
+
+Questions about rollback and releases go to ops@example.com, or call +44 20 7946 0958.
+EOF
+cat >docs/fruit.txt <<'EOF'
+Bananas are yellow and grow in bunches on large plants in warm places.
+EOF
+
+# ---------------------------------------------------------------------------------------------
+case_ "help and usage errors"
+expect_exit 0 -- "$STRATA" ask --help
+for opt in --store --collection -k --mode --where --provider --model --base-url --api-key-env --temperature \
+    --max-tokens --context-tokens --max-retries --continue --conversation --no-cache --no-stream --redact --raw \
+    --context-only --json --quiet --color; do
+    printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "--help does not list $opt"
+done
+expect_exit 0 -- "$STRATA" logs --help
+for opt in --store --limit --conversation --json --color; do
+    printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "logs --help does not list $opt"
+done
+expect_exit 2 -- "$STRATA" ask
+expect_exit 7 -- "$STRATA" ask --store "$E2E_TMP/none.db" 'anything'
+expect_error_line 'no store'
+assert_absent "$E2E_TMP/none.db"
+expect_exit 2 -- "$STRATA" ask --provider cohere 'x'
+expect_error_line "unknown provider 'cohere'"
+expect_exit 2 -- "$STRATA" ask --provider openai 'x'
+expect_error_line 'needs a key: \$OPENAI_API_KEY is not set'
+expect_exit 2 -- "$STRATA" ask --base-url "$URL" 'x'
+expect_error_line '--model is required'
+expect_exit 2 -- "$STRATA" ask --temperature 3 'x'
+expect_exit 2 -- "$STRATA" ask --continue --conversation 1 'x'
+expect_exit 2 -- "$STRATA" ask --base-url "$URL" --model m --api-key-env "$CANARY" 'x'
+expect_error_line 'takes the name of an environment variable'
+keep_outputs
+
+case_ "ingest the corpus"
+expect_exit 0 -- strata_t ingest docs -q
+assert_eq 4 "$(db_q "$STRATA_STORE" 'SELECT count(*) FROM documents')" "four documents"
+
+# ---------------------------------------------------------------------------------------------
+case_ "offline answer with citations and sources"
+expect_exit 0 -- A 'how do I roll back a migration?'
+keep_outputs
+expect_stdout_match 'down section.*\[1\]'
+expect_stdout_match '^\[1\] docs/rollback\.md:L[0-9]+-L[0-9]+$'
+expect_stdout_nomatch 'Bananas'
+expect_stderr_match 'offline answer'
+assert_eq 0 "$(chat_requests)" "offline: no request to any server"
+assert_eq "none|extractive|ok" "$(db_q "$STRATA_STORE" 'SELECT provider, model, status FROM llm_calls ORDER BY id DESC LIMIT 1')" \
+    "the offline answer is logged"
+expect_exit 0 -- A -q 'how do I roll back a migration?'
+expect_stderr_empty
+
+case_ "offline --json"
+expect_exit 0 -- A --json 'what does the redo command do?'
+keep_outputs
+python3 - "$E2E_TMP/.out" <<'EOF' || fail "--json shape"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, lines
+j = json.loads(lines[0])
+for key in ("answer", "citations", "sources", "model", "usage", "cached", "timings"):
+    assert key in j, key
+assert "redo" in j["answer"].lower(), j["answer"]
+assert j["citations"] and all(isinstance(n, int) for n in j["citations"])
+assert j["model"] == "extractive" and j["cached"] is False
+s = j["sources"][0]
+for key in ("n", "document", "source", "lines", "score", "text"):
+    assert key in s, key
+assert s["n"] == 1 and s["source"] == "docs/rollback.md", s
+assert len(s["lines"]) == 2 and s["lines"][0] <= s["lines"][1]
+assert "redo" in s["text"]
+assert set(j["citations"]) <= {x["n"] for x in j["sources"]}
+t = j["timings"]
+for key in ("retrieval_ms", "llm_ms", "own_ms", "total_ms"):
+    assert key in t, key
+assert t["llm_ms"] == 0
+EOF
+pass "--json shape"
+
+case_ "a question nothing matches"
+expect_exit 0 -- A 'zebra xylophone quasar'
+expect_stderr_match 'nothing in collection .default. matches'
+
+# ---------------------------------------------------------------------------------------------
+case_ "streaming from an OpenAI-compatible server"
+server_reset
+server_config '{"answer": "Run strata migrate down [1]. Redo re-applies it [1]."}'
+expect_exit 0 -- srv 'how do I roll back a migration?'
+keep_outputs
+expect_stdout_match '^Run strata migrate down \[1\]\. Redo re-applies it \[1\]\.$'
+expect_stdout_match '^\[1\] docs/rollback\.md:L'
+expect_stderr_match 'test-model'
+assert_eq 1 "$(chat_requests)" "one request"
+assert_eq True "$(chat_log 'reqs[0]["stream"]')" "streamed"
+assert_eq True "$(chat_log '"how do I roll back a migration?" in reqs[0]["messages"][-1]["content"]')" "the question was sent"
+assert_eq True "$(chat_log '"down section" in reqs[0]["messages"][-1]["content"]')" "the sources were sent"
+assert_eq True "$(chat_log '"Bananas" not in reqs[0]["messages"][-1]["content"]')" "unrelated documents were not"
+
+case_ "the same question again comes from the cache"
+expect_exit 0 -- srv 'how do I roll back a migration?'
+expect_stdout_match '^Run strata migrate down'
+expect_stderr_match 'from cache'
+assert_eq 1 "$(chat_requests)" "no request for a cached answer"
+expect_exit 0 -- srv --no-cache 'how do I roll back a migration?'
+assert_eq 2 "$(chat_requests)" "--no-cache asks again"
+
+case_ "conversations"
+expect_exit 0 -- srv -c 'and what about redo?'
+assert_eq 3 "$(chat_requests)" "a follow-up is a request"
+assert_eq '["system", "user", "assistant", "user"]' "$(chat_log '[m["role"] for m in reqs[2]["messages"]]')" \
+    "the earlier turn was sent"
+assert_eq 'how do I roll back a migration?' "$(chat_log 'reqs[2]["messages"][1]["content"]')" "the earlier question as asked"
+CONV=$(db_q "$STRATA_STORE" 'SELECT conversation_id FROM llm_calls ORDER BY id DESC LIMIT 1')
+expect_exit 0 -- srv --conversation "$CONV" 'and checksums?'
+assert_eq 6 "$(chat_log 'len(reqs[3]["messages"])')" "--conversation ID continues that one"
+expect_exit 2 -- srv --conversation 999 'x'
+expect_error_line 'no conversation 999'
+
+case_ "anthropic"
+server_reset
+expect_exit 0 -- strata_t ask --provider anthropic --base-url "http://127.0.0.1:$PORT" --model claude-test 'what is a checksum?'
+expect_stdout_match '^Strata reads your documents \[1\]\.$'
+assert_eq /v1/messages "$(chat_log 'reqs[0]["path"]')" "the Messages API"
+
+case_ "sanitised output, and --raw"
+server_reset
+chat_script '[{"answer": "Safe \u001b[31mred\u001b[0m \u001b]0;pwned\u0007text \u202eevil [1]."}, {"answer": "Safe \u001b[31mred\u001b[0m \u001b]0;pwned\u0007text \u202eevil [1]."}]'
+expect_exit 0 -- srv --no-cache 'what is a checksum?'
+keep_outputs
+if grep -q $'\x1b' "$E2E_TMP/.out" || grep -q $'\x07' "$E2E_TMP/.out" || grep -q $'\xe2\x80\xae' "$E2E_TMP/.out"; then
+    fail "escape sequences or bidi controls reached stdout"
+else
+    pass "sanitised"
+fi
+expect_stdout_match '^Safe red text evil \[1\]\.$'
+expect_exit 0 -- srv --no-cache --raw 'what is a checksum?'
+if grep -q $'\x1b\[31m' "$E2E_TMP/.out"; then pass "--raw keeps escape sequences"; else fail "--raw lost the escapes"; fi
+
+case_ "--context-only"
+server_reset
+expect_exit 0 -- srv --context-only 'how do I roll back a migration?'
+expect_stdout_match 'how do I roll back a migration\?'
+expect_stdout_match 'down section'
+expect_stdout_match '^```'
+assert_eq 0 "$(chat_requests)" "--context-only sends nothing"
+N_CALLS=$(db_q "$STRATA_STORE" 'SELECT count(*) FROM llm_calls')
+expect_exit 0 -- A --context-only --json 'how do I roll back a migration?'
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["system"] and "roll back" in j["user"] and j["sources"]' \
+    "$E2E_TMP/.out" && pass "--context-only --json" || fail "--context-only --json"
+assert_eq "$N_CALLS" "$(db_q "$STRATA_STORE" 'SELECT count(*) FROM llm_calls')" "--context-only logs nothing"
+
+case_ "--redact"
+server_reset
+expect_exit 0 -- srv --redact 'who do I contact about rollback?'
+assert_eq False "$(chat_log '"ops@example.com" in json.dumps(reqs[0]["messages"])')" "no e-mail address sent"
+assert_eq False "$(chat_log '"7946" in json.dumps(reqs[0]["messages"])')" "no phone number sent"
+assert_eq True "$(chat_log '"[email]" in json.dumps(reqs[0]["messages"])')" "a placeholder instead"
+
+case_ "unknown citations are flagged"
+server_reset
+server_config '{"answer": "See [1] and [9]."}'
+expect_exit 0 -- srv --no-cache 'what is a checksum?'
+expect_stderr_match 'cites \[9\], which matches no source'
+
+case_ "a stream cut mid-answer: partial, exit 8"
+server_reset
+chat_script '[{"answer": "Roll back with strata migrate down [1].", "cut_after": 3}]'
+expect_exit 8 -- srv --no-cache 'how do I roll back a migration?'
+keep_outputs
+expect_stdout_match '^Roll back with \[?'
+expect_stdout_match 'partial answer'
+expect_stderr_match 'strata: error: the answer was cut off'
+assert_eq 1 "$(chat_requests)" "no retry after output began"
+assert_eq partial "$(db_q "$STRATA_STORE" 'SELECT status FROM llm_calls ORDER BY id DESC LIMIT 1')" "logged as partial"
+
+case_ "retry before the answer begins"
+server_reset
+chat_script '[{"status": 429, "headers": {"Retry-After": "0"}}, {"status": 503}]'
+expect_exit 0 -- srv --no-cache 'what is a checksum?'
+expect_stderr_match 'retrying in'
+assert_eq 3 "$(chat_requests)" "two retries"
+
+case_ "401: the key was rejected, the key nowhere"
+server_reset
+server_config '{"require_key": "the-right-key-123456789"}'
+export ASK_TEST_KEY="$CANARY"
+expect_exit 2 -- srv --api-key-env ASK_TEST_KEY --no-cache 'what is a checksum?'
+keep_outputs
+expect_error_line 'API key was rejected'
+expect_stderr_match 'ASK_TEST_KEY'
+assert_eq 1 "$(chat_requests)" "a rejected key is not retried"
+assert_eq "Bearer $CANARY" "$(chat_log 'reqs[0]["authorization"]')" "the key was sent to the server"
+unset ASK_TEST_KEY
+
+case_ "context too long"
+server_reset
+server_config '{"max_prompt_chars": 100}'
+expect_exit 2 -- srv --no-cache 'what is a checksum?'
+expect_error_line 'too long for the model.s context window'
+expect_stderr_match 'context-tokens'
+
+case_ "strata logs"
+expect_exit 0 -- strata_t logs
+keep_outputs
+expect_stdout_match '^ID +TIME +CONV +MODEL +STATUS'
+expect_stdout_match 'partial'
+expect_stdout_match 'extractive'
+expect_exit 0 -- strata_t logs --json -n 3
+assert_eq 3 "$(wc -l <"$E2E_TMP/.out" | tr -d ' ')" "-n 3 gives three lines"
+python3 - "$E2E_TMP/.out" <<'EOF' && pass "logs --json" || fail "logs --json shape"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows[0]["id"] > rows[1]["id"] > rows[2]["id"]
+for r in rows:
+    for k in ("id", "time", "conversation", "question", "answer", "model", "status", "usage", "latency_ms", "chunk_ids", "cached"):
+        assert k in r, k
+EOF
+expect_exit 0 -- strata_t logs --json --conversation "$CONV"
+assert_eq 3 "$(wc -l <"$E2E_TMP/.out" | tr -d ' ')" "the conversation's calls"
+expect_exit 7 -- strata_t logs --store "$E2E_TMP/none.db"
+assert_absent "$E2E_TMP/none.db"
+
+case_ "the canary key appears in no output"
+if grep -rl -- "$CANARY" outputs >/dev/null 2>&1 || cat "$STRATA_STORE"* | grep -aq -- "$CANARY"; then
+    fail "the API key leaked into an output or the store"
+else
+    pass "no leak"
+fi
+
+e2e_finish

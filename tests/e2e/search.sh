@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# End-to-end tests of `strata search`: files ingested with metadata, `strata embed` with the
+# local provider, then every mode (keyword without vectors, hybrid by default with them,
+# vector, keyword), --json validated line by line, --explain, --where before ranking, plain lines
+# in a pipe and a table on a terminal, colour rules, queries that look like FTS5 syntax, and the
+# usage errors (empty query, bad --where, vector mode without vectors, unknown collection).
+#
+# Usage: bash tests/e2e/search.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init search "$@"
+
+export STRATA_STORE="$E2E_TMP/store.db"
+S() { strata_t "$@"; }
+
+# json_lines_check PY_EXPR: every stdout line parses as JSON and satisfies PY_EXPR (d = the line,
+# i = its 0-based index, n = the number of lines); prints "ok" or the first failure.
+json_lines_check() {
+    printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+lines = [l for l in sys.stdin.read().split("\n") if l]
+n = len(lines)
+for i, l in enumerate(lines):
+    d = json.loads(l)
+    if not eval(sys.argv[1]):
+        print("line %d fails: %s" % (i, l)); sys.exit(0)
+print("ok" if n else "no lines")
+' "$1" 2>&1
+}
+expect_lines() { assert_eq ok "$(json_lines_check "$2")" "$1"; }
+
+# A small corpus: two teams, markdown and text, one document with many matching lines.
+mkdir -p docs/legal docs/ops
+cat >docs/ops/rollback.md <<'EOF'
+# Rolling back
+
+To roll back a migration, run `strata migrate down`. Rolling back restores the previous schema.
+
+## Connection pools
+
+The connection pool keeps idle connections for later queries.
+EOF
+cat >docs/ops/cpp.txt <<'EOF'
+C++ templates are expanded at compile time.
+The C++ standard library relies on them: std::vector<T> is one.
+EOF
+cat >docs/ops/baking.md <<'EOF'
+# Bread
+
+Bake the bread at a high temperature until the crust is golden brown.
+Whisk the eggs with sugar, then fold in the flour.
+EOF
+cat >docs/legal/retention.md <<'EOF'
+# Retention policy
+
+Records are kept for seven years, then deleted. The retention policy covers e-mail and backups.
+EOF
+cat >docs/legal/privacy.md <<'EOF'
+# Privacy
+
+Personal data is deleted on request. Backups expire after ninety days under the retention rules.
+EOF
+
+# ---------------------------------------------------------------------------------------------
+case_ "help lists every option"
+expect_exit 0 -- "$STRATA" search --help
+for opt in QUERY --store --collection --mode -k --where --base-url --api-key-env --json --explain --quiet --color; do
+    printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "--help does not list $opt"
+done
+
+# ---------------------------------------------------------------------------------------------
+case_ "no store, no collection"
+expect_exit 7 -- "$STRATA" search anything
+expect_error_line 'no store at'
+expect_exit 0 -- S ingest docs/ops --meta team=ops -q
+expect_exit 0 -- S ingest docs/legal --meta team=legal --meta year=2024 -q
+expect_exit 7 -- S search anything --collection nope
+expect_error_line "no collection named 'nope'"
+expect_stderr_match 'hint: collections in this store: default'
+
+# ---------------------------------------------------------------------------------------------
+case_ "usage errors exit 2 with a clear message"
+expect_exit 2 -- S search ""
+expect_error_line 'the query is empty'
+expect_exit 2 -- S search "   "
+expect_error_line 'the query is empty'
+expect_exit 2 -- S search
+expect_exit 2 -- S search x --where team
+expect_error_line "--where 'team': expected KEY=VALUE"
+expect_exit 2 -- S search x --where =legal
+expect_error_line '--where: the key is empty'
+expect_exit 2 -- S search x --mode fuzzy
+expect_exit 2 -- S search x -k 0
+expect_exit 2 -- S search x --mode vector
+expect_error_line "collection 'default' has no vectors"
+expect_stderr_match 'hint: .*strata embed --collection default'
+expect_exit 2 -- S search x --mode hybrid
+
+# ---------------------------------------------------------------------------------------------
+case_ "keyword mode is the default without vectors"
+expect_exit 0 -- S search roll back migrations
+assert_eq "" "$ERR" "nothing on stderr in a pipe"
+first=$(printf '%s\n' "$OUT" | head -n1)
+assert_eq "1" "$(printf '%s' "$first" | cut -f1)" "plain lines: rank first"
+case "$(printf '%s' "$first" | cut -f3)" in
+    docs/ops/rollback.md:*) pass "the rollback page ranks first" ;;
+    *) fail "first hit is not rollback.md: $first" ;;
+esac
+expect_exit 0 -- S search roll back migrations --json
+expect_lines "keyword JSONL: fields, ranks, positive BM25 scores" \
+    'd["rank"] == i + 1 and isinstance(d["id"], int) and isinstance(d["document"], int) and d["score"] > 0 and len(d["lines"]) == 2 and "\n" not in d["snippet"] and "keyword" not in d and "page" not in d and d["title"] is not None'
+expect_exit 0 -- S search rolled --json -k 1
+expect_json_true "porter stemming: 'rolled' finds 'Rolling back'" '"Rolling back" in d["snippet"] or "roll back" in d["snippet"]'
+
+# ---------------------------------------------------------------------------------------------
+case_ "queries that look like FTS5 syntax never fail"
+for q in 'C++' '"' 'AND' '-' ':' '(' ')' 'NEAR' 'NEAR(a b)' 'a OR' 'text:bread' '*' '^x' "$(printf 'ctl\001\033[31m')" \
+    "$(printf 'bad \377\376 utf8')" "'; DROP TABLE chunks; --"; do
+    run S search "$q" --mode keyword
+    assert_eq 0 "$RC" "keyword search for [$q] exits 0"
+done
+expect_exit 0 -- S search 'C++' --json -k 1
+expect_json_true "C++ finds the C++ file" 'd["source"] == "docs/ops/cpp.txt"'
+
+# ---------------------------------------------------------------------------------------------
+case_ "--where applies before ranking"
+expect_exit 0 -- S search deleted backups retention --where team=legal --json
+expect_lines "only legal documents" 'd["source"].startswith("docs/legal/")'
+assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c .)" "both legal documents"
+expect_exit 0 -- S search bread --where team=legal --json
+assert_eq "" "$OUT" "a filter that excludes every match: no hits"
+expect_stderr_match "no hits for 'bread'"
+expect_exit 0 -- S search retention --where team=legal --where year=2024 --where source=docs/legal/privacy.md --json
+expect_lines "ANDed filters, built-in source field" 'd["source"] == "docs/legal/privacy.md" and n == 1'
+
+# ---------------------------------------------------------------------------------------------
+case_ "embed, then hybrid by default"
+expect_exit 0 -- S embed -q
+expect_exit 0 -- S search golden crust bread --explain --json
+expect_lines "hybrid JSONL with both list positions" \
+    '"keyword" in d and "vector" in d and (d["keyword"] is not None or d["vector"] is not None) and abs(d["score"] - sum(1.0 / (60 + p["rank"]) for p in (d["keyword"], d["vector"]) if p)) < 1e-9'
+expect_json_true_first() { OUT=$(printf '%s\n' "$OUT" | head -n1) expect_json_true "$@"; }
+expect_json_true_first "hybrid: the bread page first, in both lists" \
+    'd["source"] == "docs/ops/baking.md" and d["keyword"]["rank"] == 1 and d["vector"]["rank"] == 1'
+expect_stderr_match '^hybrid search: [0-9]+ hits? in [0-9.]+ ms \(keyword .*, load .*, embed .*, vector .*\) · local hash-ngram-v1'
+expect_exit 0 -- S search golden crust bread
+assert_eq "" "$ERR" "no --explain: stderr stays empty in a pipe"
+expect_exit 0 -- S search golden crust bread --explain
+expect_stdout_match $'^1\t0\\.[0-9]{4}\tdocs/ops/baking\\.md:[0-9]+(-[0-9]+)?\tkeyword #1 [0-9.]+\tvector #1 0\\.[0-9]{4}\t'
+
+# ---------------------------------------------------------------------------------------------
+case_ "vector and keyword modes on an embedded collection"
+expect_exit 0 -- S search connection pool idle --mode vector --json --explain -k 3
+expect_lines "vector JSONL: cosine scores, vector positions only" \
+    'd["keyword"] is None and d["vector"]["rank"] == i + 1 and -1 <= d["score"] <= 1 and n == 3'
+expect_json_true_first "vector: the connection pool chunk first" '"connection pool" in d["snippet"]'
+expect_exit 0 -- S search retention --mode vector --where team=legal -k 5 --json
+expect_lines "vector --where: only legal chunks, before ranking" 'd["source"].startswith("docs/legal/")'
+expect_exit 0 -- S search connection pool --mode keyword --explain --json
+expect_lines "keyword --explain: keyword positions only" 'd["vector"] is None and d["keyword"]["rank"] == i + 1'
+expect_exit 0 -- S search 'C++' --mode vector -k 2
+assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c .)" "-k 2 gives two lines"
+
+# ---------------------------------------------------------------------------------------------
+case_ "a new document is found after embed (no stale vectors)"
+printf 'Sourdough starter needs feeding every day.\n' >docs/ops/sourdough.md
+expect_exit 0 -- S ingest docs/ops --meta team=ops -q
+expect_exit 0 -- S embed -q
+expect_exit 0 -- S search sourdough starter feeding --mode vector --json -k 1
+expect_json_true "the new document ranks first by vector" 'd["source"] == "docs/ops/sourdough.md"'
+
+# ---------------------------------------------------------------------------------------------
+case_ "a terminal gets a table; colour follows NO_COLOR and --color"
+on_tty() {
+    python3 - "$@" <<'PY'
+import os, pty, sys
+out = b""
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace").replace("\r\n", "\n"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+}
+run on_tty "$STRATA" search golden crust bread -k 3
+assert_eq 0 "$RC" "table on a terminal exits 0"
+expect_stdout_match '^#  SCORE +SOURCE +SNIPPET'
+expect_stdout_match '^1  0\.[0-9]{4} +docs/ops/baking\.md:'
+expect_stdout_match 'hybrid search: 3 hits'
+expect_stdout_nomatch $'\x1b\\['
+run on_tty env -u NO_COLOR "$STRATA" search golden crust bread -k 3
+expect_stdout_match $'\x1b\\[1m'
+run on_tty env -u NO_COLOR "$STRATA" search golden crust bread -k 3 --color never
+expect_stdout_nomatch $'\x1b\\['
+run on_tty "$STRATA" search golden crust bread -k 3 --explain
+expect_stdout_match '^#  SCORE +SOURCE +KEYWORD +VECTOR +SNIPPET'
+run S search golden crust bread --color always
+expect_stdout_nomatch $'\x1b\\[' "no colour in a pipe's plain lines"
+
+# ---------------------------------------------------------------------------------------------
+case_ "another collection, quiet"
+expect_exit 0 -- S ingest docs/legal --collection legal -q
+expect_exit 0 -- S search policy --collection legal --json
+expect_lines "the legal collection's own documents" 'd["source"].startswith("docs/legal/")'
+expect_exit 0 -- S search zzzunknownword --collection legal -q
+expect_stdout_empty
+expect_stderr_empty
+
+e2e_finish

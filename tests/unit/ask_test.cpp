@@ -1,0 +1,504 @@
+// `strata ask` orchestration over a real store and the real test server: the offline answer,
+// the prompt a model receives, the response cache (no network call on a hit), conversations
+// (earlier turns sent again), the log, partial and failed calls, --context-only, --redact; and
+// provider resolution and context windows.
+#include "ask/ask.h"
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../servers/test_server.h"
+#include "store/ask_store.h"
+#include "store/store.h"
+#include "test_util.h"
+
+namespace strata::ask {
+namespace {
+
+using strata::testing::TestServer;
+
+class Collector final : public AskObserver {
+ public:
+  void sources(const llm::ContextPack& pack) override { source_count = pack.sources.size(); }
+  void text(std::string_view delta) override { answer += delta; }
+  std::string answer;
+  std::size_t source_count = 0;
+};
+
+// A fake environment for provider resolution.
+Getenv env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
+    const auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+class AskTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new TestServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    server_->reset();
+    path_ = (dir_.path() / "store.db").string();
+    store::Store st = store::Store::open(path_);
+    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA foreign_keys = ON");
+    db.exec("INSERT INTO collections (name) VALUES ('default')");
+    add_document(db, "docs/rollback.md",
+                 {"Rolling back a migration runs its down section. Use strata migrate down to roll back the last "
+                  "migration.",
+                  "The redo command rolls back and re-applies the last migration in one step."});
+    add_document(db, "docs/contact.md",
+                 {"Questions about rollback go to ops@example.com or the on-call phone +44 20 7946 0958."});
+    add_document(db, "docs/other.md", {"Bananas are yellow and grow in bunches on large plants."});
+  }
+
+  static void add_document(SQLite::Database& db, const std::string& source, const std::vector<std::string>& chunks) {
+    SQLite::Statement d(db,
+                        "INSERT INTO documents (collection_id, source, content_hash, size_bytes, loader) "
+                        "VALUES (1, ?1, 'h', 1, 'text')");
+    d.bind(1, source);
+    d.exec();
+    const std::int64_t doc = db.getLastInsertRowid();
+    std::size_t byte = 0;
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      SQLite::Statement c(db,
+                          "INSERT INTO chunks (document_id, ordinal, text, start_byte, end_byte, line_start, line_end) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
+      c.bind(1, doc);
+      c.bind(2, static_cast<std::int64_t>(i));
+      c.bind(3, chunks[i]);
+      c.bind(4, static_cast<std::int64_t>(byte));
+      c.bind(5, static_cast<std::int64_t>(byte + chunks[i].size()));
+      c.bind(6, static_cast<std::int64_t>(2 * i + 1));
+      c.exec();
+      byte += chunks[i].size() + 2;  // a blank line between chunks: close enough to merge
+    }
+  }
+
+  ResolvedProvider server_provider(ProviderKind kind = ProviderKind::openai) const {
+    ResolvedProvider p;
+    p.kind = kind;
+    p.model = "test-model";
+    p.base_url = kind == ProviderKind::openai ? server_->base_url() : server_->origin();
+    p.api_key_env = "OPENAI_API_KEY";
+    return p;
+  }
+
+  static AskRequest request(const std::string& question) {
+    AskRequest r;
+    r.question = question;
+    r.mode = search::Mode::keyword;
+    r.chat.retry.max_retries = 1;
+    r.chat.retry.base_delay = std::chrono::milliseconds(1);
+    return r;
+  }
+
+  static std::vector<nlohmann::json> chat_requests() {
+    std::vector<nlohmann::json> out;
+    for (const auto& r : server_->requests()) {
+      if (r.contains("kind")) out.push_back(r);
+    }
+    return out;
+  }
+
+  std::int64_t count(const std::string& table) {
+    SQLite::Database db(path_, SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM " + table).getInt64();
+  }
+
+  AskResult run(const AskRequest& r, const ResolvedProvider& p, Collector& c) {
+    store::Store st = store::Store::open_existing(path_);
+    return ask(st, r, p, c);
+  }
+
+  strata::testing::TempDir dir_;
+  std::string path_;
+  static TestServer* server_;
+};
+
+TestServer* AskTest::server_ = nullptr;
+
+TEST_F(AskTest, OfflineAnswerCitesTheSourcesAndIsLogged) {
+  Collector c;
+  const AskResult r = run(request("how do I roll back a migration"), ResolvedProvider{}, c);
+  EXPECT_TRUE(r.offline);
+  EXPECT_TRUE(r.matched);
+  EXPECT_EQ(c.answer, r.answer);
+  EXPECT_NE(r.answer.find("[1]"), std::string::npos) << r.answer;
+  EXPECT_NE(r.answer.find("down section"), std::string::npos) << r.answer;
+  EXPECT_TRUE(r.citations.unknown.empty());
+  EXPECT_FALSE(r.pack.sources.empty());
+  EXPECT_EQ(r.pack.sources[0].source, "docs/rollback.md");
+  EXPECT_TRUE(chat_requests().empty());
+  EXPECT_EQ(count("llm_calls"), 1);
+  store::Store st = store::Store::open_existing(path_);
+  store::AskStore tables(st);
+  const auto calls = tables.calls(0);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].provider, "none");
+  EXPECT_EQ(calls[0].model, "extractive");
+  EXPECT_EQ(calls[0].answer, r.answer);
+  EXPECT_FALSE(calls[0].chunk_ids.empty());
+  EXPECT_EQ(calls[0].conversation_id, r.conversation_id);
+}
+
+TEST_F(AskTest, ModelReceivesFencedSourcesAndTheQuestion) {
+  Collector c;
+  const AskResult r = run(request("how do I roll back a migration"), server_provider(), c);
+  EXPECT_FALSE(r.offline);
+  EXPECT_EQ(r.answer, "Strata reads your documents [1].");
+  EXPECT_EQ(r.citations.cited, std::vector<std::size_t>{1});
+  EXPECT_EQ(r.usage.output_tokens, 5u);
+  const auto reqs = chat_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  const auto& messages = reqs[0]["messages"];
+  ASSERT_EQ(messages.size(), 2u);  // system, user
+  EXPECT_EQ(messages[0]["role"], "system");
+  const std::string user = messages[1]["content"];
+  EXPECT_NE(user.find("how do I roll back a migration"), std::string::npos);
+  EXPECT_NE(user.find("Rolling back a migration runs its down section"), std::string::npos);
+  EXPECT_NE(user.find("```"), std::string::npos);
+  EXPECT_EQ(user.find("Bananas"), std::string::npos) << "an unrelated document was sent";
+  // The log row.
+  store::Store st = store::Store::open_existing(path_);
+  store::AskStore tables(st);
+  const auto calls = tables.calls(1);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].status, store::CallStatus::ok);
+  EXPECT_EQ(calls[0].model, "test-model");
+  EXPECT_EQ(calls[0].endpoint, server_->base_url() + "/chat/completions");
+  EXPECT_EQ(calls[0].output_tokens, 5);
+  EXPECT_GT(calls[0].latency_ms, 0.0);
+  std::vector<std::int64_t> ids;
+  for (const llm::Source& s : r.pack.sources) ids.insert(ids.end(), s.chunk_ids.begin(), s.chunk_ids.end());
+  EXPECT_EQ(calls[0].chunk_ids, ids);
+  ASSERT_FALSE(r.pack.sources.empty());
+  EXPECT_EQ(r.pack.sources[0].chunk_ids.size(), 2u) << "the two touching chunks of one document are one source";
+}
+
+TEST_F(AskTest, IdenticalQuestionIsAnsweredFromTheCacheWithoutANetworkCall) {
+  Collector first, second, third;
+  const AskResult a = run(request("what does redo do"), server_provider(), first);
+  const AskResult b = run(request("what does redo do"), server_provider(), second);
+  EXPECT_FALSE(a.cached);
+  EXPECT_TRUE(b.cached);
+  EXPECT_EQ(b.answer, a.answer);
+  EXPECT_EQ(second.answer, a.answer);
+  EXPECT_EQ(b.usage, a.usage);
+  EXPECT_EQ(chat_requests().size(), 1u) << "the cached answer made a request";
+  // Another parameter is another key; --no-cache asks again.
+  AskRequest hotter = request("what does redo do");
+  hotter.temperature = 0.9;
+  run(hotter, server_provider(), third);
+  EXPECT_EQ(chat_requests().size(), 2u);
+  AskRequest fresh = request("what does redo do");
+  fresh.use_cache = false;
+  Collector fourth;
+  EXPECT_FALSE(run(fresh, server_provider(), fourth).cached);
+  EXPECT_EQ(chat_requests().size(), 3u);
+  EXPECT_EQ(count("llm_calls"), 4);
+  SQLite::Database db(path_, SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM llm_calls WHERE cached = 1").getInt(), 1);
+}
+
+TEST_F(AskTest, ContinuingAConversationSendsTheEarlierTurns) {
+  server_->configure(R"({"answer": "Use strata migrate down [1]."})");
+  Collector c1, c2, c3;
+  const AskResult first = run(request("how do I roll back a migration"), server_provider(), c1);
+  ASSERT_TRUE(first.conversation_id.has_value());
+  AskRequest follow = request("and what does redo do");
+  follow.continue_last = true;
+  const AskResult second = run(follow, server_provider(), c2);
+  EXPECT_EQ(second.conversation_id, first.conversation_id);
+  EXPECT_EQ(second.history_messages, 2u);
+  const auto reqs = chat_requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  const auto& m = reqs[1]["messages"];
+  ASSERT_EQ(m.size(), 4u);  // system, earlier question, earlier answer, new question with sources
+  EXPECT_EQ(m[1]["role"], "user");
+  EXPECT_EQ(m[1]["content"], "how do I roll back a migration");
+  EXPECT_EQ(m[2]["role"], "assistant");
+  EXPECT_EQ(m[2]["content"], "Use strata migrate down [1].");
+  EXPECT_NE(m[3]["content"].get<std::string>().find("and what does redo do"), std::string::npos);
+
+  // A given id works the same; a new question starts a new conversation.
+  AskRequest by_id = request("is redo safe");
+  by_id.conversation = first.conversation_id;
+  const AskResult third = run(by_id, server_provider(), c3);
+  EXPECT_EQ(third.history_messages, 4u);
+  Collector c4;
+  const AskResult other = run(request("what colour are bananas"), server_provider(), c4);
+  EXPECT_NE(other.conversation_id, first.conversation_id);
+  EXPECT_EQ(other.history_messages, 0u);
+  EXPECT_EQ(count("conversations"), 2);
+  EXPECT_EQ(count("messages"), 8);
+}
+
+// The sources are printed from answered(): it must come before the log's write (and its fsync).
+TEST_F(AskTest, ReaderGetsTheAnswerBeforeTheLogIsWritten) {
+  class Probe final : public AskObserver {
+   public:
+    explicit Probe(std::function<std::int64_t()> rows) : rows_(std::move(rows)) {}
+    void text(std::string_view) override {}
+    void answered(const AskResult& r) override {
+      rows_at_answer = rows_();
+      answer = r.answer;
+    }
+    std::int64_t rows_at_answer = -1;
+    std::string answer;
+
+   private:
+    std::function<std::int64_t()> rows_;
+  };
+  Probe probe([this] { return count("llm_calls"); });
+  store::Store st = store::Store::open_existing(path_);
+  const AskResult r = ask(st, request("how do I roll back a migration"), server_provider(), probe);
+  EXPECT_EQ(probe.rows_at_answer, 0);
+  EXPECT_EQ(probe.answer, r.answer);
+  EXPECT_EQ(count("llm_calls"), 1);
+}
+
+TEST_F(AskTest, UnknownConversationIsAUsageErrorBeforeAnyCall) {
+  AskRequest r = request("anything");
+  r.conversation = 42;
+  Collector c;
+  const Error e = strata::testing::error_of([&] { run(r, server_provider(), c); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_NE(std::string(e.what()).find("no conversation 42"), std::string::npos);
+  AskRequest last = request("anything");
+  last.continue_last = true;
+  EXPECT_EQ(strata::testing::error_of([&] { run(last, server_provider(), c); }).code(), ExitCode::usage);
+  EXPECT_TRUE(chat_requests().empty());
+}
+
+TEST_F(AskTest, CutStreamIsLoggedAsPartialAndKeptOutOfTheConversationAndCache) {
+  server_->control("POST", "/_control/chat_script", R"({"responses": [{"cut_after": 2}]})");
+  Collector c;
+  const AskResult r = run(request("how do I roll back"), server_provider(), c);
+  EXPECT_TRUE(r.partial);
+  EXPECT_EQ(r.answer, "Strata reads ");
+  ASSERT_TRUE(r.error.has_value());
+  EXPECT_EQ(count("messages"), 0);
+  EXPECT_EQ(count("conversations"), 0);
+  EXPECT_EQ(count("response_cache"), 0);
+  store::Store st = store::Store::open_existing(path_);
+  store::AskStore tables(st);
+  const auto calls = tables.calls(1);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].status, store::CallStatus::partial);
+  EXPECT_EQ(calls[0].answer, "Strata reads ");
+  EXPECT_FALSE(calls[0].error.empty());
+}
+
+TEST_F(AskTest, FailedCallIsLoggedThenThrown) {
+  server_->configure(R"({"require_key": "k-000000000000000000"})");
+  Collector c;
+  try {
+    run(request("how do I roll back"), server_provider(), c);
+    FAIL() << "expected a ChatError";
+  } catch (const llm::ChatError& e) {
+    EXPECT_EQ(e.kind(), llm::ChatErrorKind::key_rejected);
+  }
+  store::Store st = store::Store::open_existing(path_);
+  store::AskStore tables(st);
+  const auto calls = tables.calls(1);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].status, store::CallStatus::error);
+  EXPECT_FALSE(calls[0].conversation_id.has_value());
+}
+
+TEST_F(AskTest, ContextOnlyBuildsThePromptAndTouchesNothing) {
+  AskRequest r = request("how do I roll back");
+  r.context_only = true;
+  Collector c;
+  const AskResult result = run(r, server_provider(), c);
+  EXPECT_NE(result.prompt.user.find("how do I roll back"), std::string::npos);
+  EXPECT_FALSE(result.prompt.system.empty());
+  EXPECT_TRUE(c.answer.empty());
+  EXPECT_TRUE(chat_requests().empty());
+  EXPECT_EQ(count("llm_calls"), 0);
+}
+
+TEST_F(AskTest, RedactRemovesPersonalDataFromWhatIsSent) {
+  AskRequest r = request("who do I contact about rollback");
+  r.redact = true;
+  Collector c;
+  run(r, server_provider(), c);
+  const auto reqs = chat_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  const std::string body = reqs[0]["messages"].dump();
+  EXPECT_EQ(body.find("ops@example.com"), std::string::npos);
+  EXPECT_EQ(body.find("7946"), std::string::npos);
+  EXPECT_NE(body.find("[email]"), std::string::npos);
+  // Without --redact the same text goes as it is.
+  AskRequest plain = request("who do I contact about rollback");
+  run(plain, server_provider(), c);
+  EXPECT_NE(chat_requests().at(1)["messages"].dump().find("ops@example.com"), std::string::npos);
+}
+
+TEST_F(AskTest, AnthropicProviderGoesToMessages) {
+  Collector c;
+  const AskResult r = run(request("what does redo do"), server_provider(ProviderKind::anthropic), c);
+  EXPECT_EQ(r.answer, "Strata reads your documents [1].");
+  const auto reqs = chat_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0]["path"], "/v1/messages");
+  EXPECT_FALSE(reqs[0]["system"].get<std::string>().empty());
+}
+
+TEST_F(AskTest, KnownWindowRefusesAnOversizedContextBudget) {
+  ResolvedProvider p = server_provider();
+  p.model = "gpt-4";  // 8192 tokens
+  p.official = true;  // as if at api.openai.com, where the window is known
+  AskRequest r = request("how do I roll back");
+  r.context_tokens = 9000;
+  Collector c;
+  const Error e = strata::testing::error_of([&] { run(r, p, c); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_NE(std::string(e.what()).find("would not fit"), std::string::npos) << e.what();
+  EXPECT_TRUE(chat_requests().empty());
+}
+
+TEST_F(AskTest, NothingRetrievedStillAnswersOffline) {
+  Collector c;
+  const AskResult r = run(request("zebra quantum xylophone"), ResolvedProvider{}, c);
+  EXPECT_TRUE(r.pack.sources.empty());
+  EXPECT_TRUE(r.answer.empty());
+}
+
+TEST(AskProvider, NothingConfiguredIsOffline) {
+  const ResolvedProvider p = resolve_provider({}, env_of({{"OPENAI_API_KEY", "sk-x"}}));
+  EXPECT_EQ(p.kind, ProviderKind::none) << "a key alone must not send documents anywhere";
+  EXPECT_EQ(p.model, "extractive");
+}
+
+TEST(AskProvider, FlagsBeatEnvironmentBeatDefaults) {
+  const auto env = env_of({{"STRATA_LLM_PROVIDER", "openai"},
+                           {"STRATA_LLM_MODEL", "llama3.2"},
+                           {"STRATA_LLM_BASE_URL", "http://localhost:11434/v1"}});
+  ResolvedProvider p = resolve_provider({}, env);
+  EXPECT_EQ(p.kind, ProviderKind::openai);
+  EXPECT_EQ(p.model, "llama3.2");
+  EXPECT_EQ(p.base_url, "http://localhost:11434/v1");
+  EXPECT_FALSE(p.official);
+  ProviderFlags f;
+  f.model = "qwen2.5";
+  f.base_url = "http://127.0.0.1:8080/v1";
+  p = resolve_provider(f, env);
+  EXPECT_EQ(p.model, "qwen2.5");
+  EXPECT_EQ(p.base_url, "http://127.0.0.1:8080/v1");
+  f.provider = "none";
+  EXPECT_EQ(resolve_provider(f, env).kind, ProviderKind::none);
+}
+
+TEST(AskProvider, ModelOrBaseUrlAloneSelectsAProvider) {
+  ProviderFlags f;
+  f.model = "claude-3-5-haiku-latest";
+  ResolvedProvider p = resolve_provider(f, env_of({{"ANTHROPIC_API_KEY", "k"}}));
+  EXPECT_EQ(p.kind, ProviderKind::anthropic);
+  EXPECT_EQ(p.base_url, k_anthropic_base_url);
+  EXPECT_EQ(p.api_key, "k");
+  EXPECT_TRUE(p.official);
+  ProviderFlags g;
+  g.provider = "openai";
+  p = resolve_provider(g, env_of({{"OPENAI_API_KEY", "k2"}}));
+  EXPECT_EQ(p.model, k_default_openai_model);
+  EXPECT_EQ(p.api_key, "k2");
+  ProviderFlags h;
+  h.base_url = "http://localhost:11434/v1";
+  h.model = "llama3.2";
+  p = resolve_provider(h, env_of({}));
+  EXPECT_EQ(p.kind, ProviderKind::openai);
+  EXPECT_TRUE(p.api_key.empty());
+}
+
+TEST(AskProvider, Refusals) {
+  ProviderFlags unknown;
+  unknown.provider = "cohere";
+  EXPECT_EQ(strata::testing::error_of([&] { resolve_provider(unknown, env_of({})); }).code(), ExitCode::usage);
+  ProviderFlags no_key;
+  no_key.provider = "openai";
+  const Error e = strata::testing::error_of([&] { resolve_provider(no_key, env_of({})); });
+  EXPECT_NE(std::string(e.what()).find("$OPENAI_API_KEY"), std::string::npos) << e.what();
+  ProviderFlags own_server;
+  own_server.base_url = "http://localhost:11434/v1";
+  EXPECT_NE(std::string(strata::testing::error_of([&] { resolve_provider(own_server, env_of({})); }).what()).find("--model"),
+            std::string::npos);
+  ProviderFlags pasted;
+  pasted.base_url = "http://localhost:11434/v1";
+  pasted.model = "m";
+  pasted.api_key_env = "sk-canary-pasted-0123456789";
+  const Error p = strata::testing::error_of([&] { resolve_provider(pasted, env_of({})); });
+  EXPECT_EQ(std::string(p.what()).find("sk-canary"), std::string::npos);
+  EXPECT_EQ(p.hint().find("sk-canary"), std::string::npos);
+  ProviderFlags bad_url;
+  bad_url.base_url = "localhost:11434";
+  bad_url.model = "m";
+  EXPECT_EQ(strata::testing::error_of([&] { resolve_provider(bad_url, env_of({})); }).code(), ExitCode::usage);
+}
+
+TEST(AskWindow, KnownModelsAndConservativeDefaults) {
+  ResolvedProvider p;
+  p.kind = ProviderKind::openai;
+  p.official = true;
+  p.model = "gpt-4o-mini-2024-07-18";
+  EXPECT_EQ(model_window(p).tokens, 128'000u);
+  EXPECT_EQ(model_window(p).encoding, tokenizer::Encoding::o200k_base);
+  EXPECT_TRUE(model_window(p).known);
+  p.model = "gpt-4";
+  EXPECT_EQ(model_window(p).tokens, 8'192u);
+  EXPECT_EQ(model_window(p).encoding, tokenizer::Encoding::cl100k_base);
+  p.model = "some-new-model";
+  EXPECT_EQ(model_window(p).tokens, 8'192u);
+  EXPECT_FALSE(model_window(p).known);
+  p.kind = ProviderKind::anthropic;
+  p.model = "claude-sonnet-4-5";
+  EXPECT_EQ(model_window(p).tokens, 200'000u);
+  // A server of the user's own: its default context, whatever the model could do.
+  p.kind = ProviderKind::openai;
+  p.official = false;
+  p.model = "llama3.1:8b";
+  EXPECT_EQ(model_window(p).tokens, 4'096u);
+  EXPECT_FALSE(model_window(p).known);
+}
+
+TEST(AskCache, KeyDependsOnEverythingThatShapesTheAnswer) {
+  llm::ChatEndpoint e{llm::Provider::openai, "http://a/v1", "secret", "X"};
+  llm::ChatRequest r;
+  r.model = "m";
+  r.messages.push_back({llm::ChatMessage::Role::user, "q"});
+  const std::string base = cache_key(e, r);
+  EXPECT_EQ(base.size(), 64u);
+  llm::ChatRequest whole = r;
+  whole.stream = false;
+  EXPECT_EQ(cache_key(e, whole), base);
+  llm::ChatEndpoint other_key = e;
+  other_key.api_key = "another";
+  EXPECT_EQ(cache_key(other_key, r), base) << "the key is no part of the answer";
+  llm::ChatEndpoint other_url = e;
+  other_url.base_url = "http://b/v1";
+  EXPECT_NE(cache_key(other_url, r), base);
+  llm::ChatRequest t = r;
+  t.temperature = 0.5;
+  EXPECT_NE(cache_key(e, t), base);
+  llm::ChatRequest m = r;
+  m.model = "n";
+  EXPECT_NE(cache_key(e, m), base);
+  llm::ChatRequest q = r;
+  q.messages[0].content = "q2";
+  EXPECT_NE(cache_key(e, q), base);
+}
+
+}  // namespace
+}  // namespace strata::ask

@@ -1,0 +1,260 @@
+// The store's side of `strata search` (core/store/search_store): migration 0005's porter index
+// and embeddings counter, the FTS5 keyword query with --where filters inside it, the filtered id
+// list for vector search, vector loading and hit records.
+#include "store/search_store.h"
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "search/fts_query.h"
+#include "store/store.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+using store::DocumentFilter;
+using store::Store;
+using testing::TempDir;
+
+// Writes documents and chunks straight into a store file, as ingest would leave them.
+class Seeder {
+ public:
+  explicit Seeder(const std::string& path) : db_(path, SQLite::OPEN_READWRITE) { db_.exec("PRAGMA foreign_keys = ON"); }
+
+  std::int64_t collection(const std::string& name) {
+    SQLite::Statement q(db_, "INSERT INTO collections (name) VALUES (?)");
+    q.bind(1, name);
+    q.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::int64_t document(std::int64_t collection, const std::string& source, const std::string& metadata = "{}",
+                        const std::string& title = "") {
+    SQLite::Statement q(db_,
+                        "INSERT INTO documents (collection_id, source, title, content_hash, size_bytes, loader, metadata) "
+                        "VALUES (?, ?, ?, 'h', 1, 'text', ?)");
+    q.bind(1, collection);
+    q.bind(2, source);
+    q.bind(3, title);
+    q.bind(4, metadata);
+    q.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::int64_t chunk(std::int64_t document, const std::string& text, int line = 1) {
+    SQLite::Statement q(db_,
+                        "INSERT INTO chunks (document_id, ordinal, text, start_byte, end_byte, line_start, line_end) "
+                        "VALUES (?, (SELECT count(*) FROM chunks WHERE document_id = ?1), ?, 0, ?, ?, ?)");
+    q.bind(1, document);
+    q.bind(2, text);
+    q.bind(3, static_cast<std::int64_t>(text.size()));
+    q.bind(4, line);
+    q.bind(5, line + 1);
+    q.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  void vector(std::int64_t chunk, const std::vector<float>& v) {
+    SQLite::Statement q(db_, "INSERT OR REPLACE INTO embeddings (chunk_id, vector) VALUES (?, ?)");
+    q.bind(1, chunk);
+    q.bind(2, v.data(), static_cast<int>(v.size() * sizeof(float)));
+    q.exec();
+  }
+
+  void exec(const std::string& sql) { db_.exec(sql); }
+
+ private:
+  SQLite::Database db_;
+};
+
+class SearchStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = tmp_ / "store.db";
+    Store::open(path_);
+  }
+
+  std::vector<std::int64_t> keyword_ids(std::int64_t collection, const std::string& query,
+                                        const std::vector<DocumentFilter>& filters = {}, std::size_t limit = 10) {
+    Store s = Store::open(path_);
+    std::vector<std::int64_t> ids;
+    for (const store::KeywordRow& r : store::keyword_search(s, collection, search::fts_match_expression(query), filters, limit)) {
+      ids.push_back(r.chunk_id);
+    }
+    return ids;
+  }
+
+  TempDir tmp_;
+  std::string path_;
+};
+
+TEST_F(SearchStoreTest, MigrationRebuildsTheIndexWithThePorterStemmer) {
+  EXPECT_NE(testing::query_one(path_, "SELECT sql FROM sqlite_schema WHERE name = 'chunks_fts'")
+                .find("porter unicode61 remove_diacritics 2"),
+            std::string::npos);
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  const std::int64_t d = s.document(c, "a.md");
+  const std::int64_t stemmed = s.chunk(d, "Migrating the database rolled back twice.");
+  s.chunk(d, "Nothing to see here.");
+  EXPECT_EQ(keyword_ids(c, "migrations"), std::vector<std::int64_t>{stemmed});
+  EXPECT_EQ(keyword_ids(c, "rolling"), std::vector<std::int64_t>{stemmed});
+  EXPECT_EQ(keyword_ids(c, "CAFÉ"), std::vector<std::int64_t>{});
+}
+
+TEST_F(SearchStoreTest, KeywordSearchRanksByBm25WithinTheCollection) {
+  Seeder s(path_);
+  const std::int64_t a = s.collection("a");
+  const std::int64_t b = s.collection("b");
+  const std::int64_t d = s.document(a, "x.md");
+  const std::int64_t once = s.chunk(d, "rollback is one word among many other words in this longer chunk of text");
+  const std::int64_t twice = s.chunk(d, "rollback rollback");
+  s.chunk(s.document(b, "y.md"), "rollback rollback rollback");
+  Store st = Store::open(path_);
+  const auto rows = store::keyword_search(st, a, search::fts_match_expression("rollback"), {}, 10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].chunk_id, twice);
+  EXPECT_EQ(rows[1].chunk_id, once);
+  EXPECT_LT(rows[0].bm25, rows[1].bm25);  // bm25() is negative: lower is better
+  EXPECT_LT(rows[0].bm25, 0);
+}
+
+TEST_F(SearchStoreTest, EqualScoresComeOutInChunkIdOrder) {
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(s.chunk(s.document(c, "d" + std::to_string(i)), "same text"));
+  EXPECT_EQ(keyword_ids(c, "same"), ids);
+}
+
+TEST_F(SearchStoreTest, FiltersApplyBeforeTheLimit) {
+  // 100 documents match strongly; the 12 legal ones match weakly (a long chunk), so a filter
+  // applied after a top-10 cut would return nothing.
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  for (int i = 0; i < 100; ++i) s.chunk(s.document(c, "other" + std::to_string(i), R"({"team":"ops"})"), "retention retention");
+  std::vector<std::int64_t> legal;
+  for (int i = 0; i < 12; ++i) {
+    legal.push_back(s.chunk(s.document(c, "legal" + std::to_string(i), R"({"team":"legal"})"),
+                            "retention " + std::string(400, 'x') + " and a good deal of other words around it"));
+  }
+  const auto ids = keyword_ids(c, "retention", {{"team", "legal"}}, 10);
+  ASSERT_EQ(ids.size(), 10u);
+  for (const std::int64_t id : ids) EXPECT_NE(std::find(legal.begin(), legal.end(), id), legal.end());
+  EXPECT_EQ(keyword_ids(c, "retention", {}, 10).size(), 10u);
+}
+
+TEST_F(SearchStoreTest, FilterValuesMatchStringsNumbersBooleansAndArrayElements) {
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  const auto doc = [&](const std::string& source, const std::string& meta) { return s.chunk(s.document(c, source, meta, "T " + source), "word"); };
+  const std::int64_t str = doc("s.md", R"({"team":"legal","year":"2024"})");
+  const std::int64_t num = doc("n.md", R"({"year":2024,"draft":true})");
+  const std::int64_t arr = doc("a.md", R"({"tags":["x","legal"],"year":2023.5})");
+  const std::int64_t odd = doc("o.md", R"({"we\"ird key":"v","nested":{"team":"legal"}})");
+  const std::int64_t none = doc("none.md", "{}");
+  using V = std::vector<std::int64_t>;
+  Store st = Store::open(path_);
+  const auto ids = [&](std::vector<DocumentFilter> f) { return store::filtered_chunk_ids(st, c, f); };
+  EXPECT_EQ(ids({{"team", "legal"}}), V{str});  // a nested object's keys are not top-level keys
+  EXPECT_EQ(ids({{"year", "2024"}}), (V{str, num}));
+  EXPECT_EQ(ids({{"year", "2023.5"}}), V{arr});
+  EXPECT_EQ(ids({{"draft", "true"}}), V{num});
+  EXPECT_EQ(ids({{"tags", "legal"}}), V{arr});
+  EXPECT_EQ(ids({{"we\"ird key", "v"}}), V{odd});
+  EXPECT_EQ(ids({{"nested", "legal"}}), V{});
+  EXPECT_EQ(ids({{"year", "2024"}, {"draft", "true"}}), V{num});  // ANDed
+  EXPECT_EQ(ids({{"source", "none.md"}}), V{none});
+  EXPECT_EQ(ids({{"title", "T a.md"}}), V{arr});
+  EXPECT_EQ(ids({{"loader", "text"}}).size(), 5u);
+  EXPECT_EQ(ids({{"missing", ""}}), V{});
+  EXPECT_EQ(ids({}).size(), 5u);
+  EXPECT_EQ(testing::error_of([&] { ids({{"", "x"}}); }).code(), ExitCode::usage);
+}
+
+TEST_F(SearchStoreTest, FingerprintChangesWithEveryChangeToTheVectors) {
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  const std::int64_t d = s.document(c, "a.md");
+  const std::int64_t x = s.chunk(d, "x");
+  Store st = Store::open(path_);
+  const store::VectorFingerprint f0 = store::vector_fingerprint(st);
+  EXPECT_EQ(f0.store_id.size(), 32u);
+  s.vector(x, {1, 0});
+  const store::VectorFingerprint f1 = store::vector_fingerprint(st);
+  EXPECT_NE(f1, f0);
+  s.vector(x, {0, 1});  // replaced under the same chunk id
+  const store::VectorFingerprint f2 = store::vector_fingerprint(st);
+  EXPECT_NE(f2, f1);
+  s.exec("DELETE FROM documents");  // cascades to chunks and their vectors
+  EXPECT_NE(store::vector_fingerprint(st), f2);
+  // Another store made at the same counter is told apart by its id.
+  const std::string other = tmp_ / "other.db";
+  Store o = Store::open(other);
+  EXPECT_NE(store::vector_fingerprint(o).store_id, f0.store_id);
+}
+
+TEST_F(SearchStoreTest, LoadVectorsReadsTheCollectionInChunkIdOrder) {
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  const std::int64_t other = s.collection("other");
+  const std::int64_t d = s.document(c, "a.md");
+  const std::int64_t x = s.chunk(d, "x"), y = s.chunk(d, "y"), z = s.chunk(d, "z");
+  s.vector(z, {5, 6});
+  s.vector(x, {1, 2});
+  s.chunk(d, "no vector");
+  s.vector(s.chunk(s.document(other, "b.md"), "w"), {9, 9});
+  (void)y;
+  Store st = Store::open(path_);
+  const store::CollectionVectors v = store::load_vectors(st, c, 2);
+  EXPECT_EQ(v.chunk_ids, (std::vector<std::int64_t>{x, z}));
+  EXPECT_EQ(v.matrix, (std::vector<float>{1, 2, 5, 6}));
+  EXPECT_EQ(v.fingerprint, store::vector_fingerprint(st));
+  const Error e = testing::error_of([&] { store::load_vectors(st, c, 3); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_NE(std::string(e.what()).find("chunk " + std::to_string(x)), std::string::npos);
+}
+
+TEST_F(SearchStoreTest, HitRecordsKeepTheOrderAskedAndSkipMissingIds) {
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  const std::int64_t d = s.document(c, "a.md", "{}", "Title A");
+  const std::int64_t x = s.chunk(d, "first", 3), y = s.chunk(d, "second", 7);
+  Store st = Store::open(path_);
+  const auto r = store::hit_records(st, {y, 999999, x});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].chunk_id, y);
+  EXPECT_EQ(r[0].text, "second");
+  EXPECT_EQ(r[0].line_start, 7);
+  EXPECT_EQ(r[0].line_end, 8);
+  EXPECT_EQ(r[0].source, "a.md");
+  EXPECT_EQ(r[0].title, "Title A");
+  EXPECT_EQ(r[0].document_id, d);
+  EXPECT_FALSE(r[0].page.has_value());
+  EXPECT_EQ(r[1].chunk_id, x);
+}
+
+TEST_F(SearchStoreTest, FindSearchCollectionCountsVectors) {
+  Seeder s(path_);
+  const std::int64_t c = s.collection("docs");
+  const std::int64_t d = s.document(c, "a.md");
+  s.vector(s.chunk(d, "x"), {1, 2});
+  s.chunk(d, "y");
+  s.exec("UPDATE collections SET embedding_provider = 'local', embedding_model = 'm', embedding_dimensions = 2");
+  Store st = Store::open(path_);
+  const auto found = store::find_search_collection(st, "docs");
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->has_vectors);
+  ASSERT_TRUE(found->model);
+  EXPECT_EQ(found->model->dimensions, 2);
+  EXPECT_FALSE(store::find_search_collection(st, "nope"));
+  EXPECT_EQ(store::search_collection_names(st), std::vector<std::string>{"docs"});
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,123 @@
+// strata_bm25 (core/store/fts_bm25): FTS5's bm25() with k1 and b as arguments.
+#include "store/fts_bm25.h"
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace strata {
+namespace {
+
+class FtsBm25Test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_.exec("CREATE VIRTUAL TABLE t USING fts5 (text, tokenize = 'porter unicode61 remove_diacritics 2')");
+    store::register_fts_bm25(db_.getHandle());
+  }
+
+  void add(const std::string& text) {
+    SQLite::Statement q(db_, "INSERT INTO t (text) VALUES (?)");
+    q.bind(1, text);
+    q.exec();
+  }
+
+  struct Row {
+    std::int64_t id;
+    double score;
+  };
+
+  // Every matching row's score, by rowid, for the score expression `score_sql`.
+  std::vector<Row> scores(const std::string& match, const std::string& score_sql) {
+    SQLite::Statement q(db_, "SELECT rowid, " + score_sql + " FROM t WHERE t MATCH ?1 ORDER BY rowid");
+    q.bind(1, match);
+    std::vector<Row> rows;
+    while (q.executeStep()) rows.push_back(Row{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
+    return rows;
+  }
+
+  // Rowids best first under strata_bm25(k1, b).
+  std::vector<std::int64_t> ranking(const std::string& match, double k1, double b) {
+    SQLite::Statement q(db_, "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY strata_bm25(t, ?2, ?3), rowid");
+    q.bind(1, match);
+    q.bind(2, k1);
+    q.bind(3, b);
+    std::vector<std::int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    return ids;
+  }
+
+  SQLite::Database db_{":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+};
+
+TEST_F(FtsBm25Test, EqualsFts5Bm25AtItsFixedParameters) {
+  add("migrations roll forward and roll back");
+  add("a migration is a file of SQL statements, applied in version order to the database");
+  add("the store keeps chunks, documents and collections");
+  add("rolled back: the migration's down section ran");
+  add("vectors and keyword search, fused by reciprocal rank");
+  add("search the store: keyword search with BM25, vector search with cosine, hybrid search with both");
+  add("search search search");
+  add("search for nothing relevant");  // "search" is now in half the rows
+  // One term, several (one of them, "search", in half the rows: idf clamps to 1e-6), a phrase,
+  // OR, a prefix, and a term repeated in the query.
+  for (const std::string match :
+       {"migration", "roll migration", "search store", "\"keyword search\"", "vector OR roll", "migr*",
+        "search search keyword", "store"}) {
+    SCOPED_TRACE(match);
+    const std::vector<Row> fts5 = scores(match, "bm25(t)");
+    const std::vector<Row> ours = scores(match, "strata_bm25(t, 1.2, 0.75)");
+    ASSERT_FALSE(fts5.empty());
+    ASSERT_EQ(ours.size(), fts5.size());
+    for (std::size_t i = 0; i < fts5.size(); ++i) {
+      EXPECT_EQ(ours[i].id, fts5[i].id);
+      EXPECT_NEAR(ours[i].score, fts5[i].score, 1e-9);
+      EXPECT_LE(ours[i].score, 0.0);  // same sign convention: lower is better
+    }
+  }
+}
+
+TEST_F(FtsBm25Test, LowerBStopsPenalisingALongerRowWithMoreHits) {
+  // Row 1: "apple" once in 2 tokens. Row 2: "apple" 3 times in 40 tokens. Rows 3-8 keep apple's
+  // idf positive.
+  add("apple pie");
+  std::string long_row = "apple apple apple";
+  for (int i = 0; i < 37; ++i) long_row += " filler" + std::to_string(i);
+  add(long_row);
+  for (int i = 0; i < 6; ++i) add("pear plum " + std::to_string(i));
+  // No length normalisation: more hits win. Full normalisation: the short row wins.
+  EXPECT_EQ(ranking("apple", 1.2, 0.0), (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ(ranking("apple", 1.2, 1.0), (std::vector<std::int64_t>{1, 2}));
+  // Between the two the score moves monotonically: the long row's gets better as b falls.
+  const double at_075 = scores("apple", "strata_bm25(t, 1.2, 0.75)")[1].score;
+  const double at_040 = scores("apple", "strata_bm25(t, 1.2, 0.4)")[1].score;
+  EXPECT_LT(at_040, at_075);
+}
+
+TEST_F(FtsBm25Test, K1ZeroScoresEachMatchedTermOnceWhateverItsFrequency) {
+  add("apple pear");
+  add("apple apple apple pear pear");
+  add("pear");
+  for (int i = 0; i < 6; ++i) add("plum " + std::to_string(i));
+  // OR: row 3 lacks "apple", which must add nothing (not 0/0).
+  const std::vector<Row> rows = scores("apple OR pear", "strata_bm25(t, 0, 0.75)");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_DOUBLE_EQ(rows[0].score, rows[1].score);
+  EXPECT_LT(rows[0].score, rows[2].score);
+  EXPECT_LT(rows[2].score, 0.0);
+}
+
+TEST_F(FtsBm25Test, BadArgumentsAreSqlErrors) {
+  add("apple");
+  for (const std::string call : {"strata_bm25(t)", "strata_bm25(t, 1.2)", "strata_bm25(t, 1.2, 0.75, 1)",
+                                 "strata_bm25(t, 'x', 0.75)", "strata_bm25(t, -1, 0.75)", "strata_bm25(t, 1.2, 1.5)"}) {
+    SCOPED_TRACE(call);
+    EXPECT_THROW(scores("apple", call), SQLite::Exception);
+  }
+}
+
+}  // namespace
+}  // namespace strata
