@@ -4,7 +4,7 @@
 set -euo pipefail
 build=(cmake ninja-build g++ pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
        nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev
-       libcurl4-openssl-dev libpq-dev)
+       libcurl4-openssl-dev libpq-dev libssl-dev)
 test=(sqlite3 python3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client)
 want=("${build[@]}")

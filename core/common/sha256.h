@@ -1,6 +1,5 @@
 #pragma once
-// SHA-256 (FIPS 180-4). Used for migration checksums; small enough that pulling in a crypto
-// library for it would cost more than it saves.
+// SHA-256 (FIPS 180-4) for migration checksums, document hashes and the embedding cache key.
 #include <string>
 #include <string_view>
 

@@ -1,6 +1,6 @@
 #include "net/http_client.h"
 
-#include <curl/curl.h>
+#include "net/curl_library.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,16 +9,6 @@
 
 namespace strata::net {
 namespace {
-
-// curl_global_init is not thread-safe in older libcurl and must run before any easy handle;
-// once per process, never torn down (curl_global_cleanup at exit would race other threads'
-// destructors for no gain).
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
-  });
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -46,7 +36,7 @@ struct Transfer {
   bool streaming() {
     if (!request->on_body) return false;
     if (!status_known) {
-      curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+      curl_library().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
       status_known = true;
     }
     return status >= 200 && status < 300;
@@ -148,19 +138,19 @@ struct HttpClient::Impl {
 };
 
 HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
-  global_init_once();
-  impl_->handle = curl_easy_init();
+  impl_->handle = curl_library().easy_init();
   if (impl_->handle == nullptr) throw std::runtime_error("curl_easy_init failed");
 }
 
 HttpClient::~HttpClient() {
-  if (impl_ && impl_->handle != nullptr) curl_easy_cleanup(impl_->handle);
+  if (impl_ && impl_->handle != nullptr) curl_library().easy_cleanup(impl_->handle);
 }
 
 Response HttpClient::perform(const Request& request) {
+  const CurlLibrary& curl = curl_library();
   CURL* h = impl_->handle;
   // Options persist on a handle; reset them, keeping the connection cache and TLS sessions.
-  curl_easy_reset(h);
+  curl.easy_reset(h);
   Response response;
   Transfer transfer{&request, &response, 0, false, false, false, 0, h};
   char error_buffer[CURL_ERROR_SIZE] = {};
@@ -168,9 +158,9 @@ Response HttpClient::perform(const Request& request) {
   curl_slist* headers = nullptr;
   for (const Header& hd : request.headers) {
     const std::string line = hd.name + ": " + hd.value;
-    curl_slist* next = curl_slist_append(headers, line.c_str());
+    curl_slist* next = curl.slist_append(headers, line.c_str());
     if (next == nullptr) {
-      curl_slist_free_all(headers);
+      curl.slist_free_all(headers);
       response.failure = FailureKind::other;
       response.failure_message = "out of memory building the request headers";
       return response;
@@ -179,37 +169,37 @@ Response HttpClient::perform(const Request& request) {
   }
   // libcurl would otherwise send "Expect: 100-continue" for large bodies and wait for a reply
   // that some servers (and our test server) never send.
-  headers = curl_slist_append(headers, "Expect:");
+  headers = curl.slist_append(headers, "Expect:");
 
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  curl.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (request.method != "GET") {
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_write);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, to_ms(request.connect_timeout));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, to_ms(request.total_timeout));
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, request.low_speed_bytes);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.low_speed_time.count()));
+  curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl.easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_write);
+  curl.easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+  curl.easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  curl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+  curl.easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+  curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, to_ms(request.connect_timeout));
+  curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, to_ms(request.total_timeout));
+  curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, request.low_speed_bytes);
+  curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(request.low_speed_time.count()));
   // Worker threads: libcurl must not use signals (SIGALRM for DNS timeouts) behind our back.
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode (gzip, ...)
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);   // an API that redirects is misconfigured
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "strata");
-  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode (gzip, ...)
+  curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);   // an API that redirects is misconfigured
+  curl.easy_setopt(h, CURLOPT_USERAGENT, "strata");
+  curl.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 
-  const CURLcode code = curl_easy_perform(h);
-  curl_slist_free_all(headers);
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  const CURLcode code = curl.easy_perform(h);
+  curl.slist_free_all(headers);
+  curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
 
   if (code != CURLE_OK) {
     if (transfer.too_large) {
@@ -220,7 +210,7 @@ Response HttpClient::perform(const Request& request) {
       response.failure_message = "the transfer was stopped";
     } else {
       response.failure = classify(code);
-      response.failure_message = error_buffer[0] != '\0' ? std::string(error_buffer) : curl_easy_strerror(code);
+      response.failure_message = error_buffer[0] != '\0' ? std::string(error_buffer) : curl.easy_strerror(code);
     }
   }
   return response;

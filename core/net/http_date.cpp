@@ -1,6 +1,6 @@
 #include "net/http_date.h"
 
-#include <curl/curl.h>
+#include "net/curl_library.h"
 
 #include <string>
 
@@ -8,9 +8,9 @@ namespace strata::net {
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
   // libcurl's parser already knows every form (and the time zones servers get wrong); it needs
-  // no handle and no global initialisation.
+  // no handle.
   const std::string copy(text);
-  const time_t t = curl_getdate(copy.c_str(), nullptr);
+  const time_t t = curl_library().getdate(copy.c_str(), nullptr);
   if (t == -1) return std::nullopt;
   return std::chrono::system_clock::from_time_t(t);
 }
