@@ -167,10 +167,9 @@ inline char32_t decode(std::string_view text, std::size_t& i) {
 // One word, fed a character at a time: its hash (FNV-1a over the lower-cased code points) and
 // its 3-grams over '<', the characters, '>'. Streaming means no copy of the word is made, and
 // ASCII and other text take the same path.
-template <typename Sink>  // FeatureCounts, or anything with add(fingerprint)
 class WordFeatures {
  public:
-  explicit WordFeatures(Sink& counts) : counts_(counts) {}
+  explicit WordFeatures(FeatureCounts& counts) : counts_(counts) {}
 
   void feed(char32_t c) {
     hash_ = (hash_ ^ c) * 0x100000001B3ULL;
@@ -200,7 +199,7 @@ class WordFeatures {
     ++length_;
   }
 
-  Sink& counts_;
+  FeatureCounts& counts_;
   std::uint64_t hash_ = k_fnv_basis;
   std::size_t length_ = 1;  // characters pushed, counting the opening '<'
   char32_t prev1_ = U'<';
@@ -221,7 +220,7 @@ void count_features(std::string_view text, FeatureCounts& counts) {
   // About one 3-gram per character and one word per six: 1.25 features per byte at most for
   // ASCII prose, so the table starts large enough not to grow.
   counts.begin(text.size() + text.size() / 4 + 8);
-  WordFeatures<FeatureCounts> word(counts);
+  WordFeatures word(counts);
   std::size_t i = 0;
   const std::size_t n = text.size();
   while (i < n) {
@@ -291,7 +290,7 @@ void count_features_v2(std::string_view text, FeatureCounts& counts, const store
   // table no faster: a third of the time is FTS5's tokenizer, the rest the features as in v1.)
   const StemSet& stop = stop_stems();
   counts.begin(text.size() + text.size() / 4 + 8);
-  WordFeatures<FeatureCounts> word(counts);
+  WordFeatures word(counts);
   tokenizer.for_each_term(text, [&](std::string_view term) {
     if (stop.contains(term)) return;
     for (std::size_t i = 0; i < term.size();) word.feed(decode(term, i));

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <limits>
 
 #include "common/error.h"
 #include "embed/local_embedder.h"
