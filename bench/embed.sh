@@ -147,7 +147,7 @@ if [ -f "$CORE_LIB" ]; then
   BUILD=$(dirname "$(dirname "$CORE_LIB")")
   # shellcheck disable=SC2046
   if g++ -std=c++20 -O2 -DNDEBUG -I"$ROOT/core" -I"$BUILD/generated" "$ROOT/bench/embed_bench.cpp" "$CORE_LIB" \
-       $(pkg-config --libs libutf8proc) -pthread -o "$T/embed_bench" 2>"$T/cc.log"; then
+       $(pkg-config --libs libutf8proc) -lsqlite3 -pthread -o "$T/embed_bench" 2>"$T/cc.log"; then
     CORE=$T/embed_bench
   else
     echo "embed.sh: could not build bench/embed_bench.cpp against $CORE_LIB (core figures skipped):" >&2
@@ -158,14 +158,15 @@ else
 fi
 declare -a ROWS_B=()
 if [ -n "$CORE" ]; then
-  for dims in 384 1536; do
-    line=$("$CORE" "$CORPUS" 1000 "$dims" "$((RUNS + 2))")
+  for spec in hash-ngram-v2:384 hash-ngram-v2:1536 hash-ngram-v1:384 hash-ngram-v1:1536; do
+    dims=${spec#*:}
+    line=$("$CORE" "$CORPUS" 1000 "$dims" "$((RUNS + 2))" "${spec%%:*}")
     emit "$line"
     ROWS_B+=("$(python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
-print("| core `LocalEmbedder::embed_into`, corpus.txt in %d-byte chunks | %d | %s | %.3f | %.1f | %.3f | %.1f |" % (
-    d["chunk_bytes"], d["dimensions"], format(d["bytes"], ","), d["seconds"], d["mb_per_s"], d["cpu_seconds"], d["cpu_mb_per_s"]))' "$line")")
+print("| core `LocalEmbedder::embed_into` (%s), corpus.txt in %d-byte chunks | %d | %s | %.3f | %.1f | %.3f | %.1f |" % (
+    d["model"], d["chunk_bytes"], d["dimensions"], format(d["bytes"], ","), d["seconds"], d["mb_per_s"], d["cpu_seconds"], d["cpu_mb_per_s"]))' "$line")")
   done
 fi
 walls=""

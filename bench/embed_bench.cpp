@@ -2,7 +2,7 @@
 // into chunks of about --chunk bytes at line ends (the size `strata chunk` makes by default),
 // and times LocalEmbedder::embed_into over all of them, RUNS times. Prints one JSON line with
 // the median.
-//   usage: embed_bench FILE [CHUNK_BYTES=1000] [DIMENSIONS=384] [RUNS=5]
+//   usage: embed_bench FILE [CHUNK_BYTES=1000] [DIMENSIONS=384] [RUNS=5] [MODEL=hash-ngram-v2]
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -18,12 +18,18 @@
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: embed_bench FILE [CHUNK_BYTES] [DIMENSIONS] [RUNS]\n");
+    std::fprintf(stderr, "usage: embed_bench FILE [CHUNK_BYTES] [DIMENSIONS] [RUNS] [MODEL]\n");
     return 2;
   }
   const std::size_t chunk = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 1000;
   const std::size_t dims = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 384;
   const int runs = argc > 4 ? std::atoi(argv[4]) : 5;
+  const std::string model_name = argc > 5 ? argv[5] : strata::embed::k_local_model;
+  const auto model = strata::embed::parse_local_model(model_name);
+  if (!model) {
+    std::fprintf(stderr, "embed_bench: unknown local model %s\n", model_name.c_str());
+    return 2;
+  }
   std::ifstream in(argv[1], std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::vector<std::string_view> chunks;
@@ -36,7 +42,7 @@ int main(int argc, char** argv) {
     chunks.emplace_back(text.data() + at, end - at);
     at = end;
   }
-  const strata::embed::LocalEmbedder embedder(dims);
+  const strata::embed::LocalEmbedder embedder(dims, *model);
   std::vector<float> out(dims);
   // Wall time, and the thread's CPU time: on a shared machine the second is the steadier
   // figure (it leaves out the time other processes held the core).
@@ -61,10 +67,10 @@ int main(int argc, char** argv) {
   std::sort(cpu.begin(), cpu.end());
   const double median = seconds[seconds.size() / 2];
   const double cpu_median = cpu[cpu.size() / 2];
-  std::printf("{\"bench\":\"local-embedder\",\"bytes\":%zu,\"chunks\":%zu,\"chunk_bytes\":%zu,\"dimensions\":%zu,"
+  std::printf("{\"bench\":\"local-embedder\",\"model\":\"%s\",\"bytes\":%zu,\"chunks\":%zu,\"chunk_bytes\":%zu,\"dimensions\":%zu,"
               "\"runs\":%d,\"seconds\":%.3f,\"mb_per_s\":%.1f,\"cpu_seconds\":%.3f,\"cpu_mb_per_s\":%.1f,"
               "\"chunks_per_s\":%.0f,\"checksum\":%.6f}\n",
-              text.size(), chunks.size(), chunk, dims, runs, median, static_cast<double>(text.size()) / 1e6 / median,
+              model_name.c_str(), text.size(), chunks.size(), chunk, dims, runs, median, static_cast<double>(text.size()) / 1e6 / median,
               cpu_median, static_cast<double>(text.size()) / 1e6 / cpu_median, static_cast<double>(chunks.size()) / median,
               checksum / runs);
   return 0;

@@ -6,7 +6,7 @@
 #      options, e.g. "--size 4000"), then `strata embed --provider local` (the built-in
 #      embedder: no network, no model download).
 #   2. Every query through `strata search --json -k 100 --mode M` for M in keyword, vector and
-#      hybrid: one process per query, as a user or a script would call it. A document's rank is
+#      hybrid (a mode written hybrid@W adds --vector-weight W): one process per query, as a user or a script would call it. A document's rank is
 #      that of its best chunk (the first of its chunks in the list), so a run can hold a few
 #      fewer than 100 documents when a long document has several chunks in the top 100.
 #   3. The runs (TREC format) are scored with ../shared/eval/score.py next to the reference BM25
@@ -18,8 +18,9 @@
 #
 #   usage: bench/search_eval.sh
 #   env:   STRATA (default <repo>/build/strata, built with scripts/build.sh if missing),
-#          EVAL (default <repo>/../shared/eval), COLLECTION (npl), MODES ("keyword vector hybrid"),
-#          K (100), CHUNK_ARGS (""), EMBED_ARGS ("", e.g. "--dimensions 1536"), KEEP (a folder to keep the store and the runs in),
+#          EVAL (default <repo>/../shared/eval), COLLECTION (npl), MODES ("keyword vector hybrid";
+#          e.g. "hybrid@1 hybrid@0.1" for other vector weights), K (100), CHUNK_ARGS (""),
+#          EMBED_ARGS ("", e.g. "--model hash-ngram-v1" or "--dimensions 1536"), KEEP (a folder to keep the store and the runs in),
 #          PEERS (~/.cache/strata-peers; results appended to $PEERS/results/search-eval.jsonl)
 # Output: one JSON line per mode on stderr and in the results file, then a markdown table.
 set -euo pipefail
@@ -99,13 +100,19 @@ def score(run):
 
 rows = []
 ref = score(f"{tmp}/reference.run")
-rows.append(("reference BM25, Porter (bm25_baseline.py, k1=0.9 b=0.4)", ref, None))
-for mode in modes:
-    run_path = f"{tmp}/{mode}.run"
+rows.append(("reference BM25, Porter (bm25_baseline.py, k1=0.9 b=0.4)", ref, None, "reference"))
+model = subprocess.run(["sqlite3", store, "SELECT embedding_model FROM collections WHERE embedding_model IS NOT NULL LIMIT 1"],
+                       capture_output=True, text=True).stdout.strip() if chunks is not None else ""
+for spec in modes:
+    mode, _, weight = spec.partition("@")
+    run_path = f"{tmp}/{spec}.run"
     seconds, short, cpu0 = 0.0, 0, child_cpu()
     with open(run_path, "w", encoding="utf-8") as run:
         for q in queries:
-            cmd = [strata, "search", "--store", store, "--mode", mode, "-k", k, "--json", "--", q["text"]]
+            cmd = [strata, "search", "--store", store, "--mode", mode, "-k", k, "--json"]
+            if weight:
+                cmd += ["--vector-weight", weight]
+            cmd += ["--", q["text"]]
             t0 = time.perf_counter()
             p = subprocess.run(cmd, capture_output=True, text=True)
             seconds += time.perf_counter() - t0
@@ -126,7 +133,7 @@ for mode in modes:
     cpu_ms = (child_cpu() - cpu0) * 1000 / len(queries)
     m = score(run_path)
     ms = seconds * 1000 / len(queries)
-    line = {"bench": "search-eval", "collection": data.rstrip("/").split("/")[-1], "mode": mode, "k": int(k),
+    line = {"bench": "search-eval", "collection": data.rstrip("/").split("/")[-1], "mode": mode, "vector_weight": weight or "default", "model": model if mode != "keyword" else "", "k": int(k),
             "chunk_args": chunk_args, "embed_args": embed_args, "chunks": chunks, "queries": len(queries),
             **{key: round(v, 4) for key, v in m.items()}, "ms_per_query_process": round(ms, 1), "cpu_ms_per_query_process": round(cpu_ms, 1),
             "queries_under_k_docs": short, "reference_ndcg10": round(ref["nDCG@10"], 4),
@@ -134,17 +141,19 @@ for mode in modes:
     print(json.dumps(line), file=sys.stderr)
     with open(results, "a", encoding="utf-8") as f:
         f.write(json.dumps(line) + "\n")
-    rows.append((f"strata search --mode {mode}", m, (ms, cpu_ms)))
+    label = f"strata search --mode {mode}" + (f" --vector-weight {weight}" if weight else "") + \
+        (f" ({model})" if mode != "keyword" and model else "")
+    rows.append((label, m, (ms, cpu_ms), spec))
 
 print(f"### Retrieval quality: {data.rstrip('/').split('/')[-1]} ({len(queries)} queries, {chunks} chunks, top {k})")
 print()
 print("| run | nDCG@10 | Recall@100 | MRR@10 | MAP@100 | ms per query, one process each (CPU ms) |")
 print("|---|---:|---:|---:|---:|---:|")
-for name, m, ms in rows:
+for name, m, ms, _ in rows:
     print(f"| {name} | {m['nDCG@10']:.4f} | {m['Recall@100']:.4f} | {m['MRR@10']:.4f} | {m['MAP']:.4f} | "
           f"{'' if ms is None else f'{ms[0]:.1f} ({ms[1]:.1f})'} |")
 print()
-by = {name.split()[-1]: m["nDCG@10"] for name, m, _ in rows[1:]}
+by = {spec: m["nDCG@10"] for _, m, _, spec in rows[1:]}
 if "keyword" in by:
     print(f"keyword nDCG@10 {by['keyword']:.4f} vs reference {ref['nDCG@10']:.4f}: "
           f"{'meets' if by['keyword'] >= ref['nDCG@10'] - 5e-5 else 'misses'} the aim")

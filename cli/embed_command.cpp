@@ -439,7 +439,7 @@ void setup_embed(CLI::App& app, std::function<int()>& action) {
   cmd->add_flag("--jsonl", o->jsonl, "Read {\"id\",\"text\"} JSON Lines records and print one vector per record");
   cmd->add_option("--provider", o->provider, "local (built in, lexical, no network) or openai (any /v1/embeddings server)")
       ->type_name("NAME");
-  cmd->add_option("--model", o->model, "Model name (default: the collection's, else hash-ngram-v1 or text-embedding-3-small)")
+  cmd->add_option("--model", o->model, "Model name (default: the collection's, else hash-ngram-v2 (local) or text-embedding-3-small)")
       ->type_name("NAME");
   cmd->add_option("--dimensions", o->dimensions, "Vector size (local: 16-8192, default 384; openai: sent to the server)")
       ->type_name("N");

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "flag_values.h"
 #include "llm/sanitize.h"
 #include "output.h"
 #include "search/searcher.h"
@@ -28,8 +31,10 @@ struct SearchCliOptions {
   std::string mode;
   std::size_t k = 10;
   std::vector<std::string> where;
+  std::string vector_weight;  // empty: the default (search::k_hybrid_vector_weight)
   std::string base_url;
   std::string api_key_env = "OPENAI_API_KEY";
+  bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
   bool json = false;
   bool explain = false;
   bool quiet = false;
@@ -44,6 +49,18 @@ se::MetadataFilter parse_where(const std::string& pair) {
   return se::MetadataFilter{pair.substr(0, eq), pair.substr(eq + 1)};
 }
 
+// --vector-weight: a decimal number from 0 to 1 ("0.2", "1", ".5"); anything else is a usage error.
+double parse_vector_weight(const std::string& text) {
+  double w = -1;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, w, std::chars_format::fixed);
+  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(w) || w < 0.0 || w > 1.0) {
+    usage("--vector-weight takes a number from 0 to 1 (got '" + text + "')",
+          "e.g. --vector-weight 0.5; 0 ranks by keyword alone, 1 weighs both lists equally");
+  }
+  return w;
+}
+
 se::SearchRequest request_of(const SearchCliOptions& o) {
   se::SearchRequest r;
   for (const std::string& w : o.words) {
@@ -53,6 +70,7 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
   r.collection = o.store.collection;
   if (!o.mode.empty()) r.mode = se::parse_mode(o.mode);  // CLI11 checked the name
   r.k = o.k;
+  if (o.vector_weight_given) r.vector_weight = parse_vector_weight(o.vector_weight);
   for (const std::string& w : o.where) r.where.push_back(parse_where(w));
   if (!o.base_url.empty()) r.embed.base_url = o.base_url;
   r.embed.api_key_env = o.api_key_env;
@@ -138,7 +156,7 @@ void print_table(const se::SearchResult& r, bool explain, bool color) {
   table.print(std::cout, color);
 }
 
-std::string summary(const se::SearchResult& r) {
+std::string summary(const se::SearchResult& r, const se::SearchRequest& request) {
   const se::SearchTimings& t = r.timings;
   std::string out = std::string(se::to_string(r.mode)) + " search: " + std::to_string(r.hits.size()) +
                     (r.hits.size() == 1 ? " hit" : " hits") + " in " + fixed(t.total_ms, 1) + " ms";
@@ -153,6 +171,7 @@ std::string summary(const se::SearchResult& r) {
   part("vector", t.vector_ms);
   if (!parts.empty()) out += " (" + parts + ")";
   if (r.model && r.mode != se::Mode::keyword) out += " · " + r.model->provider + " " + r.model->model;
+  if (r.mode == se::Mode::hybrid) out += " · vector weight " + fixed(request.vector_weight, 2);
   return out;
 }
 
@@ -179,7 +198,7 @@ int run_search(const SearchCliOptions& o) {
   if (r.hits.empty()) {
     print_note("no hits for '" + llm::sanitize_for_terminal(request.query) + "' in collection '" + request.collection + "'", out);
   } else if (o.explain || ::isatty(STDERR_FILENO) == 1) {
-    print_note(summary(r), out);
+    print_note(summary(r, request), out);
   }
   return 0;
 }
@@ -198,6 +217,10 @@ void setup_search(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--where", o->where, "Only documents whose metadata KEY (or source, title, loader, path) is VALUE; repeatable, ANDed")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
+  cmd->add_option("--vector-weight", o->vector_weight,
+                  "Hybrid: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: 0.1)")
+      ->type_name("W")
+      ->each([o](const std::string&) { o->vector_weight_given = true; });
   cmd->add_option("--base-url", o->base_url,
                   "Embedding server for a collection embedded with openai (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
       ->type_name("URL");
@@ -214,7 +237,7 @@ void setup_search(CLI::App& app, std::function<int()>& action) {
       "  strata search 'C++ templates' --mode keyword -k 5\n"
       "  strata search retention policy --where team=legal --json | jq -r .source\n"
       "  strata search 'vector search' --explain\n"
-      "Exit: 0 done (also with no hits), 2 usage (empty query, bad --where, vector mode without\n"
+      "Exit: 0 done (also with no hits), 2 usage (empty query, bad --where or --vector-weight, vector mode without\n"
       "vectors), 7 no such store or collection, or the embedding server failed");
   cmd->callback([o, &action, &app] {
     action = [o, &app] {

@@ -207,7 +207,7 @@ _strata()
     local documents_subs="list show remove"
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
     local embed_opts="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json -q --quiet --color -h --help"
-    local search_opts="--store --collection --mode -k --where --base-url --api-key-env --json --explain -q --quiet --color -h --help"
+    local search_opts="--store --collection --mode -k --where --vector-weight --base-url --api-key-env --json --explain -q --quiet --color -h --help"
     local ask_opts="--store --collection -k --mode --where --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --json -q --quiet --color -h --help"
     local logs_opts="--store -n --limit --conversation --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
@@ -341,7 +341,7 @@ _strata()
                     mapfile -t COMPREPLY < <(compgen -W "gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini o4-mini claude-3-5-haiku-latest claude-sonnet-4-5 llama3.2 qwen2.5 mistral" -- "$rawcur")
                 else
                     # The models strata knows the limits of; any other name works too.
-                    mapfile -t COMPREPLY < <(compgen -W "hash-ngram-v1 text-embedding-3-small text-embedding-3-large text-embedding-ada-002 nomic-embed-text mxbai-embed-large all-minilm bge-m3 snowflake-arctic-embed" -- "$rawcur")
+                    mapfile -t COMPREPLY < <(compgen -W "hash-ngram-v2 hash-ngram-v1 text-embedding-3-small text-embedding-3-large text-embedding-ada-002 nomic-embed-text mxbai-embed-large all-minilm bge-m3 snowflake-arctic-embed" -- "$rawcur")
                 fi
                 ;;
             --api-key-env)

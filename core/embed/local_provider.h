@@ -1,5 +1,6 @@
 #pragma once
-// The `local` provider: LocalEmbedder behind the Provider interface. Never fails.
+// The `local` provider: LocalEmbedder (hash-ngram-v1 or -v2) behind the Provider interface.
+// Never fails (short of a SQLite without FTS5, see LocalEmbedder).
 #include "embed/local_embedder.h"
 #include "embed/provider.h"
 
@@ -7,10 +8,11 @@ namespace strata::embed {
 
 class LocalProvider final : public Provider {
  public:
-  explicit LocalProvider(std::size_t dimensions = k_local_default_dimensions) : embedder_(dimensions) {}
+  explicit LocalProvider(std::size_t dimensions = k_local_default_dimensions, LocalModel model = k_local_default_model)
+      : embedder_(dimensions, model) {}
 
   std::string name() const override { return "local"; }
-  std::string model() const override { return k_local_model; }
+  std::string model() const override { return local_model_name(embedder_.model()); }
   std::size_t dimensions() const override { return embedder_.dimensions(); }
   Attempt embed(std::span<const std::string_view> inputs, const std::atomic<bool>* cancel) override;
 

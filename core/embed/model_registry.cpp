@@ -1,11 +1,19 @@
 #include "embed/model_registry.h"
 
+#include <limits>
+
 namespace strata::embed {
 namespace {
 
 ModelInfo entry(const char* name, std::size_t dims, bool shortenable, std::size_t input, std::size_t inputs,
                 std::size_t tokens) {
-  return ModelInfo{name, dims, shortenable, ModelLimits{input, inputs, tokens}, true};
+  return ModelInfo{name, dims, shortenable, ModelLimits{input, inputs, tokens}, true, false};
+}
+
+ModelInfo local_entry(const char* name) {
+  ModelInfo m = entry(name, 384, true, 0, 64, std::numeric_limits<std::size_t>::max() / 2);
+  m.local = true;
+  return m;
 }
 
 // OpenAI's limits are documented: 8191 tokens per input, 2048 inputs and 300,000 tokens per
@@ -13,6 +21,11 @@ ModelInfo entry(const char* name, std::size_t dims, bool shortenable, std::size_
 // figures for them keep one request's work to a few seconds on a CPU.
 std::vector<ModelInfo> make_registry() {
   return {
+      // The local provider's built-in models (embed/local_embedder.h): 384 dimensions by
+      // default, any size from 16 to 8192; no input limit; 64 texts per batch, each batch a
+      // few milliseconds of one thread.
+      local_entry("hash-ngram-v2"),
+      local_entry("hash-ngram-v1"),
       entry("text-embedding-3-small", 1536, true, 8191, 2048, 300'000),
       entry("text-embedding-3-large", 3072, true, 8191, 2048, 300'000),
       entry("text-embedding-ada-002", 1536, false, 8191, 2048, 300'000),
@@ -62,7 +75,7 @@ std::optional<ModelInfo> find_model(std::string_view name) {
 }
 
 ModelInfo unknown_model(std::string_view name) {
-  return ModelInfo{std::string(name), 0, false, ModelLimits{512, 32, 8192}, false};
+  return ModelInfo{std::string(name), 0, false, ModelLimits{512, 32, 8192}, false, false};
 }
 
 }  // namespace strata::embed

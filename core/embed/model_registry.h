@@ -27,6 +27,7 @@ struct ModelInfo {
   bool shortenable = false;            // accepts a smaller `dimensions` in the request (text-embedding-3-*)
   ModelLimits limits;
   bool known = false;                  // false: the defaults for an unknown model
+  bool local = false;                  // one of the local provider's built-in models (no server)
 };
 
 // The registry entry for `name`, or nullopt. Names match after dropping an Ollama tag and a
@@ -38,7 +39,8 @@ std::optional<ModelInfo> find_model(std::string_view name);
 // and 8192 tokens per request, dimensions learned from the server.
 ModelInfo unknown_model(std::string_view name);
 
-// Every known model, for documentation and --help.
+// Every known model, for documentation and --help: the local provider's first (hash-ngram-v2,
+// the default, then hash-ngram-v1), then the servers' models.
 const std::vector<ModelInfo>& known_models();
 
 }  // namespace strata::embed

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <limits>
 
 #include "common/error.h"
 #include "embed/local_embedder.h"
@@ -24,7 +23,7 @@ std::string provider_of(const EmbedSettings& s, const std::optional<store::Embed
     }
     return *s.provider;
   }
-  if (s.model) return *s.model == k_local_model ? "local" : "openai";
+  if (s.model) return parse_local_model(*s.model) ? "local" : "openai";
   if (s.base_url) return "openai";
   if (recorded) return recorded->provider;
   return "local";
@@ -69,14 +68,21 @@ bool is_openai_api(const std::string& url) {
   return host == "api.openai.com";
 }
 
-std::size_t local_dimensions(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded) {
-  if (s.model && *s.model != k_local_model) {
-    usage("the local provider has one model, " + std::string(k_local_model) + " (got --model " + *s.model + ")");
+LocalModel local_model(const std::string& model) {
+  const std::optional<LocalModel> m = parse_local_model(model);
+  if (!m) {
+    usage("the local provider's models are " + std::string(k_local_model_v2) + " (the default) and " + k_local_model_v1 +
+          " (got --model " + model + ")");
   }
+  return *m;
+}
+
+std::size_t local_dimensions(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded,
+                             const std::string& model) {
   std::size_t d = k_local_default_dimensions;
   if (s.dimensions) {
     d = *s.dimensions;
-  } else if (same_model(recorded, "local", k_local_model) && recorded->dimensions > 0) {
+  } else if (same_model(recorded, "local", model) && recorded->dimensions > 0) {
     d = static_cast<std::size_t>(recorded->dimensions);
   }
   if (d < k_local_min_dimensions || d > k_local_max_dimensions) {
@@ -107,7 +113,15 @@ ModelChoice choose_model(const EmbedSettings& s, const std::optional<store::Embe
   ModelChoice c;
   c.provider = provider_of(s, recorded);
   if (c.provider == "local") {
-    c.model = k_local_model;
+    // A collection keeps the local model it recorded (its vectors were made by it); a new
+    // one gets the default, hash-ngram-v2.
+    if (s.model) {
+      c.model = *s.model;
+    } else if (recorded && recorded->provider == "local" && !recorded->model.empty()) {
+      c.model = recorded->model;
+    } else {
+      c.model = k_local_model;
+    }
   } else if (s.model) {
     c.model = *s.model;
   } else if (recorded && recorded->provider == "openai") {
@@ -124,9 +138,11 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   const std::string& provider = choice.provider;
   ResolvedEmbedder r;
   if (provider == "local") {
-    r.dimensions = local_dimensions(s, recorded);
-    r.info = ModelInfo{k_local_model, r.dimensions, true, ModelLimits{0, 64, std::numeric_limits<std::size_t>::max() / 2}, true};
-    r.provider = std::make_unique<LocalProvider>(r.dimensions);
+    const LocalModel model = local_model(choice.model);
+    r.dimensions = local_dimensions(s, recorded, choice.model);
+    r.info = *find_model(local_model_name(model));  // the registry's limits for local models
+    r.info.dimensions = r.dimensions;
+    r.provider = std::make_unique<LocalProvider>(r.dimensions, model);
     apply_overrides(s, r, 64);
     if (s.max_input_tokens) usage("--max-input-tokens does not apply to the local provider (it has no limit)");
     // Recomputing a local vector costs less than looking it up.
@@ -136,6 +152,9 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
 
   const std::string& model = choice.model;
   if (model.empty()) usage("--model must not be empty");
+  if (parse_local_model(model)) {
+    usage(model + " is built into strata: it runs with --provider local, not through a server");
+  }
   r.info = find_model(model).value_or(unknown_model(model));
 
   OpenAiConfig config;

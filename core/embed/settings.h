@@ -3,10 +3,11 @@
 // ready provider and pipeline options. Every refusal here is Error(usage) and names the flag.
 //
 // Precedence:
-// - provider: --provider; else `openai` when --model names a model other than the local one,
-//   or --base-url is given; else the collection's recorded provider; else `local`.
-// - model: --model; else the recorded model (same provider); else hash-ngram-v1 (local) or
-//   text-embedding-3-small (openai).
+// - provider: --provider; else `openai` when --model names a model other than the local ones
+//   (hash-ngram-v1, hash-ngram-v2), or --base-url is given; else the collection's recorded
+//   provider; else `local`.
+// - model: --model; else the recorded model (same provider); else hash-ngram-v2 (local) or
+//   text-embedding-3-small (openai). A collection recorded with hash-ngram-v1 keeps it.
 // - dimensions: --dimensions; else the recorded size (same model); else the model's known size
 //   (384 for local); else learnt from the server's first response.
 // - base URL: --base-url; else $OPENAI_BASE_URL; else https://api.openai.com/v1.

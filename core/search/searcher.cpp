@@ -213,6 +213,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
     throw Error(ExitCode::usage, "the query is empty", "give words to search for, e.g. strata search \"roll back\"");
   }
   if (request.k == 0) throw Error(ExitCode::usage, "-k must be 1 or more");
+  if (!(request.vector_weight >= 0.0 && request.vector_weight <= 1.0)) {  // NaN fails too
+    throw Error(ExitCode::usage, "--vector-weight must be between 0 and 1 (got " + std::to_string(request.vector_weight) + ")");
+  }
   const std::vector<store::DocumentFilter> filters = document_filters(request.where);
   store::validate_filters(filters);
 
@@ -259,7 +262,8 @@ SearchResult Searcher::search(const SearchRequest& request) {
   std::vector<Ranked> ranked;
   if (result.mode == Mode::hybrid) {
     const std::vector<RankedHit> lists[] = {keyword, vector};
-    for (FusedHit& f : fuse_rrf(lists, request.k)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
+    const double weights[] = {1.0, request.vector_weight};
+    for (FusedHit& f : fuse_rrf(lists, request.k, kRrfK, weights)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
   } else {
     const std::vector<RankedHit>& list = result.mode == Mode::keyword ? keyword : vector;
     for (std::size_t i = 0; i < list.size() && i < request.k; ++i) {

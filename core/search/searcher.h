@@ -26,6 +26,17 @@
 namespace strata::search {
 
 enum class Mode { keyword, vector, hybrid };
+
+// Hybrid search fuses the keyword list (weight 1) and the vector list (this weight) by weighted
+// reciprocal rank fusion, k = 60: a chunk scores 1 / (60 + keyword rank) + w / (60 + vector
+// rank). One constant for every query, chosen by measurement on ../shared/eval/npl
+// (bench/search_eval.sh; BENCHMARKS.md "search"): with the local embedder, a lexical model
+// weaker than BM25 on its own, equal weights pull BM25's ranking down, while a small weight
+// lets the vector list reorder near-ties and bring in chunks BM25 ranked just below.
+// nDCG@10 with hash-ngram-v2: keyword alone 0.4395; w = 1 (plain RRF) 0.3948, 0.3 0.4372,
+// 0.2 0.4447, 0.1 0.4500, 0.05 0.4445. `strata search --vector-weight` overrides it (a semantic
+// embedder may deserve 1).
+inline constexpr double k_hybrid_vector_weight = 0.1;
 std::string_view to_string(Mode mode);
 std::optional<Mode> parse_mode(std::string_view text);  // "keyword" | "vector" | "hybrid"
 
@@ -43,6 +54,9 @@ struct SearchRequest {
   std::vector<MetadataFilter> where;
   // Per-list depth for hybrid; 0 = max(50, 4*k). Ignored by keyword and vector modes (depth k).
   std::size_t depth = 0;
+  // Hybrid only: the vector list's weight in the fusion (the keyword list's is 1); see
+  // k_hybrid_vector_weight. REQUIRES 0 <= vector_weight <= 1 (else Error(usage)).
+  double vector_weight = k_hybrid_vector_weight;
   // Base URL / key variable for a collection embedded by an OpenAI-compatible server. The
   // provider and model default to the collection's recorded ones.
   embed::EmbedSettings embed;

@@ -363,7 +363,7 @@ expect_has "strata embed --<TAB>" $EMBED_OPTS -- strata embed --
 expect_has "strata embed -<TAB> offers the short options" -q -h -- strata embed -
 expect_lacks "strata embed --<TAB> has no ingest or chunk options" --glob --strategy --format --database -- strata embed --
 expect_exact "strata embed --provider <TAB>" "local openai" -- strata embed --provider ""
-expect_has "strata embed --model <TAB> offers known models" hash-ngram-v1 text-embedding-3-small nomic-embed-text bge-m3 -- strata embed --model ""
+expect_has "strata embed --model <TAB> offers known models" hash-ngram-v2 hash-ngram-v1 text-embedding-3-small nomic-embed-text bge-m3 -- strata embed --model ""
 expect_exact "strata embed --model nomic<TAB>" "nomic-embed-text" -- strata embed --model nomic
 export STRATA_COMPLETION_TEST_KEY=not-shown
 expect_exact "strata embed --api-key-env STRATA_COMPLETION_T<TAB> offers variable names" "STRATA_COMPLETION_TEST_KEY" -- strata embed --api-key-env STRATA_COMPLETION_T
@@ -387,13 +387,13 @@ expect_exact "strata search --mode=k<TAB> (split at '=')" "keyword" -- strata se
 expect_exact "strata search --collection n<TAB>" "notes" -- strata search --collection n
 expect_exact "strata search ro<TAB> (free-text query) offers nothing" "" -- strata search ro
 expect_exact "strata search -k 5 --where team=ops ro<TAB> offers nothing" "" -- strata search -k 5 --where team=ops ro
-for o in -k --where --base-url; do
+for o in -k --where --vector-weight --base-url; do
     expect_exact "strata search $o <TAB> offers nothing" "" -- strata search "$o" ""
 done
 expect_exact "strata ask --provider <TAB>" "anthropic none openai" -- strata ask --provider ""
 expect_exact "strata embed --provider <TAB> is still embed's" "local openai" -- strata embed --provider ""
 expect_has "strata ask --model <TAB> offers chat models" gpt-4o-mini claude-3-5-haiku-latest llama3.2 -- strata ask --model ""
-expect_lacks "strata ask --model <TAB> has no embedding models" text-embedding-3-small hash-ngram-v1 -- strata ask --model ""
+expect_lacks "strata ask --model <TAB> has no embedding models" text-embedding-3-small hash-ngram-v1 hash-ngram-v2 -- strata ask --model ""
 expect_exact "strata ask --mode <TAB>" "hybrid keyword vector" -- strata ask --mode ""
 expect_exact "strata ask --collection n<TAB>" "notes" -- strata ask --collection n
 expect_has "strata ask -<TAB> offers the short options" -c -k -q -h -- strata ask -
@@ -621,7 +621,7 @@ if command -v fish >/dev/null 2>&1; then
     fexpect "strata embed -" -q -h
     fexpect_lacks "strata embed --" --glob --strategy --format --database
     fexpect "strata embed --provider " local openai
-    fexpect "strata embed --model " hash-ngram-v1 text-embedding-3-small nomic-embed-text
+    fexpect "strata embed --model " hash-ngram-v2 hash-ngram-v1 text-embedding-3-small nomic-embed-text
     fexpect "strata embed --collection " default notes "read me" team:wiki
     fexpect "strata embed --store other.db --collection " archive
     fexpect "strata embed --jsonl rec" records.jsonl
@@ -758,7 +758,7 @@ ZEOF
         zexpect_none "strata documents --store missing.db show "
         zexpect "strata " embed
         zexpect "strata embed --provider " local openai
-        zexpect "strata embed --model " hash-ngram-v1 text-embedding-3-small nomic-embed-text
+        zexpect "strata embed --model " hash-ngram-v2 hash-ngram-v1 text-embedding-3-small nomic-embed-text
         zexpect "strata embed --collection " default notes "read me" team:wiki
         zexpect "strata embed --store oth" other.db
         zexpect "strata " search ask logs

@@ -71,12 +71,30 @@ run_local --text "how do I roll back a migration?"
 assert_eq 0 "$RC" "--text exits 0"
 expect_json_true "one object with a 384-value unit vector" \
     'd["index"] == 0 and len(d["embedding"]) == 384 and abs(sum(x*x for x in d["embedding"]) - 1) < 1e-4'
-expect_stderr_match 'embedded 1 text .* local hash-ngram-v1 \(384 dimensions\)'
+expect_stderr_match 'embedded 1 text .* local hash-ngram-v2 \(384 dimensions\)'
 expect_stderr_nomatch $'\r'  # no progress line when stderr is not a terminal
 first=$OUT
 run_local --text "how do I roll back a migration?" -q
 assert_eq "$first" "$OUT" "the local embedder is deterministic"
 expect_stderr_empty
+
+# The local models: hash-ngram-v2 by default (stemmed: inflections give one vector), v1 on request.
+run_local --text "connections" -q
+v2_a=$OUT
+run_local --text "connected" -q
+assert_eq "$v2_a" "$OUT" "hash-ngram-v2 stems: connections and connected embed alike"
+run_local --text "connections" --model hash-ngram-v2 -q
+assert_eq "$v2_a" "$OUT" "--model hash-ngram-v2 is the default"
+run_local --text "connections" --model hash-ngram-v1
+assert_eq 0 "$RC" "--model hash-ngram-v1 exits 0"
+expect_stderr_match 'local hash-ngram-v1 \(384 dimensions\)'
+[ "$v2_a" != "$OUT" ] || fail "hash-ngram-v1 gives another vector than v2"
+run_local --text x --provider local --model nomic-embed-text
+assert_eq 2 "$RC" "a server's model with --provider local: exit 2"
+expect_error_line "the local provider's models are hash-ngram-v2 \(the default\) and hash-ngram-v1 \(got --model nomic-embed-text\)"
+run_local --text x --provider openai --model hash-ngram-v2 --base-url "$URL"
+assert_eq 2 "$RC" "a local model through a server: exit 2"
+expect_error_line "hash-ngram-v2 is built into strata"
 
 printf 'text from standard input' >in.txt
 run bash -c "'$STRATA' embed - --dimensions 64 < in.txt"
@@ -135,7 +153,7 @@ seed local.db docs 4 10
 run_local --store local.db --collection docs
 assert_eq 0 "$RC" "local embed exits 0"
 assert_eq 40 "$(count_rows local.db)" "40 vectors stored"
-assert_eq "local|hash-ngram-v1|384" "$(db_q_rw local.db "SELECT embedding_provider, embedding_model, embedding_dimensions FROM collections WHERE name = 'docs'")" \
+assert_eq "local|hash-ngram-v2|384" "$(db_q_rw local.db "SELECT embedding_provider, embedding_model, embedding_dimensions FROM collections WHERE name = 'docs'")" \
     "the collection records its model"
 assert_eq 40 "$(db_q_rw local.db "SELECT count(*) FROM embeddings WHERE length(vector) = 1536")" "384 float32 per vector"
 run_local --store local.db --collection docs --json
@@ -311,7 +329,7 @@ assert_eq '["one changed line"]' "$(server_log '[t for r in reqs for t in r["inp
 case_ "one model per collection; --switch-model"
 run_local --store local.db --collection docs --base-url "$URL" --model test-model
 assert_eq 2 "$RC" "another model is refused: exit 2"
-expect_error_line "collection 'docs' was embedded with local hash-ngram-v1 \(384 dimensions\), not openai test-model"
+expect_error_line "collection 'docs' was embedded with local hash-ngram-v2 \(384 dimensions\), not openai test-model"
 expect_stderr_match 'hint: --switch-model drops the collection.s 40 vectors'
 run_local --store local.db --collection docs --dimensions 128
 assert_eq 2 "$RC" "another size is refused: exit 2"

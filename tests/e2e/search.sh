@@ -63,7 +63,7 @@ EOF
 # ---------------------------------------------------------------------------------------------
 case_ "help lists every option"
 expect_exit 0 -- "$STRATA" search --help
-for opt in QUERY --store --collection --mode -k --where --base-url --api-key-env --json --explain --quiet --color; do
+for opt in QUERY --store --collection --mode -k --where --vector-weight --base-url --api-key-env --json --explain --quiet --color; do
     printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "--help does not list $opt"
 done
 
@@ -94,6 +94,10 @@ expect_exit 2 -- S search x --mode vector
 expect_error_line "collection 'default' has no vectors"
 expect_stderr_match 'hint: .*strata embed --collection default'
 expect_exit 2 -- S search x --mode hybrid
+for w in -0.5 1.01 abc '' 0.5x nan inf 1e-1; do
+    expect_exit 2 -- S search x --vector-weight "$w"
+    expect_error_line "--vector-weight takes a number from 0 to 1 \\(got '$w'\\)"
+done
 
 # ---------------------------------------------------------------------------------------------
 case_ "keyword mode is the default without vectors"
@@ -136,12 +140,23 @@ expect_lines "ANDed filters, built-in source field" 'd["source"] == "docs/legal/
 case_ "embed, then hybrid by default"
 expect_exit 0 -- S embed -q
 expect_exit 0 -- S search golden crust bread --explain --json
-expect_lines "hybrid JSONL with both list positions" \
-    '"keyword" in d and "vector" in d and (d["keyword"] is not None or d["vector"] is not None) and abs(d["score"] - sum(1.0 / (60 + p["rank"]) for p in (d["keyword"], d["vector"]) if p)) < 1e-9'
+expect_lines "hybrid JSONL with both list positions; the vector list weighs 0.1" \
+    '"keyword" in d and "vector" in d and (d["keyword"] is not None or d["vector"] is not None) and abs(d["score"] - sum(w / (60 + p["rank"]) for w, p in ((1.0, d["keyword"]), (0.1, d["vector"])) if p)) < 1e-9'
 expect_json_true_first() { OUT=$(printf '%s\n' "$OUT" | head -n1) expect_json_true "$@"; }
 expect_json_true_first "hybrid: the bread page first, in both lists" \
     'd["source"] == "docs/ops/baking.md" and d["keyword"]["rank"] == 1 and d["vector"]["rank"] == 1'
-expect_stderr_match '^hybrid search: [0-9]+ hits? in [0-9.]+ ms \(keyword .*, load .*, embed .*, vector .*\) · local hash-ngram-v1'
+expect_stderr_match '^hybrid search: [0-9]+ hits? in [0-9.]+ ms \(keyword .*, load .*, embed .*, vector .*\) · local hash-ngram-v2 · vector weight 0\.10$'
+expect_exit 0 -- S search golden crust bread --explain --json --vector-weight 1
+expect_lines "--vector-weight 1: plain RRF, equal weights" \
+    'abs(d["score"] - sum(1.0 / (60 + p["rank"]) for p in (d["keyword"], d["vector"]) if p)) < 1e-9'
+expect_stderr_match ' · vector weight 1\.00$'
+expect_exit 0 -- S search golden bread connection pool --mode keyword --json -k 5
+ids() { printf '%s\n' "$OUT" | python3 -c 'import json,sys; print(" ".join(str(json.loads(l)["id"]) for l in sys.stdin if l.strip() and json.loads(l).get("keyword", 1)))'; }
+keyword_order=$(ids)
+expect_exit 0 -- S search golden bread connection pool --json -k 5 --vector-weight 0 --explain
+assert_eq "$keyword_order" "$(ids)" "--vector-weight 0: the keyword hits in the keyword order"
+expect_lines "--vector-weight 0: keyword hits first, scored by keyword rank alone; vector positions still shown" \
+    '"vector" in d and (abs(d["score"] - 1.0 / (60 + d["keyword"]["rank"])) < 1e-9 if d["keyword"] else d["score"] == 0 and d["vector"])'
 expect_exit 0 -- S search golden crust bread
 assert_eq "" "$ERR" "no --explain: stderr stays empty in a pipe"
 expect_exit 0 -- S search golden crust bread --explain
@@ -204,6 +219,22 @@ run on_tty "$STRATA" search golden crust bread -k 3 --explain
 expect_stdout_match '^#  SCORE +SOURCE +KEYWORD +VECTOR +SNIPPET'
 run S search golden crust bread --color always
 expect_stdout_nomatch $'\x1b\\[' "no colour in a pipe's plain lines"
+
+# ---------------------------------------------------------------------------------------------
+case_ "a collection embedded with hash-ngram-v1 keeps it"
+expect_exit 0 -- S ingest docs/ops --collection old -q
+expect_exit 0 -- S embed --collection old --model hash-ngram-v1 -q
+assert_eq "local|hash-ngram-v1|384" "$(db_q "$STRATA_STORE" "SELECT embedding_provider, embedding_model, embedding_dimensions FROM collections WHERE name = 'old'")" \
+    "the collection records hash-ngram-v1"
+printf 'Rye bread keeps for a week.\n' >docs/ops/rye.md
+expect_exit 0 -- S ingest docs/ops --collection old -q
+expect_exit 0 -- S embed --collection old -q
+assert_eq "hash-ngram-v1" "$(db_q "$STRATA_STORE" "SELECT embedding_model FROM collections WHERE name = 'old'")" \
+    "embed without --model keeps the recorded model"
+expect_exit 0 -- S search rye bread --collection old --explain --json -k 1
+expect_json_true "queries embedded with v1 find the v1 vectors" 'd["source"] == "docs/ops/rye.md" and d["vector"]["rank"] == 1'
+expect_stderr_match ' · local hash-ngram-v1 · vector weight'
+rm docs/ops/rye.md
 
 # ---------------------------------------------------------------------------------------------
 case_ "another collection, quiet"

@@ -8,6 +8,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <set>
 
 #include "common/error.h"
@@ -170,6 +172,13 @@ TEST_F(SearcherTest, BadRequestsAreClearErrors) {
   EXPECT_EQ(testing::error_of([&] { s.search(bad_filter); }).code(), ExitCode::usage);
   // Punctuation only: nothing to look for, no error, no hits.
   EXPECT_TRUE(s.search(request("?!", Mode::keyword)).hits.empty());
+  for (const double w : {-0.1, 1.5, std::nan("")}) {
+    SearchRequest weight = request("x", Mode::keyword);
+    weight.vector_weight = w;
+    const Error e = testing::error_of([&] { s.search(weight); });
+    EXPECT_EQ(e.code(), ExitCode::usage) << w;
+    EXPECT_NE(std::string(e.what()).find("--vector-weight"), std::string::npos);
+  }
 }
 
 TEST_F(SearcherTest, TheDefaultModeIsHybridOnlyWithVectors) {
@@ -211,7 +220,7 @@ TEST_F(SearcherTest, FiltersApplyBeforeRankingInEveryMode) {
   EXPECT_EQ(s.search(two).hits.size(), 4u);  // fewer allowed than k: all of them
 }
 
-TEST_F(SearcherTest, HybridIsTheRrfFusionOfBothListsAtDepth) {
+TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
   embed_docs();
   Store st = Store::open(path_);
   Searcher s(st);
@@ -222,28 +231,56 @@ TEST_F(SearcherTest, HybridIsTheRrfFusionOfBothListsAtDepth) {
   std::vector<search::RankedHit> lists[2];
   for (const auto& h : kw.hits) lists[0].push_back({h.chunk_id, h.score});
   for (const auto& h : vec.hits) lists[1].push_back({h.chunk_id, h.score});
-  const std::vector<search::FusedHit> want = search::fuse_rrf(lists, k);
-  const search::SearchResult hy = s.search(request(q, Mode::hybrid, k));
-  ASSERT_EQ(hy.hits.size(), want.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    SCOPED_TRACE(i);
-    const search::SearchHit& h = hy.hits[i];
-    EXPECT_EQ(h.chunk_id, want[i].id);
-    EXPECT_DOUBLE_EQ(h.score, want[i].score);
-    double expect = 0;
-    if (h.keyword) expect += 1.0 / (60.0 + static_cast<double>(h.keyword->rank));
-    if (h.vector) expect += 1.0 / (60.0 + static_cast<double>(h.vector->rank));
-    EXPECT_DOUBLE_EQ(h.score, expect);
-    EXPECT_TRUE(h.keyword || h.vector);
-    if (h.keyword) {
-      EXPECT_DOUBLE_EQ(h.keyword->score, kw.hits[h.keyword->rank - 1].score);
+  // The default weight, equal weights and others: the keyword list weighs 1, the vector list w.
+  for (const std::optional<double> weight : {std::optional<double>(), std::optional(1.0), std::optional(0.5)}) {
+    const double w = weight.value_or(search::k_hybrid_vector_weight);
+    SCOPED_TRACE(w);
+    const double weights[] = {1.0, w};
+    const std::vector<search::FusedHit> want = search::fuse_rrf(lists, k, search::kRrfK, weights);
+    SearchRequest r = request(q, Mode::hybrid, k);
+    if (weight) r.vector_weight = *weight;
+    const search::SearchResult hy = s.search(r);
+    ASSERT_EQ(hy.hits.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      SCOPED_TRACE(i);
+      const search::SearchHit& h = hy.hits[i];
+      EXPECT_EQ(h.chunk_id, want[i].id);
+      EXPECT_DOUBLE_EQ(h.score, want[i].score);
+      double expect = 0;
+      if (h.keyword) expect += 1.0 / (60.0 + static_cast<double>(h.keyword->rank));
+      if (h.vector) expect += w / (60.0 + static_cast<double>(h.vector->rank));
+      EXPECT_DOUBLE_EQ(h.score, expect);
+      EXPECT_TRUE(h.keyword || h.vector);
+      // --explain's positions are each list's own rank and score, whatever the weight.
+      if (h.keyword) {
+        EXPECT_DOUBLE_EQ(h.keyword->score, kw.hits[h.keyword->rank - 1].score);
+      }
+      if (h.vector) {
+        EXPECT_DOUBLE_EQ(h.vector->score, vec.hits[h.vector->rank - 1].score);
+      }
     }
-    if (h.vector) {
-      EXPECT_DOUBLE_EQ(h.vector->score, vec.hits[h.vector->rank - 1].score);
-    }
+    EXPECT_GT(hy.timings.keyword_ms, 0);
+    EXPECT_GT(hy.timings.vector_ms, 0);
   }
-  EXPECT_GT(hy.timings.keyword_ms, 0);
-  EXPECT_GT(hy.timings.vector_ms, 0);
+}
+
+TEST_F(SearcherTest, HybridWithVectorWeightZeroKeepsTheKeywordOrder) {
+  embed_docs();
+  Store st = Store::open(path_);
+  Searcher s(st);
+  const std::string q = "connection pool idle";
+  const search::SearchResult kw = s.search(request(q, Mode::keyword, 10));
+  ASSERT_FALSE(kw.hits.empty());
+  SearchRequest r = request(q, Mode::hybrid, kw.hits.size());
+  r.vector_weight = 0.0;
+  const search::SearchResult hy = s.search(r);
+  ASSERT_EQ(hy.hits.size(), kw.hits.size());
+  for (std::size_t i = 0; i < kw.hits.size(); ++i) {
+    EXPECT_EQ(hy.hits[i].chunk_id, kw.hits[i].chunk_id) << i;
+    // The vector list still reports where each hit stood in it.
+    EXPECT_TRUE(hy.hits[i].keyword);
+  }
+  EXPECT_TRUE(std::any_of(hy.hits.begin(), hy.hits.end(), [](const search::SearchHit& h) { return h.vector.has_value(); }));
 }
 
 TEST_F(SearcherTest, Int8PrepassTopTenIsTheExactTopTenOnTheCollection) {
