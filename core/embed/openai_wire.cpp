@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "embed/json_reader.h"
 
 namespace strata::embed {
@@ -187,7 +188,16 @@ ParsedEmbeddings parse_embeddings_response(std::string_view body, std::size_t in
 }
 
 std::string safe_line(std::string_view text, std::string_view api_key, std::size_t limit) {
-  std::string s(text);
+  // Invalid UTF-8 (a plain-text body in another encoding, or garbage) becomes U+FFFD, so the
+  // line is always printable text (found by fuzzing).
+  std::string s;
+  s.reserve(text.size());
+  for (auto bad = find_invalid_utf8(text); bad; bad = find_invalid_utf8(text)) {
+    s.append(text.substr(0, *bad));
+    s += "\xEF\xBF\xBD";
+    text.remove_prefix(*bad + 1);
+  }
+  s.append(text);
   if (!api_key.empty()) {
     for (std::size_t at_pos = s.find(api_key); at_pos != std::string::npos; at_pos = s.find(api_key, at_pos)) {
       s.replace(at_pos, api_key.size(), "[redacted]");

@@ -45,9 +45,10 @@ struct ServerError {
 };
 ServerError parse_error_body(std::string_view body, std::string_view api_key);
 
-// `text` with `api_key` (when not empty) and anything that looks like an OpenAI key ("sk-…",
-// which servers echo back half-masked) replaced by "[redacted]", control characters turned into
-// spaces, runs of spaces collapsed, and cut to `limit` bytes at a character boundary ("…" added).
+// `text` with each invalid UTF-8 byte turned into U+FFFD, `api_key` (when not empty) and
+// anything that looks like an OpenAI key ("sk-…", which servers echo back half-masked) replaced
+// by "[redacted]", control characters turned into spaces, runs of spaces collapsed, and cut to
+// `limit` bytes at a character boundary ("…" added).
 std::string safe_line(std::string_view text, std::string_view api_key, std::size_t limit = 300);
 
 }  // namespace strata::embed

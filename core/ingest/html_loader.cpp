@@ -471,10 +471,13 @@ LoadedDocument load_html(std::string_view bytes) {
   DecodedText decoded = decode_html(bytes);
   const ParsedHtml html(decoded.text);
   LoadedDocument doc;
-  doc.text = MarkdownRenderer().render(html.document());
+  // Gumbo (0.10.1) writes a numeric character reference too large for an int, such as
+  // "&#xdEEEEEEEEEE;", as one stray byte instead of U+FFFD (found by fuzzing); the text must be
+  // valid UTF-8 on the way out, so any invalid byte from the parser becomes U+FFFD here.
+  doc.text = replace_invalid_utf8(MarkdownRenderer().render(html.document()));
   doc.loader = "html";
   doc.encoding = std::move(decoded.encoding);
-  doc.title = title_of(html.document());
+  doc.title = replace_invalid_utf8(title_of(html.document()));
   return doc;
 }
 

@@ -18,10 +18,16 @@ Result parse_record(const std::string& line, std::size_t number) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number too large for a double throws out_of_range.406 (found by
+    // fuzzing), and must be a bad line like any other, not the end of the run.
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." → the part users need.
-    if (const std::size_t colon = what.find("column"); colon != std::string::npos) what = what.substr(colon);
+    if (const std::size_t colon = what.find("column"); colon != std::string::npos) {
+      what = what.substr(colon);
+    } else if (const std::size_t tag = what.find("] "); tag != std::string::npos) {
+      what = what.substr(tag + 2);  // "number overflow parsing '1e999'"
+    }
     return JsonlError{number, {}, "not valid JSON: " + what};
   }
   if (!j.is_object()) return JsonlError{number, {}, "expected a JSON object, got " + kind_of(j)};

@@ -65,6 +65,11 @@ std::size_t run_section(sqlite3* db, const Section& section, std::size_t skip,
       const std::size_t at = err_offset >= 0 ? start + static_cast<std::size_t>(err_offset) : start;
       throw_at(section, at, sqlite3_errmsg(db));
     }
+    if (next == base + start) {
+      // SQLite reads SQL up to a NUL byte and consumes nothing at one: without this, a NUL in
+      // a migration file (valid UTF-8) would be prepared again forever (found by fuzzing).
+      throw_at(section, start, "NUL byte in the SQL");
+    }
     tail = next;
     if (stmt == nullptr) continue;  // only a comment or ';' was left
     {

@@ -113,6 +113,13 @@ TEST(EmbedWire, ErrorBodies) {
   EXPECT_EQ(parse_error_body("<html>\n  Bad   Gateway\n</html>", "").message, "<html> Bad Gateway </html>");
 }
 
+// fuzz/regressions/embed_openai_wire/invalid_utf8_error_body: a plain-text error body that is
+// not UTF-8 used to reach the user's terminal as it was.
+TEST(EmbedWire, ErrorBodyInvalidUtf8BecomesReplacementCharacters) {
+  EXPECT_EQ(parse_error_body("caf\xE9 \xC6\xC6 down", "").message, "caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD down");
+  EXPECT_EQ(safe_line("\xF0\x9F\x98", ""), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST(EmbedWire, KeysAreRedactedEvenHalfMasked) {
   const std::string key = "sk-canary-0123456789abcdef";
   EXPECT_EQ(safe_line("bad key " + key + " here", key), "bad key [redacted] here");

@@ -47,6 +47,13 @@ TEST(LoaderHtml, ScriptsAndStylesDroppedEntitiesDecodedHeadingsKept) {
   EXPECT_EQ(doc.title, "Guide");
 }
 
+// fuzz/regressions/html_loader/overflowing_char_ref: gumbo wrote "&#xdEEEEEEEEEE" (a code point
+// too large for an int) as a lone 0xEE byte, and the text was not UTF-8.
+TEST(LoaderHtml, OverflowingCharacterReferenceStillGivesUtf8) {
+  EXPECT_EQ(text_of("<p>a&#xdEEEEEEEEEEy></p>"), "a\xEF\xBF\xBDy>");
+  EXPECT_EQ(load_html("<title>t&#xdEEEEEEEEEE;</title>").title, "t\xEF\xBF\xBD");
+}
+
 TEST(LoaderHtml, PreBecomesAFenceWithItsTextVerbatim) {
   const std::string html =
       "<p>Before</p><pre><code class=\"hljs language-py\">def f():\n"

@@ -48,6 +48,20 @@ TEST_F(SqlRunner, TriggersAndSemicolonsInLiterals) {
   EXPECT_EQ(scalar("SELECT x FROM log LIMIT 1"), "saw;1;2");
 }
 
+// fuzz/regressions/migrate_file/nul_byte_hang: run_section used to loop forever at a NUL byte,
+// where sqlite3_prepare_v2 stops without consuming anything.
+TEST_F(SqlRunner, NulByteInTheSqlFailsInsteadOfLoopingForever) {
+  try {
+    run_section(db_, section(std::string("CREATE TABLE a (x);\nCREATE TABLE b (y)\0;\nCREATE TABLE c (z);\n", 61)));
+    FAIL() << "expected a failure";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::migration_failed);
+    EXPECT_EQ(std::string(e.what()), "m/1_x.sql:11:19: NUL byte in the SQL");
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name = 'b'"), "1");
+  EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name = 'c'"), "0");
+}
+
 TEST_F(SqlRunner, RuntimeErrorNamesFileLineAndColumnOfTheStatement) {
   try {
     run_section(db_, section("CREATE TABLE t (x UNIQUE);\nINSERT INTO t VALUES (1);\n  INSERT INTO t VALUES (1);\n"));

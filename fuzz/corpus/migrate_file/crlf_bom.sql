@@ -1,0 +1,4 @@
+﻿-- migrate:up
+CREATE TABLE b(y);
+-- migrate:down
+DROP TABLE b;

@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE c(x);
+INSERT INTO nope VALUES (1);
+-- migrate:down

@@ -1,0 +1,8 @@
+-- migrate:up
+CREATE TABLE t(a);
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+  UPDATE t SET a = 'x;y' WHERE a IS NULL;
+END;
+INSERT INTO t VALUES (NULL);
+-- migrate:down
+DROP TABLE t;

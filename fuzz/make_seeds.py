@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora under fuzz/corpus/<target>/ from the repository's own files and the
+examples of its unit tests. Rerun after changing a target's parameter bytes (see each target's
+LLVMFuzzerTestOneInput): the seeds start with the bytes the target reads first."""
+import json, os, pathlib, struct
+
+root = pathlib.Path(__file__).resolve().parent.parent
+corpus = root / "fuzz" / "corpus"
+
+def put(target, name, data):
+    d = corpus / target
+    d.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    (d / name).write_bytes(data)
+
+def be16(v):
+    return struct.pack(">H", v)
+
+# -- migrate_file: the store's own migrations and a few shapes from the parser tests.
+for p in sorted((root / "migrations").glob("*.sql")):
+    put("migrate_file", p.name, p.read_bytes())
+put("migrate_file", "notx.sql", "-- migrate:up transaction:false\nCREATE TABLE a(x);\nCREATE INDEX i ON a(x);\n-- migrate:down\nDROP TABLE a;\n")
+put("migrate_file", "trigger.sql", "-- migrate:up\nCREATE TABLE t(a);\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET a = 'x;y' WHERE a IS NULL;\nEND;\nINSERT INTO t VALUES (NULL);\n-- migrate:down\nDROP TABLE t;\n")
+put("migrate_file", "crlf_bom.sql", b"\xef\xbb\xbf-- migrate:up\r\nCREATE TABLE b(y);\r\n-- migrate:down\r\nDROP TABLE b;\r\n")
+put("migrate_file", "pair.sql", b"CREATE TABLE p(z);\nINSERT INTO p VALUES (1);\n\x00DROP TABLE p;\n")
+put("migrate_file", "error.sql", "-- migrate:up\nCREATE TABLE c(x);\nINSERT INTO nope VALUES (1);\n-- migrate:down\n")
+put("migrate_file", "fk.sql", "-- migrate:up foreign_keys:off\nCREATE TABLE d(x);\n-- migrate:down transaction:false\nDROP TABLE d;\n")
+
+# -- chunk_*: [flags][size 2 bytes][overlap 2 bytes][separators...] text
+texts = {
+    "readme": (root / "README.md").read_text()[:6000],
+    "man": (root / "man" / "strata.1").read_text()[:3000] if (root / "man" / "strata.1").exists() else "",
+    "mixed": "# Title\n\nDr. Smith said: \"Quoted.\" e.g. this… 日本語。Привет, ß Ω.\n\n"
+             "e\u0301 a\u0300\u0301 \U0001F468\u200D\U0001F469\u200D\U0001F467 \U0001F1EB\U0001F1F7 "
+             "\U0001F44D\U0001F3FD\r\n\r\n```\ncode  block\n\n  indented\n```\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+             "Setext\n===\n- item\n1. first\n<|endoftext|> can't 3.14 U.S. etc. ?! ...\n" * 3,
+}
+for strategy in ["fixed", "recursive", "paragraph", "sentence", "markdown", "token"]:
+    for i, (name, text) in enumerate(texts.items()):
+        if not text:
+            continue
+        for j, (flags, size, overlap) in enumerate([(0, 200, 0), (1 | 8 | 32, 64, 10), (2 | 4, 40, 0), (32, 17, 16)]):
+            head = bytes([flags]) + be16(size - 1)
+            if flags & 32:
+                head += be16(overlap)
+            if strategy == "recursive" and j == 3:
+                head = bytes([flags | 64]) + be16(size - 1) + be16(overlap) + bytes([1]) + bytes([1]) + b". " + bytes([0]) + b"\n"
+            put(f"chunk_{strategy}", f"{name}_{j}", head + text.encode()[:4000])
+    put(f"chunk_{strategy}", "compat", bytes([16]) + be16(30) + texts["mixed"].encode()[:800])
+
+# -- tokenizer
+put("tokenizer", "readme", (root / "README.md").read_bytes()[:4000])
+put("tokenizer", "mixed", texts["mixed"].encode())
+put("tokenizer", "spaces", "  \n\n\t  x  \u00a0\u3000 123456789 'll 've 're 's HELLO hello Hello\n")
+put("tokenizer", "invalid", b"abc\xff\xfe\xc3(\xe2\x82 def \xf0\x9f\x98")
+
+# -- sse: [ncuts][cuts 2 bytes each][max_line 2][max_event 2] stream
+openai = ('data: {"id":"c1","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n'
+          'data: {"id":"c1","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}\n\n'
+          ': keep-alive\n\n'
+          'data: {"id":"c1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+          'data: {"id":"c1","choices":[],"usage":{"prompt_tokens":812,"completion_tokens":9,"total_tokens":821}}\n\n'
+          'data: [DONE]\n\n')
+anthropic = ('event: message_start\n'
+             'data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":1200,"output_tokens":1}}}\n\n'
+             'event: content_block_start\n'
+             'data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n'
+             'event: ping\ndata: {"type": "ping"}\n\n'
+             'event: content_block_delta\n'
+             'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Strata "}}\n\n'
+             'event: content_block_delta\n'
+             'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"uses SQLite [2]."}}\n\n'
+             'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+             'event: message_delta\n'
+             'data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":15}}\n\n'
+             'event: message_stop\ndata: {"type":"message_stop"}\n\n')
+odd = "\ufeffid: 7\r\nretry: 1500\r\nevent: x\rdata\ndata:  two\r\n\r\n:c\nid: a\x00b\ndata: caf\xc3\n\n"
+def sse_seed(stream, cuts):
+    head = bytes([len(cuts)]) + b"".join(be16(c) for c in cuts) + be16(4095) + be16(8191)
+    return head + (stream.encode("latin-1") if isinstance(stream, str) and stream is odd else stream.encode())
+put("sse", "openai", sse_seed(openai, [5, 40, 41, 200]))
+put("sse", "anthropic", sse_seed(anthropic, [13, 14, 300]))
+put("sse", "odd", bytes([3]) + be16(1) + be16(2) + be16(27) + be16(4095) + be16(8191) + odd.encode("utf-8"))
+put("sse", "crlf_split", bytes([2]) + be16(6) + be16(7) + be16(4095) + be16(8191) + b"data:a\r\n\r\ndata: b\r\n\r\n")
+
+# -- embed_openai_wire: [inputs][dims][inject] body
+def emb(items):
+    return json.dumps({"object": "list", "data": [{"object": "embedding", "index": i, "embedding": v} for i, v in items], "model": "m"})
+put("embed_openai_wire", "ok", bytes([2, 2, 0]) + emb([(0, [1, 2]), (1, [3, 4])]).encode())
+put("embed_openai_wire", "reordered", bytes([2, 0, 0]) + emb([(1, [0.5, -4e-3]), (0, [1e10, 2])]).encode())
+put("embed_openai_wire", "ragged", bytes([2, 0, 0]) + emb([(0, [1]), (1, [3, 4])]).encode())
+put("embed_openai_wire", "noindex", bytes([2, 0, 0]) + b'{"data":[{"embedding":[1,2]},{"embedding":[3,4]}]}')
+put("embed_openai_wire", "error", bytes([1, 0, 1]) + b'{"error":{"message":"Incorrect API key provided: sk-abc***xyz.","type":"invalid_request_error","code":"invalid_api_key"}}')
+put("embed_openai_wire", "ollama", bytes([1, 0, 0]) + b'{"error":"model \\"nomic\\" not found, try pulling it first"}')
+put("embed_openai_wire", "overflow", bytes([1, 1, 0]) + b'{"data":[{"index":0,"embedding":[1e39]}]}')
+
+# -- chat_*: [pick] body
+put("chat_openai", "stream", bytes([0]) + openai.encode())
+put("chat_openai", "stream_error", bytes([0x89]) + b'data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\ndata: {"error":{"message":"The server had an error while processing your request.","type":"server_error","code":null}}\n\n')
+put("chat_openai", "whole", bytes([1]) + b'{"id":"c","model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"length"}],"usage":{"prompt_tokens":5,"completion_tokens":1}}')
+put("chat_openai", "context", bytes([0]) + b'{"error":{"message":"This model\'s maximum context length is 8192 tokens.","code":"context_length_exceeded"}}')
+put("chat_openai", "llamacpp", bytes([0]) + b'{"error":{"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}}')
+put("chat_anthropic", "stream", bytes([0]) + anthropic.encode())
+put("chat_anthropic", "stream_error", bytes([0x80]) + b'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n')
+put("chat_anthropic", "whole", bytes([2]) + b'{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hi [1]."}],"stop_reason":"max_tokens","usage":{"input_tokens":10,"output_tokens":3}}')
+put("chat_anthropic", "error", bytes([3]) + b'{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}')
+
+# -- html_loader
+put("html_loader", "page.html", """<!doctype html><html><head><title>Strata &amp; friends</title><meta charset="windows-1252">
+<style>p{}</style><script>var x = "<p>";</script></head><body><h1>Heading</h1><p>Some <b>bold</b>   text&nbsp;here &eacute; &#x1F600;
+<a href="x">link</a> <img alt="an image"></p><ul><li>one</li><li>two<ol><li>a</li></ol></li></ul>
+<table><tr><th>h1</th><th>h2</th></tr><tr><td>c1</td><td>c2</td></tr></table><pre>  code
+   here</pre>line<br>break<noscript>no</noscript><template>t</template><svg><text>s</text></svg></body></html>""")
+put("html_loader", "cp1252.html", b"<html><body><p>caf\xe9 \x93quoted\x94 \x80</p></body></html>")
+put("html_loader", "utf16.html", "\ufeff<html><body><h2>UTF-16</h2><p>text \u00e9</p></body></html>".encode("utf-16-le").replace(b"\xff\xfe", b"\xff\xfe", 1))
+put("html_loader", "broken.html", "<html><body><p>unclosed <b>bold <i>italic</p><li>stray<td>cell</body>")
+
+# -- pdf_loader: small PDFs written like tests/unit/loader_pdf_test.cpp's make_pdf
+def pdf_string(t):
+    return "(" + t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+def make_pdf(pages, title="", locked=False):
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = ""
+    for text in pages:
+        n = len(objects) + 1
+        kids += f"{n} 0 R "
+        page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
+        if text:
+            page += f" /Contents {n + 1} 0 R"
+        objects.append(page + " >>")
+        if text:
+            content = "BT /F1 24 Tf 72 700 Td " + pdf_string(text) + " Tj ET"
+            objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+    objects[1] = f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>"
+    extra = ""
+    if title:
+        objects.append(f"<< /Title ({title}) >>")
+        extra += f" /Info {len(objects)} 0 R"
+    if locked:
+        junk = "A" * 64
+        objects.append(f"<< /Filter /Standard /V 1 /R 2 /P -4 /O <{junk}> /U <{junk}> >>")
+        extra += f" /Encrypt {len(objects)} 0 R /ID [<00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF>]"
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for i, o in enumerate(objects):
+        offsets.append(len(pdf))
+        pdf += f"{i + 1} 0 obj\n{o}\nendobj\n".encode("latin-1")
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        pdf += b"%010d 00000 n \n" % off
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{extra} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return pdf
+put("pdf_loader", "two_pages.pdf", make_pdf(["First page text", "Second (page) text"], title="A title"))
+put("pdf_loader", "empty_page.pdf", make_pdf(["", "Only the second page"]))
+put("pdf_loader", "no_text.pdf", make_pdf([""]))
+put("pdf_loader", "locked.pdf", make_pdf(["secret"], locked=True))
+put("pdf_loader", "garbage.pdf", b"%PDF-1.4 garbage")
+
+# -- jsonl_reader
+put("jsonl_reader", "docs.jsonl", '\n'.join([
+    json.dumps({"id": "a", "text": "first document", "title": "A"}),
+    json.dumps({"id": "b", "text": "caf\u00e9 \u65e5\u672c", "metadata": {"k": 1, "tags": ["x", "y"]}}),
+    "",
+    '{"id": 3, "text": "numeric id"}',
+    '{"id": "c", "text": 5}',
+    '{"id": "d"}',
+    'not json',
+    '[1,2]',
+    '{"id": "e", "text": "x", "metadata": [1]}',
+    '{"id": "f", "text": "\\ud800 lone surrogate"}',
+    '{"id": "", "text": "empty id"}',
+]) + "\n")
+put("jsonl_reader", "crlf.jsonl", b'{"id":"a","text":"x"}\r\n{"id":"b","text":"y","title":null}\r\n\xff\xfe\n')
+
+# -- fts_query
+for i, q in enumerate(["C++ and SQLite", "don't \"panic\"", "NEAR(a b) OR x AND NOT y", "-foo:bar* ^baz (qux)",
+                       "to be or not to be", "caf\u00e9 na\u00efve \u65e5\u672c\u8a9e", "a\x01b\x7fc \u2014 d\u00a0e",
+                       "migrations rolled back", '"unterminated', "AND", "*", "x" * 300]):
+    put("fts_query", f"q{i}", q)
+put("fts_query", "invalid_utf8", b"abc \xff\xfe def \xc3")
+put("fts_query", "many_terms", " ".join(f"w{i}" for i in range(100)))
