@@ -1,7 +1,10 @@
 // Search latency in-process, one thread: search::Searcher (what `strata search` and `strata ask`
 // run) over a store, for keyword, vector and hybrid mode, interleaved query by query so that a
 // change in machine load hits every mode alike; then the vector index alone (exact top-k with
-// the int8 pre-pass, and the plain float32 scan it must match) on the same queries.
+// the int8 pre-pass, and the plain float32 scan it must match) on the same queries; and the
+// keyword list alone (hybrid's depth, 50) against the query it replaced (every match joined
+// to its chunk and document, scored in full), with a check that both give the same rows and
+// scores.
 //
 //   usage: search_bench STORE QUERIES_FILE [COLLECTION=default] [K=10] [DUMP_DIR]
 //
@@ -27,13 +30,18 @@
 #include <string>
 #include <vector>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "common/error.h"
 #include "embed/local_embedder.h"
+#include "search/fts_query.h"
 #include "search/searcher.h"
 #include "search/vector_index.h"
 #include "search/vector_snapshot.h"
+#include "store/fts_bm25.h"
 #include "store/search_store.h"
 #include "store/store.h"
+#include "store/store_db.h"
 
 namespace {
 
@@ -153,6 +161,55 @@ int main(int argc, char** argv) {
       }
       const std::string what = "searcher-" + std::string(search::to_string(modes[m]));
       series[m].print(what.c_str(), extra);
+    }
+
+    // --- The keyword list alone, against the joined query it replaced ------------------------
+    {
+      const std::optional<store::SearchCollection> kc = store::find_search_collection(st, collection);
+      const std::size_t depth = std::max<std::size_t>(50, 4 * k);
+      SQLite::Statement joined(store::database(st),
+                               std::string("SELECT f.rowid, ") + store::k_fts_bm25_function +
+                                   "(chunks_fts, ?4, ?5) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
+                                   "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ?1 AND "
+                                   "d.collection_id = ?2 ORDER BY score, f.rowid LIMIT ?3");
+      Series now_s, joined_s;
+      std::size_t same = 0, asked = 0;
+      for (const std::string& q : queries) {
+        const std::string match = search::fts_match_expression(q);
+        if (match.empty()) continue;
+        ++asked;
+        double c0 = thread_cpu_s();
+        t0 = Clock::now();
+        const std::vector<store::KeywordRow> got = store::keyword_search(st, kc->id, match, {}, depth);
+        now_s.ms.push_back(ms_since(t0));
+        now_s.cpu_s += thread_cpu_s() - c0;
+        c0 = thread_cpu_s();
+        t0 = Clock::now();
+        joined.reset();
+        joined.bind(1, match);
+        joined.bind(2, kc->id);
+        joined.bind(3, static_cast<std::int64_t>(depth));
+        joined.bind(4, store::k_keyword_bm25.k1);
+        joined.bind(5, store::k_keyword_bm25.b);
+        std::vector<store::KeywordRow> want;
+        while (joined.executeStep()) want.push_back({joined.getColumn(0).getInt64(), joined.getColumn(1).getDouble()});
+        joined_s.ms.push_back(ms_since(t0));
+        joined_s.cpu_s += thread_cpu_s() - c0;
+        bool eq = got.size() == want.size();
+        for (std::size_t i = 0; eq && i < got.size(); ++i) eq = got[i].chunk_id == want[i].chunk_id && got[i].bm25 == want[i].bm25;
+        same += eq;
+      }
+      char extra[200];
+      std::snprintf(extra, sizeof extra, ",\"depth\":%zu,\"identical_to_joined\":%zu,\"whole_store\":%s", depth, same,
+                    store::collection_is_whole_store(st, kc->id) ? "true" : "false");
+      now_s.print("keyword-list", extra);
+      std::snprintf(extra, sizeof extra, ",\"depth\":%zu", depth);
+      joined_s.print("keyword-list-joined-reference", extra);
+      if (same != asked) {
+        std::fprintf(stderr, "search_bench: the keyword list differs from the joined query's on %zu of %zu queries\n",
+                     asked - same, asked);
+        return 1;
+      }
     }
 
     // --- The vector index alone ------------------------------------------------------------------

@@ -162,7 +162,18 @@ void add_sentence(std::vector<Candidate>& out, std::size_t source, std::size_t o
   out.push_back(std::move(c));
 }
 
-// The sentences of one source, further cut where a line starts a list item or a heading.
+// A line that is one block on its own: an ATX heading or a table row. The next line never
+// continues it.
+bool is_single_line_block(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i < line.size() && (line[i] == '#' || line[i] == '|');
+}
+
+// The sentences of one source, further cut at a line break where the next line starts a list
+// item, a quote, a heading or a table row, or where the line before is a heading or a table row.
+// Any other single line break inside a paragraph is a hard wrap and reads as a space (a list item
+// or a sentence wrapped over several lines stays one candidate); a blank line ends the sentence.
 void split_sentences(std::string_view text, std::size_t source, std::size_t max_chars, std::vector<Candidate>& out) {
   const chunk::detail::Boundaries bounds(text);
   std::size_t pos = 0;
@@ -174,8 +185,10 @@ void split_sentences(std::string_view text, std::size_t source, std::size_t max_
       std::size_t a = pos;
       for (std::size_t nl = text.find('\n', a); nl != std::string_view::npos && nl < end; nl = text.find('\n', nl + 1)) {
         const std::string_view line = text.substr(a, nl - a);
-        const std::string_view rest = text.substr(nl + 1, end - nl - 1);
-        if (is_list_or_heading_start(rest) || is_list_or_heading_start(line)) {
+        // The whole next line, even past the sentence's end: "…\n1. Run" ends a sentence at "1."
+        // (a stop before a capital), and that line still starts a list item.
+        const std::string_view rest = text.substr(nl + 1);
+        if (is_list_or_heading_start(rest) || is_single_line_block(line)) {
           add_sentence(out, source, a, line, max_chars);
           a = nl + 1;
         }

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,13 @@ namespace {
 struct QueryStatistics {
   double avgdl = 0;
   std::vector<double> idf;  // per phrase
+  // With a limit n (the fourth argument): the magnitudes (-score) of the best n rows scored so
+  // far, a min-heap, and the last rowid scored; see strata_bm25.
+  std::vector<double> best;
+  sqlite3_int64 last_rowid = 0;
+  bool scored_a_row = false;
+  bool prune = true;  // false for good once a row comes twice or out of rowid order
+  std::vector<double> freq;  // per phrase, for the current row
 };
 
 int count_row(const Fts5ExtensionApi*, Fts5Context*, void* count) {
@@ -59,8 +68,8 @@ void strata_bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context*
     const int t = sqlite3_value_numeric_type(v);
     return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
   };
-  if (argc != 2 || !numeric(argv[0]) || !numeric(argv[1])) {
-    sqlite3_result_error(result, "strata_bm25: give the table, k1 and b, e.g. strata_bm25(t, 1.2, 0.75)", -1);
+  if ((argc != 2 && argc != 3) || !numeric(argv[0]) || !numeric(argv[1]) || (argc == 3 && !numeric(argv[2]))) {
+    sqlite3_result_error(result, "strata_bm25: give the table, k1 and b (and optionally the limit), e.g. strata_bm25(t, 1.2, 0.75)", -1);
     return;
   }
   const double k1 = sqlite3_value_double(argv[0]);
@@ -69,30 +78,79 @@ void strata_bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context*
     sqlite3_result_error(result, "strata_bm25: k1 must be >= 0 and b in [0, 1]", -1);
     return;
   }
+  const sqlite3_int64 limit = argc == 3 ? sqlite3_value_int64(argv[2]) : 0;
   QueryStatistics* s = nullptr;
   int rc = query_statistics(api, fts, &s);
-  std::vector<double> freq(s ? s->idf.size() : 0, 0.0);
-  int instances = 0;
-  if (rc == SQLITE_OK) rc = api->xInstCount(fts, &instances);
-  for (int i = 0; rc == SQLITE_OK && i < instances; ++i) {
-    int phrase = 0, column = 0, offset = 0;
-    rc = api->xInst(fts, i, &phrase, &column, &offset);
-    if (rc == SQLITE_OK && phrase >= 0 && static_cast<std::size_t>(phrase) < freq.size()) {
-      freq[static_cast<std::size_t>(phrase)] += 1.0;
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(result, rc);
+    return;
+  }
+  // Hits per phrase in this row. Counted phrase by phrase (xPhraseFirst/xPhraseNext walk the
+  // same position lists xInstCount merges), so the same counts as bm25() gets from xInst.
+  s->freq.assign(s->idf.size(), 0.0);
+  for (std::size_t p = 0; p < s->freq.size(); ++p) {
+    Fts5PhraseIter it;
+    int column = 0, offset = 0;
+    rc = api->xPhraseFirst(fts, static_cast<int>(p), &it, &column, &offset);
+    if (rc != SQLITE_OK) break;
+    for (; column >= 0; api->xPhraseNext(fts, &it, &column, &offset)) s->freq[p] += 1.0;
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(result, rc);
+    return;
+  }
+
+  // Pruning, when given the limit n of an `ORDER BY score, rowid LIMIT n` over the rows this
+  // function sees: FTS5 hands them over in ascending rowid order, so a row whose score cannot
+  // beat the n-th best of the rows before it can never be among the best n (at best it ties,
+  // and then the earlier rowid wins). The row's length |D| only lowers a phrase's term; with
+  // |D| = 0 each term is largest, so that sum bounds the row's magnitude from above. Rows under
+  // the bound skip the length lookup (one read of the docsize table each, most of the cost)
+  // and score +Inf, after every real score (all are negative). A row seen twice, or out of
+  // order, turns pruning off for the rest of the query.
+  const sqlite3_int64 rowid = api->xRowid(fts);
+  if (s->scored_a_row && rowid <= s->last_rowid) s->prune = false;
+  s->scored_a_row = true;
+  s->last_rowid = rowid;
+  const bool pruning = s->prune && limit > 0;
+  if (pruning && s->best.size() == static_cast<std::size_t>(limit)) {
+    double bound = 0.0;
+    for (std::size_t i = 0; i < s->freq.size(); ++i) {
+      const double f = s->freq[i];
+      if (f == 0.0) continue;
+      bound += s->idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b)));
+    }
+    // The margin covers rounding: the bound and the score are computed along different paths.
+    if (bound * (1.0 + 1e-9) < s->best.front()) {
+      sqlite3_result_double(result, HUGE_VAL);
+      return;
     }
   }
+
   int row_tokens = 0;
-  if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &row_tokens);
+  rc = api->xColumnSize(fts, -1, &row_tokens);
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(result, rc);
     return;
   }
   const double d = static_cast<double>(row_tokens);
   double score = 0.0;
-  for (std::size_t i = 0; i < freq.size(); ++i) {
+  for (std::size_t i = 0; i < s->freq.size(); ++i) {
     // An absent phrase adds 0 (skipped rather than added, so k1 = 0 cannot make it 0/0).
-    if (freq[i] == 0.0) continue;
-    score += s->idf[i] * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * d / s->avgdl)));
+    if (s->freq[i] == 0.0) continue;
+    const double f = s->freq[i];
+    score += s->idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / s->avgdl)));
+  }
+  if (pruning) {
+    const auto greater = std::greater<double>();  // a min-heap
+    if (s->best.size() < static_cast<std::size_t>(limit)) {
+      s->best.push_back(score);
+      std::push_heap(s->best.begin(), s->best.end(), greater);
+    } else if (score > s->best.front()) {
+      std::pop_heap(s->best.begin(), s->best.end(), greater);
+      s->best.back() = score;
+      std::push_heap(s->best.begin(), s->best.end(), greater);
+    }
   }
   sqlite3_result_double(result, -1.0 * score);
 }

@@ -1,5 +1,5 @@
 #pragma once
-// `strata_bm25(fts_table, k1, b)`: an FTS5 auxiliary function that is FTS5's own bm25() with the
+// `strata_bm25(fts_table, k1, b [, n])`: an FTS5 auxiliary function that is FTS5's own bm25() with the
 // two BM25 parameters as arguments. FTS5's bm25() fixes k1 = 1.2 and b = 0.75; strata's keyword
 // search ranks with the parameters below instead. Internal to core/store (it owns the SQL).
 //
@@ -11,7 +11,15 @@
 // Negative, lower is better, as bm25(): `ORDER BY strata_bm25(t, k1, b)` puts the best row first.
 // Every column has weight 1 (strata's chunks_fts has one).
 //
-// Errors (SQL errors of the statement using it): other than two numeric arguments after the
+// With a fourth argument n > 0 (the LIMIT of the query's `ORDER BY score, rowid LIMIT n`),
+// rows that cannot be among the best n of the rows the function sees score +Inf instead: their
+// exact score is not computed (no read of the row's length). FTS5 gives the rows in ascending
+// rowid order; each is checked against the n-th best score of the rows before it, using an upper
+// bound of its score (the score with |D| = 0). So the first n rows of such a query are exactly
+// those, and scored exactly as, without n. The function must see each candidate row once: call
+// it from the result column ordered by, with the collection and filters as WHERE terms.
+//
+// Errors (SQL errors of the statement using it): other than two or three numeric arguments after the
 // table, k1 < 0, or b outside [0, 1].
 
 struct sqlite3;

@@ -142,28 +142,59 @@ void validate_filters(const std::vector<DocumentFilter>& filters) {
   }
 }
 
+bool collection_is_whole_store(Store& store, std::int64_t collection_id) {
+  try {
+    // Two seeks on documents_path_idx (collection_id, path). The store enforces foreign keys
+    // (store.cpp), so every chunk has a document and every document a collection: with no
+    // document of another collection, every chunk of the store is in this one.
+    SQLite::Statement q(database(store),
+                        "SELECT EXISTS (SELECT 1 FROM documents WHERE collection_id < ?1) "
+                        "OR EXISTS (SELECT 1 FROM documents WHERE collection_id > ?1)");
+    q.bind(1, collection_id);
+    return q.executeStep() && q.getColumn(0).getInt() == 0;
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "reading collections");
+  }
+}
+
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit) {
   validate_filters(filters);
   try {
-    // FTS5 finds the matching rowids and scores them; the joins keep those of the collection
-    // that pass the filters; only then are they sorted and cut to the limit. The chunk id breaks
-    // ties so that equal scores come out in the same order every time. strata_bm25 is FTS5's
-    // bm25() with k1 and b of our choosing (fts_bm25.h says which and why).
-    SQLite::Statement q(database(store),
-                        std::string("SELECT f.rowid, ") + k_fts_bm25_function +
-                            "(chunks_fts, ?4, ?5) AS score FROM chunks_fts f "
-                            "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
-                            "WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2" +
-                            filter_sql(filters, 6) + " ORDER BY score, f.rowid LIMIT ?3");
+    // FTS5 finds the matching rowids and strata_bm25 scores them; the best `limit` by score, then
+    // chunk id (so that equal scores come out in the same order every time), are kept.
+    // strata_bm25 is FTS5's bm25() with k1 and b of our choosing (fts_bm25.h says which and why);
+    // given the limit, it skips the exact scoring of rows that cannot be among the best `limit`.
+    //
+    // The collection and the filters restrict the candidates before the LIMIT: a join per
+    // matching row (its chunk, then its document, then the filters). On 100,000 chunks those
+    // joins cost about half of what the scoring does (BENCHMARKS.md "search"), so they are left
+    // out when the collection is the whole store and there are no filters. (A set of the
+    // collection's chunk ids, built per query instead of the joins, cost twice as much as them;
+    // a set of its documents' ids, probed after the chunk lookup, the same.) Filters and the
+    // collection are WHERE terms, so strata_bm25 only ever sees rows that pass them.
+    // One read transaction, so that the whole-store check describes the rows searched.
+    ReadTransaction tx(database(store));
+    const bool whole = filters.empty() && collection_is_whole_store(store, collection_id);
+    std::string sql = std::string("SELECT f.rowid, ") + k_fts_bm25_function + "(chunks_fts, ?4, ?5, ?3) AS score FROM chunks_fts f ";
+    if (whole) {
+      sql += "WHERE chunks_fts MATCH ?1";
+    } else {
+      sql += "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
+             "WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2" +
+             filter_sql(filters, 6);
+    }
+    sql += " ORDER BY score, f.rowid LIMIT ?3";
+    SQLite::Statement q(database(store), sql);
     q.bind(1, match);
-    q.bind(2, collection_id);
+    if (!whole) q.bind(2, collection_id);
     q.bind(3, static_cast<std::int64_t>(limit));
     q.bind(4, k_keyword_bm25.k1);
     q.bind(5, k_keyword_bm25.b);
     bind_filters(q, filters, 6);
     std::vector<KeywordRow> rows;
     while (q.executeStep()) rows.push_back(KeywordRow{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
+    tx.commit();
     return rows;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "keyword search");

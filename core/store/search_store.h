@@ -68,9 +68,14 @@ std::vector<std::string> search_collection_names(Store& store);
 // Throws Error(usage) naming the flag for a filter whose key is empty.
 void validate_filters(const std::vector<DocumentFilter>& filters);
 
+// True when every chunk of the store is in the collection (no document belongs to another
+// one). Two index seeks.
+bool collection_is_whole_store(Store& store, std::int64_t collection_id);
+
 // The best `limit` chunks of the collection that pass every filter for the FTS5 MATCH
 // expression `match` (never empty), best first (ascending bm25, then chunk id). The filters
-// are in the same query, so they restrict the candidates before the LIMIT.
+// are in the same query, so they restrict the candidates before the LIMIT. When the collection
+// is the whole store and there are no filters, FTS5's matches are ranked as they are (no join).
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit);
 

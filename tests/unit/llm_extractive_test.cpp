@@ -127,6 +127,57 @@ TEST(LlmExtractive, ListsAndHeadingsAreSplitAndCleaned) {
   EXPECT_EQ(a.text, "Download the release archive for Linux [1] Unpack the archive into /usr/local [1]");
 }
 
+TEST(LlmExtractive, HardWrappedLinesReadAsOneSentence) {
+  // A paragraph and list items wrapped over several lines: a single line break is a space.
+  const std::vector<Source> sources = {source(1,
+                                              "The snapshot of the vector index is written\n"
+                                              "beside the store after the first query.\n\n"
+                                              "- Restore the archive into a fresh directory\n"
+                                              "  before you open the store again\n"
+                                              "- Check the vault key\n"
+                                              "1. Rotate the backup key every month\n"
+                                              "   and record the rotation in the log\n")};
+  ExtractiveOptions options;
+  options.max_sentences = 10;
+  const ExtractiveAnswer a = extractive_answer("snapshot restore archive rotate backup key vault", sources, options);
+  std::vector<std::string> texts;
+  for (const ExtractedSentence& s : a.sentences) texts.push_back(s.text);
+  EXPECT_EQ(texts, (std::vector<std::string>{
+                       "The snapshot of the vector index is written beside the store after the first query.",
+                       "Restore the archive into a fresh directory before you open the store again",
+                       "Check the vault key",
+                       "Rotate the backup key every month and record the rotation in the log",
+                   }));
+  // Offsets point at each sentence's start in the source text.
+  ASSERT_EQ(a.sentences.size(), 4u);
+  EXPECT_EQ(sources[0].text.substr(a.sentences[1].offset, 9), "- Restore");
+  // "1." before a capital ends a sentence for the shared sentence rules; the item starts after it.
+  EXPECT_EQ(sources[0].text.substr(a.sentences[3].offset, 6), "Rotate");
+}
+
+TEST(LlmExtractive, HeadingsAndNextListItemsStillCut) {
+  // A heading is one line even without a blank line after it; a line starting a list item,
+  // a quote or a heading starts a new candidate even inside a sentence.
+  const std::vector<Source> sources = {source(1,
+                                              "## Backup key rotation schedule\n"
+                                              "The backup key changes monthly\n"
+                                              "> A backup key needs the vault\n"
+                                              "* Each backup key lands in audit logs\n"
+                                              "# Old backup key files expire yearly\n")};
+  ExtractiveOptions options;
+  options.max_sentences = 10;
+  const ExtractiveAnswer a = extractive_answer("backup key", sources, options);
+  std::vector<std::string> texts;
+  for (const ExtractedSentence& s : a.sentences) texts.push_back(s.text);
+  EXPECT_EQ(texts, (std::vector<std::string>{
+                       "Backup key rotation schedule",
+                       "The backup key changes monthly",
+                       "A backup key needs the vault",
+                       "Each backup key lands in audit logs",
+                       "Old backup key files expire yearly",
+                   }));
+}
+
 TEST(LlmExtractive, NoMatchFallsBackToTheTopSource) {
   const std::vector<Source> sources = {source(1, "Alpha is the first letter. Beta comes second. Gamma third."),
                                        source(2, "Unrelated words only here.")};

@@ -8,10 +8,13 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <random>
 
 #include "common/error.h"
 #include "search/fts_query.h"
+#include "store/fts_bm25.h"
 #include "store/store.h"
+#include "store/store_db.h"
 #include "test_util.h"
 
 namespace strata {
@@ -147,6 +150,116 @@ TEST_F(SearchStoreTest, FiltersApplyBeforeTheLimit) {
   ASSERT_EQ(ids.size(), 10u);
   for (const std::int64_t id : ids) EXPECT_NE(std::find(legal.begin(), legal.end(), id), legal.end());
   EXPECT_EQ(keyword_ids(c, "retention", {}, 10).size(), 10u);
+}
+
+// The keyword query as it was before it skipped the joins: every matching row joined to its
+// chunk and document, the collection and the filters checked per row. keyword_search must give
+// exactly its rows and scores.
+std::vector<store::KeywordRow> joined_keyword_search(Store& st, std::int64_t collection, const std::string& match,
+                                                     const std::vector<DocumentFilter>& filters, std::size_t limit) {
+  std::string sql = std::string("SELECT f.rowid, ") + store::k_fts_bm25_function +
+                    "(chunks_fts, ?4, ?5) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
+                    "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2";
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    const int v = 6 + 2 * static_cast<int>(i);
+    sql += filters[i].key == "source" ? " AND d.source = ?" + std::to_string(v) + " AND ?" + std::to_string(v + 1) + " IS NOT NULL"
+                                      : " AND CAST(json_extract(d.metadata, '$.' || ?" + std::to_string(v + 1) + ") AS TEXT) = ?" +
+                                            std::to_string(v);
+  }
+  sql += " ORDER BY score, f.rowid LIMIT ?3";
+  SQLite::Statement q(store::database(st), sql);
+  q.bind(1, match);
+  q.bind(2, collection);
+  q.bind(3, static_cast<std::int64_t>(limit));
+  q.bind(4, store::k_keyword_bm25.k1);
+  q.bind(5, store::k_keyword_bm25.b);
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    q.bind(6 + 2 * static_cast<int>(i), filters[i].value);
+    q.bind(7 + 2 * static_cast<int>(i), filters[i].key);
+  }
+  std::vector<store::KeywordRow> rows;
+  while (q.executeStep()) rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
+  return rows;
+}
+
+// Random chunks over a small vocabulary (many equal scores, long and short rows) in documents
+// with a "team" and a "year" in their metadata.
+void seed_random(Seeder& s, std::int64_t collection, const std::string& prefix, std::mt19937& rng, int documents) {
+  static const char* const words[] = {"backup", "restore", "vault", "key",   "index",  "query", "store", "chunk",
+                                      "rotate", "archive", "log",   "audit", "vector", "merge", "fts",   "rank"};
+  static const char* const teams[] = {"ops", "legal", "dev"};
+  for (int d = 0; d < documents; ++d) {
+    const std::string meta = std::string(R"({"team":")") + teams[rng() % 3] + R"(","year":)" + std::to_string(2020 + rng() % 4) + "}";
+    const std::int64_t doc = s.document(collection, prefix + std::to_string(d) + ".md", meta);
+    const int chunks = 1 + static_cast<int>(rng() % 6);
+    for (int c = 0; c < chunks; ++c) {
+      std::string text;
+      const int n = 1 + static_cast<int>(rng() % 30);
+      for (int w = 0; w < n; ++w) text += std::string(w ? " " : "") + words[rng() % 16];
+      s.chunk(doc, text);
+    }
+  }
+}
+
+void expect_same_as_joined(Store& st, std::int64_t collection, const std::vector<DocumentFilter>& filters) {
+  const char* const queries[] = {"backup", "backup vault", "restore the archive key", "index query store chunk rank",
+                                 "fts", "missing words", "rotate log audit vector merge"};
+  for (const char* query : queries) {
+    for (const std::size_t limit : {std::size_t{1}, std::size_t{7}, std::size_t{50}, std::size_t{10000}}) {
+      const std::string match = search::fts_match_expression(query);
+      const std::vector<store::KeywordRow> got = store::keyword_search(st, collection, match, filters, limit);
+      const std::vector<store::KeywordRow> want = joined_keyword_search(st, collection, match, filters, limit);
+      ASSERT_EQ(got.size(), want.size()) << query << " limit " << limit << " filters " << filters.size();
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].chunk_id, want[i].chunk_id) << query << " row " << i;
+        EXPECT_EQ(got[i].bm25, want[i].bm25) << query << " row " << i;  // bit for bit
+      }
+    }
+  }
+}
+
+TEST_F(SearchStoreTest, KeywordSearchGivesTheJoinedQuerysRowsAndScores) {
+  // One collection (the whole store: no join at all), then three (the allowed-id set), with and
+  // without filters: the rows, their order (ties included) and their scores never change.
+  Seeder s(path_);
+  std::mt19937 rng(7);
+  const std::int64_t a = s.collection("a");
+  seed_random(s, a, "a", rng, 60);
+  const std::vector<std::vector<DocumentFilter>> filter_sets = {
+      {}, {{"team", "legal"}}, {{"team", "ops"}, {"year", "2021"}}, {{"source", "a3.md"}}};
+  {
+    Store st = Store::open(path_);
+    EXPECT_TRUE(store::collection_is_whole_store(st, a));
+    for (const auto& f : filter_sets) expect_same_as_joined(st, a, f);
+  }
+  const std::int64_t b = s.collection("b");
+  const std::int64_t empty = s.collection("empty");
+  seed_random(s, b, "b", rng, 40);
+  const std::int64_t c = s.collection("c");
+  seed_random(s, c, "c", rng, 20);
+  Store st = Store::open(path_);
+  EXPECT_FALSE(store::collection_is_whole_store(st, a));
+  EXPECT_FALSE(store::collection_is_whole_store(st, b));
+  EXPECT_FALSE(store::collection_is_whole_store(st, c));
+  for (const std::int64_t collection : {a, b, c, empty}) {
+    for (const auto& f : filter_sets) expect_same_as_joined(st, collection, f);
+  }
+  EXPECT_TRUE(store::keyword_search(st, empty, search::fts_match_expression("backup"), {}, 10).empty());
+  // Every matching chunk of b, none of another collection.
+  EXPECT_EQ(store::keyword_search(st, b, search::fts_match_expression("backup"), {}, 100000).size(),
+            joined_keyword_search(st, b, search::fts_match_expression("backup"), {}, 100000).size());
+}
+
+TEST_F(SearchStoreTest, AnEmptyCollectionBesideAnotherIsNotTheWholeStore) {
+  Seeder s(path_);
+  const std::int64_t a = s.collection("a");
+  const std::int64_t b = s.collection("b");
+  s.chunk(s.document(b, "x.md"), "backup key");
+  Store st = Store::open(path_);
+  EXPECT_FALSE(store::collection_is_whole_store(st, a));
+  EXPECT_TRUE(store::collection_is_whole_store(st, b));  // a holds no document
+  EXPECT_TRUE(store::keyword_search(st, a, search::fts_match_expression("backup"), {}, 10).empty());
+  EXPECT_EQ(store::keyword_search(st, b, search::fts_match_expression("backup"), {}, 10).size(), 1u);
 }
 
 TEST_F(SearchStoreTest, FilterValuesMatchStringsNumbersBooleansAndArrayElements) {

@@ -5,7 +5,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -110,9 +113,57 @@ TEST_F(FtsBm25Test, K1ZeroScoresEachMatchedTermOnceWhateverItsFrequency) {
   EXPECT_LT(rows[2].score, 0.0);
 }
 
+TEST_F(FtsBm25Test, GivenTheLimitTheBestRowsAreTheSameAndOthersAreSkipped) {
+  // Random rows over a few words (many ties, long and short rows): with the limit n as fourth
+  // argument, `ORDER BY score, rowid LIMIT n` gives exactly the rows and scores it gives without.
+  static const char* const words[] = {"apple", "pear", "plum", "fig", "kiwi", "lime", "date", "yuzu"};
+  std::mt19937 rng(11);
+  for (int r = 0; r < 400; ++r) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 40);
+    for (int w = 0; w < n; ++w) text += std::string(w ? " " : "") + words[rng() % (w % 3 == 0 ? 8 : 3)];
+    add(text);
+  }
+  const auto top = [&](const std::string& match, const std::string& call, std::int64_t n) {
+    SQLite::Statement q(db_, "SELECT rowid, " + call + " AS score FROM t WHERE t MATCH ?1 ORDER BY score, rowid LIMIT ?2");
+    q.bind(1, match);
+    q.bind(2, n);
+    std::vector<Row> rows;
+    while (q.executeStep()) rows.push_back(Row{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
+    return rows;
+  };
+  std::size_t skipped = 0;
+  for (const std::string match : {"apple", "fig OR kiwi", "apple OR yuzu OR date", "lime OR pear OR plum OR fig"}) {
+    for (const std::int64_t n : {1, 2, 5, 10, 50, 399, 1000}) {
+      SCOPED_TRACE(match + " n=" + std::to_string(n));
+      const std::vector<Row> want = top(match, "strata_bm25(t, 1.2, 0.4)", n);
+      const std::vector<Row> got = top(match, "strata_bm25(t, 1.2, 0.4, " + std::to_string(n) + ")", n);
+      ASSERT_EQ(got.size(), want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].id, want[i].id);
+        EXPECT_EQ(got[i].score, want[i].score);  // bit for bit
+      }
+      for (const Row& r : scores(match, "strata_bm25(t, 1.2, 0.4, " + std::to_string(n) + ")")) skipped += std::isinf(r.score);
+    }
+  }
+  EXPECT_GT(skipped, 100u);  // it does skip rows
+}
+
+TEST_F(FtsBm25Test, RowsOutOfRowidOrderTurnSkippingOff) {
+  for (int i = 0; i < 50; ++i) add(i % 5 == 0 ? "apple apple" : "apple " + std::string(static_cast<std::size_t>(i), 'x'));
+  SQLite::Statement q(db_, "SELECT rowid, strata_bm25(t, 1.2, 0.4, 1) FROM t WHERE t MATCH 'apple' ORDER BY rowid DESC");
+  std::size_t rows = 0;
+  while (q.executeStep()) {
+    ++rows;
+    EXPECT_FALSE(std::isinf(q.getColumn(1).getDouble())) << q.getColumn(0).getInt64();
+  }
+  EXPECT_EQ(rows, 50u);
+}
+
 TEST_F(FtsBm25Test, BadArgumentsAreSqlErrors) {
   add("apple");
-  for (const std::string call : {"strata_bm25(t)", "strata_bm25(t, 1.2)", "strata_bm25(t, 1.2, 0.75, 1)",
+  for (const std::string call : {"strata_bm25(t)", "strata_bm25(t, 1.2)", "strata_bm25(t, 1.2, 0.75, 1, 2)",
+                                 "strata_bm25(t, 1.2, 0.75, 'x')",
                                  "strata_bm25(t, 'x', 0.75)", "strata_bm25(t, -1, 0.75)", "strata_bm25(t, 1.2, 1.5)"}) {
     SCOPED_TRACE(call);
     EXPECT_THROW(scores("apple", call), SQLite::Exception);
