@@ -35,7 +35,9 @@ struct AskCliOptions {
   std::vector<std::string> question;  // the words, joined by spaces
   std::string k, mode, context_tokens, max_tokens, temperature, max_retries, conversation;
   std::vector<std::string> where;
+  std::string vector_weight;  // empty: the default (search::k_hybrid_vector_weight)
   std::string provider, model, base_url, api_key_env;
+  bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
   bool no_cache = false, redact = false, raw = false, json = false, context_only = false;
   bool continue_last = false, no_stream = false, quiet = false;
   std::string color;
@@ -70,6 +72,7 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   if (!o.k.empty()) r.k = static_cast<std::size_t>(std::min<std::uint64_t>(parse_count("-k", o.k, 1), 1000));
   if (!o.mode.empty()) r.mode = search::parse_mode(o.mode);  // CLI11 checked the name
   for (const std::string& w : o.where) r.where.push_back(parse_where(w));
+  if (o.vector_weight_given) r.vector_weight = parse_vector_weight(o.vector_weight);
   if (!o.context_tokens.empty()) r.context_tokens = static_cast<std::size_t>(parse_count("--context-tokens", o.context_tokens, 1));
   if (!o.max_tokens.empty()) r.max_tokens = parse_count("--max-tokens", o.max_tokens, 1);
   if (!o.temperature.empty()) r.temperature = parse_temperature(o.temperature);
@@ -340,6 +343,10 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--where", o->where, "Only documents whose field or metadata KEY is VALUE (repeatable, ANDed)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
+  cmd->add_option("--vector-weight", o->vector_weight,
+                  "Hybrid retrieval: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: 0.1)")
+      ->type_name("W")
+      ->each([o](const std::string&) { o->vector_weight_given = true; });
   cmd->add_option("--provider", o->provider,
                   "openai (any /v1/chat/completions server), anthropic, or none (default: $STRATA_LLM_PROVIDER, else "
                   "openai when a model or base URL is given, else none: the offline answer)")
@@ -381,8 +388,8 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
       "  OPENAI_API_KEY=... strata ask --model gpt-4o-mini 'what does redo do?'\n"
       "  strata ask -c 'and for the store?'\n"
       "  strata ask --json 'what is a checksum?' | jq -r .answer\n"
-      "Exit: 0 answered, 2 usage, key rejected or prompt too long, 7 store or server unavailable,\n"
-      "8 the answer was cut off (the partial answer is printed)");
+      "Exit: 0 answered, 2 usage (e.g. bad --where or --vector-weight), key rejected or prompt too long,\n"
+      "7 store or server unavailable, 8 the answer was cut off (the partial answer is printed)");
   cmd->callback([o, &action, &app] {
     action = [o, &app] {
       o->color = color_setting(o->color, app);

@@ -1,6 +1,7 @@
 #include "flag_values.h"
 
 #include <charconv>
+#include <cmath>
 #include <system_error>
 #include <utility>
 
@@ -21,6 +22,17 @@ std::uint64_t parse_count(const std::string& flag, const std::string& value, std
     usage(flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
   }
   return n;
+}
+
+double parse_vector_weight(const std::string& value) {
+  double w = -1;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, w, std::chars_format::fixed);
+  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(w) || w < 0.0 || w > 1.0) {
+    usage("--vector-weight takes a number from 0 to 1 (got '" + value + "')",
+          "e.g. --vector-weight 0.5; 0 ranks by keyword alone, 1 weighs both lists equally");
+  }
+  return w;
 }
 
 }  // namespace strata::cli

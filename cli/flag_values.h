@@ -1,6 +1,7 @@
 #pragma once
 // Flag values the commands share: a usage error, and whole-number flags read one way
-// everywhere (the same message for --size, --concurrency, -k, --max-tokens, ...).
+// everywhere (the same message for --size, --concurrency, -k, --max-tokens, ...), and
+// --vector-weight for search and ask.
 #include <cstdint>
 #include <string>
 
@@ -12,5 +13,9 @@ namespace strata::cli {
 // `value` as a whole number >= `minimum`; anything else (empty, a sign, spaces, a fraction,
 // out of range) is a usage error naming `flag`.
 std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum);
+
+// --vector-weight (search and ask): a decimal number from 0 to 1 ("0.2", "1", ".5"); anything
+// else (empty, a sign, an exponent, spaces, out of range) is a usage error.
+double parse_vector_weight(const std::string& value);
 
 }  // namespace strata::cli

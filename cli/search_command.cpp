@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -47,18 +45,6 @@ se::MetadataFilter parse_where(const std::string& pair) {
     throw Error(ExitCode::usage, "--where '" + pair + "': expected KEY=VALUE", "e.g. --where team=legal");
   }
   return se::MetadataFilter{pair.substr(0, eq), pair.substr(eq + 1)};
-}
-
-// --vector-weight: a decimal number from 0 to 1 ("0.2", "1", ".5"); anything else is a usage error.
-double parse_vector_weight(const std::string& text) {
-  double w = -1;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, w, std::chars_format::fixed);
-  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(w) || w < 0.0 || w > 1.0) {
-    usage("--vector-weight takes a number from 0 to 1 (got '" + text + "')",
-          "e.g. --vector-weight 0.5; 0 ranks by keyword alone, 1 weighs both lists equally");
-  }
-  return w;
 }
 
 se::SearchRequest request_of(const SearchCliOptions& o) {

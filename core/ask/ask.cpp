@@ -281,6 +281,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   sr.mode = request.mode;
   sr.k = request.k;
   sr.where = request.where;
+  sr.vector_weight = request.vector_weight;
   sr.embed = request.embed;
   search::SearchResult found = search::Searcher(store).search(sr);
   result.timings.retrieval_ms = ms_since(t);

@@ -65,7 +65,7 @@ EOF
 # ---------------------------------------------------------------------------------------------
 case_ "help and usage errors"
 expect_exit 0 -- "$STRATA" ask --help
-for opt in --store --collection -k --mode --where --provider --model --base-url --api-key-env --temperature \
+for opt in --store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature \
     --max-tokens --context-tokens --max-retries --continue --conversation --no-cache --no-stream --redact --raw \
     --context-only --json --quiet --color; do
     printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "--help does not list $opt"
@@ -86,6 +86,10 @@ expect_exit 2 -- "$STRATA" ask --base-url "$URL" 'x'
 expect_error_line '--model is required'
 expect_exit 2 -- "$STRATA" ask --temperature 3 'x'
 expect_exit 2 -- "$STRATA" ask --continue --conversation 1 'x'
+for w in -0.5 1.01 abc '' 0.5x nan inf 1e-1; do
+    expect_exit 2 -- "$STRATA" ask --vector-weight "$w" 'x'
+    expect_error_line "--vector-weight takes a number from 0 to 1 \\(got '$w'\\)"
+done
 expect_exit 2 -- "$STRATA" ask --base-url "$URL" --model m --api-key-env "$CANARY" 'x'
 expect_error_line 'takes the name of an environment variable'
 keep_outputs
@@ -278,8 +282,41 @@ assert_eq 3 "$(wc -l <"$E2E_TMP/.out" | tr -d ' ')" "the conversation's calls"
 expect_exit 7 -- strata_t logs --store "$E2E_TMP/none.db"
 assert_absent "$E2E_TMP/none.db"
 
+case_ "--vector-weight reaches hybrid retrieval"
+expect_exit 0 -- strata_t embed -q
+Q='how do I roll back a migration with redo?'
+expect_exit 0 -- A --json --mode keyword "$Q"
+cp "$E2E_TMP/.out" "$E2E_TMP/keyword.json"
+for w in 0 0.5 1; do
+    expect_exit 0 -- A --json --mode hybrid --vector-weight "$w" "$Q"
+    cp "$E2E_TMP/.out" "$E2E_TMP/hybrid-$w.json"
+done
+expect_exit 0 -- A --json "$Q"
+cp "$E2E_TMP/.out" "$E2E_TMP/hybrid-default.json"
+python3 - "$E2E_TMP" <<'EOF' && pass "--vector-weight in the sources' scores" || fail "--vector-weight did not reach retrieval"
+import json, sys
+d = sys.argv[1]
+load = lambda name: json.load(open(f"{d}/{name}.json"))
+kw = load("keyword")
+by_w = {w: load(f"hybrid-{w}") for w in ("0", "0.5", "1", "default")}
+assert kw["sources"], kw
+# Weight 0: the keyword order. A source's score is 1/(60 + the keyword rank of its best chunk),
+# and the sources with a keyword hit come in the keyword sources' order.
+z = [s for s in by_w["0"]["sources"] if s["score"] > 0]
+assert [s["source"] for s in z] == [s["source"] for s in kw["sources"]], (z, kw["sources"])
+for s in z:
+    rank = 1 / s["score"] - 60
+    assert abs(rank - round(rank)) < 1e-6 and round(rank) >= 1, s
+# Other weights add the vector list: different scores, and the default (0.1) is none of them.
+scores = {w: [s["score"] for s in j["sources"]] for w, j in by_w.items()}
+assert len({tuple(v) for v in scores.values()}) == 4, scores
+# Sources are best-first whatever the weight.
+for v in scores.values():
+    assert v == sorted(v, reverse=True), v
+EOF
+
 case_ "the canary key appears in no output"
-if grep -rl -- "$CANARY" outputs >/dev/null 2>&1 || cat "$STRATA_STORE"* | grep -aq -- "$CANARY"; then
+if grep -rl -- "$CANARY" outputs >/dev/null 2>&1 || grep -rqa -- "$CANARY" "$STRATA_STORE"*; then  # the store, its WAL and vector snapshots
     fail "the API key leaked into an output or the store"
 else
     pass "no leak"

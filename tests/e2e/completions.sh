@@ -395,10 +395,12 @@ expect_exact "strata embed --provider <TAB> is still embed's" "local openai" -- 
 expect_has "strata ask --model <TAB> offers chat models" gpt-4o-mini claude-3-5-haiku-latest llama3.2 -- strata ask --model ""
 expect_lacks "strata ask --model <TAB> has no embedding models" text-embedding-3-small hash-ngram-v1 hash-ngram-v2 -- strata ask --model ""
 expect_exact "strata ask --mode <TAB>" "hybrid keyword vector" -- strata ask --mode ""
+expect_exact "strata ask --vec<TAB> -> --vector-weight" "--vector-weight" -- strata ask --vec
+expect_exact "strata ask --vector-weight 0.5 --mode <TAB> (the weight is a value)" "hybrid keyword vector" -- strata ask --vector-weight 0.5 --mode ""
 expect_exact "strata ask --collection n<TAB>" "notes" -- strata ask --collection n
 expect_has "strata ask -<TAB> offers the short options" -c -k -q -h -- strata ask -
 expect_exact "strata ask wh<TAB> (free-text question) offers nothing" "" -- strata ask wh
-for o in -k --where --temperature --max-tokens --context-tokens --max-retries --conversation; do
+for o in -k --where --vector-weight --temperature --max-tokens --context-tokens --max-retries --conversation; do
     expect_exact "strata ask $o <TAB> offers nothing" "" -- strata ask "$o" ""
 done
 expect_has "strata logs -<TAB>" -n --limit --conversation --json --store -- strata logs -
@@ -636,6 +638,8 @@ if command -v fish >/dev/null 2>&1; then
     fexpect_lacks "strata ask --provider " local
     fexpect "strata ask --model " gpt-4o-mini claude-3-5-haiku-latest
     fexpect "strata ask --mode " keyword vector hybrid
+    fexpect "strata ask --vec" --vector-weight
+    fexpect_none "strata ask --vector-weight "
     fexpect "strata ask -" -c -k -q -h
     fexpect_none "strata ask rec"
     fexpect "strata logs -" -n -h
@@ -766,6 +770,7 @@ ZEOF
         zexpect "strata search --collection " default notes "read me" team:wiki
         zexpect "strata ask --provider=" openai anthropic none
         zexpect "strata ask --model=" gpt-4o-mini claude-3-5-haiku-latest
+        zexpect "strata ask --vec" --vector-weight
         zexpect "strata logs --" --limit --conversation --json
         ZDIR=$TMP
         zexpect_none "strata collections remove "

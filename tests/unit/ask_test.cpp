@@ -7,12 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../servers/test_server.h"
+#include "embed/collection_embed.h"
+#include "search/searcher.h"
 #include "store/ask_store.h"
 #include "store/store.h"
 #include "test_util.h"
@@ -21,6 +25,8 @@ namespace strata::ask {
 namespace {
 
 using strata::testing::TestServer;
+
+class SilentEmbed final : public embed::EmbedObserver {};
 
 class Collector final : public AskObserver {
  public:
@@ -375,6 +381,80 @@ TEST_F(AskTest, NothingRetrievedStillAnswersOffline) {
   const AskResult r = run(request("zebra quantum xylophone"), ResolvedProvider{}, c);
   EXPECT_TRUE(r.pack.sources.empty());
   EXPECT_TRUE(r.answer.empty());
+}
+
+TEST_F(AskTest, VectorWeightReachesHybridRetrieval) {
+  {
+    store::Store st = store::Store::open_existing(path_);
+    SilentEmbed quiet;
+    embed::embed_collection(st, "default", embed::EmbedSettings{}, quiet);
+  }
+  const std::string q = "who handles a rollback of the last migration";
+  // Each chunk's score in hybrid search with weight w, and its rank in the keyword list.
+  const auto search_scores = [&](search::Mode mode, double w) {
+    store::Store st = store::Store::open_existing(path_);
+    search::SearchRequest sr;
+    sr.query = q;
+    sr.mode = mode;
+    sr.k = 20;
+    sr.vector_weight = w;
+    std::vector<std::pair<std::int64_t, double>> out;
+    for (const search::SearchHit& h : search::Searcher(st).search(sr).hits) out.emplace_back(h.chunk_id, h.score);
+    return out;
+  };
+  const auto keyword = search_scores(search::Mode::keyword, search::k_hybrid_vector_weight);
+  ASSERT_GE(keyword.size(), 2u);
+  const auto best_of = [](const llm::Source& s, const std::map<std::int64_t, double>& score) {
+    double best = 0;
+    for (const std::int64_t id : s.chunk_ids) {
+      const auto it = score.find(id);
+      if (it != score.end()) best = std::max(best, it->second);
+    }
+    return best;
+  };
+  std::map<std::int64_t, double> by_keyword_rank;  // 1/(60 + keyword rank): hybrid's score at weight 0
+  for (std::size_t i = 0; i < keyword.size(); ++i) {
+    by_keyword_rank[keyword[i].first] = 1.0 / (60.0 + static_cast<double>(i + 1));
+  }
+  std::map<double, std::vector<double>> source_scores;
+  for (const double w : {0.0, 0.5, 1.0}) {
+    SCOPED_TRACE(w);
+    AskRequest r = request(q);
+    r.mode = search::Mode::hybrid;
+    r.vector_weight = w;
+    r.context_only = true;
+    Collector c;
+    const AskResult result = run(r, ResolvedProvider{}, c);
+    EXPECT_EQ(result.mode, search::Mode::hybrid);
+    ASSERT_FALSE(result.pack.sources.empty());
+    std::map<std::int64_t, double> hybrid;
+    for (const auto& [id, score] : search_scores(search::Mode::hybrid, w)) hybrid[id] = score;
+    std::vector<const llm::Source*> by_rank;
+    for (const llm::Source& s : result.pack.sources) {
+      // Each source carries the best fused score of its chunks, fused with this weight.
+      EXPECT_DOUBLE_EQ(s.score, best_of(s, hybrid)) << s.source;
+      if (w == 0.0) {
+        EXPECT_DOUBLE_EQ(s.score, best_of(s, by_keyword_rank)) << s.source;
+      }
+      source_scores[w].push_back(s.score);
+      by_rank.push_back(&s);
+    }
+    if (w == 0.0) {
+      // Weight 0: the keyword order (the sources' best chunks in keyword rank order).
+      std::sort(by_rank.begin(), by_rank.end(), [](const llm::Source* a, const llm::Source* b) { return a->first_rank < b->first_rank; });
+      for (std::size_t i = 1; i < by_rank.size(); ++i) EXPECT_GE(by_rank[i - 1]->score, by_rank[i]->score);
+    }
+  }
+  EXPECT_NE(source_scores[0.0], source_scores[1.0]);  // the vector list counts at weight 1
+  // Out of range: refused by the search as a usage error, before anything is logged.
+  AskRequest bad = request(q);
+  bad.mode = search::Mode::hybrid;
+  bad.vector_weight = 1.5;
+  Collector c;
+  const Error e = strata::testing::error_of([&] { run(bad, ResolvedProvider{}, c); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_NE(std::string(e.what()).find("--vector-weight"), std::string::npos) << e.what();
+  EXPECT_EQ(count("llm_calls"), 0);
 }
 
 TEST(AskProvider, NothingConfiguredIsOffline) {
