@@ -6,7 +6,7 @@ build=(cmake ninja-build g++ pkg-config libsqlite3-dev libsqlitecpp-dev libcli11
        nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev
        libcurl4-openssl-dev libpq-dev libssl-dev)
 test=(sqlite3 python3 bash-completion fish zsh man-db groff-base procps util-linux
-      poppler-utils postgresql postgresql-client)
+      poppler-utils postgresql postgresql-client clang-14 libclang-rt-14-dev)
 want=("${build[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test[@]}")
 

@@ -27,7 +27,9 @@ std::string lower_ascii(std::string_view s) {
 // Server text made fit to quote in an error message: keys and personal data redacted, no
 // controls or escape sequences, whitespace runs folded, at most kQuoteLimit bytes.
 std::string quote_server_text(std::string_view text) {
-  const std::string safe = sanitize_for_terminal(redact(text).text);
+  // Sanitise first: a key split by control characters would pass the redaction and then be
+  // joined back together when the sanitiser removed them (found by fuzz_chat_openai).
+  const std::string safe = redact(sanitize_for_terminal(text)).text;
   std::string out;
   bool space = false;
   for (char c : safe) {

@@ -55,7 +55,7 @@ class Migrator::Session {
   enum class Mode { write, dry_run };
 
   Session(const Target& target, const MigrationSet& files, Mode mode)
-      : target_(target), files_(files), dry_(mode == Mode::dry_run) {
+      : files_(files), dry_(mode == Mode::dry_run) {
     db_ = open_driver(target.database, dry_ ? Access::dry_run : Access::write, target.table, target.lock_timeout);
     table_ = std::make_unique<HistoryTable>(*db_, target.table);
     history_exists_ = db_->table_exists(target.table);
@@ -180,7 +180,6 @@ class Migrator::Session {
     sql_ += '\n';
   }
 
-  const Target& target_;
   const MigrationSet& files_;
   bool dry_;
   std::unique_ptr<Driver> db_;

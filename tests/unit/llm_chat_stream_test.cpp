@@ -283,5 +283,15 @@ TEST(LlmChatHttpError, QuotedServerTextIsSafe) {
   EXPECT_LT(what.size(), 400u);
 }
 
+// Found by fuzz_chat_openai: control characters inside a key hid it from the redaction, and the
+// sanitiser then removed them, joining the key back together in the message.
+TEST(LlmChatHttpError, AKeySplitByControlCharactersIsStillRedacted) {
+  const std::string body = R"({"error":{"message":"bad key sk-proj-Fuzz\u0000\u0001Canary0123456789abcdefghij"}})";
+  const ChatError e = chat_http_error(Provider::openai, 400, body);
+  const std::string what = e.what();
+  EXPECT_EQ(what.find("Canary0123456789"), std::string::npos) << what;
+  EXPECT_EQ(what.find("sk-proj"), std::string::npos) << what;
+}
+
 }  // namespace
 }  // namespace strata::llm
