@@ -13,11 +13,30 @@ void add_store_option(CLI::App& command, StoreOptions& options) {
                      "Knowledge store file (default: $STRATA_STORE, else store.path in strata.toml, else .strata/store.db)");
 }
 
+namespace {
+
+// Whether --collection was given anywhere on the command line: `documents --collection x list`
+// and `documents list --collection x` fill the same options, and every level's callback must
+// leave a given value alone.
+bool collection_given(CLI::App& command) {
+  CLI::App* app = &command;
+  while (app->get_parent() != nullptr) app = app->get_parent();
+  while (app != nullptr) {
+    const CLI::Option* option = app->get_option_no_throw("--collection");
+    if (option != nullptr && option->count() > 0) return true;
+    const std::vector<CLI::App*> chosen = app->get_subcommands();
+    app = chosen.empty() ? nullptr : chosen.front();
+  }
+  return false;
+}
+
+}  // namespace
+
 void add_collection_option(CLI::App& command, StoreOptions& options) {
   command.add_option("--collection", options.collection,
                      "Collection name (default: store.collection in strata.toml, else default)");
   command.parse_complete_callback([&command, &options] {
-    if (command.count("--collection") > 0) return;
+    if (collection_given(command)) return;
     try {
       options.collection = configuration().get("store.collection").value;
     } catch (const Error&) {

@@ -123,6 +123,17 @@ DATABASE_URL="sqlite:$E2E_TMP/envurl.sqlite3" run "$STRATA" migrate up
 assert_eq 0 "$RC" "migrate up with DATABASE_URL"
 assert_true "DATABASE_URL beats strata.toml" table_exists "$E2E_TMP/envurl.sqlite3" notes
 
+case_ "chunk: [chunk] from strata.toml; flags win"
+printf 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron\n' >"$P/text.txt"
+printf '\n[chunk]\nstrategy = "fixed"\nsize = 20\n' >"$P/sub/strata.toml"
+cd "$P/sub" || exit 2
+expect_exit 0 -- S chunk "$P/text.txt"
+assert_eq true "$([ "$(printf '%s\n' "$OUT" | grep -c .)" -ge 4 ] && echo true || echo false)" "size 20 from strata.toml gives several chunks"
+expect_exit 0 -- S chunk --size 1000 "$P/text.txt"
+assert_eq 1 "$(printf '%s\n' "$OUT" | grep -c .)" "--size beats chunk.size"
+rm "$P/sub/strata.toml"
+cd "$P/sub/deeper" || exit 2
+
 case_ "embed and ask: [embed] and [llm] from strata.toml; flags and STRATA_LLM_* win"
 cp "$P/strata.toml" "$E2E_TMP/strata.toml.good"
 printf '\n[embed]\nprovider = "bogus-embed"\n\n[llm]\nprovider = "bogus-llm"\n' >>"$P/strata.toml"
