@@ -8,6 +8,7 @@
 #include "catalog_command.h"
 #include "chunk_command.h"
 #include "common/error.h"
+#include "config_command.h"
 #include "embed_command.h"
 #include "ingest_command.h"
 #include "logs_command.h"
@@ -61,6 +62,7 @@ int run(int argc, const char* const* argv) {
   setup_search(app, action);
   setup_ask(app, action);
   setup_logs(app, action);
+  setup_config(app, action);
 
   const ColorMode color = color_from_args(argc, argv);
   try {

@@ -18,6 +18,7 @@
 
 #include "ask/ask.h"
 #include "common/error.h"
+#include "config_command.h"
 #include "flag_values.h"
 #include "llm/sanitize.h"
 #include "output.h"
@@ -273,7 +274,14 @@ int run_ask(const AskCliOptions& o) {
   out.quiet = o.quiet;
   out.json = o.json;
   const ask::AskRequest request = request_of(o);
-  ask::ProviderFlags flags{given(o.provider), given(o.model), given(o.base_url), given(o.api_key_env)};
+  // A flag, else (inside resolve_provider) the STRATA_LLM_* variable, else the [llm] section of
+  // strata.toml or the user file (configured_in_file is empty when the variable is set).
+  const auto flag_or_file = [](const std::string& flag, std::string_view key) {
+    const std::optional<std::string> f = given(flag);
+    return f ? f : configured_in_file(key);
+  };
+  ask::ProviderFlags flags{flag_or_file(o.provider, "llm.provider"), flag_or_file(o.model, "llm.model"),
+                           flag_or_file(o.base_url, "llm.base_url"), flag_or_file(o.api_key_env, "llm.api_key_env")};
   const ask::ResolvedProvider provider = ask::resolve_provider(flags, ask::process_environment());
   if (o.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !o.quiet) {
     print_note("--redact: nothing is sent anywhere offline, so nothing is redacted", out);

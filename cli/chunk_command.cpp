@@ -20,6 +20,7 @@
 #include "chunk/chunker.h"
 #include "chunk/lossy.h"
 #include "common/error.h"
+#include "config_command.h"
 #include "common/text.h"
 #include "flag_values.h"
 #include "input.h"
@@ -43,6 +44,7 @@ struct ChunkCliOptions {
   std::string overlap;    // empty: 0
   std::string unit;       // empty: chars (tokens for --strategy token)
   std::string tokenizer = "cl100k_base";
+  bool tokenizer_given = false;  // --tokenizer on the command line (else chunk.tokenizer may apply)
   std::vector<std::string> separator;  // --separator S (repeatable, backslash escapes)
   std::string separators;              // --separators '["\n\n", "\n"]'
   std::string compat;
@@ -347,7 +349,23 @@ void chunk_one(const std::string& name, const Plan& plan, Emitter& emit) {
   }
 }
 
-int run_chunk(const ChunkCliOptions& o) {
+// Options not given on the command line from the [chunk] section of strata.toml or the user file.
+ChunkCliOptions with_configuration(ChunkCliOptions o, bool tokenizer_given) {
+  const auto fill = [](std::string& option, std::string_view key) {
+    if (option.empty()) option = configured_in_file(key).value_or("");
+  };
+  fill(o.strategy, "chunk.strategy");
+  fill(o.size, "chunk.size");
+  fill(o.overlap, "chunk.overlap");
+  fill(o.unit, "chunk.unit");
+  if (!tokenizer_given) {
+    if (auto t = configured_in_file("chunk.tokenizer")) o.tokenizer = *t;
+  }
+  return o;
+}
+
+int run_chunk(const ChunkCliOptions& given) {
+  const ChunkCliOptions o = with_configuration(given, given.tokenizer_given);
   const Plan plan = make_plan(o);
   std::vector<std::string> inputs = o.files;
   if (inputs.empty()) inputs.emplace_back("-");
@@ -461,7 +479,8 @@ void setup_chunk(CLI::App& app, std::function<int()>& action) {
       "  cat notes.md | strata chunk --size 300 --unit tokens | jq -r .text\n"
       "  git ls-files '*.md' | xargs strata chunk --format jsonl > chunks.jsonl\n"
       "Exit: 0 done, 2 usage, 3 an input is missing, binary or not UTF-8 (the others are still chunked)");
-  cmd->callback([o, &action, &app] {
+  cmd->callback([o, &action, &app, cmd] {
+    o->tokenizer_given = cmd->count("--tokenizer") > 0;
     action = [o, &app] {
       o->color = color_setting(o->color, app);
       return run_chunk(*o);

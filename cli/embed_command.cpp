@@ -18,6 +18,8 @@
 
 #include "chunk_command.h"
 #include "common/error.h"
+#include "config/config.h"
+#include "config_command.h"
 #include "common/text.h"
 #include "embed/collection_embed.h"
 #include "embed/text_embed.h"
@@ -39,7 +41,7 @@ struct EmbedCliOptions {
   std::vector<std::string> inputs;  // positional: '-' (standard input), or a JSONL file with --jsonl
   bool jsonl = false;
   std::string provider, model, dimensions, base_url;
-  std::string api_key_env = "OPENAI_API_KEY";
+  std::string api_key_env;  // empty: embed.api_key_env from the configuration, else OPENAI_API_KEY
   std::string concurrency, batch_size, batch_tokens, max_input_tokens, max_retries, timeout;
   bool strict = false;
   bool switch_model = false;
@@ -63,11 +65,13 @@ std::chrono::milliseconds parse_seconds(const std::string& flag, const std::stri
 
 em::EmbedSettings settings_of(const EmbedCliOptions& o) {
   em::EmbedSettings s;
-  if (!o.provider.empty()) s.provider = o.provider;
-  if (!o.model.empty()) s.model = o.model;
+  // Flags, else the [embed] section of strata.toml or the user file ($OPENAI_BASE_URL, read in
+  // core, still beats a file's base_url: configured_in_file is empty when it is set).
+  s.provider = !o.provider.empty() ? std::optional<std::string>(o.provider) : configured_in_file("embed.provider");
+  s.model = !o.model.empty() ? std::optional<std::string>(o.model) : configured_in_file("embed.model");
   if (!o.dimensions.empty()) s.dimensions = parse_count("--dimensions", o.dimensions, 1);
-  if (!o.base_url.empty()) s.base_url = o.base_url;
-  s.api_key_env = o.api_key_env;
+  s.base_url = !o.base_url.empty() ? std::optional<std::string>(o.base_url) : configured_in_file("embed.base_url");
+  s.api_key_env = !o.api_key_env.empty() ? o.api_key_env : configuration().get("embed.api_key_env").value;
   if (!o.concurrency.empty()) s.concurrency = parse_count("--concurrency", o.concurrency, 1);
   if (s.concurrency > 64) usage("--concurrency must be at most 64 (got " + o.concurrency + ")");
   if (!o.batch_size.empty()) s.batch_inputs = parse_count("--batch-size", o.batch_size, 1);
@@ -446,7 +450,7 @@ void setup_embed(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--base-url", o->base_url,
                   "Server URL up to /embeddings (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
       ->type_name("URL");
-  cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
+  cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: embed.api_key_env in strata.toml, else OPENAI_API_KEY)")
       ->type_name("NAME");
   cmd->add_option("--concurrency", o->concurrency, "Requests in flight (default: 4)")->type_name("N");
   cmd->add_option("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256)")

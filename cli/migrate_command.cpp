@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "config/config.h"
+#include "config_command.h"
 #include "migrate/checker.h"
 #include "migrate/database_url.h"
 #include "migrate/migrator.h"
@@ -345,12 +347,44 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
+// Whether `option` was given to `migrate` or to the chosen subcommand.
+bool given(CLI::App* migrate, const char* option) {
+  if (migrate->count(option) > 0) return true;
+  for (const CLI::App* sub : migrate->get_subcommands()) {
+    if (sub->count(option) > 0) return true;
+  }
+  return false;
+}
+
+// --dir, --table and --database not given on the command line come from the configuration
+// (environment, strata.toml, the user file). DATABASE_URL, .env and the PG* variables are left to
+// resolve_database_url, so a file's database sits between $DATABASE_URL and .env.
+void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
+  const config::Configuration& c = configuration();
+  if (!given(migrate, "--dir")) o.dir = c.get("migrate.dir").value;
+  if (!given(migrate, "--table")) o.table = c.get("migrate.table").value;
+  const config::Setting& db = c.get("migrate.database");
+  if (!given(migrate, "--database") &&
+      (db.origin == config::Origin::project_file || db.origin == config::Origin::user_file)) {
+    o.database = db.value;
+  }
+}
+
 }  // namespace
 
 void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& action) {
   CLI::App* migrate = app.add_subcommand("migrate", "Version a SQLite or PostgreSQL database schema with SQL migration files");
   migrate->require_subcommand(1);
   add_shared_options(migrate, o);
+  // Runs after the subcommand's callback has chosen the action: the configuration is applied
+  // (or its error raised) when the action runs, inside run()'s error handling.
+  migrate->callback([migrate, &o, &action] {
+    if (!action) return;
+    action = [migrate, &o, chosen = std::move(action)] {
+      apply_configuration(migrate, o);
+      return chosen();
+    };
+  });
   migrate->footer(
       "Examples:\n"
       "  strata migrate new create_users_table\n"

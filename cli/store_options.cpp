@@ -1,24 +1,54 @@
 #include "store_options.h"
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
+
+#include "common/error.h"
+#include "config/config.h"
+#include "config_command.h"
 
 namespace strata::cli {
 
 void add_store_option(CLI::App& command, StoreOptions& options) {
   command.add_option("--store", options.store,
-                     "Knowledge store file (default: $STRATA_STORE, else .strata/store.db)");
+                     "Knowledge store file (default: $STRATA_STORE, else store.path in strata.toml, else .strata/store.db)");
 }
 
+namespace {
+
+// Whether --collection was given anywhere on the command line: `documents --collection x list`
+// and `documents list --collection x` fill the same options, and every level's callback must
+// leave a given value alone.
+bool collection_given(CLI::App& command) {
+  CLI::App* app = &command;
+  while (app->get_parent() != nullptr) app = app->get_parent();
+  while (app != nullptr) {
+    const CLI::Option* option = app->get_option_no_throw("--collection");
+    if (option != nullptr && option->count() > 0) return true;
+    const std::vector<CLI::App*> chosen = app->get_subcommands();
+    app = chosen.empty() ? nullptr : chosen.front();
+  }
+  return false;
+}
+
+}  // namespace
+
 void add_collection_option(CLI::App& command, StoreOptions& options) {
-  command.add_option("--collection", options.collection, "Collection name (default: default)");
+  command.add_option("--collection", options.collection,
+                     "Collection name (default: store.collection in strata.toml, else default)");
+  command.parse_complete_callback([&command, &options] {
+    if (collection_given(command)) return;
+    try {
+      options.collection = configuration().get("store.collection").value;
+    } catch (const Error&) {
+      // A configuration file that cannot be used is reported by store_path(), outside parsing.
+    }
+  });
 }
 
 std::string store_path(const StoreOptions& options) {
   if (!options.store.empty()) return options.store;
-  const char* env = std::getenv("STRATA_STORE");
-  if (env != nullptr && *env != '\0') return env;
-  return k_default_store;
+  // $STRATA_STORE, strata.toml, the user file, then the default: core/config's precedence.
+  return configuration().get("store.path").value;
 }
 
 }  // namespace strata::cli

@@ -1,7 +1,8 @@
 #pragma once
 // The flags every store-using command shares (ingest, embed, search, collections, documents):
-// --store PATH (or STRATA_STORE, else .strata/store.db under the working directory) and
-// --collection NAME (default "default").
+// --store PATH (or STRATA_STORE, else store.path from strata.toml or the user file, else
+// .strata/store.db under the working directory) and --collection NAME (else store.collection from
+// the configuration files, else "default"). See core/config/config.h.
 #include <string>
 
 namespace CLI {
@@ -21,7 +22,8 @@ struct StoreOptions {
 void add_store_option(CLI::App& command, StoreOptions& options);
 void add_collection_option(CLI::App& command, StoreOptions& options);
 
-// The store path after the flag > environment > default precedence.
+// The store path after the flag > environment > project file > user file > default precedence.
+// Throws Error(usage) when a configuration file cannot be used.
 std::string store_path(const StoreOptions& options);
 
 }  // namespace strata::cli

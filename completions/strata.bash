@@ -195,7 +195,7 @@ _strata()
     # in an <command>_opts variable below, add its value-taking options to
     # arg_opts, their values to the `valopt` case and a branch to the
     # `case $command` further down (the places are marked "embed:").
-    local commands="migrate chunk tokens ingest collections documents embed search ask logs"
+    local commands="migrate chunk tokens ingest collections documents embed search ask logs config"
     local subcommands="new up down redo status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
@@ -210,6 +210,7 @@ _strata()
     local search_opts="--store --collection --mode -k --where --vector-weight --base-url --api-key-env --json --explain -q --quiet --color -h --help"
     local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --json -q --quiet --color -h --help"
     local logs_opts="--store -n --limit --conversation --json --color -h --help"
+    local config_opts="--path --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
     local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation -n --limit"
 
@@ -433,7 +434,7 @@ _strata()
             [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$search_opts" -- "$cur")
             return 0
             ;;
-        ask | logs)
+        ask | logs | config)
             if [[ $cur == -* ]]; then
                 local o=${command}_opts
                 mapfile -t COMPREPLY < <(compgen -W "${!o}" -- "$cur")

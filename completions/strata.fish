@@ -214,6 +214,7 @@ complete -c strata -n __strata_needs_command -a embed -d "Embed a collection's c
 complete -c strata -n __strata_needs_command -a search -d 'Search a collection by keyword, vector or both'
 complete -c strata -n __strata_needs_command -a ask -d 'Answer a question from your documents, with citations'
 complete -c strata -n __strata_needs_command -a logs -d 'List the answers strata ask has given'
+complete -c strata -n __strata_needs_command -a config -d 'Show the effective configuration and its sources'
 
 # strata migrate: subcommands
 complete -c strata -n __strata_migrate_sub -a new -d 'Create a new migration file'
@@ -434,3 +435,10 @@ complete -c strata -n $in_logs -l conversation -x -d 'Only the calls of conversa
 complete -c strata -n $in_logs -l json -d 'JSON Lines, one object per call'
 complete -c strata -n $in_logs -l color -x -a 'auto always never' -d 'When to use colour'
 complete -c strata -n $in_logs -s h -l help -d 'Show help'
+
+# strata config
+set -l in_config '__strata_command config'
+complete -c strata -n $in_config -l path -d 'Print which configuration files were found'
+complete -c strata -n $in_config -l json -d 'One JSON object: each value with its source'
+complete -c strata -n $in_config -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_config -s h -l help -d 'Show help'

@@ -287,7 +287,8 @@ fi
 
 expect_has "strata <TAB> offers ingest, collections, documents" ingest collections documents -- strata ""
 expect_exact "strata in<TAB> -> ingest" "ingest" -- strata in
-expect_exact "strata co<TAB> -> collections" "collections" -- strata co
+expect_exact "strata col<TAB> -> collections" "collections" -- strata col
+expect_exact "strata con<TAB> -> config" "config" -- strata con
 expect_exact "strata do<TAB> -> documents" "documents" -- strata "do"
 # shellcheck disable=SC2086
 expect_has "strata ingest --<TAB>" $INGEST_OPTS -- strata ingest --
@@ -406,6 +407,9 @@ done
 expect_has "strata logs -<TAB>" -n --limit --conversation --json --store -- strata logs -
 expect_lacks "strata logs -<TAB> has no ask options" --model --provider --collection -- strata logs -
 expect_exact "strata logs -n <TAB> offers nothing" "" -- strata logs -n ""
+expect_has "strata <TAB> offers config" config -- strata ""
+expect_has "strata config -<TAB>" --path --json --color -- strata config -
+expect_lacks "strata config -<TAB> has no store options" --store --collection -- strata config -
 cd "$TMP" || die "cannot cd to $TMP"
 expect_exact "no store here: collections remove <TAB> offers nothing" "" -- strata collections remove ""
 expect_exact "no store here: ingest --collection <TAB> offers nothing" "" -- strata ingest --collection ""
@@ -462,7 +466,7 @@ for sub in $SUBS; do
     printf '%s\n' "$migrate_help" | grep -qw -- "$sub" || fail "'strata migrate --help' does not list subcommand '$sub'"
 done
 top_help=$(strata --help 2>&1) || fail "'strata --help' exited non-zero"
-for cmd in chunk tokens ingest collections documents embed search ask logs; do
+for cmd in chunk tokens ingest collections documents embed search ask logs config; do
     printf '%s\n' "$top_help" | grep -qw -- "$cmd" || fail "'strata --help' does not list '$cmd'"
 done
 for sub in list remove; do
@@ -501,7 +505,7 @@ help_check() {
         fail "$sh: $words: completed options not in 'strata $words --help':$unknown"
     fi
 }
-HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove|embed|search|ask|logs"
+HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove|embed|search|ask|logs|config"
 IFS='|' read -r -a help_cmds <<<"$HELP_CMDS"
 for words in "${help_cmds[@]}"; do
     # shellcheck disable=SC2086
@@ -643,6 +647,8 @@ if command -v fish >/dev/null 2>&1; then
     fexpect "strata ask -" -c -k -q -h
     fexpect_none "strata ask rec"
     fexpect "strata logs -" -n -h
+    fexpect "strata " config
+    fexpect "strata config --" --path --json --color
     cd "$TMP" || die "cannot cd to $TMP"
     fexpect_none "strata collections remove "
     fexpect_none "strata ingest --collection "
@@ -772,6 +778,8 @@ ZEOF
         zexpect "strata ask --model=" gpt-4o-mini claude-3-5-haiku-latest
         zexpect "strata ask --vec" --vector-weight
         zexpect "strata logs --" --limit --conversation --json
+        zexpect "strata " config
+        zexpect "strata config --" --path --json --color
         ZDIR=$TMP
         zexpect_none "strata collections remove "
         for words in "${help_cmds[@]}"; do

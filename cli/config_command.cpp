@@ -1,0 +1,159 @@
+#include "config_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "output.h"
+
+namespace strata::cli {
+namespace {
+
+using nlohmann::json;
+
+struct ConfigCliOptions {
+  bool json = false;
+  bool path = false;
+  std::string color;
+};
+
+// A key's secret: the variable an *.api_key_env names, and whether it is set. The value itself
+// is never read into the output.
+struct Secret {
+  std::string name;      // "embed.api_key"
+  std::string variable;  // "OPENAI_API_KEY"
+  std::string where;     // where the variable's name came from
+  bool set = false;
+};
+
+std::vector<Secret> secrets(const config::Configuration& c, const config::Environment& env) {
+  std::vector<Secret> out;
+  for (const char* section : {"embed", "llm"}) {
+    const std::string prefix(section);
+    const config::Setting& name = c.get(prefix + ".api_key_env");
+    Secret s{prefix + ".api_key", name.value, name.where, false};
+    if (!name.set()) {
+      // ask's default follows the provider: Anthropic's key for Anthropic, OpenAI's otherwise.
+      const std::string provider = c.value("llm.provider").value_or("");
+      const std::string model = c.value("llm.model").value_or("");
+      const bool anthropic = provider == "anthropic" || (provider.empty() && model.starts_with("claude"));
+      s.variable = anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
+      s.where = "default";
+    }
+    s.set = env.getenv(s.variable).has_value();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+json path_or_null(const std::optional<std::filesystem::path>& p) { return p ? json(p->string()) : json(nullptr); }
+
+int run_paths(const ConfigCliOptions& o, const config::Configuration& c) {
+  const config::Files& f = c.files;
+  if (o.json) {
+    std::cout << json{{"project", path_or_null(f.project)},
+                      {"user", path_or_null(f.user)},
+                      {"user_candidate", f.user_candidate.string()}}
+                     .dump()
+              << '\n';
+    return 0;
+  }
+  std::cout << "project: " << (f.project ? f.project->string() : "(none: no strata.toml here or above)") << '\n';
+  std::cout << "user: "
+            << (f.user ? f.user->string() : "(none: " + f.user_candidate.string() + " does not exist)") << '\n';
+  return 0;
+}
+
+int run_config(const ConfigCliOptions& o) {
+  const config::Environment env = config::process_environment();
+  const config::Configuration& c = configuration();
+  if (o.path) return run_paths(o, c);
+  const std::vector<Secret> keys = secrets(c, env);
+  if (o.json) {
+    json settings = json::object();
+    for (const config::KeySpec& k : config::keys()) {
+      const std::string name = std::string(k.section) + "." + std::string(k.key);
+      const config::Setting& s = c.get(name);
+      json value = nullptr;
+      if (s.set()) value = k.type == config::ValueType::integer ? json(std::stoll(s.value)) : json(s.value);
+      settings[name] = {{"value", value}, {"source", config::to_string(s.origin)}, {"where", s.where}};
+    }
+    json secret_json = json::object();
+    for (const Secret& s : keys) secret_json[s.name] = {{"variable", s.variable}, {"set", s.set}};
+    std::cout << json{{"files", {{"project", path_or_null(c.files.project)}, {"user", path_or_null(c.files.user)}}},
+                      {"settings", settings},
+                      {"secrets", secret_json}}
+                     .dump()
+              << '\n';
+    return 0;
+  }
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  if (!terminal) {
+    // One line per value, tab-separated: name, value (empty when unset), where it came from.
+    for (const config::KeySpec& k : config::keys()) {
+      const std::string name = std::string(k.section) + "." + std::string(k.key);
+      const config::Setting& s = c.get(name);
+      std::cout << name << '\t' << s.value << '\t' << (s.set() ? s.where : "unset") << '\n';
+    }
+    for (const Secret& s : keys) {
+      std::cout << s.name << '\t' << (s.set ? "set" : "unset") << "\tenv " << s.variable << '\n';
+    }
+    return 0;
+  }
+  const bool color = color_enabled(parse_color_mode(o.color), STDOUT_FILENO);
+  Table table({"KEY", "VALUE", "FROM"});
+  for (const config::KeySpec& k : config::keys()) {
+    const std::string name = std::string(k.section) + "." + std::string(k.key);
+    const config::Setting& s = c.get(name);
+    table.add({name, s.set() ? s.value : "-", s.set() ? s.where : "unset"},
+              {Tone::plain, s.set() ? Tone::plain : Tone::dim, Tone::dim});
+  }
+  for (const Secret& s : keys) {
+    table.add({s.name, s.set ? "set" : "unset", "env " + s.variable},
+              {Tone::plain, s.set ? Tone::good : Tone::warn, Tone::dim});
+  }
+  table.print(std::cout, color);
+  return 0;
+}
+
+}  // namespace
+
+const config::Configuration& configuration() {
+  static const std::unique_ptr<config::Configuration> loaded =
+      std::make_unique<config::Configuration>(config::load(config::process_environment()));
+  return *loaded;
+}
+
+std::optional<std::string> configured_in_file(std::string_view name) {
+  const config::Setting& s = configuration().get(name);
+  if (s.origin != config::Origin::project_file && s.origin != config::Origin::user_file) return std::nullopt;
+  return s.value;
+}
+
+void setup_config(CLI::App& app, std::function<int()>& action) {
+  auto o = std::make_shared<ConfigCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources");
+  cmd->add_flag("--path", o->path, "Print which configuration files were found");
+  cmd->add_flag("--json", o->json, "One JSON object: each value with its source; secrets as set/unset");
+  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->footer(
+      "Examples:\n"
+      "  strata config\n"
+      "  strata config --path\n"
+      "  strata config --json | jq -r '.settings[\"store.path\"].value'\n"
+      "Exit: 0 printed, 2 usage (a configuration file that cannot be used)");
+  cmd->callback([o, &action, &app] {
+    action = [o, &app] {
+      o->color = color_setting(o->color, app);
+      return run_config(*o);
+    };
+  });
+}
+
+}  // namespace strata::cli

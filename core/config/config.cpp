@@ -1,0 +1,344 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/error.h"
+#include "migrate/database_url.h"
+
+namespace strata::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void usage(std::string message, std::string hint = {}) {
+  throw Error(ExitCode::usage, std::move(message), std::move(hint));
+}
+
+std::string at(const fs::path& file, const toml::source_region& where) {
+  return file.string() + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// A key that would hold a secret itself rather than the name of the variable holding it.
+bool names_a_secret(std::string_view key) {
+  const std::string k = lower(key);
+  if (k.ends_with("_env")) return false;
+  for (const char* word : {"key", "token", "password", "passwd", "secret"}) {
+    if (k.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool valid_variable_name(const std::string& name) {
+  return !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+}
+
+std::string_view type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+std::vector<std::string> section_names() {
+  std::vector<std::string> out;
+  for (const KeySpec& k : keys()) {
+    if (out.empty() || out.back() != k.section) out.emplace_back(k.section);
+  }
+  return out;
+}
+
+std::vector<std::string> key_names(std::string_view section) {
+  std::vector<std::string> out;
+  for (const KeySpec& k : keys()) {
+    if (k.section == section) out.emplace_back(k.key);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+const KeySpec* find_key(std::string_view section, std::string_view key) {
+  for (const KeySpec& k : keys()) {
+    if (k.section == section && k.key == key) return &k;
+  }
+  return nullptr;
+}
+
+std::string full_name(const KeySpec& k) { return std::string(k.section) + "." + std::string(k.key); }
+
+// A relative path in the project file, made absolute against the file's directory.
+std::string resolve_path(const KeySpec& spec, const std::string& value, const fs::path& base) {
+  if (spec.section == "migrate" && spec.key == "database") {
+    const std::string l = lower(value);
+    if (l.starts_with("postgres://") || l.starts_with("postgresql://")) return value;
+    std::string path;
+    try {
+      path = migrate::sqlite_path_from_url(value);
+    } catch (const Error&) {
+      return value;  // migrate reports a bad URL itself, naming the flag or variable
+    }
+    if (path.empty() || fs::path(path).is_absolute()) return value;
+    const bool plain = path == value;
+    const std::string resolved = (base / path).lexically_normal().string();
+    return plain ? resolved : "sqlite:" + resolved;
+  }
+  if (value.empty() || fs::path(value).is_absolute()) return value;
+  return (base / value).lexically_normal().string();
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& keys() {
+  static const std::vector<KeySpec> k_keys = {
+      {"migrate", "dir", ValueType::string, true, "STRATA_MIGRATIONS_DIR", "./migrations", "migration files"},
+      {"migrate", "database", ValueType::string, true, "DATABASE_URL", "", "database URL or SQLite file"},
+      {"migrate", "table", ValueType::string, false, "", "strata_migrations", "history table"},
+      {"store", "path", ValueType::string, true, "STRATA_STORE", ".strata/store.db", "knowledge store file"},
+      {"store", "collection", ValueType::string, false, "", "default", "collection name"},
+      {"chunk", "strategy", ValueType::string, false, "", "", "fixed, recursive, paragraph, sentence, markdown or token"},
+      {"chunk", "size", ValueType::integer, false, "", "1000", "largest chunk, in unit"},
+      {"chunk", "overlap", ValueType::integer, false, "", "0", "tail repeated at the next chunk's head"},
+      {"chunk", "unit", ValueType::string, false, "", "", "chars, bytes or tokens (default: chars; tokens for the token strategy)"},
+      {"chunk", "tokenizer", ValueType::string, false, "", "cl100k_base", "cl100k_base or o200k_base"},
+      {"embed", "provider", ValueType::string, false, "", "", "local or openai"},
+      {"embed", "model", ValueType::string, false, "", "", "embedding model"},
+      {"embed", "base_url", ValueType::string, false, "OPENAI_BASE_URL", "", "OpenAI-compatible API"},
+      {"embed", "api_key_env", ValueType::string, false, "", "OPENAI_API_KEY", "variable holding the API key"},
+      {"llm", "provider", ValueType::string, false, "STRATA_LLM_PROVIDER", "", "openai, anthropic or none"},
+      {"llm", "model", ValueType::string, false, "STRATA_LLM_MODEL", "", "chat model"},
+      {"llm", "base_url", ValueType::string, false, "STRATA_LLM_BASE_URL", "", "chat API"},
+      {"llm", "api_key_env", ValueType::string, false, "", "", "variable holding the API key"},
+  };
+  return k_keys;
+}
+
+std::string_view to_string(Origin origin) {
+  switch (origin) {
+    case Origin::unset: return "unset";
+    case Origin::default_value: return "default";
+    case Origin::user_file: return "user file";
+    case Origin::project_file: return "project file";
+    case Origin::environment: return "environment";
+    case Origin::flag: return "flag";
+  }
+  return "unset";
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string w = lower(word);
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  for (const std::string& c : candidates) {
+    const std::size_t d = edit_distance(w, c);
+    if (!best || d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  // A typo, not a different word: at most a third of the longer word, and never more than 3.
+  const std::size_t longest = best ? std::max(w.size(), best->size()) : 0;
+  if (!best || best_distance > std::min<std::size_t>(3, std::max<std::size_t>(1, longest / 3))) return std::nullopt;
+  return best;
+}
+
+const Setting& Configuration::get(std::string_view name) const {
+  const auto it = settings_.find(name);
+  if (it == settings_.end()) throw std::logic_error("unknown configuration key " + std::string(name));
+  return it->second;
+}
+
+std::optional<std::string> Configuration::value(std::string_view name) const {
+  const Setting& s = get(name);
+  if (!s.set()) return std::nullopt;
+  return s.value;
+}
+
+void Configuration::set_flag(std::string_view name, std::string value, std::string flag) {
+  const auto it = settings_.find(name);
+  if (it == settings_.end()) throw std::logic_error("unknown configuration key " + std::string(name));
+  it->second = Setting{std::move(value), Origin::flag, std::move(flag)};
+}
+
+void apply_file(const fs::path& file, const std::string& text, Origin origin,
+                std::map<std::string, Setting, std::less<>>& settings) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    usage(at(file, e.source()) + ": " + std::string(e.description()), "strata.toml is TOML: see strata.toml(5)");
+  }
+  const fs::path base = file.parent_path();
+  for (auto&& [section_key, section_node] : root) {
+    const std::string section(section_key.str());
+    const std::vector<std::string> sections = section_names();
+    if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+      const auto guess = closest(section, sections);
+      usage(at(file, section_key.source()) + ": unknown section [" + section + "]" +
+                (guess ? "; did you mean [" + *guess + "]?" : ""),
+            "sections: " + join(sections));
+    }
+    const toml::table* table = section_node.as_table();
+    if (table == nullptr) {
+      usage(at(file, section_node.source()) + ": " + section + " must be a table ([" + section + "]), not " +
+            std::string(type_name(section_node.type())));
+    }
+    for (auto&& [key_key, node] : *table) {
+      const std::string key(key_key.str());
+      const std::string name = section + "." + key;
+      if (names_a_secret(key)) {
+        // Never repeat the value: it is a secret.
+        usage(at(file, key_key.source()) + ": " + name + ": secrets are not read from files; name the environment "
+                  "variable that holds it instead",
+              "for example " + key + "_env = \"OPENAI_API_KEY\", with the key exported in that variable");
+      }
+      const KeySpec* spec = find_key(section, key);
+      if (spec == nullptr) {
+        const auto guess = closest(key, key_names(section));
+        usage(at(file, key_key.source()) + ": unknown key " + name +
+                  (guess ? "; did you mean " + section + "." + *guess + "?" : ""),
+              "keys in [" + section + "]: " + join(key_names(section)));
+      }
+      std::string value;
+      if (spec->type == ValueType::integer) {
+        const auto* i = node.as_integer();
+        if (i == nullptr || i->get() < 0) {
+          usage(at(file, node.source()) + ": " + name + " must be a non-negative integer, not " +
+                (i == nullptr ? std::string(type_name(node.type())) : "a negative number"));
+        }
+        value = std::to_string(i->get());
+      } else {
+        const auto* s = node.as_string();
+        if (s == nullptr) {
+          usage(at(file, node.source()) + ": " + name + " must be a string, not " + std::string(type_name(node.type())));
+        }
+        value = s->get();
+        if (key.ends_with("_env") && !valid_variable_name(value)) {
+          // Not repeated: it may be the key itself, pasted where its variable's name belongs.
+          usage(at(file, node.source()) + ": " + name +
+                    " takes the name of an environment variable (letters, digits and _), not a key",
+                "for example " + key + " = \"OPENAI_API_KEY\"");
+        }
+        if (spec->path && origin == Origin::project_file) value = resolve_path(*spec, value, base);
+      }
+      settings[name] = Setting{std::move(value), origin,
+                               file.string() + ":" + std::to_string(node.source().begin.line)};
+    }
+  }
+}
+
+Environment process_environment() {
+  Environment env;
+  std::error_code ec;
+  env.cwd = fs::current_path(ec);
+  if (ec) {
+    const char* pwd = std::getenv("PWD");
+    env.cwd = pwd != nullptr ? pwd : "/";
+  }
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+  };
+  env.read_file = [](const fs::path& path) -> std::optional<std::string> {
+    std::error_code e;
+    if (!fs::is_regular_file(path, e)) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) usage("cannot read " + path.string());
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+  };
+  return env;
+}
+
+Files find_files(const Environment& env) {
+  Files files;
+  for (fs::path dir = env.cwd;; dir = dir.parent_path()) {
+    const fs::path candidate = dir / "strata.toml";
+    if (env.read_file(candidate)) {
+      files.project = candidate;
+      break;
+    }
+    if (dir == dir.parent_path() || dir.empty()) break;
+  }
+  if (const auto xdg = env.getenv("XDG_CONFIG_HOME"); xdg && fs::path(*xdg).is_absolute()) {
+    files.user_candidate = fs::path(*xdg) / "strata" / "config.toml";
+  } else if (const auto home = env.getenv("HOME")) {
+    files.user_candidate = fs::path(*home) / ".config" / "strata" / "config.toml";
+  }
+  if (!files.user_candidate.empty() && env.read_file(files.user_candidate)) files.user = files.user_candidate;
+  return files;
+}
+
+Configuration load(const Environment& env) {
+  Configuration c;
+  for (const KeySpec& k : keys()) {
+    Setting s;
+    if (!k.default_value.empty()) s = Setting{std::string(k.default_value), Origin::default_value, "default"};
+    c.settings_[full_name(k)] = s;
+  }
+  c.files = find_files(env);
+  if (c.files.user) {
+    // A project file in the user's config directory is read once, as the user file.
+    apply_file(*c.files.user, env.read_file(*c.files.user).value_or(""), Origin::user_file, c.settings_);
+  }
+  if (c.files.project && c.files.project != c.files.user) {
+    apply_file(*c.files.project, env.read_file(*c.files.project).value_or(""), Origin::project_file, c.settings_);
+  }
+  for (const KeySpec& k : keys()) {
+    if (k.env.empty()) continue;
+    if (const auto v = env.getenv(std::string(k.env))) {
+      c.settings_[full_name(k)] = Setting{*v, Origin::environment, "env " + std::string(k.env)};
+    }
+  }
+  return c;
+}
+
+}  // namespace strata::config

@@ -1,0 +1,108 @@
+#pragma once
+// strata's configuration files and the effective configuration built from them.
+//
+// Files (TOML, read with tomlplusplus):
+// - the project file: the first `strata.toml` found from the working directory upward, the way
+//   git finds `.git`;
+// - the user file: $XDG_CONFIG_HOME/strata/config.toml (default ~/.config/strata/config.toml).
+//
+// Precedence, highest first: flags > environment > project file > user file > defaults. `load`
+// applies everything but the flags; a command applies its flags with `Configuration::set_flag`.
+//
+// Every refusal is Error(usage) naming `file:line:col`: a malformed file, an unknown section or
+// key (with the closest valid name), a value of the wrong type, and a secret written into a file
+// (a key named like key/token/password/secret other than *_env: the file must name the
+// environment variable that holds it instead).
+//
+// Relative paths in the project file (migrate.dir, store.path, and a sqlite: migrate.database)
+// are relative to the file's directory; in the user file they stay relative to the working
+// directory.
+//
+// The loader is pure: the working directory, the environment and file reads come in through
+// `Environment`, so unit tests need no process state.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::config {
+
+enum class ValueType { string, integer };
+
+// One key a file may set, e.g. {"store", "path"}.
+struct KeySpec {
+  std::string_view section;
+  std::string_view key;
+  ValueType type = ValueType::string;
+  bool path = false;                  // resolved against the project file's directory
+  std::string_view env;               // variable that overrides the files ("": none)
+  std::string_view default_value;     // "": no default (the command decides, or nothing)
+  std::string_view description;
+};
+
+// Every key, in the order `strata config` prints them.
+const std::vector<KeySpec>& keys();
+
+enum class Origin { unset, default_value, user_file, project_file, environment, flag };
+
+struct Setting {
+  std::string value;              // integers as their decimal text
+  Origin origin = Origin::unset;
+  std::string where;              // "default", "env STRATA_STORE", "/p/strata.toml:3", "--store"
+  bool set() const { return origin != Origin::unset; }
+};
+
+struct Environment {
+  std::filesystem::path cwd;                                                       // absolute
+  std::function<std::optional<std::string>(const std::string&)> getenv;            // nullopt: unset
+  std::function<std::optional<std::string>(const std::filesystem::path&)> read_file;  // nullopt: absent
+};
+
+// The real process: its working directory, getenv (empty counts as unset) and the filesystem.
+Environment process_environment();
+
+struct Files {
+  std::optional<std::filesystem::path> project;  // the strata.toml found, if any
+  std::optional<std::filesystem::path> user;     // the user file, if it exists
+  std::filesystem::path user_candidate;          // where the user file is looked for
+};
+
+Files find_files(const Environment& env);
+
+class Configuration {
+ public:
+  // The setting for "section.key". REQUIRES: the name is one of keys().
+  const Setting& get(std::string_view name) const;
+  // The value, or nullopt when nothing set it (no default either).
+  std::optional<std::string> value(std::string_view name) const;
+  // A flag given on the command line wins over everything else. `flag` is its spelling ("--store").
+  void set_flag(std::string_view name, std::string value, std::string flag);
+
+  const std::map<std::string, Setting, std::less<>>& settings() const { return settings_; }
+  Files files;
+
+ private:
+  friend Configuration load(const Environment& env);
+  std::map<std::string, Setting, std::less<>> settings_;
+};
+
+// Defaults, then the user file, the project file and the environment. Throws Error(usage).
+Configuration load(const Environment& env);
+
+// Parses one file's text into `settings` (the layer `origin`). Exposed for tests.
+void apply_file(const std::filesystem::path& file, const std::string& text, Origin origin,
+                std::map<std::string, Setting, std::less<>>& settings);
+
+// Damerau-Levenshtein (optimal string alignment) distance.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The closest of `candidates` to `word`, when close enough to be a likely typo.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+
+// "default", "user file", "project file", "environment", "flag" or "unset".
+std::string_view to_string(Origin origin);
+
+}  // namespace strata::config

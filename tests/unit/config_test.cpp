@@ -1,0 +1,180 @@
+// strata.toml and the user file: discovery, precedence, relative paths and every refusal
+// (malformed, unknown section/key with a suggestion, wrong type, secrets in files).
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "test_util.h"
+
+namespace strata::config {
+namespace {
+
+using strata::testing::error_of;
+
+// An environment with files and variables in memory.
+struct FakeEnv {
+  std::map<std::string, std::string> files;
+  std::map<std::string, std::string> vars;
+  std::string cwd = "/home/ann/proj/sub";
+
+  Environment env() const {
+    Environment e;
+    e.cwd = cwd;
+    e.getenv = [this](const std::string& name) -> std::optional<std::string> {
+      const auto it = vars.find(name);
+      if (it == vars.end() || it->second.empty()) return std::nullopt;
+      return it->second;
+    };
+    e.read_file = [this](const std::filesystem::path& p) -> std::optional<std::string> {
+      const auto it = files.find(p.string());
+      if (it == files.end()) return std::nullopt;
+      return it->second;
+    };
+    return e;
+  }
+};
+
+TEST(Config, DefaultsWithNoFiles) {
+  FakeEnv f;
+  f.vars["HOME"] = "/home/ann";
+  const Configuration c = load(f.env());
+  EXPECT_FALSE(c.files.project);
+  EXPECT_FALSE(c.files.user);
+  EXPECT_EQ(c.files.user_candidate, "/home/ann/.config/strata/config.toml");
+  EXPECT_EQ(c.get("store.path").value, ".strata/store.db");
+  EXPECT_EQ(c.get("store.path").origin, Origin::default_value);
+  EXPECT_EQ(c.get("migrate.table").value, "strata_migrations");
+  EXPECT_FALSE(c.value("migrate.database"));
+  EXPECT_FALSE(c.value("llm.model"));
+}
+
+TEST(Config, ProjectFileFoundUpwardAndPathsRelativeToIt) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] =
+      "[store]\npath = \"data/kb.db\"\ncollection = \"docs\"\n"
+      "[migrate]\ndir = \"db/migrations\"\ndatabase = \"sqlite:db/app.sqlite3\"\n"
+      "[chunk]\nsize = 800\n";
+  const Configuration c = load(f.env());
+  ASSERT_TRUE(c.files.project);
+  EXPECT_EQ(*c.files.project, "/home/ann/proj/strata.toml");
+  EXPECT_EQ(c.get("store.path").value, "/home/ann/proj/data/kb.db");
+  EXPECT_EQ(c.get("store.path").origin, Origin::project_file);
+  EXPECT_EQ(c.get("store.path").where, "/home/ann/proj/strata.toml:2");
+  EXPECT_EQ(c.get("store.collection").value, "docs");
+  EXPECT_EQ(c.get("migrate.dir").value, "/home/ann/proj/db/migrations");
+  EXPECT_EQ(c.get("migrate.database").value, "sqlite:/home/ann/proj/db/app.sqlite3");
+  EXPECT_EQ(c.get("chunk.size").value, "800");
+}
+
+TEST(Config, NearestProjectFileWins) {
+  FakeEnv f;
+  f.files["/home/ann/strata.toml"] = "[store]\ncollection = \"outer\"\n";
+  f.files["/home/ann/proj/strata.toml"] = "[store]\ncollection = \"inner\"\n";
+  EXPECT_EQ(load(f.env()).get("store.collection").value, "inner");
+}
+
+TEST(Config, PostgresUrlAndAbsolutePathsAreKept) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] =
+      "[migrate]\ndatabase = \"postgres://u@h/db\"\ndir = \"/srv/migrations\"\n";
+  const Configuration c = load(f.env());
+  EXPECT_EQ(c.get("migrate.database").value, "postgres://u@h/db");
+  EXPECT_EQ(c.get("migrate.dir").value, "/srv/migrations");
+}
+
+TEST(Config, PrecedenceEnvOverProjectOverUserOverDefault) {
+  FakeEnv f;
+  f.vars["XDG_CONFIG_HOME"] = "/xdg";
+  f.files["/xdg/strata/config.toml"] =
+      "[store]\ncollection = \"from-user\"\npath = \"user.db\"\n[llm]\nmodel = \"user-model\"\n"
+      "[embed]\nmodel = \"user-embed\"\n";
+  f.files["/home/ann/proj/strata.toml"] = "[store]\ncollection = \"from-project\"\npath = \"p.db\"\n";
+  f.vars["STRATA_STORE"] = "/env/store.db";
+  Configuration c = load(f.env());
+  ASSERT_TRUE(c.files.user);
+  EXPECT_EQ(c.get("store.collection").value, "from-project");
+  EXPECT_EQ(c.get("store.path").value, "/env/store.db");
+  EXPECT_EQ(c.get("store.path").where, "env STRATA_STORE");
+  EXPECT_EQ(c.get("llm.model").value, "user-model");
+  EXPECT_EQ(c.get("llm.model").origin, Origin::user_file);
+  EXPECT_EQ(c.get("llm.model").where, "/xdg/strata/config.toml:5");
+  // A user file's relative paths are not moved.
+  f.files.erase("/home/ann/proj/strata.toml");
+  f.vars.erase("STRATA_STORE");
+  EXPECT_EQ(load(f.env()).get("store.path").value, "user.db");
+  // Flags win over everything.
+  c.set_flag("store.collection", "cli", "--collection");
+  EXPECT_EQ(c.get("store.collection").value, "cli");
+  EXPECT_EQ(c.get("store.collection").where, "--collection");
+}
+
+TEST(Config, MalformedFileNamesLineAndColumn) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] = "[store]\npath = \"unterminated\n";
+  const Error e = error_of([&] { load(f.env()); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_NE(std::string(e.what()).find("/home/ann/proj/strata.toml:2:"), std::string::npos) << e.what();
+}
+
+TEST(Config, UnknownKeySuggestsClosest) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] = "[store]\ncolection = \"x\"\n";
+  const Error e = error_of([&] { load(f.env()); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()),
+            "/home/ann/proj/strata.toml:2:1: unknown key store.colection; did you mean store.collection?");
+}
+
+TEST(Config, UnknownSectionSuggestsClosest) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] = "\n[embedd]\nmodel = \"x\"\n";
+  const Error e = error_of([&] { load(f.env()); });
+  EXPECT_NE(std::string(e.what()).find(":2:2: unknown section [embedd]; did you mean [embed]?"), std::string::npos)
+      << e.what();
+  f.files["/home/ann/proj/strata.toml"] = "[zzzzzzzz]\n";
+  const Error far = error_of([&] { load(f.env()); });
+  EXPECT_EQ(std::string(far.what()).find("did you mean"), std::string::npos) << far.what();
+}
+
+TEST(Config, WrongTypeNamesExpectedType) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] = "[chunk]\nsize = \"800\"\n";
+  const Error e = error_of([&] { load(f.env()); });
+  EXPECT_EQ(std::string(e.what()),
+            "/home/ann/proj/strata.toml:2:8: chunk.size must be a non-negative integer, not a string");
+  f.files["/home/ann/proj/strata.toml"] = "[store]\npath = 3\n";
+  const Error s = error_of([&] { load(f.env()); });
+  EXPECT_EQ(std::string(s.what()), "/home/ann/proj/strata.toml:2:8: store.path must be a string, not an integer");
+}
+
+TEST(Config, SecretsAreRefusedWithoutRepeatingThem) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] = "[llm]\napi_key = \"sk-secret-123\"\n";
+  const Error e = error_of([&] { load(f.env()); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  const std::string m = e.what();
+  EXPECT_NE(m.find("strata.toml:2:1: llm.api_key"), std::string::npos) << m;
+  EXPECT_NE(m.find("environment variable"), std::string::npos) << m;
+  EXPECT_EQ(m.find("sk-secret"), std::string::npos);
+  EXPECT_EQ(std::string(e.hint()).find("sk-secret"), std::string::npos);
+  // A key pasted where the variable's name belongs.
+  f.files["/home/ann/proj/strata.toml"] = "[embed]\napi_key_env = \"sk-secret-123\"\n";
+  const Error pasted = error_of([&] { load(f.env()); });
+  EXPECT_EQ(std::string(pasted.what()).find("sk-secret"), std::string::npos) << pasted.what();
+  EXPECT_NE(std::string(pasted.what()).find("name of an environment variable"), std::string::npos);
+  f.files["/home/ann/proj/strata.toml"] = "[embed]\napi_key_env = \"MY_KEY\"\n";
+  EXPECT_EQ(load(f.env()).get("embed.api_key_env").value, "MY_KEY");
+}
+
+TEST(Config, EditDistanceCountsTranspositionsOnce) {
+  EXPECT_EQ(edit_distance("colleciton", "collection"), 1u);
+  EXPECT_EQ(edit_distance("dir", "dir"), 0u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(closest("modle", {"provider", "model", "base_url"}), "model");
+  EXPECT_FALSE(closest("xyz", {"provider", "model"}));
+}
+
+}  // namespace
+}  // namespace strata::config
