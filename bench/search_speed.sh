@@ -132,7 +132,7 @@ echo "search_speed.sh: $NQ queries, e.g. '$(sed -n 1p "$T/queries.txt")', '$(sed
 BUILD=$(dirname "$(dirname "$CORE_LIB")")
 # shellcheck disable=SC2046
 g++ -std=c++20 -O2 -DNDEBUG -I"$ROOT/core" -I"$BUILD/generated" "$ROOT/bench/search_bench.cpp" "$CORE_LIB" \
-  -lSQLiteCpp -lsqlite3 $(pkg-config --libs libutf8proc gumbo libcrypto) -pthread -o "$T/search_bench"
+  -lSQLiteCpp -lsqlite3 $(pkg-config --libs libutf8proc gumbo libcrypto libpq) -pthread -o "$T/search_bench"
 mkdir -p "$T/dump"
 LOAD_INPROC=$(loadavg)
 "$T/search_bench" "$S" "$T/queries.txt" default 10 "$T/dump" >"$T/inproc.jsonl"
