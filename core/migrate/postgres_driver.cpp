@@ -22,6 +22,7 @@
 #include "migrate/database_url.h"
 #include "migrate/driver.h"
 #include "migrate/postgres_splitter.h"
+#include "migrate/schema.h"
 #include "migrate/sql_runner.h"
 
 namespace strata::migrate {
@@ -527,27 +528,7 @@ std::string unqualify(std::string text, const std::string& schema) {
   return text;
 }
 
-std::string fold(const std::string& sql) {
-  std::string out;
-  bool space = false;
-  char quote = 0;
-  for (const char c : sql) {
-    if (quote != 0) {
-      out.push_back(c);
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '\'' || c == '"') quote = c;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
+std::string fold(const std::string& sql) { return fold_whitespace(sql, "'\""); }
 
 int rank(const std::string& type) {
   static const std::map<std::string, int> order = {{"type", 0},  {"sequence", 1}, {"function", 2}, {"table", 3},

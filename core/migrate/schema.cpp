@@ -11,29 +11,6 @@
 namespace strata::migrate {
 namespace {
 
-std::string fold_whitespace(const char* sql) {
-  std::string out;
-  bool space = false;
-  char quote = 0;
-  for (const char* p = sql; *p != '\0'; ++p) {
-    const char c = *p;
-    if (quote != 0) {
-      out.push_back(c);
-      if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '\'' || c == '"' || c == '`') quote = c;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
 int type_rank(const std::string& type) {
   if (type == "table") return 0;
   if (type == "index") return 1;
@@ -61,6 +38,28 @@ std::set<std::string> shadow_tables(sqlite3* db) {
 
 }  // namespace
 
+std::string fold_whitespace(std::string_view sql, std::string_view quotes) {
+  std::string out;
+  bool space = false;
+  char quote = 0;
+  for (const char c : sql) {
+    if (quote != 0) {
+      out.push_back(c);
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (quotes.find(c) != std::string_view::npos) quote = c;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 Schema read_schema(sqlite3* db, const std::string& exclude_table) {
   const std::set<std::string> shadows = shadow_tables(db);
   Schema schema;
@@ -75,7 +74,7 @@ Schema read_schema(sqlite3* db, const std::string& exclude_table) {
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     SchemaObject o{column_text(stmt, 0), column_text(stmt, 1), column_text(stmt, 2), {}, column_text(stmt, 3)};
     if (o.table == exclude_table || shadows.count(o.name) != 0) continue;
-    o.sql = fold_whitespace(o.text.c_str());
+    o.sql = fold_whitespace(o.text, "'\"`");
     schema.objects.push_back(std::move(o));
   }
   sqlite3_finalize(stmt);

@@ -2,6 +2,7 @@
 // A database's schema in a normalised, deterministic form: for comparing (drift, roundtrip)
 // and for `dump`.
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct sqlite3;
@@ -24,6 +25,11 @@ struct Schema {
   std::vector<SchemaObject> objects;  // sorted by type, then name
   bool operator==(const Schema&) const = default;
 };
+
+// `sql` with every run of whitespace outside quotes folded to one space and leading whitespace
+// dropped; `quotes` are the characters that open a quoted run (each closes its own), which differ
+// by dialect (SQLite also quotes with backticks). Both drivers compare schemas in this form.
+std::string fold_whitespace(std::string_view sql, std::string_view quotes);
 
 // Reads the schema of `db`, leaving out SQLite's internal objects, the shadow tables of
 // virtual tables (their CREATE VIRTUAL TABLE recreates them), and everything belonging to
