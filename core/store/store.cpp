@@ -32,9 +32,14 @@ void refuse_foreign_database(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
   auto conn = migrate::Connection::open_existing_read_only(path, k_busy);
-  if (!conn || conn->table_exists(k_store_history_table)) return;
-  SQLite::Statement q(conn->db(), "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
-  if (q.executeStep() && q.getColumn(0).getInt64() > 0) {
+  if (!conn) return;
+  // One statement, so one snapshot: asked separately, another process creating the store could
+  // commit its first migration between "no history table" and "other tables", and a store
+  // being born would be refused as someone else's database.
+  SQLite::Statement q(conn->db(),
+                      "SELECT coalesce(sum(name = ?), 0), count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
+  q.bind(1, k_store_history_table);
+  if (q.executeStep() && q.getColumn(0).getInt64() == 0 && q.getColumn(1).getInt64() > 0) {
     throw Error(ExitCode::unavailable, path + ": not a strata store (a SQLite database with other tables)",
                 "give --store a new file or an existing store");
   }
