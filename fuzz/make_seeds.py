@@ -181,3 +181,39 @@ for i, q in enumerate(["C++ and SQLite", "don't \"panic\"", "NEAR(a b) OR x AND 
     put("fts_query", f"q{i}", q)
 put("fts_query", "invalid_utf8", b"abc \xff\xfe def \xc3")
 put("fts_query", "many_terms", " ".join(f"w{i}" for i in range(100)))
+
+# -- config_file: strata.toml as the man page shows it, and the shapes the parser refuses
+put("config_file", "full.toml", """# strata.toml
+[migrate]
+dir = "db/migrations"
+database = "sqlite:app.db"
+table = "strata_migrations"
+
+[store]
+path = ".strata/store.db"
+collection = "docs"
+
+[chunk]
+strategy = "markdown"
+size = 800
+overlap = 100
+unit = "tokens"
+tokenizer = "o200k_base"
+
+[embed]
+provider = "openai"
+model = "text-embedding-3-small"
+base_url = "http://127.0.0.1:11434/v1"
+api_key_env = "OPENAI_API_KEY"
+
+[llm]
+provider = "anthropic"
+model = "claude-sonnet"
+api_key_env = "ANTHROPIC_API_KEY"
+""")
+put("config_file", "typos.toml", "[store]\ncolection = \"x\"\n[embedd]\nmodel = 1\n")
+put("config_file", "secret.toml", "[llm]\napi_key = \"sk-not-here\"\n")
+put("config_file", "types.toml", "[chunk]\nsize = \"800\"\noverlap = -1\n[store]\npath = 3\n")
+put("config_file", "malformed.toml", "[store\npath = \"unterminated\n")
+put("config_file", "quoted_keys.toml", "[\"store\"]\n\"path\" = 'x.db'\n[chunk]\nsize = 0x10\n")
+put("config_file", "inline.toml", "store = { path = \"a.db\", collection = \"c\" }\nchunk.size = 5\n")
