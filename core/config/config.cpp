@@ -18,8 +18,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void usage(std::string message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
+// Control characters shown as escapes: the parser quotes the file's bytes back (a key, a
+// value it choked on), and a refusal must stay one line that cannot drive the terminal.
+std::string visible(std::string_view text) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void usage(const std::string& message, const std::string& hint = {}) {
+  throw Error(ExitCode::usage, visible(message), visible(hint));
 }
 
 std::string at(const fs::path& file, const toml::source_region& where) {

@@ -138,6 +138,18 @@ TEST(Config, UnknownSectionSuggestsClosest) {
   EXPECT_EQ(std::string(far.what()).find("did you mean"), std::string::npos) << far.what();
 }
 
+// Found by fuzz/config_file.cpp: the TOML parser quotes the bytes it choked on, and quoted keys
+// may hold escapes, so a refusal could span lines or carry terminal controls.
+TEST(Config, RefusalsShowControlCharactersAsEscapes) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] = "[chunk]\nsize = i\n";
+  const Error parse = error_of([&] { load(f.env()); });
+  EXPECT_EQ(std::string(parse.what()).find('\n'), std::string::npos) << parse.what();
+  f.files["/home/ann/proj/strata.toml"] = "[\"a\\nb\\u001b[31m\"]\n";
+  const Error section = error_of([&] { load(f.env()); });
+  EXPECT_EQ(std::string(section.what()), "/home/ann/proj/strata.toml:1:2: unknown section [a\\nb\\x1b[31m]");
+}
+
 TEST(Config, WrongTypeNamesExpectedType) {
   FakeEnv f;
   f.files["/home/ann/proj/strata.toml"] = "[chunk]\nsize = \"800\"\n";
