@@ -93,8 +93,10 @@ class TestServer {
   nlohmann::json requests() const { return nlohmann::json::parse(control("GET", "/_control/log"))["requests"]; }
   void reset() const { control("POST", "/_control/reset"); }
 
-  // The server script, found from this header's own path (tests/servers/).
-  static std::filesystem::path script() { return std::filesystem::path(__FILE__).parent_path() / "openai_server.py"; }
+  // From the source tree CMake names, not __FILE__: a compiler cache may make that relative.
+  static std::filesystem::path script() {
+    return std::filesystem::path(STRATA_SOURCE_DIR) / "tests" / "servers" / "openai_server.py";
+  }
 
  private:
   std::string dir_;

@@ -180,9 +180,7 @@ inline void check_guarantees(std::string_view input, const ChunkOptions& o,
 
 // Real text for property tests: paragraphs from the NPL corpus (../shared/eval/npl/docs.jsonl
 // next to the repository, when it is there) and the repository's own Markdown and man pages.
-inline std::filesystem::path repo_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-}
+inline std::filesystem::path repo_root() { return STRATA_SOURCE_DIR; }
 
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
