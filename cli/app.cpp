@@ -3,11 +3,14 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "ask_command.h"
 #include "catalog_command.h"
 #include "chunk_command.h"
 #include "common/error.h"
+#include "common/exit_codes.h"
 #include "config_command.h"
 #include "embed_command.h"
 #include "ingest_command.h"
@@ -15,16 +18,28 @@
 #include "migrate_command.h"
 #include "output.h"
 #include "search_command.h"
-#include "strata/build_info.h"
+#include "suggest.h"
 #include "tokens_command.h"
+#include "version.h"
 
 namespace strata::cli {
 namespace {
 
-std::string version_text() {
-  std::string v = std::string("strata ") + k_version;
-  if (*k_git_revision != '\0') v += std::string(" (git ") + k_git_revision + ")";
-  return v;
+// `strata --version --json`: CLI11's version flag prints text and stops before any other flag is
+// read, so the JSON form is recognised here: only --version and --json, in either order.
+bool version_json_asked(const std::vector<std::string>& args) {
+  if (args.size() != 2) return false;
+  return (args[0] == "--version" && args[1] == "--json") || (args[0] == "--json" && args[1] == "--version");
+}
+
+std::string exit_code_table() {
+  std::string t = "Exit status (the same for every command; see strata(1)):\n";
+  for (const ExitCodeInfo& e : k_exit_codes) {
+    std::string name(e.name);
+    name.resize(18, ' ');
+    t += "  " + std::to_string(to_int(e.code)) + "  " + name + std::string(e.meaning) + "\n";
+  }
+  return t;
 }
 
 ColorMode color_from_args(int argc, const char* const* argv) {
@@ -43,10 +58,20 @@ ColorMode color_from_args(int argc, const char* const* argv) {
 }  // namespace
 
 int run(int argc, const char* const* argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (version_json_asked(args)) {
+    std::cout << version_json() << '\n';
+    return 0;
+  }
   CLI::App app("strata: schema migrations and questions over your own documents", "strata");
-  app.set_version_flag("--version", version_text());
+  app.set_version_flag("--version", version_text(), "Print the version and the git revision it was built from (--json: as JSON)");
   app.require_subcommand(1);
-  app.footer("Run 'strata COMMAND --help' for a command's options. Exit codes: see strata(1).");
+  app.footer("Examples:\n"
+             "  strata ingest docs/\n"
+             "  strata search 'connection pool'\n"
+             "  strata migrate -d sqlite:app.db status\n"
+             "Run 'strata COMMAND --help' for a command's options and examples.\n" +
+             exit_code_table());
 
   MigrateOptions migrate;
   app.add_option("--color", migrate.color, "Colour: auto, always or never (NO_COLOR is honoured)")
@@ -74,7 +99,11 @@ int run(int argc, const char* const* argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    print_error(e.what(), "run 'strata --help' (or 'strata migrate COMMAND --help') for usage", color);
+    if (const std::optional<UnknownWord> unknown = find_unknown_word(app, args)) {
+      print_error(unknown->message, unknown->hint, color);
+    } else {
+      print_error(e.what(), "run 'strata --help' (or 'strata COMMAND --help') for usage", color);
+    }
     return to_int(ExitCode::usage);
   }
   try {

@@ -232,12 +232,14 @@ void setup_collections(CLI::App& app, std::function<int()>& action) {
   on_run(*cmd, o, app, action, list_collections);
 
   CLI::App* list = cmd->add_subcommand("list", "List collections (the default)");
+  list->footer("Examples:\n  strata collections list\n  strata collections list --json | jq -r .name");
   add_store_option(*list, o->store);
   add_output_flags(*list, *o);
   on_run(*list, o, app, action, list_collections);
 
   CLI::App* remove = cmd->add_subcommand("remove", "Remove a collection with its documents and chunks");
   remove->add_option("NAME", o->name, "Collection to remove")->required();
+  remove->footer("Examples:\n  strata collections remove drafts\n  strata collections remove drafts --store team.db -q");
   add_store_option(*remove, o->store);
   add_output_flags(*remove, *o);
   on_run(*remove, o, app, action, remove_collection);
@@ -258,6 +260,7 @@ void setup_documents(CLI::App& app, std::function<int()>& action) {
   on_run(*cmd, o, app, action, list_documents);
 
   CLI::App* list = cmd->add_subcommand("list", "List documents (the default)");
+  list->footer("Examples:\n  strata documents list\n  strata documents list --collection notes --json | jq -r .source");
   add_store_option(*list, o->store);
   add_collection_option(*list, o->store);
   add_output_flags(*list, *o);
@@ -265,6 +268,7 @@ void setup_documents(CLI::App& app, std::function<int()>& action) {
 
   CLI::App* show = cmd->add_subcommand("show", "Show a document's record and its chunks");
   show->add_option("SOURCE", o->sources, "Document id (as listed)")->required()->expected(1);
+  show->footer("Examples:\n  strata documents show docs/intro.md\n  strata documents show stdin --collection notes --json");
   add_store_option(*show, o->store);
   add_collection_option(*show, o->store);
   add_output_flags(*show, *o);
@@ -272,6 +276,7 @@ void setup_documents(CLI::App& app, std::function<int()>& action) {
 
   CLI::App* remove = cmd->add_subcommand("remove", "Remove documents with their chunks (all or none)");
   remove->add_option("SOURCE", o->sources, "Document ids (as listed)")->required();
+  remove->footer("Examples:\n  strata documents remove old.md\n  strata documents remove a.md b.md --collection notes");
   add_store_option(*remove, o->store);
   add_collection_option(*remove, o->store);
   add_output_flags(*remove, *o);

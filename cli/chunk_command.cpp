@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -20,8 +21,9 @@
 #include "chunk/chunker.h"
 #include "chunk/lossy.h"
 #include "common/error.h"
-#include "config_command.h"
 #include "common/text.h"
+#include "config/config.h"
+#include "config_command.h"
 #include "flag_values.h"
 #include "input.h"
 #include "output.h"
@@ -51,7 +53,21 @@ struct ChunkCliOptions {
   bool lossy = false;
   bool no_tokens = false;
   std::string color;  // empty: the top-level --color (strata --color never chunk ...), else auto
+  // Values taken from a configuration file, by flag: "--size" -> "/p/strata.toml:3: chunk.size",
+  // so a bad one is reported where it was written.
+  std::map<std::string, std::string, std::less<>> from_file;
 };
+
+// How a message names the option: the flag, or the file:line and key it came from.
+std::string named(const ChunkCliOptions& o, std::string_view flag) {
+  const auto it = o.from_file.find(flag);
+  return it == o.from_file.end() ? std::string(flag) : it->second;
+}
+
+// The flag, or the configuration key ("chunk.size") when the value came from a file.
+std::string short_name(const ChunkCliOptions& o, std::string_view flag) {
+  return o.from_file.contains(flag) ? "chunk." + std::string(flag.substr(2)) : std::string(flag);
+}
 
 // What the flags resolve to, checked before any input is read.
 struct Plan {
@@ -134,7 +150,7 @@ Plan make_plan(const ChunkCliOptions& o) {
   }
   if (!o.strategy.empty()) {
     const auto s = ck::strategy_from_name(o.strategy);
-    if (!s) usage("unknown strategy '" + o.strategy + "' for --strategy; valid strategies: " + k_strategies);
+    if (!s) usage(named(o, "--strategy") + ": unknown strategy '" + o.strategy + "'; valid strategies: " + k_strategies);
     p.chunk.strategy = *s;
     p.strategy_given = true;
   } else if (separators_given || !o.compat.empty()) {
@@ -149,7 +165,7 @@ Plan make_plan(const ChunkCliOptions& o) {
 
   if (!o.unit.empty()) {
     const auto u = ck::unit_from_name(o.unit);
-    if (!u) usage("unknown unit '" + o.unit + "' for --unit; valid units: " + k_units);
+    if (!u) usage(named(o, "--unit") + ": unknown unit '" + o.unit + "'; valid units: " + k_units);
     p.chunk.unit = *u;
   }
   if (p.strategy_given && p.chunk.strategy == ck::Strategy::token) {
@@ -159,13 +175,14 @@ Plan make_plan(const ChunkCliOptions& o) {
     p.chunk.unit = ck::Unit::tokens;
   }
   const auto e = tk::encoding_from_name(o.tokenizer);
-  if (!e) usage("unknown tokenizer '" + o.tokenizer + "' for --tokenizer; valid tokenizers: " + k_tokenizers);
+  if (!e) usage(named(o, "--tokenizer") + ": unknown tokenizer '" + o.tokenizer + "'; valid tokenizers: " + k_tokenizers);
   p.chunk.encoding = *e;
 
-  p.chunk.size = o.size.empty() ? 1000 : parse_count("--size", o.size, 1);
-  p.chunk.overlap = o.overlap.empty() ? 0 : parse_count("--overlap", o.overlap, 0);
+  p.chunk.size = o.size.empty() ? 1000 : parse_count(named(o, "--size"), o.size, 1);
+  p.chunk.overlap = o.overlap.empty() ? 0 : parse_count(named(o, "--overlap"), o.overlap, 0);
   if (p.chunk.overlap >= p.chunk.size) {
-    usage("--overlap must be less than --size (got --overlap " + std::to_string(p.chunk.overlap) + " with --size " +
+    usage(named(o, "--overlap") + " must be less than " + named(o, "--size") + " (got " + short_name(o, "--overlap") +
+          " " + std::to_string(p.chunk.overlap) + " with " + short_name(o, "--size") + " " +
           std::to_string(p.chunk.size) + ")");
   }
 
@@ -351,16 +368,18 @@ void chunk_one(const std::string& name, const Plan& plan, Emitter& emit) {
 
 // Options not given on the command line from the [chunk] section of strata.toml or the user file.
 ChunkCliOptions with_configuration(ChunkCliOptions o, bool tokenizer_given) {
-  const auto fill = [](std::string& option, std::string_view key) {
-    if (option.empty()) option = configured_in_file(key).value_or("");
+  const auto fill = [&o](std::string& option, bool given, const char* flag, std::string_view key) {
+    if (given) return;
+    const config::Setting& s = configuration().get(key);
+    if (s.origin != config::Origin::project_file && s.origin != config::Origin::user_file) return;
+    option = s.value;
+    o.from_file[flag] = s.where + ": " + std::string(key);
   };
-  fill(o.strategy, "chunk.strategy");
-  fill(o.size, "chunk.size");
-  fill(o.overlap, "chunk.overlap");
-  fill(o.unit, "chunk.unit");
-  if (!tokenizer_given) {
-    if (auto t = configured_in_file("chunk.tokenizer")) o.tokenizer = *t;
-  }
+  fill(o.strategy, !o.strategy.empty(), "--strategy", "chunk.strategy");
+  fill(o.size, !o.size.empty(), "--size", "chunk.size");
+  fill(o.overlap, !o.overlap.empty(), "--overlap", "chunk.overlap");
+  fill(o.unit, !o.unit.empty(), "--unit", "chunk.unit");
+  fill(o.tokenizer, tokenizer_given, "--tokenizer", "chunk.tokenizer");
   return o;
 }
 

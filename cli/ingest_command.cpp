@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "config/config.h"
+#include "config_command.h"
 #include "ingest/ingest.h"
 #include "output.h"
 #include "progress.h"
@@ -136,9 +138,44 @@ json summary_json(const ig::IngestSummary& s, json events) {
             {"bytes", s.bytes},
             {"seconds", s.seconds},
             {"failures", failures},
-            {"notes", s.notes}};
+            {"notes", s.notes},
+            {"warnings", s.warnings}};
   if (!events.empty()) j["plan"] = std::move(events);
   return j;
+}
+
+// strata.toml's (or the user file's) [chunk]: only values a file set, each with its file:line,
+// so that a bad one is reported there and not as a flag.
+ig::ConfiguredChunking configured_chunking() {
+  ig::ConfiguredChunking c;
+  const auto in_file = [](std::string_view name) -> const config::Setting* {
+    const config::Setting& s = configuration().get(name);
+    const bool file = s.origin == config::Origin::project_file || s.origin == config::Origin::user_file;
+    return file ? &s : nullptr;
+  };
+  const auto text = [&](std::string_view name, std::optional<std::string>& value, std::string& where) {
+    if (const config::Setting* s = in_file(name)) {
+      value = s->value;
+      where = s->where;
+    }
+  };
+  const auto count = [&](std::string_view name, std::optional<std::size_t>& value, std::string& where,
+                         long long least) {
+    const config::Setting* s = in_file(name);
+    if (s == nullptr) return;
+    const long long n = std::stoll(s->value);  // the loader accepted it as a TOML integer
+    if (n < least) {
+      throw Error(ExitCode::usage, s->where + ": " + std::string(name) + " must be " + std::to_string(least) + " or more");
+    }
+    value = static_cast<std::size_t>(n);
+    where = s->where;
+  };
+  text("chunk.strategy", c.values.strategy, c.where.strategy);
+  count("chunk.size", c.values.size, c.where.size, 1);
+  count("chunk.overlap", c.values.overlap, c.where.overlap, 0);
+  text("chunk.unit", c.values.unit, c.where.unit);
+  text("chunk.tokenizer", c.values.tokenizer, c.where.tokenizer);
+  return c;
 }
 
 int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
@@ -150,12 +187,14 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
   if (cmd.count("--overlap") > 0) r.chunk.overlap = o.overlap;
   if (cmd.count("--unit") > 0) r.chunk.unit = o.unit;
   if (cmd.count("--tokenizer") > 0) r.chunk.tokenizer = o.tokenizer;
+  r.configured = configured_chunking();
   r.walk.gitignore = !o.no_ignore;
   const ColorMode color = parse_color_mode(o.color);
   Printer printer(o, color);
   r.count_totals = !o.quiet && !o.json && ProgressLine::stderr_is_terminal();
   const ig::IngestSummary s = ig::ingest(r, printer);
   printer.finish();
+  for (const std::string& warning : s.warnings) print_warning(warning, color);
   for (const std::string& note : s.notes) print_note("note: " + note, OutputOptions{color, o.quiet, o.json});
   if (o.json) {
     std::cout << summary_json(s, printer.take_events()).dump() << '\n';

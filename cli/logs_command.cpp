@@ -29,6 +29,7 @@ struct LogsCliOptions {
   std::string limit = "20";
   std::string conversation;
   bool json = false;
+  bool quiet = false;
   std::string color;
 };
 
@@ -90,7 +91,7 @@ int run_logs(const LogsCliOptions& o) {
     return 0;
   }
   if (calls.empty()) {
-    OutputOptions note;
+    const OutputOptions note{parse_color_mode(o.color), o.quiet, o.json};
     print_note(conversation ? "no logged calls in conversation " + std::to_string(*conversation) : std::string("no logged calls yet"), note);
     return 0;
   }
@@ -125,6 +126,7 @@ void setup_logs(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("-n,--limit", o->limit, "Show the N most recent calls; 0 shows all (default: 20)")->type_name("N");
   cmd->add_option("--conversation", o->conversation, "Only the calls of conversation ID")->type_name("ID");
   cmd->add_flag("--json", o->json, "JSON Lines: one object per call, answer and chunk ids included");
+  cmd->add_flag("-q,--quiet", o->quiet, "No note on stderr when nothing was logged (errors remain)");
   cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->footer(

@@ -400,7 +400,8 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
 
   CLI::App* new_cmd = sub("new", "Create <timestamp>_<name>.sql with up and down sections");
   new_cmd->add_option("NAME", o.name, "snake_case description, e.g. add_status_to_orders_table")->required();
-  new_cmd->footer("Example:\n  strata migrate new add_status_to_orders_table");
+  new_cmd->footer("Examples:\n  strata migrate new add_status_to_orders_table\n"
+                  "  strata migrate --dir db/migrations new create_users_table");
   new_cmd->callback([&] { action = [&] { return run_new(o); }; });
 
   CLI::App* up = sub("up", "Apply pending migrations, oldest first");
@@ -439,12 +440,13 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
 
   CLI::App* stamp = sub("stamp", "Record migrations up to VERSION as applied without running them (baseline)");
   stamp->add_option("VERSION", o.version, "Newest version to record")->required()->check(k_version);
-  stamp->footer("Example:\n  strata migrate stamp 20260101120000");
+  stamp->footer("Examples:\n  strata migrate stamp 20260101120000\n"
+                "  strata migrate -d sqlite:app.db stamp 20260101120000 --json");
   stamp->callback([&] { action = [&] { return run_stamp(o); }; });
 
   CLI::App* dump = sub("dump", "Write the live schema as a deterministic schema.sql");
   dump->add_option("-o,--output", o.output_file, "Write to FILE instead of stdout");
-  dump->footer("Example:\n  strata migrate dump -o schema.sql");
+  dump->footer("Examples:\n  strata migrate dump -o schema.sql\n  strata migrate -d sqlite:app.db dump | diff - schema.sql");
   dump->callback([&] { action = [&] { return run_dump(o); }; });
 
   CLI::App* check = sub("check", "Check migration files and the database for CI (read-only)");
@@ -459,7 +461,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
   accept->add_option("VERSION", o.version, "The version to accept")->check(k_version);
   accept->add_flag("--all", o.all, "Accept every changed file")->excludes("VERSION");
-  accept->footer("Example:\n  strata migrate accept 20260101120000");
+  accept->footer("Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json");
   accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });
 }
 

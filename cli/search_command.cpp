@@ -213,7 +213,7 @@ void setup_search(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
       ->type_name("NAME");
   cmd->add_flag("--json", o->json, "One JSON object per hit (JSON Lines)");
-  cmd->add_flag("--explain", o->explain, "Show each hit's rank and score in the keyword and vector lists, and timings");
+  cmd->add_flag("-v,--verbose,--explain", o->explain, "Show each hit's rank and score in the keyword and vector lists, and timings");
   cmd->add_flag("-q,--quiet", o->quiet, "No notes on stderr (errors remain)");
   cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -26,22 +26,48 @@ ChunkSettings apply(ChunkSettings base, const ChunkOverrides& o) {
   return base;
 }
 
-void validate(const ChunkSettings& s) {
+ChunkLabels labels_for(const ChunkOverrides& flags, const ConfiguredChunking& file) {
+  ChunkLabels labels;
+  const auto from_file = [](ChunkLabel& label, bool flag_given, bool file_set, const std::string& where,
+                            const char* key) {
+    if (!flag_given && file_set) label = {where, std::string("chunk.") + key};
+  };
+  from_file(labels.strategy, flags.strategy.has_value(), file.values.strategy.has_value(), file.where.strategy,
+            "strategy");
+  from_file(labels.size, flags.size.has_value(), file.values.size.has_value(), file.where.size, "size");
+  from_file(labels.overlap, flags.overlap.has_value(), file.values.overlap.has_value(), file.where.overlap,
+            "overlap");
+  from_file(labels.unit, flags.unit.has_value(), file.values.unit.has_value(), file.where.unit, "unit");
+  from_file(labels.tokenizer, flags.tokenizer.has_value(), file.values.tokenizer.has_value(), file.where.tokenizer,
+            "tokenizer");
+  return labels;
+}
+
+namespace {
+
+std::string at(const std::string& where) { return where.empty() ? "" : where + ": "; }
+
+}  // namespace
+
+void validate(const ChunkSettings& s, const ChunkLabels& l) {
   if (s.strategy != "auto" && !chunk::strategy_from_name(s.strategy)) {
-    throw Error(ExitCode::usage, "--strategy: unknown strategy '" + s.strategy + "'",
+    throw Error(ExitCode::usage, at(l.strategy.where) + l.strategy.name + ": unknown strategy '" + s.strategy + "'",
                 "use auto, fixed, recursive, paragraph, sentence, markdown or token");
   }
   if (!chunk::unit_from_name(s.unit)) {
-    throw Error(ExitCode::usage, "--unit: unknown unit '" + s.unit + "'", "use chars, bytes or tokens");
+    throw Error(ExitCode::usage, at(l.unit.where) + l.unit.name + ": unknown unit '" + s.unit + "'",
+                "use chars, bytes or tokens");
   }
   if (!encoding_from_name(s.tokenizer)) {
-    throw Error(ExitCode::usage, "--tokenizer: unknown tokenizer '" + s.tokenizer + "'",
+    throw Error(ExitCode::usage, at(l.tokenizer.where) + l.tokenizer.name + ": unknown tokenizer '" + s.tokenizer + "'",
                 "use cl100k_base or o200k_base");
   }
-  if (s.size == 0) throw Error(ExitCode::usage, "--size must be 1 or more");
+  if (s.size == 0) throw Error(ExitCode::usage, at(l.size.where) + l.size.name + " must be 1 or more");
   if (s.overlap >= s.size) {
-    throw Error(ExitCode::usage, "--overlap (" + std::to_string(s.overlap) + ") must be below --size (" +
-                                     std::to_string(s.size) + ")");
+    // Named where the overlap was set, or else where the size was: one of them is the culprit.
+    const std::string& where = l.overlap.where.empty() ? l.size.where : l.overlap.where;
+    throw Error(ExitCode::usage, at(where) + l.overlap.name + " (" + std::to_string(s.overlap) + ") must be below " +
+                                     l.size.name + " (" + std::to_string(s.size) + ")");
   }
 }
 

@@ -30,9 +30,33 @@ struct ChunkOverrides {
 
 ChunkSettings apply(ChunkSettings base, const ChunkOverrides& overrides);
 
-// Throws Error(usage) naming the flag for an unknown strategy, unit or tokenizer, a size of 0
-// or an overlap not below the size.
-void validate(const ChunkSettings& settings);
+// Chunk options set by a configuration file (strata.toml's [chunk]), each with where it was set
+// ("/p/strata.toml:3"). They stand between the defaults (or a collection's record) and the flags.
+struct ConfiguredChunking {
+  ChunkOverrides values;
+  struct {
+    std::string strategy, size, overlap, unit, tokenizer;
+  } where;
+};
+
+// How a message names one setting: where it was set ("" for a flag) and its name ("--size",
+// "chunk.size").
+struct ChunkLabel {
+  std::string where;
+  std::string name;
+};
+struct ChunkLabels {
+  ChunkLabel strategy{"", "--strategy"}, size{"", "--size"}, overlap{"", "--overlap"}, unit{"", "--unit"},
+      tokenizer{"", "--tokenizer"};
+};
+
+// A flag that was given is named as the flag; a value only the file set is named
+// `file:line: chunk.KEY`.
+ChunkLabels labels_for(const ChunkOverrides& flags, const ConfiguredChunking& file);
+
+// Throws Error(usage) naming the setting (by `labels`) for an unknown strategy, unit or
+// tokenizer, a size of 0 or an overlap not below the size.
+void validate(const ChunkSettings& settings, const ChunkLabels& labels = {});
 
 // Canonical JSON (sorted keys, no spaces): equal settings give equal text, which is how the
 // store tells configurations apart.

@@ -54,9 +54,9 @@ void validate(const IngestRequest& r) {
   // Chunk options that are wrong whatever the collection recorded are refused before the
   // store is opened, so a usage error never leaves a new store behind. An unset size stands
   // in as large enough for the given overlap; the full check follows in choose_settings().
-  ChunkSettings given = apply(ChunkSettings{}, r.chunk);
-  if (!r.chunk.size) given.size = std::max(given.size, given.overlap + 1);
-  ingest::validate(given);
+  ChunkSettings given = apply(apply(ChunkSettings{}, r.configured.values), r.chunk);
+  if (!r.chunk.size && !r.configured.values.size) given.size = std::max(given.size, given.overlap + 1);
+  ingest::validate(given, labels_for(r.chunk, r.configured));
 }
 
 std::string jsonl_name(const std::string& id) {
@@ -105,13 +105,31 @@ class Run {
     }
   }
 
+  // The collection's recorded chunking wins over a configuration file's, like over flags; the
+  // file is named at the first line that asks for something else.
+  void warn_if_file_differs(const ChunkSettings& base) {
+    const ConfiguredChunking& c = req_.configured;
+    const ChunkSettings from_file = apply(base, c.values);
+    if (from_file == base) return;
+    std::string where;
+    if (from_file.strategy != base.strategy) where = c.where.strategy;
+    else if (from_file.size != base.size) where = c.where.size;
+    else if (from_file.overlap != base.overlap) where = c.where.overlap;
+    else if (from_file.unit != base.unit) where = c.where.unit;
+    else where = c.where.tokenizer;
+    summary_.warnings.push_back(where + ": [chunk] asks for " + describe(from_file) + " but collection '" +
+                                req_.collection + "' records " + describe(base) +
+                                "; keeping the recorded chunking (--rechunk re-chunks the given documents)");
+  }
+
   void choose_settings() {
     std::optional<store::CollectionInfo> existing;
     if (store_) existing = store::find_collection(*store_, req_.collection);
     const bool recorded = existing && existing->chunk_config != "{}";
     const ChunkSettings base = recorded ? from_json(existing->chunk_config) : ChunkSettings{};
-    ChunkSettings wanted = apply(base, req_.chunk);
-    ingest::validate(wanted);
+    // A file's [chunk] chooses a new collection's chunking; flags win over it.
+    ChunkSettings wanted = apply(apply(base, req_.configured.values), req_.chunk);
+    ingest::validate(wanted, labels_for(req_.chunk, req_.configured));
     bool record = !recorded;
     if (recorded && wanted != base) {
       if (req_.rechunk) {
@@ -120,9 +138,12 @@ class Run {
         summary_.notes.push_back("collection '" + req_.collection + "' is re-chunked as " + describe(wanted) +
                                  " (was " + describe(base) + "); documents not given in this run keep their chunks");
       } else {
-        summary_.notes.push_back("collection '" + req_.collection + "' keeps its chunking (" + describe(base) +
-                                 "): the options given (" + describe(wanted) +
-                                 ") differ, so nothing was re-chunked; add --rechunk to re-chunk with them");
+        warn_if_file_differs(base);
+        if (apply(base, req_.chunk) != base) {
+          summary_.notes.push_back("collection '" + req_.collection + "' keeps its chunking (" + describe(base) +
+                                   "): the options given (" + describe(wanted) +
+                                   ") differ, so nothing was re-chunked; add --rechunk to re-chunk with them");
+        }
         wanted = base;
       }
     }

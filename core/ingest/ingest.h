@@ -39,7 +39,8 @@ struct IngestSummary {
   std::uint64_t bytes = 0;   // bytes read
   double seconds = 0;
   std::vector<DocumentEvent> failures;
-  std::vector<std::string> notes;  // e.g. why nothing was re-chunked
+  std::vector<std::string> notes;     // e.g. why nothing was re-chunked
+  std::vector<std::string> warnings;  // e.g. a configuration file's chunking that was not used
 };
 
 struct IngestRequest {
@@ -52,7 +53,8 @@ struct IngestRequest {
 
   std::string store_path;
   std::string collection = "default";
-  ChunkOverrides chunk;
+  ChunkOverrides chunk;           // flags: win over everything
+  ConfiguredChunking configured;  // strata.toml's [chunk]: a new collection's, or --rechunk's
   bool rechunk = false;
   bool prune = false;
   bool dry_run = false;

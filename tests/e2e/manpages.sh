@@ -12,7 +12,7 @@
 # With a binary path, also checks that every subcommand and every long option
 # shown by `strata migrate [SUB] --help` is mentioned in strata-migrate(1), and
 # every long option of `strata CMD [SUB] --help` in strata-CMD(1), for chunk,
-# tokens, ingest, collections, documents, embed, search, ask and logs (and
+# tokens, ingest, collections, documents, embed, search, ask, logs and config (and
 # that `strata --help` lists each of them).
 # Prints "manpages: N passed, M failed"; exits non-zero on any failure.
 
@@ -116,7 +116,7 @@ if [ -n "$bin" ]; then
         fi
     done
     # COMMAND[:SUB,SUB]: the options of the command and of each of its subcommands.
-    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove embed search ask logs; do
+    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove embed search ask logs config; do
         cmd=${spec%%:*}
         subs=""
         [ "$spec" != "$cmd" ] && subs=${spec#*:}

@@ -718,6 +718,82 @@ TEST_F(IngestTest, OverlapAloneIsCheckedAgainstTheRecordedSize) {
   EXPECT_EQ(s.changed, 4u);
 }
 
+// --- chunking from a configuration file ([chunk] in strata.toml) ---------------------------
+
+ConfiguredChunking file_size(std::size_t size, const std::string& where = "/p/strata.toml:3") {
+  ConfiguredChunking c;
+  c.values.size = size;
+  c.where.size = where;
+  return c;
+}
+
+TEST_F(IngestTest, ConfiguredChunkingChoosesANewCollectionsChunking) {
+  IngestRequest r = request();
+  r.chunk = {};
+  r.configured = file_size(150);
+  const IngestSummary s = run(r);
+  EXPECT_EQ(s.settings.size, 150u);
+  EXPECT_TRUE(s.warnings.empty());
+  EXPECT_NE(query_one(store_, "SELECT chunk_config FROM collections").find("\"size\":150"), std::string::npos);
+}
+
+TEST_F(IngestTest, FlagsWinOverConfiguredChunking) {
+  IngestRequest r = request();  // --size 200
+  r.configured = file_size(150);
+  EXPECT_EQ(run(r).settings.size, 200u);
+}
+
+TEST_F(IngestTest, RecordedChunkingWinsOverTheFileWithAWarningNamingItsLine) {
+  run(request());  // records size 200
+  const std::vector<Row> before = snapshot();
+  IngestRequest r = request();
+  r.chunk = {};
+  r.configured = file_size(150);
+  const IngestSummary s = run(r);
+  EXPECT_EQ(s.settings.size, 200u);
+  EXPECT_EQ(s.unchanged, 4u);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_EQ(s.warnings[0].rfind("/p/strata.toml:3: ", 0), 0u) << s.warnings[0];
+  EXPECT_NE(s.warnings[0].find("--rechunk"), std::string::npos) << s.warnings[0];
+  EXPECT_TRUE(s.notes.empty()) << "no flag differed";
+  EXPECT_EQ(snapshot(), before);
+
+  // A file that agrees with the record says nothing.
+  r.configured = file_size(200);
+  EXPECT_TRUE(run(r).warnings.empty());
+}
+
+TEST_F(IngestTest, RechunkTakesTheFilesChunking) {
+  run(request());
+  IngestRequest r = request();
+  r.chunk = {};
+  r.configured = file_size(300);
+  r.rechunk = true;
+  const IngestSummary s = run(r);
+  EXPECT_EQ(s.settings.size, 300u);
+  EXPECT_EQ(s.changed, 4u);
+  EXPECT_TRUE(s.warnings.empty());
+}
+
+TEST_F(IngestTest, BadConfiguredChunkingNamesTheFileLineNotAFlag) {
+  IngestRequest r = request();
+  r.chunk = {};
+  r.configured.values.strategy = "semantic";
+  r.configured.where.strategy = "/p/strata.toml:2";
+  const Error e = error_of([&] { run(r); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), "/p/strata.toml:2: chunk.strategy: unknown strategy 'semantic'");
+
+  r = request();
+  r.chunk = {};
+  r.chunk.size = 100;  // --size 100 with the file's overlap 100
+  r.configured.values.overlap = 100;
+  r.configured.where.overlap = "/p/strata.toml:4";
+  const Error f = error_of([&] { run(r); });
+  EXPECT_EQ(std::string(f.what()), "/p/strata.toml:4: chunk.overlap (100) must be below --size (100)");
+  EXPECT_FALSE(fs::exists(store_));
+}
+
 // --- failures and skipped files -------------------------------------------------------------
 
 TEST_F(IngestTest, OneFailingFileDoesNotStopTheRun) {

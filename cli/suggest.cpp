@@ -1,0 +1,82 @@
+#include "suggest.h"
+
+#include <CLI/CLI.hpp>
+
+#include "config/config.h"
+
+namespace strata::cli {
+namespace {
+
+bool takes_value(const CLI::Option& option) { return option.get_type_size_max() > 0; }
+
+bool has_positionals(const CLI::App& app) {
+  return !app.get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+}
+
+std::vector<std::string> subcommand_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+std::vector<std::string> long_option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o : app.get_options()) {
+    for (const std::string& name : o->get_lnames()) names.push_back(name);
+  }
+  return names;
+}
+
+std::string did_you_mean(const std::optional<std::string>& guess, const std::string& prefix) {
+  return guess ? "; did you mean '" + prefix + *guess + "'?" : "";
+}
+
+UnknownWord unknown_command(const CLI::App& app, const std::string& path, const std::string& word) {
+  const std::string where = app.get_parent() == nullptr ? "" : " for '" + path + "'";
+  return {"unknown command '" + word + "'" + where + did_you_mean(config::closest(word, subcommand_names(app)), ""),
+          "run '" + path + " --help' for the list of commands"};
+}
+
+UnknownWord unknown_option(const CLI::App& app, const std::string& path, const std::string& name) {
+  return {"unknown option '--" + name + "' for '" + path + "'" +
+              did_you_mean(config::closest(name, long_option_names(app)), "--"),
+          "run '" + path + " --help' for its options"};
+}
+
+}  // namespace
+
+std::optional<UnknownWord> find_unknown_word(const CLI::App& root, const std::vector<std::string>& args) {
+  const CLI::App* app = &root;
+  std::string path = root.get_name();
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return std::nullopt;
+    if (a.starts_with("--")) {
+      const std::size_t eq = a.find('=');
+      const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      const CLI::Option* option = app->get_option_no_throw("--" + name);
+      if (option == nullptr) return unknown_option(*app, path, name);
+      if (eq == std::string::npos && takes_value(*option)) ++i;
+    } else if (a.size() > 1 && a[0] == '-') {
+      // Short options: CLI11's own message names them; only their value needs skipping.
+      const CLI::Option* option = app->get_option_no_throw(a.substr(0, 2));
+      if (option != nullptr && a.size() == 2 && takes_value(*option)) ++i;
+    } else {
+      const CLI::App* sub = nullptr;
+      for (const CLI::App* s : app->get_subcommands([](const CLI::App*) { return true; })) {
+        if (s->check_name(a)) sub = s;
+      }
+      if (sub != nullptr) {
+        app = sub;
+        path += " " + sub->get_name();
+      } else if (!subcommand_names(*app).empty() && !has_positionals(*app)) {
+        return unknown_command(*app, path, a);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,41 @@
+#pragma once
+// The exit-code table with a name and a few words per code, for `strata --help`. The codes
+// themselves are ExitCode in error.h; kept apart so that a change of wording here rebuilds the
+// CLI only, not everything that includes error.h.
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace strata {
+
+// The table `strata --help` prints and every man page's EXIT STATUS must agree with
+// (tests/e2e/cli.sh compares them).
+struct ExitCodeInfo {
+  ExitCode code;
+  std::string_view name;
+  std::string_view meaning;  // a few words, for the --help footer
+};
+
+inline constexpr std::array<ExitCodeInfo, 9> k_exit_codes = {{
+    {ExitCode::ok, "ok", "success"},
+    {ExitCode::pending, "pending", "migrate check: only pending migrations found"},
+    {ExitCode::usage, "usage", "bad command line, option value or configuration file"},
+    {ExitCode::invalid_input, "invalid_input", "unusable input: migration files, documents, no such name"},
+    {ExitCode::history_mismatch, "history_mismatch", "history disagrees with the files, or a newer strata's"},
+    {ExitCode::drift, "drift", "live schema drifted, or a down does not undo its up"},
+    {ExitCode::migration_failed, "migration_failed", "a migration failed, or a failed one is recorded"},
+    {ExitCode::unavailable, "unavailable", "could not complete: open, lock, busy, write, server"},
+    {ExitCode::partial, "partial", "some inputs failed (listed), the rest were done"},
+}};
+
+// One row per code, in order: k_exit_codes[n].code is n.
+static_assert([] {
+  for (std::size_t i = 0; i < k_exit_codes.size(); ++i) {
+    if (static_cast<std::size_t>(k_exit_codes[i].code) != i) return false;
+  }
+  return true;
+}());
+
+}  // namespace strata

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Every example that `--help` shows must work, so that none can rot: for `strata --help` and
+# each command and sub-subcommand's `--help`, there are at least two examples, and each
+# `strata ...` in them
+#   - parses: the same words with --help appended exit 0 and show the help of the command they
+#     name (CLI11 converts and validates every given value before it answers --help), and every
+#     --option they use is listed by that command (or a parent on the way);
+#   - runs, when it is safe: a first command of its line that needs no server or API key and
+#     reads nothing piped in, run for real in a scratch project (store, documents, migrations);
+#     it must not be refused as a usage error (exit 2) nor hang.
+#
+# Usage: bash tests/e2e/help_examples.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init help_examples "$@"
+
+unset STRATA_STORE XDG_CONFIG_HOME OPENAI_API_KEY ANTHROPIC_API_KEY OPENAI_BASE_URL STRATA_LLM_BASE_URL \
+    STRATA_LLM_PROVIDER STRATA_LLM_MODEL PGHOST PGDATABASE PGUSER
+export HOME="$E2E_TMP/home"
+mkdir -p "$HOME"
+# Nothing here may reach a network: any HTTP request goes to a closed local port.
+export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+    HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9
+unset no_proxy NO_PROXY
+
+# The commands: `strata --help` lists the top level, each command's help its subcommands.
+subcommands_of() { # HELP -> names listed under "Subcommands:"
+    printf '%s\n' "$1" | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && /^  [a-z]/ {print $1}'
+}
+commands=("")
+top=$("$STRATA" --help)
+for c in $(subcommands_of "$top"); do
+    commands+=("$c")
+    for s in $(subcommands_of "$("$STRATA" "$c" --help)"); do commands+=("$c $s"); done
+done
+assert_true "found the commands and sub-subcommands (${#commands[@]})" [ ${#commands[@]} -ge 20 ]
+
+is_command() { local c; for c in "${commands[@]}"; do [ "$c" = "$1" ] && return 0; done; return 1; }
+
+# examples_of HELP: the example lines of a footer, without the trailing explanations.
+examples_of() {
+    printf '%s\n' "$1" | sed -n '/^Examples\{0,1\}:$/,/^[A-Z]/p' | grep -E '^  [^ ]' |
+        sed -E 's/^  //; s/ {3,}[^|]*$//'
+}
+
+# A scratch project for the examples that run; each runs in a fresh copy of it.
+mkdir -p fixture/docs fixture/migrations fixture/db/migrations
+cd fixture || exit 2
+printf '# Intro\n\nHow do I roll back a migration? Run strata migrate down.\n' >docs/intro.md
+printf '# Readme\n\nConnection pool and vector search notes.\n' >README.md
+printf 'Retention policy: legal keeps records for 7 years.\n' >notes.md
+cp notes.md notes.txt && cp notes.md old.md && cp notes.md a.md && cp notes.md b.md
+head -c 3000 /dev/zero | tr '\0' 'a' >long.txt
+printf '{"id":"r1","text":"C++ templates and retention"}\n' >records.jsonl
+printf -- '-- migrate:up\nCREATE TABLE t (id INTEGER);\n-- migrate:down\nDROP TABLE t;\n' >migrations/20260101120000_t.sql
+export DATABASE_URL=sqlite:app.db
+{
+    "$STRATA" ingest docs README.md notes.md old.md
+    "$STRATA" ingest --collection docs docs
+    "$STRATA" ingest --collection notes old.md a.md b.md
+    printf 'from stdin\n' | "$STRATA" ingest --collection notes -
+    "$STRATA" ingest --collection drafts notes.md
+    "$STRATA" ingest --store team.db --collection drafts notes.md
+    "$STRATA" migrate up
+    "$STRATA" migrate dump -o schema.sql
+} >setup.log 2>&1 || { cat setup.log; fail "the fixture could not be set up"; }
+cd "$E2E_TMP" || exit 2
+
+unsafe_re='(--base-url|OPENAI_API_KEY|postgres://|^strata ask( |$))'
+for cmd in "${commands[@]}"; do
+    case_ "examples of 'strata${cmd:+ $cmd} --help'"
+    # shellcheck disable=SC2086
+    help=$("$STRATA" $cmd --help)
+    mapfile -t examples < <(examples_of "$help")
+    if [ ${#examples[@]} -ge 2 ]; then
+        pass "strata $cmd: ${#examples[@]} examples"
+    else
+        fail "strata $cmd --help shows ${#examples[@]} example(s), want at least 2"
+    fi
+    for line in "${examples[@]}"; do
+        first=1
+        IFS='|' read -r -a segments <<<"$line"
+        for seg in "${segments[@]}"; do
+            seg=$(printf '%s' "$seg" | sed -E 's/^ +//; s/ +$//; s/^([A-Z_]+=[^ ]* )+//; s/^xargs //; s/ [<>] ?[^ ]+//g')
+            case "$seg" in strata | strata\ *) ;; *) first=0; continue ;; esac
+            # Split as the shell would, globs expanding in the project the example runs in.
+            cd fixture || exit 2
+            eval "words=($seg)"
+            cd "$E2E_TMP" || exit 2
+            args=("${words[@]:1}")
+            # The command the words name, and the help of each command on the way.
+            path="" helps=$top
+            for w in "${args[@]}"; do
+                if is_command "${path:+$path }$w"; then
+                    path="${path:+$path }$w"
+                    # shellcheck disable=SC2086
+                    helps="$helps
+$("$STRATA" $path --help)"
+                fi
+            done
+            run "$STRATA" "${args[@]}" --help
+            if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -q "^Usage: strata${path:+ $path}\\b"; then
+                pass "parses: $seg"
+            else
+                fail "example does not parse as 'strata $path' (exit $RC): $seg"
+            fi
+            for w in "${args[@]}"; do
+                case "$w" in --*) ;; *) continue ;; esac
+                o=${w%%=*}
+                printf '%s\n' "$helps" | grep -qE -- "(^|[ ,])$o([ ,=]|$)" || fail "example uses $o, which 'strata $path --help' does not list: $seg"
+            done
+            if [ $first = 1 ] && ! printf '%s' "$line" | grep -q '<' && ! printf "%s" "$line" | grep -Eq "$unsafe_re"; then
+                rm -rf run && cp -a fixture run && cd run || exit 2
+                E2E_CMD_TIMEOUT=120 run "$STRATA" "${args[@]}"
+                cd "$E2E_TMP" || exit 2
+                if [ "$RC" != 2 ] && [ "$RC" != 124 ]; then
+                    pass "runs (exit $RC): $seg"
+                else
+                    fail "example refused or hung (exit $RC): $seg"
+                fi
+            fi
+            first=0
+        done
+    done
+done
+
+e2e_finish
