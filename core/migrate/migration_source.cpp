@@ -63,6 +63,7 @@ std::string join_path(const std::string& origin, const std::string& name) {
 MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin) {
   MigrationSet set;
   std::vector<Migration> parsed;
+  parsed.reserve(files.size());
   std::map<Version, Halves> pairs;  // golang-migrate halves, joined by version
 
   std::vector<const NamedContent*> sorted;
@@ -113,8 +114,11 @@ MigrationSet load_files(const std::vector<NamedContent>& files, const std::strin
     }
   }
 
-  std::stable_sort(parsed.begin(), parsed.end(),
-                   [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  const auto by_version = [](const Migration& a, const Migration& b) { return a.version < b.version; };
+  // Names zero-padded to one width already sort by version: then moving every migration through
+  // a merge sort is wasted.
+  if (!std::is_sorted(parsed.begin(), parsed.end(), by_version)) std::stable_sort(parsed.begin(), parsed.end(), by_version);
+  set.migrations.reserve(parsed.size());
   for (Migration& m : parsed) {
     if (!set.migrations.empty() && set.migrations.back().version == m.version) {
       set.problems.push_back(Problem{"duplicate-version", m.file, 0,
