@@ -134,9 +134,16 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
                                  "golang-migrate left this version dirty (half applied)"});
   }
   const std::optional<Version> newest = h.newest();
+  // Rows share a handful of strata versions: compare each distinct one once.
+  const std::string* last_version = nullptr;
+  bool last_newer = false;
   for (const auto& [v, row] : h.rows) {
     const Migration* m = files.find(v);
-    if (compare_versions(row.strata_version, k_version) > 0) {
+    if (last_version == nullptr || *last_version != row.strata_version) {
+      last_version = &row.strata_version;
+      last_newer = compare_versions(row.strata_version, k_version) > 0;
+    }
+    if (last_newer) {
       r.findings.push_back(Finding{"newer-history", Severity::error, ExitCode::history_mismatch,
                                    std::to_string(v), m ? m->file : "", 0,
                                    "history row written by strata " + row.strata_version +

@@ -76,7 +76,7 @@ std::vector<Version> HistoryTable::foreign_versions(const MigrationSet& files,
   if (has_dirty) {
     source = HistorySource::golang_migrate;
     // dirty is a boolean in PostgreSQL and an integer in SQLite: compare as text.
-    const auto rows = db_.query("SELECT version, CASE WHEN dirty THEN 1 ELSE 0 END FROM " + table + " LIMIT 1", doing);
+    auto rows = db_.query("SELECT version, CASE WHEN dirty THEN 1 ELSE 0 END FROM " + table + " LIMIT 1", doing);
     if (rows.empty()) return versions;
     golang_version = std::stoll(rows[0][0]);
     dirty = rows[0][1] == "1";
@@ -102,23 +102,24 @@ History HistoryTable::read(const MigrationSet& files) {
   History h;
   if (db_.table_exists(table_)) {
     h.source = HistorySource::strata;
-    const auto rows = db_.query("SELECT version, name, checksum, checksum_ws, " + db_.dialect().read_time +
+    auto rows = db_.query("SELECT version, name, checksum, checksum_ws, " + db_.dialect().read_time +
                                     ", duration_ms, strata_version, state, statements_done FROM " +
                                     db_.qualified(table_) + " ORDER BY version",
                                 "reading history table " + table_ +
                                     " (was it created by another tool? pass --table to use another name)");
-    for (const auto& q : rows) {
+    for (auto& q : rows) {
       HistoryRow r;
       r.version = std::stoll(q[0]);
-      r.name = q[1];
-      r.checksum = q[2];
-      r.checksum_ws = q[3];
-      r.applied_at = q[4];
+      r.name = std::move(q[1]);
+      r.checksum = std::move(q[2]);
+      r.checksum_ws = std::move(q[3]);
+      r.applied_at = std::move(q[4]);
       r.duration_ms = std::stod(q[5]);
-      r.strata_version = q[6];
+      r.strata_version = std::move(q[6]);
       r.state = q[7] == "partial" ? RowState::partial : RowState::applied;
       r.statements_done = static_cast<std::size_t>(std::stoll(q[8]));
-      h.rows.emplace(r.version, std::move(r));
+      // Rows come in version order: each goes at the end of the map.
+      h.rows.emplace_hint(h.rows.end(), r.version, std::move(r));
     }
     return h;
   }

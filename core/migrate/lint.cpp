@@ -1,6 +1,9 @@
 #include "migrate/lint.h"
 
+#include <algorithm>
+#include <array>
 #include <set>
+#include <span>
 #include <string_view>
 
 #include "common/text.h"
@@ -98,16 +101,18 @@ namespace {
 
 // ---- PostgreSQL ---------------------------------------------------------------------------
 
+using Words = std::span<const SqlToken>;
+
 // How PostgreSQL folds a name: unquoted to lower case, quoted as written.
-std::string name_key(const SqlWord& w) { return w.quoted ? w.upper : to_lower(w.upper); }
+std::string name_key(const SqlToken& w) { return w.quoted ? w.upper() : to_lower(w.text); }
 
 // A possibly schema-qualified name at words[i]; returns the last part and moves i past it.
-std::string qualified_name(const std::vector<SqlWord>& w, std::size_t& i) {
+std::string qualified_name(Words w, std::size_t& i) {
   std::string name;
   while (i < w.size()) {
     name = name_key(w[i]);
     ++i;
-    if (i < w.size() && w[i].upper == "." && !w[i].quoted) {
+    if (i < w.size() && w[i].is(".")) {
       ++i;
     } else {
       break;
@@ -116,37 +121,30 @@ std::string qualified_name(const std::vector<SqlWord>& w, std::size_t& i) {
   return name;
 }
 
-bool is(const std::vector<SqlWord>& w, std::size_t i, const char* word) {
-  return i < w.size() && !w[i].quoted && w[i].upper == word;
-}
+bool is(Words w, std::size_t i, std::string_view word) { return i < w.size() && w[i].is(word); }
 
-const std::set<std::string>& volatile_functions() {
-  static const std::set<std::string> names = {"RANDOM", "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC",
-                                              "UUID_GENERATE_V4", "CLOCK_TIMESTAMP", "TIMEOFDAY", "NEXTVAL",
-                                              "TXID_CURRENT", "RANDOM_NORMAL"};
-  return names;
+bool is_volatile_function(const SqlToken& w) {
+  static constexpr std::array<std::string_view, 10> names = {
+      "RANDOM", "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC", "UUID_GENERATE_V4",
+      "CLOCK_TIMESTAMP", "TIMEOFDAY", "NEXTVAL", "TXID_CURRENT", "RANDOM_NORMAL"};
+  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return w.is(n); });
 }
 
 void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& out) {
   const auto line_of = [&](std::size_t offset) { return s.first_line + position_of(s.sql, offset).line - 1; };
-  const SplitResult split = split_postgres(s.sql);
+  // One pass of the lexer splits the section and keeps every statement's words.
+  const SplitResult split = split_postgres(s.sql, Tokens::keep);
   if (split.error_offset) {
     out.push_back({"parse-error", true, line_of(*split.error_offset), split.error});
     return;
   }
   std::set<std::string> created;  // tables created earlier in this section
   for (const SqlStatement& st : split.statements) {
-    const std::string_view text = std::string_view(s.sql).substr(st.offset, st.length);
-    // Most statements are told by their first words; only some rules read the whole statement.
-    constexpr std::size_t k_head = 12;
-    std::vector<SqlWord> w = postgres_words(text, k_head);
+    const Words w = Words(split.tokens).subspan(st.first_token, st.end_token - st.first_token);
     if (w.empty()) continue;
-    if (w.size() == k_head && (is(w, 0, "REINDEX") || is(w, 0, "ALTER") || (is(w, 0, "CREATE") && (is(w, 1, "INDEX") || is(w, 1, "UNIQUE"))))) {
-      w = postgres_words(text);
-    }
-    const std::size_t line = line_of(st.offset);
+    // The line is counted only for a finding: most statements have none.
     const auto flag = [&](const char* code, bool error, std::string message) {
-      out.push_back({code, error, line, std::move(message)});
+      out.push_back({code, error, line_of(st.offset), std::move(message)});
     };
     const auto no_txn = [&](const std::string& what) {
       if (s.transaction) {
@@ -158,11 +156,11 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
     if (is(w, 0, "VACUUM")) no_txn("VACUUM");
     if (is(w, 0, "ALTER") && is(w, 1, "SYSTEM")) no_txn("ALTER SYSTEM");
     if ((is(w, 0, "CREATE") || is(w, 0, "DROP")) && (is(w, 1, "DATABASE") || is(w, 1, "TABLESPACE"))) {
-      no_txn(w[0].upper + " " + w[1].upper);
+      no_txn(w[0].upper() + " " + w[1].upper());
     }
     if (is(w, 0, "REINDEX")) {
-      for (const SqlWord& x : w) {
-        if (x.upper == "CONCURRENTLY" && !x.quoted) no_txn("REINDEX CONCURRENTLY");
+      for (const SqlToken& x : w) {
+        if (x.is("CONCURRENTLY")) no_txn("REINDEX CONCURRENTLY");
       }
     }
     if (is(w, 0, "DROP") && is(w, 1, "INDEX") && is(w, 2, "CONCURRENTLY")) no_txn("DROP INDEX CONCURRENTLY");
@@ -203,9 +201,9 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
     while (i < w.size()) {
       std::size_t end = i;
       int depth = 0;
-      while (end < w.size() && !(depth == 0 && w[end].upper == "," && !w[end].quoted)) {
-        if (!w[end].quoted && w[end].upper == "(") ++depth;
-        if (!w[end].quoted && w[end].upper == ")") --depth;
+      while (end < w.size() && !(depth == 0 && w[end].is(","))) {
+        if (w[end].is("(")) ++depth;
+        if (w[end].is(")")) --depth;
         ++end;
       }
       std::size_t a = i;
@@ -224,13 +222,13 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
         const std::string column = a < w.size() ? name_key(w[a]) : "";
         bool has_default = false, not_null = false, volatile_default = false, generated = false;
         for (std::size_t k = a + 1; k < end; ++k) {
-          if (w[k].quoted) continue;
-          const std::string& u = w[k].upper;
-          if (k == a + 1 && (u == "SERIAL" || u == "BIGSERIAL" || u == "SMALLSERIAL")) volatile_default = true;
-          if (u == "DEFAULT") has_default = true;
-          if (u == "GENERATED") generated = true;
-          if (u == "NOT" && is(w, k + 1, "NULL")) not_null = true;
-          if (has_default && volatile_functions().count(u) != 0) volatile_default = true;
+          const SqlToken& u = w[k];
+          if (u.quoted) continue;
+          if (k == a + 1 && (u.is("SERIAL") || u.is("BIGSERIAL") || u.is("SMALLSERIAL"))) volatile_default = true;
+          if (u.is("DEFAULT")) has_default = true;
+          if (u.is("GENERATED")) generated = true;
+          if (u.is("NOT") && is(w, k + 1, "NULL")) not_null = true;
+          if (has_default && is_volatile_function(u)) volatile_default = true;
         }
         if (volatile_default) {
           flag("volatile-default", false,

@@ -1,6 +1,7 @@
 #include "migrate/postgres_splitter.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace strata::migrate {
 namespace {
@@ -17,6 +18,27 @@ std::string upper(std::string_view w) {
     if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
   }
   return out;
+}
+
+// `w` equals `keyword` (upper case) once its ASCII letters are upper-cased, as upper(w) would.
+bool equals_upper(std::string_view w, std::string_view keyword) {
+  if (w.size() != keyword.size()) return false;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    char c = w[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != keyword[i]) return false;
+  }
+  return true;
+}
+
+std::string unquote(std::string_view inside) {
+  std::string name;
+  name.reserve(inside.size());
+  for (std::size_t k = 0; k < inside.size(); ++k) {
+    name.push_back(inside[k]);
+    if (inside[k] == '"') ++k;
+  }
+  return name;
 }
 
 // One lexer for both the splitter and the word list, so the two never disagree about what is
@@ -154,9 +176,26 @@ class Lexer {
   std::string error_;
 };
 
+// The token lint reads for `t`, if it is one: a word, a quoted identifier, or ( ) , .
+std::optional<SqlToken> token_of(std::string_view sql, const Lexer::Token& t) {
+  const std::string_view text = sql.substr(t.start, t.end_pos - t.start);
+  switch (t.kind) {
+    case Lexer::Token::word: return SqlToken{text, false};
+    case Lexer::Token::quoted_word: return SqlToken{text.substr(1, text.size() - 2), true};
+    case Lexer::Token::punct:
+      if (text == "(" || text == ")" || text == "," || text == ".") return SqlToken{text, false};
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
-SplitResult split_postgres(std::string_view sql) {
+bool SqlToken::is(std::string_view keyword) const { return !quoted && equals_upper(text, keyword); }
+
+std::string SqlToken::upper() const { return quoted ? unquote(text) : migrate::upper(text); }
+
+SplitResult split_postgres(std::string_view sql, Tokens keep) {
   SplitResult result;
   Lexer lex(sql);
   std::size_t start = std::string_view::npos;  // first token of the current statement
@@ -165,14 +204,18 @@ SplitResult split_postgres(std::string_view sql) {
   int word_index = 0;
   bool routine = false;
   int depth = 0;
-  std::string prev;
+  std::string_view prev;
+  std::size_t first_token = 0;
   const auto finish = [&](std::size_t end) {
-    if (start != std::string_view::npos) result.statements.push_back(SqlStatement{start, end - start});
+    if (start != std::string_view::npos) {
+      result.statements.push_back(SqlStatement{start, end - start, first_token, result.tokens.size()});
+    }
+    first_token = result.tokens.size();
     start = std::string_view::npos;
     word_index = 0;
     routine = false;
     depth = 0;
-    prev.clear();
+    prev = {};
   };
   while (true) {
     const Lexer::Token t = lex.next();
@@ -189,14 +232,17 @@ SplitResult split_postgres(std::string_view sql) {
     }
     if (start == std::string_view::npos) start = t.start;
     last_end = t.end_pos;
+    if (keep == Tokens::keep) {
+      if (std::optional<SqlToken> token = token_of(sql, t)) result.tokens.push_back(*token);
+    }
     if (t.kind == Lexer::Token::word) {
-      // Only the first words (and those of a routine) matter: most words need no upper-casing.
+      // Only the first words (and those of a routine) matter.
       if (word_index >= 4 && !routine) continue;
-      const std::string w = upper(sql.substr(t.start, t.end_pos - t.start));
-      if (word_index < 4 && (w == "FUNCTION" || w == "PROCEDURE") ) routine = true;
+      const std::string_view w = sql.substr(t.start, t.end_pos - t.start);
+      if (word_index < 4 && (equals_upper(w, "FUNCTION") || equals_upper(w, "PROCEDURE"))) routine = true;
       if (routine) {
-        if ((w == "ATOMIC" && prev == "BEGIN") || (depth > 0 && w == "CASE")) ++depth;
-        if (w == "END" && depth > 0) --depth;
+        if ((equals_upper(w, "ATOMIC") && equals_upper(prev, "BEGIN")) || (depth > 0 && equals_upper(w, "CASE"))) ++depth;
+        if (equals_upper(w, "END") && depth > 0) --depth;
       }
       prev = w;
       ++word_index;
@@ -213,19 +259,7 @@ std::vector<SqlWord> postgres_words(std::string_view sql, std::size_t max_words)
   while (words.size() < max_words) {
     const Lexer::Token t = lex.next();
     if (t.kind == Lexer::Token::end || t.kind == Lexer::Token::bad) break;
-    const std::string_view text = sql.substr(t.start, t.end_pos - t.start);
-    if (t.kind == Lexer::Token::word) {
-      words.push_back(SqlWord{upper(text), t.start, false});
-    } else if (t.kind == Lexer::Token::quoted_word) {
-      std::string name;
-      for (std::size_t k = 1; k + 1 < text.size(); ++k) {
-        name.push_back(text[k]);
-        if (text[k] == '"') ++k;
-      }
-      words.push_back(SqlWord{std::move(name), t.start, true});
-    } else if (t.kind == Lexer::Token::punct && (text == "(" || text == ")" || text == "," || text == ".")) {
-      words.push_back(SqlWord{std::string(text), t.start, false});
-    }
+    if (const std::optional<SqlToken> token = token_of(sql, t)) words.push_back(SqlWord{token->upper(), t.start, token->quoted});
   }
   return words;
 }

@@ -326,6 +326,17 @@ TEST(PostgresLintTest, RenamesAndDrops) {
   EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nALTER TABLE t RENAME CONSTRAINT a TO b;\n")), "");
 }
 
+TEST(PostgresLintTest, EachStatementReadsOnlyItsOwnWords) {
+  // A quoted name keeps its case: "Users" is new, users is not.
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nCREATE TABLE \"Users\" (id int);\nCREATE INDEX i ON users (id);\n"
+                             "CREATE INDEX j ON \"Users\" (id);\n")),
+            "index-without-concurrently@3 ");
+  // Words in a function body, a comment or a string belong to no statement of their own.
+  EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nCREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DROP TABLE x; END $$;\n"
+                             "/* DROP TABLE y; */ SELECT 'DROP TABLE z';\nalter table T add column C int not null;\n")),
+            "not-null-without-default@4 ");
+}
+
 TEST(PostgresLintTest, UnterminatedDollarQuoteIsAParseError) {
   EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nSELECT 1;\nDO $$ BEGIN\n")), "parse-error@3! ");
 }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "migrate/migration_source.h"
+#include "test_util.h"
 
 namespace strata::migrate {
 namespace {
@@ -160,6 +162,56 @@ TEST(LoadFiles, ReportsEveryProblemAtOnce) {
   EXPECT_NE(std::find(codes.begin(), codes.end(), "duplicate-version"), codes.end());
   EXPECT_NE(std::find(codes.begin(), codes.end(), "bad-name"), codes.end());
   EXPECT_EQ(set.migrations.size(), 1u);
+}
+
+TEST(LoadFiles, VersionsSortNumericallyNotByName) {
+  // By name "10_" comes before "9_"; the set must still be in version order, and find() (a
+  // binary search) must reach both.
+  const auto set = load_files({{"10_b.sql", "-- migrate:up\nSELECT 10;\n"},
+                               {"9_a.sql", "-- migrate:up\nSELECT 9;\n"},
+                               {"200_c.sql", "-- migrate:up\nSELECT 200;\n"}},
+                              "dir");
+  ASSERT_TRUE(set.problems.empty());
+  ASSERT_EQ(set.migrations.size(), 3u);
+  EXPECT_EQ(set.migrations[0].version, 9);
+  EXPECT_EQ(set.migrations[1].version, 10);
+  EXPECT_EQ(set.migrations[2].version, 200);
+  for (const Version v : {9, 10, 200}) {
+    ASSERT_NE(set.find(v), nullptr) << v;
+    EXPECT_EQ(set.find(v)->version, v);
+  }
+  for (const Version v : {0, 8, 11, 199, 201}) EXPECT_EQ(set.find(v), nullptr) << v;
+}
+
+TEST(LoadDirectory, ReadsSqlFilesAndLinksToThemOnly) {
+  strata::testing::TempDir dir;
+  strata::testing::TempDir elsewhere;
+  strata::testing::write_file(dir / "1_a.sql", "-- migrate:up\nSELECT 1;\n");
+  strata::testing::write_file(elsewhere / "real.sql", "-- migrate:up\nSELECT 2;\n");
+  std::filesystem::create_symlink(elsewhere / "real.sql", dir / "2_linked.sql");
+  std::filesystem::create_symlink(elsewhere / "gone.sql", dir / "3_dangling.sql");
+  std::filesystem::create_directory(dir / "4_directory.sql");
+  strata::testing::write_file(dir / "README.md", "not a migration");
+  const MigrationSet set = load_directory(dir.path().string());
+  ASSERT_TRUE(set.problems.empty()) << set.problems[0].describe();
+  ASSERT_EQ(set.migrations.size(), 2u);
+  EXPECT_EQ(set.migrations[0].file, dir / "1_a.sql");
+  EXPECT_EQ(set.migrations[1].file, dir / "2_linked.sql");
+  EXPECT_EQ(set.migrations[1].up.sql.rfind("SELECT 2;", 0), 0u);
+}
+
+TEST(LoadDirectory, MissingDirectoryAndFileAreInvalidInput) {
+  strata::testing::TempDir dir;
+  strata::testing::write_file(dir / "file.sql", "-- migrate:up\nSELECT 1;\n");
+  for (const std::string& path : {dir / "absent", dir / "file.sql"}) {
+    try {
+      load_directory(path);
+      ADD_FAILURE() << path;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::invalid_input);
+      EXPECT_EQ(std::string(e.what()).rfind(path + ": ", 0), 0u) << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -72,6 +72,25 @@ TEST(PostgresSplitter, UnterminatedTokensAreReportedWhereTheyOpen) {
   }
 }
 
+TEST(PostgresSplitter, KeptTokensBelongToTheirStatement) {
+  const std::string sql = "create TABLE \"A\"\"b\" (x int); -- c;\nDO $$ ; $$ ; SELECT s.t";
+  const SplitResult r = split_postgres(sql, Tokens::keep);
+  ASSERT_EQ(r.statements.size(), 3u);
+  std::vector<std::string> per_statement;
+  for (const SqlStatement& st : r.statements) {
+    std::string joined;
+    for (std::size_t i = st.first_token; i < st.end_token; ++i) {
+      joined += r.tokens[i].upper() + (r.tokens[i].quoted ? "'" : "") + " ";
+    }
+    per_statement.push_back(joined);
+  }
+  EXPECT_EQ(per_statement, (std::vector<std::string>{"CREATE TABLE A\"b' ( X INT ) ", "DO ", "SELECT S . T "}));
+  EXPECT_TRUE(r.tokens[0].is("CREATE"));
+  EXPECT_FALSE(r.tokens[2].is("A\"B"));  // quoted: never a keyword
+  // Without Tokens::keep, no tokens are kept.
+  EXPECT_TRUE(split_postgres(sql).tokens.empty());
+}
+
 TEST(PostgresWords, SkipsLiteralsCommentsAndBodies) {
   std::string joined;
   for (const SqlWord& w : postgres_words("create index \"Idx\" on s.t (a) -- DROP\n/* DROP */ where b = 'DROP' and $$DROP$$")) {
