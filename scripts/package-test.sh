@@ -76,8 +76,9 @@ else
   debootstrap --variant=minbase bookworm "$chroot_dir" ${mirror:+"$mirror"} >"$work/debootstrap.log" 2>&1 ||
     { tail -20 "$work/debootstrap.log" >&2; note "error: debootstrap failed"; exit 1; }
   mkdir -p "$cache"
-  tar --numeric-owner -cpzf "$tarball.tmp" -C "$chroot_dir" .
-  mv "$tarball.tmp" "$tarball"
+  # Written aside and renamed, so a concurrent run never extracts half a tarball.
+  tar --numeric-owner -cpzf "$tarball.$$.tmp" -C "$chroot_dir" .
+  mv "$tarball.$$.tmp" "$tarball"
   note "Debian 12 root bootstrapped and cached in $((SECONDS - t0)) s"
 fi
 
