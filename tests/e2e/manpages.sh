@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Check that every man page in man/ renders without warnings.
+# Check that every man page in man/ renders without warnings and has the sections a user looks for.
 #
 # Usage: bash tests/e2e/manpages.sh [/path/to/strata]
 #
-# For each man/*.1 and man/*.5:
+# For each man/*.[1-8] (every page there, so a new command's page is checked as soon as it exists):
 #   - `man --warnings -E UTF-8 -l -Tutf8 -Z` (man-db; runs the tbl
 #     preprocessor named on the first line) must print nothing on stderr;
 #   - `groff -t -man -ww -z` must print nothing on stderr;
-#   - the rendered text must have NAME, SYNOPSIS, DESCRIPTION, EXIT STATUS and
-#     SEE ALSO sections, and `lexgrog` (if present) must find a NAME line.
-# With a binary path, also checks that every subcommand and every long option
-# shown by `strata migrate [SUB] --help` is mentioned in strata-migrate(1), and
-# every long option of `strata CMD [SUB] --help` in strata-CMD(1), for chunk,
-# tokens, ingest, collections, documents, embed, search, ask, logs and config (and
-# that `strata --help` lists each of them).
+#   - the rendered text must have NAME, SYNOPSIS, DESCRIPTION, EXIT STATUS,
+#     ENVIRONMENT, FILES, EXAMPLES and SEE ALSO sections, and `lexgrog` (if
+#     present) must find a NAME line;
+#   - .TH names the page as its file does (strata-ask.1: STRATA-ASK, section 1),
+#     and its footer carries the project's version from CMakeLists.txt;
+#   - strata(1)'s SEE ALSO names it.
+# With a binary path, also checks that every subcommand that `strata --help`
+# lists has a page man/strata-CMD.1 that names each of its subcommands and
+# mentions every long option of `strata CMD [SUB] --help` (and that the
+# commands this project has shipped are still listed).
 # Prints "manpages: N passed, M failed"; exits non-zero on any failure.
 
 set -u
@@ -44,11 +47,18 @@ export LC_ALL=C.UTF-8 MANWIDTH=80
 unset MANPAGER PAGER MANOPT
 
 shopt -s nullglob
-pages=("$MANDIR"/*.1 "$MANDIR"/*.5)
+pages=("$MANDIR"/*.[1-8])
 [ ${#pages[@]} -gt 0 ] || die "no man pages in $MANDIR"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-manpages.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$TMP"' EXIT
+
+VERSION=$(sed -n 's/^project(strata VERSION \([0-9.]*\).*/\1/p' "$MANDIR/../CMakeLists.txt")
+[ -n "$VERSION" ] || die "no project(strata VERSION ...) in $MANDIR/../CMakeLists.txt"
+[ -f "$MANDIR/strata.1" ] || die "missing $MANDIR/strata.1"
+# strata(1)'s SEE ALSO, rendered: from its heading to the next one.
+SEE_ALSO=$(man -E UTF-8 -l -Tutf8 "$MANDIR/strata.1" 2>/dev/null | sed 's/.\x08//g' |
+           awk '/^SEE ALSO$/ { f = 1; next } f && /^[A-Z]/ { exit } f')
 
 for page in "${pages[@]}"; do
     p=$(basename "$page")
@@ -79,6 +89,28 @@ for page in "${pages[@]}"; do
         fi
     done
 
+    # .TH NAME SECTION DATE SOURCE: the name with man's escaped hyphens, upper case.
+    th=$(grep -m1 '^\.TH ' "$page" || true)
+    th_name=$(printf '%s\n' "$th" | awk '{ print $2 }' | sed 's/\\-/-/g' | tr 'A-Z' 'a-z')
+    th_section=$(printf '%s\n' "$th" | awk '{ print $3 }')
+    if [ "$th_name.$th_section" = "$p" ]; then
+        pass "$p: .TH names it $th_name($th_section)"
+    else
+        fail "$p: .TH says '$th_name($th_section)', the file is $p"
+    fi
+    if printf '%s\n' "$th" | grep -qF "\"strata $VERSION\""; then
+        pass "$p: .TH carries version $VERSION"
+    else
+        fail "$p: .TH does not carry \"strata $VERSION\" (CMakeLists.txt's version): $th"
+    fi
+    if [ "$p" != strata.1 ]; then
+        if printf '%s\n' "$SEE_ALSO" | grep -qF "${p%.*}(${p##*.})"; then
+            pass "$p: strata(1) SEE ALSO names it"
+        else
+            fail "$p: strata(1) SEE ALSO does not name ${p%.*}(${p##*.})"
+        fi
+    fi
+
     if command -v lexgrog >/dev/null 2>&1; then
         if lexgrog "$page" >"$TMP/lex" 2>&1 && grep -q ' - ' "$TMP/lex"; then
             pass "$p: lexgrog finds the NAME line"
@@ -89,55 +121,50 @@ for page in "${pages[@]}"; do
 done
 
 # Optional: compare with the binary's help.
+# subcommands_of: the names under "Subcommands:" in CLI11's help on stdin.
+subcommands_of() {
+    awk '/^Subcommands:/ { f = 1; next } f && /^$/ { exit } f && /^  [a-z]/ { print $1 }'
+}
+# long_options_of: every --option named in the help text on stdin.
+long_options_of() {
+    grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u
+}
 bin=${1:-}
 if [ -n "$bin" ]; then
     [ -x "$bin" ] || die "strata binary not found or not executable: $bin"
-    page="$MANDIR/strata-migrate.1"
-    [ -f "$page" ] || die "missing $page"
-    text=$(man -E UTF-8 -l -Tutf8 "$page" 2>/dev/null | sed 's/.\x08//g')
     top=$("$bin" --help 2>&1) || fail "'strata --help' exited non-zero"
-    if printf '%s\n' "$top" | grep -qw migrate; then
-        pass "'strata --help' lists migrate"
-    else
-        fail "'strata --help' does not list migrate"
-    fi
-    mhelp=$("$bin" migrate --help 2>&1) || fail "'strata migrate --help' exited non-zero"
-    for sub in new up down redo status stamp dump check accept; do
-        printf '%s\n' "$mhelp" | grep -qw -- "$sub" || fail "'strata migrate --help' does not list '$sub'"
-        shelp=$("$bin" migrate "$sub" --help 2>&1) || { fail "'strata migrate $sub --help' exited non-zero"; continue; }
-        missing=""
-        for o in $(printf '%s\n%s\n' "$mhelp" "$shelp" | grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
-            printf '%s\n' "$text" | grep -qF -- "$o" || missing="$missing $o"
-        done
-        if [ -z "$missing" ]; then
-            pass "strata-migrate.1 documents every option of '$sub --help'"
+    commands=$(printf '%s\n' "$top" | subcommands_of)
+    # The commands shipped so far: the list read from --help must not silently shrink.
+    for cmd in migrate chunk tokens ingest collections documents embed search ask logs config; do
+        if printf '%s\n' "$commands" | grep -qx -- "$cmd"; then
+            pass "'strata --help' lists $cmd"
         else
-            fail "strata-migrate.1 does not mention options of 'strata migrate $sub --help':$missing"
+            fail "'strata --help' does not list $cmd"
         fi
     done
-    # COMMAND[:SUB,SUB]: the options of the command and of each of its subcommands.
-    for spec in chunk tokens ingest collections:list,remove documents:list,show,remove embed search ask logs config; do
-        cmd=${spec%%:*}
-        subs=""
-        [ "$spec" != "$cmd" ] && subs=${spec#*:}
+    for cmd in $commands; do
         page="$MANDIR/strata-$cmd.1"
-        [ -f "$page" ] || { fail "missing $page"; continue; }
+        [ -f "$page" ] || { fail "strata $cmd has no man page: missing man/strata-$cmd.1"; continue; }
+        pass "strata $cmd has its page strata-$cmd.1"
         text=$(man -E UTF-8 -l -Tutf8 "$page" 2>/dev/null | sed 's/.\x08//g')
-        printf '%s\n' "$top" | grep -qw -- "$cmd" || { fail "'strata --help' does not list $cmd"; continue; }
         chelp=$("$bin" "$cmd" --help 2>&1) || { fail "'strata $cmd --help' exited non-zero"; continue; }
-        for sub in ${subs//,/ }; do
-            printf '%s\n' "$text" | grep -qw -- "$sub" || fail "strata-$cmd.1 does not mention the subcommand '$sub'"
+        for sub in $(printf '%s\n' "$chelp" | subcommands_of); do
+            if printf '%s\n' "$text" | grep -qw -- "$sub"; then
+                pass "strata-$cmd.1 names the subcommand '$sub'"
+            else
+                fail "strata-$cmd.1 does not mention the subcommand '$sub'"
+            fi
             chelp="$chelp
 $("$bin" "$cmd" "$sub" --help 2>&1)" || fail "'strata $cmd $sub --help' exited non-zero"
         done
         missing=""
-        for o in $(printf '%s\n' "$chelp" | grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+        for o in $(printf '%s\n' "$chelp" | long_options_of); do
             printf '%s\n' "$text" | grep -qF -- "$o" || missing="$missing $o"
         done
         if [ -z "$missing" ]; then
-            pass "strata-$cmd.1 documents every option of '$cmd --help'"
+            pass "strata-$cmd.1 documents every option of 'strata $cmd [SUB] --help'"
         else
-            fail "strata-$cmd.1 does not mention options of 'strata $cmd --help':$missing"
+            fail "strata-$cmd.1 does not mention options of 'strata $cmd [SUB] --help':$missing"
         fi
     done
 fi

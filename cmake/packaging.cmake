@@ -1,0 +1,34 @@
+# `cpack -G DEB` in the build directory: strata_<version>_<arch>.deb for Debian 12.
+# Configure with -DCMAKE_INSTALL_PREFIX=/usr so the PDF module lands in Debian's multiarch
+# libdir (scripts/package-test.sh does); with the default prefix it goes to /usr/lib/strata,
+# where the binary finds it all the same (it looks relative to itself first).
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME strata)
+set(CPACK_PACKAGE_VENDOR "The strata developers")
+set(CPACK_PACKAGE_CONTACT "The strata developers <strata@example.org>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "schema migrations and a searchable knowledge store of your documents")
+set(CPACK_PACKAGE_DESCRIPTION
+    "strata is one command-line tool for two jobs: versioning a database schema with plain SQL
+migrations (SQLite and PostgreSQL, dbmate format) and asking questions of your own documents.
+It ingests Markdown, HTML, PDF and text files into a SQLite knowledge store, embeds their chunks
+offline or through any OpenAI-compatible server, searches them by keyword, vector or both, and
+answers questions with citations from Ollama, llama.cpp, OpenAI or Anthropic, or offline.
+It also chunks text and counts tokens (tiktoken-identical) as shell filters.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION utils)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# dpkg-shlibdeps derives Depends from every ELF file in the package: the binary and the PDF
+# module, so poppler comes in although the binary only dlopen's the module.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libcurl is dlopen'ed by name (core/net/curl_library.cpp), which dpkg-shlibdeps cannot see.
+# A Depends, not a Recommends: embed and ask with a server need it, and CI images commonly
+# install with --no-install-recommends, where a Recommends would leave them failing at run time.
+# 7.32.0 brought CURLOPT_XFERINFOFUNCTION, the newest option strata sets.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.32.0)")
+
+include(CPack)

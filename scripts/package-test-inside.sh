@@ -1,0 +1,93 @@
+#!/bin/bash
+# Runs inside the clean Debian 12 root that scripts/package-test.sh made, from /root/pkg with the
+# .deb beside it: installs it with apt, then checks what a user would touch first.
+# Prints "package: N passed, M failed"; exits non-zero on any failure.
+set -uo pipefail
+cd /root/pkg
+export DEBIAN_FRONTEND=noninteractive MANWIDTH=80 PAGER=cat MANPAGER=cat
+
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); echo "   ok: $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL package: $*"; }
+# check LABEL CMD...: CMD must succeed; its output is shown when it does not.
+check() {
+    local label=$1
+    shift
+    if "$@" >out 2>err; then pass "$label"; else fail "$label (exit $?)"; sed 's/^/      | /' out err; fi
+}
+
+# man-db first, as on any system with manuals: its trigger then indexes strata's pages.
+apt-get update -qq || { echo "package: error: apt-get update failed in the root" >&2; exit 1; }
+apt-get install -y -qq --no-install-recommends man-db >/dev/null ||
+    { echo "package: error: cannot install man-db in the root" >&2; exit 1; }
+deb=$(echo strata_*.deb)
+if apt-get install -y --no-install-recommends "./$deb" >apt.log 2>&1; then
+    pass "apt-get install ./$deb resolves its Depends from Debian 12 alone"
+else
+    fail "apt-get install ./$deb"
+    sed 's/^/      | /' apt.log
+    echo "package: $PASSED passed, $FAILED failed"
+    exit 1
+fi
+
+check "strata --version" strata --version
+grep -q '^strata ' out || fail "strata --version printed: $(cat out)"
+echo "      $(cat out)"
+
+# Every page the package installed, by name as a user asks for it, with groff's warnings on.
+pages=$(dpkg -L strata | grep -E '/share/man/man[1-8]/[^/]+\.[1-8]\.gz$' || true)
+[ -n "$pages" ] || fail "the package installs no man page"
+for page in $pages; do
+    name=$(basename "$page" .gz)
+    section=${name##*.}
+    topic=${name%.*}
+    if man --warnings -E UTF-8 "$section" "$topic" >out 2>err && [ ! -s err ] && grep -q '^NAME' out; then
+        pass "man $section $topic renders without a warning"
+    else
+        fail "man --warnings $section $topic"
+        sed 's/^/      | /' err
+    fi
+done
+check "whatis strata (man-db indexed the pages)" whatis strata
+
+for f in /usr/share/bash-completion/completions/strata /usr/share/zsh/vendor-completions/_strata \
+         /usr/share/fish/vendor_completions.d/strata.fish; do
+    if [ -s "$f" ]; then pass "completion installed: $f"; else fail "completion missing: $f"; fi
+done
+check "the bash completion registers for strata" \
+    bash -c '. /usr/share/bash-completion/completions/strata && complete -p strata'
+
+# End to end in a scratch directory: stdin and a PDF (the module and poppler load).
+mkdir -p /tmp/e2e && cd /tmp/e2e
+check "printf 'hello world' | strata ingest - --store s.db" \
+    bash -c "printf 'hello world\n' | strata ingest - --store s.db"
+check "strata search hello --store s.db" strata search hello --store s.db
+grep -q 'hello world' out || fail "strata search hello found no 'hello world': $(cat out)"
+check "strata ingest two_pages.pdf" strata ingest /root/pkg/two_pages.pdf --store s.db
+check "strata search 'second page' finds the PDF" strata search "second page" --store s.db
+grep -q 'two_pages.pdf' out || fail "strata search 'second page' did not find the PDF: $(cat out)"
+
+# libcurl (dlopen'ed, a declared Depends) loads: nothing listens on port 9, so embed must fail
+# on the connection, in libcurl's words (exit 7), not on a missing library.
+strata embed --text hello --provider openai --base-url http://127.0.0.1:9/v1 --model none \
+    --max-retries 0 >out 2>err
+rc=$?
+if [ "$rc" = 7 ] && grep -q 'connection failed' err && ! grep -q 'cannot load libcurl' err; then
+    pass "strata embed reaches libcurl (connection refused, exit 7)"
+else
+    fail "strata embed against a closed port: exit $rc"
+    sed 's/^/      | /' err
+fi
+cd /root/pkg
+
+check "apt-get purge strata" apt-get purge -y -qq strata
+left=$(find /usr /etc -path '*strata*' 2>/dev/null | head -5)
+if [ -n "$left" ]; then
+    fail "files remain after purge: $left"
+else
+    pass "purge removes every file"
+fi
+
+echo "package: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
