@@ -84,7 +84,7 @@ def canon(db):
                          " FROM documents d JOIN collections k ON k.id = d.collection_id ORDER BY k.name, d.source"):
         out.append("D\t" + "\t".join(map(str, row)))
     for row in c.execute("SELECT k.name, d.source, c.ordinal, c.start_byte, c.end_byte, c.text,"
-                         " coalesce(hex(e.vector), '-')"
+                         " CASE WHEN e.vector IS NULL THEN '-' ELSE hex(e.vector) END"
                          " FROM chunks c JOIN documents d ON d.id = c.document_id"
                          " JOIN collections k ON k.id = d.collection_id LEFT JOIN embeddings e ON e.chunk_id = c.id"
                          " ORDER BY k.name, d.source, c.ordinal"):
