@@ -51,33 +51,10 @@ start=$(now_ms)
 sent_total=0
 for r in $(seq 1 "$ROUNDS"); do
     if [ $((r % 2)) = 1 ]; then kind="no vectors yet"; cp base.db s.db; else kind="half embedded"; cp half.db s.db; fi
-    rm -f s.db-wal s.db-shm go
+    rm -f s.db-wal s.db-shm
     case_ "round $r: $PROCS embed processes at once ($kind)"
     before=$(inputs_sent)
-    pids=()
-    for p in $(seq 1 "$PROCS"); do
-        (while [ ! -e go ]; do sleep 0.005; done
-         exec "$STRATA" "${EMBED[@]}" --concurrency 2 --store s.db --base-url "$URL") >"out.$p" 2>"err.$p" </dev/null &
-        pids+=("$!")
-        e2e_bg "$!"
-    done
-    sleep 0.05
-    touch go
-    ok=1
-    for p in $(seq 1 "$PROCS"); do
-        wait "${pids[$((p - 1))]}"
-        rc=$?
-        if [ "$rc" != 0 ]; then
-            E2E_CMD="strata ${EMBED[*]} --store s.db   (process $p of $PROCS)"
-            RC=$rc
-            cp "out.$p" "$E2E_TMP/.out"
-            cp "err.$p" "$E2E_TMP/.err"
-            fail "process $p exited $rc"
-            ok=0
-        fi
-    done
-    [ $ok = 1 ] && pass "all $PROCS processes exited 0"
-    E2E_CMD=""
+    start_together "$PROCS" "$STRATA" "${EMBED[@]}" --concurrency 2 --store s.db --base-url "$URL"
     bad=$(cat err.* | grep -E '^strata: (error|warning)' || true)
     if [ -z "$bad" ]; then pass "no error or warning"; else fail "stderr: $(printf '%s' "$bad" | head -n 5)"; fi
     assert_eq ok "$(tool check s.db 8)" "store consistent"
@@ -90,7 +67,7 @@ for r in $(seq 1 "$ROUNDS"); do
     sent=$(($(inputs_sent) - before))
     sent_total=$((sent_total + sent))
     [ "${E2E_VERBOSE:-0}" = 1 ] && echo "   round $r: $kind, $sent inputs sent for $chunks chunks"
-    rm -f out.* err.* got.txt go
+    rm -f out.* err.* got.txt
 done
 elapsed=$(($(now_ms) - start))
 echo "trial_embed_concurrent: $ROUNDS rounds x $PROCS processes in $((elapsed / 1000)) s; $chunks chunks; $sent_total inputs sent in all"

@@ -46,13 +46,8 @@ for r in $(seq 1 "$ROUNDS"); do
     case_ "round $r: kill -9 during embed"
     cp base.db k.db && rm -f k.db-wal k.db-shm
     delay=$((10 + RANDOM * RANDOM % (D * 95 / 100)))
-    "$STRATA" "${EMBED[@]}" --store k.db --base-url "$URL" >"out.$r" 2>"err.$r" </dev/null &
-    pid=$!
-    e2e_bg "$pid"
-    sleep "$(awk -v ms="$delay" 'BEGIN { printf "%.3f", ms / 1000 }')"
-    if kill -9 "$pid" 2>/dev/null; then killed=1; else killed=0; fi
-    wait "$pid" 2>/dev/null
-    rc=$?
+    kill9_after "$delay" "$STRATA" "${EMBED[@]}" --store k.db --base-url "$URL"
+    killed=$KILLED rc=$KILL_RC
     if [ $killed = 1 ] && [ $rc = 137 ]; then
         killed_rounds=$((killed_rounds + 1))
         label="killed after ${delay} ms"
@@ -72,7 +67,7 @@ for r in $(seq 1 "$ROUNDS"); do
         fail "rerun differs from the uninterrupted run: $(diff ref.txt "got.$r" | head -n 4 | cut -c1-160)"
     fi
     [ "${E2E_VERBOSE:-0}" = 1 ] && echo "   round $r: delay=$delay killed=$killed rc=$rc vectors=$n"
-    rm -f "out.$r" "err.$r" "got.$r"
+    rm -f "got.$r"
 done
 elapsed=$(($(now_ms) - start))
 echo "trial_embed_kill: $ROUNDS rounds ($killed_rounds killed mid-run) in $((elapsed / 1000)) s; uninterrupted run ${FULL_MS} ms; $chunks chunks"

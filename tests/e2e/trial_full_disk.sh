@@ -11,10 +11,8 @@
 # Usage: bash tests/e2e/trial_full_disk.sh /path/to/strata
 #   ROUNDS=N free-space levels per command (default 1; LONG=1 -> 6)
 HERE=$(cd "$(dirname "$0")" && pwd)
-if [ "${STRATA_TRIAL_NS:-0}" != 1 ] && [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
-    STRATA_TRIAL_NS=1 exec unshare -m --propagation private bash "$0" "$@"
-fi
 . "$HERE/lib.sh"
+in_private_mounts "$0" "$@"
 e2e_init trial_full_disk "$@"
 . "$HERE/../servers/e2e_helpers.sh"
 TOOL="$HERE/trial_tool.py"

@@ -12,10 +12,8 @@
 #     (60 s): exit 7, "locked by another process", nothing changed.
 # Usage: bash tests/e2e/trial_store_faults.sh /path/to/strata   (LONG=1: the 60 s lock)
 HERE=$(cd "$(dirname "$0")" && pwd)
-if [ "${STRATA_TRIAL_NS:-0}" != 1 ] && [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
-    STRATA_TRIAL_NS=1 exec unshare -m --propagation private bash "$0" "$@"
-fi
 . "$HERE/lib.sh"
+in_private_mounts "$0" "$@"
 e2e_init trial_store_faults "$@"
 . "$HERE/../servers/e2e_helpers.sh"
 TOOL="$HERE/trial_tool.py"
