@@ -93,8 +93,11 @@ class TestServer {
   nlohmann::json requests() const { return nlohmann::json::parse(control("GET", "/_control/log"))["requests"]; }
   void reset() const { control("POST", "/_control/reset"); }
 
-  // The server script, found from this header's own path (tests/servers/).
-  static std::filesystem::path script() { return std::filesystem::path(__FILE__).parent_path() / "openai_server.py"; }
+  // The server script, from the source tree the tests were built from: __FILE__ is relative to
+  // the build folder when ccache rewrites paths (base_dir), and CTest runs tests elsewhere.
+  static std::filesystem::path script() {
+    return std::filesystem::path(STRATA_SOURCE_DIR) / "tests" / "servers" / "openai_server.py";
+  }
 
  private:
   std::string dir_;
