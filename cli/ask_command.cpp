@@ -34,7 +34,7 @@ using Clock = std::chrono::steady_clock;
 struct AskCliOptions {
   StoreOptions store;
   std::vector<std::string> question;  // the words, joined by spaces
-  std::string k, mode, context_tokens, max_tokens, temperature, max_retries, conversation;
+  std::string k, mode, context_tokens, max_tokens, temperature, max_retries, timeout, conversation;
   std::vector<std::string> where;
   std::string vector_weight;  // empty: the default (search::k_hybrid_vector_weight)
   std::string provider, model, base_url, api_key_env;
@@ -78,6 +78,7 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   if (!o.max_tokens.empty()) r.max_tokens = parse_count("--max-tokens", o.max_tokens, 1);
   if (!o.temperature.empty()) r.temperature = parse_temperature(o.temperature);
   if (!o.max_retries.empty()) r.chat.retry.max_retries = static_cast<int>(std::min<std::uint64_t>(parse_count("--max-retries", o.max_retries, 0), 20));
+  if (!o.timeout.empty()) r.chat.idle_timeout = std::chrono::seconds(static_cast<std::int64_t>(std::min<std::uint64_t>(parse_count("--timeout", o.timeout, 1), 86400)));
   if (!o.conversation.empty()) r.conversation = static_cast<std::int64_t>(parse_count("--conversation", o.conversation, 1));
   if (r.conversation && o.continue_last) usage("give --continue or --conversation, not both");
   r.continue_last = o.continue_last;
@@ -376,6 +377,8 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
       ->type_name("N");
   cmd->add_option("--max-retries", o->max_retries, "Retries of a request that failed before the answer began (default: 4)")
       ->type_name("N");
+  cmd->add_option("--timeout", o->timeout, "Give up on a stream that brings nothing new for SECS seconds (default: 120)")
+      ->type_name("SECS");
   cmd->add_flag("-c,--continue", o->continue_last, "Continue the most recent conversation");
   cmd->add_option("--conversation", o->conversation, "Continue conversation ID (see strata logs)")->type_name("ID");
   cmd->add_flag("--no-cache", o->no_cache, "Ask the model even when the store has this exact request's answer");

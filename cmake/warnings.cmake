@@ -16,3 +16,12 @@ if(STRATA_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(strata_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
+# ThreadSanitizer cannot share a process with ASan, so it is its own configuration (CI builds it
+# into build-tsan and runs the concurrent paths: embed's request workers, ingest's --threads).
+if(STRATA_TSAN)
+  if(STRATA_SANITIZE)
+    message(FATAL_ERROR "STRATA_TSAN and STRATA_SANITIZE cannot be combined (TSan and ASan exclude each other)")
+  endif()
+  target_compile_options(strata_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(strata_sanitizers INTERFACE -fsanitize=thread)
+endif()

@@ -208,7 +208,7 @@ _strata()
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
     local embed_opts="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json -q --quiet --color -h --help"
     local search_opts="--store --collection --mode -k --where --vector-weight --base-url --api-key-env --json --explain -v --verbose -q --quiet --color -h --help"
-    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --json -q --quiet --color -h --help"
+    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --json -q --quiet --color -h --help"
     local logs_opts="--store -n --limit --conversation --json -q --quiet --color -h --help"
     local config_opts="--path --json --color -h --help"
     # Options that take a value (next word, or --opt=value).

@@ -99,6 +99,10 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
   std::string unstreamed;
   bool any_event = false;
   const auto start = Clock::now();
+  // libcurl's low-speed limit gives up on silence, not on a server that drips a byte a second
+  // forever: the idle timeout also counts from the last complete event.
+  auto last_event = start;
+  const auto idle = request.low_speed_time;
 
   request.on_body = [&](std::string_view piece) {
     // Exceptions must not cross libcurl's C callback: keep the error and stop the transfer.
@@ -106,6 +110,16 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
       if (!any_event && unstreamed.size() < k_max_unstreamed) unstreamed.append(piece);
       events.clear();
       parser.feed(piece, events);
+      const auto now = Clock::now();
+      if (!events.empty()) {
+        last_event = now;
+      } else if (now - last_event > idle) {
+        a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
+                            std::string(a.handed_out ? "the answer was cut off: " : "no answer from " + host + ": ") +
+                                "no complete event for " + std::to_string(idle.count()) +
+                                " s (the server sends too slowly; --timeout)");
+        return false;
+      }
       for (const SseEvent& event : events) {
         any_event = true;
         const ChatDelta delta = decoder.decode(event);

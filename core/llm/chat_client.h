@@ -43,8 +43,9 @@ struct ChatClientOptions {
   embed::RetryPolicy retry{4, std::chrono::milliseconds(500), std::chrono::milliseconds(8'000),
                            std::chrono::milliseconds(60'000)};
   std::chrono::milliseconds connect_timeout{10'000};  // Default: 10 s.
-  // A stream silent this long is given up (between tokens or before the first). Default: 120 s,
-  // since a local model may think that long over a long prompt before its first token.
+  // A stream silent this long, or bringing no complete event for this long (a server dripping
+  // bytes), is given up (between tokens or before the first). Default: 120 s, since a local
+  // model may think that long over a long prompt before its first token.
   std::chrono::seconds idle_timeout{120};
 };
 

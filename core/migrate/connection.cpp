@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,8 +17,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Why SQLite could not open `path`, in the user's words: its message says only "unable to open
+// database file" for a read-only mount, a missing folder and a permission problem alike.
+std::string cannot_open_reason(const std::string& path) {
+  std::error_code ec;
+  const fs::path parent = fs::absolute(path, ec).parent_path();
+  if (!fs::is_directory(parent, ec)) return " (its folder " + parent.string() + " does not exist)";
+  struct statvfs vfs {};
+  if (::statvfs(parent.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) return " (read-only file system)";
+  if (::access(parent.c_str(), W_OK) != 0) return " (its folder is not writable)";
+  if (fs::exists(path, ec) && ::access(path.c_str(), R_OK | W_OK) != 0) return " (permission denied)";
+  return "";
+}
+
+// A database file deleted or replaced while open (its folder removed mid-run) still takes
+// writes, into an unlinked file: every later commit would report success and be lost. The
+// commit hook refuses such a commit; SQLite then rolls it back with SQLITE_CONSTRAINT_COMMITHOOK.
+int refuse_commit_if_moved(void* handle) {
+  int moved = 0;
+  if (sqlite3_file_control(static_cast<sqlite3*>(handle), "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK) {
+    return 0;
+  }
+  return moved != 0 ? 1 : 0;
+}
+
 std::string describe_sqlite_failure(const std::exception& e, int code, const std::string& path,
                                     std::chrono::milliseconds busy) {
+  if (code == SQLITE_CONSTRAINT_COMMITHOOK) {
+    return path + ": the database file was deleted or replaced while strata was writing to it (the last changes were not kept)";
+  }
   switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -28,7 +56,7 @@ std::string describe_sqlite_failure(const std::exception& e, int code, const std
     case SQLITE_READONLY:
       return path + ": database is read-only";
     case SQLITE_CANTOPEN:
-      return path + ": cannot open database";
+      return path + ": cannot open database" + cannot_open_reason(path);
     case SQLITE_FULL:
       return path + ": disk is full";
     case SQLITE_IOERR:
@@ -53,6 +81,9 @@ Connection::Connection(const std::string& path, OpenMode mode, std::chrono::mill
                                                             : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
   try {
     db_ = std::make_unique<SQLite::Database>(path, flags, static_cast<int>(busy.count()));
+    if (mode != OpenMode::read_only && path != ":memory:") {
+      sqlite3_commit_hook(db_->getHandle(), refuse_commit_if_moved, db_->getHandle());
+    }
     // Reading the schema is the first thing that notices a file that is not a database.
     db_->exec("SELECT count(*) FROM sqlite_schema");
     if (mode == OpenMode::read_write_create && sqlite3_db_readonly(db_->getHandle(), "main") == 1) {
@@ -102,7 +133,7 @@ sqlite3* Connection::handle() { return db_->getHandle(); }
 
 void Connection::fail(const std::exception& e, const std::string& doing) {
   int code = SQLITE_ERROR;
-  if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) code = se->getErrorCode();
+  if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) code = se->getExtendedErrorCode();
   std::string message = describe_sqlite_failure(e, code, path_, busy_timeout_);
   if ((code & 0xff) == SQLITE_ERROR && !doing.empty()) message = path_ + ": " + doing + ": " + e.what();
   throw Error(ExitCode::unavailable, message);

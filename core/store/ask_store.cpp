@@ -90,9 +90,9 @@ struct AskStore::Impl {
 
   explicit Impl(Store& s) : store(s), db(database(s)) {}
 
-  [[noreturn]] void fail(const SQLite::Exception& e) const {
-    throw Error(ExitCode::unavailable, store.path() + ": " + e.what());
-  }
+  // Through the connection's translation, so a full disk, a read-only file or a lock reads the
+  // same from every command.
+  [[noreturn]] void fail(const SQLite::Exception& e) const { connection(store).fail(e, ""); }
 };
 
 AskStore::AskStore(Store& store) : impl_(std::make_unique<Impl>(store)) {

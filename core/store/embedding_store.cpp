@@ -50,9 +50,9 @@ struct EmbeddingStore::Impl {
 
   explicit Impl(Store& s) : store(s), db(database(s)) {}
 
-  [[noreturn]] void fail(const SQLite::Exception& e) const {
-    throw Error(ExitCode::unavailable, store.path() + ": " + e.what());
-  }
+  // Through the connection's translation, so a full disk, a read-only file or a lock reads the
+  // same from every command.
+  [[noreturn]] void fail(const SQLite::Exception& e) const { connection(store).fail(e, ""); }
 
   SQLite::Statement& prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
     if (!slot) slot = std::make_unique<SQLite::Statement>(db, sql);

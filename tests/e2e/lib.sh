@@ -504,3 +504,59 @@ can_drop_root() {
 as_nobody() {
     setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- "$@"
 }
+
+# --------------------------------------------------------------------------
+# Fault trials
+
+# in_private_mounts SCRIPT ARGS...: as root, re-runs SCRIPT in a private mount namespace
+# (unshare), so the mounts a trial makes (tmpfs, read-only binds) vanish with it. Call before
+# e2e_init; returns (and the script runs as it is) when that is not possible.
+in_private_mounts() {
+    if [ "${STRATA_TRIAL_NS:-0}" != 1 ] && [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
+        STRATA_TRIAL_NS=1 exec unshare -m --propagation private bash "$@"
+    fi
+}
+
+# kill9_after MS CMD...: runs CMD in the background and kills it with SIGKILL after MS
+# milliseconds. Sets KILLED (1 when it was still running) and KILL_RC (its exit status).
+kill9_after() {
+    local ms=$1 pid
+    shift
+    "$@" >"$E2E_TMP/.kill.out" 2>"$E2E_TMP/.kill.err" </dev/null &
+    pid=$!
+    e2e_bg "$pid"
+    sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+    if kill -9 "$pid" 2>/dev/null; then KILLED=1; else KILLED=0; fi
+    wait "$pid" 2>/dev/null
+    KILL_RC=$?
+}
+
+# start_together N CMD...: N processes of CMD released at the same moment; waits for all.
+# Process p's output is in out.p and err.p; fails the case for each one that did not exit 0.
+start_together() {
+    local n=$1 p rc pids=()
+    shift
+    rm -f "$E2E_TMP/.go"
+    for p in $(seq 1 "$n"); do
+        (while [ ! -e "$E2E_TMP/.go" ]; do sleep 0.005; done; exec "$@") >"out.$p" 2>"err.$p" </dev/null &
+        pids+=("$!")
+        e2e_bg "$!"
+    done
+    sleep 0.05
+    touch "$E2E_TMP/.go"
+    TOGETHER_OK=1
+    for p in $(seq 1 "$n"); do
+        wait "${pids[$((p - 1))]}"
+        rc=$?
+        if [ "$rc" != 0 ]; then
+            E2E_CMD="$(printf '%q ' "$@")  (process $p of $n)"
+            RC=$rc
+            cp "out.$p" "$E2E_TMP/.out"
+            cp "err.$p" "$E2E_TMP/.err"
+            fail "process $p exited $rc"
+            TOGETHER_OK=0
+        fi
+    done
+    [ $TOGETHER_OK = 1 ] && pass "all $n processes exited 0"
+    E2E_CMD=""
+}

@@ -10,14 +10,14 @@
 # of the corpus (a third of the files edited, some deleted with --prune, some added).
 #
 # Usage: bash tests/e2e/trial_ingest_kill.sh /path/to/strata
-#   ROUNDS=N (default 4; LONG=1 -> 20), FILES=N (default 120; LONG=1 -> 300)
+#   ROUNDS=N (default 4; LONG=1 -> 50), FILES=N (default 120; LONG=1 -> 300)
 #   CORPUS=DIR: take FILES files from DIR (default: the benchmark corpus in
 #   ~/.cache/strata-peers/corpus/files when present, else generated files).
 . "$(dirname "$0")/lib.sh"
 e2e_init trial_ingest_kill "$@"
 
 ROUNDS=${ROUNDS:-4}
-[ "${LONG:-0}" = 1 ] && ROUNDS=${LONG_ROUNDS:-20}
+[ "${LONG:-0}" = 1 ] && ROUNDS=${LONG_ROUNDS:-50}
 FILES=${FILES:-120}
 [ "${LONG:-0}" = 1 ] && FILES=${LONG_FILES:-300}
 CORPUS=${CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/strata-peers/corpus/files}

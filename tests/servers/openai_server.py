@@ -37,7 +37,10 @@ Control endpoints:
                            (cut JSON), empty (200 with no body), wrong_count, wrong_dims, nan,
                            inf (1e39: JSON, but beyond float32), shuffle (valid, items in reverse order with their index),
                            bad_index (an index repeated), no_index (valid, no index fields),
-                           slow (add "ms" milliseconds; answer normally)
+                           slow (add "ms" milliseconds; answer normally), drip (a valid answer
+                           written one byte every "ms" milliseconds, 1000 by default), garbage
+                           (200 with "mb" megabytes of random bytes, 50 by default), bad_utf8
+                           (valid JSON except for invalid UTF-8 bytes inside the model string)
   GET  /_control/log      {"requests": [...]}: method, path, model, n, inputs, dimensions,
                            authorization (the raw header), status, fault
   POST /_control/reset    forget settings, script and log
@@ -72,6 +75,11 @@ above, or a streamed answer shaped by any of:
   cut_after       after this many deltas, reset the connection (the answer is cut)
   end_after       after this many deltas, end the HTTP response cleanly without finishing
   delay_ms        wait this long before each delta (slow, token-by-token streaming)
+  cut_bytes       reset the connection after this many bytes of the stream (mid-event, mid-token,
+                  even mid-UTF-8 sequence)
+  drip_ms         write the stream one byte at a time, this many milliseconds apart
+  garbage_mb      instead of events, this many megabytes of random bytes (no line ends)
+  bad_utf8_after  after this many deltas, a delta whose text holds invalid UTF-8 bytes
   context_too_long  answer the provider's 400 for a prompt over the model's window
   not_streamed    answer with one JSON body even though the request asked for a stream
 
@@ -296,6 +304,9 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "reset":
             self.reset_connection()
             return 0, fault
+        if fault == "garbage":
+            self.send_garbage(behaviour.get("mb", 50), "application/json")
+            return 200, fault
         if "status" in behaviour:
             body = behaviour.get("body", openai_error("scripted %d" % behaviour["status"], "server_error"))
             self.send(behaviour["status"], body, behaviour.get("headers"))
@@ -345,8 +356,36 @@ class Handler(BaseHTTPRequestHandler):
             body = body[: len(body) // 2]
         if fault == "empty":
             body = ""
+        if fault == "bad_utf8":
+            body = body.encode("utf-8").replace(b'"model":"', b'"model":"\xff\xfe\xc3(', 1)
+        if fault == "drip":
+            self.send_drip(body.encode("utf-8"), behaviour.get("ms", 1000))
+            return 200, fault
         self.send(200, body)
         return 200, fault
+
+    def send_garbage(self, mb, content_type):
+        """200 and `mb` MB of random bytes, announced by Content-Length, written 1 MB at a time."""
+        n = int(mb * (1 << 20))
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        block = os.urandom(1 << 20)
+        for i in range(0, n, len(block)):
+            self.wfile.write(block[: min(len(block), n - i)])
+
+    def send_drip(self, body, ms):
+        """A valid answer, one byte every `ms` milliseconds, until done or the client leaves."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.flush()
+        for i in range(len(body)):
+            time.sleep(ms / 1000.0)
+            self.wfile.write(body[i:i + 1])
+            self.wfile.flush()
 
     # -- /v1/chat/completions and /v1/messages ------------------------------------------------
     def chat(self):
@@ -502,6 +541,17 @@ class Handler(BaseHTTPRequestHandler):
         error_after, cut_after, end_after = b.get("error_after"), b.get("cut_after"), b.get("end_after")
         if "raw" in b:
             items = [(b["raw"], False)]
+        if b.get("bad_utf8_after") is not None:
+            # JSON text is built as str; the invalid bytes are swapped in when written (see write).
+            n = b["bad_utf8_after"]
+            deltas = [i for i, (_, is_delta) in enumerate(items) if is_delta]
+            if n < len(deltas):
+                text, _ = items[deltas[n]]
+                items[deltas[n]] = (text.replace('"content": "', '"content": "\udcff\udcfe', 1)
+                                    .replace('"text": "', '"text": "\udcff\udcfe', 1), True)
+        if b.get("garbage_mb"):
+            self.send_garbage(b["garbage_mb"], "text/event-stream")
+            return 200, "garbage"
 
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -510,17 +560,40 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         split = b.get("split_bytes")
         delay = b.get("delay_ms", 0) / 1000.0
+        drip = b.get("drip_ms")
+        if drip:
+            split = 1
+        budget = [b.get("cut_bytes")]
+
+        class Cut(Exception):
+            pass
 
         def write(text):
-            data = text.encode("utf-8")
+            # Lone surrogates (bad_utf8_after) become the raw bytes they stand for: invalid UTF-8.
+            data = text.encode("utf-8", "surrogateescape")
             step = split or len(data) or 1
             for i in range(0, len(data), step):
                 part = data[i:i + step]
+                if budget[0] is not None:
+                    if budget[0] < len(part):
+                        part = part[: budget[0]]
+                        if part:
+                            self.wfile.write(b"%x\r\n" % len(part) + part + b"\r\n")
+                            self.wfile.flush()
+                        raise Cut()
+                    budget[0] -= len(part)
                 self.wfile.write(b"%x\r\n" % len(part) + part + b"\r\n")
                 self.wfile.flush()
                 if split:
-                    time.sleep(0.005)
+                    time.sleep(drip / 1000.0 if drip else 0.005)
 
+        try:
+            return self.write_items(items, b, kind, write, event, delay, cut_after, end_after, error_after)
+        except Cut:
+            self.reset_connection()
+            return 0, "cut_bytes"
+
+    def write_items(self, items, b, kind, write, event, delay, cut_after, end_after, error_after):
         deltas = 0
         for text, is_delta in items:
             if is_delta:

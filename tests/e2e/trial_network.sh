@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Trial: network faults from the local test server (tests/servers/openai_server.py) against
+# `embed` and `ask`: connection resets, a stream cut at many byte offsets (mid-event, mid-token,
+# mid-UTF-8 sequence), a server that sends one byte per second, a 50 MB garbage body, invalid
+# UTF-8 inside the JSON. Every run must end with a clear error line and its documented exit
+# code (7: could not complete; 8: a partial answer, marked), every timeout must fire, memory
+# must stay bounded (max RSS measured), and nothing partial may be written: no vector from a
+# failed run, no cached or remembered answer from a cut stream.
+#
+# Not repeated here (already in embed.sh and ask.sh): resets and 429/5xx that are retried and
+# then succeed, a server that keeps answering 500, malformed/NaN/wrong-count embeddings, a
+# stream cut after a whole delta (cut_after), retries before the answer begins.
+# Usage: bash tests/e2e/trial_network.sh /path/to/strata
+#   RSS_LIMIT_MB (default 200): the bound on the max RSS of a run fed a 50 MB body
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+e2e_init trial_network "$@"
+. "$HERE/../servers/e2e_helpers.sh"
+TOOL="$HERE/trial_tool.py"
+tool() { python3 "$TOOL" "$@"; }
+RSS_LIMIT_MB=${RSS_LIMIT_MB:-200}
+unset STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPENAI_API_KEY ANTHROPIC_API_KEY
+
+start_server
+tool gen in 12 3
+expect_exit 0 -- "$STRATA" ingest --store base.db --collection docs --size 300 -q in
+chunks=$(db_q base.db "SELECT count(*) FROM chunks")
+
+# rss_run CMD...: like run, and sets RSS_MB to the command's peak resident memory.
+rss_run() {
+    run python3 -c '
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024))
+sys.exit(rc)' "$E2E_TMP/rss.txt" "$@"
+    RSS_MB=$(cat "$E2E_TMP/rss.txt" 2>/dev/null || echo 0)
+}
+
+# embed_fault NAME SCRIPT [ARGS...]: embed a fresh copy of the store with the server answering
+# SCRIPT (a JSON list of behaviours), measuring memory.
+embed_fault() {
+    local name=$1 script=$2
+    shift 2
+    server_reset
+    server_script "$script"
+    cp base.db "$name.db"
+    rss_run "$STRATA" embed --store "$name.db" --collection docs --base-url "$URL" --model test-model \
+        --batch-size 64 --concurrency 1 -q "$@"
+}
+nothing_stored() {
+    assert_eq "0|" "$(db_q "$1.db" "SELECT (SELECT count(*) FROM embeddings), (SELECT coalesce(max(embedding_model), '') FROM collections)")" \
+        "$1: no vector and no model stored"
+    assert_eq ok "$(tool check "$1.db")" "$1: store consistent"
+}
+
+# ---------------------------------------------------------------------------
+case_ "embed: the connection is reset on every request"
+embed_fault reset '[{"fault": "reset"}, {"fault": "reset"}]' --max-retries 1
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'gave up after 2 attempts' '[Rr]eset|closed|Recv failure|empty reply'
+nothing_stored reset
+
+case_ "embed: a server that sends one byte per second (--timeout 2)"
+embed_fault drip '[{"fault": "drip", "ms": 1000}]' --timeout 2 --max-retries 0
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'timed out'
+assert_eq 1 "$(requests_made)" "one request, no retry with --max-retries 0"
+nothing_stored drip
+
+case_ "embed: a 50 MB garbage body"
+embed_fault garbage '[{"fault": "garbage", "mb": 50}]' --max-retries 0
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'invalid response' 'not valid JSON'
+note "max RSS ${RSS_MB} MB"
+assert_true "memory bounded: max RSS ${RSS_MB} MB < ${RSS_LIMIT_MB} MB" test "$RSS_MB" -lt "$RSS_LIMIT_MB"
+nothing_stored garbage
+
+case_ "embed: invalid UTF-8 inside the JSON (a field strata does not use)"
+embed_fault bad_utf8 '[{"fault": "bad_utf8"}]'
+assert_eq 0 "$RC" "the vectors are valid: exit 0"
+assert_eq ok "$(tool check bad_utf8.db 8)" "every vector is the server's"
+assert_eq test-model "$(db_q bad_utf8.db "SELECT embedding_model FROM collections WHERE name = 'docs'")" \
+    "the model recorded is the one asked for, nothing from the invalid field"
+
+# ---------------------------------------------------------------------------
+cp base.db ask.db
+ASK=(ask --store ask.db --collection docs --base-url "$URL" --model test-model --no-cache)
+chat_script() { ctl POST /_control/chat_script "{\"responses\": $1}"; }
+calls() { db_q ask.db "SELECT count(*) FROM llm_calls"; }
+remembered() { db_q ask.db "SELECT (SELECT count(*) FROM messages) || '|' || (SELECT count(*) FROM response_cache)"; }
+utf8_ok() { iconv -f UTF-8 -t UTF-8 "$E2E_TMP/.out" >/dev/null 2>&1; }
+
+case_ "ask: the connection is reset before the answer, every time"
+server_reset
+chat_script '[{"fault": "reset"}, {"fault": "reset"}]'
+run "$STRATA" "${ASK[@]}" --max-retries 1 "what is a quokka?"
+assert_eq 7 "$RC" "exit 7"
+expect_stderr_match '^strata: retrying in [0-9.]+ s: no answer from 127\.0\.0\.1'
+expect_stderr_match '^strata: error: no answer from 127\.0\.0\.1:[0-9]+: .* \(after 2 attempts\)$'
+expect_stdout_empty
+assert_eq "0|0" "$(remembered 2>/dev/null || echo '0|0')" "no message and no cached answer"
+
+case_ "ask: the stream is cut at many byte offsets (mid-event, mid-token, mid-UTF-8)"
+server_reset
+ANSWER='Caf\u00e9 na\u00efve \u65e5\u672c\u8a9e \u00fcber quokka zebra [1].'
+partial=0 before_text=0
+calls0=$(calls)
+CUTS=$(seq 150 83 700)
+chat_script "[$(for cut in $CUTS; do printf '{"answer": "%s", "cut_bytes": %s},' "$ANSWER" "$cut"; done | sed 's/,$//')]"
+for cut in $CUTS; do
+    run "$STRATA" "${ASK[@]}" --max-retries 0 "what is a quokka?"
+    case "$RC" in
+        8) partial=$((partial + 1))
+           expect_error_line 'the answer was cut off'
+           expect_stdout_match 'partial answer' ;;
+        7) before_text=$((before_text + 1))
+           expect_error_line 'no answer from|ended before the answer began' ;;
+        *) fail "cut at byte $cut: exit $RC, expected 8 (partial) or 7 (before any text)" ;;
+    esac
+    assert_true "cut at byte $cut: stdout is valid UTF-8" utf8_ok
+done
+note "cuts: $partial partial answers (exit 8), $before_text before any text (exit 7)"
+assert_true "some cuts fell inside the answer" test "$partial" -gt 0
+assert_eq "0|0" "$(remembered)" "no cut answer remembered or cached"
+assert_eq "$((calls0 + partial + before_text))" "$(calls)" "every attempt is in the llm_calls log"
+assert_eq "$partial" "$(db_q ask.db "SELECT count(*) FROM llm_calls WHERE status = 'partial'")" "cut answers logged as partial"
+
+case_ "ask: a server that sends one byte per second (--timeout 3)"
+server_reset
+chat_script '[{"drip_ms": 1000}]'
+run_timed "$STRATA" "${ASK[@]}" --max-retries 0 --timeout 3 "what is a quokka?"
+assert_eq 7 "$RC" "exit 7 (the timeout fired; not killed by the test's own ${E2E_CMD_TIMEOUT:-30} s limit)"
+expect_error_line 'no complete event for 3 s'
+note "gave up after ${MS} ms"
+
+case_ "ask: a 50 MB garbage stream"
+server_reset
+chat_script '[{"garbage_mb": 50}]'
+rss_run "$STRATA" "${ASK[@]}" --max-retries 0 "what is a quokka?"
+assert_eq 7 "$RC" "exit 7"
+expect_error_line
+expect_stdout_empty
+note "max RSS ${RSS_MB} MB"
+assert_true "memory bounded: max RSS ${RSS_MB} MB < ${RSS_LIMIT_MB} MB" test "$RSS_MB" -lt "$RSS_LIMIT_MB"
+
+case_ "ask: invalid UTF-8 inside a streamed delta"
+server_reset
+chat_script '[{"bad_utf8_after": 1}]'
+run "$STRATA" "${ASK[@]}" "what is a quokka?"
+assert_eq 0 "$RC" "exit 0: the bytes are replaced, not passed on"
+assert_true "stdout is valid UTF-8" utf8_ok
+expect_stdout_match $'\xef\xbf\xbd'
+
+echo "trial_network: embed: $chunks chunks; faults: reset, drip 1 B/s, 50 MB garbage, invalid UTF-8; ask: reset, $((partial + before_text)) cut offsets, drip, 50 MB garbage, invalid UTF-8"
+e2e_finish
