@@ -142,7 +142,14 @@ MigrationSet load_directory(const std::string& dir) {
   for (const fs::directory_entry& entry : it) {
     const std::string name = entry.path().filename().string();
     if (name.size() < 4 || name.substr(name.size() - 4) != ".sql") continue;
-    if (!entry.is_regular_file(ec)) continue;
+    // A .sql name that is no file (a directory, a dangling link) would otherwise be a migration
+    // silently left out of every run.
+    if (!entry.is_regular_file(ec)) {
+      throw Error(ExitCode::invalid_input,
+                  entry.path().string() + (entry.is_directory(ec) ? ": is a directory" : ": is not a regular file") +
+                      ", not a migration file",
+                  "migrations are files named VERSION_NAME.sql; rename or remove it");
+    }
     files.push_back(NamedContent{name, read_whole_file(entry.path().string())});
   }
   return load_files(files, dir);
