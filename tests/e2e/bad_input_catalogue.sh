@@ -118,6 +118,15 @@ for k in file flag environment config stdin server; do
     cut -f3 "$CATALOGUE" | grep -qx "$k" || fail "no case of kind $k"
 done
 
+case_ "a usage error's hint names the command typed"
+for spec in "tokens --truncate -5|strata tokens" "migrate up --bogus|strata migrate up" \
+    "search --mode bogus x|strata search" "documents show|strata documents show"; do
+    # shellcheck disable=SC2086
+    run "$STRATA" ${spec%%|*}
+    assert_eq 2 "$RC" "strata ${spec%%|*}: exit 2"
+    expect_stderr_match "^strata: hint: run '${spec#*|} --help' for usage\$"
+done
+
 case_ "the canary API key is in no output of the catalogue"
 if grep -rqaF -- "$STRATA_CANARY_KEY" "$E2E_TMP/outputs"; then
     fail "the canary key was printed: $(grep -rlaF -- "$STRATA_CANARY_KEY" "$E2E_TMP/outputs" | head -3 | tr '\n' ' ')"
