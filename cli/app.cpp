@@ -55,6 +55,18 @@ ColorMode color_from_args(int argc, const char* const* argv) {
   return ColorMode::automatic;
 }
 
+// The hint after a usage error names the command the user was typing ("strata tokens --help"),
+// so that it leads to the options that were wrong rather than to the top-level list.
+std::string usage_hint(const CLI::App& app) {
+  std::string path = "strata";
+  const CLI::App* current = &app;
+  while (!current->get_subcommands().empty()) {
+    current = current->get_subcommands().front();
+    path += " " + current->get_name();
+  }
+  return "run '" + path + " --help' for usage";
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv) {
@@ -102,7 +114,7 @@ int run(int argc, const char* const* argv) {
     if (const std::optional<UnknownWord> unknown = find_unknown_word(app, args)) {
       print_error(unknown->message, unknown->hint, color);
     } else {
-      print_error(e.what(), "run 'strata --help' (or 'strata COMMAND --help') for usage", color);
+      print_error(e.what(), usage_hint(app), color);
     }
     return to_int(ExitCode::usage);
   }

@@ -155,6 +155,8 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
   const std::optional<std::string> model = pick(flags.model, "STRATA_LLM_MODEL");
   const std::optional<std::string> base_url = pick(flags.base_url, "STRATA_LLM_BASE_URL");
   const char* provider_source = flags.provider && !flags.provider->empty() ? "--provider" : "STRATA_LLM_PROVIDER";
+  // A bad value must be traced to where it was set: the flag or the variable.
+  const char* base_url_source = flags.base_url && !flags.base_url->empty() ? "--base-url" : "STRATA_LLM_BASE_URL";
 
   ResolvedProvider r;
   if (provider) {
@@ -182,7 +184,7 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
   const bool anthropic = r.kind == ProviderKind::anthropic;
   r.base_url = base_url.value_or(anthropic ? k_anthropic_base_url : k_openai_base_url);
   if (!starts_with(r.base_url, "http://") && !starts_with(r.base_url, "https://")) {
-    usage("--base-url must start with http:// or https:// (got '" + r.base_url + "')",
+    usage(std::string(base_url_source) + " must start with http:// or https:// (got '" + r.base_url + "')",
           "for Ollama: --base-url http://localhost:11434/v1");
   }
   const std::string host = host_of(r.base_url);

@@ -48,15 +48,18 @@ void require_variable_name(const std::string& name) {
 
 std::string base_url_of(const EmbedSettings& s) {
   std::string url;
+  // Named in the message, so that a bad value is traced to where it was set.
+  std::string source = "--base-url";
   if (s.base_url) {
     url = *s.base_url;
   } else if (const char* env = std::getenv("OPENAI_BASE_URL"); env != nullptr && *env != '\0') {
     url = env;
+    source = "OPENAI_BASE_URL";
   } else {
     url = k_default_base_url;
   }
   if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    usage("--base-url must start with http:// or https:// (got '" + url + "')",
+    usage(source + " must start with http:// or https:// (got '" + url + "')",
           "for example --base-url http://localhost:11434/v1 for Ollama");
   }
   return url;

@@ -184,6 +184,25 @@ constexpr KeyPrefix kPrefixes[] = {
     {"npm_", alnum_body, 36, kAny},
 };
 
+// A key glued to the word before it ("lengthsk-proj-…", as models write when they drop a space)
+// has no boundary to tell it from a word that merely contains the prefix ("task-list-…"); it is
+// a key when a '-' or '_' separated piece of its body reads as random: 16+ characters with both
+// letters and digits.
+bool random_piece(std::string_view body) {
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    std::size_t end = body.find_first_of("-_", start);
+    if (end == std::string_view::npos) end = body.size();
+    const std::string_view piece = body.substr(start, end - start);
+    if (piece.size() >= 16 && std::any_of(piece.begin(), piece.end(), is_digit) &&
+        std::any_of(piece.begin(), piece.end(), is_alpha)) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
 void prefixed_keys(std::string_view t, Spans& out) {
   for (const KeyPrefix& k : kPrefixes) {
     std::size_t pos = 0;
@@ -192,7 +211,8 @@ void prefixed_keys(std::string_view t, Spans& out) {
       const std::size_t e = run_end(t, body, k.body);
       const std::size_t n = e - body;
       const char b = before(t, pos);
-      if (!is_word(b) && b != '-' && n >= k.min && n <= k.max) {
+      const bool glued = is_word(b) || b == '-';
+      if (n >= k.min && n <= k.max && (!glued || random_piece(t.substr(body, n)))) {
         out.push_back({pos, e, RedactionKind::key, 2});
       }
       pos = body;

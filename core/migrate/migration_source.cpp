@@ -155,14 +155,24 @@ MigrationSet load_directory(const std::string& dir) {
     while (const dirent* entry = ::readdir(d)) {
       const std::string_view name = entry->d_name;
       if (name.size() < 4 || name.substr(name.size() - 4) != ".sql") continue;
+      const std::string path = join_path(dir, std::string(name));
       // d_type says it for most file systems; a symbolic link counts as what it points to.
       bool regular = entry->d_type == DT_REG;
+      bool directory = entry->d_type == DT_DIR;
       if (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) {
         struct stat target {};
-        regular = ::fstatat(dir_fd, entry->d_name, &target, 0) == 0 && S_ISREG(target.st_mode);
+        const bool found = ::fstatat(dir_fd, entry->d_name, &target, 0) == 0;
+        regular = found && S_ISREG(target.st_mode);
+        directory = found && S_ISDIR(target.st_mode);
       }
-      if (!regular) continue;
-      files.push_back(NamedContent{std::string(name), read_whole_file(dir_fd, entry->d_name, join_path(dir, std::string(name)))});
+      // A .sql name that is no file (a directory, a dangling link) would otherwise be a migration
+      // silently left out of every run.
+      if (!regular) {
+        throw Error(ExitCode::invalid_input,
+                    path + (directory ? ": is a directory" : ": is not a regular file") + ", not a migration file",
+                    "migrations are files named VERSION_NAME.sql; rename or remove it");
+      }
+      files.push_back(NamedContent{std::string(name), read_whole_file(dir_fd, entry->d_name, path)});
     }
   } catch (...) {
     ::closedir(d);

@@ -244,10 +244,12 @@ SearchResult Searcher::search(const SearchRequest& request) {
     t.keyword_ms = ms_since(t0);
   }
   if (result.mode != Mode::keyword) {
-    const Impl::Loaded& l = impl_->vectors_of(*c, t);
+    // The query first: when the model cannot embed it, the search fails before it builds (and
+    // writes beside the store) the collection's vector snapshot, leaving no trace of the run.
     auto t0 = Clock::now();
     const std::vector<float> q = impl_->embed_query(request.query, *c, request.embed);
     t.embed_ms = ms_since(t0);
+    const Impl::Loaded& l = impl_->vectors_of(*c, t);
     t0 = Clock::now();
     vector = impl_->vector_list(l, q, c->id, filters, depth);
     t.vector_ms = ms_since(t0);

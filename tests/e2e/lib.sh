@@ -66,6 +66,10 @@ e2e_init() {
     cd "$E2E_TMP" || exit 2
     # A clean, predictable environment for the binary.
     unset DATABASE_URL STRATA_MIGRATIONS_DIR
+    # One canary API key for the whole suite: every script runs with it, and tests that look
+    # for leaks (canary.sh, bad_input_catalogue.sh, ask.sh, embed.sh) must find it nowhere.
+    export STRATA_CANARY_KEY="sk-strata-canary-7Qf3Zx9Lm2Wc8Rt5Yh1Kd4Np6Vb0Gs3J"
+    export OPENAI_API_KEY=$STRATA_CANARY_KEY ANTHROPIC_API_KEY=$STRATA_CANARY_KEY
     export NO_COLOR=1
     export TZ=UTC
     export LC_ALL=C

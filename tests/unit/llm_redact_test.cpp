@@ -66,6 +66,14 @@ TEST(LlmRedact, ProviderKeys) {
   EXPECT_EQ(r("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc"), "stripe [key]");
   // Too short, or inside a word: not keys.
   EXPECT_EQ(r("task-based sk-short AKIA123 desk-top"), "task-based sk-short AKIA123 desk-top");
+  EXPECT_EQ(r("task-list-items-management-feature-2024-review"), "task-list-items-management-feature-2024-review");
+}
+
+// Regression: a key glued to the word before it (a model dropping a space) was left in the text.
+TEST(LlmRedact, ProviderKeyGluedToTheWordBefore) {
+  EXPECT_EQ(r("context lengthsk-strata-canary-7Qf3Zx9Lm2Wc8Rt5Yh1Kd4Np6Vb0Gs3J here"), "context length[key] here");
+  EXPECT_EQ(r("key:sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"), "key:[key]");
+  EXPECT_EQ(r("the-ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 token"), "the-[key] token");
 }
 
 TEST(LlmRedact, BearerJwtPrivateKeyAndAssignments) {

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The catalogue of bad input (tests/e2e/bad_input_catalogue.tsv), case by case: every row runs in
+# a fresh copy of one fixture (a store with an embedded collection, a migrated database, a few
+# files) and must end with its exit code, exactly one `strata: error:` line (or, for an input the
+# run skips or fails while going on, a `strata: warning:` line) containing the row's text, no
+# crash, sanitizer or exception text, no hang (every command runs under timeout), and every file
+# of the case directory byte for byte as it was (nothing written, nothing created). First, the
+# table in docs/bad-input.md must be the one scripts/bad_input_table.py makes from the data file.
+#
+# Usage: bash tests/e2e/bad_input_catalogue.sh /path/to/strata
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/lib.sh"
+e2e_init bad_input_catalogue "$@"
+. "$HERE/../servers/e2e_helpers.sh"
+
+CATALOGUE="$HERE/bad_input_catalogue.tsv"
+
+case_ "docs/bad-input.md lists exactly the catalogue"
+run python3 "$ROOT/scripts/bad_input_table.py" --check "$CATALOGUE" "$ROOT/docs/bad-input.md"
+if [ "$RC" = 0 ]; then pass "table matches"; else fail "docs/bad-input.md and the catalogue disagree"; fi
+
+# ---------------------------------------------------------------------------------------------
+# The fixture every case starts from.
+unset STRATA_STORE STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPENAI_BASE_URL
+export HOME="$E2E_TMP/home" XDG_CONFIG_HOME="$E2E_TMP/home/.config"
+mkdir -p "$HOME"
+start_server --require-key "$STRATA_CANARY_KEY"
+chat_script() { ctl POST /_control/chat_script "{\"responses\": $1}"; }
+
+F="$E2E_TMP/fixture"
+mkdir -p "$F/docs" "$F/migrations"
+cd "$F" || exit 2
+printf '# Rollback\n\nRolling back a migration runs its down section.\n' >docs/a.md
+printf 'Checksums record each applied migration file.\n' >docs/b.txt
+printf 'caf\xe9\n' >latin1.txt
+python3 -c 'import sys; sys.stdout.buffer.write(b"hello\0" + bytes(range(256)) * 8)' >bin.dat
+mig migrations 20240101000001 create_users_table "CREATE TABLE users (id INTEGER PRIMARY KEY);" "DROP TABLE users;"
+"$STRATA" migrate -d sqlite:app.db up -q >/dev/null 2>&1 || { echo "fixture: migrate up failed" >&2; exit 2; }
+"$STRATA" ingest --store store.db --collection docs -q docs >/dev/null 2>&1 || { echo "fixture: ingest failed" >&2; exit 2; }
+"$STRATA" embed --store store.db --collection docs --provider openai --base-url "$URL" --dimensions 8 -q \
+    >/dev/null 2>&1 || { echo "fixture: embed failed" >&2; exit 2; }
+cd "$E2E_TMP" || exit 2
+
+# strata: the binary, bounded in time, so that a hang is a failure (exit 124), not a stuck suite.
+strata() { timeout -k 5 "${E2E_CMD_TIMEOUT:-30}" "$STRATA" "$@"; }
+# tree_sig: every file and folder under the current directory with a hash of its content. A
+# SQLite file is hashed by its logical dump (its -wal and -shm files are part of it), less the
+# one row a failed call to a model adds to the log of calls, marked 'error' (`strata logs` shows
+# it): a bad input may leave that record and nothing else.
+tree_sig() {
+    find . \( -type f -o -type d \) ! -name '*-shm' ! -name '*-wal' -print | LC_ALL=C sort |
+        while IFS= read -r f; do
+            if [ -d "$f" ]; then
+                echo "$f/"
+            elif [ "$(head -c 15 "$f" | tr -d "\0")" = "SQLite format 3" ]; then
+                echo "$f $(sqlite3 -readonly "$f" .dump | grep -Ev "^INSERT INTO (llm_calls VALUES\(.*,'error',|sqlite_sequence VALUES\('llm_calls')" |
+                    sha256sum | cut -c1-16)"
+            else
+                echo "$f $(sha256sum <"$f" | cut -c1-16)"
+            fi
+        done
+}
+CRASH_RE='terminate called|Segmentation fault|Aborted|core dumped|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|internal error|std::|what\(\)|stack trace|#[0-9]+ 0x'
+
+mkdir -p "$E2E_TMP/outputs"
+N=0
+while IFS=$'\t' read -r id command kind input setup cmd code message; do
+    case "$id" in '' | '#'* | id) continue ;; esac
+    N=$((N + 1))
+    case_ "$id $command ($kind): $input"
+    server_reset
+    D="$E2E_TMP/cases/$id"
+    mkdir -p "$D"
+    cp -a "$F/." "$D/"
+    cd "$D" || exit 2
+    if [ "$setup" != - ]; then
+        eval "$setup" >/dev/null 2>&1 || fail "setup failed: $setup"
+    fi
+    before=$(tree_sig)
+    E2E_CMD="$cmd"
+    (eval "$cmd") >"$E2E_TMP/.out" 2>"$E2E_TMP/.err" </dev/null
+    RC=$?
+    cp "$E2E_TMP/.out" "$E2E_TMP/outputs/$id.out"
+    cp "$E2E_TMP/.err" "$E2E_TMP/outputs/$id.err"
+    ok=1
+    [ "$RC" = "$code" ] || { fail "expected exit $code, got $RC"; ok=0; }
+    n_err=$(grep -c '^strata: error: ' "$E2E_TMP/.err")
+    if [ "$n_err" = 0 ] && { [ "$code" = 0 ] || grep -q '^strata: warning: ' "$E2E_TMP/.err"; }; then
+        line=$(grep -F -- "$message" "$E2E_TMP/.err" | grep '^strata: warning: ')
+        [ "$(printf '%s\n' "$line" | grep -c .)" = 1 ] ||
+            { fail "expected one 'strata: warning:' line containing [$message]"; ok=0; }
+    else
+        [ "$n_err" = 1 ] || { fail "expected exactly one 'strata: error:' line, found $n_err"; ok=0; }
+        grep '^strata: error: ' "$E2E_TMP/.err" | grep -qF -- "$message" ||
+            { fail "the error line does not contain [$message]"; ok=0; }
+    fi
+    if cat "$E2E_TMP/.out" "$E2E_TMP/.err" | grep -Eqa -- "$CRASH_RE"; then
+        fail "crash, sanitizer or exception text in the output"
+        ok=0
+    fi
+    after=$(tree_sig)
+    if [ "$before" != "$after" ]; then
+        fail "files changed: $(diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | grep '^[<>]' | head -5 | tr '\n' ' ')"
+        ok=0
+    fi
+    [ $ok = 1 ] && pass "$id"
+    cd "$E2E_TMP" || exit 2
+    [ "${E2E_KEEP:-0}" = 1 ] || rm -rf "$D"
+done <"$CATALOGUE"
+
+case_ "the catalogue has at least 60 cases and covers every command"
+if [ "$N" -ge 60 ]; then pass "$N cases"; else fail "only $N cases"; fi
+for c in migrate ingest chunk tokens embed search ask logs collections documents config; do
+    cut -f2 "$CATALOGUE" | grep -qx "$c" || fail "no case for $c"
+done
+for k in file flag environment config stdin server; do
+    cut -f3 "$CATALOGUE" | grep -qx "$k" || fail "no case of kind $k"
+done
+
+case_ "a usage error's hint names the command typed"
+for spec in "tokens --truncate -5|strata tokens" "migrate up --bogus|strata migrate up" \
+    "search --mode bogus x|strata search" "documents show|strata documents show"; do
+    # shellcheck disable=SC2086
+    run "$STRATA" ${spec%%|*}
+    assert_eq 2 "$RC" "strata ${spec%%|*}: exit 2"
+    expect_stderr_match "^strata: hint: run '${spec#*|} --help' for usage\$"
+done
+
+case_ "the canary API key is in no output of the catalogue"
+if grep -rqaF -- "$STRATA_CANARY_KEY" "$E2E_TMP/outputs"; then
+    fail "the canary key was printed: $(grep -rlaF -- "$STRATA_CANARY_KEY" "$E2E_TMP/outputs" | head -3 | tr '\n' ' ')"
+else
+    pass "no canary in $(find "$E2E_TMP/outputs" -type f | wc -l) outputs"
+fi
+
+e2e_finish
