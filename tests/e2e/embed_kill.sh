@@ -54,14 +54,14 @@ for round in $(seq 1 "$KILLS"); do
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     consistent "after kill $round"
+    # Every text stored so far must never be sent again.
+    db_q_rw k.db "SELECT c.text FROM embeddings e JOIN chunks c ON c.id = e.chunk_id" >"$E2E_TMP/done.$round"
     n=$(stored)
     if [ "$n" -ge "$CHUNKS" ]; then
         skip "the run finished before the kill (machine too fast for $CHUNKS chunks)"
         break
     fi
     assert_true "kill $round: some progress was kept ($before -> $n)" test "$n" -gt "$before"
-    # Every text stored so far must never be sent again.
-    db_q_rw k.db "SELECT c.text FROM embeddings e JOIN chunks c ON c.id = e.chunk_id" >"$E2E_TMP/done.$round"
 done
 
 case_ "resume"

@@ -48,8 +48,9 @@ inputs_sent() { server_log 'sum(len(r["inputs"] or []) for r in reqs)'; }
 # new_store DB: creates an empty store (the missing collection makes embed exit 3 after
 # opening, i.e. migrating, the store).
 new_store() {
-    "$STRATA" embed --store "$1" --collection __create__ -q >/dev/null 2>&1
-    [ -s "$1" ] || { echo "$E2E_NAME: could not create store $1" >&2; exit 2; }
+    local err
+    err=$("$STRATA" embed --store "$1" --collection __create__ -q 2>&1 >/dev/null)
+    [ -s "$1" ] || { echo "$E2E_NAME: could not create store $1: $err" >&2; exit 2; }
 }
 
 # seed DB COLLECTION DOCS PER_DOC [PREFIX]: a collection of DOCS documents (source
