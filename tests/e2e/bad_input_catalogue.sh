@@ -124,7 +124,7 @@ for spec in "tokens --truncate -5|strata tokens" "migrate up --bogus|strata migr
     # shellcheck disable=SC2086
     run "$STRATA" ${spec%%|*}
     assert_eq 2 "$RC" "strata ${spec%%|*}: exit 2"
-    expect_stderr_match "^strata: hint: run '${spec#*|} --help' for usage\$"
+    expect_stderr_match "^strata: hint: run '${spec#*|} --help' for (usage|its options)\$"
 done
 
 case_ "the canary API key is in no output of the catalogue"

@@ -79,8 +79,12 @@ remove_when() {
 }
 
 case_ "the store's folder is removed while ingest writes it"
+# Enough text for several write batches (a batch is 4000 chunks or 500 ms): with only `in` and
+# `more` a quick machine ingests everything in one transaction, and the folder can then only be
+# removed after the last commit, when success is the right answer.
+tool gen big 600 9
 mkdir -p del && rm -rf del/*
-"$STRATA" ingest --store del/s.db --collection docs --size 60 --threads 1 in more >out.txt 2>err.txt </dev/null &
+"$STRATA" ingest --store del/s.db --collection docs --size 60 --threads 1 big >out.txt 2>err.txt </dev/null &
 pid=$!
 e2e_bg "$pid"
 if remove_when del/s.db "SELECT count(*) FROM documents" 1 "$pid"; then
