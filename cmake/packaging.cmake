@@ -25,10 +25,13 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # dpkg-shlibdeps derives Depends from every ELF file in the package: the binary and the PDF
 # module, so poppler comes in although the binary only dlopen's the module.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libcurl is dlopen'ed by name (core/net/curl_library.cpp), which dpkg-shlibdeps cannot see.
-# A Depends, not a Recommends: embed and ask with a server need it, and CI images commonly
-# install with --no-install-recommends, where a Recommends would leave them failing at run time.
-# 7.32.0 brought CURLOPT_XFERINFOFUNCTION, the newest option strata sets.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.32.0)")
+# libcurl (core/net/curl_library.cpp), libpq (core/migrate/pq_library.cpp) and libcrypto
+# (core/common/sha256.cpp) are dlopen'ed by name, which dpkg-shlibdeps cannot see.
+# Depends, not Recommends: embed and ask with a server need libcurl, migrate needs libcrypto for
+# its checksums and libpq for PostgreSQL, and CI images commonly install with
+# --no-install-recommends, where a Recommends would leave them failing at run time.
+# 7.32.0 brought CURLOPT_XFERINFOFUNCTION, the newest option strata sets; libpq5 9.3 the newest
+# function strata calls (PQping is 9.1, PQconnectdbParams 9.0); libssl3 is libcrypto.so.3.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.32.0), libpq5 (>= 9.3), libssl3")
 
 include(CPack)

@@ -18,16 +18,11 @@ namespace {
 
 constexpr std::string_view kKey = "sk-proj-FuzzCanary0123456789abcdefghijKLMN";
 
-// Keys are redacted by pattern (core/llm/redact), which needs the key to be a word of its own;
-// when the fuzzer itself glues the key onto other text ("lengthsk-proj-…", learnt from the
-// comparison below) that is not a key a server would echo, and only the other checks apply.
-bool g_check_key = true;
-
 void check_message(const Error& e) {
   const std::string m = e.what();
   FUZZ_CHECK(fuzz::is_valid_utf8(m), "message not UTF-8");
   for (char ch : m) FUZZ_CHECK(static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f, "control character in a message: " + m);
-  if (g_check_key) FUZZ_CHECK(m.find(kKey) == std::string::npos, "API key in a message: " + m);
+  FUZZ_CHECK(m.find(kKey) == std::string::npos, "API key in a message: " + m);
 }
 
 }  // namespace
@@ -37,18 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::Input in(data, size);
   const std::uint8_t pick = in.byte();
   std::string body(in.rest());
-  {
-    // Also when the fuzzer splits its key with control characters: redaction runs before the
-    // terminal sanitiser, which then removes them and joins the key again (an open finding,
-    // reported in BENCHMARKS.md "Fuzzing", not yet fixed in core/llm/chat_stream.cpp).
-    std::string visible;
-    for (char ch : body) {
-      if (static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f) visible += ch;
-    }
-    g_check_key = visible.find(kKey.substr(3)) == std::string::npos;
-  }
-  // A server echoes a key as a word of its own ("Incorrect API key provided: sk-…"); the
-  // redaction of core/llm/redact is pattern-based and needs that word boundary.
+  // A server echoes a key as a word of its own ("Incorrect API key provided: sk-…"); the fuzzer
+  // also learns the key from the comparison below and glues it to other words or splits it with
+  // control characters, which must be redacted as well (both found and fixed in session 6).
   if (pick & 0x80) body.insert(body.size() / 2, " " + std::string(kKey) + " ");
 
   // Streamed.

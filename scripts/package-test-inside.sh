@@ -79,6 +79,23 @@ else
     fail "strata embed against a closed port: exit $rc"
     sed 's/^/      | /' err
 fi
+# libcrypto and libpq (dlopen'ed, declared Depends): `migrate up` on SQLite hashes its file with
+# libcrypto; on postgres:// with nothing listening on port 9 it fails in libpq's words (exit 7),
+# not on a missing library.
+mkdir -p migrations
+printf -- '-- migrate:up\nCREATE TABLE t (x INTEGER);\n-- migrate:down\nDROP TABLE t;\n' \
+    >migrations/20250101000000_t.sql
+check "strata migrate up on SQLite (libcrypto hashes the file)" strata migrate -d sqlite:app.db up
+check "strata migrate status shows it applied" strata migrate -d sqlite:app.db status
+grep -q '20250101000000' out || fail "strata migrate status does not list the migration: $(cat out)"
+strata migrate -d postgres://strata@127.0.0.1:9/x status >out 2>err
+rc=$?
+if [ "$rc" = 7 ] && grep -q '127.0.0.1' err && ! grep -q 'cannot load' err; then
+    pass "strata migrate reaches libpq (connection refused, exit 7)"
+else
+    fail "strata migrate against a closed PostgreSQL port: exit $rc"
+    sed 's/^/      | /' err
+fi
 cd /root/pkg
 
 check "apt-get purge strata" apt-get purge -y -qq strata

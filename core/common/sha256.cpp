@@ -1,23 +1,56 @@
 #include "common/sha256.h"
 
+#include <dlfcn.h>
 #include <openssl/evp.h>
 
 #include <array>
 #include <stdexcept>
+#include <string>
+
+#include "common/error.h"
 
 namespace strata {
 namespace {
 
-// libcrypto is loaded anyway (libpq and libcurl link it) and hashes with the CPU's SHA
-// extensions: `migrate check` of 1,000 files spent 26 M instructions in a portable C++ SHA-256.
-// The digest is fetched once: an implicit fetch on every call costs a provider lookup.
-const EVP_MD* sha256_md() {
-  static const EVP_MD* const md = [] {
-    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    if (fetched == nullptr) throw std::runtime_error("libcrypto has no SHA-256");
-    return fetched;
-  }();
-  return md;
+// libcrypto hashes with the CPU's SHA extensions: `migrate check` of 1,000 files spent 26 M
+// instructions in a portable C++ SHA-256. It is opened on the first hash, not linked: linked, its
+// 4,200 symbol relocations were paid at the start of every command, `strata --version` included.
+// libpq loads the same libcrypto.so.3, so PostgreSQL commands open it only once.
+struct Crypto {
+  decltype(&::EVP_MD_fetch) md_fetch;
+  decltype(&::EVP_Digest) digest;
+  const EVP_MD* sha256;
+};
+
+[[noreturn]] void unavailable(const std::string& why) {
+  throw Error(ExitCode::unavailable, "cannot load libcrypto.so.3 (" + why + "); install Debian's libssl3 package");
+}
+
+template <typename Fn>
+void resolve(void* handle, const char* name, Fn& slot) {
+  void* symbol = dlsym(handle, name);
+  if (symbol == nullptr) unavailable(std::string("no symbol ") + name);
+  slot = reinterpret_cast<Fn>(symbol);
+}
+
+Crypto load() {
+  void* handle = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);  // never closed
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    unavailable(why != nullptr ? why : "dlopen failed");
+  }
+  Crypto c{};
+  resolve(handle, "EVP_MD_fetch", c.md_fetch);
+  resolve(handle, "EVP_Digest", c.digest);
+  // Fetched once: an implicit fetch on every call costs a provider lookup.
+  c.sha256 = c.md_fetch(nullptr, "SHA256", nullptr);
+  if (c.sha256 == nullptr) unavailable("it has no SHA-256");
+  return c;
+}
+
+const Crypto& crypto() {
+  static const Crypto c = load();
+  return c;
 }
 
 }  // namespace
@@ -25,7 +58,8 @@ const EVP_MD* sha256_md() {
 std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, sha256_md(), nullptr) != 1) {
+  const Crypto& c = crypto();
+  if (c.digest(data.data(), data.size(), digest.data(), &size, c.sha256, nullptr) != 1) {
     throw std::runtime_error("libcrypto could not compute a SHA-256 digest");
   }
   static constexpr char k_hex[] = "0123456789abcdef";

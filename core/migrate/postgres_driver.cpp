@@ -2,7 +2,6 @@
 // at a time with the simple query protocol: a multi-statement string runs in an implicit
 // transaction (CREATE INDEX CONCURRENTLY refuses that), and one statement per call is what lets
 // a failure name its statement and a transaction:false migration record its progress.
-#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -22,11 +21,14 @@
 #include "migrate/database_url.h"
 #include "migrate/driver.h"
 #include "migrate/postgres_splitter.h"
+#include "migrate/pq_library.h"
 #include "migrate/schema.h"
 #include "migrate/sql_runner.h"
 
 namespace strata::migrate {
 namespace {
+
+const PqLibrary& pq() { return pq_library(); }
 
 using Clock = std::chrono::steady_clock;
 
@@ -42,7 +44,7 @@ const Dialect& postgres_dialect() {
 }
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq().clear(r); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -84,12 +86,14 @@ void ignore_notice(void*, const char*) {}
 // again with the action it had before, so a ^C'd `check` leaves nothing behind.
 volatile std::sig_atomic_t g_signal = 0;
 PGcancel* volatile g_cancel = nullptr;
+// Set before g_cancel, so the handler never runs libpq's one-time load.
+decltype(&::PQcancel) volatile g_pq_cancel = nullptr;
 
 extern "C" void on_replay_signal(int sig) {
   g_signal = sig;
   if (PGcancel* c = g_cancel; c != nullptr) {
     char buf[256];
-    PQcancel(c, buf, sizeof buf);
+    g_pq_cancel(c, buf, sizeof buf);
   }
 }
 
@@ -109,7 +113,8 @@ class SignalGuard {
   }
 
   void start(PGconn* conn) {
-    cancel_ = PQgetCancel(conn);
+    cancel_ = pq().get_cancel(conn);
+    g_pq_cancel = pq().cancel;
     g_cancel = cancel_;
     if (installed_) return;
     struct sigaction sa {};
@@ -126,7 +131,7 @@ class SignalGuard {
   void stop_cancelling() {
     if (cancel_ == nullptr) return;
     if (g_cancel == cancel_) g_cancel = nullptr;
-    PQfreeCancel(cancel_);
+    pq().free_cancel(cancel_);
     cancel_ = nullptr;
   }
 
@@ -155,18 +160,18 @@ struct ScratchDatabaseOwner {
   std::string error;  // why it was not created
 
   ScratchDatabaseOwner(const Endpoint& server, std::string database_name) : name(std::move(database_name)) {
-    admin = PQconnectdb(server.conninfo.c_str());
-    if (admin == nullptr || PQstatus(admin) != CONNECTION_OK) {
-      error = admin == nullptr ? "out of memory" : scrub(one_line(PQerrorMessage(admin)), server.password);
+    admin = pq().connectdb(server.conninfo.c_str());
+    if (admin == nullptr || pq().status(admin) != CONNECTION_OK) {
+      error = admin == nullptr ? "out of memory" : scrub(one_line(pq().error_message(admin)), server.password);
       return;
     }
-    PQsetNoticeProcessor(admin, ignore_notice, nullptr);
-    Result r(PQexec(admin, ("CREATE DATABASE " + quote_ident(name)).c_str()));
-    if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) {
+    pq().set_notice_processor(admin, ignore_notice, nullptr);
+    Result r(pq().exec(admin, ("CREATE DATABASE " + quote_ident(name)).c_str()));
+    if (pq().result_status(r.get()) == PGRES_COMMAND_OK) {
       created = true;
     } else {
-      const char* m = PQresultErrorField(r.get(), PG_DIAG_MESSAGE_PRIMARY);
-      error = scrub(m != nullptr ? std::string(m) : one_line(PQerrorMessage(admin)), server.password);
+      const char* m = pq().result_error_field(r.get(), PG_DIAG_MESSAGE_PRIMARY);
+      error = scrub(m != nullptr ? std::string(m) : one_line(pq().error_message(admin)), server.password);
     }
   }
   ScratchDatabaseOwner(const ScratchDatabaseOwner&) = delete;
@@ -174,10 +179,10 @@ struct ScratchDatabaseOwner {
   ~ScratchDatabaseOwner() {
     if (admin == nullptr) return;
     if (created) {
-      const std::string force = PQserverVersion(admin) >= 130000 ? " WITH (FORCE)" : "";
-      PQclear(PQexec(admin, ("DROP DATABASE IF EXISTS " + quote_ident(name) + force).c_str()));
+      const std::string force = pq().server_version(admin) >= 130000 ? " WITH (FORCE)" : "";
+      pq().clear(pq().exec(admin, ("DROP DATABASE IF EXISTS " + quote_ident(name) + force).c_str()));
     }
-    PQfinish(admin);
+    pq().finish(admin);
   }
 };
 
@@ -194,7 +199,7 @@ class PostgresDriver final : public Driver {
     // PostgreSQL 14+: notice a client that died (kill -9) even in the middle of a long
     // statement, so its transaction rolls back and the migration lock goes at once rather than
     // when the statement ends.
-    if (access == Access::write && PQserverVersion(conn_) >= 140000) setup += "SET client_connection_check_interval = 1000; ";
+    if (access == Access::write && pq().server_version(conn_) >= 140000) setup += "SET client_connection_check_interval = 1000; ";
     setup += "SELECT current_database(), current_schema()";
     const auto rows = query(setup, "connecting");
     database_ = rows.at(0).at(0);
@@ -208,10 +213,10 @@ class PostgresDriver final : public Driver {
   ~PostgresDriver() override {
     rollback();
     if (!scratch_schema_.empty() && conn_ != nullptr) {
-      PQclear(PQexec(conn_, ("DROP SCHEMA IF EXISTS " + quote_ident(scratch_schema_) + " CASCADE").c_str()));
+      pq().clear(pq().exec(conn_, ("DROP SCHEMA IF EXISTS " + quote_ident(scratch_schema_) + " CASCADE").c_str()));
     }
     signals_.stop_cancelling();
-    if (conn_ != nullptr) PQfinish(conn_);  // also releases the session's advisory lock
+    if (conn_ != nullptr) pq().finish(conn_);  // also releases the session's advisory lock
   }
 
   // The fallback scratch: a new schema on the live database, first and only in the search_path.
@@ -220,8 +225,8 @@ class PostgresDriver final : public Driver {
   void become_scratch_schema(const std::string& name, std::vector<std::string> live_schemas) {
     scratch_schema_ = name;
     const std::string q = quote_ident(scratch_schema_);
-    Result r(PQexec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q).c_str()));
-    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+    Result r(pq().exec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q).c_str()));
+    if (pq().result_status(r.get()) != PGRES_COMMAND_OK) {
       const std::string message = result_message(r.get());
       scratch_schema_.clear();
       throw Error(ExitCode::unavailable, endpoint_.display + ": cannot create a scratch schema for the replay: " + message,
@@ -272,21 +277,21 @@ class PostgresDriver final : public Driver {
   }
 
   void exec(const std::string& sql, const std::string& doing) override {
-    Result r(PQexec(conn_, sql.c_str()));
+    Result r(pq().exec(conn_, sql.c_str()));
     check(r.get(), doing);
   }
 
   std::vector<std::vector<std::string>> query(const std::string& sql, const std::string& doing) override {
-    Result r(PQexec(conn_, sql.c_str()));
+    Result r(pq().exec(conn_, sql.c_str()));
     check(r.get(), doing);
     std::vector<std::vector<std::string>> rows;
-    const int n = PQntuples(r.get());
-    const int cols = PQnfields(r.get());
+    const int n = pq().ntuples(r.get());
+    const int cols = pq().nfields(r.get());
     rows.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
       std::vector<std::string> row;
       row.reserve(static_cast<std::size_t>(cols));
-      for (int c = 0; c < cols; ++c) row.emplace_back(PQgetvalue(r.get(), i, c), static_cast<std::size_t>(PQgetlength(r.get(), i, c)));
+      for (int c = 0; c < cols; ++c) row.emplace_back(pq().get_value(r.get(), i, c), static_cast<std::size_t>(pq().get_length(r.get(), i, c)));
       rows.push_back(std::move(row));
     }
     return rows;
@@ -305,7 +310,7 @@ class PostgresDriver final : public Driver {
   void begin() override { exec("BEGIN", "BEGIN"); }
   void commit() override { exec("COMMIT", "COMMIT"); }
   void rollback() noexcept override {
-    if (conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+    if (conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE) pq().clear(pq().exec(conn_, "ROLLBACK"));
   }
 
   bool table_exists(const std::string& name) override {
@@ -344,22 +349,22 @@ class PostgresDriver final : public Driver {
         if (SignalGuard::pending() != 0) throw Error(ExitCode::unavailable, "interrupted");
         refuse_outside_scratch(section, st.offset, text);
       }
-      Result r(PQexec(conn_, text.c_str()));
-      const ExecStatusType status = PQresultStatus(r.get());
+      Result r(pq().exec(conn_, text.c_str()));
+      const ExecStatusType status = pq().result_status(r.get());
       if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
         // End the copy so the connection is usable, then refuse: there is no data to send.
-        PQputCopyEnd(conn_, "COPY is not supported in migrations");
-        while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+        pq().put_copy_end(conn_, "COPY is not supported in migrations");
+        while (PGresult* rest = pq().get_result(conn_)) pq().clear(rest);
         throw Error(ExitCode::migration_failed,
                     section.file + ":" + location(section, st.offset) + ": COPY ... FROM STDIN/TO STDOUT is not supported in a migration");
       }
       if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
         std::size_t at = st.offset;
-        if (const char* pos = PQresultErrorField(r.get(), PG_DIAG_STATEMENT_POSITION)) {
+        if (const char* pos = pq().result_error_field(r.get(), PG_DIAG_STATEMENT_POSITION)) {
           at += byte_offset_of_char(text, std::strtol(pos, nullptr, 10));
         }
         std::string message = field(r.get(), PG_DIAG_MESSAGE_PRIMARY);
-        if (message.empty()) message = one_line(PQerrorMessage(conn_));
+        if (message.empty()) message = one_line(pq().error_message(conn_));
         if (const std::string detail = field(r.get(), PG_DIAG_MESSAGE_DETAIL); !detail.empty()) {
           message += " (detail: " + detail + ")";
         }
@@ -393,23 +398,23 @@ class PostgresDriver final : public Driver {
 
  private:
   static std::string field(const PGresult* r, int code) {
-    const char* v = PQresultErrorField(r, code);
+    const char* v = pq().result_error_field(r, code);
     return v == nullptr ? std::string{} : std::string(v);
   }
 
   std::string result_message(const PGresult* r) const {
     std::string m = field(r, PG_DIAG_MESSAGE_PRIMARY);
-    if (m.empty()) m = one_line(PQerrorMessage(conn_));
+    if (m.empty()) m = one_line(pq().error_message(conn_));
     return scrub(m, endpoint_.password);
   }
 
   void check(const PGresult* r, const std::string& doing) {
-    const ExecStatusType s = PQresultStatus(r);
+    const ExecStatusType s = pq().result_status(r);
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY) return;
     std::string message = endpoint_.display + ": ";
     if (!doing.empty()) message += doing + ": ";
     message += result_message(r);
-    if (PQstatus(conn_) == CONNECTION_BAD) message += " (the connection was lost)";
+    if (pq().status(conn_) == CONNECTION_BAD) message += " (the connection was lost)";
     throw Error(ExitCode::unavailable, message, field(r, PG_DIAG_MESSAGE_HINT));
   }
 
@@ -420,24 +425,24 @@ class PostgresDriver final : public Driver {
       // answers such as a wrong password, which waiting does not fix.
       auto pause = std::chrono::milliseconds(50);
       while (true) {
-        const PGPing ping = PQping(endpoint_.conninfo.c_str());
+        const PGPing ping = pq().ping(endpoint_.conninfo.c_str());
         if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT || Clock::now() >= deadline) break;
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(500));
       }
     }
     if (database.empty()) {
-      conn_ = PQconnectdb(endpoint_.conninfo.c_str());
+      conn_ = pq().connectdb(endpoint_.conninfo.c_str());
     } else {
       // The first dbname is expanded as the URL; the second, a plain name, overrides its database.
       const char* const keys[] = {"dbname", "dbname", nullptr};
       const char* const values[] = {endpoint_.conninfo.c_str(), database.c_str(), nullptr};
-      conn_ = PQconnectdbParams(keys, values, 1);
+      conn_ = pq().connectdb_params(keys, values, 1);
     }
     if (conn_ == nullptr) throw Error(ExitCode::unavailable, endpoint_.display + ": out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      const std::string message = scrub(one_line(PQerrorMessage(conn_)), endpoint_.password);
-      PQfinish(conn_);
+    if (pq().status(conn_) != CONNECTION_OK) {
+      const std::string message = scrub(one_line(pq().error_message(conn_)), endpoint_.password);
+      pq().finish(conn_);
       conn_ = nullptr;
       std::string hint;
       if (endpoint_.wait.count() > 0) {
@@ -448,7 +453,7 @@ class PostgresDriver final : public Driver {
       }
       throw Error(ExitCode::unavailable, endpoint_.display + ": cannot connect: " + message, hint);
     }
-    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+    pq().set_notice_processor(conn_, ignore_notice, nullptr);
   }
 
   bool is_scratch() const { return owner_ != nullptr || !scratch_schema_.empty(); }

@@ -4,7 +4,7 @@
 # --json) with the git revision, the exit-code table of `strata --help`, the flags every
 # subcommand shares (--store, --collection, --json, -q, -v, --color, NO_COLOR), and ingest's
 # [chunk] from strata.toml (a new collection's chunking; a recorded one wins, with a warning
-# naming file:line; a bad value names file:line).
+# naming file:line; a bad value names file:line), and which libraries start-up loads.
 #
 # Usage: bash tests/e2e/cli.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
@@ -58,6 +58,33 @@ print("strata %s (%s)" % (d["version"], rev))')
 assert_eq "$text_version" "$json_version" "--version and --version --json agree"
 expect_exit 0 -- "$STRATA" --json --version
 expect_stdout_match '"version"'
+
+case_ "start-up loads no library a command does not use (libpq, libcurl, libcrypto, poppler)"
+# They are dlopen'ed on first use; linked, they were most of every command's start-up cost.
+# LD_DEBUG=files makes the dynamic loader list every object it opens, on stderr.
+loaded() { LD_DEBUG=files "$@" 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\) .*/\1/p' | sort -u | tr '\n' ' '; }
+printf 'One line.\n' >startup.txt
+mkdir -p startup-migrations
+for cmd in "--version" "chunk startup.txt" "tokens startup.txt" "migrate -d sqlite:startup.db --dir startup-migrations status"; do
+    # shellcheck disable=SC2086
+    libs=$(cd "$E2E_TMP" && loaded "$STRATA" $cmd)
+    case "$libs" in
+        *libsqlite3*) ;;
+        *) fail "strata $cmd: LD_DEBUG=files shows no library at all: [$libs]"; continue ;;
+    esac
+    if printf '%s' "$libs" | grep -Eq 'libpq|libcurl|libcrypto|libssl|poppler|strata-pdf'; then
+        fail "strata $cmd loads [$libs]"
+    else
+        pass "strata $cmd: no libpq, libcurl, libcrypto or poppler"
+    fi
+done
+# The PostgreSQL driver opens libpq when it connects: nothing listens on port 9, so the error
+# is libpq's own (exit 7), not a library that cannot be loaded.
+expect_exit 7 -- "$STRATA" migrate -d postgres://strata@127.0.0.1:9/x --dir startup-migrations status
+expect_stderr_nomatch 'cannot load'
+expect_error_line '127\.0\.0\.1'
+libs=$(loaded "$STRATA" migrate -d postgres://strata@127.0.0.1:9/x --dir startup-migrations status)
+case "$libs" in *libpq.so.5*) pass "migrate on postgres:// loads libpq" ;; *) fail "migrate on postgres:// did not load libpq: [$libs]" ;; esac
 
 case_ "the git revision is read at build time, and outside git says so"
 if command -v cmake >/dev/null 2>&1 && [ -f "$src/cmake/git_revision.cmake" ]; then
