@@ -25,7 +25,9 @@ void resolve(void* handle, const char* name, Fn& slot) {
 
 PqLibrary load() {
   // Never closed: libpq initialises OpenSSL and Kerberos state that lives as long as the process.
-  void* handle = dlopen(k_soname, RTLD_NOW | RTLD_LOCAL);
+  // RTLD_LAZY: the functions of libpq's Kerberos and LDAP libraries that a password login never
+  // calls are then never bound (RTLD_NOW bound them all, 4 M instructions).
+  void* handle = dlopen(k_soname, RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
     unavailable(why != nullptr ? why : "dlopen failed");
