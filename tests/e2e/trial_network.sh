@@ -19,6 +19,19 @@ e2e_init trial_network "$@"
 TOOL="$HERE/trial_tool.py"
 tool() { python3 "$TOOL" "$@"; }
 RSS_LIMIT_MB=${RSS_LIMIT_MB:-200}
+# Under AddressSanitizer the resident size is the sanitizer's (shadow memory and a 256 MB
+# quarantine of freed blocks: 304-429 MB here), not strata's: the bound is measured by the
+# release build's run of this script and only noted here.
+sanitized=0
+ldd "$STRATA" 2>/dev/null | grep -q 'libasan\|libtsan' && sanitized=1
+memory_bounded() {
+    note "max RSS ${RSS_MB} MB"
+    if [ "$sanitized" = 1 ]; then
+        skip "memory bound not checked under a sanitizer (max RSS ${RSS_MB} MB is mostly the sanitizer's)"
+    else
+        assert_true "memory bounded: max RSS ${RSS_MB} MB < ${RSS_LIMIT_MB} MB" test "$RSS_MB" -lt "$RSS_LIMIT_MB"
+    fi
+}
 unset STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPENAI_API_KEY ANTHROPIC_API_KEY
 
 start_server
@@ -72,8 +85,7 @@ case_ "embed: a 50 MB garbage body"
 embed_fault garbage '[{"fault": "garbage", "mb": 50}]' --max-retries 0
 assert_eq 7 "$RC" "exit 7"
 expect_error_line 'invalid response' 'not valid JSON'
-note "max RSS ${RSS_MB} MB"
-assert_true "memory bounded: max RSS ${RSS_MB} MB < ${RSS_LIMIT_MB} MB" test "$RSS_MB" -lt "$RSS_LIMIT_MB"
+memory_bounded
 nothing_stored garbage
 
 case_ "embed: invalid UTF-8 inside the JSON (a field strata does not use)"
@@ -141,8 +153,7 @@ rss_run "$STRATA" "${ASK[@]}" --max-retries 0 "what is a quokka?"
 assert_eq 7 "$RC" "exit 7"
 expect_error_line
 expect_stdout_empty
-note "max RSS ${RSS_MB} MB"
-assert_true "memory bounded: max RSS ${RSS_MB} MB < ${RSS_LIMIT_MB} MB" test "$RSS_MB" -lt "$RSS_LIMIT_MB"
+memory_bounded
 
 case_ "ask: invalid UTF-8 inside a streamed delta"
 server_reset
