@@ -313,7 +313,14 @@ Environment process_environment() {
   };
   env.read_file = [](const fs::path& path) -> std::optional<std::string> {
     std::error_code e;
-    if (!fs::is_regular_file(path, e)) return std::nullopt;
+    const fs::file_status status = fs::status(path, e);
+    // A directory where a file is looked for is a mistake to point out, not a file that is
+    // absent: skipping it would silently drop the settings its owner meant to write there.
+    if (fs::is_directory(status)) {
+      usage(path.string() + ": is a directory, not a file",
+            "strata reads its settings from this path (see strata.toml(5)); rename or remove the directory");
+    }
+    if (!fs::is_regular_file(status)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in) usage("cannot read " + path.string());
     std::ostringstream out;

@@ -62,6 +62,9 @@ struct Environment {
 };
 
 // The real process: its working directory, getenv (empty counts as unset) and the filesystem.
+// Its read_file throws Error(usage) "PATH: is a directory, not a file" for a directory (so a
+// `strata.toml` or user file that is one is refused, not skipped); other non-regular files and
+// dangling links count as absent.
 Environment process_environment();
 
 struct Files {
