@@ -220,6 +220,25 @@ TEST(Config, ProcessFilesThatAreAbsentOrRegularStillRead) {
   EXPECT_EQ(env.read_file(tmp.path() / "strata.toml"), "[store]\n");
 }
 
+TEST(Config, StoreBusyTimeoutFromTheVariableOrAFile) {
+  FakeEnv f;
+  EXPECT_EQ(store_busy_timeout(load(f.env())), std::chrono::seconds(60));
+  f.files["/home/ann/proj/strata.toml"] = "[store]\nbusy_timeout = 5\n";
+  EXPECT_EQ(store_busy_timeout(load(f.env())), std::chrono::seconds(5));
+  f.vars["STRATA_BUSY_TIMEOUT"] = "0";
+  EXPECT_EQ(store_busy_timeout(load(f.env())), std::chrono::seconds(0)) << "the variable beats the file; 0: no wait";
+  f.vars["STRATA_BUSY_TIMEOUT"] = "2.5";
+  Error e = error_of([&] { store_busy_timeout(load(f.env())); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), "STRATA_BUSY_TIMEOUT must be a whole number of seconds from 0 to 86400 (got '2.5')");
+  f.vars.clear();
+  f.files["/home/ann/proj/strata.toml"] = "[store]\nbusy_timeout = 90000\n";
+  e = error_of([&] { store_busy_timeout(load(f.env())); });
+  EXPECT_EQ(std::string(e.what()),
+            "/home/ann/proj/strata.toml:2: store.busy_timeout must be a whole number of seconds from 0 to 86400 (got "
+            "'90000')");
+}
+
 TEST(Config, EditDistanceCountsTranspositionsOnce) {
   EXPECT_EQ(edit_distance("colleciton", "collection"), 1u);
   EXPECT_EQ(edit_distance("dir", "dir"), 0u);
