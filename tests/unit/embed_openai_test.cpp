@@ -215,12 +215,18 @@ TEST(EmbedSettings, FlagsOverrideModelLimits) {
   EXPECT_EQ(r.dimensions, 0u);  // learnt from the first response
 }
 
-TEST(EmbedSettings, OpenAiApiNeedsAKeyAndSaysWhichVariable) {
-  ScopedEnv key("STRATA_TEST_NO_SUCH_KEY", nullptr);
+// openai settings whose key is read from $STRATA_TEST_NO_SUCH_KEY.
+EmbedSettings keyed_by_test_variable(const char* base_url) {
   EmbedSettings s;
   s.provider = "openai";
-  s.base_url = "https://api.openai.com/v1";
+  s.base_url = base_url;
   s.api_key_env = "STRATA_TEST_NO_SUCH_KEY";
+  return s;
+}
+
+TEST(EmbedSettings, OpenAiApiNeedsAKeyAndSaysWhichVariable) {
+  ScopedEnv key("STRATA_TEST_NO_SUCH_KEY", nullptr);
+  const EmbedSettings s = keyed_by_test_variable("https://api.openai.com/v1");
   const Error e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
   EXPECT_EQ(e.code(), ExitCode::usage);
   EXPECT_NE(std::string(e.what()).find("$STRATA_TEST_NO_SUCH_KEY is not set"), std::string::npos) << e.what();
@@ -230,10 +236,7 @@ TEST(EmbedSettings, OpenAiApiNeedsAKeyAndSaysWhichVariable) {
 // without a key to a server of one's own; only the official API was refused up front.
 TEST(EmbedSettings, AVariableNamedOnPurposeMustBeSet) {
   ScopedEnv unset("STRATA_TEST_NO_SUCH_KEY", nullptr);
-  EmbedSettings s;
-  s.provider = "openai";
-  s.base_url = "http://127.0.0.1:9/v1";
-  s.api_key_env = "STRATA_TEST_NO_SUCH_KEY";
+  EmbedSettings s = keyed_by_test_variable("http://127.0.0.1:9/v1");
   EXPECT_NO_THROW(resolve_embedder(s, std::nullopt)) << "a default name may be unset: local servers need no key";
   s.api_key_env_source = "--api-key-env";
   Error e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
