@@ -18,6 +18,7 @@
 
 #include "ask/ask.h"
 #include "common/error.h"
+#include "config/config.h"
 #include "config_command.h"
 #include "flag_values.h"
 #include "llm/sanitize.h"
@@ -282,7 +283,12 @@ int run_ask(const AskCliOptions& o) {
     return f ? f : configured_in_file(key);
   };
   ask::ProviderFlags flags{flag_or_file(o.provider, "llm.provider"), flag_or_file(o.model, "llm.model"),
-                           flag_or_file(o.base_url, "llm.base_url"), flag_or_file(o.api_key_env, "llm.api_key_env")};
+                           flag_or_file(o.base_url, "llm.base_url"), flag_or_file(o.api_key_env, "llm.api_key_env"), ""};
+  if (given(o.api_key_env)) {
+    flags.api_key_env_source = "--api-key-env";
+  } else if (flags.api_key_env) {
+    flags.api_key_env_source = configuration().get("llm.api_key_env").where + ": llm.api_key_env";
+  }
   const ask::ResolvedProvider provider = ask::resolve_provider(flags, ask::process_environment());
   if (o.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !o.quiet) {
     print_note("--redact: nothing is sent anywhere offline, so nothing is redacted", out);

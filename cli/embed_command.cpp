@@ -71,7 +71,14 @@ em::EmbedSettings settings_of(const EmbedCliOptions& o) {
   s.model = !o.model.empty() ? std::optional<std::string>(o.model) : configured_in_file("embed.model");
   if (!o.dimensions.empty()) s.dimensions = parse_count("--dimensions", o.dimensions, 1);
   s.base_url = !o.base_url.empty() ? std::optional<std::string>(o.base_url) : configured_in_file("embed.base_url");
-  s.api_key_env = !o.api_key_env.empty() ? o.api_key_env : configuration().get("embed.api_key_env").value;
+  if (!o.api_key_env.empty()) {
+    s.api_key_env = o.api_key_env;
+    s.api_key_env_source = "--api-key-env";
+  } else {
+    const config::Setting& name = configuration().get("embed.api_key_env");
+    s.api_key_env = name.value;
+    if (configured_in_file("embed.api_key_env")) s.api_key_env_source = name.where + ": embed.api_key_env";
+  }
   if (!o.concurrency.empty()) s.concurrency = parse_count("--concurrency", o.concurrency, 1);
   if (s.concurrency > 64) usage("--concurrency must be at most 64 (got " + o.concurrency + ")");
   if (!o.batch_size.empty()) s.batch_inputs = parse_count("--batch-size", o.batch_size, 1);
@@ -276,7 +283,14 @@ class TextSource final : public em::InputSource {
     if (!o_.texts.empty()) {
       for (std::size_t i = 0; i < o_.texts.size(); ++i) add(page, o_.texts[i], "--text " + std::to_string(i + 1), "--text", json(nullptr));
     } else {
-      add(page, read_input("-"), "standard input", "-", json(nullptr));
+      std::string text = read_input("-");
+      // Its zero vector would be printed as if something had been embedded: an empty stdin is an
+      // upstream command that failed far more often than a wish to embed nothing.
+      if (text.empty()) {
+        throw Error(ExitCode::invalid_input, "standard input ('-') is empty: nothing to embed",
+                    "pipe the text in, or give it with --text");
+      }
+      add(page, std::move(text), "standard input", "-", json(nullptr));
     }
     return !page.empty();
   }

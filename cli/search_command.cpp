@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,7 @@ struct SearchCliOptions {
   std::vector<std::string> where;
   std::string vector_weight;  // empty: the default (search::k_hybrid_vector_weight)
   std::string base_url;
-  std::string api_key_env = "OPENAI_API_KEY";
+  std::optional<std::string> api_key_env;  // unset: OPENAI_API_KEY, which may then be unset too
   bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
   bool json = false;
   bool explain = false;
@@ -59,7 +60,10 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
   if (o.vector_weight_given) r.vector_weight = parse_vector_weight(o.vector_weight);
   for (const std::string& w : o.where) r.where.push_back(parse_where(w));
   if (!o.base_url.empty()) r.embed.base_url = o.base_url;
-  r.embed.api_key_env = o.api_key_env;
+  if (o.api_key_env) {
+    r.embed.api_key_env = *o.api_key_env;
+    r.embed.api_key_env_source = "--api-key-env";
+  }
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
+#include "store/store.h"
 
 namespace strata::cli {
 
@@ -46,6 +47,8 @@ void add_collection_option(CLI::App& command, StoreOptions& options) {
 }
 
 std::string store_path(const StoreOptions& options) {
+  // Every command reaches its store through here, before opening it.
+  store::set_busy_timeout(config::store_busy_timeout(configuration()));
   if (!options.store.empty()) return options.store;
   // $STRATA_STORE, strata.toml, the user file, then the default: core/config's precedence.
   return configuration().get("store.path").value;

@@ -208,6 +208,10 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
           "keys are read from the environment only, e.g. --api-key-env MY_KEY with MY_KEY=... set");
   }
   r.api_key = env(r.api_key_env.c_str()).value_or("");
+  if (r.api_key.empty() && !flags.api_key_env_source.empty()) {
+    usage(flags.api_key_env_source + " names " + r.api_key_env + ", but $" + r.api_key_env + " is not set (or is empty)",
+          "export " + r.api_key_env + "=...; for a server that needs no key, name no variable");
+  }
   if (r.official && r.api_key.empty()) {
     usage(std::string(anthropic ? "Anthropic's" : "OpenAI's") + " API needs a key: $" + r.api_key_env + " is not set",
           "export " + r.api_key_env + "=..., or ask without a model (no --model/--provider) for the offline answer");

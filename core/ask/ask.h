@@ -42,6 +42,10 @@ struct ProviderFlags {
   std::optional<std::string> model;
   std::optional<std::string> base_url;
   std::optional<std::string> api_key_env;
+  // Where api_key_env was given ("--api-key-env", "/p/strata.toml:3: llm.api_key_env"); a
+  // variable named there must be set. "": the default name, which a server of one's own may
+  // leave unset.
+  std::string api_key_env_source;
 };
 
 // Reads an environment variable; nullopt when unset or empty.
@@ -68,7 +72,7 @@ struct ResolvedProvider {
 //   (anthropic). A base URL of the user's own needs a model name (usage error otherwise).
 // - base URL: as given; else https://api.openai.com/v1 or https://api.anthropic.com.
 // - API key: the variable named by --api-key-env (default OPENAI_API_KEY / ANTHROPIC_API_KEY);
-//   required for the official APIs.
+//   required for the official APIs, and whenever the name was given (api_key_env_source).
 // Throws Error(usage) naming the flag or variable.
 ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env);
 

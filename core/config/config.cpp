@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -149,6 +150,8 @@ const std::vector<KeySpec>& keys() {
       {"migrate", "table", ValueType::string, false, "", "strata_migrations", "history table"},
       {"store", "path", ValueType::string, true, "STRATA_STORE", ".strata/store.db", "knowledge store file"},
       {"store", "collection", ValueType::string, false, "", "default", "collection name"},
+      {"store", "busy_timeout", ValueType::integer, false, "STRATA_BUSY_TIMEOUT", "60",
+       "seconds to wait for another process's lock on the store"},
       {"chunk", "strategy", ValueType::string, false, "", "", "fixed, recursive, paragraph, sentence, markdown or token"},
       {"chunk", "size", ValueType::integer, false, "", "1000", "largest chunk, in unit"},
       {"chunk", "overlap", ValueType::integer, false, "", "0", "tail repeated at the next chunk's head"},
@@ -298,6 +301,22 @@ void apply_file(const fs::path& file, const std::string& text, Origin origin,
   }
 }
 
+std::chrono::milliseconds store_busy_timeout(const Configuration& c) {
+  const Setting& s = c.get("store.busy_timeout");
+  // A file's value is already a non-negative TOML integer; the variable's is any text.
+  const bool from_variable = s.origin == Origin::environment;
+  const std::string name = from_variable ? std::string(s.where.substr(4)) : s.where + ": store.busy_timeout";
+  long long seconds = -1;
+  const char* end = s.value.data() + s.value.size();
+  const auto [ptr, ec] = std::from_chars(s.value.data(), end, seconds);
+  if (s.value.empty() || ec != std::errc() || ptr != end || seconds < 0 || seconds > k_max_busy_timeout_seconds) {
+    usage(name + " must be a whole number of seconds from 0 to " + std::to_string(k_max_busy_timeout_seconds) +
+              " (got '" + s.value + "')",
+          "how long a command waits for another process's lock on the store; 0: not at all");
+  }
+  return std::chrono::seconds(seconds);
+}
+
 Environment process_environment() {
   Environment env;
   std::error_code ec;
@@ -313,7 +332,14 @@ Environment process_environment() {
   };
   env.read_file = [](const fs::path& path) -> std::optional<std::string> {
     std::error_code e;
-    if (!fs::is_regular_file(path, e)) return std::nullopt;
+    const fs::file_status status = fs::status(path, e);
+    // A directory where a file is looked for is a mistake to point out, not a file that is
+    // absent: skipping it would silently drop the settings its owner meant to write there.
+    if (fs::is_directory(status)) {
+      usage(path.string() + ": is a directory, not a file",
+            "strata reads its settings from this path (see strata.toml(5)); rename or remove the directory");
+    }
+    if (!fs::is_regular_file(status)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in) usage("cannot read " + path.string());
     std::ostringstream out;

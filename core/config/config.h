@@ -20,6 +20,7 @@
 //
 // The loader is pure: the working directory, the environment and file reads come in through
 // `Environment`, so unit tests need no process state.
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -62,6 +63,9 @@ struct Environment {
 };
 
 // The real process: its working directory, getenv (empty counts as unset) and the filesystem.
+// Its read_file throws Error(usage) "PATH: is a directory, not a file" for a directory (so a
+// `strata.toml` or user file that is one is refused, not skipped); other non-regular files and
+// dangling links count as absent.
 Environment process_environment();
 
 struct Files {
@@ -91,6 +95,12 @@ class Configuration {
 
 // Defaults, then the user file, the project file and the environment. Throws Error(usage).
 Configuration load(const Environment& env);
+
+inline constexpr long long k_max_busy_timeout_seconds = 86400;
+
+// store.busy_timeout ($STRATA_BUSY_TIMEOUT, strata.toml, default 60): whole seconds from 0 (do
+// not wait) to a day. Throws Error(usage) naming the variable or file:line it came from.
+std::chrono::milliseconds store_busy_timeout(const Configuration& c);
 
 // Parses one file's text into `settings` (the layer `origin`). Exposed for tests.
 void apply_file(const std::filesystem::path& file, const std::string& text, Origin origin,

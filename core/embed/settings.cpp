@@ -191,6 +191,10 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   config.base_url = r.base_url;
   config.api_key_source = s.api_key_env;
   if (const char* key = std::getenv(s.api_key_env.c_str()); key != nullptr) config.api_key = key;
+  if (config.api_key.empty() && !s.api_key_env_source.empty()) {
+    usage(s.api_key_env_source + " names " + s.api_key_env + ", but $" + s.api_key_env + " is not set (or is empty)",
+          "export " + s.api_key_env + "=...; for a server that needs no key, name no variable");
+  }
   if (config.api_key.empty() && is_openai_api(r.base_url)) {
     usage("no API key for " + r.base_url + ": $" + s.api_key_env + " is not set",
           "export " + s.api_key_env + "=...  (or --base-url for a local server such as Ollama, which needs none)");

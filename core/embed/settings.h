@@ -12,7 +12,9 @@
 //   (384 for local); else learnt from the server's first response.
 // - base URL: --base-url; else $OPENAI_BASE_URL; else https://api.openai.com/v1.
 // - API key: the environment variable named by --api-key-env (default OPENAI_API_KEY); never
-//   a flag's value. Required only for api.openai.com.
+//   a flag's value. Required for api.openai.com, and whenever the variable's name was given
+//   (api_key_env_source): a name given on purpose that holds nothing is a mistake, while the
+//   default unset is how a local server that needs no key is reached.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -35,6 +37,9 @@ struct EmbedSettings {
   std::optional<std::size_t> dimensions;
   std::optional<std::string> base_url;
   std::string api_key_env = "OPENAI_API_KEY";    // the variable's name
+  // Where api_key_env was given, for the refusal when it is unset: "--api-key-env" or
+  // "/p/strata.toml:3: embed.api_key_env". Default: "" (the default name, may be unset).
+  std::string api_key_env_source;
   std::size_t concurrency = 4;                   // Default: 4 requests in flight
   std::optional<std::size_t> batch_inputs;       // Default: the model's, at most 256 (64 local)
   std::optional<std::size_t> batch_tokens;       // Default: the model's

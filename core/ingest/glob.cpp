@@ -37,8 +37,17 @@ std::optional<bool> in_class(std::string_view name, unsigned char c) {
 }
 
 // Matches the bracket expression opening at pattern[p] ('[') against `c`. On return `p` is on
-// the closing ']'. Returns match / no_match, or abort_all for a malformed bracket.
-Match match_bracket(std::string_view pattern, std::size_t& p, unsigned char c) {
+// the closing ']'. Returns match / no_match, or abort_all for a malformed bracket, whatever `c`
+// is; `problem`, when given, then says what is wrong (glob_problem reports it).
+Match match_bracket(std::string_view pattern, std::size_t& p, unsigned char c, std::string* problem = nullptr) {
+  const std::size_t open = p;
+  const auto malformed = [&](std::string what) {
+    if (problem != nullptr) *problem = std::move(what);
+    return Match::abort_all;
+  };
+  const auto unclosed = [&] {
+    return malformed("'[' at character " + std::to_string(open + 1) + " is never closed by ']'");
+  };
   ++p;
   bool negated = false;
   if (at(pattern, p) == '!' || at(pattern, p) == '^') {
@@ -49,16 +58,16 @@ Match match_bracket(std::string_view pattern, std::size_t& p, unsigned char c) {
   unsigned char prev = 0;  // start of a possible range; 0 after a range or a class
   // The first member is taken literally even when it is ']', as in git ("[]a]").
   while (true) {
-    if (p >= pattern.size()) return Match::abort_all;
+    if (p >= pattern.size()) return unclosed();
     auto pc = static_cast<unsigned char>(pattern[p]);
     if (pc == '\\') {
-      if (++p >= pattern.size()) return Match::abort_all;
+      if (++p >= pattern.size()) return unclosed();
       pc = static_cast<unsigned char>(pattern[p]);
       if (c == pc) matched = true;
     } else if (pc == '-' && prev != 0 && p + 1 < pattern.size() && pattern[p + 1] != ']') {
       auto hi = static_cast<unsigned char>(pattern[++p]);
       if (hi == '\\') {
-        if (++p >= pattern.size()) return Match::abort_all;
+        if (++p >= pattern.size()) return unclosed();
         hi = static_cast<unsigned char>(pattern[p]);
       }
       if (c >= prev && c <= hi) matched = true;
@@ -66,13 +75,17 @@ Match match_bracket(std::string_view pattern, std::size_t& p, unsigned char c) {
     } else if (pc == '[' && at(pattern, p + 1) == ':') {
       const std::size_t name_start = p + 2;
       const std::size_t close = pattern.find(']', name_start);
-      if (close == std::string_view::npos) return Match::abort_all;
+      if (close == std::string_view::npos) return unclosed();
       if (close == name_start || pattern[close - 1] != ':') {
         // Not "[:name:]": the '[' is an ordinary member and scanning resumes after it.
         if (c == '[') matched = true;
       } else {
-        const auto in = in_class(pattern.substr(name_start, close - 1 - name_start), c);
-        if (!in) return Match::abort_all;
+        const std::string_view name = pattern.substr(name_start, close - 1 - name_start);
+        const auto in = in_class(name, c);
+        if (!in) {
+          return malformed("[:" + std::string(name) + ":] is not a character class (alnum, alpha, blank, cntrl, digit, "
+                           "graph, lower, print, punct, space, upper, xdigit)");
+        }
         if (*in) matched = true;
         p = close;
         pc = 0;
@@ -159,6 +172,20 @@ Match match_from(std::string_view pattern, std::size_t p, std::string_view text,
 
 bool glob_match(std::string_view pattern, std::string_view path) {
   return match_from(pattern, 0, path, 0) == Match::match;
+}
+
+std::optional<std::string> glob_problem(std::string_view pattern) {
+  // Walks the pattern the way match_from does; a bracket is parsed by match_bracket itself, so
+  // what is refused here is exactly what makes matching abort.
+  for (std::size_t p = 0; p < pattern.size(); ++p) {
+    if (pattern[p] == '\\') {
+      if (++p >= pattern.size()) return "the '\\' at its end escapes nothing (write '\\\\' to match a backslash)";
+    } else if (pattern[p] == '[') {
+      std::string problem;
+      if (match_bracket(pattern, p, 'a', &problem) == Match::abort_all) return problem;
+    }
+  }
+  return std::nullopt;
 }
 
 PathPattern::PathPattern(std::string_view pattern) {

@@ -1,6 +1,7 @@
 #pragma once
 // Glob matching as git does it for .gitignore files (wildmatch with WM_PATHNAME), shared by the
 // gitignore rules and by `ingest --glob/--exclude`, so a pattern means the same thing everywhere.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,13 @@ namespace strata::ingest {
 //           "**" is the same as "*".
 // Case-sensitive. An unclosed '[' or an unknown [:class:] makes the pattern match nothing.
 bool glob_match(std::string_view pattern, std::string_view path);
+
+// Why `pattern` can match no path at all, or nullopt when it is well formed: an unclosed '['
+// (also "[]" and "[!]", whose first ']' is a member), an unknown [:class:], a '\' at the
+// end. One sentence naming the culprit and its character position (1-based), e.g. "'[' at
+// character 3 is never closed by ']'". A flag's pattern is refused with it; a .gitignore's is
+// not checked, as git does not.
+std::optional<std::string> glob_problem(std::string_view pattern);
 
 // One gitignore-style path pattern (negation '!' and comments are the caller's business):
 //   - a trailing '/' makes it match directories only, and is then dropped;

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/thread_pool.h"
 #include "ingest/file_list.h"
+#include "ingest/glob.h"
 #include "ingest/jsonl_reader.h"
 #include "ingest/metadata.h"
 #include "ingest/prepare.h"
@@ -34,6 +35,18 @@ constexpr auto k_batch_age = std::chrono::milliseconds(500);
   throw Error(ExitCode::usage, std::move(message), std::move(hint));
 }
 
+// A glob that cannot match anything would silently select nothing: refused up front, naming
+// the flag, the pattern as typed (a leading '!' is not glob syntax, so positions stay right)
+// and what is wrong with it.
+void refuse_malformed_glob(const char* flag, const std::string& pattern) {
+  if (const std::optional<std::string> problem = glob_problem(pattern)) {
+    const bool unclosed = problem->starts_with("'['");
+    usage(std::string(flag) + " '" + pattern + "': " + *problem + ", so it can match nothing",
+          std::string(unclosed ? "write '\\[' to match a '[' itself; " : "") +
+              "the syntax is .gitignore's (see --glob in strata-ingest(1))");
+  }
+}
+
 void validate(const IngestRequest& r) {
   std::size_t stdin_users = 0;
   for (const std::string& p : r.paths) stdin_users += p == "-" ? 1U : 0U;
@@ -50,6 +63,8 @@ void validate(const IngestRequest& r) {
     usage("--loader: unknown loader '" + *r.loader + "'", "use text, markdown, html, pdf or code");
   }
   if (r.stdin_id.empty()) usage("--id: the id is empty");
+  for (const std::string& g : r.walk.globs) refuse_malformed_glob("--glob", g);
+  for (const std::string& g : r.walk.excludes) refuse_malformed_glob("--exclude", g);
   store::validate_collection_name(r.collection);
   // Chunk options that are wrong whatever the collection recorded are refused before the
   // store is opened, so a usage error never leaves a new store behind. An unset size stands
@@ -81,6 +96,7 @@ class Run {
 
   IngestSummary run() {
     const Clock::time_point start = Clock::now();
+    read_stdin_document();
     open_store();
     choose_settings();
     if (req_.count_totals) count_totals();
@@ -184,11 +200,25 @@ class Run {
     submit(std::move(job));
   }
 
-  void ingest_stdin_document() {
+  // '-' is read before the store is opened, so that an empty standard input is refused with
+  // nothing written. Empty, it is almost always an upstream command that failed
+  // (`producer | strata ingest -`), and recording it would replace the document's text with
+  // nothing. An empty file named by path is different: it exists, and is recorded as it is.
+  void read_stdin_document() {
+    if (req_.jsonl || std::find(req_.paths.begin(), req_.paths.end(), "-") == req_.paths.end()) return;
     std::istream& in = stdin_stream();
-    Job job;
-    job.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::string bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
     if (in.bad()) throw Error(ExitCode::invalid_input, "standard input: read error");
+    if (bytes.empty()) {
+      throw Error(ExitCode::invalid_input, "standard input ('-') is empty: nothing to ingest",
+                  "pipe a document in, or name the file; an empty file given by its path is ingested as it is");
+    }
+    stdin_document_ = std::move(bytes);
+  }
+
+  void ingest_stdin_document() {
+    Job job;
+    job.bytes = std::move(*stdin_document_);
     job.source = req_.stdin_id;
     job.name = req_.stdin_id;
     job.size = job.bytes.size();
@@ -408,6 +438,7 @@ class Run {
   std::unique_ptr<store::DocumentWriter> writer_;
   std::deque<std::future<Prepared>> inflight_;
   std::vector<std::string> prune_roots_;
+  std::optional<std::string> stdin_document_;  // '-', read before anything else
   IngestSummary summary_;
   Progress progress_;
   Clock::time_point batch_start_;

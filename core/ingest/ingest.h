@@ -45,6 +45,7 @@ struct IngestSummary {
 
 struct IngestRequest {
   std::vector<std::string> paths;         // files and folders; "-" is one document from stdin
+                                          // (Error(invalid_input) when stdin is empty)
   bool jsonl = false;                     // paths are JSONL files instead ("-" or none: stdin)
   std::optional<std::string> files_from;  // a list of paths in a file; "-" is stdin
   bool nul_separated = false;             // -0

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 
@@ -16,7 +17,7 @@
 namespace strata::store {
 namespace {
 
-constexpr std::chrono::milliseconds k_busy{k_store_busy_timeout_ms};
+std::atomic<std::chrono::milliseconds::rep> g_busy_timeout_ms{k_default_busy_timeout.count()};
 
 migrate::MigrationSet shipped_migrations() {
   std::vector<migrate::NamedContent> files;
@@ -31,7 +32,7 @@ migrate::MigrationSet shipped_migrations() {
 void refuse_foreign_database(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
-  auto conn = migrate::Connection::open_existing_read_only(path, k_busy);
+  auto conn = migrate::Connection::open_existing_read_only(path, busy_timeout());
   if (!conn) return;
   // One statement, so one snapshot: asked separately, another process creating the store could
   // commit its first migration between "no history table" and "other tables", and a store
@@ -49,7 +50,7 @@ void upgrade(const std::string& path) {
   refuse_foreign_database(path);
   migrate::MigrationSet shipped = shipped_migrations();
   const migrate::Version latest = shipped.migrations.back().version;
-  migrate::Migrator migrator(migrate::Target{migrate::Endpoint::sqlite(path), k_store_history_table, std::chrono::seconds(60)},
+  migrate::Migrator migrator(migrate::Target{migrate::Endpoint::sqlite(path), k_store_history_table, busy_timeout()},
                              std::move(shipped));
   const migrate::Status status = migrator.status();
   for (const migrate::StatusEntry& e : status.entries) {
@@ -70,6 +71,9 @@ std::int64_t applied_version(migrate::Connection& conn) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds busy_timeout() { return std::chrono::milliseconds(g_busy_timeout_ms.load()); }
+void set_busy_timeout(std::chrono::milliseconds timeout) { g_busy_timeout_ms.store(timeout.count()); }
 
 struct Store::Impl {
   std::string path;
@@ -102,7 +106,7 @@ Store Store::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->version = latest_schema_version();
-  impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, k_busy);
+  impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, busy_timeout());
   // WAL lets readers run beside a writer; NORMAL sync keeps every commit across a process
   // crash (kill -9) and only risks the last commits on power loss, never corruption.
   impl->conn->exec("PRAGMA journal_mode = WAL");
@@ -122,7 +126,7 @@ Store Store::open_existing(const std::string& path) {
 }
 
 std::optional<Store> Store::open_read_only(const std::string& path) {
-  auto conn = migrate::Connection::open_existing_read_only(path, k_busy);
+  auto conn = migrate::Connection::open_existing_read_only(path, busy_timeout());
   if (!conn) return std::nullopt;
   const std::int64_t version = applied_version(*conn);
   if (version < latest_schema_version()) {

@@ -1,6 +1,7 @@
 #pragma once
 // The knowledge store: one SQLite file whose schema comes only from the migrations in the
 // top-level migrations/ folder, applied by the migration engine when the store is opened.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,7 +54,13 @@ class Store {
 // History table of the store's own schema.
 inline constexpr const char* k_store_history_table = "strata_store_migrations";
 
-// How long a write waits for another process's transaction before giving up.
-inline constexpr int k_store_busy_timeout_ms = 60000;
+// How long a statement waits for another process's transaction before giving up (exit 7,
+// "locked by another process"), for every store opened after the call. Process-wide, because
+// every command opens its store through Store::open*, whose callers should not each carry it;
+// the CLI sets it once from store.busy_timeout / $STRATA_BUSY_TIMEOUT before the store is
+// opened. Default: 60 s.
+inline constexpr std::chrono::milliseconds k_default_busy_timeout{60'000};
+std::chrono::milliseconds busy_timeout();
+void set_busy_timeout(std::chrono::milliseconds timeout);
 
 }  // namespace strata::store

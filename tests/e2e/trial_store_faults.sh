@@ -8,8 +8,8 @@
 #     ingest or embed writes it: exit 7 naming the deleted file, never a success that kept
 #     nothing;
 #   - a store locked by another process (sqlite3 holding BEGIN EXCLUSIVE): a writer waits and
-#     completes once the lock goes; with LONG=1 the lock is held beyond the store's busy timeout
-#     (60 s): exit 7, "locked by another process", nothing changed.
+#     completes once the lock goes; held beyond the store's busy timeout (STRATA_BUSY_TIMEOUT=2,
+#     or with LONG=1 the 60 s default): exit 7, "locked by another process", nothing changed.
 # Usage: bash tests/e2e/trial_store_faults.sh /path/to/strata   (LONG=1: the 60 s lock)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -158,24 +158,28 @@ else
     fail "sqlite3 could not take the lock"
 fi
 
+# Past the busy timeout: STRATA_BUSY_TIMEOUT=2 in the short form, the 60 s default with LONG=1.
 if [ "${LONG:-0}" = 1 ]; then
-    case_ "a store locked for longer than the busy timeout (60 s)"
-    cp base.db l.db
-    tool canon l.db >before.txt
-    if hold_lock l.db; then
-        E2E_CMD_TIMEOUT=120 run_timed "$STRATA" ingest --store l.db --collection docs --size 200 -q more
-        assert_eq 7 "$RC" "ingest gives up: exit 7"
-        expect_error_line 'l\.db' 'locked by another process'
-        note "gave up after ${MS} ms"
-        E2E_CMD_TIMEOUT=120 run "$STRATA" "${EMBED[@]}" --store l.db --base-url "$URL"
-        assert_eq 7 "$RC" "embed gives up: exit 7"
-        expect_error_line 'l\.db' 'locked by another process'
-        release_lock
-        tool canon l.db >got.txt
-        assert_true "nothing changed" cmp -s before.txt got.txt
-    else
-        fail "sqlite3 could not take the lock"
-    fi
+    BUSY_ENV=() BUSY_LABEL="the default busy timeout (60 s)"
+else
+    BUSY_ENV=(STRATA_BUSY_TIMEOUT=2) BUSY_LABEL="STRATA_BUSY_TIMEOUT=2"
+fi
+case_ "a store locked for longer than $BUSY_LABEL"
+cp base.db l.db
+tool canon l.db >before.txt
+if hold_lock l.db; then
+    E2E_CMD_TIMEOUT=120 run_timed env "${BUSY_ENV[@]}" "$STRATA" ingest --store l.db --collection docs --size 200 -q more
+    assert_eq 7 "$RC" "ingest gives up: exit 7"
+    expect_error_line 'l\.db' 'locked by another process'
+    note "gave up after ${MS} ms"
+    E2E_CMD_TIMEOUT=120 run env "${BUSY_ENV[@]}" "$STRATA" "${EMBED[@]}" --store l.db --base-url "$URL"
+    assert_eq 7 "$RC" "embed gives up: exit 7"
+    expect_error_line 'l\.db' 'locked by another process'
+    release_lock
+    tool canon l.db >got.txt
+    assert_true "nothing changed" cmp -s before.txt got.txt
+else
+    fail "sqlite3 could not take the lock"
 fi
 
 e2e_finish

@@ -528,6 +528,27 @@ TEST(AskProvider, Refusals) {
   EXPECT_EQ(strata::testing::error_of([&] { resolve_provider(bad_url, env_of({})); }).code(), ExitCode::usage);
 }
 
+// Found by the bad-input catalogue: --api-key-env naming an unset variable sent the request
+// without a key to a server of one's own, and only its 401 named the variable.
+TEST(AskProvider, AVariableNamedOnPurposeMustBeSet) {
+  ProviderFlags f;
+  f.base_url = "http://localhost:11434/v1";
+  f.model = "m";
+  EXPECT_EQ(resolve_provider(f, env_of({})).api_key, "") << "the default variable may be unset for a local server";
+  f.api_key_env = "MY_LLM_KEY";
+  f.api_key_env_source = "--api-key-env";
+  Error e = strata::testing::error_of([&] { resolve_provider(f, env_of({})); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), "--api-key-env names MY_LLM_KEY, but $MY_LLM_KEY is not set (or is empty)");
+  f.api_key_env_source = "/p/strata.toml:4: llm.api_key_env";
+  e = strata::testing::error_of([&] { resolve_provider(f, env_of({{"MY_LLM_KEY", ""}})); });
+  EXPECT_EQ(std::string(e.what()),
+            "/p/strata.toml:4: llm.api_key_env names MY_LLM_KEY, but $MY_LLM_KEY is not set (or is empty)");
+  EXPECT_EQ(resolve_provider(f, env_of({{"MY_LLM_KEY", "k"}})).api_key, "k");
+  f.provider = "none";  // offline: nothing is sent, so no key is needed
+  EXPECT_EQ(resolve_provider(f, env_of({})).kind, ProviderKind::none);
+}
+
 TEST(AskWindow, KnownModelsAndConservativeDefaults) {
   ResolvedProvider p;
   p.kind = ProviderKind::openai;

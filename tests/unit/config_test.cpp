@@ -180,6 +180,65 @@ TEST(Config, SecretsAreRefusedWithoutRepeatingThem) {
   EXPECT_EQ(load(f.env()).get("embed.api_key_env").value, "MY_KEY");
 }
 
+// Found by the bad-input catalogue: a directory named strata.toml was skipped as if absent, so
+// the settings its owner meant to write were silently not used.
+TEST(Config, AStrataTomlThatIsADirectoryIsRefusedNotSkipped) {
+  const strata::testing::TempDir tmp;
+  std::filesystem::create_directories(tmp.path() / "strata.toml");
+  std::filesystem::create_directories(tmp.path() / "sub" / "deeper");
+  Environment env = process_environment();
+  env.cwd = tmp.path() / "sub" / "deeper";
+  env.getenv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  const Error e = error_of([&] { load(env); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), (tmp.path() / "strata.toml").string() + ": is a directory, not a file");
+}
+
+TEST(Config, AUserFileThatIsADirectoryIsRefused) {
+  const strata::testing::TempDir tmp;
+  std::filesystem::create_directories(tmp.path() / "xdg" / "strata" / "config.toml");
+  std::filesystem::create_directories(tmp.path() / "work");
+  Environment env = process_environment();
+  env.cwd = tmp.path() / "work";
+  const std::string xdg = (tmp.path() / "xdg").string();
+  env.getenv = [xdg](const std::string& name) -> std::optional<std::string> {
+    if (name == "XDG_CONFIG_HOME") return xdg;
+    return std::nullopt;
+  };
+  const Error e = error_of([&] { load(env); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), xdg + "/strata/config.toml: is a directory, not a file");
+}
+
+TEST(Config, ProcessFilesThatAreAbsentOrRegularStillRead) {
+  const strata::testing::TempDir tmp;
+  const Environment env = process_environment();
+  EXPECT_FALSE(env.read_file(tmp.path() / "strata.toml"));
+  std::filesystem::create_symlink(tmp.path() / "gone.toml", tmp.path() / "dangling.toml");
+  EXPECT_FALSE(env.read_file(tmp.path() / "dangling.toml"));
+  strata::testing::write_file(tmp / "strata.toml", "[store]\n");
+  EXPECT_EQ(env.read_file(tmp.path() / "strata.toml"), "[store]\n");
+}
+
+TEST(Config, StoreBusyTimeoutFromTheVariableOrAFile) {
+  FakeEnv f;
+  EXPECT_EQ(store_busy_timeout(load(f.env())), std::chrono::seconds(60));
+  f.files["/home/ann/proj/strata.toml"] = "[store]\nbusy_timeout = 5\n";
+  EXPECT_EQ(store_busy_timeout(load(f.env())), std::chrono::seconds(5));
+  f.vars["STRATA_BUSY_TIMEOUT"] = "0";
+  EXPECT_EQ(store_busy_timeout(load(f.env())), std::chrono::seconds(0)) << "the variable beats the file; 0: no wait";
+  f.vars["STRATA_BUSY_TIMEOUT"] = "2.5";
+  Error e = error_of([&] { store_busy_timeout(load(f.env())); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), "STRATA_BUSY_TIMEOUT must be a whole number of seconds from 0 to 86400 (got '2.5')");
+  f.vars.clear();
+  f.files["/home/ann/proj/strata.toml"] = "[store]\nbusy_timeout = 90000\n";
+  e = error_of([&] { store_busy_timeout(load(f.env())); });
+  EXPECT_EQ(std::string(e.what()),
+            "/home/ann/proj/strata.toml:2: store.busy_timeout must be a whole number of seconds from 0 to 86400 (got "
+            "'90000')");
+}
+
 TEST(Config, EditDistanceCountsTranspositionsOnce) {
   EXPECT_EQ(edit_distance("colleciton", "collection"), 1u);
   EXPECT_EQ(edit_distance("dir", "dir"), 0u);

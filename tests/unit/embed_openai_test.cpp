@@ -215,15 +215,43 @@ TEST(EmbedSettings, FlagsOverrideModelLimits) {
   EXPECT_EQ(r.dimensions, 0u);  // learnt from the first response
 }
 
-TEST(EmbedSettings, OpenAiApiNeedsAKeyAndSaysWhichVariable) {
-  ScopedEnv key("STRATA_TEST_NO_SUCH_KEY", nullptr);
+// openai settings whose key is read from $STRATA_TEST_NO_SUCH_KEY.
+EmbedSettings keyed_by_test_variable(const char* base_url) {
   EmbedSettings s;
   s.provider = "openai";
-  s.base_url = "https://api.openai.com/v1";
+  s.base_url = base_url;
   s.api_key_env = "STRATA_TEST_NO_SUCH_KEY";
+  return s;
+}
+
+TEST(EmbedSettings, OpenAiApiNeedsAKeyAndSaysWhichVariable) {
+  ScopedEnv key("STRATA_TEST_NO_SUCH_KEY", nullptr);
+  const EmbedSettings s = keyed_by_test_variable("https://api.openai.com/v1");
   const Error e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
   EXPECT_EQ(e.code(), ExitCode::usage);
   EXPECT_NE(std::string(e.what()).find("$STRATA_TEST_NO_SUCH_KEY is not set"), std::string::npos) << e.what();
+}
+
+// Found by the bad-input catalogue: --api-key-env naming an unset variable sent the requests
+// without a key to a server of one's own; only the official API was refused up front.
+TEST(EmbedSettings, AVariableNamedOnPurposeMustBeSet) {
+  ScopedEnv unset("STRATA_TEST_NO_SUCH_KEY", nullptr);
+  EmbedSettings s = keyed_by_test_variable("http://127.0.0.1:9/v1");
+  EXPECT_NO_THROW(resolve_embedder(s, std::nullopt)) << "a default name may be unset: local servers need no key";
+  s.api_key_env_source = "--api-key-env";
+  Error e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()),
+            "--api-key-env names STRATA_TEST_NO_SUCH_KEY, but $STRATA_TEST_NO_SUCH_KEY is not set (or is empty)");
+  s.api_key_env_source = "/p/strata.toml:2: embed.api_key_env";
+  {
+    ScopedEnv empty("STRATA_TEST_NO_SUCH_KEY", "");
+    e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
+    EXPECT_TRUE(std::string(e.what()).starts_with("/p/strata.toml:2: embed.api_key_env names STRATA_TEST_NO_SUCH_KEY"))
+        << e.what();
+  }
+  ScopedEnv set("STRATA_TEST_NO_SUCH_KEY", "k-123");
+  EXPECT_NO_THROW(resolve_embedder(s, std::nullopt));
 }
 
 TEST(EmbedSettings, AKeyPastedIntoApiKeyEnvIsNotRepeated) {

@@ -259,6 +259,43 @@ TEST(Glob, NonAsciiBytesCompareAsBytes) {
   EXPECT_TRUE(glob_match("[\x80-\xFF]*", "\xC3\xA9"));
 }
 
+// Found by the bad-input catalogue: `ingest --glob '['` selected nothing and exited 0 without a
+// word. glob_problem says why such a pattern can match nothing, so the flag can be refused.
+TEST(GlobProblem, NamesWhatMakesAPatternMatchNothing) {
+  EXPECT_EQ(glob_problem("["), "'[' at character 1 is never closed by ']'");
+  EXPECT_EQ(glob_problem("docs/[a-z.md"), "'[' at character 6 is never closed by ']'");
+  EXPECT_EQ(glob_problem("a[]"), "'[' at character 2 is never closed by ']'");  // the first ']' is a member
+  EXPECT_EQ(glob_problem("[!]"), "'[' at character 1 is never closed by ']'");
+  EXPECT_EQ(glob_problem(R"([a\)"), "'[' at character 1 is never closed by ']'");
+  EXPECT_EQ(glob_problem("x[[:alpha:"), "'[' at character 2 is never closed by ']'");
+  EXPECT_EQ(glob_problem("[[:word:]]"),
+            "[:word:] is not a character class (alnum, alpha, blank, cntrl, digit, graph, lower, print, punct, space, "
+            "upper, xdigit)");
+  EXPECT_EQ(glob_problem(R"(ab\)"), R"(the '\' at its end escapes nothing (write '\\' to match a backslash))");
+}
+
+TEST(GlobProblem, WellFormedPatternsHaveNone) {
+  for (const char* p : {"", "*.md", "docs/**/*.md", "!*.tmp", R"(\[draft\].md)", "[]]", "a[]-]b", "[!a-z]",
+                        "[[:digit:]]*", "[[:]", "]", R"(f\oo)", "[a-]"}) {
+    EXPECT_EQ(glob_problem(p), std::nullopt) << p;
+  }
+}
+
+// What glob_problem refuses is exactly what can never match: every pattern of git's table that
+// matches its path passes, and every refused pattern matches none of the table's paths.
+TEST(GlobProblem, AgreesWithMatching) {
+  for (const GlobCase& c : k_git_wildmatch_cases) {
+    if (c.matches) {
+      EXPECT_EQ(glob_problem(c.pattern), std::nullopt) << c.pattern;
+    }
+    if (glob_problem(c.pattern)) {
+      for (const GlobCase& other : k_git_wildmatch_cases) {
+        EXPECT_FALSE(glob_match(c.pattern, other.path)) << c.pattern << " vs " << other.path;
+      }
+    }
+  }
+}
+
 TEST(GlobPathPattern, WithoutSlashMatchesBaseNameAtAnyDepth) {
   const PathPattern p("*.md");
   EXPECT_TRUE(p.matches("a.md", false));

@@ -992,6 +992,53 @@ TEST_F(IngestTest, StandardInputCanBeReadOnlyOnce) {
   EXPECT_FALSE(fs::exists(store_));
 }
 
+// Found by the bad-input catalogue: `strata ingest -` with nothing on stdin recorded an empty
+// document, replacing the text an earlier run had stored under the same id.
+TEST_F(IngestTest, EmptyStandardInputIsRefusedWithNothingWritten) {
+  std::istringstream empty("");
+  IngestRequest r = request({"-"});
+  r.stdin_stream = &empty;
+  const Error e = error_of([&] { run(r); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_EQ(std::string(e.what()), "standard input ('-') is empty: nothing to ingest");
+  EXPECT_FALSE(fs::exists(store_)) << "refused before the store is created";
+
+  std::istringstream first("the first version\n");
+  r.stdin_stream = &first;
+  r.paths = {"-", doc("notes.txt")};
+  EXPECT_EQ(run(r).added, 2u);
+  const std::vector<Row> before = snapshot();
+  std::istringstream again("");
+  r.stdin_stream = &again;
+  EXPECT_EQ(error_of([&] { run(r); }).code(), ExitCode::invalid_input);
+  EXPECT_EQ(snapshot(), before) << "the stored document keeps its text, and the file beside '-' is not read";
+}
+
+TEST_F(IngestTest, AnEmptyFileByPathIsStillADocument) {
+  write_file(doc("empty.txt"), "");
+  const IngestSummary s = run(request({doc("empty.txt")}));
+  EXPECT_EQ(s.added, 1u);
+  EXPECT_EQ(doc_field(doc("empty.txt"), "size_bytes"), "0");
+}
+
+TEST_F(IngestTest, MalformedGlobsAreUsageErrorsNamingTheFlag) {
+  IngestRequest r = request();
+  r.walk.globs = {"*.md", "["};
+  Error e = error_of([&] { run(r); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), "--glob '[': '[' at character 1 is never closed by ']', so it can match nothing");
+  r.walk.globs = {"!docs/[!a"};
+  e = error_of([&] { run(r); });
+  EXPECT_EQ(std::string(e.what()),
+            "--glob '!docs/[!a': '[' at character 7 is never closed by ']', so it can match nothing");
+  r.walk.globs.clear();
+  r.walk.excludes = {"[[:nope:]]"};
+  e = error_of([&] { run(r); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_TRUE(std::string(e.what()).starts_with("--exclude '[[:nope:]]': [:nope:] is not a character class")) << e.what();
+  EXPECT_FALSE(fs::exists(store_));
+}
+
 TEST_F(IngestTest, FilesFromAListWithNulSeparators) {
   write_file(doc("with space.txt"), "a file with a space in its name\n");
   write_file(doc("new\nline.txt"), "a file with a newline in its name\n");

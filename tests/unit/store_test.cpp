@@ -12,6 +12,7 @@
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
 #include "store/embedded_migrations.h"
+#include "store/store_db.h"
 #include "test_util.h"
 
 namespace strata {
@@ -181,6 +182,29 @@ TEST_F(StoreTest, StoreIsMovable) {
   Store b = std::move(a);
   EXPECT_EQ(b.path(), path_);
   EXPECT_EQ(b.schema_version(), Store::latest_schema_version());
+}
+
+// Restores the process-wide busy timeout at the end of a test.
+struct BusyTimeout {
+  explicit BusyTimeout(std::chrono::milliseconds t) { store::set_busy_timeout(t); }
+  ~BusyTimeout() { store::set_busy_timeout(store::k_default_busy_timeout); }
+  BusyTimeout(const BusyTimeout&) = delete;
+  BusyTimeout& operator=(const BusyTimeout&) = delete;
+};
+
+// The 60 s default had no setting, so only a minute-long trial could see a lock outlast it.
+TEST_F(StoreTest, AWriteGivesUpAfterTheBusyTimeoutSet) {
+  EXPECT_EQ(store::busy_timeout(), std::chrono::seconds(60));
+  { const Store created = Store::open(path_); }
+  SQLite::Database holder(path_, SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN EXCLUSIVE");
+  const BusyTimeout timeout(std::chrono::milliseconds(200));
+  Store st = Store::open(path_);  // a reader in WAL mode: the lock does not stop it
+  const Error e = testing::error_of([&] { store::connection(st).exec("BEGIN IMMEDIATE"); });
+  EXPECT_EQ(e.code(), ExitCode::unavailable);
+  EXPECT_NE(std::string(e.what()).find("locked by another process (waited 0.20 s)"), std::string::npos) << e.what();
+  holder.exec("ROLLBACK");
+  EXPECT_NO_THROW(store::connection(st).exec("BEGIN IMMEDIATE; ROLLBACK"));
 }
 
 TEST_F(StoreTest, DirectoryPathIsUnavailable) {
