@@ -68,34 +68,31 @@ check "strata ingest two_pages.pdf" strata ingest /root/pkg/two_pages.pdf --stor
 check "strata search 'second page' finds the PDF" strata search "second page" --store s.db
 grep -q 'two_pages.pdf' out || fail "strata search 'second page' did not find the PDF: $(cat out)"
 
-# libcurl (dlopen'ed, a declared Depends) loads: nothing listens on port 9, so embed must fail
-# on the connection, in libcurl's words (exit 7), not on a missing library.
-strata embed --text hello --provider openai --base-url http://127.0.0.1:9/v1 --model none \
-    --max-retries 0 >out 2>err
-rc=$?
-if [ "$rc" = 7 ] && grep -q 'connection failed' err && ! grep -q 'cannot load libcurl' err; then
-    pass "strata embed reaches libcurl (connection refused, exit 7)"
-else
-    fail "strata embed against a closed port: exit $rc"
-    sed 's/^/      | /' err
-fi
-# libcrypto and libpq (dlopen'ed, declared Depends): `migrate up` on SQLite hashes its file with
-# libcrypto; on postgres:// with nothing listening on port 9 it fails in libpq's words (exit 7),
-# not on a missing library.
+# reaches LABEL PATTERN CMD...: CMD, run against a port where nothing listens, must fail on the
+# connection (exit 7, its error matching PATTERN), not on a library it could not load: libcurl
+# and libpq are dlopen'ed, declared Depends that dpkg-shlibdeps cannot see.
+reaches() {
+    local label=$1 pattern=$2 rc
+    shift 2
+    "$@" >out 2>err
+    rc=$?
+    if [ "$rc" = 7 ] && grep -q -- "$pattern" err && ! grep -q 'cannot load' err; then
+        pass "$label (connection refused, exit 7)"
+    else
+        fail "$label: exit $rc"
+        sed 's/^/      | /' err
+    fi
+}
+reaches "strata embed reaches libcurl" 'connection failed' \
+    strata embed --text hello --provider openai --base-url http://127.0.0.1:9/v1 --model none --max-retries 0
+# libcrypto (dlopen'ed too): `migrate up` on SQLite hashes the migration file with it.
 mkdir -p migrations
 printf -- '-- migrate:up\nCREATE TABLE t (x INTEGER);\n-- migrate:down\nDROP TABLE t;\n' \
     >migrations/20250101000000_t.sql
 check "strata migrate up on SQLite (libcrypto hashes the file)" strata migrate -d sqlite:app.db up
 check "strata migrate status shows it applied" strata migrate -d sqlite:app.db status
 grep -q '20250101000000' out || fail "strata migrate status does not list the migration: $(cat out)"
-strata migrate -d postgres://strata@127.0.0.1:9/x status >out 2>err
-rc=$?
-if [ "$rc" = 7 ] && grep -q '127.0.0.1' err && ! grep -q 'cannot load' err; then
-    pass "strata migrate reaches libpq (connection refused, exit 7)"
-else
-    fail "strata migrate against a closed PostgreSQL port: exit $rc"
-    sed 's/^/      | /' err
-fi
+reaches "strata migrate reaches libpq" '127.0.0.1' strata migrate -d postgres://strata@127.0.0.1:9/x status
 cd /root/pkg
 
 check "apt-get purge strata" apt-get purge -y -qq strata

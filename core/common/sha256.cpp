@@ -1,13 +1,12 @@
 #include "common/sha256.h"
 
-#include <dlfcn.h>
 #include <openssl/evp.h>
 
 #include <array>
 #include <stdexcept>
 #include <string>
 
-#include "common/error.h"
+#include "common/shared_library.h"
 
 namespace strata {
 namespace {
@@ -22,29 +21,14 @@ struct Crypto {
   const EVP_MD* sha256;
 };
 
-[[noreturn]] void unavailable(const std::string& why) {
-  throw Error(ExitCode::unavailable, "cannot load libcrypto.so.3 (" + why + "); install Debian's libssl3 package");
-}
-
-template <typename Fn>
-void resolve(void* handle, const char* name, Fn& slot) {
-  void* symbol = dlsym(handle, name);
-  if (symbol == nullptr) unavailable(std::string("no symbol ") + name);
-  slot = reinterpret_cast<Fn>(symbol);
-}
-
 Crypto load() {
-  void* handle = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);  // never closed
-  if (handle == nullptr) {
-    const char* why = dlerror();
-    unavailable(why != nullptr ? why : "dlopen failed");
-  }
+  const SharedLibrary lib("libcrypto.so.3", "libssl3");
   Crypto c{};
-  resolve(handle, "EVP_MD_fetch", c.md_fetch);
-  resolve(handle, "EVP_Digest", c.digest);
+  lib.resolve("EVP_MD_fetch", c.md_fetch);
+  lib.resolve("EVP_Digest", c.digest);
   // Fetched once: an implicit fetch on every call costs a provider lookup.
   c.sha256 = c.md_fetch(nullptr, "SHA256", nullptr);
-  if (c.sha256 == nullptr) unavailable("it has no SHA-256");
+  if (c.sha256 == nullptr) lib.unavailable("it has no SHA-256");
   return c;
 }
 
