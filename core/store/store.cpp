@@ -1,10 +1,12 @@
 #include "store/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "common/error.h"
 #include "migrate/connection.h"
@@ -64,6 +66,25 @@ void upgrade(const std::string& path) {
   if (status.pending > 0) migrator.up(migrate::UpOptions{});
 }
 
+// WAL lets readers run beside a writer. Switching a new store to it needs a moment with no other
+// connection reading: when two processes create the store at once both switch, and SQLite
+// answers one of them SQLITE_BUSY at once rather than wait, since waiting could deadlock (seen
+// in trial_ingest_concurrent, 2 in 600 three-process starts). The switch is idempotent: retry
+// it until the busy timeout, then report it as any other lock.
+void use_wal(migrate::Connection& conn) {
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout();
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      conn.db().exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      if ((e.getErrorCode() & 0xff) != SQLITE_BUSY) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  conn.exec("PRAGMA journal_mode = WAL");
+}
+
 std::int64_t applied_version(migrate::Connection& conn) {
   if (!conn.table_exists(k_store_history_table)) return 0;
   SQLite::Statement q(conn.db(), std::string("SELECT max(version) FROM ") + k_store_history_table);
@@ -109,7 +130,7 @@ Store Store::open(const std::string& path) {
   impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, busy_timeout());
   // WAL lets readers run beside a writer; NORMAL sync keeps every commit across a process
   // crash (kill -9) and only risks the last commits on power loss, never corruption.
-  impl->conn->exec("PRAGMA journal_mode = WAL");
+  use_wal(*impl->conn);
   impl->conn->exec("PRAGMA synchronous = NORMAL");
   impl->conn->exec("PRAGMA foreign_keys = ON");
   // Keyword search ranks with strata_bm25 (fts_bm25.h); functions live on the connection.
