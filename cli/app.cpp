@@ -1,9 +1,12 @@
 #include "app.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ask_command.h"
@@ -15,6 +18,7 @@
 #include "embed_command.h"
 #include "ingest_command.h"
 #include "logs_command.h"
+#include "migrate/pq_preload.h"
 #include "migrate_command.h"
 #include "output.h"
 #include "search_command.h"
@@ -67,10 +71,26 @@ std::string usage_hint(const CLI::App& app) {
   return "run '" + path + " --help' for usage";
 }
 
+// `migrate` with a PostgreSQL URL on the command line or in DATABASE_URL: it will connect.
+bool will_connect_to_postgres(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "migrate") return false;
+  const auto postgres = [](std::string_view s) {
+    return s.find("postgres://") != std::string_view::npos || s.find("postgresql://") != std::string_view::npos;
+  };
+  for (const std::string& a : args) {
+    if (postgres(a)) return true;
+  }
+  const char* env = std::getenv("DATABASE_URL");
+  return env != nullptr && postgres(env);
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
+  // libpq loads while the command line is parsed (migrate/pq_library.h).
+  std::optional<migrate::PqPreload> loading_libpq;
+  if (will_connect_to_postgres(args)) loading_libpq.emplace();
   if (version_json_asked(args)) {
     std::cout << version_json() << '\n';
     return 0;

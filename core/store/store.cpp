@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "common/error.h"
 #include "migrate/connection.h"
+#include "migrate/migration_parser.h"
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
 #include "store/embedded_migrations.h"
@@ -27,6 +29,39 @@ migrate::MigrationSet shipped_migrations() {
   migrate::MigrationSet set = migrate::load_files(files, "strata:migrations");
   set.require_valid();
   return set;
+}
+
+// The versions of the store's own migrations, from their file names alone: hashing and parsing
+// the files (shipped_migrations) is only needed when there is something to apply.
+const std::vector<migrate::Version>& shipped_versions() {
+  static const std::vector<migrate::Version> versions = [] {
+    std::vector<migrate::Version> v;
+    for (const EmbeddedFile& f : store_migration_files()) {
+      const auto name = migrate::parse_file_name(f.name);
+      if (name) v.push_back(name->version);
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  return versions;
+}
+
+// True when the store's history holds exactly the shipped migrations, each applied in full: the
+// common case, which then costs one query instead of the migrator's status (the shipped files
+// parsed and hashed, two more connections and a thread). Anything else (a new, older, newer or
+// foreign database) takes the full path, with its checks and messages. One statement, one
+// snapshot: a process upgrading the store meanwhile is either seen finished or not at all.
+bool up_to_date(migrate::Connection& conn) {
+  if (!conn.table_exists(k_store_history_table)) return false;
+  SQLite::Statement q(conn.db(), std::string("SELECT version, state = 'applied' FROM ") + k_store_history_table +
+                                     " ORDER BY version");
+  const std::vector<migrate::Version>& shipped = shipped_versions();
+  std::size_t i = 0;
+  while (q.executeStep()) {
+    if (i == shipped.size() || q.getColumn(0).getInt64() != shipped[i] || q.getColumn(1).getInt() != 1) return false;
+    ++i;
+  }
+  return i == shipped.size();
 }
 
 // A SQLite file with tables of its own and no store history is someone else's database:
@@ -113,21 +148,27 @@ Store& Store::operator=(Store&&) noexcept = default;
 const std::string& Store::path() const { return impl_->path; }
 std::int64_t Store::schema_version() const { return impl_->version; }
 
-std::int64_t Store::latest_schema_version() {
-  static const std::int64_t latest = shipped_migrations().migrations.back().version;
-  return latest;
-}
+std::int64_t Store::latest_schema_version() { return shipped_versions().back(); }
 
 Store Store::open(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  upgrade(path);
-
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->version = latest_schema_version();
-  impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, busy_timeout());
+  if (std::filesystem::exists(path, ec)) {
+    try {
+      impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, busy_timeout());
+      if (!up_to_date(*impl->conn)) impl->conn.reset();
+    } catch (const std::exception&) {
+      impl->conn.reset();  // the full path below reports it in its own words
+    }
+  }
+  if (!impl->conn) {
+    upgrade(path);
+    impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, busy_timeout());
+  }
   // WAL lets readers run beside a writer; NORMAL sync keeps every commit across a process
   // crash (kill -9) and only risks the last commits on power loss, never corruption.
   use_wal(*impl->conn);

@@ -115,6 +115,25 @@ expect_exit 7 -- "$STRATA" migrate -d "$BASE/no_such_db" --dir m2 status
 expect_error_line 'database "no_such_db" does not exist'
 no_password_in_output
 
+case_ "scram-sha-256 login through strata's HMAC_Init_ex (core/migrate/pq_hmac.cpp)"
+# libpq's key stretching must bind to the executable's HMAC_Init_ex, and a login through it works
+# (right password: exit 0; the wrong one was refused above).
+if nm -D --defined-only "$STRATA" | grep -qw HMAC_Init_ex; then
+    pass "the executable exports HMAC_Init_ex"
+else
+    fail "the executable does not export HMAC_Init_ex: libpq's SCRAM keys its HMAC in every round again"
+fi
+expect_exit 0 -- env LD_DEBUG=bindings "$STRATA" migrate -d "$BASE/failing" --dir m2 status
+if grep -Eq "binding file [^ ]*libpq[^ ]* \[0\] to [^ ]*strata \[0\]: normal symbol .HMAC_Init_ex" "$E2E_TMP/.err"; then
+    pass "libpq's HMAC_Init_ex calls reach strata's"
+else
+    fail "libpq's HMAC_Init_ex is not bound to strata's: $(grep HMAC_Init_ex "$E2E_TMP/.err" | head -2)"
+fi
+# Over loopback strata tells libpq not to try GSSAPI encryption (tests/unit/database_url_test.cpp);
+# a mode of the user's own still connects.
+expect_exit 0 -- env PGGSSENCMODE=prefer "$STRATA" migrate -d "$BASE/failing" --dir m2 status
+expect_exit 0 -- "$STRATA" migrate -d "$BASE/failing?gssencmode=disable" --dir m2 status
+
 case_ "PG* environment variables fill in the URL"
 port=${BASE##*:}
 expect_exit 0 -- env PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGPASSWORD="$PASSWORD" PGDATABASE=failing \

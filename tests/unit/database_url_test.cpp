@@ -258,6 +258,44 @@ TEST(PostgresUrlTest, SearchPathIsTakenAsTheSchemaAndHiddenFromLibpq) {
   EXPECT_EQ(endpoint_from_url("postgres://app@host/db?search_path=x").conninfo, "postgres://app@host/db");
 }
 
+// The test process's environment decides too (PGGSSENCMODE and the like): these cases clear it.
+class LoopbackGssTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* v : {"PGGSSENCMODE", "PGSERVICE", "PGHOST", "PGHOSTADDR"}) {
+      if (const char* value = std::getenv(v)) saved_.emplace_back(v, value);
+      unsetenv(v);
+    }
+  }
+  void TearDown() override {
+    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
+  }
+  std::vector<std::pair<std::string, std::string>> saved_;
+};
+
+TEST_F(LoopbackGssTest, LoopbackHostsGetNoGssEncryption) {
+  EXPECT_EQ(endpoint_from_url("postgres://app:pw@127.0.0.1:5432/db").conninfo,
+            "postgres://app:pw@127.0.0.1:5432/db?gssencmode=disable");
+  EXPECT_EQ(endpoint_from_url("postgres://localhost/db?sslmode=disable").conninfo,
+            "postgres://localhost/db?sslmode=disable&gssencmode=disable");
+  EXPECT_EQ(endpoint_from_url("postgresql://[::1]:5433/db").conninfo, "postgresql://[::1]:5433/db?gssencmode=disable");
+  EXPECT_EQ(endpoint_from_url("postgres://u@127.0.0.2,localhost:5433/db").conninfo,
+            "postgres://u@127.0.0.2,localhost:5433/db?gssencmode=disable");
+  // What is shown is the URL as given.
+  EXPECT_EQ(endpoint_from_url("postgres://app:pw@127.0.0.1/db").display, "postgres://app:***@127.0.0.1/db");
+}
+
+TEST_F(LoopbackGssTest, OtherHostsAndTheUsersOwnChoiceAreLeftToLibpq) {
+  for (const char* url : {"postgres://db.internal/db", "postgres://127.0.0.1,db.internal/db", "postgres:///db",
+                          "postgres://", "postgres://localhost/db?gssencmode=require",
+                          "postgres://localhost/db?service=prod", "postgres://localhost/db?host=/run/postgresql",
+                          "postgres://[::2]/db", "postgres://127.example.com/db"}) {
+    EXPECT_EQ(endpoint_from_url(url).conninfo, url) << url;
+  }
+  setenv("PGGSSENCMODE", "require", 1);
+  EXPECT_EQ(endpoint_from_url("postgres://127.0.0.1/db").conninfo, "postgres://127.0.0.1/db");
+}
+
 TEST(PostgresUrlTest, AnEmptyUrlLeavesEverythingToThePgVariables) {
   EXPECT_EQ(endpoint_from_url("postgres://").kind, DriverKind::postgres);
 }
