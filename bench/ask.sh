@@ -91,12 +91,18 @@ with open(out, "a") as f:
     for k in ("model", "offline"):
         diff = [w - s for (w, _), s in zip(rows[k], search_wall)]
         diff_llm = [w - s - j["timings"]["llm_ms"] for (w, j), s in zip(rows[k], search_wall)]
+        # client_ms: making the HTTP client, which loads libcurl (search loads no libcurl)
+        diff_client = [w - s - j["timings"]["llm_ms"] - j["timings"].get("client_ms", 0)
+                       for (w, j), s in zip(rows[k], search_wall)]
         tm = lambda name: [j["timings"][name] for _, j in rows[k]]
         d = {"bench": "ask-overhead", "path": k, "runs": runs,
              "search_wall_p50_ms": round(pct(search_wall, 50), 2), "ask_wall_p50_ms": round(pct([w for w, _ in rows[k]], 50), 2),
              "ask_minus_search_p50_ms": round(pct(diff, 50), 2), "ask_minus_search_p95_ms": round(pct(diff, 95), 2),
              "ask_minus_search_minus_llm_p50_ms": round(pct(diff_llm, 50), 2),
              "ask_minus_search_minus_llm_p95_ms": round(pct(diff_llm, 95), 2),
+             "ask_minus_search_llm_client_p50_ms": round(pct(diff_client, 50), 2),
+             "ask_minus_search_llm_client_p95_ms": round(pct(diff_client, 95), 2),
+             "client_p50_ms": round(pct(tm("client_ms"), 50), 2),
              "llm_p50_ms": round(pct(tm("llm_ms"), 50), 2),
              "own_p50_ms": round(pct(tm("own_ms"), 50), 2), "own_p95_ms": round(pct(tm("own_ms"), 95), 2),
              "pack_p50_ms": round(pct(tm("pack_ms"), 50), 2), "cache_p50_ms": round(pct(tm("cache_ms"), 50), 3),
@@ -110,10 +116,11 @@ with open(out, "a") as f:
         table.append(d)
 print(f"### ask's own cost ({runs} rounds, load average {load_before} before, {load_after} after)")
 print()
-print("| path | search p50 ms | ask p50 ms | ask − search p50 / p95 ms | minus the model's time p50 / p95 ms | own_ms p50 / p95 | pack | log p50 / p95 | model (llm_ms) p50 |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| path | search p50 ms | ask p50 ms | ask − search p50 / p95 ms | minus the model's time p50 / p95 ms | minus the model and client_ms p50 / p95 ms | own_ms p50 / p95 | pack | log p50 / p95 | client_ms p50 | model (llm_ms) p50 |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for d in table:
     print(f"| {d['path']} | {d['search_wall_p50_ms']} | {d['ask_wall_p50_ms']} | {d['ask_minus_search_p50_ms']} / {d['ask_minus_search_p95_ms']} | "
-          f"{d['ask_minus_search_minus_llm_p50_ms']} / {d['ask_minus_search_minus_llm_p95_ms']} | {d['own_p50_ms']} / {d['own_p95_ms']} | "
-          f"{d['pack_p50_ms']} | {d['log_p50_ms']} / {d['log_p95_ms']} | {d['llm_p50_ms']} |")
+          f"{d['ask_minus_search_minus_llm_p50_ms']} / {d['ask_minus_search_minus_llm_p95_ms']} | "
+          f"{d['ask_minus_search_llm_client_p50_ms']} / {d['ask_minus_search_llm_client_p95_ms']} | {d['own_p50_ms']} / {d['own_p95_ms']} | "
+          f"{d['pack_p50_ms']} | {d['log_p50_ms']} / {d['log_p95_ms']} | {d['client_p50_ms']} | {d['llm_p50_ms']} |")
 PY

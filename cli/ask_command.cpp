@@ -181,7 +181,8 @@ json sources_json(const llm::ContextPack& pack) {
 json timings_json(const ask::AskTimings& t) {
   return json{{"open_ms", rounded(t.open_ms)},         {"retrieval_ms", rounded(t.retrieval_ms)},
               {"pack_ms", rounded(t.pack_ms)},         {"cache_ms", rounded(t.cache_ms)},
-              {"llm_ms", rounded(t.llm_ms)},           {"first_text_ms", rounded(t.first_text_ms)},
+              {"client_ms", rounded(t.client_ms)},     {"llm_ms", rounded(t.llm_ms)},
+              {"first_text_ms", rounded(t.first_text_ms)},
               {"answer_ms", rounded(t.answer_ms)},     {"citations_ms", rounded(t.citations_ms)},
               {"log_ms", rounded(t.log_ms)},           {"own_ms", rounded(t.own_ms())},
               {"total_ms", rounded(t.total_ms)}};

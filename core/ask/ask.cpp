@@ -402,7 +402,9 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
       if (!result.answer.empty()) observer.text(result.answer);
     } else {
       ForwardingObserver forward(observer);
+      t = Clock::now();
       llm::ChatClient client(endpoint, request.chat);
+      result.timings.client_ms = ms_since(t);
       llm::ChatResult reply;
       try {
         reply = client.complete(chat, forward);

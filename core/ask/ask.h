@@ -138,14 +138,16 @@ struct AskTimings {
   double retrieval_ms = 0;  // search, query embedding included
   double pack_ms = 0;       // packing and prompt
   double cache_ms = 0;      // cache lookup and history read
+  double client_ms = 0;     // making the HTTP client: loading libcurl and its ~25 libraries
+                            // the first time in a process (0 cached or offline)
   double llm_ms = 0;        // request sent to last byte (0 cached or offline)
   double first_text_ms = 0; // request sent to first text
   double answer_ms = 0;     // the offline answer
   double citations_ms = 0;
   double log_ms = 0;        // the log, history and cache write
   double total_ms = 0;
-  // ask's own work: everything but retrieval and the model.
-  double own_ms() const { return total_ms - retrieval_ms - llm_ms; }
+  // ask's own work: everything but retrieval, the HTTP client's loading and the model.
+  double own_ms() const { return total_ms - retrieval_ms - client_ms - llm_ms; }
 };
 
 struct AskResult {

@@ -133,9 +133,9 @@ assert len(s["lines"]) == 2 and s["lines"][0] <= s["lines"][1]
 assert "redo" in s["text"]
 assert set(j["citations"]) <= {x["n"] for x in j["sources"]}
 t = j["timings"]
-for key in ("retrieval_ms", "llm_ms", "own_ms", "total_ms"):
+for key in ("retrieval_ms", "client_ms", "llm_ms", "own_ms", "total_ms"):
     assert key in t, key
-assert t["llm_ms"] == 0
+assert t["llm_ms"] == 0 and t["client_ms"] == 0
 EOF
 pass "--json shape"
 
@@ -234,6 +234,17 @@ expect_stdout_match 'partial answer'
 expect_stderr_match 'strata: error: the answer was cut off'
 assert_eq 1 "$(chat_requests)" "no retry after output began"
 assert_eq partial "$(db_q "$STRATA_STORE" 'SELECT status FROM llm_calls ORDER BY id DESC LIMIT 1')" "logged as partial"
+
+case_ "--json timings of a model call: the HTTP client's loading on its own"
+server_reset
+expect_exit 0 -- srv --no-cache --json 'what is a checksum?'
+python3 - "$E2E_TMP/.out" <<'EOF' && pass "client_ms > 0, own_ms without it" || fail "timings of a model call"
+import json, sys
+t = json.loads(open(sys.argv[1]).read().splitlines()[-1])["timings"]
+assert t["client_ms"] > 0 and t["llm_ms"] > 0, t
+own = t["total_ms"] - t["retrieval_ms"] - t["client_ms"] - t["llm_ms"]
+assert abs(t["own_ms"] - own) < 0.01, t
+EOF
 
 case_ "retry before the answer begins"
 server_reset
