@@ -1,6 +1,6 @@
 #include "common/sha256.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <stdexcept>
@@ -14,21 +14,25 @@ namespace {
 // libcrypto hashes with the CPU's SHA extensions: `migrate check` of 1,000 files spent 26 M
 // instructions in a portable C++ SHA-256. It is opened on the first hash, not linked: linked, its
 // 4,200 symbol relocations were paid at the start of every command, `strata --version` included.
-// libpq loads the same libcrypto.so.3, so PostgreSQL commands open it only once.
+// libpq and libcurl load the same libcrypto.so.3, so it is in memory only once.
+//
+// The plain SHA256_* functions, not EVP: EVP initialises OpenSSL on first use (reading
+// openssl.cnf, starting the default provider, fetching SHA-256), about 2 ms that `strata ask`
+// paid before its first request and every hashing command at exit, and it costs twice as much
+// per small file. OpenSSL 3 marks them deprecated in favour of EVP but still exports them; they
+// are what its default provider runs underneath.
 struct Crypto {
-  decltype(&::EVP_MD_fetch) md_fetch;
-  decltype(&::EVP_Digest) digest;
-  const EVP_MD* sha256;
+  int (*init)(SHA256_CTX*);
+  int (*update)(SHA256_CTX*, const void*, std::size_t);
+  int (*final)(unsigned char*, SHA256_CTX*);
 };
 
 Crypto load() {
   const SharedLibrary lib("libcrypto.so.3", "libssl3");
   Crypto c{};
-  lib.resolve("EVP_MD_fetch", c.md_fetch);
-  lib.resolve("EVP_Digest", c.digest);
-  // Fetched once: an implicit fetch on every call costs a provider lookup.
-  c.sha256 = c.md_fetch(nullptr, "SHA256", nullptr);
-  if (c.sha256 == nullptr) lib.unavailable("it has no SHA-256");
+  lib.resolve("SHA256_Init", c.init);
+  lib.resolve("SHA256_Update", c.update);
+  lib.resolve("SHA256_Final", c.final);
   return c;
 }
 
@@ -40,15 +44,15 @@ const Crypto& crypto() {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
   const Crypto& c = crypto();
-  if (c.digest(data.data(), data.size(), digest.data(), &size, c.sha256, nullptr) != 1) {
+  SHA256_CTX ctx;
+  if (c.init(&ctx) != 1 || c.update(&ctx, data.data(), data.size()) != 1 || c.final(digest.data(), &ctx) != 1) {
     throw std::runtime_error("libcrypto could not compute a SHA-256 digest");
   }
   static constexpr char k_hex[] = "0123456789abcdef";
-  std::string hex(2 * std::size_t{size}, '\0');
-  for (unsigned int i = 0; i < size; ++i) {
+  std::string hex(2 * digest.size(), '\0');
+  for (std::size_t i = 0; i < digest.size(); ++i) {
     hex[2 * i] = k_hex[digest[i] >> 4];
     hex[2 * i + 1] = k_hex[digest[i] & 0x0f];
   }
