@@ -88,7 +88,7 @@ bool will_connect_to_postgres(const std::vector<std::string>& args) {
 
 int run(int argc, const char* const* argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  // libpq loads while the command line is parsed (migrate/pq_library.h).
+  // libpq loads while the command line is parsed (migrate/pq_preload.h).
   std::optional<migrate::PqPreload> loading_libpq;
   if (will_connect_to_postgres(args)) loading_libpq.emplace();
   if (version_json_asked(args)) {
