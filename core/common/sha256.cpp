@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "common/shared_library.h"
+#include "common/libcrypto.h"
 
 namespace strata {
 namespace {
@@ -28,7 +28,7 @@ struct Crypto {
 };
 
 Crypto load() {
-  const SharedLibrary lib("libcrypto.so.3", "libssl3");
+  const SharedLibrary& lib = libcrypto();
   Crypto c{};
   lib.resolve("SHA256_Init", c.init);
   lib.resolve("SHA256_Update", c.update);

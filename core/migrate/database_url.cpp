@@ -164,9 +164,11 @@ Endpoint endpoint_from_url(const std::string& url) {
   }
   // Take strata's own parameter out of the query; libpq refuses parameters it does not know.
   std::string conninfo = url;
-  if (const std::size_t q = url.find('?'); q != std::string::npos) {
+  const std::size_t q = url.find('?');
+  const std::string_view query = q == std::string::npos ? std::string_view{} : std::string_view(url).substr(q + 1);
+  if (q != std::string::npos) {
     std::string kept;
-    for (const std::string& param : split(url.substr(q + 1), '&')) {
+    for (const std::string& param : split(std::string(query), '&')) {
       if (param.empty()) continue;
       if (starts_with(param, "search_path=")) {
         const std::string path = percent_decode(param.substr(12));
@@ -178,8 +180,7 @@ Endpoint endpoint_from_url(const std::string& url) {
     }
     conninfo = url.substr(0, q) + kept;
   }
-  const std::size_t q = url.find('?');
-  if (skip_gss_encryption(url, q == std::string::npos ? std::string_view{} : std::string_view(url).substr(q + 1))) {
+  if (skip_gss_encryption(url, query)) {
     conninfo += (conninfo.find('?') == std::string::npos ? "?" : "&");
     conninfo += "gssencmode=disable";
   }

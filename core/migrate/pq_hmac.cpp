@@ -16,7 +16,7 @@
 #include <array>
 #include <cstddef>
 
-#include "common/shared_library.h"
+#include "common/libcrypto.h"
 
 namespace {
 
@@ -36,7 +36,7 @@ struct Hmac {
 // dependencies, never the executable.
 const Hmac& libcrypto() {
   static const Hmac h = [] {
-    const strata::SharedLibrary lib("libcrypto.so.3", "libssl3");
+    const strata::SharedLibrary& lib = strata::libcrypto();
     Hmac f;
     lib.resolve("HMAC_Init_ex", f.init_ex);
     lib.resolve("HMAC_CTX_new", f.ctx_new);

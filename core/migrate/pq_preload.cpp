@@ -1,6 +1,6 @@
 #include "migrate/pq_preload.h"
 
-#include "common/shared_library.h"
+#include "common/libcrypto.h"
 #include "migrate/pq_library.h"
 
 namespace strata::migrate {
@@ -9,9 +9,8 @@ namespace {
 // A password login makes libpq draw a random nonce, which first seeds OpenSSL's random generator
 // (about 8 M instructions, callgrind): done here it is off the connection's path.
 void seed_openssl() {
-  const SharedLibrary crypto("libcrypto.so.3", "libssl3");
   int (*rand_status)() = nullptr;
-  crypto.resolve("RAND_status", rand_status);
+  libcrypto().resolve("RAND_status", rand_status);
   rand_status();
 }
 
