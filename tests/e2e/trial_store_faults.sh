@@ -126,6 +126,9 @@ hold_lock() {
     HOLDER=$!
     e2e_bg "$HOLDER"
     exec 3>holder.fifo
+    # The holder waits out the probe below: without a timeout its BEGIN EXCLUSIVE failed at once
+    # when it met a probe's momentary lock, and the lock was never taken (seen once under ASan).
+    echo ".timeout 10000" >&3
     echo "BEGIN EXCLUSIVE; SELECT count(*) FROM chunks;" >&3
     local _
     for _ in $(seq 1 100); do
