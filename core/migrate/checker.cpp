@@ -30,8 +30,10 @@ void check_files(const MigrationSet& files, DriverKind dialect, CheckReport& r) 
   }
   for (const Migration& m : files.migrations) {
     for (const LintFinding& f : lint_migration(m, dialect)) {
-      r.findings.push_back(about(m, f.code, f.error ? Severity::error : Severity::warning,
-                                 ExitCode::invalid_input, f.message, f.line));
+      Finding x = about(m, f.code, f.error ? Severity::error : Severity::warning, ExitCode::invalid_input,
+                        f.message, f.line);
+      if (!f.file.empty()) x.file = f.file;  // a golang-migrate down's finding names the .down.sql
+      r.findings.push_back(std::move(x));
     }
     if (!m.down.present || trim(m.down.sql).empty()) {
       r.findings.push_back(about(m, "missing-down", Severity::warning, ExitCode::invalid_input,

@@ -77,6 +77,8 @@ class Driver {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
+  // Whether a transaction is open on the connection: strata's, or one a section began itself.
+  virtual bool in_transaction() = 0;
 
   // `name` in the migration schema (SQLite: main; PostgreSQL: --schema or current_schema()).
   virtual bool table_exists(const std::string& name) = 0;

@@ -8,6 +8,7 @@
 
 #include "common/text.h"
 #include "migrate/postgres_splitter.h"
+#include "migrate/run_plan.h"
 
 namespace strata::migrate {
 namespace {
@@ -52,43 +53,19 @@ std::vector<Word> words_of(std::string_view sql) {
   return words;
 }
 
-// PRAGMAs that behave normally inside a transaction (reads, and user_version/application_id,
-// which are transactional).
-const std::set<std::string>& transaction_safe_pragmas() {
-  static const std::set<std::string> safe = {
-      "USER_VERSION", "APPLICATION_ID", "FOREIGN_KEY_CHECK", "INTEGRITY_CHECK", "QUICK_CHECK",
-      "TABLE_INFO",   "TABLE_XINFO",    "INDEX_LIST",        "INDEX_INFO",      "INDEX_XINFO",
-      "FOREIGN_KEY_LIST"};
-  return safe;
-}
-
-void lint_section(const Section& s, bool transactional, std::vector<LintFinding>& out) {
+void lint_section(const Section& s, std::vector<LintFinding>& out) {
   const std::vector<Word> words = words_of(s.sql);
   const auto line_of = [&](std::size_t offset) {
     return s.first_line + position_of(s.sql, offset).line - 1;
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i].upper;
-    std::size_t n = i + 1;
-    // PRAGMA main.foreign_keys: the schema name is not the pragma's name.
-    if (w == "PRAGMA" && n < words.size() && words[n].offset + words[n].upper.size() < s.sql.size() &&
-        s.sql[words[n].offset + words[n].upper.size()] == '.') {
-      ++n;
-    }
+    const std::size_t n = i + 1;
     const std::string next = n < words.size() ? words[n].upper : "";
     // ALTER TABLE [schema.]t DROP [COLUMN] c
     const bool alter_drop = w == "DROP" && ((i >= 3 && words[i - 3].upper == "ALTER" && words[i - 2].upper == "TABLE") ||
                                             (i >= 4 && words[i - 4].upper == "ALTER" && words[i - 3].upper == "TABLE"));
-    if (transactional && w == "VACUUM") {
-      out.push_back({"pragma-in-transaction", true, line_of(words[i].offset),
-                     "VACUUM cannot run inside a transaction; mark the section "
-                     "'-- migrate:up transaction:false'"});
-    } else if (transactional && w == "PRAGMA" && transaction_safe_pragmas().count(next) == 0) {
-      std::string advice = "mark the section transaction:false";
-      if (next == "FOREIGN_KEYS") advice = "use '-- migrate:up foreign_keys:off' instead";
-      out.push_back({"pragma-in-transaction", true, line_of(words[i].offset),
-                     "PRAGMA " + to_lower(next) + " has no effect inside a transaction; " + advice});
-    } else if (w == "DROP" && (next == "TABLE" || next == "COLUMN" || alter_drop)) {
+    if (w == "DROP" && (next == "TABLE" || next == "COLUMN" || alter_drop)) {
       out.push_back({"destructive", false, line_of(words[i].offset),
                      next == "TABLE" ? "DROP TABLE destroys data" : "DROP COLUMN destroys data"});
     }
@@ -146,24 +123,6 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
     const auto flag = [&](const char* code, bool error, std::string message) {
       out.push_back({code, error, line_of(st.offset), std::move(message)});
     };
-    const auto no_txn = [&](const std::string& what) {
-      if (s.transaction) {
-        flag("not-in-transaction", true,
-             what + " cannot run inside a transaction; mark the section '-- migrate:" + (up ? "up" : "down") +
-                 " transaction:false'");
-      }
-    };
-    if (is(w, 0, "VACUUM")) no_txn("VACUUM");
-    if (is(w, 0, "ALTER") && is(w, 1, "SYSTEM")) no_txn("ALTER SYSTEM");
-    if ((is(w, 0, "CREATE") || is(w, 0, "DROP")) && (is(w, 1, "DATABASE") || is(w, 1, "TABLESPACE"))) {
-      no_txn(w[0].upper() + " " + w[1].upper());
-    }
-    if (is(w, 0, "REINDEX")) {
-      for (const SqlToken& x : w) {
-        if (x.is("CONCURRENTLY")) no_txn("REINDEX CONCURRENTLY");
-      }
-    }
-    if (is(w, 0, "DROP") && is(w, 1, "INDEX") && is(w, 2, "CONCURRENTLY")) no_txn("DROP INDEX CONCURRENTLY");
     if (is(w, 0, "CREATE") && (is(w, 1, "TABLE") || (is(w, 2, "TABLE") && (is(w, 1, "UNLOGGED") || is(w, 1, "TEMP") || is(w, 1, "TEMPORARY"))))) {
       std::size_t i = is(w, 1, "TABLE") ? 2 : 3;
       if (is(w, i, "IF")) i += 3;
@@ -177,13 +136,11 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
       ++i;
       if (is(w, i, "ONLY")) ++i;
       const std::string table = qualified_name(w, i);
-      if (concurrently) {
-        no_txn("CREATE INDEX CONCURRENTLY");
-      } else if (up && created.count(table) == 0) {
+      if (!concurrently && up && created.count(table) == 0) {
         flag("index-without-concurrently", false,
              "CREATE INDEX on existing table " + table +
-                 " blocks writes to it while the index builds; use CREATE INDEX CONCURRENTLY in a "
-                 "transaction:false migration");
+                 " blocks writes to it while the index builds; use CREATE INDEX CONCURRENTLY, alone in a "
+                 "migration (strata runs it outside a transaction)");
       }
       continue;
     }
@@ -247,22 +204,39 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
 
 }  // namespace
 
+namespace {
+
+// What the run plan refuses (run_plan.h) is lint's error too, so check, up and --dry-run agree.
+void add_plan_problems(const Section& s, DriverKind dialect, bool up, std::vector<LintFinding>& out) {
+  for (PlanProblem& p : plan_section(s, dialect, up).problems) {
+    out.push_back({std::move(p.code), true, p.line, std::move(p.message), s.file});
+  }
+}
+
+}  // namespace
+
 std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect) {
   std::vector<LintFinding> out;
-  if (dialect == DriverKind::postgres) {
-    if (m.up.present) lint_postgres_section(m.up, true, out);
-    if (m.down.present) lint_postgres_section(m.down, false, out);
-    return out;
-  }
-  if (m.up.present) lint_section(m.up, m.up.transaction, out);
-  // DROP in a down section is what undoing a CREATE looks like: only the PRAGMA rule applies.
-  if (m.down.present) {
-    std::vector<LintFinding> down;
-    lint_section(m.down, m.down.transaction, down);
-    for (auto& f : down) {
-      if (f.code != "destructive") out.push_back(std::move(f));
+  const auto lint_one = [&](const Section& s, bool up) {
+    if (!s.present) return;
+    const std::size_t first = out.size();
+    add_plan_problems(s, dialect, up, out);
+    if (dialect == DriverKind::postgres) {
+      lint_postgres_section(s, up, out);
+    } else {
+      std::vector<LintFinding> found;
+      lint_section(s, found);
+      for (auto& f : found) {
+        // DROP in a down section is what undoing a CREATE looks like.
+        if (up || f.code != "destructive") out.push_back(std::move(f));
+      }
     }
-  }
+    for (std::size_t i = first; i < out.size(); ++i) {
+      if (out[i].file.empty()) out[i].file = s.file;
+    }
+  };
+  lint_one(m.up, true);
+  lint_one(m.down, false);
   return out;
 }
 

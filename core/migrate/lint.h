@@ -9,20 +9,22 @@
 namespace strata::migrate {
 
 struct LintFinding {
-  // SQLite: pragma-in-transaction | destructive. PostgreSQL: not-in-transaction |
+  // SQLite: pragma-in-transaction | unbalanced-transaction | destructive. PostgreSQL:
+  // not-in-transaction | unbalanced-transaction | foreign-keys-option |
   // index-without-concurrently | volatile-default | not-null-without-default | rename |
   // destructive | parse-error.
   std::string code;
   bool error = false;
   std::size_t line = 0;
   std::string message;
+  std::string file;  // the section's file: the .down.sql of a golang-migrate pair for its down
 };
 
-// SQLite: flags PRAGMA and VACUUM in a transactional section (SQLite ignores or refuses them
-// there), and DROP TABLE / DROP COLUMN as destructive. Comments and string literals are skipped.
-// PostgreSQL: statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY, VACUUM, ...)
-// in a transactional section are errors; warnings for what locks or rewrites a table already in
-// use: CREATE INDEX without CONCURRENTLY, ADD COLUMN with a volatile default, ADD COLUMN ... NOT
+// Both: what the run plan refuses (run_plan.h: a statement that cannot run in a transaction among
+// others in a wrapped section, PRAGMA foreign_keys inside the file's own BEGIN...COMMIT, a BEGIN
+// never committed, foreign_keys:off on PostgreSQL) is an error, as `up` refuses it.
+// SQLite: DROP TABLE / DROP COLUMN as destructive. Comments and string literals are skipped.
+// PostgreSQL: warnings for what locks or rewrites a table already in use: CREATE INDEX without CONCURRENTLY, ADD COLUMN with a volatile default, ADD COLUMN ... NOT
 // NULL without a default, renames, drops. A table created earlier in the same migration is new,
 // so none of the warnings apply to it.
 std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect = DriverKind::sqlite);

@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "migrate/driver.h"
 #include "migrate/migration_source.h"
+#include "migrate/run_plan.h"
 #include "migrate/schema.h"
 #include "strata/build_info.h"
 
@@ -34,6 +35,18 @@ std::string version_label(const MigrationSet& files, Version v) {
   return std::to_string(v);
 }
 
+// The section's run plan (run_plan.h); what it refuses stops the run before anything executes,
+// with the finding `check` reports for it.
+SectionPlan require_plan(const Section& section, DriverKind kind, bool up) {
+  SectionPlan plan = plan_section(section, kind, up);
+  if (!plan.problems.empty()) {
+    const PlanProblem& p = plan.problems.front();
+    throw Error(ExitCode::invalid_input, section.file + ":" + std::to_string(p.line) + ": " + p.message,
+                "nothing was run; `strata migrate check` lists every finding (" + p.code + ")");
+  }
+  return plan;
+}
+
 }  // namespace
 
 const char* to_string(EntryState s) {
@@ -54,8 +67,8 @@ class Migrator::Session {
  public:
   enum class Mode { write, dry_run };
 
-  Session(const Target& target, const MigrationSet& files, Mode mode)
-      : files_(files), dry_(mode == Mode::dry_run) {
+  Session(const Target& target, const MigrationSet& files, Mode mode, bool trace = false)
+      : files_(files), dry_(mode == Mode::dry_run), trace_(dry_ || trace) {
     db_ = open_driver(target.database, dry_ ? Access::dry_run : Access::write, target.table, target.lock_timeout);
     table_ = std::make_unique<HistoryTable>(*db_, target.table);
     history_exists_ = db_->table_exists(target.table);
@@ -76,59 +89,50 @@ class Migrator::Session {
   RunResult& result() { return result_; }
 
   void begin() {
-    if (dry_) {
-      log(db_->dialect().begin + ";");
-    } else {
-      db_->begin();
-    }
+    log(db_->dialect().begin + ";");
+    if (!dry_) db_->begin();
     // The history table is created with the first migration, so a failing first migration
     // leaves a new database exactly as it was.
     if (!history_exists_) create_history();
   }
 
   void commit() {
-    if (dry_) {
-      log("COMMIT;");
-    } else {
-      db_->commit();
-    }
+    log("COMMIT;");
+    if (!dry_) db_->commit();
   }
+
+  // Ends a transaction a failed section left open (its own BEGIN, or strata's).
+  void rollback() noexcept {
+    if (!dry_) db_->rollback();
+  }
+
+  bool in_transaction() { return !dry_ && db_->in_transaction(); }
+  DriverKind kind() const { return db_->kind(); }
 
   // A comment naming the migration, in the dry run's SQL only.
   void announce(const Migration& m, Direction d) {
-    if (dry_) log("-- " + (d == Direction::up ? m.up.file : m.down.file) + (d == Direction::up ? " (up)" : " (down)"));
+    log("-- " + (d == Direction::up ? m.up.file : m.down.file) + (d == Direction::up ? " (up)" : " (down)"));
   }
 
   void set_foreign_keys(bool on) {
-    if (dry_) {
-      log(on ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;");
-    } else {
-      db_->set_foreign_keys(on);
-    }
+    log(on ? "PRAGMA foreign_keys = ON;" : "PRAGMA foreign_keys = OFF;");
+    if (!dry_) db_->set_foreign_keys(on);
   }
 
   void run(const Section& section, std::size_t skip = 0, const StatementDone& on_done = {}) {
-    if (dry_) {
-      log(std::string(trim(section.sql)));
-      return;
-    }
-    db_->run_section(section, skip, on_done);
+    if (const std::string_view sql = trim(section.sql); !sql.empty()) log(std::string(sql));
+    if (!dry_) db_->run_section(section, skip, on_done);
   }
 
   void bookkeeping(const std::string& sql, double duration_ms = 0) {
-    if (dry_) {
-      log(sql);
-    } else {
-      table_->execute(sql, duration_ms);
-    }
+    log(sql);
+    if (!dry_) table_->execute(sql, duration_ms);
   }
 
   // Fails the migration when a run with foreign keys off left dangling references.
   void foreign_key_check(const Migration& m) {
-    if (dry_) {
-      log("PRAGMA foreign_key_check;");
-      return;
-    }
+    log("PRAGMA foreign_key_check;");
+    if (dry_) return;
     if (const auto violation = db_->foreign_key_violations()) {
       throw Error(ExitCode::migration_failed,
                   m.file + ": foreign key check failed after the migration: " + violation->first + " (" +
@@ -139,6 +143,7 @@ class Migrator::Session {
   void create_history() {
     history_exists_ = true;
     if (!dry_) {
+      if (trace_) log(table_->create_sql());
       result_.imported = table_->create_and_import(files_);
       if (result_.imported > 0) {
         result_.imported_from = history_.source;
@@ -176,12 +181,14 @@ class Migrator::Session {
 
  private:
   void log(const std::string& sql) {
+    if (!trace_) return;
     sql_ += sql;
     sql_ += '\n';
   }
 
   const MigrationSet& files_;
   bool dry_;
+  bool trace_;  // keep the SQL: always in a dry run, on request (tests) in a real one
   std::unique_ptr<Driver> db_;
   std::unique_ptr<HistoryTable> table_;
   History history_;
@@ -268,7 +275,7 @@ void require_version(const MigrationSet& files, Version v, const char* flag) {
 RunResult Migrator::up(const UpOptions& o, const StepDone& on_step) {
   files().require_valid();
   if (o.to) require_version(files(), *o.to, "--to");
-  Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write, o.trace_sql);
   verify_history(s.history(), files(), o.resume);
   apply_pending(s, o, on_step);
   s.result().dry_run = o.dry_run;
@@ -294,14 +301,21 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
     if (on_step && !s.dry()) on_step(step);
   };
 
+  // Every migration this run would execute is planned before the first one runs: what the plan
+  // refuses (the same findings as `check`) leaves the database untouched.
+  std::vector<SectionPlan> plans;
+  for (const Migration* m : pending) plans.push_back(require_plan(m->up, s.kind(), true));
+
   if (o.atomic && !pending.empty()) {
     bool fk_off = false;
-    for (const Migration* m : pending) {
-      if (!m->up.transaction) {
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (plans[i].mode == RunMode::as_written) {
         throw Error(ExitCode::invalid_input,
-                    m->file + ": marked transaction:false, so it cannot run in an --atomic batch");
+                    pending[i]->file + ": runs outside a transaction (" + plans[i].reason +
+                        "), so it cannot be part of an --atomic batch",
+                    "apply it on its own first: strata migrate up --to " + pending[i]->version_text);
       }
-      fk_off |= m->up.foreign_keys_off;
+      fk_off |= plans[i].foreign_keys_off;
     }
     if (fk_off) s.set_foreign_keys(false);
     s.begin();
@@ -320,33 +334,61 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
     for (const auto& [m, ms] : done) finish(*m, ms);
     return;
   }
-  for (const Migration* m : pending) {
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    const Migration* m = pending[i];
+    const SectionPlan& plan = plans[i];
     const auto start = Clock::now();
     s.announce(*m, Direction::up);
-    if (!m->up.transaction) {
-      const HistoryRow* row = s.history().find(m->version);
-      std::size_t skip = 0;
-      if (row != nullptr) {
-        skip = row->statements_done;
-      } else {
-        s.ensure_history();
-        s.bookkeeping(s.table().insert_sql(*m, RowState::partial));
-      }
-      s.run(m->up, skip, [&](std::size_t index) {
-        s.bookkeeping(s.table().progress_sql(m->version, index + 1));
-      });
+    if (plan.mode == RunMode::as_written) {
+      run_up_as_written(s, *m, plan);
       s.bookkeeping(s.table().finish_sql(m->version), ms_since(start));
     } else {
-      if (m->up.foreign_keys_off) s.set_foreign_keys(false);
+      if (plan.foreign_keys_off) s.set_foreign_keys(false);
       s.begin();
       s.run(m->up);
-      if (m->up.foreign_keys_off) s.foreign_key_check(*m);
+      if (plan.foreign_keys_off) s.foreign_key_check(*m);
       s.bookkeeping(s.table().insert_sql(*m, RowState::applied), ms_since(start));
       s.commit();
-      if (m->up.foreign_keys_off) s.set_foreign_keys(true);
+      if (plan.foreign_keys_off) s.set_foreign_keys(true);
     }
     finish(*m, ms_since(start));
   }
+}
+
+// A section that runs outside strata's transaction: the history row goes in first as `partial`
+// and counts the statements done, so a crash or a failure is visible and --resume continues.
+// When the failure is inside the section's own transaction and nothing before it was committed,
+// the database is as it was: the row goes and the migration stays pending.
+void Migrator::run_up_as_written(Session& s, const Migration& m, const SectionPlan& plan) {
+  const HistoryRow* row = s.history().find(m.version);
+  const std::size_t skip = row != nullptr ? row->statements_done : 0;
+  if (row == nullptr) {
+    s.ensure_history();
+    s.bookkeeping(s.table().insert_sql(m, RowState::partial));
+  }
+  std::size_t committed = skip;  // statements done and committed, outside any open transaction
+  if (plan.foreign_keys_off) s.set_foreign_keys(false);
+  try {
+    s.run(m.up, skip, [&](std::size_t index) {
+      s.bookkeeping(s.table().progress_sql(m.version, index + 1));
+      if (!s.in_transaction()) committed = index + 1;
+    });
+  } catch (const Error& e) {
+    // The server's own hint (PostgreSQL) comes first; ours says what state the run left.
+    const auto hint = [&](const std::string& ours) { return e.hint().empty() ? ours : e.hint() + "; " + ours; };
+    const bool inside = s.in_transaction();
+    s.rollback();
+    if (plan.foreign_keys_off) s.set_foreign_keys(true);
+    if (inside && committed == 0) {
+      s.bookkeeping(s.table().delete_sql(m.version));
+      throw Error(e.code(), e.what(), hint("its own transaction was rolled back: nothing of it was applied, it is still pending"));
+    }
+    throw Error(e.code(), e.what(),
+                hint("half-done: " + std::to_string(committed) + " statement(s) of it were committed (it runs outside "
+                "strata's transaction: " + plan.reason + "); repair the database, then `strata migrate up --resume` "
+                "continues from statement " + std::to_string(committed + 1)));
+  }
+  if (plan.foreign_keys_off) s.set_foreign_keys(true);
 }
 
 namespace {
@@ -388,7 +430,7 @@ std::vector<const Migration*> select_to_revert(const History& h, const Migration
 
 RunResult Migrator::down(const DownOptions& o, const StepDone& on_step) {
   files().require_valid();
-  Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write);
+  Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write, o.trace_sql);
   verify_history(s.history(), files(), false);
   revert(s, o, on_step);
   s.result().dry_run = o.dry_run;
@@ -398,22 +440,26 @@ RunResult Migrator::down(const DownOptions& o, const StepDone& on_step) {
 
 void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step) {
   const auto targets = select_to_revert(s.history(), files(), o);
-  for (const Migration* m : targets) {
+  std::vector<SectionPlan> plans;
+  for (const Migration* m : targets) plans.push_back(require_plan(m->down, s.kind(), false));
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const Migration* m = targets[i];
+    const SectionPlan& plan = plans[i];
     const auto start = Clock::now();
     s.announce(*m, Direction::down);
     const Section& down = m->down;
-    if (down.transaction) {
-      if (down.foreign_keys_off) s.set_foreign_keys(false);
+    if (plan.foreign_keys_off) s.set_foreign_keys(false);
+    if (plan.mode == RunMode::transaction) {
       s.begin();
       s.run(down);
-      if (down.foreign_keys_off) s.foreign_key_check(*m);
+      if (plan.foreign_keys_off) s.foreign_key_check(*m);
       s.bookkeeping(s.table().delete_sql(m->version));
       s.commit();
-      if (down.foreign_keys_off) s.set_foreign_keys(true);
     } else {
       s.run(down);
       s.bookkeeping(s.table().delete_sql(m->version));
     }
+    if (plan.foreign_keys_off) s.set_foreign_keys(true);
     s.record_reverted(m->version);
     Step step{m->version, m->label(), Direction::down, ms_since(start)};
     s.result().steps.push_back(step);

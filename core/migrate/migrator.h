@@ -13,6 +13,8 @@
 
 namespace strata::migrate {
 
+struct SectionPlan;
+
 struct Target {
   Endpoint database;                       // where the database is
   std::string table = "strata_migrations";  // history table. Default: strata_migrations
@@ -26,6 +28,7 @@ struct UpOptions {
   bool dry_run = false;               // print the SQL, touch nothing
   bool allow_out_of_order = false;    // apply pending files older than the newest applied
   bool resume = false;                // continue a half-done transaction:false migration
+  bool trace_sql = false;             // keep the SQL that ran in RunResult::sql, as a dry run prints it
 };
 
 struct DownOptions {
@@ -33,6 +36,7 @@ struct DownOptions {
   std::optional<std::size_t> steps;  // Default: 1
   bool all = false;
   bool dry_run = false;
+  bool trace_sql = false;  // as UpOptions::trace_sql
 };
 
 enum class Direction { up, down };
@@ -99,6 +103,7 @@ class Migrator {
 
  private:
   class Session;
+  void run_up_as_written(Session& s, const Migration& m, const SectionPlan& plan);
   // Applies the pending migrations `o` selects, or exactly `only` (oldest first) when given.
   void apply_pending(Session& s, const UpOptions& o, const StepDone& on_step,
                      const std::vector<Version>* only = nullptr);

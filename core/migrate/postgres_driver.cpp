@@ -313,6 +313,10 @@ class PostgresDriver final : public Driver {
     if (conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE) pq().clear(pq().exec(conn_, "ROLLBACK"));
   }
 
+  bool in_transaction() override {
+    return conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE;
+  }
+
   // to_regclass looks the name up in the catalog caches; the pg_tables view it replaced cost a
   // fresh session 2-3 ms of planning, most of what `status` spent on the server.
   bool table_exists(const std::string& name) override {

@@ -1,6 +1,7 @@
 #include "migrate/scratch_database.h"
 
 #include "migrate/driver.h"
+#include "migrate/run_plan.h"
 
 namespace strata::migrate {
 
@@ -8,21 +9,20 @@ ScratchDatabase::ScratchDatabase(const Endpoint* server) : db_(open_scratch(serv
 
 ScratchDatabase::~ScratchDatabase() = default;
 
+// The run plan the engine follows (run_plan.h), so a replay runs each section as `up` would.
 void ScratchDatabase::apply(const Section& section) {
-  if (section.foreign_keys_off) db_->set_foreign_keys(false);
-  if (section.transaction) {
-    db_->begin();
-    try {
-      db_->run_section(section);
-    } catch (...) {
-      db_->rollback();
-      throw;
-    }
-    db_->commit();
-  } else {
+  const SectionPlan plan = plan_section(section, db_->kind(), true);
+  if (plan.foreign_keys_off) db_->set_foreign_keys(false);
+  try {
+    if (plan.mode == RunMode::transaction) db_->begin();
     db_->run_section(section);
+    if (plan.mode == RunMode::transaction) db_->commit();
+  } catch (...) {
+    db_->rollback();  // strata's transaction, or one the section began itself
+    if (plan.foreign_keys_off) db_->set_foreign_keys(true);
+    throw;
   }
-  if (section.foreign_keys_off) db_->set_foreign_keys(true);
+  if (plan.foreign_keys_off) db_->set_foreign_keys(true);
 }
 
 Schema ScratchDatabase::schema() { return db_->read_schema(""); }

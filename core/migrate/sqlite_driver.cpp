@@ -79,6 +79,8 @@ class SqliteDriver final : public Driver {
     }
   }
 
+  bool in_transaction() override { return sqlite3_get_autocommit(conn_->handle()) == 0; }
+
   bool table_exists(const std::string& name) override { return conn_->table_exists(name); }
   std::vector<std::string> column_names(const std::string& table) override {
     std::vector<std::string> names;
