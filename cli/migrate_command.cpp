@@ -56,7 +56,7 @@ mg::Migrator make_migrator(const MigrateOptions& o) {
                 "pass --database sqlite:path/to/db.sqlite3 or postgres://user@host/db, or set DATABASE_URL "
                 "(also read from .env)");
   }
-  return mg::Migrator(mg::Target{std::move(*endpoint), o.table, lock_timeout(o)}, o.dir);
+  return mg::Migrator(mg::Target{std::move(*endpoint), o.table, lock_timeout(o)}, o.dirs);
 }
 
 std::string format_ms(double ms) {
@@ -69,8 +69,10 @@ json steps_json(const mg::RunResult& r, mg::Direction direction) {
   json steps = json::array();
   for (const mg::Step& s : r.steps) {
     if (s.direction != direction) continue;
-    steps.push_back({{"version", s.label.substr(0, s.label.find('_'))},
-                     {"name", s.label.substr(s.label.find('_') + 1)},
+    // A dbmate file named by its version alone has a label without '_' and an empty name.
+    const std::size_t sep = s.label.find('_');
+    steps.push_back({{"version", s.label.substr(0, sep)},
+                     {"name", sep == std::string::npos ? std::string{} : s.label.substr(sep + 1)},
                      {"duration_ms", s.duration_ms}});
   }
   return steps;
@@ -111,7 +113,7 @@ mg::StepDone step_printer(const MigrateOptions& o) {
 
 int run_new(const MigrateOptions& o) {
   const mg::NewMigration created =
-      mg::create_migration(o.dir, o.name, std::chrono::system_clock::now());
+      mg::create_migration(o.dirs.front(), o.name, std::chrono::system_clock::now());
   if (created.advice) print_warning(*created.advice, color_mode(o));
   std::cout << created.path << '\n';
   return 0;
@@ -168,7 +170,8 @@ int run_status(const MigrateOptions& o) {
     }
     const auto endpoint = database_endpoint(o);
     std::cout << json{{"database", endpoint ? endpoint->display : std::string{}},
-                      {"dir", o.dir},
+                      {"dir", o.dirs.front()},
+                      {"dirs", o.dirs},
                       {"applied", st.applied},
                       {"pending", st.pending},
                       {"migrations", entries}}
@@ -258,7 +261,7 @@ int run_check(const MigrateOptions& o) {
   if ((c.drift) && !c.database) {
     throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
   }
-  const mg::CheckReport r = mg::check_directory(o.dir, c);
+  const mg::CheckReport r = mg::check_directories(o.dirs, c);
   const int code = to_int(r.exit_code);
   if (o.out.json) {
     json findings = json::array();
@@ -335,8 +338,11 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_flag("--wait", o.wait, "PostgreSQL: wait for the server to accept connections (see --wait-timeout)");
   app->add_option("--wait-timeout", o.wait_timeout_s, "Seconds --wait waits for the server (default: 60)")
       ->check(k_seconds);
-  app->add_option("--dir", o.dir, "Migrations directory (default: ./migrations)")
-      ->envname("STRATA_MIGRATIONS_DIR");
+  // Repeatable, as dbmate's --migrations-dir. No envname: STRATA_MIGRATIONS_DIR comes through
+  // the configuration (apply_configuration), like strata.toml's migrate.dir.
+  app->add_option("--dir", o.dirs,
+                  "Migrations directory; repeat it to read several as one set, ordered by version "
+                  "(default: $STRATA_MIGRATIONS_DIR, then ./migrations)");
   app->add_option("--table", o.table, "History table (default: strata_migrations)");
   app->add_option("--lock-timeout", o.lock_timeout_s,
                   "Seconds to wait for another strata's migration lock or a busy database (default: 60)")
@@ -356,12 +362,25 @@ bool given(CLI::App* migrate, const char* option) {
   return false;
 }
 
+// Every --dir, given to `migrate` or to its subcommand (both bind the same vector, and whichever
+// parses last would replace the other's), in command-line order.
+std::vector<std::string> given_dirs(CLI::App* migrate) {
+  std::vector<std::string> dirs;
+  const auto take = [&dirs](const CLI::App* app) {
+    for (const std::string& d : app->get_option("--dir")->results()) dirs.push_back(d);
+  };
+  take(migrate);
+  for (const CLI::App* sub : migrate->get_subcommands()) take(sub);
+  return dirs;
+}
+
 // --dir, --table and --database not given on the command line come from the configuration
 // (environment, strata.toml, the user file). DATABASE_URL, .env and the PG* variables are left to
 // resolve_database_url, so a file's database sits between $DATABASE_URL and .env.
 void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
   const config::Configuration& c = configuration();
-  if (!given(migrate, "--dir")) o.dir = c.get("migrate.dir").value;
+  o.dirs = given_dirs(migrate);
+  if (o.dirs.empty()) o.dirs = {c.get("migrate.dir").value};
   if (!given(migrate, "--table")) o.table = c.get("migrate.table").value;
   const config::Setting& db = c.get("migrate.database");
   if (!given(migrate, "--database") &&
@@ -390,7 +409,8 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
       "  strata migrate new create_users_table\n"
       "  strata migrate -d sqlite:app.db up\n"
       "  strata migrate -d sqlite:app.db check --json\n"
-      "  strata migrate -d postgres://app@localhost/app --schema app --wait up");
+      "  strata migrate -d postgres://app@localhost/app --schema app --wait up\n"
+      "  strata migrate --dir db/init --dir db/migrations up   # two directories, one set");
 
   const auto sub = [&](const char* name, const char* help) {
     CLI::App* s = migrate->add_subcommand(name, help);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "output.h"
 
@@ -16,7 +17,7 @@ namespace strata::cli {
 struct MigrateOptions {
   // Shared by every migrate subcommand.
   std::string database;  // empty: $DATABASE_URL, then .env
-  std::string dir = "./migrations";
+  std::vector<std::string> dirs{"./migrations"};  // --dir, repeatable: one set from all of them
   std::string table = "strata_migrations";
   double lock_timeout_s = 60;
   std::string schema;           // PostgreSQL: empty means the search_path's first schema

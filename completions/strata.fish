@@ -230,7 +230,7 @@ complete -c strata -n __strata_migrate_sub -a accept -d 'Re-accept checksums of 
 # strata migrate: options accepted on migrate and on every subcommand
 set -l in_migrate '__fish_seen_subcommand_from migrate'
 complete -c strata -n $in_migrate -s d -l database -r -F -d 'Database URL (sqlite:path, postgres://...) or path'
-complete -c strata -n $in_migrate -l dir -x -a '(__fish_complete_directories)' -d 'Migrations directory'
+complete -c strata -n $in_migrate -l dir -x -a '(__fish_complete_directories)' -d 'Migrations directory (repeatable)'
 complete -c strata -n $in_migrate -l table -x -d 'History table name'
 complete -c strata -n $in_migrate -l lock-timeout -x -d 'Seconds to wait for the migration lock'
 complete -c strata -n $in_migrate -l schema -x -d 'PostgreSQL schema for migrations and history'

@@ -35,10 +35,16 @@ void check_files(const MigrationSet& files, DriverKind dialect, CheckReport& r) 
       if (!f.file.empty()) x.file = f.file;  // a golang-migrate down's finding names the .down.sql
       r.findings.push_back(std::move(x));
     }
-    if (!m.down.present || trim(m.down.sql).empty()) {
+    // An empty down is a rollback that changes nothing (dbmate's and golang-migrate's reading).
+    if (!m.down.present) {
       r.findings.push_back(about(m, "missing-down", Severity::warning, ExitCode::invalid_input,
-                                 "no down section: it cannot be rolled back"));
+                                 m.pair ? "no .down.sql file: it cannot be rolled back"
+                                        : "no down section: it cannot be rolled back"));
     }
+  }
+  for (const std::string& file : files.ignored) {
+    r.findings.push_back(Finding{"not-a-migration", Severity::warning, ExitCode::invalid_input, "", file, 0,
+                                 "not a migration file name: ignored; rename it <version>_<name>.sql to run it"});
   }
 }
 
@@ -282,11 +288,11 @@ CheckReport check(const MigrationSet& files, const CheckOptions& o) {
   return check_with(files, conn.get(), o, check_without_database(files, o));
 }
 
-CheckReport check_directory(const std::string& dir, const CheckOptions& o) {
+CheckReport check_directories(const std::vector<std::string>& dirs, const CheckOptions& o) {
   // Connecting (a PostgreSQL login costs milliseconds of key stretching) overlaps with reading
-  // and linting the directory.
+  // and linting the directories.
   auto opening = std::async(std::launch::async, [&o] { return open_database(o); });
-  const MigrationSet files = load_directory(dir);
+  const MigrationSet files = load_directories(dirs);
   CheckReport r = check_without_database(files, o);
   const auto conn = opening.get();
   return check_with(files, conn.get(), o, std::move(r));

@@ -48,8 +48,8 @@ struct CheckReport {
 
 CheckReport check(const MigrationSet& files, const CheckOptions& options);
 
-// Reads `dir` (throwing Error(invalid_input) when it is unreadable) and checks it. The
-// database is opened on another thread while the directory is read.
-CheckReport check_directory(const std::string& dir, const CheckOptions& options);
+// Reads `dirs` as one set (load_directories; throwing Error(invalid_input) when one is
+// unreadable) and checks it. The database is opened on another thread while they are read.
+CheckReport check_directories(const std::vector<std::string>& dirs, const CheckOptions& options);
 
 }  // namespace strata::migrate

@@ -25,6 +25,7 @@ struct Migration {
   std::string version_text;  // as spelt in the file name
   std::string name;
   std::string file;          // path shown to users (the .up.sql one for a pair)
+  bool pair = false;         // a golang-migrate .up.sql/.down.sql pair, not a dbmate file
   Section up;
   Section down;
   // The file(s) as hashed: BOM stripped, CRLF->LF.
@@ -36,7 +37,8 @@ struct Migration {
   // whitespace changed. Computed on demand: loading a directory needs only `checksum`.
   std::string whitespace_checksum() const;
 
-  std::string label() const { return version_text + "_" + name; }
+  // <version>_<name>, or the bare version for a dbmate file named only by it (20240101000000.sql).
+  std::string label() const { return name.empty() ? version_text : version_text + "_" + name; }
 };
 
 // Something wrong with the migration directory, found while loading it. Loading goes on past
@@ -55,6 +57,10 @@ struct Problem {
 struct MigrationSet {
   std::vector<Migration> migrations;  // sorted by version, versions unique
   std::vector<Problem> problems;
+  // `.sql` files whose names do not start with a digit (a schema.sql kept beside the
+  // migrations): neither dbmate nor golang-migrate runs them, so they are skipped, and `check`
+  // names each one.
+  std::vector<std::string> ignored;
 
   const Migration* find(Version version) const;
   // Throws Error(invalid_input) describing the first problem, if there is one.

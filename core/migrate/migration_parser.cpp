@@ -9,7 +9,16 @@
 namespace strata::migrate {
 namespace {
 
-constexpr std::string_view k_marker = "-- migrate:";
+// What follows `migrate:` on a marker line, or nullopt for any other line. dbmate's marker is
+// `^--\s*migrate:up`, so `--migrate:up` is one too. (Leading blanks are also accepted.)
+std::optional<std::string_view> marker_rest(std::string_view stripped) {
+  if (stripped.substr(0, 2) != "--") return std::nullopt;
+  std::string_view rest = stripped.substr(2);
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  constexpr std::string_view k_migrate = "migrate:";
+  if (rest.substr(0, k_migrate.size()) != k_migrate) return std::nullopt;
+  return rest.substr(k_migrate.size());
+}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -104,29 +113,41 @@ void MigrationSet::require_valid() const {
 }
 
 std::optional<FileName> parse_file_name(std::string_view file_name) {
-  if (!ends_with(file_name, ".sql")) return std::nullopt;
-  std::string_view stem = file_name.substr(0, file_name.size() - 4);
-  FileName out;
-  if (ends_with(stem, ".up")) {
-    out.kind = FileKind::up_half;
-    stem.remove_suffix(3);
-  } else if (ends_with(stem, ".down")) {
-    out.kind = FileKind::down_half;
-    stem.remove_suffix(5);
-  }
+  if (!ends_with(file_name, ".sql") || file_name.find('/') != std::string_view::npos) return std::nullopt;
   std::size_t digits = 0;
-  while (digits < stem.size() && stem[digits] >= '0' && stem[digits] <= '9') ++digits;
-  if (digits == 0 || digits > 18 || digits + 1 >= stem.size() || stem[digits] != '_') {
-    return std::nullopt;
-  }
-  const std::string_view name = stem.substr(digits + 1);
-  if (name.find('.') != std::string_view::npos || name.find('/') != std::string_view::npos) {
-    return std::nullopt;
-  }
-  out.version_text = std::string(stem.substr(0, digits));
+  while (digits < file_name.size() && file_name[digits] >= '0' && file_name[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 18) return std::nullopt;
+  FileName out;
+  out.version_text = std::string(file_name.substr(0, digits));
   out.version = std::stoll(out.version_text);
+  // golang-migrate's `^([0-9]+)_(.*)\.(down|up)\.(.*)$`: the name is greedy, so the last ".up." or
+  // ".down." decides (`30_x.up..sql` is an up half named "x", `5_flags..up.sql` one named "flags.").
+  if (digits < file_name.size() && file_name[digits] == '_') {
+    const std::string_view rest = file_name.substr(digits + 1);
+    const std::size_t up = rest.rfind(".up.");
+    const std::size_t down = rest.rfind(".down.");
+    const std::size_t at = up == std::string_view::npos     ? down
+                           : down == std::string_view::npos ? up
+                                                            : std::max(up, down);
+    if (at != std::string_view::npos) {
+      out.kind = at == up ? FileKind::up_half : FileKind::down_half;
+      out.name = std::string(rest.substr(0, at));
+      return out;
+    }
+  }
+  // dbmate's `^(\d+).*\.sql$`: anything may follow the digits. The name shown is what follows
+  // one `_` or `-` separator, and may be empty (`20240101000000.sql`).
+  std::string_view name = file_name.substr(digits, file_name.size() - 4 - digits);
+  if (!name.empty() && (name.front() == '_' || name.front() == '-')) name.remove_prefix(1);
   out.name = std::string(name);
   return out;
+}
+
+std::string down_file_of(const Migration& pair) {
+  std::string path = pair.file;
+  const std::size_t at = path.rfind(".up.");
+  if (at != std::string::npos) path.replace(at, 4, ".down.");
+  return path;
 }
 
 std::optional<Migration> parse_single_file(const FileName& name, const std::string& path,
@@ -154,8 +175,8 @@ std::optional<Migration> parse_single_file(const FileName& name, const std::stri
     const std::string_view line(text->data() + pos, end - pos);
     ++line_no;
     const std::string_view stripped = trim(line);
-    if (stripped.substr(0, k_marker.size()) == k_marker) {
-      const std::string_view rest = stripped.substr(k_marker.size());
+    if (const auto marker = marker_rest(stripped)) {
+      const std::string_view rest = *marker;
       const std::size_t word_end = rest.find_first_of(" \t");
       const std::string kind = to_lower(rest.substr(0, word_end));
       const std::string_view options =
@@ -224,7 +245,10 @@ std::optional<Migration> parse_pair(const FileName& name, const std::string& up_
   m.name = name.name;
   m.file = up_path;
   m.up = Section{true, *up, 1, up_path, true, false};
-  if (down && !trim(*down).empty()) m.down = Section{true, *down, 1, *down_path, true, false};
+  // An empty or comment-only .down.sql is still a down: a rollback that changes nothing, as
+  // golang-migrate runs it. Only a missing file means "cannot be rolled back".
+  if (down) m.down = Section{true, *down, 1, *down_path, true, false};
+  m.pair = true;
   // Both halves are one migration: a change to either is a change to it.
   set_checksums(m, *up + "\n-- strata:down-half\n" + down.value_or(""));
   return m;

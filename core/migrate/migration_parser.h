@@ -19,8 +19,11 @@ struct FileName {
   FileKind kind = FileKind::single;
 };
 
-// Parses `<version>_<name>.sql`, `<version>_<name>.up.sql` or `<version>_<name>.down.sql`.
-// The version is 1 to 18 digits. Returns nullopt for any other name.
+// Parses a migration file name as dbmate and golang-migrate do. A name matching golang-migrate's
+// `^([0-9]+)_(.*)\.(down|up)\.(.*)$` is a pair half (`1_init.up.sql`); any other name starting
+// with digits is a dbmate file (`^(\d+).*\.sql$`: `20240101000000.sql`, `1-init.sql`,
+// `1_add.c.table.sql`). The version is the leading digits, 1 to 18 of them. Returns nullopt for
+// a name not ending in `.sql`, not starting with a digit, or with a longer version.
 std::optional<FileName> parse_file_name(std::string_view file_name);
 
 // Parses a single-file migration. `path` is used in messages. Problems (missing or duplicated
@@ -35,5 +38,9 @@ std::optional<Migration> parse_pair(const FileName& name, const std::string& up_
                                     std::string_view up_content,
                                     const std::optional<std::string>& down_path,
                                     std::string_view down_content, std::vector<Problem>& problems);
+
+// The path of a golang-migrate pair's .down.sql half, whether or not it exists: the up file's
+// path with its last `.up.` made `.down.`.
+std::string down_file_of(const Migration& pair);
 
 }  // namespace strata::migrate

@@ -60,57 +60,74 @@ std::string join_path(const std::string& origin, const std::string& name) {
 
 }  // namespace
 
-MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin) {
+namespace {
+
+// The files of one directory (or of the binary), with the name messages give it.
+struct Origin {
+  const std::vector<NamedContent>* files;
+  const std::string* name;
+};
+
+// Parses every origin's files into one set, ordered by version. Pair halves join only within
+// their own directory; the same version anywhere else is a duplicate naming both files.
+MigrationSet load_origins(const std::vector<Origin>& origins) {
   MigrationSet set;
   std::vector<Migration> parsed;
-  parsed.reserve(files.size());
-  std::map<Version, Halves> pairs;  // golang-migrate halves, joined by version
+  for (const Origin& o : origins) {
+    const std::string& origin = *o.name;
+    std::map<Version, Halves> pairs;  // golang-migrate halves, joined by version
+    std::vector<const NamedContent*> sorted;
+    for (const NamedContent& f : *o.files) sorted.push_back(&f);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const NamedContent* a, const NamedContent* b) { return a->name < b->name; });
 
-  std::vector<const NamedContent*> sorted;
-  for (const NamedContent& f : files) sorted.push_back(&f);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const NamedContent* a, const NamedContent* b) { return a->name < b->name; });
-
-  for (const NamedContent* f : sorted) {
-    const std::string path = join_path(origin, f->name);
-    const auto name = parse_file_name(f->name);
-    if (!name) {
-      set.problems.push_back(Problem{"bad-name", path, 0,
-                                     "file name does not match <version>_<name>.sql (version: "
-                                     "1 to 18 digits, e.g. 20260101120000_create_users_table.sql)",
-                                     std::nullopt});
-      continue;
+    for (const NamedContent* f : sorted) {
+      const std::string path = join_path(origin, f->name);
+      if (f->name.empty() || f->name[0] < '0' || f->name[0] > '9') {
+        set.ignored.push_back(path);
+        continue;
+      }
+      const auto name = parse_file_name(f->name);
+      if (!name) {
+        // A name that starts with a digit is meant as a migration: a version too long for a
+        // 64-bit integer must not be skipped silently.
+        set.problems.push_back(Problem{"bad-name", path, 0,
+                                       "the version has more than 18 digits (version: 1 to 18 digits, "
+                                       "e.g. 20260101120000_create_users_table.sql)",
+                                       std::nullopt});
+        continue;
+      }
+      if (name->kind == FileKind::single) {
+        if (auto m = parse_single_file(*name, path, f->content, set.problems)) {
+          parsed.push_back(std::move(*m));
+        }
+        continue;
+      }
+      Halves& h = pairs[name->version];
+      auto& slot = name->kind == FileKind::up_half ? h.up : h.down;
+      if (slot) {
+        set.problems.push_back(Problem{"duplicate-version", path, 0,
+                                       "version " + name->version_text + " is also used by " +
+                                           join_path(origin, slot->name),
+                                       name->version});
+        continue;
+      }
+      slot = *f;
+      if (name->kind == FileKind::up_half || !h.up) h.name = *name;
     }
-    if (name->kind == FileKind::single) {
-      if (auto m = parse_single_file(*name, path, f->content, set.problems)) {
+    for (auto& [version, h] : pairs) {
+      if (!h.up) {
+        set.problems.push_back(Problem{"parse-error", join_path(origin, h.down->name), 0,
+                                       "down file has no matching .up.sql file", version});
+        continue;
+      }
+      std::optional<std::string> down_path;
+      if (h.down) down_path = join_path(origin, h.down->name);
+      if (auto m = parse_pair(h.name, join_path(origin, h.up->name), h.up->content, down_path,
+                              h.down ? std::string_view(h.down->content) : std::string_view{},
+                              set.problems)) {
         parsed.push_back(std::move(*m));
       }
-      continue;
-    }
-    Halves& h = pairs[name->version];
-    auto& slot = name->kind == FileKind::up_half ? h.up : h.down;
-    if (slot) {
-      set.problems.push_back(Problem{"duplicate-version", path, 0,
-                                     "version " + name->version_text + " is also used by " +
-                                         join_path(origin, slot->name),
-                                     name->version});
-      continue;
-    }
-    slot = *f;
-    if (name->kind == FileKind::up_half || !h.up) h.name = *name;
-  }
-  for (auto& [version, h] : pairs) {
-    if (!h.up) {
-      set.problems.push_back(Problem{"parse-error", join_path(origin, h.down->name), 0,
-                                     "down file has no matching .up.sql file", version});
-      continue;
-    }
-    std::optional<std::string> down_path;
-    if (h.down) down_path = join_path(origin, h.down->name);
-    if (auto m = parse_pair(h.name, join_path(origin, h.up->name), h.up->content, down_path,
-                            h.down ? std::string_view(h.down->content) : std::string_view{},
-                            set.problems)) {
-      parsed.push_back(std::move(*m));
     }
   }
 
@@ -132,7 +149,9 @@ MigrationSet load_files(const std::vector<NamedContent>& files, const std::strin
   return set;
 }
 
-MigrationSet load_directory(const std::string& dir) {
+// Every `*.sql` entry of `dir`, read. Throws Error(invalid_input) when the directory is missing
+// or unreadable, or a `.sql` name is not a regular file.
+std::vector<NamedContent> read_directory(const std::string& dir) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
   if (ec || !fs::exists(st)) {
@@ -155,6 +174,11 @@ MigrationSet load_directory(const std::string& dir) {
     while (const dirent* entry = ::readdir(d)) {
       const std::string_view name = entry->d_name;
       if (name.size() < 4 || name.substr(name.size() - 4) != ".sql") continue;
+      if (name[0] < '0' || name[0] > '9') {
+        // Not a migration name (a schema.sql dump kept here): listed as ignored, never read.
+        files.push_back(NamedContent{std::string(name), {}});
+        continue;
+      }
       const std::string path = join_path(dir, std::string(name));
       // d_type says it for most file systems; a symbolic link counts as what it points to.
       bool regular = entry->d_type == DT_REG;
@@ -179,7 +203,24 @@ MigrationSet load_directory(const std::string& dir) {
     throw;
   }
   ::closedir(d);
-  return load_files(files, dir);
+  return files;
 }
+
+}  // namespace
+
+MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin) {
+  return load_origins({Origin{&files, &origin}});
+}
+
+MigrationSet load_directories(const std::vector<std::string>& dirs) {
+  std::vector<std::vector<NamedContent>> contents;
+  contents.reserve(dirs.size());
+  for (const std::string& dir : dirs) contents.push_back(read_directory(dir));
+  std::vector<Origin> origins;
+  for (std::size_t i = 0; i < dirs.size(); ++i) origins.push_back(Origin{&contents[i], &dirs[i]});
+  return load_origins(origins);
+}
+
+MigrationSet load_directory(const std::string& dir) { return load_directories({dir}); }
 
 }  // namespace strata::migrate

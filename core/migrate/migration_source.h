@@ -7,10 +7,15 @@
 
 namespace strata::migrate {
 
-// Reads every `*.sql` file in `dir` (not recursive; other files are ignored). Problems with
+// Reads every `*.sql` file in `dir` (not recursive; other files are ignored, and so are `.sql`
+// files whose names do not start with a digit, listed in MigrationSet::ignored). Problems with
 // individual files are collected in the result, not thrown. Throws Error(invalid_input)
 // when the directory itself is missing or unreadable.
 MigrationSet load_directory(const std::string& dir);
+
+// The same over several directories (dbmate's repeated --migrations-dir): one set, ordered by
+// version; a version used in two directories is a duplicate-version problem naming both files.
+MigrationSet load_directories(const std::vector<std::string>& dirs);
 
 struct NamedContent {
   std::string name;     // file name, e.g. 0001_create_documents.sql

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "migrate/driver.h"
+#include "migrate/migration_parser.h"
 #include "migrate/migration_source.h"
 #include "migrate/run_plan.h"
 #include "migrate/schema.h"
@@ -254,10 +255,11 @@ std::vector<const Migration*> select_pending(const History& h, const MigrationSe
 Migrator::Migrator(Target target, MigrationSet files)
     : target_(std::move(target)), files_(std::move(files)) {}
 
-Migrator::Migrator(Target target, std::string dir) : target_(std::move(target)), dir_(std::move(dir)) {}
+Migrator::Migrator(Target target, std::vector<std::string> dirs)
+    : target_(std::move(target)), dirs_(std::move(dirs)) {}
 
 const MigrationSet& Migrator::files() {
-  if (!files_) files_ = load_directory(dir_);
+  if (!files_) files_ = load_directories(dirs_);
   return *files_;
 }
 
@@ -416,10 +418,15 @@ std::vector<const Migration*> select_to_revert(const History& h, const Migration
                   "cannot roll back version " + std::to_string(applied[i]) +
                       ": its migration file is missing");
     }
-    if (!m->down.present || trim(m->down.sql).empty()) {
-      throw Error(ExitCode::invalid_input,
-                  m->file + ": has no down section, so it cannot be rolled back",
-                  "add a '-- migrate:down' section");
+    // An empty down section (or .down.sql) is a rollback that changes nothing, as in dbmate;
+    // only a migration with no down at all cannot be rolled back.
+    if (!m->down.present) {
+      if (m->pair) {
+        throw Error(ExitCode::invalid_input, m->file + ": has no .down.sql file, so it cannot be rolled back",
+                    "add " + down_file_of(*m) + " (an empty one rolls back nothing)");
+      }
+      throw Error(ExitCode::invalid_input, m->file + ": has no down section, so it cannot be rolled back",
+                  "add a '-- migrate:down' section (an empty one rolls back nothing)");
     }
     out.push_back(m);
   }

@@ -83,9 +83,10 @@ using StepDone = std::function<void(const Step&)>;
 class Migrator {
  public:
   Migrator(Target target, MigrationSet files);
-  // Reads `dir` on first need. status() then opens the database on another thread while the
-  // directory is read: for a thousand migrations the two take about as long each.
-  Migrator(Target target, std::string dir);
+  // Reads `dirs` (one set, as load_directories) on first need. status() then opens the database
+  // on another thread while the directories are read: for a thousand migrations the two take
+  // about as long each.
+  Migrator(Target target, std::vector<std::string> dirs);
 
   RunResult up(const UpOptions& options, const StepDone& on_step = {});
   RunResult down(const DownOptions& options, const StepDone& on_step = {});
@@ -110,7 +111,7 @@ class Migrator {
   void revert(Session& s, const DownOptions& o, const StepDone& on_step);
 
   Target target_;
-  std::string dir_;
+  std::vector<std::string> dirs_;
   std::optional<MigrationSet> files_;
 };
 

@@ -104,14 +104,26 @@ expect_exit 3 -- S up
 expect_error_line
 unchanged
 
-for badname in notaversion.sql 2024010100000x_create_a_table.sql 1234567890123456789_too_long.sql; do
+# Names are read as dbmate reads them (the leading digits are the version), so the only bad
+# name left is a version too long; a name not starting with a digit is ignored, as by dbmate.
+for badname in 1234567890123456789_too_long.sql 12345678901234567890.sql; do
     case_ "bad file name: $badname"
     setup "badname_${badname%%.sql}"
     printf -- '-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n' >"migrations/$badname"
     expect_exit 3 -- S up
-    expect_error_line "${badname%.sql}"
+    expect_error_line "${badname%.sql}" 'more than 18 digits'
     unchanged
 done
+
+case_ "a .sql name not starting with a digit is ignored by up, a check warning"
+setup notaversion
+printf -- '-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n' >migrations/notaversion.sql
+expect_exit 0 -- S up
+expect_stderr_match 'nothing to apply'
+unchanged
+expect_exit 0 -- S check
+expect_stdout_match 'not-a-migration.*notaversion\.sql'
+expect_exit 3 -- S check --strict
 
 case_ "non-.sql files are ignored"
 setup ignored_files

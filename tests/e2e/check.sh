@@ -49,12 +49,12 @@ for k, chk in [("ok", lambda x: isinstance(x, bool)), ("exit_code", isint), ("ap
 if d.get("exit_code") != rc: errs.append("exit_code %r != process exit %d" % (d.get("exit_code"), rc))
 if rc == 0 and d.get("ok") is not True: errs.append("ok should be true when exit is 0")
 if rc >= 2 and d.get("ok") is not False: errs.append("ok should be false when exit is %d" % rc)
-sev = {"bad-name": "error", "duplicate-version": "error", "parse-error": "error",
+sev = {"bad-name": "error", "not-a-migration": "warning", "duplicate-version": "error", "parse-error": "error",
        "missing-down": "warning", "pragma-in-transaction": "error", "destructive": "warning",
        "newer-history": "error", "missing-file": "error", "checksum-mismatch": "error",
        "out-of-order": "error", "partial": "error", "pending": "info", "drift": "error",
        "roundtrip": "error", "no-database": "info"}
-cls = {"bad-name": 3, "duplicate-version": 3, "parse-error": 3, "missing-down": 3,
+cls = {"bad-name": 3, "not-a-migration": 3, "duplicate-version": 3, "parse-error": 3, "missing-down": 3,
        "pragma-in-transaction": 3, "destructive": 3, "newer-history": 4, "missing-file": 4,
        "checksum-mismatch": 4, "out-of-order": 4, "partial": 6, "pending": 1, "drift": 5,
        "roundtrip": 5, "no-database": 0}
@@ -132,14 +132,14 @@ expect_exit 0 -- strata_t migrate check --json
 validate_json
 assert_eq "" "$(ls -A | grep -v '^migrations$')" "no database file created"
 mig migrations $V3 create_bad_table "CREATE TABLE x (y);" "DROP TABLE x;"
-printf 'junk' >migrations/bogus.sql
+printf 'junk' >migrations/1234567890123456789_bogus.sql
 expect_exit 3 -- strata_t migrate check --json
 validate_json
 has bad-name
 assert_eq "" "$(ls -A | grep -v '^migrations$')" "still no database file created"
 
 case_ "database configured but file does not exist: no-database, not created"
-cd "$E2E_TMP/nodb" && rm -f migrations/bogus.sql || exit 2
+cd "$E2E_TMP/nodb" && rm -f migrations/1234567890123456789_bogus.sql || exit 2
 expect_exit_in "0 1" -- strata_t migrate -d sqlite:new.db check --json
 validate_json
 has no-database
@@ -162,12 +162,22 @@ has pending $V4
 expect_exit 1 -- S check
 
 # ---------------------------------------------------------------------------
-case_ "class 3: bad-name"
+case_ "class 3: bad-name (a version of more than 18 digits)"
 base c3_badname
-printf -- '-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n' >migrations/add_things.sql
+printf -- '-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n' >migrations/1234567890123456789_add_things.sql
 cj 3
 has bad-name
-expect_json_true "file names add_things.sql" "any(f['code']=='bad-name' and 'add_things.sql' in (f['file'] or '') for f in d['findings'])"
+expect_json_true "file names 1234567890123456789_add_things.sql" "any(f['code']=='bad-name' and '1234567890123456789_add_things.sql' in (f['file'] or '') for f in d['findings'])"
+
+case_ "not-a-migration: a .sql name not starting with a digit is ignored, a warning (3 with --strict)"
+base not_a_migration
+printf -- '-- migrate:up\nCREATE TABLE never (x);\n' >migrations/add_things.sql
+cj 0
+has not-a-migration "" 'rename it <version>_<name>\.sql to run it'
+expect_json_true "file names add_things.sql" "any(f['code']=='not-a-migration' and f['file'].endswith('migrations/add_things.sql') and f['severity']=='warning' for f in d['findings'])"
+STRICT=1 cj 3 --strict
+expect_exit 0 -- S up
+assert_false "add_things.sql never ran" table_exists app.db never
 
 case_ "class 3: duplicate-version"
 base c3_dup
@@ -372,7 +382,7 @@ cj 0
 # ---------------------------------------------------------------------------
 case_ "several findings at once, highest class wins"
 base many
-printf 'x' >migrations/notes_v2.sql                                             # bad-name (3)
+printf 'x' >migrations/1234567890123456789_notes_v2.sql                          # bad-name (3)
 mig migrations $V3 create_a_table "CREATE TABLE a (x);" "-"                     # missing-down + pending
 echo "-- edited" >>migrations/${V1}_create_users_table.sql                       # checksum (4)
 cj 4

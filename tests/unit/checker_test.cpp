@@ -146,14 +146,32 @@ TEST_P(SqliteCheckerTest, CleanDirectoryWithoutDatabaseIsOk) {
 
 TEST_P(SqliteCheckerTest, BadNameIsErrorOfClass3) {
   write("1_create_users_table.sql", k_users);
-  write("create_posts.sql", k_posts);
+  write("1234567890123456789_create_posts.sql", k_posts);  // more than 18 digits
   const CheckReport r = check_files_only();
   const Finding* f = find(r, "bad-name");
   ASSERT_NE(f, nullptr) << codes(r);
   EXPECT_EQ(f->severity, Severity::error);
   EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
-  EXPECT_EQ(f->file, file("create_posts.sql"));
+  EXPECT_EQ(f->file, file("1234567890123456789_create_posts.sql"));
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
+}
+
+// dbmate and golang-migrate skip a .sql file not named like a migration (the schema.sql beside
+// them): strata skips it too, and check says so with a warning.
+TEST_P(SqliteCheckerTest, NotAMigrationIsAWarningAndStrictMakesItClass3) {
+  write("1_create_users_table.sql", k_users);
+  write("schema.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n");
+  const CheckReport r = check_files_only();
+  ASSERT_EQ(count(r, "not-a-migration"), 1u) << codes(r);
+  const Finding* f = find(r, "not-a-migration");
+  EXPECT_EQ(f->severity, Severity::warning);
+  EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
+  EXPECT_EQ(f->file, file("schema.sql"));
+  EXPECT_EQ(f->version, "");
+  EXPECT_EQ(f->message, "not a migration file name: ignored; rename it <version>_<name>.sql to run it");
+  EXPECT_EQ(r.findings.size(), 1u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok);
+  EXPECT_EQ(check_files_only(/*strict=*/true).exit_code, ExitCode::invalid_input);
 }
 
 TEST_P(SqliteCheckerTest, DuplicateVersionIsErrorOfClass3) {
@@ -229,19 +247,31 @@ TEST_P(SqliteCheckerTest, SyntaxErrorPointsAtLineAndColumn) {
 
 TEST_P(SqliteCheckerTest, MissingDownIsWarningAndStrictMakesItClass3) {
   write("1_create_users_table.sql", "-- migrate:up\nCREATE TABLE users (id INTEGER);\n");
-  write("2_create_tags_table.sql",
-        "-- migrate:up\nCREATE TABLE tags (id INTEGER);\n-- migrate:down\n\n  \n");
+  write("2_create_tags_table.up.sql", "CREATE TABLE tags (id INTEGER);\n");
   const CheckReport r = check_files_only();
   ASSERT_EQ(count(r, "missing-down"), 2u) << codes(r);
   const Finding* f = find(r, "missing-down");
   EXPECT_EQ(f->severity, Severity::warning);
   EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->version, "1");
+  EXPECT_EQ(f->message, "no down section: it cannot be rolled back");
+  EXPECT_EQ(r.findings.back().message, "no .down.sql file: it cannot be rolled back");
   EXPECT_EQ(r.exit_code, ExitCode::ok) << "a warning alone does not fail check";
 
   const CheckReport strict = check_files_only(/*strict=*/true);
   EXPECT_EQ(count(strict, "missing-down"), 2u);
   EXPECT_EQ(strict.exit_code, ExitCode::invalid_input);
+}
+
+// An empty down section or .down.sql is a no-op rollback (dbmate, golang-migrate), not a
+// missing one.
+TEST_P(SqliteCheckerTest, EmptyDownIsNotMissingDown) {
+  write("1_create_users_table.sql", "-- migrate:up\nCREATE TABLE users (id INTEGER);\n-- migrate:down\n\n  \n");
+  write("2_create_tags_table.up.sql", "CREATE TABLE tags (id INTEGER);\n");
+  write("2_create_tags_table.down.sql", "-- tags stay\n");
+  const CheckReport r = check_files_only(/*strict=*/true);
+  EXPECT_EQ(count(r, "missing-down"), 0u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
 }
 
 TEST_P(SqliteCheckerTest, PragmaInTransactionIsErrorOfClass3) {
@@ -548,7 +578,7 @@ TEST_P(CheckerTest, ReportsEveryFindingAndHighestClassWins) {
   write("2_create_posts_table.sql", k_posts);
   up();
   fs::remove(file("2_create_posts_table.sql"));                     // missing-file (4)
-  write("bad name.sql", "-- migrate:up\nSELECT 1;\n");               // bad-name (3)
+  write("1234567890123456789_bad.sql", "-- migrate:up\nSELECT 1;\n");  // bad-name (3)
   write("5_create_tags_table.sql", "-- migrate:up\nCREATE TABLE tags (id INTEGER);\n");  // pending (1) + missing-down
   const CheckReport r = check_db();
   EXPECT_NE(find(r, "bad-name"), nullptr) << codes(r);
@@ -558,7 +588,7 @@ TEST_P(CheckerTest, ReportsEveryFindingAndHighestClassWins) {
   EXPECT_EQ(r.exit_code, ExitCode::history_mismatch);
 
   exec("CREATE TABLE hand_made (x TEXT)");
-  fs::remove(file("bad name.sql"));
+  fs::remove(file("1234567890123456789_bad.sql"));
   write("2_create_posts_table.sql", k_posts);  // file back: history complete again, drift computable
   const CheckReport d = check_db(/*drift=*/true);
   EXPECT_NE(find(d, "drift"), nullptr) << codes(d);
@@ -585,7 +615,7 @@ TEST_P(CheckerTest, HighestClassWinsOverLowerErrorClasses) {
         "INSERT OR IGNORE INTO users (id, email) VALUES (1, 'x');\n"
         "-- migrate:down\n"
         "DROP TABLE roles;\n");
-  write("x.sql", "-- migrate:up\nSELECT 1;\n");
+  write("1234567890123456789_x.sql", "-- migrate:up\nSELECT 1;\n");
   const CheckReport r = check_db();
   EXPECT_NE(find(r, "partial"), nullptr) << codes(r);
   EXPECT_NE(find(r, "checksum-mismatch"), nullptr) << codes(r);

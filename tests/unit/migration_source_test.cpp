@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.h"
@@ -43,6 +44,78 @@ TEST(MigrationSourceTest, OtherFilesAndDirectoriesAreIgnored) {
   write_file(tmp / "migrations/README.md", "notes");
   std::filesystem::create_directories(tmp / "migrations/archive");
   EXPECT_EQ(load_directory(tmp / "migrations").migrations.size(), 1u);
+}
+
+// Several directories (dbmate's repeated --migrations-dir) are one set, ordered by version
+// whichever directory a file is in.
+TEST(MigrationSourceTest, SeveralDirectoriesMergeInVersionOrder) {
+  TempDir tmp;
+  write_file(tmp / "init/0001_create_a_table.sql", k_migration);
+  write_file(tmp / "init/0003_c.up.sql", "CREATE TABLE c (x);");
+  write_file(tmp / "init/0003_c.down.sql", "DROP TABLE c;");
+  write_file(tmp / "migrations/0002_b.sql", "-- migrate:up\nCREATE TABLE b (x);\n");
+  write_file(tmp / "migrations/0004_d.sql", "-- migrate:up\nCREATE TABLE d (x);\n");
+  const MigrationSet set = load_directories({tmp / "migrations", tmp / "init"});
+  ASSERT_TRUE(set.problems.empty()) << set.problems[0].describe();
+  ASSERT_EQ(set.migrations.size(), 4u);
+  EXPECT_EQ(set.migrations[0].file, tmp / "init/0001_create_a_table.sql");
+  EXPECT_EQ(set.migrations[1].file, tmp / "migrations/0002_b.sql");
+  EXPECT_EQ(set.migrations[2].file, tmp / "init/0003_c.up.sql");
+  EXPECT_EQ(set.migrations[2].down.file, tmp / "init/0003_c.down.sql");
+  EXPECT_EQ(set.migrations[3].file, tmp / "migrations/0004_d.sql");
+  EXPECT_NE(set.find(4), nullptr);
+}
+
+TEST(MigrationSourceTest, SameVersionInTwoDirectoriesNamesBothFiles) {
+  TempDir tmp;
+  write_file(tmp / "a/1_create_a_table.sql", k_migration);
+  write_file(tmp / "b/001_other.sql", "-- migrate:up\nCREATE TABLE o (x);\n");
+  write_file(tmp / "b/2_x.up.sql", "CREATE TABLE x (y);");
+  write_file(tmp / "a/2_x.up.sql", "CREATE TABLE x (y);");
+  const MigrationSet set = load_directories({tmp / "a", tmp / "b"});
+  ASSERT_EQ(set.problems.size(), 2u);
+  for (const Problem& p : set.problems) EXPECT_EQ(p.code, "duplicate-version") << p.describe();
+  EXPECT_EQ(set.problems[0].file, tmp / "b/001_other.sql");
+  EXPECT_NE(set.problems[0].message.find(tmp / "a/1_create_a_table.sql"), std::string::npos)
+      << set.problems[0].message;
+  EXPECT_EQ(set.problems[1].file, tmp / "b/2_x.up.sql");
+  EXPECT_NE(set.problems[1].message.find(tmp / "a/2_x.up.sql"), std::string::npos) << set.problems[1].message;
+  const Error e = error_of([&] { set.require_valid(); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+}
+
+// A pair's halves join within one directory only: a .down.sql elsewhere is not its down.
+TEST(MigrationSourceTest, PairHalvesInDifferentDirectoriesDoNotJoin) {
+  TempDir tmp;
+  write_file(tmp / "a/5_x.up.sql", "CREATE TABLE x (y);");
+  write_file(tmp / "b/5_x.down.sql", "DROP TABLE x;");
+  const MigrationSet set = load_directories({tmp / "a", tmp / "b"});
+  ASSERT_EQ(set.problems.size(), 1u);
+  EXPECT_EQ(set.problems[0].file, tmp / "b/5_x.down.sql");
+  EXPECT_NE(set.problems[0].message.find("no matching .up.sql"), std::string::npos);
+}
+
+TEST(MigrationSourceTest, MissingSecondDirectoryIsInvalidInput) {
+  TempDir tmp;
+  write_file(tmp / "a/1_create_a_table.sql", k_migration);
+  const Error e = error_of([&] { load_directories({tmp / "a", tmp / "nope"}); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_EQ(std::string(e.what()).rfind(tmp / "nope: migrations directory does not exist", 0), 0u) << e.what();
+}
+
+// The real sets keep dbmate's schema.sql beside the migrations: skipped (never read, so not even
+// a directory of that name is refused) and listed for `check`.
+TEST(MigrationSourceTest, SqlFilesNotNamedLikeMigrationsAreIgnoredAndListed) {
+  TempDir tmp;
+  write_file(tmp / "migrations/1_create_a_table.sql", k_migration);
+  write_file(tmp / "migrations/schema.sql", "CREATE TABLE a (x);\n");
+  std::filesystem::create_directories(tmp / "migrations/old.sql");
+  const MigrationSet set = load_directory(tmp / "migrations");
+  EXPECT_TRUE(set.problems.empty()) << set.problems[0].describe();
+  EXPECT_EQ(set.migrations.size(), 1u);
+  std::vector<std::string> ignored = set.ignored;
+  std::sort(ignored.begin(), ignored.end());
+  EXPECT_EQ(ignored, (std::vector<std::string>{tmp / "migrations/old.sql", tmp / "migrations/schema.sql"}));
 }
 
 }  // namespace

@@ -139,6 +139,115 @@ TEST_P(MigratorTest, MissingDownSectionRefusesBeforeRunningAnything) {
   EXPECT_EQ(history_count(), "2");
 }
 
+// As in dbmate: an empty or comment-only down is a rollback that changes nothing. `down` runs
+// nothing, deletes the history row and succeeds; `down --all` goes through it.
+TEST_P(MigratorTest, EmptyDownRunsNothingAndDeletesTheRow) {
+  add_table("1", "a");
+  add("2_keep_b.sql", "-- migrate:up\nCREATE TABLE b (x int);\n-- migrate:down\n");
+  add("3_keep_c.sql", "-- migrate:up\nCREATE TABLE c (x int);\n-- migrate:down\n-- c stays: irreversible\n");
+  migrator().up({});
+  ASSERT_EQ(history_count(), "3");
+
+  const RunResult one = migrator().down({});
+  ASSERT_EQ(one.steps.size(), 1u);
+  EXPECT_EQ(one.steps[0].version, 3);
+  EXPECT_TRUE(db().has_table("c"));  // nothing ran
+  EXPECT_EQ(history_count(), "2");
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM strata_migrations WHERE version = 3"), "0");
+
+  DownOptions all;
+  all.all = true;
+  const RunResult rest = migrator().down(all);
+  ASSERT_EQ(rest.steps.size(), 2u);
+  EXPECT_EQ(rest.steps[0].version, 2);
+  EXPECT_EQ(rest.steps[1].version, 1);
+  EXPECT_TRUE(db().has_table("b"));
+  EXPECT_FALSE(db().has_table("a"));  // the real down after the empty one still ran
+  EXPECT_EQ(history_count(), "0");
+
+  // And `up` applies them again: the rows went, the tables stayed, so 2 fails on b existing.
+  const Error e = error_of([&] { migrator().up({}); });
+  EXPECT_EQ(e.code(), ExitCode::migration_failed);
+  EXPECT_NE(std::string(e.what()).find("2_keep_b.sql"), std::string::npos) << e.what();
+}
+
+TEST_P(MigratorTest, EmptyDownFileOfAPairRunsNothingAndDeletesTheRow) {
+  add("1_a.up.sql", "CREATE TABLE a (x int);");
+  add("1_a.down.sql", "");
+  add("2_b.up.sql", "CREATE TABLE b (x int);");
+  add("2_b.down.sql", "-- nothing to undo\n\n");
+  migrator().up({});
+  DownOptions all;
+  all.all = true;
+  EXPECT_EQ(migrator().down(all).steps.size(), 2u);
+  EXPECT_TRUE(db().has_table("a"));
+  EXPECT_TRUE(db().has_table("b"));
+  EXPECT_EQ(history_count(), "0");
+}
+
+// Without any down the refusal stands, and its hint fits the file's format.
+TEST_P(MigratorTest, PairWithoutDownFileIsRefusedNamingTheFileToAdd) {
+  add("1_a.up.sql", "CREATE TABLE a (x int);");
+  add("1_a.down.sql", "DROP TABLE a;");
+  add("2_1.0_b.up.sql", "CREATE TABLE b (x int);");
+  migrator().up({});
+  DownOptions all;
+  all.all = true;
+  const Error e = error_of([&] { migrator().down(all); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_NE(std::string(e.what()).find("2_1.0_b.up.sql: has no .down.sql file"), std::string::npos) << e.what();
+  EXPECT_EQ(e.hint().find("add " + dir() + "/2_1.0_b.down.sql"), 0u) << e.hint();
+  EXPECT_EQ(history_count(), "2");  // refused before running anything
+  EXPECT_TRUE(db().has_table("a"));
+}
+
+// dbmate names and several directories, through the constructor the CLI uses.
+TEST_P(MigratorTest, SeveralDirectoriesAndDbmateNamesRunAsOneSet) {
+  const std::string init = tmp_ / "init";
+  write_file(init + "/00000000000001-initial-schema.sql",
+             "--migrate:up\nCREATE TABLE a (x int);\n--migrate:down\nDROP TABLE a;\n");
+  write_file(init + "/schema.sql", "this is not SQL and is never run");
+  add("20240101000000.sql", "-- migrate:up\nCREATE TABLE b (x int);\n-- migrate:down\nDROP TABLE b;\n");
+  add("20240102_add.c.table.sql", "-- migrate:up\nCREATE TABLE c (x int);\n-- migrate:down\nDROP TABLE c;\n");
+  Migrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+             std::vector<std::string>{dir(), init});
+  const RunResult r = m.up({});
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[0].label, "00000000000001_initial-schema");
+  EXPECT_EQ(r.steps[1].label, "20240102_add.c.table");  // 20240102 < 20240101000000 as numbers
+  EXPECT_EQ(r.steps[2].label, "20240101000000");
+  EXPECT_TRUE(db().has_table("a") && db().has_table("b") && db().has_table("c"));
+  EXPECT_EQ(history_count(), "3");
+  EXPECT_EQ(db().query_one("SELECT name FROM strata_migrations WHERE version = 1"), "initial-schema");
+
+  Migrator again(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+                 std::vector<std::string>{dir(), init});
+  const Status st = again.status();
+  ASSERT_EQ(st.entries.size(), 3u);
+  EXPECT_EQ(st.entries[0].version_text, "00000000000001");
+  EXPECT_EQ(st.entries[0].state, EntryState::applied);
+  EXPECT_EQ(st.pending, 0u);
+  DownOptions all;
+  all.all = true;
+  EXPECT_EQ(again.down(all).steps.size(), 3u);
+  EXPECT_FALSE(db().has_table("a") || db().has_table("b") || db().has_table("c"));
+  EXPECT_EQ(history_count(), "0");
+}
+
+TEST_P(MigratorTest, SameVersionInTwoDirectoriesStopsUpBeforeAnything) {
+  const std::string init = tmp_ / "init";
+  write_file(init + "/1_a.sql", "-- migrate:up\nCREATE TABLE a (x int);\n");
+  add("001_b.sql", "-- migrate:up\nCREATE TABLE b (x int);\n");
+  Migrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+             std::vector<std::string>{init, dir()});
+  const Error e = error_of([&] { m.up({}); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_NE(std::string(e.what()).find(dir() + "/001_b.sql: version 001 is also used by " + init + "/1_a.sql"),
+            std::string::npos)
+      << e.what();
+  EXPECT_EQ(db().table_count(), "0");
+}
+
 TEST_P(MigratorTest, OutOfOrderIsRefusedNamingBothFiles) {
   add_table("1", "a");
   add_table("3", "c");
@@ -361,10 +470,12 @@ TEST_P(MigratorTest, SecondRunnerProceedsWhenTheLockIsReleased) {
 
 TEST_P(SqliteMigratorTest, DirectoryProblemsStopUpWithTheFirstOne) {
   add_table("1", "a");
-  add("notes.sql", "-- migrate:up\nSELECT 1;\n");
+  add("1234567890123456789_notes.sql", "-- migrate:up\nSELECT 1;\n");  // a version too long
+  add("notes.sql", "-- migrate:up\nSELECT 1;\n");                      // ignored, not a problem
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::invalid_input);
-  EXPECT_NE(std::string(e.what()).find("notes.sql"), std::string::npos);
+  EXPECT_NE(std::string(e.what()).find("1234567890123456789_notes.sql"), std::string::npos) << e.what();
+  EXPECT_EQ(e.hint(), "") << "one problem only: notes.sql is not one";
   EXPECT_FALSE(std::filesystem::exists(db().path()));
 }
 

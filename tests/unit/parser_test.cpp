@@ -29,11 +29,71 @@ TEST(ParseFileName, AcceptsTimestampsNumbersAndPairs) {
   EXPECT_EQ(parse_file_name("001_init.down.sql")->kind, FileKind::down_half);
 }
 
+// dbmate's `^(\d+).*\.sql$`: the version is the leading digits, kept as spelt; the name is what
+// follows one `_` or `-`, dots and hyphens included, and may be empty.
+TEST(ParseFileName, AcceptsEveryNameDbmateAccepts) {
+  struct Case {
+    const char* file;
+    Version version;
+    const char* version_text;
+    const char* name;
+  };
+  for (const Case& c : {Case{"00000000000001-initial-schema.sql", 1, "00000000000001", "initial-schema"},
+                        Case{"20240101000000.sql", 20240101000000, "20240101000000", ""},
+                        Case{"20240101_add.c.table.sql", 20240101, "20240101", "add.c.table"},
+                        Case{"12.sql", 12, "12", ""},
+                        Case{"12_.sql", 12, "12", ""},
+                        Case{"1_a.b.sql", 1, "1", "a.b"},
+                        Case{"3-init.up.sql", 3, "3", "init.up"},  // no '_': not golang-migrate's
+                        Case{"7.5_x.sql", 7, "7", ".5_x"},
+                        Case{"123456789012345678_max.sql", 123456789012345678, "123456789012345678", "max"}}) {
+    const auto n = parse_file_name(c.file);
+    ASSERT_TRUE(n) << c.file;
+    EXPECT_EQ(n->kind, FileKind::single) << c.file;
+    EXPECT_EQ(n->version, c.version) << c.file;
+    EXPECT_EQ(n->version_text, c.version_text) << c.file;
+    EXPECT_EQ(n->name, c.name) << c.file;
+  }
+}
+
+// golang-migrate's `^([0-9]+)_(.*)\.(down|up)\.(.*)$`: the greedy name makes the last `.up.` or
+// `.down.` decide.
+TEST(ParseFileName, GolangMigrateHalvesSplitAtTheLastUpOrDown) {
+  struct Case {
+    const char* file;
+    FileKind kind;
+    const char* version_text;
+    const char* name;
+  };
+  for (const Case& c : {Case{"0015_1.10.0_schema.up.sql", FileKind::up_half, "0015", "1.10.0_schema"},
+                        Case{"0015_1.10.0_schema.down.sql", FileKind::down_half, "0015", "1.10.0_schema"},
+                        Case{"30_ignore_autotag.up..sql", FileKind::up_half, "30", "ignore_autotag"},
+                        Case{"5_flags..up.sql", FileKind::up_half, "5", "flags."},
+                        Case{"1_a.up.b.down.sql", FileKind::down_half, "1", "a.up.b"},
+                        Case{"1_a.down.b.up.sql", FileKind::up_half, "1", "a.down.b"},
+                        Case{"1_.up.sql", FileKind::up_half, "1", ""},
+                        Case{"2_x.up.pg.sql", FileKind::up_half, "2", "x"}}) {
+    const auto n = parse_file_name(c.file);
+    ASSERT_TRUE(n) << c.file;
+    EXPECT_EQ(n->kind, c.kind) << c.file;
+    EXPECT_EQ(n->version_text, c.version_text) << c.file;
+    EXPECT_EQ(n->name, c.name) << c.file;
+  }
+}
+
 TEST(ParseFileName, RejectsOtherNames) {
-  for (const char* bad : {"init.sql", "_init.sql", "12.sql", "12_.sql", "abc_init.sql",
-                          "1234567890123456789_too_long.sql", "1_a.b.sql", "1_init.txt"}) {
+  for (const char* bad : {"init.sql", "_init.sql", "abc_init.sql", "schema.sql", ".sql", "-1_a.sql",
+                          "1234567890123456789_too_long.sql", "1_init.txt", "1_init.up.sql.bak", "1_a/b.sql"}) {
     EXPECT_FALSE(parse_file_name(bad)) << bad;
   }
+}
+
+TEST(DownFileOf, NamesThePairsDownHalf) {
+  Migration m;
+  m.file = "db/v1.up.d/0015_1.10.0_schema.up.sql";
+  EXPECT_EQ(down_file_of(m), "db/v1.up.d/0015_1.10.0_schema.down.sql");
+  m.file = "m/30_ignore_autotag.up..sql";
+  EXPECT_EQ(down_file_of(m), "m/30_ignore_autotag.down..sql");
 }
 
 TEST(ParseSingleFile, SplitsSectionsAndTracksLines) {
@@ -64,6 +124,47 @@ TEST(ParseSingleFile, ReadsMarkerOptions) {
   EXPECT_FALSE(m->up.transaction);
   EXPECT_TRUE(m->down.foreign_keys_off);
   EXPECT_TRUE(m->down.transaction);
+}
+
+// dbmate's marker is `^--\s*migrate:up(\s*$|\s+\S+)`: the space after `--` is optional.
+TEST(ParseSingleFile, MarkerWithoutSpaceIsAMarker) {
+  std::vector<Problem> problems;
+  const auto m = parse("--migrate:up\nCREATE TABLE t (x);\n--\tmigrate:down transaction:false\nDROP TABLE t;\n",
+                       problems);
+  ASSERT_TRUE(m) << (problems.empty() ? "" : problems[0].describe());
+  EXPECT_EQ(m->up.first_line, 2u);
+  EXPECT_EQ(m->up.sql, "CREATE TABLE t (x);\n");
+  ASSERT_TRUE(m->down.present);
+  EXPECT_EQ(m->down.sql.rfind("DROP TABLE t;\n", 0), 0u) << m->down.sql;
+  EXPECT_FALSE(m->down.transaction);
+  EXPECT_TRUE(m->up.transaction);
+
+  // Still one marker each: a second one without the space is a duplicate.
+  EXPECT_FALSE(parse("-- migrate:up\nSELECT 1;\n--migrate:up\nSELECT 2;\n", problems));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].line, 3u);
+  // `---- migrate:up` and `-- note: migrate:up` are comments, so this file has no up marker.
+  problems.clear();
+  EXPECT_FALSE(parse("---- migrate:up\n-- note: migrate:up\n", problems));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("no '-- migrate:up' marker"), std::string::npos);
+}
+
+// dbmate runs an empty down section as a rollback that changes nothing.
+TEST(ParseSingleFile, EmptyOrCommentOnlyDownIsPresent) {
+  for (const char* content : {"-- migrate:up\nCREATE TABLE t (x);\n-- migrate:down\n",
+                              "-- migrate:up\nCREATE TABLE t (x);\n-- migrate:down\n\n  \n",
+                              "-- migrate:up\nCREATE TABLE t (x);\n-- migrate:down\n-- irreversible: keep t\n"}) {
+    std::vector<Problem> problems;
+    const auto m = parse(content, problems);
+    ASSERT_TRUE(m) << content;
+    EXPECT_TRUE(m->down.present) << content;
+    EXPECT_EQ(m->down.file, "m/20260101000000_create_users_table.sql");
+  }
+  std::vector<Problem> problems;
+  const auto none = parse("-- migrate:up\nCREATE TABLE t (x);\n", problems);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->down.present);
 }
 
 TEST(ParseSingleFile, UnknownOptionNamesTheLine) {
@@ -149,10 +250,67 @@ TEST(LoadFiles, JoinsGolangMigratePairs) {
   EXPECT_FALSE(set.migrations[1].down.present);
 }
 
+TEST(LoadFiles, EmptyDownHalfIsPresentAndAMissingOneIsNot) {
+  const auto set = load_files({{"1_a.up.sql", "CREATE TABLE a (x);"},
+                               {"1_a.down.sql", ""},
+                               {"2_b.up.sql", "CREATE TABLE b (x);"},
+                               {"2_b.down.sql", "-- b stays\n"},
+                               {"3_c.up.sql", "CREATE TABLE c (x);"}},
+                              "dir");
+  ASSERT_TRUE(set.problems.empty()) << set.problems[0].describe();
+  ASSERT_EQ(set.migrations.size(), 3u);
+  EXPECT_TRUE(set.migrations[0].down.present);
+  EXPECT_EQ(set.migrations[0].down.file, "dir/1_a.down.sql");
+  EXPECT_TRUE(set.migrations[1].down.present);
+  EXPECT_FALSE(set.migrations[2].down.present);
+  for (const Migration& m : set.migrations) EXPECT_TRUE(m.pair) << m.file;
+}
+
+TEST(LoadFiles, DottedGolangNamesPairUp) {
+  const auto set = load_files({{"0015_1.10.0_schema.up.sql", "CREATE TABLE a (x);"},
+                               {"0015_1.10.0_schema.down.sql", "DROP TABLE a;"},
+                               {"30_ignore_autotag.up..sql", "CREATE TABLE b (x);"},
+                               {"30_ignore_autotag.down..sql", "DROP TABLE b;"},
+                               {"40_flags..up.sql", "CREATE TABLE c (x);"}},
+                              "dir");
+  ASSERT_TRUE(set.problems.empty()) << set.problems[0].describe();
+  ASSERT_EQ(set.migrations.size(), 3u);
+  EXPECT_EQ(set.migrations[0].version_text, "0015");
+  EXPECT_EQ(set.migrations[0].label(), "0015_1.10.0_schema");
+  EXPECT_EQ(set.migrations[0].down.file, "dir/0015_1.10.0_schema.down.sql");
+  EXPECT_EQ(set.migrations[1].name, "ignore_autotag");
+  EXPECT_EQ(set.migrations[1].down.file, "dir/30_ignore_autotag.down..sql");
+  EXPECT_EQ(set.migrations[2].name, "flags.");
+  EXPECT_FALSE(set.migrations[2].down.present);
+}
+
+TEST(LoadFiles, VersionOnlyNameHasTheVersionAsLabel) {
+  const auto set = load_files({{"20240101000000.sql", "-- migrate:up\nSELECT 1;\n"},
+                               {"00000000000002-initial-schema.sql", "-- migrate:up\nSELECT 2;\n"}},
+                              "dir");
+  ASSERT_TRUE(set.problems.empty()) << set.problems[0].describe();
+  ASSERT_EQ(set.migrations.size(), 2u);
+  EXPECT_EQ(set.migrations[0].label(), "00000000000002_initial-schema");
+  EXPECT_EQ(set.migrations[1].label(), "20240101000000");
+  EXPECT_FALSE(set.migrations[1].pair);
+}
+
+// Neither dbmate nor golang-migrate runs a .sql file whose name does not start with a digit (the
+// schema.sql dbmate dumps beside the migrations): it is listed, not run and not an error.
+TEST(LoadFiles, NamesNotStartingWithADigitAreIgnoredAndListed) {
+  const auto set = load_files({{"1_a.sql", "-- migrate:up\nSELECT 1;\n"},
+                               {"schema.sql", "CREATE TABLE whatever (x);"},
+                               {"_notes.sql", "not even SQL"}},
+                              "dir");
+  EXPECT_TRUE(set.problems.empty()) << set.problems[0].describe();
+  EXPECT_EQ(set.migrations.size(), 1u);
+  EXPECT_EQ(set.ignored, (std::vector<std::string>{"dir/_notes.sql", "dir/schema.sql"}));
+}
+
 TEST(LoadFiles, ReportsEveryProblemAtOnce) {
   const auto set = load_files({{"1_a.sql", "-- migrate:up\nSELECT 1;\n"},
                                {"01_b.sql", "-- migrate:up\nSELECT 1;\n"},
-                               {"notes.sql", "SELECT 1;"},
+                               {"1234567890123456789_long.sql", "-- migrate:up\nSELECT 1;\n"},
                                {"3_c.down.sql", "SELECT 1;"},
                                {"4_d.sql", ""}},
                               "dir");

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# `strata migrate` with the file names and sections dbmate and golang-migrate accept: dbmate names
+# (hyphen, dots, version only), golang-migrate's dotted pair names, `--migrate:up` without a space,
+# a schema.sql beside the migrations (ignored; a check warning), empty downs (no-op rollbacks)
+# and --dir given twice (one set, one history table).
+# Usage: bash tests/e2e/migrate_names.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init migrate_names "$@"
+
+# project: init/ holds a dbmate file with a hyphenated name and a schema.sql dump;
+# migrations/ holds dbmate and golang-migrate files with dots, empty downs and a bare version.
+project() {
+    cd "$E2E_TMP" || exit 2
+    rm -rf "$1"
+    mkdir -p "$1/init" "$1/migrations"
+    cd "$1" || exit 2
+    printf -- '--migrate:up\nCREATE TABLE accounts (id INTEGER PRIMARY KEY);\n--migrate:down\nDROP TABLE accounts;\n' \
+        >init/00000000000001-initial-schema.sql
+    printf 'CREATE TABLE accounts (id INTEGER PRIMARY KEY);\nthis is not run\n' >init/schema.sql
+    printf -- '-- migrate:up\nCREATE TABLE audit (x TEXT);\n-- migrate:down\n-- audit rows are kept\n' \
+        >migrations/20240101000000.sql
+    printf 'CREATE TABLE flags (x TEXT);\n' >migrations/20240102000000_1.10.0_flags..up.sql
+    printf '' >migrations/20240102000000_1.10.0_flags..down.sql
+    printf -- '-- migrate:up\nCREATE TABLE tags (x TEXT);\n-- migrate:down\nDROP TABLE tags;\n' \
+        >migrations/20240103000000_add.tags.table.sql
+}
+S() { strata_t migrate -d sqlite:app.db --dir init --dir migrations "$@"; }
+
+case_ "up with two --dir runs both directories in version order, schema.sql ignored"
+project twodirs
+expect_exit 0 -- S up
+expect_stderr_match 'applied 00000000000001_initial-schema'
+expect_stderr_match 'applied 20240101000000 '
+expect_stderr_match 'applied 20240102000000_1\.10\.0_flags\. '
+expect_stderr_match 'applied 20240103000000_add\.tags\.table '
+assert_eq "1,20240101000000,20240102000000,20240103000000" \
+    "$(db_q app.db "SELECT group_concat(version, ',') FROM (SELECT version FROM strata_migrations ORDER BY version)")" \
+    "one history table holds both directories' migrations"
+for t in accounts audit flags tags; do assert_true "table $t" table_exists app.db "$t"; done
+expect_exit 0 -- S status --json
+expect_json_true "status lists 4 applied from both dirs" \
+    "d['applied'] == 4 and d['pending'] == 0 and d['dirs'] == ['init', 'migrations'] and d['dir'] == 'init'"
+expect_json_true "status keeps the zero padding and names the version-only file" \
+    "[(m['version'], m['name']) for m in d['migrations']][:2] == [('00000000000001', 'initial-schema'), ('20240101000000', '')]"
+
+case_ "check: schema.sql is a not-a-migration warning; --strict makes it exit 3"
+expect_exit 0 -- S check --json
+expect_json_true "one not-a-migration warning naming init/schema.sql" \
+    "[(f['code'], f['severity'], f['file']) for f in d['findings'] if f['code'] == 'not-a-migration'] == [('not-a-migration', 'warning', 'init/schema.sql')]"
+expect_json_true "no missing-down for the empty downs" \
+    "not any(f['code'] == 'missing-down' for f in d['findings'])"
+expect_exit 3 -- S check --strict
+expect_stdout_match 'not-a-migration.*init/schema\.sql.*rename it <version>_<name>\.sql to run it'
+
+case_ "down through empty downs: nothing runs, the rows go"
+expect_exit 0 -- S down
+expect_stderr_match 'reverted 20240103000000_add\.tags\.table'
+assert_false "tags dropped" table_exists app.db tags
+expect_exit 0 -- S down --steps 2
+expect_stderr_match 'reverted 20240102000000_1\.10\.0_flags\. '
+expect_stderr_match 'reverted 20240101000000 '
+assert_true "flags kept: its .down.sql is empty" table_exists app.db flags
+assert_true "audit kept: its down is comment-only" table_exists app.db audit
+assert_eq "1" "$(db_q app.db "SELECT group_concat(version) FROM strata_migrations")" \
+    "only the first row is left"
+expect_exit 0 -- S down --all --json
+expect_json_true "down --all reverts the last one" \
+    "[s['version'] for s in d['reverted']] == ['00000000000001'] and d['reverted'][0]['name'] == 'initial-schema'"
+assert_false "accounts dropped" table_exists app.db accounts
+assert_eq 0 "$(db_q app.db "SELECT count(*) FROM strata_migrations")" "history empty"
+
+case_ "a pair without .down.sql is refused with the golang-migrate hint, nothing run"
+project nodown
+rm migrations/20240102000000_1.10.0_flags..down.sql
+expect_exit 0 -- S up -q
+expect_exit 3 -- S down --all
+expect_error_line 'migrations/20240102000000_1\.10\.0_flags\.\.up\.sql: has no \.down\.sql file'
+expect_stderr_match 'hint: add migrations/20240102000000_1\.10\.0_flags\.\.down\.sql'
+assert_eq 4 "$(db_q app.db "SELECT count(*) FROM strata_migrations")" "nothing reverted"
+assert_true "tags still there" table_exists app.db tags
+expect_exit 0 -- S check --json
+expect_json_true "missing-down names the pair" \
+    "[(f['version'], f['message']) for f in d['findings'] if f['code'] == 'missing-down'] == [('20240102000000', 'no .down.sql file: it cannot be rolled back')]"
+
+case_ "the same version in two directories: duplicate-version naming both, nothing applied"
+project dup
+printf -- '-- migrate:up\nCREATE TABLE other (x);\n' >init/20240101000000_other.sql
+expect_exit 3 -- S up
+expect_error_line 'migrations/20240101000000\.sql: version 20240101000000 is also used by init/20240101000000_other\.sql'
+assert_absent app.db
+expect_exit 3 -- S check --json
+expect_json_true "duplicate-version finding" \
+    "any(f['code'] == 'duplicate-version' and f['file'] == 'migrations/20240101000000.sql' and 'init/20240101000000_other.sql' in f['message'] for f in d['findings'])"
+
+case_ "--dir on migrate and on the subcommand add up; new writes into the first"
+project split
+expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir init status --dir migrations --json
+expect_json_true "both directories read" "d['pending'] == 4 and d['dirs'] == ['init', 'migrations']"
+expect_exit 0 -- strata_t migrate --dir init --dir migrations new add_things
+expect_stdout_match '^init/[0-9]{14}_add_things\.sql$'
+
+e2e_finish
