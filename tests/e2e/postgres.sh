@@ -82,7 +82,7 @@ assert_eq "$first_dump" "$OUT" "dump is deterministic"
 case_ "drift, down, redo, dry run"
 pq "$URL" "ALTER TABLE users ADD COLUMN nickname text" >/dev/null
 expect_exit 5 -- "$STRATA" migrate check --drift
-expect_stdout_match 'table users differs'
+expect_stdout_match 'table users: column nickname .nickname text. only in the live database'
 pq "$URL" "ALTER TABLE users DROP COLUMN nickname" >/dev/null
 expect_exit 0 -- "$STRATA" migrate down
 expect_stderr_match 'reverted 20240101000002_create_posts_table'

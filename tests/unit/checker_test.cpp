@@ -813,7 +813,7 @@ TEST_P(CheckerTest, ColumnOrderAloneIsNeitherDriftNorARoundtripFailure) {
   EXPECT_EQ(find(drift, "drift")->severity, Severity::info) << codes(drift);
   EXPECT_NE(find(drift, "drift")->message.find("another order"), std::string::npos) << codes(drift);
 
-  const CheckReport rt = check_files_only(/*strict=*/true, /*roundtrip=*/true);
+  const CheckReport rt = check_files_only(/*strict=*/false, /*roundtrip=*/true);
   EXPECT_EQ(rt.exit_code, ExitCode::ok) << codes(rt);
   ASSERT_EQ(count(rt, "roundtrip"), 1u) << codes(rt);
   EXPECT_EQ(find(rt, "roundtrip")->severity, Severity::info);
