@@ -100,11 +100,27 @@ struct TableParts {
   std::vector<std::string> parts;
 };
 
+// A part with the quotes around its leading name removed (`query` TEXT -> query TEXT): SQLite
+// keeps a column's spelling from whichever statement created it.
+std::string unquote_leading_name(std::string part) {
+  if (part.empty()) return part;
+  const char open = part.front();
+  const char close = open == '[' ? ']' : open;
+  if (open != '"' && open != '`' && open != '[') return part;
+  const std::size_t end = part.find(close, 1);
+  if (end == std::string::npos || part.find(' ', 1) < end) return part;
+  return part.substr(1, end - 1) + part.substr(end + 1);
+}
+
 std::optional<TableParts> table_parts(const std::string& sql) {
   const std::size_t open = sql.find('(');
   if (open == std::string::npos) return std::nullopt;
   TableParts t;
-  t.header = std::string(trim(std::string_view(sql).substr(0, open)));
+  // SQLite keeps a renamed table's name quoted (ALTER TABLE x RENAME TO "t"): the quotes around
+  // the name are not a difference.
+  for (const char c : trim(std::string_view(sql).substr(0, open))) {
+    if (c != '"' && c != '`' && c != '[' && c != ']') t.header.push_back(c);
+  }
   int depth = 0;
   char quote = 0;
   std::string part;
@@ -118,12 +134,12 @@ std::optional<TableParts> table_parts(const std::string& sql) {
     if (c == '\'' || c == '"' || c == '`') quote = c;
     if (c == '(') ++depth;
     if (c == ')' && depth-- == 0) {
-      t.parts.push_back(fold_whitespace(part, "'\"`"));
+      t.parts.push_back(unquote_leading_name(fold_whitespace(part, "'\"`")));
       t.tail = fold_whitespace(sql.substr(i + 1), "'\"`");
       return t;
     }
     if (c == ',' && depth == 0) {
-      t.parts.push_back(fold_whitespace(part, "'\"`"));
+      t.parts.push_back(unquote_leading_name(fold_whitespace(part, "'\"`")));
       part.clear();
       continue;
     }
