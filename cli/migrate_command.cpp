@@ -182,10 +182,21 @@ int run_status(const MigrateOptions& o) {
   const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
   Table table({"VERSION", "NAME", "STATE", "APPLIED_AT"});
   for (const mg::StatusEntry& e : st.entries) {
-    table.add({e.version_text, e.name, mg::to_string(e.state), e.applied_at.empty() ? "-" : e.applied_at},
+    const bool dirty = st.source == mg::HistorySource::golang_migrate && e.state == mg::EntryState::partial;
+    table.add({e.version_text, e.name, dirty ? "partial (dirty)" : mg::to_string(e.state),
+               e.applied_at.empty() ? "-" : e.applied_at},
               {Tone::plain, Tone::plain, state_tone(e.state), Tone::dim});
   }
   if (!table.empty()) table.print(std::cout, color);
+  if (st.source == mg::HistorySource::golang_migrate) {
+    for (const mg::StatusEntry& e : st.entries) {
+      if (e.state == mg::EntryState::partial) {
+        print_warning("golang-migrate left version " + e.version_text +
+                          " dirty (partial): up and down refuse until it is resolved; `strata migrate check` says how",
+                      color_mode(o));
+      }
+    }
+  }
   print_note(std::to_string(st.applied) + " applied, " + std::to_string(st.pending) + " pending" +
                  (st.database_exists ? "" : " (database does not exist yet)"),
              o.out);
@@ -271,7 +282,8 @@ int run_check(const MigrateOptions& o) {
                           {"version", f.version.empty() ? json(nullptr) : json(f.version)},
                           {"file", f.file.empty() ? json(nullptr) : json(f.file)},
                           {"line", f.line == 0 ? json(nullptr) : json(f.line)},
-                          {"message", f.message}});
+                          {"message", f.message},
+                          {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)}});
     }
     std::cout << json{{"ok", r.ok()},
                       {"exit_code", code},
@@ -285,15 +297,27 @@ int run_check(const MigrateOptions& o) {
   const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
   Table table({"CODE", "SEVERITY", "VERSION", "FILE", "MESSAGE"});
   std::size_t errors = 0, warnings = 0;
+  std::string details;
   for (const mg::Finding& f : r.findings) {
     errors += f.severity == mg::Severity::error;
     warnings += f.severity == mg::Severity::warning;
+    // -q: the errors only, and nothing at all when there are none.
+    if (o.out.quiet && f.severity != mg::Severity::error) continue;
     std::string file = f.file.empty() ? "-" : f.file;
     if (f.line > 0) file += ":" + std::to_string(f.line);
     table.add({f.code, mg::to_string(f.severity), f.version.empty() ? "-" : f.version, file, f.message},
               {Tone::plain, severity_tone(f.severity), Tone::plain, Tone::plain, Tone::plain});
+    if (o.verbose && !f.detail.empty()) {
+      const std::size_t nl = f.detail.find('\n');
+      details += "\n" + f.code + (f.version.empty() ? "" : " " + f.version) + ": " + f.message + "\n";
+      const std::string want = f.detail.substr(0, nl);
+      const std::string have = nl == std::string::npos ? std::string{} : f.detail.substr(nl + 1);
+      details += "  expected: " + (want.empty() ? std::string("(absent)") : want) + "\n";
+      details += "  found:    " + (have.empty() ? std::string("(absent)") : have) + "\n";
+    }
   }
   if (!table.empty()) table.print(std::cout, color);
+  std::cout << details;
   std::string summary = "check: " + std::to_string(errors) + " error(s), " + std::to_string(warnings) +
                         " warning(s), " + std::to_string(r.pending.size()) + " pending";
   if (r.database_checked) summary += ", " + std::to_string(r.applied) + " applied";
@@ -473,6 +497,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   check->add_flag("--drift", o.drift, "Compare the live schema with a replay of the applied migrations");
   check->add_flag("--roundtrip", o.roundtrip, "Check that each down undoes its up (in memory, or a scratch PostgreSQL schema)");
   check->add_flag("--strict", o.strict, "Count warnings as errors");
+  check->add_flag("-v,--verbose", o.verbose, "Show the full definitions behind drift and roundtrip findings");
   check->footer(
       "Examples:\n  strata migrate check\n  strata migrate check --roundtrip --drift --json\n"
       "Exit: 0 clean, 1 pending, 3 directory, 4 history, 5 drift/roundtrip, 6 failed, 7 unavailable");

@@ -40,6 +40,7 @@ struct MigrateOptions {
   bool drift = false;
   bool roundtrip = false;
   bool strict = false;
+  bool verbose = false;  // check: the full definitions behind drift/roundtrip findings
 };
 
 // Adds `migrate` and its subcommands to `app`. The chosen subcommand's action is stored in

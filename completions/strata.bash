@@ -464,7 +464,7 @@ _strata()
         status) sub_opts="" ;;
         stamp) sub_opts="" ;;
         dump) sub_opts="-o --output" ;;
-        check) sub_opts="--drift --roundtrip --strict" ;;
+        check) sub_opts="--drift --roundtrip --strict -v --verbose" ;;
         accept) sub_opts="--all" ;;
         *) return 0 ;;
     esac

@@ -269,6 +269,7 @@ complete -c strata -n '__strata_migrate_sub dump' -s o -l output -r -F -d 'Write
 complete -c strata -n '__strata_migrate_sub check' -l drift -d 'Compare live schema with replayed migrations'
 complete -c strata -n '__strata_migrate_sub check' -l roundtrip -d 'Verify that down undoes up'
 complete -c strata -n '__strata_migrate_sub check' -l strict -d 'Treat warnings as errors'
+complete -c strata -n '__strata_migrate_sub check' -s v -l verbose -d 'Show the full definitions behind drift and roundtrip findings'
 
 # accept (V | --all)
 complete -c strata -n '__strata_migrate_sub accept' -x -a '(__strata_versions modified)'

@@ -94,52 +94,108 @@ bool check_replay(const MigrationSet& files, const Endpoint* server, CheckReport
   return true;
 }
 
-void check_roundtrip(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
-  ScratchDatabase scratch(server);
-  note_caveat(scratch, r);
-  std::vector<Schema> after;  // after[k]: schema once migrations 0..k are applied
-  const Schema empty = scratch.schema();
-  for (const Migration& m : files.migrations) {
-    scratch.apply(m.up);
-    after.push_back(scratch.schema());
+// A schema difference as a finding: column order alone is info (nothing to fix, never counts).
+Finding schema_finding(const Migration* m, const std::string& code, const SchemaDiff& d, const std::string& lead,
+                       const std::string& expected_side, const std::string& actual_side) {
+  const bool order = d.kind == SchemaDiff::Kind::column_order;
+  Finding f = m != nullptr ? about(*m, code, Severity::error, ExitCode::drift, "")
+                           : Finding{code, Severity::error, ExitCode::drift, "", "", 0, ""};
+  if (order) {
+    f.severity = Severity::info;
+    f.exit_class = ExitCode::ok;
   }
-  for (std::size_t k = files.migrations.size(); k-- > 0;) {
+  f.message = lead + describe(d, expected_side, actual_side);
+  f.detail = d.detail;
+  return f;
+}
+
+// Up, down, compare with the schema before that up, up again, for every migration in order (as
+// the peers' roundtrip does). A broken pair does not stop the check: the scratch database is
+// rebuilt from nothing up to that migration, so later results follow the real up path, and
+// every broken down is reported.
+void check_roundtrip(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
+  auto scratch = std::make_unique<ScratchDatabase>(server);
+  note_caveat(*scratch, r);
+  const auto rebuild = [&](std::size_t upto) {
+    scratch = std::make_unique<ScratchDatabase>(server);
+    for (std::size_t i = 0; i <= upto; ++i) scratch->apply(files.migrations[i].up);
+  };
+  Schema before = scratch->schema();
+  for (std::size_t k = 0; k < files.migrations.size(); ++k) {
     const Migration& m = files.migrations[k];
-    if (!m.down.present || trim(m.down.sql).empty()) {
-      r.findings.push_back(about(m, "roundtrip", Severity::warning, ExitCode::drift,
-                                 "no down section; roundtrip stops here"));
-      return;
-    }
-    const Schema& before = k == 0 ? empty : after[k - 1];
     try {
-      scratch.apply(m.down);
-      auto diff = diff_schemas(before, scratch.schema());
-      if (!diff.empty()) {
-        r.findings.push_back(about(m, "roundtrip", Severity::error, ExitCode::drift,
-                                   "down does not undo up: " + diff.front() +
-                                       (diff.size() > 1 ? " (+" + std::to_string(diff.size() - 1) + " more)" : "")));
-        return;
-      }
-      scratch.apply(m.up);
-      diff = diff_schemas(after[k], scratch.schema());
-      if (!diff.empty()) {
-        r.findings.push_back(about(m, "roundtrip", Severity::error, ExitCode::drift,
-                                   "up after down gives another schema: " + diff.front()));
-        return;
-      }
-      scratch.apply(m.down);
-    } catch (const Error& e) {
-      r.findings.push_back(replay_failure(m, e, "roundtrip", ExitCode::drift, "down/up cycle failed"));
-      return;
+      scratch->apply(m.up);
+    } catch (const Error&) {
+      return;  // the fresh replay (check_replay) reports it; nothing later can be checked
     }
+    // missing-down already warns about a migration without a down: nothing to exercise here.
+    // An empty down section is exercised, as the peers run it: a no-op that leaves up's objects
+    // behind is reported.
+    if (!m.down.present) {
+      before = scratch->schema();
+      continue;
+    }
+    const Schema after = scratch->schema();
+    const std::size_t findings_before = r.findings.size();
+    bool broken = false;
+    try {
+      scratch->apply(m.down);
+    } catch (const Error& e) {
+      Finding f = replay_failure(m, e, "roundtrip", ExitCode::drift, "down fails");
+      // The finding names the migration (for a pair, the .up.sql file); the message names the
+      // .down.sql line, which the line column would misplace.
+      if (m.down.file != m.file) f.line = 0;
+      r.findings.push_back(std::move(f));
+      broken = true;
+    }
+    if (!broken) {
+      for (const SchemaDiff& d : diff_schemas(before, scratch->schema())) {
+        Finding f = schema_finding(&m, "roundtrip", d, "down does not undo up: ", "the schema before up",
+                                   "the schema after down");
+        broken |= f.severity == Severity::error;
+        r.findings.push_back(std::move(f));
+      }
+      // After a down that did not undo its up, up again would only repeat that finding.
+      if (!broken) {
+        try {
+          scratch->apply(m.up);
+          for (const SchemaDiff& d : diff_schemas(after, scratch->schema())) {
+            if (d.kind == SchemaDiff::Kind::column_order) continue;  // already said after down
+            r.findings.push_back(schema_finding(&m, "roundtrip", d, "up after down gives another schema: ",
+                                                "the first up", "up after down"));
+            broken = true;
+          }
+        } catch (const Error& e) {
+          r.findings.push_back(replay_failure(m, e, "roundtrip", ExitCode::drift, "up again after down fails"));
+          broken = true;
+        }
+      }
+    }
+    if (broken) {
+      try {
+        rebuild(k);
+      } catch (const Error&) {
+        return;
+      }
+    }
+    // Rebuilt, or back exactly where up left it: `after`. Only a column-order info leaves the
+    // scratch in another order than `after`, and the next comparison must start from that.
+    before = broken || r.findings.size() == findings_before ? after : scratch->schema();
   }
 }
 
 void check_history(const MigrationSet& files, const History& h, const Driver* db, CheckReport& r) {
   if (h.golang_dirty) {
+    const Error e = golang_dirty_error(h, files, db != nullptr ? db->kind() : DriverKind::sqlite,
+                                       db != nullptr ? db->display() : "");
+    const Migration* m = files.find(h.golang_version);
+    std::string message = e.what();
+    if (const std::size_t colon = message.find(": "); db != nullptr && colon != std::string::npos) {
+      message = message.substr(colon + 2);  // the table already names the database
+    }
     r.findings.push_back(Finding{"partial", Severity::error, ExitCode::migration_failed,
-                                 std::to_string(h.golang_version), "", 0,
-                                 "golang-migrate left this version dirty (half applied)"});
+                                 m != nullptr ? m->version_text : std::to_string(h.golang_version),
+                                 m != nullptr ? m->up.file : "", 0, message + ". To resolve: " + e.hint()});
   }
   const std::optional<Version> newest = h.newest();
   // Rows share a handful of strata versions: compare each distinct one once.
@@ -158,12 +214,16 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
                                        ", newer than this strata " + k_version});
     }
     if (m == nullptr) {
-      r.findings.push_back(Finding{"missing-file", Severity::error, ExitCode::history_mismatch,
-                                   std::to_string(v), "", 0,
-                                   "applied (" + row.name + ") but no migration file has this version"});
+      const std::string text = row.version_text.empty() ? std::to_string(v) : row.version_text;
+      const std::string by = row.imported_from != HistorySource::none
+                                 ? std::string("listed in ") + to_string(row.imported_from) + "'s schema_migrations"
+                                 : "recorded";
+      r.findings.push_back(Finding{"missing-file", Severity::error, ExitCode::history_mismatch, text, "", 0,
+                                   "version " + text + (row.name.empty() || row.name.front() == '(' ? "" : " (" + row.name + ")") +
+                                       " is " + by + " as applied but no migration file has this version"});
       continue;
     }
-    if (row.state == RowState::partial) {
+    if (row.state == RowState::partial && !(h.golang_dirty && v == h.golang_version)) {
       const auto offsets = db != nullptr ? db->statement_offsets(m->up.sql) : std::vector<std::size_t>{};
       std::string where;
       if (row.statements_done < offsets.size()) {
@@ -214,12 +274,14 @@ void check_drift(const MigrationSet& files, const History& h, Driver& db, const 
     }
   }
   Schema live = db.read_schema(table);
-  if (h.source == HistorySource::dbmate || h.source == HistorySource::golang_migrate) {
-    std::erase_if(live.objects, [](const SchemaObject& o) { return o.table == "schema_migrations"; });
-  }
-  for (const std::string& d : diff_schemas(scratch.schema(), live)) {
-    r.findings.push_back(Finding{"drift", Severity::error, ExitCode::drift, "", db.display(), 0,
-                                 "live schema differs from the applied migrations: " + d});
+  Schema replayed = scratch.schema();
+  // A dbmate/golang-migrate schema_migrations is history before and after strata imports it.
+  drop_foreign_history(live);
+  drop_foreign_history(replayed);
+  for (const SchemaDiff& d : diff_schemas(replayed, live)) {
+    Finding f = schema_finding(nullptr, "drift", d, "", "the applied migrations", "the live database");
+    f.file = db.display();
+    r.findings.push_back(std::move(f));
   }
 }
 

@@ -26,6 +26,7 @@ struct Finding {
   std::string file;
   std::size_t line = 0;
   std::string message;
+  std::string detail{};  // the full definitions behind a drift/roundtrip finding (shown with -v)
 };
 
 struct CheckOptions {

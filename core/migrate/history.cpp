@@ -9,6 +9,9 @@ namespace strata::migrate {
 namespace {
 
 constexpr const char* k_foreign_table = "schema_migrations";
+// Appended to strata_version on rows imported from a foreign history: they were not run by strata
+// and their time is not known. compare_versions reads only the numbers before it.
+constexpr std::string_view k_imported_mark = " imported from ";
 
 std::vector<long long> numeric_parts(const std::string& v) {
   std::vector<long long> parts;
@@ -34,6 +37,39 @@ int compare_versions(const std::string& a, const std::string& b) {
     if (x != y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+const char* to_string(HistorySource s) {
+  switch (s) {
+    case HistorySource::dbmate: return "dbmate";
+    case HistorySource::golang_migrate: return "golang-migrate";
+    case HistorySource::strata: return "strata";
+    case HistorySource::none: break;
+  }
+  return "none";
+}
+
+Error golang_dirty_error(const History& h, const MigrationSet& files, DriverKind kind,
+                         const std::string& database) {
+  const Version v = h.golang_version;
+  const Migration* m = files.find(v);
+  const std::string name = m != nullptr ? m->up.file : "version " + std::to_string(v);
+  std::optional<Version> previous;
+  for (const Migration& f : files.migrations) {
+    if (f.version < v) previous = f.version;
+  }
+  const std::string no = kind == DriverKind::postgres ? "false" : "0";
+  const std::string vt = m != nullptr ? m->version_text : std::to_string(v);
+  std::string hint = "either finish " + name + " by hand, then clear the flag: UPDATE schema_migrations SET dirty = " +
+                     no + " WHERE version = " + std::to_string(v) + "; or undo its partial changes, then " +
+                     (previous ? "step back so strata runs it again: UPDATE schema_migrations SET version = " +
+                                     std::to_string(*previous) + ", dirty = " + no
+                               : std::string("remove the row so strata runs it again: DELETE FROM schema_migrations")) +
+                     "; then run `strata migrate up`";
+  return Error(ExitCode::migration_failed,
+               database + ": golang-migrate left version " + vt + " dirty: a migration to or from it failed half-way (" +
+                   name + ")",
+               std::move(hint));
 }
 
 std::optional<Version> History::newest() const {
@@ -64,10 +100,10 @@ std::string HistoryTable::create_sql() const {
          ");";
 }
 
-std::vector<Version> HistoryTable::foreign_versions(const MigrationSet& files,
-                                                    HistorySource& source, bool& dirty,
-                                                    Version& golang_version) {
-  std::vector<Version> versions;
+std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(const MigrationSet& files,
+                                                                           HistorySource& source, bool& dirty,
+                                                                           Version& golang_version) {
+  std::vector<std::pair<Version, std::string>> versions;
   if (table_ == k_foreign_table || !db_.table_exists(k_foreign_table)) return versions;
   const std::string doing = "reading schema_migrations";
   bool has_dirty = false;
@@ -81,14 +117,16 @@ std::vector<Version> HistoryTable::foreign_versions(const MigrationSet& files,
     golang_version = std::stoll(rows[0][0]);
     dirty = rows[0][1] == "1";
     for (const Migration& m : files.migrations) {
-      if (m.version <= golang_version) versions.push_back(m.version);
+      if (m.version <= golang_version) versions.emplace_back(m.version, m.version_text);
     }
+    // A dirty version without a file is still the version golang-migrate was at.
+    if (files.find(golang_version) == nullptr) versions.emplace_back(golang_version, rows[0][0]);
   } else {
     source = HistorySource::dbmate;
     for (const auto& row : db_.query("SELECT version FROM " + table, doing)) {
       const std::string& text = row[0];
       try {
-        versions.push_back(std::stoll(text));
+        versions.emplace_back(std::stoll(text), text);
       } catch (const std::exception&) {
         throw Error(ExitCode::history_mismatch,
                     db_.display() + ": schema_migrations holds a version that is not a number: '" + text + "'");
@@ -110,12 +148,18 @@ History HistoryTable::read(const MigrationSet& files) {
     for (auto& q : rows) {
       HistoryRow r;
       r.version = std::stoll(q[0]);
+      r.version_text = q[0];
       r.name = std::move(q[1]);
       r.checksum = std::move(q[2]);
       r.checksum_ws = std::move(q[3]);
       r.applied_at = std::move(q[4]);
       r.duration_ms = std::stod(q[5]);
       r.strata_version = std::move(q[6]);
+      if (const std::size_t at = r.strata_version.find(k_imported_mark); at != std::string::npos) {
+        const std::string from = r.strata_version.substr(at + k_imported_mark.size());
+        r.imported_from = from == "golang-migrate" ? HistorySource::golang_migrate : HistorySource::dbmate;
+        r.applied_at.clear();
+      }
       r.state = q[7] == "partial" ? RowState::partial : RowState::applied;
       r.statements_done = static_cast<std::size_t>(std::stoll(q[8]));
       // Rows come in version order: each goes at the end of the map.
@@ -124,15 +168,18 @@ History HistoryTable::read(const MigrationSet& files) {
     return h;
   }
   HistorySource source = HistorySource::none;
-  for (Version v : foreign_versions(files, source, h.golang_dirty, h.golang_version)) {
+  for (auto& [v, text] : foreign_versions(files, source, h.golang_dirty, h.golang_version)) {
     HistoryRow r;
     r.version = v;
+    r.version_text = std::move(text);
     if (const Migration* m = files.find(v)) {
       r.name = m->name;
       r.checksum = m->checksum;
       r.checksum_ws = m->whitespace_checksum();
     }
     r.strata_version = k_version;
+    r.imported_from = source;
+    if (h.golang_dirty && v == h.golang_version) r.state = RowState::partial;
     h.rows.emplace(v, std::move(r));
   }
   h.source = source;
@@ -142,25 +189,24 @@ History HistoryTable::read(const MigrationSet& files) {
 std::size_t HistoryTable::create_and_import(const MigrationSet& files) {
   if (db_.table_exists(table_)) return 0;
   History foreign = read(files);
-  if (foreign.golang_dirty) {
-    throw Error(ExitCode::migration_failed,
-                db_.display() + ": golang-migrate left version " +
-                    std::to_string(foreign.golang_version) + " dirty (half applied)",
-                "repair the schema by hand, then clear the flag: UPDATE schema_migrations SET "
-                "dirty = 0");
-  }
+  if (foreign.golang_dirty) throw golang_dirty_error(foreign, files, db_.kind(), db_.display());
   db_.exec(create_sql(), "creating history table " + table_);
   std::size_t imported = 0;
+  // The import is one-way: strata never writes schema_migrations again, and drift and dump leave
+  // it out (drop_foreign_history) until the team drops it.
+  const std::string mark = std::string(k_version) + std::string(k_imported_mark) + to_string(foreign.source);
   for (const auto& [version, row] : foreign.rows) {
     const Migration* m = files.find(version);
+    Migration placeholder;
     if (m == nullptr) {
-      Migration placeholder;
       placeholder.version = version;
-      placeholder.name = "(imported, no file)";
-      execute(insert_sql(placeholder, RowState::applied), 0);
-    } else {
-      execute(insert_sql(*m, RowState::applied), 0);
+      placeholder.name = "(no file; imported from " + std::string(to_string(foreign.source)) + ")";
+      m = &placeholder;
     }
+    std::string sql = insert_sql(*m, RowState::applied);
+    const std::string ours = sql_quote(k_version);
+    sql.replace(sql.rfind(ours), ours.size(), sql_quote(mark));
+    execute(sql, 0);
     ++imported;
   }
   return imported;

@@ -6,16 +6,23 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
+#include "migrate/driver.h"
 #include "migrate/migration.h"
 
 namespace strata::migrate {
 
-class Driver;
 
 enum class RowState { applied, partial };
 
+enum class HistorySource { none, strata, dbmate, golang_migrate };
+const char* to_string(HistorySource s);
+
 struct HistoryRow {
   Version version = 0;
+  // As the history spells it: a dbmate version keeps its zero padding ("0001"); strata's own
+  // history stores integers.
+  std::string version_text;
   std::string name;
   std::string checksum;
   std::string checksum_ws;
@@ -24,14 +31,17 @@ struct HistoryRow {
   std::string strata_version;
   RowState state = RowState::applied;
   std::size_t statements_done = 0;  // for a partial (transaction:false) migration
+  // Taken over from dbmate's or golang-migrate's schema_migrations (none: run by strata). Such a
+  // row has no known applied_at: it reads as empty even after the import.
+  HistorySource imported_from = HistorySource::none;
 };
 
-enum class HistorySource { none, strata, dbmate, golang_migrate };
 
 struct History {
   HistorySource source = HistorySource::none;
   std::map<Version, HistoryRow> rows;
-  // golang-migrate records one version and a dirty flag instead of rows.
+  // golang-migrate records one version and a dirty flag instead of rows. A dirty version's row
+  // reads as RowState::partial.
   bool golang_dirty = false;
   Version golang_version = 0;
 
@@ -67,12 +77,18 @@ class HistoryTable {
   const std::string& name() const { return table_; }
 
  private:
-  std::vector<Version> foreign_versions(const MigrationSet& files, HistorySource& source,
+  // Each version with its text as the foreign table spells it.
+  std::vector<std::pair<Version, std::string>> foreign_versions(const MigrationSet& files, HistorySource& source,
                                         bool& dirty, Version& golang_version);
 
   Driver& db_;
   std::string table_;
 };
+
+// The refusal for a golang-migrate history left dirty: it names the version and both ways out, in
+// SQL that runs on `kind` (dirty is a boolean on PostgreSQL, an integer on SQLite).
+Error golang_dirty_error(const History& h, const MigrationSet& files, DriverKind kind,
+                         const std::string& database);
 
 // Compares dotted version strings numerically ("0.10.0" > "0.9.1").
 int compare_versions(const std::string& a, const std::string& b);

@@ -74,6 +74,9 @@ class Migrator::Session {
     table_ = std::make_unique<HistoryTable>(*db_, target.table);
     history_exists_ = db_->table_exists(target.table);
     history_ = table_->read(files);
+    // Every writing command refuses a dirty golang-migrate version, whether or not anything is
+    // pending: running past it would build on a half-applied migration.
+    if (history_.golang_dirty) throw golang_dirty_error(history_, files, db_->kind(), target.database.display);
     if (dry_) {
       log("-- strata migrate dry run on " + target.database.display +
           ". Nothing was executed. :duration_ms is bound at run time to the measured duration.");
@@ -556,8 +559,8 @@ Status Migrator::status() {
   }
   for (const auto& [v, row] : h.rows) {
     if (files().find(v) != nullptr) continue;
-    st.entries.push_back(StatusEntry{v, std::to_string(v), row.name, EntryState::missing,
-                                     row.applied_at, {}});
+    st.entries.push_back(StatusEntry{v, row.version_text.empty() ? std::to_string(v) : row.version_text,
+                                     row.name, EntryState::missing, row.applied_at, {}});
   }
   std::sort(st.entries.begin(), st.entries.end(),
             [](const StatusEntry& a, const StatusEntry& b) { return a.version < b.version; });
@@ -574,14 +577,19 @@ Status Migrator::status() {
 std::string Migrator::dump() {
   auto db = open_driver(target_.database, Access::read_only, target_.table, target_.lock_timeout);
   if (!db) throw Error(ExitCode::unavailable, target_.database.display + ": database does not exist");
-  const Schema schema = db->read_schema(target_.table);
+  Schema schema = db->read_schema(target_.table);
+  drop_foreign_history(schema);  // history, not schema, before and after strata imports it
   std::string out = "-- Schema of " + db->dump_title() + ", written by `strata migrate dump`. Do not edit.\n";
   out += dump_schema(schema);
   HistoryTable table(*db, target_.table);
   const History h = table.read(files());
   if (!h.rows.empty()) {
     out += "\n-- Applied migrations:\n";
-    for (const auto& [v, row] : h.rows) out += "--   " + std::to_string(v) + " " + row.name + "\n";
+    for (const auto& [v, row] : h.rows) {
+      const Migration* m = files().find(v);
+      const std::string text = m != nullptr ? m->version_text : row.version_text.empty() ? std::to_string(v) : row.version_text;
+      out += "--   " + text + " " + (row.name.empty() ? "(no file)" : row.name) + "\n";
+    }
   }
   return out;
 }

@@ -3,10 +3,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <map>
 #include <set>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace strata::migrate {
 namespace {
@@ -87,24 +90,195 @@ Schema read_schema(sqlite3* db, const std::string& exclude_table) {
   return schema;
 }
 
-std::vector<std::string> diff_schemas(const Schema& expected, const Schema& actual) {
+namespace {
+
+// A table's CREATE statement cut into its header ("CREATE TABLE t") and its parts (each column
+// and table constraint, whitespace folded), at the commas between the outer parentheses.
+struct TableParts {
+  std::string header;
+  std::string tail;  // after the closing parenthesis (SQLite: WITHOUT ROWID, STRICT)
+  std::vector<std::string> parts;
+};
+
+// A part with the quotes around its leading name removed (`query` TEXT -> query TEXT): SQLite
+// keeps a column's spelling from whichever statement created it.
+std::string unquote_leading_name(std::string part) {
+  if (part.empty()) return part;
+  const char open = part.front();
+  const char close = open == '[' ? ']' : open;
+  if (open != '"' && open != '`' && open != '[') return part;
+  const std::size_t end = part.find(close, 1);
+  if (end == std::string::npos || part.find(' ', 1) < end) return part;
+  return part.substr(1, end - 1) + part.substr(end + 1);
+}
+
+std::optional<TableParts> table_parts(const std::string& sql) {
+  const std::size_t open = sql.find('(');
+  if (open == std::string::npos) return std::nullopt;
+  TableParts t;
+  // SQLite keeps a renamed table's name quoted (ALTER TABLE x RENAME TO "t"): the quotes around
+  // the name are not a difference.
+  for (const char c : trim(std::string_view(sql).substr(0, open))) {
+    if (c != '"' && c != '`' && c != '[' && c != ']') t.header.push_back(c);
+  }
+  int depth = 0;
+  char quote = 0;
+  std::string part;
+  for (std::size_t i = open + 1; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote != 0) {
+      part.push_back(c);
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') quote = c;
+    if (c == '(') ++depth;
+    if (c == ')' && depth-- == 0) {
+      t.parts.push_back(unquote_leading_name(fold_whitespace(part, "'\"`")));
+      t.tail = fold_whitespace(sql.substr(i + 1), "'\"`");
+      return t;
+    }
+    if (c == ',' && depth == 0) {
+      t.parts.push_back(unquote_leading_name(fold_whitespace(part, "'\"`")));
+      part.clear();
+      continue;
+    }
+    part.push_back(c);
+  }
+  return std::nullopt;  // unbalanced: compare the whole text
+}
+
+// What a part is about: "column email", "constraint users_pkey", or the part itself.
+std::string part_key(const std::string& part) {
+  std::string first = part.substr(0, part.find(' '));
+  std::string upper;
+  for (char c : first) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  if (upper == "CONSTRAINT") {
+    const std::size_t a = part.find(' ');
+    const std::size_t b = part.find(' ', a + 1);
+    return "constraint " + part.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  }
+  if (upper == "PRIMARY" || upper == "UNIQUE" || upper == "CHECK" || upper == "FOREIGN" ||
+      upper == "EXCLUDE") {
+    return part;
+  }
+  if (first.size() >= 2 && (first.front() == '"' || first.front() == '`' || first.front() == '[')) {
+    first = first.substr(1, first.size() - 2);
+  }
+  return "column " + first;
+}
+
+// Why two definitions of the same table differ, briefly; empty when they do not (beyond order).
+std::string table_difference(const TableParts& want, const TableParts& have, const std::string& expected_side,
+                             const std::string& actual_side) {
+  std::map<std::string, std::string> w;
+  std::map<std::string, std::string> h;
+  for (const auto& p : want.parts) w[part_key(p)] = p;
+  for (const auto& p : have.parts) h[part_key(p)] = p;
+  std::vector<std::string> lines;
+  if (want.header != have.header || want.tail != have.tail) {
+    lines.push_back("`" + want.header + " (...)" + (want.tail.empty() ? "" : " " + want.tail) + "` in " +
+                    expected_side + ", `" + have.header + " (...)" + (have.tail.empty() ? "" : " " + have.tail) +
+                    "` in " + actual_side);
+  }
+  for (const auto& [key, part] : w) {
+    const auto it = h.find(key);
+    if (it == h.end()) {
+      lines.push_back(key + " `" + part + "` only in " + expected_side);
+    } else if (it->second != part) {
+      lines.push_back(key + ": `" + part + "` in " + expected_side + ", `" + it->second + "` in " + actual_side);
+    }
+  }
+  for (const auto& [key, part] : h) {
+    if (w.count(key) == 0) lines.push_back(key + " `" + part + "` only in " + actual_side);
+  }
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
+  return out;
+}
+
+}  // namespace
+
+std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actual) {
   std::map<std::string, const SchemaObject*> want;
   std::map<std::string, const SchemaObject*> have;
   for (const auto& o : expected.objects) want[o.type + " " + o.name] = &o;
   for (const auto& o : actual.objects) have[o.type + " " + o.name] = &o;
-  std::vector<std::string> out;
+  std::vector<SchemaDiff> out;
   for (const auto& [key, o] : want) {
     const auto it = have.find(key);
     if (it == have.end()) {
-      out.push_back(key + " is missing");
-    } else if (it->second->sql != o->sql) {
-      out.push_back(key + " differs: expected `" + o->sql + "`, found `" + it->second->sql + "`");
+      out.push_back(SchemaDiff{SchemaDiff::Kind::only_expected, key, {}, o->sql + "\n"});
+      continue;
     }
+    if (it->second->sql == o->sql) continue;
+    SchemaDiff d{SchemaDiff::Kind::differs, key, {}, {}};
+    d.detail = o->sql + "\n" + it->second->sql;
+    if (o->type == "table") {
+      const auto a = table_parts(o->sql);
+      const auto b = table_parts(it->second->sql);
+      if (a && b) {
+        auto sa = a->parts;
+        auto sb = b->parts;
+        std::sort(sa.begin(), sa.end());
+        std::sort(sb.begin(), sb.end());
+        if (sa == sb && a->header == b->header && a->tail == b->tail) d.kind = SchemaDiff::Kind::column_order;
+      }
+    }
+    out.push_back(std::move(d));
   }
   for (const auto& [key, o] : have) {
-    if (want.count(key) == 0) out.push_back(key + " is not created by the migrations");
+    if (want.count(key) == 0) out.push_back(SchemaDiff{SchemaDiff::Kind::only_actual, key, {}, "\n" + o->sql});
   }
   return out;
+}
+
+std::string describe(const SchemaDiff& d, const std::string& expected_side, const std::string& actual_side) {
+  switch (d.kind) {
+    case SchemaDiff::Kind::only_expected:
+      return d.object + " is in " + expected_side + " but not in " + actual_side;
+    case SchemaDiff::Kind::only_actual:
+      return d.object + " is in " + actual_side + " but not in " + expected_side;
+    case SchemaDiff::Kind::column_order:
+      return d.object + ": same columns and constraints in another order";
+    case SchemaDiff::Kind::differs:
+      break;
+  }
+  const std::size_t nl = d.detail.find('\n');
+  const std::string a = d.detail.substr(0, nl);
+  const std::string b = nl == std::string::npos ? std::string{} : d.detail.substr(nl + 1);
+  if (d.object.rfind("table ", 0) == 0) {
+    const auto ta = table_parts(a);
+    const auto tb = table_parts(b);
+    if (ta && tb) {
+      const std::string why = table_difference(*ta, *tb, expected_side, actual_side);
+      if (!why.empty()) return d.object + ": " + why;
+    }
+  }
+  return d.object + " is defined differently in " + expected_side + " and " + actual_side;
+}
+
+void drop_foreign_history(Schema& schema) {
+  bool found = false;
+  for (const SchemaObject& o : schema.objects) {
+    if (o.type != "table" || o.name != "schema_migrations") continue;
+    const auto t = table_parts(o.sql);
+    if (!t) return;
+    std::set<std::string> columns;
+    for (const auto& p : t->parts) {
+      const std::string key = part_key(p);
+      if (key.rfind("column ", 0) == 0) {
+        std::string c = key.substr(7);
+        for (char& ch : c) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        columns.insert(c);
+      }
+    }
+    found = columns == std::set<std::string>{"version"} || columns == std::set<std::string>{"version", "dirty"};
+  }
+  if (!found) return;
+  std::erase_if(schema.objects, [](const SchemaObject& o) {
+    return o.table == "schema_migrations" || (o.type == "table" && o.name == "schema_migrations");
+  });
 }
 
 std::string dump_schema(const Schema& schema) {

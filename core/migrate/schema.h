@@ -36,8 +36,33 @@ std::string fold_whitespace(std::string_view sql, std::string_view quotes);
 // `exclude_table` (the history table).
 Schema read_schema(sqlite3* db, const std::string& exclude_table);
 
-// Human-readable differences from `expected` to `actual`, one line each ("table users: ...").
-std::vector<std::string> diff_schemas(const Schema& expected, const Schema& actual);
+// One difference between two schemas, about one object.
+struct SchemaDiff {
+  enum class Kind {
+    only_expected,  // the migrations create it; the other side lacks it
+    only_actual,    // the other side has it; the migrations do not create it
+    differs,        // both have it, defined differently
+    column_order,   // both have it, with the same columns and constraints in another order
+  };
+  Kind kind = Kind::differs;
+  std::string object;  // "table users"
+  std::string what;    // a few lines at most: the column, its type, the constraint that differs
+  std::string detail;  // for -v: the expected definition, '\n', the actual one (empty: absent)
+};
+
+// The differences from `expected` to `actual`. A table whose columns and constraints are the
+// same but in another order (a column dropped in up and added back in down ends up last) is a
+// column_order difference, never `differs`: it is not something a migration can or should fix.
+std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actual);
+
+// `d` as one line ("table users: column email: `email text` here, `email integer` there"), the
+// sides named by `expected_side` / `actual_side` ("the migrations", "the live database").
+std::string describe(const SchemaDiff& d, const std::string& expected_side, const std::string& actual_side);
+
+// Leaves out a dbmate or golang-migrate history table (`schema_migrations` with dbmate's
+// `(version)` or golang-migrate's `(version, dirty)` columns) and what belongs to it: before and
+// after strata imports it, it is history, not the user's schema.
+void drop_foreign_history(Schema& schema);
 
 // A schema.sql: tables, then indexes, views and triggers, each ending in ';'. Deterministic:
 // the same schema always gives the same bytes.

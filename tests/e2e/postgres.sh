@@ -82,7 +82,7 @@ assert_eq "$first_dump" "$OUT" "dump is deterministic"
 case_ "drift, down, redo, dry run"
 pq "$URL" "ALTER TABLE users ADD COLUMN nickname text" >/dev/null
 expect_exit 5 -- "$STRATA" migrate check --drift
-expect_stdout_match 'table users differs'
+expect_stdout_match 'table users: column nickname .nickname text. only in the live database'
 pq "$URL" "ALTER TABLE users DROP COLUMN nickname" >/dev/null
 expect_exit 0 -- "$STRATA" migrate down
 expect_stderr_match 'reverted 20240101000002_create_posts_table'
@@ -174,6 +174,63 @@ expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m3 up --resume
 assert_eq "applied" "$(pq "$URL" "SELECT state FROM strata_migrations WHERE version = 2")" "finished"
 assert_eq 2 "$(pq "$URL" "SELECT count(*) FROM pg_indexes WHERE tablename = 't'")" "both indexes built"
 expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m3 down
+
+# ---------------------------------------------------------------------------------------------
+case_ "adopting golang-migrate and dbmate databases: check --drift is clean after the import"
+rm -rf mg && mkdir mg
+printf 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n' >mg/000001_users.up.sql
+printf 'DROP TABLE users;\n' >mg/000001_users.down.sql
+printf 'CREATE TABLE tags (id bigint PRIMARY KEY);\n' >mg/000002_tags.up.sql
+printf 'DROP TABLE tags;\n' >mg/000002_tags.down.sql
+URL=$(fresh_db adopt_golang)
+pq "$URL" "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+INSERT INTO schema_migrations VALUES (1, false); CREATE TABLE users (id bigint PRIMARY KEY, email text);" >/dev/null
+expect_exit 1 -- "$STRATA" migrate -d "$URL" --dir mg check --drift
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg up
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg check --drift
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg dump
+expect_stdout_nomatch 'schema_migrations'
+URL=$(fresh_db adopt_dbmate)
+rm -rf md && mkdir md
+mig md 20240101000001 users "CREATE TABLE users (id bigint PRIMARY KEY, email text);" "DROP TABLE users;"
+mig md 20240101000002 tags "CREATE TABLE tags (id bigint PRIMARY KEY);" "DROP TABLE tags;"
+pq "$URL" "CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);
+INSERT INTO schema_migrations VALUES ('20240101000001'); CREATE TABLE users (id bigint PRIMARY KEY, email text);" >/dev/null
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir md up
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir md check --drift
+
+case_ "a dirty golang-migrate version: status, up, down and check agree; the hint's SQL runs"
+URL=$(fresh_db dirty_golang)
+pq "$URL" "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+INSERT INTO schema_migrations VALUES (2, true); CREATE TABLE users (id bigint PRIMARY KEY, email text);" >/dev/null
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg status
+expect_stdout_match '000002 +tags +partial \(dirty\)'
+expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir mg check
+expect_stdout_match 'partial .*SET dirty = false WHERE version = 2'
+for cmd in up down; do
+    expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir mg $cmd
+    expect_error_line 'version 000002 dirty'
+    expect_stderr_match 'hint: .*UPDATE schema_migrations SET dirty = false WHERE version = 2'
+done
+# The hint's first way out, run as printed: finish 2 by hand, clear the flag.
+pq "$URL" "CREATE TABLE tags (id bigint PRIMARY KEY); UPDATE schema_migrations SET dirty = false WHERE version = 2" >/dev/null
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg check --drift
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg up
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg check --drift
+
+case_ "column order alone is neither drift nor a roundtrip failure"
+URL=$(fresh_db colorder)
+rm -rf mc && mkdir mc
+mig mc 1 create_t "CREATE TABLE t (id int, a text, b text);" "DROP TABLE t;"
+mig mc 2 drop_a "ALTER TABLE t DROP COLUMN a;" "ALTER TABLE t ADD COLUMN a text;"
+mig mc 3 broken "CREATE TABLE u (id int);" "DROP TABLE nowhere;"
+mig mc 4 leaves "CREATE TABLE v (id int); CREATE TABLE w (id int);" "DROP TABLE v;"
+expect_exit 5 -- "$STRATA" migrate -d "$URL" --dir mc check --roundtrip --json
+expect_json_true "every broken down, column order as info" \
+    '[(f["version"], f["severity"]) for f in d["findings"] if f["code"] == "roundtrip"] == [("2", "info"), ("3", "error"), ("4", "error")]'
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mc up --to 2
+expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mc down
+expect_exit 1 -- "$STRATA" migrate -d "$URL" --dir mc check --drift
 
 # ---------------------------------------------------------------------------------------------
 case_ "--wait: gives up after --wait-timeout, or connects once the server is up"

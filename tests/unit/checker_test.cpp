@@ -738,6 +738,151 @@ TEST_P(CheckerTest, DirtyGolangMigrateVersionIsPartial) {
   EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
 }
 
+TEST_P(CheckerTest, DirtyGolangMigrateHintNamesTheVersionAndRunsOnThisEngine) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  exec("CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean)");
+  exec("INSERT INTO schema_migrations (version, dirty) VALUES (2, true)");
+  const CheckReport r = check_db();
+  ASSERT_EQ(count(r, "partial"), 1u) << "one finding, not also a transaction:false one: " << codes(r);
+  const Finding* f = find(r, "partial");
+  EXPECT_EQ(f->version, "2");
+  const std::string no = GetParam() == migrate::DriverKind::postgres ? "false" : "0";
+  EXPECT_NE(f->message.find("UPDATE schema_migrations SET dirty = " + no + " WHERE version = 2"), std::string::npos)
+      << f->message;
+  EXPECT_NE(f->message.find("SET version = 1, dirty = " + no), std::string::npos) << f->message;
+  EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
+  // The hint's SQL runs on this engine, and then check agrees that version 2 is applied.
+  exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
+  exec("CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), body TEXT)");
+  exec("UPDATE schema_migrations SET dirty = " + no + " WHERE version = 2");
+  const CheckReport after = check_db(/*drift=*/true);
+  EXPECT_EQ(after.exit_code, ExitCode::ok) << codes(after);
+  EXPECT_EQ(after.applied, 2u);
+}
+
+TEST_P(CheckerTest, AdoptedDbmateDatabaseHasNoDriftAfterTheImport) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_posts_table.sql", k_posts);
+  exec("CREATE TABLE schema_migrations (version VARCHAR(128) PRIMARY KEY)");
+  exec("INSERT INTO schema_migrations (version) VALUES ('1')");
+  exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
+  EXPECT_EQ(up().imported, 1u);
+  ASSERT_TRUE(tdb_.has_table("strata_migrations"));
+  ASSERT_TRUE(tdb_.has_table("schema_migrations")) << "strata never writes the old table";
+  const CheckReport r = check_db(/*drift=*/true);
+  EXPECT_EQ(count(r, "drift"), 0u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
+  // A user table is still drift after the import.
+  exec("CREATE TABLE hand_made (x TEXT)");
+  EXPECT_EQ(check_db(/*drift=*/true).exit_code, ExitCode::drift);
+}
+
+TEST_P(CheckerTest, AdoptedGolangMigrateDatabaseHasNoDriftAfterTheImport) {
+  write("1_create_users_table.up.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);");
+  write("1_create_users_table.down.sql", "DROP TABLE users;");
+  write("2_create_tags_table.up.sql", "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);");
+  write("2_create_tags_table.down.sql", "DROP TABLE tags;");
+  exec("CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+  exec("INSERT INTO schema_migrations (version, dirty) VALUES (1, false)");
+  exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
+  EXPECT_EQ(check_db(/*drift=*/true).exit_code, ExitCode::pending);
+  EXPECT_EQ(up().imported, 1u);
+  const CheckReport r = check_db(/*drift=*/true);
+  EXPECT_EQ(count(r, "drift"), 0u) << codes(r);
+  EXPECT_EQ(r.exit_code, ExitCode::ok) << codes(r);
+}
+
+TEST_P(CheckerTest, MissingFileKeepsTheVersionAsSpeltAndSaysWhereItIsListed) {
+  write("0002_create_users_table.sql", k_users);
+  exec("CREATE TABLE schema_migrations (version VARCHAR(128) PRIMARY KEY)");
+  exec("INSERT INTO schema_migrations (version) VALUES ('0001')");
+  const CheckReport r = check_db();
+  const Finding* f = find(r, "missing-file");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->version, "0001");
+  EXPECT_EQ(f->message.find("()"), std::string::npos) << f->message;
+  EXPECT_NE(f->message.find("dbmate's schema_migrations"), std::string::npos) << f->message;
+}
+
+TEST_P(CheckerTest, DriftSaysWhichSideHasTheObjectAndWhatDiffers) {
+  write("1_create_users_table.sql", k_users);
+  write("2_create_tags_table.sql", k_tags);
+  up();
+  exec("CREATE TABLE hand_made (x TEXT)");
+  exec("DROP TABLE tags");
+  exec("ALTER TABLE users ADD COLUMN nickname TEXT");
+  const CheckReport r = check_db(/*drift=*/true);
+  ASSERT_EQ(count(r, "drift"), 3u) << codes(r);
+  std::string all;
+  for (const Finding& f : r.findings) {
+    if (f.code != "drift") continue;
+    all += f.message + "\n";
+    EXPECT_FALSE(f.detail.empty()) << "-v shows the definitions: " << f.message;
+    EXPECT_LT(f.message.size(), 200u) << "briefly: " << f.message;
+  }
+  EXPECT_NE(all.find("table hand_made is in the live database but not in the applied migrations"), std::string::npos) << all;
+  EXPECT_NE(all.find("table tags is in the applied migrations but not in the live database"), std::string::npos) << all;
+  EXPECT_NE(all.find("table users: column nickname"), std::string::npos) << all;
+  EXPECT_NE(all.find("only in the live database"), std::string::npos) << all;
+}
+
+TEST_P(CheckerTest, ColumnOrderAloneIsNeitherDriftNorARoundtripFailure) {
+  write("1_create_t_table.sql",
+        "-- migrate:up\nCREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);\n-- migrate:down\nDROP TABLE t;\n");
+  write("2_drop_a.sql", "-- migrate:up\nALTER TABLE t DROP COLUMN a;\n-- migrate:down\nALTER TABLE t ADD COLUMN a TEXT;\n");
+  up();
+  {
+    migrate::Migrator m(migrate::Target{tdb_.endpoint()}, load());
+    migrate::DownOptions d;
+    m.down(d);
+  }
+  const CheckReport drift = check_db(/*drift=*/true);
+  EXPECT_EQ(drift.exit_code, ExitCode::pending) << "2 is pending, and column order is no drift: " << codes(drift);
+  EXPECT_EQ(count(drift, "drift"), 1u) << codes(drift);
+  EXPECT_EQ(find(drift, "drift")->severity, Severity::info) << codes(drift);
+  EXPECT_NE(find(drift, "drift")->message.find("another order"), std::string::npos) << codes(drift);
+
+  const CheckReport rt = check_files_only(/*strict=*/false, /*roundtrip=*/true);
+  EXPECT_EQ(rt.exit_code, ExitCode::ok) << codes(rt);
+  ASSERT_EQ(count(rt, "roundtrip"), 1u) << codes(rt);
+  EXPECT_EQ(find(rt, "roundtrip")->severity, Severity::info);
+  EXPECT_EQ(find(rt, "roundtrip")->version, "2");
+}
+
+TEST_P(CheckerTest, RoundtripReportsEveryBrokenDownAndFollowsTheUpPath) {
+  write("1_create_users_table.sql",
+        "-- migrate:up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\nCREATE TABLE extra (id INTEGER);\n"
+        "-- migrate:down\nDROP TABLE users;\n");  // leaves extra
+  write("2_create_tags_table.sql", k_tags);          // fine
+  write("3_create_posts_table.sql",
+        "-- migrate:up\nCREATE TABLE posts (id INTEGER);\n-- migrate:down\nDROP TABLE nowhere;\n");  // fails
+  write("4_create_more_table.sql",
+        "-- migrate:up\nCREATE TABLE more (id INTEGER);\n-- migrate:down\nDROP TABLE more;\nDROP TABLE posts;\n");
+  const CheckReport r = check_files_only(/*strict=*/false, /*roundtrip=*/true);
+  std::vector<std::string> versions;
+  for (const Finding& f : r.findings) {
+    if (f.code == "roundtrip") versions.push_back(f.version);
+  }
+  EXPECT_EQ(versions, (std::vector<std::string>{"1", "3", "4"})) << codes(r);
+  const Finding* first = find(r, "roundtrip");
+  ASSERT_NE(first, nullptr);
+  EXPECT_NE(first->message.find("table extra"), std::string::npos) << first->message;
+  EXPECT_EQ(r.exit_code, ExitCode::drift);
+}
+
+TEST_P(CheckerTest, RoundtripFindingOfAGolangPairNamesTheUpFileAndVersion) {
+  write("000001_create_users.up.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+  write("000001_create_users.down.sql", "\nDROP TABLE nowhere;\n");
+  const CheckReport r = check_files_only(/*strict=*/false, /*roundtrip=*/true);
+  const Finding* f = find(r, "roundtrip");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_EQ(f->version, "000001");
+  EXPECT_EQ(f->file, file("000001_create_users.up.sql"));
+  EXPECT_EQ(f->line, 0u) << "the line is in the .down.sql, which the message names";
+  EXPECT_NE(f->message.find("000001_create_users.down.sql:2"), std::string::npos) << f->message;
+}
+
 TEST_P(SqliteCheckerTest, SeverityNames) {
   EXPECT_STREQ(migrate::to_string(Severity::info), "info");
   EXPECT_STREQ(migrate::to_string(Severity::warning), "warning");

@@ -369,6 +369,54 @@ TEST_P(MigratorTest, RecognisesAGolangMigrateDatabase) {
   EXPECT_EQ(r.steps[0].version, 2);
 }
 
+TEST_P(MigratorTest, DirtyGolangMigrateVersionIsPartialInStatusAndRefusedByUpAndDown) {
+  add("1_a.up.sql", "CREATE TABLE a (x int);");
+  add("1_a.down.sql", "DROP TABLE a;");
+  add("2_b.up.sql", "CREATE TABLE b (x int);");
+  add("2_b.down.sql", "DROP TABLE b;");
+  db().exec("CREATE TABLE schema_migrations (version bigint, dirty boolean);"
+            "INSERT INTO schema_migrations VALUES (2, true); CREATE TABLE a (x int);");
+  const Status st = migrator().status();
+  ASSERT_EQ(st.entries.size(), 2u);
+  EXPECT_EQ(st.source, HistorySource::golang_migrate);
+  EXPECT_EQ(st.entries[0].state, EntryState::applied);
+  EXPECT_EQ(st.entries[1].state, EntryState::partial);
+  // Nothing is pending, and up still refuses; so do down and a dry run.
+  const Error up = error_of([&] { migrator().up({}); });
+  EXPECT_EQ(up.code(), ExitCode::migration_failed);
+  EXPECT_NE(std::string(up.what()).find("version 2 dirty"), std::string::npos) << up.what();
+  EXPECT_NE(up.hint().find("2_b.up.sql"), std::string::npos) << up.hint();
+  const std::string no = GetParam() == DriverKind::postgres ? "false" : "0";
+  EXPECT_NE(up.hint().find("SET dirty = " + no + " WHERE version = 2"), std::string::npos) << up.hint();
+  EXPECT_EQ(error_of([&] { migrator().down({}); }).code(), ExitCode::migration_failed);
+  UpOptions dry;
+  dry.dry_run = true;
+  EXPECT_EQ(error_of([&] { migrator().up(dry); }).code(), ExitCode::migration_failed);
+  EXPECT_FALSE(db().has_table("strata_migrations")) << "nothing imported";
+  EXPECT_FALSE(db().has_table("b"));
+  // The hint's other way out: step back, and up runs version 2.
+  db().exec("UPDATE schema_migrations SET version = 1, dirty = " + no);
+  const RunResult r = migrator().up({});
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.steps[0].version, 2);
+}
+
+TEST_P(MigratorTest, ImportedVersionsHaveNoAppliedAtAndTheOldTableIsNotDumped) {
+  add_table("0001", "a");
+  add_table("0002", "b");
+  db().exec("CREATE TABLE schema_migrations (version varchar(128) primary key);"
+            "INSERT INTO schema_migrations VALUES ('0001'); CREATE TABLE a (id INTEGER PRIMARY KEY);");
+  EXPECT_EQ(migrator().up({}).imported, 1u);
+  const Status st = migrator().status();
+  ASSERT_EQ(st.entries.size(), 2u);
+  EXPECT_EQ(st.entries[0].state, EntryState::applied);
+  EXPECT_EQ(st.entries[0].applied_at, "") << "imported: the time it was applied is not known";
+  EXPECT_NE(st.entries[1].applied_at, "") << "run by strata";
+  const std::string dump = migrator().dump();
+  EXPECT_EQ(dump.find("schema_migrations"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("--   0001 create_a_table\n--   0002 create_b_table\n"), std::string::npos) << dump;
+}
+
 TEST_P(SqliteMigratorTest, DryRunPrintsTheExactSqlAndTouchesNothing) {
   add_table("1", "a");
   UpOptions o;
