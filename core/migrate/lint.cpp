@@ -67,7 +67,7 @@ void lint_section(const Section& s, std::vector<LintFinding>& out) {
                                             (i >= 4 && words[i - 4].upper == "ALTER" && words[i - 3].upper == "TABLE"));
     if (w == "DROP" && (next == "TABLE" || next == "COLUMN" || alter_drop)) {
       out.push_back({"destructive", false, line_of(words[i].offset),
-                     next == "TABLE" ? "DROP TABLE destroys data" : "DROP COLUMN destroys data"});
+                     next == "TABLE" ? "DROP TABLE destroys data" : "DROP COLUMN destroys data", s.file});
     }
   }
 }
@@ -112,7 +112,7 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
   // One pass of the lexer splits the section and keeps every statement's words.
   const SplitResult split = split_postgres(s.sql, Tokens::keep);
   if (split.error_offset) {
-    out.push_back({"parse-error", true, line_of(*split.error_offset), split.error});
+    out.push_back({"parse-error", true, line_of(*split.error_offset), split.error, s.file});
     return;
   }
   std::set<std::string> created;  // tables created earlier in this section
@@ -121,7 +121,7 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
     if (w.empty()) continue;
     // The line is counted only for a finding: most statements have none.
     const auto flag = [&](const char* code, bool error, std::string message) {
-      out.push_back({code, error, line_of(st.offset), std::move(message)});
+      out.push_back({code, error, line_of(st.offset), std::move(message), s.file});
     };
     if (is(w, 0, "CREATE") && (is(w, 1, "TABLE") || (is(w, 2, "TABLE") && (is(w, 1, "UNLOGGED") || is(w, 1, "TEMP") || is(w, 1, "TEMPORARY"))))) {
       std::size_t i = is(w, 1, "TABLE") ? 2 : 3;
