@@ -39,6 +39,9 @@ struct MigrateOptions {
   bool drift = false;
   bool roundtrip = false;
   bool strict = false;
+  std::string baseline;         // check --baseline; empty: DIR/.strata-baseline.json if present
+  bool no_baseline = false;     // check --no-baseline
+  std::string write_baseline;   // check --write-baseline [FILE]; empty FILE: the baseline file
 };
 
 // Adds `migrate` and its subcommands to `app`. The chosen subcommand's action is stored in
