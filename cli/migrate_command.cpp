@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
+#include "migrate/baseline.h"
 #include "migrate/checker.h"
 #include "migrate/database_url.h"
 #include "migrate/migrator.h"
@@ -261,7 +262,20 @@ Tone severity_tone(mg::Severity s) {
   return Tone::plain;
 }
 
-int run_check(const MigrateOptions& o) {
+// The baseline options of `check`: --write-baseline [FILE] writes FILE, else --baseline, else the
+// default file; --baseline FILE must exist, the default file need not.
+void baseline_options(const MigrateOptions& o, const CLI::App& sub, mg::CheckOptions& c) {
+  const std::string file = o.baseline.empty() ? mg::default_baseline_path(o.dirs.front()) : o.baseline;
+  if (sub.count("--write-baseline") > 0) {
+    c.write_baseline = o.write_baseline.empty() ? file : o.write_baseline;
+    return;
+  }
+  if (o.no_baseline) return;
+  c.baseline = file;
+  c.baseline_optional = o.baseline.empty();
+}
+
+int run_check(const MigrateOptions& o, const CLI::App& sub) {
   mg::CheckOptions c;
   c.database = database_endpoint(o);
   c.table = o.table;
@@ -269,6 +283,7 @@ int run_check(const MigrateOptions& o) {
   c.drift = o.drift;
   c.roundtrip = o.roundtrip;
   c.strict = o.strict;
+  baseline_options(o, sub, c);
   if ((c.drift) && !c.database) {
     throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
   }
@@ -283,22 +298,31 @@ int run_check(const MigrateOptions& o) {
                           {"file", f.file.empty() ? json(nullptr) : json(f.file)},
                           {"line", f.line == 0 ? json(nullptr) : json(f.line)},
                           {"message", f.message},
-                          {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)}});
+                          {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)},
+                          {"baselined", f.baselined}});
     }
     std::cout << json{{"ok", r.ok()},
                       {"exit_code", code},
                       {"applied", r.applied},
                       {"pending", r.pending},
+                      {"baseline", r.baseline_file.empty() ? json(nullptr) : json(r.baseline_file)},
+                      {"baselined", r.baselined},
                       {"findings", findings}}
                      .dump()
               << '\n';
     return code;
+  }
+  if (!c.write_baseline.empty()) {
+    print_note("wrote " + c.write_baseline + ": " + std::to_string(r.baselined) + " finding(s) baselined", o.out);
   }
   const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
   Table table({"CODE", "SEVERITY", "VERSION", "FILE", "MESSAGE"});
   std::size_t errors = 0, warnings = 0;
   std::string details;
   for (const mg::Finding& f : r.findings) {
+    // Acknowledged findings are counted in the summary and listed by --json only: the table
+    // shows what needs attention.
+    if (f.baselined) continue;
     errors += f.severity == mg::Severity::error;
     warnings += f.severity == mg::Severity::warning;
     // -q: the errors only, and nothing at all when there are none.
@@ -321,6 +345,7 @@ int run_check(const MigrateOptions& o) {
   std::string summary = "check: " + std::to_string(errors) + " error(s), " + std::to_string(warnings) +
                         " warning(s), " + std::to_string(r.pending.size()) + " pending";
   if (r.database_checked) summary += ", " + std::to_string(r.applied) + " applied";
+  if (!r.baseline_file.empty()) summary += ", " + std::to_string(r.baselined) + " baselined";
   print_note(summary + " (exit " + std::to_string(code) + ")", o.out);
   return code;
 }
@@ -498,10 +523,20 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   check->add_flag("--roundtrip", o.roundtrip, "Check that each down undoes its up (in memory, or a scratch PostgreSQL schema)");
   check->add_flag("--strict", o.strict, "Count warnings as errors");
   check->add_flag("-v,--verbose", o.verbose, "Show the full definitions behind drift and roundtrip findings");
+  auto* baseline = check->add_option(
+      "--baseline", o.baseline,
+      "Baseline file of acknowledged findings (default: DIR/.strata-baseline.json, when present)");
+  check->add_flag("--no-baseline", o.no_baseline, "Ignore the baseline file: every finding counts")
+      ->excludes(baseline);
+  check->add_option("--write-baseline", o.write_baseline,
+                    "Write the current warnings to FILE (default: the baseline file) and acknowledge them")
+      ->expected(0, 1)
+      ->type_name("[FILE]");
   check->footer(
       "Examples:\n  strata migrate check\n  strata migrate check --roundtrip --drift --json\n"
+      "  strata migrate check --write-baseline   # once, on an existing project; commit the file\n"
       "Exit: 0 clean, 1 pending, 3 directory, 4 history, 5 drift/roundtrip, 6 failed, 7 unavailable");
-  check->callback([&] { action = [&] { return run_check(o); }; });
+  check->callback([&o, &action, check] { action = [&o, check] { return run_check(o, *check); }; });
 
   CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
   accept->add_option("VERSION", o.version, "The version to accept")->check(k_version);

@@ -41,6 +41,9 @@ struct MigrateOptions {
   bool roundtrip = false;
   bool strict = false;
   bool verbose = false;  // check: the full definitions behind drift/roundtrip findings
+  std::string baseline;         // check --baseline; empty: DIR/.strata-baseline.json if present
+  bool no_baseline = false;     // check --no-baseline
+  std::string write_baseline;   // check --write-baseline [FILE]; empty FILE: the baseline file
 };
 
 // Adds `migrate` and its subcommands to `app`. The chosen subcommand's action is stored in

@@ -212,7 +212,7 @@ _strata()
     local logs_opts="--store -n --limit --conversation --json -q --quiet --color -h --help"
     local config_opts="--path --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation -n --limit"
+    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation -n --limit"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the
@@ -289,7 +289,7 @@ _strata()
             --color)
                 mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$rawcur")
                 ;;
-            -d | --database | -o | --output | --store | --files-from)
+            -d | --database | -o | --output | --baseline | --store | --files-from)
                 compopt -o filenames 2>/dev/null
                 mapfile -t COMPREPLY < <(compgen -f -- "$rawcur")
                 ;;
@@ -464,7 +464,7 @@ _strata()
         status) sub_opts="" ;;
         stamp) sub_opts="" ;;
         dump) sub_opts="-o --output" ;;
-        check) sub_opts="--drift --roundtrip --strict -v --verbose" ;;
+        check) sub_opts="--drift --roundtrip --strict -v --verbose --baseline --no-baseline --write-baseline" ;;
         accept) sub_opts="--all" ;;
         *) return 0 ;;
     esac

@@ -270,6 +270,9 @@ complete -c strata -n '__strata_migrate_sub check' -l drift -d 'Compare live sch
 complete -c strata -n '__strata_migrate_sub check' -l roundtrip -d 'Verify that down undoes up'
 complete -c strata -n '__strata_migrate_sub check' -l strict -d 'Treat warnings as errors'
 complete -c strata -n '__strata_migrate_sub check' -s v -l verbose -d 'Show the full definitions behind drift and roundtrip findings'
+complete -c strata -n '__strata_migrate_sub check' -l baseline -r -F -d 'Baseline file of acknowledged findings'
+complete -c strata -n '__strata_migrate_sub check' -l no-baseline -d 'Ignore the baseline file: every finding counts'
+complete -c strata -n '__strata_migrate_sub check' -l write-baseline -d 'Write the current warnings to the baseline file'
 
 # accept (V | --all)
 complete -c strata -n '__strata_migrate_sub accept' -x -a '(__strata_versions modified)'

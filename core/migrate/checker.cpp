@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "common/text.h"
+#include "migrate/baseline.h"
 #include "migrate/driver.h"
 #include "migrate/history.h"
 #include "migrate/lint.h"
@@ -337,8 +338,11 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
     if (o.drift && conn != nullptr) check_drift(files, h, *conn, *o.database, o.table, r);
   }
 
+  use_baseline(files, o, r);
   for (const Finding& f : r.findings) {
-    if (counts(f, o.strict) && to_int(f.exit_class) > to_int(r.exit_code)) r.exit_code = f.exit_class;
+    if (!f.baselined && counts(f, o.strict) && to_int(f.exit_class) > to_int(r.exit_code)) {
+      r.exit_code = f.exit_class;
+    }
   }
   return r;
 }

@@ -27,6 +27,8 @@ struct Finding {
   std::size_t line = 0;
   std::string message;
   std::string detail{};  // the full definitions behind a drift/roundtrip finding (shown with -v)
+  // Acknowledged in the baseline file (baseline.h): still reported, never changes the exit code.
+  bool baselined = false;
 };
 
 struct CheckOptions {
@@ -36,6 +38,13 @@ struct CheckOptions {
   bool drift = false;
   bool roundtrip = false;  // also replays every up section into an empty database first
   bool strict = false;  // warnings count like errors
+  // The baseline file to read (baseline.h). Default: none. With `baseline_optional`, a missing
+  // file means no baseline (the default path) rather than an error.
+  std::string baseline;
+  bool baseline_optional = false;
+  // When not empty, the current baselinable findings are written to this file instead of
+  // reading `baseline`, and are baselined in the report.
+  std::string write_baseline;
 };
 
 struct CheckReport {
@@ -43,6 +52,8 @@ struct CheckReport {
   std::size_t applied = 0;
   std::vector<std::string> pending;  // versions
   bool database_checked = false;
+  std::string baseline_file;     // the baseline read or written; empty when none
+  std::size_t baselined = 0;     // findings it acknowledges
   ExitCode exit_code = ExitCode::ok;
   bool ok() const { return exit_code == ExitCode::ok; }
 };

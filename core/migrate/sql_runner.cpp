@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "migrate/sqlite_features.h"
 
 namespace strata::migrate {
 namespace {
@@ -29,7 +30,10 @@ std::size_t skip_space_and_comments(std::string_view sql, std::size_t i) {
 }
 
 [[noreturn]] void throw_at(const Section& section, std::size_t offset, const std::string& message) {
-  throw Error(ExitCode::migration_failed, section.file + ":" + location(section, offset) + ": " + message);
+  // A function or syntax that newer SQLite has is the usual cause when another tool (dbmate
+  // bundles its own SQLite) applied the same file: the hint says so and names the version.
+  throw Error(ExitCode::migration_failed, section.file + ":" + location(section, offset) + ": " + message,
+              newer_sqlite_hint(message, sqlite_version()).value_or(""));
 }
 
 }  // namespace

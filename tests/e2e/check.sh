@@ -53,11 +53,11 @@ sev = {"bad-name": "error", "not-a-migration": "warning", "duplicate-version": "
        "missing-down": "warning", "pragma-in-transaction": "error", "destructive": "warning",
        "newer-history": "error", "missing-file": "error", "checksum-mismatch": "error",
        "out-of-order": "error", "partial": "error", "pending": "info", "drift": "error",
-       "roundtrip": "error", "no-database": "info"}
+       "roundtrip": "error", "no-database": "info", "baseline-stale": "info"}
 cls = {"bad-name": 3, "not-a-migration": 3, "duplicate-version": 3, "parse-error": 3, "missing-down": 3,
        "pragma-in-transaction": 3, "destructive": 3, "newer-history": 4, "missing-file": 4,
        "checksum-mismatch": 4, "out-of-order": 4, "partial": 6, "pending": 1, "drift": 5,
-       "roundtrip": 5, "no-database": 0}
+       "roundtrip": 5, "no-database": 0, "baseline-stale": 0}
 want = 0
 for f in d.get("findings", []):
     if not isinstance(f, dict): errs.append("finding not an object: %r" % f); continue
@@ -71,6 +71,7 @@ for f in d.get("findings", []):
     if not (f.get("version") is None or isinstance(f.get("version"), str)): errs.append("version must be string: %r" % f.get("version"))
     if not (f.get("file") is None or isinstance(f.get("file"), str)): errs.append("file must be string: %r" % f.get("file"))
     if not isinstance(f.get("message"), str) or not f.get("message"): errs.append("empty message: %r" % f)
+    if f.get("baselined") is True: continue  # acknowledged in the baseline: never counts
     if f.get("severity") == "error" or (f.get("severity") == "warning" and strict) or c == "pending":
         want = max(want, cls[c])
 if want != rc: errs.append("highest finding class is %d but exit is %d" % (want, rc))
@@ -252,6 +253,83 @@ has destructive $V3
 has destructive $V4
 STRICT=1 cj 3 --strict
 has destructive $V3
+
+# ---------------------------------------------------------------------------
+# The baseline: an existing project acknowledges its findings once, and only new ones fail.
+
+# counted: "VERSION:CODE" of every finding that counts (not info, not baselined), sorted.
+counted() {
+    printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted("%s:%s" % (f["version"], f["code"]) for f in d["findings"]
+                      if f["severity"] != "info" and not f.get("baselined"))))'
+}
+
+case_ "baseline: --write-baseline acknowledges the warnings of applied migrations; --strict then exits 0"
+base bl_adopt
+mig migrations $V3 drop_title_from_posts "ALTER TABLE posts DROP COLUMN title;" "-"
+expect_exit 0 -- S up -q
+expect_exit 3 -- S check --strict
+STRICT=1 cj 3 --strict
+assert_eq "$V3:destructive $V3:missing-down" "$(counted)" "without a baseline both warnings count"
+expect_exit 0 -- S check --write-baseline
+expect_stderr_match 'wrote (\./)?migrations/\.strata-baseline\.json: 2 finding\(s\) baselined'
+assert_eq "2" "$(grep -c '"code":' migrations/.strata-baseline.json)" "the file holds one line per finding"
+STRICT=1 cj 0 --strict
+expect_json_true "both listed, baselined, and named" \
+    "d['baselined'] == 2 and d['baseline'] in ('migrations/.strata-baseline.json', './migrations/.strata-baseline.json') and sorted(f['code'] for f in d['findings'] if f['baselined']) == ['destructive', 'missing-down']"
+expect_exit 0 -- S check --strict
+expect_stderr_match '0 warning\(s\).*2 baselined'
+expect_stdout_nomatch 'destructive'
+expect_exit 3 -- S check --strict --no-baseline
+
+case_ "baseline: a new migration's warning fails --strict and is the only one counted"
+mig migrations $V4 create_tags_table "CREATE TABLE tags (x);" "-"
+STRICT=1 cj 3 --strict
+assert_eq "$V4:missing-down" "$(counted)" "only the new migration's finding counts"
+expect_exit 3 -- S check --strict
+expect_stdout_match "missing-down +warning +$V4"
+expect_stdout_nomatch "$V3"
+
+case_ "baseline: a changed file's findings are new; the old entries are reported stale"
+cd "$E2E_TMP" && mkdir -p bl_changed && cp -r bl_adopt/migrations bl_changed/ && cd bl_changed || exit 2
+rm migrations/${V4}_create_tags_table.sql
+expect_exit 0 -- strata_t migrate check --strict
+printf -- '-- why: titles moved to a table\n' >>migrations/${V3}_drop_title_from_posts.sql
+expect_exit 3 -- strata_t migrate check --strict --json
+STRICT=1 validate_json
+assert_eq "$V3:destructive $V3:missing-down" "$(counted)" "both findings of the changed file count again"
+has baseline-stale $V3 'destructive'
+has baseline-stale $V3 'missing-down'
+expect_exit 0 -- strata_t migrate check --write-baseline
+expect_exit 0 -- strata_t migrate check --strict --json
+hasnt baseline-stale
+
+case_ "baseline: --baseline FILE and --write-baseline FILE name another file"
+cd "$E2E_TMP/bl_changed" || exit 2
+mv migrations/.strata-baseline.json ci-baseline.json
+expect_exit 3 -- strata_t migrate check --strict
+expect_exit 0 -- strata_t migrate check --strict --baseline ci-baseline.json
+expect_exit 0 -- strata_t migrate check --write-baseline other.json
+assert_eq "$(python3 -c 'import json,sys; print(len(json.load(open("ci-baseline.json"))["findings"]))')" \
+    "$(python3 -c 'import json,sys; print(len(json.load(open("other.json"))["findings"]))')" "same findings written"
+expect_exit 3 -- strata_t migrate check --strict --baseline missing.json
+expect_error_line '^strata: error: missing\.json: cannot read the baseline file$'
+expect_exit 2 -- strata_t migrate check --baseline other.json --no-baseline
+
+case_ "baseline: a malformed file is refused with one line naming it"
+cd "$E2E_TMP/bl_changed" || exit 2
+printf '{"format": 1,\n "findings": [oops]}\n' >migrations/.strata-baseline.json
+expect_exit 3 -- strata_t migrate check
+expect_error_line '^strata: error: (\./)?migrations/\.strata-baseline\.json:2:15: not a strata baseline file \(invalid JSON\)$'
+printf '{"format": 1, "findings": [{"code": "destructive", "version": "%s", "file": "x.sql"}]}\n' $V3 \
+    >migrations/.strata-baseline.json
+expect_exit 3 -- strata_t migrate check --json
+expect_error_line '^strata: error: (\./)?migrations/\.strata-baseline\.json: findings\[0\]\.checksum: missing$'
+expect_stdout_empty
+expect_exit 3 -- strata_t migrate check --no-baseline --strict
+expect_exit 0 -- strata_t migrate check --no-baseline
 
 # ---------------------------------------------------------------------------
 case_ "class 4: checksum-mismatch"

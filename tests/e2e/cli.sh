@@ -49,7 +49,12 @@ expect_stdout_match '^strata [0-9]+\.[0-9]+\.[0-9]+ \((git [0-9a-f]{7,}(-dirty)?
 expect_stderr_empty
 text_version=$OUT
 expect_exit 0 -- "$STRATA" --version --json
-expect_stdout_match '^\{"dirty":(true|false),"git":("[0-9a-f]{7,}"|null),"version":"[0-9.]+"\}$'
+expect_stdout_match '^\{"dirty":(true|false),"git":("[0-9a-f]{7,}"|null),"sqlite":"3\.[0-9]+\.[0-9]+","version":"[0-9.]+"\}$'
+# The SQLite library the binary runs with: the one sqlite3(1) reports on this machine (both use
+# the system libsqlite3).
+assert_eq "$(sqlite3 --version | cut -d' ' -f1)" \
+    "$(printf '%s' "$OUT" | python3 -c 'import json, sys; print(json.load(sys.stdin)["sqlite"])')" \
+    "--version --json names the SQLite library in use"
 json_version=$(printf '%s' "$OUT" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
