@@ -80,8 +80,8 @@ void note_caveat(const ScratchDatabase& scratch, CheckReport& r) {
 
 // Replays every up section in order into an empty database (the first half of --roundtrip).
 // A migration that fails there will fail on a real fresh database too.
-bool check_replay(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
-  ScratchDatabase scratch(server);
+bool check_replay(const MigrationSet& files, const Endpoint* server, const std::string& table, CheckReport& r) {
+  ScratchDatabase scratch(server, table);
   note_caveat(scratch, r);
   for (const Migration& m : files.migrations) {
     try {
@@ -114,11 +114,11 @@ Finding schema_finding(const Migration* m, const std::string& code, const Schema
 // the peers' roundtrip does). A broken pair does not stop the check: the scratch database is
 // rebuilt from nothing up to that migration, so later results follow the real up path, and
 // every broken down is reported.
-void check_roundtrip(const MigrationSet& files, const Endpoint* server, CheckReport& r) {
-  auto scratch = std::make_unique<ScratchDatabase>(server);
+void check_roundtrip(const MigrationSet& files, const Endpoint* server, const std::string& table, CheckReport& r) {
+  auto scratch = std::make_unique<ScratchDatabase>(server, table);
   note_caveat(*scratch, r);
   const auto rebuild = [&](std::size_t upto) {
-    scratch = std::make_unique<ScratchDatabase>(server);
+    scratch = std::make_unique<ScratchDatabase>(server, table);
     for (std::size_t i = 0; i <= upto; ++i) scratch->apply(files.migrations[i].up);
   };
   Schema before = scratch->schema();
@@ -258,7 +258,7 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
 
 void check_drift(const MigrationSet& files, const History& h, Driver& db, const Endpoint& server,
                  const std::string& table, CheckReport& r) {
-  ScratchDatabase scratch(&server);
+  ScratchDatabase scratch(&server, table);
   note_caveat(scratch, r);
   for (const auto& [v, row] : h.rows) {
     const Migration* m = files.find(v);
@@ -274,8 +274,14 @@ void check_drift(const MigrationSet& files, const History& h, Driver& db, const 
       return;
     }
   }
-  Schema live = db.read_schema(table);
   Schema replayed = scratch.schema();
+  // Other schemas of the live database are compared only where the migrations create them: a
+  // database shared with other applications keeps theirs to itself.
+  std::vector<std::string> schemas;
+  for (const SchemaObject& o : replayed.objects) {
+    if (o.type == "schema") schemas.push_back(o.name);
+  }
+  Schema live = db.read_schema(table, &schemas);
   // A dbmate/golang-migrate schema_migrations is history before and after strata imports it.
   drop_foreign_history(live);
   drop_foreign_history(replayed);
@@ -322,7 +328,7 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
   const Endpoint* server = o.database ? &*o.database : nullptr;
   // Replaying every migration costs far more than the rest of check (a quarter of a second
   // for a thousand tables), so it is part of --roundtrip, which needs it anyway.
-  if (o.roundtrip && check_replay(files, server, r)) check_roundtrip(files, server, r);
+  if (o.roundtrip && check_replay(files, server, o.table, r)) check_roundtrip(files, server, o.table, r);
 
   if (o.database) {
     r.database_checked = true;

@@ -98,7 +98,9 @@ class Driver {
 
   // The schema in normalised form, leaving out the database's internals and everything that
   // belongs to `exclude_table` (the history table).
-  virtual Schema read_schema(const std::string& exclude_table) = 0;
+  // PostgreSQL: besides the migration schema, the other user schemas named in `schemas`, or all of
+  // them when null (objects there are named "schema.name").
+  virtual Schema read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas = nullptr) = 0;
 
   // SQLite's foreign_keys:off sections. PostgreSQL refuses the option (Error(invalid_input)).
   virtual void set_foreign_keys(bool on) = 0;

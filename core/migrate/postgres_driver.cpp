@@ -390,7 +390,9 @@ class PostgresDriver final : public Driver {
     return offsets;
   }
 
-  Schema read_schema(const std::string& exclude_table) override;
+  Schema read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) override;
+  void read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
+                      const std::string& exclude_table);
 
   void set_foreign_keys(bool on) override {
     if (on) return;
@@ -539,14 +541,17 @@ std::string unqualify(std::string text, const std::string& schema) {
 std::string fold(const std::string& sql) { return fold_whitespace(sql, "'\""); }
 
 int rank(const std::string& type) {
-  static const std::map<std::string, int> order = {{"type", 0},  {"sequence", 1}, {"function", 2}, {"table", 3},
+  static const std::map<std::string, int> order = {{"schema", -2}, {"extension", -1}, {"type", 0},  {"sequence", 1}, {"function", 2}, {"table", 3},
                                                    {"index", 4}, {"view", 5},     {"trigger", 6}};
   const auto it = order.find(type);
   return it == order.end() ? 9 : it->second;
 }
 
-Schema PostgresDriver::read_schema(const std::string& exclude_table) {
-  const std::string ns = sql_quote(schema_);
+// The objects of namespace `nsp`; `prefix` goes before their names (empty for the migration schema,
+// "other." for any other schema the migrations use).
+void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
+                                    const std::string& exclude_table) {
+  const std::string ns = sql_quote(nsp);
   const std::string not_extension =
       " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = %OID% AND dep.deptype = 'e')";
   const auto no_ext = [&](const std::string& oid) {
@@ -555,7 +560,6 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table) {
     return s;
   };
   const std::string doing = "reading the schema";
-  Schema schema;
   std::map<std::string, std::string> table_body;  // table -> columns and constraints
   std::vector<std::string> tables;
 
@@ -595,12 +599,12 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table) {
                              doing)) {
     auto it = table_body.find(r[0]);
     if (it == table_body.end()) continue;
-    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  CONSTRAINT " + r[1] + " " + unqualify(r[2], schema_);
+    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  CONSTRAINT " + r[1] + " " + unqualify(r[2], nsp);
     first_line[r[0]] = true;
   }
   for (const std::string& t : tables) {
     const std::string text = table_body[t] + "\n)";
-    schema.objects.push_back(SchemaObject{"table", t, t, fold(text), text});
+    schema.objects.push_back(SchemaObject{"table", prefix + t, prefix + t, fold(text), text});
   }
 
   for (const auto& r : query("SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
@@ -610,8 +614,8 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table) {
                              "AND co.contype IN ('p', 'u', 'x'))" + no_ext("t.oid"),
                              doing)) {
     if (r[1] == exclude_table) continue;
-    const std::string text = unqualify(r[2], schema_);
-    schema.objects.push_back(SchemaObject{"index", r[0], r[1], fold(text), text});
+    const std::string text = unqualify(r[2], nsp);
+    schema.objects.push_back(SchemaObject{"index", prefix + r[0], prefix + r[1], fold(text), text});
   }
   for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c "
                              "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + ns +
@@ -620,15 +624,15 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table) {
     std::string body = r[3];
     while (!body.empty() && (body.back() == ';' || body.back() == '\n' || body.back() == ' ')) body.pop_back();
     const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + r[1] + " AS\n" + body;
-    schema.objects.push_back(SchemaObject{"view", r[0], r[0], fold(text), text});
+    schema.objects.push_back(SchemaObject{"view", prefix + r[0], prefix + r[0], fold(text), text});
   }
   for (const auto& r : query("SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
                              "pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                              "WHERE n.nspname = " + ns + " AND p.prokind IN ('f', 'p')" + no_ext("p.oid"),
                              doing)) {
-    std::string text = unqualify(r[1], schema_);
+    std::string text = unqualify(r[1], nsp);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    schema.objects.push_back(SchemaObject{"function", r[0], "", fold(text), text});
+    schema.objects.push_back(SchemaObject{"function", prefix + r[0], "", fold(text), text});
   }
   for (const auto& r : query(
            "SELECT c.relname, quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
@@ -642,7 +646,7 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table) {
     const std::string text = "CREATE SEQUENCE " + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
                              r[4] + " MINVALUE " + r[5] + " MAXVALUE " + r[6] + " CACHE " + r[7] +
                              (r[8] == "t" ? " CYCLE" : "");
-    schema.objects.push_back(SchemaObject{"sequence", r[0], r[9], fold(text), text});
+    schema.objects.push_back(SchemaObject{"sequence", prefix + r[0], r[9].empty() ? r[9] : prefix + r[9], fold(text), text});
   }
   for (const auto& r : query("SELECT t.typname, quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' "
                              "ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
@@ -650,15 +654,42 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table) {
                              " GROUP BY t.typname",
                              doing)) {
     const std::string text = "CREATE TYPE " + r[1] + " AS ENUM (" + r[2] + ")";
-    schema.objects.push_back(SchemaObject{"type", r[0], "", fold(text), text});
+    schema.objects.push_back(SchemaObject{"type", prefix + r[0], "", fold(text), text});
   }
   for (const auto& r : query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
                              "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                              "WHERE n.nspname = " + ns + " AND NOT tg.tgisinternal",
                              doing)) {
     if (r[1] == exclude_table) continue;
-    const std::string text = unqualify(r[2], schema_);
-    schema.objects.push_back(SchemaObject{"trigger", r[0], r[1], fold(text), text});
+    const std::string text = unqualify(r[2], nsp);
+    schema.objects.push_back(SchemaObject{"trigger", prefix + r[0], prefix + r[1], fold(text), text});
+  }
+}
+
+Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) {
+  Schema schema;
+  read_namespace(schema, schema_, "", exclude_table);
+  // Projects that keep their tables in a schema of their own (CREATE SCHEMA app; CREATE TABLE
+  // app.t ...) are compared there too; a scratch schema in the live database sees only itself.
+  if (scratch_schema_.empty()) {
+    for (const auto& r : query("SELECT n.nspname FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' "
+                               "AND n.nspname <> 'information_schema' AND n.nspname <> " + sql_quote(schema_) +
+                               " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = n.oid AND dep.deptype = 'e') "
+                               "ORDER BY n.nspname",
+                               "reading the schema")) {
+      if (schemas != nullptr && std::find(schemas->begin(), schemas->end(), r[0]) == schemas->end()) continue;
+      const std::string text = "CREATE SCHEMA " + r[0];
+      schema.objects.push_back(SchemaObject{"schema", r[0], "", fold(text), text});
+      read_namespace(schema, r[0], r[0] + ".", "");
+    }
+  }
+  // Extensions belong to the database, not to a schema: CREATE EXTENSION in a migration is part
+  // of what it creates (and a down that leaves one behind does not undo its up).
+  for (const auto& r : query("SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                             "WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
+                             "reading the schema")) {
+    const std::string text = "CREATE EXTENSION " + r[0] + " WITH SCHEMA " + r[1];
+    schema.objects.push_back(SchemaObject{"extension", r[0], "", fold(text), text});
   }
   std::sort(schema.objects.begin(), schema.objects.end(), [](const SchemaObject& a, const SchemaObject& b) {
     return std::make_tuple(rank(a.type), a.name, a.table) < std::make_tuple(rank(b.type), b.name, b.table);

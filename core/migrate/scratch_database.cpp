@@ -1,11 +1,15 @@
 #include "migrate/scratch_database.h"
 
 #include "migrate/driver.h"
+#include "migrate/history.h"
 #include "migrate/run_plan.h"
 
 namespace strata::migrate {
 
-ScratchDatabase::ScratchDatabase(const Endpoint* server) : db_(open_scratch(server)) {}
+ScratchDatabase::ScratchDatabase(const Endpoint* server, std::string history_table)
+    : db_(open_scratch(server)), history_table_(std::move(history_table)) {
+  if (!history_table_.empty()) db_->exec(HistoryTable(*db_, history_table_).create_sql(), "creating the history table");
+}
 
 ScratchDatabase::~ScratchDatabase() = default;
 
@@ -25,7 +29,7 @@ void ScratchDatabase::apply(const Section& section) {
   if (plan.foreign_keys_off) db_->set_foreign_keys(true);
 }
 
-Schema ScratchDatabase::schema() { return db_->read_schema(""); }
+Schema ScratchDatabase::schema() { return db_->read_schema(history_table_); }
 
 std::string ScratchDatabase::caveat() const { return db_->scratch_caveat(); }
 

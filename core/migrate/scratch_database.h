@@ -5,6 +5,7 @@
 // databases, see open_scratch in driver.h). Runs sections as the engine does
 // (transaction and foreign-key options honoured) but keeps no history.
 #include <memory>
+#include <string>
 
 #include "migrate/migration.h"
 #include "migrate/schema.h"
@@ -17,7 +18,10 @@ struct Endpoint;
 class ScratchDatabase {
  public:
   // `server` null (or SQLite): in memory. REQUIRES: `server` outlives nothing; it is not kept.
-  explicit ScratchDatabase(const Endpoint* server = nullptr);
+  // `history_table`, when given, is created first, as `up` creates it before the first migration
+  // (a project may alter it: harbor's migrations add a column to golang-migrate's table), and is
+  // left out of schema().
+  explicit ScratchDatabase(const Endpoint* server = nullptr, std::string history_table = {});
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
@@ -30,6 +34,7 @@ class ScratchDatabase {
 
  private:
   std::unique_ptr<Driver> db_;
+  std::string history_table_;
 };
 
 }  // namespace strata::migrate

@@ -97,7 +97,7 @@ class SqliteDriver final : public Driver {
   std::vector<std::size_t> statement_offsets(std::string_view sql) const override {
     return migrate::statement_offsets(sql);
   }
-  Schema read_schema(const std::string& exclude_table) override {
+  Schema read_schema(const std::string& exclude_table, const std::vector<std::string>* /*schemas*/) override {
     return migrate::read_schema(conn_->handle(), exclude_table);
   }
 

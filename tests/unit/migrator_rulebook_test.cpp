@@ -181,7 +181,7 @@ TEST_P(RulebookTest, DryRunAndRealRunAgreeOnEveryCase) {
   for (const Case& c : cases) {
     if (c.sqlite_only && !sqlite()) continue;
     TempDir dir;
-    for (const auto& [name, text] : c.files) write_file(dir / "m" / name, text);
+    for (const auto& [name, text] : c.files) write_file(dir / "m/" + name, text);
     const auto run = [&](bool dry) {
       TempDir where;
       TestDatabase db(GetParam(), where);
