@@ -219,15 +219,31 @@ expect_output_match "${V3}_create_broken_table\\.sql:4(:[0-9]+)?" "plain output 
 # file-only check (no database configured) must find it too
 expect_exit 3 -- strata_t migrate check --roundtrip
 
-case_ "class 3: pragma-in-transaction (PRAGMA and VACUUM), allowed with transaction:false"
+case_ "class 3: pragma-in-transaction (PRAGMA and VACUUM among other statements), allowed with transaction:false or alone"
 base c3_pragma
-mig migrations $V3 set_pragma "PRAGMA foreign_keys = ON;
+mig migrations $V3 set_pragma "PRAGMA journal_mode = WAL;
 CREATE TABLE a (x);" "DROP TABLE a;"
-mig migrations $V4 vacuum_db "VACUUM;" "SELECT 1;"
+mig migrations $V4 vacuum_db "DELETE FROM a;
+VACUUM;" "SELECT 1;"
 cj 3
 has pragma-in-transaction $V3
 has pragma-in-transaction $V4
+expect_exit 3 -- S up
+expect_stderr_match "${V3}_set_pragma\\.sql:2: PRAGMA journal_mode cannot run inside a transaction" "up refuses with check's finding"
+expect_exit 0 -- sqlite3 app.db "SELECT count(*) FROM sqlite_master WHERE name = 'a'"
+expect_stdout_match '^0$' "nothing ran"
 rm migrations/${V3}_set_pragma.sql migrations/${V4}_vacuum_db.sql
+# A lone VACUUM, and SQLite's table-rebuild PRAGMA inside a wrapped section, are not findings:
+# the first runs outside a transaction, the second turns foreign keys off around it.
+mig migrations $V3 vacuum_alone "VACUUM;" "SELECT 1;"
+mig migrations $V4 rebuild "PRAGMA foreign_keys=OFF;
+CREATE TABLE b (x);
+PRAGMA foreign_keys=ON;" "DROP TABLE b;"
+cj 1
+hasnt pragma-in-transaction
+expect_exit 0 -- S up -q
+rm migrations/${V3}_vacuum_alone.sql migrations/${V4}_rebuild.sql
+base c3_pragma_false
 printf -- '-- migrate:up transaction:false\nPRAGMA user_version = 7;\nVACUUM;\n-- migrate:down transaction:false\nPRAGMA user_version = 0;\n' \
     >migrations/${V3}_vacuum_db.sql
 cj 1
