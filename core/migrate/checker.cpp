@@ -62,8 +62,9 @@ Finding replay_failure(const Migration& m, const Error& e, const std::string& co
     }
     break;
   }
-  Finding f = about(m, code, Severity::error, cls, what + ": " + message, line);
-  return f;
+  // The runner's hint (a function of a newer SQLite, the server's own hint) belongs with it.
+  const std::string hint = e.hint().empty() ? "" : " (" + e.hint() + ")";
+  return about(m, code, Severity::error, cls, what + ": " + message + hint, line);
 }
 
 // Says once per check that the replay ran in the weaker kind of scratch.

@@ -290,6 +290,14 @@ TEST_P(SqliteCheckerTest, PragmaInTransactionIsErrorOfClass3) {
   EXPECT_EQ(r.exit_code, ExitCode::invalid_input);
 }
 
+TEST_P(SqliteCheckerTest, ReplayFailureForANewerSqliteFunctionCarriesTheHint) {
+  write("1_json.sql", "-- migrate:up\nCREATE TABLE j (x);\nINSERT INTO j VALUES (jsonb('{}'));\n-- migrate:down\nDROP TABLE j;\n");
+  const CheckReport r = check_files_only(false, /*roundtrip=*/true);
+  const Finding* f = find(r, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(r);
+  EXPECT_NE(f->message.find("jsonb() needs SQLite 3.45"), std::string::npos) << f->message;
+}
+
 TEST_P(SqliteCheckerTest, PragmaInNonTransactionalMigrationIsFine) {
   write("1_tune.sql",
         "-- migrate:up transaction:false\n"
