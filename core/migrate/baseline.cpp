@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "common/error.h"
+#include "common/sha256.h"
 #include "common/text.h"
 
 namespace strata::migrate {
@@ -99,7 +100,10 @@ Baseline parse_baseline(std::string_view text, const std::string& path) {
     entry.checksum = string_field(e, "checksum", where, path);
     entry.message = string_field(e, "message", where, path, false);
     if (entry.code.empty()) malformed(path, where + ".code: empty");
-    if (!parse_version(entry.version)) malformed(path, where + ".version: not a migration version");
+    // A .sql file that is not a migration (not-a-migration) has no version.
+    if (!(entry.code == "not-a-migration" && entry.version.empty()) && !parse_version(entry.version)) {
+      malformed(path, where + ".version: not a migration version");
+    }
     if (entry.file.empty()) malformed(path, where + ".file: empty");
     if (!is_hex64(entry.checksum)) malformed(path, where + ".checksum: not a SHA-256 (64 hex digits)");
     if (const auto line = e.find("line"); line != e.end()) {
@@ -136,6 +140,18 @@ const Migration* baselinable(const Finding& f, const MigrationSet& files) {
   return nullptr;
 }
 
+// The identity of a finding in the baseline, with the version it sorts by; nullopt when it cannot
+// be baselined. A file that is not a migration is known by its name alone (it is never read).
+std::optional<std::pair<Version, Key>> key_of(const Finding& f, const MigrationSet& files) {
+  if (f.code == "not-a-migration" && f.severity == Severity::warning && !f.file.empty()) {
+    const std::string name = base_name(f.file);
+    return std::make_pair(Version{-1}, Key{f.code, "", name, sha256_hex(name)});
+  }
+  const Migration* m = baselinable(f, files);
+  if (m == nullptr) return std::nullopt;
+  return std::make_pair(m->version, Key{f.code, f.version, base_name(f.file), m->checksum});
+}
+
 std::string render_baseline(const std::vector<Finding>& findings, const MigrationSet& files) {
   struct Row {
     Version version;
@@ -143,9 +159,10 @@ std::string render_baseline(const std::vector<Finding>& findings, const Migratio
   };
   std::vector<Row> rows;
   for (const Finding& f : findings) {
-    const Migration* m = baselinable(f, files);
-    if (m == nullptr) continue;
-    rows.push_back(Row{m->version, BaselineEntry{f.code, f.version, base_name(f.file), m->checksum, f.line, f.message}});
+    const auto key = key_of(f, files);
+    if (!key) continue;
+    const auto& [code, version, file, checksum] = key->second;
+    rows.push_back(Row{key->first, BaselineEntry{code, version, file, checksum, f.line, f.message}});
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return std::tie(a.version, a.entry.file, a.entry.code, a.entry.line, a.entry.message) <
@@ -174,9 +191,9 @@ void apply_baseline(const Baseline& baseline, const MigrationSet& files, bool ro
   for (const BaselineEntry& e : baseline.entries) keys.insert(Key{e.code, e.version, e.file, e.checksum});
   std::set<Key> used;
   for (Finding& f : report.findings) {
-    const Migration* m = baselinable(f, files);
-    if (m == nullptr) continue;
-    Key key{f.code, f.version, base_name(f.file), m->checksum};
+    const auto found = key_of(f, files);
+    if (!found) continue;
+    Key key = found->second;
     if (keys.count(key) == 0) continue;
     f.baselined = true;
     ++report.baselined;

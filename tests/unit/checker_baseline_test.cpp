@@ -162,6 +162,20 @@ TEST_F(CheckerBaseline, ErrorsAreNeverBaselined) {
   for (const Finding* f : counted(r)) EXPECT_EQ(f->severity, migrate::Severity::error) << f->code;
 }
 
+TEST_F(CheckerBaseline, AFileThatIsNotAMigrationCanBeBaselined) {
+  // Real projects keep dbmate's schema.sql beside the migrations: a warning under --strict.
+  testing::write_file(dir_ + "/schema.sql", "CREATE TABLE x (y);\n");
+  check(true);
+  const CheckReport r = check();
+  bool found = false;
+  for (const Finding& f : r.findings) found |= f.code == "not-a-migration" && f.baselined;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(r.exit_code, ExitCode::ok);
+  // Another such file is new.
+  testing::write_file(dir_ + "/notes.sql", "-- x\n");
+  EXPECT_EQ(check().exit_code, ExitCode::invalid_input);
+}
+
 TEST_F(CheckerBaseline, RenderedBaselineParsesBack) {
   const migrate::MigrationSet set = migrate::load_directory(dir_);
   CheckOptions o;
