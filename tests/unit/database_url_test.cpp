@@ -268,6 +268,8 @@ class LoopbackGssTest : public ::testing::Test {
     }
   }
   void TearDown() override {
+    // What a case set goes too, so that later tests in the process connect as before.
+    for (const char* v : {"PGGSSENCMODE", "PGSERVICE", "PGHOST", "PGHOSTADDR"}) unsetenv(v);
     for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
   }
   std::vector<std::pair<std::string, std::string>> saved_;
