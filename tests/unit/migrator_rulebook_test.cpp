@@ -10,6 +10,7 @@
 #include "migrate/checker.h"
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
+#include "migrator_fixture.h"
 #include "test_db.h"
 #include "test_util.h"
 
@@ -17,24 +18,13 @@ namespace strata::migrate {
 namespace {
 
 using strata::testing::error_of;
-using strata::testing::pg_skip_reason;
 using strata::testing::TempDir;
 using strata::testing::TestDatabase;
 using strata::testing::write_file;
 
-class RulebookTest : public ::testing::TestWithParam<DriverKind> {
+class RulebookTest : public MigratorFixture {
  protected:
-  void SetUp() override {
-    if (!db_.available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << pg_skip_reason();
-  }
-  std::string dir() const { return tmp_ / "migrations"; }
-  void add(const std::string& file, const std::string& content) { write_file(dir() + "/" + file, content); }
-  Migrator migrator() { return Migrator(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)}, load_directory(dir())); }
-  bool sqlite() const { return GetParam() == DriverKind::sqlite; }
-  std::string rows() { return db_.has_table("strata_migrations") ? db_.query_one("SELECT count(*) FROM strata_migrations") : "none"; }
-
-  TempDir tmp_;
-  TestDatabase db_{GetParam(), tmp_};
+  std::string rows() { return db_.has_table("strata_migrations") ? history_count() : "none"; }
 };
 
 class SqliteRulebookTest : public RulebookTest {};

@@ -8,6 +8,7 @@
 #include "migrate/driver.h"
 #include "migrate/migration_lock.h"
 #include "migrate/migration_source.h"
+#include "migrator_fixture.h"
 #include "test_db.h"
 #include "test_util.h"
 
@@ -15,35 +16,10 @@ namespace strata::migrate {
 namespace {
 
 using strata::testing::error_of;
-using strata::testing::pg_skip_reason;
-using strata::testing::TempDir;
-using strata::testing::TestDatabase;
 using strata::testing::write_file;
 
 // Runs once per driver: MigratorTest.X/SQLite and MigratorTest.X/PostgreSQL.
-class MigratorTest : public ::testing::TestWithParam<DriverKind> {
- protected:
-  void SetUp() override {
-    if (!db_.available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << pg_skip_reason();
-  }
-  std::string dir() const { return tmp_ / "migrations"; }
-  const TestDatabase& db() const { return db_; }
-
-  void add(const std::string& file, const std::string& content) { write_file(dir() + "/" + file, content); }
-  void add_table(const std::string& version, const std::string& table) {
-    add(version + "_create_" + table + "_table.sql",
-        "-- migrate:up\nCREATE TABLE " + table + " (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE " +
-            table + ";\n");
-  }
-  Migrator migrator(std::chrono::milliseconds lock = std::chrono::seconds(5)) {
-    return Migrator(Target{db_.endpoint(), "strata_migrations", lock}, load_directory(dir()));
-  }
-  std::string history_count() { return db_.query_one("SELECT count(*) FROM strata_migrations"); }
-
-  TempDir tmp_;
-  TestDatabase db_{GetParam(), tmp_};
-};
-
+class MigratorTest : public MigratorFixture {};
 class SqliteMigratorTest : public MigratorTest {};
 class PostgresMigratorTest : public MigratorTest {};
 
