@@ -216,7 +216,7 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
                                        ", newer than this strata " + k_version});
     }
     if (m == nullptr) {
-      const std::string text = row.version_text.empty() ? std::to_string(v) : row.version_text;
+      const std::string text = row.spelt_version();
       const std::string by = row.imported_from != HistorySource::none
                                  ? std::string("listed in ") + to_string(row.imported_from) + "'s schema_migrations"
                                  : "recorded";

@@ -34,6 +34,9 @@ struct HistoryRow {
   // Taken over from dbmate's or golang-migrate's schema_migrations (none: run by strata). Such a
   // row has no known applied_at: it reads as empty even after the import.
   HistorySource imported_from = HistorySource::none;
+
+  // The version as the history spells it, else the number.
+  std::string spelt_version() const { return version_text.empty() ? std::to_string(version) : version_text; }
 };
 
 

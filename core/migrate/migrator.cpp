@@ -139,6 +139,19 @@ class Migrator::Session {
     if (!dry_) table_->execute(sql, 0);
   }
 
+  // A section in strata's own transaction with its history statement: foreign keys off around it
+  // when the plan says so, checked before COMMIT. `start` times the migration for :duration_ms.
+  void run_in_transaction(const Migration& m, const Section& section, bool foreign_keys_off,
+                          const std::string& history_sql, Clock::time_point start) {
+    if (foreign_keys_off) set_foreign_keys(false);
+    begin();
+    run(section);
+    if (foreign_keys_off) foreign_key_check(m);
+    bookkeeping(history_sql, ms_since(start));
+    commit();
+    if (foreign_keys_off) set_foreign_keys(true);
+  }
+
   // Fails the migration when a run with foreign keys off left dangling references.
   void foreign_key_check(const Migration& m) {
     log("PRAGMA foreign_key_check;");
@@ -354,13 +367,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
       run_up_as_written(s, *m, plan);
       s.bookkeeping(s.table().finish_sql(m->version), ms_since(start));
     } else {
-      if (plan.foreign_keys_off) s.set_foreign_keys(false);
-      s.begin();
-      s.run(m->up);
-      if (plan.foreign_keys_off) s.foreign_key_check(*m);
-      s.bookkeeping(s.table().insert_sql(*m, RowState::applied), ms_since(start));
-      s.commit();
-      if (plan.foreign_keys_off) s.set_foreign_keys(true);
+      s.run_in_transaction(*m, m->up, plan.foreign_keys_off, s.table().insert_sql(*m, RowState::applied), start);
     }
     finish(*m, ms_since(start));
   }
@@ -463,19 +470,14 @@ void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step)
     const SectionPlan& plan = plans[i];
     const auto start = Clock::now();
     s.announce(*m, Direction::down);
-    const Section& down = m->down;
-    if (plan.foreign_keys_off) s.set_foreign_keys(false);
     if (plan.mode == RunMode::transaction) {
-      s.begin();
-      s.run(down);
-      if (plan.foreign_keys_off) s.foreign_key_check(*m);
-      s.bookkeeping(s.table().delete_sql(m->version));
-      s.commit();
+      s.run_in_transaction(*m, m->down, plan.foreign_keys_off, s.table().delete_sql(m->version), start);
     } else {
-      s.run(down);
+      if (plan.foreign_keys_off) s.set_foreign_keys(false);
+      s.run(m->down);
       s.bookkeeping(s.table().delete_sql(m->version));
+      if (plan.foreign_keys_off) s.set_foreign_keys(true);
     }
-    if (plan.foreign_keys_off) s.set_foreign_keys(true);
     s.record_reverted(m->version);
     Step step{m->version, m->label(), Direction::down, ms_since(start)};
     s.result().steps.push_back(step);
@@ -565,7 +567,7 @@ Status Migrator::status() {
   }
   for (const auto& [v, row] : h.rows) {
     if (files().find(v) != nullptr) continue;
-    st.entries.push_back(StatusEntry{v, row.version_text.empty() ? std::to_string(v) : row.version_text,
+    st.entries.push_back(StatusEntry{v, row.spelt_version(),
                                      row.name, EntryState::missing, row.applied_at, {}});
   }
   std::sort(st.entries.begin(), st.entries.end(),
@@ -593,7 +595,7 @@ std::string Migrator::dump() {
     out += "\n-- Applied migrations:\n";
     for (const auto& [v, row] : h.rows) {
       const Migration* m = files().find(v);
-      const std::string text = m != nullptr ? m->version_text : row.version_text.empty() ? std::to_string(v) : row.version_text;
+      const std::string text = m != nullptr ? m->version_text : row.spelt_version();
       out += "--   " + text + " " + (row.name.empty() ? "(no file)" : row.name) + "\n";
     }
   }
