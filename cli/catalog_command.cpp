@@ -26,6 +26,7 @@ struct CatalogOptions {
   std::vector<std::string> sources;
   std::string name;
   bool json = false;
+  bool text = false;  // documents show: the loaded text instead of the chunks
   bool quiet = false;
   std::string color;
 };
@@ -156,6 +157,15 @@ std::string headings_text(const std::string& headings_json) {
 int show_document(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
   const st::DocumentSummary d = st::get_document(store, o.store.collection, o.sources.front());
+  if (o.text) {
+    const std::string text = st::document_text(store, d.id);
+    if (o.json) {
+      std::cout << json{{"source", d.source}, {"loader", d.loader}, {"text", text}}.dump() << '\n';
+    } else {
+      std::cout << text << (text.empty() || text.back() == '\n' ? "" : "\n");
+    }
+    return 0;
+  }
   if (o.json) {
     json chunks = json::array();
     st::for_each_chunk(store, d.id, [&](const st::ChunkView& c) { chunks.push_back(chunk_json(c)); });
@@ -268,7 +278,11 @@ void setup_documents(CLI::App& app, std::function<int()>& action) {
 
   CLI::App* show = cmd->add_subcommand("show", "Show a document's record and its chunks");
   show->add_option("SOURCE", o->sources, "Document id (as listed)")->required()->expected(1);
-  show->footer("Examples:\n  strata documents show docs/intro.md\n  strata documents show stdin --collection notes --json");
+  show->add_flag("--text", o->text,
+                 "Print the document's loaded text (for HTML, the text extracted from the page) instead of its chunks");
+  show->footer(
+      "Examples:\n  strata documents show docs/intro.md\n  strata documents show stdin --collection notes --json\n"
+      "  strata documents show guide.html --text   the text chunk offsets index into");
   add_store_option(*show, o->store);
   add_collection_option(*show, o->store);
   add_output_flags(*show, *o);

@@ -388,6 +388,7 @@ _strata()
             if [[ $command == documents ]]; then
                 subs=$documents_subs
                 opts=$documents_opts
+                [[ $sub == show ]] && opts="$opts --text"
             fi
             if [[ $cur == -* ]]; then
                 mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

@@ -354,6 +354,7 @@ complete -c strata -n '__strata_sub documents' -a list -d 'List documents (the d
 complete -c strata -n '__strata_sub documents' -a show -d "Show a document's record and its chunks"
 complete -c strata -n '__strata_sub documents' -a remove -d 'Remove documents with their chunks'
 complete -c strata -n '__strata_sub documents show 0' -a '(__strata_names documents)' -d Document
+complete -c strata -n '__strata_sub documents show' -l text -d 'Print the loaded text instead of the chunks'
 complete -c strata -n '__strata_sub documents remove' -a '(__strata_names documents --new)' -d Document
 complete -c strata -n $in_documents -l store -r -F -d 'Knowledge store file'
 complete -c strata -n $in_documents -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'

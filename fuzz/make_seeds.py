@@ -115,6 +115,16 @@ put("html_loader", "page.html", """<!doctype html><html><head><title>Strata &amp
 put("html_loader", "cp1252.html", b"<html><body><p>caf\xe9 \x93quoted\x94 \x80</p></body></html>")
 put("html_loader", "utf16.html", "\ufeff<html><body><h2>UTF-16</h2><p>text \u00e9</p></body></html>".encode("utf-16-le").replace(b"\xff\xfe", b"\xff\xfe", 1))
 put("html_loader", "broken.html", "<html><body><p>unclosed <b>bold <i>italic</p><li>stray<td>cell</body>")
+# Page chrome around content (Sphinx, DocBook), a page of chrome alone, XHTML with CRLF lines.
+put("html_loader", "sphinx.html", """<!DOCTYPE html>\n<html><head><title>csv</title></head>\n<body>\n<div class="mobile-nav"><nav class="nav-content" role="navigation"><img src="py.svg" alt="Logo"/></nav></div>
+<div class="related" role="navigation"><h3>Navigation</h3><ul><li><a href="genindex.html">index</a></li></ul></div>
+<div class="document"><div class="body" role="main"><section id="m"><h1>csv<a class="headerlink" href="#m">\u00b6</a></h1>
+<p>Text\nover lines.</p><div class="highlight"><pre><span></span><span class="kn">import</span> csv\nx = 1\n</pre></div>
+<aside class="footnote brackets" id="f1" role="note"><p>Note.</p></aside></section></div>
+<div class="sphinxsidebar" role="navigation"><h4>Previous topic</h4><p class="topless"><a href="a.html">A</a></p></div></div>
+<div class="footer">&copy; Copyright.</div></body></html>""")
+put("html_loader", "docbook.xhtml", """<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "x.dtd"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>CREATE INDEX</title></head><body><div class="navheader"><table><tr><td><a href="p.html">Prev</a></td><th>SQL Commands</th><td><a href="n.html">Next</a></td></tr></table><hr /></div><div class="refentry"><h2>CREATE INDEX</h2><div class="toc"><dl class="toc"><dt><a href="a.html">A</a></dt></dl></div><pre class="synopsis">\nCREATE INDEX <em>name</em>\n</pre><p>\n  Text.\n </p></div><div class="navfooter"><table><tr><td>Prev</td></tr></table></div></body></html>""".replace("\n", "\r\n"))
+put("html_loader", "chrome_only.html", "<!doctype html><title>Index</title><header>Site</header><nav><a href=a.html>A</a></nav><footer>&copy;</footer>")
 
 # -- pdf_loader: small PDFs written like tests/unit/loader_pdf_test.cpp's make_pdf
 def pdf_string(t):

@@ -1,18 +1,24 @@
 #include "ingest/html_loader.h"
 
-#include <gumbo.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "common/text.h"
+#include "ingest/gumbo_tree.h"
+#include "ingest/html_chrome.h"
 #include "ingest/text_decoding.h"
 
 namespace strata::ingest {
 namespace {
+
+using gumbo_tree::attribute;
+using gumbo_tree::is_element;
+using gumbo_tree::is_text;
+using gumbo_tree::walk;
 
 // ---- Encoding -------------------------------------------------------------------------------
 
@@ -75,27 +81,6 @@ class ParsedHtml {
   GumboOutput* output_ = nullptr;
 };
 
-const GumboVector* children_of(const GumboNode& node) {
-  switch (node.type) {
-    case GUMBO_NODE_DOCUMENT:
-      return &node.v.document.children;
-    case GUMBO_NODE_ELEMENT:
-    case GUMBO_NODE_TEMPLATE:
-      return &node.v.element.children;
-    default:
-      return nullptr;
-  }
-}
-
-bool is_element(const GumboNode& node, GumboTag tag) {
-  return node.type == GUMBO_NODE_ELEMENT && node.v.element.tag == tag &&
-         node.v.element.tag_namespace == GUMBO_NAMESPACE_HTML;
-}
-
-bool is_text(const GumboNode& node) {
-  return node.type == GUMBO_NODE_TEXT || node.type == GUMBO_NODE_WHITESPACE || node.type == GUMBO_NODE_CDATA;
-}
-
 // Content that is not text a reader sees: code, styling, markup for other renderers, metadata.
 bool is_dropped(const GumboNode& node) {
   if (node.type == GUMBO_NODE_TEMPLATE) return true;
@@ -115,53 +100,37 @@ bool is_dropped(const GumboNode& node) {
   }
 }
 
-// Depth-first walk without recursion, so that nesting depth cannot exhaust the stack.
-// `enter(node)` returns whether to visit the node's children; `leave(node)` runs after them.
-template <typename Enter, typename Leave>
-void walk(const GumboNode& root, Enter&& enter, Leave&& leave) {
-  struct Frame {
-    const GumboNode* node;
-    unsigned next_child;
-  };
-  std::vector<Frame> stack;
-  if (!enter(root)) return;
-  if (children_of(root) == nullptr) {
-    leave(root);
-    return;
-  }
-  stack.push_back({&root, 0});
-  while (!stack.empty()) {
-    const GumboNode& node = *stack.back().node;
-    const GumboVector& children = *children_of(node);
-    if (stack.back().next_child < children.length) {
-      const auto* child = static_cast<const GumboNode*>(children.data[stack.back().next_child++]);
-      if (enter(*child)) {
-        if (children_of(*child) != nullptr) {
-          stack.push_back({child, 0});
-        } else {
-          leave(*child);
-        }
-      }
-    } else {
-      leave(node);
-      stack.pop_back();
-    }
-  }
-}
-
 // ---- Writing markdown-like text -------------------------------------------------------------
 
 bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
+// What the renderer produces: the text and the source line of each of its runs.
+struct Rendered {
+  std::string text;
+  std::vector<SourceLine> lines;
+};
+
+// How the writer treats the bytes gumbo hands it.
+enum class Bytes { as_parsed, replace_invalid_utf8 };
+
 // Accumulates output text. Breaks, spaces and prefixes are pending until the next content, so
 // none is ever emitted at the start or end, twice, or for an element that turns out empty.
+// Each piece of content is written at the current source line (at_line(), advanced by the
+// newlines of the source text), and a run starts wherever that line changes.
 class TextWriter {
  public:
+  explicit TextWriter(Bytes bytes = Bytes::as_parsed) : bytes_(bytes) {}
+
+  // The source line of the content that follows (gumbo's count: LF, CRLF and CR end a line).
+  void at_line(std::size_t line) {
+    if (line > 0) line_ = line;  // 0: a node the parser made up, with no place in the source
+  }
   // Text whose runs of whitespace collapse to one space.
   void text(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
       if (is_html_space(s[i])) {
+        if (s[i] == '\n') ++line_;
         space_ = true;
         ++i;
         continue;
@@ -176,7 +145,7 @@ class TextWriter {
   void raw(std::string_view s) {
     if (s.empty()) return;
     flush_pending();
-    out_.append(s);
+    append(s);
   }
   // Content between two pieces of content on one line, e.g. " | ": replaces a pending space.
   void separator(std::string_view s) {
@@ -190,7 +159,57 @@ class TextWriter {
   void prefix(std::string p) { prefix_ = std::move(p); }
   void drop_prefix() { prefix_.clear(); }
 
-  std::string take() && { return std::move(out_); }
+  // A ``` fence around code written verbatim: open_fence, code (any number), close_fence. Blank
+  // lines at the end of the code are not written, so the fence closes right after it.
+  void open_fence(std::string_view info) {
+    block_break();
+    raw("```");
+    append(info);
+    code_newlines_ = 1;
+  }
+  void code(std::string_view s) {
+    while (!s.empty()) {
+      const std::size_t nl = s.find('\n');
+      const std::string_view piece = s.substr(0, nl);
+      if (!piece.empty()) {
+        out_.append(code_newlines_, '\n');
+        code_newlines_ = 0;
+        mark();
+        append(piece);
+      }
+      if (nl == std::string_view::npos) break;
+      ++code_newlines_;
+      ++line_;
+      s.remove_prefix(nl + 1);
+    }
+  }
+  // `end_line`: the line of the </pre>, where the closing fence is cited.
+  void close_fence(std::size_t end_line) {
+    code_newlines_ = 0;
+    out_.push_back('\n');
+    at_line(std::max(end_line, line_));
+    mark();
+    out_.append("```");
+    block_break();
+  }
+
+  // The text without leading or trailing whitespace, and its runs.
+  Rendered take() && {
+    const std::string_view kept = trim(out_);
+    const auto begin = static_cast<std::size_t>(kept.data() - out_.data());
+    Rendered r{std::string(kept), {}};
+    r.lines.reserve(lines_.size());
+    for (const SourceLine& l : lines_) {
+      const std::size_t offset = l.text_offset > begin ? l.text_offset - begin : 0;
+      if (offset >= r.text.size() && !r.lines.empty()) break;
+      if (!r.lines.empty() && r.lines.back().text_offset == offset) {
+        r.lines.back().line = l.line;
+      } else {
+        r.lines.push_back({offset, l.line});
+      }
+    }
+    return r;
+  }
 
  private:
   void flush_pending() {
@@ -204,14 +223,37 @@ class TextWriter {
     }
     newlines_ = 0;
     space_ = false;
+    mark();
     out_.append(prefix_);
     prefix_.clear();
   }
 
+  // Starts a run at the end of the text when the source line changed.
+  void mark() {
+    if (!lines_.empty() && lines_.back().line == line_) return;
+    if (!lines_.empty() && lines_.back().text_offset == out_.size()) {
+      lines_.back().line = line_;  // the run before got no text
+    } else {
+      lines_.push_back({out_.size(), line_});
+    }
+  }
+
+  void append(std::string_view s) {
+    if (bytes_ == Bytes::replace_invalid_utf8) {
+      out_.append(replace_invalid_utf8(s));
+    } else {
+      out_.append(s);
+    }
+  }
+
   std::string out_;
+  std::vector<SourceLine> lines_;
+  std::size_t line_ = 1;
   int newlines_ = 0;
   bool space_ = false;
+  std::size_t code_newlines_ = 0;
   std::string prefix_;
+  Bytes bytes_;
 };
 
 int heading_level(GumboTag tag) {
@@ -254,40 +296,36 @@ bool separates_words(const GumboNode& n) {
          separates_words(n.v.element.tag);
 }
 
-// The text under `node`, whitespace collapsed: for <title> and the first <h1>.
+// The text under `node`, whitespace collapsed, without chrome such as a heading's permalink: for
+// <title> and the first <h1>.
 std::string collapsed_text(const GumboNode& node) {
   TextWriter w;
+  const ChromeFilter chrome;
   walk(
       node,
-      [&w](const GumboNode& n) {
+      [&](const GumboNode& n) {
         if (is_text(n)) w.text(n.v.text.text);
         if (separates_words(n)) w.space();
-        return !is_dropped(n);
+        return !is_dropped(n) && !chrome.is_chrome(n);
       },
       [&w](const GumboNode& n) {
         if (separates_words(n)) w.space();
       });
-  return std::move(w).take();
+  return std::move(w).take().text;
 }
 
 // The text under a <pre>, exactly as written (gumbo already drops the newline that may follow
-// the start tag, as browsers do).
-std::string verbatim_text(const GumboNode& pre) {
-  std::string out;
+// the start tag, as browsers do), each text node from its own source line.
+template <typename Write>
+void for_each_verbatim_piece(const GumboNode& pre, Write&& write) {
   walk(
       pre,
-      [&out](const GumboNode& n) {
-        if (is_text(n)) out.append(n.v.text.text);
-        if (is_element(n, GUMBO_TAG_BR)) out.push_back('\n');
+      [&write](const GumboNode& n) {
+        if (is_text(n)) write(n.v.text.text, n.v.text.start_pos.line);
+        if (is_element(n, GUMBO_TAG_BR)) write("\n", 0);
         return !is_dropped(n);
       },
       [](const GumboNode&) {});
-  return out;
-}
-
-std::string_view attribute(const GumboNode& element, const char* name) {
-  const GumboAttribute* attr = gumbo_get_attribute(&element.v.element.attributes, name);
-  return attr == nullptr ? std::string_view{} : std::string_view(attr->value);
 }
 
 // "cpp" for <pre><code class="language-cpp">, the convention of highlight.js, Prism and
@@ -306,14 +344,6 @@ std::string fence_language(const GumboNode& pre) {
   return {};
 }
 
-std::string fenced_block(const GumboNode& pre) {
-  std::string code = verbatim_text(pre);
-  while (!code.empty() && (code.back() == '\n' || code.back() == '\r')) code.pop_back();
-  std::string out = "```" + fence_language(pre) + "\n";
-  if (!code.empty()) out += code + "\n";
-  return out + "```";
-}
-
 int list_start(const GumboNode& ol) {
   const std::string_view value = trim(attribute(ol, "start"));
   int start = 1;
@@ -321,15 +351,19 @@ int list_start(const GumboNode& ol) {
   return ec == std::errc{} && end == value.data() + value.size() ? start : 1;
 }
 
-// Renders the document. Headings and table cells hold inline text only: any structure inside them
-// (blocks, <br>, nested lists or tables) becomes a space, so a heading stays on one line and a
-// table row on one line.
+// Whether the renderer leaves page chrome out (ingest/html_chrome.h).
+enum class Chrome { drop, keep };
+
+// Renders a document or one element of it. Headings and table cells hold inline text only: any
+// structure inside them (blocks, <br>, nested lists or tables) becomes a space, so a heading
+// stays on one line and a table row on one line.
 class MarkdownRenderer {
  public:
-  std::string render(const GumboNode& document) {
-    walk(document, [this](const GumboNode& n) { return enter(n); }, [this](const GumboNode& n) { leave(n); });
-    std::string out = std::move(w_).take();
-    return std::string(trim(out));
+  MarkdownRenderer(Chrome chrome, Bytes bytes) : w_(bytes), chrome_policy_(chrome) {}
+
+  Rendered render(const GumboNode& root) && {
+    walk(root, [this](const GumboNode& n) { return enter(n); }, [this](const GumboNode& n) { leave(n); });
+    return std::move(w_).take();
   }
 
  private:
@@ -340,11 +374,19 @@ class MarkdownRenderer {
 
   bool enter(const GumboNode& n) {
     if (is_text(n)) {
+      w_.at_line(n.v.text.start_pos.line);
       w_.text(n.v.text.text);
       return false;
     }
     if (n.type != GUMBO_NODE_ELEMENT) return n.type == GUMBO_NODE_DOCUMENT;  // comment, template
     if (is_dropped(n)) return false;
+    if (chrome_policy_ == Chrome::drop && chrome_.is_chrome(n)) return false;
+    const bool descend = enter_element(n);
+    if (descend) chrome_.enter(n);
+    return descend;
+  }
+
+  bool enter_element(const GumboNode& n) {
     if (n.v.element.tag_namespace != GUMBO_NAMESPACE_HTML) return true;  // MathML: its text
     if (inline_owner_ != nullptr) return enter_inline(n);
     const GumboTag tag = n.v.element.tag;
@@ -356,14 +398,13 @@ class MarkdownRenderer {
     }
     switch (tag) {
       case GUMBO_TAG_PRE:
-        w_.block_break();
-        w_.raw(fenced_block(n));
-        w_.block_break();
+        write_fenced(n);
         return false;
       case GUMBO_TAG_BR:
         w_.line_break();
         return false;
       case GUMBO_TAG_IMG:
+        w_.at_line(n.v.element.start_pos.line);
         w_.text(attribute(n, "alt"));
         return false;
       case GUMBO_TAG_LI:
@@ -393,10 +434,14 @@ class MarkdownRenderer {
     switch (n.v.element.tag) {
       case GUMBO_TAG_PRE:
         w_.space();
-        w_.text(verbatim_text(n));
+        for_each_verbatim_piece(n, [this](std::string_view text, std::size_t line) {
+          w_.at_line(line);
+          w_.text(text);
+        });
         w_.space();
         return false;
       case GUMBO_TAG_IMG:
+        w_.at_line(n.v.element.start_pos.line);
         w_.text(attribute(n, "alt"));
         return false;
       default:
@@ -405,7 +450,18 @@ class MarkdownRenderer {
     }
   }
 
+  void write_fenced(const GumboNode& pre) {
+    w_.at_line(pre.v.element.start_pos.line);
+    w_.open_fence(fence_language(pre));
+    for_each_verbatim_piece(pre, [this](std::string_view text, std::size_t line) {
+      w_.at_line(line);
+      w_.code(text);
+    });
+    w_.close_fence(pre.v.element.end_pos.line);
+  }
+
   void leave(const GumboNode& n) {
+    chrome_.leave(n);
     if (n.type != GUMBO_NODE_ELEMENT || n.v.element.tag_namespace != GUMBO_NAMESPACE_HTML) return;
     const GumboTag tag = n.v.element.tag;
     if (inline_owner_ != nullptr && inline_owner_ != &n) {
@@ -430,17 +486,46 @@ class MarkdownRenderer {
   }
 
   TextWriter w_;
+  Chrome chrome_policy_;
+  ChromeFilter chrome_;
   std::vector<List> lists_;
   std::vector<std::size_t> row_cells_;  // cells seen so far in each open table row
   const GumboNode* inline_owner_ = nullptr;  // the open heading or cell, if any
 };
 
+// Gumbo (0.10.1) writes a numeric character reference too large for an int, such as
+// "&#xdEEEEEEEEEE;", as one stray byte instead of U+FFFD (found by fuzzing); the text must be
+// valid UTF-8 on the way out, so a page whose text is not is rendered again with every invalid
+// byte from the parser replaced by U+FFFD as it is written (which keeps the runs' offsets).
+Rendered render(const GumboNode& root, Chrome chrome) {
+  Rendered r = MarkdownRenderer(chrome, Bytes::as_parsed).render(root);
+  if (!find_invalid_utf8(r.text)) return r;
+  return MarkdownRenderer(chrome, Bytes::replace_invalid_utf8).render(root);
+}
+
+// The page's content: its main landmark when it has one with text, else the whole page, both
+// without chrome. A page with text that is all chrome has nothing to index: an error, so that
+// ingest reports it rather than storing an empty document.
+Rendered render_content(const GumboNode& document) {
+  if (const GumboNode* main = main_landmark(document)) {
+    Rendered r = render(*main, Chrome::drop);
+    if (!r.text.empty()) return r;
+  }
+  Rendered r = render(document, Chrome::drop);
+  if (r.text.empty() && !render(document, Chrome::keep).text.empty()) {
+    throw Error(ExitCode::invalid_input,
+                "only page chrome (navigation, header, footer, sidebar, table of contents), no content");
+  }
+  return r;
+}
+
 // ---- Title ----------------------------------------------------------------------------------
 
 // The first HTML element `tag` in document order, outside dropped content except <head>
-// (where <title> lives); nullptr when there is none.
+// (where <title> lives) and outside chrome; nullptr when there is none.
 const GumboNode* find_first(const GumboNode& document, GumboTag tag) {
   const GumboNode* found = nullptr;
+  ChromeFilter chrome;
   walk(
       document,
       [&](const GumboNode& n) {
@@ -449,9 +534,11 @@ const GumboNode* find_first(const GumboNode& document, GumboTag tag) {
           found = &n;
           return false;
         }
-        return !is_dropped(n) || is_element(n, GUMBO_TAG_HEAD);
+        if ((is_dropped(n) && !is_element(n, GUMBO_TAG_HEAD)) || chrome.is_chrome(n)) return false;
+        chrome.enter(n);
+        return true;
       },
-      [](const GumboNode&) {});
+      [&chrome](const GumboNode& n) { chrome.leave(n); });
   return found;
 }
 
@@ -470,11 +557,10 @@ std::string title_of(const GumboNode& document) {
 LoadedDocument load_html(std::string_view bytes) {
   DecodedText decoded = decode_html(bytes);
   const ParsedHtml html(decoded.text);
+  Rendered content = render_content(html.document());
   LoadedDocument doc;
-  // Gumbo (0.10.1) writes a numeric character reference too large for an int, such as
-  // "&#xdEEEEEEEEEE;", as one stray byte instead of U+FFFD (found by fuzzing); the text must be
-  // valid UTF-8 on the way out, so any invalid byte from the parser becomes U+FFFD here.
-  doc.text = replace_invalid_utf8(MarkdownRenderer().render(html.document()));
+  doc.text = std::move(content.text);
+  doc.source_lines = std::move(content.lines);
   doc.loader = "html";
   doc.encoding = std::move(decoded.encoding);
   doc.title = replace_invalid_utf8(title_of(html.document()));

@@ -12,7 +12,19 @@ namespace strata::ingest {
 // join their cells with " | ", <pre> becomes a ``` fence with its text verbatim, <br> a line
 // break; elsewhere runs of whitespace collapse to one space. Scripts, styles, <noscript>,
 // <template>, <svg> and <head> are dropped; entities are decoded; links keep their text and
-// images their alt text. Title: <title>, else the first <h1>; empty when neither has text.
+// images their alt text. Title: <title>, else the first <h1> outside chrome; empty when neither
+// has text.
+//
+// Page chrome (ingest/html_chrome.h: navigation, page headers and footers, sidebars, tables of
+// contents, heading permalinks, the site generators' Prev/Up/Next blocks) is left out. A page
+// with one main landmark (<main> or role="main") is rendered from it alone, unless it has no
+// text there. `source_lines` maps each run of the text to the source line it was written from
+// (gumbo's source positions, then the newlines inside each text node), so chunks can cite
+// lines of the file. Known inexactness: a newline written as a character reference (&#10;)
+// counts as a line break of the source, moving the lines of the rest of its text node down.
+//
+// Throws strata::Error(ExitCode::invalid_input, "only page chrome (…), no content") for a page
+// that has text, all of it chrome. A page with no text at all loads as an empty document.
 //
 // Encoding: a UTF-16 BOM selects UTF-16; valid UTF-8 stays UTF-8 even when a <meta> charset
 // says otherwise (a stale meta in a UTF-8 page is far more common than Windows-1252 text that

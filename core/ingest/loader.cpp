@@ -98,16 +98,53 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view lower_pre
          to_lower(text.substr(0, lower_prefix.size())) == lower_prefix;
 }
 
-// For names that say nothing: README, LICENSE, a document id, an unknown extension.
+// The start of an HTML document or fragment, after leading whitespace: WHATWG MIME Sniffing's
+// HTML patterns (section 7.1), each followed by a space or '>'. Compared ignoring case.
+constexpr auto kHtmlStarts = std::to_array<std::string_view>(
+    {"<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a",
+     "<style", "<title", "<b", "<body", "<br", "<p"});
+
+bool is_tag_terminator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '>'; }
+
+std::string_view skip_html_space(std::string_view bytes) {
+  const std::size_t start = bytes.find_first_not_of(" \t\r\n\f");
+  return start == std::string_view::npos ? std::string_view{} : bytes.substr(start);
+}
+
+// `bytes` past what may come before the first tag of an HTML or XHTML page: whitespace, an XML
+// declaration (<?xml …?>) and comments. Bounded: this is a sniff, not a parse.
+std::string_view skip_prolog(std::string_view bytes) {
+  for (int i = 0; i < 16; ++i) {
+    bytes = skip_html_space(bytes);
+    std::string_view close;
+    if (bytes.substr(0, 5) == "<?xml") {
+      close = "?>";
+    } else if (bytes.substr(0, 4) == "<!--") {
+      close = "-->";
+    } else {
+      return bytes;
+    }
+    const std::size_t end = bytes.find(close, 2);
+    if (end == std::string_view::npos) return {};
+    bytes.remove_prefix(end + close.size());
+  }
+  return bytes;
+}
+
+bool starts_as_html(std::string_view bytes) {
+  return std::any_of(kHtmlStarts.begin(), kHtmlStarts.end(), [bytes](std::string_view start) {
+    return bytes.size() > start.size() && starts_with_ignoring_case(bytes, start) &&
+           is_tag_terminator(bytes[start.size()]);
+  });
+}
+
+// For names that say nothing: README, LICENSE, a document id (standard input), an unknown
+// extension. XHTML counts as HTML: an XML declaration and comments before the first tag are
+// skipped.
 Kind sniff_kind(std::string_view bytes) {
   if (bytes.substr(0, 5) == "%PDF-") return Kind::pdf;
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  const std::size_t start = bytes.find_first_not_of(" \t\r\n\f");
-  if (start == std::string_view::npos) return Kind::text;
-  bytes.remove_prefix(start);
-  const bool html =
-      starts_with_ignoring_case(bytes, "<!doctype html") || starts_with_ignoring_case(bytes, "<html");
-  return html ? Kind::html : Kind::text;
+  return starts_as_html(skip_prolog(bytes)) ? Kind::html : Kind::text;
 }
 
 // ---- Binary content -------------------------------------------------------------------------

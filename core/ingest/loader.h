@@ -5,7 +5,8 @@
 //
 //   loader     picked by                                  text
 //   markdown   .md .markdown .mdx .mkd                    as is
-//   html       .html .htm .xhtml, or <!doctype html/<html  markdown-like text via gumbo
+//   html       .html .htm .xhtml, or sniffed (see below)  markdown-like text via gumbo,
+//                                                         without page chrome
 //   pdf        .pdf, or %PDF- at the start                per-page text via poppler-cpp
 //   code       .c .cpp .py .go .rs … Makefile Dockerfile  as is
 //   text       .txt .rst .csv .json … and anything else   as is
@@ -17,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "ingest/source_lines.h"
 
 namespace strata::ingest {
 
@@ -30,6 +33,9 @@ struct LoadedDocument {
                                          // begins; page_starts[0] == 0; one entry per page,
                                          // so page_starts.size() is the page count. A page
                                          // without text starts where the next one does.
+  std::vector<SourceLine> source_lines;  // html only: the source file's line of each run of
+                                         // `text` (ingest/source_lines.h); empty when the text
+                                         // is the file's own, whose lines are its lines
 };
 
 struct LoadResult {
@@ -40,9 +46,12 @@ struct LoadResult {
 
 // Loads one document. `name` is a file name or path, or a document id; its extension (or, for
 // Makefile, Dockerfile and CMakeLists.txt, the whole file name; case-insensitive) picks the
-// loader. Content sniffing decides when the extension is unknown or absent: "%PDF-" → pdf,
-// "<!doctype html" or "<html" after leading whitespace → html, else text. `forced` (one of the
-// loader names above) overrides both.
+// loader. Content sniffing decides when the extension is unknown or absent (standard input
+// without an --id that has one): "%PDF-" → pdf; html when, past whitespace, an XML declaration
+// and comments, the bytes start with one of WHATWG MIME Sniffing's HTML patterns ("<!doctype
+// html", "<html", "<head", "<body", "<div", "<p", "<h1", "<table", "<a", …, then a space or '>'),
+// so XHTML and fragments are HTML too; else text. `forced` (one of the loader names above)
+// overrides both.
 //
 // Binary content is skipped, not an error: a known binary extension (png, zip, exe, sqlite, …;
 // not applied when `forced`), the magic number of a common binary format (PNG, ZIP, ELF,
@@ -51,8 +60,9 @@ struct LoadResult {
 //
 // Throws strata::Error(ExitCode::invalid_input, reason) for a document that is not binary but
 // cannot be loaded: a PDF that cannot be parsed ("not a readable PDF: …"), needs a password
-// ("encrypted PDF (not supported)") or has no text ("no text layer (scanned PDF?)"). The message
-// does not name the document: the caller prefixes "path: ".
+// ("encrypted PDF (not supported)") or has no text ("no text layer (scanned PDF?)"), or an HTML
+// page whose text is all page chrome ("only page chrome (…), no content"). The message does not
+// name the document: the caller prefixes "path: ".
 // Throws strata::Error(ExitCode::usage) when `forced` is not a loader name.
 LoadResult load_document(std::string_view bytes, std::string_view name,
                          std::optional<std::string_view> forced = {});

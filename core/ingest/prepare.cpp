@@ -93,8 +93,11 @@ void add_chunks(store::DocumentRecord& record, const LoadedDocument& doc, const 
     r.end_byte = static_cast<std::int64_t>(c.end);
     r.char_start = static_cast<std::int64_t>(c.char_start);
     r.char_end = static_cast<std::int64_t>(c.char_end);
-    r.line_start = static_cast<std::int64_t>(c.line_start);
-    r.line_end = static_cast<std::int64_t>(c.line_end);
+    // Lines cite the source file: the text's own for text and markdown, mapped back for HTML.
+    const LineSpan lines = doc.source_lines.empty() ? LineSpan{c.line_start, c.line_end}
+                                                    : source_line_span(doc.source_lines, c.start, c.end);
+    r.line_start = static_cast<std::int64_t>(lines.first);
+    r.line_end = static_cast<std::int64_t>(lines.last);
     r.tokens = static_cast<std::int64_t>(c.tokens);
     r.headings_json = c.headings.empty() ? "[]" : nlohmann::json(c.headings).dump();
     if (!doc.page_starts.empty()) {

@@ -2,6 +2,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+#include <string_view>
+
 #include "common/error.h"
 #include "migrate/connection.h"
 #include "store/collections.h"
@@ -115,6 +118,26 @@ void for_each_chunk(Store& store, std::int64_t document_id, const std::function<
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "reading chunks");
   }
+}
+
+std::string document_text(Store& store, std::int64_t document_id) {
+  constexpr std::int64_t kLargestGap = 4096;
+  std::string text;
+  std::int64_t end = 0;  // offset in the loaded text that `text` has reached
+  for_each_chunk(store, document_id, [&](const ChunkView& c) {
+    if (c.end_byte <= end) return;  // inside what is written (a full overlap)
+    std::string_view piece = c.text;
+    if (c.start_byte < end) {
+      piece.remove_prefix(std::min(piece.size(), static_cast<std::size_t>(end - c.start_byte)));
+    } else if (c.start_byte - end <= kLargestGap) {
+      text.append(static_cast<std::size_t>(c.start_byte - end), '\n');
+    } else {
+      text.append("\n\n");
+    }
+    text.append(piece);
+    end = c.end_byte;
+  });
+  return text;
 }
 
 std::vector<DocumentSummary> remove_documents(Store& store, const std::string& collection,

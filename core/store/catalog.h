@@ -51,6 +51,13 @@ DocumentSummary get_document(Store& store, const std::string& collection, const 
 
 void for_each_chunk(Store& store, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit);
 
+// The document's loaded text (for HTML, the text extracted from the page, not the file) as its
+// chunks hold it: each chunk's text at its byte offsets, overlaps written once, and each gap
+// between two chunks (whitespace the chunker left out) written as as many newlines, so the
+// chunks' start/end offsets index into the result. A gap larger than 4 KiB (not one a chunker
+// leaves) is written as one blank line. Empty for a document without chunks.
+std::string document_text(Store& store, std::int64_t document_id);
+
 // Removes the documents with their chunks, all or none, in one transaction. Throws
 // Error(invalid_input) naming the first source that is not in the collection.
 std::vector<DocumentSummary> remove_documents(Store& store, const std::string& collection,

@@ -318,7 +318,7 @@ expect_exact "strata collections list <TAB> offers its options" "$COLL_OPTS" -- 
 expect_exact "strata collections --store oth<TAB> completes files" "other.db" -- strata collections --store oth
 expect_exact "strata documents <TAB>" "list remove show" -- strata documents ""
 expect_exact "strata documents -<TAB>" "$DOCS_OPTS" -- strata documents -
-expect_exact "strata documents show -<TAB>" "$DOCS_OPTS" -- strata documents show -
+expect_exact "strata documents show -<TAB>" "--collection --color --help --json --quiet --store --text -h -q" -- strata documents show -
 expect_exact "strata documents remove --<TAB>" "--collection --color --help --json --quiet --store" -- strata documents remove --
 expect_exact "strata documents list <TAB> offers its options" "$DOCS_OPTS" -- strata documents list ""
 

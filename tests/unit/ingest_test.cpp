@@ -10,6 +10,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,7 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/text.h"
 #include "ingest/loader.h"
 #include "test_util.h"
 
@@ -275,8 +277,14 @@ TEST_F(IngestTest, ChunkRangesSliceTheLoadedTextExactly) {
       };
       EXPECT_EQ(c[4], code_points(start));
       EXPECT_EQ(c[5], code_points(end));
-      EXPECT_EQ(c[6], line_of(start));
-      EXPECT_EQ(c[7], line_of(end - 1));
+      if (name == "page.html") {
+        // Lines cite the file, and the whole page is its first line.
+        EXPECT_EQ(c[6], "1");
+        EXPECT_EQ(c[7], "1");
+      } else {
+        EXPECT_EQ(c[6], line_of(start));
+        EXPECT_EQ(c[7], line_of(end - 1));
+      }
       EXPECT_GT(std::stoll(c[8]), 0);
     }
   }
@@ -808,6 +816,54 @@ TEST_F(IngestTest, OneFailingFileDoesNotStopTheRun) {
   EXPECT_EQ(doc_field(doc("broken.pdf"), "id"), "");
   EXPECT_EQ(n("SELECT count(*) FROM documents"), 4);
   expect_consistent(store_);
+}
+
+TEST_F(IngestTest, HtmlPageOfChromeAloneFailsAndTheOthersAreIngested) {
+  write_file(doc("nav.html"),
+             "<!doctype html><title>Index</title><nav><a href=a.html>A</a></nav>"
+             "<div class=footer>&copy; 2024</div>");
+  const IngestSummary s = run(request());
+  EXPECT_EQ(s.added, 4u);
+  ASSERT_EQ(s.failures.size(), 1u);
+  EXPECT_EQ(s.failures[0].source, doc("nav.html"));
+  EXPECT_EQ(s.failures[0].detail,
+            "only page chrome (navigation, header, footer, sidebar, table of contents), no content");
+  EXPECT_EQ(doc_field(doc("nav.html"), "id"), "");
+  expect_consistent(store_);
+}
+
+// A chunk of an HTML page cites the lines of the file that hold its text, not lines of the
+// extracted text: here every word of a chunk is on one of the lines it cites.
+TEST_F(IngestTest, HtmlChunksCiteTheLinesOfTheFile) {
+  std::string html = "<!doctype html>\n<html><head><title>Lines</title></head>\n<body>\n<nav>\n<a href=x>Home</a>\n</nav>\n";
+  for (int i = 0; i < 40; ++i) {
+    html += "<p>Paragraph w" + std::to_string(i) + "a spans\ntwo lines w" + std::to_string(i) + "b</p>\n";
+    if (i % 10 == 0) html += "<h2>Part p" + std::to_string(i) + "</h2>\n<pre>code c" + std::to_string(i) + "x\n  more c" + std::to_string(i) + "y\n</pre>\n";
+  }
+  html += "</body></html>\n";
+  write_file(doc("lines.html"), html);
+  run(request());
+  const std::vector<std::string> source_lines = split(html, '\n');
+  const std::vector<Row> chunks =
+      rows(store_, "SELECT c.text, c.line_start, c.line_end FROM chunks c JOIN documents d ON d.id = c.document_id"
+                   " WHERE d.source = " + quoted(doc("lines.html")) + " ORDER BY c.ordinal");
+  ASSERT_GT(chunks.size(), 3u);
+  EXPECT_EQ(chunks.front()[1], "7") << "the first chunk starts at the first paragraph, after the dropped <nav>";
+  for (const Row& c : chunks) {
+    const std::size_t first = std::stoul(c[1]), last = std::stoul(c[2]);
+    ASSERT_LE(first, last);
+    ASSERT_LE(last, source_lines.size());
+    std::string cited;
+    for (std::size_t l = first; l <= last; ++l) cited += source_lines[l - 1] + "\n";
+    std::string words = c[0];
+    std::replace(words.begin(), words.end(), '\n', ' ');
+    for (const std::string& word : split(words, ' ')) {
+      // The tagged words (w12a, p10, c10y, …) each occur once in the file.
+      const std::string w(trim(word));
+      if (w.size() < 3 || w.find_first_of("wpc") != 0 || !std::isdigit(static_cast<unsigned char>(w[1]))) continue;
+      EXPECT_NE(cited.find(w), std::string::npos) << w << " not in lines " << first << "-" << last;
+    }
+  }
 }
 
 TEST_F(IngestTest, UnreadableFileFailsWithItsReason) {

@@ -49,8 +49,31 @@ TEST(LoaderDetect, ExtensionWinsOverContent) {
 TEST(LoaderDetect, ContentDecidesWithoutAKnownExtension) {
   EXPECT_EQ(loader_for("doc-1", "<!DOCTYPE html><title>t</title><p>x</p>"), "html");
   EXPECT_EQ(loader_for("saved.page", "\xEF\xBB\xBF  \n<HTML lang=en><p>x</p>"), "html");
-  EXPECT_EQ(loader_for("doc-2", "<div>not a page</div>"), "text");
   EXPECT_EQ(loader_for("README", "# Title\n"), "text");
+}
+
+// WHATWG MIME Sniffing's HTML patterns, past an XML declaration and comments: XHTML and the
+// fragments converters write to standard output are HTML.
+TEST(LoaderDetect, XhtmlAndHtmlFragmentsAreSniffedAsHtml) {
+  EXPECT_EQ(loader_for("stdin", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>x</p></body></html>"),
+            "html");
+  EXPECT_EQ(loader_for("stdin", "<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+                                "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\"><html><p>x</p></html>"),
+            "html");
+  EXPECT_EQ(loader_for("saved", "<!-- saved from url=(0022)http://example.com/ -->\r\n<html><p>x</p></html>"), "html");
+  EXPECT_EQ(loader_for("stdin", "<h1 id=\"title\">Title</h1>\n<p>Text.</p>"), "html");
+  EXPECT_EQ(loader_for("stdin", "<div>fragment</div>"), "html");
+  EXPECT_EQ(loader_for("stdin", "<P>upper case</P>"), "html");
+  EXPECT_EQ(loader_for("stdin", "<p\tclass=x>tab</p>"), "html");
+  // Not HTML: other XML, a tag name that only starts like one, a comment before Markdown, text.
+  EXPECT_EQ(loader_for("feed", "<?xml version=\"1.0\"?><rss><channel/></rss>"), "text");
+  EXPECT_EQ(loader_for("doc-3", "<details>more</details>"), "text");
+  EXPECT_EQ(loader_for("doc-4", "<abbr>x</abbr>"), "text");
+  EXPECT_EQ(loader_for("README", "<!-- badges -->\n# Title\n"), "text");
+  EXPECT_EQ(loader_for("notes", "<!-- never closed <html>"), "text");
+  EXPECT_EQ(loader_for("notes", "a < b and <p> later"), "text");
+  EXPECT_EQ(loader_for("notes", "<p"), "text");
 }
 
 TEST(LoaderDetect, ForcedLoaderOverridesNameAndContent) {
