@@ -99,10 +99,14 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view lower_pre
 }
 
 // The start of an HTML document or fragment, after leading whitespace: WHATWG MIME Sniffing's
-// HTML patterns (section 7.1), each followed by a space or '>'. Compared ignoring case.
+// HTML patterns (section 7.1), then the other headings and the block elements a converter's
+// fragment starts with (pandoc writes "<h2 id=…>" for a document that starts with "## "), each
+// followed by a space or '>'. Compared ignoring case.
 constexpr auto kHtmlStarts = std::to_array<std::string_view>(
     {"<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a",
-     "<style", "<title", "<b", "<body", "<br", "<p"});
+     "<style", "<title", "<b", "<body", "<br", "<p",
+     "<h2", "<h3", "<h4", "<h5", "<h6", "<meta", "<section", "<article", "<main", "<header", "<nav",
+     "<ul", "<ol", "<pre"});
 
 bool is_tag_terminator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '>'; }
 

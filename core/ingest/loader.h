@@ -49,8 +49,9 @@ struct LoadResult {
 // loader. Content sniffing decides when the extension is unknown or absent (standard input
 // without an --id that has one): "%PDF-" → pdf; html when, past whitespace, an XML declaration
 // and comments, the bytes start with one of WHATWG MIME Sniffing's HTML patterns ("<!doctype
-// html", "<html", "<head", "<body", "<div", "<p", "<h1", "<table", "<a", …, then a space or '>'),
-// so XHTML and fragments are HTML too; else text. `forced` (one of the loader names above)
+// html", "<html", "<head", "<body", "<div", "<p", "<h1", "<table", "<a", …) or another heading
+// or common block element ("<h2".."<h6", "<section", "<ul", "<pre", …), then a space or '>', so
+// XHTML and fragments are HTML too; else text. `forced` (one of the loader names above)
 // overrides both.
 //
 // Binary content is skipped, not an error: a known binary extension (png, zip, exe, sqlite, …;

@@ -29,7 +29,14 @@ import sys
 
 WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")  # letters and digits, at least one letter
 TAG = re.compile(r"<[^>]*>")
+IMG = re.compile(r"<img\b[^>]*>", re.I)
 ALT = re.compile(r"""\balt\s*=\s*("([^"]*)"|'([^']*)')""", re.I)
+
+
+def alt_text(img):
+    """An <img> tag as the text the loader writes for it: its alt text."""
+    m = ALT.search(img.group(0))
+    return " " + ((m.group(2) or m.group(3) or "") if m else "") + " "
 
 
 def html_documents(db):
@@ -50,10 +57,17 @@ def read_lines(path):
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def visible_words(source):
-    """The words a reader could see in a piece of HTML source: alt text kept, tags dropped."""
-    source = ALT.sub(lambda m: " " + (m.group(2) or m.group(3) or "") + " <", source)
-    return set(WORD.findall(html.unescape(TAG.sub(" ", source))))
+class Visible:
+    """What a reader could see in a piece of HTML source, alt text included: its words (tags
+    as spaces), and its text with tags removed (`<code>UPDATE</code>s` is the word UPDATEs)."""
+
+    def __init__(self, source):
+        source = IMG.sub(alt_text, source)
+        self.words = set(WORD.findall(html.unescape(TAG.sub(" ", source))))
+        self.joined = html.unescape(TAG.sub("", source))
+
+    def __contains__(self, word):
+        return word in self.words or word in self.joined
 
 
 def check_citations(db, show):
@@ -67,7 +81,7 @@ def check_citations(db, show):
                 if failures <= show:
                     print(f"{source} #{ordinal}: lines {first}-{last} outside the file ({len(lines)} lines)")
                 continue
-            cited = visible_words("\n".join(lines[first - 1:last]))
+            cited = Visible("\n".join(lines[first - 1:last]))
             missing = [w for w in WORD.findall(text) if w not in cited]
             if missing:
                 failures += 1

@@ -63,6 +63,8 @@ TEST(LoaderDetect, XhtmlAndHtmlFragmentsAreSniffedAsHtml) {
             "html");
   EXPECT_EQ(loader_for("saved", "<!-- saved from url=(0022)http://example.com/ -->\r\n<html><p>x</p></html>"), "html");
   EXPECT_EQ(loader_for("stdin", "<h1 id=\"title\">Title</h1>\n<p>Text.</p>"), "html");
+  EXPECT_EQ(loader_for("stdin", "<h2 id=\"usage\">Usage</h2>\n<ul>\n<li>one</li>\n</ul>"), "html");
+  EXPECT_EQ(loader_for("stdin", "<section>\n<p>Text.</p></section>"), "html");
   EXPECT_EQ(loader_for("stdin", "<div>fragment</div>"), "html");
   EXPECT_EQ(loader_for("stdin", "<P>upper case</P>"), "html");
   EXPECT_EQ(loader_for("stdin", "<p\tclass=x>tab</p>"), "html");
