@@ -132,9 +132,9 @@ if [ -n "${STRATA_DOCS_QA:-}" ]; then
     for corpus in postgresql python; do
         case_ "whole $corpus manual"
         E2E_CMD_TIMEOUT=600 expect_exit 0 -- S ingest --store "$corpus.db" --glob '*.html' "$STRATA_DOCS_QA/$corpus"
-        run python3 "$CHECK" citations "$corpus.db"
+        E2E_CMD_TIMEOUT=600 run python3 "$CHECK" citations "$corpus.db"
         if [ "$RC" = 0 ]; then pass "$OUT"; else fail "$corpus: citations off"; fi
-        run python3 "$CHECK" paragraphs "$corpus.db"
+        E2E_CMD_TIMEOUT=600 run python3 "$CHECK" paragraphs "$corpus.db"
         if [ "$RC" = 0 ]; then pass "$OUT"; else fail "$corpus: paragraphs lost"; fi
     done
 fi
