@@ -143,24 +143,18 @@ bool is_main(const GumboNode& element) {
 bool ChromeFilter::is_chrome(const GumboNode& node) const {
   if (!is_html_element(node)) return false;
   const GumboTag tag = node.v.element.tag;
-  switch (tag) {
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_SELECT:
-      return true;
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_FOOTER:
-      if (sections_ == 0 && mains_ == 0) return true;
-      break;
-    case GUMBO_TAG_ASIDE:
-      if (sections_ == 0) return true;
-      break;
-    default:
-      break;
-  }
+  if (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_BUTTON || tag == GUMBO_TAG_SELECT) return true;
   const Attributes a = attributes_of(node);
   if (a.hidden) return true;
-  if (!a.role.empty() && contains(kChromeRoles, first_token(a.role))) return true;
+  const std::string_view role = first_token(a.role);
+  if (!role.empty()) {
+    if (contains(kChromeRoles, role)) return true;
+  } else if (tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER) {
+    // Their implicit banner and contentinfo roles, which an explicit role replaces.
+    if (sections_ == 0 && mains_ == 0) return true;
+  } else if (tag == GUMBO_TAG_ASIDE) {
+    if (sections_ == 0) return true;  // complementary; a footnote says role="note"
+  }
   if (!a.class_list.empty() && any_class_is_chrome(a.class_list)) return true;
   if (!a.id.empty() && contains(kChromeIds, a.id)) return true;
   return tag == GUMBO_TAG_A && is_permalink(node, a.href);

@@ -10,8 +10,9 @@
 //   - elements: <nav>, <button>, <select>; <header> and <footer> of the page (not inside
 //     <article>, <aside>, <nav>, <section> or the main content, where a header holds a title:
 //     HTML-AAM maps only these to the banner and contentinfo landmarks); <aside> outside
-//     <article>, <aside>, <nav> and <section> (inside them it is a footnote or a note); anything
-//     with the `hidden` attribute;
+//     <article>, <aside>, <nav> and <section> (inside them it is a footnote or a note); an
+//     explicit role other than the ones below keeps a header, footer or aside (role="note" on a
+//     footnote); anything with the `hidden` attribute;
 //   - ARIA roles: navigation, banner, contentinfo, complementary, search, doc-toc;
 //   - generator markers (class names; ids toc/TOC/TableOfContents): Sphinx (div.related,
 //     div.sphinxsidebar, div.footer, a.headerlink, div.toctree-wrapper, [source] links, the

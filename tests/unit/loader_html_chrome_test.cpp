@@ -296,6 +296,11 @@ TEST(LoaderHtmlChrome, AsideOfThePageGoesAsideInASectionStays) {
   EXPECT_EQ(text_of("<body><aside><p>Related pages</p></aside><section><p>Text<a href=#f1>1</a>.</p>"
                     "<aside class=\"footnote brackets\" id=f1 role=note><p>A footnote.</p></aside></section></body>"),
             "Text1.\n\nA footnote.");
+  // An explicit role replaces the implicit one: a footnote outside any section stays.
+  EXPECT_EQ(text_of("<main><p>Text.</p><aside role=note><p>A note.</p></aside><aside><p>Ads</p></aside></main>"),
+            "Text.\n\nA note.");
+  EXPECT_EQ(text_of("<body><footer role=navigation>Prev</footer><header role=region><h1>Kept</h1></header></body>"),
+            "# Kept");
 }
 
 TEST(LoaderHtmlChrome, AriaLandmarksOfChromeAreDropped) {
