@@ -16,6 +16,8 @@ namespace {
 constexpr const char* k_find_by_source = STRATA_FIND_DOCUMENTS "AND d.source = ?";
 constexpr const char* k_files_under =
     STRATA_FIND_DOCUMENTS "AND d.path IS NOT NULL AND (d.source = ? OR (d.source >= ? AND d.source < ?)) ORDER BY d.source";
+constexpr const char* k_relative_files =
+    STRATA_FIND_DOCUMENTS "AND d.path IS NOT NULL AND substr(d.source, 1, 1) <> '/' ORDER BY d.source";
 #undef STRATA_FIND_DOCUMENTS
 
 template <typename T>
@@ -262,13 +264,9 @@ std::vector<StoredDocument> DocumentWriter::files_under(const std::string& folde
   try {
     if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
     if (!impl_->collection_id) return out;
-    SQLite::Statement q(impl_->db, k_files_under);
+    SQLite::Statement q(impl_->db, folder.empty() ? k_relative_files : k_files_under);
     q.bind(1, *impl_->collection_id);
-    if (folder.empty()) {  // every relative source: all that do not start with '/'
-      q.bind(2, "");
-      q.bind(3, "");
-      q.bind(4, "/");
-    } else {
+    if (!folder.empty()) {
       const std::string dir = folder.ends_with('/') ? folder : folder + "/";
       q.bind(2, folder);
       q.bind(3, dir);

@@ -370,13 +370,13 @@ case_ "stderr on a terminal: progress; NO_COLOR"
 mkdir -p t
 for i in $(seq 1 30); do printf 'file %s\n' "$i" >"t/f$i.txt"; done
 printf 'abc\0def' >t/zz.bin
-on_tty tty.out tty.err env -u NO_COLOR TERM=xterm "$STRATA" ingest --store tty.db t
+on_tty tty.out tty.err env -u NO_COLOR TERM=xterm "$STRATA" ingest --store tty.db -v t
 rc=$?
 assert_eq 0 "$rc" "exit 0 on a terminal"
 if grep -q 'files' tty.err && grep -q $'\r' tty.err; then pass "progress drawn on a terminal"; else fail "no progress on a terminal: $(head -c 300 tty.err | od -c | head -5)"; fi
 if grep -q $'\x1b\[[0-9;]*m' tty.err; then pass "colour on a terminal"; else fail "no colour on a terminal without NO_COLOR"; fi
 rm -f tty.db*
-on_tty tty.out tty.err env NO_COLOR=1 TERM=xterm "$STRATA" ingest --store tty.db t
+on_tty tty.out tty.err env NO_COLOR=1 TERM=xterm "$STRATA" ingest --store tty.db -v t
 if grep -q $'\x1b\[[0-9;]*m' tty.err; then fail "NO_COLOR: colour escapes on stderr"; else pass "NO_COLOR: no colour"; fi
 assert_true "the summary counts the skipped file" grep -q '1 skipped (binary 1)' tty.err
 rm -f tty.db*

@@ -90,19 +90,19 @@ cd old/docs
 expect_exit 0 -- S ingest --store "$E2E_TMP/old.db" a.md b.md
 cd "$E2E_TMP"
 expect_exit 0 -- S ingest --store "$E2E_TMP/old.db" old/docs/a.md
-assert_eq "a.md b.md old/docs/a.md" "$(sources old.db)" \
-    "the first run's documents were renamed to this run's ids (b.md is outside this root: kept)"
+assert_eq "old/docs/a.md old/docs/b.md" "$(sources old.db)" \
+    "the first run's documents were given this run's ids (no marker: relative to the working directory)"
 # The same file three times over, as before ids were project-relative.
 sqlite3 old.db "INSERT INTO documents (collection_id, source, path, title, content_hash, size_bytes, loader)
   SELECT collection_id, path, path, title, content_hash, size_bytes, loader FROM documents WHERE source = 'old/docs/a.md'"
-assert_eq 4 "$(q old.db 'SELECT count(*) FROM documents')" "setup: a copy under the absolute id"
+assert_eq 3 "$(q old.db 'SELECT count(*) FROM documents')" "setup: a copy under the absolute id"
 printf '[store]\npath = "../old.db"\n' >old/strata.toml
 cd old/docs
 expect_exit 0 -- S ingest --dry-run .
 expect_stderr_match 'would give'
-assert_eq 4 "$(q "$E2E_TMP/old.db" 'SELECT count(*) FROM documents')" "a dry run renames nothing"
+assert_eq 3 "$(q "$E2E_TMP/old.db" 'SELECT count(*) FROM documents')" "a dry run renames nothing"
 expect_exit 0 -- S ingest .
-expect_stderr_match "^note: gave 3 documents their ids relative to the project root $E2E_TMP/old and removed 1 more cop"
+expect_stderr_match "^note: gave 2 documents their ids relative to the project root $E2E_TMP/old and removed 1 more copy of the same files"
 assert_eq 1 "$(grep -c 'project root' "$E2E_TMP/.err")" "said in one line"
 expect_stderr_match '0 new, 0 changed, 2 unchanged'
 assert_eq "docs/a.md docs/b.md" "$(sources "$E2E_TMP/old.db")" "one document per file, ids from the project root"
@@ -175,19 +175,19 @@ page "os" "Miscellaneous operating system interfaces." >site/library/os.html
 case_ "a file named on the command line is ingested, generated or not"
 expect_exit 0 -- S ingest --store named.db site/searchindex.js site/img/terminal.svg
 expect_stderr_match '2 new'
-assert_eq "site/img/terminal.svg site/searchindex.js" "$(sources named.db)"
+assert_eq "site/img/terminal.svg site/searchindex.js" "$(sources named.db)" "both stored"
 
 # ---------------------------------------------------------------------------
 case_ "--include-generated and [ingest] include_generated ingest them all"
 expect_exit 0 -- S ingest --store all.db --include-generated site
-expect_stderr_match '11 new, .*1 skipped \(binary 1\)'
+expect_stderr_match '12 new, .*1 skipped \(binary 1\)'
 assert_true "the SVG is a document" [ "$(q all.db "SELECT count(*) FROM documents WHERE source = 'site/img/terminal.svg'")" = 1 ]
 mkdir -p cfg
 cp -r site cfg/site
 printf '[ingest]\ninclude_generated = true\n' >cfg/strata.toml
 cd cfg
 expect_exit 0 -- S ingest --store cfg.db site
-expect_stderr_match '11 new, .*1 skipped \(binary 1\)'
+expect_stderr_match '12 new, .*1 skipped \(binary 1\)'
 expect_exit 0 -- S config --json
 expect_json_true "strata config shows the setting" 'd["settings"]["ingest.include_generated"]["value"] is True'
 printf '[ingest]\ninclude_generated = "yes"\n' >strata.toml

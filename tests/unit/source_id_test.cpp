@@ -50,7 +50,9 @@ TEST_F(ProjectRootTest, ElseTheWorkingDirectory) {
   // The temp dir may itself lie in a work tree: only then is its top the answer.
   const auto top = work_tree_top(at("plain/sub"));
   EXPECT_EQ(project_root(at("plain/sub"), std::nullopt), top.value_or(at("plain/sub")));
-  if (!top) EXPECT_EQ(project_root(at("plain/sub/"), std::nullopt), at("plain/sub")) << "no trailing '/'";
+  if (!top) {
+    EXPECT_EQ(project_root(at("plain/sub/"), std::nullopt), at("plain/sub")) << "no trailing '/'";
+  }
 }
 
 TEST(SourceIdsTest, OneIdWhateverTheSpelling) {
