@@ -75,8 +75,11 @@ class Printer : public ig::IngestObserver {
     if (e.action == ig::Action::failed) {
       print_warning("failed: " + e.source + ": " + e.detail, color_);
     } else if (e.action == ig::Action::skipped) {
-      // Counted by kind on the summary; listed one by one only when asked.
-      if (o_.verbose && !o_.quiet) {
+      // Counted by kind on the summary; listed one by one only when asked, or when the user
+      // named the file and is owed a reason why it is not in the store.
+      if (e.named && !o_.quiet) {
+        print_warning("skipped " + e.source + ": " + e.detail, color_);
+      } else if (o_.verbose && !o_.quiet) {
         std::cerr << paint("skipped", Tone::dim, color_enabled(color_, STDERR_FILENO)) << ' ' << e.source << ": "
                   << e.detail << '\n';
       }

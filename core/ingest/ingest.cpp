@@ -196,6 +196,7 @@ class Run {
     job.path = absolute_path(entry.path).string();
     if (is_store_file(*job.path)) return;  // `strata ingest --hidden .` must not read its own store
     job.source = ids_.of(entry.path);
+    if (entry.named) named_.insert(job.source);
     job.size = entry.size;
     job.mtime_ns = entry.mtime_ns;
     job.forced_loader = req_.loader;
@@ -224,6 +225,7 @@ class Run {
     job.bytes = std::move(*stdin_document_);
     job.source = req_.stdin_id;
     job.name = req_.stdin_id;
+    named_.insert(job.source);
     job.size = job.bytes.size();
     job.forced_loader = req_.loader;
     job.metadata_json = run_metadata_;
@@ -345,10 +347,10 @@ class Run {
     switch (p.kind) {
       case Prepared::Kind::unchanged:
         ++summary_.unchanged;
-        observer_.document({Action::unchanged, p.source, {}, {}, 0, p.bytes});
+        observer_.document({.action = Action::unchanged, .source = p.source, .bytes = p.bytes});
         break;
       case Prepared::Kind::skipped:
-        skip(p.source, "binary", p.reason, p.bytes);
+        skip(p.source, "binary", p.reason, p.bytes, named_.contains(p.source));
         break;
       case Prepared::Kind::failed:
         fail(p.source, p.reason, p.bytes);
@@ -370,7 +372,7 @@ class Run {
                            : p.old_hash != p.record.content_hash ? "content"
                            : rechunking_                          ? "rechunked"
                                                                   : "metadata";
-      observer_.document({action, p.source, detail, {}, 0, p.bytes});
+      observer_.document({.action = action, .source = p.source, .detail = detail, .bytes = p.bytes});
       return;
     }
     if (!writer_->in_transaction()) {
@@ -384,36 +386,41 @@ class Run {
       case store::PutResult::added:
         ++summary_.added;
         summary_.chunks += static_cast<std::uint64_t>(chunks);
-        observer_.document({Action::added, p.source, {}, {}, chunks, p.bytes});
+        observer_.document({.action = Action::added, .source = p.source, .chunks = chunks, .bytes = p.bytes});
         break;
       case store::PutResult::changed:
         ++summary_.changed;
         summary_.chunks += static_cast<std::uint64_t>(chunks);
-        observer_.document({Action::changed, p.source, p.old_hash == p.record.content_hash ? "rechunked" : "content",
-                            {}, chunks, p.bytes});
+        observer_.document({.action = Action::changed,
+                            .source = p.source,
+                            .detail = p.old_hash == p.record.content_hash ? "rechunked" : "content",
+                            .chunks = chunks,
+                            .bytes = p.bytes});
         break;
       case store::PutResult::metadata_only:
         ++summary_.changed;
-        observer_.document({Action::changed, p.source, "metadata", {}, 0, p.bytes});
+        observer_.document({.action = Action::changed, .source = p.source, .detail = "metadata", .bytes = p.bytes});
         break;
       case store::PutResult::unchanged:
         ++summary_.unchanged;
-        observer_.document({Action::unchanged, p.source, {}, {}, 0, p.bytes});
+        observer_.document({.action = Action::unchanged, .source = p.source, .bytes = p.bytes});
         break;
     }
     batch_chunks_ += static_cast<std::uint64_t>(chunks);
     if (batch_chunks_ >= k_batch_chunks || Clock::now() - batch_start_ >= k_batch_age) writer_->commit();
   }
 
-  void skip(const std::string& source, const std::string& kind, const std::string& reason, std::uint64_t bytes = 0) {
+  void skip(const std::string& source, const std::string& kind, const std::string& reason, std::uint64_t bytes = 0,
+            bool named = false) {
     ++summary_.skipped;
     ++summary_.skipped_by_kind[kind];
-    observer_.document({Action::skipped, source, reason, kind, 0, bytes});
+    observer_.document(
+        {.action = Action::skipped, .source = source, .detail = reason, .kind = kind, .named = named, .bytes = bytes});
   }
 
   void fail(const std::string& source, const std::string& reason, std::uint64_t bytes) {
     ++summary_.failed;
-    DocumentEvent e{Action::failed, source, reason, {}, 0, bytes};
+    DocumentEvent e{.action = Action::failed, .source = source, .detail = reason, .bytes = bytes};
     observer_.document(e);
     summary_.failures.push_back(std::move(e));
   }
@@ -430,7 +437,7 @@ class Run {
       for (const store::StoredDocument& d : writer_->files_under(ids_.folder(root))) {
         if (!seen.insert(d.id).second || file_exists(d)) continue;
         ++summary_.removed;
-        observer_.document({Action::removed, d.source, "file no longer exists", {}, 0, 0});
+        observer_.document({.action = Action::removed, .source = d.source, .detail = "file no longer exists"});
         if (req_.dry_run) continue;
         if (!writer_->in_transaction()) writer_->begin();
         writer_->remove(d.id);
@@ -505,6 +512,7 @@ class Run {
   std::unique_ptr<store::DocumentWriter> writer_;
   std::deque<std::future<Prepared>> inflight_;
   std::vector<std::string> prune_roots_;
+  std::set<std::string> named_;  // sources of the files (and stdin) named on the command line
   std::optional<std::string> stdin_document_;  // '-', read before anything else
   IngestSummary summary_;
   Progress progress_;

@@ -20,9 +20,10 @@ const char* name_of(Action action);
 
 struct DocumentEvent {
   Action action = Action::added;
-  std::string source;
-  std::string detail;  // skipped/failed: the reason; changed: "content", "metadata" or "rechunked"
-  std::string kind;    // skipped: generated.h's kind, or "binary"
+  std::string source{};
+  std::string detail{};  // skipped/failed: the reason; changed: "content", "metadata" or "rechunked"
+  std::string kind{};    // skipped: generated.h's kind, or "binary"
+  bool named = false;    // skipped: the file (or stdin) was named on the command line, not found in a folder
   std::int64_t chunks = 0;
   std::uint64_t bytes = 0;
 };

@@ -212,7 +212,7 @@ class Walker {
   bool ignored_by_git(bool is_dir) const;
   bool kept_by_globs() const;
   bool kept_by_globs(std::string_view rel) const;
-  void visit(const std::string& path, const struct stat& st) const;
+  void visit(const std::string& path, const struct stat& st, bool named = false) const;
   // The current entry relative to the walk root (what --glob/--exclude see).
   std::string_view relative_path() const { return std::string_view(match_path_).substr(relative_start_); }
   void report(std::string path, std::string message) const { on_error_(WalkError{std::move(path), std::move(message)}); }
@@ -236,7 +236,7 @@ class Walker {
 void Walker::walk_root(const std::string& root) {
   struct stat st{};
   if (::stat(root.c_str(), &st) != 0) return report(root, reason(errno));
-  if (S_ISREG(st.st_mode)) return visit(root, st);
+  if (S_ISREG(st.st_mode)) return visit(root, st, true);
   if (!S_ISDIR(st.st_mode)) return report(root, "not a regular file or directory");
 
   fs_path_ = root;
@@ -402,9 +402,10 @@ void Walker::visit_file(int dir_fd, const char* name, Kind kind) {
   if (S_ISREG(st.st_mode)) visit(fs_path_, st);  // not a link to a directory or a special file
 }
 
-void Walker::visit(const std::string& path, const struct stat& st) const {
+void Walker::visit(const std::string& path, const struct stat& st, bool named) const {
   WalkEntry entry;
   entry.path = path;
+  entry.named = named;
   entry.size = static_cast<std::uint64_t>(st.st_size);
   entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   visit_(entry);

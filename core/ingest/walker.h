@@ -40,6 +40,7 @@ struct WalkEntry {
   std::filesystem::path path;
   std::uint64_t size = 0;     // bytes, from the same stat as mtime_ns
   std::int64_t mtime_ns = 0;  // modification time, ns since the Unix epoch
+  bool named = false;         // the file is a root: the user named it
 };
 
 // A file below a root that is not a document by default (see generated.h).

@@ -293,6 +293,8 @@ expect_stderr_match '2 new, 0 changed, 0 unchanged, 0 removed, 1 failed, 1 skipp
 expect_stderr_nomatch 'blob\.bin' "a skipped file is counted, not warned about on every run"
 expect_exit 8 -- S ingest --store p.db -v p
 expect_stderr_match '^skipped p/blob\.bin: binary file'
+expect_exit 0 -- S ingest --store p.db p/blob.bin
+expect_stderr_match '^strata: warning: skipped p/blob\.bin: binary file' "a file named on the command line is owed a reason"
 assert_eq "p/a.txt p/b.txt" "$(sources p.db)" "the good files are stored"
 expect_exit 8 -- S ingest --store p.db --json p
 expect_json_true "failures in --json" 'd["documents"]["failed"] == 1 and d["failures"][0]["source"] == "p/broken.pdf" and "PDF" in d["failures"][0]["reason"]'

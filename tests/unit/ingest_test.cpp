@@ -1214,10 +1214,15 @@ TEST_F(IngestTest, SkippedFilesAreCountedByKindAndTheirBytesLeftOut) {
   ASSERT_TRUE(svg);
   EXPECT_EQ(svg->action, Action::skipped);
   EXPECT_EQ(svg->kind, "svg");
+  EXPECT_FALSE(svg->named) << "found in a folder";
+  run(request({doc("blob.bin")}));
+  ASSERT_TRUE(recorder_.of(doc("blob.bin")));
+  EXPECT_TRUE(recorder_.of(doc("blob.bin"))->named) << "named on the command line: the CLI warns";
   IngestRequest all = request();
   all.walk.include_generated = true;
   const IngestSummary again = run(all);
   EXPECT_EQ(again.added, 2u) << "the SVG and the search index";
+  EXPECT_FALSE(recorder_.of(doc("blob.bin"))->named);
   EXPECT_EQ(again.skipped_by_kind, (std::map<std::string, std::size_t>{{"binary", 1}}));
 }
 
