@@ -72,6 +72,21 @@ assert_eq "docs/guide.md docs/sub/deep.md" "$(sources "$DB")" "the deleted file'
 cd "$E2E_TMP"
 
 # ---------------------------------------------------------------------------
+case_ "the store keeps working when the project moves (another checkout location)"
+mv proj moved
+cd moved/docs
+expect_exit 0 -- S ingest .
+expect_stderr_match '0 new, 0 changed, 2 unchanged'
+expect_stderr_nomatch 'project root' "nothing to rename: the ids are the project's"
+rm sub/deep.md
+expect_exit 0 -- S ingest --prune .
+expect_stderr_match '1 removed'
+assert_eq "docs/guide.md" "$(sources "$E2E_TMP/moved/.strata/store.db")" "pruned by id, though the recorded paths are the old ones"
+expect_exit 0 -- S documents show guide.md
+expect_stdout_match '^docs/guide\.md$'
+cd "$E2E_TMP"
+
+# ---------------------------------------------------------------------------
 case_ "a git work tree without strata.toml: ids from the repository's top"
 mkdir -p repo/.git repo/docs
 printf 'repo notes\n' >repo/docs/notes.txt
