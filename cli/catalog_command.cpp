@@ -8,12 +8,18 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "config/config.h"
+#include "config_command.h"
+#include "ingest/named_document.h"
+#include "ingest/project_root.h"
+#include "ingest/source_id.h"
 #include "output.h"
 #include "progress.h"
 #include "store/catalog.h"
 #include "store/collections.h"
 #include "store/store.h"
 #include "store_options.h"
+#include "suggest.h"
 
 namespace strata::cli {
 namespace {
@@ -154,9 +160,27 @@ std::string headings_text(const std::string& headings_json) {
   return out;
 }
 
+// The document a user named: its source as listed, or its file's path as typed from here.
+// Throws Error(invalid_input) with the closest stored source when none matches.
+st::DocumentSummary named_document(st::Store& store, const std::string& collection, const std::string& typed) {
+  const std::filesystem::path cwd = config::process_environment().cwd;
+  const std::filesystem::path root = ingest::project_root(cwd, configuration().files.project);
+  if (auto d = ingest::find_named_document(store, collection, typed, cwd, root)) return *d;
+  const std::vector<std::string> tried = ingest::source_candidates(typed, cwd, root);
+  std::string message = "no document '" + typed + "'";
+  if (tried.size() > 1) message += " (nor '" + (tried.front() == typed ? tried.back() : tried.front()) + "')";
+  message += " in collection '" + collection + "'";
+  if (const auto guess = closest_source(tried, st::document_sources(store, collection))) {
+    message += "; did you mean '" + *guess + "'?";
+  }
+  throw Error(ExitCode::invalid_input, message,
+              "name it as listed by: strata documents list --collection " + collection +
+                  ", or by its path from the current folder");
+}
+
 int show_document(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
-  const st::DocumentSummary d = st::get_document(store, o.store.collection, o.sources.front());
+  const st::DocumentSummary d = named_document(store, o.store.collection, o.sources.front());
   if (o.text) {
     const std::string text = st::document_text(store, d.id);
     if (o.json) {
@@ -195,7 +219,9 @@ int show_document(const CatalogOptions& o) {
 
 int remove_documents(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
-  const std::vector<st::DocumentSummary> removed = st::remove_documents(store, o.store.collection, o.sources);
+  std::vector<std::string> sources;
+  for (const std::string& typed : o.sources) sources.push_back(named_document(store, o.store.collection, typed).source);
+  const std::vector<st::DocumentSummary> removed = st::remove_documents(store, o.store.collection, sources);
   if (o.json) {
     json list = json::array();
     for (const st::DocumentSummary& d : removed) list.push_back({{"source", d.source}, {"chunks", d.chunk_count}});
@@ -277,11 +303,12 @@ void setup_documents(CLI::App& app, std::function<int()>& action) {
   on_run(*list, o, app, action, list_documents);
 
   CLI::App* show = cmd->add_subcommand("show", "Show a document's record and its chunks");
-  show->add_option("SOURCE", o->sources, "Document id (as listed)")->required()->expected(1);
+  show->add_option("SOURCE", o->sources, "Document id (as listed), or its file's path from here")->required()->expected(1);
   show->add_flag("--text", o->text,
                  "Print the document's loaded text (for HTML, the text extracted from the page) instead of its chunks");
   show->footer(
-      "Examples:\n  strata documents show docs/intro.md\n  strata documents show stdin --collection notes --json\n"
+      "Examples:\n  strata documents show docs/intro.md\n  cd docs && strata documents show intro.md   the same document\n"
+      "  strata documents show stdin --collection notes --json\n"
       "  strata documents show guide.html --text   the text chunk offsets index into");
   add_store_option(*show, o->store);
   add_collection_option(*show, o->store);
@@ -289,7 +316,7 @@ void setup_documents(CLI::App& app, std::function<int()>& action) {
   on_run(*show, o, app, action, show_document);
 
   CLI::App* remove = cmd->add_subcommand("remove", "Remove documents with their chunks (all or none)");
-  remove->add_option("SOURCE", o->sources, "Document ids (as listed)")->required();
+  remove->add_option("SOURCE", o->sources, "Document ids (as listed), or their files' paths from here")->required();
   remove->footer("Examples:\n  strata documents remove old.md\n  strata documents remove a.md b.md --collection notes");
   add_store_option(*remove, o->store);
   add_collection_option(*remove, o->store);

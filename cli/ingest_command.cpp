@@ -3,15 +3,20 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
 #include "ingest/ingest.h"
+#include "ingest/project_root.h"
 #include "output.h"
 #include "progress.h"
 #include "store_options.h"
@@ -31,6 +36,7 @@ struct IngestCliOptions {
   bool quiet = false;
   bool verbose = false;
   bool no_ignore = false;
+  bool include_generated = false;
   std::string color;
 };
 
@@ -69,7 +75,14 @@ class Printer : public ig::IngestObserver {
     if (e.action == ig::Action::failed) {
       print_warning("failed: " + e.source + ": " + e.detail, color_);
     } else if (e.action == ig::Action::skipped) {
-      if (!o_.quiet) print_warning("skipped " + e.source + ": " + e.detail, color_);
+      // Counted by kind on the summary; listed one by one only when asked, or when the user
+      // named the file and is owed a reason why it is not in the store.
+      if (e.named && !o_.quiet) {
+        print_warning("skipped " + e.source + ": " + e.detail, color_);
+      } else if (o_.verbose && !o_.quiet) {
+        std::cerr << paint("skipped", Tone::dim, color_enabled(color_, STDERR_FILENO)) << ' ' << e.source << ": "
+                  << e.detail << '\n';
+      }
     } else if (o_.request.dry_run) {
       if (e.action != ig::Action::unchanged || o_.verbose) plan_line(e);
     } else if (o_.verbose) {
@@ -90,6 +103,7 @@ class Printer : public ig::IngestObserver {
   static json event_json(const ig::DocumentEvent& e) {
     json j = {{"action", ig::name_of(e.action)}, {"source", e.source}, {"bytes", e.bytes}};
     if (!e.detail.empty()) j["detail"] = e.detail;
+    if (!e.kind.empty()) j["kind"] = e.kind;
     if (e.chunks > 0) j["chunks"] = e.chunks;
     return j;
   }
@@ -109,12 +123,21 @@ class Printer : public ig::IngestObserver {
   json events_ = json::array();
 };
 
+// "svg 312, sphinx-sources 498": the kinds, most files first.
+std::string kinds_text(const std::map<std::string, std::size_t>& kinds) {
+  std::vector<std::pair<std::string, std::size_t>> sorted(kinds.begin(), kinds.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (const auto& [kind, count] : sorted) out += (out.empty() ? "" : ", ") + kind + " " + std::to_string(count);
+  return out;
+}
+
 std::string summary_line(const ig::IngestSummary& s) {
   std::string line = std::string(s.dry_run ? "dry run, nothing written: " : "") + "collection '" + s.collection +
                      "': " + std::to_string(s.added) + " new, " + std::to_string(s.changed) + " changed, " +
                      std::to_string(s.unchanged) + " unchanged, " + std::to_string(s.removed) + " removed, " +
                      std::to_string(s.failed) + " failed";
-  if (s.skipped > 0) line += ", " + std::to_string(s.skipped) + " skipped";
+  if (s.skipped > 0) line += ", " + std::to_string(s.skipped) + " skipped (" + kinds_text(s.skipped_by_kind) + ")";
   if (!s.dry_run) line += "; " + std::to_string(s.chunks) + " chunks";
   line += "; " + human_bytes(s.bytes) + " in " + seconds_text(s.seconds);
   return line;
@@ -134,6 +157,9 @@ json summary_json(const ig::IngestSummary& s, json events) {
               {"removed", s.removed},
               {"skipped", s.skipped},
               {"failed", s.failed}}},
+            {"skipped_by_kind", s.skipped_by_kind},
+            {"renamed", s.renamed},
+            {"merged", s.merged},
             {"chunks", s.chunks},
             {"bytes", s.bytes},
             {"seconds", s.seconds},
@@ -178,6 +204,12 @@ ig::ConfiguredChunking configured_chunking() {
   return c;
 }
 
+// A run that found files but kept none of them: the one case where the counts alone may puzzle.
+bool nothing_but_generated(const ig::IngestSummary& s) {
+  const std::size_t binary = s.skipped_by_kind.contains("binary") ? s.skipped_by_kind.at("binary") : 0;
+  return s.added + s.changed + s.unchanged + s.failed == 0 && s.skipped > binary;
+}
+
 int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
   ig::IngestRequest& r = o.request;
   r.store_path = store_path(o.store);
@@ -189,6 +221,8 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
   if (cmd.count("--tokenizer") > 0) r.chunk.tokenizer = o.tokenizer;
   r.configured = configured_chunking();
   r.walk.gitignore = !o.no_ignore;
+  r.walk.include_generated = o.include_generated || configured_in_file("ingest.include_generated") == "true";
+  r.project_root = ig::project_root(config::process_environment().cwd, configuration().files.project);
   const ColorMode color = parse_color_mode(o.color);
   Printer printer(o, color);
   r.count_totals = !o.quiet && !o.json && ProgressLine::stderr_is_terminal();
@@ -196,6 +230,11 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
   printer.finish();
   for (const std::string& warning : s.warnings) print_warning(warning, color);
   for (const std::string& note : s.notes) print_note("note: " + note, OutputOptions{color, o.quiet, o.json});
+  if (nothing_but_generated(s)) {
+    print_note("note: every file was generated or not text (" + kinds_text(s.skipped_by_kind) +
+                   "); --include-generated ingests them",
+               OutputOptions{color, o.quiet, o.json});
+  }
   if (o.json) {
     std::cout << summary_json(s, printer.take_events()).dump() << '\n';
   } else if (!o.quiet) {
@@ -232,6 +271,8 @@ void setup_ingest(CLI::App& app, std::function<int()>& action) {
       ->allow_extra_args(false);
   cmd->add_flag("--hidden", r.walk.hidden, "Also walk hidden files and folders");
   cmd->add_flag("--no-ignore", o->no_ignore, "Do not read .gitignore files");
+  cmd->add_flag("--include-generated", o->include_generated,
+                "Also ingest generated and non-text files (SVG, search indexes, Sphinx _sources, ...)");
   cmd->add_option("--files-from", r.files_from, "Read the paths to ingest from FILE ('-' for stdin)")->type_name("FILE");
   cmd->add_flag("-0,--null", r.nul_separated, "--files-from paths are NUL-separated (find -print0)");
   cmd->add_flag("--jsonl", r.jsonl, "Inputs (or stdin) are JSONL records: {\"id\", \"text\", \"title\"?, \"metadata\"?}");

@@ -1,6 +1,8 @@
 #include "suggest.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string_view>
 
 #include "config/config.h"
 
@@ -45,7 +47,38 @@ UnknownWord unknown_option(const CLI::App& app, const std::string& path, const s
           "run '" + path + " --help' for its options"};
 }
 
+std::string_view file_name_of(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace
+
+std::optional<std::string> closest_source(const std::vector<std::string>& wanted, const std::vector<std::string>& sources) {
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  for (const std::string& w : wanted) {
+    const std::size_t limit = std::min<std::size_t>(3, std::max<std::size_t>(1, w.size() / 3));
+    for (const std::string& s : sources) {
+      // The length difference is a lower bound of the distance: most sources cost nothing.
+      const std::size_t gap = s.size() > w.size() ? s.size() - w.size() : w.size() - s.size();
+      if (gap > limit) continue;
+      const std::size_t d = config::edit_distance(w, s);
+      if (d <= limit && (!best || d < best_distance)) {
+        best = s;
+        best_distance = d;
+      }
+    }
+  }
+  if (best) return best;
+  for (const std::string& w : wanted) {
+    const std::string_view name = file_name_of(w);
+    for (const std::string& s : sources) {
+      if (!name.empty() && file_name_of(s) == name) return s;
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<UnknownWord> find_unknown_word(const CLI::App& root, const std::vector<std::string>& args) {
   const CLI::App* app = &root;

@@ -24,4 +24,10 @@ struct UnknownWord {
 // is known, so the caller keeps CLI11's own message.
 std::optional<UnknownWord> find_unknown_word(const CLI::App& root, const std::vector<std::string>& args);
 
+// The stored document source a user most likely meant when none is named `wanted` (the ids
+// tried, as source_candidates gives them): the closest by edit distance when it is a typo (at
+// most 3 edits, and a third of the length), else one with the same file name in another
+// folder (`intro.md` typed where only `docs/intro.md` is stored). nullopt when nothing is close.
+std::optional<std::string> closest_source(const std::vector<std::string>& wanted, const std::vector<std::string>& sources);
+
 }  // namespace strata::cli

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <set>
 
 #include "common/error.h"
 #include "common/thread_pool.h"
@@ -99,6 +100,7 @@ class Run {
     read_stdin_document();
     open_store();
     choose_settings();
+    if (!req_.jsonl) rename_to_project_ids();
     if (req_.count_totals) count_totals();
     if (req_.jsonl) {
       ingest_jsonl_inputs();
@@ -184,7 +186,8 @@ class Run {
     prune_roots_ = roots;
     walk(
         roots, req_.walk, [this](const WalkEntry& e) { ingest_file(e); },
-        [this](const WalkError& e) { fail(e.path, e.message, 0); });
+        [this](const WalkError& e) { fail(e.path, e.message, 0); },
+        [this](const WalkSkip& e) { skip(ids_.of(e.path), std::string(e.kind), "generated file (" + std::string(e.kind) + ")"); });
   }
 
   void ingest_file(const WalkEntry& entry) {
@@ -192,7 +195,8 @@ class Run {
     job.read_from = entry.path.string();
     job.path = absolute_path(entry.path).string();
     if (is_store_file(*job.path)) return;  // `strata ingest --hidden .` must not read its own store
-    job.source = source_id(entry.path, working_dir_);
+    job.source = ids_.of(entry.path);
+    if (entry.named) named_.insert(job.source);
     job.size = entry.size;
     job.mtime_ns = entry.mtime_ns;
     job.forced_loader = req_.loader;
@@ -221,6 +225,7 @@ class Run {
     job.bytes = std::move(*stdin_document_);
     job.source = req_.stdin_id;
     job.name = req_.stdin_id;
+    named_.insert(job.source);
     job.size = job.bytes.size();
     job.forced_loader = req_.loader;
     job.metadata_json = run_metadata_;
@@ -338,15 +343,14 @@ class Run {
   void record(Prepared p) {
     progress_.files_done += 1;
     progress_.bytes_done += p.bytes;
-    summary_.bytes += p.bytes;
+    if (p.kind == Prepared::Kind::unchanged || p.kind == Prepared::Kind::ready) summary_.bytes += p.bytes;
     switch (p.kind) {
       case Prepared::Kind::unchanged:
         ++summary_.unchanged;
-        observer_.document({Action::unchanged, p.source, {}, 0, p.bytes});
+        observer_.document({.action = Action::unchanged, .source = p.source, .bytes = p.bytes});
         break;
       case Prepared::Kind::skipped:
-        ++summary_.skipped;
-        observer_.document({Action::skipped, p.source, p.reason, 0, p.bytes});
+        skip(p.source, "binary", p.reason, p.bytes, named_.contains(p.source));
         break;
       case Prepared::Kind::failed:
         fail(p.source, p.reason, p.bytes);
@@ -368,7 +372,7 @@ class Run {
                            : p.old_hash != p.record.content_hash ? "content"
                            : rechunking_                          ? "rechunked"
                                                                   : "metadata";
-      observer_.document({action, p.source, detail, 0, p.bytes});
+      observer_.document({.action = action, .source = p.source, .detail = detail, .bytes = p.bytes});
       return;
     }
     if (!writer_->in_transaction()) {
@@ -382,44 +386,58 @@ class Run {
       case store::PutResult::added:
         ++summary_.added;
         summary_.chunks += static_cast<std::uint64_t>(chunks);
-        observer_.document({Action::added, p.source, {}, chunks, p.bytes});
+        observer_.document({.action = Action::added, .source = p.source, .chunks = chunks, .bytes = p.bytes});
         break;
       case store::PutResult::changed:
         ++summary_.changed;
         summary_.chunks += static_cast<std::uint64_t>(chunks);
-        observer_.document({Action::changed, p.source, p.old_hash == p.record.content_hash ? "rechunked" : "content",
-                            chunks, p.bytes});
+        observer_.document({.action = Action::changed,
+                            .source = p.source,
+                            .detail = p.old_hash == p.record.content_hash ? "rechunked" : "content",
+                            .chunks = chunks,
+                            .bytes = p.bytes});
         break;
       case store::PutResult::metadata_only:
         ++summary_.changed;
-        observer_.document({Action::changed, p.source, "metadata", 0, p.bytes});
+        observer_.document({.action = Action::changed, .source = p.source, .detail = "metadata", .bytes = p.bytes});
         break;
       case store::PutResult::unchanged:
         ++summary_.unchanged;
-        observer_.document({Action::unchanged, p.source, {}, 0, p.bytes});
+        observer_.document({.action = Action::unchanged, .source = p.source, .bytes = p.bytes});
         break;
     }
     batch_chunks_ += static_cast<std::uint64_t>(chunks);
     if (batch_chunks_ >= k_batch_chunks || Clock::now() - batch_start_ >= k_batch_age) writer_->commit();
   }
 
+  void skip(const std::string& source, const std::string& kind, const std::string& reason, std::uint64_t bytes = 0,
+            bool named = false) {
+    ++summary_.skipped;
+    ++summary_.skipped_by_kind[kind];
+    observer_.document(
+        {.action = Action::skipped, .source = source, .detail = reason, .kind = kind, .named = named, .bytes = bytes});
+  }
+
   void fail(const std::string& source, const std::string& reason, std::uint64_t bytes) {
     ++summary_.failed;
-    DocumentEvent e{Action::failed, source, reason, 0, bytes};
+    DocumentEvent e{.action = Action::failed, .source = source, .detail = reason, .bytes = bytes};
     observer_.document(e);
     summary_.failures.push_back(std::move(e));
   }
 
   // Documents under the roots whose files are gone. Files that still exist but were not
-  // walked this time (excluded, ignored) are kept: --prune removes what was deleted.
+  // walked this time (excluded, ignored) are kept: --prune removes what was deleted. Roots and
+  // documents are compared by source id, so a store used from another checkout of the project
+  // (its recorded paths those of the first) prunes the same; a document goes when its file is
+  // missing both where its id points and where its path was recorded.
   void prune() {
     if (!writer_) return;
+    std::set<std::int64_t> seen;
     for (const std::string& root : prune_roots_) {
-      for (const store::StoredDocument& d : writer_->documents_under(absolute_path(root).string())) {
-        std::error_code ec;
-        if (!d.path || std::filesystem::exists(*d.path, ec) || ec) continue;
+      for (const store::StoredDocument& d : writer_->files_under(ids_.folder(root))) {
+        if (!seen.insert(d.id).second || file_exists(d)) continue;
         ++summary_.removed;
-        observer_.document({Action::removed, d.source, "file no longer exists", 0, 0});
+        observer_.document({.action = Action::removed, .source = d.source, .detail = "file no longer exists"});
         if (req_.dry_run) continue;
         if (!writer_->in_transaction()) writer_->begin();
         writer_->remove(d.id);
@@ -428,16 +446,73 @@ class Run {
     writer_->commit();
   }
 
+  // An error (a folder that cannot be searched) counts as there: never remove on doubt.
+  bool file_exists(const store::StoredDocument& d) const {
+    const std::filesystem::path id(d.source);
+    std::error_code ec;
+    if (std::filesystem::exists(id.is_absolute() ? id : ids_.root() / id, ec) || ec) return true;
+    return d.path && (std::filesystem::exists(*d.path, ec) || ec);
+  }
+
+  // Documents of files under the project root stored under another id (before ids were
+  // relative to the project root, or from another working directory) get the id a file has
+  // now, so the next lookups find them; several documents of one file become one (the most
+  // recently ingested, or the one already named right). A dry run only counts.
+  void rename_to_project_ids() {
+    if (!writer_) return;
+    const std::string root = ids_.root().string();
+    if (writer_->documents_named_apart(root).empty()) return;  // the usual case: one indexed read
+    if (!req_.dry_run) writer_->begin();
+    std::set<std::string> taken;
+    for (const store::MisnamedDocument& d : writer_->documents_named_apart(root)) {
+      const std::string id = ids_.of(d.path);
+      const std::optional<store::StoredDocument> holder = taken.contains(id) ? std::nullopt : writer_->find(id);
+      if (holder && !holder->path) continue;  // a stdin or JSONL document has the id: leave both
+      if (taken.contains(id) || holder) {
+        ++summary_.merged;
+        if (!req_.dry_run) writer_->remove(d.id);
+        continue;
+      }
+      taken.insert(id);
+      ++summary_.renamed;
+      if (!req_.dry_run) writer_->rename(d.id, id);
+    }
+    if (!req_.dry_run) writer_->commit();
+    if (summary_.renamed + summary_.merged > 0) summary_.notes.push_back(renaming_note(root));
+  }
+
+  // One line: "gave 3 documents their ids relative to the project root /p and removed 1 more
+  // copy of the same files (...)".
+  std::string renaming_note(const std::string& root) const {
+    const bool dry = req_.dry_run;
+    const std::size_t renamed = summary_.renamed, merged = summary_.merged;
+    const std::string copies = merged == 1 ? "copy" : "copies";
+    std::string note;
+    if (renamed > 0) {
+      note = std::string(dry ? "would give " : "gave ") + std::to_string(renamed) +
+             (renamed == 1 ? " document its id" : " documents their ids") + " relative to the project root " + root;
+      if (merged > 0) {
+        note += std::string(dry ? " and remove " : " and removed ") + std::to_string(merged) + " more " + copies +
+                " of the same files";
+      }
+    } else {
+      note = std::string(dry ? "would remove " : "removed ") + std::to_string(merged) + " " + copies +
+             " of files stored under their ids relative to the project root " + root;
+    }
+    return note + " (stored under other names by an earlier ingest)";
+  }
+
   const IngestRequest& req_;
   IngestObserver& observer_;
   std::size_t limit_ = 0;
   std::string run_metadata_;
-  std::filesystem::path working_dir_ = absolute_path(std::filesystem::current_path());
+  SourceIds ids_{req_.project_root.empty() ? std::filesystem::current_path() : req_.project_root};
   std::string store_abs_ = absolute_path(req_.store_path).string();
   std::optional<store::Store> store_;
   std::unique_ptr<store::DocumentWriter> writer_;
   std::deque<std::future<Prepared>> inflight_;
   std::vector<std::string> prune_roots_;
+  std::set<std::string> named_;  // sources of the files (and stdin) named on the command line
   std::optional<std::string> stdin_document_;  // '-', read before anything else
   IngestSummary summary_;
   Progress progress_;

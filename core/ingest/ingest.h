@@ -3,7 +3,9 @@
 // knowledge store, incrementally. Workers read, hash, load and chunk in parallel; one writer
 // stores the results in order, each document replaced whole inside a transaction.
 #include <cstdint>
+#include <filesystem>
 #include <istream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,8 +20,10 @@ const char* name_of(Action action);
 
 struct DocumentEvent {
   Action action = Action::added;
-  std::string source;
-  std::string detail;  // skipped/failed: the reason; changed: "content", "metadata" or "rechunked"
+  std::string source{};
+  std::string detail{};  // skipped/failed: the reason; changed: "content", "metadata" or "rechunked"
+  std::string kind{};    // skipped: generated.h's kind, or "binary"
+  bool named = false;    // skipped: the file (or stdin) was named on the command line, not found in a folder
   std::int64_t chunks = 0;
   std::uint64_t bytes = 0;
 };
@@ -35,8 +39,13 @@ struct IngestSummary {
   ChunkSettings settings;
   bool dry_run = false;
   std::size_t added = 0, changed = 0, unchanged = 0, removed = 0, skipped = 0, failed = 0;
+  // The skipped files by kind (generated.h's kinds, and "binary" for files the loaders found
+  // binary): a summary names them once instead of a warning per file.
+  std::map<std::string, std::size_t> skipped_by_kind;
+  std::size_t renamed = 0;  // documents given their project-relative source (IngestRequest::project_root)
+  std::size_t merged = 0;   // duplicates of one file removed while doing so
   std::uint64_t chunks = 0;  // chunks written (or, in a dry run, 0)
-  std::uint64_t bytes = 0;   // bytes read
+  std::uint64_t bytes = 0;   // of the run's documents (new, changed, unchanged); not of skipped or failed files
   double seconds = 0;
   std::vector<DocumentEvent> failures;
   std::vector<std::string> notes;     // e.g. why nothing was re-chunked
@@ -60,6 +69,12 @@ struct IngestRequest {
   bool prune = false;
   bool dry_run = false;
   bool checksum = false;  // hash every file, even when its size and mtime are unchanged
+  // Source ids of files are relative to this folder (project_root.h; the CLI passes the
+  // project's). Documents of the collection whose file lies under it but whose source is
+  // another spelling (ids from before, or relative to another working directory) are renamed
+  // at the start of the run, one document kept per file (IngestSummary::renamed, merged).
+  // Default (empty): the working directory.
+  std::filesystem::path project_root;
   WalkOptions walk;
   std::vector<std::string> meta;  // key=value, for every document of the run
   std::optional<std::string> loader;

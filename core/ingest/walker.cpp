@@ -16,8 +16,10 @@
 #include <system_error>
 #include <utility>
 
+#include "ingest/generated.h"
 #include "ingest/gitignore.h"
 #include "ingest/glob.h"
+#include "ingest/project_root.h"
 
 namespace strata::ingest {
 namespace {
@@ -132,6 +134,13 @@ void append_name(std::string& path, std::string_view name) {
   path.append(name);
 }
 
+// The last name in `path` ("b" for "a/b" and "a/b/").
+std::string last_name(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  const std::size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
 // "./docs/*.md" typed in a shell means "/docs/*.md" (anchored at the root) to its user. The
 // '.' is dropped and the '/' kept, so the pattern stays anchored.
 std::string_view without_dot_slash(std::string_view pattern) {
@@ -142,8 +151,8 @@ std::string_view without_dot_slash(std::string_view pattern) {
 class Walker {
  public:
   Walker(const WalkOptions& options, const std::function<void(const WalkEntry&)>& visit,
-         const std::function<void(const WalkError&)>& on_error)
-      : options_(options), visit_(visit), on_error_(on_error) {
+         const std::function<void(const WalkError&)>& on_error, const std::function<void(const WalkSkip&)>& on_skip)
+      : options_(options), visit_(visit), on_error_(on_error), on_skip_(on_skip) {
     for (std::string_view glob : options.globs) {
       if (glob.starts_with('!')) {
         excludes_.emplace_back(without_dot_slash(glob.substr(1)));
@@ -181,13 +190,29 @@ class Walker {
   void load_repository_rules(const std::string& root);
   std::optional<GitignoreMatcher> read_rules(int dir_fd, const char* name, const std::string& shown_path,
                                              std::string base_dir);
+  // What the entries of the directory being walked share, for generated.h's questions.
+  struct Folder {
+    std::string_view name;      // the directory's own name
+    bool sphinx_output = false;  // it is the top of a Sphinx HTML build
+  };
+  // Inside a Sphinx `_sources` folder: where the build's top is, to look for the HTML pages.
+  struct SphinxSources {
+    std::string top_fs_path;   // as fs_path_ spells it
+    std::string top_relative;  // below the walk root, as relative_path() spells it ("" at the root)
+    std::size_t below_start;   // where the path below `_sources/` starts in relative_path()
+  };
+
   void walk_directory(int fd);
-  void visit_entry(int dir_fd, std::string_view name, Kind kind);
+  void visit_entry(int dir_fd, std::string_view name, Kind kind, const Folder& folder);
+  void enter_directory(int dir_fd, std::string_view name, const Folder& folder);
+  std::optional<std::string_view> generated_kind(std::string_view name, const Folder& folder) const;
+  bool page_of_source_exists() const;
   void visit_file(int dir_fd, const char* name, Kind kind);
   bool skipped(bool is_dir) const;
   bool ignored_by_git(bool is_dir) const;
   bool kept_by_globs() const;
-  void visit(const std::string& path, const struct stat& st) const;
+  bool kept_by_globs(std::string_view rel) const;
+  void visit(const std::string& path, const struct stat& st, bool named = false) const;
   // The current entry relative to the walk root (what --glob/--exclude see).
   std::string_view relative_path() const { return std::string_view(match_path_).substr(relative_start_); }
   void report(std::string path, std::string message) const { on_error_(WalkError{std::move(path), std::move(message)}); }
@@ -195,6 +220,7 @@ class Walker {
   const WalkOptions& options_;
   const std::function<void(const WalkEntry&)>& visit_;
   const std::function<void(const WalkError&)>& on_error_;
+  const std::function<void(const WalkSkip&)>& on_skip_;
   std::vector<PathPattern> includes_;  // positive --glob
   std::vector<PathPattern> excludes_;  // --exclude and "!" globs
   std::vector<GitignoreMatcher> ignores_;  // .gitignore files in force, outermost first
@@ -203,16 +229,20 @@ class Walker {
   std::string fs_path_;     // current path as the caller will see it (root as given + names)
   std::string match_path_;  // current path relative to the repository top (else the walk root)
   std::size_t relative_start_ = 0;  // where the part below the walk root starts in match_path_
+  std::optional<std::string_view> generated_folder_;  // inside Sphinx's _static: every file's kind
+  std::optional<SphinxSources> sphinx_sources_;       // inside Sphinx's _sources
 };
 
 void Walker::walk_root(const std::string& root) {
   struct stat st{};
   if (::stat(root.c_str(), &st) != 0) return report(root, reason(errno));
-  if (S_ISREG(st.st_mode)) return visit(root, st);
+  if (S_ISREG(st.st_mode)) return visit(root, st, true);
   if (!S_ISDIR(st.st_mode)) return report(root, "not a regular file or directory");
 
   fs_path_ = root;
   match_path_.clear();
+  generated_folder_.reset();
+  sphinx_sources_.reset();
   ignores_.clear();
   info_exclude_.reset();
   if (options_.gitignore) load_repository_rules(root);
@@ -220,17 +250,6 @@ void Walker::walk_root(const std::string& root) {
   const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return report(root, "cannot open directory: " + reason(errno));
   walk_directory(fd);
-}
-
-// The top of the git work tree holding `dir` (an absolute, canonical path): the nearest
-// directory, `dir` itself included, that has a `.git`.
-std::optional<std::filesystem::path> work_tree_top(std::filesystem::path dir) {
-  std::error_code ec;
-  while (!std::filesystem::exists(dir / ".git", ec)) {
-    if (dir == dir.root_path()) return std::nullopt;
-    dir = dir.parent_path();
-  }
-  return dir;
 }
 
 // When `root` is inside a git work tree, git would apply the .gitignore files between the
@@ -296,12 +315,17 @@ void Walker::walk_directory(int fd) {
       pushed = true;
     }
   }
-  for (const Listing::Item& item : listing.items()) visit_entry(dir.fd(), listing.name(item), item.kind);
+  const std::string folder_name = last_name(fs_path_);  // a copy: fs_path_ changes below
+  Folder folder;
+  folder.name = folder_name;
+  folder.sphinx_output = !options_.include_generated &&
+                         is_sphinx_output([&listing](std::string_view name) { return listing.contains(name); });
+  for (const Listing::Item& item : listing.items()) visit_entry(dir.fd(), listing.name(item), item.kind, folder);
   if (pushed) ignores_.pop_back();
 }
 
 // REQUIRES: name.data() is NUL-terminated (Listing's names are).
-void Walker::visit_entry(int dir_fd, std::string_view name, Kind kind) {
+void Walker::visit_entry(int dir_fd, std::string_view name, Kind kind, const Folder& folder) {
   if (name == ".git") return;
   if (name.front() == '.' && !options_.hidden) return;
   if (kind == Kind::unknown) kind = kind_at(dir_fd, name.data());
@@ -309,13 +333,63 @@ void Walker::visit_entry(int dir_fd, std::string_view name, Kind kind) {
   const bool is_dir = kind == Kind::directory;
   const Descend descend(*this, name);
   if (skipped(is_dir)) return;
-  if (!is_dir) {
-    if (kept_by_globs()) visit_file(dir_fd, name.data(), kind);
+  if (is_dir) return enter_directory(dir_fd, name, folder);
+  if (!kept_by_globs()) return;
+  if (const auto generated = generated_kind(name, folder)) {
+    // A dangling link or a link to a folder is no file, generated or not (see visit_file).
+    struct stat st{};
+    if (kind == Kind::symlink && (::fstatat(dir_fd, name.data(), &st, 0) != 0 || !S_ISREG(st.st_mode))) return;
+    if (on_skip_) on_skip_(WalkSkip{fs_path_, *generated});
     return;
   }
+  visit_file(dir_fd, name.data(), kind);
+}
+
+// REQUIRES: name.data() is NUL-terminated; the Descend for `name` is in force.
+void Walker::enter_directory(int dir_fd, std::string_view name, const Folder& folder) {
   const int fd = ::openat(dir_fd, name.data(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return report(fs_path_, "cannot open directory: " + reason(errno));
+  const auto saved_folder = generated_folder_;
+  const auto saved_sources = sphinx_sources_;
+  if (!options_.include_generated && !generated_folder_) {
+    if (const auto kind = generated_folder_kind(name, folder.sphinx_output)) generated_folder_ = kind;
+    if (name == k_sphinx_sources_folder) {
+      const std::string_view rel = relative_path();
+      const std::string_view top = rel.size() > name.size() ? rel.substr(0, rel.size() - name.size() - 1) : "";
+      const std::string_view fs = std::string_view(fs_path_).substr(0, fs_path_.size() - name.size());
+      sphinx_sources_ = SphinxSources{std::string(fs), std::string(top), rel.size() + 1};
+    }
+  }
   walk_directory(fd);
+  generated_folder_ = saved_folder;
+  sphinx_sources_ = saved_sources;
+}
+
+std::optional<std::string_view> Walker::generated_kind(std::string_view name, const Folder& folder) const {
+  if (options_.include_generated) return std::nullopt;
+  if (generated_folder_) return generated_folder_;
+  if (sphinx_sources_ && page_of_source_exists()) return generated::sphinx_sources;
+  return generated_file_kind(name, folder.name, folder.sphinx_output);
+}
+
+// A `_sources` copy is only a duplicate when its page is ingested too: the page must exist and
+// not be left out by --glob/--exclude (a run that selects only *.txt keeps the copies).
+bool Walker::page_of_source_exists() const {
+  const SphinxSources& s = *sphinx_sources_;
+  const std::string_view rel = relative_path();
+  if (rel.size() <= s.below_start) return false;
+  for (const std::string& page : sphinx_page_candidates(rel.substr(s.below_start))) {
+    std::string page_rel = s.top_relative;
+    append_name(page_rel, page);
+    std::string page_fs = s.top_fs_path;
+    append_name(page_fs, page);
+    struct stat st{};
+    if (::stat(page_fs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    const bool excluded = std::any_of(excludes_.begin(), excludes_.end(),
+                                      [&](const PathPattern& p) { return p.matches(page_rel, false); });
+    return !excluded && kept_by_globs(page_rel);
+  }
+  return false;
 }
 
 void Walker::visit_file(int dir_fd, const char* name, Kind kind) {
@@ -328,9 +402,10 @@ void Walker::visit_file(int dir_fd, const char* name, Kind kind) {
   if (S_ISREG(st.st_mode)) visit(fs_path_, st);  // not a link to a directory or a special file
 }
 
-void Walker::visit(const std::string& path, const struct stat& st) const {
+void Walker::visit(const std::string& path, const struct stat& st, bool named) const {
   WalkEntry entry;
   entry.path = path;
+  entry.named = named;
   entry.size = static_cast<std::uint64_t>(st.st_size);
   entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   visit_(entry);
@@ -353,9 +428,10 @@ bool Walker::ignored_by_git(bool is_dir) const {
   return info_exclude_ && info_exclude_->match(match_path_, is_dir) == GitignoreMatcher::Verdict::ignore;
 }
 
-bool Walker::kept_by_globs() const {
+bool Walker::kept_by_globs() const { return kept_by_globs(relative_path()); }
+
+bool Walker::kept_by_globs(std::string_view rel) const {
   if (includes_.empty()) return true;
-  const std::string_view rel = relative_path();
   return std::any_of(includes_.begin(), includes_.end(),
                      [rel](const PathPattern& glob) { return glob.matches(rel, false); });
 }
@@ -364,8 +440,8 @@ bool Walker::kept_by_globs() const {
 
 void walk(const std::vector<std::string>& roots, const WalkOptions& options,
           const std::function<void(const WalkEntry&)>& visit,
-          const std::function<void(const WalkError&)>& on_error) {
-  Walker walker(options, visit, on_error);
+          const std::function<void(const WalkError&)>& on_error, const std::function<void(const WalkSkip&)>& on_skip) {
+  Walker walker(options, visit, on_error, on_skip);
   for (const std::string& root : roots) walker.walk_root(root);
 }
 

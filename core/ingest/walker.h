@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata::ingest {
@@ -27,6 +28,10 @@ struct WalkOptions {
   bool hidden = false;
   // false for --no-ignore: .gitignore files and .git/info/exclude are not read. Default: true.
   bool gitignore = true;
+  // --include-generated: also visit the generated and non-text files of generated.h (SVG,
+  // search indexes, Sphinx's _sources copies, ...) instead of reporting them to `on_skip`.
+  // Default: false.
+  bool include_generated = false;
 };
 
 struct WalkEntry {
@@ -35,6 +40,13 @@ struct WalkEntry {
   std::filesystem::path path;
   std::uint64_t size = 0;     // bytes, from the same stat as mtime_ns
   std::int64_t mtime_ns = 0;  // modification time, ns since the Unix epoch
+  bool named = false;         // the file is a root: the user named it
+};
+
+// A file below a root that is not a document by default (see generated.h).
+struct WalkSkip {
+  std::filesystem::path path;  // as walk() built it (see WalkEntry::path)
+  std::string_view kind;       // one of generated.h's kinds
 };
 
 struct WalkError {
@@ -62,6 +74,12 @@ struct WalkError {
 //     directories are not followed (no cycles, no escaping the tree) and dangling links are
 //     skipped; fifos, sockets and devices are skipped. All of these silently.
 //   - a directory or .gitignore file that cannot be read goes to `on_error`; the rest goes on.
+//   - unless `options.include_generated`, files that a tool generated from the real pages or
+//     that hold no text for a reader (generated.h) go to `on_skip` instead of `visit`, after
+//     every other rule kept them: files named by name, everything in a Sphinx build's
+//     `_static/`, and a Sphinx `_sources/` copy when the HTML page it copies exists and is not
+//     left out by --glob/--exclude. A root that is such a file is still visited (the user
+//     named it), and a root that is a `_sources` or `_static` folder is walked as any folder.
 //
 // .gitignore rules (when options.gitignore), with git's precedence: the .gitignore of each
 // directory applies to its subtree; a deeper file's verdict beats a shallower one's, and within
@@ -78,9 +96,10 @@ struct WalkError {
 //     the rules of the enclosing repository keep applying inside nested ones.
 //
 // `visit` may throw; the walk then stops and the exception propagates (nothing leaks).
-// REQUIRES: `visit` and `on_error` are callable.
+// REQUIRES: `visit` and `on_error` are callable; `on_skip` may be empty (skipped silently).
 void walk(const std::vector<std::string>& roots, const WalkOptions& options,
           const std::function<void(const WalkEntry&)>& visit,
-          const std::function<void(const WalkError&)>& on_error);
+          const std::function<void(const WalkError&)>& on_error,
+          const std::function<void(const WalkSkip&)>& on_skip = {});
 
 }  // namespace strata::ingest

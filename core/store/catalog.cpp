@@ -88,6 +88,43 @@ DocumentSummary get_document(Store& store, const std::string& collection, const 
   }
 }
 
+std::optional<DocumentSummary> find_document(Store& store, const std::string& collection, const std::string& source) {
+  const std::int64_t id = collection_id(store, collection);
+  try {
+    return lookup(store, id, source);
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "reading documents");
+  }
+}
+
+std::optional<DocumentSummary> find_document_by_path(Store& store, const std::string& collection,
+                                                     const std::string& path) {
+  const std::int64_t id = collection_id(store, collection);
+  try {
+    SQLite::Statement q(database(store),
+                        std::string(k_document_columns) + "AND path = ? ORDER BY ingested_at DESC, id DESC LIMIT 1");
+    q.bind(1, id);
+    q.bind(2, path);
+    if (!q.executeStep()) return std::nullopt;
+    return summary_of(q);
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "reading documents");
+  }
+}
+
+std::vector<std::string> document_sources(Store& store, const std::string& collection) {
+  const std::int64_t id = collection_id(store, collection);
+  std::vector<std::string> out;
+  try {
+    SQLite::Statement q(database(store), "SELECT source FROM documents WHERE collection_id = ? ORDER BY source");
+    q.bind(1, id);
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "reading documents");
+  }
+  return out;
+}
+
 void for_each_chunk(Store& store, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit) {
   try {
     SQLite::Statement q(database(store),

@@ -49,6 +49,16 @@ void for_each_document(Store& store, const std::string& collection,
 // Throws Error(invalid_input) naming the source (and the collection) when it is not there.
 DocumentSummary get_document(Store& store, const std::string& collection, const std::string& source);
 
+// The document with this source, or nullopt. Throws Error(invalid_input) when the collection
+// does not exist.
+std::optional<DocumentSummary> find_document(Store& store, const std::string& collection, const std::string& source);
+// The most recently ingested document whose recorded file path is `path` (absolute), or nullopt:
+// finds documents stored under ids of an earlier spelling (see IngestRequest::project_root).
+std::optional<DocumentSummary> find_document_by_path(Store& store, const std::string& collection,
+                                                     const std::string& path);
+// Every source of the collection, sorted (for a did-you-mean).
+std::vector<std::string> document_sources(Store& store, const std::string& collection);
+
 void for_each_chunk(Store& store, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit);
 
 // The document's loaded text (for HTML, the text extracted from the page, not the file) as its

@@ -14,7 +14,10 @@ namespace {
   "       (SELECT c.config_id FROM chunks c WHERE c.document_id = d.id ORDER BY c.ordinal LIMIT 1)"              \
   "  FROM documents d WHERE d.collection_id = ? "
 constexpr const char* k_find_by_source = STRATA_FIND_DOCUMENTS "AND d.source = ?";
-constexpr const char* k_find_under = STRATA_FIND_DOCUMENTS "AND (d.path = ? OR (d.path >= ? AND d.path < ?)) ORDER BY d.path";
+constexpr const char* k_files_under =
+    STRATA_FIND_DOCUMENTS "AND d.path IS NOT NULL AND (d.source = ? OR (d.source >= ? AND d.source < ?)) ORDER BY d.source";
+constexpr const char* k_relative_files =
+    STRATA_FIND_DOCUMENTS "AND d.path IS NOT NULL AND substr(d.source, 1, 1) <> '/' ORDER BY d.source";
 #undef STRATA_FIND_DOCUMENTS
 
 template <typename T>
@@ -254,23 +257,63 @@ PutResult DocumentWriter::put(const DocumentRecord& doc, bool force) {
   }
 }
 
-std::vector<StoredDocument> DocumentWriter::documents_under(const std::string& root) {
+// A range on the UNIQUE (collection_id, source) index: `folder` itself and everything that
+// starts with "folder/" ('0' is the character after '/').
+std::vector<StoredDocument> DocumentWriter::files_under(const std::string& folder) {
   std::vector<StoredDocument> out;
   try {
     if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
     if (!impl_->collection_id) return out;
-    const std::string dir = root.ends_with('/') ? root : root + "/";
-    // A range on the (collection_id, path) index: everything that starts with "root/".
-    SQLite::Statement q(impl_->db, k_find_under);
+    SQLite::Statement q(impl_->db, folder.empty() ? k_relative_files : k_files_under);
     q.bind(1, *impl_->collection_id);
-    q.bind(2, root);
-    q.bind(3, dir);
-    q.bind(4, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1));
+    if (!folder.empty()) {
+      const std::string dir = folder.ends_with('/') ? folder : folder + "/";
+      q.bind(2, folder);
+      q.bind(3, dir);
+      q.bind(4, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1));
+    }
     while (q.executeStep()) out.push_back(stored_of(q));
   } catch (const SQLite::Exception& e) {
     impl_->fail(e, "reading documents");
   }
   return out;
+}
+
+// The comparison is on bytes (CAST AS BLOB): substr() of TEXT counts characters, and the
+// root's length is known in bytes. Normally no row qualifies and nothing is read but the index
+// range of the root's paths.
+std::vector<MisnamedDocument> DocumentWriter::documents_named_apart(const std::string& root) {
+  std::vector<MisnamedDocument> out;
+  try {
+    if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
+    if (!impl_->collection_id) return out;
+    const std::string dir = root.ends_with('/') ? root : root + "/";
+    SQLite::Statement q(impl_->db,
+                        "SELECT id, source, path FROM documents WHERE collection_id = ? AND path >= ? AND path < ?"
+                        " AND CAST(source AS BLOB) <> substr(CAST(path AS BLOB), ?)"
+                        " ORDER BY path, ingested_at DESC, id DESC");
+    q.bind(1, *impl_->collection_id);
+    q.bind(2, dir);
+    q.bind(3, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1));
+    q.bind(4, static_cast<std::int64_t>(dir.size() + 1));
+    while (q.executeStep()) {
+      out.push_back(MisnamedDocument{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+    }
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "reading documents");
+  }
+  return out;
+}
+
+void DocumentWriter::rename(std::int64_t document_id, const std::string& source) {
+  try {
+    SQLite::Statement q(impl_->db, "UPDATE documents SET source = ? WHERE id = ?");
+    q.bind(1, source);
+    q.bind(2, document_id);
+    q.exec();
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e, "renaming a document");
+  }
 }
 
 void DocumentWriter::remove(std::int64_t document_id) {

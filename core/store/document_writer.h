@@ -55,6 +55,14 @@ struct StoredDocument {
   std::optional<std::int64_t> config_id;  // of its chunks; none when it has no chunks
 };
 
+// A file's document whose source is not its path below the project root (see
+// DocumentWriter::documents_named_apart).
+struct MisnamedDocument {
+  std::int64_t id = 0;
+  std::string source;
+  std::string path;  // absolute
+};
+
 enum class PutResult { added, changed, metadata_only, unchanged };
 
 class DocumentWriter {
@@ -83,8 +91,16 @@ class DocumentWriter {
   // replaces the chunks even when the content is the same (--rechunk).
   PutResult put(const DocumentRecord& doc, bool force);
 
-  // Documents whose path is `root` or lies under it (absolute paths), for --prune.
-  std::vector<StoredDocument> documents_under(const std::string& root);
+  // Documents with a file (a path) whose source is `folder` or lies below it ("docs" holds
+  // "docs" and "docs/a.md", not "docs2/b.md"); "" is every relative source. For --prune.
+  std::vector<StoredDocument> files_under(const std::string& folder);
+  // Documents whose path lies under `root` (absolute, normal, no trailing '/') but whose source
+  // is not that path below it, byte for byte: stored before sources were relative to the
+  // project root, or while the working directory was another one. Ordered by path, and within
+  // one path (one file stored several times) the most recently ingested first.
+  std::vector<MisnamedDocument> documents_named_apart(const std::string& root);
+  // Inside a transaction: gives a document another source. REQUIRES: no document has it.
+  void rename(std::int64_t document_id, const std::string& source);
   // Inside a transaction: removes a document with its chunks.
   void remove(std::int64_t document_id);
 

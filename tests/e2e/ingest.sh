@@ -289,8 +289,12 @@ printf 'second good file\n' >p/b.txt
 printf 'abc\0def' >p/blob.bin
 expect_exit 8 -- S ingest --store p.db p
 expect_stderr_match '^strata: warning: failed: p/broken\.pdf: .*PDF'
-expect_stderr_match 'skipped p/blob\.bin: .*binary'
-expect_stderr_match '2 new, 0 changed, 0 unchanged, 0 removed, 1 failed, 1 skipped'
+expect_stderr_match '2 new, 0 changed, 0 unchanged, 0 removed, 1 failed, 1 skipped \(binary 1\)'
+expect_stderr_nomatch 'blob\.bin' "a skipped file is counted, not warned about on every run"
+expect_exit 8 -- S ingest --store p.db -v p
+expect_stderr_match '^skipped p/blob\.bin: binary file'
+expect_exit 0 -- S ingest --store p.db p/blob.bin
+expect_stderr_match '^strata: warning: skipped p/blob\.bin: binary file' "a file named on the command line is owed a reason"
 assert_eq "p/a.txt p/b.txt" "$(sources p.db)" "the good files are stored"
 expect_exit 8 -- S ingest --store p.db --json p
 expect_json_true "failures in --json" 'd["documents"]["failed"] == 1 and d["failures"][0]["source"] == "p/broken.pdf" and "PDF" in d["failures"][0]["reason"]'
@@ -368,15 +372,15 @@ case_ "stderr on a terminal: progress; NO_COLOR"
 mkdir -p t
 for i in $(seq 1 30); do printf 'file %s\n' "$i" >"t/f$i.txt"; done
 printf 'abc\0def' >t/zz.bin
-on_tty tty.out tty.err env -u NO_COLOR TERM=xterm "$STRATA" ingest --store tty.db t
+on_tty tty.out tty.err env -u NO_COLOR TERM=xterm "$STRATA" ingest --store tty.db -v t
 rc=$?
 assert_eq 0 "$rc" "exit 0 on a terminal"
 if grep -q 'files' tty.err && grep -q $'\r' tty.err; then pass "progress drawn on a terminal"; else fail "no progress on a terminal: $(head -c 300 tty.err | od -c | head -5)"; fi
 if grep -q $'\x1b\[[0-9;]*m' tty.err; then pass "colour on a terminal"; else fail "no colour on a terminal without NO_COLOR"; fi
 rm -f tty.db*
-on_tty tty.out tty.err env NO_COLOR=1 TERM=xterm "$STRATA" ingest --store tty.db t
+on_tty tty.out tty.err env NO_COLOR=1 TERM=xterm "$STRATA" ingest --store tty.db -v t
 if grep -q $'\x1b\[[0-9;]*m' tty.err; then fail "NO_COLOR: colour escapes on stderr"; else pass "NO_COLOR: no colour"; fi
-assert_true "warning still printed" grep -q 'skipped t/zz.bin' tty.err
+assert_true "the summary counts the skipped file" grep -q '1 skipped (binary 1)' tty.err
 rm -f tty.db*
 on_tty tty.out tty.err env -u NO_COLOR TERM=xterm "$STRATA" ingest --store tty.db --quiet t
 if grep -q 'files' tty.err; then fail "--quiet: progress drawn"; else pass "--quiet: no progress"; fi

@@ -295,28 +295,59 @@ TEST_F(IngestWriterTest, ReplacementIsAtomic) {
   expect_consistent(path_);
 }
 
-TEST_F(IngestWriterTest, DocumentsUnderARootMatchWholePathComponentsOnly) {
+TEST_F(IngestWriterTest, FilesUnderAFolderMatchWholeSourceComponentsOnly) {
   store::Store s = store::Store::open(path_);
   store::DocumentWriter w(s, "c", config_, true);
   w.begin();
-  for (const std::string p : {"/r/docs", "/r/docs/a.md", "/r/docs/sub/b.md", "/r/docs2/c.md", "/r/docs-x/d.md",
-                              "/r/docs.md", "/r/doc"}) {
-    w.put(record(p, "text of " + p, p), false);
+  for (const std::string p : {"docs", "docs/a.md", "docs/sub/b.md", "docs2/c.md", "docs-x/d.md", "docs.md", "doc"}) {
+    w.put(record(p, "text of " + p, "/r/" + p), false);
   }
+  w.put(record("/elsewhere/e.md", "outside the root", "/elsewhere/e.md"), false);
+  w.put(record("docs/stdin", "no path"), false);
+  w.commit();
+  const auto sources = [&](const std::string& folder) {
+    std::vector<std::string> out;
+    for (const store::StoredDocument& d : w.files_under(folder)) out.push_back(d.source);
+    return out;
+  };
+  EXPECT_EQ(sources("docs"), (std::vector<std::string>{"docs", "docs/a.md", "docs/sub/b.md"}))
+      << "a document without a file (stdin, JSONL) is never a file under a folder";
+  EXPECT_EQ(sources("docs/"), (std::vector<std::string>{"docs/a.md", "docs/sub/b.md"}));
+  EXPECT_EQ(sources("").size(), 7u) << "the project root: every relative source";
+  EXPECT_EQ(sources("/elsewhere"), (std::vector<std::string>{"/elsewhere/e.md"}));
+  w.begin();
+  w.remove(w.find("docs/a.md")->id);
+  w.commit();
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), 8);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks"), 16);
+  expect_consistent(path_);
+}
+
+TEST_F(IngestWriterTest, DocumentsNamedApartFromTheirPathBelowTheRoot) {
+  store::Store s = store::Store::open(path_);
+  store::DocumentWriter w(s, "c", config_, true);
+  EXPECT_TRUE(w.documents_named_apart("/p").empty()) << "no collection yet";
+  w.begin();
+  w.put(record("docs/a.md", "right", "/p/docs/a.md"), false);
+  w.put(record("a.md", "from docs/", "/p/docs/a.md"), false);
+  w.put(record("/p/docs/a.md", "by absolute path", "/p/docs/a.md"), false);
+  w.put(record("b.md", "from docs/ too", "/p/docs/b.md"), false);
+  w.put(record("caf\xC3\xA9.md", "non-ASCII", "/p/caf\xC3\xA9.md"), false);
+  w.put(record("q.md", "outside the root", "/q/q.md"), false);
+  w.put(record("/p2/x.md", "a sibling folder", "/p2/x.md"), false);
   w.put(record("stdin", "no path"), false);
   w.commit();
-  std::vector<std::string> under;
-  for (const store::StoredDocument& d : w.documents_under("/r/docs")) under.push_back(*d.path);
-  EXPECT_EQ(under, (std::vector<std::string>{"/r/docs", "/r/docs/a.md", "/r/docs/sub/b.md"}));
-  under.clear();
-  for (const store::StoredDocument& d : w.documents_under("/r/docs/")) under.push_back(*d.path);
-  EXPECT_EQ(under, (std::vector<std::string>{"/r/docs/a.md", "/r/docs/sub/b.md"}));
-  EXPECT_EQ(w.documents_under("/").size(), 7u);
+  std::vector<std::string> apart;
+  for (const store::MisnamedDocument& d : w.documents_named_apart("/p")) apart.push_back(d.source + " " + d.path);
+  EXPECT_EQ(apart, (std::vector<std::string>{"/p/docs/a.md /p/docs/a.md", "a.md /p/docs/a.md", "b.md /p/docs/b.md"}))
+      << "by path, the most recent first within one; byte comparison holds for non-ASCII paths";
   w.begin();
-  w.remove(w.find("/r/docs/a.md")->id);
+  w.rename(w.find("b.md")->id, "docs/b.md");
   w.commit();
-  EXPECT_EQ(n("SELECT count(*) FROM documents"), 7);
-  EXPECT_EQ(n("SELECT count(*) FROM chunks"), 14);
+  EXPECT_TRUE(w.find("docs/b.md"));
+  EXPECT_EQ(w.documents_named_apart("/p").size(), 2u);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.source = 'docs/b.md'"), 2)
+      << "a renamed document keeps its chunks";
   expect_consistent(path_);
 }
 

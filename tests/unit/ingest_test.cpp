@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -1141,6 +1142,144 @@ TEST_F(IngestTest, TwoCollectionsStaySeparate) {
   EXPECT_EQ(s.added, 3u);
   EXPECT_EQ(n("SELECT count(*) FROM documents WHERE source = " + quoted(doc("notes.txt"))), 1);
   expect_consistent(store_);
+}
+
+// --- project-relative ids ------------------------------------------------------------------
+
+TEST_F(IngestTest, OneFileIsOneDocumentFromTheRootASubfolderOrByAbsolutePath) {
+  IngestRequest r = request();
+  r.project_root = tmp_.path();
+  {
+    const WorkingDirectory here(tmp_.path());
+    r.paths = {"docs/guide.md"};
+    EXPECT_EQ(run(r).added, 1u);
+  }
+  {
+    const WorkingDirectory here(tmp_.path() / "docs");
+    r.paths = {"guide.md"};
+    EXPECT_EQ(run(r).unchanged, 1u);
+  }
+  r.paths = {doc("guide.md")};  // from tmp/cwd, by absolute path
+  EXPECT_EQ(run(r).unchanged, 1u);
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), 1);
+  EXPECT_EQ(doc_field("docs/guide.md", "path"), doc("guide.md"));
+}
+
+TEST_F(IngestTest, DocumentsStoredUnderOtherIdsAreRenamedAndDuplicatesRemoved) {
+  // Stores written before ids were project-relative: one per working directory the file was
+  // ingested from (relative to docs/, and absolute from outside).
+  {
+    const WorkingDirectory here(tmp_.path() / "docs");
+    run(request({"."}));
+  }
+  run(request());
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), 8);
+  IngestRequest r = request();
+  r.project_root = tmp_.path();
+  r.dry_run = true;
+  IngestSummary s = run(r);
+  EXPECT_EQ(s.renamed, 4u);
+  EXPECT_EQ(s.merged, 4u);
+  EXPECT_EQ(n("SELECT count(*) FROM documents"), 8) << "a dry run only counts";
+  r.dry_run = false;
+  s = run(r);
+  EXPECT_EQ(s.renamed, 4u);
+  EXPECT_EQ(s.merged, 4u);
+  ASSERT_EQ(s.notes.size(), 1u);
+  EXPECT_NE(s.notes[0].find("4 documents"), std::string::npos) << s.notes[0];
+  EXPECT_EQ(s.unchanged, 4u) << "the kept documents are the files' documents: nothing to re-read";
+  EXPECT_EQ(rows(store_, "SELECT source FROM documents ORDER BY source"),
+            (std::vector<Row>{{"docs/guide.md"}, {"docs/notes.txt"}, {"docs/page.html"}, {"docs/sub/code.py"}}));
+  expect_consistent(store_);
+  s = run(r);
+  EXPECT_EQ(s.renamed + s.merged, 0u);
+  EXPECT_TRUE(s.notes.empty());
+}
+
+TEST_F(IngestTest, ARecordThatHoldsTheIdIsNotTakenForTheFile) {
+  {
+    const WorkingDirectory here(tmp_.path());
+    run(request({"docs/guide.md"}));
+  }
+  // A JSONL record whose id is the file's project-relative id, and the file under its old id.
+  IngestRequest records = request();
+  std::istringstream in(R"({"id":"guide.md","text":"a record"})" "\n");
+  records.jsonl = true;
+  records.paths = {};
+  records.stdin_stream = &in;
+  run(records);
+  IngestRequest r = request({doc("notes.txt")});  // any run of files renames first
+  r.project_root = tmp_.path() / "docs";
+  const IngestSummary s = run(r);
+  EXPECT_EQ(s.renamed + s.merged, 0u);
+  EXPECT_EQ(doc_field("guide.md", "coalesce(path, 'NULL')"), "NULL") << "the record is untouched";
+  EXPECT_EQ(n("SELECT count(*) FROM documents WHERE source = 'docs/guide.md'"), 1) << "and so is the file's document";
+}
+
+TEST_F(IngestTest, PruneFromASubfolderOfTheProject) {
+  IngestRequest r = request({"docs"});
+  r.project_root = tmp_.path();
+  {
+    const WorkingDirectory here(tmp_.path());
+    run(r);
+  }
+  fs::remove(doc("sub/code.py"));
+  fs::remove(doc("notes.txt"));
+  const WorkingDirectory here(tmp_.path() / "docs/sub");
+  r.paths = {"."};
+  r.prune = true;
+  IngestSummary s = run(r);
+  EXPECT_EQ(s.removed, 1u) << "only under the folder given";
+  EXPECT_TRUE(recorder_.of("docs/sub/code.py"));
+  r.paths = {".."};
+  s = run(r);
+  EXPECT_EQ(s.removed, 1u);
+  EXPECT_EQ(rows(store_, "SELECT source FROM documents ORDER BY source"),
+            (std::vector<Row>{{"docs/guide.md"}, {"docs/page.html"}}));
+}
+
+TEST_F(IngestTest, PruneKeepsADocumentWhoseRecordedFileStillExists) {
+  // A document of an earlier working directory ("guide.md", from docs/) that the project root
+  // cannot rename (its file lies outside it): its id points nowhere, its file is there.
+  {
+    const WorkingDirectory here(tmp_.path() / "docs");
+    run(request({"guide.md"}));
+  }
+  write_file(tmp_ / "project/readme.md", "# Readme\n");
+  const WorkingDirectory here(tmp_.path() / "project");
+  IngestRequest r = request({"."});
+  r.project_root = tmp_.path() / "project";
+  r.prune = true;
+  const IngestSummary s = run(r);
+  EXPECT_EQ(s.removed, 0u);
+  EXPECT_EQ(n("SELECT count(*) FROM documents WHERE source = 'guide.md'"), 1);
+}
+
+TEST_F(IngestTest, SkippedFilesAreCountedByKindAndTheirBytesLeftOut) {
+  write_file(doc("img/logo.svg"), "<svg xmlns='http://www.w3.org/2000/svg'><image href='data:image/png;base64,AAAA'/></svg>");
+  write_file(doc("blob.bin"), std::string("\x7F" "ELF\0\0binary", 12));
+  write_file(doc("searchindex.js"), "Search.setIndex({})");
+  const IngestSummary s = run(request());
+  EXPECT_EQ(s.added, 4u);
+  EXPECT_EQ(s.skipped, 3u);
+  EXPECT_EQ(s.skipped_by_kind, (std::map<std::string, std::size_t>{{"binary", 1}, {"search-index", 1}, {"svg", 1}}));
+  std::uint64_t documents = 0;
+  for (const char* name : {"guide.md", "notes.txt", "page.html", "sub/code.py"}) documents += fs::file_size(doc(name));
+  EXPECT_EQ(s.bytes, documents);
+  const std::optional<DocumentEvent> svg = recorder_.of(doc("img/logo.svg"));
+  ASSERT_TRUE(svg);
+  EXPECT_EQ(svg->action, Action::skipped);
+  EXPECT_EQ(svg->kind, "svg");
+  EXPECT_FALSE(svg->named) << "found in a folder";
+  run(request({doc("blob.bin")}));
+  ASSERT_TRUE(recorder_.of(doc("blob.bin")));
+  EXPECT_TRUE(recorder_.of(doc("blob.bin"))->named) << "named on the command line: the CLI warns";
+  IngestRequest all = request();
+  all.walk.include_generated = true;
+  const IngestSummary again = run(all);
+  EXPECT_EQ(again.added, 2u) << "the SVG and the search index";
+  EXPECT_FALSE(recorder_.of(doc("blob.bin"))->named);
+  EXPECT_EQ(again.skipped_by_kind, (std::map<std::string, std::size_t>{{"binary", 1}}));
 }
 
 TEST_F(IngestTest, BadCollectionNameIsAUsageError) {

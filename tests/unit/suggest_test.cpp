@@ -74,3 +74,30 @@ TEST_F(SuggestTest, OptionValuesAndPositionalsAreNotCommands) {
 
 }  // namespace
 }  // namespace strata::cli
+
+// --- documents named as the user typed them ---------------------------------------------------
+
+namespace strata::cli {
+namespace {
+
+const std::vector<std::string> k_sources = {"README.md", "docs/guide.md", "docs/intro.md", "docs/sub/deep.md", "stdin"};
+
+TEST(ClosestSourceTest, ATypoOfAnIdOrOfTheMappedPath) {
+  EXPECT_EQ(closest_source({"docs/gide.md"}, k_sources), "docs/guide.md");
+  EXPECT_EQ(closest_source({"gide.md", "docs/gide.md"}, k_sources), "docs/guide.md") << "the id mapped from a subfolder";
+  EXPECT_EQ(closest_source({"docs/intro.mdx"}, k_sources), "docs/intro.md");
+}
+
+TEST(ClosestSourceTest, TheSameFileNameInAnotherFolder) {
+  EXPECT_EQ(closest_source({"deep.md"}, k_sources), "docs/sub/deep.md");
+  EXPECT_EQ(closest_source({"other/intro.md"}, k_sources), "docs/intro.md");
+}
+
+TEST(ClosestSourceTest, NothingCloseIsNothing) {
+  EXPECT_EQ(closest_source({"completely/else.txt"}, k_sources), std::nullopt);
+  EXPECT_EQ(closest_source({"x"}, k_sources), std::nullopt);
+  EXPECT_EQ(closest_source({"docs/guide.md"}, {}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace strata::cli
