@@ -14,6 +14,7 @@
 #include "ingest/file_list.h"
 #include "ingest/glob.h"
 #include "ingest/jsonl_reader.h"
+#include "ingest/loader.h"
 #include "ingest/metadata.h"
 #include "ingest/prepare.h"
 #include "ingest/source_id.h"
@@ -58,9 +59,8 @@ void validate(const IngestRequest& r) {
     usage("nothing to ingest", "give files or folders, '-' for standard input, --jsonl or --files-from");
   }
   if (r.prune && (r.jsonl || (r.paths.empty() && !r.files_from))) usage("--prune needs files or folders to compare with");
-  if (r.loader && *r.loader != "text" && *r.loader != "markdown" && *r.loader != "html" && *r.loader != "pdf" &&
-      *r.loader != "code") {
-    usage("--loader: unknown loader '" + *r.loader + "'", "use text, markdown, html, pdf or code");
+  if (r.loader && !is_loader_name(*r.loader)) {
+    usage("--loader: unknown loader '" + *r.loader + "'", "use " + loader_names());
   }
   if (r.stdin_id.empty()) usage("--id: the id is empty");
   for (const std::string& g : r.walk.globs) refuse_malformed_glob("--glob", g);

@@ -1,0 +1,154 @@
+#include <optional>
+#include <vector>
+
+#include "ingest/office/html_writer.h"
+#include "ingest/office/package.h"
+#include "ingest/office/readers.h"
+#include "ingest/office/xml_parser.h"
+
+namespace strata::ingest::office {
+namespace {
+
+constexpr std::string_view k_office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+constexpr std::string_view k_text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+constexpr std::string_view k_table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
+
+// Content a reader does not see as the document's text, or sees twice: revisions, comments,
+// footnotes (their citation number would land mid-sentence), and indexes generated from the
+// headings or the text.
+bool is_left_out(const XmlElement& e) {
+  if (e.ns == k_office_ns) return e.local == "annotation" || e.local == "forms";
+  if (e.ns != k_text_ns) return false;
+  const std::string_view n = e.local;
+  return n == "tracked-changes" || n == "note" || n == "sequence-decls" || n == "variable-decls" ||
+         n == "user-field-decls" || n == "table-of-content" || n == "illustration-index" || n == "table-index" ||
+         n == "object-index" || n == "user-index" || n == "alphabetical-index" || n == "bibliography";
+}
+
+int outline_level(const XmlElement& e) {
+  const std::string_view v = e.attribute(k_text_ns, "outline-level");
+  int n = 0;
+  for (const char c : v) {
+    if (c < '0' || c > '9' || n > 100) return 1;
+    n = n * 10 + (c - '0');
+  }
+  return n >= 1 ? n : 1;
+}
+
+class ContentReader : public XmlHandler {
+ public:
+  void start(const XmlElement& e) override {
+    if (skipped_ > 0) {
+      ++skipped_;
+      return;
+    }
+    if (e.is(k_office_ns, "body")) {
+      ++body_;
+      return;
+    }
+    if (body_ == 0) return;
+    if (is_left_out(e)) {
+      skipped_ = 1;
+      return;
+    }
+    if (e.ns == k_text_ns) {
+      text_element(e);
+    } else if (e.ns == k_table_ns) {
+      if (e.local == "table") writer_.begin_table();
+      else if (e.local == "table-row") writer_.begin_row();
+      else if (e.local == "table-cell") writer_.begin_cell();
+    }
+  }
+
+  void end(std::string_view ns, std::string_view local) override {
+    if (skipped_ > 0) {
+      --skipped_;
+      return;
+    }
+    if (ns == k_office_ns && local == "body") {
+      if (body_ > 0) --body_;
+      return;
+    }
+    if (body_ == 0) return;
+    if (ns == k_text_ns) {
+      if (local == "p" || local == "h") {
+        if (!blocks_.empty()) {
+          if (blocks_.back().begun) writer_.end();
+          blocks_.pop_back();
+        }
+      } else if (local == "list-item" || local == "list-header") {
+        if (!list_items_.empty()) list_items_.pop_back();
+      }
+    } else if (ns == k_table_ns) {
+      if (local == "table") writer_.end_table();
+      else if (local == "table-row") writer_.end_row();
+      else if (local == "table-cell") writer_.end_cell();
+    }
+  }
+
+  void text(std::string_view t) override {
+    if (skipped_ == 0 && body_ > 0 && !blocks_.empty()) write(t);
+  }
+
+  std::string take() { return writer_.take(); }
+
+ private:
+  struct Pending {
+    Block block;
+    int level;
+    bool begun = false;
+  };
+
+  void text_element(const XmlElement& e) {
+    const std::string_view n = e.local;
+    if (n == "h") {
+      blocks_.push_back({Block::heading, outline_level(e)});
+    } else if (n == "p") {
+      // The first paragraph of a list item carries its bullet.
+      const bool first_in_item = !list_items_.empty() && !list_items_.back();
+      if (first_in_item) list_items_.back() = true;
+      blocks_.push_back({first_in_item ? Block::list_item : Block::paragraph, 0});
+    } else if (n == "list-item" || n == "list-header") {
+      list_items_.push_back(false);
+    } else if (n == "s") {
+      write(" ");  // text:c more spaces collapse to one when rendered anyway
+    } else if (n == "tab") {
+      write(" ");
+    } else if (n == "line-break") {
+      if (!blocks_.empty() && blocks_.back().begun) writer_.line_break();
+    }
+  }
+
+  void write(std::string_view t) {
+    if (blocks_.empty()) return;
+    Pending& b = blocks_.back();
+    if (!b.begun) {
+      if (t == " ") return;
+      writer_.begin(b.block, b.level);
+      b.begun = true;
+    }
+    writer_.text(t);
+  }
+
+  HtmlWriter writer_;
+  std::vector<Pending> blocks_;
+  std::vector<bool> list_items_;  // open list items: whether their first paragraph came
+  int body_ = 0;
+  int skipped_ = 0;
+};
+
+}  // namespace
+
+OfficeRawDocument read_odt(ZipArchive& zip) {
+  const std::string xml = zip.read("content.xml");
+  ContentReader reader;
+  parse_xml(xml, "content.xml", reader);
+  OfficeRawDocument out;
+  if (const auto meta = zip.read_if_present("meta.xml")) {
+    out.title = first_element_text(*meta, "meta.xml", k_dc_ns, "title");
+  }
+  out.parts.push_back(reader.take());
+  return out;
+}
+
+}  // namespace strata::ingest::office
