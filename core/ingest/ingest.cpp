@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "common/thread_pool.h"
 #include "ingest/file_list.h"
 #include "ingest/glob.h"
@@ -196,8 +197,20 @@ class Run {
     job.size = entry.size;
     job.mtime_ns = entry.mtime_ns;
     job.forced_loader = req_.loader;
+    if (!req_.loader) job.converter = converter_for(entry.path);
+    job.converter_limits = req_.converter_limits;
     job.metadata_json = run_metadata_;
     submit(std::move(job));
+  }
+
+  // The converter named for the file's extension (compared lower-case), if any.
+  const ConverterCommand* converter_for(const std::filesystem::path& file) const {
+    if (req_.converters.empty()) return nullptr;
+    const std::string extension = to_lower(file.extension().string());
+    for (const ConverterCommand& c : req_.converters) {
+      if (c.extension == extension) return &c;
+    }
+    return nullptr;
   }
 
   // '-' is read before the store is opened, so that an empty standard input is refused with

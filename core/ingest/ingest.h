@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ingest/chunk_settings.h"
+#include "ingest/external_converter.h"
 #include "ingest/walker.h"
 
 namespace strata::ingest {
@@ -62,7 +63,9 @@ struct IngestRequest {
   bool checksum = false;  // hash every file, even when its size and mtime are unchanged
   WalkOptions walk;
   std::vector<std::string> meta;  // key=value, for every document of the run
-  std::optional<std::string> loader;
+  std::optional<std::string> loader;     // a built-in loader for every document; wins over converters
+  std::vector<ConverterCommand> converters;  // by extension: the user file's and --loader-cmd's
+  ConverterLimits converter_limits;
   unsigned threads = 0;       // 0: one per hardware thread
   bool count_totals = false;  // walk once more first, so progress has totals (an ETA)
 };

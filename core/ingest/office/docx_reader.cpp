@@ -102,11 +102,15 @@ class Styles {
         break;
       }
       const Style& s = it->second;
-      if (s.name.starts_with("toc ") || s.name == "toc heading") {
-        kind.contents = true;
-        return kind;
+      // A name is the style's own (a style based on "Title" is no title); properties such as
+      // the outline level are inherited.
+      if (hops == 0) {
+        if (s.name.starts_with("toc ") || s.name == "toc heading") {
+          kind.contents = true;
+          return kind;
+        }
+        if (const auto level = heading_level_of_name(s.name)) return {Block::heading, *level, false};
       }
-      if (const auto level = heading_level_of_name(s.name)) return {Block::heading, *level, false};
       if (s.outline && *s.outline < 9) return {Block::heading, *s.outline + 1, false};
       numbered = numbered || s.numbered;
       if (s.based_on.empty()) break;

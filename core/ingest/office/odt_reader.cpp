@@ -1,4 +1,6 @@
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ingest/office/html_writer.h"
@@ -12,6 +14,7 @@ namespace {
 constexpr std::string_view k_office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
 constexpr std::string_view k_text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
 constexpr std::string_view k_table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
+constexpr std::string_view k_style_ns = "urn:oasis:names:tc:opendocument:xmlns:style:1.0";
 
 // Content a reader does not see as the document's text, or sees twice: revisions, comments,
 // footnotes (their citation number would land mid-sentence), and indexes generated from the
@@ -25,14 +28,23 @@ bool is_left_out(const XmlElement& e) {
          n == "object-index" || n == "user-index" || n == "alphabetical-index" || n == "bibliography";
 }
 
-int outline_level(const XmlElement& e) {
-  const std::string_view v = e.attribute(k_text_ns, "outline-level");
+// A positive number of at most two digits, else `otherwise`.
+int level_or(std::string_view v, int otherwise) {
+  if (v.empty() || v.size() > 2) return otherwise;
   int n = 0;
   for (const char c : v) {
-    if (c < '0' || c > '9' || n > 100) return 1;
+    if (c < '0' || c > '9') return otherwise;
     n = n * 10 + (c - '0');
   }
-  return n >= 1 ? n : 1;
+  return n >= 1 ? n : otherwise;
+}
+
+// The heading level a paragraph style name (as ODF encodes it: "Heading_20_2") stands for; 0
+// for a plain paragraph. A text:p in the "Title" style is the document's title as a reader sees it.
+int heading_level_of_style(std::string_view name) {
+  if (name == "Title") return 1;
+  constexpr std::string_view k_heading = "Heading_20_";
+  return name.starts_with(k_heading) ? level_or(name.substr(k_heading.size()), 0) : 0;
 }
 
 class ContentReader : public XmlHandler {
@@ -46,7 +58,13 @@ class ContentReader : public XmlHandler {
       ++body_;
       return;
     }
-    if (body_ == 0) return;
+    if (body_ == 0) {
+      // Automatic styles (P1, P2, ...) stand for a named style plus direct formatting.
+      if (e.is(k_style_ns, "style")) {
+        parents_[std::string(e.attribute(k_style_ns, "name"))] = std::string(e.attribute(k_style_ns, "parent-style-name"));
+      }
+      return;
+    }
     if (is_left_out(e)) {
       skipped_ = 1;
       return;
@@ -102,12 +120,13 @@ class ContentReader : public XmlHandler {
   void text_element(const XmlElement& e) {
     const std::string_view n = e.local;
     if (n == "h") {
-      blocks_.push_back({Block::heading, outline_level(e)});
+      blocks_.push_back({Block::heading, level_or(e.attribute(k_text_ns, "outline-level"), 1)});
     } else if (n == "p") {
       // The first paragraph of a list item carries its bullet.
       const bool first_in_item = !list_items_.empty() && !list_items_.back();
       if (first_in_item) list_items_.back() = true;
-      blocks_.push_back({first_in_item ? Block::list_item : Block::paragraph, 0});
+      const int level = styled_heading_level(e.attribute(k_text_ns, "style-name"));
+      blocks_.push_back({level > 0 ? Block::heading : first_in_item ? Block::list_item : Block::paragraph, level});
     } else if (n == "list-item" || n == "list-header") {
       list_items_.push_back(false);
     } else if (n == "s") {
@@ -117,6 +136,12 @@ class ContentReader : public XmlHandler {
     } else if (n == "line-break") {
       if (!blocks_.empty() && blocks_.back().begun) writer_.line_break();
     }
+  }
+
+  int styled_heading_level(std::string_view style) const {
+    if (const int level = heading_level_of_style(style)) return level;
+    const auto parent = parents_.find(style);
+    return parent == parents_.end() ? 0 : heading_level_of_style(parent->second);
   }
 
   void write(std::string_view t) {
@@ -131,6 +156,7 @@ class ContentReader : public XmlHandler {
   }
 
   HtmlWriter writer_;
+  std::map<std::string, std::string, std::less<>> parents_;  // automatic style → its named style
   std::vector<Pending> blocks_;
   std::vector<bool> list_items_;  // open list items: whether their first paragraph came
   int body_ = 0;

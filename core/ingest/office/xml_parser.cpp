@@ -33,6 +33,8 @@ void initialise_once() {
   });
 }
 
+constexpr int k_max_depth = 256;
+
 struct ParseState {
   XmlHandler* handler = nullptr;
   xmlParserCtxtPtr ctxt = nullptr;
@@ -41,6 +43,8 @@ struct ParseState {
   std::string first_error;
   int first_error_line = 0;
   std::vector<XmlAttribute> attributes;
+  int depth = 0;
+  bool too_deep = false;
 
   // Stops the parse; the first reason wins.
   void stop() {
@@ -53,7 +57,7 @@ ParseState& state_of(void* ctx) { return *static_cast<ParseState*>(ctx); }
 template <typename Fn>
 void guarded(void* ctx, Fn&& fn) {
   ParseState& s = state_of(ctx);
-  if (s.failure || s.entity_declared) return;
+  if (s.failure || s.entity_declared || s.too_deep) return;
   try {
     fn(s);
   } catch (...) {
@@ -66,6 +70,13 @@ void on_start(void* ctx, const xmlChar* localname, const xmlChar* /*prefix*/, co
               int /*nb_namespaces*/, const xmlChar** /*namespaces*/, int nb_attributes, int /*nb_defaulted*/,
               const xmlChar** attributes) {
   guarded(ctx, [&](ParseState& s) {
+    // libxml2's push parser does not apply its own depth limit; the handlers need none (they
+    // keep explicit stacks), but a document nested this deep is not a real one.
+    if (++s.depth > k_max_depth) {
+      s.too_deep = true;
+      s.stop();
+      return;
+    }
     s.attributes.clear();
     // Five pointers per attribute: local name, prefix, URI, value start, value end.
     for (int i = 0; i < nb_attributes; ++i) {
@@ -79,7 +90,10 @@ void on_start(void* ctx, const xmlChar* localname, const xmlChar* /*prefix*/, co
 }
 
 void on_end(void* ctx, const xmlChar* localname, const xmlChar* /*prefix*/, const xmlChar* uri) {
-  guarded(ctx, [&](ParseState& s) { s.handler->end(view(uri), view(localname)); });
+  guarded(ctx, [&](ParseState& s) {
+    --s.depth;
+    s.handler->end(view(uri), view(localname));
+  });
 }
 
 void on_text(void* ctx, const xmlChar* text, int length) {
@@ -165,9 +179,12 @@ void parse_xml(std::string_view xml, std::string_view part, XmlHandler& handler)
     const bool last = at + n == xml.size();
     xmlParseChunk(ctxt.get(), xml.data() + at, static_cast<int>(n), last ? 1 : 0);
     at += n;
-  } while (at < xml.size() && !state.failure && !state.entity_declared && ctxt->wellFormed != 0 &&
-           ctxt->disableSAX == 0);
+  } while (at < xml.size() && !state.failure && !state.entity_declared && !state.too_deep &&
+           ctxt->wellFormed != 0 && ctxt->disableSAX == 0);
   if (state.failure) std::rethrow_exception(state.failure);
+  if (state.too_deep) {
+    throw OfficeError(name + ": elements nested deeper than " + std::to_string(k_max_depth) + " levels");
+  }
   if (state.entity_declared) throw OfficeError(name + ": declares XML entities (not allowed: entity expansion)");
   if (ctxt->wellFormed == 0 || !state.first_error.empty()) {
     const std::string line = state.first_error_line > 0 ? "line " + std::to_string(state.first_error_line) + ": " : "";

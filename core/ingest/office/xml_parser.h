@@ -3,7 +3,8 @@
 // No entity is ever expanded beyond the five predefined ones: a document that declares an entity
 // (the "billion laughs" bomb, an external entity pointing at a local file) is refused at the
 // declaration; no DTD, external entity or network resource is loaded; libxml2's own limits stay on
-// (no XML_PARSE_HUGE: at most 256 nested elements, 10 MB in one text node). Events stream to a
+// (no XML_PARSE_HUGE: 10 MB in one text node; names and attribute values bounded), and elements
+// nest at most 256 deep. Events stream to a
 // handler, so memory does not grow with the document beyond what the handler keeps.
 #include <span>
 #include <string_view>
@@ -36,8 +37,8 @@ class XmlHandler {
 };
 
 // Parses `xml`, the package entry `part` (named in errors), calling `handler`. Throws OfficeError
-// "<part>: not well-formed XML (line N: <libxml2's reason>)" or "<part>: declares XML entities
-// (not allowed: entity expansion)"; an exception from the handler stops the parse and is rethrown.
+// "<part>: not well-formed XML (line N: <libxml2's reason>)", "<part>: declares XML entities
+// (not allowed: entity expansion)" or "<part>: elements nested deeper than 256 levels"; an exception from the handler stops the parse and is rethrown.
 void parse_xml(std::string_view xml, std::string_view part, XmlHandler& handler);
 
 }  // namespace strata::ingest::office

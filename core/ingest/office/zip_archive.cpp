@@ -54,7 +54,11 @@ ZipArchive::ZipArchive(std::string_view bytes, const OfficeLimits& limits) : lim
   zip_ = zip_open_from_source(source, ZIP_RDONLY, error.get());
   if (zip_ == nullptr) {
     zip_source_free(source);  // on failure the source still belongs to us
-    if (error.code() == ZIP_ER_NOZIP) throw OfficeError("not a zip archive");
+    if (error.code() == ZIP_ER_NOZIP) {
+      // A zip's directory is at its end: a file that starts like one but has none was cut short.
+      if (bytes.substr(0, 4) == "PK\3\4") throw OfficeError("damaged zip archive: no central directory (truncated?)");
+      throw OfficeError("not a zip archive");
+    }
     throw OfficeError("damaged zip archive: " + error.text());
   }
   const zip_int64_t entries = zip_get_num_entries(zip_, 0);
