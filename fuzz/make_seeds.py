@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """Writes the seed corpora under fuzz/corpus/<target>/ from the repository's own files and the
 examples of its unit tests. Rerun after changing a target's parameter bytes (see each target's
-LLVMFuzzerTestOneInput): the seeds start with the bytes the target reads first."""
-import json, os, pathlib, struct
+LLVMFuzzerTestOneInput): the seeds start with the bytes the target reads first.
+
+    python3 fuzz/make_seeds.py                 every target
+    python3 fuzz/make_seeds.py TARGET...       only these targets' seeds"""
+import json, os, pathlib, struct, sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
 corpus = root / "fuzz" / "corpus"
 
+only = set(sys.argv[1:])
+
 def put(target, name, data):
+    if only and target not in only:
+        return
     d = corpus / target
     d.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
@@ -217,3 +224,19 @@ put("config_file", "types.toml", "[chunk]\nsize = \"800\"\noverlap = -1\n[store]
 put("config_file", "malformed.toml", "[store\npath = \"unterminated\n")
 put("config_file", "quoted_keys.toml", "[\"store\"]\n\"path\" = 'x.db'\n[chunk]\nsize = 0x10\n")
 put("config_file", "inline.toml", "store = { path = \"a.db\", collection = \"c\" }\nchunk.size = 5\n")
+put("config_file", "loaders.toml", '[ingest]\nloader_timeout = 30\n\n[ingest.loaders]\n".rtf" = "pandoc -t gfm {path}"\n"doc" = \'antiword "{path}"\'\n')
+
+# -- docx_loader, odt_loader, pptx_loader, epub_loader: the packages of tests/fixtures/office_docs.py,
+# stored (so that the fuzzer's mutations reach the XML) and deflated, and the broken ones that are
+# small (the zip bombs are not: a run of the target must stay fast).
+sys.path.insert(0, str(root / "tests" / "fixtures"))
+import office_docs
+for fmt in ["docx", "odt", "pptx", "epub"]:
+    good = office_docs.KINDS[fmt]()
+    put(f"{fmt}_loader", "deflated", good)
+    put(f"{fmt}_loader", "stored", office_docs.as_stored(good))
+for kind in ["docx-truncated", "docx-not-xml", "docx-entity-bomb", "docx-xxe", "docx-deep", "docx-no-document"]:
+    put("docx_loader", kind, office_docs.KINDS[kind]())
+for kind in ["epub-drm", "epub-no-package"]:
+    put("epub_loader", kind, office_docs.KINDS[kind]())
+put("odt_loader", "odt-entity-bomb", office_docs.KINDS["odt-entity-bomb"]())
