@@ -226,17 +226,26 @@ put("config_file", "quoted_keys.toml", "[\"store\"]\n\"path\" = 'x.db'\n[chunk]\
 put("config_file", "inline.toml", "store = { path = \"a.db\", collection = \"c\" }\nchunk.size = 5\n")
 put("config_file", "loaders.toml", '[ingest]\nloader_timeout = 30\n\n[ingest.loaders]\n".rtf" = "pandoc -t gfm {path}"\n"doc" = \'antiword "{path}"\'\n')
 
-# -- docx_loader, odt_loader, pptx_loader, epub_loader: the packages of tests/fixtures/office_docs.py,
-# stored (so that the fuzzer's mutations reach the XML) and deflated, and the broken ones that are
-# small (the zip bombs are not: a run of the target must stay fast).
+# -- docx_loader, odt_loader, pptx_loader, epub_loader: [mode byte] then, for an even mode, a whole
+# package (those of tests/fixtures/office_docs.py, stored and deflated, and the broken ones that are
+# small: the zip bombs are not, a run must stay fast), for an odd one the format's main XML part.
 sys.path.insert(0, str(root / "tests" / "fixtures"))
+import io, zipfile
 import office_docs
+main_part = {"docx": "word/document.xml", "odt": "content.xml", "pptx": "ppt/slides/slide2.xml",
+             "epub": "OEBPS/content.opf"}
 for fmt in ["docx", "odt", "pptx", "epub"]:
     good = office_docs.KINDS[fmt]()
-    put(f"{fmt}_loader", "deflated", good)
-    put(f"{fmt}_loader", "stored", office_docs.as_stored(good))
+    put(f"{fmt}_loader", "deflated", b"\0" + good)
+    put(f"{fmt}_loader", "stored", b"\0" + office_docs.as_stored(good))
+    if fmt != "epub":
+        put(f"{fmt}_loader", "main_part", b"\1" + zipfile.ZipFile(io.BytesIO(good)).read(main_part[fmt]))
+# The target's epub holds OPS/c.xhtml beside the package document.
+put("epub_loader", "main_part", b"\1" + zipfile.ZipFile(io.BytesIO(office_docs.KINDS["epub"]())).read(
+    main_part["epub"]).replace(b'href="text/ch1.xhtml"', b'href="c.xhtml"'))
 for kind in ["docx-truncated", "docx-not-xml", "docx-entity-bomb", "docx-xxe", "docx-deep", "docx-no-document"]:
-    put("docx_loader", kind, office_docs.KINDS[kind]())
+    put("docx_loader", kind, b"\0" + office_docs.KINDS[kind]())
+put("docx_loader", "entity-bomb_part", b"\1" + office_docs.ENTITY_BOMB.encode())
 for kind in ["epub-drm", "epub-no-package"]:
-    put("epub_loader", kind, office_docs.KINDS[kind]())
-put("odt_loader", "odt-entity-bomb", office_docs.KINDS["odt-entity-bomb"]())
+    put("epub_loader", kind, b"\0" + office_docs.KINDS[kind]())
+put("odt_loader", "odt-entity-bomb", b"\0" + office_docs.KINDS["odt-entity-bomb"]())

@@ -1,10 +1,16 @@
 // Targets docx_loader, odt_loader, pptx_loader, epub_loader: one office format each (libzip and
-// libxml2 in the strata-office module, then the HTML loader). Checks: it returns or throws
-// strata::Error(invalid_input) whose message is one line of UTF-8 naming the format; the text and
-// title are valid UTF-8; a pptx has one page start per slide, from 0, never decreasing, inside the
-// text; the result is deterministic. Caps are smaller than the defaults so that every run is fast.
+// libxml2 in the strata-office module, then the HTML loader). The first byte chooses what the rest
+// is: even, a whole package as a file would hold it (libzip's reading of damaged archives); odd,
+// the format's main XML part, which the target puts into a valid package (stored, with correct
+// CRCs), so that mutations reach the XML parser and the format's reader instead of stopping at a
+// CRC check. Checks: it returns or throws strata::Error(invalid_input) whose message is one line
+// of UTF-8 naming the format; the text and title are valid UTF-8; a pptx has page starts from 0,
+// never decreasing, inside the text, the others none; the result is deterministic. Caps are
+// smaller than the defaults so that every run is fast.
 #include <string>
+#include <vector>
 
+#include "../tests/unit/zip_writer.h"
 #include "common/error.h"
 #include "fuzz_util.h"
 #include "ingest/office_loader.h"
@@ -24,10 +30,53 @@ OfficeLimits limits() {
   return l;
 }
 
+const std::string k_rels_ns = "http://schemas.openxmlformats.org/package/2006/relationships";
+const std::string k_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+
+std::string relationship(const std::string& type, const std::string& target) {
+  return "<Relationships xmlns=\"" + k_rels_ns + "\"><Relationship Id=\"rId1\" Type=\"" + k_type + type +
+         "\" Target=\"" + target + "\"/></Relationships>";
+}
+
+// A package around `xml`, the format's main part.
+std::string package_around(std::string xml) {
+  using testing::ZipEntry;
+  std::vector<ZipEntry> entries;
+  switch (k_format) {
+    case OfficeFormat::docx:
+      entries = {{"_rels/.rels", relationship("officeDocument", "word/document.xml")},
+                 {"word/document.xml", std::move(xml)}};
+      break;
+    case OfficeFormat::odt:
+      entries = {{"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", std::move(xml)}};
+      break;
+    case OfficeFormat::pptx:
+      entries = {{"_rels/.rels", relationship("officeDocument", "ppt/presentation.xml")},
+                 {"ppt/presentation.xml",
+                  "<p:presentation xmlns:p=\"http://schemas.openxmlformats.org/presentationml/2006/main\" "
+                  "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><p:sldIdLst>"
+                  "<p:sldId id=\"256\" r:id=\"rId1\"/></p:sldIdLst></p:presentation>"},
+                 {"ppt/_rels/presentation.xml.rels", relationship("slide", "slides/slide1.xml")},
+                 {"ppt/slides/slide1.xml", std::move(xml)}};
+      break;
+    case OfficeFormat::epub:
+      entries = {{"mimetype", "application/epub+zip"},
+                 {"META-INF/container.xml",
+                  "<container xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles><rootfile "
+                  "full-path=\"OPS/book.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles></container>"},
+                 {"OPS/book.opf", std::move(xml)},
+                 {"OPS/c.xhtml", "<html><head><title/></head><body><h1>Chapter</h1><p>text</p></body></html>"}};
+      break;
+  }
+  return testing::make_zip(entries);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view bytes = fuzz::as_text(data, size);
+  fuzz::Input in(data, size);
+  const bool wrapped = (in.byte() & 1U) != 0;
+  const std::string bytes = wrapped ? package_around(std::string(in.rest())) : std::string(in.rest());
   try {
     const LoadedDocument d = load_office(k_format, bytes, limits());
     FUZZ_CHECK(fuzz::is_valid_utf8(d.text), "text not UTF-8");

@@ -86,7 +86,7 @@ cp -L /etc/resolv.conf "$chroot_dir/etc/resolv.conf"
 mkdir -p "$chroot_dir/root/pkg"
 cp "$deb" "$chroot_dir/root/pkg/"
 cp "$root/fuzz/corpus/pdf_loader/two_pages.pdf" "$chroot_dir/root/pkg/"
-cp "$root/fuzz/corpus/docx_loader/deflated" "$chroot_dir/root/pkg/sample.docx"
+python3 "$root/tests/fixtures/office_docs.py" docx "$chroot_dir/root/pkg/sample.docx"
 cp "$root/scripts/package-test-inside.sh" "$chroot_dir/root/pkg/"
 
 # --- install and use it inside --------------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "ingest/office/xml_parser.h"
 
 #include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include <algorithm>
@@ -141,7 +142,13 @@ xmlSAXHandler sax_handler() {
 }
 
 struct ContextFreer {
-  void operator()(xmlParserCtxtPtr c) const { xmlFreeParserCtxt(c); }
+  void operator()(xmlParserCtxtPtr c) const {
+    // In SAX mode libxml2 still makes a document to hold a DTD's declarations ("expat
+    // compatibility"), and leaves it to the caller.
+    if (c->myDoc != nullptr) xmlFreeDoc(c->myDoc);
+    c->myDoc = nullptr;
+    xmlFreeParserCtxt(c);
+  }
 };
 
 // Not XML_PARSE_NOENT (entities would be substituted), XML_PARSE_DTDLOAD or XML_PARSE_DTDATTR
