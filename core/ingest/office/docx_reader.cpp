@@ -165,12 +165,8 @@ class DocumentReader : public XmlHandler {
       if (begun()) writer_.line_break();
     } else if (n == "noBreakHyphen") {
       write("-");
-    } else if (n == "tbl") {
-      writer_.begin_table();
-    } else if (n == "tr") {
-      writer_.begin_row();
-    } else if (n == "tc") {
-      writer_.begin_cell();
+    } else if (const auto part = ooxml_table_part(n)) {
+      writer_.begin(*part);
     }
   }
 
@@ -189,12 +185,8 @@ class DocumentReader : public XmlHandler {
       if (properties_ > 0) --properties_;
     } else if (local == "t") {
       in_text_ = false;
-    } else if (local == "tbl") {
-      writer_.end_table();
-    } else if (local == "tr") {
-      writer_.end_row();
-    } else if (local == "tc") {
-      writer_.end_cell();
+    } else if (const auto part = ooxml_table_part(local)) {
+      writer_.end(*part);
     }
   }
 

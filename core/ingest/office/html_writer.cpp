@@ -72,24 +72,37 @@ void HtmlWriter::text(std::string_view text) {
 
 void HtmlWriter::line_break() { html_ += cells_ > 0 ? " " : "<br>"; }
 
-void HtmlWriter::begin_table() {
-  close_list();
-  html_ += "<table>\n";
+std::optional<TablePart> ooxml_table_part(std::string_view local_name) {
+  if (local_name == "tbl") return TablePart::table;
+  if (local_name == "tr") return TablePart::row;
+  if (local_name == "tc") return TablePart::cell;
+  return std::nullopt;
 }
 
-void HtmlWriter::end_table() { html_ += "</table>\n"; }
-void HtmlWriter::begin_row() { html_ += "<tr>"; }
-void HtmlWriter::end_row() { html_ += "</tr>\n"; }
-
-void HtmlWriter::begin_cell() {
-  html_ += "<td>";
-  ++cells_;
-  cell_has_text_ = false;
+void HtmlWriter::begin(TablePart part) {
+  switch (part) {
+    case TablePart::table:
+      close_list();
+      html_ += "<table>\n";
+      break;
+    case TablePart::row: html_ += "<tr>"; break;
+    case TablePart::cell:
+      html_ += "<td>";
+      ++cells_;
+      cell_has_text_ = false;
+      break;
+  }
 }
 
-void HtmlWriter::end_cell() {
-  if (cells_ > 0) --cells_;
-  html_ += "</td>";
+void HtmlWriter::end(TablePart part) {
+  switch (part) {
+    case TablePart::table: html_ += "</table>\n"; break;
+    case TablePart::row: html_ += "</tr>\n"; break;
+    case TablePart::cell:
+      if (cells_ > 0) --cells_;
+      html_ += "</td>";
+      break;
+  }
 }
 
 std::string HtmlWriter::take() {

@@ -2,6 +2,7 @@
 // The HTML the office module hands to core's HTML loader (ingest/html_loader.h), which renders it
 // as the markdown-like text every format ends up as. Word processing and slide formats all come
 // down to the same few things: paragraphs, headings, list items, line breaks, tables.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,10 @@
 namespace strata::ingest::office {
 
 enum class Block { paragraph, heading, list_item };
+enum class TablePart { table, row, cell };
+
+// WordprocessingML and DrawingML (slides) name them alike: tbl, tr, tc.
+std::optional<TablePart> ooxml_table_part(std::string_view local_name);
 
 class HtmlWriter {
  public:
@@ -23,12 +28,8 @@ class HtmlWriter {
 
   // Tables, possibly nested; a cell outside a row, or a row outside a table, is still written
   // (the HTML parser repairs it) and never unbalances what follows.
-  void begin_table();
-  void end_table();
-  void begin_row();
-  void end_row();
-  void begin_cell();
-  void end_cell();
+  void begin(TablePart part);
+  void end(TablePart part);
 
   // The document so far; the writer is empty afterwards.
   std::string take();

@@ -28,6 +28,14 @@ bool is_left_out(const XmlElement& e) {
          n == "object-index" || n == "user-index" || n == "alphabetical-index" || n == "bibliography";
 }
 
+std::optional<TablePart> table_part(std::string_view ns, std::string_view local) {
+  if (ns != k_table_ns) return std::nullopt;
+  if (local == "table") return TablePart::table;
+  if (local == "table-row") return TablePart::row;
+  if (local == "table-cell") return TablePart::cell;
+  return std::nullopt;
+}
+
 // A positive number of at most two digits, else `otherwise`.
 int level_or(std::string_view v, int otherwise) {
   if (v.empty() || v.size() > 2) return otherwise;
@@ -71,10 +79,8 @@ class ContentReader : public XmlHandler {
     }
     if (e.ns == k_text_ns) {
       text_element(e);
-    } else if (e.ns == k_table_ns) {
-      if (e.local == "table") writer_.begin_table();
-      else if (e.local == "table-row") writer_.begin_row();
-      else if (e.local == "table-cell") writer_.begin_cell();
+    } else if (const auto part = table_part(e.ns, e.local)) {
+      writer_.begin(*part);
     }
   }
 
@@ -97,10 +103,8 @@ class ContentReader : public XmlHandler {
       } else if (local == "list-item" || local == "list-header") {
         if (!list_items_.empty()) list_items_.pop_back();
       }
-    } else if (ns == k_table_ns) {
-      if (local == "table") writer_.end_table();
-      else if (local == "table-row") writer_.end_row();
-      else if (local == "table-cell") writer_.end_cell();
+    } else if (const auto part = table_part(ns, local)) {
+      writer_.end(*part);
     }
   }
 

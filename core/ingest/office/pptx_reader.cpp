@@ -81,12 +81,8 @@ class SlideReader : public XmlHandler {
       in_text_ = true;
     } else if (n == "br") {
       if (!paragraphs_.empty() && paragraphs_.back()) writer_.line_break();
-    } else if (n == "tbl") {
-      writer_.begin_table();
-    } else if (n == "tr") {
-      writer_.begin_row();
-    } else if (n == "tc") {
-      writer_.begin_cell();
+    } else if (const auto part = ooxml_table_part(n)) {
+      writer_.begin(*part);
     }
   }
 
@@ -112,12 +108,8 @@ class SlideReader : public XmlHandler {
       }
     } else if (local == "t") {
       in_text_ = false;
-    } else if (local == "tbl") {
-      writer_.end_table();
-    } else if (local == "tr") {
-      writer_.end_row();
-    } else if (local == "tc") {
-      writer_.end_cell();
+    } else if (const auto part = ooxml_table_part(local)) {
+      writer_.end(*part);
     }
   }
 
