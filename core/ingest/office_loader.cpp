@@ -89,6 +89,8 @@ std::optional<OfficeFormat> sniff_office_format(std::string_view bytes) {
 
 LoadedDocument load_office(OfficeFormat format, std::string_view bytes, const OfficeLimits& limits) {
   const std::string label = "not a readable ." + std::string(name_of(format)) + ": ";
+  // libzip reads an empty file as an empty archive, which would be reported as a missing part.
+  if (bytes.empty()) throw Error(ExitCode::invalid_input, label + "empty file");
   if (bytes.substr(0, k_ole2_magic.size()) == k_ole2_magic) {
     throw Error(ExitCode::invalid_input,
                 label + "an OLE2 file, not a zip archive (a password-protected or pre-2007 Office document; not "

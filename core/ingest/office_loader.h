@@ -20,13 +20,13 @@ std::string_view name_of(OfficeFormat format);
 std::optional<OfficeFormat> sniff_office_format(std::string_view bytes);
 
 // Text, title and (pptx: one page per slide) page starts of one package. Title: the package's
-// metadata title (docProps/core.xml, meta.xml, the OPF's dc:title), else what the HTML loader
-// finds in the first part (its first heading). An empty document is read as empty text.
+// metadata title (docProps/core.xml, meta.xml, the OPF's dc:title), else the title the HTML
+// loader finds in the first part that has one (its first heading; an EPUB chapter's <title>). An empty document is read as empty text.
 // loader and encoding: name_of(format).
 //
 // Throws strata::Error(ExitCode::invalid_input) "not a readable .<format>: <why>", where why is
-// one line: not a zip archive (an OLE2 file is named as a password-protected or pre-2007 Office
-// file), a damaged archive or entry, an entry or the whole past `limits` (zip bomb?), an encrypted
+// one line: an empty file, not a zip archive (an OLE2 file is named as a password-protected or
+// pre-2007 Office file), a damaged archive or entry, an entry or the whole past `limits` (zip bomb?), an encrypted
 // entry, XML that is not well-formed or declares entities, nesting past libxml2's 256 levels, or
 // a required part that is missing. Throws Error(ExitCode::unavailable) when the module cannot be
 // loaded.

@@ -362,6 +362,7 @@ TEST(OfficeRouting, ForcedLoaderNamesAndMarkdownChunking) {
 
 TEST(OfficeRefused, NotAZipTruncatedAndOldOfficeFiles) {
   EXPECT_EQ(failure(OfficeFormat::docx, "plain text, not a zip"), "not a readable .docx: not a zip archive");
+  EXPECT_EQ(failure(OfficeFormat::pptx, ""), "not a readable .pptx: empty file");
   const std::string whole = docx(document(paragraph("x")));
   EXPECT_EQ(failure(OfficeFormat::docx, whole.substr(0, whole.size() / 2)),
             "not a readable .docx: damaged zip archive: no central directory (truncated?)");
