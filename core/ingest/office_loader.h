@@ -21,8 +21,8 @@ std::optional<OfficeFormat> sniff_office_format(std::string_view bytes);
 
 // Text, title and (pptx: one page per slide) page starts of one package. Title: the package's
 // metadata title (docProps/core.xml, meta.xml, the OPF's dc:title), else the title the HTML
-// loader finds in the first part that has one (its first heading; an EPUB chapter's <title>). An empty document is read as empty text.
-// loader and encoding: name_of(format).
+// loader finds in the first part that has one (its first heading; an EPUB chapter's <title>).
+// An empty document is read as empty text. loader and encoding: name_of(format).
 //
 // Throws strata::Error(ExitCode::invalid_input) "not a readable .<format>: <why>", where why is
 // one line: an empty file, not a zip archive (an OLE2 file is named as a password-protected or
