@@ -25,11 +25,11 @@ std::optional<OfficeFormat> sniff_office_format(std::string_view bytes);
 // An empty document is read as empty text. loader and encoding: name_of(format).
 //
 // Throws strata::Error(ExitCode::invalid_input) "not a readable .<format>: <why>", where why is
-// one line: an empty file, not a zip archive (an OLE2 file is named as a password-protected or
-// pre-2007 Office file), a damaged archive or entry, an entry or the whole past `limits` (zip bomb?), an encrypted
-// entry, XML that is not well-formed or declares entities, nesting past libxml2's 256 levels, or
-// a required part that is missing. Throws Error(ExitCode::unavailable) when the module cannot be
-// loaded.
+// one line: an empty file; not a zip archive (an OLE2 file is named as a password-protected or
+// pre-2007 Office file); a damaged archive or entry; an entry or the whole past `limits` (zip
+// bomb?); an encrypted entry; XML that is not well-formed, declares entities or nests deeper than
+// 256 elements; a required part that is missing. Throws Error(ExitCode::unavailable) when the
+// module cannot be loaded.
 LoadedDocument load_office(OfficeFormat format, std::string_view bytes, const OfficeLimits& limits = {});
 
 }  // namespace strata::ingest
