@@ -391,14 +391,16 @@ TEST(OfficeRefused, DamagedEntryCrcAndEncryptedEntry) {
 TEST(OfficeRefused, ZipBombStoppedByTheHeaderClaim) {
   // 64 MiB and a bit of zeros from about 400 KB, honestly declared: refused before inflating.
   const std::size_t runs = (std::size_t{64} << 20) / 258 + 1;
-  ZipEntry bomb{"word/document.xml", "", false, deflate_zeros(runs)};
+  ZipEntry bomb{"word/document.xml", ""};
+  bomb.raw = deflate_zeros(runs);
   bomb.claimed_size = static_cast<std::uint32_t>(1 + 258 * runs);
   EXPECT_EQ(failure(OfficeFormat::docx, make_zip({bomb})),
             "not a readable .docx: word/document.xml is larger than 64 MiB uncompressed (zip bomb?)");
 }
 
 TEST(OfficeRefused, ZipBombWhoseHeaderLiesIsStoppedByTheBytesRead) {
-  ZipEntry bomb{"word/document.xml", "", false, deflate_zeros(5000)};  // 1.2 MB of zeros
+  ZipEntry bomb{"word/document.xml", ""};
+  bomb.raw = deflate_zeros(5000);  // 1.2 MB of zeros
   bomb.claimed_size = 100;
   OfficeLimits limits;
   limits.max_entry_bytes = 1 << 20;

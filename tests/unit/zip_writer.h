@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace strata::testing {
@@ -67,6 +68,9 @@ inline std::string deflate_zeros(std::size_t runs) {
 }
 
 struct ZipEntry {
+  ZipEntry(std::string entry_name, std::string content, bool deflated = false)
+      : name(std::move(entry_name)), data(std::move(content)), deflate(deflated) {}
+
   std::string name;
   std::string data;                          // uncompressed
   bool deflate = false;                      // method 8 (stored deflate blocks) instead of 0
