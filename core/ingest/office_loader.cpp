@@ -105,7 +105,13 @@ LoadedDocument load_office(OfficeFormat format, std::string_view bytes, const Of
   const bool pages = format == OfficeFormat::pptx;
   std::string first_title;
   for (const std::string& part : raw.parts) {
-    LoadedDocument rendered = load_html(part);
+    LoadedDocument rendered;
+    try {
+      rendered = load_html(part);
+    } catch (const Error&) {
+      // A part the HTML loader will not take as a page of its own (an e-book's table of contents
+      // when it is nothing but navigation) leaves that part empty, not the whole book unread.
+    }
     if (first_title.empty()) first_title = std::move(rendered.title);
     append_part(doc, rendered.text, pages);
   }
