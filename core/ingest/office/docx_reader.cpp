@@ -139,18 +139,15 @@ class DocumentReader : public XmlHandler {
   explicit DocumentReader(const Styles& styles) : styles_(styles) {}
 
   void start(const XmlElement& e) override {
-    if (skipped_ > 0) {
-      ++skipped_;
-      return;
-    }
+    if (left_out_.start()) return;
     if (e.is(k_mc_ns, "Fallback")) {
-      skipped_ = 1;  // the same content as the mc:Choice before it, for older readers
+      left_out_.enter();  // the same content as the mc:Choice before it, for older readers
       return;
     }
     if (!is_w(e.ns)) return;
     const std::string_view n = e.local;
     if (n == "moveFrom" || n == "del" || n == "instrText" || n == "delText") {
-      skipped_ = 1;
+      left_out_.enter();
     } else if (n == "p") {
       paragraphs_.push_back({});
     } else if (n == "pPr") {
@@ -171,10 +168,7 @@ class DocumentReader : public XmlHandler {
   }
 
   void end(std::string_view ns, std::string_view local) override {
-    if (skipped_ > 0) {
-      --skipped_;
-      return;
-    }
+    if (left_out_.end()) return;
     if (!is_w(ns)) return;
     if (local == "p") {
       if (!paragraphs_.empty()) {
@@ -191,7 +185,7 @@ class DocumentReader : public XmlHandler {
   }
 
   void text(std::string_view t) override {
-    if (skipped_ == 0 && in_text_) write(t);
+    if (!left_out_.active() && in_text_) write(t);
   }
 
   std::string take() { return writer_.take(); }
@@ -235,7 +229,7 @@ class DocumentReader : public XmlHandler {
   const Styles& styles_;
   HtmlWriter writer_;
   std::vector<Paragraph> paragraphs_;
-  int skipped_ = 0;     // depth inside an element whose text is left out
+  LeftOut left_out_;    // revisions, field codes, fallback copies
   int properties_ = 0;  // depth inside w:pPr
   bool in_text_ = false;
 };

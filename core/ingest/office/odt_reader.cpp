@@ -58,10 +58,7 @@ int heading_level_of_style(std::string_view name) {
 class ContentReader : public XmlHandler {
  public:
   void start(const XmlElement& e) override {
-    if (skipped_ > 0) {
-      ++skipped_;
-      return;
-    }
+    if (left_out_.start()) return;
     if (e.is(k_office_ns, "body")) {
       ++body_;
       return;
@@ -74,7 +71,7 @@ class ContentReader : public XmlHandler {
       return;
     }
     if (is_left_out(e)) {
-      skipped_ = 1;
+      left_out_.enter();
       return;
     }
     if (e.ns == k_text_ns) {
@@ -85,10 +82,7 @@ class ContentReader : public XmlHandler {
   }
 
   void end(std::string_view ns, std::string_view local) override {
-    if (skipped_ > 0) {
-      --skipped_;
-      return;
-    }
+    if (left_out_.end()) return;
     if (ns == k_office_ns && local == "body") {
       if (body_ > 0) --body_;
       return;
@@ -109,7 +103,7 @@ class ContentReader : public XmlHandler {
   }
 
   void text(std::string_view t) override {
-    if (skipped_ == 0 && body_ > 0 && !blocks_.empty()) write(t);
+    if (!left_out_.active() && body_ > 0 && !blocks_.empty()) write(t);
   }
 
   std::string take() { return writer_.take(); }
@@ -164,7 +158,7 @@ class ContentReader : public XmlHandler {
   std::vector<Pending> blocks_;
   std::vector<bool> list_items_;  // open list items: whether their first paragraph came
   int body_ = 0;
-  int skipped_ = 0;
+  LeftOut left_out_;
 };
 
 }  // namespace

@@ -60,12 +60,9 @@ class SlideReader : public XmlHandler {
   SlideReader(HtmlWriter& writer, Part part) : writer_(writer), part_(part) {}
 
   void start(const XmlElement& e) override {
-    if (skipped_ > 0) {
-      ++skipped_;
-      return;
-    }
+    if (left_out_.start()) return;
     if (e.is(k_mc_ns, "Fallback")) {
-      skipped_ = 1;
+      left_out_.enter();
       return;
     }
     if (is_p(e.ns)) {
@@ -87,10 +84,7 @@ class SlideReader : public XmlHandler {
   }
 
   void end(std::string_view ns, std::string_view local) override {
-    if (skipped_ > 0) {
-      --skipped_;
-      return;
-    }
+    if (left_out_.end()) return;
     if (is_p(ns)) {
       if (local == "sp" && !shapes_.empty()) {
         if (title_open_) writer_.end();
@@ -114,7 +108,7 @@ class SlideReader : public XmlHandler {
   }
 
   void text(std::string_view t) override {
-    if (skipped_ > 0 || !in_text_ || role() == Role::left_out || paragraphs_.empty()) return;
+    if (left_out_.active() || !in_text_ || role() == Role::left_out || paragraphs_.empty()) return;
     if (!paragraphs_.back()) {
       paragraphs_.back() = true;
       if (role() == Role::title) {
@@ -137,7 +131,7 @@ class SlideReader : public XmlHandler {
   std::vector<bool> paragraphs_;  // open a:p elements: whether their block has begun
   bool title_open_ = false;
   bool in_text_ = false;
-  int skipped_ = 0;
+  LeftOut left_out_;
 };
 
 std::string read_slide(ZipArchive& zip, const std::string& slide_part) {

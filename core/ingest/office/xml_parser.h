@@ -36,6 +36,19 @@ class XmlHandler {
   virtual void text(std::string_view text) = 0;
 };
 
+// An element left out with all it contains: enter() at its start tag, then offer every later
+// start and end tag to start() and end(), which say whether the tag belongs to the left-out part.
+class LeftOut {
+ public:
+  void enter() { depth_ = 1; }
+  bool start() { return depth_ > 0 && ++depth_ > 0; }
+  bool end() { return depth_ > 0 && --depth_ >= 0; }
+  bool active() const { return depth_ > 0; }
+
+ private:
+  int depth_ = 0;
+};
+
 // Parses `xml`, the package entry `part` (named in errors), calling `handler`. Throws OfficeError
 // "<part>: not well-formed XML (line N: <libxml2's reason>)", "<part>: declares XML entities
 // (not allowed: entity expansion)" or "<part>: elements nested deeper than 256 levels"; an exception from the handler stops the parse and is rethrown.
