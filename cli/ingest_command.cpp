@@ -37,6 +37,8 @@ struct IngestCliOptions {
   bool verbose = false;
   bool no_ignore = false;
   bool include_generated = false;
+  std::vector<std::string> loader_commands;  // --loader-cmd EXT=COMMAND
+  std::optional<long long> loader_timeout;   // --loader-timeout SECONDS
   std::string color;
 };
 
@@ -210,6 +212,43 @@ bool nothing_but_generated(const ig::IngestSummary& s) {
   return s.added + s.changed + s.unchanged + s.failed == 0 && s.skipped > binary;
 }
 
+// External converters: the user file's [ingest.loaders], then --loader-cmd (a flag wins for its
+// extension). A project file's table is never used (config/config.h says why).
+std::vector<ig::ConverterCommand> converters(const IngestCliOptions& o) {
+  std::vector<ig::ConverterCommand> out;
+  const auto add = [&out](ig::ConverterCommand c) {
+    std::erase_if(out, [&](const ig::ConverterCommand& e) { return e.extension == c.extension; });
+    out.push_back(std::move(c));
+  };
+  for (const config::LoaderCommand& l : configuration().loaders.commands) {
+    add(ig::parse_converter(l.extension, l.command, l.where + ": ingest.loaders"));
+  }
+  for (const std::string& spec : o.loader_commands) {
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string::npos) {
+      throw Error(ExitCode::usage, "--loader-cmd '" + spec + "': expected EXTENSION=COMMAND",
+                  "for example --loader-cmd '.rtf=pandoc -t gfm {path}'");
+    }
+    add(ig::parse_converter(spec.substr(0, eq), spec.substr(eq + 1), "--loader-cmd"));
+  }
+  return out;
+}
+
+constexpr long long k_max_loader_timeout = 86400;
+
+ig::ConverterLimits converter_limits(const IngestCliOptions& o) {
+  const config::Setting& s = configuration().get("ingest.loader_timeout");
+  const std::string name = o.loader_timeout ? "--loader-timeout" : s.where + ": ingest.loader_timeout";
+  const long long seconds = o.loader_timeout ? *o.loader_timeout : std::stoll(s.value);
+  if (seconds < 1 || seconds > k_max_loader_timeout) {
+    throw Error(ExitCode::usage, name + " must be a whole number of seconds from 1 to " +
+                                     std::to_string(k_max_loader_timeout) + " (got " + std::to_string(seconds) + ")");
+  }
+  ig::ConverterLimits limits;
+  limits.timeout = std::chrono::seconds(seconds);
+  return limits;
+}
+
 int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
   ig::IngestRequest& r = o.request;
   r.store_path = store_path(o.store);
@@ -220,10 +259,18 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
   if (cmd.count("--unit") > 0) r.chunk.unit = o.unit;
   if (cmd.count("--tokenizer") > 0) r.chunk.tokenizer = o.tokenizer;
   r.configured = configured_chunking();
+  r.converters = converters(o);
+  r.converter_limits = converter_limits(o);
   r.walk.gitignore = !o.no_ignore;
   r.walk.include_generated = o.include_generated || configured_in_file("ingest.include_generated") == "true";
   r.project_root = ig::project_root(config::process_environment().cwd, configuration().files.project);
   const ColorMode color = parse_color_mode(o.color);
+  if (const std::string& ignored = configuration().loaders.ignored; !ignored.empty()) {
+    print_warning(ignored + ": [ingest.loaders] ignored: converter commands are taken only from your own "
+                            "configuration file (" + configuration().files.user_candidate.string() +
+                      ") or --loader-cmd, never from a project's strata.toml",
+                  color);
+  }
   Printer printer(o, color);
   r.count_totals = !o.quiet && !o.json && ProgressLine::stderr_is_terminal();
   const ig::IngestSummary s = ig::ingest(r, printer);
@@ -279,9 +326,15 @@ void setup_ingest(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--id", r.stdin_id, "Document id for '-' (default: stdin)")->type_name("NAME");
   cmd->add_option("--meta", r.meta, "Attach metadata to every document of the run (repeatable)")->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  cmd->add_option("--loader", r.loader, "Force a loader: text, markdown, html, pdf or code")
-      ->check(CLI::IsMember({"text", "markdown", "html", "pdf", "code"}))
+  cmd->add_option("--loader", r.loader, "Force a loader: text, markdown, html, pdf, code, docx, odt, pptx or epub")
+      ->check(CLI::IsMember({"text", "markdown", "html", "pdf", "code", "docx", "odt", "pptx", "epub"}))
       ->type_name("NAME");
+  cmd->add_option("--loader-cmd", o->loader_commands,
+                  "Convert files of EXT with COMMAND, run without a shell; {path} is the file (repeatable)")
+      ->type_name("EXT=COMMAND")
+      ->allow_extra_args(false);
+  cmd->add_option("--loader-timeout", o->loader_timeout, "Seconds a --loader-cmd converter may run on one file (default: 60)")
+      ->type_name("SECONDS");
   cmd->add_option("--strategy", o->strategy,
                   "Chunking: auto (markdown for Markdown/HTML, else recursive), fixed, recursive, paragraph, "
                   "sentence, markdown, token")

@@ -11,7 +11,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
 set(CPACK_PACKAGE_DESCRIPTION
     "strata is one command-line tool for two jobs: versioning a database schema with plain SQL
 migrations (SQLite and PostgreSQL, dbmate format) and asking questions of your own documents.
-It ingests Markdown, HTML, PDF and text files into a SQLite knowledge store, embeds their chunks
+It ingests Markdown, HTML, PDF, Word, OpenDocument, PowerPoint, EPUB and text files into a SQLite knowledge store, embeds their chunks
 offline or through any OpenAI-compatible server, searches them by keyword, vector or both, and
 answers questions with citations from Ollama, llama.cpp, OpenAI or Anthropic, or offline.
 It also chunks text and counts tokens (tiktoken-identical) as shell filters.")
@@ -22,8 +22,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-# dpkg-shlibdeps derives Depends from every ELF file in the package: the binary and the PDF
-# module, so poppler comes in although the binary only dlopen's the module.
+# dpkg-shlibdeps derives Depends from every ELF file in the package: the binary and the PDF and
+# office modules, so poppler, libzip4 and libxml2 come in although the binary only dlopen's the
+# modules.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libcurl (core/net/curl_library.cpp), libpq (core/migrate/pq_library.cpp) and libcrypto
 # (core/common/sha256.cpp) are dlopen'ed by name, which dpkg-shlibdeps cannot see.

@@ -16,7 +16,7 @@ set -g __strata_migrate_subcommands new up down redo status stamp dump check acc
 # Options that take a value, in every command (their values are not arguments).
 set -g __strata_value_options -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output \
     --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate \
-    --store --collection --glob --exclude --files-from --id --meta --loader --threads \
+    --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads \
     --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size \
     --batch-tokens --max-input-tokens --max-retries --timeout \
     --mode -k --where --temperature --max-tokens --context-tokens --conversation -n --limit
@@ -321,7 +321,9 @@ complete -c strata -n $in_ingest -s 0 -l null -d '--files-from paths are NUL-sep
 complete -c strata -n $in_ingest -l jsonl -d 'Inputs (or stdin) are JSONL records'
 complete -c strata -n $in_ingest -l id -x -d "Document id for '-' (default: stdin)"
 complete -c strata -n $in_ingest -l meta -x -d 'Attach KEY=VALUE metadata to every document (repeatable)'
-complete -c strata -n $in_ingest -l loader -x -a 'text markdown html pdf code' -d 'Force a loader'
+complete -c strata -n $in_ingest -l loader -x -a 'text markdown html pdf code docx odt pptx epub' -d 'Force a loader'
+complete -c strata -n $in_ingest -l loader-cmd -x -d 'Convert files of EXT with COMMAND ({path}), no shell (repeatable)'
+complete -c strata -n $in_ingest -l loader-timeout -x -d 'Seconds a converter may run on one file (default 60)'
 complete -c strata -n $in_ingest -l strategy -x -a 'auto fixed recursive paragraph sentence markdown token' -d 'How to chunk'
 complete -c strata -n $in_ingest -l size -x -d 'Largest chunk, in --unit (default 1000)'
 complete -c strata -n $in_ingest -l overlap -x -d 'Units repeated between neighbouring chunks (default 0)'

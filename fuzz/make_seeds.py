@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """Writes the seed corpora under fuzz/corpus/<target>/ from the repository's own files and the
 examples of its unit tests. Rerun after changing a target's parameter bytes (see each target's
-LLVMFuzzerTestOneInput): the seeds start with the bytes the target reads first."""
-import json, os, pathlib, struct
+LLVMFuzzerTestOneInput): the seeds start with the bytes the target reads first.
+
+    python3 fuzz/make_seeds.py                 every target
+    python3 fuzz/make_seeds.py TARGET...       only these targets' seeds"""
+import json, os, pathlib, struct, sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
 corpus = root / "fuzz" / "corpus"
 
+only = set(sys.argv[1:])
+
 def put(target, name, data):
+    if only and target not in only:
+        return
     d = corpus / target
     d.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
@@ -227,3 +234,28 @@ put("config_file", "types.toml", "[chunk]\nsize = \"800\"\noverlap = -1\n[store]
 put("config_file", "malformed.toml", "[store\npath = \"unterminated\n")
 put("config_file", "quoted_keys.toml", "[\"store\"]\n\"path\" = 'x.db'\n[chunk]\nsize = 0x10\n")
 put("config_file", "inline.toml", "store = { path = \"a.db\", collection = \"c\" }\nchunk.size = 5\n")
+put("config_file", "loaders.toml", '[ingest]\nloader_timeout = 30\n\n[ingest.loaders]\n".rtf" = "pandoc -t gfm {path}"\n"doc" = \'antiword "{path}"\'\n')
+
+# -- docx_loader, odt_loader, pptx_loader, epub_loader: [mode byte] then, for an even mode, a whole
+# package (those of tests/fixtures/office_docs.py, stored and deflated, and the broken ones that are
+# small: the zip bombs are not, a run must stay fast), for an odd one the format's main XML part.
+sys.path.insert(0, str(root / "tests" / "fixtures"))
+import io, zipfile
+import office_docs
+main_part = {"docx": "word/document.xml", "odt": "content.xml", "pptx": "ppt/slides/slide2.xml",
+             "epub": "OEBPS/content.opf"}
+for fmt in ["docx", "odt", "pptx", "epub"]:
+    good = office_docs.KINDS[fmt]()
+    put(f"{fmt}_loader", "deflated", b"\0" + good)
+    put(f"{fmt}_loader", "stored", b"\0" + office_docs.as_stored(good))
+    if fmt != "epub":
+        put(f"{fmt}_loader", "main_part", b"\1" + zipfile.ZipFile(io.BytesIO(good)).read(main_part[fmt]))
+# The target's epub holds OPS/c.xhtml beside the package document.
+put("epub_loader", "main_part", b"\1" + zipfile.ZipFile(io.BytesIO(office_docs.KINDS["epub"]())).read(
+    main_part["epub"]).replace(b'href="text/ch1.xhtml"', b'href="c.xhtml"'))
+for kind in ["docx-truncated", "docx-not-xml", "docx-entity-bomb", "docx-xxe", "docx-deep", "docx-no-document"]:
+    put("docx_loader", kind, b"\0" + office_docs.KINDS[kind]())
+put("docx_loader", "entity-bomb_part", b"\1" + office_docs.ENTITY_BOMB.encode())
+for kind in ["epub-drm", "epub-no-package"]:
+    put("epub_loader", kind, b"\0" + office_docs.KINDS[kind]())
+put("odt_loader", "odt-entity-bomb", b"\0" + office_docs.KINDS["odt-entity-bomb"]())

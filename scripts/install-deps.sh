@@ -4,7 +4,7 @@
 #        scripts/package-test.sh needs: dpkg-shlibdeps and file for cpack, debootstrap for a clean root)
 set -euo pipefail
 build=(cmake ninja-build g++ pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
-       nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libtomlplusplus-dev
+       nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libzip-dev libxml2-dev libtomlplusplus-dev
        libcurl4-openssl-dev libpq-dev libssl-dev)
 test=(sqlite3 python3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client clang-14 libclang-rt-14-dev

@@ -58,7 +58,8 @@ done
 check "the bash completion registers for strata" \
     bash -c '. /usr/share/bash-completion/completions/strata && complete -p strata'
 
-# End to end in a scratch directory: stdin and a PDF (the module and poppler load).
+# End to end in a scratch directory: stdin, a PDF and a .docx (the modules, poppler, libzip and
+# libxml2 load).
 mkdir -p /tmp/e2e && cd /tmp/e2e
 check "printf 'hello world' | strata ingest - --store s.db" \
     bash -c "printf 'hello world\n' | strata ingest - --store s.db"
@@ -67,6 +68,9 @@ grep -q 'hello world' out || fail "strata search hello found no 'hello world': $
 check "strata ingest two_pages.pdf" strata ingest /root/pkg/two_pages.pdf --store s.db
 check "strata search 'second page' finds the PDF" strata search "second page" --store s.db
 grep -q 'two_pages.pdf' out || fail "strata search 'second page' did not find the PDF: $(cat out)"
+check "strata ingest sample.docx" strata ingest /root/pkg/sample.docx --store s.db
+check "strata search charlie finds the .docx" strata search charlie --store s.db
+grep -q 'sample.docx' out || fail "strata search charlie did not find the .docx: $(cat out)"
 
 # reaches LABEL PATTERN CMD...: CMD, run against a port where nothing listens, must fail on the
 # connection (exit 7, its error matching PATTERN), not on a library it could not load: libcurl

@@ -3,7 +3,7 @@
 # new user would (`apt-get install ./strata_*.deb`, without Recommends, so Depends alone must be
 # enough), then uses it there: `strata --version`, every installed man page through man(1) with
 # warnings on, the completions where the shells look, ingest + search of stdin and of a PDF (the
-# dlopen'ed module and poppler), embed against a closed local port (libcurl loads), and purge.
+# dlopen'ed modules, poppler, libzip and libxml2), embed against a closed local port (libcurl loads), and purge.
 #
 # Usage: scripts/package-test.sh
 # Env: PACKAGE_BUILD_DIR (default build-deb/, configured Release with prefix /usr),
@@ -86,6 +86,7 @@ cp -L /etc/resolv.conf "$chroot_dir/etc/resolv.conf"
 mkdir -p "$chroot_dir/root/pkg"
 cp "$deb" "$chroot_dir/root/pkg/"
 cp "$root/fuzz/corpus/pdf_loader/two_pages.pdf" "$chroot_dir/root/pkg/"
+python3 "$root/tests/fixtures/office_docs.py" docx "$chroot_dir/root/pkg/sample.docx"
 cp "$root/scripts/package-test-inside.sh" "$chroot_dir/root/pkg/"
 
 # --- install and use it inside --------------------------------------------------------------

@@ -159,6 +159,8 @@ const std::vector<KeySpec>& keys() {
       {"chunk", "tokenizer", ValueType::string, false, "", "cl100k_base", "cl100k_base or o200k_base"},
       {"ingest", "include_generated", ValueType::boolean, false, "", "false",
        "also ingest generated and non-text files (SVG, search indexes, Sphinx _sources, ...)"},
+      {"ingest", "loader_timeout", ValueType::integer, false, "", "60",
+       "seconds an external converter ([ingest.loaders]) may run on one file"},
       {"embed", "provider", ValueType::string, false, "", "", "local or openai"},
       {"embed", "model", ValueType::string, false, "", "", "embedding model"},
       {"embed", "base_url", ValueType::string, false, "OPENAI_BASE_URL", "", "OpenAI-compatible API"},
@@ -236,8 +238,37 @@ void Configuration::set_flag(std::string_view name, std::string value, std::stri
   it->second = Setting{std::move(value), Origin::flag, std::move(flag)};
 }
 
+namespace {
+
+// [ingest.loaders]: "extension" = "command" pairs. The user file's are validated here, so that a
+// typo is reported at its line; the project file's are not applied at all (config.h says why).
+void apply_loaders(const fs::path& file, const toml::node& node, Origin origin, LoaderCommands* loaders) {
+  if (origin == Origin::project_file) {
+    if (loaders != nullptr) loaders->ignored = file.string() + ":" + std::to_string(node.source().begin.line);
+    return;
+  }
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    usage(at(file, node.source()) + ": ingest.loaders must be a table ([ingest.loaders]), not " +
+          std::string(type_name(node.type())));
+  }
+  for (auto&& [key, value] : *table) {
+    const auto* command = value.as_string();
+    if (command == nullptr) {
+      usage(at(file, value.source()) + ": ingest.loaders.\"" + std::string(key.str()) + "\" must be a string (the command), not " +
+            std::string(type_name(value.type())));
+    }
+    if (loaders != nullptr) {
+      loaders->commands.push_back({std::string(key.str()), command->get(),
+                                   file.string() + ":" + std::to_string(value.source().begin.line)});
+    }
+  }
+}
+
+}  // namespace
+
 void apply_file(const fs::path& file, const std::string& text, Origin origin,
-                std::map<std::string, Setting, std::less<>>& settings) {
+                std::map<std::string, Setting, std::less<>>& settings, LoaderCommands* loaders) {
   toml::table root;
   try {
     root = toml::parse(text, file.string());
@@ -262,6 +293,10 @@ void apply_file(const fs::path& file, const std::string& text, Origin origin,
     for (auto&& [key_key, node] : *table) {
       const std::string key(key_key.str());
       const std::string name = section + "." + key;
+      if (name == "ingest.loaders") {
+        apply_loaders(file, node, origin, loaders);
+        continue;
+      }
       if (names_a_secret(key)) {
         // Never repeat the value: it is a secret.
         usage(at(file, key_key.source()) + ": " + name + ": secrets are not read from files; name the environment "
@@ -270,10 +305,12 @@ void apply_file(const fs::path& file, const std::string& text, Origin origin,
       }
       const KeySpec* spec = find_key(section, key);
       if (spec == nullptr) {
-        const auto guess = closest(key, key_names(section));
+        std::vector<std::string> names = key_names(section);
+        if (section == "ingest") names.emplace_back("loaders");
+        const auto guess = closest(key, names);
         usage(at(file, key_key.source()) + ": unknown key " + name +
                   (guess ? "; did you mean " + section + "." + *guess + "?" : ""),
-              "keys in [" + section + "]: " + join(key_names(section)));
+              "keys in [" + section + "]: " + join(names));
       }
       std::string value;
       if (spec->type == ValueType::boolean) {
@@ -386,10 +423,11 @@ Configuration load(const Environment& env) {
   c.files = find_files(env);
   if (c.files.user) {
     // A project file in the user's config directory is read once, as the user file.
-    apply_file(*c.files.user, env.read_file(*c.files.user).value_or(""), Origin::user_file, c.settings_);
+    apply_file(*c.files.user, env.read_file(*c.files.user).value_or(""), Origin::user_file, c.settings_, &c.loaders);
   }
   if (c.files.project && c.files.project != c.files.user) {
-    apply_file(*c.files.project, env.read_file(*c.files.project).value_or(""), Origin::project_file, c.settings_);
+    apply_file(*c.files.project, env.read_file(*c.files.project).value_or(""), Origin::project_file, c.settings_,
+               &c.loaders);
   }
   for (const KeySpec& k : keys()) {
     if (k.env.empty()) continue;

@@ -68,6 +68,20 @@ struct Environment {
 // dangling links count as absent.
 Environment process_environment();
 
+// [ingest.loaders]: an external converter per file extension (ingest/external_converter.h). A
+// command is code, so it is honoured only from the user file: a project's strata.toml may come
+// with a cloned repository, and ingesting that repository must not run commands it chose. A
+// project file's table is therefore not applied; `ignored` says where it was, so ingest can say so.
+struct LoaderCommand {
+  std::string extension;  // the key as written: ".rtf"
+  std::string command;    // as written
+  std::string where;      // "/home/u/.config/strata/config.toml:4"
+};
+struct LoaderCommands {
+  std::vector<LoaderCommand> commands;  // from the user file
+  std::string ignored;                  // "/p/strata.toml:7" when a project file has the table; else empty
+};
+
 struct Files {
   std::optional<std::filesystem::path> project;  // the strata.toml found, if any
   std::optional<std::filesystem::path> user;     // the user file, if it exists
@@ -87,6 +101,7 @@ class Configuration {
 
   const std::map<std::string, Setting, std::less<>>& settings() const { return settings_; }
   Files files;
+  LoaderCommands loaders;
 
  private:
   friend Configuration load(const Environment& env);
@@ -102,9 +117,10 @@ inline constexpr long long k_max_busy_timeout_seconds = 86400;
 // not wait) to a day. Throws Error(usage) naming the variable or file:line it came from.
 std::chrono::milliseconds store_busy_timeout(const Configuration& c);
 
-// Parses one file's text into `settings` (the layer `origin`). Exposed for tests.
+// Parses one file's text into `settings` (the layer `origin`) and, when given, its
+// [ingest.loaders] into `loaders` (see LoaderCommands). Exposed for tests.
 void apply_file(const std::filesystem::path& file, const std::string& text, Origin origin,
-                std::map<std::string, Setting, std::less<>>& settings);
+                std::map<std::string, Setting, std::less<>>& settings, LoaderCommands* loaders = nullptr);
 
 // Damerau-Levenshtein (optimal string alignment) distance.
 std::size_t edit_distance(std::string_view a, std::string_view b);

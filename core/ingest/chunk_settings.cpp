@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "ingest/loader.h"
 
 namespace strata::ingest {
 namespace {
@@ -102,7 +103,7 @@ std::string describe(const ChunkSettings& s) {
 chunk::ChunkOptions options_for(const ChunkSettings& s, const std::string& loader) {
   chunk::ChunkOptions o;
   if (s.strategy == "auto") {
-    o.strategy = loader == "markdown" || loader == "html" ? chunk::Strategy::markdown : chunk::Strategy::recursive;
+    o.strategy = has_markdown_structure(loader) ? chunk::Strategy::markdown : chunk::Strategy::recursive;
   } else {
     o.strategy = *chunk::strategy_from_name(s.strategy);
   }

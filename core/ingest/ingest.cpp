@@ -11,10 +11,12 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "common/thread_pool.h"
 #include "ingest/file_list.h"
 #include "ingest/glob.h"
 #include "ingest/jsonl_reader.h"
+#include "ingest/loader.h"
 #include "ingest/metadata.h"
 #include "ingest/prepare.h"
 #include "ingest/source_id.h"
@@ -59,9 +61,8 @@ void validate(const IngestRequest& r) {
     usage("nothing to ingest", "give files or folders, '-' for standard input, --jsonl or --files-from");
   }
   if (r.prune && (r.jsonl || (r.paths.empty() && !r.files_from))) usage("--prune needs files or folders to compare with");
-  if (r.loader && *r.loader != "text" && *r.loader != "markdown" && *r.loader != "html" && *r.loader != "pdf" &&
-      *r.loader != "code") {
-    usage("--loader: unknown loader '" + *r.loader + "'", "use text, markdown, html, pdf or code");
+  if (r.loader && !is_loader_name(*r.loader)) {
+    usage("--loader: unknown loader '" + *r.loader + "'", "use " + loader_names());
   }
   if (r.stdin_id.empty()) usage("--id: the id is empty");
   for (const std::string& g : r.walk.globs) refuse_malformed_glob("--glob", g);
@@ -200,8 +201,20 @@ class Run {
     job.size = entry.size;
     job.mtime_ns = entry.mtime_ns;
     job.forced_loader = req_.loader;
+    if (!req_.loader) job.converter = converter_for(entry.path);
+    job.converter_limits = req_.converter_limits;
     job.metadata_json = run_metadata_;
     submit(std::move(job));
+  }
+
+  // The converter named for the file's extension (compared lower-case), if any.
+  const ConverterCommand* converter_for(const std::filesystem::path& file) const {
+    if (req_.converters.empty()) return nullptr;
+    const std::string extension = to_lower(file.extension().string());
+    for (const ConverterCommand& c : req_.converters) {
+      if (c.extension == extension) return &c;
+    }
+    return nullptr;
   }
 
   // '-' is read before the store is opened, so that an empty standard input is refused with

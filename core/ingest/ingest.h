@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ingest/chunk_settings.h"
+#include "ingest/external_converter.h"
 #include "ingest/walker.h"
 
 namespace strata::ingest {
@@ -77,7 +78,9 @@ struct IngestRequest {
   std::filesystem::path project_root;
   WalkOptions walk;
   std::vector<std::string> meta;  // key=value, for every document of the run
-  std::optional<std::string> loader;
+  std::optional<std::string> loader;     // a built-in loader for every document; wins over converters
+  std::vector<ConverterCommand> converters;  // by extension: the user file's and --loader-cmd's
+  ConverterLimits converter_limits;
   unsigned threads = 0;       // 0: one per hardware thread
   bool count_totals = false;  // walk once more first, so progress has totals (an ETA)
 };

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "ingest/html_loader.h"
+#include "ingest/office_loader.h"
 #include "ingest/pdf_loader.h"
 #include "ingest/text_decoding.h"
 
@@ -17,15 +18,39 @@ namespace {
 
 using namespace std::string_view_literals;
 
-enum class Kind { text, markdown, html, pdf, code };
+enum class Kind { text, markdown, html, pdf, code, docx, odt, pptx, epub };
 
-constexpr std::array<std::pair<std::string_view, Kind>, 5> kKindNames = {{
+constexpr std::array<std::pair<std::string_view, Kind>, 9> kKindNames = {{
     {"text", Kind::text},
     {"markdown", Kind::markdown},
     {"html", Kind::html},
     {"pdf", Kind::pdf},
     {"code", Kind::code},
+    {"docx", Kind::docx},
+    {"odt", Kind::odt},
+    {"pptx", Kind::pptx},
+    {"epub", Kind::epub},
 }};
+
+std::optional<OfficeFormat> office_format_of(Kind kind) {
+  switch (kind) {
+    case Kind::docx: return OfficeFormat::docx;
+    case Kind::odt: return OfficeFormat::odt;
+    case Kind::pptx: return OfficeFormat::pptx;
+    case Kind::epub: return OfficeFormat::epub;
+    default: return std::nullopt;
+  }
+}
+
+Kind kind_of(OfficeFormat format) {
+  switch (format) {
+    case OfficeFormat::docx: return Kind::docx;
+    case OfficeFormat::odt: return Kind::odt;
+    case OfficeFormat::pptx: return Kind::pptx;
+    case OfficeFormat::epub: return Kind::epub;
+  }
+  return Kind::docx;
+}
 
 std::optional<Kind> kind_from_name(std::string_view name) {
   for (const auto& [n, kind] : kKindNames) {
@@ -53,6 +78,10 @@ constexpr auto kCodeExtensions = std::to_array<std::string_view>(
      "swift", "rb",   "php",  "cs",  "scala",  "sh",   "bash", "zsh",  "fish",  "sql",
      "lua",  "pl",    "r",    "m",   "mm",     "hs",   "ml",  "ex",    "exs",   "erl",
      "clj",  "dart",  "vue",  "svelte", "css", "scss", "less", "cmake"});
+// Zip packages, with their macro-enabled and template variants (the same formats).
+constexpr auto kDocxExtensions = std::to_array<std::string_view>({"docx", "docm", "dotx", "dotm"});
+constexpr auto kPptxExtensions = std::to_array<std::string_view>({"pptx", "pptm", "potx", "potm", "ppsx", "ppsm"});
+constexpr auto kOdtExtensions = std::to_array<std::string_view>({"odt", "ott"});
 // Build files known by their whole name, compared lower-case.
 constexpr auto kCodeFileNames = std::to_array<std::string_view>(
     {"makefile", "gnumakefile", "dockerfile", "cmakelists.txt"});
@@ -90,6 +119,10 @@ std::optional<Kind> kind_from_file_name(std::string_view lower_name) {
   if (contains(kHtmlExtensions, ext)) return Kind::html;
   if (contains(kCodeExtensions, ext)) return Kind::code;
   if (contains(kTextExtensions, ext)) return Kind::text;
+  if (contains(kDocxExtensions, ext)) return Kind::docx;
+  if (contains(kPptxExtensions, ext)) return Kind::pptx;
+  if (contains(kOdtExtensions, ext)) return Kind::odt;
+  if (ext == "epub") return Kind::epub;
   return std::nullopt;
 }
 
@@ -147,6 +180,7 @@ bool starts_as_html(std::string_view bytes) {
 // skipped.
 Kind sniff_kind(std::string_view bytes) {
   if (bytes.substr(0, 5) == "%PDF-") return Kind::pdf;
+  if (const auto format = sniff_office_format(bytes)) return kind_of(*format);
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   return starts_as_html(skip_prolog(bytes)) ? Kind::html : Kind::text;
 }
@@ -170,9 +204,9 @@ constexpr auto kMagics = std::to_array<Magic>({
     {0, "II*\0"sv, "TIFF image"},
     {0, "MM\0*"sv, "TIFF image"},
     {0, "\0\0\1\0"sv, "ICO image"},
-    {0, "PK\3\4"sv, "ZIP archive (zip, jar, docx, …)"},
-    {0, "PK\5\6"sv, "ZIP archive (zip, jar, docx, …)"},
-    {0, "PK\7\x08"sv, "ZIP archive (zip, jar, docx, …)"},
+    {0, "PK\3\4"sv, "ZIP archive"},
+    {0, "PK\5\6"sv, "ZIP archive"},
+    {0, "PK\7\x08"sv, "ZIP archive"},
     {0, "\x1F\x8B"sv, "gzip data"},
     {4, "1AY&SY"sv, "bzip2 data"},
     {0, "\xFD" "7zXZ\0"sv, "xz data"},
@@ -411,7 +445,7 @@ Kind forced_kind(std::string_view forced) {
   const auto kind = kind_from_name(forced);
   if (!kind) {
     throw Error(ExitCode::usage,
-                "unknown loader '" + std::string(forced) + "' (expected text, markdown, html, pdf or code)");
+                "unknown loader '" + std::string(forced) + "' (expected " + loader_names() + ")");
   }
   return *kind;
 }
@@ -419,6 +453,19 @@ Kind forced_kind(std::string_view forced) {
 }  // namespace
 
 bool is_loader_name(std::string_view name) { return kind_from_name(name).has_value(); }
+
+std::string loader_names() {
+  std::string out;
+  for (std::size_t i = 0; i < kKindNames.size(); ++i) {
+    out += i == 0 ? "" : i + 1 == kKindNames.size() ? " or " : ", ";
+    out += kKindNames[i].first;
+  }
+  return out;
+}
+
+bool has_markdown_structure(std::string_view loader) {
+  return loader == "markdown" || loader == "html" || loader == "converter" || office_format_of(kind_from_name(loader).value_or(Kind::text));
+}
 
 LoadResult load_document(std::string_view bytes, std::string_view name,
                          std::optional<std::string_view> forced) {
@@ -435,8 +482,9 @@ LoadResult load_document(std::string_view bytes, std::string_view name,
       kind = sniff_kind(bytes);
     }
   }
-  // PDFs are binary by nature: they go to poppler before any binary test.
+  // PDFs and zip packages are binary by nature: they go to their readers before any binary test.
   if (kind == Kind::pdf) return LoadResult{load_pdf(bytes), {}};
+  if (const auto format = office_format_of(kind)) return LoadResult{load_office(*format, bytes), {}};
   if (auto reason = binary_reason(bytes)) return skipped(std::move(*reason));
   if (kind == Kind::html) return LoadResult{load_html(bytes), {}};
   return LoadResult{load_as_is(bytes, kind), {}};

@@ -8,6 +8,12 @@
 //   html       .html .htm .xhtml, or sniffed (see below)  markdown-like text via gumbo,
 //                                                         without page chrome
 //   pdf        .pdf, or %PDF- at the start                per-page text via poppler-cpp
+//   docx       .docx .docm .dotx .dotm, or a zip holding  markdown-like text (office_loader.h)
+//              word/document.xml
+//   pptx       .pptx .pptm .potx .potm .ppsx .ppsm, or a  markdown-like text, a page per slide
+//              zip holding ppt/presentation.xml
+//   odt        .odt .ott, or a zip whose mimetype says so markdown-like text
+//   epub       .epub, or a zip whose mimetype says so     markdown-like text, chapters in order
 //   code       .c .cpp .py .go .rs … Makefile Dockerfile  as is
 //   text       .txt .rst .csv .json … and anything else   as is
 //
@@ -25,11 +31,12 @@ namespace strata::ingest {
 
 struct LoadedDocument {
   std::string text;        // valid UTF-8: what gets chunked and stored
-  std::string loader;      // "text" | "markdown" | "html" | "pdf" | "code"
+  std::string loader;      // "text" | "markdown" | "html" | "pdf" | "code" | "docx" | "odt" |
+                           // "pptx" | "epub"
   std::string encoding;    // encoding of the source bytes: "utf-8", "utf-16le", "utf-16be",
-                           // "windows-1252", or "pdf"
+                           // "windows-1252", or for pdf and the zip formats the loader's name
   std::string title;       // empty when none found (caller falls back to the file name)
-  std::vector<std::size_t> page_starts;  // pdf only: byte offset in `text` where page i+1
+  std::vector<std::size_t> page_starts;  // pdf and pptx (a slide is a page): byte offset in `text` where page i+1
                                          // begins; page_starts[0] == 0; one entry per page,
                                          // so page_starts.size() is the page count. A page
                                          // without text starts where the next one does.
@@ -47,7 +54,8 @@ struct LoadResult {
 // Loads one document. `name` is a file name or path, or a document id; its extension (or, for
 // Makefile, Dockerfile and CMakeLists.txt, the whole file name; case-insensitive) picks the
 // loader. Content sniffing decides when the extension is unknown or absent (standard input
-// without an --id that has one): "%PDF-" → pdf; html when, past whitespace, an XML declaration
+// without an --id that has one): "%PDF-" → pdf; a zip
+// package of a known format → docx, pptx, odt or epub (sniff_office_format); html when, past whitespace, an XML declaration
 // and comments, the bytes start with one of WHATWG MIME Sniffing's HTML patterns ("<!doctype
 // html", "<html", "<head", "<body", "<div", "<p", "<h1", "<table", "<a", …) or another heading
 // or common block element ("<h2".."<h6", "<section", "<ul", "<pre", …), then a space or '>', so
@@ -56,21 +64,31 @@ struct LoadResult {
 //
 // Binary content is skipped, not an error: a known binary extension (png, zip, exe, sqlite, …;
 // not applied when `forced`), the magic number of a common binary format (PNG, ZIP, ELF,
-// SQLite, …), or a NUL byte in the first 8 KiB unless the text starts with a UTF-16 BOM. The
-// reason says which. A pdf is never sniffed as binary.
+// SQLite, …; a zip that is none of the packages above), or a NUL byte in the first 8 KiB unless
+// the text starts with a UTF-16 BOM. The reason says which. A pdf or zip package is never
+// sniffed as binary.
 //
 // Throws strata::Error(ExitCode::invalid_input, reason) for a document that is not binary but
 // cannot be loaded: a PDF that cannot be parsed ("not a readable PDF: …"), needs a password
 // ("encrypted PDF (not supported)") or has no text ("no text layer (scanned PDF?)"), or an HTML
-// page whose text is all page chrome ("only page chrome (…), no content"). The message does not
+// page whose text is all page chrome ("only page chrome (…), no content"); a zip package that cannot be read ("not a
+// readable .docx: …", see office_loader.h). The message does not
 // name the document: the caller prefixes "path: ".
+// Throws strata::Error(ExitCode::unavailable) when the PDF or office module cannot be loaded.
 // Throws strata::Error(ExitCode::usage) when `forced` is not a loader name.
 LoadResult load_document(std::string_view bytes, std::string_view name,
                          std::optional<std::string_view> forced = {});
 
-// True for "text", "markdown", "html", "pdf" and "code": the values `forced` accepts, so the
-// CLI can reject a bad --loader before reading any file.
+// True for the loader names above: the values `forced` accepts, so the CLI can reject a bad
+// --loader before reading any file.
 bool is_loader_name(std::string_view name);
+// "text, markdown, html, pdf, code, docx, odt, pptx or epub": for messages.
+std::string loader_names();
+
+// Whether text from this loader is markdown-like (headings as "# " lines), so that the "auto"
+// chunking strategy picks the markdown one: markdown, html, the zip formats, and "converter"
+// (an external converter's output, ingest/external_converter.h).
+bool has_markdown_structure(std::string_view loader);
 
 // The page (1-based) of a pdf's text that contains byte `offset`, found by binary search in
 // `page_starts`; offsets past the end belong to the last page. 0 when page_starts is empty

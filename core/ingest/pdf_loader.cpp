@@ -1,57 +1,18 @@
 #include "ingest/pdf_loader.h"
 
-#include <dlfcn.h>
-#include <unistd.h>
-
-#include <array>
 #include <string>
-#include <vector>
 
 #include "common/error.h"
 #include "common/text.h"
+#include "ingest/module_library.h"
 #include "ingest/pdf_text_abi.h"
 #include "ingest/text_decoding.h"
 
 namespace strata::ingest {
 namespace {
 
-// Where the strata-pdf module may be: beside an installed binary (relative, so an install moved
-// with `cmake --install --prefix` still finds it), at the configured install path, or in the
-// build tree (tests and uninstalled builds).
-std::vector<std::string> module_candidates() {
-  std::vector<std::string> paths;
-  std::array<char, 4096> exe{};
-  const ssize_t n = readlink("/proc/self/exe", exe.data(), exe.size() - 1);
-  if (n > 0) {
-    std::string dir(exe.data(), static_cast<std::size_t>(n));
-    dir.erase(dir.find_last_of('/') + 1);
-    paths.push_back(dir + STRATA_PDF_MODULE_FROM_BINDIR);
-  }
-  paths.emplace_back(STRATA_PDF_MODULE_INSTALLED);
-  paths.emplace_back(STRATA_PDF_MODULE_BUILT);
-  return paths;
-}
-
-PdfReadFunction load_reader() {
-  std::string why;
-  for (const std::string& path : module_candidates()) {
-    if (access(path.c_str(), F_OK) != 0) continue;
-    // Never closed: poppler keeps process-wide state once initialised.
-    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-      const char* e = dlerror();
-      why = path + ": " + (e != nullptr ? e : "dlopen failed");
-      continue;
-    }
-    if (void* symbol = dlsym(handle, k_pdf_read_symbol)) return reinterpret_cast<PdfReadFunction>(symbol);
-    why = path + ": no " + k_pdf_read_symbol;
-  }
-  if (why.empty()) why = "strata-pdf.so is not installed beside strata (looked in " + std::string(STRATA_PDF_MODULE_INSTALLED) + ")";
-  throw Error(ExitCode::unavailable, "PDF support is unavailable: " + why);
-}
-
 PdfReadFunction reader() {
-  static const PdfReadFunction fn = load_reader();
+  static const auto fn = reinterpret_cast<PdfReadFunction>(module_symbol("strata-pdf.so", k_pdf_read_symbol, "PDF"));
   return fn;
 }
 

@@ -13,6 +13,7 @@
 #include "chunk/chunker.h"
 #include "common/error.h"
 #include "common/sha256.h"
+#include "ingest/external_converter.h"
 #include "ingest/loader.h"
 
 namespace strata::ingest {
@@ -114,6 +115,15 @@ std::size_t count_code_points(std::string_view text) {
   return n;
 }
 
+// The converter's output is read as Markdown (its title from front matter or the first "# "
+// heading), recorded with the loader "converter".
+LoadResult converted(const Job& job) {
+  const std::string output = run_converter(*job.converter, job.path.value_or(job.read_from), job.converter_limits);
+  LoadResult loaded = load_document(output, "converted.md", "markdown");
+  if (loaded.document) loaded.document->loader = "converter";
+  return loaded;
+}
+
 Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   Prepared out;
   out.source = job.source;
@@ -126,9 +136,10 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
     out.kind = Prepared::Kind::unchanged;
     return out;
   }
-  LoadResult loaded = load_document(bytes, file_name_of(job), job.forced_loader
-                                                                   ? std::optional<std::string_view>(*job.forced_loader)
-                                                                   : std::nullopt);
+  LoadResult loaded = job.converter ? converted(job)
+                                    : load_document(bytes, file_name_of(job),
+                                                    job.forced_loader ? std::optional<std::string_view>(*job.forced_loader)
+                                                                      : std::nullopt);
   if (!loaded.document) {
     out.kind = Prepared::Kind::skipped;
     out.reason = loaded.skipped_reason;

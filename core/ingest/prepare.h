@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ingest/chunk_settings.h"
+#include "ingest/external_converter.h"
 #include "store/document_writer.h"
 
 namespace strata::ingest {
@@ -17,6 +18,8 @@ struct Job {
   std::string bytes;                // stdin and JSONL content
   std::string name;                 // what picks the loader: a file name or a document id
   std::optional<std::string> forced_loader;
+  const ConverterCommand* converter = nullptr;  // files only: run it on `path` instead of a loader
+  ConverterLimits converter_limits;
   std::uint64_t size = 0;
   std::optional<std::int64_t> mtime_ns;
   std::string metadata_json = "{}";

@@ -64,7 +64,7 @@ assert_eq "$text_version" "$json_version" "--version and --version --json agree"
 expect_exit 0 -- "$STRATA" --json --version
 expect_stdout_match '"version"'
 
-case_ "start-up loads no library a command does not use (libpq, libcurl, libcrypto, poppler)"
+case_ "start-up loads no library a command does not use (libpq, libcurl, libcrypto, poppler, libzip, libxml2)"
 # They are dlopen'ed on first use; linked, they were most of every command's start-up cost.
 # LD_DEBUG=files makes the dynamic loader list every object it opens, on stderr.
 loaded() { LD_DEBUG=files "$@" 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\) .*/\1/p' | sort -u | tr '\n' ' '; }
@@ -77,10 +77,10 @@ for cmd in "--version" "chunk startup.txt" "tokens startup.txt" "migrate -d sqli
         *libsqlite3*) ;;
         *) fail "strata $cmd: LD_DEBUG=files shows no library at all: [$libs]"; continue ;;
     esac
-    if printf '%s' "$libs" | grep -Eq 'libpq|libcurl|libcrypto|libssl|poppler|strata-pdf'; then
+    if printf '%s' "$libs" | grep -Eq 'libpq|libcurl|libcrypto|libssl|poppler|strata-pdf|libzip|libxml2|libicu|strata-office'; then
         fail "strata $cmd loads [$libs]"
     else
-        pass "strata $cmd: no libpq, libcurl, libcrypto or poppler"
+        pass "strata $cmd: no libpq, libcurl, libcrypto, poppler, libzip or libxml2"
     fi
 done
 # The PostgreSQL driver opens libpq when it connects: nothing listens on port 9, so the error

@@ -259,7 +259,7 @@ PATH=$saved_path
 # --- ingest, collections, documents ------------------------------------------
 # The knowledge store lives in its own folder (kb/), so that the file
 # completions of the other cases see only what they expect.
-INGEST_OPTS="--store --collection --glob --exclude --hidden --no-ignore --files-from --null --jsonl --id --meta --loader --strategy --size --overlap --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --json --quiet --verbose --color --help"
+INGEST_OPTS="--store --collection --glob --exclude --hidden --no-ignore --files-from --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --json --quiet --verbose --color --help"
 COLL_OPTS="--color --help --json --quiet --store -h -q"
 DOCS_OPTS="--collection --color --help --json --quiet --store -h -q"
 NAMES="default notes read me team:wiki"
@@ -294,7 +294,7 @@ expect_exact "strata do<TAB> -> documents" "documents" -- strata "do"
 expect_has "strata ingest --<TAB>" $INGEST_OPTS -- strata ingest --
 expect_has "strata ingest -<TAB> offers the short options" -0 -q -v -h -- strata ingest -
 expect_lacks "strata ingest --<TAB> has no chunk, tokens or migrate options" --format --compat --separator --lossy --ids --database -- strata ingest --
-expect_exact "strata ingest --loader <TAB>" "code html markdown pdf text" -- strata ingest --loader ""
+expect_exact "strata ingest --loader <TAB>" "code docx epub html markdown odt pdf pptx text" -- strata ingest --loader ""
 expect_exact "strata ingest --strategy <TAB> (with auto)" "auto fixed markdown paragraph recursive sentence token" -- strata ingest --strategy ""
 expect_exact "strata ingest --strategy=a<TAB> (split at '=')" "auto" -- strata ingest --strategy = a
 expect_exact "strata ingest --unit <TAB>" "bytes chars tokens" -- strata ingest --unit ""
@@ -585,7 +585,7 @@ if command -v fish >/dev/null 2>&1; then
     fexpect "strata " ingest collections documents
     fexpect "strata ingest -" -0 -q -v -h
     fexpect_lacks "strata ingest --" --format --compat --separator --database --ids
-    fexpect "strata ingest --loader " text markdown html pdf code
+    fexpect "strata ingest --loader " text markdown html pdf code docx odt pptx epub
     fexpect "strata ingest --strategy " auto fixed recursive paragraph sentence markdown token
     fexpect "strata ingest --unit " chars bytes tokens
     fexpect "strata ingest --tokenizer " cl100k_base o200k_base
@@ -742,7 +742,7 @@ ZEOF
         # ingest, collections, documents
         ZDIR=$TMP/kb
         zexpect "strata " ingest collections documents
-        zexpect "strata ingest --loader " text markdown html pdf code
+        zexpect "strata ingest --loader " text markdown html pdf code docx odt pptx epub
         zexpect "strata ingest --strategy " auto fixed recursive paragraph sentence markdown token
         zexpect "strata ingest --unit " chars bytes tokens
         zexpect "strata ingest --tokenizer " cl100k_base o200k_base

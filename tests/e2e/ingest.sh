@@ -130,8 +130,8 @@ expect_error_line 'nothing to ingest'
 expect_exit 2 -- S ingest --meta novalue c
 expect_error_line 'novalue'
 expect_exit 2 -- S ingest --meta =x c
-expect_exit 2 -- S ingest --loader docx c
-expect_stderr_match 'docx|loader'
+expect_exit 2 -- S ingest --loader rtf c
+expect_stderr_match 'rtf|loader'
 expect_exit 2 -- S ingest --strategy nope c
 expect_stderr_match 'nope|strategy'
 expect_exit 2 -- S ingest --size 100 --overlap 100 c

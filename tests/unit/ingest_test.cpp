@@ -708,7 +708,7 @@ TEST_F(IngestTest, BadChunkOptionsAreUsageErrorsBeforeAnythingIsWritten) {
   r.chunk.strategy = "nonsense";
   EXPECT_EQ(error_of([&] { run(r); }).code(), ExitCode::usage);
   r = request();
-  r.loader = "docx";
+  r.loader = "rtf";
   EXPECT_EQ(error_of([&] { run(r); }).code(), ExitCode::usage);
   EXPECT_FALSE(fs::exists(store_));
 }
