@@ -380,7 +380,7 @@ Kind forced_kind(std::string_view forced) {
 bool is_loader_name(std::string_view name) { return kind_from_name(name).has_value(); }
 
 LoadResult load_document(std::string_view bytes, std::string_view name,
-                         std::optional<std::string_view> forced) {
+                         std::optional<std::string_view> forced, const LoadProgress& progress) {
   Kind kind = Kind::text;
   if (forced) {
     kind = forced_kind(*forced);
@@ -395,7 +395,7 @@ LoadResult load_document(std::string_view bytes, std::string_view name,
     }
   }
   // PDFs are binary by nature: they go to poppler before any binary test.
-  if (kind == Kind::pdf) return LoadResult{load_pdf(bytes), {}};
+  if (kind == Kind::pdf) return LoadResult{load_pdf(bytes, progress), {}};
   if (auto reason = binary_reason(bytes)) return skipped(std::move(*reason));
   if (kind == Kind::html) return LoadResult{load_html(bytes), {}};
   return LoadResult{load_as_is(bytes, kind), {}};

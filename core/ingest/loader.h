@@ -13,6 +13,7 @@
 // Text is valid UTF-8 on the way out: sources are read as UTF-8 when valid, UTF-16 with a byte
 // order mark, and Windows-1252 otherwise (ingest/text_decoding.h); `encoding` records which.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ struct LoadedDocument {
                                          // so page_starts.size() is the page count. A page
                                          // without text starts where the next one does.
 };
+
+// Told how far a long load has got: for a PDF, after each page, (pages read, page count). Runs
+// on the loading thread.
+using LoadProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 struct LoadResult {
   std::optional<LoadedDocument> document;  // empty = skipped
@@ -54,8 +59,9 @@ struct LoadResult {
 // ("encrypted PDF (not supported)") or has no text ("no text layer (scanned PDF?)"). The message
 // does not name the document: the caller prefixes "path: ".
 // Throws strata::Error(ExitCode::usage) when `forced` is not a loader name.
+// `progress`, when set, follows a PDF page by page (other documents load at once).
 LoadResult load_document(std::string_view bytes, std::string_view name,
-                         std::optional<std::string_view> forced = {});
+                         std::optional<std::string_view> forced = {}, const LoadProgress& progress = {});
 
 // True for "text", "markdown", "html", "pdf" and "code": the values `forced` accepts, so the
 // CLI can reject a bad --loader before reading any file.
