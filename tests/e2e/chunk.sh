@@ -230,7 +230,7 @@ run "$STRATA" chunk --size 200 heading.md
 expect_stdout_match '"text":"## Options",' # without --min-size: the heading alone
 run "$STRATA" chunk --size 200 --min-size 40 heading.md
 expect_stdout_nomatch '"text":"## Options",'
-expect_stdout_match '"text":"## Options\\n\\nword0 word1'
+expect_stdout_match '## Options\\n\\nword0 word1' # the heading with its section
 printf '[chunk]\nmin_size = 40\n' >strata.toml
 run "$STRATA" chunk --size 200 heading.md
 expect_stdout_nomatch '"text":"## Options",' # chunk.min_size from strata.toml

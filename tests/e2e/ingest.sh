@@ -34,34 +34,37 @@ consistent() {
         "$label: one FTS row per chunk"
 }
 
-# make_pdf OUT PAGE_TEXT...: a small valid PDF (Helvetica; a page's lines split at newlines, drawn
-# top down) with a correct cross-reference table, the same construction as the loader's unit tests.
+# make_pdf OUT [--repeat N] PAGE_TEXT...: a small valid PDF (Helvetica; a page's lines split at
+# newlines, drawn top down; the pages N times over, pages of the same text sharing one content
+# stream) with a correct cross-reference table, the same construction as the loader's unit tests.
 make_pdf() {
     python3 - "$@" <<'PY'
 import sys
 out, pages = sys.argv[1], sys.argv[2:]
+if pages[:1] == ["--repeat"]:
+    pages = pages[2:] * int(pages[1])
 def lit(t):
     return "(" + t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-kids = []
-for text in pages:
-    n = len(objs) + 1
-    kids.append(f"{n} 0 R")
-    objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {n + 1} 0 R >>")
+stream_of = {}
+for text in dict.fromkeys(pages):
     content = "BT /F1 12 Tf 72 700 Td " + " 0 -20 Td ".join(f"{lit(line)} Tj" for line in text.split("\n")) + " ET"
     objs.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+    stream_of[text] = len(objs)
+kids = []
+for text in pages:
+    objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {stream_of[text]} 0 R >>")
+    kids.append(f"{len(objs)} 0 R")
 objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>"
-pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-offsets = []
+parts, size, offsets = [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"], 15, []
 for i, o in enumerate(objs):
-    offsets.append(len(pdf))
-    pdf += f"{i + 1} 0 obj\n{o}\nendobj\n".encode("latin-1")
-xref = len(pdf)
-pdf += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-for off in offsets:
-    pdf += f"{off:010d} 00000 n \n".encode()
-pdf += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-open(out, "wb").write(pdf)
+    offsets.append(size)
+    parts.append(f"{i + 1} 0 obj\n{o}\nendobj\n".encode("latin-1"))
+    size += len(parts[-1])
+parts.append(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+parts += [f"{off:010d} 00000 n \n".encode() for off in offsets]
+parts.append(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{size}\n%%EOF\n".encode())
+open(out, "wb").write(b"".join(parts))
 PY
 }
 
@@ -423,37 +426,17 @@ mkdir -p md
 } >md/guide.md
 expect_exit 0 -- S ingest --store md.db md
 assert_eq 0 "$(q md.db "SELECT count(*) FROM chunks WHERE text = '## Options'")" "no chunk of the heading alone"
-assert_eq 1 "$(q md.db "SELECT count(*) FROM chunks WHERE text LIKE '## Options' || char(10) || char(10) || 'option0 %'")" \
-    "the heading starts the chunk of its section"
+assert_eq 1 "$(q md.db "SELECT count(*) FROM chunks WHERE text LIKE '%## Options' || char(10) || char(10) || 'option0 %'")" \
+    "the heading is in the chunk of its section"
 expect_exit 0 -- S ingest --store md0.db --min-size 0 md
 assert_eq 1 "$(q md0.db "SELECT count(*) FROM chunks WHERE text = '## Options'")" "--min-size 0: the heading alone, as before"
 expect_exit 0 -- S collections --store md.db
 expect_stdout_match 'auto 1000 chars min 200'
 
-case_ "progress inside one large PDF: pages read, then text chunked"
+case_ "progress inside one large PDF: the pages read"
 mkdir -p big
-python3 - big/manual.pdf 6000 <<'PY'
-import sys
-out, n = sys.argv[1], int(sys.argv[2])
-objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-kids = []
-content = "BT /F1 10 Tf 72 700 Td " + " 0 -12 Td ".join(
-    "(Line %d of a long manual about the platypus, the quokka and the numbat.) Tj" % i for i in range(50)) + " ET"
-objs.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")  # one stream, every page
-for _ in range(n):
-    kids.append(f"{len(objs) + 1} 0 R")
-    objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
-objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {n} >>"
-pdf = b"%PDF-1.4\n"
-offsets = []
-for i, o in enumerate(objs):
-    offsets.append(len(pdf))
-    pdf += f"{i + 1} 0 obj\n{o}\nendobj\n".encode("latin-1")
-xref = len(pdf)
-pdf += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-pdf += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-open(out, "wb").write(pdf)
-PY
+page=$(for i in $(seq 50); do printf 'Line %d of a long manual about the platypus, the quokka and the numbat.\n' "$i"; done)
+make_pdf big/manual.pdf --repeat 6000 "$page"
 on_tty tty.out tty.err env NO_COLOR=1 TERM=xterm "$STRATA" ingest --store big.db big
 rc=$?
 assert_eq 0 "$rc" "a large PDF on a terminal: exit 0"
