@@ -47,6 +47,7 @@ std::string chunking_of(const std::string& config) {
   if (!j.is_object() || j.empty()) return "-";
   std::string out = j.value("strategy", "?") + " " + std::to_string(j.value("size", 0)) + " " + j.value("unit", "?");
   if (j.value("overlap", 0) > 0) out += " +" + std::to_string(j.value("overlap", 0));
+  if (j.value("min_size", 0) > 0) out += " min " + std::to_string(j.value("min_size", 0));
   return out;
 }
 

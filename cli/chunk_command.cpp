@@ -44,6 +44,7 @@ struct ChunkCliOptions {
   std::string strategy;   // empty: markdown for .md/.markdown, recursive otherwise
   std::string size;       // empty: 1000
   std::string overlap;    // empty: 0
+  std::string min_size;   // empty: 0 (off)
   std::string unit;       // empty: chars (tokens for --strategy token)
   std::string tokenizer = "cl100k_base";
   bool tokenizer_given = false;  // --tokenizer on the command line (else chunk.tokenizer may apply)
@@ -64,9 +65,13 @@ std::string named(const ChunkCliOptions& o, std::string_view flag) {
   return it == o.from_file.end() ? std::string(flag) : it->second;
 }
 
-// The flag, or the configuration key ("chunk.size") when the value came from a file.
+// The flag, or the configuration key ("chunk.size", "chunk.min_size") when the value came from a
+// file.
 std::string short_name(const ChunkCliOptions& o, std::string_view flag) {
-  return o.from_file.contains(flag) ? "chunk." + std::string(flag.substr(2)) : std::string(flag);
+  if (!o.from_file.contains(flag)) return std::string(flag);
+  std::string key = "chunk." + std::string(flag.substr(2));
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
 }
 
 // What the flags resolve to, checked before any input is read.
@@ -180,9 +185,20 @@ Plan make_plan(const ChunkCliOptions& o) {
 
   p.chunk.size = o.size.empty() ? 1000 : parse_count(named(o, "--size"), o.size, 1);
   p.chunk.overlap = o.overlap.empty() ? 0 : parse_count(named(o, "--overlap"), o.overlap, 0);
+  // LangChain's chunks are reproduced as they are: a file's chunk.min_size does not apply to
+  // them, and the flag with --compat is refused.
+  if (!o.min_size.empty() && !o.compat.empty() && !o.from_file.contains("--min-size")) {
+    usage("--min-size does not apply to --compat langchain", "LangChain-compatible chunks are LangChain's exactly");
+  }
+  if (o.compat.empty()) p.chunk.min_size = o.min_size.empty() ? 0 : parse_count(named(o, "--min-size"), o.min_size, 0);
   if (p.chunk.overlap >= p.chunk.size) {
     usage(named(o, "--overlap") + " must be less than " + named(o, "--size") + " (got " + short_name(o, "--overlap") +
           " " + std::to_string(p.chunk.overlap) + " with " + short_name(o, "--size") + " " +
+          std::to_string(p.chunk.size) + ")");
+  }
+  if (p.chunk.min_size >= p.chunk.size) {
+    usage(named(o, "--min-size") + " must be less than " + named(o, "--size") + " (got " + short_name(o, "--min-size") +
+          " " + std::to_string(p.chunk.min_size) + " with " + short_name(o, "--size") + " " +
           std::to_string(p.chunk.size) + ")");
   }
 
@@ -378,6 +394,7 @@ ChunkCliOptions with_configuration(ChunkCliOptions o, bool tokenizer_given) {
   fill(o.strategy, !o.strategy.empty(), "--strategy", "chunk.strategy");
   fill(o.size, !o.size.empty(), "--size", "chunk.size");
   fill(o.overlap, !o.overlap.empty(), "--overlap", "chunk.overlap");
+  fill(o.min_size, !o.min_size.empty(), "--min-size", "chunk.min_size");
   fill(o.unit, !o.unit.empty(), "--unit", "chunk.unit");
   fill(o.tokenizer, tokenizer_given, "--tokenizer", "chunk.tokenizer");
   return o;
@@ -474,6 +491,10 @@ void setup_chunk(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--size", o->size, "Largest chunk, in --unit (default: 1000)")->type_name("N");
   cmd->add_option("--overlap", o->overlap, "Most of a chunk's tail repeated at the next one's head (default: 0)")
       ->type_name("M");
+  cmd->add_option("--min-size", o->min_size,
+                  "Join chunks smaller than N to a neighbour, which may then exceed --size by less than N "
+                  "(default: 0, off; ingest's default is a fifth of --size)")
+      ->type_name("N");
   cmd->add_option("--unit", o->unit, "Size unit: chars (code points), bytes or tokens (default: chars)")
       ->type_name("UNIT");
   cmd->add_option("--tokenizer", o->tokenizer, "Tokenizer for tokens: cl100k_base or o200k_base (default: cl100k_base)")

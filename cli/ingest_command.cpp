@@ -31,7 +31,7 @@ struct IngestCliOptions {
   StoreOptions store;
   ig::IngestRequest request;
   std::string strategy, unit, tokenizer;
-  std::size_t size = 0, overlap = 0;
+  std::size_t size = 0, overlap = 0, min_size = 0;
   bool json = false;
   bool quiet = false;
   bool verbose = false;
@@ -95,7 +95,7 @@ class Printer : public ig::IngestObserver {
   }
 
   void progress(const ig::Progress& p) override {
-    progress_.update({p.files_done, p.files_total, p.bytes_done, p.bytes_total});
+    progress_.update({p.files_done, p.files_total, p.bytes_done, p.bytes_total, current_text(p)});
   }
 
   void finish() { progress_.clear(); }
@@ -108,6 +108,23 @@ class Printer : public ig::IngestObserver {
     if (!e.kind.empty()) j["kind"] = e.kind;
     if (e.chunks > 0) j["chunks"] = e.chunks;
     return j;
+  }
+
+  // "manual.pdf page 812/2415", "manual.pdf chunking 45%": the file the run waits for, by its
+  // name alone, so the line stays short.
+  static std::string current_text(const ig::Progress& p) {
+    if (!p.current || p.current->at.total == 0) return {};
+    const ig::Progress::Current& c = *p.current;
+    std::string name = c.source.substr(c.source.find_last_of('/') + 1);
+    if (name.size() > 40) {
+      std::size_t cut = 37;
+      while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+      name = name.substr(0, cut) + "...";
+    }
+    if (c.at.stage == ig::DocumentProgress::Stage::reading) {
+      return name + " page " + std::to_string(c.at.done) + "/" + std::to_string(c.at.total);
+    }
+    return name + " chunking " + std::to_string(c.at.done * 100 / c.at.total) + "%";
   }
 
   void plan_line(const ig::DocumentEvent& e) {
@@ -201,6 +218,7 @@ ig::ConfiguredChunking configured_chunking() {
   text("chunk.strategy", c.values.strategy, c.where.strategy);
   count("chunk.size", c.values.size, c.where.size, 1);
   count("chunk.overlap", c.values.overlap, c.where.overlap, 0);
+  count("chunk.min_size", c.values.min_size, c.where.min_size, 0);
   text("chunk.unit", c.values.unit, c.where.unit);
   text("chunk.tokenizer", c.values.tokenizer, c.where.tokenizer);
   return c;
@@ -256,6 +274,7 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
   if (cmd.count("--strategy") > 0) r.chunk.strategy = o.strategy;
   if (cmd.count("--size") > 0) r.chunk.size = o.size;
   if (cmd.count("--overlap") > 0) r.chunk.overlap = o.overlap;
+  if (cmd.count("--min-size") > 0) r.chunk.min_size = o.min_size;
   if (cmd.count("--unit") > 0) r.chunk.unit = o.unit;
   if (cmd.count("--tokenizer") > 0) r.chunk.tokenizer = o.tokenizer;
   r.configured = configured_chunking();
@@ -341,6 +360,9 @@ void setup_ingest(CLI::App& app, std::function<int()>& action) {
       ->type_name("NAME");
   cmd->add_option("--size", o->size, "Largest chunk, in --unit (default: 1000)")->type_name("N");
   cmd->add_option("--overlap", o->overlap, "Units repeated between neighbouring chunks (default: 0)")->type_name("N");
+  cmd->add_option("--min-size", o->min_size,
+                  "Join chunks smaller than N to a neighbour; 0: off (default: a fifth of --size)")
+      ->type_name("N");
   cmd->add_option("--unit", o->unit, "chars, bytes or tokens (default: chars)")->type_name("UNIT");
   cmd->add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")->type_name("NAME");
   cmd->add_flag("--rechunk", r.rechunk, "Re-chunk the given documents when the chunking options changed");

@@ -75,6 +75,7 @@ std::string ProgressLine::render(const ProgressCounts& c) const {
   if (c.bytes_total > c.bytes_done && rate > 0 && elapsed > 1.0) {
     line += "  ETA " + duration_text(static_cast<double>(c.bytes_total - c.bytes_done) / rate);
   }
+  if (!c.detail.empty()) line += "  " + c.detail;
   return line;
 }
 

@@ -10,6 +10,7 @@ namespace strata::cli {
 struct ProgressCounts {
   std::uint64_t items_done = 0, items_total = 0;  // totals 0: unknown (no bar, no ETA)
   std::uint64_t bytes_done = 0, bytes_total = 0;
+  std::string detail;  // shown at the end of the line, e.g. "manual.pdf page 812/2415"
 };
 
 class ProgressLine {

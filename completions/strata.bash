@@ -199,9 +199,9 @@ _strata()
     local subcommands="new up down redo status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
-    local chunk_opts="--format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
+    local chunk_opts="--format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
     local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
-    local ingest_opts="--store --collection --glob --exclude --hidden --no-ignore --include-generated --files-from -0 --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --json -q --quiet -v --verbose --color -h --help"
+    local ingest_opts="--store --collection --glob --exclude --hidden --no-ignore --include-generated --files-from -0 --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --min-size --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --json -q --quiet -v --verbose --color -h --help"
     local collections_subs="list remove"
     local collections_opts="--store --json -q --quiet --color -h --help"
     local documents_subs="list show remove"
@@ -212,7 +212,7 @@ _strata()
     local logs_opts="--store -n --limit --conversation --json -q --quiet --color -h --help"
     local config_opts="--path --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation -n --limit"
+    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation -n --limit"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the
@@ -350,7 +350,7 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -e -- "$rawcur")
                 ;;
         esac
-        # --table, --lock-timeout, --steps, --size, --overlap, --separator(s),
+        # --table, --lock-timeout, --steps, --size, --overlap, --min-size, --separator(s),
         # --truncate, --glob, --exclude, --meta, --id, --threads, --text,
         # --dimensions, --base-url, --concurrency, --batch-size, --batch-tokens,
         # --max-input-tokens, --max-retries, --timeout, -k, --where, --vector-weight,

@@ -15,7 +15,7 @@
 set -g __strata_migrate_subcommands new up down redo status stamp dump check accept
 # Options that take a value, in every command (their values are not arguments).
 set -g __strata_value_options -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output \
-    --format --strategy --size --overlap --unit --tokenizer --separator --separators --compat --truncate \
+    --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate \
     --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads \
     --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size \
     --batch-tokens --max-input-tokens --max-retries --timeout \
@@ -285,6 +285,7 @@ complete -c strata -n $in_chunk -l format -x -a 'jsonl json text' -d 'Output for
 complete -c strata -n $in_chunk -l strategy -x -a 'fixed recursive paragraph sentence markdown token' -d 'How to split'
 complete -c strata -n $in_chunk -l size -x -d 'Largest chunk, in --unit (default 1000)'
 complete -c strata -n $in_chunk -l overlap -x -d 'Most of a chunk repeated at the next (default 0)'
+complete -c strata -n $in_chunk -l min-size -x -d 'Join smaller chunks to a neighbour (default 0, off)'
 complete -c strata -n $in_chunk -l unit -x -a 'chars bytes tokens' -d 'What --size and --overlap count'
 complete -c strata -n $in_chunk -l tokenizer -x -a 'cl100k_base o200k_base' -d 'Tokenizer for token counts'
 complete -c strata -n $in_chunk -l separator -x -d 'Recursive separator, repeatable'
@@ -327,6 +328,7 @@ complete -c strata -n $in_ingest -l loader-timeout -x -d 'Seconds a converter ma
 complete -c strata -n $in_ingest -l strategy -x -a 'auto fixed recursive paragraph sentence markdown token' -d 'How to chunk'
 complete -c strata -n $in_ingest -l size -x -d 'Largest chunk, in --unit (default 1000)'
 complete -c strata -n $in_ingest -l overlap -x -d 'Units repeated between neighbouring chunks (default 0)'
+complete -c strata -n $in_ingest -l min-size -x -d 'Join smaller chunks to a neighbour, 0 off (default a fifth of --size)'
 complete -c strata -n $in_ingest -l unit -x -a 'chars bytes tokens' -d 'What --size and --overlap count'
 complete -c strata -n $in_ingest -l tokenizer -x -a 'cl100k_base o200k_base' -d 'Tokenizer for token counts'
 complete -c strata -n $in_ingest -l rechunk -d 'Re-chunk when the chunking options changed'

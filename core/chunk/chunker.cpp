@@ -1,5 +1,5 @@
-// chunk_text: validation, dispatch to a strategy, then the fields every chunk carries (index,
-// code-point offsets, line numbers, token count), filled in one forward sweep.
+// chunk_text: validation, dispatch to a strategy, then the fields every chunk carries (code-point
+// offsets and line numbers in one forward sweep; small chunks joined; index, token count).
 #include "chunk/chunker.h"
 
 #include <string>
@@ -44,24 +44,39 @@ Position move(std::string_view text, const Position& from, std::size_t to) {
   return p;
 }
 
-void finish(std::string_view text, const ChunkOptions& options, std::vector<Chunk>& chunks) {
-  const tokenizer::Tokenizer* tok =
-      options.count_tokens ? &tokenizer::Tokenizer::get(options.encoding) : nullptr;
+// Code points and lines of every chunk, in one forward sweep.
+void fill_offsets(std::string_view text, std::vector<Chunk>& chunks) {
   Position end;
-  for (std::size_t i = 0; i < chunks.size(); ++i) {
-    Chunk& c = chunks[i];
+  for (Chunk& c : chunks) {
     const Position start = move(text, end, c.start);
     end = move(text, start, c.end);
-    c.index = i;
     c.char_start = start.code_points;
     c.char_end = end.code_points;
     c.line_start = start.newlines + 1;
     // The line of the last byte: a chunk that ends with a line feed ends on that line.
     c.line_end = end.newlines + 1 - (c.end > c.start && text[c.end - 1] == '\n' ? 1 : 0);
+  }
+}
+
+// Indexes and token counts; the counting is most of the time on a long input, so that is what
+// the progress callback follows.
+void number_and_count(std::string_view text, const ChunkOptions& options, std::vector<Chunk>& chunks) {
+  constexpr std::size_t k_progress_step = std::size_t{1} << 16;
+  const tokenizer::Tokenizer* tok =
+      options.count_tokens ? &tokenizer::Tokenizer::get(options.encoding) : nullptr;
+  std::size_t reported = 0;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    Chunk& c = chunks[i];
+    c.index = i;
     if (c.tokens == detail::npos) {
       c.tokens = tok != nullptr ? tok->count(text.substr(c.start, c.end - c.start)) : 0;
     }
+    if (options.progress && c.end >= reported + k_progress_step) {
+      reported = c.end;
+      options.progress(reported);
+    }
   }
+  if (options.progress) options.progress(text.size());
 }
 
 }  // namespace
@@ -108,6 +123,15 @@ std::vector<Chunk> chunk_text(std::string_view text, const ChunkOptions& options
                                      ") must be smaller than --size (" +
                                      std::to_string(options.size) + ")");
   }
+  if (options.min_size >= options.size) {
+    throw Error(ExitCode::usage, "--min-size (" + std::to_string(options.min_size) +
+                                     ") must be smaller than --size (" +
+                                     std::to_string(options.size) + ")");
+  }
+  if (options.min_size > 0 && options.strategy == Strategy::recursive && options.compat_langchain) {
+    throw Error(ExitCode::usage, "--min-size does not apply to --compat langchain",
+                "LangChain-compatible chunks are LangChain's exactly; leave out one of them");
+  }
   std::vector<Chunk> chunks;
   if (text.empty()) return chunks;
   if (options.strategy == Strategy::recursive && options.compat_langchain) {
@@ -135,7 +159,9 @@ std::vector<Chunk> chunk_text(std::string_view text, const ChunkOptions& options
         break;
     }
   }
-  finish(text, options, chunks);
+  fill_offsets(text, chunks);
+  if (options.min_size > 0) detail::join_small_chunks(text, options, chunks);
+  number_and_count(text, options, chunks);
   return chunks;
 }
 

@@ -3,6 +3,7 @@
 // while splitting (never searched for afterwards), so input.substr(start, end - start) is the
 // chunk's text exactly. `ingest` uses the same function.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,21 @@ struct ChunkOptions {
   bool compat_langchain = false;        // recursive: LangChain RecursiveCharacterTextSplitter texts
   bool count_tokens = true;  // fill Chunk::tokens; false leaves it 0 (benchmarks of the splitting
                              // alone). With unit tokens the counts come for free and are kept.
+  // REQUIRES: < size. Default 0: off. A chunk measuring less than this (a heading alone, a
+  // running header, the tail of a long paragraph) joins a neighbour, so one below it remains
+  // only when the whole input is that small (or the only neighbours are oversized graphemes,
+  // or whitespace between them is too long). Which neighbour: a heading (markdown: a chunk of
+  // headings only; otherwise a single line that starts like a title and does not end a
+  // sentence) the one after it; the last chunk the one before it; any other the neighbour it
+  // is closer to (fewer line feeds between), then the smaller one. The joined chunk is the
+  // whole span from the first start to the last end, so its offsets stay exact, and it may
+  // exceed `size` by less than `min_size` (never more than size + min_size - 1 counted in
+  // `unit`): when it would go further the other neighbour is tried, else the chunk stays.
+  // Not with compat_langchain (its chunks are LangChain's).
+  std::size_t min_size = 0;
+  // Called from the chunking thread as token counting moves through the input, with the byte
+  // offset reached (about every 64 KiB, and at the end). Empty: not called.
+  std::function<void(std::size_t bytes_done)> progress;
 };
 
 struct Chunk {
@@ -42,13 +58,16 @@ struct Chunk {
   std::size_t tokens = 0;                    // count under options.encoding
   std::vector<std::string> headings;         // markdown: the heading path
   bool oversized = false;  // a single grapheme larger than `size`: the only allowed excess
+                           // (besides a min_size join; see ChunkOptions::min_size)
+  bool heading_only = false;  // markdown: the chunk holds headings and nothing else
 };
 
 // Splits `text` (REQUIRES: valid UTF-8; see common/text.h find_invalid_utf8) into chunks.
 // Guarantees: exact offsets; no chunk above `size` except an `oversized` single grapheme; no
 // chunk boundary inside a code point or an extended grapheme cluster; with overlap 0 the chunks
 // and the gaps between them tile the input; deterministic. Empty input gives no chunks.
-// Throws strata::Error(usage) for size 0 or overlap >= size.
+// Throws strata::Error(usage) for size 0, overlap >= size, min_size >= size, or min_size with
+// compat_langchain.
 std::vector<Chunk> chunk_text(std::string_view text, const ChunkOptions& options);
 
 }  // namespace strata::chunk

@@ -122,11 +122,12 @@ void Engine::windows(std::size_t a, std::size_t b) {
 }
 
 void Engine::emit(std::size_t start, std::size_t end, bool oversized, std::size_t tokens,
-                  std::uint32_t sect) {
+                  std::uint32_t sect, bool heading_only) {
   Chunk c;
   c.start = start;
   c.end = end;
   c.oversized = oversized;
+  c.heading_only = heading_only;
   c.tokens = tokens;  // npos: not counted yet (chunk_text counts it)
   if (sect != 0 && sect < sections.size()) c.headings = sections[sect];
   out_.push_back(std::move(c));
@@ -172,7 +173,7 @@ void Engine::emit_window(std::vector<Piece>& stash) {
       window_.pop_back();
     }
   }
-  emit(front().start, back().end, false, tokens, back().section);
+  emit(front().start, back().end, false, tokens, back().section, packed_only_headings());
 }
 
 void Engine::push(Piece piece) {

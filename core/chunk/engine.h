@@ -137,7 +137,7 @@ class Engine {
 
  private:
   void emit(std::size_t start, std::size_t end, bool oversized, std::size_t tokens,
-            std::uint32_t sect);
+            std::uint32_t sect, bool heading_only = false);
   void emit_window(std::vector<Piece>& stash);
   void pop_front();
   std::size_t window_count() const { return window_.size() - head_; }
@@ -160,5 +160,10 @@ void run_paragraph(Engine& engine);
 void run_sentence(Engine& engine);
 void run_markdown(Engine& engine);
 std::vector<Chunk> run_langchain(std::string_view text, const ChunkOptions& options);
+
+// ChunkOptions::min_size (small_chunks.cpp): joins chunks below it to a neighbour, in place.
+// REQUIRES: the chunks' offsets are filled in (char and line too); their index is not yet.
+// A joined chunk's `tokens` is npos (to count) unless the unit is tokens.
+void join_small_chunks(std::string_view text, const ChunkOptions& options, std::vector<Chunk>& chunks);
 
 }  // namespace strata::chunk::detail

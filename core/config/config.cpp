@@ -155,6 +155,7 @@ const std::vector<KeySpec>& keys() {
       {"chunk", "strategy", ValueType::string, false, "", "", "fixed, recursive, paragraph, sentence, markdown or token"},
       {"chunk", "size", ValueType::integer, false, "", "1000", "largest chunk, in unit"},
       {"chunk", "overlap", ValueType::integer, false, "", "0", "tail repeated at the next chunk's head"},
+      {"chunk", "min_size", ValueType::integer, false, "", "", "join smaller chunks to a neighbour; 0: off (ingest default: a fifth of size; chunk: 0)"},
       {"chunk", "unit", ValueType::string, false, "", "", "chars, bytes or tokens (default: chars; tokens for the token strategy)"},
       {"chunk", "tokenizer", ValueType::string, false, "", "cl100k_base", "cl100k_base or o200k_base"},
       {"ingest", "include_generated", ValueType::boolean, false, "", "false",

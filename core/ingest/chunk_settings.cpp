@@ -17,11 +17,17 @@ std::optional<tokenizer::Encoding> encoding_from_name(const std::string& name) {
 }  // namespace
 
 ChunkSettings apply(ChunkSettings base, const ChunkOverrides& o) {
+  const bool default_minimum = !base.min_size || *base.min_size == default_min_size(base.size);
   if (o.strategy) base.strategy = *o.strategy;
   if (o.size) base.size = *o.size;
   if (o.overlap) base.overlap = *o.overlap;
   if (o.unit) base.unit = *o.unit;
   if (o.tokenizer) base.tokenizer = *o.tokenizer;
+  if (o.min_size) {
+    base.min_size = *o.min_size;
+  } else if (default_minimum) {
+    base.min_size = default_min_size(base.size);
+  }
   // The token strategy always counts tokens; saying so keeps equal configurations equal.
   if (base.strategy == "token") base.unit = "tokens";
   return base;
@@ -41,6 +47,8 @@ ChunkLabels labels_for(const ChunkOverrides& flags, const ConfiguredChunking& fi
   from_file(labels.unit, flags.unit.has_value(), file.values.unit.has_value(), file.where.unit, "unit");
   from_file(labels.tokenizer, flags.tokenizer.has_value(), file.values.tokenizer.has_value(), file.where.tokenizer,
             "tokenizer");
+  from_file(labels.min_size, flags.min_size.has_value(), file.values.min_size.has_value(), file.where.min_size,
+            "min_size");
   return labels;
 }
 
@@ -70,11 +78,20 @@ void validate(const ChunkSettings& s, const ChunkLabels& l) {
     throw Error(ExitCode::usage, at(where) + l.overlap.name + " (" + std::to_string(s.overlap) + ") must be below " +
                                      l.size.name + " (" + std::to_string(s.size) + ")");
   }
+  const std::size_t min_size = s.min_size.value_or(default_min_size(s.size));
+  if (min_size >= s.size) {
+    const std::string& where = l.min_size.where.empty() ? l.size.where : l.min_size.where;
+    throw Error(ExitCode::usage, at(where) + l.min_size.name + " (" + std::to_string(min_size) + ") must be below " +
+                                     l.size.name + " (" + std::to_string(s.size) + ")",
+                "0 turns the joining of small chunks off");
+  }
 }
 
 std::string to_json(const ChunkSettings& s) {
-  const nlohmann::json j = {{"strategy", s.strategy}, {"size", s.size},         {"overlap", s.overlap},
-                            {"unit", s.unit},         {"tokenizer", s.tokenizer}};
+  nlohmann::json j = {{"strategy", s.strategy}, {"size", s.size},         {"overlap", s.overlap},
+                      {"unit", s.unit},         {"tokenizer", s.tokenizer}};
+  const std::size_t min_size = s.min_size.value_or(default_min_size(s.size));
+  if (min_size > 0) j["min_size"] = min_size;
   return j.dump();  // nlohmann::json objects keep keys sorted
 }
 
@@ -87,6 +104,7 @@ ChunkSettings from_json(const std::string& json) {
     s.overlap = j.value("overlap", s.overlap);
     s.unit = j.value("unit", s.unit);
     s.tokenizer = j.value("tokenizer", s.tokenizer);
+    s.min_size = j.value("min_size", std::size_t{0});
   } catch (const nlohmann::json::exception& e) {
     throw Error(ExitCode::invalid_input, std::string("unreadable chunk configuration in the store: ") + e.what());
   }
@@ -96,6 +114,9 @@ ChunkSettings from_json(const std::string& json) {
 std::string describe(const ChunkSettings& s) {
   std::string out = s.strategy + ", " + std::to_string(s.size) + " " + s.unit;
   if (s.overlap > 0) out += ", overlap " + std::to_string(s.overlap);
+  if (const std::size_t min_size = s.min_size.value_or(default_min_size(s.size)); min_size > 0) {
+    out += ", min " + std::to_string(min_size);
+  }
   if (s.unit == "tokens") out += " (" + s.tokenizer + ")";
   return out;
 }
@@ -112,6 +133,7 @@ chunk::ChunkOptions options_for(const ChunkSettings& s, const std::string& loade
   o.unit = *chunk::unit_from_name(s.unit);
   o.encoding = *encoding_from_name(s.tokenizer);
   o.count_tokens = true;
+  o.min_size = s.min_size.value_or(default_min_size(s.size));
   return o;
 }
 

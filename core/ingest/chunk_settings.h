@@ -16,18 +16,27 @@ struct ChunkSettings {
   std::size_t overlap = 0;
   std::string unit = "chars";
   std::string tokenizer = "cl100k_base";
+  // chunk::ChunkOptions::min_size, in `unit`; 0 is off. Unset (only before apply()): the
+  // default, default_min_size(size). A configuration recorded before the setting existed
+  // reads as 0, which is how its chunks were cut.
+  std::optional<std::size_t> min_size;
 
   bool operator==(const ChunkSettings&) const = default;
 };
 
+// The minimum a collection gets unless told otherwise: a fifth of the size.
+constexpr std::size_t default_min_size(std::size_t size) { return size / 5; }
+
 // Flags given on the command line; unset ones inherit.
 struct ChunkOverrides {
   std::optional<std::string> strategy, unit, tokenizer;
-  std::optional<std::size_t> size, overlap;
+  std::optional<std::size_t> size, overlap, min_size;
 
-  bool any() const { return strategy || unit || tokenizer || size || overlap; }
+  bool any() const { return strategy || unit || tokenizer || size || overlap || min_size; }
 };
 
+// `base` with the overrides applied; min_size is always set in the result. A minimum that was
+// the default for the old size follows a new size (so `--size 300` alone gets 60, not 200).
 ChunkSettings apply(ChunkSettings base, const ChunkOverrides& overrides);
 
 // Chunk options set by a configuration file (strata.toml's [chunk]), each with where it was set
@@ -35,7 +44,7 @@ ChunkSettings apply(ChunkSettings base, const ChunkOverrides& overrides);
 struct ConfiguredChunking {
   ChunkOverrides values;
   struct {
-    std::string strategy, size, overlap, unit, tokenizer;
+    std::string strategy, size, overlap, unit, tokenizer, min_size;
   } where;
 };
 
@@ -47,7 +56,7 @@ struct ChunkLabel {
 };
 struct ChunkLabels {
   ChunkLabel strategy{"", "--strategy"}, size{"", "--size"}, overlap{"", "--overlap"}, unit{"", "--unit"},
-      tokenizer{"", "--tokenizer"};
+      tokenizer{"", "--tokenizer"}, min_size{"", "--min-size"};
 };
 
 // A flag that was given is named as the flag; a value only the file set is named
@@ -55,16 +64,17 @@ struct ChunkLabels {
 ChunkLabels labels_for(const ChunkOverrides& flags, const ConfiguredChunking& file);
 
 // Throws Error(usage) naming the setting (by `labels`) for an unknown strategy, unit or
-// tokenizer, a size of 0 or an overlap not below the size.
+// tokenizer, a size of 0, or an overlap or minimum not below the size.
 void validate(const ChunkSettings& settings, const ChunkLabels& labels = {});
 
 // Canonical JSON (sorted keys, no spaces): equal settings give equal text, which is how the
-// store tells configurations apart.
+// store tells configurations apart. A min_size of 0 is left out, so a configuration recorded
+// before the setting existed keeps its text (and its chunks stay current).
 std::string to_json(const ChunkSettings& settings);
 // Throws Error(invalid_input) for a recorded configuration this strata cannot read.
 ChunkSettings from_json(const std::string& json);
 
-// "markdown, 1000 chars, overlap 0": for messages.
+// "markdown, 1000 chars, overlap 10, min 200": for messages.
 std::string describe(const ChunkSettings& settings);
 
 // The chunker options for one document, by the loader that read it.

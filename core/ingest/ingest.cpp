@@ -33,6 +33,8 @@ using Clock = std::chrono::steady_clock;
 // second writer (another ingest, embed) waits briefly and a crash loses little work.
 constexpr std::uint64_t k_batch_chunks = 4000;
 constexpr auto k_batch_age = std::chrono::milliseconds(500);
+// How often progress is reported while the run waits for one document.
+constexpr auto k_progress_poll = std::chrono::milliseconds(100);
 
 [[noreturn]] void usage(std::string message, std::string hint = {}) {
   throw Error(ExitCode::usage, std::move(message), std::move(hint));
@@ -72,7 +74,10 @@ void validate(const IngestRequest& r) {
   // store is opened, so a usage error never leaves a new store behind. An unset size stands
   // in as large enough for the given overlap; the full check follows in choose_settings().
   ChunkSettings given = apply(apply(ChunkSettings{}, r.configured.values), r.chunk);
-  if (!r.chunk.size && !r.configured.values.size) given.size = std::max(given.size, given.overlap + 1);
+  if (!r.chunk.size && !r.configured.values.size) {
+    const bool min_given = r.chunk.min_size || r.configured.values.min_size;
+    given.size = std::max({given.size, given.overlap + 1, min_given ? *given.min_size + 1 : 0});
+  }
   ingest::validate(given, labels_for(r.chunk, r.configured));
 }
 
@@ -83,6 +88,13 @@ std::string jsonl_name(const std::string& id) {
   }
   return {};
 }
+
+// A document handed to the workers, in the order the writer takes them.
+struct Inflight {
+  std::future<Prepared> result;
+  std::shared_ptr<DocumentProgress> progress;
+  std::string source;
+};
 
 class Run {
  public:
@@ -135,7 +147,8 @@ class Run {
     else if (from_file.size != base.size) where = c.where.size;
     else if (from_file.overlap != base.overlap) where = c.where.overlap;
     else if (from_file.unit != base.unit) where = c.where.unit;
-    else where = c.where.tokenizer;
+    else if (from_file.tokenizer != base.tokenizer) where = c.where.tokenizer;
+    else where = c.where.min_size;
     summary_.warnings.push_back(where + ": [chunk] asks for " + describe(from_file) + " but collection '" +
                                 req_.collection + "' records " + describe(base) +
                                 "; keeping the recorded chunking (--rechunk re-chunks the given documents)");
@@ -338,19 +351,33 @@ class Run {
       record(std::move(same));
       return;
     }
-    inflight_.push_back(pool_.submit([job = std::move(job), settings = summary_.settings] { return prepare(job, settings); }));
+    job.progress = std::make_shared<DocumentProgress>();
+    Inflight work{{}, job.progress, job.source};
+    work.result = pool_.submit([job = std::move(job), settings = summary_.settings] { return prepare(job, settings); });
+    inflight_.push_back(std::move(work));
     while (inflight_.size() >= limit_) drain_one();
   }
 
   void drain_one() {
-    std::future<Prepared>& next = inflight_.front();
+    Inflight& next = inflight_.front();
     // Never hold the write lock while waiting on the workers.
-    if (writer_ && writer_->in_transaction() && next.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (writer_ && writer_->in_transaction() &&
+        next.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
       writer_->commit();
     }
-    Prepared p = next.get();
+    while (next.result.wait_for(k_progress_poll) != std::future_status::ready) report_waiting_on(next);
+    Prepared p = next.result.get();
     inflight_.pop_front();
+    progress_.current.reset();
     record(std::move(p));
+  }
+
+  // A document still being read or chunked keeps the run waiting: say how far it has got.
+  void report_waiting_on(const Inflight& work) {
+    const DocumentProgress::Snapshot at = work.progress->get();
+    if (at.stage == DocumentProgress::Stage::waiting) return;
+    progress_.current = Progress::Current{work.source, at};
+    observer_.progress(progress_);
   }
 
   void record(Prepared p) {
@@ -523,7 +550,7 @@ class Run {
   std::string store_abs_ = absolute_path(req_.store_path).string();
   std::optional<store::Store> store_;
   std::unique_ptr<store::DocumentWriter> writer_;
-  std::deque<std::future<Prepared>> inflight_;
+  std::deque<Inflight> inflight_;
   std::vector<std::string> prune_roots_;
   std::set<std::string> named_;  // sources of the files (and stdin) named on the command line
   std::optional<std::string> stdin_document_;  // '-', read before anything else

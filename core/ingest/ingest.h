@@ -12,6 +12,7 @@
 
 #include "ingest/chunk_settings.h"
 #include "ingest/external_converter.h"
+#include "ingest/document_progress.h"
 #include "ingest/walker.h"
 
 namespace strata::ingest {
@@ -32,6 +33,13 @@ struct DocumentEvent {
 struct Progress {
   std::uint64_t files_done = 0, files_total = 0;  // totals are 0 when not counted
   std::uint64_t bytes_done = 0, bytes_total = 0;
+  // The document the run is waiting for, while it takes more than a moment: a PDF's pages read
+  // (stage reading), then the bytes of its text chunked (stage chunking).
+  struct Current {
+    std::string source;
+    DocumentProgress::Snapshot at;
+  };
+  std::optional<Current> current;
 };
 
 struct IngestSummary {
@@ -89,6 +97,7 @@ class IngestObserver {
  public:
   virtual ~IngestObserver() = default;
   virtual void document(const DocumentEvent&) {}
+  // After each document, and about ten times a second while one document keeps the run waiting.
   virtual void progress(const Progress&) {}
 };
 

@@ -468,7 +468,7 @@ bool has_markdown_structure(std::string_view loader) {
 }
 
 LoadResult load_document(std::string_view bytes, std::string_view name,
-                         std::optional<std::string_view> forced) {
+                         std::optional<std::string_view> forced, const LoadProgress& progress) {
   Kind kind = Kind::text;
   if (forced) {
     kind = forced_kind(*forced);
@@ -483,7 +483,7 @@ LoadResult load_document(std::string_view bytes, std::string_view name,
     }
   }
   // PDFs and zip packages are binary by nature: they go to their readers before any binary test.
-  if (kind == Kind::pdf) return LoadResult{load_pdf(bytes), {}};
+  if (kind == Kind::pdf) return LoadResult{load_pdf(bytes, progress), {}};
   if (const auto format = office_format_of(kind)) return LoadResult{load_office(*format, bytes), {}};
   if (auto reason = binary_reason(bytes)) return skipped(std::move(*reason));
   if (kind == Kind::html) return LoadResult{load_html(bytes), {}};

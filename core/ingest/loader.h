@@ -20,6 +20,7 @@
 // Text is valid UTF-8 on the way out: sources are read as UTF-8 when valid, UTF-16 with a byte
 // order mark, and Windows-1252 otherwise (ingest/text_decoding.h); `encoding` records which.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,10 @@ struct LoadedDocument {
                                          // `text` (ingest/source_lines.h); empty when the text
                                          // is the file's own, whose lines are its lines
 };
+
+// Told how far a long load has got: for a PDF, after each page, (pages read, page count). Runs
+// on the loading thread.
+using LoadProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 struct LoadResult {
   std::optional<LoadedDocument> document;  // empty = skipped
@@ -76,8 +81,9 @@ struct LoadResult {
 // name the document: the caller prefixes "path: ".
 // Throws strata::Error(ExitCode::unavailable) when the PDF or office module cannot be loaded.
 // Throws strata::Error(ExitCode::usage) when `forced` is not a loader name.
+// `progress`, when set, follows a PDF page by page (other documents load at once).
 LoadResult load_document(std::string_view bytes, std::string_view name,
-                         std::optional<std::string_view> forced = {});
+                         std::optional<std::string_view> forced = {}, const LoadProgress& progress = {});
 
 // True for the loader names above: the values `forced` accepts, so the CLI can reject a bad
 // --loader before reading any file.

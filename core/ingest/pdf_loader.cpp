@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "ingest/module_library.h"
+#include "ingest/pdf_page_chrome.h"
 #include "ingest/pdf_text_abi.h"
 #include "ingest/text_decoding.h"
 
@@ -42,11 +43,19 @@ void append_page(LoadedDocument& doc, const std::string& text) {
   doc.text += text;
 }
 
+void report_page(void* context, std::size_t done, std::size_t total) noexcept {
+  try {
+    (*static_cast<const LoadProgress*>(context))(done, total);
+  } catch (...) {  // progress is only shown: a failure to show it must not end the load
+  }
+}
+
 }  // namespace
 
-LoadedDocument load_pdf(std::string_view bytes) {
+LoadedDocument load_pdf(std::string_view bytes, const LoadProgress& progress) {
   PdfRawText raw;
-  reader()(bytes.data(), bytes.size(), &raw);
+  reader()(bytes.data(), bytes.size(), &raw, progress ? report_page : nullptr,
+           const_cast<void*>(static_cast<const void*>(&progress)));
   if (raw.status == PdfRawText::Status::unreadable) {
     throw Error(ExitCode::invalid_input, "not a readable PDF: " + reason(raw.diagnostic));
   }
@@ -55,7 +64,9 @@ LoadedDocument load_pdf(std::string_view bytes) {
   LoadedDocument doc;
   doc.loader = "pdf";
   doc.encoding = "pdf";
-  for (const std::string& page : raw.pages) append_page(doc, normalised_page_text(page));
+  for (std::string& page : raw.pages) page = normalised_page_text(page);
+  remove_page_chrome(raw.pages);
+  for (const std::string& page : raw.pages) append_page(doc, page);
   if (doc.text.empty()) throw Error(ExitCode::invalid_input, "no text layer (scanned PDF?)");
   doc.title = std::string(trim(replace_invalid_utf8(raw.title)));
   return doc;

@@ -9,8 +9,10 @@ namespace strata::ingest {
 
 // The text of every page in reading order (poppler's non-raw, non-physical layout, the one
 // pdftotext uses by default), as UTF-8; pages joined by a blank line, with `page_starts`
-// recording where each begins; form feeds removed. Title: the document information "Title".
-// loader "pdf", encoding "pdf". Poppler's own diagnostics never reach stderr.
+// recording where each begins; form feeds removed; running headers, footers and page numbers
+// removed (ingest/pdf_page_chrome.h). Title: the document information "Title".
+// loader "pdf", encoding "pdf". Poppler's own diagnostics never reach stderr. `progress`, when
+// set, is told after each page is read (pages done, page count), on the calling thread.
 //
 // Throws strata::Error(ExitCode::invalid_input):
 //   "not a readable PDF: <why>"       poppler cannot parse it (why: poppler's first complaint),
@@ -18,6 +20,6 @@ namespace strata::ingest {
 //   "encrypted PDF (not supported)"   it needs a password (a PDF encrypted with an empty user
 //                                     password, i.e. only restricted, opens and is read)
 //   "no text layer (scanned PDF?)"    no page has any text
-LoadedDocument load_pdf(std::string_view bytes);
+LoadedDocument load_pdf(std::string_view bytes, const LoadProgress& progress = {});
 
 }  // namespace strata::ingest

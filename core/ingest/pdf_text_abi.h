@@ -20,7 +20,12 @@ struct PdfRawText {
   std::string title;               // document information "Title", UTF-8
 };
 
-using PdfReadFunction = void (*)(const char* data, std::size_t size, PdfRawText* out) noexcept;
-inline constexpr const char* k_pdf_read_symbol = "strata_pdf_read_v1";
+// Told after each page is read: pages done and the page count. Runs on the reading thread.
+using PdfPageCallback = void (*)(void* context, std::size_t done, std::size_t total) noexcept;
+
+// `on_page` may be null.
+using PdfReadFunction = void (*)(const char* data, std::size_t size, PdfRawText* out, PdfPageCallback on_page,
+                                 void* context) noexcept;
+inline constexpr const char* k_pdf_read_symbol = "strata_pdf_read_v2";
 
 }  // namespace strata::ingest

@@ -85,8 +85,17 @@ std::string file_name_of(const Job& job) {
   return std::filesystem::path(job.read_from).filename().string();
 }
 
-void add_chunks(store::DocumentRecord& record, const LoadedDocument& doc, const ChunkSettings& settings) {
-  const std::vector<chunk::Chunk> chunks = chunk::chunk_text(record.text, options_for(settings, doc.loader));
+void add_chunks(store::DocumentRecord& record, const LoadedDocument& doc, const ChunkSettings& settings,
+                DocumentProgress* progress) {
+  chunk::ChunkOptions options = options_for(settings, doc.loader);
+  if (progress != nullptr) {
+    const std::uint64_t total = record.text.size();
+    progress->set(DocumentProgress::Stage::chunking, 0, total);
+    options.progress = [progress, total](std::size_t done) {
+      progress->set(DocumentProgress::Stage::chunking, done, total);
+    };
+  }
+  const std::vector<chunk::Chunk> chunks = chunk::chunk_text(record.text, options);
   record.chunks.reserve(chunks.size());
   for (const chunk::Chunk& c : chunks) {
     store::ChunkRecord r;
@@ -136,10 +145,17 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
     out.kind = Prepared::Kind::unchanged;
     return out;
   }
+  LoadProgress pages;
+  if (job.progress) {
+    pages = [progress = job.progress.get()](std::size_t done, std::size_t total) {
+      progress->set(DocumentProgress::Stage::reading, done, total);
+    };
+  }
   LoadResult loaded = job.converter ? converted(job)
                                     : load_document(bytes, file_name_of(job),
                                                     job.forced_loader ? std::optional<std::string_view>(*job.forced_loader)
-                                                                      : std::nullopt);
+                                                                      : std::nullopt,
+                                                    pages);
   if (!loaded.document) {
     out.kind = Prepared::Kind::skipped;
     out.reason = loaded.skipped_reason;
@@ -160,7 +176,7 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   if (!doc.page_starts.empty()) r.page_count = static_cast<std::int64_t>(doc.page_starts.size());
   r.text = std::move(doc.text);
   r.char_count = static_cast<std::int64_t>(count_code_points(r.text));
-  if (job.chunk) add_chunks(r, doc, settings);
+  if (job.chunk) add_chunks(r, doc, settings, job.progress.get());
   out.kind = Prepared::Kind::ready;
   return out;
 }

@@ -2,11 +2,13 @@
 // One document's work off the writer's thread: read, hash, decide whether it changed, load,
 // chunk. The result is a ready-to-write record or the reason there is nothing to write.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "ingest/chunk_settings.h"
 #include "ingest/external_converter.h"
+#include "ingest/document_progress.h"
 #include "store/document_writer.h"
 
 namespace strata::ingest {
@@ -27,6 +29,7 @@ struct Job {
   std::optional<store::StoredDocument> stored;
   std::optional<std::int64_t> config_id;  // the run's chunk configuration, when recorded
   bool chunk = true;                      // false for --dry-run: the plan needs no chunks
+  std::shared_ptr<DocumentProgress> progress;  // optional: told pages read, then bytes chunked
 };
 
 struct Prepared {

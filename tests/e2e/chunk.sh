@@ -65,14 +65,15 @@ open("random.txt", "w", encoding="utf-8").write("\n\n".join(out) + "\n")
 '
 : >empty.txt
 
-# check.py INPUT [--unit U --size N --overlap M --lossy --markdown] < JSONL: every invariant the
-# command promises that can be checked from outside. Prints "ok" or the first problem.
+# check.py INPUT [--unit U --size N --overlap M --min-size K --lossy --markdown] < JSONL: every
+# invariant the command promises that can be checked from outside. Prints "ok" or the first problem.
 cat >check.py <<'EOF'
 import json, sys, unicodedata
 args = sys.argv[2:]
 def opt(name, default=None):
     return args[args.index(name) + 1] if name in args else default
 unit, size, overlap = opt("--unit", "chars"), int(opt("--size", "1000")), int(opt("--overlap", "0"))
+min_size = int(opt("--min-size", "0"))
 lossy, markdown = "--lossy" in args, "--markdown" in args
 data = open(sys.argv[1], "rb").read()
 dec = lambda b: b.decode("utf-8", "replace" if lossy else "strict")
@@ -102,7 +103,15 @@ for i, c in enumerate(chunks):
     if unicodedata.category(t[0]) in ("Mn", "Me") or t[0] in "\u200d\ufe0f" or "\U0001F3FB" <= t[0] <= "\U0001F3FF":
         bad("chunk starts inside a grapheme", c)
     if t[-1] == "\u200d": bad("chunk ends inside a grapheme", c)
-    if measure(c) > size and not c.get("oversized"): bad("chunk of %d %s > --size %d" % (measure(c), unit, size), c)
+    if measure(c) >= size + max(min_size, 1) and not c.get("oversized"):
+        bad("chunk of %d %s > --size %d (--min-size %d)" % (measure(c), unit, size, min_size), c)
+    if min_size and len(chunks) > 1 and measure(c) < min_size and unit != "tokens":
+        # A chunk below the minimum is left only when joining it would reach size + min-size.
+        for o in ([chunks[i - 1]] if i > 0 else []) + ([chunks[i + 1]] if i + 1 < len(chunks) else []):
+            a, b = min(o["start"], s), max(o["end"], e)
+            joined = {"text": dec(data[a:b])}
+            if measure(joined) < size + min_size and not o.get("oversized"):
+                bad("chunk below --min-size %d left beside a neighbour it could join" % min_size, c)
     if c.get("oversized") and len(t) > 1 and t != "\r\n" and unicodedata.category(t[1]) not in ("Mn", "Me", "Cf", "Sk", "So"):
         bad("oversized chunk holds more than one grapheme", c)
     if i > 0:
@@ -200,6 +209,38 @@ run "$STRATA" chunk --separators '["\n\n"]' notes.md
 expect_stdout_nomatch '"headings"' # separators choose recursive even for .md
 chunk_ok "--compat langchain keeps offsets exact" random.txt --size 200 --overlap 50 -- \
     --compat langchain --size 200 --overlap 50
+
+case_ "--min-size: small chunks join a neighbour; off by default and with --compat"
+for input in notes.txt notes.md random.txt crlf.txt; do
+    md=""
+    case $input in *.md) md=--markdown ;; esac
+    chunk_ok "--min-size 40 $input" $input --size 200 --min-size 40 $md -- --size 200 --min-size 40
+    chunk_ok "--min-size with overlap $input" $input --size 120 --overlap 40 --min-size 30 $md -- \
+        --size 120 --overlap 40 --min-size 30
+    chunk_ok "--min-size bytes $input" $input --unit bytes --size 100 --min-size 25 $md -- \
+        --unit bytes --size 100 --min-size 25
+    chunk_ok "--min-size tokens $input" $input --unit tokens --size 40 --min-size 8 $md -- \
+        --unit tokens --size 40 --min-size 8
+done
+{
+    printf '# Guide\n\nIntro.\n\n## Options\n\n'
+    python3 -c 'print(" ".join("word%d" % i for i in range(30)) + ".")'
+} >heading.md
+run "$STRATA" chunk --size 200 heading.md
+expect_stdout_match '"text":"## Options",' # without --min-size: the heading alone
+run "$STRATA" chunk --size 200 --min-size 40 heading.md
+expect_stdout_nomatch '"text":"## Options",'
+expect_stdout_match '## Options\\n\\nword0 word1' # the heading with its section
+printf '[chunk]\nmin_size = 40\n' >strata.toml
+run "$STRATA" chunk --size 200 heading.md
+expect_stdout_nomatch '"text":"## Options",' # chunk.min_size from strata.toml
+run "$STRATA" chunk --compat langchain --size 200 heading.md
+assert_eq 0 "$RC" "--compat langchain: a file's chunk.min_size does not apply"
+rm -f strata.toml
+expect_exit 2 -- "$STRATA" chunk --compat langchain --min-size 40 heading.md
+expect_error_line '--min-size' '--compat langchain'
+expect_exit 2 -- "$STRATA" chunk --size 100 --min-size 100 heading.md
+expect_error_line '--min-size' '--size'
 
 # ---------------------------------------------------------------------------
 case_ "formats"

@@ -34,34 +34,37 @@ consistent() {
         "$label: one FTS row per chunk"
 }
 
-# make_pdf OUT PAGE_TEXT...: a small valid PDF (Helvetica, one text line per page) with a correct
-# cross-reference table, the same construction as the loader's unit tests.
+# make_pdf OUT [--repeat N] PAGE_TEXT...: a small valid PDF (Helvetica; a page's lines split at
+# newlines, drawn top down; the pages N times over, pages of the same text sharing one content
+# stream) with a correct cross-reference table, the same construction as the loader's unit tests.
 make_pdf() {
     python3 - "$@" <<'PY'
 import sys
 out, pages = sys.argv[1], sys.argv[2:]
+if pages[:1] == ["--repeat"]:
+    pages = pages[2:] * int(pages[1])
 def lit(t):
     return "(" + t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+stream_of = {}
+for text in dict.fromkeys(pages):
+    content = "BT /F1 12 Tf 72 700 Td " + " 0 -20 Td ".join(f"{lit(line)} Tj" for line in text.split("\n")) + " ET"
+    objs.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+    stream_of[text] = len(objs)
 kids = []
 for text in pages:
-    n = len(objs) + 1
-    kids.append(f"{n} 0 R")
-    objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {n + 1} 0 R >>")
-    content = f"BT /F1 12 Tf 72 700 Td {lit(text)} Tj ET"
-    objs.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+    objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {stream_of[text]} 0 R >>")
+    kids.append(f"{len(objs)} 0 R")
 objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>"
-pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-offsets = []
+parts, size, offsets = [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"], 15, []
 for i, o in enumerate(objs):
-    offsets.append(len(pdf))
-    pdf += f"{i + 1} 0 obj\n{o}\nendobj\n".encode("latin-1")
-xref = len(pdf)
-pdf += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-for off in offsets:
-    pdf += f"{off:010d} 00000 n \n".encode()
-pdf += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-open(out, "wb").write(pdf)
+    offsets.append(size)
+    parts.append(f"{i + 1} 0 obj\n{o}\nendobj\n".encode("latin-1"))
+    size += len(parts[-1])
+parts.append(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+parts += [f"{off:010d} 00000 n \n".encode() for off in offsets]
+parts.append(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{size}\n%%EOF\n".encode())
+open(out, "wb").write(b"".join(parts))
 PY
 }
 
@@ -401,6 +404,53 @@ assert_eq 0 "$(q pdf.db "SELECT count(*) FROM chunks WHERE page IS NULL OR page_
 expect_exit 0 -- S documents show pdf/report.pdf --store pdf.db
 expect_stdout_match 'page 2'
 expect_stdout_match '3 pages'
+
+case_ "PDF: running headers, footers and page numbers are not indexed; pages stay right"
+mkdir -p pdf2
+make_pdf pdf2/guide.pdf $'Field Guide 2.0\nThe aardvark digs burrows at night.\n1' \
+    $'Field Guide 2.0\nThe badger guards its sett.\n2' $'Field Guide 2.0\nThe capybara swims well.\n3' \
+    $'Field Guide 2.0\nThe dingo hunts in packs.\n4'
+expect_exit 0 -- S ingest --store pdf2.db --size 40 --min-size 0 pdf2
+assert_eq 4 "$(q pdf2.db "SELECT page_count FROM documents")" "4 pages"
+assert_eq 0 "$(q pdf2.db "SELECT count(*) FROM chunks WHERE text LIKE '%Field Guide%'")" "no running header in any chunk"
+assert_eq 0 "$(q pdf2.db "SELECT count(*) FROM chunks WHERE text GLOB '*[0-9]*'")" "no page number in any chunk"
+assert_eq 2 "$(q pdf2.db "SELECT page FROM chunks WHERE text LIKE '%badger%'")" "badger on page 2"
+assert_eq 4 "$(q pdf2.db "SELECT page FROM chunks WHERE text LIKE '%dingo%'")" "dingo on page 4"
+mkdir -p pdf3
+make_pdf pdf3/template.pdf $'ACME Template\n1' $'ACME Template\n2' $'ACME Template\n3'
+expect_exit 0 -- S ingest --store pdf3.db pdf3
+assert_eq 1 "$(q pdf3.db "SELECT count(*) FROM chunks WHERE text LIKE 'ACME Template%'")" \
+    "a PDF of nothing but page chrome is kept as it is"
+
+case_ "no chunk is a heading alone: it joins the section below it"
+mkdir -p md
+{
+    printf '# Guide\n\nIntro text of the guide.\n\n## Options\n\n'
+    python3 -c 'print(" ".join("option%d" % i for i in range(140)) + ".")'
+} >md/guide.md
+expect_exit 0 -- S ingest --store md.db md
+assert_eq 0 "$(q md.db "SELECT count(*) FROM chunks WHERE text = '## Options'")" "no chunk of the heading alone"
+assert_eq 1 "$(q md.db "SELECT count(*) FROM chunks WHERE text LIKE '%## Options' || char(10) || char(10) || 'option0 %'")" \
+    "the heading is in the chunk of its section"
+expect_exit 0 -- S ingest --store md0.db --min-size 0 md
+assert_eq 1 "$(q md0.db "SELECT count(*) FROM chunks WHERE text = '## Options'")" "--min-size 0: the heading alone, as before"
+expect_exit 0 -- S collections --store md.db
+expect_stdout_match 'auto 1000 chars min 200'
+
+case_ "progress inside one large PDF: the pages read"
+mkdir -p big
+page=$(for i in $(seq 50); do printf 'Line %d of a long manual about the platypus, the quokka and the numbat.\n' "$i"; done)
+make_pdf big/manual.pdf --repeat 6000 "$page"
+on_tty tty.out tty.err env NO_COLOR=1 TERM=xterm "$STRATA" ingest --store big.db big
+rc=$?
+assert_eq 0 "$rc" "a large PDF on a terminal: exit 0"
+if grep -aEq 'manual\.pdf page [0-9]+/6000' tty.err; then
+    pass "the progress line counts the pages read"
+else
+    fail "no page count while the PDF loads: $(tr '\r' '\n' <tty.err | tail -3)"
+fi
+pages_seen=$(tr '\r' '\n' <tty.err | grep -aoE 'manual\.pdf page [0-9]+' | sort -u | wc -l)
+if [ "$pages_seen" -ge 2 ]; then pass "the page count moves ($pages_seen values)"; else fail "the page count did not move"; fi
 
 # ---------------------------------------------------------------------------
 case_ "collections: list, --json, remove"

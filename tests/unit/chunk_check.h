@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -141,7 +142,8 @@ inline void check_guarantees(std::string_view input, const ChunkOptions& o,
       const auto next = bounds.upper_bound(c.start);
       EXPECT_EQ(*next, c.end) << "an oversized chunk must be a single grapheme";
     } else {
-      EXPECT_LE(m, o.size) << "chunk text: [" << t << "]";
+      // A chunk joined under min_size may pass the size by less than min_size.
+      EXPECT_LT(m, o.size + std::max<std::size_t>(o.min_size, 1)) << "chunk text: [" << t << "]";
     }
     if (o.count_tokens) {
       EXPECT_EQ(c.tokens, tokenizer::Tokenizer::get(o.encoding).count(t));
@@ -175,6 +177,23 @@ inline void check_guarantees(std::string_view input, const ChunkOptions& o,
   }
   if (chunks.empty()) {
     EXPECT_TRUE(all_space(input));
+  }
+}
+
+// ChunkOptions::min_size: in a result of more than one chunk, a chunk below the minimum is one
+// that could join neither neighbour (the join would reach size + min_size, or a neighbour is an
+// oversized grapheme). Measured in chars or bytes, where a longer span never measures less.
+inline void check_no_small_chunks(std::string_view input, const ChunkOptions& o, const std::vector<Chunk>& chunks) {
+  if (o.min_size == 0 || chunks.size() < 2 || o.unit == Unit::tokens || o.strategy == Strategy::token) return;
+  const auto joinable = [&](const Chunk& a, const Chunk& b) {
+    return !a.oversized && !b.oversized && measure(input.substr(a.start, b.end - a.start), o) < o.size + o.min_size;
+  };
+  for (std::size_t k = 0; k < chunks.size(); ++k) {
+    const Chunk& c = chunks[k];
+    if (measure(text_of(input, c), o) >= o.min_size) continue;
+    SCOPED_TRACE("small chunk " + std::to_string(k) + " [" + std::string(text_of(input, c)) + "]");
+    if (k > 0) EXPECT_FALSE(joinable(chunks[k - 1], c));
+    if (k + 1 < chunks.size()) EXPECT_FALSE(joinable(c, chunks[k + 1]));
   }
 }
 

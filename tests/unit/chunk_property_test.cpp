@@ -43,6 +43,7 @@ bool tiles_exactly(Strategy s) { return s == Strategy::fixed || s == Strategy::t
 void check_all(std::string_view input, const ChunkOptions& o) {
   const auto chunks = chunk_text(input, o);
   check_guarantees(input, o, chunks, tiles_exactly(o.strategy));
+  check_no_small_chunks(input, o, chunks);
   const auto again = chunk_text(input, o);  // deterministic
   ASSERT_EQ(again.size(), chunks.size());
   for (std::size_t i = 0; i < chunks.size(); ++i) {
@@ -64,6 +65,8 @@ TEST(ChunkProperty, RandomInputsCharsAndBytes) {
         const std::size_t overlap = round % 2 == 0 ? 0 : ov_d(rng);
         ChunkOptions o = options(s, size, overlap, u);
         o.count_tokens = round % 5 == 0;
+        std::uniform_int_distribution<std::size_t> min_d(0, size - 1);
+        if (round % 3 == 1) o.min_size = min_d(rng);
         SCOPED_TRACE(input);
         check_all(input, o);
         if (HasFatalFailure()) return;
@@ -83,6 +86,7 @@ TEST(ChunkProperty, RandomInputsTokens) {
       ChunkOptions o = options(s, size, round % 2 == 0 ? 0 : ov_d(rng), Unit::tokens);
       o.encoding = round % 3 == 0 ? tokenizer::Encoding::o200k_base
                                   : tokenizer::Encoding::cl100k_base;
+      if (round % 4 == 1) o.min_size = size / 3;
       SCOPED_TRACE(input);
       check_all(input, o);
       if (HasFatalFailure()) return;
@@ -123,6 +127,9 @@ TEST(ChunkProperty, RealText) {
           ChunkOptions o = options(s, u == Unit::tokens ? size / 4 : size,
                                    u == Unit::tokens ? overlap / 4 : overlap, u);
           o.count_tokens = u == Unit::tokens;
+          check_all(input, o);
+          if (HasFatalFailure()) return;
+          o.min_size = o.size / 5;
           check_all(input, o);
           if (HasFatalFailure()) return;
         }

@@ -803,6 +803,79 @@ TEST_F(IngestTest, BadConfiguredChunkingNamesTheFileLineNotAFlag) {
   EXPECT_FALSE(fs::exists(store_));
 }
 
+// --- the minimum chunk size ------------------------------------------------------------------
+
+TEST_F(IngestTest, ANewCollectionJoinsSmallChunksByDefault) {
+  // A heading above a paragraph that fills a chunk: alone it would be a chunk of 10 characters.
+  std::string long_paragraph;
+  for (int i = 0; i < 30; ++i) long_paragraph += "word" + std::to_string(i) + " ";
+  long_paragraph += "end.";
+  write_file(doc("long.md"), "# Title\n\nIntro.\n\n## Options\n\n" + long_paragraph + "\n");
+  const IngestSummary s = run(request());
+  EXPECT_EQ(s.settings.min_size, std::optional<std::size_t>(40));  // a fifth of --size 200
+  EXPECT_NE(to_json(s.settings).find("\"min_size\":40"), std::string::npos) << to_json(s.settings);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE text = '## Options'"), 0);
+  // (the short introduction above it is below the minimum too, and goes along)
+  EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE text LIKE '%## Options' || char(10) || char(10) || 'word0 %'"), 1);
+  // Only a document that small as a whole has a chunk below the minimum.
+  EXPECT_EQ(n("SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id"
+              " WHERE c.char_end - c.char_start < 40 AND d.chunk_count > 1"),
+            0);
+  // The joined chunk still slices the loaded text exactly.
+  const std::string text = load_document(read_file(doc("long.md")), "long.md").document->text;
+  for (const Row& c : rows(store_, "SELECT c.text, c.start_byte, c.end_byte FROM chunks c JOIN documents d"
+                                   " ON d.id = c.document_id WHERE d.source = " + quoted(doc("long.md")))) {
+    EXPECT_EQ(c[0], text.substr(std::stoul(c[1]), std::stoul(c[2]) - std::stoul(c[1])));
+  }
+}
+
+TEST_F(IngestTest, AConfigurationRecordedWithoutAMinimumKeepsItsChunks) {
+  // Collections chunked before min_size existed recorded no such key; min_size 0 writes the
+  // same text, so this is such a collection.
+  IngestRequest r = request();
+  r.chunk.min_size = 0;
+  run(r);
+  const std::string recorded = query_one(store_, "SELECT chunk_config FROM collections");
+  EXPECT_EQ(recorded.find("min_size"), std::string::npos) << recorded;
+  EXPECT_EQ(from_json(recorded).min_size, std::optional<std::size_t>(0));
+  const std::vector<Row> before = snapshot();
+  r = request();
+  r.chunk = {};
+  const IngestSummary s = run(r);
+  EXPECT_EQ(s.settings.min_size, std::optional<std::size_t>(0));
+  EXPECT_EQ(s.unchanged, 4u);
+  EXPECT_TRUE(s.notes.empty());
+  EXPECT_EQ(snapshot(), before);
+  // --rechunk with a minimum turns it on.
+  r.chunk.min_size = 40;
+  r.rechunk = true;
+  EXPECT_EQ(run(r).changed, 4u);
+}
+
+TEST_F(IngestTest, TheDefaultMinimumFollowsTheSizeAndAGivenOneStays) {
+  IngestRequest r = request();
+  r.chunk.size = 300;
+  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(60));
+  r.chunk.size = 500;
+  r.rechunk = true;
+  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(100));
+  r.chunk.min_size = 7;
+  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(7));
+  r.chunk = {};
+  r.chunk.size = 400;
+  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(7));
+}
+
+TEST_F(IngestTest, AMinimumNotBelowTheSizeIsAUsageErrorNamingWhereItWasSet) {
+  IngestRequest r = request();  // --size 200
+  r.configured.values.min_size = 300;
+  r.configured.where.min_size = "/p/strata.toml:5";
+  const Error e = error_of([&] { run(r); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_EQ(std::string(e.what()), "/p/strata.toml:5: chunk.min_size (300) must be below --size (200)");
+  EXPECT_FALSE(fs::exists(store_));
+}
+
 // --- failures and skipped files -------------------------------------------------------------
 
 TEST_F(IngestTest, OneFailingFileDoesNotStopTheRun) {

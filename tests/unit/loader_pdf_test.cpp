@@ -1,8 +1,10 @@
 // pdf: text per page through poppler, page offsets, title, and the PDFs we refuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -25,7 +27,7 @@ std::string pdf_string(const std::string& text) {
 }
 
 struct PdfSpec {
-  std::vector<std::string> pages;  // one line of text each; "" = a page with nothing drawn
+  std::vector<std::string> pages;  // lines split by '\n', drawn top down; "" = a page with nothing drawn
   std::string title;               // raw PDF string literal body (PDFDocEncoding), or none
   bool locked = false;             // an /Encrypt dictionary no empty password opens
   std::string header_comment = "%\xE2\xE3\xCF\xD3";  // the customary binary comment line
@@ -48,7 +50,14 @@ std::string make_pdf(const PdfSpec& spec) {
     if (!text.empty()) page += " /Contents " + std::to_string(page_number + 1) + " 0 R";
     objects.push_back(page + " >>");
     if (!text.empty()) {
-      const std::string content = "BT /F1 24 Tf 72 700 Td " + pdf_string(text) + " Tj ET";
+      std::string content = "BT /F1 24 Tf 72 700 Td";
+      std::size_t from = 0;
+      for (std::size_t line = 0; from <= text.size(); ++line) {
+        const std::size_t to = std::min(text.find('\n', from), text.size());
+        content += (line > 0 ? " 0 -40 Td " : " ") + pdf_string(text.substr(from, to - from)) + " Tj";
+        from = to + 1;
+      }
+      content += " ET";
       objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
                         "\nendstream");
     }
@@ -103,6 +112,25 @@ TEST(LoaderPdf, PagesAreJoinedByABlankLineWithTheirStartOffsets) {
   EXPECT_EQ(doc.encoding, "pdf");
   EXPECT_EQ(doc.page_starts, (std::vector<std::size_t>{0, 17}));
   EXPECT_EQ(doc.text.substr(doc.page_starts[1], 6), "Second");
+}
+
+TEST(LoaderPdf, RunningHeadersAndPageNumbersAreRemovedAndPagesStillStartRight) {
+  PdfSpec spec;
+  spec.pages = {"User Manual 2.0\nAlpha text here\n1", "User Manual 2.0\nBeta text here\n2",
+                "User Manual 2.0\nGamma text here\n3"};
+  const LoadedDocument doc = load_pdf_bytes(make_pdf(spec));
+  EXPECT_EQ(doc.text, "Alpha text here\n\nBeta text here\n\nGamma text here");
+  EXPECT_EQ(doc.page_starts, (std::vector<std::size_t>{0, 17, 33}));
+  EXPECT_EQ(page_of(doc.page_starts, doc.text.find("Gamma")), 3u);
+}
+
+TEST(LoaderPdf, ProgressIsToldAfterEveryPage) {
+  PdfSpec spec;
+  spec.pages = {"Alpha", "", "Gamma"};
+  std::vector<std::pair<std::size_t, std::size_t>> seen;
+  load_document(make_pdf(spec), "three.pdf", std::nullopt,
+                [&seen](std::size_t done, std::size_t total) { seen.emplace_back(done, total); });
+  EXPECT_EQ(seen, (std::vector<std::pair<std::size_t, std::size_t>>{{1, 3}, {2, 3}, {3, 3}}));
 }
 
 TEST(LoaderPdf, PageOfMapsEveryByteToItsPage) {

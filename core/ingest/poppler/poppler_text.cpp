@@ -42,7 +42,8 @@ std::string to_utf8(const poppler::ustring& text) {
   return std::string(bytes.data(), bytes.size());
 }
 
-void read(const char* data, std::size_t size, PdfRawText& out) {
+void read(const char* data, std::size_t size, PdfRawText& out, strata::ingest::PdfPageCallback on_page,
+          void* context) {
   const PopplerDiagnostics diagnostics(&out.diagnostic);
   if (size > static_cast<std::size_t>(INT_MAX)) {
     out.status = PdfRawText::Status::unreadable;
@@ -68,16 +69,18 @@ void read(const char* data, std::size_t size, PdfRawText& out) {
     // pads columns with spaces, raw_order_layout follows the content stream's drawing order.
     out.pages.push_back(page ? to_utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout))
                              : std::string());
+    if (on_page != nullptr) on_page(context, static_cast<std::size_t>(i) + 1, static_cast<std::size_t>(pages));
   }
   out.title = to_utf8(doc->get_title());
 }
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) void strata_pdf_read_v1(const char* data, std::size_t size,
-                                                                          PdfRawText* out) noexcept {
+extern "C" __attribute__((visibility("default"))) void strata_pdf_read_v2(
+    const char* data, std::size_t size, PdfRawText* out, strata::ingest::PdfPageCallback on_page,
+    void* context) noexcept {
   try {
-    read(data, size, *out);
+    read(data, size, *out, on_page, context);
   } catch (const std::bad_alloc&) {
     out->status = PdfRawText::Status::unreadable;
     out->diagnostic = "out of memory";
@@ -86,4 +89,4 @@ extern "C" __attribute__((visibility("default"))) void strata_pdf_read_v1(const 
   }
 }
 
-static_assert(std::is_same_v<decltype(&strata_pdf_read_v1), strata::ingest::PdfReadFunction>);
+static_assert(std::is_same_v<decltype(&strata_pdf_read_v2), strata::ingest::PdfReadFunction>);
