@@ -58,7 +58,7 @@ class Joiner {
   // Line feeds between two neighbours (none when they overlap): the fewer, the closer.
   std::size_t line_feeds_between(const Chunk& a, const Chunk& b) const {
     std::size_t n = 0;
-    for (std::size_t i = a.end; i < b.start; ++i) n += text_[i] == '\n' ? 1 : 0;
+    for (std::size_t i = a.end; i < b.start; ++i) if (text_[i] == '\n') ++n;
     return n;
   }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "common/text.h"
 
@@ -94,7 +95,13 @@ void collect_edges(const std::string& text, std::size_t page, std::vector<EdgeLi
   while (p <= text.size()) {
     std::size_t e = text.find('\n', p);
     if (e == std::string::npos) e = text.size();
-    if (!trim(std::string_view(text).substr(p, e - p)).empty()) lines.push_back({page, p, e});
+    if (!trim(std::string_view(text).substr(p, e - p)).empty()) {
+      EdgeLine line;
+      line.page = page;
+      line.start = p;
+      line.end = e;
+      lines.push_back(std::move(line));
+    }
     p = e + 1;
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {

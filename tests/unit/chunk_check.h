@@ -192,8 +192,12 @@ inline void check_no_small_chunks(std::string_view input, const ChunkOptions& o,
     const Chunk& c = chunks[k];
     if (measure(text_of(input, c), o) >= o.min_size) continue;
     SCOPED_TRACE("small chunk " + std::to_string(k) + " [" + std::string(text_of(input, c)) + "]");
-    if (k > 0) EXPECT_FALSE(joinable(chunks[k - 1], c));
-    if (k + 1 < chunks.size()) EXPECT_FALSE(joinable(c, chunks[k + 1]));
+    if (k > 0) {
+      EXPECT_FALSE(joinable(chunks[k - 1], c));
+    }
+    if (k + 1 < chunks.size()) {
+      EXPECT_FALSE(joinable(c, chunks[k + 1]));
+    }
   }
 }
 
