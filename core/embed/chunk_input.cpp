@@ -1,0 +1,17 @@
+#include "embed/chunk_input.h"
+
+namespace strata::embed {
+
+std::string chunk_embed_input(std::string_view title, std::string_view text) {
+  if (title.empty()) return std::string(text);
+  std::string out;
+  out.reserve(title.size() + 2 + text.size());
+  out.append(title);
+  if (!text.empty()) {
+    out += "\n\n";
+    out.append(text);
+  }
+  return out;
+}
+
+}  // namespace strata::embed
