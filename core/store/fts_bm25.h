@@ -45,11 +45,15 @@ struct Bm25Parameters {
 inline constexpr Bm25Parameters k_keyword_bm25{1.2, 0.4};
 
 // The weights of chunks_fts's columns (migrations/0007) in keyword search: a term in the
-// document's title counts as TITLE_WEIGHT terms of the text, as a title field weighs more in
-// BM25F and in search engines' defaults; the CJK terms are terms of the text.
+// document's title counts as 3 terms of the text, as a title field weighs more in BM25F and in
+// search engines' defaults; the CJK terms are terms of the text. 3 was measured on every eval
+// collection that has titles (BENCHMARKS.md "search", titles): keyword nDCG@10 on
+// ../shared/eval (weights 1 / 2 / 3 / 4 / 5) cacm .416/.436/.453/.445/.448, cisi
+// .322/.331/.332/.331/.332, lisa .373/.385/.390/.391/.391 (npl and med have no titles), and
+// docs-qa (60 questions) .585/.611/.610/—/.613: a plateau from 3 on, 3 best on average.
 struct FtsColumnWeights {
   double text = 1.0;
-  double title = 2.0;
+  double title = 3.0;
   double cjk = 1.0;
 };
 inline constexpr FtsColumnWeights k_keyword_column_weights{};
