@@ -3,6 +3,8 @@
 --   title  the document's title (documents.title: a JSONL record's "title", a page's <title> or
 --          first heading, a file's name), in every chunk of the document, so that a document is
 --          found by its title; keyword search weighs this column above the text (store/fts_bm25.h).
+--          Its first 300 characters only (store/document_writer.h, k_indexed_title_chars): it is
+--          repeated with every chunk.
 --   cjk    the CJK terms of the chunk's text (common/cjk_terms.h: bigrams of each run of CJK
 --          characters, and the words glued to a run), which unicode61 alone cannot give: it keeps
 --          a whole Chinese clause as one token. The title's CJK terms go with the title.
@@ -29,7 +31,7 @@ CREATE TABLE cjk_terms_pending (
 ) WITHOUT ROWID;
 
 INSERT INTO cjk_terms_pending (kind, row_id) SELECT 'chunk', id FROM chunks WHERE text GLOB '*[ᄀ-ᇿ々-〇぀-ヿ㄰-㆏ㇰ-ㇿ㐀-䶿一-鿿ꥠ-꥿가-퟿豈-﫿ｦ-ￜ𠀀-𿿿]*';
-INSERT INTO cjk_terms_pending (kind, row_id) SELECT 'title', id FROM documents WHERE title GLOB '*[ᄀ-ᇿ々-〇぀-ヿ㄰-㆏ㇰ-ㇿ㐀-䶿一-鿿ꥠ-꥿가-퟿豈-﫿ｦ-ￜ𠀀-𿿿]*';
+INSERT INTO cjk_terms_pending (kind, row_id) SELECT 'title', id FROM documents WHERE substr(title, 1, 300) GLOB '*[ᄀ-ᇿ々-〇぀-ヿ㄰-㆏ㇰ-ㇿ㐀-䶿一-鿿ꥠ-꥿가-퟿豈-﫿ｦ-ￜ𠀀-𿿿]*';
 
 DROP TRIGGER chunks_fts_after_insert;
 DROP TRIGGER chunks_fts_after_delete;
@@ -38,7 +40,7 @@ DROP TABLE chunks_fts;
 
 CREATE VIEW chunks_fts_content AS
 SELECT c.id AS id, c.text AS text,
-       coalesce(d.title, '') || ' ' || coalesce(d.title_cjk_terms, '') AS title,
+       substr(coalesce(d.title, ''), 1, 300) || ' ' || coalesce(d.title_cjk_terms, '') AS title,
        coalesce(c.cjk_terms, '') AS cjk
   FROM chunks c JOIN documents d ON d.id = c.document_id;
 

@@ -15,7 +15,9 @@
 
 namespace strata::embed {
 
-// "TITLE\n\nTEXT"; the text alone when the title is empty (so an untitled chunk's input, and
+// "TITLE\n\nTEXT", with the title's first store::k_indexed_title_chars characters (the keyword
+// index's share of it: a long "title" must not crowd the text out of the model's input); the
+// text alone when the title is empty (so an untitled chunk's input, and
 // its cached vector, are what they were), the title alone when the text is empty.
 std::string chunk_embed_input(std::string_view title, std::string_view text);
 

@@ -7,21 +7,24 @@
 #include <vector>
 
 #include "common/cjk_terms.h"
+#include "common/text.h"
 #include "migrate/connection.h"
+#include "store/document_writer.h"
 
 namespace strata::store {
 namespace {
 
-// (kind, the statement reading its text, the statement storing its terms)
+// (kind, the statement reading its text, the statement storing its terms, whether a title)
 struct Kind {
   const char* name;
   const char* read;
   const char* write;
+  bool title;  // the index holds only its first k_indexed_title_chars
 };
 
 constexpr Kind kKinds[] = {
-    {"chunk", "SELECT text FROM chunks WHERE id = ?1", "UPDATE chunks SET cjk_terms = ?2 WHERE id = ?1"},
-    {"title", "SELECT title FROM documents WHERE id = ?1", "UPDATE documents SET title_cjk_terms = ?2 WHERE id = ?1"},
+    {"chunk", "SELECT text FROM chunks WHERE id = ?1", "UPDATE chunks SET cjk_terms = ?2 WHERE id = ?1", false},
+    {"title", "SELECT title FROM documents WHERE id = ?1", "UPDATE documents SET title_cjk_terms = ?2 WHERE id = ?1", true},
 };
 
 }  // namespace
@@ -44,7 +47,9 @@ int fill_pending_cjk_terms(migrate::Connection& conn) {
         read.reset();
         read.bind(1, id);
         if (!read.executeStep()) continue;  // deleted since the migration listed it
-        const std::string terms = cjk_index_terms(read.getColumn(0).getString());
+        const std::string text = read.getColumn(0).getString();
+        const std::string terms =
+            cjk_index_terms(kind.title ? utf8_prefix(text, k_indexed_title_chars) : std::string_view(text));
         if (terms.empty()) continue;
         write.reset();
         write.bind(1, id);

@@ -4,6 +4,7 @@
 
 #include "common/cjk_terms.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "migrate/connection.h"
 #include "store/store_db.h"
 
@@ -120,7 +121,7 @@ struct DocumentWriter::Impl {
     q.bind(11, doc.char_count);
     bind_optional(q, 12, doc.page_count);
     q.bind(13, static_cast<std::int64_t>(doc.chunks.size()));
-    bind_cjk_terms(q, 14, doc.title);
+    bind_cjk_terms(q, 14, utf8_prefix(doc.title, k_indexed_title_chars));
   }
 
   // The keyword index's CJK terms of `text` (migration 0007), NULL when there are none.
@@ -162,7 +163,7 @@ struct DocumentWriter::Impl {
     q.bind(2, doc.title);
     bind_optional(q, 3, doc.mtime);
     bind_optional(q, 4, doc.mtime_ns);
-    bind_cjk_terms(q, 5, doc.title);
+    bind_cjk_terms(q, 5, utf8_prefix(doc.title, k_indexed_title_chars));
     q.bind(6, id);
     q.exec();
   }

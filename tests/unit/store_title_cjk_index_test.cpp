@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/cjk_terms.h"
+#include "common/text.h"
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
 #include "search/fts_query.h"
@@ -115,6 +116,35 @@ TEST_F(StoreTitleCjkIndexTest, ATitleFindsEveryChunkOfItsDocumentAndFollowsChang
   chunk(db, document(db, "c.jsonl", "Zebra"), "text");
   EXPECT_EQ(search("horse"), std::vector<std::int64_t>{});
   EXPECT_EQ(search("zebra").size(), 1u);
+}
+
+TEST_F(StoreTitleCjkIndexTest, OnlyATitlesFirstCharactersAreIndexed) {
+  // A title is repeated with every chunk: a huge one must not cost its size per chunk.
+  { Store s = Store::open(path_); }
+  SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+  db.exec("INSERT INTO collections (id, name) VALUES (1, 'c')");
+  std::string title;
+  for (int i = 0; i < 49; ++i) title += "alpha ";
+  title += "abc 依赖项 omega";  // characters 299 and 300 are 依赖; 项 and omega come after them
+  ASSERT_EQ(utf8_prefix(title, store::k_indexed_title_chars), title.substr(0, title.size() - 9));
+  const std::int64_t d = document(db, "long", title);
+  const std::int64_t c = chunk(db, d, "text");
+  EXPECT_EQ(search("alpha"), std::vector<std::int64_t>{c});
+  EXPECT_EQ(search("omega"), std::vector<std::int64_t>{});
+  expect_index_consistent(db);
+  // The writer's CJK terms are those of the same prefix.
+  Store s = Store::open(path_);
+  store::DocumentWriter w(s, "c", "{}", true);
+  store::DocumentRecord r;
+  r.source = "long";
+  r.title = title;
+  r.content_hash = "h";
+  r.loader = "text";
+  r.encoding = "utf-8";
+  w.begin();
+  w.put(r, false);
+  w.commit();
+  EXPECT_EQ(testing::query_one(path_, "SELECT title_cjk_terms FROM documents WHERE source = 'long'"), "依赖");
 }
 
 TEST_F(StoreTitleCjkIndexTest, TheWriterStoresCjkTermsOfTextAndTitle) {
