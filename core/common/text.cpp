@@ -138,4 +138,13 @@ std::string sql_identifier(std::string_view name) {
   return out;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t code_points) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (seen++ == code_points) return text.substr(0, i);
+  }
+  return text;
+}
+
 }  // namespace strata

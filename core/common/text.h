@@ -27,6 +27,9 @@ std::string normalise_line_endings(std::string_view text);
 std::string strip_whitespace(std::string_view text);
 
 std::string_view trim(std::string_view text);
+// The first `code_points` characters of UTF-8 `text` (all of it when it has fewer), cut on a
+// character boundary; counts as SQLite's substr() does on valid UTF-8.
+std::string_view utf8_prefix(std::string_view text, std::size_t code_points);
 std::string to_lower(std::string_view text);
 std::vector<std::string> split(std::string_view text, char sep);
 

@@ -1,6 +1,7 @@
 #include "embed/collection_embed.h"
 
 #include "common/error.h"
+#include "embed/chunk_input.h"
 
 namespace strata::embed {
 namespace {
@@ -25,7 +26,7 @@ class PendingChunks final : public InputSource {
     if (rows.empty()) return false;
     after_ = rows.back().chunk_id;
     for (store::ChunkToEmbed& r : rows) {
-      page.push_back(EmbedInput{r.chunk_id, std::move(r.text), r.source + " chunk " + std::to_string(r.ordinal)});
+      page.push_back(EmbedInput{r.chunk_id, chunk_embed_input(r.title, r.text), r.source + " chunk " + std::to_string(r.ordinal)});
     }
     return true;
   }

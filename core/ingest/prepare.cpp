@@ -118,6 +118,13 @@ void add_chunks(store::DocumentRecord& record, const LoadedDocument& doc, const 
   }
 }
 
+store::ChunkRecord empty_chunk() {
+  store::ChunkRecord r;
+  r.line_start = r.line_end = 1;
+  r.headings_json = "[]";
+  return r;
+}
+
 std::size_t count_code_points(std::string_view text) {
   std::size_t n = 0;
   for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
@@ -176,7 +183,12 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   if (!doc.page_starts.empty()) r.page_count = static_cast<std::int64_t>(doc.page_starts.size());
   r.text = std::move(doc.text);
   r.char_count = static_cast<std::int64_t>(count_code_points(r.text));
-  if (job.chunk) add_chunks(r, doc, settings, job.progress.get());
+  if (job.chunk) {
+    add_chunks(r, doc, settings, job.progress.get());
+    // A document with a title of its own and no text (a JSONL record with only a title) gets one
+    // empty chunk: search returns chunks, and the keyword index holds the title with each chunk.
+    if (r.chunks.empty() && (!job.title.empty() || !doc.title.empty())) r.chunks.push_back(empty_chunk());
+  }
   out.kind = Prepared::Kind::ready;
   return out;
 }

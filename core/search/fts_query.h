@@ -21,11 +21,12 @@ struct FtsQueryOptions {
   bool drop_stop_words = true;
 };
 
-// The terms of `text` as FTS5's `unicode61 remove_diacritics 2` tokenizer delimits them: runs
-// of token characters (ASCII letters and digits; non-ASCII letters, numbers, marks and private
-// use characters), split at everything else (ASCII punctuation and controls, Unicode spaces,
-// punctuation and symbols, invalid UTF-8). Terms keep their case and accents (FTS5 folds both
-// itself); duplicates that differ only in ASCII case are dropped; at most kMaxQueryTerms.
+// The terms of `text`: its words as FTS5's `unicode61 remove_diacritics 2` tokenizer delimits
+// them (common/fts_words.h), except that a word with a Chinese, Japanese or Korean character in
+// it gives its CJK terms instead (common/cjk_terms.h: bigrams of its CJK runs and the pieces
+// around them), which the index holds in its `cjk` column: "什么是依赖注入" gives 什么 么是 是依
+// 依赖 赖注 注入. Terms keep their case and accents (FTS5 folds both itself); duplicates that
+// differ only in ASCII case are dropped; at most kMaxQueryTerms.
 std::vector<std::string> fts_terms(std::string_view text, const FtsQueryOptions& options = {});
 
 // An FTS5 MATCH expression for `text`: each term as a double-quoted FTS5 string, joined with OR,

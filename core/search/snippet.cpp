@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "common/cjk_terms.h"
+#include "common/fts_words.h"
 #include "common/text.h"
 
 namespace strata::search {
@@ -31,10 +33,14 @@ std::vector<Match> find_matches(std::string_view text, const std::vector<std::st
   std::vector<Match> out;
   for (std::size_t t = 0; t < terms.size(); ++t) {
     std::string_view needle = terms[t];
-    if (needle.size() >= 6) needle = needle.substr(0, needle.size() - 3);
+    // A CJK term (a bigram, fts_query.h) is found anywhere in a run, whole; a word only at the
+    // start of a word, and without its last letters (a stem's approximation).
+    std::int32_t first = 0;
+    const bool cjk = !needle.empty() && decode_utf8_at(needle, 0, first) > 0 && is_cjk(first);
+    if (!cjk && needle.size() >= 6) needle = needle.substr(0, needle.size() - 3);
     if (needle.empty()) continue;
     for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
-      if ((i == 0 || !is_word_byte(static_cast<unsigned char>(text[i - 1]))) && matches_at(text, i, needle)) {
+      if ((cjk || i == 0 || !is_word_byte(static_cast<unsigned char>(text[i - 1]))) && matches_at(text, i, needle)) {
         out.push_back(Match{i, t});
         i += needle.size() - 1;
       }

@@ -2,7 +2,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "common/cjk_terms.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "migrate/connection.h"
 #include "store/store_db.h"
 
@@ -122,15 +124,27 @@ struct DocumentWriter::Impl {
     q.bind(11, doc.char_count);
     bind_optional(q, 12, doc.page_count);
     q.bind(13, static_cast<std::int64_t>(doc.chunks.size()));
+    bind_cjk_terms(q, 14, utf8_prefix(doc.title, k_indexed_title_chars));
+  }
+
+  // The keyword index's CJK terms of `text` (migration 0007), NULL when there are none.
+  static void bind_cjk_terms(SQLite::Statement& q, int index, std::string_view text) {
+    std::string terms = cjk_index_terms(text);
+    if (terms.empty()) {
+      q.bind(index);
+    } else {
+      q.bind(index, terms);
+    }
   }
 
   std::int64_t insert_document(const DocumentRecord& doc) {
     SQLite::Statement& q = prepared(
         insert_doc,
         "INSERT INTO documents (source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding,"
-        " metadata, char_count, page_count, chunk_count, collection_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " metadata, char_count, page_count, chunk_count, title_cjk_terms, collection_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     bind_document(q, doc);
-    q.bind(14, *collection_id);
+    q.bind(15, *collection_id);
     q.exec();
     return db.getLastInsertRowid();
   }
@@ -140,19 +154,20 @@ struct DocumentWriter::Impl {
         update_doc,
         "UPDATE documents SET source = ?, path = ?, title = ?, content_hash = ?, size_bytes = ?, mtime = ?,"
         " mtime_ns = ?, loader = ?, encoding = ?, metadata = ?, char_count = ?, page_count = ?, chunk_count = ?,"
-        " ingested_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?");
+        " title_cjk_terms = ?, ingested_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?");
     bind_document(q, doc);
-    q.bind(14, id);
+    q.bind(15, id);
     q.exec();
   }
 
   void update_metadata(std::int64_t id, const DocumentRecord& doc) {
-    SQLite::Statement& q = prepared(update_meta, "UPDATE documents SET metadata = ?, title = ?, mtime = ?, mtime_ns = ? WHERE id = ?");
+    SQLite::Statement& q = prepared(update_meta, "UPDATE documents SET metadata = ?, title = ?, mtime = ?, mtime_ns = ?, title_cjk_terms = ? WHERE id = ?");
     q.bind(1, doc.metadata_json);
     q.bind(2, doc.title);
     bind_optional(q, 3, doc.mtime);
     bind_optional(q, 4, doc.mtime_ns);
-    q.bind(5, id);
+    bind_cjk_terms(q, 5, utf8_prefix(doc.title, k_indexed_title_chars));
+    q.bind(6, id);
     q.exec();
   }
 
@@ -165,12 +180,14 @@ struct DocumentWriter::Impl {
       SQLite::Statement& q = prepared(
           insert_chunk,
           "INSERT INTO chunks (document_id, ordinal, text, start_byte, end_byte, line_start, line_end, page,"
-          " token_count, headings, char_start, char_end, page_end, config_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          " token_count, headings, char_start, char_end, page_end, config_id, cjk_terms)"
+          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       q.bind(1, document_id);
       q.bind(2, ordinal++);
       const std::string_view text = std::string_view(doc.text).substr(
           static_cast<std::size_t>(c.start_byte), static_cast<std::size_t>(c.end_byte - c.start_byte));
       q.bind(3, std::string(text));  // (bindNoCopy with a length binds a BLOB, not TEXT)
+      bind_cjk_terms(q, 15, text);
       q.bind(4, c.start_byte);
       q.bind(5, c.end_byte);
       q.bind(6, c.line_start);

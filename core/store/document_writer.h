@@ -14,6 +14,13 @@
 
 namespace strata::store {
 
+// Of a document's title, the keyword index holds the first this many characters with each
+// chunk (the view chunks_fts_content of migrations/0007 cuts it so, and the CJK terms of the
+// title are those of this prefix), and the embedder is given them above each chunk's text: a
+// title is repeated with every chunk, so a megabyte of "title" must not cost a megabyte per
+// chunk. Real titles are shorter (at most 367 characters in ../shared/eval, 110 in docs-qa).
+inline constexpr std::size_t k_indexed_title_chars = 300;
+
 // A chunk's text is DocumentRecord::text[start_byte, end_byte): offsets, not views, so a
 // record can be moved freely.
 struct ChunkRecord {

@@ -14,7 +14,7 @@ namespace {
 // `c.id > ?` each page starts where the last ended and stops after LIMIT rows, instead of
 // sorting the whole collection again for every page.
 constexpr const char* k_pending_page =
-    "SELECT c.id, c.text, d.source, c.ordinal FROM chunks c CROSS JOIN documents d ON d.id = c.document_id "
+    "SELECT c.id, c.text, d.source, c.ordinal, coalesce(d.title, '') FROM chunks c CROSS JOIN documents d ON d.id = c.document_id "
     "WHERE d.collection_id = ?1 AND c.id > ?2 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id) "
     "ORDER BY c.id LIMIT ?3";
 
@@ -184,7 +184,7 @@ std::vector<ChunkToEmbed> EmbeddingStore::pending_chunks(std::int64_t collection
     q.bind(3, static_cast<std::int64_t>(limit));
     while (q.executeStep()) {
       page.push_back(ChunkToEmbed{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                                  q.getColumn(3).getInt64()});
+                                  q.getColumn(3).getInt64(), q.getColumn(4).getString()});
     }
     return page;
   } catch (const SQLite::Exception& e) {

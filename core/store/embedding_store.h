@@ -37,6 +37,7 @@ struct ChunkToEmbed {
   std::string text;
   std::string source;    // the document's source
   std::int64_t ordinal = 0;
+  std::string title;     // the document's title; "" when it has none
 };
 
 // Vectors to store: one blob for every chunk in `chunk_ids` (identical texts share one), and a

@@ -18,6 +18,7 @@ namespace {
 struct QueryStatistics {
   double avgdl = 0;
   std::vector<double> idf;  // per phrase
+  std::vector<double> weights;  // per column, from the arguments (1 where none is given)
   // With a limit n (the fourth argument): the magnitudes (-score) of the best n rows scored so
   // far, a min-heap, and the last rowid scored; see strata_bm25.
   std::vector<double> best;
@@ -68,8 +69,14 @@ void strata_bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context*
     const int t = sqlite3_value_numeric_type(v);
     return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
   };
-  if ((argc != 2 && argc != 3) || !numeric(argv[0]) || !numeric(argv[1]) || (argc == 3 && !numeric(argv[2]))) {
-    sqlite3_result_error(result, "strata_bm25: give the table, k1 and b (and optionally the limit), e.g. strata_bm25(t, 1.2, 0.75)", -1);
+  bool all_numeric = argc >= 2;
+  for (int i = 0; i < argc; ++i) all_numeric = all_numeric && numeric(argv[i]);
+  const int columns = api->xColumnCount(fts);
+  if (!all_numeric || argc > 3 + columns) {
+    sqlite3_result_error(result,
+                         "strata_bm25: give the table, k1 and b, optionally the limit and a weight per column, "
+                         "e.g. strata_bm25(t, 1.2, 0.75)",
+                         -1);
     return;
   }
   const double k1 = sqlite3_value_double(argv[0]);
@@ -78,22 +85,36 @@ void strata_bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context*
     sqlite3_result_error(result, "strata_bm25: k1 must be >= 0 and b in [0, 1]", -1);
     return;
   }
-  const sqlite3_int64 limit = argc == 3 ? sqlite3_value_int64(argv[2]) : 0;
+  const sqlite3_int64 limit = argc >= 3 ? sqlite3_value_int64(argv[2]) : 0;
   QueryStatistics* s = nullptr;
   int rc = query_statistics(api, fts, &s);
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(result, rc);
     return;
   }
-  // Hits per phrase in this row. Counted phrase by phrase (xPhraseFirst/xPhraseNext walk the
-  // same position lists xInstCount merges), so the same counts as bm25() gets from xInst.
+  if (s->weights.empty()) {
+    s->weights.assign(static_cast<std::size_t>(columns), 1.0);
+    for (int i = 3; i < argc; ++i) s->weights[static_cast<std::size_t>(i - 3)] = sqlite3_value_double(argv[i]);
+    for (const double w : s->weights) {
+      if (!(w >= 0.0)) {
+        sqlite3_result_error(result, "strata_bm25: column weights must be >= 0", -1);
+        s->weights.clear();
+        return;
+      }
+    }
+  }
+  // Hits per phrase in this row, each weighted by its column's weight. Counted phrase by phrase
+  // (xPhraseFirst/xPhraseNext walk the same position lists xInstCount merges), so the same
+  // counts as bm25() gets from xInst, weighted as bm25()'s column weights weigh them.
   s->freq.assign(s->idf.size(), 0.0);
   for (std::size_t p = 0; p < s->freq.size(); ++p) {
     Fts5PhraseIter it;
     int column = 0, offset = 0;
     rc = api->xPhraseFirst(fts, static_cast<int>(p), &it, &column, &offset);
     if (rc != SQLITE_OK) break;
-    for (; column >= 0; api->xPhraseNext(fts, &it, &column, &offset)) s->freq[p] += 1.0;
+    for (; column >= 0; api->xPhraseNext(fts, &it, &column, &offset)) {
+      s->freq[p] += static_cast<std::size_t>(column) < s->weights.size() ? s->weights[static_cast<std::size_t>(column)] : 1.0;
+    }
   }
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(result, rc);

@@ -1,15 +1,17 @@
 #pragma once
-// `strata_bm25(fts_table, k1, b [, n])`: an FTS5 auxiliary function that is FTS5's own bm25() with the
-// two BM25 parameters as arguments. FTS5's bm25() fixes k1 = 1.2 and b = 0.75; strata's keyword
+// `strata_bm25(fts_table, k1, b [, n [, w0, w1, ...]])`: an FTS5 auxiliary function that is FTS5's
+// own bm25() with the two BM25 parameters as arguments, and optionally bm25()'s column weights. FTS5's bm25() fixes k1 = 1.2 and b = 0.75; strata's keyword
 // search ranks with the parameters below instead. Internal to core/store (it owns the SQL).
 //
 // Same formula as FTS5's bm25() (fts5_aux.c), so with k1 = 1.2 and b = 0.75 the scores are equal:
 //   idf(p)  = ln((N - n(p) + 0.5) / (n(p) + 0.5)), or 1e-6 where that is <= 0
 //             (N rows in the table, n(p) rows matching phrase p of the query)
 //   score   = -sum_p idf(p) * f(p) (k1 + 1) / (f(p) + k1 (1 - b + b |D| / avgdl))
-//             (f(p) hits of phrase p in the row, |D| the row's tokens, avgdl the table's mean)
+//             (f(p) hits of phrase p in the row, each counted as its column's weight; |D| the
+//             row's tokens in all columns, avgdl the table's mean)
 // Negative, lower is better, as bm25(): `ORDER BY strata_bm25(t, k1, b)` puts the best row first.
-// Every column has weight 1 (strata's chunks_fts has one).
+// Column weights follow n (give n = 0 for no limit), in column order: w0 for the first column and
+// so on; a column without one weighs 1, as in bm25().
 //
 // With a fourth argument n > 0 (the LIMIT of the query's `ORDER BY score, rowid LIMIT n`),
 // rows that cannot be among the best n of the rows the function sees score +Inf instead: their
@@ -19,8 +21,8 @@
 // those, and scored exactly as, without n. The function must see each candidate row once: call
 // it from the result column ordered by, with the collection and filters as WHERE terms.
 //
-// Errors (SQL errors of the statement using it): other than two or three numeric arguments after the
-// table, k1 < 0, or b outside [0, 1].
+// Errors (SQL errors of the statement using it): fewer than two arguments after the table, more than
+// three plus one per column, one that is not a number, k1 < 0, b outside [0, 1], a weight < 0.
 
 struct sqlite3;
 
@@ -41,6 +43,20 @@ struct Bm25Parameters {
 // from strong length normalisation; a lower b stops it from burying a longer chunk that holds
 // every query term.
 inline constexpr Bm25Parameters k_keyword_bm25{1.2, 0.4};
+
+// The weights of chunks_fts's columns (migrations/0007) in keyword search: a term in the
+// document's title counts as 3 terms of the text, as a title field weighs more in BM25F and in
+// search engines' defaults; the CJK terms are terms of the text. 3 was measured on every eval
+// collection that has titles (BENCHMARKS.md "search", titles): keyword nDCG@10 on
+// ../shared/eval (weights 1 / 2 / 3 / 4 / 5) cacm .416/.436/.453/.445/.448, cisi
+// .322/.331/.332/.331/.332, lisa .373/.385/.390/.391/.391 (npl and med have no titles), and
+// docs-qa (60 questions) .585/.611/.610/—/.613: a plateau from 3 on, 3 best on average.
+struct FtsColumnWeights {
+  double text = 1.0;
+  double title = 3.0;
+  double cjk = 1.0;
+};
+inline constexpr FtsColumnWeights k_keyword_column_weights{};
 
 // Registers strata_bm25 on `db` through fts5_api. Call once per connection (each call adds
 // another entry to FTS5's list). Throws Error(unavailable) when `db` has no FTS5.

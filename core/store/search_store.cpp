@@ -176,13 +176,13 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
     // One read transaction, so that the whole-store check describes the rows searched.
     ReadTransaction tx(database(store));
     const bool whole = filters.empty() && collection_is_whole_store(store, collection_id);
-    std::string sql = std::string("SELECT f.rowid, ") + k_fts_bm25_function + "(chunks_fts, ?4, ?5, ?3) AS score FROM chunks_fts f ";
+    std::string sql = std::string("SELECT f.rowid, ") + k_fts_bm25_function + "(chunks_fts, ?4, ?5, ?3, ?6, ?7, ?8) AS score FROM chunks_fts f ";
     if (whole) {
       sql += "WHERE chunks_fts MATCH ?1";
     } else {
       sql += "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
              "WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2" +
-             filter_sql(filters, 6);
+             filter_sql(filters, 9);
     }
     sql += " ORDER BY score, f.rowid LIMIT ?3";
     SQLite::Statement q(database(store), sql);
@@ -191,7 +191,10 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
     q.bind(3, static_cast<std::int64_t>(limit));
     q.bind(4, k_keyword_bm25.k1);
     q.bind(5, k_keyword_bm25.b);
-    bind_filters(q, filters, 6);
+    q.bind(6, k_keyword_column_weights.text);  // chunks_fts's columns, in order (migrations/0007)
+    q.bind(7, k_keyword_column_weights.title);
+    q.bind(8, k_keyword_column_weights.cjk);
+    bind_filters(q, filters, 9);
     std::vector<KeywordRow> rows;
     while (q.executeStep()) rows.push_back(KeywordRow{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
     tx.commit();

@@ -14,6 +14,7 @@
 #include "migrate/migration_parser.h"
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
+#include "store/cjk_backfill.h"
 #include "store/embedded_migrations.h"
 #include "store/fts_bm25.h"
 #include "store/store_db.h"
@@ -174,6 +175,8 @@ Store Store::open(const std::string& path) {
   use_wal(*impl->conn);
   impl->conn->exec("PRAGMA synchronous = NORMAL");
   impl->conn->exec("PRAGMA foreign_keys = ON");
+  // Rows an upgrade found with CJK text get their keyword terms (nothing to do once done).
+  fill_pending_cjk_terms(*impl->conn);
   // Keyword search ranks with strata_bm25 (fts_bm25.h); functions live on the connection.
   register_fts_bm25(impl->conn->db().getHandle());
   return Store(std::move(impl));

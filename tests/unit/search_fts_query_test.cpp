@@ -40,11 +40,25 @@ TEST(SearchFtsQuery, EmptyOrPunctuationOnlyMeansNoKeywordQuery) {
 
 TEST(SearchFtsQuery, KeepsNonAsciiLettersDigitsAndMarks) {
   EXPECT_EQ(fts_terms("café naïve Zürich"), (Terms{"café", "naïve", "Zürich"}));
-  EXPECT_EQ(fts_terms("東京タワー、大阪"), (Terms{"東京タワー", "大阪"}));
+  EXPECT_EQ(fts_terms("Ελληνικά русский עברית"), (Terms{"Ελληνικά", "русский", "עברית"}));
   EXPECT_EQ(fts_terms("e\xCC\x81t\xC3\xA9"), (Terms{"e\xCC\x81t\xC3\xA9"}));  // combining acute
   EXPECT_EQ(fts_terms("\xD9\xA1\xD9\xA2 x"), (Terms{"\xD9\xA1\xD9\xA2", "x"}));  // Arabic-Indic digits
   // No-break space, ideographic space and a right-to-left override separate terms.
   EXPECT_EQ(fts_terms("a\xC2\xA0" "b\xE3\x80\x80" "c\xE2\x80\xAE" "d", kAllWords), (Terms{"a", "b", "c", "d"}));
+}
+
+TEST(SearchFtsQuery, CjkWordsBecomeTheirBigrams) {
+  // Written without spaces, a CJK clause is one unicode61 word; the index's cjk column holds
+  // its bigrams (common/cjk_terms.h), and so does the query.
+  EXPECT_EQ(fts_terms("什么是依赖注入"), (Terms{"什么", "么是", "是依", "依赖", "赖注", "注入"}));
+  EXPECT_EQ(fts_terms("東京タワー、大阪"), (Terms{"東京", "京タ", "タワ", "ワー", "大阪"}));
+  EXPECT_EQ(fts_terms("의존성을 주입"), (Terms{"의존", "존성", "성을", "주입"}));
+  // Words glued to a CJK run are terms of their own; a lone CJK character is one.
+  EXPECT_EQ(fts_terms("使用FastAPI的依赖"), (Terms{"使用", "FastAPI", "的依", "依赖"}));
+  EXPECT_EQ(fts_terms("键 x中y"), (Terms{"键", "x", "中", "y"}));
+  // Repeated bigrams are one term; CJK punctuation separates as any punctuation does.
+  EXPECT_EQ(fts_terms("依赖，依赖。依赖项"), (Terms{"依赖", "赖项"}));
+  EXPECT_EQ(fts_match_expression("依赖注入"), "\"依赖\" OR \"赖注\" OR \"注入\"");
 }
 
 TEST(SearchFtsQuery, InvalidUtf8AndControlsSeparate) {

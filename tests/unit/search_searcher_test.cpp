@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "embed/collection_embed.h"
+#include "search/fts_query.h"
 #include "embed/local_embedder.h"
 #include "search/snippet.h"
 #include "search/vector_index.h"
@@ -357,6 +358,11 @@ TEST(SearchSnippet, CentresOnTheMostQueryTermsAndStaysOneSafeLine) {
   EXPECT_NE(search::make_snippet(std::string(400, 'x') + " migrating now", {"migrations"}).find("migrating"), std::string::npos);
   // No match: the start of the text.
   EXPECT_EQ(search::make_snippet("hello world", {"zzz"}), "hello world");
+  // A CJK bigram is found inside a run of CJK text, where no word starts.
+  std::string zh;
+  for (int i = 0; i < 60; ++i) zh += "查询参数";
+  zh += "什么是依赖注入";
+  EXPECT_NE(search::make_snippet(zh, search::fts_terms("依赖注入")).find("依赖注入"), std::string::npos);
   // Controls, bidi overrides and invalid bytes are made safe; UTF-8 is never cut.
   const std::string unsafe = search::make_snippet("a\x1b[31m red\xe2\x80\xae evil\xc2\x85 \xff end", {});
   EXPECT_EQ(unsafe, "a [31m red evil \xEF\xBF\xBD end");

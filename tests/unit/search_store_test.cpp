@@ -157,8 +157,10 @@ TEST_F(SearchStoreTest, FiltersApplyBeforeTheLimit) {
 // exactly its rows and scores.
 std::vector<store::KeywordRow> joined_keyword_search(Store& st, std::int64_t collection, const std::string& match,
                                                      const std::vector<DocumentFilter>& filters, std::size_t limit) {
-  std::string sql = std::string("SELECT f.rowid, ") + store::k_fts_bm25_function +
-                    "(chunks_fts, ?4, ?5) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
+  const store::FtsColumnWeights& w = store::k_keyword_column_weights;
+  std::string sql = std::string("SELECT f.rowid, ") + store::k_fts_bm25_function + "(chunks_fts, ?4, ?5, 0, " +
+                    std::to_string(w.text) + ", " + std::to_string(w.title) + ", " + std::to_string(w.cjk) +
+                    ") AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
                     "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2";
   for (std::size_t i = 0; i < filters.size(); ++i) {
     const int v = 6 + 2 * static_cast<int>(i);

@@ -160,9 +160,44 @@ TEST_F(FtsBm25Test, RowsOutOfRowidOrderTurnSkippingOff) {
   EXPECT_EQ(rows, 50u);
 }
 
+TEST_F(FtsBm25Test, ColumnWeightsAreFts5Bm25sColumnWeights) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  store::register_fts_bm25(db.getHandle());
+  db.exec("CREATE VIRTUAL TABLE w USING fts5 (text, title, tokenize = 'porter unicode61 remove_diacritics 2')");
+  db.exec("INSERT INTO w (text, title) VALUES ('roll back a migration', 'Migrations'), "
+          "('a migration is a file of statements', ''), ('nothing here', 'migration guide'), "
+          "('the store keeps chunks', 'Store'), ('search the store', 'Search and migration')");
+  for (const std::string weights : {"1, 1", "1, 2", "1, 5", "2, 0.5", "1, 0"}) {
+    SCOPED_TRACE(weights);
+    SQLite::Statement fts5(db, "SELECT rowid, bm25(w, " + weights + ") FROM w WHERE w MATCH 'migration OR store' ORDER BY rowid");
+    SQLite::Statement ours(db, "SELECT rowid, strata_bm25(w, 1.2, 0.75, 0, " + weights +
+                                   ") FROM w WHERE w MATCH 'migration OR store' ORDER BY rowid");
+    int rows = 0;
+    while (fts5.executeStep()) {
+      ASSERT_TRUE(ours.executeStep());
+      EXPECT_EQ(ours.getColumn(0).getInt64(), fts5.getColumn(0).getInt64());
+      EXPECT_NEAR(ours.getColumn(1).getDouble(), fts5.getColumn(1).getDouble(), 1e-9);
+      ++rows;
+    }
+    EXPECT_FALSE(ours.executeStep());
+    EXPECT_EQ(rows, 5);
+  }
+  // A title hit counts as `weight` text hits: of two rows of the same length, one with the term
+  // in its text and one with it in its title, the title wins once its weight is above 1.
+  db.exec("INSERT INTO w (rowid, text, title) VALUES (6, 'zebra crossing', 'x'), (7, 'a crossing', 'zebra')");
+  const auto first = [&](const std::string& weights) {
+    SQLite::Statement q(db, "SELECT rowid FROM w WHERE w MATCH 'zebra' ORDER BY strata_bm25(w, 1.2, 0.75, 0, " + weights + "), rowid");
+    return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+  };
+  EXPECT_EQ(first("1, 1"), 6);  // a tie: the lower rowid
+  EXPECT_EQ(first("1, 3"), 7);
+  EXPECT_EQ(first("3, 1"), 6);
+}
+
 TEST_F(FtsBm25Test, BadArgumentsAreSqlErrors) {
   add("apple");
-  for (const std::string call : {"strata_bm25(t)", "strata_bm25(t, 1.2)", "strata_bm25(t, 1.2, 0.75, 1, 2)",
+  for (const std::string call : {"strata_bm25(t)", "strata_bm25(t, 1.2)", "strata_bm25(t, 1.2, 0.75, 1, 2, 3)",
+                                 "strata_bm25(t, 1.2, 0.75, 1, -1)", "strata_bm25(t, 1.2, 0.75, 1, 'x')",
                                  "strata_bm25(t, 1.2, 0.75, 'x')",
                                  "strata_bm25(t, 'x', 0.75)", "strata_bm25(t, -1, 0.75)", "strata_bm25(t, 1.2, 1.5)"}) {
     SCOPED_TRACE(call);
