@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,7 +88,7 @@ TEST(CjkTerms, IndexTermsOfAText) {
 TEST(CjkTerms, EveryCodePointNearTheRangesIsClassifiedConsistently) {
   // A CJK code point alone in a word is its own term; any other letter gives no term.
   // (Assigned code points only: an unassigned one is no word character for unicode61.)
-  for (const char32_t cp : {0x10FF, 0x1100, 0x11FF, 0x1200, 0x3004, 0x3005, 0x3007, 0x3008, 0x303F, 0x3041, 0x30FF,
+  for (const char32_t cp : std::initializer_list<char32_t>{0x10FF, 0x1100, 0x11FF, 0x1200, 0x3004, 0x3005, 0x3007, 0x3008, 0x303F, 0x3041, 0x30FF,
                             0x3100, 0x3131, 0x318E, 0x3190, 0x31F0, 0x31FF, 0x3400, 0x4DB5, 0x4DC0, 0x4E00, 0x9FA5,
                             0xA000, 0xA960, 0xA97C, 0xAC00, 0xD7A3, 0xF900, 0xFAD9, 0xFF66, 0xFFDC, 0x20000, 0x2A6D6}) {
     const std::string text = "x " + utf8(cp) + " y";
