@@ -79,7 +79,15 @@ int run_config(const ConfigCliOptions& o) {
       const std::string name = std::string(k.section) + "." + std::string(k.key);
       const config::Setting& s = c.get(name);
       json value = nullptr;
-      if (s.set()) value = k.type == config::ValueType::integer ? json(std::stoll(s.value)) : json(s.value);
+      if (s.set()) {
+        if (k.type == config::ValueType::integer) {
+          value = std::stoll(s.value);
+        } else if (k.type == config::ValueType::boolean) {
+          value = s.value == "true";
+        } else {
+          value = s.value;
+        }
+      }
       settings[name] = {{"value", value}, {"source", config::to_string(s.origin)}, {"where", s.where}};
     }
     json secret_json = json::object();

@@ -157,6 +157,8 @@ const std::vector<KeySpec>& keys() {
       {"chunk", "overlap", ValueType::integer, false, "", "0", "tail repeated at the next chunk's head"},
       {"chunk", "unit", ValueType::string, false, "", "", "chars, bytes or tokens (default: chars; tokens for the token strategy)"},
       {"chunk", "tokenizer", ValueType::string, false, "", "cl100k_base", "cl100k_base or o200k_base"},
+      {"ingest", "embed", ValueType::boolean, false, "", "false",
+       "embed new chunks with a server model during ingest (the built-in model's always are)"},
       {"embed", "provider", ValueType::string, false, "", "", "local or openai"},
       {"embed", "model", ValueType::string, false, "", "", "embedding model"},
       {"embed", "base_url", ValueType::string, false, "OPENAI_BASE_URL", "", "OpenAI-compatible API"},
@@ -274,7 +276,13 @@ void apply_file(const fs::path& file, const std::string& text, Origin origin,
               "keys in [" + section + "]: " + join(key_names(section)));
       }
       std::string value;
-      if (spec->type == ValueType::integer) {
+      if (spec->type == ValueType::boolean) {
+        const auto* b = node.as_boolean();
+        if (b == nullptr) {
+          usage(at(file, node.source()) + ": " + name + " must be true or false, not " + std::string(type_name(node.type())));
+        }
+        value = b->get() ? "true" : "false";
+      } else if (spec->type == ValueType::integer) {
         const auto* i = node.as_integer();
         if (i == nullptr || i->get() < 0) {
           usage(at(file, node.source()) + ": " + name + " must be a non-negative integer, not " +
