@@ -76,6 +76,18 @@ class IngestVectorsTest : public ::testing::Test {
     es.record_model(es.collection_model("docs")->id, m);
   }
 
+  // Ingests and embeds the collection, then ingests one more file and gives its chunks no
+  // vector (as with --no-embed): returns how many chunks have none.
+  std::int64_t embedded_then_one_file_more() {
+    ingest();
+    vectors(IngestEmbedPolicy::embed, true);
+    add_file(3);
+    ingest();
+    const std::int64_t missing = chunks() - vectors_stored();
+    EXPECT_GT(missing, 0);
+    return missing;
+  }
+
   std::int64_t n(const std::string& sql) const { return std::stoll(query_one(store_, sql)); }
   std::int64_t chunks() const { return n("SELECT count(*) FROM chunks"); }
   std::int64_t vectors_stored() const { return n("SELECT count(*) FROM embeddings"); }
@@ -130,12 +142,7 @@ TEST_F(IngestVectorsTest, TheBuiltInModelsCollectionsAreEmbeddedAtOnce) {
 }
 
 TEST_F(IngestVectorsTest, NoEmbedLeavesTheChunksWaitingAndCountsThem) {
-  ingest();
-  vectors(IngestEmbedPolicy::embed, true);
-  add_file(3);
-  ingest();
-  const std::int64_t missing = chunks() - vectors_stored();
-  ASSERT_GT(missing, 0);
+  const std::int64_t missing = embedded_then_one_file_more();
   const IngestVectorsResult r = vectors(IngestEmbedPolicy::skip);
   EXPECT_EQ(r.outcome, VectorsOutcome::waiting);
   EXPECT_EQ(r.waiting, missing);
@@ -245,12 +252,7 @@ TEST_F(IngestVectorsTest, CollectionsListTheirVectorsAndModel) {
 }
 
 TEST_F(IngestVectorsTest, SearchCountsTheChunksVectorSearchCannotSee) {
-  ingest();
-  vectors(IngestEmbedPolicy::embed, true);
-  add_file(3);
-  ingest();
-  const std::int64_t missing = chunks() - vectors_stored();
-  ASSERT_GT(missing, 0);
+  const std::int64_t missing = embedded_then_one_file_more();
   store::Store st = store::Store::open_existing(store_);
   search::Searcher s(st);
   search::SearchRequest q;
