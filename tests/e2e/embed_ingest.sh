@@ -173,17 +173,18 @@ more_docs docs 4
 server_reset
 run strata_t ingest --no-embed docs/ -q
 assert_eq 0 "$(requests_made)" "--no-embed wins over the setting"
-run strata_t ingest docs/ -q --collection fresh
+# New collections go to a store of their own, so that the counts below stay those of 'default'.
+run strata_t ingest docs/ -q --store other.db --collection fresh
 assert_eq 0 "$RC" "a new collection: exit 0"
 assert_eq 0 "$(requests_made)" "a project file's setting does not choose a model for a new collection"
-run strata_t ingest docs/ --collection fresh
+run strata_t ingest docs/ --store other.db --collection fresh
 expect_stderr_match "strata.toml:2: ingest.embed does not choose a model for collection 'fresh', which has none: strata embed --collection fresh does"
 rm strata.toml
 mkdir -p "$XDG_CONFIG_HOME/strata"
 printf '[ingest]\nembed = true\n' >"$XDG_CONFIG_HOME/strata/config.toml"
-run strata_t ingest docs/ -q --collection mine
+run strata_t ingest docs/ -q --store other.db --collection mine
 assert_eq 0 "$RC" "the user's own setting: exit 0"
-assert_eq "$(db_q_rw .strata/store.db "SELECT embedding_model FROM collections WHERE name = 'mine'")" hash-ngram-v2 \
+assert_eq "$(db_q_rw other.db "SELECT embedding_model FROM collections WHERE name = 'mine'")" hash-ngram-v2 \
     "the user's own file may choose a model (the built-in one by default)"
 rm "$XDG_CONFIG_HOME/strata/config.toml"
 
