@@ -22,7 +22,6 @@
 namespace strata::embed {
 namespace {
 
-namespace fs = std::filesystem;
 using strata::testing::query_one;
 using strata::testing::TempDir;
 using strata::testing::write_file;
