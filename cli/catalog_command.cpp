@@ -52,9 +52,27 @@ std::string chunking_of(const std::string& config) {
 }
 
 json collection_json(const st::CollectionInfo& c) {
-  return {{"name", c.name},          {"documents", c.documents}, {"chunks", c.chunks},
-          {"bytes", c.bytes},        {"chunking", parse_or_null(c.chunk_config)},
-          {"created_at", c.created_at}, {"last_ingested_at", c.last_ingested_at.empty() ? json(nullptr) : json(c.last_ingested_at)}};
+  json j = {{"name", c.name},          {"documents", c.documents}, {"chunks", c.chunks},
+            {"bytes", c.bytes},        {"chunking", parse_or_null(c.chunk_config)},
+            {"created_at", c.created_at}, {"last_ingested_at", c.last_ingested_at.empty() ? json(nullptr) : json(c.last_ingested_at)}};
+  if (c.embedded) j["embedded"] = *c.embedded;
+  const auto& m = c.embedding_model;
+  j["embedding"] = m ? json{{"provider", m->provider}, {"model", m->model},
+                            {"dimensions", m->dimensions > 0 ? json(m->dimensions) : json(nullptr)}}
+                     : json(nullptr);
+  return j;
+}
+
+// "local hash-ngram-v2", or "-" for a collection that was never embedded.
+std::string model_of(const st::CollectionInfo& c) {
+  return c.embedding_model ? c.embedding_model->provider + " " + c.embedding_model->model : "-";
+}
+
+// "380/400": chunks with a vector of all chunks; "-" when the collection has no model and no vectors.
+std::string vectors_of(const st::CollectionInfo& c) {
+  const std::int64_t embedded = c.embedded.value_or(0);
+  if (!c.embedding_model && embedded == 0) return "-";
+  return std::to_string(embedded) + "/" + std::to_string(c.chunks);
 }
 
 json document_json(const st::DocumentSummary& d) {
@@ -99,12 +117,15 @@ int list_collections(const CatalogOptions& o) {
     for (const st::CollectionInfo& c : all) std::cout << collection_json(c).dump() << '\n';
     return 0;
   }
-  Table table({"COLLECTION", "DOCUMENTS", "CHUNKS", "SIZE", "CHUNKING", "LAST INGESTED"});
+  Table table({"COLLECTION", "DOCUMENTS", "CHUNKS", "VECTORS", "SIZE", "CHUNKING", "MODEL", "LAST INGESTED"});
   for (const st::CollectionInfo& c : all) {
-    table.add({c.name, std::to_string(c.documents), std::to_string(c.chunks),
-               human_bytes(static_cast<std::uint64_t>(c.bytes)), chunking_of(c.chunk_config),
+    // Chunks without a vector cannot be found by vector search: that shows.
+    const bool missing = c.embedding_model && c.embedded.value_or(0) < c.chunks;
+    table.add({c.name, std::to_string(c.documents), std::to_string(c.chunks), vectors_of(c),
+               human_bytes(static_cast<std::uint64_t>(c.bytes)), chunking_of(c.chunk_config), model_of(c),
                c.last_ingested_at.empty() ? "-" : c.last_ingested_at},
-              {Tone::bold, Tone::plain, Tone::plain, Tone::plain, Tone::dim, Tone::dim});
+              {Tone::bold, Tone::plain, Tone::plain, missing ? Tone::warn : Tone::plain, Tone::plain, Tone::dim, Tone::dim,
+               Tone::dim});
   }
   table.print(std::cout, stdout_color(o));
   if (all.empty()) print_note("no collections yet: strata ingest PATH", OutputOptions{ColorMode::automatic, o.quiet, false});
@@ -262,7 +283,7 @@ void setup_collections(CLI::App& app, std::function<int()>& action) {
   cmd->require_subcommand(0, 1);
   cmd->footer(
       "Examples:\n"
-      "  strata collections                 name, documents, chunks, size, chunking\n"
+      "  strata collections                 name, documents, chunks, vectors, size, chunking, model\n"
       "  strata collections remove drafts   remove a collection and everything in it");
   add_store_option(*cmd, o->store);
   add_output_flags(*cmd, *o);

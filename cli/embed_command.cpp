@@ -4,13 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -18,11 +16,11 @@
 
 #include "chunk_command.h"
 #include "common/error.h"
-#include "config/config.h"
 #include "config_command.h"
 #include "common/text.h"
 #include "embed/collection_embed.h"
 #include "embed/text_embed.h"
+#include "embed_output.h"
 #include "flag_values.h"
 #include "input.h"
 #include "output.h"
@@ -40,9 +38,9 @@ struct EmbedCliOptions {
   std::vector<std::string> texts;   // --text, repeatable
   std::vector<std::string> inputs;  // positional: '-' (standard input), or a JSONL file with --jsonl
   bool jsonl = false;
-  std::string provider, model, dimensions, base_url;
-  std::string api_key_env;  // empty: embed.api_key_env from the configuration, else OPENAI_API_KEY
-  std::string concurrency, batch_size, batch_tokens, max_input_tokens, max_retries, timeout;
+  std::string provider, model, dimensions;
+  EndpointFlags endpoint;
+  std::string concurrency, batch_size, batch_tokens, max_input_tokens;
   bool strict = false;
   bool switch_model = false;
   bool json = false;
@@ -53,140 +51,21 @@ struct EmbedCliOptions {
   bool collection_given = false;
 };
 
-std::chrono::milliseconds parse_seconds(const std::string& flag, const std::string& value) {
-  double s = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, s);
-  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(s) || s <= 0 || s > 86400) {
-    usage(flag + " must be a number of seconds above 0 (got '" + value + "')");
-  }
-  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
-}
-
 em::EmbedSettings settings_of(const EmbedCliOptions& o) {
   em::EmbedSettings s;
-  // Flags, else the [embed] section of strata.toml or the user file ($OPENAI_BASE_URL, read in
-  // core, still beats a file's base_url: configured_in_file is empty when it is set).
+  // Flags, else the [embed] section of strata.toml or the user file.
   s.provider = !o.provider.empty() ? std::optional<std::string>(o.provider) : configured_in_file("embed.provider");
   s.model = !o.model.empty() ? std::optional<std::string>(o.model) : configured_in_file("embed.model");
   if (!o.dimensions.empty()) s.dimensions = parse_count("--dimensions", o.dimensions, 1);
-  s.base_url = !o.base_url.empty() ? std::optional<std::string>(o.base_url) : configured_in_file("embed.base_url");
-  if (!o.api_key_env.empty()) {
-    s.api_key_env = o.api_key_env;
-    s.api_key_env_source = "--api-key-env";
-  } else {
-    const config::Setting& name = configuration().get("embed.api_key_env");
-    s.api_key_env = name.value;
-    if (configured_in_file("embed.api_key_env")) s.api_key_env_source = name.where + ": embed.api_key_env";
-  }
+  apply_endpoint(o.endpoint, s);
   if (!o.concurrency.empty()) s.concurrency = parse_count("--concurrency", o.concurrency, 1);
   if (s.concurrency > 64) usage("--concurrency must be at most 64 (got " + o.concurrency + ")");
   if (!o.batch_size.empty()) s.batch_inputs = parse_count("--batch-size", o.batch_size, 1);
   if (!o.batch_tokens.empty()) s.batch_tokens = parse_count("--batch-tokens", o.batch_tokens, 1);
   if (!o.max_input_tokens.empty()) s.max_input_tokens = parse_count("--max-input-tokens", o.max_input_tokens, 1);
-  if (!o.max_retries.empty()) s.max_retries = static_cast<int>(std::min<std::size_t>(parse_count("--max-retries", o.max_retries, 0), 100));
-  if (!o.timeout.empty()) s.timeout = parse_seconds("--timeout", o.timeout);
   s.strict = o.strict;
   s.switch_model = o.switch_model;
   return s;
-}
-
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f s", s);
-  return buf;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Progress and messages
-
-// Prints to stderr: a progress line redrawn in place when stderr is a terminal (never
-// otherwise), retries as notes, truncations as warnings. Workers call retrying() from their
-// threads, so every write takes the lock.
-class Reporter final : public em::EmbedObserver {
- public:
-  Reporter(const OutputOptions& out, std::string what) : out_(out), what_(std::move(what)) {
-    live_ = !out.quiet && ::isatty(STDERR_FILENO) == 1;
-  }
-
-  void progress(const em::EmbedStats& s) override {
-    if (!live_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(100) && s.done() < s.total) return;
-    last_ = now;
-    std::string line = "embedding " + what_ + ": " + std::to_string(s.done());
-    if (s.total > 0) line += "/" + std::to_string(s.total);
-    line += " (" + std::to_string(s.cached) + " from cache, " + std::to_string(s.failed) + " failed) · " +
-            plural(s.requests, "request", "requests");
-    if (s.retries > 0) line += " · " + plural(s.retries, "retry", "retries");
-    const std::lock_guard lock(mutex_);
-    std::cerr << "\r\x1b[K" << line << std::flush;
-    drawn_ = true;
-  }
-
-  void warning(const std::string& message) override {
-    const std::lock_guard lock(mutex_);
-    clear_line();
-    print_warning(message, out_.color);
-  }
-
-  void retrying(const std::string& message, std::chrono::milliseconds wait) override {
-    if (out_.quiet) return;
-    const std::lock_guard lock(mutex_);
-    clear_line();
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(wait.count()) / 1000.0);
-    std::cerr << "strata: retrying in " << buf << " s: " << message << '\n';
-  }
-
-  void done() {
-    const std::lock_guard lock(mutex_);
-    clear_line();
-  }
-
- private:
-  void clear_line() {
-    if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
-    drawn_ = false;
-  }
-
-  const OutputOptions& out_;
-  std::string what_;
-  bool live_ = false;
-  bool drawn_ = false;
-  std::mutex mutex_;
-  std::chrono::steady_clock::time_point last_{};
-};
-
-std::string summary_line(const em::EmbedStats& s, const char* unit_one, const char* unit_many) {
-  return "embedded " + plural(s.embedded + s.cached, unit_one, unit_many) + " (" + std::to_string(s.cached) +
-         " from cache), " + std::to_string(s.failed) + " failed" +
-         (s.truncated > 0 ? ", " + std::to_string(s.truncated) + " truncated" : std::string()) + "; " +
-         plural(s.requests, "request", "requests") + ", " + plural(s.retries, "retry", "retries") + ", " +
-         seconds_text(s.seconds);
-}
-
-json stats_json(const em::EmbedStats& s) {
-  return json{{"embedded", s.embedded}, {"cached", s.cached},     {"failed", s.failed}, {"truncated", s.truncated},
-              {"requests", s.requests}, {"retries", s.retries},   {"seconds", std::round(s.seconds * 1000) / 1000}};
-}
-
-json failures_json(const std::vector<em::FailedInput>& failures, bool chunks) {
-  json list = json::array();
-  for (const em::FailedInput& f : failures) {
-    json j = {{"input", f.label}, {"message", f.message}};
-    if (chunks) j["chunk_id"] = f.key;
-    list.push_back(std::move(j));
-  }
-  return list;
-}
-
-void print_failures(const std::vector<em::FailedInput>& failures, ColorMode color) {
-  for (const em::FailedInput& f : failures) print_warning("not embedded: " + f.label + ": " + f.message, color);
 }
 
 // The error a run ends with, after its summary: the fatal one, else a partial one. `stored`:
@@ -215,7 +94,7 @@ int finish(const em::EmbedReport& r, bool stored) {
 int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
   const em::EmbedSettings settings = settings_of(o);
   store::Store st = store::Store::open(store_path(o.store));
-  Reporter reporter(out, "'" + o.store.collection + "'");
+  EmbedReporter reporter(out, "'" + o.store.collection + "'");
   const em::CollectionEmbedResult r = em::embed_collection(st, o.store.collection, settings, reporter);
   reporter.done();
   if (r.dropped > 0) {
@@ -236,14 +115,13 @@ int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
     j.update(stats_json(r.report.stats));
     std::cout << j.dump() << '\n' << std::flush;
   } else {
-    const std::string model = r.model.provider + " " + r.model.model +
-                              (r.model.dimensions > 0 ? " (" + std::to_string(r.model.dimensions) + " dimensions)" : std::string());
+    const std::string model = model_text(r.model);
     if (r.report.stats.done() == 0 && !r.report.fatal && r.already == r.chunks) {
       print_note("nothing to embed: all " + plural(static_cast<std::size_t>(r.chunks), "chunk", "chunks") + " of collection '" +
                      r.collection + "' have vectors from " + model,
                  out);
     } else {
-      print_note(summary_line(r.report.stats, "chunk", "chunks") + " · collection '" + r.collection + "', " + model, out);
+      print_note(embed_summary(r.report.stats, "chunk", "chunks") + " · collection '" + r.collection + "', " + model, out);
     }
   }
   return finish(r.report, true);
@@ -419,12 +297,12 @@ int run_text(const EmbedCliOptions& o, const OutputOptions& out) {
   const em::EmbedSettings settings = settings_of(o);
   TextSource source(o);
   VectorWriter writer(source, o.json);
-  Reporter reporter(out, "texts");
+  EmbedReporter reporter(out, "texts");
   const em::TextEmbedResult r = em::embed_texts(source, settings, reporter, writer);
   reporter.done();
   writer.close();
   print_failures(r.report.failures, out.color);
-  print_note(summary_line(r.report.stats, "text", "texts") + " · " + r.provider + " " + r.model + " (" +
+  print_note(embed_summary(r.report.stats, "text", "texts") + " · " + r.provider + " " + r.model + " (" +
                  std::to_string(r.dimensions) + " dimensions)",
              out);
   return finish(r.report, false);
@@ -461,19 +339,13 @@ void setup_embed(CLI::App& app, std::function<int()>& action) {
       ->type_name("NAME");
   cmd->add_option("--dimensions", o->dimensions, "Vector size (local: 16-8192, default 384; openai: sent to the server)")
       ->type_name("N");
-  cmd->add_option("--base-url", o->base_url,
-                  "Server URL up to /embeddings (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
-      ->type_name("URL");
-  cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: embed.api_key_env in strata.toml, else OPENAI_API_KEY)")
-      ->type_name("NAME");
+  add_endpoint_options(*cmd, o->endpoint);
   cmd->add_option("--concurrency", o->concurrency, "Requests in flight (default: 4)")->type_name("N");
   cmd->add_option("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256)")
       ->type_name("N");
   cmd->add_option("--batch-tokens", o->batch_tokens, "Most tokens per request (default: the model's limit)")->type_name("N");
   cmd->add_option("--max-input-tokens", o->max_input_tokens, "Most tokens per input (default: the model's limit)")
       ->type_name("N");
-  cmd->add_option("--max-retries", o->max_retries, "Retries of a failed request (default: 5)")->type_name("N");
-  cmd->add_option("--timeout", o->timeout, "Seconds a request may take (default: 120)")->type_name("SECS");
   cmd->add_flag("--strict", o->strict, "Refuse inputs over the model's token limit instead of truncating them");
   cmd->add_flag("--switch-model", o->switch_model,
                 "Drop the collection's vectors and re-embed it with another model (cached vectors are reused)");

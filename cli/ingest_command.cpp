@@ -17,6 +17,7 @@
 #include "config_command.h"
 #include "ingest/ingest.h"
 #include "ingest/project_root.h"
+#include "ingest_vectors.h"
 #include "output.h"
 #include "progress.h"
 #include "store_options.h"
@@ -39,6 +40,7 @@ struct IngestCliOptions {
   bool include_generated = false;
   std::vector<std::string> loader_commands;  // --loader-cmd EXT=COMMAND
   std::optional<long long> loader_timeout;   // --loader-timeout SECONDS
+  IngestEmbedFlags embed;
   std::string color;
 };
 
@@ -162,7 +164,7 @@ std::string summary_line(const ig::IngestSummary& s) {
   return line;
 }
 
-json summary_json(const ig::IngestSummary& s, json events) {
+json summary_json(const ig::IngestSummary& s, json events, json vectors) {
   json failures = json::array();
   for (const ig::DocumentEvent& f : s.failures) failures.push_back({{"source", f.source}, {"reason", f.detail}});
   json j = {{"store", s.store},
@@ -186,6 +188,7 @@ json summary_json(const ig::IngestSummary& s, json events) {
             {"notes", s.notes},
             {"warnings", s.warnings}};
   if (!events.empty()) j["plan"] = std::move(events);
+  j["vectors"] = std::move(vectors);
   return j;
 }
 
@@ -290,26 +293,30 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
                       ") or --loader-cmd, never from a project's strata.toml",
                   color);
   }
+  const OutputOptions out{color, o.quiet, o.json};
+  const VectorsPlan vectors = plan_vectors(r.collection, o.embed);  // flags checked before anything is written
   Printer printer(o, color);
   r.count_totals = !o.quiet && !o.json && ProgressLine::stderr_is_terminal();
   const ig::IngestSummary s = ig::ingest(r, printer);
   printer.finish();
   for (const std::string& warning : s.warnings) print_warning(warning, color);
-  for (const std::string& note : s.notes) print_note("note: " + note, OutputOptions{color, o.quiet, o.json});
+  for (const std::string& note : s.notes) print_note("note: " + note, out);
   if (nothing_but_generated(s)) {
     print_note("note: every file was generated or not text (" + kinds_text(s.skipped_by_kind) +
                    "); --include-generated ingests them",
-               OutputOptions{color, o.quiet, o.json});
+               out);
   }
-  if (o.json) {
-    std::cout << summary_json(s, printer.take_events()).dump() << '\n';
-  } else if (!o.quiet) {
-    std::cerr << summary_line(s) << '\n';
-  }
-  if (s.failed == 0) return 0;
-  // Nothing usable at all is bad input; some documents in and some not is partial.
+  if (!o.json && !o.quiet) std::cerr << summary_line(s) << '
+';
+  // The documents are committed: their vectors come after, so a failure there loses none of them.
+  VectorsStep step;
+  if (!s.dry_run) step = run_vectors_step(r.store_path, vectors, out);
+  if (o.json) std::cout << summary_json(s, printer.take_events(), std::move(step.json)).dump() << '
+';
+  // Nothing usable at all is bad input; some documents (or vectors) in and some not is partial.
   const bool any_ok = s.added + s.changed + s.unchanged + s.skipped > 0;
-  return to_int(any_ok ? ExitCode::partial : ExitCode::invalid_input);
+  if (s.failed > 0 && !any_ok) return to_int(ExitCode::invalid_input);
+  return to_int(s.failed > 0 || step.failed ? ExitCode::partial : ExitCode::ok);
 }
 
 }  // namespace
@@ -323,7 +330,9 @@ void setup_ingest(CLI::App& app, std::function<int()>& action) {
       "  strata ingest --prune --glob '*.md' docs/   also drop documents whose files were deleted\n"
       "  find . -name '*.pdf' -print0 | strata ingest --files-from - -0 --meta team=legal\n"
       "  strata ingest --jsonl records.jsonl        one {\"id\",\"text\",\"title\",\"metadata\"} per line\n"
-      "Exit status: 0 done, 2 usage, 3 every input failed, 7 store unavailable, 8 some documents failed.");
+      "  strata ingest --embed docs/                 and give the new chunks vectors (also from a server model)\n"
+      "Exit status: 0 done, 2 usage, 3 every input failed, 7 store unavailable, 8 some documents failed, or\n"
+      "their vectors did (the documents are ingested; strata embed finishes).");
   ig::IngestRequest& r = o->request;
   cmd->add_option("PATH", r.paths, "Files and folders (walked recursively); '-' reads one document from stdin")
       ->type_name("");
@@ -370,6 +379,7 @@ void setup_ingest(CLI::App& app, std::function<int()>& action) {
   cmd->add_flag("--dry-run", r.dry_run, "Print the plan (new, changed, unchanged, removed); write nothing");
   cmd->add_flag("--checksum", r.checksum, "Hash every file, even when its size and modification time are unchanged");
   cmd->add_option("--threads", r.threads, "Worker threads (default: one per CPU)")->type_name("N");
+  add_ingest_embed_options(*cmd, o->embed);
   cmd->add_flag("--json", o->json, "Print a JSON summary on stdout");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress, notes or summary on stderr");
   cmd->add_flag("-v,--verbose", o->verbose, "List every document and what happened to it");

@@ -165,6 +165,26 @@ std::string summary(const se::SearchResult& r, const se::SearchRequest& request)
   return out;
 }
 
+// One warning line when vector search cannot see part of the collection (before the hits, so
+// that it is read first; --json's lines are hits only, so it goes to stderr there too).
+void warn_missing_vectors(const se::SearchResult& r, const std::string& collection, ColorMode color) {
+  if (r.without_vector <= 0 || r.chunks <= 0) return;
+  const std::string fix = "strata embed --collection " + collection;
+  if (r.mode == se::Mode::keyword) {
+    print_warning("collection '" + collection + "' has an embedding model (" + r.model->provider + " " + r.model->model +
+                      ") but none of its " + std::to_string(r.chunks) + " chunks has a vector, so this was a keyword search: " + fix,
+                  color);
+    return;
+  }
+  const double share = 100.0 * static_cast<double>(r.without_vector) / static_cast<double>(r.chunks);
+  const int digits = share < 1 ? 2 : share > 99 ? 1 : 0;  // neither 0% nor 100% unless it is
+  print_warning(std::to_string(r.without_vector) + " of " + std::to_string(r.chunks) + " chunks of collection '" + collection +
+                    "' (" + fixed(share, digits) + "%) have no vector, so " +
+                    (r.mode == se::Mode::vector ? "vector search cannot find them" : "hybrid search finds them by keyword only") +
+                    ": " + fix,
+                color);
+}
+
 int run_search(const SearchCliOptions& o) {
   se::SearchRequest request = request_of(o);
   store::Store st = store::Store::open_existing(store_path(o.store));
@@ -176,6 +196,7 @@ int run_search(const SearchCliOptions& o) {
     h.title = llm::sanitize_for_terminal(h.title);
   }
   const OutputOptions out{parse_color_mode(o.color), o.quiet, o.json};
+  warn_missing_vectors(r, request.collection, out.color);
   if (o.json) {
     std::size_t rank = 0;
     for (const se::SearchHit& h : r.hits) std::cout << hit_json(h, ++rank, o.explain).dump() << '\n';

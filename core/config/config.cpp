@@ -162,6 +162,8 @@ const std::vector<KeySpec>& keys() {
        "also ingest generated and non-text files (SVG, search indexes, Sphinx _sources, ...)"},
       {"ingest", "loader_timeout", ValueType::integer, false, "", "60",
        "seconds an external converter ([ingest.loaders]) may run on one file"},
+      {"ingest", "embed", ValueType::boolean, false, "", "false",
+       "embed new chunks with a server model during ingest (the built-in model's always are)"},
       {"embed", "provider", ValueType::string, false, "", "", "local or openai"},
       {"embed", "model", ValueType::string, false, "", "", "embedding model"},
       {"embed", "base_url", ValueType::string, false, "OPENAI_BASE_URL", "", "OpenAI-compatible API"},

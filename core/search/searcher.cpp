@@ -225,7 +225,11 @@ SearchResult Searcher::search(const SearchRequest& request) {
 
   SearchResult result;
   result.model = c->model;
+  result.chunks = c->chunks;
   result.mode = request.mode.value_or(has_vectors ? Mode::hybrid : Mode::keyword);
+  // A collection that has a model but lost its vectors (re-chunked, re-ingested) searches by
+  // keyword alone; the result says so rather than passing for a hybrid search that never was.
+  if (!request.mode && c->model && !has_vectors) result.without_vector = c->chunks;
   if (result.mode != Mode::keyword && !has_vectors) {
     throw Error(ExitCode::usage,
                 "collection '" + c->name + "' has no vectors, so --mode " + std::string(to_string(result.mode)) +
@@ -250,6 +254,8 @@ SearchResult Searcher::search(const SearchRequest& request) {
     const std::vector<float> q = impl_->embed_query(request.query, *c, request.embed);
     t.embed_ms = ms_since(t0);
     const Impl::Loaded& l = impl_->vectors_of(*c, t);
+    // The index holds one row per chunk of the collection with a vector: no query needed.
+    result.without_vector = std::max<std::int64_t>(0, c->chunks - static_cast<std::int64_t>(l.chunk_ids.size()));
     t0 = Clock::now();
     vector = impl_->vector_list(l, q, c->id, filters, depth);
     t.vector_ms = ms_since(t0);

@@ -84,6 +84,11 @@ struct SearchResult {
   std::vector<SearchHit> hits;  // best first, at most k
   SearchTimings timings;
   std::optional<store::EmbeddingModel> model;  // the collection's embedding model, if any
+  // Chunks of the collection, and of those the ones vector search cannot find (no vector yet:
+  // ingested after `strata embed`, or re-chunked). Counted when the vector list ran, and when
+  // a collection with a model but no vectors fell back to keyword search; else 0.
+  std::int64_t chunks = 0;
+  std::int64_t without_vector = 0;
 };
 
 // Throws Error: unavailable (no such collection, store problems, an embedding server that

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <map>
+
 #include "common/error.h"
 #include "migrate/connection.h"
 #include "store/store_db.h"
@@ -11,8 +13,14 @@ namespace {
 
 constexpr const char* k_select =
     "SELECT k.id, k.name, k.chunk_config, k.created_at, count(d.id), coalesce(sum(d.chunk_count), 0),"
-    "       coalesce(sum(d.size_bytes), 0), coalesce(max(d.ingested_at), '')"
+    "       coalesce(sum(d.size_bytes), 0), coalesce(max(d.ingested_at), ''),"
+    "       k.embedding_provider, k.embedding_model, k.embedding_dimensions"
     "  FROM collections k LEFT JOIN documents d ON d.collection_id = k.id ";
+
+// Vectors per collection, in one pass over the embeddings table (a chunk has at most one).
+constexpr const char* k_embedded =
+    "SELECT d.collection_id, count(*) FROM embeddings e JOIN chunks c ON c.id = e.chunk_id "
+    "JOIN documents d ON d.id = c.document_id GROUP BY d.collection_id";
 
 CollectionInfo row_of(SQLite::Statement& q) {
   CollectionInfo c;
@@ -24,6 +32,7 @@ CollectionInfo row_of(SQLite::Statement& q) {
   c.chunks = q.getColumn(5).getInt64();
   c.bytes = q.getColumn(6).getInt64();
   c.last_ingested_at = q.getColumn(7).getString();
+  c.embedding_model = recorded_model(q, 8);
   return c;
 }
 
@@ -54,6 +63,10 @@ std::vector<CollectionInfo> list_collections(Store& store) {
   try {
     SQLite::Statement q(database(store), std::string(k_select) + "GROUP BY k.id ORDER BY k.name");
     while (q.executeStep()) out.push_back(row_of(q));
+    std::map<std::int64_t, std::int64_t> embedded;
+    SQLite::Statement counts(database(store), k_embedded);
+    while (counts.executeStep()) embedded[counts.getColumn(0).getInt64()] = counts.getColumn(1).getInt64();
+    for (CollectionInfo& c : out) c.embedded = embedded.contains(c.id) ? embedded[c.id] : 0;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "reading collections");
   }

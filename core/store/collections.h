@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/embedding_store.h"
 #include "store/store.h"
 
 namespace strata::store {
@@ -19,6 +20,10 @@ struct CollectionInfo {
   std::int64_t chunks = 0;
   std::int64_t bytes = 0;  // sum of the documents' source sizes
   std::string last_ingested_at;
+  std::optional<EmbeddingModel> embedding_model;  // as recorded by `strata embed` (or ingest)
+  // Chunks with a vector: counted by list_collections only (it visits every vector), nullopt
+  // from the other functions.
+  std::optional<std::int64_t> embedded;
 };
 
 // Throws Error(usage) for a name that is empty, longer than 200 bytes or has control characters.

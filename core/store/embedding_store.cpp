@@ -37,6 +37,13 @@ constexpr const char* k_record_model =
 
 }  // namespace
 
+std::optional<EmbeddingModel> recorded_model(SQLite::Statement& row, int first) {
+  if (row.getColumn(first).isNull() || row.getColumn(first + 1).isNull()) return std::nullopt;
+  const SQLite::Column dims = row.getColumn(first + 2);
+  return EmbeddingModel{row.getColumn(first).getString(), row.getColumn(first + 1).getString(),
+                        dims.isNull() ? 0 : dims.getInt64()};
+}
+
 struct EmbeddingStore::Impl {
   Store& store;
   SQLite::Database& db;
@@ -113,10 +120,7 @@ std::optional<CollectionEmbeddings> EmbeddingStore::find_collection(const std::s
     CollectionEmbeddings c;
     c.id = q.getColumn(0).getInt64();
     c.name = q.getColumn(1).getString();
-    if (!q.getColumn(2).isNull() && !q.getColumn(3).isNull()) {
-      c.model = EmbeddingModel{q.getColumn(2).getString(), q.getColumn(3).getString(),
-                               q.getColumn(4).isNull() ? 0 : q.getColumn(4).getInt64()};
-    }
+    c.model = recorded_model(q, 2);
     c.chunks = q.getColumn(5).getInt64();
     c.embedded = q.getColumn(6).getInt64();
     return c;
@@ -131,6 +135,21 @@ std::vector<std::string> EmbeddingStore::collection_names() {
     SQLite::Statement q(impl_->db, "SELECT name FROM collections ORDER BY name");
     while (q.executeStep()) names.push_back(q.getColumn(0).getString());
     return names;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+std::optional<CollectionModel> EmbeddingStore::collection_model(const std::string& name) {
+  try {
+    SQLite::Statement q(impl_->db,
+                        "SELECT id, embedding_provider, embedding_model, embedding_dimensions FROM collections WHERE name = ?1");
+    q.bind(1, name);
+    if (!q.executeStep()) return std::nullopt;
+    CollectionModel c;
+    c.id = q.getColumn(0).getInt64();
+    c.model = recorded_model(q, 1);
+    return c;
   } catch (const SQLite::Exception& e) {
     impl_->fail(e);
   }

@@ -32,6 +32,12 @@ struct CollectionEmbeddings {
   std::int64_t embedded = 0;            // of those, with a vector
 };
 
+// A collection's id and recorded model, without the counts (one row read).
+struct CollectionModel {
+  std::int64_t id = 0;
+  std::optional<EmbeddingModel> model;  // as in CollectionEmbeddings
+};
+
 struct ChunkToEmbed {
   std::int64_t chunk_id = 0;
   std::string text;
@@ -67,6 +73,9 @@ class EmbeddingStore {
 
   std::optional<CollectionEmbeddings> find_collection(const std::string& name);
   std::vector<std::string> collection_names();
+  // What find_collection says of the model, at the cost of one row: for callers that must
+  // decide whether there is anything to do before counting chunks (every `strata ingest`).
+  std::optional<CollectionModel> collection_model(const std::string& name);
 
   // Records the collection's model (in its own transaction).
   void record_model(std::int64_t collection_id, const EmbeddingModel& model);

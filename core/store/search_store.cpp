@@ -110,10 +110,7 @@ std::optional<SearchCollection> find_search_collection(Store& store, const std::
     SearchCollection c;
     c.id = q.getColumn(0).getInt64();
     c.name = q.getColumn(1).getString();
-    if (!q.getColumn(2).isNull() && !q.getColumn(3).isNull()) {
-      c.model = EmbeddingModel{q.getColumn(2).getString(), q.getColumn(3).getString(),
-                               q.getColumn(4).isNull() ? 0 : q.getColumn(4).getInt64()};
-    }
+    c.model = recorded_model(q, 2);
     c.chunks = q.getColumn(5).getInt64();
     c.has_vectors = q.getColumn(6).getInt() != 0;
     return c;

@@ -259,7 +259,7 @@ PATH=$saved_path
 # --- ingest, collections, documents ------------------------------------------
 # The knowledge store lives in its own folder (kb/), so that the file
 # completions of the other cases see only what they expect.
-INGEST_OPTS="--store --collection --glob --exclude --hidden --no-ignore --files-from --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --json --quiet --verbose --color --help"
+INGEST_OPTS="--store --collection --glob --exclude --hidden --no-ignore --files-from --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --embed --no-embed --base-url --api-key-env --max-retries --timeout --json --quiet --verbose --color --help"
 COLL_OPTS="--color --help --json --quiet --store -h -q"
 DOCS_OPTS="--collection --color --help --json --quiet --store -h -q"
 NAMES="default notes read me team:wiki"

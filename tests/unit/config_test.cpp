@@ -161,6 +161,24 @@ TEST(Config, WrongTypeNamesExpectedType) {
   EXPECT_EQ(std::string(s.what()), "/home/ann/proj/strata.toml:2:8: store.path must be a string, not an integer");
 }
 
+TEST(Config, BooleansAreTomlBooleansOnly) {
+  FakeEnv f;
+  EXPECT_EQ(load(f.env()).get("ingest.embed").value, "false");
+  EXPECT_EQ(load(f.env()).get("ingest.embed").origin, Origin::default_value);
+  f.files["/home/ann/proj/strata.toml"] = "[ingest]\nembed = true\n";
+  const Configuration c = load(f.env());
+  EXPECT_EQ(c.get("ingest.embed").value, "true");
+  EXPECT_EQ(c.get("ingest.embed").origin, Origin::project_file);
+  EXPECT_EQ(c.get("ingest.embed").where, "/home/ann/proj/strata.toml:2");
+  // "true" in quotes, or 1, is not a boolean: refused rather than guessed.
+  f.files["/home/ann/proj/strata.toml"] = "[ingest]\nembed = \"true\"\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            "/home/ann/proj/strata.toml:2:9: ingest.embed must be true or false, not a string");
+  f.files["/home/ann/proj/strata.toml"] = "[ingest]\nembed = 1\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            "/home/ann/proj/strata.toml:2:9: ingest.embed must be true or false, not an integer");
+}
+
 TEST(Config, SecretsAreRefusedWithoutRepeatingThem) {
   FakeEnv f;
   f.files["/home/ann/proj/strata.toml"] = "[llm]\napi_key = \"sk-secret-123\"\n";
