@@ -306,13 +306,11 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
                    "); --include-generated ingests them",
                out);
   }
-  if (!o.json && !o.quiet) std::cerr << summary_line(s) << '
-';
+  if (!o.json && !o.quiet) std::cerr << summary_line(s) << '\n';
   // The documents are committed: their vectors come after, so a failure there loses none of them.
   VectorsStep step;
   if (!s.dry_run) step = run_vectors_step(r.store_path, vectors, out);
-  if (o.json) std::cout << summary_json(s, printer.take_events(), std::move(step.json)).dump() << '
-';
+  if (o.json) std::cout << summary_json(s, printer.take_events(), std::move(step.json)).dump() << '\n';
   // Nothing usable at all is bad input; some documents (or vectors) in and some not is partial.
   const bool any_ok = s.added + s.changed + s.unchanged + s.skipped > 0;
   if (s.failed > 0 && !any_ok) return to_int(ExitCode::invalid_input);
