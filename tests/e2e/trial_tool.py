@@ -24,6 +24,15 @@ def server_vector(text, dims):
     return [round((digest[i % 32] - 127.5) / 128.0, 6) for i in range(dims)]
 
 
+def embed_input(title, text):
+    # What strata embeds for a chunk (core/embed/chunk_input.h): the document's title (its first
+    # 300 characters) and a blank line before the text; the text alone when there is no title.
+    if not title:
+        return text
+    title = title[:300]
+    return title + "\n\n" + text if text else title
+
+
 def check(db, dims=None):
     problems = []
     c = sqlite3.connect(db)
@@ -62,12 +71,13 @@ def check(db, dims=None):
         if n:
             problems.append("%s: %d" % (what, n))
     if dims:
-        for text, blob in c.execute("SELECT c.text, e.vector FROM embeddings e JOIN chunks c ON c.id = e.chunk_id"):
+        for title, text, blob in c.execute("SELECT d.title, c.text, e.vector FROM embeddings e"
+                                           " JOIN chunks c ON c.id = e.chunk_id JOIN documents d ON d.id = c.document_id"):
             if len(blob) != 4 * dims:
                 problems.append("a vector has %d bytes, expected %d" % (len(blob), 4 * dims))
                 break
             got = struct.unpack("<%df" % dims, blob)
-            if any(abs(g - w) > 1e-6 for g, w in zip(got, server_vector(text, dims))):
+            if any(abs(g - w) > 1e-6 for g, w in zip(got, server_vector(embed_input(title, text), dims))):
                 problems.append("the vector of %r is not the server's" % text[:40])
                 break
     c.rollback()

@@ -80,14 +80,19 @@ set_chunk_text() {
 }
 
 # vectors_ok DB DIMS: every stored vector has DIMS float32 values and is the server's vector
-# of its chunk's text (the server derives it from the text's sha256). Prints "ok" or a problem.
+# of its chunk's input: title and text (the server derives it from the input's sha256). Prints "ok" or a problem.
 vectors_ok() {
     python3 - "$@" <<'EOF'
 import hashlib, sqlite3, struct, sys
 db, dims = sys.argv[1], int(sys.argv[2])
 c = sqlite3.connect(db)
-rows = c.execute("SELECT c.text, e.vector FROM embeddings e JOIN chunks c ON c.id = e.chunk_id").fetchall()
-for text, blob in rows:
+rows = c.execute("SELECT d.title, c.text, e.vector FROM embeddings e JOIN chunks c ON c.id = e.chunk_id"
+                 " JOIN documents d ON d.id = c.document_id").fetchall()
+for title, text, blob in rows:
+    # strata embeds the document's title (first 300 characters), a blank line, then the text
+    # (core/embed/chunk_input.h); the text alone when there is no title.
+    if title:
+        text = title[:300] + ("\n\n" + text if text else "")
     if len(blob) != 4 * dims:
         print("a vector has %d bytes, expected %d" % (len(blob), 4 * dims)); sys.exit()
     got = struct.unpack("<%df" % dims, blob)
