@@ -181,6 +181,7 @@ json summary_json(const ig::IngestSummary& s, json events, json vectors) {
             {"skipped_by_kind", s.skipped_by_kind},
             {"renamed", s.renamed},
             {"merged", s.merged},
+            {"reread_by_loader", s.reread_by_loader},
             {"chunks", s.chunks},
             {"bytes", s.bytes},
             {"seconds", s.seconds},

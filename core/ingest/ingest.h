@@ -53,6 +53,9 @@ struct IngestSummary {
   std::map<std::string, std::size_t> skipped_by_kind;
   std::size_t renamed = 0;  // documents given their project-relative source (IngestRequest::project_root)
   std::size_t merged = 0;   // duplicates of one file removed while doing so
+  // Of `changed`: unchanged files read again because their document was made by an older
+  // version of the loader (ingest/loader.h, loader_version), by loader name.
+  std::map<std::string, std::size_t> reread_by_loader;
   std::uint64_t chunks = 0;  // chunks written (or, in a dry run, 0)
   std::uint64_t bytes = 0;   // of the run's documents (new, changed, unchanged); not of skipped or failed files
   double seconds = 0;

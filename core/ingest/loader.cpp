@@ -463,6 +463,11 @@ std::string loader_names() {
   return out;
 }
 
+std::int64_t loader_version(std::string_view loader) {
+  if (loader == "html" || loader == "pdf") return 2;
+  return 1;
+}
+
 bool has_markdown_structure(std::string_view loader) {
   return loader == "markdown" || loader == "html" || loader == "converter" || office_format_of(kind_from_name(loader).value_or(Kind::text));
 }

@@ -91,6 +91,14 @@ bool is_loader_name(std::string_view name);
 // "text, markdown, html, pdf, code, docx, odt, pptx or epub": for messages.
 std::string loader_names();
 
+// The version of what this loader makes of a file, stored with each document
+// (documents.loader_version). It goes up when a release changes the text a loader produces for
+// the same bytes (html 2: page chrome dropped and lines cited in the source file; pdf 2: running
+// headers and footers dropped), so that `strata ingest` reads an unchanged file again when its
+// document was made by an older version. 1 for every other loader, and for a name it does not
+// know.
+std::int64_t loader_version(std::string_view loader);
+
 // Whether text from this loader is markdown-like (headings as "# " lines), so that the "auto"
 // chunking strategy picks the markdown one: markdown, html, the zip formats, and "converter"
 // (an external converter's output, ingest/external_converter.h).

@@ -74,8 +74,15 @@ bool same_config(const Job& job) {
   return !job.stored->config_id || job.stored->config_id == job.config_id;
 }
 
+// Whether the stored document was made by this release's version of its loader; if not, its
+// text is read again even from unchanged bytes. A --loader or converter that picks another
+// loader is caught by the writer, which compares the loader itself (DocumentWriter::put).
+bool current_reading(const Job& job) {
+  return job.stored->loader_version >= loader_version(job.stored->loader);
+}
+
 bool same_content(const Job& job, const std::string& hash, std::size_t size) {
-  return job.stored && job.stored->content_hash == hash && static_cast<std::uint64_t>(job.stored->size_bytes) == size &&
+  return job.stored && current_reading(job) && job.stored->content_hash == hash && static_cast<std::uint64_t>(job.stored->size_bytes) == size &&
          same_config(job) && job.stored->metadata_json == job.metadata_json &&
          (job.title.empty() || job.stored->title == job.title);
 }
@@ -145,6 +152,7 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   out.source = job.source;
   out.existed = job.stored.has_value();
   if (job.stored) out.old_hash = job.stored->content_hash;
+  if (job.stored && !current_reading(job)) out.old_reader = job.stored->loader;
   const std::string bytes = job.read_from.empty() ? job.bytes : read_whole_file(job.read_from);
   out.bytes = bytes.size();
   const std::string hash = sha256_hex(bytes);
@@ -178,6 +186,7 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   r.mtime_ns = job.mtime_ns;
   if (job.mtime_ns) r.mtime = iso_time(*job.mtime_ns);
   r.loader = doc.loader;
+  r.loader_version = loader_version(doc.loader);
   r.encoding = doc.encoding;
   r.metadata_json = job.metadata_json;
   if (!doc.page_starts.empty()) r.page_count = static_cast<std::int64_t>(doc.page_starts.size());
@@ -196,7 +205,7 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
 }  // namespace
 
 bool unchanged_by_stat(const Job& job) {
-  return job.stored && job.stored->mtime_ns && job.mtime_ns && *job.stored->mtime_ns == *job.mtime_ns &&
+  return job.stored && current_reading(job) && job.stored->mtime_ns && job.mtime_ns && *job.stored->mtime_ns == *job.mtime_ns &&
          static_cast<std::uint64_t>(job.stored->size_bytes) == job.size && same_config(job) &&
          job.stored->metadata_json == job.metadata_json;
 }

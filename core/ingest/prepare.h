@@ -40,6 +40,7 @@ struct Prepared {
   std::string reason;  // skipped and failed
   bool existed = false;
   std::string old_hash;  // of the stored version, when there is one
+  std::string old_reader;  // the stored version's loader, when an older version of it made it
   store::DocumentRecord record;  // ready only
 };
 

@@ -13,7 +13,8 @@ namespace {
 
 #define STRATA_FIND_DOCUMENTS                                                                                 \
   "SELECT d.id, d.source, d.path, d.content_hash, d.size_bytes, d.mtime_ns, d.metadata, coalesce(d.title, ''),"  \
-  "       (SELECT c.config_id FROM chunks c WHERE c.document_id = d.id ORDER BY c.ordinal LIMIT 1)"              \
+  "       (SELECT c.config_id FROM chunks c WHERE c.document_id = d.id ORDER BY c.ordinal LIMIT 1),"             \
+  "       d.loader, d.loader_version"                                                                         \
   "  FROM documents d WHERE d.collection_id = ? "
 constexpr const char* k_find_by_source = STRATA_FIND_DOCUMENTS "AND d.source = ?";
 constexpr const char* k_files_under =
@@ -50,6 +51,8 @@ StoredDocument stored_of(SQLite::Statement& q) {
   d.metadata_json = q.getColumn(6).getString();
   d.title = q.getColumn(7).getString();
   d.config_id = optional_int(q.getColumn(8));
+  d.loader = q.getColumn(9).getString();
+  d.loader_version = q.getColumn(10).getInt64();
   return d;
 }
 
@@ -125,6 +128,7 @@ struct DocumentWriter::Impl {
     bind_optional(q, 12, doc.page_count);
     q.bind(13, static_cast<std::int64_t>(doc.chunks.size()));
     bind_cjk_terms(q, 14, utf8_prefix(doc.title, k_indexed_title_chars));
+    q.bind(15, doc.loader_version);
   }
 
   // The keyword index's CJK terms of `text` (migration 0007), NULL when there are none.
@@ -141,10 +145,10 @@ struct DocumentWriter::Impl {
     SQLite::Statement& q = prepared(
         insert_doc,
         "INSERT INTO documents (source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding,"
-        " metadata, char_count, page_count, chunk_count, title_cjk_terms, collection_id)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " metadata, char_count, page_count, chunk_count, title_cjk_terms, loader_version, collection_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     bind_document(q, doc);
-    q.bind(15, *collection_id);
+    q.bind(16, *collection_id);
     q.exec();
     return db.getLastInsertRowid();
   }
@@ -154,9 +158,9 @@ struct DocumentWriter::Impl {
         update_doc,
         "UPDATE documents SET source = ?, path = ?, title = ?, content_hash = ?, size_bytes = ?, mtime = ?,"
         " mtime_ns = ?, loader = ?, encoding = ?, metadata = ?, char_count = ?, page_count = ?, chunk_count = ?,"
-        " title_cjk_terms = ?, ingested_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?");
+        " title_cjk_terms = ?, loader_version = ?, ingested_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?");
     bind_document(q, doc);
-    q.bind(15, id);
+    q.bind(16, id);
     q.exec();
   }
 
@@ -259,7 +263,9 @@ PutResult DocumentWriter::put(const DocumentRecord& doc, bool force) {
       impl_->replace_chunks(impl_->insert_document(doc), doc);
       return PutResult::added;
     }
-    const bool same_content = old->content_hash == doc.content_hash && old->size_bytes == doc.size_bytes;
+    // The same bytes read by another version of the reader are another text: written again.
+    const bool same_content = old->content_hash == doc.content_hash && old->size_bytes == doc.size_bytes &&
+                              old->loader == doc.loader && old->loader_version == doc.loader_version;
     const bool same_chunks = old->config_id == impl_->config_id || (doc.chunks.empty() && !old->config_id);
     if (same_content && same_chunks && !force) {
       if (old->metadata_json == doc.metadata_json && old->title == doc.title) return PutResult::unchanged;

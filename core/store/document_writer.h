@@ -41,6 +41,7 @@ struct DocumentRecord {
   std::optional<std::string> mtime;  // ISO 8601 UTC
   std::optional<std::int64_t> mtime_ns;
   std::string loader;
+  std::int64_t loader_version = 1;  // of the reader that made `text` (ingest/loader.h)
   std::string encoding;
   std::string metadata_json = "{}";
   std::int64_t char_count = 0;
@@ -60,6 +61,8 @@ struct StoredDocument {
   std::string metadata_json;
   std::string title;
   std::optional<std::int64_t> config_id;  // of its chunks; none when it has no chunks
+  std::string loader;
+  std::int64_t loader_version = 1;
 };
 
 // A file's document whose source is not its path below the project root (see
@@ -92,7 +95,8 @@ class DocumentWriter {
   bool in_transaction() const;
 
   // Inside a transaction. Compares again with what is stored now (another process may have
-  // written it since find()): same hash, same chunk configuration and same metadata and title
+  // written it since find()): same hash, same loader and loader version, same chunk
+  // configuration and same metadata and title
   // is `unchanged` and touches nothing; only metadata or title different updates the document
   // row alone; otherwise the document row is written and its chunks replaced. `force`
   // replaces the chunks even when the content is the same (--rechunk).

@@ -128,6 +128,21 @@ assert_eq 3 "$RC" "piped alone: every input failed"
 assert_eq 0 "$(q pipe.db "SELECT count(*) FROM documents WHERE source = 'menu.html'")" "nothing stored for it"
 
 # ---------------------------------------------------------------------------------------------
+case_ "a page stored by an older HTML reader is read again, once"
+# What a store built before page chrome was dropped looks like: the page's document at loader
+# version 1, its chunk holding the navigation.
+expect_exit 0 -- S ingest --store old.db site/disk-usage.html
+db_q_rw old.db "UPDATE documents SET loader_version = 1; UPDATE chunks SET text = 'Prev Up Next Home' WHERE ordinal = 0" >/dev/null
+expect_exit 0 -- S ingest --store old.db site/disk-usage.html
+expect_stderr_match '^note: read 1 unchanged file again \(html 1\): this version of strata reads it differently than the one that stored it$'
+expect_output_match "0 new, 1 changed, 0 unchanged"
+assert_eq "2|0" "$(q old.db "SELECT loader_version, (SELECT count(*) FROM chunks WHERE text = 'Prev Up Next Home') FROM documents")" \
+    "loader version 2, the stale chunk gone"
+expect_exit 0 -- S ingest --store old.db site/disk-usage.html
+expect_output_match "0 new, 0 changed, 1 unchanged"
+expect_stderr_nomatch "read .* again"
+
+# ---------------------------------------------------------------------------------------------
 if [ -n "${STRATA_DOCS_QA:-}" ]; then
     for corpus in postgresql python; do
         case_ "whole $corpus manual"

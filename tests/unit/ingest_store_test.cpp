@@ -271,6 +271,34 @@ TEST_F(IngestWriterTest, PutDecidesAddedUnchangedMetadataAndChanged) {
   expect_consistent(path_);
 }
 
+// The same bytes made into text by another loader, or by another version of the same loader,
+// are another document: written again, with the version recorded.
+TEST_F(IngestWriterTest, PutRewritesTheSameBytesReadByAnotherLoaderOrVersion) {
+  store::Store s = store::Store::open(path_);
+  store::DocumentWriter w(s, "c", config_, true);
+  store::DocumentRecord r = record("x", "same bytes");
+  r.loader = "html";
+  r.loader_version = 1;
+  w.begin();
+  EXPECT_EQ(w.put(r, false), store::PutResult::added);
+  EXPECT_EQ(w.put(r, false), store::PutResult::unchanged);
+  r.loader_version = 2;
+  EXPECT_EQ(w.put(r, false), store::PutResult::changed);
+  w.commit();
+  EXPECT_EQ(query_one(path_, "SELECT loader || ' ' || loader_version FROM documents"), "html 2");
+  const std::optional<store::StoredDocument> stored = w.find("x");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->loader, "html");
+  EXPECT_EQ(stored->loader_version, 2);
+  w.begin();
+  r.loader = "text";
+  r.loader_version = 1;
+  EXPECT_EQ(w.put(r, false), store::PutResult::changed);
+  w.commit();
+  EXPECT_EQ(query_one(path_, "SELECT loader || ' ' || loader_version FROM documents"), "text 1");
+  expect_consistent(path_);
+}
+
 // A replacement is one transaction: another connection sees the old chunks until the commit,
 // and a writer destroyed before its commit leaves the old document whole.
 TEST_F(IngestWriterTest, ReplacementIsAtomic) {

@@ -388,6 +388,45 @@ TEST_F(IngestTest, UnchangedReingestTouchesNothing) {
   EXPECT_EQ(snapshot(), before);
 }
 
+// A store made by an older release keeps an unchanged file's old text (say, an HTML page with
+// its navigation) only until the next ingest: the document's loader version is older than this
+// release's, so the file is read again, by stat and by checksum alike, and then left alone.
+TEST_F(IngestTest, UnchangedFileMadeByAnOlderLoaderIsReadAgain) {
+  run(request());
+  ASSERT_EQ(doc_field(doc("page.html"), "loader_version"), std::to_string(loader_version("html")));
+  ASSERT_GT(loader_version("html"), 1);
+  ASSERT_EQ(doc_field(doc("guide.md"), "loader_version"), "1");
+  for (const bool checksum : {false, true}) {
+    SCOPED_TRACE(checksum ? "--checksum" : "by stat");
+    {
+      SQLite::Database db(store_, SQLite::OPEN_READWRITE);
+      db.exec("UPDATE chunks SET text = 'stale' WHERE document_id = (SELECT id FROM documents WHERE loader = 'html')");
+      db.exec("UPDATE documents SET loader_version = 1");
+    }
+    IngestRequest r = request();
+    r.checksum = checksum;
+    const IngestSummary s = run(r);
+    EXPECT_EQ(s.changed, 1u);
+    EXPECT_EQ(s.unchanged, 3u) << "markdown, text and code are at version 1: nothing to read again";
+    EXPECT_EQ(s.reread_by_loader, (std::map<std::string, std::size_t>{{"html", 1}}));
+    ASSERT_EQ(s.notes.size(), 1u);
+    EXPECT_EQ(s.notes[0], "read 1 unchanged file again (html 1): this version of strata reads it differently than "
+                          "the one that stored it");
+    const std::optional<DocumentEvent> e = recorder_.of(doc("page.html"));
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->action, Action::changed);
+    EXPECT_EQ(e->detail, "reader");
+    EXPECT_EQ(doc_field(doc("page.html"), "loader_version"), std::to_string(loader_version("html")));
+    EXPECT_EQ(count(store_, "SELECT count(*) FROM chunks WHERE text = 'stale'"), 0);
+    expect_consistent(store_);
+
+    const IngestSummary again = run(r);
+    EXPECT_EQ(again.unchanged, 4u);
+    EXPECT_TRUE(again.reread_by_loader.empty());
+    EXPECT_TRUE(again.notes.empty());
+  }
+}
+
 TEST_F(IngestTest, SameSizeChangedContentIsReplacedWithNewChunks) {
   run(request());
   // guide.md is written first (sorted order), so new chunk ids cannot reuse its old ones.
