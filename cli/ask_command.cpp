@@ -37,7 +37,7 @@ struct AskCliOptions {
   std::vector<std::string> question;  // the words, joined by spaces
   std::string k, mode, context_tokens, max_tokens, temperature, max_retries, timeout, conversation;
   std::vector<std::string> where;
-  std::string vector_weight;  // empty: the default (search::k_hybrid_vector_weight)
+  std::string vector_weight;  // unless given: [search] vector_weight, else the model kind's default
   std::string provider, model, base_url, api_key_env;
   bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
   bool no_cache = false, redact = false, raw = false, json = false, context_only = false;
@@ -74,7 +74,7 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   if (!o.k.empty()) r.k = static_cast<std::size_t>(std::min<std::uint64_t>(parse_count("-k", o.k, 1), 1000));
   if (!o.mode.empty()) r.mode = search::parse_mode(o.mode);  // CLI11 checked the name
   for (const std::string& w : o.where) r.where.push_back(parse_where(w));
-  if (o.vector_weight_given) r.vector_weight = parse_vector_weight(o.vector_weight);
+  r.vector_weight = chosen_vector_weight(o.vector_weight_given, o.vector_weight);
   if (!o.context_tokens.empty()) r.context_tokens = static_cast<std::size_t>(parse_count("--context-tokens", o.context_tokens, 1));
   if (!o.max_tokens.empty()) r.max_tokens = parse_count("--max-tokens", o.max_tokens, 1);
   if (!o.temperature.empty()) r.temperature = parse_temperature(o.temperature);
@@ -360,7 +360,7 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   cmd->add_option("--vector-weight", o->vector_weight,
-                  "Hybrid retrieval: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: 0.1)")
+                  "Hybrid retrieval: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: [search] vector_weight, else 0.03 for a built-in model, 1 for a server's)")
       ->type_name("W")
       ->each([o](const std::string&) { o->vector_weight_given = true; });
   cmd->add_option("--provider", o->provider,

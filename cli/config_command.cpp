@@ -82,6 +82,8 @@ int run_config(const ConfigCliOptions& o) {
       if (s.set()) {
         if (k.type == config::ValueType::integer) {
           value = std::stoll(s.value);
+        } else if (k.type == config::ValueType::number) {
+          value = std::stod(s.value);
         } else if (k.type == config::ValueType::boolean) {
           value = s.value == "true";
         } else {

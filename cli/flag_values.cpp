@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "common/error.h"
+#include "config/config.h"
+#include "config_command.h"
 
 namespace strata::cli {
 
@@ -32,6 +34,15 @@ double parse_vector_weight(const std::string& value) {
     usage("--vector-weight takes a number from 0 to 1 (got '" + value + "')",
           "e.g. --vector-weight 0.5; 0 ranks by keyword alone, 1 weighs both lists equally");
   }
+  return w;
+}
+
+std::optional<double> chosen_vector_weight(bool flag_given, const std::string& flag_value) {
+  if (flag_given) return parse_vector_weight(flag_value);
+  const config::Setting& s = configuration().get("search.vector_weight");
+  if (!s.set()) return std::nullopt;
+  const double w = std::stod(s.value);  // the loader accepted it as a non-negative number
+  if (w > 1.0) usage(s.where + ": search.vector_weight must be from 0 to 1 (got " + s.value + ")");
   return w;
 }
 

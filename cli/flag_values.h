@@ -3,6 +3,7 @@
 // everywhere (the same message for --size, --concurrency, -k, --max-tokens, ...), and
 // --vector-weight for search and ask.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace strata::cli {
@@ -17,5 +18,10 @@ std::uint64_t parse_count(const std::string& flag, const std::string& value, std
 // --vector-weight (search and ask): a decimal number from 0 to 1 ("0.2", "1", ".5"); anything
 // else (empty, a sign, an exponent, spaces, out of range) is a usage error.
 double parse_vector_weight(const std::string& value);
+
+// The vector weight of search and ask: --vector-weight when given, else strata.toml's
+// [search] vector_weight (above 1 is a usage error naming its file:line), else nullopt (the
+// default of the collection's model kind, search::default_vector_weight).
+std::optional<double> chosen_vector_weight(bool flag_given, const std::string& flag_value);
 
 }  // namespace strata::cli

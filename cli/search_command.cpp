@@ -30,7 +30,7 @@ struct SearchCliOptions {
   std::string mode;
   std::size_t k = 10;
   std::vector<std::string> where;
-  std::string vector_weight;  // empty: the default (search::k_hybrid_vector_weight)
+  std::string vector_weight;  // unless given: [search] vector_weight, else the model kind's default
   std::string base_url;
   std::optional<std::string> api_key_env;  // unset: OPENAI_API_KEY, which may then be unset too
   bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
@@ -57,7 +57,7 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
   r.collection = o.store.collection;
   if (!o.mode.empty()) r.mode = se::parse_mode(o.mode);  // CLI11 checked the name
   r.k = o.k;
-  if (o.vector_weight_given) r.vector_weight = parse_vector_weight(o.vector_weight);
+  r.vector_weight = chosen_vector_weight(o.vector_weight_given, o.vector_weight);
   for (const std::string& w : o.where) r.where.push_back(parse_where(w));
   if (!o.base_url.empty()) r.embed.base_url = o.base_url;
   if (o.api_key_env) {
@@ -146,7 +146,7 @@ void print_table(const se::SearchResult& r, bool explain, bool color) {
   table.print(std::cout, color);
 }
 
-std::string summary(const se::SearchResult& r, const se::SearchRequest& request) {
+std::string summary(const se::SearchResult& r) {
   const se::SearchTimings& t = r.timings;
   std::string out = std::string(se::to_string(r.mode)) + " search: " + std::to_string(r.hits.size()) +
                     (r.hits.size() == 1 ? " hit" : " hits") + " in " + fixed(t.total_ms, 1) + " ms";
@@ -161,7 +161,7 @@ std::string summary(const se::SearchResult& r, const se::SearchRequest& request)
   part("vector", t.vector_ms);
   if (!parts.empty()) out += " (" + parts + ")";
   if (r.model && r.mode != se::Mode::keyword) out += " · " + r.model->provider + " " + r.model->model;
-  if (r.mode == se::Mode::hybrid) out += " · vector weight " + fixed(request.vector_weight, 2);
+  if (r.mode == se::Mode::hybrid) out += " · vector weight " + fixed(r.vector_weight, 2);
   return out;
 }
 
@@ -209,7 +209,7 @@ int run_search(const SearchCliOptions& o) {
   if (r.hits.empty()) {
     print_note("no hits for '" + llm::sanitize_for_terminal(request.query) + "' in collection '" + request.collection + "'", out);
   } else if (o.explain || ::isatty(STDERR_FILENO) == 1) {
-    print_note(summary(r, request), out);
+    print_note(summary(r), out);
   }
   return 0;
 }
@@ -229,7 +229,7 @@ void setup_search(CLI::App& app, std::function<int()>& action) {
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   cmd->add_option("--vector-weight", o->vector_weight,
-                  "Hybrid: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: 0.1)")
+                  "Hybrid: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: [search] vector_weight, else 0.03 for a built-in model, 1 for a server's)")
       ->type_name("W")
       ->each([o](const std::string&) { o->vector_weight_given = true; });
   cmd->add_option("--base-url", o->base_url,

@@ -100,9 +100,10 @@ struct AskRequest {
   std::size_t k = 20;                     // chunks retrieved before packing. Default: 20.
   std::optional<search::Mode> mode;       // Default: hybrid when the collection has vectors.
   std::vector<search::MetadataFilter> where;
-  // Hybrid retrieval: the vector list's weight in the fusion (the keyword list's is 1); see
-  // search::k_hybrid_vector_weight. REQUIRES 0 <= vector_weight <= 1 (else Error(usage)).
-  double vector_weight = search::k_hybrid_vector_weight;
+  // Hybrid retrieval: the vector list's weight in the fusion (the keyword list's is 1);
+  // search::default_vector_weight of the collection's model when nullopt. REQUIRES
+  // 0 <= vector_weight <= 1 (else Error(usage)).
+  std::optional<double> vector_weight;
   embed::EmbedSettings embed;             // for a collection embedded by a server
   std::optional<std::size_t> context_tokens;  // Default: from the model's window (see .cpp)
   std::optional<double> temperature;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -119,6 +121,16 @@ const KeySpec* find_key(std::string_view section, std::string_view key) {
   return nullptr;
 }
 
+// The shortest text that reads back as `n` ("0.1", not "0.100000").
+std::string number_text(double n) {
+  char buf[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, n);
+    if (std::strtod(buf, nullptr) == n) break;
+  }
+  return buf;
+}
+
 std::string full_name(const KeySpec& k) { return std::string(k.section) + "." + std::string(k.key); }
 
 // A relative path in the project file, made absolute against the file's directory.
@@ -164,6 +176,8 @@ const std::vector<KeySpec>& keys() {
        "seconds an external converter ([ingest.loaders]) may run on one file"},
       {"ingest", "embed", ValueType::boolean, false, "", "false",
        "embed new chunks with a server model during ingest (the built-in model's always are)"},
+      {"search", "vector_weight", ValueType::number, false, "", "",
+       "hybrid search: the vector list's weight, 0 to 1 (default: 0.03 for the built-in models, 1 for a server's)"},
       {"embed", "provider", ValueType::string, false, "", "", "local or openai"},
       {"embed", "model", ValueType::string, false, "", "", "embedding model"},
       {"embed", "base_url", ValueType::string, false, "OPENAI_BASE_URL", "", "OpenAI-compatible API"},
@@ -322,6 +336,16 @@ void apply_file(const fs::path& file, const std::string& text, Origin origin,
           usage(at(file, node.source()) + ": " + name + " must be true or false, not " + std::string(type_name(node.type())));
         }
         value = b->get() ? "true" : "false";
+      } else if (spec->type == ValueType::number) {
+        const std::optional<double> n = node.is_integer() ? std::optional<double>(static_cast<double>(*node.value<std::int64_t>()))
+                                                          : node.value<double>();
+        if (!n || !std::isfinite(*n) || *n < 0.0) {
+          usage(at(file, node.source()) + ": " + name + " must be a non-negative number, not " +
+                (!n                   ? std::string(type_name(node.type()))
+                 : !std::isfinite(*n) ? std::string("nan or inf")
+                                      : std::string("a negative number")));
+        }
+        value = number_text(*n);
       } else if (spec->type == ValueType::integer) {
         const auto* i = node.as_integer();
         if (i == nullptr || i->get() < 0) {

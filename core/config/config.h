@@ -31,7 +31,9 @@
 
 namespace strata::config {
 
-enum class ValueType { string, integer, boolean };  // a boolean's value is "true" or "false"
+// A boolean's value is "true" or "false"; a number's (a TOML integer or float, not negative)
+// its shortest decimal text ("0.5", "1").
+enum class ValueType { string, integer, boolean, number };
 
 // One key a file may set, e.g. {"store", "path"}.
 struct KeySpec {
@@ -50,7 +52,7 @@ const std::vector<KeySpec>& keys();
 enum class Origin { unset, default_value, user_file, project_file, environment, flag };
 
 struct Setting {
-  std::string value;              // integers as their decimal text, booleans as true/false
+  std::string value;              // integers and numbers as their decimal text, booleans as true/false
   Origin origin = Origin::unset;
   std::string where;              // "default", "env STRATA_STORE", "/p/strata.toml:3", "--store"
   bool set() const { return origin != Origin::unset; }

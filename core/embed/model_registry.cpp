@@ -74,6 +74,14 @@ std::optional<ModelInfo> find_model(std::string_view name) {
   return std::nullopt;
 }
 
+ModelKind model_kind(std::string_view provider, std::string_view model) {
+  // The local provider runs only the built-in hashed n-gram models; a server serving one of
+  // them by name (a test server) is lexical too.
+  if (provider == "local") return ModelKind::lexical;
+  const std::optional<ModelInfo> m = find_model(model);
+  return m && m->local ? ModelKind::lexical : ModelKind::semantic;
+}
+
 ModelInfo unknown_model(std::string_view name) {
   return ModelInfo{std::string(name), 0, false, ModelLimits{512, 32, 8192}, false, false};
 }

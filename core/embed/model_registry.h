@@ -39,6 +39,13 @@ std::optional<ModelInfo> find_model(std::string_view name);
 // and 8192 tokens per request, dimensions learned from the server.
 ModelInfo unknown_model(std::string_view name);
 
+// What an embedding model's vectors capture, for hybrid search's fusion weight
+// (search/searcher.h): lexical models match words and their spellings (the local provider's
+// hashed n-grams), semantic ones meaning. Every server model is semantic, known or not: servers
+// run trained models.
+enum class ModelKind { lexical, semantic };
+ModelKind model_kind(std::string_view provider, std::string_view model);
+
 // Every known model, for documentation and --help: the local provider's first (hash-ngram-v2,
 // the default, then hash-ngram-v1), then the servers' models.
 const std::vector<ModelInfo>& known_models();

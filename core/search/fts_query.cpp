@@ -1,7 +1,5 @@
 #include "search/fts_query.h"
 
-#include <unordered_set>
-
 #include "common/cjk_terms.h"
 #include "common/fts_words.h"
 
@@ -24,7 +22,6 @@ bool is_stop_word(std::string_view lower) {
 
 std::vector<std::string> fts_terms(std::string_view text, const FtsQueryOptions& options) {
   std::vector<std::string> terms, stop_words;  // the stop words are kept in case nothing else is
-  std::unordered_set<std::string> seen;
   auto add = [&](std::string_view term) {
     std::string key(term);
     for (char& c : key) {
@@ -32,7 +29,7 @@ std::vector<std::string> fts_terms(std::string_view text, const FtsQueryOptions&
     }
     const bool stop = options.drop_stop_words && is_stop_word(key);
     std::vector<std::string>& into = stop ? stop_words : terms;
-    if (into.size() < kMaxQueryTerms && seen.insert(std::move(key)).second) into.emplace_back(term);
+    if (into.size() < kMaxQueryTerms) into.emplace_back(term);
   };
   std::vector<std::string_view> cjk;
   for_each_fts_word(text, [&](std::string_view word) {

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "embed/input_fit.h"
+#include "embed/model_registry.h"
 #include "embed/provider.h"
 #include "search/fts_query.h"
 #include "search/snippet.h"
@@ -207,14 +208,19 @@ Searcher::~Searcher() = default;
 Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
+double default_vector_weight(const store::EmbeddingModel& model) {
+  return embed::model_kind(model.provider, model.model) == embed::ModelKind::lexical ? k_hybrid_vector_weight
+                                                                                     : k_semantic_vector_weight;
+}
+
 SearchResult Searcher::search(const SearchRequest& request) {
   const auto t_start = Clock::now();
   if (blank(request.query)) {
     throw Error(ExitCode::usage, "the query is empty", "give words to search for, e.g. strata search \"roll back\"");
   }
   if (request.k == 0) throw Error(ExitCode::usage, "-k must be 1 or more");
-  if (!(request.vector_weight >= 0.0 && request.vector_weight <= 1.0)) {  // NaN fails too
-    throw Error(ExitCode::usage, "--vector-weight must be between 0 and 1 (got " + std::to_string(request.vector_weight) + ")");
+  if (request.vector_weight && !(*request.vector_weight >= 0.0 && *request.vector_weight <= 1.0)) {  // NaN fails too
+    throw Error(ExitCode::usage, "--vector-weight must be between 0 and 1 (got " + std::to_string(*request.vector_weight) + ")");
   }
   const std::vector<store::DocumentFilter> filters = document_filters(request.where);
   store::validate_filters(filters);
@@ -270,7 +276,8 @@ SearchResult Searcher::search(const SearchRequest& request) {
   std::vector<Ranked> ranked;
   if (result.mode == Mode::hybrid) {
     const std::vector<RankedHit> lists[] = {keyword, vector};
-    const double weights[] = {1.0, request.vector_weight};
+    result.vector_weight = request.vector_weight.value_or(default_vector_weight(*c->model));
+    const double weights[] = {1.0, result.vector_weight};
     for (FusedHit& f : fuse_rrf(lists, request.k, kRrfK, weights)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
   } else {
     const std::vector<RankedHit>& list = result.mode == Mode::keyword ? keyword : vector;

@@ -27,16 +27,30 @@ namespace strata::search {
 
 enum class Mode { keyword, vector, hybrid };
 
-// Hybrid search fuses the keyword list (weight 1) and the vector list (this weight) by weighted
+// Hybrid search fuses the keyword list (weight 1) and the vector list (weight w) by weighted
 // reciprocal rank fusion, k = 60: a chunk scores 1 / (60 + keyword rank) + w / (60 + vector
-// rank). One constant for every query, chosen by measurement on ../shared/eval/npl
-// (bench/search_eval.sh; BENCHMARKS.md "search"): with the local embedder, a lexical model
-// weaker than BM25 on its own, equal weights pull BM25's ranking down, while a small weight
-// lets the vector list reorder near-ties and bring in chunks BM25 ranked just below.
-// nDCG@10 with hash-ngram-v2: keyword alone 0.4395; w = 1 (plain RRF) 0.3948, 0.3 0.4372,
-// 0.2 0.4447, 0.1 0.4500, 0.05 0.4445. `strata search --vector-weight` overrides it (a semantic
-// embedder may deserve 1).
-inline constexpr double k_hybrid_vector_weight = 0.1;
+// rank). This is w for the built-in models, which are lexical (hashed character n-grams, a
+// weaker BM25 on their own): their list can only reorder near-ties and bring in chunks BM25
+// ranked just below, and a larger weight pulls BM25's ranking down. Chosen on the five
+// collections of ../shared/eval together (bench/search_eval.sh; BENCHMARKS.md "search"), with
+// keyword nDCG@10 npl / med / cisi / cacm / lisa .444 / .679 / .396 / .501 / .463: w = 0.03
+// gives .446 / .686 / .397 / .508 / .470, above keyword on each; 0.02 is keyword within noise,
+// 0.05 falls below it on cacm (.499) and 0.1 further (.485). Leaving each collection out in
+// turn picks 0.03 from the other four.
+inline constexpr double k_hybrid_vector_weight = 0.03;
+
+// Hybrid's vector weight for a collection whose model is semantic (any server model: an
+// embedding model trained on meaning, which finds what the words alone miss): 1, plain RRF,
+// the two lists weighed equally as hybrid search engines do by default. The 0.1 above is for
+// the built-in models, which are lexical (hashed character n-grams: a weaker BM25); given to a
+// semantic model it would drown the better list. Not measured here: no semantic model runs
+// offline, so this follows common practice rather than a figure.
+inline constexpr double k_semantic_vector_weight = 1.0;
+
+// The weight hybrid search gives the vector list when the request names none: by the kind of
+// the collection's model (embed/model_registry.h, model_kind): lexical k_hybrid_vector_weight,
+// semantic k_semantic_vector_weight.
+double default_vector_weight(const store::EmbeddingModel& model);
 std::string_view to_string(Mode mode);
 std::optional<Mode> parse_mode(std::string_view text);  // "keyword" | "vector" | "hybrid"
 
@@ -54,9 +68,10 @@ struct SearchRequest {
   std::vector<MetadataFilter> where;
   // Per-list depth for hybrid; 0 = max(50, 4*k). Ignored by keyword and vector modes (depth k).
   std::size_t depth = 0;
-  // Hybrid only: the vector list's weight in the fusion (the keyword list's is 1); see
-  // k_hybrid_vector_weight. REQUIRES 0 <= vector_weight <= 1 (else Error(usage)).
-  double vector_weight = k_hybrid_vector_weight;
+  // Hybrid only: the vector list's weight in the fusion (the keyword list's is 1); nullopt:
+  // default_vector_weight of the collection's model. REQUIRES 0 <= vector_weight <= 1 (else
+  // Error(usage)).
+  std::optional<double> vector_weight;
   // Base URL / key variable for a collection embedded by an OpenAI-compatible server. The
   // provider and model default to the collection's recorded ones.
   embed::EmbedSettings embed;
@@ -89,6 +104,7 @@ struct SearchResult {
   // a collection with a model but no vectors fell back to keyword search; else 0.
   std::int64_t chunks = 0;
   std::int64_t without_vector = 0;
+  double vector_weight = 0;  // hybrid: the weight the vector list had (the request's, or the default)
 };
 
 // Throws Error: unavailable (no such collection, store problems, an embedding server that

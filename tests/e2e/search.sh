@@ -140,16 +140,26 @@ expect_lines "ANDed filters, built-in source field" 'd["source"] == "docs/legal/
 case_ "embed, then hybrid by default"
 expect_exit 0 -- S embed -q
 expect_exit 0 -- S search golden crust bread --explain --json
-expect_lines "hybrid JSONL with both list positions; the vector list weighs 0.1" \
-    '"keyword" in d and "vector" in d and (d["keyword"] is not None or d["vector"] is not None) and abs(d["score"] - sum(w / (60 + p["rank"]) for w, p in ((1.0, d["keyword"]), (0.1, d["vector"])) if p)) < 1e-9'
+expect_lines "hybrid JSONL with both list positions; the vector list of a built-in model weighs 0.03" \
+    '"keyword" in d and "vector" in d and (d["keyword"] is not None or d["vector"] is not None) and abs(d["score"] - sum(w / (60 + p["rank"]) for w, p in ((1.0, d["keyword"]), (0.03, d["vector"])) if p)) < 1e-9'
 expect_json_true_first() { OUT=$(printf '%s\n' "$OUT" | head -n1) expect_json_true "$@"; }
 expect_json_true_first "hybrid: the bread page first, in both lists" \
     'd["source"] == "docs/ops/baking.md" and d["keyword"]["rank"] == 1 and d["vector"]["rank"] == 1'
-expect_stderr_match '^hybrid search: [0-9]+ hits? in [0-9.]+ ms \(keyword .*, load .*, embed .*, vector .*\) · local hash-ngram-v2 · vector weight 0\.10$'
+expect_stderr_match '^hybrid search: [0-9]+ hits? in [0-9.]+ ms \(keyword .*, load .*, embed .*, vector .*\) · local hash-ngram-v2 · vector weight 0\.03$'
 expect_exit 0 -- S search golden crust bread --explain --json --vector-weight 1
 expect_lines "--vector-weight 1: plain RRF, equal weights" \
     'abs(d["score"] - sum(1.0 / (60 + p["rank"]) for p in (d["keyword"], d["vector"]) if p)) < 1e-9'
 expect_stderr_match ' · vector weight 1\.00$'
+# [search] vector_weight stands where the flag would; the flag still wins; out of range names the file.
+printf '[search]\nvector_weight = 0.5\n' >strata.toml
+expect_exit 0 -- S search golden crust bread --json --explain
+expect_stderr_match ' · vector weight 0\.50$'
+expect_exit 0 -- S search golden crust bread --json --explain --vector-weight 1
+expect_stderr_match ' · vector weight 1\.00$'
+printf '[search]\nvector_weight = 1.5\n' >strata.toml
+expect_exit 2 -- S search golden crust bread
+expect_stderr_match "^strata: error: .*/strata\.toml:2: search\.vector_weight must be from 0 to 1 \(got 1\.5\)$"
+rm strata.toml
 expect_exit 0 -- S search golden bread connection pool --mode keyword --json -k 5
 ids() { printf '%s\n' "$OUT" | python3 -c 'import json,sys; print(" ".join(str(json.loads(l)["id"]) for l in sys.stdin if l.strip() and json.loads(l).get("keyword", 1)))'; }
 keyword_order=$(ids)

@@ -179,6 +179,27 @@ TEST(Config, BooleansAreTomlBooleansOnly) {
             "/home/ann/proj/strata.toml:2:9: ingest.embed must be true or false, not an integer");
 }
 
+// A number key takes a TOML float or integer, kept as its shortest decimal text.
+TEST(Config, NumbersAreTomlFloatsOrIntegersNotNegative) {
+  FakeEnv f;
+  EXPECT_FALSE(load(f.env()).get("search.vector_weight").set()) << "no default: the model's kind decides";
+  f.files["/home/ann/proj/strata.toml"] = "[search]\nvector_weight = 0.3\n";
+  Configuration c = load(f.env());
+  EXPECT_EQ(c.get("search.vector_weight").value, "0.3");
+  EXPECT_EQ(c.get("search.vector_weight").where, "/home/ann/proj/strata.toml:2");
+  f.files["/home/ann/proj/strata.toml"] = "[search]\nvector_weight = 1\n";
+  EXPECT_EQ(load(f.env()).get("search.vector_weight").value, "1");
+  f.files["/home/ann/proj/strata.toml"] = "[search]\nvector_weight = \"0.3\"\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            "/home/ann/proj/strata.toml:2:17: search.vector_weight must be a non-negative number, not a string");
+  f.files["/home/ann/proj/strata.toml"] = "[search]\nvector_weight = -0.5\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            "/home/ann/proj/strata.toml:2:17: search.vector_weight must be a non-negative number, not a negative number");
+  f.files["/home/ann/proj/strata.toml"] = "[search]\nvector_weight = nan\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            "/home/ann/proj/strata.toml:2:17: search.vector_weight must be a non-negative number, not nan or inf");
+}
+
 TEST(Config, SecretsAreRefusedWithoutRepeatingThem) {
   FakeEnv f;
   f.files["/home/ann/proj/strata.toml"] = "[llm]\napi_key = \"sk-secret-123\"\n";

@@ -56,8 +56,9 @@ TEST(SearchFtsQuery, CjkWordsBecomeTheirBigrams) {
   // Words glued to a CJK run are terms of their own; a lone CJK character is one.
   EXPECT_EQ(fts_terms("使用FastAPI的依赖"), (Terms{"使用", "FastAPI", "的依", "依赖"}));
   EXPECT_EQ(fts_terms("键 x中y"), (Terms{"键", "x", "中", "y"}));
-  // Repeated bigrams are one term; CJK punctuation separates as any punctuation does.
-  EXPECT_EQ(fts_terms("依赖，依赖。依赖项"), (Terms{"依赖", "赖项"}));
+  // A repeated bigram is repeated (BM25's query term frequency); CJK punctuation separates as
+  // any punctuation does.
+  EXPECT_EQ(fts_terms("依赖，依赖。依赖项"), (Terms{"依赖", "依赖", "依赖", "赖项"}));
   EXPECT_EQ(fts_match_expression("依赖注入"), "\"依赖\" OR \"赖注\" OR \"注入\"");
 }
 
@@ -68,15 +69,19 @@ TEST(SearchFtsQuery, InvalidUtf8AndControlsSeparate) {
   EXPECT_EQ(fts_terms(std::string("a\0b\x1b[31mc", 10), kAllWords), (Terms{"a", "b", "31mc"}));
 }
 
-TEST(SearchFtsQuery, DropsDuplicatesIgnoringAsciiCase) {
-  EXPECT_EQ(fts_terms("The the THE cat", kAllWords), (Terms{"The", "cat"}));
-  EXPECT_EQ(fts_terms("Cat cat CAT"), (Terms{"Cat"}));
+// A word typed twice counts twice, as BM25's query term frequency does (the reference BM25 and
+// Lucene alike): a long question names its subject more than once.
+TEST(SearchFtsQuery, KeepsRepeatedWordsForTheirQueryFrequency) {
+  EXPECT_EQ(fts_terms("The the THE cat", kAllWords), (Terms{"The", "the", "THE", "cat"}));
+  EXPECT_EQ(fts_terms("Cat cat CAT"), (Terms{"Cat", "cat", "CAT"}));
+  EXPECT_EQ(fts_match_expression("retrieval of documents, document retrieval"),
+            "\"retrieval\" OR \"documents\" OR \"document\" OR \"retrieval\"");
 }
 
 TEST(SearchFtsQuery, DropsStopWordsUnlessNothingElseIsLeft) {
   EXPECT_EQ(fts_terms("What is the speed of light in a vacuum?"), (Terms{"What", "speed", "light", "vacuum"}));
   EXPECT_EQ(fts_match_expression("AND OR NOT"), "\"AND\" OR \"OR\" OR \"NOT\"");  // only stop words: kept
-  EXPECT_EQ(fts_terms("To be or not to be"), (Terms{"To", "be", "or", "not"}));
+  EXPECT_EQ(fts_terms("To be or not to be"), (Terms{"To", "be", "or", "not", "to", "be"}));
   EXPECT_EQ(fts_terms("the Théâtre"), (Terms{"Théâtre"}));
 }
 

@@ -241,6 +241,7 @@ TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
     SearchRequest r = request(q, Mode::hybrid, k);
     if (weight) r.vector_weight = *weight;
     const search::SearchResult hy = s.search(r);
+    EXPECT_DOUBLE_EQ(hy.vector_weight, w) << "the weight used: the request's, else the local model's default";
     ASSERT_EQ(hy.hits.size(), want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
       SCOPED_TRACE(i);
@@ -263,6 +264,18 @@ TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
     EXPECT_GT(hy.timings.keyword_ms, 0);
     EXPECT_GT(hy.timings.vector_ms, 0);
   }
+}
+
+// The built-in models are lexical, a weaker BM25: their list only reorders near-ties (0.1).
+// A server's model is semantic, known or not, and weighs as much as the keyword list (1).
+TEST(SearchDefaultVectorWeight, FollowsTheModelsKind) {
+  EXPECT_EQ(search::default_vector_weight({"local", "hash-ngram-v2", 384}), search::k_hybrid_vector_weight);
+  EXPECT_EQ(search::default_vector_weight({"local", "hash-ngram-v1", 64}), search::k_hybrid_vector_weight);
+  EXPECT_EQ(search::default_vector_weight({"openai", "text-embedding-3-small", 1536}), search::k_semantic_vector_weight);
+  EXPECT_EQ(search::default_vector_weight({"openai", "nomic-embed-text:latest", 768}), search::k_semantic_vector_weight);
+  EXPECT_EQ(search::default_vector_weight({"openai", "some-new-model", 1024}), search::k_semantic_vector_weight);
+  EXPECT_EQ(search::k_semantic_vector_weight, 1.0);
+  EXPECT_LT(search::k_hybrid_vector_weight, search::k_semantic_vector_weight);
 }
 
 TEST_F(SearcherTest, HybridWithVectorWeightZeroKeepsTheKeywordOrder) {
