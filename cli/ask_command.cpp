@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -66,9 +67,34 @@ std::optional<std::string> given(const std::string& s) {
   return s;
 }
 
+// `strata ask -`: the question is standard input, as `llm` and `aichat` read it (echo q | strata
+// ask -). Bounded: a question is a prompt, not a document, and a runaway pipe must not fill memory.
+constexpr std::size_t k_max_stdin_question = 1 << 20;
+
+std::string question_from_stdin() {
+  std::string text;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+    text.append(buf, n);
+    if (text.size() > k_max_stdin_question) {
+      usage("the question on standard input is longer than 1 MiB", "put a long text into the collection with strata ingest");
+    }
+  }
+  if (std::ferror(stdin)) usage(std::string("cannot read the question from standard input: ") + std::strerror(errno));
+  return text;
+}
+
 ask::AskRequest request_of(const AskCliOptions& o) {
   ask::AskRequest r;
-  for (const std::string& w : o.question) r.question += (r.question.empty() ? "" : " ") + w;
+  if (o.question.size() == 1 && o.question[0] == "-") {
+    r.question = question_from_stdin();
+    if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question on standard input is empty");
+    // A trailing newline from echo or a file is not part of the question.
+    while (!r.question.empty() && (r.question.back() == '\n' || r.question.back() == '\r')) r.question.pop_back();
+  } else {
+    for (const std::string& w : o.question) r.question += (r.question.empty() ? "" : " ") + w;
+  }
   if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question is empty");
   r.collection = o.store.collection;
   if (!o.k.empty()) r.k = static_cast<std::size_t>(std::min<std::uint64_t>(parse_count("-k", o.k, 1), 1000));
@@ -349,7 +375,9 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
   auto o = std::make_shared<AskCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "ask", "Answer a question from a collection's documents, with checked citations (offline without a model)");
-  cmd->add_option("QUESTION", o->question, "The question (several words are joined with spaces)")->required()->type_name("");
+  cmd->add_option("QUESTION", o->question, "The question (several words are joined with spaces; - reads it from standard input)")
+      ->required()
+      ->type_name("");
   add_store_option(*cmd, o->store);
   add_collection_option(*cmd, o->store);
   cmd->add_option("-k", o->k, "Chunks retrieved before packing (default: 20)")->type_name("N");

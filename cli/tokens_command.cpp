@@ -78,10 +78,12 @@ std::vector<tk::TokenId> parse_ids(const std::string& name, const std::string& t
   return ids;
 }
 
-// The longest prefix of `text` that ends on a character boundary and encodes to at most
-// `limit` tokens. A cut at a token boundary can fall inside a character (byte-level BPE), so
-// it moves back to the character's start; the prefix is then re-counted, since the split
-// patterns look ahead and a prefix may tokenize differently from the same bytes in context.
+// The text of `text`'s first `limit` tokens (tiktoken's decode(encode(text)[:limit])), cut on a
+// character boundary, encoding to at most `limit` tokens. Not the longest such prefix: a longer
+// one may exist, but the first tokens are what users of tiktoken expect. A cut at a token
+// boundary can fall inside a character (byte-level BPE), so it moves back to the character's
+// start; the prefix is then re-counted, since the split patterns look ahead and a prefix may
+// tokenize differently from the same bytes in context.
 std::string_view truncate_to(const tk::Tokenizer& t, std::string_view text, std::size_t limit) {
   const std::vector<std::size_t> ends = t.token_ends(text);
   if (ends.size() <= limit) return text;

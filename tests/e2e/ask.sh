@@ -139,6 +139,21 @@ assert t["llm_ms"] == 0 and t["client_ms"] == 0
 EOF
 pass "--json shape"
 
+case_ "the question from standard input"
+run sh -c 'printf "how do I roll back a migration?\n" | "$1" ask --json -' sh "$STRATA"
+assert_eq 0 "$RC" "ask - reads the question from standard input"
+assert_eq "how do I roll back a migration?" "$(db_q "$STRATA_STORE" "SELECT question FROM llm_calls ORDER BY id DESC LIMIT 1")" \
+    "the question without its trailing newline"
+expect_stdout_match 'down section.*\[1\]'
+run sh -c 'printf "how do I roll back a migration?\n" | "$1" ask -' sh "$STRATA"
+expect_stdout_match 'down section.*\[1\]'
+run sh -c 'printf "  \n" | "$1" ask -' sh "$STRATA"
+assert_eq 2 "$RC" "an empty question on standard input is a usage error"
+expect_stderr_match '^strata: error: the question on standard input is empty$'
+run sh -c 'head -c 1100000 /dev/zero | tr "\\0" a | "$1" ask -' sh "$STRATA"
+assert_eq 2 "$RC" "a question longer than 1 MiB is refused"
+expect_stderr_match '^strata: error: the question on standard input is longer than 1 MiB$'
+
 case_ "a question nothing matches"
 expect_exit 0 -- A 'zebra xylophone quasar'
 expect_stderr_match 'nothing in collection .default. matches'
