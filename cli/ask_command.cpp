@@ -56,12 +56,6 @@ double parse_temperature(const std::string& value) {
   return t;
 }
 
-search::MetadataFilter parse_where(const std::string& pair) {
-  const auto eq = pair.find('=');
-  if (eq == std::string::npos || eq == 0) usage("--where '" + pair + "': expected KEY=VALUE", "e.g. --where team=legal");
-  return search::MetadataFilter{pair.substr(0, eq), pair.substr(eq + 1)};
-}
-
 std::optional<std::string> given(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return s;
@@ -384,7 +378,7 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--mode", o->mode, "Retrieval: keyword, vector or hybrid (default: hybrid when the collection has vectors)")
       ->check(CLI::IsMember({"keyword", "vector", "hybrid"}))
       ->type_name("MODE");
-  cmd->add_option("--where", o->where, "Only documents whose field or metadata KEY is VALUE (repeatable, ANDed)")
+  cmd->add_option("--where", o->where, "Only documents whose field or metadata KEY is VALUE (KEY^=PREFIX: starts with it; KEY~GLOB: matches; repeatable, ANDed)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   cmd->add_option("--vector-weight", o->vector_weight,

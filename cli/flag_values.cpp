@@ -37,6 +37,22 @@ double parse_vector_weight(const std::string& value) {
   return w;
 }
 
+search::MetadataFilter parse_where(const std::string& spec) {
+  const std::size_t at = spec.find_first_of("=~");
+  if (at == std::string::npos) {
+    usage("--where '" + spec + "': expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB",
+          "e.g. --where team=legal, --where source^=docs/, --where 'source~*.md'");
+  }
+  search::MetadataFilter f{spec.substr(0, at), spec.substr(at + 1)};
+  if (spec[at] == '~') {
+    f.match = store::FilterMatch::glob;
+  } else if (at > 0 && spec[at - 1] == '^') {
+    f.match = store::FilterMatch::prefix;
+    f.key.pop_back();
+  }
+  return f;
+}
+
 std::optional<double> chosen_vector_weight(bool flag_given, const std::string& flag_value) {
   if (flag_given) return parse_vector_weight(flag_value);
   const config::Setting& s = configuration().get("search.vector_weight");

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "search/searcher.h"
+
 namespace strata::cli {
 
 // Throws Error(usage) with `message` and `hint`.
@@ -23,5 +25,10 @@ double parse_vector_weight(const std::string& value);
 // [search] vector_weight (above 1 is a usage error naming its file:line), else nullopt (the
 // default of the collection's model kind, search::default_vector_weight).
 std::optional<double> chosen_vector_weight(bool flag_given, const std::string& flag_value);
+
+// --where (search and ask): KEY=VALUE (equal), KEY^=PREFIX (starts with) or KEY~GLOB (matches
+// the glob), split at the first '=' or '~' (so a value may hold either). Without one, a usage
+// error; an empty key is left for search::Searcher to refuse with its own message.
+search::MetadataFilter parse_where(const std::string& spec);
 
 }  // namespace strata::cli

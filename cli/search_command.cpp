@@ -40,14 +40,6 @@ struct SearchCliOptions {
   std::string color;
 };
 
-se::MetadataFilter parse_where(const std::string& pair) {
-  const std::size_t eq = pair.find('=');
-  if (eq == std::string::npos) {
-    throw Error(ExitCode::usage, "--where '" + pair + "': expected KEY=VALUE", "e.g. --where team=legal");
-  }
-  return se::MetadataFilter{pair.substr(0, eq), pair.substr(eq + 1)};
-}
-
 se::SearchRequest request_of(const SearchCliOptions& o) {
   se::SearchRequest r;
   for (const std::string& w : o.words) {
@@ -185,6 +177,14 @@ void warn_missing_vectors(const se::SearchResult& r, const std::string& collecti
                 color);
 }
 
+// "--where team=legal --where source^=docs/", sanitised: the values are the user's, but they
+// may have been pasted from anywhere.
+std::string where_text(const std::vector<std::string>& where) {
+  std::string out;
+  for (const std::string& w : where) out += (out.empty() ? "--where " : " --where ") + llm::sanitize_for_terminal(w);
+  return out;
+}
+
 int run_search(const SearchCliOptions& o) {
   se::SearchRequest request = request_of(o);
   store::Store st = store::Store::open_existing(store_path(o.store));
@@ -206,7 +206,9 @@ int run_search(const SearchCliOptions& o) {
     print_lines(r, o.explain);
   }
   std::cout << std::flush;
-  if (r.hits.empty()) {
+  if (r.no_document_passes_filters) {
+    print_warning("no document of collection '" + request.collection + "' passes " + where_text(o.where), out.color);
+  } else if (r.hits.empty()) {
     print_note("no hits for '" + llm::sanitize_for_terminal(request.query) + "' in collection '" + request.collection + "'", out);
   } else if (o.explain || ::isatty(STDERR_FILENO) == 1) {
     print_note(summary(r), out);
@@ -225,7 +227,7 @@ void setup_search(CLI::App& app, std::function<int()>& action) {
   cmd->add_option("--mode", o->mode, "keyword, vector or hybrid (default: hybrid when the collection has vectors)")
       ->check(CLI::IsMember({"keyword", "vector", "hybrid"}));
   cmd->add_option("-k", o->k, "Number of hits (default: 10)")->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
-  cmd->add_option("--where", o->where, "Only documents whose metadata KEY (or source, title, loader, path) is VALUE; repeatable, ANDed")
+  cmd->add_option("--where", o->where, "Only documents whose metadata KEY (or source, title, loader, path) is VALUE; KEY^=PREFIX starts with it, KEY~GLOB matches; repeatable, ANDed")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   cmd->add_option("--vector-weight", o->vector_weight,

@@ -46,7 +46,7 @@ bool blank(std::string_view text) {
 std::vector<store::DocumentFilter> document_filters(const std::vector<MetadataFilter>& where) {
   std::vector<store::DocumentFilter> out;
   out.reserve(where.size());
-  for (const MetadataFilter& f : where) out.push_back(store::DocumentFilter{f.key, f.value});
+  for (const MetadataFilter& f : where) out.push_back(store::DocumentFilter{f.key, f.value, f.match});
   return out;
 }
 
@@ -319,6 +319,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
     h.keyword = r.keyword;
     h.vector = r.vector;
     result.hits.push_back(std::move(h));
+  }
+  if (result.hits.empty() && !filters.empty()) {
+    result.no_document_passes_filters = !store::any_document_passes(impl_->store, c->id, filters);
   }
   t.total_ms = ms_since(t_start);
   return result;

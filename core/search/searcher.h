@@ -21,6 +21,7 @@
 #include "embed/settings.h"
 #include "search/rrf.h"
 #include "store/embedding_store.h"
+#include "store/search_store.h"
 #include "store/store.h"
 
 namespace strata::search {
@@ -54,8 +55,10 @@ double default_vector_weight(const store::EmbeddingModel& model);
 std::string_view to_string(Mode mode);
 std::optional<Mode> parse_mode(std::string_view text);  // "keyword" | "vector" | "hybrid"
 
+// `key=value`, `key^=prefix` or `key~glob` (store::FilterMatch).
 struct MetadataFilter {
   std::string key, value;
+  store::FilterMatch match = store::FilterMatch::equals;
 };
 
 struct SearchRequest {
@@ -105,6 +108,9 @@ struct SearchResult {
   std::int64_t chunks = 0;
   std::int64_t without_vector = 0;
   double vector_weight = 0;  // hybrid: the weight the vector list had (the request's, or the default)
+  // No hits, and no document of the collection passes the --where filters: the filters, not
+  // the query, found nothing.
+  bool no_document_passes_filters = false;
 };
 
 // Throws Error: unavailable (no such collection, store problems, an embedding server that

@@ -24,7 +24,23 @@ bool is_document_field(const std::string& key) {
 
 // A json_each row `x` whose scalar value is written `v`: a string equal to it, a number whose
 // text is it, or true/false/null named by it.
-std::string value_matches(const std::string& x, const std::string& v) {
+// `text` compared with the bound value `v` as the filter says: equal, starting with it (substr,
+// not LIKE, so that % and _ in a path are themselves), or matching it as a GLOB.
+std::string compare(const std::string& text, const std::string& v, FilterMatch match) {
+  switch (match) {
+    case FilterMatch::equals: return text + " = " + v;
+    case FilterMatch::prefix: return "substr(" + text + ", 1, length(" + v + ")) = " + v;
+    case FilterMatch::glob: return text + " GLOB " + v;
+  }
+  return text + " = " + v;
+}
+
+// A json_each row `x` whose scalar value is written `v`: a string equal to it, a number whose
+// text is it, or true/false/null named by it; for a prefix or glob, the text of a string or number.
+std::string value_matches(const std::string& x, const std::string& v, FilterMatch match) {
+  if (match != FilterMatch::equals) {
+    return "(" + x + ".type IN ('text', 'integer', 'real') AND " + compare("CAST(" + x + ".atom AS TEXT)", v, match) + ")";
+  }
   return "((" + x + ".type = 'text' AND " + x + ".atom = " + v + ") OR (" + x + ".type IN ('integer', 'real') AND CAST(" +
          x + ".atom AS TEXT) = " + v + ") OR (" + x + ".type IN ('true', 'false', 'null') AND " + x + ".type = " + v + "))";
 }
@@ -38,15 +54,16 @@ std::string filter_sql(const std::vector<DocumentFilter>& filters, int first_par
   for (const DocumentFilter& f : filters) {
     const std::string v = "?" + std::to_string(p++);
     if (is_document_field(f.key)) {
-      sql += " AND d." + f.key + " = " + v;
+      sql += " AND " + compare("d." + f.key, v, f.match);
       continue;
     }
     const std::string k = "?" + std::to_string(p++);
     // A top-level key whose value is `v` as a string, as a number or boolean's JSON text, or an
     // array with such an element (tags). json_valid guards rows whose metadata is not JSON.
     sql += " AND json_valid(d.metadata) AND EXISTS (SELECT 1 FROM json_each(d.metadata) m WHERE m.key = " + k +
-           " AND (" + value_matches("m", v) + " OR (m.type = 'array' AND EXISTS (SELECT 1 FROM json_each(m.value) a WHERE " +
-           value_matches("a", v) + "))))";
+           " AND (" + value_matches("m", v, f.match) +
+           " OR (m.type = 'array' AND EXISTS (SELECT 1 FROM json_each(m.value) a WHERE " + value_matches("a", v, f.match) +
+           "))))";
   }
   return sql;
 }
@@ -136,6 +153,18 @@ void validate_filters(const std::vector<DocumentFilter>& filters) {
       throw Error(ExitCode::usage, "--where: the key is empty in '=" + f.value + "'",
                   "give KEY=VALUE, e.g. --where team=legal");
     }
+  }
+}
+
+bool any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
+  try {
+    SQLite::Statement q(database(store),
+                        "SELECT EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = ?1" + filter_sql(filters, 2) + ")");
+    q.bind(1, collection_id);
+    bind_filters(q, filters, 2);
+    return q.executeStep() && q.getColumn(0).getInt() != 0;
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "reading documents");
   }
 }
 

@@ -24,8 +24,14 @@ struct SearchCollection {
 // One `--where key=value`. `source`, `title`, `loader` and `path` are the document's fields;
 // any other key is a top-level key of documents.metadata (matching a string equal to `value`,
 // a number or boolean whose JSON text is `value`, or an array holding such an element).
+// How a filter's value is compared: `key=value` equals, `key^=value` starts with (a folder:
+// path^=/home/ann/docs/, source^=docs/), `key~value` matches a glob (SQLite GLOB: * ? [...],
+// case-sensitive: source~*.md).
+enum class FilterMatch { equals, prefix, glob };
+
 struct DocumentFilter {
   std::string key, value;
+  FilterMatch match = FilterMatch::equals;
 };
 
 struct KeywordRow {
@@ -67,6 +73,10 @@ std::vector<std::string> search_collection_names(Store& store);
 
 // Throws Error(usage) naming the flag for a filter whose key is empty.
 void validate_filters(const std::vector<DocumentFilter>& filters);
+
+// Whether any document of the collection passes every filter: a search with no hits says so
+// when none does (the filter is wrong, not the query).
+bool any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters);
 
 // True when every chunk of the store is in the collection (no document belongs to another
 // one). Two index seeks.

@@ -135,6 +135,22 @@ assert_eq "" "$OUT" "a filter that excludes every match: no hits"
 expect_stderr_match "no hits for 'bread'"
 expect_exit 0 -- S search retention --where team=legal --where year=2024 --where source=docs/legal/privacy.md --json
 expect_lines "ANDed filters, built-in source field" 'd["source"] == "docs/legal/privacy.md" and n == 1'
+expect_exit 0 -- S search deleted backups retention --where 'source^=docs/legal/' --json
+expect_lines "source^=: a folder's documents" 'd["source"].startswith("docs/legal/")'
+assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c .)" "both legal documents by prefix"
+expect_exit 0 -- S search C++ --where 'source~*.txt' --json
+expect_lines "source~: a glob over the source" 'd["source"].endswith(".txt")'
+expect_exit 0 -- S search retention --where 'team^=leg' --json
+expect_lines "^= on a metadata value" 'd["source"].startswith("docs/legal/")'
+expect_exit 0 -- S search retention --where 'source^=docs/%' --json
+assert_eq "" "$OUT" "a prefix is literal: % is not a wildcard"
+expect_stderr_match "^strata: warning: no document of collection 'default' passes --where source\^=docs/%$"
+expect_exit 0 -- S search bread --where team=nobody --where 'source~*.md' --json
+assert_eq "" "$OUT" "no document passes"
+expect_stderr_match "^strata: warning: no document of collection 'default' passes --where team=nobody --where source~\*\.md$"
+expect_stderr_nomatch "no hits for"
+expect_exit 2 -- S search x --where 'team'
+expect_error_line "--where 'team': expected KEY=VALUE, KEY\^=PREFIX or KEY~GLOB"
 
 # ---------------------------------------------------------------------------------------------
 case_ "embed, then hybrid by default"
