@@ -1,10 +1,12 @@
 #include "store_options.h"
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
+#include "ingest/project_root.h"
 #include "store/store.h"
 
 namespace strata::cli {
@@ -51,7 +53,14 @@ std::string store_path(const StoreOptions& options) {
   store::set_busy_timeout(config::store_busy_timeout(configuration()));
   if (!options.store.empty()) return options.store;
   // $STRATA_STORE, strata.toml, the user file, then the default: core/config's precedence.
-  return configuration().get("store.path").value;
+  const config::Setting& s = configuration().get("store.path");
+  if (s.origin != config::Origin::default_value) return s.value;
+  // The default store is the project's, as documents' ids are (ingest/project_root.h): run
+  // from any folder of a git work tree, every command finds the same store at its top.
+  // From the root itself the path stays relative, as messages have always shown it.
+  const std::filesystem::path cwd = config::process_environment().cwd;
+  const std::filesystem::path root = ingest::project_root(cwd, configuration().files.project);
+  return root == cwd.lexically_normal() ? std::string(k_default_store) : (root / k_default_store).string();
 }
 
 }  // namespace strata::cli

@@ -1,7 +1,7 @@
 #pragma once
 // The flags every store-using command shares (ingest, embed, search, collections, documents):
 // --store PATH (or STRATA_STORE, else store.path from strata.toml or the user file, else
-// .strata/store.db under the working directory) and --collection NAME (else store.collection from
+// .strata/store.db at the project root, ingest/project_root.h) and --collection NAME (else store.collection from
 // the configuration files, else "default"). See core/config/config.h.
 #include <string>
 

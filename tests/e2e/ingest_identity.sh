@@ -93,6 +93,16 @@ printf 'repo notes\n' >repo/docs/notes.txt
 cd repo/docs
 expect_exit 0 -- S ingest --store "$E2E_TMP/repo.db" notes.txt
 assert_eq "docs/notes.txt" "$(sources "$E2E_TMP/repo.db")" "relative to the .git folder's parent"
+# Without --store, every folder of the work tree uses the store at its top.
+expect_exit 0 -- S ingest notes.txt
+assert_exists "$E2E_TMP/repo/.strata/store.db"
+assert_absent "$E2E_TMP/repo/docs/.strata"
+cd "$E2E_TMP/repo"
+expect_exit 0 -- S ingest docs/notes.txt
+expect_output_match "0 new, 0 changed, 1 unchanged"
+mkdir -p deep/er && cd deep/er
+expect_exit 0 -- S documents
+expect_stdout_match "docs/notes\.txt"
 cd "$E2E_TMP"
 
 # ---------------------------------------------------------------------------
