@@ -1,10 +1,13 @@
 #include "output.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+
+#include "common/display_width.h"
 
 namespace strata::cli {
 
@@ -48,21 +51,49 @@ void Table::add(std::vector<std::string> row, std::vector<Tone> tones) {
   tones_.push_back(std::move(tones));
 }
 
-void Table::print(std::ostream& out, bool color) const {
-  std::vector<std::size_t> width(header_.size(), 0);
-  for (std::size_t c = 0; c < header_.size(); ++c) width[c] = header_[c].size();
+std::size_t terminal_columns(int fd) {
+  winsize ws{};
+  if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS")) {
+    const long n = std::strtol(c, nullptr, 10);
+    if (n > 0 && n < 100000) return static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+void Table::print(std::ostream& out, bool color, std::size_t max_width) const {
+  const std::size_t columns = header_.size();
+  std::vector<std::size_t> width(columns, 0);
+  for (std::size_t c = 0; c < columns; ++c) width[c] = display_width(header_[c]);
   for (const auto& row : rows_) {
-    for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) {
-      width[c] = std::max(width[c], row[c].size());
+    for (std::size_t c = 0; c < row.size() && c < columns; ++c) width[c] = std::max(width[c], display_width(row[c]));
+  }
+  // What the columns before the last take (each with its two spaces), and the last's share.
+  std::size_t last_width = 0;
+  if (max_width > 0 && columns > 0) {
+    std::size_t before = 0;
+    for (std::size_t c = 0; c + 1 < columns; ++c) before += width[c] + 2;
+    const std::size_t keep_last = std::max<std::size_t>(max_width / 3, 10);
+    if (columns > 1 && before + keep_last > max_width) {
+      std::size_t widest = 0;
+      for (std::size_t c = 1; c + 1 < columns; ++c) widest = width[c] > width[widest] ? c : widest;
+      const std::size_t over = before + keep_last - max_width;
+      const std::size_t floor = std::max<std::size_t>(display_width(header_[widest]), 8);
+      const std::size_t cut = std::min(over, width[widest] > floor ? width[widest] - floor : 0);
+      width[widest] -= cut;
+      before -= cut;
     }
+    last_width = max_width > before ? max_width - before : 1;
   }
   const auto emit = [&](const std::vector<std::string>& row, const std::vector<Tone>* tones) {
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
       const bool last = c + 1 == row.size();
       const Tone tone = tones != nullptr ? (*tones)[c] : Tone::bold;
-      line += paint(row[c], tone, color);
-      if (!last) line += std::string(width[c] - row[c].size() + 2, ' ');
+      const std::size_t room = max_width == 0 ? 0 : last ? last_width : width[c];
+      const std::string cell = room > 0 ? fit_to_width(row[c], room) : row[c];
+      line += paint(cell, tone, color);
+      if (!last) line += std::string(width[c] - std::min(width[c], display_width(cell)) + 2, ' ');
     }
     out << line << '\n';
   };

@@ -1,6 +1,7 @@
 #pragma once
 // Printing for every subcommand: colour decisions, tables, messages. Data goes to stdout,
 // messages to stderr.
+#include <cstddef>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ std::string color_setting(const std::string& own, const CLI::App& app);
 // or --color never; always with --color always; otherwise when `fd` is a terminal.
 bool color_enabled(ColorMode mode, int fd);
 
+// The width of the terminal on `fd` (TIOCGWINSZ), else $COLUMNS when it is a number, else 0
+// (unknown: do not cut).
+std::size_t terminal_columns(int fd);
+
 enum class Tone { plain, good, warn, bad, dim, bold };
 std::string paint(const std::string& text, Tone tone, bool color);
 
@@ -38,8 +43,10 @@ class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void add(std::vector<std::string> row, std::vector<Tone> tones = {});
-  // Columns padded to their widest cell; the last column is not padded.
-  void print(std::ostream& out, bool color) const;
+  // Columns padded to their widest cell (in terminal columns); the last column is not padded.
+  // With `max_width` > 0 every line fits in it: the widest column before the last is cut to
+  // leave the last at least a third of the width, then the last is cut (each with "…").
+  void print(std::ostream& out, bool color, std::size_t max_width = 0) const;
   bool empty() const { return rows_.empty(); }
 
  private:

@@ -135,7 +135,8 @@ void print_table(const se::SearchResult& r, bool explain, bool color) {
     tones.push_back(Tone::plain);
     table.add(std::move(row), std::move(tones));
   }
-  table.print(std::cout, color);
+  // Only called for a terminal: each hit one line that fits it, the snippet cut with "…".
+  table.print(std::cout, color, terminal_columns(STDOUT_FILENO));
 }
 
 std::string summary(const se::SearchResult& r) {

@@ -116,6 +116,43 @@ expect_exit 0 -- S search rolled --json -k 1
 expect_json_true "porter stemming: 'rolled' finds 'Rolling back'" '"Rolling back" in d["snippet"] or "roll back" in d["snippet"]'
 
 # ---------------------------------------------------------------------------------------------
+case_ "the table fits the terminal"
+# stdout on a pseudo-terminal COLS wide; prints the widest line's columns and the line count.
+table_width() {
+    python3 - "$@" <<'PY'
+import fcntl, os, pty, struct, subprocess, sys, termios, unicodedata
+cols, cmd = int(sys.argv[1]), sys.argv[2:]
+master, slave = pty.openpty()
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+env = dict(os.environ, NO_COLOR="1")
+env.pop("COLUMNS", None)
+p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL, env=env)
+os.close(slave)
+data = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+p.wait()
+lines = [l for l in data.decode("utf-8", "replace").replace("\r", "").split("\n") if l]
+def width(line):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in line)
+print(max(map(width, lines)), len(lines), "…" in data.decode("utf-8", "replace"))
+PY
+}
+for cols in 40 60 100; do
+    read -r widest lines cut <<<"$(table_width $cols "$STRATA" search connection pool idle queries bread --mode keyword)"
+    assert_true "at $cols columns the widest line has $widest" [ "$widest" -le "$cols" ]
+    assert_true "at $cols columns: a header and hits ($lines lines)" [ "$lines" -ge 3 ]
+done
+read -r widest lines cut <<<"$(table_width 40 "$STRATA" search connection pool idle queries bread --mode keyword)"
+assert_eq True "$cut" "a snippet cut to fit ends with …"
+
+# ---------------------------------------------------------------------------------------------
 case_ "queries that look like FTS5 syntax never fail"
 for q in 'C++' '"' 'AND' '-' ':' '(' ')' 'NEAR' 'NEAR(a b)' 'a OR' 'text:bread' '*' '^x' "$(printf 'ctl\001\033[31m')" \
     "$(printf 'bad \377\376 utf8')" "'; DROP TABLE chunks; --"; do
