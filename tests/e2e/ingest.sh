@@ -71,25 +71,9 @@ PY
 # on_tty OUTFILE ERRFILE CMD...: CMD with stderr on a pseudo-terminal (stdout to OUTFILE);
 # what the terminal received goes to ERRFILE. Returns CMD's exit code.
 on_tty() {
-    python3 - "$@" <<'PY'
-import os, pty, subprocess, sys
-out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-master, slave = pty.openpty()
-with open(out, "wb") as o:
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=o, stderr=slave)
-os.close(slave)
-data = b""
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-open(err, "wb").write(data)
-sys.exit(p.wait())
-PY
+    local out=$1 err=$2
+    shift 2
+    on_pty stderr 0 "$out" "$@" >"$err"
 }
 
 # ---------------------------------------------------------------------------

@@ -323,6 +323,35 @@ assert_exists() { if [ -e "$1" ]; then pass "exists: $1"; else fail "file should
 assert_absent() { if [ -e "$1" ]; then fail "file should not exist: $1"; else pass "absent: $1"; fi; }
 
 # --------------------------------------------------------------------------
+# on_pty STREAM COLS OTHERFILE CMD...: CMD with STREAM (stdout or stderr) on a pseudo-terminal
+# COLS columns wide (0: the default size) and the other stream to OTHERFILE; what the terminal
+# received is printed on stdout. Returns CMD's exit code.
+on_pty() {
+    python3 - "$@" <<'PY'
+import fcntl, os, pty, struct, subprocess, sys, termios
+stream, cols, other, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+master, slave = pty.openpty()
+if cols > 0:
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+with open(other, "wb") as o:
+    out, err = (slave, o) if stream == "stdout" else (o, slave)
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+os.close(slave)
+data = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.buffer.write(data)
+sys.exit(p.wait())
+PY
+}
+
+# --------------------------------------------------------------------------
 # Database helpers (sqlite3 CLI, read-only where possible)
 
 # db_q DB SQL    query read-only, '|' separated, no headers

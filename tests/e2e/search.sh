@@ -117,32 +117,18 @@ expect_json_true "porter stemming: 'rolled' finds 'Rolling back'" '"Rolling back
 
 # ---------------------------------------------------------------------------------------------
 case_ "the table fits the terminal"
-# stdout on a pseudo-terminal COLS wide; prints the widest line's columns and the line count.
+# table_width COLS CMD...: CMD's stdout on a terminal COLS wide; prints the widest line's
+# columns (wide characters two), the line count, and whether a cell was cut (True/False).
 table_width() {
-    python3 - "$@" <<'PY'
-import fcntl, os, pty, struct, subprocess, sys, termios, unicodedata
-cols, cmd = int(sys.argv[1]), sys.argv[2:]
-master, slave = pty.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
-env = dict(os.environ, NO_COLOR="1")
-env.pop("COLUMNS", None)
-p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL, env=env)
-os.close(slave)
-data = b""
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-p.wait()
-lines = [l for l in data.decode("utf-8", "replace").replace("\r", "").split("\n") if l]
+    local cols=$1
+    shift
+    NO_COLOR=1 COLUMNS='' on_pty stdout "$cols" /dev/null "$@" | python3 -c '
+import sys, unicodedata
+text = sys.stdin.buffer.read().decode("utf-8", "replace").replace("\r", "")
+lines = [l for l in text.split("\n") if l]
 def width(line):
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in line)
-print(max(map(width, lines)), len(lines), "…" in data.decode("utf-8", "replace"))
-PY
+print(max(map(width, lines)), len(lines), "\u2026" in text)'
 }
 for cols in 40 60 100; do
     read -r widest lines cut <<<"$(table_width $cols "$STRATA" search connection pool idle queries bread --mode keyword)"
