@@ -28,6 +28,7 @@ struct LogsCliOptions {
   StoreOptions store;
   std::string limit = "20";
   std::string conversation;
+  std::string id;  // logs show ID
   bool json = false;
   bool quiet = false;
   std::string color;
@@ -96,7 +97,7 @@ int run_logs(const LogsCliOptions& o) {
     return 0;
   }
   const bool color = color_enabled(parse_color_mode(o.color), STDOUT_FILENO);
-  Table table({"ID", "TIME", "CONV", "MODEL", "STATUS", "TOKENS", "MS", "QUESTION"});
+  Table table({"ID", "TIME", "CONV", "MODEL", "STATUS", "TOKENS", "MS", "QUESTION", "ANSWER"});
   for (const store::LlmCall& c : calls) {
     std::string tokens = "-";
     if (c.input_tokens || c.output_tokens) {
@@ -109,11 +110,52 @@ int run_logs(const LogsCliOptions& o) {
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.0f", c.total_ms);
     table.add({std::to_string(c.id), c.created_at.substr(0, 19), c.conversation_id ? std::to_string(*c.conversation_id) : "-",
-               cell(c.model, 40), status, tokens, ms, cell(c.question, 60)},
-              {Tone::plain, Tone::dim, Tone::plain, Tone::plain, tone, Tone::plain, Tone::plain, Tone::plain});
+               cell(c.model, 40), status, tokens, ms, cell(c.question, 60), cell(c.answer, 400)},
+              {Tone::plain, Tone::dim, Tone::plain, Tone::plain, tone, Tone::plain, Tone::plain, Tone::plain, Tone::plain});
   }
-  table.print(std::cout, color);
+  // On a terminal each call is one line that fits it (the answer cut with …); in a pipe, whole cells.
+  table.print(std::cout, color, ::isatty(STDOUT_FILENO) == 1 ? terminal_columns(STDOUT_FILENO) : 0);
   std::cout << std::flush;
+  return 0;
+}
+
+// `strata logs show ID`: one call whole. The question, answer and error are model and user
+// text: sanitised for the terminal, newlines kept.
+int run_show(const LogsCliOptions& o) {
+  const std::int64_t id = static_cast<std::int64_t>(parse_count("ID", o.id, 1));
+  store::Store st = store::Store::open_existing(store_path(o.store));
+  store::AskStore tables(st);
+  const std::optional<store::LlmCall> c = tables.call(id);
+  if (!c) {
+    throw Error(ExitCode::usage, "no logged call " + std::to_string(id), "strata logs lists them with their ids");
+  }
+  if (o.json) {
+    const std::string out = call_json(*c).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  const auto field = [](const char* name, const std::string& value) {
+    std::cout << name << ": " << llm::sanitize_for_terminal(value) << '\n';
+  };
+  field("id", std::to_string(c->id));
+  field("time", c->created_at);
+  field("conversation", c->conversation_id ? std::to_string(*c->conversation_id) : "-");
+  field("collection", c->collection);
+  field("model", c->provider + " " + c->model + (c->endpoint.empty() ? "" : " at " + c->endpoint));
+  field("status", store::to_string(c->status) + std::string(c->cached ? " (cached)" : ""));
+  if (!c->error.empty()) field("error", c->error);
+  field("tokens", !c->input_tokens && !c->output_tokens
+                     ? std::string("-")
+                     : (c->input_tokens ? std::to_string(*c->input_tokens) : "?") + " in, " +
+                           (c->output_tokens ? std::to_string(*c->output_tokens) : "?") + " out");
+  char ms[64];
+  std::snprintf(ms, sizeof ms, "%.0f ms (model %.0f ms)", c->total_ms, c->latency_ms);
+  field("time taken", ms);
+  std::string chunks;
+  for (const std::int64_t chunk : c->chunk_ids) chunks += (chunks.empty() ? "" : " ") + std::to_string(chunk);
+  field("chunks", chunks.empty() ? "-" : chunks);
+  std::cout << "\nquestion:\n" << llm::sanitize_for_terminal(c->question) << "\n\nanswer:\n"
+            << llm::sanitize_for_terminal(c->answer) << '\n' << std::flush;
   return 0;
 }
 
@@ -135,7 +177,15 @@ void setup_logs(CLI::App& app, std::function<int()>& action) {
       "  strata logs --conversation 3\n"
       "  strata logs --json -n 1 | jq -r .answer\n"
       "Exit: 0 listed, 2 usage, 7 no store or store unavailable");
-  cmd->callback([o, &action, &app] {
+  CLI::App* show = cmd->add_subcommand("show", "Print one logged call whole: question, answer, model, tokens, chunks");
+  show->add_option("ID", o->id, "The call's id, as strata logs lists it")->required()->type_name("ID");
+  add_store_option(*show, o->store);
+  show->add_flag("--json", o->json, "The call as one JSON object (as a line of strata logs --json)");
+  show->footer("Examples:\n  strata logs show 1\n  strata logs show 1 --json | jq -r .answer\nExit: 0 shown, 2 usage or no such call, 7 no store");
+  show->callback([o, &action] { action = [o] { return run_show(*o); }; });
+  cmd->callback([o, cmd, &action, &app] {
+    // CLI11 runs a parent's callback after its subcommand's: only act when none was chosen.
+    if (!cmd->get_subcommands().empty()) return;
     action = [o, &app] {
       o->color = color_setting(o->color, app);
       return run_logs(*o);

@@ -439,6 +439,9 @@ _strata()
             if [[ $cur == -* ]]; then
                 local o=${command}_opts
                 mapfile -t COMPREPLY < <(compgen -W "${!o}" -- "$cur")
+            elif [[ $command == logs && $prev == logs ]]; then
+                # logs show ID: one call whole.
+                mapfile -t COMPREPLY < <(compgen -W "show" -- "$cur")
             fi
             # ask's only argument is the question: nothing to complete.
             return 0

@@ -250,39 +250,58 @@ AskStore::Written AskStore::write(const AskRecord& record) {
   }
 }
 
+namespace {
+
+constexpr const char* k_call_columns =
+    "SELECT id, conversation_id, collection, question, answer, provider, model, endpoint, status, error, cached, "
+    "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at FROM llm_calls";
+
+LlmCall call_of(SQLite::Statement& q) {
+  LlmCall c;
+  c.id = q.getColumn(0).getInt64();
+  c.conversation_id = optional_int(q.getColumn(1));
+  c.collection = q.getColumn(2).getString();
+  c.question = q.getColumn(3).getString();
+  c.answer = q.getColumn(4).getString();
+  c.provider = q.getColumn(5).getString();
+  c.model = q.getColumn(6).getString();
+  c.endpoint = q.getColumn(7).isNull() ? std::string() : q.getColumn(7).getString();
+  c.status = status_of(q.getColumn(8).getString());
+  c.error = q.getColumn(9).isNull() ? std::string() : q.getColumn(9).getString();
+  c.cached = q.getColumn(10).getInt() != 0;
+  c.input_tokens = optional_int(q.getColumn(11));
+  c.output_tokens = optional_int(q.getColumn(12));
+  c.latency_ms = q.getColumn(13).getDouble();
+  c.total_ms = q.getColumn(14).getDouble();
+  c.chunk_ids = ids_of(q.getColumn(15).getString());
+  c.created_at = q.getColumn(16).getString();
+  return c;
+}
+
+}  // namespace
+
 std::vector<LlmCall> AskStore::calls(std::size_t limit, std::optional<std::int64_t> conversation) {
   try {
-    std::string sql =
-        "SELECT id, conversation_id, collection, question, answer, provider, model, endpoint, status, error, cached, "
-        "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at FROM llm_calls";
+    std::string sql = k_call_columns;
     if (conversation) sql += " WHERE conversation_id = ?1";
     sql += " ORDER BY id DESC";
     if (limit > 0) sql += " LIMIT " + std::to_string(limit);
     SQLite::Statement q(impl_->db, sql);
     if (conversation) q.bind(1, *conversation);
     std::vector<LlmCall> out;
-    while (q.executeStep()) {
-      LlmCall c;
-      c.id = q.getColumn(0).getInt64();
-      c.conversation_id = optional_int(q.getColumn(1));
-      c.collection = q.getColumn(2).getString();
-      c.question = q.getColumn(3).getString();
-      c.answer = q.getColumn(4).getString();
-      c.provider = q.getColumn(5).getString();
-      c.model = q.getColumn(6).getString();
-      c.endpoint = q.getColumn(7).isNull() ? std::string() : q.getColumn(7).getString();
-      c.status = status_of(q.getColumn(8).getString());
-      c.error = q.getColumn(9).isNull() ? std::string() : q.getColumn(9).getString();
-      c.cached = q.getColumn(10).getInt() != 0;
-      c.input_tokens = optional_int(q.getColumn(11));
-      c.output_tokens = optional_int(q.getColumn(12));
-      c.latency_ms = q.getColumn(13).getDouble();
-      c.total_ms = q.getColumn(14).getDouble();
-      c.chunk_ids = ids_of(q.getColumn(15).getString());
-      c.created_at = q.getColumn(16).getString();
-      out.push_back(std::move(c));
-    }
+    while (q.executeStep()) out.push_back(call_of(q));
     return out;
+  } catch (const SQLite::Exception& e) {
+    impl_->fail(e);
+  }
+}
+
+std::optional<LlmCall> AskStore::call(std::int64_t id) {
+  try {
+    SQLite::Statement q(impl_->db, std::string(k_call_columns) + " WHERE id = ?1");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return call_of(q);
   } catch (const SQLite::Exception& e) {
     impl_->fail(e);
   }

@@ -95,6 +95,8 @@ class AskStore {
 
   // Logged calls, newest first: at most `limit` (0: all), only those of `conversation` if set.
   std::vector<LlmCall> calls(std::size_t limit, std::optional<std::int64_t> conversation = std::nullopt);
+  // The logged call `id`, or nullopt.
+  std::optional<LlmCall> call(std::int64_t id);
 
  private:
   struct Impl;

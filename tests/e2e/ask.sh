@@ -307,6 +307,20 @@ expect_exit 0 -- strata_t logs --json --conversation "$CONV"
 assert_eq 3 "$(wc -l <"$E2E_TMP/.out" | tr -d ' ')" "the conversation's calls"
 expect_exit 7 -- strata_t logs --store "$E2E_TMP/none.db"
 assert_absent "$E2E_TMP/none.db"
+expect_exit 0 -- strata_t logs
+expect_stdout_match '^ID +TIME +CONV +MODEL +STATUS +TOKENS +MS +QUESTION +ANSWER$'
+expect_stdout_match 'down section'
+LAST=$(db_q "$STRATA_STORE" 'SELECT max(id) FROM llm_calls')
+expect_exit 0 -- strata_t logs show "$LAST" --json
+expect_json_true "logs show --json: the call, as logs --json gives it" "d['id'] == $LAST and 'answer' in d and 'chunk_ids' in d"
+WHOLE=$(db_q "$STRATA_STORE" "SELECT answer FROM llm_calls WHERE id = $LAST")
+expect_exit 0 -- strata_t logs show "$LAST"
+assert_eq "$WHOLE" "$(printf '%s\n' "$OUT" | sed -n '/^answer:$/,$p' | tail -n +2)" "logs show prints the whole answer"
+expect_stdout_match "^id: $LAST$"
+expect_stdout_match '^question:$'
+expect_exit 2 -- strata_t logs show 999999
+expect_error_line 'no logged call 999999'
+expect_exit 2 -- strata_t logs show x
 
 case_ "--vector-weight reaches hybrid retrieval"
 expect_exit 0 -- strata_t embed -q

@@ -157,6 +157,14 @@ TEST_F(AskTest, OfflineAnswerCitesTheSourcesAndIsLogged) {
   EXPECT_EQ(calls[0].answer, r.answer);
   EXPECT_FALSE(calls[0].chunk_ids.empty());
   EXPECT_EQ(calls[0].conversation_id, r.conversation_id);
+  // `logs show ID` reads the same row by its id.
+  const std::optional<store::LlmCall> one = tables.call(calls[0].id);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->answer, calls[0].answer);
+  EXPECT_EQ(one->question, calls[0].question);
+  EXPECT_EQ(one->chunk_ids, calls[0].chunk_ids);
+  EXPECT_EQ(one->created_at, calls[0].created_at);
+  EXPECT_FALSE(tables.call(calls[0].id + 1));
 }
 
 TEST_F(AskTest, ModelReceivesFencedSourcesAndTheQuestion) {
