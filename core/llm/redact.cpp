@@ -67,18 +67,20 @@ bool is_token_char(char c) {
   return is_alnum(c) || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=' || c == '-';
 }
 
-// A value that looks like a credential rather than a word: 8+ characters with a digit, mixed
-// case or punctuation.
-bool credential_like(std::string_view v) {
-  if (v.size() < 8) return false;
-  bool digit = false, up = false, low = false, symbol = false;
-  for (char c : v) {
-    digit |= is_digit(c);
-    up |= is_upper(c);
-    low |= is_lower(c);
-    symbol |= !is_alnum(c);
+// The word after "Bearer" or "Basic" when it is a credential, not prose: sentence punctuation at
+// its end is not part of it ("HTTP Basic authentication." is a phrase, not a key), and a capital
+// counts only inside the value (base64 and tokens have them; "Authentication" starts with one).
+// Returns its length, 0 when it is not one.
+std::size_t scheme_credential(std::string_view v) {
+  while (!v.empty() && (v.back() == '.' || v.back() == '-' || v.back() == '_' || v.back() == '~')) v.remove_suffix(1);
+  if (v.size() < 8) return 0;
+  bool digit = false, inner_capital = false, symbol = false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    digit |= is_digit(v[i]);
+    inner_capital |= i > 0 && is_upper(v[i]) && is_lower(v[i - 1]);
+    symbol |= !is_alnum(v[i]);
   }
-  return digit || (up && low) || symbol;
+  return digit || inner_capital || symbol ? v.size() : 0;
 }
 
 // `Authorization: Bearer <token>` and `Basic <base64>`: the credential only.
@@ -90,7 +92,9 @@ void auth_schemes(std::string_view t, std::string_view folded, Spans& out) {
       std::size_t v = run_end(t, word_end, [](char c) { return c == ' ' || c == '\t'; });
       if (!is_word(before(t, pos)) && v > word_end) {
         const std::size_t e = run_end(t, v, is_token_char);
-        if (credential_like(t.substr(v, e - v))) out.push_back({v, e, RedactionKind::key, 1});
+        if (const std::size_t n = scheme_credential(t.substr(v, e - v)); n > 0) {
+          out.push_back({v, v + n, RedactionKind::key, 1});
+        }
       }
       pos = word_end;
     }

@@ -80,6 +80,12 @@ TEST(LlmRedact, BearerJwtPrivateKeyAndAssignments) {
   EXPECT_EQ(r("Authorization: Bearer abc.DEF-123_xyz~+/="), "Authorization: Bearer [key]");
   EXPECT_EQ(r("Authorization: Basic dXNlcjpwYXNzd29yZA=="), "Authorization: Basic [key]");
   EXPECT_EQ(r("the bearer instruments and basic understanding"), "the bearer instruments and basic understanding");
+  // Prose after the scheme's name is not a credential: a word that ends a sentence, or starts
+  // with its only capital.
+  EXPECT_EQ(r("It uses HTTP Basic authentication."), "It uses HTTP Basic authentication.");
+  EXPECT_EQ(r("Enable Basic Authentication, then Bearer Authorization."), "Enable Basic Authentication, then Bearer Authorization.");
+  EXPECT_EQ(r("Authorization: Basic dXNlcjpwYXNz."), "Authorization: Basic [key].");
+  EXPECT_EQ(r("Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l"), "Authorization: Basic [key]");
   EXPECT_EQ(r("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U ok"),
             "jwt [key] ok");
   EXPECT_EQ(r("before\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAA\n-----END RSA PRIVATE KEY-----\nafter"),
