@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +12,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "flag_values.h"
 #include "llm/sanitize.h"
 #include "output.h"
 #include "store/ask_store.h"
@@ -33,16 +33,6 @@ struct LogsCliOptions {
   bool quiet = false;
   std::string color;
 };
-
-std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum) {
-  std::uint64_t n = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
-  if (value.empty() || ec != std::errc() || ptr != end || n < minimum) {
-    throw Error(ExitCode::usage, flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
-  }
-  return n;
-}
 
 json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
