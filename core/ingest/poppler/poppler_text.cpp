@@ -18,8 +18,11 @@ using strata::ingest::PdfRawText;
 
 // Poppler reports problems through one process-wide callback, by default to stderr (which
 // would interleave with our own output). The callback runs on the thread that is parsing, so a
-// thread-local sink gives each load its own first message without locking.
-thread_local std::string* t_poppler_message = nullptr;
+// thread-local sink gives each load its own first message without locking. initial-exec puts
+// the pointer in glibc's static TLS reserve for dlopen'ed modules instead of a dynamic TLS block:
+// no __tls_get_addr per access, and GCC 12's LeakSanitizer crashes walking a dlopen'ed module's
+// dynamic TLS block at exit ("Tracer caught signal 11"), which failed every PDF test under ASan.
+thread_local std::string* t_poppler_message __attribute__((tls_model("initial-exec"))) = nullptr;
 
 void keep_first_poppler_message(const std::string& message, void* /*closure*/) {
   if (t_poppler_message != nullptr && t_poppler_message->empty()) *t_poppler_message = message;
