@@ -24,11 +24,31 @@
 // Errors (SQL errors of the statement using it): fewer than two arguments after the table, more than
 // three plus one per column, one that is not a number, k1 < 0, b outside [0, 1], a weight < 0.
 
+// `strata_bm25_scoped(fts_table, k1, b, n, scope_column, rows, tokens [, w0, w1, ...])`: the same
+// score within a scope, a subset of the table's rows named by one token in `scope_column`
+// (chunks_fts's collection token, migrations/0009), for a query whose phrase 0 is that token:
+// `scope : "c12" AND ({text title cjk} : (...))`. Then:
+//   - phrase 0 is not scored;
+//   - N is `rows` and avgdl is `tokens` / `rows` (the scope's, given by the caller, who keeps
+//     them: FTS5 keeps totals for the whole table only);
+//   - n(p) counts the rows of phrase p that phrase 0 also matches (the scope's rowids are read
+//     once per query; when `rows` is the table's row count, none are read);
+//   - |D| leaves out the row's tokens in `scope_column`, whose weight is 0.
+// With rows = 0 there is no scope phrase: N, avgdl and n(p) are the whole table's, and |D| and
+// avgdl still leave `scope_column` out. So a scope's scores are exactly those of a table that
+// holds only the scope's rows. Errors as strata_bm25's, and a scope column that is not a column
+// or a negative rows or tokens.
+//
+// `strata_fts_length(fts_table, column)`: the row's tokens in every column but `column`; summed
+// over a scope's rows, the `tokens` above.
+
 struct sqlite3;
 
 namespace strata::store {
 
 inline constexpr const char* k_fts_bm25_function = "strata_bm25";
+inline constexpr const char* k_fts_bm25_scoped_function = "strata_bm25_scoped";
+inline constexpr const char* k_fts_length_function = "strata_fts_length";
 
 struct Bm25Parameters {
   double k1 = 1.2;
@@ -59,7 +79,7 @@ struct FtsColumnWeights {
 };
 inline constexpr FtsColumnWeights k_keyword_column_weights{};
 
-// Registers strata_bm25 on `db` through fts5_api. Call once per connection (each call adds
+// Registers strata_bm25, strata_bm25_scoped and strata_fts_length on `db` through fts5_api. Call once per connection (each call adds
 // another entry to FTS5's list). Throws Error(unavailable) when `db` has no FTS5.
 void register_fts_bm25(sqlite3* db);
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <optional>
+#include <string>
 
 #include "common/error.h"
 #include "migrate/connection.h"
@@ -183,47 +185,123 @@ bool collection_is_whole_store(Store& store, std::int64_t collection_id) {
   }
 }
 
+namespace {
+
+// chunks_fts's scope column and a collection's token in it (migrations/0009).
+constexpr int k_scope_column = 3;
+std::string scope_token(std::int64_t collection_id) { return "c" + std::to_string(collection_id); }
+
+struct KeywordStats {
+  std::int64_t chunks = 0;
+  std::int64_t tokens = 0;  // in the text, title and cjk columns
+};
+
+std::optional<KeywordStats> cached_keyword_stats(SQLite::Database& db, std::int64_t collection_id) {
+  SQLite::Statement q(db, "SELECT chunk_count, token_count FROM keyword_stats WHERE collection_id = ?1");
+  q.bind(1, collection_id);
+  if (!q.executeStep()) return std::nullopt;
+  return KeywordStats{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+}
+
+// One pass over the collection's rows of chunks_fts (their docsize records).
+KeywordStats count_keyword_stats(SQLite::Database& db, std::int64_t collection_id) {
+  // Summed here: an FTS5 auxiliary function cannot be an aggregate's argument.
+  SQLite::Statement q(db, std::string("SELECT ") + k_fts_length_function + "(chunks_fts, " + std::to_string(k_scope_column) +
+                              ") FROM chunks_fts WHERE chunks_fts MATCH ?1");
+  q.bind(1, "scope : \"" + scope_token(collection_id) + "\"");
+  KeywordStats stats;
+  while (q.executeStep()) {
+    ++stats.chunks;
+    stats.tokens += q.getColumn(0).getInt64();
+  }
+  return stats;
+}
+
+std::int64_t data_version(SQLite::Database& db) { return db.execAndGet("PRAGMA data_version").getInt64(); }
+
+// Keeps stats counted in a read transaction that began after `version` was read, if no other
+// connection has committed since (then they are still the collection's): only when the write
+// lock is free at once, as a search must never wait for an ingest. Best effort: any failure
+// leaves the next search to count again.
+void keep_keyword_stats(SQLite::Database& db, std::int64_t collection_id, const KeywordStats& stats,
+                        std::int64_t version) {
+  sqlite3* handle = db.getHandle();
+  if (sqlite3_db_readonly(handle, "main") != 0) return;
+  const int wait_ms = static_cast<int>(busy_timeout().count());
+  sqlite3_busy_timeout(handle, 0);
+  try {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      if (data_version(db) == version) {
+        SQLite::Statement q(db, "INSERT OR REPLACE INTO keyword_stats (collection_id, chunk_count, token_count) VALUES (?1, ?2, ?3)");
+        q.bind(1, collection_id);
+        q.bind(2, stats.chunks);
+        q.bind(3, stats.tokens);
+        q.exec();
+      }
+      db.exec("COMMIT");
+    } catch (const SQLite::Exception&) {
+      db.exec("ROLLBACK");
+    }
+  } catch (const SQLite::Exception&) {
+    // Busy, or the rollback failed (SQLite then ends the transaction itself): nothing kept.
+  }
+  sqlite3_busy_timeout(handle, wait_ms);
+}
+
+}  // namespace
+
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit) {
   validate_filters(filters);
   try {
-    // FTS5 finds the matching rowids and strata_bm25 scores them; the best `limit` by score, then
-    // chunk id (so that equal scores come out in the same order every time), are kept.
-    // strata_bm25 is FTS5's bm25() with k1 and b of our choosing (fts_bm25.h says which and why);
+    // FTS5 finds the matching rowids and strata_bm25_scoped scores them; the best `limit` by
+    // score, then chunk id (so that equal scores come out in the same order every time), are
+    // kept. It is FTS5's bm25() with k1 and b of our choosing (fts_bm25.h says which and why);
     // given the limit, it skips the exact scoring of rows that cannot be among the best `limit`.
     //
-    // The collection and the filters restrict the candidates before the LIMIT: a join per
-    // matching row (its chunk, then its document, then the filters). On 100,000 chunks those
-    // joins cost about half of what the scoring does (BENCHMARKS.md "search"), so they are left
-    // out when the collection is the whole store and there are no filters. (A set of the
-    // collection's chunk ids, built per query instead of the joins, cost twice as much as them;
-    // a set of its documents' ids, probed after the chunk lookup, the same.) Filters and the
-    // collection are WHERE terms, so strata_bm25 only ever sees rows that pass them.
-    // One read transaction, so that the whole-store check describes the rows searched.
-    ReadTransaction tx(database(store));
-    const bool whole = filters.empty() && collection_is_whole_store(store, collection_id);
-    std::string sql = std::string("SELECT f.rowid, ") + k_fts_bm25_function + "(chunks_fts, ?4, ?5, ?3, ?6, ?7, ?8) AS score FROM chunks_fts f ";
-    if (whole) {
-      sql += "WHERE chunks_fts MATCH ?1";
-    } else {
-      sql += "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
-             "WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2" +
-             filter_sql(filters, 9);
+    // A collection is ranked on its own statistics, whatever else the store holds: when other
+    // collections are there, the MATCH names the collection's scope token, so FTS5 yields only
+    // its rows, and strata_bm25_scoped is given its row count and length (keyword_stats) and
+    // counts each term's rows within it. The user's terms match the text, title and cjk columns
+    // only. Filters are a join per matching row (its chunk, then its document), as WHERE terms,
+    // so strata_bm25 only ever sees rows that pass them.
+    // One read transaction, so that the whole-store check and the statistics describe the rows
+    // searched.
+    SQLite::Database& db = database(store);
+    const bool may_keep = sqlite3_get_autocommit(db.getHandle()) != 0;
+    const std::int64_t version = may_keep ? data_version(db) : 0;
+    std::optional<KeywordStats> counted;
+    ReadTransaction tx(db);
+    const bool whole = collection_is_whole_store(store, collection_id);
+    KeywordStats stats;
+    std::string expression = "{text title cjk} : (" + match + ")";
+    if (!whole) {
+      std::optional<KeywordStats> cached = cached_keyword_stats(db, collection_id);
+      if (!cached) counted = count_keyword_stats(db, collection_id);
+      stats = cached ? *cached : *counted;
+      if (stats.chunks == 0) return {};
+      expression = "scope : \"" + scope_token(collection_id) + "\" AND " + expression;
     }
-    sql += " ORDER BY score, f.rowid LIMIT ?3";
-    SQLite::Statement q(database(store), sql);
-    q.bind(1, match);
-    if (!whole) q.bind(2, collection_id);
+    std::string sql = std::string("SELECT f.rowid, ") + k_fts_bm25_scoped_function + "(chunks_fts, ?4, ?5, ?3, " +
+                      std::to_string(k_scope_column) + ", ?9, ?10, ?6, ?7, ?8) AS score FROM chunks_fts f ";
+    if (!filters.empty()) sql += "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id ";
+    sql += "WHERE chunks_fts MATCH ?1" + filter_sql(filters, 11) + " ORDER BY score, f.rowid LIMIT ?3";
+    SQLite::Statement q(db, sql);
+    q.bind(1, expression);
     q.bind(3, static_cast<std::int64_t>(limit));
     q.bind(4, k_keyword_bm25.k1);
     q.bind(5, k_keyword_bm25.b);
-    q.bind(6, k_keyword_column_weights.text);  // chunks_fts's columns, in order (migrations/0007)
+    q.bind(6, k_keyword_column_weights.text);  // chunks_fts's columns, in order (migrations/0009)
     q.bind(7, k_keyword_column_weights.title);
     q.bind(8, k_keyword_column_weights.cjk);
-    bind_filters(q, filters, 9);
+    q.bind(9, whole ? std::int64_t{0} : stats.chunks);
+    q.bind(10, whole ? std::int64_t{0} : stats.tokens);
+    bind_filters(q, filters, 11);
     std::vector<KeywordRow> rows;
     while (q.executeStep()) rows.push_back(KeywordRow{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
     tx.commit();
+    if (counted && may_keep) keep_keyword_stats(db, collection_id, *counted, version);
     return rows;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "keyword search");

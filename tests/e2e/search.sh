@@ -294,4 +294,24 @@ expect_exit 0 -- S search zzzunknownword --collection legal -q
 expect_stdout_empty
 expect_stderr_empty
 
+# ---------------------------------------------------------------------------------------------
+case_ "a collection ranks the same alone and beside others"
+# legal, ingested alone into a store of its own, against the shared store where it sits beside
+# default and old: the same hits, lines and scores for every query.
+expect_exit 0 -- "$STRATA" ingest docs/legal --collection legal -q --store alone.db
+for q in "policy" "retention rules backups" "personal data deleted on request"; do
+    expect_exit 0 -- S search "$q" --collection legal --mode keyword --json
+    shared=$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; print([(d["source"], d["lines"], d["score"]) for d in (json.loads(l) for l in sys.stdin if l.strip())])')
+    expect_exit 0 -- "$STRATA" search "$q" --collection legal --mode keyword --json --store alone.db
+    alone=$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; print([(d["source"], d["lines"], d["score"]) for d in (json.loads(l) for l in sys.stdin if l.strip())])')
+    assert_ne "[]" "$alone" "[$q] has hits"
+    assert_eq "$alone" "$shared" "[$q]: the same hits and scores in both stores"
+done
+# The collection's token in the index (c and its id) is not a word of any chunk.
+expect_exit 0 -- S search c1 c2 c3 c4 scope --collection legal --mode keyword --json
+expect_stdout_empty
+assert_eq "$(db_q alone.db "SELECT count(*) FROM chunks")" \
+    "$(db_q "$STRATA_STORE" "SELECT chunk_count FROM keyword_stats k JOIN collections c ON c.id = k.collection_id WHERE c.name = 'legal'")" \
+    "the shared store keeps legal's chunk count"
+
 e2e_finish

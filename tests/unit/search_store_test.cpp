@@ -152,16 +152,16 @@ TEST_F(SearchStoreTest, FiltersApplyBeforeTheLimit) {
   EXPECT_EQ(keyword_ids(c, "retention", {}, 10).size(), 10u);
 }
 
-// The keyword query as it was before it skipped the joins: every matching row joined to its
-// chunk and document, the collection and the filters checked per row. keyword_search must give
-// exactly its rows and scores.
-std::vector<store::KeywordRow> joined_keyword_search(Store& st, std::int64_t collection, const std::string& match,
+// The keyword query on a store holding one collection, written the plain way: every matching
+// row joined to its chunk and document, the filters checked per row, the whole table's
+// statistics. keyword_search must give exactly its rows and scores.
+std::vector<store::KeywordRow> joined_keyword_search(Store& st, const std::string& match,
                                                      const std::vector<DocumentFilter>& filters, std::size_t limit) {
   const store::FtsColumnWeights& w = store::k_keyword_column_weights;
-  std::string sql = std::string("SELECT f.rowid, ") + store::k_fts_bm25_function + "(chunks_fts, ?4, ?5, 0, " +
+  std::string sql = std::string("SELECT f.rowid, ") + store::k_fts_bm25_scoped_function + "(chunks_fts, ?4, ?5, 0, 3, 0, 0, " +
                     std::to_string(w.text) + ", " + std::to_string(w.title) + ", " + std::to_string(w.cjk) +
                     ") AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
-                    "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH ?1 AND d.collection_id = ?2";
+                    "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH '{text title cjk} : (' || ?1 || ')'";
   for (std::size_t i = 0; i < filters.size(); ++i) {
     const int v = 6 + 2 * static_cast<int>(i);
     sql += filters[i].key == "source" ? " AND d.source = ?" + std::to_string(v) + " AND ?" + std::to_string(v + 1) + " IS NOT NULL"
@@ -171,7 +171,6 @@ std::vector<store::KeywordRow> joined_keyword_search(Store& st, std::int64_t col
   sql += " ORDER BY score, f.rowid LIMIT ?3";
   SQLite::Statement q(store::database(st), sql);
   q.bind(1, match);
-  q.bind(2, collection);
   q.bind(3, static_cast<std::int64_t>(limit));
   q.bind(4, store::k_keyword_bm25.k1);
   q.bind(5, store::k_keyword_bm25.b);
@@ -185,14 +184,15 @@ std::vector<store::KeywordRow> joined_keyword_search(Store& st, std::int64_t col
 }
 
 // Random chunks over a small vocabulary (many equal scores, long and short rows) in documents
-// with a "team" and a "year" in their metadata.
-void seed_random(Seeder& s, std::int64_t collection, const std::string& prefix, std::mt19937& rng, int documents) {
+// with a "team" and a "year" in their metadata. The same seed gives the same documents.
+void seed_random(Seeder& s, std::int64_t collection, const std::string& prefix, unsigned seed, int documents) {
   static const char* const words[] = {"backup", "restore", "vault", "key",   "index",  "query", "store", "chunk",
                                       "rotate", "archive", "log",   "audit", "vector", "merge", "fts",   "rank"};
   static const char* const teams[] = {"ops", "legal", "dev"};
+  std::mt19937 rng(seed);
   for (int d = 0; d < documents; ++d) {
     const std::string meta = std::string(R"({"team":")") + teams[rng() % 3] + R"(","year":)" + std::to_string(2020 + rng() % 4) + "}";
-    const std::int64_t doc = s.document(collection, prefix + std::to_string(d) + ".md", meta);
+    const std::int64_t doc = s.document(collection, prefix + std::to_string(d) + ".md", meta, d % 4 == 0 ? "Vault keys" : "");
     const int chunks = 1 + static_cast<int>(rng() % 6);
     for (int c = 0; c < chunks; ++c) {
       std::string text;
@@ -203,53 +203,125 @@ void seed_random(Seeder& s, std::int64_t collection, const std::string& prefix, 
   }
 }
 
-void expect_same_as_joined(Store& st, std::int64_t collection, const std::vector<DocumentFilter>& filters) {
-  const char* const queries[] = {"backup", "backup vault", "restore the archive key", "index query store chunk rank",
-                                 "fts", "missing words", "rotate log audit vector merge"};
-  for (const char* query : queries) {
-    for (const std::size_t limit : {std::size_t{1}, std::size_t{7}, std::size_t{50}, std::size_t{10000}}) {
-      const std::string match = search::fts_match_expression(query);
-      const std::vector<store::KeywordRow> got = store::keyword_search(st, collection, match, filters, limit);
-      const std::vector<store::KeywordRow> want = joined_keyword_search(st, collection, match, filters, limit);
-      ASSERT_EQ(got.size(), want.size()) << query << " limit " << limit << " filters " << filters.size();
-      for (std::size_t i = 0; i < got.size(); ++i) {
-        EXPECT_EQ(got[i].chunk_id, want[i].chunk_id) << query << " row " << i;
-        EXPECT_EQ(got[i].bm25, want[i].bm25) << query << " row " << i;  // bit for bit
+const char* const k_random_queries[] = {"backup", "backup vault", "restore the archive key", "index query store chunk rank",
+                                        "fts", "missing words", "rotate log audit vector merge", "c1 c2 scope"};
+
+// A chunk as "source#ordinal", which names it in any store.
+std::string chunk_name(Store& st, std::int64_t chunk_id) {
+  SQLite::Statement q(store::database(st), "SELECT d.source || '#' || c.ordinal FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?");
+  q.bind(1, chunk_id);
+  return q.executeStep() ? q.getColumn(0).getString() : "?";
+}
+
+void expect_same_rows(Store& got_store, const std::vector<store::KeywordRow>& got, Store& want_store,
+                      const std::vector<store::KeywordRow>& want, const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(chunk_name(got_store, got[i].chunk_id), chunk_name(want_store, want[i].chunk_id)) << what << " row " << i;
+    EXPECT_EQ(got[i].bm25, want[i].bm25) << what << " row " << i;  // bit for bit
+  }
+}
+
+const std::vector<std::vector<DocumentFilter>> k_filter_sets = {
+    {}, {{"team", "legal"}}, {{"team", "ops"}, {"year", "2021"}}, {{"source", "a3.md"}}};
+
+TEST_F(SearchStoreTest, KeywordSearchOfAStoreOfOneCollectionGivesThePlainQuerysRowsAndScores) {
+  Seeder s(path_);
+  const std::int64_t a = s.collection("a");
+  seed_random(s, a, "a", 7, 60);
+  Store st = Store::open(path_);
+  EXPECT_TRUE(store::collection_is_whole_store(st, a));
+  for (const auto& filters : k_filter_sets) {
+    for (const char* query : k_random_queries) {
+      for (const std::size_t limit : {std::size_t{1}, std::size_t{7}, std::size_t{50}, std::size_t{10000}}) {
+        const std::string match = search::fts_match_expression(query);
+        expect_same_rows(st, store::keyword_search(st, a, match, filters, limit), st,
+                         joined_keyword_search(st, match, filters, limit),
+                         std::string(query) + " limit " + std::to_string(limit) + " filters " + std::to_string(filters.size()));
       }
     }
   }
 }
 
-TEST_F(SearchStoreTest, KeywordSearchGivesTheJoinedQuerysRowsAndScores) {
-  // One collection (the whole store: no join at all), then three (the allowed-id set), with and
-  // without filters: the rows, their order (ties included) and their scores never change.
-  Seeder s(path_);
-  std::mt19937 rng(7);
-  const std::int64_t a = s.collection("a");
-  seed_random(s, a, "a", rng, 60);
-  const std::vector<std::vector<DocumentFilter>> filter_sets = {
-      {}, {{"team", "legal"}}, {{"team", "ops"}, {"year", "2021"}}, {{"source", "a3.md"}}};
-  {
-    Store st = Store::open(path_);
-    EXPECT_TRUE(store::collection_is_whole_store(st, a));
-    for (const auto& f : filter_sets) expect_same_as_joined(st, a, f);
-  }
-  const std::int64_t b = s.collection("b");
-  const std::int64_t empty = s.collection("empty");
-  seed_random(s, b, "b", rng, 40);
-  const std::int64_t c = s.collection("c");
-  seed_random(s, c, "c", rng, 20);
+TEST_F(SearchStoreTest, ACollectionRanksTheSameWhateverElseTheStoreHolds) {
+  // One store with four collections (one empty; scope tokens c1, c2 typed as query words too),
+  // and for each non-empty one a store holding only it: the same rows, in the same order (ties
+  // included), with the same scores, bit for bit, with and without filters and limits.
+  Seeder shared(path_);
+  const std::int64_t a = shared.collection("a");
+  seed_random(shared, a, "a", 7, 60);
+  const std::int64_t b = shared.collection("b");
+  const std::int64_t empty = shared.collection("empty");
+  seed_random(shared, b, "b", 8, 40);
+  const std::int64_t c = shared.collection("c");
+  seed_random(shared, c, "c", 9, 20);
   Store st = Store::open(path_);
-  EXPECT_FALSE(store::collection_is_whole_store(st, a));
-  EXPECT_FALSE(store::collection_is_whole_store(st, b));
-  EXPECT_FALSE(store::collection_is_whole_store(st, c));
-  for (const std::int64_t collection : {a, b, c, empty}) {
-    for (const auto& f : filter_sets) expect_same_as_joined(st, collection, f);
+  const struct {
+    std::int64_t id;
+    const char* prefix;
+    unsigned seed;
+    int documents;
+  } collections[] = {{a, "a", 7, 60}, {b, "b", 8, 40}, {c, "c", 9, 20}};
+  for (const auto& col : collections) {
+    SCOPED_TRACE(col.prefix);
+    const std::string alone_path = tmp_ / (std::string(col.prefix) + ".db");
+    Store::open(alone_path);
+    Seeder alone_seeder(alone_path);
+    const std::int64_t alone_id = alone_seeder.collection(col.prefix);
+    seed_random(alone_seeder, alone_id, col.prefix, col.seed, col.documents);
+    Store alone = Store::open(alone_path);
+    EXPECT_FALSE(store::collection_is_whole_store(st, col.id));
+    for (const auto& filters : k_filter_sets) {
+      for (const char* query : k_random_queries) {
+        for (const std::size_t limit : {std::size_t{1}, std::size_t{7}, std::size_t{10000}}) {
+          const std::string match = search::fts_match_expression(query);
+          expect_same_rows(st, store::keyword_search(st, col.id, match, filters, limit), alone,
+                           store::keyword_search(alone, alone_id, match, filters, limit),
+                           std::string(query) + " limit " + std::to_string(limit) + " filters " + std::to_string(filters.size()));
+        }
+      }
+    }
   }
   EXPECT_TRUE(store::keyword_search(st, empty, search::fts_match_expression("backup"), {}, 10).empty());
-  // Every matching chunk of b, none of another collection.
-  EXPECT_EQ(store::keyword_search(st, b, search::fts_match_expression("backup"), {}, 100000).size(),
-            joined_keyword_search(st, b, search::fts_match_expression("backup"), {}, 100000).size());
+}
+
+TEST_F(SearchStoreTest, ACollectionsKeywordStatisticsAreKeptUntilItChanges) {
+  Seeder s(path_);
+  const std::int64_t a = s.collection("a");
+  const std::int64_t b = s.collection("b");
+  const std::int64_t doc = s.document(a, "a.md", "{}", "Backup guide");
+  s.chunk(doc, "backup the vault");
+  s.chunk(doc, "restore the vault keys");
+  s.chunk(s.document(b, "b.md"), "backup backup");
+  const auto stats = [&](std::int64_t collection) {
+    return testing::query_one(path_, "SELECT chunk_count || ' ' || token_count FROM keyword_stats WHERE collection_id = " +
+                                         std::to_string(collection));
+  };
+  EXPECT_EQ(stats(a), "");
+  EXPECT_EQ(keyword_ids(a, "backup").size(), 2u);  // the title holds it too
+  // 2 chunks; "backup the vault" 3 + "restore the vault keys" 4 tokens, and the title's 2 in each.
+  EXPECT_EQ(stats(a), "2 11");
+  EXPECT_EQ(stats(b), "");
+  s.chunk(doc, "one more");
+  EXPECT_EQ(stats(a), "") << "a new chunk clears its collection's row";
+  EXPECT_EQ(keyword_ids(a, "backup").size(), 3u);
+  EXPECT_EQ(stats(a), "3 15");
+  s.exec("UPDATE documents SET title = 'Guide' WHERE id = " + std::to_string(doc));
+  EXPECT_EQ(stats(a), "") << "a new title clears it";
+  EXPECT_EQ(keyword_ids(a, "backup").size(), 1u);
+  EXPECT_EQ(stats(a), "3 12");
+  s.exec("DELETE FROM chunks WHERE text = 'one more'");
+  EXPECT_EQ(stats(a), "") << "a removed chunk clears it";
+
+  // Another connection holds the write lock: the search answers at once, from a count of its
+  // own, and keeps nothing.
+  SQLite::Database writer(path_, SQLite::OPEN_READWRITE);
+  writer.exec("BEGIN IMMEDIATE");
+  EXPECT_EQ(keyword_ids(a, "vault").size(), 2u);
+  EXPECT_EQ(stats(a), "");
+  writer.exec("ROLLBACK");
+  EXPECT_EQ(keyword_ids(a, "vault").size(), 2u);
+  EXPECT_EQ(stats(a), "2 9");
 }
 
 TEST_F(SearchStoreTest, AnEmptyCollectionBesideAnotherIsNotTheWholeStore) {

@@ -194,6 +194,97 @@ TEST_F(FtsBm25Test, ColumnWeightsAreFts5Bm25sColumnWeights) {
   EXPECT_EQ(first("3, 1"), 6);
 }
 
+// Rows as (rowid, score) for a MATCH on table `table` with score expression `score_sql`.
+std::vector<std::pair<std::int64_t, double>> scored(SQLite::Database& db, const std::string& table, const std::string& match,
+                                                     const std::string& score_sql) {
+  SQLite::Statement q(db, "SELECT rowid, " + score_sql + " AS score FROM " + table + " WHERE " + table +
+                              " MATCH ?1 ORDER BY score, rowid");
+  q.bind(1, match);
+  std::vector<std::pair<std::int64_t, double>> rows;
+  while (q.executeStep()) rows.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getDouble());
+  return rows;
+}
+
+TEST(FtsBm25Scoped, AScopeScoresAsATableHoldingOnlyItsRows) {
+  // `mixed` holds two scopes, s1 and s2, interleaved (the word "s1" is in s2's text too);
+  // `alone` holds only s1's rows, without a scope column. strata_bm25_scoped over s1 must give
+  // alone's strata_bm25 scores, bit for bit, at every limit.
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  store::register_fts_bm25(db.getHandle());
+  db.exec("CREATE VIRTUAL TABLE mixed USING fts5 (text, title, scope, tokenize = 'porter unicode61 remove_diacritics 2')");
+  db.exec("CREATE VIRTUAL TABLE alone USING fts5 (text, title, tokenize = 'porter unicode61 remove_diacritics 2')");
+  std::mt19937 rng(3);
+  const char* const words[] = {"apple", "pear", "plum", "fig", "s1", "kiwi", "lime", "date"};
+  std::int64_t alone_rows = 0, alone_tokens = 0;
+  std::vector<std::int64_t> alone_to_mixed;
+  for (int i = 0; i < 300; ++i) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int w = 0; w < n; ++w) text += std::string(w ? " " : "") + words[rng() % 8];
+    const std::string title = i % 3 == 0 ? "plum pie" : "";
+    const bool in_s1 = rng() % 3 == 0;
+    SQLite::Statement ins(db, "INSERT INTO mixed (text, title, scope) VALUES (?, ?, ?)");
+    ins.bind(1, text);
+    ins.bind(2, title);
+    ins.bind(3, in_s1 ? "s1" : "s2");
+    ins.exec();
+    if (!in_s1) continue;
+    alone_to_mixed.push_back(db.getLastInsertRowid());
+    SQLite::Statement a(db, "INSERT INTO alone (text, title) VALUES (?, ?)");
+    a.bind(1, text);
+    a.bind(2, title);
+    a.exec();
+    ++alone_rows;
+    alone_tokens += n + (title.empty() ? 0 : 2);
+  }
+  std::int64_t counted_rows = 0, counted_tokens = 0;
+  SQLite::Statement lengths(db, "SELECT strata_fts_length(mixed, 2) FROM mixed WHERE mixed MATCH 'scope : s1'");
+  while (lengths.executeStep()) {
+    ++counted_rows;
+    counted_tokens += lengths.getColumn(0).getInt64();
+  }
+  EXPECT_EQ(counted_rows, alone_rows);
+  EXPECT_EQ(counted_tokens, alone_tokens);
+  for (const std::string query : {"apple", "apple OR pear OR s1", "plum", "s1", "fig OR fig OR date", "nothing"}) {
+    for (const int limit : {0, 1, 5, 1000}) {
+      SCOPED_TRACE(query + " limit " + std::to_string(limit));
+      const std::string weights = "1, 3";
+      const auto want = scored(db, "alone", query,
+                               "strata_bm25(alone, 1.6, 0.4, " + std::to_string(limit) + ", " + weights + ")");
+      const auto got = scored(db, "mixed", "scope : s1 AND ({text title} : (" + query + "))",
+                              "strata_bm25_scoped(mixed, 1.6, 0.4, " + std::to_string(limit) + ", 2, " +
+                                  std::to_string(alone_rows) + ", " + std::to_string(alone_tokens) + ", " + weights + ")");
+      ASSERT_EQ(got.size(), want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].first, alone_to_mixed[static_cast<std::size_t>(want[i].first - 1)]) << i;
+        EXPECT_EQ(got[i].second, want[i].second) << i;
+      }
+    }
+  }
+  // With rows = 0 there is no scope phrase: the whole table's statistics, the scope column
+  // still out of every length, as bm25() over the other columns with a weight-0 scope column
+  // and one token less per row would give... compared here with a copy of the table without it.
+  db.exec("CREATE VIRTUAL TABLE plain USING fts5 (text, title, tokenize = 'porter unicode61 remove_diacritics 2')");
+  db.exec("INSERT INTO plain (rowid, text, title) SELECT rowid, text, title FROM mixed");
+  const auto want = scored(db, "plain", "apple OR plum", "strata_bm25(plain, 1.6, 0.4, 0, 1, 3)");
+  const auto got = scored(db, "mixed", "{text title} : (apple OR plum)", "strata_bm25_scoped(mixed, 1.6, 0.4, 0, 2, 0, 0, 1, 3)");
+  EXPECT_EQ(got, want);
+}
+
+TEST(FtsBm25Scoped, BadArgumentsAreSqlErrors) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  store::register_fts_bm25(db.getHandle());
+  db.exec("CREATE VIRTUAL TABLE m USING fts5 (text, scope)");
+  db.exec("INSERT INTO m VALUES ('apple', 's1')");
+  for (const std::string call : {"strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 2, 1, 1)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, -1, 1, 1)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, -1, 1)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, -1)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, 1, 1, 1, 1)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 'x', 1, 1)", "strata_fts_length(m)", "strata_fts_length(m, 2)"}) {
+    SCOPED_TRACE(call);
+    EXPECT_THROW(scored(db, "m", "scope : s1 AND apple", call), SQLite::Exception);
+  }
+}
+
 TEST_F(FtsBm25Test, BadArgumentsAreSqlErrors) {
   add("apple");
   for (const std::string call : {"strata_bm25(t)", "strata_bm25(t, 1.2)", "strata_bm25(t, 1.2, 0.75, 1, 2, 3)",
