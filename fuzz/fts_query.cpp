@@ -1,7 +1,8 @@
 // Target: the FTS5 query builder. Whatever the user typed, the MATCH expression must never be
 // an FTS5 syntax error: it is run against real in-memory FTS5 tables with both tokenizers the
-// store has used (migrations 0002 and 0005) and the three columns of migration 0007 (text, title
-// and the CJK terms), with and without stop-word dropping. Checks also:
+// store has used (migrations 0002 and 0005), the three columns of migration 0007 (text, title
+// and the CJK terms), and migration 0009's four (a scope column) as search_store wraps it,
+// `scope : "c1" AND ({text title cjk} : (EXPR))`, with and without stop-word dropping. Checks also:
 // at most kMaxQueryTerms terms, none empty, each valid UTF-8; "" exactly when there are no terms.
 #include <sqlite3.h>
 
@@ -24,7 +25,10 @@ sqlite3* open_tables() {
       "INSERT INTO porter(text) SELECT text FROM plain;"
       "CREATE VIRTUAL TABLE titled USING fts5(text, title, cjk, tokenize = 'porter unicode61 remove_diacritics 2');"
       "INSERT INTO titled(text, title, cjk) VALUES ('使用FastAPI的依赖注入', '依赖项 依赖 赖项', "
-      "'使用 FastAPI 的依 依赖 赖注 注入'), ('the migration rolled back', 'Migrations', '');";
+      "'使用 FastAPI 的依 依赖 赖注 注入'), ('the migration rolled back', 'Migrations', '');"
+      "CREATE VIRTUAL TABLE scoped USING fts5(text, title, cjk, scope, tokenize = 'porter unicode61 remove_diacritics 2');"
+      "INSERT INTO scoped(text, title, cjk, scope) SELECT text, title, cjk, 'c1' FROM titled;"
+      "INSERT INTO scoped(text, title, cjk, scope) SELECT text, title, cjk, 'c2' FROM titled;";
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::fprintf(stderr, "%s\n", err);
@@ -63,6 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     run_match(db, "plain", expr);
     run_match(db, "porter", expr);
     run_match(db, "titled", expr);
+    run_match(db, "scoped", "{text title cjk} : (" + expr + ")");
+    run_match(db, "scoped", "scope : \"c1\" AND ({text title cjk} : (" + expr + "))");
   }
   return 0;
 }
