@@ -210,6 +210,8 @@ json timings_json(const ask::AskTimings& t) {
 
 json result_json(const ask::AskResult& r) {
   return json{{"answer", r.answer},
+              {"abstained", r.abstained},
+              {"absent_words", r.absent_words},
               {"citations", r.citations.cited},
               {"unknown_citations", r.citations.unknown},
               {"sources", sources_json(r.pack)},
@@ -249,6 +251,8 @@ void print_answered(const ask::AskResult& r, const ask::AskRequest& request, con
     if (r.partial) write_out("[partial answer: the stream was cut before the model finished]\n");
     if (r.answer.empty() && r.pack.sources.empty()) {
       print_warning("nothing in collection '" + o.store.collection + "' matches the question", out.color);
+    } else if (r.abstained) {
+      write_out("\n");  // no source backs an abstention
     } else {
       print_sources(r, o.raw, color_enabled(out.color, STDOUT_FILENO));
     }
@@ -261,9 +265,6 @@ void print_answered(const ask::AskResult& r, const ask::AskRequest& request, con
                       (r.pack.sources.size() == 1 ? "is 1 source" : "are " + std::to_string(r.pack.sources.size()) + " sources") +
                       "); check those claims",
                   out.color);
-  }
-  if (r.offline && !r.matched && !r.pack.sources.empty()) {
-    print_warning("no sentence of the sources matches the question closely; shown: the opening of source [1]", out.color);
   }
   if (r.finish_reason && llm::finished_by_length(*r.finish_reason)) {
     print_warning("the answer stopped at the output limit" +

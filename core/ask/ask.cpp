@@ -248,6 +248,20 @@ std::string cache_key(const llm::ChatEndpoint& endpoint, const llm::ChatRequest&
   return sha256_hex(llm::chat_url(endpoint) + "\n" + llm::chat_request_body(p, keyed));
 }
 
+namespace {
+
+// The offline answer's abstention: why the documents do not answer, in one sentence.
+std::string abstention(const std::vector<std::string>& absent_words) {
+  if (absent_words.empty()) return "The documents do not answer this: no sentence of the sources matches the question.";
+  std::string words;
+  for (std::size_t i = 0; i < absent_words.size(); ++i) {
+    words += (i == 0 ? "" : i + 1 == absent_words.size() ? " or " : ", ") + ("\u201c" + absent_words[i] + "\u201d");
+  }
+  return "The documents do not answer this: they never mention " + words + ".";
+}
+
+}  // namespace
+
 AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProvider& provider, AskObserver& observer) {
   const auto started = Clock::now();
   AskResult result;
@@ -370,9 +384,21 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   if (result.offline) {
     t = Clock::now();
     const llm::ExtractiveAnswer answer = llm::extractive_answer(request.question, result.pack.sources);
-    for (const llm::ExtractedSentence& s : answer.sentences) offline_cited.push_back(s.source);
-    result.answer = answer.text;
     result.matched = answer.matched;
+    if (!result.pack.sources.empty()) {
+      // Question words (how, which...) are not what a question is about: only the others are
+      // looked up.
+      std::string content;
+      for (const std::string& w : llm::extractive_content_words(request.question)) content += w + " ";
+      result.absent_words = search::words_not_in_collection(store, request.collection, content);
+      result.abstained = !result.absent_words.empty() || !answer.matched;
+    }
+    if (result.abstained) {
+      result.answer = abstention(result.absent_words);
+    } else {
+      for (const llm::ExtractedSentence& s : answer.sentences) offline_cited.push_back(s.source);
+      result.answer = answer.text;
+    }
     result.timings.answer_ms = ms_since(t);
     if (!result.answer.empty()) observer.text(result.answer);
   } else {

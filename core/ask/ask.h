@@ -167,6 +167,11 @@ struct AskResult {
   bool cached = false;
   bool offline = false;
   bool matched = true;               // offline: some sentence shared a term with the question
+  // Offline: the documents do not answer the question, and `answer` says so instead of quoting
+  // them: a word of the question appears in no chunk of the collection (`absent_words`, e.g.
+  // "django" asked of the PostgreSQL manual), or no sentence of the sources shares a term with it.
+  bool abstained = false;
+  std::vector<std::string> absent_words;
   bool partial = false;              // the stream was cut: `answer` is what arrived
   std::optional<llm::ChatError> error;  // why, when partial
   int attempts = 0;

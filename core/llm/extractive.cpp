@@ -100,6 +100,7 @@ struct Candidate {
   std::size_t source = 0;  // index into sources
   std::size_t offset = 0;
   std::string text;
+  std::string code;  // the fenced code block a sentence ending in ':' introduces, fences included
   std::vector<std::string> terms;  // stemmed, stop words removed, with repeats
   double score = 0.0;
 };
@@ -116,7 +117,137 @@ bool is_list_or_heading_start(std::string_view line) {
   return d > i && d + 1 < line.size() && (line[d] == '.' || line[d] == ')') && line[d + 1] == ' ';
 }
 
-// Folds whitespace and drops Markdown list, quote and heading markers at the start.
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// The end of an emphasis span opened by `marker` at `open` (the marker's first character after
+// it), or npos: the same marker further on, with no space just inside either end.
+std::size_t emphasis_end(std::string_view s, std::size_t inner, std::string_view marker) {
+  if (inner >= s.size() || is_space(s[inner])) return std::string_view::npos;
+  const std::size_t close = s.find(marker, inner + 1);
+  if (close == std::string_view::npos || is_space(s[close - 1])) return std::string_view::npos;
+  return close;
+}
+
+// Inline Markdown and HTML as a reader sees them: `code` without its backticks (its text kept
+// as written), [text](url) and ![alt](src) as their text, **strong** and *emphasis* without
+// their stars or underscores, HTML tags and MkDocs include directives ({!> file !}) gone. An
+// underscore inside a name (__init__, snake_case) stays.
+std::string strip_markup(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    if (c == '`') {
+      std::size_t run = 0;
+      while (i + run < s.size() && s[i + run] == '`') ++run;
+      const std::size_t close = s.find(std::string(run, '`'), i + run);
+      if (close != std::string_view::npos) {
+        out.append(s.substr(i + run, close - i - run));
+        i = close + run;
+      } else {
+        i += run;  // an unpaired run of backticks: dropped
+      }
+      continue;
+    }
+    if (c == '{' && i + 1 < s.size() && s[i + 1] == '!') {
+      const std::size_t close = s.find("!}", i + 2);
+      if (close != std::string_view::npos) {
+        i = close + 2;
+        continue;
+      }
+    }
+    if (c == '[' || (c == '!' && i + 1 < s.size() && s[i + 1] == '[')) {
+      const std::size_t open = c == '!' ? i + 1 : i;
+      const std::size_t close = s.find(']', open + 1);
+      if (close != std::string_view::npos && close + 1 < s.size() && s[close + 1] == '(') {
+        const std::size_t paren = s.find(')', close + 2);
+        if (paren != std::string_view::npos) {
+          out += strip_markup(s.substr(open + 1, close - open - 1));
+          i = paren + 1;
+          continue;
+        }
+      }
+    }
+    if (c == '*') {
+      const std::string_view marker = i + 1 < s.size() && s[i + 1] == '*' ? "**" : "*";
+      const std::size_t close = emphasis_end(s, i + marker.size(), marker);
+      if (close != std::string_view::npos) {
+        out += strip_markup(s.substr(i + marker.size(), close - i - marker.size()));
+        i = close + marker.size();
+        continue;
+      }
+    }
+    // _emphasis_, but never an underscore inside a name (snake_case, __init__): it opens after
+    // no letter, digit or underscore and closes before none.
+    if (c == '_' && (i == 0 || (!is_ascii_alnum(s[i - 1]) && s[i - 1] != '_')) && i + 1 < s.size() && s[i + 1] != '_') {
+      const std::size_t close = emphasis_end(s, i + 1, "_");
+      if (close != std::string_view::npos && (close + 1 == s.size() || (!is_ascii_alnum(s[close + 1]) && s[close + 1] != '_'))) {
+        out += strip_markup(s.substr(i + 1, close - i - 1));
+        i = close + 1;
+        continue;
+      }
+    }
+    if (c == '<' && i + 1 < s.size() && (is_ascii_alpha(s[i + 1]) || (s[i + 1] == '/' && i + 2 < s.size() && is_ascii_alpha(s[i + 2])))) {
+      const std::size_t close = s.find_first_of("<>", i + 1);
+      if (close != std::string_view::npos && s[close] == '>' && close - i <= 200) {
+        i = close + 1;
+        continue;
+      }
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
+// The line of `text` that starts at `pos`, without its newline; `next` is set past it.
+std::string_view line_at(std::string_view text, std::size_t pos, std::size_t& next) {
+  const std::size_t nl = text.find('\n', pos);
+  next = nl == std::string_view::npos ? text.size() : nl + 1;
+  return text.substr(pos, (nl == std::string_view::npos ? text.size() : nl) - pos);
+}
+
+std::string_view trim_left(std::string_view line) {
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  return line;
+}
+
+constexpr std::size_t kMaxCodeLines = 40;
+constexpr std::size_t kMaxCodeBytes = 2000;
+
+// The fenced code block (``` or ~~~) that follows `pos` in `text`, past blank lines and MkDocs
+// tab markers (//// tab | ...), fences included; "" when none does, when it holds nothing but
+// include directives, or when it is longer than kMaxCodeLines lines or kMaxCodeBytes bytes.
+std::string code_block_after(std::string_view text, std::size_t pos) {
+  std::size_t next = 0;
+  // The rest of the sentence's own line first (usually nothing).
+  if (!trim_left(line_at(text, pos, next)).empty()) return {};
+  for (pos = next; pos < text.size(); pos = next) {
+    const std::string_view line = trim_left(line_at(text, pos, next));
+    if (line.empty() || line.starts_with("////")) continue;
+    if (!line.starts_with("```") && !line.starts_with("~~~")) return {};
+    const std::string_view fence = line.substr(0, 3);
+    std::string body;
+    std::size_t lines = 0;
+    bool real_code = false;
+    for (std::size_t p = next; p < text.size() && lines <= kMaxCodeLines; p = next, ++lines) {
+      const std::string_view l = line_at(text, p, next);
+      if (trim_left(l).starts_with(fence)) {
+        if (!real_code || body.size() > kMaxCodeBytes) return {};
+        return std::string(fence) + std::string(line.substr(3)) + "\n" + body + std::string(fence);
+      }
+      const std::string_view t = trim_left(l);
+      if (!t.empty() && !t.starts_with("{!")) real_code = true;
+      body.append(l);
+      body += '\n';
+    }
+    return {};
+  }
+  return {};
+}
+
+// Folds whitespace and drops Markdown list, quote and heading markers at the start; then inline
+// markup (strip_markup).
 std::string clean_sentence(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -140,7 +271,15 @@ std::string clean_sentence(std::string_view s) {
     space = false;
     out += s[i];
   }
-  return out;
+  std::string plain = strip_markup(out);
+  // Markup gone can leave a space before punctuation ("`x` ." is rare) or doubled spaces.
+  std::string folded;
+  for (const char ch : plain) {
+    if (ch == ' ' && (folded.empty() || folded.back() == ' ')) continue;
+    folded += ch;
+  }
+  while (!folded.empty() && folded.back() == ' ') folded.pop_back();
+  return folded;
 }
 
 // Mostly letters and spaces: prose, not code or a table of numbers.
@@ -150,14 +289,16 @@ bool reads_as_prose(std::string_view s) {
   return static_cast<double>(plain) >= 0.75 * static_cast<double>(s.size());
 }
 
-void add_sentence(std::vector<Candidate>& out, std::size_t source, std::size_t offset, std::string_view raw,
-                  std::size_t max_chars) {
+void add_sentence(std::vector<Candidate>& out, std::string_view source_text, std::size_t source, std::size_t offset,
+                  std::string_view raw, std::size_t max_chars) {
   Candidate c;
   c.source = source;
   c.offset = offset;
   c.text = clean_sentence(raw);
   if (c.text.empty() || c.text.size() > max_chars || !reads_as_prose(c.text)) return;
   if (terms_of(c.text, false).size() < 3) return;
+  // A sentence that introduces code ("..., set it to False:") is read with its code.
+  if (c.text.back() == ':') c.code = code_block_after(source_text, offset + raw.size());
   c.terms = terms_of(c.text, true);
   out.push_back(std::move(c));
 }
@@ -174,8 +315,38 @@ bool is_single_line_block(std::string_view line) {
 // item, a quote, a heading or a table row, or where the line before is a heading or a table row.
 // Any other single line break inside a paragraph is a hard wrap and reads as a space (a list item
 // or a sentence wrapped over several lines stays one candidate); a blank line ends the sentence.
+// The fenced code blocks of `text` (``` or ~~~ lines), as [start, end) byte ranges, fences
+// included; an unclosed fence runs to the end.
+std::vector<std::pair<std::size_t, std::size_t>> fenced_blocks(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  std::size_t open = std::string_view::npos;
+  std::string_view fence;
+  for (std::size_t pos = 0, next = 0; pos < text.size(); pos = next) {
+    const std::string_view line = trim_left(line_at(text, pos, next));
+    if (open == std::string_view::npos && (line.starts_with("```") || line.starts_with("~~~"))) {
+      open = pos;
+      fence = line.substr(0, 3);
+    } else if (open != std::string_view::npos && line.starts_with(fence)) {
+      blocks.emplace_back(open, next);
+      open = std::string_view::npos;
+    }
+  }
+  if (open != std::string_view::npos) blocks.emplace_back(open, text.size());
+  return blocks;
+}
+
 void split_sentences(std::string_view text, std::size_t source, std::size_t max_chars, std::vector<Candidate>& out) {
   const chunk::detail::Boundaries bounds(text);
+  // Code is never a candidate: a piece that starts inside a fenced block is skipped, and one
+  // that runs into a block stops where it starts.
+  const auto blocks = fenced_blocks(text);
+  const auto add = [&](std::size_t at, std::string_view raw) {
+    for (const auto& [start, end] : blocks) {
+      if (at >= start && at < end) return;
+      if (start > at && start < at + raw.size()) raw = raw.substr(0, start - at);
+    }
+    add_sentence(out, text, source, at, raw, max_chars);
+  };
   std::size_t pos = 0;
   while (pos < text.size() && is_space(text[pos])) ++pos;
   while (pos < text.size()) {
@@ -189,11 +360,11 @@ void split_sentences(std::string_view text, std::size_t source, std::size_t max_
         // (a stop before a capital), and that line still starts a list item.
         const std::string_view rest = text.substr(nl + 1);
         if (is_list_or_heading_start(rest) || is_single_line_block(line)) {
-          add_sentence(out, source, a, line, max_chars);
+          add(a, line);
           a = nl + 1;
         }
       }
-      add_sentence(out, source, a, text.substr(a, end - a), max_chars);
+      add(a, text.substr(a, end - a));
     }
     pos = next > pos ? next : text.size();
   }
@@ -207,11 +378,12 @@ double jaccard(const std::vector<std::string>& a, const std::vector<std::string>
   return static_cast<double>(common) / static_cast<double>(sa.size() + sb.size() - common);
 }
 
-// "Text." + [2] -> "Text [2]."; text without a final stop gets " [2]" appended.
+// "Text." + [2] -> "Text [2]." (and "Text:" -> "Text [2]:"); text without a final stop gets " [2]"
+// appended.
 std::string with_citation(const std::string& text, std::size_t number) {
   const std::string cite = " [" + std::to_string(number) + "]";
   std::size_t end = text.size();
-  while (end > 0 && (text[end - 1] == '.' || text[end - 1] == '!' || text[end - 1] == '?')) --end;
+  while (end > 0 && (text[end - 1] == '.' || text[end - 1] == '!' || text[end - 1] == '?' || text[end - 1] == ':')) --end;
   if (end == 0) return text + cite;
   return text.substr(0, end) + cite + text.substr(end);
 }
@@ -219,6 +391,26 @@ std::string with_citation(const std::string& text, std::size_t number) {
 }  // namespace
 
 std::vector<std::string> extractive_terms(std::string_view text) { return terms_of(text, true); }
+
+std::vector<std::string> extractive_content_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word, lower;
+  auto flush = [&] {
+    if (!word.empty() && !stop_words().count(lower)) words.push_back(word);
+    word.clear();
+    lower.clear();
+  };
+  for (const char c : text) {
+    if (is_ascii_alnum(c) || static_cast<unsigned char>(c) >= 0x80) {
+      word.push_back(c);
+      lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return words;
+}
 
 ExtractiveAnswer extractive_answer(std::string_view question, std::span<const Source> sources,
                                    const ExtractiveOptions& options) {
@@ -265,6 +457,7 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   for (std::size_t i : order) {
     const Candidate& c = candidates[i];
     if (picked.size() >= options.max_sentences || c.score <= 0.0 || c.score < floor) break;
+    if (chars + c.text.size() + c.code.size() > options.max_chars + kMaxCodeBytes) continue;
     if (chars + c.text.size() > options.max_chars) continue;
     const bool repeats = std::any_of(picked.begin(), picked.end(),
                                      [&](std::size_t p) { return jaccard(candidates[p].terms, c.terms) >= 0.7; });
@@ -288,9 +481,11 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   for (std::size_t i : picked) {
     const Candidate& c = candidates[i];
     const std::size_t number = sources[c.source].number == 0 ? c.source + 1 : sources[c.source].number;
-    if (!answer.text.empty()) answer.text += c.source == previous_source ? " " : "\n\n";
+    const bool after_code = !answer.sentences.empty() && !answer.sentences.back().code.empty();
+    if (!answer.text.empty()) answer.text += c.source == previous_source && !after_code ? " " : "\n\n";
     answer.text += with_citation(c.text, number);
-    answer.sentences.push_back({number, c.offset, c.text, c.score});
+    if (!c.code.empty()) answer.text += "\n\n" + c.code;
+    answer.sentences.push_back({number, c.offset, c.text, c.score, c.code});
     previous_source = c.source;
   }
   return answer;

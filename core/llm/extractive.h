@@ -9,6 +9,9 @@
 // (code) are not candidates. The best are picked greedily within the budgets, skipping one
 // that repeats a picked sentence's terms (Jaccard >= 0.7) or scores under a quarter of the best,
 // and are printed in source order, then document order, so the answer reads as the documents do.
+// A sentence is quoted as a reader sees it: inline Markdown and HTML (backticks, stars, links,
+// tags, MkDocs includes) are dropped, and a sentence that ends with a colon keeps the fenced code
+// block it introduces (up to 40 lines), printed after it.
 #include <cstddef>
 #include <span>
 #include <string>
@@ -27,8 +30,9 @@ struct ExtractiveOptions {
 struct ExtractedSentence {
   std::size_t source = 0;  // the n of [n]
   std::size_t offset = 0;  // bytes into that source's text
-  std::string text;        // whitespace folded, list and heading markers dropped
+  std::string text;        // whitespace folded, list and heading markers and inline markup dropped
   double score = 0.0;
+  std::string code;        // the fenced code block the sentence introduces (it ends in ':'), or ""
 };
 
 struct ExtractiveAnswer {
@@ -45,5 +49,9 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
 // The stemmer and stop-word filter the scoring uses, exposed for tests: lower-cased terms of
 // `text` without stop words, each stemmed.
 std::vector<std::string> extractive_terms(std::string_view text);
+
+// The words of `text` that are not stop words (question words such as "how" and "which"
+// included), as written: letters and digits, a non-ASCII byte counting as a letter.
+std::vector<std::string> extractive_content_words(std::string_view text);
 
 }  // namespace strata::llm

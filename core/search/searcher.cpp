@@ -327,4 +327,39 @@ SearchResult Searcher::search(const SearchRequest& request) {
   return result;
 }
 
+namespace {
+
+// A word worth asking the index about: three characters or more, a letter among them, no CJK
+// (a CJK term is a bigram, often absent from a collection that answers the question).
+bool is_checkable_word(const std::string& term) {
+  if (term.size() < 3) return false;
+  bool letter = false;
+  for (const char ch : term) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x80) return false;
+    letter = letter || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+  }
+  return letter;
+}
+
+}  // namespace
+
+std::vector<std::string> words_not_in_collection(store::Store& store, const std::string& collection, std::string_view text) {
+  const std::optional<store::SearchCollection> c = store::find_search_collection(store, collection);
+  if (!c) no_collection(store, collection);
+  std::vector<std::string> words;
+  std::vector<std::string> quoted;
+  for (const std::string& term : fts_terms(text)) {
+    if (!is_checkable_word(term) || std::find(words.begin(), words.end(), term) != words.end()) continue;
+    words.push_back(term);
+    quoted.push_back(fts_match_expression(term));
+  }
+  const std::vector<std::string> absent = store::terms_not_in_collection(store, c->id, quoted);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (std::find(absent.begin(), absent.end(), quoted[i]) != absent.end()) out.push_back(words[i]);
+  }
+  return out;
+}
+
 }  // namespace strata::search

@@ -120,6 +120,12 @@ struct SearchResult {
 // Reusable for many queries: a collection's vectors are loaded once per Searcher (and checked
 // against the store before each query, so a Searcher never answers from stale vectors).
 // REQUIRES: `store` outlives the Searcher. Not thread-safe.
+// The words of `text` (as keyword search cuts and stems them; stop words, numbers and words of
+// fewer than 3 characters left out, CJK text too) that no chunk of `collection` holds: a question
+// about "django" asked of the PostgreSQL manual names one. Throws as search() does for an unknown
+// collection or store.
+std::vector<std::string> words_not_in_collection(store::Store& store, const std::string& collection, std::string_view text);
+
 class Searcher {
  public:
   explicit Searcher(store::Store& store);

@@ -308,6 +308,28 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
   }
 }
 
+std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t collection_id,
+                                                 const std::vector<std::string>& terms) {
+  try {
+    SQLite::Database& db = database(store);
+    ReadTransaction tx(db);
+    const std::string scope = collection_is_whole_store(store, collection_id)
+                                  ? std::string()
+                                  : "scope : \"" + scope_token(collection_id) + "\" AND ";
+    SQLite::Statement q(db, "SELECT EXISTS (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ?1)");
+    std::vector<std::string> absent;
+    for (const std::string& term : terms) {
+      q.reset();
+      q.bind(1, scope + "({text title cjk} : " + term + ")");
+      if (q.executeStep() && q.getColumn(0).getInt() == 0) absent.push_back(term);
+    }
+    tx.commit();
+    return absent;
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "keyword search");
+  }
+}
+
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                              const std::vector<DocumentFilter>& filters) {
   validate_filters(filters);

@@ -86,6 +86,11 @@ bool collection_is_whole_store(Store& store, std::int64_t collection_id);
 // expression `match` (never empty), best first (ascending bm25, then chunk id). The filters
 // are in the same query, so they restrict the candidates before the LIMIT. When the collection
 // is the whole store and there are no filters, FTS5's matches are ranked as they are (no join).
+// The FTS5 strings among `terms` (each as fts_match_expression quotes a term) that no chunk of
+// the collection holds in its text, title or CJK terms.
+std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t collection_id,
+                                                 const std::vector<std::string>& terms);
+
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit);
 

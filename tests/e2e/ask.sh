@@ -61,6 +61,18 @@ EOF
 cat >docs/fruit.txt <<'EOF'
 Bananas are yellow and grow in bunches on large plants in warm places.
 EOF
+cat >docs/headers.md <<'EOF'
+# Header parameters
+
+To turn off the conversion of underscores in **header** names, set `convert_underscores` to `False`:
+
+```Python
+def read(user_agent: str = Header(convert_underscores=False)):
+    return user_agent
+```
+
+The conversion of underscores is on by default, see [the guide](https://example.com/guide).
+EOF
 
 # ---------------------------------------------------------------------------------------------
 case_ "help and usage errors"
@@ -96,7 +108,7 @@ keep_outputs
 
 case_ "ingest the corpus"
 expect_exit 0 -- strata_t ingest docs -q
-assert_eq 4 "$(db_q "$STRATA_STORE" 'SELECT count(*) FROM documents')" "four documents"
+assert_eq 5 "$(db_q "$STRATA_STORE" 'SELECT count(*) FROM documents')" "five documents"
 
 # ---------------------------------------------------------------------------------------------
 case_ "offline answer with citations and sources"
@@ -153,6 +165,24 @@ expect_stderr_match '^strata: error: the question on standard input is empty$'
 run sh -c 'head -c 1100000 /dev/zero | tr "\\0" a | "$1" ask -' sh "$STRATA"
 assert_eq 2 "$RC" "a question longer than 1 MiB is refused"
 expect_stderr_match '^strata: error: the question on standard input is longer than 1 MiB$'
+
+case_ "offline: the documents do not answer, and say so"
+# "australia" is in no chunk: no sentence is quoted, no source listed, exit 0.
+expect_exit 0 -- A 'where do bananas grow in Australia?'
+expect_stdout_match '^The documents do not answer this: they never mention “Australia”\.$'
+expect_stdout_nomatch '\[1\]'
+expect_exit 0 -- A --json 'which bananas grow in Australia?'
+expect_json_true "--json: abstained, the absent word, no citation" \
+    'bool(d["abstained"] is True and d["absent_words"] == ["Australia"] and d["citations"] == [] and d["sources"])'
+expect_exit 0 -- A --json 'how do I roll back a migration?'
+expect_json_true "--json: an answer is not an abstention" 'bool(d["abstained"] is False and d["absent_words"] == [] and d["citations"])'
+
+case_ "offline: markup dropped, the code a sentence introduces kept"
+expect_exit 0 -- A --json 'turn off the conversion of underscores in header names'
+expect_json_true "the sentence without backticks or stars, then its code block" \
+    '"set convert_underscores to False [" in d["answer"] and "**" not in d["answer"] and "`convert" not in d["answer"] and "```Python\ndef read(user_agent: str = Header(convert_underscores=False)):\n    return user_agent\n```" in d["answer"]'
+expect_exit 0 -- A --json 'is the conversion of underscores on by default?'
+expect_json_true "a link reads as its text" '"see the guide [" in d["answer"] and "https://" not in d["answer"]'
 
 case_ "a question nothing matches"
 expect_exit 0 -- A 'zebra xylophone quasar'

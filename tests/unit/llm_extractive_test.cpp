@@ -206,5 +206,51 @@ TEST(LlmExtractive, CodeIsNotACandidate) {
   EXPECT_EQ(a.sentences[0].text, "The cache returns -1 on a miss.");
 }
 
+TEST(LlmExtractive, InlineMarkupIsDropped) {
+  const std::vector<Source> sources = {source(
+      1, "From `typing`, import **`List`** (with a *capital* `L`) as the [typing docs](https://docs.python.org/typing) "
+         "and <b>the guide</b> say, {!> ../docs_src/x.py!} then keep `a * b`, __init__ and user_agent as _written_.")};
+  const ExtractiveAnswer a = extractive_answer("import List from typing", sources);
+  ASSERT_EQ(a.sentences.size(), 1u);
+  EXPECT_EQ(a.sentences[0].text,
+            "From typing, import List (with a capital L) as the typing docs and the guide say, then keep a * b, "
+            "__init__ and user_agent as written.");
+}
+
+TEST(LlmExtractive, ASentenceEndingInAColonKeepsTheCodeItIntroduces) {
+  const std::vector<Source> sources = {source(
+      1, "To disable the conversion of underscores, set the parameter convert_underscores to False:\n\n"
+         "//// tab | Python 3.10+\n\n"
+         "```Python hl_lines=\"10\"\n"
+         "def read(user_agent: str = Header(convert_underscores=False)):\n"
+         "    return user_agent\n"
+         "```\n\n"
+         "////\n\n"
+         "The conversion of underscores is on by default for every header.")};
+  const ExtractiveAnswer a = extractive_answer("disable the conversion of underscores in headers", sources);
+  ASSERT_EQ(a.sentences.size(), 2u);
+  EXPECT_EQ(a.sentences[0].code,
+            "```Python hl_lines=\"10\"\ndef read(user_agent: str = Header(convert_underscores=False)):\n    return user_agent\n```");
+  EXPECT_EQ(a.text,
+            "To disable the conversion of underscores, set the parameter convert_underscores to False [1]:\n\n"
+            "```Python hl_lines=\"10\"\ndef read(user_agent: str = Header(convert_underscores=False)):\n    return user_agent\n```\n\n"
+            "The conversion of underscores is on by default for every header [1].");
+  EXPECT_TRUE(a.sentences[1].code.empty());
+}
+
+TEST(LlmExtractive, NoCodeForAnIncludeOnlyBlockOrOneTooLong) {
+  std::string long_code = "```\n";
+  for (int i = 0; i < 50; ++i) long_code += "x = " + std::to_string(i) + "\n";
+  long_code += "```\n";
+  const std::vector<Source> sources = {
+      source(1, "Declare the header parameters in the function like this:\n\n```Python\n{!> ../../docs_src/header.py!}\n```\n"),
+      source(2, "The header parameters of a long function are declared in full below:\n\n" + long_code)};
+  const ExtractiveAnswer a = extractive_answer("declare header parameters function", sources);
+  ASSERT_EQ(a.sentences.size(), 2u);
+  EXPECT_TRUE(a.sentences[0].code.empty());
+  EXPECT_TRUE(a.sentences[1].code.empty());
+  EXPECT_EQ(a.text.find("```"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strata::llm
