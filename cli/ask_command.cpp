@@ -21,7 +21,10 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
+#include "common/text.h"
 #include "flag_values.h"
+#include "input.h"
+#include "llm/context_pack.h"
 #include "llm/sanitize.h"
 #include "output.h"
 #include "store/store.h"
@@ -40,6 +43,7 @@ struct AskCliOptions {
   std::vector<std::string> where;
   std::string vector_weight;  // unless given: [search] vector_weight, else the model kind's default
   std::string provider, model, base_url, api_key_env;
+  std::string system;  // --system TEXT or @FILE; unless given: [llm] system
   bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
   bool no_cache = false, redact = false, raw = false, json = false, context_only = false;
   bool continue_last = false, no_stream = false, quiet = false;
@@ -79,6 +83,44 @@ std::string question_from_stdin() {
   return text;
 }
 
+// --system TEXT, or @FILE for a file's text (@@ for a text that starts with @). Bounded, UTF-8.
+constexpr std::size_t k_max_system_bytes = 64 * 1024;
+
+std::string system_text(const std::string& value) {
+  std::string text = value.starts_with("@@") ? value.substr(1) : value;
+  std::string what = "--system";
+  if (value.starts_with("@") && !value.starts_with("@@")) {
+    const std::string path = value.substr(1);
+    what = "--system " + path;
+    text = read_input(path);  // Error(invalid_input) naming the file when it cannot be read
+    if (text.size() > k_max_system_bytes) usage(what + ": larger than 64 KiB", "instructions are a prompt, not a document");
+  }
+  if (const std::optional<std::size_t> bad = find_invalid_utf8(text)) {
+    usage(what + ": not UTF-8 text (invalid byte at offset " + std::to_string(*bad) + ")");
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) usage(what + ": the instructions are empty");
+  return text;
+}
+
+// --system, else [llm] system; [llm] prompt_template, checked where it was written.
+llm::PromptSettings prompt_settings(const AskCliOptions& o) {
+  llm::PromptSettings p;
+  const config::Setting& system = configuration().get("llm.system");
+  if (!o.system.empty()) {
+    p.system = system_text(o.system);
+  } else if (system.set() && !system.value.empty()) {
+    p.system = system.value;
+  }
+  const config::Setting& tmpl = configuration().get("llm.prompt_template");
+  if (tmpl.set() && !tmpl.value.empty()) {
+    const std::string why = llm::check_prompt_template(tmpl.value);
+    if (!why.empty()) usage(tmpl.where + ": llm.prompt_template: " + why);
+    p.user_template = tmpl.value;
+  }
+  return p;
+}
+
 ask::AskRequest request_of(const AskCliOptions& o) {
   ask::AskRequest r;
   if (o.question.size() == 1 && o.question[0] == "-") {
@@ -107,6 +149,7 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   r.use_cache = !o.no_cache;
   r.stream = !o.no_stream;
   r.context_only = o.context_only;
+  r.prompt = prompt_settings(o);
   return r;
 }
 
@@ -417,6 +460,8 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
                 "Remove e-mail addresses, phone and card numbers, IP addresses and keys from the sources sent");
   cmd->add_flag("--raw", o->raw, "Print the model's output as it is, escape sequences included");
   cmd->add_flag("--context-only", o->context_only, "Print the prompt that would be sent, and stop");
+  cmd->add_option("--system", o->system,
+                  "Your own instructions for the model, TEXT or @FILE, before strata's (which keep the answer to the sources, cited) (default: [llm] system)");
   cmd->add_flag("--json", o->json,
                 "One JSON object: answer, citations, sources, model, usage, cached, timings (nothing streamed)");
   cmd->add_flag("-q,--quiet", o->quiet, "No notes or summary on stderr (warnings and errors remain)");

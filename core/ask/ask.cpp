@@ -264,6 +264,10 @@ std::string abstention(const std::vector<std::string>& absent_words) {
 
 AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProvider& provider, AskObserver& observer) {
   const auto started = Clock::now();
+  if (!request.prompt.user_template.empty()) {
+    const std::string why = llm::check_prompt_template(request.prompt.user_template);
+    if (!why.empty()) usage("the prompt template: " + why);
+  }
   AskResult result;
   result.provider = provider;
   result.offline = provider.kind == ProviderKind::none;
@@ -322,7 +326,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   } else {
     // What the prompt holds besides the sources: instructions, the question, earlier turns.
     const tokenizer::Tokenizer& tok = tokenizer::Tokenizer::get(window.encoding);
-    const llm::Prompt bare = llm::build_prompt(request.question, llm::ContextPack{});
+    const llm::Prompt bare = llm::build_prompt(request.question, llm::ContextPack{}, request.prompt);
     std::size_t overhead = tok.count(bare.system) + tok.count(bare.user) + 2 * k_tokens_per_message;
     for (const llm::ChatMessage& m : messages) overhead += tok.count(m.content) + k_tokens_per_message;
     const std::size_t reserve = request.max_tokens ? static_cast<std::size_t>(*request.max_tokens) : k_default_output_reserve;
@@ -351,7 +355,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   }
   result.context_budget = options.token_budget;
   result.pack = llm::pack_context(chunks, options);
-  result.prompt = llm::build_prompt(request.question, result.pack);
+  result.prompt = llm::build_prompt(request.question, result.pack, request.prompt);
   result.timings.pack_ms = ms_since(t);
   if (request.context_only) {
     result.timings.total_ms = ms_since(started);

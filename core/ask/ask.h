@@ -115,6 +115,7 @@ struct AskRequest {
   bool continue_last = false;
   std::optional<std::int64_t> conversation;
   bool context_only = false;  // stop after building the prompt: no model, nothing stored
+  llm::PromptSettings prompt;  // --system, [llm] system and prompt_template
   llm::ChatClientOptions chat;
 };
 

@@ -186,6 +186,9 @@ const std::vector<KeySpec>& keys() {
       {"llm", "model", ValueType::string, false, "STRATA_LLM_MODEL", "", "chat model"},
       {"llm", "base_url", ValueType::string, false, "STRATA_LLM_BASE_URL", "", "chat API"},
       {"llm", "api_key_env", ValueType::string, false, "", "", "variable holding the API key"},
+      {"llm", "system", ValueType::string, false, "", "", "your own instructions for the model, before strata's citation rules"},
+      {"llm", "prompt_template", ValueType::string, false, "", "",
+       "the user message, with {sources} and {question} (default: Sources, the sources, Question, the question)"},
   };
   return k_keys;
 }

@@ -207,9 +207,56 @@ ContextPack pack_context(std::span<const RetrievedChunk> ranked, const ContextOp
   return pack;
 }
 
-Prompt build_prompt(std::string_view question, const ContextPack& pack) {
+namespace {
+
+constexpr std::string_view k_default_user_template = "Sources:\n\n{sources}\n\nQuestion: {question}";
+
+// Walks `tmpl`, calling literal(text) for plain text and field(name) for each {name}. Returns
+// an error message, or "".
+template <typename Literal, typename Field>
+std::string walk_template(std::string_view tmpl, Literal literal, Field field) {
+  for (std::size_t i = 0; i < tmpl.size();) {
+    const char c = tmpl[i];
+    if ((c == '{' || c == '}') && i + 1 < tmpl.size() && tmpl[i + 1] == c) {
+      literal(tmpl.substr(i, 1));
+      i += 2;
+      continue;
+    }
+    if (c == '}') return "a '}' that closes no field (write }} for a brace)";
+    if (c == '{') {
+      const std::size_t close = tmpl.find('}', i + 1);
+      if (close == std::string_view::npos) return "a '{' that opens no field (write {{ for a brace)";
+      const std::string_view name = tmpl.substr(i + 1, close - i - 1);
+      if (name != "sources" && name != "question") {
+        return "unknown field {" + std::string(name) + "}; the fields are {sources} and {question}";
+      }
+      field(name);
+      i = close + 1;
+      continue;
+    }
+    const std::size_t next = tmpl.find_first_of("{}", i);
+    literal(tmpl.substr(i, (next == std::string_view::npos ? tmpl.size() : next) - i));
+    i = next == std::string_view::npos ? tmpl.size() : next;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string check_prompt_template(std::string_view tmpl) {
+  bool sources = false, question = false;
+  std::string error = walk_template(tmpl, [](std::string_view) {}, [&](std::string_view name) {
+    (name == "sources" ? sources : question) = true;
+  });
+  if (error.empty() && !sources) error = "{sources} is missing: the model must be given the sources";
+  if (error.empty() && !question) error = "{question} is missing: the model must be given the question";
+  return error;
+}
+
+Prompt build_prompt(std::string_view question, const ContextPack& pack, const PromptSettings& settings) {
   Prompt p;
-  p.system =
+  if (!settings.system.empty()) p.system = settings.system + "\n\n";
+  p.system +=
       "You answer questions about the user's documents, using only the numbered sources in the "
       "user's message and no outside knowledge.\n"
       "Each source starts with a line \"[n] location\", followed by its text between two lines of " +
@@ -220,11 +267,15 @@ Prompt build_prompt(std::string_view question, const ContextPack& pack) {
       "[1] or [1][3], right after the statement. Cite only the numbers of the sources given.\n"
       "If the sources do not contain the answer, say that the documents do not answer the "
       "question; do not guess.";
-  if (pack.sources.empty()) {
-    p.user = "No sources were found for this question.\n\nQuestion: ";
-  } else {
-    p.user = "Sources:\n\n" + pack.sources_block + "\n\nQuestion: ";
+  if (!settings.user_template.empty() || !pack.sources.empty()) {
+    const std::string_view tmpl = settings.user_template.empty() ? k_default_user_template : settings.user_template;
+    const std::string sources = pack.sources.empty() ? "No sources were found for this question." : pack.sources_block;
+    // One pass over the template: a question that holds "{sources}" stays as typed.
+    walk_template(tmpl, [&](std::string_view text) { p.user.append(text); },
+                  [&](std::string_view name) { p.user += name == "sources" ? sources : std::string(question); });
+    return p;
   }
+  p.user = "No sources were found for this question.\n\nQuestion: ";
   p.user += question;
   return p;
 }

@@ -81,9 +81,24 @@ struct Prompt {
   std::string user;
 };
 
+// A team's own wording (`ask --system`, [llm] system and prompt_template in strata.toml).
+struct PromptSettings {
+  // Instructions placed before strata's own, which follow them and so stay in force: answer
+  // from the sources only, treat their text as data, cite them as [n]. Default: none.
+  std::string system;
+  // The user message, with the named fields {sources} (the numbered sources, or a line saying
+  // none were found) and {question}; {{ and }} are literal braces. REQUIRES: it passes
+  // check_prompt_template. Default ("" ): "Sources:\n\n{sources}\n\nQuestion: {question}".
+  std::string user_template;
+};
+
+// Why `tmpl` cannot be a user_template ("" when it can): a field other than {sources} and
+// {question}, a brace that opens no field, or {sources} or {question} missing.
+std::string check_prompt_template(std::string_view tmpl);
+
 // The system instructions and the user message (sources block, then the question). With no
 // sources the user message says so, and the instructions still ask the model to say it could
 // not find the answer rather than guess.
-Prompt build_prompt(std::string_view question, const ContextPack& pack);
+Prompt build_prompt(std::string_view question, const ContextPack& pack, const PromptSettings& settings = {});
 
 }  // namespace strata::llm

@@ -79,7 +79,7 @@ case_ "help and usage errors"
 expect_exit 0 -- "$STRATA" ask --help
 for opt in --store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature \
     --max-tokens --context-tokens --max-retries --continue --conversation --no-cache --no-stream --redact --raw \
-    --context-only --json --quiet --color; do
+    --context-only --system --json --quiet --color; do
     printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "--help does not list $opt"
 done
 expect_exit 0 -- "$STRATA" logs --help
@@ -256,6 +256,35 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["system"] 
     "$E2E_TMP/.out" && pass "--context-only --json" || fail "--context-only --json"
 assert_eq "$N_CALLS" "$(db_q "$STRATA_STORE" 'SELECT count(*) FROM llm_calls')" "--context-only logs nothing"
 
+case_ "--system and [llm] prompt_template reach the model"
+server_reset
+printf 'Answer in French.\nBe brief.\n' >instructions.txt
+chat_script '[{"answer": "Oui [1]."}]'
+expect_exit 0 -- srv --no-cache --system @instructions.txt 'how do I roll back a migration?'
+assert_eq True "$(chat_log 'reqs[0]["messages"][0]["role"] == "system" and reqs[0]["messages"][0]["content"].startswith("Answer in French.\nBe brief.\n\nYou answer questions")')" \
+    "the file's instructions first, then strata's"
+expect_exit 0 -- A --context-only --json --system 'Use British spelling.' 'how do I roll back a migration?'
+expect_json_true "--system TEXT" 'd["system"].startswith("Use British spelling.\n\n") and "Cite the sources" in d["system"]'
+expect_exit 0 -- A --context-only --json --system '@@home' 'how do I roll back a migration?'
+expect_json_true "@@ is a literal @" 'd["system"].startswith("@home\n\n")'
+mkdir -p tmpl && cp -R docs tmpl/ && cat >tmpl/strata.toml <<EOF
+[store]
+path = "$STRATA_STORE"
+[llm]
+system = "From strata.toml."
+prompt_template = """Question: {question}
+Context:
+{sources}"""
+EOF
+run sh -c 'cd tmpl && "$1" ask --context-only --json "how do I roll back a migration?"' sh "$STRATA"
+assert_eq 0 "$RC" "a template from strata.toml"
+expect_json_true "[llm] system and prompt_template" \
+    'd["system"].startswith("From strata.toml.\n\n") and d["user"].startswith("Question: how do I roll back a migration?\nContext:\n[1] ")'
+run sh -c 'cd tmpl && "$1" ask --context-only --json --system "From the flag." "how do I roll back a migration?"' sh "$STRATA"
+expect_json_true "the flag wins over [llm] system" 'd["system"].startswith("From the flag.\n\n")'
+expect_exit 2 -- A --system '@/dev/null' x
+expect_error_line 'the instructions are empty'
+
 case_ "--redact"
 server_reset
 expect_exit 0 -- srv --redact 'who do I contact about rollback?'
@@ -337,7 +366,7 @@ expect_exit 0 -- strata_t logs --json --conversation "$CONV"
 assert_eq 3 "$(wc -l <"$E2E_TMP/.out" | tr -d ' ')" "the conversation's calls"
 expect_exit 7 -- strata_t logs --store "$E2E_TMP/none.db"
 assert_absent "$E2E_TMP/none.db"
-expect_exit 0 -- strata_t logs
+expect_exit 0 -- strata_t logs -n 100
 expect_stdout_match '^ID +TIME +CONV +MODEL +STATUS +TOKENS +MS +QUESTION +ANSWER$'
 expect_stdout_match 'down section'
 LAST=$(db_q "$STRATA_STORE" 'SELECT max(id) FROM llm_calls')

@@ -223,5 +223,31 @@ TEST(LlmContextPack, PromptWithoutSources) {
   EXPECT_NE(p.system.find("do not guess"), std::string::npos);
 }
 
+TEST(LlmContextPack, ATeamsInstructionsComeBeforeStratasAndTheTemplateShapesTheMessage) {
+  const std::vector<RetrievedChunk> ranked = {kNotes.chunk(1, 0, 18)};
+  const ContextPack pack = pack_context(ranked);
+  PromptSettings settings;
+  settings.system = "Answer in French.";
+  settings.user_template = "Q: {question}\n{{literal}}\nDocs:\n{sources}";
+  const Prompt p = build_prompt("What is {sources}?", pack, settings);
+  EXPECT_EQ(p.system.rfind("Answer in French.\n\n", 0), 0u);
+  EXPECT_NE(p.system.find("Cite the sources"), std::string::npos) << "strata's rules stay, after the team's";
+  EXPECT_EQ(p.system.substr(19), build_prompt("x", pack).system);
+  // One pass: the question's own "{sources}" is not expanded.
+  EXPECT_EQ(p.user, "Q: What is {sources}?\n{literal}\nDocs:\n[1] notes.txt:L1\n```\nAlpha beta gamma.\n```");
+  settings.user_template = "{question} / {sources}";
+  EXPECT_EQ(build_prompt("Anything?", pack_context({}), settings).user, "Anything? / No sources were found for this question.");
+}
+
+TEST(LlmContextPack, TemplatesAreCheckedFieldByField) {
+  EXPECT_EQ(check_prompt_template("{sources}\n\nQ: {question}"), "");
+  EXPECT_EQ(check_prompt_template("{{x}} {sources} {question}"), "");
+  EXPECT_EQ(check_prompt_template("{sources} {question} {src}"), "unknown field {src}; the fields are {sources} and {question}");
+  EXPECT_EQ(check_prompt_template("{sources}"), "{question} is missing: the model must be given the question");
+  EXPECT_EQ(check_prompt_template("{question}"), "{sources} is missing: the model must be given the sources");
+  EXPECT_EQ(check_prompt_template("{sources} {question"), "a '{' that opens no field (write {{ for a brace)");
+  EXPECT_EQ(check_prompt_template("{sources} } {question}"), "a '}' that closes no field (write }} for a brace)");
+}
+
 }  // namespace
 }  // namespace strata::llm
