@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -242,7 +243,8 @@ json sources_json(const llm::ContextPack& pack) {
 }
 
 json timings_json(const ask::AskTimings& t) {
-  return json{{"open_ms", rounded(t.open_ms)},         {"retrieval_ms", rounded(t.retrieval_ms)},
+  return json{{"open_ms", rounded(t.open_ms)},         {"rewrite_ms", rounded(t.rewrite_ms)},
+              {"retrieval_ms", rounded(t.retrieval_ms)},
               {"pack_ms", rounded(t.pack_ms)},         {"cache_ms", rounded(t.cache_ms)},
               {"client_ms", rounded(t.client_ms)},     {"llm_ms", rounded(t.llm_ms)},
               {"first_text_ms", rounded(t.first_text_ms)},
@@ -254,6 +256,9 @@ json timings_json(const ask::AskTimings& t) {
 json result_json(const ask::AskResult& r) {
   return json{{"answer", r.answer},
               {"abstained", r.abstained},
+              {"retrieval_query", r.retrieval_query ? json(*r.retrieval_query) : json(nullptr)},
+              {"rewritten", r.rewritten},
+              {"rewrite_cached", r.rewrite_cached},
               {"absent_words", r.absent_words},
               {"citations", r.citations.cited},
               {"unknown_citations", r.citations.unknown},
@@ -307,6 +312,13 @@ void print_answered(const ask::AskResult& r, const ask::AskRequest& request, con
     print_warning("the answer cites " + numbers + ", which matches no source (there " +
                       (r.pack.sources.size() == 1 ? "is 1 source" : "are " + std::to_string(r.pack.sources.size()) + " sources") +
                       "); check those claims",
+                  out.color);
+  }
+  if (!r.rewrite_error.empty()) {
+    std::string why = llm::sanitize_for_terminal(r.rewrite_error);
+    std::replace(why.begin(), why.end(), '\n', ' ');
+    print_warning("the follow-up could not be rewritten as a standalone question (" + why +
+                      "); retrieved with the earlier questions' words instead",
                   out.color);
   }
   if (r.finish_reason && llm::finished_by_length(*r.finish_reason)) {

@@ -52,7 +52,8 @@ json call_json(const store::LlmCall& c) {
               {"usage", {{"input_tokens", optional_json(c.input_tokens)}, {"output_tokens", optional_json(c.output_tokens)}}},
               {"latency_ms", std::round(c.latency_ms * 1000) / 1000},
               {"total_ms", std::round(c.total_ms * 1000) / 1000},
-              {"chunk_ids", c.chunk_ids}};
+              {"chunk_ids", c.chunk_ids},
+              {"retrieval_query", c.retrieval_query ? json(*c.retrieval_query) : json(nullptr)}};
 }
 
 // One line of a table cell: newlines folded, escape sequences removed, cut to `max` bytes at a
@@ -144,7 +145,9 @@ int run_show(const LogsCliOptions& o) {
   std::string chunks;
   for (const std::int64_t chunk : c->chunk_ids) chunks += (chunks.empty() ? "" : " ") + std::to_string(chunk);
   field("chunks", chunks.empty() ? "-" : chunks);
-  std::cout << "\nquestion:\n" << llm::sanitize_for_terminal(c->question) << "\n\nanswer:\n"
+  std::cout << "\nquestion:\n" << llm::sanitize_for_terminal(c->question);
+  if (c->retrieval_query) std::cout << "\n\nretrieved with:\n" << llm::sanitize_for_terminal(*c->retrieval_query);
+  std::cout << "\n\nanswer:\n"
             << llm::sanitize_for_terminal(c->answer) << '\n' << std::flush;
   return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "llm/citations.h"
 #include "llm/extractive.h"
 #include "store/ask_store.h"
 
@@ -250,6 +251,97 @@ std::string cache_key(const llm::ChatEndpoint& endpoint, const llm::ChatRequest&
 
 namespace {
 
+// Earlier turns quoted in the rewrite request: each cut to this many bytes (on a character
+// boundary), the last this many turns only. The rewrite needs the topic, not every word.
+constexpr std::size_t k_rewrite_turn_bytes = 1500;
+constexpr std::size_t k_rewrite_turns = 6;
+
+std::string cut_utf8(const std::string& text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  std::size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "\u2026";
+}
+
+// Offline (or when the model's rewrite failed): the follow-up twice, then the earlier questions
+// once, so that keyword search (which counts a repeated word, BM25's query term frequency) and the
+// embedder weigh the earlier questions' words half as much as the follow-up's.
+std::string with_earlier_questions(const std::string& question, const std::vector<llm::ChatMessage>& history) {
+  std::string query = question + "\n" + question;
+  std::size_t taken = 0;
+  for (auto it = history.rbegin(); it != history.rend() && taken < 2; ++it) {
+    if (it->role != llm::ChatMessage::Role::user) continue;
+    query = query + "\n" + cut_utf8(it->content, k_rewrite_turn_bytes);
+    ++taken;
+  }
+  return query;
+}
+
+struct Rewrite {
+  std::string question;
+  bool cached = false;
+  std::string key;
+  store::CachedAnswer value;
+};
+
+class Silent final : public llm::ChatObserver {
+ public:
+  void text(std::string_view) override {}
+};
+
+// With a model: the standard step of conversational retrieval, one request that turns the
+// follow-up into a standalone question, answered from the cache when asked before. Throws
+// llm::ChatError when the request fails or the model gives no question.
+Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& provider,
+                          const std::vector<llm::ChatMessage>& history, store::AskStore& tables) {
+  const llm::ChatEndpoint endpoint{provider.kind == ProviderKind::anthropic ? llm::Provider::anthropic : llm::Provider::openai,
+                                   provider.base_url, provider.api_key, provider.api_key_env};
+  llm::ChatRequest chat;
+  chat.model = provider.model;
+  chat.system =
+      "You turn the last message of a conversation about the user's documents into a standalone "
+      "question for searching those documents: resolve pronouns and references from the earlier "
+      "turns, keep the user's terms, add nothing else. Reply with the question alone, on one line.";
+  const std::size_t first = history.size() > 2 * k_rewrite_turns ? history.size() - 2 * k_rewrite_turns : 0;
+  std::string transcript;
+  for (std::size_t i = first; i < history.size(); ++i) {
+    transcript += (history[i].role == llm::ChatMessage::Role::user ? "User: " : "Assistant: ") +
+                  cut_utf8(history[i].content, k_rewrite_turn_bytes) + "\n\n";
+  }
+  chat.messages.push_back(llm::ChatMessage{llm::ChatMessage::Role::user,
+                                           "Conversation:\n\n" + transcript + "Last message: " + request.question +
+                                               "\n\nStandalone question:"});
+  chat.temperature = 0.0;
+  chat.max_tokens = 200;
+  chat.stream = false;
+  Rewrite r;
+  r.key = cache_key(endpoint, chat);
+  std::string text;
+  if (request.use_cache) {
+    if (const std::optional<store::CachedAnswer> hit = tables.cached_answer(r.key)) {
+      r.cached = true;
+      text = hit->answer;
+    }
+  }
+  if (!r.cached) {
+    llm::ChatClient client(endpoint, request.chat);
+    Silent silent;
+    const llm::ChatResult reply = client.complete(chat, silent);
+    if (reply.partial) throw reply.error.value_or(llm::ChatError(llm::ChatErrorKind::malformed, ExitCode::unavailable, "the rewrite was cut short"));
+    text = reply.text;
+    r.value = store::CachedAnswer{reply.text, reply.model.empty() ? provider.model : reply.model, reply.finish_reason,
+                                  as_count(reply.usage.input_tokens), as_count(reply.usage.output_tokens)};
+  }
+  // The first non-empty line, trimmed: a model may add a blank line or an explanation after it.
+  std::size_t a = text.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) throw llm::ChatError(llm::ChatErrorKind::malformed, ExitCode::unavailable, "the model gave no standalone question");
+  std::size_t b = text.find('\n', a);
+  std::string line = text.substr(a, b == std::string::npos ? std::string::npos : b - a);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
+  r.question = cut_utf8(line, k_rewrite_turn_bytes);
+  return r;
+}
+
 // The offline answer's abstention: why the documents do not answer, in one sentence.
 std::string abstention(const std::vector<std::string>& absent_words) {
   if (absent_words.empty()) return "The documents do not answer this: no sentence of the sources matches the question.";
@@ -290,17 +382,43 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
       messages.push_back(llm::ChatMessage{
           turn.role == store::ConversationTurn::Role::assistant ? llm::ChatMessage::Role::assistant
                                                                 : llm::ChatMessage::Role::user,
-          turn.content});
+          // An earlier answer's [1] named a source of its own turn; sent again beside this
+          // turn's sources it would name another.
+          turn.role == store::ConversationTurn::Role::assistant ? llm::without_citations(turn.content) : turn.content});
     }
   }
   result.history_messages = messages.size();
   result.conversation_id = conversation;
   result.timings.cache_ms += ms_since(t);
 
+  // A follow-up is retrieved in the conversation's context.
+  std::optional<store::CachedAnswer> rewrite_to_cache;
+  std::string rewrite_key;
+  if (!messages.empty()) {
+    t = Clock::now();
+    if (!result.offline) {
+      try {
+        const Rewrite r = rewrite_follow_up(request, provider, messages, tables);
+        result.retrieval_query = r.question;
+        result.rewritten = true;
+        result.rewrite_cached = r.cached;
+        rewrite_key = r.key;
+        if (!r.cached) rewrite_to_cache = r.value;
+      } catch (const llm::ChatError& e) {
+        // A key, model or URL the server refuses fails the answer's request too: say so now.
+        // A server that is busy or answers oddly costs only the rewrite.
+        if (!e.retryable() && e.kind() != llm::ChatErrorKind::malformed) throw;
+        result.rewrite_error = e.what();
+      }
+    }
+    if (!result.rewritten) result.retrieval_query = with_earlier_questions(request.question, messages);
+    result.timings.rewrite_ms = ms_since(t);
+  }
+
   // Retrieval.
   t = Clock::now();
   search::SearchRequest sr;
-  sr.query = request.question;
+  sr.query = result.retrieval_query.value_or(request.question);
   sr.collection = request.collection;
   sr.mode = request.mode;
   sr.k = request.k;
@@ -370,6 +488,11 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   call.provider = to_string(provider.kind);
   call.model = result.model;
   call.chunk_ids = chunk_ids_of(result.pack);
+  call.retrieval_query = result.retrieval_query;
+  if (rewrite_to_cache) {
+    record.rewrite_cache_key = rewrite_key;
+    record.rewrite_cache_value = rewrite_to_cache;
+  }
   if (conversation) {
     record.conversation_id = conversation;
   } else {
@@ -387,7 +510,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   std::vector<std::size_t> offline_cited;  // the offline answer's sources, known exactly
   if (result.offline) {
     t = Clock::now();
-    const llm::ExtractiveAnswer answer = llm::extractive_answer(request.question, result.pack.sources);
+    const llm::ExtractiveAnswer answer = llm::extractive_answer(result.retrieval_query.value_or(request.question), result.pack.sources);
     result.matched = answer.matched;
     if (!result.pack.sources.empty()) {
       // Question words (how, which...) are not what a question is about: only the others are

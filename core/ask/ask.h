@@ -137,6 +137,7 @@ class AskObserver {
 
 struct AskTimings {
   double open_ms = 0;       // the store's tables for ask (set by the caller when it opens the store)
+  double rewrite_ms = 0;    // a follow-up's standalone question from the model (0 otherwise)
   double retrieval_ms = 0;  // search, query embedding included
   double pack_ms = 0;       // packing and prompt
   double cache_ms = 0;      // cache lookup and history read
@@ -149,7 +150,7 @@ struct AskTimings {
   double log_ms = 0;        // the log, history and cache write
   double total_ms = 0;
   // ask's own work: everything but retrieval, the HTTP client's loading and the model.
-  double own_ms() const { return total_ms - retrieval_ms - client_ms - llm_ms; }
+  double own_ms() const { return total_ms - retrieval_ms - rewrite_ms - client_ms - llm_ms; }
 };
 
 struct AskResult {
@@ -173,6 +174,15 @@ struct AskResult {
   // "django" asked of the PostgreSQL manual), or no sentence of the sources shares a term with it.
   bool abstained = false;
   std::vector<std::string> absent_words;
+  // A follow-up in a conversation is retrieved in its context: `retrieval_query` is what the
+  // search was given when not the question itself. With a model, the standalone question it
+  // rewrote the follow-up into (`rewritten`; from the cache when `rewrite_cached`); offline, or
+  // when that request failed (`rewrite_error`), the question twice and the earlier questions
+  // once, so that their words weigh half as much.
+  std::optional<std::string> retrieval_query;
+  bool rewritten = false;
+  bool rewrite_cached = false;
+  std::string rewrite_error;
   bool partial = false;              // the stream was cut: `answer` is what arrived
   std::optional<llm::ChatError> error;  // why, when partial
   int attempts = 0;

@@ -138,4 +138,18 @@ CitationReport check_citations(std::string_view t, std::size_t source_count) {
   return report;
 }
 
+std::string without_citations(std::string_view answer) {
+  // Any number counts here: the markers named sources of an earlier turn, whatever their count.
+  const CitationReport report = check_citations(answer, kMaxCitationRange);
+  std::string out;
+  std::size_t at = 0;
+  for (const CitationMarker& m : report.markers) {
+    out.append(answer.substr(at, m.offset - at));
+    if (!out.empty() && out.back() == ' ') out.pop_back();  // "text [1]." -> "text."
+    at = m.offset + m.length;
+  }
+  out.append(answer.substr(at));
+  return out;
+}
+
 }  // namespace strata::llm

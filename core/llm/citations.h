@@ -3,6 +3,7 @@
 // cite them; afterwards every marker in the answer is found and a number that matches no source
 // is flagged, so a user can see an invented citation.
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,5 +32,10 @@ inline constexpr std::size_t kMaxCitationRange = 50;
 // a citation; "[1][2]" is two citations); anything inside `inline code` or a ``` / ~~~ fenced
 // block, where `a[1]` is code.
 CitationReport check_citations(std::string_view answer, std::size_t source_count);
+
+// `answer` without its citation markers (as check_citations finds them, with the space before
+// each): an earlier answer sent again in a conversation, whose [1] named a source of its own
+// turn and would collide with this turn's [1].
+std::string without_citations(std::string_view answer);
 
 }  // namespace strata::llm

@@ -147,6 +147,27 @@ std::optional<Conversation> AskStore::conversation(std::int64_t id) {
   }
 }
 
+namespace {
+
+void put_cache(SQLite::Database& db, const std::string& key, const CachedAnswer& a) {
+  SQLite::Statement k(db,
+                      "INSERT OR REPLACE INTO response_cache (key, answer, model, finish_reason, input_tokens, "
+                      "output_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  k.bind(1, key);
+  k.bind(2, a.answer);
+  k.bind(3, a.model);
+  if (a.finish_reason) {
+    k.bind(4, *a.finish_reason);
+  } else {
+    k.bind(4);
+  }
+  bind_optional(k, 5, a.input_tokens);
+  bind_optional(k, 6, a.output_tokens);
+  k.exec();
+}
+
+}  // namespace
+
 std::optional<CachedAnswer> AskStore::cached_answer(const std::string& key) {
   try {
     SQLite::Statement q(impl_->db,
@@ -197,8 +218,8 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     const LlmCall& c = record.call;
     SQLite::Statement q(impl_->db,
                         "INSERT INTO llm_calls (conversation_id, collection, question, answer, provider, model, endpoint, "
-                        "status, error, cached, input_tokens, output_tokens, latency_ms, total_ms, chunk_ids) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+                        "status, error, cached, input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, retrieval_query) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     bind_optional(q, 1, conversation);
     q.bind(2, c.collection);
     q.bind(3, c.question);
@@ -222,27 +243,17 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     q.bind(13, c.latency_ms);
     q.bind(14, c.total_ms);
     q.bind(15, ids_json(c.chunk_ids));
+    if (c.retrieval_query) {
+      q.bind(16, *c.retrieval_query);
+    } else {
+      q.bind(16);
+    }
     q.exec();
     written.call_id = impl_->db.getLastInsertRowid();
     written.conversation_id = conversation;
 
-    if (record.cache_key && record.cache_value) {
-      const CachedAnswer& a = *record.cache_value;
-      SQLite::Statement k(impl_->db,
-                          "INSERT OR REPLACE INTO response_cache (key, answer, model, finish_reason, input_tokens, "
-                          "output_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-      k.bind(1, *record.cache_key);
-      k.bind(2, a.answer);
-      k.bind(3, a.model);
-      if (a.finish_reason) {
-        k.bind(4, *a.finish_reason);
-      } else {
-        k.bind(4);
-      }
-      bind_optional(k, 5, a.input_tokens);
-      bind_optional(k, 6, a.output_tokens);
-      k.exec();
-    }
+    if (record.rewrite_cache_key && record.rewrite_cache_value) put_cache(impl_->db, *record.rewrite_cache_key, *record.rewrite_cache_value);
+    if (record.cache_key && record.cache_value) put_cache(impl_->db, *record.cache_key, *record.cache_value);
     tx.commit();
     return written;
   } catch (const SQLite::Exception& e) {
@@ -254,7 +265,7 @@ namespace {
 
 constexpr const char* k_call_columns =
     "SELECT id, conversation_id, collection, question, answer, provider, model, endpoint, status, error, cached, "
-    "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at FROM llm_calls";
+    "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at, retrieval_query FROM llm_calls";
 
 LlmCall call_of(SQLite::Statement& q) {
   LlmCall c;
@@ -275,6 +286,7 @@ LlmCall call_of(SQLite::Statement& q) {
   c.total_ms = q.getColumn(14).getDouble();
   c.chunk_ids = ids_of(q.getColumn(15).getString());
   c.created_at = q.getColumn(16).getString();
+  if (!q.getColumn(17).isNull()) c.retrieval_query = q.getColumn(17).getString();
   return c;
 }
 

@@ -51,6 +51,9 @@ struct LlmCall {
   std::optional<std::int64_t> input_tokens, output_tokens;
   double latency_ms = 0, total_ms = 0;
   std::vector<std::int64_t> chunk_ids;
+  // What retrieval searched for when not `question` (a follow-up in a conversation); nullopt
+  // when it searched for the question itself.
+  std::optional<std::string> retrieval_query;
   std::string created_at;  // set by the store (ISO 8601, UTC)
 };
 
@@ -66,6 +69,9 @@ struct AskRecord {
   // The answer to cache under `cache_key` (a complete model answer only).
   std::optional<std::string> cache_key;
   std::optional<CachedAnswer> cache_value;
+  // A follow-up's standalone question from the model, to cache under its request's key.
+  std::optional<std::string> rewrite_cache_key;
+  std::optional<CachedAnswer> rewrite_cache_value;
 };
 
 class AskStore {

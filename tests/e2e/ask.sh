@@ -212,16 +212,56 @@ expect_exit 0 -- srv --no-cache 'how do I roll back a migration?'
 assert_eq 2 "$(chat_requests)" "--no-cache asks again"
 
 case_ "conversations"
-expect_exit 0 -- srv -c 'and what about redo?'
-assert_eq 3 "$(chat_requests)" "a follow-up is a request"
-assert_eq '["system", "user", "assistant", "user"]' "$(chat_log '[m["role"] for m in reqs[2]["messages"]]')" \
-    "the earlier turn was sent"
-assert_eq 'how do I roll back a migration?' "$(chat_log 'reqs[2]["messages"][1]["content"]')" "the earlier question as asked"
+# A follow-up is retrieved as the standalone question the model rewrites it into: first that
+# request (whole, not streamed), then the answer's, with the earlier turn and its citations gone.
+chat_script '[{"answer": "how does the redo command work?"}, {"answer": "Redo rolls back and re-applies [1]."}]'
+expect_exit 0 -- srv -c --json 'and what about that other command?'
+assert_eq 4 "$(chat_requests)" "a follow-up is two requests: the rewrite, then the answer"
+assert_eq False "$(chat_log 'reqs[2]["stream"]')" "the rewrite is not streamed"
+assert_eq True "$(chat_log '"Last message: and what about that other command?" in reqs[2]["messages"][-1]["content"] and "User: how do I roll back a migration?" in reqs[2]["messages"][-1]["content"]')" \
+    "the rewrite request holds the conversation and the follow-up"
+assert_eq '["system", "user", "assistant", "user"]' "$(chat_log '[m["role"] for m in reqs[3]["messages"]]')" \
+    "the earlier turn was sent with the answer's request"
+assert_eq 'how do I roll back a migration?' "$(chat_log 'reqs[3]["messages"][1]["content"]')" "the earlier question as asked"
+assert_eq 'Run strata migrate down. Redo re-applies it.' "$(chat_log 'reqs[3]["messages"][2]["content"]')" \
+    "the earlier answer without its [1], which named a source of its own turn"
+assert_eq True "$(chat_log '"The redo command rolls back" in reqs[3]["messages"][-1]["content"]')" \
+    "retrieved with the rewrite: the redo passage is among the sources"
+expect_json_true "--json: the retrieval query and that it was rewritten" \
+    'd["retrieval_query"] == "how does the redo command work?" and d["rewritten"] is True and d["rewrite_cached"] is False'
+assert_eq 'how does the redo command work?' "$(db_q "$STRATA_STORE" 'SELECT retrieval_query FROM llm_calls ORDER BY id DESC LIMIT 1')" \
+    "the log keeps what retrieval searched for"
+LAST=$(db_q "$STRATA_STORE" 'SELECT max(id) FROM llm_calls')
+expect_exit 0 -- strata_t logs show "$LAST"
+expect_stdout_match '^retrieved with:$'
 CONV=$(db_q "$STRATA_STORE" 'SELECT conversation_id FROM llm_calls ORDER BY id DESC LIMIT 1')
 expect_exit 0 -- srv --conversation "$CONV" 'and checksums?'
-assert_eq 6 "$(chat_log 'len(reqs[3]["messages"])')" "--conversation ID continues that one"
+assert_eq 6 "$(chat_log 'len(reqs[5]["messages"])')" "--conversation ID continues that one"
 expect_exit 2 -- srv --conversation 999 'x'
 expect_error_line 'no conversation 999'
+
+case_ "conversations: the rewrite from the cache, a failed rewrite, offline"
+# The same two turns in a new conversation: the first answer and the rewrite come from the cache.
+server_reset
+chat_script '[{"answer": "Run strata migrate down [1]."}, {"answer": "how does the redo command work?"}, {"answer": "Redo [1]."}]'
+expect_exit 0 -- srv --no-cache 'how do I roll back a migration, in short?'
+expect_exit 0 -- srv -c 'and what about that other command?'
+assert_eq 3 "$(chat_requests)" "question, rewrite, answer"
+expect_exit 0 -- srv 'how do I roll back a migration, in short?'
+expect_exit 0 -- srv -c --json 'and what about that other command?'
+assert_eq 3 "$(chat_requests)" "the same turns again: everything from the cache"
+expect_json_true "the rewrite came from the cache" 'd["rewrite_cached"] is True and d["retrieval_query"] == "how does the redo command work?"'
+# A server error on the rewrite: one warning, the earlier questions' words instead, then the answer.
+chat_script '[{"status": 500}, {"answer": "Redo [1]."}]'
+expect_exit 0 -- srv -c --max-retries 0 --json 'and is it safe?'
+expect_stderr_match 'warning: the follow-up could not be rewritten as a standalone question'
+expect_json_true "retrieved with the earlier questions" \
+    'd["rewritten"] is False and d["retrieval_query"].startswith("and is it safe?\nand is it safe?\nand what about that other command?")'
+# Offline: the follow-up twice, then the earlier questions.
+expect_exit 0 -- A 'how do I roll back a migration?'
+expect_exit 0 -- A -c --json 'and the redo command?'
+expect_json_true "offline: the earlier question's words at half weight" \
+    'd["retrieval_query"] == "and the redo command?\nand the redo command?\nhow do I roll back a migration?" and d["rewritten"] is False and "redo" in d["answer"].lower()'
 
 case_ "anthropic"
 server_reset

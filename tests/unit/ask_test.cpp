@@ -237,14 +237,26 @@ TEST_F(AskTest, ContinuingAConversationSendsTheEarlierTurns) {
   EXPECT_EQ(second.conversation_id, first.conversation_id);
   EXPECT_EQ(second.history_messages, 2u);
   const auto reqs = chat_requests();
-  ASSERT_EQ(reqs.size(), 2u);
-  const auto& m = reqs[1]["messages"];
+  ASSERT_EQ(reqs.size(), 3u);  // the first answer; the follow-up's rewrite, then its answer
+  EXPECT_FALSE(reqs[1]["stream"].get<bool>());
+  EXPECT_NE(reqs[1]["messages"].back()["content"].get<std::string>().find("Last message: and what does redo do"), std::string::npos);
+  // The server answers every request with the same text: that is the standalone question.
+  EXPECT_TRUE(second.rewritten);
+  EXPECT_EQ(second.retrieval_query, "Use strata migrate down [1].");
+  const auto& m = reqs[2]["messages"];
   ASSERT_EQ(m.size(), 4u);  // system, earlier question, earlier answer, new question with sources
   EXPECT_EQ(m[1]["role"], "user");
   EXPECT_EQ(m[1]["content"], "how do I roll back a migration");
   EXPECT_EQ(m[2]["role"], "assistant");
-  EXPECT_EQ(m[2]["content"], "Use strata migrate down [1].");
+  EXPECT_EQ(m[2]["content"], "Use strata migrate down.") << "the earlier turn's citation is not sent again";
   EXPECT_NE(m[3]["content"].get<std::string>().find("and what does redo do"), std::string::npos);
+  {
+    store::Store st = store::Store::open(path_);
+    store::AskStore tables(st);
+    const std::vector<store::LlmCall> calls = tables.calls(1, std::nullopt);
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].retrieval_query, "Use strata migrate down [1].");
+  }
 
   // A given id works the same; a new question starts a new conversation.
   AskRequest by_id = request("is redo safe");

@@ -71,6 +71,15 @@ TEST(LlmCitations, AdjacentToWordsAndCjk) {
   EXPECT_EQ(numbers_of(r), (std::vector<Numbers>{{1}, {2}, {3}}));
 }
 
+TEST(LlmCitations, WithoutCitationsDropsEveryMarkerAndTheSpaceBeforeIt) {
+  EXPECT_EQ(without_citations("Run it [1]. Redo re-applies it [1][3]; see also [2-4]."),
+            "Run it. Redo re-applies it; see also.");
+  EXPECT_EQ(without_citations("東京[2]は首都です。"), "東京は首都です。");
+  // Not markers: code, links, brackets with words, numbers past any source count still go.
+  EXPECT_EQ(without_citations("Use `a[1]` or [the guide](x) [note] [99]."), "Use `a[1]` or [the guide](x) [note].");
+  EXPECT_EQ(without_citations("No citations."), "No citations.");
+}
+
 TEST(LlmCitations, ArbitraryTextNeverBreaksInvariants) {
   std::mt19937 rng(17);
   const std::string alphabet = "[]()0123456789,-; `~\nab";
