@@ -375,9 +375,11 @@ void ipv4(std::string_view t, std::string_view folded, Spans& out) {
     const bool tail_ok = !is_alnum(at(t, p)) && at(t, p) != '_' && !(at(t, p) == '.' && is_digit(at(t, p + 1)));
     const bool version = (i >= 1 && (t[i - 1] == 'v' || t[i - 1] == 'V')) ||
                          (i >= 8 && folded.substr(i - 8, 8) == "version ");
-    // Loopback and "any" addresses identify no one and fill technical documents.
+    // Loopback and "any" addresses identify no one and fill technical documents; nor does a
+    // network in CIDR notation whose host part is zero ("10.0.0.0/8", "192.168.0.0/16").
     const bool local = t.substr(i, 4) == "127." || t.substr(i, p - i) == "0.0.0.0";
-    if (ok && tail_ok && !version && !local) {
+    const bool network = at(t, p) == '/' && is_digit(at(t, p + 1)) && p >= 2 && t.substr(p - 2, 2) == ".0";
+    if (ok && tail_ok && !version && !local && !network) {
       out.push_back({i, p, RedactionKind::ip, 5});
       i = p;
     } else {
@@ -538,15 +540,17 @@ void phones(std::string_view t, Spans& out) {
         in_paren = true;
         ++p;
       }
+      // A group that does not parse ends the number where the last one did: "+1 415 555 0100
+      // (24/7)" is a number followed by a remark.
       const std::size_t e = run_end(t, p, is_digit);
       if (e == p || e - p > 15) {
-        ok = ok && !lengths.empty() && !in_paren;
+        ok = ok && !lengths.empty();
         break;
       }
       std::size_t q = e;
       if (in_paren) {
         if (at(t, q) != ')') {
-          ok = false;
+          ok = ok && !lengths.empty();
           break;
         }
         ++q;

@@ -14,7 +14,8 @@
 //          length of a card network (Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay,
 //          Maestro) and a valid Luhn checksum
 //   ip     IPv4 dotted quads; IPv6 in any valid textual form (with at least one digit); not
-//          loopback (127.x.x.x, ::1) or 0.0.0.0, which identify no one and fill technical docs
+//          loopback (127.x.x.x, ::1), 0.0.0.0 or a network in CIDR notation (10.0.0.0/8), which
+//          identify no one and fill technical docs
 //   key    provider-prefixed tokens (sk-…, sk_live_…, ghp_/gho_/ghu_/ghs_/ghr_…, github_pat_…,
 //          glpat-…, AKIA…/ASIA…, xox[abprs]-…, AIza…, hf_…), JWTs, PEM private-key blocks, the
 //          credential after `Bearer`/`Basic`, values assigned to names ending in key, token,
