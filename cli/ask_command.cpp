@@ -45,6 +45,8 @@ struct AskCliOptions {
   std::string vector_weight;  // unless given: [search] vector_weight, else the model kind's default
   std::string provider, model, base_url, api_key_env;
   std::string system;  // --system TEXT or @FILE; unless given: [llm] system
+  bool rerank = false;
+  std::string rerank_url, rerank_model, rerank_api_key_env;
   bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
   bool no_cache = false, redact = false, raw = false, json = false, context_only = false;
   bool continue_last = false, no_stream = false, quiet = false;
@@ -138,6 +140,7 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   if (!o.mode.empty()) r.mode = search::parse_mode(o.mode);  // CLI11 checked the name
   for (const std::string& w : o.where) r.where.push_back(parse_where(w));
   r.vector_weight = chosen_vector_weight(o.vector_weight_given, o.vector_weight);
+  r.rerank = chosen_rerank(o.rerank, o.rerank_url, o.rerank_model, o.rerank_api_key_env);
   if (!o.context_tokens.empty()) r.context_tokens = static_cast<std::size_t>(parse_count("--context-tokens", o.context_tokens, 1));
   if (!o.max_tokens.empty()) r.max_tokens = parse_count("--max-tokens", o.max_tokens, 1);
   if (!o.temperature.empty()) r.temperature = parse_temperature(o.temperature);
@@ -314,6 +317,12 @@ void print_answered(const ask::AskResult& r, const ask::AskRequest& request, con
                       "); check those claims",
                   out.color);
   }
+  if (r.offline && !r.matched && !r.abstained && !r.pack.sources.empty()) {
+    print_warning("no sentence of the sources matches the question closely; shown: the opening of source [1]", out.color);
+  }
+  if (!r.rerank_failure.empty()) {
+    print_warning(llm::sanitize_for_terminal(r.rerank_failure) + "; the sources are in retrieval order", out.color);
+  }
   if (!r.rewrite_error.empty()) {
     std::string why = llm::sanitize_for_terminal(r.rewrite_error);
     std::replace(why.begin(), why.end(), '\n', ' ');
@@ -472,6 +481,11 @@ void setup_ask(CLI::App& app, std::function<int()>& action) {
                 "Remove e-mail addresses, phone and card numbers, IP addresses and keys from the sources sent");
   cmd->add_flag("--raw", o->raw, "Print the model's output as it is, escape sequences included");
   cmd->add_flag("--context-only", o->context_only, "Print the prompt that would be sent, and stop");
+  cmd->add_flag("--rerank", o->rerank, "Re-score the retrieved chunks with a reranker server first (default: [search] rerank)");
+  cmd->add_option("--rerank-url", o->rerank_url, "Reranker server, up to /rerank (default: [rerank] base_url)")->type_name("URL");
+  cmd->add_option("--rerank-model", o->rerank_model, "Reranker model (default: [rerank] model)")->type_name("NAME");
+  cmd->add_option("--rerank-api-key-env", o->rerank_api_key_env, "Environment variable holding the reranker's key (default: none)")
+      ->type_name("NAME");
   cmd->add_option("--system", o->system,
                   "Your own instructions for the model, TEXT or @FILE, before strata's (which keep the answer to the sources, cited) (default: [llm] system)");
   cmd->add_flag("--json", o->json,

@@ -2,12 +2,14 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <system_error>
 #include <utility>
 
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
+#include "output.h"
 
 namespace strata::cli {
 
@@ -60,6 +62,42 @@ std::optional<double> chosen_vector_weight(bool flag_given, const std::string& f
   const double w = std::stod(s.value);  // the loader accepted it as a non-negative number
   if (w > 1.0) usage(s.where + ": search.vector_weight must be from 0 to 1 (got " + s.value + ")");
   return w;
+}
+
+std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string& url, const std::string& model,
+                                                    const std::string& api_key_env) {
+  const config::Setting& on = configuration().get("search.rerank");
+  if (!flag && !(on.set() && on.value == "true")) return std::nullopt;
+  search::RerankSettings r;
+  const config::Setting& base = configuration().get("rerank.base_url");
+  r.base_url = !url.empty() ? url : base.set() ? base.value : "";
+  if (r.base_url.empty()) {
+    usage("--rerank needs a reranker server", "give --rerank-url URL or [rerank] base_url in strata.toml");
+  }
+  const config::Setting& m = configuration().get("rerank.model");
+  r.model = !model.empty() ? model : m.set() ? m.value : "";
+  const config::Setting& c = configuration().get("rerank.candidates");
+  if (c.set()) r.candidates = static_cast<std::size_t>(parse_count(c.where + ": rerank.candidates", c.value, 1));
+  std::string variable = api_key_env;
+  std::string source = "--rerank-api-key-env";
+  const config::Setting& k = configuration().get("rerank.api_key_env");
+  if (variable.empty() && k.set()) {
+    if (k.origin == config::Origin::project_file) {
+      print_warning(k.where + ": rerank.api_key_env is ignored in a project's strata.toml (it would choose where a key "
+                    "is sent); set it in your own config file or give --rerank-api-key-env",
+                    ColorMode::automatic);
+    } else {
+      variable = k.value;
+      source = k.where + ": rerank.api_key_env";
+    }
+  }
+  if (!variable.empty()) {
+    const char* key = std::getenv(variable.c_str());
+    if (key == nullptr || *key == '\0') usage("$" + variable + " (" + source + ") is not set", "export it, or leave the key out");
+    r.api_key = key;
+    r.api_key_env = variable;
+  }
+  return r;
 }
 
 }  // namespace strata::cli

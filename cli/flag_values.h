@@ -26,6 +26,15 @@ double parse_vector_weight(const std::string& value);
 // default of the collection's model kind, search::default_vector_weight).
 std::optional<double> chosen_vector_weight(bool flag_given, const std::string& flag_value);
 
+// The reranker of search and ask (search/reranker.h), or nullopt when none is asked for:
+// --rerank, else [search] rerank = true. Its server: --rerank-url, else [rerank] base_url (a
+// usage error when neither is given); its model: --rerank-model, else [rerank] model. The key
+// comes from the variable --rerank-api-key-env names, else [rerank] api_key_env from the user's
+// own file: a project's strata.toml (a cloned repository) cannot choose where a key is sent, so
+// its api_key_env is ignored with a warning. A named variable that is unset is a usage error.
+std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string& url, const std::string& model,
+                                                    const std::string& api_key_env);
+
 // --where (search and ask): KEY=VALUE (equal), KEY^=PREFIX (starts with) or KEY~GLOB (matches
 // the glob), split at the first '=' or '~' (so a value may hold either). Without one, a usage
 // error; an empty key is left for search::Searcher to refuse with its own message.

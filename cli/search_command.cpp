@@ -34,6 +34,8 @@ struct SearchCliOptions {
   std::string base_url;
   std::optional<std::string> api_key_env;  // unset: OPENAI_API_KEY, which may then be unset too
   bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
+  bool rerank = false;
+  std::string rerank_url, rerank_model, rerank_api_key_env;
   bool json = false;
   bool explain = false;
   bool quiet = false;
@@ -56,6 +58,7 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
     r.embed.api_key_env = *o.api_key_env;
     r.embed.api_key_env_source = "--api-key-env";
   }
+  r.rerank = chosen_rerank(o.rerank, o.rerank_url, o.rerank_model, o.rerank_api_key_env);
   return r;
 }
 
@@ -102,8 +105,15 @@ nlohmann::ordered_json hit_json(const se::SearchHit& h, std::size_t rank, bool e
   if (explain) {
     j["keyword"] = position_json(h.keyword);
     j["vector"] = position_json(h.vector);
+    if (h.rerank_score) j["rerank"] = {{"score", *h.rerank_score}, {"fused_rank", h.fused_rank}};
   }
   return j;
+}
+
+// The reranker's score and the rank the hit had before it: "0.9312 (was #4)".
+std::string rerank_text(const se::SearchHit& h) {
+  if (!h.rerank_score) return "-";
+  return fixed(*h.rerank_score, 4) + " (was #" + std::to_string(h.fused_rank) + ")";
 }
 
 // One line per hit for pipes: rank, score, location, snippet, tab-separated (none of them holds
@@ -113,6 +123,7 @@ void print_lines(const se::SearchResult& r, bool explain) {
   for (const se::SearchHit& h : r.hits) {
     std::string line = std::to_string(++rank) + '\t' + score_text(h.score, r.mode) + '\t' + location(h);
     if (explain) line += "\tkeyword " + position_text(h.keyword, true) + "\tvector " + position_text(h.vector, false);
+    if (explain && r.reranked) line += "\trerank " + rerank_text(h);
     line += '\t' + h.snippet;
     std::cout << line << '\n';
   }
@@ -121,6 +132,7 @@ void print_lines(const se::SearchResult& r, bool explain) {
 void print_table(const se::SearchResult& r, bool explain, bool color) {
   std::vector<std::string> header = {"#", "SCORE", "SOURCE"};
   if (explain) header.insert(header.end(), {"KEYWORD", "VECTOR"});
+  if (explain && r.reranked) header.push_back("RERANK");
   header.push_back("SNIPPET");
   Table table(header);
   std::size_t rank = 0;
@@ -130,6 +142,10 @@ void print_table(const se::SearchResult& r, bool explain, bool color) {
     if (explain) {
       row.insert(row.end(), {position_text(h.keyword, true), position_text(h.vector, false)});
       tones.insert(tones.end(), {Tone::dim, Tone::dim});
+    }
+    if (explain && r.reranked) {
+      row.push_back(rerank_text(h));
+      tones.push_back(Tone::dim);
     }
     row.push_back(h.snippet);
     tones.push_back(Tone::plain);
@@ -152,7 +168,9 @@ std::string summary(const se::SearchResult& r) {
   part("load", t.load_ms);
   part("embed", t.embed_ms);
   part("vector", t.vector_ms);
+  part("rerank", t.rerank_ms);
   if (!parts.empty()) out += " (" + parts + ")";
+  if (r.reranked) out += " · reranked";
   if (r.model && r.mode != se::Mode::keyword) out += " · " + r.model->provider + " " + r.model->model;
   if (r.mode == se::Mode::hybrid) out += " · vector weight " + fixed(r.vector_weight, 2);
   return out;
@@ -198,6 +216,11 @@ int run_search(const SearchCliOptions& o) {
   }
   const OutputOptions out{parse_color_mode(o.color), o.quiet, o.json};
   warn_missing_vectors(r, request.collection, out.color);
+  if (!r.rerank_failure.empty()) {
+    print_warning(llm::sanitize_for_terminal(r.rerank_failure) + "; the hits are in " + std::string(se::to_string(r.mode)) +
+                      " order",
+                  out.color);
+  }
   if (o.json) {
     std::size_t rank = 0;
     for (const se::SearchHit& h : r.hits) std::cout << hit_json(h, ++rank, o.explain).dump() << '\n';
@@ -239,6 +262,11 @@ void setup_search(CLI::App& app, std::function<int()>& action) {
                   "Embedding server for a collection embedded with openai (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
       ->type_name("URL");
   cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
+      ->type_name("NAME");
+  cmd->add_flag("--rerank", o->rerank, "Re-score the best candidates with a reranker server (default: [search] rerank)");
+  cmd->add_option("--rerank-url", o->rerank_url, "Reranker server, up to /rerank (default: [rerank] base_url)")->type_name("URL");
+  cmd->add_option("--rerank-model", o->rerank_model, "Reranker model (default: [rerank] model)")->type_name("NAME");
+  cmd->add_option("--rerank-api-key-env", o->rerank_api_key_env, "Environment variable holding the reranker's key (default: none)")
       ->type_name("NAME");
   cmd->add_flag("--json", o->json, "One JSON object per hit (JSON Lines)");
   cmd->add_flag("-v,--verbose,--explain", o->explain, "Show each hit's rank and score in the keyword and vector lists, and timings");

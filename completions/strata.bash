@@ -207,12 +207,12 @@ _strata()
     local documents_subs="list show remove"
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
     local embed_opts="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json -q --quiet --color -h --help"
-    local search_opts="--store --collection --mode -k --where --vector-weight --base-url --api-key-env --json --explain -v --verbose -q --quiet --color -h --help"
-    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --system --json -q --quiet --color -h --help"
+    local search_opts="--store --collection --mode -k --where --vector-weight --base-url --api-key-env --rerank --rerank-url --rerank-model --rerank-api-key-env --json --explain -v --verbose -q --quiet --color -h --help"
+    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --system --rerank --rerank-url --rerank-model --rerank-api-key-env --json -q --quiet --color -h --help"
     local logs_opts="--store -n --limit --conversation --json -q --quiet --color -h --help"
     local config_opts="--path --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation --system -n --limit"
+    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation --system --rerank-url --rerank-model --rerank-api-key-env -n --limit"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the

@@ -344,7 +344,6 @@ Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& pro
 
 // The offline answer's abstention: why the documents do not answer, in one sentence.
 std::string abstention(const std::vector<std::string>& absent_words) {
-  if (absent_words.empty()) return "The documents do not answer this: no sentence of the sources matches the question.";
   std::string words;
   for (std::size_t i = 0; i < absent_words.size(); ++i) {
     words += (i == 0 ? "" : i + 1 == absent_words.size() ? " or " : ", ") + ("\u201c" + absent_words[i] + "\u201d");
@@ -424,8 +423,10 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   sr.k = request.k;
   sr.where = request.where;
   sr.vector_weight = request.vector_weight;
+  sr.rerank = request.rerank;
   sr.embed = request.embed;
   search::SearchResult found = search::Searcher(store).search(sr);
+  result.rerank_failure = found.rerank_failure;
   result.timings.retrieval_ms = ms_since(t);
   result.mode = found.mode;
   result.retrieved = found.hits.size();
@@ -518,7 +519,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
       std::string content;
       for (const std::string& w : llm::extractive_content_words(request.question)) content += w + " ";
       result.absent_words = search::words_not_in_collection(store, request.collection, content);
-      result.abstained = !result.absent_words.empty() || !answer.matched;
+      result.abstained = !result.absent_words.empty();
     }
     if (result.abstained) {
       result.answer = abstention(result.absent_words);

@@ -104,6 +104,7 @@ struct AskRequest {
   // search::default_vector_weight of the collection's model when nullopt. REQUIRES
   // 0 <= vector_weight <= 1 (else Error(usage)).
   std::optional<double> vector_weight;
+  std::optional<search::RerankSettings> rerank;  // --rerank: the retrieved chunks re-scored first
   embed::EmbedSettings embed;             // for a collection embedded by a server
   std::optional<std::size_t> context_tokens;  // Default: from the model's window (see .cpp)
   std::optional<double> temperature;
@@ -171,7 +172,9 @@ struct AskResult {
   bool matched = true;               // offline: some sentence shared a term with the question
   // Offline: the documents do not answer the question, and `answer` says so instead of quoting
   // them: a word of the question appears in no chunk of the collection (`absent_words`, e.g.
-  // "django" asked of the PostgreSQL manual), or no sentence of the sources shares a term with it.
+  // "django" asked of the PostgreSQL manual). When only no sentence of the sources shares a term
+  // with it (`matched` false: a page on "rollback" for "how do I roll back"), the opening of
+  // source [1] is shown, with a warning.
   bool abstained = false;
   std::vector<std::string> absent_words;
   // A follow-up in a conversation is retrieved in its context: `retrieval_query` is what the
@@ -183,6 +186,7 @@ struct AskResult {
   bool rewritten = false;
   bool rewrite_cached = false;
   std::string rewrite_error;
+  std::string rerank_failure;  // --rerank: why the retrieval order was kept
   bool partial = false;              // the stream was cut: `answer` is what arrived
   std::optional<llm::ChatError> error;  // why, when partial
   int attempts = 0;

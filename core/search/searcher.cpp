@@ -50,6 +50,29 @@ std::vector<store::DocumentFilter> document_filters(const std::vector<MetadataFi
   return out;
 }
 
+// The hits re-scored by the reranker and put in its order (ties keep the mode's order); when
+// it fails, the mode's order stays and the result says why.
+void rerank_hits(const RerankSettings& settings, const std::string& query, SearchResult& result) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string_view> documents;
+  documents.reserve(result.hits.size());
+  for (std::size_t i = 0; i < result.hits.size(); ++i) {
+    result.hits[i].fused_rank = i + 1;
+    documents.push_back(result.hits[i].text);
+  }
+  try {
+    const std::vector<double> scores = rerank_scores(settings, query, documents);
+    for (std::size_t i = 0; i < result.hits.size(); ++i) result.hits[i].rerank_score = scores[i];
+    std::stable_sort(result.hits.begin(), result.hits.end(),
+                     [](const SearchHit& a, const SearchHit& b) { return *a.rerank_score > *b.rerank_score; });
+    result.reranked = true;
+  } catch (const Error& e) {
+    result.rerank_failure = e.what();
+    for (SearchHit& h : result.hits) h.fused_rank = 0;
+  }
+  result.timings.rerank_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
 [[noreturn]] void no_collection(store::Store& store, const std::string& name) {
   const std::vector<std::string> names = store::search_collection_names(store);
   std::string hint;
@@ -242,9 +265,11 @@ SearchResult Searcher::search(const SearchRequest& request) {
                     " cannot run",
                 "embed it first: strata embed --collection " + c->name + " (or search with --mode keyword)");
   }
+  // With a reranker, its candidates are the best `wanted` of the mode's order.
+  const std::size_t wanted = request.rerank ? std::max(request.k, request.rerank->candidates) : request.k;
   const std::size_t depth =
-      result.mode == Mode::hybrid ? std::max(request.k, request.depth > 0 ? request.depth : std::max<std::size_t>(50, 4 * request.k))
-                                  : request.k;
+      result.mode == Mode::hybrid ? std::max(wanted, request.depth > 0 ? request.depth : std::max<std::size_t>(50, 4 * request.k))
+                                  : wanted;
 
   std::vector<RankedHit> keyword, vector;
   SearchTimings& t = result.timings;
@@ -278,10 +303,10 @@ SearchResult Searcher::search(const SearchRequest& request) {
     const std::vector<RankedHit> lists[] = {keyword, vector};
     result.vector_weight = request.vector_weight.value_or(default_vector_weight(*c->model));
     const double weights[] = {1.0, result.vector_weight};
-    for (FusedHit& f : fuse_rrf(lists, request.k, kRrfK, weights)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
+    for (FusedHit& f : fuse_rrf(lists, wanted, kRrfK, weights)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
   } else {
     const std::vector<RankedHit>& list = result.mode == Mode::keyword ? keyword : vector;
-    for (std::size_t i = 0; i < list.size() && i < request.k; ++i) {
+    for (std::size_t i = 0; i < list.size() && i < wanted; ++i) {
       const ListPosition p{i + 1, list[i].score};
       ranked.push_back(Ranked{list[i].id, list[i].score, result.mode == Mode::keyword ? std::optional(p) : std::nullopt,
                               result.mode == Mode::vector ? std::optional(p) : std::nullopt});
@@ -320,6 +345,8 @@ SearchResult Searcher::search(const SearchRequest& request) {
     h.vector = r.vector;
     result.hits.push_back(std::move(h));
   }
+  if (request.rerank && !result.hits.empty()) rerank_hits(*request.rerank, request.query, result);
+  if (result.hits.size() > request.k) result.hits.resize(request.k);
   if (result.hits.empty() && !filters.empty()) {
     result.no_document_passes_filters = !store::any_document_passes(impl_->store, c->id, filters);
   }
@@ -355,11 +382,19 @@ std::vector<std::string> words_not_in_collection(store::Store& store, const std:
     quoted.push_back(fts_match_expression(term));
   }
   const std::vector<std::string> absent = store::terms_not_in_collection(store, c->id, quoted);
-  std::vector<std::string> out;
+  std::vector<std::string> out, long_ones;
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (std::find(absent.begin(), absent.end(), quoted[i]) != absent.end()) out.push_back(words[i]);
+    if (std::find(absent.begin(), absent.end(), quoted[i]) == absent.end()) continue;
+    (words[i].size() >= 4 ? long_ones : out).push_back(words[i]);
   }
-  return out;
+  // A word of 4 letters or more inside a term of the index is not absent: "roll" and "back"
+  // are in a page about "rollback". Shorter ones ("iam") are inside too many terms to tell.
+  for (const std::string& w : store::words_inside_no_term(store, long_ones)) out.push_back(w);
+  std::vector<std::string> ordered;
+  for (const std::string& w : words) {
+    if (std::find(out.begin(), out.end(), w) != out.end()) ordered.push_back(w);
+  }
+  return ordered;
 }
 
 }  // namespace strata::search

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "embed/settings.h"
+#include "search/reranker.h"
 #include "search/rrf.h"
 #include "store/embedding_store.h"
 #include "store/search_store.h"
@@ -78,6 +79,10 @@ struct SearchRequest {
   // Base URL / key variable for a collection embedded by an OpenAI-compatible server. The
   // provider and model default to the collection's recorded ones.
   embed::EmbedSettings embed;
+  // Re-score the best max(k, rerank->candidates) of the mode's order with a reranker server
+  // (reranker.h) and return its best k. A reranker that fails leaves the mode's order
+  // (SearchResult::rerank_failure says why).
+  std::optional<RerankSettings> rerank;
 };
 
 struct SearchHit {
@@ -91,10 +96,13 @@ struct SearchHit {
   double score = 0;     // the mode's score: BM25 as a positive number, cosine, or RRF
   // Rank and score in each list (for --explain). Keyword and vector modes fill their own list.
   std::optional<ListPosition> keyword, vector;
+  // Reranked: the reranker's score, and the hit's rank in the mode's order before it.
+  std::optional<double> rerank_score;
+  std::size_t fused_rank = 0;
 };
 
 struct SearchTimings {
-  double embed_ms = 0, keyword_ms = 0, vector_ms = 0, load_ms = 0, total_ms = 0;
+  double embed_ms = 0, keyword_ms = 0, vector_ms = 0, load_ms = 0, rerank_ms = 0, total_ms = 0;
 };
 
 struct SearchResult {
@@ -111,6 +119,8 @@ struct SearchResult {
   // No hits, and no document of the collection passes the --where filters: the filters, not
   // the query, found nothing.
   bool no_document_passes_filters = false;
+  bool reranked = false;       // the hits are in the reranker's order
+  std::string rerank_failure;  // why the reranker was asked and the order is the mode's
 };
 
 // Throws Error: unavailable (no such collection, store problems, an embedding server that
@@ -121,8 +131,9 @@ struct SearchResult {
 // against the store before each query, so a Searcher never answers from stale vectors).
 // REQUIRES: `store` outlives the Searcher. Not thread-safe.
 // The words of `text` (as keyword search cuts and stems them; stop words, numbers and words of
-// fewer than 3 characters left out, CJK text too) that no chunk of `collection` holds: a question
-// about "django" asked of the PostgreSQL manual names one. Throws as search() does for an unknown
+// fewer than 3 characters left out, CJK text too) that no chunk of `collection` holds and, for a
+// word of 4 characters or more, that is inside no term of the index ("back" is inside
+// "rollback"): a question about "django" asked of the PostgreSQL manual names one. Throws as search() does for an unknown
 // collection or store.
 std::vector<std::string> words_not_in_collection(store::Store& store, const std::string& collection, std::string_view text);
 

@@ -330,6 +330,27 @@ std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t coll
   }
 }
 
+std::vector<std::string> words_inside_no_term(Store& store, const std::vector<std::string>& words) {
+  try {
+    SQLite::Database& db = database(store);
+    // The index's vocabulary (terms as the tokenizer stores them: lower case, stemmed), through
+    // a table of this connection only: nothing is written to the store.
+    db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.strata_vocab USING fts5vocab(main, 'chunks_fts', 'row')");
+    SQLite::Statement q(db, "SELECT EXISTS (SELECT 1 FROM temp.strata_vocab WHERE term GLOB ?1)");
+    std::vector<std::string> out;
+    for (const std::string& w : words) {
+      std::string lower = w;
+      for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+      q.reset();
+      q.bind(1, "*" + lower + "*");
+      if (q.executeStep() && q.getColumn(0).getInt() == 0) out.push_back(w);
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "keyword search");
+  }
+}
+
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                              const std::vector<DocumentFilter>& filters) {
   validate_filters(filters);

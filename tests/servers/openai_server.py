@@ -46,6 +46,14 @@ Control endpoints:
   POST /_control/reset    forget settings, script and log
   GET  /_control/health   200
 
+Rerank (`search --rerank`): POST /v1/rerank (also /rerank), the schema of llama.cpp's server,
+Jina and Cohere: {"model", "query", "documents": [...], "top_n"} -> {"results": [{"index",
+"relevance_score"}], best first}. A document's score is the number of distinct query words
+(lower-cased letters and digits) it holds, less 0.001 per 100 bytes of it, so a test can predict
+the order. POST /_control/rerank_script {"responses": [R, ...]}: one behaviour per upcoming rerank
+request, R = {"status": N} (an error), {"latency_ms": N} (answer late), {"body": ...} (send
+this instead), or {"data": true} (Voyage's shape: "data" instead of "results").
+
 Chat (`strata ask`): POST /v1/chat/completions (OpenAI-compatible; also /chat/completions) and
 POST /v1/messages (Anthropic), streamed (server-sent events, chunked transfer encoding, one TCP
 write per piece) or whole, with their own script queue so that embeddings requests made in the
@@ -91,6 +99,7 @@ import argparse
 import hashlib
 import io
 import json
+import re
 import os
 import socket
 import struct
@@ -112,6 +121,7 @@ class State:
         self.config = dict(config)
         self.script = []
         self.chat_script = []
+        self.rerank_script = []
         self.requests = []
         self.log_path = log_path
 
@@ -120,6 +130,7 @@ class State:
             self.config = dict(self.initial)
             self.script = []
             self.chat_script = []
+            self.rerank_script = []
             self.requests = []
 
     def next_chat_behaviour(self):
@@ -250,6 +261,51 @@ class Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.script.extend(script)
         self.send(200, {"queued": len(script)})
+
+    def control_rerank_script(self):
+        script = json.loads(self.read_body() or b"{}").get("responses", [])
+        with self.state.lock:
+            self.state.rerank_script.extend(script)
+        self.send(200, {"queued": len(script)})
+
+    def rerank(self):
+        raw = self.read_body()
+        entry = {"method": "POST", "path": self.path, "kind": "rerank", "time": time.time(),
+                 "authorization": self.headers.get("Authorization")}
+        try:
+            req = json.loads(raw)
+        except ValueError:
+            self.state.record(entry)
+            self.send(400, openai_error("We could not parse the JSON body of your request."))
+            self.state.finish(entry, status=400, fault=None)
+            return
+        entry.update(model=req.get("model"), query=req.get("query"), documents=req.get("documents"), top_n=req.get("top_n"))
+        with self.state.lock:
+            b = self.state.rerank_script.pop(0) if self.state.rerank_script else {}
+        self.state.record(entry)
+        if b.get("latency_ms"):
+            time.sleep(b["latency_ms"] / 1000.0)
+        if "status" in b:
+            self.send(b["status"], b.get("body", openai_error("scripted %d" % b["status"], "server_error")))
+            self.state.finish(entry, status=b["status"], fault=None)
+            return
+        if "body" in b:
+            self.send(200, b["body"])
+            self.state.finish(entry, status=200, fault=None)
+            return
+        words = set(re.findall(r"[a-z0-9]+", (req.get("query") or "").lower()))
+        docs = req.get("documents") or []
+        scored = []
+        for i, d in enumerate(docs):
+            text = d if isinstance(d, str) else (d or {}).get("text", "")
+            have = set(re.findall(r"[a-z0-9]+", text.lower()))
+            scored.append({"index": i, "relevance_score": len(words & have) - 0.001 * (len(text.encode()) / 100.0)})
+        scored.sort(key=lambda r: -r["relevance_score"])
+        if req.get("top_n"):
+            scored = scored[: int(req["top_n"])]
+        key = "data" if b.get("data") else "results"
+        self.send(200, {"model": req.get("model") or "test-reranker", key: scored})
+        self.state.finish(entry, status=200, fault=None)
 
     def control_chat_script(self):
         script = json.loads(self.read_body() or b"{}").get("responses", [])
@@ -626,6 +682,9 @@ ROUTES = {
     ("POST", "/chat/completions"): Handler.chat,
     ("POST", "/v1/messages"): Handler.messages,
     ("POST", "/_control/chat_script"): Handler.control_chat_script,
+    ("POST", "/v1/rerank"): Handler.rerank,
+    ("POST", "/rerank"): Handler.rerank,
+    ("POST", "/_control/rerank_script"): Handler.control_rerank_script,
     ("POST", "/v1/embeddings"): Handler.embeddings,
     ("POST", "/embeddings"): Handler.embeddings,
     ("POST", "/_control/config"): Handler.control_config,
