@@ -268,16 +268,22 @@ class Handler(BaseHTTPRequestHandler):
             self.state.rerank_script.extend(script)
         self.send(200, {"queued": len(script)})
 
-    def rerank(self):
-        raw = self.read_body()
-        entry = {"method": "POST", "path": self.path, "kind": "rerank", "time": time.time(),
-                 "authorization": self.headers.get("Authorization")}
+    def json_or_400(self, raw, entry):
+        """The request's JSON, or None after answering 400 (logged) when it is not JSON."""
         try:
-            req = json.loads(raw)
+            return json.loads(raw)
         except ValueError:
             self.state.record(entry)
             self.send(400, openai_error("We could not parse the JSON body of your request."))
             self.state.finish(entry, status=400, fault=None)
+            return None
+
+    def rerank(self):
+        raw = self.read_body()
+        entry = {"method": "POST", "path": self.path, "kind": "rerank", "time": time.time(),
+                 "authorization": self.headers.get("Authorization")}
+        req = self.json_or_400(raw, entry)
+        if req is None:
             return
         entry.update(model=req.get("model"), query=req.get("query"), documents=req.get("documents"), top_n=req.get("top_n"))
         with self.state.lock:
@@ -456,12 +462,8 @@ class Handler(BaseHTTPRequestHandler):
         entry = {"method": "POST", "path": self.path, "kind": kind, "time": time.time(),
                  "authorization": self.headers.get("Authorization"), "x_api_key": self.headers.get("x-api-key"),
                  "anthropic_version": self.headers.get("anthropic-version")}
-        try:
-            req = json.loads(raw)
-        except ValueError:
-            self.state.record(entry)
-            self.send(400, openai_error("We could not parse the JSON body of your request."))
-            self.state.finish(entry, status=400, fault=None)
+        req = self.json_or_400(raw, entry)
+        if req is None:
             return
         entry.update(model=req.get("model"), stream=bool(req.get("stream")), system=req.get("system"),
                      messages=req.get("messages"), max_tokens=req.get("max_tokens"),
