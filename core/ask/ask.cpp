@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/text.h"
 #include "llm/citations.h"
 #include "llm/extractive.h"
 #include "store/ask_store.h"
@@ -332,13 +333,10 @@ Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& pro
     r.value = store::CachedAnswer{reply.text, reply.model.empty() ? provider.model : reply.model, reply.finish_reason,
                                   as_count(reply.usage.input_tokens), as_count(reply.usage.output_tokens)};
   }
-  // The first non-empty line, trimmed: a model may add a blank line or an explanation after it.
-  std::size_t a = text.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) throw llm::ChatError(llm::ChatErrorKind::malformed, ExitCode::unavailable, "the model gave no standalone question");
-  std::size_t b = text.find('\n', a);
-  std::string line = text.substr(a, b == std::string::npos ? std::string::npos : b - a);
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
-  r.question = cut_utf8(line, k_rewrite_turn_bytes);
+  // The first line, trimmed: a model may add a blank line or an explanation after it.
+  const std::string_view rest = trim(text);
+  if (rest.empty()) throw llm::ChatError(llm::ChatErrorKind::malformed, ExitCode::unavailable, "the model gave no standalone question");
+  r.question = cut_utf8(std::string(trim(rest.substr(0, rest.find('\n')))), k_rewrite_turn_bytes);
   return r;
 }
 

@@ -381,20 +381,20 @@ std::vector<std::string> words_not_in_collection(store::Store& store, const std:
     words.push_back(term);
     quoted.push_back(fts_match_expression(term));
   }
-  const std::vector<std::string> absent = store::terms_not_in_collection(store, c->id, quoted);
-  std::vector<std::string> out, long_ones;
+  const std::vector<std::string> unmatched = store::terms_not_in_collection(store, c->id, quoted);
+  std::vector<std::string> absent, long_ones;
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (std::find(absent.begin(), absent.end(), quoted[i]) == absent.end()) continue;
-    (words[i].size() >= 4 ? long_ones : out).push_back(words[i]);
+    if (std::find(unmatched.begin(), unmatched.end(), quoted[i]) == unmatched.end()) continue;
+    absent.push_back(words[i]);
+    if (words[i].size() >= 4) long_ones.push_back(words[i]);
   }
   // A word of 4 letters or more inside a term of the index is not absent: "roll" and "back"
   // are in a page about "rollback". Shorter ones ("iam") are inside too many terms to tell.
-  for (const std::string& w : store::words_inside_no_term(store, long_ones)) out.push_back(w);
-  std::vector<std::string> ordered;
-  for (const std::string& w : words) {
-    if (std::find(out.begin(), out.end(), w) != out.end()) ordered.push_back(w);
-  }
-  return ordered;
+  const std::vector<std::string> inside_none = store::words_inside_no_term(store, long_ones);
+  std::erase_if(absent, [&](const std::string& w) {
+    return w.size() >= 4 && std::find(inside_none.begin(), inside_none.end(), w) == inside_none.end();
+  });
+  return absent;
 }
 
 }  // namespace strata::search

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "migrate/connection.h"
 #include "store/fts_bm25.h"
 #include "store/store_db.h"
@@ -189,7 +190,8 @@ namespace {
 
 // chunks_fts's scope column and a collection's token in it (migrations/0009).
 constexpr int k_scope_column = 3;
-std::string scope_token(std::int64_t collection_id) { return "c" + std::to_string(collection_id); }
+// The FTS5 phrase that matches exactly the collection's rows: `scope : "c12"`.
+std::string scope_phrase(std::int64_t collection_id) { return "scope : \"c" + std::to_string(collection_id) + "\""; }
 
 struct KeywordStats {
   std::int64_t chunks = 0;
@@ -208,7 +210,7 @@ KeywordStats count_keyword_stats(SQLite::Database& db, std::int64_t collection_i
   // Summed here: an FTS5 auxiliary function cannot be an aggregate's argument.
   SQLite::Statement q(db, std::string("SELECT ") + k_fts_length_function + "(chunks_fts, " + std::to_string(k_scope_column) +
                               ") FROM chunks_fts WHERE chunks_fts MATCH ?1");
-  q.bind(1, "scope : \"" + scope_token(collection_id) + "\"");
+  q.bind(1, scope_phrase(collection_id));
   KeywordStats stats;
   while (q.executeStep()) {
     ++stats.chunks;
@@ -281,7 +283,7 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
       if (!cached) counted = count_keyword_stats(db, collection_id);
       stats = cached ? *cached : *counted;
       if (stats.chunks == 0) return {};
-      expression = "scope : \"" + scope_token(collection_id) + "\" AND " + expression;
+      expression = scope_phrase(collection_id) + " AND " + expression;
     }
     std::string sql = std::string("SELECT f.rowid, ") + k_fts_bm25_scoped_function + "(chunks_fts, ?4, ?5, ?3, " +
                       std::to_string(k_scope_column) + ", ?9, ?10, ?6, ?7, ?8) AS score FROM chunks_fts f ";
@@ -315,7 +317,7 @@ std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t coll
     ReadTransaction tx(db);
     const std::string scope = collection_is_whole_store(store, collection_id)
                                   ? std::string()
-                                  : "scope : \"" + scope_token(collection_id) + "\" AND ";
+                                  : scope_phrase(collection_id) + " AND ";
     SQLite::Statement q(db, "SELECT EXISTS (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ?1)");
     std::vector<std::string> absent;
     for (const std::string& term : terms) {
@@ -339,10 +341,8 @@ std::vector<std::string> words_inside_no_term(Store& store, const std::vector<st
     SQLite::Statement q(db, "SELECT EXISTS (SELECT 1 FROM temp.strata_vocab WHERE term GLOB ?1)");
     std::vector<std::string> out;
     for (const std::string& w : words) {
-      std::string lower = w;
-      for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
       q.reset();
-      q.bind(1, "*" + lower + "*");
+      q.bind(1, "*" + to_lower(w) + "*");
       if (q.executeStep() && q.getColumn(0).getInt() == 0) out.push_back(w);
     }
     return out;
