@@ -170,7 +170,9 @@ expect_exit 0 -- T --help
 expect_stdout_match '--truncate'
 run_timed T hello.txt
 assert_eq 0 "$RC" "tiny input"
+expect_stdout_match '^2 hello.txt$'
+# Start-up time is measured in bench/tokens.sh, never asserted here: under ASan on a loaded CI
+# machine a correct run can take over a second.
 note "start-up and a tiny input: ${MS} ms"
-assert_true "well under a second (${MS} ms)" test "$MS" -lt 1000
 
 e2e_finish
