@@ -29,7 +29,7 @@ srv() { strata_t ask --base-url "$URL" --model test-model "$@"; }
 chat_script() { ctl POST /_control/chat_script "{\"responses\": $1}"; }
 # chat_log PY_EXPR: evaluates PY_EXPR with `reqs` = the chat requests since the last reset.
 chat_log() {
-    python3 "$SERVER_PY" ctl "$E2E_TMP/.port" GET /_control/log | python3 -c '
+    ctl_out GET /_control/log | python3 -c '
 import json, sys
 reqs = [r for r in json.load(sys.stdin)["requests"] if r.get("kind")]
 r = eval(sys.argv[1])

@@ -18,7 +18,7 @@ start_server
 rerank_script() { ctl POST /_control/rerank_script "{\"responses\": $1}"; }
 # rerank_log PY_EXPR: PY_EXPR over `reqs`, the rerank requests since the last reset.
 rerank_log() {
-    python3 "$SERVER_PY" ctl "$E2E_TMP/.port" GET /_control/log | python3 -c '
+    ctl_out GET /_control/log | python3 -c '
 import json, sys
 reqs = [r for r in json.load(sys.stdin)["requests"] if r.get("kind") == "rerank"]
 r = eval(sys.argv[1])

@@ -27,8 +27,24 @@ start_server() {
     URL="http://127.0.0.1:$PORT/v1"
 }
 
-# ctl METHOD PATH [JSON]: a control request to the server (output discarded).
-ctl() { python3 "$SERVER_PY" ctl "$E2E_TMP/.port" "$@" >/dev/null; }
+# ctl_out METHOD PATH [JSON]: a control request to the server; prints the answer's body and fails
+# unless the status is 2xx. Plain bash over /dev/tcp: a Python client took ~0.4 s to start, and the
+# suites send thousands of these.
+ctl_out() {
+    local method=$1 path=$2 body=${3-} status line fd
+    [ -n "$body" ] || { [ "$method" = POST ] && body='{}'; }
+    exec {fd}<>"/dev/tcp/127.0.0.1/$(cat "$E2E_TMP/.port")" || return 1
+    # Content-Length counts bytes, not characters.
+    printf '%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+        "$method" "$path" "$(LC_ALL=C; printf %s "${#body}")" "$body" >&"$fd"
+    IFS=' ' read -r _ status _ <&"$fd"
+    while IFS= read -r line <&"$fd" && [ "${line%$'\r'}" != "" ]; do :; done
+    cat <&"$fd"
+    exec {fd}<&-
+    case "$status" in 2??) return 0 ;; *) echo "ctl $method $path: HTTP ${status:-no answer}" >&2; return 1 ;; esac
+}
+# ctl METHOD PATH [JSON]: the same, output discarded.
+ctl() { ctl_out "$@" >/dev/null; }
 server_reset() { ctl POST /_control/reset; }
 server_config() { ctl POST /_control/config "$1"; }
 server_script() { ctl POST /_control/script "{\"responses\": $1}"; }
@@ -36,7 +52,7 @@ server_script() { ctl POST /_control/script "{\"responses\": $1}"; }
 # server_log PY_EXPR: evaluates PY_EXPR with `reqs` = the embeddings requests received since
 # the last reset (each: n, inputs, status, fault, authorization, dimensions, model).
 server_log() {
-    python3 "$SERVER_PY" ctl "$E2E_TMP/.port" GET /_control/log | python3 -c '
+    ctl_out GET /_control/log | python3 -c '
 import json, sys
 reqs = [r for r in json.load(sys.stdin)["requests"] if r["path"].endswith("/embeddings")]
 r = eval(sys.argv[1])
