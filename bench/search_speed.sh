@@ -21,12 +21,16 @@
 #              200 queries) unless STANDARD=0.
 #   CLI        `strata search --mode M -k 10` as one process per query (CLI_QUERIES, 50, per
 #              mode): the cost of starting, opening the store and loading the vectors each time.
+#              With BASE (another strata binary, e.g. an older build), the same calls of BASE on
+#              BASE_STORE (made by BASE the same way when missing) run interleaved with these,
+#              query by query, and the table gives both and their ratio.
 #
 # One JSON line per measure on stderr and in $PEERS/results/search-speed.jsonl, then tables.
 #   usage: bench/search_speed.sh
 #   env:   STRATA (default <repo>/build/strata, built with scripts/build.sh if missing),
 #          CORE_LIB (<dir of STRATA>/core/libstrata_core.a), ROWS (100000), SIZE (400), Q (300),
 #          CLI_QUERIES (50), STANDARD (1), STORE (keep/reuse the store at this path),
+#          BASE, BASE_STORE (default: a temporary store),
 #          PEERS (~/.cache/strata-peers), CORPUS ($PEERS/corpus/files)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -75,11 +79,12 @@ if awk -v n="$(nproc)" '{exit !($1 > n / 2)}' /proc/loadavg; then
 fi
 
 # --- the store ------------------------------------------------------------------------------------
-S=${STORE:-$T/store.db}
-if [ ! -f "$S" ]; then
+# make_store BINARY PATH: the corpus ingested by BINARY, cut to ROWS chunks, embedded.
+make_store() {
+  local bin=$1 store=$2 t0
   t0=$(date +%s.%N)
-  "$STRATA" ingest -q --store "$S" --size "$SIZE" "$CORPUS"
-  python3 - "$S" "$ROWS" <<'PY'
+  "$bin" ingest -q --store "$store" --size "$SIZE" "$CORPUS"
+  python3 - "$store" "$ROWS" <<'PY'
 import sqlite3, sys
 db, rows = sqlite3.connect(sys.argv[1]), int(sys.argv[2])
 n = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
@@ -93,8 +98,16 @@ db.execute("UPDATE documents SET chunk_count = (SELECT count(*) FROM chunks c WH
 db.commit()
 print(f"search_speed.sh: {n} chunks ingested, cut to {rows}", file=sys.stderr)
 PY
-  "$STRATA" embed -q --provider local --store "$S"
+  "$bin" embed -q --provider local --store "$store"
   echo "search_speed.sh: store made in $(echo "$(date +%s.%N) - $t0" | bc -l | cut -c1-6) s" >&2
+}
+S=${STORE:-$T/store.db}
+[ -f "$S" ] || make_store "$STRATA" "$S"
+BASE=${BASE:-}
+BASE_S=
+if [ -n "$BASE" ]; then
+  BASE_S=${BASE_STORE:-$T/base-store.db}
+  [ -f "$BASE_S" ] || make_store "$BASE" "$BASE_S"
 fi
 read -r CHUNKS BYTES DOCS < <(python3 -c '
 import sqlite3, sys
@@ -201,35 +214,43 @@ fi
 
 # --- the one-shot CLI -----------------------------------------------------------------------------------
 LOAD_CLI=$(loadavg)
-python3 - "$STRATA" "$S" "$T/queries.txt" "$CLI_QUERIES" >"$T/cli.jsonl" <<'PY'
+python3 - "$T/queries.txt" "$CLI_QUERIES" "$STRATA" "$S" ${BASE:+"$BASE" "$BASE_S"} >"$T/cli.jsonl" <<'PY'
 import json, resource, subprocess, sys, time
-strata, store, qfile, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+qfile, n = sys.argv[1], int(sys.argv[2])
+# (prefix of the measure's name, binary, store): this build, and BASE when given.
+runs = [("cli", sys.argv[3], sys.argv[4])]
+if len(sys.argv) > 6:
+    runs.append(("base-cli", sys.argv[5], sys.argv[6]))
 queries = [l.rstrip("\n") for l in open(qfile, encoding="utf-8") if l.strip()][:n]
 def child_cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
-def call(mode, q):
+def call(strata, store, mode, q):
     c0, t0 = child_cpu(), time.perf_counter()
     subprocess.run([strata, "search", "--store", store, "--mode", mode, "-k", "10", "--json", "--", q],
                    check=True, stdout=subprocess.DEVNULL)
     return (time.perf_counter() - t0) * 1000, (child_cpu() - c0) * 1000
 modes = ["keyword", "vector", "hybrid"]
-first = {m: call(m, queries[0])[0] for m in modes}  # the first call of each mode, apart
-ms = {m: [] for m in modes}
-cpu = {m: [] for m in modes}
-for q in queries:
+first = {(r, m): call(b, st, m, queries[0])[0] for r, b, st in runs for m in modes}  # first calls, apart
+ms = {(r, m): [] for r, _, _ in runs for m in modes}
+cpu = {(r, m): [] for r, _, _ in runs for m in modes}
+# Query by query and mode by mode, the binaries in turn (the order alternating), so that a change
+# of the machine's load falls on both alike.
+for i, q in enumerate(queries):
     for m in modes:
-        wall, c = call(m, q)
-        ms[m].append(wall)
-        cpu[m].append(c)
-for m in modes:
-    s, c = sorted(ms[m]), sorted(cpu[m])
-    pct = lambda v, p: v[min(len(v) - 1, max(0, -(-p * len(v) // 100) - 1))]
-    # CPU time (user + system) of the process: on a loaded machine the steadier figure.
-    print(json.dumps({"bench": "search-cli", "what": f"cli-{m}", "queries": len(s), "p50_ms": round(pct(s, 50), 2),
-                      "p95_ms": round(pct(s, 95), 2), "mean_ms": round(sum(s) / len(s), 2),
-                      "cpu_p50_ms": round(pct(c, 50), 2), "cpu_mean_ms": round(sum(c) / len(c), 2),
-                      "first_call_ms": round(first[m], 2)}))
+        for r, b, st in (runs if i % 2 == 0 else runs[::-1]):
+            wall, c = call(b, st, m, q)
+            ms[(r, m)].append(wall)
+            cpu[(r, m)].append(c)
+for r, b, _ in runs:
+    for m in modes:
+        s, c = sorted(ms[(r, m)]), sorted(cpu[(r, m)])
+        pct = lambda v, p: v[min(len(v) - 1, max(0, -(-p * len(v) // 100) - 1))]
+        # CPU time (user + system) of the process: on a loaded machine the steadier figure.
+        print(json.dumps({"bench": "search-cli", "what": f"{r}-{m}", "binary": b, "queries": len(s),
+                          "p50_ms": round(pct(s, 50), 2), "p95_ms": round(pct(s, 95), 2),
+                          "mean_ms": round(sum(s) / len(s), 2), "cpu_p50_ms": round(pct(c, 50), 2),
+                          "cpu_mean_ms": round(sum(c) / len(c), 2), "first_call_ms": round(first[(r, m)], 2)}))
 PY
 while IFS= read -r line; do
   emit "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["load_avg"]=sys.argv[2]; print(json.dumps(d))' "$line" "$LOAD_CLI")"
@@ -253,9 +274,17 @@ for m in ("keyword", "vector", "hybrid"):
     print(f"| `Searcher::search`, {m} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['mean_ms']:.2f} | "
           f"{1000 / r['cpu_qps']:.2f} | {r['qps']:.1f} | {load_in} |")
 for m in ("keyword", "vector", "hybrid"):
-    r = cli[f"cli-{m}"]
-    print(f"| `strata search --mode {m}` (one process per query, {r['queries']} queries) | {r['p50_ms']:.1f} | "
-          f"{r['p95_ms']:.1f} | {r['mean_ms']:.1f} | {r['cpu_mean_ms']:.1f} | {1000 / r['mean_ms']:.1f} | {load_cli} |")
+    for prefix, who in (("cli", "`strata search"), ("base-cli", "BASE `strata search")):
+        r = cli.get(f"{prefix}-{m}")
+        if r:
+            print(f"| {who} --mode {m}` (one process per query, {r['queries']} queries) | {r['p50_ms']:.1f} | "
+                  f"{r['p95_ms']:.1f} | {r['mean_ms']:.1f} | {r['cpu_mean_ms']:.1f} | {1000 / r['mean_ms']:.1f} | {load_cli} |")
+if "base-cli-keyword" in cli:
+    print()
+    print("One process per query, this build / BASE, p50 wall and mean CPU: " + "; ".join(
+        f"{m} {cli[f'cli-{m}']['p50_ms'] / cli[f'base-cli-{m}']['p50_ms']:.2f}x / "
+        f"{cli[f'cli-{m}']['cpu_mean_ms'] / cli[f'base-cli-{m}']['cpu_mean_ms']:.2f}x" for m in ("keyword", "vector", "hybrid"))
+          + f" (BASE {cli['base-cli-keyword']['binary']}).")
 h = rows["searcher-hybrid"]
 print()
 print(f"First query of each mode in-process (vector and hybrid load the vectors then): keyword "
