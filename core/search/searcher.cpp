@@ -9,6 +9,7 @@
 #include "embed/input_fit.h"
 #include "embed/model_registry.h"
 #include "embed/provider.h"
+#include "search/document_evidence.h"
 #include "search/fts_query.h"
 #include "search/snippet.h"
 #include "search/vector_index.h"
@@ -192,15 +193,21 @@ struct Searcher::Impl {
     }
   }
 
-  // Keyword list, best first, scores as positive BM25.
+  // Keyword list, best first: BM25 with the evidence of each chunk's document (document_evidence.h),
+  // gathered from at least kDocumentEvidencePool candidates, then cut to `depth`.
   std::vector<RankedHit> keyword_list(const std::string& query, std::int64_t collection_id,
                                       const std::vector<store::DocumentFilter>& filters, std::size_t depth) {
     const std::string match = fts_match_expression(query);
-    std::vector<RankedHit> out;
-    if (match.empty()) return out;  // punctuation only: nothing to look up, not an error
-    for (const store::KeywordRow& r : store::keyword_search(store, collection_id, match, filters, depth)) {
-      out.push_back(RankedHit{r.chunk_id, -r.bm25});
+    std::vector<RankedHit> bm25;
+    if (match.empty()) return bm25;  // punctuation only: nothing to look up, not an error
+    std::vector<std::int64_t> ids;
+    for (const store::KeywordRow& r :
+         store::keyword_search(store, collection_id, match, filters, std::max(depth, kDocumentEvidencePool))) {
+      bm25.push_back(RankedHit{r.chunk_id, -r.bm25});
+      ids.push_back(r.chunk_id);
     }
+    std::vector<RankedHit> out = with_document_evidence(bm25, store::chunk_documents(store, ids));
+    if (out.size() > depth) out.resize(depth);
     return out;
   }
 

@@ -435,6 +435,22 @@ CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::si
   return out;
 }
 
+std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+  std::vector<std::int64_t> out;
+  out.reserve(chunk_ids.size());
+  try {
+    SQLite::Statement q(database(store), "SELECT document_id FROM chunks WHERE id = ?1");
+    for (const std::int64_t id : chunk_ids) {
+      q.reset();
+      q.bind(1, id);
+      out.push_back(q.executeStep() ? q.getColumn(0).getInt64() : 0);
+    }
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "reading chunks");
+  }
+  return out;
+}
+
 std::vector<HitRecord> hit_records(Store& store, const std::vector<std::int64_t>& chunk_ids) {
   std::vector<HitRecord> out;
   out.reserve(chunk_ids.size());

@@ -109,6 +109,9 @@ VectorFingerprint vector_fingerprint(Store& store);
 // REQUIRES: dims > 0.
 CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims);
 
+// The document of each of `chunk_ids`, in the same order; 0 for an id no longer in the store.
+std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids);
+
 // The records of `chunk_ids`, in the same order; ids no longer in the store are skipped.
 std::vector<HitRecord> hit_records(Store& store, const std::vector<std::int64_t>& chunk_ids);
 
