@@ -46,25 +46,29 @@ std::int32_t decode_at(std::string_view text, std::size_t p, std::size_t& len) {
 namespace {
 
 // Continuation bytes and line feeds in [a, b), 16 bytes at a time (GCC vector extensions, so
-// any target compiles it; on x86-64 it is plain SSE2).
+// any target compiles it; on x86-64 it is plain SSE2). The per-lane counters are unsigned: a lane
+// counts up to 255 blocks, past a signed char's 127 (signed overflow, which UBSan reported on
+// any non-ASCII text of a few KB), and unsigned wrap-around is defined.
 typedef signed char Bytes16 __attribute__((vector_size(16)));
+typedef unsigned char Counts16 __attribute__((vector_size(16)));
 
 template <bool kCont, bool kNewline>
 void count_bytes(const char* s, std::size_t a, std::size_t b, std::size_t& cont,
                  std::size_t& newlines) {
   std::size_t i = a;
   while (i + 16 <= b) {
-    Bytes16 acc_cont = {}, acc_nl = {};
+    Counts16 acc_cont = {}, acc_nl = {};
     const std::size_t blocks = std::min<std::size_t>((b - i) / 16, 255);
     for (std::size_t k = 0; k < blocks; ++k, i += 16) {
       Bytes16 x;
       std::memcpy(&x, s + i, 16);
-      if constexpr (kCont) acc_cont -= (x < -64);  // 0x80..0xBF
-      if constexpr (kNewline) acc_nl -= (x == '\n');
+      // A comparison gives -1 (all bits set) per matching lane: subtracting it as unsigned adds 1.
+      if constexpr (kCont) acc_cont -= reinterpret_cast<Counts16>(x < -64);  // 0x80..0xBF
+      if constexpr (kNewline) acc_nl -= reinterpret_cast<Counts16>(x == '\n');
     }
     for (int lane = 0; lane < 16; ++lane) {
-      if constexpr (kCont) cont += static_cast<unsigned char>(acc_cont[lane]);
-      if constexpr (kNewline) newlines += static_cast<unsigned char>(acc_nl[lane]);
+      if constexpr (kCont) cont += acc_cont[lane];
+      if constexpr (kNewline) newlines += acc_nl[lane];
     }
   }
   for (; i < b; ++i) {
