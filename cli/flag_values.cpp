@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
+#include "net/api_key.h"
 #include "output.h"
 
 namespace strata::cli {
@@ -94,6 +95,7 @@ std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string
   if (!variable.empty()) {
     const char* key = std::getenv(variable.c_str());
     if (key == nullptr || *key == '\0') usage("$" + variable + " (" + source + ") is not set", "export it, or leave the key out");
+    net::require_header_safe_key(variable, key);
     r.api_key = key;
     r.api_key_env = variable;
   }

@@ -10,6 +10,7 @@
 #include "common/text.h"
 #include "llm/citations.h"
 #include "llm/extractive.h"
+#include "net/api_key.h"
 #include "store/ask_store.h"
 
 namespace strata::ask {
@@ -210,6 +211,7 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
           "keys are read from the environment only, e.g. --api-key-env MY_KEY with MY_KEY=... set");
   }
   r.api_key = env(r.api_key_env.c_str()).value_or("");
+  net::require_header_safe_key(r.api_key_env, r.api_key);
   if (r.api_key.empty() && !flags.api_key_env_source.empty()) {
     usage(flags.api_key_env_source + " names " + r.api_key_env + ", but $" + r.api_key_env + " is not set (or is empty)",
           "export " + r.api_key_env + "=...; for a server that needs no key, name no variable");

@@ -12,6 +12,11 @@ namespace strata {
 // (overlongs, surrogates and code points above U+10FFFF are invalid).
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
+// Byte offset of the first control character (C0 other than tab, or DEL), or nullopt. An HTTP
+// header value must have none: a CR or LF in an API key would end the header line and start
+// another header of the key's choosing.
+std::optional<std::size_t> find_control_character(std::string_view text);
+
 // 1-based line and column (in bytes) of byte `offset` in `text`.
 struct TextPosition {
   std::size_t line = 1;

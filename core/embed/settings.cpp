@@ -8,6 +8,7 @@
 #include "embed/local_embedder.h"
 #include "embed/local_provider.h"
 #include "embed/openai_provider.h"
+#include "net/api_key.h"
 
 namespace strata::embed {
 namespace {
@@ -191,6 +192,7 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   config.base_url = r.base_url;
   config.api_key_source = s.api_key_env;
   if (const char* key = std::getenv(s.api_key_env.c_str()); key != nullptr) config.api_key = key;
+  net::require_header_safe_key(s.api_key_env, config.api_key);
   if (config.api_key.empty() && !s.api_key_env_source.empty()) {
     usage(s.api_key_env_source + " names " + s.api_key_env + ", but $" + s.api_key_env + " is not set (or is empty)",
           "export " + s.api_key_env + "=...; for a server that needs no key, name no variable");

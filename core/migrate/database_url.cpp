@@ -21,6 +21,25 @@ std::string strip_query(const std::string& s) {
   return q == std::string::npos ? s : s.substr(0, q);
 }
 
+// A libpq key/value connection string ("host=db user=app password=... dbname=x"): a keyword of
+// libpq's, optional spaces, then '='. Taken for a file name it became a SQLite database named
+// after it, password included.
+bool looks_like_conninfo(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  std::size_t j = i;
+  while (j < s.size() && ((s[j] >= 'a' && s[j] <= 'z') || s[j] == '_')) ++j;
+  const std::string word = s.substr(i, j - i);
+  while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+  if (j >= s.size() || s[j] != '=') return false;
+  for (const char* k : {"host", "hostaddr", "port", "dbname", "user", "password", "passfile", "sslmode", "service",
+                        "connect_timeout", "options", "application_name", "target_session_attrs", "require_auth",
+                        "sslrootcert", "sslcert", "sslkey", "gssencmode", "channel_binding"}) {
+    if (word == k) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string sqlite_path_from_url(const std::string& url) {
@@ -44,6 +63,11 @@ std::string sqlite_path_from_url(const std::string& url) {
       }
       throw Error(ExitCode::usage, "database URL: unknown scheme '" + scheme + "'",
                   "use sqlite:path, sqlite:///abs/path or a plain file path");
+    }
+    if (looks_like_conninfo(url)) {
+      // Never repeat the string: it may hold a password.
+      throw Error(ExitCode::usage, "the database looks like a libpq connection string (key=value ...), not a file or URL",
+                  "give a URL: postgres://user@host:5432/dbname (the password from $PGPASSWORD or ~/.pgpass)");
     }
     path = url;
   }

@@ -1,5 +1,6 @@
 #include "net/http_client.h"
 
+#include "common/text.h"
 #include "net/curl_library.h"
 
 #include <algorithm>
@@ -155,6 +156,15 @@ Response HttpClient::perform(const Request& request) {
   Transfer transfer{&request, &response, 0, false, false, false, 0, h};
   char error_buffer[CURL_ERROR_SIZE] = {};
 
+  // A control character in a header (a CR or LF in a key from the environment) would let the
+  // value write headers of its own: never sent. Callers check their keys first and name them.
+  for (const Header& hd : request.headers) {
+    if (find_control_character(hd.name) || find_control_character(hd.value)) {
+      response.failure = FailureKind::other;
+      response.failure_message = "the request's " + hd.name + " header holds a control character; not sent";
+      return response;
+    }
+  }
   curl_slist* headers = nullptr;
   for (const Header& hd : request.headers) {
     const std::string line = hd.name + ": " + hd.value;

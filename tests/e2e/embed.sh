@@ -144,6 +144,14 @@ assert_eq 2 "$(grep -c '"embedding"' "outputs/$N_OUT.out")" "the others have vec
 expect_stderr_match 'not embedded: --text 2: HTTP 400'
 
 # ---------------------------------------------------------------------------------------------
+case_ "a key with a line break is refused before anything is sent"
+server_reset
+OPENAI_API_KEY=$'sk-abc\r\nX-Injected: 1' run_srv --text one
+assert_eq 2 "$RC" "exit 2"
+expect_error_line 'OPENAI_API_KEY holds a control character'
+expect_stderr_nomatch 'sk-abc'
+assert_eq 0 "$(server_log 'len(reqs)')" "the server received no request"
+
 case_ "collection mode, local provider"
 new_store local.db
 run_local --store local.db --collection nope

@@ -27,6 +27,21 @@ TEST(DatabaseUrlTest, SqliteRelativePath) {
   EXPECT_EQ(sqlite_path_from_url("sqlite:app.db"), "app.db");
 }
 
+// A libpq key/value string became a SQLite file named after it, password and all.
+TEST(DatabaseUrlTest, ALibpqConnectionStringIsRefusedNeverTakenForAFile) {
+  for (const char* conninfo : {"host=db.internal user=app password=hunter2 dbname=x", "dbname=x",
+                               "  password = hunter2 host=db", "sslmode=require host=db"}) {
+    const Error e = error_of([&] { (void)sqlite_path_from_url(conninfo); });
+    EXPECT_EQ(e.code(), ExitCode::usage) << conninfo;
+    EXPECT_NE(std::string(e.what()).find("libpq connection string"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << "the password is never repeated";
+  }
+  // File names with '=' that are not libpq keywords stay file names.
+  EXPECT_EQ(sqlite_path_from_url("a=b.db"), "a=b.db");
+  EXPECT_EQ(sqlite_path_from_url("data/host=1.db"), "data/host=1.db");
+  EXPECT_EQ(sqlite_path_from_url("hosts.db"), "hosts.db");
+}
+
 TEST(DatabaseUrlTest, SqliteAbsolutePathWithThreeSlashes) {
   EXPECT_EQ(sqlite_path_from_url("sqlite:///var/lib/app.db"), "/var/lib/app.db");
 }

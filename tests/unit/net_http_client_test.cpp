@@ -39,6 +39,19 @@ TEST(NetHttpClient, PostsAndReadsStatusBodyAndLowerCasedHeaders) {
   EXPECT_FALSE(r.header("x-nothing").has_value());
 }
 
+TEST(NetHttpClient, AHeaderWithALineBreakIsNeverSent) {
+  TestServer server;
+  net::HttpClient client;
+  net::Request r = embeddings_request(server, k_two_inputs);
+  r.headers.push_back({"Authorization", "Bearer sk-abc\r\nX-Injected: 1"});
+  const net::Response resp = client.perform(r);
+  EXPECT_EQ(resp.failure, FailureKind::other);
+  EXPECT_NE(resp.failure_message.find("Authorization header holds a control character"), std::string::npos)
+      << resp.failure_message;
+  EXPECT_EQ(resp.failure_message.find("sk-abc"), std::string::npos) << "the value is never repeated";
+  EXPECT_TRUE(server.requests().empty()) << "the server received nothing";
+}
+
 TEST(NetHttpClient, ErrorStatusIsAResponseNotAFailure) {
   TestServer server;
   server.script(R"([{"status": 429, "headers": {"Retry-After": "7"}, "body": {"error": {"message": "slow down"}}}])");
