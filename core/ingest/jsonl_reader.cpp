@@ -11,9 +11,41 @@ using Result = std::variant<JsonlRecord, JsonlError>;
 
 std::string kind_of(const nlohmann::json& v) { return v.type_name(); }
 
+// Deeper nesting than any record needs is refused before parsing: serialising metadata nested
+// 100,000 levels deep overflowed the stack (a crash, and a core file holding the environment).
+constexpr std::size_t kMaxNesting = 64;
+
+// True when the line's arrays and objects nest deeper than kMaxNesting (brackets inside strings
+// do not count). One pass, no allocation.
+bool nests_too_deep(std::string_view line) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : line) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxNesting) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 Result parse_record(const std::string& line, std::size_t number) {
   if (const std::optional<std::size_t> bad = find_invalid_utf8(line)) {
     return JsonlError{number, {}, "invalid UTF-8 at byte " + std::to_string(*bad + 1) + " of the line"};
+  }
+  if (nests_too_deep(line)) {
+    return JsonlError{number, {}, "nested deeper than " + std::to_string(kMaxNesting) + " levels"};
   }
   nlohmann::json j;
   try {
