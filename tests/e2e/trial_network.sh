@@ -95,6 +95,23 @@ assert_eq ok "$(tool check bad_utf8.db 8)" "every vector is the server's"
 assert_eq test-model "$(db_q bad_utf8.db "SELECT embedding_model FROM collections WHERE name = 'docs'")" \
     "the model recorded is the one asked for, nothing from the invalid field"
 
+case_ "search and ask: a server asking to wait a day is not waited for"
+embed_fault waits '[]'
+assert_eq 0 "$RC" "the collection is embedded by the server"
+for cmd in search ask; do
+    server_reset
+    server_script '[{"status": 429, "headers": {"Retry-After": "86400"}, "body": {"error": {"message": "quota: come back tomorrow"}}}]'
+    # Bounded by timeout(1): a strata that slept for the day would exit 124 here.
+    extra=()
+    [ "$cmd" = ask ] && extra=(--model test-model --no-cache)
+    # ask's --base-url is the model's; its question is embedded where $OPENAI_BASE_URL says.
+    OPENAI_BASE_URL=$URL run timeout -k 5 60 "$STRATA" "$cmd" --store waits.db --collection docs --base-url "$URL" \
+        "${extra[@]}" quokka
+    assert_eq 7 "$RC" "$cmd: exit 7"
+    expect_error_line 'asks to wait 86400 s, longer than the 120 s strata waits' 'come back tomorrow'
+    assert_eq 1 "$(requests_made)" "$cmd: one request, no retry"
+done
+
 # ---------------------------------------------------------------------------
 cp base.db ask.db
 ASK=(ask --store ask.db --collection docs --base-url "$URL" --model test-model --no-cache)
