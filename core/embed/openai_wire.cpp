@@ -8,6 +8,7 @@
 
 #include "common/text.h"
 #include "embed/json_reader.h"
+#include "net/api_key.h"
 
 namespace strata::embed {
 namespace {
@@ -188,6 +189,11 @@ ParsedEmbeddings parse_embeddings_response(std::string_view body, std::size_t in
 }
 
 std::string safe_line(std::string_view text, std::string_view api_key, std::size_t limit) {
+  // The line keeps at most `limit` bytes: reading far past them (a 50 MB error body) would only
+  // cost time and memory. What is cut is never shown, so it needs no redaction.
+  constexpr std::size_t kScanLimit = 64 * 1024;
+  const bool cut_input = text.size() > std::max(kScanLimit, 4 * limit);
+  if (cut_input) text = text.substr(0, std::max(kScanLimit, 4 * limit));
   // Invalid UTF-8 (a plain-text body in another encoding, or garbage) becomes U+FFFD, so the
   // line is always printable text (found by fuzzing).
   std::string s;
@@ -198,11 +204,8 @@ std::string safe_line(std::string_view text, std::string_view api_key, std::size
     text.remove_prefix(*bad + 1);
   }
   s.append(text);
-  if (!api_key.empty()) {
-    for (std::size_t at_pos = s.find(api_key); at_pos != std::string::npos; at_pos = s.find(api_key, at_pos)) {
-      s.replace(at_pos, api_key.size(), "[redacted]");
-    }
-  }
+  // Every echo of the key sent: whole, or 8+ of its characters in order, across whitespace.
+  if (!api_key.empty()) s = net::redact_key_fragments(s, api_key);
   // "sk-" followed by key characters: OpenAI echoes keys half-masked ("sk-abc***xyz").
   for (std::size_t p = s.find("sk-"); p != std::string::npos; p = s.find("sk-", p + 1)) {
     if (p > 0 && (std::isalnum(static_cast<unsigned char>(s[p - 1])) != 0)) continue;
@@ -228,6 +231,8 @@ std::string safe_line(std::string_view text, std::string_view api_key, std::size
     std::size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
     out.resize(cut);
+    out += "…";
+  } else if (cut_input) {
     out += "…";
   }
   return out;

@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/api_key.h"
 #include "net/http_client.h"
 
 namespace strata::llm {
@@ -220,6 +221,11 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
                                : attempt_whole(impl_->http, endpoint_, http_request, observer, host);
     a.result.attempts = attempt;
     if (!a.error) return std::move(a.result);
+    // The server's words may echo the key (without its "sk-" prefix, wrapped, split by spaces).
+    if (!endpoint_.api_key.empty()) {
+      a.error.emplace(a.error->kind(), a.error->code(), net::redact_key_fragments(a.error->what(), endpoint_.api_key),
+                      net::redact_key_fragments(a.error->hint(), endpoint_.api_key));
+    }
     if (a.handed_out) {
       a.result.partial = true;
       a.result.error = std::move(a.error);

@@ -103,6 +103,30 @@ r "$STRATA" "${A[@]}" --no-cache --max-retries 0 'how do I roll back?'
 assert_eq 7 "$RC" "ask: 500"
 expect_stderr_match '^strata: error: .*HTTP 500'
 
+case_ "a server echoes the key without its prefix, split by a space and a line break"
+# KEY minus "sk-", then cut in two by a space and in two again by a line break (as JSON "\\n").
+BARE=${KEY#sk-}
+HALF=$(( ${#BARE} / 2 ))
+SPLIT="${BARE:0:$HALF} ${BARE:$HALF:8}\\n${BARE:$((HALF + 8))}"
+server_script "[{\"status\": 500, \"body\": {\"error\": {\"message\": \"upstream rejected $SPLIT\"}}}]"
+r "$STRATA" embed --text hello --provider openai --base-url "$URL" --dimensions 8 --max-retries 0
+assert_eq 7 "$RC" "embed: 500"
+expect_stderr_match '^strata: error: .*upstream rejected \[redacted\]'
+chat_script "[{\"status\": 500, \"body\": {\"error\": {\"message\": \"upstream rejected $SPLIT\"}}}]"
+r "$STRATA" "${A[@]}" --mode keyword --no-cache --max-retries 0 'how do I roll back?'
+assert_eq 7 "$RC" "ask: 500"
+expect_stderr_match '^strata: error: .*upstream rejected \[redacted\]'
+# No 8 characters in a row of the key, once spaces and line breaks are taken out.
+if python3 - "$BARE" "$E2E_TMP/.err" "$E2E_TMP/outputs/$((N_OUT - 1)).err" <<'EOF'
+import re, sys
+key = sys.argv[1]
+for path in sys.argv[2:]:
+    text = re.sub(r"\s", "", open(path, encoding="utf-8", errors="replace").read())
+    if any(key[i:i + 8] in text for i in range(len(key) - 7)):
+        sys.exit(1)
+EOF
+then pass "no 8-character piece of the key in either error"; else fail "a piece of the key was printed"; fi
+
 case_ "the key where a variable name belongs, and in strata.toml"
 r "$STRATA" embed --text hello --provider openai --base-url "$URL" --api-key-env "$KEY"
 assert_eq 2 "$RC" "embed --api-key-env KEY"

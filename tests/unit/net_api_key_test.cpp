@@ -36,5 +36,24 @@ TEST(NetApiKey, AKeyWithALineBreakIsRefusedByItsVariableNeverByItsValue) {
   EXPECT_NO_THROW(net::require_header_safe_key("OPENAI_API_KEY", ""));
 }
 
+TEST(NetApiKey, EveryEchoOfTheKeyIsRedactedWholeOrInPiecesAcrossWhitespace) {
+  const std::string key = "sk-proj-AbCdEfGh1234567890XyZ";
+  using net::redact_key_fragments;
+  EXPECT_EQ(redact_key_fragments("bad key sk-proj-AbCdEfGh1234567890XyZ.", key), "bad key [redacted].");
+  // Without its prefix, as servers echo it.
+  EXPECT_EQ(redact_key_fragments("key AbCdEfGh1234567890XyZ is invalid", key), "key [redacted] is invalid");
+  // Split by a space and by a line break.
+  EXPECT_EQ(redact_key_fragments("key: sk-proj-AbCd EfGh12345\n67890XyZ end", key), "key: [redacted] end");
+  // A piece of 8 characters is the key's; 7 are not enough.
+  EXPECT_EQ(redact_key_fragments("tail 1234567890 here", key), "tail [redacted] here");
+  EXPECT_EQ(redact_key_fragments("just 1234567 here", key), "just 1234567 here");
+  // Two echoes, and text that merely shares short runs with the key.
+  EXPECT_EQ(redact_key_fragments("a AbCdEfGh12 b 90XyZ sk-proj c EfGh1234567890 d", key),
+            "a [redacted] b 90XyZ sk-proj c [redacted] d");
+  // A short key is matched whole only.
+  EXPECT_EQ(redact_key_fragments("use abc123 or abc 123", "abc123"), "use [redacted] or abc 123");
+  EXPECT_EQ(redact_key_fragments("nothing to hide", ""), "nothing to hide");
+}
+
 }  // namespace
 }  // namespace strata
