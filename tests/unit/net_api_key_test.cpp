@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "common/error.h"
@@ -53,6 +54,39 @@ TEST(NetApiKey, EveryEchoOfTheKeyIsRedactedWholeOrInPiecesAcrossWhitespace) {
   // A short key is matched whole only.
   EXPECT_EQ(redact_key_fragments("use abc123 or abc 123", "abc123"), "use [redacted] or abc 123");
   EXPECT_EQ(redact_key_fragments("nothing to hide", ""), "nothing to hide");
+}
+
+// Random texts of key pieces, other characters and whitespace: once redacted, no 8 characters of
+// the key stand in a row, whitespace taken out, and text without a piece of the key is unchanged.
+TEST(NetApiKey, NoPieceOfTheKeySurvivesRandomEchoes) {
+  const std::string key = "sk-strata-canary-7Qf3Zx9Lm2Wc8Rt5Yh1Kd4Np6Vb0Gs3J";
+  std::mt19937 rng(20261123);
+  const std::string noise = "abcxyz .,:;\n\t-_";
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int parts = 1 + static_cast<int>(rng() % 6);
+    for (int p = 0; p < parts; ++p) {
+      if (rng() % 2 == 0) {
+        const std::size_t from = rng() % key.size();
+        const std::size_t len = 1 + rng() % (key.size() - from);
+        for (std::size_t i = from; i < from + len; ++i) {
+          text += key[i];
+          if (rng() % 7 == 0) text += (rng() % 2 == 0) ? ' ' : '\n';
+        }
+      } else {
+        for (std::size_t n = rng() % 12; n > 0; --n) text += noise[rng() % noise.size()];
+      }
+    }
+    const std::string out = net::redact_key_fragments(text, key);
+    std::string squeezed;
+    for (const char c : out) {
+      if (c != ' ' && c != '\n' && c != '\t') squeezed += c;
+    }
+    for (std::size_t i = 0; i + net::kKeyFragment <= key.size(); ++i) {
+      ASSERT_EQ(squeezed.find(key.substr(i, net::kKeyFragment)), std::string::npos) << "text: " << text << "\nout: " << out;
+    }
+  }
+  EXPECT_EQ(net::redact_key_fragments("plain words, no secret\n", key), "plain words, no secret\n");
 }
 
 }  // namespace
