@@ -346,8 +346,7 @@ struct Emitter {
 
 // Chunks one input; returns normally or throws Error(invalid_input) before writing anything.
 void chunk_one(const std::string& name, const Plan& plan, Emitter& emit) {
-  std::string data = read_input(name);
-  require_not_binary(name, data, "only UTF-8 text can be chunked");
+  std::string data = read_text_input(name, "only UTF-8 text can be chunked");
   std::optional<ck::LossyText> lossy;
   std::string_view text = data;
   if (const auto bad = find_invalid_utf8(data)) {

@@ -24,7 +24,8 @@ constexpr std::size_t k_binary_probe = 8192;
 // The whole of `fd`, read once. A regular file is read into a buffer of its exact size. A pipe
 // is read in blocks that are then moved into one buffer of the exact size, each block freed as
 // soon as it is copied: the peak is the input plus one block, not the 2-3x of a doubling buffer.
-std::string read_fd(int fd, const std::string& name) {
+// With a `purpose`, the first k_binary_probe bytes are read alone and checked before the rest.
+std::string read_fd(int fd, const std::string& name, std::string_view purpose = {}) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) unreadable(name, errno);
   if (S_ISDIR(st.st_mode)) throw Error(ExitCode::invalid_input, input_label(name) + ": is a directory");
@@ -36,9 +37,20 @@ std::string read_fd(int fd, const std::string& name) {
     }
   };
   std::string data;
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+  std::size_t used = 0;
+  if (!purpose.empty()) {
+    data.resize(k_binary_probe);
+    while (used < data.size()) {
+      const std::size_t n = read_some(data.data() + used, data.size() - used);
+      if (n == 0) break;
+      used += n;
+    }
+    data.resize(used);
+    require_not_binary(name, data, purpose);
+    if (used < k_binary_probe) return data;  // the whole input
+  }
+  if (S_ISREG(st.st_mode) && st.st_size > 0 && static_cast<std::size_t>(st.st_size) > used) {
     data.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t used = 0;
     while (used < data.size()) {
       const std::size_t n = read_some(data.data() + used, data.size() - used);
       if (n == 0) break;  // the file shrank while being read
@@ -73,8 +85,10 @@ std::string read_fd(int fd, const std::string& name) {
 
 std::string input_label(const std::string& name) { return name == "-" ? "standard input" : name; }
 
-std::string read_input(const std::string& name) {
-  if (name == "-") return read_fd(STDIN_FILENO, name);
+std::string read_input(const std::string& name) { return read_text_input(name, {}); }
+
+std::string read_text_input(const std::string& name, std::string_view purpose) {
+  if (name == "-") return read_fd(STDIN_FILENO, name, purpose);
   const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -85,7 +99,7 @@ std::string read_input(const std::string& name) {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  return read_fd(fd, name);
+  return read_fd(fd, name, purpose);
 }
 
 void require_not_binary(const std::string& name, std::string_view data, std::string_view purpose) {

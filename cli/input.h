@@ -17,6 +17,10 @@ std::string input_label(const std::string& name);
 // Error(invalid_input) naming the input when it is missing, a directory or unreadable.
 std::string read_input(const std::string& name);
 
+// The same for text: the first 8 KiB are read and checked first (require_not_binary), so that
+// binary input (`chunk < /dev/zero`, a 1 GB file of NULs) is refused before the rest is read.
+std::string read_text_input(const std::string& name, std::string_view purpose);
+
 // Throws Error(invalid_input) when `data` looks binary: a NUL byte in its first 8 KiB.
 // `purpose` ends the message, e.g. "only UTF-8 text can be chunked".
 void require_not_binary(const std::string& name, std::string_view data, std::string_view purpose);

@@ -42,8 +42,7 @@ struct TokensOptions {
 
 // Text to encode must be UTF-8 (the tokenizer's contract, and what tiktoken accepts).
 std::string read_text(const std::string& name) {
-  std::string data = read_input(name);
-  require_not_binary(name, data, "only UTF-8 text has tokens");
+  std::string data = read_text_input(name, "only UTF-8 text has tokens");
   if (const auto bad = find_invalid_utf8(data)) throw invalid_utf8(name, data, *bad);
   return data;
 }

@@ -163,6 +163,19 @@ mkdir -p adir
 expect_exit 3 -- T adir
 expect_error_line 'adir' 'directory'
 
+case_ "binary input is refused from its first block, never read whole"
+truncate -s 1G zeros.bin  # sparse: 1 GB of NUL bytes, no disk used
+run python3 -c '
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open(sys.argv[1] + ".err", "w"))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+sys.exit(rc)' "$E2E_TMP/zeros" "$STRATA" tokens zeros.bin
+assert_eq 3 "$RC" "exit 3"
+assert_true "binary file named" grep -q "zeros.bin: binary file (NUL byte at byte offset 0)" "$E2E_TMP/zeros.err"
+# Reading it whole would take over 1,024 MB; 400 leaves room for a sanitizer's shadow memory.
+assert_true "the 1 GB were not read: max RSS $(cat "$E2E_TMP/.out") MB < 400 MB" test "$(cat "$E2E_TMP/.out")" -lt 400
+rm -f zeros.bin
+
 case_ "help and start-up"
 expect_exit 0 -- strata_t --help
 expect_stdout_match 'tokens'
