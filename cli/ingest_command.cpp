@@ -345,6 +345,10 @@ void setup_ingest(CLI::App& app, std::function<int()>& action) {
       ->allow_extra_args(false);
   cmd->add_flag("--hidden", r.walk.hidden, "Also walk hidden files and folders");
   cmd->add_flag("--no-ignore", o->no_ignore, "Do not read .gitignore files");
+  // A flag only, never a setting: a cloned repository's strata.toml must not turn it on.
+  cmd->add_flag("--follow-links", r.walk.follow_links,
+                "Also ingest links to files outside the folder (skipped by default: a cloned repository's link "
+                "could point at your secrets)");
   cmd->add_flag("--include-generated", o->include_generated,
                 "Also ingest generated and non-text files (SVG, search indexes, Sphinx _sources, ...)");
   cmd->add_option("--files-from", r.files_from, "Read the paths to ingest from FILE ('-' for stdin)")->type_name("FILE");

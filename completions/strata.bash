@@ -201,7 +201,7 @@ _strata()
     local top_opts="-h --help --version"
     local chunk_opts="--format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
     local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
-    local ingest_opts="--store --collection --glob --exclude --hidden --no-ignore --include-generated --files-from -0 --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --min-size --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --embed --no-embed --base-url --api-key-env --max-retries --timeout --json -q --quiet -v --verbose --color -h --help"
+    local ingest_opts="--store --collection --glob --exclude --hidden --no-ignore --follow-links --include-generated --files-from -0 --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --min-size --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --embed --no-embed --base-url --api-key-env --max-retries --timeout --json -q --quiet -v --verbose --color -h --help"
     local collections_subs="list remove"
     local collections_opts="--store --json -q --quiet --color -h --help"
     local documents_subs="list show remove"

@@ -316,6 +316,7 @@ complete -c strata -n $in_ingest -l glob -x -d 'Only files matching this glob (r
 complete -c strata -n $in_ingest -l exclude -x -d 'Skip files and folders matching this glob (repeatable)'
 complete -c strata -n $in_ingest -l hidden -d 'Also walk hidden files and folders'
 complete -c strata -n $in_ingest -l no-ignore -d 'Do not read .gitignore files'
+complete -c strata -n $in_ingest -l follow-links -d 'Also ingest links to files outside the folder'
 complete -c strata -n $in_ingest -l include-generated -d 'Also ingest generated and non-text files (SVG, search indexes, Sphinx _sources)'
 complete -c strata -n $in_ingest -l files-from -r -F -d "Read the paths to ingest from FILE ('-' for stdin)"
 complete -c strata -n $in_ingest -s 0 -l null -d '--files-from paths are NUL-separated'

@@ -202,7 +202,12 @@ class Run {
     walk(
         roots, req_.walk, [this](const WalkEntry& e) { ingest_file(e); },
         [this](const WalkError& e) { fail(e.path, e.message, 0); },
-        [this](const WalkSkip& e) { skip(ids_.of(e.path), std::string(e.kind), "generated file (" + std::string(e.kind) + ")"); });
+        [this](const WalkSkip& e) {
+          const std::string reason = e.kind == k_link_outside
+                                         ? "a link to a file outside the folder (--follow-links ingests it)"
+                                         : "generated file (" + std::string(e.kind) + ")";
+          skip(ids_.of(e.path), std::string(e.kind), reason);
+        });
   }
 
   void ingest_file(const WalkEntry& entry) {

@@ -208,6 +208,7 @@ class Walker {
   std::optional<std::string_view> generated_kind(std::string_view name, const Folder& folder) const;
   bool page_of_source_exists() const;
   void visit_file(int dir_fd, const char* name, Kind kind);
+  bool inside_root(const std::string& path) const;
   bool skipped(bool is_dir) const;
   bool ignored_by_git(bool is_dir) const;
   bool kept_by_globs() const;
@@ -229,6 +230,7 @@ class Walker {
   std::string fs_path_;     // current path as the caller will see it (root as given + names)
   std::string match_path_;  // current path relative to the repository top (else the walk root)
   std::size_t relative_start_ = 0;  // where the part below the walk root starts in match_path_
+  std::string root_real_;   // the root directory's canonical path: where a link may point
   std::optional<std::string_view> generated_folder_;  // inside Sphinx's _static: every file's kind
   std::optional<SphinxSources> sphinx_sources_;       // inside Sphinx's _sources
 };
@@ -240,6 +242,10 @@ void Walker::walk_root(const std::string& root) {
   if (!S_ISDIR(st.st_mode)) return report(root, "not a regular file or directory");
 
   fs_path_ = root;
+  {
+    std::error_code ec;
+    root_real_ = std::filesystem::canonical(root, ec).string();
+  }
   match_path_.clear();
   generated_folder_.reset();
   sphinx_sources_.reset();
@@ -399,7 +405,23 @@ void Walker::visit_file(int dir_fd, const char* name, Kind kind) {
     if (kind == Kind::symlink && (error == ENOENT || error == ELOOP)) return;  // dangling link
     return report(fs_path_, reason(error));
   }
-  if (S_ISREG(st.st_mode)) visit(fs_path_, st);  // not a link to a directory or a special file
+  if (!S_ISREG(st.st_mode)) return;  // a link to a directory, or a special file
+  if (kind == Kind::symlink && !options_.follow_links && !inside_root(fs_path_)) {
+    if (on_skip_) on_skip_(WalkSkip{fs_path_, k_link_outside});
+    return;
+  }
+  visit(fs_path_, st);
+}
+
+// Whether `path` (a link) resolves to a file under the root directory. A root that could not
+// be resolved keeps nothing in: a link is then never taken for the folder's own.
+bool Walker::inside_root(const std::string& path) const {
+  std::error_code ec;
+  const std::string target = std::filesystem::canonical(path, ec).string();
+  if (ec || root_real_.empty()) return false;
+  if (root_real_ == "/") return true;
+  return target.size() > root_real_.size() && target.compare(0, root_real_.size(), root_real_) == 0 &&
+         target[root_real_.size()] == '/';
 }
 
 void Walker::visit(const std::string& path, const struct stat& st, bool named) const {

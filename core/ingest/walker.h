@@ -32,7 +32,14 @@ struct WalkOptions {
   // search indexes, Sphinx's _sources copies, ...) instead of reporting them to `on_skip`.
   // Default: false.
   bool include_generated = false;
+  // --follow-links: also visit links to files outside the root directory being walked. By
+  // default such a link (`creds.md -> ../secret/creds.txt` in a cloned repository) goes to
+  // `on_skip` as k_link_outside: what it points at is not the folder's to give. Default: false.
+  bool follow_links = false;
 };
+
+// WalkSkip::kind of a link to a file outside the root directory (see WalkOptions::follow_links).
+inline constexpr std::string_view k_link_outside = "link-outside";
 
 struct WalkEntry {
   // The walk root as given joined with the path below it ("docs" + "a/b.md" -> "docs/a/b.md",
@@ -46,7 +53,7 @@ struct WalkEntry {
 // A file below a root that is not a document by default (see generated.h).
 struct WalkSkip {
   std::filesystem::path path;  // as walk() built it (see WalkEntry::path)
-  std::string_view kind;       // one of generated.h's kinds
+  std::string_view kind;       // one of generated.h's kinds, or k_link_outside
 };
 
 struct WalkError {
@@ -70,9 +77,11 @@ struct WalkError {
 //   - --exclude and "!" globs, then .gitignore rules, decide whether an entry is skipped; a
 //     skipped directory is not entered, so nothing below it can be re-included (as in git);
 //   - positive --glob patterns then filter files;
-//   - symbolic links to files are visited with their target's size and mtime; links to
-//     directories are not followed (no cycles, no escaping the tree) and dangling links are
-//     skipped; fifos, sockets and devices are skipped. All of these silently.
+//   - symbolic links to files are visited with their target's size and mtime when the target
+//     is inside the root directory (or with options.follow_links); a link to a file outside it
+//     goes to `on_skip` (k_link_outside); links to directories are not followed (no cycles, no
+//     escaping the tree) and dangling links are skipped; fifos, sockets and devices are
+//     skipped. All of these but the links leaving the root silently.
 //   - a directory or .gitignore file that cannot be read goes to `on_error`; the rest goes on.
 //   - unless `options.include_generated`, files that a tool generated from the real pages or
 //     that hold no text for a reader (generated.h) go to `on_skip` instead of `visit`, after

@@ -486,4 +486,20 @@ assert_eq $((before - 2)) "$(ndocs cat.db)" "two removed"
 consistent cat.db "after documents remove"
 expect_exit 3 -- S documents --store cat.db --collection nope
 
+case_ "a link to a file outside the folder is skipped unless --follow-links"
+mkdir -p lk/secret lk/repo/docs
+printf 'AWS_SECRET_ACCESS_KEY=canary-secret-value\n' >lk/secret/creds.txt
+printf '# Guide\n\nRolling back runs the down section.\n' >lk/repo/docs/guide.md
+ln -s ../../secret/creds.txt lk/repo/docs/creds.md
+ln -s guide.md lk/repo/docs/alias.md
+expect_exit 0 -- S ingest --store lk.db lk/repo
+expect_stderr_match '1 skipped \(link-outside 1\)'
+assert_eq "lk/repo/docs/alias.md lk/repo/docs/guide.md" "$(db_q lk.db "SELECT group_concat(source, ' ') FROM (SELECT source FROM documents ORDER BY source)")" \
+    "the link inside the folder is ingested, the one leaving it is not"
+assert_eq 0 "$(db_q lk.db "SELECT count(*) FROM chunks WHERE text LIKE '%canary-secret-value%'")" "the secret is not in the store"
+expect_exit 0 -- S ingest --store lk.db -v lk/repo
+expect_stderr_match 'skipped lk/repo/docs/creds\.md: a link to a file outside the folder \(--follow-links ingests it\)'
+expect_exit 0 -- S ingest --store lk2.db --follow-links lk/repo
+assert_eq 1 "$(db_q lk2.db "SELECT count(*) FROM chunks WHERE text LIKE '%canary-secret-value%'")" "--follow-links takes it in"
+
 e2e_finish

@@ -3,6 +3,8 @@
 // `git ls-files --others --exclude-standard` (git 2.39) on the same trees; see each test.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -229,6 +231,8 @@ TEST_F(WalkerTest, SymlinkedFilesVisitedDirectoriesNotFollowed) {
   touch("outside/target.md", "1234567");
   touch("outside/inner.md");
   touch("r/a.md");
+  touch("r/sub/b.md", "12345");
+  ASSERT_EQ(::symlink("sub/b.md", (dir_ / "r/inside.md").c_str()), 0);
   ASSERT_EQ(::symlink("../outside/target.md", (dir_ / "r/link.md").c_str()), 0);
   ASSERT_EQ(::symlink("../outside", (dir_ / "r/linkdir").c_str()), 0);
   ASSERT_EQ(::symlink("nowhere.md", (dir_ / "r/dangling.md").c_str()), 0);
@@ -236,13 +240,44 @@ TEST_F(WalkerTest, SymlinkedFilesVisitedDirectoriesNotFollowed) {
   ASSERT_EQ(::mkfifo((dir_ / "r/pipe.md").c_str(), 0600), 0);
   std::vector<WalkEntry> entries;
   std::vector<WalkError> errors;
+  std::vector<WalkSkip> skips;
   walk({dir_ / "r"}, {}, [&](const WalkEntry& e) { entries.push_back(e); },
-       [&](const WalkError& e) { errors.push_back(e); });
+       [&](const WalkError& e) { errors.push_back(e); }, [&](const WalkSkip& e) { skips.push_back(e); });
   EXPECT_TRUE(errors.empty());
-  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(entries[0].path, dir_ / "r/a.md");
-  EXPECT_EQ(entries[1].path, dir_ / "r/link.md");
-  EXPECT_EQ(entries[1].size, 7u);  // the target's
+  EXPECT_EQ(entries[1].path, dir_ / "r/inside.md");
+  EXPECT_EQ(entries[1].size, 5u);  // the target's
+  EXPECT_EQ(entries[2].path, dir_ / "r/sub/b.md");
+  // A link to a file outside the folder is not the folder's to give (a cloned repository's
+  // creds.md -> ../secret/creds.txt): skipped, and said so.
+  ASSERT_EQ(skips.size(), 1u);
+  EXPECT_EQ(skips[0].path, dir_ / "r/link.md");
+  EXPECT_EQ(skips[0].kind, k_link_outside);
+}
+
+TEST_F(WalkerTest, FollowLinksVisitsLinksLeavingTheFolder) {
+  touch("outside/target.md", "1234567");
+  touch("r/a.md");
+  ASSERT_EQ(::symlink("../outside/target.md", (dir_ / "r/link.md").c_str()), 0);
+  ASSERT_EQ(::symlink("/etc/hostname", (dir_ / "r/abs.md").c_str()), 0);
+  WalkOptions options;
+  options.follow_links = true;
+  std::vector<WalkEntry> entries;
+  std::vector<WalkSkip> skips;
+  walk({dir_ / "r"}, options, [&](const WalkEntry& e) { entries.push_back(e); }, [](const WalkError&) {},
+       [&](const WalkSkip& e) { skips.push_back(e); });
+  std::vector<std::filesystem::path> paths;
+  for (const WalkEntry& e : entries) paths.push_back(e.path);
+  EXPECT_NE(std::find(paths.begin(), paths.end(), dir_ / "r/link.md"), paths.end());
+  EXPECT_TRUE(skips.empty());
+  // Without the option both are skipped, an absolute link too.
+  entries.clear();
+  walk({dir_ / "r"}, {}, [&](const WalkEntry& e) { entries.push_back(e); }, [](const WalkError&) {},
+       [&](const WalkSkip& e) { skips.push_back(e); });
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].path, dir_ / "r/a.md");
+  EXPECT_EQ(skips.size(), std::filesystem::exists("/etc/hostname") ? 2u : 1u);
 }
 
 TEST_F(WalkerTest, SymlinkedRootDirectoryIsFollowed) {
