@@ -191,9 +191,9 @@ ParsedEmbeddings parse_embeddings_response(std::string_view body, std::size_t in
 std::string safe_line(std::string_view text, std::string_view api_key, std::size_t limit) {
   // The line keeps at most `limit` bytes: reading far past them (a 50 MB error body) would only
   // cost time and memory. What is cut is never shown, so it needs no redaction.
-  constexpr std::size_t kScanLimit = 64 * 1024;
-  const bool cut_input = text.size() > std::max(kScanLimit, 4 * limit);
-  if (cut_input) text = text.substr(0, std::max(kScanLimit, 4 * limit));
+  const std::size_t scan_limit = std::max<std::size_t>(64 * 1024, 4 * limit);
+  const bool cut_input = text.size() > scan_limit;
+  if (cut_input) text = text.substr(0, scan_limit);
   // Invalid UTF-8 (a plain-text body in another encoding, or garbage) becomes U+FFFD, so the
   // line is always printable text (found by fuzzing).
   std::string s;

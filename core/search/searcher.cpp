@@ -184,19 +184,20 @@ struct Searcher::Impl {
         }
         return std::move(a.vectors[0]);
       }
-      // A Retry-After longer than embed's longest wait is not waited for (a server once asked
-      // for 24 hours, and the search slept): it fails at once with the server's words.
-      const bool too_long = a.retry_after && *a.retry_after > policy.max_wait;
-      if (a.status == embed::AttemptStatus::retryable && attempt < policy.max_retries && !too_long) {
-        std::this_thread::sleep_for(policy.delay(attempt + 1, a.retry_after, embed::jitter_random()));
-        continue;
-      }
-      if (a.status == embed::AttemptStatus::retryable && too_long) {
-        throw Error(ExitCode::unavailable,
-                    "embedding the query with " + model.provider + " " + model.model + ": " + a.message +
-                        "; the server asks to wait " + std::to_string(a.retry_after->count() / 1000) + " s, longer than the " +
-                        std::to_string(policy.max_wait.count() / 1000) + " s strata waits",
-                    "try again later");
+      if (a.status == embed::AttemptStatus::retryable) {
+        // A Retry-After longer than embed's longest wait is not waited for (a server once asked
+        // for 24 hours, and the search slept): it fails at once with the server's words.
+        if (a.retry_after && *a.retry_after > policy.max_wait) {
+          throw Error(ExitCode::unavailable,
+                      "embedding the query with " + model.provider + " " + model.model + ": " + a.message +
+                          "; the server asks to wait " + std::to_string(a.retry_after->count() / 1000) +
+                          " s, longer than the " + std::to_string(policy.max_wait.count() / 1000) + " s strata waits",
+                      "try again later");
+        }
+        if (attempt < policy.max_retries) {
+          std::this_thread::sleep_for(policy.delay(attempt + 1, a.retry_after, embed::jitter_random()));
+          continue;
+        }
       }
       throw Error(ExitCode::unavailable, "embedding the query with " + model.provider + " " + model.model + ": " + a.message,
                   a.hint);
