@@ -369,12 +369,15 @@ int run_ask(const AskCliOptions& o) {
     return f ? f : configured_in_file(key);
   };
   ask::ProviderFlags flags{flag_or_file(o.provider, "llm.provider"), flag_or_file(o.model, "llm.model"),
-                           flag_or_file(o.base_url, "llm.base_url"), flag_or_file(o.api_key_env, "llm.api_key_env"), ""};
+                           flag_or_file(o.base_url, "llm.base_url"), flag_or_file(o.api_key_env, "llm.api_key_env"), "", {}};
   if (given(o.api_key_env)) {
     flags.api_key_env_source = "--api-key-env";
   } else if (flags.api_key_env) {
     flags.api_key_env_source = configuration().get("llm.api_key_env").where + ": llm.api_key_env";
   }
+  flags.key_allowed = [&o] {
+    return key_may_go("llm.base_url", given(o.base_url).has_value(), given(o.api_key_env) ? "--api-key-env" : "");
+  };
   const ask::ResolvedProvider provider = ask::resolve_provider(flags, ask::process_environment());
   if (o.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !o.quiet) {
     print_note("--redact: nothing is sent anywhere offline, so nothing is redacted", out);

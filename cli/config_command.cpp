@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "net/url_secrets.h"
 #include "output.h"
 
 namespace strata::cli {
@@ -87,7 +88,7 @@ int run_config(const ConfigCliOptions& o) {
         } else if (k.type == config::ValueType::boolean) {
           value = s.value == "true";
         } else {
-          value = s.value;
+          value = net::redact_url(s.value);
         }
       }
       settings[name] = {{"value", value}, {"source", config::to_string(s.origin)}, {"where", s.where}};
@@ -107,7 +108,7 @@ int run_config(const ConfigCliOptions& o) {
     for (const config::KeySpec& k : config::keys()) {
       const std::string name = std::string(k.section) + "." + std::string(k.key);
       const config::Setting& s = c.get(name);
-      std::cout << name << '\t' << s.value << '\t' << (s.set() ? s.where : "unset") << '\n';
+      std::cout << name << '\t' << net::redact_url(s.value) << '\t' << (s.set() ? s.where : "unset") << '\n';
     }
     for (const Secret& s : keys) {
       std::cout << s.name << '\t' << (s.set ? "set" : "unset") << "\tenv " << s.variable << '\n';
@@ -119,7 +120,7 @@ int run_config(const ConfigCliOptions& o) {
   for (const config::KeySpec& k : config::keys()) {
     const std::string name = std::string(k.section) + "." + std::string(k.key);
     const config::Setting& s = c.get(name);
-    table.add({name, s.set() ? s.value : "-", s.set() ? s.where : "unset"},
+    table.add({name, s.set() ? net::redact_url(s.value) : "-", s.set() ? s.where : "unset"},
               {Tone::plain, s.set() ? Tone::plain : Tone::dim, Tone::dim});
   }
   for (const Secret& s : keys) {

@@ -136,6 +136,10 @@ void apply_endpoint(const EndpointFlags& flags, embed::EmbedSettings& s) {
     s.api_key_env = name.value;
     if (configured_in_file("embed.api_key_env")) s.api_key_env_source = name.where + ": embed.api_key_env";
   }
+  // Asked only when a server's key is read, so a local model never hears of the server.
+  s.key_allowed = [url_flag = !flags.base_url.empty(), key_flag = !flags.api_key_env.empty()] {
+    return key_may_go("embed.base_url", url_flag, key_flag ? "--api-key-env" : "");
+  };
   if (!flags.max_retries.empty()) {
     s.max_retries = static_cast<int>(std::min<std::size_t>(parse_count("--max-retries", flags.max_retries, 0), 100));
   }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <system_error>
 #include <utility>
 
@@ -10,6 +11,8 @@
 #include "config/config.h"
 #include "config_command.h"
 #include "net/api_key.h"
+#include "net/endpoint_trust.h"
+#include "net/url_secrets.h"
 #include "output.h"
 
 namespace strata::cli {
@@ -65,6 +68,26 @@ std::optional<double> chosen_vector_weight(bool flag_given, const std::string& f
   return w;
 }
 
+bool key_may_go(std::string_view url_key, bool url_flag_given, std::string_view key_flag) {
+  const config::Setting& url = configuration().get(url_key);
+  if (url_flag_given || url.origin != config::Origin::project_file) return true;
+  const std::string shown = net::redact_url(url.value);
+  const std::string chosen = url.where + " (" + std::string(url_key) + ") chose the endpoint " + shown;
+  const config::Setting& trusted = configuration().get("trust.endpoints");
+  if (net::official_endpoint(url.value) || (trusted.set() && net::listed_origin(url.value, trusted.value))) {
+    std::cerr << "strata: note: " << chosen << '\n';
+    return true;
+  }
+  const std::string trust = "STRATA_TRUSTED_ENDPOINTS=" + net::url_origin(url.value) +
+                            " (or [trust] endpoints in your own config file)";
+  if (!key_flag.empty()) {
+    usage(std::string(key_flag) + " asks to send a key, but " + chosen + ", which you have not trusted",
+          "give the URL yourself (--base-url), or trust it: " + trust);
+  }
+  print_warning(chosen + "; no key is sent to it: trust it first with " + trust, ColorMode::automatic);
+  return false;
+}
+
 std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string& url, const std::string& model,
                                                     const std::string& api_key_env) {
   const config::Setting& on = configuration().get("search.rerank");
@@ -92,7 +115,7 @@ std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string
       source = k.where + ": rerank.api_key_env";
     }
   }
-  if (!variable.empty()) {
+  if (!variable.empty() && key_may_go("rerank.base_url", !url.empty(), api_key_env.empty() ? "" : "--rerank-api-key-env")) {
     const char* key = std::getenv(variable.c_str());
     if (key == nullptr || *key == '\0') usage("$" + variable + " (" + source + ") is not set", "export it, or leave the key out");
     net::require_header_safe_key(variable, key);

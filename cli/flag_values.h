@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "search/searcher.h"
 
@@ -34,6 +35,14 @@ std::optional<double> chosen_vector_weight(bool flag_given, const std::string& f
 // its api_key_env is ignored with a warning. A named variable that is unset is a usage error.
 std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string& url, const std::string& model,
                                                     const std::string& api_key_env);
+
+// Whether a key from the environment may go to the endpoint of setting `url_key`
+// (embed.base_url, llm.base_url, rerank.base_url), by net/endpoint_trust.h's rule. An endpoint a
+// flag or the environment chose is the user's: true. One a project's strata.toml chose is named
+// on stderr with the file and line; it gets a key only when official or listed in
+// trust.endpoints, else a warning says no key is sent (false). `key_flag`, the key-variable flag
+// when given ("--api-key-env"), asks for a key on purpose: withheld, that is a usage error.
+bool key_may_go(std::string_view url_key, bool url_flag_given, std::string_view key_flag);
 
 // --where (search and ask): KEY=VALUE (equal), KEY^=PREFIX (starts with) or KEY~GLOB (matches
 // the glob), split at the first '=' or '~' (so a value may hold either). Without one, a usage

@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "flag_values.h"
 #include "llm/sanitize.h"
+#include "net/url_secrets.h"
 #include "output.h"
 #include "store/ask_store.h"
 #include "store/store.h"
@@ -45,7 +46,7 @@ json call_json(const store::LlmCall& c) {
               {"answer", c.answer},
               {"provider", c.provider},
               {"model", c.model},
-              {"endpoint", c.endpoint.empty() ? json(nullptr) : json(c.endpoint)},
+              {"endpoint", c.endpoint.empty() ? json(nullptr) : json(net::redact_url(c.endpoint))},
               {"status", store::to_string(c.status)},
               {"error", c.error.empty() ? json(nullptr) : json(c.error)},
               {"cached", c.cached},
@@ -132,7 +133,7 @@ int run_show(const LogsCliOptions& o) {
   field("time", c->created_at);
   field("conversation", c->conversation_id ? std::to_string(*c->conversation_id) : "-");
   field("collection", c->collection);
-  field("model", c->provider + " " + c->model + (c->endpoint.empty() ? "" : " at " + c->endpoint));
+  field("model", c->provider + " " + c->model + (c->endpoint.empty() ? "" : " at " + net::redact_url(c->endpoint)));
   field("status", store::to_string(c->status) + std::string(c->cached ? " (cached)" : ""));
   if (!c->error.empty()) field("error", c->error);
   field("tokens", !c->input_tokens && !c->output_tokens

@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@
 #include "migrate/database_url.h"
 #include "migrate/migrator.h"
 #include "migrate/new_migration.h"
+#include "net/endpoint_trust.h"
 
 namespace strata::cli {
 namespace {
@@ -30,16 +33,34 @@ std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
   return std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000));
 }
 
+// True when libpq would find a password in the environment: $PGPASSWORD, or a password file.
+bool environment_has_password() {
+  const char* pw = std::getenv("PGPASSWORD");
+  if (pw != nullptr && *pw != '\0') return true;
+  const char* file = std::getenv("PGPASSFILE");
+  const char* home = std::getenv("HOME");
+  const std::string path = file != nullptr && *file != '\0' ? file : home != nullptr ? std::string(home) + "/.pgpass" : "";
+  std::error_code ec;
+  return !path.empty() && std::filesystem::is_regular_file(path, ec);
+}
+
 // The database from --database, $DATABASE_URL, .env or the PG* variables, with --schema and
 // --wait applied; nullopt when none is given.
 std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
-  const auto url = mg::resolve_database_url(o.database.empty() ? std::nullopt
-                                                               : std::optional<std::string>(o.database));
-  if (!url) {
+  const auto chosen = mg::choose_database_url(o.database.empty() ? std::nullopt
+                                                                 : std::optional<std::string>(o.database));
+  if (!chosen) {
     if (!o.schema.empty()) throw Error(ExitCode::usage, "--schema needs a PostgreSQL database");
     return std::nullopt;
   }
-  mg::Endpoint e = mg::endpoint_from_url(*url);
+  const std::string& chosen_by = o.database_chosen_by.empty() ? chosen->chosen_by : o.database_chosen_by;
+  mg::Endpoint e = mg::endpoint_from_url(chosen->url, chosen_by, configuration().get("trust.endpoints").value);
+  if (!e.password_withheld_for.empty() && environment_has_password()) {
+    print_warning(e.password_withheld_for + " chose the database " + e.display +
+                      "; the password in $PGPASSWORD or ~/.pgpass is not sent to it: trust it first with "
+                      "STRATA_TRUSTED_ENDPOINTS=" + net::url_origin(chosen->url) + " (or [trust] endpoints in your own config file)",
+                  color_mode(o));
+  }
   if (!o.schema.empty()) {
     if (e.kind != mg::DriverKind::postgres) {
       throw Error(ExitCode::usage, "--schema applies to PostgreSQL databases only", "SQLite has one schema");
@@ -435,6 +456,7 @@ void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
   if (!given(migrate, "--database") &&
       (db.origin == config::Origin::project_file || db.origin == config::Origin::user_file)) {
     o.database = db.value;
+    if (db.origin == config::Origin::project_file) o.database_chosen_by = db.where;
   }
 }
 

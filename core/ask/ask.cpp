@@ -11,6 +11,7 @@
 #include "llm/citations.h"
 #include "llm/extractive.h"
 #include "net/api_key.h"
+#include "net/url_secrets.h"
 #include "store/ask_store.h"
 
 namespace strata::ask {
@@ -38,7 +39,12 @@ std::string lower(std::string_view s) {
 
 std::string host_of(std::string_view url) {
   const auto scheme = url.find("://");
-  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  // The host follows the userinfo: in https://api.openai.com:x@elsewhere/ it is "elsewhere".
+  const std::size_t authority_end = std::min(url.size(), url.find_first_of("/?#", start));
+  if (const std::size_t at = url.substr(0, authority_end).rfind('@'); at != std::string_view::npos && at >= start) {
+    start = at + 1;
+  }
   const std::size_t end = url.find_first_of(":/?#", start);
   return lower(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
 }
@@ -187,7 +193,7 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
   const bool anthropic = r.kind == ProviderKind::anthropic;
   r.base_url = base_url.value_or(anthropic ? k_anthropic_base_url : k_openai_base_url);
   if (!starts_with(r.base_url, "http://") && !starts_with(r.base_url, "https://")) {
-    usage(std::string(base_url_source) + " must start with http:// or https:// (got '" + r.base_url + "')",
+    usage(std::string(base_url_source) + " must start with http:// or https:// (got '" + net::redact_url(r.base_url) + "')",
           "for Ollama: --base-url http://localhost:11434/v1");
   }
   const std::string host = host_of(r.base_url);
@@ -199,7 +205,7 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
   } else if (r.official) {
     r.model = k_default_openai_model;
   } else {
-    usage("--model is required with a server of your own (" + r.base_url + ")",
+    usage("--model is required with a server of your own (" + net::redact_url(r.base_url) + ")",
           "name a model the server has, e.g. --model llama3.2 for Ollama");
   }
 
@@ -209,6 +215,10 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
     // Never repeat the value: it may be a key pasted where its variable's name belongs.
     usage("--api-key-env takes the name of an environment variable (letters, digits and _)",
           "keys are read from the environment only, e.g. --api-key-env MY_KEY with MY_KEY=... set");
+  }
+  if (flags.key_allowed && !flags.key_allowed()) {
+    r.api_key_env.clear();  // nothing is read, so no variable is named in hints
+    return r;
   }
   r.api_key = env(r.api_key_env.c_str()).value_or("");
   net::require_header_safe_key(r.api_key_env, r.api_key);
@@ -540,7 +550,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
     chat.temperature = request.temperature;
     chat.max_tokens = request.max_tokens;
     chat.stream = request.stream;
-    call.endpoint = llm::chat_url(endpoint);
+    call.endpoint = net::redact_url(llm::chat_url(endpoint));
     const std::string key = cache_key(endpoint, chat);
 
     t = Clock::now();

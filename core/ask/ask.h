@@ -46,6 +46,9 @@ struct ProviderFlags {
   // variable named there must be set. "": the default name, which a server of one's own may
   // leave unset.
   std::string api_key_env_source;
+  // Asked once, when the key is about to be read: false sends none (a project file chose the
+  // server; see net/endpoint_trust.h), and the caller has said why. Default (empty): it goes.
+  std::function<bool()> key_allowed;
 };
 
 // Reads an environment variable; nullopt when unset or empty.

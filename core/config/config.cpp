@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "migrate/database_url.h"
+#include "net/url_secrets.h"
 
 namespace strata::config {
 namespace {
@@ -194,6 +195,8 @@ const std::vector<KeySpec>& keys() {
       {"llm", "system", ValueType::string, false, "", "", "your own instructions for the model, before strata's citation rules"},
       {"llm", "prompt_template", ValueType::string, false, "", "",
        "the user message, with {sources} and {question} (default: Sources, the sources, Question, the question)"},
+      {"trust", "endpoints", ValueType::string, false, "STRATA_TRUSTED_ENDPOINTS", "",
+       "servers a project file may point a key at: scheme://host[:port], space-separated (user file or environment only)"},
   };
   return k_keys;
 }
@@ -367,6 +370,17 @@ void apply_file(const fs::path& file, const std::string& text, Origin origin,
           usage(at(file, node.source()) + ": " + name + " must be a string, not " + std::string(type_name(node.type())));
         }
         value = s->get();
+        if (net::url_has_password(value)) {
+          // Never repeat the value: it holds a password.
+          usage(at(file, node.source()) + ": " + name + ": the URL holds a password; secrets are not read from files",
+                "leave the password out of the URL: PostgreSQL reads it from $PGPASSWORD or ~/.pgpass, "
+                "a server's key comes from its *_env variable");
+        }
+        if (name == "trust.endpoints" && origin == Origin::project_file) {
+          usage(at(file, node.source()) + ": trust.endpoints is read from your own config file or "
+                    "$STRATA_TRUSTED_ENDPOINTS only: a project's strata.toml must not choose which servers receive your keys",
+                "move it to ~/.config/strata/config.toml");
+        }
         if (key.ends_with("_env") && !valid_variable_name(value)) {
           // Not repeated: it may be the key itself, pasted where its variable's name belongs.
           usage(at(file, node.source()) + ": " + name +

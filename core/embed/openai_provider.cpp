@@ -75,7 +75,10 @@ Attempt OpenAiProvider::classify_status(const net::Response& response) const {
   const auto status = static_cast<int>(response.status);
   const ServerError e = parse_error_body(response.body, config_.api_key);
   const std::string message = describe(response.status, e);
-  const std::string key_hint = "check the API key in $" + config_.api_key_source;
+  const std::string key_hint = config_.key_withheld
+                                   ? "no key was sent: a project's strata.toml chose this server; trust it "
+                                     "(STRATA_TRUSTED_ENDPOINTS) or give --base-url to send $" + config_.api_key_source
+                                   : "check the API key in $" + config_.api_key_source;
 
   if (is_spend_limit(e)) {
     return failed(AttemptStatus::fatal, status, message,

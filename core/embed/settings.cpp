@@ -9,6 +9,7 @@
 #include "embed/local_provider.h"
 #include "embed/openai_provider.h"
 #include "net/api_key.h"
+#include "net/url_secrets.h"
 
 namespace strata::embed {
 namespace {
@@ -60,7 +61,7 @@ std::string base_url_of(const EmbedSettings& s) {
     url = k_default_base_url;
   }
   if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    usage(source + " must start with http:// or https:// (got '" + url + "')",
+    usage(source + " must start with http:// or https:// (got '" + net::redact_url(url) + "')",
           "for example --base-url http://localhost:11434/v1 for Ollama");
   }
   return url;
@@ -191,14 +192,16 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   r.base_url = base_url_of(s);
   config.base_url = r.base_url;
   config.api_key_source = s.api_key_env;
-  if (const char* key = std::getenv(s.api_key_env.c_str()); key != nullptr) config.api_key = key;
+  const bool send_key = !s.key_allowed || s.key_allowed();
+  if (const char* key = std::getenv(s.api_key_env.c_str()); key != nullptr && send_key) config.api_key = key;
+  config.key_withheld = !send_key;
   net::require_header_safe_key(s.api_key_env, config.api_key);
-  if (config.api_key.empty() && !s.api_key_env_source.empty()) {
+  if (config.api_key.empty() && send_key && !s.api_key_env_source.empty()) {
     usage(s.api_key_env_source + " names " + s.api_key_env + ", but $" + s.api_key_env + " is not set (or is empty)",
           "export " + s.api_key_env + "=...; for a server that needs no key, name no variable");
   }
   if (config.api_key.empty() && is_openai_api(r.base_url)) {
-    usage("no API key for " + r.base_url + ": $" + s.api_key_env + " is not set",
+    usage("no API key for " + net::redact_url(r.base_url) + ": $" + s.api_key_env + " is not set",
           "export " + s.api_key_env + "=...  (or --base-url for a local server such as Ollama, which needs none)");
   }
   config.timeout = s.timeout;

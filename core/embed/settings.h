@@ -17,6 +17,7 @@
 //   default unset is how a local server that needs no key is reached.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,10 @@ struct EmbedSettings {
   // Where api_key_env was given, for the refusal when it is unset: "--api-key-env" or
   // "/p/strata.toml:3: embed.api_key_env". Default: "" (the default name, may be unset).
   std::string api_key_env_source;
+  // Asked once, when a server's key is about to be read: false keeps the key from the
+  // environment out of the request (a project file chose the server; see net/endpoint_trust.h).
+  // The caller says why on stderr. Default (empty): the key goes.
+  std::function<bool()> key_allowed;
   std::size_t concurrency = 4;                   // Default: 4 requests in flight
   std::optional<std::size_t> batch_inputs;       // Default: the model's, at most 256 (64 local)
   std::optional<std::size_t> batch_tokens;       // Default: the model's

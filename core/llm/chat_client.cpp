@@ -19,7 +19,10 @@ std::string host_of(const std::string& url) {
   const auto scheme = url.find("://");
   const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
   const std::size_t end = url.find_first_of("/?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  // Never the userinfo: "user:password@" would put the password into messages.
+  if (const std::size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+  return host;
 }
 
 // How one attempt ended.

@@ -8,6 +8,8 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "net/endpoint_trust.h"
+#include "net/url_secrets.h"
 
 namespace strata::migrate {
 namespace {
@@ -101,19 +103,6 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-// The authority's password span [begin, end) in a postgres URL, if there is one.
-std::optional<std::pair<std::size_t, std::size_t>> password_span(const std::string& url) {
-  const std::size_t start = url.find("://");
-  if (start == std::string::npos) return std::nullopt;
-  const std::size_t auth = start + 3;
-  const std::size_t auth_end = std::min(url.find('/', auth), url.find('?', auth));
-  const std::size_t at = url.rfind('@', auth_end == std::string::npos ? url.size() : auth_end);
-  if (at == std::string::npos || at < auth) return std::nullopt;
-  const std::size_t colon = url.find(':', auth);
-  if (colon == std::string::npos || colon > at) return std::nullopt;
-  return std::make_pair(colon + 1, at);
-}
-
 // True for 127.0.0.0/8, ::1 and localhost, with or without a port.
 bool is_loopback_host(std::string_view host) {
   if (!host.empty() && host.front() == '[') {
@@ -165,25 +154,14 @@ std::string scrub(std::string text, const std::string& secret) {
   return text;
 }
 
-std::string redact_url(const std::string& url) {
-  std::string out = url;
-  if (const auto span = password_span(out)) out.replace(span->first, span->second - span->first, "***");
-  // ?password=... or &password=...
-  for (std::size_t pos = out.find("password="); pos != std::string::npos; pos = out.find("password=", pos + 1)) {
-    if (pos == 0 || (out[pos - 1] != '?' && out[pos - 1] != '&')) continue;
-    const std::size_t value = pos + 9;
-    const std::size_t end = out.find('&', value);
-    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
-  }
-  return out;
-}
+std::string redact_url(const std::string& url) { return net::redact_url(url); }
 
-Endpoint endpoint_from_url(const std::string& url) {
+Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by, const std::string& trusted) {
   if (!is_postgres_url(url)) return Endpoint::sqlite(sqlite_path_from_url(url));
   Endpoint e;
   e.kind = DriverKind::postgres;
   e.display = redact_url(url);
-  if (const auto span = password_span(url)) {
+  if (const auto span = net::url_password_span(url)) {
     e.password = percent_decode(std::string_view(url).substr(span->first, span->second - span->first));
   }
   // Take strata's own parameter out of the query; libpq refuses parameters it does not know.
@@ -209,9 +187,16 @@ Endpoint endpoint_from_url(const std::string& url) {
     conninfo += "gssencmode=disable";
   }
   e.conninfo = conninfo;
-  if (e.password.empty()) {
-    if (const char* pw = std::getenv("PGPASSWORD"); pw != nullptr) e.password = pw;
+  if (!e.password.empty()) return e;
+  if (!chosen_by.empty() && !net::listed_origin(url, trusted)) {
+    // An empty password= keeps libpq from reading $PGPASSWORD, and a passfile that cannot exist
+    // (a path under /dev/null) keeps it from ~/.pgpass and $PGPASSFILE, without a warning.
+    e.conninfo += (e.conninfo.find('?') == std::string::npos ? "?" : "&");
+    e.conninfo += "password=&passfile=/dev/null/none";
+    e.password_withheld_for = chosen_by;
+    return e;
   }
+  if (const char* pw = std::getenv("PGPASSWORD"); pw != nullptr) e.password = pw;
   return e;
 }
 
@@ -238,16 +223,22 @@ std::optional<std::string> read_dotenv(const std::string& path, const std::strin
   return value;
 }
 
-std::optional<std::string> resolve_database_url(const std::optional<std::string>& flag) {
-  if (flag && !flag->empty()) return flag;
+std::optional<ChosenDatabase> choose_database_url(const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return ChosenDatabase{*flag, ""};
   if (const char* env = std::getenv("DATABASE_URL"); env != nullptr && *env != '\0') {
-    return std::string(env);
+    return ChosenDatabase{env, ""};
   }
-  if (auto dotenv = read_dotenv(".env", "DATABASE_URL")) return dotenv;
+  if (auto dotenv = read_dotenv(".env", "DATABASE_URL")) return ChosenDatabase{*dotenv, "./.env"};
   for (const char* var : {"PGHOST", "PGDATABASE", "PGSERVICE"}) {
-    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return std::string("postgres://");
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return ChosenDatabase{"postgres://", ""};
   }
   return std::nullopt;
+}
+
+std::optional<std::string> resolve_database_url(const std::optional<std::string>& flag) {
+  auto chosen = choose_database_url(flag);
+  if (!chosen) return std::nullopt;
+  return std::move(chosen->url);
 }
 
 }  // namespace strata::migrate

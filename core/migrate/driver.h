@@ -29,6 +29,10 @@ struct Endpoint {
   // postgres: how long to retry a server that does not accept connections yet (--wait).
   // Default: 0, fail at once.
   std::chrono::milliseconds wait{0};
+  // postgres: set when a file the user may not have written (./.env, a project's strata.toml)
+  // chose the URL and the password from the environment ($PGPASSWORD, ~/.pgpass) was withheld:
+  // that file, for the hint when the server then asks for a password.
+  std::string password_withheld_for;
 
   static Endpoint sqlite(std::string path);
 };

@@ -450,7 +450,10 @@ class PostgresDriver final : public Driver {
       pq().finish(conn_);
       conn_ = nullptr;
       std::string hint;
-      if (endpoint_.wait.count() > 0) {
+      if (!endpoint_.password_withheld_for.empty() && message.find("no password supplied") != std::string::npos) {
+        hint = endpoint_.password_withheld_for + " chose this database, so $PGPASSWORD and ~/.pgpass were not used: "
+               "give --database yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
+      } else if (endpoint_.wait.count() > 0) {
         hint = "waited " + std::to_string(endpoint_.wait.count() / 1000) + " s (--wait-timeout)";
       } else if (message.find("Connection refused") != std::string::npos ||
                  message.find("starting up") != std::string::npos) {

@@ -11,12 +11,6 @@
 namespace strata::net {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string_view trim_space(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
@@ -75,7 +69,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  t->response->headers.push_back({lower(trim_space(line.substr(0, colon))), std::string(trim_space(line.substr(colon + 1)))});
+  t->response->headers.push_back({to_lower(trim_space(line.substr(0, colon))), std::string(trim_space(line.substr(colon + 1)))});
   return n;
 }
 
@@ -127,7 +121,7 @@ const char* name_of(FailureKind kind) {
 }
 
 std::optional<std::string> Response::header(std::string_view name) const {
-  const std::string want = lower(name);
+  const std::string want = to_lower(name);
   for (const Header& h : headers) {
     if (h.name == want) return h.value;
   }

@@ -9,6 +9,7 @@
 #include "embed/openai_wire.h"
 #include "embed/retry_policy.h"
 #include "net/http_client.h"
+#include "net/url_secrets.h"
 
 namespace strata::search {
 namespace {
@@ -91,7 +92,7 @@ std::vector<double> rerank_scores(const RerankSettings& settings, std::string_vi
                                                 : "check the API key in $" + settings.api_key_env);
       }
     }
-    if (!retry || attempt >= settings.max_retries) fail(what + " (" + url + ")");
+    if (!retry || attempt >= settings.max_retries) fail(what + " (" + net::redact_url(url) + ")");
     // A server asking for a long wait is not waited for: a search must answer.
     const std::optional<std::chrono::milliseconds> asked = embed::retry_after_of(response, std::chrono::system_clock::now());
     if (asked && *asked > policy.max_delay) fail(what + ", and the server asks to wait " + std::to_string(asked->count() / 1000) + " s");

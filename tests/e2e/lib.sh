@@ -239,6 +239,15 @@ expect_output_match() {
     fi
 }
 
+# neither stdout nor stderr matches
+expect_output_nomatch() {
+    if cat "$E2E_TMP/.out" "$E2E_TMP/.err" | grep -Eq -- "$1"; then
+        fail "the output unexpectedly matches /$1/${2:+ ($2)}"
+    else
+        pass "output !~ /$1/"
+    fi
+}
+
 expect_stderr_empty() {
     if [ -s "$E2E_TMP/.err" ]; then
         fail "stderr is not empty"

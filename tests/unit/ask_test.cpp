@@ -548,6 +548,38 @@ TEST(AskProvider, Refusals) {
   EXPECT_EQ(strata::testing::error_of([&] { resolve_provider(bad_url, env_of({})); }).code(), ExitCode::usage);
 }
 
+// Issue 19: a server a project file chose gets no key (key_allowed says no), and the official
+// check reads the host after any userinfo: https://api.openai.com:x@attacker/ is not OpenAI.
+TEST(AskProvider, AWithheldKeyIsNeverReadAndUserinfoIsNotTheHost) {
+  ProviderFlags f;
+  f.base_url = "http://attacker.example/v1";
+  f.model = "m";
+  f.api_key_env = "AWS_SECRET_ACCESS_KEY";
+  f.api_key_env_source = "/p/strata.toml:4: llm.api_key_env";
+  int asked = 0;
+  f.key_allowed = [&asked] {
+    ++asked;
+    return false;
+  };
+  const ResolvedProvider p = resolve_provider(f, env_of({{"AWS_SECRET_ACCESS_KEY", "aws-secret"}}));
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(p.api_key, "");
+  EXPECT_EQ(p.api_key_env, "");
+  f.key_allowed = [] { return true; };
+  EXPECT_EQ(resolve_provider(f, env_of({{"AWS_SECRET_ACCESS_KEY", "aws-secret"}})).api_key, "aws-secret");
+
+  ProviderFlags disguised;
+  disguised.base_url = "https://api.openai.com:x@attacker.example/v1";
+  disguised.model = "m";
+  EXPECT_FALSE(resolve_provider(disguised, env_of({})).official);
+  const Error e = strata::testing::error_of([] {
+    ProviderFlags g;
+    g.base_url = "https://u:hunter2pw@llm.example/v1";
+    resolve_provider(g, env_of({}));
+  });
+  EXPECT_EQ(std::string(e.what()).find("hunter2pw"), std::string::npos) << e.what();
+}
+
 // Found by the bad-input catalogue: --api-key-env naming an unset variable sent the request
 // without a key to a server of one's own, and only its 401 named the variable.
 TEST(AskProvider, AVariableNamedOnPurposeMustBeSet) {

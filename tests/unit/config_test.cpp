@@ -219,6 +219,36 @@ TEST(Config, SecretsAreRefusedWithoutRepeatingThem) {
   EXPECT_EQ(load(f.env()).get("embed.api_key_env").value, "MY_KEY");
 }
 
+// Issue 19: a URL's password in a file is a secret in a file; trust.endpoints decides where the
+// user's keys may go, so a project file may not set it.
+TEST(Config, AUrlWithAPasswordAndAProjectsTrustListAreRefused) {
+  FakeEnv f;
+  f.files["/home/ann/proj/strata.toml"] = "[migrate]\ndatabase = \"postgres://app:hunter2pw@db/app\"\n";
+  Error e = error_of([&] { load(f.env()); });
+  EXPECT_EQ(e.code(), ExitCode::usage);
+  EXPECT_NE(std::string(e.what()).find("strata.toml:2:12: migrate.database: the URL holds a password"), std::string::npos)
+      << e.what();
+  EXPECT_EQ(std::string(e.what()).find("hunter2pw"), std::string::npos);
+  f.files["/home/ann/proj/strata.toml"] = "[llm]\nbase_url = \"http://x/v1?password=hunter2pw\"\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()).find("hunter2pw"), std::string::npos);
+  f.files["/home/ann/proj/strata.toml"] = "[migrate]\ndatabase = \"postgres://app@db/app\"\n";
+  EXPECT_EQ(load(f.env()).get("migrate.database").value, "postgres://app@db/app") << "a user name alone is fine";
+
+  f.files["/home/ann/proj/strata.toml"] = "[trust]\nendpoints = \"http://attacker\"\n";
+  e = error_of([&] { load(f.env()); });
+  EXPECT_NE(std::string(e.what()).find("strata.toml:2:13: trust.endpoints is read from your own config file"),
+            std::string::npos)
+      << e.what();
+  f.files.clear();
+  f.files["/home/ann/.config/strata/config.toml"] = "[trust]\nendpoints = \"https://llm.internal\"\n";
+  f.vars["HOME"] = "/home/ann";
+  const Configuration c = load(f.env());
+  EXPECT_EQ(c.get("trust.endpoints").value, "https://llm.internal");
+  EXPECT_EQ(c.get("trust.endpoints").origin, Origin::user_file);
+  f.vars["STRATA_TRUSTED_ENDPOINTS"] = "http://a:1";
+  EXPECT_EQ(load(f.env()).get("trust.endpoints").value, "http://a:1");
+}
+
 // Found by the bad-input catalogue: a directory named strata.toml was skipped as if absent, so
 // the settings its owner meant to write were silently not used.
 TEST(Config, AStrataTomlThatIsADirectoryIsRefusedNotSkipped) {

@@ -254,6 +254,43 @@ TEST(PostgresUrlTest, BothSchemesMakeAPostgresEndpoint) {
   EXPECT_EQ(endpoint_from_url("sqlite:app.db").kind, DriverKind::sqlite);
 }
 
+TEST_F(DatabaseUrlResolveTest, TheDotenvFileIsNamedAsTheChooser) {
+  write_dotenv("DATABASE_URL=postgres://app@db/app\n");
+  auto chosen = migrate::choose_database_url(std::nullopt);
+  ASSERT_TRUE(chosen);
+  EXPECT_EQ(chosen->chosen_by, "./.env");
+  ::setenv("DATABASE_URL", "postgres://app@other/app", 1);
+  chosen = migrate::choose_database_url(std::nullopt);
+  EXPECT_EQ(chosen->chosen_by, "") << "the user's own variable";
+  EXPECT_EQ(migrate::choose_database_url(std::string("postgres://x/y"))->chosen_by, "");
+}
+
+// Issue 19: a URL a file chose (./.env, a project's strata.toml) gets no password from the
+// environment: libpq is told an empty password and a password file that cannot exist, so it
+// reads neither $PGPASSWORD nor ~/.pgpass. Its own password, and a trusted server, still get one.
+TEST(PostgresUrlTest, AUrlAFileChoseGetsNoPasswordFromTheEnvironment) {
+  const char* old = std::getenv("PGPASSWORD");
+  const std::optional<std::string> saved = old ? std::optional<std::string>(old) : std::nullopt;
+  ::setenv("PGPASSWORD", "pg-env-secret", 1);
+  migrate::Endpoint e = endpoint_from_url("postgres://app@db/app?sslmode=disable", "./.env", "");
+  EXPECT_EQ(e.password, "");
+  EXPECT_EQ(e.conninfo, "postgres://app@db/app?sslmode=disable&password=&passfile=/dev/null/none");
+  EXPECT_EQ(e.password_withheld_for, "./.env");
+  e = endpoint_from_url("postgres://app@db/app", "./.env", "https://x postgres://db:5432");
+  EXPECT_EQ(e.password, "pg-env-secret") << "trusted";
+  EXPECT_EQ(e.password_withheld_for, "");
+  e = endpoint_from_url("postgres://app:own@db/app", "./.env", "");
+  EXPECT_EQ(e.password, "own") << "the URL's own password is the file's to give";
+  EXPECT_EQ(e.conninfo.find("passfile"), std::string::npos);
+  e = endpoint_from_url("postgres://app@db/app");
+  EXPECT_EQ(e.password, "pg-env-secret") << "the user's own URL";
+  if (saved) {
+    ::setenv("PGPASSWORD", saved->c_str(), 1);
+  } else {
+    ::unsetenv("PGPASSWORD");
+  }
+}
+
 TEST(PostgresUrlTest, PasswordsAreRedactedForDisplay) {
   EXPECT_EQ(redact_url("postgres://app:s3cr%40t@host:5432/db"), "postgres://app:***@host:5432/db");
   EXPECT_EQ(redact_url("postgresql://app@host/db?sslmode=disable&password=hunter2"),

@@ -1,0 +1,55 @@
+#include "net/endpoint_trust.h"
+
+#include <algorithm>
+
+#include "common/text.h"
+
+namespace strata::net {
+
+namespace {
+
+std::string_view default_port(std::string_view scheme) {
+  if (scheme == "http") return "80";
+  if (scheme == "https") return "443";
+  if (scheme == "postgres") return "5432";
+  return "";
+}
+
+}  // namespace
+
+std::string url_origin(std::string_view url) {
+  const std::size_t sep = url.find("://");
+  if (sep == std::string_view::npos || sep == 0) return "";
+  std::string scheme = to_lower(url.substr(0, sep));
+  if (scheme == "postgresql") scheme = "postgres";
+  std::string_view authority = url.substr(sep + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority = authority.substr(at + 1);
+  // An IPv6 literal keeps its brackets; the port is what follows the last ':' outside them.
+  const std::size_t close = authority.find(']');
+  const std::size_t colon = authority.find(':', close == std::string_view::npos ? 0 : close);
+  std::string host = to_lower(authority.substr(0, colon));
+  std::string port(colon == std::string_view::npos ? std::string_view{} : authority.substr(colon + 1));
+  if (host.empty()) return "";
+  if (port.empty()) port = default_port(scheme);
+  return scheme + "://" + host + (port.empty() ? "" : ":" + port);
+}
+
+bool listed_origin(std::string_view url, std::string_view list) {
+  const std::string origin = url_origin(url);
+  if (origin.empty()) return false;
+  std::size_t i = 0;
+  while (i < list.size()) {
+    const std::size_t end = std::min(list.size(), list.find_first_of(" ,\t\n", i));
+    if (end > i && url_origin(list.substr(i, end - i)) == origin) return true;
+    i = end + 1;
+  }
+  return false;
+}
+
+bool official_endpoint(std::string_view url) {
+  const std::string origin = url_origin(url);
+  return origin == "https://api.openai.com:443" || origin == "https://api.anthropic.com:443";
+}
+
+}  // namespace strata::net

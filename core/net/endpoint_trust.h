@@ -1,0 +1,27 @@
+#pragma once
+// Which servers may receive a secret from the user's environment (an API key, $PGPASSWORD).
+//
+// A project's strata.toml and .env arrive with a cloned repository. If such a file could choose
+// both the server and the secret sent to it, running `strata ask` in the checkout would send the
+// user's keys to whoever wrote the file. So a server a project file chose receives a secret only
+// when it is one the key is made for (the official APIs) or one the user listed as trusted, in
+// their own config file or the environment (`trust.endpoints`, $STRATA_TRUSTED_ENDPOINTS).
+// Servers are compared by origin: scheme, host and port.
+#include <string>
+#include <string_view>
+
+namespace strata::net {
+
+// "scheme://host:port", lower-case, the scheme's default port written out (http 80, https 443,
+// postgres and postgresql 5432, both spelt "postgres"), userinfo, path and query left out. ""
+// when `url` is not scheme://host....
+std::string url_origin(std::string_view url);
+
+// True when `url`'s origin is that of one of the URLs in `list` (separated by spaces or commas).
+// A URL that has no origin is never listed.
+bool listed_origin(std::string_view url, std::string_view list);
+
+// https://api.openai.com and https://api.anthropic.com: the servers their keys are made for.
+bool official_endpoint(std::string_view url);
+
+}  // namespace strata::net
