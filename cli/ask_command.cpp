@@ -421,7 +421,11 @@ int run_ask(const AskCliOptions& o) {
   if (o.json) write_out(result_json(r).dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
   std::fflush(stdout);
   if (!o.json && !r.partial) {
-    print_note(paint(summary_of(r, o.store.collection), Tone::dim, color_enabled(out.color, STDERR_FILENO)), out);
+    // Painted after the sanitiser (print_note would take the colour out too); the model name and
+    // collection come from the server and the store.
+    if (!out.quiet) {
+      std::cerr << paint(safe(summary_of(r, o.store.collection)), Tone::dim, color_enabled(out.color, STDERR_FILENO)) << '\n';
+    }
   }
   if (r.partial) {
     const std::string why = r.error ? r.error->what() : "the answer was cut off";

@@ -13,6 +13,7 @@
 #include "ingest/named_document.h"
 #include "ingest/project_root.h"
 #include "ingest/source_id.h"
+#include "json_text.h"
 #include "output.h"
 #include "progress.h"
 #include "store/catalog.h"
@@ -114,7 +115,7 @@ int list_collections(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
   const std::vector<st::CollectionInfo> all = st::list_collections(store);
   if (o.json) {
-    for (const st::CollectionInfo& c : all) std::cout << collection_json(c).dump() << '\n';
+    for (const st::CollectionInfo& c : all) std::cout << json_text(collection_json(c)) << '\n';
     return 0;
   }
   Table table({"COLLECTION", "DOCUMENTS", "CHUNKS", "VECTORS", "SIZE", "CHUNKING", "MODEL", "LAST INGESTED"});
@@ -136,9 +137,9 @@ int remove_collection(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
   const st::CollectionInfo removed = st::remove_collection(store, o.name);
   if (o.json) {
-    std::cout << json{{"removed", collection_json(removed)}}.dump() << '\n';
+    std::cout << json_text(json{{"removed", collection_json(removed)}}) << '\n';
   } else if (!o.quiet) {
-    std::cerr << "removed collection '" << removed.name << "' (" << removed.documents << " documents, "
+    std::cerr << "removed collection '" << safe(removed.name) << "' (" << removed.documents << " documents, "
               << removed.chunks << " chunks)\n";
   }
   return 0;
@@ -148,7 +149,7 @@ int list_documents(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
   if (o.json) {
     st::for_each_document(store, o.store.collection,
-                          [](const st::DocumentSummary& d) { std::cout << document_json(d).dump() << '\n'; });
+                          [](const st::DocumentSummary& d) { std::cout << json_text(document_json(d)) << '\n'; });
     return 0;
   }
   Table table({"SOURCE", "LOADER", "CHUNKS", "SIZE", "INGESTED", "TITLE"});
@@ -177,7 +178,7 @@ std::string headings_text(const std::string& headings_json) {
   if (!h.is_array()) return out;
   for (const json& s : h) {
     if (!out.empty()) out += " > ";
-    out += s.is_string() ? s.get<std::string>() : s.dump();
+    out += s.is_string() ? s.get<std::string>() : json_text(s);
   }
   return out;
 }
@@ -206,9 +207,9 @@ int show_document(const CatalogOptions& o) {
   if (o.text) {
     const std::string text = st::document_text(store, d.id);
     if (o.json) {
-      std::cout << json{{"source", d.source}, {"loader", d.loader}, {"text", text}}.dump() << '\n';
+      std::cout << json_text(json{{"source", d.source}, {"loader", d.loader}, {"text", text}}) << '\n';
     } else {
-      std::cout << text << (text.empty() || text.back() == '\n' ? "" : "\n");
+      std::cout << safe_on_stdout(text) << (text.empty() || text.back() == '\n' ? "" : "\n");
     }
     return 0;
   }
@@ -217,24 +218,24 @@ int show_document(const CatalogOptions& o) {
     st::for_each_chunk(store, d.id, [&](const st::ChunkView& c) { chunks.push_back(chunk_json(c)); });
     json j = document_json(d);
     j["chunk_list"] = std::move(chunks);
-    std::cout << j.dump() << '\n';
+    std::cout << json_text(j) << '\n';
     return 0;
   }
   const bool color = stdout_color(o);
-  std::cout << paint(d.source, Tone::bold, color) << '\n'
-            << "  title     " << d.title << '\n'
-            << "  loader    " << d.loader << " (" << d.encoding << ")\n"
+  std::cout << paint(safe(d.source), Tone::bold, color) << '\n'
+            << "  title     " << safe(d.title) << '\n'
+            << "  loader    " << safe(d.loader) << " (" << safe(d.encoding) << ")\n"
             << "  size      " << human_bytes(static_cast<std::uint64_t>(d.size_bytes)) << ", " << d.char_count
             << " characters" << (d.page_count ? ", " + std::to_string(*d.page_count) + " pages" : "") << '\n'
             << "  chunks    " << d.chunk_count << '\n'
             << "  ingested  " << d.ingested_at << '\n'
             << "  sha256    " << d.content_hash << '\n';
-  if (d.metadata_json != "{}") std::cout << "  metadata  " << d.metadata_json << '\n';
+  if (d.metadata_json != "{}") std::cout << "  metadata  " << safe(d.metadata_json) << '\n';
   st::for_each_chunk(store, d.id, [&](const st::ChunkView& c) {
     std::cout << '\n' << paint("#" + std::to_string(c.ordinal) + "  " + range_text(c), Tone::dim, color);
     const std::string h = headings_text(c.headings_json);
-    if (!h.empty()) std::cout << "  " << paint(h, Tone::bold, color);
-    std::cout << '\n' << c.text << '\n';
+    if (!h.empty()) std::cout << "  " << paint(safe(h), Tone::bold, color);
+    std::cout << '\n' << safe_on_stdout(c.text) << '\n';
   });
   return 0;
 }
@@ -247,10 +248,10 @@ int remove_documents(const CatalogOptions& o) {
   if (o.json) {
     json list = json::array();
     for (const st::DocumentSummary& d : removed) list.push_back({{"source", d.source}, {"chunks", d.chunk_count}});
-    std::cout << json{{"removed", list}}.dump() << '\n';
+    std::cout << json_text(json{{"removed", list}}) << '\n';
   } else if (!o.quiet) {
     for (const st::DocumentSummary& d : removed) {
-      std::cerr << "removed " << d.source << " (" << d.chunk_count << " chunks)\n";
+      std::cerr << "removed " << safe(d.source) << " (" << d.chunk_count << " chunks)\n";
     }
   }
   return 0;

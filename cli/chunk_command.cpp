@@ -26,6 +26,7 @@
 #include "config_command.h"
 #include "flag_values.h"
 #include "input.h"
+#include "json_text.h"
 #include "output.h"
 
 namespace strata::cli {
@@ -127,7 +128,7 @@ std::vector<std::string> parse_separators_json(const std::string& text) {
   }
   std::vector<std::string> out;
   for (const auto& s : j) {
-    if (!s.is_string()) usage("--separators must hold only strings (got " + s.dump() + ")");
+    if (!s.is_string()) usage("--separators must hold only strings (got " + json_text(s) + ")");
     out.push_back(s.get<std::string>());
   }
   return out;
@@ -279,6 +280,7 @@ struct Emitter {
   Writer& w;
   const Plan& plan;
   bool color = false;
+  bool terminal = false;    // stdout is a terminal: chunk text goes through the sanitiser
   std::size_t written = 0;  // chunks so far, every input together
 
   void begin() {
@@ -298,7 +300,7 @@ struct Emitter {
     } else {
       if (plan.format == Format::json) out += written == 0 ? "\n" : ",\n";
       out += "{\"source\":";
-      append_json_string(out, source);
+      append_json_name(out, source);  // a file name: any bytes
       append_field(out, "index", c.index);
       out += ",\"text\":";
       append_json_string(out, text);
@@ -337,9 +339,9 @@ struct Emitter {
       head += ']';
     }
     if (c.oversized) head += "  (oversized)";
-    out += paint(head, Tone::dim, color);
+    out += paint(safe(head), Tone::dim, color);
     out += '\n';
-    out.append(text);
+    out.append(terminal ? safe(text) : std::string(text));
     if (text.empty() || text.back() != '\n') out += '\n';
   }
 };
@@ -405,7 +407,7 @@ int run_chunk(const ChunkCliOptions& given) {
   std::vector<std::string> inputs = o.files;
   if (inputs.empty()) inputs.emplace_back("-");
   Writer writer;
-  Emitter emit{writer, plan, plan.format == Format::text && color_enabled(plan.color, STDOUT_FILENO)};
+  Emitter emit{writer, plan, plan.format == Format::text && color_enabled(plan.color, STDOUT_FILENO), ::isatty(STDOUT_FILENO) == 1};
   emit.begin();
   bool failed = false;
   for (const std::string& name : inputs) {

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "net/url_secrets.h"
+#include "json_text.h"
 #include "output.h"
 
 namespace strata::cli {
@@ -56,16 +57,17 @@ json path_or_null(const std::optional<std::filesystem::path>& p) { return p ? js
 int run_paths(const ConfigCliOptions& o, const config::Configuration& c) {
   const config::Files& f = c.files;
   if (o.json) {
-    std::cout << json{{"project", path_or_null(f.project)},
+    std::cout << json_text(json{{"project", path_or_null(f.project)},
                       {"user", path_or_null(f.user)},
-                      {"user_candidate", f.user_candidate.string()}}
-                     .dump()
+                      {"user_candidate", f.user_candidate.string()}})
               << '\n';
     return 0;
   }
-  std::cout << "project: " << (f.project ? f.project->string() : "(none: no strata.toml here or above)") << '\n';
+  std::cout << "project: " << safe_on_stdout(f.project ? f.project->string() : "(none: no strata.toml here or above)")
+            << '\n';
   std::cout << "user: "
-            << (f.user ? f.user->string() : "(none: " + f.user_candidate.string() + " does not exist)") << '\n';
+            << safe_on_stdout(f.user ? f.user->string() : "(none: " + f.user_candidate.string() + " does not exist)")
+            << '\n';
   return 0;
 }
 
@@ -95,10 +97,9 @@ int run_config(const ConfigCliOptions& o) {
     }
     json secret_json = json::object();
     for (const Secret& s : keys) secret_json[s.name] = {{"variable", s.variable}, {"set", s.set}};
-    std::cout << json{{"files", {{"project", path_or_null(c.files.project)}, {"user", path_or_null(c.files.user)}}},
+    std::cout << json_text(json{{"files", {{"project", path_or_null(c.files.project)}, {"user", path_or_null(c.files.user)}}},
                       {"settings", settings},
-                      {"secrets", secret_json}}
-                     .dump()
+                      {"secrets", secret_json}})
               << '\n';
     return 0;
   }
@@ -108,7 +109,8 @@ int run_config(const ConfigCliOptions& o) {
     for (const config::KeySpec& k : config::keys()) {
       const std::string name = std::string(k.section) + "." + std::string(k.key);
       const config::Setting& s = c.get(name);
-      std::cout << name << '\t' << net::redact_url(s.value) << '\t' << (s.set() ? s.where : "unset") << '\n';
+      std::cout << name << '\t' << safe_on_stdout(net::redact_url(s.value)) << '\t'
+                << safe_on_stdout(s.set() ? s.where : "unset") << '\n';
     }
     for (const Secret& s : keys) {
       std::cout << s.name << '\t' << (s.set ? "set" : "unset") << "\tenv " << s.variable << '\n';

@@ -23,6 +23,7 @@
 #include "embed_output.h"
 #include "flag_values.h"
 #include "input.h"
+#include "json_text.h"
 #include "output.h"
 #include "store/store.h"
 #include "store_options.h"
@@ -113,7 +114,7 @@ int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
               {"failures", failures_json(r.report.failures, true)},
               {"error", r.report.fatal ? json{{"message", r.report.fatal->message}, {"hint", r.report.fatal->hint}} : json(nullptr)}};
     j.update(stats_json(r.report.stats));
-    std::cout << j.dump() << '\n' << std::flush;
+    std::cout << json_text(j) << '\n' << std::flush;
   } else {
     const std::string model = model_text(r.model);
     if (r.report.stats.done() == 0 && !r.report.fatal && r.already == r.chunks) {
@@ -208,7 +209,7 @@ class TextSource final : public em::InputSource {
       json id = j.contains("id") ? j["id"] : json(nullptr);
       if (!id.is_null() && !id.is_string() && !id.is_number_integer()) bad_record("\"id\" must be a string or an integer");
       std::string label = "line " + std::to_string(line_no_);
-      if (!id.is_null()) label += " (id " + id.dump() + ")";
+      if (!id.is_null()) label += " (id " + json_text(id) + ")";
       add(page, j["text"].get<std::string>(), std::move(label), name_, std::move(id));
     }
     return !page.empty();
@@ -266,7 +267,7 @@ class VectorWriter final : public em::TextOutput {
     if (array_) buf_ += written_ == 0 ? "[\n" : ",\n";
     buf_ += "{\"index\":" + std::to_string(key);
     const json& id = source_.ids()[static_cast<std::size_t>(key)];
-    if (!id.is_null()) buf_ += ",\"id\":" + id.dump();
+    if (!id.is_null()) buf_ += ",\"id\":" + json_text(id);
   }
   void end_record() {
     if (!array_) buf_ += '\n';

@@ -18,6 +18,7 @@
 #include "ingest/ingest.h"
 #include "ingest/project_root.h"
 #include "ingest_vectors.h"
+#include "json_text.h"
 #include "output.h"
 #include "progress.h"
 #include "store_options.h"
@@ -84,14 +85,14 @@ class Printer : public ig::IngestObserver {
       if (e.named && !o_.quiet) {
         print_warning("skipped " + e.source + ": " + e.detail, color_);
       } else if (o_.verbose && !o_.quiet) {
-        std::cerr << paint("skipped", Tone::dim, color_enabled(color_, STDERR_FILENO)) << ' ' << e.source << ": "
-                  << e.detail << '\n';
+        std::cerr << paint("skipped", Tone::dim, color_enabled(color_, STDERR_FILENO)) << ' ' << safe(e.source) << ": "
+                  << safe(e.detail) << '\n';
       }
     } else if (o_.request.dry_run) {
       if (e.action != ig::Action::unchanged || o_.verbose) plan_line(e);
     } else if (o_.verbose) {
       std::cerr << paint(ig::name_of(e.action), tone_of(e.action), color_enabled(color_, STDERR_FILENO)) << ' '
-                << e.source << (e.chunks > 0 ? " (" + std::to_string(e.chunks) + (e.chunks == 1 ? " chunk)" : " chunks)") : "")
+                << safe(e.source) << (e.chunks > 0 ? " (" + std::to_string(e.chunks) + (e.chunks == 1 ? " chunk)" : " chunks)") : "")
                 << '\n';
     }
   }
@@ -117,7 +118,7 @@ class Printer : public ig::IngestObserver {
   static std::string current_text(const ig::Progress& p) {
     if (!p.current || p.current->at.total == 0) return {};
     const ig::Progress::Current& c = *p.current;
-    std::string name = c.source.substr(c.source.find_last_of('/') + 1);
+    std::string name = safe(c.source.substr(c.source.find_last_of('/') + 1));
     if (name.size() > 40) {
       std::size_t cut = 37;
       while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
@@ -132,8 +133,8 @@ class Printer : public ig::IngestObserver {
   void plan_line(const ig::DocumentEvent& e) {
     std::string action = ig::name_of(e.action);
     action.resize(10, ' ');
-    std::cout << paint(action, tone_of(e.action), out_color_) << e.source;
-    if (e.action == ig::Action::changed && !e.detail.empty()) std::cout << " (" << e.detail << ")";
+    std::cout << paint(action, tone_of(e.action), out_color_) << safe(e.source);
+    if (e.action == ig::Action::changed && !e.detail.empty()) std::cout << " (" << safe(e.detail) << ")";
     std::cout << '\n';
   }
 
@@ -307,11 +308,11 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
                    "); --include-generated ingests them",
                out);
   }
-  if (!o.json && !o.quiet) std::cerr << summary_line(s) << '\n';
+  if (!o.json && !o.quiet) std::cerr << safe(summary_line(s)) << '\n';
   // The documents are committed: their vectors come after, so a failure there loses none of them.
   VectorsStep step;
   if (!s.dry_run) step = run_vectors_step(r.store_path, vectors, out);
-  if (o.json) std::cout << summary_json(s, printer.take_events(), std::move(step.json)).dump() << '\n';
+  if (o.json) std::cout << json_text(summary_json(s, printer.take_events(), std::move(step.json))) << '\n';
   // Nothing usable at all is bad input; some documents (or vectors) in and some not is partial.
   const bool any_ok = s.added + s.changed + s.unchanged + s.skipped > 0;
   if (s.failed > 0 && !any_ok) return to_int(ExitCode::invalid_input);

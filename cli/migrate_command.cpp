@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
+#include "json_text.h"
 #include "migrate/baseline.h"
 #include "migrate/checker.h"
 #include "migrate/database_url.h"
@@ -109,11 +110,11 @@ int report_run(const MigrateOptions& o, const mg::RunResult& r, const char* noth
               {"applied", steps_json(r, mg::Direction::up)},
               {"reverted", steps_json(r, mg::Direction::down)}};
     if (r.dry_run) j["sql"] = r.sql;
-    std::cout << j.dump() << '\n';
+    std::cout << json_text(j) << '\n';
     return 0;
   }
   if (r.dry_run) {
-    std::cout << r.sql;
+    std::cout << safe_on_stdout(r.sql);
     print_note("dry run: nothing was changed (" + std::to_string(r.steps.size()) + " migration(s) planned)", o.out);
   } else if (r.steps.empty()) {
     print_note(nothing, o.out);
@@ -128,7 +129,7 @@ mg::StepDone step_printer(const MigrateOptions& o) {
     const bool up = s.direction == mg::Direction::up;
     // One write per line: stderr is unbuffered and a long `up` prints a thousand of these.
     const std::string line = paint(up ? "applied" : "reverted", up ? Tone::good : Tone::warn, color) + ' ' +
-                             s.label + ' ' + paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) + '\n';
+                             safe(s.label) + ' ' + paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) + '\n';
     std::fwrite(line.data(), 1, line.size(), stderr);
   };
 }
@@ -137,7 +138,7 @@ int run_new(const MigrateOptions& o) {
   const mg::NewMigration created =
       mg::create_migration(o.dirs.front(), o.name, std::chrono::system_clock::now());
   if (created.advice) print_warning(*created.advice, color_mode(o));
-  std::cout << created.path << '\n';
+  std::cout << safe(created.path) << '\n';
   return 0;
 }
 
@@ -191,13 +192,12 @@ int run_status(const MigrateOptions& o) {
                          {"file", e.file.empty() ? json(nullptr) : json(e.file)}});
     }
     const auto endpoint = database_endpoint(o);
-    std::cout << json{{"database", endpoint ? endpoint->display : std::string{}},
+    std::cout << json_text(json{{"database", endpoint ? endpoint->display : std::string{}},
                       {"dir", o.dirs.front()},
                       {"dirs", o.dirs},
                       {"applied", st.applied},
                       {"pending", st.pending},
-                      {"migrations", entries}}
-                     .dump()
+                      {"migrations", entries}})
               << '\n';
     return 0;
   }
@@ -229,7 +229,7 @@ int run_stamp(const MigrateOptions& o) {
   mg::Migrator m = make_migrator(o);
   const mg::RunResult r = m.stamp(o.version);
   if (o.out.json) {
-    std::cout << json{{"stamped", steps_json(r, mg::Direction::up)}}.dump() << '\n';
+    std::cout << json_text(json{{"stamped", steps_json(r, mg::Direction::up)}}) << '\n';
   } else {
     for (const mg::Step& s : r.steps) print_note("stamped " + s.label + " (recorded as applied, not run)", o.out);
     if (r.steps.empty()) print_note("nothing to stamp", o.out);
@@ -244,7 +244,7 @@ int run_accept(const MigrateOptions& o, const CLI::App& sub) {
   mg::Migrator m = make_migrator(o);
   const auto accepted = m.accept(o.all ? std::nullopt : std::optional<mg::Version>(o.version));
   if (o.out.json) {
-    std::cout << json{{"accepted", accepted}}.dump() << '\n';
+    std::cout << json_text(json{{"accepted", accepted}}) << '\n';
   } else {
     for (const std::string& f : accepted) print_note("accepted the current checksum of " + f, o.out);
     if (accepted.empty()) print_note("no applied file has changed", o.out);
@@ -322,14 +322,13 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
                           {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)},
                           {"baselined", f.baselined}});
     }
-    std::cout << json{{"ok", r.ok()},
+    std::cout << json_text(json{{"ok", r.ok()},
                       {"exit_code", code},
                       {"applied", r.applied},
                       {"pending", r.pending},
                       {"baseline", r.baseline_file.empty() ? json(nullptr) : json(r.baseline_file)},
                       {"baselined", r.baselined},
-                      {"findings", findings}}
-                     .dump()
+                      {"findings", findings}})
               << '\n';
     return code;
   }
@@ -362,7 +361,7 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
     }
   }
   if (!table.empty()) table.print(std::cout, color);
-  std::cout << details;
+  std::cout << safe(details);
   std::string summary = "check: " + std::to_string(errors) + " error(s), " + std::to_string(warnings) +
                         " warning(s), " + std::to_string(r.pending.size()) + " pending";
   if (r.database_checked) summary += ", " + std::to_string(r.applied) + " applied";

@@ -4,12 +4,21 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
 #include "common/display_width.h"
+#include "llm/sanitize.h"
 
 namespace strata::cli {
+
+std::string safe(std::string_view text) { return llm::sanitize_for_terminal(text); }
+
+std::string safe_on_stdout(std::string_view text) {
+  static const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  return terminal ? safe(text) : std::string(text);
+}
 
 ColorMode parse_color_mode(std::string_view value) {
   if (value == "always") return ColorMode::always;
@@ -47,6 +56,11 @@ std::string paint(const std::string& text, Tone tone, bool color) {
 
 void Table::add(std::vector<std::string> row, std::vector<Tone> tones) {
   tones.resize(row.size(), Tone::plain);
+  for (std::string& cell : row) {
+    cell = safe(cell);
+    std::replace(cell.begin(), cell.end(), '\n', ' ');  // one row, one line
+    std::replace(cell.begin(), cell.end(), '\t', ' ');
+  }
   rows_.push_back(std::move(row));
   tones_.push_back(std::move(tones));
 }
@@ -103,17 +117,17 @@ void Table::print(std::ostream& out, bool color, std::size_t max_width) const {
 
 void print_error(const std::string& message, const std::string& hint, ColorMode mode) {
   const bool color = color_enabled(mode, STDERR_FILENO);
-  std::cerr << "strata: " << paint("error:", Tone::bad, color) << ' ' << message << '\n';
-  if (!hint.empty()) std::cerr << "strata: " << paint("hint:", Tone::dim, color) << ' ' << hint << '\n';
+  std::cerr << "strata: " << paint("error:", Tone::bad, color) << ' ' << safe(message) << '\n';
+  if (!hint.empty()) std::cerr << "strata: " << paint("hint:", Tone::dim, color) << ' ' << safe(hint) << '\n';
 }
 
 void print_warning(const std::string& message, ColorMode mode) {
   const bool color = color_enabled(mode, STDERR_FILENO);
-  std::cerr << "strata: " << paint("warning:", Tone::warn, color) << ' ' << message << '\n';
+  std::cerr << "strata: " << paint("warning:", Tone::warn, color) << ' ' << safe(message) << '\n';
 }
 
 void print_note(const std::string& message, const OutputOptions& o) {
-  if (!o.quiet) std::cerr << message << '\n';
+  if (!o.quiet) std::cerr << safe(message) << '\n';
 }
 
 }  // namespace strata::cli

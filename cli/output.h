@@ -36,9 +36,19 @@ bool color_enabled(ColorMode mode, int fd);
 // (unknown: do not cut).
 std::size_t terminal_columns(int fd);
 
+// Text strata did not write (file names, titles, ids, document text, a server's or SQLite's
+// words, values from a file) made safe for a terminal: escape sequences, control characters
+// other than \n and \t, and bidi overrides removed (llm/sanitize.h). Messages (print_error,
+// print_warning, print_note) and table cells pass through it always.
+std::string safe(std::string_view text);
+// For data on stdout (chunk text, a schema, a document's text): `safe` when stdout is a
+// terminal, else unchanged, so a pipe or a file gets the bytes as they are.
+std::string safe_on_stdout(std::string_view text);
+
 enum class Tone { plain, good, warn, bad, dim, bold };
 std::string paint(const std::string& text, Tone tone, bool color);
 
+// Cells go through `safe`.
 class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}

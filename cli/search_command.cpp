@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "flag_values.h"
+#include "json_text.h"
 #include "llm/sanitize.h"
 #include "output.h"
 #include "search/searcher.h"
@@ -209,8 +210,10 @@ int run_search(const SearchCliOptions& o) {
   store::Store st = store::Store::open_existing(store_path(o.store));
   se::Searcher searcher(st);
   se::SearchResult r = searcher.search(request);
-  // Sources are file names, which may hold anything a terminal would obey.
+  // Sources are file names, which may hold anything a terminal would obey; --json keeps them
+  // exact (json_text escapes what needs it).
   for (se::SearchHit& h : r.hits) {
+    if (o.json) break;
     h.source = llm::sanitize_for_terminal(h.source);
     h.title = llm::sanitize_for_terminal(h.title);
   }
@@ -223,7 +226,7 @@ int run_search(const SearchCliOptions& o) {
   }
   if (o.json) {
     std::size_t rank = 0;
-    for (const se::SearchHit& h : r.hits) std::cout << hit_json(h, ++rank, o.explain).dump() << '\n';
+    for (const se::SearchHit& h : r.hits) std::cout << json_text(hit_json(h, ++rank, o.explain)) << '\n';
   } else if (::isatty(STDOUT_FILENO) == 1) {
     if (!r.hits.empty()) print_table(r, o.explain, color_enabled(out.color, STDOUT_FILENO));
   } else {

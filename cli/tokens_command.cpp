@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "input.h"
+#include "json_text.h"
 #include "output.h"
 #include "tokenizer/tokenizer.h"
 
@@ -160,7 +161,7 @@ class Runner {
       } catch (const Error& e) {
         bad_input(name, e.what(), e.hint());
       }
-      write_out(o_.json ? json_string(text) + "\n" : text);
+      write_out(o_.json ? json_string(text) + "\n" : safe_on_stdout(text));
       return;
     }
     const std::string text = read_text(name);
@@ -169,15 +170,14 @@ class Runner {
     } else if (limit_) {
       const std::string_view cut = truncate_to(tokenizer_, text, *limit_);
       if (o_.json) {
-        write_out(json{{"source", name},
+        write_out(json_text(json{{"source", name},
                        {"tokens", tokenizer_.count(cut)},
                        {"bytes", cut.size()},
                        {"truncated", cut.size() < text.size()},
-                       {"text", std::string(cut)}}
-                      .dump() +
+                       {"text", std::string(cut)}}) +
                   "\n");
       } else {
-        write_out(cut);
+        write_out(safe_on_stdout(cut));
       }
     } else {
       const std::size_t n = tokenizer_.count(text);
@@ -185,7 +185,7 @@ class Runner {
       if (o_.json) {
         counts_.push_back({{"source", name}, {"tokens", n}, {"bytes", text.size()}});
       } else {
-        write_out(std::to_string(n) + (from_stdin ? "" : " " + name) + "\n");
+        write_out(std::to_string(n) + (from_stdin ? "" : " " + safe_on_stdout(name)) + "\n");
       }
     }
   }
@@ -194,7 +194,7 @@ class Runner {
   void finish(std::size_t inputs, bool from_stdin) {
     if (o_.ids || o_.decode || limit_) return;
     if (o_.json) {
-      write_out(json{{"tokenizer", o_.tokenizer}, {"total", total_}, {"inputs", counts_}}.dump() + "\n");
+      write_out(json_text(json{{"tokenizer", o_.tokenizer}, {"total", total_}, {"inputs", counts_}}) + "\n");
     } else if (inputs > 1 && !from_stdin) {
       write_out(std::to_string(total_) + " total\n");
     }

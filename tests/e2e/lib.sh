@@ -332,9 +332,9 @@ assert_exists() { if [ -e "$1" ]; then pass "exists: $1"; else fail "file should
 assert_absent() { if [ -e "$1" ]; then fail "file should not exist: $1"; else pass "absent: $1"; fi; }
 
 # --------------------------------------------------------------------------
-# on_pty STREAM COLS OTHERFILE CMD...: CMD with STREAM (stdout or stderr) on a pseudo-terminal
-# COLS columns wide (0: the default size) and the other stream to OTHERFILE; what the terminal
-# received is printed on stdout. Returns CMD's exit code.
+# on_pty STREAM COLS OTHERFILE CMD...: CMD with STREAM (stdout, stderr, or both) on a
+# pseudo-terminal COLS columns wide (0: the default size) and the other stream to OTHERFILE
+# (unused for both); what the terminal received is printed on stdout. Returns CMD's exit code.
 on_pty() {
     python3 - "$@" <<'PY'
 import fcntl, os, pty, struct, subprocess, sys, termios
@@ -343,7 +343,7 @@ master, slave = pty.openpty()
 if cols > 0:
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
 with open(other, "wb") as o:
-    out, err = (slave, o) if stream == "stdout" else (o, slave)
+    out, err = (slave, slave) if stream == "both" else (slave, o) if stream == "stdout" else (o, slave)
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
 os.close(slave)
 data = b""

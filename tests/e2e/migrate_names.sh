@@ -99,4 +99,15 @@ expect_json_true "both directories read" "d['pending'] == 4 and d['dirs'] == ['i
 expect_exit 0 -- strata_t migrate --dir init --dir migrations new add_things
 expect_stdout_match '^init/[0-9]{14}_add_things\.sql$'
 
+case_ "a migration named with a byte that is not UTF-8: --json after the commit cannot fail"
+mkdir -p latin1/migrations
+cd latin1 || exit 2
+printf -- '-- migrate:up\nCREATE TABLE t (x);\n-- migrate:down\nDROP TABLE t;\n' >"migrations/20240101000000_caf$(printf '\351').sql"
+expect_exit 0 -- strata_t migrate -d sqlite:app.db up --json
+expect_stdout_match '"name":"caf\\udce9"'
+assert_eq "20240101000000" "$(db_q app.db 'SELECT version FROM strata_migrations')" "committed, and the exit code says so"
+expect_exit 0 -- strata_t migrate -d sqlite:app.db status --json
+expect_json_true "the name's byte kept" "d['migrations'][0]['name'] == 'caf\udce9'"
+cd .. || exit 2
+
 e2e_finish

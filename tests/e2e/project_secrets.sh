@@ -143,6 +143,7 @@ case_ "migrate: ./.env choosing a PostgreSQL server gets no \$PGPASSWORD"
 rm -f "$E2E_TMP/.pgport" "$E2E_TMP/pg.log"
 python3 "$HERE/../servers/pg_password_catcher.py" "$E2E_TMP/.pgport" "$E2E_TMP/pg.log" &
 e2e_bg $!
+disown $! 2>/dev/null  # no "Killed" notice from bash when the cleanup kills it
 for _ in $(seq 1 100); do [ -s "$E2E_TMP/.pgport" ] && break; sleep 0.05; done
 PGPORT_=$(cat "$E2E_TMP/.pgport")
 mkdir -p migrations

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Text strata did not write never reaches a terminal raw. Each field an attacker controls (file
+# and migration names, titles, a PDF's Title, JSONL ids, chunk text, values in strata.toml, a
+# model's name, SQLite's messages quoting SQL) gets a payload of escape sequences: OSC 52
+# (clipboard write), OSC 8 (link), OSC 0 (title), CSI 2J (clear), the C1 form of CSI and a bidi
+# override. Every command that shows the field runs with stdout and stderr on a pseudo-terminal,
+# and the raw bytes the terminal received must hold none of them (NO_COLOR, so strata's own
+# colours are off; the progress line's own "\r ESC [2K" is the one sequence allowed).
+#
+# Usage: bash tests/e2e/terminal_safety.sh /path/to/strata
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+e2e_init terminal_safety "$@"
+. "$HERE/../servers/e2e_helpers.sh"
+
+unset STRATA_STORE STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPENAI_BASE_URL DATABASE_URL
+export NO_COLOR=1 HOME="$E2E_TMP/home" XDG_CONFIG_HOME="$E2E_TMP/home/.config"
+mkdir -p "$HOME"
+start_server
+
+# The payload, and a form without '/' for file names.
+P=$'\e]52;c;cHduZWQ=\a\e]8;;http://evil.example/\e\\link\e]8;;\e\\\e]0;PWNED\a\e[2J\xc2\x9b2J\xe2\x80\xae'
+PF=$'\e]52;c;cHduZWQ=\a\e]0;PWNED\a\e[2J\xc2\x9b2J\xe2\x80\xae'
+
+# tty CMD...: CMD with stdout and stderr on one pseudo-terminal; the bytes it received go to
+# $E2E_TMP/.tty, the exit code to RC.
+tty_run() {
+    E2E_CMD="$*"
+    on_pty both 0 /dev/null "$@" >"$E2E_TMP/.tty"
+    RC=$?
+}
+
+# expect_clean WHAT: the last tty_run's bytes hold no escape sequence, BEL, C1 control or bidi
+# override, and its exit code is one of the documented ones.
+expect_clean() {
+    local found
+    found=$(python3 - "$E2E_TMP/.tty" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+for allowed in (b"\r\x1b[2K", b"\r\x1b[K"):
+    data = data.replace(allowed, b"\r")
+bad = [(b"\x1b", "ESC"), (b"\x07", "BEL"), (b"\xc2\x9b", "C1 CSI"), (b"\xe2\x80\xae", "RLO")]
+for needle, name in bad:
+    at = data.find(needle)
+    if at >= 0:
+        print(f"{name} at byte {at}: {data[max(0, at - 40):at + 20]!r}")
+        break
+PY
+)
+    if [ -z "$found" ]; then
+        pass "$1: nothing raw reached the terminal"
+    else
+        fail "$1: $found"
+    fi
+    case "$RC" in 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8) ;; *) fail "$1: exit $RC" ;; esac
+}
+# shown WHAT TEXT: the terminal did show TEXT (the payload's harmless part): the field was printed.
+shown() {
+    if grep -qaF -- "$2" "$E2E_TMP/.tty"; then pass "$1: shown"; else fail "$1: '$2' not shown"; fi
+}
+
+# A PDF whose Info dictionary's Title holds the payload.
+make_pdf() {
+    python3 - "$1" "$P" <<'PY'
+import sys
+out, title = sys.argv[1], sys.argv[2].encode("utf-8", "surrogateescape")
+text = b"BT /F1 12 Tf 72 700 Td (Rolling back a migration runs its down section.) Tj ET"
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Title <" + title.hex().encode() + b"> >>"]
+parts, offsets = [b"%PDF-1.4\n"], []
+size = len(parts[0])
+for i, o in enumerate(objs):
+    offsets.append(size)
+    parts.append(b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n")
+    size += len(parts[-1])
+parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+parts += [b"%010d 00000 n \n" % off for off in offsets]
+parts.append(b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, size))
+open(out, "wb").write(b"".join(parts))
+PY
+}
+
+mkdir -p "docs" "proj$PF/sub"
+printf '# Title %s\n\nRolling back %s runs its down section.\n' "$P" "$P" >"docs/note$PF.md"
+printf 'plain text about checksums\n' >docs/plain.txt
+printf '%%PDF-1.4\nnot a pdf\n' >"docs/broken$PF.pdf"
+make_pdf docs/titled.pdf
+python3 -c 'import json,sys; print(json.dumps({"id": sys.argv[1], "text": "a record about rollback " + sys.argv[1]}))' "$P" >records.jsonl
+
+case_ "ingest: names in warnings, -v, --dry-run and progress"
+tty_run "$STRATA" ingest --store s.db --dry-run docs
+expect_clean "ingest --dry-run"
+shown "ingest --dry-run" "docs/note"
+tty_run "$STRATA" ingest --store s.db -v docs
+expect_clean "ingest -v"
+assert_eq 8 "$RC" "the broken PDF failed"
+shown "ingest -v" "failed: docs/broken"
+tty_run "$STRATA" ingest --store s.db --collection recs --jsonl records.jsonl
+expect_clean "ingest --jsonl"
+
+case_ "documents: list, show, show --text, remove"
+tty_run "$STRATA" documents list --store s.db
+expect_clean "documents list"
+shown "documents list" "Title"
+tty_run "$STRATA" documents show --store s.db "docs/note$PF.md"
+expect_clean "documents show (title, headings, chunk text)"
+shown "documents show" "Rolling back"
+tty_run "$STRATA" documents show --store s.db --text "docs/note$PF.md"
+expect_clean "documents show --text"
+tty_run "$STRATA" documents show --store s.db docs/titled.pdf
+expect_clean "documents show (a PDF's Title)"
+shown "PDF title" "link"
+tty_run "$STRATA" documents list --store s.db --collection recs
+expect_clean "documents list (a JSONL id)"
+tty_run "$STRATA" documents show --store s.db --collection recs "$P"
+expect_clean "documents show (a JSONL id)"
+tty_run "$STRATA" documents show --store s.db "missing$PF"
+expect_clean "documents show (a name not found, quoted in the error)"
+tty_run "$STRATA" documents remove --store s.db --collection recs "$P"
+expect_clean "documents remove (a JSONL id)"
+assert_eq 0 "$RC" "removed"
+
+case_ "search and ask: sources, titles, the model's name"
+tty_run "$STRATA" search --store s.db rollback
+expect_clean "search"
+tty_run "$STRATA" embed --store s.db --provider openai --base-url "$URL" --model "m$P" --dimensions 8
+expect_clean "embed with a model named by the payload"
+tty_run "$STRATA" search --store s.db --mode hybrid --base-url "$URL" --explain rollback
+expect_clean "search's summary (the collection's model)"
+shown "search summary" "hybrid search"
+printf '[llm]\nmodel = "%s"\n' "$(printf '%s' "$P" | python3 -c 'import sys,json; print(json.dumps(sys.stdin.read())[1:-1])')" >strata.toml
+tty_run "$STRATA" ask --store s.db --collection recs --base-url "$URL" --no-cache 'what about rollback?'
+expect_clean "ask's footer (a model named in strata.toml)"
+tty_run "$STRATA" config
+expect_clean "config (the value from strata.toml)"
+rm strata.toml
+
+case_ "config --path: a project folder named by the payload"
+cd "proj$PF/sub" || exit 2
+printf '[store]\ncollection = "c"\n' >../strata.toml
+tty_run "$STRATA" config --path
+expect_clean "config --path"
+tty_run "$STRATA" config
+expect_clean "config (where: the file's path)"
+cd "$E2E_TMP" || exit 2
+
+case_ "migrate: file names and SQLite's messages quoting SQL"
+mkdir -p migrations
+printf -- '-- migrate:up\nCREATE TABLE t (x);\n-- migrate:down\nDROP TABLE t;\n' >"migrations/20240101000000_a$PF.sql"
+tty_run "$STRATA" migrate -d sqlite:m.db up
+expect_clean "migrate up"
+shown "migrate up" "applied"
+tty_run "$STRATA" migrate -d sqlite:m.db status
+expect_clean "migrate status"
+printf -- '-- migrate:up\nSELECT "x" FROM no_table_%s;\n-- migrate:down\n' "$PF" >"migrations/20240102000000_b.sql"
+tty_run "$STRATA" migrate -d sqlite:m.db up
+expect_clean "migrate up: SQLite's error quoting the statement"
+tty_run "$STRATA" migrate -d sqlite:m.db check
+expect_clean "migrate check"
+tty_run "$STRATA" migrate -d sqlite:m.db up --dry-run
+expect_clean "migrate up --dry-run (the SQL)"
+
+case_ "chunk and tokens: names and text"
+tty_run "$STRATA" chunk "docs/note$PF.md"
+expect_clean "chunk"
+shown "chunk" "Rolling back"
+tty_run "$STRATA" tokens "docs/note$PF.md" docs/plain.txt
+expect_clean "tokens"
+tty_run "$STRATA" tokens --truncate 5 "docs/note$PF.md"
+expect_clean "tokens --truncate"
+
+e2e_finish
