@@ -56,7 +56,7 @@ struct Chunk {
   std::size_t char_start = 0, char_end = 0;  // code points, half-open
   std::size_t line_start = 0, line_end = 0;  // 1-based, inclusive
   std::size_t tokens = 0;                    // count under options.encoding
-  std::vector<std::string> headings;         // markdown: the heading path
+  std::vector<std::string> headings;         // markdown: the heading path (each at most 200 characters, then "…")
   bool oversized = false;  // a single grapheme larger than `size`: the only allowed excess
                            // (besides a min_size join; see ChunkOptions::min_size)
   bool heading_only = false;  // markdown: the chunk holds headings and nothing else

@@ -9,9 +9,13 @@
 #include <string>
 
 #include "chunk/engine.h"
+#include "common/text.h"
 
 namespace strata::chunk::detail {
 namespace {
+
+// The longest heading kept in a chunk's heading path; a longer one ends in "…".
+constexpr std::size_t kMaxHeadingCodePoints = 200;
 
 struct Line {
   std::size_t start = 0, end = 0, next = 0;  // end excludes "\n" / "\r\n"
@@ -164,6 +168,11 @@ void MarkdownParser::block(std::size_t start, std::size_t end, bool is_heading, 
 }
 
 void MarkdownParser::heading(std::size_t start, std::size_t end, int level, std::string title) {
+  // Every chunk of the section stores its heading path: a 250 KB "heading" would be stored once
+  // per chunk (a store past 60 MB from one file). Depth is at most 6, so this bounds the path.
+  if (const std::string_view kept = utf8_prefix(title, kMaxHeadingCodePoints); kept.size() < title.size()) {
+    title = std::string(kept) + "\u2026";
+  }
   while (!path_.empty() && path_.back().first >= level) path_.pop_back();
   path_.emplace_back(level, std::move(title));
   std::vector<std::string> names;

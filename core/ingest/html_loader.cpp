@@ -563,6 +563,7 @@ LoadedDocument load_html(std::string_view bytes) {
   doc.source_lines = std::move(content.lines);
   doc.loader = "html";
   doc.encoding = std::move(decoded.encoding);
+  doc.repaired_bytes = decoded.repaired;
   doc.title = replace_invalid_utf8(title_of(html.document()));
   return doc;
 }

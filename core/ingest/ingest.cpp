@@ -124,6 +124,7 @@ class Run {
     if (writer_) writer_->commit();
     if (req_.prune) prune();
     if (!summary_.reread_by_loader.empty()) summary_.notes.push_back(rereading_note());
+    if (!repaired_.empty()) summary_.notes.push_back(repaired_note());
     summary_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary_;
   }
@@ -418,6 +419,7 @@ class Run {
     const std::int64_t chunks = static_cast<std::int64_t>(p.record.chunks.size());
     const bool same_bytes = p.existed && p.old_hash == p.record.content_hash;
     if (same_bytes && !p.old_reader.empty()) ++summary_.reread_by_loader[p.old_reader];
+    if (p.repaired_bytes > 0) repaired_.emplace_back(p.source, p.repaired_bytes);
     if (req_.dry_run) {
       const Action action = p.existed ? Action::changed : Action::added;
       ++(p.existed ? summary_.changed : summary_.added);
@@ -532,6 +534,21 @@ class Run {
     if (summary_.renamed + summary_.merged > 0) summary_.notes.push_back(renaming_note(root));
   }
 
+  // One line: "2 files of UTF-8 text hold bytes that are not UTF-8, each read as Windows-1252:
+  // a.md (1 byte), b.txt (3 bytes)", naming at most five.
+  std::string repaired_note() const {
+    std::string names;
+    for (std::size_t i = 0; i < repaired_.size() && i < 5; ++i) {
+      const auto& [source, n] = repaired_[i];
+      names += (i > 0 ? ", " : "") + source + " (" + std::to_string(n) + (n == 1 ? " byte)" : " bytes)");
+    }
+    if (repaired_.size() > 5) names += ", ...";
+    const std::size_t files = repaired_.size();
+    return std::to_string(files) + (files == 1 ? " file" : " files") +
+           " of UTF-8 text " + (files == 1 ? "holds" : "hold") +
+           " bytes that are not UTF-8, each read as Windows-1252 (the rest stays UTF-8): " + names;
+  }
+
   // One line: "read 1804 unchanged files again (html 1790, pdf 14): this version of strata reads
   // them differently (page chrome, running headers)".
   std::string rereading_note() const {
@@ -581,6 +598,7 @@ class Run {
   std::set<std::string> named_;  // sources of the files (and stdin) named on the command line
   std::optional<std::string> stdin_document_;  // '-', read before anything else
   IngestSummary summary_;
+  std::vector<std::pair<std::string, std::size_t>> repaired_;  // sources whose stray bytes were repaired
   Progress progress_;
   Clock::time_point batch_start_;
   std::uint64_t batch_chunks_ = 0;

@@ -434,6 +434,7 @@ LoadedDocument load_as_is(std::string_view bytes, Kind kind) {
   LoadedDocument doc;
   doc.text = std::move(decoded.text);
   doc.encoding = std::move(decoded.encoding);
+  doc.repaired_bytes = decoded.repaired;
   doc.loader = name_of(kind);
   if (kind == Kind::markdown) doc.title = markdown_title(doc.text);
   return doc;

@@ -37,6 +37,7 @@ struct LoadedDocument {
   std::string encoding;    // encoding of the source bytes: "utf-8", "utf-16le", "utf-16be",
                            // "windows-1252", or for pdf and the zip formats the loader's name
   std::string title;       // empty when none found (caller falls back to the file name)
+  std::size_t repaired_bytes = 0;  // "utf-8" text: bytes that were not UTF-8, each read as Windows-1252
   std::vector<std::size_t> page_starts;  // pdf and pptx (a slide is a page): byte offset in `text` where page i+1
                                          // begins; page_starts[0] == 0; one entry per page,
                                          // so page_starts.size() is the page count. A page

@@ -188,6 +188,7 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   r.loader = doc.loader;
   r.loader_version = loader_version(doc.loader);
   r.encoding = doc.encoding;
+  out.repaired_bytes = doc.repaired_bytes;
   r.metadata_json = job.metadata_json;
   if (!doc.page_starts.empty()) r.page_count = static_cast<std::int64_t>(doc.page_starts.size());
   r.text = std::move(doc.text);

@@ -41,6 +41,7 @@ struct Prepared {
   bool existed = false;
   std::string old_hash;  // of the stored version, when there is one
   std::string old_reader;  // the stored version's loader, when an older version of it made it
+  std::size_t repaired_bytes = 0;  // ready: LoadedDocument::repaired_bytes
   store::DocumentRecord record;  // ready only
 };
 

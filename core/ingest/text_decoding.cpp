@@ -148,15 +148,39 @@ std::string replace_invalid_utf8(std::string_view text) {
 
 DecodedText decode_text(std::string_view bytes) {
   if (starts_with(bytes, kUtf16LeBom)) {
-    return {utf16_to_utf8(bytes.substr(2), ByteOrder::little_endian), "utf-16le"};
+    return {utf16_to_utf8(bytes.substr(2), ByteOrder::little_endian), "utf-16le", 0};
   }
   if (starts_with(bytes, kUtf16BeBom)) {
-    return {utf16_to_utf8(bytes.substr(2), ByteOrder::big_endian), "utf-16be"};
+    return {utf16_to_utf8(bytes.substr(2), ByteOrder::big_endian), "utf-16be", 0};
   }
   if (starts_with(bytes, kUtf8Bom)) bytes.remove_prefix(kUtf8Bom.size());
   // The hot path: one validation pass, then the one copy into the result.
-  if (!find_invalid_utf8(bytes)) return {std::string(bytes), "utf-8"};
-  return {windows1252_to_utf8(bytes), "windows-1252"};
+  const std::optional<std::size_t> first_bad = find_invalid_utf8(bytes);
+  if (!first_bad) return {std::string(bytes), "utf-8", 0};
+  // UTF-8 with a few stray bytes (a Latin-1 "é" pasted into a UTF-8 file) keeps its characters:
+  // only the bytes that are not UTF-8 are read as Windows-1252. A file with more such bytes than
+  // UTF-8 characters is a Windows-1252 file.
+  std::size_t characters = 0, stray = 0;
+  std::string_view rest = bytes;
+  for (std::optional<std::size_t> bad = first_bad; bad; bad = find_invalid_utf8(rest)) {
+    characters += static_cast<std::size_t>(std::count_if(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(*bad),
+                                                         [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0xC0; }));
+    ++stray;
+    rest.remove_prefix(*bad + 1);
+  }
+  characters += static_cast<std::size_t>(
+      std::count_if(rest.begin(), rest.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0xC0; }));
+  if (characters == 0 || stray > characters) return {windows1252_to_utf8(bytes), "windows-1252", 0};
+  std::string out;
+  out.reserve(bytes.size() + stray * 2);
+  rest = bytes;
+  for (std::optional<std::size_t> bad = first_bad; bad; bad = find_invalid_utf8(rest)) {
+    out.append(rest.substr(0, *bad));
+    out += windows1252_to_utf8(rest.substr(*bad, 1));
+    rest.remove_prefix(*bad + 1);
+  }
+  out.append(rest);
+  return {std::move(out), "utf-8", stray};
 }
 
 }  // namespace strata::ingest

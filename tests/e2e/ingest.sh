@@ -502,4 +502,14 @@ expect_stderr_match 'skipped lk/repo/docs/creds\.md: a link to a file outside th
 expect_exit 0 -- S ingest --store lk2.db --follow-links lk/repo
 assert_eq 1 "$(db_q lk2.db "SELECT count(*) FROM chunks WHERE text LIKE '%canary-secret-value%'")" "--follow-links takes it in"
 
+# ---------------------------------------------------------------------------
+case_ "a UTF-8 file with one stray Latin-1 byte keeps its accents, and ingest says so"
+mkdir -p mx
+printf 'Caf\xc3\xa9 cr\xc3\xa8me br\xc3\xbbl\xc3\xa9e, na\xefve r\xc3\xa9sum\xc3\xa9\n' >mx/mixed.txt
+printf 'na\xefve caf\xe9, Latin-1 throughout\n' >mx/latin1.txt
+expect_exit 0 -- S ingest --store mx.db mx
+expect_stderr_match '^note: 1 file of UTF-8 text holds bytes that are not UTF-8, each read as Windows-1252 \(the rest stays UTF-8\): mx/mixed\.txt \(1 byte\)'
+assert_eq "Café crème brûlée, naïve résumé" "$(db_q mx.db "SELECT text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.source = 'mx/mixed.txt'")" "no mojibake"
+assert_eq "utf-8 windows-1252" "$(db_q mx.db "SELECT group_concat(encoding, ' ') FROM (SELECT encoding FROM documents ORDER BY source DESC)")" "encodings"
+
 e2e_finish

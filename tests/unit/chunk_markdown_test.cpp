@@ -62,6 +62,23 @@ TEST(ChunkMarkdown, SectionsCarryTheirHeadingPath) {
   EXPECT_EQ(r.headings[2], (V{"Usage"}));
 }
 
+// Issue 19: a 250 KB Markdown heading was repeated in every chunk's heading path (a store past
+// 60 MB from one file). Each heading is kept to 200 characters, then "…".
+TEST(ChunkMarkdown, AHeadingPathIsBoundedHoweverLongTheHeading) {
+  std::string in = "# " + std::string(250'000, 'h') + "\n\n## \xc3\xa9" + std::string(300, 'e') + "\n\n";
+  for (int i = 0; i < 50; ++i) in += "Some text about the section, long enough to fill chunks.\n\n";
+  const Result r = run(in, 200);
+  ASSERT_GT(r.texts.size(), 40u);
+  for (const V& path : r.headings) {
+    for (const std::string& h : path) EXPECT_LE(h.size(), 200u * 2 + 3) << "bounded in bytes too";
+  }
+  const V& last = r.headings.back();
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[0], std::string(200, 'h') + "\u2026");
+  EXPECT_EQ(last[1], "\xc3\xa9" + std::string(199, 'e') + "\u2026") << "cut on a character, counted in characters";
+  EXPECT_EQ(run("# Short\n\ntext\n", 100).headings[0], (V{"Short"}));
+}
+
 TEST(ChunkMarkdown, BlocksAreUnitsAndAFenceIsNeverSplitWhenItFits) {
   const Result r = run(kDoc, 50);
   EXPECT_EQ(r.texts, (V{"# Install\n\nIntro text.", "## Debian",

@@ -31,6 +31,25 @@ TEST(LoaderDecoding, InvalidUtf8IsReadAsWindows1252) {
   EXPECT_EQ(d.encoding, "windows-1252");
 }
 
+// Issue 19: one stray byte in a UTF-8 file turned every other accent of it into mojibake (the
+// whole file was read as Windows-1252).
+TEST(LoaderDecoding, Utf8WithAStrayByteKeepsItsCharactersAndRepairsOnlyTheByte) {
+  DecodedText d = decode_text("Caf\xc3\xa9 cr\xc3\xa8me, na\xefve \xe2\x80\x94 r\xc3\xa9sum\xc3\xa9");
+  EXPECT_EQ(d.text, "Café crème, naïve — résumé");
+  EXPECT_EQ(d.encoding, "utf-8");
+  EXPECT_EQ(d.repaired, 1u);
+  d = decode_text("\x93quoted\x94 and caf\xc3\xa9 cr\xc3\xa8me");
+  EXPECT_EQ(d.text, "“quoted” and café crème") << "as many stray bytes as UTF-8 characters: still UTF-8";
+  EXPECT_EQ(d.repaired, 2u);
+  d = decode_text("caf\xe9 \xe9t\xe9 and caf\xc3\xa9");
+  EXPECT_EQ(d.encoding, "windows-1252") << "more stray bytes than UTF-8 characters: a Windows-1252 file";
+  EXPECT_EQ(d.text, "café été and cafÃ©");
+  EXPECT_EQ(d.repaired, 0u);
+  d = decode_text("\xc3\xa9\xc3");  // a character cut at the end
+  EXPECT_EQ(d.text, "éÃ");
+  EXPECT_EQ(d.repaired, 1u);
+}
+
 TEST(LoaderDecoding, Windows1252UsesTheWhatwgTable) {
   EXPECT_EQ(windows1252_to_utf8("\x80\x82\x83\x84\x85\x86\x87\x88\x89\x8A\x8B\x8C\x8E"),
             "€‚ƒ„…†‡ˆ‰Š‹ŒŽ");
