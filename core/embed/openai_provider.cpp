@@ -4,6 +4,7 @@
 
 #include "embed/openai_wire.h"
 #include "embed/retry_policy.h"
+#include "net/url_secrets.h"
 
 namespace strata::embed {
 namespace {
@@ -66,8 +67,11 @@ Attempt OpenAiProvider::classify_failure(const net::Response& response) const {
       return failed(AttemptStatus::fatal, 0, what, "the server's answer is implausibly large; is --base-url right?");
     case net::FailureKind::aborted:
       return failed(AttemptStatus::fatal, 0, what);
+    case net::FailureKind::certificate:
+      return failed(AttemptStatus::fatal, 0, what,
+                    "the server's certificate is not trusted; a server of your own needs its CA in the system's store");
     default:
-      return failed(AttemptStatus::retryable, 0, what);
+      return failed(net::worth_retrying(response.failure) ? AttemptStatus::retryable : AttemptStatus::fatal, 0, what);
   }
 }
 
@@ -83,6 +87,10 @@ Attempt OpenAiProvider::classify_status(const net::Response& response) const {
   if (is_spend_limit(e)) {
     return failed(AttemptStatus::fatal, status, message,
                   "the account's quota or spending limit is reached; retrying cannot help until it is raised");
+  }
+  if (const std::string to = response.redirect_note(); !to.empty()) {
+    return failed(AttemptStatus::fatal, status, message + ": it " + safe_line(net::redact_url(to), config_.api_key),
+                  "check --base-url; strata does not follow redirects");
   }
   switch (status) {
     case 400:

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "net/api_key.h"
+#include "net/url_secrets.h"
 #include "net/http_client.h"
 
 namespace strata::llm {
@@ -32,7 +33,18 @@ struct Attempt {
   std::optional<ChatError> error;
   std::optional<std::chrono::milliseconds> retry_after;
   long status = 0;
+  // The server went silent, or sent no text, for the whole idle limit: not tried again, so that
+  // --timeout N ends a stalled answer after about N seconds, not after every retry's N more.
+  bool stalled = false;
 };
+
+// How much answer text a stream may bring for `max_tokens` before it is cut: a token is about
+// four bytes of text and rarely more than sixteen; past that, a server that never stops is
+// just filling the terminal. 0: no limit (no --max-tokens).
+std::size_t text_budget(const std::optional<std::uint64_t>& max_tokens) {
+  if (!max_tokens) return 0;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(*max_tokens, std::uint64_t{1} << 32)) * 16 + 1024;
+}
 
 ChatError transport_error(const net::Response& r, const std::string& host, bool after_text) {
   std::string what = after_text ? "the answer was cut off: " : "no answer from " + host + ": ";
@@ -43,11 +55,23 @@ ChatError transport_error(const net::Response& r, const std::string& host, bool 
     case net::FailureKind::too_large:
       return ChatError(ChatErrorKind::malformed, ExitCode::unavailable,
                        what + "the answer is implausibly large", "check --base-url");
+    case net::FailureKind::certificate:
+      return ChatError(ChatErrorKind::misdirected, ExitCode::unavailable, what + r.failure_message,
+                       "the server's certificate is not trusted; a server of your own needs its CA in the system's store "
+                       "(or plain http:// on localhost)");
     default:
       what += r.failure_message.empty() ? std::string(net::name_of(r.failure)) : r.failure_message;
   }
   return ChatError(ChatErrorKind::server, ExitCode::unavailable, what,
                    after_text ? "" : "check that the server at " + host + " is running (--base-url)");
+}
+
+// A 3xx: the base URL is not the API's (strata does not follow redirects, which could take a key
+// elsewhere); say where the server points, so the user can give that URL instead.
+ChatError redirected(long status, const std::string& note, const std::string& host) {
+  return ChatError(ChatErrorKind::misdirected, ExitCode::unavailable,
+                   "no answer from " + host + ": HTTP " + std::to_string(status) + ", it " + net::redact_url(note),
+                   "check --base-url; strata does not follow redirects");
 }
 
 // A 2xx body that is one JSON object rather than an event stream: a server that ignored
@@ -95,7 +119,7 @@ net::Request base_request(const ChatEndpoint& e, const std::string& url, const C
 }
 
 Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, net::Request request,
-                         ChatObserver& observer, const std::string& host) {
+                         ChatObserver& observer, const std::string& host, std::size_t budget) {
   Attempt a;
   SseParser parser;
   ChatStreamDecoder decoder(endpoint.provider);
@@ -104,8 +128,10 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
   bool any_event = false;
   const auto start = Clock::now();
   // libcurl's low-speed limit gives up on silence, not on a server that drips a byte a second
-  // forever: the idle timeout also counts from the last complete event.
-  auto last_event = start;
+  // forever, or sends events without text (empty deltas, Anthropic's pings) forever: the idle
+  // timeout also counts from the last text (from the request until the first).
+  auto last_text = start;
+  std::size_t text_bytes = 0;
   const auto idle = request.low_speed_time;
 
   request.on_body = [&](std::string_view piece) {
@@ -115,22 +141,29 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
       events.clear();
       parser.feed(piece, events);
       const auto now = Clock::now();
-      if (!events.empty()) {
-        last_event = now;
-      } else if (now - last_event > idle) {
-        a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
-                            std::string(a.handed_out ? "the answer was cut off: " : "no answer from " + host + ": ") +
-                                "no complete event for " + std::to_string(idle.count()) +
-                                " s (the server sends too slowly; --timeout)");
-        return false;
-      }
       for (const SseEvent& event : events) {
         any_event = true;
         const ChatDelta delta = decoder.decode(event);
         if (delta.text.empty()) continue;
+        last_text = now;
         if (!a.handed_out) a.result.first_text_ms = ms_since(start);
         a.handed_out = true;
         observer.text(delta.text);
+        text_bytes += delta.text.size();
+        if (budget > 0 && text_bytes > budget) {
+          a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
+                              "the answer was cut off: the server kept sending past the --max-tokens budget (" +
+                                  std::to_string(text_bytes) + " bytes)");
+          return false;
+        }
+      }
+      if (now - last_text > idle) {
+        a.stalled = true;
+        a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
+                            std::string(a.handed_out ? "the answer was cut off: " : "no answer from " + host + ": ") +
+                                "no text for " + std::to_string(idle.count()) +
+                                " s (the server sends too slowly, or sends nothing but empty events; --timeout)");
+        return false;
       }
       return true;
     } catch (const ChatError& e) {
@@ -150,6 +183,11 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
 
   if (response.failure != net::FailureKind::none) {
     a.error = transport_error(response, host, a.handed_out);
+    a.stalled = response.failure == net::FailureKind::timeout;
+    return a;
+  }
+  if (const std::string to = response.redirect_note(); !to.empty()) {
+    a.error = redirected(response.status, to, host);
     return a;
   }
   if (response.status < 200 || response.status >= 300) {
@@ -188,6 +226,11 @@ Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::
   a.result.latency_ms = ms_since(start);
   if (response.failure != net::FailureKind::none) {
     a.error = transport_error(response, host, false);
+    a.stalled = response.failure == net::FailureKind::timeout;
+    return a;
+  }
+  if (const std::string to = response.redirect_note(); !to.empty()) {
+    a.error = redirected(response.status, to, host);
     return a;
   }
   if (response.status < 200 || response.status >= 300) {
@@ -220,7 +263,8 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
   const std::string host = host_of(url_);
   const embed::RetryPolicy& policy = options_.retry;
   for (int attempt = 1;; ++attempt) {
-    Attempt a = request.stream ? attempt_streamed(impl_->http, endpoint_, http_request, observer, host)
+    Attempt a = request.stream ? attempt_streamed(impl_->http, endpoint_, http_request, observer, host,
+                                                  text_budget(request.max_tokens))
                                : attempt_whole(impl_->http, endpoint_, http_request, observer, host);
     a.result.attempts = attempt;
     if (!a.error) return std::move(a.result);
@@ -244,7 +288,7 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
                           (a.status > 0 ? " (HTTP " + std::to_string(a.status) + ")" : std::string()),
                       hint);
     }
-    if (!e.retryable() || attempt > policy.max_retries) {
+    if (!e.retryable() || attempt > policy.max_retries || a.stalled) {
       if (e.retryable() && attempt > 1) {
         throw ChatError(e.kind(), e.code(), std::string(e.what()) + " (after " + std::to_string(attempt) + " attempts)",
                         e.hint());

@@ -55,6 +55,7 @@ enum class ChatErrorKind {
   rate_limited,      // 429 (unavailable; retryable)
   server,            // 5xx, 529, an overloaded or server error inside a stream (unavailable; retryable)
   malformed,         // a body or event that is not the expected JSON (unavailable)
+  misdirected,       // a redirect, or a certificate that is not trusted: another try cannot help (unavailable)
 };
 
 class ChatError : public Error {

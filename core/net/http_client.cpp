@@ -27,6 +27,12 @@ struct Transfer {
   bool status_known = false;
   long status = 0;
   CURL* handle = nullptr;
+  // The idle limit (Request::low_speed_time), kept here rather than by libcurl's low-speed check,
+  // which averages over a window of about five seconds: the request's own upload kept a silent
+  // server's "speed" above 1 byte/s for that long, so --timeout 3 fired after 8 s.
+  curl_off_t bytes_seen = 0;
+  std::chrono::steady_clock::time_point last_bytes = std::chrono::steady_clock::now();
+  bool idle_too_long = false;
 
   bool streaming() {
     if (!request->on_body) return false;
@@ -73,11 +79,20 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+int on_progress(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
   auto* t = static_cast<Transfer*>(user);
   if (t->request->cancel != nullptr && t->request->cancel->load(std::memory_order_relaxed)) {
     t->stopped_by_callback = true;
     return 1;  // non-zero aborts with CURLE_ABORTED_BY_CALLBACK
+  }
+  // Called about once a second while nothing moves, so the limit fires within a second of it.
+  const auto now = std::chrono::steady_clock::now();
+  if (dlnow + ulnow != t->bytes_seen) {
+    t->bytes_seen = dlnow + ulnow;
+    t->last_bytes = now;
+  } else if (t->request->low_speed_time.count() > 0 && now - t->last_bytes >= t->request->low_speed_time) {
+    t->idle_too_long = true;
+    return 1;
   }
   return 0;
 }
@@ -89,8 +104,13 @@ FailureKind classify(CURLcode code) {
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:
     case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
       return FailureKind::connect;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return FailureKind::certificate;
     case CURLE_OPERATION_TIMEDOUT: return FailureKind::timeout;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
@@ -114,10 +134,21 @@ const char* name_of(FailureKind kind) {
     case FailureKind::timeout: return "timed out";
     case FailureKind::reset: return "connection reset";
     case FailureKind::too_large: return "response too large";
+    case FailureKind::certificate: return "certificate not trusted";
     case FailureKind::aborted: return "aborted";
     case FailureKind::other: return "transfer failed";
   }
   return "transfer failed";
+}
+
+bool worth_retrying(FailureKind kind) {
+  return kind != FailureKind::too_large && kind != FailureKind::aborted && kind != FailureKind::certificate;
+}
+
+std::string Response::redirect_note() const {
+  if (failure != FailureKind::none || status < 300 || status >= 400) return {};
+  const std::optional<std::string> to = header("location");
+  return to && !to->empty() ? "redirects to " + *to : "redirects nowhere (no Location header)";
 }
 
 std::optional<std::string> Response::header(std::string_view name) const {
@@ -147,7 +178,7 @@ Response HttpClient::perform(const Request& request) {
   // Options persist on a handle; reset them, keeping the connection cache and TLS sessions.
   curl.easy_reset(h);
   Response response;
-  Transfer transfer{&request, &response, 0, false, false, false, 0, h};
+  Transfer transfer{&request, &response, 0, false, false, false, 0, h, 0, std::chrono::steady_clock::now(), false};
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   // A control character in a header (a CR or LF in a key from the environment) would let the
@@ -209,6 +240,9 @@ Response HttpClient::perform(const Request& request) {
     if (transfer.too_large) {
       response.failure = FailureKind::too_large;
       response.failure_message = "the response is larger than " + std::to_string(request.max_response_bytes) + " bytes";
+    } else if (transfer.idle_too_long) {
+      response.failure = FailureKind::timeout;
+      response.failure_message = "nothing arrived for " + std::to_string(request.low_speed_time.count()) + " s";
     } else if (transfer.stopped_by_callback) {
       response.failure = FailureKind::aborted;
       response.failure_message = "the transfer was stopped";

@@ -64,11 +64,16 @@ enum class FailureKind {
   timeout,     // connect, total or low-speed timeout
   reset,       // the connection broke mid-exchange (reset, empty reply, partial body)
   too_large,   // body over max_response_bytes
+  certificate, // the server's TLS certificate is not trusted (verification, CA file, pinned key)
   aborted,     // on_body returned false, or `cancel` was set
   other,       // anything else libcurl reports
 };
 
 const char* name_of(FailureKind kind);
+
+// Whether another attempt may succeed: not for a body too large, a transfer stopped on
+// purpose, or a certificate that is not trusted (it will not be on the next try either).
+bool worth_retrying(FailureKind kind);
 
 struct Response {
   long status = 0;  // 0 when there was no complete HTTP response
@@ -80,6 +85,11 @@ struct Response {
   bool ok() const { return failure == FailureKind::none && status >= 200 && status < 300; }
   // The first header called `name` (case-insensitive), if any.
   std::optional<std::string> header(std::string_view name) const;
+  // For a 3xx (redirects are not followed: an API that redirects is misconfigured), what the
+  // server names as the place to go: "redirects to https://...", or "redirects nowhere".
+  // Empty for any other response. The target is the server's text: callers redact and
+  // sanitise what they print, as for any server text.
+  std::string redirect_note() const;
 };
 
 // One connection's worth of state (libcurl easy handle: connection reuse, TLS session). Not

@@ -80,12 +80,15 @@ std::vector<double> rerank_scores(const RerankSettings& settings, std::string_vi
     bool retry = false;
     if (response.failure != net::FailureKind::none) {
       what = std::string(net::name_of(response.failure)) + ": " + embed::safe_line(response.failure_message, settings.api_key);
-      retry = response.failure != net::FailureKind::too_large && response.failure != net::FailureKind::aborted;
+      retry = net::worth_retrying(response.failure);
     } else if (response.ok()) {
       return parse_rerank_response(response.body, documents.size());
     } else {
       const embed::ServerError e = embed::parse_error_body(response.body, settings.api_key);
       what = "HTTP " + std::to_string(response.status) + (e.message.empty() ? std::string() : ": " + e.message);
+      if (const std::string to = response.redirect_note(); !to.empty()) {
+        what += ", it " + embed::safe_line(net::redact_url(to), settings.api_key);
+      }
       retry = retryable_status(response.status);
       if (response.status == 401 || response.status == 403) {
         fail(what, settings.api_key_env.empty() ? "the server wants a key: set [rerank] api_key_env"

@@ -160,8 +160,100 @@ server_reset
 chat_script '[{"drip_ms": 1000}]'
 run_timed "$STRATA" "${ASK[@]}" --max-retries 0 --timeout 3 "what is a quokka?"
 assert_eq 7 "$RC" "exit 7 (the timeout fired; not killed by the test's own ${E2E_CMD_TIMEOUT:-30} s limit)"
-expect_error_line 'no complete event for 3 s'
+expect_error_line 'no text for 3 s'
 note "gave up after ${MS} ms"
+
+# chat_requests: the chat requests the server received since the last reset.
+chat_requests() { ctl_out GET /_control/log | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin)["requests"] if r.get("kind")))'; }
+
+case_ "ask: a stream of empty deltas that never ends (--timeout 3): the limit counts from the last text"
+server_reset
+chat_script '[{"forever": "empty"}]'
+run_timed "$STRATA" "${ASK[@]}" --timeout 3 "what is a quokka?"
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'no text for 3 s'
+assert_eq 1 "$(chat_requests)" "a stalled answer is not tried again (the default retries would each wait 3 s more)"
+note "gave up after ${MS} ms"
+
+case_ "ask: Anthropic's ping events that never end (--timeout 3)"
+server_reset
+chat_script '[{"forever": "empty"}]'
+run_timed "$STRATA" ask --store ask.db --collection docs --provider anthropic --base-url "$URL" --model claude-test \
+    --no-cache --timeout 3 "what is a quokka?"
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'no text for 3 s'
+assert_eq 1 "$(chat_requests)" "one request"
+note "gave up after ${MS} ms"
+
+case_ "ask: a silent server (--timeout 3) is not waited for again on each retry"
+server_reset
+server_config '{"latency_ms": 30000}'
+run_timed "$STRATA" "${ASK[@]}" --timeout 3 "what is a quokka?"
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'went silent'
+assert_eq 1 "$(chat_requests)" "one request"
+note "gave up after ${MS} ms (9.3 s on 5173005: libcurl's low-speed check, then a retry)"
+server_reset
+
+case_ "ask --max-tokens 16 against a server that never stops: reading stops past the budget"
+server_reset
+chat_script '[{"forever": "text"}]'
+run "$STRATA" "${ASK[@]}" --max-tokens 16 "what is a quokka?"
+assert_eq 8 "$RC" "exit 8: a partial answer, marked"
+expect_stderr_match 'kept sending past the --max-tokens budget'
+out_bytes=$(wc -c <"$E2E_TMP/.out")
+assert_true "stdout holds at most the budget (16 x 16 + 1024 bytes) and a little more: $out_bytes bytes" test "$out_bytes" -lt 2000
+assert_eq 1 "$(db_q ask.db "SELECT count(*) FROM llm_calls WHERE status = 'partial' AND id = (SELECT max(id) FROM llm_calls)")" "logged as partial"
+
+case_ "ask and embed: a redirect says where it points, and is not followed"
+server_reset
+chat_script '[{"status": 301, "headers": {"Location": "https://elsewhere.example/v1/chat/completions"}, "body": ""}]'
+run "$STRATA" "${ASK[@]}" "what is a quokka?"
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'HTTP 301, it redirects to https://elsewhere\.example/v1/chat/completions'
+assert_eq 1 "$(chat_requests)" "one request"
+server_reset
+server_script '[{"status": 308, "headers": {"Location": "http://127.0.0.1:9/v1/embeddings"}, "body": ""}]'
+run "$STRATA" embed --text hi --provider openai --base-url "$URL" --model test-model --dimensions 8
+assert_eq 7 "$RC" "exit 7"
+expect_stderr_match 'HTTP 308.*redirects to http://127\.0\.0\.1:9/v1/embeddings'
+assert_eq 1 "$(requests_made)" "one request"
+
+case_ "ask and embed: a certificate that is not trusted is not retried"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout tls.key -out tls.crt >/dev/null 2>&1
+rm -f tls.port tls.count
+python3 - tls.crt tls.key tls.port tls.count <<'PY' &
+import os, socket, ssl, sys
+crt, key, port_file, count_file = sys.argv[1:5]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(crt, key)
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(8)
+open(port_file + ".tmp", "w").write(str(srv.getsockname()[1]))
+os.replace(port_file + ".tmp", port_file)
+n = 0
+while True:
+    conn, _ = srv.accept()
+    n += 1
+    open(count_file, "w").write(str(n))
+    try:
+        ctx.wrap_socket(conn, server_side=True).close()
+    except (ssl.SSLError, OSError):
+        conn.close()
+PY
+e2e_bg $!
+disown $! 2>/dev/null
+for _ in $(seq 1 100); do [ -s tls.port ] && break; sleep 0.05; done
+TLS_URL="https://127.0.0.1:$(cat tls.port)/v1"
+run "$STRATA" ask --store ask.db --collection docs --base-url "$TLS_URL" --model test-model --no-cache "what is a quokka?"
+assert_eq 7 "$RC" "exit 7"
+expect_error_line 'certificate'
+assert_eq 1 "$(cat tls.count)" "one connection: not retried"
+run "$STRATA" embed --text hi --provider openai --base-url "$TLS_URL" --model test-model --dimensions 8
+assert_eq 7 "$RC" "exit 7"
+expect_stderr_match 'certificate not trusted'
+assert_eq 2 "$(cat tls.count)" "one more connection: not retried"
 
 case_ "ask: a 50 MB garbage stream"
 server_reset

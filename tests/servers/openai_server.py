@@ -90,6 +90,10 @@ above, or a streamed answer shaped by any of:
   bad_utf8_after  after this many deltas, a delta whose text holds invalid UTF-8 bytes
   context_too_long  answer the provider's 400 for a prompt over the model's window
   not_streamed    answer with one JSON body even though the request asked for a stream
+  forever         a stream that never ends (for at most 60 s, or until the client goes): "empty"
+                  (OpenAI: deltas with empty content; Anthropic: ping events) or "text" (deltas of
+                  "word "), one every "every_ms" milliseconds (default 100; 0 for text: as fast
+                  as the client reads)
 
 The log entries of chat requests carry: kind ("chat" or "messages"), model, stream, system,
 messages, max_tokens, temperature, authorization, x_api_key, status, fault.
@@ -523,6 +527,8 @@ class Handler(BaseHTTPRequestHandler):
             return 400, None
 
         model = req.get("model") or "test-model"
+        if b.get("forever") and req.get("stream"):
+            return self.stream_forever(kind, model, b["forever"], b.get("every_ms", 100 if b["forever"] == "empty" else 0))
         answer = b.get("answer", cfg.get("answer", "Strata reads your documents [1]."))
         pieces = b.get("pieces")
         if pieces is None:
@@ -542,6 +548,35 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, body)
             return 200, None
         return self.stream_answer(kind, req, b, model, pieces, usage)
+
+    def stream_forever(self, kind, model, how, every_ms):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if kind == "messages":
+            empty = 'event: ping\ndata: {"type": "ping"}\n\n'
+            text = ('event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, '
+                    '"delta": {"type": "text_delta", "text": "word "}}\n\n')
+        else:
+            def chunk(content):
+                return "data: " + json.dumps({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1,
+                                              "model": model, "choices": [{"index": 0, "delta": {"content": content},
+                                                                           "finish_reason": None}]}) + "\n\n"
+            empty, text = chunk(""), chunk("word ")
+        data = (empty if how == "empty" else text * 20).encode()
+        end = time.time() + 60
+        sent = 0
+        try:
+            while time.time() < end:
+                self.wfile.write(b"%x\r\n" % len(data) + data + b"\r\n")
+                self.wfile.flush()
+                sent += len(data)
+                if every_ms:
+                    time.sleep(every_ms / 1000.0)
+        except (ConnectionError, OSError):
+            return 200, "forever_client_gone_after_%d" % sent
+        return 200, "forever_%d" % sent
 
     def stream_answer(self, kind, req, b, model, pieces, usage):
         eol = b.get("eol", "\n")
