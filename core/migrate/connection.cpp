@@ -54,6 +54,10 @@ std::string describe_sqlite_failure(const std::exception& e, int code, const std
     case SQLITE_NOTADB:
       return path + ": not a SQLite database";
     case SQLITE_READONLY:
+      if (code == SQLITE_READONLY_ROLLBACK) {
+        return path + ": holds an unfinished transaction (" + path +
+               "-journal, left by a run that was interrupted) that only a connection allowed to write can roll back";
+      }
       return path + ": database is read-only";
     case SQLITE_CANTOPEN:
       return path + ": cannot open database" + cannot_open_reason(path);
@@ -121,7 +125,13 @@ std::unique_ptr<Connection> Connection::open_existing_read_only(const std::strin
   // them when it closes. When no other connection has them open, a read-write connection
   // limited by query_only reads the same and removes them on close; with nothing in the WAL,
   // closing writes nothing to the database file.
-  if (::access(path.c_str(), W_OK) == 0 && idle_wal_database(path)) {
+  // A rollback journal left by a killed `up` (a hot journal) can only be rolled back by a
+  // connection allowed to write: a read-only one fails with "database is read-only". The
+  // rollback is recovery, which SQLite does on the first read of such a connection, before any
+  // query; query_only keeps everything after it a read. (A journal of a live writer is not hot:
+  // the reader then waits for its lock as usual.)
+  const bool journal = fs::exists(path + "-journal", ec);
+  if (::access(path.c_str(), W_OK) == 0 && (journal || idle_wal_database(path))) {
     auto conn = std::make_unique<Connection>(path, OpenMode::read_write_existing, busy);
     conn->exec("PRAGMA query_only = ON");
     return conn;

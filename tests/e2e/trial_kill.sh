@@ -78,6 +78,35 @@ consistent() {
 }
 
 # ---------------------------------------------------------------------------
+case_ "status after an up killed inside a transaction (a hot journal): it works"
+mkdir -p hot/migrations
+mig hot/migrations 20240101000000 big "CREATE TABLE t (x);
+INSERT INTO t WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100000000) SELECT i FROM c;" "DROP TABLE t;"
+"$STRATA" migrate -d sqlite:hot/app.db --dir hot/migrations up -q >/dev/null 2>&1 </dev/null &
+pid=$!
+e2e_bg "$pid"
+for _ in $(seq 1 200); do [ -s hot/app.db-journal ] && break; sleep 0.05; done
+sleep 0.5
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+assert_exists hot/app.db-journal
+chmod 444 hot/app.db
+if can_drop_root; then
+    chmod 755 "$E2E_TMP" hot
+    run as_nobody "$STRATA" migrate -d sqlite:hot/app.db --dir hot/migrations status
+    assert_eq 7 "$RC" "without write access: exit 7"
+    expect_error_line 'holds an unfinished transaction \(hot/app\.db-journal, left by a run that was interrupted\)'
+else
+    skip "the message without write access needs root to drop to nobody"
+fi
+chmod 644 hot/app.db
+expect_exit 0 -- "$STRATA" migrate -d sqlite:hot/app.db --dir hot/migrations status --json
+expect_json_true "the interrupted migration is pending (its transaction rolled back)" "d['applied'] == 0 and d['pending'] == 1"
+assert_absent hot/app.db-journal
+assert_eq ok "$(db_q hot/app.db 'PRAGMA integrity_check')" "integrity ok"
+rm -rf hot
+
+# ---------------------------------------------------------------------------
 case_ "calibration: uninterrupted run"
 gen
 full_run cal.db
@@ -135,6 +164,7 @@ for r in $(seq 1 "$ROUNDS"); do
         [ "$D" -lt 100 ] && D=100
     fi
     [ "${E2E_VERBOSE:-0}" = 1 ] && echo "   round $r: delay=$delay killed=$killed rc=$rc"
+    expect_exit 0 -- "$STRATA" migrate -d "sqlite:$db" status -q
     consistent "$db" "$label"
 
     expect_exit 0 -- "$STRATA" migrate -d "sqlite:$db" up -q
