@@ -45,7 +45,7 @@ class CollectionSink final : public VectorSink {
   std::optional<Vector> cached(const std::string& sha) override {
     const store::EmbeddingModel key = model();
     if (key.dimensions == 0) return std::nullopt;  // an unknown size is learnt; nothing to match yet
-    std::optional<std::string> blob = es_.cached_vector(key, sha);
+    std::optional<std::string> blob = es_.cached_vector(key, sha, provider_.cache_scope());
     if (!blob || blob->size() != static_cast<std::size_t>(key.dimensions) * 4) return std::nullopt;
     return from_blob(*blob);
   }
@@ -58,7 +58,7 @@ class CollectionSink final : public VectorSink {
     // that stores nothing (a wrong key, a server down) leaves the collection free to use any model.
     std::optional<std::int64_t> record_on;
     if (record_) record_on = collection_id_;
-    es_.store_vectors(model(), rows, record_on);
+    es_.store_vectors(model(), rows, record_on, provider_.cache_scope());
     record_ = false;
   }
 

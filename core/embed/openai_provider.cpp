@@ -4,6 +4,7 @@
 
 #include "embed/openai_wire.h"
 #include "embed/retry_policy.h"
+#include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
 
 namespace strata::embed {
@@ -58,6 +59,17 @@ Attempt OpenAiProvider::embed(std::span<const std::string_view> inputs, const st
   if (response.failure != net::FailureKind::none) return classify_failure(response);
   if (response.status >= 200 && response.status < 300) return accept_body(response, inputs.size());
   return classify_status(response);
+}
+
+std::string OpenAiProvider::cache_scope() const {
+  if (net::official_endpoint(config_.base_url)) return {};
+  // Origin and path: the userinfo (a password) is never part of a key stored in the store.
+  std::string_view url = config_.base_url;
+  const std::size_t sep = url.find("://");
+  const std::size_t path = sep == std::string_view::npos ? std::string_view::npos : url.find('/', sep + 3);
+  std::string scope = net::url_origin(url) + std::string(path == std::string_view::npos ? "" : url.substr(path));
+  while (!scope.empty() && scope.back() == '/') scope.pop_back();
+  return scope;
 }
 
 Attempt OpenAiProvider::classify_failure(const net::Response& response) const {

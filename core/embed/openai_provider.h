@@ -34,6 +34,7 @@ class OpenAiProvider final : public Provider {
 
   std::string name() const override { return "openai"; }
   std::string model() const override { return config_.model; }
+  std::string cache_scope() const override;
   std::size_t dimensions() const override { return dimensions_.load(std::memory_order_acquire); }
   Attempt embed(std::span<const std::string_view> inputs, const std::atomic<bool>* cancel) override;
 

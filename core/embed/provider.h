@@ -45,6 +45,9 @@ class Provider {
   virtual std::string model() const = 0;
   // The vectors' size; 0 while unknown (an unknown model before its first response).
   virtual std::size_t dimensions() const = 0;
+  // Which server makes the vectors, for the cache key: "" when the name and model say it all
+  // (the local models, the provider's own API), else the server's URL without its userinfo.
+  virtual std::string cache_scope() const { return {}; }
 
   // One attempt at embedding `inputs` (1 or more). Never throws for a server's or the
   // network's failure: that is the Attempt's status. Thread-safe: the pipeline calls it from

@@ -22,6 +22,13 @@ constexpr const char* k_count_pending =
     "SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id "
     "WHERE d.collection_id = ?1 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id)";
 
+// The cache's provider column: the provider, and the server when it is not the provider's own
+// ("openai http://127.0.0.1:11434/v1"), so that vectors of one server are never taken for
+// another's. Rows of the provider's own API keep the plain name they always had.
+std::string cache_provider(const EmbeddingModel& model, const std::string& scope) {
+  return scope.empty() ? model.provider : model.provider + " " + scope;
+}
+
 constexpr const char* k_cache_lookup =
     "SELECT vector FROM embedding_cache WHERE provider = ?1 AND model = ?2 AND dimensions = ?3 AND text_sha256 = ?4";
 
@@ -219,7 +226,9 @@ std::optional<std::int64_t> EmbeddingStore::known_dimensions(const std::string& 
                         "  WHERE embedding_provider = ?1 AND embedding_model = ?2 AND embedding_dimensions IS NOT NULL"
                         "  GROUP BY embedding_dimensions"
                         " UNION ALL"
-                        " SELECT dimensions, 2, count(*) FROM embedding_cache WHERE provider = ?1 AND model = ?2"
+                        // Any server's rows of the model ("openai", "openai http://..."): cache_provider.
+                        " SELECT dimensions, 2, count(*) FROM embedding_cache"
+                        "  WHERE (provider = ?1 OR (provider >= ?1 || ' ' AND provider < ?1 || '!')) AND model = ?2"
                         "  GROUP BY dimensions"
                         ") ORDER BY pref, n DESC LIMIT 1");
     q.bind(1, provider);
@@ -231,10 +240,11 @@ std::optional<std::int64_t> EmbeddingStore::known_dimensions(const std::string& 
   }
 }
 
-std::optional<std::string> EmbeddingStore::cached_vector(const EmbeddingModel& model, const std::string& text_sha256) {
+std::optional<std::string> EmbeddingStore::cached_vector(const EmbeddingModel& model, const std::string& text_sha256,
+                                                         const std::string& scope) {
   try {
     SQLite::Statement& q = impl_->prepared(impl_->cache_lookup, k_cache_lookup);
-    q.bind(1, model.provider);
+    q.bind(1, cache_provider(model, scope));
     q.bind(2, model.model);
     q.bind(3, model.dimensions);
     q.bind(4, text_sha256);
@@ -249,7 +259,8 @@ std::optional<std::string> EmbeddingStore::cached_vector(const EmbeddingModel& m
 }
 
 void EmbeddingStore::store_vectors(const EmbeddingModel& model, std::span<const VectorRow> rows,
-                                   std::optional<std::int64_t> record_on) {
+                                   std::optional<std::int64_t> record_on, const std::string& scope) {
+  const std::string provider = cache_provider(model, scope);
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     if (record_on) impl_->record(*record_on, model);
@@ -257,7 +268,7 @@ void EmbeddingStore::store_vectors(const EmbeddingModel& model, std::span<const 
       const auto blob_size = static_cast<int>(row.blob.size());
       if (row.cache) {
         SQLite::Statement& c = impl_->prepared(impl_->cache_insert, k_cache_insert);
-        c.bind(1, model.provider);
+        c.bind(1, provider);
         c.bind(2, model.model);
         c.bind(3, model.dimensions);
         c.bind(4, row.text_sha256);

@@ -94,15 +94,20 @@ class EmbeddingStore {
   // cache (the most common one). nullopt when neither knows it.
   std::optional<std::int64_t> known_dimensions(const std::string& provider, const std::string& model);
 
-  // The cached vector blob for the text whose sha256 is `text_sha256` under `model`.
-  std::optional<std::string> cached_vector(const EmbeddingModel& model, const std::string& text_sha256);
+  // The cached vector blob for the text whose sha256 is `text_sha256` under `model`, made by the
+  // server `scope` names (embed::Provider::cache_scope; "" for the local models and the
+  // provider's own API). Two servers may serve different vectors under one model name: a
+  // cache keyed by the model alone gave a collection re-embedded against another server the
+  // first server's vectors.
+  std::optional<std::string> cached_vector(const EmbeddingModel& model, const std::string& text_sha256,
+                                           const std::string& scope = "");
 
   // Stores `rows` in one transaction: cache rows (under `model`) and embeddings rows. A chunk
   // deleted meanwhile (a concurrent re-ingest) is skipped. When `record_on` is set, the
   // collection's model is recorded in the same transaction (a model whose size was learnt from
   // the first response).
   void store_vectors(const EmbeddingModel& model, std::span<const VectorRow> rows,
-                     std::optional<std::int64_t> record_on = std::nullopt);
+                     std::optional<std::int64_t> record_on = std::nullopt, const std::string& scope = "");
 
   // The vector blob of a chunk, if it has one.
   std::optional<std::string> chunk_vector(std::int64_t chunk_id);

@@ -380,4 +380,21 @@ assert_eq "" "$leaks" "the canary key is in no output and no store file"
 partial=$(grep -rl -- "${CANARY:0:12}" outputs 2>/dev/null)
 assert_eq "" "$partial" "not even its first 12 characters"
 
+case_ "the cache is keyed by the server: another server's vectors are never reused"
+unset STRATA_TEST_KEY
+server_reset
+new_store twoservers.db
+seed twoservers.db a 2 3 same
+seed twoservers.db b 2 3 same
+expect_exit 0 -- "$STRATA" embed --store twoservers.db --collection a --base-url "$URL" --model test-model -q
+FIRST_URL=$URL
+start_server  # a second server, with its own log
+expect_exit 0 -- "$STRATA" embed --store twoservers.db --collection b --base-url "$URL" --model test-model -q
+assert_eq 6 "$(inputs_sent)" "the second server was asked for every text, although the first server's vectors of the same texts are cached"
+server_reset
+expect_exit 0 -- "$STRATA" embed --store twoservers.db --collection b --base-url "$URL" --model test-model --switch-model -q
+expect_exit 0 -- "$STRATA" embed --store twoservers.db --collection a --base-url "$FIRST_URL" --model test-model --switch-model -q
+assert_eq 0 "$(inputs_sent)" "and each server's own vectors are still cached for it"
+assert_eq 0 "$(db_q twoservers.db "SELECT count(*) FROM embedding_cache WHERE provider LIKE '%@%'")" "no userinfo in a key"
+
 e2e_finish

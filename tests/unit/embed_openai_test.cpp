@@ -33,6 +33,18 @@ OpenAiProvider provider_for(const TestServer& s, std::size_t expected = 0, const
 
 Attempt embed(OpenAiProvider& p, std::vector<std::string_view> inputs) { return p.embed(inputs, nullptr); }
 
+TEST(EmbedOpenAi, TheCacheScopeNamesTheServerWithoutItsPassword) {
+  const auto scope = [](const std::string& url) {
+    OpenAiConfig c;
+    c.base_url = url;
+    c.model = "m";
+    return OpenAiProvider(c).cache_scope();
+  };
+  EXPECT_EQ(scope("https://api.openai.com/v1"), "") << "the provider's own API keeps the plain key";
+  EXPECT_EQ(scope("http://127.0.0.1:11434/v1/"), "http://127.0.0.1:11434/v1");
+  EXPECT_EQ(scope("http://u:hunter2@LLM.internal/v1"), "http://llm.internal:80/v1");
+}
+
 TEST(EmbedOpenAi, EmbedsAndLearnsTheSize) {
   TestServer server({"--dimensions", "6"});
   OpenAiProvider p = provider_for(server);

@@ -133,6 +133,24 @@ TEST_F(EmbedStoreTest, StoreVectorsWritesCacheAndEmbeddingsAndRecordsTheModel) {
   EXPECT_EQ(*c->model, m);
 }
 
+// Issue 19: a collection re-embedded against another server got the first server's cached
+// vectors (the key had the model's name but not the server).
+TEST_F(EmbedStoreTest, TheCacheIsKeyedByTheServerThatMadeTheVector) {
+  seed(path_, "docs", 1, 1);
+  Store st = Store::open(path_);
+  EmbeddingStore es(st);
+  const EmbeddingModel m{"openai", "nomic", 2};
+  const std::string a = embed::to_blob(embed::Vector{1.0f, 2.0f});
+  const std::string b = embed::to_blob(embed::Vector{3.0f, 4.0f});
+  es.store_vectors(m, std::vector<store::VectorRow>{{{1}, a, sha256_hex("t"), true}}, std::nullopt, "http://a:80/v1");
+  es.store_vectors(m, std::vector<store::VectorRow>{{{1}, b, sha256_hex("t"), true}}, std::nullopt, "http://b:80/v1");
+  EXPECT_EQ(es.cached_vector(m, sha256_hex("t"), "http://a:80/v1"), a);
+  EXPECT_EQ(es.cached_vector(m, sha256_hex("t"), "http://b:80/v1"), b);
+  EXPECT_FALSE(es.cached_vector(m, sha256_hex("t"))) << "nor the provider's own API's";
+  EXPECT_EQ(es.known_dimensions("openai", "nomic"), 2) << "a size seen from any server is known";
+  EXPECT_FALSE(es.known_dimensions("openai-x", "nomic"));
+}
+
 TEST_F(EmbedStoreTest, AChunkDeletedMeanwhileIsSkippedNotAnError) {
   seed(path_, "docs", 1, 2);
   Store st = Store::open(path_);
