@@ -1,6 +1,7 @@
 #include "search/searcher.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <thread>
 
@@ -114,6 +115,7 @@ struct Searcher::Impl {
     store::VectorFingerprint fingerprint;
     std::vector<std::int64_t> chunk_ids;  // row r of the index is chunk chunk_ids[r]; ascending
     std::unique_ptr<VectorIndex> index;
+    bool from_snapshot = false;
   };
   std::optional<Loaded> loaded;
 
@@ -127,9 +129,9 @@ struct Searcher::Impl {
 
   explicit Impl(store::Store& s) : store(s) {}
 
-  const Loaded& vectors_of(const store::SearchCollection& c, SearchTimings& t) {
+  const Loaded& vectors_of(const store::SearchCollection& c, SearchTimings& t, bool use_snapshot = true) {
     const store::EmbeddingModel& model = *c.model;
-    if (loaded && loaded->collection_id == c.id && loaded->model == model &&
+    if (use_snapshot && loaded && loaded->collection_id == c.id && loaded->model == model &&
         loaded->fingerprint == store::vector_fingerprint(store)) {
       return *loaded;
     }
@@ -137,13 +139,14 @@ struct Searcher::Impl {
     loaded.reset();
     // From the collection's snapshot beside the store when it is current, else built (and the
     // snapshot written, best effort): see vector_snapshot.h.
-    CollectionIndex m = load_collection_index(store, c.id, model);
+    CollectionIndex m = load_collection_index(store, c.id, model, use_snapshot);
     Loaded l;
     l.collection_id = c.id;
     l.model = model;
     l.fingerprint = std::move(m.fingerprint);
     l.chunk_ids = std::move(m.chunk_ids);
     l.index = std::move(m.index);
+    l.from_snapshot = m.from_snapshot;
     loaded = std::move(l);
     t.load_ms += ms_since(t0);
     return *loaded;
@@ -307,6 +310,14 @@ SearchResult Searcher::search(const SearchRequest& request) {
     result.without_vector = std::max<std::int64_t>(0, c->chunks - static_cast<std::int64_t>(l.chunk_ids.size()));
     t0 = Clock::now();
     vector = impl_->vector_list(l, q, c->id, filters, depth);
+    const auto damaged = [](const std::vector<RankedHit>& hits) {
+      return std::any_of(hits.begin(), hits.end(), [](const RankedHit& h) { return !std::isfinite(h.score); });
+    };
+    if (l.from_snapshot && damaged(vector)) {
+      // The snapshot's vectors were damaged (its checksum leaves them out): rebuilt from the
+      // store, which also writes a sound snapshot in its place.
+      vector = impl_->vector_list(impl_->vectors_of(*c, t, false), q, c->id, filters, depth);
+    }
     t.vector_ms = ms_since(t0);
   }
 

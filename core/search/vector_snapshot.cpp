@@ -301,9 +301,9 @@ bool write_snapshot(const std::string& path, const SnapshotKey& key, std::span<c
 }
 
 CollectionIndex load_collection_index(store::Store& store, std::int64_t collection_id,
-                                      const store::EmbeddingModel& model) {
+                                      const store::EmbeddingModel& model, bool use_snapshot) {
   const std::string path = snapshot_path(store.path(), collection_id);
-  if (!path.empty()) {
+  if (!path.empty() && use_snapshot) {
     if (std::optional<CollectionIndex> snapshot =
             read_snapshot(path, SnapshotKey{store::vector_fingerprint(store), collection_id, model})) {
       return std::move(*snapshot);

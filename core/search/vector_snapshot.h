@@ -70,10 +70,12 @@ bool write_snapshot(const std::string& path, const SnapshotKey& key, std::span<c
                     const VectorIndex& index) noexcept;
 
 // The index of collection `collection_id` under `model` (Prepass::int8): from its snapshot when
-// that matches the store's current fingerprint, else loaded from the store, built, and written
-// as the new snapshot (best effort). REQUIRES: model.dimensions > 0.
-// Throws what store::load_vectors and VectorIndex's constructor throw.
+// that matches the store's current fingerprint (and `use_snapshot`), else loaded from the
+// store, built, and written as the new snapshot (best effort). REQUIRES: model.dimensions > 0.
+// Throws what store::load_vectors and VectorIndex's constructor throw. The checksum does not
+// cover the vectors themselves (reading would fault in the whole file): a search that finds a
+// score that is not a number in a snapshot's index calls this again with `use_snapshot` false.
 CollectionIndex load_collection_index(store::Store& store, std::int64_t collection_id,
-                                      const store::EmbeddingModel& model);
+                                      const store::EmbeddingModel& model, bool use_snapshot = true);
 
 }  // namespace strata::search

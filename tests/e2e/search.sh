@@ -314,4 +314,46 @@ assert_eq "$(db_q alone.db "SELECT count(*) FROM chunks")" \
     "$(db_q "$STRATA_STORE" "SELECT chunk_count FROM keyword_stats k JOIN collections c ON c.id = k.collection_id WHERE c.name = 'legal'")" \
     "the shared store keeps legal's chunk count"
 
+case_ "the vector snapshot: a store restored from a backup, and damaged vectors, are never searched stale"
+mkdir -p snap/a snap/b snap/c
+printf '# Alpha\n\nAlpha documents about rollbacks.\n' >snap/a/alpha.md
+printf '# Bravo\n\nBravo covers checksum drift.\n' >snap/b/bravo.md
+printf '# Zulu\n\nZulu explains quokka habitats.\n' >snap/c/zulu.md
+SN=(--store snap.db --collection k)
+expect_exit 0 -- S ingest "${SN[@]}" snap/a
+expect_exit 0 -- S embed "${SN[@]}" -q
+expect_exit 0 -- S search "${SN[@]}" --mode vector -q rollbacks
+cp snap.db backup.db
+expect_exit 0 -- S ingest "${SN[@]}" snap/b
+expect_exit 0 -- S embed "${SN[@]}" -q
+expect_exit 0 -- S search "${SN[@]}" --mode vector -q drift
+snapshot=$(ls snap.db.vectors/*.bin)
+assert_exists "$snapshot"
+# Restore the backup, then add as many vectors as the lost document had: a counter would be back
+# where the snapshot was written.
+rm -f snap.db-wal snap.db-shm
+cp backup.db snap.db
+expect_exit 0 -- S ingest "${SN[@]}" snap/c
+expect_exit 0 -- S embed "${SN[@]}" -q
+expect_exit 0 -- S search "${SN[@]}" --mode vector --json -k 1 quokka habitats
+expect_json_true "the restored store's own documents are searched (not the snapshot of the lost one)" \
+    "d['source'] == 'snap/c/zulu.md'"
+run bash -c "'$STRATA' search --store snap.db --collection k --mode vector --json -k 3 quokka | python3 -c 'import json,sys; print(sorted(json.loads(l)[\"source\"] for l in sys.stdin))'"
+assert_eq "['snap/a/alpha.md', 'snap/c/zulu.md']" "$OUT" "exactly the restored store's documents"
+# Damage the snapshot's vectors (the section its checksum leaves out): NaN everywhere.
+python3 - "$snapshot" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+offset, size = struct.unpack_from("<QQ", data, 72 + 16 * 2)
+data[offset:offset + size] = b"\xff" * size
+open(path, "wb").write(data)
+PY
+before=$(sha256sum "$snapshot" | cut -c1-16)
+run bash -c "'$STRATA' search --store snap.db --collection k --mode vector --json -k 3 quokka | python3 -c 'import json,math,sys; print(all(isinstance(json.loads(l)[\"score\"], float) and math.isfinite(json.loads(l)[\"score\"]) for l in sys.stdin))'"
+assert_eq True "$OUT" "every score is a number: the damaged snapshot was not searched"
+assert_ne "$before" "$(sha256sum "$snapshot" | cut -c1-16)" "and it was rebuilt"
+expect_exit 0 -- S search "${SN[@]}" --mode vector --json -k 1 quokka habitats
+expect_json_true "the rebuilt snapshot ranks as the store does" "d['source'] == 'snap/c/zulu.md'"
+
 e2e_finish

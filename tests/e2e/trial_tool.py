@@ -59,7 +59,9 @@ def check(db, dims=None):
         # means a batch was half written.
         "vectors without a cache row": "SELECT count(*) FROM embeddings e JOIN chunks c ON c.id = e.chunk_id"
                                        " JOIN documents d ON d.id = c.document_id JOIN collections k ON k.id = d.collection_id"
-                                       " WHERE k.embedding_provider <> 'local' AND NOT EXISTS (SELECT 1 FROM embedding_cache x WHERE x.provider = k.embedding_provider"
+                                       " WHERE k.embedding_provider <> 'local' AND NOT EXISTS (SELECT 1 FROM embedding_cache x"
+                                       # the provider alone (OpenAI's own API) or followed by the server
+                                       " WHERE (x.provider = k.embedding_provider OR x.provider LIKE k.embedding_provider || ' %')"
                                        " AND x.model = k.embedding_model AND x.dimensions = k.embedding_dimensions"
                                        " AND x.vector = e.vector)",
         "vectors of a collection with no model": "SELECT count(*) FROM embeddings e JOIN chunks c ON c.id = e.chunk_id"
