@@ -191,6 +191,28 @@ put("jsonl_reader", "docs.jsonl", '\n'.join([
 ]) + "\n")
 put("jsonl_reader", "crlf.jsonl", b'{"id":"a","text":"x"}\r\n{"id":"b","text":"y","title":null}\r\n\xff\xfe\n')
 
+# Nested past the reader's 64 levels (100,000 once overflowed the stack), just under it, and
+# left open across lines.
+put("jsonl_reader", "deep_array_100000", '{"id":"a","text":"x","metadata":{"k":' + "[" * 100000 + "]" * 100000 + "}}\n")
+put("jsonl_reader", "deep_object_70", '{"id":"a","text":"x","metadata":' + '{"k":' * 70 + "1" + "}" * 70 + "}\n")
+put("jsonl_reader", "deep_object_63", '{"id":"a","text":"x","metadata":' + '{"k":' * 63 + "1" + "}" * 63 + "}\n")
+put("jsonl_reader", "deep_unbalanced", '{"id":"a","text":"x","metadata":' + "[" * 5000 + "\n" + '{"id":"b","text":"y"}\n')
+
+# -- gitignore: a pattern and a path, split at the first newline; the pathological star
+# patterns once stalled the walk.
+for name, seed in {
+    "star_ext": "*.log\nbuild/debug.log",
+    "double_star": "**/node_modules/**\na/b/node_modules/c/d.js",
+    "anchored": "/build/*.o\nbuild/x.o",
+    "bracket": "[a-c]?[!x]*.md\nbq-z.md",
+    "escape": "\\*literal\n*literal",
+    "pathological": "*a*a*a*a*a*a*a*a*a*a*a*b\n" + "a" * 200,
+    "pathological_double": "**/*a*a*a*a*a*a*b\n" + "x/" * 20 + "a" * 100,
+    "class": "[[:digit:]][[:alpha:]]*\n1abc",
+    "question": "a?c/d?f\nabc/def",
+}.items():
+    put("gitignore", name, seed)
+
 # -- fts_query
 for i, q in enumerate(["C++ and SQLite", "don't \"panic\"", "NEAR(a b) OR x AND NOT y", "-foo:bar* ^baz (qux)",
                        "to be or not to be", "caf\u00e9 na\u00efve \u65e5\u672c\u8a9e", "a\x01b\x7fc \u2014 d\u00a0e",

@@ -3,8 +3,10 @@
 // (bracket quirks, "**" only as a whole segment) and costs no allocation per match.
 #include "ingest/glob.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
+#include <vector>
 
 namespace strata::ingest {
 namespace {
@@ -99,10 +101,41 @@ Match match_bracket(std::string_view pattern, std::size_t& p, unsigned char c, s
   return matched != negated && c != '/' ? Match::match : Match::no_match;
 }
 
-Match match_from(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t);
+// What match_from returned for (pattern position, text position), once asked. wildmatch's
+// backtracking is exponential in the stars of a pattern like "*a*a*a*a*a*a*b" against a long
+// run of 'a's (git stalls on it too); with each (p, t) computed once it is O(stars x text^2),
+// which a walk over an untrusted checkout can afford. Used only for patterns with two or more
+// stars, so the common pattern allocates nothing.
+class Memo {
+ public:
+  Memo(std::size_t pattern_size, std::size_t text_size)
+      : width_(text_size + 1), cells_((pattern_size + 1) * (text_size + 1), kUnknown) {}
+  std::optional<Match> get(std::size_t p, std::size_t t) const {
+    const signed char v = cells_[p * width_ + t];
+    return v == kUnknown ? std::nullopt : std::optional<Match>(static_cast<Match>(v));
+  }
+  Match put(std::size_t p, std::size_t t, Match m) {
+    cells_[p * width_ + t] = static_cast<signed char>(m);
+    return m;
+  }
+
+ private:
+  static constexpr signed char kUnknown = -1;
+  std::size_t width_;
+  std::vector<signed char> cells_;
+};
+
+Match match_from(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t, Memo* memo);
+
+// match_from, remembered in `memo` when there is one.
+Match match_from_memo(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t, Memo* memo) {
+  if (memo == nullptr) return match_from(pattern, p, text, t, nullptr);
+  if (const std::optional<Match> known = memo->get(p, t)) return *known;
+  return memo->put(p, t, match_from(pattern, p, text, t, memo));
+}
 
 // pattern[p] is a '*'. Tries every split of the remaining text, the way wildmatch does.
-Match match_star(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t) {
+Match match_star(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t, Memo* memo) {
   const std::size_t first = p++;
   bool crosses_slash = false;  // only "**" as a whole segment may span directories
   if (at(pattern, p) == '*') {
@@ -112,7 +145,7 @@ Match match_star(std::string_view pattern, std::size_t p, std::string_view text,
     const char next = at(pattern, p);
     if (segment_start && (p >= pattern.size() || next == '/' || (next == '\\' && at(pattern, p + 1) == '/'))) {
       // "**/" may match no directory at all: "a/**/b" matches "a/b".
-      if (next == '/' && match_from(pattern, p + 1, text, t) == Match::match) return Match::match;
+      if (next == '/' && match_from_memo(pattern, p + 1, text, t, memo) == Match::match) return Match::match;
       crosses_slash = true;
     }
   }
@@ -124,7 +157,7 @@ Match match_star(std::string_view pattern, std::size_t p, std::string_view text,
     // "*/" takes the rest of this segment; the '/' must then match.
     const std::size_t slash = text.find('/', t);
     if (slash == std::string_view::npos) return Match::no_match;
-    return match_from(pattern, p + 1, text, slash + 1);
+    return match_from_memo(pattern, p + 1, text, slash + 1, memo);
   }
   for (; t < text.size(); ++t) {
     if (!is_glob_special(pattern[p])) {
@@ -132,7 +165,7 @@ Match match_star(std::string_view pattern, std::size_t p, std::string_view text,
       while (t < text.size() && text[t] != pattern[p] && (crosses_slash || text[t] != '/')) ++t;
       if (t >= text.size() || text[t] != pattern[p]) return Match::no_match;
     }
-    const Match m = match_from(pattern, p, text, t);
+    const Match m = match_from_memo(pattern, p, text, t, memo);
     if (m != Match::no_match) {
       if (!crosses_slash || m != Match::abort_to_double_star) return m;
     } else if (!crosses_slash && text[t] == '/') {
@@ -142,7 +175,7 @@ Match match_star(std::string_view pattern, std::size_t p, std::string_view text,
   return Match::abort_all;
 }
 
-Match match_from(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t) {
+Match match_from(std::string_view pattern, std::size_t p, std::string_view text, std::size_t t, Memo* memo) {
   for (; p < pattern.size(); ++p, ++t) {
     const char pc = pattern[p];
     if (t >= text.size() && pc != '*') return Match::abort_all;
@@ -155,7 +188,7 @@ Match match_from(std::string_view pattern, std::size_t p, std::string_view text,
         if (tc == '/') return Match::no_match;
         break;
       case '*':
-        return match_star(pattern, p, text, t);
+        return match_star(pattern, p, text, t, memo);
       case '[': {
         const Match m = match_bracket(pattern, p, static_cast<unsigned char>(tc));
         if (m != Match::match) return m;
@@ -171,7 +204,9 @@ Match match_from(std::string_view pattern, std::size_t p, std::string_view text,
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return match_from(pattern, 0, path, 0) == Match::match;
+  if (std::count(pattern.begin(), pattern.end(), '*') < 2) return match_from(pattern, 0, path, 0, nullptr) == Match::match;
+  Memo memo(pattern.size(), path.size());
+  return match_from(pattern, 0, path, 0, &memo) == Match::match;
 }
 
 std::optional<std::string> glob_problem(std::string_view pattern) {

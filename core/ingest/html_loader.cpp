@@ -1,5 +1,7 @@
 #include "ingest/html_loader.h"
 
+#include "ingest/html_depth.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -556,7 +558,8 @@ std::string title_of(const GumboNode& document) {
 
 LoadedDocument load_html(std::string_view bytes) {
   DecodedText decoded = decode_html(bytes);
-  const ParsedHtml html(decoded.text);
+  const BoundedHtml bounded = bound_html_depth(decoded.text);
+  const ParsedHtml html(bounded.blanked > 0 ? bounded.text : decoded.text);
   Rendered content = render_content(html.document());
   LoadedDocument doc;
   doc.text = std::move(content.text);

@@ -326,4 +326,15 @@ TEST(GlobPathPattern, EmptyPatternMatchesNothing) {
 }
 
 }  // namespace
+// Issue 19: a .gitignore line like "*a*a*a*a*a*a*b" stalled the walk of a checkout (wildmatch
+// backtracks exponentially; git stalls too). Each (pattern, text) position is now tried once.
+TEST(GlobMatch, PathologicalStarPatternsEndAndStillMatchLikeGit) {
+  const std::string as(200, 'a');
+  EXPECT_FALSE(glob_match("*a*a*a*a*a*a*a*a*a*a*a*b", as));
+  EXPECT_TRUE(glob_match("*a*a*a*a*a*a*a*a*a*a*a*b", as + "b"));
+  EXPECT_FALSE(glob_match("**/*a*a*a*a*a*a*a*a*b", "x/y/" + as));
+  EXPECT_TRUE(glob_match("**/*a*a*a*a*a*a*a*a*b", "x/y/" + as + "b"));
+  EXPECT_FALSE(glob_match("*a*a*a*a*a*a*a*b", as + "/b")) << "'*' still stops at '/'";
+}
+
 }  // namespace strata::ingest
