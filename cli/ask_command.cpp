@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -299,7 +301,10 @@ void print_sources(const ask::AskResult& r, bool raw, bool color) {
 void print_answered(const ask::AskResult& r, const ask::AskRequest& request, const AskCliOptions& o,
                     const OutputOptions& out) {
   if (!o.json) {
-    if (r.partial) write_out("[partial answer: the stream was cut before the model finished]\n");
+    if (r.partial) {
+      write_out(r.interrupted ? "[partial answer: interrupted (Ctrl-C)]\n"
+                              : "[partial answer: the stream was cut before the model finished]\n");
+    }
     if (r.answer.empty() && r.pack.sources.empty()) {
       print_warning("nothing in collection '" + o.store.collection + "' matches the question", out.color);
     } else if (r.abstained) {
@@ -356,6 +361,46 @@ std::string summary_of(const ask::AskResult& r, const std::string& collection) {
   return s;
 }
 
+// Ctrl-C while a model answers: the first one stops the request (ChatClientOptions::cancel), so
+// that what was printed is logged as a partial answer, marked interrupted; the handler is then
+// the default again, so a second Ctrl-C ends the process at once. A SIGINT the caller ignores
+// (a background job of a script) stays ignored.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    struct sigaction current {};
+    ::sigaction(SIGINT, nullptr, &current);
+    if (current.sa_handler == SIG_IGN) return;
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    action.sa_flags = static_cast<int>(SA_RESETHAND);  // the second Ctrl-C is the default: the process ends
+    sigemptyset(&action.sa_mask);
+    installed_ = ::sigaction(SIGINT, &action, &previous_) == 0;
+  }
+  ~InterruptGuard() {
+    if (installed_) ::sigaction(SIGINT, &previous_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+  bool installed_ = false;
+};
+
+// After an interrupted answer is logged: end the way an interrupted program does, killed by
+// SIGINT, so that a shell loop or a script stops too (exit status 130 in the shell).
+[[noreturn]] void end_interrupted() {
+  std::fflush(stdout);
+  std::signal(SIGINT, SIG_DFL);
+  std::raise(SIGINT);
+  std::_Exit(130);
+}
+
 int run_ask(const AskCliOptions& o) {
   OutputOptions out;
   out.color = parse_color_mode(o.color);
@@ -397,7 +442,17 @@ int run_ask(const AskCliOptions& o) {
 
   AnswerPrinter printer(o.raw, o.json || o.context_only, out,
                         [&](const ask::AskResult& done) { print_answered(done, request, o, out); });
-  ask::AskResult r = ask::ask(st, request, provider, printer);
+  ask::AskRequest cancellable = request;
+  cancellable.chat.cancel = &g_interrupted;
+  ask::AskResult r = [&] {
+    const InterruptGuard guard;
+    try {
+      return ask::ask(st, cancellable, provider, printer);
+    } catch (const Error&) {
+      if (g_interrupted.load()) end_interrupted();  // before the answer began: nothing to log but the error
+      throw;
+    }
+  }();
   r.timings.open_ms = open_ms;
 
   if (o.context_only) {
@@ -426,6 +481,10 @@ int run_ask(const AskCliOptions& o) {
     if (!out.quiet) {
       std::cerr << paint(safe(summary_of(r, o.store.collection)), Tone::dim, color_enabled(out.color, STDERR_FILENO)) << '\n';
     }
+  }
+  if (r.interrupted) {
+    print_warning("interrupted: the partial answer is logged as partial (strata logs)", out.color);
+    end_interrupted();
   }
   if (r.partial) {
     const std::string why = r.error ? r.error->what() : "the answer was cut off";

@@ -591,6 +591,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
       if (!reply.model.empty()) result.model = reply.model;
       result.finish_reason = reply.finish_reason;
       result.partial = reply.partial;
+      result.interrupted = reply.interrupted;
       result.error = std::move(reply.error);
       if (!result.partial) {
         record.cache_key = key;

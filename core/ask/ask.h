@@ -191,6 +191,7 @@ struct AskResult {
   std::string rewrite_error;
   std::string rerank_failure;  // --rerank: why the retrieval order was kept
   bool partial = false;              // the stream was cut: `answer` is what arrived
+  bool interrupted = false;          // partial because the user pressed Ctrl-C (ChatClientOptions::cancel)
   std::optional<llm::ChatError> error;  // why, when partial
   int attempts = 0;
   std::optional<std::int64_t> conversation_id;

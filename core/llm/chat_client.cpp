@@ -36,7 +36,10 @@ struct Attempt {
   // The server went silent, or sent no text, for the whole idle limit: not tried again, so that
   // --timeout N ends a stalled answer after about N seconds, not after every retry's N more.
   bool stalled = false;
+  bool interrupted = false;  // stopped by ChatClientOptions::cancel: never retried
 };
+
+bool cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
 
 // How much answer text a stream may bring for `max_tokens` before it is cut: a token is about
 // four bytes of text and rarely more than sixteen; past that, a server that never stops is
@@ -115,6 +118,7 @@ net::Request base_request(const ChatEndpoint& e, const std::string& url, const C
   r.total_timeout = std::chrono::milliseconds(0);
   r.low_speed_bytes = 1;
   r.low_speed_time = o.idle_timeout;
+  r.cancel = o.cancel;
   return r;
 }
 
@@ -180,6 +184,11 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
   a.result.model = decoder.model();
   a.result.finish_reason = decoder.finish_reason();
   if (a.error) return a;
+  if (response.failure == net::FailureKind::aborted && cancelled(request.cancel)) {
+    a.interrupted = true;
+    a.error = ChatError(ChatErrorKind::server, ExitCode::partial, "interrupted (Ctrl-C)");
+    return a;
+  }
 
   if (response.failure != net::FailureKind::none) {
     a.error = transport_error(response, host, a.handed_out);
@@ -224,6 +233,11 @@ Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::
   const auto start = Clock::now();
   const net::Response response = http.perform(request);
   a.result.latency_ms = ms_since(start);
+  if (response.failure == net::FailureKind::aborted && cancelled(request.cancel)) {
+    a.interrupted = true;
+    a.error = ChatError(ChatErrorKind::server, ExitCode::partial, "interrupted (Ctrl-C)");
+    return a;
+  }
   if (response.failure != net::FailureKind::none) {
     a.error = transport_error(response, host, false);
     a.stalled = response.failure == net::FailureKind::timeout;
@@ -275,6 +289,7 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
     }
     if (a.handed_out) {
       a.result.partial = true;
+      a.result.interrupted = a.interrupted;
       a.result.error = std::move(a.error);
       return std::move(a.result);
     }
@@ -288,6 +303,7 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
                           (a.status > 0 ? " (HTTP " + std::to_string(a.status) + ")" : std::string()),
                       hint);
     }
+    if (a.interrupted) throw ChatError(e.kind(), e.code(), "interrupted (Ctrl-C) before the answer began");
     if (!e.retryable() || attempt > policy.max_retries || a.stalled) {
       if (e.retryable() && attempt > 1) {
         throw ChatError(e.kind(), e.code(), std::string(e.what()) + " (after " + std::to_string(attempt) + " attempts)",
@@ -301,7 +317,11 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
     }
     const std::chrono::milliseconds wait = policy.delay(attempt, a.retry_after, embed::jitter_random());
     observer.retrying(e.what(), wait);
-    std::this_thread::sleep_for(wait);
+    // In slices, so that Ctrl-C during a backoff ends it too.
+    for (auto until = Clock::now() + wait; Clock::now() < until;) {
+      if (cancelled(options_.cancel)) throw ChatError(e.kind(), ExitCode::partial, "interrupted (Ctrl-C) before the answer began");
+      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(until - Clock::now(), std::chrono::milliseconds(100)));
+    }
   }
 }
 

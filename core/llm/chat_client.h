@@ -12,6 +12,7 @@
 //
 // Errors: ChatError (key_rejected and context_too_long among them, in our own words; never
 // the key), thrown when no text was handed out. Messages never contain the API key.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -47,6 +48,9 @@ struct ChatClientOptions {
   // bytes), is given up (between tokens or before the first). Default: 120 s, since a local
   // model may think that long over a long prompt before its first token.
   std::chrono::seconds idle_timeout{120};
+  // When set and true (the user pressed Ctrl-C), the request stops within about a second and is
+  // not retried; text already handed out comes back as a partial result, `interrupted`.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Told about each piece of the answer and each retry. Called on the caller's thread.
@@ -68,6 +72,7 @@ struct ChatResult {
   double first_text_ms = 0;   // the last attempt: request sent to first text (0: none)
   // The stream broke after text was handed out: `text` is what arrived, `error` why it ended.
   bool partial = false;
+  bool interrupted = false;  // partial because ChatClientOptions::cancel was set
   std::optional<ChatError> error;
 };
 

@@ -205,6 +205,33 @@ out_bytes=$(wc -c <"$E2E_TMP/.out")
 assert_true "stdout holds at most the budget (16 x 16 + 1024 bytes) and a little more: $out_bytes bytes" test "$out_bytes" -lt 2000
 assert_eq 1 "$(db_q ask.db "SELECT count(*) FROM llm_calls WHERE status = 'partial' AND id = (SELECT max(id) FROM llm_calls)")" "logged as partial"
 
+case_ "ask: Ctrl-C during a streamed answer logs what was printed, marked interrupted"
+server_reset
+chat_script '[{"answer": "one two three four five six seven eight nine ten", "delay_ms": 300}]'
+calls_before=$(calls)
+# SIGINT as a terminal sends it: to a process whose SIGINT is not ignored (a background job of
+# this script would start with it ignored).
+cat >"$E2E_TMP/sigint.py" <<'PY'
+import signal, subprocess, sys, time
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+time.sleep(1.5)
+p.send_signal(signal.SIGINT)
+out, err = p.communicate(timeout=20)
+sys.stdout.buffer.write(out)
+sys.stderr.buffer.write(err)
+sys.exit(128 + signal.SIGINT if p.returncode == -signal.SIGINT else p.returncode)
+PY
+run python3 "$E2E_TMP/sigint.py" "$STRATA" "${ASK[@]}" "what is a quokka?"
+assert_eq 130 "$RC" "ended by SIGINT, as an interrupted program does"
+expect_stdout_match '^\[partial answer: interrupted \(Ctrl-C\)\]$'
+expect_stderr_match 'interrupted: the partial answer is logged as partial'
+assert_eq $((calls_before + 1)) "$(calls)" "one llm_calls row"
+assert_eq "partial|interrupted (Ctrl-C)" "$(db_q ask.db "SELECT status, error FROM llm_calls ORDER BY id DESC LIMIT 1")" "logged as partial, marked interrupted"
+logged=$(db_q ask.db "SELECT answer FROM llm_calls ORDER BY id DESC LIMIT 1")
+assert_true "the logged answer is what was printed: [$logged]" grep -qF -- "$logged" "$E2E_TMP/.out"
+assert_true "and only part of it" test "${#logged}" -lt 40
+
 case_ "ask and embed: a redirect says where it points, and is not followed"
 server_reset
 chat_script '[{"status": 301, "headers": {"Location": "https://elsewhere.example/v1/chat/completions"}, "body": ""}]'
