@@ -30,6 +30,16 @@ std::string cannot_open_reason(const std::string& path) {
   return "";
 }
 
+// True when the file system holding `path` has less room left than SQLite needs to start a WAL
+// (its 32 KB shared-memory file and a first frame).
+bool nearly_full(const std::string& path) {
+  std::error_code ec;
+  const fs::path parent = fs::absolute(path, ec).parent_path();
+  struct statvfs vfs {};
+  if (::statvfs(parent.c_str(), &vfs) != 0) return false;
+  return static_cast<unsigned long long>(vfs.f_bavail) * vfs.f_frsize < 128ULL * 1024;
+}
+
 // A database file deleted or replaced while open (its folder removed mid-run) still takes
 // writes, into an unlinked file: every later commit would report success and be lost. The
 // commit hook refuses such a commit; SQLite then rolls it back with SQLITE_CONSTRAINT_COMMITHOOK.
@@ -64,6 +74,9 @@ std::string describe_sqlite_failure(const std::exception& e, int code, const std
     case SQLITE_FULL:
       return path + ": disk is full";
     case SQLITE_IOERR:
+      // A full disk often surfaces as an I/O error, not SQLITE_FULL: a reader creating the WAL's
+      // shared-memory file (search, documents list) gets SQLITE_IOERR_SHMSIZE.
+      if (nearly_full(path)) return path + ": disk is full";
       return path + ": I/O error: " + e.what();
     case SQLITE_CORRUPT:
       return path + ": database is corrupt";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trial: a full disk. The database or store lives on a small tmpfs whose free space a filler
 # file takes away; `migrate up`, `ingest` and `embed` must each stop with one error line saying
-# the disk is full (exit 7), leave a database that passes integrity_check with no partial state
+# the disk is full (exit 7) (and so must `search` and `documents`, which only read but need room
+# for the WAL's shared-memory file), leave a database that passes integrity_check with no partial state
 # (migrate: history rows match the tables, all applied; ingest and embed: every document,
 # chunk and vector stored is exactly as an uninterrupted run stores it, FTS in step), and once
 # the filler is removed a rerun must exit 0 and converge to the uninterrupted run's state.
@@ -169,5 +170,20 @@ for r in $(seq 1 "$ROUNDS"); do
     if cmp -s ref_e.txt got.txt; then pass "after freeing space: the uninterrupted run's store"; else
         fail "after freeing space the store differs: $(diff ref_e.txt got.txt | head -n 4 | cut -c1-160)"; fi
 done
+
+# ---------------------------------------------------------------------------
+case_ "search and documents on a full disk say so"
+free_space
+rm -f mnt/s.db*
+cp ref_e.db mnt/s.db
+leave_free 0
+for mode in keyword vector; do
+    expect_exit 7 -- "$STRATA" search --store mnt/s.db --collection docs --mode "$mode" --base-url "$URL" rollback
+    expect_error_line 's\.db' 'disk is full'
+done
+expect_exit 7 -- "$STRATA" documents list --store mnt/s.db --collection docs
+expect_error_line 's\.db' 'disk is full'
+free_space
+expect_exit 0 -- "$STRATA" search --store mnt/s.db --collection docs --mode keyword rollback -q
 
 e2e_finish
