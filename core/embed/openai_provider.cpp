@@ -34,6 +34,11 @@ std::string describe(long status, const ServerError& e) {
 
 }  // namespace
 
+std::size_t response_cap(std::size_t inputs, std::size_t dims) {
+  const std::size_t values = dims > 0 ? dims : k_unknown_dimensions_cap;
+  return inputs * (values * k_bytes_per_value + 256) + (std::size_t{1} << 20);
+}
+
 OpenAiProvider::OpenAiProvider(OpenAiConfig config)
     : config_(std::move(config)), dimensions_(config_.expected_dimensions) {
   url_ = config_.base_url;
@@ -50,6 +55,7 @@ Attempt OpenAiProvider::embed(std::span<const std::string_view> inputs, const st
   request.body = embeddings_request_body(config_.model, inputs, config_.request_dimensions);
   request.total_timeout = config_.timeout;
   request.cancel = cancel;
+  request.max_response_bytes = response_cap(inputs.size(), dimensions());
 
   net::Response response;
   {

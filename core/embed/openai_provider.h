@@ -28,6 +28,15 @@ struct OpenAiConfig {
   std::chrono::milliseconds timeout{120'000}; // whole request
 };
 
+// The largest answer taken for `inputs` vectors of `dims` values (0: unknown yet, taken as
+// 4096): 48 bytes a value (a JSON float such as -1.2345678901234567e-05, its comma, a line
+// break and the indentation of a pretty-printed body), 256 a vector and 1 MiB besides. A body past it is given up as too large. It bounds what a server sending an
+// endless body can make strata hold: each request in flight holds its body and, while parsing,
+// its values (`--concurrency` 4 with batches of 256 was 4 x 256 MiB x 2 before, 1.9 GB).
+inline constexpr std::size_t k_bytes_per_value = 48;
+inline constexpr std::size_t k_unknown_dimensions_cap = 4096;
+std::size_t response_cap(std::size_t inputs, std::size_t dims);
+
 class OpenAiProvider final : public Provider {
  public:
   explicit OpenAiProvider(OpenAiConfig config);

@@ -84,9 +84,22 @@ nothing_stored drip
 case_ "embed: a 50 MB garbage body"
 embed_fault garbage '[{"fault": "garbage", "mb": 50}]' --max-retries 0
 assert_eq 7 "$RC" "exit 7"
-expect_error_line 'invalid response' 'not valid JSON'
+expect_error_line 'response too large'
 memory_bounded
 nothing_stored garbage
+
+case_ "embed --concurrency 4 against endless bodies: the total held is bounded"
+server_reset
+server_config '{"always": {"fault": "garbage", "mb": 400}}'
+cp base.db endless.db
+rss_run "$STRATA" embed --store endless.db --collection docs --base-url "$URL" --model test-model \
+    --batch-size 64 --concurrency 4 --max-retries 0 -q
+assert_eq 7 "$RC" "exit 7"
+expect_stderr_match 'response too large'
+memory_bounded
+note "(1.0 GB on 5173005 in the same run: a 256 MiB cap per response, held twice, times 4)"
+nothing_stored endless
+server_reset
 
 case_ "embed: invalid UTF-8 inside the JSON (a field strata does not use)"
 embed_fault bad_utf8 '[{"fault": "bad_utf8"}]'

@@ -45,6 +45,14 @@ TEST(EmbedOpenAi, TheCacheScopeNamesTheServerWithoutItsPassword) {
   EXPECT_EQ(scope("http://u:hunter2@LLM.internal/v1"), "http://llm.internal:80/v1");
 }
 
+// Issue 19: --concurrency 4 against endless bodies held 1.9 GB (256 MiB per response, twice,
+// times 4). The cap now follows what the request asked for.
+TEST(EmbedOpenAi, TheLargestAnswerTakenFollowsTheRequest) {
+  EXPECT_EQ(response_cap(1, 1536), 1536u * 48 + 256 + (1u << 20));
+  EXPECT_EQ(response_cap(64, 0), 64u * (4096 * 48 + 256) + (1u << 20)) << "an unknown size is taken as 4096";
+  EXPECT_LT(response_cap(256, 3072) * 4 * 2, std::size_t{320} << 20) << "the worst batch, four in flight, held twice";
+}
+
 TEST(EmbedOpenAi, EmbedsAndLearnsTheSize) {
   TestServer server({"--dimensions", "6"});
   OpenAiProvider p = provider_for(server);
