@@ -256,7 +256,7 @@ int run_dump(const MigrateOptions& o) {
   mg::Migrator m = make_migrator(o);
   const std::string schema = m.dump();
   if (o.output_file.empty() || o.output_file == "-") {
-    std::cout << schema;
+    std::cout << safe_on_stdout(schema);
     return 0;
   }
   // Write beside the target and rename, so a failure never leaves half a schema.sql.

@@ -163,6 +163,12 @@ tty_run "$STRATA" migrate -d sqlite:m.db check
 expect_clean "migrate check"
 tty_run "$STRATA" migrate -d sqlite:m.db up --dry-run
 expect_clean "migrate up --dry-run (the SQL)"
+rm migrations/20240102000000_b.sql
+printf -- '-- migrate:up\nCREATE TABLE "t_%s" (x);\n-- migrate:down\nDROP TABLE "t_%s";\n' "$PF" "$PF" >"migrations/20240103000000_c.sql"
+expect_exit 0 -- "$STRATA" migrate -d sqlite:m.db up
+tty_run "$STRATA" migrate -d sqlite:m.db dump
+expect_clean "migrate dump (a table named by the payload)"
+shown "migrate dump" "CREATE TABLE"
 
 case_ "chunk and tokens: names and text"
 tty_run "$STRATA" chunk "docs/note$PF.md"
