@@ -122,6 +122,27 @@ net::Request base_request(const ChatEndpoint& e, const std::string& url, const C
   return r;
 }
 
+// Sets `a.error` when the exchange did not bring a 2xx: Ctrl-C (never retried), a transport
+// failure (a timeout marks the attempt stalled), a redirect, or an error status with its
+// Retry-After. True when it did.
+bool exchange_failed(const net::Response& response, const net::Request& request, const ChatEndpoint& endpoint,
+                     const std::string& host, Attempt& a) {
+  if (response.failure == net::FailureKind::aborted && cancelled(request.cancel)) {
+    a.interrupted = true;
+    a.error = ChatError(ChatErrorKind::server, ExitCode::partial, "interrupted (Ctrl-C)");
+  } else if (response.failure != net::FailureKind::none) {
+    a.error = transport_error(response, host, a.handed_out);
+    a.stalled = response.failure == net::FailureKind::timeout;
+  } else if (const std::string to = response.redirect_note(); !to.empty()) {
+    a.error = redirected(response.status, to, host);
+  } else if (response.status < 200 || response.status >= 300) {
+    a.error = chat_http_error(endpoint.provider, response.status, response.body);
+    a.status = response.status;
+    a.retry_after = embed::retry_after_of(response, std::chrono::system_clock::now());
+  }
+  return a.error.has_value();
+}
+
 Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, net::Request request,
                          ChatObserver& observer, const std::string& host, std::size_t budget) {
   Attempt a;
@@ -184,27 +205,7 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
   a.result.model = decoder.model();
   a.result.finish_reason = decoder.finish_reason();
   if (a.error) return a;
-  if (response.failure == net::FailureKind::aborted && cancelled(request.cancel)) {
-    a.interrupted = true;
-    a.error = ChatError(ChatErrorKind::server, ExitCode::partial, "interrupted (Ctrl-C)");
-    return a;
-  }
-
-  if (response.failure != net::FailureKind::none) {
-    a.error = transport_error(response, host, a.handed_out);
-    a.stalled = response.failure == net::FailureKind::timeout;
-    return a;
-  }
-  if (const std::string to = response.redirect_note(); !to.empty()) {
-    a.error = redirected(response.status, to, host);
-    return a;
-  }
-  if (response.status < 200 || response.status >= 300) {
-    a.error = chat_http_error(endpoint.provider, response.status, response.body);
-    a.status = response.status;
-    a.retry_after = embed::retry_after_of(response, std::chrono::system_clock::now());
-    return a;
-  }
+  if (exchange_failed(response, request, endpoint, host, a)) return a;
   if (!any_event && !unstreamed.empty() && unstreamed.size() < k_max_unstreamed) {
     try {
       ChatResponse whole = parse_chat_response(endpoint.provider, unstreamed);
@@ -233,26 +234,7 @@ Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::
   const auto start = Clock::now();
   const net::Response response = http.perform(request);
   a.result.latency_ms = ms_since(start);
-  if (response.failure == net::FailureKind::aborted && cancelled(request.cancel)) {
-    a.interrupted = true;
-    a.error = ChatError(ChatErrorKind::server, ExitCode::partial, "interrupted (Ctrl-C)");
-    return a;
-  }
-  if (response.failure != net::FailureKind::none) {
-    a.error = transport_error(response, host, false);
-    a.stalled = response.failure == net::FailureKind::timeout;
-    return a;
-  }
-  if (const std::string to = response.redirect_note(); !to.empty()) {
-    a.error = redirected(response.status, to, host);
-    return a;
-  }
-  if (response.status < 200 || response.status >= 300) {
-    a.error = chat_http_error(endpoint.provider, response.status, response.body);
-    a.status = response.status;
-    a.retry_after = embed::retry_after_of(response, std::chrono::system_clock::now());
-    return a;
-  }
+  if (exchange_failed(response, request, endpoint, host, a)) return a;
   try {
     ChatResponse whole = parse_chat_response(endpoint.provider, response.body);
     a.result.text = std::move(whole.text);
