@@ -32,6 +32,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "embed/local_embedder.h"
 #include "search/fts_query.h"
@@ -39,6 +40,7 @@
 #include "search/vector_index.h"
 #include "search/vector_snapshot.h"
 #include "store/fts_bm25.h"
+#include "store/collections.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "store/store_db.h"
@@ -46,10 +48,10 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using strata::ms_since;
 namespace search = strata::search;
 namespace store = strata::store;
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 double thread_cpu_s() {
   timespec ts{};
@@ -165,7 +167,7 @@ int main(int argc, char** argv) {
 
     // --- The keyword list alone, against the joined query it replaced ------------------------
     {
-      const std::optional<store::SearchCollection> kc = store::find_search_collection(st, collection);
+      const std::optional<store::CollectionInfo> kc = store::find_collection(st, collection);
       const std::size_t depth = std::max<std::size_t>(50, 4 * k);
       SQLite::Statement joined(store::database(st),
                                std::string("SELECT f.rowid, ") + store::k_fts_bm25_scoped_function +
@@ -213,19 +215,19 @@ int main(int argc, char** argv) {
     }
 
     // --- The vector index alone ------------------------------------------------------------------
-    const std::optional<store::SearchCollection> c = store::find_search_collection(st, collection);
-    if (!c || !c->model || c->model->dimensions <= 0) {
+    const std::optional<store::CollectionInfo> c = store::find_collection(st, collection);
+    if (!c || !c->embedding_model || c->embedding_model->dimensions <= 0) {
       std::fprintf(stderr, "search_bench: collection '%s' has no vectors\n", collection.c_str());
       return 1;
     }
-    if (c->model->provider != "local") {
+    if (c->embedding_model->provider != "local") {
       std::fprintf(stderr, "search_bench: collection '%s' was embedded with %s, not local: index figures skipped\n",
-                   collection.c_str(), c->model->provider.c_str());
+                   collection.c_str(), c->embedding_model->provider.c_str());
       return 0;
     }
-    const auto dims = static_cast<std::size_t>(c->model->dimensions);
+    const auto dims = static_cast<std::size_t>(c->embedding_model->dimensions);
     t0 = Clock::now();
-    store::CollectionVectors m = search::load_collection_matrix(st, c->id, *c->model);
+    store::CollectionVectors m = search::load_collection_matrix(st, c->id, *c->embedding_model);
     const double read_ms = ms_since(t0);
     const std::size_t rows = m.chunk_ids.size();
     std::vector<float> raw;

@@ -1,29 +1,21 @@
 #include "app.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
-#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ask_command.h"
-#include "catalog_command.h"
-#include "chunk_command.h"
+#include "commands.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
-#include "config_command.h"
-#include "embed_command.h"
-#include "ingest_command.h"
-#include "logs_command.h"
 #include "migrate/pq_preload.h"
-#include "migrate_command.h"
+#include "option_bundles.h"
 #include "output.h"
-#include "search_command.h"
 #include "suggest.h"
-#include "tokens_command.h"
 #include "version.h"
 
 namespace strata::cli {
@@ -44,19 +36,6 @@ std::string exit_code_table() {
     t += "  " + std::to_string(to_int(e.code)) + "  " + name + std::string(e.meaning) + "\n";
   }
   return t;
-}
-
-ColorMode color_from_args(int argc, const char* const* argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--color=never" || (a == "--color" && i + 1 < argc && std::string(argv[i + 1]) == "never")) {
-      return ColorMode::never;
-    }
-    if (a == "--color=always" || (a == "--color" && i + 1 < argc && std::string(argv[i + 1]) == "always")) {
-      return ColorMode::always;
-    }
-  }
-  return ColorMode::automatic;
 }
 
 // The hint after a usage error names the command the user was typing ("strata tokens --help"),
@@ -105,23 +84,16 @@ int run(int argc, const char* const* argv) {
              "Run 'strata COMMAND --help' for a command's options and examples.\n" +
              exit_code_table());
 
-  MigrateOptions migrate;
-  app.add_option("--color", migrate.color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  std::function<int()> action;
-  setup_migrate(app, migrate, action);
-  setup_tokens(app, action);
-  setup_chunk(app, action);
-  setup_embed(app, action);
-  setup_ingest(app, action);
-  setup_collections(app, action);
-  setup_documents(app, action);
-  setup_search(app, action);
-  setup_ask(app, action);
-  setup_logs(app, action);
-  setup_config(app, action);
+  add_color_option(app);
+  // The command table: each command's run, by the CLI::App its setup filled.
+  std::vector<std::pair<const CLI::App*, Run>> runs;
+  for (const Command& c : commands()) {
+    CLI::App* cmd = app.add_subcommand(std::string(c.name), std::string(c.summary));
+    runs.emplace_back(cmd, c.setup(*cmd));
+  }
 
-  const ColorMode color = color_from_args(argc, argv);
+  const RunContext context{chosen_color(args)};
+  const ColorMode color = context.color;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -137,9 +109,16 @@ int run(int argc, const char* const* argv) {
       print_error(e.what(), usage_hint(app), color);
     }
     return to_int(ExitCode::usage);
+  } catch (const Error& e) {
+    // A flag's value refused while parsing (number_flags.h, option_bundles.h): strata's message,
+    // with the command's usage as the hint unless it has its own.
+    print_error(e.what(), e.hint().empty() ? usage_hint(app) : e.hint(), color);
+    return to_int(e.code());
   }
+  const CLI::App* chosen = app.get_subcommands().front();  // require_subcommand(1)
+  const auto run_of = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.first == chosen; });
   try {
-    return action ? action() : to_int(ExitCode::usage);
+    return run_of->second(context);
   } catch (const Error& e) {
     print_error(e.what(), e.hint(), color);
     return to_int(e.code());

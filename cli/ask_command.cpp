@@ -21,15 +21,20 @@
 #include <vector>
 
 #include "ask/ask.h"
+#include "common/clock.h"
+#include "common/display_width.h"
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
 #include "common/text.h"
+#include "embed_output.h"
 #include "flag_values.h"
 #include "input.h"
 #include "llm/context_pack.h"
 #include "llm/sanitize.h"
+#include "option_bundles.h"
 #include "output.h"
+#include "progress.h"
 #include "store/store.h"
 #include "store_options.h"
 
@@ -42,17 +47,14 @@ using Clock = std::chrono::steady_clock;
 struct AskCliOptions {
   StoreOptions store;
   std::vector<std::string> question;  // the words, joined by spaces
-  std::string k, mode, context_tokens, max_tokens, temperature, max_retries, timeout, conversation;
-  std::vector<std::string> where;
-  std::string vector_weight;  // unless given: [search] vector_weight, else the model kind's default
-  std::string provider, model, base_url, api_key_env;
+  RetrievalFlags retrieval;
+  EndpointFlags endpoint;  // the chat server
+  std::string context_tokens, max_tokens, temperature, conversation;
+  std::string provider, model;
   std::string system;  // --system TEXT or @FILE; unless given: [llm] system
-  bool rerank = false;
-  std::string rerank_url, rerank_model, rerank_api_key_env;
-  bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
-  bool no_cache = false, redact = false, raw = false, json = false, context_only = false;
-  bool continue_last = false, no_stream = false, quiet = false;
-  std::string color;
+  bool no_cache = false, redact = false, raw = false, context_only = false;
+  bool continue_last = false, no_stream = false;
+  OutputOptions out;  // out.color: the run's (RunContext)
 };
 
 double parse_temperature(const std::string& value) {
@@ -63,11 +65,6 @@ double parse_temperature(const std::string& value) {
     usage("--temperature must be a number from 0 to 2 (got '" + value + "')");
   }
   return t;
-}
-
-std::optional<std::string> given(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
 }
 
 // `strata ask -`: the question is standard input, as `llm` and `aichat` read it (echo q | strata
@@ -128,6 +125,7 @@ llm::PromptSettings prompt_settings(const AskCliOptions& o) {
 
 ask::AskRequest request_of(const AskCliOptions& o) {
   ask::AskRequest r;
+  apply_embed_server("", "", r.embed);  // the question's embedding: the collection's server, as search's
   if (o.question.size() == 1 && o.question[0] == "-") {
     r.question = question_from_stdin();
     if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question on standard input is empty");
@@ -138,16 +136,16 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   }
   if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question is empty");
   r.collection = o.store.collection;
-  if (!o.k.empty()) r.k = static_cast<std::size_t>(std::min<std::uint64_t>(parse_count("-k", o.k, 1), 1000));
-  if (!o.mode.empty()) r.mode = search::parse_mode(o.mode);  // CLI11 checked the name
-  for (const std::string& w : o.where) r.where.push_back(parse_where(w));
-  r.vector_weight = chosen_vector_weight(o.vector_weight_given, o.vector_weight);
-  r.rerank = chosen_rerank(o.rerank, o.rerank_url, o.rerank_model, o.rerank_api_key_env);
+  const RetrievalFlags& f = o.retrieval;
+  apply_retrieval(f, r.k, r.mode, r.where);
+  r.vector_weight = chosen_vector_weight(f.vector_weight.has_value(), f.vector_weight.value_or(""));
+  r.rerank = chosen_rerank(f.rerank, f.rerank_url, f.rerank_model, f.rerank_api_key_env);
   if (!o.context_tokens.empty()) r.context_tokens = static_cast<std::size_t>(parse_count("--context-tokens", o.context_tokens, 1));
   if (!o.max_tokens.empty()) r.max_tokens = parse_count("--max-tokens", o.max_tokens, 1);
   if (!o.temperature.empty()) r.temperature = parse_temperature(o.temperature);
-  if (!o.max_retries.empty()) r.chat.retry.max_retries = static_cast<int>(std::min<std::uint64_t>(parse_count("--max-retries", o.max_retries, 0), 20));
-  if (!o.timeout.empty()) r.chat.idle_timeout = std::chrono::seconds(static_cast<std::int64_t>(std::min<std::uint64_t>(parse_count("--timeout", o.timeout, 1), 86400)));
+  if (o.endpoint.max_retries) r.chat.retry.max_retries = *o.endpoint.max_retries;
+  // The stream's idle timer counts whole seconds: a fraction rounds up.
+  if (const auto timeout = o.endpoint.timeout_ms()) r.chat.idle_timeout = std::chrono::ceil<std::chrono::seconds>(*timeout);
   if (!o.conversation.empty()) r.conversation = static_cast<std::int64_t>(parse_count("--conversation", o.conversation, 1));
   if (r.conversation && o.continue_last) usage("give --continue or --conversation, not both");
   r.continue_last = o.continue_last;
@@ -173,21 +171,33 @@ class AnswerPrinter final : public ask::AskObserver {
   using Answered = std::function<void(const ask::AskResult&)>;
   AnswerPrinter(bool raw, bool silent, const OutputOptions& out, Answered on_answered)
       : raw_(raw), silent_(silent), out_(out), on_answered_(std::move(on_answered)) {}
+  ~AnswerPrinter() override { clear_status(); }  // also when an error ends the run
+  AnswerPrinter(const AnswerPrinter&) = delete;
+  AnswerPrinter& operator=(const AnswerPrinter&) = delete;
 
   void text(std::string_view delta) override {
+    clear_status();
     if (silent_) return;
     const std::string safe = raw_ ? std::string(delta) : sanitizer_.feed(delta);
     emit(safe);
   }
 
+  // On a terminal, one status line that each retry redraws (cleared before anything else is
+  // printed); elsewhere a line per retry, for the log.
   void retrying(const std::string& why, std::chrono::milliseconds wait) override {
     if (out_.quiet) return;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(wait.count()) / 1000.0);
-    std::cerr << "strata: retrying in " << buf << " s: " << why << '\n';
+    const std::string line = "strata: " + retry_text(why, wait);
+    if (ProgressLine::stderr_is_terminal()) {
+      const std::size_t columns = terminal_columns(STDERR_FILENO);
+      std::cerr << "\r\x1b[K" << fit_to_width(line, columns > 1 ? columns - 1 : 79) << std::flush;
+      status_drawn_ = true;
+    } else {
+      std::cerr << line << '\n';
+    }
   }
 
   void answered(const ask::AskResult& result) override {
+    clear_status();
     finish();
     on_answered_(result);
   }
@@ -217,6 +227,12 @@ class AnswerPrinter final : public ask::AskObserver {
   llm::TerminalSanitizer sanitizer_;
   bool printed_ = false;
   bool ends_with_newline_ = true;
+  bool status_drawn_ = false;
+
+  void clear_status() {
+    if (status_drawn_) std::cerr << "\r\x1b[K" << std::flush;
+    status_drawn_ = false;
+  }
 };
 
 std::string safe_text(const std::string& s, bool raw) { return raw ? s : llm::sanitize_for_terminal(s); }
@@ -234,14 +250,15 @@ json optional_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) 
 json sources_json(const llm::ContextPack& pack) {
   json list = json::array();
   for (const llm::Source& s : pack.sources) {
+    const store::ChunkRef& c = s.chunk;
     json j = {{"n", s.number},
-              {"document", s.document_id},
-              {"source", s.source},
-              {"lines", json::array({s.line_start, s.line_end})},
+              {"document", c.document_id},
+              {"source", c.source},
+              {"lines", json::array({c.line_start, c.line_end})},
               {"score", s.score},
-              {"text", s.text},
+              {"text", c.text},
               {"chunk_ids", s.chunk_ids}};
-    j["pages"] = s.page_start ? json::array({*s.page_start, s.page_end.value_or(*s.page_start)}) : json(nullptr);
+    j["pages"] = c.page_start ? json::array({*c.page_start, c.page_end.value_or(*c.page_start)}) : json(nullptr);
     list.push_back(std::move(j));
   }
   return list;
@@ -300,7 +317,7 @@ void print_sources(const ask::AskResult& r, bool raw, bool color) {
 // marker, the cited sources and the warnings about it. Runs before the log is written.
 void print_answered(const ask::AskResult& r, const ask::AskRequest& request, const AskCliOptions& o,
                     const OutputOptions& out) {
-  if (!o.json) {
+  if (!out.json) {
     if (r.partial) {
       write_out(r.interrupted ? "[partial answer: interrupted (Ctrl-C)]\n"
                               : "[partial answer: the stream was cut before the model finished]\n");
@@ -402,29 +419,26 @@ class InterruptGuard {
 }
 
 int run_ask(const AskCliOptions& o) {
-  OutputOptions out;
-  out.color = parse_color_mode(o.color);
-  out.quiet = o.quiet;
-  out.json = o.json;
+  const OutputOptions& out = o.out;
   const ask::AskRequest request = request_of(o);
-  // A flag, else (inside resolve_provider) the STRATA_LLM_* variable, else the [llm] section of
-  // strata.toml or the user file (configured_in_file is empty when the variable is set).
-  const auto flag_or_file = [](const std::string& flag, std::string_view key) {
-    const std::optional<std::string> f = given(flag);
-    return f ? f : configured_in_file(key);
+  // Each a flag, else its STRATA_LLM_* variable, else the [llm] section of strata.toml or the user file.
+  const std::string base_url_flag = o.endpoint.base_url.value_or(""), api_key_env_flag = o.endpoint.api_key_env.value_or("");
+  ask::ProviderFlags flags;
+  const config::Setting& chosen = setting("llm.provider", given(o.provider), "--provider");
+  flags.provider = value_of(chosen);
+  flags.provider_source = source_of(chosen, "llm.provider", "--provider");
+  flags.model = value_of(setting("llm.model", given(o.model), "--model"));
+  const config::Setting& base_url = setting("llm.base_url", given(base_url_flag), "--base-url");
+  flags.base_url = value_of(base_url);
+  flags.base_url_source = source_of(base_url, "llm.base_url", "--base-url");
+  const config::Setting& key_env = setting("llm.api_key_env", given(api_key_env_flag), "--api-key-env");
+  flags.api_key_env = value_of(key_env);
+  if (flags.api_key_env) flags.api_key_env_source = source_of(key_env, "llm.api_key_env", "--api-key-env");
+  flags.key_allowed = [base_url_flag, api_key_env_flag] {
+    return key_may_go("llm.base_url", !base_url_flag.empty(), !api_key_env_flag.empty() ? "--api-key-env" : "");
   };
-  ask::ProviderFlags flags{flag_or_file(o.provider, "llm.provider"), flag_or_file(o.model, "llm.model"),
-                           flag_or_file(o.base_url, "llm.base_url"), flag_or_file(o.api_key_env, "llm.api_key_env"), "", {}};
-  if (given(o.api_key_env)) {
-    flags.api_key_env_source = "--api-key-env";
-  } else if (flags.api_key_env) {
-    flags.api_key_env_source = configuration().get("llm.api_key_env").where + ": llm.api_key_env";
-  }
-  flags.key_allowed = [&o] {
-    return key_may_go("llm.base_url", given(o.base_url).has_value(), given(o.api_key_env) ? "--api-key-env" : "");
-  };
-  const ask::ResolvedProvider provider = ask::resolve_provider(flags, ask::process_environment());
-  if (o.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !o.quiet) {
+  const ask::ResolvedProvider provider = ask::resolve_provider(flags, process_getenv());
+  if (o.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !out.quiet) {
     print_note("--redact: nothing is sent anywhere offline, so nothing is redacted", out);
   }
 
@@ -438,9 +452,9 @@ int run_ask(const AskCliOptions& o) {
                   e.hint().empty() ? "ingest documents first: strata ingest PATH (or give --store)" : e.hint());
     }
   }();
-  const double open_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_open).count();
+  const double open_ms = ms_since(t_open);
 
-  AnswerPrinter printer(o.raw, o.json || o.context_only, out,
+  AnswerPrinter printer(o.raw, out.json || o.context_only, out,
                         [&](const ask::AskResult& done) { print_answered(done, request, o, out); });
   ask::AskRequest cancellable = request;
   cancellable.chat.cancel = &g_interrupted;
@@ -456,7 +470,7 @@ int run_ask(const AskCliOptions& o) {
   r.timings.open_ms = open_ms;
 
   if (o.context_only) {
-    if (o.json) {
+    if (out.json) {
       json j = {{"system", r.prompt.system}, {"user", r.prompt.user}, {"sources", sources_json(r.pack)},
                 {"tokens", r.pack.tokens}, {"budget", r.context_budget}};
       write_out(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
@@ -473,9 +487,9 @@ int run_ask(const AskCliOptions& o) {
     return 0;
   }
 
-  if (o.json) write_out(result_json(r).dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  if (out.json) write_out(result_json(r).dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
   std::fflush(stdout);
-  if (!o.json && !r.partial) {
+  if (!out.json && !r.partial) {
     // Painted after the sanitiser (print_note would take the colour out too); the model name and
     // collection come from the server and the store.
     if (!out.quiet) {
@@ -496,84 +510,59 @@ int run_ask(const AskCliOptions& o) {
 
 }  // namespace
 
-void setup_ask(CLI::App& app, std::function<int()>& action) {
+Run setup_ask(CLI::App& cmd) {
   auto o = std::make_shared<AskCliOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "ask", "Answer a question from a collection's documents, with checked citations (offline without a model)");
-  cmd->add_option("QUESTION", o->question, "The question (several words are joined with spaces; - reads it from standard input)")
+  cmd.add_option("QUESTION", o->question, "The question (several words are joined with spaces; - reads it from standard input)")
       ->required()
       ->type_name("");
-  add_store_option(*cmd, o->store);
-  add_collection_option(*cmd, o->store);
-  cmd->add_option("-k", o->k, "Chunks retrieved before packing (default: 20)")->type_name("N");
-  cmd->add_option("--mode", o->mode, "Retrieval: keyword, vector or hybrid (default: hybrid when the collection has vectors)")
-      ->check(CLI::IsMember({"keyword", "vector", "hybrid"}))
-      ->type_name("MODE");
-  cmd->add_option("--where", o->where, "Only documents whose field or metadata KEY is VALUE (KEY^=PREFIX: starts with it; KEY~GLOB: matches; repeatable, ANDed)")
-      ->type_name("KEY=VALUE")
-      ->allow_extra_args(false);
-  cmd->add_option("--vector-weight", o->vector_weight,
-                  "Hybrid retrieval: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: [search] vector_weight, else 0.03 for a built-in model, 1 for a server's)")
-      ->type_name("W")
-      ->each([o](const std::string&) { o->vector_weight_given = true; });
-  cmd->add_option("--provider", o->provider,
-                  "openai (any /v1/chat/completions server), anthropic, or none (default: $STRATA_LLM_PROVIDER, else "
-                  "openai when a model or base URL is given, else none: the offline answer)")
+  add_store_option(cmd, o->store);
+  add_collection_option(cmd, o->store);
+  add_retrieval_options(cmd, o->retrieval, "Chunks retrieved before packing, 1 to 1000 (default: 20)");
+  cmd.add_option("--provider", o->provider,
+                 "openai (any /v1/chat/completions server), anthropic, or none (default: $STRATA_LLM_PROVIDER, else "
+                 "openai when a model or base URL is given, else none: the offline answer)")
       ->type_name("NAME");
-  cmd->add_option("--model", o->model, "Model name (default: $STRATA_LLM_MODEL, else gpt-4o-mini or claude-3-5-haiku-latest)")
+  cmd.add_option("--model", o->model, "Model name (default: $STRATA_LLM_MODEL, else gpt-4o-mini or claude-3-5-haiku-latest)")
       ->type_name("NAME");
-  cmd->add_option("--base-url", o->base_url,
-                  "Server URL up to /chat/completions, e.g. http://localhost:11434/v1 (default: $STRATA_LLM_BASE_URL, "
-                  "else the provider's API)")
-      ->type_name("URL");
-  cmd->add_option("--api-key-env", o->api_key_env,
-                  "Environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY)")
-      ->type_name("NAME");
-  cmd->add_option("--temperature", o->temperature, "Sampling temperature, 0-2 (default: the server's)")->type_name("T");
-  cmd->add_option("--max-tokens", o->max_tokens, "Longest answer in tokens (default: the server's; anthropic 4096)")
+  add_endpoint_options(
+      cmd, o->endpoint,
+      {"Server URL up to /chat/completions, e.g. http://localhost:11434/v1 (default: $STRATA_LLM_BASE_URL, else the "
+       "provider's API)",
+       "Environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY)",
+       "Give up on a stream that brings nothing new for SECS seconds, rounded up to whole seconds (default: 120)",
+       "Retries of a request that failed before the answer began, 0 to 100 (default: 4)"});
+  cmd.add_option("--temperature", o->temperature, "Sampling temperature, 0-2 (default: the server's)")->type_name("T");
+  cmd.add_option("--max-tokens", o->max_tokens, "Longest answer in tokens (default: the server's; anthropic 4096)")
       ->type_name("N");
-  cmd->add_option("--context-tokens", o->context_tokens,
-                  "Tokens of sources in the prompt (default: from the model's window, at most 8000; offline 4000)")
+  cmd.add_option("--context-tokens", o->context_tokens,
+                 "Tokens of sources in the prompt (default: from the model's window, at most 8000; offline 4000)")
       ->type_name("N");
-  cmd->add_option("--max-retries", o->max_retries, "Retries of a request that failed before the answer began (default: 4)")
-      ->type_name("N");
-  cmd->add_option("--timeout", o->timeout, "Give up on a stream that brings nothing new for SECS seconds (default: 120)")
-      ->type_name("SECS");
-  cmd->add_flag("-c,--continue", o->continue_last, "Continue the most recent conversation");
-  cmd->add_option("--conversation", o->conversation, "Continue conversation ID (see strata logs)")->type_name("ID");
-  cmd->add_flag("--no-cache", o->no_cache, "Ask the model even when the store has this exact request's answer");
-  cmd->add_flag("--no-stream", o->no_stream, "Ask for the whole answer at once (servers that cannot stream)");
-  cmd->add_flag("--redact", o->redact,
-                "Remove e-mail addresses, phone and card numbers, IP addresses and keys from the sources sent");
-  cmd->add_flag("--raw", o->raw, "Print the model's output as it is, escape sequences included");
-  cmd->add_flag("--context-only", o->context_only, "Print the prompt that would be sent, and stop");
-  cmd->add_flag("--rerank", o->rerank, "Re-score the retrieved chunks with a reranker server first (default: [search] rerank)");
-  cmd->add_option("--rerank-url", o->rerank_url, "Reranker server, up to /rerank (default: [rerank] base_url)")->type_name("URL");
-  cmd->add_option("--rerank-model", o->rerank_model, "Reranker model (default: [rerank] model)")->type_name("NAME");
-  cmd->add_option("--rerank-api-key-env", o->rerank_api_key_env, "Environment variable holding the reranker's key (default: none)")
-      ->type_name("NAME");
-  cmd->add_option("--system", o->system,
-                  "Your own instructions for the model, TEXT or @FILE, before strata's (which keep the answer to the sources, cited) (default: [llm] system)");
-  cmd->add_flag("--json", o->json,
-                "One JSON object: answer, citations, sources, model, usage, cached, timings (nothing streamed)");
-  cmd->add_flag("-q,--quiet", o->quiet, "No notes or summary on stderr (warnings and errors remain)");
-  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->footer(
+  cmd.add_flag("-c,--continue", o->continue_last, "Continue the most recent conversation");
+  cmd.add_option("--conversation", o->conversation, "Continue conversation ID (see strata logs)")->type_name("ID");
+  cmd.add_flag("--no-cache", o->no_cache, "Ask the model even when the store has this exact request's answer");
+  cmd.add_flag("--no-stream", o->no_stream, "Ask for the whole answer at once (servers that cannot stream)");
+  cmd.add_flag("--redact", o->redact,
+               "Remove e-mail addresses, phone and card numbers, IP addresses and keys from the sources sent");
+  cmd.add_flag("--raw", o->raw, "Print the model's output as it is, escape sequences included");
+  cmd.add_flag("--context-only", o->context_only, "Print the prompt that would be sent, and stop");
+  cmd.add_option("--system", o->system,
+                 "Your own instructions for the model, TEXT or @FILE, before strata's (which keep the answer to the sources, cited) (default: [llm] system)");
+  add_output_options(cmd, o->out,
+                     {"One JSON object: answer, citations, sources, model, usage, cached, timings (nothing streamed)",
+                      "No notes or summary on stderr (warnings and errors remain)"});
+  cmd.footer(
       "Examples:\n"
       "  strata ask 'how do I roll back a migration?'\n"
       "  strata ask --base-url http://localhost:11434/v1 --model llama3.2 'what does redo do?'\n"
       "  OPENAI_API_KEY=... strata ask --model gpt-4o-mini 'what does redo do?'\n"
       "  strata ask -c 'and for the store?'\n"
       "  strata ask --json 'what is a checksum?' | jq -r .answer\n"
-      "Exit: 0 answered, 2 usage (e.g. bad --where or --vector-weight), key rejected or prompt too long,\n"
+      "Exit: 0 answered, 2 usage (e.g. bad -k, --where or --vector-weight), key rejected or prompt too long,\n"
       "7 store or server unavailable, 8 the answer was cut off (the partial answer is printed)");
-  cmd->callback([o, &action, &app] {
-    action = [o, &app] {
-      o->color = color_setting(o->color, app);
-      return run_ask(*o);
-    };
-  });
+  return [o](const RunContext& context) {
+    o->out.color = context.color;
+    return run_ask(*o);
+  };
 }
 
 }  // namespace strata::cli

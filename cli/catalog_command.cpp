@@ -14,6 +14,7 @@
 #include "ingest/project_root.h"
 #include "ingest/source_id.h"
 #include "json_text.h"
+#include "option_bundles.h"
 #include "output.h"
 #include "progress.h"
 #include "store/catalog.h"
@@ -32,10 +33,8 @@ struct CatalogOptions {
   StoreOptions store;
   std::vector<std::string> sources;
   std::string name;
-  bool json = false;
   bool text = false;  // documents show: the loaded text instead of the chunks
-  bool quiet = false;
-  std::string color;
+  OutputOptions out;  // out.color: the run's (RunContext)
 };
 
 json parse_or_null(const std::string& text) {
@@ -109,12 +108,12 @@ json chunk_json(const st::ChunkView& c) {
           {"chunking", parse_or_null(c.config_json)}};
 }
 
-bool stdout_color(const CatalogOptions& o) { return color_enabled(parse_color_mode(o.color), STDOUT_FILENO); }
+bool stdout_color(const CatalogOptions& o) { return color_enabled(o.out.color, STDOUT_FILENO); }
 
 int list_collections(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
   const std::vector<st::CollectionInfo> all = st::list_collections(store);
-  if (o.json) {
+  if (o.out.json) {
     for (const st::CollectionInfo& c : all) std::cout << json_text(collection_json(c)) << '\n';
     return 0;
   }
@@ -129,16 +128,16 @@ int list_collections(const CatalogOptions& o) {
                Tone::dim});
   }
   table.print(std::cout, stdout_color(o));
-  if (all.empty()) print_note("no collections yet: strata ingest PATH", OutputOptions{ColorMode::automatic, o.quiet, false});
+  if (all.empty()) print_note("no collections yet: strata ingest PATH", OutputOptions{ColorMode::automatic, o.out.quiet, false});
   return 0;
 }
 
 int remove_collection(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
   const st::CollectionInfo removed = st::remove_collection(store, o.name);
-  if (o.json) {
+  if (o.out.json) {
     std::cout << json_text(json{{"removed", collection_json(removed)}}) << '\n';
-  } else if (!o.quiet) {
+  } else if (!o.out.quiet) {
     std::cerr << "removed collection '" << safe(removed.name) << "' (" << removed.documents << " documents, "
               << removed.chunks << " chunks)\n";
   }
@@ -147,7 +146,7 @@ int remove_collection(const CatalogOptions& o) {
 
 int list_documents(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store));
-  if (o.json) {
+  if (o.out.json) {
     st::for_each_document(store, o.store.collection,
                           [](const st::DocumentSummary& d) { std::cout << json_text(document_json(d)) << '\n'; });
     return 0;
@@ -206,14 +205,14 @@ int show_document(const CatalogOptions& o) {
   const st::DocumentSummary d = named_document(store, o.store.collection, o.sources.front());
   if (o.text) {
     const std::string text = st::document_text(store, d.id);
-    if (o.json) {
+    if (o.out.json) {
       std::cout << json_text(json{{"source", d.source}, {"loader", d.loader}, {"text", text}}) << '\n';
     } else {
       std::cout << safe_on_stdout(text) << (text.empty() || text.back() == '\n' ? "" : "\n");
     }
     return 0;
   }
-  if (o.json) {
+  if (o.out.json) {
     json chunks = json::array();
     st::for_each_chunk(store, d.id, [&](const st::ChunkView& c) { chunks.push_back(chunk_json(c)); });
     json j = document_json(d);
@@ -245,11 +244,11 @@ int remove_documents(const CatalogOptions& o) {
   std::vector<std::string> sources;
   for (const std::string& typed : o.sources) sources.push_back(named_document(store, o.store.collection, typed).source);
   const std::vector<st::DocumentSummary> removed = st::remove_documents(store, o.store.collection, sources);
-  if (o.json) {
+  if (o.out.json) {
     json list = json::array();
     for (const st::DocumentSummary& d : removed) list.push_back({{"source", d.source}, {"chunks", d.chunk_count}});
     std::cout << json_text(json{{"removed", list}}) << '\n';
-  } else if (!o.quiet) {
+  } else if (!o.out.quiet) {
     for (const st::DocumentSummary& d : removed) {
       std::cerr << "removed " << safe(d.source) << " (" << d.chunk_count << " chunks)\n";
     }
@@ -258,74 +257,68 @@ int remove_documents(const CatalogOptions& o) {
 }
 
 void add_output_flags(CLI::App& cmd, CatalogOptions& o) {
-  cmd.add_flag("--json", o.json, "JSON for scripts (one object per line for lists)");
-  cmd.add_flag("-q,--quiet", o.quiet, "No messages on stderr");
-  cmd.add_option("--color", o.color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  add_output_options(cmd, o.out, {"JSON for scripts (one object per line for lists)", "No messages on stderr"});
 }
 
 using Runner = int (*)(const CatalogOptions&);
 
-void on_run(CLI::App& cmd, const std::shared_ptr<CatalogOptions>& o, CLI::App& app, std::function<int()>& action,
-            Runner run) {
-  cmd.callback([o, &cmd, &app, &action, run] {
-    // CLI11 runs a parent's callback after its subcommand's: only act when none was chosen.
-    if (!cmd.get_subcommands().empty()) return;
-    o->color = color_setting(o->color, app);
-    action = [o, run] { return run(*o); };
-  });
+// The run of a command whose subcommands share its options: the chosen subcommand's, else the
+// command's own (`strata collections` lists them).
+Run run_of(const std::shared_ptr<CatalogOptions>& o, const CLI::App& cmd, std::vector<std::pair<const CLI::App*, Runner>> subs,
+           Runner own) {
+  return [o, &cmd, subs = std::move(subs), own](const RunContext& context) {
+    o->out.color = context.color;
+    for (const auto& [sub, run] : subs) {
+      if (sub->parsed()) return run(*o);
+    }
+    return own(*o);
+  };
 }
 
 }  // namespace
 
-void setup_collections(CLI::App& app, std::function<int()>& action) {
+Run setup_collections(CLI::App& cmd) {
   auto o = std::make_shared<CatalogOptions>();
-  CLI::App* cmd = app.add_subcommand("collections", "List the store's collections, or remove one");
-  cmd->require_subcommand(0, 1);
-  cmd->footer(
+  cmd.require_subcommand(0, 1);
+  cmd.footer(
       "Examples:\n"
       "  strata collections                 name, documents, chunks, vectors, size, chunking, model\n"
       "  strata collections remove drafts   remove a collection and everything in it");
-  add_store_option(*cmd, o->store);
-  add_output_flags(*cmd, *o);
-  on_run(*cmd, o, app, action, list_collections);
+  add_store_option(cmd, o->store);
+  add_output_flags(cmd, *o);
 
-  CLI::App* list = cmd->add_subcommand("list", "List collections (the default)");
+  CLI::App* list = cmd.add_subcommand("list", "List collections (the default)");
   list->footer("Examples:\n  strata collections list\n  strata collections list --json | jq -r .name");
   add_store_option(*list, o->store);
   add_output_flags(*list, *o);
-  on_run(*list, o, app, action, list_collections);
 
-  CLI::App* remove = cmd->add_subcommand("remove", "Remove a collection with its documents and chunks");
+  CLI::App* remove = cmd.add_subcommand("remove", "Remove a collection with its documents and chunks");
   remove->add_option("NAME", o->name, "Collection to remove")->required();
   remove->footer("Examples:\n  strata collections remove drafts\n  strata collections remove drafts --store team.db -q");
   add_store_option(*remove, o->store);
   add_output_flags(*remove, *o);
-  on_run(*remove, o, app, action, remove_collection);
+  return run_of(o, cmd, {{list, list_collections}, {remove, remove_collection}}, list_collections);
 }
 
-void setup_documents(CLI::App& app, std::function<int()>& action) {
+Run setup_documents(CLI::App& cmd) {
   auto o = std::make_shared<CatalogOptions>();
-  CLI::App* cmd = app.add_subcommand("documents", "List a collection's documents, show one's chunks, remove some");
-  cmd->require_subcommand(0, 1);
-  cmd->footer(
+  cmd.require_subcommand(0, 1);
+  cmd.footer(
       "Examples:\n"
       "  strata documents                          sources, loaders, chunk counts, sizes\n"
       "  strata documents show docs/intro.md       a document's record and its chunks\n"
       "  strata documents remove old.md --collection notes");
-  add_store_option(*cmd, o->store);
-  add_collection_option(*cmd, o->store);
-  add_output_flags(*cmd, *o);
-  on_run(*cmd, o, app, action, list_documents);
+  add_store_option(cmd, o->store);
+  add_collection_option(cmd, o->store);
+  add_output_flags(cmd, *o);
 
-  CLI::App* list = cmd->add_subcommand("list", "List documents (the default)");
+  CLI::App* list = cmd.add_subcommand("list", "List documents (the default)");
   list->footer("Examples:\n  strata documents list\n  strata documents list --collection notes --json | jq -r .source");
   add_store_option(*list, o->store);
   add_collection_option(*list, o->store);
   add_output_flags(*list, *o);
-  on_run(*list, o, app, action, list_documents);
 
-  CLI::App* show = cmd->add_subcommand("show", "Show a document's record and its chunks");
+  CLI::App* show = cmd.add_subcommand("show", "Show a document's record and its chunks");
   show->add_option("SOURCE", o->sources, "Document id (as listed), or its file's path from here")->required()->expected(1);
   show->add_flag("--text", o->text,
                  "Print the document's loaded text (for HTML, the text extracted from the page) instead of its chunks");
@@ -336,15 +329,14 @@ void setup_documents(CLI::App& app, std::function<int()>& action) {
   add_store_option(*show, o->store);
   add_collection_option(*show, o->store);
   add_output_flags(*show, *o);
-  on_run(*show, o, app, action, show_document);
 
-  CLI::App* remove = cmd->add_subcommand("remove", "Remove documents with their chunks (all or none)");
+  CLI::App* remove = cmd.add_subcommand("remove", "Remove documents with their chunks (all or none)");
   remove->add_option("SOURCE", o->sources, "Document ids (as listed), or their files' paths from here")->required();
   remove->footer("Examples:\n  strata documents remove old.md\n  strata documents remove a.md b.md --collection notes");
   add_store_option(*remove, o->store);
   add_collection_option(*remove, o->store);
   add_output_flags(*remove, *o);
-  on_run(*remove, o, app, action, remove_documents);
+  return run_of(o, cmd, {{list, list_documents}, {show, show_document}, {remove, remove_documents}}, list_documents);
 }
 
 }  // namespace strata::cli

@@ -1,15 +1,12 @@
 #pragma once
 // `strata collections [list|remove]` and `strata documents [list|show|remove]`: what is in
 // the knowledge store, and taking things out of it. The SQL is in core/store/catalog.
-#include <functional>
-
-namespace CLI {
-class App;
-}
+#include "commands.h"
 
 namespace strata::cli {
 
-void setup_collections(CLI::App& app, std::function<int()>& action);
-void setup_documents(CLI::App& app, std::function<int()>& action);
+// Register the commands and their subcommands on `cmd`; each returns its run (commands.h).
+Run setup_collections(CLI::App& cmd);
+Run setup_documents(CLI::App& cmd);
 
 }  // namespace strata::cli

@@ -27,6 +27,7 @@
 #include "flag_values.h"
 #include "input.h"
 #include "json_text.h"
+#include "option_bundles.h"
 #include "output.h"
 
 namespace strata::cli {
@@ -42,19 +43,15 @@ enum class Format { jsonl, json, text };
 struct ChunkCliOptions {
   std::vector<std::string> files;
   std::string format;     // empty: text on a terminal, jsonl otherwise
-  std::string strategy;   // empty: markdown for .md/.markdown, recursive otherwise
-  std::string size;       // empty: 1000
-  std::string overlap;    // empty: 0
-  std::string min_size;   // empty: 0 (off)
-  std::string unit;       // empty: chars (tokens for --strategy token)
-  std::string tokenizer = "cl100k_base";
-  bool tokenizer_given = false;  // --tokenizer on the command line (else chunk.tokenizer may apply)
+  // Unset: strategy markdown for .md/.markdown, recursive otherwise; size 1000; overlap 0;
+  // min_size 0 (off); unit chars (tokens for --strategy token); tokenizer cl100k_base.
+  ChunkingFlags chunking;
   std::vector<std::string> separator;  // --separator S (repeatable, backslash escapes)
   std::string separators;              // --separators '["\n\n", "\n"]'
   std::string compat;
   bool lossy = false;
   bool no_tokens = false;
-  std::string color;  // empty: the top-level --color (strata --color never chunk ...), else auto
+  ColorMode color = ColorMode::automatic;  // the run's (RunContext)
   // Values taken from a configuration file, by flag: "--size" -> "/p/strata.toml:3: chunk.size",
   // so a bad one is reported where it was written.
   std::map<std::string, std::string, std::less<>> from_file;
@@ -136,7 +133,8 @@ std::vector<std::string> parse_separators_json(const std::string& text) {
 
 Plan make_plan(const ChunkCliOptions& o) {
   Plan p;
-  p.color = parse_color_mode(o.color);
+  const ChunkingFlags& c = o.chunking;
+  p.color = o.color;
   if (o.format.empty()) {
     p.format = ::isatty(STDOUT_FILENO) == 1 ? Format::text : Format::jsonl;
   } else if (o.format == "jsonl") {
@@ -154,9 +152,9 @@ Plan make_plan(const ChunkCliOptions& o) {
   if (!o.compat.empty() && o.compat != "langchain") {
     usage("unknown value '" + o.compat + "' for --compat; valid: langchain");
   }
-  if (!o.strategy.empty()) {
-    const auto s = ck::strategy_from_name(o.strategy);
-    if (!s) usage(named(o, "--strategy") + ": unknown strategy '" + o.strategy + "'; valid strategies: " + k_strategies);
+  if (c.strategy) {
+    const auto s = ck::strategy_from_name(*c.strategy);
+    if (!s) usage(named(o, "--strategy") + ": unknown strategy '" + *c.strategy + "'; valid strategies: " + k_strategies);
     p.chunk.strategy = *s;
     p.strategy_given = true;
   } else if (separators_given || !o.compat.empty()) {
@@ -169,29 +167,30 @@ Plan make_plan(const ChunkCliOptions& o) {
     if (!o.compat.empty()) usage(std::string("--compat applies to --strategy recursive only, not ") + ck::name_of(p.chunk.strategy));
   }
 
-  if (!o.unit.empty()) {
-    const auto u = ck::unit_from_name(o.unit);
-    if (!u) usage(named(o, "--unit") + ": unknown unit '" + o.unit + "'; valid units: " + k_units);
+  if (c.unit) {
+    const auto u = ck::unit_from_name(*c.unit);
+    if (!u) usage(named(o, "--unit") + ": unknown unit '" + *c.unit + "'; valid units: " + k_units);
     p.chunk.unit = *u;
   }
   if (p.strategy_given && p.chunk.strategy == ck::Strategy::token) {
-    if (!o.unit.empty() && p.chunk.unit != ck::Unit::tokens) {
-      usage("--strategy token counts tokens; --unit " + o.unit + " does not apply", "leave out --unit, or pass --unit tokens");
+    if (c.unit && p.chunk.unit != ck::Unit::tokens) {
+      usage("--strategy token counts tokens; --unit " + *c.unit + " does not apply", "leave out --unit, or pass --unit tokens");
     }
     p.chunk.unit = ck::Unit::tokens;
   }
-  const auto e = tk::encoding_from_name(o.tokenizer);
-  if (!e) usage(named(o, "--tokenizer") + ": unknown tokenizer '" + o.tokenizer + "'; valid tokenizers: " + k_tokenizers);
+  const std::string tokenizer = c.tokenizer.value_or("cl100k_base");
+  const auto e = tk::encoding_from_name(tokenizer);
+  if (!e) usage(named(o, "--tokenizer") + ": unknown tokenizer '" + tokenizer + "'; valid tokenizers: " + k_tokenizers);
   p.chunk.encoding = *e;
 
-  p.chunk.size = o.size.empty() ? 1000 : parse_count(named(o, "--size"), o.size, 1);
-  p.chunk.overlap = o.overlap.empty() ? 0 : parse_count(named(o, "--overlap"), o.overlap, 0);
+  p.chunk.size = c.size.value_or(1000);
+  p.chunk.overlap = c.overlap.value_or(0);
   // LangChain's chunks are reproduced as they are: a file's chunk.min_size does not apply to
   // them, and the flag with --compat is refused.
-  if (!o.min_size.empty() && !o.compat.empty() && !o.from_file.contains("--min-size")) {
+  if (c.min_size && !o.compat.empty() && !o.from_file.contains("--min-size")) {
     usage("--min-size does not apply to --compat langchain", "LangChain-compatible chunks are LangChain's exactly");
   }
-  if (o.compat.empty()) p.chunk.min_size = o.min_size.empty() ? 0 : parse_count(named(o, "--min-size"), o.min_size, 0);
+  if (o.compat.empty()) p.chunk.min_size = c.min_size.value_or(0);
   if (p.chunk.overlap >= p.chunk.size) {
     usage(named(o, "--overlap") + " must be less than " + named(o, "--size") + " (got " + short_name(o, "--overlap") +
           " " + std::to_string(p.chunk.overlap) + " with " + short_name(o, "--size") + " " +
@@ -383,26 +382,35 @@ void chunk_one(const std::string& name, const Plan& plan, Emitter& emit) {
   }
 }
 
-// Options not given on the command line from the [chunk] section of strata.toml or the user file.
-ChunkCliOptions with_configuration(ChunkCliOptions o, bool tokenizer_given) {
-  const auto fill = [&o](std::string& option, bool given, const char* flag, std::string_view key) {
-    if (given) return;
+// Options not given on the command line from the [chunk] section of strata.toml or the user file;
+// a bad number there is named by its file, line and key.
+ChunkCliOptions with_configuration(ChunkCliOptions o) {
+  const auto from_file = [&o](const char* flag, std::string_view key) -> const config::Setting* {
     const config::Setting& s = configuration().get(key);
-    if (s.origin != config::Origin::project_file && s.origin != config::Origin::user_file) return;
-    option = s.value;
+    if (s.origin != config::Origin::project_file && s.origin != config::Origin::user_file) return nullptr;
     o.from_file[flag] = s.where + ": " + std::string(key);
+    return &s;
   };
-  fill(o.strategy, !o.strategy.empty(), "--strategy", "chunk.strategy");
-  fill(o.size, !o.size.empty(), "--size", "chunk.size");
-  fill(o.overlap, !o.overlap.empty(), "--overlap", "chunk.overlap");
-  fill(o.min_size, !o.min_size.empty(), "--min-size", "chunk.min_size");
-  fill(o.unit, !o.unit.empty(), "--unit", "chunk.unit");
-  fill(o.tokenizer, tokenizer_given, "--tokenizer", "chunk.tokenizer");
+  const auto text = [&](std::optional<std::string>& option, const char* flag, std::string_view key) {
+    if (option) return;
+    if (const config::Setting* s = from_file(flag, key)) option = s->value;
+  };
+  const auto count = [&](std::optional<std::size_t>& option, const char* flag, std::string_view key, std::uint64_t least) {
+    if (option) return;
+    if (const config::Setting* s = from_file(flag, key)) option = parse_count(o.from_file[flag], s->value, least);
+  };
+  ChunkingFlags& c = o.chunking;
+  text(c.strategy, "--strategy", "chunk.strategy");
+  count(c.size, "--size", "chunk.size", 1);
+  count(c.overlap, "--overlap", "chunk.overlap", 0);
+  count(c.min_size, "--min-size", "chunk.min_size", 0);
+  text(c.unit, "--unit", "chunk.unit");
+  text(c.tokenizer, "--tokenizer", "chunk.tokenizer");
   return o;
 }
 
 int run_chunk(const ChunkCliOptions& given) {
-  const ChunkCliOptions o = with_configuration(given, given.tokenizer_given);
+  const ChunkCliOptions o = with_configuration(given);
   const Plan plan = make_plan(o);
   std::vector<std::string> inputs = o.files;
   if (inputs.empty()) inputs.emplace_back("-");
@@ -478,55 +486,40 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void setup_chunk(CLI::App& app, std::function<int()>& action) {
+Run setup_chunk(CLI::App& cmd) {
   auto o = std::make_shared<ChunkCliOptions>();
-  CLI::App* cmd = app.add_subcommand("chunk", "Split documents into chunks with exact byte offsets (JSON Lines)");
-  cmd->add_option("FILE", o->files, "Files to chunk; '-' or none reads standard input")->type_name("");
-  cmd->add_option("--format", o->format,
-                  "Output: jsonl, json or text (default: text on a terminal, jsonl otherwise)")
+  cmd.add_option("FILE", o->files, "Files to chunk; '-' or none reads standard input")->type_name("");
+  cmd.add_option("--format", o->format,
+                 "Output: jsonl, json or text (default: text on a terminal, jsonl otherwise)")
       ->type_name("FORMAT");
-  cmd->add_option("--strategy", o->strategy,
-                  "fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
-                  ".markdown files, recursive otherwise)")
-      ->type_name("NAME");
-  cmd->add_option("--size", o->size, "Largest chunk, in --unit (default: 1000)")->type_name("N");
-  cmd->add_option("--overlap", o->overlap, "Most of a chunk's tail repeated at the next one's head (default: 0)")
-      ->type_name("M");
-  cmd->add_option("--min-size", o->min_size,
-                  "Join chunks smaller than N to a neighbour, which may then exceed --size by less than N "
-                  "(default: 0, off; ingest's default is a fifth of --size)")
-      ->type_name("N");
-  cmd->add_option("--unit", o->unit, "Size unit: chars (code points), bytes or tokens (default: chars)")
-      ->type_name("UNIT");
-  cmd->add_option("--tokenizer", o->tokenizer, "Tokenizer for tokens: cl100k_base or o200k_base (default: cl100k_base)")
-      ->type_name("NAME");
-  cmd->add_option("--separator", o->separator,
-                  "Recursive separator, repeatable, in order (escapes \\n \\t \\r \\\\; \"\" = graphemes)")
+  add_chunking_options(cmd, o->chunking,
+                       {"fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
+                        ".markdown files, recursive otherwise)",
+                        "Join chunks smaller than N to a neighbour, which may then exceed --size by less than N "
+                        "(default: 0, off; ingest's default is a fifth of --size)"});
+  cmd.add_option("--separator", o->separator,
+                 "Recursive separator, repeatable, in order (escapes \\n \\t \\r \\\\; \"\" = graphemes)")
       ->type_name("S")
       ->allow_extra_args(false);  // one value per flag, so a file after it stays a file
-  cmd->add_option("--separators", o->separators,
-                  "Recursive separators as a JSON array, e.g. '[\"\\n\\n\",\"\\n\",\" \",\"\"]'")
+  cmd.add_option("--separators", o->separators,
+                 "Recursive separators as a JSON array, e.g. '[\"\\n\\n\",\"\\n\",\" \",\"\"]'")
       ->type_name("JSON");
-  cmd->add_option("--compat", o->compat, "langchain: LangChain RecursiveCharacterTextSplitter chunk texts")
+  cmd.add_option("--compat", o->compat, "langchain: LangChain RecursiveCharacterTextSplitter chunk texts")
       ->type_name("MODE");
-  cmd->add_flag("--lossy", o->lossy, "Replace invalid UTF-8 with U+FFFD (offsets still index the original bytes)");
-  cmd->add_flag("--no-tokens", o->no_tokens,
-                "Leave out the tokens field (counting is most of the time; --unit tokens still counts)");
-  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->footer(
+  cmd.add_flag("--lossy", o->lossy, "Replace invalid UTF-8 with U+FFFD (offsets still index the original bytes)");
+  cmd.add_flag("--no-tokens", o->no_tokens,
+               "Leave out the tokens field (counting is most of the time; --unit tokens still counts)");
+  add_color_option(cmd);
+  cmd.footer(
       "Examples:\n"
       "  strata chunk notes.md\n"
       "  cat notes.md | strata chunk --size 300 --unit tokens | jq -r .text\n"
       "  git ls-files '*.md' | xargs strata chunk --format jsonl > chunks.jsonl\n"
       "Exit: 0 done, 2 usage, 3 an input is missing, binary or not UTF-8 (the others are still chunked)");
-  cmd->callback([o, &action, &app, cmd] {
-    o->tokenizer_given = cmd->count("--tokenizer") > 0;
-    action = [o, &app] {
-      o->color = color_setting(o->color, app);
-      return run_chunk(*o);
-    };
-  });
+  return [o](const RunContext& context) {
+    o->color = context.color;
+    return run_chunk(*o);
+  };
 }
 
 }  // namespace strata::cli

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "net/url_secrets.h"
 #include "json_text.h"
+#include "option_bundles.h"
 #include "output.h"
 
 namespace strata::cli {
@@ -18,9 +19,8 @@ namespace {
 using nlohmann::json;
 
 struct ConfigCliOptions {
-  bool json = false;
+  OutputOptions out;  // out.color: the run's (RunContext)
   bool path = false;
-  std::string color;
 };
 
 // A key's secret: the variable an *.api_key_env names, and whether it is set. The value itself
@@ -56,7 +56,7 @@ json path_or_null(const std::optional<std::filesystem::path>& p) { return p ? js
 
 int run_paths(const ConfigCliOptions& o, const config::Configuration& c) {
   const config::Files& f = c.files;
-  if (o.json) {
+  if (o.out.json) {
     std::cout << json_text(json{{"project", path_or_null(f.project)},
                       {"user", path_or_null(f.user)},
                       {"user_candidate", f.user_candidate.string()}})
@@ -76,7 +76,7 @@ int run_config(const ConfigCliOptions& o) {
   const config::Configuration& c = configuration();
   if (o.path) return run_paths(o, c);
   const std::vector<Secret> keys = secrets(c, env);
-  if (o.json) {
+  if (o.out.json) {
     json settings = json::object();
     for (const config::KeySpec& k : config::keys()) {
       const std::string name = std::string(k.section) + "." + std::string(k.key);
@@ -117,7 +117,7 @@ int run_config(const ConfigCliOptions& o) {
     }
     return 0;
   }
-  const bool color = color_enabled(parse_color_mode(o.color), STDOUT_FILENO);
+  const bool color = color_enabled(o.out.color, STDOUT_FILENO);
   Table table({"KEY", "VALUE", "FROM"});
   for (const config::KeySpec& k : config::keys()) {
     const std::string name = std::string(k.section) + "." + std::string(k.key);
@@ -135,10 +135,49 @@ int run_config(const ConfigCliOptions& o) {
 
 }  // namespace
 
-const config::Configuration& configuration() {
+namespace {
+
+// Only `setting` changes the configuration after it is loaded: a flag given on the command line.
+config::Configuration& loaded_configuration() {
   static const std::unique_ptr<config::Configuration> loaded =
       std::make_unique<config::Configuration>(config::load(config::process_environment()));
   return *loaded;
+}
+
+}  // namespace
+
+const config::Configuration& configuration() { return loaded_configuration(); }
+
+const config::Setting& setting(std::string_view name, const std::optional<std::string>& flag, std::string_view flag_name) {
+  config::Configuration& c = loaded_configuration();
+  if (flag) c.set_flag(name, *flag, std::string(flag_name));
+  return c.get(name);
+}
+
+std::optional<std::string> given(const std::string& flag_value) {
+  if (flag_value.empty()) return std::nullopt;
+  return flag_value;
+}
+
+std::optional<std::string> value_of(const config::Setting& s) {
+  if (!s.set()) return std::nullopt;
+  return s.value;
+}
+
+std::string source_of(const config::Setting& s, std::string_view name, std::string_view fallback) {
+  switch (s.origin) {
+    case config::Origin::flag: return s.where;
+    case config::Origin::environment: return "$" + s.where.substr(s.where.find(' ') + 1);  // "env X"
+    case config::Origin::project_file:
+    case config::Origin::user_file: return s.where + ": " + std::string(name);
+    case config::Origin::default_value:
+    case config::Origin::unset: break;
+  }
+  return std::string(fallback);
+}
+
+net::Getenv process_getenv() {
+  return [env = config::process_environment()](std::string_view name) { return env.getenv(std::string(name)); };
 }
 
 std::optional<std::string> configured_in_file(std::string_view name) {
@@ -147,26 +186,20 @@ std::optional<std::string> configured_in_file(std::string_view name) {
   return s.value;
 }
 
-void setup_config(CLI::App& app, std::function<int()>& action) {
+Run setup_config(CLI::App& cmd) {
   auto o = std::make_shared<ConfigCliOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources");
-  cmd->add_flag("--path", o->path, "Print which configuration files were found");
-  cmd->add_flag("--json", o->json, "One JSON object: each value with its source; secrets as set/unset");
-  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->footer(
+  cmd.add_flag("--path", o->path, "Print which configuration files were found");
+  add_output_options(cmd, o->out, {"One JSON object: each value with its source; secrets as set/unset", nullptr});
+  cmd.footer(
       "Examples:\n"
       "  strata config\n"
       "  strata config --path\n"
       "  strata config --json | jq -r '.settings[\"store.path\"].value'\n"
       "Exit: 0 printed, 2 usage (a configuration file that cannot be used)");
-  cmd->callback([o, &action, &app] {
-    action = [o, &app] {
-      o->color = color_setting(o->color, app);
-      return run_config(*o);
-    };
-  });
+  return [o](const RunContext& context) {
+    o->out.color = context.color;
+    return run_config(*o);
+  };
 }
 
 }  // namespace strata::cli

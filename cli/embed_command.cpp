@@ -44,9 +44,7 @@ struct EmbedCliOptions {
   std::string concurrency, batch_size, batch_tokens, max_input_tokens;
   bool strict = false;
   bool switch_model = false;
-  bool json = false;
-  bool quiet = false;
-  std::string color;
+  OutputOptions out;  // out.color: the run's (RunContext)
   // Which flags were given (CLI11 counts), for the text-mode/collection-mode conflicts.
   bool store_given = false;
   bool collection_given = false;
@@ -55,8 +53,10 @@ struct EmbedCliOptions {
 em::EmbedSettings settings_of(const EmbedCliOptions& o) {
   em::EmbedSettings s;
   // Flags, else the [embed] section of strata.toml or the user file.
-  s.provider = !o.provider.empty() ? std::optional<std::string>(o.provider) : configured_in_file("embed.provider");
-  s.model = !o.model.empty() ? std::optional<std::string>(o.model) : configured_in_file("embed.model");
+  const config::Setting& provider = setting("embed.provider", given(o.provider), "--provider");
+  s.provider = value_of(provider);
+  s.provider_source = source_of(provider, "embed.provider", "--provider");
+  s.model = value_of(setting("embed.model", given(o.model), "--model"));
   if (!o.dimensions.empty()) s.dimensions = parse_count("--dimensions", o.dimensions, 1);
   apply_endpoint(o.endpoint, s);
   if (!o.concurrency.empty()) s.concurrency = parse_count("--concurrency", o.concurrency, 1);
@@ -121,7 +121,7 @@ int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
       print_note("nothing to embed: all " + plural(static_cast<std::size_t>(r.chunks), "chunk", "chunks") + " of collection '" +
                      r.collection + "' have vectors from " + model,
                  out);
-    } else {
+    } else if (r.report.stats.done() > 0 || !r.report.fatal) {  // a run that did nothing: the error alone says why
       print_note(embed_summary(r.report.stats, "chunk", "chunks") + " · collection '" + r.collection + "', " + model, out);
     }
   }
@@ -297,23 +297,22 @@ int run_text(const EmbedCliOptions& o, const OutputOptions& out) {
   if (o.jsonl && (!o.texts.empty() || o.inputs.size() > 1)) usage("--jsonl reads one file or standard input, without --text");
   const em::EmbedSettings settings = settings_of(o);
   TextSource source(o);
-  VectorWriter writer(source, o.json);
+  VectorWriter writer(source, o.out.json);
   EmbedReporter reporter(out, "texts");
   const em::TextEmbedResult r = em::embed_texts(source, settings, reporter, writer);
   reporter.done();
   writer.close();
   print_failures(r.report.failures, out.color);
-  print_note(embed_summary(r.report.stats, "text", "texts") + " · " + r.provider + " " + r.model + " (" +
-                 std::to_string(r.dimensions) + " dimensions)",
-             out);
+  if (r.report.stats.done() > 0 || !r.report.fatal) {  // a run that did nothing: the error alone says why
+    print_note(embed_summary(r.report.stats, "text", "texts") + " · " + r.provider + " " + r.model + " (" +
+                   std::to_string(r.dimensions) + " dimensions)",
+               out);
+  }
   return finish(r.report, false);
 }
 
 int run_embed(const EmbedCliOptions& o) {
-  OutputOptions out;
-  out.color = parse_color_mode(o.color);
-  out.quiet = o.quiet;
-  out.json = o.json;
+  const OutputOptions& out = o.out;
   const bool text_mode = !o.texts.empty() || !o.inputs.empty() || o.jsonl;
   if (text_mode) return run_text(o, out);
   return run_collection(o, out);
@@ -321,10 +320,9 @@ int run_embed(const EmbedCliOptions& o) {
 
 }  // namespace
 
-void setup_embed(CLI::App& app, std::function<int()>& action) {
+Run setup_embed(CLI::App& command) {
   auto o = std::make_shared<EmbedCliOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "embed", "Embed a collection's chunks (stored, cached, resumable), or texts given as arguments or on stdin");
+  CLI::App* cmd = &command;
   cmd->add_option("INPUT", o->inputs, "'-' embeds standard input as one text; with --jsonl, a JSONL file (default: stdin)")
       ->type_name("");
   add_store_option(*cmd, o->store);
@@ -340,7 +338,7 @@ void setup_embed(CLI::App& app, std::function<int()>& action) {
       ->type_name("NAME");
   cmd->add_option("--dimensions", o->dimensions, "Vector size (local: 16-8192, default 384; openai: sent to the server)")
       ->type_name("N");
-  add_endpoint_options(*cmd, o->endpoint);
+  add_embedding_endpoint_options(*cmd, o->endpoint);
   cmd->add_option("--concurrency", o->concurrency, "Requests in flight (default: 4)")->type_name("N");
   cmd->add_option("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256)")
       ->type_name("N");
@@ -350,10 +348,9 @@ void setup_embed(CLI::App& app, std::function<int()>& action) {
   cmd->add_flag("--strict", o->strict, "Refuse inputs over the model's token limit instead of truncating them");
   cmd->add_flag("--switch-model", o->switch_model,
                 "Drop the collection's vectors and re-embed it with another model (cached vectors are reused)");
-  cmd->add_flag("--json", o->json, "Collection mode: a JSON summary on stdout; text mode: one JSON array");
-  cmd->add_flag("-q,--quiet", o->quiet, "No progress, notes or summary on stderr (warnings and errors remain)");
-  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  add_output_options(*cmd, o->out,
+                     {"Collection mode: a JSON summary on stdout; text mode: one JSON array",
+                      "No progress, notes or summary on stderr (warnings and errors remain)"});
   cmd->footer(
       "Examples:\n"
       "  strata embed --collection docs\n"
@@ -362,14 +359,12 @@ void setup_embed(CLI::App& app, std::function<int()>& action) {
       "  strata embed --text 'how do I roll back?' | jq '.embedding | length'\n"
       "Exit: 0 done, 2 usage or model conflict, 3 no such collection or bad input, 7 store or server\n"
       "unavailable (finished batches are kept), 8 some inputs were refused (listed; the rest were embedded)");
-  cmd->callback([o, cmd, &action, &app] {
+  return [o, cmd](const RunContext& context) {
     o->store_given = cmd->count("--store") > 0;
     o->collection_given = cmd->count("--collection") > 0;
-    action = [o, &app] {
-      o->color = color_setting(o->color, app);
-      return run_embed(*o);
-    };
-  });
+    o->out.color = context.color;
+    return run_embed(*o);
+  };
 }
 
 }  // namespace strata::cli

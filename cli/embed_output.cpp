@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/display_width.h"
 #include "common/error.h"
 #include "config/config.h"
 #include "config_command.h"
@@ -23,16 +24,6 @@ std::string seconds_text(double s) {
   return buf;
 }
 
-std::chrono::milliseconds parse_seconds(const std::string& flag, const std::string& value) {
-  double s = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, s);
-  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(s) || s <= 0 || s > 86400) {
-    usage(flag + " must be a number of seconds above 0 (got '" + value + "')");
-  }
-  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
-}
-
 }  // namespace
 
 EmbedReporter::EmbedReporter(const OutputOptions& out, std::string what) : out_(out), what_(std::move(what)) {
@@ -41,16 +32,26 @@ EmbedReporter::EmbedReporter(const OutputOptions& out, std::string what) : out_(
 
 void EmbedReporter::progress(const embed::EmbedStats& s) {
   if (!live_) return;
+  const std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (now - last_ < std::chrono::milliseconds(100) && s.done() < s.total) return;
   last_ = now;
+  done_ = s.done();
+  if (done_ != note_done_) retry_note_.clear();  // the work moved on since the retry
   std::string line = "embedding " + what_ + ": " + std::to_string(s.done());
   if (s.total > 0) line += "/" + std::to_string(s.total);
   line += " (" + std::to_string(s.cached) + " from cache, " + std::to_string(s.failed) + " failed) · " +
           plural(s.requests, "request", "requests");
   if (s.retries > 0) line += " · " + plural(s.retries, "retry", "retries");
-  const std::lock_guard lock(mutex_);
-  std::cerr << "\r\x1b[K" << line << std::flush;
+  line_ = std::move(line);
+  draw();
+}
+
+void EmbedReporter::draw() {
+  std::string line = line_;
+  if (!retry_note_.empty()) line += (line.empty() ? "" : " · ") + retry_note_;
+  const std::size_t columns = terminal_columns(STDERR_FILENO);
+  std::cerr << "\r\x1b[K" << fit_to_width(line, columns > 1 ? columns - 1 : 79) << std::flush;
   drawn_ = true;
 }
 
@@ -63,10 +64,15 @@ void EmbedReporter::warning(const std::string& message) {
 void EmbedReporter::retrying(const std::string& message, std::chrono::milliseconds wait) {
   if (out_.quiet) return;
   const std::lock_guard lock(mutex_);
+  const std::string note = retry_text(message, wait);
+  if (live_) {
+    retry_note_ = note;
+    note_done_ = done_;
+    draw();
+    return;
+  }
   clear_line();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(wait.count()) / 1000.0);
-  std::cerr << "strata: retrying in " << buf << " s: " << message << '\n';
+  std::cerr << "strata: " << note << '\n';
 }
 
 void EmbedReporter::done() {
@@ -115,35 +121,34 @@ void print_failures(const std::vector<embed::FailedInput>& failures, ColorMode c
   for (const embed::FailedInput& f : failures) print_warning("not embedded: " + f.label + ": " + f.message, color);
 }
 
-void add_endpoint_options(CLI::App& cmd, EndpointFlags& flags) {
-  cmd.add_option("--base-url", flags.base_url,
-                 "Server URL up to /embeddings (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
-      ->type_name("URL");
-  cmd.add_option("--api-key-env", flags.api_key_env,
-                 "Environment variable holding the API key (default: embed.api_key_env in strata.toml, else OPENAI_API_KEY)")
-      ->type_name("NAME");
-  cmd.add_option("--max-retries", flags.max_retries, "Retries of a failed request (default: 5)")->type_name("N");
-  cmd.add_option("--timeout", flags.timeout, "Seconds a request may take (default: 120)")->type_name("SECS");
+void add_embedding_endpoint_options(CLI::App& cmd, EndpointFlags& flags) {
+  add_endpoint_options(cmd, flags,
+                       {"Server URL up to /embeddings (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)",
+                        "Environment variable holding the API key (default: embed.api_key_env in strata.toml, else "
+                        "OPENAI_API_KEY)",
+                        "Seconds a request may take, decimals allowed (default: 120)",
+                        "Retries of a failed request, 0 to 100 (default: 5)"});
+}
+
+void apply_embed_server(const std::string& base_url_flag, const std::string& api_key_env_flag, embed::EmbedSettings& s) {
+  const config::Setting& url = setting("embed.base_url", given(base_url_flag), "--base-url");
+  s.base_url = value_of(url);
+  s.base_url_source = source_of(url, "embed.base_url", "--base-url");
+  const config::Setting& name = setting("embed.api_key_env", given(api_key_env_flag), "--api-key-env");
+  s.api_key_env = name.value;
+  // A name given on purpose must be set; the default may be unset (a local server needs no key).
+  s.api_key_env_source = name.origin == config::Origin::default_value ? "" : source_of(name, "embed.api_key_env", "");
+  // Asked only when a server's key is read, so a local model never hears of the server.
+  s.key_allowed = [url_flag = !base_url_flag.empty(), key_flag = !api_key_env_flag.empty()] {
+    return key_may_go("embed.base_url", url_flag, key_flag ? "--api-key-env" : "");
+  };
+  s.getenv = process_getenv();
 }
 
 void apply_endpoint(const EndpointFlags& flags, embed::EmbedSettings& s) {
-  s.base_url = !flags.base_url.empty() ? std::optional<std::string>(flags.base_url) : configured_in_file("embed.base_url");
-  if (!flags.api_key_env.empty()) {
-    s.api_key_env = flags.api_key_env;
-    s.api_key_env_source = "--api-key-env";
-  } else {
-    const config::Setting& name = configuration().get("embed.api_key_env");
-    s.api_key_env = name.value;
-    if (configured_in_file("embed.api_key_env")) s.api_key_env_source = name.where + ": embed.api_key_env";
-  }
-  // Asked only when a server's key is read, so a local model never hears of the server.
-  s.key_allowed = [url_flag = !flags.base_url.empty(), key_flag = !flags.api_key_env.empty()] {
-    return key_may_go("embed.base_url", url_flag, key_flag ? "--api-key-env" : "");
-  };
-  if (!flags.max_retries.empty()) {
-    s.max_retries = static_cast<int>(std::min<std::size_t>(parse_count("--max-retries", flags.max_retries, 0), 100));
-  }
-  if (!flags.timeout.empty()) s.timeout = parse_seconds("--timeout", flags.timeout);
+  apply_embed_server(flags.base_url.value_or(""), flags.api_key_env.value_or(""), s);
+  if (flags.max_retries) s.max_retries = *flags.max_retries;
+  if (const auto timeout = flags.timeout_ms()) s.timeout = *timeout;
 }
 
 }  // namespace strata::cli

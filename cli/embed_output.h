@@ -1,7 +1,7 @@
 #pragma once
 // What `strata embed` and `strata ingest` (which embeds what it wrote) share: the embedding
-// progress on a terminal, the summary line, and the flags that reach a server, registered once
-// so that both commands spell, describe and check them alike.
+// progress on a terminal, the summary line, and the endpoint flags as they apply to an embedding
+// server, described once so that both commands say the same.
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -10,6 +10,7 @@
 
 #include "embed/pipeline.h"
 #include "embed/settings.h"
+#include "option_bundles.h"
 #include "output.h"
 
 namespace CLI {
@@ -29,12 +30,15 @@ class EmbedReporter final : public embed::EmbedObserver {
 
   void progress(const embed::EmbedStats& s) override;
   void warning(const std::string& message) override;
+  // On a terminal the retry joins the progress line (one line that updates, until the work
+  // moves on); elsewhere it is a line of its own, for the log.
   void retrying(const std::string& message, std::chrono::milliseconds wait) override;
   // Erases the progress line, so the summary can be printed.
   void done();
 
  private:
   void clear_line();
+  void draw();  // the progress line and the retry note, fitted to the terminal; mutex_ held
 
   const OutputOptions& out_;
   std::string what_;
@@ -42,6 +46,10 @@ class EmbedReporter final : public embed::EmbedObserver {
   bool drawn_ = false;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_{};
+  std::string line_;        // the last progress line
+  std::string retry_note_;  // "retrying in 2.0 s: HTTP 429 ..." until the work moves on
+  std::size_t done_ = 0;    // work done at the last progress line
+  std::size_t note_done_ = 0;
 };
 
 // "embedded 40 chunks (3 from cache), 0 failed; 2 requests, 0 retries, 0.12 s".
@@ -60,20 +68,19 @@ void print_failures(const std::vector<embed::FailedInput>& failures, ColorMode c
 // "3 chunks", "1 chunk".
 std::string plural(std::size_t n, const char* one, const char* many);
 
-// The flags that say how to reach an embedding server. Empty: not given.
-struct EndpointFlags {
-  std::string base_url;
-  std::string api_key_env;  // empty: embed.api_key_env from the configuration, else OPENAI_API_KEY
-  std::string max_retries;
-  std::string timeout;
-};
+// Registers the endpoint flags (option_bundles.h) with what they mean to an embedding server.
+void add_embedding_endpoint_options(CLI::App& cmd, EndpointFlags& flags);
 
-// Registers --base-url, --api-key-env, --max-retries and --timeout on `cmd`.
-void add_endpoint_options(CLI::App& cmd, EndpointFlags& flags);
-
-// `flags` into `settings`, falling back to strata.toml's (or the user file's) [embed] base_url
-// and api_key_env ($OPENAI_BASE_URL, read in core, still beats a file's base_url). Throws
-// Error(usage) naming the flag for a bad value.
+// `flags` into `settings`: the server (apply_embed_server), then --max-retries and --timeout.
+// Throws Error(usage) naming the flag for a bad value.
 void apply_endpoint(const EndpointFlags& flags, embed::EmbedSettings& settings);
+
+// The embedding server and its key for every command that embeds (embed, ingest, and the query
+// of search and ask): embed.base_url (--base-url, $OPENAI_BASE_URL, the files) and
+// embed.api_key_env (--api-key-env, the files, OPENAI_API_KEY), each with its source, the trust
+// rule for a server a project file chose, and the environment to read the key from. Flags: ""
+// when not given.
+void apply_embed_server(const std::string& base_url_flag, const std::string& api_key_env_flag,
+                        embed::EmbedSettings& settings);
 
 }  // namespace strata::cli

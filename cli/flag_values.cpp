@@ -11,25 +11,16 @@
 #include "config/config.h"
 #include "config_command.h"
 #include "net/api_key.h"
+#include "net/endpoint.h"
 #include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
+#include "number_flags.h"
 #include "output.h"
 
 namespace strata::cli {
 
-void usage(std::string message, std::string hint) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
-}
-
 std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum) {
-  std::uint64_t n = 0;
-  const char* end = value.data() + value.size();
-  // from_chars takes digits only for an unsigned type: no sign, no spaces, no '+'.
-  const auto [ptr, ec] = std::from_chars(value.data(), end, n);
-  if (value.empty() || ec != std::errc() || ptr != end || n < minimum) {
-    usage(flag + " must be a whole number of " + std::to_string(minimum) + " or more (got '" + value + "')");
-  }
-  return n;
+  return parse_whole_number(flag, value, minimum);
 }
 
 double parse_vector_weight(const std::string& value) {
@@ -55,6 +46,10 @@ search::MetadataFilter parse_where(const std::string& spec) {
   } else if (at > 0 && spec[at - 1] == '^') {
     f.match = store::FilterMatch::prefix;
     f.key.pop_back();
+  }
+  if (f.key.empty()) {
+    usage("--where '" + spec + "': the key is empty; expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB",
+          "e.g. --where team=legal, --where source^=docs/, --where 'source~*.md'");
   }
   return f;
 }
@@ -115,13 +110,20 @@ std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string
       source = k.where + ": rerank.api_key_env";
     }
   }
-  if (!variable.empty() && key_may_go("rerank.base_url", !url.empty(), api_key_env.empty() ? "" : "--rerank-api-key-env")) {
-    const char* key = std::getenv(variable.c_str());
-    if (key == nullptr || *key == '\0') usage("$" + variable + " (" + source + ") is not set", "export it, or leave the key out");
-    net::require_header_safe_key(variable, key);
-    r.api_key = key;
-    r.api_key_env = variable;
-  }
+  net::EndpointSettings e;
+  e.base_url = r.base_url;
+  e.base_url_source = !url.empty() ? "--rerank-url" : base.where + ": rerank.base_url";
+  e.api_key_env = variable;
+  e.api_key_env_source = variable.empty() ? "" : source;
+  e.api_key_env_flag = "--rerank-api-key-env";
+  e.official_needs_key = false;
+  e.example_url = "http://localhost:8012/v1";
+  e.key_allowed = [&url, &api_key_env] {
+    return key_may_go("rerank.base_url", !url.empty(), api_key_env.empty() ? "" : "--rerank-api-key-env");
+  };
+  const net::Endpoint endpoint = net::resolve_endpoint(e, process_getenv());
+  r.api_key = endpoint.api_key;
+  r.api_key_env = endpoint.api_key_env;
   return r;
 }
 

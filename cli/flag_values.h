@@ -1,7 +1,7 @@
 #pragma once
-// Flag values the commands share: a usage error, and whole-number flags read one way
-// everywhere (the same message for --size, --concurrency, -k, --max-tokens, ...), and
-// --vector-weight for search and ask.
+// Flag values the commands share: whole-number flags read one way everywhere (the same
+// message for --size, --concurrency, -k, --max-tokens, ...), and --vector-weight for search
+// and ask. A usage error is common/error.h's `usage`.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,11 +11,8 @@
 
 namespace strata::cli {
 
-// Throws Error(usage) with `message` and `hint`.
-[[noreturn]] void usage(std::string message, std::string hint = {});
-
 // `value` as a whole number >= `minimum`; anything else (empty, a sign, spaces, a fraction,
-// out of range) is a usage error naming `flag`.
+// out of range) is a usage error naming `flag` (parse_whole_number, number_flags.h).
 std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum);
 
 // --vector-weight (search and ask): a decimal number from 0 to 1 ("0.2", "1", ".5"); anything
@@ -45,8 +42,8 @@ std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string
 bool key_may_go(std::string_view url_key, bool url_flag_given, std::string_view key_flag);
 
 // --where (search and ask): KEY=VALUE (equal), KEY^=PREFIX (starts with) or KEY~GLOB (matches
-// the glob), split at the first '=' or '~' (so a value may hold either). Without one, a usage
-// error; an empty key is left for search::Searcher to refuse with its own message.
+// the glob), split at the first '=' or '~' (so a value may hold either). Without one, or with an
+// empty key, a usage error.
 search::MetadataFilter parse_where(const std::string& spec);
 
 }  // namespace strata::cli

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,12 +14,15 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "config/config.h"
 #include "config_command.h"
 #include "ingest/ingest.h"
 #include "ingest/project_root.h"
 #include "ingest_vectors.h"
 #include "json_text.h"
+#include "number_flags.h"
+#include "option_bundles.h"
 #include "output.h"
 #include "progress.h"
 #include "store_options.h"
@@ -31,18 +35,14 @@ using nlohmann::json;
 
 struct IngestCliOptions {
   StoreOptions store;
-  ig::IngestRequest request;
-  std::string strategy, unit, tokenizer;
-  std::size_t size = 0, overlap = 0, min_size = 0;
-  bool json = false;
-  bool quiet = false;
+  ig::IngestRequest request;  // request.chunk: the chunking flags (option_bundles.h)
+  OutputOptions out;          // out.color: the run's (RunContext)
   bool verbose = false;
   bool no_ignore = false;
   bool include_generated = false;
   std::vector<std::string> loader_commands;  // --loader-cmd EXT=COMMAND
   std::optional<long long> loader_timeout;   // --loader-timeout SECONDS
   IngestEmbedFlags embed;
-  std::string color;
 };
 
 std::string seconds_text(double s) {
@@ -69,10 +69,10 @@ class Printer : public ig::IngestObserver {
       : o_(o),
         color_(color),
         out_color_(color_enabled(color, STDOUT_FILENO)),
-        progress_("files", !o.quiet && !o.json) {}
+        progress_("files", !o.out.quiet && !o.out.json) {}
 
   void document(const ig::DocumentEvent& e) override {
-    if (o_.json) {
+    if (o_.out.json) {
       if (o_.request.dry_run || o_.verbose) events_.push_back(event_json(e));
       return;
     }
@@ -82,9 +82,9 @@ class Printer : public ig::IngestObserver {
     } else if (e.action == ig::Action::skipped) {
       // Counted by kind on the summary; listed one by one only when asked, or when the user
       // named the file and is owed a reason why it is not in the store.
-      if (e.named && !o_.quiet) {
+      if (e.named && !o_.out.quiet) {
         print_warning("skipped " + e.source + ": " + e.detail, color_);
-      } else if (o_.verbose && !o_.quiet) {
+      } else if (o_.verbose && !o_.out.quiet) {
         std::cerr << paint("skipped", Tone::dim, color_enabled(color_, STDERR_FILENO)) << ' ' << safe(e.source) << ": "
                   << safe(e.detail) << '\n';
       }
@@ -120,9 +120,7 @@ class Printer : public ig::IngestObserver {
     const ig::Progress::Current& c = *p.current;
     std::string name = safe(c.source.substr(c.source.find_last_of('/') + 1));
     if (name.size() > 40) {
-      std::size_t cut = 37;
-      while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-      name = name.substr(0, cut) + "...";
+      name = name.substr(0, utf8_boundary_before(name, 37)) + "...";
     }
     if (c.at.stage == ig::DocumentProgress::Stage::reading) {
       return name + " page " + std::to_string(c.at.done) + "/" + std::to_string(c.at.total);
@@ -272,33 +270,27 @@ ig::ConverterLimits converter_limits(const IngestCliOptions& o) {
   return limits;
 }
 
-int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
+int run_ingest(IngestCliOptions& o) {
   ig::IngestRequest& r = o.request;
   r.store_path = store_path(o.store);
   r.collection = o.store.collection;
-  if (cmd.count("--strategy") > 0) r.chunk.strategy = o.strategy;
-  if (cmd.count("--size") > 0) r.chunk.size = o.size;
-  if (cmd.count("--overlap") > 0) r.chunk.overlap = o.overlap;
-  if (cmd.count("--min-size") > 0) r.chunk.min_size = o.min_size;
-  if (cmd.count("--unit") > 0) r.chunk.unit = o.unit;
-  if (cmd.count("--tokenizer") > 0) r.chunk.tokenizer = o.tokenizer;
   r.configured = configured_chunking();
   r.converters = converters(o);
   r.converter_limits = converter_limits(o);
   r.walk.gitignore = !o.no_ignore;
   r.walk.include_generated = o.include_generated || configured_in_file("ingest.include_generated") == "true";
   r.project_root = ig::project_root(config::process_environment().cwd, configuration().files.project);
-  const ColorMode color = parse_color_mode(o.color);
+  const ColorMode color = o.out.color;
   if (const std::string& ignored = configuration().loaders.ignored; !ignored.empty()) {
     print_warning(ignored + ": [ingest.loaders] ignored: converter commands are taken only from your own "
                             "configuration file (" + configuration().files.user_candidate.string() +
                       ") or --loader-cmd, never from a project's strata.toml",
                   color);
   }
-  const OutputOptions out{color, o.quiet, o.json};
+  const OutputOptions& out = o.out;
   const VectorsPlan vectors = plan_vectors(r.collection, o.embed);  // flags checked before anything is written
   Printer printer(o, color);
-  r.count_totals = !o.quiet && !o.json && ProgressLine::stderr_is_terminal();
+  r.count_totals = !out.quiet && !out.json && ProgressLine::stderr_is_terminal();
   const ig::IngestSummary s = ig::ingest(r, printer);
   printer.finish();
   for (const std::string& warning : s.warnings) print_warning(warning, color);
@@ -308,11 +300,11 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
                    "); --include-generated ingests them",
                out);
   }
-  if (!o.json && !o.quiet) std::cerr << safe(summary_line(s)) << '\n';
+  if (!out.json && !out.quiet) std::cerr << safe(summary_line(s)) << '\n';
   // The documents are committed: their vectors come after, so a failure there loses none of them.
   VectorsStep step;
   if (!s.dry_run) step = run_vectors_step(r.store_path, vectors, out);
-  if (o.json) std::cout << json_text(summary_json(s, printer.take_events(), std::move(step.json))) << '\n';
+  if (out.json) std::cout << json_text(summary_json(s, printer.take_events(), std::move(step.json))) << '\n';
   // Nothing usable at all is bad input; some documents (or vectors) in and some not is partial.
   const bool any_ok = s.added + s.changed + s.unchanged + s.skipped > 0;
   if (s.failed > 0 && !any_ok) return to_int(ExitCode::invalid_input);
@@ -321,9 +313,9 @@ int run_ingest(IngestCliOptions& o, const CLI::App& cmd) {
 
 }  // namespace
 
-void setup_ingest(CLI::App& app, std::function<int()>& action) {
+Run setup_ingest(CLI::App& command) {
   auto o = std::make_shared<IngestCliOptions>();
-  CLI::App* cmd = app.add_subcommand("ingest", "Add files, folders, stdin or JSONL records to the knowledge store");
+  CLI::App* cmd = &command;
   cmd->footer(
       "Examples:\n"
       "  strata ingest docs/ README.md               index a folder and a file (again: only changes)\n"
@@ -365,34 +357,27 @@ void setup_ingest(CLI::App& app, std::function<int()>& action) {
                   "Convert files of EXT with COMMAND, run without a shell; {path} is the file (repeatable)")
       ->type_name("EXT=COMMAND")
       ->allow_extra_args(false);
-  cmd->add_option("--loader-timeout", o->loader_timeout, "Seconds a --loader-cmd converter may run on one file (default: 60)")
-      ->type_name("SECONDS");
-  cmd->add_option("--strategy", o->strategy,
-                  "Chunking: auto (markdown for Markdown/HTML, else recursive), fixed, recursive, paragraph, "
-                  "sentence, markdown, token")
-      ->type_name("NAME");
-  cmd->add_option("--size", o->size, "Largest chunk, in --unit (default: 1000)")->type_name("N");
-  cmd->add_option("--overlap", o->overlap, "Units repeated between neighbouring chunks (default: 0)")->type_name("N");
-  cmd->add_option("--min-size", o->min_size,
-                  "Join chunks smaller than N to a neighbour; 0: off (default: a fifth of --size)")
-      ->type_name("N");
-  cmd->add_option("--unit", o->unit, "chars, bytes or tokens (default: chars)")->type_name("UNIT");
-  cmd->add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")->type_name("NAME");
+  check_whole_number(cmd->add_option("--loader-timeout", o->loader_timeout,
+                                     "Seconds a --loader-cmd converter may run on one file (default: 60)")
+                         ->type_name("SECONDS"),
+                     1, k_max_loader_timeout, "seconds");
+  add_chunking_options(*cmd, r.chunk,
+                       {"Chunking: auto (markdown for Markdown/HTML, else recursive), fixed, recursive, paragraph, "
+                        "sentence, markdown, token",
+                        "Join chunks smaller than N to a neighbour; 0: off (default: a fifth of --size)"});
   cmd->add_flag("--rechunk", r.rechunk, "Re-chunk the given documents when the chunking options changed");
   cmd->add_flag("--prune", r.prune, "Remove documents whose files no longer exist under the given paths");
   cmd->add_flag("--dry-run", r.dry_run, "Print the plan (new, changed, unchanged, removed); write nothing");
   cmd->add_flag("--checksum", r.checksum, "Hash every file, even when its size and modification time are unchanged");
-  cmd->add_option("--threads", r.threads, "Worker threads (default: one per CPU)")->type_name("N");
+  check_whole_number(cmd->add_option("--threads", r.threads, "Worker threads (default: one per CPU)")->type_name("N"), 0,
+                     std::numeric_limits<unsigned>::max());
   add_ingest_embed_options(*cmd, o->embed);
-  cmd->add_flag("--json", o->json, "Print a JSON summary on stdout");
-  cmd->add_flag("-q,--quiet", o->quiet, "No progress, notes or summary on stderr");
+  add_output_options(*cmd, o->out, {"Print a JSON summary on stdout", "No progress, notes or summary on stderr"});
   cmd->add_flag("-v,--verbose", o->verbose, "List every document and what happened to it");
-  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->callback([o, &action, &app, cmd] {
-    o->color = color_setting(o->color, app);
-    action = [o, cmd] { return run_ingest(*o, *cmd); };
-  });
+  return [o](const RunContext& context) {
+    o->out.color = context.color;
+    return run_ingest(*o);
+  };
 }
 
 }  // namespace strata::cli

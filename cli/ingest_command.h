@@ -1,14 +1,11 @@
 #pragma once
 // `strata ingest PATH...|-`: documents into a collection of the knowledge store. All the work
 // is in core/ingest; this file parses flags and prints.
-#include <functional>
-
-namespace CLI {
-class App;
-}
+#include "commands.h"
 
 namespace strata::cli {
 
-void setup_ingest(CLI::App& app, std::function<int()>& action);
+// Registers `ingest`'s options on `cmd` and returns its run (commands.h).
+Run setup_ingest(CLI::App& cmd);
 
 }  // namespace strata::cli

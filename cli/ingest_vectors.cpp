@@ -83,7 +83,7 @@ void add_ingest_embed_options(CLI::App& cmd, IngestEmbedFlags& flags) {
       "Embed the new chunks at once, also with a server model (default: ingest.embed; the built-in model's always are)");
   CLI::Option* no_embed = cmd.add_flag("--no-embed", flags.no_embed, "Leave the new chunks without vectors, for strata embed");
   embed->excludes(no_embed);
-  add_endpoint_options(cmd, flags.endpoint);
+  add_embedding_endpoint_options(cmd, flags.endpoint);
 }
 
 VectorsPlan plan_vectors(const std::string& collection, const IngestEmbedFlags& flags) {

@@ -12,9 +12,11 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "flag_values.h"
 #include "llm/sanitize.h"
 #include "net/url_secrets.h"
+#include "option_bundles.h"
 #include "output.h"
 #include "store/ask_store.h"
 #include "store/store.h"
@@ -30,9 +32,7 @@ struct LogsCliOptions {
   std::string limit = "20";
   std::string conversation;
   std::string id;  // logs show ID
-  bool json = false;
-  bool quiet = false;
-  std::string color;
+  OutputOptions out;  // out.color: the run's (RunContext)
 };
 
 json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
@@ -65,9 +65,7 @@ std::string cell(const std::string& text, std::size_t max) {
     if (ch == '\n' || ch == '\t') ch = ' ';
   }
   if (s.size() <= max) return s;
-  std::size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "…";
+  return s.substr(0, utf8_boundary_before(s, max)) + "…";
 }
 
 int run_logs(const LogsCliOptions& o) {
@@ -77,18 +75,17 @@ int run_logs(const LogsCliOptions& o) {
   store::Store st = store::Store::open_existing(store_path(o.store));
   store::AskStore tables(st);
   const std::vector<store::LlmCall> calls = tables.calls(limit, conversation);
-  if (o.json) {
+  if (o.out.json) {
     std::string out;
     for (const store::LlmCall& c : calls) out += call_json(c).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;
   }
   if (calls.empty()) {
-    const OutputOptions note{parse_color_mode(o.color), o.quiet, o.json};
-    print_note(conversation ? "no logged calls in conversation " + std::to_string(*conversation) : std::string("no logged calls yet"), note);
+    print_note(conversation ? "no logged calls in conversation " + std::to_string(*conversation) : std::string("no logged calls yet"), o.out);
     return 0;
   }
-  const bool color = color_enabled(parse_color_mode(o.color), STDOUT_FILENO);
+  const bool color = color_enabled(o.out.color, STDOUT_FILENO);
   Table table({"ID", "TIME", "CONV", "MODEL", "STATUS", "TOKENS", "MS", "QUESTION", "ANSWER"});
   for (const store::LlmCall& c : calls) {
     std::string tokens = "-";
@@ -121,7 +118,7 @@ int run_show(const LogsCliOptions& o) {
   if (!c) {
     throw Error(ExitCode::usage, "no logged call " + std::to_string(id), "strata logs lists them with their ids");
   }
-  if (o.json) {
+  if (o.out.json) {
     const std::string out = call_json(*c).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;
@@ -155,36 +152,29 @@ int run_show(const LogsCliOptions& o) {
 
 }  // namespace
 
-void setup_logs(CLI::App& app, std::function<int()>& action) {
+Run setup_logs(CLI::App& cmd) {
   auto o = std::make_shared<LogsCliOptions>();
-  CLI::App* cmd = app.add_subcommand("logs", "List the answers strata ask has given (question, model, tokens, time)");
-  add_store_option(*cmd, o->store);
-  cmd->add_option("-n,--limit", o->limit, "Show the N most recent calls; 0 shows all (default: 20)")->type_name("N");
-  cmd->add_option("--conversation", o->conversation, "Only the calls of conversation ID")->type_name("ID");
-  cmd->add_flag("--json", o->json, "JSON Lines: one object per call, answer and chunk ids included");
-  cmd->add_flag("-q,--quiet", o->quiet, "No note on stderr when nothing was logged (errors remain)");
-  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->footer(
+  add_store_option(cmd, o->store);
+  cmd.add_option("-n,--limit", o->limit, "Show the N most recent calls; 0 shows all (default: 20)")->type_name("N");
+  cmd.add_option("--conversation", o->conversation, "Only the calls of conversation ID")->type_name("ID");
+  add_output_options(cmd, o->out,
+                     {"JSON Lines: one object per call, answer and chunk ids included",
+                      "No note on stderr when nothing was logged (errors remain)"});
+  cmd.footer(
       "Examples:\n"
       "  strata logs\n"
       "  strata logs --conversation 3\n"
       "  strata logs --json -n 1 | jq -r .answer\n"
       "Exit: 0 listed, 2 usage, 7 no store or store unavailable");
-  CLI::App* show = cmd->add_subcommand("show", "Print one logged call whole: question, answer, model, tokens, chunks");
+  CLI::App* show = cmd.add_subcommand("show", "Print one logged call whole: question, answer, model, tokens, chunks");
   show->add_option("ID", o->id, "The call's id, as strata logs lists it")->required()->type_name("ID");
   add_store_option(*show, o->store);
-  show->add_flag("--json", o->json, "The call as one JSON object (as a line of strata logs --json)");
+  show->add_flag("--json", o->out.json, "The call as one JSON object (as a line of strata logs --json)");
   show->footer("Examples:\n  strata logs show 1\n  strata logs show 1 --json | jq -r .answer\nExit: 0 shown, 2 usage or no such call, 7 no store");
-  show->callback([o, &action] { action = [o] { return run_show(*o); }; });
-  cmd->callback([o, cmd, &action, &app] {
-    // CLI11 runs a parent's callback after its subcommand's: only act when none was chosen.
-    if (!cmd->get_subcommands().empty()) return;
-    action = [o, &app] {
-      o->color = color_setting(o->color, app);
-      return run_logs(*o);
-    };
-  });
+  return [o, show](const RunContext& context) {
+    o->out.color = context.color;
+    return show->parsed() ? run_show(*o) : run_logs(*o);
+  };
 }
 
 }  // namespace strata::cli

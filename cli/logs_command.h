@@ -1,14 +1,10 @@
 #pragma once
 // `strata logs`: the answers `strata ask` has given, newest first, from the store's log.
-#include <functional>
-
-namespace CLI {
-class App;
-}
+#include "commands.h"
 
 namespace strata::cli {
 
-// Adds `logs` to `app`; when it is chosen, `action` runs it and returns the exit code.
-void setup_logs(CLI::App& app, std::function<int()>& action);
+// Registers `logs` and `logs show` on `cmd` and returns its run (commands.h).
+Run setup_logs(CLI::App& cmd);
 
 }  // namespace strata::cli

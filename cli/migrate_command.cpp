@@ -15,6 +15,8 @@
 #include "config/config.h"
 #include "config_command.h"
 #include "json_text.h"
+#include "number_flags.h"
+#include "option_bundles.h"
 #include "migrate/baseline.h"
 #include "migrate/checker.h"
 #include "migrate/database_url.h"
@@ -28,7 +30,7 @@ namespace {
 using nlohmann::json;
 namespace mg = strata::migrate;
 
-ColorMode color_mode(const MigrateOptions& o) { return parse_color_mode(o.color); }
+ColorMode color_mode(const MigrateOptions& o) { return o.out.color; }
 
 std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
   return std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000));
@@ -370,33 +372,16 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
   return code;
 }
 
-// CLI11's own range checks print the limits of a double (hundreds of digits); these say what
-// is wanted in a few words.
-const CLI::Validator k_count(
-    [](std::string& v) {
-      const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-      return digits && v.find_first_not_of('0') != std::string::npos
-                 ? std::string{}
-                 : "'" + v + "' is not a whole number of 1 or more";
-    },
-    "N>=1");
+// CLI11's own checks print the limits of a double (hundreds of digits); this says what is wanted
+// in a few words.
 const CLI::Validator k_version(
     [](std::string& v) {
       const bool digits = !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
       return digits ? std::string{} : "'" + v + "' is not a migration version (1 to 18 digits)";
     },
     "VERSION");
-const CLI::Validator k_seconds(
-    [](std::string& v) {
-      try {
-        std::size_t used = 0;
-        const double d = std::stod(v, &used);
-        if (used == v.size() && d >= 0 && d <= 86400 * 365) return std::string{};
-      } catch (const std::exception&) {
-      }
-      return "'" + v + "' is not a number of seconds (0 or more)";
-    },
-    "SECONDS");
+
+constexpr double k_max_wait_seconds = 86400.0 * 365;
 
 void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_option("-d,--database", o.database,
@@ -405,21 +390,18 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_option("--schema", o.schema,
                   "PostgreSQL: schema for the migrations and the history table (default: first of the search_path)");
   app->add_flag("--wait", o.wait, "PostgreSQL: wait for the server to accept connections (see --wait-timeout)");
-  app->add_option("--wait-timeout", o.wait_timeout_s, "Seconds --wait waits for the server (default: 60)")
-      ->check(k_seconds);
+  check_seconds(app->add_option("--wait-timeout", o.wait_timeout_s, "Seconds --wait waits for the server (default: 60)"),
+                k_max_wait_seconds, Zero::allowed);
   // Repeatable, as dbmate's --migrations-dir. No envname: STRATA_MIGRATIONS_DIR comes through
   // the configuration (apply_configuration), like strata.toml's migrate.dir.
   app->add_option("--dir", o.dirs,
                   "Migrations directory; repeat it to read several as one set, ordered by version "
                   "(default: $STRATA_MIGRATIONS_DIR, then ./migrations)");
   app->add_option("--table", o.table, "History table (default: strata_migrations)");
-  app->add_option("--lock-timeout", o.lock_timeout_s,
-                  "Seconds to wait for another strata's migration lock or a busy database (default: 60)")
-      ->check(k_seconds);
-  app->add_flag("--json", o.out.json, "Machine-readable output on stdout");
-  app->add_flag("-q,--quiet", o.out.quiet, "Print only errors");
-  app->add_option("--color", o.color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+  check_seconds(app->add_option("--lock-timeout", o.lock_timeout_s,
+                                "Seconds to wait for another strata's migration lock or a busy database (default: 60)"),
+                k_max_wait_seconds, Zero::allowed);
+  add_output_options(*app, o.out, {"Machine-readable output on stdout", "Print only errors"});
 }
 
 // Whether `option` was given to `migrate` or to the chosen subcommand.
@@ -461,19 +443,16 @@ void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
 
 }  // namespace
 
-void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& action) {
-  CLI::App* migrate = app.add_subcommand("migrate", "Version a SQLite or PostgreSQL database schema with SQL migration files");
+Run setup_migrate(CLI::App& cmd) {
+  // Kept by the returned run, which the subcommands' callbacks, bound to them by reference,
+  // never outlive.
+  auto options = std::make_shared<MigrateOptions>();
+  auto chosen = std::make_shared<std::function<int()>>();
+  MigrateOptions& o = *options;
+  std::function<int()>& action = *chosen;
+  CLI::App* migrate = &cmd;
   migrate->require_subcommand(1);
   add_shared_options(migrate, o);
-  // Runs after the subcommand's callback has chosen the action: the configuration is applied
-  // (or its error raised) when the action runs, inside run()'s error handling.
-  migrate->callback([migrate, &o, &action] {
-    if (!action) return;
-    action = [migrate, &o, chosen = std::move(action)] {
-      apply_configuration(migrate, o);
-      return chosen();
-    };
-  });
   migrate->footer(
       "Examples:\n"
       "  strata migrate new create_users_table\n"
@@ -496,7 +475,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
 
   CLI::App* up = sub("up", "Apply pending migrations, oldest first");
   auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version")->check(k_version);
-  auto* up_steps = up->add_option("--steps", o.steps, "Apply at most N migrations")->check(k_count);
+  auto* up_steps = check_whole_number(up->add_option("--steps", o.steps, "Apply at most N migrations"), 1);
   up_to->excludes(up_steps);
   up->add_flag("--atomic", o.atomic, "Apply the whole batch in one transaction (all or nothing)");
   up->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
@@ -509,8 +488,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   CLI::App* down = sub("down", "Roll back applied migrations, newest first (default: one)");
   auto* down_to = down->add_option("--to", o.to, "Roll back every migration newer than this version")
                       ->check(k_version);
-  auto* down_steps = down->add_option("--steps", o.steps, "Roll back N migrations (default: 1)")
-                         ->check(k_count);
+  auto* down_steps = check_whole_number(down->add_option("--steps", o.steps, "Roll back N migrations (default: 1)"), 1);
   auto* down_all = down->add_flag("--all", o.all, "Roll back every applied migration");
   down_to->excludes(down_steps)->excludes(down_all);
   down_steps->excludes(down_all);
@@ -519,7 +497,7 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   down->callback([&o, &action, down] { action = [&o, down] { return run_down(o, *down); }; });
 
   CLI::App* redo = sub("redo", "Roll back the newest N migrations (default: 1) and apply them again");
-  redo->add_option("--steps", o.steps, "How many (default: 1)")->check(k_count);
+  check_whole_number(redo->add_option("--steps", o.steps, "How many (default: 1)"), 1);
   redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
   redo->footer("Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run");
   redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
@@ -564,6 +542,13 @@ void setup_migrate(CLI::App& app, MigrateOptions& o, std::function<int()>& actio
   accept->add_flag("--all", o.all, "Accept every changed file")->excludes("VERSION");
   accept->footer("Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json");
   accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });
+  // The configuration is applied (or its error raised) when the run starts, inside run()'s
+  // error handling, after the subcommand's callback has chosen what to run.
+  return [options, chosen, migrate](const RunContext& context) {
+    options->out.color = context.color;
+    apply_configuration(migrate, *options);
+    return (*chosen)();
+  };
 }
 
 }  // namespace strata::cli

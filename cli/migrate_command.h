@@ -2,15 +2,11 @@
 // `strata migrate ...`: options, parsing setup, and the printing of each subcommand's result.
 // All the work is in core/migrate.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "commands.h"
 #include "output.h"
-
-namespace CLI {
-class App;
-}
 
 namespace strata::cli {
 
@@ -24,8 +20,7 @@ struct MigrateOptions {
   std::string schema;           // PostgreSQL: empty means the search_path's first schema
   bool wait = false;            // PostgreSQL: retry until the server accepts connections
   double wait_timeout_s = 60;
-  std::string color = "auto";
-  OutputOptions out;
+  OutputOptions out;  // out.color: the run's (RunContext)
 
   // Per subcommand.
   std::string name;             // new
@@ -47,8 +42,8 @@ struct MigrateOptions {
   std::string write_baseline;   // check --write-baseline [FILE]; empty FILE: the baseline file
 };
 
-// Adds `migrate` and its subcommands to `app`. The chosen subcommand's action is stored in
-// `action`; it returns the exit code.
-void setup_migrate(CLI::App& app, MigrateOptions& options, std::function<int()>& action);
+// Registers `migrate`'s options and subcommands on `cmd` and returns its run, which runs the
+// chosen subcommand (commands.h).
+Run setup_migrate(CLI::App& cmd);
 
 }  // namespace strata::cli

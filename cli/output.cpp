@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -128,6 +129,12 @@ void print_warning(const std::string& message, ColorMode mode) {
 
 void print_note(const std::string& message, const OutputOptions& o) {
   if (!o.quiet) std::cerr << safe(message) << '\n';
+}
+
+std::string retry_text(const std::string& message, std::chrono::milliseconds wait) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(wait.count()) / 1000.0);
+  return std::string("retrying in ") + buf + " s: " + safe(message);
 }
 
 }  // namespace strata::cli

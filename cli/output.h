@@ -1,6 +1,7 @@
 #pragma once
 // Printing for every subcommand: colour decisions, tables, messages. Data goes to stdout,
 // messages to stderr.
+#include <chrono>
 #include <cstddef>
 #include <iosfwd>
 #include <string>
@@ -69,5 +70,8 @@ void print_error(const std::string& message, const std::string& hint, ColorMode 
 void print_warning(const std::string& message, ColorMode mode);
 // An informational line on stderr, unless quiet.
 void print_note(const std::string& message, const OutputOptions& o);
+// "retrying in 2.0 s: <message>", the message made safe: for a retry notice (a line of its own
+// in a log, part of the status line on a terminal).
+std::string retry_text(const std::string& message, std::chrono::milliseconds wait);
 
 }  // namespace strata::cli

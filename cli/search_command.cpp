@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "common/error.h"
+#include "embed_output.h"
 #include "flag_values.h"
 #include "json_text.h"
 #include "llm/sanitize.h"
+#include "option_bundles.h"
 #include "output.h"
 #include "search/searcher.h"
 #include "store/store.h"
@@ -28,19 +30,11 @@ namespace se = strata::search;
 struct SearchCliOptions {
   StoreOptions store;
   std::vector<std::string> words;  // QUERY, possibly unquoted: the words are joined with spaces
-  std::string mode;
-  std::size_t k = 10;
-  std::vector<std::string> where;
-  std::string vector_weight;  // unless given: [search] vector_weight, else the model kind's default
-  std::string base_url;
+  RetrievalFlags retrieval;
+  std::optional<std::string> base_url;
   std::optional<std::string> api_key_env;  // unset: OPENAI_API_KEY, which may then be unset too
-  bool vector_weight_given = false;  // so that an empty --vector-weight '' is refused too
-  bool rerank = false;
-  std::string rerank_url, rerank_model, rerank_api_key_env;
-  bool json = false;
   bool explain = false;
-  bool quiet = false;
-  std::string color;
+  OutputOptions out;  // out.color: the run's (RunContext)
 };
 
 se::SearchRequest request_of(const SearchCliOptions& o) {
@@ -50,16 +44,11 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
     r.query += w;
   }
   r.collection = o.store.collection;
-  if (!o.mode.empty()) r.mode = se::parse_mode(o.mode);  // CLI11 checked the name
-  r.k = o.k;
-  r.vector_weight = chosen_vector_weight(o.vector_weight_given, o.vector_weight);
-  for (const std::string& w : o.where) r.where.push_back(parse_where(w));
-  if (!o.base_url.empty()) r.embed.base_url = o.base_url;
-  if (o.api_key_env) {
-    r.embed.api_key_env = *o.api_key_env;
-    r.embed.api_key_env_source = "--api-key-env";
-  }
-  r.rerank = chosen_rerank(o.rerank, o.rerank_url, o.rerank_model, o.rerank_api_key_env);
+  apply_retrieval(o.retrieval, r.k, r.mode, r.where);
+  const RetrievalFlags& f = o.retrieval;
+  r.vector_weight = chosen_vector_weight(f.vector_weight.has_value(), f.vector_weight.value_or(""));
+  apply_embed_server(o.base_url.value_or(""), o.api_key_env.value_or(""), r.embed);
+  r.rerank = chosen_rerank(f.rerank, f.rerank_url, f.rerank_model, f.rerank_api_key_env);
   return r;
 }
 
@@ -73,12 +62,12 @@ std::string fixed(double v, int digits) {
 // about 0.03 at best. Four significant-enough decimals for the last two.
 std::string score_text(double score, se::Mode mode) { return fixed(score, mode == se::Mode::keyword ? 2 : 4); }
 
-std::string location(const se::SearchHit& h) {
-  std::string out = h.source + ":" + std::to_string(h.line_start);
-  if (h.line_end != h.line_start) out += "-" + std::to_string(h.line_end);
-  if (h.page_start) {
-    out += " p." + std::to_string(*h.page_start);
-    if (h.page_end && *h.page_end != *h.page_start) out += "-" + std::to_string(*h.page_end);
+std::string location(const store::ChunkRef& c) {
+  std::string out = c.source + ":" + std::to_string(c.line_start);
+  if (c.line_end != c.line_start) out += "-" + std::to_string(c.line_end);
+  if (c.page_start) {
+    out += " p." + std::to_string(*c.page_start);
+    if (c.page_end && *c.page_end != *c.page_start) out += "-" + std::to_string(*c.page_end);
   }
   return out;
 }
@@ -94,15 +83,16 @@ nlohmann::ordered_json position_json(const std::optional<se::ListPosition>& p) {
 
 // ordered_json: the keys in the documented order, rank first, for people reading the lines.
 nlohmann::ordered_json hit_json(const se::SearchHit& h, std::size_t rank, bool explain) {
+  const store::ChunkRef& c = h.chunk;
   nlohmann::ordered_json j = {{"rank", rank},
-            {"id", h.chunk_id},
-            {"document", h.document_id},
-            {"source", h.source},
-            {"title", h.title},
-            {"lines", {h.line_start, h.line_end}},
+            {"id", c.chunk_id},
+            {"document", c.document_id},
+            {"source", c.source},
+            {"title", c.title},
+            {"lines", {c.line_start, c.line_end}},
             {"score", h.score},
             {"snippet", h.snippet}};
-  if (h.page_start) j["page"] = {*h.page_start, h.page_end.value_or(*h.page_start)};
+  if (c.page_start) j["page"] = {*c.page_start, c.page_end.value_or(*c.page_start)};
   if (explain) {
     j["keyword"] = position_json(h.keyword);
     j["vector"] = position_json(h.vector);
@@ -122,7 +112,7 @@ std::string rerank_text(const se::SearchHit& h) {
 void print_lines(const se::SearchResult& r, bool explain) {
   std::size_t rank = 0;
   for (const se::SearchHit& h : r.hits) {
-    std::string line = std::to_string(++rank) + '\t' + score_text(h.score, r.mode) + '\t' + location(h);
+    std::string line = std::to_string(++rank) + '\t' + score_text(h.score, r.mode) + '\t' + location(h.chunk);
     if (explain) line += "\tkeyword " + position_text(h.keyword, true) + "\tvector " + position_text(h.vector, false);
     if (explain && r.reranked) line += "\trerank " + rerank_text(h);
     line += '\t' + h.snippet;
@@ -138,7 +128,7 @@ void print_table(const se::SearchResult& r, bool explain, bool color) {
   Table table(header);
   std::size_t rank = 0;
   for (const se::SearchHit& h : r.hits) {
-    std::vector<std::string> row = {std::to_string(++rank), score_text(h.score, r.mode), location(h)};
+    std::vector<std::string> row = {std::to_string(++rank), score_text(h.score, r.mode), location(h.chunk)};
     std::vector<Tone> tones = {Tone::dim, Tone::plain, Tone::bold};
     if (explain) {
       row.insert(row.end(), {position_text(h.keyword, true), position_text(h.vector, false)});
@@ -213,18 +203,18 @@ int run_search(const SearchCliOptions& o) {
   // Sources are file names, which may hold anything a terminal would obey; --json keeps them
   // exact (json_text escapes what needs it).
   for (se::SearchHit& h : r.hits) {
-    if (o.json) break;
-    h.source = llm::sanitize_for_terminal(h.source);
-    h.title = llm::sanitize_for_terminal(h.title);
+    if (o.out.json) break;
+    h.chunk.source = llm::sanitize_for_terminal(h.chunk.source);
+    h.chunk.title = llm::sanitize_for_terminal(h.chunk.title);
   }
-  const OutputOptions out{parse_color_mode(o.color), o.quiet, o.json};
+  const OutputOptions& out = o.out;
   warn_missing_vectors(r, request.collection, out.color);
   if (!r.rerank_failure.empty()) {
     print_warning(llm::sanitize_for_terminal(r.rerank_failure) + "; the hits are in " + std::string(se::to_string(r.mode)) +
                       " order",
                   out.color);
   }
-  if (o.json) {
+  if (out.json) {
     std::size_t rank = 0;
     for (const se::SearchHit& h : r.hits) std::cout << json_text(hit_json(h, ++rank, o.explain)) << '\n';
   } else if (::isatty(STDOUT_FILENO) == 1) {
@@ -234,7 +224,7 @@ int run_search(const SearchCliOptions& o) {
   }
   std::cout << std::flush;
   if (r.no_document_passes_filters) {
-    print_warning("no document of collection '" + request.collection + "' passes " + where_text(o.where), out.color);
+    print_warning("no document of collection '" + request.collection + "' passes " + where_text(o.retrieval.where), out.color);
   } else if (r.hits.empty()) {
     print_note("no hits for '" + llm::sanitize_for_terminal(request.query) + "' in collection '" + request.collection + "'", out);
   } else if (o.explain || ::isatty(STDERR_FILENO) == 1) {
@@ -245,51 +235,31 @@ int run_search(const SearchCliOptions& o) {
 
 }  // namespace
 
-void setup_search(CLI::App& app, std::function<int()>& action) {
+Run setup_search(CLI::App& cmd) {
   auto o = std::make_shared<SearchCliOptions>();
-  CLI::App* cmd = app.add_subcommand("search", "Search a collection by keyword (BM25), by vector, or both (hybrid)");
-  cmd->add_option("QUERY", o->words, "What to look for, as plain words (never query syntax)")->required()->type_name("");
-  add_store_option(*cmd, o->store);
-  add_collection_option(*cmd, o->store);
-  cmd->add_option("--mode", o->mode, "keyword, vector or hybrid (default: hybrid when the collection has vectors)")
-      ->check(CLI::IsMember({"keyword", "vector", "hybrid"}));
-  cmd->add_option("-k", o->k, "Number of hits (default: 10)")->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
-  cmd->add_option("--where", o->where, "Only documents whose metadata KEY (or source, title, loader, path) is VALUE; KEY^=PREFIX starts with it, KEY~GLOB matches; repeatable, ANDed")
-      ->type_name("KEY=VALUE")
-      ->allow_extra_args(false);
-  cmd->add_option("--vector-weight", o->vector_weight,
-                  "Hybrid: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: [search] vector_weight, else 0.03 for a built-in model, 1 for a server's)")
-      ->type_name("W")
-      ->each([o](const std::string&) { o->vector_weight_given = true; });
-  cmd->add_option("--base-url", o->base_url,
-                  "Embedding server for a collection embedded with openai (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
+  cmd.add_option("QUERY", o->words, "What to look for, as plain words (never query syntax)")->required()->type_name("");
+  add_store_option(cmd, o->store);
+  add_collection_option(cmd, o->store);
+  add_retrieval_options(cmd, o->retrieval, "Number of hits, 1 to 1000 (default: 10)");
+  cmd.add_option("--base-url", o->base_url,
+                 "Embedding server for a collection embedded with openai (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
       ->type_name("URL");
-  cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
+  cmd.add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
       ->type_name("NAME");
-  cmd->add_flag("--rerank", o->rerank, "Re-score the best candidates with a reranker server (default: [search] rerank)");
-  cmd->add_option("--rerank-url", o->rerank_url, "Reranker server, up to /rerank (default: [rerank] base_url)")->type_name("URL");
-  cmd->add_option("--rerank-model", o->rerank_model, "Reranker model (default: [rerank] model)")->type_name("NAME");
-  cmd->add_option("--rerank-api-key-env", o->rerank_api_key_env, "Environment variable holding the reranker's key (default: none)")
-      ->type_name("NAME");
-  cmd->add_flag("--json", o->json, "One JSON object per hit (JSON Lines)");
-  cmd->add_flag("-v,--verbose,--explain", o->explain, "Show each hit's rank and score in the keyword and vector lists, and timings");
-  cmd->add_flag("-q,--quiet", o->quiet, "No notes on stderr (errors remain)");
-  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->footer(
+  cmd.add_flag("-v,--verbose,--explain", o->explain, "Show each hit's rank and score in the keyword and vector lists, and timings");
+  add_output_options(cmd, o->out, {"One JSON object per hit (JSON Lines)", "No notes on stderr (errors remain)"});
+  cmd.footer(
       "Examples:\n"
       "  strata search how do I roll back a migration\n"
       "  strata search 'C++ templates' --mode keyword -k 5\n"
       "  strata search retention policy --where team=legal --json | jq -r .source\n"
       "  strata search 'vector search' --explain\n"
-      "Exit: 0 done (also with no hits), 2 usage (empty query, bad --where or --vector-weight, vector mode without\n"
-      "vectors), 7 no such store or collection, or the embedding server failed");
-  cmd->callback([o, &action, &app] {
-    action = [o, &app] {
-      o->color = color_setting(o->color, app);
-      return run_search(*o);
-    };
-  });
+      "Exit: 0 done (also with no hits), 2 usage (empty query, bad -k, --where or --vector-weight, vector mode\n"
+      "without vectors), 7 no such store or collection, or the embedding server failed");
+  return [o](const RunContext& context) {
+    o->out.color = context.color;
+    return run_search(*o);
+  };
 }
 
 }  // namespace strata::cli

@@ -16,8 +16,11 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "input.h"
 #include "json_text.h"
+#include "number_flags.h"
+#include "option_bundles.h"
 #include "output.h"
 #include "tokenizer/tokenizer.h"
 
@@ -32,9 +35,8 @@ struct TokensOptions {
   std::string tokenizer = "cl100k_base";
   bool ids = false;
   bool decode = false;
-  std::string truncate;  // a count of tokens; empty: not given
-  bool json = false;
-  std::string color;     // empty: the top-level --color, else auto
+  std::optional<std::size_t> truncate;  // a count of tokens
+  OutputOptions out;                     // out.color: the run's (RunContext)
 };
 
 [[noreturn]] void bad_input(const std::string& name, const std::string& what, std::string hint = {}) {
@@ -88,8 +90,7 @@ std::string_view truncate_to(const tk::Tokenizer& t, std::string_view text, std:
   const std::vector<std::size_t> ends = t.token_ends(text);
   if (ends.size() <= limit) return text;
   for (std::size_t k = limit;; --k) {
-    std::size_t cut = k == 0 ? 0 : ends[k - 1];
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    const std::size_t cut = utf8_boundary_before(text, k == 0 ? 0 : ends[k - 1]);
     if (k == 0 || t.count(text.substr(0, cut)) <= limit) return text.substr(0, cut);
   }
 }
@@ -123,11 +124,7 @@ class Runner {
  public:
   Runner(const TokensOptions& o, ColorMode color)
       : o_(o), color_(color), tokenizer_(tk::Tokenizer::get(*tk::encoding_from_name(o.tokenizer))) {
-    if (!o.truncate.empty()) {
-      std::size_t n = 0;  // k_token_count has checked it
-      std::from_chars(o.truncate.data(), o.truncate.data() + o.truncate.size(), n);
-      limit_ = n;
-    }
+    limit_ = o.truncate;
   }
 
   int run() {
@@ -161,15 +158,15 @@ class Runner {
       } catch (const Error& e) {
         bad_input(name, e.what(), e.hint());
       }
-      write_out(o_.json ? json_string(text) + "\n" : safe_on_stdout(text));
+      write_out(o_.out.json ? json_string(text) + "\n" : safe_on_stdout(text));
       return;
     }
     const std::string text = read_text(name);
     if (o_.ids) {
-      write_out(ids_line(tokenizer_.encode(text), o_.json));
+      write_out(ids_line(tokenizer_.encode(text), o_.out.json));
     } else if (limit_) {
       const std::string_view cut = truncate_to(tokenizer_, text, *limit_);
-      if (o_.json) {
+      if (o_.out.json) {
         write_out(json_text(json{{"source", name},
                        {"tokens", tokenizer_.count(cut)},
                        {"bytes", cut.size()},
@@ -182,7 +179,7 @@ class Runner {
     } else {
       const std::size_t n = tokenizer_.count(text);
       total_ += n;
-      if (o_.json) {
+      if (o_.out.json) {
         counts_.push_back({{"source", name}, {"tokens", n}, {"bytes", text.size()}});
       } else {
         write_out(std::to_string(n) + (from_stdin ? "" : " " + safe_on_stdout(name)) + "\n");
@@ -193,7 +190,7 @@ class Runner {
   // Counting ends with the total: a "total" line for several inputs, or the JSON summary.
   void finish(std::size_t inputs, bool from_stdin) {
     if (o_.ids || o_.decode || limit_) return;
-    if (o_.json) {
+    if (o_.out.json) {
       write_out(json_text(json{{"tokenizer", o_.tokenizer}, {"total", total_}, {"inputs", counts_}}) + "\n");
     } else if (inputs > 1 && !from_stdin) {
       write_out(std::to_string(total_) + " total\n");
@@ -214,47 +211,33 @@ const CLI::Validator k_tokenizer(
                                        : "'" + v + "' is not a tokenizer: use cl100k_base or o200k_base";
     },
     "NAME");
-const CLI::Validator k_token_count(
-    [](std::string& v) {
-      std::size_t n = 0;
-      const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-      const bool fits = digits && std::from_chars(v.data(), v.data() + v.size(), n).ec == std::errc();
-      return fits ? std::string{} : "'" + v + "' is not a whole number of tokens (0 or more)";
-    },
-    "N");
-
 }  // namespace
 
-void setup_tokens(CLI::App& app, std::function<int()>& action) {
+Run setup_tokens(CLI::App& cmd) {
   auto o = std::make_shared<TokensOptions>();
-  CLI::App* cmd = app.add_subcommand("tokens", "Count, list, decode or truncate tokens (tiktoken-identical)");
-  cmd->add_option("FILE", o->files, "Files to read; '-' or none reads standard input")->type_name("FILE...");
-  cmd->add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")
+  cmd.add_option("FILE", o->files, "Files to read; '-' or none reads standard input")->type_name("FILE...");
+  cmd.add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")
       ->check(k_tokenizer);
-  auto* ids = cmd->add_flag("--ids", o->ids, "Print the token ids, one line per input");
-  auto* decode = cmd->add_flag("--decode", o->decode, "Read token ids (separated by spaces) and print their text");
-  auto* truncate = cmd->add_option("--truncate", o->truncate,
-                                   "Print the input cut to at most N tokens, at a character boundary")
-                       ->check(k_token_count);
+  auto* ids = cmd.add_flag("--ids", o->ids, "Print the token ids, one line per input");
+  auto* decode = cmd.add_flag("--decode", o->decode, "Read token ids (separated by spaces) and print their text");
+  auto* truncate = check_whole_number(
+      cmd.add_option("--truncate", o->truncate, "Print the input cut to at most N tokens, at a character boundary")
+          ->type_name("N"),
+      0, k_no_maximum, "tokens");
   ids->excludes(decode)->excludes(truncate);
   decode->excludes(truncate);
-  cmd->add_flag("--json", o->json,
-                "JSON output: a summary object for counts, an array of ids per input, a string per decoded "
-                "input, an object per truncated input");
-  cmd->add_option("--color", o->color, "Colour of messages: auto, always or never (NO_COLOR is honoured)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->footer(
+  add_output_options(cmd, o->out,
+                     {"JSON output: a summary object for counts, an array of ids per input, a string per decoded "
+                      "input, an object per truncated input",
+                      nullptr});
+  cmd.footer(
       "Examples:\n"
       "  strata tokens README.md docs/*.md\n"
       "  echo 'hello world' | strata tokens --ids --tokenizer o200k_base\n"
       "  strata tokens --ids notes.txt | strata tokens --decode\n"
       "  strata tokens --truncate 500 < long.txt > head.txt\n"
       "Exit: 0 done, 2 usage, 3 an input is missing, unreadable, binary or not UTF-8 (the others are still read)");
-  cmd->callback([o, &action, &app] {
-    action = [o, &app] {
-      return Runner(*o, parse_color_mode(color_setting(o->color, app))).run();
-    };
-  });
+  return [o](const RunContext& context) { return Runner(*o, context.color).run(); };
 }
 
 }  // namespace strata::cli

@@ -87,7 +87,7 @@ reaches() {
         sed 's/^/      | /' err
     fi
 }
-reaches "strata embed reaches libcurl" 'connection failed' \
+reaches "strata embed reaches libcurl" 'connection refused' \
     strata embed --text hello --provider openai --base-url http://127.0.0.1:9/v1 --model none --max-retries 0
 # libcrypto (dlopen'ed too): `migrate up` on SQLite hashes the migration file with it.
 mkdir -p migrations

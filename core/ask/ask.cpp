@@ -1,16 +1,17 @@
 #include "ask/ask.h"
-
 #include <algorithm>
 #include <array>
-#include <cstdlib>
+#include <span>
 #include <utility>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "llm/citations.h"
 #include "llm/extractive.h"
-#include "net/api_key.h"
+#include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
 #include "store/ask_store.h"
 
@@ -19,42 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-[[noreturn]] void usage(std::string message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string host_of(std::string_view url) {
-  const auto scheme = url.find("://");
-  std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
-  // The host follows the userinfo: in https://api.openai.com:x@elsewhere/ it is "elsewhere".
-  const std::size_t authority_end = std::min(url.size(), url.find_first_of("/?#", start));
-  if (const std::size_t at = url.substr(0, authority_end).rfind('@'); at != std::string_view::npos && at >= start) {
-    start = at + 1;
-  }
-  const std::size_t end = url.find_first_of(":/?#", start);
-  return lower(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-}
-
-bool valid_variable_name(std::string_view name) {
-  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
 
 // Known context windows, by model-name prefix (the longest match wins, so "gpt-4o-mini-2024-07-18"
 // finds gpt-4o-mini and plain "gpt-4" does not shadow it). Conservative where a family varies.
@@ -86,10 +51,6 @@ constexpr std::array<KnownModel, 14> k_known_models = {{
 
 constexpr std::size_t k_unknown_official_window = 8'192;
 constexpr std::size_t k_own_server_window = 4'096;
-// Tokens a message costs beyond its text (role, separators), per the providers' accounting.
-constexpr std::size_t k_tokens_per_message = 8;
-// Below this many tokens for sources, an answer from them is not worth asking for.
-constexpr std::size_t k_min_context_tokens = 256;
 
 class ForwardingObserver final : public llm::ChatObserver {
  public:
@@ -101,20 +62,9 @@ class ForwardingObserver final : public llm::ChatObserver {
   AskObserver& to_;
 };
 
-llm::RetrievedChunk chunk_of(search::SearchHit& hit) {
-  llm::RetrievedChunk c;
-  c.chunk_id = hit.chunk_id;
-  c.document_id = hit.document_id;
-  c.source = std::move(hit.source);
-  c.byte_start = hit.byte_start;
-  c.byte_end = hit.byte_end;
-  c.line_start = hit.line_start;
-  c.line_end = hit.line_end;
-  c.page_start = hit.page_start;
-  c.page_end = hit.page_end;
-  c.text = std::move(hit.text);
-  c.score = hit.score;
-  return c;
+llm::ChatEndpoint endpoint_of(const ResolvedProvider& provider) {
+  return {provider.kind == ProviderKind::anthropic ? llm::Provider::anthropic : llm::Provider::openai, provider.base_url,
+          provider.api_key, provider.api_key_env};
 }
 
 std::vector<std::int64_t> chunk_ids_of(const llm::ContextPack& pack) {
@@ -147,29 +97,15 @@ const char* to_string(ProviderKind kind) {
   return "none";
 }
 
-Getenv process_environment() {
-  return [](const char* name) -> std::optional<std::string> {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-  };
-}
-
 ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env) {
-  const auto pick = [&](const std::optional<std::string>& flag, const char* variable) -> std::optional<std::string> {
-    if (flag && !flag->empty()) return flag;
-    return env(variable);
-  };
-  const std::optional<std::string> provider = pick(flags.provider, "STRATA_LLM_PROVIDER");
-  const std::optional<std::string> model = pick(flags.model, "STRATA_LLM_MODEL");
-  const std::optional<std::string> base_url = pick(flags.base_url, "STRATA_LLM_BASE_URL");
-  const char* provider_source = flags.provider && !flags.provider->empty() ? "--provider" : "STRATA_LLM_PROVIDER";
-  // A bad value must be traced to where it was set: the flag or the variable.
-  const char* base_url_source = flags.base_url && !flags.base_url->empty() ? "--base-url" : "STRATA_LLM_BASE_URL";
+  const auto given = [](const std::optional<std::string>& v) { return v && !v->empty() ? v : std::nullopt; };
+  const std::optional<std::string> provider = given(flags.provider);
+  const std::optional<std::string> model = given(flags.model);
+  const std::optional<std::string> base_url = given(flags.base_url);
 
   ResolvedProvider r;
   if (provider) {
-    const std::string p = lower(*provider);
+    const std::string p = to_lower(*provider);
     if (p == "openai") {
       r.kind = ProviderKind::openai;
     } else if (p == "anthropic") {
@@ -177,10 +113,10 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
     } else if (p == "none" || p == "offline") {
       r.kind = ProviderKind::none;
     } else {
-      usage(std::string(provider_source) + ": unknown provider '" + *provider + "'",
+      usage(flags.provider_source + ": unknown provider '" + *provider + "'",
             "use openai (any /v1/chat/completions server), anthropic, or none (the offline answer)");
     }
-  } else if (model && starts_with(lower(*model), "claude")) {
+  } else if (model && to_lower(*model).starts_with("claude")) {
     r.kind = ProviderKind::anthropic;
   } else if (model || base_url) {
     r.kind = ProviderKind::openai;
@@ -191,45 +127,33 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
   }
 
   const bool anthropic = r.kind == ProviderKind::anthropic;
-  r.base_url = base_url.value_or(anthropic ? k_anthropic_base_url : k_openai_base_url);
-  if (!starts_with(r.base_url, "http://") && !starts_with(r.base_url, "https://")) {
-    usage(std::string(base_url_source) + " must start with http:// or https:// (got '" + net::redact_url(r.base_url) + "')",
-          "for Ollama: --base-url http://localhost:11434/v1");
-  }
-  const std::string host = host_of(r.base_url);
-  r.official = host == "api.openai.com" || host == "api.anthropic.com";
+  net::EndpointSettings e;
+  e.base_url = base_url.value_or("");
+  e.base_url_source = flags.base_url_source;
+  e.default_base_url = anthropic ? k_anthropic_base_url : k_openai_base_url;
+  e.api_key_env = flags.api_key_env && !flags.api_key_env->empty() ? *flags.api_key_env
+                                                                    : (anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
+  e.api_key_env_source = flags.api_key_env_source;
+  e.key_allowed = flags.key_allowed;
+  e.keyless_hint = "ask without a model (no --model/--provider) for the offline answer";
+  // The URL and the model first: a server of one's own without a model is refused before any key
+  // is looked at.
+  const std::string url = e.base_url.empty() ? e.default_base_url : e.base_url;
+  r.official = net::official_endpoint(url);
   if (model) {
     r.model = *model;
   } else if (anthropic) {
     r.model = k_default_anthropic_model;
   } else if (r.official) {
     r.model = k_default_openai_model;
-  } else {
-    usage("--model is required with a server of your own (" + net::redact_url(r.base_url) + ")",
+  } else if (url.starts_with("http://") || url.starts_with("https://")) {
+    usage("--model is required with a server of your own (" + net::redact_url(url) + ")",
           "name a model the server has, e.g. --model llama3.2 for Ollama");
   }
-
-  r.api_key_env = flags.api_key_env && !flags.api_key_env->empty() ? *flags.api_key_env
-                                                                   : (anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
-  if (!valid_variable_name(r.api_key_env)) {
-    // Never repeat the value: it may be a key pasted where its variable's name belongs.
-    usage("--api-key-env takes the name of an environment variable (letters, digits and _)",
-          "keys are read from the environment only, e.g. --api-key-env MY_KEY with MY_KEY=... set");
-  }
-  if (flags.key_allowed && !flags.key_allowed()) {
-    r.api_key_env.clear();  // nothing is read, so no variable is named in hints
-    return r;
-  }
-  r.api_key = env(r.api_key_env.c_str()).value_or("");
-  net::require_header_safe_key(r.api_key_env, r.api_key);
-  if (r.api_key.empty() && !flags.api_key_env_source.empty()) {
-    usage(flags.api_key_env_source + " names " + r.api_key_env + ", but $" + r.api_key_env + " is not set (or is empty)",
-          "export " + r.api_key_env + "=...; for a server that needs no key, name no variable");
-  }
-  if (r.official && r.api_key.empty()) {
-    usage(std::string(anthropic ? "Anthropic's" : "OpenAI's") + " API needs a key: $" + r.api_key_env + " is not set",
-          "export " + r.api_key_env + "=..., or ask without a model (no --model/--provider) for the offline answer");
-  }
+  const net::Endpoint endpoint = net::resolve_endpoint(e, env);
+  r.base_url = endpoint.base_url;
+  r.api_key = endpoint.api_key;
+  r.api_key_env = endpoint.api_key_env;
   return r;
 }
 
@@ -239,10 +163,10 @@ ModelWindow model_window(const ResolvedProvider& provider) {
     w.tokens = 0;
     return w;
   }
-  const std::string model = lower(provider.model);
+  const std::string model = to_lower(provider.model);
   const KnownModel* best = nullptr;
   for (const KnownModel& k : k_known_models) {
-    if (starts_with(model, k.prefix) && (best == nullptr || k.prefix.size() > best->prefix.size())) best = &k;
+    if (model.starts_with(k.prefix) && (best == nullptr || k.prefix.size() > best->prefix.size())) best = &k;
   }
   if (best != nullptr) w.encoding = best->encoding;
   if (!provider.official) {
@@ -271,9 +195,7 @@ constexpr std::size_t k_rewrite_turns = 6;
 
 std::string cut_utf8(const std::string& text, std::size_t bytes) {
   if (text.size() <= bytes) return text;
-  std::size_t end = bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end) + "\u2026";
+  return text.substr(0, utf8_boundary_before(text, bytes)) + "\u2026";
 }
 
 // Offline (or when the model's rewrite failed): the follow-up twice, then the earlier questions
@@ -302,13 +224,10 @@ class Silent final : public llm::ChatObserver {
   void text(std::string_view) override {}
 };
 
-// With a model: the standard step of conversational retrieval, one request that turns the
-// follow-up into a standalone question, answered from the cache when asked before. Throws
-// llm::ChatError when the request fails or the model gives no question.
-Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& provider,
-                          const std::vector<llm::ChatMessage>& history, store::AskStore& tables) {
-  const llm::ChatEndpoint endpoint{provider.kind == ProviderKind::anthropic ? llm::Provider::anthropic : llm::Provider::openai,
-                                   provider.base_url, provider.api_key, provider.api_key_env};
+// The request that turns the follow-up into a standalone question: the last turns, each cut
+// short, and the follow-up.
+llm::ChatRequest rewrite_request(const AskRequest& request, const ResolvedProvider& provider,
+                                 const std::vector<llm::ChatMessage>& history) {
   llm::ChatRequest chat;
   chat.model = provider.model;
   chat.system =
@@ -327,6 +246,16 @@ Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& pro
   chat.temperature = 0.0;
   chat.max_tokens = 200;
   chat.stream = false;
+  return chat;
+}
+
+// With a model: the standard step of conversational retrieval, one request that turns the
+// follow-up into a standalone question, answered from the cache when asked before. Throws
+// llm::ChatError when the request fails or the model gives no question.
+Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& provider,
+                          const std::vector<llm::ChatMessage>& history, store::AskStore& tables) {
+  const llm::ChatEndpoint endpoint = endpoint_of(provider);
+  const llm::ChatRequest chat = rewrite_request(request, provider, history);
   Rewrite r;
   r.key = cache_key(endpoint, chat);
   std::string text;
@@ -361,73 +290,94 @@ std::string abstention(const std::vector<std::string>& absent_words) {
   return "The documents do not answer this: they never mention " + words + ".";
 }
 
-}  // namespace
+// Adds the time from its construction to the end of its scope to `ms`, also when the stage
+// throws: each stage is timed by its caller, not by the stage itself.
+class StageTimer {
+ public:
+  explicit StageTimer(double& ms) : ms_(ms), start_(Clock::now()) {}
+  ~StageTimer() { ms_ += ms_since(start_); }
+  StageTimer(const StageTimer&) = delete;
+  StageTimer& operator=(const StageTimer&) = delete;
 
-AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProvider& provider, AskObserver& observer) {
-  const auto started = Clock::now();
-  if (!request.prompt.user_template.empty()) {
-    const std::string why = llm::check_prompt_template(request.prompt.user_template);
-    if (!why.empty()) usage("the prompt template: " + why);
-  }
-  AskResult result;
-  result.provider = provider;
-  result.offline = provider.kind == ProviderKind::none;
-  result.model = result.offline ? "extractive" : provider.model;
+ private:
+  double& ms_;
+  Clock::time_point start_;
+};
 
-  auto t = Clock::now();
-  store::AskStore tables(store);
+// Runs `stage` and adds its time to `ms`.
+template <typename Stage>
+auto timed(double& ms, Stage&& stage) {
+  const StageTimer timer(ms);
+  return stage();
+}
 
-  // History first: a wrong conversation id should fail before any search or model call.
+void check_template(const llm::PromptSettings& prompt) {
+  if (prompt.user_template.empty()) return;
+  const std::string why = llm::check_prompt_template(prompt.user_template);
+  if (!why.empty()) usage("the prompt template: " + why);
+}
+
+// The conversation continued, if any, and its earlier turns as messages.
+struct History {
+  std::optional<std::int64_t> conversation;
   std::vector<llm::ChatMessage> messages;
-  std::optional<std::int64_t> conversation = request.conversation;
-  if (request.continue_last && !conversation) {
-    conversation = tables.last_conversation();
-    if (!conversation) usage("there is no conversation to continue", "ask a question without --continue first");
+};
+
+// Stage 1. Read first: a wrong conversation id should fail before any search or model call.
+History read_history(store::AskStore& tables, const AskRequest& request) {
+  History h;
+  h.conversation = request.conversation;
+  if (request.continue_last && !h.conversation) {
+    h.conversation = tables.last_conversation();
+    if (!h.conversation) usage("there is no conversation to continue", "ask a question without --continue first");
   }
-  if (conversation) {
-    const std::optional<store::Conversation> c = tables.conversation(*conversation);
-    if (!c) usage("there is no conversation " + std::to_string(*conversation), "'strata logs' lists them");
-    for (const store::ConversationTurn& turn : c->turns) {
-      messages.push_back(llm::ChatMessage{
-          turn.role == store::ConversationTurn::Role::assistant ? llm::ChatMessage::Role::assistant
-                                                                : llm::ChatMessage::Role::user,
-          // An earlier answer's [1] named a source of its own turn; sent again beside this
-          // turn's sources it would name another.
-          turn.role == store::ConversationTurn::Role::assistant ? llm::without_citations(turn.content) : turn.content});
+  if (!h.conversation) return h;
+  const std::optional<store::Conversation> c = tables.conversation(*h.conversation);
+  if (!c) usage("there is no conversation " + std::to_string(*h.conversation), "'strata logs' lists them");
+  for (const store::ConversationTurn& turn : c->turns) {
+    const bool answer = turn.role == store::ConversationTurn::Role::assistant;
+    // An earlier answer's [1] named a source of its own turn; sent again beside this turn's
+    // sources it would name another.
+    h.messages.push_back(llm::ChatMessage{answer ? llm::ChatMessage::Role::assistant : llm::ChatMessage::Role::user,
+                                          answer ? llm::without_citations(turn.content) : turn.content});
+  }
+  return h;
+}
+
+// A model's standalone question, to cache with the exchange when it was not cached already.
+struct RewriteToCache {
+  std::string key;
+  std::optional<store::CachedAnswer> value;
+};
+
+// Stage 2, for a follow-up: what to search for in the conversation's context (the result's
+// retrieval_query, rewritten, rewrite_cached and rewrite_error).
+RewriteToCache follow_up_query(const AskRequest& request, const ResolvedProvider& provider,
+                               const std::vector<llm::ChatMessage>& history, store::AskStore& tables, AskResult& result) {
+  RewriteToCache to_cache;
+  if (!result.offline) {
+    try {
+      const Rewrite r = rewrite_follow_up(request, provider, history, tables);
+      result.retrieval_query = r.question;
+      result.rewritten = true;
+      result.rewrite_cached = r.cached;
+      to_cache.key = r.key;
+      if (!r.cached) to_cache.value = r.value;
+    } catch (const llm::ChatError& e) {
+      // A key, model or URL the server refuses fails the answer's request too: say so now.
+      // A server that is busy or answers oddly costs only the rewrite.
+      if (!e.retryable() && e.kind() != llm::ChatErrorKind::malformed) throw;
+      result.rewrite_error = e.what();
     }
   }
-  result.history_messages = messages.size();
-  result.conversation_id = conversation;
-  result.timings.cache_ms += ms_since(t);
+  if (!result.rewritten) result.retrieval_query = with_earlier_questions(request.question, history);
+  return to_cache;
+}
 
-  // A follow-up is retrieved in the conversation's context.
-  std::optional<store::CachedAnswer> rewrite_to_cache;
-  std::string rewrite_key;
-  if (!messages.empty()) {
-    t = Clock::now();
-    if (!result.offline) {
-      try {
-        const Rewrite r = rewrite_follow_up(request, provider, messages, tables);
-        result.retrieval_query = r.question;
-        result.rewritten = true;
-        result.rewrite_cached = r.cached;
-        rewrite_key = r.key;
-        if (!r.cached) rewrite_to_cache = r.value;
-      } catch (const llm::ChatError& e) {
-        // A key, model or URL the server refuses fails the answer's request too: say so now.
-        // A server that is busy or answers oddly costs only the rewrite.
-        if (!e.retryable() && e.kind() != llm::ChatErrorKind::malformed) throw;
-        result.rewrite_error = e.what();
-      }
-    }
-    if (!result.rewritten) result.retrieval_query = with_earlier_questions(request.question, messages);
-    result.timings.rewrite_ms = ms_since(t);
-  }
-
-  // Retrieval.
-  t = Clock::now();
+// Stage 3.
+search::SearchResult retrieve(store::Store& store, const AskRequest& request, const std::string& query) {
   search::SearchRequest sr;
-  sr.query = result.retrieval_query.value_or(request.question);
+  sr.query = query;
   sr.collection = request.collection;
   sr.mode = request.mode;
   sr.k = request.k;
@@ -435,206 +385,262 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   sr.vector_weight = request.vector_weight;
   sr.rerank = request.rerank;
   sr.embed = request.embed;
-  search::SearchResult found = search::Searcher(store).search(sr);
-  result.rerank_failure = found.rerank_failure;
-  result.timings.retrieval_ms = ms_since(t);
-  result.mode = found.mode;
-  result.retrieved = found.hits.size();
+  return search::Searcher(store).search(sr);
+}
 
-  // Budget and packing.
-  t = Clock::now();
-  std::vector<llm::RetrievedChunk> chunks;
-  chunks.reserve(found.hits.size());
-  for (search::SearchHit& hit : found.hits) chunks.push_back(chunk_of(hit));
-  const ModelWindow window = model_window(provider);
+// Stage 4: the hits packed into the token budget as sources, and the prompt around them.
+void pack_sources(const AskRequest& request, const std::vector<llm::ChatMessage>& history,
+                  std::span<const search::SearchHit> hits, AskResult& result) {
+  const ModelWindow window = model_window(result.provider);
+  BudgetRequest budget{result.offline, window, result.provider.model, {}, request.max_tokens, request.context_tokens};
+  if (!result.offline) budget.prompt = prompt_tokens(request.question, request.prompt, history, window.encoding);
   llm::ContextOptions options;
   options.encoding = window.encoding;
   options.redact = request.redact && !result.offline;
-  if (result.offline) {
-    options.token_budget = request.context_tokens.value_or(k_offline_context_tokens);
-  } else {
-    // What the prompt holds besides the sources: instructions, the question, earlier turns.
-    const tokenizer::Tokenizer& tok = tokenizer::Tokenizer::get(window.encoding);
-    const llm::Prompt bare = llm::build_prompt(request.question, llm::ContextPack{}, request.prompt);
-    std::size_t overhead = tok.count(bare.system) + tok.count(bare.user) + 2 * k_tokens_per_message;
-    for (const llm::ChatMessage& m : messages) overhead += tok.count(m.content) + k_tokens_per_message;
-    const std::size_t reserve = request.max_tokens ? static_cast<std::size_t>(*request.max_tokens) : k_default_output_reserve;
-    const std::size_t available = window.tokens > reserve + overhead ? window.tokens - reserve - overhead : 0;
-    const std::string fits = std::to_string(overhead) + " tokens of instructions, question" +
-                             (messages.empty() ? std::string() : " and earlier turns") + " and " +
-                             std::to_string(reserve) + " for the answer";
-    if (request.context_tokens) {
-      options.token_budget = *request.context_tokens;
-      // Only a window we know for sure is a reason to refuse; for others the server decides.
-      if (window.known && options.token_budget > available) {
-        usage("the prompt would not fit " + provider.model + "'s " + std::to_string(window.tokens) +
-                  "-token window: --context-tokens " + std::to_string(options.token_budget) + " plus " + fits,
-              "lower --context-tokens (at most " + std::to_string(available) + " here) or --max-tokens");
-      }
-    } else {
-      if (available < k_min_context_tokens) {
-        usage("no room for sources in the " + std::to_string(window.tokens) + "-token window assumed for " +
-                  provider.model + ": it holds " + fits,
-              messages.empty() ? "lower --max-tokens, or give --context-tokens if the server's window is larger"
-                               : "start a new conversation (without --continue), or give --context-tokens if the "
-                                 "server's window is larger");
-      }
-      options.token_budget = std::min(available, k_max_default_context_tokens);
+  options.token_budget = source_budget(budget);
+  result.context_budget = options.token_budget;
+  result.pack = llm::pack_context(hits, options);
+  result.prompt = llm::build_prompt(request.question, result.pack, request.prompt);
+}
+
+// The exchange's record in the log (with its conversation turn and cache entries), written once:
+// after the answer, or when the model fails before any text.
+class ExchangeLog {
+ public:
+  ExchangeLog(store::AskStore& tables, Clock::time_point started, const AskRequest& request,
+              const std::optional<std::int64_t>& conversation, RewriteToCache rewrite, const AskResult& result)
+      : tables_(tables), started_(started) {
+    store::LlmCall& call = record_.call;
+    call.collection = request.collection;
+    call.question = request.question;
+    call.provider = to_string(result.provider.kind);
+    call.model = result.model;
+    call.chunk_ids = chunk_ids_of(result.pack);
+    call.retrieval_query = result.retrieval_query;
+    if (rewrite.value) {
+      record_.rewrite_cache_key = std::move(rewrite.key);
+      record_.rewrite_cache_value = std::move(rewrite.value);
+    }
+    record_.conversation_id = conversation;
+    record_.new_conversation = !conversation;
+  }
+
+  void endpoint(std::string url) { record_.call.endpoint = std::move(url); }
+  void cache(const std::string& key, const AskResult& result) {
+    record_.cache_key = key;
+    record_.cache_value = store::CachedAnswer{result.answer, result.model, result.finish_reason,
+                                              as_count(result.usage.input_tokens), as_count(result.usage.output_tokens)};
+  }
+
+  // The model failed before any text: logged as an error, which starts no conversation.
+  void failed(const std::string& error, AskResult& result) {
+    record_.call.status = store::CallStatus::error;
+    record_.call.error = error;
+    record_.new_conversation = false;
+    try {
+      write(result);
+    } catch (const Error&) {
+      // The model's error is the one to report; a log that cannot be written is secondary.
     }
   }
-  result.context_budget = options.token_budget;
-  result.pack = llm::pack_context(chunks, options);
-  result.prompt = llm::build_prompt(request.question, result.pack, request.prompt);
-  result.timings.pack_ms = ms_since(t);
+
+  void answered(const AskResult& result) {
+    store::LlmCall& call = record_.call;
+    call.answer = result.answer;
+    call.model = result.model;
+    call.cached = result.cached;
+    call.input_tokens = as_count(result.usage.input_tokens);
+    call.output_tokens = as_count(result.usage.output_tokens);
+    call.latency_ms = result.timings.llm_ms;
+    if (!result.partial) return;
+    call.status = store::CallStatus::partial;
+    call.error = result.error ? result.error->what() : "the answer was cut off";
+    // A cut answer is logged but is no turn: a conversation is not started by one.
+    record_.new_conversation = false;
+  }
+
+  void write(AskResult& result) {
+    const StageTimer timer(result.timings.log_ms);
+    record_.call.total_ms = ms_since(started_);
+    const store::AskStore::Written written = tables_.write(record_);
+    result.call_id = written.call_id;
+    result.conversation_id = written.conversation_id;
+  }
+
+ private:
+  store::AskStore& tables_;
+  Clock::time_point started_;
+  store::AskRecord record_;
+};
+
+// Stage 5, offline: the extractive answer, or an abstention when the collection never mentions
+// a word of the question. Returns the sources it quotes, known exactly.
+std::vector<std::size_t> answer_offline(store::Store& store, const AskRequest& request, AskResult& result) {
+  const llm::ExtractiveAnswer answer =
+      llm::extractive_answer(result.retrieval_query.value_or(request.question), result.pack.sources);
+  result.matched = answer.matched;
+  if (!result.pack.sources.empty()) {
+    // Question words (how, which...) are not what a question is about: only the others are
+    // looked up.
+    std::string content;
+    for (const std::string& w : llm::extractive_content_words(request.question)) content += w + " ";
+    result.absent_words = search::words_not_in_collection(store, request.collection, content);
+    result.abstained = !result.absent_words.empty();
+  }
+  if (result.abstained) {
+    result.answer = abstention(result.absent_words);
+    return {};
+  }
+  std::vector<std::size_t> cited;
+  for (const llm::ExtractedSentence& s : answer.sentences) cited.push_back(s.source);
+  result.answer = answer.text;
+  return cited;
+}
+
+llm::ChatRequest answer_request(const AskRequest& request, const ResolvedProvider& provider,
+                                const std::vector<llm::ChatMessage>& history, const llm::Prompt& prompt) {
+  llm::ChatRequest chat;
+  chat.model = provider.model;
+  chat.system = prompt.system;
+  chat.messages = history;
+  chat.messages.push_back(llm::ChatMessage{llm::ChatMessage::Role::user, prompt.user});
+  chat.temperature = request.temperature;
+  chat.max_tokens = request.max_tokens;
+  chat.stream = request.stream;
+  return chat;
+}
+
+// The answer to the same request asked before, if the cache has it.
+bool answer_from_cache(const AskRequest& request, store::AskStore& tables, const std::string& key, AskResult& result) {
+  if (!request.use_cache) return false;
+  std::optional<store::CachedAnswer> hit = timed(result.timings.cache_ms, [&] { return tables.cached_answer(key); });
+  if (!hit) return false;
+  result.cached = true;
+  result.answer = std::move(hit->answer);
+  result.model = hit->model.empty() ? result.provider.model : hit->model;
+  result.finish_reason = hit->finish_reason;
+  result.usage = llm::Usage{as_usage(hit->input_tokens), as_usage(hit->output_tokens)};
+  return true;
+}
+
+// The model's answer, streamed to the observer. A request that fails before any text is logged
+// before its error propagates.
+void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpoint, const llm::ChatRequest& chat,
+                       ExchangeLog& log, AskObserver& observer, AskResult& result) {
+  std::optional<llm::ChatClient> client;
+  timed(result.timings.client_ms, [&] { client.emplace(endpoint, request.chat); });
+  ForwardingObserver forward(observer);
+  llm::ChatResult reply;
+  try {
+    reply = client->complete(chat, forward);
+  } catch (const llm::ChatError& e) {
+    log.failed(e.what(), result);
+    throw;
+  }
+  result.timings.llm_ms = reply.latency_ms;
+  result.timings.first_text_ms = reply.first_text_ms;
+  result.attempts = reply.attempts;
+  result.answer = std::move(reply.text);
+  result.usage = reply.usage;
+  if (!reply.model.empty()) result.model = reply.model;
+  result.finish_reason = reply.finish_reason;
+  result.partial = reply.partial;
+  result.interrupted = reply.interrupted;
+  result.error = std::move(reply.error);
+}
+
+// Stage 5, with a model: from the cache, else from the model (and then cached when complete).
+void answer_with_model(const AskRequest& request, const std::vector<llm::ChatMessage>& history, store::AskStore& tables,
+                       ExchangeLog& log, AskObserver& observer, AskResult& result) {
+  const llm::ChatEndpoint endpoint = endpoint_of(result.provider);
+  const llm::ChatRequest chat = answer_request(request, result.provider, history, result.prompt);
+  log.endpoint(net::redact_url(llm::chat_url(endpoint)));
+  const std::string key = cache_key(endpoint, chat);
+  if (answer_from_cache(request, tables, key, result)) {
+    if (!result.answer.empty()) observer.text(result.answer);
+    return;
+  }
+  answer_from_model(request, endpoint, chat, log, observer, result);
+  if (!result.partial) log.cache(key, result);
+}
+
+// Stage 6. The offline answer knows which source each sentence came from: reading its markers
+// back could miss one (a quoted sentence may hold a stray ``` that makes the rest look like code).
+llm::CitationReport checked_citations(const AskResult& result, std::vector<std::size_t> offline_cited) {
+  llm::CitationReport report = llm::check_citations(result.answer, result.pack.sources.size());
+  if (!result.offline) return report;
+  std::sort(offline_cited.begin(), offline_cited.end());
+  offline_cited.erase(std::unique(offline_cited.begin(), offline_cited.end()), offline_cited.end());
+  report.cited = offline_cited;
+  report.unknown.clear();
+  report.uncited.clear();
+  for (std::size_t n = 1; n <= result.pack.sources.size(); ++n) {
+    if (!std::binary_search(offline_cited.begin(), offline_cited.end(), n)) report.uncited.push_back(n);
+  }
+  return report;
+}
+
+AskResult result_for(const ResolvedProvider& provider) {
+  AskResult result;
+  result.provider = provider;
+  result.offline = provider.kind == ProviderKind::none;
+  result.model = result.offline ? "extractive" : provider.model;
+  return result;
+}
+
+// Stages 1 to 4: the history, a follow-up's query, the search and the packed prompt.
+struct Prepared {
+  History history;
+  RewriteToCache rewrite;
+};
+
+Prepared prepare(store::Store& store, store::AskStore& tables, const AskRequest& request, AskResult& result) {
+  Prepared p;
+  p.history = timed(result.timings.cache_ms, [&] { return read_history(tables, request); });
+  result.history_messages = p.history.messages.size();
+  result.conversation_id = p.history.conversation;
+  if (!p.history.messages.empty()) {
+    p.rewrite = timed(result.timings.rewrite_ms,
+                      [&] { return follow_up_query(request, result.provider, p.history.messages, tables, result); });
+  }
+  const search::SearchResult found = timed(result.timings.retrieval_ms, [&] {
+    return retrieve(store, request, result.retrieval_query.value_or(request.question));
+  });
+  result.rerank_failure = found.rerank_failure;
+  result.mode = found.mode;
+  result.retrieved = found.hits.size();
+  timed(result.timings.pack_ms, [&] { pack_sources(request, p.history.messages, found.hits, result); });
+  return p;
+}
+
+}  // namespace
+
+AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProvider& provider, AskObserver& observer) {
+  const auto started = Clock::now();
+  check_template(request.prompt);
+  AskResult result = result_for(provider);
+  store::AskStore tables(store);
+  Prepared prepared = prepare(store, tables, request, result);
   if (request.context_only) {
     result.timings.total_ms = ms_since(started);
     return result;
   }
   observer.sources(result.pack);
-
-  store::AskRecord record;
-  store::LlmCall& call = record.call;
-  call.collection = request.collection;
-  call.question = request.question;
-  call.provider = to_string(provider.kind);
-  call.model = result.model;
-  call.chunk_ids = chunk_ids_of(result.pack);
-  call.retrieval_query = result.retrieval_query;
-  if (rewrite_to_cache) {
-    record.rewrite_cache_key = rewrite_key;
-    record.rewrite_cache_value = rewrite_to_cache;
-  }
-  if (conversation) {
-    record.conversation_id = conversation;
-  } else {
-    record.new_conversation = true;
-  }
-  const auto write_log = [&] {
-    const auto w = Clock::now();
-    call.total_ms = ms_since(started);
-    const store::AskStore::Written written = tables.write(record);
-    result.call_id = written.call_id;
-    result.conversation_id = written.conversation_id;
-    result.timings.log_ms = ms_since(w);
-  };
-
-  std::vector<std::size_t> offline_cited;  // the offline answer's sources, known exactly
+  ExchangeLog log(tables, started, request, prepared.history.conversation, std::move(prepared.rewrite), result);
+  std::vector<std::size_t> offline_cited;
   if (result.offline) {
-    t = Clock::now();
-    const llm::ExtractiveAnswer answer = llm::extractive_answer(result.retrieval_query.value_or(request.question), result.pack.sources);
-    result.matched = answer.matched;
-    if (!result.pack.sources.empty()) {
-      // Question words (how, which...) are not what a question is about: only the others are
-      // looked up.
-      std::string content;
-      for (const std::string& w : llm::extractive_content_words(request.question)) content += w + " ";
-      result.absent_words = search::words_not_in_collection(store, request.collection, content);
-      result.abstained = !result.absent_words.empty();
-    }
-    if (result.abstained) {
-      result.answer = abstention(result.absent_words);
-    } else {
-      for (const llm::ExtractedSentence& s : answer.sentences) offline_cited.push_back(s.source);
-      result.answer = answer.text;
-    }
-    result.timings.answer_ms = ms_since(t);
+    offline_cited = timed(result.timings.answer_ms, [&] { return answer_offline(store, request, result); });
     if (!result.answer.empty()) observer.text(result.answer);
   } else {
-    llm::ChatEndpoint endpoint{provider.kind == ProviderKind::anthropic ? llm::Provider::anthropic : llm::Provider::openai,
-                               provider.base_url, provider.api_key, provider.api_key_env};
-    llm::ChatRequest chat;
-    chat.model = provider.model;
-    chat.system = result.prompt.system;
-    chat.messages = messages;
-    chat.messages.push_back(llm::ChatMessage{llm::ChatMessage::Role::user, result.prompt.user});
-    chat.temperature = request.temperature;
-    chat.max_tokens = request.max_tokens;
-    chat.stream = request.stream;
-    call.endpoint = net::redact_url(llm::chat_url(endpoint));
-    const std::string key = cache_key(endpoint, chat);
-
-    t = Clock::now();
-    std::optional<store::CachedAnswer> hit;
-    if (request.use_cache) hit = tables.cached_answer(key);
-    result.timings.cache_ms += ms_since(t);
-    if (hit) {
-      result.cached = true;
-      result.answer = std::move(hit->answer);
-      result.model = hit->model.empty() ? provider.model : hit->model;
-      result.finish_reason = hit->finish_reason;
-      result.usage = llm::Usage{as_usage(hit->input_tokens), as_usage(hit->output_tokens)};
-      if (!result.answer.empty()) observer.text(result.answer);
-    } else {
-      ForwardingObserver forward(observer);
-      t = Clock::now();
-      llm::ChatClient client(endpoint, request.chat);
-      result.timings.client_ms = ms_since(t);
-      llm::ChatResult reply;
-      try {
-        reply = client.complete(chat, forward);
-      } catch (const llm::ChatError& e) {
-        call.status = store::CallStatus::error;
-        call.error = e.what();
-        record.new_conversation = false;  // a failed call starts nothing
-        try {
-          write_log();
-        } catch (const Error&) {
-          // The model's error is the one to report; a log that cannot be written is secondary.
-        }
-        throw;
-      }
-      result.timings.llm_ms = reply.latency_ms;
-      result.timings.first_text_ms = reply.first_text_ms;
-      result.attempts = reply.attempts;
-      result.answer = std::move(reply.text);
-      result.usage = reply.usage;
-      if (!reply.model.empty()) result.model = reply.model;
-      result.finish_reason = reply.finish_reason;
-      result.partial = reply.partial;
-      result.interrupted = reply.interrupted;
-      result.error = std::move(reply.error);
-      if (!result.partial) {
-        record.cache_key = key;
-        record.cache_value = store::CachedAnswer{result.answer, result.model, result.finish_reason,
-                                                 as_count(result.usage.input_tokens),
-                                                 as_count(result.usage.output_tokens)};
-      }
-    }
+    answer_with_model(request, prepared.history.messages, tables, log, observer, result);
   }
-
-  t = Clock::now();
-  result.citations = llm::check_citations(result.answer, result.pack.sources.size());
-  if (result.offline) {
-    // The offline answer knows which source each sentence came from. Reading its markers back
-    // could miss one: a quoted sentence may hold a stray ``` that makes the rest look like code.
-    std::sort(offline_cited.begin(), offline_cited.end());
-    offline_cited.erase(std::unique(offline_cited.begin(), offline_cited.end()), offline_cited.end());
-    result.citations.cited = offline_cited;
-    result.citations.unknown.clear();
-    result.citations.uncited.clear();
-    for (std::size_t n = 1; n <= result.pack.sources.size(); ++n) {
-      if (!std::binary_search(offline_cited.begin(), offline_cited.end(), n)) result.citations.uncited.push_back(n);
-    }
-  }
-  result.timings.citations_ms = ms_since(t);
-
-  call.answer = result.answer;
-  call.model = result.model;
-  call.cached = result.cached;
-  call.input_tokens = as_count(result.usage.input_tokens);
-  call.output_tokens = as_count(result.usage.output_tokens);
-  call.latency_ms = result.timings.llm_ms;
-  if (result.partial) {
-    call.status = store::CallStatus::partial;
-    call.error = result.error ? result.error->what() : "the answer was cut off";
-    // A cut answer is logged but is no turn: a conversation is not started by one.
-    record.new_conversation = false;
-  }
+  result.citations = timed(result.timings.citations_ms, [&] { return checked_citations(result, std::move(offline_cited)); });
+  log.answered(result);
   // The reader has the whole answer before the log is written: the first write of a process
   // starts a new WAL, whose header SQLite syncs to disk, and that wait is no reason to hold
   // back the sources.
   observer.answered(result);
-  write_log();
+  log.write(result);
   result.timings.total_ms = ms_since(started);
   return result;
 }

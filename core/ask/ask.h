@@ -18,10 +18,12 @@
 #include <string_view>
 #include <vector>
 
+#include "ask/budget.h"
 #include "embed/settings.h"
 #include "llm/chat_client.h"
 #include "llm/citations.h"
 #include "llm/context_pack.h"
+#include "net/endpoint.h"
 #include "search/searcher.h"
 #include "store/store.h"
 #include "tokenizer/tokenizer.h"
@@ -37,10 +39,15 @@ inline constexpr const char* k_openai_base_url = "https://api.openai.com/v1";
 inline constexpr const char* k_anthropic_base_url = "https://api.anthropic.com";
 
 // What the user asked for on the command line (unset: not given).
+// The [llm] settings as resolved from flags, the environment (STRATA_LLM_*) and the files, each
+// with where it was set ("--provider", "$STRATA_LLM_PROVIDER", "/p/strata.toml:3: llm.provider"),
+// for messages. Core reads no environment variable itself: the key comes through `getenv`.
 struct ProviderFlags {
   std::optional<std::string> provider;  // "openai", "anthropic" or "none"
+  std::string provider_source = "--provider";
   std::optional<std::string> model;
   std::optional<std::string> base_url;
+  std::string base_url_source = "--base-url";
   std::optional<std::string> api_key_env;
   // Where api_key_env was given ("--api-key-env", "/p/strata.toml:3: llm.api_key_env"); a
   // variable named there must be set. "": the default name, which a server of one's own may
@@ -52,8 +59,7 @@ struct ProviderFlags {
 };
 
 // Reads an environment variable; nullopt when unset or empty.
-using Getenv = std::function<std::optional<std::string>(const char* name)>;
-Getenv process_environment();
+using Getenv = net::Getenv;
 
 struct ResolvedProvider {
   ProviderKind kind = ProviderKind::none;
@@ -66,8 +72,7 @@ struct ResolvedProvider {
   bool official = false;
 };
 
-// Precedence, each setting on its own: flag > STRATA_LLM_PROVIDER / STRATA_LLM_MODEL /
-// STRATA_LLM_BASE_URL > default.
+// Each setting arrives resolved (flag > STRATA_LLM_* > project file > user file); then:
 // - provider: as given; else `anthropic` when the model starts with "claude", `openai` when a
 //   model or base URL is given; else none: the offline answer. An API key alone in the
 //   environment never selects a provider (documents are not sent anywhere unasked).
@@ -76,26 +81,15 @@ struct ResolvedProvider {
 // - base URL: as given; else https://api.openai.com/v1 or https://api.anthropic.com.
 // - API key: the variable named by --api-key-env (default OPENAI_API_KEY / ANTHROPIC_API_KEY);
 //   required for the official APIs, and whenever the name was given (api_key_env_source).
-// Throws Error(usage) naming the flag or variable.
+// The URL and key are resolved by net::resolve_endpoint, as for embed and rerank. Throws
+// Error(usage) naming the flag, variable or file line.
 ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env);
 
-// The context window assumed for a model, and the encoding its tokens are counted in.
-struct ModelWindow {
-  std::size_t tokens = 0;
-  bool known = false;  // from the table of known models, not the fallback
-  tokenizer::Encoding encoding = tokenizer::Encoding::cl100k_base;
-};
+// The context window assumed for a model (ModelWindow: ask/budget.h).
 // Official APIs: a table of known model families (longest matching prefix), else 8192.
 // Any other server: 4096, the default context of Ollama and llama.cpp's server, which cut a
 // longer prompt silently; --context-tokens raises it for a server run with a larger one.
 ModelWindow model_window(const ResolvedProvider& provider);
-
-inline constexpr std::size_t k_offline_context_tokens = 4000;
-// Sources sent to a model by default at most, whatever its window: a longer prompt costs more
-// and rarely answers better.
-inline constexpr std::size_t k_max_default_context_tokens = 8000;
-// Output tokens kept free in the window when --max-tokens is not given.
-inline constexpr std::size_t k_default_output_reserve = 1024;
 
 struct AskRequest {
   std::string question;

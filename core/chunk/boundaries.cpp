@@ -16,31 +16,12 @@ inline std::uint64_t load8(const char* p) {
   return w;
 }
 
-
 }  // namespace
 
 std::int32_t decode_at(std::string_view text, std::size_t p, std::size_t& len) {
-  const auto c = static_cast<unsigned char>(text[p]);
-  if (c < 0x80) {
-    len = 1;
-    return c;
-  }
-  std::int32_t cp = 0;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else {
-    len = 4;
-    cp = c & 0x07;
-  }
-  if (p + len > text.size()) len = text.size() - p;  // defensive: never read past the end
-  for (std::size_t k = 1; k < len; ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(text[p + k]) & 0x3F);
-  }
-  return cp;
+  const Utf8Step step = utf8_decode(text.substr(p));
+  len = step.length;
+  return step.status == Utf8Status::ok ? static_cast<std::int32_t>(step.code_point) : 0xFFFD;
 }
 
 namespace {
@@ -72,7 +53,7 @@ void count_bytes(const char* s, std::size_t a, std::size_t b, std::size_t& cont,
     }
   }
   for (; i < b; ++i) {
-    if constexpr (kCont) cont += is_continuation(static_cast<unsigned char>(s[i])) ? 1u : 0u;
+    if constexpr (kCont) cont += is_utf8_continuation(static_cast<unsigned char>(s[i])) ? 1u : 0u;
     if constexpr (kNewline) newlines += s[i] == '\n' ? 1u : 0u;
   }
 }

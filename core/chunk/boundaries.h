@@ -10,16 +10,17 @@
 #include <string_view>
 #include <vector>
 
-namespace strata::chunk::detail {
+#include "common/utf8.h"
 
-inline bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+namespace strata::chunk::detail {
 
 // The ASCII whitespace a splitter may drop at a chunk edge: space, \t, \n, \v, \f, \r.
 inline bool is_space(char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-// Decodes the code point at `p` (valid UTF-8 assumed); `len` receives its byte length.
+// Decodes the code point at `p` (common/utf8.h's utf8_decode; the chunker's text is valid UTF-8,
+// an ill-formed byte would give U+FFFD); `len` receives its byte length.
 std::int32_t decode_at(std::string_view text, std::size_t p, std::size_t& len);
 
 // Code points in [a, b); a and b must be code-point starts (or the end).
@@ -41,7 +42,7 @@ class Boundaries {
 
   bool is_boundary(std::size_t p) const {
     if (p == 0 || p >= text_.size()) return true;
-    if (is_continuation(static_cast<unsigned char>(text_[p]))) return false;
+    if (is_utf8_continuation(static_cast<unsigned char>(text_[p]))) return false;
     return glue_.empty() || !std::binary_search(glue_.begin(), glue_.end(), p);
   }
   // The greatest boundary <= p, and the least boundary >= p.

@@ -29,7 +29,7 @@ std::size_t advance_code_points(std::string_view text, std::size_t p, std::size_
       }
     }
     ++p;
-    while (p < hi && is_continuation(static_cast<unsigned char>(s[p]))) ++p;
+    while (p < hi && is_utf8_continuation(static_cast<unsigned char>(s[p]))) ++p;
     --k;
   }
   return p;
@@ -37,10 +37,8 @@ std::size_t advance_code_points(std::string_view text, std::size_t p, std::size_
 
 std::size_t retreat_code_points(std::string_view text, std::size_t p, std::size_t k,
                                  std::size_t lo) {
-  const char* s = text.data();
   while (k > 0 && p > lo) {
-    --p;
-    while (p > lo && is_continuation(static_cast<unsigned char>(s[p]))) --p;
+    p = std::max(lo, utf8_boundary_before(text, p - 1));
     --k;
   }
   return p;

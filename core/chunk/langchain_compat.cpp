@@ -53,8 +53,7 @@ void LangChain::push(std::size_t a, std::size_t b, bool trim) {
     std::size_t len = 0;
     while (a < b && js_space(decode_at(t_, a, len))) a += len;
     while (b > a) {
-      std::size_t p = b - 1;
-      while (p > a && is_continuation(static_cast<unsigned char>(t_[p]))) --p;
+      const std::size_t p = std::max(a, utf8_boundary_before(t_, b - 1));
       if (!js_space(decode_at(t_, p, len))) break;
       b = p;
     }

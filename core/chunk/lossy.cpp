@@ -2,43 +2,9 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
+
 namespace strata::chunk {
-namespace {
-
-constexpr std::string_view k_replacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the well-formed sequence at s[i], or 0 when it is ill-formed; in that case
-// `subpart` is the length of the maximal subpart to replace (Unicode Table 3-7).
-std::size_t sequence_at(const unsigned char* s, std::size_t n, std::size_t i, std::size_t& subpart) {
-  const unsigned char c = s[i];
-  if (c < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    subpart = 1;  // C0, C1, F5..FF, or a stray continuation byte
-    return 0;
-  }
-  std::size_t k = 1;
-  if (i + 1 < n && s[i + 1] >= lo && s[i + 1] <= hi) {
-    k = 2;
-    while (k < len && i + k < n && s[i + k] >= 0x80 && s[i + k] <= 0xBF) ++k;
-  }
-  if (k == len) return len;
-  subpart = k;
-  return 0;
-}
-
-}  // namespace
 
 LossyText::LossyText(std::string_view input) {
   const auto* s = reinterpret_cast<const unsigned char*>(input.data());
@@ -50,15 +16,17 @@ LossyText::LossyText(std::string_view input) {
       ++i;
       continue;
     }
-    std::size_t subpart = 0;
-    const std::size_t len = sequence_at(s, n, i, subpart);
-    if (len != 0) {
-      i += len;
+    // A well-formed character is kept; else `length` is the maximal ill-formed subpart (a
+    // sequence cut by the end of the input is one), replaced by one U+FFFD.
+    const Utf8Step step = utf8_decode(input.substr(i));
+    if (step.status == Utf8Status::ok) {
+      i += step.length;
       continue;
     }
+    const std::size_t subpart = step.length;
     text_.append(input.substr(valid_from, i - valid_from));
     const std::uint64_t at = text_.size();
-    text_.append(k_replacement);
+    text_.append(k_utf8_replacement);
     ++replacements_;
     const auto length = static_cast<std::uint32_t>(subpart);
     if (!runs_.empty()) {

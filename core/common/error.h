@@ -3,6 +3,7 @@
 // prints `strata: error: <message>` (and the hint, when there is one) and exits with `code`.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace strata {
 
@@ -36,5 +37,10 @@ class Error : public std::runtime_error {
 };
 
 inline int to_int(ExitCode code) { return static_cast<int>(code); }
+
+// Throws Error(usage): a bad flag, option value or request. The one way core and cli refuse one.
+[[noreturn]] inline void usage(std::string message, std::string hint = {}) {
+  throw Error(ExitCode::usage, std::move(message), std::move(hint));
+}
 
 }  // namespace strata

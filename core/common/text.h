@@ -1,16 +1,15 @@
 #pragma once
-// Small text helpers shared across core.
+// Small text helpers shared across core. UTF-8 (find_invalid_utf8, utf8_prefix, the decoder) is
+// common/utf8.h's, included here for the many callers that use both.
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace strata {
+#include "common/utf8.h"
 
-// Byte offset of the first invalid UTF-8 sequence, or nullopt when `text` is valid UTF-8
-// (overlongs, surrogates and code points above U+10FFFF are invalid).
-std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+namespace strata {
 
 // Byte offset of the first control character (C0 other than tab, or DEL), or nullopt. An HTTP
 // header value must have none: a CR or LF in an API key would end the header line and start
@@ -32,9 +31,6 @@ std::string normalise_line_endings(std::string_view text);
 std::string strip_whitespace(std::string_view text);
 
 std::string_view trim(std::string_view text);
-// The first `code_points` characters of UTF-8 `text` (all of it when it has fewer), cut on a
-// character boundary; counts as SQLite's substr() does on valid UTF-8.
-std::string_view utf8_prefix(std::string_view text, std::size_t code_points);
 std::string to_lower(std::string_view text);
 std::vector<std::string> split(std::string_view text, char sep);
 

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "migrate/database_url.h"
 #include "net/url_secrets.h"
 
@@ -47,23 +48,18 @@ std::string visible(std::string_view text) {
   return out;
 }
 
+// A usage error whose text may quote a configuration file: its control characters made visible.
 [[noreturn]] void usage(const std::string& message, const std::string& hint = {}) {
-  throw Error(ExitCode::usage, visible(message), visible(hint));
+  strata::usage(visible(message), visible(hint));
 }
 
 std::string at(const fs::path& file, const toml::source_region& where) {
   return file.string() + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // A key that would hold a secret itself rather than the name of the variable holding it.
 bool names_a_secret(std::string_view key) {
-  const std::string k = lower(key);
+  const std::string k = to_lower(key);
   if (k.ends_with("_env")) return false;
   for (const char* word : {"key", "token", "password", "passwd", "secret"}) {
     if (k.find(word) != std::string::npos) return true;
@@ -137,7 +133,7 @@ std::string full_name(const KeySpec& k) { return std::string(k.section) + "." + 
 // A relative path in the project file, made absolute against the file's directory.
 std::string resolve_path(const KeySpec& spec, const std::string& value, const fs::path& base) {
   if (spec.section == "migrate" && spec.key == "database") {
-    const std::string l = lower(value);
+    const std::string l = to_lower(value);
     if (l.starts_with("postgres://") || l.starts_with("postgresql://")) return value;
     std::string path;
     try {
@@ -232,7 +228,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
-  const std::string w = lower(word);
+  const std::string w = to_lower(word);
   std::optional<std::string> best;
   std::size_t best_distance = 0;
   for (const std::string& c : candidates) {

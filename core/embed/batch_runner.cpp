@@ -92,6 +92,9 @@ Attempt BatchRunner::attempt_with_retries(std::span<const std::string_view> inpu
       return Attempt{};
     }
     if (a.status != AttemptStatus::retryable) return a;
+    if (a.failure == net::FailureKind::refused && attempt >= policy_.retries_for(a.failure)) {
+      return fatal(a.message, a.hint);  // one line naming the URL: nothing listens there
+    }
     if (attempt >= policy_.max_retries) {
       return fatal("gave up after " + std::to_string(attempt + 1) + (attempt == 0 ? " attempt: " : " attempts: ") + a.message,
                    k_resume_hint);
@@ -101,12 +104,13 @@ Attempt BatchRunner::attempt_with_retries(std::span<const std::string_view> inpu
                        "), longer than the " + seconds_text(policy_.max_wait) + " strata waits",
                    "finished batches are saved: run the same command again later to resume");
     }
-    const std::chrono::milliseconds wait = policy_.delay(attempt + 1, a.retry_after, jitter_random());
+    const std::chrono::milliseconds wait = policy_.delay(attempt + 1, a.retry_after, net::jitter_random());
     const SteadyTime until = clock_.now() + wait;
     // A rate limit is the account's, not this request's: every worker waits it out.
     if (a.retry_after) shared_.gate.hold_until(until);
     ++out.retries;
-    if (shared_.on_retry) shared_.on_retry(a, wait);
+    // A refused connection's few short tries pass unannounced; the error that ends them names the URL.
+    if (shared_.on_retry && a.failure != net::FailureKind::refused) shared_.on_retry(a, wait);
     if (clock_.sleep_until(until, shared_.stop)) {
       out.stopped = true;
       return Attempt{};

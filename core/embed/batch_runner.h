@@ -14,7 +14,7 @@
 
 #include "embed/clock.h"
 #include "embed/provider.h"
-#include "embed/retry_policy.h"
+#include "net/retry_policy.h"
 
 namespace strata::embed {
 
@@ -66,7 +66,7 @@ struct BatchOutcome {
 
 class BatchRunner {
  public:
-  BatchRunner(Provider& provider, const RetryPolicy& policy, Clock& clock, RunShared& shared)
+  BatchRunner(Provider& provider, const net::RetryPolicy& policy, Clock& clock, RunShared& shared)
       : provider_(provider), policy_(policy), clock_(clock), shared_(shared) {}
 
   BatchOutcome run(std::span<const std::string_view> inputs);
@@ -77,7 +77,7 @@ class BatchRunner {
   void solve(std::span<const std::string_view> inputs, std::size_t offset, BatchOutcome& out);
 
   Provider& provider_;
-  const RetryPolicy& policy_;
+  const net::RetryPolicy& policy_;
   Clock& clock_;
   RunShared& shared_;
 };

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "embed/chunk_input.h"
+#include "store/collections.h"
 
 namespace strata::embed {
 namespace {
@@ -73,9 +74,9 @@ class CollectionSink final : public VectorSink {
   bool record_;
 };
 
-store::CollectionEmbeddings find(store::EmbeddingStore& es, store::Store& store, const std::string& name) {
-  if (auto c = es.find_collection(name)) return *c;
-  const std::vector<std::string> names = es.collection_names();
+store::CollectionInfo find(store::Store& store, const std::string& name) {
+  if (auto c = store::find_collection(store, name)) return std::move(*c);
+  const std::vector<std::string> names = store::collection_names(store);
   std::string hint = "ingest documents first: strata ingest --collection " + name + " PATH";
   if (!names.empty()) {
     hint = "collections in " + store.path() + ":";
@@ -85,13 +86,14 @@ store::CollectionEmbeddings find(store::EmbeddingStore& es, store::Store& store,
 }
 
 // Refuses a model other than the recorded one, unless switching.
-bool check_model(const store::CollectionEmbeddings& c, const store::EmbeddingModel& wanted, bool switch_model) {
-  if (!c.model) return false;
-  const store::EmbeddingModel& had = *c.model;
+bool check_model(const store::CollectionInfo& c, std::int64_t embedded, const store::EmbeddingModel& wanted,
+                 bool switch_model) {
+  if (!c.embedding_model) return false;
+  const store::EmbeddingModel& had = *c.embedding_model;
   const bool same_size = had.dimensions == 0 || wanted.dimensions == 0 || had.dimensions == wanted.dimensions;
   if (had.provider == wanted.provider && had.model == wanted.model && same_size) return false;
   if (switch_model) return true;
-  const std::string hint = "--switch-model drops the collection's " + std::to_string(c.embedded) +
+  const std::string hint = "--switch-model drops the collection's " + std::to_string(embedded) +
                            " vectors and embeds every chunk with the new model (vectors already in the cache are reused)";
   if (!same_size) {
     throw Error(ExitCode::usage,
@@ -111,23 +113,24 @@ bool check_model(const store::CollectionEmbeddings& c, const store::EmbeddingMod
 CollectionEmbedResult embed_collection(store::Store& store, const std::string& collection, const EmbedSettings& settings,
                                        EmbedObserver& observer) {
   store::EmbeddingStore es(store);
-  const store::CollectionEmbeddings c = find(es, store, collection);
+  const store::CollectionInfo c = find(store, collection);
+  const store::ChunkCounts counts = es.chunk_counts(c.id);
   // A model strata does not know has no size until the server answers; if this store has met
   // it before (another collection, the cache), expect that size so the cache works at once.
   std::size_t known = 0;
   if (!settings.dimensions) {
-    const ModelChoice choice = choose_model(settings, c.model);
+    const ModelChoice choice = choose_model(settings, c.embedding_model);
     if (const auto d = es.known_dimensions(choice.provider, choice.model)) known = static_cast<std::size_t>(*d);
   }
-  ResolvedEmbedder r = resolve_embedder(settings, c.model, known);
+  ResolvedEmbedder r = resolve_embedder(settings, c.embedding_model, known);
   const store::EmbeddingModel wanted{r.provider->name(), r.provider->model(), static_cast<std::int64_t>(r.dimensions)};
 
   CollectionEmbedResult result;
   result.collection = c.name;
-  result.chunks = c.chunks;
-  result.already = c.embedded;
-  bool record = !c.model || c.model->dimensions == 0;
-  if (check_model(c, wanted, settings.switch_model)) {
+  result.chunks = counts.chunks;
+  result.already = counts.embedded;
+  bool record = !c.embedding_model || c.embedding_model->dimensions == 0;
+  if (check_model(c, counts.embedded, wanted, settings.switch_model)) {
     result.dropped = es.switch_model(c.id, wanted);
     result.already = 0;
     record = wanted.dimensions == 0;  // a size still to learn is recorded with the first vectors

@@ -1,6 +1,7 @@
 #include "embed/ingest_vectors.h"
 
 #include "common/error.h"
+#include "store/collections.h"
 
 namespace strata::embed {
 namespace {
@@ -39,25 +40,25 @@ IngestVectorsResult vectors_after_ingest(store::Store& store, const IngestVector
   IngestVectorsResult r;
   std::optional<std::int64_t> collection_id;
   try {
-    std::optional<store::CollectionModel> c;
+    std::optional<store::CollectionInfo> c;
     {
       store::EmbeddingStore es(store);
-      c = es.collection_model(request.collection);
+      c = store::find_collection(store, request.collection);
       if (!c) return r;  // nothing was ever written to it (every input failed)
       collection_id = c->id;
-      r.model = c->model;
-      if (!c->model && !wanted(request, c->model)) return r;
+      r.model = c->embedding_model;
+      if (!c->embedding_model && !wanted(request, c->embedding_model)) return r;
       r.waiting = es.count_pending(c->id);
     }
     if (r.waiting == 0) {
-      r.outcome = c->model ? VectorsOutcome::up_to_date : VectorsOutcome::keyword_only;
+      r.outcome = c->embedding_model ? VectorsOutcome::up_to_date : VectorsOutcome::keyword_only;
       return r;
     }
-    if (!wanted(request, c->model)) {
+    if (!wanted(request, c->embedding_model)) {
       r.outcome = VectorsOutcome::waiting;
       return r;
     }
-    r.run = embed_collection(store, request.collection, settings_for(request, c->model), observer);
+    r.run = embed_collection(store, request.collection, settings_for(request, c->embedding_model), observer);
     r.model = r.run->model;
     if (r.run->report.fatal) {
       r.outcome = VectorsOutcome::failed;

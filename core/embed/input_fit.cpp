@@ -2,14 +2,13 @@
 
 #include <vector>
 
+#include "common/utf8.h"
 #include "tokenizer/tokenizer.h"
 
 namespace strata::embed {
 namespace {
 
 const tokenizer::Tokenizer& cl100k() { return tokenizer::Tokenizer::get(tokenizer::Encoding::cl100k_base); }
-
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 // The longest prefix of `text` of at most `limit` tokens that ends on a character boundary.
 // A token may end inside a character (byte-level BPE), so the cut moves back to the start of
@@ -19,8 +18,7 @@ std::size_t prefix_within(std::string_view text, std::size_t limit) {
   const std::vector<std::size_t> ends = t.token_ends(text);
   if (ends.size() <= limit) return text.size();
   for (std::size_t k = limit;; --k) {
-    std::size_t cut = k == 0 ? 0 : ends[k - 1];
-    while (cut > 0 && is_continuation(text[cut])) --cut;
+    const std::size_t cut = utf8_boundary_before(text, k == 0 ? 0 : ends[k - 1]);
     if (k == 0 || t.count(text.substr(0, cut)) <= limit) return cut;
   }
 }

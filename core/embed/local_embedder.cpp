@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/utf8.h"
 #include "store/fts_tokenizer.h"
 
 namespace strata::embed {
@@ -131,37 +132,17 @@ inline bool is_word_code_point(char32_t c) {
   return true;
 }
 
-// Decodes the UTF-8 character at text[i] (1-4 bytes); an invalid byte decodes as itself
-// (U+0080..U+00FF range is not produced by valid text, so it cannot collide with a real
-// character's features in a meaningful way) and advances one byte.
+// The character at text[i] (common/utf8.h's decoder), advancing `i` past it. A byte that does
+// not start a well-formed character decodes as itself and advances one byte: the text embedded
+// is valid UTF-8 (documents and queries are checked or repaired first), so this only keeps a
+// stray byte from stopping the features.
 inline char32_t decode(std::string_view text, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  const auto cont = [&](std::size_t k) -> int {
-    if (i + k >= text.size()) return -1;
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    return (b & 0xC0) == 0x80 ? (b & 0x3F) : -1;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    const int c1 = cont(1);
-    if (c1 >= 0) {
-      i += 2;
-      return static_cast<char32_t>(((b0 & 0x1F) << 6) | c1);
-    }
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    const int c1 = cont(1), c2 = cont(2);
-    if (c1 >= 0 && c2 >= 0) {
-      i += 3;
-      return static_cast<char32_t>(((b0 & 0x0F) << 12) | (c1 << 6) | c2);
-    }
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const int c1 = cont(1), c2 = cont(2), c3 = cont(3);
-    if (c1 >= 0 && c2 >= 0 && c3 >= 0) {
-      i += 4;
-      return static_cast<char32_t>(((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3);
-    }
+  const Utf8Step step = utf8_decode(text.substr(i));
+  if (step.status == Utf8Status::ok) {
+    i += step.length;
+    return step.code_point;
   }
-  i += 1;
-  return static_cast<char32_t>(b0);
+  return static_cast<unsigned char>(text[i++]);
 }
 
 // One word, fed a character at a time: its hash (FNV-1a over the lower-cased code points) and

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "embed/openai_wire.h"
-#include "embed/retry_policy.h"
+#include "net/retry_policy.h"
 #include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
 
@@ -81,6 +81,12 @@ std::string OpenAiProvider::cache_scope() const {
 Attempt OpenAiProvider::classify_failure(const net::Response& response) const {
   const std::string what = std::string(net::name_of(response.failure)) + ": " + safe_line(response.failure_message, config_.api_key);
   switch (response.failure) {
+    case net::FailureKind::refused: {
+      Attempt a = failed(AttemptStatus::retryable, 0, net::refused_message(config_.base_url),
+                         std::string(net::kRefusedHint) + " (--base-url)");
+      a.failure = response.failure;
+      return a;
+    }
     case net::FailureKind::too_large:
       return failed(AttemptStatus::fatal, 0, what, "the server's answer is implausibly large; is --base-url right?");
     case net::FailureKind::aborted:
@@ -130,7 +136,7 @@ Attempt OpenAiProvider::classify_status(const net::Response& response) const {
       if (status < 500 || status > 599) return failed(AttemptStatus::fatal, status, message);
   }
   Attempt a = failed(AttemptStatus::retryable, status, message);
-  a.retry_after = retry_after_of(response, std::chrono::system_clock::now());
+  a.retry_after = net::retry_after_of(response, std::chrono::system_clock::now());
   return a;
 }
 

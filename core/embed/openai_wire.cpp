@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
+#include "common/utf8.h"
 #include "embed/json_reader.h"
 #include "net/api_key.h"
 
@@ -228,9 +229,7 @@ std::string safe_line(std::string_view text, std::string_view api_key, std::size
     out += c;
   }
   if (out.size() > limit) {
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
+    out.resize(utf8_boundary_before(out, limit));
     out += "…";
   } else if (cut_input) {
     out += "…";

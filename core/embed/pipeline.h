@@ -20,7 +20,7 @@
 
 #include "embed/clock.h"
 #include "embed/provider.h"
-#include "embed/retry_policy.h"
+#include "net/retry_policy.h"
 #include "embed/vector.h"
 
 namespace strata::embed {
@@ -103,7 +103,7 @@ struct PipelineOptions {
   bool strict = false;                  // refuse over-long inputs instead of truncating them
   bool use_cache = true;                // look texts up in the sink's cache, and fill it
   std::string model_label;              // for messages, e.g. "text-embedding-3-small"
-  RetryPolicy retry;
+  net::RetryPolicy retry;
 };
 
 // Runs every input of `source` through `provider` into `sink`. Throws only what the source or

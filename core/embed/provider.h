@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "embed/vector.h"
+#include "net/http_client.h"
 
 namespace strata::embed {
 
@@ -33,6 +34,9 @@ struct Attempt {
   std::string hint;  // fatal only: what to do about it
   // The server's Retry-After / retry-after-ms, when it sent one.
   std::optional<std::chrono::milliseconds> retry_after;
+  // How the transfer failed (none when a response arrived): a refused connection is retried
+  // briefly (net::RetryPolicy::retries_for).
+  net::FailureKind failure = net::FailureKind::none;
 };
 
 class Provider {

@@ -8,20 +8,15 @@
 #include "embed/local_embedder.h"
 #include "embed/local_provider.h"
 #include "embed/openai_provider.h"
-#include "net/api_key.h"
 #include "net/url_secrets.h"
 
 namespace strata::embed {
 namespace {
 
-[[noreturn]] void usage(std::string message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
-}
-
 std::string provider_of(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded) {
   if (s.provider) {
     if (*s.provider != "local" && *s.provider != "openai") {
-      usage("unknown provider '" + *s.provider + "' for --provider; valid providers: local, openai");
+      usage(s.provider_source + ": unknown provider '" + *s.provider + "'", "valid providers: local, openai");
     }
     return *s.provider;
   }
@@ -33,44 +28,6 @@ std::string provider_of(const EmbedSettings& s, const std::optional<store::Embed
 
 bool same_model(const std::optional<store::EmbeddingModel>& recorded, const std::string& provider, const std::string& model) {
   return recorded && recorded->provider == provider && recorded->model == model;
-}
-
-// An environment variable's name: what --api-key-env takes. A value that is not a name is not
-// repeated in the message, since it may be the key itself, pasted in the wrong place.
-void require_variable_name(const std::string& name) {
-  const bool ok = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
-                  std::all_of(name.begin(), name.end(), [](char c) {
-                    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-                  });
-  if (!ok) {
-    usage("--api-key-env takes the name of an environment variable (letters, digits and '_'), not a key",
-          "export MY_KEY=...; strata embed --api-key-env MY_KEY");
-  }
-}
-
-std::string base_url_of(const EmbedSettings& s) {
-  std::string url;
-  // Named in the message, so that a bad value is traced to where it was set.
-  std::string source = "--base-url";
-  if (s.base_url) {
-    url = *s.base_url;
-  } else if (const char* env = std::getenv("OPENAI_BASE_URL"); env != nullptr && *env != '\0') {
-    url = env;
-    source = "OPENAI_BASE_URL";
-  } else {
-    url = k_default_base_url;
-  }
-  if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    usage(source + " must start with http:// or https:// (got '" + net::redact_url(url) + "')",
-          "for example --base-url http://localhost:11434/v1 for Ollama");
-  }
-  return url;
-}
-
-bool is_openai_api(const std::string& url) {
-  const auto host_start = url.find("://") + 3;
-  const std::string host = url.substr(host_start, url.find_first_of(":/", host_start) - host_start);
-  return host == "api.openai.com";
 }
 
 LocalModel local_model(const std::string& model) {
@@ -188,22 +145,20 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   }
   config.expected_dimensions = r.dimensions;
 
-  require_variable_name(s.api_key_env);
-  r.base_url = base_url_of(s);
+  net::EndpointSettings e;
+  e.base_url = s.base_url.value_or("");
+  e.base_url_source = s.base_url_source;
+  e.default_base_url = k_default_base_url;
+  e.api_key_env = s.api_key_env;
+  e.api_key_env_source = s.api_key_env_source;
+  e.key_allowed = s.key_allowed;
+  e.keyless_hint = "--base-url for a local server such as Ollama, which needs none";
+  const net::Endpoint endpoint = net::resolve_endpoint(e, s.getenv);
+  r.base_url = endpoint.base_url;
   config.base_url = r.base_url;
   config.api_key_source = s.api_key_env;
-  const bool send_key = !s.key_allowed || s.key_allowed();
-  if (const char* key = std::getenv(s.api_key_env.c_str()); key != nullptr && send_key) config.api_key = key;
-  config.key_withheld = !send_key;
-  net::require_header_safe_key(s.api_key_env, config.api_key);
-  if (config.api_key.empty() && send_key && !s.api_key_env_source.empty()) {
-    usage(s.api_key_env_source + " names " + s.api_key_env + ", but $" + s.api_key_env + " is not set (or is empty)",
-          "export " + s.api_key_env + "=...; for a server that needs no key, name no variable");
-  }
-  if (config.api_key.empty() && is_openai_api(r.base_url)) {
-    usage("no API key for " + net::redact_url(r.base_url) + ": $" + s.api_key_env + " is not set",
-          "export " + s.api_key_env + "=...  (or --base-url for a local server such as Ollama, which needs none)");
-  }
+  config.api_key = endpoint.api_key;
+  config.key_withheld = endpoint.key_withheld;
   config.timeout = s.timeout;
   if (s.timeout.count() <= 0) usage("--timeout must be more than 0 seconds");
   r.provider = std::make_unique<OpenAiProvider>(std::move(config));

@@ -25,6 +25,7 @@
 #include "embed/model_registry.h"
 #include "embed/pipeline.h"
 #include "embed/provider.h"
+#include "net/endpoint.h"
 #include "store/embedding_store.h"
 
 namespace strata::embed {
@@ -34,9 +35,13 @@ inline constexpr const char* k_default_base_url = "https://api.openai.com/v1";
 
 struct EmbedSettings {
   std::optional<std::string> provider;           // "local" or "openai"
+  std::string provider_source = "--provider";    // where provider was set, for messages
   std::optional<std::string> model;
   std::optional<std::size_t> dimensions;
-  std::optional<std::string> base_url;
+  std::optional<std::string> base_url;           // Default: https://api.openai.com/v1
+  std::string base_url_source = "--base-url";    // "--base-url", "$OPENAI_BASE_URL", "/p/strata.toml:3: embed.base_url"
+  // Reads the key's variable (core reads no environment itself). Default (empty): nothing is set.
+  net::Getenv getenv;
   std::string api_key_env = "OPENAI_API_KEY";    // the variable's name
   // Where api_key_env was given, for the refusal when it is unset: "--api-key-env" or
   // "/p/strata.toml:3: embed.api_key_env". Default: "" (the default name, may be unset).

@@ -19,6 +19,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "ingest/text_decoding.h"
 
 namespace strata::ingest {
@@ -26,8 +27,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A usage error naming the setting it is about (`where`: the file and line of the converter).
 [[noreturn]] void usage(std::string_view where, const std::string& message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::string(where) + ": " + message, std::move(hint));
+  strata::usage(std::string(where) + ": " + message, std::move(hint));
 }
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -251,14 +253,14 @@ std::string seconds_text(std::chrono::milliseconds d) {
 
 // The first non-empty line of what the converter said on stderr, safe to print on one line.
 std::string first_line(std::string_view err) {
-  for (const std::string& line : split(replace_invalid_utf8(err), '\n')) {
+  for (const std::string& line : split(replace_invalid_utf8(err, Utf8Repair::per_sequence), '\n')) {
     std::string l(trim(line));
     if (l.empty()) continue;
     for (char& c : l) {
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
     }
     if (l.size() > 200) l = l.substr(0, 200) + "…";
-    return replace_invalid_utf8(l);
+    return replace_invalid_utf8(l, Utf8Repair::per_sequence);
   }
   return {};
 }

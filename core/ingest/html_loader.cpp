@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "ingest/gumbo_tree.h"
 #include "ingest/html_chrome.h"
 #include "ingest/text_decoding.h"
@@ -242,7 +243,7 @@ class TextWriter {
 
   void append(std::string_view s) {
     if (bytes_ == Bytes::replace_invalid_utf8) {
-      out_.append(replace_invalid_utf8(s));
+      out_.append(replace_invalid_utf8(s, Utf8Repair::per_sequence));
     } else {
       out_.append(s);
     }
@@ -567,7 +568,7 @@ LoadedDocument load_html(std::string_view bytes) {
   doc.loader = "html";
   doc.encoding = std::move(decoded.encoding);
   doc.repaired_bytes = decoded.repaired;
-  doc.title = replace_invalid_utf8(title_of(html.document()));
+  doc.title = replace_invalid_utf8(title_of(html.document()), Utf8Repair::per_sequence);
   return doc;
 }
 

@@ -36,10 +36,6 @@ constexpr auto k_batch_age = std::chrono::milliseconds(500);
 // How often progress is reported while the run waits for one document.
 constexpr auto k_progress_poll = std::chrono::milliseconds(100);
 
-[[noreturn]] void usage(std::string message, std::string hint = {}) {
-  throw Error(ExitCode::usage, std::move(message), std::move(hint));
-}
-
 // A glob that cannot match anything would silently select nothing: refused up front, naming
 // the flag, the pattern as typed (a leading '!' is not glob syntax, so positions stay right)
 // and what is wrong with it.

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "ingest/html_loader.h"
 #include "ingest/module_library.h"
 #include "ingest/text_decoding.h"
@@ -44,7 +45,7 @@ std::string_view mimetype_entry(std::string_view bytes) {
 // One line of UTF-8 without control characters, of a sane length: the module's message may
 // quote the package's bytes.
 std::string printable(std::string_view why) {
-  std::string out = replace_invalid_utf8(why.substr(0, 400));
+  std::string out = replace_invalid_utf8(why.substr(0, 400), Utf8Repair::per_sequence);
   for (char& c : out) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
   }

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "ingest/module_library.h"
 #include "ingest/pdf_page_chrome.h"
 #include "ingest/pdf_text_abi.h"
@@ -22,13 +23,13 @@ std::string reason(std::string_view message) {
   const std::size_t colon = message.find(": ");
   if (message.substr(0, 5) == "error" && colon != std::string_view::npos) message.remove_prefix(colon + 2);
   message = trim(message);
-  return message.empty() ? "damaged or not a PDF" : replace_invalid_utf8(message);
+  return message.empty() ? "damaged or not a PDF" : replace_invalid_utf8(message, Utf8Repair::per_sequence);
 }
 
 // Poppler ends every page with a form feed and may put more inside; text is for chunking, so
 // they become line breaks, and the page is trimmed.
 std::string normalised_page_text(std::string_view raw) {
-  std::string text = replace_invalid_utf8(raw);
+  std::string text = replace_invalid_utf8(raw, Utf8Repair::per_sequence);
   for (char& c : text) {
     if (c == '\f') c = '\n';
   }
@@ -68,7 +69,7 @@ LoadedDocument load_pdf(std::string_view bytes, const LoadProgress& progress) {
   remove_page_chrome(raw.pages);
   for (const std::string& page : raw.pages) append_page(doc, page);
   if (doc.text.empty()) throw Error(ExitCode::invalid_input, "no text layer (scanned PDF?)");
-  doc.title = std::string(trim(replace_invalid_utf8(raw.title)));
+  doc.title = std::string(trim(replace_invalid_utf8(raw.title, Utf8Repair::per_sequence)));
   return doc;
 }
 

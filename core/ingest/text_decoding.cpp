@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/text.h"
+#include "common/utf8.h"
 
 namespace strata::ingest {
 namespace {
@@ -25,10 +26,6 @@ constexpr std::array<char16_t, 32> kWindows1252High = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,  // 98-9F
 };
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 char16_t utf16_unit(std::string_view bytes, std::size_t i, ByteOrder order) {
   const auto first = static_cast<unsigned char>(bytes[i]);
   const auto second = static_cast<unsigned char>(bytes[i + 1]);
@@ -39,29 +36,8 @@ char16_t utf16_unit(std::string_view bytes, std::size_t i, ByteOrder order) {
 
 bool is_high_surrogate(char16_t u) { return u >= 0xD800 && u <= 0xDBFF; }
 bool is_low_surrogate(char16_t u) { return u >= 0xDC00 && u <= 0xDFFF; }
-bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
 
 }  // namespace
-
-void append_utf8(std::string& out, char32_t cp) {
-  const auto byte = [&out](std::uint32_t b) { out.push_back(static_cast<char>(b)); };
-  const auto c = static_cast<std::uint32_t>(cp);
-  if (c < 0x80) {
-    byte(c);
-  } else if (c < 0x800) {
-    byte(0xC0U | (c >> 6U));
-    byte(0x80U | (c & 0x3FU));
-  } else if (c < 0x10000) {
-    byte(0xE0U | (c >> 12U));
-    byte(0x80U | ((c >> 6U) & 0x3FU));
-    byte(0x80U | (c & 0x3FU));
-  } else {
-    byte(0xF0U | (c >> 18U));
-    byte(0x80U | ((c >> 12U) & 0x3FU));
-    byte(0x80U | ((c >> 6U) & 0x3FU));
-    byte(0x80U | (c & 0x3FU));
-  }
-}
 
 std::string utf16_to_utf8(std::string_view bytes, ByteOrder order) {
   std::string out;
@@ -129,31 +105,14 @@ std::string windows1252_to_utf8(std::string_view bytes) {
   return out;
 }
 
-std::string replace_invalid_utf8(std::string_view text) {
-  std::optional<std::size_t> bad = find_invalid_utf8(text);
-  if (!bad) return std::string(text);
-  std::string out;
-  out.reserve(text.size() + 8);
-  while (bad) {
-    out.append(text.substr(0, *bad));
-    append_utf8(out, kReplacement);
-    std::size_t skip = *bad + 1;
-    while (skip < text.size() && is_continuation(static_cast<unsigned char>(text[skip]))) ++skip;
-    text.remove_prefix(skip);
-    bad = find_invalid_utf8(text);
-  }
-  out.append(text);
-  return out;
-}
-
 DecodedText decode_text(std::string_view bytes) {
-  if (starts_with(bytes, kUtf16LeBom)) {
+  if (bytes.starts_with(kUtf16LeBom)) {
     return {utf16_to_utf8(bytes.substr(2), ByteOrder::little_endian), "utf-16le", 0};
   }
-  if (starts_with(bytes, kUtf16BeBom)) {
+  if (bytes.starts_with(kUtf16BeBom)) {
     return {utf16_to_utf8(bytes.substr(2), ByteOrder::big_endian), "utf-16be", 0};
   }
-  if (starts_with(bytes, kUtf8Bom)) bytes.remove_prefix(kUtf8Bom.size());
+  if (bytes.starts_with(kUtf8Bom)) bytes.remove_prefix(kUtf8Bom.size());
   // The hot path: one validation pass, then the one copy into the result.
   const std::optional<std::size_t> first_bad = find_invalid_utf8(bytes);
   if (!first_bad) return {std::string(bytes), "utf-8", 0};

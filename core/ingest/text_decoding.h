@@ -31,12 +31,4 @@ std::string utf16_to_utf8(std::string_view bytes, ByteOrder order);
 // 0x90 0x9D), which map to the C1 control of the same value; every other byte is Latin-1.
 std::string windows1252_to_utf8(std::string_view bytes);
 
-// `text` with each invalid UTF-8 sequence (a byte that cannot start or continue a character,
-// with the continuation bytes that follow it) replaced by U+FFFD; valid input is returned
-// unchanged. For text from libraries that promise UTF-8 but may not keep the promise.
-std::string replace_invalid_utf8(std::string_view text);
-
-// Appends code point `cp` (REQUIRES: <= 0x10FFFF and not a surrogate) as UTF-8.
-void append_utf8(std::string& out, char32_t cp);
-
 }  // namespace strata::ingest

@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "net/api_key.h"
 #include "net/url_secrets.h"
 #include "net/http_client.h"
@@ -11,10 +12,6 @@ namespace strata::llm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 std::string host_of(const std::string& url) {
   const auto scheme = url.find("://");
@@ -37,6 +34,7 @@ struct Attempt {
   // --timeout N ends a stalled answer after about N seconds, not after every retry's N more.
   bool stalled = false;
   bool interrupted = false;  // stopped by ChatClientOptions::cancel: never retried
+  net::FailureKind failure = net::FailureKind::none;  // how the transfer failed, if it did
 };
 
 bool cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
@@ -49,9 +47,12 @@ std::size_t text_budget(const std::optional<std::uint64_t>& max_tokens) {
   return static_cast<std::size_t>(std::min<std::uint64_t>(*max_tokens, std::uint64_t{1} << 32)) * 16 + 1024;
 }
 
-ChatError transport_error(const net::Response& r, const std::string& host, bool after_text) {
+ChatError transport_error(const net::Response& r, const std::string& url, const std::string& host, bool after_text) {
   std::string what = after_text ? "the answer was cut off: " : "no answer from " + host + ": ";
   switch (r.failure) {
+    case net::FailureKind::refused:
+      return ChatError(ChatErrorKind::server, ExitCode::unavailable, net::refused_message(url),
+                       std::string(net::kRefusedHint) + " (--base-url)");
     case net::FailureKind::timeout:
       what += "the server went silent (" + r.failure_message + ")";
       break;
@@ -65,8 +66,16 @@ ChatError transport_error(const net::Response& r, const std::string& host, bool 
     default:
       what += r.failure_message.empty() ? std::string(net::name_of(r.failure)) : r.failure_message;
   }
-  return ChatError(ChatErrorKind::server, ExitCode::unavailable, what,
-                   after_text ? "" : "check that the server at " + host + " is running (--base-url)");
+  // Only a failure to connect says anything about whether the server runs: a reset or a cut after
+  // it answered is the server's (or a proxy's) doing.
+  std::string hint;
+  if (!after_text) {
+    hint = r.failure == net::FailureKind::connect ? "check that the server at " + host + " is running (--base-url)"
+           : r.failure == net::FailureKind::timeout
+               ? "the server may be overloaded or still loading the model; try again, or raise --timeout"
+               : "the server closed the connection before the answer; try again, or see the server's log";
+  }
+  return ChatError(ChatErrorKind::server, ExitCode::unavailable, what, hint);
 }
 
 // A 3xx: the base URL is not the API's (strata does not follow redirects, which could take a key
@@ -131,14 +140,15 @@ bool exchange_failed(const net::Response& response, const net::Request& request,
     a.interrupted = true;
     a.error = ChatError(ChatErrorKind::server, ExitCode::partial, "interrupted (Ctrl-C)");
   } else if (response.failure != net::FailureKind::none) {
-    a.error = transport_error(response, host, a.handed_out);
+    a.error = transport_error(response, request.url, host, a.handed_out);
+    a.failure = response.failure;
     a.stalled = response.failure == net::FailureKind::timeout;
   } else if (const std::string to = response.redirect_note(); !to.empty()) {
     a.error = redirected(response.status, to, host);
   } else if (response.status < 200 || response.status >= 300) {
     a.error = chat_http_error(endpoint.provider, response.status, response.body);
     a.status = response.status;
-    a.retry_after = embed::retry_after_of(response, std::chrono::system_clock::now());
+    a.retry_after = net::retry_after_of(response, std::chrono::system_clock::now());
   }
   return a.error.has_value();
 }
@@ -257,7 +267,7 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
   net::Request http_request = base_request(endpoint_, url_, options_);
   http_request.body = chat_request_body(endpoint_.provider, request);
   const std::string host = host_of(url_);
-  const embed::RetryPolicy& policy = options_.retry;
+  const net::RetryPolicy& policy = options_.retry;
   for (int attempt = 1;; ++attempt) {
     Attempt a = request.stream ? attempt_streamed(impl_->http, endpoint_, http_request, observer, host,
                                                   text_budget(request.max_tokens))
@@ -286,8 +296,8 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
                       hint);
     }
     if (a.interrupted) throw ChatError(e.kind(), e.code(), "interrupted (Ctrl-C) before the answer began");
-    if (!e.retryable() || attempt > policy.max_retries || a.stalled) {
-      if (e.retryable() && attempt > 1) {
+    if (!e.retryable() || attempt > policy.retries_for(a.failure) || a.stalled) {
+      if (e.retryable() && attempt > 1 && a.failure != net::FailureKind::refused) {
         throw ChatError(e.kind(), e.code(), std::string(e.what()) + " (after " + std::to_string(attempt) + " attempts)",
                         e.hint());
       }
@@ -297,8 +307,9 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
       throw ChatError(e.kind(), e.code(), e.what(),
                       "the server asks to wait " + std::to_string(a.retry_after->count() / 1000) + " s; try again later");
     }
-    const std::chrono::milliseconds wait = policy.delay(attempt, a.retry_after, embed::jitter_random());
-    observer.retrying(e.what(), wait);
+    const std::chrono::milliseconds wait = policy.delay(attempt, a.retry_after, net::jitter_random());
+    // A refused connection's few short tries pass unannounced; the error that ends them names the URL.
+    if (a.failure != net::FailureKind::refused) observer.retrying(e.what(), wait);
     // In slices, so that Ctrl-C during a backoff ends it too.
     for (auto until = Clock::now() + wait; Clock::now() < until;) {
       if (cancelled(options_.cancel)) throw ChatError(e.kind(), ExitCode::partial, "interrupted (Ctrl-C) before the answer began");

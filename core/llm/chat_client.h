@@ -21,8 +21,8 @@
 #include <string>
 #include <string_view>
 
-#include "embed/retry_policy.h"
 #include "llm/chat_stream.h"
+#include "net/retry_policy.h"
 
 namespace strata::llm {
 
@@ -41,7 +41,7 @@ std::string chat_url(const ChatEndpoint& endpoint);
 struct ChatClientOptions {
   // Default: 4 retries, 500 ms doubling to at most 8 s, a server may ask for up to 60 s:
   // someone is waiting at a terminal.
-  embed::RetryPolicy retry{4, std::chrono::milliseconds(500), std::chrono::milliseconds(8'000),
+  net::RetryPolicy retry{4, std::chrono::milliseconds(500), std::chrono::milliseconds(8'000),
                            std::chrono::milliseconds(60'000)};
   std::chrono::milliseconds connect_timeout{10'000};  // Default: 10 s.
   // A stream silent this long, or bringing no complete event for this long (a server dripping

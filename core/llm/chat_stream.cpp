@@ -4,6 +4,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
+#include "common/utf8.h"
 #include "llm/redact.h"
 #include "llm/sanitize.h"
 
@@ -15,14 +17,6 @@ using nlohmann::json;
 constexpr std::size_t kQuoteLimit = 300;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Server text made fit to quote in an error message: keys and personal data redacted, no
 // controls or escape sequences, whitespace runs folded, at most kQuoteLimit bytes.
@@ -42,9 +36,7 @@ std::string quote_server_text(std::string_view text) {
     out += c;
   }
   if (out.size() > kQuoteLimit) {
-    std::size_t cut = kQuoteLimit;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
+    out.resize(utf8_boundary_before(out, kQuoteLimit));
     out += "…";
   }
   return out;
@@ -91,7 +83,7 @@ bool mentions_context_length(const ErrorFields& f) {
       f.type == "request_too_large") {
     return true;
   }
-  const std::string m = lower_ascii(f.message);
+  const std::string m = to_lower(f.message);
   static constexpr std::array<std::string_view, 9> kPhrases = {
       "context length",     "context_length",      "maximum context",
       "prompt is too long", "too many tokens",     "exceeds the available context",

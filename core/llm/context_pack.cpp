@@ -37,7 +37,7 @@ std::size_t longest_backtick_run(std::string_view text) {
 // Joins the pieces (ascending start) into one text: overlaps once, gaps as whitespace; with
 // `with_redaction`, findings replaced (pieces are joined first: a redaction changes lengths).
 void assemble(Cluster& c, bool with_redaction) {
-  Source& s = c.source;
+  store::ChunkRef& s = c.source.chunk;
   s.text.clear();
   s.byte_start = c.pieces.front().start;
   std::size_t end = c.pieces.front().start, line_end = 0;
@@ -72,8 +72,8 @@ void assemble(Cluster& c, bool with_redaction) {
 
 std::string render_block(const Source& s, std::size_t number, const std::string& fence) {
   std::string block = "[" + std::to_string(number) + "] " + location_of(s) + "\n" + fence + "\n";
-  block += s.text;
-  if (!s.text.empty() && s.text.back() != '\n') block += '\n';
+  block += s.chunk.text;
+  if (!s.chunk.text.empty() && s.chunk.text.back() != '\n') block += '\n';
   block += fence;
   return block;
 }
@@ -82,7 +82,8 @@ constexpr std::string_view kBlockSeparator = "\n\n";
 
 }  // namespace
 
-std::string location_of(const Source& s) {
+std::string location_of(const Source& source) {
+  const store::ChunkRef& s = source.chunk;
   std::string out = s.source;
   if (s.line_start != 0) {
     out += ":L" + std::to_string(s.line_start);
@@ -96,11 +97,11 @@ std::string location_of(const Source& s) {
   return out;
 }
 
-ContextPack pack_context(std::span<const RetrievedChunk> ranked, const ContextOptions& options) {
+ContextPack pack_context(std::span<const search::SearchHit> ranked, const ContextOptions& options) {
   const tokenizer::Tokenizer& tok = tokenizer::Tokenizer::get(options.encoding);
   ContextPack pack;
   std::size_t longest = 0;
-  for (const RetrievedChunk& c : ranked) longest = std::max(longest, longest_backtick_run(c.text));
+  for (const search::SearchHit& h : ranked) longest = std::max(longest, longest_backtick_run(h.chunk.text));
   pack.fence = std::string(std::max<std::size_t>(3, longest + 1), '`');
 
   std::vector<Cluster> clusters;
@@ -110,14 +111,16 @@ ContextPack pack_context(std::span<const RetrievedChunk> ranked, const ContextOp
   const std::size_t gap = options.merge_gap_bytes;
 
   for (std::size_t rank = 0; rank < ranked.size(); ++rank) {
-    const RetrievedChunk& chunk = ranked[rank];
+    const store::ChunkRef& chunk = ranked[rank].chunk;
+    const double score = ranked[rank].score;
     const bool mergeable = chunk.byte_end >= chunk.byte_start && chunk.text.size() == chunk.byte_end - chunk.byte_start;
     std::vector<std::size_t> touching;
     if (mergeable) {
       for (std::size_t i = 0; i < clusters.size(); ++i) {
         const Cluster& c = clusters[i];
-        if (c.mergeable && c.source.document_id == chunk.document_id &&
-            chunk.byte_start <= c.source.byte_end + gap && c.source.byte_start <= chunk.byte_end + gap) {
+        const store::ChunkRef& range = c.source.chunk;
+        if (c.mergeable && range.document_id == chunk.document_id && chunk.byte_start <= range.byte_end + gap &&
+            range.byte_start <= chunk.byte_end + gap) {
           touching.push_back(i);
         }
       }
@@ -130,18 +133,17 @@ ContextPack pack_context(std::span<const RetrievedChunk> ranked, const ContextOp
       });
       if (inside) {
         c.chunks.emplace_back(chunk.byte_start, chunk.chunk_id);
-        c.source.score = std::max(c.source.score, chunk.score);
+        c.source.score = std::max(c.source.score, score);
         continue;
       }
     }
     Cluster merged;
     merged.mergeable = mergeable;
-    merged.source.document_id = chunk.document_id;
-    merged.source.source = chunk.source;
-    merged.source.score = chunk.score;
+    store::ChunkRef& range = merged.source.chunk;
+    range = chunk;  // the ranges and text are assembled from the pieces below
+    range.page_end = chunk.page_end ? chunk.page_end : chunk.page_start;
+    merged.source.score = score;
     merged.source.first_rank = rank;
-    merged.source.page_start = chunk.page_start;
-    merged.source.page_end = chunk.page_end ? chunk.page_end : chunk.page_start;
     merged.pieces.push_back({chunk.byte_start, chunk.byte_end, chunk.line_start, chunk.line_end, &chunk.text});
     merged.chunks.emplace_back(chunk.byte_start, chunk.chunk_id);
     std::size_t replaced_tokens = 0;
@@ -152,12 +154,13 @@ ContextPack pack_context(std::span<const RetrievedChunk> ranked, const ContextOp
       merged.source.score = std::max(merged.source.score, c.source.score);
       if (c.source.first_rank < merged.source.first_rank) {
         merged.source.first_rank = c.source.first_rank;
-        merged.source.source = c.source.source;
+        range.chunk_id = c.source.chunk.chunk_id;
+        range.source = c.source.chunk.source;
       }
-      if (c.source.page_start) {
-        const std::size_t lo = *c.source.page_start, hi = c.source.page_end.value_or(lo);
-        merged.source.page_start = merged.source.page_start ? std::min(*merged.source.page_start, lo) : lo;
-        merged.source.page_end = merged.source.page_end ? std::max(*merged.source.page_end, hi) : hi;
+      if (c.source.chunk.page_start) {
+        const std::size_t lo = *c.source.chunk.page_start, hi = c.source.chunk.page_end.value_or(lo);
+        range.page_start = range.page_start ? std::min(*range.page_start, lo) : lo;
+        range.page_end = range.page_end ? std::max(*range.page_end, hi) : hi;
       }
       replaced_tokens += c.tokens + sep_tokens;
     }

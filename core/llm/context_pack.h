@@ -1,5 +1,5 @@
 #pragma once
-// The context of `strata ask`: retrieved chunks become numbered sources that fit a token budget,
+// The context of `strata ask`: retrieved chunks (search hits) become numbered sources that fit a token budget,
 // and the sources and the question become the prompt. No I/O; the tokenizer is compiled in.
 //
 // Merging: chunks of one document that overlap or touch (gap <= merge_gap_bytes) are one
@@ -20,29 +20,18 @@
 #include <string_view>
 #include <vector>
 
+#include "search/hit.h"
+#include "store/chunk_ref.h"
 #include "tokenizer/tokenizer.h"
 
 namespace strata::llm {
 
-struct RetrievedChunk {
-  std::int64_t chunk_id = 0;
-  std::int64_t document_id = 0;
-  std::string source;  // what a user recognises: a path relative to where they stand, or a name
-  std::size_t byte_start = 0, byte_end = 0;  // in the document, half-open
-  std::size_t line_start = 0, line_end = 0;  // 1-based, inclusive; 0 = unknown
-  std::optional<std::size_t> page_start, page_end;  // PDFs, 1-based inclusive
-  std::string text;    // the document's bytes [byte_start, byte_end), valid UTF-8
-  double score = 0.0;  // the retrieval score (RRF, BM25 or cosine)
-};
-
+// Chunks merged into one passage of a document, numbered for the prompt.
 struct Source {
   std::size_t number = 0;  // the n of [n]
-  std::int64_t document_id = 0;
-  std::string source;
-  std::size_t byte_start = 0, byte_end = 0;
-  std::size_t line_start = 0, line_end = 0;
-  std::optional<std::size_t> page_start, page_end;
-  std::string text;
+  // The passage: the union of its chunks' ranges and their text joined (redacted with
+  // ContextOptions::redact); chunk_id and source are those of its best-ranked chunk.
+  store::ChunkRef chunk;
   double score = 0.0;                   // the best score of its chunks
   std::vector<std::int64_t> chunk_ids;  // in document order
   std::size_t first_rank = 0;           // 0-based rank of its best chunk in the input
@@ -74,7 +63,7 @@ struct ContextPack {
 
 // Packs `ranked` (best first) into sources. REQUIRES: each chunk's text is valid UTF-8; a chunk
 // whose text length differs from its byte range is never merged (it stands alone).
-ContextPack pack_context(std::span<const RetrievedChunk> ranked, const ContextOptions& options = {});
+ContextPack pack_context(std::span<const search::SearchHit> ranked, const ContextOptions& options = {});
 
 struct Prompt {
   std::string system;

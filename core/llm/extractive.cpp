@@ -416,7 +416,7 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
                                    const ExtractiveOptions& options) {
   ExtractiveAnswer answer;
   std::vector<Candidate> candidates;
-  for (std::size_t s = 0; s < sources.size(); ++s) split_sentences(sources[s].text, s, options.max_chars, candidates);
+  for (std::size_t s = 0; s < sources.size(); ++s) split_sentences(sources[s].chunk.text, s, options.max_chars, candidates);
 
   std::vector<std::string> query = terms_of(question, true);
   std::sort(query.begin(), query.end());

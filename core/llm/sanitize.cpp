@@ -1,6 +1,6 @@
 #include "llm/sanitize.h"
 
-#include "llm/utf8.h"
+#include "common/utf8.h"
 
 namespace strata::llm {
 namespace {
@@ -104,15 +104,15 @@ std::string TerminalSanitizer::feed(std::string_view chunk) {
       i = j;
       if (i == chunk.size()) break;
     }
-    const detail::Utf8Step step = detail::utf8_step(s + i, chunk.size() - i);
-    if (step.status == detail::Utf8Status::incomplete) {
+    const Utf8Step step = utf8_decode(chunk.substr(i));
+    if (step.status == Utf8Status::incomplete) {
       pending_.assign(chunk.substr(i));
       break;
     }
-    if (step.status == detail::Utf8Status::ok) {
+    if (step.status == Utf8Status::ok) {
       code_point(step.code_point, chunk.substr(i, step.length), out);
     } else {
-      code_point(0xFFFD, detail::kReplacement, out);
+      code_point(0xFFFD, k_utf8_replacement, out);
     }
     i += step.length;
   }
@@ -123,7 +123,7 @@ std::string TerminalSanitizer::finish() {
   std::string out;
   if (!pending_.empty()) {
     pending_.clear();
-    code_point(0xFFFD, detail::kReplacement, out);
+    code_point(0xFFFD, k_utf8_replacement, out);
   }
   state_ = State::text;
   string_bytes_ = 0;

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "common/error.h"
-#include "llm/utf8.h"
+#include "common/utf8.h"
 
 namespace strata::llm {
 namespace {
@@ -61,7 +61,7 @@ void SseParser::line(std::string_view raw, std::vector<SseEvent>& out) {
     first_line_ = false;
     if (raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);
   }
-  const std::string decoded = detail::replace_invalid_utf8(raw);
+  const std::string decoded = replace_invalid_utf8(raw, Utf8Repair::per_subpart);
   const std::string_view text = decoded;
   if (text.empty()) {
     dispatch(out);

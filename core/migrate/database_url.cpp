@@ -14,10 +14,6 @@
 namespace strata::migrate {
 namespace {
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
 std::string strip_query(const std::string& s) {
   const std::size_t q = s.find('?');
   return q == std::string::npos ? s : s.substr(0, q);
@@ -48,10 +44,10 @@ std::string sqlite_path_from_url(const std::string& url) {
   std::string path;
   bool matched = false;
   for (const char* scheme : {"sqlite3:", "sqlite:", "file:"}) {
-    if (!starts_with(url, scheme)) continue;
+    if (!url.starts_with(scheme)) continue;
     path = url.substr(std::string(scheme).size());
     // sqlite:///abs/path and sqlite://relative: the authority is empty or absent.
-    if (starts_with(path, "//")) path = path.substr(2);
+    if (path.starts_with("//")) path = path.substr(2);
     path = strip_query(path);
     matched = true;
     break;
@@ -80,7 +76,7 @@ std::string sqlite_path_from_url(const std::string& url) {
 namespace {
 
 bool is_postgres_url(const std::string& url) {
-  return starts_with(url, "postgres://") || starts_with(url, "postgresql://");
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
 }
 
 int hex_value(char c) {
@@ -130,7 +126,7 @@ bool skip_gss_encryption(const std::string& url, std::string_view query) {
   }
   for (const std::string& param : split(std::string(query), '&')) {
     for (const char* key : {"gssencmode=", "service=", "host=", "hostaddr="}) {
-      if (starts_with(param, key)) return false;
+      if (param.starts_with(key)) return false;
     }
   }
   const std::size_t start = url.find("://") + 3;
@@ -172,11 +168,11 @@ Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by,
     std::string kept;
     for (const std::string& param : split(std::string(query), '&')) {
       if (param.empty()) continue;
-      if (starts_with(param, "search_path=")) {
+      if (param.starts_with("search_path=")) {
         const std::string path = percent_decode(param.substr(12));
         e.schema = std::string(trim(path.substr(0, path.find(','))));
       } else {
-        if (starts_with(param, "password=")) e.password = percent_decode(param.substr(9));
+        if (param.starts_with("password=")) e.password = percent_decode(param.substr(9));
         kept += (kept.empty() ? "?" : "&") + param;
       }
     }

@@ -20,10 +20,6 @@ std::optional<std::string_view> marker_rest(std::string_view stripped) {
   return rest.substr(k_migrate.size());
 }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool is_blank_or_comment(std::string_view line) {
   line = trim(line);
   return line.empty() || line.substr(0, 2) == "--";
@@ -113,7 +109,7 @@ void MigrationSet::require_valid() const {
 }
 
 std::optional<FileName> parse_file_name(std::string_view file_name) {
-  if (!ends_with(file_name, ".sql") || file_name.find('/') != std::string_view::npos) return std::nullopt;
+  if (!file_name.ends_with(".sql") || file_name.find('/') != std::string_view::npos) return std::nullopt;
   std::size_t digits = 0;
   while (digits < file_name.size() && file_name[digits] >= '0' && file_name[digits] <= '9') ++digits;
   if (digits == 0 || digits > 18) return std::nullopt;

@@ -5,6 +5,7 @@
 #include <future>
 #include <memory>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "migrate/driver.h"
@@ -18,10 +19,6 @@ namespace strata::migrate {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 const char* source_name(HistorySource s) {
   switch (s) {

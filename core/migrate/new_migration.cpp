@@ -15,11 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
-bool ends_with(const std::string& s, const std::string& p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
-
 }  // namespace
 
 void require_snake_case(const std::string& name) {
@@ -63,17 +58,17 @@ std::optional<std::string> naming_advice(const std::string& name) {
     return "'" + name + "' does not start with a verb (" + example + ")";
   }
   if (parts.size() < 2) return "'" + name + "' names no object (" + example + ")";
-  if (verb == "create" && !ends_with(name, "_table") && !ends_with(name, "_index") &&
-      !ends_with(name, "_view") && !ends_with(name, "_trigger")) {
+  if (verb == "create" && !name.ends_with("_table") && !name.ends_with("_index") &&
+      !name.ends_with("_view") && !name.ends_with("_trigger")) {
     return "'" + name + "': a create migration usually says what it creates, e.g. create_" +
            name.substr(7) + "_table";
   }
   if ((verb == "add") && name.find("_to_") == std::string::npos) {
     return "'" + name + "': an add migration usually says where, e.g. add_status_to_orders_table";
   }
-  if ((verb == "drop" || verb == "remove") && parts.size() >= 3 && !starts_with(name, verb + "_table") &&
-      name.find("_from_") == std::string::npos && !ends_with(name, "_table") &&
-      !ends_with(name, "_index") && !ends_with(name, "_view") && !ends_with(name, "_trigger")) {
+  if ((verb == "drop" || verb == "remove") && parts.size() >= 3 && !name.starts_with(verb + "_table") &&
+      name.find("_from_") == std::string::npos && !name.ends_with("_table") &&
+      !name.ends_with("_index") && !name.ends_with("_view") && !name.ends_with("_trigger")) {
     return "'" + name + "': a drop migration usually says from where, e.g. drop_legacy_column_from_users";
   }
   return std::nullopt;
@@ -93,7 +88,7 @@ NewMigration create_migration(const std::string& dir, const std::string& name,
   if (ec) throw Error(ExitCode::invalid_input, dir + ": cannot create directory: " + ec.message());
   // Two migrations made within one second would share a version.
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (starts_with(entry.path().filename().string(), std::string(version) + "_")) {
+    if (entry.path().filename().string().starts_with(std::string(version) + "_")) {
       throw Error(ExitCode::invalid_input,
                   entry.path().string() + ": a migration with version " + version + " already exists",
                   "wait a second and try again");

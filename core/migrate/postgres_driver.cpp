@@ -18,6 +18,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "migrate/database_url.h"
 #include "migrate/driver.h"
 #include "migrate/postgres_splitter.h"
@@ -62,7 +63,7 @@ std::size_t byte_offset_of_char(std::string_view text, long position) {
   std::size_t i = 0;
   for (long chars = 1; chars < position && i < text.size(); ++chars) {
     ++i;
-    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+    while (i < text.size() && is_utf8_continuation(static_cast<unsigned char>(text[i]))) ++i;
   }
   return i;
 }
@@ -505,11 +506,6 @@ class PostgresDriver final : public Driver {
         }
       }
     }
-  }
-
-  static std::string to_lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
   }
 
   Endpoint endpoint_;

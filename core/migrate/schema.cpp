@@ -268,9 +268,7 @@ void drop_foreign_history(Schema& schema) {
     for (const auto& p : t->parts) {
       const std::string key = part_key(p);
       if (key.rfind("column ", 0) == 0) {
-        std::string c = key.substr(7);
-        for (char& ch : c) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        columns.insert(c);
+        columns.insert(to_lower(key.substr(7)));
       }
     }
     found = columns == std::set<std::string>{"version"} || columns == std::set<std::string>{"version", "dirty"};

@@ -1,5 +1,5 @@
-// The SQLite driver: a Connection (connection.h), the flock (migration_lock.h), SQLite's own
-// prepare-tail loop (sql_runner.h) and sqlite_schema (schema.h) behind the Driver interface.
+// The SQLite driver: a Connection (sqlite/connection.h), the flock (migration_lock.h), SQLite's
+// own prepare-tail loop (sql_runner.h) and sqlite_schema (schema.h) behind the Driver interface.
 #include <sqlite3.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -7,13 +7,16 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "migrate/connection.h"
 #include "migrate/driver.h"
 #include "migrate/migration_lock.h"
 #include "migrate/sql_runner.h"
+#include "sqlite/connection.h"
 
 namespace strata::migrate {
 namespace {
+
+using sqlite::Connection;
+using sqlite::OpenMode;
 
 const Dialect& sqlite_dialect() {
   static const Dialect d{"BEGIN IMMEDIATE", "PRAGMA foreign_keys = ON;", "INTEGER", "REAL", "TEXT",

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <mutex>
 #include <stdexcept>
 
@@ -131,6 +132,7 @@ const char* name_of(FailureKind kind) {
   switch (kind) {
     case FailureKind::none: return "none";
     case FailureKind::connect: return "connection failed";
+    case FailureKind::refused: return "connection refused";
     case FailureKind::timeout: return "timed out";
     case FailureKind::reset: return "connection reset";
     case FailureKind::too_large: return "response too large";
@@ -248,6 +250,11 @@ Response HttpClient::perform(const Request& request) {
       response.failure_message = "the transfer was stopped";
     } else {
       response.failure = classify(code);
+      long os_errno = 0;
+      if (code == CURLE_COULDNT_CONNECT && curl.easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
+          os_errno == ECONNREFUSED) {
+        response.failure = FailureKind::refused;
+      }
       response.failure_message = error_buffer[0] != '\0' ? std::string(error_buffer) : curl.easy_strerror(code);
     }
   }

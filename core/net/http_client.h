@@ -60,7 +60,8 @@ struct Request {
 
 enum class FailureKind {
   none,        // a complete HTTP response arrived (any status)
-  connect,     // DNS, refused, unreachable, TLS handshake
+  connect,     // DNS, unreachable, connect timeout, TLS handshake
+  refused,     // nothing listens at the address (ECONNREFUSED): retried briefly (RetryPolicy)
   timeout,     // connect, total or low-speed timeout
   reset,       // the connection broke mid-exchange (reset, empty reply, partial body)
   too_large,   // body over max_response_bytes

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "embed/openai_wire.h"
-#include "embed/retry_policy.h"
+#include "net/retry_policy.h"
 #include "net/http_client.h"
 #include "net/url_secrets.h"
 
@@ -71,7 +71,7 @@ std::vector<double> rerank_scores(const RerankSettings& settings, std::string_vi
   request.body = rerank_request_body(settings, query, documents);
   request.total_timeout = settings.timeout;
   net::HttpClient client;
-  embed::RetryPolicy policy;
+  net::RetryPolicy policy;
   policy.max_retries = settings.max_retries;
   policy.max_delay = std::chrono::milliseconds(5'000);
   for (int attempt = 0;; ++attempt) {
@@ -79,7 +79,9 @@ std::vector<double> rerank_scores(const RerankSettings& settings, std::string_vi
     std::string what;
     bool retry = false;
     if (response.failure != net::FailureKind::none) {
-      what = std::string(net::name_of(response.failure)) + ": " + embed::safe_line(response.failure_message, settings.api_key);
+      what = response.failure == net::FailureKind::refused
+                 ? net::refused_message(settings.base_url)
+                 : std::string(net::name_of(response.failure)) + ": " + embed::safe_line(response.failure_message, settings.api_key);
       retry = net::worth_retrying(response.failure);
     } else if (response.ok()) {
       return parse_rerank_response(response.body, documents.size());
@@ -95,11 +97,12 @@ std::vector<double> rerank_scores(const RerankSettings& settings, std::string_vi
                                                 : "check the API key in $" + settings.api_key_env);
       }
     }
+    if (response.failure == net::FailureKind::refused && attempt >= policy.retries_for(response.failure)) fail(what);
     if (!retry || attempt >= settings.max_retries) fail(what + " (" + net::redact_url(url) + ")");
     // A server asking for a long wait is not waited for: a search must answer.
-    const std::optional<std::chrono::milliseconds> asked = embed::retry_after_of(response, std::chrono::system_clock::now());
+    const std::optional<std::chrono::milliseconds> asked = net::retry_after_of(response, std::chrono::system_clock::now());
     if (asked && *asked > policy.max_delay) fail(what + ", and the server asks to wait " + std::to_string(asked->count() / 1000) + " s");
-    const auto wait = policy.delay(attempt + 1, asked, embed::jitter_random());
+    const auto wait = policy.delay(attempt + 1, asked, net::jitter_random());
     std::this_thread::sleep_for(wait);
   }
 }

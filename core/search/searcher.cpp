@@ -5,8 +5,10 @@
 #include <chrono>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/text.h"
+#include "common/utf8.h"
 #include "embed/input_fit.h"
 #include "embed/model_registry.h"
 #include "embed/provider.h"
@@ -15,31 +17,13 @@
 #include "search/snippet.h"
 #include "search/vector_index.h"
 #include "search/vector_snapshot.h"
+#include "store/collections.h"
 #include "store/search_store.h"
 
 namespace strata::search {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-// Invalid bytes become U+FFFD: a query is embedded as text (JSON for a server), which must be
-// UTF-8, and a stray byte must not make a search fail.
-std::string valid_utf8(std::string_view text) {
-  std::string out;
-  while (true) {
-    const std::optional<std::size_t> bad = find_invalid_utf8(text);
-    if (!bad) break;
-    out.append(text.substr(0, *bad));
-    out += "\xEF\xBF\xBD";
-    text.remove_prefix(*bad + 1);
-  }
-  out.append(text);
-  return out;
-}
 
 bool blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
@@ -60,7 +44,7 @@ void rerank_hits(const RerankSettings& settings, const std::string& query, Searc
   documents.reserve(result.hits.size());
   for (std::size_t i = 0; i < result.hits.size(); ++i) {
     result.hits[i].fused_rank = i + 1;
-    documents.push_back(result.hits[i].text);
+    documents.push_back(result.hits[i].chunk.text);
   }
   try {
     const std::vector<double> scores = rerank_scores(settings, query, documents);
@@ -72,11 +56,11 @@ void rerank_hits(const RerankSettings& settings, const std::string& query, Searc
     result.rerank_failure = e.what();
     for (SearchHit& h : result.hits) h.fused_rank = 0;
   }
-  result.timings.rerank_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  result.timings.rerank_ms = ms_since(t0);
 }
 
 [[noreturn]] void no_collection(store::Store& store, const std::string& name) {
-  const std::vector<std::string> names = store::search_collection_names(store);
+  const std::vector<std::string> names = store::collection_names(store);
   std::string hint;
   if (names.empty()) {
     hint = "the store has no collections yet: strata ingest PATH";
@@ -129,8 +113,8 @@ struct Searcher::Impl {
 
   explicit Impl(store::Store& s) : store(s) {}
 
-  const Loaded& vectors_of(const store::SearchCollection& c, SearchTimings& t, bool use_snapshot = true) {
-    const store::EmbeddingModel& model = *c.model;
+  const Loaded& vectors_of(const store::CollectionInfo& c, SearchTimings& t, bool use_snapshot = true) {
+    const store::EmbeddingModel& model = *c.embedding_model;
     if (use_snapshot && loaded && loaded->collection_id == c.id && loaded->model == model &&
         loaded->fingerprint == store::vector_fingerprint(store)) {
       return *loaded;
@@ -152,9 +136,9 @@ struct Searcher::Impl {
     return *loaded;
   }
 
-  std::vector<float> embed_query(const std::string& text, const store::SearchCollection& c,
+  std::vector<float> embed_query(const std::string& text, const store::CollectionInfo& c,
                                  const embed::EmbedSettings& settings) {
-    const store::EmbeddingModel& model = *c.model;
+    const store::EmbeddingModel& model = *c.embedding_model;
     const std::string base_url = settings.base_url.value_or("");
     if (!embedder || embedder->model != model || embedder->base_url != base_url ||
         embedder->api_key_env != settings.api_key_env) {
@@ -171,11 +155,13 @@ struct Searcher::Impl {
       embedder = Embedder{model, base_url, settings.api_key_env, std::move(r)};
     }
     embed::ResolvedEmbedder& r = embedder->resolved;
-    std::string input = valid_utf8(text);
+    // Invalid bytes become U+FFFD: a query is embedded as text (JSON for a server), which must
+    // be UTF-8, and a stray byte must not make a search fail.
+    std::string input = replace_invalid_utf8(text, Utf8Repair::per_byte);
     const embed::FittedInput fit = embed::fit_input(input, r.pipeline.max_input_tokens, false);
     if (fit.over_limit) input.resize(fit.kept_bytes);
     const std::string_view inputs[] = {input};
-    const embed::RetryPolicy& policy = r.pipeline.retry;
+    const net::RetryPolicy& policy = r.pipeline.retry;
     for (int attempt = 0;; ++attempt) {
       embed::Attempt a = r.provider->embed(inputs, nullptr);
       if (a.status == embed::AttemptStatus::ok && a.vectors.size() == 1) {
@@ -197,8 +183,8 @@ struct Searcher::Impl {
                           " s, longer than the " + std::to_string(policy.max_wait.count() / 1000) + " s strata waits",
                       "try again later");
         }
-        if (attempt < policy.max_retries) {
-          std::this_thread::sleep_for(policy.delay(attempt + 1, a.retry_after, embed::jitter_random()));
+        if (attempt < policy.retries_for(a.failure)) {
+          std::this_thread::sleep_for(policy.delay(attempt + 1, a.retry_after, net::jitter_random()));
           continue;
         }
       }
@@ -208,7 +194,7 @@ struct Searcher::Impl {
   }
 
   // Keyword list, best first: BM25 with the evidence of each chunk's document (document_evidence.h),
-  // gathered from at least kDocumentEvidencePool candidates, then cut to `depth`.
+  // gathered among the best kDocumentEvidencePool candidates whatever the depth, then cut to `depth`.
   std::vector<RankedHit> keyword_list(const std::string& query, std::int64_t collection_id,
                                       const std::vector<store::DocumentFilter>& filters, std::size_t depth) {
     const std::string match = fts_match_expression(query);
@@ -245,6 +231,14 @@ struct Searcher::Impl {
     }
     return out;
   }
+
+  struct Lists {
+    std::vector<RankedHit> keyword, vector;  // best first
+  };
+  // The keyword and vector lists the mode (result.mode) needs, each at most `depth` long; their
+  // times, and the chunks vector search cannot see, go in `result`.
+  Lists lists_for(const SearchRequest& request, const store::CollectionInfo& c,
+                  const std::vector<store::DocumentFilter>& filters, std::size_t depth, SearchResult& result);
 };
 
 Searcher::Searcher(store::Store& store) : impl_(std::make_unique<Impl>(store)) {}
@@ -257,8 +251,9 @@ double default_vector_weight(const store::EmbeddingModel& model) {
                                                                                      : k_semantic_vector_weight;
 }
 
-SearchResult Searcher::search(const SearchRequest& request) {
-  const auto t_start = Clock::now();
+namespace {
+
+void check_request(const SearchRequest& request) {
   if (blank(request.query)) {
     throw Error(ExitCode::usage, "the query is empty", "give words to search for, e.g. strata search \"roll back\"");
   }
@@ -266,120 +261,137 @@ SearchResult Searcher::search(const SearchRequest& request) {
   if (request.vector_weight && !(*request.vector_weight >= 0.0 && *request.vector_weight <= 1.0)) {  // NaN fails too
     throw Error(ExitCode::usage, "--vector-weight must be between 0 and 1 (got " + std::to_string(*request.vector_weight) + ")");
   }
+}
+
+store::CollectionInfo collection_of(store::Store& store, const std::string& name) {
+  std::optional<store::CollectionInfo> c = store::find_collection(store, name);
+  if (!c) no_collection(store, name);
+  return std::move(*c);
+}
+
+bool searchable_by_vector(const store::CollectionInfo& c) {
+  return c.has_vectors && c.embedding_model && c.embedding_model->dimensions > 0;
+}
+
+// The mode's order of chunk ids, at most `wanted`, with each one's rank and score in each list.
+struct Ranked {
+  std::int64_t id;
+  double score;
+  std::optional<ListPosition> keyword, vector;
+};
+
+std::vector<Ranked> ranked_order(Mode mode, const std::vector<RankedHit>& keyword, const std::vector<RankedHit>& vector,
+                                 double vector_weight, std::size_t wanted) {
+  std::vector<Ranked> ranked;
+  if (mode == Mode::hybrid) {
+    const std::vector<RankedHit> lists[] = {keyword, vector};
+    const double weights[] = {1.0, vector_weight};
+    for (FusedHit& f : fuse_rrf(lists, wanted, kRrfK, weights)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
+    return ranked;
+  }
+  const std::vector<RankedHit>& list = mode == Mode::keyword ? keyword : vector;
+  for (std::size_t i = 0; i < list.size() && i < wanted; ++i) {
+    const ListPosition p{i + 1, list[i].score};
+    ranked.push_back(Ranked{list[i].id, list[i].score, mode == Mode::keyword ? std::optional(p) : std::nullopt,
+                            mode == Mode::vector ? std::optional(p) : std::nullopt});
+  }
+  return ranked;
+}
+
+// The ranked chunks read from the store, each with its snippet for `query`.
+std::vector<SearchHit> hits_of(store::Store& store, const std::vector<Ranked>& ranked, const std::string& query) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(ranked.size());
+  for (const Ranked& r : ranked) ids.push_back(r.id);
+  std::vector<store::ChunkRef> chunks = store::chunk_refs(store, ids);
+  const std::vector<std::string> terms = fts_terms(query);
+  std::vector<SearchHit> hits;
+  std::size_t next = 0;
+  for (const Ranked& r : ranked) {
+    // A chunk deleted since it was ranked (a concurrent re-ingest) is skipped.
+    if (next >= chunks.size() || chunks[next].chunk_id != r.id) continue;
+    SearchHit h;
+    h.chunk = std::move(chunks[next++]);
+    h.snippet = make_snippet(h.chunk.text, terms);
+    h.score = r.score;
+    h.keyword = r.keyword;
+    h.vector = r.vector;
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
+}  // namespace
+
+Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, const store::CollectionInfo& c,
+                                                const std::vector<store::DocumentFilter>& filters, std::size_t depth,
+                                                SearchResult& result) {
+  Lists lists;
+  SearchTimings& t = result.timings;
+  if (result.mode != Mode::vector) {
+    const auto t0 = Clock::now();
+    lists.keyword = keyword_list(request.query, c.id, filters, depth);
+    t.keyword_ms = ms_since(t0);
+  }
+  if (result.mode == Mode::keyword) return lists;
+  // The query first: when the model cannot embed it, the search fails before it builds (and
+  // writes beside the store) the collection's vector snapshot, leaving no trace of the run.
+  auto t0 = Clock::now();
+  const std::vector<float> q = embed_query(request.query, c, request.embed);
+  t.embed_ms = ms_since(t0);
+  const Loaded& l = vectors_of(c, t);
+  // The index holds one row per chunk of the collection with a vector: no query needed.
+  result.without_vector = std::max<std::int64_t>(0, c.chunks - static_cast<std::int64_t>(l.chunk_ids.size()));
+  t0 = Clock::now();
+  lists.vector = vector_list(l, q, c.id, filters, depth);
+  const auto damaged = [](const std::vector<RankedHit>& hits) {
+    return std::any_of(hits.begin(), hits.end(), [](const RankedHit& h) { return !std::isfinite(h.score); });
+  };
+  if (l.from_snapshot && damaged(lists.vector)) {
+    // The snapshot's vectors were damaged (its checksum leaves them out): rebuilt from the
+    // store, which also writes a sound snapshot in its place.
+    lists.vector = vector_list(vectors_of(c, t, false), q, c.id, filters, depth);
+  }
+  t.vector_ms = ms_since(t0);
+  return lists;
+}
+
+SearchResult Searcher::search(const SearchRequest& request) {
+  const auto t_start = Clock::now();
+  check_request(request);
   const std::vector<store::DocumentFilter> filters = document_filters(request.where);
   store::validate_filters(filters);
-
-  const std::optional<store::SearchCollection> c = store::find_search_collection(impl_->store, request.collection);
-  if (!c) no_collection(impl_->store, request.collection);
-  const bool has_vectors = c->has_vectors && c->model && c->model->dimensions > 0;
+  const store::CollectionInfo c = collection_of(impl_->store, request.collection);
+  const bool has_vectors = searchable_by_vector(c);
 
   SearchResult result;
-  result.model = c->model;
-  result.chunks = c->chunks;
+  result.model = c.embedding_model;
+  result.chunks = c.chunks;
   result.mode = request.mode.value_or(has_vectors ? Mode::hybrid : Mode::keyword);
   // A collection that has a model but lost its vectors (re-chunked, re-ingested) searches by
   // keyword alone; the result says so rather than passing for a hybrid search that never was.
-  if (!request.mode && c->model && !has_vectors) result.without_vector = c->chunks;
+  if (!request.mode && c.embedding_model && !has_vectors) result.without_vector = c.chunks;
   if (result.mode != Mode::keyword && !has_vectors) {
     throw Error(ExitCode::usage,
-                "collection '" + c->name + "' has no vectors, so --mode " + std::string(to_string(result.mode)) +
+                "collection '" + c.name + "' has no vectors, so --mode " + std::string(to_string(result.mode)) +
                     " cannot run",
-                "embed it first: strata embed --collection " + c->name + " (or search with --mode keyword)");
+                "embed it first: strata embed --collection " + c.name + " (or search with --mode keyword)");
   }
   // With a reranker, its candidates are the best `wanted` of the mode's order.
   const std::size_t wanted = request.rerank ? std::max(request.k, request.rerank->candidates) : request.k;
   const std::size_t depth =
       result.mode == Mode::hybrid ? std::max(wanted, request.depth > 0 ? request.depth : std::max<std::size_t>(50, 4 * request.k))
                                   : wanted;
-
-  std::vector<RankedHit> keyword, vector;
-  SearchTimings& t = result.timings;
-  if (result.mode != Mode::vector) {
-    const auto t0 = Clock::now();
-    keyword = impl_->keyword_list(request.query, c->id, filters, depth);
-    t.keyword_ms = ms_since(t0);
-  }
-  if (result.mode != Mode::keyword) {
-    // The query first: when the model cannot embed it, the search fails before it builds (and
-    // writes beside the store) the collection's vector snapshot, leaving no trace of the run.
-    auto t0 = Clock::now();
-    const std::vector<float> q = impl_->embed_query(request.query, *c, request.embed);
-    t.embed_ms = ms_since(t0);
-    const Impl::Loaded& l = impl_->vectors_of(*c, t);
-    // The index holds one row per chunk of the collection with a vector: no query needed.
-    result.without_vector = std::max<std::int64_t>(0, c->chunks - static_cast<std::int64_t>(l.chunk_ids.size()));
-    t0 = Clock::now();
-    vector = impl_->vector_list(l, q, c->id, filters, depth);
-    const auto damaged = [](const std::vector<RankedHit>& hits) {
-      return std::any_of(hits.begin(), hits.end(), [](const RankedHit& h) { return !std::isfinite(h.score); });
-    };
-    if (l.from_snapshot && damaged(vector)) {
-      // The snapshot's vectors were damaged (its checksum leaves them out): rebuilt from the
-      // store, which also writes a sound snapshot in its place.
-      vector = impl_->vector_list(impl_->vectors_of(*c, t, false), q, c->id, filters, depth);
-    }
-    t.vector_ms = ms_since(t0);
-  }
-
-  // Rank and score in each list, then the mode's order.
-  struct Ranked {
-    std::int64_t id;
-    double score;
-    std::optional<ListPosition> keyword, vector;
-  };
-  std::vector<Ranked> ranked;
-  if (result.mode == Mode::hybrid) {
-    const std::vector<RankedHit> lists[] = {keyword, vector};
-    result.vector_weight = request.vector_weight.value_or(default_vector_weight(*c->model));
-    const double weights[] = {1.0, result.vector_weight};
-    for (FusedHit& f : fuse_rrf(lists, wanted, kRrfK, weights)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
-  } else {
-    const std::vector<RankedHit>& list = result.mode == Mode::keyword ? keyword : vector;
-    for (std::size_t i = 0; i < list.size() && i < wanted; ++i) {
-      const ListPosition p{i + 1, list[i].score};
-      ranked.push_back(Ranked{list[i].id, list[i].score, result.mode == Mode::keyword ? std::optional(p) : std::nullopt,
-                              result.mode == Mode::vector ? std::optional(p) : std::nullopt});
-    }
-  }
-
-  std::vector<std::int64_t> ids;
-  ids.reserve(ranked.size());
-  for (const Ranked& r : ranked) ids.push_back(r.id);
-  const std::vector<store::HitRecord> records = store::hit_records(impl_->store, ids);
-  const std::vector<std::string> terms = fts_terms(request.query);
-  std::size_t next = 0;
-  for (const Ranked& r : ranked) {
-    // A chunk deleted since it was ranked (a concurrent re-ingest) is skipped.
-    if (next >= records.size() || records[next].chunk_id != r.id) continue;
-    const store::HitRecord& rec = records[next++];
-    SearchHit h;
-    h.chunk_id = rec.chunk_id;
-    h.document_id = rec.document_id;
-    h.source = rec.source;
-    h.title = rec.title;
-    h.byte_start = static_cast<std::size_t>(rec.start_byte);
-    h.byte_end = static_cast<std::size_t>(rec.end_byte);
-    h.line_start = static_cast<std::size_t>(rec.line_start);
-    h.line_end = static_cast<std::size_t>(rec.line_end);
-    if (rec.page) h.page_start = static_cast<std::size_t>(*rec.page);
-    if (rec.page_end) {
-      h.page_end = static_cast<std::size_t>(*rec.page_end);
-    } else if (rec.page) {
-      h.page_end = h.page_start;
-    }
-    h.text = rec.text;
-    h.snippet = make_snippet(rec.text, terms);
-    h.score = r.score;
-    h.keyword = r.keyword;
-    h.vector = r.vector;
-    result.hits.push_back(std::move(h));
-  }
+  const Impl::Lists lists = impl_->lists_for(request, c, filters, depth, result);
+  if (result.mode == Mode::hybrid) result.vector_weight = request.vector_weight.value_or(default_vector_weight(*c.embedding_model));
+  result.hits = hits_of(impl_->store, ranked_order(result.mode, lists.keyword, lists.vector, result.vector_weight, wanted),
+                        request.query);
   if (request.rerank && !result.hits.empty()) rerank_hits(*request.rerank, request.query, result);
   if (result.hits.size() > request.k) result.hits.resize(request.k);
   if (result.hits.empty() && !filters.empty()) {
-    result.no_document_passes_filters = !store::any_document_passes(impl_->store, c->id, filters);
+    result.no_document_passes_filters = !store::any_document_passes(impl_->store, c.id, filters);
   }
-  t.total_ms = ms_since(t_start);
+  result.timings.total_ms = ms_since(t_start);
   return result;
 }
 
@@ -401,8 +413,7 @@ bool is_checkable_word(const std::string& term) {
 }  // namespace
 
 std::vector<std::string> words_not_in_collection(store::Store& store, const std::string& collection, std::string_view text) {
-  const std::optional<store::SearchCollection> c = store::find_search_collection(store, collection);
-  if (!c) no_collection(store, collection);
+  const store::CollectionInfo c = collection_of(store, collection);
   std::vector<std::string> words;
   std::vector<std::string> quoted;
   for (const std::string& term : fts_terms(text)) {
@@ -410,7 +421,7 @@ std::vector<std::string> words_not_in_collection(store::Store& store, const std:
     words.push_back(term);
     quoted.push_back(fts_match_expression(term));
   }
-  const std::vector<std::string> unmatched = store::terms_not_in_collection(store, c->id, quoted);
+  const std::vector<std::string> unmatched = store::terms_not_in_collection(store, c.id, quoted);
   std::vector<std::string> absent, long_ones;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (std::find(unmatched.begin(), unmatched.end(), quoted[i]) == unmatched.end()) continue;

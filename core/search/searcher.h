@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "embed/settings.h"
+#include "search/hit.h"
 #include "search/reranker.h"
 #include "search/rrf.h"
 #include "store/embedding_store.h"
@@ -83,22 +84,6 @@ struct SearchRequest {
   // (reranker.h) and return its best k. A reranker that fails leaves the mode's order
   // (SearchResult::rerank_failure says why).
   std::optional<RerankSettings> rerank;
-};
-
-struct SearchHit {
-  std::int64_t chunk_id = 0, document_id = 0;
-  std::string source, title;  // documents.source / title ("" when none)
-  std::size_t byte_start = 0, byte_end = 0, line_start = 0, line_end = 0;
-  std::optional<std::size_t> page_start, page_end;
-  std::string text;     // the chunk's full text
-  std::string snippet;  // one line, at most ~200 bytes, around the best match, valid UTF-8,
-                        // no control characters
-  double score = 0;     // the mode's score: BM25 as a positive number, cosine, or RRF
-  // Rank and score in each list (for --explain). Keyword and vector modes fill their own list.
-  std::optional<ListPosition> keyword, vector;
-  // Reranked: the reranker's score, and the hit's rank in the mode's order before it.
-  std::optional<double> rerank_score;
-  std::size_t fused_rank = 0;
 };
 
 struct SearchTimings {

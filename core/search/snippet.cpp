@@ -6,6 +6,7 @@
 #include "common/cjk_terms.h"
 #include "common/fts_words.h"
 #include "common/text.h"
+#include "common/utf8.h"
 
 namespace strata::search {
 namespace {
@@ -49,8 +50,6 @@ std::vector<Match> find_matches(std::string_view text, const std::vector<std::st
   std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.at < b.at; });
   return out;
 }
-
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 // The snippet's bytes, cleaned: see make_snippet.
 std::string clean(std::string_view raw) {
@@ -131,13 +130,13 @@ std::string make_snippet(std::string_view text, const std::vector<std::string>& 
   }
   if (start >= text.size()) start = 0;
   // Start on a character, preferably a word, boundary.
-  while (start > 0 && start < text.size() && is_continuation(static_cast<unsigned char>(text[start]))) --start;
+  start = utf8_boundary_before(text, start);
   if (start > 0) {
     const std::size_t sp = text.find_first_of(" \t\n", start);
     if (sp != std::string_view::npos && sp - start < lead) start = sp + 1;
   }
   std::size_t end = std::min(text.size(), start + width);
-  while (end > start && end < text.size() && is_continuation(static_cast<unsigned char>(text[end]))) --end;
+  end = std::max(start, utf8_boundary_before(text, end));
   if (end < text.size()) {
     const std::size_t sp = text.find_last_of(" \t\n", end);
     if (sp != std::string_view::npos && sp > start && end - sp < 30) end = sp;

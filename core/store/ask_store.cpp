@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -15,9 +16,7 @@ constexpr std::size_t k_title_bytes = 200;
 // Cut at a UTF-8 boundary, so the title stays valid text.
 std::string title_of(const std::string& question) {
   if (question.size() <= k_title_bytes) return question;
-  std::size_t cut = k_title_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(question[cut]) & 0xC0) == 0x80) --cut;
-  return question.substr(0, cut);
+  return question.substr(0, utf8_boundary_before(question, k_title_bytes));
 }
 
 // A JSON array of integers, as the column holds it; written and read here only, so the format

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "common/error.h"
-#include "migrate/connection.h"
+#include "sqlite/connection.h"
 #include "store/collections.h"
 #include "store/store_db.h"
 
@@ -179,7 +179,7 @@ std::string document_text(Store& store, std::int64_t document_id) {
 
 std::vector<DocumentSummary> remove_documents(Store& store, const std::string& collection,
                                               const std::vector<std::string>& sources) {
-  migrate::Transaction tx(connection(store));
+  sqlite::Transaction tx(connection(store));
   const std::int64_t id = collection_id(store, collection);
   std::vector<DocumentSummary> removed;
   try {

@@ -8,7 +8,7 @@
 
 #include "common/cjk_terms.h"
 #include "common/text.h"
-#include "migrate/connection.h"
+#include "sqlite/connection.h"
 #include "store/document_writer.h"
 
 namespace strata::store {
@@ -29,11 +29,11 @@ constexpr Kind kKinds[] = {
 
 }  // namespace
 
-int fill_pending_cjk_terms(migrate::Connection& conn) {
+int fill_pending_cjk_terms(sqlite::Connection& conn) {
   SQLite::Database& db = conn.db();
   try {
     if (db.execAndGet("SELECT EXISTS (SELECT 1 FROM cjk_terms_pending)").getInt() == 0) return 0;
-    migrate::Transaction tx(conn);
+    sqlite::Transaction tx(conn);
     int filled = 0;
     for (const Kind& kind : kKinds) {
       std::vector<std::int64_t> ids;

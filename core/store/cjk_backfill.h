@@ -3,7 +3,7 @@
 // the migration lists the chunks and titles holding a CJK character in cjk_terms_pending, as
 // SQL cannot compute the terms (common/cjk_terms.h); strata computes them when it opens the
 // store. Internal to core/store.
-namespace strata::migrate {
+namespace strata::sqlite {
 class Connection;
 }
 
@@ -14,6 +14,6 @@ namespace strata::store {
 // triggers of migration 0007. One indexed read when the list is empty, as it is once done.
 // Returns the number of rows filled. Throws Error(unavailable) when SQLite fails.
 // REQUIRES: the store is at schema version 7 or later.
-int fill_pending_cjk_terms(migrate::Connection& conn);
+int fill_pending_cjk_terms(sqlite::Connection& conn);
 
 }  // namespace strata::store

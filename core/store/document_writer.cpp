@@ -5,7 +5,7 @@
 #include "common/cjk_terms.h"
 #include "common/error.h"
 #include "common/text.h"
-#include "migrate/connection.h"
+#include "sqlite/connection.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -66,7 +66,7 @@ struct DocumentWriter::Impl {
   bool record_config;
   std::optional<std::int64_t> collection_id;
   std::optional<std::int64_t> config_id;
-  std::unique_ptr<migrate::Transaction> tx;
+  std::unique_ptr<sqlite::Transaction> tx;
   std::unique_ptr<SQLite::Statement> find_stmt, insert_doc, update_doc, update_meta, delete_chunks, insert_chunk;
 
   Impl(Store& s, std::string name, std::string config, bool record)
@@ -240,7 +240,7 @@ std::optional<std::int64_t> DocumentWriter::known_config_id() {
 }
 
 void DocumentWriter::begin() {
-  impl_->tx = std::make_unique<migrate::Transaction>(connection(impl_->store));
+  impl_->tx = std::make_unique<sqlite::Transaction>(connection(impl_->store));
   try {
     impl_->ensure_rows();
   } catch (const SQLite::Exception& e) {

@@ -114,49 +114,14 @@ EmbeddingStore::~EmbeddingStore() {
   }
 }
 
-std::optional<CollectionEmbeddings> EmbeddingStore::find_collection(const std::string& name) {
+ChunkCounts EmbeddingStore::chunk_counts(std::int64_t collection_id) {
   try {
     SQLite::Statement q(impl_->db,
-                        "SELECT k.id, k.name, k.embedding_provider, k.embedding_model, k.embedding_dimensions, "
-                        "(SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.collection_id = k.id), "
-                        "(SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id "
-                        " JOIN embeddings e ON e.chunk_id = c.id WHERE d.collection_id = k.id) "
-                        "FROM collections k WHERE k.name = ?1");
-    q.bind(1, name);
-    if (!q.executeStep()) return std::nullopt;
-    CollectionEmbeddings c;
-    c.id = q.getColumn(0).getInt64();
-    c.name = q.getColumn(1).getString();
-    c.model = recorded_model(q, 2);
-    c.chunks = q.getColumn(5).getInt64();
-    c.embedded = q.getColumn(6).getInt64();
-    return c;
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
-}
-
-std::vector<std::string> EmbeddingStore::collection_names() {
-  try {
-    std::vector<std::string> names;
-    SQLite::Statement q(impl_->db, "SELECT name FROM collections ORDER BY name");
-    while (q.executeStep()) names.push_back(q.getColumn(0).getString());
-    return names;
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
-}
-
-std::optional<CollectionModel> EmbeddingStore::collection_model(const std::string& name) {
-  try {
-    SQLite::Statement q(impl_->db,
-                        "SELECT id, embedding_provider, embedding_model, embedding_dimensions FROM collections WHERE name = ?1");
-    q.bind(1, name);
-    if (!q.executeStep()) return std::nullopt;
-    CollectionModel c;
-    c.id = q.getColumn(0).getInt64();
-    c.model = recorded_model(q, 1);
-    return c;
+                        "SELECT count(*), count(e.chunk_id) FROM chunks c JOIN documents d ON d.id = c.document_id "
+                        "LEFT JOIN embeddings e ON e.chunk_id = c.id WHERE d.collection_id = ?1");
+    q.bind(1, collection_id);
+    q.executeStep();
+    return ChunkCounts{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
   } catch (const SQLite::Exception& e) {
     impl_->fail(e);
   }

@@ -23,19 +23,11 @@ struct EmbeddingModel {
   bool operator==(const EmbeddingModel&) const = default;
 };
 
-struct CollectionEmbeddings {
-  std::int64_t id = 0;
-  std::string name;
-  std::optional<EmbeddingModel> model;  // nullopt until the first vector is stored; dimensions 0
-                                        // after switching to a model whose size is still unknown
-  std::int64_t chunks = 0;              // in the collection
-  std::int64_t embedded = 0;            // of those, with a vector
-};
-
-// A collection's id and recorded model, without the counts (one row read).
-struct CollectionModel {
-  std::int64_t id = 0;
-  std::optional<EmbeddingModel> model;  // as in CollectionEmbeddings
+// A collection's chunks counted row by row, and of those the ones with a vector (the collection
+// itself: collections.h, find_collection).
+struct ChunkCounts {
+  std::int64_t chunks = 0;
+  std::int64_t embedded = 0;
 };
 
 struct ChunkToEmbed {
@@ -71,11 +63,8 @@ class EmbeddingStore {
   EmbeddingStore(const EmbeddingStore&) = delete;
   EmbeddingStore& operator=(const EmbeddingStore&) = delete;
 
-  std::optional<CollectionEmbeddings> find_collection(const std::string& name);
-  std::vector<std::string> collection_names();
-  // What find_collection says of the model, at the cost of one row: for callers that must
-  // decide whether there is anything to do before counting chunks (every `strata ingest`).
-  std::optional<CollectionModel> collection_model(const std::string& name);
+  // Visits every chunk of the collection.
+  ChunkCounts chunk_counts(std::int64_t collection_id);
 
   // Records the collection's model (in its own transaction).
   void record_model(std::int64_t collection_id, const EmbeddingModel& model);

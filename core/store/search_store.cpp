@@ -11,7 +11,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "migrate/connection.h"
+#include "sqlite/connection.h"
 #include "store/fts_bm25.h"
 #include "store/store_db.h"
 
@@ -110,45 +110,7 @@ class ReadTransaction {
   bool open_ = false;
 };
 
-std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
-  return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
-}
-
 }  // namespace
-
-std::optional<SearchCollection> find_search_collection(Store& store, const std::string& name) {
-  try {
-    SQLite::Statement q(database(store),
-                        "SELECT k.id, k.name, k.embedding_provider, k.embedding_model, k.embedding_dimensions, "
-                        "(SELECT coalesce(sum(d.chunk_count), 0) FROM documents d WHERE d.collection_id = k.id), "
-                        // EXISTS stops at the first vector; a count would visit every chunk.
-                        "EXISTS (SELECT 1 FROM documents d JOIN chunks c ON c.document_id = d.id "
-                        " JOIN embeddings e ON e.chunk_id = c.id WHERE d.collection_id = k.id) "
-                        "FROM collections k WHERE k.name = ?1");
-    q.bind(1, name);
-    if (!q.executeStep()) return std::nullopt;
-    SearchCollection c;
-    c.id = q.getColumn(0).getInt64();
-    c.name = q.getColumn(1).getString();
-    c.model = recorded_model(q, 2);
-    c.chunks = q.getColumn(5).getInt64();
-    c.has_vectors = q.getColumn(6).getInt() != 0;
-    return c;
-  } catch (const SQLite::Exception& e) {
-    connection(store).fail(e, "reading collections");
-  }
-}
-
-std::vector<std::string> search_collection_names(Store& store) {
-  try {
-    std::vector<std::string> names;
-    SQLite::Statement q(database(store), "SELECT name FROM collections ORDER BY name");
-    while (q.executeStep()) names.push_back(q.getColumn(0).getString());
-    return names;
-  } catch (const SQLite::Exception& e) {
-    connection(store).fail(e, "reading collections");
-  }
-}
 
 void validate_filters(const std::vector<DocumentFilter>& filters) {
   for (const DocumentFilter& f : filters) {
@@ -451,31 +413,34 @@ std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::i
   return out;
 }
 
-std::vector<HitRecord> hit_records(Store& store, const std::vector<std::int64_t>& chunk_ids) {
-  std::vector<HitRecord> out;
+std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+  std::vector<ChunkRef> out;
   out.reserve(chunk_ids.size());
   try {
     SQLite::Statement q(database(store),
                         "SELECT c.id, c.document_id, d.source, coalesce(d.title, ''), c.start_byte, c.end_byte, "
-                        "c.line_start, c.line_end, c.page, c.page_end, c.text "
+                        "c.line_start, c.line_end, c.page, coalesce(c.page_end, c.page), c.text "
                         "FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?1");
+    const auto size = [&](int column) { return static_cast<std::size_t>(q.getColumn(column).getInt64()); };
     for (const std::int64_t id : chunk_ids) {
       q.reset();
       q.bind(1, id);
       if (!q.executeStep()) continue;
-      HitRecord h;
-      h.chunk_id = q.getColumn(0).getInt64();
-      h.document_id = q.getColumn(1).getInt64();
-      h.source = q.getColumn(2).getString();
-      h.title = q.getColumn(3).getString();
-      h.start_byte = q.getColumn(4).getInt64();
-      h.end_byte = q.getColumn(5).getInt64();
-      h.line_start = q.getColumn(6).getInt64();
-      h.line_end = q.getColumn(7).getInt64();
-      h.page = optional_int(q.getColumn(8));
-      h.page_end = optional_int(q.getColumn(9));
-      h.text = q.getColumn(10).getString();
-      out.push_back(std::move(h));
+      ChunkRef c;
+      c.chunk_id = q.getColumn(0).getInt64();
+      c.document_id = q.getColumn(1).getInt64();
+      c.source = q.getColumn(2).getString();
+      c.title = q.getColumn(3).getString();
+      c.byte_start = size(4);
+      c.byte_end = size(5);
+      c.line_start = size(6);
+      c.line_end = size(7);
+      if (!q.getColumn(8).isNull()) {
+        c.page_start = size(8);
+        c.page_end = size(9);
+      }
+      c.text = q.getColumn(10).getString();
+      out.push_back(std::move(c));
     }
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "reading chunks");

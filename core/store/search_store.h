@@ -1,25 +1,18 @@
 #pragma once
 // The store's side of `strata search`: every query retrieval runs against SQLite (the FTS5
-// keyword query, the filters, the vectors of a collection, the hits' chunk records). All their
-// SQL is here; core/search ranks and fuses.
+// keyword query, the filters, the vectors of a collection, the hits' chunks). All their SQL is
+// here; core/search ranks and fuses. The collection itself is looked up in collections.h.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "store/chunk_ref.h"
 #include "store/embedding_store.h"
 #include "store/store.h"
 
 namespace strata::store {
-
-struct SearchCollection {
-  std::int64_t id = 0;
-  std::string name;
-  std::optional<EmbeddingModel> model;  // as recorded by `strata embed`
-  std::int64_t chunks = 0;              // in the collection
-  bool has_vectors = false;             // at least one chunk has a vector
-};
 
 // One `--where key=value`. `source`, `title`, `loader` and `path` are the document's fields;
 // any other key is a top-level key of documents.metadata (matching a string equal to `value`,
@@ -37,14 +30,6 @@ struct DocumentFilter {
 struct KeywordRow {
   std::int64_t chunk_id = 0;
   double bm25 = 0;  // strata_bm25() (store/fts_bm25.h): negative, lower is better
-};
-
-struct HitRecord {
-  std::int64_t chunk_id = 0, document_id = 0;
-  std::string source, title;
-  std::int64_t start_byte = 0, end_byte = 0, line_start = 0, line_end = 0;
-  std::optional<std::int64_t> page, page_end;
-  std::string text;
 };
 
 // Which state of the store's vectors a matrix was read from. `generation` is the store-wide counter
@@ -67,9 +52,6 @@ struct CollectionVectors {
 };
 
 // Every function throws Error(unavailable) naming the store when SQLite fails.
-
-std::optional<SearchCollection> find_search_collection(Store& store, const std::string& name);
-std::vector<std::string> search_collection_names(Store& store);
 
 // Throws Error(usage) naming the flag for a filter whose key is empty.
 void validate_filters(const std::vector<DocumentFilter>& filters);
@@ -112,7 +94,8 @@ CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::si
 // The document of each of `chunk_ids`, in the same order; 0 for an id no longer in the store.
 std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids);
 
-// The records of `chunk_ids`, in the same order; ids no longer in the store are skipped.
-std::vector<HitRecord> hit_records(Store& store, const std::vector<std::int64_t>& chunk_ids);
+// The chunks of `chunk_ids`, in the same order; ids no longer in the store are skipped. A chunk
+// on one page has page_end == page_start.
+std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids);
 
 }  // namespace strata::store

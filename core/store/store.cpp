@@ -10,10 +10,10 @@
 #include <thread>
 
 #include "common/error.h"
-#include "migrate/connection.h"
 #include "migrate/migration_parser.h"
 #include "migrate/migration_source.h"
 #include "migrate/migrator.h"
+#include "sqlite/connection.h"
 #include "store/cjk_backfill.h"
 #include "store/embedded_migrations.h"
 #include "store/fts_bm25.h"
@@ -52,7 +52,7 @@ const std::vector<migrate::Version>& shipped_versions() {
 // parsed and hashed, two more connections and a thread). Anything else (a new, older, newer or
 // foreign database) takes the full path, with its checks and messages. One statement, one
 // snapshot: a process upgrading the store meanwhile is either seen finished or not at all.
-bool up_to_date(migrate::Connection& conn) {
+bool up_to_date(sqlite::Connection& conn) {
   if (!conn.table_exists(k_store_history_table)) return false;
   SQLite::Statement q(conn.db(), std::string("SELECT version, state = 'applied' FROM ") + k_store_history_table +
                                      " ORDER BY version");
@@ -70,7 +70,7 @@ bool up_to_date(migrate::Connection& conn) {
 void refuse_foreign_database(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
-  auto conn = migrate::Connection::open_existing_read_only(path, busy_timeout());
+  auto conn = sqlite::Connection::open_existing_read_only(path, busy_timeout());
   if (!conn) return;
   // One statement, so one snapshot: asked separately, another process creating the store could
   // commit its first migration between "no history table" and "other tables", and a store
@@ -107,7 +107,7 @@ void upgrade(const std::string& path) {
 // answers one of them SQLITE_BUSY at once rather than wait, since waiting could deadlock (seen
 // in trial_ingest_concurrent, 2 in 600 three-process starts). The switch is idempotent: retry
 // it until the busy timeout, then report it as any other lock.
-void use_wal(migrate::Connection& conn) {
+void use_wal(sqlite::Connection& conn) {
   const auto deadline = std::chrono::steady_clock::now() + busy_timeout();
   while (std::chrono::steady_clock::now() < deadline) {
     try {
@@ -121,7 +121,7 @@ void use_wal(migrate::Connection& conn) {
   conn.exec("PRAGMA journal_mode = WAL");
 }
 
-std::int64_t applied_version(migrate::Connection& conn) {
+std::int64_t applied_version(sqlite::Connection& conn) {
   if (!conn.table_exists(k_store_history_table)) return 0;
   SQLite::Statement q(conn.db(), std::string("SELECT max(version) FROM ") + k_store_history_table);
   return q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getInt64() : 0;
@@ -135,11 +135,11 @@ void set_busy_timeout(std::chrono::milliseconds timeout) { g_busy_timeout_ms.sto
 struct Store::Impl {
   std::string path;
   std::int64_t version = 0;
-  std::unique_ptr<migrate::Connection> conn;
+  std::unique_ptr<sqlite::Connection> conn;
 };
 
 SQLite::Database& database(Store& store) { return store.impl_->conn->db(); }
-migrate::Connection& connection(Store& store) { return *store.impl_->conn; }
+sqlite::Connection& connection(Store& store) { return *store.impl_->conn; }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -160,7 +160,7 @@ Store Store::open(const std::string& path) {
   impl->version = latest_schema_version();
   if (std::filesystem::exists(path, ec)) {
     try {
-      impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, busy_timeout());
+      impl->conn = std::make_unique<sqlite::Connection>(path, sqlite::OpenMode::read_write_existing, busy_timeout());
       if (!up_to_date(*impl->conn)) impl->conn.reset();
     } catch (const std::exception&) {
       impl->conn.reset();  // the full path below reports it in its own words
@@ -168,7 +168,7 @@ Store Store::open(const std::string& path) {
   }
   if (!impl->conn) {
     upgrade(path);
-    impl->conn = std::make_unique<migrate::Connection>(path, migrate::OpenMode::read_write_existing, busy_timeout());
+    impl->conn = std::make_unique<sqlite::Connection>(path, sqlite::OpenMode::read_write_existing, busy_timeout());
   }
   // WAL lets readers run beside a writer; NORMAL sync keeps every commit across a process
   // crash (kill -9) and only risks the last commits on power loss, never corruption.
@@ -191,7 +191,7 @@ Store Store::open_existing(const std::string& path) {
 }
 
 std::optional<Store> Store::open_read_only(const std::string& path) {
-  auto conn = migrate::Connection::open_existing_read_only(path, busy_timeout());
+  auto conn = sqlite::Connection::open_existing_read_only(path, busy_timeout());
   if (!conn) return std::nullopt;
   const std::int64_t version = applied_version(*conn);
   if (version < latest_schema_version()) {

@@ -11,7 +11,7 @@ namespace SQLite {
 class Database;
 }
 
-namespace strata::migrate {
+namespace strata::sqlite {
 class Connection;
 }
 
@@ -45,7 +45,7 @@ class Store {
 
  private:
   friend SQLite::Database& database(Store& store);
-  friend migrate::Connection& connection(Store& store);
+  friend sqlite::Connection& connection(Store& store);
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

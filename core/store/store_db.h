@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "migrate/connection.h"
+#include "sqlite/connection.h"
 #include "store/embedding_store.h"
 #include "store/store.h"
 
@@ -14,7 +14,7 @@ namespace strata::store {
 
 SQLite::Database& database(Store& store);
 // The same connection with strata's error translation (Connection::fail, Transaction).
-migrate::Connection& connection(Store& store);
+sqlite::Connection& connection(Store& store);
 
 // A collection's recorded embedding model, read from the current row's columns `first`
 // (embedding_provider), `first + 1` (embedding_model) and `first + 2` (embedding_dimensions):

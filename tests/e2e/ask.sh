@@ -93,7 +93,7 @@ assert_absent "$E2E_TMP/none.db"
 expect_exit 2 -- "$STRATA" ask --provider cohere 'x'
 expect_error_line "unknown provider 'cohere'"
 expect_exit 2 -- "$STRATA" ask --provider openai 'x'
-expect_error_line 'needs a key: \$OPENAI_API_KEY is not set'
+expect_error_line 'no API key for https://api\.openai\.com/v1: \$OPENAI_API_KEY is not set'
 expect_exit 2 -- "$STRATA" ask --base-url "$URL" 'x'
 expect_error_line '--model is required'
 expect_exit 2 -- "$STRATA" ask --temperature 3 'x'
@@ -366,6 +366,27 @@ chat_script '[{"status": 429, "headers": {"Retry-After": "0"}}, {"status": 503}]
 expect_exit 0 -- srv --no-cache 'what is a checksum?'
 expect_stderr_match 'retrying in'
 assert_eq 3 "$(chat_requests)" "two retries"
+
+case_ "nothing listens at the URL: one message naming it, exit 7"
+CLOSED=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+run_timed strata_t ask --base-url "http://127.0.0.1:$CLOSED/v1" --model test-model --no-cache 'what is a checksum?'
+assert_eq 7 "$RC" "exit 7"
+assert_eq "strata: error: nothing is listening at http://127.0.0.1:$CLOSED/v1/chat/completions (connection refused)" \
+    "$(sed -n 1p <<<"$ERR")" "one line naming the URL"
+expect_stderr_match '^strata: hint: is the server running\?'
+assert_eq 2 "$(wc -l <<<"$ERR")" "the error and its hint, no retry lines"
+assert_true "gives up within 5 s (${MS} ms)" test "$MS" -lt 5000
+
+case_ "on a terminal, a retry is a status line that the answer replaces"
+server_reset
+chat_script '[{"status": 503, "headers": {"retry-after-ms": "10"}}]'
+on_pty stderr 100 "$E2E_TMP/tty.out" "$STRATA" ask --base-url "$URL" --model test-model --no-cache \
+    'what is a checksum?' >"$E2E_TMP/tty.err"
+assert_eq 0 "$?" "answered after the retry"
+if grep -qE 'retrying in [0-9.]+ s: ' "$E2E_TMP/tty.err"; then pass "the retry is shown"; else fail "the retry is not shown"; fi
+assert_eq 0 "$(python3 -c 'import re, sys; print(len(re.findall(rb"retrying in[^\r\n\x1b]*\r?\n", open(sys.argv[1], "rb").read())))' "$E2E_TMP/tty.err")" \
+    "the retry notice has no line of its own"
+assert_eq 0 "$(tty_screen "$E2E_TMP/tty.err" | grep -c retrying)" "the status line is erased before the answer"
 
 case_ "401: the key was rejected, the key nowhere"
 server_reset

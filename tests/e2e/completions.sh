@@ -505,8 +505,21 @@ help_check() {
         fail "$sh: $words: completed options not in 'strata $words --help':$unknown"
     fi
 }
-HELP_CMDS="chunk|tokens|ingest|collections|collections list|collections remove|documents|documents list|documents show|documents remove|embed|search|ask|logs|config"
-IFS='|' read -r -a help_cmds <<<"$HELP_CMDS"
+# Every command and subcommand the binary lists (its command table), so that a new command or
+# option is checked in the three shells as soon as it exists.
+subcommands_of() { # the names under "Subcommands:" in CLI11's help on stdin
+    awk '/^Subcommands:/ { f = 1; next } f && /^$/ { exit } f && /^  [a-z]/ { print $1 }'
+}
+help_cmds=()
+for cmd in $(strata --help 2>&1 | subcommands_of); do
+    help_cmds+=("$cmd")
+    for sub in $(strata "$cmd" --help 2>&1 | subcommands_of); do help_cmds+=("$cmd $sub"); done
+done
+if [ ${#help_cmds[@]} -ge 26 ]; then
+    pass "the binary lists ${#help_cmds[@]} commands and subcommands to check"
+else
+    fail "the binary lists ${#help_cmds[@]} commands and subcommands, fewer than the 26 shipped: ${help_cmds[*]}"
+fi
 for words in "${help_cmds[@]}"; do
     # shellcheck disable=SC2086
     bcomp strata $words -

@@ -228,6 +228,43 @@ print(len(sent & done))' <(printf '%s\n' "$done_texts"))
 assert_eq 0 "$resent" "no stored chunk was sent again"
 
 # ---------------------------------------------------------------------------------------------
+case_ "nothing listens at the URL: two short retries, one message naming it, exit 7"
+new_store cr.db
+seed cr.db docs 1 4
+CLOSED=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+run_timed strata_t embed --store cr.db --collection docs --provider openai --base-url "http://127.0.0.1:$CLOSED/v1" --model test-model
+assert_eq 7 "$RC" "exit 7"
+assert_eq "strata: error: nothing is listening at http://127.0.0.1:$CLOSED/v1 (connection refused)" "$(sed -n 1p <<<"$ERR")" \
+    "one line naming the URL"
+expect_stderr_match '^strata: hint: is the server running\?'
+assert_eq 2 "$(wc -l <<<"$ERR")" "the error and its hint: no retry lines, no empty summary"
+assert_true "gives up within 5 s (${MS} ms; about 10 s and five retry lines before)" test "$MS" -lt 5000
+assert_eq 0 "$(count_rows cr.db)" "nothing stored"
+run strata_t embed --text hi --provider openai --base-url "http://u:pw-in-url@127.0.0.1:$CLOSED/v1" --model test-model
+assert_eq 7 "$RC" "text mode: exit 7"
+expect_stderr_match "nothing is listening at http://u:\*\*\*@127\.0\.0\.1:$CLOSED/v1"
+expect_stderr_nomatch 'pw-in-url'
+
+# ---------------------------------------------------------------------------------------------
+case_ "on a terminal, retries update one status line"
+server_reset
+new_store tty.db
+seed tty.db docs 1 3
+server_script '[{"status": 500, "headers": {"retry-after-ms": "10"}}, {"status": 503, "headers": {"retry-after-ms": "10"}}]'
+on_pty stderr 100 "$E2E_TMP/tty.out" "$STRATA" embed --store tty.db --collection docs --base-url "$URL" --model test-model >"$E2E_TMP/tty.err"
+assert_eq 0 "$?" "the run succeeds after the retries"
+expect_true_file() { if grep -qE "$1" "$E2E_TMP/tty.err"; then pass "$2"; else fail "$2: not in $(tr -d '\033' <"$E2E_TMP/tty.err" | head -c 600)"; fi; }
+expect_true_file 'retrying in [0-9.]+ s: HTTP 500' "the first retry is shown"
+expect_true_file 'retrying in [0-9.]+ s: HTTP 503' "the second retry is shown"
+assert_eq 0 "$(grep -c 'strata: retrying' "$E2E_TMP/tty.err")" "no retry gets a line of its own: it joins the status line"
+assert_eq 0 "$(python3 -c 'import re, sys; print(len(re.findall(rb"retrying in[^\r\n\x1b]*\r?\n", open(sys.argv[1], "rb").read())))' "$E2E_TMP/tty.err")" \
+    "no retry notice ends in a line feed"
+assert_eq 0 "$(tty_screen "$E2E_TMP/tty.err" | grep -c retrying)" "the status line is erased at the end"
+server_script '[{"status": 500, "headers": {"retry-after-ms": "10"}}]'
+run srv --text a
+expect_stderr_match '^strata: retrying in [0-9.]+ s: HTTP 500'
+
+# ---------------------------------------------------------------------------------------------
 case_ "answers that are never retried"
 for spec in '401|{"status": 401, "body": {"error": {"message": "Incorrect API key provided"}}}|check the API key in \$OPENAI_API_KEY' \
     '403|{"status": 403}|check the API key' \

@@ -183,21 +183,6 @@ expect_exit() {
     fi
 }
 
-# expect_exit_in "0 1" -- CMD...
-expect_exit_in() {
-    local want=$1 w
-    shift
-    [ "${1:-}" = "--" ] && shift
-    run "$@"
-    for w in $want; do
-        if [ "$RC" = "$w" ]; then
-            pass "exit $RC in {$want}"
-            return 0
-        fi
-    done
-    fail "expected exit in {$want}, got $RC"
-}
-
 expect_stderr_match() {
     if grep -Eq -- "$1" "$E2E_TMP/.err"; then
         pass "stderr ~ /$1/"
@@ -601,4 +586,30 @@ start_together() {
     done
     [ $TOGETHER_OK = 1 ] && pass "all $n processes exited 0"
     E2E_CMD=""
+}
+
+# tty_screen FILE: what a terminal shows after the bytes in FILE (a carriage return goes back to
+# the line's start, ESC [ K erases to its end, other escape sequences are dropped), one line per
+# line: for checking that a status line was redrawn and erased, not printed line after line.
+tty_screen() {
+    python3 - "$1" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+for raw in data.split("\n"):
+    line, col = [], 0
+    for tok in re.findall(r"\x1b\[K|\x1b\[[0-9;?]*[A-Za-z]|\r|[^\r\x1b]", raw):
+        if tok == "\r":
+            col = 0
+        elif tok == "\x1b[K":
+            del line[col:]
+        elif tok.startswith("\x1b"):
+            continue
+        else:
+            if col < len(line):
+                line[col] = tok
+            else:
+                line.append(tok)
+            col += 1
+    print("".join(line))
+PY
 }

@@ -15,8 +15,10 @@
 #   - strata(1)'s SEE ALSO names it.
 # With a binary path, also checks that every subcommand that `strata --help`
 # lists has a page man/strata-CMD.1 that names each of its subcommands and
-# mentions every long option of `strata CMD [SUB] --help` (and that the
-# commands this project has shipped are still listed).
+# mentions every long option of `strata CMD [SUB] --help`, that its OPTIONS
+# section has an item for each option the command defines and none for an
+# option it lacks (and that the commands this project has shipped are still
+# listed).
 # Prints "manpages: N passed, M failed"; exits non-zero on any failure.
 
 set -u
@@ -129,6 +131,21 @@ subcommands_of() {
 long_options_of() {
     grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u
 }
+# options_of_help: the options CLI11's help on stdin defines (the first column of its option
+# lines: "-q,--quiet", "-k N"), one a line, without -h/--help.
+options_of_help() {
+    awk '/^ +-/ { print $1 }' | tr ',' '\n' | grep -E -- '^--?[A-Za-z0-9]' | grep -vxE -- '-h|--help' | sort -u
+}
+# option_items PAGE: the options named by the items (the tag line after .TP) of the page's
+# OPTIONS section and, for migrate, its SUBCOMMANDS section, one a line, without -h/--help.
+option_items() {
+    awk '/^\.SH / { f = ($0 ~ /^\.SH "?(OPTIONS|SUBCOMMANDS)/); tp = 0; next }
+         f && tp { if ($0 !~ /^\.PD/) { print; tp = 0 }; next }
+         f && /^\.TP/ { tp = 1 }' "$1" |
+        sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' |
+        grep -oE -- '(^|[ "(|,[])--?[A-Za-z0-9][A-Za-z0-9-]*' | grep -oE -- '--?[A-Za-z0-9][A-Za-z0-9-]*' |
+        grep -vxE -- '-h|--help' | sort -u
+}
 bin=${1:-}
 if [ -n "$bin" ]; then
     [ -x "$bin" ] || die "strata binary not found or not executable: $bin"
@@ -165,6 +182,21 @@ $("$bin" "$cmd" "$sub" --help 2>&1)" || fail "'strata $cmd $sub --help' exited n
             pass "strata-$cmd.1 documents every option of 'strata $cmd [SUB] --help'"
         else
             fail "strata-$cmd.1 does not mention options of 'strata $cmd [SUB] --help':$missing"
+        fi
+        # OPTIONS has an item for each option the command defines, and none for one it lacks.
+        defined=$(printf '%s\n' "$chelp" | options_of_help)
+        items=$(option_items "$page")
+        missing=$(comm -23 <(printf '%s\n' "$defined") <(printf '%s\n' "$items") | tr '\n' ' ')
+        extra=$(comm -13 <(printf '%s\n' "$defined") <(printf '%s\n' "$items") | tr '\n' ' ')
+        if [ -z "$missing" ]; then
+            pass "strata-$cmd.1 OPTIONS has an item for every option of 'strata $cmd [SUB] --help'"
+        else
+            fail "strata-$cmd.1 OPTIONS has no item for: $missing"
+        fi
+        if [ -z "$extra" ]; then
+            pass "strata-$cmd.1 OPTIONS lists no option that 'strata $cmd [SUB] --help' lacks"
+        else
+            fail "strata-$cmd.1 OPTIONS lists options that 'strata $cmd [SUB] --help' lacks: $extra"
         fi
     done
 fi

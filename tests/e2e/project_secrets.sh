@@ -135,7 +135,7 @@ assert_eq "0" "$(grep -c hunter2pw store.db store.db-wal 2>/dev/null | awk -F: '
 expect_exit 2 -- strata_t ask --store store.db --base-url "ftp://u:hunter2pw@127.0.0.1/v1" --model m 'q'
 expect_output_nomatch "hunter2pw"
 server_script '[{"status": 500, "body": "{\"error\": {\"message\": \"down\"}}"}, {"status": 500}, {"status": 500}, {"status": 500}, {"status": 500}, {"status": 500}]'
-expect_exit_in 7 -- strata_t embed --text hello --provider openai --model test-embed --dimensions 8 --max-retries 0 \
+expect_exit 7 -- strata_t embed --text hello --provider openai --model test-embed --dimensions 8 --max-retries 0 \
     --base-url "http://u:hunter2pw@127.0.0.1:$PORT/v1"
 expect_output_nomatch "hunter2pw"
 

@@ -87,9 +87,12 @@ expect_exit 2 -- S search
 expect_exit 2 -- S search x --where team
 expect_error_line "--where 'team': expected KEY=VALUE"
 expect_exit 2 -- S search x --where =legal
-expect_error_line '--where: the key is empty'
+expect_error_line "--where '=legal': the key is empty; expected KEY=VALUE"
 expect_exit 2 -- S search x --mode fuzzy
 expect_exit 2 -- S search x -k 0
+expect_error_line "-k must be a whole number from 1 to 1000 \\(got '0'\\)"
+expect_exit 2 -- S search x -k 1001
+expect_error_line "-k must be a whole number from 1 to 1000 \\(got '1001'\\)"
 expect_exit 2 -- S search x --mode vector
 expect_error_line "collection 'default' has no vectors"
 expect_stderr_match 'hint: .*strata embed --collection default'

@@ -74,7 +74,7 @@ assert_eq None "$(rerank_log 'reqs[-1]["authorization"]')" "no key sent where a 
 assert_eq 2 "$(rerank_log 'len(reqs[-1]["documents"])')" "[rerank] candidates (with -k 1)"
 unset RERANK_KEY
 expect_exit 2 -- strata_t search backup --rerank --rerank-url "$URL" --rerank-api-key-env RERANK_KEY
-expect_error_line 'RERANK_KEY \(--rerank-api-key-env\) is not set'
+expect_error_line '^strata: error: --rerank-api-key-env names RERANK_KEY, but \$RERANK_KEY is not set \(or is empty\)$'
 expect_exit 2 -- strata_t search backup --rerank
 expect_error_line '--rerank needs a reranker server'
 
@@ -94,7 +94,7 @@ expect_exit 0 -- strata_t search backup --mode keyword --json --rerank --rerank-
 assert_eq "$KEYWORD_ORDER" "$(printf '%s\n' "$OUT" | sources)" "a malformed answer: the keyword order"
 expect_stderr_match "index 7 is past the 2 documents sent"
 expect_exit 0 -- strata_t search backup --mode keyword --rerank --rerank-url "http://127.0.0.1:9/v1" -q
-expect_stderr_match '^strata: warning: the reranker: connect'
+expect_stderr_match '^strata: warning: the reranker: nothing is listening at http://127\.0\.0\.1:9/v1 \(connection refused\)'
 rerank_script '[{"data": true}]'
 expect_exit 0 -- strata_t search backup --mode keyword --json --rerank --rerank-url "$URL"
 assert_eq "docs/both.md docs/long.md" "$(printf '%s\n' "$OUT" | sources)" "Voyage's \"data\" shape"

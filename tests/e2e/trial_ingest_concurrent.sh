@@ -9,7 +9,8 @@
 #
 # Usage: bash tests/e2e/trial_ingest_concurrent.sh /path/to/strata
 #   ROUNDS=N (default 3 per process count; LONG=1 -> 20), PROCS="2 4", FILES=N (default 120)
-. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 e2e_init trial_ingest_concurrent "$@"
 
 ROUNDS=${ROUNDS:-3}
@@ -19,7 +20,8 @@ FILES=${FILES:-120}
 OPTS=(--size 300 --threads 2)
 
 cat >"$E2E_TMP/tool.py" <<'PY'
-import hashlib, os, random, sqlite3, sys
+import os, random, sqlite3, sys
+from trial_tool import canon  # the one canonical dump (tests/e2e/trial_tool.py)
 
 def gen(dest, files, seed, edit):
     """Files in four folders a..d; with `edit`, every third file differs and some are new."""
@@ -39,24 +41,6 @@ def gen(dest, files, seed, edit):
         for k in range(4):
             with open(os.path.join(dest, "abcd"[k], f"new{k}.txt"), "w") as f:
                 f.write(f"new file {k}\n" * 30)
-
-def canon(db):
-    c = sqlite3.connect(db)
-    out = []
-    for row in c.execute("SELECT k.name, k.chunk_config FROM collections k ORDER BY k.name"):
-        out.append("K\t" + "\t".join(row))
-    for row in c.execute("SELECT k.name, d.source, d.content_hash, d.size_bytes, d.chunk_count, d.char_count,"
-                         " d.loader, d.encoding, d.metadata, coalesce(d.title, ''), coalesce(d.path, '')"
-                         " FROM documents d JOIN collections k ON k.id = d.collection_id ORDER BY k.name, d.source"):
-        out.append("D\t" + "\t".join(map(str, row)))
-    for row in c.execute("SELECT k.name, d.source, c.ordinal, c.start_byte, c.end_byte, c.char_start, c.char_end,"
-                         " c.line_start, c.line_end, c.token_count, c.headings, coalesce(g.config, 'NULL'), c.text"
-                         " FROM chunks c JOIN documents d ON d.id = c.document_id"
-                         " JOIN collections k ON k.id = d.collection_id LEFT JOIN chunk_configs g ON g.id = c.config_id"
-                         " ORDER BY k.name, d.source, c.ordinal"):
-        *head, text = row
-        out.append("C\t" + "\t".join(map(str, head)) + "\t" + hashlib.sha256(text.encode()).hexdigest())
-    return out
 
 def check(db):
     c = sqlite3.connect(db)
@@ -92,7 +76,7 @@ elif cmd == "canon":
 elif cmd == "check":
     check(sys.argv[2])
 PY
-tool() { python3 "$E2E_TMP/tool.py" "$@"; }
+tool() { PYTHONPATH="$HERE" python3 "$E2E_TMP/tool.py" "$@"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # The inputs of process p (1-based) of n: overlapping pairs of folders, so every file is

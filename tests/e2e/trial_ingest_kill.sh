@@ -13,7 +13,8 @@
 #   ROUNDS=N (default 4; LONG=1 -> 50), FILES=N (default 120; LONG=1 -> 300)
 #   CORPUS=DIR: take FILES files from DIR (default: the benchmark corpus in
 #   ~/.cache/strata-peers/corpus/files when present, else generated files).
-. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 e2e_init trial_ingest_kill "$@"
 
 ROUNDS=${ROUNDS:-4}
@@ -25,7 +26,8 @@ CORPUS=${CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/strata-peers/corpus/files}
 OPTS=(--size 400 --threads 2 -q)
 
 cat >"$E2E_TMP/tool.py" <<'PY'
-import hashlib, json, os, random, shutil, sqlite3, sys
+import json, os, random, shutil, sqlite3, sys
+from trial_tool import canon  # the one canonical dump (tests/e2e/trial_tool.py)
 
 def gen(dest, files, seed):
     """Deterministic markdown and text files in nested folders (about 16 KB each)."""
@@ -74,25 +76,6 @@ def mutate(root, seed):
     for k in range(5):
         with open(os.path.join(root, f"added{k}.md"), "w") as f:
             f.write(f"# Added {k}\n\n" + "new text " * (50 + 40 * k) + "\n")
-
-def canon(db):
-    """The store's content as text lines, free of row ids and times."""
-    c = sqlite3.connect(db)
-    out = []
-    for row in c.execute("SELECT k.name, d.source, d.content_hash, d.size_bytes, d.chunk_count, d.char_count,"
-                         " d.loader, d.encoding, d.metadata, coalesce(d.title, ''), coalesce(d.path, '')"
-                         " FROM documents d JOIN collections k ON k.id = d.collection_id ORDER BY k.name, d.source"):
-        out.append("D\t" + "\t".join(map(str, row)))
-    for row in c.execute("SELECT k.name, d.source, c.ordinal, c.start_byte, c.end_byte, c.char_start, c.char_end,"
-                         " c.line_start, c.line_end, c.token_count, c.headings, coalesce(g.config, 'NULL'), c.text"
-                         " FROM chunks c JOIN documents d ON d.id = c.document_id"
-                         " JOIN collections k ON k.id = d.collection_id LEFT JOIN chunk_configs g ON g.id = c.config_id"
-                         " ORDER BY k.name, d.source, c.ordinal"):
-        *head, text = row
-        out.append("C\t" + "\t".join(map(str, head)) + "\t" + hashlib.sha256(text.encode()).hexdigest())
-    for row in c.execute("SELECT name, chunk_config FROM collections ORDER BY name"):
-        out.append("K\t" + "\t".join(row))
-    return out
 
 def by_source(lines):
     docs = {}
@@ -168,7 +151,7 @@ elif cmd == "canon":
 elif cmd == "check":
     check(sys.argv[2], *sys.argv[3:])
 PY
-tool() { python3 "$E2E_TMP/tool.py" "$@"; }
+tool() { PYTHONPATH="$HERE" python3 "$E2E_TMP/tool.py" "$@"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # ---------------------------------------------------------------------------

@@ -146,24 +146,51 @@ assert_eq "0|0" "$(remembered 2>/dev/null || echo '0|0')" "no message and no cac
 case_ "ask: the stream is cut at many byte offsets (mid-event, mid-token, mid-UTF-8)"
 server_reset
 ANSWER='Caf\u00e9 na\u00efve \u65e5\u672c\u8a9e \u00fcber quokka zebra [1].'
+# Where the first text becomes whole: the byte after the stream's first event that carries
+# text, read from the uncut stream the server sends for this answer. A cut before it leaves no
+# text (exit 7), a cut at or after it a partial answer (exit 8).
+chat_script "[{\"answer\": \"$ANSWER\"}]"
+FIRST_TEXT=$(python3 - "$URL" <<'PY'
+import json, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/chat/completions", headers={"Content-Type": "application/json"},
+                             data=json.dumps({"model": "test-model", "stream": True,
+                                              "messages": [{"role": "user", "content": "q"}]}).encode())
+body = urllib.request.build_opener(urllib.request.ProxyHandler({})).open(req, timeout=30).read()
+pos = 0
+while pos < len(body):
+    end = body.index(b"\n\n", pos) + 2
+    for line in body[pos:end].decode().splitlines():
+        if line.startswith("data: ") and line != "data: [DONE]":
+            if any((c.get("delta") or {}).get("content") for c in json.loads(line[6:]).get("choices", [])):
+                print(end)
+                sys.exit(0)
+    pos = end
+sys.exit("no text in the stream")
+PY
+)
+server_reset
 partial=0 before_text=0
 calls0=$(calls)
 CUTS=$(seq 150 83 700)
+assert_true "the cuts fall on both sides of the first text's end (byte ${FIRST_TEXT:-?})" \
+    test "${FIRST_TEXT:-0}" -gt 150 -a "${FIRST_TEXT:-0}" -le 700
 chat_script "[$(for cut in $CUTS; do printf '{"answer": "%s", "cut_bytes": %s},' "$ANSWER" "$cut"; done | sed 's/,$//')]"
 for cut in $CUTS; do
     run "$STRATA" "${ASK[@]}" --max-retries 0 "what is a quokka?"
-    case "$RC" in
-        8) partial=$((partial + 1))
-           expect_error_line 'the answer was cut off'
-           expect_stdout_match 'partial answer' ;;
-        7) before_text=$((before_text + 1))
-           expect_error_line 'no answer from|ended before the answer began' ;;
-        *) fail "cut at byte $cut: exit $RC, expected 8 (partial) or 7 (before any text)" ;;
-    esac
+    if [ "$cut" -ge "${FIRST_TEXT:-0}" ]; then
+        partial=$((partial + 1))
+        assert_eq 8 "$RC" "cut at byte $cut, after the first text: a partial answer, exit 8"
+        expect_error_line 'the answer was cut off'
+        expect_stdout_match 'partial answer'
+    else
+        before_text=$((before_text + 1))
+        assert_eq 7 "$RC" "cut at byte $cut, before any text: exit 7"
+        expect_error_line 'no answer from 127\.0\.0\.1:[0-9]+'
+        expect_stdout_empty
+    fi
     assert_true "cut at byte $cut: stdout is valid UTF-8" utf8_ok
 done
-note "cuts: $partial partial answers (exit 8), $before_text before any text (exit 7)"
-assert_true "some cuts fell inside the answer" test "$partial" -gt 0
+note "cuts: $partial partial answers (exit 8), $before_text before any text (exit 7); the first text ends at byte $FIRST_TEXT"
 assert_eq "0|0" "$(remembered)" "no cut answer remembered or cached"
 assert_eq "$((calls0 + partial + before_text))" "$(calls)" "every attempt is in the llm_calls log"
 assert_eq "$partial" "$(db_q ask.db "SELECT count(*) FROM llm_calls WHERE status = 'partial'")" "cut answers logged as partial"

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Store checks shared by the fault trials (trial_*.sh): what a store must satisfy after any
 fault, and its content as canonical text, free of row ids and times, so that a run that was
-interrupted and resumed can be compared line for line with one that was not.
+interrupted and resumed can be compared line for line with one that was not. The canonical dump
+is this file's canon(), and only this one: trials with a store check of their own import it
+(PYTHONPATH=tests/e2e, `from trial_tool import canon`).
 
     trial_tool.py check DB [DIMS]   prints "ok" or one problem per line
     trial_tool.py canon DB          prints the canonical content
@@ -87,25 +89,45 @@ def check(db, dims=None):
 
 
 def canon(db):
+    """The store's content as text lines, free of row ids and times: the one canonical dump that
+    every trial compares (a run that was interrupted or raced against one that was not).
+
+        K  collection  chunk_config  embedding provider, model, dimensions ('', '', 0: none)
+        D  collection  source  content_hash  size_bytes  chunk_count  char_count  loader
+           encoding  metadata  title  path
+        C  collection  source  ordinal  start_byte  end_byte  char_start  char_end  line_start
+           line_end  token_count  headings  chunk config  sha256(text)  vector (hex; '-': none)
+        X  provider  model  dimensions  text_sha256  vector (hex): the embedding cache
+
+    The first two fields of D and C lines name the document. A store whose embedding tables do
+    not exist yet (killed while its own migrations ran) dumps as one without vectors."""
     c = sqlite3.connect(db)
+    tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    vectors = {"embeddings", "embedding_cache"} <= tables
+    model = ("coalesce(embedding_provider, ''), coalesce(embedding_model, ''), coalesce(embedding_dimensions, 0)"
+             if vectors else "'', '', 0")
     out = []
-    for row in c.execute("SELECT name, chunk_config, coalesce(embedding_provider, ''), coalesce(embedding_model, ''),"
-                         " coalesce(embedding_dimensions, 0) FROM collections ORDER BY name"):
+    for row in c.execute("SELECT name, chunk_config, %s FROM collections ORDER BY name" % model):
         out.append("K\t" + "\t".join(map(str, row)))
-    for row in c.execute("SELECT k.name, d.source, d.content_hash, d.size_bytes, d.chunk_count, d.loader, d.metadata"
+    for row in c.execute("SELECT k.name, d.source, d.content_hash, d.size_bytes, d.chunk_count, d.char_count,"
+                         " d.loader, d.encoding, d.metadata, coalesce(d.title, ''), coalesce(d.path, '')"
                          " FROM documents d JOIN collections k ON k.id = d.collection_id ORDER BY k.name, d.source"):
         out.append("D\t" + "\t".join(map(str, row)))
-    for row in c.execute("SELECT k.name, d.source, c.ordinal, c.start_byte, c.end_byte, c.text,"
-                         " CASE WHEN e.vector IS NULL THEN '-' ELSE hex(e.vector) END"
-                         " FROM chunks c JOIN documents d ON d.id = c.document_id"
-                         " JOIN collections k ON k.id = d.collection_id LEFT JOIN embeddings e ON e.chunk_id = c.id"
-                         " ORDER BY k.name, d.source, c.ordinal"):
-        *head, text, vector = row
-        out.append("C\t" + "\t".join(map(str, head)) + "\t" + hashlib.sha256(text.encode()).hexdigest() + "\t" + vector)
-    for row in c.execute("SELECT provider, model, dimensions, text_sha256, hex(vector) FROM embedding_cache"
-                         " ORDER BY provider, model, dimensions, text_sha256"):
-        out.append("X\t" + "\t".join(map(str, row)))
-    print("\n".join(out))
+    vector, join = (("CASE WHEN e.vector IS NULL THEN '-' ELSE hex(e.vector) END",
+                     " LEFT JOIN embeddings e ON e.chunk_id = c.id") if vectors else ("'-'", ""))
+    for row in c.execute("SELECT k.name, d.source, c.ordinal, c.start_byte, c.end_byte, c.char_start, c.char_end,"
+                         " c.line_start, c.line_end, c.token_count, c.headings, coalesce(g.config, 'NULL'), c.text, "
+                         + vector + " FROM chunks c JOIN documents d ON d.id = c.document_id"
+                         " JOIN collections k ON k.id = d.collection_id LEFT JOIN chunk_configs g ON g.id = c.config_id"
+                         + join + " ORDER BY k.name, d.source, c.ordinal"):
+        *head, text, vec = row
+        out.append("C\t" + "\t".join(map(str, head)) + "\t" + hashlib.sha256(text.encode()).hexdigest() + "\t" + vec)
+    if vectors:
+        for row in c.execute("SELECT provider, model, dimensions, text_sha256, hex(vector) FROM embedding_cache"
+                             " ORDER BY provider, model, dimensions, text_sha256"):
+            out.append("X\t" + "\t".join(map(str, row)))
+    c.close()
+    return out
 
 
 def gen(dest, files, seed):
@@ -126,7 +148,7 @@ if __name__ == "__main__":
     if cmd == "check":
         check(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
     elif cmd == "canon":
-        canon(sys.argv[2])
+        print("\n".join(canon(sys.argv[2])))
     elif cmd == "gen":
         gen(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:

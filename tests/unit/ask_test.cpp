@@ -38,8 +38,8 @@ class Collector final : public AskObserver {
 
 // A fake environment for provider resolution.
 Getenv env_of(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
-    const auto it = vars.find(name);
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    const auto it = vars.find(std::string(name));
     if (it == vars.end()) return std::nullopt;
     return it->second;
   };
@@ -145,7 +145,7 @@ TEST_F(AskTest, OfflineAnswerCitesTheSourcesAndIsLogged) {
   EXPECT_NE(r.answer.find("down section"), std::string::npos) << r.answer;
   EXPECT_TRUE(r.citations.unknown.empty());
   EXPECT_FALSE(r.pack.sources.empty());
-  EXPECT_EQ(r.pack.sources[0].source, "docs/rollback.md");
+  EXPECT_EQ(r.pack.sources[0].chunk.source, "docs/rollback.md");
   EXPECT_TRUE(chat_requests().empty());
   EXPECT_EQ(count("llm_calls"), 1);
   store::Store st = store::Store::open_existing(path_);
@@ -419,7 +419,7 @@ TEST_F(AskTest, VectorWeightReachesHybridRetrieval) {
     sr.k = 20;
     sr.vector_weight = w;
     std::vector<std::pair<std::int64_t, double>> out;
-    for (const search::SearchHit& h : search::Searcher(st).search(sr).hits) out.emplace_back(h.chunk_id, h.score);
+    for (const search::SearchHit& h : search::Searcher(st).search(sr).hits) out.emplace_back(h.chunk.chunk_id, h.score);
     return out;
   };
   const auto keyword = search_scores(search::Mode::keyword, search::k_hybrid_vector_weight);
@@ -452,9 +452,9 @@ TEST_F(AskTest, VectorWeightReachesHybridRetrieval) {
     std::vector<const llm::Source*> by_rank;
     for (const llm::Source& s : result.pack.sources) {
       // Each source carries the best fused score of its chunks, fused with this weight.
-      EXPECT_DOUBLE_EQ(s.score, best_of(s, hybrid)) << s.source;
+      EXPECT_DOUBLE_EQ(s.score, best_of(s, hybrid)) << s.chunk.source;
       if (w == 0.0) {
-        EXPECT_DOUBLE_EQ(s.score, best_of(s, by_keyword_rank)) << s.source;
+        EXPECT_DOUBLE_EQ(s.score, best_of(s, by_keyword_rank)) << s.chunk.source;
       }
       source_scores[w].push_back(s.score);
       by_rank.push_back(&s);
@@ -483,23 +483,32 @@ TEST(AskProvider, NothingConfiguredIsOffline) {
   EXPECT_EQ(p.model, "extractive");
 }
 
-TEST(AskProvider, FlagsBeatEnvironmentBeatDefaults) {
-  const auto env = env_of({{"STRATA_LLM_PROVIDER", "openai"},
-                           {"STRATA_LLM_MODEL", "llama3.2"},
-                           {"STRATA_LLM_BASE_URL", "http://localhost:11434/v1"}});
-  ResolvedProvider p = resolve_provider({}, env);
-  EXPECT_EQ(p.kind, ProviderKind::openai);
+// Precedence (flag > STRATA_LLM_* > files) is the CLI's one resolver's; core takes the settings as
+// resolved, reads no STRATA_LLM_* itself, and names each value's source when it is wrong.
+TEST(AskProvider, ResolvedSettingsAreUsedAndTheEnvironmentOnlyForTheKey) {
+  const auto env = env_of({{"STRATA_LLM_PROVIDER", "anthropic"}, {"STRATA_LLM_MODEL", "claude-x"}});
+  ProviderFlags f;
+  f.model = "llama3.2";
+  f.base_url = "http://localhost:11434/v1";
+  ResolvedProvider p = resolve_provider(f, env);
+  EXPECT_EQ(p.kind, ProviderKind::openai) << "the environment's STRATA_LLM_PROVIDER is not core's to read";
   EXPECT_EQ(p.model, "llama3.2");
   EXPECT_EQ(p.base_url, "http://localhost:11434/v1");
   EXPECT_FALSE(p.official);
-  ProviderFlags f;
-  f.model = "qwen2.5";
-  f.base_url = "http://127.0.0.1:8080/v1";
-  p = resolve_provider(f, env);
-  EXPECT_EQ(p.model, "qwen2.5");
-  EXPECT_EQ(p.base_url, "http://127.0.0.1:8080/v1");
   f.provider = "none";
   EXPECT_EQ(resolve_provider(f, env).kind, ProviderKind::none);
+
+  ProviderFlags bad;
+  bad.provider = "bogus";
+  bad.provider_source = "$STRATA_LLM_PROVIDER";
+  EXPECT_EQ(std::string(strata::testing::error_of([&] { resolve_provider(bad, env_of({})); }).what()),
+            "$STRATA_LLM_PROVIDER: unknown provider 'bogus'");
+  ProviderFlags url;
+  url.base_url = "ftp://x";
+  url.base_url_source = "/p/strata.toml:3: llm.base_url";
+  url.model = "m";
+  EXPECT_EQ(std::string(strata::testing::error_of([&] { resolve_provider(url, env_of({})); }).what()),
+            "/p/strata.toml:3: llm.base_url must start with http:// or https:// (got 'ftp://x')");
 }
 
 TEST(AskProvider, ModelOrBaseUrlAloneSelectsAProvider) {

@@ -72,7 +72,7 @@ class IngestVectorsTest : public ::testing::Test {
   void record(const store::EmbeddingModel& m) {
     store::Store st = store::Store::open_existing(store_);
     store::EmbeddingStore es(st);
-    es.record_model(es.collection_model("docs")->id, m);
+    es.record_model(store::find_collection(st, "docs")->id, m);
   }
 
   // Ingests and embeds the collection, then ingests one more file and gives its chunks no

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <cstdlib>
 
@@ -134,7 +136,7 @@ TEST(EmbedOpenAi, StatusClassification) {
   }
 }
 
-TEST(EmbedOpenAi, ConnectionFailuresAreRetryable) {
+TEST(EmbedOpenAi, ARefusedConnectionIsRetryableAndNamesTheUrl) {
   int port = 0;
   {
     TestServer gone;
@@ -146,7 +148,9 @@ TEST(EmbedOpenAi, ConnectionFailuresAreRetryable) {
   OpenAiProvider p(c);
   const Attempt a = embed(p, {"x"});
   EXPECT_EQ(a.status, AttemptStatus::retryable);
-  EXPECT_TRUE(a.message.starts_with("connection failed")) << a.message;
+  EXPECT_EQ(a.failure, net::FailureKind::refused);
+  EXPECT_EQ(a.message, "nothing is listening at " + c.base_url + " (connection refused)");
+  EXPECT_NE(a.hint.find("is the server running?"), std::string::npos) << a.hint;
 }
 
 TEST(EmbedOpenAi, TheKeyIsSentButNeverShown) {
@@ -165,31 +169,6 @@ TEST(EmbedOpenAi, TheKeyIsSentButNeverShown) {
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value != nullptr) {
-      ::setenv(name, value, 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
 TEST(EmbedSettings, DefaultsToLocal) {
   const ResolvedEmbedder r = resolve_embedder(EmbedSettings{}, std::nullopt);
   EXPECT_EQ(r.provider->name(), "local");
@@ -199,7 +178,6 @@ TEST(EmbedSettings, DefaultsToLocal) {
 }
 
 TEST(EmbedSettings, ModelOrBaseUrlMeansOpenAi) {
-  ScopedEnv base("OPENAI_BASE_URL", nullptr);
   EmbedSettings s;
   s.model = "nomic-embed-text";
   s.base_url = "http://localhost:11434/v1";
@@ -212,8 +190,9 @@ TEST(EmbedSettings, ModelOrBaseUrlMeansOpenAi) {
 }
 
 TEST(EmbedSettings, RecordedModelIsTheDefault) {
-  ScopedEnv base("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
-  const ResolvedEmbedder r = resolve_embedder(EmbedSettings{}, store::EmbeddingModel{"openai", "my-model", 12});
+  EmbedSettings s;
+  s.base_url = "http://127.0.0.1:9/v1";  // $OPENAI_BASE_URL, as the CLI resolves it
+  const ResolvedEmbedder r = resolve_embedder(s, store::EmbeddingModel{"openai", "my-model", 12});
   EXPECT_EQ(r.provider->model(), "my-model");
   EXPECT_EQ(r.dimensions, 12u);
   EXPECT_EQ(r.base_url, "http://127.0.0.1:9/v1");
@@ -235,42 +214,61 @@ TEST(EmbedSettings, FlagsOverrideModelLimits) {
   EXPECT_EQ(r.dimensions, 0u);  // learnt from the first response
 }
 
-// openai settings whose key is read from $STRATA_TEST_NO_SUCH_KEY.
-EmbedSettings keyed_by_test_variable(const char* base_url) {
+// An environment holding `vars` (an empty value counts as unset, as the CLI's does).
+net::Getenv env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    const auto it = vars.find(std::string(name));
+    if (it == vars.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+}
+
+// openai settings whose key is read from $STRATA_TEST_KEY in `env`.
+EmbedSettings keyed_by_test_variable(const char* base_url, std::map<std::string, std::string> env = {}) {
   EmbedSettings s;
   s.provider = "openai";
   s.base_url = base_url;
-  s.api_key_env = "STRATA_TEST_NO_SUCH_KEY";
+  s.api_key_env = "STRATA_TEST_KEY";
+  s.getenv = env_of(std::move(env));
   return s;
 }
 
+TEST(EmbedSettings, TheKeyComesFromTheGivenEnvironmentOnly) {
+  EmbedSettings s = keyed_by_test_variable("http://127.0.0.1:9/v1", {{"STRATA_TEST_KEY", "k-given"}});
+  ResolvedEmbedder r = resolve_embedder(s, std::nullopt);
+  EXPECT_EQ(r.base_url, "http://127.0.0.1:9/v1");
+  s.getenv = {};  // no environment given: no key, whatever the process holds
+  EXPECT_NO_THROW(resolve_embedder(s, std::nullopt));
+}
+
+TEST(EmbedSettings, ABadUrlIsTracedToWhereItWasSet) {
+  EmbedSettings s = keyed_by_test_variable("ftp://x");
+  s.base_url_source = "$OPENAI_BASE_URL";
+  const Error e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
+  EXPECT_EQ(std::string(e.what()), "$OPENAI_BASE_URL must start with http:// or https:// (got 'ftp://x')");
+}
+
 TEST(EmbedSettings, OpenAiApiNeedsAKeyAndSaysWhichVariable) {
-  ScopedEnv key("STRATA_TEST_NO_SUCH_KEY", nullptr);
   const EmbedSettings s = keyed_by_test_variable("https://api.openai.com/v1");
   const Error e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_NE(std::string(e.what()).find("$STRATA_TEST_NO_SUCH_KEY is not set"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("$STRATA_TEST_KEY is not set"), std::string::npos) << e.what();
 }
 
 // Found by the bad-input catalogue: --api-key-env naming an unset variable sent the requests
 // without a key to a server of one's own; only the official API was refused up front.
 TEST(EmbedSettings, AVariableNamedOnPurposeMustBeSet) {
-  ScopedEnv unset("STRATA_TEST_NO_SUCH_KEY", nullptr);
   EmbedSettings s = keyed_by_test_variable("http://127.0.0.1:9/v1");
   EXPECT_NO_THROW(resolve_embedder(s, std::nullopt)) << "a default name may be unset: local servers need no key";
   s.api_key_env_source = "--api-key-env";
   Error e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_EQ(std::string(e.what()),
-            "--api-key-env names STRATA_TEST_NO_SUCH_KEY, but $STRATA_TEST_NO_SUCH_KEY is not set (or is empty)");
+  EXPECT_EQ(std::string(e.what()), "--api-key-env names STRATA_TEST_KEY, but $STRATA_TEST_KEY is not set (or is empty)");
   s.api_key_env_source = "/p/strata.toml:2: embed.api_key_env";
-  {
-    ScopedEnv empty("STRATA_TEST_NO_SUCH_KEY", "");
-    e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
-    EXPECT_TRUE(std::string(e.what()).starts_with("/p/strata.toml:2: embed.api_key_env names STRATA_TEST_NO_SUCH_KEY"))
-        << e.what();
-  }
-  ScopedEnv set("STRATA_TEST_NO_SUCH_KEY", "k-123");
+  s.getenv = env_of({{"STRATA_TEST_KEY", ""}});
+  e = strata::testing::error_of([&] { resolve_embedder(s, std::nullopt); });
+  EXPECT_TRUE(std::string(e.what()).starts_with("/p/strata.toml:2: embed.api_key_env names STRATA_TEST_KEY")) << e.what();
+  s.getenv = env_of({{"STRATA_TEST_KEY", "k-123"}});
   EXPECT_NO_THROW(resolve_embedder(s, std::nullopt));
 }
 
@@ -317,7 +315,6 @@ TEST(EmbedSettings, ShortenedSizeIsRequestedAgainFromTheRecord) {
   EmbedSettings s;
   s.base_url = server.base_url();
   s.model = "text-embedding-3-small";
-  ScopedEnv key("OPENAI_API_KEY", nullptr);
   const ResolvedEmbedder r = resolve_embedder(s, store::EmbeddingModel{"openai", "text-embedding-3-small", 256});
   EXPECT_EQ(r.dimensions, 256u);
   const std::vector<std::string_view> in = {"x"};

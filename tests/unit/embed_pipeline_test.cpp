@@ -109,7 +109,7 @@ class FakeClock final : public Clock {
 std::vector<std::string_view> views(const std::vector<std::string>& texts) { return {texts.begin(), texts.end()}; }
 
 struct RunnerFixture {
-  RetryPolicy policy;
+  net::RetryPolicy policy;
   FakeClock clock;
   RunShared shared;
 
@@ -151,6 +151,42 @@ TEST(EmbedBatchRunner, GivesUpAfterMaxRetriesWithAClearMessage) {
   EXPECT_EQ(out.fatal->message, "gave up after 4 attempts: HTTP 500: boom");
   EXPECT_NE(out.fatal->hint.find("run the same command again"), std::string::npos);
   EXPECT_FALSE(out.vectors[0]);
+}
+
+TEST(EmbedBatchRunner, ARefusedConnectionGetsTwoQuietRetriesThenOneMessage) {
+  ScriptedProvider p([](std::size_t, auto) {
+    Attempt a = status(AttemptStatus::retryable, "nothing is listening at http://127.0.0.1:9/v1 (connection refused)");
+    a.hint = "is the server running?";
+    a.failure = net::FailureKind::refused;
+    return a;
+  });
+  RunnerFixture f;
+  int announced = 0;
+  f.shared.on_retry = [&](const Attempt&, milliseconds) { ++announced; };
+  const BatchOutcome out = f.run(p, {"a"});
+  ASSERT_TRUE(out.fatal);
+  EXPECT_EQ(out.requests, 3u) << "max_retries is 5; a refused connection gets refused_retries (2)";
+  EXPECT_EQ(out.fatal->message, "nothing is listening at http://127.0.0.1:9/v1 (connection refused)");
+  EXPECT_EQ(out.fatal->hint, "is the server running?");
+  EXPECT_EQ(announced, 0);
+  // The short schedule: [250, 500) then [500, 1000).
+  const auto waits = f.clock.waits();
+  ASSERT_EQ(waits.size(), 2u);
+  EXPECT_LT(waits[0] + waits[1], milliseconds(1500));
+}
+
+TEST(EmbedBatchRunner, ARefusedConnectionThatComesUpIsUsed) {
+  ScriptedProvider p([](std::size_t call, auto in) {
+    if (call > 0) return ok_for(in);
+    Attempt a = status(AttemptStatus::retryable, "refused");
+    a.failure = net::FailureKind::refused;
+    return a;
+  });
+  RunnerFixture f;
+  const BatchOutcome out = f.run(p, {"a"});
+  EXPECT_FALSE(out.fatal);
+  EXPECT_EQ(out.requests, 2u);
+  ASSERT_TRUE(out.vectors[0]);
 }
 
 TEST(EmbedBatchRunner, ZeroRetriesMeansOneAttempt) {

@@ -11,6 +11,7 @@
 #include "embed/collection_embed.h"
 #include "embed/local_embedder.h"
 #include "embed/vector.h"
+#include "store/collections.h"
 #include "store/store.h"
 #include "test_util.h"
 
@@ -76,17 +77,14 @@ TEST_F(EmbedStoreTest, MigrationCreatesTheTablesAndColumns) {
   EXPECT_EQ(testing::query_one(path_, "SELECT count(*) FROM pragma_index_list('embedding_cache') WHERE \"unique\" = 1"), "1");
 }
 
-TEST_F(EmbedStoreTest, FindCollectionCountsChunksAndVectors) {
-  seed(path_, "docs", 2, 3);
+TEST_F(EmbedStoreTest, ChunkCountsCountChunksAndVectors) {
+  const std::int64_t id = seed(path_, "docs", 2, 3);
   Store st = Store::open(path_);
   EmbeddingStore es(st);
-  EXPECT_FALSE(es.find_collection("nope"));
-  const auto c = es.find_collection("docs");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->chunks, 6);
-  EXPECT_EQ(c->embedded, 0);
-  EXPECT_FALSE(c->model);
-  EXPECT_EQ(es.collection_names(), std::vector<std::string>{"docs"});
+  const store::ChunkCounts counts = es.chunk_counts(id);
+  EXPECT_EQ(counts.chunks, 6);
+  EXPECT_EQ(counts.embedded, 0);
+  EXPECT_FALSE(store::find_collection(st, "docs")->embedding_model);
 }
 
 TEST_F(EmbedStoreTest, PendingChunksArePagedInIdOrderPerCollection) {
@@ -128,9 +126,9 @@ TEST_F(EmbedStoreTest, StoreVectorsWritesCacheAndEmbeddingsAndRecordsTheModel) {
   EXPECT_FALSE(es.cached_vector({"openai", "m", 3}, sha256_hex("t")));  // dimensions are part of the key
   EXPECT_EQ(es.chunk_vector(2), blob);
   EXPECT_EQ(es.count_pending(cid), 1);
-  const auto c = es.find_collection("docs");
-  ASSERT_TRUE(c->model);
-  EXPECT_EQ(*c->model, m);
+  const auto c = store::find_collection(st, "docs");
+  ASSERT_TRUE(c->embedding_model);
+  EXPECT_EQ(*c->embedding_model, m);
 }
 
 // Issue 19: a collection re-embedded against another server got the first server's cached
@@ -184,10 +182,10 @@ TEST_F(EmbedStoreTest, SwitchModelDropsOnlyThatCollectionsVectors) {
   es.store_vectors({"local", "x", 1}, std::vector<store::VectorRow>{{{3, 4}, blob, "", false}}, b);
   EXPECT_EQ(es.switch_model(a, {"openai", "y", 0}), 2);
   EXPECT_EQ(count(path_, "SELECT count(*) FROM embeddings"), 2);
-  const auto c = es.find_collection("a");
-  ASSERT_TRUE(c->model);
-  EXPECT_EQ(c->model->model, "y");
-  EXPECT_EQ(c->model->dimensions, 0);  // still to learn: NULL in the store
+  const auto c = store::find_collection(st, "a");
+  ASSERT_TRUE(c->embedding_model);
+  EXPECT_EQ(c->embedding_model->model, "y");
+  EXPECT_EQ(c->embedding_model->dimensions, 0);  // still to learn: NULL in the store
   EXPECT_EQ(testing::query_one(path_, "SELECT embedding_dimensions IS NULL FROM collections WHERE name = 'a'"), "1");
 }
 

@@ -13,8 +13,8 @@ namespace {
 Source source(std::size_t number, std::string text) {
   Source s;
   s.number = number;
-  s.source = "doc" + std::to_string(number) + ".md";
-  s.text = std::move(text);
+  s.chunk.source = "doc" + std::to_string(number) + ".md";
+  s.chunk.text = std::move(text);
   return s;
 }
 
@@ -150,9 +150,9 @@ TEST(LlmExtractive, HardWrappedLinesReadAsOneSentence) {
                    }));
   // Offsets point at each sentence's start in the source text.
   ASSERT_EQ(a.sentences.size(), 4u);
-  EXPECT_EQ(sources[0].text.substr(a.sentences[1].offset, 9), "- Restore");
+  EXPECT_EQ(sources[0].chunk.text.substr(a.sentences[1].offset, 9), "- Restore");
   // "1." before a capital ends a sentence for the shared sentence rules; the item starts after it.
-  EXPECT_EQ(sources[0].text.substr(a.sentences[3].offset, 6), "Rotate");
+  EXPECT_EQ(sources[0].chunk.text.substr(a.sentences[3].offset, 6), "Rotate");
 }
 
 TEST(LlmExtractive, HeadingsAndNextListItemsStillCut) {

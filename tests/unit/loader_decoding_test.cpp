@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/text.h"
+#include "common/utf8.h"
 #include "ingest/loader.h"
 #include "ingest/text_decoding.h"
 
@@ -92,10 +93,10 @@ TEST(LoaderDecoding, Utf16BrokenSurrogatesBecomeReplacementCharacters) {
 }
 
 TEST(LoaderDecoding, ReplaceInvalidUtf8KeepsValidTextAndMarksTheRest) {
-  EXPECT_EQ(replace_invalid_utf8("plain é"), "plain é");
-  EXPECT_EQ(replace_invalid_utf8("a\xE6\x97" "b"), "a\uFFFD" "b");  // truncated 3-byte sequence
-  EXPECT_EQ(replace_invalid_utf8("\x80\x80x\xFF"), "\uFFFDx\uFFFD");
-  EXPECT_EQ(replace_invalid_utf8("\xED\xA0\x80!"), "\uFFFD!");  // encoded surrogate
+  EXPECT_EQ(replace_invalid_utf8("plain é", Utf8Repair::per_sequence), "plain é");
+  EXPECT_EQ(replace_invalid_utf8("a\xE6\x97" "b", Utf8Repair::per_sequence), "a\uFFFD" "b");  // truncated 3-byte sequence
+  EXPECT_EQ(replace_invalid_utf8("\x80\x80x\xFF", Utf8Repair::per_sequence), "\uFFFDx\uFFFD");
+  EXPECT_EQ(replace_invalid_utf8("\xED\xA0\x80!", Utf8Repair::per_sequence), "\uFFFD!");  // encoded surrogate
 }
 
 TEST(LoaderDecoding, LoadedTextRecordsItsEncoding) {

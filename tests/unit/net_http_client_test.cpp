@@ -106,7 +106,7 @@ TEST(NetHttpClient, CallbackReturningFalseAborts) {
   EXPECT_EQ(client.perform(req).failure, FailureKind::aborted);
 }
 
-TEST(NetHttpClient, RefusedConnectionIsConnectFailure) {
+TEST(NetHttpClient, ARefusedConnectionIsItsOwnKind) {
   // A port that was just free: bind, read the port, close.
   int port = 0;
   {
@@ -118,7 +118,9 @@ TEST(NetHttpClient, RefusedConnectionIsConnectFailure) {
   req.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/embeddings";
   req.body = k_two_inputs;
   const net::Response r = client.perform(req);
-  EXPECT_EQ(r.failure, FailureKind::connect) << r.failure_message;
+  EXPECT_EQ(r.failure, FailureKind::refused) << r.failure_message;
+  EXPECT_STREQ(net::name_of(r.failure), "connection refused");
+  EXPECT_TRUE(net::worth_retrying(r.failure)) << "retried, briefly (RetryPolicy::refused_retries)";
   EXPECT_EQ(r.status, 0);
   EXPECT_FALSE(r.failure_message.empty());
 }

@@ -62,5 +62,32 @@ TEST(SearchDocumentEvidence, EmptyOrScorelessListsComeBackAsTheyWere) {
   EXPECT_DOUBLE_EQ(out[0].score, 0.0);
 }
 
+TEST(SearchDocumentEvidence, OnlyThePoolGathersEvidenceSoScoresDoNotDependOnTheDepth) {
+  // Chunks 1-3 are in the pool of 3; chunk 4, of the same document as chunk 2, is not.
+  const Hits hits = {{1, 10.0}, {2, 9.0}, {3, 8.0}, {4, 7.0}, {5, 6.0}};
+  const Docs docs = {100, 200, 300, 200, 100};
+  const Hits out = with_document_evidence(hits, docs, DocumentEvidence{0.5, 6, 3});
+  EXPECT_EQ(ids_of(out), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_DOUBLE_EQ(out[0].score, 1.0) << "chunk 5, after the pool, lends chunk 1 nothing";
+  EXPECT_DOUBLE_EQ(out[1].score, 0.9) << "chunk 4, after the pool, lends chunk 2 nothing";
+  EXPECT_DOUBLE_EQ(out[3].score, 0.7) << "after the pool a chunk keeps score/best";
+  // The pool's scores are those of the list cut to the pool.
+  const Hits cut = with_document_evidence(Hits(hits.begin(), hits.begin() + 3), Docs(docs.begin(), docs.begin() + 3),
+                                          DocumentEvidence{0.5, 6, 3});
+  for (std::size_t i = 0; i < cut.size(); ++i) {
+    EXPECT_EQ(out[i].id, cut[i].id);
+    EXPECT_DOUBLE_EQ(out[i].score, cut[i].score);
+  }
+}
+
+TEST(SearchDocumentEvidence, ChunksAfterThePoolStayBelowItInTheirOrder) {
+  const Hits hits = {{1, 10.0}, {2, 2.0}, {3, 2.0}, {4, 2.0}, {5, 1.0}};
+  const Docs docs = {1, 2, 2, 3, 3};
+  const Hits out = with_document_evidence(hits, docs, DocumentEvidence{1.0, 6, 2});
+  EXPECT_EQ(ids_of(out), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_DOUBLE_EQ(out[2].score, 0.2);
+  EXPECT_DOUBLE_EQ(out[4].score, 0.1);
+}
+
 }  // namespace
 }  // namespace strata::search

@@ -19,6 +19,7 @@
 #include "embed/local_embedder.h"
 #include "search/snippet.h"
 #include "search/vector_index.h"
+#include "store/collections.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "test_util.h"
@@ -97,7 +98,7 @@ class SearcherTest : public ::testing::Test {
 
   static std::vector<std::int64_t> ids(const search::SearchResult& r) {
     std::vector<std::int64_t> out;
-    for (const search::SearchHit& h : r.hits) out.push_back(h.chunk_id);
+    for (const search::SearchHit& h : r.hits) out.push_back(h.chunk.chunk_id);
     return out;
   }
 
@@ -122,7 +123,7 @@ TEST_F(SearcherTest, KeywordQueriesThatLookLikeFts5SyntaxNeverFail) {
   }
   const search::SearchResult cpp = s.search(request("C++", Mode::keyword));
   ASSERT_FALSE(cpp.hits.empty());
-  EXPECT_NE(cpp.hits[0].text.find("C++"), std::string::npos);
+  EXPECT_NE(cpp.hits[0].chunk.text.find("C++"), std::string::npos);
   EXPECT_FALSE(s.search(request("text:bake", Mode::keyword)).hits.empty());  // not a column filter
 }
 
@@ -133,7 +134,7 @@ TEST_F(SearcherTest, KeywordHitsCarryTheirRecordAndAPositiveScore) {
   ASSERT_EQ(r.hits.size(), 5u);
   for (std::size_t i = 0; i < r.hits.size(); ++i) {
     const search::SearchHit& h = r.hits[i];
-    EXPECT_NE(h.text.find("Rolling back a migration"), std::string::npos);
+    EXPECT_NE(h.chunk.text.find("Rolling back a migration"), std::string::npos);
     EXPECT_GT(h.score, 0);
     if (i > 0) {
       EXPECT_LE(h.score, r.hits[i - 1].score);
@@ -141,10 +142,10 @@ TEST_F(SearcherTest, KeywordHitsCarryTheirRecordAndAPositiveScore) {
     ASSERT_TRUE(h.keyword);
     EXPECT_EQ(h.keyword->rank, i + 1);
     EXPECT_FALSE(h.vector);
-    EXPECT_EQ(h.source.rfind("notes/doc", 0), 0u);
-    EXPECT_EQ(h.title.rfind("Doc ", 0), 0u);
-    EXPECT_EQ(h.line_end, h.line_start + 1);
-    EXPECT_EQ(h.byte_end, h.text.size());
+    EXPECT_EQ(h.chunk.source.rfind("notes/doc", 0), 0u);
+    EXPECT_EQ(h.chunk.title.rfind("Doc ", 0), 0u);
+    EXPECT_EQ(h.chunk.line_end, h.chunk.line_start + 1);
+    EXPECT_EQ(h.chunk.byte_end, h.chunk.text.size());
     EXPECT_EQ(h.snippet.find('\n'), std::string::npos);
     EXPECT_NE(h.snippet.find("Rolling"), std::string::npos);
   }
@@ -212,8 +213,8 @@ TEST_F(SearcherTest, FiltersApplyBeforeRankingInEveryMode) {
     // and "record".
     ASSERT_EQ(res.hits.size(), 12u);
     for (const search::SearchHit& h : res.hits) {
-      const int doc = std::stoi(h.source.substr(std::string("notes/doc").size()));
-      EXPECT_EQ(doc % 10, 0) << h.source;
+      const int doc = std::stoi(h.chunk.source.substr(std::string("notes/doc").size()));
+      EXPECT_EQ(doc % 10, 0) << h.chunk.source;
     }
   }
   SearchRequest two = request("bread", Mode::vector, 10);
@@ -230,8 +231,8 @@ TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
   const search::SearchResult kw = s.search(request(q, Mode::keyword, depth));
   const search::SearchResult vec = s.search(request(q, Mode::vector, depth));
   std::vector<search::RankedHit> lists[2];
-  for (const auto& h : kw.hits) lists[0].push_back({h.chunk_id, h.score});
-  for (const auto& h : vec.hits) lists[1].push_back({h.chunk_id, h.score});
+  for (const auto& h : kw.hits) lists[0].push_back({h.chunk.chunk_id, h.score});
+  for (const auto& h : vec.hits) lists[1].push_back({h.chunk.chunk_id, h.score});
   // The default weight, equal weights and others: the keyword list weighs 1, the vector list w.
   for (const std::optional<double> weight : {std::optional<double>(), std::optional(1.0), std::optional(0.5)}) {
     const double w = weight.value_or(search::k_hybrid_vector_weight);
@@ -246,7 +247,7 @@ TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
     for (std::size_t i = 0; i < want.size(); ++i) {
       SCOPED_TRACE(i);
       const search::SearchHit& h = hy.hits[i];
-      EXPECT_EQ(h.chunk_id, want[i].id);
+      EXPECT_EQ(h.chunk.chunk_id, want[i].id);
       EXPECT_DOUBLE_EQ(h.score, want[i].score);
       double expect = 0;
       if (h.keyword) expect += 1.0 / (60.0 + static_cast<double>(h.keyword->rank));
@@ -290,7 +291,7 @@ TEST_F(SearcherTest, HybridWithVectorWeightZeroKeepsTheKeywordOrder) {
   const search::SearchResult hy = s.search(r);
   ASSERT_EQ(hy.hits.size(), kw.hits.size());
   for (std::size_t i = 0; i < kw.hits.size(); ++i) {
-    EXPECT_EQ(hy.hits[i].chunk_id, kw.hits[i].chunk_id) << i;
+    EXPECT_EQ(hy.hits[i].chunk.chunk_id, kw.hits[i].chunk.chunk_id) << i;
     // The vector list still reports where each hit stood in it.
     EXPECT_TRUE(hy.hits[i].keyword);
   }
@@ -300,8 +301,8 @@ TEST_F(SearcherTest, HybridWithVectorWeightZeroKeepsTheKeywordOrder) {
 TEST_F(SearcherTest, Int8PrepassTopTenIsTheExactTopTenOnTheCollection) {
   embed_docs();
   Store st = Store::open(path_);
-  const auto c = store::find_search_collection(st, "docs");
-  ASSERT_TRUE(c && c->model);
+  const auto c = store::find_collection(st, "docs");
+  ASSERT_TRUE(c && c->embedding_model);
   store::CollectionVectors v = store::load_vectors(st, c->id, 384);
   ASSERT_EQ(v.chunk_ids.size(), 160u);
   const search::VectorIndex index(v.matrix, 384, search::Prepass::int8);
@@ -321,7 +322,7 @@ TEST_F(SearcherTest, Int8PrepassTopTenIsTheExactTopTenOnTheCollection) {
     const search::SearchResult r = s.search(request(q, Mode::vector, 10));
     ASSERT_EQ(r.hits.size(), exact.size());
     for (std::size_t i = 0; i < exact.size(); ++i) {
-      EXPECT_EQ(r.hits[i].chunk_id, v.chunk_ids[exact[i].row]);
+      EXPECT_EQ(r.hits[i].chunk.chunk_id, v.chunk_ids[exact[i].row]);
       EXPECT_FLOAT_EQ(static_cast<float>(r.hits[i].score), exact[i].score);
     }
   }
@@ -347,7 +348,7 @@ TEST_F(SearcherTest, VectorsAreLoadedOnceAndReloadedWhenTheStoreChanges) {
   const search::SearchResult third = s.search(request("golden crust", Mode::vector));
   EXPECT_GT(third.timings.load_ms, 0);
   ASSERT_FALSE(third.hits.empty());
-  EXPECT_EQ(third.hits[0].source, "new.md");
+  EXPECT_EQ(third.hits[0].chunk.source, "new.md");
   EXPECT_NEAR(third.hits[0].score, 1.0, 1e-5);
 }
 

@@ -20,6 +20,7 @@
 #include "embed/collection_embed.h"
 #include "search/searcher.h"
 #include "search/vector_index.h"
+#include "store/collections.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "test_util.h"
@@ -302,9 +303,9 @@ class SnapshotStoreTest : public ::testing::Test {
 
   CollectionIndex load() {
     Store st = Store::open(path_);
-    const auto c = store::find_search_collection(st, "docs");
-    EXPECT_TRUE(c && c->model);
-    return load_collection_index(st, c->id, *c->model);
+    const auto c = store::find_collection(st, "docs");
+    EXPECT_TRUE(c && c->embedding_model);
+    return load_collection_index(st, c->id, *c->embedding_model);
   }
 
   std::vector<std::pair<std::int64_t, double>> search(const std::string& q, Mode mode) {
@@ -316,7 +317,7 @@ class SnapshotStoreTest : public ::testing::Test {
     r.mode = mode;
     r.k = 10;
     std::vector<std::pair<std::int64_t, double>> out;
-    for (const SearchHit& h : s.search(r).hits) out.emplace_back(h.chunk_id, h.score);
+    for (const SearchHit& h : s.search(r).hits) out.emplace_back(h.chunk.chunk_id, h.score);
     return out;
   }
 

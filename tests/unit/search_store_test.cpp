@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "search/fts_query.h"
+#include "store/collections.h"
 #include "store/fts_bm25.h"
 #include "store/store.h"
 #include "store/store_db.h"
@@ -407,26 +408,26 @@ TEST_F(SearchStoreTest, LoadVectorsReadsTheCollectionInChunkIdOrder) {
   EXPECT_NE(std::string(e.what()).find("chunk " + std::to_string(x)), std::string::npos);
 }
 
-TEST_F(SearchStoreTest, HitRecordsKeepTheOrderAskedAndSkipMissingIds) {
+TEST_F(SearchStoreTest, ChunkRefsKeepTheOrderAskedAndSkipMissingIds) {
   Seeder s(path_);
   const std::int64_t c = s.collection("docs");
   const std::int64_t d = s.document(c, "a.md", "{}", "Title A");
   const std::int64_t x = s.chunk(d, "first", 3), y = s.chunk(d, "second", 7);
   Store st = Store::open(path_);
-  const auto r = store::hit_records(st, {y, 999999, x});
+  const auto r = store::chunk_refs(st, {y, 999999, x});
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].chunk_id, y);
   EXPECT_EQ(r[0].text, "second");
-  EXPECT_EQ(r[0].line_start, 7);
-  EXPECT_EQ(r[0].line_end, 8);
+  EXPECT_EQ(r[0].line_start, 7u);
+  EXPECT_EQ(r[0].line_end, 8u);
   EXPECT_EQ(r[0].source, "a.md");
   EXPECT_EQ(r[0].title, "Title A");
   EXPECT_EQ(r[0].document_id, d);
-  EXPECT_FALSE(r[0].page.has_value());
+  EXPECT_FALSE(r[0].page_start.has_value());
   EXPECT_EQ(r[1].chunk_id, x);
 }
 
-TEST_F(SearchStoreTest, FindSearchCollectionCountsVectors) {
+TEST_F(SearchStoreTest, FindCollectionSaysWhetherItHasVectors) {
   Seeder s(path_);
   const std::int64_t c = s.collection("docs");
   const std::int64_t d = s.document(c, "a.md");
@@ -434,13 +435,13 @@ TEST_F(SearchStoreTest, FindSearchCollectionCountsVectors) {
   s.chunk(d, "y");
   s.exec("UPDATE collections SET embedding_provider = 'local', embedding_model = 'm', embedding_dimensions = 2");
   Store st = Store::open(path_);
-  const auto found = store::find_search_collection(st, "docs");
+  const auto found = store::find_collection(st, "docs");
   ASSERT_TRUE(found);
   EXPECT_TRUE(found->has_vectors);
-  ASSERT_TRUE(found->model);
-  EXPECT_EQ(found->model->dimensions, 2);
-  EXPECT_FALSE(store::find_search_collection(st, "nope"));
-  EXPECT_EQ(store::search_collection_names(st), std::vector<std::string>{"docs"});
+  ASSERT_TRUE(found->embedding_model);
+  EXPECT_EQ(found->embedding_model->dimensions, 2);
+  EXPECT_FALSE(store::find_collection(st, "nope"));
+  EXPECT_EQ(store::collection_names(st), std::vector<std::string>{"docs"});
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "search/fts_query.h"
 #include "store/document_writer.h"
 #include "store/embedded_migrations.h"
+#include "store/collections.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "store/store_db.h"
@@ -51,7 +52,7 @@ class StoreTitleCjkIndexTest : public ::testing::Test {
  protected:
   std::vector<std::int64_t> search(const std::string& query) {
     Store s = Store::open(path_);
-    const auto c = store::find_search_collection(s, "c");
+    const auto c = store::find_collection(s, "c");
     std::vector<std::int64_t> ids;
     if (!c) return ids;
     for (const store::KeywordRow& r : store::keyword_search(s, c->id, search::fts_match_expression(query), {}, 10)) {

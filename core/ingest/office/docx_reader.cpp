@@ -2,6 +2,7 @@
 #include <map>
 #include <optional>
 
+#include "common/text.h"
 #include "ingest/office/html_writer.h"
 #include "ingest/office/package.h"
 #include "ingest/office/readers.h"
@@ -19,12 +20,6 @@ bool is_w(std::string_view ns) {
 
 // w:val, in whichever WordprocessingML namespace the element is.
 std::string_view val(const XmlElement& e) { return e.attribute(e.ns, "val"); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
-  return out;
-}
 
 std::optional<int> small_number(std::string_view s) {
   if (s.empty() || s.size() > 2) return std::nullopt;
@@ -62,7 +57,7 @@ class StylesReader : public XmlHandler {
     }
     if (!current_) return;
     Style& s = styles[*current_];
-    if (e.local == "name") s.name = lower(val(e));
+    if (e.local == "name") s.name = to_lower(val(e));
     else if (e.local == "basedOn") s.based_on = std::string(val(e));
     else if (e.local == "outlineLvl") s.outline = small_number(val(e));
     else if (e.local == "numPr") s.numbered = true;
@@ -123,7 +118,7 @@ class Styles {
  private:
   // A document without styles.xml: Word's own ids ("Heading1", "Title").
   static ParagraphKind guessed_from_id(std::string_view id) {
-    const std::string l = lower(id);
+    const std::string l = to_lower(id);
     if (l == "title") return {Block::heading, 1, false};
     if (l.starts_with("heading")) {
       if (const auto n = small_number(l.substr(7)); n && *n >= 1 && *n <= 9) return {Block::heading, *n, false};

@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "common/text.h"
 #include "ingest/office/office_error.h"
 #include "ingest/office/package.h"
 #include "ingest/office/readers.h"
@@ -100,14 +101,6 @@ bool is_name_char(char c) {
          c == '.';
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Where the tag starting at `open` (a '<') ends: the index of its '>', skipping quoted attribute
 // values; npos when it never ends.
 std::size_t tag_end(std::string_view s, std::size_t open) {
@@ -155,7 +148,7 @@ std::string xhtml_as_html(std::string_view s) {
     out.append(tag);
     std::size_t name_end = 1;
     while (name_end < tag.size() && is_name_char(tag[name_end])) ++name_end;
-    const std::string name = lower_ascii(tag.substr(1, name_end - 1));
+    const std::string name = to_lower(tag.substr(1, name_end - 1));
     const bool self_closed = tag.size() >= 3 && tag[tag.size() - 2] == '/' && name_end > 1;
     if (self_closed && std::find(k_void_elements.begin(), k_void_elements.end(), name) == k_void_elements.end()) {
       out += "</";

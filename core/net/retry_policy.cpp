@@ -1,4 +1,4 @@
-#include "embed/retry_policy.h"
+#include "net/retry_policy.h"
 
 #include <algorithm>
 #include <charconv>
@@ -9,8 +9,9 @@
 #include "common/text.h"
 #include "net/http_client.h"
 #include "net/http_date.h"
+#include "net/url_secrets.h"
 
-namespace strata::embed {
+namespace strata::net {
 namespace {
 
 using std::chrono::milliseconds;
@@ -40,14 +41,22 @@ milliseconds RetryPolicy::delay(int retry, std::optional<milliseconds> server_wa
   return milliseconds(static_cast<long long>(full / 2 + random01 * full / 2));
 }
 
-std::optional<milliseconds> retry_after_of(const net::Response& response, std::chrono::system_clock::time_point now) {
+int RetryPolicy::retries_for(FailureKind kind) const {
+  return kind == FailureKind::refused ? std::min(refused_retries, max_retries) : max_retries;
+}
+
+std::string refused_message(std::string_view url) {
+  return "nothing is listening at " + redact_url(url) + " (connection refused)";
+}
+
+std::optional<milliseconds> retry_after_of(const Response& response, std::chrono::system_clock::time_point now) {
   if (const auto ms = response.header("retry-after-ms")) {
     if (const auto v = parse_decimal(*ms)) return from_seconds(*v / 1000.0);
   }
   const auto header = response.header("retry-after");
   if (!header) return std::nullopt;
   if (const auto v = parse_decimal(*header)) return from_seconds(*v);
-  if (const auto when = net::parse_http_date(*header)) {
+  if (const auto when = parse_http_date(*header)) {
     if (*when <= now) return milliseconds(0);
     return std::chrono::duration_cast<milliseconds>(std::min(*when - now, std::chrono::system_clock::duration(std::chrono::hours(24))));
   }
@@ -59,4 +68,4 @@ double jitter_random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
 }
 
-}  // namespace strata::embed
+}  // namespace strata::net

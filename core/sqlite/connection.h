@@ -1,5 +1,7 @@
 #pragma once
-// A SQLite connection for the migration engine. Internal to core: SQLiteCpp types stop here.
+// A SQLite connection, shared by the migration engine (migrate/sqlite_driver) and the store:
+// opening with errors in the user's words, and a BEGIN IMMEDIATE transaction. Internal to core:
+// SQLiteCpp types stop here.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -10,7 +12,7 @@ namespace SQLite {
 class Database;
 }
 
-namespace strata::migrate {
+namespace strata::sqlite {
 
 enum class OpenMode {
   read_write_create,  // `up`, `down`, ...: creates the file if needed
@@ -67,4 +69,4 @@ class Transaction {
   bool done_ = false;
 };
 
-}  // namespace strata::migrate
+}  // namespace strata::sqlite

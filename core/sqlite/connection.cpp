@@ -1,4 +1,4 @@
-#include "migrate/connection.h"
+#include "sqlite/connection.h"
 
 #include <sqlite3.h>
 
@@ -12,7 +12,7 @@
 
 #include "common/error.h"
 
-namespace strata::migrate {
+namespace strata::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
@@ -205,4 +205,4 @@ void Transaction::commit() {
   done_ = true;
 }
 
-}  // namespace strata::migrate
+}  // namespace strata::sqlite

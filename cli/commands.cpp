@@ -1,0 +1,41 @@
+#include "commands.h"
+
+#include <array>
+
+#include "ask_command.h"
+#include "catalog_command.h"
+#include "chunk_command.h"
+#include "config_command.h"
+#include "embed_command.h"
+#include "ingest_command.h"
+#include "logs_command.h"
+#include "migrate_command.h"
+#include "search_command.h"
+#include "tokens_command.h"
+
+namespace strata::cli {
+
+namespace {
+
+constexpr std::array k_commands = {
+    Command{"migrate", "Version a SQLite or PostgreSQL database schema with SQL migration files", setup_migrate},
+    Command{"tokens", "Count, list, decode or truncate tokens (tiktoken-identical)", setup_tokens},
+    Command{"chunk", "Split documents into chunks with exact byte offsets (JSON Lines)", setup_chunk},
+    Command{"embed", "Embed a collection's chunks (stored, cached, resumable), or texts given as arguments or on stdin",
+            setup_embed},
+    Command{"ingest", "Add files, folders, stdin or JSONL records to the knowledge store", setup_ingest},
+    Command{"collections", "List the store's collections, or remove one", setup_collections},
+    Command{"documents", "List a collection's documents, show one's chunks, remove some", setup_documents},
+    Command{"search", "Search a collection by keyword (BM25), by vector, or both (hybrid)", setup_search},
+    Command{"ask", "Answer a question from a collection's documents, with checked citations (offline without a model)",
+            setup_ask},
+    Command{"logs", "List the answers strata ask has given (question, model, tokens, time)", setup_logs},
+    Command{"config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources",
+            setup_config},
+};
+
+}  // namespace
+
+std::span<const Command> commands() { return k_commands; }
+
+}  // namespace strata::cli
