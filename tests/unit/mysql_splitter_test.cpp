@@ -1,0 +1,96 @@
+// split_mysql: statements as the `mysql` client sends them (issue 21).
+#include "migrate/mysql_splitter.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace strata::migrate {
+namespace {
+
+std::vector<std::string> texts(std::string_view sql) {
+  const MysqlSplit r = split_mysql(sql);
+  EXPECT_FALSE(r.error_offset) << r.error;
+  std::vector<std::string> out;
+  for (const MysqlStatement& s : r.statements) out.emplace_back(sql.substr(s.offset, s.length));
+  return out;
+}
+
+TEST(MysqlSplitter, SemicolonsEndStatementsAndALastOneNeedsNone) {
+  EXPECT_EQ(texts("CREATE TABLE a (x int);\n  INSERT INTO a VALUES (1) ;\nSELECT 1"),
+            (std::vector<std::string>{"CREATE TABLE a (x int)", "INSERT INTO a VALUES (1)", "SELECT 1"}));
+  EXPECT_EQ(texts(""), std::vector<std::string>{});
+  EXPECT_EQ(texts(";;\n ; "), std::vector<std::string>{});
+}
+
+TEST(MysqlSplitter, QuotesKeepTheirSemicolons) {
+  const std::string sql = R"(INSERT INTO t VALUES ('a;b', "c;d", 'it\'s;', 'x'';y', "q\";");)";
+  EXPECT_EQ(texts(sql + "\nSELECT 2;"), (std::vector<std::string>{sql.substr(0, sql.size() - 1), "SELECT 2"}));
+  EXPECT_EQ(texts("CREATE TABLE `we;ird` (`a``;b` int);"),
+            (std::vector<std::string>{"CREATE TABLE `we;ird` (`a``;b` int)"}));
+  // A backslash is no escape in a `quoted identifier`.
+  EXPECT_EQ(texts("SELECT 1 AS `a\\`; SELECT 2;"), (std::vector<std::string>{"SELECT 1 AS `a\\`", "SELECT 2"}));
+}
+
+TEST(MysqlSplitter, CommentsHideSemicolonsAndAreNotStatements) {
+  EXPECT_EQ(texts("# one; two\n-- three; four\n/* five; six */\nSELECT 1; # seven;\n--\tnine;\n"),
+            (std::vector<std::string>{"SELECT 1"}));
+  // "--" without a blank after it is two minus signs, as the server reads it.
+  EXPECT_EQ(texts("SELECT 1--1;"), (std::vector<std::string>{"SELECT 1--1"}));
+  EXPECT_EQ(texts("-- only a comment\n# and another\n"), std::vector<std::string>{});
+}
+
+TEST(MysqlSplitter, ConditionalCommentsStayInTheStatement) {
+  EXPECT_EQ(texts("/*!40101 SET @saved = @@character_set_client; */;\n/*!50003 CREATE*/ TABLE t (x int);"),
+            (std::vector<std::string>{"/*!40101 SET @saved = @@character_set_client; */", "/*!50003 CREATE*/ TABLE t (x int)"}));
+}
+
+TEST(MysqlSplitter, DelimiterBlocksHoldProceduresTriggersAndEvents) {
+  const std::string sql =
+      "DELIMITER $$\n"
+      "CREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 'a$$b';\nEND$$\n"
+      "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.x = 1; END $$\n"
+      "delimiter ;\n"
+      "SELECT 3;\n"
+      "  DELIMITER //\n"
+      "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM a; END//\n"
+      "DELIMITER ;\n";
+  EXPECT_EQ(texts(sql), (std::vector<std::string>{
+                            "CREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 'a$$b';\nEND",
+                            "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.x = 1; END",
+                            "SELECT 3",
+                            "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM a; END",
+                        }));
+}
+
+TEST(MysqlSplitter, DelimiterIsACommandOnlyAtTheStartOfAStatementsLine) {
+  EXPECT_EQ(texts("CREATE TABLE delimiters (delimiter int);\nSELECT delimiter FROM delimiters;"),
+            (std::vector<std::string>{"CREATE TABLE delimiters (delimiter int)", "SELECT delimiter FROM delimiters"}));
+}
+
+TEST(MysqlSplitter, WhatIsNeverClosedIsAnErrorAtItsStart) {
+  const struct {
+    std::string sql;
+    std::size_t offset;
+    std::string error;
+  } cases[] = {
+      {"SELECT 1;\nSELECT 'abc;", 17, "a 'string' is never closed"},
+      {"SELECT \"abc\\\";", 7, "a \"string\" is never closed"},
+      {"SELECT `a;", 7, "a `quoted identifier` is never closed"},
+      {"SELECT 1; /* open", 10, "a /* comment is never closed"},
+      {"/*!40101 SET x = 1;", 0, "a /*! comment is never closed"},
+      {"SELECT 1;\nDELIMITER\nSELECT 2;", 10, "DELIMITER names no delimiter"},
+      {"SELECT 0;\nDELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END\n", 23,
+       "the statement is never ended by the delimiter $$ set by DELIMITER on line 2"},
+  };
+  for (const auto& c : cases) {
+    const MysqlSplit r = split_mysql(c.sql);
+    ASSERT_TRUE(r.error_offset) << c.sql;
+    EXPECT_EQ(*r.error_offset, c.offset) << c.sql;
+    EXPECT_EQ(r.error, c.error) << c.sql;
+  }
+}
+
+}  // namespace
+}  // namespace strata::migrate
