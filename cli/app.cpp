@@ -10,9 +10,8 @@
 #include <vector>
 
 #include "commands.h"
-#include "common/error.h"
-#include "common/exit_codes.h"
-#include "migrate/pq_preload.h"
+#include "common/public.h"
+#include "migrate/public.h"
 #include "option_bundles.h"
 #include "output.h"
 #include "suggest.h"

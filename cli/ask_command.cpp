@@ -20,22 +20,19 @@
 #include <string>
 #include <vector>
 
-#include "ask/ask.h"
-#include "common/clock.h"
-#include "common/display_width.h"
-#include "common/error.h"
-#include "config/config.h"
+#include "ask/public.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
-#include "common/text.h"
 #include "embed_output.h"
 #include "flag_values.h"
 #include "input.h"
-#include "llm/context_pack.h"
-#include "llm/sanitize.h"
+#include "llm/public.h"
+#include "number_flags.h"
 #include "option_bundles.h"
 #include "output.h"
 #include "progress.h"
-#include "store/store.h"
+#include "store/public.h"
 #include "store_options.h"
 
 namespace strata::cli {
@@ -49,23 +46,14 @@ struct AskCliOptions {
   std::vector<std::string> question;  // the words, joined by spaces
   RetrievalFlags retrieval;
   EndpointFlags endpoint;  // the chat server
-  std::string context_tokens, max_tokens, temperature, conversation;
-  std::string provider, model;
+  std::optional<std::uint64_t> context_tokens, max_tokens, conversation;  // 1 or more
+  std::optional<double> temperature;                                      // 0 to 2
+  std::optional<std::string> provider, model;
   std::string system;  // --system TEXT or @FILE; unless given: [llm] system
   bool no_cache = false, redact = false, raw = false, context_only = false;
   bool continue_last = false, no_stream = false;
   OutputOptions out;  // out.color: the run's (RunContext)
 };
-
-double parse_temperature(const std::string& value) {
-  double t = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, t);
-  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(t) || t < 0 || t > 2) {
-    usage("--temperature must be a number from 0 to 2 (got '" + value + "')");
-  }
-  return t;
-}
 
 // `strata ask -`: the question is standard input, as `llm` and `aichat` read it (echo q | strata
 // ask -). Bounded: a question is a prompt, not a document, and a runaway pipe must not fill memory.
@@ -125,7 +113,7 @@ llm::PromptSettings prompt_settings(const AskCliOptions& o) {
 
 ask::AskRequest request_of(const AskCliOptions& o) {
   ask::AskRequest r;
-  apply_embed_server("", "", r.embed);  // the question's embedding: the collection's server, as search's
+  apply_embed_server(std::nullopt, std::nullopt, r.embed);  // the question's embedding: the collection's server, as search's
   if (o.question.size() == 1 && o.question[0] == "-") {
     r.question = question_from_stdin();
     if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question on standard input is empty");
@@ -138,15 +126,15 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   r.collection = o.store.collection;
   const RetrievalFlags& f = o.retrieval;
   apply_retrieval(f, r.k, r.mode, r.where);
-  r.vector_weight = chosen_vector_weight(f.vector_weight.has_value(), f.vector_weight.value_or(""));
+  r.vector_weight = chosen_vector_weight(f.vector_weight);
   r.rerank = chosen_rerank(f.rerank, f.rerank_url, f.rerank_model, f.rerank_api_key_env);
-  if (!o.context_tokens.empty()) r.context_tokens = static_cast<std::size_t>(parse_count("--context-tokens", o.context_tokens, 1));
-  if (!o.max_tokens.empty()) r.max_tokens = parse_count("--max-tokens", o.max_tokens, 1);
-  if (!o.temperature.empty()) r.temperature = parse_temperature(o.temperature);
-  if (o.endpoint.max_retries) r.chat.retry.max_retries = *o.endpoint.max_retries;
+  if (o.context_tokens) r.context_tokens = static_cast<std::size_t>(*o.context_tokens);
+  r.max_tokens = o.max_tokens;
+  r.temperature = o.temperature;
+  r.max_retries = o.endpoint.max_retries;
   // The stream's idle timer counts whole seconds: a fraction rounds up.
-  if (const auto timeout = o.endpoint.timeout_ms()) r.chat.idle_timeout = std::chrono::ceil<std::chrono::seconds>(*timeout);
-  if (!o.conversation.empty()) r.conversation = static_cast<std::int64_t>(parse_count("--conversation", o.conversation, 1));
+  if (const auto timeout = o.endpoint.timeout_ms()) r.idle_timeout = std::chrono::ceil<std::chrono::seconds>(*timeout);
+  if (o.conversation) r.conversation = static_cast<std::int64_t>(*o.conversation);
   if (r.conversation && o.continue_last) usage("give --continue or --conversation, not both");
   r.continue_last = o.continue_last;
   r.redact = o.redact;
@@ -422,20 +410,19 @@ int run_ask(const AskCliOptions& o) {
   const OutputOptions& out = o.out;
   const ask::AskRequest request = request_of(o);
   // Each a flag, else its STRATA_LLM_* variable, else the [llm] section of strata.toml or the user file.
-  const std::string base_url_flag = o.endpoint.base_url.value_or(""), api_key_env_flag = o.endpoint.api_key_env.value_or("");
   ask::ProviderFlags flags;
-  const config::Setting& chosen = setting("llm.provider", given(o.provider), "--provider");
+  const config::Setting& chosen = setting("llm.provider", o.provider, "--provider");
   flags.provider = value_of(chosen);
   flags.provider_source = source_of(chosen, "llm.provider", "--provider");
-  flags.model = value_of(setting("llm.model", given(o.model), "--model"));
-  const config::Setting& base_url = setting("llm.base_url", given(base_url_flag), "--base-url");
+  flags.model = value_of(setting("llm.model", o.model, "--model"));
+  const config::Setting& base_url = setting("llm.base_url", o.endpoint.base_url, "--base-url");
   flags.base_url = value_of(base_url);
   flags.base_url_source = source_of(base_url, "llm.base_url", "--base-url");
-  const config::Setting& key_env = setting("llm.api_key_env", given(api_key_env_flag), "--api-key-env");
+  const config::Setting& key_env = setting("llm.api_key_env", o.endpoint.api_key_env, "--api-key-env");
   flags.api_key_env = value_of(key_env);
   if (flags.api_key_env) flags.api_key_env_source = source_of(key_env, "llm.api_key_env", "--api-key-env");
-  flags.key_allowed = [base_url_flag, api_key_env_flag] {
-    return key_may_go("llm.base_url", !base_url_flag.empty(), !api_key_env_flag.empty() ? "--api-key-env" : "");
+  flags.key_allowed = [url_given = o.endpoint.base_url.has_value(), key_given = o.endpoint.api_key_env.has_value()] {
+    return key_may_go("llm.base_url", url_given, key_given ? "--api-key-env" : "");
   };
   const ask::ResolvedProvider provider = ask::resolve_provider(flags, process_getenv());
   if (o.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !out.quiet) {
@@ -446,7 +433,7 @@ int run_ask(const AskCliOptions& o) {
   const auto t_open = Clock::now();
   store::Store st = [&] {
     try {
-      return store::Store::open_existing(path);
+      return store::Store::open_existing(path, store_open_options());
     } catch (const Error& e) {
       throw Error(e.code(), e.what(),
                   e.hint().empty() ? "ingest documents first: strata ingest PATH (or give --store)" : e.hint());
@@ -457,7 +444,7 @@ int run_ask(const AskCliOptions& o) {
   AnswerPrinter printer(o.raw, out.json || o.context_only, out,
                         [&](const ask::AskResult& done) { print_answered(done, request, o, out); });
   ask::AskRequest cancellable = request;
-  cancellable.chat.cancel = &g_interrupted;
+  cancellable.cancel = &g_interrupted;
   ask::AskResult r = [&] {
     const InterruptGuard guard;
     try {
@@ -531,14 +518,22 @@ Run setup_ask(CLI::App& cmd) {
        "Environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY)",
        "Give up on a stream that brings nothing new for SECS seconds, rounded up to whole seconds (default: 120)",
        "Retries of a request that failed before the answer began, 0 to 100 (default: 4)"});
-  cmd.add_option("--temperature", o->temperature, "Sampling temperature, 0-2 (default: the server's)")->type_name("T");
-  cmd.add_option("--max-tokens", o->max_tokens, "Longest answer in tokens (default: the server's; anthropic 4096)")
-      ->type_name("N");
-  cmd.add_option("--context-tokens", o->context_tokens,
-                 "Tokens of sources in the prompt (default: from the model's window, at most 8000; offline 4000)")
-      ->type_name("N");
+  check_decimal(cmd.add_option("--temperature", o->temperature, "Sampling temperature, 0 to 2 (default: the server's)")
+                    ->type_name("T"),
+                0, 2);
+  check_whole_number(
+      cmd.add_option("--max-tokens", o->max_tokens, "Longest answer in tokens (default: the server's; anthropic 4096)")
+          ->type_name("N"),
+      1);
+  check_whole_number(cmd.add_option("--context-tokens", o->context_tokens,
+                                    "Tokens of sources in the prompt (default: from the model's window, at most 8000; "
+                                    "offline 4000)")
+                         ->type_name("N"),
+                     1);
   cmd.add_flag("-c,--continue", o->continue_last, "Continue the most recent conversation");
-  cmd.add_option("--conversation", o->conversation, "Continue conversation ID (see strata logs)")->type_name("ID");
+  check_whole_number(cmd.add_option("--conversation", o->conversation, "Continue conversation ID (see strata logs)")
+                         ->type_name("ID"),
+                     1);
   cmd.add_flag("--no-cache", o->no_cache, "Ask the model even when the store has this exact request's answer");
   cmd.add_flag("--no-stream", o->no_stream, "Ask for the whole answer at once (servers that cannot stream)");
   cmd.add_flag("--redact", o->redact,

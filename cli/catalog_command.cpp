@@ -7,19 +7,15 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
-#include "config/config.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
-#include "ingest/named_document.h"
-#include "ingest/project_root.h"
-#include "ingest/source_id.h"
+#include "ingest/public.h"
 #include "json_text.h"
 #include "option_bundles.h"
 #include "output.h"
 #include "progress.h"
-#include "store/catalog.h"
-#include "store/collections.h"
-#include "store/store.h"
+#include "store/public.h"
 #include "store_options.h"
 #include "suggest.h"
 
@@ -111,7 +107,7 @@ json chunk_json(const st::ChunkView& c) {
 bool stdout_color(const CatalogOptions& o) { return color_enabled(o.out.color, STDOUT_FILENO); }
 
 int list_collections(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store));
+  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
   const std::vector<st::CollectionInfo> all = st::list_collections(store);
   if (o.out.json) {
     for (const st::CollectionInfo& c : all) std::cout << json_text(collection_json(c)) << '\n';
@@ -133,7 +129,7 @@ int list_collections(const CatalogOptions& o) {
 }
 
 int remove_collection(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store));
+  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
   const st::CollectionInfo removed = st::remove_collection(store, o.name);
   if (o.out.json) {
     std::cout << json_text(json{{"removed", collection_json(removed)}}) << '\n';
@@ -145,7 +141,7 @@ int remove_collection(const CatalogOptions& o) {
 }
 
 int list_documents(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store));
+  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
   if (o.out.json) {
     st::for_each_document(store, o.store.collection,
                           [](const st::DocumentSummary& d) { std::cout << json_text(document_json(d)) << '\n'; });
@@ -185,7 +181,7 @@ std::string headings_text(const std::string& headings_json) {
 // The document a user named: its source as listed, or its file's path as typed from here.
 // Throws Error(invalid_input) with the closest stored source when none matches.
 st::DocumentSummary named_document(st::Store& store, const std::string& collection, const std::string& typed) {
-  const std::filesystem::path cwd = config::process_environment().cwd;
+  const std::filesystem::path cwd = process_environment().cwd;
   const std::filesystem::path root = ingest::project_root(cwd, configuration().files.project);
   if (auto d = ingest::find_named_document(store, collection, typed, cwd, root)) return *d;
   const std::vector<std::string> tried = ingest::source_candidates(typed, cwd, root);
@@ -201,7 +197,7 @@ st::DocumentSummary named_document(st::Store& store, const std::string& collecti
 }
 
 int show_document(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store));
+  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
   const st::DocumentSummary d = named_document(store, o.store.collection, o.sources.front());
   if (o.text) {
     const std::string text = st::document_text(store, d.id);
@@ -240,7 +236,7 @@ int show_document(const CatalogOptions& o) {
 }
 
 int remove_documents(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store));
+  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
   std::vector<std::string> sources;
   for (const std::string& typed : o.sources) sources.push_back(named_document(store, o.store.collection, typed).source);
   const std::vector<st::DocumentSummary> removed = st::remove_documents(store, o.store.collection, sources);

@@ -18,15 +18,13 @@
 #include <string>
 #include <vector>
 
-#include "chunk/chunker.h"
-#include "chunk/lossy.h"
-#include "common/error.h"
-#include "common/text.h"
-#include "config/config.h"
+#include "chunk/public.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
-#include "flag_values.h"
 #include "input.h"
 #include "json_text.h"
+#include "number_flags.h"
 #include "option_bundles.h"
 #include "output.h"
 
@@ -84,9 +82,6 @@ struct Plan {
   bool emit_tokens() const { return chunk.count_tokens || chunk.unit == ck::Unit::tokens; }
 };
 
-const char* const k_strategies = "fixed, recursive, paragraph, sentence, markdown, token";
-const char* const k_units = "chars, bytes, tokens";
-const char* const k_tokenizers = "cl100k_base, o200k_base";
 const char* const k_formats = "jsonl, json, text";
 
 // --separator's escapes: \n, \t, \r and \\ (a literal newline is awkward on a command line).
@@ -154,7 +149,7 @@ Plan make_plan(const ChunkCliOptions& o) {
   }
   if (c.strategy) {
     const auto s = ck::strategy_from_name(*c.strategy);
-    if (!s) usage(named(o, "--strategy") + ": unknown strategy '" + *c.strategy + "'; valid strategies: " + k_strategies);
+    if (!s) throw ck::unknown_strategy(named(o, "--strategy"), *c.strategy, false);
     p.chunk.strategy = *s;
     p.strategy_given = true;
   } else if (separators_given || !o.compat.empty()) {
@@ -169,7 +164,7 @@ Plan make_plan(const ChunkCliOptions& o) {
 
   if (c.unit) {
     const auto u = ck::unit_from_name(*c.unit);
-    if (!u) usage(named(o, "--unit") + ": unknown unit '" + *c.unit + "'; valid units: " + k_units);
+    if (!u) throw ck::unknown_unit(named(o, "--unit"), *c.unit);
     p.chunk.unit = *u;
   }
   if (p.strategy_given && p.chunk.strategy == ck::Strategy::token) {
@@ -180,7 +175,7 @@ Plan make_plan(const ChunkCliOptions& o) {
   }
   const std::string tokenizer = c.tokenizer.value_or("cl100k_base");
   const auto e = tk::encoding_from_name(tokenizer);
-  if (!e) usage(named(o, "--tokenizer") + ": unknown tokenizer '" + tokenizer + "'; valid tokenizers: " + k_tokenizers);
+  if (!e) throw ck::unknown_tokenizer(named(o, "--tokenizer"), tokenizer);
   p.chunk.encoding = *e;
 
   p.chunk.size = c.size.value_or(1000);
@@ -192,14 +187,10 @@ Plan make_plan(const ChunkCliOptions& o) {
   }
   if (o.compat.empty()) p.chunk.min_size = c.min_size.value_or(0);
   if (p.chunk.overlap >= p.chunk.size) {
-    usage(named(o, "--overlap") + " must be less than " + named(o, "--size") + " (got " + short_name(o, "--overlap") +
-          " " + std::to_string(p.chunk.overlap) + " with " + short_name(o, "--size") + " " +
-          std::to_string(p.chunk.size) + ")");
+    throw ck::overlap_not_below_size(named(o, "--overlap"), p.chunk.overlap, short_name(o, "--size"), p.chunk.size);
   }
   if (p.chunk.min_size >= p.chunk.size) {
-    usage(named(o, "--min-size") + " must be less than " + named(o, "--size") + " (got " + short_name(o, "--min-size") +
-          " " + std::to_string(p.chunk.min_size) + " with " + short_name(o, "--size") + " " +
-          std::to_string(p.chunk.size) + ")");
+    throw ck::min_size_not_below_size(named(o, "--min-size"), p.chunk.min_size, short_name(o, "--size"), p.chunk.size);
   }
 
   if (!o.separators.empty()) p.chunk.separators = parse_separators_json(o.separators);
@@ -397,7 +388,7 @@ ChunkCliOptions with_configuration(ChunkCliOptions o) {
   };
   const auto count = [&](std::optional<std::size_t>& option, const char* flag, std::string_view key, std::uint64_t least) {
     if (option) return;
-    if (const config::Setting* s = from_file(flag, key)) option = parse_count(o.from_file[flag], s->value, least);
+    if (const config::Setting* s = from_file(flag, key)) option = parse_whole_number(o.from_file[flag], s->value, least);
   };
   ChunkingFlags& c = o.chunking;
   text(c.strategy, "--strategy", "chunk.strategy");

@@ -3,13 +3,15 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "config/config.h"
-#include "net/url_secrets.h"
+#include "config/public.h"
 #include "json_text.h"
+#include "net/public.h"
 #include "option_bundles.h"
 #include "output.h"
 
@@ -72,7 +74,7 @@ int run_paths(const ConfigCliOptions& o, const config::Configuration& c) {
 }
 
 int run_config(const ConfigCliOptions& o) {
-  const config::Environment env = config::process_environment();
+  const config::Environment env = process_environment();
   const config::Configuration& c = configuration();
   if (o.path) return run_paths(o, c);
   const std::vector<Secret> keys = secrets(c, env);
@@ -140,7 +142,7 @@ namespace {
 // Only `setting` changes the configuration after it is loaded: a flag given on the command line.
 config::Configuration& loaded_configuration() {
   static const std::unique_ptr<config::Configuration> loaded =
-      std::make_unique<config::Configuration>(config::load(config::process_environment()));
+      std::make_unique<config::Configuration>(config::load(process_environment()));
   return *loaded;
 }
 
@@ -152,11 +154,6 @@ const config::Setting& setting(std::string_view name, const std::optional<std::s
   config::Configuration& c = loaded_configuration();
   if (flag) c.set_flag(name, *flag, std::string(flag_name));
   return c.get(name);
-}
-
-std::optional<std::string> given(const std::string& flag_value) {
-  if (flag_value.empty()) return std::nullopt;
-  return flag_value;
 }
 
 std::optional<std::string> value_of(const config::Setting& s) {
@@ -176,8 +173,25 @@ std::string source_of(const config::Setting& s, std::string_view name, std::stri
   return std::string(fallback);
 }
 
+config::Environment process_environment() {
+  config::Environment env;
+  std::error_code ec;
+  env.cwd = std::filesystem::current_path(ec);
+  if (ec) {
+    const char* pwd = std::getenv("PWD");
+    env.cwd = pwd != nullptr ? pwd : "/";
+  }
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+  };
+  env.read_file = config::read_settings_file;
+  return env;
+}
+
 net::Getenv process_getenv() {
-  return [env = config::process_environment()](std::string_view name) { return env.getenv(std::string(name)); };
+  return [env = process_environment()](std::string_view name) { return env.getenv(std::string(name)); };
 }
 
 std::optional<std::string> configured_in_file(std::string_view name) {

@@ -13,6 +13,7 @@ class App;
 
 namespace strata::config {
 class Configuration;
+struct Environment;
 struct Setting;
 }
 
@@ -35,16 +36,16 @@ const config::Configuration& configuration();
 // when the flag was given.
 const config::Setting& setting(std::string_view name, const std::optional<std::string>& flag, std::string_view flag_name);
 
-// A flag's value as a setting's: nullopt when the flag was not given (an empty string counts as
-// not given, as the commands' string options start empty).
-std::optional<std::string> given(const std::string& flag_value);
-
 // The value of a setting resolved by `setting`, nullopt when nothing set it.
 std::optional<std::string> value_of(const config::Setting& s);
 
 // Where a setting came from, for a message about its value: "--base-url", "$OPENAI_BASE_URL",
 // "/p/strata.toml:3: embed.base_url", or `fallback` for a default.
 std::string source_of(const config::Setting& s, std::string_view name, std::string_view fallback);
+
+// The real process for core/config: its working directory, its variables (empty counts as unset)
+// and the filesystem (config::read_settings_file). Core reads no variable itself.
+config::Environment process_environment();
 
 // Reads the process's environment (empty counts as unset): what core is given instead of getenv.
 net::Getenv process_getenv();

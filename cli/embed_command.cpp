@@ -15,17 +15,15 @@
 #include <vector>
 
 #include "chunk_command.h"
-#include "common/error.h"
+#include "common/public.h"
 #include "config_command.h"
-#include "common/text.h"
-#include "embed/collection_embed.h"
-#include "embed/text_embed.h"
+#include "embed/public.h"
 #include "embed_output.h"
-#include "flag_values.h"
 #include "input.h"
 #include "json_text.h"
+#include "number_flags.h"
 #include "output.h"
-#include "store/store.h"
+#include "store/public.h"
 #include "store_options.h"
 
 namespace strata::cli {
@@ -34,14 +32,17 @@ namespace {
 namespace em = strata::embed;
 using nlohmann::json;
 
+constexpr std::uint64_t k_max_concurrency = 64;  // --concurrency: requests in flight
+
 struct EmbedCliOptions {
   StoreOptions store;
   std::vector<std::string> texts;   // --text, repeatable
   std::vector<std::string> inputs;  // positional: '-' (standard input), or a JSONL file with --jsonl
   bool jsonl = false;
-  std::string provider, model, dimensions;
+  std::optional<std::string> provider, model;
   EndpointFlags endpoint;
-  std::string concurrency, batch_size, batch_tokens, max_input_tokens;
+  // Each 1 or more (--concurrency at most k_max_concurrency), checked as they are parsed.
+  std::optional<std::size_t> dimensions, concurrency, batch_size, batch_tokens, max_input_tokens;
   bool strict = false;
   bool switch_model = false;
   OutputOptions out;  // out.color: the run's (RunContext)
@@ -53,17 +54,16 @@ struct EmbedCliOptions {
 em::EmbedSettings settings_of(const EmbedCliOptions& o) {
   em::EmbedSettings s;
   // Flags, else the [embed] section of strata.toml or the user file.
-  const config::Setting& provider = setting("embed.provider", given(o.provider), "--provider");
+  const config::Setting& provider = setting("embed.provider", o.provider, "--provider");
   s.provider = value_of(provider);
   s.provider_source = source_of(provider, "embed.provider", "--provider");
-  s.model = value_of(setting("embed.model", given(o.model), "--model"));
-  if (!o.dimensions.empty()) s.dimensions = parse_count("--dimensions", o.dimensions, 1);
+  s.model = value_of(setting("embed.model", o.model, "--model"));
+  s.dimensions = o.dimensions;
   apply_endpoint(o.endpoint, s);
-  if (!o.concurrency.empty()) s.concurrency = parse_count("--concurrency", o.concurrency, 1);
-  if (s.concurrency > 64) usage("--concurrency must be at most 64 (got " + o.concurrency + ")");
-  if (!o.batch_size.empty()) s.batch_inputs = parse_count("--batch-size", o.batch_size, 1);
-  if (!o.batch_tokens.empty()) s.batch_tokens = parse_count("--batch-tokens", o.batch_tokens, 1);
-  if (!o.max_input_tokens.empty()) s.max_input_tokens = parse_count("--max-input-tokens", o.max_input_tokens, 1);
+  if (o.concurrency) s.concurrency = *o.concurrency;
+  s.batch_inputs = o.batch_size;
+  s.batch_tokens = o.batch_tokens;
+  s.max_input_tokens = o.max_input_tokens;
   s.strict = o.strict;
   s.switch_model = o.switch_model;
   return s;
@@ -94,7 +94,7 @@ int finish(const em::EmbedReport& r, bool stored) {
 
 int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
   const em::EmbedSettings settings = settings_of(o);
-  store::Store st = store::Store::open(store_path(o.store));
+  store::Store st = store::Store::open(store_path(o.store), store_open_options());
   EmbedReporter reporter(out, "'" + o.store.collection + "'");
   const em::CollectionEmbedResult r = em::embed_collection(st, o.store.collection, settings, reporter);
   reporter.done();
@@ -336,15 +336,16 @@ Run setup_embed(CLI::App& command) {
       ->type_name("NAME");
   cmd->add_option("--model", o->model, "Model name (default: the collection's, else hash-ngram-v2 (local) or text-embedding-3-small)")
       ->type_name("NAME");
-  cmd->add_option("--dimensions", o->dimensions, "Vector size (local: 16-8192, default 384; openai: sent to the server)")
-      ->type_name("N");
+  const auto count = [&](const char* name, std::optional<std::size_t>& value, const char* help,
+                         std::uint64_t maximum = k_no_maximum) {
+    check_whole_number(cmd->add_option(name, value, help)->type_name("N"), 1, maximum);
+  };
+  count("--dimensions", o->dimensions, "Vector size (local: 16-8192, default 384; openai: sent to the server)");
   add_embedding_endpoint_options(*cmd, o->endpoint);
-  cmd->add_option("--concurrency", o->concurrency, "Requests in flight (default: 4)")->type_name("N");
-  cmd->add_option("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256)")
-      ->type_name("N");
-  cmd->add_option("--batch-tokens", o->batch_tokens, "Most tokens per request (default: the model's limit)")->type_name("N");
-  cmd->add_option("--max-input-tokens", o->max_input_tokens, "Most tokens per input (default: the model's limit)")
-      ->type_name("N");
+  count("--concurrency", o->concurrency, "Requests in flight, 1 to 64 (default: 4)", k_max_concurrency);
+  count("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256)");
+  count("--batch-tokens", o->batch_tokens, "Most tokens per request (default: the model's limit)");
+  count("--max-input-tokens", o->max_input_tokens, "Most tokens per input (default: the model's limit)");
   cmd->add_flag("--strict", o->strict, "Refuse inputs over the model's token limit instead of truncating them");
   cmd->add_flag("--switch-model", o->switch_model,
                 "Drop the collection's vectors and re-embed it with another model (cached vectors are reused)");

@@ -9,9 +9,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common/display_width.h"
-#include "common/error.h"
-#include "config/config.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
 #include "flag_values.h"
 
@@ -130,23 +129,24 @@ void add_embedding_endpoint_options(CLI::App& cmd, EndpointFlags& flags) {
                         "Retries of a failed request, 0 to 100 (default: 5)"});
 }
 
-void apply_embed_server(const std::string& base_url_flag, const std::string& api_key_env_flag, embed::EmbedSettings& s) {
-  const config::Setting& url = setting("embed.base_url", given(base_url_flag), "--base-url");
+void apply_embed_server(const std::optional<std::string>& base_url_flag,
+                        const std::optional<std::string>& api_key_env_flag, embed::EmbedSettings& s) {
+  const config::Setting& url = setting("embed.base_url", base_url_flag, "--base-url");
   s.base_url = value_of(url);
   s.base_url_source = source_of(url, "embed.base_url", "--base-url");
-  const config::Setting& name = setting("embed.api_key_env", given(api_key_env_flag), "--api-key-env");
+  const config::Setting& name = setting("embed.api_key_env", api_key_env_flag, "--api-key-env");
   s.api_key_env = name.value;
   // A name given on purpose must be set; the default may be unset (a local server needs no key).
   s.api_key_env_source = name.origin == config::Origin::default_value ? "" : source_of(name, "embed.api_key_env", "");
   // Asked only when a server's key is read, so a local model never hears of the server.
-  s.key_allowed = [url_flag = !base_url_flag.empty(), key_flag = !api_key_env_flag.empty()] {
+  s.key_allowed = [url_flag = base_url_flag.has_value(), key_flag = api_key_env_flag.has_value()] {
     return key_may_go("embed.base_url", url_flag, key_flag ? "--api-key-env" : "");
   };
   s.getenv = process_getenv();
 }
 
 void apply_endpoint(const EndpointFlags& flags, embed::EmbedSettings& s) {
-  apply_embed_server(flags.base_url.value_or(""), flags.api_key_env.value_or(""), s);
+  apply_embed_server(flags.base_url, flags.api_key_env, s);
   if (flags.max_retries) s.max_retries = *flags.max_retries;
   if (const auto timeout = flags.timeout_ms()) s.timeout = *timeout;
 }

@@ -5,11 +5,11 @@
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "embed/pipeline.h"
-#include "embed/settings.h"
+#include "embed/public.h"
 #include "option_bundles.h"
 #include "output.h"
 
@@ -78,9 +78,9 @@ void apply_endpoint(const EndpointFlags& flags, embed::EmbedSettings& settings);
 // The embedding server and its key for every command that embeds (embed, ingest, and the query
 // of search and ask): embed.base_url (--base-url, $OPENAI_BASE_URL, the files) and
 // embed.api_key_env (--api-key-env, the files, OPENAI_API_KEY), each with its source, the trust
-// rule for a server a project file chose, and the environment to read the key from. Flags: ""
-// when not given.
-void apply_embed_server(const std::string& base_url_flag, const std::string& api_key_env_flag,
-                        embed::EmbedSettings& settings);
+// rule for a server a project file chose, and the environment to read the key from. Flags:
+// nullopt when not given.
+void apply_embed_server(const std::optional<std::string>& base_url_flag,
+                        const std::optional<std::string>& api_key_env_flag, embed::EmbedSettings& settings);
 
 }  // namespace strata::cli

@@ -7,32 +7,14 @@
 #include <system_error>
 #include <utility>
 
-#include "common/error.h"
-#include "config/config.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
-#include "net/api_key.h"
-#include "net/endpoint.h"
-#include "net/endpoint_trust.h"
-#include "net/url_secrets.h"
+#include "net/public.h"
 #include "number_flags.h"
 #include "output.h"
 
 namespace strata::cli {
-
-std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum) {
-  return parse_whole_number(flag, value, minimum);
-}
-
-double parse_vector_weight(const std::string& value) {
-  double w = -1;
-  const char* end = value.data() + value.size();
-  const auto [ptr, ec] = std::from_chars(value.data(), end, w, std::chars_format::fixed);
-  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(w) || w < 0.0 || w > 1.0) {
-    usage("--vector-weight takes a number from 0 to 1 (got '" + value + "')",
-          "e.g. --vector-weight 0.5; 0 ranks by keyword alone, 1 weighs both lists equally");
-  }
-  return w;
-}
 
 search::MetadataFilter parse_where(const std::string& spec) {
   const std::size_t at = spec.find_first_of("=~");
@@ -54,8 +36,8 @@ search::MetadataFilter parse_where(const std::string& spec) {
   return f;
 }
 
-std::optional<double> chosen_vector_weight(bool flag_given, const std::string& flag_value) {
-  if (flag_given) return parse_vector_weight(flag_value);
+std::optional<double> chosen_vector_weight(const std::optional<double>& flag) {
+  if (flag) return flag;
   const config::Setting& s = configuration().get("search.vector_weight");
   if (!s.set()) return std::nullopt;
   const double w = std::stod(s.value);  // the loader accepted it as a non-negative number
@@ -96,7 +78,7 @@ std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string
   const config::Setting& m = configuration().get("rerank.model");
   r.model = !model.empty() ? model : m.set() ? m.value : "";
   const config::Setting& c = configuration().get("rerank.candidates");
-  if (c.set()) r.candidates = static_cast<std::size_t>(parse_count(c.where + ": rerank.candidates", c.value, 1));
+  if (c.set()) r.candidates = static_cast<std::size_t>(parse_whole_number(c.where + ": rerank.candidates", c.value, 1));
   std::string variable = api_key_env;
   std::string source = "--rerank-api-key-env";
   const config::Setting& k = configuration().get("rerank.api_key_env");

@@ -1,28 +1,21 @@
 #pragma once
-// Flag values the commands share: whole-number flags read one way everywhere (the same
-// message for --size, --concurrency, -k, --max-tokens, ...), and --vector-weight for search
-// and ask. A usage error is common/error.h's `usage`.
+// Flag values search and ask share, beyond their numbers (number_flags.h): the vector weight,
+// the reranker, --where, and whether a project file may send a key. A usage error is
+// common/error.h's `usage`.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "search/searcher.h"
+#include "search/public.h"
 
 namespace strata::cli {
 
-// `value` as a whole number >= `minimum`; anything else (empty, a sign, spaces, a fraction,
-// out of range) is a usage error naming `flag` (parse_whole_number, number_flags.h).
-std::uint64_t parse_count(const std::string& flag, const std::string& value, std::uint64_t minimum);
-
-// --vector-weight (search and ask): a decimal number from 0 to 1 ("0.2", "1", ".5"); anything
-// else (empty, a sign, an exponent, spaces, out of range) is a usage error.
-double parse_vector_weight(const std::string& value);
-
-// The vector weight of search and ask: --vector-weight when given, else strata.toml's
-// [search] vector_weight (above 1 is a usage error naming its file:line), else nullopt (the
-// default of the collection's model kind, search::default_vector_weight).
-std::optional<double> chosen_vector_weight(bool flag_given, const std::string& flag_value);
+// The vector weight of search and ask: --vector-weight when given (checked from 0 to 1 as it was
+// parsed), else strata.toml's [search] vector_weight (above 1 is a usage error naming its
+// file:line), else nullopt (the default of the collection's model kind,
+// search::default_vector_weight).
+std::optional<double> chosen_vector_weight(const std::optional<double>& flag);
 
 // The reranker of search and ask (search/reranker.h), or nullopt when none is asked for:
 // --rerank, else [search] rerank = true. Its server: --rerank-url, else [rerank] base_url (a

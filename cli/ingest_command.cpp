@@ -13,12 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "common/error.h"
-#include "common/utf8.h"
-#include "config/config.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
-#include "ingest/ingest.h"
-#include "ingest/project_root.h"
+#include "ingest/public.h"
 #include "ingest_vectors.h"
 #include "json_text.h"
 #include "number_flags.h"
@@ -273,13 +271,14 @@ ig::ConverterLimits converter_limits(const IngestCliOptions& o) {
 int run_ingest(IngestCliOptions& o) {
   ig::IngestRequest& r = o.request;
   r.store_path = store_path(o.store);
+  r.store_options = store_open_options();
   r.collection = o.store.collection;
   r.configured = configured_chunking();
   r.converters = converters(o);
   r.converter_limits = converter_limits(o);
   r.walk.gitignore = !o.no_ignore;
   r.walk.include_generated = o.include_generated || configured_in_file("ingest.include_generated") == "true";
-  r.project_root = ig::project_root(config::process_environment().cwd, configuration().files.project);
+  r.project_root = ig::project_root(process_environment().cwd, configuration().files.project);
   const ColorMode color = o.out.color;
   if (const std::string& ignored = configuration().loaders.ignored; !ignored.empty()) {
     print_warning(ignored + ": [ingest.loaders] ignored: converter commands are taken only from your own "

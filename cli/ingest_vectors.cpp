@@ -2,10 +2,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/error.h"
-#include "config/config.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
-#include "store/store.h"
+#include "store/public.h"
+#include "store_options.h"
 
 namespace strata::cli {
 namespace {
@@ -115,7 +116,7 @@ VectorsStep run_vectors_step(const std::string& store_path, const VectorsPlan& p
   const OutputOptions notes{out.color, out.quiet || out.json, out.json};
   em::IngestVectorsResult r;
   try {
-    store::Store st = store::Store::open_existing(store_path);
+    store::Store st = store::Store::open_existing(store_path, store_open_options());
     EmbedReporter reporter(notes, "'" + plan.request.collection + "'");
     r = em::vectors_after_ingest(st, plan.request, reporter);
     reporter.done();

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "embed/ingest_vectors.h"
+#include "embed/public.h"
 #include "embed_output.h"
 #include "output.h"
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "common/text.h"
+#include "common/public.h"
 
 namespace strata::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/error.h"
+#include "common/public.h"
 
 namespace strata::cli {
 

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "chunk_command.h"
-#include "common/text.h"
+#include "common/public.h"
 
 namespace strata::cli {
 namespace {

@@ -11,15 +11,13 @@
 #include <optional>
 #include <string>
 
-#include "common/error.h"
-#include "common/utf8.h"
-#include "flag_values.h"
-#include "llm/sanitize.h"
-#include "net/url_secrets.h"
+#include "common/public.h"
+#include "llm/public.h"
+#include "net/public.h"
+#include "number_flags.h"
 #include "option_bundles.h"
 #include "output.h"
-#include "store/ask_store.h"
-#include "store/store.h"
+#include "store/public.h"
 #include "store_options.h"
 
 namespace strata::cli {
@@ -29,9 +27,9 @@ using nlohmann::json;
 
 struct LogsCliOptions {
   StoreOptions store;
-  std::string limit = "20";
-  std::string conversation;
-  std::string id;  // logs show ID
+  std::uint64_t limit = 20;                  // 0: all
+  std::optional<std::uint64_t> conversation;  // 1 or more
+  std::uint64_t id = 0;                      // logs show ID, 1 or more
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
@@ -69,10 +67,10 @@ std::string cell(const std::string& text, std::size_t max) {
 }
 
 int run_logs(const LogsCliOptions& o) {
-  const std::size_t limit = static_cast<std::size_t>(parse_count("-n", o.limit, 0));
+  const std::size_t limit = static_cast<std::size_t>(o.limit);
   std::optional<std::int64_t> conversation;
-  if (!o.conversation.empty()) conversation = static_cast<std::int64_t>(parse_count("--conversation", o.conversation, 1));
-  store::Store st = store::Store::open_existing(store_path(o.store));
+  if (o.conversation) conversation = static_cast<std::int64_t>(*o.conversation);
+  store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
   store::AskStore tables(st);
   const std::vector<store::LlmCall> calls = tables.calls(limit, conversation);
   if (o.out.json) {
@@ -111,8 +109,8 @@ int run_logs(const LogsCliOptions& o) {
 // `strata logs show ID`: one call whole. The question, answer and error are model and user
 // text: sanitised for the terminal, newlines kept.
 int run_show(const LogsCliOptions& o) {
-  const std::int64_t id = static_cast<std::int64_t>(parse_count("ID", o.id, 1));
-  store::Store st = store::Store::open_existing(store_path(o.store));
+  const std::int64_t id = static_cast<std::int64_t>(o.id);
+  store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
   store::AskStore tables(st);
   const std::optional<store::LlmCall> c = tables.call(id);
   if (!c) {
@@ -155,8 +153,11 @@ int run_show(const LogsCliOptions& o) {
 Run setup_logs(CLI::App& cmd) {
   auto o = std::make_shared<LogsCliOptions>();
   add_store_option(cmd, o->store);
-  cmd.add_option("-n,--limit", o->limit, "Show the N most recent calls; 0 shows all (default: 20)")->type_name("N");
-  cmd.add_option("--conversation", o->conversation, "Only the calls of conversation ID")->type_name("ID");
+  check_whole_number(cmd.add_option("-n,--limit", o->limit, "Show the N most recent calls; 0 shows all (default: 20)")
+                         ->type_name("N"),
+                     0);
+  check_whole_number(cmd.add_option("--conversation", o->conversation, "Only the calls of conversation ID")->type_name("ID"),
+                     1);
   add_output_options(cmd, o->out,
                      {"JSON Lines: one object per call, answer and chunk ids included",
                       "No note on stderr when nothing was logged (errors remain)"});
@@ -167,7 +168,8 @@ Run setup_logs(CLI::App& cmd) {
       "  strata logs --json -n 1 | jq -r .answer\n"
       "Exit: 0 listed, 2 usage, 7 no store or store unavailable");
   CLI::App* show = cmd.add_subcommand("show", "Print one logged call whole: question, answer, model, tokens, chunks");
-  show->add_option("ID", o->id, "The call's id, as strata logs lists it")->required()->type_name("ID");
+  check_whole_number(show->add_option("ID", o->id, "The call's id, as strata logs lists it")->required()->type_name("ID"),
+                     1);
   add_store_option(*show, o->store);
   show->add_flag("--json", o->out.json, "The call as one JSON object (as a line of strata logs --json)");
   show->footer("Examples:\n  strata logs show 1\n  strata logs show 1 --json | jq -r .answer\nExit: 0 shown, 2 usage or no such call, 7 no store");

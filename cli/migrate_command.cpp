@@ -11,18 +11,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
-#include "config/config.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
 #include "json_text.h"
+#include "migrate/public.h"
+#include "net/public.h"
 #include "number_flags.h"
 #include "option_bundles.h"
-#include "migrate/baseline.h"
-#include "migrate/checker.h"
-#include "migrate/database_url.h"
-#include "migrate/migrator.h"
-#include "migrate/new_migration.h"
-#include "net/endpoint_trust.h"
 
 namespace strata::cli {
 namespace {
@@ -37,12 +33,11 @@ std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
 }
 
 // True when libpq would find a password in the environment: $PGPASSWORD, or a password file.
-bool environment_has_password() {
-  const char* pw = std::getenv("PGPASSWORD");
-  if (pw != nullptr && *pw != '\0') return true;
-  const char* file = std::getenv("PGPASSFILE");
-  const char* home = std::getenv("HOME");
-  const std::string path = file != nullptr && *file != '\0' ? file : home != nullptr ? std::string(home) + "/.pgpass" : "";
+bool environment_has_password(const net::Getenv& getenv) {
+  if (getenv("PGPASSWORD")) return true;
+  const std::optional<std::string> file = getenv("PGPASSFILE");
+  const std::optional<std::string> home = getenv("HOME");
+  const std::string path = file ? *file : home ? *home + "/.pgpass" : "";
   std::error_code ec;
   return !path.empty() && std::filesystem::is_regular_file(path, ec);
 }
@@ -50,15 +45,14 @@ bool environment_has_password() {
 // The database from --database, $DATABASE_URL, .env or the PG* variables, with --schema and
 // --wait applied; nullopt when none is given.
 std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
-  const auto chosen = mg::choose_database_url(o.database.empty() ? std::nullopt
-                                                                 : std::optional<std::string>(o.database));
+  const net::Getenv getenv = process_getenv();
+  const auto chosen = mg::choose_database_url(mg::ChosenDatabase{o.database, o.database_chosen_by}, getenv);
   if (!chosen) {
     if (!o.schema.empty()) throw Error(ExitCode::usage, "--schema needs a PostgreSQL database");
     return std::nullopt;
   }
-  const std::string& chosen_by = o.database_chosen_by.empty() ? chosen->chosen_by : o.database_chosen_by;
-  mg::Endpoint e = mg::endpoint_from_url(chosen->url, chosen_by, configuration().get("trust.endpoints").value);
-  if (!e.password_withheld_for.empty() && environment_has_password()) {
+  mg::Endpoint e = mg::endpoint_from_url(chosen->url, chosen->chosen_by, configuration().get("trust.endpoints").value, getenv);
+  if (!e.password_withheld_for.empty() && environment_has_password(getenv)) {
     print_warning(e.password_withheld_for + " chose the database " + e.display +
                       "; the password in $PGPASSWORD or ~/.pgpass is not sent to it: trust it first with "
                       "STRATA_TRUSTED_ENDPOINTS=" + net::url_origin(chosen->url) + " (or [trust] endpoints in your own config file)",
@@ -94,10 +88,8 @@ json steps_json(const mg::RunResult& r, mg::Direction direction) {
   json steps = json::array();
   for (const mg::Step& s : r.steps) {
     if (s.direction != direction) continue;
-    // A dbmate file named by its version alone has a label without '_' and an empty name.
-    const std::size_t sep = s.label.find('_');
-    steps.push_back({{"version", s.label.substr(0, sep)},
-                     {"name", sep == std::string::npos ? std::string{} : s.label.substr(sep + 1)},
+    steps.push_back({{"version", s.version_text},
+                     {"name", s.name},
                      {"duration_ms", s.duration_ms}});
   }
   return steps;
@@ -131,7 +123,7 @@ mg::StepDone step_printer(const MigrateOptions& o) {
     const bool up = s.direction == mg::Direction::up;
     // One write per line: stderr is unbuffered and a long `up` prints a thousand of these.
     const std::string line = paint(up ? "applied" : "reverted", up ? Tone::good : Tone::warn, color) + ' ' +
-                             safe(s.label) + ' ' + paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) + '\n';
+                             safe(s.label()) + ' ' + paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) + '\n';
     std::fwrite(line.data(), 1, line.size(), stderr);
   };
 }
@@ -233,7 +225,7 @@ int run_stamp(const MigrateOptions& o) {
   if (o.out.json) {
     std::cout << json_text(json{{"stamped", steps_json(r, mg::Direction::up)}}) << '\n';
   } else {
-    for (const mg::Step& s : r.steps) print_note("stamped " + s.label + " (recorded as applied, not run)", o.out);
+    for (const mg::Step& s : r.steps) print_note("stamped " + s.label() + " (recorded as applied, not run)", o.out);
     if (r.steps.empty()) print_note("nothing to stamp", o.out);
   }
   return 0;
@@ -426,16 +418,17 @@ std::vector<std::string> given_dirs(CLI::App* migrate) {
 }
 
 // --dir, --table and --database not given on the command line come from the configuration
-// (environment, strata.toml, the user file). DATABASE_URL, .env and the PG* variables are left to
-// resolve_database_url, so a file's database sits between $DATABASE_URL and .env.
+// ($DATABASE_URL, strata.toml, the user file); ./.env and the PG* variables come after them
+// (migrate::choose_database_url).
 void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
   const config::Configuration& c = configuration();
   o.dirs = given_dirs(migrate);
   if (o.dirs.empty()) o.dirs = {c.get("migrate.dir").value};
   if (!given(migrate, "--table")) o.table = c.get("migrate.table").value;
   const config::Setting& db = c.get("migrate.database");
-  if (!given(migrate, "--database") &&
-      (db.origin == config::Origin::project_file || db.origin == config::Origin::user_file)) {
+  if (!given(migrate, "--database") && (db.origin == config::Origin::environment ||
+                                        db.origin == config::Origin::project_file ||
+                                        db.origin == config::Origin::user_file)) {
     o.database = db.value;
     if (db.origin == config::Origin::project_file) o.database_chosen_by = db.where;
   }

@@ -12,7 +12,7 @@ namespace strata::cli {
 
 struct MigrateOptions {
   // Shared by every migrate subcommand.
-  std::string database;  // empty: $DATABASE_URL, then .env
+  std::string database;  // --database, else the configuration's (then ./.env and PG*: see .cpp)
   std::string database_chosen_by;  // "/p/strata.toml:3" when a project file gave `database`
   std::vector<std::string> dirs{"./migrations"};  // --dir, repeatable: one set from all of them
   std::string table = "strata_migrations";

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <system_error>
 
-#include "common/error.h"
+#include "common/public.h"
 
 namespace strata::cli {
 namespace {
@@ -53,34 +53,57 @@ std::chrono::milliseconds parse_seconds(const std::string& flag, const std::stri
   return std::chrono::milliseconds(std::llround(s * 1000));
 }
 
+double parse_decimal(const std::string& flag, const std::string& value, double minimum, double maximum) {
+  double d = 0;
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, d, std::chars_format::fixed);
+  if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(d) || d < minimum || d > maximum) {
+    refuse(flag, "a number from " + number_text(minimum) + " to " + number_text(maximum), value);
+  }
+  return d;
+}
+
 namespace {
 
+// The first long name, else the short one, else a positional's name ("ID").
 std::string flag_name(const CLI::Option* option) {
-  const std::vector<std::string>& long_names = option->get_lnames();
-  return long_names.empty() ? "-" + option->get_snames().front() : "--" + long_names.front();
+  if (!option->get_lnames().empty()) return "--" + option->get_lnames().front();
+  if (!option->get_snames().empty()) return "-" + option->get_snames().front();
+  return option->get_name();
+}
+
+// CLI11 catches only its own ValidationError from a validator and prefixes the option's name:
+// strata's Error passes through it unchanged, and run() prints it as every other usage error.
+// `parse(flag, value)` throws for a bad value; what it returns is not kept (CLI11 converts).
+template <typename Parse>
+CLI::Option* check_with(CLI::Option* option, Parse parse) {
+  return option->check(CLI::Validator(
+      [flag = flag_name(option), parse](std::string& value) {
+        parse(flag, value);
+        return std::string();
+      },
+      ""));
 }
 
 }  // namespace
 
-// CLI11 catches only its own ValidationError from a validator and prefixes the option's name:
-// strata's Error passes through it unchanged, and run() prints it as every other usage error.
 CLI::Option* check_whole_number(CLI::Option* option, std::uint64_t minimum, std::uint64_t maximum,
                                 std::string_view unit) {
-  return option->check(CLI::Validator(
-      [flag = flag_name(option), minimum, maximum, unit = std::string(unit)](std::string& value) {
-        parse_whole_number(flag, value, minimum, maximum, unit);
-        return std::string();
-      },
-      ""));
+  return check_with(option, [minimum, maximum, unit = std::string(unit)](const std::string& flag, const std::string& v) {
+    parse_whole_number(flag, v, minimum, maximum, unit);
+  });
 }
 
 CLI::Option* check_seconds(CLI::Option* option, double maximum, Zero zero) {
-  return option->check(CLI::Validator(
-      [flag = flag_name(option), maximum, zero](std::string& value) {
-        parse_seconds(flag, value, maximum, zero);
-        return std::string();
-      },
-      ""));
+  return check_with(option, [maximum, zero](const std::string& flag, const std::string& v) {
+    parse_seconds(flag, v, maximum, zero);
+  });
+}
+
+CLI::Option* check_decimal(CLI::Option* option, double minimum, double maximum) {
+  return check_with(option, [minimum, maximum](const std::string& flag, const std::string& v) {
+    parse_decimal(flag, v, minimum, maximum);
+  });
 }
 
 }  // namespace strata::cli

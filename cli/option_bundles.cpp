@@ -52,16 +52,11 @@ void add_retrieval_options(CLI::App& cmd, RetrievalFlags& flags, const char* k_h
             return std::string();
           },
           ""));
-  cmd.add_option("--vector-weight", flags.vector_weight,
-                 "Hybrid: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 (default: [search] "
-                 "vector_weight, else 0.03 for a built-in model, 1 for a server's)")
-      ->type_name("W")
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            parse_vector_weight(value);
-            return std::string();
-          },
-          ""));
+  check_decimal(cmd.add_option("--vector-weight", flags.vector_weight,
+                               "Hybrid: the vector list's weight in the fusion, 0 to 1; the keyword list's is 1 "
+                               "(default: [search] vector_weight, else 0.03 for a built-in model, 1 for a server's)")
+                    ->type_name("W"),
+                0, 1);
   cmd.add_flag("--rerank", flags.rerank,
                "Re-score the best candidates with a reranker server first (default: [search] rerank)");
   cmd.add_option("--rerank-url", flags.rerank_url, "Reranker server, up to /rerank (default: [rerank] base_url)")

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "ingest/chunk_settings.h"
+#include "ingest/public.h"
 #include "output.h"
-#include "search/searcher.h"
+#include "search/public.h"
 
 namespace CLI {
 class App;
@@ -57,9 +57,9 @@ struct RetrievalFlags {
   std::optional<std::size_t> k;      // 1 to k_max_k
   std::optional<std::string> mode;   // keyword, vector or hybrid
   std::vector<std::string> where;    // as given; each a valid filter (parse_where)
-  // A valid weight (parse_vector_weight); unless given: [search] vector_weight, else the model
-  // kind's default (chosen_vector_weight).
-  std::optional<std::string> vector_weight;
+  // 0 to 1; unless given: [search] vector_weight, else the model kind's default
+  // (chosen_vector_weight).
+  std::optional<double> vector_weight;
   bool rerank = false;  // with the reranker's server, model and key variable (chosen_rerank)
   std::string rerank_url, rerank_model, rerank_api_key_env;
 };

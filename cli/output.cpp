@@ -3,14 +3,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
-#include "common/display_width.h"
-#include "llm/sanitize.h"
+#include "common/public.h"
+#include "llm/public.h"
 
 namespace strata::cli {
 
@@ -25,12 +24,6 @@ ColorMode parse_color_mode(std::string_view value) {
   if (value == "always") return ColorMode::always;
   if (value == "never") return ColorMode::never;
   return ColorMode::automatic;
-}
-
-std::string color_setting(const std::string& own, const CLI::App& app) {
-  if (!own.empty()) return own;
-  const CLI::Option* top = app.get_option_no_throw("--color");
-  return top != nullptr && top->count() > 0 ? top->as<std::string>() : std::string("auto");
 }
 
 bool color_enabled(ColorMode mode, int fd) {

@@ -8,10 +8,6 @@
 #include <string_view>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace strata::cli {
 
 enum class ColorMode { automatic, always, never };
@@ -24,10 +20,6 @@ struct OutputOptions {
 
 // "always" and "never" as given to --color; anything else (normally "auto") is automatic.
 ColorMode parse_color_mode(std::string_view value);
-
-// A subcommand's own --color when given, else the top-level one (`strata --color never chunk`),
-// else "auto". `app` is the top-level CLI::App.
-std::string color_setting(const std::string& own, const CLI::App& app);
 
 // True when output to `fd` should be coloured: never with NO_COLOR set (to anything non-empty)
 // or --color never; always with --color always; otherwise when `fd` is a terminal.

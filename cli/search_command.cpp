@@ -11,15 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
+#include "common/public.h"
 #include "embed_output.h"
 #include "flag_values.h"
 #include "json_text.h"
-#include "llm/sanitize.h"
+#include "llm/public.h"
 #include "option_bundles.h"
 #include "output.h"
-#include "search/searcher.h"
-#include "store/store.h"
+#include "search/public.h"
+#include "store/public.h"
 #include "store_options.h"
 
 namespace strata::cli {
@@ -46,8 +46,8 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
   r.collection = o.store.collection;
   apply_retrieval(o.retrieval, r.k, r.mode, r.where);
   const RetrievalFlags& f = o.retrieval;
-  r.vector_weight = chosen_vector_weight(f.vector_weight.has_value(), f.vector_weight.value_or(""));
-  apply_embed_server(o.base_url.value_or(""), o.api_key_env.value_or(""), r.embed);
+  r.vector_weight = chosen_vector_weight(f.vector_weight);
+  apply_embed_server(o.base_url, o.api_key_env, r.embed);
   r.rerank = chosen_rerank(f.rerank, f.rerank_url, f.rerank_model, f.rerank_api_key_env);
   return r;
 }
@@ -197,7 +197,7 @@ std::string where_text(const std::vector<std::string>& where) {
 
 int run_search(const SearchCliOptions& o) {
   se::SearchRequest request = request_of(o);
-  store::Store st = store::Store::open_existing(store_path(o.store));
+  store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
   se::Searcher searcher(st);
   se::SearchResult r = searcher.search(request);
   // Sources are file names, which may hold anything a terminal would obey; --json keeps them

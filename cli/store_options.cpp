@@ -3,11 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 
-#include "common/error.h"
-#include "config/config.h"
+#include "common/public.h"
+#include "config/public.h"
 #include "config_command.h"
-#include "ingest/project_root.h"
-#include "store/store.h"
+#include "ingest/public.h"
+#include "store/public.h"
 
 namespace strata::cli {
 
@@ -48,9 +48,11 @@ void add_collection_option(CLI::App& command, StoreOptions& options) {
   });
 }
 
+store::OpenOptions store_open_options() {
+  return store::OpenOptions{config::store_busy_timeout(configuration())};
+}
+
 std::string store_path(const StoreOptions& options) {
-  // Every command reaches its store through here, before opening it.
-  store::set_busy_timeout(config::store_busy_timeout(configuration()));
   if (!options.store.empty()) return options.store;
   // $STRATA_STORE, strata.toml, the user file, then the default: core/config's precedence.
   const config::Setting& s = configuration().get("store.path");
@@ -58,7 +60,7 @@ std::string store_path(const StoreOptions& options) {
   // The default store is the project's, as documents' ids are (ingest/project_root.h): run
   // from any folder of a git work tree, every command finds the same store at its top.
   // From the root itself the path stays relative, as messages have always shown it.
-  const std::filesystem::path cwd = config::process_environment().cwd;
+  const std::filesystem::path cwd = process_environment().cwd;
   const std::filesystem::path root = ingest::project_root(cwd, configuration().files.project);
   return root == cwd.lexically_normal() ? std::string(k_default_store) : (root / k_default_store).string();
 }

@@ -5,6 +5,8 @@
 // the configuration files, else "default"). See core/config/config.h.
 #include <string>
 
+#include "store/public.h"
+
 namespace CLI {
 class App;
 }
@@ -25,5 +27,9 @@ void add_collection_option(CLI::App& command, StoreOptions& options);
 // The store path after the flag > environment > project file > user file > default precedence.
 // Throws Error(usage) when a configuration file cannot be used.
 std::string store_path(const StoreOptions& options);
+
+// How the store is opened: the busy timeout (store.busy_timeout / $STRATA_BUSY_TIMEOUT).
+// Throws Error(usage) when a configuration file cannot be used.
+store::OpenOptions store_open_options();
 
 }  // namespace strata::cli

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "config/config.h"
+#include "config/public.h"
 
 namespace strata::cli {
 namespace {

@@ -14,15 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
-#include "common/text.h"
-#include "common/utf8.h"
+#include "common/public.h"
 #include "input.h"
 #include "json_text.h"
 #include "number_flags.h"
 #include "option_bundles.h"
 #include "output.h"
-#include "tokenizer/tokenizer.h"
+#include "tokenizer/public.h"
 
 namespace strata::cli {
 namespace {

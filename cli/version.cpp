@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "git_revision.h"
-#include "migrate/sqlite_features.h"
+#include "migrate/public.h"
 #include "strata/build_info.h"
 
 namespace strata::cli {

@@ -62,6 +62,15 @@ class ForwardingObserver final : public llm::ChatObserver {
   AskObserver& to_;
 };
 
+// The client's options with the request's own connection settings applied.
+llm::ChatClientOptions chat_options(const AskRequest& request) {
+  llm::ChatClientOptions options = request.chat;
+  if (request.max_retries) options.retry.max_retries = *request.max_retries;
+  if (request.idle_timeout) options.idle_timeout = *request.idle_timeout;
+  if (request.cancel) options.cancel = request.cancel;
+  return options;
+}
+
 llm::ChatEndpoint endpoint_of(const ResolvedProvider& provider) {
   return {provider.kind == ProviderKind::anthropic ? llm::Provider::anthropic : llm::Provider::openai, provider.base_url,
           provider.api_key, provider.api_key_env};
@@ -266,7 +275,7 @@ Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& pro
     }
   }
   if (!r.cached) {
-    llm::ChatClient client(endpoint, request.chat);
+    llm::ChatClient client(endpoint, chat_options(request));
     Silent silent;
     const llm::ChatResult reply = client.complete(chat, silent);
     if (reply.partial) throw reply.error.value_or(llm::ChatError(llm::ChatErrorKind::malformed, ExitCode::unavailable, "the rewrite was cut short"));
@@ -528,7 +537,7 @@ bool answer_from_cache(const AskRequest& request, store::AskStore& tables, const
 void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpoint, const llm::ChatRequest& chat,
                        ExchangeLog& log, AskObserver& observer, AskResult& result) {
   std::optional<llm::ChatClient> client;
-  timed(result.timings.client_ms, [&] { client.emplace(endpoint, request.chat); });
+  timed(result.timings.client_ms, [&] { client.emplace(endpoint, chat_options(request)); });
   ForwardingObserver forward(observer);
   llm::ChatResult reply;
   try {

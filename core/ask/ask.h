@@ -9,6 +9,7 @@
 // checked → the exchange logged and, for a complete answer, kept as a conversation turn.
 //
 // Printing is the caller's: the answer reaches an AskObserver piece by piece, unsanitised.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -114,7 +115,12 @@ struct AskRequest {
   std::optional<std::int64_t> conversation;
   bool context_only = false;  // stop after building the prompt: no model, nothing stored
   llm::PromptSettings prompt;  // --system, [llm] system and prompt_template
-  llm::ChatClientOptions chat;
+  // The model's connection. Unset: llm::ChatClientOptions' defaults (4 retries before the first
+  // text; a stream silent for 120 s is given up).
+  std::optional<int> max_retries;
+  std::optional<std::chrono::seconds> idle_timeout;
+  const std::atomic<bool>* cancel = nullptr;  // set and true: Ctrl-C (see ChatClientOptions)
+  llm::ChatClientOptions chat;  // the client's other options (tests shorten its backoff)
 };
 
 struct AskResult;

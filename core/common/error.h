@@ -1,6 +1,7 @@
 #pragma once
-// The one error type that crosses the core/CLI boundary. Core throws it; only cli/ catches it,
-// prints `strata: error: <message>` (and the hint, when there is one) and exits with `code`.
+// The one error type that crosses the core/CLI boundary. Core throws it; cli/app.cpp alone prints
+// it as `strata: error: <message>` (and the hint, when there is one) and exits with `code`. Other
+// catches record it and go on, or add to it and throw it again (ARCHITECTURE.md "Errors").
 #include <stdexcept>
 #include <string>
 #include <utility>

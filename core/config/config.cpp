@@ -8,7 +8,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -407,36 +406,21 @@ std::chrono::milliseconds store_busy_timeout(const Configuration& c) {
   return std::chrono::seconds(seconds);
 }
 
-Environment process_environment() {
-  Environment env;
-  std::error_code ec;
-  env.cwd = fs::current_path(ec);
-  if (ec) {
-    const char* pwd = std::getenv("PWD");
-    env.cwd = pwd != nullptr ? pwd : "/";
+std::optional<std::string> read_settings_file(const fs::path& path) {
+  std::error_code e;
+  const fs::file_status status = fs::status(path, e);
+  // A directory where a file is looked for is a mistake to point out, not a file that is
+  // absent: skipping it would silently drop the settings its owner meant to write there.
+  if (fs::is_directory(status)) {
+    usage(path.string() + ": is a directory, not a file",
+          "strata reads its settings from this path (see strata.toml(5)); rename or remove the directory");
   }
-  env.getenv = [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-  };
-  env.read_file = [](const fs::path& path) -> std::optional<std::string> {
-    std::error_code e;
-    const fs::file_status status = fs::status(path, e);
-    // A directory where a file is looked for is a mistake to point out, not a file that is
-    // absent: skipping it would silently drop the settings its owner meant to write there.
-    if (fs::is_directory(status)) {
-      usage(path.string() + ": is a directory, not a file",
-            "strata reads its settings from this path (see strata.toml(5)); rename or remove the directory");
-    }
-    if (!fs::is_regular_file(status)) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) usage("cannot read " + path.string());
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-  };
-  return env;
+  if (!fs::is_regular_file(status)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) usage("cannot read " + path.string());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 Files find_files(const Environment& env) {

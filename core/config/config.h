@@ -64,11 +64,11 @@ struct Environment {
   std::function<std::optional<std::string>(const std::filesystem::path&)> read_file;  // nullopt: absent
 };
 
-// The real process: its working directory, getenv (empty counts as unset) and the filesystem.
-// Its read_file throws Error(usage) "PATH: is a directory, not a file" for a directory (so a
-// `strata.toml` or user file that is one is refused, not skipped); other non-regular files and
-// dangling links count as absent.
-Environment process_environment();
+// Environment::read_file on the real filesystem: throws Error(usage) "PATH: is a directory, not
+// a file" for a directory (so a `strata.toml` or user file that is one is refused, not skipped);
+// other non-regular files and dangling links count as absent. The process's working directory
+// and variables are the caller's to give (cli::process_environment): core reads none itself.
+std::optional<std::string> read_settings_file(const std::filesystem::path& path);
 
 // [ingest.loaders]: an external converter per file extension (ingest/external_converter.h). A
 // command is code, so it is honoured only from the user file: a project's strata.toml may come

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chunk/setting_errors.h"
 #include "common/error.h"
 #include "ingest/loader.h"
 
@@ -60,30 +61,22 @@ std::string at(const std::string& where) { return where.empty() ? "" : where + "
 
 void validate(const ChunkSettings& s, const ChunkLabels& l) {
   if (s.strategy != "auto" && !chunk::strategy_from_name(s.strategy)) {
-    throw Error(ExitCode::usage, at(l.strategy.where) + l.strategy.name + ": unknown strategy '" + s.strategy + "'",
-                "use auto, fixed, recursive, paragraph, sentence, markdown or token");
+    throw chunk::unknown_strategy(at(l.strategy.where) + l.strategy.name, s.strategy, true);
   }
-  if (!chunk::unit_from_name(s.unit)) {
-    throw Error(ExitCode::usage, at(l.unit.where) + l.unit.name + ": unknown unit '" + s.unit + "'",
-                "use chars, bytes or tokens");
-  }
+  if (!chunk::unit_from_name(s.unit)) throw chunk::unknown_unit(at(l.unit.where) + l.unit.name, s.unit);
   if (!encoding_from_name(s.tokenizer)) {
-    throw Error(ExitCode::usage, at(l.tokenizer.where) + l.tokenizer.name + ": unknown tokenizer '" + s.tokenizer + "'",
-                "use cl100k_base or o200k_base");
+    throw chunk::unknown_tokenizer(at(l.tokenizer.where) + l.tokenizer.name, s.tokenizer);
   }
   if (s.size == 0) throw Error(ExitCode::usage, at(l.size.where) + l.size.name + " must be 1 or more");
   if (s.overlap >= s.size) {
     // Named where the overlap was set, or else where the size was: one of them is the culprit.
     const std::string& where = l.overlap.where.empty() ? l.size.where : l.overlap.where;
-    throw Error(ExitCode::usage, at(where) + l.overlap.name + " (" + std::to_string(s.overlap) + ") must be below " +
-                                     l.size.name + " (" + std::to_string(s.size) + ")");
+    throw chunk::overlap_not_below_size(at(where) + l.overlap.name, s.overlap, l.size.name, s.size);
   }
   const std::size_t min_size = s.min_size.value_or(default_min_size(s.size));
   if (min_size >= s.size) {
     const std::string& where = l.min_size.where.empty() ? l.size.where : l.min_size.where;
-    throw Error(ExitCode::usage, at(where) + l.min_size.name + " (" + std::to_string(min_size) + ") must be below " +
-                                     l.size.name + " (" + std::to_string(s.size) + ")",
-                "0 turns the joining of small chunks off");
+    throw chunk::min_size_not_below_size(at(where) + l.min_size.name, min_size, l.size.name, s.size);
   }
 }
 

@@ -128,9 +128,9 @@ class Run {
  private:
   void open_store() {
     if (req_.dry_run) {
-      store_ = store::Store::open_read_only(req_.store_path);
+      store_ = store::Store::open_read_only(req_.store_path, req_.store_options);
     } else {
-      store_ = store::Store::open(req_.store_path);
+      store_ = store::Store::open(req_.store_path, req_.store_options);
     }
   }
 

@@ -14,6 +14,7 @@
 #include "ingest/external_converter.h"
 #include "ingest/document_progress.h"
 #include "ingest/walker.h"
+#include "store/store.h"
 
 namespace strata::ingest {
 
@@ -74,6 +75,7 @@ struct IngestRequest {
   std::istream* stdin_stream = nullptr;  // std::cin when null
 
   std::string store_path;
+  store::OpenOptions store_options;  // the busy timeout
   std::string collection = "default";
   ChunkOverrides chunk;           // flags: win over everything
   ConfiguredChunking configured;  // strata.toml's [chunk]: a new collection's, or --rechunk's

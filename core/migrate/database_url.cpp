@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <cstdlib>
 #include <fstream>
 
 #include "common/error.h"
@@ -120,9 +119,9 @@ bool is_loopback_host(std::string_view host) {
 // is nothing for encryption to protect, so there strata turns it off, unless the user chose a
 // mode (gssencmode= or PGGSSENCMODE) or a service file may have. GSSAPI authentication, which
 // pg_hba.conf asks for separately, is unaffected.
-bool skip_gss_encryption(const std::string& url, std::string_view query) {
+bool skip_gss_encryption(const std::string& url, std::string_view query, const Getenv& getenv) {
   for (const char* variable : {"PGGSSENCMODE", "PGSERVICE", "PGHOST", "PGHOSTADDR"}) {
-    if (std::getenv(variable) != nullptr) return false;
+    if (getenv && getenv(variable)) return false;
   }
   for (const std::string& param : split(std::string(query), '&')) {
     for (const char* key : {"gssencmode=", "service=", "host=", "hostaddr="}) {
@@ -152,7 +151,8 @@ std::string scrub(std::string text, const std::string& secret) {
 
 std::string redact_url(const std::string& url) { return net::redact_url(url); }
 
-Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by, const std::string& trusted) {
+Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by, const std::string& trusted,
+                           const Getenv& getenv) {
   if (!is_postgres_url(url)) return Endpoint::sqlite(sqlite_path_from_url(url));
   Endpoint e;
   e.kind = DriverKind::postgres;
@@ -178,7 +178,7 @@ Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by,
     }
     conninfo = url.substr(0, q) + kept;
   }
-  if (skip_gss_encryption(url, query)) {
+  if (skip_gss_encryption(url, query, getenv)) {
     conninfo += (conninfo.find('?') == std::string::npos ? "?" : "&");
     conninfo += "gssencmode=disable";
   }
@@ -192,7 +192,7 @@ Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by,
     e.password_withheld_for = chosen_by;
     return e;
   }
-  if (const char* pw = std::getenv("PGPASSWORD"); pw != nullptr) e.password = pw;
+  if (getenv) e.password = getenv("PGPASSWORD").value_or("");
   return e;
 }
 
@@ -219,22 +219,14 @@ std::optional<std::string> read_dotenv(const std::string& path, const std::strin
   return value;
 }
 
-std::optional<ChosenDatabase> choose_database_url(const std::optional<std::string>& flag) {
-  if (flag && !flag->empty()) return ChosenDatabase{*flag, ""};
-  if (const char* env = std::getenv("DATABASE_URL"); env != nullptr && *env != '\0') {
-    return ChosenDatabase{env, ""};
-  }
-  if (auto dotenv = read_dotenv(".env", "DATABASE_URL")) return ChosenDatabase{*dotenv, "./.env"};
+std::optional<ChosenDatabase> choose_database_url(const std::optional<ChosenDatabase>& given, const Getenv& getenv,
+                                                  const std::string& dotenv) {
+  if (given && !given->url.empty()) return given;
+  if (auto url = read_dotenv(dotenv, "DATABASE_URL")) return ChosenDatabase{*url, "./" + dotenv};
   for (const char* var : {"PGHOST", "PGDATABASE", "PGSERVICE"}) {
-    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return ChosenDatabase{"postgres://", ""};
+    if (getenv && getenv(var)) return ChosenDatabase{"postgres://", ""};
   }
   return std::nullopt;
-}
-
-std::optional<std::string> resolve_database_url(const std::optional<std::string>& flag) {
-  auto chosen = choose_database_url(flag);
-  if (!chosen) return std::nullopt;
-  return std::move(chosen->url);
 }
 
 }  // namespace strata::migrate

@@ -317,7 +317,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
   RunResult& result = s.result();
   const auto finish = [&](const Migration& m, double ms) {
     s.record_applied(m);
-    Step step{m.version, m.label(), Direction::up, ms};
+    Step step{m.version, m.version_text, m.name, Direction::up, ms};
     result.steps.push_back(step);
     if (on_step && !s.dry()) on_step(step);
   };
@@ -476,7 +476,7 @@ void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step)
       if (plan.foreign_keys_off) s.set_foreign_keys(true);
     }
     s.record_reverted(m->version);
-    Step step{m->version, m->label(), Direction::down, ms_since(start)};
+    Step step{m->version, m->version_text, m->name, Direction::down, ms_since(start)};
     s.result().steps.push_back(step);
     if (on_step && !s.dry()) on_step(step);
   }
@@ -509,7 +509,7 @@ RunResult Migrator::stamp(Version version) {
     if (m.version > version) break;
     if (s.history().find(m.version) != nullptr) continue;
     s.bookkeeping(s.table().insert_sql(m, RowState::applied), 0);
-    result.steps.push_back(Step{m.version, m.label(), Direction::up, 0});
+    result.steps.push_back(Step{m.version, m.version_text, m.name, Direction::up, 0});
   }
   s.commit();
   return std::move(result);

@@ -43,9 +43,13 @@ enum class Direction { up, down };
 
 struct Step {
   Version version = 0;
-  std::string label;  // <version>_<name>
+  std::string version_text;  // as the file names it (leading zeros kept)
+  std::string name;          // empty for a dbmate file named by its version alone
   Direction direction = Direction::up;
   double duration_ms = 0;
+
+  // <version>_<name>, or the bare version: what the migration's file is called.
+  std::string label() const { return name.empty() ? version_text : version_text + "_" + name; }
 };
 
 struct RunResult {

@@ -35,7 +35,7 @@ enum class Mode { keyword, vector, hybrid };
 // rank). This is w for the built-in models, which are lexical (hashed character n-grams, a
 // weaker BM25 on their own): their list can only reorder near-ties and bring in chunks BM25
 // ranked just below, and a larger weight pulls BM25's ranking down. Chosen on the five
-// collections of ../shared/eval together (bench/search_eval.sh; BENCHMARKS.md "search"), with
+// collections of ../shared/eval together (bench/search_eval.sh; BENCHMARKS.md "search quality"), with
 // keyword nDCG@10 npl / med / cisi / cacm / lisa .444 / .679 / .396 / .501 / .463: w = 0.03
 // gives .446 / .686 / .397 / .508 / .470, above keyword on each; 0.02 is keyword within noise,
 // 0.05 falls below it on cacm (.499) and 0.1 further (.485). Leaving each collection out in

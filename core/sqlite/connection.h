@@ -38,6 +38,7 @@ class Connection {
   SQLite::Database& db() { return *db_; }
   sqlite3* handle();
   const std::string& path() const { return path_; }
+  std::chrono::milliseconds busy_timeout() const { return busy_timeout_; }
 
   // Runs SQL with no results; SQLite errors become Error(code) prefixed with `context`.
   void exec(const std::string& sql);

@@ -56,7 +56,7 @@ struct Bm25Parameters {
 };
 
 // The parameters of `strata search --mode keyword`, chosen on the five collections of
-// ../shared/eval together (bench/search_eval.sh; BENCHMARKS.md "search", parameters): the pair
+// ../shared/eval together (bench/search_eval.sh; BENCHMARKS.md "search quality", parameters): the pair
 // whose worst margin over the reference BM25 (Lucene-style, k1 0.9, b 0.4, Porter) is largest.
 // nDCG@10 npl / med / cisi / cacm / lisa with k1 1.6, b 0.4: .444 / .679 / .396 / .501 / .463
 // (reference .438 / .671 / .361 / .466 / .422). Leaving each collection out in turn picks the
@@ -68,7 +68,7 @@ inline constexpr Bm25Parameters k_keyword_bm25{1.6, 0.4};
 // The weights of chunks_fts's columns (migrations/0007) in keyword search: a term in the
 // document's title counts as 3 terms of the text, as a title field weighs more in BM25F and in
 // search engines' defaults; the CJK terms are terms of the text. 3 was measured on every eval
-// collection that has titles (BENCHMARKS.md "search", titles): keyword nDCG@10 on
+// collection that has titles (BENCHMARKS.md "search quality", titles): keyword nDCG@10 on
 // ../shared/eval (weights 1 / 2 / 3 / 4 / 5) cacm .416/.436/.453/.445/.448, cisi
 // .322/.331/.332/.331/.332, lisa .373/.385/.390/.391/.391 (npl and med have no titles), and
 // docs-qa (60 questions) .585/.611/.610/—/.613: a plateau from 3 on, 3 best on average.

@@ -188,10 +188,10 @@ std::int64_t data_version(SQLite::Database& db) { return db.execAndGet("PRAGMA d
 // lock is free at once, as a search must never wait for an ingest. Best effort: any failure
 // leaves the next search to count again.
 void keep_keyword_stats(SQLite::Database& db, std::int64_t collection_id, const KeywordStats& stats,
-                        std::int64_t version) {
+                        std::int64_t version, std::chrono::milliseconds busy) {
   sqlite3* handle = db.getHandle();
   if (sqlite3_db_readonly(handle, "main") != 0) return;
-  const int wait_ms = static_cast<int>(busy_timeout().count());
+  const int wait_ms = static_cast<int>(busy.count());
   sqlite3_busy_timeout(handle, 0);
   try {
     db.exec("BEGIN IMMEDIATE");
@@ -265,7 +265,7 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
     std::vector<KeywordRow> rows;
     while (q.executeStep()) rows.push_back(KeywordRow{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
     tx.commit();
-    if (counted && may_keep) keep_keyword_stats(db, collection_id, *counted, version);
+    if (counted && may_keep) keep_keyword_stats(db, collection_id, *counted, version, store.busy_timeout());
     return rows;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "keyword search");

@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -21,8 +20,6 @@
 
 namespace strata::store {
 namespace {
-
-std::atomic<std::chrono::milliseconds::rep> g_busy_timeout_ms{k_default_busy_timeout.count()};
 
 migrate::MigrationSet shipped_migrations() {
   std::vector<migrate::NamedContent> files;
@@ -67,10 +64,10 @@ bool up_to_date(sqlite::Connection& conn) {
 
 // A SQLite file with tables of its own and no store history is someone else's database:
 // applying the store's migrations to it would fail half-way or, worse, succeed.
-void refuse_foreign_database(const std::string& path) {
+void refuse_foreign_database(const std::string& path, std::chrono::milliseconds busy) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
-  auto conn = sqlite::Connection::open_existing_read_only(path, busy_timeout());
+  auto conn = sqlite::Connection::open_existing_read_only(path, busy);
   if (!conn) return;
   // One statement, so one snapshot: asked separately, another process creating the store could
   // commit its first migration between "no history table" and "other tables", and a store
@@ -84,11 +81,11 @@ void refuse_foreign_database(const std::string& path) {
   }
 }
 
-void upgrade(const std::string& path) {
-  refuse_foreign_database(path);
+void upgrade(const std::string& path, std::chrono::milliseconds busy) {
+  refuse_foreign_database(path, busy);
   migrate::MigrationSet shipped = shipped_migrations();
   const migrate::Version latest = shipped.migrations.back().version;
-  migrate::Migrator migrator(migrate::Target{migrate::Endpoint::sqlite(path), k_store_history_table, busy_timeout()},
+  migrate::Migrator migrator(migrate::Target{migrate::Endpoint::sqlite(path), k_store_history_table, busy},
                              std::move(shipped));
   const migrate::Status status = migrator.status();
   for (const migrate::StatusEntry& e : status.entries) {
@@ -108,7 +105,7 @@ void upgrade(const std::string& path) {
 // in trial_ingest_concurrent, 2 in 600 three-process starts). The switch is idempotent: retry
 // it until the busy timeout, then report it as any other lock.
 void use_wal(sqlite::Connection& conn) {
-  const auto deadline = std::chrono::steady_clock::now() + busy_timeout();
+  const auto deadline = std::chrono::steady_clock::now() + conn.busy_timeout();
   while (std::chrono::steady_clock::now() < deadline) {
     try {
       conn.db().exec("PRAGMA journal_mode = WAL");
@@ -129,9 +126,6 @@ std::int64_t applied_version(sqlite::Connection& conn) {
 
 }  // namespace
 
-std::chrono::milliseconds busy_timeout() { return std::chrono::milliseconds(g_busy_timeout_ms.load()); }
-void set_busy_timeout(std::chrono::milliseconds timeout) { g_busy_timeout_ms.store(timeout.count()); }
-
 struct Store::Impl {
   std::string path;
   std::int64_t version = 0;
@@ -148,10 +142,11 @@ Store& Store::operator=(Store&&) noexcept = default;
 
 const std::string& Store::path() const { return impl_->path; }
 std::int64_t Store::schema_version() const { return impl_->version; }
+std::chrono::milliseconds Store::busy_timeout() const { return impl_->conn->busy_timeout(); }
 
 std::int64_t Store::latest_schema_version() { return shipped_versions().back(); }
 
-Store Store::open(const std::string& path) {
+Store Store::open(const std::string& path, const OpenOptions& options) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -160,15 +155,15 @@ Store Store::open(const std::string& path) {
   impl->version = latest_schema_version();
   if (std::filesystem::exists(path, ec)) {
     try {
-      impl->conn = std::make_unique<sqlite::Connection>(path, sqlite::OpenMode::read_write_existing, busy_timeout());
+      impl->conn = std::make_unique<sqlite::Connection>(path, sqlite::OpenMode::read_write_existing, options.busy_timeout);
       if (!up_to_date(*impl->conn)) impl->conn.reset();
     } catch (const std::exception&) {
       impl->conn.reset();  // the full path below reports it in its own words
     }
   }
   if (!impl->conn) {
-    upgrade(path);
-    impl->conn = std::make_unique<sqlite::Connection>(path, sqlite::OpenMode::read_write_existing, busy_timeout());
+    upgrade(path, options.busy_timeout);
+    impl->conn = std::make_unique<sqlite::Connection>(path, sqlite::OpenMode::read_write_existing, options.busy_timeout);
   }
   // WAL lets readers run beside a writer; NORMAL sync keeps every commit across a process
   // crash (kill -9) and only risks the last commits on power loss, never corruption.
@@ -182,16 +177,16 @@ Store Store::open(const std::string& path) {
   return Store(std::move(impl));
 }
 
-Store Store::open_existing(const std::string& path) {
+Store Store::open_existing(const std::string& path, const OpenOptions& options) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     throw Error(ExitCode::unavailable, "no store at " + path, "ingest documents first: strata ingest PATH");
   }
-  return open(path);
+  return open(path, options);
 }
 
-std::optional<Store> Store::open_read_only(const std::string& path) {
-  auto conn = sqlite::Connection::open_existing_read_only(path, busy_timeout());
+std::optional<Store> Store::open_read_only(const std::string& path, const OpenOptions& options) {
+  auto conn = sqlite::Connection::open_existing_read_only(path, options.busy_timeout);
   if (!conn) return std::nullopt;
   const std::int64_t version = applied_version(*conn);
   if (version < latest_schema_version()) {

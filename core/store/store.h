@@ -17,27 +17,38 @@ class Connection;
 
 namespace strata::store {
 
+// How long a statement waits for another process's transaction before giving up (exit 7,
+// "locked by another process"). Default: 60 s; the CLI passes store.busy_timeout /
+// $STRATA_BUSY_TIMEOUT.
+inline constexpr std::chrono::milliseconds k_default_busy_timeout{60'000};
+
+struct OpenOptions {
+  std::chrono::milliseconds busy_timeout = k_default_busy_timeout;
+};
+
 class Store {
  public:
   // Opens (creating the file and its parent folder if needed) and upgrades the store to the
   // schema this binary ships. Throws Error(history_mismatch) for a store made by a newer
   // strata, Error(unavailable) when it cannot be opened.
-  static Store open(const std::string& path);
+  static Store open(const std::string& path, const OpenOptions& options = {});
 
   // As open(), but a missing store is Error(unavailable) "no store at PATH": commands that only
   // read or remove never create one.
-  static Store open_existing(const std::string& path);
+  static Store open_existing(const std::string& path, const OpenOptions& options = {});
 
   // Read-only, for plans (--dry-run) that must write nothing: empty when there is no store.
   // A store whose schema is older than this binary's is Error(unavailable): reading it would
   // need the upgrade that a dry run may not do.
-  static std::optional<Store> open_read_only(const std::string& path);
+  static std::optional<Store> open_read_only(const std::string& path, const OpenOptions& options = {});
 
   ~Store();
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
 
   const std::string& path() const;
+  // The busy timeout it was opened with.
+  std::chrono::milliseconds busy_timeout() const;
   // The newest store migration applied (e.g. 2 for 0002_...).
   std::int64_t schema_version() const;
   // The newest store migration this binary ships.
@@ -53,14 +64,5 @@ class Store {
 
 // History table of the store's own schema.
 inline constexpr const char* k_store_history_table = "strata_store_migrations";
-
-// How long a statement waits for another process's transaction before giving up (exit 7,
-// "locked by another process"), for every store opened after the call. Process-wide, because
-// every command opens its store through Store::open*, whose callers should not each carry it;
-// the CLI sets it once from store.busy_timeout / $STRATA_BUSY_TIMEOUT before the store is
-// opened. Default: 60 s.
-inline constexpr std::chrono::milliseconds k_default_busy_timeout{60'000};
-std::chrono::milliseconds busy_timeout();
-void set_busy_timeout(std::chrono::milliseconds timeout);
 
 }  // namespace strata::store

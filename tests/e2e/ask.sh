@@ -100,7 +100,7 @@ expect_exit 2 -- "$STRATA" ask --temperature 3 'x'
 expect_exit 2 -- "$STRATA" ask --continue --conversation 1 'x'
 for w in -0.5 1.01 abc '' 0.5x nan inf 1e-1; do
     expect_exit 2 -- "$STRATA" ask --vector-weight "$w" 'x'
-    expect_error_line "--vector-weight takes a number from 0 to 1 \\(got '$w'\\)"
+    expect_error_line "--vector-weight must be a number from 0 to 1 \\(got '$w'\\)"
 done
 expect_exit 2 -- "$STRATA" ask --base-url "$URL" --model m --api-key-env "$CANARY" 'x'
 expect_error_line 'takes the name of an environment variable'

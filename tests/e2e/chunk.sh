@@ -410,7 +410,7 @@ expect_error_line '--size'
 expect_exit 2 -- "$STRATA" chunk --size 100 --overlap 100 notes.txt
 expect_error_line '--overlap' '100'
 expect_exit 2 -- "$STRATA" chunk --overlap 1000 notes.txt
-expect_error_line '--overlap' '--size 1000'
+expect_error_line '^strata: error: --overlap \(1000\) must be below --size \(1000\)$'
 expect_exit 2 -- "$STRATA" chunk --overlap=-1 notes.txt
 expect_error_line '--overlap'
 expect_exit 2 -- "$STRATA" chunk --size 10 --overlap 10 <empty.txt
@@ -418,11 +418,14 @@ expect_error_line '--overlap' # checked before any input is read
 
 case_ "bad input: unknown names"
 expect_exit 2 -- "$STRATA" chunk --strategy semantic notes.txt
-expect_error_line "semantic" 'fixed, recursive, paragraph, sentence, markdown, token'
+expect_error_line "^strata: error: --strategy: unknown strategy 'semantic'$"
+expect_stderr_match '^strata: hint: use fixed, recursive, paragraph, sentence, markdown or token$'
 expect_exit 2 -- "$STRATA" chunk --unit words notes.txt
-expect_error_line "words" 'chars, bytes, tokens'
+expect_error_line "^strata: error: --unit: unknown unit 'words'$"
+expect_stderr_match '^strata: hint: use chars, bytes or tokens$'
 expect_exit 2 -- "$STRATA" chunk --tokenizer gpt2 notes.txt
-expect_error_line "gpt2" 'cl100k_base, o200k_base'
+expect_error_line "^strata: error: --tokenizer: unknown tokenizer 'gpt2'$"
+expect_stderr_match '^strata: hint: use cl100k_base or o200k_base$'
 expect_exit 2 -- "$STRATA" chunk --compat llamaindex notes.txt
 expect_error_line "llamaindex" 'langchain'
 expect_exit 2 -- "$STRATA" chunk --strategy token --unit chars notes.txt

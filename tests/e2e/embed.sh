@@ -45,7 +45,7 @@ for opt in --store --collection --text --jsonl --provider --model --dimensions -
     printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "--help does not list $opt"
 done
 expect_exit 2 -- "$STRATA" embed --text x --concurrency 0
-expect_error_line '--concurrency must be a whole number of 1 or more'
+expect_error_line '--concurrency must be a whole number from 1 to 64'
 expect_exit 2 -- "$STRATA" embed --text x --provider cohere
 expect_error_line 'unknown provider .cohere.'
 expect_exit 2 -- "$STRATA" embed --text x --timeout abc

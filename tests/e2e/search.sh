@@ -99,7 +99,7 @@ expect_stderr_match 'hint: .*strata embed --collection default'
 expect_exit 2 -- S search x --mode hybrid
 for w in -0.5 1.01 abc '' 0.5x nan inf 1e-1; do
     expect_exit 2 -- S search x --vector-weight "$w"
-    expect_error_line "--vector-weight takes a number from 0 to 1 \\(got '$w'\\)"
+    expect_error_line "--vector-weight must be a number from 0 to 1 \\(got '$w'\\)"
 done
 
 # ---------------------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ class AskTest : public ::testing::Test {
     AskRequest r;
     r.question = question;
     r.mode = search::Mode::keyword;
-    r.chat.retry.max_retries = 1;
+    r.max_retries = 1;  // applied over the client options below
     r.chat.retry.base_delay = std::chrono::milliseconds(1);
     return r;
   }

@@ -9,6 +9,7 @@
 #include "cli_run.h"
 #include "commands.h"
 #include "option_bundles.h"
+#include "test_util.h"
 
 namespace strata::cli {
 namespace {
@@ -44,7 +45,7 @@ void expect_refused(const std::vector<Words>& commands, const std::vector<BadVal
       const CliResult r = run_cli(args);
       EXPECT_EQ(r.code, 2);
       EXPECT_EQ(error_line(r), "strata: error: " + b.message);
-      if (b.flag != "--where" && b.flag != "--vector-weight") {  // those two have hints of their own
+      if (b.flag != "--where") {  // it has a hint of its own
         EXPECT_NE(r.err.find("strata: hint: run 'strata " + std::string(c.name) + " --help' for usage"), std::string::npos)
             << r.err;
       }
@@ -72,8 +73,8 @@ TEST(CliOptionBundles, RetrievalModeAndWhere) {
                   {"--where", "=x", "--where '=x': the key is empty; expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB"},
                   {"--where", "^=x", "--where '^=x': the key is empty; expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB"},
                   {"--where", "~*.md", "--where '~*.md': the key is empty; expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB"},
-                  {"--vector-weight", "1.5", "--vector-weight takes a number from 0 to 1 (got '1.5')"},
-                  {"--vector-weight", "", "--vector-weight takes a number from 0 to 1 (got '')"}});
+                  {"--vector-weight", "1.5", "--vector-weight must be a number from 0 to 1 (got '1.5')"},
+                  {"--vector-weight", "", "--vector-weight must be a number from 0 to 1 (got '')"}});
 }
 
 TEST(CliOptionBundles, ChunkingNumbersAreOneMessageInChunkAndIngest) {
@@ -91,6 +92,61 @@ TEST(CliOptionBundles, EndpointRangesAreTheSameInEmbedIngestAndAsk) {
     timeouts.push_back({"--timeout", v, "--timeout must be a number of seconds above 0, at most 86400 (got '" + v + "')"});
   }
   expect_refused({k_embed, k_ingest, k_ask}, timeouts);
+}
+
+// The numbers of one command are checked as the bundles' are: the same words for every kind of
+// number, while the command line is parsed.
+TEST(CliOptionBundles, EachCommandsOwnNumbersSpeakTheBundlesWords) {
+  const std::vector<std::string> bad = {"0", "x", "-1", "1.5", ""};
+  for (const char* flag : {"--max-tokens", "--context-tokens", "--conversation"}) {
+    expect_refused({k_ask}, whole_numbers(flag, "a whole number of 1 or more", bad));
+  }
+  for (const char* flag : {"--dimensions", "--batch-size", "--batch-tokens", "--max-input-tokens"}) {
+    expect_refused({k_embed}, whole_numbers(flag, "a whole number of 1 or more", bad));
+  }
+  expect_refused({k_embed}, whole_numbers("--concurrency", "a whole number from 1 to 64", {"0", "65", "x", ""}));
+  std::vector<BadValue> temperatures;
+  for (const std::string v : {"2.5", "-1", "x", "1e0", "nan", ""}) {
+    temperatures.push_back({"--temperature", v, "--temperature must be a number from 0 to 2 (got '" + v + "')"});
+  }
+  expect_refused({k_ask}, temperatures);
+  const Words logs{"logs", {"logs"}};
+  expect_refused({logs}, whole_numbers("--limit", "a whole number of 0 or more", {"-1", "x", ""}));
+  expect_refused({logs}, whole_numbers("--conversation", "a whole number of 1 or more", bad));
+  for (const std::string v : {"0", "x", "-1"}) {
+    const CliResult r = run_cli({"logs", "show", v});
+    EXPECT_EQ(r.code, 2) << v;
+    EXPECT_EQ(error_line(r), "strata: error: ID must be a whole number of 1 or more (got '" + v + "')");
+  }
+}
+
+// chunk and ingest word a chunk setting that cannot be used the same way (chunk/setting_errors.h).
+TEST(CliOptionBundles, ChunkSettingsThatCannotBeUsedAreOneMessageInChunkAndIngest) {
+  const strata::testing::TempDir dir;
+  const std::string text = dir / "a.txt";
+  strata::testing::write_file(dir / "a.txt", "hello\n");
+  for (const Words& c : {k_chunk, k_ingest}) {
+    SCOPED_TRACE(c.name);
+    const auto stderr_of = [&](std::vector<std::string> flags) {
+      std::vector<std::string> args = c.words;
+      args.insert(args.end(), flags.begin(), flags.end());
+      if (c.words[0] == "ingest") args.insert(args.end(), {"--store", dir / "s.db"});
+      args.push_back(text);
+      const CliResult r = run_cli(args);
+      EXPECT_EQ(r.code, 2) << r.err;
+      EXPECT_EQ(r.out, "");
+      return r.err;
+    };
+    EXPECT_EQ(stderr_of({"--size", "500", "--overlap", "600"}),
+              "strata: error: --overlap (600) must be below --size (500)\n");
+    EXPECT_EQ(stderr_of({"--size", "100", "--min-size", "200"}),
+              "strata: error: --min-size (200) must be below --size (100)\n"
+              "strata: hint: 0 turns the joining of small chunks off\n");
+    EXPECT_EQ(stderr_of({"--unit", "lines"}),
+              "strata: error: --unit: unknown unit 'lines'\nstrata: hint: use chars, bytes or tokens\n");
+    EXPECT_EQ(stderr_of({"--tokenizer", "gpt2"}),
+              "strata: error: --tokenizer: unknown tokenizer 'gpt2'\nstrata: hint: use cl100k_base or o200k_base\n");
+  }
 }
 
 TEST(CliOptionBundles, OutputColorIsCheckedInEveryCommand) {

@@ -13,6 +13,16 @@ namespace {
 
 using strata::testing::error_of;
 
+// The real filesystem, no variables: what the CLI gives load(), but for its working directory
+// and environment (cli::process_environment).
+Environment on_disk() {
+  Environment env;
+  env.cwd = std::filesystem::current_path();
+  env.getenv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  env.read_file = read_settings_file;
+  return env;
+}
+
 // An environment with files and variables in memory.
 struct FakeEnv {
   std::map<std::string, std::string> files;
@@ -255,7 +265,7 @@ TEST(Config, AStrataTomlThatIsADirectoryIsRefusedNotSkipped) {
   const strata::testing::TempDir tmp;
   std::filesystem::create_directories(tmp.path() / "strata.toml");
   std::filesystem::create_directories(tmp.path() / "sub" / "deeper");
-  Environment env = process_environment();
+  Environment env = on_disk();
   env.cwd = tmp.path() / "sub" / "deeper";
   env.getenv = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   const Error e = error_of([&] { load(env); });
@@ -267,7 +277,7 @@ TEST(Config, AUserFileThatIsADirectoryIsRefused) {
   const strata::testing::TempDir tmp;
   std::filesystem::create_directories(tmp.path() / "xdg" / "strata" / "config.toml");
   std::filesystem::create_directories(tmp.path() / "work");
-  Environment env = process_environment();
+  Environment env = on_disk();
   env.cwd = tmp.path() / "work";
   const std::string xdg = (tmp.path() / "xdg").string();
   env.getenv = [xdg](const std::string& name) -> std::optional<std::string> {
@@ -281,7 +291,7 @@ TEST(Config, AUserFileThatIsADirectoryIsRefused) {
 
 TEST(Config, ProcessFilesThatAreAbsentOrRegularStillRead) {
   const strata::testing::TempDir tmp;
-  const Environment env = process_environment();
+  const Environment env = on_disk();
   EXPECT_FALSE(env.read_file(tmp.path() / "strata.toml"));
   std::filesystem::create_symlink(tmp.path() / "gone.toml", tmp.path() / "dangling.toml");
   EXPECT_FALSE(env.read_file(tmp.path() / "dangling.toml"));

@@ -1,11 +1,10 @@
-// Database URLs: sqlite_path_from_url, read_dotenv and the --database > $DATABASE_URL > .env order.
+// Database URLs: sqlite_path_from_url, read_dotenv, the settings > ./.env > PG* order, and what
+// libpq's variables change. The environment is a map passed in: core reads none itself.
 #include "migrate/database_url.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -17,10 +16,17 @@ namespace {
 
 namespace fs = std::filesystem;
 using migrate::read_dotenv;
-using migrate::resolve_database_url;
 using migrate::sqlite_path_from_url;
 
 using strata::testing::error_of;
+
+// A fake environment: what the map holds is set, the rest is not.
+migrate::Getenv env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    const auto it = vars.find(std::string(name));
+    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
 
 TEST(DatabaseUrlTest, SqliteRelativePath) {
   EXPECT_EQ(sqlite_path_from_url("sqlite:data/app.db"), "data/app.db");
@@ -179,59 +185,59 @@ TEST_F(DatabaseUrlDotenvTest, MissingFileOrKeyIsNullopt) {
   EXPECT_EQ(read_dotenv(env_file("OTHER=1\n"), "DATABASE_URL"), std::nullopt);
 }
 
-// resolve_database_url reads the process environment and ./.env: run each test in a temporary
-// working directory with DATABASE_URL saved, and restore both afterwards.
+// choose_database_url reads ./.env: each test runs in a temporary working directory.
 class DatabaseUrlResolveTest : public ::testing::Test {
  protected:
   void SetUp() override {
     old_cwd_ = fs::current_path();
-    if (const char* v = std::getenv("DATABASE_URL")) old_env_ = std::string(v);
-    ::unsetenv("DATABASE_URL");
     fs::current_path(tmp_.path());
   }
   void TearDown() override {
     fs::current_path(old_cwd_);
-    if (old_env_) {
-      ::setenv("DATABASE_URL", old_env_->c_str(), 1);
-    } else {
-      ::unsetenv("DATABASE_URL");
-    }
     std::error_code ec;
     fs::remove_all(tmp_.path(), ec);
   }
   void write_dotenv(const std::string& content) { testing::write_file(tmp_ / ".env", content); }
+  static std::optional<std::string> url(const std::optional<migrate::ChosenDatabase>& given,
+                                        const migrate::Getenv& env = {}) {
+    const auto chosen = migrate::choose_database_url(given, env);
+    return chosen ? std::optional<std::string>(chosen->url) : std::nullopt;
+  }
 
   testing::TempDir tmp_;
   fs::path old_cwd_;
-  std::optional<std::string> old_env_;
 };
 
-TEST_F(DatabaseUrlResolveTest, FlagWinsOverEnvAndDotenv) {
+TEST_F(DatabaseUrlResolveTest, TheSettingsWinOverDotenv) {
   write_dotenv("DATABASE_URL=sqlite:dotenv.db\n");
-  ::setenv("DATABASE_URL", "sqlite:env.db", 1);
-  EXPECT_EQ(resolve_database_url(std::string("sqlite:flag.db")), std::optional<std::string>("sqlite:flag.db"));
-}
-
-TEST_F(DatabaseUrlResolveTest, EnvWinsOverDotenv) {
-  write_dotenv("DATABASE_URL=sqlite:dotenv.db\n");
-  ::setenv("DATABASE_URL", "sqlite:env.db", 1);
-  EXPECT_EQ(resolve_database_url(std::nullopt), std::optional<std::string>("sqlite:env.db"));
+  EXPECT_EQ(url(migrate::ChosenDatabase{"sqlite:flag.db", ""}), std::optional<std::string>("sqlite:flag.db"));
 }
 
 TEST_F(DatabaseUrlResolveTest, DotenvInWorkingDirectoryIsTheFallback) {
   write_dotenv("# local development\nexport DATABASE_URL=\"sqlite:dotenv.db\"\n");
-  EXPECT_EQ(resolve_database_url(std::nullopt), std::optional<std::string>("sqlite:dotenv.db"));
+  EXPECT_EQ(url(std::nullopt), std::optional<std::string>("sqlite:dotenv.db"));
+  EXPECT_EQ(url(migrate::ChosenDatabase{"", ""}), std::optional<std::string>("sqlite:dotenv.db")) << "an empty setting";
 }
 
 TEST_F(DatabaseUrlResolveTest, NothingConfiguredIsNullopt) {
-  EXPECT_EQ(resolve_database_url(std::nullopt), std::nullopt);
+  EXPECT_EQ(url(std::nullopt), std::nullopt);
   write_dotenv("OTHER=1\n");
-  EXPECT_EQ(resolve_database_url(std::nullopt), std::nullopt);
+  EXPECT_EQ(url(std::nullopt), std::nullopt);
+  EXPECT_EQ(url(std::nullopt, env_of({{"DATABASE_URL", "sqlite:env.db"}, {"PGUSER", "app"}})), std::nullopt)
+      << "$DATABASE_URL is the settings' to read, and PGUSER names no server";
+}
+
+TEST_F(DatabaseUrlResolveTest, APgVariableNamingAServerMeansPostgres) {
+  for (const char* var : {"PGHOST", "PGDATABASE", "PGSERVICE"}) {
+    EXPECT_EQ(url(std::nullopt, env_of({{var, "x"}})), std::optional<std::string>("postgres://")) << var;
+  }
+  write_dotenv("DATABASE_URL=sqlite:dotenv.db\n");
+  EXPECT_EQ(url(std::nullopt, env_of({{"PGHOST", "db"}})), std::optional<std::string>("sqlite:dotenv.db"));
 }
 
 TEST_F(DatabaseUrlResolveTest, DotenvOutsideTheWorkingDirectoryIsIgnored) {
   testing::write_file(tmp_ / "sub/.env", "DATABASE_URL=sqlite:sub.db\n");
-  EXPECT_EQ(resolve_database_url(std::nullopt), std::nullopt);
+  EXPECT_EQ(url(std::nullopt), std::nullopt);
 }
 
 }  // namespace
@@ -256,39 +262,33 @@ TEST(PostgresUrlTest, BothSchemesMakeAPostgresEndpoint) {
 
 TEST_F(DatabaseUrlResolveTest, TheDotenvFileIsNamedAsTheChooser) {
   write_dotenv("DATABASE_URL=postgres://app@db/app\n");
-  auto chosen = migrate::choose_database_url(std::nullopt);
+  auto chosen = migrate::choose_database_url(std::nullopt, {});
   ASSERT_TRUE(chosen);
   EXPECT_EQ(chosen->chosen_by, "./.env");
-  ::setenv("DATABASE_URL", "postgres://app@other/app", 1);
-  chosen = migrate::choose_database_url(std::nullopt);
-  EXPECT_EQ(chosen->chosen_by, "") << "the user's own variable";
-  EXPECT_EQ(migrate::choose_database_url(std::string("postgres://x/y"))->chosen_by, "");
+  chosen = migrate::choose_database_url(migrate::ChosenDatabase{"postgres://app@other/app", ""}, {});
+  EXPECT_EQ(chosen->chosen_by, "") << "the user's own setting";
+  chosen = migrate::choose_database_url(migrate::ChosenDatabase{"postgres://x/y", "/p/strata.toml:3"}, {});
+  EXPECT_EQ(chosen->chosen_by, "/p/strata.toml:3") << "a project file's";
 }
 
 // Issue 19: a URL a file chose (./.env, a project's strata.toml) gets no password from the
 // environment: libpq is told an empty password and a password file that cannot exist, so it
 // reads neither $PGPASSWORD nor ~/.pgpass. Its own password, and a trusted server, still get one.
 TEST(PostgresUrlTest, AUrlAFileChoseGetsNoPasswordFromTheEnvironment) {
-  const char* old = std::getenv("PGPASSWORD");
-  const std::optional<std::string> saved = old ? std::optional<std::string>(old) : std::nullopt;
-  ::setenv("PGPASSWORD", "pg-env-secret", 1);
-  migrate::Endpoint e = endpoint_from_url("postgres://app@db/app?sslmode=disable", "./.env", "");
+  const migrate::Getenv env = env_of({{"PGPASSWORD", "pg-env-secret"}});
+  migrate::Endpoint e = endpoint_from_url("postgres://app@db/app?sslmode=disable", "./.env", "", env);
   EXPECT_EQ(e.password, "");
   EXPECT_EQ(e.conninfo, "postgres://app@db/app?sslmode=disable&password=&passfile=/dev/null/none");
   EXPECT_EQ(e.password_withheld_for, "./.env");
-  e = endpoint_from_url("postgres://app@db/app", "./.env", "https://x postgres://db:5432");
+  e = endpoint_from_url("postgres://app@db/app", "./.env", "https://x postgres://db:5432", env);
   EXPECT_EQ(e.password, "pg-env-secret") << "trusted";
   EXPECT_EQ(e.password_withheld_for, "");
-  e = endpoint_from_url("postgres://app:own@db/app", "./.env", "");
+  e = endpoint_from_url("postgres://app:own@db/app", "./.env", "", env);
   EXPECT_EQ(e.password, "own") << "the URL's own password is the file's to give";
   EXPECT_EQ(e.conninfo.find("passfile"), std::string::npos);
-  e = endpoint_from_url("postgres://app@db/app");
+  e = endpoint_from_url("postgres://app@db/app", "", "", env);
   EXPECT_EQ(e.password, "pg-env-secret") << "the user's own URL";
-  if (saved) {
-    ::setenv("PGPASSWORD", saved->c_str(), 1);
-  } else {
-    ::unsetenv("PGPASSWORD");
-  }
+  EXPECT_EQ(endpoint_from_url("postgres://app@db/app").password, "") << "an empty environment";
 }
 
 TEST(PostgresUrlTest, PasswordsAreRedactedForDisplay) {
@@ -310,24 +310,7 @@ TEST(PostgresUrlTest, SearchPathIsTakenAsTheSchemaAndHiddenFromLibpq) {
   EXPECT_EQ(endpoint_from_url("postgres://app@host/db?search_path=x").conninfo, "postgres://app@host/db");
 }
 
-// The test process's environment decides too (PGGSSENCMODE and the like): these cases clear it.
-class LoopbackGssTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    for (const char* v : {"PGGSSENCMODE", "PGSERVICE", "PGHOST", "PGHOSTADDR"}) {
-      if (const char* value = std::getenv(v)) saved_.emplace_back(v, value);
-      unsetenv(v);
-    }
-  }
-  void TearDown() override {
-    // What a case set goes too, so that later tests in the process connect as before.
-    for (const char* v : {"PGGSSENCMODE", "PGSERVICE", "PGHOST", "PGHOSTADDR"}) unsetenv(v);
-    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
-  }
-  std::vector<std::pair<std::string, std::string>> saved_;
-};
-
-TEST_F(LoopbackGssTest, LoopbackHostsGetNoGssEncryption) {
+TEST(LoopbackGssTest, LoopbackHostsGetNoGssEncryption) {
   EXPECT_EQ(endpoint_from_url("postgres://app:pw@127.0.0.1:5432/db").conninfo,
             "postgres://app:pw@127.0.0.1:5432/db?gssencmode=disable");
   EXPECT_EQ(endpoint_from_url("postgres://localhost/db?sslmode=disable").conninfo,
@@ -339,15 +322,18 @@ TEST_F(LoopbackGssTest, LoopbackHostsGetNoGssEncryption) {
   EXPECT_EQ(endpoint_from_url("postgres://app:pw@127.0.0.1/db").display, "postgres://app:***@127.0.0.1/db");
 }
 
-TEST_F(LoopbackGssTest, OtherHostsAndTheUsersOwnChoiceAreLeftToLibpq) {
+TEST(LoopbackGssTest, OtherHostsAndTheUsersOwnChoiceAreLeftToLibpq) {
   for (const char* url : {"postgres://db.internal/db", "postgres://127.0.0.1,db.internal/db", "postgres:///db",
                           "postgres://", "postgres://localhost/db?gssencmode=require",
                           "postgres://localhost/db?service=prod", "postgres://localhost/db?host=/run/postgresql",
                           "postgres://[::2]/db", "postgres://127.example.com/db"}) {
     EXPECT_EQ(endpoint_from_url(url).conninfo, url) << url;
   }
-  setenv("PGGSSENCMODE", "require", 1);
-  EXPECT_EQ(endpoint_from_url("postgres://127.0.0.1/db").conninfo, "postgres://127.0.0.1/db");
+  for (const char* var : {"PGGSSENCMODE", "PGSERVICE", "PGHOST", "PGHOSTADDR"}) {
+    EXPECT_EQ(endpoint_from_url("postgres://127.0.0.1/db", "", "", env_of({{var, "x"}})).conninfo,
+              "postgres://127.0.0.1/db")
+        << var;
+  }
 }
 
 TEST(PostgresUrlTest, AnEmptyUrlLeavesEverythingToThePgVariables) {

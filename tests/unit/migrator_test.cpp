@@ -28,7 +28,7 @@ TEST_P(MigratorTest, UpAppliesInOrderAndRecordsHistory) {
   add_table("1", "a");
   const RunResult r = migrator().up({});
   ASSERT_EQ(r.steps.size(), 2u);
-  EXPECT_EQ(r.steps[0].label, "1_create_a_table");
+  EXPECT_EQ(r.steps[0].label(), "1_create_a_table");
   EXPECT_TRUE(db().has_table("a"));
   EXPECT_TRUE(db().has_table("b"));
   EXPECT_EQ(history_count(), "2");
@@ -189,9 +189,14 @@ TEST_P(MigratorTest, SeveralDirectoriesAndDbmateNamesRunAsOneSet) {
              std::vector<std::string>{dir(), init});
   const RunResult r = m.up({});
   ASSERT_EQ(r.steps.size(), 3u);
-  EXPECT_EQ(r.steps[0].label, "00000000000001_initial-schema");
-  EXPECT_EQ(r.steps[1].label, "20240102_add.c.table");  // 20240102 < 20240101000000 as numbers
-  EXPECT_EQ(r.steps[2].label, "20240101000000");
+  EXPECT_EQ(r.steps[0].label(), "00000000000001_initial-schema");
+  EXPECT_EQ(r.steps[1].label(), "20240102_add.c.table");  // 20240102 < 20240101000000 as numbers
+  EXPECT_EQ(r.steps[2].label(), "20240101000000");
+  // The fields the CLI prints as JSON, never recovered by splitting the label.
+  EXPECT_EQ(r.steps[0].version_text, "00000000000001");
+  EXPECT_EQ(r.steps[1].name, "add.c.table");
+  EXPECT_EQ(r.steps[2].version_text, "20240101000000");
+  EXPECT_EQ(r.steps[2].name, "");
   EXPECT_TRUE(db().has_table("a") && db().has_table("b") && db().has_table("c"));
   EXPECT_EQ(history_count(), "3");
   EXPECT_EQ(db().query_one("SELECT name FROM strata_migrations WHERE version = 1"), "initial-schema");

@@ -196,22 +196,18 @@ TEST_F(StoreTest, StoreIsMovable) {
   EXPECT_EQ(b.schema_version(), Store::latest_schema_version());
 }
 
-// Restores the process-wide busy timeout at the end of a test.
-struct BusyTimeout {
-  explicit BusyTimeout(std::chrono::milliseconds t) { store::set_busy_timeout(t); }
-  ~BusyTimeout() { store::set_busy_timeout(store::k_default_busy_timeout); }
-  BusyTimeout(const BusyTimeout&) = delete;
-  BusyTimeout& operator=(const BusyTimeout&) = delete;
-};
-
 // The 60 s default had no setting, so only a minute-long trial could see a lock outlast it.
+// The timeout is the store's own, given when it is opened: another store in the same process
+// keeps its default.
 TEST_F(StoreTest, AWriteGivesUpAfterTheBusyTimeoutSet) {
-  EXPECT_EQ(store::busy_timeout(), std::chrono::seconds(60));
   { const Store created = Store::open(path_); }
+  EXPECT_EQ(Store::open(path_).busy_timeout(), std::chrono::seconds(60));
   SQLite::Database holder(path_, SQLite::OPEN_READWRITE);
   holder.exec("BEGIN EXCLUSIVE");
-  const BusyTimeout timeout(std::chrono::milliseconds(200));
-  Store st = Store::open(path_);  // a reader in WAL mode: the lock does not stop it
+  Store st = Store::open(path_, store::OpenOptions{std::chrono::milliseconds(200)});  // WAL: the lock does not stop a reader
+  EXPECT_EQ(st.busy_timeout(), std::chrono::milliseconds(200));
+  const Store other = Store::open(path_);
+  EXPECT_EQ(other.busy_timeout(), std::chrono::seconds(60));
   const Error e = testing::error_of([&] { store::connection(st).exec("BEGIN IMMEDIATE"); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("locked by another process (waited 0.20 s)"), std::string::npos) << e.what();

@@ -1,0 +1,12 @@
+#pragma once
+// The public face of core/common: the only header of the area that programs (cli/) include;
+// the area's other headers are its own. cli/CMakeLists.txt checks it.
+//
+// What every area shares: the one error type and its exit codes, text and UTF-8 helpers, display
+// width, the clock.
+#include "common/clock.h"  // IWYU pragma: export
+#include "common/display_width.h"  // IWYU pragma: export
+#include "common/error.h"  // IWYU pragma: export
+#include "common/exit_codes.h"  // IWYU pragma: export
+#include "common/text.h"  // IWYU pragma: export
+#include "common/utf8.h"  // IWYU pragma: export

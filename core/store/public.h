@@ -1,0 +1,9 @@
+#pragma once
+// The public face of core/store: the only header of the area that programs (cli/) include;
+// the area's other headers are its own. cli/CMakeLists.txt checks it.
+//
+// The knowledge store: opening it, its collections and documents, and the logged exchanges of ask.
+#include "store/ask_store.h"  // IWYU pragma: export
+#include "store/catalog.h"  // IWYU pragma: export
+#include "store/collections.h"  // IWYU pragma: export
+#include "store/store.h"  // IWYU pragma: export
