@@ -172,6 +172,24 @@ Tone state_tone(mg::EntryState s) {
   }
 }
 
+// `wait`: until the database answers, for --wait-timeout seconds (default 60).
+int run_wait(const MigrateOptions& o) {
+  auto endpoint = database_endpoint(o);
+  if (!endpoint) {
+    throw Error(ExitCode::usage, "no database given",
+                "pass --database sqlite:path/to/db.sqlite3 or postgres://user@host/db, or set DATABASE_URL "
+                "(also read from .env)");
+  }
+  const auto timeout = std::chrono::milliseconds(static_cast<long long>(o.wait_timeout_s * 1000));
+  const mg::WaitResult r = mg::wait_for_database(*endpoint, timeout);
+  if (o.out.json) {
+    std::cout << json_text(json{{"database", endpoint->display}, {"ready", true}, {"waited_ms", r.waited_ms}}) << '\n';
+  } else {
+    print_note(endpoint->display + " accepts connections (after " + format_ms(r.waited_ms) + ")", o.out);
+  }
+  return 0;
+}
+
 int run_status(const MigrateOptions& o) {
   mg::Migrator m = make_migrator(o);
   const mg::Status st = m.status();
@@ -494,6 +512,12 @@ Run setup_migrate(CLI::App& cmd) {
   redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
   redo->footer("Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run");
   redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
+
+  CLI::App* wait = sub("wait", "Wait until the database accepts connections (--wait-timeout, default 60 s)");
+  wait->footer("Examples:\n  strata migrate -d postgres://app@db/app wait && strata migrate up\n"
+               "  strata migrate wait --wait-timeout 120\n"
+               "Exit: 0 ready, 2 usage, 7 not ready in time (the server's last answer is the message)");
+  wait->callback([&] { action = [&] { return run_wait(o); }; });
 
   CLI::App* status = sub("status", "Show applied, pending, missing and modified migrations");
   status->footer("Examples:\n  strata migrate status\n  strata migrate status --json");

@@ -11,3 +11,4 @@
 #include "migrate/new_migration.h"  // IWYU pragma: export
 #include "migrate/pq_preload.h"  // IWYU pragma: export
 #include "migrate/sqlite_features.h"  // IWYU pragma: export
+#include "migrate/wait.h"  // IWYU pragma: export

@@ -242,17 +242,40 @@ no_password_in_output
 URL=$(fresh_db waiting)
 bindir=$(cat "$PGDIR/bindir")
 owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
-owner "$bindir/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1
+# while_the_server_starts CMD...: stops the server, runs CMD in the background (its output and
+# exit code in $E2E_TMP/wait.{out,err,rc}), starts the server a second later, and waits for CMD.
+while_the_server_starts() {
+    local waiter
+    owner "$bindir/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1
+    ("$@" >"$E2E_TMP/wait.out" 2>"$E2E_TMP/wait.err"; echo $? >"$E2E_TMP/wait.rc") &
+    waiter=$!
+    e2e_bg $waiter
+    sleep 1
+    owner "$bindir/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -o "$(cat "$PGDIR/options")" -w start >/dev/null 2>&1
+    wait $waiter
+}
 rm -rf m6 && mkdir m6
 mig m6 1 create_w "CREATE TABLE w (id int);" "DROP TABLE w;"
-("$STRATA" migrate -d "$URL" --dir m6 --wait --wait-timeout 30 up >"$E2E_TMP/wait.out" 2>"$E2E_TMP/wait.err"; echo $? >"$E2E_TMP/wait.rc") &
-waiter=$!
-e2e_bg $waiter
-sleep 1
-owner "$bindir/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -o "$(cat "$PGDIR/options")" -w start >/dev/null 2>&1
-wait $waiter
+while_the_server_starts "$STRATA" migrate -d "$URL" --dir m6 --wait --wait-timeout 30 up
 assert_eq 0 "$(cat "$E2E_TMP/wait.rc")" "up waited for the server and succeeded ($(head -c 300 "$E2E_TMP/wait.err"))"
 assert_eq 1 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "applied after the wait"
+
+# ---------------------------------------------------------------------------------------------
+case_ "migrate wait: returns once the server accepts connections, or exits 7 after --wait-timeout"
+expect_exit 0 -- "$STRATA" migrate -d "$URL" wait --json
+expect_json_true "wait --json says ready, the URL redacted" 'd["ready"] is True and d["waited_ms"] >= 0 and "***" in d["database"]'
+no_password_in_output
+start=$(date +%s%N)
+expect_exit 7 -- "$STRATA" migrate -d "postgres://postgres:$PASSWORD@127.0.0.1:1/x" wait --wait-timeout 1
+elapsed=$((($(date +%s%N) - start) / 1000000))
+assert_true "waited about a second ($elapsed ms)" test "$elapsed" -ge 900 -a "$elapsed" -lt 5000
+expect_error_line 'cannot connect'
+expect_stderr_match '^strata: hint: waited 1 s \(--wait-timeout\)$'
+no_password_in_output
+while_the_server_starts "$STRATA" migrate -d "$URL" wait --wait-timeout 30
+assert_eq 0 "$(cat "$E2E_TMP/wait.rc")" "wait returned once the server was up ($(head -c 300 "$E2E_TMP/wait.err"))"
+assert_true "it says the database accepts connections" grep -q 'accepts connections (after' "$E2E_TMP/wait.err"
+assert_eq "" "$(cat "$E2E_TMP/wait.out")" "nothing on stdout without --json"
 
 # ---------------------------------------------------------------------------------------------
 ROUNDS=${ROUNDS:-5}

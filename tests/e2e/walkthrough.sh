@@ -173,6 +173,21 @@ case_ "up: nothing pending"
 expect_exit 0 -- S up
 expect_stderr_match 'nothing to apply'
 
+case_ "wait: SQLite has no server: ready at once, or exit 7 naming a missing folder or a file that is not a database"
+expect_exit 0 -- "$STRATA" migrate -d sqlite:w.db wait
+expect_stdout_empty
+expect_stderr_match 'w\.db accepts connections \(after '
+assert_true "wait created nothing" test ! -e w.db
+expect_exit 0 -- "$STRATA" migrate -d sqlite:w.db wait --json
+expect_json_true "wait --json" 'd["ready"] is True and d["database"] == "w.db" and d["waited_ms"] >= 0'
+expect_exit 7 -- "$STRATA" migrate -d sqlite:no/such/w.db wait
+expect_error_line '^strata: error: no/such/w\.db: the folder no/such does not exist$'
+printf 'not a database at all, longer than a SQLite header would be' >junk.db
+expect_exit 7 -- "$STRATA" migrate -d sqlite:junk.db wait
+expect_error_line 'junk\.db: not a SQLite database'
+rm -f junk.db
+
+# ---------------------------------------------------------------------------
 case_ "status: table"
 expect_exit 0 -- S status
 expect_stdout_match 'VERSION +NAME +STATE +APPLIED_AT'
