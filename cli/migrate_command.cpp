@@ -68,14 +68,19 @@ std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
   return e;
 }
 
-mg::Migrator make_migrator(const MigrateOptions& o) {
+// The database every subcommand but `new` needs; a usage error naming how to give one.
+mg::Endpoint required_endpoint(const MigrateOptions& o) {
   auto endpoint = database_endpoint(o);
   if (!endpoint) {
     throw Error(ExitCode::usage, "no database given",
                 "pass --database sqlite:path/to/db.sqlite3 or postgres://user@host/db, or set DATABASE_URL "
                 "(also read from .env)");
   }
-  return mg::Migrator(mg::Target{std::move(*endpoint), o.table, lock_timeout(o)}, o.dirs);
+  return std::move(*endpoint);
+}
+
+mg::Migrator make_migrator(const MigrateOptions& o) {
+  return mg::Migrator(mg::Target{required_endpoint(o), o.table, lock_timeout(o)}, o.dirs);
 }
 
 std::string format_ms(double ms) {
@@ -172,20 +177,59 @@ Tone state_tone(mg::EntryState s) {
   }
 }
 
+// What create or drop did: {"database", `key`: done} with --json, else `note`.
+int print_admin_result(const MigrateOptions& o, const mg::Endpoint& endpoint, const char* key, bool done,
+                       const std::string& note) {
+  if (o.out.json) {
+    std::cout << json_text(json{{"database", endpoint.display}, {key, done}}) << '\n';
+  } else {
+    print_note(note, o.out);
+  }
+  return 0;
+}
+
+// `create`: the database, unless it exists.
+int run_create(const MigrateOptions& o) {
+  const mg::Endpoint endpoint = required_endpoint(o);
+  const bool created = mg::create_database(endpoint);
+  return print_admin_result(o, endpoint, "created", created,
+                            created ? "created " + endpoint.display : endpoint.display + " already exists");
+}
+
+// Asks on the terminal whether to drop; false unless the answer is y or yes.
+bool confirmed_on_terminal(const std::string& display) {
+  std::cerr << "strata: drop the database " << safe(display) << " and all its data? [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  answer = to_lower(trim(answer));
+  return answer == "y" || answer == "yes";
+}
+
+// `drop`: the database and all its data. On a terminal it asks unless --yes; elsewhere --yes is
+// required, so that no script drops a database by accident.
+int run_drop(const MigrateOptions& o) {
+  const mg::Endpoint endpoint = required_endpoint(o);
+  if (!o.yes) {
+    if (::isatty(STDIN_FILENO) != 1 || ::isatty(STDERR_FILENO) != 1) {
+      throw Error(ExitCode::usage, "drop needs --yes when it cannot ask (not at a terminal)",
+                  "strata migrate drop --yes drops " + endpoint.display + " and all its data");
+    }
+    if (!confirmed_on_terminal(endpoint.display)) throw Error(ExitCode::usage, "not dropped: not confirmed");
+  }
+  const bool dropped = mg::drop_database(endpoint);
+  return print_admin_result(o, endpoint, "dropped", dropped,
+                            dropped ? "dropped " + endpoint.display : endpoint.display + " does not exist");
+}
+
 // `wait`: until the database answers, for --wait-timeout seconds (default 60).
 int run_wait(const MigrateOptions& o) {
-  auto endpoint = database_endpoint(o);
-  if (!endpoint) {
-    throw Error(ExitCode::usage, "no database given",
-                "pass --database sqlite:path/to/db.sqlite3 or postgres://user@host/db, or set DATABASE_URL "
-                "(also read from .env)");
-  }
+  const mg::Endpoint endpoint = required_endpoint(o);
   const auto timeout = std::chrono::milliseconds(static_cast<long long>(o.wait_timeout_s * 1000));
-  const mg::WaitResult r = mg::wait_for_database(*endpoint, timeout);
+  const mg::WaitResult r = mg::wait_for_database(endpoint, timeout);
   if (o.out.json) {
-    std::cout << json_text(json{{"database", endpoint->display}, {"ready", true}, {"waited_ms", r.waited_ms}}) << '\n';
+    std::cout << json_text(json{{"database", endpoint.display}, {"ready", true}, {"waited_ms", r.waited_ms}}) << '\n';
   } else {
-    print_note(endpoint->display + " accepts connections (after " + format_ms(r.waited_ms) + ")", o.out);
+    print_note(endpoint.display + " accepts connections (after " + format_ms(r.waited_ms) + ")", o.out);
   }
   return 0;
 }
@@ -512,6 +556,17 @@ Run setup_migrate(CLI::App& cmd) {
   redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
   redo->footer("Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run");
   redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
+
+  CLI::App* create = sub("create", "Create the database, unless it exists");
+  create->footer("Examples:\n  strata migrate -d sqlite:app.db create\n  strata migrate create --json\n"
+                 "Exit: 0 created or already there, 2 usage (a URL naming no database), 7 unavailable");
+  create->callback([&] { action = [&] { return run_create(o); }; });
+
+  CLI::App* drop = sub("drop", "Drop the database and all its data (asks first at a terminal)");
+  drop->add_flag("-y,--yes", o.yes, "Drop without asking (required when not at a terminal)");
+  drop->footer("Examples:\n  strata migrate -d sqlite:scratch.db drop --yes\n  strata migrate -d sqlite:scratch.db drop -y --json\n"
+               "Exit: 0 dropped or not there, 2 usage (no --yes off a terminal, not confirmed), 7 unavailable");
+  drop->callback([&] { action = [&] { return run_drop(o); }; });
 
   CLI::App* wait = sub("wait", "Wait until the database accepts connections (--wait-timeout, default 60 s)");
   wait->footer("Examples:\n  strata migrate -d postgres://app@db/app wait && strata migrate up\n"

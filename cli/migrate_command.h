@@ -31,6 +31,7 @@ struct MigrateOptions {
   bool allow_out_of_order = false;
   bool resume = false;
   bool all = false;
+  bool yes = false;             // drop --yes: no question asked
   std::int64_t version = 0;     // stamp, accept
   std::string output_file;      // dump -o
   bool drift = false;

@@ -160,6 +160,14 @@ Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by,
   if (const auto span = net::url_password_span(url)) {
     e.password = percent_decode(std::string_view(url).substr(span->first, span->second - span->first));
   }
+  {
+    const std::size_t authority = url.find("://") + 3;
+    const std::size_t slash = url.find('/', authority);
+    const std::size_t query = url.find('?', authority);
+    if (slash != std::string::npos && slash < query) {
+      e.database = percent_decode(std::string_view(url).substr(slash + 1, query == std::string::npos ? std::string::npos : query - slash - 1));
+    }
+  }
   // Take strata's own parameter out of the query; libpq refuses parameters it does not know.
   std::string conninfo = url;
   const std::size_t q = url.find('?');

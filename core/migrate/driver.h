@@ -26,6 +26,7 @@ struct Endpoint {
   std::string display;   // for messages and --json: the path, or the URL with its password as ***
   std::string password;  // postgres: the password in the URL or $PGPASSWORD, scrubbed from messages
   std::string schema;    // postgres: --schema or ?search_path=; empty: the server's current_schema()
+  std::string database;  // postgres: the database the URL names (its path, decoded); "" when none
   // postgres: how long to retry a server that does not accept connections yet (--wait).
   // Default: 0, fail at once.
   std::chrono::milliseconds wait{0};

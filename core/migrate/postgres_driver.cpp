@@ -705,6 +705,10 @@ std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, c
   return driver;
 }
 
+std::unique_ptr<Driver> open_postgres_admin(const Endpoint& server, const std::string& database) {
+  return std::make_unique<PostgresDriver>(server, Access::write, database);
+}
+
 std::unique_ptr<Driver> open_postgres_scratch(const Endpoint& server) {
   Endpoint e = server;
   e.wait = std::chrono::milliseconds(0);

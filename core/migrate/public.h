@@ -6,6 +6,7 @@
 // loading.
 #include "migrate/baseline.h"  // IWYU pragma: export
 #include "migrate/checker.h"  // IWYU pragma: export
+#include "migrate/database_admin.h"  // IWYU pragma: export
 #include "migrate/database_url.h"  // IWYU pragma: export
 #include "migrate/migrator.h"  // IWYU pragma: export
 #include "migrate/new_migration.h"  // IWYU pragma: export

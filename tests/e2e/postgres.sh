@@ -278,6 +278,31 @@ assert_true "it says the database accepts connections" grep -q 'accepts connecti
 assert_eq "" "$(cat "$E2E_TMP/wait.out")" "nothing on stdout without --json"
 
 # ---------------------------------------------------------------------------------------------
+case_ "create and drop: the URL's database, idempotent, the password never shown"
+NEWDB="$BASE/made_by_strata"
+expect_exit 0 -- "$STRATA" migrate -d "$NEWDB" create --json
+expect_json_true "created, the URL redacted" 'd["created"] is True and "***" in d["database"]'
+assert_eq 1 "$(pq "$SERVER_URL" "SELECT count(*) FROM pg_database WHERE datname = 'made_by_strata'")" "the database exists"
+expect_exit 0 -- "$STRATA" migrate -d "$NEWDB" create
+expect_stderr_match 'made_by_strata already exists'
+no_password_in_output
+rm -rf m7 && mkdir m7
+mig m7 1 create_t "CREATE TABLE t (id int);" "DROP TABLE t;"
+expect_exit 0 -- "$STRATA" migrate -d "$NEWDB" --dir m7 up
+expect_exit 2 -- "$STRATA" migrate -d "$NEWDB" drop
+expect_error_line 'drop needs --yes'
+expect_exit 0 -- "$STRATA" migrate -d "$NEWDB" drop --yes --json
+expect_json_true "dropped" 'd["dropped"] is True'
+assert_eq 0 "$(pq "$SERVER_URL" "SELECT count(*) FROM pg_database WHERE datname = 'made_by_strata'")" "the database is gone"
+expect_exit 0 -- "$STRATA" migrate -d "$NEWDB" drop --yes
+expect_stderr_match 'made_by_strata does not exist'
+no_password_in_output
+expect_exit 2 -- "$STRATA" migrate -d "$BASE" create
+expect_error_line 'the URL names no database'
+expect_exit 0 -- "$STRATA" migrate -d "$BASE/postgres" create --json
+expect_json_true "the server's own postgres database already exists" 'd["created"] is False'
+
+# ---------------------------------------------------------------------------------------------
 ROUNDS=${ROUNDS:-5}
 PROCS=${PROCS:-4}
 MIGS=${MIGS:-10}

@@ -188,6 +188,57 @@ expect_error_line 'junk\.db: not a SQLite database'
 rm -f junk.db
 
 # ---------------------------------------------------------------------------
+case_ "create and drop (SQLite): idempotent, --json, drop asks on a terminal and needs --yes elsewhere"
+expect_exit 0 -- "$STRATA" migrate -d sqlite:made.db create
+expect_stderr_match 'created made\.db'
+assert_true "the file is there" test -f made.db
+expect_exit 0 -- "$STRATA" migrate -d sqlite:made.db create --json
+expect_json_true "create --json on an existing database" 'd["created"] is False and d["database"] == "made.db"'
+expect_exit 0 -- "$STRATA" migrate -d sqlite:made.db up
+expect_exit 2 -- "$STRATA" migrate -d sqlite:made.db drop
+expect_error_line '^strata: error: drop needs --yes when it cannot ask \(not at a terminal\)$'
+assert_true "not dropped without --yes" test -f made.db
+# answer_on_pty ANSWER CMD...: runs CMD on a terminal, answers its question, prints what it
+# showed; its exit code is CMD's.
+answer_on_pty() {
+    python3 - "$@" <<'PY'
+import os, pty, subprocess, sys, time
+answer, cmd = sys.argv[1], sys.argv[2:]
+master, slave = pty.openpty()
+p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave)
+os.close(slave)
+seen, answered, deadline = b"", False, time.time() + 20
+while time.time() < deadline:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+    if not answered and b"[y/N] " in seen:
+        os.write(master, answer.encode() + b"\n")
+        answered = True
+sys.stdout.write(seen.decode("utf-8", "replace"))
+sys.exit(p.wait())
+PY
+}
+answer_on_pty n "$STRATA" migrate -d sqlite:made.db drop >pty.txt
+assert_eq 2 "$?" "answered no: exit 2"
+assert_true "it asked, naming the database" grep -q 'drop the database made\.db and all its data? \[y/N\]' pty.txt
+assert_true "answered no: not dropped" test -f made.db
+answer_on_pty y "$STRATA" migrate -d sqlite:made.db drop >pty.txt
+assert_eq 0 "$?" "answered y: exit 0 ($(tr -d '\r' <pty.txt | tail -1))"
+assert_true "answered y: dropped" test ! -e made.db
+expect_exit 0 -- "$STRATA" migrate -d sqlite:made.db drop --yes --json
+expect_json_true "drop --json of a database that is not there" 'd["dropped"] is False'
+printf 'precious notes, not a database at all' >notes.db
+expect_exit 7 -- "$STRATA" migrate -d sqlite:notes.db drop -y
+expect_error_line 'notes\.db: not a SQLite database'
+assert_true "a file that is not a database is never removed" test -f notes.db
+rm -f notes.db pty.txt
+
+# ---------------------------------------------------------------------------
 case_ "status: table"
 expect_exit 0 -- S status
 expect_stdout_match 'VERSION +NAME +STATE +APPLIED_AT'

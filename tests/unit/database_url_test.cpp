@@ -336,6 +336,16 @@ TEST(LoopbackGssTest, OtherHostsAndTheUsersOwnChoiceAreLeftToLibpq) {
   }
 }
 
+// The database `create` and `drop` act on: the URL's path, decoded; none without one.
+TEST(PostgresUrlTest, TheDatabaseIsTheUrlsPath) {
+  EXPECT_EQ(endpoint_from_url("postgres://app:pw@db:5432/shop?sslmode=disable").database, "shop");
+  EXPECT_EQ(endpoint_from_url("postgresql://db/my%20db").database, "my db");
+  EXPECT_EQ(endpoint_from_url("postgres://app@db").database, "");
+  EXPECT_EQ(endpoint_from_url("postgres://app@db/").database, "");
+  EXPECT_EQ(endpoint_from_url("postgres://app@db?sslmode=disable").database, "");
+  EXPECT_EQ(endpoint_from_url("postgres://").database, "");
+}
+
 TEST(PostgresUrlTest, AnEmptyUrlLeavesEverythingToThePgVariables) {
   EXPECT_EQ(endpoint_from_url("postgres://").kind, DriverKind::postgres);
 }
