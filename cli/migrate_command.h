@@ -34,6 +34,7 @@ struct MigrateOptions {
   bool yes = false;             // drop --yes: no question asked
   std::int64_t version = 0;     // stamp, accept
   std::string output_file;      // dump -o
+  std::string input_file = "schema.sql";  // load FILE
   bool drift = false;
   bool roundtrip = false;
   bool strict = false;

@@ -196,7 +196,7 @@ _strata()
     # arg_opts, their values to the `valopt` case and a branch to the
     # `case $command` further down (the places are marked "embed:").
     local commands="migrate chunk tokens ingest collections documents embed search ask logs config"
-    local subcommands="new up down redo create drop wait status stamp dump check accept"
+    local subcommands="new up down redo create drop load wait status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
     local chunk_opts="--format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
@@ -467,6 +467,7 @@ _strata()
         redo) sub_opts="--steps --dry-run" ;;
         create) sub_opts="" ;;
         drop) sub_opts="-y --yes" ;;
+        load) sub_opts="" ;;
         wait) sub_opts="" ;;
         status) sub_opts="" ;;
         stamp) sub_opts="" ;;
@@ -491,6 +492,9 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -W "$(_strata_versions "modified" "$cmd" "${passopts[@]}")" -- "$cur")
             ;;
         new) ;;
+        load)
+            ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+            ;;
         *)
             # No positional arguments: offer the options.
             mapfile -t COMPREPLY < <(compgen -W "$sub_opts" -- "$cur")

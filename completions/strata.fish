@@ -12,7 +12,7 @@
 # `logs` complete their options and option values; the query or question is
 # free text (no files are offered).
 
-set -g __strata_migrate_subcommands new up down redo create drop wait status stamp dump check accept
+set -g __strata_migrate_subcommands new up down redo create drop load wait status stamp dump check accept
 # Options that take a value, in every command (their values are not arguments).
 set -g __strata_value_options -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output \
     --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate \
@@ -223,6 +223,7 @@ complete -c strata -n __strata_migrate_sub -a down -d 'Roll back applied migrati
 complete -c strata -n __strata_migrate_sub -a redo -d 'Roll back and re-apply migrations'
 complete -c strata -n __strata_migrate_sub -a create -d 'Create the database unless it exists'
 complete -c strata -n __strata_migrate_sub -a drop -d 'Drop the database and all its data'
+complete -c strata -n __strata_migrate_sub -a load -d 'Apply a schema.sql written by dump to an empty database'
 complete -c strata -n __strata_migrate_sub -a wait -d 'Wait until the database accepts connections'
 complete -c strata -n __strata_migrate_sub -a status -d 'Show the state of every migration'
 complete -c strata -n __strata_migrate_sub -a stamp -d 'Record migrations up to a version as applied'
@@ -268,6 +269,7 @@ complete -c strata -n '__strata_migrate_sub stamp' -x -a '(__strata_versions pen
 # dump
 complete -c strata -n '__strata_migrate_sub dump' -s o -l output -r -F -d 'Write the schema to FILE instead of stdout'
 complete -c strata -n '__strata_migrate_sub drop' -s y -l yes -d 'Drop without asking'
+complete -c strata -n '__strata_migrate_sub load' -F -d 'The schema file'
 
 # check
 complete -c strata -n '__strata_migrate_sub check' -l drift -d 'Compare live schema with replayed migrations'

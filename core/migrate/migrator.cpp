@@ -197,6 +197,8 @@ class Migrator::Session {
   void record_reverted(Version v) { history_.rows.erase(v); }
 
   HistoryTable& table() { return *table_; }
+  // No table, view or index but the history's.
+  bool schema_empty(const std::string& history_table) { return db_->read_schema(history_table).objects.empty(); }
   bool dry() const { return dry_; }
 
  private:
@@ -510,6 +512,65 @@ RunResult Migrator::stamp(Version version) {
     if (s.history().find(m.version) != nullptr) continue;
     s.bookkeeping(s.table().insert_sql(m, RowState::applied), 0);
     result.steps.push_back(Step{m.version, m.version_text, m.name, Direction::up, 0});
+  }
+  s.commit();
+  return std::move(result);
+}
+
+namespace {
+
+// The version texts of a dump's "-- Applied migrations:" list ("--   20240101000000 name").
+std::vector<std::string> versions_listed_in_dump(const std::string& sql) {
+  std::vector<std::string> out;
+  const std::size_t list = sql.find("\n-- Applied migrations:\n");
+  if (list == std::string::npos) return out;
+  std::size_t at = sql.find('\n', list + 1) + 1;
+  while (at < sql.size() && sql.compare(at, 5, "--   ") == 0) {
+    const std::size_t end = std::min(sql.find('\n', at), sql.size());
+    const std::string line = sql.substr(at + 5, end - at - 5);
+    out.push_back(line.substr(0, line.find(' ')));
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+RunResult Migrator::load(const std::string& file, const std::string& sql) {
+  if (target_.database.kind == DriverKind::postgres) {
+    // Its objects are sorted by kind and name for a stable diff: a table can come before the
+    // one it references.
+    throw Error(ExitCode::usage, "load takes SQLite databases only: a PostgreSQL dump is in name order, not dependency order",
+                "apply the migrations instead: strata migrate up");
+  }
+  files().require_valid();
+  std::vector<const Migration*> listed;
+  for (const std::string& text : versions_listed_in_dump(sql)) {
+    const Migration* m = nullptr;
+    for (const Migration& candidate : files().migrations) {
+      if (candidate.version_text == text) m = &candidate;
+    }
+    if (m == nullptr) {
+      throw Error(ExitCode::invalid_input, file + ": lists the applied migration " + text + ", which no migration file has",
+                  "load the schema.sql that belongs with these migration files (--dir)");
+    }
+    listed.push_back(m);
+  }
+  Session s(target_, files(), Session::Mode::write);
+  if (!s.history().rows.empty() || !s.schema_empty(target_.table)) {
+    throw Error(ExitCode::unavailable, target_.database.display + " is not empty: load applies a schema to an empty database",
+                "drop it first (strata migrate drop), or load into a new one");
+  }
+  s.begin();
+  Section section;
+  section.present = true;
+  section.sql = sql;
+  section.file = file;
+  s.run(section);
+  RunResult& result = s.result();
+  for (const Migration* m : listed) {
+    s.bookkeeping(s.table().insert_sql(*m, RowState::applied), 0);
+    result.steps.push_back(Step{m->version, m->version_text, m->name, Direction::up, 0});
   }
   s.commit();
   return std::move(result);

@@ -98,6 +98,12 @@ class Migrator {
   RunResult redo(std::size_t steps, bool dry_run, const StepDone& on_step = {});
   // Records every migration up to and including `version` as applied, running nothing.
   RunResult stamp(Version version);
+  // Applies `sql`, a schema.sql written by dump() and read from `file`, to an empty database and
+  // records the versions its "Applied migrations" list names as applied, all in one transaction
+  // (dbmate's `load`). A database with any table, or any history, is Error(unavailable); a listed
+  // version no migration file has is Error(invalid_input) naming the file, before anything runs.
+  // SQLite only: a PostgreSQL dump is in name order, not dependency order (Error(usage)).
+  RunResult load(const std::string& file, const std::string& sql);
   // Re-accepts the current checksum of changed applied files (`version`, or all when nullopt).
   std::vector<std::string> accept(std::optional<Version> version);
 

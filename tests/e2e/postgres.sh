@@ -79,6 +79,15 @@ first_dump=$OUT
 expect_exit 0 -- "$STRATA" migrate dump
 assert_eq "$first_dump" "$OUT" "dump is deterministic"
 
+# ---------------------------------------------------------------------------------------------
+case_ "load: refused on PostgreSQL, whose dump is in name order, not dependency order"
+expect_exit 0 -- "$STRATA" migrate -d "$URL" dump -o pg_schema.sql
+expect_exit 2 -- "$STRATA" migrate -d "$BASE/never_loaded" load pg_schema.sql
+expect_error_line 'load takes SQLite databases only'
+expect_stderr_match '^strata: hint: apply the migrations instead: strata migrate up$'
+assert_eq 0 "$(pq "$SERVER_URL" "SELECT count(*) FROM pg_database WHERE datname = 'never_loaded'")" "nothing was created"
+
+# ---------------------------------------------------------------------------------------------
 case_ "drift, down, redo, dry run"
 pq "$URL" "ALTER TABLE users ADD COLUMN nickname text" >/dev/null
 expect_exit 5 -- "$STRATA" migrate check --drift

@@ -342,6 +342,29 @@ expect_exit 0 -- strata_t migrate -d sqlite:other.db --dir migrations dump -o sc
 assert_eq "$(grep -v '^--' schema1.sql)" "$(grep -v '^--' schema3.sql)" "dump of an identically migrated db is identical (comments aside)"
 
 # ---------------------------------------------------------------------------
+case_ "load: a dump into an empty database, its versions recorded; refused on a database that is not empty"
+expect_exit 0 -- strata_t migrate -d sqlite:loaded.db --dir migrations load schema1.sql --json
+expect_json_true "load --json lists the recorded versions" 'd["file"] == "schema1.sql" and len(d["recorded"]) == '"$(grep -c '^--   ' schema1.sql)"
+assert_eq "$(db_user_schema $DB)" "$(db_user_schema loaded.db)" "the loaded database has the dumped schema"
+expect_exit 0 -- strata_t migrate -d sqlite:loaded.db --dir migrations dump -o schema4.sql
+assert_eq "$(tail -n +2 schema1.sql)" "$(tail -n +2 schema4.sql)" "it dumps as the database it came from (title aside), applied list included"
+expect_exit 0 -- strata_t migrate -d sqlite:loaded.db --dir migrations status --json
+expect_json_true "status: nothing pending after load" 'd["pending"] == 0'
+expect_exit 7 -- strata_t migrate -d sqlite:loaded.db --dir migrations load schema1.sql
+expect_error_line 'loaded\.db is not empty: load applies a schema to an empty database'
+sed 's/^--   '"$V1"' /--   29990101000000 /' schema1.sql >bad_list.sql
+expect_exit 3 -- strata_t migrate -d sqlite:loaded2.db --dir migrations load bad_list.sql
+expect_error_line 'bad_list\.sql: lists the applied migration 29990101000000, which no migration file has'
+assert_true "nothing was created" test ! -e loaded2.db
+printf 'CREATE TABLE a (x INTEGER);\nCREATE TABLE oops (;\n' >broken.sql
+expect_exit 6 -- strata_t migrate -d sqlite:loaded3.db --dir migrations load broken.sql
+expect_error_line 'broken\.sql:2'
+assert_eq "" "$(db_user_schema loaded3.db 2>/dev/null)" "a failed load leaves no table behind"
+expect_exit 2 -- strata_t migrate -d sqlite:loaded4.db --dir migrations load missing.sql
+expect_error_line 'missing\.sql: cannot read'
+rm -f loaded*.db schema4.sql bad_list.sql broken.sql
+
+# ---------------------------------------------------------------------------
 F1=migrations/${V1}_create_users_table.sql
 F2=migrations/${V2}_create_posts_table.sql
 V10=20240101000010
