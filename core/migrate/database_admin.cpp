@@ -14,14 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void require_folder(const std::string& path) {
-  const fs::path folder = fs::path(path).parent_path();
-  std::error_code ec;
-  if (folder.empty() || fs::is_directory(folder, ec)) return;
-  throw Error(ExitCode::unavailable, path + ": the folder " + folder.string() + " does not exist",
-              "create it, or give --database a path in an existing folder");
-}
-
 // Opening read-only reads the header: a file that is not a database is Error(unavailable) naming it.
 void require_sqlite_file(const std::string& path) {
   sqlite::Connection::open_existing_read_only(path, std::chrono::milliseconds(0));
@@ -47,9 +39,17 @@ bool postgres_database_exists(Driver& admin, const std::string& name) {
 
 }  // namespace
 
+void require_sqlite_folder(const std::string& path) {
+  const fs::path folder = fs::path(path).parent_path();
+  std::error_code ec;
+  if (folder.empty() || fs::is_directory(folder, ec)) return;
+  throw Error(ExitCode::unavailable, path + ": the folder " + folder.string() + " does not exist",
+              "create it, or give --database a path in an existing folder");
+}
+
 bool create_database(const Endpoint& e) {
   if (e.kind == DriverKind::sqlite) {
-    require_folder(e.path);
+    require_sqlite_folder(e.path);
     std::error_code ec;
     if (fs::exists(e.path, ec)) {
       require_sqlite_file(e.path);

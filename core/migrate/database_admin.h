@@ -18,4 +18,8 @@ bool create_database(const Endpoint& endpoint);
 // did not exist. Asking the user first is the caller's.
 bool drop_database(const Endpoint& endpoint);
 
+// Error(unavailable) naming the folder of the SQLite file `path` when it does not exist (the
+// file can then never be created), for create and wait.
+void require_sqlite_folder(const std::string& path);
+
 }  // namespace strata::migrate
