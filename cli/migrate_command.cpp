@@ -238,18 +238,17 @@ std::string read_schema_file(const std::string& path) {
 // `load`: a schema.sql written by dump, into an empty database, its listed versions recorded.
 int run_load(const MigrateOptions& o) {
   const std::string sql = read_schema_file(o.input_file);
-  mg::Migrator m = make_migrator(o);
+  // Resolved once: resolving again would read .env again and repeat its warnings.
+  const mg::Endpoint endpoint = required_endpoint(o);
+  mg::Migrator m(mg::Target{endpoint, o.table, lock_timeout(o)}, o.dirs);
   const mg::RunResult r = m.load(o.input_file, sql);
-  const auto endpoint = database_endpoint(o);
   if (o.out.json) {
     json versions = json::array();
     for (const mg::Step& s : r.steps) versions.push_back(s.version_text);
-    std::cout << json_text(json{{"database", endpoint ? endpoint->display : std::string{}},
-                                {"file", o.input_file},
-                                {"recorded", versions}})
+    std::cout << json_text(json{{"database", endpoint.display}, {"file", o.input_file}, {"recorded", versions}})
               << '\n';
   } else {
-    print_note("loaded " + o.input_file + " into " + (endpoint ? endpoint->display : std::string{}) + "; " +
+    print_note("loaded " + o.input_file + " into " + endpoint.display + "; " +
                    std::to_string(r.steps.size()) + (r.steps.size() == 1 ? " migration" : " migrations") +
                    " recorded as applied",
                o.out);

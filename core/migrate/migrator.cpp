@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <memory>
 
 #include "common/clock.h"
@@ -544,12 +545,12 @@ RunResult Migrator::load(const std::string& file, const std::string& sql) {
                 "apply the migrations instead: strata migrate up");
   }
   files().require_valid();
+  std::map<std::string, const Migration*, std::less<>> by_text;
+  for (const Migration& m : files().migrations) by_text.emplace(m.version_text, &m);
   std::vector<const Migration*> listed;
   for (const std::string& text : versions_listed_in_dump(sql)) {
-    const Migration* m = nullptr;
-    for (const Migration& candidate : files().migrations) {
-      if (candidate.version_text == text) m = &candidate;
-    }
+    const auto found = by_text.find(text);
+    const Migration* m = found == by_text.end() ? nullptr : found->second;
     if (m == nullptr) {
       throw Error(ExitCode::invalid_input, file + ": lists the applied migration " + text + ", which no migration file has",
                   "load the schema.sql that belongs with these migration files (--dir)");
