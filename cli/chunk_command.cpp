@@ -36,7 +36,7 @@ namespace tk = strata::tokenizer;
 
 constexpr std::size_t k_flush_at = std::size_t{1} << 16;
 
-enum class Format { jsonl, json, text };
+enum class Format { jsonl, json_array, text };
 
 struct ChunkCliOptions {
   std::vector<std::string> files;
@@ -135,7 +135,7 @@ Plan make_plan(const ChunkCliOptions& o) {
   } else if (o.format == "jsonl") {
     p.format = Format::jsonl;
   } else if (o.format == "json") {
-    p.format = Format::json;
+    p.format = Format::json_array;
   } else if (o.format == "text") {
     p.format = Format::text;
   } else {
@@ -274,10 +274,10 @@ struct Emitter {
   std::size_t written = 0;  // chunks so far, every input together
 
   void begin() {
-    if (plan.format == Format::json) w.buffer() += '[';
+    if (plan.format == Format::json_array) w.buffer() += '[';
   }
   void end() {
-    if (plan.format == Format::json) w.buffer() += written == 0 ? "]\n" : "\n]\n";
+    if (plan.format == Format::json_array) w.buffer() += written == 0 ? "]\n" : "\n]\n";
     w.flush();
   }
 
@@ -288,7 +288,7 @@ struct Emitter {
     if (plan.format == Format::text) {
       text_chunk(out, source, c, text, start, end);
     } else {
-      if (plan.format == Format::json) out += written == 0 ? "\n" : ",\n";
+      if (plan.format == Format::json_array) out += written == 0 ? "\n" : ",\n";
       out += "{\"source\":";
       append_json_name(out, source);  // a file name: any bytes
       append_field(out, "index", c.index);

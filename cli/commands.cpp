@@ -4,11 +4,13 @@
 
 #include "ask_command.h"
 #include "catalog_command.h"
+#include "chat_command.h"
 #include "chunk_command.h"
 #include "config_command.h"
 #include "embed_command.h"
 #include "ingest_command.h"
 #include "logs_command.h"
+#include "mcp_command.h"
 #include "migrate_command.h"
 #include "search_command.h"
 #include "tokens_command.h"
@@ -18,7 +20,7 @@ namespace strata::cli {
 namespace {
 
 constexpr std::array k_commands = {
-    Command{"migrate", "Version a SQLite or PostgreSQL database schema with SQL migration files", setup_migrate},
+    Command{"migrate", "Version a SQLite, PostgreSQL or MySQL database schema with SQL migration files", setup_migrate},
     Command{"tokens", "Count, list, decode or truncate tokens (tiktoken-identical)", setup_tokens},
     Command{"chunk", "Split documents into chunks with exact byte offsets (JSON Lines)", setup_chunk},
     Command{"embed", "Embed a collection's chunks (stored, cached, resumable), or texts given as arguments or on stdin",
@@ -29,7 +31,10 @@ constexpr std::array k_commands = {
     Command{"search", "Search a collection by keyword (BM25), by vector, or both (hybrid)", setup_search},
     Command{"ask", "Answer a question from a collection's documents, with checked citations (offline without a model)",
             setup_ask},
+    Command{"chat", "Ask questions one after another in a session (line editing, history, slash commands)", setup_chat},
     Command{"logs", "List the answers strata ask has given (question, model, tokens, time)", setup_logs},
+    Command{"mcp", "Serve the store's search and documents, and the migration reports, to agents (MCP over stdio)",
+            setup_mcp},
     Command{"config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources",
             setup_config},
 };

@@ -15,16 +15,6 @@
 #include "flag_values.h"
 
 namespace strata::cli {
-namespace {
-
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f s", s);
-  return buf;
-}
-
-}  // namespace
-
 EmbedReporter::EmbedReporter(const OutputOptions& out, std::string what) : out_(out), what_(std::move(what)) {
   live_ = !out.quiet && ::isatty(STDERR_FILENO) == 1;
 }

@@ -17,23 +17,13 @@
 namespace strata::cli {
 
 search::MetadataFilter parse_where(const std::string& spec) {
-  const std::size_t at = spec.find_first_of("=~");
-  if (at == std::string::npos) {
-    usage("--where '" + spec + "': expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB",
+  std::optional<search::MetadataFilter> f = search::parse_metadata_filter(spec);
+  if (!f) {
+    const bool empty_key = spec.find_first_of("=~") != std::string::npos;
+    usage("--where '" + spec + "': " + (empty_key ? "the key is empty; " : "") + "expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB",
           "e.g. --where team=legal, --where source^=docs/, --where 'source~*.md'");
   }
-  search::MetadataFilter f{spec.substr(0, at), spec.substr(at + 1)};
-  if (spec[at] == '~') {
-    f.match = store::FilterMatch::glob;
-  } else if (at > 0 && spec[at - 1] == '^') {
-    f.match = store::FilterMatch::prefix;
-    f.key.pop_back();
-  }
-  if (f.key.empty()) {
-    usage("--where '" + spec + "': the key is empty; expected KEY=VALUE, KEY^=PREFIX or KEY~GLOB",
-          "e.g. --where team=legal, --where source^=docs/, --where 'source~*.md'");
-  }
-  return f;
+  return *f;
 }
 
 std::optional<double> chosen_vector_weight(const std::optional<double>& flag) {

@@ -43,11 +43,6 @@ struct IngestCliOptions {
   IngestEmbedFlags embed;
 };
 
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f s", s);
-  return buf;
-}
 
 Tone tone_of(ig::Action a) {
   switch (a) {

@@ -35,6 +35,13 @@ struct LogsCliOptions {
 
 json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
+// The tools the model called (`ask --tools`), as stored: a JSON array, or null when none was offered.
+json tool_calls_value(const std::optional<std::string>& stored) {
+  if (!stored) return nullptr;
+  json calls = json::parse(*stored, nullptr, /*allow_exceptions=*/false);
+  return calls.is_discarded() ? json(nullptr) : calls;
+}
+
 json call_json(const store::LlmCall& c) {
   return json{{"id", c.id},
               {"time", c.created_at},
@@ -52,7 +59,8 @@ json call_json(const store::LlmCall& c) {
               {"latency_ms", std::round(c.latency_ms * 1000) / 1000},
               {"total_ms", std::round(c.total_ms * 1000) / 1000},
               {"chunk_ids", c.chunk_ids},
-              {"retrieval_query", c.retrieval_query ? json(*c.retrieval_query) : json(nullptr)}};
+              {"retrieval_query", c.retrieval_query ? json(*c.retrieval_query) : json(nullptr)},
+              {"tool_calls", tool_calls_value(c.tool_calls)}};
 }
 
 // One line of a table cell: newlines folded, escape sequences removed, cut to `max` bytes at a
@@ -64,6 +72,19 @@ std::string cell(const std::string& text, std::size_t max) {
   }
   if (s.size() <= max) return s;
   return s.substr(0, utf8_boundary_before(s, max)) + "…";
+}
+
+// One line per call: the step, the tool, its status and its arguments, sanitised (they are the model's).
+void print_tool_calls(const std::optional<std::string>& stored) {
+  const json calls = tool_calls_value(stored);
+  if (!calls.is_array() || calls.empty()) return;
+  std::cout << "\n\ntool calls:";
+  for (const json& c : calls) {
+    if (!c.is_object()) continue;
+    std::string args = c.value("arguments", "");
+    std::cout << "\n" << c.value("step", 0) << ". " << llm::sanitize_for_terminal(c.value("tool", "")) << " "
+              << cell(args, 200) << " (" << c.value("status", "") << ")";
+  }
 }
 
 int run_logs(const LogsCliOptions& o) {
@@ -143,6 +164,7 @@ int run_show(const LogsCliOptions& o) {
   field("chunks", chunks.empty() ? "-" : chunks);
   std::cout << "\nquestion:\n" << llm::sanitize_for_terminal(c->question);
   if (c->retrieval_query) std::cout << "\n\nretrieved with:\n" << llm::sanitize_for_terminal(*c->retrieval_query);
+  print_tool_calls(c->tool_calls);
   std::cout << "\n\nanswer:\n"
             << llm::sanitize_for_terminal(c->answer) << '\n' << std::flush;
   return 0;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -34,7 +35,8 @@ std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
 }
 
 // True when libpq would find a password in the environment: $PGPASSWORD, or a password file.
-bool environment_has_password(const net::Getenv& getenv) {
+bool environment_has_password(const net::Getenv& getenv, mg::DriverKind kind) {
+  if (kind == mg::DriverKind::mysql) return getenv("MYSQL_PWD").has_value();
   if (getenv("PGPASSWORD")) return true;
   const std::optional<std::string> file = getenv("PGPASSFILE");
   const std::optional<std::string> home = getenv("HOME");
@@ -53,9 +55,10 @@ std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
     return std::nullopt;
   }
   mg::Endpoint e = mg::endpoint_from_url(chosen->url, chosen->chosen_by, configuration().get("trust.endpoints").value, getenv);
-  if (!e.password_withheld_for.empty() && environment_has_password(getenv)) {
-    print_warning(e.password_withheld_for + " chose the database " + e.display +
-                      "; the password in $PGPASSWORD or ~/.pgpass is not sent to it: trust it first with "
+  if (!e.password_withheld_for.empty() && environment_has_password(getenv, e.kind)) {
+    print_warning(e.password_withheld_for + " chose the database " + e.display + "; the password in " +
+                      (e.kind == mg::DriverKind::mysql ? "$MYSQL_PWD" : "$PGPASSWORD or ~/.pgpass") +
+                      " is not sent to it: trust it first with "
                       "STRATA_TRUSTED_ENDPOINTS=" + net::url_origin(chosen->url) + " (or [trust] endpoints in your own config file)",
                   color_mode(o));
   }
@@ -74,15 +77,30 @@ mg::Endpoint required_endpoint(const MigrateOptions& o) {
   auto endpoint = database_endpoint(o);
   if (!endpoint) {
     throw Error(ExitCode::usage, "no database given",
-                "pass --database sqlite:path/to/db.sqlite3 or postgres://user@host/db, or set DATABASE_URL "
+                "pass --database sqlite:path/to/db.sqlite3, postgres://user@host/db or mysql://user@host/db, or set DATABASE_URL "
                 "(also read from .env)");
   }
   return std::move(*endpoint);
 }
 
-mg::Migrator make_migrator(const MigrateOptions& o) {
-  return mg::Migrator(mg::Target{required_endpoint(o), o.table, lock_timeout(o)}, o.dirs);
+// ${NAME} placeholders: from this process's environment, in every section with --envsub (or
+// migrate.envsub), else in those marked envsub:on; never toward a server a file chose untrusted.
+mg::Placeholders placeholders(const MigrateOptions& o, const mg::Endpoint* endpoint) {
+  mg::Placeholders p;
+  p.everywhere = o.envsub;
+  p.getenv = process_getenv();
+  if (endpoint != nullptr) p.server_chosen_by = endpoint->untrusted_choice;
+  return p;
 }
+
+mg::Target make_target(const MigrateOptions& o, mg::Endpoint endpoint) {
+  mg::Target t{std::move(endpoint), o.table, lock_timeout(o)};
+  t.placeholders = placeholders(o, &t.database);
+  t.show_values = o.show_values;
+  return t;
+}
+
+mg::Migrator make_migrator(const MigrateOptions& o) { return mg::Migrator(make_target(o, required_endpoint(o)), o.dirs); }
 
 std::string format_ms(double ms) {
   char buf[32];
@@ -173,7 +191,8 @@ int run_redo(const MigrateOptions& o, const CLI::App& sub) {
 Tone state_tone(mg::EntryState s) {
   switch (s) {
     case mg::EntryState::applied: return Tone::good;
-    case mg::EntryState::pending: return Tone::warn;
+    case mg::EntryState::pending:
+    case mg::EntryState::outdated: return Tone::warn;
     default: return Tone::bad;
   }
 }
@@ -240,7 +259,7 @@ int run_load(const MigrateOptions& o) {
   const std::string sql = read_schema_file(o.input_file);
   // Resolved once: resolving again would read .env again and repeat its warnings.
   const mg::Endpoint endpoint = required_endpoint(o);
-  mg::Migrator m(mg::Target{endpoint, o.table, lock_timeout(o)}, o.dirs);
+  mg::Migrator m(make_target(o, endpoint), o.dirs);
   const mg::RunResult r = m.load(o.input_file, sql);
   if (o.out.json) {
     json versions = json::array();
@@ -269,27 +288,31 @@ int run_wait(const MigrateOptions& o) {
   return 0;
 }
 
+// `status --json`'s object.
+json status_json(const MigrateOptions& o, const mg::Status& st) {
+  json entries = json::array();
+  for (const mg::StatusEntry& e : st.entries) {
+    entries.push_back({{"version", e.version_text},
+                       {"name", e.name},
+                       {"state", mg::to_string(e.state)},
+                       {"applied_at", e.applied_at.empty() ? json(nullptr) : json(e.applied_at)},
+                       {"file", e.file.empty() ? json(nullptr) : json(e.file)}});
+  }
+  const auto endpoint = database_endpoint(o);
+  return json{{"database", endpoint ? endpoint->display : std::string{}},
+              {"dir", o.dirs.front()},
+              {"dirs", o.dirs},
+              {"applied", st.applied},
+              {"pending", st.pending},
+              {"migrations", entries}};
+}
+
 int run_status(const MigrateOptions& o) {
   mg::Migrator m = make_migrator(o);
   const mg::Status st = m.status();
   for (const mg::Problem& p : st.problems) print_warning(p.describe(), color_mode(o));
   if (o.out.json) {
-    json entries = json::array();
-    for (const mg::StatusEntry& e : st.entries) {
-      entries.push_back({{"version", e.version_text},
-                         {"name", e.name},
-                         {"state", mg::to_string(e.state)},
-                         {"applied_at", e.applied_at.empty() ? json(nullptr) : json(e.applied_at)},
-                         {"file", e.file.empty() ? json(nullptr) : json(e.file)}});
-    }
-    const auto endpoint = database_endpoint(o);
-    std::cout << json_text(json{{"database", endpoint ? endpoint->display : std::string{}},
-                      {"dir", o.dirs.front()},
-                      {"dirs", o.dirs},
-                      {"applied", st.applied},
-                      {"pending", st.pending},
-                      {"migrations", entries}})
-              << '\n';
+    std::cout << json_text(status_json(o, st)) << '\n';
     return 0;
   }
   const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
@@ -387,7 +410,30 @@ void baseline_options(const MigrateOptions& o, const CLI::App& sub, mg::CheckOpt
   c.baseline_optional = o.baseline.empty();
 }
 
-int run_check(const MigrateOptions& o, const CLI::App& sub) {
+// `check --json`'s object.
+json check_json(const mg::CheckReport& r) {
+  json findings = json::array();
+  for (const mg::Finding& f : r.findings) {
+    findings.push_back({{"code", f.code},
+                        {"severity", mg::to_string(f.severity)},
+                        {"version", f.version.empty() ? json(nullptr) : json(f.version)},
+                        {"file", f.file.empty() ? json(nullptr) : json(f.file)},
+                        {"line", f.line == 0 ? json(nullptr) : json(f.line)},
+                        {"message", f.message},
+                        {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)},
+                        {"baselined", f.baselined}});
+  }
+  return json{{"ok", r.ok()},
+              {"exit_code", to_int(r.exit_code)},
+              {"applied", r.applied},
+              {"pending", r.pending},
+              {"baseline", r.baseline_file.empty() ? json(nullptr) : json(r.baseline_file)},
+              {"baselined", r.baselined},
+              {"findings", findings}};
+}
+
+// What `check` is asked, from the options (the baseline file aside).
+mg::CheckOptions check_options(const MigrateOptions& o) {
   mg::CheckOptions c;
   c.database = database_endpoint(o);
   c.table = o.table;
@@ -395,6 +441,12 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
   c.drift = o.drift;
   c.roundtrip = o.roundtrip;
   c.strict = o.strict;
+  c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
+  return c;
+}
+
+int run_check(const MigrateOptions& o, const CLI::App& sub) {
+  mg::CheckOptions c = check_options(o);
   baseline_options(o, sub, c);
   if ((c.drift) && !c.database) {
     throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
@@ -402,25 +454,7 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
   const mg::CheckReport r = mg::check_directories(o.dirs, c);
   const int code = to_int(r.exit_code);
   if (o.out.json) {
-    json findings = json::array();
-    for (const mg::Finding& f : r.findings) {
-      findings.push_back({{"code", f.code},
-                          {"severity", mg::to_string(f.severity)},
-                          {"version", f.version.empty() ? json(nullptr) : json(f.version)},
-                          {"file", f.file.empty() ? json(nullptr) : json(f.file)},
-                          {"line", f.line == 0 ? json(nullptr) : json(f.line)},
-                          {"message", f.message},
-                          {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)},
-                          {"baselined", f.baselined}});
-    }
-    std::cout << json_text(json{{"ok", r.ok()},
-                      {"exit_code", code},
-                      {"applied", r.applied},
-                      {"pending", r.pending},
-                      {"baseline", r.baseline_file.empty() ? json(nullptr) : json(r.baseline_file)},
-                      {"baselined", r.baselined},
-                      {"findings", findings}})
-              << '\n';
+    std::cout << json_text(check_json(r)) << '\n';
     return code;
   }
   if (!c.write_baseline.empty()) {
@@ -463,7 +497,7 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
 
 // CLI11's own checks print the limits of a double (hundreds of digits); this says what is wanted
 // in a few words.
-const CLI::Validator k_version(
+const CLI::Validator k_version_check(
     [](std::string& v) {
       const bool digits = !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
       return digits ? std::string{} : "'" + v + "' is not a migration version (1 to 18 digits)";
@@ -474,11 +508,11 @@ constexpr double k_max_wait_seconds = 86400.0 * 365;
 
 void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_option("-d,--database", o.database,
-                  "Database: sqlite:path, sqlite:///abs/path, a path, or postgres://user:pass@host:port/db "
+                  "Database: sqlite:path, sqlite:///abs/path, a path, postgres://user:pass@host:port/db or mysql://... "
                   "(default: $DATABASE_URL, then .env, then the PG* variables)");
   app->add_option("--schema", o.schema,
                   "PostgreSQL: schema for the migrations and the history table (default: first of the search_path)");
-  app->add_flag("--wait", o.wait, "PostgreSQL: wait for the server to accept connections (see --wait-timeout)");
+  app->add_flag("--wait", o.wait, "PostgreSQL, MySQL: wait for the server to accept connections (see --wait-timeout)");
   check_seconds(app->add_option("--wait-timeout", o.wait_timeout_s, "Seconds --wait waits for the server (default: 60)"),
                 k_max_wait_seconds, Zero::allowed);
   // Repeatable, as dbmate's --migrations-dir. No envname: STRATA_MIGRATIONS_DIR comes through
@@ -487,6 +521,9 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
                   "Migrations directory; repeat it to read several as one set, ordered by version "
                   "(default: $STRATA_MIGRATIONS_DIR, then ./migrations)");
   app->add_option("--table", o.table, "History table (default: strata_migrations)");
+  app->add_flag("--envsub", o.envsub,
+                "Expand ${NAME} from the environment in every migration, not only in sections marked envsub:on "
+                "(default: migrate.envsub)");
   check_seconds(app->add_option("--lock-timeout", o.lock_timeout_s,
                                 "Seconds to wait for another strata's migration lock or a busy database (default: 60)"),
                 k_max_wait_seconds, Zero::allowed);
@@ -517,21 +554,52 @@ std::vector<std::string> given_dirs(CLI::App* migrate) {
 // --dir, --table and --database not given on the command line come from the configuration
 // ($DATABASE_URL, strata.toml, the user file); ./.env and the PG* variables come after them
 // (migrate::choose_database_url).
-void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
+// The settings' values of the options no flag gave (`given` names the flags that were); the
+// directories when `o.dirs` is empty.
+void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& given_flag) {
   const config::Configuration& c = configuration();
-  o.dirs = given_dirs(migrate);
   if (o.dirs.empty()) o.dirs = {c.get("migrate.dir").value};
-  if (!given(migrate, "--table")) o.table = c.get("migrate.table").value;
+  if (!given_flag("--table")) o.table = c.get("migrate.table").value;
+  if (!given_flag("--envsub")) o.envsub = c.get("migrate.envsub").value == "true";
   const config::Setting& db = c.get("migrate.database");
-  if (!given(migrate, "--database") && (db.origin == config::Origin::environment ||
-                                        db.origin == config::Origin::project_file ||
-                                        db.origin == config::Origin::user_file)) {
+  if (!given_flag("--database") && (db.origin == config::Origin::environment ||
+                                    db.origin == config::Origin::project_file ||
+                                    db.origin == config::Origin::user_file)) {
     o.database = db.value;
     if (db.origin == config::Origin::project_file) o.database_chosen_by = db.where;
   }
 }
 
+void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
+  o.dirs = given_dirs(migrate);
+  apply_settings(o, [migrate](const char* flag) { return given(migrate, flag); });
+}
+
+// The options a project's settings give, no flag given (strata mcp's migration tools).
+MigrateOptions project_options() {
+  MigrateOptions o;
+  o.dirs.clear();
+  apply_settings(o, [](const char*) { return false; });
+  o.out.json = true;
+  o.out.color = ColorMode::never;
+  return o;
+}
+
 }  // namespace
+
+std::string project_status_json() {
+  const MigrateOptions o = project_options();
+  mg::Migrator m = make_migrator(o);
+  return json_text(status_json(o, m.status()));
+}
+
+std::string project_check_json() {
+  const MigrateOptions o = project_options();
+  mg::CheckOptions c = check_options(o);
+  c.baseline = mg::default_baseline_path(o.dirs.front());
+  c.baseline_optional = true;
+  return json_text(check_json(mg::check_directories(o.dirs, c)));
+}
 
 Run setup_migrate(CLI::App& cmd) {
   // Kept by the returned run, which the subcommands' callbacks, bound to them by reference,
@@ -564,11 +632,12 @@ Run setup_migrate(CLI::App& cmd) {
   new_cmd->callback([&] { action = [&] { return run_new(o); }; });
 
   CLI::App* up = sub("up", "Apply pending migrations, oldest first");
-  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version")->check(k_version);
+  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version")->check(k_version_check);
   auto* up_steps = check_whole_number(up->add_option("--steps", o.steps, "Apply at most N migrations"), 1);
   up_to->excludes(up_steps);
   up->add_flag("--atomic", o.atomic, "Apply the whole batch in one transaction (all or nothing)");
   up->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
+  up->add_flag("--show-values", o.show_values, "With --dry-run, print ${NAME} placeholders with their values");
   up->add_flag("--allow-out-of-order", o.allow_out_of_order,
                "Apply pending migrations older than the newest applied one");
   up->add_flag("--resume", o.resume, "Continue a half-done transaction:false migration");
@@ -577,18 +646,20 @@ Run setup_migrate(CLI::App& cmd) {
 
   CLI::App* down = sub("down", "Roll back applied migrations, newest first (default: one)");
   auto* down_to = down->add_option("--to", o.to, "Roll back every migration newer than this version")
-                      ->check(k_version);
+                      ->check(k_version_check);
   auto* down_steps = check_whole_number(down->add_option("--steps", o.steps, "Roll back N migrations (default: 1)"), 1);
   auto* down_all = down->add_flag("--all", o.all, "Roll back every applied migration");
   down_to->excludes(down_steps)->excludes(down_all);
   down_steps->excludes(down_all);
   down->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
+  down->add_flag("--show-values", o.show_values, "With --dry-run, print ${NAME} placeholders with their values");
   down->footer("Examples:\n  strata migrate down\n  strata migrate down --steps 3 --dry-run\n  strata migrate down --to 20260101120000");
   down->callback([&o, &action, down] { action = [&o, down] { return run_down(o, *down); }; });
 
   CLI::App* redo = sub("redo", "Roll back the newest N migrations (default: 1) and apply them again");
   check_whole_number(redo->add_option("--steps", o.steps, "How many (default: 1)"), 1);
   redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
+  redo->add_flag("--show-values", o.show_values, "With --dry-run, print ${NAME} placeholders with their values");
   redo->footer("Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run");
   redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
 
@@ -603,7 +674,7 @@ Run setup_migrate(CLI::App& cmd) {
                "Exit: 0 dropped or not there, 2 usage (no --yes off a terminal, not confirmed), 7 unavailable");
   drop->callback([&] { action = [&] { return run_drop(o); }; });
 
-  CLI::App* load = sub("load", "Apply a SQLite schema.sql written by dump to an empty database, recording its versions");
+  CLI::App* load = sub("load", "Apply a schema.sql written by dump to an empty database, recording its versions");
   load->add_option("FILE", o.input_file, "The schema file (default: schema.sql)");
   load->footer("Examples:\n  strata migrate -d sqlite:fresh.db load schema.sql\n  strata migrate -d sqlite:fresh2.db load --json\n"
                "Exit: 0 loaded, 2 usage (no such file), 3 a listed version has no file, 6 a statement failed, "
@@ -621,7 +692,7 @@ Run setup_migrate(CLI::App& cmd) {
   status->callback([&] { action = [&] { return run_status(o); }; });
 
   CLI::App* stamp = sub("stamp", "Record migrations up to VERSION as applied without running them (baseline)");
-  stamp->add_option("VERSION", o.version, "Newest version to record")->required()->check(k_version);
+  stamp->add_option("VERSION", o.version, "Newest version to record")->required()->check(k_version_check);
   stamp->footer("Examples:\n  strata migrate stamp 20260101120000\n"
                 "  strata migrate -d sqlite:app.db stamp 20260101120000 --json");
   stamp->callback([&] { action = [&] { return run_stamp(o); }; });
@@ -652,7 +723,7 @@ Run setup_migrate(CLI::App& cmd) {
   check->callback([&o, &action, check] { action = [&o, check] { return run_check(o, *check); }; });
 
   CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
-  accept->add_option("VERSION", o.version, "The version to accept")->check(k_version);
+  accept->add_option("VERSION", o.version, "The version to accept")->check(k_version_check);
   accept->add_flag("--all", o.all, "Accept every changed file")->excludes("VERSION");
   accept->footer("Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json");
   accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });

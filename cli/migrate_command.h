@@ -20,6 +20,7 @@ struct MigrateOptions {
   std::string schema;           // PostgreSQL: empty means the search_path's first schema
   bool wait = false;            // PostgreSQL: retry until the server accepts connections
   double wait_timeout_s = 60;
+  bool envsub = false;          // --envsub / migrate.envsub: ${NAME} in every section
   OutputOptions out;  // out.color: the run's (RunContext)
 
   // Per subcommand.
@@ -28,6 +29,7 @@ struct MigrateOptions {
   std::size_t steps = 0;        // up/down/redo --steps
   bool atomic = false;
   bool dry_run = false;
+  bool show_values = false;     // up/down/redo --dry-run --show-values
   bool allow_out_of_order = false;
   bool resume = false;
   bool all = false;
@@ -47,5 +49,11 @@ struct MigrateOptions {
 // Registers `migrate`'s options and subcommands on `cmd` and returns its run, which runs the
 // chosen subcommand (commands.h).
 Run setup_migrate(CLI::App& cmd);
+
+// The project's migrations as `strata migrate status --json` and `check --json` report them,
+// from its settings alone (strata.toml, $DATABASE_URL, ./.env, the user file), reading only:
+// the migration tools of `strata mcp`. Throw Error as those commands fail.
+std::string project_status_json();
+std::string project_check_json();
 
 }  // namespace strata::cli

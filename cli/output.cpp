@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -122,6 +124,19 @@ void print_warning(const std::string& message, ColorMode mode) {
 
 void print_note(const std::string& message, const OutputOptions& o) {
   if (!o.quiet) std::cerr << safe(message) << '\n';
+}
+
+void write_out(std::string_view s) {
+  if (s.empty()) return;
+  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
+    throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(errno));
+  }
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
 }
 
 std::string retry_text(const std::string& message, std::chrono::milliseconds wait) {

@@ -65,5 +65,9 @@ void print_note(const std::string& message, const OutputOptions& o);
 // "retrying in 2.0 s: <message>", the message made safe: for a retry notice (a line of its own
 // in a log, part of the status line on a terminal).
 std::string retry_text(const std::string& message, std::chrono::milliseconds wait);
+// Writes `s` to stdout; Error(unavailable) when it cannot (a full disk, a closed pipe).
+void write_out(std::string_view s);
+// "1.25 s".
+std::string seconds_text(double s);
 
 }  // namespace strata::cli

@@ -93,11 +93,6 @@ std::string_view truncate_to(const tk::Tokenizer& t, std::string_view text, std:
   }
 }
 
-void write_out(std::string_view s) {
-  if (!s.empty() && std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
-    throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(errno));
-  }
-}
 
 std::string ids_line(const std::vector<tk::TokenId>& ids, bool as_json) {
   std::string out;
@@ -118,9 +113,9 @@ std::string json_string(std::string_view s) {
   return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-class Runner {
+class TokensRunner {
  public:
-  Runner(const TokensOptions& o, ColorMode color)
+  TokensRunner(const TokensOptions& o, ColorMode color)
       : o_(o), color_(color), tokenizer_(tk::Tokenizer::get(*tk::encoding_from_name(o.tokenizer))) {
     limit_ = o.truncate;
   }
@@ -235,7 +230,7 @@ Run setup_tokens(CLI::App& cmd) {
       "  strata tokens --ids notes.txt | strata tokens --decode\n"
       "  strata tokens --truncate 500 < long.txt > head.txt\n"
       "Exit: 0 done, 2 usage, 3 an input is missing, unreadable, binary or not UTF-8 (the others are still read)");
-  return [o](const RunContext& context) { return Runner(*o, context.color).run(); };
+  return [o](const RunContext& context) { return TokensRunner(*o, context.color).run(); };
 }
 
 }  // namespace strata::cli

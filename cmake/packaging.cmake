@@ -24,15 +24,18 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # dpkg-shlibdeps derives Depends from every ELF file in the package: the binary and the PDF and
 # office modules, so poppler, libzip4 and libxml2 come in although the binary only dlopen's the
-# modules.
+# modules. libedit2 (strata chat's line editing) is linked, so it comes in the same way; the list
+# below is for the libraries dpkg-shlibdeps cannot see.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libcurl (core/net/curl_library.cpp), libpq (core/migrate/pq_library.cpp) and libcrypto
 # (core/common/sha256.cpp) are dlopen'ed by name, which dpkg-shlibdeps cannot see.
 # Depends, not Recommends: embed and ask with a server need libcurl, migrate needs libcrypto for
-# its checksums and libpq for PostgreSQL, and CI images commonly install with
+# its checksums, libpq for PostgreSQL and libmariadb for MySQL, and CI images commonly install with
 # --no-install-recommends, where a Recommends would leave them failing at run time.
 # 7.32.0 brought CURLOPT_XFERINFOFUNCTION, the newest option strata sets; libpq5 9.3 the newest
-# function strata calls (PQping is 9.1, PQconnectdbParams 9.0); libssl3 is libcrypto.so.3.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.32.0), libpq5 (>= 9.3), libssl3")
+# function strata calls (PQping is 9.1, PQconnectdbParams 9.0); libmariadb3 10.11 (Connector/C
+# 3.3) the first with MARIADB_OPT_RESTRICTED_AUTH, which keeps the password from a server that
+# asks for it in clear text; libssl3 is libcrypto.so.3.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.32.0), libpq5 (>= 9.3), libmariadb3 (>= 1:10.11), libssl3")
 
 include(CPack)

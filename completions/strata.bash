@@ -195,9 +195,9 @@ _strata()
     # in an <command>_opts variable below, add its value-taking options to
     # arg_opts, their values to the `valopt` case and a branch to the
     # `case $command` further down (the places are marked "embed:").
-    local commands="migrate chunk tokens ingest collections documents embed search ask logs config"
+    local commands="migrate chunk tokens ingest collections documents embed search ask chat logs mcp config"
     local subcommands="new up down redo create drop load wait status stamp dump check accept"
-    local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --json -q --quiet --color -h --help"
+    local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --envsub --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
     local chunk_opts="--format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
     local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
@@ -208,11 +208,13 @@ _strata()
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
     local embed_opts="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json -q --quiet --color -h --help"
     local search_opts="--store --collection --mode -k --where --vector-weight --base-url --api-key-env --rerank --rerank-url --rerank-model --rerank-api-key-env --json --explain -v --verbose -q --quiet --color -h --help"
-    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout -c --continue --conversation --no-cache --no-stream --redact --raw --context-only --system --rerank --rerank-url --rerank-model --rerank-api-key-env --json -q --quiet --color -h --help"
+    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout -c --continue --conversation --tools --max-steps -y --yes --no-cache --no-stream --redact --raw --context-only --system --rerank --rerank-url --rerank-model --rerank-api-key-env --json -q --quiet --color -h --help"
+    local chat_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout --conversation --no-cache --no-stream --redact --raw --system --tools --max-steps -y --yes --rerank --rerank-url --rerank-model --rerank-api-key-env -q --quiet --color -h --help"
     local logs_opts="--store -n --limit --conversation --json -q --quiet --color -h --help"
+    local mcp_opts="--store --collection --no-migrate --color -h --help"
     local config_opts="--path --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation --system --rerank-url --rerank-model --rerank-api-key-env -n --limit"
+    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation --max-steps --system --rerank-url --rerank-model --rerank-api-key-env -n --limit"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the
@@ -327,7 +329,7 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -W "$(_strata_versions "$states" "$cmd" "${passopts[@]}")" -- "$rawcur")
                 ;;
             --provider)
-                if [[ $command == ask ]]; then
+                if [[ $command == ask || $command == chat ]]; then
                     mapfile -t COMPREPLY < <(compgen -W "openai anthropic none" -- "$rawcur")
                 else
                     mapfile -t COMPREPLY < <(compgen -W "local openai" -- "$rawcur")
@@ -337,7 +339,7 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -W "keyword vector hybrid" -- "$rawcur")
                 ;;
             --model)
-                if [[ $command == ask ]]; then
+                if [[ $command == ask || $command == chat ]]; then
                     # Chat models; any other name works too.
                     mapfile -t COMPREPLY < <(compgen -W "gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini o4-mini claude-3-5-haiku-latest claude-sonnet-4-5 llama3.2 qwen2.5 mistral" -- "$rawcur")
                 else
@@ -435,7 +437,7 @@ _strata()
             [[ $cur == -* ]] && mapfile -t COMPREPLY < <(compgen -W "$search_opts" -- "$cur")
             return 0
             ;;
-        ask | logs | config)
+        ask | chat | logs | mcp | config)
             if [[ $cur == -* ]]; then
                 local o=${command}_opts
                 mapfile -t COMPREPLY < <(compgen -W "${!o}" -- "$cur")
@@ -443,7 +445,7 @@ _strata()
                 # logs show ID: one call whole.
                 mapfile -t COMPREPLY < <(compgen -W "show" -- "$cur")
             fi
-            # ask's only argument is the question: nothing to complete.
+            # ask's only argument is the question, chat has none: nothing to complete.
             return 0
             ;;
         migrate) ;;
@@ -462,9 +464,9 @@ _strata()
     local sub_opts=""
     case $sub in
         new) sub_opts="" ;;
-        up) sub_opts="--to --steps --atomic --dry-run --allow-out-of-order --resume" ;;
-        down) sub_opts="--steps --to --all --dry-run" ;;
-        redo) sub_opts="--steps --dry-run" ;;
+        up) sub_opts="--to --steps --atomic --dry-run --show-values --allow-out-of-order --resume" ;;
+        down) sub_opts="--steps --to --all --dry-run --show-values" ;;
+        redo) sub_opts="--steps --dry-run --show-values" ;;
         create) sub_opts="" ;;
         drop) sub_opts="-y --yes" ;;
         load) sub_opts="" ;;

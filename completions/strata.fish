@@ -19,7 +19,7 @@ set -g __strata_value_options -d --database --dir --table --lock-timeout --schem
     --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads \
     --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size \
     --batch-tokens --max-input-tokens --max-retries --timeout \
-    --mode -k --where --temperature --max-tokens --context-tokens --conversation -n --limit
+    --mode -k --where --temperature --max-tokens --context-tokens --conversation --max-steps -n --limit
 
 # Prints the arguments (the words that are neither options nor option values)
 # before the cursor, unescaped, one a line: the command, then its subcommand
@@ -163,7 +163,7 @@ end
 # __strata_command CMD: true when the command is CMD.
 function __strata_command
     set -l cmd (__strata_first_command)
-    test "$cmd" = "$argv[1]"
+    test -n "$cmd"; and contains -- "$cmd" $argv
 end
 
 # __strata_migrate_sub: true when `migrate` was given and no subcommand yet.
@@ -213,7 +213,9 @@ complete -c strata -n __strata_needs_command -a documents -d "List a collection'
 complete -c strata -n __strata_needs_command -a embed -d "Embed a collection's chunks, or texts"
 complete -c strata -n __strata_needs_command -a search -d 'Search a collection by keyword, vector or both'
 complete -c strata -n __strata_needs_command -a ask -d 'Answer a question from your documents, with citations'
+complete -c strata -n __strata_needs_command -a chat -d 'Ask questions one after another in a session'
 complete -c strata -n __strata_needs_command -a logs -d 'List the answers strata ask has given'
+complete -c strata -n __strata_needs_command -a mcp -d 'Serve the store and migration reports to agents (MCP)'
 complete -c strata -n __strata_needs_command -a config -d 'Show the effective configuration and its sources'
 
 # strata migrate: subcommands
@@ -233,12 +235,13 @@ complete -c strata -n __strata_migrate_sub -a accept -d 'Re-accept checksums of 
 
 # strata migrate: options accepted on migrate and on every subcommand
 set -l in_migrate '__fish_seen_subcommand_from migrate'
-complete -c strata -n $in_migrate -s d -l database -r -F -d 'Database URL (sqlite:path, postgres://...) or path'
+complete -c strata -n $in_migrate -s d -l database -r -F -d 'Database URL (sqlite:path, postgres://..., mysql://...) or path'
 complete -c strata -n $in_migrate -l dir -x -a '(__fish_complete_directories)' -d 'Migrations directory (repeatable)'
 complete -c strata -n $in_migrate -l table -x -d 'History table name'
 complete -c strata -n $in_migrate -l lock-timeout -x -d 'Seconds to wait for the migration lock'
+complete -c strata -n $in_migrate -l envsub -d 'Expand ${NAME} from the environment in every migration'
 complete -c strata -n $in_migrate -l schema -x -d 'PostgreSQL schema for migrations and history'
-complete -c strata -n $in_migrate -l wait -d 'PostgreSQL: wait for the server to accept connections'
+complete -c strata -n $in_migrate -l wait -d 'PostgreSQL, MySQL: wait for the server to accept connections'
 complete -c strata -n $in_migrate -l wait-timeout -x -d 'Seconds --wait waits for the server'
 complete -c strata -n $in_migrate -l json -d 'Machine-readable output'
 complete -c strata -n $in_migrate -s q -l quiet -d 'Only print errors'
@@ -250,6 +253,7 @@ complete -c strata -n '__strata_migrate_sub up' -l to -x -a '(__strata_versions 
 complete -c strata -n '__strata_migrate_sub up' -l steps -x -d 'Apply at most N migrations'
 complete -c strata -n '__strata_migrate_sub up' -l atomic -d 'Whole batch in one transaction'
 complete -c strata -n '__strata_migrate_sub up' -l dry-run -d 'Print the SQL without running it'
+complete -c strata -n '__strata_migrate_sub up' -l show-values -d 'With --dry-run, print placeholders expanded'
 complete -c strata -n '__strata_migrate_sub up' -l allow-out-of-order -d 'Also apply migrations older than the newest applied'
 complete -c strata -n '__strata_migrate_sub up' -l resume -d 'Continue a partial transaction:false migration'
 
@@ -258,10 +262,12 @@ complete -c strata -n '__strata_migrate_sub down' -l steps -x -d 'Roll back N mi
 complete -c strata -n '__strata_migrate_sub down' -l to -x -a '(__strata_versions "applied|modified")' -d 'Roll back everything newer than version'
 complete -c strata -n '__strata_migrate_sub down' -l all -d 'Roll back every applied migration'
 complete -c strata -n '__strata_migrate_sub down' -l dry-run -d 'Print the SQL without running it'
+complete -c strata -n '__strata_migrate_sub down' -l show-values -d 'With --dry-run, print placeholders expanded'
 
 # redo
 complete -c strata -n '__strata_migrate_sub redo' -l steps -x -d 'Redo N migrations'
 complete -c strata -n '__strata_migrate_sub redo' -l dry-run -d 'Print the SQL without running it'
+complete -c strata -n '__strata_migrate_sub redo' -l show-values -d 'With --dry-run, print placeholders expanded'
 
 # stamp V
 complete -c strata -n '__strata_migrate_sub stamp' -x -a '(__strata_versions pending)'
@@ -427,39 +433,46 @@ complete -c strata -n $in_search -s q -l quiet -d 'No notes on stderr'
 complete -c strata -n $in_search -l color -x -a 'auto always never' -d 'When to use colour'
 complete -c strata -n $in_search -s h -l help -d 'Show help'
 
-# strata ask QUESTION
+# strata ask QUESTION, strata chat: the options of an answer, which both take
+set -l in_answer '__strata_command ask chat'
 set -l in_ask '__strata_command ask'
-complete -c strata -n $in_ask -l store -r -F -d 'Knowledge store file'
-complete -c strata -n $in_ask -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'
-complete -c strata -n $in_ask -s k -x -d 'Chunks retrieved before packing (default 20)'
-complete -c strata -n $in_ask -l mode -x -a 'keyword vector hybrid' -d 'Retrieval mode'
-complete -c strata -n $in_ask -l where -x -d 'Only documents whose KEY is VALUE, ^=PREFIX or ~GLOB (repeatable)'
-complete -c strata -n $in_ask -l vector-weight -x -d 'Hybrid retrieval: the vector list weight, 0 to 1 (default 0.1)'
-complete -c strata -n $in_ask -l provider -x -a 'openai anthropic none' -d 'Model provider (none: offline answer)'
-complete -c strata -n $in_ask -l model -x -a 'gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini o4-mini claude-3-5-haiku-latest claude-sonnet-4-5 llama3.2 qwen2.5 mistral' -d 'Model name'
-complete -c strata -n $in_ask -l base-url -x -d 'Server URL up to /chat/completions'
-complete -c strata -n $in_ask -l api-key-env -x -a '(set -xn)' -d 'Environment variable holding the API key'
-complete -c strata -n $in_ask -l temperature -x -d 'Sampling temperature, 0-2'
-complete -c strata -n $in_ask -l max-tokens -x -d 'Longest answer in tokens'
-complete -c strata -n $in_ask -l context-tokens -x -d 'Tokens of sources in the prompt'
-complete -c strata -n $in_ask -l max-retries -x -d 'Retries before the answer begins (default 4)'
-complete -c strata -n $in_ask -l timeout -x -d 'Give up on a stream that brings nothing new for SECS seconds (default 120)'
+set -l in_chat '__strata_command chat'
+complete -c strata -n $in_answer -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_answer -l collection -x -a '(__strata_names collections)' -d 'Collection name (default: default)'
+complete -c strata -n $in_answer -s k -x -d 'Chunks retrieved before packing (default 20)'
+complete -c strata -n $in_answer -l mode -x -a 'keyword vector hybrid' -d 'Retrieval mode'
+complete -c strata -n $in_answer -l where -x -d 'Only documents whose KEY is VALUE, ^=PREFIX or ~GLOB (repeatable)'
+complete -c strata -n $in_answer -l vector-weight -x -d 'Hybrid retrieval: the vector list weight, 0 to 1 (default 0.1)'
+complete -c strata -n $in_answer -l provider -x -a 'openai anthropic none' -d 'Model provider (none: offline answer)'
+complete -c strata -n $in_answer -l model -x -a 'gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini o4-mini claude-3-5-haiku-latest claude-sonnet-4-5 llama3.2 qwen2.5 mistral' -d 'Model name'
+complete -c strata -n $in_answer -l base-url -x -d 'Server URL up to /chat/completions'
+complete -c strata -n $in_answer -l api-key-env -x -a '(set -xn)' -d 'Environment variable holding the API key'
+complete -c strata -n $in_answer -l temperature -x -d 'Sampling temperature, 0-2'
+complete -c strata -n $in_answer -l max-tokens -x -d 'Longest answer in tokens'
+complete -c strata -n $in_answer -l context-tokens -x -d 'Tokens of sources in the prompt'
+complete -c strata -n $in_answer -l max-retries -x -d 'Retries before the answer begins (default 4)'
+complete -c strata -n $in_answer -l timeout -x -d 'Give up on a stream that brings nothing new for SECS seconds (default 120)'
 complete -c strata -n $in_ask -s c -l continue -d 'Continue the most recent conversation'
 complete -c strata -n $in_ask -l conversation -x -d 'Continue conversation ID'
-complete -c strata -n $in_ask -l no-cache -d 'Ask the model even when the answer is cached'
-complete -c strata -n $in_ask -l no-stream -d 'Ask for the whole answer at once'
-complete -c strata -n $in_ask -l redact -d 'Remove personal data and keys from the sources sent'
-complete -c strata -n $in_ask -l raw -d 'Print the model output unsanitised'
+complete -c strata -n $in_answer -l tools -d 'Let the model call search, read_document and configured MCP tools'
+complete -c strata -n $in_answer -l max-steps -x -d 'Model requests at most with --tools (1-20, default 4)'
+complete -c strata -n $in_answer -s y -l yes -d 'Run tools not marked read-only without asking'
+complete -c strata -n $in_answer -l no-cache -d 'Ask the model even when the answer is cached'
+complete -c strata -n $in_answer -l no-stream -d 'Ask for the whole answer at once'
+complete -c strata -n $in_answer -l redact -d 'Remove personal data and keys from the sources sent'
+complete -c strata -n $in_answer -l raw -d 'Print the model output unsanitised'
 complete -c strata -n $in_ask -l context-only -d 'Print the prompt and stop'
-complete -c strata -n $in_ask -l system -r -d 'Your own instructions for the model (TEXT or @FILE)'
-complete -c strata -n $in_ask -l rerank -d 'Re-score the retrieved chunks with a reranker first'
-complete -c strata -n $in_ask -l rerank-url -r -d 'Reranker server, up to /rerank'
-complete -c strata -n $in_ask -l rerank-model -r -d 'Reranker model'
-complete -c strata -n $in_ask -l rerank-api-key-env -r -d 'Variable holding the reranker key'
+complete -c strata -n $in_answer -l system -r -d 'Your own instructions for the model (TEXT or @FILE)'
+complete -c strata -n $in_answer -l rerank -d 'Re-score the retrieved chunks with a reranker first'
+complete -c strata -n $in_answer -l rerank-url -r -d 'Reranker server, up to /rerank'
+complete -c strata -n $in_answer -l rerank-model -r -d 'Reranker model'
+complete -c strata -n $in_answer -l rerank-api-key-env -r -d 'Variable holding the reranker key'
 complete -c strata -n $in_ask -l json -d 'One JSON object: answer, citations, sources, usage, timings'
 complete -c strata -n $in_ask -s q -l quiet -d 'No notes or summary on stderr'
-complete -c strata -n $in_ask -l color -x -a 'auto always never' -d 'When to use colour'
-complete -c strata -n $in_ask -s h -l help -d 'Show help'
+complete -c strata -n $in_answer -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_answer -s h -l help -d 'Show help'
+complete -c strata -n $in_chat -l conversation -x -d 'Resume conversation ID'
+complete -c strata -n $in_chat -s q -l quiet -d 'No greeting, notes or summary on stderr'
 
 # strata logs
 set -l in_logs '__strata_command logs'
@@ -471,6 +484,14 @@ complete -c strata -n "$in_logs; and not __fish_seen_subcommand_from show" -a sh
 complete -c strata -n $in_logs -s q -l quiet -d 'No note when nothing was logged'
 complete -c strata -n $in_logs -l color -x -a 'auto always never' -d 'When to use colour'
 complete -c strata -n $in_logs -s h -l help -d 'Show help'
+
+# strata mcp
+set -l in_mcp '__strata_command mcp'
+complete -c strata -n $in_mcp -l store -r -F -d 'Knowledge store file'
+complete -c strata -n $in_mcp -l collection -x -a '(__strata_names collections)' -d "The tools' collection when a call names none"
+complete -c strata -n $in_mcp -l no-migrate -d 'Leave out the migration tools'
+complete -c strata -n $in_mcp -l color -x -a 'auto always never' -d 'When to use colour'
+complete -c strata -n $in_mcp -s h -l help -d 'Show help'
 
 # strata config
 set -l in_config '__strata_command config'

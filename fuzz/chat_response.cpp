@@ -51,6 +51,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_message(e);
   }
   FUZZ_CHECK(decoder.text() == deltas, "decoder text differs from its deltas");
+  // Tool calls stay within their limits, and replaying them to the model (as ask --tools does,
+  // with a result for each) builds a request body whatever the model wrote.
+  FUZZ_CHECK(decoder.tool_calls().size() <= k_max_tool_calls, "more tool calls than the limit");
+  ChatRequest replay;
+  replay.model = "m";
+  replay.tools = {ToolSpec{"search", "d", "{not json"}};
+  ChatMessage& said = replay.messages.emplace_back(ChatMessage::Role::assistant, deltas);
+  said.tool_calls = decoder.tool_calls();
+  for (const ToolCall& c : decoder.tool_calls()) {
+    FUZZ_CHECK(c.arguments.size() <= k_max_tool_arguments, "tool arguments over the limit");
+    replay.messages.emplace_back(ChatMessage::Role::tool, c.arguments).tool_call_id = c.id;
+  }
+  FUZZ_CHECK(!chat_request_body(provider, replay).empty(), "no request body");
 
   // Whole.
   try {

@@ -5,10 +5,10 @@
 set -euo pipefail
 build=(cmake ninja-build g++ pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
        nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libzip-dev libxml2-dev libtomlplusplus-dev
-       libcurl4-openssl-dev libpq-dev libssl-dev)
+       libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev)
 test=(sqlite3 python3 bash-completion fish zsh man-db groff-base procps util-linux
-      poppler-utils postgresql postgresql-client clang-14 libclang-rt-14-dev
-      dpkg-dev file debootstrap)
+      poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
+      dpkg-dev file debootstrap nodejs)
 want=("${build[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test[@]}")
 
@@ -16,6 +16,10 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm installs the MCP clients tests/e2e/mcp.sh runs. Debian packages it apart from nodejs;
+# NodeSource's nodejs carries its own (and conflicts with Debian's), so it is asked for only
+# when no npm is on PATH.
+[ "${1:-}" = "--test" ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

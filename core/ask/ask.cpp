@@ -1,9 +1,12 @@
 #include "ask/ask.h"
+
 #include <algorithm>
 #include <array>
 #include <span>
 #include <utility>
 
+#include "ask/own_tools.h"
+#include "ask/tool_loop.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -432,6 +435,7 @@ class ExchangeLog {
     }
     record_.conversation_id = conversation;
     record_.new_conversation = !conversation;
+    tools_offered_ = request.tools.enabled && !result.offline;
   }
 
   void endpoint(std::string url) { record_.call.endpoint = std::move(url); }
@@ -445,6 +449,7 @@ class ExchangeLog {
   void failed(const std::string& error, AskResult& result) {
     record_.call.status = store::CallStatus::error;
     record_.call.error = error;
+    if (tools_offered_) record_.call.tool_calls = tool_calls_json(result.tool_calls);
     record_.new_conversation = false;
     try {
       write(result);
@@ -461,6 +466,8 @@ class ExchangeLog {
     call.input_tokens = as_count(result.usage.input_tokens);
     call.output_tokens = as_count(result.usage.output_tokens);
     call.latency_ms = result.timings.llm_ms;
+    call.chunk_ids = chunk_ids_of(result.pack);  // with the passages tools brought
+    if (tools_offered_) call.tool_calls = tool_calls_json(result.tool_calls);
     if (!result.partial) return;
     call.status = store::CallStatus::partial;
     call.error = result.error ? result.error->what() : "the answer was cut off";
@@ -480,6 +487,7 @@ class ExchangeLog {
   store::AskStore& tables_;
   Clock::time_point started_;
   store::AskRecord record_;
+  bool tools_offered_ = false;
 };
 
 // Stage 5, offline: the extractive answer, or an abstention when the collection never mentions
@@ -532,6 +540,19 @@ bool answer_from_cache(const AskRequest& request, store::AskStore& tables, const
   return true;
 }
 
+void take_reply(llm::ChatResult&& reply, AskResult& result) {
+  result.timings.llm_ms = reply.latency_ms;
+  result.timings.first_text_ms = reply.first_text_ms;
+  result.attempts = reply.attempts;
+  result.answer = std::move(reply.text);
+  result.usage = reply.usage;
+  if (!reply.model.empty()) result.model = reply.model;
+  result.finish_reason = reply.finish_reason;
+  result.partial = reply.partial;
+  result.interrupted = reply.interrupted;
+  result.error = std::move(reply.error);
+}
+
 // The model's answer, streamed to the observer. A request that fails before any text is logged
 // before its error propagates.
 void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpoint, const llm::ChatRequest& chat,
@@ -546,24 +567,40 @@ void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpo
     log.failed(e.what(), result);
     throw;
   }
-  result.timings.llm_ms = reply.latency_ms;
-  result.timings.first_text_ms = reply.first_text_ms;
-  result.attempts = reply.attempts;
-  result.answer = std::move(reply.text);
-  result.usage = reply.usage;
-  if (!reply.model.empty()) result.model = reply.model;
-  result.finish_reason = reply.finish_reason;
-  result.partial = reply.partial;
-  result.interrupted = reply.interrupted;
-  result.error = std::move(reply.error);
+  take_reply(std::move(reply), result);
+}
+
+// Stage 5 with --tools: the model may call tools before it answers. Never cached: the answer
+// depends on what the tools returned, which the request does not hold.
+void answer_with_tools(store::Store& store, const AskRequest& request, const llm::ChatEndpoint& endpoint,
+                       llm::ChatRequest chat, ExchangeLog& log, AskObserver& observer, AskResult& result) {
+  chat.system += "\n\n" + tool_instructions();
+  std::vector<AgentTool> tools = own_tools(store, request, result.pack);
+  tools.insert(tools.end(), request.tools.external.begin(), request.tools.external.end());
+  std::optional<llm::ChatClient> client;
+  timed(result.timings.client_ms, [&] { client.emplace(endpoint, chat_options(request)); });
+  ToolLoopResult loop;
+  try {
+    loop = run_tool_loop(*client, std::move(chat), tools, request.tools, observer, result.tool_calls);
+  } catch (const llm::ChatError& e) {
+    log.failed(e.what(), result);  // with the calls made before the request that failed
+    throw;
+  }
+  result.steps = loop.steps;
+  result.step_limit = loop.step_limit;
+  take_reply(std::move(loop.reply), result);
 }
 
 // Stage 5, with a model: from the cache, else from the model (and then cached when complete).
-void answer_with_model(const AskRequest& request, const std::vector<llm::ChatMessage>& history, store::AskStore& tables,
-                       ExchangeLog& log, AskObserver& observer, AskResult& result) {
+void answer_with_model(store::Store& store, const AskRequest& request, const std::vector<llm::ChatMessage>& history,
+                       store::AskStore& tables, ExchangeLog& log, AskObserver& observer, AskResult& result) {
   const llm::ChatEndpoint endpoint = endpoint_of(result.provider);
-  const llm::ChatRequest chat = answer_request(request, result.provider, history, result.prompt);
+  llm::ChatRequest chat = answer_request(request, result.provider, history, result.prompt);
   log.endpoint(net::redact_url(llm::chat_url(endpoint)));
+  if (request.tools.enabled) {
+    answer_with_tools(store, request, endpoint, std::move(chat), log, observer, result);
+    return;
+  }
   const std::string key = cache_key(endpoint, chat);
   if (answer_from_cache(request, tables, key, result)) {
     if (!result.answer.empty()) observer.text(result.answer);
@@ -641,7 +678,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
     offline_cited = timed(result.timings.answer_ms, [&] { return answer_offline(store, request, result); });
     if (!result.answer.empty()) observer.text(result.answer);
   } else {
-    answer_with_model(request, prepared.history.messages, tables, log, observer, result);
+    answer_with_model(store, request, prepared.history.messages, tables, log, observer, result);
   }
   result.citations = timed(result.timings.citations_ms, [&] { return checked_citations(result, std::move(offline_cited)); });
   log.answered(result);

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ask/agent_tool.h"
 #include "ask/budget.h"
 #include "embed/settings.h"
 #include "llm/chat_client.h"
@@ -92,6 +93,19 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
 // longer prompt silently; --context-tokens raises it for a server run with a larger one.
 ModelWindow model_window(const ResolvedProvider& provider);
 
+// `ask --tools`: the model may call tools (strata's own search and read_document, and those of
+// the MCP servers configured in the user's file) before it answers.
+struct ToolSettings {
+  bool enabled = false;        // --tools; `strata chat`'s /tools on|off
+  std::size_t max_steps = 4;   // --max-steps: model requests at most, the answering one included
+  bool yes = false;            // --yes: run tools not marked read-only without asking
+  // Asked before a tool not marked read-only runs (a TTY prompt); unset: such tools are refused
+  // unless `yes`. Gets the tool's name and its arguments as JSON text.
+  std::function<bool(const std::string& tool, const std::string& arguments)> confirm;
+  // Tools from elsewhere (the MCP servers of the user's file), offered after strata's own.
+  std::vector<AgentTool> external;
+};
+
 struct AskRequest {
   std::string question;
   std::string collection = "default";
@@ -121,6 +135,7 @@ struct AskRequest {
   std::optional<std::chrono::seconds> idle_timeout;
   const std::atomic<bool>* cancel = nullptr;  // set and true: Ctrl-C (see ChatClientOptions)
   llm::ChatClientOptions chat;  // the client's other options (tests shorten its backoff)
+  ToolSettings tools;
 };
 
 struct AskResult;
@@ -133,6 +148,8 @@ class AskObserver {
   // The next piece of the answer, unsanitised.
   virtual void text(std::string_view delta) = 0;
   virtual void retrying(const std::string& /*why*/, std::chrono::milliseconds /*wait*/) {}
+  // A tool the model called has run (or was refused). Called between pieces of text.
+  virtual void tool_called(const ToolCallRecord& /*call*/) {}
   // The answer is complete (or cut: result.partial) and its citations checked; the log, the
   // conversation and the cache are written right after, so result.call_id and a new
   // conversation's id are not set yet.
@@ -190,6 +207,11 @@ struct AskResult {
   bool rewrite_cached = false;
   std::string rewrite_error;
   std::string rerank_failure;  // --rerank: why the retrieval order was kept
+  // --tools: the calls the model made, the model requests sent, and whether the last allowed
+  // request still asked for tools (its calls were not run; `answer` is the text so far).
+  std::vector<ToolCallRecord> tool_calls;
+  std::size_t steps = 0;
+  bool step_limit = false;
   bool partial = false;              // the stream was cut: `answer` is what arrived
   bool interrupted = false;          // partial because the user pressed Ctrl-C (ChatClientOptions::cancel)
   std::optional<llm::ChatError> error;  // why, when partial

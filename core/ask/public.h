@@ -4,3 +4,5 @@
 //
 // `strata ask`: a question answered from a collection, with checked citations.
 #include "ask/ask.h"  // IWYU pragma: export
+#include "ask/chat.h"  // IWYU pragma: export
+#include "ask/mcp_tools.h"  // IWYU pragma: export

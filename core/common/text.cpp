@@ -58,6 +58,14 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+std::string to_upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
 std::string to_lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
@@ -96,6 +104,15 @@ std::string sql_identifier(std::string_view name) {
   }
   out.push_back('"');
   return out;
+}
+
+std::uint64_t stable_hash(std::string_view text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
 }
 
 }  // namespace strata

@@ -2,6 +2,7 @@
 // Small text helpers shared across core. UTF-8 (find_invalid_utf8, utf8_prefix, the decoder) is
 // common/utf8.h's, included here for the many callers that use both.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,10 +33,16 @@ std::string strip_whitespace(std::string_view text);
 
 std::string_view trim(std::string_view text);
 std::string to_lower(std::string_view text);
+std::string to_upper(std::string_view text);  // ASCII letters only, as to_lower
+// 0-9 only, whatever the locale (std::isdigit also takes an int that must be an unsigned char).
+inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 std::vector<std::string> split(std::string_view text, char sep);
 
 // SQL string literal with single quotes doubled; identifiers quoted with double quotes.
 std::string sql_quote(std::string_view text);
 std::string sql_identifier(std::string_view name);
+
+// FNV-1a of `text`: the same in every process and build (lock names, keys derived from names).
+std::uint64_t stable_hash(std::string_view text);
 
 }  // namespace strata

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -133,7 +134,10 @@ std::string full_name(const KeySpec& k) { return std::string(k.section) + "." + 
 std::string resolve_path(const KeySpec& spec, const std::string& value, const fs::path& base) {
   if (spec.section == "migrate" && spec.key == "database") {
     const std::string l = to_lower(value);
-    if (l.starts_with("postgres://") || l.starts_with("postgresql://")) return value;
+    if (l.starts_with("postgres://") || l.starts_with("postgresql://") || l.starts_with("mysql://") ||
+        l.starts_with("mariadb://")) {
+      return value;
+    }
     std::string path;
     try {
       path = migrate::sqlite_path_from_url(value);
@@ -156,6 +160,8 @@ const std::vector<KeySpec>& keys() {
       {"migrate", "dir", ValueType::string, true, "STRATA_MIGRATIONS_DIR", "./migrations", "migration files"},
       {"migrate", "database", ValueType::string, true, "DATABASE_URL", "", "database URL or SQLite file"},
       {"migrate", "table", ValueType::string, false, "", "strata_migrations", "history table"},
+      {"migrate", "envsub", ValueType::boolean, false, "", "false",
+       "expand ${NAME} from the environment in every migration, not only in sections marked envsub:on"},
       {"store", "path", ValueType::string, true, "STRATA_STORE", ".strata/store.db", "knowledge store file"},
       {"store", "collection", ValueType::string, false, "", "default", "collection name"},
       {"store", "busy_timeout", ValueType::integer, false, "STRATA_BUSY_TIMEOUT", "60",
@@ -288,10 +294,142 @@ void apply_loaders(const fs::path& file, const toml::node& node, Origin origin, 
   }
 }
 
+// The common start of an [mcp.servers.NAME] refusal: "FILE:L:C: mcp.servers.NAME.KEY".
+std::string mcp_at(const fs::path& file, const toml::node& node, const std::string& server, std::string_view key = {}) {
+  return at(file, node.source()) + ": mcp.servers." + server + (key.empty() ? "" : "." + std::string(key));
+}
+
+bool valid_server_name(std::string_view name) {
+  return !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+  });
+}
+
+std::vector<std::string> mcp_command(const fs::path& file, const toml::node& node, const std::string& server) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    usage(mcp_at(file, node, server, "command") + " must be an array of strings (the program and its arguments), not " +
+              std::string(type_name(node.type())),
+          "for example command = [\"npx\", \"-y\", \"@modelcontextprotocol/server-everything\"]");
+  }
+  if (array->empty()) usage(mcp_at(file, node, server, "command") + " is empty: name the program to run");
+  std::vector<std::string> argv;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& word = *array->get(i);
+    const auto* text = word.as_string();
+    if (text == nullptr) {
+      usage(mcp_at(file, word, server, "command") + "[" + std::to_string(i) + "] must be a string, not " +
+            std::string(type_name(word.type())));
+    }
+    argv.push_back(text->get());
+  }
+  if (argv.front().empty()) usage(mcp_at(file, node, server, "command") + "[0] (the program) is empty");
+  return argv;
+}
+
+std::vector<std::pair<std::string, std::string>> mcp_env(const fs::path& file, const toml::node& node,
+                                                          const std::string& server) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    usage(mcp_at(file, node, server, "env") + " must be a table of strings, not " + std::string(type_name(node.type())),
+          "for example env = { ROOT = \"/home/me/notes\" }");
+  }
+  std::vector<std::pair<std::string, std::string>> env;
+  for (auto&& [key, value] : *table) {
+    const std::string name(key.str());
+    if (!valid_variable_name(name)) {
+      usage(mcp_at(file, value, server, "env") + ": '" + name + "' is not an environment variable name (letters, digits and _)");
+    }
+    const auto* text = value.as_string();
+    if (text == nullptr) {
+      usage(mcp_at(file, value, server, "env") + "." + name + " must be a string, not " + std::string(type_name(value.type())));
+    }
+    env.emplace_back(name, text->get());
+  }
+  return env;
+}
+
+std::chrono::seconds mcp_timeout(const fs::path& file, const toml::node& node, const std::string& server) {
+  const auto* seconds = node.as_integer();
+  if (seconds == nullptr || seconds->get() < 1 || seconds->get() > k_max_mcp_timeout_seconds) {
+    usage(mcp_at(file, node, server, "timeout") + " must be a whole number of seconds from 1 to " +
+          std::to_string(k_max_mcp_timeout_seconds) + ", not " +
+          (seconds == nullptr ? std::string(type_name(node.type())) : std::to_string(seconds->get())));
+  }
+  return std::chrono::seconds(seconds->get());
+}
+
+McpServerConfig mcp_server(const fs::path& file, const std::string& name, const toml::node& node) {
+  if (!valid_server_name(name)) {
+    usage(at(file, node.source()) + ": mcp.servers: '" + name + "' is not a valid server name",
+          "a name is 1 to 32 letters, digits, _ or -");
+  }
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    usage(mcp_at(file, node, name) + " must be a table ([mcp.servers." + name + "]), not " +
+          std::string(type_name(node.type())));
+  }
+  McpServerConfig server{name, {}, {}, std::chrono::seconds(k_default_mcp_timeout_seconds),
+                         file.string() + ":" + std::to_string(node.source().begin.line)};
+  const std::vector<std::string> keys = {"command", "env", "timeout"};
+  for (auto&& [key, value] : *table) {
+    const std::string k(key.str());
+    if (k == "command") {
+      server.command = mcp_command(file, value, name);
+    } else if (k == "env") {
+      server.env = mcp_env(file, value, name);
+    } else if (k == "timeout") {
+      server.timeout = mcp_timeout(file, value, name);
+    } else {
+      const auto guess = closest(k, keys);
+      usage(at(file, key.source()) + ": unknown key mcp.servers." + name + "." + k +
+                (guess ? "; did you mean mcp.servers." + name + "." + *guess + "?" : ""),
+            "keys in [mcp.servers." + name + "]: " + join(keys));
+    }
+  }
+  if (server.command.empty()) {
+    usage(mcp_at(file, node, name) + " has no command",
+          "for example command = [\"npx\", \"-y\", \"@modelcontextprotocol/server-everything\"]");
+  }
+  return server;
+}
+
+// [mcp]: only `servers`, a table of server tables. The user file's are validated here; the
+// project file's are not applied at all (config.h says why).
+void apply_mcp(const fs::path& file, const toml::node& node, Origin origin, McpServers* mcp) {
+  if (origin == Origin::project_file) {
+    if (mcp != nullptr) mcp->ignored = file.string() + ":" + std::to_string(node.source().begin.line);
+    return;
+  }
+  const toml::table* table = node.as_table();
+  if (table == nullptr) usage(at(file, node.source()) + ": mcp must be a table ([mcp]), not " + std::string(type_name(node.type())));
+  for (auto&& [key, value] : *table) {
+    if (key.str() != "servers") {
+      const auto guess = closest(key.str(), {"servers"});
+      usage(at(file, key.source()) + ": unknown key mcp." + std::string(key.str()) + (guess ? "; did you mean mcp.servers?" : ""),
+            "keys in [mcp]: servers, a table per server ([mcp.servers.NAME])");
+    }
+    const toml::table* servers = value.as_table();
+    if (servers == nullptr) {
+      usage(at(file, value.source()) + ": mcp.servers must be a table ([mcp.servers.NAME] per server), not " +
+            std::string(type_name(value.type())));
+    }
+    // toml++ keeps a table's keys sorted; the servers go in the file's order (the order they start in).
+    std::vector<std::pair<std::uint32_t, McpServerConfig>> in_order;
+    for (auto&& [name, server] : *servers) {
+      in_order.emplace_back(server.source().begin.line, mcp_server(file, std::string(name.str()), server));
+    }
+    std::stable_sort(in_order.begin(), in_order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [line, server] : in_order) {
+      if (mcp != nullptr) mcp->servers.push_back(std::move(server));
+    }
+  }
+}
+
 }  // namespace
 
 void apply_file(const fs::path& file, const std::string& text, Origin origin,
-                std::map<std::string, Setting, std::less<>>& settings, LoaderCommands* loaders) {
+                std::map<std::string, Setting, std::less<>>& settings, LoaderCommands* loaders, McpServers* mcp) {
   toml::table root;
   try {
     root = toml::parse(text, file.string());
@@ -301,7 +439,12 @@ void apply_file(const fs::path& file, const std::string& text, Origin origin,
   const fs::path base = file.parent_path();
   for (auto&& [section_key, section_node] : root) {
     const std::string section(section_key.str());
-    const std::vector<std::string> sections = section_names();
+    if (section == "mcp") {
+      apply_mcp(file, section_node, origin, mcp);
+      continue;
+    }
+    std::vector<std::string> sections = section_names();
+    sections.emplace_back("mcp");
     if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
       const auto guess = closest(section, sections);
       usage(at(file, section_key.source()) + ": unknown section [" + section + "]" +
@@ -452,11 +595,12 @@ Configuration load(const Environment& env) {
   c.files = find_files(env);
   if (c.files.user) {
     // A project file in the user's config directory is read once, as the user file.
-    apply_file(*c.files.user, env.read_file(*c.files.user).value_or(""), Origin::user_file, c.settings_, &c.loaders);
+    apply_file(*c.files.user, env.read_file(*c.files.user).value_or(""), Origin::user_file, c.settings_, &c.loaders,
+               &c.mcp_servers);
   }
   if (c.files.project && c.files.project != c.files.user) {
     apply_file(*c.files.project, env.read_file(*c.files.project).value_or(""), Origin::project_file, c.settings_,
-               &c.loaders);
+               &c.loaders, &c.mcp_servers);
   }
   for (const KeySpec& k : keys()) {
     if (k.env.empty()) continue;

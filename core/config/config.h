@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace strata::config {
@@ -70,6 +71,9 @@ struct Environment {
 // and variables are the caller's to give (cli::process_environment): core reads none itself.
 std::optional<std::string> read_settings_file(const std::filesystem::path& path);
 
+inline constexpr long long k_default_mcp_timeout_seconds = 60;
+inline constexpr long long k_max_mcp_timeout_seconds = 3600;
+
 // [ingest.loaders]: an external converter per file extension (ingest/external_converter.h). A
 // command is code, so it is honoured only from the user file: a project's strata.toml may come
 // with a cloned repository, and ingesting that repository must not run commands it chose. A
@@ -82,6 +86,31 @@ struct LoaderCommand {
 struct LoaderCommands {
   std::vector<LoaderCommand> commands;  // from the user file
   std::string ignored;                  // "/p/strata.toml:7" when a project file has the table; else empty
+};
+
+// [mcp.servers.NAME]: Model Context Protocol servers whose tools `strata ask --tools` may call
+// (mcp/client.h starts them). Like the loaders, a server's command is code: honoured only from the
+// user file; a project file's [mcp] table is not applied and `ignored` says where it was.
+//
+//   [mcp.servers.files]
+//   command = ["npx", "-y", "@modelcontextprotocol/server-filesystem", "/home/ann/notes"]
+//   env = { NODE_OPTIONS = "--max-old-space-size=256" }   # optional
+//   timeout = 30                                          # optional: seconds a call may take
+//
+// NAME is 1 to 32 of [A-Za-z0-9_-]; `command` a non-empty array of strings (argv, no shell);
+// `env` an inline table of strings; `timeout` an integer from 1 to 3600 (Default: 60). The secrets
+// rule does not apply to `env`'s values: they are strings the user wrote in their own file for a
+// program they chose, which needs them literally (a token a server reads from its environment).
+struct McpServerConfig {
+  std::string name;
+  std::vector<std::string> command;                         // argv; command[0] found on PATH
+  std::vector<std::pair<std::string, std::string>> env;     // added to the child's minimal environment
+  std::chrono::seconds timeout{k_default_mcp_timeout_seconds};
+  std::string where;                                        // "/home/u/.config/strata/config.toml:4"
+};
+struct McpServers {
+  std::vector<McpServerConfig> servers;  // from the user file, in the order the file lists them
+  std::string ignored;                   // "/p/strata.toml:7" when a project file has [mcp]; else empty
 };
 
 struct Files {
@@ -104,6 +133,7 @@ class Configuration {
   const std::map<std::string, Setting, std::less<>>& settings() const { return settings_; }
   Files files;
   LoaderCommands loaders;
+  McpServers mcp_servers;
 
  private:
   friend Configuration load(const Environment& env);
@@ -120,9 +150,11 @@ inline constexpr long long k_max_busy_timeout_seconds = 86400;
 std::chrono::milliseconds store_busy_timeout(const Configuration& c);
 
 // Parses one file's text into `settings` (the layer `origin`) and, when given, its
-// [ingest.loaders] into `loaders` (see LoaderCommands). Exposed for tests.
+// [ingest.loaders] into `loaders` (see LoaderCommands) and its [mcp] into `mcp` (see McpServers).
+// Exposed for tests.
 void apply_file(const std::filesystem::path& file, const std::string& text, Origin origin,
-                std::map<std::string, Setting, std::less<>>& settings, LoaderCommands* loaders = nullptr);
+                std::map<std::string, Setting, std::less<>>& settings, LoaderCommands* loaders = nullptr,
+                McpServers* mcp = nullptr);
 
 // Damerau-Levenshtein (optimal string alignment) distance.
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -1,10 +1,7 @@
 #include "ingest/external_converter.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,9 +12,11 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "common/error.h"
+#include "common/subprocess.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "ingest/text_decoding.h"
@@ -28,7 +27,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // A usage error naming the setting it is about (`where`: the file and line of the converter).
-[[noreturn]] void usage(std::string_view where, const std::string& message, std::string hint = {}) {
+[[noreturn]] void converter_usage(std::string_view where, const std::string& message, std::string hint = {}) {
   strata::usage(std::string(where) + ": " + message, std::move(hint));
 }
 
@@ -38,7 +37,7 @@ std::string normalised_extension(std::string_view extension, std::string_view wh
   std::string ext = to_lower(trim(extension));
   if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
   const bool bad = ext.empty() || ext.find_first_of("/\\. \t") != std::string::npos;
-  if (bad) usage(where, "'" + std::string(extension) + "' is not a file extension", "write it like \".rtf\"");
+  if (bad) converter_usage(where, "'" + std::string(extension) + "' is not a file extension", "write it like \".rtf\"");
   return "." + ext;
 }
 
@@ -58,7 +57,7 @@ std::vector<std::string> split_words(std::string_view s, std::string_view where)
     in_word = true;
     if (c == '\'') {
       const std::size_t close = s.find('\'', i + 1);
-      if (close == std::string_view::npos) usage(where, "unterminated ' in the command");
+      if (close == std::string_view::npos) converter_usage(where, "unterminated ' in the command");
       word.append(s.substr(i + 1, close - i - 1));
       i = close;
     } else if (c == '"') {
@@ -67,7 +66,7 @@ std::vector<std::string> split_words(std::string_view s, std::string_view where)
         if (s[j] == '\\' && j + 1 < s.size() && std::string_view("\"\\$`").find(s[j + 1]) != std::string_view::npos) ++j;
         word += s[j];
       }
-      if (j >= s.size()) usage(where, "unterminated \" in the command");
+      if (j >= s.size()) converter_usage(where, "unterminated \" in the command");
       i = j;
     } else if (c == '\\' && i + 1 < s.size()) {
       word += s[++i];
@@ -95,152 +94,26 @@ std::string substituted(std::string_view word, const std::string& path) {
   }
 }
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = o.fd_;
-      o.fd_ = -1;
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-struct Pipe {
-  Fd read, write;
-};
-
-// Close-on-exec, so that a converter started by another worker at the same time does not inherit
-// this one's pipe and keep it open (its reader would then never see the end).
-Pipe make_pipe() {
-  std::array<int, 2> fds{};
-  if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
-    throw Error(ExitCode::invalid_input, std::string("cannot start a converter: pipe: ") + std::strerror(errno));
-  }
-  return {Fd(fds[0]), Fd(fds[1])};
-}
-
-bool is_executable_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-// What execvp would run, looked up here so that a missing program is its own clear message.
-std::optional<std::string> find_program(const std::string& name) {
-  if (name.find('/') != std::string::npos) return is_executable_file(name) ? std::optional(name) : std::nullopt;
-  const char* env = std::getenv("PATH");  // NOLINT: PATH is the exec machinery's, not a setting
-  const std::string path = env != nullptr && *env != '\0' ? env : "/usr/local/bin:/usr/bin:/bin";
-  for (const std::string& dir : split(path, ':')) {
-    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (is_executable_file(candidate)) return candidate;
-  }
-  return std::nullopt;
-}
-
-// A started converter: killed (with its process group) and reaped however the caller leaves.
-class Child {
- public:
-  explicit Child(pid_t pid) : pid_(pid) {}
-  ~Child() {
-    if (!reaped_) {
-      kill_group();
-      wait();
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  // The group is the child's own; before the child is reaped its pid cannot be reused, so this
-  // can never reach another process.
-  void kill_group() const {
-    if (::kill(-pid_, SIGKILL) != 0) ::kill(pid_, SIGKILL);
-  }
-
-  // True once the child has exited (it stays a zombie, so the group can still be killed).
-  bool exited() const {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_;
-  }
-
-  int wait() {
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    reaped_ = true;
-    return status;
-  }
-
- private:
-  pid_t pid_;
-  bool reaped_ = false;
-};
-
 struct Started {
-  std::unique_ptr<Child> child;
-  Fd out, err;
+  std::unique_ptr<process::Child> child;
+  process::Fd out, err;
 };
 
-// fork and exec, with only async-signal-safe calls in between: the process has other threads.
+// The converter with standard input from /dev/null and both outputs on pipes.
 Started start(const std::string& program, const std::vector<std::string>& args, const std::string& label) {
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  Pipe out = make_pipe();
-  Pipe err = make_pipe();
-  Pipe status = make_pipe();
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    throw Error(ExitCode::invalid_input, "converter '" + label + "' could not be started: " + std::strerror(errno));
+  try {
+    process::Pipe out = process::make_pipe();
+    process::Pipe err = process::make_pipe();
+    process::SpawnRequest request;
+    request.program = program;
+    request.argv = args;
+    request.stdout_fd = out.write.get();
+    request.stderr_fd = err.write.get();
+    std::unique_ptr<process::Child> child = process::spawn(request);
+    return {std::move(child), std::move(out.read), std::move(err.read)};
+  } catch (const std::system_error& e) {
+    throw Error(ExitCode::invalid_input, "converter '" + label + "' could not be started: " + e.code().message());
   }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // strata killed meanwhile: the converter goes too
-    if (::getppid() != parent) ::_exit(127);
-    if (devnull.get() >= 0) ::dup2(devnull.get(), STDIN_FILENO);
-    ::dup2(out.write.get(), STDOUT_FILENO);
-    ::dup2(err.write.get(), STDERR_FILENO);
-    struct sigaction default_action {};
-    default_action.sa_handler = SIG_DFL;
-    for (const int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::sigaction(sig, &default_action, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(program.c_str(), argv.data());
-    const int e = errno;
-    [[maybe_unused]] const ssize_t n = ::write(status.write.get(), &e, sizeof e);
-    ::_exit(127);
-  }
-  Started s{std::make_unique<Child>(pid), std::move(out.read), std::move(err.read)};
-  ::setpgid(pid, pid);  // also from here, so the group exists whichever runs first
-  out.write.reset();
-  err.write.reset();
-  status.write.reset();
-  int exec_errno = 0;
-  ssize_t n = 0;
-  while ((n = ::read(status.read.get(), &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
-  }
-  if (n == static_cast<ssize_t>(sizeof exec_errno)) {
-    throw Error(ExitCode::invalid_input, "converter '" + label + "' could not be started: " + std::strerror(exec_errno));
-  }
-  return s;
 }
 
 enum class Ending { exited, timed_out, too_much };
@@ -265,11 +138,6 @@ std::string first_line(std::string_view err) {
   return {};
 }
 
-std::string signal_name(int sig) {
-  if (const char* abbrev = ::sigabbrev_np(sig)) return std::string("SIG") + abbrev;
-  return std::to_string(sig);
-}
-
 }  // namespace
 
 ConverterCommand parse_converter(std::string_view extension, std::string_view command, std::string_view where) {
@@ -277,11 +145,11 @@ ConverterCommand parse_converter(std::string_view extension, std::string_view co
   c.extension = normalised_extension(extension, where);
   c.text = std::string(trim(command));
   c.argv = split_words(command, where);
-  if (c.argv.empty()) usage(where, "the command for " + c.extension + " is empty");
+  if (c.argv.empty()) converter_usage(where, "the command for " + c.extension + " is empty");
   bool has_path = false;
   for (const std::string& w : c.argv) has_path = has_path || w.find(k_path) != std::string::npos;
   if (!has_path) {
-    usage(where, "the command for " + c.extension + " has no {path}",
+    converter_usage(where, "the command for " + c.extension + " has no {path}",
           "{path} stands for the document's file, e.g. \"pandoc -t gfm {path}\"");
   }
   return c;
@@ -293,7 +161,7 @@ std::string run_converter(const ConverterCommand& command, const std::string& pa
   std::vector<std::string> args;
   args.reserve(command.argv.size());
   for (const std::string& w : command.argv) args.push_back(substituted(w, path));
-  const std::optional<std::string> program = find_program(args.front());
+  const std::optional<std::string> program = process::find_program(args.front());
   if (!program) throw fail("not found" + std::string(label.find('/') == std::string::npos ? " on PATH" : ""));
 
   const Clock::time_point deadline = Clock::now() + limits.timeout;
@@ -344,7 +212,7 @@ std::string run_converter(const ConverterCommand& command, const std::string& pa
 
   if (ending == Ending::timed_out) throw fail("timed out after " + seconds_text(limits.timeout));
   if (ending == Ending::too_much) throw fail("printed more than " + std::to_string(limits.max_output >> 20) + " MiB");
-  if (WIFSIGNALED(status)) throw fail("was killed by signal " + signal_name(WTERMSIG(status)));
+  if (WIFSIGNALED(status)) throw fail("was killed by signal " + process::signal_name(WTERMSIG(status)));
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
     const std::string said = first_line(err);
     throw fail("exited with status " + std::to_string(WEXITSTATUS(status)) + (said.empty() ? "" : ": " + said));

@@ -72,7 +72,6 @@ bool contains(const std::array<std::string_view, N>& list, std::string_view valu
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 std::string_view trim_html_space(std::string_view s) {
   while (!s.empty() && is_html_space(s.front())) s.remove_prefix(1);

@@ -27,6 +27,9 @@
 
 namespace strata::ingest {
 
+// HTML's ASCII whitespace (the WHATWG definition): space, tab, LF, CR, form feed.
+inline bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
 // Tells chrome from content while walking a gumbo tree in document order: the header, footer
 // and aside rules depend on the elements around a node.
 class ChromeFilter {

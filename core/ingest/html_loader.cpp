@@ -105,7 +105,6 @@ bool is_dropped(const GumboNode& node) {
 
 // ---- Writing markdown-like text -------------------------------------------------------------
 
-bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // What the renderer produces: the text and the source line of each of its runs.
 struct Rendered {

@@ -93,7 +93,7 @@ constexpr auto kBinaryExtensions = std::to_array<std::string_view>(
      "mov", "avi", "sqlite", "db", "pyc"});
 
 template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& list, std::string_view value) {
+bool listed_in(const std::array<std::string_view, N>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
@@ -112,16 +112,16 @@ std::string_view extension_of(std::string_view file_name) {
 }
 
 std::optional<Kind> kind_from_file_name(std::string_view lower_name) {
-  if (contains(kCodeFileNames, lower_name)) return Kind::code;
+  if (listed_in(kCodeFileNames, lower_name)) return Kind::code;
   const std::string_view ext = extension_of(lower_name);
   if (ext == "pdf") return Kind::pdf;
-  if (contains(kMarkdownExtensions, ext)) return Kind::markdown;
-  if (contains(kHtmlExtensions, ext)) return Kind::html;
-  if (contains(kCodeExtensions, ext)) return Kind::code;
-  if (contains(kTextExtensions, ext)) return Kind::text;
-  if (contains(kDocxExtensions, ext)) return Kind::docx;
-  if (contains(kPptxExtensions, ext)) return Kind::pptx;
-  if (contains(kOdtExtensions, ext)) return Kind::odt;
+  if (listed_in(kMarkdownExtensions, ext)) return Kind::markdown;
+  if (listed_in(kHtmlExtensions, ext)) return Kind::html;
+  if (listed_in(kCodeExtensions, ext)) return Kind::code;
+  if (listed_in(kTextExtensions, ext)) return Kind::text;
+  if (listed_in(kDocxExtensions, ext)) return Kind::docx;
+  if (listed_in(kPptxExtensions, ext)) return Kind::pptx;
+  if (listed_in(kOdtExtensions, ext)) return Kind::odt;
   if (ext == "epub") return Kind::epub;
   return std::nullopt;
 }
@@ -482,7 +482,7 @@ LoadResult load_document(std::string_view bytes, std::string_view name,
     const std::string file_name = to_lower(file_name_of(name));
     if (const auto k = kind_from_file_name(file_name)) {
       kind = *k;
-    } else if (const std::string_view ext = extension_of(file_name); contains(kBinaryExtensions, ext)) {
+    } else if (const std::string_view ext = extension_of(file_name); listed_in(kBinaryExtensions, ext)) {
       return skipped("binary file type (." + std::string(ext) + ")");
     } else {
       kind = sniff_kind(bytes);

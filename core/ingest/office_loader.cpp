@@ -14,7 +14,7 @@
 namespace strata::ingest {
 namespace {
 
-OfficeReadFunction reader() {
+OfficeReadFunction office_reader() {
   static const auto fn =
       reinterpret_cast<OfficeReadFunction>(module_symbol("strata-office.so", k_office_read_symbol, "Office and EPUB"));
   return fn;
@@ -98,7 +98,7 @@ LoadedDocument load_office(OfficeFormat format, std::string_view bytes, const Of
                         "supported)");
   }
   OfficeRawDocument raw;
-  reader()(format, bytes.data(), bytes.size(), &limits, &raw);
+  office_reader()(format, bytes.data(), bytes.size(), &limits, &raw);
   if (!raw.error.empty()) throw Error(ExitCode::invalid_input, label + printable(raw.error));
   LoadedDocument doc;
   doc.loader = std::string(name_of(format));

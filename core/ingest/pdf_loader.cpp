@@ -13,7 +13,7 @@
 namespace strata::ingest {
 namespace {
 
-PdfReadFunction reader() {
+PdfReadFunction pdf_reader() {
   static const auto fn = reinterpret_cast<PdfReadFunction>(module_symbol("strata-pdf.so", k_pdf_read_symbol, "PDF"));
   return fn;
 }
@@ -55,7 +55,7 @@ void report_page(void* context, std::size_t done, std::size_t total) noexcept {
 
 LoadedDocument load_pdf(std::string_view bytes, const LoadProgress& progress) {
   PdfRawText raw;
-  reader()(bytes.data(), bytes.size(), &raw, progress ? report_page : nullptr,
+  pdf_reader()(bytes.data(), bytes.size(), &raw, progress ? report_page : nullptr,
            const_cast<void*>(static_cast<const void*>(&progress)));
   if (raw.status == PdfRawText::Status::unreadable) {
     throw Error(ExitCode::invalid_input, "not a readable PDF: " + reason(raw.diagnostic));

@@ -26,26 +26,26 @@ namespace {
 
 std::string reason(int error) { return std::generic_category().message(error); }
 
-enum class Kind { file, directory, symlink, other, unknown };
+enum class EntryKind { file, directory, symlink, other, unknown };
 
-Kind kind_of_dirent(unsigned char type) {
+EntryKind kind_of_dirent(unsigned char type) {
   switch (type) {
-    case DT_REG: return Kind::file;
-    case DT_DIR: return Kind::directory;
-    case DT_LNK: return Kind::symlink;
-    case DT_UNKNOWN: return Kind::unknown;
-    default: return Kind::other;
+    case DT_REG: return EntryKind::file;
+    case DT_DIR: return EntryKind::directory;
+    case DT_LNK: return EntryKind::symlink;
+    case DT_UNKNOWN: return EntryKind::unknown;
+    default: return EntryKind::other;
   }
 }
 
 // For file systems that leave d_type unset.
-Kind kind_at(int dir_fd, const char* name) {
+EntryKind kind_at(int dir_fd, const char* name) {
   struct stat st{};
-  if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return Kind::other;
-  if (S_ISREG(st.st_mode)) return Kind::file;
-  if (S_ISDIR(st.st_mode)) return Kind::directory;
-  if (S_ISLNK(st.st_mode)) return Kind::symlink;
-  return Kind::other;
+  if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return EntryKind::other;
+  if (S_ISREG(st.st_mode)) return EntryKind::file;
+  if (S_ISDIR(st.st_mode)) return EntryKind::directory;
+  if (S_ISLNK(st.st_mode)) return EntryKind::symlink;
+  return EntryKind::other;
 }
 
 class Directory {  // owns a DIR* (and so its fd)
@@ -71,7 +71,7 @@ class Listing {
   struct Item {
     std::size_t offset;
     std::size_t length;
-    Kind kind;
+    EntryKind kind;
   };
 
   // Reads every entry but "." and ".."; returns 0 or the errno of a failed readdir.
@@ -203,11 +203,11 @@ class Walker {
   };
 
   void walk_directory(int fd);
-  void visit_entry(int dir_fd, std::string_view name, Kind kind, const Folder& folder);
+  void visit_entry(int dir_fd, std::string_view name, EntryKind kind, const Folder& folder);
   void enter_directory(int dir_fd, std::string_view name, const Folder& folder);
   std::optional<std::string_view> generated_kind(std::string_view name, const Folder& folder) const;
   bool page_of_source_exists() const;
-  void visit_file(int dir_fd, const char* name, Kind kind);
+  void visit_file(int dir_fd, const char* name, EntryKind kind);
   bool inside_root(const std::string& path) const;
   bool skipped(bool is_dir) const;
   bool ignored_by_git(bool is_dir) const;
@@ -331,12 +331,12 @@ void Walker::walk_directory(int fd) {
 }
 
 // REQUIRES: name.data() is NUL-terminated (Listing's names are).
-void Walker::visit_entry(int dir_fd, std::string_view name, Kind kind, const Folder& folder) {
+void Walker::visit_entry(int dir_fd, std::string_view name, EntryKind kind, const Folder& folder) {
   if (name == ".git") return;
   if (name.front() == '.' && !options_.hidden) return;
-  if (kind == Kind::unknown) kind = kind_at(dir_fd, name.data());
-  if (kind == Kind::other) return;
-  const bool is_dir = kind == Kind::directory;
+  if (kind == EntryKind::unknown) kind = kind_at(dir_fd, name.data());
+  if (kind == EntryKind::other) return;
+  const bool is_dir = kind == EntryKind::directory;
   const Descend descend(*this, name);
   if (skipped(is_dir)) return;
   if (is_dir) return enter_directory(dir_fd, name, folder);
@@ -344,7 +344,7 @@ void Walker::visit_entry(int dir_fd, std::string_view name, Kind kind, const Fol
   if (const auto generated = generated_kind(name, folder)) {
     // A dangling link or a link to a folder is no file, generated or not (see visit_file).
     struct stat st{};
-    if (kind == Kind::symlink && (::fstatat(dir_fd, name.data(), &st, 0) != 0 || !S_ISREG(st.st_mode))) return;
+    if (kind == EntryKind::symlink && (::fstatat(dir_fd, name.data(), &st, 0) != 0 || !S_ISREG(st.st_mode))) return;
     if (on_skip_) on_skip_(WalkSkip{fs_path_, *generated});
     return;
   }
@@ -398,15 +398,15 @@ bool Walker::page_of_source_exists() const {
   return false;
 }
 
-void Walker::visit_file(int dir_fd, const char* name, Kind kind) {
+void Walker::visit_file(int dir_fd, const char* name, EntryKind kind) {
   struct stat st{};
   if (::fstatat(dir_fd, name, &st, 0) != 0) {
     const int error = errno;
-    if (kind == Kind::symlink && (error == ENOENT || error == ELOOP)) return;  // dangling link
+    if (kind == EntryKind::symlink && (error == ENOENT || error == ELOOP)) return;  // dangling link
     return report(fs_path_, reason(error));
   }
   if (!S_ISREG(st.st_mode)) return;  // a link to a directory, or a special file
-  if (kind == Kind::symlink && !options_.follow_links && !inside_root(fs_path_)) {
+  if (kind == EntryKind::symlink && !options_.follow_links && !inside_root(fs_path_)) {
     if (on_skip_) on_skip_(WalkSkip{fs_path_, k_link_outside});
     return;
   }

@@ -153,6 +153,14 @@ bool exchange_failed(const net::Response& response, const net::Request& request,
   return a.error.has_value();
 }
 
+void take_response(ChatResponse&& whole, ChatResult& result) {
+  result.text = std::move(whole.text);
+  result.usage = whole.usage;
+  result.model = std::move(whole.model);
+  result.finish_reason = std::move(whole.finish_reason);
+  result.tool_calls = std::move(whole.tool_calls);
+}
+
 Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, net::Request request,
                          ChatObserver& observer, const std::string& host, std::size_t budget) {
   Attempt a;
@@ -214,6 +222,7 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
   a.result.usage = decoder.usage();
   a.result.model = decoder.model();
   a.result.finish_reason = decoder.finish_reason();
+  a.result.tool_calls = decoder.tool_calls();
   if (a.error) return a;
   if (exchange_failed(response, request, endpoint, host, a)) return a;
   if (!any_event && !unstreamed.empty() && unstreamed.size() < k_max_unstreamed) {
@@ -221,10 +230,7 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
       ChatResponse whole = parse_chat_response(endpoint.provider, unstreamed);
       if (!whole.text.empty()) observer.text(whole.text);
       a.handed_out = !whole.text.empty();
-      a.result.text = std::move(whole.text);
-      a.result.usage = whole.usage;
-      a.result.model = std::move(whole.model);
-      a.result.finish_reason = std::move(whole.finish_reason);
+      take_response(std::move(whole), a.result);
       return a;
     } catch (const ChatError&) {
       // Not a whole response either: fall through to "cut".
@@ -246,11 +252,7 @@ Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::
   a.result.latency_ms = ms_since(start);
   if (exchange_failed(response, request, endpoint, host, a)) return a;
   try {
-    ChatResponse whole = parse_chat_response(endpoint.provider, response.body);
-    a.result.text = std::move(whole.text);
-    a.result.usage = whole.usage;
-    a.result.model = std::move(whole.model);
-    a.result.finish_reason = std::move(whole.finish_reason);
+    take_response(parse_chat_response(endpoint.provider, response.body), a.result);
   } catch (const ChatError& e) {
     a.error = e;
     return a;
@@ -281,6 +283,7 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
     }
     if (a.handed_out) {
       a.result.partial = true;
+      a.result.tool_calls.clear();  // calls from a cut stream may be cut too: none is run
       a.result.interrupted = a.interrupted;
       a.result.error = std::move(a.error);
       return std::move(a.result);

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "llm/chat_stream.h"
 #include "net/retry_policy.h"
@@ -67,6 +68,7 @@ struct ChatResult {
   Usage usage;
   std::string model;  // as the server named it ("" when it did not say)
   std::optional<std::string> finish_reason;
+  std::vector<ToolCall> tool_calls;  // the calls the model asked for (a complete response only)
   int attempts = 0;
   double latency_ms = 0;      // the last attempt: request sent to last byte
   double first_text_ms = 0;   // the last attempt: request sent to first text (0: none)

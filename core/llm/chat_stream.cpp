@@ -161,6 +161,89 @@ const json* first_choice(const json& doc) {
 
 const char* role_name(ChatMessage::Role role) { return role == ChatMessage::Role::user ? "user" : "assistant"; }
 
+// A JSON object given as text (a schema, a call's arguments); `fallback` when it is not one.
+json object_or(std::string_view text, json fallback) {
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return !doc.is_discarded() && doc.is_object() ? doc : fallback;
+}
+
+json openai_message(const ChatMessage& m) {
+  if (m.role == ChatMessage::Role::tool) {
+    return {{"role", "tool"}, {"tool_call_id", m.tool_call_id}, {"content", m.content}};
+  }
+  json out = {{"role", role_name(m.role)}, {"content", m.content}};
+  if (m.tool_calls.empty()) return out;
+  if (m.content.empty()) out["content"] = nullptr;
+  json calls = json::array();
+  for (const ToolCall& c : m.tool_calls) {
+    calls.push_back({{"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+  }
+  out["tool_calls"] = std::move(calls);
+  return out;
+}
+
+// Anthropic: an assistant turn's calls are tool_use blocks after its text, and the results of
+// one turn's calls go back together as tool_result blocks of a single user message.
+json anthropic_messages(const std::vector<ChatMessage>& messages) {
+  json out = json::array();
+  for (const ChatMessage& m : messages) {
+    if (m.role == ChatMessage::Role::tool) {
+      json block = {{"type", "tool_result"}, {"tool_use_id", m.tool_call_id}, {"content", m.content}};
+      if (m.is_error) block["is_error"] = true;
+      const bool joins = !out.empty() && out.back()["role"] == "user" && out.back()["content"].is_array();
+      if (joins) {
+        out.back()["content"].push_back(std::move(block));
+      } else {
+        out.push_back({{"role", "user"}, {"content", json::array({std::move(block)})}});
+      }
+      continue;
+    }
+    if (m.tool_calls.empty()) {
+      out.push_back({{"role", role_name(m.role)}, {"content", m.content}});
+      continue;
+    }
+    json blocks = json::array();
+    if (!m.content.empty()) blocks.push_back({{"type", "text"}, {"text", m.content}});
+    for (const ToolCall& c : m.tool_calls) {
+      blocks.push_back({{"type", "tool_use"}, {"id", c.id}, {"name", c.name}, {"input", object_or(c.arguments, json::object())}});
+    }
+    out.push_back({{"role", "assistant"}, {"content", std::move(blocks)}});
+  }
+  return out;
+}
+
+json tool_declarations(Provider provider, const std::vector<ToolSpec>& tools) {
+  json out = json::array();
+  for (const ToolSpec& t : tools) {
+    json schema = object_or(t.input_schema, {{"type", "object"}});
+    if (provider == Provider::anthropic) {
+      out.push_back({{"name", t.name}, {"description", t.description}, {"input_schema", std::move(schema)}});
+    } else {
+      out.push_back({{"type", "function"},
+                     {"function", {{"name", t.name}, {"description", t.description}, {"parameters", std::move(schema)}}}});
+    }
+  }
+  return out;
+}
+
+void check_tool_call_count(std::size_t count) {
+  if (count > k_max_tool_calls) {
+    throw malformed("the response asks for more than " + std::to_string(k_max_tool_calls) + " tool calls at once", {});
+  }
+}
+
+std::int64_t block_index(const json& doc) {
+  const auto it = doc.find("index");
+  return it != doc.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+void append_arguments(ToolCall& call, std::string_view more) {
+  if (call.arguments.size() + more.size() > k_max_tool_arguments) {
+    throw malformed("a tool call's arguments exceed " + std::to_string(k_max_tool_arguments) + " bytes", {});
+  }
+  call.arguments.append(more);
+}
+
 }  // namespace
 
 std::string chat_request_body(Provider provider, const ChatRequest& request) {
@@ -168,7 +251,11 @@ std::string chat_request_body(Provider provider, const ChatRequest& request) {
   if (provider == Provider::openai && !request.system.empty()) {
     messages.push_back({{"role", "system"}, {"content", request.system}});
   }
-  for (const ChatMessage& m : request.messages) messages.push_back({{"role", role_name(m.role)}, {"content", m.content}});
+  if (provider == Provider::anthropic) {
+    messages = anthropic_messages(request.messages);
+  } else {
+    for (const ChatMessage& m : request.messages) messages.push_back(openai_message(m));
+  }
   json body = {{"model", request.model}, {"messages", std::move(messages)}, {"stream", request.stream}};
   if (provider == Provider::anthropic) {
     if (!request.system.empty()) body["system"] = request.system;
@@ -178,6 +265,12 @@ std::string chat_request_body(Provider provider, const ChatRequest& request) {
     if (request.stream) body["stream_options"] = {{"include_usage", true}};
   }
   if (request.temperature) body["temperature"] = *request.temperature;
+  if (!request.tools.empty()) {
+    body["tools"] = tool_declarations(provider, request.tools);
+    if (request.forbid_tools) {
+      body["tool_choice"] = provider == Provider::anthropic ? json{{"type", "none"}} : json("none");
+    }
+  }
   return dump(body);
 }
 
@@ -214,6 +307,10 @@ ChatDelta ChatStreamDecoder::decode_openai(const SseEvent& event) {
     if (d != choice->end() && d->is_object()) {
       const auto content = d->find("content");
       if (content != d->end() && content->is_string()) delta.text = content->get<std::string>();
+      const auto calls = d->find("tool_calls");
+      if (calls != d->end() && calls->is_array()) {
+        for (const json& piece : *calls) decode_openai_tool_piece(piece);
+      }
     }
     const auto reason = choice->find("finish_reason");
     if (reason != choice->end() && reason->is_string()) {
@@ -222,6 +319,28 @@ ChatDelta ChatStreamDecoder::decode_openai(const SseEvent& event) {
     }
   }
   return delta;
+}
+
+ToolCall& ChatStreamDecoder::tool_call_at(std::int64_t index) {
+  for (std::size_t i = 0; i < tool_indexes_.size(); ++i) {
+    if (tool_indexes_[i] == index) return tool_calls_[i];
+  }
+  check_tool_call_count(tool_calls_.size() + 1);
+  tool_indexes_.push_back(index);
+  return tool_calls_.emplace_back();
+}
+
+// One piece of a streamed call: {"index", "id", "function": {"name", "arguments"}}; the first
+// piece of a call names it, later ones add to its arguments.
+void ChatStreamDecoder::decode_openai_tool_piece(const json& piece) {
+  if (!piece.is_object()) return;
+  const auto index = piece.find("index");
+  ToolCall& call = tool_call_at(index != piece.end() && index->is_number_integer() ? index->get<std::int64_t>() : 0);
+  if (auto id = string_field(piece, "id"); !id.empty()) call.id = id;
+  const auto function = piece.find("function");
+  if (function == piece.end() || !function->is_object()) return;
+  if (auto name = string_field(*function, "name"); !name.empty()) call.name = name;
+  append_arguments(call, string_field(*function, "arguments"));
 }
 
 ChatDelta ChatStreamDecoder::decode_anthropic(const SseEvent& event) {
@@ -239,10 +358,23 @@ ChatDelta ChatStreamDecoder::decode_anthropic(const SseEvent& event) {
     }
   } else if (type == "content_block_start") {
     const auto block = doc.find("content_block");
-    if (block != doc.end() && string_field(*block, "type") == "text") delta.text = string_field(*block, "text");
+    if (block == doc.end()) return delta;
+    const std::string kind = string_field(*block, "type");
+    if (kind == "text") delta.text = string_field(*block, "text");
+    if (kind == "tool_use") {
+      ToolCall& call = tool_call_at(block_index(doc));
+      call.id = string_field(*block, "id");
+      call.name = string_field(*block, "name");
+      // The input arrives as input_json_delta pieces; a non-empty one here is the whole input.
+      const auto input = block->find("input");
+      if (input != block->end() && input->is_object() && !input->empty()) call.arguments = dump(*input);
+    }
   } else if (type == "content_block_delta") {
     const auto d = doc.find("delta");
-    if (d != doc.end() && string_field(*d, "type") == "text_delta") delta.text = string_field(*d, "text");
+    if (d == doc.end()) return delta;
+    const std::string kind = string_field(*d, "type");
+    if (kind == "text_delta") delta.text = string_field(*d, "text");
+    if (kind == "input_json_delta") append_arguments(tool_call_at(block_index(doc)), string_field(*d, "partial_json"));
   } else if (type == "message_delta") {
     const auto d = doc.find("delta");
     if (d != doc.end()) {
@@ -259,6 +391,28 @@ ChatDelta ChatStreamDecoder::decode_anthropic(const SseEvent& event) {
   return delta;
 }
 
+namespace {
+
+std::vector<ToolCall> openai_tool_calls(const json& message) {
+  std::vector<ToolCall> out;
+  const auto calls = message.find("tool_calls");
+  if (calls == message.end() || !calls->is_array()) return out;
+  check_tool_call_count(calls->size());
+  for (const json& c : *calls) {
+    if (!c.is_object()) continue;
+    ToolCall call{string_field(c, "id"), {}, {}};
+    const auto function = c.find("function");
+    if (function != c.end() && function->is_object()) {
+      call.name = string_field(*function, "name");
+      append_arguments(call, string_field(*function, "arguments"));
+    }
+    out.push_back(std::move(call));
+  }
+  return out;
+}
+
+}  // namespace
+
 ChatResponse parse_chat_response(Provider provider, std::string_view body) {
   const json doc = parse_json(body, "the response");
   ChatResponse r;
@@ -269,6 +423,7 @@ ChatResponse parse_chat_response(Provider provider, std::string_view body) {
     const auto message = choice->find("message");
     if (message == choice->end() || !message->is_object()) throw malformed("the response has no message", body);
     r.text = string_field(*message, "content");
+    r.tool_calls = openai_tool_calls(*message);
     if (auto reason = string_field(*choice, "finish_reason"); !reason.empty()) r.finish_reason = reason;
     read_openai_usage(doc, r.usage);
   } else {
@@ -276,7 +431,14 @@ ChatResponse parse_chat_response(Provider provider, std::string_view body) {
     const auto content = doc.find("content");
     if (content == doc.end() || !content->is_array()) throw malformed("the response has no content", body);
     for (const json& block : *content) {
-      if (string_field(block, "type") == "text") r.text += string_field(block, "text");
+      const std::string kind = string_field(block, "type");
+      if (kind == "text") r.text += string_field(block, "text");
+      if (kind != "tool_use") continue;
+      check_tool_call_count(r.tool_calls.size() + 1);
+      ToolCall call{string_field(block, "id"), string_field(block, "name"), "{}"};
+      const auto input = block.find("input");
+      if (input != block.end() && input->is_object()) call.arguments = dump(*input);
+      r.tool_calls.push_back(std::move(call));
     }
     if (auto reason = string_field(doc, "stop_reason"); !reason.empty()) r.finish_reason = reason;
     if (doc.contains("usage")) read_anthropic_usage(doc["usage"], r.usage);

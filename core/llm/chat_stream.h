@@ -9,6 +9,7 @@
 // text quoted from a server passes through the key redaction of core/llm/redact and a control-
 // character filter first, and is cut to 300 bytes.
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,10 +22,31 @@ namespace strata::llm {
 
 enum class Provider { openai, anthropic };
 
+// A tool the model may call: its name, what it does and its arguments' JSON Schema (JSON text).
+struct ToolSpec {
+  std::string name;
+  std::string description;
+  std::string input_schema;  // a JSON object, as text
+};
+
+// A call the model asked for. `arguments` is the JSON text the model wrote: it may be malformed,
+// and the caller answers that with an error result rather than failing the exchange.
+struct ToolCall {
+  std::string id;    // the provider's id, echoed in the result ("" when the server gave none)
+  std::string name;
+  std::string arguments;
+  bool operator==(const ToolCall&) const = default;
+};
+
 struct ChatMessage {
-  enum class Role { user, assistant };
+  enum class Role { user, assistant, tool };
+  ChatMessage() = default;
+  ChatMessage(Role r, std::string text) : role(r), content(std::move(text)) {}
   Role role = Role::user;
   std::string content;
+  std::vector<ToolCall> tool_calls;  // assistant: the calls it asked for (content may be empty)
+  std::string tool_call_id;          // tool: the call this result answers
+  bool is_error = false;             // tool: the call failed (Anthropic's is_error)
 };
 
 struct ChatRequest {
@@ -35,7 +57,14 @@ struct ChatRequest {
   std::optional<std::uint64_t> max_tokens;  // unset: the server's default (openai) or 4096
                                             // (anthropic, where the field is required)
   bool stream = true;  // openai streams also ask for usage (stream_options.include_usage)
+  std::vector<ToolSpec> tools;  // none: no tools are offered
+  bool forbid_tools = false;    // the tools stay declared but the model must answer (tool_choice none)
 };
+
+// Limits on what one response may ask for: past them the response is `malformed`, so a model or
+// server cannot make strata hold an unbounded list.
+inline constexpr std::size_t k_max_tool_calls = 32;
+inline constexpr std::size_t k_max_tool_arguments = 1 << 20;
 
 // The JSON body for `request`. Invalid UTF-8 in any text is sent as U+FFFD.
 std::string chat_request_body(Provider provider, const ChatRequest& request);
@@ -100,8 +129,12 @@ class ChatStreamDecoder {
   const Usage& usage() const { return usage_; }
   const std::optional<std::string>& finish_reason() const { return finish_reason_; }
   const std::string& model() const { return model_; }  // as the server names it, once seen
+  // The tool calls the stream has asked for so far, in the order they began.
+  const std::vector<ToolCall>& tool_calls() const { return tool_calls_; }
 
  private:
+  ToolCall& tool_call_at(std::int64_t index);
+  void decode_openai_tool_piece(const nlohmann::json& piece);
   ChatDelta decode_openai(const SseEvent& event);
   ChatDelta decode_anthropic(const SseEvent& event);
 
@@ -111,6 +144,8 @@ class ChatStreamDecoder {
   Usage usage_;
   std::optional<std::string> finish_reason_;
   std::string model_;
+  std::vector<ToolCall> tool_calls_;
+  std::vector<std::int64_t> tool_indexes_;  // the provider's index of each of tool_calls_
 };
 
 struct ChatResponse {
@@ -118,6 +153,7 @@ struct ChatResponse {
   std::optional<std::string> finish_reason;  // "stop"/"length" (openai), "end_turn"/"max_tokens"
   Usage usage;
   std::string model;
+  std::vector<ToolCall> tool_calls;
 };
 
 // A whole non-streaming response body (HTTP 2xx). Throws ChatError: `malformed`, or the kind of

@@ -4,10 +4,10 @@
 #include <optional>
 #include <set>
 
+#include "common/text.h"
+
 namespace strata::llm {
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Parses the inside of a bracket; nullopt when it is not a list of numbers and ranges.
 std::optional<std::vector<std::size_t>> parse_numbers(std::string_view s) {
@@ -19,8 +19,8 @@ std::optional<std::vector<std::size_t>> parse_numbers(std::string_view s) {
   auto number = [&]() -> std::optional<std::size_t> {
     const std::size_t start = i;
     std::size_t value = 0;
-    while (i < s.size() && is_digit(s[i]) && i - start < 6) value = value * 10 + static_cast<std::size_t>(s[i++] - '0');
-    if (i == start || (i < s.size() && is_digit(s[i]))) return std::nullopt;
+    while (i < s.size() && is_ascii_digit(s[i]) && i - start < 6) value = value * 10 + static_cast<std::size_t>(s[i++] - '0');
+    if (i == start || (i < s.size() && is_ascii_digit(s[i]))) return std::nullopt;
     return value;
   };
   skip_spaces();

@@ -70,13 +70,6 @@ void assemble(Cluster& c, bool with_redaction) {
   }
 }
 
-std::string render_block(const Source& s, std::size_t number, const std::string& fence) {
-  std::string block = "[" + std::to_string(number) + "] " + location_of(s) + "\n" + fence + "\n";
-  block += s.chunk.text;
-  if (!s.chunk.text.empty() && s.chunk.text.back() != '\n') block += '\n';
-  block += fence;
-  return block;
-}
 
 constexpr std::string_view kBlockSeparator = "\n\n";
 
@@ -95,6 +88,21 @@ std::string location_of(const Source& source) {
                                 : " (p. " + std::to_string(*s.page_start) + ")";
   }
   return out;
+}
+
+std::string fence_for(std::string_view text) {
+  return std::string(std::max<std::size_t>(3, longest_backtick_run(text) + 1), '`');
+}
+
+std::string fenced(std::string_view text, const std::string& fence) {
+  std::string out = fence + "\n";
+  out += text;
+  if (!text.empty() && text.back() != '\n') out += '\n';
+  return out + fence;
+}
+
+std::string render_block(const Source& s, std::size_t number, const std::string& fence) {
+  return "[" + std::to_string(number) + "] " + location_of(s) + "\n" + fenced(s.chunk.text, fence);
 }
 
 ContextPack pack_context(std::span<const search::SearchHit> ranked, const ContextOptions& options) {

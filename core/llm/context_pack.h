@@ -63,6 +63,13 @@ struct ContextPack {
 
 // Packs `ranked` (best first) into sources. REQUIRES: each chunk's text is valid UTF-8; a chunk
 // whose text length differs from its byte range is never merged (it stands alone).
+// A fence of backticks longer than any run of them in `text` (at least three), and `text`
+// between two such lines: quoted text cannot close the fence early.
+std::string fence_for(std::string_view text);
+std::string fenced(std::string_view text, const std::string& fence);
+// "[n] location", then the source's text fenced: a source as the prompt shows it.
+std::string render_block(const Source& s, std::size_t number, const std::string& fence);
+
 ContextPack pack_context(std::span<const search::SearchHit> ranked, const ContextOptions& options = {});
 
 struct Prompt {

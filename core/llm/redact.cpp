@@ -9,16 +9,17 @@
 #include <iterator>
 #include <map>
 
+#include "common/text.h"
+
 namespace strata::llm {
 namespace {
 
 // ASCII classes; non-ASCII bytes are none of these, so they act as boundaries.
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_alnum(char c) { return is_alpha(c) || is_ascii_digit(c); }
+bool is_hex(char c) { return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool is_word(char c) { return is_alnum(c) || c == '_'; }
 char lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -76,7 +77,7 @@ std::size_t scheme_credential(std::string_view v) {
   if (v.size() < 8) return 0;
   bool digit = false, inner_capital = false, symbol = false;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    digit |= is_digit(v[i]);
+    digit |= is_ascii_digit(v[i]);
     inner_capital |= i > 0 && is_upper(v[i]) && is_lower(v[i - 1]);
     symbol |= !is_alnum(v[i]);
   }
@@ -144,7 +145,7 @@ void assigned_secrets(std::string_view t, std::string_view folded, Spans& out) {
                c != ',' && c != ';' && c != ')' && c != '(' && c != '}' && c != ']' && c != '[';
       });
       const std::string_view v = t.substr(p, e - p);
-      const bool digit = std::any_of(v.begin(), v.end(), is_digit);
+      const bool digit = std::any_of(v.begin(), v.end(), is_ascii_digit);
       const bool alpha = std::any_of(v.begin(), v.end(), is_alpha);
       if (v.size() >= 8 && digit && alpha) out.push_back({p, e, RedactionKind::key, 1});
     }
@@ -160,7 +161,7 @@ struct KeyPrefix {
 bool key_body(char c) { return is_alnum(c) || c == '_' || c == '-'; }
 bool alnum_body(char c) { return is_alnum(c); }
 bool alnum_underscore_body(char c) { return is_word(c); }
-bool upper_digit_body(char c) { return is_upper(c) || is_digit(c); }
+bool upper_digit_body(char c) { return is_upper(c) || is_ascii_digit(c); }
 bool alnum_dash_body(char c) { return is_alnum(c) || c == '-'; }
 
 constexpr std::size_t kAny = static_cast<std::size_t>(-1);
@@ -198,7 +199,7 @@ bool random_piece(std::string_view body) {
     std::size_t end = body.find_first_of("-_", start);
     if (end == std::string_view::npos) end = body.size();
     const std::string_view piece = body.substr(start, end - start);
-    if (piece.size() >= 16 && std::any_of(piece.begin(), piece.end(), is_digit) &&
+    if (piece.size() >= 16 && std::any_of(piece.begin(), piece.end(), is_ascii_digit) &&
         std::any_of(piece.begin(), piece.end(), is_alpha)) {
       return true;
     }
@@ -261,12 +262,12 @@ bool random_looking(std::string_view v) {
     const char c = v[i];
     up |= is_upper(c);
     low |= is_lower(c);
-    digit |= is_digit(c);
+    digit |= is_ascii_digit(c);
     if (is_lower(c)) {
       ++lower_letters;
       if (i == 0 || !is_lower(v[i - 1])) ++lower_runs;
     }
-    if (i > 0 && is_alnum(c) && is_alnum(v[i - 1]) && is_digit(c) != is_digit(v[i - 1])) ++digit_changes;
+    if (i > 0 && is_alnum(c) && is_alnum(v[i - 1]) && is_ascii_digit(c) != is_ascii_digit(v[i - 1])) ++digit_changes;
     segment = is_alnum(c) ? segment + 1 : 0;
     longest_segment = std::max(longest_segment, segment);
     if (!is_alnum(c)) continue;
@@ -347,7 +348,7 @@ void emails(std::string_view t, Spans& out) {
 void ipv4(std::string_view t, std::string_view folded, Spans& out) {
   std::size_t i = 0;
   while (i < t.size()) {
-    if (!is_digit(t[i]) || is_alnum(before(t, i)) || before(t, i) == '.' || before(t, i) == '_') {
+    if (!is_ascii_digit(t[i]) || is_alnum(before(t, i)) || before(t, i) == '.' || before(t, i) == '_') {
       ++i;
       continue;
     }
@@ -355,7 +356,7 @@ void ipv4(std::string_view t, std::string_view folded, Spans& out) {
     int parts = 0;
     bool ok = true;
     while (parts < 4) {
-      const std::size_t e = run_end(t, p, is_digit);
+      const std::size_t e = run_end(t, p, is_ascii_digit);
       const std::size_t n = e - p;
       if (n == 0 || n > 3 || (n > 1 && t[p] == '0') || std::stoi(std::string(t.substr(p, n))) > 255) {
         ok = false;
@@ -372,18 +373,18 @@ void ipv4(std::string_view t, std::string_view folded, Spans& out) {
       }
     }
     // Not part of a longer dotted number (an OID, a 5-part version) or a word.
-    const bool tail_ok = !is_alnum(at(t, p)) && at(t, p) != '_' && !(at(t, p) == '.' && is_digit(at(t, p + 1)));
+    const bool tail_ok = !is_alnum(at(t, p)) && at(t, p) != '_' && !(at(t, p) == '.' && is_ascii_digit(at(t, p + 1)));
     const bool version = (i >= 1 && (t[i - 1] == 'v' || t[i - 1] == 'V')) ||
                          (i >= 8 && folded.substr(i - 8, 8) == "version ");
     // Loopback and "any" addresses identify no one and fill technical documents; nor does a
     // network in CIDR notation whose host part is zero ("10.0.0.0/8", "192.168.0.0/16").
     const bool local = t.substr(i, 4) == "127." || t.substr(i, p - i) == "0.0.0.0";
-    const bool network = at(t, p) == '/' && is_digit(at(t, p + 1)) && p >= 2 && t.substr(p - 2, 2) == ".0";
+    const bool network = at(t, p) == '/' && is_ascii_digit(at(t, p + 1)) && p >= 2 && t.substr(p - 2, 2) == ".0";
     if (ok && tail_ok && !version && !local && !network) {
       out.push_back({i, p, RedactionKind::ip, 5});
       i = p;
     } else {
-      i = run_end(t, i, [](char c) { return is_digit(c) || c == '.'; });
+      i = run_end(t, i, [](char c) { return is_ascii_digit(c) || c == '.'; });
     }
   }
 }
@@ -405,7 +406,7 @@ void ipv6(std::string_view t, Spans& out) {
     const bool tail_ok = !is_alnum(at(t, e)) && at(t, e) != '_';
     std::size_t colons = static_cast<std::size_t>(std::count(cand.begin(), cand.end(), ':'));
     bool valid = false;
-    if (tail_ok && colons >= 2 && cand.size() <= 45 && std::any_of(cand.begin(), cand.end(), is_digit)) {
+    if (tail_ok && colons >= 2 && cand.size() <= 45 && std::any_of(cand.begin(), cand.end(), is_ascii_digit)) {
       unsigned char buf[16];
       valid = inet_pton(AF_INET6, std::string(cand).c_str(), buf) == 1;
       // Loopback ::1 and ::ffff:127.x (see ipv4) identify no one.
@@ -448,13 +449,13 @@ std::vector<Group> digit_groups(std::string_view t, std::size_t i, std::size_t m
   std::size_t p = i, digits = 0;
   char sep = 0;
   while (true) {
-    const std::size_t e = run_end(t, p, is_digit);
+    const std::size_t e = run_end(t, p, is_ascii_digit);
     if (e == p) break;
     groups.push_back({p, e});
     digits += e - p;
     if (digits > max_digits) break;
     const char c = at(t, e);
-    if ((c != ' ' && c != '-') || !is_digit(at(t, e + 1)) || (sep != 0 && c != sep)) break;
+    if ((c != ' ' && c != '-') || !is_ascii_digit(at(t, e + 1)) || (sep != 0 && c != sep)) break;
     sep = c;
     p = e + 1;
   }
@@ -483,7 +484,7 @@ void cards(std::string_view t, Spans& out) {
   std::size_t i = 0;
   while (i < t.size()) {
     const char b = before(t, i);
-    if (!is_digit(t[i]) || is_alnum(b) || b == '.' || b == '_' || b == '-' || b == '+' || b == ',') {
+    if (!is_ascii_digit(t[i]) || is_alnum(b) || b == '.' || b == '_' || b == '-' || b == '+' || b == ',') {
       ++i;
       continue;
     }
@@ -502,7 +503,7 @@ void cards(std::string_view t, Spans& out) {
       }
       const std::size_t end = groups[n - 1].end;
       const char a = at(t, end);
-      const bool tail_ok = !is_alnum(a) && a != '_' && !(a == '.' && is_digit(at(t, end + 1)));
+      const bool tail_ok = !is_alnum(a) && a != '_' && !(a == '.' && is_ascii_digit(at(t, end + 1)));
       if (shape && tail_ok && digits.size() >= 13 && digits.size() <= 19 && card_shape(digits) && luhn(digits)) {
         out.push_back({i, end, RedactionKind::card, 6});
         i = end;
@@ -520,7 +521,7 @@ void phones(std::string_view t, Spans& out) {
   while (i < t.size()) {
     const char c = t[i];
     const char b = before(t, i);
-    const bool starts = (is_digit(c) || c == '+' || c == '(') && !is_alnum(b) && b != '.' && b != '_' &&
+    const bool starts = (is_ascii_digit(c) || c == '+' || c == '(') && !is_alnum(b) && b != '.' && b != '_' &&
                         b != '-' && b != '+' && b != '/' && b != ':' && b != ',';
     if (!starts) {
       ++i;
@@ -542,7 +543,7 @@ void phones(std::string_view t, Spans& out) {
       }
       // A group that does not parse ends the number where the last one did: "+1 415 555 0100
       // (24/7)" is a number followed by a remark.
-      const std::size_t e = run_end(t, p, is_digit);
+      const std::size_t e = run_end(t, p, is_ascii_digit);
       if (e == p || e - p > 15) {
         ok = ok && !lengths.empty();
         break;
@@ -560,7 +561,7 @@ void phones(std::string_view t, Spans& out) {
       digits += e - p;
       end = q;
       const char s = at(t, q);
-      const bool more = (s == ' ' || s == '.' || s == '-') && (is_digit(at(t, q + 1)) || at(t, q + 1) == '(');
+      const bool more = (s == ' ' || s == '.' || s == '-') && (is_ascii_digit(at(t, q + 1)) || at(t, q + 1) == '(');
       if (!more) break;
       // Separators must agree, except the one right after a (group) or the +country code.
       if (!in_paren && !(plus && lengths.size() == 1)) {
@@ -570,7 +571,7 @@ void phones(std::string_view t, Spans& out) {
       p = q + 1;
     }
     const char a = at(t, end);
-    const bool tail_ok = !is_alnum(a) && a != '_' && !((a == '.' || a == '-' || a == ':') && is_digit(at(t, end + 1)));
+    const bool tail_ok = !is_alnum(a) && a != '_' && !((a == '.' || a == '-' || a == ':') && is_ascii_digit(at(t, end + 1)));
     bool phone = false;
     if (ok && tail_ok && !lengths.empty()) {
       const std::size_t n = lengths.size();

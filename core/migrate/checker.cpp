@@ -10,6 +10,7 @@
 #include "migrate/history.h"
 #include "migrate/lint.h"
 #include "migrate/migration_source.h"
+#include "migrate/run_plan.h"
 #include "migrate/schema.h"
 #include "migrate/scratch_database.h"
 #include "migrate/sql_runner.h"
@@ -41,6 +42,23 @@ void check_files(const MigrationSet& files, DriverKind dialect, CheckReport& r) 
       r.findings.push_back(about(m, "missing-down", Severity::warning, ExitCode::invalid_input,
                                  m.pair ? "no .down.sql file: it cannot be rolled back"
                                         : "no down section: it cannot be rolled back"));
+    }
+  }
+  for (const Migration& m : files.repeatables) {
+    for (const LintFinding& f : lint_migration(m, dialect)) {
+      r.findings.push_back(Finding{f.code, f.error ? Severity::error : Severity::warning, ExitCode::invalid_input,
+                                   "R", m.file, f.line, f.message});
+    }
+  }
+  if (dialect == DriverKind::mysql) {
+    // Said once, up front: what a failure half-way through such a migration leaves.
+    std::size_t ddl = 0;
+    for (const Migration& m : files.migrations) if (plan_section(m.up, dialect, true).implicit_commit) ++ddl;
+    if (ddl > 0) {
+      r.findings.push_back(Finding{"implicit-commit", Severity::info, ExitCode::ok, "", "", 0,
+                                   std::to_string(ddl) + " migration(s) hold DDL, which MySQL commits implicitly: they "
+                                   "run statement by statement, each recorded as it commits; one that fails half-way is "
+                                   "left partial, and `up --resume` continues it after the repair"});
     }
   }
   for (const std::string& file : files.ignored) {
@@ -81,8 +99,9 @@ void note_caveat(const ScratchDatabase& scratch, CheckReport& r) {
 
 // Replays every up section in order into an empty database (the first half of --roundtrip).
 // A migration that fails there will fail on a real fresh database too.
-bool check_replay(const MigrationSet& files, const Endpoint* server, const std::string& table, CheckReport& r) {
-  ScratchDatabase scratch(server, table);
+bool check_replay(const MigrationSet& files, const Endpoint* server, const std::string& table, const Placeholders& ph,
+                  CheckReport& r) {
+  ScratchDatabase scratch(server, table, &ph);
   note_caveat(scratch, r);
   for (const Migration& m : files.migrations) {
     try {
@@ -90,6 +109,16 @@ bool check_replay(const MigrationSet& files, const Endpoint* server, const std::
     } catch (const Error& e) {
       r.findings.push_back(replay_failure(m, e, "parse-error", ExitCode::invalid_input,
                                           "fails on a fresh database"));
+      return false;
+    }
+  }
+  // Repeatable migrations run after the versioned ones, as `up` runs them (never rolled back,
+  // so the roundtrip that follows leaves them out).
+  for (const Migration& m : files.repeatables) {
+    try {
+      scratch.apply(m.up);
+    } catch (const Error& e) {
+      r.findings.push_back(replay_failure(m, e, "parse-error", ExitCode::invalid_input, "fails on a fresh database"));
       return false;
     }
   }
@@ -115,11 +144,12 @@ Finding schema_finding(const Migration* m, const std::string& code, const Schema
 // the peers' roundtrip does). A broken pair does not stop the check: the scratch database is
 // rebuilt from nothing up to that migration, so later results follow the real up path, and
 // every broken down is reported.
-void check_roundtrip(const MigrationSet& files, const Endpoint* server, const std::string& table, CheckReport& r) {
-  auto scratch = std::make_unique<ScratchDatabase>(server, table);
+void check_roundtrip(const MigrationSet& files, const Endpoint* server, const std::string& table, const Placeholders& ph,
+                     CheckReport& r) {
+  auto scratch = std::make_unique<ScratchDatabase>(server, table, &ph);
   note_caveat(*scratch, r);
   const auto rebuild = [&](std::size_t upto) {
-    scratch = std::make_unique<ScratchDatabase>(server, table);
+    scratch = std::make_unique<ScratchDatabase>(server, table, &ph);
     for (std::size_t i = 0; i <= upto; ++i) scratch->apply(files.migrations[i].up);
   };
   Schema before = scratch->schema();
@@ -254,12 +284,20 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
       r.findings.push_back(about(m, "pending", Severity::info, ExitCode::pending, "not applied yet"));
     }
   }
+  for (const Migration& m : files.repeatables) {
+    const auto row = h.repeatable.find(m.name);
+    if (row != h.repeatable.end() && row->second.checksum == m.checksum) continue;
+    r.pending.push_back("R__" + m.name);
+    r.findings.push_back(Finding{"pending", Severity::info, ExitCode::pending, "R", m.file, 0,
+                                 row == h.repeatable.end() ? "repeatable: not applied yet"
+                                                           : "repeatable: changed since it was applied; `up` applies it again"});
+  }
   r.applied = h.rows.size();
 }
 
 void check_drift(const MigrationSet& files, const History& h, Driver& db, const Endpoint& server,
-                 const std::string& table, CheckReport& r) {
-  ScratchDatabase scratch(&server, table);
+                 const std::string& table, const Placeholders& ph, CheckReport& r) {
+  ScratchDatabase scratch(&server, table, &ph);
   note_caveat(scratch, r);
   for (const auto& [v, row] : h.rows) {
     const Migration* m = files.find(v);
@@ -272,6 +310,17 @@ void check_drift(const MigrationSet& files, const History& h, Driver& db, const 
       scratch.apply(m->up);
     } catch (const Error& e) {
       r.findings.push_back(replay_failure(*m, e, "drift", ExitCode::drift, "replay failed"));
+      return;
+    }
+  }
+  // Repeatable migrations the database has, as their files are now (one changed since is also
+  // reported pending: the live database may differ from it until `up` runs it again).
+  for (const Migration& m : files.repeatables) {
+    if (h.repeatable.count(m.name) == 0) continue;
+    try {
+      scratch.apply(m.up);
+    } catch (const Error& e) {
+      r.findings.push_back(replay_failure(m, e, "drift", ExitCode::drift, "replay failed"));
       return;
     }
   }
@@ -329,7 +378,9 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
   const Endpoint* server = o.database ? &*o.database : nullptr;
   // Replaying every migration costs far more than the rest of check (a quarter of a second
   // for a thousand tables), so it is part of --roundtrip, which needs it anyway.
-  if (o.roundtrip && check_replay(files, server, o.table, r)) check_roundtrip(files, server, o.table, r);
+  if (o.roundtrip && check_replay(files, server, o.table, o.placeholders, r)) {
+    check_roundtrip(files, server, o.table, o.placeholders, r);
+  }
 
   if (o.database) {
     r.database_checked = true;
@@ -342,7 +393,7 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
       h = table.read(files);
     }
     check_history(files, h, conn, r);
-    if (o.drift && conn != nullptr) check_drift(files, h, *conn, *o.database, o.table, r);
+    if (o.drift && conn != nullptr) check_drift(files, h, *conn, *o.database, o.table, o.placeholders, r);
   }
 
   use_baseline(files, o, r);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "migrate/placeholders.h"
 #include "migrate/driver.h"
 #include "migrate/migration.h"
 
@@ -38,6 +39,7 @@ struct CheckOptions {
   bool drift = false;
   bool roundtrip = false;  // also replays every up section into an empty database first
   bool strict = false;  // warnings count like errors
+  Placeholders placeholders{};  // ${NAME} in the replays, as `up` expands them
   // The baseline file to read (baseline.h). Default: none. With `baseline_optional`, a missing
   // file means no baseline (the default path) rather than an error.
   std::string baseline;

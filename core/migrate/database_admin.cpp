@@ -9,6 +9,7 @@
 namespace strata::migrate {
 
 std::unique_ptr<Driver> open_postgres_admin(const Endpoint& server, const std::string& database);
+std::unique_ptr<Driver> open_mysql_admin(const Endpoint& server);
 
 namespace {
 
@@ -22,19 +23,31 @@ void require_sqlite_file(const std::string& path) {
 const std::string& named_database(const Endpoint& e) {
   if (e.database.empty()) {
     throw Error(ExitCode::usage, e.display + ": the URL names no database",
-                "end it with the database's name: postgres://user@host:5432/NAME");
+                e.kind == DriverKind::mysql ? "end it with the database's name: mysql://user@host:3306/NAME"
+                                            : "end it with the database's name: postgres://user@host:5432/NAME");
   }
   return e.database;
 }
 
 // A connection to the server, to a database other than `target` (one cannot create or drop the
-// database one is connected to).
+// database one is connected to; a MySQL connection needs none).
 std::unique_ptr<Driver> admin_connection(const Endpoint& e, const std::string& target) {
+  if (e.kind == DriverKind::mysql) return open_mysql_admin(e);
   return open_postgres_admin(e, target == "postgres" ? "template1" : "postgres");
 }
 
-bool postgres_database_exists(Driver& admin, const std::string& name) {
-  return !admin.query("SELECT 1 FROM pg_database WHERE datname = " + sql_quote(name), "looking the database up").empty();
+bool database_exists(Driver& admin, const std::string& name) {
+  const std::string sql = admin.kind() == DriverKind::mysql
+                              ? "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + admin.quote(name)
+                              : "SELECT 1 FROM pg_database WHERE datname = " + sql_quote(name);
+  return !admin.query(sql, "looking the database up").empty();
+}
+
+std::string database_identifier(const Driver& admin, const std::string& name) {
+  if (admin.kind() != DriverKind::mysql) return sql_identifier(name);
+  std::string out = "`";
+  for (const char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
+  return out + "`";
 }
 
 }  // namespace
@@ -61,8 +74,8 @@ bool create_database(const Endpoint& e) {
   }
   const std::string& name = named_database(e);
   const auto admin = admin_connection(e, name);
-  if (postgres_database_exists(*admin, name)) return false;
-  admin->exec("CREATE DATABASE " + sql_identifier(name), "creating the database " + name);
+  if (database_exists(*admin, name)) return false;
+  admin->exec("CREATE DATABASE " + database_identifier(*admin, name), "creating the database " + name);
   return true;
 }
 
@@ -81,8 +94,8 @@ bool drop_database(const Endpoint& e) {
   }
   const std::string& name = named_database(e);
   const auto admin = admin_connection(e, name);
-  if (!postgres_database_exists(*admin, name)) return false;
-  admin->exec("DROP DATABASE " + sql_identifier(name), "dropping the database " + name);
+  if (!database_exists(*admin, name)) return false;
+  admin->exec("DROP DATABASE " + database_identifier(*admin, name), "dropping the database " + name);
   return true;
 }
 

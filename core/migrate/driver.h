@@ -1,7 +1,7 @@
 #pragma once
 // The database under the migration engine. The engine (migrator, history, checker) speaks to a
-// Driver only; sqlite_driver.cpp and postgres_driver.cpp are the two implementations, and the only
-// files that know SQLite's or libpq's API for user databases.
+// Driver only; sqlite_driver.cpp, postgres_driver.cpp and mysql_driver.cpp are the implementations,
+// and the only files that know SQLite's, libpq's or Connector/C's API for user databases.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -16,7 +16,19 @@
 
 namespace strata::migrate {
 
-enum class DriverKind { sqlite, postgres };
+enum class DriverKind { sqlite, postgres, mysql };
+
+// How strata reaches a MySQL or MariaDB server (mysql:// and mariadb:// URLs, database_url.h).
+struct MysqlAddress {
+  std::string host;    // TCP host; empty with `socket`
+  unsigned port = 3306;
+  std::string socket;  // a Unix socket path (?socket=); then host and port are not used
+  std::string user;
+  // ?ssl-mode= (the mysql client's names) or dbmate's ?tls=: DISABLED (the default, as dbmate's),
+  // REQUIRED, VERIFY_CA, VERIFY_IDENTITY
+  std::string ssl_mode = "DISABLED";
+  std::string ssl_ca, ssl_cert, ssl_key;  // files
+};
 
 // Where a database is, as resolved from --database / $DATABASE_URL / .env (database_url.h).
 struct Endpoint {
@@ -24,9 +36,10 @@ struct Endpoint {
   std::string path;      // sqlite: the database file
   std::string conninfo;  // postgres: what libpq is given (a URL, may hold a password)
   std::string display;   // for messages and --json: the path, or the URL with its password as ***
-  std::string password;  // postgres: the password in the URL or $PGPASSWORD, scrubbed from messages
+  std::string password;  // postgres, mysql: the password in the URL, or $PGPASSWORD / $MYSQL_PWD; scrubbed from messages
   std::string schema;    // postgres: --schema or ?search_path=; empty: the server's current_schema()
-  std::string database;  // postgres: the database the URL names (its path, decoded); "" when none
+  std::string database;  // postgres, mysql: the database the URL names (its path, decoded); "" when none
+  MysqlAddress mysql;    // mysql: host, port, socket, user and TLS
   // postgres: how long to retry a server that does not accept connections yet (--wait).
   // Default: 0, fail at once.
   std::chrono::milliseconds wait{0};
@@ -34,6 +47,10 @@ struct Endpoint {
   // chose the URL and the password from the environment ($PGPASSWORD, ~/.pgpass) was withheld:
   // that file, for the hint when the server then asks for a password.
   std::string password_withheld_for;
+  // postgres, mysql: the file that chose this server when the user may not have written it and
+  // has not trusted the server (with or without a password in the URL); "" otherwise. Values
+  // from the environment (${NAME} placeholders) never go to such a server.
+  std::string untrusted_choice;
 
   static Endpoint sqlite(std::string path);
 };
@@ -56,6 +73,7 @@ struct Dialect {
   std::string time_type;     // of applied_at
   std::string now;           // the current time as stored in applied_at
   std::string read_time;     // applied_at as ISO-8601 UTC text (`applied_at` or a to_char())
+  std::string short_text;    // of the history's state column (MySQL gives TEXT no literal default)
 };
 
 class Driver {
@@ -68,6 +86,8 @@ class Driver {
   virtual const std::string& display() const = 0;
   // The first line of `dump`: which database, without host, port or user (so dumps compare).
   virtual std::string dump_title() const = 0;
+  // What a dump needs before its objects to load in name order ("" for none).
+  virtual std::string dump_preamble() const { return {}; }
 
   // Statements with no result. A failure becomes Error(unavailable) naming the database and
   // `doing` (when not empty).
@@ -90,6 +110,8 @@ class Driver {
   virtual std::vector<std::string> column_names(const std::string& table) = 0;
   // `name` quoted, and qualified with the migration schema where the database has schemas.
   virtual std::string qualified(const std::string& name) const = 0;
+  // `text` as a string literal of this database's SQL (MySQL also escapes backslashes).
+  virtual std::string quote(std::string_view text) const;
   // SQL run before the history table is created (PostgreSQL: CREATE SCHEMA for --schema).
   virtual std::string prepare_schema_sql() const { return {}; }
 

@@ -28,6 +28,10 @@ std::vector<long long> numeric_parts(const std::string& v) {
 
 }  // namespace
 
+Version repeatable_version(const std::string& name) {
+  return -static_cast<Version>(stable_hash(name) >> 2) - 1;  // folded into the negative range
+}
+
 int compare_versions(const std::string& a, const std::string& b) {
   const auto pa = numeric_parts(a);
   const auto pb = numeric_parts(b);
@@ -95,7 +99,7 @@ std::string HistoryTable::create_sql() const {
          "  applied_at " + d.time_type + " NOT NULL,\n"
          "  duration_ms " + d.real_type + " NOT NULL,\n"
          "  strata_version TEXT NOT NULL,\n"
-         "  state TEXT NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial')),\n"
+         "  state " + d.short_text + " NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial')),\n"
          "  statements_done INTEGER NOT NULL DEFAULT 0\n"
          ");";
 }
@@ -162,6 +166,10 @@ History HistoryTable::read(const MigrationSet& files) {
       }
       r.state = q[7] == "partial" ? RowState::partial : RowState::applied;
       r.statements_done = static_cast<std::size_t>(std::stoll(q[8]));
+      if (r.version < 0) {
+        h.repeatable.emplace(r.name, std::move(r));
+        continue;
+      }
       // Rows come in version order: each goes at the end of the map.
       h.rows.emplace_hint(h.rows.end(), r.version, std::move(r));
     }
@@ -204,8 +212,8 @@ std::size_t HistoryTable::create_and_import(const MigrationSet& files) {
       m = &placeholder;
     }
     std::string sql = insert_sql(*m, RowState::applied);
-    const std::string ours = sql_quote(k_version);
-    sql.replace(sql.rfind(ours), ours.size(), sql_quote(mark));
+    const std::string ours = db_.quote(k_version);
+    sql.replace(sql.rfind(ours), ours.size(), db_.quote(mark));
     execute(sql, 0);
     ++imported;
   }
@@ -216,9 +224,9 @@ std::string HistoryTable::insert_sql(const Migration& m, RowState state) const {
   return "INSERT INTO " + db_.qualified(table_) +
          " (version, name, checksum, checksum_ws, applied_at, duration_ms, strata_version, state, "
          "statements_done) VALUES (" +
-         std::to_string(m.version) + ", " + sql_quote(m.name) + ", " + sql_quote(m.checksum) +
-         ", " + sql_quote(m.whitespace_checksum()) + ", " + db_.dialect().now + ", :duration_ms, " +
-         sql_quote(k_version) + ", " + (state == RowState::partial ? "'partial'" : "'applied'") +
+         std::to_string(m.version) + ", " + db_.quote(m.name) + ", " + db_.quote(m.checksum) +
+         ", " + db_.quote(m.whitespace_checksum()) + ", " + db_.dialect().now + ", :duration_ms, " +
+         db_.quote(k_version) + ", " + (state == RowState::partial ? "'partial'" : "'applied'") +
          ", 0);";
 }
 
@@ -231,16 +239,17 @@ std::string HistoryTable::progress_sql(Version v, std::size_t statements_done) c
          std::to_string(statements_done) + " WHERE version = " + std::to_string(v) + ";";
 }
 
-std::string HistoryTable::finish_sql(Version v) const {
+std::string HistoryTable::finish_sql(Version v, std::size_t statements) const {
   return "UPDATE " + db_.qualified(table_) +
-         " SET state = 'applied', applied_at = " + db_.dialect().now + ", "
+         " SET state = 'applied', statements_done = " + std::to_string(statements) + ", applied_at = " +
+         db_.dialect().now + ", "
          "duration_ms = :duration_ms WHERE version = " +
          std::to_string(v) + ";";
 }
 
 std::string HistoryTable::accept_sql(const Migration& m) const {
-  return "UPDATE " + db_.qualified(table_) + " SET checksum = " + sql_quote(m.checksum) +
-         ", checksum_ws = " + sql_quote(m.whitespace_checksum()) + ", name = " + sql_quote(m.name) +
+  return "UPDATE " + db_.qualified(table_) + " SET checksum = " + db_.quote(m.checksum) +
+         ", checksum_ws = " + db_.quote(m.whitespace_checksum()) + ", name = " + db_.quote(m.name) +
          " WHERE version = " + std::to_string(m.version) + ";";
 }
 

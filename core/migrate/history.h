@@ -47,6 +47,9 @@ struct History {
   // reads as RowState::partial.
   bool golang_dirty = false;
   Version golang_version = 0;
+  // Repeatable migrations (R__name.sql) as last applied, by name; their rows carry
+  // repeatable_version(name), which keeps them out of `rows`.
+  std::map<std::string, HistoryRow> repeatable;
 
   std::optional<Version> newest() const;
   const HistoryRow* find(Version v) const;
@@ -71,7 +74,8 @@ class HistoryTable {
   std::string insert_sql(const Migration& m, RowState state) const;
   std::string delete_sql(Version v) const;
   std::string progress_sql(Version v, std::size_t statements_done) const;
-  std::string finish_sql(Version v) const;
+  // A partial row done: applied, after `statements` statements.
+  std::string finish_sql(Version v, std::size_t statements) const;
   std::string accept_sql(const Migration& m) const;
 
   // Executes an insert_sql/finish_sql statement binding :duration_ms.
@@ -92,6 +96,10 @@ class HistoryTable {
 // SQL that runs on `kind` (dirty is a boolean on PostgreSQL, an integer on SQLite).
 Error golang_dirty_error(const History& h, const MigrationSet& files, DriverKind kind,
                          const std::string& database);
+
+// The history row's version for the repeatable migration `name`: negative, so that it can never
+// be a versioned migration's, and the same in every strata.
+Version repeatable_version(const std::string& name);
 
 // Compares dotted version strings numerically ("0.10.0" > "0.9.1").
 int compare_versions(const std::string& a, const std::string& b);

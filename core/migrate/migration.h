@@ -18,6 +18,7 @@ struct Section {
   // Marker options. Default: inside a transaction, foreign keys as the connection has them (ON).
   bool transaction = true;
   bool foreign_keys_off = false;
+  bool envsub = false;  // envsub:on: ${NAME} expanded from the environment (placeholders.h)
 };
 
 struct Migration {
@@ -26,6 +27,9 @@ struct Migration {
   std::string name;
   std::string file;          // path shown to users (the .up.sql one for a pair)
   bool pair = false;         // a golang-migrate .up.sql/.down.sql pair, not a dbmate file
+  // A repeatable migration (Flyway's R__name.sql): no version (version_text "R_", so label() is
+  // R__name), no down; applied after the versioned ones whenever its checksum changes.
+  bool repeatable = false;
   Section up;
   Section down;
   // The file(s) as hashed: BOM stripped, CRLF->LF.
@@ -56,8 +60,9 @@ struct Problem {
 
 struct MigrationSet {
   std::vector<Migration> migrations;  // sorted by version, versions unique
+  std::vector<Migration> repeatables;  // R__name.sql, sorted by name, names unique
   std::vector<Problem> problems;
-  // `.sql` files whose names do not start with a digit (a schema.sql kept beside the
+  // `.sql` files whose names start neither with a digit nor with R__ (a schema.sql kept beside the
   // migrations): neither dbmate nor golang-migrate runs them, so they are skipped, and `check`
   // names each one.
   std::vector<std::string> ignored;

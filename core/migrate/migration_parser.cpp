@@ -64,11 +64,15 @@ bool apply_marker_options(std::string_view options, Section& section, const std:
       section.foreign_keys_off = true;
     } else if (opt == "foreign_keys:on") {
       section.foreign_keys_off = false;
+    } else if (opt == "envsub:on" || opt == "envsub:true") {
+      section.envsub = true;
+    } else if (opt == "envsub:off" || opt == "envsub:false") {
+      section.envsub = false;
     } else {
       problems.push_back(make_problem(
           "parse-error", path, line,
           "unknown marker option '" + std::string(trim(word)) +
-              "' (known: transaction:false, foreign_keys:off)",
+              "' (known: transaction:false, foreign_keys:off, envsub:on)",
           version));
       return false;
     }
@@ -219,6 +223,35 @@ std::optional<Migration> parse_single_file(const FileName& name, const std::stri
         make_problem("parse-error", path, up_line, "the up section is empty", name.version));
   }
   if (problems.size() != problems_before) return std::nullopt;
+  return m;
+}
+
+std::optional<Migration> parse_repeatable(const std::string& name, const std::string& path, std::string_view content,
+                                          std::vector<Problem>& problems) {
+  const FileName file_name{0, "R_", name, FileKind::single};
+  std::optional<Migration> m;
+  const std::string normalised = normalise_line_endings(content);
+  const bool marked = normalised.starts_with("-- migrate:") || normalised.find("\n-- migrate:") != std::string::npos;
+  if (marked) {
+    m = parse_single_file(file_name, path, content, problems);
+    if (m && m->down.present && !trim(m->down.sql).empty()) {
+      problems.push_back(make_problem("parse-error", path, m->down.first_line - 1,
+                                      "a repeatable migration is never rolled back: remove its down section", std::nullopt));
+      return std::nullopt;
+    }
+  } else {
+    const auto text = normalised_content(file_name, path, content, problems);
+    if (!text) return std::nullopt;
+    m.emplace();
+    m->version_text = "R_";
+    m->name = name;
+    m->file = path;
+    m->up = Section{true, *text, 1, path, true, false};
+    set_checksums(*m, *text);
+  }
+  if (!m) return std::nullopt;
+  m->down = Section{};
+  m->repeatable = true;
   return m;
 }
 

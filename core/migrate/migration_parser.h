@@ -33,6 +33,12 @@ std::optional<Migration> parse_single_file(const FileName& name, const std::stri
                                            std::string_view content,
                                            std::vector<Problem>& problems);
 
+// Parses a repeatable migration, R__`name`.sql: the whole file is its SQL, or, when the file has
+// a '-- migrate:up' marker, that section (its options apply). A down section with SQL in it is a
+// problem: repeatable migrations are never rolled back.
+std::optional<Migration> parse_repeatable(const std::string& name, const std::string& path, std::string_view content,
+                                          std::vector<Problem>& problems);
+
 // Builds a migration from a golang-migrate pair; `down_path`/`down_content` may be absent.
 std::optional<Migration> parse_pair(const FileName& name, const std::string& up_path,
                                     std::string_view up_content,

@@ -83,6 +83,11 @@ MigrationSet load_origins(const std::vector<Origin>& origins) {
 
     for (const NamedContent* f : sorted) {
       const std::string path = join_path(origin, f->name);
+      if (f->name.starts_with("R__")) {
+        const std::string name = f->name.substr(3, f->name.size() - 7);
+        if (auto m = parse_repeatable(name, path, f->content, set.problems)) set.repeatables.push_back(std::move(*m));
+        continue;
+      }
       if (f->name.empty() || f->name[0] < '0' || f->name[0] > '9') {
         set.ignored.push_back(path);
         continue;
@@ -131,6 +136,16 @@ MigrationSet load_origins(const std::vector<Origin>& origins) {
     }
   }
 
+  std::sort(set.repeatables.begin(), set.repeatables.end(),
+            [](const Migration& a, const Migration& b) { return a.name < b.name; });
+  for (std::size_t i = 1; i < set.repeatables.size(); ++i) {
+    if (set.repeatables[i].name == set.repeatables[i - 1].name) {
+      set.problems.push_back(Problem{"duplicate-version", set.repeatables[i].file, 0,
+                                     "repeatable migration R__" + set.repeatables[i].name + " is also " +
+                                         set.repeatables[i - 1].file,
+                                     std::nullopt});
+    }
+  }
   const auto by_version = [](const Migration& a, const Migration& b) { return a.version < b.version; };
   // Names zero-padded to one width already sort by version: then moving every migration through
   // a merge sort is wasted.
@@ -174,7 +189,7 @@ std::vector<NamedContent> read_directory(const std::string& dir) {
     while (const dirent* entry = ::readdir(d)) {
       const std::string_view name = entry->d_name;
       if (name.size() < 4 || name.substr(name.size() - 4) != ".sql") continue;
-      if (name[0] < '0' || name[0] > '9') {
+      if ((name[0] < '0' || name[0] > '9') && !name.starts_with("R__")) {
         // Not a migration name (a schema.sql dump kept here): listed as ignored, never read.
         files.push_back(NamedContent{std::string(name), {}});
         continue;

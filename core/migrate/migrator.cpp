@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -12,6 +13,7 @@
 #include "migrate/driver.h"
 #include "migrate/migration_parser.h"
 #include "migrate/migration_source.h"
+#include "migrate/placeholders.h"
 #include "migrate/run_plan.h"
 #include "migrate/schema.h"
 #include "strata/build_info.h"
@@ -55,6 +57,7 @@ const char* to_string(EntryState s) {
     case EntryState::missing: return "missing";
     case EntryState::modified: return "modified";
     case EntryState::partial: return "partial";
+    case EntryState::outdated: return "outdated";
   }
   return "?";
 }
@@ -67,7 +70,8 @@ class Migrator::Session {
   enum class Mode { write, dry_run };
 
   Session(const Target& target, const MigrationSet& files, Mode mode, bool trace = false)
-      : files_(files), dry_(mode == Mode::dry_run), trace_(dry_ || trace) {
+      : files_(files), placeholders_(target.placeholders), show_values_(target.show_values),
+        dry_(mode == Mode::dry_run), trace_(dry_ || trace) {
     db_ = open_driver(target.database, dry_ ? Access::dry_run : Access::write, target.table, target.lock_timeout);
     table_ = std::make_unique<HistoryTable>(*db_, target.table);
     history_exists_ = db_->table_exists(target.table);
@@ -91,10 +95,13 @@ class Migrator::Session {
   RunResult& result() { return result_; }
 
   void begin() {
+    // MySQL commits the open transaction at CREATE TABLE, so there the history table comes
+    // before the transaction: the first migration's own statements stay in it.
+    if (!history_exists_ && db_->kind() == DriverKind::mysql) create_history();
     log(db_->dialect().begin + ";");
     if (!dry_) db_->begin();
-    // The history table is created with the first migration, so a failing first migration
-    // leaves a new database exactly as it was.
+    // Elsewhere it is created with the first migration, so a failing first migration leaves a
+    // new database exactly as it was.
     if (!history_exists_) create_history();
   }
 
@@ -109,6 +116,7 @@ class Migrator::Session {
   }
 
   bool in_transaction() { return !dry_ && db_->in_transaction(); }
+  std::size_t statement_count(const Section& section) const { return db_->statement_offsets(section.sql).size(); }
   DriverKind kind() const { return db_->kind(); }
 
   // A comment naming the migration, in the dry run's SQL only.
@@ -122,8 +130,80 @@ class Migrator::Session {
   }
 
   void run(const Section& section, std::size_t skip = 0, const StatementDone& on_done = {}) {
-    if (const std::string_view sql = trim(section.sql); !sql.empty()) log(std::string(sql));
-    if (!dry_) db_->run_section(section, skip, on_done);
+    if (!placeholders_.apply_to(section)) {
+      if (const std::string_view sql = trim(section.sql); !sql.empty()) log(std::string(sql));
+      if (!dry_) db_->run_section(section, skip, on_done);
+      return;
+    }
+    // The values are the user's environment: printed only when asked, kept out of messages.
+    std::vector<std::string> values;
+    const Section expanded = expand_placeholders(section, placeholders_, &values);
+    if (const std::string_view sql = trim(show_values_ ? expanded.sql : section.sql); !sql.empty()) log(std::string(sql));
+    if (dry_) return;
+    try {
+      db_->run_section(expanded, skip, on_done);
+    } catch (const Error& e) {
+      throw Error(e.code(), hide_values(e.what(), values), hide_values(e.hint(), values));
+    }
+  }
+
+  // A PostgreSQL dump is sorted by kind and name for a stable diff, so a table can come before
+  // the one it references, a view before the view it reads. Inside the open transaction each
+  // statement runs under a savepoint; one that fails waits for the next pass, and passes go on
+  // while any statement succeeds. What never succeeds fails with its own error, file:line:col.
+  void run_in_dependency_order(const Section& whole) {
+    struct Pending {
+      Section section;
+      std::optional<Error> error;
+    };
+    std::vector<Pending> pending;
+    const std::vector<std::size_t> offsets = db_->statement_offsets(whole.sql);
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+      const std::size_t end = i + 1 < offsets.size() ? offsets[i + 1] : whole.sql.size();
+      Section one = whole;
+      one.sql = whole.sql.substr(offsets[i], end - offsets[i]);
+      one.first_line = whole.first_line + position_of(whole.sql, offsets[i]).line - 1;
+      pending.push_back(Pending{std::move(one), std::nullopt});
+    }
+    while (!pending.empty()) {
+      std::vector<Pending> failed;
+      for (Pending& p : pending) {
+        db_->exec("SAVEPOINT strata_load", "loading");
+        try {
+          db_->run_section(p.section);
+          db_->exec("RELEASE SAVEPOINT strata_load", "loading");
+        } catch (const Error& e) {
+          db_->exec("ROLLBACK TO SAVEPOINT strata_load", "loading");
+          p.error = e;
+          failed.push_back(std::move(p));
+        }
+      }
+      if (failed.size() == pending.size()) throw *failed.front().error;
+      pending = std::move(failed);
+    }
+  }
+
+  // MySQL commits each CREATE, so a dump cannot load in one transaction; the database was empty,
+  // so a failure is undone by dropping what the dump had created by then (its SET
+  // FOREIGN_KEY_CHECKS = 0 is still in force on the session).
+  void run_or_undo(const Section& dump, const std::string& history_table) {
+    try {
+      run(dump);
+    } catch (const Error& e) {
+      for (const SchemaObject& o : db_->read_schema(history_table).objects) {
+        if (o.type == "trigger") continue;  // dropped with its table
+        try {
+          db_->exec("DROP " + to_upper(o.type) + " IF EXISTS " + db_->qualified(o.name), "undoing the load");
+        } catch (const Error&) {  // NOLINT(bugprone-empty-catch): the load's own error is the one to report
+        }
+      }
+      throw Error(e.code(), e.what(), "the objects it had created were dropped; only the empty history table is left");
+    }
+  }
+
+  // Refuses, before anything runs, a section whose placeholders cannot be expanded.
+  void check_placeholders(const Section& section) const {
+    if (placeholders_.apply_to(section)) expand_placeholders(section, placeholders_);
   }
 
   void bookkeeping(const std::string& sql, double duration_ms = 0) {
@@ -137,14 +217,17 @@ class Migrator::Session {
     if (!dry_) table_->execute(sql, 0);
   }
 
-  // A section in strata's own transaction with its history statement: foreign keys off around it
-  // when the plan says so, checked before COMMIT. `start` times the migration for :duration_ms.
+  // A section in strata's own transaction with its history statement (after `clear_history`, when
+  // given): foreign keys off around it when the plan says so, checked before COMMIT. `start`
+  // times the migration for :duration_ms.
   void run_in_transaction(const Migration& m, const Section& section, bool foreign_keys_off,
-                          const std::string& history_sql, Clock::time_point start) {
+                          const std::string& history_sql, Clock::time_point start,
+                          const std::string& clear_history = {}) {
     if (foreign_keys_off) set_foreign_keys(false);
     begin();
     run(section);
     if (foreign_keys_off) foreign_key_check(m);
+    if (!clear_history.empty()) bookkeeping(clear_history);
     bookkeeping(history_sql, ms_since(start));
     commit();
     if (foreign_keys_off) set_foreign_keys(true);
@@ -210,6 +293,8 @@ class Migrator::Session {
   }
 
   const MigrationSet& files_;
+  const Placeholders& placeholders_;
+  bool show_values_;
   bool dry_;
   bool trace_;  // keep the SQL: always in a dry run, on request (tests) in a real one
   std::unique_ptr<Driver> db_;
@@ -302,6 +387,7 @@ RunResult Migrator::up(const UpOptions& o, const StepDone& on_step) {
   Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write, o.trace_sql);
   verify_history(s.history(), files(), o.resume);
   apply_pending(s, o, on_step);
+  if (!o.to && !o.steps) apply_repeatables(s, on_step);
   s.result().dry_run = o.dry_run;
   s.result().sql = s.take_sql();
   return std::move(s.result());
@@ -328,8 +414,16 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
   // Every migration this run would execute is planned before the first one runs: what the plan
   // refuses (the same findings as `check`) leaves the database untouched.
   std::vector<SectionPlan> plans;
-  for (const Migration* m : pending) plans.push_back(require_plan(m->up, s.kind(), true));
+  for (const Migration* m : pending) {
+    plans.push_back(require_plan(m->up, s.kind(), true));
+    s.check_placeholders(m->up);
+  }
 
+  if (o.atomic && s.kind() == DriverKind::mysql) {
+    throw Error(ExitCode::usage, "--atomic: MySQL and MariaDB commit DDL implicitly, so a batch of migrations cannot be one transaction",
+                "run `strata migrate up` without --atomic: each migration's statements are recorded as they commit, "
+                "and `up --resume` continues one that stopped half-way");
+  }
   if (o.atomic && !pending.empty()) {
     bool fk_off = false;
     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -364,8 +458,8 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
     const auto start = Clock::now();
     s.announce(*m, Direction::up);
     if (plan.mode == RunMode::as_written) {
-      run_up_as_written(s, *m, plan);
-      s.bookkeeping(s.table().finish_sql(m->version), ms_since(start));
+      const std::size_t statements = run_up_as_written(s, *m, plan);
+      s.bookkeeping(s.table().finish_sql(m->version, statements), ms_since(start));
     } else {
       s.run_in_transaction(*m, m->up, plan.foreign_keys_off, s.table().insert_sql(*m, RowState::applied), start);
     }
@@ -373,11 +467,55 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
   }
 }
 
+// Repeatable migrations are idempotent by nature (CREATE OR REPLACE VIEW, a function): one that
+// fails keeps its old row, so the next `up` runs it again.
+void Migrator::apply_repeatables(Session& s, const StepDone& on_step) {
+  std::vector<const Migration*> due;
+  for (const Migration& r : files().repeatables) {
+    const auto row = s.history().repeatable.find(r.name);
+    if (row == s.history().repeatable.end() || row->second.checksum != r.checksum) due.push_back(&r);
+  }
+  std::vector<SectionPlan> plans;
+  for (const Migration* r : due) {
+    plans.push_back(require_plan(r->up, s.kind(), true));
+    s.check_placeholders(r->up);
+  }
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    Migration keyed = *due[i];
+    keyed.version = repeatable_version(keyed.name);
+    const bool recorded = s.history().repeatable.count(keyed.name) != 0;
+    const SectionPlan& plan = plans[i];
+    const auto start = Clock::now();
+    s.announce(keyed, Direction::up);
+    const std::string clear = recorded ? s.table().delete_sql(keyed.version) : std::string{};
+    const std::string record = s.table().insert_sql(keyed, RowState::applied);
+    if (plan.mode == RunMode::transaction) {
+      s.run_in_transaction(keyed, keyed.up, plan.foreign_keys_off, record, start, clear);
+    } else {
+      s.ensure_history();
+      if (plan.foreign_keys_off) s.set_foreign_keys(false);
+      s.run(keyed.up);
+      if (!clear.empty()) s.bookkeeping(clear);
+      s.bookkeeping(record, ms_since(start));
+      if (plan.foreign_keys_off) s.set_foreign_keys(true);
+    }
+    HistoryRow row;
+    row.version = keyed.version;
+    row.name = keyed.name;
+    row.checksum = keyed.checksum;
+    s.history().repeatable[keyed.name] = row;
+    Step step{0, keyed.version_text, keyed.name, Direction::up, ms_since(start)};
+    s.result().steps.push_back(step);
+    if (on_step && !s.dry()) on_step(step);
+  }
+}
+
 // A section that runs outside strata's transaction: the history row goes in first as `partial`
 // and counts the statements done, so a crash or a failure is visible and --resume continues.
 // When the failure is inside the section's own transaction and nothing before it was committed,
-// the database is as it was: the row goes and the migration stays pending.
-void Migrator::run_up_as_written(Session& s, const Migration& m, const SectionPlan& plan) {
+// the database is as it was: the row goes and the migration stays pending. Returns the number of
+// statements, for the finishing UPDATE.
+std::size_t Migrator::run_up_as_written(Session& s, const Migration& m, const SectionPlan& plan) {
   const HistoryRow* row = s.history().find(m.version);
   const std::size_t skip = row != nullptr ? row->statements_done : 0;
   if (row == nullptr) {
@@ -385,10 +523,13 @@ void Migrator::run_up_as_written(Session& s, const Migration& m, const SectionPl
     s.bookkeeping(s.table().insert_sql(m, RowState::partial));
   }
   std::size_t committed = skip;  // statements done and committed, outside any open transaction
+  // After the last statement the finishing UPDATE (the caller's) records it: one round trip a
+  // migration fewer on a server, and the same record, since nothing runs in between.
+  const std::size_t last = s.statement_count(m.up);
   if (plan.foreign_keys_off) s.set_foreign_keys(false);
   try {
     s.run(m.up, skip, [&](std::size_t index) {
-      s.progress(s.table().progress_sql(m.version, index + 1));
+      if (index + 1 < last || s.in_transaction()) s.progress(s.table().progress_sql(m.version, index + 1));
       if (!s.in_transaction()) committed = index + 1;
     });
   } catch (const Error& e) {
@@ -407,6 +548,7 @@ void Migrator::run_up_as_written(Session& s, const Migration& m, const SectionPl
                 "continues from statement " + std::to_string(committed + 1)));
   }
   if (plan.foreign_keys_off) s.set_foreign_keys(true);
+  return last;
 }
 
 namespace {
@@ -464,7 +606,10 @@ RunResult Migrator::down(const DownOptions& o, const StepDone& on_step) {
 void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step) {
   const auto targets = select_to_revert(s.history(), files(), o);
   std::vector<SectionPlan> plans;
-  for (const Migration* m : targets) plans.push_back(require_plan(m->down, s.kind(), false));
+  for (const Migration* m : targets) {
+    plans.push_back(require_plan(m->down, s.kind(), false));
+    s.check_placeholders(m->down);
+  }
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const Migration* m = targets[i];
     const SectionPlan& plan = plans[i];
@@ -538,13 +683,10 @@ std::vector<std::string> versions_listed_in_dump(const std::string& sql) {
 }  // namespace
 
 RunResult Migrator::load(const std::string& file, const std::string& sql) {
-  if (target_.database.kind == DriverKind::postgres) {
-    // Its objects are sorted by kind and name for a stable diff: a table can come before the
-    // one it references.
-    throw Error(ExitCode::usage, "load takes SQLite databases only: a PostgreSQL dump is in name order, not dependency order",
-                "apply the migrations instead: strata migrate up");
-  }
   files().require_valid();
+  // A dump is the database's own text: nothing in it is a placeholder.
+  Target target = target_;
+  target.placeholders.everywhere = false;
   std::map<std::string, const Migration*, std::less<>> by_text;
   for (const Migration& m : files().migrations) by_text.emplace(m.version_text, &m);
   std::vector<const Migration*> listed;
@@ -557,7 +699,7 @@ RunResult Migrator::load(const std::string& file, const std::string& sql) {
     }
     listed.push_back(m);
   }
-  Session s(target_, files(), Session::Mode::write);
+  Session s(target, files(), Session::Mode::write);
   if (!s.history().rows.empty() || !s.schema_empty(target_.table)) {
     throw Error(ExitCode::unavailable, target_.database.display + " is not empty: load applies a schema to an empty database",
                 "drop it first (strata migrate drop), or load into a new one");
@@ -567,7 +709,13 @@ RunResult Migrator::load(const std::string& file, const std::string& sql) {
   section.present = true;
   section.sql = sql;
   section.file = file;
-  s.run(section);
+  if (s.kind() == DriverKind::postgres) {
+    s.run_in_dependency_order(section);
+  } else if (s.kind() == DriverKind::mysql) {
+    s.run_or_undo(section, target_.table);
+  } else {
+    s.run(section);  // SQLite's dump is in the order the objects were created
+  }
   RunResult& result = s.result();
   for (const Migration* m : listed) {
     s.bookkeeping(s.table().insert_sql(*m, RowState::applied), 0);
@@ -631,8 +779,16 @@ Status Migrator::status() {
   }
   std::sort(st.entries.begin(), st.entries.end(),
             [](const StatusEntry& a, const StatusEntry& b) { return a.version < b.version; });
+  for (const Migration& r : files().repeatables) {
+    StatusEntry e{0, "R", r.name, EntryState::pending, {}, r.file};
+    if (const auto row = h.repeatable.find(r.name); row != h.repeatable.end()) {
+      e.applied_at = row->second.applied_at;
+      e.state = row->second.checksum == r.checksum ? EntryState::applied : EntryState::outdated;
+    }
+    st.entries.push_back(std::move(e));
+  }
   for (const StatusEntry& e : st.entries) {
-    if (e.state == EntryState::pending) {
+    if (e.state == EntryState::pending || e.state == EntryState::outdated) {
       ++st.pending;
     } else {
       ++st.applied;
@@ -647,6 +803,7 @@ std::string Migrator::dump() {
   Schema schema = db->read_schema(target_.table);
   drop_foreign_history(schema);  // history, not schema, before and after strata imports it
   std::string out = "-- Schema of " + db->dump_title() + ", written by `strata migrate dump`. Do not edit.\n";
+  out += db->dump_preamble();
   out += dump_schema(schema);
   HistoryTable table(*db, target_.table);
   const History h = table.read(files());

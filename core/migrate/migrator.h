@@ -10,6 +10,7 @@
 #include "migrate/driver.h"
 #include "migrate/history.h"
 #include "migrate/migration.h"
+#include "migrate/placeholders.h"
 
 namespace strata::migrate {
 
@@ -19,6 +20,8 @@ struct Target {
   Endpoint database;                       // where the database is
   std::string table = "strata_migrations";  // history table. Default: strata_migrations
   std::chrono::milliseconds lock_timeout{60000};  // Default: 60 s
+  Placeholders placeholders{};             // ${NAME} in sections that ask for it (envsub)
+  bool show_values = false;                // a dry run prints the expanded SQL, values included
 };
 
 struct UpOptions {
@@ -61,7 +64,8 @@ struct RunResult {
   std::vector<std::string> notes;  // things worth telling the user (on stderr)
 };
 
-enum class EntryState { applied, pending, missing, modified, partial };
+// outdated: a repeatable migration changed since it was last applied (the next `up` applies it).
+enum class EntryState { applied, pending, missing, modified, partial, outdated };
 const char* to_string(EntryState s);
 
 struct StatusEntry {
@@ -76,7 +80,7 @@ struct StatusEntry {
 struct Status {
   bool database_exists = false;
   HistorySource source = HistorySource::none;
-  std::vector<StatusEntry> entries;  // sorted by version
+  std::vector<StatusEntry> entries;  // sorted by version; repeatable migrations (version "R") last, by name
   std::vector<Problem> problems;     // directory problems (the entries exclude those files)
   std::size_t applied = 0;
   std::size_t pending = 0;
@@ -102,7 +106,8 @@ class Migrator {
   // records the versions its "Applied migrations" list names as applied, all in one transaction
   // (dbmate's `load`). A database with any table, or any history, is Error(unavailable); a listed
   // version no migration file has is Error(invalid_input) naming the file, before anything runs.
-  // SQLite only: a PostgreSQL dump is in name order, not dependency order (Error(usage)).
+  // PostgreSQL's dump, in name order, is applied in dependency order. MySQL commits DDL
+  // implicitly, so there a failure is undone by dropping what the dump had created.
   RunResult load(const std::string& file, const std::string& sql);
   // Re-accepts the current checksum of changed applied files (`version`, or all when nullopt).
   std::vector<std::string> accept(std::optional<Version> version);
@@ -114,11 +119,14 @@ class Migrator {
 
  private:
   class Session;
-  void run_up_as_written(Session& s, const Migration& m, const SectionPlan& plan);
-  // Applies the pending migrations `o` selects, or exactly `only` (oldest first) when given.
+  std::size_t run_up_as_written(Session& s, const Migration& m, const SectionPlan& plan);
+  // Applies the pending migrations `o` selects, or exactly `only` (oldest first) when given;
+  // then, unless `only`, --to or --steps limits the run, the repeatable ones that are due.
   void apply_pending(Session& s, const UpOptions& o, const StepDone& on_step,
                      const std::vector<Version>* only = nullptr);
   void revert(Session& s, const DownOptions& o, const StepDone& on_step);
+  // Applies the repeatable migrations that are new or changed, by name, after the versioned ones.
+  void apply_repeatables(Session& s, const StepDone& on_step);
 
   Target target_;
   std::vector<std::string> dirs_;

@@ -1,5 +1,7 @@
 #include "migrate/mysql_splitter.h"
 
+#include "common/text.h"
+
 namespace strata::migrate {
 namespace {
 
@@ -24,7 +26,7 @@ std::size_t end_of_line(std::string_view s, std::size_t at) {
 // force and the line that set it.
 class Splitter {
  public:
-  explicit Splitter(std::string_view sql) : sql_(sql) {}
+  Splitter(std::string_view sql, std::size_t first_line) : sql_(sql), first_line_(first_line) {}
 
   MysqlSplit run() {
     while (i_ < sql_.size() && !out_.error_offset) step();
@@ -91,7 +93,7 @@ class Splitter {
       return true;
     }
     delimiter_ = std::string(sql_.substr(k, e - k));
-    delimiter_line_ = line_of(word);
+    delimiter_line_ = first_line_ - 1 + line_of(word);
     i_ = eol;
     return true;
   }
@@ -164,11 +166,73 @@ class Splitter {
   std::size_t start_ = std::string_view::npos;
   std::string delimiter_ = ";";
   std::size_t delimiter_line_ = 0;
+  std::size_t first_line_ = 1;
   MysqlSplit out_;
 };
 
 }  // namespace
 
-MysqlSplit split_mysql(std::string_view sql) { return Splitter(sql).run(); }
+MysqlSplit split_mysql(std::string_view sql, std::size_t first_line) { return Splitter(sql, first_line).run(); }
+
+namespace {
+
+bool is_mysql_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         (static_cast<unsigned char>(c) >= 0x80);
+}
+
+// Past the quoted run opening at `i` (backslash escapes outside `identifiers`, doubled quotes).
+std::size_t skip_quoted(std::string_view s, std::size_t i) {
+  const char quote = s[i];
+  for (++i; i < s.size(); ++i) {
+    if (s[i] == '\\' && quote != '`') {
+      ++i;
+    } else if (s[i] == quote) {
+      if (i + 1 < s.size() && s[i + 1] == quote) {
+        ++i;
+      } else {
+        return i + 1;
+      }
+    }
+  }
+  return s.size();
+}
+
+}  // namespace
+
+std::vector<SqlWord> mysql_words(std::string_view sql, std::size_t max_words) {
+  std::vector<SqlWord> words;
+  std::size_t i = 0;
+  while (i < sql.size() && words.size() < max_words) {
+    const char c = sql[i];
+    const char n = i + 1 < sql.size() ? sql[i + 1] : '\0';
+    if (c == '#' || (c == '-' && n == '-' && (i + 2 >= sql.size() || is_space(sql[i + 2])))) {
+      i = end_of_line(sql, i);
+    } else if (c == '/' && n == '*' && i + 2 < sql.size() && sql[i + 2] == '!') {
+      i += 3;  // the server runs what a conditional comment holds: read it, skipping its version
+      while (i < sql.size() && sql[i] >= '0' && sql[i] <= '9') ++i;
+    } else if (c == '/' && n == '*') {
+      const std::size_t close = sql.find("*/", i + 2);
+      i = close == std::string_view::npos ? sql.size() : close + 2;
+    } else if (c == '*' && n == '/') {
+      i += 2;  // the end of a conditional comment
+    } else if (c == '\'' || c == '"') {
+      i = skip_quoted(sql, i);
+    } else if (c == '`') {
+      const std::size_t end = skip_quoted(sql, i);
+      const std::size_t inner_end = end > i + 1 && sql[end - 1] == '`' ? end - 1 : end;
+      words.push_back(SqlWord{std::string(sql.substr(i + 1, inner_end - i - 1)), i, true});
+      i = end;
+    } else if (is_mysql_word_char(c)) {
+      const std::size_t start = i;
+      while (i < sql.size() && is_mysql_word_char(sql[i])) ++i;
+      words.push_back(SqlWord{to_upper(sql.substr(start, i - start)), start, false});
+    } else {
+      if (c == '(' || c == ')' || c == ',' || c == '.') words.push_back(SqlWord{std::string(1, c), i, false});
+      ++i;
+    }
+  }
+  return words;
+}
 
 }  // namespace strata::migrate

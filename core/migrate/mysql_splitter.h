@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "migrate/postgres_splitter.h"
+
 namespace strata::migrate {
 
 struct MysqlStatement {
@@ -30,6 +32,13 @@ struct MysqlSplit {
   std::string error;
 };
 
-MysqlSplit split_mysql(std::string_view sql);
+// `first_line`: the line of the file `sql` starts on, for the line numbers in `error`.
+MysqlSplit split_mysql(std::string_view sql, std::size_t first_line = 1);
+
+// The words of one MySQL statement (for the run plan and lint), as postgres_words gives them:
+// keywords and identifiers upper-cased, `backticked` names with `quoted` set and their text as
+// written, ( ) , . as one-character words; strings and comments left out, the inside of a /*!
+// conditional comment read as the server reads it. At most `max_words`.
+std::vector<SqlWord> mysql_words(std::string_view sql, std::size_t max_words = static_cast<std::size_t>(-1));
 
 }  // namespace strata::migrate

@@ -10,10 +10,8 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
-#include <atomic>
 #include <cstdio>
 #include <map>
-#include <random>
 #include <thread>
 
 #include "common/error.h"
@@ -23,6 +21,8 @@
 #include "migrate/driver.h"
 #include "migrate/postgres_splitter.h"
 #include "migrate/pq_library.h"
+#include "migrate/replay_signals.h"
+#include "migrate/server_locking.h"
 #include "migrate/schema.h"
 #include "migrate/sql_runner.h"
 
@@ -40,7 +40,8 @@ const Dialect& postgres_dialect() {
                          "DOUBLE PRECISION",
                          "TIMESTAMPTZ",
                          "clock_timestamp()",
-                         "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"};
+                         "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+                         "TEXT"};
   return d;
 }
 
@@ -68,99 +69,56 @@ std::size_t byte_offset_of_char(std::string_view text, long position) {
   return i;
 }
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 void ignore_notice(void*, const char*) {}
 
 // ---- scratch databases and interrupts -------------------------------------------------------
 
-// While a scratch replay runs, SIGINT, SIGTERM and SIGHUP cancel the statement in flight
-// (PQcancel is async-signal-safe) and are remembered: the replay stops before its next statement,
-// the scratch database or schema is dropped as the drivers unwind, and the signal is then raised
-// again with the action it had before, so a ^C'd `check` leaves nothing behind.
-volatile std::sig_atomic_t g_signal = 0;
-PGcancel* volatile g_cancel = nullptr;
-// Set before g_cancel, so the handler never runs libpq's one-time load.
+// What a signal during a scratch replay calls (replay_signals.h): PQcancel is async-signal-safe.
+// Set before the handler can run it, so the handler never runs libpq's one-time load.
 decltype(&::PQcancel) volatile g_pq_cancel = nullptr;
 
-extern "C" void on_replay_signal(int sig) {
-  g_signal = sig;
-  if (PGcancel* c = g_cancel; c != nullptr) {
-    char buf[256];
-    g_pq_cancel(c, buf, sizeof buf);
-  }
+extern "C" void cancel_statement(void* cancel) {
+  char buf[256];
+  g_pq_cancel(static_cast<PGcancel*>(cancel), buf, sizeof buf);
 }
 
+// The replay's signals, cancelling the statement in flight on `conn`.
 class SignalGuard {
  public:
   SignalGuard() = default;
   SignalGuard(const SignalGuard&) = delete;
   SignalGuard& operator=(const SignalGuard&) = delete;
-  ~SignalGuard() {
-    stop_cancelling();
-    if (!installed_) return;
-    for (std::size_t i = 0; i < k_signals.size(); ++i) sigaction(k_signals[i], &old_[i], nullptr);
-    if (const int sig = g_signal; sig != 0) {
-      g_signal = 0;
-      std::raise(sig);
-    }
-  }
+  ~SignalGuard() { stop_cancelling(); }
 
   void start(PGconn* conn) {
     cancel_ = pq().get_cancel(conn);
     g_pq_cancel = pq().cancel;
-    g_cancel = cancel_;
-    if (installed_) return;
-    struct sigaction sa {};
-    sa.sa_handler = on_replay_signal;
-    sigemptyset(&sa.sa_mask);
-    for (std::size_t i = 0; i < k_signals.size(); ++i) {
-      sigaction(k_signals[i], nullptr, &old_[i]);
-      // A signal the caller ignores (SIGINT in a background job of a script) stays ignored.
-      if (old_[i].sa_handler != SIG_IGN) sigaction(k_signals[i], &sa, nullptr);
-    }
-    installed_ = true;
+    signals_.start(cancel_statement, cancel_);
   }
 
   void stop_cancelling() {
     if (cancel_ == nullptr) return;
-    if (g_cancel == cancel_) g_cancel = nullptr;
+    signals_.stop_cancelling(cancel_);
     pq().free_cancel(cancel_);
     cancel_ = nullptr;
   }
 
-  static int pending() { return g_signal; }
+  static int pending() { return ReplaySignals::pending(); }
 
  private:
-  static constexpr std::array<int, 3> k_signals{SIGINT, SIGTERM, SIGHUP};
-  std::array<struct sigaction, 3> old_{};
-  bool installed_ = false;
+  ReplaySignals signals_;
   PGcancel* cancel_ = nullptr;
 };
 
-std::string scratch_name() {
-  static std::atomic<unsigned> counter{0};
-  std::random_device rd;
-  return "strata_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(rd() % 100000);
-}
-
 // A database created for one replay on a connection to the live one, dropped (WITH (FORCE) on
 // PostgreSQL 13+) when this goes.
-struct ScratchDatabaseOwner {
+struct PgScratchDatabase {
   PGconn* admin = nullptr;
   std::string name;
   bool created = false;
   std::string error;  // why it was not created
 
-  ScratchDatabaseOwner(const Endpoint& server, std::string database_name) : name(std::move(database_name)) {
+  PgScratchDatabase(const Endpoint& server, std::string database_name) : name(std::move(database_name)) {
     admin = pq().connectdb(server.conninfo.c_str());
     if (admin == nullptr || pq().status(admin) != CONNECTION_OK) {
       error = admin == nullptr ? "out of memory" : scrub(one_line(pq().error_message(admin)), server.password);
@@ -175,9 +133,9 @@ struct ScratchDatabaseOwner {
       error = scrub(m != nullptr ? std::string(m) : one_line(pq().error_message(admin)), server.password);
     }
   }
-  ScratchDatabaseOwner(const ScratchDatabaseOwner&) = delete;
-  ScratchDatabaseOwner& operator=(const ScratchDatabaseOwner&) = delete;
-  ~ScratchDatabaseOwner() {
+  PgScratchDatabase(const PgScratchDatabase&) = delete;
+  PgScratchDatabase& operator=(const PgScratchDatabase&) = delete;
+  ~PgScratchDatabase() {
     if (admin == nullptr) return;
     if (created) {
       const std::string force = pq().server_version(admin) >= 130000 ? " WITH (FORCE)" : "";
@@ -240,7 +198,7 @@ class PostgresDriver final : public Driver {
 
   // The scratch database: the endpoint's --schema (if any) is created in it, so migrations that
   // name it explicitly replay as they ran.
-  void become_scratch_database(std::unique_ptr<ScratchDatabaseOwner> owner) {
+  void become_scratch_database(std::unique_ptr<PgScratchDatabase> owner) {
     owner_ = std::move(owner);
     signals_.start(conn_);
     if (!endpoint_.schema.empty()) exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(endpoint_.schema), "creating the schema");
@@ -253,21 +211,11 @@ class PostgresDriver final : public Driver {
   // Session-level pg_advisory_lock keyed on database, schema and history table, polled so that
   // the wait can be bounded and the first attempt tells whether someone else held it.
   void lock(const std::string& table, std::chrono::milliseconds timeout) {
-    const auto key = static_cast<std::int64_t>(fnv1a("strata migrate\n" + database_ + "\n" + schema_ + "\n" + table));
+    const auto key = static_cast<std::int64_t>(stable_hash("strata migrate\n" + database_ + "\n" + schema_ + "\n" + table));
     const std::string sql = "SELECT pg_try_advisory_lock(" + std::to_string(key) + ")";
-    const auto deadline = Clock::now() + timeout;
-    auto pause = std::chrono::milliseconds(2);
-    while (query(sql, "taking the migration lock").at(0).at(0) != "t") {
-      if (Clock::now() >= deadline) {
-        throw Error(ExitCode::unavailable,
-                    endpoint_.display + ": another strata process holds the migration lock (waited " +
-                        std::to_string(timeout.count() / 1000) + " s)",
-                    "raise --lock-timeout, or find the other session: SELECT pid FROM pg_locks WHERE "
-                    "locktype = 'advisory' AND objid = " + std::to_string(static_cast<std::uint32_t>(key)));
-      }
-      std::this_thread::sleep_for(pause);
-      if (pause < std::chrono::milliseconds(50)) pause *= 2;
-    }
+    wait_for_lock([&] { return query(sql, "taking the migration lock").at(0).at(0) == "t"; }, timeout, endpoint_.display,
+                  "raise --lock-timeout, or find the other session: SELECT pid FROM pg_locks WHERE "
+                  "locktype = 'advisory' AND objid = " + std::to_string(static_cast<std::uint32_t>(key)));
   }
 
   DriverKind kind() const override { return DriverKind::postgres; }
@@ -299,13 +247,7 @@ class PostgresDriver final : public Driver {
   }
 
   void exec_bound(const std::string& sql, double duration_ms, const std::string& doing) override {
-    std::string text = sql;
-    if (const std::size_t pos = text.find(":duration_ms"); pos != std::string::npos) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.3f", duration_ms);
-      text.replace(pos, 12, buf);
-    }
-    exec(text, doing);
+    exec(with_duration(sql, duration_ms), doing);
   }
 
   void begin() override { exec("BEGIN", "BEGIN"); }
@@ -516,14 +458,14 @@ class PostgresDriver final : public Driver {
   std::vector<std::string> live_schemas_;
   std::string caveat_;
   SignalGuard signals_;                           // restored after the scratch is gone
-  std::unique_ptr<ScratchDatabaseOwner> owner_;  // destroyed (dropping the database) after conn_ is closed
+  std::unique_ptr<PgScratchDatabase> owner_;  // destroyed (dropping the database) after conn_ is closed
 };
 
 // ---- the schema from pg_catalog --------------------------------------------------------------
 
 // Removes `"schema".` qualifications that pg_get_indexdef/functiondef/triggerdef add whatever
 // the search_path, so a scratch schema and the live one read the same.
-std::string unqualify(std::string text, const std::string& schema) {
+std::string pg_unqualify(std::string text, const std::string& schema) {
   for (const std::string& prefix : {quote_ident(schema) + ".", schema + "."}) {
     for (std::size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos)) {
       const bool boundary = pos == 0 || text[pos - 1] == ' ' || text[pos - 1] == '(' || text[pos - 1] == ',';
@@ -537,9 +479,9 @@ std::string unqualify(std::string text, const std::string& schema) {
   return text;
 }
 
-std::string fold(const std::string& sql) { return fold_whitespace(sql, "'\""); }
+std::string pg_fold(const std::string& sql) { return fold_whitespace(sql, "'\""); }
 
-int rank(const std::string& type) {
+int pg_rank(const std::string& type) {
   static const std::map<std::string, int> order = {{"schema", -2}, {"extension", -1}, {"type", 0},  {"sequence", 1}, {"function", 2}, {"table", 3},
                                                    {"index", 4}, {"view", 5},     {"trigger", 6}};
   const auto it = order.find(type);
@@ -598,12 +540,12 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
                              doing)) {
     auto it = table_body.find(r[0]);
     if (it == table_body.end()) continue;
-    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  CONSTRAINT " + r[1] + " " + unqualify(r[2], nsp);
+    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  CONSTRAINT " + r[1] + " " + pg_unqualify(r[2], nsp);
     first_line[r[0]] = true;
   }
   for (const std::string& t : tables) {
     const std::string text = table_body[t] + "\n)";
-    schema.objects.push_back(SchemaObject{"table", prefix + t, prefix + t, fold(text), text});
+    schema.objects.push_back(SchemaObject{"table", prefix + t, prefix + t, pg_fold(text), text});
   }
 
   for (const auto& r : query("SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
@@ -613,8 +555,8 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
                              "AND co.contype IN ('p', 'u', 'x'))" + no_ext("t.oid"),
                              doing)) {
     if (r[1] == exclude_table) continue;
-    const std::string text = unqualify(r[2], nsp);
-    schema.objects.push_back(SchemaObject{"index", prefix + r[0], prefix + r[1], fold(text), text});
+    const std::string text = pg_unqualify(r[2], nsp);
+    schema.objects.push_back(SchemaObject{"index", prefix + r[0], prefix + r[1], pg_fold(text), text});
   }
   for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c "
                              "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + ns +
@@ -623,15 +565,15 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
     std::string body = r[3];
     while (!body.empty() && (body.back() == ';' || body.back() == '\n' || body.back() == ' ')) body.pop_back();
     const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + r[1] + " AS\n" + body;
-    schema.objects.push_back(SchemaObject{"view", prefix + r[0], prefix + r[0], fold(text), text});
+    schema.objects.push_back(SchemaObject{"view", prefix + r[0], prefix + r[0], pg_fold(text), text});
   }
   for (const auto& r : query("SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
                              "pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                              "WHERE n.nspname = " + ns + " AND p.prokind IN ('f', 'p')" + no_ext("p.oid"),
                              doing)) {
-    std::string text = unqualify(r[1], nsp);
+    std::string text = pg_unqualify(r[1], nsp);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    schema.objects.push_back(SchemaObject{"function", prefix + r[0], "", fold(text), text});
+    schema.objects.push_back(SchemaObject{"function", prefix + r[0], "", pg_fold(text), text});
   }
   for (const auto& r : query(
            "SELECT c.relname, quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
@@ -645,7 +587,7 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
     const std::string text = "CREATE SEQUENCE " + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
                              r[4] + " MINVALUE " + r[5] + " MAXVALUE " + r[6] + " CACHE " + r[7] +
                              (r[8] == "t" ? " CYCLE" : "");
-    schema.objects.push_back(SchemaObject{"sequence", prefix + r[0], r[9].empty() ? r[9] : prefix + r[9], fold(text), text});
+    schema.objects.push_back(SchemaObject{"sequence", prefix + r[0], r[9].empty() ? r[9] : prefix + r[9], pg_fold(text), text});
   }
   for (const auto& r : query("SELECT t.typname, quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' "
                              "ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
@@ -653,15 +595,15 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
                              " GROUP BY t.typname",
                              doing)) {
     const std::string text = "CREATE TYPE " + r[1] + " AS ENUM (" + r[2] + ")";
-    schema.objects.push_back(SchemaObject{"type", prefix + r[0], "", fold(text), text});
+    schema.objects.push_back(SchemaObject{"type", prefix + r[0], "", pg_fold(text), text});
   }
   for (const auto& r : query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
                              "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                              "WHERE n.nspname = " + ns + " AND NOT tg.tgisinternal",
                              doing)) {
     if (r[1] == exclude_table) continue;
-    const std::string text = unqualify(r[2], nsp);
-    schema.objects.push_back(SchemaObject{"trigger", prefix + r[0], prefix + r[1], fold(text), text});
+    const std::string text = pg_unqualify(r[2], nsp);
+    schema.objects.push_back(SchemaObject{"trigger", prefix + r[0], prefix + r[1], pg_fold(text), text});
   }
 }
 
@@ -678,7 +620,7 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::
                                "reading the schema")) {
       if (schemas != nullptr && std::find(schemas->begin(), schemas->end(), r[0]) == schemas->end()) continue;
       const std::string text = "CREATE SCHEMA " + r[0];
-      schema.objects.push_back(SchemaObject{"schema", r[0], "", fold(text), text});
+      schema.objects.push_back(SchemaObject{"schema", r[0], "", pg_fold(text), text});
       read_namespace(schema, r[0], r[0] + ".", "");
     }
   }
@@ -688,10 +630,10 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::
                              "WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
                              "reading the schema")) {
     const std::string text = "CREATE EXTENSION " + r[0] + " WITH SCHEMA " + r[1];
-    schema.objects.push_back(SchemaObject{"extension", r[0], "", fold(text), text});
+    schema.objects.push_back(SchemaObject{"extension", r[0], "", pg_fold(text), text});
   }
   std::sort(schema.objects.begin(), schema.objects.end(), [](const SchemaObject& a, const SchemaObject& b) {
-    return std::make_tuple(rank(a.type), a.name, a.table) < std::make_tuple(rank(b.type), b.name, b.table);
+    return std::make_tuple(pg_rank(a.type), a.name, a.table) < std::make_tuple(pg_rank(b.type), b.name, b.table);
   });
   return schema;
 }
@@ -715,7 +657,7 @@ std::unique_ptr<Driver> open_postgres_scratch(const Endpoint& server) {
   // A scratch database: nothing a migration does outside its schema reaches the live database.
   std::string why_not;
   {
-    auto owner = std::make_unique<ScratchDatabaseOwner>(e, scratch_name());
+    auto owner = std::make_unique<PgScratchDatabase>(e, scratch_database_name());
     if (owner->created) {
       try {
         const std::string name = owner->name;
@@ -739,7 +681,7 @@ std::unique_ptr<Driver> open_postgres_scratch(const Endpoint& server) {
                                  "listing the schemas")) {
     live.push_back(std::move(row[0]));
   }
-  driver->become_scratch_schema(scratch_name(), std::move(live));
+  driver->become_scratch_schema(scratch_database_name(), std::move(live));
   driver->set_caveat("replayed in a scratch schema of the live database, not a scratch database (" + why_not +
                      "): statements that name a schema, set the search_path or create a schema are not replayed; "
                      "grant the role CREATEDB for full isolation");

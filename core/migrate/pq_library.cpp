@@ -5,7 +5,7 @@
 namespace strata::migrate {
 namespace {
 
-PqLibrary load() {
+PqLibrary load_libpq() {
   const SharedLibrary so("libpq.so.5", "libpq5");
   PqLibrary lib{};
   so.resolve("PQcancel", lib.cancel);
@@ -37,7 +37,7 @@ PqLibrary load() {
 }  // namespace
 
 const PqLibrary& pq_library() {
-  static const PqLibrary lib = load();
+  static const PqLibrary lib = load_libpq();
   return lib;
 }
 

@@ -5,13 +5,14 @@
 #include <string_view>
 
 #include "common/text.h"
+#include "migrate/mysql_splitter.h"
 #include "migrate/postgres_splitter.h"
 #include "migrate/sql_runner.h"
 
 namespace strata::migrate {
 namespace {
 
-enum class Kind { other, begin, end, no_transaction, foreign_keys_off, foreign_keys_on };
+enum class Kind { other, begin, end, no_transaction, foreign_keys_off, foreign_keys_on, implicit_commit };
 
 struct Statement {
   std::size_t offset = 0;
@@ -90,6 +91,23 @@ Statement classify_postgres(const std::vector<SqlWord>& w, std::size_t offset) {
   return s;
 }
 
+// MySQL and MariaDB commit the open transaction before (and after) most statements that are not
+// data changes: DDL, account and lock statements. A section holding one cannot be one transaction.
+Statement classify_mysql(const std::vector<SqlWord>& w, std::size_t offset) {
+  if (is(w, 0, "BEGIN") && is(w, 1, "NOT")) return {offset, Kind::other, {}};  // MariaDB's BEGIN NOT ATOMIC block
+  Statement s{offset, control_kind(w), {}};
+  if (s.kind != Kind::other || w.empty() || w[0].quoted) return s;
+  const std::string& first = w[0].upper;
+  if ((first == "CREATE" || first == "DROP") && is(w, 1, "TEMPORARY")) return s;
+  static const std::set<std::string, std::less<>> commits = {
+      "CREATE", "ALTER",   "DROP",     "RENAME", "TRUNCATE", "GRANT",   "REVOKE",  "LOCK",  "UNLOCK",
+      "ANALYZE", "OPTIMIZE", "REPAIR", "FLUSH",  "INSTALL",  "UNINSTALL", "RESET", "CACHE", "LOAD"};
+  if (commits.count(first) == 0 || (first == "LOAD" && !is(w, 1, "INDEX"))) return s;
+  std::string what = first;
+  if (w.size() > 1 && !w[1].quoted && w[1].upper.size() > 1) what += " " + w[1].upper;
+  return {offset, Kind::implicit_commit, std::move(what)};
+}
+
 std::vector<Statement> statements_of(const Section& section, DriverKind kind) {
   std::vector<Statement> out;
   const std::string& sql = section.sql;
@@ -99,6 +117,12 @@ std::vector<Statement> statements_of(const Section& section, DriverKind kind) {
     const SplitResult split = split_postgres(sql);
     for (const SqlStatement& st : split.statements) {
       out.push_back(classify_postgres(postgres_words(std::string_view(sql).substr(st.offset, st.length), k_words), st.offset));
+    }
+    return out;
+  }
+  if (kind == DriverKind::mysql) {
+    for (const MysqlStatement& st : split_mysql(sql).statements) {
+      out.push_back(classify_mysql(mysql_words(std::string_view(sql).substr(st.offset, st.length), k_words), st.offset));
     }
     return out;
   }
@@ -123,8 +147,18 @@ SectionPlan plan_section(const Section& section, DriverKind kind, bool up) {
   const char* const no_txn_code = sqlite ? "pragma-in-transaction" : "not-in-transaction";
   if (!sqlite && section.foreign_keys_off) {
     plan.problems.push_back({"foreign-keys-option", section.first_line > 1 ? section.first_line - 1 : 0,
-                             "foreign_keys:off is a SQLite option; PostgreSQL has no such switch (declare the "
-                             "constraints DEFERRABLE and use SET CONSTRAINTS ... DEFERRED)"});
+                             kind == DriverKind::mysql
+                                 ? "foreign_keys:off is a SQLite option (on MySQL, write SET FOREIGN_KEY_CHECKS = 0 "
+                                   "in the migration and = 1 at its end)"
+                                 : "foreign_keys:off is a SQLite option; PostgreSQL has no such switch (declare the "
+                                   "constraints DEFERRABLE and use SET CONSTRAINTS ... DEFERRED)"});
+  }
+  if (kind == DriverKind::mysql) {
+    // What the client could not split is refused before anything runs, not half-way through.
+    if (const MysqlSplit split = split_mysql(section.sql, section.first_line); split.error_offset) {
+      refuse("parse-error", *split.error_offset, split.error);
+      return plan;
+    }
   }
   const std::vector<Statement> statements = statements_of(section, kind);
   bool own_control = false;
@@ -153,6 +187,16 @@ SectionPlan plan_section(const Section& section, DriverKind kind, bool up) {
     }
     if (open) refuse("unbalanced-transaction", *open, "BEGIN is never committed: the section ends with its transaction open");
     return plan;
+  }
+
+  if (kind == DriverKind::mysql) {
+    for (const Statement& s : statements) {
+      if (s.kind != Kind::implicit_commit) continue;
+      plan.mode = RunMode::as_written;
+      plan.implicit_commit = true;
+      plan.reason = "MySQL commits " + s.what + " (line " + std::to_string(line_of(s.offset)) + ") implicitly";
+      return plan;
+    }
   }
 
   if (statements.size() == 1 && statements.front().kind == Kind::no_transaction) {

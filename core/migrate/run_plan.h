@@ -11,8 +11,10 @@
 //    `transaction:false`, when it carries its own transaction control (BEGIN/START TRANSACTION ...
 //    COMMIT/END/ROLLBACK, as golang-migrate projects write with x-no-tx-wrap or in PostgreSQL
 //    files), or when it is one statement that cannot run inside a transaction
-//    (CREATE INDEX CONCURRENTLY, VACUUM, ...), which golang-migrate also runs alone. The history
-//    row is written first as `partial` and counts the statements done.
+//    (CREATE INDEX CONCURRENTLY, VACUUM, ...), which golang-migrate also runs alone; on MySQL and
+//    MariaDB, also when it holds a statement the server commits implicitly (CREATE, ALTER, DROP,
+//    RENAME, TRUNCATE, GRANT, ...): a transaction around it would be a promise the server breaks.
+//    The history row is written first as `partial` and counts the statements done.
 // What cannot run either way (a statement that cannot be in a transaction among others in a
 // wrapped section, a PRAGMA foreign_keys inside the file's own BEGIN...COMMIT, a BEGIN never
 // committed, foreign_keys:off on PostgreSQL) is a problem: refused before anything runs.
@@ -37,6 +39,7 @@ struct SectionPlan {
   RunMode mode = RunMode::transaction;
   bool foreign_keys_off = false;  // SQLite: off around the run, checked before COMMIT
   std::string reason;             // why as_written ("transaction:false", "its own BEGIN/COMMIT", ...)
+  bool implicit_commit = false;   // MySQL: as_written because the server commits a statement of it
   std::vector<PlanProblem> problems;
 };
 

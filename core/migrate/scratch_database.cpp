@@ -6,15 +6,16 @@
 
 namespace strata::migrate {
 
-ScratchDatabase::ScratchDatabase(const Endpoint* server, std::string history_table)
-    : db_(open_scratch(server)), history_table_(std::move(history_table)) {
+ScratchDatabase::ScratchDatabase(const Endpoint* server, std::string history_table, const Placeholders* placeholders)
+    : db_(open_scratch(server)), history_table_(std::move(history_table)), placeholders_(placeholders) {
   if (!history_table_.empty()) db_->exec(HistoryTable(*db_, history_table_).create_sql(), "creating the history table");
 }
 
 ScratchDatabase::~ScratchDatabase() = default;
 
 // The run plan the engine follows (run_plan.h), so a replay runs each section as `up` would.
-void ScratchDatabase::apply(const Section& section) {
+void ScratchDatabase::apply(const Section& given) {
+  const Section section = placeholders_ != nullptr ? expand_placeholders(given, *placeholders_) : given;
   const SectionPlan plan = plan_section(section, db_->kind(), true);
   if (plan.foreign_keys_off) db_->set_foreign_keys(false);
   try {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "migrate/migration.h"
+#include "migrate/placeholders.h"
 #include "migrate/schema.h"
 
 namespace strata::migrate {
@@ -21,7 +22,9 @@ class ScratchDatabase {
   // `history_table`, when given, is created first, as `up` creates it before the first migration
   // (a project may alter it: harbor's migrations add a column to golang-migrate's table), and is
   // left out of schema().
-  explicit ScratchDatabase(const Endpoint* server = nullptr, std::string history_table = {});
+  // `placeholders`, when given, expands ${NAME} as `up` would (REQUIRES: it outlives this).
+  explicit ScratchDatabase(const Endpoint* server = nullptr, std::string history_table = {},
+                           const Placeholders* placeholders = nullptr);
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
@@ -35,6 +38,7 @@ class ScratchDatabase {
  private:
   std::unique_ptr<Driver> db_;
   std::string history_table_;
+  const Placeholders* placeholders_;
 };
 
 }  // namespace strata::migrate

@@ -20,7 +20,7 @@ using sqlite::OpenMode;
 
 const Dialect& sqlite_dialect() {
   static const Dialect d{"BEGIN IMMEDIATE", "PRAGMA foreign_keys = ON;", "INTEGER", "REAL", "TEXT",
-                         "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", "applied_at"};
+                         "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", "applied_at", "TEXT"};
   return d;
 }
 
@@ -132,10 +132,16 @@ Endpoint Endpoint::sqlite(std::string path) {
 std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, const std::string& table,
                                       std::chrono::milliseconds lock_timeout);
 std::unique_ptr<Driver> open_postgres_scratch(const Endpoint& server);
+std::unique_ptr<Driver> open_mysql(const Endpoint& endpoint, Access access, const std::string& table,
+                                   std::chrono::milliseconds lock_timeout);
+std::unique_ptr<Driver> open_mysql_scratch(const Endpoint& server);
+
+std::string Driver::quote(std::string_view text) const { return sql_quote(text); }
 
 std::unique_ptr<Driver> open_driver(const Endpoint& endpoint, Access access, const std::string& table,
                                     std::chrono::milliseconds lock_timeout) {
   if (endpoint.kind == DriverKind::postgres) return open_postgres(endpoint, access, table, lock_timeout);
+  if (endpoint.kind == DriverKind::mysql) return open_mysql(endpoint, access, table, lock_timeout);
   const std::string& path = endpoint.path;
   switch (access) {
     case Access::write: {
@@ -160,6 +166,7 @@ std::unique_ptr<Driver> open_driver(const Endpoint& endpoint, Access access, con
 
 std::unique_ptr<Driver> open_scratch(const Endpoint* server) {
   if (server != nullptr && server->kind == DriverKind::postgres) return open_postgres_scratch(*server);
+  if (server != nullptr && server->kind == DriverKind::mysql) return open_mysql_scratch(*server);
   auto conn = std::make_unique<Connection>(":memory:", OpenMode::read_write_create, std::chrono::milliseconds(0));
   conn->set_foreign_keys(true);
   return std::make_unique<SqliteDriver>(nullptr, std::move(conn));

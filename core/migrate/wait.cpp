@@ -4,6 +4,10 @@
 #include "migrate/database_admin.h"
 
 namespace strata::migrate {
+std::unique_ptr<Driver> open_mysql_admin(const Endpoint& server);
+}  // namespace strata::migrate
+
+namespace strata::migrate {
 namespace {
 
 // The history table is not read: any name does for opening read-only.
@@ -20,6 +24,11 @@ WaitResult wait_for_database(Endpoint endpoint, std::chrono::milliseconds timeou
     return WaitResult{ms_since(start)};
   }
   endpoint.wait = timeout;
+  // The server, not the database: `wait` comes before `create` in a compose file or CI job.
+  if (endpoint.kind == DriverKind::mysql) {
+    open_mysql_admin(endpoint);
+    return WaitResult{ms_since(start)};
+  }
   open_driver(endpoint, Access::read_only, k_any_table, timeout);
   return WaitResult{ms_since(start)};
 }

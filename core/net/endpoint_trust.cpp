@@ -12,6 +12,7 @@ std::string_view default_port(std::string_view scheme) {
   if (scheme == "http") return "80";
   if (scheme == "https") return "443";
   if (scheme == "postgres") return "5432";
+  if (scheme == "mysql" || scheme == "mariadb") return "3306";
   return "";
 }
 

@@ -73,6 +73,12 @@ void rerank_hits(const RerankSettings& settings, const std::string& query, Searc
 
 }  // namespace
 
+store::CollectionInfo require_collection(store::Store& store, const std::string& name) {
+  std::optional<store::CollectionInfo> c = store::find_collection(store, name);
+  if (!c) no_collection(store, name);
+  return std::move(*c);
+}
+
 std::string_view to_string(Mode mode) {
   switch (mode) {
     case Mode::keyword: return "keyword";
@@ -87,6 +93,20 @@ std::optional<Mode> parse_mode(std::string_view text) {
   if (text == "vector") return Mode::vector;
   if (text == "hybrid") return Mode::hybrid;
   return std::nullopt;
+}
+
+std::optional<MetadataFilter> parse_metadata_filter(std::string_view spec) {
+  const std::size_t at = spec.find_first_of("=~");
+  if (at == std::string_view::npos) return std::nullopt;
+  MetadataFilter f{std::string(spec.substr(0, at)), std::string(spec.substr(at + 1))};
+  if (spec[at] == '~') {
+    f.match = store::FilterMatch::glob;
+  } else if (at > 0 && spec[at - 1] == '^') {
+    f.match = store::FilterMatch::prefix;
+    f.key.pop_back();
+  }
+  if (f.key.empty()) return std::nullopt;
+  return f;
 }
 
 struct Searcher::Impl {
@@ -263,12 +283,6 @@ void check_request(const SearchRequest& request) {
   }
 }
 
-store::CollectionInfo collection_of(store::Store& store, const std::string& name) {
-  std::optional<store::CollectionInfo> c = store::find_collection(store, name);
-  if (!c) no_collection(store, name);
-  return std::move(*c);
-}
-
 bool searchable_by_vector(const store::CollectionInfo& c) {
   return c.has_vectors && c.embedding_model && c.embedding_model->dimensions > 0;
 }
@@ -361,7 +375,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
   check_request(request);
   const std::vector<store::DocumentFilter> filters = document_filters(request.where);
   store::validate_filters(filters);
-  const store::CollectionInfo c = collection_of(impl_->store, request.collection);
+  const store::CollectionInfo c = require_collection(impl_->store, request.collection);
   const bool has_vectors = searchable_by_vector(c);
 
   SearchResult result;
@@ -413,7 +427,7 @@ bool is_checkable_word(const std::string& term) {
 }  // namespace
 
 std::vector<std::string> words_not_in_collection(store::Store& store, const std::string& collection, std::string_view text) {
-  const store::CollectionInfo c = collection_of(store, collection);
+  const store::CollectionInfo c = require_collection(store, collection);
   std::vector<std::string> words;
   std::vector<std::string> quoted;
   for (const std::string& term : fts_terms(text)) {

@@ -22,6 +22,7 @@
 #include "search/hit.h"
 #include "search/reranker.h"
 #include "search/rrf.h"
+#include "store/collections.h"
 #include "store/embedding_store.h"
 #include "store/search_store.h"
 #include "store/store.h"
@@ -62,6 +63,8 @@ struct MetadataFilter {
   std::string key, value;
   store::FilterMatch match = store::FilterMatch::equals;
 };
+// "key=value", "key^=prefix" or "key~glob"; nullopt when it is none of these or the key is empty.
+std::optional<MetadataFilter> parse_metadata_filter(std::string_view spec);
 
 struct SearchRequest {
   std::string query;
@@ -107,6 +110,10 @@ struct SearchResult {
   bool reranked = false;       // the hits are in the reranker's order
   std::string rerank_failure;  // why the reranker was asked and the order is the mode's
 };
+
+// The collection named `name`, as search and ask look it up. Throws Error(unavailable) "no
+// collection named 'NAME' in STORE", with the store's collections in the hint.
+store::CollectionInfo require_collection(store::Store& store, const std::string& name);
 
 // Throws Error: unavailable (no such collection, store problems, an embedding server that
 // fails), usage (empty query, vector mode on a collection without vectors, a bad --where),

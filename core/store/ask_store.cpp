@@ -57,11 +57,6 @@ void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int
   }
 }
 
-std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64();
-}
-
 CallStatus status_of(const std::string& s) {
   if (s == "partial") return CallStatus::partial;
   if (s == "error") return CallStatus::error;
@@ -217,8 +212,8 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     const LlmCall& c = record.call;
     SQLite::Statement q(impl_->db,
                         "INSERT INTO llm_calls (conversation_id, collection, question, answer, provider, model, endpoint, "
-                        "status, error, cached, input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, retrieval_query) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+                        "status, error, cached, input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, retrieval_query, "
+                        "tool_calls) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
     bind_optional(q, 1, conversation);
     q.bind(2, c.collection);
     q.bind(3, c.question);
@@ -247,6 +242,11 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     } else {
       q.bind(16);
     }
+    if (c.tool_calls) {
+      q.bind(17, *c.tool_calls);
+    } else {
+      q.bind(17);
+    }
     q.exec();
     written.call_id = impl_->db.getLastInsertRowid();
     written.conversation_id = conversation;
@@ -264,7 +264,7 @@ namespace {
 
 constexpr const char* k_call_columns =
     "SELECT id, conversation_id, collection, question, answer, provider, model, endpoint, status, error, cached, "
-    "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at, retrieval_query FROM llm_calls";
+    "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at, retrieval_query, tool_calls FROM llm_calls";
 
 LlmCall call_of(SQLite::Statement& q) {
   LlmCall c;
@@ -286,6 +286,7 @@ LlmCall call_of(SQLite::Statement& q) {
   c.chunk_ids = ids_of(q.getColumn(15).getString());
   c.created_at = q.getColumn(16).getString();
   if (!q.getColumn(17).isNull()) c.retrieval_query = q.getColumn(17).getString();
+  if (!q.getColumn(18).isNull()) c.tool_calls = q.getColumn(18).getString();
   return c;
 }
 

@@ -54,6 +54,9 @@ struct LlmCall {
   // What retrieval searched for when not `question` (a follow-up in a conversation); nullopt
   // when it searched for the question itself.
   std::optional<std::string> retrieval_query;
+  // The tool calls made before the answer, as JSON (see migrations/0013); nullopt when no tool
+  // was offered.
+  std::optional<std::string> tool_calls;
   std::string created_at;  // set by the store (ISO 8601, UTC)
 };
 

@@ -17,14 +17,6 @@ constexpr const char* k_document_columns =
     "SELECT id, source, path, coalesce(title, ''), loader, encoding, content_hash, size_bytes, char_count,"
     " chunk_count, page_count, mtime, ingested_at, metadata FROM documents WHERE collection_id = ? ";
 
-std::optional<std::string> optional_text(const SQLite::Column& c) {
-  return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
-}
-
-std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
-  return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
-}
-
 DocumentSummary summary_of(SQLite::Statement& q) {
   DocumentSummary d;
   d.id = q.getColumn(0).getInt64();

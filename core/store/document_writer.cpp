@@ -32,14 +32,6 @@ void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& valu
   }
 }
 
-std::optional<std::string> optional_text(const SQLite::Column& c) {
-  return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
-}
-
-std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
-  return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
-}
-
 StoredDocument stored_of(SQLite::Statement& q) {
   StoredDocument d;
   d.id = q.getColumn(0).getInt64();

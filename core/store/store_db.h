@@ -4,7 +4,9 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "sqlite/connection.h"
 #include "store/embedding_store.h"
@@ -20,5 +22,13 @@ sqlite::Connection& connection(Store& store);
 // (embedding_provider), `first + 1` (embedding_model) and `first + 2` (embedding_dimensions):
 // nullopt until a provider and a model are recorded; a NULL size (one still to learn) is 0.
 std::optional<EmbeddingModel> recorded_model(SQLite::Statement& row, int first);
+
+// A nullable column as an optional.
+inline std::optional<std::int64_t> optional_int(const SQLite::Column& c) {
+  return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+}
+inline std::optional<std::string> optional_text(const SQLite::Column& c) {
+  return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
+}
 
 }  // namespace strata::store

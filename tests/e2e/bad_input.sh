@@ -479,8 +479,8 @@ unchanged
 
 case_ "unsupported URL scheme"
 setup bad_scheme
-expect_exit 2 -- strata_t migrate -d mysql://localhost/db up
-expect_error_line
+expect_exit 2 -- strata_t migrate -d oracle://localhost/db up
+expect_error_line "unknown scheme .oracle."
 unchanged
 
 case_ "no database configured for a write command"

@@ -28,6 +28,24 @@ mkdir -p "$HOME"
 start_server --require-key "$STRATA_CANARY_KEY"
 chat_script() { ctl POST /_control/chat_script "{\"responses\": $1}"; }
 
+# The MySQL rows' server, its database `strata` made fresh for each row.
+MYDIR="$E2E_TMP/my"
+bash "$HERE/../servers/mariadb_server.sh" start "$MYDIR" >/dev/null 2>"$E2E_TMP/my.err" ||
+    { echo "cannot start the MariaDB test server: $(cat "$E2E_TMP/my.err")" >&2; exit 2; }
+e2e_on_exit "bash '$HERE/../servers/mariadb_server.sh' stop '$MYDIR'"
+MYSQL_PORT=$(cat "$MYDIR/port")
+MYSQL="mysql://strata:$(cat "$MYDIR/password")@127.0.0.1:$MYSQL_PORT"
+my_root() { mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot -p"$(cat "$MYDIR/root_password")" -N -B -e "$1"; }
+# Ends the connection running SELECT SLEEP once it appears (within 10 s), as the server going away would.
+kill_sleeper() {
+    local id
+    for _ in $(seq 1 100); do
+        id=$(my_root "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP%'")
+        [ -n "$id" ] && { my_root "KILL $id"; return; }
+        sleep 0.1
+    done
+}
+
 F="$E2E_TMP/fixture"
 mkdir -p "$F/docs" "$F/migrations"
 cd "$F" || exit 2
@@ -70,6 +88,7 @@ while IFS=$'\t' read -r id command kind input setup cmd code message; do
     N=$((N + 1))
     case_ "$id $command ($kind): $input"
     server_reset
+    my_root "DROP DATABASE IF EXISTS strata; CREATE DATABASE strata"
     D="$E2E_TMP/cases/$id"
     mkdir -p "$D"
     cp -a "$F/." "$D/"

@@ -183,7 +183,8 @@ CHUNK_OPTS="--format --strategy --size --overlap --unit --tokenizer --separator 
 TOKENS_OPTS="--ids --decode --truncate --tokenizer --json --color --help"
 : >notes.md
 expect_has "strata <TAB> offers every command" migrate chunk tokens -- strata ""
-expect_exact "strata ch<TAB> -> chunk" "chunk" -- strata ch
+expect_exact "strata ch<TAB> -> chat chunk" "chat chunk" -- strata ch
+expect_exact "strata chu<TAB> -> chunk" "chunk" -- strata chu
 expect_exact "strata tok<TAB> -> tokens" "tokens" -- strata tok
 # shellcheck disable=SC2086
 expect_has "strata chunk --<TAB>" $CHUNK_OPTS -- strata chunk --
@@ -405,9 +406,14 @@ for o in -k --where --vector-weight --temperature --max-tokens --context-tokens 
     expect_exact "strata ask $o <TAB> offers nothing" "" -- strata ask "$o" ""
 done
 expect_has "strata logs -<TAB>" -n --limit --conversation --json --store -- strata logs -
+expect_exact "strata chat --provider <TAB>" "anthropic none openai" -- strata chat --provider ""
+expect_exact "strata chat --collection n<TAB>" "notes" -- strata chat --collection n
+expect_lacks "strata chat --<TAB> has no ask-only options" --continue --context-only --json -- strata chat --
 expect_lacks "strata logs -<TAB> has no ask options" --model --provider --collection -- strata logs -
 expect_exact "strata logs -n <TAB> offers nothing" "" -- strata logs -n ""
 expect_has "strata <TAB> offers config" config -- strata ""
+expect_has "strata <TAB> offers mcp" mcp -- strata ""
+expect_has "strata mcp -<TAB>" --store --collection --no-migrate -- strata mcp -
 expect_has "strata config -<TAB>" --path --json --color -- strata config -
 expect_lacks "strata config -<TAB> has no store options" --store --collection -- strata config -
 cd "$TMP" || die "cannot cd to $TMP"
@@ -466,7 +472,7 @@ for sub in $SUBS; do
     printf '%s\n' "$migrate_help" | grep -qw -- "$sub" || fail "'strata migrate --help' does not list subcommand '$sub'"
 done
 top_help=$(strata --help 2>&1) || fail "'strata --help' exited non-zero"
-for cmd in chunk tokens ingest collections documents embed search ask logs config; do
+for cmd in chunk tokens ingest collections documents embed search ask logs mcp config; do
     printf '%s\n' "$top_help" | grep -qw -- "$cmd" || fail "'strata --help' does not list '$cmd'"
 done
 for sub in list remove; do
@@ -659,8 +665,12 @@ if command -v fish >/dev/null 2>&1; then
     fexpect_none "strata ask --vector-weight "
     fexpect "strata ask -" -c -k -q -h
     fexpect_none "strata ask rec"
+    fexpect "strata chat --" --tools --conversation --model
+    fexpect_lacks "strata chat --" --continue --context-only --json
+    fexpect "strata chat --provider " openai anthropic none
     fexpect "strata logs -" -n -h
-    fexpect "strata " config
+    fexpect "strata " config mcp
+    fexpect "strata mcp --" --store --collection --no-migrate
     fexpect "strata config --" --path --json --color
     cd "$TMP" || die "cannot cd to $TMP"
     fexpect_none "strata collections remove "
@@ -791,7 +801,8 @@ ZEOF
         zexpect "strata ask --model=" gpt-4o-mini claude-3-5-haiku-latest
         zexpect "strata ask --vec" --vector-weight
         zexpect "strata logs --" --limit --conversation --json
-        zexpect "strata " config
+        zexpect "strata " config mcp
+        zexpect "strata mcp --" --store --collection --no-migrate
         zexpect "strata config --" --path --json --color
         ZDIR=$TMP
         zexpect_none "strata collections remove "

@@ -16,6 +16,9 @@
 #   E2E_KEEP=1        keep the scratch directory (path printed at exit)
 #   E2E_CMD_TIMEOUT   per-command timeout in seconds (default 30)
 
+# Where this file is (tests/e2e), read while the test still runs in the directory it was started from.
+E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 set -u
 
 E2E_PASSED=0
@@ -146,6 +149,26 @@ e2e_finish() {
         exit 1
     fi
     exit 0
+}
+
+# --------------------------------------------------------------------------
+# npm packages for tests (MCP clients and servers), pinned, installed into a folder of the build
+# directory and kept between runs: npm_install_pinned DIR PACKAGE@VERSION...  (returns 1 on failure,
+# npm's log on stderr). Never a global install.
+npm_install_pinned() {
+    local dir=$1
+    shift
+    local marker
+    marker="$dir/.installed-$(printf '%s' "$*" | tr -c 'A-Za-z0-9.' '_')"
+    [ -f "$marker" ] && return 0
+    command -v npm >/dev/null 2>&1 || return 1
+    mkdir -p "$dir" || return 1
+    [ -f "$dir/package.json" ] || printf '{"name":"strata-test-packages","private":true}\n' >"$dir/package.json"
+    (cd "$dir" && timeout 600 npm install --no-audit --no-fund --save-exact --loglevel=error "$@" >npm.log 2>&1) || {
+        cat "$dir/npm.log" >&2
+        return 1
+    }
+    touch "$marker"
 }
 
 # --------------------------------------------------------------------------
@@ -345,6 +368,33 @@ sys.exit(p.wait())
 PY
 }
 
+# answer_on_pty ANSWER CMD...: runs CMD on a terminal (stdin, stdout and stderr), types ANSWER
+# at the first question that ends in "[y/N] ", prints what the terminal showed; its exit code
+# is CMD's.
+answer_on_pty() {
+    python3 - "$@" <<'PY'
+import os, pty, subprocess, sys, time
+answer, cmd = sys.argv[1], sys.argv[2:]
+master, slave = pty.openpty()
+p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave)
+os.close(slave)
+seen, answered, deadline = b"", False, time.time() + 20
+while time.time() < deadline:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+    if not answered and b"[y/N] " in seen:
+        os.write(master, answer.encode() + b"\n")
+        answered = True
+sys.stdout.write(seen.decode("utf-8", "replace"))
+sys.exit(p.wait())
+PY
+}
+
 # --------------------------------------------------------------------------
 # Database helpers (sqlite3 CLI, read-only where possible)
 
@@ -455,6 +505,31 @@ expect_json_true() {
     else
         fail "$1: python check [$2] gave: $r"
     fi
+}
+
+# no_password_in_output: the last command printed $PASSWORD (the test server's) nowhere.
+no_password_in_output() {
+    if grep -Fq -- "$PASSWORD" "$E2E_TMP/.out" "$E2E_TMP/.err"; then
+        fail "the password appears in the output"
+    else
+        pass "no password in the output"
+    fi
+}
+
+# start_db_server SCRIPT DIR: starts a database server for the test with tests/servers/SCRIPT
+# (pg_server.sh, mariadb_server.sh) in DIR, stopped when the test ends; the test is skipped
+# (exit 77) when the server's binaries are absent, and fails when the server cannot start.
+start_db_server() {
+    local script rc
+    script="$E2E_LIB_DIR/../servers/$1"
+    bash "$script" start "$2" 2>"$E2E_TMP/server.err"
+    rc=$?
+    if [ $rc = 77 ]; then
+        echo "$E2E_NAME: SKIP: $(cat "$E2E_TMP/server.err")"
+        exit 77
+    fi
+    [ $rc = 0 ] || { echo "$E2E_NAME: cannot start the test server: $(cat "$E2E_TMP/server.err")"; exit 1; }
+    e2e_on_exit "bash '$script' stop '$2'"
 }
 
 # --------------------------------------------------------------------------

@@ -198,31 +198,6 @@ expect_exit 0 -- "$STRATA" migrate -d sqlite:made.db up
 expect_exit 2 -- "$STRATA" migrate -d sqlite:made.db drop
 expect_error_line '^strata: error: drop needs --yes when it cannot ask \(not at a terminal\)$'
 assert_true "not dropped without --yes" test -f made.db
-# answer_on_pty ANSWER CMD...: runs CMD on a terminal, answers its question, prints what it
-# showed; its exit code is CMD's.
-answer_on_pty() {
-    python3 - "$@" <<'PY'
-import os, pty, subprocess, sys, time
-answer, cmd = sys.argv[1], sys.argv[2:]
-master, slave = pty.openpty()
-p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave)
-os.close(slave)
-seen, answered, deadline = b"", False, time.time() + 20
-while time.time() < deadline:
-    try:
-        chunk = os.read(master, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    if not answered and b"[y/N] " in seen:
-        os.write(master, answer.encode() + b"\n")
-        answered = True
-sys.stdout.write(seen.decode("utf-8", "replace"))
-sys.exit(p.wait())
-PY
-}
 answer_on_pty n "$STRATA" migrate -d sqlite:made.db drop >pty.txt
 assert_eq 2 "$?" "answered no: exit 2"
 assert_true "it asked, naming the database" grep -q 'drop the database made\.db and all its data? \[y/N\]' pty.txt
@@ -672,5 +647,66 @@ expect_exit 0 -- strata_t migrate -d sqlite:st.db up
 expect_stderr_nomatch "applied +${V1}"
 expect_stderr_match "applied +${V3}"
 assert_true "c created by up" table_exists st.db c
+
+cd "$E2E_TMP" && mkdir -p envsub && cd envsub || exit 2
+case_ "\${NAME} placeholders: envsub:on sections and --envsub; values never printed unless asked"
+mkdir -p migrations
+printf -- '-- migrate:up envsub:on\nCREATE TABLE ${APP_TABLE} (id INTEGER, token TEXT DEFAULT %s);\n\n-- migrate:down envsub:on\nDROP TABLE ${APP_TABLE};\n' "'\${APP_TOKEN}'" >migrations/1_table.sql
+printf -- '-- migrate:up\nCREATE TABLE plain (note TEXT DEFAULT %s);\n-- migrate:down\nDROP TABLE plain;\n' "'\${APP_TOKEN}'" >migrations/2_plain.sql
+expect_exit 3 -- strata_t migrate -d sqlite:e.db up
+expect_error_line '^strata: error: ./migrations/1_table.sql:2: \$\{APP_TABLE\} is not set$'
+assert_eq "" "$( [ -e e.db ] && sqlite3 e.db .tables)" "nothing was created"
+export APP_TABLE=users APP_TOKEN=tok-9f8e7d6c
+expect_exit 0 -- strata_t migrate -d sqlite:e.db up --dry-run
+expect_stdout_match 'CREATE TABLE \$\{APP_TABLE\} \(id INTEGER, token TEXT DEFAULT .\$\{APP_TOKEN\}.\);'
+expect_output_nomatch 'tok-9f8e7d6c'
+expect_exit 0 -- strata_t migrate -d sqlite:e.db up --dry-run --show-values
+expect_stdout_match "CREATE TABLE users \\(id INTEGER, token TEXT DEFAULT 'tok-9f8e7d6c'\\);"
+expect_exit 0 -- strata_t migrate -d sqlite:e.db up
+assert_eq "tok-9f8e7d6c|\${APP_TOKEN}" "$(sqlite3 e.db "SELECT dflt_value FROM pragma_table_info('users') WHERE name = 'token'" | tr -d "'")|$(sqlite3 e.db "SELECT dflt_value FROM pragma_table_info('plain')" | tr -d "'")" "expanded where asked, left as written elsewhere"
+checksum=$(sqlite3 e.db "SELECT checksum FROM strata_migrations WHERE version = 1")
+assert_eq "$(sha256sum <migrations/1_table.sql | cut -c1-64)" "$checksum" "the checksum is the file's, not the expansion's"
+APP_TOKEN=changed expect_exit 0 -- strata_t migrate -d sqlite:e.db check --roundtrip
+expect_exit 0 -- strata_t migrate -d sqlite:e.db down --steps 2
+expect_exit 0 -- strata_t migrate -d sqlite:e.db --envsub up
+assert_eq "tok-9f8e7d6c" "$(sqlite3 e.db "SELECT dflt_value FROM pragma_table_info('plain')" | tr -d "'")" "--envsub: every section"
+printf '[migrate]\nenvsub = true\n' >strata.toml
+expect_exit 0 -- strata_t migrate -d sqlite:e.db down --dry-run
+expect_stdout_match '^DROP TABLE plain;'
+expect_exit 0 -- strata_t config
+expect_stdout_match 'migrate.envsub[[:space:]]+true'
+unset APP_TABLE APP_TOKEN
+cd "$E2E_TMP" || exit 2
+
+cd "$E2E_TMP" && mkdir -p repeatable && cd repeatable || exit 2
+case_ "repeatable migrations (R__name.sql): after the versioned ones, again whenever they change, never rolled back"
+mig migrations 1 users "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);" "DROP TABLE users;"
+printf 'DROP VIEW IF EXISTS user_emails;\nCREATE VIEW user_emails AS SELECT email FROM users;\n' >migrations/R__user_emails.sql
+printf -- '-- migrate:up\nDROP VIEW IF EXISTS user_count;\nCREATE VIEW user_count AS SELECT count(*) AS n FROM users;\n' >migrations/R__user_count.sql
+expect_exit 0 -- strata_t migrate -d sqlite:r.db status
+expect_stdout_match '^R +user_count +pending'
+expect_exit 0 -- strata_t migrate -d sqlite:r.db up
+assert_eq "applied 1_users|applied R__user_count|applied R__user_emails" "$(grep -o 'applied [^ ]*' "$E2E_TMP/.err" | tr '\n' '|' | sed 's/|$//')" "versioned first, then repeatable by name"
+expect_exit 0 -- strata_t migrate -d sqlite:r.db up
+expect_stderr_match 'nothing to apply'
+printf 'DROP VIEW IF EXISTS user_emails;\nCREATE VIEW user_emails AS SELECT id, email FROM users;\n' >migrations/R__user_emails.sql
+expect_exit 0 -- strata_t migrate -d sqlite:r.db status --json
+expect_json_true "the changed one is outdated, the other applied" \
+    '[(m["name"], m["state"]) for m in d["migrations"] if m["version"] == "R"] == [("user_count", "applied"), ("user_emails", "outdated")]'
+expect_exit 1 -- strata_t migrate -d sqlite:r.db check
+expect_stdout_match 'pending +info +R +./migrations/R__user_emails.sql +repeatable: changed since it was applied'
+expect_exit 0 -- strata_t migrate -d sqlite:r.db up
+expect_stderr_match 'applied R__user_emails'
+expect_stderr_nomatch 'R__user_count'
+assert_eq "id,email" "$(sqlite3 r.db "SELECT group_concat(name) FROM pragma_table_info('user_emails')")" "the view was replaced"
+expect_exit 0 -- strata_t migrate -d sqlite:r.db check --drift --roundtrip
+expect_exit 0 -- strata_t migrate -d sqlite:r.db down
+expect_stderr_match 'reverted 1_users'
+expect_exit 0 -- strata_t migrate -d sqlite:r.db status
+expect_stdout_match '^R +user_emails +applied'
+printf -- '-- migrate:up\nCREATE VIEW x AS SELECT 1;\n-- migrate:down\nDROP VIEW x;\n' >migrations/R__with_down.sql
+expect_exit 3 -- strata_t migrate -d sqlite:r.db up
+expect_error_line 'R__with_down.sql:3: a repeatable migration is never rolled back: remove its down section'
+cd "$E2E_TMP" || exit 2
 
 e2e_finish

@@ -119,3 +119,35 @@ for title, text, blob in rows:
 print("ok")
 EOF
 }
+
+# chat_script JSON_LIST: one behaviour per upcoming chat request (openai_server.py's docstring).
+chat_script() { ctl POST /_control/chat_script "{\"responses\": $1}"; }
+# chat_log PY_EXPR: evaluates PY_EXPR with `reqs` = the chat requests since the last reset.
+chat_log() {
+    ctl_out GET /_control/log | python3 -c '
+import json, sys
+reqs = [r for r in json.load(sys.stdin)["requests"] if r.get("kind")]
+r = eval(sys.argv[1])
+print(json.dumps(r) if isinstance(r, (list, dict)) else r)' "$1"
+}
+chat_requests() { chat_log 'len(reqs)'; }
+
+# migration_docs DIR: two short documents about migrations (rolling back, redo; checksums), the
+# corpus that ask.sh and chat.sh question.
+migration_docs() {
+    mkdir -p "$1"
+    cat >"$1/rollback.md" <<'EOF'
+# Rolling back
+
+Rolling back a migration runs its down section. Use strata migrate down to roll back the last
+migration that was applied.
+
+The redo command rolls back the last migration and applies it again in one step.
+EOF
+    cat >"$1/checksums.md" <<'EOF'
+# Checksums
+
+Every applied migration is recorded with a checksum of its file. When a file changes after it was
+applied, strata check reports a checksum mismatch.
+EOF
+}

@@ -90,13 +90,18 @@ above, or a streamed answer shaped by any of:
   bad_utf8_after  after this many deltas, a delta whose text holds invalid UTF-8 bytes
   context_too_long  answer the provider's 400 for a prompt over the model's window
   not_streamed    answer with one JSON body even though the request asked for a stream
+  tool_calls      the model asks for tools: a list of {"name", "arguments", "id"} ("arguments" an
+                  object, or a string sent as it is, e.g. malformed JSON; "id" defaults to
+                  call_N / toolu_N). The text, if any, is "answer" (default none); the response
+                  ends with finish_reason "tool_calls" (Anthropic: stop_reason "tool_use"), and
+                  streamed arguments arrive in two pieces (input_json_delta for Anthropic)
   forever         a stream that never ends (for at most 60 s, or until the client goes): "empty"
                   (OpenAI: deltas with empty content; Anthropic: ping events) or "text" (deltas of
                   "word "), one every "every_ms" milliseconds (default 100; 0 for text: as fast
                   as the client reads)
 
 The log entries of chat requests carry: kind ("chat" or "messages"), model, stream, system,
-messages, max_tokens, temperature, authorization, x_api_key, status, fault.
+messages, max_tokens, temperature, tools, tool_choice, authorization, x_api_key, status, fault.
 """
 
 import argparse
@@ -471,7 +476,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         entry.update(model=req.get("model"), stream=bool(req.get("stream")), system=req.get("system"),
                      messages=req.get("messages"), max_tokens=req.get("max_tokens"),
-                     temperature=req.get("temperature"), stream_options=req.get("stream_options"))
+                     temperature=req.get("temperature"), stream_options=req.get("stream_options"),
+                     tools=req.get("tools"), tool_choice=req.get("tool_choice"))
         behaviour = self.state.next_chat_behaviour() or {}
         self.state.record(entry)
         try:
@@ -529,7 +535,9 @@ class Handler(BaseHTTPRequestHandler):
         model = req.get("model") or "test-model"
         if b.get("forever") and req.get("stream"):
             return self.stream_forever(kind, model, b["forever"], b.get("every_ms", 100 if b["forever"] == "empty" else 0))
-        answer = b.get("answer", cfg.get("answer", "Strata reads your documents [1]."))
+        calls = tool_calls_of(b, kind)
+        default_answer = "" if calls else cfg.get("answer", "Strata reads your documents [1].")
+        answer = b.get("answer", default_answer)
         pieces = b.get("pieces")
         if pieces is None:
             pieces = [w for w in answer.replace(" ", " \x00").split("\x00") if w]
@@ -537,17 +545,24 @@ class Handler(BaseHTTPRequestHandler):
         if not req.get("stream") or b.get("not_streamed"):
             text = "".join(pieces)
             if kind == "messages":
+                content = [{"type": "text", "text": text}] if text or not calls else []
+                content += [{"type": "tool_use", "id": c["id"], "name": c["name"], "input": json.loads(c["arguments"] or "{}")}
+                            for c in calls]
                 body = {"id": "msg_test", "type": "message", "role": "assistant", "model": model,
-                        "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
+                        "content": content, "stop_reason": "tool_use" if calls else "end_turn",
                         "usage": {"input_tokens": usage["in"], "output_tokens": usage["out"]}}
             else:
+                message = {"role": "assistant", "content": text if text or not calls else None}
+                if calls:
+                    message["tool_calls"] = [{"id": c["id"], "type": "function",
+                                              "function": {"name": c["name"], "arguments": c["arguments"]}} for c in calls]
                 body = {"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": model,
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}],
                         "usage": {"prompt_tokens": usage["in"], "completion_tokens": usage["out"],
                                   "total_tokens": usage["in"] + usage["out"]}}
             self.send(200, body)
             return 200, None
-        return self.stream_answer(kind, req, b, model, pieces, usage)
+        return self.stream_answer(kind, req, b, model, pieces, usage, calls)
 
     def stream_forever(self, kind, model, how, every_ms):
         self.send_response(200)
@@ -578,7 +593,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, "forever_client_gone_after_%d" % sent
         return 200, "forever_%d" % sent
 
-    def stream_answer(self, kind, req, b, model, pieces, usage):
+    def stream_answer(self, kind, req, b, model, pieces, usage, calls=()):
         eol = b.get("eol", "\n")
         sep = "data:" if b.get("no_space") else "data: "
 
@@ -610,7 +625,15 @@ class Handler(BaseHTTPRequestHandler):
                 items.append((event({"type": "content_block_delta", "index": 0,
                                      "delta": {"type": "text_delta", "text": p}}, "content_block_delta"), True))
             items.append((event({"type": "content_block_stop", "index": 0}, "content_block_stop"), False))
-            items.append((event({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            for i, c in enumerate(calls, start=1):
+                items.append((event({"type": "content_block_start", "index": i, "content_block": {
+                    "type": "tool_use", "id": c["id"], "name": c["name"], "input": {}}}, "content_block_start"), False))
+                for part in halves(c["arguments"]):
+                    items.append((event({"type": "content_block_delta", "index": i,
+                                         "delta": {"type": "input_json_delta", "partial_json": part}}, "content_block_delta"), False))
+                items.append((event({"type": "content_block_stop", "index": i}, "content_block_stop"), False))
+            stop = "tool_use" if calls else "end_turn"
+            items.append((event({"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
                                  "usage": {"output_tokens": usage["out"]}}, "message_delta"), False))
             if b.get("done", True):
                 items.append((event({"type": "message_stop"}, "message_stop"), False))
@@ -621,8 +644,13 @@ class Handler(BaseHTTPRequestHandler):
             items.append((event(chunk({"role": "assistant", "content": ""})), False))
             for p in pieces:
                 items.append((event(chunk({"content": p})), True))
+            for i, c in enumerate(calls):
+                items.append((event(chunk({"tool_calls": [{"index": i, "id": c["id"], "type": "function",
+                                                           "function": {"name": c["name"], "arguments": ""}}]})), False))
+                for part in halves(c["arguments"]):
+                    items.append((event(chunk({"tool_calls": [{"index": i, "function": {"arguments": part}}]})), False))
             if b.get("done", True):
-                items.append((event(chunk({}, "stop")), False))
+                items.append((event(chunk({}, "tool_calls" if calls else "stop")), False))
             want_usage = b.get("usage_chunk", bool((req.get("stream_options") or {}).get("include_usage")))
             if want_usage:
                 items.append((event({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1, "model": model,
@@ -712,6 +740,22 @@ class Handler(BaseHTTPRequestHandler):
         fault = "cut" if cut_after is not None else ("error" if error_after is not None else
                                                     ("ended" if end_after is not None else None))
         return 200, fault
+
+
+def tool_calls_of(b, kind):
+    """A behaviour's tool calls with ids and arguments as JSON text."""
+    out = []
+    for n, c in enumerate(b.get("tool_calls") or [], start=1):
+        args = c.get("arguments", {})
+        out.append({"id": c.get("id", ("toolu_%d" if kind == "messages" else "call_%d") % n), "name": c["name"],
+                    "arguments": args if isinstance(args, str) else json.dumps(args)})
+    return out
+
+
+def halves(text):
+    """A call's arguments in two streamed pieces (one when too short to split)."""
+    mid = len(text) // 2
+    return [p for p in (text[:mid], text[mid:]) if p]
 
 
 ROUTES = {

@@ -12,7 +12,7 @@ struct Result {
   H headings;
 };
 
-Result run(std::string_view in, std::size_t size, std::size_t overlap = 0) {
+Result run_md(std::string_view in, std::size_t size, std::size_t overlap = 0) {
   auto o = options(Strategy::markdown, size, overlap);
   o.count_tokens = false;
   const auto chunks = chunk_text(in, o);
@@ -51,7 +51,7 @@ const std::string kDoc =
     "Run it.\n";
 
 TEST(ChunkMarkdown, SectionsCarryTheirHeadingPath) {
-  const Result r = run(kDoc, 1000);
+  const Result r = run_md(kDoc, 1000);
   ASSERT_EQ(r.texts.size(), 3u);
   EXPECT_EQ(r.texts[0], "# Install\n\nIntro text.");
   EXPECT_EQ(r.headings[0], (V{"Install"}));
@@ -67,7 +67,7 @@ TEST(ChunkMarkdown, SectionsCarryTheirHeadingPath) {
 TEST(ChunkMarkdown, AHeadingPathIsBoundedHoweverLongTheHeading) {
   std::string in = "# " + std::string(250'000, 'h') + "\n\n## \xc3\xa9" + std::string(300, 'e') + "\n\n";
   for (int i = 0; i < 50; ++i) in += "Some text about the section, long enough to fill chunks.\n\n";
-  const Result r = run(in, 200);
+  const Result r = run_md(in, 200);
   ASSERT_GT(r.texts.size(), 40u);
   for (const V& path : r.headings) {
     for (const std::string& h : path) EXPECT_LE(h.size(), 200u * 2 + 3) << "bounded in bytes too";
@@ -76,11 +76,11 @@ TEST(ChunkMarkdown, AHeadingPathIsBoundedHoweverLongTheHeading) {
   ASSERT_EQ(last.size(), 2u);
   EXPECT_EQ(last[0], std::string(200, 'h') + "\u2026");
   EXPECT_EQ(last[1], "\xc3\xa9" + std::string(199, 'e') + "\u2026") << "cut on a character, counted in characters";
-  EXPECT_EQ(run("# Short\n\ntext\n", 100).headings[0], (V{"Short"}));
+  EXPECT_EQ(run_md("# Short\n\ntext\n", 100).headings[0], (V{"Short"}));
 }
 
 TEST(ChunkMarkdown, BlocksAreUnitsAndAFenceIsNeverSplitWhenItFits) {
-  const Result r = run(kDoc, 50);
+  const Result r = run_md(kDoc, 50);
   EXPECT_EQ(r.texts, (V{"# Install\n\nIntro text.", "## Debian",
                         "```sh\napt install strata\n\napt install extra\n```",
                         "- one\n- two\n\n  continued", "| a | b |\n|---|---|\n| 1 | 2 |",
@@ -89,23 +89,23 @@ TEST(ChunkMarkdown, BlocksAreUnitsAndAFenceIsNeverSplitWhenItFits) {
 }
 
 TEST(ChunkMarkdown, AFenceLargerThanTheSizeIsCutByLines) {
-  const Result r = run("```\nline one\nline two\n```", 20);
+  const Result r = run_md("```\nline one\nline two\n```", 20);
   EXPECT_EQ(r.texts, (V{"```\nline one", "line two\n```"}));
 }
 
 TEST(ChunkMarkdown, HeadingsWithNothingBetweenStayWithTheirText) {
-  const Result r = run("# A\n## B\ntext under b\n\n## C\nmore", 1000);
+  const Result r = run_md("# A\n## B\ntext under b\n\n## C\nmore", 1000);
   EXPECT_EQ(r.texts, (V{"# A\n## B\ntext under b", "## C\nmore"}));
   EXPECT_EQ(r.headings, (H{{"A", "B"}, {"A", "C"}}));
 }
 
 TEST(ChunkMarkdown, SetextHeadingsAndClosingHashes) {
-  const Result r = run("Title\n=====\n\nBody.\n\nSub ##\n---\n\nMore.\n\n### Deep ###\nx", 1000);
+  const Result r = run_md("Title\n=====\n\nBody.\n\nSub ##\n---\n\nMore.\n\n### Deep ###\nx", 1000);
   EXPECT_EQ(r.headings, (H{{"Title"}, {"Title", "Sub ##"}, {"Title", "Sub ##", "Deep"}}));
 }
 
 TEST(ChunkMarkdown, HashesInsideAFenceAreNotHeadings) {
-  const Result r = run("intro\n\n~~~\n# not a heading\n~~~\n\nafter", 1000);
+  const Result r = run_md("intro\n\n~~~\n# not a heading\n~~~\n\nafter", 1000);
   ASSERT_EQ(r.texts.size(), 1u);
   EXPECT_TRUE(r.headings[0].empty());
 }

@@ -16,30 +16,30 @@ std::vector<Chunk> chunks_of(std::string_view in, std::size_t size, std::size_t 
   return chunks;
 }
 
-V run(std::string_view in, std::size_t size, std::size_t overlap = 0,
+V run_rec(std::string_view in, std::size_t size, std::size_t overlap = 0,
       std::vector<std::string> seps = {}) {
   return texts(in, chunks_of(in, size, overlap, std::move(seps)));
 }
 
 TEST(ChunkRecursive, MergesWordsGreedily) {
-  EXPECT_EQ(run("Hello world foo bar", 11), (V{"Hello world", "foo bar"}));
+  EXPECT_EQ(run_rec("Hello world foo bar", 11), (V{"Hello world", "foo bar"}));
 }
 
 TEST(ChunkRecursive, ParagraphsFirst) {
   const std::string in = "para one.\n\npara two is longer.\n\nthree";
-  EXPECT_EQ(run(in, 20), (V{"para one.", "para two is longer.", "three"}));
-  EXPECT_EQ(run(in, 40), (V{in}));
+  EXPECT_EQ(run_rec(in, 20), (V{"para one.", "para two is longer.", "three"}));
+  EXPECT_EQ(run_rec(in, 40), (V{in}));
 }
 
 TEST(ChunkRecursive, OverlapInWholePieces) {
-  EXPECT_EQ(run("a b c d e f", 5, 2), (V{"a b c", "c d e", "e f"}));
-  EXPECT_EQ(run("a b c d e f", 5, 1), (V{"a b c", "c d e", "e f"}));
-  EXPECT_EQ(run("a b c d e f", 5, 0), (V{"a b c", "d e f"}));
+  EXPECT_EQ(run_rec("a b c d e f", 5, 2), (V{"a b c", "c d e", "e f"}));
+  EXPECT_EQ(run_rec("a b c d e f", 5, 1), (V{"a b c", "c d e", "e f"}));
+  EXPECT_EQ(run_rec("a b c d e f", 5, 0), (V{"a b c", "d e f"}));
 }
 
 TEST(ChunkRecursive, KeepsTheIndentationOfALineThatFits) {
-  EXPECT_EQ(run("line one\n    indented two", 16), (V{"line one", "    indented two"}));
-  EXPECT_EQ(run("line one\n    indented two", 15), (V{"line one", "indented two"}));
+  EXPECT_EQ(run_rec("line one\n    indented two", 16), (V{"line one", "    indented two"}));
+  EXPECT_EQ(run_rec("line one\n    indented two", 15), (V{"line one", "indented two"}));
 }
 
 TEST(ChunkRecursive, WhitespaceSeparatorsAreDroppedAtEdgesOnly) {
@@ -48,28 +48,28 @@ TEST(ChunkRecursive, WhitespaceSeparatorsAreDroppedAtEdgesOnly) {
   ASSERT_EQ(texts(in, c), (V{"x", "y"}));
   EXPECT_EQ(c[1].start, 4u);
   EXPECT_EQ(c[1].line_start, 4u);
-  EXPECT_EQ(run(in, 5), (V{in}));
-  EXPECT_EQ(run("  \n\n \t ", 3), V{});
-  EXPECT_EQ(run("", 3), V{});
+  EXPECT_EQ(run_rec(in, 5), (V{in}));
+  EXPECT_EQ(run_rec("  \n\n \t ", 3), V{});
+  EXPECT_EQ(run_rec("", 3), V{});
 }
 
 TEST(ChunkRecursive, CustomSeparatorsStartTheirPiece) {
-  EXPECT_EQ(run("int x = 1;\nclass A { int a; };\nclass B { int b; };", 25, 0,
+  EXPECT_EQ(run_rec("int x = 1;\nclass A { int a; };\nclass B { int b; };", 25, 0,
                 {"\nclass ", "\n", " "}),
             (V{"int x = 1;", "class A { int a; };", "class B { int b; };"}));
 }
 
 TEST(ChunkRecursive, FallsBackToGraphemes) {
-  EXPECT_EQ(run("abcdefghij", 4), (V{"abcd", "efgh", "ij"}));
+  EXPECT_EQ(run_rec("abcdefghij", 4), (V{"abcd", "efgh", "ij"}));
   // A space carrying a combining mark is not a place to cut.
-  EXPECT_EQ(run("ab \xCC\x81" "cd ef", 6), (V{"ab \xCC\x81" "cd", "ef"}));
-  EXPECT_EQ(run("ab \xCC\x81" "cd ef", 5), (V{"ab \xCC\x81" "c", "d", "ef"}));
+  EXPECT_EQ(run_rec("ab \xCC\x81" "cd ef", 6), (V{"ab \xCC\x81" "cd", "ef"}));
+  EXPECT_EQ(run_rec("ab \xCC\x81" "cd ef", 5), (V{"ab \xCC\x81" "c", "d", "ef"}));
 }
 
 TEST(ChunkRecursive, CrLfText) {
   const std::string in = "one\r\n\r\ntwo\r\nthree";
-  EXPECT_EQ(run(in, 5), (V{"one", "two", "three"}));
-  EXPECT_EQ(run(in, 10), (V{"one", "two\r\nthree"}));
+  EXPECT_EQ(run_rec(in, 5), (V{"one", "two", "three"}));
+  EXPECT_EQ(run_rec(in, 10), (V{"one", "two\r\nthree"}));
 }
 
 // Expected texts come from @langchain/textsplitters 1.0.2 (node, same inputs and settings).

@@ -15,19 +15,19 @@ std::vector<Chunk> run_chunks(std::string_view in, std::size_t size, std::size_t
   return chunks;
 }
 
-V run(std::string_view in, std::size_t size, std::size_t overlap = 0) {
+V run_tok(std::string_view in, std::size_t size, std::size_t overlap = 0) {
   return texts(in, run_chunks(in, size, overlap));
 }
 
 const std::string kFox = "The quick brown fox jumps over the lazy dog.";
 
 TEST(ChunkToken, WindowsOfNTokens) {
-  EXPECT_EQ(run(kFox, 3), (V{"The quick brown", " fox jumps over", " the lazy dog", "."}));
-  EXPECT_EQ(run(kFox, 100), (V{kFox}));
+  EXPECT_EQ(run_tok(kFox, 3), (V{"The quick brown", " fox jumps over", " the lazy dog", "."}));
+  EXPECT_EQ(run_tok(kFox, 100), (V{kFox}));
 }
 
 TEST(ChunkToken, OverlapInWholeTokens) {
-  EXPECT_EQ(run(kFox, 3, 1),
+  EXPECT_EQ(run_tok(kFox, 3, 1),
             (V{"The quick brown", " brown fox jumps", " jumps over the", " the lazy dog", " dog."}));
   for (const auto& c : run_chunks(kFox, 3, 1)) EXPECT_LE(c.tokens, 3u);
 }

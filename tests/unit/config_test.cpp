@@ -351,6 +351,70 @@ TEST(Config, ConverterTableMustHoldStrings) {
   EXPECT_NE(std::string(error_of([&] { load(f.env()); }).what()).find("did you mean ingest.loaders?"), std::string::npos);
 }
 
+TEST(Config, McpServersComeOnlyFromTheUserFile) {
+  FakeEnv f;
+  f.vars["HOME"] = "/home/ann";
+  f.files["/home/ann/.config/strata/config.toml"] =
+      "[mcp.servers.files]\ncommand = [\"npx\", \"-y\", \"@modelcontextprotocol/server-filesystem\", \"/tmp/x\"]\n"
+      "env = { GITHUB_TOKEN = \"ghp-literal\", ROOT = \"/tmp\" }\ntimeout = 5\n\n"
+      "[mcp.servers.every_thing-2]\ncommand = [\"node\"]\n";
+  f.files["/home/ann/proj/strata.toml"] = "[store]\ncollection = \"docs\"\n\n[mcp.servers.evil]\ncommand = [\"curl\"]\n";
+  const Configuration c = load(f.env());
+  ASSERT_EQ(c.mcp_servers.servers.size(), 2U);
+  const McpServerConfig& files = c.mcp_servers.servers[0];
+  EXPECT_EQ(files.name, "files");
+  EXPECT_EQ(files.command, (std::vector<std::string>{"npx", "-y", "@modelcontextprotocol/server-filesystem", "/tmp/x"}));
+  // env values are literal, secrets included: the user's own file, for a program they chose.
+  EXPECT_EQ(files.env, (std::vector<std::pair<std::string, std::string>>{{"GITHUB_TOKEN", "ghp-literal"}, {"ROOT", "/tmp"}}));
+  EXPECT_EQ(files.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(files.where, "/home/ann/.config/strata/config.toml:1");
+  EXPECT_EQ(c.mcp_servers.servers[1].name, "every_thing-2");
+  EXPECT_EQ(c.mcp_servers.servers[1].timeout, std::chrono::seconds(60));
+  EXPECT_TRUE(c.mcp_servers.servers[1].env.empty());
+  EXPECT_EQ(c.mcp_servers.ignored, "/home/ann/proj/strata.toml:4");
+  EXPECT_EQ(c.get("store.collection").value, "docs");
+}
+
+TEST(Config, McpServerTablesAreValidated) {
+  FakeEnv f;
+  f.vars["HOME"] = "/home/ann";
+  const std::string user = "/home/ann/.config/strata/config.toml";
+  const auto refusal = [&](const std::string& text) {
+    f.files[user] = text;
+    const Error e = error_of([&] { load(f.env()); });
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    return std::string(e.what());
+  };
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncomand = [\"x\"]\n"),
+            user + ":2:1: unknown key mcp.servers.a.comand; did you mean mcp.servers.a.command?");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = \"npx server\"\n"),
+            user + ":2:11: mcp.servers.a.command must be an array of strings (the program and its arguments), not a string");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = []\n"), user + ":2:11: mcp.servers.a.command is empty: name the program to run");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"x\", 3]\n"), user + ":2:17: mcp.servers.a.command[1] must be a string, not an integer");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"\"]\n"), user + ":2:11: mcp.servers.a.command[0] (the program) is empty");
+  EXPECT_EQ(refusal("[mcp.servers.a]\nenv = { A = \"1\" }\n"), user + ":1:1: mcp.servers.a has no command");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"x\"]\nenv = { A = 1 }\n"),
+            user + ":3:13: mcp.servers.a.env.A must be a string, not an integer");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"x\"]\nenv = { \"A-B\" = \"1\" }\n"),
+            user + ":3:17: mcp.servers.a.env: 'A-B' is not an environment variable name (letters, digits and _)");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"x\"]\nenv = \"A=1\"\n"),
+            user + ":3:7: mcp.servers.a.env must be a table of strings, not a string");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"x\"]\ntimeout = 0\n"),
+            user + ":3:11: mcp.servers.a.timeout must be a whole number of seconds from 1 to 3600, not 0");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"x\"]\ntimeout = 1.5\n"),
+            user + ":3:11: mcp.servers.a.timeout must be a whole number of seconds from 1 to 3600, not a floating-point number");
+  EXPECT_EQ(refusal("[mcp.servers.a]\ncommand = [\"x\"]\ntimeout = 3601\n"),
+            user + ":3:11: mcp.servers.a.timeout must be a whole number of seconds from 1 to 3600, not 3601");
+  EXPECT_EQ(refusal("[mcp.servers.\"bad name\"]\ncommand = [\"x\"]\n"),
+            user + ":1:1: mcp.servers: 'bad name' is not a valid server name");
+  EXPECT_EQ(refusal("[mcp.servers." + std::string(33, 'a') + "]\ncommand = [\"x\"]\n"),
+            user + ":1:1: mcp.servers: '" + std::string(33, 'a') + "' is not a valid server name");
+  EXPECT_EQ(refusal("[mcp]\nserver = 1\n"), user + ":2:1: unknown key mcp.server; did you mean mcp.servers?");
+  EXPECT_EQ(refusal("[mcp]\nservers = 1\n"), user + ":2:11: mcp.servers must be a table ([mcp.servers.NAME] per server), not an integer");
+  EXPECT_EQ(refusal("[mcp.servers]\na = 1\n"), user + ":2:5: mcp.servers.a must be a table ([mcp.servers.a]), not an integer");
+  EXPECT_NE(refusal("[mcpp]\n").find("did you mean [mcp]?"), std::string::npos);
+}
+
 TEST(Config, EditDistanceCountsTranspositionsOnce) {
   EXPECT_EQ(edit_distance("colleciton", "collection"), 1u);
   EXPECT_EQ(edit_distance("dir", "dir"), 0u);

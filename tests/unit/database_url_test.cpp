@@ -350,5 +350,50 @@ TEST(PostgresUrlTest, AnEmptyUrlLeavesEverythingToThePgVariables) {
   EXPECT_EQ(endpoint_from_url("postgres://").kind, DriverKind::postgres);
 }
 
+TEST(DatabaseUrlTest, MysqlUrlsAsDbmateTakesThem) {
+  const auto e = endpoint_from_url("mysql://app:s%40cret@db.example:3307/shop?parseTime=true&multiStatements=true");
+  EXPECT_EQ(e.kind, DriverKind::mysql);
+  EXPECT_EQ(e.mysql.host, "db.example");
+  EXPECT_EQ(e.mysql.port, 3307u);
+  EXPECT_EQ(e.mysql.user, "app");
+  EXPECT_EQ(e.password, "s@cret");
+  EXPECT_EQ(e.database, "shop");
+  EXPECT_EQ(e.mysql.ssl_mode, "DISABLED");
+  EXPECT_EQ(e.display, "mysql://app:***@db.example:3307/shop?parseTime=true&multiStatements=true");
+  const auto s = endpoint_from_url("mariadb://root@localhost/app?socket=%2Frun%2Fmysqld%2Fmysqld.sock&tls=skip-verify");
+  EXPECT_EQ(s.kind, DriverKind::mysql);
+  EXPECT_EQ(s.mysql.socket, "/run/mysqld/mysqld.sock");
+  EXPECT_EQ(s.mysql.port, 3306u);
+  EXPECT_EQ(s.mysql.ssl_mode, "REQUIRED");
+  EXPECT_EQ(endpoint_from_url("mysql://u@h/d?tls=true").mysql.ssl_mode, "VERIFY_IDENTITY");
+  EXPECT_EQ(endpoint_from_url("mysql://u@h/d?ssl-mode=verify_ca&ssl-ca=/ca.pem").mysql.ssl_ca, "/ca.pem");
+  EXPECT_EQ(endpoint_from_url("mysql://u@[::1]:3310/d").mysql.host, "::1");
+  EXPECT_EQ(endpoint_from_url("mysql://u@[::1]:3310/d").mysql.port, 3310u);
+}
+
+TEST(DatabaseUrlTest, MysqlUrlsWithWhatStrataCannotHonourAreRefused) {
+  EXPECT_EQ(error_of([] { endpoint_from_url("mysql://u:pw@h/d?nosuch=1"); }).code(), ExitCode::usage);
+  EXPECT_EQ(std::string(error_of([] { endpoint_from_url("mysql://u:pw@h/d?nosuch=1"); }).what()),
+            "database URL mysql://u:***@h/d?nosuch=1: unknown parameter 'nosuch'");
+  EXPECT_EQ(error_of([] { endpoint_from_url("mysql://u@h/d?tls=preferred"); }).code(), ExitCode::usage);
+  EXPECT_EQ(error_of([] { endpoint_from_url("mysql://u@h:99999/d"); }).code(), ExitCode::usage);
+  EXPECT_EQ(error_of([] { sqlite_path_from_url("mysql://u@h/d"); }).code(), ExitCode::usage);
+}
+
+TEST(DatabaseUrlTest, MysqlPasswordFromTheEnvironmentOnlyForAUrlTheUserGave) {
+  const auto env = env_of({{"MYSQL_PWD", "from-env"}});
+  EXPECT_EQ(endpoint_from_url("mysql://u@127.0.0.1/d", "", "", env).password, "from-env");
+  const auto chosen = endpoint_from_url("mysql://u@127.0.0.1/d", "./.env", "", env);
+  EXPECT_EQ(chosen.password, "");
+  EXPECT_EQ(chosen.password_withheld_for, "./.env");
+  EXPECT_EQ(endpoint_from_url("mysql://u@127.0.0.1/d", "./.env", "mysql://127.0.0.1:3306", env).password, "from-env");
+  EXPECT_EQ(endpoint_from_url("mysql://u:own@127.0.0.1/d", "./.env", "", env).password, "own");
+  // Its own password or not, a server a file chose is not trusted with anything else.
+  EXPECT_EQ(endpoint_from_url("mysql://u:own@127.0.0.1/d", "./.env", "", env).untrusted_choice, "./.env");
+  EXPECT_EQ(endpoint_from_url("postgres://u:own@127.0.0.1/d", "./.env", "", env).untrusted_choice, "./.env");
+  EXPECT_EQ(endpoint_from_url("mysql://u:own@127.0.0.1/d", "./.env", "mysql://127.0.0.1:3306", env).untrusted_choice, "");
+  EXPECT_EQ(endpoint_from_url("mysql://u:own@127.0.0.1/d", "", "", env).untrusted_choice, "");
+}
+
 }  // namespace
 }  // namespace strata

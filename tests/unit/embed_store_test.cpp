@@ -57,7 +57,7 @@ std::int64_t count(const std::string& db, const std::string& sql) {
   return d.execAndGet(sql).getInt64();
 }
 
-class Silent final : public embed::EmbedObserver {};
+class StoreSilent final : public embed::EmbedObserver {};
 
 class EmbedStoreTest : public ::testing::Test {
  protected:
@@ -204,7 +204,7 @@ TEST_F(EmbedStoreTest, VectorBlobsMustBeWholeFloats) {
 TEST_F(EmbedStoreTest, CollectionEmbedStoresEveryChunkAndRecordsTheModel) {
   seed(path_, "docs", 3, 5);
   Store st = Store::open(path_);
-  Silent quiet;
+  StoreSilent quiet;
   const auto r = embed::embed_collection(st, "docs", embed::EmbedSettings{}, quiet);
   EXPECT_FALSE(r.report.fatal);
   EXPECT_EQ(r.report.stats.embedded, 15u);
@@ -221,7 +221,7 @@ TEST_F(EmbedStoreTest, CollectionEmbedStoresEveryChunkAndRecordsTheModel) {
 TEST_F(EmbedStoreTest, CollectionEmbedResumesWithOnlyWhatIsMissing) {
   seed(path_, "docs", 2, 5);
   Store st = Store::open(path_);
-  Silent quiet;
+  StoreSilent quiet;
   embed::embed_collection(st, "docs", embed::EmbedSettings{}, quiet);
   {
     SQLite::Database db(path_, SQLite::OPEN_READWRITE);
@@ -238,7 +238,7 @@ TEST_F(EmbedStoreTest, MissingCollectionIsInvalidInputNamingTheOthers) {
   seed(path_, "docs", 1, 1);
   seed(path_, "notes", 1, 1);
   Store st = Store::open(path_);
-  Silent quiet;
+  StoreSilent quiet;
   const Error e = testing::error_of([&] { embed::embed_collection(st, "nope", embed::EmbedSettings{}, quiet); });
   EXPECT_EQ(e.code(), ExitCode::invalid_input);
   EXPECT_NE(std::string(e.what()).find("no collection 'nope'"), std::string::npos);
@@ -248,7 +248,7 @@ TEST_F(EmbedStoreTest, MissingCollectionIsInvalidInputNamingTheOthers) {
 TEST_F(EmbedStoreTest, AnotherSizeIsRefusedUntilSwitchModel) {
   seed(path_, "docs", 1, 4);
   Store st = Store::open(path_);
-  Silent quiet;
+  StoreSilent quiet;
   embed::embed_collection(st, "docs", embed::EmbedSettings{}, quiet);
   embed::EmbedSettings other;
   other.dimensions = 64;

@@ -28,7 +28,7 @@ using strata::testing::query_one;
 using strata::testing::TempDir;
 using strata::testing::write_file;
 
-std::int64_t count(const std::string& db, const std::string& sql) { return std::stoll(query_one(db, sql)); }
+std::int64_t count_in(const std::string& db, const std::string& sql) { return std::stoll(query_one(db, sql)); }
 
 struct Quiet : ingest::IngestObserver {};
 
@@ -85,7 +85,7 @@ class IngestStoreTest : public ::testing::Test {
   }
 
   std::string src(const std::string& name) const { return docs_ + "/" + name; }
-  std::int64_t n(const std::string& sql) const { return count(store_, sql); }
+  std::int64_t n(const std::string& sql) const { return count_in(store_, sql); }
   std::int64_t fts_rows() const { return n("SELECT count(*) FROM chunks_fts_docsize"); }
 
   TempDir tmp_;
@@ -230,7 +230,7 @@ store::DocumentRecord record(const std::string& source, const std::string& text,
 
 class IngestWriterTest : public ::testing::Test {
  protected:
-  std::int64_t n(const std::string& sql) const { return count(path_, sql); }
+  std::int64_t n(const std::string& sql) const { return count_in(path_, sql); }
   TempDir tmp_;
   std::string path_ = tmp_ / "w.db";
   std::string config_ = ingest::to_json(ingest::ChunkSettings{});

@@ -345,5 +345,28 @@ TEST(PostgresLintTest, SqliteRulesDoNotApply) {
   EXPECT_EQ(codes_pg(lint_pg("-- migrate:up\nSELECT 'PRAGMA foreign_keys = OFF';\n")), "");
 }
 
+std::vector<migrate::LintFinding> lint_my(const std::string& content) {
+  const migrate::MigrationSet set = migrate::load_files({{"1_change.sql", content}}, "mem");
+  if (set.migrations.empty()) return {};
+  return migrate::lint_migration(set.migrations.front(), migrate::DriverKind::mysql);
+}
+
+TEST(LintMysql, TablesInUseGetTheWarningsNewOnesDoNot) {
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nALTER TABLE users ADD COLUMN age INT NOT NULL, ADD INDEX users_age (age);\n"
+                             "CREATE INDEX users_email ON users (email);\nALTER TABLE users CHANGE email mail TEXT;\n"
+                             "RENAME TABLE users TO people;\nTRUNCATE logs;\nALTER TABLE users DROP COLUMN note;\n")),
+            "not-null-without-default@2 alter-without-algorithm@2 alter-without-algorithm@3 rename@4 "
+            "alter-without-algorithm@4 rename@5 destructive@6 destructive@7 ");
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE t (id INT);\nALTER TABLE t ADD COLUMN n INT NOT NULL;\n"
+                             "CREATE INDEX t_n ON t (n);\n")),
+            "");
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nALTER TABLE users ADD INDEX i (a), ALGORITHM=INPLACE, LOCK=NONE;\n"
+                             "ALTER TABLE users ADD COLUMN n INT NOT NULL DEFAULT 0;\n"
+                             "ALTER TABLE users ADD COLUMN g INT AS (id + 1) NOT NULL;\n")),
+            "");
+  // Down sections undo: their drops are expected.
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE t (id INT);\n-- migrate:down\nDROP TABLE t;\n")), "");
+}
+
 }  // namespace
 }  // namespace strata

@@ -293,5 +293,124 @@ TEST(LlmChatHttpError, AKeySplitByControlCharactersIsStillRedacted) {
   EXPECT_EQ(what.find("sk-proj"), std::string::npos) << what;
 }
 
+// --- tool calling -------------------------------------------------------------------------------
+
+ChatRequest request_with_a_tool_round() {
+  ChatRequest req;
+  req.model = "m";
+  req.system = "sys";
+  req.tools = {ToolSpec{"search", "Finds passages", R"({"type":"object","properties":{"query":{"type":"string"}}})"}};
+  req.messages.emplace_back(ChatMessage::Role::user, "q");
+  ChatMessage& calls = req.messages.emplace_back(ChatMessage::Role::assistant, "");
+  calls.tool_calls = {{"c1", "search", R"({"query":"a"})"}, {"c2", "search", "{bad"}};
+  req.messages.emplace_back(ChatMessage::Role::tool, "found a").tool_call_id = "c1";
+  ChatMessage& failed = req.messages.emplace_back(ChatMessage::Role::tool, "bad arguments");
+  failed.tool_call_id = "c2";
+  failed.is_error = true;
+  return req;
+}
+
+TEST(LlmChatTools, OpenAiBodyDeclaresToolsAndReplaysCalls) {
+  ChatRequest req = request_with_a_tool_round();
+  req.forbid_tools = true;
+  const json body = json::parse(chat_request_body(Provider::openai, req));
+  EXPECT_EQ(body["tools"][0]["type"], "function");
+  EXPECT_EQ(body["tools"][0]["function"]["name"], "search");
+  EXPECT_EQ(body["tools"][0]["function"]["parameters"]["properties"]["query"]["type"], "string");
+  EXPECT_EQ(body["tool_choice"], "none");
+  const json& m = body["messages"];
+  ASSERT_EQ(m.size(), 5u);  // system, user, assistant, two tool results
+  EXPECT_TRUE(m[2]["content"].is_null());
+  EXPECT_EQ(m[2]["tool_calls"][1]["id"], "c2");
+  EXPECT_EQ(m[2]["tool_calls"][1]["function"]["arguments"], "{bad");  // as the model wrote it
+  EXPECT_EQ(m[3], json({{"role", "tool"}, {"tool_call_id", "c1"}, {"content", "found a"}}));
+  EXPECT_EQ(m[4]["tool_call_id"], "c2");
+}
+
+TEST(LlmChatTools, AnthropicBodyGroupsResultsInOneUserTurn) {
+  const json body = json::parse(chat_request_body(Provider::anthropic, request_with_a_tool_round()));
+  EXPECT_EQ(body["tools"][0]["name"], "search");
+  EXPECT_EQ(body["tools"][0]["input_schema"]["type"], "object");
+  EXPECT_FALSE(body.contains("tool_choice"));
+  const json& m = body["messages"];
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[1]["content"][0], json({{"type", "tool_use"}, {"id", "c1"}, {"name", "search"}, {"input", {{"query", "a"}}}}));
+  EXPECT_EQ(m[1]["content"][1]["input"], json::object());  // malformed arguments go back as {}
+  ASSERT_EQ(m[2]["content"].size(), 2u);
+  EXPECT_EQ(m[2]["role"], "user");
+  EXPECT_EQ(m[2]["content"][0]["tool_use_id"], "c1");
+  EXPECT_FALSE(m[2]["content"][0].contains("is_error"));
+  EXPECT_EQ(m[2]["content"][1]["is_error"], true);
+}
+
+TEST(LlmChatTools, OpenAiStreamAssemblesCallsFromPieces) {
+  const std::string stream =
+      "data: {\"choices\":[{\"delta\":{\"content\":\"Let me look.\"}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+      "\"function\":{\"name\":\"search\",\"arguments\":\"\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"query\\\":\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"function\":{\"name\":\"read_document\","
+      "\"arguments\":\"{}\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"vacuum\\\"}\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+      "data: [DONE]\n\n";
+  const ChatStreamDecoder d = decode_stream(Provider::openai, stream);
+  EXPECT_TRUE(d.finished());
+  EXPECT_EQ(d.text(), "Let me look.");
+  ASSERT_EQ(d.tool_calls().size(), 2u);
+  EXPECT_EQ(d.tool_calls()[0], (ToolCall{"call_1", "search", R"({"query":"vacuum"})"}));
+  EXPECT_EQ(d.tool_calls()[1], (ToolCall{"call_2", "read_document", "{}"}));
+  EXPECT_EQ(d.finish_reason(), "tool_calls");
+}
+
+TEST(LlmChatTools, AnthropicStreamAssemblesToolUseBlocks) {
+  const std::string stream =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude\"}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Checking.\"}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"search\",\"input\":{}}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"query\\\": \\\"wal\"}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"}\"}}\n\n"
+      "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"list_collections\",\"input\":{}}}\n\n"
+      "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  const ChatStreamDecoder d = decode_stream(Provider::anthropic, stream);
+  EXPECT_EQ(d.text(), "Checking.");
+  ASSERT_EQ(d.tool_calls().size(), 2u);
+  EXPECT_EQ(d.tool_calls()[0], (ToolCall{"toolu_1", "search", R"({"query": "wal"})"}));
+  EXPECT_EQ(d.tool_calls()[1], (ToolCall{"toolu_2", "list_collections", ""}));  // no input pieces
+  EXPECT_EQ(d.finish_reason(), "tool_use");
+}
+
+TEST(LlmChatTools, WholeResponsesCarryTheirCalls) {
+  const ChatResponse o = parse_chat_response(Provider::openai, R"({"choices":[{"message":{"content":null,
+      "tool_calls":[{"id":"c","type":"function","function":{"name":"search","arguments":"{\"query\":\"x\"}"}}]},
+      "finish_reason":"tool_calls"}]})");
+  ASSERT_EQ(o.tool_calls.size(), 1u);
+  EXPECT_EQ(o.tool_calls[0], (ToolCall{"c", "search", R"({"query":"x"})"}));
+  EXPECT_EQ(o.text, "");
+  const ChatResponse a = parse_chat_response(Provider::anthropic, R"({"content":[{"type":"text","text":"t"},
+      {"type":"tool_use","id":"u","name":"search","input":{"query":"y"}}],"stop_reason":"tool_use"})");
+  ASSERT_EQ(a.tool_calls.size(), 1u);
+  EXPECT_EQ(a.tool_calls[0], (ToolCall{"u", "search", R"({"query":"y"})"}));
+  EXPECT_EQ(a.text, "t");
+}
+
+TEST(LlmChatTools, TooManyCallsOrHugeArgumentsAreMalformed) {
+  std::string stream;
+  for (std::size_t i = 0; i <= k_max_tool_calls; ++i) {
+    stream += "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":" + std::to_string(i) +
+              ",\"id\":\"c\",\"function\":{\"name\":\"search\",\"arguments\":\"{}\"}}]}}]}\n\n";
+  }
+  EXPECT_EQ(chat_error_of([&] { decode_stream(Provider::openai, stream); }).kind(), ChatErrorKind::malformed);
+  const std::string piece(64 * 1024, 'a');
+  std::string big;
+  for (std::size_t sent = 0; sent <= k_max_tool_arguments; sent += piece.size()) {
+    big += "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"" + piece + "\"}}]}}]}\n\n";
+  }
+  EXPECT_EQ(chat_error_of([&] { decode_stream(Provider::openai, big); }).kind(), ChatErrorKind::malformed);
+}
+
 }  // namespace
 }  // namespace strata::llm

@@ -12,7 +12,7 @@
 namespace strata::ingest {
 namespace {
 
-LoadedDocument load(std::string_view html) {
+LoadedDocument load_lines(std::string_view html) {
   LoadResult r = load_document(html, "page.html");
   EXPECT_TRUE(r.document) << r.skipped_reason;
   return r.document.value_or(LoadedDocument{});
@@ -47,7 +47,7 @@ TEST(SourceLineSpan, CoversEveryRunTheRangeTouches) {
 }
 
 TEST(LoaderHtmlLines, EachPieceOfTextCitesTheLineItIsOn) {
-  const LoadedDocument doc = load(
+  const LoadedDocument doc = load_lines(
       "<!doctype html>\n"                       // 1
       "<html><head><title>T</title></head>\n"   // 2
       "<body>\n"                                // 3
@@ -71,7 +71,7 @@ TEST(LoaderHtmlLines, EachPieceOfTextCitesTheLineItIsOn) {
 }
 
 TEST(LoaderHtmlLines, CodeLinesAndFencesCiteTheirLines) {
-  const LoadedDocument doc = load(
+  const LoadedDocument doc = load_lines(
       "<p>Before</p>\n"           // 1
       "<pre>\n"                   // 2 (the newline after <pre> is not content)
       "first = 1\n"               // 3
@@ -90,14 +90,14 @@ TEST(LoaderHtmlLines, CodeLinesAndFencesCiteTheirLines) {
 }
 
 TEST(LoaderHtmlLines, CrLfAndLoneCrEndLinesAsInAnEditor) {
-  const LoadedDocument doc = load("<p>one</p>\r\n<p>two</p>\r<p>three</p>\r\n");
+  const LoadedDocument doc = load_lines("<p>one</p>\r\n<p>two</p>\r<p>three</p>\r\n");
   expect_lines(doc, "one", 1, 1);
   expect_lines(doc, "two", 2, 2);
   expect_lines(doc, "three", 3, 3);
 }
 
 TEST(LoaderHtmlLines, DroppedChromeLeavesTheContentOnItsOwnLines) {
-  const LoadedDocument doc = load(
+  const LoadedDocument doc = load_lines(
       "<body>\n"                                     // 1
       "<nav>\n<a href=/>Home</a>\n</nav>\n"          // 2-4
       "<div class=body role=main>\n"                 // 5
@@ -113,7 +113,7 @@ TEST(LoaderHtmlLines, DroppedChromeLeavesTheContentOnItsOwnLines) {
 
 TEST(LoaderHtmlLines, MisplacedTableTextKeepsItsOwnLine) {
   // The parser moves "stray" before the table ("foster parenting"); it still cites line 2.
-  const LoadedDocument doc = load("<table><tr><td>cell</td></tr>\nstray</table>\n<p>after</p>");
+  const LoadedDocument doc = load_lines("<table><tr><td>cell</td></tr>\nstray</table>\n<p>after</p>");
   expect_lines(doc, "stray", 2, 2);
   expect_lines(doc, "cell", 1, 1);
 }
@@ -132,7 +132,7 @@ TEST(LoaderHtmlLines, EveryWordIsOnTheLineItCites) {
     }
   }
   html += "</body>\n";
-  const LoadedDocument doc = load(html);
+  const LoadedDocument doc = load_lines(html);
   const std::vector<std::string> source = split(html, '\n');
   std::size_t checked = 0;
   for (std::size_t i = 0; i < doc.text.size();) {

@@ -16,7 +16,7 @@ LoadedDocument load_html(std::string_view html, std::string_view name = "page.ht
   return r.document.value_or(LoadedDocument{});
 }
 
-std::string text_of(std::string_view html) { return load_html(html).text; }
+std::string html_text_of(std::string_view html) { return load_html(html).text; }
 
 TEST(LoaderHtml, ScriptsAndStylesDroppedEntitiesDecodedHeadingsKept) {
   const std::string html =
@@ -50,7 +50,7 @@ TEST(LoaderHtml, ScriptsAndStylesDroppedEntitiesDecodedHeadingsKept) {
 // fuzz/regressions/html_loader/overflowing_char_ref: gumbo wrote "&#xdEEEEEEEEEE" (a code point
 // too large for an int) as a lone 0xEE byte, and the text was not UTF-8.
 TEST(LoaderHtml, OverflowingCharacterReferenceStillGivesUtf8) {
-  EXPECT_EQ(text_of("<p>a&#xdEEEEEEEEEEy></p>"), "a\xEF\xBF\xBDy>");
+  EXPECT_EQ(html_text_of("<p>a&#xdEEEEEEEEEEy></p>"), "a\xEF\xBF\xBDy>");
   EXPECT_EQ(load_html("<title>t&#xdEEEEEEEEEE;</title>").title, "t\xEF\xBF\xBD");
 }
 
@@ -62,7 +62,7 @@ TEST(LoaderHtml, PreBecomesAFenceWithItsTextVerbatim) {
       "\n"
       "x = \"&lt;tag&gt;\"\n"
       "</code></pre><p>After</p>";
-  EXPECT_EQ(text_of(html),
+  EXPECT_EQ(html_text_of(html),
             "Before\n\n"
             "```py\n"
             "def f():\n"
@@ -72,18 +72,18 @@ TEST(LoaderHtml, PreBecomesAFenceWithItsTextVerbatim) {
             "x = \"<tag>\"\n"
             "```\n\n"
             "After");
-  EXPECT_EQ(text_of("<pre>\n  a<br>b</pre>"), "```\n  a\nb\n```");
-  EXPECT_EQ(text_of("<pre></pre>"), "```\n```");
+  EXPECT_EQ(html_text_of("<pre>\n  a<br>b</pre>"), "```\n  a\nb\n```");
+  EXPECT_EQ(html_text_of("<pre></pre>"), "```\n```");
 }
 
 TEST(LoaderHtml, ListItemsAreBlocksWithMarkers) {
-  EXPECT_EQ(text_of("<ul><li>one</li><li>two <em>items</em></li><li></li></ul>"
+  EXPECT_EQ(html_text_of("<ul><li>one</li><li>two <em>items</em></li><li></li></ul>"
                     "<ol start=\"3\"><li>three</li><li><p>four</p></li></ol><ol><li>again</li></ol>"),
             "- one\n\n- two items\n\n3. three\n\n4. four\n\n1. again");
 }
 
 TEST(LoaderHtml, TableRowsJoinTheirCells) {
-  EXPECT_EQ(text_of("<table><caption>Files</caption>"
+  EXPECT_EQ(html_text_of("<table><caption>Files</caption>"
                     "<tr><th>Name</th> <th>Size</th></tr>\n"
                     "<tr><td>a.txt </td>\n<td> 1 KB </td></tr>"
                     "<tr><td><p>b</p><p>c</p></td><td>d<br>e</td></tr></table>"),
@@ -91,19 +91,19 @@ TEST(LoaderHtml, TableRowsJoinTheirCells) {
 }
 
 TEST(LoaderHtml, LineBreaksAndWhitespace) {
-  EXPECT_EQ(text_of("<p>line one<br>line two<br><br><br>line three</p>"
+  EXPECT_EQ(html_text_of("<p>line one<br>line two<br><br><br>line three</p>"
                     "<div>   </div><div></div><p>   spaced  \t\n  out   </p>"),
             "line one\nline two\n\nline three\n\nspaced out");
 }
 
 TEST(LoaderHtml, NeverMoreThanOneBlankLine) {
-  EXPECT_EQ(text_of("<div><div><p>a</p></div></div>\n\n<hr>\n<div><section><p>b</p></section></div>"),
+  EXPECT_EQ(html_text_of("<div><div><p>a</p></div></div>\n\n<hr>\n<div><section><p>b</p></section></div>"),
             "a\n\nb");
 }
 
 TEST(LoaderHtml, LinksKeepTheirTextAndImagesTheirAltText) {
   EXPECT_EQ(
-      text_of("<p>See <a href='/x'>the docs</a> <img src=a.png alt='flow diagram'> <img src=b.png>.</p>"),
+      html_text_of("<p>See <a href='/x'>the docs</a> <img src=a.png alt='flow diagram'> <img src=b.png>.</p>"),
       "See the docs flow diagram .");
 }
 
@@ -116,9 +116,9 @@ TEST(LoaderHtml, TemplateSvgAndHeadContentAreDropped) {
 }
 
 TEST(LoaderHtml, HeadingsHoldInlineTextOnly) {
-  EXPECT_EQ(text_of("<h2><div>Block</div> <span>in</span>line<br>after</h2><p>x</p>"),
+  EXPECT_EQ(html_text_of("<h2><div>Block</div> <span>in</span>line<br>after</h2><p>x</p>"),
             "## Block inline after\n\nx");
-  EXPECT_EQ(text_of("<h4>  </h4><p>after an empty heading</p>"), "after an empty heading");
+  EXPECT_EQ(html_text_of("<h4>  </h4><p>after an empty heading</p>"), "after an empty heading");
 }
 
 TEST(LoaderHtml, TitleIsTheTitleElementElseTheFirstH1) {
@@ -180,7 +180,7 @@ TEST(LoaderHtml, DeeplyNestedPageLoads) {
   std::string html;
   for (int i = 0; i < 5000; ++i) html += "<div>";
   html += "deep";
-  EXPECT_EQ(text_of(html), "deep");
+  EXPECT_EQ(html_text_of(html), "deep");
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include "migrate/history.h"
 #include "migrate/migration_source.h"
 
 #include <gtest/gtest.h>
@@ -116,6 +117,38 @@ TEST(MigrationSourceTest, SqlFilesNotNamedLikeMigrationsAreIgnoredAndListed) {
   std::vector<std::string> ignored = set.ignored;
   std::sort(ignored.begin(), ignored.end());
   EXPECT_EQ(ignored, (std::vector<std::string>{tmp / "migrations/old.sql", tmp / "migrations/schema.sql"}));
+}
+
+TEST(MigrationSourceTest, RepeatableMigrationsAreReadBesideTheVersionedOnes) {
+  const MigrationSet set = load_files({{"1_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n"},
+                                       {"R__views.sql", "CREATE VIEW v AS SELECT 1;\n"},
+                                       {"R__funcs.sql", "-- migrate:up transaction:false\nSELECT 1;\n-- migrate:down\n"},
+                                       {"schema.sql", "CREATE TABLE x (id int);\n"}},
+                                      "m");
+  EXPECT_TRUE(set.problems.empty()) << set.problems.front().describe();
+  ASSERT_EQ(set.migrations.size(), 1u);
+  ASSERT_EQ(set.repeatables.size(), 2u);
+  EXPECT_EQ(set.repeatables[0].name, "funcs");
+  EXPECT_EQ(set.repeatables[0].label(), "R__funcs");
+  EXPECT_FALSE(set.repeatables[0].up.transaction);
+  EXPECT_FALSE(set.repeatables[0].down.present);
+  EXPECT_EQ(set.repeatables[1].up.sql, "CREATE VIEW v AS SELECT 1;\n");
+  EXPECT_EQ(set.repeatables[1].up.first_line, 1u);
+  EXPECT_TRUE(set.repeatables[1].repeatable);
+  EXPECT_EQ(set.ignored, std::vector<std::string>{"m/schema.sql"});
+}
+
+TEST(MigrationSourceTest, ARepeatableMigrationWithADownIsAProblem) {
+  const MigrationSet set = load_files({{"R__v.sql", "-- migrate:up\nCREATE VIEW v AS SELECT 1;\n-- migrate:down\nDROP VIEW v;\n"}}, "m");
+  ASSERT_EQ(set.problems.size(), 1u);
+  EXPECT_EQ(set.problems[0].describe(), "m/R__v.sql:3: a repeatable migration is never rolled back: remove its down section");
+  EXPECT_TRUE(set.repeatables.empty());
+}
+
+TEST(MigrationSourceTest, RepeatableVersionsAreNegativeAndStable) {
+  EXPECT_LT(repeatable_version("views"), 0);
+  EXPECT_EQ(repeatable_version("views"), repeatable_version("views"));
+  EXPECT_NE(repeatable_version("views"), repeatable_version("funcs"));
 }
 
 }  // namespace

@@ -134,7 +134,7 @@ TEST_P(SqliteRulebookTest, NoTxWrapRecipeRunsAsWritten) {
 
 // The same migration set run as a dry run and for real, each on a fresh database: both refuse
 // with the same exit code, or both run exactly the same SQL.
-struct Case {
+struct RulebookCase {
   const char* name;
   std::vector<std::pair<std::string, std::string>> files;
   bool sqlite_only = false;
@@ -157,7 +157,7 @@ std::string outcome(const std::function<RunResult()>& run) {
 }
 
 TEST_P(RulebookTest, DryRunAndRealRunAgreeOnEveryCase) {
-  const std::vector<Case> cases = {
+  const std::vector<RulebookCase> cases = {
       {"plain", {{"1_a.sql", "-- migrate:up\nCREATE TABLE a (x int);\n-- migrate:down\nDROP TABLE a;\n"}}},
       {"own control", {{"1_a.up.sql", "BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;\n"}}},
       {"transaction:false", {{"1_a.sql", "-- migrate:up transaction:false\nCREATE TABLE a (x int);\nCREATE TABLE b (x int);\n"}}},
@@ -168,7 +168,7 @@ TEST_P(RulebookTest, DryRunAndRealRunAgreeOnEveryCase) {
       {"foreign_keys:off", {{"1_a.sql", "-- migrate:up foreign_keys:off\nCREATE TABLE a (x int);\n"}}},
       {"hoisted pragma", {{"1_a.sql", "-- migrate:up\nPRAGMA foreign_keys=OFF;\nCREATE TABLE a (x int);\nPRAGMA foreign_keys=ON;\n"}}, true},
   };
-  for (const Case& c : cases) {
+  for (const RulebookCase& c : cases) {
     if (c.sqlite_only && !sqlite()) continue;
     TempDir dir;
     for (const auto& [name, text] : c.files) write_file(dir / "m/" + name, text);

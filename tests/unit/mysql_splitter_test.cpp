@@ -92,5 +92,14 @@ TEST(MysqlSplitter, WhatIsNeverClosedIsAnErrorAtItsStart) {
   }
 }
 
+TEST(MysqlSplitter, WordsSkipStringsAndCommentsAndReadConditionalComments) {
+  std::string words;
+  for (const SqlWord& w : mysql_words("/*!50001 CREATE ALGORITHM=MERGE */ VIEW `my view` AS # x y\nSELECT 'a b', \"c\\\" d\" FROM t.u")) {
+    words += (w.quoted ? "`" + w.upper + "`" : w.upper) + " ";
+  }
+  EXPECT_EQ(words, "CREATE ALGORITHM MERGE VIEW `my view` AS SELECT , FROM T . U ");
+  EXPECT_EQ(mysql_words("ALTER TABLE t ADD c INT", 2).size(), 2u);
+}
+
 }  // namespace
 }  // namespace strata::migrate

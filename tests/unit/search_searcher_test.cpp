@@ -33,7 +33,7 @@ using search::Searcher;
 using store::Store;
 using testing::TempDir;
 
-class Silent final : public embed::EmbedObserver {};
+class SearcherSilent final : public embed::EmbedObserver {};
 
 // A small corpus about databases and cooking, 4 chunks per document, with metadata.
 const char* const k_topics[] = {
@@ -83,7 +83,7 @@ class SearcherTest : public ::testing::Test {
 
   void embed_docs() {
     Store st = Store::open(path_);
-    Silent quiet;
+    SearcherSilent quiet;
     embed::embed_collection(st, "docs", embed::EmbedSettings{}, quiet);
   }
 

@@ -260,7 +260,7 @@ TEST(SearchSnapshot, TruncatedOrDamagedFilesAreIgnoredNeverTrusted) {
 
 // ---- Through the store and the Searcher -------------------------------------------------------
 
-class Silent final : public embed::EmbedObserver {};
+class SnapshotSilent final : public embed::EmbedObserver {};
 
 class SnapshotStoreTest : public ::testing::Test {
  protected:
@@ -297,7 +297,7 @@ class SnapshotStoreTest : public ::testing::Test {
 
   void embed() {
     Store st = Store::open(path_);
-    Silent quiet;
+    SnapshotSilent quiet;
     embed::embed_collection(st, "docs", embed::EmbedSettings{}, quiet);
   }
 

@@ -19,9 +19,9 @@ namespace {
 using strata::testing::error_of;
 
 // splitmix64: fast enough to fill 100,000 × 384 values in a Debug build.
-class Rng {
+class VecRng {
  public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
+  explicit VecRng(std::uint64_t seed) : state_(seed) {}
   std::uint64_t next() {
     std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -39,14 +39,14 @@ class Rng {
   std::uint64_t state_;
 };
 
-std::vector<float> random_matrix(Rng& rng, std::size_t rows, std::size_t dims) {
+std::vector<float> random_matrix(VecRng& rng, std::size_t rows, std::size_t dims) {
   std::vector<float> m(rows * dims);
   for (float& x : m) x = rng.normal();
   return m;
 }
 
 // Rows around a few centres: many near-equal scores, the hard case for the pre-pass bound.
-std::vector<float> clustered_matrix(Rng& rng, std::size_t rows, std::size_t dims, std::size_t centres,
+std::vector<float> clustered_matrix(VecRng& rng, std::size_t rows, std::size_t dims, std::size_t centres,
                                     float spread) {
   const std::vector<float> c = random_matrix(rng, centres, dims);
   std::vector<float> m(rows * dims);
@@ -57,7 +57,7 @@ std::vector<float> clustered_matrix(Rng& rng, std::size_t rows, std::size_t dims
   return m;
 }
 
-std::vector<float> random_vector(Rng& rng, std::size_t dims) {
+std::vector<float> random_vector(VecRng& rng, std::size_t dims) {
   std::vector<float> v(dims);
   for (float& x : v) x = rng.normal();
   return v;
@@ -88,7 +88,7 @@ void expect_same(const std::vector<VectorHit>& got, const std::vector<VectorHit>
   }
 }
 
-RowSet random_filter(Rng& rng, std::size_t rows, std::size_t one_in) {
+RowSet random_filter(VecRng& rng, std::size_t rows, std::size_t one_in) {
   RowSet set(rows);
   for (std::size_t r = 0; r < rows; ++r) {
     if (rng.below(one_in) == 0) set.insert(r);
@@ -149,7 +149,7 @@ TEST(SearchVectorIndex, NormalisesRowsAndQueries) {
 }
 
 TEST(SearchVectorIndex, KAndFilterEdgeCases) {
-  Rng rng(1);
+  VecRng rng(1);
   const VectorIndex index(random_matrix(rng, 50, 16), 16);
   const std::vector<float> q = random_vector(rng, 16);
   EXPECT_TRUE(index.search(q, 0).empty());
@@ -168,7 +168,7 @@ TEST(SearchVectorIndex, KAndFilterEdgeCases) {
 }
 
 TEST(SearchVectorIndex, RejectsFilterOfTheWrongSize) {
-  Rng rng(5);
+  VecRng rng(5);
   const VectorIndex index(random_matrix(rng, 100, 8), 8);
   const std::vector<float> q = random_vector(rng, 8);
   const RowSet small(64);
@@ -177,7 +177,7 @@ TEST(SearchVectorIndex, RejectsFilterOfTheWrongSize) {
 }
 
 TEST(SearchVectorIndex, ConcurrentSearchesAgree) {
-  Rng rng(6);
+  VecRng rng(6);
   const VectorIndex index(random_matrix(rng, 5000, 64), 64);
   std::vector<std::vector<float>> queries;
   for (int i = 0; i < 8; ++i) queries.push_back(random_vector(rng, 64));
@@ -200,7 +200,7 @@ TEST(SearchVectorIndex, ConcurrentSearchesAgree) {
 }
 
 TEST(SearchVectorIndex, ZeroQueryRanksByRow) {
-  Rng rng(2);
+  VecRng rng(2);
   const VectorIndex index(random_matrix(rng, 20, 8), 8);
   const std::vector<float> zero(8, 0.0f);
   const std::vector<VectorHit> hits = index.search(zero, 5);
@@ -211,7 +211,7 @@ TEST(SearchVectorIndex, ZeroQueryRanksByRow) {
 TEST(SearchVectorKernels, VariantsAgreeBitForBitAndMatchDouble) {
   const auto& base = detail::baseline_kernels();
   const auto& best = detail::best_kernels();
-  Rng rng(3);
+  VecRng rng(3);
   for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 100u, 384u, 1536u}) {
     const std::vector<float> a = random_vector(rng, n), b = random_vector(rng, n);
     const float x = base.dot_f32(a.data(), b.data(), n);
@@ -254,7 +254,7 @@ class SearchVectorExactness : public ::testing::TestWithParam<Shape> {};
 TEST_P(SearchVectorExactness, PrepassEqualsExactEqualsBruteForce) {
   const Shape shape = GetParam();
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
-    Rng rng(seed * 7919 + shape.rows);
+    VecRng rng(seed * 7919 + shape.rows);
     std::vector<float> m;
     if (shape.kind == 0) m = random_matrix(rng, shape.rows, shape.dims);
     if (shape.kind == 1) m = clustered_matrix(rng, shape.rows, shape.dims, 20, 0.05f);
@@ -303,7 +303,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Shape>& p) { return std::string(p.param.name); });
 
 TEST(SearchVectorIndex, Top10OfHundredThousandRowsMatchesBruteForce) {
-  Rng rng(100000);
+  VecRng rng(100000);
   const std::size_t rows = 100000, dims = 384;
   const VectorIndex index(random_matrix(rng, rows, dims), dims);
   const RowSet filter = random_filter(rng, rows, 3);

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 using store::Store;
 
 // UpOptions with only `to` set (designated initializers trip -Wmissing-field-initializers on GCC 12).
-migrate::UpOptions up_to(migrate::Version v) {
+migrate::UpOptions store_up_to(migrate::Version v) {
   migrate::UpOptions o;
   o.to = v;
   return o;
@@ -36,7 +36,7 @@ migrate::MigrationSet shipped() {
   return migrate::load_files(files, "strata:migrations");
 }
 
-std::int64_t count(const std::string& db, const std::string& sql) {
+std::int64_t count_rows(const std::string& db, const std::string& sql) {
   SQLite::Database d(db, SQLite::OPEN_READONLY);
   return d.execAndGet(sql).getInt64();
 }
@@ -74,9 +74,9 @@ TEST_F(StoreTest, FreshStoreGetsTheLatestSchema) {
   EXPECT_TRUE(testing::has_table(path_, "chunks"));
   EXPECT_TRUE(testing::has_table(path_, "chunks_fts"));
   EXPECT_TRUE(testing::has_table(path_, store::k_store_history_table));
-  EXPECT_EQ(count(path_, std::string("SELECT count(*) FROM ") + store::k_store_history_table),
+  EXPECT_EQ(count_rows(path_, std::string("SELECT count(*) FROM ") + store::k_store_history_table),
             static_cast<std::int64_t>(store::store_migration_files().size()));
-  EXPECT_EQ(count(path_, std::string("SELECT max(version) FROM ") + store::k_store_history_table),
+  EXPECT_EQ(count_rows(path_, std::string("SELECT max(version) FROM ") + store::k_store_history_table),
             Store::latest_schema_version());
   EXPECT_FALSE(testing::has_table(path_, "strata_migrations"))
       << "the store's history lives in its own table, not the user-facing default";
@@ -112,7 +112,7 @@ TEST_F(StoreTest, UpgradesAStoreMadeByAnEarlierSchemaVersion) {
   fs::create_directories(fs::path(path_).parent_path());
   {
     migrate::Migrator m(migrate::Target{migrate::Endpoint::sqlite(path_), store::k_store_history_table}, shipped());
-    const migrate::RunResult r = m.up(up_to(1));
+    const migrate::RunResult r = m.up(store_up_to(1));
     ASSERT_EQ(r.steps.size(), 1u);
   }
   ASSERT_TRUE(testing::has_table(path_, "chunks"));
@@ -131,7 +131,7 @@ TEST_F(StoreTest, UpgradesAStoreMadeByAnEarlierSchemaVersion) {
   const Store s = Store::open(path_);
   EXPECT_EQ(s.schema_version(), Store::latest_schema_version());
   EXPECT_TRUE(testing::has_table(path_, "chunks_fts"));
-  EXPECT_EQ(count(path_, std::string("SELECT max(version) FROM ") + store::k_store_history_table),
+  EXPECT_EQ(count_rows(path_, std::string("SELECT max(version) FROM ") + store::k_store_history_table),
             Store::latest_schema_version());
 
   SQLite::Database db(path_, SQLite::OPEN_READONLY);
@@ -139,7 +139,7 @@ TEST_F(StoreTest, UpgradesAStoreMadeByAnEarlierSchemaVersion) {
   std::vector<std::int64_t> rows;
   while (q.executeStep()) rows.push_back(q.getColumn(0).getInt64());
   EXPECT_EQ(rows, std::vector<std::int64_t>{7}) << "the pre-existing chunk is indexed";
-  EXPECT_EQ(count(path_, "SELECT count(*) FROM documents"), 1) << "data survives the upgrade";
+  EXPECT_EQ(count_rows(path_, "SELECT count(*) FROM documents"), 1) << "data survives the upgrade";
 }
 
 TEST_F(StoreTest, RefusesAStoreFromANewerStrata) {
@@ -160,7 +160,7 @@ TEST_F(StoreTest, RefusesAStoreFromANewerStrata) {
     EXPECT_NE(message.find(path_), std::string::npos) << message;
     EXPECT_NE(message.find("newer"), std::string::npos) << message;
   }
-  EXPECT_EQ(count(path_, std::string("SELECT count(*) FROM ") + store::k_store_history_table + " WHERE version = 9999"),
+  EXPECT_EQ(count_rows(path_, std::string("SELECT count(*) FROM ") + store::k_store_history_table + " WHERE version = 9999"),
             1)
       << "the refused store is left alone";
 }

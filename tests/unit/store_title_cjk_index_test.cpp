@@ -29,14 +29,14 @@ namespace {
 
 using store::Store;
 
-migrate::MigrationSet shipped() {
+migrate::MigrationSet shipped_set() {
   std::vector<migrate::NamedContent> files;
   for (const store::EmbeddedFile& f : store::store_migration_files()) files.push_back({f.name, f.content});
   return migrate::load_files(files, "strata:migrations");
 }
 
 void migrate_to(const std::string& path, migrate::Version v) {
-  migrate::Migrator m(migrate::Target{migrate::Endpoint::sqlite(path), store::k_store_history_table}, shipped());
+  migrate::Migrator m(migrate::Target{migrate::Endpoint::sqlite(path), store::k_store_history_table}, shipped_set());
   migrate::UpOptions o;
   o.to = v;
   m.up(o);

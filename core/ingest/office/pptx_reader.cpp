@@ -10,8 +10,6 @@
 namespace strata::ingest::office {
 namespace {
 
-constexpr std::string_view k_mc_ns = "http://schemas.openxmlformats.org/markup-compatibility/2006";
-
 bool is_p(std::string_view ns) {
   return ns == "http://schemas.openxmlformats.org/presentationml/2006/main" ||
          ns == "http://purl.oclc.org/ooxml/presentationml/main";

@@ -6,6 +6,10 @@
 
 namespace strata::ingest::office {
 
+// Markup Compatibility (ECMA-376 part 3): Word and PowerPoint both wrap newer markup in
+// mc:AlternateContent with a legacy mc:Fallback copy.
+inline constexpr std::string_view k_mc_ns = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+
 // Word (ECMA-376 WordprocessingML, transitional or strict): the main document's paragraphs, in
 // order. Headings from paragraph styles ("heading 1"…"heading 9", "Title", or an outline level,
 // also through a style's basedOn chain), list items from numbering, tables as tables; text of

@@ -1,0 +1,116 @@
+#include "ask/chat.h"
+
+#include <array>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "config/config.h"
+#include "search/searcher.h"
+#include "store/ask_store.h"
+
+namespace strata::ask {
+namespace {
+
+constexpr std::array<ChatCommandInfo, 8> k_chat_commands = {{
+    {"/sources", "", "the last answer's sources again"},
+    {"/collection", "NAME", "ask the collection NAME from now on (a new conversation)"},
+    {"/new", "", "start a new conversation"},
+    {"/model", "[NAME]", "show the model, or use NAME from now on"},
+    {"/tools", "[on|off]", "show, or let the model call tools or not"},
+    {"/help", "", "this list"},
+    {"/quit", "", "end the session (also /exit, or Ctrl-D)"},
+    {"/exit", "", "end the session"},
+}};
+
+constexpr std::string_view k_chat_space = " \t\r\n\f\v";
+
+ChatLine chat_refusal(std::string message) {
+  ChatLine l;
+  l.kind = ChatLine::Kind::unknown;
+  l.error = std::move(message);
+  return l;
+}
+
+ChatLine unknown_chat_command(std::string_view word) {
+  std::vector<std::string> names;
+  for (const ChatCommandInfo& c : k_chat_commands) names.emplace_back(c.name);
+  const std::string shown(word.substr(0, 40));  // a pasted paragraph is not repeated whole
+  if (const std::optional<std::string> near = config::closest(word, names)) {
+    return chat_refusal("unknown command '" + shown + "'; did you mean '" + *near + "'?");
+  }
+  return chat_refusal("unknown command '" + shown + "'");
+}
+
+}  // namespace
+
+std::span<const ChatCommandInfo> chat_commands() { return k_chat_commands; }
+
+ChatLine parse_chat_line(std::string_view line) {
+  const std::string_view text = trim(line);
+  ChatLine l;
+  if (text.empty()) return l;
+  if (!text.starts_with('/') || text.starts_with("//")) {
+    l.kind = ChatLine::Kind::question;
+    l.argument = std::string(text.starts_with("//") ? text.substr(1) : text);
+    return l;
+  }
+  const std::size_t end = text.find_first_of(k_chat_space);
+  const std::string_view word = text.substr(0, end);
+  l.argument = std::string(end == std::string_view::npos ? std::string_view{} : trim(text.substr(end)));
+  using K = ChatLine::Kind;
+  static constexpr std::array<std::pair<std::string_view, K>, 5> k_bare = {{
+      {"/sources", K::sources}, {"/new", K::new_conversation}, {"/help", K::help}, {"/quit", K::quit}, {"/exit", K::quit}}};
+  for (const auto& [name, kind] : k_bare) {
+    if (word != name) continue;
+    if (!l.argument.empty()) return chat_refusal("'" + std::string(name) + "' takes no argument");
+    l.kind = kind;
+    return l;
+  }
+  if (word == "/collection") {
+    l.kind = K::collection;
+  } else if (word == "/model") {
+    l.kind = K::model;
+  } else if (word == "/tools") {
+    if (!l.argument.empty() && l.argument != "on" && l.argument != "off") return chat_refusal("'/tools' takes on or off");
+    l.kind = K::tools;
+  } else {
+    return unknown_chat_command(word);
+  }
+  return l;
+}
+
+ChatSession::ChatSession(store::Store& store, AskRequest base) : store_(store), base_(std::move(base)) {
+  base_.continue_last = false;  // the session says which conversation: base_.conversation
+}
+
+void ChatSession::check_resumed() const {
+  if (!base_.conversation) return;
+  store::AskStore tables(store_);
+  if (!tables.conversation(*base_.conversation)) {
+    usage("there is no conversation " + std::to_string(*base_.conversation), "'strata logs' lists them");
+  }
+}
+
+AskResult ChatSession::ask(const std::string& question, const ResolvedProvider& provider, AskObserver& observer) {
+  AskRequest request = base_;
+  request.question = question;
+  AskResult result = strata::ask::ask(store_, request, provider, observer);
+  if (result.conversation_id) base_.conversation = result.conversation_id;
+  last_ = result;
+  return result;
+}
+
+void ChatSession::switch_collection(const std::string& name) {
+  search::require_collection(store_, name);
+  if (name != base_.collection) new_conversation();
+  base_.collection = name;
+}
+
+void ChatSession::new_conversation() {
+  base_.conversation.reset();
+  last_.reset();
+}
+
+}  // namespace strata::ask

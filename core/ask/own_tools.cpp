@@ -1,0 +1,142 @@
+#include "ask/own_tools.h"
+
+#include <algorithm>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/utf8.h"
+#include "mcp/document_range.h"
+#include "mcp/tools.h"
+#include "search/searcher.h"
+#include "store/catalog.h"
+
+namespace strata::ask {
+namespace {
+
+using nlohmann::json;
+
+// A passage's text in a search result: a chunk is seldom longer; read_document gives more.
+constexpr std::size_t k_passage_bytes = 4000;
+// read_document's largest read here (the MCP tool allows 200000): every read stays in the
+// conversation for the following requests, and the model's window is shared with the sources.
+constexpr std::size_t k_read_bytes = 32000;
+
+llm::ToolSpec spec_of(std::string_view name) {
+  const mcp::Tool* tool = mcp::find_tool(name);
+  return {std::string(tool->name), std::string(tool->description), tool->input_schema().dump()};
+}
+
+// The number of the source holding exactly this passage, adding it when new.
+std::size_t number_of(llm::ContextPack& pack, const llm::Source& passage) {
+  for (const llm::Source& s : pack.sources) {
+    const bool same_chunk = passage.chunk.chunk_id != 0 &&
+                            std::find(s.chunk_ids.begin(), s.chunk_ids.end(), passage.chunk.chunk_id) != s.chunk_ids.end();
+    const bool same_lines = s.chunk.source == passage.chunk.source && s.chunk.line_start == passage.chunk.line_start &&
+                            s.chunk.line_end == passage.chunk.line_end && s.chunk.text == passage.chunk.text;
+    if (same_chunk || same_lines) return s.number;
+  }
+  llm::Source& added = pack.sources.emplace_back(passage);
+  added.number = pack.sources.size();
+  return added.number;
+}
+
+std::string numbers_text(const std::vector<std::size_t>& numbers) {
+  std::string out;
+  for (const std::size_t n : numbers) out += (out.empty() ? "[" : " [") + std::to_string(n) + "]";
+  return out;
+}
+
+// The passages as the prompt shows sources, one fence for all of them.
+std::string render(const llm::ContextPack& pack, const std::vector<std::size_t>& numbers) {
+  std::string all;
+  for (const std::size_t n : numbers) all += pack.sources[n - 1].chunk.text;
+  const std::string fence = llm::fence_for(all);
+  std::string out;
+  for (const std::size_t n : numbers) out += llm::render_block(pack.sources[n - 1], n, fence) + "\n\n";
+  return out;
+}
+
+class OwnTools {
+ public:
+  OwnTools(store::Store& store, const AskRequest& request, llm::ContextPack& pack)
+      : store_(store), request_(request), pack_(pack) {}
+
+  ToolOutcome search(const json& arguments) {
+    search::SearchRequest base;
+    base.embed = request_.embed;
+    base.vector_weight = request_.vector_weight;
+    const search::SearchRequest r = mcp::search_arguments(arguments, base, request_.collection);
+    if (!searcher_) searcher_.emplace(store_);
+    const search::SearchResult found = searcher_->search(r);
+    if (found.hits.empty()) {
+      return {found.no_document_passes_filters ? "No document of collection '" + r.collection + "' passes the filters."
+                                               : "No results for this query in collection '" + r.collection + "'.",
+              false, "no results"};
+    }
+    std::vector<std::size_t> numbers;
+    for (const search::SearchHit& h : found.hits) {
+      llm::Source passage;
+      passage.chunk = h.chunk;
+      if (passage.chunk.text.size() > k_passage_bytes) {
+        passage.chunk.text.resize(utf8_boundary_before(passage.chunk.text, k_passage_bytes));
+      }
+      passage.chunk_ids = {h.chunk.chunk_id};
+      passage.score = h.score;
+      numbers.push_back(number_of(pack_, passage));
+    }
+    const std::string list = numbers_text(numbers);
+    return {render(pack_, numbers) + "Cite these passages by their numbers, like the other sources.", false,
+            std::to_string(numbers.size()) + (numbers.size() == 1 ? " result: " : " results: ") + list};
+  }
+
+  ToolOutcome read(const json& arguments) {
+    const mcp::ReadArguments a = mcp::read_arguments(arguments, request_.collection, k_read_bytes);
+    const store::DocumentSummary d = store::get_document(store_, a.collection, a.source);
+    llm::Source passage;
+    passage.chunk.document_id = d.id;
+    passage.chunk.source = d.source;
+    passage.chunk.title = d.title;
+    std::string go_on;
+    if (a.first_chunk || a.last_chunk) {
+      const mcp::ChunkPart p = mcp::read_chunks(store_, d.id, a.first_chunk.value_or(0), a.last_chunk.value_or(-1), a.max_bytes);
+      passage.chunk.text = p.text;
+      passage.chunk.line_start = static_cast<std::size_t>(p.first_line);
+      passage.chunk.line_end = static_cast<std::size_t>(p.last_line);
+      if (p.truncated && p.last_chunk >= p.first_chunk) go_on = "first_chunk " + std::to_string(p.last_chunk + 1);
+    } else {
+      const mcp::DocumentPart p =
+          mcp::read_lines(store_, d.id, mcp::LineRange{a.start_line.value_or(1), a.end_line.value_or(0)}, a.max_bytes);
+      if (p.text.empty()) {
+        return {d.source + " has no lines in that range (it has " + std::to_string(p.document_lines) + ").", true,
+                "no lines in that range"};
+      }
+      passage.chunk.text = p.text;
+      passage.chunk.line_start = static_cast<std::size_t>(p.first_line);
+      passage.chunk.line_end = static_cast<std::size_t>(p.last_line);
+      if (p.truncated) go_on = "start_line " + std::to_string(p.last_line + 1);
+    }
+    if (passage.chunk.text.empty()) return {d.source + ": nothing in that range.", true, "nothing in that range"};
+    const std::size_t n = number_of(pack_, passage);
+    std::string text = render(pack_, {n});
+    if (!go_on.empty()) text += "The passage was cut at max_bytes; read on with " + go_on + ".";
+    return {std::move(text), false, "source [" + std::to_string(n) + "] " + llm::location_of(pack_.sources[n - 1])};
+  }
+
+ private:
+  store::Store& store_;
+  const AskRequest& request_;
+  llm::ContextPack& pack_;
+  std::optional<search::Searcher> searcher_;
+};
+
+}  // namespace
+
+std::vector<AgentTool> own_tools(store::Store& store, const AskRequest& request, llm::ContextPack& pack) {
+  auto tools = std::make_shared<OwnTools>(store, request, pack);
+  return {AgentTool{spec_of("search"), true, "strata", [tools](const json& a) { return tools->search(a); }},
+          AgentTool{spec_of("read_document"), true, "strata", [tools](const json& a) { return tools->read(a); }}};
+}
+
+}  // namespace strata::ask

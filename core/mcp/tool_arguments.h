@@ -1,0 +1,24 @@
+#pragma once
+// Reading a tool call's arguments against what its schema promises. A missing required
+// argument, one of the wrong JSON type or out of range is Error(usage) naming the argument and
+// what it must be, which the session returns to the model as a tool error.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::mcp {
+
+// REQUIRES: `arguments` is an object (the session checks it).
+std::optional<std::string> string_argument(const nlohmann::json& arguments, const char* name);
+std::string required_string(const nlohmann::json& arguments, const char* name);
+// An integer (a JSON number with no fraction) within [min, max].
+std::optional<std::int64_t> integer_argument(const nlohmann::json& arguments, const char* name, std::int64_t min,
+                                             std::int64_t max);
+std::vector<std::string> string_list_argument(const nlohmann::json& arguments, const char* name);
+// Names the first argument that the schema does not list (`known`), so a misspelt one is not
+// silently ignored.
+void refuse_unknown_arguments(const nlohmann::json& arguments, std::initializer_list<const char*> known);
+
+}  // namespace strata::mcp

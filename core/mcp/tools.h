@@ -1,0 +1,71 @@
+#pragma once
+// The MCP server's tools, as a table (name, description, input schema, handler), as ninja's
+// tool table drives its tools. The descriptions and schemas are what the model reads to choose
+// a tool and fill its arguments, so they say precisely what each does and returns.
+//
+// Every tool only reads. A handler returns the tool result (content for the model and the same
+// as structuredContent); an argument that is missing or of the wrong type, or a store problem,
+// is a strata::Error that the session turns into a result with isError set, so the model can
+// correct itself and the session goes on.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "mcp/server.h"
+#include "search/searcher.h"
+#include "store/store.h"
+
+namespace strata::mcp {
+
+// What the tools share for a session: the options, and the store and its searcher once opened.
+class ToolSession {
+ public:
+  explicit ToolSession(const ServerOptions& options) : options_(options) {}
+  const ServerOptions& options() const { return options_; }
+  // The store, opened read-only on first use. Throws Error(unavailable) when there is none.
+  store::Store& store();
+  search::Searcher& searcher();
+
+ private:
+  const ServerOptions& options_;
+  std::optional<store::Store> store_;
+  std::optional<search::Searcher> searcher_;
+};
+
+struct Tool {
+  std::string_view name;
+  std::string_view title;
+  std::string_view description;
+  nlohmann::json (*input_schema)();
+  nlohmann::json (*call)(ToolSession& session, const nlohmann::json& arguments);
+};
+
+std::span<const Tool> tools();
+const Tool* find_tool(std::string_view name);
+
+// The tool's entry for tools/list: name, title, description, inputSchema and annotations
+// (readOnlyHint: every tool here only reads).
+nlohmann::json tool_listing(const Tool& tool);
+
+// The search tool's arguments (query, collection, k, mode, where) applied to `base`; a call that
+// names no collection searches `collection`. Throws Error(usage) naming a bad argument.
+search::SearchRequest search_arguments(const nlohmann::json& arguments, search::SearchRequest base,
+                                       const std::string& collection);
+
+// The read_document tool's arguments, checked: lines or chunks, never both; max_bytes at most
+// `max_bytes` (the caller's cap). Throws Error(usage).
+struct ReadArguments {
+  std::string source, collection;
+  std::optional<std::int64_t> start_line, end_line, first_chunk, last_chunk;
+  std::size_t max_bytes = 0;
+};
+ReadArguments read_arguments(const nlohmann::json& arguments, const std::string& collection, std::size_t max_bytes);
+
+// A tool result holding `text` for the model and `structured` as structuredContent.
+nlohmann::json tool_result(std::string text, nlohmann::json structured);
+// A tool result with isError set, for the model to read.
+nlohmann::json tool_error(const std::string& message);
+
+}  // namespace strata::mcp

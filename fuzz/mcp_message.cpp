@@ -1,0 +1,55 @@
+// Target: the MCP session's answer to one JSON-RPC line (core/mcp/server.h). Checks: it never
+// throws; a reply is one line of ASCII JSON holding "jsonrpc": "2.0" and either a result or an
+// error with an integer code; a request with a string or number id gets a reply with that id.
+// The session's store does not exist, so every tool call ends in a tool error, never a store.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "fuzz_util.h"
+#include "mcp/server.h"
+
+using namespace strata;
+
+namespace {
+
+mcp::Server& session() {
+  static mcp::Server server([] {
+    mcp::ServerOptions o;
+    o.store_path = "/nonexistent/strata-fuzz/store.db";
+    o.version = "fuzz";
+    return o;
+  }());
+  return server;
+}
+
+void check_line(std::string_view line) {
+  const std::optional<std::string> reply = session().handle_line(line);
+  if (!reply) return;
+  FUZZ_CHECK(reply->find('\n') == std::string::npos, "a reply of more than one line");
+  for (const char c : *reply) FUZZ_CHECK(static_cast<unsigned char>(c) < 0x80, "a reply with a non-ASCII byte");
+  const nlohmann::json j = nlohmann::json::parse(*reply, nullptr, false);
+  FUZZ_CHECK(!j.is_discarded() && j.is_object(), "a reply that is not a JSON object: " + *reply);
+  FUZZ_CHECK(j.value("jsonrpc", "") == "2.0", "a reply without jsonrpc 2.0: " + *reply);
+  FUZZ_CHECK(j.contains("result") != j.contains("error"), "a reply with neither or both of result and error");
+  if (j.contains("error")) FUZZ_CHECK(j["error"]["code"].is_number_integer(), "an error without an integer code");
+  const nlohmann::json request = nlohmann::json::parse(line, nullptr, false);
+  if (request.is_object() && request.contains("id") && (request["id"].is_string() || request["id"].is_number_integer()) &&
+      request.contains("method") && request.value("jsonrpc", nlohmann::json()) == "2.0") {
+    FUZZ_CHECK(j["id"] == request["id"], "a reply to another id: " + *reply);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text = fuzz::as_text(data, size);
+  // Each line is a message, as the stdio transport reads them.
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    check_line(text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return 0;
+}

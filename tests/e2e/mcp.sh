@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# `strata mcp`: the Model Context Protocol server over stdio.
+#  - the protocol by hand (tests/e2e/mcp_raw.py): version negotiation, malformed JSON, batches,
+#    unknown methods, a request larger than the cap, notifications, end of input, stdout holding
+#    protocol lines only;
+#  - real clients: the official TypeScript SDK's client (tests/e2e/mcp_client.mjs: every tool,
+#    resources, errors) and the MCP inspector's CLI mode (@modelcontextprotocol/inspector --cli), installed with npm into the build
+#    folder (mcp-clients/, kept between runs).
+# Usage: bash tests/e2e/mcp.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
+e2e_init mcp "$@"
+
+SDK_VERSION=1.32.2
+INSPECTOR_VERSION=2.12.0
+CLIENTS="$BUILD_DIR/mcp-clients"
+
+# --- a store with two collections and a migrations project ---------------------------------
+mkdir -p docs notes project/migrations
+cat >docs/guide.md <<'EOF'
+# Migrations guide
+
+Each migration has an up and a down section.
+
+## Rolling back
+
+To roll back the last migration, run strata migrate down. A rollback runs the down section
+of the newest applied migration and removes its row from the history table.
+
+## Checking
+
+strata migrate check lints the files before they reach production.
+EOF
+cat >docs/faq.md <<'EOF'
+# FAQ
+
+Where is the store? In .strata/store.db under the project root.
+EOF
+printf '# Retention\n\nDocuments are kept for seven years; the retention policy names exceptions.\n' >"notes/policy retention.md"
+printf '# Travel\n\nBook travel through the portal.\n' >notes/travel.md
+printf '# Security\n\nRotate keys every ninety days.\n' >notes/security.md
+STORE=$E2E_TMP/store.db
+(cd docs && "$STRATA" ingest --store "$STORE" -q guide.md faq.md) || fail "ingest docs"
+(cd notes && "$STRATA" ingest --store "$STORE" --collection notes -q "policy retention.md" travel.md security.md) || fail "ingest notes"
+cat >project/migrations/20240101000000_create_users.sql <<'EOF'
+-- migrate:up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- migrate:down
+DROP TABLE users;
+EOF
+cat >project/migrations/20240102000000_add_name.sql <<'EOF'
+-- migrate:up
+ALTER TABLE users ADD COLUMN name TEXT NOT NULL DEFAULT '';
+-- migrate:down
+ALTER TABLE users DROP COLUMN name;
+EOF
+printf '[migrate]\ndatabase = "sqlite:app.db"\n' >project/strata.toml
+(cd project && "$STRATA" migrate up --to 20240101000000 -q) || fail "migrate up"
+
+# --- the protocol by hand ------------------------------------------------------------------
+case_ "the protocol by hand: negotiation, bad messages, caps, end of input"
+run python3 "$E2E_LIB_DIR/mcp_raw.py" "$STRATA" "$STORE"
+while IFS= read -r line; do
+    case $line in
+        "ok "*) pass "${line#ok }" ;;
+        "FAIL "*) fail "${line#FAIL }" ;;
+    esac
+done <<<"$OUT"
+[ "$RC" = 0 ] || fail "mcp_raw.py exited $RC: $ERR"
+printf '%s\n' "$OUT" | grep -q '^ok ' || fail "mcp_raw.py ran no check: $ERR"
+
+case_ "the project's migrations, and --no-migrate"
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"migrate_status","arguments":{}}}' >call.jsonl
+run sh -c "cd project && '$STRATA' mcp --store '$STORE' --no-migrate <'$E2E_TMP/call.jsonl'"
+expect_json_true "--no-migrate: migrate_status is a tool error" 'd["result"]["isError"] is True and "no migrations are configured" in d["result"]["content"][0]["text"]'
+run sh -c "cd project && '$STRATA' mcp --store '$STORE' <'$E2E_TMP/call.jsonl'"
+expect_json_true "migrate_status reads the project's strata.toml" 'd["result"]["structuredContent"]["applied"] == 1 and d["result"]["structuredContent"]["pending"] == 1'
+assert_eq 1 "$(sqlite3 project/app.db 'SELECT count(*) FROM strata_migrations')" "the tools wrote nothing"
+
+case_ "a store that is not there yet: a tool error, and the next call finds it"
+run sh -c "printf '%s\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_collections\"}}' | '$STRATA' mcp --store '$E2E_TMP/none/store.db'"
+expect_json_true "no store: tool error" 'd["result"]["isError"] is True and "no store at" in d["result"]["content"][0]["text"]'
+assert_absent "$E2E_TMP/none/store.db"
+
+# --- real clients --------------------------------------------------------------------------
+install_clients() {
+    npm_install_pinned "$CLIENTS" "@modelcontextprotocol/sdk@$SDK_VERSION" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION"
+}
+
+case_ "the official TypeScript SDK's client"
+if ! command -v node >/dev/null 2>&1; then
+    fail "node is not installed (scripts/install-deps.sh --test installs it)"
+elif ! install_clients; then
+    fail "npm could not install @modelcontextprotocol/sdk@$SDK_VERSION into $CLIENTS"
+else
+    E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client.mjs" "$CLIENTS" "$STRATA" "$STORE" "$E2E_TMP/project"
+    while IFS= read -r line; do
+        case $line in
+            "ok "*) pass "sdk: ${line#ok }" ;;
+            "FAIL "*) fail "sdk: ${line#FAIL }" ;;
+        esac
+    done <<<"$OUT"
+    [ "$RC" = 0 ] || fail "the SDK client exited $RC: $ERR"
+    [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 40 ] || fail "the SDK client ran fewer checks than it has: $ERR"
+
+    case_ "the MCP inspector's CLI mode"
+    inspector() { E2E_CMD_TIMEOUT=60 run node "$CLIENTS/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js" --cli "$STRATA" mcp --store "$STORE" "$@"; }
+    inspector --method tools/list
+    expect_json_true "inspector: tools/list" 'sorted(t["name"] for t in d["tools"]) == ["list_collections","list_documents","migrate_check","migrate_status","read_document","search"]'
+    inspector --method tools/call --tool-name search --tool-arg query=rollback --tool-arg k=2
+    expect_json_true "inspector: tools/call search" 'd["structuredContent"]["hits"][0]["source"] == "guide.md" and len(d["structuredContent"]["hits"]) <= 2'
+    inspector --method resources/list
+    expect_json_true "inspector: resources/list" 'len(d["resources"]) == 5'
+    inspector --method resources/read --uri strata://default/faq.md
+    expect_json_true "inspector: resources/read" '"store.db" in d["contents"][0]["text"]'
+fi
+
+e2e_finish

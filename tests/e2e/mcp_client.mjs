@@ -1,0 +1,131 @@
+// The official MCP TypeScript SDK's client against `strata mcp` over stdio (tests/e2e/mcp.sh).
+// Usage: node mcp_client.mjs SDK_DIR STRATA STORE PROJECT_DIR
+// Prints one line per check, "ok NAME" or "FAIL NAME: why", and exits 0 (the script counts them).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [sdkDir, strata, store, projectDir] = process.argv.slice(2);
+const require = createRequire(path.join(sdkDir, 'package.json'));
+const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
+const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js');
+const { LATEST_PROTOCOL_VERSION } = require('@modelcontextprotocol/sdk/types.js');
+
+let failed = 0;
+function check(name, cond, why) {
+  if (cond) console.log(`ok ${name}`);
+  else { failed++; console.log(`FAIL ${name}: ${why ?? ''}`); }
+}
+function text(result) { return (result.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('\n'); }
+
+const transport = new StdioClientTransport({
+  command: strata, args: ['mcp', '--store', store], cwd: projectDir, stderr: 'pipe',
+  env: { ...process.env, NO_COLOR: '1' },
+});
+const client = new Client({ name: 'strata-e2e', version: '1.0.0' });
+await client.connect(transport);
+
+// initialize: the newest revision, negotiated by the SDK
+check('initialize: server name', client.getServerVersion()?.name === 'strata', JSON.stringify(client.getServerVersion()));
+check('initialize: tools and resources capabilities', !!client.getServerCapabilities()?.tools && !!client.getServerCapabilities()?.resources,
+      JSON.stringify(client.getServerCapabilities()));
+check('initialize: instructions', (client.getInstructions() ?? '').includes('search'), client.getInstructions());
+check(`initialize: protocol ${LATEST_PROTOCOL_VERSION}`, transport.protocolVersion === undefined || transport.protocolVersion === LATEST_PROTOCOL_VERSION,
+      transport.protocolVersion);
+await client.ping();
+check('ping', true);
+
+// tools/list: every tool with a schema the SDK accepts, all read-only
+const { tools } = await client.listTools();
+const names = tools.map((t) => t.name).sort();
+check('tools/list: the six tools', JSON.stringify(names) ===
+      JSON.stringify(['list_collections', 'list_documents', 'migrate_check', 'migrate_status', 'read_document', 'search']), names.join(','));
+for (const t of tools) {
+  check(`tools/list: ${t.name} has an object schema and a description`, t.inputSchema?.type === 'object' && t.description.length > 40);
+  check(`tools/list: ${t.name} is read-only`, t.annotations?.readOnlyHint === true);
+}
+
+// search
+let r = await client.callTool({ name: 'search', arguments: { query: 'rollback migration', k: 3 } });
+check('search: not an error', !r.isError, text(r));
+const hits = r.structuredContent?.hits ?? [];
+check('search: hits with citations', hits.length > 0 && /^guide\.md:L\d+(-L\d+)?$/.test(hits[0].citation), JSON.stringify(hits[0]));
+check('search: text names the citation', text(r).includes(hits[0]?.citation ?? '???'), text(r));
+check('search: at most k', hits.length <= 3, hits.length);
+r = await client.callTool({ name: 'search', arguments: { query: 'retention', collection: 'notes', where: ['source^=policy'] } });
+check('search: collection and where', !r.isError && (r.structuredContent?.hits ?? []).every((h) => h.source.startsWith('policy')) &&
+      (r.structuredContent?.hits ?? []).length > 0, text(r));
+r = await client.callTool({ name: 'search', arguments: { query: 'zzzyzzx' } });
+check('search: no results says so', !r.isError && r.structuredContent.hits.length === 0 && text(r).startsWith('No results'), text(r));
+
+// read_document
+const cite = hits[0];
+r = await client.callTool({ name: 'read_document', arguments: { source: 'guide.md', start_line: cite.lines[0], end_line: cite.lines[1] } });
+check('read_document: the cited lines', !r.isError && r.structuredContent.first_line === cite.lines[0] &&
+      r.structuredContent.last_line === cite.lines[1], JSON.stringify(r.structuredContent));
+check('read_document: holds the hit', r.structuredContent?.text.includes(cite.text.split('\n')[0]), r.structuredContent?.text);
+r = await client.callTool({ name: 'read_document', arguments: { source: 'guide.md', start_line: 1, end_line: 3 } });
+check('read_document: lines 1-3', r.structuredContent?.text.split('\n').filter((l, i, a) => i < a.length - 1 || l).length === 3 &&
+      r.structuredContent.text.startsWith('# Migrations guide'), JSON.stringify(r.structuredContent?.text));
+r = await client.callTool({ name: 'read_document', arguments: { source: 'guide.md', max_bytes: 60 } });
+check('read_document: max_bytes cuts at a line and says where to go on', r.structuredContent?.truncated === true &&
+      r.structuredContent.text.length <= 60 && text(r).includes('go on with start_line'), text(r));
+r = await client.callTool({ name: 'read_document', arguments: { source: 'guide.md', first_chunk: 0, last_chunk: 0 } });
+check('read_document: a chunk', !r.isError && r.structuredContent.first_chunk === 0 && r.structuredContent.last_chunk === 0, text(r));
+r = await client.callTool({ name: 'read_document', arguments: { source: 'nope.md' } });
+check('read_document: unknown source is a tool error', r.isError === true && text(r).includes('nope.md'), text(r));
+
+// list_collections, list_documents
+r = await client.callTool({ name: 'list_collections', arguments: {} });
+const colls = (r.structuredContent?.collections ?? []).map((c) => c.name).sort();
+check('list_collections', JSON.stringify(colls) === '["default","notes"]', JSON.stringify(r.structuredContent));
+r = await client.callTool({ name: 'list_documents', arguments: { collection: 'notes', limit: 2 } });
+check('list_documents: a page', r.structuredContent?.documents.length === 2 && r.structuredContent.total === 3 &&
+      r.structuredContent.next_offset === 2, JSON.stringify(r.structuredContent));
+r = await client.callTool({ name: 'list_documents', arguments: { collection: 'notes', offset: 2 } });
+check('list_documents: the next page', r.structuredContent?.documents.length === 1 && r.structuredContent.next_offset === null,
+      JSON.stringify(r.structuredContent));
+r = await client.callTool({ name: 'list_documents', arguments: { collection: 'notes', filter: 'POLICY' } });
+check('list_documents: filter', r.structuredContent?.total === 1, JSON.stringify(r.structuredContent));
+
+// migrate_status, migrate_check: the project in the server's folder
+r = await client.callTool({ name: 'migrate_status', arguments: {} });
+check('migrate_status', !r.isError && r.structuredContent?.applied === 1 && r.structuredContent.pending === 1, text(r));
+r = await client.callTool({ name: 'migrate_check', arguments: {} });
+check('migrate_check', !r.isError && typeof r.structuredContent?.exit_code === 'number' &&
+      r.structuredContent.findings.some((f) => f.code === 'not-null-without-default' || f.severity), text(r));
+
+// errors: an unknown tool is a protocol error, a bad argument a tool error; the session goes on
+try {
+  await client.callTool({ name: 'drop_everything', arguments: {} });
+  check('unknown tool: refused', false, 'no error');
+} catch (e) {
+  check('unknown tool: JSON-RPC error -32602', e.code === -32602 && /drop_everything/.test(e.message), `${e.code} ${e.message}`);
+}
+r = await client.callTool({ name: 'search', arguments: { query: 42 } });
+check('bad argument type: tool error naming it', r.isError === true && text(r).includes("'query'"), text(r));
+r = await client.callTool({ name: 'search', arguments: { query: 'x', k: 0 } });
+check('bad argument range: tool error', r.isError === true && text(r).includes("'k'"), text(r));
+r = await client.callTool({ name: 'search', arguments: { query: 'x', colection: 'notes' } });
+check('misspelt argument: tool error', r.isError === true && text(r).includes('colection'), text(r));
+r = await client.callTool({ name: 'search', arguments: { query: 'x', collection: 'missing' } });
+check('unknown collection: tool error', r.isError === true && text(r).includes('missing'), text(r));
+
+// resources
+const res = await client.listResources();
+const uris = res.resources.map((x) => x.uri);
+check('resources/list: every document', uris.length === 5 && uris.includes('strata://notes/policy%20retention.md'), uris.join(' '));
+const tpl = await client.listResourceTemplates();
+check('resources/templates/list', tpl.resourceTemplates[0]?.uriTemplate === 'strata://{collection}/{+source}');
+const read = await client.readResource({ uri: 'strata://notes/policy%20retention.md' });
+check('resources/read', read.contents[0]?.text.includes('retention') && read.contents[0].mimeType === 'text/plain',
+      JSON.stringify(read.contents[0]));
+try {
+  await client.readResource({ uri: 'strata://notes/absent.md' });
+  check('resources/read: unknown', false, 'no error');
+} catch (e) {
+  check('resources/read: unknown is -32002', e.code === -32002, `${e.code} ${e.message}`);
+}
+
+await client.close();
+check('close', true);
+process.exit(failed ? 1 : 0);

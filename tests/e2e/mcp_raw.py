@@ -1,0 +1,197 @@
+"""`strata mcp` spoken to by hand, line by line (tests/e2e/mcp.sh).
+
+Usage: python3 mcp_raw.py STRATA STORE
+Prints one line per check, "ok NAME" or "FAIL NAME: why". Every read has a deadline, so a
+server that hangs fails the check instead of the run.
+"""
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+
+STRATA, STORE = sys.argv[1], sys.argv[2]
+failed = 0
+
+
+def check(name, cond, why=""):
+    global failed
+    if cond:
+        print("ok " + name)
+    else:
+        failed += 1
+        print("FAIL %s: %s" % (name, why))
+
+
+class Session:
+    def __init__(self, *args):
+        self.p = subprocess.Popen([STRATA, "mcp", "--store", STORE, *args], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.buf = b""
+
+    def send(self, data):
+        if isinstance(data, (dict, list)):
+            data = json.dumps(data)
+        if isinstance(data, str):
+            data = data.encode()
+        self.p.stdin.write(data + b"\n")
+        self.p.stdin.flush()
+
+    def line(self, timeout=10):
+        deadline = time.time() + timeout
+        while b"\n" not in self.buf:
+            left = deadline - time.time()
+            if left <= 0 or not select.select([self.p.stdout], [], [], left)[0]:
+                return None
+            chunk = os.read(self.p.stdout.fileno(), 1 << 20)
+            if not chunk:
+                return None
+            self.buf += chunk
+        raw, self.buf = self.buf.split(b"\n", 1)
+        return raw
+
+    def reply(self, timeout=10):
+        raw = self.line(timeout)
+        return None if raw is None else json.loads(raw)
+
+    def request(self, id_, method, params=None):
+        msg = {"jsonrpc": "2.0", "id": id_, "method": method}
+        if params is not None:
+            msg["params"] = params
+        self.send(msg)
+        return self.reply()
+
+    def close(self, timeout=10):
+        self.p.stdin.close()
+        try:
+            rc = self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = None
+        rest = self.p.stdout.read()
+        err = self.p.stderr.read()
+        return rc, self.buf + rest, err
+
+
+def init_params(version):
+    return {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
+
+
+# Version negotiation: each revision strata speaks is given back; an unknown one gets the newest.
+for version in ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "1999-01-01"]:
+    s = Session()
+    r = s.request(1, "initialize", init_params(version))
+    want = version if version != "1999-01-01" else "2025-11-25"
+    got = r and r.get("result", {}).get("protocolVersion")
+    check("initialize %s answers %s" % (version, want), got == want, r)
+    s.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+    r = s.request(2, "ping")
+    check("initialize %s: initialized gets no reply, ping does" % version, r == {"jsonrpc": "2.0", "id": 2, "result": {}}, r)
+    s.close()
+
+s = Session()
+r = s.request("a-string-id", "initialize", init_params("2025-11-25"))
+check("a string id is echoed", r and r["id"] == "a-string-id", r)
+caps = r["result"]["capabilities"]
+check("capabilities: tools and resources", "tools" in caps and "resources" in caps, caps)
+
+# Bad messages: each answered, and the session goes on.
+s.send("{not json")
+r = s.reply()
+check("malformed JSON: parse error -32700, id null", r and r["error"]["code"] == -32700 and r["id"] is None, r)
+s.send([{"jsonrpc": "2.0", "id": 5, "method": "ping"}])
+r = s.reply()
+check("a batch: invalid request -32600", r and r["error"]["code"] == -32600, r)
+s.send({"jsonrpc": "1.0", "id": 6, "method": "ping"})
+r = s.reply()
+check("jsonrpc 1.0: -32600 with its id", r and r["error"]["code"] == -32600 and r["id"] == 6, r)
+s.send('"just a string"')
+r = s.reply()
+check("not an object: -32600", r and r["error"]["code"] == -32600, r)
+s.send({"jsonrpc": "2.0", "id": {"an": "object"}, "method": "ping"})
+r = s.reply()
+check("an object as id: -32600", r and r["error"]["code"] == -32600 and r["id"] is None, r)
+r = s.request(7, "no/such/method")
+check("unknown method: -32601 naming it", r and r["error"]["code"] == -32601 and "no/such/method" in r["error"]["message"], r)
+r = s.request(8, "tools/call", {"arguments": {}})
+check("tools/call without a name: -32602", r and r["error"]["code"] == -32602, r)
+r = s.request(9, "tools/call", {"name": "search", "arguments": "query"})
+check("arguments not an object: a tool error", r and r["result"]["isError"] is True, r)
+s.send({"jsonrpc": "2.0", "id": 10, "method": "tools/list", "params": [1, 2]})
+r = s.reply()
+check("params not an object: -32602", r and r["error"]["code"] == -32602, r)
+r = s.request(11, "tools/call", {"name": "search", "arguments": {"query": "rollback", "k": 2.5}})
+check("k = 2.5: a tool error naming k", r and r["result"]["isError"] and "'k'" in r["result"]["content"][0]["text"], r)
+r = s.request(12, "tools/call", {"name": "search", "arguments": {"query": "rollback", "k": 2.0}})
+check("k = 2.0 is 2", r and not r["result"]["isError"] and 1 <= len(r["result"]["structuredContent"]["hits"]) <= 2, r)
+r = s.request(13, "tools/call", {"name": "search", "arguments": {"query": "rollback", "where": ["nokey"]}})
+check("a bad where: a tool error", r and r["result"]["isError"] and "nokey" in r["result"]["content"][0]["text"], r)
+r = s.request(14, "tools/call", {"name": "read_document", "arguments": {"source": "guide.md", "start_line": 5, "end_line": 2}})
+check("end_line before start_line: a tool error", r and r["result"]["isError"], r)
+r = s.request(15, "resources/read", {"uri": "file:///etc/passwd"})
+check("a URI that is not strata://: -32002", r and r["error"]["code"] == -32002, r)
+r = s.request(16, "resources/read", {"uri": "strata://default/%zz"})
+check("a malformed escape: -32002", r and r["error"]["code"] == -32002, r)
+r = s.request(17, "resources/list", {"cursor": "garbage"})
+check("a bad cursor: -32602", r and r["error"]["code"] == -32602, r)
+s.send({"jsonrpc": "2.0", "id": 99, "result": {}})
+s.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 3}})
+r = s.request(18, "ping")
+check("a response and a notification get no reply", r and r["id"] == 18, r)
+
+# A line larger than the cap (4 MiB): an error, the bytes dropped, the session goes on.
+big = '{"jsonrpc":"2.0","id":19,"method":"tools/call","params":{"name":"search","arguments":{"query":"' + "x" * (5 << 20) + '"}}}'
+s.send(big)
+r = s.reply(30)
+check("a 5 MiB line: -32600 saying it is too large", r and r["error"]["code"] == -32600 and "larger than" in r["error"]["message"], r)
+r = s.request(20, "ping")
+check("after the large line the session goes on", r and r["id"] == 20, r)
+# A CRLF line and blank lines.
+s.send(b'{"jsonrpc":"2.0","id":21,"method":"ping"}\r\n\n   ')
+r = s.reply()
+check("a CRLF line is read; blank lines are no messages", r and r["id"] == 21, r)
+# A query that is invalid UTF-8: answered with valid JSON.
+s.send(b'{"jsonrpc":"2.0","id":22,"method":"tools/call","params":{"name":"search","arguments":{"query":"caf\xe9"}}}')
+r = s.reply()
+check("invalid UTF-8 in a request: a reply that is JSON", r is not None and r.get("id") in (22, None), r)
+# End of input: the server exits 0 and has printed protocol lines only.
+rc, rest, err = s.close()
+check("end of input: exit 0", rc == 0, (rc, err[-300:]))
+check("nothing after the last reply", rest.strip() == b"", rest[:300])
+
+# A last message without its newline is still answered.
+p = subprocess.run([STRATA, "mcp", "--store", STORE], input=b'{"jsonrpc":"2.0","id":1,"method":"ping"}',
+                   capture_output=True, timeout=20)
+check("a last line without a newline", p.returncode == 0 and json.loads(p.stdout)["id"] == 1, p)
+
+# Every line on stdout is a JSON-RPC message, whatever the requests were.
+lines = [{"jsonrpc": "2.0", "id": i, "method": m, "params": prm} for i, (m, prm) in enumerate([
+    ("initialize", init_params("2025-11-25")), ("tools/list", {}), ("resources/list", {}),
+    ("tools/call", {"name": "search", "arguments": {"query": "retention", "collection": "notes"}}),
+    ("tools/call", {"name": "list_documents", "arguments": {}}),
+    ("tools/call", {"name": "read_document", "arguments": {"source": "faq.md"}}),
+    ("tools/call", {"name": "nope", "arguments": {}})])]
+payload = "\n".join(json.dumps(x) for x in lines) + "\n"
+p = subprocess.run([STRATA, "mcp", "--store", STORE], input=payload.encode(), capture_output=True, timeout=30)
+out = p.stdout.decode().splitlines()
+ok = len(out) == len(lines) and all(json.loads(x)["jsonrpc"] == "2.0" for x in out)
+check("stdout: one JSON-RPC line per request, nothing else", ok, p.stdout[:500])
+check("stderr: nothing for a clean session", p.stderr == b"", p.stderr[:300])
+check("replies are ASCII (non-ASCII escaped)", all(x.isascii() for x in out), out[:2])
+
+# A client that vanishes: the server ends with it.
+s = Session()
+s.request(1, "initialize", init_params("2025-11-25"))
+s.p.stdout.close()
+s.p.stdin.write(b'{"jsonrpc":"2.0","id":2,"method":"tools/list"}\n')
+s.p.stdin.flush()
+s.p.stdin.close()
+try:
+    rc = s.p.wait(10)
+    check("a client that closes both pipes: the server ends", rc is not None, rc)
+except subprocess.TimeoutExpired:
+    s.p.kill()
+    check("a client that closes both pipes: the server ends", False, "still running after 10 s")
+
+sys.exit(1 if failed else 0)

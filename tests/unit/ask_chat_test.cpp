@@ -1,0 +1,75 @@
+// parse_chat_line: what `strata chat` makes of a typed line (core/ask/chat.h). The session
+// itself (conversations, /collection, Ctrl-C) is tested end to end: tests/e2e/chat.sh.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "ask/chat.h"
+
+namespace strata::ask {
+namespace {
+
+using K = ChatLine::Kind;
+
+TEST(ChatLine, BlankLinesAreIgnored) {
+  EXPECT_EQ(parse_chat_line("").kind, K::blank);
+  EXPECT_EQ(parse_chat_line("  \t \r").kind, K::blank);
+}
+
+TEST(ChatLine, AQuestionIsTrimmed) {
+  const ChatLine l = parse_chat_line("  how do I roll back?  \r");
+  EXPECT_EQ(l.kind, K::question);
+  EXPECT_EQ(l.argument, "how do I roll back?");
+}
+
+TEST(ChatLine, TwoSlashesAskAQuestionThatStartsWithOne) {
+  const ChatLine l = parse_chat_line("//etc/hosts?");
+  EXPECT_EQ(l.kind, K::question);
+  EXPECT_EQ(l.argument, "/etc/hosts?");
+}
+
+TEST(ChatLine, Commands) {
+  EXPECT_EQ(parse_chat_line("/sources").kind, K::sources);
+  EXPECT_EQ(parse_chat_line("/new").kind, K::new_conversation);
+  EXPECT_EQ(parse_chat_line("/help").kind, K::help);
+  EXPECT_EQ(parse_chat_line("/quit").kind, K::quit);
+  EXPECT_EQ(parse_chat_line(" /exit ").kind, K::quit);
+  const ChatLine c = parse_chat_line("/collection   team notes ");
+  EXPECT_EQ(c.kind, K::collection);
+  EXPECT_EQ(c.argument, "team notes");
+  EXPECT_EQ(parse_chat_line("/collection").argument, "");
+  const ChatLine m = parse_chat_line("/model\tllama3.2");
+  EXPECT_EQ(m.kind, K::model);
+  EXPECT_EQ(m.argument, "llama3.2");
+  EXPECT_EQ(parse_chat_line("/tools on").argument, "on");
+  EXPECT_EQ(parse_chat_line("/tools off").argument, "off");
+  EXPECT_EQ(parse_chat_line("/tools").kind, K::tools);
+}
+
+TEST(ChatLine, BadArgumentsAreRefusedInOneLine) {
+  const ChatLine t = parse_chat_line("/tools maybe");
+  EXPECT_EQ(t.kind, K::unknown);
+  EXPECT_EQ(t.error, "'/tools' takes on or off");
+  EXPECT_EQ(parse_chat_line("/new now").error, "'/new' takes no argument");
+}
+
+TEST(ChatLine, AnUnknownCommandNamesTheClosestOne) {
+  EXPECT_EQ(parse_chat_line("/sourcs").error, "unknown command '/sourcs'; did you mean '/sources'?");
+  EXPECT_EQ(parse_chat_line("/colection x").error, "unknown command '/colection'; did you mean '/collection'?");
+  EXPECT_EQ(parse_chat_line("/zzzzzz").error, "unknown command '/zzzzzz'");
+  // A pasted paragraph is not repeated whole.
+  const ChatLine l = parse_chat_line("/" + std::string(500, 'x'));
+  EXPECT_EQ(l.kind, K::unknown);
+  EXPECT_LT(l.error.size(), 80U);
+}
+
+TEST(ChatLine, EveryListedCommandParses) {
+  for (const ChatCommandInfo& c : chat_commands()) {
+    const std::string line = std::string(c.name) + (c.name == "/collection" ? " x" : "");
+    EXPECT_NE(parse_chat_line(line).kind, K::unknown) << line;
+    EXPECT_NE(parse_chat_line(line).kind, K::question) << line;
+  }
+}
+
+}  // namespace
+}  // namespace strata::ask
