@@ -99,8 +99,10 @@ LineEditor::LineEditor(std::string history_path, std::size_t history_size) : sta
   el_set(s.el, EL_HIST, history, s.history);
   el_set(s.el, EL_SIGNAL, 1);
   el_set(s.el, EL_SETTY, "-d", "-isig", nullptr);
-  el_set(s.el, EL_ADDFN, "strata-cancel-line", "Abandon the line (Ctrl-C)", editor_cancel_line);
-  el_set(s.el, EL_ADDFN, "strata-suspend", "Suspend strata (Ctrl-Z)", editor_suspend);
+  // el_wset, not el_set: the narrow EL_ADDFN copies the name and help with wcsdup and never frees
+  // them (libedit's eln.c says so), which LeakSanitizer reports; these literals live forever.
+  el_wset(s.el, EL_ADDFN, L"strata-cancel-line", L"Abandon the line (Ctrl-C)", editor_cancel_line);
+  el_wset(s.el, EL_ADDFN, L"strata-suspend", L"Suspend strata (Ctrl-Z)", editor_suspend);
   el_set(s.el, EL_BIND, "^C", "strata-cancel-line", nullptr);
   el_set(s.el, EL_BIND, "^Z", "strata-suspend", nullptr);
   el_source(s.el, nullptr);  // ~/.editrc, as every libedit program reads it

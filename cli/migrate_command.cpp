@@ -18,6 +18,7 @@
 #include "config_command.h"
 #include "json_text.h"
 #include "migrate/public.h"
+#include "migrate_diff_command.h"
 #include "net/public.h"
 #include "number_flags.h"
 #include "option_bundles.h"
@@ -252,6 +253,23 @@ std::string read_schema_file(const std::string& path) {
   std::string sql(static_cast<std::size_t>(size), '\0');
   if (!in.read(sql.data(), static_cast<std::streamsize>(size))) throw Error(ExitCode::usage, path + ": cannot read");
   return sql;
+}
+
+// `diff`: the next migration from the desired schema (migrate_diff_command.h).
+int run_diff_of(const MigrateOptions& o) {
+  DiffCommand c;
+  c.name = o.name;
+  c.to = o.diff_to;
+  c.renames = o.diff_renames;
+  c.no_rename = o.no_rename;
+  c.concurrently = o.concurrently;
+  c.dry_run = o.dry_run;
+  c.database = database_endpoint(o);
+  c.dirs = o.dirs;
+  c.table = o.table;
+  c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
+  c.out = o.out;
+  return run_diff(c);
 }
 
 // `load`: a schema.sql written by dump, into an empty database, its listed versions recorded.
@@ -680,6 +698,21 @@ Run setup_migrate(CLI::App& cmd) {
                "Exit: 0 loaded, 2 usage (no such file), 3 a listed version has no file, 6 a statement failed, "
                "7 not empty or unavailable");
   load->callback([&] { action = [&] { return run_load(o); }; });
+
+  CLI::App* diff = sub("diff", "Write the next migration (up and down) from the schema you want");
+  diff->add_option("NAME", o.name, "snake_case description, e.g. add_status_to_orders_table")->required();
+  diff->add_option("--to", o.diff_to, "The desired schema: SQL files, folders of them, or a database URL")->required();
+  diff->add_option("--rename", o.diff_renames, "OLD=NEW (a table) or TABLE.OLD=NEW (a column): a rename, not a drop and an add");
+  diff->add_flag("--no-rename", o.no_rename, "Take every possible rename as a drop and an add");
+  diff->add_flag("--concurrently", o.concurrently,
+                 "PostgreSQL: create indexes on existing tables CONCURRENTLY, in a second transaction:false migration");
+  diff->add_flag("--dry-run", o.dry_run, "Print the migration; write nothing");
+  diff->footer("Examples:\n  strata migrate diff add_status_to_orders_table --to schema.sql\n"
+               "  strata migrate diff rename_name_in_users --to db/schema/ --rename users.name=full_name --dry-run\n"
+               "  strata migrate -d postgres://app@localhost/app diff catch_up --to postgres://app@localhost/app_by_hand\n"
+               "Exit: 0 written or no difference, 2 usage (a possible rename undecided off a terminal), 3 the desired schema "
+               "does not load, 5 the draft does not give the desired schema, 6 a migration does not replay, 7 unavailable");
+  diff->callback([&] { action = [&] { return run_diff_of(o); }; });
 
   CLI::App* wait = sub("wait", "Wait until the database accepts connections (--wait-timeout, default 60 s)");
   wait->footer("Examples:\n  strata migrate -d postgres://app@db/app wait && strata migrate up\n"

@@ -44,6 +44,10 @@ struct MigrateOptions {
   std::string baseline;         // check --baseline; empty: DIR/.strata-baseline.json if present
   bool no_baseline = false;     // check --no-baseline
   std::string write_baseline;   // check --write-baseline [FILE]; empty FILE: the baseline file
+  std::vector<std::string> diff_to;       // diff --to
+  std::vector<std::string> diff_renames;  // diff --rename
+  bool no_rename = false;                 // diff --no-rename
+  bool concurrently = false;              // diff --concurrently
 };
 
 // Registers `migrate`'s options and subcommands on `cmd` and returns its run, which runs the

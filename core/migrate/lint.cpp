@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/text.h"
+#include "migrate/ddl_writer.h"
 #include "migrate/mysql_splitter.h"
 #include "migrate/postgres_splitter.h"
 #include "migrate/run_plan.h"
@@ -371,6 +372,25 @@ void add_plan_problems(const Section& s, DriverKind dialect, bool up, std::vecto
   }
 }
 
+// A placeholder `migrate diff` wrote (ddl_writer.h k_backfill_marker) that nobody filled in:
+// the rows that exist would get NULL where the column is about to be NOT NULL.
+void add_unfilled_backfills(const Section& s, std::vector<LintFinding>& out) {
+  std::size_t line = s.first_line;
+  std::size_t start = 0;
+  while (start < s.sql.size()) {
+    std::size_t end = s.sql.find('\n', start);
+    if (end == std::string::npos) end = s.sql.size();
+    if (std::string_view(s.sql).substr(start, end - start).find(k_backfill_marker) != std::string_view::npos) {
+      out.push_back({"unfilled-backfill", true, line,
+                     "a backfill placeholder written by `migrate diff` is not filled in: give the existing rows a value, "
+                     "then delete the line",
+                     s.file});
+    }
+    start = end + 1;
+    ++line;
+  }
+}
+
 }  // namespace
 
 std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect) {
@@ -379,6 +399,7 @@ std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect) 
     if (!s.present) return;
     const std::size_t first = out.size();
     add_plan_problems(s, dialect, up, out);
+    add_unfilled_backfills(s, out);
     if (dialect == DriverKind::postgres) {
       lint_postgres_section(s, up, out);
     } else if (dialect == DriverKind::mysql) {

@@ -9,7 +9,7 @@
 namespace strata::migrate {
 
 struct LintFinding {
-  // SQLite: pragma-in-transaction | unbalanced-transaction | destructive. PostgreSQL:
+  // All: unfilled-backfill (a `migrate diff` placeholder still in the file). SQLite: pragma-in-transaction | unbalanced-transaction | destructive. PostgreSQL:
   // not-in-transaction | unbalanced-transaction | foreign-keys-option |
   // index-without-concurrently | volatile-default | not-null-without-default | rename |
   // destructive | parse-error. MySQL: not-in-transaction | unbalanced-transaction | parse-error |

@@ -76,6 +76,11 @@ std::optional<std::string> naming_advice(const std::string& name) {
 
 NewMigration create_migration(const std::string& dir, const std::string& name,
                               std::chrono::system_clock::time_point now) {
+  return write_migration(dir, name, now, "-- migrate:up\n\n\n-- migrate:down\n\n");
+}
+
+NewMigration write_migration(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
+                             const std::string& text) {
   require_snake_case(name);
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
@@ -96,7 +101,7 @@ NewMigration create_migration(const std::string& dir, const std::string& name,
   }
   const fs::path path = fs::path(dir) / (std::string(version) + "_" + name + ".sql");
   std::ofstream out(path, std::ios::binary);
-  out << "-- migrate:up\n\n\n-- migrate:down\n\n";
+  out << text;
   out.close();
   if (!out) throw Error(ExitCode::invalid_input, path.string() + ": cannot write file");
   return NewMigration{path.string(), naming_advice(name)};

@@ -24,4 +24,8 @@ struct NewMigration {
 NewMigration create_migration(const std::string& dir, const std::string& name,
                               std::chrono::system_clock::time_point now);
 
+// As create_migration, with `text` as the file's content (`migrate diff`).
+NewMigration write_migration(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
+                             const std::string& text);
+
 }  // namespace strata::migrate

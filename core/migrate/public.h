@@ -8,6 +8,7 @@
 #include "migrate/checker.h"  // IWYU pragma: export
 #include "migrate/database_admin.h"  // IWYU pragma: export
 #include "migrate/database_url.h"  // IWYU pragma: export
+#include "migrate/migration_diff.h"  // IWYU pragma: export
 #include "migrate/migrator.h"  // IWYU pragma: export
 #include "migrate/new_migration.h"  // IWYU pragma: export
 #include "migrate/pq_preload.h"  // IWYU pragma: export

@@ -92,16 +92,6 @@ Schema read_schema(sqlite3* db, const std::string& exclude_table) {
 
 namespace {
 
-// A table's CREATE statement cut into its header ("CREATE TABLE t") and its parts (each column
-// and table constraint, whitespace folded), at the commas between the outer parentheses.
-struct TableParts {
-  std::string header;
-  std::string tail;  // after the closing parenthesis (SQLite: WITHOUT ROWID, STRICT)
-  std::vector<std::string> parts;
-};
-
-// A part with the quotes around its leading name removed (`query` TEXT -> query TEXT): SQLite
-// keeps a column's spelling from whichever statement created it.
 std::string unquote_leading_name(std::string part) {
   if (part.empty()) return part;
   const char open = part.front();
@@ -112,10 +102,61 @@ std::string unquote_leading_name(std::string part) {
   return part.substr(1, end - 1) + part.substr(end + 1);
 }
 
-std::optional<TableParts> table_parts(const std::string& sql) {
+// What a part is about: "column email", "constraint users_pkey", or the part itself.
+std::string part_key(const std::string& part) {
+  std::string first = part.substr(0, part.find(' '));
+  std::string upper;
+  for (char c : first) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  if (upper == "CONSTRAINT") {
+    const std::size_t a = part.find(' ');
+    const std::size_t b = part.find(' ', a + 1);
+    return "constraint " + part.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  }
+  if (upper == "PRIMARY" || upper == "UNIQUE" || upper == "CHECK" || upper == "FOREIGN" ||
+      upper == "EXCLUDE") {
+    return part;
+  }
+  if (first.size() >= 2 && (first.front() == '"' || first.front() == '`' || first.front() == '[')) {
+    first = first.substr(1, first.size() - 2);
+  }
+  return "column " + first;
+}
+
+// Why two definitions of the same table differ, briefly; empty when they do not (beyond order).
+std::string table_difference(const TableText& want, const TableText& have, const std::string& expected_side,
+                             const std::string& actual_side) {
+  std::map<std::string, std::string> w;
+  std::map<std::string, std::string> h;
+  for (const auto& p : want.parts) w[part_key(p)] = p;
+  for (const auto& p : have.parts) h[part_key(p)] = p;
+  std::vector<std::string> lines;
+  if (want.header != have.header || want.tail != have.tail) {
+    lines.push_back("`" + want.header + " (...)" + (want.tail.empty() ? "" : " " + want.tail) + "` in " +
+                    expected_side + ", `" + have.header + " (...)" + (have.tail.empty() ? "" : " " + have.tail) +
+                    "` in " + actual_side);
+  }
+  for (const auto& [key, part] : w) {
+    const auto it = h.find(key);
+    if (it == h.end()) {
+      lines.push_back(key + " `" + part + "` only in " + expected_side);
+    } else if (it->second != part) {
+      lines.push_back(key + ": `" + part + "` in " + expected_side + ", `" + it->second + "` in " + actual_side);
+    }
+  }
+  for (const auto& [key, part] : h) {
+    if (w.count(key) == 0) lines.push_back(key + " `" + part + "` only in " + actual_side);
+  }
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
+  return out;
+}
+
+}  // namespace
+
+std::optional<TableText> split_table(const std::string& sql) {
   const std::size_t open = sql.find('(');
   if (open == std::string::npos) return std::nullopt;
-  TableParts t;
+  TableText t;
   // SQLite keeps a renamed table's name quoted (ALTER TABLE x RENAME TO "t"): the quotes around
   // the name are not a difference.
   for (const char c : trim(std::string_view(sql).substr(0, open))) {
@@ -148,57 +189,6 @@ std::optional<TableParts> table_parts(const std::string& sql) {
   return std::nullopt;  // unbalanced: compare the whole text
 }
 
-// What a part is about: "column email", "constraint users_pkey", or the part itself.
-std::string part_key(const std::string& part) {
-  std::string first = part.substr(0, part.find(' '));
-  std::string upper;
-  for (char c : first) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  if (upper == "CONSTRAINT") {
-    const std::size_t a = part.find(' ');
-    const std::size_t b = part.find(' ', a + 1);
-    return "constraint " + part.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
-  }
-  if (upper == "PRIMARY" || upper == "UNIQUE" || upper == "CHECK" || upper == "FOREIGN" ||
-      upper == "EXCLUDE") {
-    return part;
-  }
-  if (first.size() >= 2 && (first.front() == '"' || first.front() == '`' || first.front() == '[')) {
-    first = first.substr(1, first.size() - 2);
-  }
-  return "column " + first;
-}
-
-// Why two definitions of the same table differ, briefly; empty when they do not (beyond order).
-std::string table_difference(const TableParts& want, const TableParts& have, const std::string& expected_side,
-                             const std::string& actual_side) {
-  std::map<std::string, std::string> w;
-  std::map<std::string, std::string> h;
-  for (const auto& p : want.parts) w[part_key(p)] = p;
-  for (const auto& p : have.parts) h[part_key(p)] = p;
-  std::vector<std::string> lines;
-  if (want.header != have.header || want.tail != have.tail) {
-    lines.push_back("`" + want.header + " (...)" + (want.tail.empty() ? "" : " " + want.tail) + "` in " +
-                    expected_side + ", `" + have.header + " (...)" + (have.tail.empty() ? "" : " " + have.tail) +
-                    "` in " + actual_side);
-  }
-  for (const auto& [key, part] : w) {
-    const auto it = h.find(key);
-    if (it == h.end()) {
-      lines.push_back(key + " `" + part + "` only in " + expected_side);
-    } else if (it->second != part) {
-      lines.push_back(key + ": `" + part + "` in " + expected_side + ", `" + it->second + "` in " + actual_side);
-    }
-  }
-  for (const auto& [key, part] : h) {
-    if (w.count(key) == 0) lines.push_back(key + " `" + part + "` only in " + actual_side);
-  }
-  std::string out;
-  for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
-  return out;
-}
-
-}  // namespace
-
 std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actual) {
   std::map<std::string, const SchemaObject*> want;
   std::map<std::string, const SchemaObject*> have;
@@ -215,8 +205,8 @@ std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actua
     SchemaDiff d{SchemaDiff::Kind::differs, key, {}, {}};
     d.detail = o->sql + "\n" + it->second->sql;
     if (o->type == "table") {
-      const auto a = table_parts(o->sql);
-      const auto b = table_parts(it->second->sql);
+      const auto a = split_table(o->sql);
+      const auto b = split_table(it->second->sql);
       if (a && b) {
         auto sa = a->parts;
         auto sb = b->parts;
@@ -248,8 +238,8 @@ std::string describe(const SchemaDiff& d, const std::string& expected_side, cons
   const std::string a = d.detail.substr(0, nl);
   const std::string b = nl == std::string::npos ? std::string{} : d.detail.substr(nl + 1);
   if (d.object.rfind("table ", 0) == 0) {
-    const auto ta = table_parts(a);
-    const auto tb = table_parts(b);
+    const auto ta = split_table(a);
+    const auto tb = split_table(b);
     if (ta && tb) {
       const std::string why = table_difference(*ta, *tb, expected_side, actual_side);
       if (!why.empty()) return d.object + ": " + why;
@@ -262,7 +252,7 @@ void drop_foreign_history(Schema& schema) {
   bool found = false;
   for (const SchemaObject& o : schema.objects) {
     if (o.type != "table" || o.name != "schema_migrations") continue;
-    const auto t = table_parts(o.sql);
+    const auto t = split_table(o.sql);
     if (!t) return;
     std::set<std::string> columns;
     for (const auto& p : t->parts) {

@@ -1,6 +1,7 @@
 #pragma once
 // A database's schema in a normalised, deterministic form: for comparing (drift, roundtrip)
 // and for `dump`.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,17 @@ struct Schema {
 // dropped; `quotes` are the characters that open a quoted run (each closes its own), which differ
 // by dialect (SQLite also quotes with backticks). Both drivers compare schemas in this form.
 std::string fold_whitespace(std::string_view sql, std::string_view quotes);
+
+// A table's CREATE statement cut into its header ("CREATE TABLE t", quotes around the name
+// removed), its parts (each column and table constraint, whitespace folded, quotes around a
+// leading name removed), at the commas between the outer parentheses, and what follows them.
+struct TableText {
+  std::string header;
+  std::string tail;  // after the closing parenthesis (SQLite: WITHOUT ROWID, STRICT)
+  std::vector<std::string> parts;
+};
+// nullopt when the parentheses do not balance.
+std::optional<TableText> split_table(const std::string& sql);
 
 // Reads the schema of `db`, leaving out SQLite's internal objects, the shadow tables of
 // virtual tables (their CREATE VIRTUAL TABLE recreates them), and everything belonging to

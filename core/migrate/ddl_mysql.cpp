@@ -1,0 +1,224 @@
+// MySQL and MariaDB: ALTER TABLE in place, tables read as SHOW CREATE TABLE writes them: a
+// column per part ("`name` type ... "), keys ("PRIMARY KEY (...)", "UNIQUE KEY `u` (...)",
+// "KEY `k` (...)"), named constraints ("CONSTRAINT `fk` FOREIGN KEY ...", "CONSTRAINT `c` CHECK
+// (...)") and the table options after the parenthesis (ENGINE, DEFAULT CHARSET, COLLATE).
+// A new column goes where the desired schema has it (FIRST / AFTER), so the order matches.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/text.h"
+#include "migrate/ddl_writer.h"
+
+namespace strata::migrate {
+// Named, not anonymous: each dialect's helpers keep their short names in a unity build.
+namespace mysql_ddl {
+
+std::string q(const std::string& name) { return ddl::quote_name(name, DriverKind::mysql); }
+
+bool is_foreign_key(const TablePart& p) { return p.text.find(" FOREIGN KEY ") != std::string::npos; }
+
+bool not_null(const TablePart& p) { return p.text.find(" NOT NULL") != std::string::npos; }
+
+bool needs_backfill(const TablePart& p) {
+  const std::string u = to_upper(p.text);
+  return not_null(p) && u.find(" DEFAULT ") == std::string::npos && u.find("AUTO_INCREMENT") == std::string::npos &&
+         u.find(" GENERATED ALWAYS ") == std::string::npos && u.find(" AS (") == std::string::npos;
+}
+
+std::string type_of(const TablePart& p) {
+  const std::string d = p.definition();
+  return d.substr(0, d.find(' '));
+}
+
+// A change of type that can lose data: anything but a longer string or a wider integer.
+bool narrows(const std::string& from, const std::string& to) {
+  static const std::vector<std::string> ints = {"tinyint", "smallint", "mediumint", "int", "bigint"};
+  static const std::vector<std::string> texts = {"tinytext", "text", "mediumtext", "longtext"};
+  const auto base = [](const std::string& t) { return t.substr(0, t.find('(')); };
+  const auto length = [](const std::string& t) {
+    const std::size_t open = t.find('(');
+    return open == std::string::npos ? -1L : std::strtol(t.c_str() + open + 1, nullptr, 10);
+  };
+  const auto rank = [](const std::vector<std::string>& order, const std::string& t) {
+    return std::find(order.begin(), order.end(), t) - order.begin();
+  };
+  const std::string a = base(from);
+  const std::string b = base(to);
+  if (a == b) return length(to) < length(from);
+  if (rank(ints, a) < 5 && rank(ints, b) < 5) return rank(ints, b) < rank(ints, a);
+  if (rank(texts, b) < 4) return a != "varchar" && a != "char" && rank(texts, a) > rank(texts, b);
+  return !(a == "varchar" && (b == "text" || b == "mediumtext" || b == "longtext"));
+}
+
+// Where a column goes: FIRST, or AFTER the column before it in the desired table.
+std::string position(const TableShape& to, const TablePart& p) {
+  const auto columns = to.columns();
+  const auto it = std::find(columns.begin(), columns.end(), &p);
+  if (it == columns.begin()) return " FIRST";
+  return " AFTER " + q((*(it - 1))->name);
+}
+
+std::string without_not_null(std::string text) {
+  const std::size_t at = text.find(" NOT NULL");
+  if (at != std::string::npos) text.erase(at, 9);
+  return text;
+}
+
+void backfill(Script& s, const std::string& table, const TablePart& p) {
+  ddl::add(s, "UPDATE " + q(table) + " SET " + q(p.name) + " = NULL WHERE " + q(p.name) + " IS NULL",
+           ddl::backfill_comment(table, p.name));
+  ddl::add(s, "ALTER TABLE " + q(table) + " MODIFY COLUMN " + ddl::part_text(p, DriverKind::mysql));
+  s.backfill = true;
+}
+
+std::string drop_part(const TablePart& p) {
+  if (p.text.starts_with("PRIMARY KEY")) return "DROP PRIMARY KEY";
+  if (is_foreign_key(p)) return "DROP FOREIGN KEY " + q(p.name);
+  if (p.key.starts_with("key ")) return "DROP INDEX " + q(p.name);
+  return "DROP CONSTRAINT " + q(p.name);
+}
+
+std::string drop_of(const SchemaObject& o) {
+  if (o.type == "view") return "DROP VIEW " + q(o.name);
+  return "DROP " + to_upper(o.type) + " " + q(o.name);
+}
+
+// A routine's or trigger's CREATE as a migration can hold it: read_schema keeps it in
+// DELIMITER lines (its body may hold semicolons); ddl::add ends it with ";\n".
+std::string create_of(const SchemaObject& o) { return o.text; }
+
+bool is_new(const SchemaChanges& c, const SchemaObject& o) {
+  return std::find(c.created.begin(), c.created.end(), &o) != c.created.end();
+}
+
+}  // namespace mysql_ddl
+
+Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema& to) {
+  using namespace mysql_ddl;
+  Script s;
+  std::vector<std::string> touched;
+  for (const TableChange& t : c.tables) {
+    if (!t.dropped_columns.empty() || !t.changed_columns.empty() || !t.renamed_columns.empty() || t.old_name != t.name) {
+      touched.push_back(t.old_name);
+    }
+  }
+  for (const SchemaObject* o : c.dropped) {
+    if (o->type == "table" || o->type == "view") touched.push_back(o->name);
+  }
+  std::map<std::string, const SchemaObject*> dropped_first;
+  for (const SchemaObject* o : ddl::dependents(from, touched)) {
+    if (o->type == "view") dropped_first["view " + o->name] = o;
+  }
+  for (const auto& [a, b] : c.changed) dropped_first[a->type + " " + a->name] = a;
+  for (const SchemaObject* o : c.dropped) {
+    if (o->type != "table") dropped_first[o->type + " " + o->name] = o;
+  }
+  std::vector<const SchemaObject*> views;
+  for (const auto& [key, o] : dropped_first) {
+    if (o->type == "view") {
+      views.push_back(o);
+    } else {
+      ddl::add(s, drop_of(*o));
+    }
+  }
+  views = ddl::in_dependency_order(views);
+  std::reverse(views.begin(), views.end());
+  for (const SchemaObject* v : views) ddl::add(s, drop_of(*v));
+
+  // Foreign keys that go or change, then the other keys and constraints.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const TableChange& t : c.tables) {
+      for (const TablePart* p : t.dropped_constraints) {
+        if (is_foreign_key(*p) == (pass == 0)) ddl::add(s, "ALTER TABLE " + q(t.old_name) + " " + drop_part(*p));
+      }
+    }
+  }
+
+  for (const TableChange& t : c.tables) {
+    if (t.old_name != t.name) ddl::add(s, "RENAME TABLE " + q(t.old_name) + " TO " + q(t.name));
+    for (const auto& [a, b] : t.renamed_columns) {
+      ddl::add(s, "ALTER TABLE " + q(t.name) + " RENAME COLUMN " + q(a) + " TO " + q(b));
+    }
+  }
+  std::vector<std::pair<std::string, const TablePart*>> foreign_keys;
+  std::vector<TableShape> created;
+  for (const SchemaObject* o : c.created) {
+    if (o->type != "table") continue;
+    if (auto shape = table_shape(o->text, DriverKind::mysql)) {
+      shape->name = o->name;
+      created.push_back(std::move(*shape));
+    }
+  }
+  for (const TableShape& t : created) {
+    std::vector<std::string> parts;
+    for (const TablePart& p : t.parts) {
+      if (is_foreign_key(p)) {
+        foreign_keys.emplace_back(t.name, &p);
+      } else {
+        parts.push_back("  " + ddl::part_text(p, DriverKind::mysql));
+      }
+    }
+    ddl::add(s, "CREATE TABLE " + q(t.name) + " (\n" + ddl::join(parts, ",\n") + "\n)" + (t.tail.empty() ? "" : " " + t.tail));
+  }
+  for (const TableChange& t : c.tables) {
+    const std::string alter = "ALTER TABLE " + q(t.name) + " ";
+    for (const TablePart* p : t.added_columns) {
+      if (needs_backfill(*p)) {
+        ddl::add(s, alter + "ADD COLUMN " + without_not_null(ddl::part_text(*p, DriverKind::mysql)) + position(t.to_shape, *p));
+        backfill(s, t.name, *p);
+      } else {
+        ddl::add(s, alter + "ADD COLUMN " + ddl::part_text(*p, DriverKind::mysql) + position(t.to_shape, *p));
+      }
+    }
+    for (const auto& [a, b] : t.changed_columns) {
+      if (!not_null(*a) && needs_backfill(*b)) {
+        ddl::add(s, alter + "MODIFY COLUMN " + without_not_null(ddl::part_text(*b, DriverKind::mysql)));
+        backfill(s, t.name, *b);
+      } else if (narrows(type_of(*a), type_of(*b))) {
+        ddl::add_destructive(s, alter + "MODIFY COLUMN " + ddl::part_text(*b, DriverKind::mysql),
+                             "narrowing " + t.name + "." + b->name + " from " + type_of(*a) + " to " + type_of(*b));
+      } else {
+        ddl::add(s, alter + "MODIFY COLUMN " + ddl::part_text(*b, DriverKind::mysql));
+      }
+    }
+    for (const TablePart* p : t.dropped_columns) {
+      ddl::add_destructive(s, alter + "DROP COLUMN " + q(p->name), "DROP COLUMN " + t.name + "." + p->name);
+    }
+    if (t.tail_changed && !t.to_shape.tail.empty()) ddl::add(s, alter + t.to_shape.tail);
+  }
+  std::vector<const SchemaObject*> gone;
+  for (const SchemaObject* o : c.dropped) {
+    if (o->type == "table") gone.push_back(o);
+  }
+  std::sort(gone.begin(), gone.end(), [](const SchemaObject* x, const SchemaObject* y) {
+    return mentions(x->sql, y->name) && !mentions(y->sql, x->name);  // a referencing table first
+  });
+  for (const SchemaObject* o : gone) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
+
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const TableChange& t : c.tables) {
+      for (const TablePart* p : t.added_constraints) {
+        if (is_foreign_key(*p) == (pass == 1)) ddl::add(s, "ALTER TABLE " + q(t.name) + " ADD " + ddl::part_text(*p, DriverKind::mysql));
+      }
+    }
+  }
+  for (const auto& [table, p] : foreign_keys) ddl::add(s, "ALTER TABLE " + q(table) + " ADD " + ddl::part_text(*p, DriverKind::mysql));
+
+  // Routines, views and triggers as the desired schema has them.
+  const auto again = [&](const SchemaObject& o) { return is_new(c, o) || dropped_first.count(o.type + " " + o.name) != 0; };
+  for (const SchemaObject& o : to.objects) {
+    if ((o.type == "procedure" || o.type == "function") && again(o)) ddl::add(s, create_of(o));
+  }
+  std::vector<const SchemaObject*> new_views;
+  for (const SchemaObject& o : to.objects) {
+    if (o.type == "view" && again(o)) new_views.push_back(&o);
+  }
+  for (const SchemaObject* v : ddl::in_dependency_order(new_views)) ddl::add(s, v->text);
+  for (const SchemaObject& o : to.objects) {
+    if ((o.type == "trigger" || o.type == "event") && again(o)) ddl::add(s, create_of(o));
+  }
+  return s;
+}
+
+}  // namespace strata::migrate

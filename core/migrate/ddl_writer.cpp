@@ -1,0 +1,125 @@
+#include "migrate/ddl_writer.h"
+
+#include <algorithm>
+#include <set>
+
+namespace strata::migrate {
+
+Script write_ddl(DriverKind kind, const SchemaChanges& changes, const Schema& from, const Schema& to,
+                 const DdlOptions& options) {
+  switch (kind) {
+    case DriverKind::postgres:
+      return write_postgres_ddl(changes, from, to, options);
+    case DriverKind::mysql:
+      return write_mysql_ddl(changes, from, to);
+    case DriverKind::sqlite:
+      break;
+  }
+  return write_sqlite_ddl(changes, from, to);
+}
+
+namespace ddl {
+
+namespace {
+
+// Words PostgreSQL and SQLite reserve that make good column and table names: such a name must be
+// quoted to be a name.
+bool reserved(const std::string& word) {
+  static const std::set<std::string> words = {
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
+      "binary", "both", "case", "cast", "check", "collate", "column", "concurrently", "constraint", "create", "cross",
+      "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
+      "current_user", "default", "deferrable", "delete", "desc", "distinct", "do", "drop", "else", "end", "escape",
+      "except", "exists", "false", "fetch", "for", "foreign", "freeze", "from", "full", "glob", "grant", "group",
+      "having", "ilike", "in", "index", "initially", "inner", "insert", "intersect", "into", "is", "isnull", "join",
+      "key", "lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull",
+      "null", "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary", "references",
+      "returning", "right", "select", "session_user", "similar", "some", "symmetric", "table", "tablesample", "then",
+      "to", "trailing", "transaction", "trigger", "true", "union", "unique", "update", "user", "using", "values",
+      "variadic", "verbose", "view", "when", "where", "window", "with"};
+  return words.count(word) != 0;
+}
+
+}  // namespace
+
+std::string part_text(const TablePart& part, DriverKind kind) {
+  return part.column ? quote_name(part.name, kind) + " " + part.definition() : part.text;
+}
+
+std::string quote_name(const std::string& name, DriverKind kind) {
+  const bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return std::islower(static_cast<unsigned char>(c)) != 0 || std::isdigit(static_cast<unsigned char>(c)) != 0 ||
+                              c == '_';
+                     });
+  const char q = kind == DriverKind::mysql ? '`' : '"';
+  if (plain && kind != DriverKind::mysql && !reserved(name)) return name;
+  std::string out(1, q);
+  for (const char c : name) {
+    if (c == q) out.push_back(q);
+    out.push_back(c);
+  }
+  out.push_back(q);
+  return out;
+}
+
+std::vector<const SchemaObject*> dependents(const Schema& schema, const std::vector<std::string>& names) {
+  std::vector<const SchemaObject*> out;
+  std::vector<std::string> pending = names;
+  std::set<const SchemaObject*> seen;
+  while (!pending.empty()) {
+    const std::string name = pending.back();
+    pending.pop_back();
+    for (const SchemaObject& o : schema.objects) {
+      if (o.type != "view" && o.type != "trigger") continue;
+      if (seen.count(&o) != 0 || o.name == name) continue;
+      // A trigger on the table itself goes with the table (its `table` is the name).
+      if (mentions(o.sql, name) || o.table == name) {
+        seen.insert(&o);
+        out.push_back(&o);
+        if (o.type == "view") pending.push_back(o.name);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<const SchemaObject*> in_dependency_order(std::vector<const SchemaObject*> objects) {
+  std::vector<const SchemaObject*> ordered;
+  while (!objects.empty()) {
+    auto ready = std::find_if(objects.begin(), objects.end(), [&](const SchemaObject* v) {
+      return std::none_of(objects.begin(), objects.end(), [&](const SchemaObject* o) {
+        return o != v && o->type == "view" && mentions(v->sql, o->name);
+      });
+    });
+    if (ready == objects.end()) ready = objects.begin();  // a cycle no database allows
+    ordered.push_back(*ready);
+    objects.erase(ready);
+  }
+  return ordered;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+void add(Script& s, const std::string& statement, const std::string& comment) {
+  if (!comment.empty()) s.sql += "-- " + comment + "\n";
+  s.sql += statement;
+  s.sql += ";\n";
+}
+
+void add_destructive(Script& s, const std::string& statement, const std::string& what) {
+  add(s, statement, "destructive: " + what);
+  s.destructive.push_back(what);
+}
+
+std::string backfill_comment(const std::string& table, const std::string& column) {
+  return std::string(k_backfill_marker) + ": give the rows of " + table + " a value for " + column +
+         " (replace NULL below), then delete this line";
+}
+
+}  // namespace ddl
+}  // namespace strata::migrate

@@ -1,0 +1,71 @@
+#pragma once
+// The SQL that turns one schema into another, in an engine's dialect: one section of the
+// migration `migrate diff` writes (its up from the current schema to the desired one, its down
+// the other way). ddl_sqlite.cpp, ddl_postgres.cpp and ddl_mysql.cpp are the dialects.
+#include <string>
+#include <vector>
+
+#include "migrate/driver.h"
+#include "migrate/schema_changes.h"
+
+namespace strata::migrate {
+
+struct DdlOptions {
+  // PostgreSQL --concurrently: indexes on tables that exist are created CONCURRENTLY, in
+  // Script::concurrent (the up of a second, transaction:false migration)...
+  bool concurrent_creates = false;
+  // ...and, writing that migration's down, dropped CONCURRENTLY there.
+  bool concurrent_drops = false;
+};
+
+struct Script {
+  std::string sql;                        // statements, each ending in ";\n", comments before them
+  bool foreign_keys_off = false;          // SQLite: a table is rebuilt (the section needs foreign_keys:off)
+  std::vector<std::string> destructive;   // what loses data, one line each ("DROP TABLE users")
+  bool backfill = false;                  // holds a `strata:backfill` placeholder
+  std::string concurrent;                 // PostgreSQL --concurrently: CREATE INDEX CONCURRENTLY ...
+  bool empty() const { return sql.empty() && concurrent.empty(); }
+};
+
+// The marker of a placeholder the user must fill in; `check` refuses a file that still holds it.
+inline constexpr const char* k_backfill_marker = "strata:backfill";
+
+// The statements that turn `from` into `to`, given what differs (compare_schemas(from, to)).
+Script write_ddl(DriverKind kind, const SchemaChanges& changes, const Schema& from, const Schema& to,
+                 const DdlOptions& options);
+
+Script write_sqlite_ddl(const SchemaChanges& changes, const Schema& from, const Schema& to);
+Script write_postgres_ddl(const SchemaChanges& changes, const Schema& from, const Schema& to, const DdlOptions& options);
+Script write_mysql_ddl(const SchemaChanges& changes, const Schema& from, const Schema& to);
+
+// Shared by the dialects.
+namespace ddl {
+
+// `name` quoted for `kind`: MySQL always `x`; else "x" unless it is a plain lowercase word that
+// is not reserved.
+std::string quote_name(const std::string& name, DriverKind kind);
+
+// A column part with its name quoted as quote_name does (the schema's text lost the quotes); a
+// constraint's text as it is.
+std::string part_text(const TablePart& part, DriverKind kind);
+
+// The objects of `schema` of `type` whose text mentions any of `names`, and, repeatedly, the
+// views that mention those: what must be dropped and created again around a change of the named
+// tables (SQLite checks every view and trigger when a table is renamed; PostgreSQL refuses to
+// change a column a view reads).
+std::vector<const SchemaObject*> dependents(const Schema& schema, const std::vector<std::string>& names);
+
+// `objects` (views) ordered so that each comes after the views it mentions.
+std::vector<const SchemaObject*> in_dependency_order(std::vector<const SchemaObject*> objects);
+
+std::string join(const std::vector<std::string>& items, const std::string& separator);
+
+// Appends a statement (";\n" added) with an optional comment line before it.
+void add(Script& s, const std::string& statement, const std::string& comment = {});
+// Appends a destructive statement: marked in the SQL and listed in Script::destructive.
+void add_destructive(Script& s, const std::string& statement, const std::string& what);
+// The backfill comment that precedes a placeholder UPDATE.
+std::string backfill_comment(const std::string& table, const std::string& column);
+
+}  // namespace ddl
+}  // namespace strata::migrate
