@@ -196,7 +196,7 @@ _strata()
     # arg_opts, their values to the `valopt` case and a branch to the
     # `case $command` further down (the places are marked "embed:").
     local commands="migrate chunk tokens ingest collections documents embed search ask chat logs mcp config"
-    local subcommands="new up down redo create drop load wait status stamp dump check accept"
+    local subcommands="new up down redo create drop load diff wait status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --envsub --json -q --quiet --color -h --help"
     local top_opts="-h --help --version"
     local chunk_opts="--format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
@@ -214,7 +214,7 @@ _strata()
     local mcp_opts="--store --collection --no-migrate --color -h --help"
     local config_opts="--path --json --color -h --help"
     # Options that take a value (next word, or --opt=value).
-    local arg_opts="-d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation --max-steps --system --rerank-url --rerank-model --rerank-api-key-env -n --limit"
+    local arg_opts="--rename -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation --max-steps --system --rerank-url --rerank-model --rerank-api-key-env -n --limit"
 
     # Scan words before the cursor: find the command, the subcommand, the
     # options that select the database or the store and collection, and the
@@ -470,6 +470,7 @@ _strata()
         create) sub_opts="" ;;
         drop) sub_opts="-y --yes" ;;
         load) sub_opts="" ;;
+        diff) sub_opts="--to --rename --no-rename --concurrently --dry-run" ;;
         wait) sub_opts="" ;;
         status) sub_opts="" ;;
         stamp) sub_opts="" ;;
@@ -497,6 +498,7 @@ _strata()
         load)
             ((npos == 0)) && mapfile -t COMPREPLY < <(compgen -f -- "$cur")
             ;;
+        diff) ;;
         *)
             # No positional arguments: offer the options.
             mapfile -t COMPREPLY < <(compgen -W "$sub_opts" -- "$cur")

@@ -12,7 +12,7 @@
 # `logs` complete their options and option values; the query or question is
 # free text (no files are offered).
 
-set -g __strata_migrate_subcommands new up down redo create drop load wait status stamp dump check accept
+set -g __strata_migrate_subcommands new up down redo create drop load diff wait status stamp dump check accept
 # Options that take a value, in every command (their values are not arguments).
 set -g __strata_value_options -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output \
     --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate \
@@ -276,6 +276,14 @@ complete -c strata -n '__strata_migrate_sub stamp' -x -a '(__strata_versions pen
 complete -c strata -n '__strata_migrate_sub dump' -s o -l output -r -F -d 'Write the schema to FILE instead of stdout'
 complete -c strata -n '__strata_migrate_sub drop' -s y -l yes -d 'Drop without asking'
 complete -c strata -n '__strata_migrate_sub load' -F -d 'The schema file'
+complete -c strata -n __strata_migrate_sub -a diff -d 'Write the next migration (up and down) from the schema you want'
+
+# diff NAME --to ...
+complete -c strata -n '__strata_migrate_sub diff' -l to -r -F -d 'The desired schema: SQL files, folders, or a database URL'
+complete -c strata -n '__strata_migrate_sub diff' -l rename -x -d 'OLD=NEW (a table) or TABLE.OLD=NEW (a column)'
+complete -c strata -n '__strata_migrate_sub diff' -l no-rename -d 'Take every possible rename as a drop and an add'
+complete -c strata -n '__strata_migrate_sub diff' -l concurrently -d 'PostgreSQL: indexes CONCURRENTLY in a second migration'
+complete -c strata -n '__strata_migrate_sub diff' -l dry-run -d 'Print the migration; write nothing'
 
 # check
 complete -c strata -n '__strata_migrate_sub check' -l drift -d 'Compare live schema with replayed migrations'

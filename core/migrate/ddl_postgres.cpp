@@ -70,7 +70,8 @@ bool narrows(const std::string& from, const std::string& to) {
       {"smallint", "integer"}, {"smallint", "bigint"}, {"integer", "bigint"}, {"integer", "numeric"}, {"bigint", "numeric"},
       {"real", "double precision"}, {"character varying", "text"}, {"character", "text"}, {"smallint", "numeric"},
       {"date", "timestamp without time zone"}, {"timestamp without time zone", "timestamp with time zone"}};
-  const auto base = [](const std::string& t) { return t.substr(0, t.find('(')); };
+  // A collation is not a narrowing: "text COLLATE \"C\"" is text.
+  const auto base = [](const std::string& t) { return t.substr(0, std::min(t.find('('), t.find(" COLLATE "))); };
   const auto length = [](const std::string& t) {
     const std::size_t open = t.find('(');
     return open == std::string::npos ? -1L : std::strtol(t.c_str() + open + 1, nullptr, 10);

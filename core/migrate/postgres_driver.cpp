@@ -514,8 +514,10 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
   std::map<std::string, bool> first_line;
   for (const auto& r : query(
            "SELECT c.relname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-           "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated "
+           "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+           "CASE WHEN a.attcollation <> ty.typcollation THEN quote_ident(co.collname) ELSE '' END "
            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "JOIN pg_type ty ON ty.oid = a.atttypid LEFT JOIN pg_collation co ON co.oid = a.attcollation "
            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
            "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
            "ORDER BY c.relname, a.attnum",
@@ -523,6 +525,8 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
     auto it = table_body.find(r[0]);
     if (it == table_body.end()) continue;
     std::string line = r[1] + " " + r[2];
+    // A collation the column declares (not its type's default): drift and `diff` compare it.
+    if (!r[7].empty()) line += " COLLATE " + r[7];
     if (r[6] == "s") {
       line += " GENERATED ALWAYS AS (" + r[4] + ") STORED";
     } else if (!r[4].empty()) {
