@@ -20,6 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STRATA=${STRATA:-$ROOT/build/strata}
 [ -x "$STRATA" ] || { echo "missing $STRATA (set STRATA=...)" >&2; exit 1; }
 W=$(mktemp -d)
+chmod 755 "$W"  # the servers run as nobody when started as root
 cleanup() {
   bash "$ROOT/tests/servers/pg_server.sh" stop "$W/pg" >/dev/null 2>&1 || true
   bash "$ROOT/tests/servers/mariadb_server.sh" stop "$W/my" >/dev/null 2>&1 || true

@@ -12,8 +12,9 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT, crea
 
 -- case: create_first_table
 -- before
--- an empty schema: the first migration creates nothing
-SELECT 1;
+-- an empty schema: the first migration leaves nothing behind
+CREATE TABLE placeholder (x);
+DROP TABLE placeholder;
 -- after
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
 
