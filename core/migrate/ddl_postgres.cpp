@@ -437,6 +437,28 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   for (const SchemaObject& o : to.objects) {
     if (o.type == "trigger" && (is_new(c, o) || dropped_first.count("trigger " + o.name) != 0)) ddl::add(s, o.text);
   }
+  // Comments: new or changed ones as written; one that goes is set to NULL where its table (or
+  // view) and column stay (dropping those took their comments with them). A view made again lost
+  // its comments: they are written again.
+  std::set<std::string> commented;
+  for (const SchemaObject& o : to.objects) {
+    if (o.type != "comment") continue;
+    const bool remade = dropped_first.count("view " + o.table) != 0;
+    const bool changed = std::any_of(c.changed.begin(), c.changed.end(), [&](const auto& p) { return p.second == &o; });
+    if (is_new(c, o) || changed || remade) ddl::add(s, o.text);
+    commented.insert(o.name);
+  }
+  for (const SchemaObject* o : c.dropped) {
+    if (o->type != "comment" || commented.count(o->name) != 0) continue;
+    const SchemaObject* owner = nullptr;
+    for (const SchemaObject& t : to.objects) {
+      if ((t.type == "table" || t.type == "view") && t.name == o->table) owner = &t;
+    }
+    const std::string column = o->name.size() > o->table.size() ? o->name.substr(o->table.size() + 1) : "";
+    if (owner == nullptr || (!column.empty() && !mentions(owner->sql, column))) continue;
+    const std::string text = o->text.substr(0, o->text.rfind(" IS ")) + " IS NULL";
+    ddl::add(s, text);
+  }
   return s;
 }
 

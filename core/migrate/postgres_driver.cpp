@@ -483,7 +483,7 @@ std::string pg_fold(const std::string& sql) { return fold_whitespace(sql, "'\"")
 
 int pg_rank(const std::string& type) {
   static const std::map<std::string, int> order = {{"schema", -2}, {"extension", -1}, {"type", 0},  {"sequence", 1}, {"function", 2}, {"table", 3},
-                                                   {"index", 4}, {"view", 5},     {"trigger", 6}};
+                                                   {"index", 4}, {"view", 5},     {"trigger", 6}, {"comment", 7}};
   const auto it = order.find(type);
   return it == order.end() ? 9 : it->second;
 }
@@ -608,6 +608,20 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
     if (r[1] == exclude_table) continue;
     const std::string text = pg_unqualify(r[2], nsp);
     schema.objects.push_back(SchemaObject{"trigger", prefix + r[0], prefix + r[1], pg_fold(text), text});
+  }
+  // Comments on tables, views and their columns (COMMENT ON): part of what a migration writes.
+  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), coalesce(quote_ident(a.attname), ''), "
+                             "quote_literal(d.description), c.relkind FROM pg_description d "
+                             "JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass "
+                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 "
+                             "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p', 'v', 'm')" + no_ext("c.oid"),
+                             doing)) {
+    if (r[0] == exclude_table) continue;
+    const std::string kind = !r[2].empty() ? "COLUMN" : r[4] == "v" ? "VIEW" : r[4] == "m" ? "MATERIALIZED VIEW" : "TABLE";
+    const std::string target = r[1] + (r[2].empty() ? "" : "." + r[2]);
+    const std::string text = "COMMENT ON " + kind + " " + target + " IS " + r[3];
+    schema.objects.push_back(SchemaObject{"comment", prefix + r[0] + (r[2].empty() ? "" : "." + r[2]), prefix + r[0], pg_fold(text), text});
   }
 }
 
