@@ -189,6 +189,39 @@ std::optional<TableText> split_table(const std::string& sql) {
   return std::nullopt;  // unbalanced: compare the whole text
 }
 
+std::string comparable_sql(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'') {  // a string literal is copied as it is
+      const std::size_t end = sql.find('\'', i + 1);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+      out.append(sql.substr(i, stop - i));
+      i = stop - 1;
+      continue;
+    }
+    if (c == '"' || c == '`' || c == '[') {
+      const char close = c == '[' ? ']' : c;
+      const std::size_t end = sql.find(close, i + 1);
+      if (end != std::string_view::npos) {
+        const std::string_view inner = sql.substr(i + 1, end - i - 1);
+        const bool plain = !inner.empty() && !std::isdigit(static_cast<unsigned char>(inner[0])) &&
+                           std::all_of(inner.begin(), inner.end(), [](char x) {
+                             return (x >= 'a' && x <= 'z') || (x >= '0' && x <= '9') || x == '_';
+                           });
+        if (plain) {
+          out.append(inner);
+          i = end;
+          continue;
+        }
+      }
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actual) {
   std::map<std::string, const SchemaObject*> want;
   std::map<std::string, const SchemaObject*> have;
@@ -201,7 +234,7 @@ std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actua
       out.push_back(SchemaDiff{SchemaDiff::Kind::only_expected, key, {}, o->sql + "\n"});
       continue;
     }
-    if (it->second->sql == o->sql) continue;
+    if (comparable_sql(it->second->sql) == comparable_sql(o->sql)) continue;
     SchemaDiff d{SchemaDiff::Kind::differs, key, {}, {}};
     d.detail = o->sql + "\n" + it->second->sql;
     if (o->type == "table") {

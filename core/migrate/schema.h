@@ -43,6 +43,10 @@ struct TableText {
 // nullopt when the parentheses do not balance.
 std::optional<TableText> split_table(const std::string& sql);
 
+// `sql` as two schemas are compared: double quotes, backticks and brackets around a lowercase
+// identifier removed (SQLite quotes the names it rewrites on RENAME; "u" and u are one table).
+std::string comparable_sql(std::string_view sql);
+
 // Reads the schema of `db`, leaving out SQLite's internal objects, the shadow tables of
 // virtual tables (their CREATE VIRTUAL TABLE recreates them), and everything belonging to
 // `exclude_table` (the history table).

@@ -190,39 +190,6 @@ std::optional<TableShape> table_shape(const std::string& sql, DriverKind kind) {
   return shape;
 }
 
-std::string comparable_sql(std::string_view sql) {
-  std::string out;
-  out.reserve(sql.size());
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    const char c = sql[i];
-    if (c == '\'') {  // a string literal is copied as it is
-      const std::size_t end = sql.find('\'', i + 1);
-      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
-      out.append(sql.substr(i, stop - i));
-      i = stop - 1;
-      continue;
-    }
-    if (c == '"' || c == '`' || c == '[') {
-      const char close = c == '[' ? ']' : c;
-      const std::size_t end = sql.find(close, i + 1);
-      if (end != std::string_view::npos) {
-        const std::string_view inner = sql.substr(i + 1, end - i - 1);
-        const bool plain = !inner.empty() && !std::isdigit(static_cast<unsigned char>(inner[0])) &&
-                           std::all_of(inner.begin(), inner.end(), [](char x) {
-                             return (x >= 'a' && x <= 'z') || (x >= '0' && x <= '9') || x == '_';
-                           });
-        if (plain) {
-          out.append(inner);
-          i = end;
-          continue;
-        }
-      }
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
 bool mentions(std::string_view text, std::string_view name) {
   if (name.empty()) return false;
   const std::string hay = to_lower(text);

@@ -40,10 +40,6 @@ struct TableShape {
 // nullopt when `sql` is not a CREATE TABLE with balanced parentheses.
 std::optional<TableShape> table_shape(const std::string& sql, DriverKind kind);
 
-// `sql` as two schemas are compared: double quotes, backticks and brackets around a lowercase
-// identifier removed (SQLite quotes the names it rewrites on RENAME; "u" and u are one table).
-std::string comparable_sql(std::string_view sql);
-
 // `name` as a word of `text` (ASCII case folded; quotes around it do not matter): whether an
 // index, view or trigger mentions a table or column.
 bool mentions(std::string_view text, std::string_view name);

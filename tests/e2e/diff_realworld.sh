@@ -93,30 +93,46 @@ if [ -f "$KNOWN" ]; then
     done <"$KNOWN"
 fi
 
-printf 'set\tstep\tversion\toutcome\tdetail\n' >"$STEPS_TSV"
+printf 'set\tstep\tversion\toutcome\tcause\tdetail\n' >"$STEPS_TSV"
 printf 'set\tengine\tsteps\trun\tskipped\twritten\tno_difference\texact\tknown\tfailed\tstale\tcauses\n' >"$REPORT"
 SUMMARY=()
+CAUSES=()
 STALE=0
+
+# cause_code DETAIL: the failure's kind, the text before the first colon (load: the retry's too,
+# e.g. load+diff-5, or load+ok when the database as --to passes).
+cause_code() {
+    local c=${1%%:*} rest
+    if [ "$c" = load ]; then
+        rest=${1#*with --to the database: }
+        case $rest in
+            ok:*) c="load+ok" ;;
+            fail:*) rest=${rest#fail: }; c="load+${rest%%:*}" ;;
+        esac
+    fi
+    printf '%s' "$c"
+}
 
 # run_set NAME ENGINE DIR [FLAGS...]: diff_steps.py over the set, each step judged here.
 run_set() {
     local name=$1 engine=$2 dir=$3
     shift 3
-    local W="$E2E_TMP/w/$name" build_url diff_url rt_url dbname f
+    local W="$E2E_TMP/w/$name" build_url diff_url dbname f
     local fl=()
-    for f in "$@"; do fl+=(--flag "$f"); done
+    for f in "$@"; do fl+=("--flag=$f"); done
     mkdir -p "$W"
     case_ "$name"
     dbname="drw_$(printf '%s' "$name" | tr -c 'a-z0-9' '_' | cut -c1-40)"
     case $engine in
-        sqlite) build_url="sqlite:$W/build.db" diff_url="sqlite:$W/project/x.db" rt_url="sqlite:$W/project/rt.db" ;;
-        postgres) build_url="${PG_URL%/*}/$dbname" diff_url=$PG_URL rt_url=$PG_URL ;;
-        mysql) build_url="${MY_URL%/*}/$dbname" diff_url=$MY_URL rt_url=$MY_URL ;;
+        sqlite) build_url="sqlite:$W/build.db" diff_url="sqlite:$W/project/x.db" ;;
+        postgres) build_url="${PG_URL%/*}/$dbname" diff_url=$PG_URL ;;
+        mysql) build_url="${MY_URL%/*}/$dbname" diff_url=$MY_URL ;;
     esac
-    local n=0
+    local n=0 t_set
+    t_set=$(date +%s)
     local ran=0 skipped=0 written=0 nodiff=0 exact=0 known=0 failed=0 stale=0 stop=""
-    local k ver outcome kind detail key
-    declare -A causes=()
+    local k ver outcome kind detail key code kcode
+    declare -A causes=() example=()
     while IFS=$'\t' read -r k ver outcome kind detail; do
         [ "$k" = total ] && { n=$ver; continue; }
         key="$name	$k"
@@ -128,8 +144,8 @@ run_set() {
         ran=$((ran + 1))
         [ "$kind" = written ] && written=$((written + 1))
         [ "$kind" = nodiff ] && nodiff=$((nodiff + 1))
-        [ "$outcome" = exact ] && exact=$((exact + 1))
-        if [ "$outcome" = exact ] || [ "$outcome" = nodiff ]; then
+        [ "$outcome" = ok ] && [ "$kind" = written ] && exact=$((exact + 1))
+        if [ "$outcome" = ok ]; then
             pass "$name step $k ($ver): $detail"
             if [ -n "${KNOWN_REASON[$key]+x}" ]; then
                 stale=$((stale + 1))
@@ -138,29 +154,37 @@ run_set() {
                 outcome=stale
             fi
         else
-            causes["${detail:0:110}"]=$((${causes["${detail:0:110}"]:-0} + 1))
+            code=$(cause_code "$detail")
+            causes[$code]=$((${causes[$code]:-0} + 1))
+            [ -n "${example[$code]+x}" ] || example[$code]="step $k: $detail"
             if [ -n "${KNOWN_REASON[$key]+x}" ]; then
                 known=$((known + 1))
                 outcome=known
+                kcode=${KNOWN_REASON[$key]%%:*}
                 pass "$name step $k ($ver): known: ${KNOWN_REASON[$key]}"
+                [ "$kcode" != "$code" ] && echo "diff_realworld: $name step $k ($ver): known as [$kcode], fails now as [$code]: $detail"
             else
                 failed=$((failed + 1))
                 E2E_CMD=""
-                fail "step $k ($ver): $detail (files in $W: gen_$k.sql, diff_$k.err, desired_$((k + 1)).sql)"
+                fail "step $k ($ver): [$code] $detail (in $W: before_$k.sql, desired_$((k + 1)).sql, gen_$k.sql, diff_$k.err)"
             fi
         fi
-        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$k" "$ver" "$outcome" "$detail" >>"$STEPS_TSV"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$k" "$ver" "$outcome" "${code:-}" "$detail" >>"$STEPS_TSV"
+        code=""
     done < <("$PY" "$here/../realworld/diff_steps.py" "$STRATA" "$dir" "$W" --build-url "$build_url" \
-        --diff-url "$diff_url" --rt-url "$rt_url" --max-steps "$MAX_STEPS" "${fl[@]}" \
-        ${DIFF_REALWORLD_NO_ROUNDTRIP:+--no-roundtrip} 2>"$W/driver.err")
+        --diff-url "$diff_url" --max-steps "$MAX_STEPS" "${fl[@]}" \
+        ${DIFF_REALWORLD_ROUNDTRIP:+--roundtrip "$DIFF_REALWORLD_ROUNDTRIP"} 2>"$W/driver.err")
     [ -s "$W/driver.err" ] && { E2E_CMD=""; fail "diff_steps.py: $(head -n 3 "$W/driver.err")"; }
     local c why=""
-    for c in "${!causes[@]}"; do why="$why${why:+ | }${causes[$c]}x $c"; done
+    for c in "${!causes[@]}"; do
+        why="$why${why:+ | }${causes[$c]}x $c"
+        CAUSES+=("$name	$c	${causes[$c]}	${example[$c]}")
+    done
     [ -n "$stop" ] && why="$why${why:+ | }$skipped skipped: $stop"
     STALE=$((STALE + stale))
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$engine" "$n" "$ran" "$skipped" "$written" \
         "$nodiff" "$exact" "$known" "$failed" "$stale" "$why" >>"$REPORT"
-    SUMMARY+=("$(printf '%-44s %-8s %5s %4s %4s %7s %6s %5s %5s %6s' "$name" "$engine" "$n" "$ran" "$skipped" "$written" "$nodiff" "$exact" "$known" "$failed")")
+    SUMMARY+=("$(printf '%-44s %-8s %5s %4s %4s %7s %6s %5s %5s %6s %4s' "$name" "$engine" "$n" "$ran" "$skipped" "$written" "$nodiff" "$exact" "$known" "$failed" "$(($(date +%s) - t_set))")")
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -178,10 +202,13 @@ done
 
 echo
 echo "diff_realworld: per set ($(($(date +%s) - t0)) s)"
-printf '%-44s %-8s %5s %4s %4s %7s %6s %5s %5s %6s\n' set engine steps run skip written nodiff exact known failed
+printf '%-44s %-8s %5s %4s %4s %7s %6s %5s %5s %6s %4s\n' set engine steps run skip written nodiff exact known failed secs
 for l in "${SUMMARY[@]+"${SUMMARY[@]}"}"; do echo "$l"; done
 echo
-echo "diff_realworld: failure causes (count x detail), per set:"
-tail -n +2 "$REPORT" | awk -F'\t' '$12 != "" { print "  " $1 ": " $12 }'
+echo "diff_realworld: failure causes (set, cause, steps, first example):"
+for l in "${CAUSES[@]+"${CAUSES[@]}"}"; do
+    IFS=$'\t' read -r cs cc cn ce <<<"$l"
+    printf '  %s [%s] x%s: %s\n' "$cs" "$cc" "$cn" "${ce:0:400}"
+done
 echo "diff_realworld: report in $REPORT, steps in $STEPS_TSV"
 e2e_finish

@@ -290,6 +290,15 @@ run_case() {  # run_case ENGINE DIR NUMBER
     xexit 0 -- S check --drift
 }
 
+# drop_case_database ENGINE N: a server case's database, once done (data directories of 80
+# databases take long to delete at the end).
+drop_case_database() {
+    case $1 in
+        postgres) pq "DROP DATABASE IF EXISTS diff_$2" >/dev/null 2>&1 ;;
+        mysql) my_root "DROP DATABASE IF EXISTS diff_$2" >/dev/null 2>&1 ;;
+    esac
+}
+
 run_engine() {  # run_engine ENGINE
     local engine=$1 dir n
     python3 "$E2E_TMP/parse_cases.py" "$DATA_DIR/diff_cases_$engine.sql" "$E2E_TMP/run/$engine" $V0 || {
@@ -301,6 +310,7 @@ run_engine() {  # run_engine ENGINE
         n=${dir##*/}
         wanted "${n#*_}" || continue
         run_case "$engine" "$dir" "$((10#${n%%_*}))"
+        [ "${E2E_KEEP:-0}" = 1 ] || drop_case_database "$engine" "$((10#${n%%_*}))"
     done
     cd "$E2E_TMP" || exit 2
     URL=sqlite:app.db

@@ -2,36 +2,50 @@
 """`strata migrate diff` step by step through one real migration set (tests/e2e/diff_realworld.sh
 runs it once per set and judges the outcome). For every step k (0 .. n-1, n versioned migrations):
 
-  1. the desired schema is the one after migrations 1..k+1: one builder database, `up --steps 1`
-     per step, then `dump -o desired_<k+1>.sql` (the schema `up` of a folder holding 1..k+1 gives
-     on a fresh database, without replaying 1..k again at each step);
+  1. the desired schema is the one after migrations 1..k+1: one builder database per set, brought
+     to k with `up --to` and to k+1 with `up --steps 1`, then `dump -o desired_<k+1>.sql` (the
+     schema `up` of a folder holding 1..k+1 gives on a fresh database, without replaying 1..k
+     again at every step; the dump at k is kept too, as before_<k>.sql);
   2. a project holding copies of migrations 1..k (k=0: an empty folder) runs
      `diff step --to desired_<k+1>.sql --no-rename --json`;
-  3. the outcome:
-       nodiff  changes 0 and the dumps before and after migration k+1 are the same, comments aside
-       exact   a file was written, and with it added `diff probe --to desired --dry-run`
-               finds no difference and `check --roundtrip --json` reports no error about its version
-       fail    anything else; the detail says what (exit code and first stderr line, the probe's
-               first remaining change, the roundtrip finding)
-       skip    the builder's `up` fails at migration k+1 (stash's 8, a function only the app has):
-               that step and every later one have no desired schema
+  3. the outcome (OUTCOME, then KIND: what diff did):
+       ok   nodiff   changes 0, and the dumps before and after migration k+1 are the same
+                     (comment lines aside)
+       ok   written  a file was written; with it added `diff probe --to desired --dry-run` says
+                     "no difference" (stderr, nothing on stdout), and the round trip finds nothing:
+                     SQLite: `check --roundtrip --json` reports no error about the new version;
+                     PostgreSQL/MySQL (check --roundtrip replays the whole project, minutes per
+                     step on the big sets): the new file's up, down and up again on a copy of the
+                     builder at k (PostgreSQL: CREATE DATABASE ... TEMPLATE; MySQL: `up` of the
+                     project), each dump compared with desired_<k+1> / before_<k>; a difference
+                     in column order alone is accepted, as check accepts it, and noted
+       fail  ...     anything else; DETAIL says what: "CAUSE: text", CAUSE one of
+                     load (desired_<k+1>.sql does not load in diff: exit 3), diff-5 (exit 5, the
+                     draft does not reach the desired schema), diff-N (another exit), missed (changes
+                     0 but the dumps differ), probe (the probe still finds a difference), roundtrip
+       skip  none    the builder's `up` fails at migration k+1 (stash's 8, a function only the app
+                     has): that step and every later one have no desired schema
+     When desired_<k+1>.sql does not load (cause load), the step is tried again with
+     `--to <the builder database>` (at k+1 then), and what that gives is added to the detail:
+     the rest of diff is still exercised while the dump's problem stands.
 
-Prints one line per step on stdout, as it goes: STEP<TAB>VERSION<TAB>OUTCOME<TAB>KIND<TAB>DETAIL,
-KIND being what diff did: written (a file), nodiff (changes 0) or none (it failed). Keeps
-desired_<k>.sql, gen_<k>.sql (the written file) and diff_<k>.err (diff's stderr, failures only) in
-WORKDIR. The first line is total<TAB>N<TAB>RUN: N versioned migrations, RUN steps to run. With
---max-steps M (> 0) a set of more than M migrations runs M steps only, the first and last few and
-evenly spread ones between; the builder still applies every migration.
+Prints one line per step on stdout as it goes: STEP<TAB>VERSION<TAB>OUTCOME<TAB>KIND<TAB>DETAIL;
+the first line is total<TAB>N<TAB>RUN (N versioned migrations, RUN steps to run). Keeps
+before_<k>.sql, desired_<k+1>.sql, gen_<k>.sql (the written file) and diff_<k>.err (diff's stderr
+when it failed) in WORKDIR. With --max-steps M (> 0) a set of more than M migrations runs M steps
+only: the first and last few and evenly spread ones between.
 
-  diff_steps.py STRATA SETDIR WORKDIR --build-url URL --diff-url URL --rt-url URL
-                [--max-steps M] [--no-roundtrip] [--flag ARG]...
+  diff_steps.py STRATA SETDIR WORKDIR --build-url URL --diff-url URL [--max-steps M]
+                [--roundtrip check|live|none] [--flag=ARG]...
 
---build-url: a database the builder may create and drop (PostgreSQL/MySQL) or a SQLite path;
---diff-url: the database diff and the probe connect to (SQLite: a file never opened; PostgreSQL,
-MySQL: an existing database on the server, where the scratch databases are made); --rt-url: the
-database `check --roundtrip` runs against (one without history, so every migration is pending).
+--build-url: the builder (a SQLite file, or a database on the server that is dropped and created
+again); --diff-url: where diff, the probe and check connect (SQLite: a file never opened;
+PostgreSQL/MySQL: an existing database on the server, with the right to create databases).
 """
 import argparse, json, os, re, shutil, subprocess, sys
+from urllib.parse import urlsplit, urlunsplit
+
+TIMEOUT = 300
 
 
 def versions(setdir):
@@ -56,18 +70,18 @@ def pick(n, total):
     return set(range(edge)) | set(range(total - edge, total)) | chosen
 
 
-def run(cmd, timeout):
+def run(cmd):
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
         return r.returncode, r.stdout, r.stderr
     except subprocess.TimeoutExpired as e:
-        return 124, e.stdout or "", f"timed out after {timeout}s"
+        return 124, "", f"timed out after {TIMEOUT}s"
 
 
 def first_err(err):
     lines = [l for l in err.splitlines() if l.strip()]
-    pick = [l for l in lines if l.startswith("strata: error: ")] or lines
-    return (pick[0] if pick else "(no stderr)").replace("\t", " ")[:300]
+    pick_ = [l for l in lines if l.startswith("strata: error: ")] or lines
+    return (pick_[0] if pick_ else "(no stderr)").replace("\t", " ")[:300]
 
 
 def body(path):
@@ -76,11 +90,219 @@ def body(path):
         return [l.rstrip() for l in f if l.strip() and not l.startswith("--")]
 
 
-def load_json(text):
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+def compare(a, b):
+    """'' when the dumps are the same, 'column order' when only the lines' order differs, else the
+    first line one has and the other has not."""
+    x, y = body(a), body(b)
+    if x == y:
+        return ""
+    if sorted(x) == sorted(y):
+        return "column order"
+    only_b = [l for l in y if l not in x]
+    only_a = [l for l in x if l not in y]
+    return ("+ " + only_b[0] if only_b else "- " + only_a[0])[:200]
+
+
+def with_db(url, name):
+    p = urlsplit(url)
+    return urlunsplit((p.scheme, p.netloc, "/" + name, p.query, ""))
+
+
+class Runner:
+    def __init__(self, a):
+        self.a = a
+        self.S = a.strata
+        self.W = a.workdir
+        self.engine = "sqlite" if a.build_url.startswith("sqlite:") else urlsplit(a.build_url).scheme
+        self.engine = {"postgresql": "postgres", "mariadb": "mysql"}.get(self.engine, self.engine)
+        self.vers = versions(a.setdir)
+        self.proj = os.path.join(self.W, "project", "migrations")
+        self.snapshotted = False
+        os.makedirs(self.proj, exist_ok=True)
+
+    def strata(self, url, d, *args):
+        return run([self.S, "migrate", "-d", url, "--dir", d, *self.a.flag, *args])
+
+    def fresh(self, url):
+        """Drop and create the database at url (SQLite: remove and create the file)."""
+        if url.startswith("sqlite:"):
+            p = url[len("sqlite:"):]
+            for s in ("", "-wal", "-shm"):
+                if os.path.exists(p + s):
+                    os.remove(p + s)
+        else:
+            run([self.S, "migrate", "-d", url, "drop", "--yes"])
+        return run([self.S, "migrate", "-d", url, "create"])
+
+    def main(self):
+        a, W = self.a, self.W
+        steps = pick(a.max_steps, len(self.vers))
+        print(f"total\t{len(self.vers)}\t{len(steps)}", flush=True)
+        build = a.build_url
+        rc, _, err = self.fresh(build)
+        if rc:
+            print(f"setup: create {build}: {first_err(err)}", file=sys.stderr)
+            return 2
+        at = 0  # migrations applied to the builder
+        stop = None
+        for k, (v, files) in enumerate(self.vers):
+            if stop is None and k in steps:
+                if at < k:
+                    rc, _, err = self.strata(build, a.setdir, "up", "--to", self.vers[k - 1][0])
+                    if rc:
+                        stop = f"up fails before {v}: {first_err(err)}"
+                if stop is None:
+                    at = k
+                    before = os.path.join(W, f"before_{k}.sql")
+                    rc, _, err = self.strata(build, a.setdir, "dump", "-o", before)
+                    if rc:
+                        stop = f"dump at {k} fails: {first_err(err)}"
+                self.snapshotted = stop is None and self.engine == "postgres" and a.roundtrip == "live" \
+                    and self.snapshot()
+                if stop is None:
+                    rc, _, err = self.strata(build, a.setdir, "up", "--steps", "1")
+                    if rc:
+                        stop = f"up fails at {v}: {first_err(err)}"
+                if stop is None:
+                    at = k + 1
+                    cur = os.path.join(W, f"desired_{k + 1}.sql")
+                    rc, _, err = self.strata(build, a.setdir, "dump", "-o", cur)
+                    if rc:
+                        stop = f"dump after {v} fails: {first_err(err)}"
+                if stop is None:
+                    print("\t".join([str(k), v, *self.step(k, before, cur)]), flush=True)
+                    continue
+            if stop is not None:
+                print(f"{k}\t{v}\tskip\tnone\t{stop}", flush=True)
+        if not build.startswith("sqlite:"):
+            run([self.S, "migrate", "-d", build, "drop", "--yes"])
+        return 0
+
+    def step(self, k, before, cur):
+        a, W, proj = self.a, self.W, self.proj
+        for f in os.listdir(proj):
+            os.remove(os.path.join(proj, f))
+        for _, files in self.vers[:k]:
+            for f in files:
+                shutil.copy(os.path.join(a.setdir, f), proj)
+        rc, so, se = self.strata(a.diff_url, proj, "diff", "step", "--to", cur, "--no-rename", "--json")
+        m = re.search(r"^strata: error: the desired schema does not load: (.*)$", se, re.M)
+        if rc == 3 and m:
+            with open(os.path.join(W, f"diff_{k}.err"), "w") as f:
+                f.write(se)
+            load = "load: " + m.group(1).replace(cur, os.path.basename(cur))[:200]
+            # The builder is at k+1: the same desired schema, from the database.
+            outcome, kind, detail = self.judge(k, before, cur, a.build_url, *self.diff(k, a.build_url))
+            return "fail", kind, f"{load}; with --to the database: {outcome}: {detail}"
+        return self.judge(k, before, cur, cur, rc, so, se)
+
+    def diff(self, k, to):
+        return self.strata(self.a.diff_url, self.proj, "diff", "step", "--to", to, "--no-rename", "--json")
+
+    def judge(self, k, before, cur, to, rc, so, se):
+        a, W, proj = self.a, self.W, self.proj
+        try:
+            d = json.loads(so)
+        except ValueError:
+            d = {}
+        gfile = d.get("file")
+        if rc == 0 and d.get("changes") == 0:
+            c = compare(before, cur)
+            return ("ok", "nodiff", "no difference") if not c else \
+                ("fail", "nodiff", f"missed: no difference, but migration {self.vers[k][0]} changes the dump: {c}")
+        if rc != 0 or not gfile or not os.path.isfile(gfile):
+            with open(os.path.join(W, f"diff_{k}.err"), "w") as f:
+                f.write(se)
+            ups = [l for l in se.splitlines() if re.match(r"^strata: warning: (up|down): ", l)]
+            left = f" [{len(ups)} left: {ups[0][len('strata: warning: '):]}]" if ups else ""
+            return "fail", "none", f"diff-{rc}: {first_err(se)}{left}"
+        shutil.copy(gfile, os.path.join(W, f"gen_{k}.sql"))
+        notes = []
+        if d.get("backfill"):
+            notes.append("backfill placeholder")
+        if d.get("unproven"):
+            notes.append("unproven: " + "; ".join(map(str, d["unproven"]))[:150])
+        note = f" ({', '.join(notes)})" if notes else ""
+
+        # The probe without --json: its "no difference" is the message on stderr.
+        rc, so, se = self.strata(a.diff_url, proj, "diff", "probe", "--to", to, "--dry-run")
+        if rc != 0:
+            return "fail", "written", f"probe: exit {rc}: {first_err(se)}{note}"
+        if not re.search(r"^no difference", se, re.M) or so.strip():
+            left = [l for l in so.splitlines() if l.strip() and not l.startswith("--")]
+            return "fail", "written", f"probe: still a difference: {' / '.join(left[:3])[:250]}{note}"
+        gver = os.path.basename(gfile).split("_", 1)[0]
+        mode = a.roundtrip
+        if mode == "none":
+            return "ok", "written", f"written, probe clean (roundtrip not checked){note}"
+        if mode == "check":
+            return self.roundtrip_check(gver, note)
+        return self.roundtrip_live(k, before, cur, gver, note)
+
+    def roundtrip_check(self, gver, note):
+        a = self.a
+        url = a.diff_url if not a.diff_url.startswith("sqlite:") else "sqlite:" + os.path.join(self.W, "rt.db")
+        rc, so, se = self.strata(url, self.proj, "check", "--roundtrip", "--json")
+        try:
+            c = json.loads(so)
+        except ValueError:
+            return "fail", "written", f"roundtrip: check exit {rc}, no JSON: {first_err(se)}{note}"
+        mine = [f for f in c.get("findings", []) if f.get("version") == gver and f.get("severity") == "error"
+                and f.get("code") != "unfilled-backfill"]
+        if mine:
+            m = "; ".join(f"{f['code']}: {f['message']}" for f in mine)
+            return "fail", "written", f"roundtrip: {m.replace(chr(9), ' ').replace(chr(10), ' ')[:300]}{note}"
+        return "ok", "written", f"written, round-trips exactly (check --roundtrip){note}"
+
+    def copy_url(self):
+        return with_db(self.a.build_url, urlsplit(self.a.build_url).path.strip("/")[:50] + "_rt")
+
+    def snapshot(self):
+        """PostgreSQL: a copy of the builder (at k, before migration k+1) for the live round trip."""
+        copy = self.copy_url()
+        run([self.S, "migrate", "-d", copy, "drop", "--yes"])
+        r = subprocess.run(["psql", self.a.diff_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                            f'CREATE DATABASE "{urlsplit(copy).path.strip("/")}" '
+                            f'TEMPLATE "{urlsplit(self.a.build_url).path.strip("/")}"'],
+                           capture_output=True, text=True)
+        return r.returncode == 0
+
+    def roundtrip_live(self, k, before, cur, gver, note):
+        """up, down, up of the new file on a database at k, each dump compared."""
+        a, W = self.a, self.W
+        copy = self.copy_url()
+        try:
+            if not self.snapshotted:
+                # replay 1..k with the project, the new file held back
+                rc, _, se = self.fresh(copy)
+                if rc:
+                    return "fail", "written", f"roundtrip: cannot create {copy}: {first_err(se)}{note}"
+                held = os.path.join(W, "held")
+                os.makedirs(held, exist_ok=True)
+                gen = [f for f in os.listdir(self.proj) if f.startswith(gver + "_")]
+                for f in gen:
+                    shutil.move(os.path.join(self.proj, f), held)
+                rc, _, se = self.strata(copy, self.proj, "up")
+                for f in gen:
+                    shutil.move(os.path.join(held, f), self.proj)
+                if rc:
+                    return "fail", "written", f"roundtrip: replaying 1..{k} fails: {first_err(se)}{note}"
+            dump = os.path.join(W, "rt.sql")
+            notes = []
+            for what, args, want in (("up", ["up"], cur), ("down", ["down"], before), ("up again", ["up"], cur)):
+                rc, _, se = self.strata(copy, self.proj, *args)
+                if rc:
+                    return "fail", "written", f"roundtrip: {what} exit {rc}: {first_err(se)}{note}"
+                rc, _, se = self.strata(copy, self.proj, "dump", "-o", dump)
+                c = compare(want, dump) if rc == 0 else f"dump exit {rc}: {first_err(se)}"
+                if c == "column order":
+                    notes.append(f"column order after {what}")
+                elif c:
+                    return "fail", "written", f"roundtrip: after {what} the schema differs: {c}{note}"
+            extra = f" ({', '.join(notes)})" if notes else ""
+            return "ok", "written", f"written, round-trips exactly (live up/down/up){extra}{note}"
+        finally:
+            run([self.S, "migrate", "-d", copy, "drop", "--yes"])
 
 
 def main():
@@ -90,117 +312,14 @@ def main():
     ap.add_argument("workdir")
     ap.add_argument("--build-url", required=True)
     ap.add_argument("--diff-url", required=True)
-    ap.add_argument("--rt-url", required=True)
     ap.add_argument("--max-steps", type=int, default=0)
-    ap.add_argument("--no-roundtrip", action="store_true")
+    ap.add_argument("--roundtrip", choices=["check", "live", "none"], default=None)
     ap.add_argument("--flag", action="append", default=[])
-    ap.add_argument("--timeout", type=int, default=300)
     a = ap.parse_args()
-
-    S, W, T = a.strata, a.workdir, a.timeout
-    vers = versions(a.setdir)
-    steps = pick(a.max_steps, len(vers))
-    print(f"total\t{len(vers)}\t{len(steps)}", flush=True)
-    proj = os.path.join(W, "project", "migrations")
-    os.makedirs(proj, exist_ok=True)
-
-    def strata(url, d, *args):
-        return run([S, "migrate", "-d", url, "--dir", d, *a.flag, *args], T)
-
-    def out(k, v, outcome, kind, detail):
-        print(f"{k}\t{v}\t{outcome}\t{kind}\t{detail}", flush=True)
-
-    build = a.build_url
-    if build.startswith("sqlite:"):
-        rc, _, err = run([S, "migrate", "-d", build, "create"], T)
-    else:
-        run([S, "migrate", "-d", build, "drop", "--yes"], T)
-        rc, _, err = run([S, "migrate", "-d", build, "create"], T)
-    if rc:
-        print(f"setup: create {build}: {first_err(err)}", file=sys.stderr)
-        return 2
-    prev = os.path.join(W, "desired_0.sql")
-    rc, _, err = strata(build, a.setdir, "dump", "-o", prev)
-    if rc:
-        print(f"setup: dump of the empty database: {first_err(err)}", file=sys.stderr)
-        return 2
-
-    stop = None
-    for k, (v, files) in enumerate(vers):
-        if stop:
-            out(k, v, "skip", "none", stop)
-            continue
-        cur = os.path.join(W, f"desired_{k + 1}.sql")
-        rc, _, err = strata(build, a.setdir, "up", "--steps", "1")
-        if rc:
-            stop = f"up fails at {v}: {first_err(err)}"
-            out(k, v, "skip", "none", stop)
-            continue
-        rc, _, err = strata(build, a.setdir, "dump", "-o", cur)
-        if rc:
-            stop = f"dump after {v} fails: {first_err(err)}"
-            out(k, v, "skip", "none", stop)
-            continue
-        if k in steps:
-            out(k, v, *step(a, S, W, T, strata, vers, k, proj, prev, cur))
-        prev = cur
-
-    if not build.startswith("sqlite:"):
-        run([S, "migrate", "-d", build, "drop", "--yes"], T)
-    return 0
-
-
-def step(a, S, W, T, strata, vers, k, proj, prev, cur):
-    for f in os.listdir(proj):
-        os.remove(os.path.join(proj, f))
-    for _, files in vers[:k]:
-        for f in files:
-            shutil.copy(os.path.join(a.setdir, f), proj)
-    rc, so, se = strata(a.diff_url, proj, "diff", "step", "--to", cur, "--no-rename", "--json")
-    d = load_json(so) or {}
-    gfile = d.get("file")
-    if rc == 0 and d.get("changes") == 0:
-        if body(prev) == body(cur):
-            return "nodiff", "nodiff", "no difference"
-        before, after = body(prev), body(cur)
-        first = next((l for l in after if l not in before), None) or next((l for l in before if l not in after), "")
-        return "fail", "nodiff", f"no difference, but the migration changes the dump: {first[:200]}"
-    if rc != 0 or not gfile or not os.path.isfile(gfile):
-        with open(os.path.join(W, f"diff_{k}.err"), "w") as f:
-            f.write(se)
-        return "fail", "none", f"diff exit {rc}: {first_err(se)}"
-    shutil.copy(gfile, os.path.join(W, f"gen_{k}.sql"))
-    notes = []
-    if d.get("backfill"):
-        notes.append("backfill placeholder")
-    if d.get("unproven"):
-        notes.append("unproven: " + "; ".join(map(str, d["unproven"]))[:150])
-    note = f" ({', '.join(notes)})" if notes else ""
-
-    # The probe without --json: its "no difference" is the message on stderr.
-    rc, so, se = strata(a.diff_url, proj, "diff", "probe", "--to", cur, "--dry-run")
-    if rc != 0:
-        return "fail", "written", f"probe exit {rc}: {first_err(se)}{note}"
-    if not re.search(r"^no difference", se, re.M) or so.strip():
-        left = [l for l in so.splitlines() if l.strip() and not l.startswith("--")]
-        return "fail", "written", f"probe after the written file finds a difference: {' / '.join(left[:3])[:250]}{note}"
-    if a.no_roundtrip:
-        return "exact", "written", f"written, probe clean (roundtrip not checked){note}"
-
-    gver = os.path.basename(gfile).split("_", 1)[0]
-    rc, so, se = strata(a.rt_url, proj, "check", "--roundtrip", "--json")
-    c = load_json(so)
-    if c is None:
-        return "fail", "written", f"check --roundtrip exit {rc}, no JSON: {first_err(se)}{note}"
-    mine = [f for f in c.get("findings", []) if f.get("version") == gver and f.get("severity") == "error"
-            and f.get("code") != "unfilled-backfill"]
-    if mine:
-        m = "; ".join(f"{f['code']}: {f['message']}" for f in mine)
-        return "fail", "written", f"check --roundtrip: {m.replace(chr(9), ' ').replace(chr(10), ' ')[:300]}{note}"
-    others = sorted({f["code"] for f in c.get("findings", []) if f.get("severity") == "error" and f.get("version") != gver})
-    if rc in (0, 1) or not others:
-        return "exact", "written", f"written, round-trips exactly{note}"
-    return "exact", "written", f"written, round-trips exactly (check exit {rc} for the set's own: {','.join(others)}){note}"
+    r = Runner(a)
+    if a.roundtrip is None:
+        a.roundtrip = "check" if r.engine == "sqlite" else "live"
+    return r.main()
 
 
 if __name__ == "__main__":
