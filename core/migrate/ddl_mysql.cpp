@@ -66,8 +66,10 @@ std::string without_not_null(std::string text) {
 }
 
 void backfill(Script& s, const std::string& table, const TablePart& p) {
-  ddl::add(s, "UPDATE " + q(table) + " SET " + q(p.name) + " = NULL WHERE " + q(p.name) + " IS NULL",
-           ddl::backfill_comment(table, p.name));
+  const std::string update = "UPDATE " + q(table) + " SET " + q(p.name) + " = ";
+  const std::string where = " WHERE " + q(p.name) + " IS NULL";
+  ddl::add_backfill(s, update + "NULL" + where, update + ddl::proof_value(type_of(p), DriverKind::mysql) + where,
+                    ddl::backfill_comment(table, p.name));
   ddl::add(s, "ALTER TABLE " + q(table) + " MODIFY COLUMN " + ddl::part_text(p, DriverKind::mysql));
   s.backfill = true;
 }
@@ -92,6 +94,105 @@ bool is_new(const SchemaChanges& c, const SchemaObject& o) {
   return std::find(c.created.begin(), c.created.end(), &o) != c.created.end();
 }
 
+// "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci" -> the value of `key`.
+std::string table_option(const std::string& tail, const std::string& key) {
+  const std::size_t at = tail.find(key + "=");
+  if (at == std::string::npos) return {};
+  const std::size_t start = at + key.size() + 1;
+  return tail.substr(start, tail.find(' ', start) - start);
+}
+
+std::string old_name_of(const SchemaChanges& c, const std::string& table) {
+  for (const TableChange& t : c.tables) {
+    if (t.name == table) return t.old_name;
+  }
+  return table;
+}
+
+// Foreign keys of the desired schema, unchanged, whose columns (either side) change type: they
+// are dropped before the change and added again after it.
+std::vector<std::pair<std::string, const TablePart*>> keys_on_changed_columns(const SchemaChanges& c, const Schema&,
+                                                                              const Schema&) {
+  std::map<std::string, std::set<std::string>> changed;  // table (new name) -> columns (new names)
+  for (const TableChange& t : c.tables) {
+    for (const auto& [a, b] : t.changed_columns) changed[t.name].insert(to_lower(b->name));
+  }
+  std::vector<std::pair<std::string, const TablePart*>> out;
+  if (changed.empty()) return out;
+  const auto uses_changed = [&](const std::string& table, std::string_view columns) {
+    const auto it = changed.find(table);
+    if (it == changed.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& col) { return mentions(columns, col); });
+  };
+  for (const TableChange& t : c.tables) {
+    for (const TablePart& p : t.to_shape.parts) {
+      if (!is_foreign_key(p)) continue;
+      if (std::find(t.added_constraints.begin(), t.added_constraints.end(), &p) != t.added_constraints.end()) continue;
+      const std::size_t refs = p.text.find(" REFERENCES ");
+      const std::string local = p.text.substr(0, refs);
+      const std::string target = p.text.substr(refs + 12);
+      const std::string ref_table = target.substr(0, target.find(' '));
+      std::string ref_name = ref_table;
+      std::erase(ref_name, '`');
+      if (uses_changed(t.name, local) || uses_changed(ref_name, target.substr(ref_table.size()))) out.emplace_back(t.name, &p);
+    }
+  }
+  return out;
+}
+
+// One ALTER TABLE for everything a table's change needs (MySQL applies it at once, so a key can
+// move off an AUTO_INCREMENT column in the same statement that changes the column), after a
+// character set conversion; the backfills of new NOT NULL columns follow it.
+void alter_table(Script& s, const TableChange& t) {
+  const std::string table = q(t.name);
+  const std::string charset = table_option(t.to_shape.tail, "CHARSET");
+  const std::string collate = table_option(t.to_shape.tail, "COLLATE");
+  if (t.tail_changed && !charset.empty() &&
+      (charset != table_option(t.from_shape.tail, "CHARSET") || collate != table_option(t.from_shape.tail, "COLLATE"))) {
+    ddl::add(s, "ALTER TABLE " + table + " CONVERT TO CHARACTER SET " + charset + (collate.empty() ? "" : " COLLATE " + collate),
+             "the columns' text converted to the table's new character set");
+  }
+  std::vector<std::string> clauses;
+  std::vector<std::string> destructive;
+  std::vector<const TablePart*> backfills;
+  if (t.tail_changed && !t.to_shape.tail.empty()) clauses.push_back(t.to_shape.tail);
+  for (const TablePart* p : t.dropped_constraints) {
+    if (!is_foreign_key(*p)) clauses.push_back(drop_part(*p));
+  }
+  for (const TablePart* p : t.added_columns) {
+    const std::string text = ddl::part_text(*p, DriverKind::mysql);
+    clauses.push_back("ADD COLUMN " + (needs_backfill(*p) ? without_not_null(text) : text) + position(t.to_shape, *p));
+    if (needs_backfill(*p)) backfills.push_back(p);
+  }
+  for (const auto& [a, b] : t.changed_columns) {
+    const std::string text = ddl::part_text(*b, DriverKind::mysql);
+    if (!not_null(*a) && needs_backfill(*b)) {
+      clauses.push_back("MODIFY COLUMN " + without_not_null(text));
+      backfills.push_back(b);
+      continue;
+    }
+    clauses.push_back("MODIFY COLUMN " + text);
+    if (narrows(type_of(*a), type_of(*b))) {
+      destructive.push_back("narrowing " + t.name + "." + b->name + " from " + type_of(*a) + " to " + type_of(*b));
+    }
+  }
+  for (const TablePart* p : t.dropped_columns) {
+    clauses.push_back("DROP COLUMN " + q(p->name));
+    destructive.push_back("DROP COLUMN " + t.name + "." + p->name);
+  }
+  for (const TablePart* p : t.added_constraints) {
+    if (!is_foreign_key(*p)) clauses.push_back("ADD " + p->text);
+  }
+  if (!clauses.empty()) {
+    for (const std::string& d : destructive) {
+      s.sql += "-- destructive: " + d + "\n";
+      s.destructive.push_back(d);
+    }
+    ddl::add(s, "ALTER TABLE " + table + "\n  " + ddl::join(clauses, ",\n  "));
+  }
+  for (const TablePart* p : backfills) backfill(s, t.name, *p);
+}
+
 }  // namespace mysql_ddl
 
 Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema& to) {
@@ -105,6 +206,9 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
   }
   for (const SchemaObject* o : c.dropped) {
     if (o->type == "table" || o->type == "view") touched.push_back(o->name);
+  }
+  for (const auto& [a, b] : c.changed) {
+    if (a->type == "view") touched.push_back(a->name);  // the views on it are dropped and made again too
   }
   std::map<std::string, const SchemaObject*> dropped_first;
   for (const SchemaObject* o : ddl::dependents(from, touched)) {
@@ -126,13 +230,16 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
   std::reverse(views.begin(), views.end());
   for (const SchemaObject* v : views) ddl::add(s, drop_of(*v));
 
-  // Foreign keys that go or change, then the other keys and constraints.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const TableChange& t : c.tables) {
-      for (const TablePart* p : t.dropped_constraints) {
-        if (is_foreign_key(*p) == (pass == 0)) ddl::add(s, "ALTER TABLE " + q(t.old_name) + " " + drop_part(*p));
-      }
+  // Foreign keys that go or change, and those on a column whose type changes (MySQL refuses to
+  // change a column a foreign key uses: dropped here, added again at the end).
+  for (const TableChange& t : c.tables) {
+    for (const TablePart* p : t.dropped_constraints) {
+      if (is_foreign_key(*p)) ddl::add(s, "ALTER TABLE " + q(t.old_name) + " " + drop_part(*p));
     }
+  }
+  const std::vector<std::pair<std::string, const TablePart*>> readd = keys_on_changed_columns(c, from, to);
+  for (const auto& [table, key] : readd) {
+    ddl::add(s, "ALTER TABLE " + q(old_name_of(c, table)) + " DROP FOREIGN KEY " + q(key->name));
   }
 
   for (const TableChange& t : c.tables) {
@@ -161,32 +268,7 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
     }
     ddl::add(s, "CREATE TABLE " + q(t.name) + " (\n" + ddl::join(parts, ",\n") + "\n)" + (t.tail.empty() ? "" : " " + t.tail));
   }
-  for (const TableChange& t : c.tables) {
-    const std::string alter = "ALTER TABLE " + q(t.name) + " ";
-    for (const TablePart* p : t.added_columns) {
-      if (needs_backfill(*p)) {
-        ddl::add(s, alter + "ADD COLUMN " + without_not_null(ddl::part_text(*p, DriverKind::mysql)) + position(t.to_shape, *p));
-        backfill(s, t.name, *p);
-      } else {
-        ddl::add(s, alter + "ADD COLUMN " + ddl::part_text(*p, DriverKind::mysql) + position(t.to_shape, *p));
-      }
-    }
-    for (const auto& [a, b] : t.changed_columns) {
-      if (!not_null(*a) && needs_backfill(*b)) {
-        ddl::add(s, alter + "MODIFY COLUMN " + without_not_null(ddl::part_text(*b, DriverKind::mysql)));
-        backfill(s, t.name, *b);
-      } else if (narrows(type_of(*a), type_of(*b))) {
-        ddl::add_destructive(s, alter + "MODIFY COLUMN " + ddl::part_text(*b, DriverKind::mysql),
-                             "narrowing " + t.name + "." + b->name + " from " + type_of(*a) + " to " + type_of(*b));
-      } else {
-        ddl::add(s, alter + "MODIFY COLUMN " + ddl::part_text(*b, DriverKind::mysql));
-      }
-    }
-    for (const TablePart* p : t.dropped_columns) {
-      ddl::add_destructive(s, alter + "DROP COLUMN " + q(p->name), "DROP COLUMN " + t.name + "." + p->name);
-    }
-    if (t.tail_changed && !t.to_shape.tail.empty()) ddl::add(s, alter + t.to_shape.tail);
-  }
+  for (const TableChange& t : c.tables) alter_table(s, t);
   std::vector<const SchemaObject*> gone;
   for (const SchemaObject* o : c.dropped) {
     if (o->type == "table") gone.push_back(o);
@@ -196,13 +278,12 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
   });
   for (const SchemaObject* o : gone) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
 
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const TableChange& t : c.tables) {
-      for (const TablePart* p : t.added_constraints) {
-        if (is_foreign_key(*p) == (pass == 1)) ddl::add(s, "ALTER TABLE " + q(t.name) + " ADD " + ddl::part_text(*p, DriverKind::mysql));
-      }
+  for (const TableChange& t : c.tables) {
+    for (const TablePart* p : t.added_constraints) {
+      if (is_foreign_key(*p)) ddl::add(s, "ALTER TABLE " + q(t.name) + " ADD " + p->text);
     }
   }
+  for (const auto& [table, key] : readd) ddl::add(s, "ALTER TABLE " + q(table) + " ADD " + key->text);
   for (const auto& [table, p] : foreign_keys) ddl::add(s, "ALTER TABLE " + q(table) + " ADD " + ddl::part_text(*p, DriverKind::mysql));
 
   // Routines, views and triggers as the desired schema has them.

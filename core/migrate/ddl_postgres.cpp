@@ -80,34 +80,96 @@ bool narrows(const std::string& from, const std::string& to) {
   return widen.count({base(from), base(to)}) == 0 && base(to) != "text";
 }
 
-void backfill_then_not_null(Script& s, const std::string& table, const std::string& column) {
-  ddl::add(s, "UPDATE " + q(table) + " SET " + q(column) + " = NULL WHERE " + q(column) + " IS NULL",
-           ddl::backfill_comment(table, column));
+void backfill_then_not_null(Script& s, const std::string& table, const std::string& column, const std::string& type) {
+  const std::string update = "UPDATE " + q(table) + " SET " + q(column) + " = ";
+  const std::string where = " WHERE " + q(column) + " IS NULL";
+  ddl::add_backfill(s, update + "NULL" + where, update + ddl::proof_value(type, k_kind) + where, ddl::backfill_comment(table, column));
   ddl::add(s, "ALTER TABLE " + q(table) + " ALTER COLUMN " + q(column) + " SET NOT NULL");
-  s.backfill = true;
 }
 
-void add_column(Script& s, const std::string& table, const TablePart& p) {
+// Sequences of serial columns (owned by a column) on tables that exist on both sides: made just
+// before the default that reads them, and dropped just after the default that read them, so that
+// a serial column can become an identity column (whose sequence takes the same name) and back.
+struct OwnedSequences {
+  std::map<std::string, const SchemaObject*> to_create;  // name -> CREATE SEQUENCE of the desired schema
+  std::set<std::string> to_drop;                         // names the desired schema no longer has
+  std::set<std::string> done;
+  std::map<std::string, const SchemaObject*> desired;    // every sequence of the desired schema
+};
+
+// The sequence a default reads: nextval('name'::regclass) -> name.
+std::string sequence_of(const std::string& default_expr) {
+  const std::size_t at = default_expr.find("nextval('");
+  if (at == std::string::npos) return {};
+  const std::size_t end = default_expr.find('\'', at + 9);
+  std::string name = default_expr.substr(at + 9, end - at - 9);
+  std::erase(name, '"');
+  return name;
+}
+
+// A new sequence behind a column that holds values already continues after them.
+void continue_after_rows(Script& s, const std::string& table, const std::string& column) {
+  ddl::add(s, "SELECT setval(pg_get_serial_sequence('" + q(table) + "', '" + q(column) + "'), (SELECT coalesce(max(" + q(column) +
+                  "), 0) + 1 FROM " + q(table) + "), false)",
+           "the new sequence continues after the values the rows hold");
+}
+
+void create_sequence_for(Script& s, const Column& c, OwnedSequences& seq) {
+  const std::string name = sequence_of(c.default_expr);
+  const auto it = seq.to_create.find(name);
+  if (name.empty() || it == seq.to_create.end() || !seq.done.insert(name).second) return;
+  ddl::add(s, it->second->text);
+}
+
+void drop_sequence_of(Script& s, const Column& c, OwnedSequences& seq) {
+  const std::string name = sequence_of(c.default_expr);
+  if (name.empty() || seq.to_drop.count(name) == 0 || !seq.done.insert(name).second) return;
+  ddl::add(s, "DROP SEQUENCE IF EXISTS " + q(name));
+}
+
+void add_column(Script& s, const std::string& table, const TablePart& p, OwnedSequences& seq) {
   const Column c = parse_column(p);
+  create_sequence_for(s, c, seq);
   if (c.not_null && c.default_expr.empty() && c.identity.empty() && c.generated.empty()) {
     std::string text = ddl::part_text(p, k_kind);
     strip_suffix(text, " NOT NULL");
     ddl::add(s, "ALTER TABLE " + q(table) + " ADD COLUMN " + text);
-    backfill_then_not_null(s, table, p.name);
+    backfill_then_not_null(s, table, p.name, c.type);
     return;
   }
   ddl::add(s, "ALTER TABLE " + q(table) + " ADD COLUMN " + ddl::part_text(p, k_kind));
 }
 
-void alter_column(Script& s, const std::string& table, const TablePart& from, const TablePart& to) {
+void finish_not_null(Script& s, const std::string& table, const std::string& column, const Column& a, const Column& b) {
+  const bool was = a.not_null || !a.identity.empty();
+  const bool will = b.not_null || !b.identity.empty();
+  if (!was && will && b.identity.empty()) backfill_then_not_null(s, table, column, b.type);
+  if (was && !will) ddl::add(s, "ALTER TABLE " + q(table) + " ALTER COLUMN " + q(column) + " DROP NOT NULL");
+}
+
+void alter_column(Script& s, const std::string& table, const TablePart& from, const TablePart& to, OwnedSequences& seq) {
   const Column a = parse_column(from);
   const Column b = parse_column(to);
   const std::string alter = "ALTER TABLE " + q(table) + " ALTER COLUMN " + q(to.name);
   if (a.generated != b.generated) {
     ddl::add(s, "ALTER TABLE " + q(table) + " DROP COLUMN " + q(to.name), "a generated column's expression changes: dropped and added");
-    add_column(s, table, to);
+    add_column(s, table, to, seq);
     return;
   }
+  // An identity goes first: its sequence goes with it, and a serial's may take its name.
+  if (!a.identity.empty() && b.identity.empty()) {
+    ddl::add(s, alter + " DROP IDENTITY");
+    const std::string name = sequence_of(b.default_expr);
+    const auto it = seq.desired.find(name);
+    if (!name.empty() && it != seq.desired.end() && seq.done.insert(name).second) {
+      ddl::add(s, it->second->text);
+      ddl::add(s, "ALTER SEQUENCE " + q(name) + " OWNED BY " + q(table) + "." + q(to.name));
+      ddl::add(s, alter + " SET DEFAULT " + b.default_expr);
+      continue_after_rows(s, table, to.name);
+      return finish_not_null(s, table, to.name, a, b);
+    }
+  }
+  create_sequence_for(s, b, seq);
   if (a.type != b.type) {
     if (!a.default_expr.empty()) ddl::add(s, alter + " DROP DEFAULT");
     const std::string statement = alter + " TYPE " + b.type + " USING " + q(to.name) + "::" + b.type;
@@ -120,19 +182,21 @@ void alter_column(Script& s, const std::string& table, const TablePart& from, co
   } else if (a.default_expr != b.default_expr) {
     ddl::add(s, b.default_expr.empty() ? alter + " DROP DEFAULT" : alter + " SET DEFAULT " + b.default_expr);
   }
-  if (a.identity != b.identity) {
-    if (b.identity.empty()) {
-      ddl::add(s, alter + " DROP IDENTITY");
-    } else if (a.identity.empty()) {
+  if (a.default_expr != b.default_expr) drop_sequence_of(s, a, seq);
+  // A serial becoming an identity: its sequence goes, and the identity's takes the name.
+  if (a.identity.empty() && !b.identity.empty() && !sequence_of(a.default_expr).empty() &&
+      seq.done.insert(sequence_of(a.default_expr)).second) {
+    ddl::add(s, "DROP SEQUENCE IF EXISTS " + q(sequence_of(a.default_expr)));
+  }
+  if (a.identity != b.identity && !b.identity.empty()) {
+    if (a.identity.empty()) {
       ddl::add(s, alter + " ADD GENERATED " + b.identity + " AS IDENTITY");
+      if (!sequence_of(a.default_expr).empty()) continue_after_rows(s, table, to.name);
     } else {
       ddl::add(s, alter + " SET GENERATED " + b.identity);
     }
   }
-  const bool was = a.not_null || !a.identity.empty();
-  const bool will = b.not_null || !b.identity.empty();
-  if (!was && will && b.identity.empty()) backfill_then_not_null(s, table, to.name);
-  if (was && !will) ddl::add(s, alter + " DROP NOT NULL");
+  finish_not_null(s, table, to.name, a, b);
 }
 
 std::vector<std::string> enum_labels(const std::string& text) {
@@ -261,10 +325,38 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   for (const SchemaObject& o : to.objects) {
     if (o.type == "table" && !is_new(c, o)) existing_tables.insert(o.name);
   }
+  // Sequences owned by a column of a table on both sides: renamed with their table or column, or
+  // made and dropped beside the column's default (OwnedSequences).
+  std::map<std::string, std::string> old_table_of;  // new name -> old name
+  for (const TableChange& t : c.tables) old_table_of[t.name] = t.old_name;
+  OwnedSequences owned;
+  for (const SchemaObject& o : to.objects) {
+    if (o.type == "sequence") owned.desired[o.name] = &o;
+  }
+  std::set<const SchemaObject*> renamed_sequences;
+  for (const SchemaObject* n : c.created) {
+    if (n->type != "sequence" || n->table.empty() || existing_tables.count(n->table) == 0 || identity_sequence(*n, to)) continue;
+    const std::string old_table = old_table_of.count(n->table) ? old_table_of[n->table] : n->table;
+    const std::string options_of_n = n->text.substr(n->text.find(" AS "));
+    for (const SchemaObject* o : c.dropped) {
+      if (o->type != "sequence" || o->table != old_table || renamed_sequences.count(o) != 0 || identity_sequence(*o, from)) continue;
+      if (o->text.substr(o->text.find(" AS ")) != options_of_n) continue;
+      ddl::add(s, "ALTER SEQUENCE " + q(o->name) + " RENAME TO " + q(n->name));
+      renamed_sequences.insert(o);
+      renamed_sequences.insert(n);
+      break;
+    }
+    if (renamed_sequences.count(n) == 0) owned.to_create[n->name] = n;
+  }
+  for (const SchemaObject* o : c.dropped) {
+    if (o->type == "sequence" && !o->table.empty() && renamed_sequences.count(o) == 0) owned.to_drop.insert(o->name);
+  }
   const auto created_of = [&](const char* type) {
     std::vector<const SchemaObject*> out;
     for (const SchemaObject* o : c.created) {
-      if (o->type == type && !identity_sequence(*o, to)) out.push_back(o);
+      if (o->type != type || identity_sequence(*o, to) || renamed_sequences.count(o) != 0) continue;
+      if (owned.to_create.count(o->name) != 0) continue;
+      out.push_back(o);
     }
     return out;
   };
@@ -304,6 +396,9 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   }
   for (const SchemaObject* o : c.dropped) {
     if (o->type == "table" || o->type == "view") touched.push_back(o->name);
+  }
+  for (const auto& [a, b] : c.changed) {
+    if (a->type == "view") touched.push_back(a->name);  // the views on it are dropped and made again too
   }
   std::map<std::string, const SchemaObject*> dropped_first;
   for (const SchemaObject* o : ddl::dependents(from, touched)) {
@@ -371,11 +466,14 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
     ddl::add(s, "CREATE TABLE " + q(t.name) + " (\n" + ddl::join(parts, ",\n") + "\n)");
   }
   for (const TableChange& t : c.tables) {
-    for (const TablePart* p : t.added_columns) add_column(s, t.name, *p);
-    for (const auto& [a, b] : t.changed_columns) alter_column(s, t.name, *a, *b);
+    for (const TablePart* p : t.added_columns) add_column(s, t.name, *p, owned);
+    for (const auto& [a, b] : t.changed_columns) alter_column(s, t.name, *a, *b, owned);
     for (const TablePart* p : t.dropped_columns) {
       ddl::add_destructive(s, "ALTER TABLE " + q(t.name) + " DROP COLUMN " + q(p->name), "DROP COLUMN " + t.name + "." + p->name);
     }
+  }
+  for (const auto& [name, o] : owned.to_create) {
+    if (owned.done.insert(name).second) ddl::add(s, o->text);
   }
   std::vector<const SchemaObject*> gone = dropped_of("table");
   std::sort(gone.begin(), gone.end(), [](const SchemaObject* x, const SchemaObject* y) {
@@ -406,7 +504,9 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
     ddl::add(s, "ALTER TABLE " + q(table) + " ADD CONSTRAINT " + q(p->name) + " " + constraint_body(*p));
   }
   // Sequences of serial columns belong to their column again.
-  for (const SchemaObject* o : created_of("sequence")) {
+  std::vector<const SchemaObject*> owned_sequences = created_of("sequence");
+  for (const auto& [name, o] : owned.to_create) owned_sequences.push_back(o);
+  for (const SchemaObject* o : owned_sequences) {
     if (o->table.empty()) continue;
     for (const SchemaObject& t : to.objects) {
       if (t.type != "table" || t.name != o->table) continue;

@@ -86,6 +86,7 @@ void rebuild(Script& s, const TableChange& t) {
   ddl::add(s, create_as(*t.to, temp), "rebuild " + t.name + ": SQLite's ALTER TABLE cannot make this change");
   std::vector<std::string> into;
   std::vector<std::string> values;
+  std::vector<std::string> proof_values;  // `values` with a value of each backfilled column's type
   bool backfill = false;
   for (const TablePart* p : t.to_shape.columns()) {
     if (is_generated(*p)) continue;
@@ -97,22 +98,24 @@ void rebuild(Script& s, const TableChange& t) {
     if (!source.empty()) {
       into.push_back(q(p->name));
       values.push_back(q(source));
+      proof_values.push_back(q(source));
     } else if (needs_backfill(*p)) {
       into.push_back(q(p->name));
       values.push_back("NULL");
+      const std::string definition = p->definition();
+      proof_values.push_back(ddl::proof_value(definition.substr(0, definition.find(' ')), k_kind));
       backfill = true;
     }
   }
   for (const TablePart* p : t.dropped_columns) s.destructive.push_back("DROP COLUMN " + t.name + "." + p->name);
-  std::string copy = "INSERT INTO " + q(temp) + " (" + ddl::join(into, ", ") + ")\n  SELECT " + ddl::join(values, ", ") +
-                     " FROM " + q(t.old_name);
+  const std::string head = "INSERT INTO " + q(temp) + " (" + ddl::join(into, ", ") + ")\n  SELECT ";
+  const std::string copy = head + ddl::join(values, ", ") + " FROM " + q(t.old_name);
   if (backfill) {
     std::string names;
     for (const TablePart* p : t.added_columns) {
       if (needs_backfill(*p)) names += (names.empty() ? "" : ", ") + p->name;
     }
-    ddl::add(s, copy, ddl::backfill_comment(t.name, names));
-    s.backfill = true;
+    ddl::add_backfill(s, copy, head + ddl::join(proof_values, ", ") + " FROM " + q(t.old_name), ddl::backfill_comment(t.name, names));
   } else if (into.empty()) {
     s.sql += "-- no column of " + t.old_name + " is kept: its rows are not copied\n";
   } else {

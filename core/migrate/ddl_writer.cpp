@@ -1,5 +1,7 @@
 #include "migrate/ddl_writer.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <set>
 
@@ -114,6 +116,30 @@ void add(Script& s, const std::string& statement, const std::string& comment) {
 void add_destructive(Script& s, const std::string& statement, const std::string& what) {
   add(s, statement, "destructive: " + what);
   s.destructive.push_back(what);
+}
+
+void add_backfill(Script& s, const std::string& statement, const std::string& proof, const std::string& comment) {
+  add(s, statement, comment);
+  s.proof_values.emplace_back(statement + ";\n", proof + ";\n");
+  s.backfill = true;
+}
+
+std::string proof_value(const std::string& type, DriverKind kind) {
+  const std::string t = to_lower(type);
+  const auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
+  if (has("int") || has("serial") || has("numeric") || has("decimal") || has("real") || has("double") || has("float") ||
+      has("number")) {
+    return "0";
+  }
+  if (has("bool")) return kind == DriverKind::postgres ? "false" : "0";
+  if (kind == DriverKind::sqlite) return "''";
+  if (has("timestamp") || has("datetime")) return kind == DriverKind::postgres ? "now()" : "'1970-01-01 00:00:00'";
+  if (has("date")) return kind == DriverKind::postgres ? "CURRENT_DATE" : "'1970-01-01'";
+  if (has("time")) return "'00:00:00'";
+  if (has("uuid")) return "'00000000-0000-0000-0000-000000000000'";
+  if (has("json")) return "'{}'";
+  if (has("char") || has("text") || has("bytea") || has("blob") || has("binary")) return "''";
+  return "NULL";
 }
 
 std::string backfill_comment(const std::string& table, const std::string& column) {

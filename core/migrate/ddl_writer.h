@@ -24,6 +24,10 @@ struct Script {
   std::vector<std::string> destructive;   // what loses data, one line each ("DROP TABLE users")
   bool backfill = false;                  // holds a `strata:backfill` placeholder
   std::string concurrent;                 // PostgreSQL --concurrently: CREATE INDEX CONCURRENTLY ...
+  // The backfill statements as written (NULL where the user writes a value) and as the proof in
+  // the scratch database runs them (a value of the column's type): rows the migrations insert
+  // would otherwise make the proof fail on NOT NULL.
+  std::vector<std::pair<std::string, std::string>> proof_values;
   bool empty() const { return sql.empty() && concurrent.empty(); }
 };
 
@@ -66,6 +70,12 @@ void add(Script& s, const std::string& statement, const std::string& comment = {
 void add_destructive(Script& s, const std::string& statement, const std::string& what);
 // The backfill comment that precedes a placeholder UPDATE.
 std::string backfill_comment(const std::string& table, const std::string& column);
+// Appends a backfill statement holding NULL placeholders, marked, with its proof version
+// (`proof`: the same statement with values of the right types).
+void add_backfill(Script& s, const std::string& statement, const std::string& proof, const std::string& comment);
+// A value of `type` any row can take, for the proof: 0, '', false, a date...; "NULL" when none is
+// known (an enum: the proof may then fail on rows the migrations insert).
+std::string proof_value(const std::string& type, DriverKind kind);
 
 }  // namespace ddl
 }  // namespace strata::migrate

@@ -92,6 +92,10 @@ Section section_of(const Script& s, const std::string& file) {
   Section section;
   section.present = true;
   section.sql = s.sql;
+  // The proof runs the backfills with values of the columns' types (Script::proof_values).
+  for (const auto& [written, proof] : s.proof_values) {
+    if (const std::size_t at = section.sql.find(written); at != std::string::npos) section.sql.replace(at, written.size(), proof);
+  }
   section.file = file;
   section.foreign_keys_off = s.foreign_keys_off;
   return section;

@@ -16,7 +16,7 @@
 # (otherwise a note says they were left out).
 # Usage: bash tests/e2e/migrate_diff.sh /path/to/strata
 #   CASES=name1,name2               only these cases (data cases of every engine, and behaviour cases)
-#   ENGINES=sqlite,postgres,mysql   only these engines (default: all three; behaviour runs with sqlite)
+#   DIFF_ENGINES=sqlite,postgres,mysql   only these engines (default: all three; behaviour runs with sqlite)
 # The SQLite cases run some 700 commands: the helpers below avoid forks (no $(...), no grep per
 # check), which is where the time went.
 DATA_DIR=$(cd "$(dirname "$0")/data" && pwd)
@@ -25,12 +25,12 @@ SERVERS_DIR=$(cd "$(dirname "$0")/../servers" && pwd)
 e2e_init migrate_diff "$@"
 set +e
 
-ENGINES=${ENGINES:-sqlite,postgres,mysql}
+DIFF_ENGINES=${DIFF_ENGINES:-sqlite,postgres,mysql}
 CASES=${CASES:-}
 V0=20200101000000
 
 wanted() { [ -z "$CASES" ] || [[ ",$CASES," == *",$1,"* ]]; }
-engine_wanted() { [[ ",$ENGINES," == *",$1,"* ]]; }
+engine_wanted() { [[ ",$DIFF_ENGINES," == *",$1,"* ]]; }
 
 # ---------------------------------------------------------------------------------------------
 # Case files: each case becomes a project, $E2E_TMP/run/ENGINE/NNN_NAME/ with before.sql,
@@ -374,6 +374,21 @@ if behaviour possible_rename_needs_a_choice; then
     expect_exit 2 -- S diff rename_table --to tables.sql
     expect_stderr_match 'possible rename'
     assert_eq "" "$(new_files)" "no file written for the table either"
+fi
+
+if behaviour rename_asked_at_a_terminal; then
+    project rename_asked_at_a_terminal "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT);"
+    echo "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT, email TEXT);" >schema.sql
+    PTY=$(answer_on_pty y "$STRATA" migrate -d "$URL" diff rename_name --to schema.sql)
+    assert_eq 0 "$?" "answered y at the terminal: written"
+    assert_true "the question names the candidate" grep -q 'column users.name -> users.full_name: is this a rename' <<<"$PTY"
+    F=$(new_files)
+    assert_true "y: the column is renamed" grep -q 'RENAME COLUMN name TO full_name' "migrations/$F"
+    rm -f "migrations/$F"
+    PTY=$(answer_on_pty n "$STRATA" migrate -d "$URL" diff replace_name --to schema.sql)
+    assert_eq 0 "$?" "answered n: written"
+    F=$(new_files)
+    assert_true "n: the column is dropped and one added" grep -q 'DROP COLUMN name' "migrations/$F"
 fi
 
 if behaviour rename_keeps_data; then

@@ -3,7 +3,7 @@
 runs it once per set and judges the outcome). For every step k (0 .. n-1, n versioned migrations):
 
   1. the desired schema is the one after migrations 1..k+1: one builder database per set, brought
-     to k with `up --to` and to k+1 with `up --steps 1`, then `dump -o desired_<k+1>.sql` (the
+     to k with `up --steps` and to k+1 with `up --steps 1`, then `dump -o desired_<k+1>.sql` (the
      schema `up` of a folder holding 1..k+1 gives on a fresh database, without replaying 1..k
      again at every step; the dump at k is kept too, as before_<k>.sql);
   2. a project holding copies of migrations 1..k (k=0: an empty folder) runs
@@ -30,7 +30,8 @@ runs it once per set and judges the outcome). For every step k (0 .. n-1, n vers
      the rest of diff is still exercised while the dump's problem stands.
 
 Prints one line per step on stdout as it goes: STEP<TAB>VERSION<TAB>OUTCOME<TAB>KIND<TAB>DETAIL;
-the first line is total<TAB>N<TAB>RUN (N versioned migrations, RUN steps to run). Keeps
+the first line is total<TAB>N<TAB>RUN (N versioned migrations, RUN steps to run), the last
+end<TAB>SECONDS (DIFF_STEPS_TIMES=1: the time per strata subcommand on stderr). Keeps
 before_<k>.sql, desired_<k+1>.sql, gen_<k>.sql (the written file) and diff_<k>.err (diff's stderr
 when it failed) in WORKDIR. With --max-steps M (> 0) a set of more than M migrations runs M steps
 only: the first and last few and evenly spread ones between.
@@ -42,7 +43,7 @@ only: the first and last few and evenly spread ones between.
 again); --diff-url: where diff, the probe and check connect (SQLite: a file never opened;
 PostgreSQL/MySQL: an existing database on the server, with the right to create databases).
 """
-import argparse, json, os, re, shutil, subprocess, sys
+import argparse, json, os, re, shutil, subprocess, sys, time
 from urllib.parse import urlsplit, urlunsplit
 
 TIMEOUT = 300
@@ -70,7 +71,23 @@ def pick(n, total):
     return set(range(edge)) | set(range(total - edge, total)) | chosen
 
 
+TIMES = {}
+
+
 def run(cmd):
+    key = next((c for c in cmd[1:] if c in ("up", "down", "dump", "diff", "check", "create", "drop")), cmd[0])
+    if key == "diff":
+        key += " " + cmd[cmd.index("diff") + 1]
+    t0 = time.monotonic()
+    try:
+        return _run(cmd)
+    finally:
+        t = TIMES.setdefault(key, [0, 0.0])
+        t[0] += 1
+        t[1] += time.monotonic() - t0
+
+
+def _run(cmd):
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
         return r.returncode, r.stdout, r.stderr
@@ -148,7 +165,9 @@ class Runner:
         for k, (v, files) in enumerate(self.vers):
             if stop is None and k in steps:
                 if at < k:
-                    rc, _, err = self.strata(build, a.setdir, "up", "--to", self.vers[k - 1][0])
+                    # --steps, not --to: `up --to 000018` is refused ("Could not convert"), and
+                    # `--to 0013` looks for version 13
+                    rc, _, err = self.strata(build, a.setdir, "up", "--steps", str(k - at))
                     if rc:
                         stop = f"up fails before {v}: {first_err(err)}"
                 if stop is None:
@@ -319,7 +338,13 @@ def main():
     r = Runner(a)
     if a.roundtrip is None:
         a.roundtrip = "check" if r.engine == "sqlite" else "live"
-    return r.main()
+    t0 = time.monotonic()
+    rc = r.main()
+    print(f"end\t{round(time.monotonic() - t0)}", flush=True)
+    if os.environ.get("DIFF_STEPS_TIMES"):
+        for k, (n, t) in sorted(TIMES.items(), key=lambda x: -x[1][1]):
+            print(f"time: {k}: {n} runs, {t:.1f} s", file=sys.stderr)
+    return rc
 
 
 if __name__ == "__main__":
