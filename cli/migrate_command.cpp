@@ -708,7 +708,7 @@ Run setup_migrate(CLI::App& cmd) {
                  "PostgreSQL: create indexes on existing tables CONCURRENTLY, in a second transaction:false migration");
   diff->add_flag("--dry-run", o.dry_run, "Print the migration; write nothing");
   diff->footer("Examples:\n  strata migrate diff add_status_to_orders_table --to schema.sql\n"
-               "  strata migrate diff rename_name_in_users --to db/schema/ --rename users.name=full_name --dry-run\n"
+               "  strata migrate diff drop_legacy_tables --to schema.sql --no-rename --dry-run\n"
                "  strata migrate -d postgres://app@localhost/app diff catch_up --to postgres://app@localhost/app_by_hand\n"
                "Exit: 0 written or no difference, 2 usage (a possible rename undecided off a terminal), 3 the desired schema "
                "does not load, 5 the draft does not give the desired schema, 6 a migration does not replay, 7 unavailable");

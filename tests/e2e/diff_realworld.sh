@@ -28,7 +28,7 @@
 # to $REPORT (default: the scratch directory, kept with E2E_KEEP=1) and every step to
 # $REPORT.steps; the files of each step stay in the scratch directory, under w/SET.
 #
-# Knobs: DIFF_REALWORLD_MAX_STEPS (default 10): steps per PostgreSQL/MySQL set, the first and last
+# Knobs: DIFF_REALWORLD_MAX_STEPS (default 6): steps per PostgreSQL/MySQL set, the first and last
 # ones and evenly spread ones between (diff replays the project into fresh server databases, a
 # second or more a step: openmeter's 269 steps take ~15 minutes); SQLite sets run every step;
 # 0 runs every step of every set. DIFF_REALWORLD_ONLY=REGEX: the sets whose name matches.
@@ -43,7 +43,7 @@ KNOWN=$here/data/diff_realworld_known.tsv
 e2e_init diff_realworld "$@"
 set +e
 
-MAX_STEPS=${DIFF_REALWORLD_MAX_STEPS:-10}
+MAX_STEPS=${DIFF_REALWORLD_MAX_STEPS:-6}
 ONLY=${DIFF_REALWORLD_ONLY:-}
 JOBS=${DIFF_REALWORLD_JOBS:-2}
 REPORT=${REPORT:-$E2E_TMP/diff_realworld.tsv}
@@ -119,7 +119,10 @@ start_set() {
         mysql) build_url="${MY_URL%/*}/$dbname" diff_url=$MY_URL ;;
     esac
     [ -n "${DIFF_REALWORLD_MAX_STEPS:-}" ] && max=$DIFF_REALWORLD_MAX_STEPS
-    timeout -k 5 900 "$PY" "$here/../realworld/diff_steps.py" "$STRATA" "$dir" "$W" --build-url "$build_url" \
+    # a guard against a hang: every step of openmeter takes more than an hour
+    local limit=1200
+    [ "$max" = 0 ] && limit=14400
+    timeout -k 5 "$limit" "$PY" "$here/../realworld/diff_steps.py" "$STRATA" "$dir" "$W" --build-url "$build_url" \
         --diff-url "$diff_url" --max-steps "$max" "${fl[@]}" \
         ${DIFF_REALWORLD_ROUNDTRIP:+--roundtrip "$DIFF_REALWORLD_ROUNDTRIP"} >"$W/steps.out" 2>"$W/driver.err" &
     e2e_bg $!
@@ -193,6 +196,7 @@ judge_set() {
         printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$k" "$ver" "$outcome" "$code" "$detail" >>"$STEPS_TSV"
     done <"$W/steps.out"
     if [ -s "$W/driver.err" ] || [ "$secs" = - ]; then
+        # shellcheck disable=SC2034  # read by fail (lib.sh)
         E2E_CMD=""
         fail "diff_steps.py did not finish: $(head -n 3 "$W/driver.err")"
     fi

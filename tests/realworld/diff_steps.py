@@ -278,11 +278,10 @@ class Runner:
 
     def snapshot(self):
         """PostgreSQL: a copy of the builder (at k, before migration k+1) for the live round trip."""
-        copy = self.copy_url()
-        run([self.S, "migrate", "-d", copy, "drop", "--yes"])
-        r = subprocess.run(["psql", self.a.diff_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
-                            f'CREATE DATABASE "{urlsplit(copy).path.strip("/")}" '
-                            f'TEMPLATE "{urlsplit(self.a.build_url).path.strip("/")}"'],
+        copy = urlsplit(self.copy_url()).path.strip("/")
+        r = subprocess.run(["psql", self.a.diff_url, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                            "-c", f'DROP DATABASE IF EXISTS "{copy}"',
+                            "-c", f'CREATE DATABASE "{copy}" TEMPLATE "{urlsplit(self.a.build_url).path.strip("/")}"'],
                            capture_output=True, text=True)
         return r.returncode == 0
 
