@@ -391,6 +391,16 @@ int run_dump(const MigrateOptions& o) {
     std::cout << safe_on_stdout(schema);
     return 0;
   }
+  // A device or a pipe (-o /dev/null, -o /dev/stdout) is written to, never replaced.
+  std::error_code ec;
+  const auto status = std::filesystem::status(o.output_file, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    if (std::filesystem::is_directory(status)) throw Error(ExitCode::usage, o.output_file + ": is a directory");
+    std::ofstream out(o.output_file, std::ios::binary);
+    out << schema;
+    if (!out) throw Error(ExitCode::unavailable, o.output_file + ": cannot write");
+    return 0;
+  }
   // Write beside the target and rename, so a failure never leaves half a schema.sql.
   const std::string tmp = o.output_file + ".tmp";
   {
@@ -514,11 +524,14 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
 }
 
 // CLI11's own checks print the limits of a double (hundreds of digits); this says what is wanted
-// in a few words.
+// in a few words. It also drops leading zeros, as a file's version reads (000010 is 10): CLI11
+// would read the digits after a leading 0 as octal. Used with ->transform, which keeps the change.
 const CLI::Validator k_version_check(
     [](std::string& v) {
       const bool digits = !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
-      return digits ? std::string{} : "'" + v + "' is not a migration version (1 to 18 digits)";
+      if (!digits) return "'" + v + "' is not a migration version (1 to 18 digits)";
+      v.erase(0, std::min(v.find_first_not_of('0'), v.size() - 1));
+      return std::string{};
     },
     "VERSION");
 
@@ -650,7 +663,7 @@ Run setup_migrate(CLI::App& cmd) {
   new_cmd->callback([&] { action = [&] { return run_new(o); }; });
 
   CLI::App* up = sub("up", "Apply pending migrations, oldest first");
-  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version")->check(k_version_check);
+  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version")->transform(k_version_check);
   auto* up_steps = check_whole_number(up->add_option("--steps", o.steps, "Apply at most N migrations"), 1);
   up_to->excludes(up_steps);
   up->add_flag("--atomic", o.atomic, "Apply the whole batch in one transaction (all or nothing)");
@@ -664,7 +677,7 @@ Run setup_migrate(CLI::App& cmd) {
 
   CLI::App* down = sub("down", "Roll back applied migrations, newest first (default: one)");
   auto* down_to = down->add_option("--to", o.to, "Roll back every migration newer than this version")
-                      ->check(k_version_check);
+                      ->transform(k_version_check);
   auto* down_steps = check_whole_number(down->add_option("--steps", o.steps, "Roll back N migrations (default: 1)"), 1);
   auto* down_all = down->add_flag("--all", o.all, "Roll back every applied migration");
   down_to->excludes(down_steps)->excludes(down_all);
@@ -725,7 +738,7 @@ Run setup_migrate(CLI::App& cmd) {
   status->callback([&] { action = [&] { return run_status(o); }; });
 
   CLI::App* stamp = sub("stamp", "Record migrations up to VERSION as applied without running them (baseline)");
-  stamp->add_option("VERSION", o.version, "Newest version to record")->required()->check(k_version_check);
+  stamp->add_option("VERSION", o.version, "Newest version to record")->required()->transform(k_version_check);
   stamp->footer("Examples:\n  strata migrate stamp 20260101120000\n"
                 "  strata migrate -d sqlite:app.db stamp 20260101120000 --json");
   stamp->callback([&] { action = [&] { return run_stamp(o); }; });
@@ -756,7 +769,7 @@ Run setup_migrate(CLI::App& cmd) {
   check->callback([&o, &action, check] { action = [&o, check] { return run_check(o, *check); }; });
 
   CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
-  accept->add_option("VERSION", o.version, "The version to accept")->check(k_version_check);
+  accept->add_option("VERSION", o.version, "The version to accept")->transform(k_version_check);
   accept->add_flag("--all", o.all, "Accept every changed file")->excludes("VERSION");
   accept->footer("Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json");
   accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });

@@ -248,6 +248,12 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
       ddl::add(s, "ALTER TABLE " + q(t.name) + " RENAME COLUMN " + q(a) + " TO " + q(b));
     }
   }
+  // Tables that go, before those that come (a new table may take an old one's key names).
+  std::vector<const SchemaObject*> gone;
+  for (const SchemaObject* o : c.dropped) {
+    if (o->type == "table") gone.push_back(o);
+  }
+  for (const SchemaObject* o : ddl::drop_order(gone)) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
   std::vector<std::pair<std::string, const TablePart*>> foreign_keys;
   std::vector<TableShape> created;
   for (const SchemaObject* o : c.created) {
@@ -269,14 +275,6 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
     ddl::add(s, "CREATE TABLE " + q(t.name) + " (\n" + ddl::join(parts, ",\n") + "\n)" + (t.tail.empty() ? "" : " " + t.tail));
   }
   for (const TableChange& t : c.tables) alter_table(s, t);
-  std::vector<const SchemaObject*> gone;
-  for (const SchemaObject* o : c.dropped) {
-    if (o->type == "table") gone.push_back(o);
-  }
-  std::sort(gone.begin(), gone.end(), [](const SchemaObject* x, const SchemaObject* y) {
-    return mentions(x->sql, y->name) && !mentions(y->sql, x->name);  // a referencing table first
-  });
-  for (const SchemaObject* o : gone) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
 
   for (const TableChange& t : c.tables) {
     for (const TablePart* p : t.added_constraints) {

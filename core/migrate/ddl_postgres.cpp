@@ -446,6 +446,10 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
       ddl::add(s, "ALTER TABLE " + q(t.name) + " RENAME COLUMN " + q(a) + " TO " + q(b));
     }
   }
+  // Tables that go, before those that come (a new table may take an old one's key names).
+  for (const SchemaObject* o : ddl::drop_order(dropped_of("table"))) {
+    ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
+  }
   std::vector<std::pair<std::string, const TablePart*>> foreign_keys;
   std::vector<TableShape> created_shapes;
   for (const SchemaObject* o : created_of("table")) {
@@ -475,11 +479,6 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   for (const auto& [name, o] : owned.to_create) {
     if (owned.done.insert(name).second) ddl::add(s, o->text);
   }
-  std::vector<const SchemaObject*> gone = dropped_of("table");
-  std::sort(gone.begin(), gone.end(), [](const SchemaObject* x, const SchemaObject* y) {
-    return mentions(x->sql, y->name) && !mentions(y->sql, x->name);  // a referencing table first
-  });
-  for (const SchemaObject* o : gone) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
   for (const char* type : {"function", "sequence", "type", "extension", "schema"}) {
     for (const SchemaObject* o : dropped_of(type)) {
       if (std::string(type) == "type" || std::string(type) == "function") {

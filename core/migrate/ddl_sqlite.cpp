@@ -68,6 +68,13 @@ bool can_alter(const TableChange& t) {
   for (const TablePart* p : t.dropped_columns) {
     if (!droppable(t, *p)) return false;
   }
+  // DROP COLUMN rewrites the rest of the table's text (a generated column's "x" becomes 'x'),
+  // and the schema is its text: such a table is rebuilt from the desired text instead.
+  if (!t.dropped_columns.empty()) {
+    for (const TablePart& p : t.from_shape.parts) {
+      if (p.column && is_generated(p)) return false;
+    }
+  }
   return true;
 }
 
@@ -199,6 +206,11 @@ Script write_sqlite_ddl(const SchemaChanges& c, const Schema& from, const Schema
   for (const TableChange& t : c.tables) {
     if (t.old_name != t.name && !rebuilt.count(t.name)) ddl::add(s, "ALTER TABLE " + q(t.old_name) + " RENAME TO " + q(t.name));
   }
+  std::vector<const SchemaObject*> gone;
+  for (const SchemaObject* o : c.dropped) {
+    if (o->type == "table") gone.push_back(o);
+  }
+  for (const SchemaObject* o : ddl::drop_order(gone)) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
   for (const SchemaObject* o : c.created) {
     if (o->type == "table") ddl::add(s, o->text);
   }
@@ -208,9 +220,6 @@ Script write_sqlite_ddl(const SchemaChanges& c, const Schema& from, const Schema
     } else {
       alter(s, t);
     }
-  }
-  for (const SchemaObject* o : c.dropped) {
-    if (o->type == "table") ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
   }
 
   // Create: indexes, views, triggers, as the desired schema has them.

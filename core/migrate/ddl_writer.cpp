@@ -86,6 +86,19 @@ std::vector<const SchemaObject*> dependents(const Schema& schema, const std::vec
   return out;
 }
 
+std::vector<const SchemaObject*> drop_order(std::vector<const SchemaObject*> tables) {
+  std::vector<const SchemaObject*> ordered;
+  while (!tables.empty()) {
+    auto ready = std::find_if(tables.begin(), tables.end(), [&](const SchemaObject* t) {
+      return std::none_of(tables.begin(), tables.end(), [&](const SchemaObject* o) { return o != t && mentions(o->sql, t->name); });
+    });
+    if (ready == tables.end()) ready = tables.begin();  // tables that reference each other
+    ordered.push_back(*ready);
+    tables.erase(ready);
+  }
+  return ordered;
+}
+
 std::vector<const SchemaObject*> in_dependency_order(std::vector<const SchemaObject*> objects) {
   std::vector<const SchemaObject*> ordered;
   while (!objects.empty()) {

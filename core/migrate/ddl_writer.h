@@ -59,6 +59,9 @@ std::string part_text(const TablePart& part, DriverKind kind);
 // change a column a view reads).
 std::vector<const SchemaObject*> dependents(const Schema& schema, const std::vector<std::string>& names);
 
+// Tables to drop, each before the tables it references (a table's text mentions them).
+std::vector<const SchemaObject*> drop_order(std::vector<const SchemaObject*> tables);
+
 // `objects` (views) ordered so that each comes after the views it mentions.
 std::vector<const SchemaObject*> in_dependency_order(std::vector<const SchemaObject*> objects);
 

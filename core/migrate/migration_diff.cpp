@@ -72,7 +72,7 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     section.sql = read_text(path);
     section.file = path;
     try {
-      scratch.apply(section);
+      scratch.load(section);
     } catch (const Error& e) {
       throw Error(ExitCode::invalid_input, std::string("the desired schema does not load: ") + e.what(),
                   "fix the file; it must run on an empty database as it is");

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/text.h"
+#include "migrate/dependency_order.h"
 #include "migrate/driver.h"
 #include "migrate/migration_parser.h"
 #include "migrate/migration_source.h"
@@ -147,41 +148,8 @@ class Migrator::Session {
     }
   }
 
-  // A PostgreSQL dump is sorted by kind and name for a stable diff, so a table can come before
-  // the one it references, a view before the view it reads. Inside the open transaction each
-  // statement runs under a savepoint; one that fails waits for the next pass, and passes go on
-  // while any statement succeeds. What never succeeds fails with its own error, file:line:col.
-  void run_in_dependency_order(const Section& whole) {
-    struct Pending {
-      Section section;
-      std::optional<Error> error;
-    };
-    std::vector<Pending> pending;
-    const std::vector<std::size_t> offsets = db_->statement_offsets(whole.sql);
-    for (std::size_t i = 0; i < offsets.size(); ++i) {
-      const std::size_t end = i + 1 < offsets.size() ? offsets[i + 1] : whole.sql.size();
-      Section one = whole;
-      one.sql = whole.sql.substr(offsets[i], end - offsets[i]);
-      one.first_line = whole.first_line + position_of(whole.sql, offsets[i]).line - 1;
-      pending.push_back(Pending{std::move(one), std::nullopt});
-    }
-    while (!pending.empty()) {
-      std::vector<Pending> failed;
-      for (Pending& p : pending) {
-        db_->exec("SAVEPOINT strata_load", "loading");
-        try {
-          db_->run_section(p.section);
-          db_->exec("RELEASE SAVEPOINT strata_load", "loading");
-        } catch (const Error& e) {
-          db_->exec("ROLLBACK TO SAVEPOINT strata_load", "loading");
-          p.error = e;
-          failed.push_back(std::move(p));
-        }
-      }
-      if (failed.size() == pending.size()) throw *failed.front().error;
-      pending = std::move(failed);
-    }
-  }
+  // A PostgreSQL dump in name order (dependency_order.h).
+  void run_in_dependency_order(const Section& whole) { migrate::run_in_dependency_order(*db_, whole); }
 
   // MySQL commits each CREATE, so a dump cannot load in one transaction; the database was empty,
   // so a failure is undone by dropping what the dump had created by then (its SET

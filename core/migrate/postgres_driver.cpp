@@ -581,13 +581,16 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
   }
   for (const auto& r : query(
            "SELECT c.relname, quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
-           "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, coalesce(t.relname, '') FROM pg_sequence s "
+           "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, coalesce(t.relname, ''), coalesce(d.deptype, '') FROM pg_sequence s "
            "JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
            "LEFT JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass "
            "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
            "LEFT JOIN pg_class t ON t.oid = d.refobjid WHERE n.nspname = " + ns + no_ext("c.oid"),
            doing)) {
     if (!r[9].empty() && r[9] == exclude_table) continue;
+    // An identity column's own sequence is part of the column (GENERATED ... AS IDENTITY makes
+    // it): a dump that also created it would give the column a second one.
+    if (r[10] == "i") continue;
     const std::string text = "CREATE SEQUENCE " + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
                              r[4] + " MINVALUE " + r[5] + " MAXVALUE " + r[6] + " CACHE " + r[7] +
                              (r[8] == "t" ? " CYCLE" : "");

@@ -48,6 +48,19 @@ TablePart classify(const std::string& text, DriverKind kind) {
     p.key = "constraint " + p.name;
     return p;
   }
+  // MySQL writes every name in backticks: after a key word, a key's name or columns follow; after
+  // a column's name (`key` varchar(255), its backticks gone), a type.
+  if (kind == DriverKind::mysql && !upper.empty()) {
+    const std::string_view rest = trim(std::string_view(text).substr(end));
+    const std::string next = to_upper(rest.substr(0, rest.find(' ')));
+    const bool keyish = !rest.empty() && (rest.front() == '`' || rest.front() == '(' || next == "KEY" || next == "INDEX");
+    if (!keyish) {
+      p.column = true;
+      p.name = first;
+      p.key = "column " + to_lower(first);
+      return p;
+    }
+  }
   if (kind == DriverKind::mysql && (upper == "KEY" || upper == "INDEX" || upper == "UNIQUE" || upper == "FULLTEXT" ||
                                     upper == "SPATIAL")) {
     // MySQL: `UNIQUE KEY `u` (...)`, `KEY `k` (...)`: indexes, named.

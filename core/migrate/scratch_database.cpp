@@ -1,5 +1,6 @@
 #include "migrate/scratch_database.h"
 
+#include "migrate/dependency_order.h"
 #include "migrate/driver.h"
 #include "migrate/history.h"
 #include "migrate/run_plan.h"
@@ -28,6 +29,18 @@ void ScratchDatabase::apply(const Section& given) {
     throw;
   }
   if (plan.foreign_keys_off) db_->set_foreign_keys(true);
+}
+
+void ScratchDatabase::load(const Section& section) {
+  if (db_->kind() != DriverKind::postgres) return apply(section);
+  db_->begin();
+  try {
+    run_in_dependency_order(*db_, section);
+    db_->commit();
+  } catch (...) {
+    db_->rollback();
+    throw;
+  }
 }
 
 Schema ScratchDatabase::schema() { return db_->read_schema(history_table_); }

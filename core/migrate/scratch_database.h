@@ -31,6 +31,11 @@ class ScratchDatabase {
 
   // Throw Error(migration_failed) naming file:line:col when a statement fails.
   void apply(const Section& section);
+  // As apply, for SQL whose statements may come before what they need (a PostgreSQL dump as the
+  // desired schema of `migrate diff`): on PostgreSQL in dependency order (dependency_order.h);
+  // elsewhere as apply (SQLite does not check references when it creates; MySQL's dump turns
+  // foreign key checks off).
+  void load(const Section& section);
   Schema schema();
   // Why this scratch is less isolated than a database of its own; empty when it is not.
   std::string caveat() const;
