@@ -110,4 +110,24 @@ expect_exit 0 -- strata_t migrate -d sqlite:app.db status --json
 expect_json_true "the name's byte kept" "d['migrations'][0]['name'] == 'caf\udce9'"
 cd .. || exit 2
 
+case_ "versions with leading zeros on the command line are decimal (000010 is 10, not octal 8)"
+cd "$E2E_TMP" || exit 2
+rm -rf padded && mkdir -p padded/migrations && cd padded || exit 2
+for v in 000001 000008 000009 000010 000011; do
+    printf -- '-- migrate:up\nCREATE TABLE t%s (x TEXT);\n-- migrate:down\nDROP TABLE t%s;\n' "$v" "$v" >"migrations/${v}_t.sql"
+done
+expect_exit 0 -- strata_t migrate -d sqlite:app.db up --to 000010
+expect_exit 0 -- strata_t migrate -d sqlite:app.db status --json
+expect_json_true "up --to 000010 applied four, through 10" "sum(1 for m in d['migrations'] if m['state'] == 'applied') == 4"
+expect_exit 0 -- strata_t migrate -d sqlite:app.db down --to 000009
+expect_exit 0 -- strata_t migrate -d sqlite:app.db status --json
+expect_json_true "down --to 000009 kept three" "sum(1 for m in d['migrations'] if m['state'] == 'applied') == 3"
+cd .. || exit 2
+
+case_ "dump -o onto a device writes to it and leaves it a device"
+cd "$E2E_TMP/padded" || exit 2
+expect_exit 0 -- strata_t migrate -d sqlite:app.db dump -o /dev/null
+assert_true "/dev/null is still a character device" test -c /dev/null
+cd .. || exit 2
+
 e2e_finish
