@@ -294,15 +294,6 @@ bool is_new(const SchemaChanges& c, const SchemaObject& o) {
   return std::find(c.created.begin(), c.created.end(), &o) != c.created.end();
 }
 
-// A sequence that belongs to a table's identity column: it comes and goes with the column.
-bool identity_sequence(const SchemaObject& o, const Schema& schema) {
-  if (o.type != "sequence" || o.table.empty()) return false;
-  for (const SchemaObject& t : schema.objects) {
-    if (t.type == "table" && t.name == o.table) return t.text.find(" AS IDENTITY") != std::string::npos;
-  }
-  return false;
-}
-
 std::string concurrently(const std::string& create_index) {
   const std::size_t at = create_index.find("INDEX ");
   return create_index.substr(0, at + 6) + "CONCURRENTLY " + create_index.substr(at + 6);
@@ -335,11 +326,11 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   }
   std::set<const SchemaObject*> renamed_sequences;
   for (const SchemaObject* n : c.created) {
-    if (n->type != "sequence" || n->table.empty() || existing_tables.count(n->table) == 0 || identity_sequence(*n, to)) continue;
+    if (n->type != "sequence" || n->table.empty() || existing_tables.count(n->table) == 0) continue;
     const std::string old_table = old_table_of.count(n->table) ? old_table_of[n->table] : n->table;
     const std::string options_of_n = n->text.substr(n->text.find(" AS "));
     for (const SchemaObject* o : c.dropped) {
-      if (o->type != "sequence" || o->table != old_table || renamed_sequences.count(o) != 0 || identity_sequence(*o, from)) continue;
+      if (o->type != "sequence" || o->table != old_table || renamed_sequences.count(o) != 0) continue;
       if (o->text.substr(o->text.find(" AS ")) != options_of_n) continue;
       ddl::add(s, "ALTER SEQUENCE " + q(o->name) + " RENAME TO " + q(n->name));
       renamed_sequences.insert(o);
@@ -354,7 +345,7 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   const auto created_of = [&](const char* type) {
     std::vector<const SchemaObject*> out;
     for (const SchemaObject* o : c.created) {
-      if (o->type != type || identity_sequence(*o, to) || renamed_sequences.count(o) != 0) continue;
+      if (o->type != type || renamed_sequences.count(o) != 0) continue;
       if (owned.to_create.count(o->name) != 0) continue;
       out.push_back(o);
     }
@@ -363,7 +354,7 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   const auto dropped_of = [&](const char* type) {
     std::vector<const SchemaObject*> out;
     for (const SchemaObject* o : c.dropped) {
-      if (o->type == type && !identity_sequence(*o, from) && !(o->type == "sequence" && !o->table.empty())) out.push_back(o);
+      if (o->type == type && !(o->type == "sequence" && !o->table.empty())) out.push_back(o);
     }
     return out;
   };
@@ -374,7 +365,7 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   }
   for (const auto& [a, b] : c.changed) {
     if (b->type == "type") change_enum(s, *a, *b, from_tables);
-    if (b->type == "sequence" && !identity_sequence(*b, to)) {
+    if (b->type == "sequence") {
       std::string options_text = b->text.substr(b->text.find(" AS "));
       if (options_text.find(" CYCLE") == std::string::npos) options_text += " NO CYCLE";
       ddl::add(s, "ALTER SEQUENCE " + q(b->name) + options_text);

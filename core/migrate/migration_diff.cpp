@@ -151,14 +151,12 @@ std::string marker(const char* direction, const Script& s, bool transaction) {
 }  // namespace
 
 DiffDraft draft_migration(const DiffRequest& r) {
-  const auto started = std::chrono::steady_clock::now();
   DiffDraft d;
   const DriverKind kind = r.database.kind;
   ScratchDatabase current(server_of(r), r.table, &r.placeholders);
   replay(current, r);
   const Schema from = current.schema();
   const Schema to = desired_schema(r, d.desired);
-  d.replay_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
   const SchemaChanges up = compare_schemas(from, to, kind, r.renames);
   if (!up.undecided.empty()) {

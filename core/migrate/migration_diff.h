@@ -43,7 +43,6 @@ struct DiffDraft {
   // empty when it gives both schemas exactly (column order aside).
   std::vector<std::string> unproven;
   std::size_t changes = 0;  // objects that differ
-  double replay_ms = 0;     // replaying the migrations and reading the desired schema
   bool empty() const { return changes == 0; }
 };
 

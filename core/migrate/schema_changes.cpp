@@ -287,12 +287,15 @@ SchemaChanges compare_schemas(const Schema& from, const Schema& to, DriverKind k
     gone_tables.erase(g);
     new_tables.erase(n);
   }
-  if (!renames.none) {
+  if (!renames.none && !gone_tables.empty()) {
+    std::vector<TableShape> new_shapes;  // read once, compared with every table that goes
+    for (const SchemaObject* n : new_tables) new_shapes.push_back(shape_of(*n));
     for (const SchemaObject* g : gone_tables) {
       const TableShape a = shape_of(*g);
-      for (const SchemaObject* n : new_tables) {
+      for (std::size_t i = 0; i < new_tables.size(); ++i) {
+        const SchemaObject* n = new_tables[i];
         RenameCandidate candidate{"", g->name, n->name};
-        if (renames.declined.count(candidate.argument()) == 0 && table_similarity(a, shape_of(*n)) >= 0.5) {
+        if (renames.declined.count(candidate.argument()) == 0 && table_similarity(a, new_shapes[i]) >= 0.5) {
           c.undecided.push_back(std::move(candidate));
           break;
         }
