@@ -16,7 +16,7 @@ namespace mysql_ddl {
 
 std::string q(const std::string& name) { return ddl::quote_name(name, DriverKind::mysql); }
 
-bool is_foreign_key(const TablePart& p) { return p.text.find(" FOREIGN KEY ") != std::string::npos; }
+using ddl::is_foreign_key;
 
 bool not_null(const TablePart& p) { return p.text.find(" NOT NULL") != std::string::npos; }
 
@@ -111,13 +111,12 @@ std::string old_name_of(const SchemaChanges& c, const std::string& table) {
 
 // Foreign keys of the desired schema, unchanged, whose columns (either side) change type: they
 // are dropped before the change and added again after it.
-std::vector<std::pair<std::string, const TablePart*>> keys_on_changed_columns(const SchemaChanges& c, const Schema&,
-                                                                              const Schema&) {
+ddl::ForeignKeys keys_on_changed_columns(const SchemaChanges& c) {
   std::map<std::string, std::set<std::string>> changed;  // table (new name) -> columns (new names)
   for (const TableChange& t : c.tables) {
     for (const auto& [a, b] : t.changed_columns) changed[t.name].insert(to_lower(b->name));
   }
-  std::vector<std::pair<std::string, const TablePart*>> out;
+  ddl::ForeignKeys out;
   if (changed.empty()) return out;
   const auto uses_changed = [&](const std::string& table, std::string_view columns) {
     const auto it = changed.find(table);
@@ -237,7 +236,7 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
       if (is_foreign_key(*p)) ddl::add(s, "ALTER TABLE " + q(t.old_name) + " " + drop_part(*p));
     }
   }
-  const std::vector<std::pair<std::string, const TablePart*>> readd = keys_on_changed_columns(c, from, to);
+  const ddl::ForeignKeys readd = keys_on_changed_columns(c);
   for (const auto& [table, key] : readd) {
     ddl::add(s, "ALTER TABLE " + q(old_name_of(c, table)) + " DROP FOREIGN KEY " + q(key->name));
   }
@@ -254,26 +253,13 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
     if (o->type == "table") gone.push_back(o);
   }
   for (const SchemaObject* o : ddl::drop_order(gone)) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
-  std::vector<std::pair<std::string, const TablePart*>> foreign_keys;
-  std::vector<TableShape> created;
+  std::vector<const SchemaObject*> new_tables;
   for (const SchemaObject* o : c.created) {
-    if (o->type != "table") continue;
-    if (auto shape = table_shape(o->text, DriverKind::mysql)) {
-      shape->name = o->name;
-      created.push_back(std::move(*shape));
-    }
+    if (o->type == "table") new_tables.push_back(o);
   }
-  for (const TableShape& t : created) {
-    std::vector<std::string> parts;
-    for (const TablePart& p : t.parts) {
-      if (is_foreign_key(p)) {
-        foreign_keys.emplace_back(t.name, &p);
-      } else {
-        parts.push_back("  " + ddl::part_text(p, DriverKind::mysql));
-      }
-    }
-    ddl::add(s, "CREATE TABLE " + q(t.name) + " (\n" + ddl::join(parts, ",\n") + "\n)" + (t.tail.empty() ? "" : " " + t.tail));
-  }
+  std::vector<TableShape> created;
+  ddl::ForeignKeys foreign_keys;
+  ddl::create_tables(s, new_tables, DriverKind::mysql, created, foreign_keys);
   for (const TableChange& t : c.tables) alter_table(s, t);
 
   for (const TableChange& t : c.tables) {

@@ -54,7 +54,7 @@ Column parse_column(const TablePart& p) {
   return c;
 }
 
-bool is_foreign_key(const TablePart& p) { return p.text.find(" FOREIGN KEY ") != std::string::npos; }
+using ddl::is_foreign_key;
 
 // The definition of a named constraint: "CONSTRAINT name PRIMARY KEY (id)" -> "PRIMARY KEY (id)".
 std::string constraint_body(const TablePart& p) {
@@ -441,25 +441,9 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   for (const SchemaObject* o : ddl::drop_order(dropped_of("table"))) {
     ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
   }
-  std::vector<std::pair<std::string, const TablePart*>> foreign_keys;
   std::vector<TableShape> created_shapes;
-  for (const SchemaObject* o : created_of("table")) {
-    auto shape = table_shape(o->text, k_kind);
-    if (!shape) continue;
-    shape->name = o->name;
-    created_shapes.push_back(std::move(*shape));
-  }
-  for (const TableShape& t : created_shapes) {
-    std::vector<std::string> parts;
-    for (const TablePart& p : t.parts) {
-      if (is_foreign_key(p)) {
-        foreign_keys.emplace_back(t.name, &p);
-      } else {
-        parts.push_back("  " + ddl::part_text(p, k_kind));
-      }
-    }
-    ddl::add(s, "CREATE TABLE " + q(t.name) + " (\n" + ddl::join(parts, ",\n") + "\n)");
-  }
+  ddl::ForeignKeys foreign_keys;
+  ddl::create_tables(s, created_of("table"), k_kind, created_shapes, foreign_keys);
   for (const TableChange& t : c.tables) {
     for (const TablePart* p : t.added_columns) add_column(s, t.name, *p, owned);
     for (const auto& [a, b] : t.changed_columns) alter_column(s, t.name, *a, *b, owned);

@@ -86,6 +86,30 @@ std::vector<const SchemaObject*> dependents(const Schema& schema, const std::vec
   return out;
 }
 
+bool is_foreign_key(const TablePart& part) { return part.text.find(" FOREIGN KEY ") != std::string::npos; }
+
+void create_tables(Script& s, const std::vector<const SchemaObject*>& tables, DriverKind kind,
+                   std::vector<TableShape>& shapes, ForeignKeys& foreign_keys) {
+  for (const SchemaObject* o : tables) {
+    if (auto shape = table_shape(o->text, kind)) {
+      shape->name = o->name;
+      shapes.push_back(std::move(*shape));
+    }
+  }
+  // Only now, with `shapes` complete, are pointers into it taken.
+  for (const TableShape& t : shapes) {
+    std::vector<std::string> parts;
+    for (const TablePart& p : t.parts) {
+      if (is_foreign_key(p)) {
+        foreign_keys.emplace_back(t.name, &p);
+      } else {
+        parts.push_back("  " + part_text(p, kind));
+      }
+    }
+    add(s, "CREATE TABLE " + quote_name(t.name, kind) + " (\n" + join(parts, ",\n") + "\n)" + (t.tail.empty() ? "" : " " + t.tail));
+  }
+}
+
 std::vector<const SchemaObject*> drop_order(std::vector<const SchemaObject*> tables) {
   std::vector<const SchemaObject*> ordered;
   while (!tables.empty()) {

@@ -59,6 +59,17 @@ std::string part_text(const TablePart& part, DriverKind kind);
 // change a column a view reads).
 std::vector<const SchemaObject*> dependents(const Schema& schema, const std::vector<std::string>& names);
 
+// Whether a table part is a foreign key ("CONSTRAINT x FOREIGN KEY (...) REFERENCES ...").
+bool is_foreign_key(const TablePart& part);
+
+// Foreign keys of new tables, as (table, part): added once every table exists.
+using ForeignKeys = std::vector<std::pair<std::string, const TablePart*>>;
+
+// CREATE TABLE for each of `tables` from its parts, without its foreign keys, which go to
+// `foreign_keys`. `shapes` holds the parts those point into: it must outlive them.
+void create_tables(Script& s, const std::vector<const SchemaObject*>& tables, DriverKind kind,
+                   std::vector<TableShape>& shapes, ForeignKeys& foreign_keys);
+
 // Tables to drop, each before the tables it references (a table's text mentions them).
 std::vector<const SchemaObject*> drop_order(std::vector<const SchemaObject*> tables);
 
