@@ -276,7 +276,10 @@ SchemaChanges compare_schemas(const Schema& from, const Schema& to, DriverKind k
     if (want.count(key) == 0) (o->type == "table" ? gone_tables : c.dropped).push_back(o);
   }
   // Tables renamed by choice, then the candidates.
-  for (const auto& [old_name, new_name] : renames.tables) {
+  for (const auto& rename : renames.tables) {
+    // Named copies, not structured bindings: clang 14 (the fuzz build) cannot capture bindings.
+    const std::string& old_name = rename.first;
+    const std::string& new_name = rename.second;
     const auto g = std::find_if(gone_tables.begin(), gone_tables.end(), [&](const SchemaObject* o) { return o->name == old_name; });
     const auto n = std::find_if(new_tables.begin(), new_tables.end(), [&](const SchemaObject* o) { return o->name == new_name; });
     if (g == gone_tables.end() || n == new_tables.end()) {
@@ -302,7 +305,9 @@ SchemaChanges compare_schemas(const Schema& from, const Schema& to, DriverKind k
       }
     }
   }
-  for (const auto& [key, new_name] : renames.columns) {
+  for (const auto& rename : renames.columns) {
+    const std::string& key = rename.first;
+    const std::string& new_name = rename.second;
     const std::string table = key.substr(0, key.rfind('.'));
     const std::string old_name = key.substr(key.rfind('.') + 1);
     const bool used = std::any_of(c.tables.begin(), c.tables.end(), [&](const TableChange& t) {
