@@ -62,23 +62,9 @@ cd "$E2E_TMP" || exit 2
 
 # strata: the binary, bounded in time, so that a hang is a failure (exit 124), not a stuck suite.
 strata() { timeout -k 5 "${E2E_CMD_TIMEOUT:-30}" "$STRATA" "$@"; }
-# tree_sig: every file and folder under the current directory with a hash of its content. A
-# SQLite file is hashed by its logical dump (its -wal and -shm files are part of it), less the
-# one row a failed call to a model adds to the log of calls, marked 'error' (`strata logs` shows
-# it): a bad input may leave that record and nothing else.
-tree_sig() {
-    find . \( -type f -o -type d \) ! -name '*-shm' ! -name '*-wal' -print | LC_ALL=C sort |
-        while IFS= read -r f; do
-            if [ -d "$f" ]; then
-                echo "$f/"
-            elif [ "$(head -c 15 "$f" | tr -d "\0")" = "SQLite format 3" ]; then
-                echo "$f $(sqlite3 -readonly "$f" .dump | grep -Ev "^INSERT INTO (llm_calls VALUES\(.*,'error',|sqlite_sequence VALUES\('llm_calls')" |
-                    sha256sum | cut -c1-16)"
-            else
-                echo "$f $(sha256sum <"$f" | cut -c1-16)"
-            fi
-        done
-}
+# tree_sig: every file and folder under the current directory with a hash of its content
+# (tree_sig.py says how SQLite files are compared).
+tree_sig() { python3 "$HERE/tree_sig.py"; }
 CRASH_RE='terminate called|Segmentation fault|Aborted|core dumped|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|internal error|std::|what\(\)|stack trace|#[0-9]+ 0x'
 
 mkdir -p "$E2E_TMP/outputs"
@@ -88,7 +74,7 @@ while IFS=$'\t' read -r id command kind input setup cmd code message; do
     N=$((N + 1))
     case_ "$id $command ($kind): $input"
     server_reset
-    my_root "DROP DATABASE IF EXISTS strata; CREATE DATABASE strata"
+    case "$setup$cmd" in *MYSQL* | *my_root* | *kill_sleeper*) my_root "DROP DATABASE IF EXISTS strata; CREATE DATABASE strata" ;; esac
     D="$E2E_TMP/cases/$id"
     mkdir -p "$D"
     cp -a "$F/." "$D/"

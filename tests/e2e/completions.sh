@@ -62,6 +62,11 @@ fail() {
     FAILED=$((FAILED + 1))
     echo "FAIL $NAME: $*"
 }
+# has_line LIST ITEM: ITEM is a whole line of LIST. In bash itself: a grep per candidate made
+# this script spend minutes starting processes.
+has_line() {
+    [[ $'\n'"$1"$'\n' == *$'\n'"$2"$'\n'* ]]
+}
 
 # ---------------------------------------------------------------------------
 # bash
@@ -99,7 +104,7 @@ expect_has() {
         return
     fi
     for c in "${cands[@]}"; do
-        if ! printf '%s\n' "$REPLY_LIST" | grep -qxF -- "$c"; then
+        if ! has_line "$REPLY_LIST" "$c"; then
             fail "bash: $desc: '$c' not offered; got: $(_show)"
             ok=0
         fi
@@ -131,7 +136,7 @@ expect_lacks() {
     shift
     bcomp "$@"
     for c in "${cands[@]}"; do
-        if printf '%s\n' "$REPLY_LIST" | grep -qxF -- "$c"; then
+        if has_line "$REPLY_LIST" "$c"; then
             fail "bash: $desc: '$c' offered but should not be; got: $(_show)"
             ok=0
         fi
@@ -451,7 +456,7 @@ for sub in $SUBS; do
     offered=$(printf '%s\n' "$REPLY_LIST" | sed '/^$/d' | sort -u)
     missing=""
     for o in $(printf '%s\n' "$sub_help" | help_opts); do
-        printf '%s\n' "$offered" | grep -qxF -- "$o" || missing="$missing $o"
+        has_line "$offered" "$o" || missing="$missing $o"
     done
     if [ -z "$missing" ]; then
         pass "bash: $sub: every option in '$sub --help' is completed"
@@ -459,8 +464,9 @@ for sub in $SUBS; do
         fail "bash: $sub: options in 'strata migrate $sub --help' not completed:$missing"
     fi
     unknown=""
+    known=$(printf '%s\n%s\n' "$sub_help" "$migrate_help" | help_opts)
     for o in $offered; do
-        printf '%s\n%s\n' "$sub_help" "$migrate_help" | help_opts | grep -qxF -- "$o" || unknown="$unknown $o"
+        has_line "$known" "$o" || unknown="$unknown $o"
     done
     if [ -z "$unknown" ]; then
         pass "bash: $sub: every completed option is in the binary's help"
@@ -488,22 +494,23 @@ short_opts() { # short options (-x,--long, or -x alone: "-k N") in CLI11 help te
 # in OFFERED (the candidates for `strata WORDS -<TAB>`, one a line), and
 # every option offered is in that help or the parent command's.
 help_check() {
-    local sh=$1 words=$2 offered=$3 help parent_help="" o missing="" unknown=""
+    local sh=$1 words=$2 offered=$3 help parent_help="" o missing="" unknown="" known
     # shellcheck disable=SC2086
     help=$(strata $words --help 2>&1) || { fail "'strata $words --help' exited non-zero"; return; }
     # shellcheck disable=SC2086
     case $words in *" "*) parent_help=$(strata ${words%% *} --help 2>&1) ;; esac
     for o in $(printf '%s\n' "$help" | help_opts) $(printf '%s\n' "$help" | short_opts); do
-        printf '%s\n' "$offered" | grep -qxF -- "$o" || missing="$missing $o"
+        has_line "$offered" "$o" || missing="$missing $o"
     done
     if [ -z "$missing" ]; then
         pass "$sh: $words: every option in '$words --help' is completed"
     else
         fail "$sh: $words: options in 'strata $words --help' not completed:$missing"
     fi
-    for o in $(printf '%s\n' "$offered" | grep -E -- '^-'); do
-        { printf '%s\n%s\n' "$help" "$parent_help" | help_opts; printf '%s\n%s\n' "$help" "$parent_help" | short_opts; } |
-            grep -qxF -- "$o" || unknown="$unknown $o"
+    known=$({ printf '%s\n%s\n' "$help" "$parent_help" | help_opts; printf '%s\n%s\n' "$help" "$parent_help" | short_opts; })
+    for o in $offered; do
+        [[ $o == -* ]] || continue
+        has_line "$known" "$o" || unknown="$unknown $o"
     done
     if [ -z "$unknown" ]; then
         pass "$sh: $words: every completed option is in the binary's help"
@@ -550,7 +557,7 @@ if command -v fish >/dev/null 2>&1; then
             return
         fi
         for c in "$@"; do
-            printf '%s\n' "$out" | grep -qxF -- "$c" || { fail "fish: '$line': '$c' not offered; got: $(printf "%s\n" "$out" | tr "\n" " ")"; ok=0; }
+            has_line "$out" "$c" || { fail "fish: '$line': '$c' not offered; got: $(printf "%s\n" "$out" | tr "\n" " ")"; ok=0; }
         done
         [ $ok = 1 ] && pass "fish: '$line'"
     }
@@ -594,7 +601,7 @@ if command -v fish >/dev/null 2>&1; then
         shift
         out=$(fcomp "$line")
         for c in "$@"; do
-            printf '%s\n' "$out" | grep -qxF -- "$c" && { fail "fish: '$line': '$c' offered but should not be"; ok=0; }
+            has_line "$out" "$c" && { fail "fish: '$line': '$c' offered but should not be"; ok=0; }
         done
         [ $ok = 1 ] && pass "fish: '$line' lacks $*"
     }
@@ -695,35 +702,54 @@ if command -v zsh >/dev/null 2>&1; then
         fail "zsh: syntax error in _strata: $(cat "$TMP/.zerr")"
     fi
     if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null 2>&1; then
-        # zcomp LINE: candidates zsh offers for LINE<TAB> (compadd is wrapped
-        # to print every match; the line is then cleared and a marker printed).
+        # One zsh runs every completion (a zsh and compinit per line took most of this script's
+        # time): it reads "DIR<TAB>LINE" lines on stdin and, for each, cds the interactive zsh in
+        # its zpty to DIR, types LINE<TAB> (compadd is wrapped to print every match), clears the
+        # line and prints the matches, one a line, then ZC-END.
         cat >"$TMP/zcomp.zsh" <<'ZEOF'
 zmodload zsh/zpty || exit 3
 zpty z 'TERM=dumb PS1= PROMPT= RPROMPT= zsh -f -i'
-zpty -w z "fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -d ${(q)3}"
+zpty -w z "fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -d ${(q)2}"
 zpty -w z 'compadd() { local -a __h; builtin compadd -O __h "$@"; (( $#__h )) && print -rl -- "<M>"$^__h >&2; builtin compadd "$@"; }'
 zpty -w z 'zstyle ":completion:*" menu no; unsetopt beep; LISTMAX=100000; print -- ZC-READY'
 while zpty -r z l; do [[ $l == *ZC-READY* && $l != *print* ]] && break; done
-zpty -w -n z "$2"$'\t'
-sleep 0.5
-zpty -w -n z $'\C-u'
-zpty -w z 'print -- ZC-DONE'
-out=''
-while zpty -r z l; do out+=$l; [[ $l == *ZC-DONE* && $l != *print* ]] && break; done
+n=0
+while IFS=$'\t' read -r dir line; do
+  n=$((n + 1))
+  zpty -w z "cd -- ${(q)dir}; print -- ZC-CD-$n"
+  while zpty -r z l; do [[ $l == *ZC-CD-$n* && $l != *print* ]] && break; done
+  zpty -w -n z "$line"$'\t'
+  # The completion runs before zle reads the keys that follow; the pause keeps a listing from
+  # seeing them as typeahead.
+  sleep 0.2
+  zpty -w -n z $'\C-u'
+  zpty -w z "print -- ZC-DONE-$n"
+  out=''
+  while zpty -r z l; do out+=$l; [[ $l == *ZC-DONE-$n* && $l != *print* ]] && break; done
+  print -r -- "$out" | tr '\r' '\n' | grep -a '<M>' | sed 's/.*<M>//' | sort -u
+  print -- ZC-END
+done
 zpty -d z
-print -r -- "$out" | tr '\r' '\n' | grep -a '<M>' | sed 's/.*<M>//' | sort -u
 ZEOF
-        # zcomp LINE: the candidates, one a line (run in $ZDIR, default $TMP).
-        # The first call writes $TMP/.zcompdump; the others load it (faster).
+        coproc ZCOMP { zsh -f "$TMP/zcomp.zsh" "$COMPDIR" "$TMP/.zcompdump" 2>&1; }
+        # zcomp LINE: sets ZOUT to the candidates, one a line (completed in $ZDIR, default $TMP);
+        # what came within 20 s when no answer ends. Never in a subshell or pipeline: bash does
+        # not give those the coprocess's descriptors.
         zcomp() {
-            (cd "${ZDIR:-$TMP}" && timeout 20 zsh -f "$TMP/zcomp.zsh" "$COMPDIR" "$1" "$TMP/.zcompdump" 2>&1)
+            local l
+            ZOUT=""
+            printf '%s\t%s\n' "${ZDIR:-$TMP}" "$1" >&"${ZCOMP[1]}" || return
+            while IFS= read -r -t 20 l <&"${ZCOMP[0]}"; do
+                [ "$l" = ZC-END ] && return
+                ZOUT+="$l"$'\n'
+            done
         }
         zexpect() { # zexpect "line" cand...
             local line=$1 out c ok=1
             shift
-            out=$(zcomp "$line")
+            zcomp "$line"; out=$ZOUT
             for c in "$@"; do
-                printf '%s\n' "$out" | grep -qxF -- "$c" || { fail "zsh: '$line': '$c' not offered; got: $(printf "%s\n" "$out" | tr "\n" " ")"; ok=0; }
+                has_line "$out" "$c" || { fail "zsh: '$line': '$c' not offered; got: $(printf "%s\n" "$out" | tr "\n" " ")"; ok=0; }
             done
             [ $ok = 1 ] && pass "zsh: '$line'"
         }
@@ -747,15 +773,15 @@ ZEOF
         zexpect_lacks() { # zexpect_lacks "line" cand...
             local line=$1 out c ok=1
             shift
-            out=$(zcomp "$line")
+            zcomp "$line"; out=$ZOUT
             for c in "$@"; do
-                printf '%s\n' "$out" | grep -qxF -- "$c" && { fail "zsh: '$line': '$c' offered but should not be"; ok=0; }
+                has_line "$out" "$c" && { fail "zsh: '$line': '$c' offered but should not be"; ok=0; }
             done
             [ $ok = 1 ] && pass "zsh: '$line' lacks $*"
         }
         zexpect_none() {
             local out
-            out=$(zcomp "$1")
+            zcomp "$1"; out=$ZOUT
             if [ -n "$out" ]; then
                 fail "zsh: '$1': expected no candidates, got: $(printf "%s\n" "$out" | tr "\n" " ")"
             else
@@ -807,7 +833,8 @@ ZEOF
         ZDIR=$TMP
         zexpect_none "strata collections remove "
         for words in "${help_cmds[@]}"; do
-            help_check zsh "$words" "$(zcomp "strata $words -" | sed '/^$/d' | sort -u)"
+            zcomp "strata $words -"
+            help_check zsh "$words" "$(printf '%s' "$ZOUT" | sed '/^$/d' | sort -u)"
         done
     else
         echo "$NAME: note: zsh/zpty or timeout not available; interactive zsh checks skipped"
