@@ -277,7 +277,7 @@ SchemaChanges compare_schemas(const Schema& from, const Schema& to, DriverKind k
   }
   // Tables renamed by choice, then the candidates.
   for (const auto& rename : renames.tables) {
-    // Named copies, not structured bindings: clang 14 (the fuzz build) cannot capture bindings.
+    // References, not structured bindings: clang 14 (the fuzz build) cannot capture bindings.
     const std::string& old_name = rename.first;
     const std::string& new_name = rename.second;
     const auto g = std::find_if(gone_tables.begin(), gone_tables.end(), [&](const SchemaObject* o) { return o->name == old_name; });

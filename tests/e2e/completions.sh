@@ -733,7 +733,7 @@ zpty -d z
 ZEOF
         coproc ZCOMP { zsh -f "$TMP/zcomp.zsh" "$COMPDIR" "$TMP/.zcompdump" 2>&1; }
         # zcomp LINE: sets ZOUT to the candidates, one a line (completed in $ZDIR, default $TMP);
-        # what came within 20 s when no answer ends. Never in a subshell or pipeline: bash does
+        # after 20 s without an answer, to what came so far. Never in a subshell or pipeline: bash does
         # not give those the coprocess's descriptors.
         zcomp() {
             local l
