@@ -67,7 +67,7 @@ cmds = {
 }
 def run(cmd):
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)  # nothing piped as context
     wall = (time.perf_counter() - t0) * 1000
     if p.returncode != 0:
         sys.exit(f"ask.sh: {' '.join(cmd[:2])} failed ({p.returncode}): {p.stderr.strip()}")

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "common/public.h"
+#include "interface_spec.h"
 #include "migrate/public.h"
 #include "option_bundles.h"
 #include "output.h"
@@ -66,7 +67,7 @@ bool will_connect_to_postgres(const std::vector<std::string>& args) {
 
 int run(int argc, const char* const* argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  // libpq loads while the command line is parsed (migrate/pq_preload.h).
+  // libpq loads while the command line is parsed (migrate/engines/postgres/pq_preload.h).
   std::optional<migrate::PqPreload> loading_libpq;
   if (will_connect_to_postgres(args)) loading_libpq.emplace();
   if (version_json_asked(args)) {
@@ -90,6 +91,7 @@ int run(int argc, const char* const* argv) {
     CLI::App* cmd = app.add_subcommand(std::string(c.name), std::string(c.summary));
     runs.emplace_back(cmd, c.setup(*cmd));
   }
+  const CLI::App* spec = add_spec_command(app);
 
   const RunContext context{chosen_color(args)};
   const ColorMode color = context.color;
@@ -115,6 +117,10 @@ int run(int argc, const char* const* argv) {
     return to_int(e.code());
   }
   const CLI::App* chosen = app.get_subcommands().front();  // require_subcommand(1)
+  if (chosen == spec) {
+    std::cout << interface_spec_json(app) << '\n';
+    return 0;
+  }
   const auto run_of = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.first == chosen; });
   try {
     return run_of->second(context);

@@ -1,6 +1,10 @@
 #include "ask_command.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -18,6 +22,7 @@
 #include "llm/public.h"
 #include "option_bundles.h"
 #include "output.h"
+#include "settings.h"
 #include "store/public.h"
 
 namespace strata::cli {
@@ -30,29 +35,47 @@ struct AskCliOptions {
   AnswerFlags answer;
   std::vector<std::string> question;  // the words, joined by spaces
   bool continue_last = false, context_only = false;
+  bool no_stdin = false;  // --no-stdin: standard input is not read as context
 };
 
 // `strata ask -`: the question is standard input, as `llm` and `aichat` read it (echo q | strata
 // ask -). Bounded: a question is a prompt, not a document, and a runaway pipe must not fill memory.
 constexpr std::size_t k_max_stdin_question = 1 << 20;
 
-std::string question_from_stdin() {
+// Standard input, whole, or the usage error `too_long` when it holds more than `limit` bytes.
+std::string read_stdin(std::size_t limit, const char* what, const std::string& too_long, const std::string& hint) {
   std::string text;
   char buf[65536];
   std::size_t n = 0;
   while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
     text.append(buf, n);
-    if (text.size() > k_max_stdin_question) {
-      usage("the question on standard input is longer than 1 MiB", "put a long text into the collection with strata ingest");
-    }
+    if (text.size() > limit) usage(too_long, hint);
   }
-  if (std::ferror(stdin)) usage(std::string("cannot read the question from standard input: ") + std::strerror(errno));
+  if (std::ferror(stdin)) usage(std::string("cannot read ") + what + " from standard input: " + std::strerror(errno));
   return text;
+}
+
+std::string question_from_stdin() {
+  return read_stdin(k_max_stdin_question, "the question", "the question on standard input is longer than 1 MiB",
+                    "put a long text into the collection with strata ingest");
+}
+
+// `echo "$ERR" | strata ask 'why?'`: with a question given, standard input that is not a
+// terminal is text of the user's to ask about, as `llm` prepends piped content to its prompt.
+// Not read with --no-stdin, nor when there is none to read (closed, a terminal).
+std::string context_from_stdin(const AskCliOptions& o) {
+  if (o.no_stdin || ::isatty(STDIN_FILENO)) return "";
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) != 0) return "";
+  return read_stdin(ask::k_max_user_context_bytes, "the text given with the question",
+                    "standard input is longer than 1 MiB, the most strata ask reads with a question",
+                    "pipe less of it (e.g. | tail -c 200000), or give --no-stdin to leave standard input unread");
 }
 
 ask::AskRequest request_of(const AskCliOptions& o) {
   ask::AskRequest r = answer_request(o.answer);
   if (o.question.size() == 1 && o.question[0] == "-") {
+    if (o.no_stdin) usage("--no-stdin: the question '-' is read from standard input", "give the question as words");
     r.question = question_from_stdin();
     if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question on standard input is empty");
     // A trailing newline from echo or a file is not part of the question.
@@ -61,6 +84,7 @@ ask::AskRequest request_of(const AskCliOptions& o) {
     for (const std::string& w : o.question) r.question += (r.question.empty() ? "" : " ") + w;
   }
   if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question is empty");
+  if (!(o.question.size() == 1 && o.question[0] == "-")) r.user_context = context_from_stdin(o);
   if (r.conversation && o.continue_last) usage("give --continue or --conversation, not both");
   r.continue_last = o.continue_last;
   r.context_only = o.context_only;
@@ -143,14 +167,16 @@ int run_ask(const AskCliOptions& o) {
   const double open_ms = ms_since(t_open);
 
   AnswerPrinter printer(f.raw, out.json || o.context_only, out,
-                        [&](const ask::AskResult& done) { print_answered(done, request, f.raw, out); });
+                        [&](const ask::AskResult& done) {
+                          print_answered(done, request, f.raw, out, StepLimit::error_follows);
+                        });
   ask::AskRequest cancellable = request;
   cancellable.cancel = interrupt_flag();
   // Started only when a model may call them; stopped (and reaped) when the answer is done.
   std::unique_ptr<mcp::ClientSet> servers;
   if (f.tools && provider.kind != ask::ProviderKind::none && !o.context_only) {
     servers = start_mcp_servers(out);
-    cancellable.tools.external = ask::mcp_agent_tools(*servers);
+    cancellable.tools.external = ask::mcp_agent_tools(*servers, configuration().mcp_servers);
   }
   ask::AskResult r = [&] {
     const InterruptGuard guard;
@@ -193,6 +219,15 @@ int run_ask(const AskCliOptions& o) {
     throw Error(ExitCode::partial, why,
                 "the partial answer is shown and logged as partial; asking again starts a new answer");
   }
+  if (r.step_limit) {
+    const std::size_t steps = request.tools.max_steps;
+    throw Error(ExitCode::step_limit,
+                "no answer: the model still asked for tools at the last of --max-steps " + std::to_string(steps) +
+                    " requests",
+                steps < 20 ? "give it more requests, e.g. --max-steps " + std::to_string(std::min<std::size_t>(steps * 2, 20)) +
+                                 " (at most 20); what it wrote is logged as partial (strata logs)"
+                           : "ask a narrower question; what it wrote is logged as partial (strata logs)");
+  }
   return 0;
 }
 
@@ -206,6 +241,8 @@ Run setup_ask(CLI::App& cmd) {
   add_answer_options(cmd, o->answer, "Continue conversation ID (see strata logs)");
   cmd.add_flag("-c,--continue", o->continue_last, "Continue the most recent conversation");
   cmd.add_flag("--context-only", o->context_only, "Print the prompt that would be sent, and stop");
+  cmd.add_flag("--no-stdin", o->no_stdin,
+               "Leave standard input unread (by default text piped in with a question is its context, up to 1 MiB)");
   add_output_options(cmd, o->answer.out,
                      {"One JSON object: answer, citations, sources, model, usage, cached, timings (nothing streamed)",
                       "No notes or summary on stderr (warnings and errors remain)"});
@@ -215,10 +252,12 @@ Run setup_ask(CLI::App& cmd) {
       "  strata ask --base-url http://localhost:11434/v1 --model llama3.2 'what does redo do?'\n"
       "  OPENAI_API_KEY=... strata ask --model gpt-4o-mini 'what does redo do?'\n"
       "  strata ask -c 'and for the store?'\n"
+      "  make 2>&1 | strata ask 'why did the build fail?'\n"
       "  strata ask --json 'what is a checksum?' | jq -r .answer\n"
       "  strata ask --tools --model gpt-4o-mini 'compare redo and rollback'\n"
       "Exit: 0 answered, 2 usage (e.g. bad -k, --where or --vector-weight), key rejected or prompt too long,\n"
-      "7 store or server unavailable, 8 the answer was cut off (the partial answer is printed)");
+      "7 store or server unavailable, 8 the answer was cut off (the partial answer is printed),\n"
+      "9 --tools: --max-steps ran out before an answer");
   return [o](const RunContext& context) {
     o->answer.out.color = context.color;
     return run_ask(*o);

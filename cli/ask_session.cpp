@@ -13,12 +13,13 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "embed_output.h"
 #include "flag_values.h"
 #include "input.h"
 #include "number_flags.h"
 #include "progress.h"
+#include "settings.h"
+#include "terminal_filter.h"
 
 namespace strata::cli {
 namespace {
@@ -43,13 +44,14 @@ std::string system_text(const std::string& value) {
   return text;
 }
 
-// A tool not marked read-only runs only when the user says so at the terminal; with no terminal
-// to ask (a script, CI) it is refused, and --yes is the way to allow it.
-bool confirm_on_terminal(const std::string& tool, const std::string& arguments) {
-  std::string shown = llm::sanitize_for_terminal(arguments);
-  if (shown.size() > 300) shown = shown.substr(0, utf8_boundary_before(shown, 300)) + "…";
-  std::cerr << "strata: the model wants to run " << llm::sanitize_for_terminal(tool) << " " << shown
-            << ", which may change things. Allow it? [y/N] " << std::flush;
+// A tool that asks first runs only when the user says so at the terminal, shown every argument
+// (core made the lines: ask/tool_confirm.h); with no terminal to ask (a script, CI) it is
+// refused, and --yes is the way to allow it.
+bool confirm_on_terminal(const std::string& tool, const std::vector<std::string>& argument_lines) {
+  std::string text = "strata: the model wants to run " + safe_line(tool) +
+                     (argument_lines.empty() ? " with no arguments" : " with these arguments") + ":\n";
+  for (const std::string& line : argument_lines) text += "  " + safe_line(line) + "\n";
+  std::cerr << text << "strata: allow it? [y/N] " << std::flush;
   std::string answer;
   if (!std::getline(std::cin, answer)) {
     std::cin.clear();
@@ -159,7 +161,7 @@ void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_
                                     "With --tools: model requests at most, 1 to 20; the last must answer (default: 4)")
                          ->type_name("N"),
                      1, 20);
-  cmd.add_flag("-y,--yes", o.yes, "With --tools: run tools not marked read-only without asking");
+  cmd.add_flag("-y,--yes", o.yes, "With --tools: run MCP servers' tool calls without asking (each asks first otherwise)");
   cmd.add_flag("--no-cache", o.no_cache, "Ask the model even when the store has this exact request's answer");
   cmd.add_flag("--no-stream", o.no_stream, "Ask for the whole answer at once (servers that cannot stream)");
   cmd.add_flag("--redact", o.redact,
@@ -172,6 +174,7 @@ void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_
 ask::AskRequest answer_request(const AnswerFlags& o) {
   ask::AskRequest r;
   apply_embed_server(std::nullopt, std::nullopt, r.embed);  // the question's embedding: the collection's server, as search's
+  r.embed.base_url_flag = "OPENAI_BASE_URL=";  // --base-url is the model's
   r.collection = o.store.collection;
   const RetrievalFlags& f = o.retrieval;
   apply_retrieval(f, r.k, r.mode, r.where);
@@ -227,8 +230,11 @@ store::Store open_answer_store(const StoreOptions& options) {
 void AnswerPrinter::text(std::string_view delta) {
   clear_status();
   if (silent_) return;
-  const std::string safe = raw_ ? std::string(delta) : sanitizer_.feed(delta);
-  emit(safe);
+  if (!raw_) return emit(sanitizer_.feed(delta));
+  // --raw: the model's bytes as they came, past the terminal filter too (the user asked).
+  filter_stdout(false);
+  emit(delta);
+  filter_stdout(true);
 }
 
 void AnswerPrinter::retrying(const std::string& why, std::chrono::milliseconds wait) {
@@ -236,7 +242,8 @@ void AnswerPrinter::retrying(const std::string& why, std::chrono::milliseconds w
   const std::string line = "strata: " + retry_text(why, wait);
   if (ProgressLine::stderr_is_terminal()) {
     const std::size_t columns = terminal_columns(STDERR_FILENO);
-    std::cerr << "\r\x1b[K" << fit_to_width(line, columns > 1 ? columns - 1 : 79) << std::flush;
+    erase_line(std::cerr);
+    std::cerr << fit_to_width(line, columns > 1 ? columns - 1 : 79) << std::flush;
     status_drawn_ = true;
   } else {
     std::cerr << line << '\n';
@@ -272,14 +279,16 @@ void AnswerPrinter::emit(std::string_view s) {
 }
 
 void AnswerPrinter::clear_status() {
-  if (status_drawn_) std::cerr << "\r\x1b[K" << std::flush;
+  if (status_drawn_) erase_line(std::cerr);
   status_drawn_ = false;
 }
 
 void print_sources(const ask::AskResult& r, bool raw, bool color) {
-  if (r.pack.sources.empty()) return;
-  std::vector<bool> cited(r.pack.sources.size() + 1, r.citations.cited.empty());
-  for (const std::size_t n : r.citations.cited) cited[n] = true;
+  if (r.citations.cited.empty()) return;
+  std::vector<bool> cited(r.pack.sources.size() + 1, false);
+  for (const std::size_t n : r.citations.cited) {
+    if (n < cited.size()) cited[n] = true;
+  }
   std::string out = "\n";
   for (const llm::Source& s : r.pack.sources) {
     if (!cited[s.number]) continue;
@@ -290,7 +299,8 @@ void print_sources(const ask::AskResult& r, bool raw, bool color) {
 }
 
 // Runs before the log is written (AskObserver::answered).
-void print_answered(const ask::AskResult& r, const ask::AskRequest& request, bool raw, const OutputOptions& out) {
+void print_answered(const ask::AskResult& r, const ask::AskRequest& request, bool raw, const OutputOptions& out,
+                    StepLimit step_limit) {
   if (!out.json) {
     if (r.partial) {
       write_out(r.interrupted ? "[partial answer: interrupted (Ctrl-C)]\n"
@@ -300,6 +310,8 @@ void print_answered(const ask::AskResult& r, const ask::AskRequest& request, boo
       print_warning("nothing in collection '" + request.collection + "' matches the question", out.color);
     } else if (r.abstained) {
       write_out("\n");  // no source backs an abstention
+    } else if (r.step_limit) {
+      write_out("\n");  // no answer came: nothing it wrote on the way is backed by a source
     } else {
       print_sources(r, raw, color_enabled(out.color, STDOUT_FILENO));
     }
@@ -326,7 +338,7 @@ void print_answered(const ask::AskResult& r, const ask::AskRequest& request, boo
                       "); retrieved with the earlier questions' words instead",
                   out.color);
   }
-  if (r.step_limit) {
+  if (r.step_limit && step_limit == StepLimit::warning) {
     print_warning("the model still asked for tools at the last of --max-steps " + std::to_string(request.tools.max_steps) +
                       " requests; the answer is what it wrote until then",
                   out.color);

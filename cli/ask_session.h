@@ -94,11 +94,18 @@ class AnswerPrinter final : public ask::AskObserver {
   bool status_drawn_ = false;
 };
 
-// Everything a reader needs once the answer is complete: the partial marker, the cited sources
-// (all when none is cited) and the warnings about the answer (request.collection: the one asked).
-void print_answered(const ask::AskResult& r, const ask::AskRequest& request, bool raw, const OutputOptions& out);
+// What a model that used every --max-steps request without answering is: `strata chat` warns
+// and goes on; `strata ask` says nothing here and ends with an error (exit 9) afterwards.
+enum class StepLimit { warning, error_follows };
 
-// The sources the answer cites, as `[n] path:Lstart-Lend` (all of them when it cites none).
+// Everything a reader needs once the answer is complete: the partial marker, the cited sources
+// (none when none is cited, or when the step limit ended the answer) and the warnings about the
+// answer (request.collection: the one asked).
+void print_answered(const ask::AskResult& r, const ask::AskRequest& request, bool raw, const OutputOptions& out,
+                    StepLimit step_limit = StepLimit::warning);
+
+// The sources the answer cites, as `[n] path:Lstart-Lend`, after a blank line; nothing when it
+// cites none (`--json` has them all).
 void print_sources(const ask::AskResult& r, bool raw, bool color);
 
 // The dim line on stderr after an answer: model, tokens, sources, conversation, time.

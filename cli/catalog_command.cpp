@@ -9,12 +9,12 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "ingest/public.h"
 #include "json_text.h"
 #include "option_bundles.h"
 #include "output.h"
 #include "progress.h"
+#include "settings.h"
 #include "store/public.h"
 #include "store_options.h"
 #include "suggest.h"
@@ -33,9 +33,10 @@ struct CatalogOptions {
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
+// JSON read back from the store (which a repository may ship): bounded like any outside JSON.
 json parse_or_null(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_discarded() ? json(nullptr) : j;
+  ParsedJson parsed = parse_json_within(text);
+  return parsed.ok() ? std::move(parsed.value) : json(nullptr);
 }
 
 std::string chunking_of(const std::string& config) {
@@ -54,7 +55,8 @@ json collection_json(const st::CollectionInfo& c) {
   if (c.embedded) j["embedded"] = *c.embedded;
   const auto& m = c.embedding_model;
   j["embedding"] = m ? json{{"provider", m->provider}, {"model", m->model},
-                            {"dimensions", m->dimensions > 0 ? json(m->dimensions) : json(nullptr)}}
+                            {"dimensions", m->dimensions > 0 ? json(m->dimensions) : json(nullptr)},
+                            {"server", m->server.empty() ? json(nullptr) : json(m->server)}}
                      : json(nullptr);
   return j;
 }
@@ -260,9 +262,8 @@ using Runner = int (*)(const CatalogOptions&);
 
 // The run of a command whose subcommands share its options: the chosen subcommand's, else the
 // command's own (`strata collections` lists them).
-Run run_of(const std::shared_ptr<CatalogOptions>& o, const CLI::App& cmd, std::vector<std::pair<const CLI::App*, Runner>> subs,
-           Runner own) {
-  return [o, &cmd, subs = std::move(subs), own](const RunContext& context) {
+Run run_of(const std::shared_ptr<CatalogOptions>& o, std::vector<std::pair<const CLI::App*, Runner>> subs, Runner own) {
+  return [o, subs = std::move(subs), own](const RunContext& context) {
     o->out.color = context.color;
     for (const auto& [sub, run] : subs) {
       if (sub->parsed()) return run(*o);
@@ -293,7 +294,7 @@ Run setup_collections(CLI::App& cmd) {
   remove->footer("Examples:\n  strata collections remove drafts\n  strata collections remove drafts --store team.db -q");
   add_store_option(*remove, o->store);
   add_output_flags(*remove, *o);
-  return run_of(o, cmd, {{list, list_collections}, {remove, remove_collection}}, list_collections);
+  return run_of(o, {{list, list_collections}, {remove, remove_collection}}, list_collections);
 }
 
 Run setup_documents(CLI::App& cmd) {
@@ -332,7 +333,7 @@ Run setup_documents(CLI::App& cmd) {
   add_store_option(*remove, o->store);
   add_collection_option(*remove, o->store);
   add_output_flags(*remove, *o);
-  return run_of(o, cmd, {{list, list_documents}, {show, show_document}, {remove, remove_documents}}, list_documents);
+  return run_of(o, {{list, list_documents}, {show, show_document}, {remove, remove_documents}}, list_documents);
 }
 
 }  // namespace strata::cli

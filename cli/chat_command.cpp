@@ -1,11 +1,18 @@
 #include "chat_command.h"
 
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,8 +21,10 @@
 #include "ask_session.h"
 #include "common/public.h"
 #include "line_editor.h"
+#include "markdown_render.h"
 #include "option_bundles.h"
 #include "output.h"
+#include "settings.h"
 
 namespace strata::cli {
 namespace {
@@ -33,7 +42,11 @@ struct ChatCliOptions {
 class LineSource {
  public:
   explicit LineSource(bool terminal) {
-    if (terminal) editor_ = std::make_unique<LineEditor>(chat_history_path(), k_chat_history_size);
+    if (!terminal) return;
+    editor_ = std::make_unique<LineEditor>(chat_history_path(), k_chat_history_size);
+    std::vector<std::string> words;
+    for (const ask::ChatCommandInfo& c : ask::chat_commands()) words.push_back(std::string(c.name) + (c.args.empty() ? "" : " "));
+    editor_->complete_with(std::move(words));
   }
   bool terminal() const { return editor_ != nullptr; }
 
@@ -74,6 +87,49 @@ class LineSource {
   bool too_long_ = false;
 };
 
+// The answer as Markdown styled for the terminal (markdown_render.h); the rest is the plain
+// printer's (the retry status line, tool calls, what follows the answer).
+class StyledAnswer final : public ask::AskObserver {
+ public:
+  explicit StyledAnswer(AnswerPrinter& plain) : plain_(plain) {}
+  ~StyledAnswer() override { end(); }  // an error ended the answer: its last line is shown
+  StyledAnswer(const StyledAnswer&) = delete;
+  StyledAnswer& operator=(const StyledAnswer&) = delete;
+
+  void sources(const llm::ContextPack& pack) override { plain_.sources(pack); }
+  void text(std::string_view delta) override {
+    plain_.text({});  // clears a retry's status line; prints nothing
+    write(markdown_.feed(delta));
+  }
+  void retrying(const std::string& why, std::chrono::milliseconds wait) override { plain_.retrying(why, wait); }
+  void tool_called(const ask::ToolCallRecord& call) override {
+    end();
+    plain_.tool_called(call);
+  }
+  void answered(const ask::AskResult& result) override {
+    end();
+    plain_.answered(result);
+  }
+
+ private:
+  void write(const std::string& s) {
+    if (s.empty()) return;
+    write_out(s);
+    std::fflush(stdout);
+    printed_ = true;
+    ends_with_newline_ = s.back() == '\n';
+  }
+  void end() {
+    write(markdown_.finish());
+    if (printed_ && !ends_with_newline_) write("\n");
+  }
+
+  AnswerPrinter& plain_;
+  MarkdownRenderer markdown_;
+  bool printed_ = false;
+  bool ends_with_newline_ = true;
+};
+
 // The session at the terminal or in a script: reads lines, runs them, prints.
 class ChatRun {
  public:
@@ -87,14 +143,25 @@ class ChatRun {
   int loop(LineSource& lines) {
     if (lines.terminal()) greet();
     for (;;) {
-      const LineEditor::Line line = lines.read(lines.terminal() ? safe(session_.request().collection) + "> " : "");
+      LineEditor::Line line = lines.read(lines.terminal() ? safe(session_.request().collection) + "> " : "");
       if (line.kind == LineEditor::Line::Kind::end) break;
       if (line.kind == LineEditor::Line::Kind::cancelled) continue;
       if (lines.too_long()) {
         fail(Error(ExitCode::usage, "a line is longer than 1 MiB", "put a long text into the collection with strata ingest"));
         continue;
       }
-      const ask::ChatLine parsed = ask::parse_chat_line(line.text);
+      ask::ChatLine parsed = ask::parse_chat_line(line.text);
+      if (const std::optional<std::string_view> close = multi_line_end(line.text)) {
+        const LineEditor::Line block = read_block(lines, *close);
+        if (block.kind == LineEditor::Line::Kind::end) break;
+        if (block.kind == LineEditor::Line::Kind::cancelled) continue;
+        parsed = ask::ChatLine{};
+        if (!trim(block.text).empty()) {
+          parsed.kind = ask::ChatLine::Kind::question;
+          parsed.argument = std::string(trim(block.text));
+        }
+        line.text = block.text;
+      }
       if (parsed.kind != ask::ChatLine::Kind::blank) lines.remember(line.text);
       if (parsed.kind == ask::ChatLine::Kind::quit) break;
       try {
@@ -107,6 +174,35 @@ class ChatRun {
   }
 
  private:
+  // A multi-line question: a line ":::" (aichat's spelling) or "!multi" (llm's) opens it, and
+  // ":::" or "!end" closes it; the lines between are one question, line ends kept.
+  static std::optional<std::string_view> multi_line_end(std::string_view line) {
+    const std::string_view t = trim(line);
+    if (t == ":::") return ":::";
+    if (t == "!multi") return "!end";
+    return std::nullopt;
+  }
+
+  // The lines up to `close` (kind text), or the end of input or a Ctrl-C on the way (the block
+  // is dropped: nothing is asked).
+  LineEditor::Line read_block(LineSource& lines, std::string_view close) {
+    LineEditor::Line block;
+    block.kind = LineEditor::Line::Kind::text;
+    bool first = true;
+    for (;;) {
+      const LineEditor::Line l = lines.read(lines.terminal() ? "... " : "");
+      if (l.kind != LineEditor::Line::Kind::text) return l;
+      if (lines.too_long()) {
+        fail(Error(ExitCode::usage, "a line is longer than 1 MiB", "put a long text into the collection with strata ingest"));
+        continue;
+      }
+      if (trim(l.text) == close) return block;
+      if (!first) block.text += '\n';
+      block.text += l.text;
+      first = false;
+    }
+  }
+
   void greet() {
     if (out_.quiet) return;
     const std::string model = provider_.kind == ask::ProviderKind::none ? "offline answers" : provider_.model;
@@ -152,6 +248,11 @@ class ChatRun {
         return;
       case K::help:
         return help();
+      case K::edit:
+        if (!terminal) usage("/edit needs a terminal", "write a multi-line question between two lines ':::'");
+        if (const std::optional<std::string> q = edit_question()) return answer(*q, terminal);
+        print_note("the file was left empty: nothing was asked", out_);
+        return;
       case K::unknown:
         usage(l.error, "/help lists the commands");
     }
@@ -162,7 +263,7 @@ class ChatRun {
   void start_servers() {
     if (servers_ || !session_.request().tools.enabled || provider_.kind == ask::ProviderKind::none) return;
     servers_ = start_mcp_servers(out_);
-    session_.set_external_tools(ask::mcp_agent_tools(*servers_));
+    session_.set_external_tools(ask::mcp_agent_tools(*servers_, configuration().mcp_servers));
   }
 
   void model(const std::string& name) {
@@ -184,14 +285,62 @@ class ChatRun {
     write_out(text);
   }
 
+  // /edit: the user's editor ($VISUAL, else $EDITOR, else vi, run by the shell as git runs it,
+  // so "code --wait" works) on an empty temporary file; what it holds when the editor exits is
+  // the question. nullopt when it is left blank.
+  std::optional<std::string> edit_question() {
+    const net::Getenv env = process_getenv();
+    std::string editor = env("VISUAL").value_or("");
+    if (editor.empty()) editor = env("EDITOR").value_or("");
+    if (editor.empty()) editor = "vi";
+    std::string path = (std::filesystem::temp_directory_path() / "strata-question-XXXXXX.md").string();
+    const int fd = ::mkstemps(path.data(), 3);
+    if (fd < 0) throw Error(ExitCode::unavailable, "cannot make a temporary file for /edit: " + std::string(std::strerror(errno)));
+    ::close(fd);
+    const std::string script = editor + " \"$1\"";
+    const char* argv[] = {"sh", "-c", script.c_str(), "sh", path.c_str(), nullptr};
+    // Ctrl-C in the editor is the editor's: strata waits for it either way.
+    struct sigaction ignore {}, old_int {}, old_quit {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGINT, &ignore, &old_int);
+    ::sigaction(SIGQUIT, &ignore, &old_quit);
+    pid_t pid = 0;
+    int status = 0;
+    const int spawned = ::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ);
+    if (spawned == 0) {
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGQUIT, &old_quit, nullptr);
+    std::string text;
+    {
+      std::ifstream in(path, std::ios::binary);
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (spawned != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      usage("the editor '" + editor + "' failed" +
+                (spawned == 0 && WIFEXITED(status) ? " (exit " + std::to_string(WEXITSTATUS(status)) + ")" : ""),
+            "set VISUAL or EDITOR to an editor that waits until the file is closed; nothing was asked");
+    }
+    if (text.size() > k_max_chat_line) usage("the question is longer than 1 MiB", "put a long text into the collection with strata ingest");
+    if (trim(text).empty()) return std::nullopt;
+    return std::string(trim(text));
+  }
+
   void answer(const std::string& question, bool terminal) {
     if (const std::optional<std::size_t> bad = find_invalid_utf8(question)) {
       usage("the question is not UTF-8 text (invalid byte at offset " + std::to_string(*bad) + ")");
     }
     start_servers();
     const ask::AskRequest& request = session_.request();
-    AnswerPrinter printer(o_.answer.raw, false, out_,
-                          [&](const ask::AskResult& done) { print_answered(done, request, o_.answer.raw, out_); });
+    AnswerPrinter plain(o_.answer.raw, false, out_,
+                        [&](const ask::AskResult& done) { print_answered(done, request, o_.answer.raw, out_); });
+    StyledAnswer styled(plain);
+    ask::AskObserver& printer =
+        !o_.answer.raw && color_enabled(out_.color, STDOUT_FILENO) ? static_cast<ask::AskObserver&>(styled) : plain;
     const std::atomic<bool>* cancel = interrupt_flag();
     std::optional<ask::AskResult> r;
     {
@@ -251,9 +400,12 @@ Run setup_chat(CLI::App& cmd) {
   add_answer_options(cmd, o->answer, "Resume conversation ID (see strata logs) instead of starting a new one");
   add_output_options(cmd, o->answer.out, {nullptr, "No greeting, notes or summary on stderr (warnings and errors remain)"});
   cmd.footer(
-      "In the session: /sources, /collection NAME, /new, /model [NAME], /tools on|off, /help, /quit;\n"
-      "Ctrl-C stops an answer (the session goes on), Ctrl-D ends the session. Not on a terminal:\n"
-      "a question (or a command) per line of standard input.\n"
+      "In the session: /sources, /collection NAME, /new, /edit, /model [NAME], /tools on|off, /help,\n"
+      "/quit; Tab completes them. A multi-line question: paste it, or write it between two lines\n"
+      "':::' (or '!multi' and '!end'), or in an editor with /edit. Ctrl-C stops an answer (the\n"
+      "session goes on), Ctrl-D ends the session. Answers are Markdown styled on a terminal (plain\n"
+      "with NO_COLOR, --color never or --raw). Not on a terminal: a question (or a command) per\n"
+      "line of standard input.\n"
       "Examples:\n"
       "  strata chat\n"
       "  strata chat --base-url http://localhost:11434/v1 --model llama3.2 --collection docs\n"

@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -21,12 +20,12 @@
 #include "chunk/public.h"
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "input.h"
 #include "json_text.h"
 #include "number_flags.h"
 #include "option_bundles.h"
 #include "output.h"
+#include "settings.h"
 
 namespace strata::cli {
 namespace {
@@ -42,7 +41,8 @@ struct ChunkCliOptions {
   std::vector<std::string> files;
   std::string format;     // empty: text on a terminal, jsonl otherwise
   // Unset: strategy markdown for .md/.markdown, recursive otherwise; size 1000; overlap 0;
-  // min_size 0 (off); unit chars (tokens for --strategy token); tokenizer cl100k_base.
+  // min_size a fifth of the size, as ingest (none with --compat langchain); unit chars (tokens
+  // for --strategy token); tokenizer cl100k_base.
   ChunkingFlags chunking;
   std::vector<std::string> separator;  // --separator S (repeatable, backslash escapes)
   std::string separators;              // --separators '["\n\n", "\n"]'
@@ -147,58 +147,33 @@ Plan make_plan(const ChunkCliOptions& o) {
   if (!o.compat.empty() && o.compat != "langchain") {
     usage("unknown value '" + o.compat + "' for --compat; valid: langchain");
   }
-  if (c.strategy) {
-    const auto s = ck::strategy_from_name(*c.strategy);
-    if (!s) throw ck::unknown_strategy(named(o, "--strategy"), *c.strategy, false);
-    p.chunk.strategy = *s;
-    p.strategy_given = true;
-  } else if (separators_given || !o.compat.empty()) {
-    // Both only mean something to the recursive splitter: they choose it for every input.
-    p.chunk.strategy = ck::Strategy::recursive;
-    p.strategy_given = true;
-  }
-  if (p.strategy_given && p.chunk.strategy != ck::Strategy::recursive) {
-    if (separators_given) usage(std::string("--separators applies to --strategy recursive only, not ") + ck::name_of(p.chunk.strategy));
-    if (!o.compat.empty()) usage(std::string("--compat applies to --strategy recursive only, not ") + ck::name_of(p.chunk.strategy));
-  }
-
-  if (c.unit) {
-    const auto u = ck::unit_from_name(*c.unit);
-    if (!u) throw ck::unknown_unit(named(o, "--unit"), *c.unit);
-    p.chunk.unit = *u;
-  }
-  if (p.strategy_given && p.chunk.strategy == ck::Strategy::token) {
-    if (c.unit && p.chunk.unit != ck::Unit::tokens) {
-      usage("--strategy token counts tokens; --unit " + *c.unit + " does not apply", "leave out --unit, or pass --unit tokens");
-    }
-    p.chunk.unit = ck::Unit::tokens;
-  }
-  const std::string tokenizer = c.tokenizer.value_or("cl100k_base");
-  const auto e = tk::encoding_from_name(tokenizer);
-  if (!e) throw ck::unknown_tokenizer(named(o, "--tokenizer"), tokenizer);
-  p.chunk.encoding = *e;
-
-  p.chunk.size = c.size.value_or(1000);
-  p.chunk.overlap = c.overlap.value_or(0);
-  // LangChain's chunks are reproduced as they are: a file's chunk.min_size does not apply to
-  // them, and the flag with --compat is refused.
-  if (c.min_size && !o.compat.empty() && !o.from_file.contains("--min-size")) {
-    usage("--min-size does not apply to --compat langchain", "LangChain-compatible chunks are LangChain's exactly");
-  }
-  if (o.compat.empty()) p.chunk.min_size = c.min_size.value_or(0);
-  if (p.chunk.overlap >= p.chunk.size) {
-    throw ck::overlap_not_below_size(named(o, "--overlap"), p.chunk.overlap, short_name(o, "--size"), p.chunk.size);
-  }
-  if (p.chunk.min_size >= p.chunk.size) {
-    throw ck::min_size_not_below_size(named(o, "--min-size"), p.chunk.min_size, short_name(o, "--size"), p.chunk.size);
-  }
+  ck::GivenChunking given;
+  given.strategy = c.strategy;
+  given.unit = c.unit;
+  given.tokenizer = c.tokenizer.value_or(given.tokenizer);
+  given.size = c.size.value_or(given.size);
+  given.overlap = c.overlap.value_or(given.overlap);
+  given.min_size = c.min_size;
+  given.min_size_from_file = o.from_file.contains("--min-size");
+  given.separators = separators_given;
+  given.langchain = o.compat == "langchain";
+  given.names.strategy = named(o, "--strategy");
+  given.names.unit = named(o, "--unit");
+  given.names.tokenizer = named(o, "--tokenizer");
+  given.names.size = named(o, "--size");
+  given.names.size_short = short_name(o, "--size");
+  given.names.overlap = named(o, "--overlap");
+  given.names.min_size = named(o, "--min-size");
+  ck::CheckedChunking checked = ck::check_chunking(given);
+  if (checked.error) throw std::move(*checked.error);
+  p.chunk = std::move(checked.options);
+  p.strategy_given = checked.strategy_chosen;
 
   if (!o.separators.empty()) p.chunk.separators = parse_separators_json(o.separators);
   for (const std::string& s : o.separator) p.chunk.separators.push_back(unescape_separator(s));
   for (const std::string& s : p.chunk.separators) {
     if (find_invalid_utf8(s)) usage("a separator is not valid UTF-8");
   }
-  p.chunk.compat_langchain = o.compat == "langchain";
   p.lossy = o.lossy;
   // Counting every chunk's tokens is a full BPE pass, several times the cost of splitting; a
   // pipeline that does not read the field can skip it. Token units count anyway.
@@ -378,7 +353,7 @@ void chunk_one(const std::string& name, const Plan& plan, Emitter& emit) {
 ChunkCliOptions with_configuration(ChunkCliOptions o) {
   const auto from_file = [&o](const char* flag, std::string_view key) -> const config::Setting* {
     const config::Setting& s = configuration().get(key);
-    if (s.origin != config::Origin::project_file && s.origin != config::Origin::user_file) return nullptr;
+    if (!set_in_file(s)) return nullptr;
     o.from_file[flag] = s.where + ": " + std::string(key);
     return &s;
   };
@@ -426,57 +401,6 @@ int run_chunk(const ChunkCliOptions& given) {
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
-  // 0: copy; otherwise the character after the backslash ('u' for \u00XX).
-  static constexpr std::array<char, 256> k_escape = [] {
-    std::array<char, 256> t{};
-    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 'u';
-    t['\b'] = 'b';
-    t['\t'] = 't';
-    t['\n'] = 'n';
-    t['\f'] = 'f';
-    t['\r'] = 'r';
-    t['"'] = '"';
-    t['\\'] = '\\';
-    return t;
-  }();
-  static constexpr char k_hex[] = "0123456789abcdef";
-  out.reserve(out.size() + s.size() + 2);
-  out += '"';
-  // Most text needs no escaping: test eight bytes at a time for a control character, '"' or
-  // '\\' (the classic has-zero-byte / has-byte-less-than bit tricks; bytes >= 0x80 never match).
-  const auto needs_escape = [](std::uint64_t w) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    const auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
-    return ((w - ones * 0x20) & ~w & highs) | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'));
-  };
-  std::size_t from = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i + 8 <= s.size()) {
-      std::uint64_t word;
-      std::memcpy(&word, s.data() + i, sizeof word);
-      if (needs_escape(word) == 0) {
-        i += 7;
-        continue;
-      }
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    const char e = k_escape[c];
-    if (e == 0) continue;
-    out.append(s.data() + from, i - from);
-    from = i + 1;
-    out += '\\';
-    out += e;
-    if (e == 'u') {
-      out += "00";
-      out += k_hex[c >> 4];
-      out += k_hex[c & 0xF];
-    }
-  }
-  out.append(s.data() + from, s.size() - from);
-  out += '"';
-}
-
 Run setup_chunk(CLI::App& cmd) {
   auto o = std::make_shared<ChunkCliOptions>();
   cmd.add_option("FILE", o->files, "Files to chunk; '-' or none reads standard input")->type_name("");
@@ -486,8 +410,8 @@ Run setup_chunk(CLI::App& cmd) {
   add_chunking_options(cmd, o->chunking,
                        {"fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
                         ".markdown files, recursive otherwise)",
-                        "Join chunks smaller than N to a neighbour, which may then exceed --size by less than N "
-                        "(default: 0, off; ingest's default is a fifth of --size)"});
+                        "Join chunks smaller than N to a neighbour, which may then exceed --size by less than N; "
+                        "0: off (default: a fifth of --size, as ingest)"});
   cmd.add_option("--separator", o->separator,
                  "Recursive separator, repeatable, in order (escapes \\n \\t \\r \\\\; \"\" = graphemes)")
       ->type_name("S")

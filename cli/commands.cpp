@@ -14,6 +14,7 @@
 #include "migrate_command.h"
 #include "search_command.h"
 #include "tokens_command.h"
+#include "trust_command.h"
 
 namespace strata::cli {
 
@@ -37,6 +38,8 @@ constexpr std::array k_commands = {
             setup_mcp},
     Command{"config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources",
             setup_config},
+    Command{"trust", "Allow a project's settings that send content, name secrets or leave the folder; list or revoke",
+            setup_trust},
 };
 
 }  // namespace

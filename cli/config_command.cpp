@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -14,6 +13,7 @@
 #include "net/public.h"
 #include "option_bundles.h"
 #include "output.h"
+#include "settings.h"
 
 namespace strata::cli {
 namespace {
@@ -99,9 +99,17 @@ int run_config(const ConfigCliOptions& o) {
     }
     json secret_json = json::object();
     for (const Secret& s : keys) secret_json[s.name] = {{"variable", s.variable}, {"set", s.set}};
+    // What the trust model left out (config/trust.h), so that a script sees it without stderr.
+    json ignored = json::array();
+    for (const config::GuardedSetting& g : c.trust.ignored) {
+      ignored.push_back({{"key", g.name}, {"where", g.where}, {"power", config::to_string(g.power)}});
+    }
     std::cout << json_text(json{{"files", {{"project", path_or_null(c.files.project)}, {"user", path_or_null(c.files.user)}}},
                       {"settings", settings},
-                      {"secrets", secret_json}})
+                      {"secrets", secret_json},
+                      {"trust", {{"project", c.trust.root.string()},
+                                 {"status", config::to_string(c.trust.status)},
+                                 {"ignored", ignored}}}})
               << '\n';
     return 0;
   }
@@ -136,69 +144,6 @@ int run_config(const ConfigCliOptions& o) {
 }
 
 }  // namespace
-
-namespace {
-
-// Only `setting` changes the configuration after it is loaded: a flag given on the command line.
-config::Configuration& loaded_configuration() {
-  static const std::unique_ptr<config::Configuration> loaded =
-      std::make_unique<config::Configuration>(config::load(process_environment()));
-  return *loaded;
-}
-
-}  // namespace
-
-const config::Configuration& configuration() { return loaded_configuration(); }
-
-const config::Setting& setting(std::string_view name, const std::optional<std::string>& flag, std::string_view flag_name) {
-  config::Configuration& c = loaded_configuration();
-  if (flag) c.set_flag(name, *flag, std::string(flag_name));
-  return c.get(name);
-}
-
-std::optional<std::string> value_of(const config::Setting& s) {
-  if (!s.set()) return std::nullopt;
-  return s.value;
-}
-
-std::string source_of(const config::Setting& s, std::string_view name, std::string_view fallback) {
-  switch (s.origin) {
-    case config::Origin::flag: return s.where;
-    case config::Origin::environment: return "$" + s.where.substr(s.where.find(' ') + 1);  // "env X"
-    case config::Origin::project_file:
-    case config::Origin::user_file: return s.where + ": " + std::string(name);
-    case config::Origin::default_value:
-    case config::Origin::unset: break;
-  }
-  return std::string(fallback);
-}
-
-config::Environment process_environment() {
-  config::Environment env;
-  std::error_code ec;
-  env.cwd = std::filesystem::current_path(ec);
-  if (ec) {
-    const char* pwd = std::getenv("PWD");
-    env.cwd = pwd != nullptr ? pwd : "/";
-  }
-  env.getenv = [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-  };
-  env.read_file = config::read_settings_file;
-  return env;
-}
-
-net::Getenv process_getenv() {
-  return [env = process_environment()](std::string_view name) { return env.getenv(std::string(name)); };
-}
-
-std::optional<std::string> configured_in_file(std::string_view name) {
-  const config::Setting& s = configuration().get(name);
-  if (s.origin != config::Origin::project_file && s.origin != config::Origin::user_file) return std::nullopt;
-  return s.value;
-}
 
 Run setup_config(CLI::App& cmd) {
   auto o = std::make_shared<ConfigCliOptions>();

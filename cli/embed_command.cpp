@@ -14,15 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "chunk_command.h"
 #include "common/public.h"
-#include "config_command.h"
 #include "embed/public.h"
 #include "embed_output.h"
 #include "input.h"
 #include "json_text.h"
 #include "number_flags.h"
 #include "output.h"
+#include "settings.h"
 #include "store/public.h"
 #include "store_options.h"
 
@@ -108,6 +107,7 @@ int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
               {"provider", r.model.provider},
               {"model", r.model.model},
               {"dimensions", r.model.dimensions},
+              {"server", r.model.server.empty() ? json(nullptr) : json(r.model.server)},
               {"chunks", r.chunks},
               {"already_embedded", r.already},
               {"dropped", r.dropped},
@@ -203,8 +203,10 @@ class TextSource final : public em::InputSource {
     while (page.size() < 256 && read_line(line)) {
       ++line_no_;
       if (trim(line).empty()) continue;
-      const json j = json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object()) bad_record("not a JSON object");
+      ParsedJson parsed = parse_json_within(line, {.max_depth = 64, .max_bytes = line.size()});
+      if (parsed.beyond_limits()) bad_record("JSON " + parsed.message);
+      const json j = std::move(parsed.value);
+      if (!parsed.ok() || !j.is_object()) bad_record("not a JSON object");
       if (!j.contains("text") || !j["text"].is_string()) bad_record("no \"text\" string");
       json id = j.contains("id") ? j["id"] : json(nullptr);
       if (!id.is_null() && !id.is_string() && !id.is_number_integer()) bad_record("\"id\" must be a string or an integer");
@@ -275,10 +277,8 @@ class VectorWriter final : public em::TextOutput {
     if (buf_.size() > (std::size_t{1} << 16)) flush();
   }
   void flush() {
-    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), stdout) != buf_.size()) {
-      throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(errno));
-    }
-    std::fflush(stdout);
+    write_out(buf_);
+    std::cout.flush();
     buf_.clear();
   }
 
@@ -343,7 +343,7 @@ Run setup_embed(CLI::App& command) {
   count("--dimensions", o->dimensions, "Vector size (local: 16-8192, default 384; openai: sent to the server)");
   add_embedding_endpoint_options(*cmd, o->endpoint);
   count("--concurrency", o->concurrency, "Requests in flight, 1 to 64 (default: 4)", k_max_concurrency);
-  count("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256)");
+  count("--batch-size", o->batch_size, "Most inputs per request (default: the model's limit, at most 256; 64 for local)");
   count("--batch-tokens", o->batch_tokens, "Most tokens per request (default: the model's limit)");
   count("--max-input-tokens", o->max_input_tokens, "Most tokens per input (default: the model's limit)");
   cmd->add_flag("--strict", o->strict, "Refuse inputs over the model's token limit instead of truncating them");

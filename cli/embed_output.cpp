@@ -11,8 +11,9 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "flag_values.h"
+#include "settings.h"
+#include "terminal_filter.h"
 
 namespace strata::cli {
 EmbedReporter::EmbedReporter(const OutputOptions& out, std::string what) : out_(out), what_(std::move(what)) {
@@ -40,7 +41,8 @@ void EmbedReporter::draw() {
   std::string line = line_;
   if (!retry_note_.empty()) line += (line.empty() ? "" : " · ") + retry_note_;
   const std::size_t columns = terminal_columns(STDERR_FILENO);
-  std::cerr << "\r\x1b[K" << fit_to_width(line, columns > 1 ? columns - 1 : 79) << std::flush;
+  erase_line(std::cerr);
+  std::cerr << fit_to_width(line, columns > 1 ? columns - 1 : 79) << std::flush;
   drawn_ = true;
 }
 
@@ -70,7 +72,7 @@ void EmbedReporter::done() {
 }
 
 void EmbedReporter::clear_line() {
-  if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
+  if (drawn_) erase_line(std::cerr);
   drawn_ = false;
 }
 
@@ -112,7 +114,8 @@ void print_failures(const std::vector<embed::FailedInput>& failures, ColorMode c
 
 void add_embedding_endpoint_options(CLI::App& cmd, EndpointFlags& flags) {
   add_endpoint_options(cmd, flags,
-                       {"Server URL up to /embeddings (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)",
+                       {"Server URL up to /embeddings (default: $OPENAI_BASE_URL, else the collection's recorded server when "
+                        "on this machine, else https://api.openai.com/v1)",
                         "Environment variable holding the API key (default: embed.api_key_env in strata.toml, else "
                         "OPENAI_API_KEY)",
                         "Seconds a request may take, decimals allowed (default: 120)",
@@ -124,10 +127,14 @@ void apply_embed_server(const std::optional<std::string>& base_url_flag,
   const config::Setting& url = setting("embed.base_url", base_url_flag, "--base-url");
   s.base_url = value_of(url);
   s.base_url_source = source_of(url, "embed.base_url", "--base-url");
+  // A project's strata.toml may come with a cloned repository: its server is the user's choice
+  // only in a project the user trusts (config/trust.h leaves it out of any other), and otherwise
+  // does not outweigh a collection's recorded one (embed::choose_server).
+  s.base_url_from_project = chosen_by_project(url) && !configuration().trust.trusted();
   const config::Setting& name = setting("embed.api_key_env", api_key_env_flag, "--api-key-env");
   s.api_key_env = name.value;
   // A name given on purpose must be set; the default may be unset (a local server needs no key).
-  s.api_key_env_source = name.origin == config::Origin::default_value ? "" : source_of(name, "embed.api_key_env", "");
+  s.api_key_env_source = set_by_user(name) ? source_of(name, "embed.api_key_env", "") : "";
   // Asked only when a server's key is read, so a local model never hears of the server.
   s.key_allowed = [url_flag = base_url_flag.has_value(), key_flag = api_key_env_flag.has_value()] {
     return key_may_go("embed.base_url", url_flag, key_flag ? "--api-key-env" : "");

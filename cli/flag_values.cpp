@@ -9,10 +9,10 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "net/public.h"
 #include "number_flags.h"
 #include "output.h"
+#include "settings.h"
 
 namespace strata::cli {
 
@@ -37,7 +37,7 @@ std::optional<double> chosen_vector_weight(const std::optional<double>& flag) {
 
 bool key_may_go(std::string_view url_key, bool url_flag_given, std::string_view key_flag) {
   const config::Setting& url = configuration().get(url_key);
-  if (url_flag_given || url.origin != config::Origin::project_file) return true;
+  if (url_flag_given || !chosen_by_project(url)) return true;
   const std::string shown = net::redact_url(url.value);
   const std::string chosen = url.where + " (" + std::string(url_key) + ") chose the endpoint " + shown;
   const config::Setting& trusted = configuration().get("trust.endpoints");
@@ -73,7 +73,7 @@ std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string
   std::string source = "--rerank-api-key-env";
   const config::Setting& k = configuration().get("rerank.api_key_env");
   if (variable.empty() && k.set()) {
-    if (k.origin == config::Origin::project_file) {
+    if (chosen_by_project(k)) {
       print_warning(k.where + ": rerank.api_key_env is ignored in a project's strata.toml (it would choose where a key "
                     "is sent); set it in your own config file or give --rerank-api-key-env",
                     ColorMode::automatic);

@@ -15,7 +15,6 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "ingest/public.h"
 #include "ingest_vectors.h"
 #include "json_text.h"
@@ -23,6 +22,7 @@
 #include "option_bundles.h"
 #include "output.h"
 #include "progress.h"
+#include "settings.h"
 #include "store_options.h"
 
 namespace strata::cli {
@@ -191,8 +191,7 @@ ig::ConfiguredChunking configured_chunking() {
   ig::ConfiguredChunking c;
   const auto in_file = [](std::string_view name) -> const config::Setting* {
     const config::Setting& s = configuration().get(name);
-    const bool file = s.origin == config::Origin::project_file || s.origin == config::Origin::user_file;
-    return file ? &s : nullptr;
+    return set_in_file(s) ? &s : nullptr;
   };
   const auto text = [&](std::string_view name, std::optional<std::string>& value, std::string& where) {
     if (const config::Setting* s = in_file(name)) {
@@ -344,8 +343,8 @@ Run setup_ingest(CLI::App& command) {
   cmd->add_option("--id", r.stdin_id, "Document id for '-' (default: stdin)")->type_name("NAME");
   cmd->add_option("--meta", r.meta, "Attach metadata to every document of the run (repeatable)")->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  cmd->add_option("--loader", r.loader, "Force a loader: text, markdown, html, pdf, code, docx, odt, pptx or epub")
-      ->check(CLI::IsMember({"text", "markdown", "html", "pdf", "code", "docx", "odt", "pptx", "epub"}))
+  cmd->add_option("--loader", r.loader, "Force a loader: " + ig::loader_names())
+      ->check(CLI::IsMember(ig::loader_choices()))
       ->type_name("NAME");
   cmd->add_option("--loader-cmd", o->loader_commands,
                   "Convert files of EXT with COMMAND, run without a shell; {path} is the file (repeatable)")

@@ -4,7 +4,7 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
+#include "settings.h"
 #include "store/public.h"
 #include "store_options.h"
 
@@ -100,7 +100,7 @@ VectorsPlan plan_vectors(const std::string& collection, const IngestEmbedFlags& 
     const config::Setting& s = configuration().get("ingest.embed");
     if (s.value == "true") {
       r.policy = em::IngestEmbedPolicy::embed;
-      r.choose_model = s.origin != config::Origin::project_file;
+      r.choose_model = !chosen_by_project(s);
       if (!r.choose_model) plan.project_setting = s.where;
     }
   }

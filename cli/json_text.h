@@ -16,6 +16,12 @@ namespace strata::cli {
 
 std::string json_text(const nlohmann::json& value);
 
+// Appends `s` to `out` as a JSON string literal: quotes, backslash and control characters
+// escaped, everything else (UTF-8 included) copied as is. REQUIRES: `s` is valid UTF-8. The
+// result is byte for byte what nlohmann::json(s).dump() gives, several times faster (chunk's
+// JSON Lines and embed's progress lines write many).
+void append_json_string(std::string& out, std::string_view s);
+
 // Appends `s` as a JSON string literal the same way (append_json_string when `s` is valid UTF-8).
 void append_json_name(std::string& out, std::string_view s);
 

@@ -2,10 +2,14 @@
 // Line editing and history for `strata chat` on a terminal, with libedit (BSD editline): the
 // keys a shell user expects (arrows, Ctrl-A/E/K/U/W, Ctrl-R, ~/.editrc), history kept in a file
 // of the user's own. Ctrl-C at the prompt abandons the line (the session goes on); Ctrl-D on an
-// empty line ends the input.
+// empty line ends the input (a line end is printed), elsewhere deletes the character under the
+// cursor. A bracketed paste (the terminal's mode 2004, on while a line is read, off on return,
+// Ctrl-Z, SIGTERM and SIGHUP) goes into the line whole, line ends kept: one Enter sends it all.
+// Tab completes the words given to complete_with() at the start of the line.
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace strata::cli {
 
@@ -29,6 +33,9 @@ class LineEditor {
   };
   // Shows `prompt` (plain text) and reads a line.
   Line read(const std::string& prompt);
+  // Tab completes a line that starts with '/' to one of `words` (a word's trailing space too,
+  // for a command that takes an argument), or lists those that could follow.
+  void complete_with(std::vector<std::string> words);
   // Adds a line to the history (the caller decides which: not blank ones).
   void remember(const std::string& line);
 

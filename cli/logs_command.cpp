@@ -38,8 +38,8 @@ json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) :
 // The tools the model called (`ask --tools`), as stored: a JSON array, or null when none was offered.
 json tool_calls_value(const std::optional<std::string>& stored) {
   if (!stored) return nullptr;
-  json calls = json::parse(*stored, nullptr, /*allow_exceptions=*/false);
-  return calls.is_discarded() ? json(nullptr) : calls;
+  ParsedJson calls = parse_json_within(*stored);  // a store may come from elsewhere: bounded
+  return calls.ok() ? std::move(calls.value) : json(nullptr);
 }
 
 json call_json(const store::LlmCall& c) {
@@ -97,7 +97,7 @@ int run_logs(const LogsCliOptions& o) {
   if (o.out.json) {
     std::string out;
     for (const store::LlmCall& c : calls) out += call_json(c).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    write_out(out);
     return 0;
   }
   if (calls.empty()) {
@@ -139,7 +139,7 @@ int run_show(const LogsCliOptions& o) {
   }
   if (o.out.json) {
     const std::string out = call_json(*c).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    write_out(out);
     return 0;
   }
   const auto field = [](const char* name, const std::string& value) {

@@ -44,6 +44,7 @@ int run_mcp(const McpOptions& o) {
   // The search tool's embedding server and reranker come from the settings, as `strata search`
   // takes them without flags.
   apply_embed_server(std::nullopt, std::nullopt, s.search.embed);
+  s.search.embed.base_url_flag = "OPENAI_BASE_URL=";  // in the client's configuration of this server
   s.search.vector_weight = chosen_vector_weight(std::nullopt);
   s.search.rerank = chosen_rerank(false, "", "", "");
   if (!o.no_migrate) {
@@ -68,10 +69,11 @@ Run setup_mcp(CLI::App& cmd) {
   auto o = std::make_shared<McpOptions>();
   add_store_option(cmd, o->store);
   add_collection_option(cmd, o->store);
-  cmd.add_flag("--no-migrate", o->no_migrate, "Leave out the migration tools (migrate_status, migrate_check)");
+  cmd.add_flag("--no-migrate", o->no_migrate,
+               "Leave out the migration tools (" + mcp::tool_names(mcp::ToolGroup::migration) + ")");
   add_color_option(cmd);
   cmd.footer(
-      "Tools: search, read_document, list_collections, list_documents, migrate_status, migrate_check (all read only);\n"
+      "Tools: " + mcp::tool_names() + " (all read only);\n"
       "resources: strata://COLLECTION/SOURCE for each stored document. An MCP client starts it:\n"
       "Examples:\n"
       "  strata mcp\n"

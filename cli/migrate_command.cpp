@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -15,13 +16,13 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "json_text.h"
 #include "migrate/public.h"
 #include "migrate_diff_command.h"
 #include "net/public.h"
 #include "number_flags.h"
 #include "option_bundles.h"
+#include "settings.h"
 
 namespace strata::cli {
 namespace {
@@ -35,17 +36,6 @@ std::chrono::milliseconds lock_timeout(const MigrateOptions& o) {
   return std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000));
 }
 
-// True when libpq would find a password in the environment: $PGPASSWORD, or a password file.
-bool environment_has_password(const net::Getenv& getenv, mg::DriverKind kind) {
-  if (kind == mg::DriverKind::mysql) return getenv("MYSQL_PWD").has_value();
-  if (getenv("PGPASSWORD")) return true;
-  const std::optional<std::string> file = getenv("PGPASSFILE");
-  const std::optional<std::string> home = getenv("HOME");
-  const std::string path = file ? *file : home ? *home + "/.pgpass" : "";
-  std::error_code ec;
-  return !path.empty() && std::filesystem::is_regular_file(path, ec);
-}
-
 // The database from --database, $DATABASE_URL, .env or the PG* variables, with --schema and
 // --wait applied; nullopt when none is given.
 std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
@@ -56,15 +46,25 @@ std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
     return std::nullopt;
   }
   mg::Endpoint e = mg::endpoint_from_url(chosen->url, chosen->chosen_by, configuration().get("trust.endpoints").value, getenv);
-  if (!e.password_withheld_for.empty() && environment_has_password(getenv, e.kind)) {
+  const mg::Engine& engine = mg::engine(e.kind);
+  if (engine.storage == mg::Storage::file && e.path != ":memory:" && chosen->chosen_by == "./.env" &&
+      !configuration().trust.trusted()) {
+    // ./.env is the project's file: the SQLite database it names stays inside the project.
+    config::require_inside_project(std::filesystem::absolute(e.path), configuration().trust.root,
+                                   "./.env's DATABASE_URL: the database",
+                                   "pass --database (or set $DATABASE_URL) to choose a database yourself, or trust the "
+                                   "project: strata trust");
+  }
+  if (!e.password_withheld_for.empty() && engine.environment_has_password != nullptr &&
+      engine.environment_has_password(getenv)) {
     print_warning(e.password_withheld_for + " chose the database " + e.display + "; the password in " +
-                      (e.kind == mg::DriverKind::mysql ? "$MYSQL_PWD" : "$PGPASSWORD or ~/.pgpass") +
+                      std::string(engine.password_sources) +
                       " is not sent to it: trust it first with "
                       "STRATA_TRUSTED_ENDPOINTS=" + net::url_origin(chosen->url) + " (or [trust] endpoints in your own config file)",
                   color_mode(o));
   }
   if (!o.schema.empty()) {
-    if (e.kind != mg::DriverKind::postgres) {
+    if (!engine.schemas) {
       throw Error(ExitCode::usage, "--schema applies to PostgreSQL databases only", "SQLite has one schema");
     }
     e.schema = o.schema;
@@ -89,19 +89,28 @@ mg::Endpoint required_endpoint(const MigrateOptions& o) {
 mg::Placeholders placeholders(const MigrateOptions& o, const mg::Endpoint* endpoint) {
   mg::Placeholders p;
   p.everywhere = o.envsub;
+  // A migration's own envsub:on marker is the project's request: granted in a trusted project.
+  p.section_markers = configuration().trust.trusted();
   p.getenv = process_getenv();
   if (endpoint != nullptr) p.server_chosen_by = endpoint->untrusted_choice;
   return p;
 }
 
-mg::Target make_target(const MigrateOptions& o, mg::Endpoint endpoint) {
+// Where the project starts (config/project_root.h): migration files that are links out of it
+// are not read, and check flags ATTACH and VACUUM INTO of files out of it.
+std::filesystem::path project_root() { return configuration().trust.root; }
+
+mg::Target make_target(const MigrateOptions& o, mg::Endpoint endpoint, const DryRunFlags& dry = {}) {
   mg::Target t{std::move(endpoint), o.table, lock_timeout(o)};
+  t.project_root = project_root();
   t.placeholders = placeholders(o, &t.database);
-  t.show_values = o.show_values;
+  t.show_values = dry.show_values;
   return t;
 }
 
-mg::Migrator make_migrator(const MigrateOptions& o) { return mg::Migrator(make_target(o, required_endpoint(o)), o.dirs); }
+mg::Migrator make_migrator(const MigrateOptions& o, const DryRunFlags& dry = {}) {
+  return mg::Migrator(make_target(o, required_endpoint(o), dry), o.dirs);
+}
 
 std::string format_ms(double ms) {
   char buf[32];
@@ -149,44 +158,46 @@ mg::StepDone step_printer(const MigrateOptions& o) {
     // One write per line: stderr is unbuffered and a long `up` prints a thousand of these.
     const std::string line = paint(up ? "applied" : "reverted", up ? Tone::good : Tone::warn, color) + ' ' +
                              safe(s.label()) + ' ' + paint("(" + format_ms(s.duration_ms) + ")", Tone::dim, color) + '\n';
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::cerr << line;
   };
 }
 
-int run_new(const MigrateOptions& o) {
+int run_new(const MigrateOptions& o, const NewFlags& f) {
   const mg::NewMigration created =
-      mg::create_migration(o.dirs.front(), o.name, std::chrono::system_clock::now());
+      mg::create_migration(o.dirs.front(), f.name, std::chrono::system_clock::now());
   if (created.advice) print_warning(*created.advice, color_mode(o));
   std::cout << safe(created.path) << '\n';
   return 0;
 }
 
-int run_up(const MigrateOptions& o, const CLI::App& sub) {
+int run_up(const MigrateOptions& o, const UpFlags& f) {
   mg::UpOptions u;
-  if (sub.count("--to") > 0) u.to = o.to;
-  if (sub.count("--steps") > 0) u.steps = o.steps;
-  u.atomic = o.atomic;
-  u.dry_run = o.dry_run;
-  u.allow_out_of_order = o.allow_out_of_order;
-  u.resume = o.resume;
-  mg::Migrator m = make_migrator(o);
+  u.to = f.to;
+  u.steps = f.steps;
+  u.atomic = f.atomic;
+  u.dry_run = f.dry.dry_run;
+  u.allow_out_of_order = f.allow_out_of_order;
+  u.resume = f.resume;
+  mg::Migrator m = make_migrator(o, f.dry);
   return report_run(o, m.up(u, step_printer(o)), "nothing to apply: the database is up to date");
 }
 
-int run_down(const MigrateOptions& o, const CLI::App& sub) {
+int run_down(const MigrateOptions& o, const DownFlags& f) {
   mg::DownOptions d;
-  if (sub.count("--to") > 0) d.to = o.to;
-  if (sub.count("--steps") > 0) d.steps = o.steps;
-  d.all = o.all;
-  d.dry_run = o.dry_run;
-  mg::Migrator m = make_migrator(o);
+  d.to = f.to;
+  d.steps = f.steps;
+  d.all = f.all;
+  d.dry_run = f.dry.dry_run;
+  mg::Migrator m = make_migrator(o, f.dry);
   return report_run(o, m.down(d, step_printer(o)), "nothing to roll back");
 }
 
-int run_redo(const MigrateOptions& o, const CLI::App& sub) {
-  mg::Migrator m = make_migrator(o);
-  const std::size_t steps = sub.count("--steps") > 0 ? o.steps : 1;
-  return report_run(o, m.redo(steps, o.dry_run, step_printer(o)), "nothing to redo");
+int run_redo(const MigrateOptions& o, const RedoFlags& f) {
+  mg::Migrator m = make_migrator(o, f.dry);
+  mg::RedoOptions r;
+  r.steps = f.steps.value_or(1);
+  r.dry_run = f.dry.dry_run;
+  return report_run(o, m.redo(r, step_printer(o)), "nothing to redo");
 }
 
 Tone state_tone(mg::EntryState s) {
@@ -228,9 +239,9 @@ bool confirmed_on_terminal(const std::string& display) {
 
 // `drop`: the database and all its data. On a terminal it asks unless --yes; elsewhere --yes is
 // required, so that no script drops a database by accident.
-int run_drop(const MigrateOptions& o) {
+int run_drop(const MigrateOptions& o, const DropFlags& f) {
   const mg::Endpoint endpoint = required_endpoint(o);
-  if (!o.yes) {
+  if (!f.yes) {
     if (::isatty(STDIN_FILENO) != 1 || ::isatty(STDERR_FILENO) != 1) {
       throw Error(ExitCode::usage, "drop needs --yes when it cannot ask (not at a terminal)",
                   "strata migrate drop --yes drops " + endpoint.display + " and all its data");
@@ -256,16 +267,17 @@ std::string read_schema_file(const std::string& path) {
 }
 
 // `diff`: the next migration from the desired schema (migrate_diff_command.h).
-int run_diff_of(const MigrateOptions& o) {
+int run_diff_of(const MigrateOptions& o, const DiffFlags& f) {
   DiffCommand c;
-  c.name = o.name;
-  c.to = o.diff_to;
-  c.renames = o.diff_renames;
-  c.no_rename = o.no_rename;
-  c.concurrently = o.concurrently;
-  c.dry_run = o.dry_run;
+  c.name = f.name;
+  c.to = f.to;
+  c.renames = f.renames;
+  c.no_rename = f.no_rename;
+  c.concurrently = f.concurrently;
+  c.dry_run = f.dry_run;
   c.database = database_endpoint(o);
   c.dirs = o.dirs;
+  c.project_root = project_root();
   c.table = o.table;
   c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
   c.out = o.out;
@@ -273,19 +285,19 @@ int run_diff_of(const MigrateOptions& o) {
 }
 
 // `load`: a schema.sql written by dump, into an empty database, its listed versions recorded.
-int run_load(const MigrateOptions& o) {
-  const std::string sql = read_schema_file(o.input_file);
+int run_load(const MigrateOptions& o, const LoadFlags& f) {
+  const std::string sql = read_schema_file(f.file);
   // Resolved once: resolving again would read .env again and repeat its warnings.
   const mg::Endpoint endpoint = required_endpoint(o);
   mg::Migrator m(make_target(o, endpoint), o.dirs);
-  const mg::RunResult r = m.load(o.input_file, sql);
+  const mg::RunResult r = m.load(f.file, sql);
   if (o.out.json) {
     json versions = json::array();
     for (const mg::Step& s : r.steps) versions.push_back(s.version_text);
-    std::cout << json_text(json{{"database", endpoint.display}, {"file", o.input_file}, {"recorded", versions}})
+    std::cout << json_text(json{{"database", endpoint.display}, {"file", f.file}, {"recorded", versions}})
               << '\n';
   } else {
-    print_note("loaded " + o.input_file + " into " + endpoint.display + "; " +
+    print_note("loaded " + f.file + " into " + endpoint.display + "; " +
                    std::to_string(r.steps.size()) + (r.steps.size() == 1 ? " migration" : " migrations") +
                    " recorded as applied",
                o.out);
@@ -357,9 +369,9 @@ int run_status(const MigrateOptions& o) {
   return 0;
 }
 
-int run_stamp(const MigrateOptions& o) {
+int run_stamp(const MigrateOptions& o, const StampFlags& f) {
   mg::Migrator m = make_migrator(o);
-  const mg::RunResult r = m.stamp(o.version);
+  const mg::RunResult r = m.stamp(f.version);
   if (o.out.json) {
     std::cout << json_text(json{{"stamped", steps_json(r, mg::Direction::up)}}) << '\n';
   } else {
@@ -369,50 +381,44 @@ int run_stamp(const MigrateOptions& o) {
   return 0;
 }
 
-int run_accept(const MigrateOptions& o, const CLI::App& sub) {
-  if (sub.count("VERSION") == 0 && !o.all) {
+int run_accept(const MigrateOptions& o, const AcceptFlags& f) {
+  if (!f.version && !f.all) {
     throw Error(ExitCode::usage, "accept needs a VERSION or --all");
   }
   mg::Migrator m = make_migrator(o);
-  const auto accepted = m.accept(o.all ? std::nullopt : std::optional<mg::Version>(o.version));
+  const auto accepted = m.accept(f.all ? std::nullopt : std::optional<mg::Version>(f.version));
   if (o.out.json) {
     std::cout << json_text(json{{"accepted", accepted}}) << '\n';
   } else {
-    for (const std::string& f : accepted) print_note("accepted the current checksum of " + f, o.out);
+    for (const std::string& file : accepted) print_note("accepted the current checksum of " + file, o.out);
     if (accepted.empty()) print_note("no applied file has changed", o.out);
   }
   return 0;
 }
 
-int run_dump(const MigrateOptions& o) {
+int run_dump(const MigrateOptions& o, const DumpFlags& f) {
   mg::Migrator m = make_migrator(o);
-  const std::string schema = m.dump();
-  if (o.output_file.empty() || o.output_file == "-") {
+  const mg::SchemaDump dump = m.dump();
+  for (const std::string& note : dump.notes) print_warning(note, color_mode(o));
+  const std::string& schema = dump.sql;
+  if (f.output_file.empty() || f.output_file == "-") {
     std::cout << safe_on_stdout(schema);
     return 0;
   }
   // A device or a pipe (-o /dev/null, -o /dev/stdout) is written to, never replaced.
   std::error_code ec;
-  const auto status = std::filesystem::status(o.output_file, ec);
+  const auto status = std::filesystem::status(f.output_file, ec);
   if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    if (std::filesystem::is_directory(status)) throw Error(ExitCode::usage, o.output_file + ": is a directory");
-    std::ofstream out(o.output_file, std::ios::binary);
+    if (std::filesystem::is_directory(status)) throw Error(ExitCode::usage, f.output_file + ": is a directory");
+    std::ofstream out(f.output_file, std::ios::binary);
     out << schema;
-    if (!out) throw Error(ExitCode::unavailable, o.output_file + ": cannot write");
+    if (!out) throw Error(ExitCode::unavailable, f.output_file + ": cannot write");
     return 0;
   }
-  // Write beside the target and rename, so a failure never leaves half a schema.sql.
-  const std::string tmp = o.output_file + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << schema;
-    if (!out) throw Error(ExitCode::unavailable, tmp + ": cannot write");
-  }
-  if (std::rename(tmp.c_str(), o.output_file.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(ExitCode::unavailable, o.output_file + ": cannot write");
-  }
-  print_note("wrote " + o.output_file, o.out);
+  // Beside the target, created exclusively and renamed: a failure never leaves half a
+  // schema.sql, and a `schema.sql.tmp` link a repository planted is never written through.
+  write_file_atomically(f.output_file, schema);
+  print_note("wrote " + f.output_file, o.out);
   return 0;
 }
 
@@ -427,15 +433,15 @@ Tone severity_tone(mg::Severity s) {
 
 // The baseline options of `check`: --write-baseline [FILE] writes FILE, else --baseline, else the
 // default file; --baseline FILE must exist, the default file need not.
-void baseline_options(const MigrateOptions& o, const CLI::App& sub, mg::CheckOptions& c) {
-  const std::string file = o.baseline.empty() ? mg::default_baseline_path(o.dirs.front()) : o.baseline;
-  if (sub.count("--write-baseline") > 0) {
-    c.write_baseline = o.write_baseline.empty() ? file : o.write_baseline;
+void baseline_options(const MigrateOptions& o, const CheckFlags& f, mg::CheckOptions& c) {
+  const std::string file = f.baseline.empty() ? mg::default_baseline_path(o.dirs.front()) : f.baseline;
+  if (f.write_baseline) {
+    c.write_baseline = f.write_baseline->empty() ? file : *f.write_baseline;
     return;
   }
-  if (o.no_baseline) return;
+  if (f.no_baseline) return;
   c.baseline = file;
-  c.baseline_optional = o.baseline.empty();
+  c.baseline_optional = f.baseline.empty();
 }
 
 // `check --json`'s object.
@@ -461,21 +467,22 @@ json check_json(const mg::CheckReport& r) {
 }
 
 // What `check` is asked, from the options (the baseline file aside).
-mg::CheckOptions check_options(const MigrateOptions& o) {
+mg::CheckOptions check_options(const MigrateOptions& o, const CheckFlags& f) {
   mg::CheckOptions c;
   c.database = database_endpoint(o);
   c.table = o.table;
   c.busy_timeout = lock_timeout(o);
-  c.drift = o.drift;
-  c.roundtrip = o.roundtrip;
-  c.strict = o.strict;
+  c.drift = f.drift;
+  c.roundtrip = f.roundtrip;
+  c.strict = f.strict;
   c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
+  c.project_root = project_root();
   return c;
 }
 
-int run_check(const MigrateOptions& o, const CLI::App& sub) {
-  mg::CheckOptions c = check_options(o);
-  baseline_options(o, sub, c);
+int run_check(const MigrateOptions& o, const CheckFlags& flags) {
+  mg::CheckOptions c = check_options(o, flags);
+  baseline_options(o, flags, c);
   if ((c.drift) && !c.database) {
     throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
   }
@@ -504,7 +511,7 @@ int run_check(const MigrateOptions& o, const CLI::App& sub) {
     if (f.line > 0) file += ":" + std::to_string(f.line);
     table.add({f.code, mg::to_string(f.severity), f.version.empty() ? "-" : f.version, file, f.message},
               {Tone::plain, severity_tone(f.severity), Tone::plain, Tone::plain, Tone::plain});
-    if (o.verbose && !f.detail.empty()) {
+    if (flags.verbose && !f.detail.empty()) {
       const std::size_t nl = f.detail.find('\n');
       details += "\n" + f.code + (f.version.empty() ? "" : " " + f.version) + ": " + f.message + "\n";
       const std::string want = f.detail.substr(0, nl);
@@ -593,11 +600,9 @@ void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& g
   if (!given_flag("--table")) o.table = c.get("migrate.table").value;
   if (!given_flag("--envsub")) o.envsub = c.get("migrate.envsub").value == "true";
   const config::Setting& db = c.get("migrate.database");
-  if (!given_flag("--database") && (db.origin == config::Origin::environment ||
-                                    db.origin == config::Origin::project_file ||
-                                    db.origin == config::Origin::user_file)) {
+  if (!given_flag("--database") && set_by_user(db)) {
     o.database = db.value;
-    if (db.origin == config::Origin::project_file) o.database_chosen_by = db.where;
+    if (chosen_by_project(db)) o.database_chosen_by = db.where;
   }
 }
 
@@ -616,6 +621,181 @@ MigrateOptions project_options() {
   return o;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The subcommands: each one's options (registered on it after the shared ones) and a row of the
+// table. A new subcommand is its flags struct (migrate_command.h), its options, its run and a row.
+
+void dry_run_options(CLI::App& sub, DryRunFlags& f) {
+  sub.add_flag("--dry-run", f.dry_run, "Print the exact SQL that would run; change nothing");
+  sub.add_flag("--show-values", f.show_values, "With --dry-run, print ${NAME} placeholders with their values");
+}
+
+void new_options(CLI::App& sub, NewFlags& f) {
+  sub.add_option("NAME", f.name, "snake_case description, e.g. add_status_to_orders_table")->required();
+}
+
+void up_options(CLI::App& sub, UpFlags& f) {
+  auto* to = sub.add_option("--to", f.to, "Apply up to and including this version")->transform(k_version_check);
+  auto* steps = check_whole_number(sub.add_option("--steps", f.steps, "Apply at most N migrations"), 1);
+  to->excludes(steps);
+  sub.add_flag("--atomic", f.atomic, "Apply the whole batch in one transaction (all or nothing)");
+  dry_run_options(sub, f.dry);
+  sub.add_flag("--allow-out-of-order", f.allow_out_of_order, "Apply pending migrations older than the newest applied one");
+  sub.add_flag("--resume", f.resume, "Continue a half-done transaction:false migration");
+}
+
+void down_options(CLI::App& sub, DownFlags& f) {
+  auto* to = sub.add_option("--to", f.to, "Roll back every migration newer than this version")->transform(k_version_check);
+  auto* steps = check_whole_number(sub.add_option("--steps", f.steps, "Roll back N migrations (default: 1)"), 1);
+  auto* all = sub.add_flag("--all", f.all, "Roll back every applied migration");
+  to->excludes(steps)->excludes(all);
+  steps->excludes(all);
+  dry_run_options(sub, f.dry);
+}
+
+void redo_options(CLI::App& sub, RedoFlags& f) {
+  check_whole_number(sub.add_option("--steps", f.steps, "How many (default: 1)"), 1);
+  dry_run_options(sub, f.dry);
+}
+
+void drop_options(CLI::App& sub, DropFlags& f) {
+  sub.add_flag("-y,--yes", f.yes, "Drop without asking (required when not at a terminal)");
+}
+
+void load_options(CLI::App& sub, LoadFlags& f) {
+  sub.add_option("FILE", f.file, "The schema file (default: schema.sql)");
+}
+
+void diff_options(CLI::App& sub, DiffFlags& f) {
+  sub.add_option("NAME", f.name, "snake_case description, e.g. add_status_to_orders_table")->required();
+  sub.add_option("--to", f.to, "The desired schema: SQL files, folders of them, or a database URL")->required();
+  sub.add_option("--rename", f.renames, "OLD=NEW (a table) or TABLE.OLD=NEW (a column): a rename, not a drop and an add");
+  sub.add_flag("--no-rename", f.no_rename, "Take every possible rename as a drop and an add");
+  sub.add_flag("--concurrently", f.concurrently,
+               "PostgreSQL: create indexes on existing tables CONCURRENTLY, in a second transaction:false migration");
+  sub.add_flag("--dry-run", f.dry_run, "Print the migration; write nothing");
+}
+
+void stamp_options(CLI::App& sub, StampFlags& f) {
+  sub.add_option("VERSION", f.version, "Newest version to record")->required()->transform(k_version_check);
+}
+
+void dump_options(CLI::App& sub, DumpFlags& f) {
+  sub.add_option("-o,--output", f.output_file, "Write to FILE instead of stdout");
+}
+
+void check_flag_options(CLI::App& sub, CheckFlags& f) {
+  sub.add_flag("--drift", f.drift, "Compare the live schema with a replay of the applied migrations");
+  sub.add_flag("--roundtrip", f.roundtrip, "Check that each down undoes its up (in memory, or a scratch PostgreSQL schema)");
+  sub.add_flag("--strict", f.strict, "Count warnings as errors");
+  sub.add_flag("-v,--verbose", f.verbose, "Show the full definitions behind drift and roundtrip findings");
+  auto* baseline = sub.add_option("--baseline", f.baseline,
+                                  "Baseline file of acknowledged findings (default: DIR/.strata-baseline.json, when present)");
+  sub.add_flag("--no-baseline", f.no_baseline, "Ignore the baseline file: every finding counts")->excludes(baseline);
+  // A function rather than a bound std::optional: given without FILE, the option's value is
+  // empty, which a bound optional would read as not given.
+  sub.add_option_function<std::string>(
+         "--write-baseline", [&f](const std::string& file) { f.write_baseline = file; },
+         "Write the current warnings to FILE (default: the baseline file) and acknowledge them")
+      ->expected(0, 1)
+      ->type_name("[FILE]");
+}
+
+void accept_options(CLI::App& sub, AcceptFlags& f) {
+  sub.add_option("VERSION", f.version, "The version to accept")->transform(k_version_check);
+  sub.add_flag("--all", f.all, "Accept every changed file")->excludes("VERSION");
+}
+
+// What a subcommand does once its command line is parsed.
+using Action = std::function<int()>;
+
+struct Subcommand {
+  const char* name;
+  const char* help;    // one line, for `strata migrate --help`
+  const char* footer;  // examples, and the exit codes where they say more than strata(1)
+  // Registers the subcommand's own options on `sub` and returns its action, which runs with
+  // `shared`: migrate's options, complete when the run starts (apply_configuration).
+  Action (*setup)(CLI::App& sub, const MigrateOptions& shared);
+};
+
+// A row's setup: the subcommand's typed flags, registered by `options` and kept by the action,
+// which passes them to `run`.
+template <class Flags, void (*options)(CLI::App&, Flags&), int (*run)(const MigrateOptions&, const Flags&)>
+Action with_flags(CLI::App& sub, const MigrateOptions& shared) {
+  auto flags = std::make_shared<Flags>();
+  options(sub, *flags);
+  return [&shared, flags] { return run(shared, *flags); };
+}
+
+// A row's setup for a subcommand with no options of its own.
+template <int (*run)(const MigrateOptions&)>
+Action shared_only(CLI::App&, const MigrateOptions& shared) {
+  return [&shared] { return run(shared); };
+}
+
+// In `strata migrate --help`'s order.
+constexpr std::array k_subcommands = {
+    Subcommand{"new", "Create <timestamp>_<name>.sql with up and down sections",
+               "Examples:\n  strata migrate new add_status_to_orders_table\n"
+               "  strata migrate --dir db/migrations new create_users_table",
+               with_flags<NewFlags, new_options, run_new>},
+    Subcommand{"up", "Apply pending migrations, oldest first",
+               "Examples:\n  strata migrate up\n  strata migrate up --dry-run\n  strata migrate up --steps 1 --atomic",
+               with_flags<UpFlags, up_options, run_up>},
+    Subcommand{"down", "Roll back applied migrations, newest first (default: one)",
+               "Examples:\n  strata migrate down\n  strata migrate down --steps 3 --dry-run\n"
+               "  strata migrate down --to 20260101120000",
+               with_flags<DownFlags, down_options, run_down>},
+    Subcommand{"redo", "Roll back the newest N migrations (default: 1) and apply them again",
+               "Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run",
+               with_flags<RedoFlags, redo_options, run_redo>},
+    Subcommand{"create", "Create the database, unless it exists",
+               "Examples:\n  strata migrate -d sqlite:app.db create\n  strata migrate create --json\n"
+               "Exit: 0 created or already there, 2 usage (a URL naming no database), 7 unavailable",
+               shared_only<run_create>},
+    Subcommand{"drop", "Drop the database and all its data (asks first at a terminal)",
+               "Examples:\n  strata migrate -d sqlite:scratch.db drop --yes\n"
+               "  strata migrate -d sqlite:scratch.db drop -y --json\n"
+               "Exit: 0 dropped or not there, 2 usage (no --yes off a terminal, not confirmed), 7 unavailable",
+               with_flags<DropFlags, drop_options, run_drop>},
+    Subcommand{"load", "Apply a schema.sql written by dump to an empty database, recording its versions",
+               "Examples:\n  strata migrate -d sqlite:fresh.db load schema.sql\n"
+               "  strata migrate -d sqlite:fresh2.db load --json\n"
+               "Exit: 0 loaded, 2 usage (no such file), 3 a listed version has no file, 6 a statement failed, "
+               "7 not empty or unavailable",
+               with_flags<LoadFlags, load_options, run_load>},
+    Subcommand{"diff", "Write the next migration (up and down) from the schema you want",
+               "Examples:\n  strata migrate diff add_status_to_orders_table --to schema.sql\n"
+               "  strata migrate diff drop_legacy_tables --to schema.sql --no-rename --dry-run\n"
+               "  strata migrate -d postgres://app@localhost/app diff catch_up --to postgres://app@localhost/app_by_hand\n"
+               "Exit: 0 written or no difference, 2 usage (a possible rename undecided off a terminal), 3 the desired "
+               "schema does not load, 5 the draft does not give the desired schema, 6 a migration does not replay, "
+               "7 unavailable",
+               with_flags<DiffFlags, diff_options, run_diff_of>},
+    Subcommand{"wait", "Wait until the database accepts connections (--wait-timeout, default 60 s)",
+               "Examples:\n  strata migrate -d postgres://app@db/app wait && strata migrate up\n"
+               "  strata migrate wait --wait-timeout 120\n"
+               "Exit: 0 ready, 2 usage, 7 not ready in time (the server's last answer is the message)",
+               shared_only<run_wait>},
+    Subcommand{"status", "Show applied, pending, missing and modified migrations",
+               "Examples:\n  strata migrate status\n  strata migrate status --json", shared_only<run_status>},
+    Subcommand{"stamp", "Record migrations up to VERSION as applied without running them (baseline)",
+               "Examples:\n  strata migrate stamp 20260101120000\n"
+               "  strata migrate -d sqlite:app.db stamp 20260101120000 --json",
+               with_flags<StampFlags, stamp_options, run_stamp>},
+    Subcommand{"dump", "Write the live schema as a deterministic schema.sql",
+               "Examples:\n  strata migrate dump -o schema.sql\n  strata migrate -d sqlite:app.db dump | diff - schema.sql",
+               with_flags<DumpFlags, dump_options, run_dump>},
+    Subcommand{"check", "Check migration files and the database for CI (read-only)",
+               "Examples:\n  strata migrate check\n  strata migrate check --roundtrip --drift --json\n"
+               "  strata migrate check --write-baseline   # once, on an existing project; commit the file\n"
+               "Exit: 0 clean, 1 pending, 3 directory, 4 history, 5 drift/roundtrip, 6 failed, 7 unavailable",
+               with_flags<CheckFlags, check_flag_options, run_check>},
+    Subcommand{"accept", "Accept the current checksum of applied migrations whose file changed",
+               "Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json",
+               with_flags<AcceptFlags, accept_options, run_accept>},
+};
+
 }  // namespace
 
 std::string project_status_json() {
@@ -626,7 +806,7 @@ std::string project_status_json() {
 
 std::string project_check_json() {
   const MigrateOptions o = project_options();
-  mg::CheckOptions c = check_options(o);
+  mg::CheckOptions c = check_options(o, CheckFlags{});
   c.baseline = mg::default_baseline_path(o.dirs.front());
   c.baseline_optional = true;
   return json_text(check_json(mg::check_directories(o.dirs, c)));
@@ -650,129 +830,13 @@ Run setup_migrate(CLI::App& cmd) {
       "  strata migrate -d postgres://app@localhost/app --schema app --wait up\n"
       "  strata migrate --dir db/init --dir db/migrations up   # two directories, one set");
 
-  const auto sub = [&](const char* name, const char* help) {
-    CLI::App* s = migrate->add_subcommand(name, help);
-    add_shared_options(s, o);
-    return s;
-  };
-
-  CLI::App* new_cmd = sub("new", "Create <timestamp>_<name>.sql with up and down sections");
-  new_cmd->add_option("NAME", o.name, "snake_case description, e.g. add_status_to_orders_table")->required();
-  new_cmd->footer("Examples:\n  strata migrate new add_status_to_orders_table\n"
-                  "  strata migrate --dir db/migrations new create_users_table");
-  new_cmd->callback([&] { action = [&] { return run_new(o); }; });
-
-  CLI::App* up = sub("up", "Apply pending migrations, oldest first");
-  auto* up_to = up->add_option("--to", o.to, "Apply up to and including this version")->transform(k_version_check);
-  auto* up_steps = check_whole_number(up->add_option("--steps", o.steps, "Apply at most N migrations"), 1);
-  up_to->excludes(up_steps);
-  up->add_flag("--atomic", o.atomic, "Apply the whole batch in one transaction (all or nothing)");
-  up->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
-  up->add_flag("--show-values", o.show_values, "With --dry-run, print ${NAME} placeholders with their values");
-  up->add_flag("--allow-out-of-order", o.allow_out_of_order,
-               "Apply pending migrations older than the newest applied one");
-  up->add_flag("--resume", o.resume, "Continue a half-done transaction:false migration");
-  up->footer("Examples:\n  strata migrate up\n  strata migrate up --dry-run\n  strata migrate up --steps 1 --atomic");
-  up->callback([&o, &action, up] { action = [&o, up] { return run_up(o, *up); }; });
-
-  CLI::App* down = sub("down", "Roll back applied migrations, newest first (default: one)");
-  auto* down_to = down->add_option("--to", o.to, "Roll back every migration newer than this version")
-                      ->transform(k_version_check);
-  auto* down_steps = check_whole_number(down->add_option("--steps", o.steps, "Roll back N migrations (default: 1)"), 1);
-  auto* down_all = down->add_flag("--all", o.all, "Roll back every applied migration");
-  down_to->excludes(down_steps)->excludes(down_all);
-  down_steps->excludes(down_all);
-  down->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
-  down->add_flag("--show-values", o.show_values, "With --dry-run, print ${NAME} placeholders with their values");
-  down->footer("Examples:\n  strata migrate down\n  strata migrate down --steps 3 --dry-run\n  strata migrate down --to 20260101120000");
-  down->callback([&o, &action, down] { action = [&o, down] { return run_down(o, *down); }; });
-
-  CLI::App* redo = sub("redo", "Roll back the newest N migrations (default: 1) and apply them again");
-  check_whole_number(redo->add_option("--steps", o.steps, "How many (default: 1)"), 1);
-  redo->add_flag("--dry-run", o.dry_run, "Print the exact SQL that would run; change nothing");
-  redo->add_flag("--show-values", o.show_values, "With --dry-run, print ${NAME} placeholders with their values");
-  redo->footer("Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run");
-  redo->callback([&o, &action, redo] { action = [&o, redo] { return run_redo(o, *redo); }; });
-
-  CLI::App* create = sub("create", "Create the database, unless it exists");
-  create->footer("Examples:\n  strata migrate -d sqlite:app.db create\n  strata migrate create --json\n"
-                 "Exit: 0 created or already there, 2 usage (a URL naming no database), 7 unavailable");
-  create->callback([&] { action = [&] { return run_create(o); }; });
-
-  CLI::App* drop = sub("drop", "Drop the database and all its data (asks first at a terminal)");
-  drop->add_flag("-y,--yes", o.yes, "Drop without asking (required when not at a terminal)");
-  drop->footer("Examples:\n  strata migrate -d sqlite:scratch.db drop --yes\n  strata migrate -d sqlite:scratch.db drop -y --json\n"
-               "Exit: 0 dropped or not there, 2 usage (no --yes off a terminal, not confirmed), 7 unavailable");
-  drop->callback([&] { action = [&] { return run_drop(o); }; });
-
-  CLI::App* load = sub("load", "Apply a schema.sql written by dump to an empty database, recording its versions");
-  load->add_option("FILE", o.input_file, "The schema file (default: schema.sql)");
-  load->footer("Examples:\n  strata migrate -d sqlite:fresh.db load schema.sql\n  strata migrate -d sqlite:fresh2.db load --json\n"
-               "Exit: 0 loaded, 2 usage (no such file), 3 a listed version has no file, 6 a statement failed, "
-               "7 not empty or unavailable");
-  load->callback([&] { action = [&] { return run_load(o); }; });
-
-  CLI::App* diff = sub("diff", "Write the next migration (up and down) from the schema you want");
-  diff->add_option("NAME", o.name, "snake_case description, e.g. add_status_to_orders_table")->required();
-  diff->add_option("--to", o.diff_to, "The desired schema: SQL files, folders of them, or a database URL")->required();
-  diff->add_option("--rename", o.diff_renames, "OLD=NEW (a table) or TABLE.OLD=NEW (a column): a rename, not a drop and an add");
-  diff->add_flag("--no-rename", o.no_rename, "Take every possible rename as a drop and an add");
-  diff->add_flag("--concurrently", o.concurrently,
-                 "PostgreSQL: create indexes on existing tables CONCURRENTLY, in a second transaction:false migration");
-  diff->add_flag("--dry-run", o.dry_run, "Print the migration; write nothing");
-  diff->footer("Examples:\n  strata migrate diff add_status_to_orders_table --to schema.sql\n"
-               "  strata migrate diff drop_legacy_tables --to schema.sql --no-rename --dry-run\n"
-               "  strata migrate -d postgres://app@localhost/app diff catch_up --to postgres://app@localhost/app_by_hand\n"
-               "Exit: 0 written or no difference, 2 usage (a possible rename undecided off a terminal), 3 the desired schema "
-               "does not load, 5 the draft does not give the desired schema, 6 a migration does not replay, 7 unavailable");
-  diff->callback([&] { action = [&] { return run_diff_of(o); }; });
-
-  CLI::App* wait = sub("wait", "Wait until the database accepts connections (--wait-timeout, default 60 s)");
-  wait->footer("Examples:\n  strata migrate -d postgres://app@db/app wait && strata migrate up\n"
-               "  strata migrate wait --wait-timeout 120\n"
-               "Exit: 0 ready, 2 usage, 7 not ready in time (the server's last answer is the message)");
-  wait->callback([&] { action = [&] { return run_wait(o); }; });
-
-  CLI::App* status = sub("status", "Show applied, pending, missing and modified migrations");
-  status->footer("Examples:\n  strata migrate status\n  strata migrate status --json");
-  status->callback([&] { action = [&] { return run_status(o); }; });
-
-  CLI::App* stamp = sub("stamp", "Record migrations up to VERSION as applied without running them (baseline)");
-  stamp->add_option("VERSION", o.version, "Newest version to record")->required()->transform(k_version_check);
-  stamp->footer("Examples:\n  strata migrate stamp 20260101120000\n"
-                "  strata migrate -d sqlite:app.db stamp 20260101120000 --json");
-  stamp->callback([&] { action = [&] { return run_stamp(o); }; });
-
-  CLI::App* dump = sub("dump", "Write the live schema as a deterministic schema.sql");
-  dump->add_option("-o,--output", o.output_file, "Write to FILE instead of stdout");
-  dump->footer("Examples:\n  strata migrate dump -o schema.sql\n  strata migrate -d sqlite:app.db dump | diff - schema.sql");
-  dump->callback([&] { action = [&] { return run_dump(o); }; });
-
-  CLI::App* check = sub("check", "Check migration files and the database for CI (read-only)");
-  check->add_flag("--drift", o.drift, "Compare the live schema with a replay of the applied migrations");
-  check->add_flag("--roundtrip", o.roundtrip, "Check that each down undoes its up (in memory, or a scratch PostgreSQL schema)");
-  check->add_flag("--strict", o.strict, "Count warnings as errors");
-  check->add_flag("-v,--verbose", o.verbose, "Show the full definitions behind drift and roundtrip findings");
-  auto* baseline = check->add_option(
-      "--baseline", o.baseline,
-      "Baseline file of acknowledged findings (default: DIR/.strata-baseline.json, when present)");
-  check->add_flag("--no-baseline", o.no_baseline, "Ignore the baseline file: every finding counts")
-      ->excludes(baseline);
-  check->add_option("--write-baseline", o.write_baseline,
-                    "Write the current warnings to FILE (default: the baseline file) and acknowledge them")
-      ->expected(0, 1)
-      ->type_name("[FILE]");
-  check->footer(
-      "Examples:\n  strata migrate check\n  strata migrate check --roundtrip --drift --json\n"
-      "  strata migrate check --write-baseline   # once, on an existing project; commit the file\n"
-      "Exit: 0 clean, 1 pending, 3 directory, 4 history, 5 drift/roundtrip, 6 failed, 7 unavailable");
-  check->callback([&o, &action, check] { action = [&o, check] { return run_check(o, *check); }; });
-
-  CLI::App* accept = sub("accept", "Accept the current checksum of applied migrations whose file changed");
-  accept->add_option("VERSION", o.version, "The version to accept")->transform(k_version_check);
-  accept->add_flag("--all", o.all, "Accept every changed file")->excludes("VERSION");
-  accept->footer("Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json");
-  accept->callback([&o, &action, accept] { action = [&o, accept] { return run_accept(o, *accept); }; });
+  for (const Subcommand& row : k_subcommands) {
+    CLI::App* sub = migrate->add_subcommand(row.name, row.help);
+    add_shared_options(sub, o);
+    sub->footer(row.footer);
+    Action run = row.setup(*sub, o);
+    sub->callback([&action, run] { action = run; });
+  }
   // The configuration is applied (or its error raised) when the run starts, inside run()'s
   // error handling, after the subcommand's callback has chosen what to run.
   return [options, chosen, migrate](const RunContext& context) {

@@ -2,16 +2,17 @@
 // `strata migrate ...`: options, parsing setup, and the printing of each subcommand's result.
 // All the work is in core/migrate.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "command.h"
 #include "output.h"
 
 namespace strata::cli {
 
 struct MigrateOptions {
-  // Shared by every migrate subcommand.
+  // Shared by every migrate subcommand, given to `migrate` or to the subcommand.
   std::string database;  // --database, else the configuration's (then ./.env and PG*: see .cpp)
   std::string database_chosen_by;  // "/p/strata.toml:3" when a project file gave `database`
   std::vector<std::string> dirs{"./migrations"};  // --dir, repeatable: one set from all of them
@@ -22,36 +23,85 @@ struct MigrateOptions {
   double wait_timeout_s = 60;
   bool envsub = false;          // --envsub / migrate.envsub: ${NAME} in every section
   OutputOptions out;  // out.color: the run's (RunContext)
+};
 
-  // Per subcommand.
-  std::string name;             // new
-  std::int64_t to = 0;          // up/down --to
-  std::size_t steps = 0;        // up/down/redo --steps
-  bool atomic = false;
+// Each subcommand's own options, registered on it alone (its row in migrate_command.cpp's table);
+// an option not given is an empty std::optional, or the value named as its default.
+struct NewFlags {
+  std::string name;  // NAME
+};
+
+// --dry-run and --show-values, as up, down and redo take them.
+struct DryRunFlags {
   bool dry_run = false;
-  bool show_values = false;     // up/down/redo --dry-run --show-values
+  bool show_values = false;  // with --dry-run: ${NAME} placeholders printed with their values
+};
+
+struct UpFlags {
+  std::optional<std::int64_t> to;     // --to VERSION
+  std::optional<std::size_t> steps;   // --steps N
+  bool atomic = false;
+  DryRunFlags dry;
   bool allow_out_of_order = false;
   bool resume = false;
+};
+
+struct DownFlags {
+  std::optional<std::int64_t> to;     // --to VERSION
+  std::optional<std::size_t> steps;   // --steps N; none of the three: one
   bool all = false;
-  bool yes = false;             // drop --yes: no question asked
-  std::int64_t version = 0;     // stamp, accept
-  std::string output_file;      // dump -o
-  std::string input_file = "schema.sql";  // load FILE
+  DryRunFlags dry;
+};
+
+struct RedoFlags {
+  std::optional<std::size_t> steps;   // Default: 1
+  DryRunFlags dry;
+};
+
+struct DropFlags {
+  bool yes = false;  // no question asked
+};
+
+struct LoadFlags {
+  std::string file = "schema.sql";  // FILE
+};
+
+struct DiffFlags {
+  std::string name;                   // NAME
+  std::vector<std::string> to;        // --to: the desired schema
+  std::vector<std::string> renames;   // --rename
+  bool no_rename = false;
+  bool concurrently = false;
+  bool dry_run = false;
+};
+
+struct StampFlags {
+  std::int64_t version = 0;  // VERSION
+};
+
+struct DumpFlags {
+  std::string output_file;  // -o; empty or "-": stdout
+};
+
+struct CheckFlags {
   bool drift = false;
   bool roundtrip = false;
   bool strict = false;
-  bool verbose = false;  // check: the full definitions behind drift/roundtrip findings
-  std::string baseline;         // check --baseline; empty: DIR/.strata-baseline.json if present
-  bool no_baseline = false;     // check --no-baseline
-  std::string write_baseline;   // check --write-baseline [FILE]; empty FILE: the baseline file
-  std::vector<std::string> diff_to;       // diff --to
-  std::vector<std::string> diff_renames;  // diff --rename
-  bool no_rename = false;                 // diff --no-rename
-  bool concurrently = false;              // diff --concurrently
+  bool verbose = false;  // the full definitions behind drift/roundtrip findings
+  std::string baseline;  // --baseline; empty: DIR/.strata-baseline.json if present
+  bool no_baseline = false;
+  // --write-baseline [FILE]; an empty FILE: the baseline file.
+  std::optional<std::string> write_baseline;
 };
 
-// Registers `migrate`'s options and subcommands on `cmd` and returns its run, which runs the
-// chosen subcommand (commands.h).
+struct AcceptFlags {
+  std::optional<std::int64_t> version;  // VERSION; or --all
+  bool all = false;
+};
+
+// Registers `migrate`'s options and subcommands (a table: a row per subcommand with its name,
+// help, footer, options and run) on `cmd` and returns its run, which runs the chosen subcommand
+// (command.h).
 Run setup_migrate(CLI::App& cmd);
 
 // The project's migrations as `strata migrate status --json` and `check --json` report them,

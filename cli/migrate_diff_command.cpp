@@ -85,10 +85,11 @@ int run_diff(const DiffCommand& c) {
   mg::DiffRequest r;
   r.database = c.database ? *c.database : mg::Endpoint::sqlite(":memory:");
   r.dirs = c.dirs;
+  r.project_root = c.project_root;
   r.table = c.table;
   r.placeholders = c.placeholders;
   r.concurrently = c.concurrently;
-  if (c.concurrently && r.database.kind != mg::DriverKind::postgres) usage("--concurrently applies to PostgreSQL only");
+  if (c.concurrently && !mg::engine(r.database.kind).concurrent_indexes) usage("--concurrently applies to PostgreSQL only");
   for (const std::string& to : c.to) {
     if (!looks_like_url(to)) {
       r.desired_files.push_back(to);

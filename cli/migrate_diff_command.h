@@ -1,6 +1,7 @@
 #pragma once
 // `strata migrate diff NAME --to ...`: writes the next migration from the desired schema
-// (core/migrate/migration_diff.h); asks about possible renames at a terminal.
+// (core/migrate/diff/migration_diff.h); asks about possible renames at a terminal.
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct DiffCommand {
   bool dry_run = false;
   std::optional<migrate::Endpoint> database;  // nullopt: SQLite (the replay is in memory)
   std::vector<std::string> dirs;
+  std::filesystem::path project_root;  // migrate::DiffRequest::project_root
   std::string table;
   migrate::Placeholders placeholders;
   OutputOptions out;

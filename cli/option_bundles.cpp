@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "flag_values.h"
+#include "interface_spec.h"
 #include "number_flags.h"
 
 namespace strata::cli {
@@ -82,9 +83,14 @@ void add_chunking_options(CLI::App& cmd, ChunkingFlags& flags, const ChunkingHel
           ->type_name("N"),
       0);
   check_whole_number(cmd.add_option("--min-size", flags.min_size, help.min_size)->type_name("N"), 0);
-  cmd.add_option("--unit", flags.unit, "Size unit: chars (code points), bytes or tokens (default: chars)")->type_name("UNIT");
-  cmd.add_option("--tokenizer", flags.tokenizer, "Tokenizer for tokens: cl100k_base or o200k_base (default: cl100k_base)")
-      ->type_name("NAME");
+  // The names are checked by core (chunk::check_chunking); set_choices tells the
+  // interface checks which ones the completions must offer.
+  set_choices(cmd.add_option("--unit", flags.unit, "Size unit: chars (code points), bytes or tokens (default: chars)")
+                  ->type_name("UNIT"),
+              {"chars", "bytes", "tokens"});
+  set_choices(cmd.add_option("--tokenizer", flags.tokenizer, "Tokenizer for tokens: cl100k_base or o200k_base (default: cl100k_base)")
+                  ->type_name("NAME"),
+              {"cl100k_base", "o200k_base"});
 }
 
 std::optional<std::chrono::milliseconds> EndpointFlags::timeout_ms() const {

@@ -34,7 +34,7 @@ struct OutputHelp {
 };
 
 // Registers --json (into out.json) and -q/--quiet (into out.quiet) as `help` describes them, and
-// --color. out.color is not a flag's: each run gets it from chosen_color (commands.h, RunContext).
+// --color. out.color is not a flag's: each run gets it from chosen_color (command.h, RunContext).
 void add_output_options(CLI::App& cmd, OutputOptions& out, const OutputHelp& help);
 
 // Registers --color WHEN (auto, always or never) on `cmd`; its value is read by chosen_color.
@@ -76,7 +76,8 @@ void apply_retrieval(const RetrievalFlags& flags, std::size_t& k, std::optional<
 // chunking
 
 // Given flags, each checked for its range (--size 1 or more, --overlap and --min-size 0 or
-// more); the names are checked by chunk and by core/ingest, which differ (ingest has `auto`).
+// more) as it is parsed; the names and how the settings go together are core's rules
+// (chunk::check_chunking), which chunk and core/ingest apply.
 using ChunkingFlags = ingest::ChunkOverrides;
 
 // What --strategy and --min-size mean to the command (their defaults differ).

@@ -12,10 +12,17 @@
 
 #include "common/public.h"
 #include "llm/public.h"
+#include "terminal_filter.h"
 
 namespace strata::cli {
 
 std::string safe(std::string_view text) { return llm::sanitize_for_terminal(text); }
+
+std::string safe_line(std::string_view text) {
+  std::string line = safe(text);
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  return line;
+}
 
 std::string safe_on_stdout(std::string_view text) {
   static const bool terminal = ::isatty(STDOUT_FILENO) == 1;
@@ -38,16 +45,16 @@ bool color_enabled(ColorMode mode, int fd) {
 
 std::string paint(const std::string& text, Tone tone, bool color) {
   if (!color || tone == Tone::plain) return text;
-  const char* code = "";
+  std::string_view code;  // only codes of k_colours: the terminal filter lets those through
   switch (tone) {
-    case Tone::good: code = "\x1b[32m"; break;
-    case Tone::warn: code = "\x1b[33m"; break;
-    case Tone::bad: code = "\x1b[1;31m"; break;
-    case Tone::dim: code = "\x1b[2m"; break;
-    case Tone::bold: code = "\x1b[1m"; break;
+    case Tone::good: code = k_colour_green; break;
+    case Tone::warn: code = k_colour_yellow; break;
+    case Tone::bad: code = k_colour_bold_red; break;
+    case Tone::dim: code = k_colour_dim; break;
+    case Tone::bold: code = k_colour_bold; break;
     case Tone::plain: break;
   }
-  return code + text + "\x1b[0m";
+  return std::string(code) + text + std::string(k_colour_reset);
 }
 
 void Table::add(std::vector<std::string> row, std::vector<Tone> tones) {
@@ -111,25 +118,32 @@ void Table::print(std::ostream& out, bool color, std::size_t max_width) const {
   for (std::size_t r = 0; r < rows_.size(); ++r) emit(rows_[r], &tones_[r]);
 }
 
+// Each message one line, whatever core put in it (a server's error text may hold a newline and
+// then a line of its own that looks like strata's).
 void print_error(const std::string& message, const std::string& hint, ColorMode mode) {
   const bool color = color_enabled(mode, STDERR_FILENO);
-  std::cerr << "strata: " << paint("error:", Tone::bad, color) << ' ' << safe(message) << '\n';
-  if (!hint.empty()) std::cerr << "strata: " << paint("hint:", Tone::dim, color) << ' ' << safe(hint) << '\n';
+  std::cerr << "strata: " << paint("error:", Tone::bad, color) << ' ' << safe_line(message) << '\n';
+  if (!hint.empty()) std::cerr << "strata: " << paint("hint:", Tone::dim, color) << ' ' << safe_line(hint) << '\n';
 }
 
 void print_warning(const std::string& message, ColorMode mode) {
   const bool color = color_enabled(mode, STDERR_FILENO);
-  std::cerr << "strata: " << paint("warning:", Tone::warn, color) << ' ' << safe(message) << '\n';
+  std::cerr << "strata: " << paint("warning:", Tone::warn, color) << ' ' << safe_line(message) << '\n';
 }
 
 void print_note(const std::string& message, const OutputOptions& o) {
-  if (!o.quiet) std::cerr << safe(message) << '\n';
+  if (!o.quiet) std::cerr << safe_line(message) << '\n';
 }
 
+// Through std::cout, so that on a terminal the filter (terminal_filter.h) sees it too; without
+// one, std::cout writes straight into stdio's stdout.
 void write_out(std::string_view s) {
   if (s.empty()) return;
-  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
-    throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(errno));
+  std::cout.write(s.data(), static_cast<std::streamsize>(s.size()));
+  if (!std::cout) {
+    const int err = errno;
+    std::cout.clear();
+    throw Error(ExitCode::unavailable, std::string("cannot write to standard output: ") + std::strerror(err));
   }
 }
 

@@ -31,9 +31,13 @@ std::size_t terminal_columns(int fd);
 
 // Text strata did not write (file names, titles, ids, document text, a server's or SQLite's
 // words, values from a file) made safe for a terminal: escape sequences, control characters
-// other than \n and \t, and bidi overrides removed (llm/sanitize.h). Messages (print_error,
-// print_warning, print_note) and table cells pass through it always.
+// other than \n and \t, and bidi controls removed (llm/sanitize.h). Messages (print_error,
+// print_warning, print_note) and table cells pass through it always, whether or not they go to
+// a terminal (a log file is read on one later). On a terminal, every byte also passes the
+// filter of terminal_filter.h, which a printer cannot forget.
 std::string safe(std::string_view text);
+// `safe`, and each newline a space: a message is one line.
+std::string safe_line(std::string_view text);
 // For data on stdout (chunk text, a schema, a document's text): `safe` when stdout is a
 // terminal, else unchanged, so a pipe or a file gets the bytes as they are.
 std::string safe_on_stdout(std::string_view text);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "terminal_filter.h"
+
 namespace strata::cli {
 namespace {
 
@@ -46,13 +48,14 @@ void ProgressLine::update(const ProgressCounts& counts) {
   const auto now = std::chrono::steady_clock::now();
   if (drawn_ && now - last_ < k_redraw) return;
   last_ = now;
-  std::cerr << "\r\x1b[2K" << render(counts) << std::flush;
+  erase_line(std::cerr);
+  std::cerr << render(counts) << std::flush;
   drawn_ = true;
 }
 
 void ProgressLine::clear() {
   if (!drawn_) return;
-  std::cerr << "\r\x1b[2K" << std::flush;
+  erase_line(std::cerr);
   drawn_ = false;
 }
 

@@ -242,7 +242,8 @@ Run setup_search(CLI::App& cmd) {
   add_collection_option(cmd, o->store);
   add_retrieval_options(cmd, o->retrieval, "Number of hits, 1 to 1000 (default: 10)");
   cmd.add_option("--base-url", o->base_url,
-                 "Embedding server for a collection embedded with openai (default: $OPENAI_BASE_URL, else https://api.openai.com/v1)")
+                 "Embedding server for a collection embedded with openai (default: $OPENAI_BASE_URL, else the collection's "
+                 "recorded server when on this machine, else https://api.openai.com/v1)")
       ->type_name("URL");
   cmd.add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
       ->type_name("NAME");

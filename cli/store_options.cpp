@@ -5,8 +5,8 @@
 
 #include "common/public.h"
 #include "config/public.h"
-#include "config_command.h"
 #include "ingest/public.h"
+#include "settings.h"
 #include "store/public.h"
 
 namespace strata::cli {
@@ -55,14 +55,23 @@ store::OpenOptions store_open_options() {
 std::string store_path(const StoreOptions& options) {
   if (!options.store.empty()) return options.store;
   // $STRATA_STORE, strata.toml, the user file, then the default: core/config's precedence.
-  const config::Setting& s = configuration().get("store.path");
-  if (s.origin != config::Origin::default_value) return s.value;
-  // The default store is the project's, as documents' ids are (ingest/project_root.h): run
+  const config::Configuration& c = configuration();
+  const config::Setting& s = c.get("store.path");
+  const std::filesystem::path cwd = process_environment().cwd;
+  const std::filesystem::path root = c.trust.root;
+  // A store the project chose (the default in it, or its trusted strata.toml's inside it) must
+  // not lead out of it through a link the repository planted (config/trust.h).
+  const auto inside = [&](const std::string& path) {
+    config::require_inside_project(std::filesystem::path(path).is_absolute() ? path : (cwd / path).string(), root,
+                                   "the store", "pass --store PATH (or set STRATA_STORE) to choose a store yourself");
+    return path;
+  };
+  if (chosen_by_project(s) && !c.trust.trusted()) return inside(s.value);
+  if (set_by_user(s)) return s.value;
+  // The default store is the project's, as documents' ids are (config/project_root.h): run
   // from any folder of a git work tree, every command finds the same store at its top.
   // From the root itself the path stays relative, as messages have always shown it.
-  const std::filesystem::path cwd = process_environment().cwd;
-  const std::filesystem::path root = ingest::project_root(cwd, configuration().files.project);
-  return root == cwd.lexically_normal() ? std::string(k_default_store) : (root / k_default_store).string();
+  return inside(root == cwd.lexically_normal() ? std::string(k_default_store) : (root / k_default_store).string());
 }
 
 }  // namespace strata::cli

@@ -18,6 +18,7 @@ bool has_positionals(const CLI::App& app) {
 std::vector<std::string> subcommand_names(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_group().empty()) continue;  // hidden (interface_spec.h): never suggested
     names.push_back(sub->get_name());
   }
   return names;

@@ -2,7 +2,7 @@
 // `strata tokens [FILE...|-]`: counts tokens like wc (the default), or prints the token ids
 // (--ids), turns ids back into text (--decode), or cuts the input to N tokens at a character
 // boundary (--truncate N), under cl100k_base or o200k_base. All the work is in core/tokenizer.
-#include "commands.h"
+#include "command.h"
 
 namespace strata::cli {
 

@@ -24,10 +24,10 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # dpkg-shlibdeps derives Depends from every ELF file in the package: the binary and the PDF and
 # office modules, so poppler, libzip4 and libxml2 come in although the binary only dlopen's the
-# modules. libedit2 (strata chat's line editing) is linked, so it comes in the same way; the list
+# modules. libedit2 (strata chat's line editing) and zlib1g (compressed documents) are linked, so they come in the same way; the list
 # below is for the libraries dpkg-shlibdeps cannot see.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libcurl (core/net/curl_library.cpp), libpq (core/migrate/pq_library.cpp) and libcrypto
+# libcurl (core/net/curl_library.cpp), libpq (core/migrate/engines/postgres/pq_library.cpp) and libcrypto
 # (core/common/sha256.cpp) are dlopen'ed by name, which dpkg-shlibdeps cannot see.
 # Depends, not Recommends: embed and ask with a server need libcurl, migrate needs libcrypto for
 # its checksums, libpq for PostgreSQL and libmariadb for MySQL, and CI images commonly install with

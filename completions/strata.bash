@@ -195,10 +195,10 @@ _strata()
     # in an <command>_opts variable below, add its value-taking options to
     # arg_opts, their values to the `valopt` case and a branch to the
     # `case $command` further down (the places are marked "embed:").
-    local commands="migrate chunk tokens ingest collections documents embed search ask chat logs mcp config"
+    local commands="migrate chunk tokens ingest collections documents embed search ask chat logs mcp config trust"
     local subcommands="new up down redo create drop load diff wait status stamp dump check accept"
     local common_opts="-d --database --dir --table --lock-timeout --schema --wait --wait-timeout --envsub --json -q --quiet --color -h --help"
-    local top_opts="-h --help --version"
+    local top_opts="-h --help --version --color"
     local chunk_opts="--format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --lossy --no-tokens --color -h --help"
     local tokens_opts="--ids --decode --truncate --tokenizer --json --color -h --help"
     local ingest_opts="--store --collection --glob --exclude --hidden --no-ignore --follow-links --include-generated --files-from -0 --null --jsonl --id --meta --loader --loader-cmd --loader-timeout --strategy --size --overlap --min-size --unit --tokenizer --rechunk --prune --dry-run --checksum --threads --embed --no-embed --base-url --api-key-env --max-retries --timeout --json -q --quiet -v --verbose --color -h --help"
@@ -208,11 +208,12 @@ _strata()
     local documents_opts="--store --collection --json -q --quiet --color -h --help"
     local embed_opts="--store --collection --text --jsonl --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --strict --switch-model --json -q --quiet --color -h --help"
     local search_opts="--store --collection --mode -k --where --vector-weight --base-url --api-key-env --rerank --rerank-url --rerank-model --rerank-api-key-env --json --explain -v --verbose -q --quiet --color -h --help"
-    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout -c --continue --conversation --tools --max-steps -y --yes --no-cache --no-stream --redact --raw --context-only --system --rerank --rerank-url --rerank-model --rerank-api-key-env --json -q --quiet --color -h --help"
+    local ask_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout -c --continue --conversation --tools --max-steps -y --yes --no-cache --no-stream --redact --raw --context-only --no-stdin --system --rerank --rerank-url --rerank-model --rerank-api-key-env --json -q --quiet --color -h --help"
     local chat_opts="--store --collection -k --mode --where --vector-weight --provider --model --base-url --api-key-env --temperature --max-tokens --context-tokens --max-retries --timeout --conversation --no-cache --no-stream --redact --raw --system --tools --max-steps -y --yes --rerank --rerank-url --rerank-model --rerank-api-key-env -q --quiet --color -h --help"
     local logs_opts="--store -n --limit --conversation --json -q --quiet --color -h --help"
     local mcp_opts="--store --collection --no-migrate --color -h --help"
     local config_opts="--path --json --color -h --help"
+    local trust_opts="--show --list --revoke --json -q --quiet --color -h --help"
     # Options that take a value (next word, or --opt=value).
     local arg_opts="--rename -d --database --dir --table --lock-timeout --schema --wait-timeout --color --to --steps -o --output --baseline --format --strategy --size --overlap --min-size --unit --tokenizer --separator --separators --compat --truncate --store --collection --glob --exclude --files-from --id --meta --loader --loader-cmd --loader-timeout --threads --text --provider --model --dimensions --base-url --api-key-env --concurrency --batch-size --batch-tokens --max-input-tokens --max-retries --timeout --mode -k --where --vector-weight --temperature --max-tokens --context-tokens --conversation --max-steps --system --rerank-url --rerank-model --rerank-api-key-env -n --limit"
 
@@ -317,7 +318,7 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -W "langchain" -- "$rawcur")
                 ;;
             --loader)
-                mapfile -t COMPREPLY < <(compgen -W "text markdown html pdf code docx odt pptx epub" -- "$rawcur")
+                mapfile -t COMPREPLY < <(compgen -W "text markdown html pdf code docx odt pptx epub man" -- "$rawcur")
                 ;;
             --collection)
                 _strata_reply "${cur#"$optpre"}" "$optpre" \
@@ -446,6 +447,15 @@ _strata()
                 mapfile -t COMPREPLY < <(compgen -W "show" -- "$cur")
             fi
             # ask's only argument is the question, chat has none: nothing to complete.
+            return 0
+            ;;
+        trust)
+            # The only argument is the project's folder.
+            if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "$trust_opts" -- "$cur")
+            else
+                mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+            fi
             return 0
             ;;
         migrate) ;;

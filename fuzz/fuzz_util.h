@@ -73,4 +73,16 @@ inline std::string valid_utf8(std::string_view bytes) {
 
 inline bool is_valid_utf8(std::string_view s) { return !find_invalid_utf8(s).has_value(); }
 
+// Calls `check` with each line of `text` (split at '\n'; the last need not end with one), as a
+// line-delimited transport such as MCP's stdio reads them.
+template <class Check>
+void for_each_line(std::string_view text, Check&& check) {
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    check(text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
 }  // namespace strata::fuzz

@@ -113,6 +113,20 @@ put("chat_anthropic", "stream_error", bytes([0x80]) + b'event: error\ndata: {"ty
 put("chat_anthropic", "whole", bytes([2]) + b'{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Hi [1]."}],"stop_reason":"max_tokens","usage":{"input_tokens":10,"output_tokens":3}}')
 put("chat_anthropic", "error", bytes([3]) + b'{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}')
 
+# -- man_loader: roff pages (man and mdoc, pod2man's preamble), and one gzip-compressed
+import gzip as _gzip
+MAN_PAGE = (b'.\\" comment\n.de FN\n\\fI\\|\\\\$1\\|\\fP\n..\n.TH LS 1 "2022" "coreutils"\n.SH NAME\n'
+            b'ls \\- list directory contents\n.SH DESCRIPTION\n.PP\nList \\fIFILE\\fRs \\(em sorted.\n.TP\n'
+            b'\\fB\\-a\\fR, \\fB\\-\\-all\\fR\ndo not ignore entries\n.if n declare -n ref=$1\n.ie t \\{\\\n'
+            b'typeset\n.\\}\n.el \\{\\\nterminal\n.\\}\n.SS "Exit status"\n.BR dircolors (1)\n'
+            b'caf\\[u00E9] \\*(lqquoted\\*(rq \\N\'233\' \\s-1SMALL\\s0 \\w\'x\'\n.UR https://example.org\n.UE\n')
+put("man_loader", "ls.1", MAN_PAGE)
+put("man_loader", "ssh.1", ".Dd $Mdocdate$\n.Dt SSH 1\n.Os\n.Sh NAME\n.Nm ssh\n.Nd remote login\n.Sh SYNOPSIS\n"
+    ".Nm\n.Op Fl 46\n.Op Fl B Ar bind_interface\n.Oo user @ Oc host\n.It Fl v Ns Ar x\n.Sh SEE ALSO\n"
+    ".Xr scp 1 ,\n.Dq quoted Ql lit Pq paren Aq angle\n.Ux Ns -domain\n")
+put("man_loader", "so.1", ".so man1/other.1\n")
+put("man_loader", "ls.1.gz", _gzip.compress(MAN_PAGE, mtime=0))
+
 # -- html_loader
 put("html_loader", "page.html", """<!doctype html><html><head><title>Strata &amp; friends</title><meta charset="windows-1252">
 <style>p{}</style><script>var x = "<p>";</script></head><body><h1>Heading</h1><p>Some <b>bold</b>   text&nbsp;here &eacute; &#x1F600;
@@ -281,3 +295,64 @@ put("docx_loader", "entity-bomb_part", b"\1" + office_docs.ENTITY_BOMB.encode())
 for kind in ["epub-drm", "epub-no-package"]:
     put("epub_loader", kind, b"\0" + office_docs.KINDS[kind]())
 put("odt_loader", "odt-entity-bomb", b"\0" + office_docs.KINDS["odt-entity-bomb"]())
+
+# -- mcp_client_response: a server's lines as the client reads them (one message a line).
+def lines(*messages):
+    return "\n".join(m if isinstance(m, str) else json.dumps(m) for m in messages) + "\n"
+def rpc(result=None, error=None, id_=1):
+    m = {"jsonrpc": "2.0", "id": id_}
+    if error is not None:
+        m["error"] = error
+    else:
+        m["result"] = result
+    return m
+put("mcp_client_response", "initialize", lines(rpc({"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
+                                                   "serverInfo": {"name": "s", "version": "1"}})))
+put("mcp_client_response", "tools_list", lines(rpc({"tools": [
+    {"name": "echo", "description": "Echoes \u001b[31mit\u001b[0m", "annotations": {"readOnlyHint": True},
+     "inputSchema": {"type": "object", "properties": {"m": {"type": "string"}}, "required": ["m"]}},
+    {"name": "bad name\u001b[2J", "inputSchema": {"type": "object"}}, {"name": 3}, "x",
+    {"name": "w", "annotations": {"readOnlyHint": "yes"}, "inputSchema": []}], "nextCursor": "p2"})))
+put("mcp_client_response", "tool_results", lines(
+    rpc({"content": [{"type": "text", "text": "red: \u001b[31mred\u001b[0m\r\n"},
+                     {"type": "image", "mimeType": "image/png", "data": "AAAA" * 10},
+                     {"type": "resource", "resource": {"uri": "file:///x", "blob": "QUJD"}},
+                     {"type": "resource_link", "uri": "file:///y"}, {"type": "audio"}], "structuredContent": {"n": 1}}),
+    rpc({"content": [{"type": "text", "text": "it failed"}], "isError": True}),
+    rpc(error={"code": -32602, "message": "unknown \u001b]0;title\u0007tool"}),
+    rpc(error="a bare string"), rpc(error={"code": 1, "message": {"nested": [1, 2]}}),
+    rpc({"content": "not a list"}), rpc([1, 2])))
+put("mcp_client_response", "noise", lines("this is not json {", {"jsonrpc": "2.0", "method": "notifications/message"},
+                                          {"jsonrpc": "2.0", "id": "s1", "method": "ping"}, rpc({"wrong": True}, id_=9),
+                                          rpc({"protocolVersion": 2025}), rpc({"protocolVersion": "1999-01-01"})))
+put("mcp_client_response", "limits", lines("[" * 128 + "]" * 128, "[" * 129 + "]" * 129,
+                                           rpc({"protocolVersion": "2025-11-25", "x": "[[[[[[" * 50})))
+
+# -- tool_arguments: what models send as a call's arguments (text).
+for name, args in {
+    "search": '{"query": "checksum mismatch", "k": 3}',
+    "search_where": '{"query": "x", "collection": "notes", "mode": "keyword", "where": ["lang=en"], "k": 2.0}',
+    "read_lines": '{"source": "docs/a.md", "start_line": 3, "end_line": 9, "max_bytes": 500}',
+    "read_chunks": '{"source": "a.md", "first_chunk": 0, "last_chunk": 2}',
+    "wrong_types": '{"query": ["x"], "k": "5", "where": {"a": 1}, "start_line": -1}',
+    "unknown": '{"query": "x", "limit": 3, "\\u001b[2J": true}',
+    "malformed": '{"query": ',
+    "empty": "",
+    "not_object": '[1, 2, 3]',
+    "depth_128": '{"query": ' + "[" * 127 + "]" * 127 + "}",
+    "depth_129": '{"query": ' + "[" * 128 + "]" * 128 + "}",
+    "escapes": '{"query": "caf\\u00e9 \\ud83d\\ude00 \\u0000"}',
+}.items():
+    put("tool_arguments", name, args)
+
+# -- rerank_response: [documents] then the body.
+for name, (n, body) in {
+    "cohere": (3, {"id": "x", "results": [{"index": 2, "relevance_score": 0.9}, {"index": 0, "relevance_score": 0.1}]}),
+    "jina": (2, {"model": "jina-reranker-v2", "results": [{"index": 1, "relevance_score": 0.7, "document": {"text": "b"}}]}),
+    "data": (2, {"data": [{"index": 0, "score": 1.5}, {"index": 1, "score": -2}]}),
+    "bad_index": (1, {"results": [{"index": 5, "relevance_score": 0.1}]}),
+    "no_score": (1, {"results": [{"index": 0}]}),
+    "nan": (1, '{"results": [{"index": 0, "relevance_score": 1e999}]}'),
+    "bare_list": (1, [{"index": 0, "score": 0.5}]),
+}.items():
+    put("rerank_response", name, bytes([n]) + (body if isinstance(body, str) else json.dumps(body)).encode())

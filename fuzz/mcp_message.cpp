@@ -1,12 +1,14 @@
 // Target: the MCP session's answer to one JSON-RPC line (core/mcp/server.h). Checks: it never
 // throws; a reply is one line of ASCII JSON holding "jsonrpc": "2.0" and either a result or an
 // error with an integer code; a request with a string or number id gets a reply with that id.
+// A line nesting deeper than 128 levels gets -32600 with id null (regressions: 60,000 levels).
 // The session's store does not exist, so every tool call ends in a tool error, never a store.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "fuzz_util.h"
+#include "mcp/json_rpc.h"
 #include "mcp/server.h"
 
 using namespace strata;
@@ -33,7 +35,14 @@ void check_line(std::string_view line) {
   FUZZ_CHECK(j.value("jsonrpc", "") == "2.0", "a reply without jsonrpc 2.0: " + *reply);
   FUZZ_CHECK(j.contains("result") != j.contains("error"), "a reply with neither or both of result and error");
   if (j.contains("error")) FUZZ_CHECK(j["error"]["code"].is_number_integer(), "an error without an integer code");
-  const nlohmann::json request = nlohmann::json::parse(line, nullptr, false);
+  // The checker reads the line within the same limits (a 60,000-deep id once crashed the
+  // server's copy of it, and would crash this comparison too); a line beyond them is refused.
+  const ParsedJson parsed = parse_json_within(line, mcp::k_message_limits);
+  if (parsed.beyond_limits()) {
+    FUZZ_CHECK(j["error"]["code"] == -32600 && j["id"].is_null(), "a line beyond the limits not refused: " + *reply);
+    return;
+  }
+  const nlohmann::json& request = parsed.value;
   if (request.is_object() && request.contains("id") && (request["id"].is_string() || request["id"].is_number_integer()) &&
       request.contains("method") && request.value("jsonrpc", nlohmann::json()) == "2.0") {
     FUZZ_CHECK(j["id"] == request["id"], "a reply to another id: " + *reply);
@@ -43,13 +52,6 @@ void check_line(std::string_view line) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view text = fuzz::as_text(data, size);
-  // Each line is a message, as the stdio transport reads them.
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    check_line(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
+  fuzz::for_each_line(fuzz::as_text(data, size), check_line);  // each line a message
   return 0;
 }

@@ -11,8 +11,8 @@
 
 #include "common/error.h"
 #include "fuzz_util.h"
-#include "migrate/migration_parser.h"
-#include "migrate/sql_runner.h"
+#include "migrate/model/migration_parser.h"
+#include "migrate/engines/sqlite/sql_runner.h"
 
 namespace {
 

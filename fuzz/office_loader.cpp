@@ -81,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const LoadedDocument d = load_office(k_format, bytes, limits());
     FUZZ_CHECK(fuzz::is_valid_utf8(d.text), "text not UTF-8");
     FUZZ_CHECK(fuzz::is_valid_utf8(d.title), "title not UTF-8");
-    FUZZ_CHECK(d.loader == name_of(k_format), d.loader);
+    FUZZ_CHECK(d.encoding == name_of(k_format), d.encoding);
     if (k_format == OfficeFormat::pptx) {
       for (std::size_t i = 0; i < d.page_starts.size(); ++i) {
         FUZZ_CHECK(i > 0 || d.page_starts[0] == 0, "page_starts must start at 0");

@@ -35,7 +35,7 @@ bold=""; plain=""
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m'; plain=$'\033[0m'; fi
 show() { printf '\n%s$ %s%s\n' "$bold" "$1" "$plain"; }
 # step "$strata" ARGS...: show "$ strata ARGS..." and run it.
-step() { show "strata ${*:2}"; "$@"; }
+step() { show "strata ${*:2}"; "$@" </dev/null; }  # nothing piped: ask would read it as context
 # piped N "$strata" ARGS...: the same, through "| head -n N" (head may close the pipe early).
 piped() { local n=$1; shift; show "strata ${*:2} | head -n $n"; "$@" | head -n "$n" || true; }
 

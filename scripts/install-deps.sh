@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages strata needs to build and test, only those missing.
-# Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite drives, and what
-#        scripts/package-test.sh needs: dpkg-shlibdeps and file for cpack, debootstrap for a clean root)
+# Usage: scripts/install-deps.sh [--test] [--list]
+#   --test  adds what the test suite drives (every command the tests call comes from these
+#           packages or from Debian's minimal base: scripts/check-test-deps.py checks it), and
+#           what scripts/package-test.sh needs: dpkg-shlibdeps and file for cpack, debootstrap
+#           for a clean root
+#   --list  prints the packages, one a line, and installs nothing
 set -euo pipefail
+with_test=0
+list=0
+for arg in "$@"; do
+  case $arg in
+    --test) with_test=1 ;;
+    --list) list=1 ;;
+    *) echo "install-deps: error: unknown option $arg (usage: $0 [--test] [--list])" >&2; exit 2 ;;
+  esac
+done
 build=(cmake ninja-build g++ pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
-       nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libzip-dev libxml2-dev libtomlplusplus-dev
+       nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libzip-dev libxml2-dev zlib1g-dev libtomlplusplus-dev
        libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev)
 test=(sqlite3 python3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
-      dpkg-dev file debootstrap nodejs)
+      dpkg-dev file debootstrap nodejs time strace)
 want=("${build[@]}")
-[ "${1:-}" = "--test" ] && want+=("${test[@]}")
+[ "$with_test" = 1 ] && want+=("${test[@]}")
+# npm (below) is listed too: on Debian's own packages it is one.
+[ "$list" = 1 ] && { printf '%s\n' "${want[@]}"; [ "$with_test" = 1 ] && echo npm; exit 0; }
 
 missing=()
 for p in "${want[@]}"; do
@@ -19,7 +34,7 @@ done
 # npm installs the MCP clients tests/e2e/mcp.sh runs. Debian packages it apart from nodejs;
 # NodeSource's nodejs carries its own (and conflicts with Debian's), so it is asked for only
 # when no npm is on PATH.
-[ "${1:-}" = "--test" ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
+[ "$with_test" = 1 ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

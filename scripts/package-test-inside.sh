@@ -17,8 +17,29 @@ check() {
     if "$@" >out 2>err; then pass "$label"; else fail "$label (exit $?)"; sed 's/^/      | /' out err; fi
 }
 
-# man-db first, as on any system with manuals: its trigger then indexes strata's pages.
 apt-get update -qq || { echo "package: error: apt-get update failed in the root" >&2; exit 1; }
+
+# The test command's packages on a fresh Debian 12: `install-deps.sh --test --list`
+# (test-deps-list) must resolve from Debian's archive alone (simulated: nothing is downloaded),
+# and what is in this root, with what they bring, must hold every package whose commands the
+# tests call (test-deps-needed, from scripts/check-test-deps.py on the host).
+# shellcheck disable=SC2046
+if apt-get install -s --no-install-recommends $(cat test-deps-list) >test-deps.log 2>&1; then
+    pass "scripts/install-deps.sh --test's packages resolve from Debian 12 alone"
+    fresh=$( (dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" { print $2 }'
+              awk '$1 == "Inst" { print $2 }' test-deps.log) | sed 's/:.*//' | sort -u)
+    missing=$(sort -u test-deps-needed | comm -23 - <(printf '%s\n' "$fresh"))
+    if [ -z "$missing" ]; then
+        pass "a fresh Debian 12 with them has the package of every command the tests call ($(wc -l <test-deps-needed))"
+    else
+        fail "the tests call commands from packages a fresh Debian 12 with install-deps.sh --test lacks: $(printf '%s\n' "$missing" | tr '\n' ' ')"
+    fi
+else
+    fail "apt-get install -s of scripts/install-deps.sh --test's packages"
+    sed 's/^/      | /' test-deps.log | tail -20
+fi
+
+# man-db first, as on any system with manuals: its trigger then indexes strata's pages.
 apt-get install -y -qq --no-install-recommends man-db >/dev/null ||
     { echo "package: error: cannot install man-db in the root" >&2; exit 1; }
 deb=$(echo strata_*.deb)

@@ -4,6 +4,9 @@
 # enough), then uses it there: `strata --version`, every installed man page through man(1) with
 # warnings on, the completions where the shells look, ingest + search of stdin and of a PDF (the
 # dlopen'ed modules, poppler, libzip and libxml2), embed against a closed local port (libcurl loads), and purge.
+# Before that, in the same root: the packages of `scripts/install-deps.sh --test` resolve from
+# Debian 12's archive and bring every package whose commands the tests call
+# (scripts/check-test-deps.py), so the README's test command works on a fresh machine.
 #
 # Usage: scripts/package-test.sh
 # Env: PACKAGE_BUILD_DIR (default build-deb/, configured Release with prefix /usr),
@@ -26,6 +29,10 @@ note() { echo "package: $*" >&2; }
 [ "$(id -u)" -eq 0 ] || { note "error: needs root for debootstrap and chroot (sudo bash $0)"; exit 2; }
 
 "$root/scripts/install-deps.sh" --test
+# Every command the tests call comes from a package install-deps.sh installs (or from Debian's
+# minimal base): checked here against this machine's packages, and in the clean root below
+# against Debian 12's own archive, so a tool that merely happens to be on this machine is found.
+python3 "$root/scripts/check-test-deps.py" >&2
 
 # --- the package ----------------------------------------------------------------------------
 t0=$SECONDS
@@ -88,6 +95,8 @@ cp "$deb" "$chroot_dir/root/pkg/"
 cp "$root/fuzz/corpus/pdf_loader/two_pages.pdf" "$chroot_dir/root/pkg/"
 python3 "$root/tests/fixtures/office_docs.py" docx "$chroot_dir/root/pkg/sample.docx"
 cp "$root/scripts/package-test-inside.sh" "$chroot_dir/root/pkg/"
+"$root/scripts/install-deps.sh" --test --list >"$chroot_dir/root/pkg/test-deps-list"
+python3 "$root/scripts/check-test-deps.py" --needed "$chroot_dir/root/pkg/test-deps-needed" >/dev/null
 
 # --- install and use it inside --------------------------------------------------------------
 # A new PID namespace too, so nothing started inside outlives the test and holds the mounts.

@@ -24,7 +24,11 @@ struct ToolOutcome {
 
 struct AgentTool {
   llm::ToolSpec spec;       // name, description and input schema, as the model reads them
-  bool read_only = true;    // false: asked for on a TTY, refused without --yes otherwise
+  // True: the user confirms each call at the terminal (ask/tool_confirm.h shows its arguments);
+  // with no terminal it is refused unless --yes. strata's own tools (search and read_document
+  // over the local store, nothing leaves the machine) never ask; an MCP server's tools ask unless
+  // the user's own config says otherwise for that server (config::McpConfirm).
+  bool asks_first = false;
   std::string origin;       // "strata", or "mcp:NAME" for a configured MCP server
   std::function<ToolOutcome(const nlohmann::json& arguments)> run;
 };

@@ -14,6 +14,8 @@
 #include "common/utf8.h"
 #include "llm/citations.h"
 #include "llm/extractive.h"
+#include "llm/redact.h"
+#include "llm/sanitize.h"
 #include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
 #include "store/ask_store.h"
@@ -400,19 +402,43 @@ search::SearchResult retrieve(store::Store& store, const AskRequest& request, co
   return search::Searcher(store).search(sr);
 }
 
+// The user's own text as the model is given it: what a terminal would show of it (no escape
+// sequences or controls, invalid UTF-8 replaced), trailing blank lines dropped, redacted when
+// asked. "" when there is none or only blanks.
+std::string user_context_of(const AskRequest& request, bool offline) {
+  std::string text = llm::sanitize_for_terminal(request.user_context);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
+  if (trim(text).empty()) return "";
+  if (request.redact && !offline) text = llm::redact(text).text;
+  return text;
+}
+
+// What the search is given when text came with the question: the question, then the text (its
+// first and last k_user_context_query_bytes when longer), whose words say what "why?" is about.
+std::string with_user_context(const std::string& query, const std::string& context) {
+  if (context.empty()) return query;
+  if (context.size() <= 2 * k_user_context_query_bytes) return query + "\n" + context;
+  const std::size_t head = utf8_boundary_before(context, k_user_context_query_bytes);
+  std::size_t tail = context.size() - k_user_context_query_bytes;
+  while (tail < context.size() && (static_cast<unsigned char>(context[tail]) & 0xC0) == 0x80) ++tail;
+  return query + "\n" + context.substr(0, head) + "\n" + context.substr(tail);
+}
+
 // Stage 4: the hits packed into the token budget as sources, and the prompt around them.
 void pack_sources(const AskRequest& request, const std::vector<llm::ChatMessage>& history,
-                  std::span<const search::SearchHit> hits, AskResult& result) {
+                  std::span<const search::SearchHit> hits, const std::string& user_context, AskResult& result) {
   const ModelWindow window = model_window(result.provider);
   BudgetRequest budget{result.offline, window, result.provider.model, {}, request.max_tokens, request.context_tokens};
-  if (!result.offline) budget.prompt = prompt_tokens(request.question, request.prompt, history, window.encoding);
+  if (!result.offline) {
+    budget.prompt = prompt_tokens(request.question, request.prompt, history, window.encoding, user_context);
+  }
   llm::ContextOptions options;
   options.encoding = window.encoding;
   options.redact = request.redact && !result.offline;
   options.token_budget = source_budget(budget);
   result.context_budget = options.token_budget;
   result.pack = llm::pack_context(hits, options);
-  result.prompt = llm::build_prompt(request.question, result.pack, request.prompt);
+  result.prompt = llm::build_prompt(request.question, result.pack, request.prompt, user_context);
 }
 
 // The exchange's record in the log (with its conversation turn and cache entries), written once:
@@ -468,9 +494,14 @@ class ExchangeLog {
     call.latency_ms = result.timings.llm_ms;
     call.chunk_ids = chunk_ids_of(result.pack);  // with the passages tools brought
     if (tools_offered_) call.tool_calls = tool_calls_json(result.tool_calls);
-    if (!result.partial) return;
+    if (!result.partial && !result.step_limit) return;
     call.status = store::CallStatus::partial;
-    call.error = result.error ? result.error->what() : "the answer was cut off";
+    if (result.partial) {
+      call.error = result.error ? result.error->what() : "the answer was cut off";
+    } else {
+      // The model never answered: what it wrote on the way is kept, but is no turn.
+      call.error = "the model still asked for tools at the last of " + std::to_string(result.steps) + " requests";
+    }
     // A cut answer is logged but is no turn: a conversation is not started by one.
     record_.new_conversation = false;
   }
@@ -649,13 +680,17 @@ Prepared prepare(store::Store& store, store::AskStore& tables, const AskRequest&
     p.rewrite = timed(result.timings.rewrite_ms,
                       [&] { return follow_up_query(request, result.provider, p.history.messages, tables, result); });
   }
+  const std::string user_context = user_context_of(request, result.offline);
+  if (!user_context.empty()) {
+    result.retrieval_query = with_user_context(result.retrieval_query.value_or(request.question), user_context);
+  }
   const search::SearchResult found = timed(result.timings.retrieval_ms, [&] {
     return retrieve(store, request, result.retrieval_query.value_or(request.question));
   });
   result.rerank_failure = found.rerank_failure;
   result.mode = found.mode;
   result.retrieved = found.hits.size();
-  timed(result.timings.pack_ms, [&] { pack_sources(request, p.history.messages, found.hits, result); });
+  timed(result.timings.pack_ms, [&] { pack_sources(request, p.history.messages, found.hits, user_context, result); });
   return p;
 }
 

@@ -98,16 +98,30 @@ ModelWindow model_window(const ResolvedProvider& provider);
 struct ToolSettings {
   bool enabled = false;        // --tools; `strata chat`'s /tools on|off
   std::size_t max_steps = 4;   // --max-steps: model requests at most, the answering one included
-  bool yes = false;            // --yes: run tools not marked read-only without asking
-  // Asked before a tool not marked read-only runs (a TTY prompt); unset: such tools are refused
-  // unless `yes`. Gets the tool's name and its arguments as JSON text.
-  std::function<bool(const std::string& tool, const std::string& arguments)> confirm;
+  bool yes = false;            // --yes: run tools that ask first without asking
+  // Asked before a tool that asks first runs (a TTY prompt); unset: such tools are refused
+  // unless `yes`. Gets the tool's name and its arguments, a line each (ask/tool_confirm.h);
+  // arguments that cannot all be shown are refused without asking.
+  std::function<bool(const std::string& tool, const std::vector<std::string>& argument_lines)> confirm;
   // Tools from elsewhere (the MCP servers of the user's file), offered after strata's own.
   std::vector<AgentTool> external;
 };
 
+// Text given with a question is read up to this many bytes (`echo "$ERR" | strata ask 'why?'`);
+// the model's window then bounds it in tokens, with the sources.
+inline constexpr std::size_t k_max_user_context_bytes = 1 << 20;
+// Of a longer text, the search is given this many bytes of its start and as many of its end (an
+// error's message is often the first line, a traceback's the last) after the question.
+inline constexpr std::size_t k_user_context_query_bytes = 500;
+
 struct AskRequest {
   std::string question;
+  // Text the user gave with the question (ask's piped standard input), as read: the user's own
+  // context. Sanitised as model output is (escape sequences, controls and invalid UTF-8 out) and
+  // redacted with `redact`, it opens the user message fenced (llm::build_prompt), counts in the
+  // token budget, and its start and end join the question in the search. Never a source, never
+  // logged as the question. "": none. REQUIRES: at most k_max_user_context_bytes.
+  std::string user_context;
   std::string collection = "default";
   std::size_t k = 20;                     // chunks retrieved before packing. Default: 20.
   std::optional<search::Mode> mode;       // Default: hybrid when the collection has vectors.
@@ -208,7 +222,8 @@ struct AskResult {
   std::string rewrite_error;
   std::string rerank_failure;  // --rerank: why the retrieval order was kept
   // --tools: the calls the model made, the model requests sent, and whether the last allowed
-  // request still asked for tools (its calls were not run; `answer` is the text so far).
+  // request still asked for tools (its calls were not run; `answer` is the text so far, logged
+  // as partial: no answer came, and it is no conversation turn).
   std::vector<ToolCallRecord> tool_calls;
   std::size_t steps = 0;
   bool step_limit = false;

@@ -12,10 +12,12 @@ std::size_t with_overhead(std::size_t text_tokens) { return text_tokens + k_toke
 }  // namespace
 
 PromptTokens prompt_tokens(std::string_view question, const llm::PromptSettings& prompt,
-                           const std::vector<llm::ChatMessage>& history, tokenizer::Encoding encoding) {
+                           const std::vector<llm::ChatMessage>& history, tokenizer::Encoding encoding,
+                           std::string_view user_context) {
   const tokenizer::Tokenizer& tok = tokenizer::Tokenizer::get(encoding);
-  const llm::Prompt bare = llm::build_prompt(question, llm::ContextPack{}, prompt);
+  const llm::Prompt bare = llm::build_prompt(question, llm::ContextPack{}, prompt, user_context);
   PromptTokens t;
+  t.has_user_context = !user_context.empty();
   t.question = with_overhead(tok.count(bare.system)) + with_overhead(tok.count(bare.user));
   for (const llm::ChatMessage& m : history) t.history += with_overhead(tok.count(m.content));
   t.has_history = !history.empty();
@@ -29,6 +31,7 @@ std::size_t source_budget(const BudgetRequest& request) {
   const std::size_t reserve = request.max_tokens ? static_cast<std::size_t>(*request.max_tokens) : k_default_output_reserve;
   const std::size_t available = window > reserve + overhead ? window - reserve - overhead : 0;
   const std::string fits = std::to_string(overhead) + " tokens of instructions, question" +
+                           (request.prompt.has_user_context ? ", the text from standard input" : "") +
                            (request.prompt.has_history ? " and earlier turns" : "") + " and " + std::to_string(reserve) +
                            " for the answer";
   if (request.context_tokens) {
@@ -41,6 +44,13 @@ std::size_t source_budget(const BudgetRequest& request) {
                   "lower --context-tokens (at most " + std::to_string(available) + " here) or --max-tokens");
     }
     return asked;
+  }
+  if (available < k_min_context_tokens && request.prompt.has_user_context) {
+    throw Error(ExitCode::usage,
+                "no room for sources in the " + std::to_string(window) + "-token window assumed for " + request.model +
+                    ": it holds " + fits,
+                "pipe less text to strata ask (or give --no-stdin to leave standard input unread), or give "
+                "--context-tokens if the server's window is larger");
   }
   if (available < k_min_context_tokens) {
     throw Error(ExitCode::usage,

@@ -39,12 +39,14 @@ struct PromptTokens {
   std::size_t question = 0;  // the instructions and the user message without sources
   std::size_t history = 0;   // the earlier turns of the conversation
   bool has_history = false;
+  bool has_user_context = false;  // the user message holds text piped in with the question
 };
 
 // Counts `question` as build_prompt renders it with no sources (the instructions, a team's own
-// wording included) and each turn of `history`, in `encoding`.
+// wording and `user_context` included) and each turn of `history`, in `encoding`.
 PromptTokens prompt_tokens(std::string_view question, const llm::PromptSettings& prompt,
-                           const std::vector<llm::ChatMessage>& history, tokenizer::Encoding encoding);
+                           const std::vector<llm::ChatMessage>& history, tokenizer::Encoding encoding,
+                           std::string_view user_context = {});
 
 struct BudgetRequest {
   bool offline = false;  // the offline answer: no window, sources up to k_offline_context_tokens

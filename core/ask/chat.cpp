@@ -13,8 +13,9 @@
 namespace strata::ask {
 namespace {
 
-constexpr std::array<ChatCommandInfo, 8> k_chat_commands = {{
+constexpr std::array<ChatCommandInfo, 9> k_chat_commands = {{
     {"/sources", "", "the last answer's sources again"},
+    {"/edit", "", "write the question in $VISUAL or $EDITOR (else vi)"},
     {"/collection", "NAME", "ask the collection NAME from now on (a new conversation)"},
     {"/new", "", "start a new conversation"},
     {"/model", "[NAME]", "show the model, or use NAME from now on"},
@@ -60,8 +61,8 @@ ChatLine parse_chat_line(std::string_view line) {
   const std::string_view word = text.substr(0, end);
   l.argument = std::string(end == std::string_view::npos ? std::string_view{} : trim(text.substr(end)));
   using K = ChatLine::Kind;
-  static constexpr std::array<std::pair<std::string_view, K>, 5> k_bare = {{
-      {"/sources", K::sources}, {"/new", K::new_conversation}, {"/help", K::help}, {"/quit", K::quit}, {"/exit", K::quit}}};
+  static constexpr std::array<std::pair<std::string_view, K>, 6> k_bare = {{
+      {"/sources", K::sources}, {"/edit", K::edit}, {"/new", K::new_conversation}, {"/help", K::help}, {"/quit", K::quit}, {"/exit", K::quit}}};
   for (const auto& [name, kind] : k_bare) {
     if (word != name) continue;
     if (!l.argument.empty()) return chat_refusal("'" + std::string(name) + "' takes no argument");
@@ -96,6 +97,11 @@ void ChatSession::check_resumed() const {
 AskResult ChatSession::ask(const std::string& question, const ResolvedProvider& provider, AskObserver& observer) {
   AskRequest request = base_;
   request.question = question;
+  // The cache is keyed by the request, and the first question of every conversation is the same
+  // request (no earlier turns): a question asked again after /new would get the previous
+  // conversation's answer. A conversation's first answer comes from the model; its follow-ups
+  // carry the conversation's turns, so their cache entries are the conversation's own.
+  if (!base_.conversation) request.use_cache = false;
   AskResult result = strata::ask::ask(store_, request, provider, observer);
   if (result.conversation_id) base_.conversation = result.conversation_id;
   last_ = result;

@@ -19,6 +19,7 @@ struct ChatLine {
     blank,         // only whitespace: ignored
     question,      // `argument` is the question, trimmed
     sources,       // /sources
+    edit,          // /edit: the question is written in an editor (the caller runs it)
     collection,    // /collection NAME (`argument`; empty: show the current one)
     new_conversation,  // /new
     model,         // /model [NAME] (`argument`; empty: show the current one)
@@ -58,7 +59,9 @@ class ChatSession {
   void check_resumed() const;
 
   // Answers `question` as ask() does (throws as it does), continuing the session's conversation;
-  // the first complete answer of a new conversation starts one (its id is kept). An interrupted
+  // the first complete answer of a new conversation starts one (its id is kept). The first
+  // question of a conversation is never answered from the cache (after /new, the same question
+  // is asked again); follow-ups are, when the cache is on, since their key holds the turns. An interrupted
   // or cut answer keeps no turn, so the conversation stays as it was.
   AskResult ask(const std::string& question, const ResolvedProvider& provider, AskObserver& observer);
 

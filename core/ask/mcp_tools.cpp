@@ -38,9 +38,22 @@ ToolOutcome call_remote(mcp::Client& client, const mcp::RemoteTool& tool, const 
   return {std::move(text), r.is_error, summary_of(r.text)};
 }
 
+bool asks_first(const mcp::RemoteTool& tool, const config::McpServers& configured) {
+  config::McpConfirm confirm = config::McpConfirm::always;
+  for (const config::McpServerConfig& s : configured.servers) {
+    if (s.name == tool.server) confirm = s.confirm;
+  }
+  switch (confirm) {
+    case config::McpConfirm::never: return false;
+    case config::McpConfirm::writes: return !tool.read_only;
+    case config::McpConfirm::always: break;
+  }
+  return true;
+}
+
 }  // namespace
 
-std::vector<AgentTool> mcp_agent_tools(const mcp::ClientSet& clients) {
+std::vector<AgentTool> mcp_agent_tools(const mcp::ClientSet& clients, const config::McpServers& configured) {
   std::vector<AgentTool> out;
   for (const auto& client : clients.clients) {
     mcp::Client* c = client.get();
@@ -50,7 +63,7 @@ std::vector<AgentTool> mcp_agent_tools(const mcp::ClientSet& clients) {
       bool taken = false;
       for (const AgentTool& o : out) taken = taken || o.spec.name == tool.spec.name;
       if (taken) continue;  // two names that differ only in characters a provider refuses
-      tool.read_only = t.read_only;
+      tool.asks_first = asks_first(t, configured);
       tool.origin = "mcp:" + t.server;
       tool.run = [c, t](const json& arguments) { return call_remote(*c, t, arguments); };
       out.push_back(std::move(tool));

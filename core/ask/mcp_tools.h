@@ -13,7 +13,9 @@
 
 namespace strata::ask {
 
-// REQUIRES: `clients` outlives the tools.
-std::vector<AgentTool> mcp_agent_tools(const mcp::ClientSet& clients);
+// Whether a call asks first comes from the server's `confirm` in `configured` (the user's file;
+// config::McpConfirm): "always" (the default) for every tool, "writes" for the tools the server
+// does not mark read-only, "never" for none. REQUIRES: `clients` outlives the tools.
+std::vector<AgentTool> mcp_agent_tools(const mcp::ClientSet& clients, const config::McpServers& configured);
 
 }  // namespace strata::ask

@@ -48,20 +48,24 @@ std::string numbers_text(const std::vector<std::size_t>& numbers) {
   return out;
 }
 
-// The passages as the prompt shows sources, one fence for all of them.
-std::string render(const llm::ContextPack& pack, const std::vector<std::size_t>& numbers) {
-  std::string all;
-  for (const std::size_t n : numbers) all += pack.sources[n - 1].chunk.text;
-  const std::string fence = llm::fence_for(all);
-  std::string out;
-  for (const std::size_t n : numbers) out += llm::render_block(pack.sources[n - 1], n, fence) + "\n\n";
+// `numbers` without repeats, in their first order: several hits of one call often fall in one
+// source (chunks of a document the prompt holds as one merged passage).
+std::vector<std::size_t> once_each(const std::vector<std::size_t>& numbers) {
+  std::vector<std::size_t> out;
+  for (const std::size_t n : numbers) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
   return out;
 }
 
 class OwnTools {
  public:
+  // The prompt's sources are sent with the question: a call that brings one of them again
+  // refers to it by its number.
   OwnTools(store::Store& store, const AskRequest& request, llm::ContextPack& pack)
-      : store_(store), request_(request), pack_(pack) {}
+      : store_(store), request_(request), pack_(pack), sent_(pack.sources.size() + 1, true) {
+    sent_[0] = false;
+  }
 
   ToolOutcome search(const json& arguments) {
     search::SearchRequest base;
@@ -86,9 +90,10 @@ class OwnTools {
       passage.score = h.score;
       numbers.push_back(number_of(pack_, passage));
     }
+    numbers = once_each(numbers);
     const std::string list = numbers_text(numbers);
-    return {render(pack_, numbers) + "Cite these passages by their numbers, like the other sources.", false,
-            std::to_string(numbers.size()) + (numbers.size() == 1 ? " result: " : " results: ") + list};
+    return {render(numbers) + "Cite these passages by their numbers, like the other sources.", false,
+            std::to_string(found.hits.size()) + (found.hits.size() == 1 ? " result: " : " results: ") + list};
   }
 
   ToolOutcome read(const json& arguments) {
@@ -119,15 +124,40 @@ class OwnTools {
     }
     if (passage.chunk.text.empty()) return {d.source + ": nothing in that range.", true, "nothing in that range"};
     const std::size_t n = number_of(pack_, passage);
-    std::string text = render(pack_, {n});
+    std::string text = render({n});
     if (!go_on.empty()) text += "The passage was cut at max_bytes; read on with " + go_on + ".";
     return {std::move(text), false, "source [" + std::to_string(n) + "] " + llm::location_of(pack_.sources[n - 1])};
   }
 
  private:
+  // The passages as the prompt shows sources, one fence for all of them; a passage the model
+  // was already sent (in the prompt or by an earlier call of the same answer) is named by its
+  // number instead, so a document is never sent twice however many hits fall in it.
+  std::string render(const std::vector<std::size_t>& numbers) {
+    sent_.resize(pack_.sources.size() + 1, false);
+    std::string all;
+    for (const std::size_t n : numbers) {
+      if (!sent_[n]) all += pack_.sources[n - 1].chunk.text;
+    }
+    const std::string fence = llm::fence_for(all);
+    std::string out;
+    for (const std::size_t n : numbers) {
+      const llm::Source& s = pack_.sources[n - 1];
+      if (sent_[n]) {
+        out += "[" + std::to_string(n) + "] " + llm::location_of(s) + ": already given above as source [" +
+               std::to_string(n) + "], not repeated.\n\n";
+      } else {
+        out += llm::render_block(s, n, fence) + "\n\n";
+        sent_[n] = true;
+      }
+    }
+    return out;
+  }
+
   store::Store& store_;
   const AskRequest& request_;
   llm::ContextPack& pack_;
+  std::vector<bool> sent_;  // by source number: the model has its text
   std::optional<search::Searcher> searcher_;
 };
 
@@ -135,8 +165,8 @@ class OwnTools {
 
 std::vector<AgentTool> own_tools(store::Store& store, const AskRequest& request, llm::ContextPack& pack) {
   auto tools = std::make_shared<OwnTools>(store, request, pack);
-  return {AgentTool{spec_of("search"), true, "strata", [tools](const json& a) { return tools->search(a); }},
-          AgentTool{spec_of("read_document"), true, "strata", [tools](const json& a) { return tools->read(a); }}};
+  return {AgentTool{spec_of("search"), /*asks_first=*/false, "strata", [tools](const json& a) { return tools->search(a); }},
+          AgentTool{spec_of("read_document"), /*asks_first=*/false, "strata", [tools](const json& a) { return tools->read(a); }}};
 }
 
 }  // namespace strata::ask

@@ -5,8 +5,11 @@
 //
 // What they return becomes citable: each passage a call brings is added to the answer's sources
 // with the next free number (a passage already among them keeps its number), and is shown to
-// the model as the prompt shows sources, "[n] location" and the text fenced as data. The
-// answer's citations are then checked against every source, the tools' included.
+// the model as the prompt shows sources, "[n] location" and the text fenced as data. Each
+// passage is sent once in an answer: one the model already has (a source of the prompt, or
+// brought by an earlier call) is named by its number, "[n] location: already given above",
+// not sent again. The answer's citations are then checked against every source, the tools'
+// included.
 #include <vector>
 
 #include "ask/agent_tool.h"

@@ -15,12 +15,19 @@
 
 #include "ask/agent_tool.h"
 #include "ask/ask.h"
+#include "common/json_limits.h"
 #include "llm/chat_client.h"
 
 namespace strata::ask {
 
 // What the system prompt adds when tools are offered.
 std::string tool_instructions();
+
+// A call's arguments as every tool gets them: {} when the model sent none (Anthropic without
+// input pieces), else the text parsed within k_json_max_depth levels and k_max_tool_arguments
+// bytes. When not ok(), the call is answered with the problem and no tool runs. Exposed for
+// fuzz/tool_arguments.cpp.
+ParsedJson parse_tool_arguments(const std::string& arguments);
 
 struct ToolLoopResult {
   llm::ChatResult reply;  // text: every step's; usage, attempts and latency: summed

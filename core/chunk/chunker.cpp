@@ -5,6 +5,7 @@
 #include <string>
 
 #include "chunk/engine.h"
+#include "chunk/option_rules.h"
 #include "common/error.h"
 
 namespace strata::chunk {
@@ -115,23 +116,7 @@ const char* name_of(Unit u) {
 }
 
 std::vector<Chunk> chunk_text(std::string_view text, const ChunkOptions& options) {
-  if (options.size == 0) {
-    throw Error(ExitCode::usage, "--size must be at least 1");
-  }
-  if (options.overlap >= options.size) {
-    throw Error(ExitCode::usage, "--overlap (" + std::to_string(options.overlap) +
-                                     ") must be smaller than --size (" +
-                                     std::to_string(options.size) + ")");
-  }
-  if (options.min_size >= options.size) {
-    throw Error(ExitCode::usage, "--min-size (" + std::to_string(options.min_size) +
-                                     ") must be smaller than --size (" +
-                                     std::to_string(options.size) + ")");
-  }
-  if (options.min_size > 0 && options.strategy == Strategy::recursive && options.compat_langchain) {
-    throw Error(ExitCode::usage, "--min-size does not apply to --compat langchain",
-                "LangChain-compatible chunks are LangChain's exactly; leave out one of them");
-  }
+  if (auto error = check_options(options)) throw std::move(*error);
   std::vector<Chunk> chunks;
   if (text.empty()) return chunks;
   if (options.strategy == Strategy::recursive && options.compat_langchain) {

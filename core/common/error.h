@@ -22,6 +22,7 @@ enum class ExitCode : int {
   unavailable = 7,        // cannot open, read-only, not a database, lock or busy timeout;
                           // a server that cannot be reached or keeps failing
   partial = 8,            // ingest/embed: some inputs failed (listed), the rest were done
+  step_limit = 9,         // ask --tools: every --max-steps request was used and no answer came
 };
 
 class Error : public std::runtime_error {

@@ -18,7 +18,7 @@ struct ExitCodeInfo {
   std::string_view meaning;  // a few words, for the --help footer
 };
 
-inline constexpr std::array<ExitCodeInfo, 9> k_exit_codes = {{
+inline constexpr std::array<ExitCodeInfo, 10> k_exit_codes = {{
     {ExitCode::ok, "ok", "success"},
     {ExitCode::pending, "pending", "migrate check: only pending migrations found"},
     {ExitCode::usage, "usage", "bad command line, option value or configuration file"},
@@ -28,6 +28,7 @@ inline constexpr std::array<ExitCodeInfo, 9> k_exit_codes = {{
     {ExitCode::migration_failed, "migration_failed", "a migration failed, or a failed one is recorded"},
     {ExitCode::unavailable, "unavailable", "could not complete: open, lock, busy, write, server"},
     {ExitCode::partial, "partial", "some inputs failed (listed), the rest were done"},
+    {ExitCode::step_limit, "step_limit", "ask --tools: --max-steps ran out before an answer"},
 }};
 
 // One row per code, in order: k_exit_codes[n].code is n.

@@ -3,10 +3,12 @@
 // the area's other headers are its own. cli/CMakeLists.txt checks it.
 //
 // What every area shares: the one error type and its exit codes, text and UTF-8 helpers, display
-// width, the clock.
+// width, the clock, the one bounded JSON parse, replacing a file whole.
+#include "common/atomic_file.h"  // IWYU pragma: export
 #include "common/clock.h"  // IWYU pragma: export
 #include "common/display_width.h"  // IWYU pragma: export
 #include "common/error.h"  // IWYU pragma: export
 #include "common/exit_codes.h"  // IWYU pragma: export
+#include "common/json_limits.h"  // IWYU pragma: export
 #include "common/text.h"  // IWYU pragma: export
 #include "common/utf8.h"  // IWYU pragma: export

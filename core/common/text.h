@@ -34,6 +34,10 @@ std::string strip_whitespace(std::string_view text);
 std::string_view trim(std::string_view text);
 std::string to_lower(std::string_view text);
 std::string to_upper(std::string_view text);  // ASCII letters only, as to_lower
+
+// `text` with each %XX (two hex digits) replaced by its byte, as URLs spell them; a '%' not
+// followed by two hex digits stays as it is.
+std::string percent_decode(std::string_view text);
 // 0-9 only, whatever the locale (std::isdigit also takes an int that must be an unsigned char).
 inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 std::vector<std::string> split(std::string_view text, char sep);

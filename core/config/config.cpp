@@ -15,7 +15,8 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "migrate/database_url.h"
+#include "config/project_root.h"
+#include "migrate/model/database_url.h"
 #include "net/url_secrets.h"
 
 namespace strata::config {
@@ -252,6 +253,15 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
 const Setting& Configuration::get(std::string_view name) const {
   const auto it = settings_.find(name);
   if (it == settings_.end()) throw std::logic_error("unknown configuration key " + std::string(name));
+  if (on_ignored_read && !trust.ignored.empty() &&
+      std::find(noticed_.begin(), noticed_.end(), name) == noticed_.end()) {
+    for (const GuardedSetting& g : trust.ignored) {
+      if (g.name != name) continue;
+      noticed_.emplace_back(name);
+      on_ignored_read(g);
+      break;
+    }
+  }
   return it->second;
 }
 
@@ -359,6 +369,18 @@ std::chrono::seconds mcp_timeout(const fs::path& file, const toml::node& node, c
   return std::chrono::seconds(seconds->get());
 }
 
+McpConfirm mcp_confirm(const fs::path& file, const toml::node& node, const std::string& server) {
+  const auto* text = node.as_string();
+  const std::string value = text != nullptr ? text->get() : std::string();
+  for (const McpConfirm c : {McpConfirm::always, McpConfirm::writes, McpConfirm::never}) {
+    if (value == to_string(c)) return c;
+  }
+  usage(mcp_at(file, node, server, "confirm") + " must be \"always\", \"writes\" or \"never\", not " +
+            (text != nullptr ? "\"" + value + "\"" : std::string(type_name(node.type()))),
+        "always: every call asks first; writes: calls of tools the server marks read-only run unasked; never: "
+        "no call asks");
+}
+
 McpServerConfig mcp_server(const fs::path& file, const std::string& name, const toml::node& node) {
   if (!valid_server_name(name)) {
     usage(at(file, node.source()) + ": mcp.servers: '" + name + "' is not a valid server name",
@@ -371,7 +393,7 @@ McpServerConfig mcp_server(const fs::path& file, const std::string& name, const 
   }
   McpServerConfig server{name, {}, {}, std::chrono::seconds(k_default_mcp_timeout_seconds),
                          file.string() + ":" + std::to_string(node.source().begin.line)};
-  const std::vector<std::string> keys = {"command", "env", "timeout"};
+  const std::vector<std::string> keys = {"command", "env", "timeout", "confirm"};
   for (auto&& [key, value] : *table) {
     const std::string k(key.str());
     if (k == "command") {
@@ -380,6 +402,8 @@ McpServerConfig mcp_server(const fs::path& file, const std::string& name, const 
       server.env = mcp_env(file, value, name);
     } else if (k == "timeout") {
       server.timeout = mcp_timeout(file, value, name);
+    } else if (k == "confirm") {
+      server.confirm = mcp_confirm(file, value, name);
     } else {
       const auto guess = closest(k, keys);
       usage(at(file, key.source()) + ": unknown key mcp.servers." + name + "." + k +
@@ -427,6 +451,15 @@ void apply_mcp(const fs::path& file, const toml::node& node, Origin origin, McpS
 }
 
 }  // namespace
+
+const char* to_string(McpConfirm confirm) {
+  switch (confirm) {
+    case McpConfirm::always: return "always";
+    case McpConfirm::writes: return "writes";
+    case McpConfirm::never: return "never";
+  }
+  return "always";
+}
 
 void apply_file(const fs::path& file, const std::string& text, Origin origin,
                 std::map<std::string, Setting, std::less<>>& settings, LoaderCommands* loaders, McpServers* mcp) {
@@ -585,6 +618,47 @@ Files find_files(const Environment& env) {
   return files;
 }
 
+namespace {
+
+std::vector<TrustRecord> trust_records(const Environment& env) {
+  const fs::path file = trust_file_path(env.getenv);
+  if (file.empty()) return {};
+  const std::optional<std::string> text = env.read_file(file);
+  return text ? parse_trust_records(*text, file) : std::vector<TrustRecord>{};
+}
+
+std::string identity_of(const Environment& env, const fs::path& dir) {
+  return env.trust_probe.identity ? env.trust_probe.identity(dir) : std::string();
+}
+
+// A strata.toml another user owns (planted in /tmp, a shared folder above the checkout) is not
+// read unless the user trusted its folder as it is now: git refuses such a repository too.
+void drop_foreign_project_file(const Environment& env, const std::vector<TrustRecord>& records, Configuration& c) {
+  if (!c.files.project || !env.trust_probe.foreign_owner) return;
+  const auto owner = env.trust_probe.foreign_owner(*c.files.project);
+  if (!owner) return;
+  const fs::path dir = project_root(env.cwd, c.files.project);
+  const TrustRecord* r = find_record(records, dir);
+  const std::string id = identity_of(env, dir);
+  if (r != nullptr && !id.empty() && r->identity == id) return;
+  c.trust.foreign_file = c.files.project->string() + " (owner uid " + std::to_string(*owner) + ")";
+  c.trust.foreign_root = dir;
+  c.files.project.reset();
+}
+
+// The project file's settings that need consent, as the file has them.
+std::vector<GuardedSetting> guarded_settings(const std::map<std::string, Setting, std::less<>>& settings,
+                                             const fs::path& root) {
+  std::vector<GuardedSetting> out;
+  for (const auto& [name, s] : settings) {
+    if (s.origin != Origin::project_file) continue;
+    if (const auto power = guarded_power(name, s.value, root)) out.push_back({name, s.value, s.where, *power});
+  }
+  return out;
+}
+
+}  // namespace
+
 Configuration load(const Environment& env) {
   Configuration c;
   for (const KeySpec& k : keys()) {
@@ -593,19 +667,36 @@ Configuration load(const Environment& env) {
     c.settings_[full_name(k)] = s;
   }
   c.files = find_files(env);
+  const std::vector<TrustRecord> records = trust_records(env);
+  drop_foreign_project_file(env, records, c);
   if (c.files.user) {
     // A project file in the user's config directory is read once, as the user file.
     apply_file(*c.files.user, env.read_file(*c.files.user).value_or(""), Origin::user_file, c.settings_, &c.loaders,
                &c.mcp_servers);
   }
+  const auto users_own = c.settings_;  // what stands where the project's guarded settings are left out
   if (c.files.project && c.files.project != c.files.user) {
     apply_file(*c.files.project, env.read_file(*c.files.project).value_or(""), Origin::project_file, c.settings_,
                &c.loaders, &c.mcp_servers);
   }
+  c.trust.root = project_root(env.cwd, c.files.project);
+  c.trust.guarded = guarded_settings(c.settings_, c.trust.root);
+  // Hashed only when a consent is on record: every command loads the configuration, and the
+  // hash would load libcrypto at each start-up (tests/e2e/cli.sh).
+  if (find_record(records, c.trust.root) != nullptr) c.trust.fingerprint = fingerprint(c.trust.guarded);
+  c.trust.status = decide(records, c.trust.root, identity_of(env, c.trust.root), c.trust.fingerprint);
   for (const KeySpec& k : keys()) {
     if (k.env.empty()) continue;
     if (const auto v = env.getenv(std::string(k.env))) {
       c.settings_[full_name(k)] = Setting{*v, Origin::environment, "env " + std::string(k.env)};
+    }
+  }
+  if (!c.trust.trusted()) {
+    for (const GuardedSetting& g : c.trust.guarded) {
+      Setting& s = c.settings_[g.name];
+      if (s.origin != Origin::project_file) continue;  // the environment chose: the file's value plays no part
+      s = users_own.at(g.name);
+      c.trust.ignored.push_back(g);
     }
   }
   return c;

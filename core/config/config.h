@@ -30,6 +30,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/trust.h"
+
 namespace strata::config {
 
 // A boolean's value is "true" or "false"; a number's (a TOML integer or float, not negative)
@@ -63,6 +65,7 @@ struct Environment {
   std::filesystem::path cwd;                                                       // absolute
   std::function<std::optional<std::string>(const std::string&)> getenv;            // nullopt: unset
   std::function<std::optional<std::string>(const std::filesystem::path&)> read_file;  // nullopt: absent
+  TrustProbe trust_probe;  // folder identities and file owners (config/trust.h); empty in unit tests
 };
 
 // Environment::read_file on the real filesystem: throws Error(usage) "PATH: is a directory, not
@@ -96,17 +99,28 @@ struct LoaderCommands {
 //   command = ["npx", "-y", "@modelcontextprotocol/server-filesystem", "/home/ann/notes"]
 //   env = { NODE_OPTIONS = "--max-old-space-size=256" }   # optional
 //   timeout = 30                                          # optional: seconds a call may take
+//   confirm = "writes"                                    # optional: which calls ask first
 //
 // NAME is 1 to 32 of [A-Za-z0-9_-]; `command` a non-empty array of strings (argv, no shell);
-// `env` an inline table of strings; `timeout` an integer from 1 to 3600 (Default: 60). The secrets
+// `env` an inline table of strings; `timeout` an integer from 1 to 3600 (Default: 60); `confirm`
+// one of "always", "writes", "never" (Default: "always", McpConfirm). The secrets
 // rule does not apply to `env`'s values: they are strings the user wrote in their own file for a
 // program they chose, which needs them literally (a token a server reads from its environment).
+// Which of a server's tool calls the user confirms at the terminal (refused without one, unless
+// --yes). A server's readOnlyHint is the server's word, and its answers are data: on its own it
+// never lets a call run unasked, since a "read-only" tool that fetches a URL sends data out on a
+// retrieved document's say-so. Only the user, in their own file, lets a server's calls run
+// unasked: `writes` for the tools the server marks read-only, `never` for all of them.
+enum class McpConfirm { always, writes, never };
+const char* to_string(McpConfirm confirm);
+
 struct McpServerConfig {
   std::string name;
   std::vector<std::string> command;                         // argv; command[0] found on PATH
   std::vector<std::pair<std::string, std::string>> env;     // added to the child's minimal environment
   std::chrono::seconds timeout{k_default_mcp_timeout_seconds};
   std::string where;                                        // "/home/u/.config/strata/config.toml:4"
+  McpConfirm confirm = McpConfirm::always;
 };
 struct McpServers {
   std::vector<McpServerConfig> servers;  // from the user file, in the order the file lists them
@@ -132,15 +146,25 @@ class Configuration {
 
   const std::map<std::string, Setting, std::less<>>& settings() const { return settings_; }
   Files files;
+  // The trust decision for the project (config/trust.h): which of the project file's settings
+  // were left out because the project is not trusted.
+  ProjectTrust trust;
+  // Called once per setting the first time `get` reads one that the trust model left out, so
+  // that the CLI says so when it matters (and only then). Null: nothing is called.
+  std::function<void(const GuardedSetting&)> on_ignored_read;
   LoaderCommands loaders;
   McpServers mcp_servers;
 
  private:
   friend Configuration load(const Environment& env);
   std::map<std::string, Setting, std::less<>> settings_;
+  mutable std::vector<std::string> noticed_;  // ignored settings already passed to on_ignored_read
 };
 
 // Defaults, then the user file, the project file and the environment. Throws Error(usage).
+// The project file's guarded settings (config/trust.h) apply only when the project is trusted
+// (the trust file in the user's config folder, read through `env`); a strata.toml another user
+// owns is not read unless its folder is trusted.
 Configuration load(const Environment& env);
 
 inline constexpr long long k_max_busy_timeout_seconds = 86400;

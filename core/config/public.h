@@ -4,3 +4,6 @@
 //
 // Settings: the key table, files, environment and defaults, each value with where it came from.
 #include "config/config.h"  // IWYU pragma: export
+// The trust model: what a project's own files may do, and the user's recorded consent.
+#include "config/project_root.h"  // IWYU pragma: export
+#include "config/trust.h"  // IWYU pragma: export

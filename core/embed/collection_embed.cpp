@@ -14,6 +14,7 @@ constexpr std::size_t k_page = 256;
 std::string describe(const store::EmbeddingModel& m) {
   std::string s = m.provider + " " + m.model;
   if (m.dimensions > 0) s += " (" + std::to_string(m.dimensions) + " dimensions)";
+  if (!m.server.empty()) s += " through " + m.server;
   return s;
 }
 
@@ -40,8 +41,8 @@ class PendingChunks final : public InputSource {
 
 class CollectionSink final : public VectorSink {
  public:
-  CollectionSink(store::EmbeddingStore& es, Provider& provider, std::int64_t collection_id, bool record)
-      : es_(es), provider_(provider), collection_id_(collection_id), record_(record) {}
+  CollectionSink(store::EmbeddingStore& es, Provider& provider, std::string server, std::int64_t collection_id, bool record)
+      : es_(es), provider_(provider), server_(std::move(server)), collection_id_(collection_id), record_(record) {}
 
   std::optional<Vector> cached(const std::string& sha) override {
     const store::EmbeddingModel key = model();
@@ -64,12 +65,13 @@ class CollectionSink final : public VectorSink {
   }
 
   store::EmbeddingModel model() const {
-    return {provider_.name(), provider_.model(), static_cast<std::int64_t>(provider_.dimensions())};
+    return {provider_.name(), provider_.model(), static_cast<std::int64_t>(provider_.dimensions()), server_};
   }
 
  private:
   store::EmbeddingStore& es_;
   Provider& provider_;
+  std::string server_;
   std::int64_t collection_id_;
   bool record_;
 };
@@ -85,13 +87,16 @@ store::CollectionInfo find(store::Store& store, const std::string& name) {
   throw Error(ExitCode::invalid_input, "no collection '" + name + "' in " + store.path(), hint);
 }
 
-// Refuses a model other than the recorded one, unless switching.
+// Refuses a model other than the recorded one, unless switching. Another server for the same
+// model was refused by choose_server unless switching; a server not recorded (a store from
+// before migration 0014) is taken to be the one the user gave.
 bool check_model(const store::CollectionInfo& c, std::int64_t embedded, const store::EmbeddingModel& wanted,
                  bool switch_model) {
   if (!c.embedding_model) return false;
   const store::EmbeddingModel& had = *c.embedding_model;
   const bool same_size = had.dimensions == 0 || wanted.dimensions == 0 || had.dimensions == wanted.dimensions;
-  if (had.provider == wanted.provider && had.model == wanted.model && same_size) return false;
+  const bool same_server = had.server.empty() || had.server == wanted.server;
+  if (had.provider == wanted.provider && had.model == wanted.model && same_size && same_server) return false;
   if (switch_model) return true;
   const std::string hint = "--switch-model drops the collection's " + std::to_string(embedded) +
                            " vectors and embeds every chunk with the new model (vectors already in the cache are reused)";
@@ -110,10 +115,12 @@ bool check_model(const store::CollectionInfo& c, std::int64_t embedded, const st
 
 }  // namespace
 
-CollectionEmbedResult embed_collection(store::Store& store, const std::string& collection, const EmbedSettings& settings,
+CollectionEmbedResult embed_collection(store::Store& store, const std::string& collection, const EmbedSettings& given,
                                        EmbedObserver& observer) {
   store::EmbeddingStore es(store);
   const store::CollectionInfo c = find(store, collection);
+  EmbedSettings settings = given;
+  settings.collection = c.name;
   const store::ChunkCounts counts = es.chunk_counts(c.id);
   // A model strata does not know has no size until the server answers; if this store has met
   // it before (another collection, the cache), expect that size so the cache works at once.
@@ -123,13 +130,17 @@ CollectionEmbedResult embed_collection(store::Store& store, const std::string& c
     if (const auto d = es.known_dimensions(choice.provider, choice.model)) known = static_cast<std::size_t>(*d);
   }
   ResolvedEmbedder r = resolve_embedder(settings, c.embedding_model, known);
-  const store::EmbeddingModel wanted{r.provider->name(), r.provider->model(), static_cast<std::int64_t>(r.dimensions)};
+  const store::EmbeddingModel wanted{r.provider->name(), r.provider->model(), static_cast<std::int64_t>(r.dimensions),
+                                     r.server};
 
   CollectionEmbedResult result;
   result.collection = c.name;
   result.chunks = counts.chunks;
   result.already = counts.embedded;
-  bool record = !c.embedding_model || c.embedding_model->dimensions == 0;
+  // A server not recorded yet (a store from before migration 0014) is recorded with the first
+  // vectors stored through the server the user gave.
+  bool record = !c.embedding_model || c.embedding_model->dimensions == 0 ||
+                (c.embedding_model->server.empty() && !r.server.empty());
   if (check_model(c, counts.embedded, wanted, settings.switch_model)) {
     result.dropped = es.switch_model(c.id, wanted);
     result.already = 0;
@@ -137,7 +148,7 @@ CollectionEmbedResult embed_collection(store::Store& store, const std::string& c
   }
 
   PendingChunks source(es, c.id);
-  CollectionSink sink(es, *r.provider, c.id, record);
+  CollectionSink sink(es, *r.provider, r.server, c.id, record);
   const auto total = static_cast<std::size_t>(es.count_pending(c.id));
   result.report = run_pipeline(*r.provider, r.pipeline, source, sink, observer, real_clock(), total);
   result.model = sink.model();

@@ -68,14 +68,8 @@ Attempt OpenAiProvider::embed(std::span<const std::string_view> inputs, const st
 }
 
 std::string OpenAiProvider::cache_scope() const {
-  if (net::official_endpoint(config_.base_url)) return {};
-  // Origin and path: the userinfo (a password) is never part of a key stored in the store.
-  std::string_view url = config_.base_url;
-  const std::size_t sep = url.find("://");
-  const std::size_t path = sep == std::string_view::npos ? std::string_view::npos : url.find('/', sep + 3);
-  std::string scope = net::url_origin(url) + std::string(path == std::string_view::npos ? "" : url.substr(path));
-  while (!scope.empty() && scope.back() == '/') scope.pop_back();
-  return scope;
+  // The server as the store records it: the userinfo (a password) is never part of a key.
+  return net::official_endpoint(config_.base_url) ? std::string() : net::server_of(config_.base_url);
 }
 
 Attempt OpenAiProvider::classify_failure(const net::Response& response) const {
@@ -103,7 +97,10 @@ Attempt OpenAiProvider::classify_status(const net::Response& response) const {
   const auto status = static_cast<int>(response.status);
   const ServerError e = parse_error_body(response.body, config_.api_key);
   const std::string message = describe(response.status, e);
-  const std::string key_hint = config_.key_withheld
+  const std::string key_hint = !config_.recorded_server_hint.empty()
+                                   ? "no key was sent: the collection's recorded server was used; " +
+                                         config_.recorded_server_hint + " to send $" + config_.api_key_source
+                               : config_.key_withheld
                                    ? "no key was sent: a project's strata.toml chose this server; trust it "
                                      "(STRATA_TRUSTED_ENDPOINTS) or give --base-url to send $" + config_.api_key_source
                                    : "check the API key in $" + config_.api_key_source;

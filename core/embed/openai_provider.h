@@ -23,6 +23,8 @@ struct OpenAiConfig {
   std::string api_key;                        // empty: no Authorization header (Ollama, llama.cpp)
   std::string api_key_source = "OPENAI_API_KEY";  // the variable it came from, for hints
   bool key_withheld = false;                  // a project file chose the server: no key sent
+  // Not empty: a collection's recorded server, sent no key; how to send one, for a 401's hint.
+  std::string recorded_server_hint;
   std::optional<std::size_t> request_dimensions;  // sent as "dimensions" when set
   std::size_t expected_dimensions = 0;        // 0: learnt from the first response, then enforced
   std::chrono::milliseconds timeout{120'000}; // whole request

@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "embed/json_reader.h"
@@ -239,7 +240,8 @@ std::string safe_line(std::string_view text, std::string_view api_key, std::size
 
 ServerError parse_error_body(std::string_view body, std::string_view api_key) {
   ServerError e;
-  const json doc = json::parse(body, nullptr, false);
+  // An error body too deep or too large to read is quoted as text, like one that is not JSON.
+  const json doc = parse_json_within(body, {.max_depth = 64, .max_bytes = std::size_t{1} << 20}).value;
   const auto text_of = [](const json& j, const char* key) -> std::string {
     if (!j.is_object() || !j.contains(key)) return {};
     const json& v = j[key];

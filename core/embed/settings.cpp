@@ -8,6 +8,7 @@
 #include "embed/local_embedder.h"
 #include "embed/local_provider.h"
 #include "embed/openai_provider.h"
+#include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
 
 namespace strata::embed {
@@ -69,7 +70,54 @@ void apply_overrides(const EmbedSettings& s, ResolvedEmbedder& r, std::size_t de
   if (s.max_retries < 0) usage("--max-retries must be 0 or more");
 }
 
+// OpenAI's own embedding models: a collection of one recorded before servers were (migration
+// 0014) was embedded by OpenAI's API, or by a server standing in for it with the same vectors.
+bool openai_own_model(const std::string& model) {
+  return model == "text-embedding-3-small" || model == "text-embedding-3-large" || model == "text-embedding-ada-002";
+}
+
+std::string collection_text(const EmbedSettings& s) {
+  return s.collection.empty() ? "the collection" : "collection '" + s.collection + "'";
+}
+
+// "--base-url URL", or "OPENAI_BASE_URL=URL" for a command that takes no flag.
+std::string naming(const EmbedSettings& s, const std::string& url) {
+  return s.base_url_flag + (s.base_url_flag.ends_with('=') ? "" : " ") + url;
+}
+
 }  // namespace
+
+ServerChoice choose_server(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded,
+                           const std::string& model) {
+  const std::optional<std::string> user = s.base_url_from_project ? std::nullopt : s.base_url;
+  const ServerChoice configured{s.base_url.value_or(k_default_base_url), s.base_url ? s.base_url_source : "", false};
+  if (!same_model(recorded, "openai", model)) return configured;
+  // As server_of writes it, whatever the store holds: a store may come from anywhere, and
+  // something that is not a URL is a server not known.
+  const std::string had = net::server_of(recorded->server);
+  const std::string vectors = collection_text(s) + " was embedded with " + model + " through ";
+  if (had.empty()) {
+    // A store from before servers were recorded: the server is unknown. The user's word, a
+    // server on this machine, or OpenAI's API for OpenAI's models; nothing else.
+    if (user) return configured;
+    if (net::loopback_url(configured.base_url)) return configured;
+    if (net::official_endpoint(configured.base_url) && openai_own_model(model)) return configured;
+    usage(vectors + "a server this store does not record" +
+              (s.base_url ? " (" + s.base_url_source + " names " + net::redact_url(*s.base_url) + ", not your choice)" : ""),
+          "give the server it was embedded through: " + naming(s, "URL") + " (e.g. http://localhost:11434/v1)");
+  }
+  if (user) {
+    if (net::server_of(*user) == had || s.switch_model) return configured;
+    usage(vectors + had + "; " + s.base_url_source + " names " + net::redact_url(*user) +
+              ", and vectors of two servers cannot be compared",
+          "give " + naming(s, had) + ", or re-embed through the new server: strata embed --collection " +
+              (s.collection.empty() ? "NAME" : s.collection) + " --switch-model --base-url URL");
+  }
+  if (net::server_of(k_default_base_url) == had) return ServerChoice{k_default_base_url, "", false};
+  if (net::loopback_url(had)) return ServerChoice{had, "the store's record of " + collection_text(s), true};
+  usage(vectors + had + ", which this store records but you have not chosen (a store may come with a cloned repository)",
+        "to send it there: " + naming(s, had));
+}
 
 ModelChoice choose_model(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded) {
   ModelChoice c;
@@ -145,16 +193,22 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   }
   config.expected_dimensions = r.dimensions;
 
+  const ServerChoice server = choose_server(s, recorded, model);
   net::EndpointSettings e;
-  e.base_url = s.base_url.value_or("");
-  e.base_url_source = s.base_url_source;
+  e.base_url = server.base_url;
+  e.base_url_source = server.source;
   e.default_base_url = k_default_base_url;
   e.api_key_env = s.api_key_env;
   e.api_key_env_source = s.api_key_env_source;
-  e.key_allowed = s.key_allowed;
+  // A server the store chose gets no key: on loopback, whoever listens there may not be the
+  // server the collection was embedded through (another user's process on a shared machine).
+  e.key_allowed = server.from_record ? std::function<bool()>([] { return false; }) : s.key_allowed;
   e.keyless_hint = "--base-url for a local server such as Ollama, which needs none";
   const net::Endpoint endpoint = net::resolve_endpoint(e, s.getenv);
   r.base_url = endpoint.base_url;
+  r.server = net::server_of(r.base_url);
+  r.server_from_record = server.from_record;
+  if (server.from_record) config.recorded_server_hint = "give " + naming(s, r.base_url);
   config.base_url = r.base_url;
   config.api_key_source = s.api_key_env;
   config.api_key = endpoint.api_key;

@@ -10,7 +10,11 @@
 //   text-embedding-3-small (openai). A collection recorded with hash-ngram-v1 keeps it.
 // - dimensions: --dimensions; else the recorded size (same model); else the model's known size
 //   (384 for local); else learnt from the server's first response.
-// - base URL: --base-url; else $OPENAI_BASE_URL; else https://api.openai.com/v1.
+// - base URL: --base-url; else $OPENAI_BASE_URL; else https://api.openai.com/v1. For a
+//   collection whose vectors came from the chosen model through a server (the record's
+//   `server`), that server decides (choose_server): the vectors of two servers may not be
+//   comparable, and a store (which may come with a cloned repository) chooses no destination
+//   off this machine.
 // - API key: the environment variable named by --api-key-env (default OPENAI_API_KEY); never
 //   a flag's value. Required for api.openai.com, and whenever the variable's name was given
 //   (api_key_env_source): a name given on purpose that holds nothing is a mistake, while the
@@ -40,6 +44,15 @@ struct EmbedSettings {
   std::optional<std::size_t> dimensions;
   std::optional<std::string> base_url;           // Default: https://api.openai.com/v1
   std::string base_url_source = "--base-url";    // "--base-url", "$OPENAI_BASE_URL", "/p/strata.toml:3: embed.base_url"
+  // base_url came from the strata.toml of a project the user has not trusted: not the user's own
+  // choice (a flag, the environment, the user's config file, a trusted project's file), so it
+  // does not outweigh a collection's recorded server.
+  bool base_url_from_project = false;
+  // The collection embedded or searched, for messages ("" in text mode).
+  std::string collection;
+  // How the user names the server, for hints: a flag ("--base-url URL"), or a variable for a
+  // command without one ("OPENAI_BASE_URL=URL" when this ends with '=').
+  std::string base_url_flag = "--base-url";
   // Reads the key's variable (core reads no environment itself). Default (empty): nothing is set.
   net::Getenv getenv;
   std::string api_key_env = "OPENAI_API_KEY";    // the variable's name
@@ -66,7 +79,30 @@ struct ResolvedEmbedder {
   ModelInfo info;          // the registry entry (or unknown-model defaults) behind the limits
   std::size_t dimensions;  // 0: learnt from the first response
   std::string base_url;    // openai only
+  std::string server;      // net::server_of(base_url), as recorded with the model; "" for local
+  bool server_from_record = false;  // base_url is the collection's recorded server (no key sent)
 };
+
+// The embedding server for `model`, and whether it is the collection's recorded one. A record
+// applies when its provider is openai and its model `model`; then (`user`: base_url unless it came
+// from a project file):
+// - a recorded server and `user` naming it, or no `user` and the recorded server is the default
+//   one: that server;
+// - a recorded server and no `user`: the recorded server when it is on loopback (localhost,
+//   127.0.0.0/8, [::1]: nothing leaves the machine), sent no key; else Error(usage) naming it
+//   with the hint base_url_flag URL;
+// - `user` naming another server: Error(usage), vectors of two servers are not mixed, unless
+//   switch_model (embed re-embeds the collection through it);
+// - no recorded server (a store from before migration 0014): `user`; else the configured or
+//   default server when it is on loopback, or the default and `model` one of OpenAI's own;
+//   else Error(usage) asking for base_url_flag.
+struct ServerChoice {
+  std::string base_url;
+  std::string source;        // where it came from, for messages: "--base-url", "the store's record"
+  bool from_record = false;  // the recorded server, not one the user named
+};
+ServerChoice choose_server(const EmbedSettings& settings, const std::optional<store::EmbeddingModel>& recorded,
+                           const std::string& model);
 
 struct ModelChoice {
   std::string provider;  // "local" or "openai"

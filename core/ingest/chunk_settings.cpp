@@ -2,21 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chunk/setting_errors.h"
+#include "chunk/option_rules.h"
 #include "common/error.h"
-#include "ingest/loader.h"
+#include "common/json_limits.h"
+#include "ingest/loaders.h"
 
 namespace strata::ingest {
-namespace {
-
-std::optional<tokenizer::Encoding> encoding_from_name(const std::string& name) {
-  if (name == "cl100k_base") return tokenizer::Encoding::cl100k_base;
-  if (name == "o200k_base") return tokenizer::Encoding::o200k_base;
-  return std::nullopt;
-}
-
-}  // namespace
-
 ChunkSettings apply(ChunkSettings base, const ChunkOverrides& o) {
   const bool default_minimum = !base.min_size || *base.min_size == default_min_size(base.size);
   if (o.strategy) base.strategy = *o.strategy;
@@ -60,24 +51,24 @@ std::string at(const std::string& where) { return where.empty() ? "" : where + "
 }  // namespace
 
 void validate(const ChunkSettings& s, const ChunkLabels& l) {
-  if (s.strategy != "auto" && !chunk::strategy_from_name(s.strategy)) {
-    throw chunk::unknown_strategy(at(l.strategy.where) + l.strategy.name, s.strategy, true);
-  }
-  if (!chunk::unit_from_name(s.unit)) throw chunk::unknown_unit(at(l.unit.where) + l.unit.name, s.unit);
-  if (!encoding_from_name(s.tokenizer)) {
-    throw chunk::unknown_tokenizer(at(l.tokenizer.where) + l.tokenizer.name, s.tokenizer);
-  }
-  if (s.size == 0) throw Error(ExitCode::usage, at(l.size.where) + l.size.name + " must be 1 or more");
-  if (s.overlap >= s.size) {
-    // Named where the overlap was set, or else where the size was: one of them is the culprit.
-    const std::string& where = l.overlap.where.empty() ? l.size.where : l.overlap.where;
-    throw chunk::overlap_not_below_size(at(where) + l.overlap.name, s.overlap, l.size.name, s.size);
-  }
-  const std::size_t min_size = s.min_size.value_or(default_min_size(s.size));
-  if (min_size >= s.size) {
-    const std::string& where = l.min_size.where.empty() ? l.size.where : l.min_size.where;
-    throw chunk::min_size_not_below_size(at(where) + l.min_size.name, min_size, l.size.name, s.size);
-  }
+  chunk::GivenChunking g;
+  g.strategy = s.strategy;
+  g.auto_allowed = true;
+  g.unit = s.unit;
+  g.tokenizer = s.tokenizer;
+  g.size = s.size;
+  g.overlap = s.overlap;
+  g.min_size = s.min_size.value_or(default_min_size(s.size));
+  g.names.strategy = at(l.strategy.where) + l.strategy.name;
+  g.names.unit = at(l.unit.where) + l.unit.name;
+  g.names.tokenizer = at(l.tokenizer.where) + l.tokenizer.name;
+  g.names.size = at(l.size.where) + l.size.name;
+  g.names.size_short = l.size.name;
+  // The overlap and the minimum are named where they were set, or else where the size was: one
+  // of the two is the culprit.
+  g.names.overlap = at(l.overlap.where.empty() ? l.size.where : l.overlap.where) + l.overlap.name;
+  g.names.min_size = at(l.min_size.where.empty() ? l.size.where : l.min_size.where) + l.min_size.name;
+  if (auto error = chunk::check_chunking(g).error) throw std::move(*error);
 }
 
 std::string to_json(const ChunkSettings& s) {
@@ -90,8 +81,11 @@ std::string to_json(const ChunkSettings& s) {
 
 ChunkSettings from_json(const std::string& json) {
   ChunkSettings s;
+  // Read back from the store, which may have come with a repository: bounded like any outside JSON.
+  ParsedJson parsed = parse_json_within(json);
+  if (!parsed.ok()) throw Error(ExitCode::invalid_input, "unreadable chunk configuration in the store: " + parsed.message);
   try {
-    const nlohmann::json j = nlohmann::json::parse(json);
+    const nlohmann::json& j = parsed.value;
     s.strategy = j.value("strategy", s.strategy);
     s.size = j.value("size", s.size);
     s.overlap = j.value("overlap", s.overlap);
@@ -114,17 +108,17 @@ std::string describe(const ChunkSettings& s) {
   return out;
 }
 
-chunk::ChunkOptions options_for(const ChunkSettings& s, const std::string& loader) {
+chunk::ChunkOptions options_for(const ChunkSettings& s, LoaderKind loader) {
   chunk::ChunkOptions o;
   if (s.strategy == "auto") {
-    o.strategy = has_markdown_structure(loader) ? chunk::Strategy::markdown : chunk::Strategy::recursive;
+    o.strategy = ingest::loader(loader).markdown_structure ? chunk::Strategy::markdown : chunk::Strategy::recursive;
   } else {
     o.strategy = *chunk::strategy_from_name(s.strategy);
   }
   o.size = s.size;
   o.overlap = s.overlap;
   o.unit = *chunk::unit_from_name(s.unit);
-  o.encoding = *encoding_from_name(s.tokenizer);
+  o.encoding = *tokenizer::encoding_from_name(s.tokenizer);  // validate() checked it
   o.count_tokens = true;
   o.min_size = s.min_size.value_or(default_min_size(s.size));
   return o;

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "chunk/chunker.h"
+#include "chunk/option_rules.h"
+#include "ingest/document.h"
 
 namespace strata::ingest {
 
@@ -24,8 +26,9 @@ struct ChunkSettings {
   bool operator==(const ChunkSettings&) const = default;
 };
 
-// The minimum a collection gets unless told otherwise: a fifth of the size.
-constexpr std::size_t default_min_size(std::size_t size) { return size / 5; }
+// The minimum a collection gets unless told otherwise: chunking's default (a fifth of the size),
+// the same as `strata chunk`'s.
+using chunk::default_min_size;
 
 // Flags given on the command line; unset ones inherit.
 struct ChunkOverrides {
@@ -64,7 +67,8 @@ struct ChunkLabels {
 ChunkLabels labels_for(const ChunkOverrides& flags, const ConfiguredChunking& file);
 
 // Throws Error(usage) naming the setting (by `labels`) for an unknown strategy, unit or
-// tokenizer, a size of 0, or an overlap or minimum not below the size.
+// tokenizer, a size of 0, or an overlap or minimum not below the size: chunk::check_chunking's
+// rules (chunk/option_rules.h).
 void validate(const ChunkSettings& settings, const ChunkLabels& labels = {});
 
 // Canonical JSON (sorted keys, no spaces): equal settings give equal text, which is how the
@@ -77,7 +81,8 @@ ChunkSettings from_json(const std::string& json);
 // "markdown, 1000 chars, overlap 10, min 200": for messages.
 std::string describe(const ChunkSettings& settings);
 
-// The chunker options for one document, by the loader that read it.
-chunk::ChunkOptions options_for(const ChunkSettings& settings, const std::string& loader);
+// The chunker options for one document, by the loader that read it: "auto" is the markdown
+// strategy for a loader with markdown structure (loaders.h), else recursive.
+chunk::ChunkOptions options_for(const ChunkSettings& settings, LoaderKind loader);
 
 }  // namespace strata::ingest

@@ -554,9 +554,63 @@ std::string title_of(const GumboNode& document) {
   return {};
 }
 
+bool starts_with_ignoring_case(std::string_view text, std::string_view lower_prefix) {
+  return text.size() >= lower_prefix.size() &&
+         to_lower(text.substr(0, lower_prefix.size())) == lower_prefix;
+}
+
+// The start of an HTML document or fragment, after leading whitespace: WHATWG MIME Sniffing's
+// HTML patterns (section 7.1), then the other headings and the block elements a converter's
+// fragment starts with (pandoc writes "<h2 id=…>" for a document that starts with "## "), each
+// followed by a space or '>'. Compared ignoring case.
+constexpr auto kHtmlStarts = std::to_array<std::string_view>(
+    {"<!doctype html", "<html", "<head", "<script", "<iframe", "<h1", "<div", "<font", "<table", "<a",
+     "<style", "<title", "<b", "<body", "<br", "<p",
+     "<h2", "<h3", "<h4", "<h5", "<h6", "<meta", "<section", "<article", "<main", "<header", "<nav",
+     "<ul", "<ol", "<pre"});
+
+bool is_tag_terminator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '>'; }
+
+std::string_view skip_html_space(std::string_view bytes) {
+  const std::size_t start = bytes.find_first_not_of(" \t\r\n\f");
+  return start == std::string_view::npos ? std::string_view{} : bytes.substr(start);
+}
+
+// `bytes` past what may come before the first tag of an HTML or XHTML page: whitespace, an XML
+// declaration (<?xml …?>) and comments. Bounded: this is a sniff, not a parse.
+std::string_view skip_prolog(std::string_view bytes) {
+  for (int i = 0; i < 16; ++i) {
+    bytes = skip_html_space(bytes);
+    std::string_view close;
+    if (bytes.substr(0, 5) == "<?xml") {
+      close = "?>";
+    } else if (bytes.substr(0, 4) == "<!--") {
+      close = "-->";
+    } else {
+      return bytes;
+    }
+    const std::size_t end = bytes.find(close, 2);
+    if (end == std::string_view::npos) return {};
+    bytes.remove_prefix(end + close.size());
+  }
+  return bytes;
+}
+
+bool starts_as_html(std::string_view bytes) {
+  return std::any_of(kHtmlStarts.begin(), kHtmlStarts.end(), [bytes](std::string_view start) {
+    return bytes.size() > start.size() && starts_with_ignoring_case(bytes, start) &&
+           is_tag_terminator(bytes[start.size()]);
+  });
+}
+
 }  // namespace
 
-LoadedDocument load_html(std::string_view bytes) {
+bool looks_like_html(std::string_view bytes) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  return starts_as_html(skip_prolog(bytes));
+}
+
+LoadedDocument load_html(std::string_view bytes, const LoadProgress& /*progress*/) {
   DecodedText decoded = decode_html(bytes);
   const BoundedHtml bounded = bound_html_depth(decoded.text);
   const ParsedHtml html(bounded.blanked > 0 ? bounded.text : decoded.text);
@@ -564,7 +618,6 @@ LoadedDocument load_html(std::string_view bytes) {
   LoadedDocument doc;
   doc.text = std::move(content.text);
   doc.source_lines = std::move(content.lines);
-  doc.loader = "html";
   doc.encoding = std::move(decoded.encoding);
   doc.repaired_bytes = decoded.repaired;
   doc.title = replace_invalid_utf8(title_of(html.document()), Utf8Repair::per_sequence);

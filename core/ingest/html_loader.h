@@ -1,8 +1,8 @@
 #pragma once
-// HTML to markdown-like text (core/ingest/loader.h routes .html files and sniffed HTML here).
+// HTML to markdown-like text (the "html" loader: .html files and content looks_like_html picks).
 #include <string_view>
 
-#include "ingest/loader.h"
+#include "ingest/document.h"
 
 namespace strata::ingest {
 
@@ -30,6 +30,14 @@ namespace strata::ingest {
 // says otherwise (a stale meta in a UTF-8 page is far more common than Windows-1252 text that
 // happens to be valid UTF-8); invalid UTF-8 is Windows-1252. Pure ASCII is recorded as
 // "windows-1252" when the page declares windows-1252 or one of its aliases (iso-8859-1, ascii…).
-LoadedDocument load_html(std::string_view bytes);
+// `progress` is not called: one step.
+LoadedDocument load_html(std::string_view bytes, const LoadProgress& progress = {});
+
+// The html loader's sniff, for a name that says nothing: past a UTF-8 BOM, whitespace, an XML
+// declaration and comments, the bytes start with one of WHATWG MIME Sniffing's HTML patterns
+// ("<!doctype html", "<html", "<head", "<body", "<div", "<p", "<h1", "<table", "<a", …) or another
+// heading or common block element ("<h2".."<h6", "<section", "<ul", "<pre", …), then a space or
+// '>', so XHTML and fragments are HTML too. Compared ignoring case.
+bool looks_like_html(std::string_view bytes);
 
 }  // namespace strata::ingest

@@ -16,7 +16,7 @@
 #include "ingest/file_list.h"
 #include "ingest/glob.h"
 #include "ingest/jsonl_reader.h"
-#include "ingest/loader.h"
+#include "ingest/loaders.h"
 #include "ingest/metadata.h"
 #include "ingest/prepare.h"
 #include "ingest/source_id.h"
@@ -95,7 +95,10 @@ struct Inflight {
 class Run {
  public:
   Run(const IngestRequest& request, IngestObserver& observer)
-      : req_(request), observer_(observer), pool_(request.threads == 0 ? ThreadPool::hardware_threads() : request.threads) {
+      : req_(request),
+        forced_loader_(request.loader ? parse_loader(*request.loader) : std::nullopt),
+        observer_(observer),
+        pool_(request.threads == 0 ? ThreadPool::hardware_threads() : request.threads) {
     // pool_ is the last member: it is destroyed first, so no worker outlives what it reads.
     summary_.store = req_.store_path;
     summary_.collection = req_.collection;
@@ -216,8 +219,8 @@ class Run {
     if (entry.named) named_.insert(job.source);
     job.size = entry.size;
     job.mtime_ns = entry.mtime_ns;
-    job.forced_loader = req_.loader;
-    if (!req_.loader) job.converter = converter_for(entry.path);
+    job.forced_loader = forced_loader_;
+    if (!forced_loader_) job.converter = converter_for(entry.path);
     job.converter_limits = req_.converter_limits;
     job.metadata_json = run_metadata_;
     submit(std::move(job));
@@ -256,7 +259,7 @@ class Run {
     job.name = req_.stdin_id;
     named_.insert(job.source);
     job.size = job.bytes.size();
-    job.forced_loader = req_.loader;
+    job.forced_loader = forced_loader_;
     job.metadata_json = run_metadata_;
     submit(std::move(job));
   }
@@ -292,7 +295,7 @@ class Run {
       Job job;
       job.source = record.id;
       job.name = jsonl_name(record.id);
-      job.forced_loader = req_.loader ? req_.loader : job.name.empty() ? std::optional<std::string>("text") : std::nullopt;
+      job.forced_loader = forced_loader_ ? forced_loader_ : job.name.empty() ? std::optional(LoaderKind::text) : std::nullopt;
       job.bytes = std::move(record.text);
       job.size = job.bytes.size();
       job.title = std::move(record.title);
@@ -582,6 +585,7 @@ class Run {
   }
 
   const IngestRequest& req_;
+  const std::optional<LoaderKind> forced_loader_;  // req_.loader, parsed once (validate checked it)
   IngestObserver& observer_;
   std::size_t limit_ = 0;
   std::string run_metadata_;

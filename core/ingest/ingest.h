@@ -55,7 +55,7 @@ struct IngestSummary {
   std::size_t renamed = 0;  // documents given their project-relative source (IngestRequest::project_root)
   std::size_t merged = 0;   // duplicates of one file removed while doing so
   // Of `changed`: unchanged files read again because their document was made by an older
-  // version of the loader (ingest/loader.h, loader_version), by loader name.
+  // version of the loader (ingest/loaders.h, Loader::version), by loader name.
   std::map<std::string, std::size_t> reread_by_loader;
   std::uint64_t chunks = 0;  // chunks written (or, in a dry run, 0)
   std::uint64_t bytes = 0;   // of the run's documents (new, changed, unchanged); not of skipped or failed files
@@ -91,7 +91,8 @@ struct IngestRequest {
   std::filesystem::path project_root;
   WalkOptions walk;
   std::vector<std::string> meta;  // key=value, for every document of the run
-  std::optional<std::string> loader;     // a built-in loader for every document; wins over converters
+  std::optional<std::string> loader;     // a built-in loader for every document (a name
+                                         // parse_loader accepts, loaders.h); wins over converters
   std::vector<ConverterCommand> converters;  // by extension: the user file's and --loader-cmd's
   ConverterLimits converter_limits;
   unsigned threads = 0;       // 0: one per hardware thread

@@ -101,8 +101,7 @@ LoadedDocument load_office(OfficeFormat format, std::string_view bytes, const Of
   office_reader()(format, bytes.data(), bytes.size(), &limits, &raw);
   if (!raw.error.empty()) throw Error(ExitCode::invalid_input, label + printable(raw.error));
   LoadedDocument doc;
-  doc.loader = std::string(name_of(format));
-  doc.encoding = doc.loader;
+  doc.encoding = std::string(name_of(format));
   const bool pages = format == OfficeFormat::pptx;
   std::string first_title;
   for (const std::string& part : raw.parts) {

@@ -1,17 +1,17 @@
 #pragma once
-// Office documents and e-books: .docx, .odt, .pptx and .epub (core/ingest/loader.h routes them
-// here by extension, and zip files whose content says they are one). The strata-office module
+// Office documents and e-books: .docx, .odt, .pptx and .epub (the loaders of those names: by
+// extension, and zip files whose content says they are one). The strata-office module
 // (office_abi.h) unpacks the package into HTML; the HTML loader renders that as markdown-like
 // text, so headings are "# " lines the markdown chunking strategy sees, as for HTML files.
 #include <optional>
 #include <string_view>
 
-#include "ingest/loader.h"
+#include "ingest/document.h"
 #include "ingest/office_abi.h"
 
 namespace strata::ingest {
 
-// "docx", "odt", "pptx" or "epub": the loader name recorded with the document.
+// "docx", "odt", "pptx" or "epub": the package's extension, for messages and `encoding`.
 std::string_view name_of(OfficeFormat format);
 
 // The format whose package `bytes` is, from the content alone: an ODF or EPUB "mimetype" first
@@ -22,7 +22,7 @@ std::optional<OfficeFormat> sniff_office_format(std::string_view bytes);
 // Text, title and (pptx: one page per slide) page starts of one package. Title: the package's
 // metadata title (docProps/core.xml, meta.xml, the OPF's dc:title), else the title the HTML
 // loader finds in the first part that has one (its first heading; an EPUB chapter's <title>).
-// An empty document is read as empty text. loader and encoding: name_of(format).
+// An empty document is read as empty text. Encoding: name_of(format).
 //
 // Throws strata::Error(ExitCode::invalid_input) "not a readable .<format>: <why>", where why is
 // one line: an empty file; not a zip archive (an OLE2 file is named as a password-protected or
@@ -31,5 +31,16 @@ std::optional<OfficeFormat> sniff_office_format(std::string_view bytes);
 // 256 elements; a required part that is missing. Throws Error(ExitCode::unavailable) when the
 // module cannot be loaded.
 LoadedDocument load_office(OfficeFormat format, std::string_view bytes, const OfficeLimits& limits = {});
+
+// The rows of the loader table (loaders.h): load_office with the default limits, and the sniff
+// that picks `Format`.
+template <OfficeFormat Format>
+LoadedDocument load_office_as(std::string_view bytes, const LoadProgress& /*progress*/) {
+  return load_office(Format, bytes);
+}
+template <OfficeFormat Format>
+bool looks_like_office(std::string_view bytes) {
+  return sniff_office_format(bytes) == Format;
+}
 
 }  // namespace strata::ingest

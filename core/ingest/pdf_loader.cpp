@@ -63,7 +63,6 @@ LoadedDocument load_pdf(std::string_view bytes, const LoadProgress& progress) {
   if (raw.status == PdfRawText::Status::locked) throw Error(ExitCode::invalid_input, "encrypted PDF (not supported)");
   if (raw.pages.empty()) throw Error(ExitCode::invalid_input, "not a readable PDF: no pages");
   LoadedDocument doc;
-  doc.loader = "pdf";
   doc.encoding = "pdf";
   for (std::string& page : raw.pages) page = normalised_page_text(page);
   remove_page_chrome(raw.pages);
@@ -72,5 +71,7 @@ LoadedDocument load_pdf(std::string_view bytes, const LoadProgress& progress) {
   doc.title = std::string(trim(replace_invalid_utf8(raw.title, Utf8Repair::per_sequence)));
   return doc;
 }
+
+bool looks_like_pdf(std::string_view bytes) { return bytes.substr(0, 5) == "%PDF-"; }
 
 }  // namespace strata::ingest

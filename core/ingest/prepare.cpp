@@ -15,6 +15,7 @@
 #include "common/sha256.h"
 #include "ingest/external_converter.h"
 #include "ingest/loader.h"
+#include "ingest/loaders.h"
 
 namespace strata::ingest {
 namespace {
@@ -78,7 +79,8 @@ bool same_config(const Job& job) {
 // text is read again even from unchanged bytes. A --loader or converter that picks another
 // loader is caught by the writer, which compares the loader itself (DocumentWriter::put).
 bool current_reading(const Job& job) {
-  return job.stored->loader_version >= loader_version(job.stored->loader);
+  const Loader* stored = find_loader(job.stored->loader);  // nullptr: a loader this release lacks
+  return job.stored->loader_version >= (stored != nullptr ? stored->version : 1);
 }
 
 bool same_content(const Job& job, const std::string& hash, std::size_t size) {
@@ -139,12 +141,10 @@ std::size_t count_code_points(std::string_view text) {
 }
 
 // The converter's output is read as Markdown (its title from front matter or the first "# "
-// heading), recorded with the loader "converter".
+// heading) by the "converter" loader.
 LoadResult converted(const Job& job) {
   const std::string output = run_converter(*job.converter, job.path.value_or(job.read_from), job.converter_limits);
-  LoadResult loaded = load_document(output, "converted.md", "markdown");
-  if (loaded.document) loaded.document->loader = "converter";
-  return loaded;
+  return load_document(output, "converted.md", LoaderKind::converter);
 }
 
 Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
@@ -167,10 +167,7 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
     };
   }
   LoadResult loaded = job.converter ? converted(job)
-                                    : load_document(bytes, file_name_of(job),
-                                                    job.forced_loader ? std::optional<std::string_view>(*job.forced_loader)
-                                                                      : std::nullopt,
-                                                    pages);
+                                    : load_document(bytes, file_name_of(job), job.forced_loader, pages);
   if (!loaded.document) {
     out.kind = Prepared::Kind::skipped;
     out.reason = loaded.skipped_reason;
@@ -185,8 +182,9 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   r.size_bytes = static_cast<std::int64_t>(bytes.size());
   r.mtime_ns = job.mtime_ns;
   if (job.mtime_ns) r.mtime = iso_time(*job.mtime_ns);
-  r.loader = doc.loader;
-  r.loader_version = loader_version(doc.loader);
+  const Loader& made_by = loader(doc.loader);
+  r.loader = std::string(made_by.name);
+  r.loader_version = made_by.version;
   r.encoding = doc.encoding;
   out.repaired_bytes = doc.repaired_bytes;
   r.metadata_json = job.metadata_json;

@@ -19,7 +19,7 @@ struct Job {
   std::string read_from;            // the file to read; empty when `bytes` holds the content
   std::string bytes;                // stdin and JSONL content
   std::string name;                 // what picks the loader: a file name or a document id
-  std::optional<std::string> forced_loader;
+  std::optional<LoaderKind> forced_loader;  // --loader, or text for a JSONL record without a name
   const ConverterCommand* converter = nullptr;  // files only: run it on `path` instead of a loader
   ConverterLimits converter_limits;
   std::uint64_t size = 0;

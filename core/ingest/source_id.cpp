@@ -1,5 +1,7 @@
 #include "ingest/source_id.h"
 
+#include "config/project_root.h"
+
 namespace strata::ingest {
 namespace {
 
@@ -20,15 +22,7 @@ fs::path real_path(const fs::path& path) {
 
 }  // namespace
 
-fs::path absolute_path(const fs::path& path) {
-  std::error_code ec;
-  fs::path abs = fs::absolute(path, ec);
-  if (ec) abs = path;
-  abs = abs.lexically_normal();
-  // "docs/" normalises to "docs/" with an empty file name; identities never end in '/'.
-  if (!abs.has_filename() && abs.has_parent_path() && abs != abs.root_path()) abs = abs.parent_path();
-  return abs;
-}
+fs::path absolute_path(const fs::path& path) { return config::absolute_normal(path); }
 
 SourceIds::SourceIds(const fs::path& root) : root_(absolute_path(root)), real_root_(real_path(root_)) {}
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "llm/redact.h"
@@ -134,10 +135,15 @@ ChatError malformed(std::string_view what, std::string_view data) {
                    std::string(what) + (data.empty() ? "" : ": " + quote_server_text(data.substr(0, 200))));
 }
 
+// A response, event or error body: deeper than k_json_max_depth is refused unread (a tool call's
+// input nested 200,000 levels crashed the copy and dump that follow parsing).
+constexpr JsonLimits k_response_limits{.max_depth = k_json_max_depth, .max_bytes = std::size_t{64} << 20};
+
 json parse_json(std::string_view text, std::string_view what) {
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) throw malformed(std::string(what) + " is not a JSON object", text);
-  return doc;
+  ParsedJson parsed = parse_json_within(text, k_response_limits);
+  if (parsed.beyond_limits()) throw malformed(std::string(what) + " is JSON " + parsed.message, {});
+  if (!parsed.ok() || !parsed.value.is_object()) throw malformed(std::string(what) + " is not a JSON object", text);
+  return std::move(parsed.value);
 }
 
 void read_openai_usage(const json& doc, Usage& usage) {
@@ -163,8 +169,8 @@ const char* role_name(ChatMessage::Role role) { return role == ChatMessage::Role
 
 // A JSON object given as text (a schema, a call's arguments); `fallback` when it is not one.
 json object_or(std::string_view text, json fallback) {
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return !doc.is_discarded() && doc.is_object() ? doc : fallback;
+  ParsedJson parsed = parse_json_within(text, k_response_limits);
+  return parsed.ok() && parsed.value.is_object() ? std::move(parsed.value) : fallback;
 }
 
 json openai_message(const ChatMessage& m) {
@@ -275,7 +281,7 @@ std::string chat_request_body(Provider provider, const ChatRequest& request) {
 }
 
 ChatError chat_http_error(Provider, long status, std::string_view body) {
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const json doc = parse_json_within(body, k_response_limits).value;
   ErrorFields f;
   if (!doc.is_discarded() && doc.is_object()) {
     f = error_fields(doc);

@@ -94,7 +94,11 @@ std::string check_prompt_template(std::string_view tmpl);
 
 // The system instructions and the user message (sources block, then the question). With no
 // sources the user message says so, and the instructions still ask the model to say it could
-// not find the answer rather than guess.
-Prompt build_prompt(std::string_view question, const ContextPack& pack, const PromptSettings& settings = {});
+// not find the answer rather than guess. `user_context` (`echo "$ERR" | strata ask 'why?'`:
+// text the user gave with the question, already sanitised): when not empty, the user message
+// opens with it between two fence lines of its own, and the instructions say it is the user's
+// context for the question, data and not a source to cite.
+Prompt build_prompt(std::string_view question, const ContextPack& pack, const PromptSettings& settings = {},
+                    std::string_view user_context = {});
 
 }  // namespace strata::llm

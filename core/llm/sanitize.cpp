@@ -9,8 +9,11 @@ constexpr char32_t kEsc = 0x1B, kBel = 0x07;
 constexpr char32_t kCsi = 0x9B, kSt = 0x9C, kOsc = 0x9D, kDcs = 0x90, kSos = 0x98, kPm = 0x9E,
                    kApc = 0x9F;
 
+// Embeddings, overrides and isolates, and the direction marks (LRM, RLM, ALM): each can make
+// text read in another order than the bytes it is (a file name, a path in a confirmation).
 bool is_bidi_control(char32_t cp) {
-  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+         cp == 0x061C;
 }
 
 bool is_control(char32_t cp) {

@@ -8,8 +8,9 @@
 // (U+0080–U+009F); whole escape sequences: CSI (ESC [ or U+009B, parameters, intermediates, a
 // final byte), OSC/DCS/SOS/PM/APC strings (ESC ] P X ^ _ or their C1 forms, up to BEL, ESC \ or
 // U+009C), and other ESC sequences (ESC, intermediates, a final byte); bidi embeddings,
-// overrides and isolates (U+202A–U+202E, U+2066–U+2069). Invalid UTF-8 becomes U+FFFD.
-// Everything else passes unchanged, including LRM/RLM marks, joiners and emoji.
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069) and direction marks (LRM U+200E,
+// RLM U+200F, ALM U+061C). Invalid UTF-8 becomes U+FFFD. Everything else passes unchanged,
+// including joiners and emoji.
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -160,6 +160,10 @@ struct Client::Impl {
   long long next_id = 1;
   std::string gone;  // why the server is gone; empty while it runs
   std::chrono::milliseconds waited{0};  // the time the current request allows, for messages
+  // Starting (initialize, its notification, every tools/list page) shares one deadline:
+  // ClientOptions::start_timeout or the server's own timeout, whichever is shorter.
+  std::chrono::milliseconds start_budget{0};
+  Clock::time_point start_deadline{};
   std::string version;
   std::vector<RemoteTool> tools;
 
@@ -187,14 +191,18 @@ struct Client::Impl {
   // The polite way (the header's order): EOF on stdin, a grace period, SIGTERM, SIGKILL.
   void shut_down() {
     if (!child) return;
-    to_child.reset();
-    from_child.reset();  // a server blocked writing to us gets EPIPE rather than hanging
-    child_err.reset();
+    close_pipes();
     if (!wait_exit(options.shutdown_grace)) {
       child->signal_group(SIGTERM);
       wait_exit(options.shutdown_grace / 4);
     }
     child.reset();  // SIGKILL to the group (strays included) and reaped
+  }
+
+  void close_pipes() {
+    to_child.reset();
+    from_child.reset();  // a server blocked writing to us gets EPIPE rather than hanging
+    child_err.reset();
   }
 
   bool wait_exit(std::chrono::milliseconds limit) const {
@@ -311,17 +319,20 @@ struct Client::Impl {
 
   // Sends a request and returns its response (with "result" or "error"), skipping what else
   // arrives: malformed lines, notifications, responses to other ids; answering requests.
-  json request(const std::string& method, json params, std::chrono::milliseconds timeout) {
+  // `deadline` ends the wait; `budget` is the time it allowed, for the message.
+  json request(const std::string& method, json params, Clock::time_point deadline, std::chrono::milliseconds budget) {
     check_running();
-    const Clock::time_point deadline = Clock::now() + timeout;
-    waited = timeout;
+    waited = budget;
     const long long id = next_id++;
     unanswered = 0;
     write_line(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}, deadline);
     for (;;) {
       const std::string line = read_line(deadline, method);
-      json message = json::parse(line, nullptr, false);
-      if (message.is_discarded() || !message.is_object()) continue;
+      ParsedJson parsed = parse_json_within(line, k_message_limits);
+      // A stray log line is skipped; JSON too deep to handle safely is no stray line.
+      if (parsed.beyond_limits()) end("sent a message " + parsed.message);
+      if (!parsed.ok() || !parsed.value.is_object()) continue;
+      json message = std::move(parsed.value);
       if (message.contains("method")) {
         if (message.contains("id")) answer(message, deadline);
         continue;  // a notification: logging, progress, list_changed
@@ -334,19 +345,13 @@ struct Client::Impl {
   }
 
   void notify(const std::string& method) {
-    waited = options.start_timeout;
-    write_line(json{{"jsonrpc", "2.0"}, {"method", method}}, Clock::now() + options.start_timeout);
+    waited = start_budget;
+    write_line(json{{"jsonrpc", "2.0"}, {"method", method}}, start_deadline);
   }
 
   // The result of a response to initialize or tools/list; an error answer ends the connection.
   json result_of(const json& response, std::string_view method) {
-    if (response.contains("error")) {
-      const json& e = response["error"];
-      const json m = e.is_object() ? e.value("message", json()) : e;
-      const std::string message = m.is_string() ? m.get<std::string>() : m.dump();
-      end("answered " + std::string(method) + " with an error: " + server_text(message));
-    }
-    if (!response["result"].is_object()) end("answered " + std::string(method) + " with a result that is not an object");
+    if (std::optional<std::string> problem = response_problem(response, method)) end(*problem);
     return response["result"];
   }
 
@@ -355,15 +360,13 @@ struct Client::Impl {
                          {"capabilities", json::object()},
                          {"clientInfo", {{"name", "strata"},
                                          {"version", options.client_version.empty() ? "unknown" : options.client_version}}}};
-    const json result = result_of(request("initialize", params, options.start_timeout), "initialize");
-    const json v = result.value("protocolVersion", json());
-    const auto known = std::find_if(std::begin(k_protocol_versions), std::end(k_protocol_versions),
-                                    [&](std::string_view k) { return v.is_string() && v.get_ref<const std::string&>() == k; });
-    if (known == std::end(k_protocol_versions)) {
-      end("speaks protocol version " + server_text(v.dump()) + ", which strata does not (it speaks " +
-          std::string(k_offered_version) + " to 2024-11-05)");
+    const json result = result_of(request("initialize", params, start_deadline, start_budget), "initialize");
+    std::optional<std::string> known = known_protocol_version(result);
+    if (!known) {
+      end("speaks protocol version " + server_text(result.value("protocolVersion", json()).dump()) +
+          ", which strata does not (it speaks " + std::string(k_offered_version) + " to 2024-11-05)");
     }
-    version = std::string(*known);
+    version = std::move(*known);
     notify("notifications/initialized");
   }
 
@@ -373,7 +376,7 @@ struct Client::Impl {
       if (page == options.max_pages) end("lists its tools in more than " + std::to_string(options.max_pages) + " pages");
       json params = json::object();
       if (!cursor.is_null()) params["cursor"] = cursor;
-      const json result = result_of(request("tools/list", std::move(params), options.start_timeout), "tools/list");
+      const json result = result_of(request("tools/list", std::move(params), start_deadline, start_budget), "tools/list");
       const json list = result.value("tools", json::array());
       if (!list.is_array()) end("answered tools/list without a list of tools");
       for (const json& t : list) add_tool(t);
@@ -383,49 +386,72 @@ struct Client::Impl {
   }
 
   void add_tool(const json& t) {
-    if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) return;
-    std::string tool_name = t["name"].get<std::string>();
-    if (!valid_tool_name(tool_name)) return;  // a name a model API would refuse, or a terminal trick
+    std::optional<RemoteTool> tool = remote_tool(name, t);
+    if (!tool) return;
     if (tools.size() == options.max_tools) end("lists more than " + std::to_string(options.max_tools) + " tools");
-    RemoteTool tool;
-    tool.server = name;
-    tool.name = std::move(tool_name);
-    if (t.contains("description") && t["description"].is_string()) {
-      tool.description = llm::sanitize_for_terminal(t["description"].get<std::string>());
-    }
-    tool.input_schema = t.contains("inputSchema") && t["inputSchema"].is_object() ? t["inputSchema"]
-                                                                                  : json{{"type", "object"}};
-    const json annotations = t.value("annotations", json::object());
-    tool.read_only = annotations.is_object() && annotations.value("readOnlyHint", json()) == json(true);
-    tools.push_back(std::move(tool));
-  }
-
-  ToolResult tool_result(const json& response) const {
-    ToolResult r;
-    std::string text;
-    if (response.contains("error")) {
-      const json& e = response["error"];
-      r.is_error = true;
-      text = "error: " + (e.is_object() && e.value("message", json()).is_string() ? e["message"].get<std::string>() : e.dump());
-    } else {
-      const json& result = response["result"];
-      if (result.is_object()) {
-        text = joined_content(result);
-        r.is_error = result.value("isError", json()) == json(true);
-        r.structured = result.value("structuredContent", json());
-      }
-    }
-    text = llm::sanitize_for_terminal(text);
-    if (text.size() > options.max_result_bytes) {
-      const std::size_t all = text.size();
-      text.resize(utf8_boundary_before(text, options.max_result_bytes));
-      text += "\n[output cut: " + std::to_string(all) + " bytes in all]";
-      r.cut = true;
-    }
-    r.text = std::move(text);
-    return r;
+    tools.push_back(std::move(*tool));
   }
 };
+
+std::optional<std::string> response_problem(const json& response, std::string_view method) {
+  if (response.contains("error")) {
+    const json& e = response["error"];
+    const json m = e.is_object() ? e.value("message", json()) : e;
+    const std::string message = m.is_string() ? m.get<std::string>() : m.dump();
+    return "answered " + std::string(method) + " with an error: " + server_text(message);
+  }
+  if (!response.contains("result") || !response["result"].is_object()) {
+    return "answered " + std::string(method) + " with a result that is not an object";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> known_protocol_version(const json& result) {
+  const auto v = result.find("protocolVersion");
+  if (v == result.end() || !v->is_string()) return std::nullopt;
+  for (const std::string_view k : k_protocol_versions) {
+    if (v->get_ref<const std::string&>() == k) return std::string(k);
+  }
+  return std::nullopt;
+}
+
+std::optional<RemoteTool> remote_tool(const std::string& server, const json& t) {
+  if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) return std::nullopt;
+  std::string tool_name = t["name"].get<std::string>();
+  if (!valid_tool_name(tool_name)) return std::nullopt;  // a name a model API would refuse, or a terminal trick
+  RemoteTool tool;
+  tool.server = server;
+  tool.name = std::move(tool_name);
+  if (t.contains("description") && t["description"].is_string()) {
+    tool.description = llm::sanitize_for_terminal(t["description"].get<std::string>());
+  }
+  tool.input_schema = t.contains("inputSchema") && t["inputSchema"].is_object() ? t["inputSchema"] : json{{"type", "object"}};
+  const json annotations = t.value("annotations", json::object());
+  tool.read_only = annotations.is_object() && annotations.value("readOnlyHint", json()) == json(true);
+  return tool;
+}
+
+ToolResult tool_call_result(const json& response, std::size_t max_result_bytes) {
+  ToolResult r;
+  std::string text;
+  if (const auto e = response.find("error"); e != response.end()) {
+    r.is_error = true;
+    text = "error: " + (e->is_object() && e->value("message", json()).is_string() ? (*e)["message"].get<std::string>() : e->dump());
+  } else if (const auto result = response.find("result"); result != response.end() && result->is_object()) {
+    text = joined_content(*result);
+    r.is_error = result->value("isError", json()) == json(true);
+    r.structured = result->value("structuredContent", json());
+  }
+  text = llm::sanitize_for_terminal(text);
+  if (text.size() > max_result_bytes) {
+    const std::size_t all = text.size();
+    text.resize(utf8_boundary_before(text, max_result_bytes));
+    text += "\n[output cut: " + std::to_string(all) + " bytes in all]";
+    r.cut = true;
+  }
+  r.text = std::move(text);
+  return r;
+}
 
 std::vector<std::string> child_environment(const config::McpServerConfig& server,
                                            const std::function<std::optional<std::string>(const std::string&)>& getenv) {
@@ -479,6 +505,10 @@ std::unique_ptr<Client> Client::start(const config::McpServerConfig& server, con
   }
   // Non-blocking writes: a server that stops reading must not block strata past the deadline.
   ::fcntl(impl->to_child.get(), F_SETFL, ::fcntl(impl->to_child.get(), F_GETFL) | O_NONBLOCK);
+  // A server that never answers initialize is held no longer than its configured timeout (and
+  // never past start_timeout), however many pages its tool list takes.
+  impl->start_budget = std::min<std::chrono::milliseconds>(options.start_timeout, server.timeout);
+  impl->start_deadline = Clock::now() + impl->start_budget;
   impl->initialize();
   impl->list_tools();
   return std::unique_ptr<Client>(new Client(std::move(impl)));
@@ -490,9 +520,45 @@ const std::vector<RemoteTool>& Client::tools() const { return impl_->tools; }
 bool Client::alive() const { return impl_->gone.empty() && impl_->child != nullptr; }
 
 ToolResult Client::call(const std::string& tool, const nlohmann::json& arguments) {
-  const json response = impl_->request("tools/call", {{"name", tool}, {"arguments", arguments}}, impl_->call_timeout);
-  return impl_->tool_result(response);
+  const json response = impl_->request("tools/call", {{"name", tool}, {"arguments", arguments}},
+                                       Clock::now() + impl_->call_timeout, impl_->call_timeout);
+  return tool_call_result(response, impl_->options.max_result_bytes);
 }
+
+void stop_all(const std::vector<std::unique_ptr<Client>>& clients) {
+  std::vector<Client::Impl*> running;
+  for (const auto& c : clients) {
+    if (c && c->impl_->child) running.push_back(c->impl_.get());
+  }
+  if (running.empty()) return;
+  const auto exited_by = [&](Clock::time_point until) {
+    for (;;) {
+      const bool all = std::all_of(running.begin(), running.end(), [](const Client::Impl* i) { return i->child->exited(); });
+      if (all || Clock::now() >= until) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+  std::chrono::milliseconds grace{0};
+  for (Client::Impl* i : running) {
+    i->close_pipes();
+    grace = std::max(grace, i->options.shutdown_grace);
+  }
+  exited_by(Clock::now() + grace);
+  bool signalled = false;
+  for (Client::Impl* i : running) {
+    if (!i->child->exited()) {
+      i->child->signal_group(SIGTERM);
+      signalled = true;
+    }
+  }
+  if (signalled) exited_by(Clock::now() + grace / 4);
+  for (Client::Impl* i : running) {
+    if (i->gone.empty()) i->gone = "stopped";
+    i->child.reset();  // SIGKILL to the group (strays included) and reaped
+  }
+}
+
+ClientSet::~ClientSet() { stop_all(clients); }
 
 Client* ClientSet::find(std::string_view name) const {
   for (const auto& c : clients) {

@@ -14,6 +14,10 @@
 // - on destruction: stdin closed, up to ClientOptions::shutdown_grace to exit, then SIGTERM to
 //   the group, then SIGKILL; always reaped.
 //
+// A message nested deeper than k_message_limits (json_rpc.h: 128 levels) ends the connection, as
+// any other failure does; it is never parsed into a value that a copy or dump could recurse
+// through. A line that is not JSON at all is skipped.
+//
 // Every failure is strata::Error(ExitCode::unavailable) whose message starts "mcp server 'NAME': ",
 // with anything the server wrote in it sanitised (no control or escape characters) and cut to
 // 200 bytes. After a failure that leaves the conversation unusable (time-out, crash, flood, a
@@ -36,7 +40,8 @@
 namespace strata::mcp {
 
 struct ClientOptions {
-  // Time for the process to start and answer `initialize` and every `tools/list` page.
+  // Time for the process to start, answer `initialize` and list its tools (every `tools/list`
+  // page), all together; the server's configured timeout, when shorter, is the limit instead.
   // Default: 30 s.
   std::chrono::milliseconds start_timeout{std::chrono::seconds(30)};
   // After stdin is closed on destruction, time to exit before SIGTERM (then SIGKILL after a
@@ -81,7 +86,8 @@ class Client {
   // Starts the server, negotiates the protocol and lists its tools. Offers protocol 2025-11-25
   // and accepts any version the server answers that is in k_protocol_versions (server.h).
   // Throws Error(unavailable): program not found, could not start, no answer within
-  // start_timeout, exited, an unsupported version, an error answer, a bad or endless tool list.
+  // start_timeout or the server's timeout, exited, an unsupported version, an error answer, a
+  // bad or endless tool list, a message nested too deep.
   static std::unique_ptr<Client> start(const config::McpServerConfig& server, const ClientOptions& options = {});
   ~Client();
   Client(const Client&) = delete;
@@ -100,6 +106,7 @@ class Client {
   ToolResult call(const std::string& tool, const nlohmann::json& arguments);
 
   struct Impl;
+  friend void stop_all(const std::vector<std::unique_ptr<Client>>& clients);
 
  private:
   explicit Client(std::unique_ptr<Impl> impl);
@@ -117,11 +124,39 @@ struct ClientSet {
   std::vector<std::unique_ptr<Client>> clients;
   std::vector<Failure> failures;
 
+  ClientSet() = default;
+  ClientSet(ClientSet&&) = default;
+  ClientSet& operator=(ClientSet&&) = default;
+  // Stops every server together (stop_all): one shutdown grace in all, however many servers.
+  ~ClientSet();
+
   // The client of server `name`; nullptr when it is not running.
   Client* find(std::string_view name) const;
 };
 
+// Stops the servers of `clients` as ~Client would, but together: every input closed first, one
+// ClientOptions::shutdown_grace for all of them to exit, then SIGTERM to those left, a quarter of
+// the grace, then SIGKILL; always reaped. One after another, servers that ignore the end of their
+// input and SIGTERM held strata 2.5 s each. The clients stay, with alive() false.
+void stop_all(const std::vector<std::unique_ptr<Client>>& clients);
+
 ClientSet start_all(const config::McpServers& servers, const ClientOptions& options = {});
+
+// What the client makes of a server's answers, without a process: what Client uses, exposed for
+// tests and fuzz/mcp_client_response.cpp. Each takes a message already read within
+// k_message_limits (json_rpc.h).
+
+// Why a response to `method` (initialize, tools/list) ends the connection: an error answer
+// ("answered initialize with an error: <its message, sanitised and cut>") or a result that is
+// not an object; nullopt when its result can be read.
+std::optional<std::string> response_problem(const nlohmann::json& response, std::string_view method);
+// The version an initialize result names when it is one of k_protocol_versions (server.h).
+std::optional<std::string> known_protocol_version(const nlohmann::json& result);
+// The tool one tools/list entry describes; nullopt for an entry that is dropped (not an object,
+// no name, or a name outside [A-Za-z0-9_.-]{1,128}).
+std::optional<RemoteTool> remote_tool(const std::string& server, const nlohmann::json& listed);
+// A tools/call response (result or error) as ToolResult describes it, cut at `max_result_bytes`.
+ToolResult tool_call_result(const nlohmann::json& response, std::size_t max_result_bytes);
 
 // The environment a server's process gets (see the top of this file), from `getenv` (the
 // caller's variables) and the server's `env`, as "NAME=value" strings. Exposed for tests.

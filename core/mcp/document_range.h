@@ -1,7 +1,15 @@
 #pragma once
-// The text of part of a stored document, for the read_document tool and resources/read: lines
-// rebuilt from the document's chunks (their byte offsets and line numbers), so what is returned
-// is the loaded text the citations point into, whatever file it came from.
+// The text of part of a stored document, for the read_document tool, ask's read tool and
+// resources/read, rebuilt from the document's chunks (their byte offsets and line numbers).
+//
+// One line model for every tool: a line number is the one search cites, a line of the source
+// file (what a user opens). For most documents the loaded text's lines are the file's (text,
+// Markdown, code) or the only ones there are (PDF, office: the extracted text), and a range
+// returns exactly those lines. A document whose text is not its file's (HTML: the chunks cite
+// the .html file's lines, the text is what was extracted from them) cannot be cut at a line of
+// the file inside a chunk: a range returns the whole chunks whose cited lines meet it, and says
+// which lines they cover (`file_lines`), so reading a search hit's lines returns that hit's
+// passage.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,10 +29,18 @@ struct DocumentPart {
   std::int64_t last_line = 0;
   std::int64_t document_lines = 0;  // lines in the whole document
   bool truncated = false;           // `max_bytes` stopped it before the range's end
+  // The lines are the source file's and `text` is the whole chunks cited in the range (HTML).
+  bool file_lines = false;
+  // Where a truncated read goes on: next_line as start_line, or, when the next chunk starts on a
+  // line already returned (several chunks cite one line of the file), next_chunk as first_chunk
+  // (then >= 0).
+  std::int64_t next_line = 0;
+  std::int64_t next_chunk = -1;
 };
 
-// Lines `range` of the document, at most `max_bytes` bytes: cut after the last whole line that
-// fits (a single longer line is cut at a UTF-8 boundary). REQUIRES max_bytes > 0.
+// Lines `range` of the document, at most `max_bytes` bytes: cut after the last whole line (with
+// file_lines, the last whole chunk) that fits; a single longer line or chunk is cut at a UTF-8
+// boundary. REQUIRES max_bytes > 0.
 DocumentPart read_lines(store::Store& store, std::int64_t document_id, LineRange range, std::size_t max_bytes);
 
 // Chunks `first`..`last` (0-based ordinals, inclusive; last < 0: to the end), at most `max_bytes`.

@@ -20,15 +20,24 @@ ParsedLine error_line(const json& id, RpcCode code, const std::string& message) 
 }  // namespace
 
 ParsedLine parse_line(std::string_view line) {
-  json message;
-  try {
-    message = json::parse(line.begin(), line.end());
-  } catch (const json::parse_error& e) {
-    return error_line(nullptr, RpcCode::parse_error, std::string("parse error: ") + e.what());
+  ParsedJson parsed = parse_json_within(line, k_message_limits);
+  if (parsed.beyond_limits()) {
+    // Valid JSON perhaps, but no request of this protocol is that deep: refused unread, so that
+    // no copy or walk of it can exhaust the stack.
+    return error_line(nullptr, RpcCode::invalid_request, "message " + parsed.message + ", not read");
   }
-  if (message.is_array()) {
-    return error_line(nullptr, RpcCode::invalid_request, "batches are not part of this protocol revision: send one message a line");
+  if (!parsed.ok()) return error_line(nullptr, RpcCode::parse_error, "parse error: " + parsed.message);
+  if (parsed.value.is_array()) {
+    if (parsed.value.empty()) return error_line(nullptr, RpcCode::invalid_request, "an empty batch");
+    ParsedLine p;
+    p.batch = std::move(parsed.value);
+    return p;
   }
+  return parse_message(std::move(parsed.value));
+}
+
+ParsedLine parse_message(json message) {
+  if (message.is_array()) return error_line(nullptr, RpcCode::invalid_request, "a batch inside a batch");
   if (!message.is_object()) return error_line(nullptr, RpcCode::invalid_request, "a message must be a JSON object");
   const json id = message.contains("id") ? message["id"] : json(nullptr);
   if (message.value("jsonrpc", json()) != "2.0") {
@@ -68,8 +77,10 @@ ParsedLine parse_line(std::string_view line) {
 
 json rpc_result(const json& id, json result) { return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}; }
 
-json rpc_error(const json& id, RpcCode code, const std::string& message) {
-  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", static_cast<int>(code)}, {"message", message}}}};
+json rpc_error(const json& id, RpcCode code, const std::string& message, const json& data) {
+  json error = {{"code", static_cast<int>(code)}, {"message", message}};
+  if (!data.is_null()) error["data"] = data;
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
 }
 
 std::string to_line(const json& message) {

@@ -7,3 +7,4 @@
 // And strata as an MCP client (client.h): the tools of servers the user configured.
 #include "mcp/client.h"  // IWYU pragma: export
 #include "mcp/server.h"  // IWYU pragma: export
+#include "mcp/tool_names.h"  // IWYU pragma: export

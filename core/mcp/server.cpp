@@ -3,8 +3,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <iterator>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <span>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -23,18 +32,52 @@ constexpr std::string_view k_instructions =
     "of a source, list_collections and list_documents show what is stored. migrate_status and migrate_check report "
     "the project's SQL migrations. Every tool only reads.";
 
-std::string negotiated_version(const json& params) {
+// The index in k_initialize_versions of the revision initialize gives a client asking for
+// `params.protocolVersion`: the same one when strata speaks it, else the newest.
+int negotiated_version(const json& params) {
   const auto it = params.find("protocolVersion");
   if (it != params.end() && it->is_string()) {
-    for (std::string_view v : k_protocol_versions) {
-      if (*it == v) return std::string(v);
+    for (std::size_t i = 0; i < std::size(k_initialize_versions); ++i) {
+      if (*it == k_initialize_versions[i]) return static_cast<int>(i);
     }
   }
-  return std::string(k_protocol_versions[0]);
+  return 0;
 }
+
+json version_list() {
+  json list = json::array();
+  for (std::string_view v : k_protocol_versions) list.push_back(std::string(v));
+  return list;
+}
+
+bool is_one_of(std::string_view version, std::span<const std::string_view> versions) {
+  return std::find(versions.begin(), versions.end(), version) != versions.end();
+}
+
+constexpr std::string_view k_meta_version = "io.modelcontextprotocol/protocolVersion";
+constexpr std::string_view k_meta_capabilities = "io.modelcontextprotocol/clientCapabilities";
 
 // A tool's failure as the model should read it: the message, and the hint when there is one.
 std::string failure_text(const Error& e) { return e.hint().empty() ? e.what() : std::string(e.what()) + " (" + e.hint() + ")"; }
+
+// What a call may wait on, which decides the worker thread it runs on (server.h).
+enum class Lane { local, embedding, database };
+constexpr std::size_t k_lanes = 3;
+
+// How long a client may keep a result (2026-07-28's CacheableResult): the tool table and the
+// server's description change only with the program; the documents change whenever the store is
+// ingested into, so their lists and texts are stale at once, and they are the user's own.
+struct Caching {
+  std::int64_t ttl_ms;
+  std::string_view scope;
+};
+std::optional<Caching> caching_of(std::string_view method) {
+  if (method == "server/discover" || method == "tools/list" || method == "resources/templates/list") {
+    return Caching{3'600'000, "public"};
+  }
+  if (method == "resources/list" || method == "resources/read") return Caching{0, "private"};
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -42,13 +85,30 @@ struct Server::Impl {
   explicit Impl(ServerOptions o) : options(std::move(o)), session(options) {}
 
   ServerOptions options;
-  ToolSession session;
+  ToolSession session;  // handle_line's; serve's workers have their own
+  // The revision initialize chose (an index in k_initialize_versions), -1 before any. Written by
+  // the reader alone (initialize is never a worker's), read for batches.
+  std::atomic<int> negotiated{-1};
+
+  json capabilities(bool stateless) const {
+    json resources = {{"listChanged", false}};
+    if (!stateless) resources["subscribe"] = false;  // 2026-07-28 replaced subscribe with subscriptions/listen
+    return {{"tools", {{"listChanged", false}}}, {"resources", std::move(resources)}};
+  }
+
+  json server_info() const { return {{"name", "strata"}, {"title", "strata knowledge store"}, {"version", options.version}}; }
 
   json initialize(const json& params) {
-    return {{"protocolVersion", negotiated_version(params)},
-            {"capabilities", {{"tools", {{"listChanged", false}}}, {"resources", {{"listChanged", false}, {"subscribe", false}}}}},
-            {"serverInfo", {{"name", "strata"}, {"title", "strata knowledge store"}, {"version", options.version}}},
+    const int v = negotiated_version(params);
+    negotiated = v;
+    return {{"protocolVersion", k_initialize_versions[static_cast<std::size_t>(v)]},
+            {"capabilities", capabilities(false)},
+            {"serverInfo", server_info()},
             {"instructions", k_instructions}};
+  }
+
+  json discover() const {
+    return {{"supportedVersions", version_list()}, {"capabilities", capabilities(true)}, {"instructions", k_instructions}};
   }
 
   json list_tools() {
@@ -57,7 +117,7 @@ struct Server::Impl {
     return {{"tools", std::move(list)}};
   }
 
-  json call_tool(const json& params) {
+  json call_tool(ToolSession& s, const json& params) {
     const auto name = params.find("name");
     if (name == params.end() || !name->is_string()) throw RpcError(RpcCode::invalid_params, "tools/call needs \"name\", a string");
     const Tool* tool = find_tool(name->get<std::string>());
@@ -66,22 +126,112 @@ struct Server::Impl {
     if (arguments.is_null()) arguments = json::object();
     if (!arguments.is_object()) return tool_error("arguments must be an object");
     try {
-      return tool->call(session, arguments);
+      return tool->call(s, arguments);
     } catch (const Error& e) {
       return tool_error(failure_text(e));
     }
   }
 
-  json dispatch(const RpcRequest& r) {
+  // The methods that read the store or reach another server: run by a worker (serve).
+  static bool is_call(const RpcRequest& r) {
+    return r.method == "tools/call" || r.method == "resources/list" || r.method == "resources/read";
+  }
+
+  // The lane of a call (is_call): a search that may embed its query or rerank, the migration
+  // tools, or the store alone.
+  Lane lane_of(const RpcRequest& r) const {
+    if (r.method != "tools/call") return Lane::local;
+    const json& name = r.params.contains("name") ? r.params["name"] : json();
+    if (name == "migrate_status" || name == "migrate_check") return Lane::database;
+    if (name != "search") return Lane::local;
+    const json& args = r.params.contains("arguments") ? r.params["arguments"] : json();
+    const bool keyword = args.is_object() && args.contains("mode") && args["mode"] == "keyword";
+    return keyword && !options.search.rerank ? Lane::local : Lane::embedding;
+  }
+
+  // Whether the request is served statelessly (2026-07-28): it names a stateless revision in
+  // _meta, or it is server/discover, which only that era has. A revision strata does not speak
+  // is -32022 listing those it does; a stateless request without the client's capabilities is
+  // malformed (-32602), as the revision requires. A request naming an initialize-era revision
+  // in _meta is served as that era serves it.
+  static bool stateless(const RpcRequest& r) {
+    if (r.method == "initialize") return false;  // the handshake's own era, whatever _meta says
+    const auto meta = r.params.find("_meta");
+    const auto version = meta != r.params.end() && meta->is_object() ? meta->find(k_meta_version) : json::const_iterator();
+    if (meta == r.params.end() || !meta->is_object() || version == meta->end()) return r.method == "server/discover";
+    if (!version->is_string()) {
+      throw RpcError(RpcCode::invalid_params, "_meta \"" + std::string(k_meta_version) + "\" must be a string");
+    }
+    const std::string requested = version->get<std::string>();
+    if (!is_one_of(requested, k_protocol_versions)) {
+      throw RpcError(RpcCode::unsupported_protocol_version, "Unsupported protocol version",
+                     {{"supported", version_list()}, {"requested", requested}});
+    }
+    if (!is_one_of(requested, k_stateless_versions)) return r.method == "server/discover";
+    const auto caps = meta->find(k_meta_capabilities);
+    if (caps == meta->end() || !caps->is_object()) {
+      throw RpcError(RpcCode::invalid_params,
+                     "_meta needs \"" + std::string(k_meta_capabilities) + "\", an object (protocol " + requested + ")");
+    }
+    return true;
+  }
+
+  json dispatch(const RpcRequest& r, ToolSession& s) {
     const std::string& m = r.method;
     if (m == "initialize") return initialize(r.params);
+    if (m == "server/discover") return discover();
     if (m == "ping") return json::object();
     if (m == "tools/list") return list_tools();
-    if (m == "tools/call") return call_tool(r.params);
-    if (m == "resources/list") return list_resources(session, r.params);
+    if (m == "tools/call") return call_tool(s, r.params);
+    if (m == "resources/list") return list_resources(s, r.params);
     if (m == "resources/templates/list") return resource_templates();
-    if (m == "resources/read") return read_resource(session, r.params);
+    if (m == "resources/read") return read_resource(s, r.params);
     throw RpcError(RpcCode::method_not_found, "Method not found: " + m);
+  }
+
+  // A result as 2026-07-28 has it: resultType, the server's identity, and how long it may be kept.
+  json stateless_result(const std::string& method, json result) const {
+    result["resultType"] = "complete";
+    result["_meta"]["io.modelcontextprotocol/serverInfo"] = server_info();
+    if (const std::optional<Caching> c = caching_of(method)) {
+      result["ttlMs"] = c->ttl_ms;
+      result["cacheScope"] = c->scope;
+    }
+    return result;
+  }
+
+  // The reply to a request (not a notification), whatever goes wrong.
+  json answer(const RpcRequest& r, ToolSession& s) {
+    bool modern = false;
+    try {
+      modern = stateless(r);
+      json result = dispatch(r, s);
+      return rpc_result(r.id, modern ? stateless_result(r.method, std::move(result)) : std::move(result));
+    } catch (const RpcError& e) {
+      // 2026-07-28 retired -32002: a resource that is not there is an invalid parameter.
+      const RpcCode code = modern && e.code() == RpcCode::resource_not_found ? RpcCode::invalid_params : e.code();
+      return rpc_error(r.id, code, e.what(), e.data());
+    } catch (const Error& e) {
+      return rpc_error(r.id, RpcCode::internal_error, failure_text(e));
+    } catch (const std::exception& e) {
+      return rpc_error(r.id, RpcCode::internal_error, std::string("internal error: ") + e.what());
+    }
+  }
+  std::string reply(const RpcRequest& r, ToolSession& s) { return to_line(answer(r, s)); }
+
+  // Why a batch is refused, or nullopt when the session's revision (2025-03-26) has batches.
+  std::optional<json> refuse_batch() const {
+    const int v = negotiated;
+    if (v >= 0 && k_initialize_versions[static_cast<std::size_t>(v)] == k_batch_version) return std::nullopt;
+    const std::string revision = v >= 0 ? "protocol revision " + std::string(k_initialize_versions[static_cast<std::size_t>(v)])
+                                        : "a session that has not negotiated revision 2025-03-26";
+    return rpc_error(nullptr, RpcCode::invalid_request, "batches are not part of " + revision + ": send one message a line");
+  }
+
+  // A batch's element that is a request, checked for what only a batch forbids.
+  static std::optional<json> refuse_in_batch(const RpcRequest& r) {
+    if (r.method == "initialize") return rpc_error(r.id, RpcCode::invalid_request, "initialize must not be part of a batch");
+    return std::nullopt;
   }
 };
 
@@ -91,18 +241,22 @@ Server::~Server() = default;
 std::optional<std::string> Server::handle_line(std::string_view line) {
   ParsedLine parsed = parse_line(line);
   if (parsed.error) return to_line(*parsed.error);
+  if (parsed.batch) {
+    if (std::optional<json> refused = impl_->refuse_batch()) return to_line(*refused);
+    json replies = json::array();
+    for (json& message : *parsed.batch) {
+      ParsedLine p = parse_message(std::move(message));
+      if (p.error) replies.push_back(std::move(*p.error));
+      if (!p.request || p.request->notification) continue;
+      std::optional<json> refused = Impl::refuse_in_batch(*p.request);
+      replies.push_back(refused ? std::move(*refused) : impl_->answer(*p.request, impl_->session));
+    }
+    return replies.empty() ? std::nullopt : std::optional<std::string>(to_line(replies));  // notifications only: nothing
+  }
   if (!parsed.request) return std::nullopt;  // a response, or a notification with bad params
   const RpcRequest& r = *parsed.request;
   if (r.notification) return std::nullopt;  // initialized, cancelled, progress: nothing to answer
-  try {
-    return to_line(rpc_result(r.id, impl_->dispatch(r)));
-  } catch (const RpcError& e) {
-    return to_line(rpc_error(r.id, e.code(), e.what()));
-  } catch (const Error& e) {
-    return to_line(rpc_error(r.id, RpcCode::internal_error, failure_text(e)));
-  } catch (const std::exception& e) {
-    return to_line(rpc_error(r.id, RpcCode::internal_error, std::string("internal error: ") + e.what()));
-  }
+  return impl_->reply(r, impl_->session);
 }
 
 namespace {
@@ -118,9 +272,218 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
+// The reply channel shared by the reader and the workers: one whole line at a time.
+class Output {
+ public:
+  explicit Output(int fd) : fd_(fd) {}
+  // False once a write has failed (the client is gone); later lines are dropped.
+  bool write_line(const std::string& line) {
+    const std::lock_guard lock(mutex_);
+    if (!gone_ && !write_all(fd_, line + "\n")) gone_ = true;
+    return !gone_;
+  }
+  bool gone() {
+    const std::lock_guard lock(mutex_);
+    return gone_;
+  }
+
+ private:
+  int fd_;
+  std::mutex mutex_;
+  bool gone_ = false;
+};
+
+// The replies of one batch (2025-03-26), written as one line, an array, when the last of its
+// calls has ended: the reader holds one share until it has read the whole batch, each call sent
+// to a lane one more. A batch whose requests were all cancelled gets no line.
+class BatchReply {
+ public:
+  explicit BatchReply(Output& out) : out_(out) {}
+  void expect() {
+    const std::lock_guard lock(mutex_);
+    ++pending_;
+  }
+  void add(json reply) {
+    const std::lock_guard lock(mutex_);
+    replies_.push_back(std::move(reply));
+  }
+  void done() {
+    const std::lock_guard lock(mutex_);
+    if (--pending_ == 0 && !replies_.empty()) out_.write_line(to_line(replies_));
+  }
+
+ private:
+  Output& out_;
+  std::mutex mutex_;
+  std::size_t pending_ = 1;
+  json replies_ = json::array();
+};
+
+// A call on its way through a lane. `cancel` reaches the call's outbound requests; `cancelled`
+// (under Calls::mutex_) means no reply may be written for it. `batch`: the batch it belongs to.
+struct Call {
+  Call(RpcRequest r, std::shared_ptr<BatchReply> b) : request(std::move(r)), batch(std::move(b)) {}
+  RpcRequest request;
+  std::shared_ptr<BatchReply> batch;
+  std::atomic<bool> cancel{false};
+  bool cancelled = false;
+};
+
+// The calls in flight and the worker threads that run them, one per lane, each with its own
+// ToolSession (a store connection and a searcher are not shared between threads). The
+// destructor cancels what is left and joins every thread, so no thread outlives the Server.
+class Calls {
+ public:
+  Calls(Server::Impl& impl, Output& out) : impl_(impl), out_(out) {
+    for (std::size_t i = 0; i < k_lanes; ++i) lanes_[i].session.emplace(impl_.options);
+    for (std::size_t i = 0; i < k_lanes; ++i) lanes_[i].thread = std::thread([this, i] { work(lanes_[i]); });
+  }
+  ~Calls() {
+    cancel_all();
+    for (Worker& l : lanes_) l.thread.join();
+  }
+  Calls(const Calls&) = delete;
+  Calls& operator=(const Calls&) = delete;
+
+  void submit(RpcRequest r, Lane lane, std::shared_ptr<BatchReply> batch = nullptr) {
+    if (batch) batch->expect();
+    auto call = std::make_shared<Call>(std::move(r), std::move(batch));
+    {
+      const std::lock_guard lock(mutex_);
+      // A request reusing the id of one in flight: a cancel names the newer.
+      in_flight_[call->request.id.dump()] = call;
+      lanes_[static_cast<std::size_t>(lane)].queue.push_back(std::move(call));
+    }
+    changed_.notify_all();
+  }
+
+  // notifications/cancelled: the call stops and gets no reply. An id that is not in flight (never
+  // sent, or already answered) is ignored.
+  void cancel(const json& id) {
+    const std::lock_guard lock(mutex_);
+    const auto it = in_flight_.find(id.dump());
+    if (it == in_flight_.end()) return;
+    it->second->cancelled = true;
+    it->second->cancel = true;
+    in_flight_.erase(it);
+  }
+
+  // Waits until no call is queued or running, or until `limit` has passed.
+  void drain(std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, limit, [&] { return in_flight_.empty(); });
+  }
+
+  // End of input: every call still queued or running is cancelled, and the workers end.
+  void cancel_all() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+      for (auto& [id, call] : in_flight_) {
+        call->cancelled = true;
+        call->cancel = true;
+      }
+      in_flight_.clear();
+    }
+    changed_.notify_all();
+  }
+
+ private:
+  struct Worker {
+    std::deque<std::shared_ptr<Call>> queue;
+    std::optional<ToolSession> session;
+    std::thread thread;
+  };
+
+  void work(Worker& lane) {
+    for (;;) {
+      std::shared_ptr<Call> call;
+      bool skip = false;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
+        if (stopping_) return;  // what is queued was cancelled with the rest
+        call = std::move(lane.queue.front());
+        lane.queue.pop_front();
+        skip = call->cancelled;  // cancelled while it waited
+      }
+      std::optional<json> reply;
+      if (!skip) {
+        lane.session->set_cancel(&call->cancel);
+        reply = impl_.answer(call->request, *lane.session);
+        lane.session->set_cancel(nullptr);
+      }
+      bool answer = false;
+      {
+        const std::lock_guard lock(mutex_);
+        answer = reply && !call->cancelled;
+        const auto it = in_flight_.find(call->request.id.dump());
+        if (it != in_flight_.end() && it->second == call) in_flight_.erase(it);
+      }
+      // Written after the call left in_flight_: a cancel arriving now finds nothing and is
+      // ignored, as for any call already answered.
+      if (call->batch) {
+        if (answer) call->batch->add(std::move(*reply));
+        call->batch->done();
+      } else if (answer) {
+        out_.write_line(to_line(*reply));
+      }
+      changed_.notify_all();
+    }
+  }
+
+  Server::Impl& impl_;
+  Output& out_;
+  std::mutex mutex_;
+  std::condition_variable changed_;  // a call queued, finished or cancelled; stopping_
+  std::array<Worker, k_lanes> lanes_;
+  std::unordered_map<std::string, std::shared_ptr<Call>> in_flight_;
+  bool stopping_ = false;
+};
+
+// What the reader does with one request or notification: answers it at once (returned), hands a
+// call to its lane (`batch`: the batch it belongs to), or acts on a cancellation.
+std::optional<json> take_request(Server::Impl& impl, Calls& calls, RpcRequest r, const std::shared_ptr<BatchReply>& batch) {
+  if (r.notification) {
+    if (r.method == "notifications/cancelled" && r.params.contains("requestId")) calls.cancel(r.params["requestId"]);
+    return std::nullopt;  // initialized, progress: nothing to do
+  }
+  if (Server::Impl::is_call(r)) {
+    const Lane lane = impl.lane_of(r);
+    calls.submit(std::move(r), lane, batch);
+    return std::nullopt;
+  }
+  return impl.answer(r, impl.session);  // never touches the store: ping, lists, initialize, discover, errors
+}
+
+// What the reader does with one line; a batch's replies go out as one line once all are in.
+std::optional<std::string> take_line(Server::Impl& impl, Calls& calls, Output& out, std::string_view line) {
+  ParsedLine parsed = parse_line(line);
+  if (parsed.error) return to_line(*parsed.error);
+  if (parsed.batch) {
+    if (std::optional<json> refused = impl.refuse_batch()) return to_line(*refused);
+    auto batch = std::make_shared<BatchReply>(out);
+    for (json& message : *parsed.batch) {
+      ParsedLine p = parse_message(std::move(message));
+      if (p.error) batch->add(std::move(*p.error));
+      if (!p.request) continue;
+      std::optional<json> reply = p.request->notification ? std::nullopt : Server::Impl::refuse_in_batch(*p.request);
+      if (!reply) reply = take_request(impl, calls, std::move(*p.request), batch);
+      if (reply) batch->add(std::move(*reply));
+    }
+    batch->done();  // the reader's share: written now unless calls are still running
+    return std::nullopt;
+  }
+  if (!parsed.request) return std::nullopt;
+  std::optional<json> reply = take_request(impl, calls, std::move(*parsed.request), nullptr);
+  return reply ? std::optional<std::string>(to_line(*reply)) : std::nullopt;
+}
+
 }  // namespace
 
 std::size_t serve(Server& server, int in_fd, int out_fd, std::size_t max_line) {
+  Output out(out_fd);
+  Calls calls(*server.impl_, out);
   std::string line;
   bool oversized = false;  // the current line passed max_line: its bytes are dropped up to its end
   std::size_t lines = 0;
@@ -138,11 +501,11 @@ std::size_t serve(Server& server, int in_fd, int out_fd, std::size_t max_line) {
         line.clear();
         return true;
       }
-      reply = server.handle_line(line);
+      reply = take_line(*server.impl_, calls, out, line);
     }
     line.clear();
     oversized = false;
-    return !reply || write_all(out_fd, *reply + "\n");
+    return reply ? out.write_line(*reply) : !out.gone();
   };
   for (;;) {
     const ssize_t n = ::read(in_fd, buffer.data(), buffer.size());
@@ -168,7 +531,10 @@ std::size_t serve(Server& server, int in_fd, int out_fd, std::size_t max_line) {
   }
   // A last message without its newline is still one.
   if (!line.empty() || oversized) finish_line();
-  return lines;
+  // The client has sent all it will: calls that finish soon are answered (a file of requests
+  // piped in), the rest are cancelled so that a hung server cannot keep the process alive.
+  calls.drain(k_end_of_input_grace);
+  return lines;  // ~Calls cancels what is left and joins the workers
 }
 
 }  // namespace strata::mcp

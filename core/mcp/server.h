@@ -1,12 +1,26 @@
 #pragma once
 // `strata mcp`: a Model Context Protocol server over one knowledge store. The session answers
-// one JSON-RPC line at a time (json_rpc.h): initialize with version negotiation, ping, the
-// tools of tools.h, and the store's documents as resources (strata://COLLECTION/SOURCE).
+// JSON-RPC lines (json_rpc.h): the tools of tools.h and the store's documents as resources
+// (strata://COLLECTION/SOURCE), in two eras of the protocol at once (a "dual-era" server):
+//  - 2026-07-28, stateless: no handshake; each request names its revision and the client's
+//    capabilities in params._meta ("io.modelcontextprotocol/protocolVersion", ".../
+//    clientCapabilities"), server/discover lists the revisions, capabilities and identity, and
+//    every result carries resultType and the server's identity in _meta (and ttlMs and
+//    cacheScope where the revision says a result may be cached). A revision the server does not
+//    speak is error -32022 listing those it does; a resource that is not there is -32602.
+//  - 2025-11-25 and earlier: initialize negotiates the revision for the process. A request
+//    without the _meta version is served so. Batches (a JSON array on one line) are served only
+//    after initialize chose 2025-03-26, the one revision that has them; otherwise, and for
+//    initialize inside a batch, they are -32600.
 //
 // Contract: every line gets at most one line back, whatever it holds; a bad message, an unknown
-// method or a tool that fails is answered and the session goes on. The store is opened read-only
+// method or a tool that fails is answered and the session goes on. The one exception is a
+// request the client cancels (notifications/cancelled naming its id) before its answer is
+// written: it is stopped and gets no answer, as the protocol asks. The store is opened read-only
 // on the first call that needs it and kept open (with the search tool's vector index) for the
 // session; a store that is not there yet is a tool error, tried again on the next call.
+//
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,13 +32,22 @@
 
 namespace strata::mcp {
 
-// The protocol revisions this server speaks, newest first. A client asking for one of them
-// gets it; any other request is answered with the newest, as the protocol prescribes.
-inline constexpr std::string_view k_protocol_versions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+// The protocol revisions this server speaks, newest first, as server/discover and error -32022
+// list them: the stateless ones (a request names its revision in _meta) and those initialize
+// negotiates (a client asking for one of them gets it; any other gets the newest of them, as
+// the protocol prescribes).
+inline constexpr std::string_view k_protocol_versions[] = {"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26",
+                                                           "2024-11-05"};
+inline constexpr std::string_view k_stateless_versions[] = {"2026-07-28"};
+inline constexpr std::string_view k_initialize_versions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+// The one revision whose sessions send JSON-RPC batches.
+inline constexpr std::string_view k_batch_version = "2025-03-26";
 
 // The read-only migration tools, configured by the program from the project's settings. Each
-// returns the report as JSON (the shape of `strata migrate status --json` and `check --json`);
-// unset: the tools say the project has no migrations configured.
+// returns the report as JSON (the shape of `strata migrate status --json` and `check --json`,
+// which the tools' outputSchema declares); unset: the tools say the project has no migrations
+// configured. A strata::Error they throw reaches the agent with its hint rewritten where it
+// names a command-line flag (tools.h, agent_hint): the agent cannot pass flags to this server.
 struct MigrateTools {
   std::function<std::string()> status;
   std::function<std::string()> check;
@@ -48,18 +71,26 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // The line to write back (no newline), or nullopt for a notification or a response.
+  // One line handled on the calling thread, start to end: the line to write back (no newline),
+  // or nullopt for a notification or a response. Nothing runs concurrently (tests, the fuzzer).
   std::optional<std::string> handle_line(std::string_view line);
 
+  struct Impl;  // server.cpp's alone (serve's workers share it)
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
+  friend std::size_t serve(Server& server, int in_fd, int out_fd, std::size_t max_line);
 };
 
 // Serves `server` over the stdio transport: reads lines from `in_fd`, writes replies to `out_fd`,
 // until end of input (the client closed the pipe or went away) or until a reply cannot be
-// written. A line longer than `max_line` bytes is answered with an error and skipped. Returns
-// the number of lines read.
+// written. A line longer than `max_line` bytes is answered with an error and skipped. Calls run
+// concurrently as the top of this file says; at end of input the calls still running are given
+// k_end_of_input_grace to finish (a file of requests piped in is answered), then cancelled, and
+// serve returns once every worker thread has ended (a cancelled request stops within about a
+// second). Returns the number of lines read.
 std::size_t serve(Server& server, int in_fd, int out_fd, std::size_t max_line);
+
+inline constexpr std::chrono::milliseconds k_end_of_input_grace{500};
 
 }  // namespace strata::mcp

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
+#include <vector>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "mcp/document_range.h"
@@ -47,6 +50,15 @@ json object_schema(json properties, std::vector<std::string> required = {}) {
   return schema;
 }
 
+// The pieces of the output schemas.
+json typed(const char* type) { return {{"type", type}}; }
+json typed_or_null(const char* type) { return {{"type", json::array({type, "null"})}}; }
+json array_of(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+// An object that may gain fields: the migration reports are the program's (`--json`).
+json open_object(json properties, std::vector<std::string> required) {
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
+}
+
 json collection_property() {
   return {{"type", "string"}, {"description", "Collection to use (list_collections names them); default: the server's collection"}};
 }
@@ -71,8 +83,36 @@ json search_schema() {
       {"query"});
 }
 
+json search_output_schema() {
+  const json hit = object_schema({{"rank", typed("integer")},
+                                  {"source", typed("string")},
+                                  {"title", typed("string")},
+                                  {"citation", typed("string")},
+                                  {"lines", array_of(typed("integer"))},
+                                  {"pages", array_of(typed("integer"))},
+                                  {"score", typed("number")},
+                                  {"text", typed("string")},
+                                  {"truncated", typed("boolean")}},
+                                 {"rank", "source", "title", "citation", "lines", "score", "text", "truncated"});
+  return object_schema({{"collection", typed("string")},
+                        {"mode", {{"type", "string"}, {"enum", {"keyword", "vector", "hybrid"}}}},
+                        {"hits", array_of(hit)},
+                        {"query_not_embedded", typed("string")}},
+                       {"collection", "mode", "hits"});
+}
+
 json call_search(ToolSession& s, const json& args) {
-  const search::SearchRequest r = search_arguments(args, s.options().search, s.options().collection);
+  search::SearchRequest r = search_arguments(args, s.options().search, s.options().collection);
+  // An agent gets keyword hits, and why, rather than no answer: the collection's embedding server
+  // may be refused (embed::choose_server), down or not configured in the agent's environment.
+  r.keyword_when_query_fails = true;
+  r.embed_deadline = k_embed_deadline;
+  r.embed.timeout = std::min(r.embed.timeout, k_embed_request_timeout);
+  if (r.rerank) {
+    r.rerank->timeout = std::min(r.rerank->timeout, k_rerank_timeout);
+    r.rerank->max_retries = 0;
+  }
+  r.cancel = s.cancel();
   const search::SearchResult result = s.searcher().search(r);
   json hits = json::array();
   std::string text;
@@ -95,9 +135,12 @@ json call_search(ToolSession& s, const json& args) {
   } else {
     text += "Cite a result as its citation (source:Lfirst-Llast); read_document gives more of a source.";
   }
-  return tool_result(std::move(text), {{"collection", r.collection},
-                                       {"mode", std::string(search::to_string(result.mode))},
-                                       {"hits", std::move(hits)}});
+  json fields = {{"collection", r.collection}, {"mode", std::string(search::to_string(result.mode))}, {"hits", std::move(hits)}};
+  if (!result.query_not_embedded.empty()) {
+    text = "Note: keyword search only; the query could not be embedded: " + result.query_not_embedded + "\n\n" + text;
+    fields["query_not_embedded"] = result.query_not_embedded;
+  }
+  return tool_result(std::move(text), std::move(fields));
 }
 
 // --- read_document --------------------------------------------------------------------------
@@ -119,6 +162,26 @@ json read_schema() {
       {"source"});
 }
 
+json read_output_schema() {
+  return object_schema({{"collection", typed("string")},
+                        {"source", typed("string")},
+                        {"title", typed("string")},
+                        {"first_line", typed("integer")},
+                        {"last_line", typed("integer")},
+                        {"lines", typed("integer")},
+                        {"first_chunk", typed("integer")},
+                        {"last_chunk", typed("integer")},
+                        {"chunks", typed("integer")},
+                        {"citation", typed_or_null("string")},
+                        {"truncated", typed("boolean")},
+                        {"next", {{"type", json::array({"object", "null"})},
+                                  {"description", "The arguments that read on after a cut range (start_line or first_chunk); null when nothing was cut"},
+                                  {"properties", {{"start_line", typed("integer")}, {"first_chunk", typed("integer")}}},
+                                  {"additionalProperties", false}}},
+                        {"text", typed("string")}},
+                       {"collection", "source", "title", "truncated", "next", "text"});
+}
+
 json call_read(ToolSession& s, const json& args) {
   const ReadArguments a = read_arguments(args, s.options().collection, static_cast<std::size_t>(k_read_max_bytes));
   const std::string& collection = a.collection;
@@ -132,22 +195,31 @@ json call_read(ToolSession& s, const json& args) {
   std::string body;
   if (first_chunk || last_chunk) {
     const ChunkPart p = read_chunks(st, d.id, first_chunk.value_or(0), last_chunk.value_or(-1), max);
+    const bool cut = p.truncated && p.last_chunk >= p.first_chunk;
     structured.update({{"first_chunk", p.first_chunk}, {"last_chunk", p.last_chunk}, {"chunks", p.document_chunks},
-                       {"truncated", p.truncated}, {"text", p.text}});
+                       {"truncated", p.truncated}, {"next", cut ? json{{"first_chunk", p.last_chunk + 1}} : json(nullptr)},
+                       {"text", p.text}});
     header = d.source + ": chunks " + std::to_string(p.first_chunk) + "-" + std::to_string(p.last_chunk) + " of " +
              std::to_string(p.document_chunks);
-    if (p.truncated && p.last_chunk >= p.first_chunk) header += " (cut at max_bytes; go on with first_chunk " + std::to_string(p.last_chunk + 1) + ")";
+    if (cut) header += " (cut at max_bytes; go on with first_chunk " + std::to_string(p.last_chunk + 1) + ")";
     body = p.text;
   } else {
     const DocumentPart p = read_lines(st, d.id, LineRange{start.value_or(1), end.value_or(0)}, max);
+    json next = nullptr;
+    std::string go_on;
+    if (p.truncated && !p.text.empty()) {
+      next = p.next_chunk >= 0 ? json{{"first_chunk", p.next_chunk}} : json{{"start_line", p.next_line}};
+      go_on = p.next_chunk >= 0 ? "first_chunk " + std::to_string(p.next_chunk) : "start_line " + std::to_string(p.next_line);
+    }
     structured.update({{"first_line", p.first_line}, {"last_line", p.last_line}, {"lines", p.document_lines},
                        {"truncated", p.truncated}, {"citation", p.text.empty() ? json(nullptr) : json(citation(d.source, p.first_line, p.last_line))},
-                       {"text", p.text}});
+                       {"next", std::move(next)}, {"text", p.text}});
     if (p.text.empty()) {
       header = d.source + ": no lines in that range (the document has " + std::to_string(p.document_lines) + ")";
     } else {
       header = citation(d.source, p.first_line, p.last_line) + " of " + std::to_string(p.document_lines) + " lines";
-      if (p.truncated) header += " (cut at max_bytes; go on with start_line " + std::to_string(p.last_line + 1) + ")";
+      if (p.file_lines) header += " of the file (the text is what strata loaded from them)";
+      if (!go_on.empty()) header += " (cut at max_bytes; go on with " + go_on + ")";
     }
     body = p.text;
   }
@@ -157,6 +229,16 @@ json call_read(ToolSession& s, const json& args) {
 // --- list_collections -----------------------------------------------------------------------
 
 json no_arguments_schema() { return object_schema(json::object()); }
+
+json list_collections_output_schema() {
+  const json collection = object_schema({{"name", typed("string")},
+                                         {"documents", typed("integer")},
+                                         {"chunks", typed("integer")},
+                                         {"embedded", typed("integer")},
+                                         {"embedding_model", typed("string")}},
+                                        {"name", "documents", "chunks", "embedded"});
+  return object_schema({{"collections", array_of(collection)}}, {"collections"});
+}
 
 json call_list_collections(ToolSession& s, const json& args) {
   refuse_unknown_arguments(args, {});
@@ -182,6 +264,22 @@ json list_documents_schema() {
         {{"type", "string"}, {"description", "Only documents whose source or title contains this text (case-insensitive)"}}},
        {"offset", {{"type", "integer"}, {"minimum", 0}, {"description", "Documents to skip, for paging (default 0)"}}},
        {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", k_list_max}, {"description", "At most this many (default 50)"}}}});
+}
+
+json list_documents_output_schema() {
+  const json document = object_schema({{"source", typed("string")},
+                                       {"title", typed("string")},
+                                       {"loader", typed("string")},
+                                       {"chunks", typed("integer")},
+                                       {"bytes", typed("integer")},
+                                       {"ingested_at", typed("string")}},
+                                      {"source", "title", "loader", "chunks", "bytes", "ingested_at"});
+  return object_schema({{"collection", typed("string")},
+                        {"total", typed("integer")},
+                        {"offset", typed("integer")},
+                        {"documents", array_of(document)},
+                        {"next_offset", typed_or_null("integer")}},
+                       {"collection", "total", "offset", "documents", "next_offset"});
 }
 
 json call_list_documents(ToolSession& s, const json& args) {
@@ -215,11 +313,54 @@ json call_list_documents(ToolSession& s, const json& args) {
 
 // --- migrate_status, migrate_check ----------------------------------------------------------
 
+// The reports' shapes, as `strata migrate status --json` and `check --json` write them; open
+// objects, so that a field the program adds to its report does not break a client's check.
+json migrate_status_output_schema() {
+  const json migration = open_object({{"version", typed("string")},
+                                      {"name", typed("string")},
+                                      {"state", typed("string")},
+                                      {"applied_at", typed_or_null("string")},
+                                      {"file", typed_or_null("string")}},
+                                     {"version", "name", "state"});
+  return open_object({{"database", typed("string")},
+                      {"dir", typed("string")},
+                      {"dirs", array_of(typed("string"))},
+                      {"applied", typed("integer")},
+                      {"pending", typed("integer")},
+                      {"migrations", array_of(migration)}},
+                     {"applied", "pending", "migrations"});
+}
+
+json migrate_check_output_schema() {
+  const json finding = open_object({{"code", typed("string")},
+                                    {"severity", typed("string")},
+                                    {"version", typed_or_null("string")},
+                                    {"file", typed_or_null("string")},
+                                    {"line", typed_or_null("integer")},
+                                    {"message", typed("string")},
+                                    {"detail", typed_or_null("string")},
+                                    {"baselined", typed("boolean")}},
+                                   {"code", "severity", "message"});
+  return open_object({{"ok", typed("boolean")},
+                      {"exit_code", typed("integer")},
+                      {"applied", typed("integer")},
+                      {"pending", array_of(typed("string"))},
+                      {"baseline", typed_or_null("string")},
+                      {"baselined", typed("integer")},
+                      {"findings", array_of(finding)}},
+                     {"ok", "exit_code", "findings"});
+}
+
 json migrate_report(const std::function<std::string()>& report, const char* what) {
   if (!report) throw Error(ExitCode::unavailable, std::string("no migrations are configured for ") + what);
-  std::string text = report();
-  json structured = json::parse(text, nullptr, false);
-  if (structured.is_discarded()) structured = json::object();
+  std::string text;
+  try {
+    text = report();
+  } catch (const Error& e) {
+    throw Error(e.code(), e.what(), agent_hint(e.hint()));
+  }
+  json structured = parse_json_within(text).value;
+  if (!structured.is_object()) throw Error(ExitCode::unavailable, std::string(what) + ": the report is not a JSON object");
   return tool_result(std::move(text), std::move(structured));
 }
 
@@ -237,26 +378,26 @@ constexpr std::array k_tools = {
     Tool{"search", "Search documents",
          "Search the knowledge store's documents by keyword, by vector or both, and return the best passages with their "
          "source and lines (source:Lfirst-Llast) to cite. Use it first for any question about the documents.",
-         search_schema, call_search},
+         search_schema, search_output_schema, call_search},
     Tool{"read_document", "Read a document",
          "Return a stored document's text, whole or a range of lines (or chunks), as strata loaded it: the text that "
          "search results' lines point into. Long ranges are cut at max_bytes and say where to go on.",
-         read_schema, call_read},
+         read_schema, read_output_schema, call_read},
     Tool{"list_collections", "List collections",
          "List the store's collections with their numbers of documents and chunks and their embedding model.",
-         no_arguments_schema, call_list_collections},
+         no_arguments_schema, list_collections_output_schema, call_list_collections},
     Tool{"list_documents", "List documents",
          "List a collection's documents (source and title), optionally only those whose source or title contains a "
          "text, a page at a time (offset, limit).",
-         list_documents_schema, call_list_documents},
+         list_documents_schema, list_documents_output_schema, call_list_documents},
     Tool{"migrate_status", "Migration status",
          "Report the project's SQL migrations (strata migrate status --json): each version with its state (applied, "
          "pending, missing, modified). Reads only.",
-         no_arguments_schema, call_migrate_status},
+         no_arguments_schema, migrate_status_output_schema, call_migrate_status},
     Tool{"migrate_check", "Check migrations",
          "Lint the project's SQL migrations and compare them with the database's history (strata migrate check "
          "--json): findings with code, severity, file and line, and the exit code CI would get. Reads only.",
-         no_arguments_schema, call_migrate_check},
+         no_arguments_schema, migrate_check_output_schema, call_migrate_check},
 };
 
 }  // namespace
@@ -335,8 +476,53 @@ json tool_listing(const Tool& tool) {
           {"title", tool.title},
           {"description", tool.description},
           {"inputSchema", tool.input_schema()},
+          {"outputSchema", tool.output_schema()},
           {"annotations", {{"title", tool.title}, {"readOnlyHint", true}, {"destructiveHint", false},
                            {"idempotentHint", true}, {"openWorldHint", false}}}};
+}
+
+namespace {
+
+// What an agent does instead of each flag a migration error's hint may name.
+struct FlagSetting {
+  std::string_view flag;
+  std::string_view instead;
+};
+constexpr FlagSetting k_flag_settings[] = {
+    {"--database",
+     "the database is the project's setting: [migrate] database in strata.toml (e.g. \"sqlite:app.db\"), or "
+     "DATABASE_URL in this server's environment (the client's configuration of the server) or in ./.env"},
+    {"--dir",
+     "the migrations folder is the project's setting: [migrate] dir in strata.toml, or STRATA_MIGRATIONS_DIR in this "
+     "server's environment (default ./migrations, in the folder the server runs in)"},
+    {"--table", "the history table is [migrate] table in strata.toml"},
+    {"--envsub", "expanding ${NAME} everywhere is [migrate] envsub = true in strata.toml"},
+    {"--wait", "the database may still be starting: call the tool again in a moment"},
+    {"--wait-timeout", "the database may still be starting: call the tool again in a moment"},
+    {"--schema", "the tools use the schema the database URL's user has on its search_path"},
+    {"--no-baseline", "the project's baseline file needs fixing by the user (migrate check's write-baseline)"},
+};
+
+}  // namespace
+
+std::string agent_hint(std::string_view hint) {
+  std::vector<std::string_view> instead;
+  bool flag = false;
+  for (std::size_t at = hint.find("--"); at != std::string_view::npos; at = hint.find("--", at + 2)) {
+    std::size_t end = at + 2;
+    while (end < hint.size() && (std::islower(static_cast<unsigned char>(hint[end])) != 0 || hint[end] == '-')) ++end;
+    const std::string_view name = hint.substr(at, end - at);
+    if (name.size() <= 2) continue;
+    flag = true;
+    for (const FlagSetting& f : k_flag_settings) {
+      if (f.flag == name && std::find(instead.begin(), instead.end(), f.instead) == instead.end()) instead.push_back(f.instead);
+    }
+  }
+  if (!flag) return std::string(hint);
+  std::string out = "this tool takes no arguments and reads the project's settings";
+  for (const std::string_view i : instead) out += "; " + std::string(i);
+  if (instead.empty()) out += ": ask the user to change them (strata.toml's [migrate] section or the server's environment)";
+  return out;
 }
 
 json tool_result(std::string text, json structured) {

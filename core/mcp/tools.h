@@ -4,9 +4,11 @@
 // a tool and fill its arguments, so they say precisely what each does and returns.
 //
 // Every tool only reads. A handler returns the tool result (content for the model and the same
-// as structuredContent); an argument that is missing or of the wrong type, or a store problem,
-// is a strata::Error that the session turns into a result with isError set, so the model can
-// correct itself and the session goes on.
+// as structuredContent, which conforms to the tool's outputSchema); an argument that is missing
+// or of the wrong type, or a store problem, is a strata::Error that the session turns into a
+// result with isError set, so the model can correct itself and the session goes on.
+#include <atomic>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -19,17 +21,33 @@
 
 namespace strata::mcp {
 
+// Every outbound call a tool makes ends well before the client gives up on it (the TypeScript
+// SDK's default request timeout is 60 s), whatever the configuration says: the query's
+// embedding takes at most k_embed_deadline in all (each request at most k_embed_request_timeout,
+// a retry only when it fits), the reranker one attempt of at most k_rerank_timeout. A search
+// whose query cannot be embedded in time is a keyword search that says so.
+inline constexpr std::chrono::milliseconds k_embed_deadline{20'000};
+inline constexpr std::chrono::milliseconds k_embed_request_timeout{15'000};
+inline constexpr std::chrono::milliseconds k_rerank_timeout{10'000};
+
 // What the tools share for a session: the options, and the store and its searcher once opened.
+// Not thread-safe (one store connection, one searcher): a server running calls on several
+// threads gives each thread its own session.
 class ToolSession {
  public:
   explicit ToolSession(const ServerOptions& options) : options_(options) {}
   const ServerOptions& options() const { return options_; }
+  // The running call's cancel flag (set by another thread when the client cancels it), which
+  // the search tool passes to its outbound requests; nullptr when nothing can cancel the call.
+  const std::atomic<bool>* cancel() const { return cancel_; }
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
   // The store, opened read-only on first use. Throws Error(unavailable) when there is none.
   store::Store& store();
   search::Searcher& searcher();
 
  private:
   const ServerOptions& options_;
+  const std::atomic<bool>* cancel_ = nullptr;
   std::optional<store::Store> store_;
   std::optional<search::Searcher> searcher_;
 };
@@ -39,14 +57,15 @@ struct Tool {
   std::string_view title;
   std::string_view description;
   nlohmann::json (*input_schema)();
+  nlohmann::json (*output_schema)();  // what structuredContent holds (JSON Schema 2020-12)
   nlohmann::json (*call)(ToolSession& session, const nlohmann::json& arguments);
 };
 
 std::span<const Tool> tools();
 const Tool* find_tool(std::string_view name);
 
-// The tool's entry for tools/list: name, title, description, inputSchema and annotations
-// (readOnlyHint: every tool here only reads).
+// The tool's entry for tools/list: name, title, description, inputSchema, outputSchema and
+// annotations (readOnlyHint: every tool here only reads).
 nlohmann::json tool_listing(const Tool& tool);
 
 // The search tool's arguments (query, collection, k, mode, where) applied to `base`; a call that
@@ -62,6 +81,12 @@ struct ReadArguments {
   std::size_t max_bytes = 0;
 };
 ReadArguments read_arguments(const nlohmann::json& arguments, const std::string& collection, std::size_t max_bytes);
+
+// A migration tool's error hint as an agent can act on it: a hint naming command-line flags
+// (`pass --database ...`, `pass --dir`), which no MCP client can give this server, names the
+// setting that does the same instead (strata.toml's [migrate] keys, the server's environment);
+// a hint without flags is returned as it is.
+std::string agent_hint(std::string_view hint);
 
 // A tool result holding `text` for the model and `structured` as structuredContent.
 nlohmann::json tool_result(std::string text, nlohmann::json structured);

@@ -4,13 +4,14 @@
 //
 // Schema migrations: the migrator, `check`, baselines, new files, database URLs and the drivers'
 // loading.
-#include "migrate/baseline.h"  // IWYU pragma: export
-#include "migrate/checker.h"  // IWYU pragma: export
-#include "migrate/database_admin.h"  // IWYU pragma: export
-#include "migrate/database_url.h"  // IWYU pragma: export
-#include "migrate/migration_diff.h"  // IWYU pragma: export
-#include "migrate/migrator.h"  // IWYU pragma: export
-#include "migrate/new_migration.h"  // IWYU pragma: export
-#include "migrate/pq_preload.h"  // IWYU pragma: export
-#include "migrate/sqlite_features.h"  // IWYU pragma: export
-#include "migrate/wait.h"  // IWYU pragma: export
+#include "migrate/check/baseline.h"  // IWYU pragma: export
+#include "migrate/check/checker.h"  // IWYU pragma: export
+#include "migrate/run/database_admin.h"  // IWYU pragma: export
+#include "migrate/model/database_url.h"  // IWYU pragma: export
+#include "migrate/diff/migration_diff.h"  // IWYU pragma: export
+#include "migrate/engines/engines.h"  // IWYU pragma: export
+#include "migrate/run/migrator.h"  // IWYU pragma: export
+#include "migrate/model/new_migration.h"  // IWYU pragma: export
+#include "migrate/engines/postgres/pq_preload.h"  // IWYU pragma: export
+#include "migrate/engines/sqlite/sqlite_features.h"  // IWYU pragma: export
+#include "migrate/run/wait.h"  // IWYU pragma: export

@@ -1,5 +1,8 @@
 #include "net/endpoint_trust.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 
 #include "common/text.h"
@@ -51,6 +54,34 @@ bool listed_origin(std::string_view url, std::string_view list) {
 bool official_endpoint(std::string_view url) {
   const std::string origin = url_origin(url);
   return origin == "https://api.openai.com:443" || origin == "https://api.anthropic.com:443";
+}
+
+std::string server_of(std::string_view url) {
+  std::string server = url_origin(url);
+  if (server.empty()) return server;
+  std::string_view rest = url.substr(url.find("://") + 3);
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  if (const std::size_t path = rest.find('/'); path != std::string_view::npos) server += rest.substr(path);
+  while (server.back() == '/') server.pop_back();
+  return server;
+}
+
+bool loopback_host(std::string_view host) {
+  if (!host.empty() && host.front() == '[') {
+    const std::size_t close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    in6_addr a6{};
+    return inet_pton(AF_INET6, std::string(host.substr(1, close - 1)).c_str(), &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+  }
+  const std::string name = to_lower(host.substr(0, host.find(':')));
+  if (name == "localhost") return true;
+  in_addr a4{};
+  return inet_pton(AF_INET, name.c_str(), &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+bool loopback_url(std::string_view url) {
+  const std::string origin = url_origin(url);
+  return !origin.empty() && loopback_host(std::string_view(origin).substr(origin.find("://") + 3));
 }
 
 }  // namespace strata::net

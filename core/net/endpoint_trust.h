@@ -24,4 +24,14 @@ bool listed_origin(std::string_view url, std::string_view list);
 // https://api.openai.com and https://api.anthropic.com: the servers their keys are made for.
 bool official_endpoint(std::string_view url);
 
+// The server an API base URL names, as the store records it and as two base URLs are compared:
+// url_origin and the path, trailing '/' removed ("http://localhost:11434/v1"). Userinfo (a
+// password), query and fragment are left out. "" when `url` has no origin.
+std::string server_of(std::string_view url);
+
+// True for a host on this machine: localhost, 127.0.0.0/8 or [::1], with or without a port.
+bool loopback_host(std::string_view host);
+// True when `url`'s host is loopback_host: what is sent there does not leave the machine.
+bool loopback_url(std::string_view url);
+
 }  // namespace strata::net

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "embed/openai_wire.h"
 #include "net/retry_policy.h"
 #include "net/http_client.h"
@@ -38,8 +39,10 @@ std::string rerank_request_body(const RerankSettings& settings, std::string_view
 }
 
 std::vector<double> parse_rerank_response(std::string_view body, std::size_t documents) {
-  const json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) fail("the answer is not a JSON object");
+  ParsedJson parsed = parse_json_within(body, {.max_depth = 64, .max_bytes = std::size_t{64} << 20});
+  if (parsed.beyond_limits()) fail("the answer is JSON " + parsed.message);
+  if (!parsed.ok() || !parsed.value.is_object()) fail("the answer is not a JSON object");
+  const json j = std::move(parsed.value);
   const json* results = nullptr;
   if (j.contains("results") && j["results"].is_array()) results = &j["results"];
   if (results == nullptr && j.contains("data") && j["data"].is_array()) results = &j["data"];
@@ -70,6 +73,7 @@ std::vector<double> rerank_scores(const RerankSettings& settings, std::string_vi
   if (!settings.api_key.empty()) request.headers.push_back({"Authorization", "Bearer " + settings.api_key});
   request.body = rerank_request_body(settings, query, documents);
   request.total_timeout = settings.timeout;
+  request.cancel = settings.cancel;
   net::HttpClient client;
   net::RetryPolicy policy;
   policy.max_retries = settings.max_retries;

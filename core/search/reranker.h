@@ -9,6 +9,7 @@
 // The key goes in the Authorization header and nowhere else: no message quotes it. A failure
 // after the retries throws Error(unavailable) naming the server's answer; the search then keeps
 // its own order (searcher.h).
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -26,6 +27,9 @@ struct RerankSettings {
   std::size_t candidates = 50;
   std::chrono::milliseconds timeout{30'000};  // per attempt. Default: 30 s.
   int max_retries = 2;                         // Default: 2 (three attempts).
+  // When set and true (another thread stops the search), the request in flight is abandoned
+  // within about a second and no retry is made. Default: none.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The relevance score of each document, in the order given (higher is better; a document the

@@ -36,6 +36,22 @@ std::vector<store::DocumentFilter> document_filters(const std::vector<MetadataFi
   return out;
 }
 
+bool cancelled(const SearchRequest& r) { return r.cancel != nullptr && r.cancel->load(std::memory_order_relaxed); }
+
+void throw_if_cancelled(const SearchRequest& r) {
+  if (cancelled(r)) throw Error(ExitCode::unavailable, "the search was cancelled");
+}
+
+// Sleeps `wait`, in short steps so that a cancelled search stops waiting at once.
+void wait_unless_cancelled(std::chrono::milliseconds wait, const SearchRequest& r) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
+    throw_if_cancelled(r);
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(50)));
+  }
+  throw_if_cancelled(r);
+}
+
 // The hits re-scored by the reranker and put in its order (ties keep the mode's order); when
 // it fails, the mode's order stays and the result says why.
 void rerank_hits(const RerankSettings& settings, const std::string& query, SearchResult& result) {
@@ -156,9 +172,12 @@ struct Searcher::Impl {
     return *loaded;
   }
 
-  std::vector<float> embed_query(const std::string& text, const store::CollectionInfo& c,
-                                 const embed::EmbedSettings& settings) {
+  std::vector<float> embed_query(const std::string& text, const store::CollectionInfo& c, const SearchRequest& request) {
+    const embed::EmbedSettings& given = request.embed;
+    const auto started = Clock::now();
     const store::EmbeddingModel& model = *c.embedding_model;
+    embed::EmbedSettings settings = given;
+    settings.collection = c.name;  // for the messages of the collection's recorded server
     const std::string base_url = settings.base_url.value_or("");
     if (!embedder || embedder->model != model || embedder->base_url != base_url ||
         embedder->api_key_env != settings.api_key_env) {
@@ -183,7 +202,8 @@ struct Searcher::Impl {
     const std::string_view inputs[] = {input};
     const net::RetryPolicy& policy = r.pipeline.retry;
     for (int attempt = 0;; ++attempt) {
-      embed::Attempt a = r.provider->embed(inputs, nullptr);
+      embed::Attempt a = r.provider->embed(inputs, request.cancel);
+      throw_if_cancelled(request);
       if (a.status == embed::AttemptStatus::ok && a.vectors.size() == 1) {
         if (a.vectors[0].size() != static_cast<std::size_t>(model.dimensions)) {
           throw Error(ExitCode::unavailable,
@@ -204,7 +224,15 @@ struct Searcher::Impl {
                       "try again later");
         }
         if (attempt < policy.retries_for(a.failure)) {
-          std::this_thread::sleep_for(policy.delay(attempt + 1, a.retry_after, net::jitter_random()));
+          const auto wait = policy.delay(attempt + 1, a.retry_after, net::jitter_random());
+          // Under a deadline a retry is made only when it can end in time: a query embedding
+          // that would outlast the caller's patience is a failure now, not later.
+          if (request.embed_deadline && Clock::now() - started + wait + given.timeout > *request.embed_deadline) {
+            throw Error(ExitCode::unavailable,
+                        "embedding the query with " + model.provider + " " + model.model + ": " + a.message +
+                            " (no retry within the " + std::to_string(request.embed_deadline->count() / 1000) + " s deadline)");
+          }
+          wait_unless_cancelled(wait, request);
           continue;
         }
       }
@@ -351,7 +379,21 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
   // The query first: when the model cannot embed it, the search fails before it builds (and
   // writes beside the store) the collection's vector snapshot, leaving no trace of the run.
   auto t0 = Clock::now();
-  const std::vector<float> q = embed_query(request.query, c, request.embed);
+  std::vector<float> q;
+  try {
+    q = embed_query(request.query, c, request);
+  } catch (const Error& e) {
+    if (!request.keyword_when_query_fails || cancelled(request)) throw;
+    // The query cannot be embedded (its server refused or failed): keyword search, and why.
+    result.query_not_embedded = std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")");
+    result.mode = Mode::keyword;
+    if (lists.keyword.empty()) {
+      const auto tk = Clock::now();
+      lists.keyword = keyword_list(request.query, c.id, filters, depth);
+      t.keyword_ms = ms_since(tk);
+    }
+    return lists;
+  }
   t.embed_ms = ms_since(t0);
   const Loaded& l = vectors_of(c, t);
   // The index holds one row per chunk of the collection with a vector: no query needed.
@@ -400,7 +442,12 @@ SearchResult Searcher::search(const SearchRequest& request) {
   if (result.mode == Mode::hybrid) result.vector_weight = request.vector_weight.value_or(default_vector_weight(*c.embedding_model));
   result.hits = hits_of(impl_->store, ranked_order(result.mode, lists.keyword, lists.vector, result.vector_weight, wanted),
                         request.query);
-  if (request.rerank && !result.hits.empty()) rerank_hits(*request.rerank, request.query, result);
+  if (request.rerank && !result.hits.empty()) {
+    RerankSettings rerank = *request.rerank;
+    if (!rerank.cancel) rerank.cancel = request.cancel;
+    rerank_hits(rerank, request.query, result);
+    throw_if_cancelled(request);
+  }
   if (result.hits.size() > request.k) result.hits.resize(request.k);
   if (result.hits.empty() && !filters.empty()) {
     result.no_document_passes_filters = !store::any_document_passes(impl_->store, c.id, filters);
@@ -442,9 +489,10 @@ std::vector<std::string> words_not_in_collection(store::Store& store, const std:
     absent.push_back(words[i]);
     if (words[i].size() >= 4) long_ones.push_back(words[i]);
   }
-  // A word of 4 letters or more inside a term of the index is not absent: "roll" and "back"
-  // are in a page about "rollback". Shorter ones ("iam") are inside too many terms to tell.
-  const std::vector<std::string> inside_none = store::words_inside_no_term(store, long_ones);
+  // A word of 4 letters or more inside a term of the collection's index is not absent: "roll"
+  // and "back" are in a page about "rollback". Shorter ones ("iam") are inside too many terms to
+  // tell.
+  const std::vector<std::string> inside_none = store::words_inside_no_term(store, c.id, long_ones);
   std::erase_if(absent, [&](const std::string& w) {
     return w.size() >= 4 && std::find(inside_none.begin(), inside_none.end(), w) == inside_none.end();
   });

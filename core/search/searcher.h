@@ -10,6 +10,8 @@
 // (`strata ingest --meta key=value`, a JSONL record's "metadata"). A metadata value matches when
 // it is the string `value`, a number or boolean written as `value`, or an array holding one of
 // those. Several filters are ANDed.
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -81,8 +83,21 @@ struct SearchRequest {
   // Error(usage)).
   std::optional<double> vector_weight;
   // Base URL / key variable for a collection embedded by an OpenAI-compatible server. The
-  // provider and model default to the collection's recorded ones.
+  // provider and model default to the collection's recorded ones, the server as
+  // embed::choose_server says.
   embed::EmbedSettings embed;
+  // When the query cannot be embedded (choose_server refuses, the server fails), search by
+  // keyword and say why in SearchResult::query_not_embedded, instead of Error. Default: Error.
+  bool keyword_when_query_fails = false;
+  // Longest time the query's embedding may take, its attempts and the waits between them
+  // included: a retry is made only when its wait and a whole attempt (embed.timeout) still fit.
+  // An embedding that runs out of it fails as a server that keeps failing does (and falls back
+  // under keyword_when_query_fails). Default: none (embed.max_retries and embed.timeout alone).
+  std::optional<std::chrono::milliseconds> embed_deadline;
+  // When set and true (another thread stops the search), the query's embedding and the
+  // reranker's request are abandoned within about a second, no retry is made, and search()
+  // throws Error(unavailable) "the search was cancelled" (never a keyword fallback). Default: none.
+  const std::atomic<bool>* cancel = nullptr;
   // Re-score the best max(k, rerank->candidates) of the mode's order with a reranker server
   // (reranker.h) and return its best k. A reranker that fails leaves the mode's order
   // (SearchResult::rerank_failure says why).
@@ -108,6 +123,9 @@ struct SearchResult {
   // the query, found nothing.
   bool no_document_passes_filters = false;
   bool reranked = false;       // the hits are in the reranker's order
+  // Why the query was not embedded, when keyword_when_query_fails made this a keyword search
+  // (mode is then keyword); "" otherwise.
+  std::string query_not_embedded;
   std::string rerank_failure;  // why the reranker was asked and the order is the mode's
 };
 

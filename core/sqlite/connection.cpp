@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -153,6 +154,25 @@ std::unique_ptr<Connection> Connection::open_existing_read_only(const std::strin
 }
 
 sqlite3* Connection::handle() { return db_->getHandle(); }
+
+void Connection::refuse_other_files() {
+  sqlite3* db = handle();
+  sqlite3_enable_load_extension(db, 0);  // the C call and SQL's load_extension() both
+  // Not SQLITE_LIMIT_ATTACHED = 0 as well: a plain VACUUM attaches a temporary database, and
+  // would then fail with "too many attached databases".
+  sqlite3_set_authorizer(db, &Connection::authorize, this);
+}
+
+int Connection::authorize(void* self, int action, const char* a, const char* /*b*/, const char* /*c*/,
+                          const char* /*d*/) {
+  if (action != SQLITE_ATTACH) return SQLITE_OK;
+  // `a` is the file name when it is a literal (ATTACH, and the target of VACUUM INTO); null
+  // when an expression computes it, which cannot be told apart from a file elsewhere.
+  if (a != nullptr && (a[0] == '\0' || std::strcmp(a, ":memory:") == 0)) return SQLITE_OK;
+  auto* conn = static_cast<Connection*>(self);
+  conn->refused_ = a != nullptr ? "'" + std::string(a) + "'" : "a file name computed at run time";
+  return SQLITE_DENY;
+}
 
 void Connection::fail(const std::exception& e, const std::string& doing) {
   int code = SQLITE_ERROR;

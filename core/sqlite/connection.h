@@ -49,8 +49,23 @@ class Connection {
   // Converts a SQLite failure into the user-facing error for this connection.
   [[noreturn]] void fail(const std::exception& e, const std::string& doing);
 
+  // From now on no statement on this connection reaches another database file: SQLite's
+  // authorizer refuses ATTACH of any file (VACUUM INTO, which SQLite authorizes as an ATTACH of
+  // its target, with it), except a private temporary database ("" or ":memory:", what a plain
+  // VACUUM attaches); loading extensions stays off. For SQL from files a repository wrote, run
+  // where the user asked for no change outside one database: scratch replays, dry runs, `load`.
+  // A refused statement fails with SQLite's "not authorized"; refused() then names the file.
+  void refuse_other_files();
+  // What the last refusal was about ("'../x.db'", or "a file name computed at run time"); empty
+  // when nothing was refused since clear_refused().
+  const std::string& refused() const { return refused_; }
+  void clear_refused() { refused_.clear(); }
+
  private:
+  static int authorize(void* self, int action, const char* a, const char* b, const char* c, const char* d);
+
   std::string path_;
+  std::string refused_;
   std::unique_ptr<SQLite::Database> db_;
   std::chrono::milliseconds busy_timeout_;
 };

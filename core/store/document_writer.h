@@ -41,7 +41,7 @@ struct DocumentRecord {
   std::optional<std::string> mtime;  // ISO 8601 UTC
   std::optional<std::int64_t> mtime_ns;
   std::string loader;
-  std::int64_t loader_version = 1;  // of the reader that made `text` (ingest/loader.h)
+  std::int64_t loader_version = 1;  // of the reader that made `text` (ingest/loaders.h, Loader::version)
   std::string encoding;
   std::string metadata_json = "{}";
   std::int64_t char_count = 0;

@@ -40,7 +40,8 @@ constexpr const char* k_embedding_insert =
     "INSERT OR REPLACE INTO embeddings (chunk_id, vector) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?1)";
 
 constexpr const char* k_record_model =
-    "UPDATE collections SET embedding_provider = ?2, embedding_model = ?3, embedding_dimensions = ?4 WHERE id = ?1";
+    "UPDATE collections SET embedding_provider = ?2, embedding_model = ?3, embedding_dimensions = ?4, embedding_server = ?5 "
+    "WHERE id = ?1";
 
 }  // namespace
 
@@ -48,7 +49,7 @@ std::optional<EmbeddingModel> recorded_model(SQLite::Statement& row, int first) 
   if (row.getColumn(first).isNull() || row.getColumn(first + 1).isNull()) return std::nullopt;
   const SQLite::Column dims = row.getColumn(first + 2);
   return EmbeddingModel{row.getColumn(first).getString(), row.getColumn(first + 1).getString(),
-                        dims.isNull() ? 0 : dims.getInt64()};
+                        dims.isNull() ? 0 : dims.getInt64(), optional_text(row.getColumn(first + 3)).value_or("")};
 }
 
 struct EmbeddingStore::Impl {
@@ -85,6 +86,12 @@ struct EmbeddingStore::Impl {
       q.bind(4, m.dimensions);
     } else {
       q.bind(4);
+    }
+    // "" (the local provider; a server not known) is NULL, as in rows from before the column.
+    if (m.server.empty()) {
+      q.bind(5);
+    } else {
+      q.bind(5, m.server);
     }
     q.exec();
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/store.h"
@@ -16,9 +17,18 @@
 namespace strata::store {
 
 struct EmbeddingModel {
+  EmbeddingModel() = default;
+  // The server is optional here, as in the store: most code names a model by its first three.
+  EmbeddingModel(std::string provider_name, std::string model_name, std::int64_t size, std::string server_url = {})
+      : provider(std::move(provider_name)), model(std::move(model_name)), dimensions(size), server(std::move(server_url)) {}
+
   std::string provider;
   std::string model;
   std::int64_t dimensions = 0;
+  // The server the vectors came from (net::server_of of its base URL: no userinfo, query or
+  // fragment), recorded with the model (migration 0014). "": the local provider, or a
+  // collection recorded before the server was (unknown).
+  std::string server;
 
   bool operator==(const EmbeddingModel&) const = default;
 };
@@ -66,7 +76,7 @@ class EmbeddingStore {
   // Visits every chunk of the collection.
   ChunkCounts chunk_counts(std::int64_t collection_id);
 
-  // Records the collection's model (in its own transaction).
+  // Records the collection's model and server (in its own transaction).
   void record_model(std::int64_t collection_id, const EmbeddingModel& model);
   // Drops every vector of the collection and records `model`, in one transaction, so that a
   // crash leaves either the old model with its vectors or the new one with none. Returns the

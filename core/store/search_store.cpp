@@ -294,19 +294,36 @@ std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t coll
   }
 }
 
-std::vector<std::string> words_inside_no_term(Store& store, const std::vector<std::string>& words) {
+std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id, const std::vector<std::string>& words) {
   try {
     SQLite::Database& db = database(store);
     // The index's vocabulary (terms as the tokenizer stores them: lower case, stemmed), through
-    // a table of this connection only: nothing is written to the store.
+    // tables of this connection only: nothing is written to the store.
     db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.strata_vocab USING fts5vocab(main, 'chunks_fts', 'row')");
-    SQLite::Statement q(db, "SELECT EXISTS (SELECT 1 FROM temp.strata_vocab WHERE term GLOB ?1)");
+    db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.strata_vocab_instance USING fts5vocab(main, 'chunks_fts', 'instance')");
+    ReadTransaction tx(db);
+    const bool whole_store = collection_is_whole_store(store, collection_id);
+    SQLite::Statement terms(db, "SELECT term FROM temp.strata_vocab WHERE term GLOB ?1");
+    // A term is the collection's when one of its rows (a chunk: the rowid) is in the collection.
+    SQLite::Statement in_collection(db,
+                                    "SELECT EXISTS (SELECT 1 FROM temp.strata_vocab_instance v "
+                                    "JOIN chunks c ON c.id = v.doc JOIN documents d ON d.id = c.document_id "
+                                    "WHERE v.term = ?1 AND v.col <> 'scope' AND d.collection_id = ?2)");
+    in_collection.bind(2, collection_id);
     std::vector<std::string> out;
     for (const std::string& w : words) {
-      q.reset();
-      q.bind(1, "*" + to_lower(w) + "*");
-      if (q.executeStep() && q.getColumn(0).getInt() == 0) out.push_back(w);
+      terms.reset();
+      terms.bind(1, "*" + to_lower(w) + "*");
+      const auto collection_has = [&](const std::string& term) {
+        in_collection.reset();
+        in_collection.bind(1, term);
+        return in_collection.executeStep() && in_collection.getColumn(0).getInt() != 0;
+      };
+      bool inside = false;
+      while (!inside && terms.executeStep()) inside = whole_store || collection_has(terms.getColumn(0).getString());
+      if (!inside) out.push_back(w);
     }
+    tx.commit();
     return out;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "keyword search");

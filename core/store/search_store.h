@@ -73,9 +73,10 @@ bool collection_is_whole_store(Store& store, std::int64_t collection_id);
 std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t collection_id,
                                                  const std::vector<std::string>& terms);
 
-// The `words` (letters and digits only) that are inside no term of the store's keyword index,
-// in any collection: "back" is inside "rollback". A word with another character is never found.
-std::vector<std::string> words_inside_no_term(Store& store, const std::vector<std::string>& words);
+// The `words` (letters and digits only) that are inside no term of the collection's keyword
+// index: "back" is inside "rollback". A word with another character is never found. Another
+// collection's terms do not count: a collection never mentions what only another one does.
+std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id, const std::vector<std::string>& words);
 
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit);

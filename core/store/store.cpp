@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "common/error.h"
-#include "migrate/migration_parser.h"
-#include "migrate/migration_source.h"
-#include "migrate/migrator.h"
+#include "migrate/model/migration_parser.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/run/migrator.h"
 #include "sqlite/connection.h"
 #include "store/cjk_backfill.h"
 #include "store/embedded_migrations.h"

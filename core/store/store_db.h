@@ -19,8 +19,9 @@ SQLite::Database& database(Store& store);
 sqlite::Connection& connection(Store& store);
 
 // A collection's recorded embedding model, read from the current row's columns `first`
-// (embedding_provider), `first + 1` (embedding_model) and `first + 2` (embedding_dimensions):
-// nullopt until a provider and a model are recorded; a NULL size (one still to learn) is 0.
+// (embedding_provider), `first + 1` (embedding_model), `first + 2` (embedding_dimensions) and
+// `first + 3` (embedding_server): nullopt until a provider and a model are recorded; a NULL size
+// (one still to learn) is 0, a NULL server "".
 std::optional<EmbeddingModel> recorded_model(SQLite::Statement& row, int first);
 
 // A nullable column as an optional.

@@ -142,6 +142,38 @@ run sh -c 'head -c 1100000 /dev/zero | tr "\\0" a | "$1" ask -' sh "$STRATA"
 assert_eq 2 "$RC" "a question longer than 1 MiB is refused"
 expect_stderr_match '^strata: error: the question on standard input is longer than 1 MiB$'
 
+case_ "text piped in with a question is its context"
+server_reset
+run sh -c 'printf "strata check: ERRMARK checksum mismatch in \033[31m0002_add.sql\033[0m\n" | "$1" ask --base-url "$2" --model test-model --no-cache "why?"' sh "$STRATA" "$URL"
+assert_eq 0 "$RC" "answered"
+assert_eq True "$(chat_log '"ERRMARK checksum mismatch in 0002_add.sql" in reqs[0]["messages"][-1]["content"]')" "the piped text reaches the model, escape sequences removed"
+assert_eq True "$(chat_log 'reqs[0]["messages"][-1]["content"].startswith("Text given with the question:\n```\nstrata check:")')" "fenced at the start of the user message"
+assert_eq True "$(chat_log '"It is not a source" in (reqs[0]["system"] or reqs[0]["messages"][0]["content"])')" "the instructions say what it is"
+assert_eq False "$(chat_log '"\\u001b" in json.dumps(reqs[0])')" "no escape character sent"
+assert_eq "why?" "$(db_q "$STRATA_STORE" "SELECT question FROM llm_calls ORDER BY id DESC LIMIT 1")" "the question is logged as asked"
+server_reset
+run sh -c 'printf "ERRMARK checksum mismatch\n" | "$1" ask --base-url "$2" --model test-model --no-cache --no-stdin "why?"' sh "$STRATA" "$URL"
+assert_eq 0 "$RC" "--no-stdin: answered"
+assert_eq False "$(chat_log '"ERRMARK" in json.dumps(reqs[0])')" "--no-stdin: the piped text is not sent"
+server_reset
+run sh -c 'printf "mail ERRMARK to ops@example.com\n" | "$1" ask --base-url "$2" --model test-model --no-cache --redact "why?"' sh "$STRATA" "$URL"
+assert_eq 0 "$RC" "--redact: answered"
+assert_eq "True False" "$(chat_log '"ERRMARK to [email]" in json.dumps(reqs[0]["messages"])') $(chat_log '"ops@example.com" in json.dumps(reqs[0])')" "--redact: the piped text is redacted like the sources"
+# Offline, its words find the passage the question alone does not name.
+run sh -c 'printf "strata check: checksum mismatch\n" | "$1" ask --json "why?"' sh "$STRATA"
+assert_eq 0 "$RC" "offline: answered"
+expect_json_true "the search is given the piped text" 'd["sources"][0]["source"] == "docs/checksums.md" and "checksum mismatch" in d["retrieval_query"]'
+run sh -c 'head -c 1100000 /dev/zero | tr "\0" a | "$1" ask "why?"' sh "$STRATA"
+assert_eq 2 "$RC" "more than 1 MiB piped is a usage error"
+expect_stderr_match '^strata: error: standard input is longer than 1 MiB, the most strata ask reads with a question$'
+expect_stderr_match '^strata: hint: .*--no-stdin'
+run sh -c 'head -c 60000 /dev/zero | tr "\0" "a " | "$1" ask --base-url "$2" --model test-model "why?"' sh "$STRATA" "$URL"
+assert_eq 2 "$RC" "text the model's window cannot hold with sources is a usage error"
+expect_stderr_match 'no room for sources .* the text from standard input'
+expect_stderr_match '^strata: hint: pipe less text'
+run sh -c 'printf "ERRMARK\n" | "$1" ask --no-stdin -' sh "$STRATA"
+assert_eq 2 "$RC" "--no-stdin with the question read from standard input is refused"
+
 case_ "offline: the documents do not answer, and say so"
 # "australia" is in no chunk: no sentence is quoted, no source listed, exit 0.
 expect_exit 0 -- A 'where do bananas grow in Australia?'
@@ -152,6 +184,18 @@ expect_json_true "--json: abstained, the absent word, no citation" \
     'bool(d["abstained"] is True and d["absent_words"] == ["Australia"] and d["citations"] == [] and d["sources"])'
 expect_exit 0 -- A --json 'how do I roll back a migration?'
 expect_json_true "--json: an answer is not an abstention" 'bool(d["abstained"] is False and d["absent_words"] == [] and d["citations"])'
+
+case_ "offline: the abstention reads the collection asked, not the whole store"
+# Another collection mentions Australians: "Australia" is inside one of its terms, yet the default
+# collection still never mentions it.
+mkdir -p travel && printf '# Travel\n\nAustralians travel widely and bananas grow in warm places.\n' >travel/notes.md
+expect_exit 0 -- strata_t ingest travel --collection travel -q
+expect_exit 0 -- A --json 'where do bananas grow in Australia?'
+expect_json_true "abstained on the default collection, the absent word named" \
+    'bool(d["abstained"] is True and d["absent_words"] == ["Australia"] and d["citations"] == [])'
+expect_exit 0 -- A --json --collection travel 'do Australians travel?'
+expect_json_true "the collection that has the word answers" 'bool(d["abstained"] is False and d["citations"])'
+expect_exit 0 -- strata_t collections remove travel
 
 case_ "offline: markup dropped, the code a sentence introduces kept"
 expect_exit 0 -- A --json 'turn off the conversion of underscores in header names'
@@ -292,6 +336,8 @@ prompt_template = """Question: {question}
 Context:
 {sources}"""
 EOF
+# The project's instructions and its store outside it apply once the user trusts it (strata-security(7)).
+"$STRATA" trust tmpl >/dev/null
 run sh -c 'cd tmpl && "$1" ask --context-only --json "how do I roll back a migration?"' sh "$STRATA"
 assert_eq 0 "$RC" "a template from strata.toml"
 expect_json_true "[llm] system and prompt_template" \
@@ -324,6 +370,31 @@ expect_stdout_match 'partial answer'
 expect_stderr_match 'strata: error: the answer was cut off'
 assert_eq 1 "$(chat_requests)" "no retry after output began"
 assert_eq partial "$(db_q "$STRATA_STORE" 'SELECT status FROM llm_calls ORDER BY id DESC LIMIT 1')" "logged as partial"
+
+case_ "Ctrl-C before the first citation: no sources, exit 130"
+server_reset
+chat_script '[{"answer": "Roll back with strata migrate down and read the guide first [1].", "delay_ms": 300}]'
+python3 - "$STRATA" "$URL" >"$E2E_TMP/.out" 2>"$E2E_TMP/.err" <<'EOF'
+import os, signal, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "ask", "--base-url", sys.argv[2], "--model", "test-model", "--no-cache",
+                      "how do I roll back a migration?"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+first = os.read(p.stdout.fileno(), 100)  # the first words, long before the citation
+p.send_signal(signal.SIGINT)
+out, err = p.communicate(timeout=20)
+sys.stdout.write((first + out).decode())
+sys.stderr.write(err.decode())
+sys.stderr.write("status %d\n" % (128 - p.returncode if p.returncode < 0 else p.returncode))
+EOF
+expect_stderr_match '^status 130$'
+expect_stdout_match '^\[partial answer: interrupted \(Ctrl-C\)\]$'
+assert_eq 0 "$(grep -c '^\[[0-9]*\] ' "$E2E_TMP/.out")" "no source is listed: none was cited"
+
+case_ "a stream cut before the first citation lists no source"
+server_reset
+chat_script '[{"answer": "Roll back with strata migrate down [1].", "cut_after": 3}]'
+expect_exit 8 -- srv --no-cache 'how do I roll back a migration?'
+assert_eq 0 "$(grep -c '^\[[0-9]*\] ' "$E2E_TMP/.out")" "no source is listed"
 
 case_ "--json timings of a model call: the HTTP client's loading on its own"
 server_reset

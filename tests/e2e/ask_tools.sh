@@ -89,6 +89,33 @@ expect_json_true "cited" 'd["citations"] == [2]'
 assert_eq False "$(chat_log 'reqs[0]["stream"]')" "not streamed"
 
 # ---------------------------------------------------------------------------------------------
+case_ "a passage is sent once: hits in a source the model already has are named by their number"
+mkdir -p long
+python3 - >long/guide.md <<'PY'
+print("# The long guide\n")
+for i in range(1, 7):
+    print("## Part %d\n" % i)
+    print(("Part %d says that migrations are applied in order and recorded with a checksum. " % i) * 9 +
+          "Its own sentence is partmark%d.\n" % i)
+PY
+expect_exit 0 -- strata_t ingest -q --collection long --size 400 long
+# The prompt holds the whole guide as one merged source [1]; the three hits of each search fall in it.
+long_script='[{"tool_calls": [{"name": "search", "arguments": {"query": "migrations applied in order checksum", "k": 3, "collection": "long"}}]},
+              {"tool_calls": [{"name": "search", "arguments": {"query": "partmark2 partmark5", "k": 3, "collection": "long"}}]},
+              {"answer": "In order [1]."}]'
+L() { strata_t ask --base-url "$URL" --model test-model --tools --collection long -k 20 "$@" 'how are migrations applied?'; }
+server_reset
+chat_script "$long_script"
+expect_exit 0 -- L --json
+expect_json_true "one source: the whole guide" 'len(d["sources"]) == 1 and d["sources"][0]["source"] == "long/guide.md"'
+assert_eq "[1, 1, 1, 1, 1, 1]" "$(chat_log '[json.dumps(reqs[-1]["messages"]).count("partmark%d." % i) for i in range(1, 7)]')" "each part of the guide is in the last request once"
+assert_eq True "$(chat_log '"already given above as source [1]" in reqs[1]["messages"][-1]["content"]')" "the tool result names source [1]"
+server_reset
+chat_script "$long_script"
+expect_exit 0 -- L
+expect_stderr_match 'tool search .* → 3 results: \[1\] \('
+
+# ---------------------------------------------------------------------------------------------
 case_ "malformed arguments, an unknown tool and a failing tool are answered, not fatal"
 server_reset
 chat_script '[{"tool_calls": [{"name": "search", "arguments": "{\"query\": "},
@@ -115,18 +142,23 @@ expect_stdout_match '^tool calls:$'
 expect_stdout_match '^1\. drop_tables \{\} \(error\)$'
 
 # ---------------------------------------------------------------------------------------------
-case_ "the step limit: the last request must answer; a model that keeps calling is stopped"
+case_ "the step limit: the last request must answer; a model that keeps calling is stopped (exit 9, no sources)"
 server_reset
 chat_script '[{"tool_calls": [{"name": "search", "arguments": {"query": "checksum"}}]},
               {"answer": "Still looking.", "tool_calls": [{"name": "search", "arguments": {"query": "again"}}]}]'
-expect_exit 0 -- T --max-steps 2 'how do I roll back a migration?'
+expect_exit 9 -- T --max-steps 2 'how do I roll back a migration?'
 assert_eq 2 "$(chat_log 'len(reqs)')" "two requests"
 assert_eq '[null, "none"]' "$(chat_log '[r["tool_choice"] for r in reqs]')" "the last one forbids tools"
-expect_stderr_match 'still asked for tools at the last of --max-steps 2'
+expect_stderr_match '^strata: error: no answer: the model still asked for tools at the last of --max-steps 2 requests$'
+expect_stderr_match '^strata: hint: give it more requests, e.g. --max-steps 4 '
 assert_eq 1 "$(grep -c '^strata: tool ' "$E2E_TMP/.err")" "the last request's calls are not run"
+expect_stdout_match '^Still looking\.$'
+assert_eq 0 "$(grep -c '^\[[0-9]*\] ' "$E2E_TMP/.out")" "no source is listed: none was cited"
+assert_eq "partial" "$(db_q store.db "SELECT status FROM llm_calls ORDER BY id DESC LIMIT 1")" "logged as partial"
 server_reset
 server_config '{"chat_always": {"tool_calls": [{"name": "search", "arguments": {"query": "loop"}}]}}'
-expect_exit 0 -- T 'how do I roll back a migration?'
+expect_exit 9 -- T --json 'how do I roll back a migration?'
+expect_json_true "--json still prints the result, marked" 'd["step_limit"] is True and d["steps"] == 4'
 assert_eq 4 "$(chat_log 'len(reqs)')" "a looping model: --max-steps 4 by default"
 assert_eq 3 "$(grep -c '^strata: tool search' "$E2E_TMP/.err")" "three rounds of calls, then the answer is forced"
 server_reset

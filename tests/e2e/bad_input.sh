@@ -361,11 +361,23 @@ fi
 
 case_ "database locked by another strata holding the migration lock"
 setup locked_strata
-# ~4 s of CPU inside one migration
-cat >migrations/${V2}_create_slow_table.sql <<'SQL'
+# ~6 s of CPU inside one migration, measured on this machine: the first strata must outlast the
+# second one's 1 s lock timeout, and a fixed row count takes under 2 s on a fast machine.
+slow_rows=$(python3 - <<'PY'
+import sqlite3, time
+db = sqlite3.connect(":memory:")
+n = 2_000_000
+t0 = time.monotonic()
+db.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT count(*) FROM c", (n,)).fetchone()
+per_row = max(time.monotonic() - t0, 1e-3) / n
+print(max(14_000_000, min(400_000_000, int(6.0 / per_row))))
+PY
+)
+note "slow migration: $slow_rows rows"
+cat >migrations/${V2}_create_slow_table.sql <<SQL
 -- migrate:up
 CREATE TABLE slow AS
-  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 14000000)
+  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $slow_rows)
   SELECT count(*) AS n FROM c;
 
 -- migrate:down

@@ -5,7 +5,9 @@
 # /model, /tools, /help, --conversation ID resuming one; bad input (an unknown /command, an
 # unknown collection, no such conversation, a line that is not UTF-8) with its exit code and
 # the session going on. Then in a real pseudo-terminal (chat_pty.py): typing, editing, history,
-# Ctrl-C in the middle of a slow stream and at the prompt, Ctrl-D; and the history file.
+# Ctrl-C in the middle of a slow stream and at the prompt, Ctrl-D (also the moment the prompt
+# shows, under strace), a bracketed paste, ':::', /edit, Tab, /new and the cache, Markdown;
+# and the history file. Piped: ':::' and '!multi' blocks, Markdown left as it is.
 #
 # Usage: bash tests/e2e/chat.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -96,6 +98,18 @@ assert_ne "$q1" "$q2" "/collection starts a new conversation"
 assert_ne "$q2" "$q3" "/new starts a new conversation"
 assert_eq "$q3" "$q4" "the question after it continues the new one"
 
+case_ "multi-line questions, piped: ':::' ... ':::' and '!multi' ... '!end' are one question each"
+lines ':::' 'how do I roll back' 'a migration?' ':::' '!multi' 'and what does' '' 'redo do?' '!end' '/edit'
+N=$(calls)
+expect_exit 2 -- C -q
+assert_eq $((N + 2)) "$(calls)" "two questions, not seven"
+assert_eq "how do I roll back
+a migration?|and what does
+
+redo do?" "$(db_q "$STRATA_STORE" "SELECT group_concat(question, '|') FROM (SELECT * FROM (SELECT id, question FROM llm_calls ORDER BY id DESC LIMIT 2) ORDER BY id)")" \
+    "each block's lines, line ends kept"
+expect_error_line '/edit needs a terminal'
+
 case_ "--conversation ID resumes a conversation"
 lines 'and checksums?'
 expect_exit 0 -- C --conversation "$OFFLINE_CONV"
@@ -155,6 +169,14 @@ else
     pass "sanitised"
 fi
 expect_stdout_match '^Safe red text evil \[1\]\.$'
+
+case_ "Markdown is not styled when piped"
+server_reset
+chat_script '[{"answer": "# Title\nUse **strong words** and `code` [1]."}]'
+lines 'how is markdown shown in a pipe?'
+expect_exit 0 -- C --provider openai --base-url "$URL" --model test-model -q
+expect_stdout_match '^# Title$'
+expect_stdout_match '^Use \*\*strong words\*\* and `code` \[1\]\.$'
 
 case_ "a cut stream: exit 8 at the end, the session went on"
 server_reset

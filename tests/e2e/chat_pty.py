@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """`strata chat` in a real pseudo-terminal: typing, line editing, history, Ctrl-C in the middle of
-a slow stream and at the prompt, Ctrl-D. Driven by tests/e2e/chat.sh, which starts the test
+a slow stream and at the prompt, Ctrl-D; a bracketed paste, a ':::' block and /edit each one
+question; Tab completion; /new asking a question again; Markdown styled (and not with NO_COLOR);
+paste mode ended on SIGTERM. Driven by tests/e2e/chat.sh, which starts the test
 server (tests/servers/openai_server.py) and ingests the documents.
 
 Usage: chat_pty.py STRATA STORE PORT
@@ -43,10 +45,15 @@ def last_user_text(req):
 
 
 class Session:
-    def __init__(self, args):
+    def __init__(self, args, under=()):
+        """`under`: a command strata runs under (its arguments, strata's path appended)."""
         pid, fd = pty.fork()
         if pid == 0:
-            os.execv(STRATA, [STRATA] + args)
+            cmd = list(under) + [STRATA] + args
+            if under:
+                # LeakSanitizer cannot work under ptrace (it stops the process's threads with it).
+                os.environ["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
+            os.execvp(cmd[0], cmd)
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
         self.seen = b""   # everything the terminal received
@@ -92,6 +99,14 @@ class Session:
             if self.read_some(deadline - time.time()) is None:
                 break
 
+    def kill(self):
+        """Ends the session whatever state it is in (a check failed, or it is done)."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
     def wait_exit(self, timeout=10):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -112,7 +127,27 @@ def check(ok, what):
         print("FAIL chat_pty: " + what)
 
 
+def asked_once(s, keys, expected, what):
+    """Sends `keys` (the end of a question) and checks that one model request, holding `expected`,
+    answered it."""
+    n = len(chat_requests())
+    s.send(keys)
+    s.expect(r"Strata reads your documents.*" + PROMPT, what=what + ": the answer")
+    reqs = chat_requests()
+    check(len(reqs) == n + 1, "%s is one request (got %d)" % (what, len(reqs) - n))
+    check(bool(reqs) and expected in last_user_text(reqs[-1]),
+          "%s: the request holds %r (got %r)" % (what, expected, last_user_text(reqs[-1])[-300:] if reqs else None))
+
+
 PROMPT = r"default> $"
+HERE = os.path.dirname(os.path.abspath(STORE))
+EDITOR = os.path.join(HERE, "editor.sh")
+with open(EDITOR, "w") as f:
+    f.write("#!/bin/sh\nprintf 'a question from the editor,\\nwritten on two lines?\\n' > \"$1\"\n")
+os.chmod(EDITOR, 0o755)
+os.environ.pop("VISUAL", None)
+os.environ["EDITOR"] = EDITOR
+os.environ.pop("NO_COLOR", None)
 control("POST", "/_control/reset")
 s = Session(["chat", "--store", STORE, "--base-url", BASE + "/v1", "--model", "test-model"])
 try:
@@ -183,16 +218,109 @@ try:
     s.send("/tools on\r")
     s.expect(r"tools: on\n" + PROMPT, timeout=5, what="a slash command after Ctrl-C")
 
-    # Ctrl-D on an empty line ends the session, exit 0.
+    # A bracketed paste of 4 lines is one question, its line ends kept: one request.
+    check(b"\x1b[?2004h" in s.seen, "the prompt turns bracketed paste on")
+    s.send("/tools off\r")  # answers with tools are never cached: the cache check needs them off
+    s.expect(r"tools: off\n" + PROMPT, timeout=5, what="/tools off")
+    s.send("/new\r")
+    s.expect(PROMPT, what="the prompt before the paste")
+    s.send("\x1b[200~first pasted line\rsecond pasted line\rthird pasted line\nfourth pasted line\x1b[201~")
+    s.expect(r"fourth pasted line", timeout=5, what="the paste is shown")
+    asked_once(s, "\r", "first pasted line\nsecond pasted line\nthird pasted line\nfourth pasted line",
+               "a 4-line paste")
+
+    # ':::' ... ':::' is one question.
+    s.send("/new\r")
+    s.expect(PROMPT, what="the prompt before :::")
+    for line in (":::", "alpha line of a block", "beta line of a block"):
+        s.send(line + "\r")
+        s.expect(r"\.\.\. $", timeout=5, what="the continuation prompt after %r" % line)
+    asked_once(s, ":::\r", "alpha line of a block\nbeta line of a block", "a ':::' block")
+
+    # Tab completes a slash command: /ne becomes /new.
+    s.send("/ne\t")
+    s.expect(r"/new$", timeout=5, what="Tab completes /ne to /new")
+    s.send("\r")
+    s.expect(r"the next question starts a new conversation\n" + PROMPT, timeout=5, what="the completed /new ran")
+
+    # /edit: the question is what the editor ($EDITOR) wrote.
+    asked_once(s, "/edit\r", "a question from the editor,\nwritten on two lines?", "/edit")
+
+    # The same question after /new is asked again, not answered from the cache.
+    s.send("/new\r")
+    s.expect(PROMPT, what="the prompt before the repeated question")
+    n = len(chat_requests())
+    for i in range(2):
+        s.send("what is a cache key, once more?\r")
+        s.expect(r"Strata reads your documents.*" + PROMPT, what="the repeated question's answer %d" % i)
+        s.send("/new\r")
+        s.expect(PROMPT, what="the prompt after /new %d" % i)
+    check(len(chat_requests()) == n + 2, "the question after /new went to the model (requests: %d)" % (len(chat_requests()) - n))
+
+    # Markdown is styled: **x** in bold, the markers left out.
+    control("POST", "/_control/chat_script", {"responses": [{"answer": "# Title\nUse **strong words** and `code` [1]."}]})
+    mark = len(s.seen)
+    s.send("how is markdown shown?\r")
+    s.expect(r"Use strong words and code \[1\]\..*" + PROMPT, what="the Markdown answer")
+    shown = s.seen[mark:]
+    check(b"\x1b[1mstrong words\x1b[0m" in shown, "**strong words** is bold")
+    check(b"\x1b[1mTitle\x1b[0m" in shown, "the heading is bold, its # left out")
+    check(b"\x1b[36mcode\x1b[0m" in shown, "`code` is styled")
+
+    # Ctrl-D inside a line deletes the character under the cursor, at its end does nothing;
+    # on an empty line it ends the session with a line end, exit 0.
+    s.send("/helpx\x1b[D\x04")
+    s.settle()
+    s.send("\x04")
+    s.settle()
+    s.send("\r")
+    s.expect(r"/quit .*" + PROMPT, timeout=5, what="/help after Ctrl-D (the x deleted, the session on)")
+    check("^D" not in s.text(0), "Ctrl-D printed nothing")
     s.send("\x04")
     code = s.wait_exit(10)
     check(code == 0, "Ctrl-D ends the session with exit 0 (got %r)" % code)
+    check(s.text(0).endswith("default> \n"), "Ctrl-D ends the line (got %r)" % s.text(0)[-20:])
+    check(s.seen.rfind(b"\x1b[?2004l") > s.seen.rfind(b"\x1b[?2004h"), "bracketed paste is off at the end")
 finally:
-    try:
-        os.kill(s.pid, signal.SIGKILL)
-        os.waitpid(s.pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
+    s.kill()
+
+# NO_COLOR: the Markdown as the model wrote it.
+control("POST", "/_control/chat_script", {"responses": [{"answer": "Use **strong words** [1]."}]})
+os.environ["NO_COLOR"] = "1"
+os.environ["VISUAL"] = "false"  # chosen before $EDITOR; fails
+plain = Session(["chat", "--store", STORE, "--base-url", BASE + "/v1", "--model", "test-model", "--no-cache"])
+del os.environ["NO_COLOR"], os.environ["VISUAL"]
+try:
+    plain.expect(PROMPT, what="the prompt with NO_COLOR")
+    n = len(chat_requests())
+    plain.send("/edit\r")
+    plain.expect(r"strata: error: the editor 'false' failed \(exit 1\)\n.*nothing was asked\n" + PROMPT, timeout=10,
+                 what="/edit with an editor that fails")
+    check(len(chat_requests()) == n, "a failed editor asks nothing")
+    plain.send("how is markdown shown without colour?\r")
+    plain.expect(r"Use \*\*strong words\*\* \[1\]\.", what="the Markdown markers with NO_COLOR")
+    check(b"\x1b[1mstrong" not in plain.seen, "no bold with NO_COLOR")
+    # SIGTERM at the prompt: the terminal leaves paste mode before the process ends.
+    plain.expect(PROMPT, what="the prompt before SIGTERM")
+    os.kill(plain.pid, signal.SIGTERM)
+    code = plain.wait_exit(10)
+    check(code == -signal.SIGTERM, "SIGTERM ends the session (got %r)" % code)
+    check(plain.seen.rfind(b"\x1b[?2004l") > plain.seen.rfind(b"\x1b[?2004h"), "bracketed paste is off after SIGTERM")
+finally:
+    plain.kill()
+
+# Ctrl-D the moment the prompt shows. strace slows each system call, which opens wide the moment
+# between the prompt being written and the terminal leaving canonical mode (libedit writes the
+# prompt first): a Ctrl-D that lands there becomes an end of file the canonical terminal keeps,
+# read as a NUL byte once the mode changes, and the session waited for ever.
+fast = Session(["chat", "--store", STORE], under=["strace", "-o", "/dev/null", "-e", "trace=read,write,ioctl"])
+try:
+    fast.expect(PROMPT, timeout=30, what="the prompt under strace")
+    fast.send("\x04")
+    code = fast.wait_exit(10)
+    check(code == 0, "Ctrl-D typed as the prompt appears ends the session with exit 0 (got %r)" % code)
+finally:
+    fast.kill()
 
 if failures:
     sys.stdout.write("      terminal transcript (last 3000 characters):\n")

@@ -73,7 +73,7 @@ args = sys.argv[2:]
 def opt(name, default=None):
     return args[args.index(name) + 1] if name in args else default
 unit, size, overlap = opt("--unit", "chars"), int(opt("--size", "1000")), int(opt("--overlap", "0"))
-min_size = int(opt("--min-size", "0"))
+min_size = int(opt("--min-size", str(size // 5)))  # the default, as the command's (ingest's)
 lossy, markdown = "--lossy" in args, "--markdown" in args
 data = open(sys.argv[1], "rb").read()
 dec = lambda b: b.decode("utf-8", "replace" if lossy else "strict")
@@ -207,10 +207,10 @@ run "$STRATA" chunk --size 100 random.txt
 assert_eq "$a" "$OUT" "the default separators are \\n\\n, \\n, space, graphemes"
 run "$STRATA" chunk --separators '["\n\n"]' notes.md
 expect_stdout_nomatch '"headings"' # separators choose recursive even for .md
-chunk_ok "--compat langchain keeps offsets exact" random.txt --size 200 --overlap 50 -- \
+chunk_ok "--compat langchain keeps offsets exact" random.txt --size 200 --overlap 50 --min-size 0 -- \
     --compat langchain --size 200 --overlap 50
 
-case_ "--min-size: small chunks join a neighbour; off by default and with --compat"
+case_ "--min-size: small chunks join a neighbour; a fifth of the size by default (as ingest), off with 0 and with --compat"
 for input in notes.txt notes.md random.txt crlf.txt; do
     md=""
     case $input in *.md) md=--markdown ;; esac
@@ -226,14 +226,18 @@ done
     printf '# Guide\n\nIntro.\n\n## Options\n\n'
     python3 -c 'print(" ".join("word%d" % i for i in range(30)) + ".")'
 } >heading.md
-run "$STRATA" chunk --size 200 heading.md
-expect_stdout_match '"text":"## Options",' # without --min-size: the heading alone
+run "$STRATA" chunk --size 200 --min-size 0 heading.md
+expect_stdout_match '"text":"## Options",' # --min-size 0: the heading alone
 run "$STRATA" chunk --size 200 --min-size 40 heading.md
 expect_stdout_nomatch '"text":"## Options",'
 expect_stdout_match '## Options\\n\\nword0 word1' # the heading with its section
-printf '[chunk]\nmin_size = 40\n' >strata.toml
 run "$STRATA" chunk --size 200 heading.md
-expect_stdout_nomatch '"text":"## Options",' # chunk.min_size from strata.toml
+expect_stdout_nomatch '"text":"## Options",' # the default: 200 / 5 = 40, as ingest
+expect_stdout_match '## Options\\n\\nword0 word1'
+printf '[chunk]\nmin_size = 0\n' >strata.toml
+run "$STRATA" chunk --size 200 heading.md
+expect_stdout_match '"text":"## Options",' # chunk.min_size from strata.toml
+printf '[chunk]\nmin_size = 40\n' >strata.toml
 run "$STRATA" chunk --compat langchain --size 200 heading.md
 assert_eq 0 "$RC" "--compat langchain: a file's chunk.min_size does not apply"
 rm -f strata.toml
@@ -241,6 +245,27 @@ expect_exit 2 -- "$STRATA" chunk --compat langchain --min-size 40 heading.md
 expect_error_line '--min-size' '--compat langchain'
 expect_exit 2 -- "$STRATA" chunk --size 100 --min-size 100 heading.md
 expect_error_line '--min-size' '--size'
+
+case_ "strata chunk previews the chunks ingest stores, with the defaults and with the same flags"
+mkdir -p same
+cp notes.md notes.txt random.txt same/
+for flags in "" "--size 300" "--size 300 --overlap 30 --min-size 0" "--size 80 --unit tokens"; do
+    rm -f same/same$$.db*  # a new collection each time: a recorded one would lend its settings
+    # shellcheck disable=SC2086
+    (cd same && "$STRATA" ingest --store "same$$.db" $flags notes.md notes.txt random.txt >/dev/null 2>&1)
+    for f in notes.md notes.txt random.txt; do
+        # shellcheck disable=SC2086
+        previewed=$(cd same && "$STRATA" chunk $flags --no-tokens "$f" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    c = json.loads(line)
+    print(c["start"], c["end"])')
+        stored=$(db_q "same/same$$.db" "SELECT c.start_byte || ' ' || c.end_byte FROM chunks c JOIN documents d ON d.id = c.document_id
+            WHERE d.source = '$f' ORDER BY c.ordinal")
+        assert_eq "$stored" "$previewed" "$f ${flags:-(defaults)}: the same chunks from chunk and ingest"
+    done
+done
+rm -f same/same$$.db*
 
 # ---------------------------------------------------------------------------
 case_ "formats"

@@ -13,6 +13,9 @@
 # --json` and `strata documents --json` against a store made here with
 # `strata ingest`; the directory of $1 is put first on PATH so that the
 # tested binary is used.
+# The descriptions, defaults, value-taking and value lists of every option in the three scripts
+# are compared with the binary's own tree (`strata __complete-spec --json`) by
+# scripts/interface_text.py; `--write` there rewrites the fish and zsh texts from it.
 # No network is needed.  Prints "completions: N passed, M failed"; exits
 # non-zero on any failure (2 on usage/setup errors).
 
@@ -67,6 +70,22 @@ fail() {
 has_line() {
     [[ $'\n'"$1"$'\n' == *$'\n'"$2"$'\n'* ]]
 }
+
+# ---------------------------------------------------------------------------
+# The interface text, against the binary's own command tree (`strata __complete-spec --json`):
+# every option's description and default, whether it takes a value and the values it accepts,
+# in the three scripts (scripts/interface_text.py says what is compared). One python3 pass.
+interface_check() { # interface_check WHAT: completions or man
+    local out line
+    if out=$(python3 "$HERE/../../scripts/interface_text.py" --only="$1" "$bin" 2>&1); then
+        pass "$1 text agrees with the binary: $(printf '%s\n' "$out" | tail -n 1)"
+    else
+        while IFS= read -r line; do
+            case $line in *" checked, "*) ;; *) fail "$line" ;; esac
+        done <<<"$out"
+    fi
+}
+interface_check completions
 
 # ---------------------------------------------------------------------------
 # bash
@@ -151,7 +170,7 @@ cd "$TMP" || die "cannot cd to $TMP"
 
 expect_exact "strata mig<TAB> -> migrate" "migrate" -- strata mig
 expect_has "strata <TAB> offers migrate" migrate -- strata ""
-expect_has "strata -<TAB> offers global options" --help --version -- strata -
+expect_has "strata -<TAB> offers global options" --help --version --color -- strata -
 # shellcheck disable=SC2086
 expect_has "strata migrate <TAB> offers every subcommand" $SUBS -- strata migrate ""
 expect_exact "strata migrate st<TAB>" "stamp status" -- strata migrate st
@@ -170,7 +189,7 @@ expect_has "strata migrate dump -<TAB>" -o --output -- strata migrate dump -
 expect_has "strata migrate accept --<TAB>" --all -- strata migrate accept --
 expect_has "strata migrate up <TAB> offers up's options" --dry-run --to -- strata migrate up ""
 expect_exact "strata migrate --color <TAB>" "always auto never" -- strata migrate --color ""
-expect_lacks "strata -<TAB> has no migrate options" --color --database -- strata -
+expect_lacks "strata -<TAB> has no migrate options" --database --dir -- strata -
 expect_exact "strata migrate up --color=al<TAB> (split at '=')" "always" -- strata migrate up --color = al
 expect_has "options after '-d sqlite:app.db' (split at ':')" --atomic -- strata migrate -d sqlite : app.db up --a
 expect_has "subcommand after '--lock-timeout 5 --dir migrations'" new up -- strata migrate --lock-timeout 5 --dir migrations ""
@@ -300,7 +319,7 @@ expect_exact "strata do<TAB> -> documents" "documents" -- strata "do"
 expect_has "strata ingest --<TAB>" $INGEST_OPTS -- strata ingest --
 expect_has "strata ingest -<TAB> offers the short options" -0 -q -v -h -- strata ingest -
 expect_lacks "strata ingest --<TAB> has no chunk, tokens or migrate options" --format --compat --separator --lossy --ids --database -- strata ingest --
-expect_exact "strata ingest --loader <TAB>" "code docx epub html markdown odt pdf pptx text" -- strata ingest --loader ""
+expect_exact "strata ingest --loader <TAB>" "code docx epub html man markdown odt pdf pptx text" -- strata ingest --loader ""
 expect_exact "strata ingest --strategy <TAB> (with auto)" "auto fixed markdown paragraph recursive sentence token" -- strata ingest --strategy ""
 expect_exact "strata ingest --strategy=a<TAB> (split at '=')" "auto" -- strata ingest --strategy = a
 expect_exact "strata ingest --unit <TAB>" "bytes chars tokens" -- strata ingest --unit ""

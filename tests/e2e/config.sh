@@ -137,6 +137,7 @@ cd "$P/sub/deeper" || exit 2
 case_ "embed and ask: [embed] and [llm] from strata.toml; flags and STRATA_LLM_* win"
 cp "$P/strata.toml" "$E2E_TMP/strata.toml.good"
 printf '\n[embed]\nprovider = "bogus-embed"\n\n[llm]\nprovider = "bogus-llm"\n' >>"$P/strata.toml"
+"$STRATA" trust "$P" >/dev/null  # providers that would send content apply in a trusted project only
 expect_exit 2 -- S embed
 expect_error_line "unknown provider 'bogus-embed'"
 expect_exit 0 -- S embed --provider local

@@ -36,7 +36,10 @@
 # overrides how the round trip is checked.
 # Usage: bash tests/e2e/diff_realworld.sh /path/to/strata   STRATA_MIGRATE_SETS=DIR to point elsewhere
 here=$(cd "$(dirname "$0")" && pwd)
+# The twelve sets of the shared data folder next to the repository when it is there; else the five
+# vendored in tests/data/migrate-sets (its README says which and why).
 SETS=${STRATA_MIGRATE_SETS:-$here/../../../shared/migrate-sets}
+[ -n "${STRATA_MIGRATE_SETS:-}" ] || [ -f "$SETS/compare-schema.py" ] || SETS=$here/../data/migrate-sets
 MYSQL_SETS=$here/data/mysql-sets
 KNOWN=$here/data/diff_realworld_known.tsv
 . "$here/lib.sh"
@@ -61,7 +64,7 @@ if [ -f "$SETS/compare-schema.py" ]; then
         PLAN+=("$(basename "$d")	$(sed -n 's/.*"engine": *"\([a-z]*\)".*/\1/p' "$d/expected.json")	${d%/}")
     done
 else
-    echo "diff_realworld: no migration sets at $SETS: only the MySQL sets"
+    echo "diff_realworld: no migration sets at $SETS: only the MySQL sets (the others are the migrate-sets folder of the shared data folder ../shared next to the repository, not part of it; put it there or point STRATA_MIGRATE_SETS at a copy)"
 fi
 for d in "$MYSQL_SETS"/*/migrations; do
     [ -d "$d" ] && PLAN+=("$(basename "$(dirname "$d")")__mysql	mysql	$d")

@@ -127,7 +127,7 @@ run strata_t search rolling back migrations --mode keyword
 expect_stderr_nomatch 'no vector'
 run strata_t collections --json
 expect_json_true "collections --json: embedded/chunks and the model" \
-    "d['embedded'] == $total - $waiting and d['chunks'] == $total and d['embedding'] == {'provider': 'local', 'model': 'hash-ngram-v2', 'dimensions': 384}"
+    "d['embedded'] == $total - $waiting and d['chunks'] == $total and d['embedding'] == {'provider': 'local', 'model': 'hash-ngram-v2', 'dimensions': 384, 'server': None}"
 run strata_t collections
 expect_stdout_match "^COLLECTION +DOCUMENTS +CHUNKS +VECTORS +SIZE +CHUNKING +MODEL +LAST INGESTED"
 expect_stdout_match "^default +[0-9]+ +$total +$((total - waiting))/$total .* local hash-ngram-v2 "
@@ -163,6 +163,7 @@ expect_stderr_match "· collection 'default', openai test-model \(8 dimensions\)
 
 case_ "server model: [ingest] embed = true in strata.toml does it too"
 printf '[ingest]\nembed = true\n\n[embed]\nbase_url = "%s"\n' "$URL" >strata.toml
+strata_t trust >/dev/null  # a project naming the embedding server: the user trusts it
 more_docs docs 3
 server_reset
 run strata_t ingest docs/ -q

@@ -45,6 +45,24 @@ lacks_text f.db "good/sample.docx" "deleted words" "docx: deleted revisions are 
 has_text f.db "good/sample.pptx" "Speaker note words." "pptx: speaker notes are text"
 has_text f.db good/sample.docx "charlie | delta" "docx: a table row"
 
+case_ "footnotes, endnotes and image descriptions of docx and odt are text a search finds"
+mkdir -p notes
+$DOCS docx-notes notes/notes.docx
+$DOCS odt-notes notes/notes.odt
+expect_exit 0 S ingest --store notes.db notes
+for k in docx odt; do
+    has_text notes.db notes/notes.$k "The quokka rule decides the order." "$k: footnote text"
+    has_text notes.db notes/notes.$k "Wombat migrations are listed last." "$k: endnote text"
+    has_text notes.db notes/notes.$k "[image: Schema diagram. The numbat table joins users to orders]" "$k: image title and description"
+done
+has_text notes.db notes/notes.docx "Migrations run in order[1]." "docx: the mark where the reference is"
+has_text notes.db notes/notes.odt "The appendix lists the rest[i]" "odt: the note's own citation"
+for word in quokka wombat numbat; do
+    expect_exit 0 S search --store notes.db "$word" --json
+    expect_stdout_match '"source": *"notes/notes\.docx"'
+    expect_stdout_match '"source": *"notes/notes\.odt"'
+done
+
 case_ "a package is found by its content when the extension says nothing, an unknown zip stays skipped"
 mkdir -p sniff
 $DOCS epub sniff/book.bin.data
@@ -230,6 +248,36 @@ expect_exit 2 S ingest --store x.db conv
 expect_stderr_match "config.toml:2: ingest.loaders: 'r/tf' is not a file extension"
 rm "$HOME/.config/strata/config.toml"
 assert_absent x.db
+
+case_ "compressed documents are read as their inner type; a gzip bomb, a truncated and a corrupt file are refused one line each"
+mkdir -p gz
+printf '# Zipped guide\n\nThe quokka setting lives here.\n' | gzip -c >gz/guide.md.gz
+printf '<html><head><title>Zipped page</title></head><body><h1>Zipped page</h1><p>wombat in html</p></body></html>' | gzip -c >gz/page.html.gz
+printf 'numbat in a changelog\n' | gzip -c >gz/changelog.Debian.gz
+printf '.TH FROB 1 "2024" "frob 1.0"\n.SH NAME\nfrob \\- twiddle the bits\n.SH OPTIONS\n.TP\n\\fB\\-\\-platypus\\fR\nenable the platypus mode\n' >gz/frob.1
+gzip -c gz/frob.1 >gz/frob.1.gz
+head -c 200M /dev/zero | gzip -c >gz/bomb.txt.gz
+seq 1 200000 | gzip -c | head -c 20000 >gz/cut.txt.gz
+{ printf '\037\213\010\000\000\000\000\000\000\003'; head -c 300 /dev/urandom; } >gz/bad.txt.gz
+tar -czf gz/archive.tar.gz gz/frob.1
+expect_exit 8 S ingest --store gz.db gz
+assert_eq markdown "$(q gz.db "SELECT loader FROM documents WHERE source = 'gz/guide.md.gz'")" ".md.gz read as markdown"
+assert_eq "Zipped guide" "$(q gz.db "SELECT title FROM documents WHERE source = 'gz/guide.md.gz'")" ".md.gz: title"
+assert_eq html "$(q gz.db "SELECT loader FROM documents WHERE source = 'gz/page.html.gz'")" ".html.gz read as html"
+assert_eq text "$(q gz.db "SELECT loader FROM documents WHERE source = 'gz/changelog.Debian.gz'")" "changelog.Debian.gz read as text"
+assert_eq "man|frob - twiddle the bits" "$(q gz.db "SELECT loader, title FROM documents WHERE source = 'gz/frob.1.gz'")" ".1.gz read as a man page"
+assert_eq "man" "$(q gz.db "SELECT loader FROM documents WHERE source = 'gz/frob.1'")" "a plain .1 read as a man page"
+has_text gz.db gz/frob.1.gz "--platypus" "man page: fonts and escapes resolved"
+lacks_text gz.db gz/frob.1 '\fB' "man page: no roff left"
+expect_stderr_match "gz/bomb\\.txt\\.gz: gzip data expands more than 200 times \\(.*a gzip bomb\\?\\)"
+expect_stderr_match "gz/cut\\.txt\\.gz: truncated gzip data"
+expect_stderr_match "gz/bad\\.txt\\.gz: not readable gzip data: "
+assert_eq 0 "$(q gz.db "SELECT count(*) FROM documents WHERE source IN ('gz/bomb.txt.gz', 'gz/cut.txt.gz', 'gz/bad.txt.gz')")" "nothing stored of the refused files"
+assert_eq 0 "$(q gz.db "SELECT count(*) FROM documents WHERE source = 'gz/archive.tar.gz'")" "a .tar.gz is skipped"
+expect_exit 0 S search --store gz.db quokka --json
+expect_stdout_match '"source": *"gz/guide\.md\.gz"'
+expect_exit 0 S search --store gz.db platypus --json
+expect_stdout_match '"source": *"gz/frob\.1\.gz"'
 
 case_ "a real converter: pandoc"
 if command -v pandoc >/dev/null 2>&1; then

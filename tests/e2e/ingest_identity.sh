@@ -122,6 +122,7 @@ sqlite3 old.db "INSERT INTO documents (collection_id, source, path, title, conte
   SELECT collection_id, path, path, title, content_hash, size_bytes, loader FROM documents WHERE source = 'old/docs/a.md'"
 assert_eq 3 "$(q old.db 'SELECT count(*) FROM documents')" "setup: a copy under the absolute id"
 printf '[store]\npath = "../old.db"\n' >old/strata.toml
+S trust old >/dev/null  # a store outside the project is the project's to choose once trusted
 cd old/docs
 expect_exit 0 -- S ingest --dry-run .
 expect_stderr_match 'would give'

@@ -56,6 +56,9 @@ e2e_init() {
         fi
     done
     E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-e2e-$E2E_NAME.XXXXXX")
+    # The user's own config folder (the user file, the trust file strata trust writes) is the
+    # test's, never the machine's: a test that wants one of its own sets XDG_CONFIG_HOME again.
+    export XDG_CONFIG_HOME="$E2E_TMP/.user-config"
     trap e2e_cleanup EXIT
     trap 'exit 130' INT TERM
     # Work on a private copy so a rebuild of the binary during the run
@@ -170,6 +173,11 @@ npm_install_pinned() {
     }
     touch "$marker"
 }
+
+# The Node the MCP inspector and the conformance suite need (22; Debian 12's nodejs is 18, which
+# lacks CustomEvent): npm's `node` package at this version, installed with npm_install_pinned
+# beside a test's other packages; its binary is then DIR/node_modules/.bin/node.
+NODE22_VERSION=22.23.3
 
 # --------------------------------------------------------------------------
 # Running commands
@@ -343,6 +351,7 @@ assert_absent() { if [ -e "$1" ]; then fail "file should not exist: $1"; else pa
 # on_pty STREAM COLS OTHERFILE CMD...: CMD with STREAM (stdout, stderr, or both) on a
 # pseudo-terminal COLS columns wide (0: the default size) and the other stream to OTHERFILE
 # (unused for both); what the terminal received is printed on stdout. Returns CMD's exit code.
+# Standard input is /dev/null, or the file $ON_PTY_STDIN names.
 on_pty() {
     python3 - "$@" <<'PY'
 import fcntl, os, pty, struct, subprocess, sys, termios
@@ -352,7 +361,8 @@ if cols > 0:
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
 with open(other, "wb") as o:
     out, err = (slave, slave) if stream == "both" else (slave, o) if stream == "stdout" else (o, slave)
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    stdin = open(os.environ["ON_PTY_STDIN"], "rb") if os.environ.get("ON_PTY_STDIN") else subprocess.DEVNULL
+    p = subprocess.Popen(cmd, stdin=stdin, stdout=out, stderr=err)
 os.close(slave)
 data = b""
 while True:

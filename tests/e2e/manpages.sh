@@ -18,7 +18,8 @@
 # mentions every long option of `strata CMD [SUB] --help`, that its OPTIONS
 # section has an item for each option the command defines and none for an
 # option it lacks (and that the commands this project has shipped are still
-# listed).
+# listed), and that the default each OPTIONS item states names the numbers the binary's help
+# gives (scripts/interface_text.py --only=man).
 # Prints "manpages: N passed, M failed"; exits non-zero on any failure.
 
 set -u
@@ -199,6 +200,15 @@ $("$bin" "$cmd" "$sub" --help 2>&1)" || fail "'strata $cmd $sub --help' exited n
             fail "strata-$cmd.1 OPTIONS lists options that 'strata $cmd [SUB] --help' lacks: $extra"
         fi
     done
+    # The defaults the OPTIONS items state agree with the binary's help (its numbers and values;
+    # scripts/interface_text.py, against `strata __complete-spec --json`).
+    if out=$(python3 "$MANDIR/../scripts/interface_text.py" --only=man "$bin" 2>&1); then
+        pass "the defaults in OPTIONS agree with the binary: $(printf '%s\n' "$out" | tail -n 1)"
+    else
+        while IFS= read -r line; do
+            case $line in *" checked, "*) ;; *) fail "$line" ;; esac
+        done <<<"$out"
+    fi
 fi
 
 echo "$NAME: $PASSED passed, $FAILED failed"

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # `strata mcp`: the Model Context Protocol server over stdio.
-#  - the protocol by hand (tests/e2e/mcp_raw.py): version negotiation, malformed JSON, batches,
-#    unknown methods, a request larger than the cap, notifications, end of input, stdout holding
-#    protocol lines only;
+#  - the protocol by hand (tests/e2e/mcp_raw.py): version negotiation, 2026-07-28's stateless
+#    requests and server/discover, malformed JSON, batches (2025-03-26 only), unknown methods, a
+#    request larger than the cap, notifications, end of input, stdout holding protocol lines only,
+#    a migration tool's error naming settings;
+#  - an HTML page (tests/e2e/mcp_html_lines.py): a search hit's lines read back hold the hit,
+#    headings on their own lines;
+#  - a hung embedding server (tests/e2e/mcp_hang.py): ping, tools/list and a keyword search are
+#    answered at once while a hybrid search waits, a cancelled call stops and is not answered,
+#    end of input ends the process within seconds;
 #  - real clients: the official TypeScript SDK's client (tests/e2e/mcp_client.mjs: every tool,
-#    resources, errors) and the MCP inspector's CLI mode (@modelcontextprotocol/inspector --cli), installed with npm into the build
-#    folder (mcp-clients/, kept between runs).
+#    resources, errors), run by the system's Node, and the MCP inspector's CLI mode
+#    (@modelcontextprotocol/inspector --cli), run by Node 22 from npm's `node` package (the
+#    inspector needs 22; Debian 12's nodejs is 18), all installed with npm into the build folder
+#    (mcp-clients/, kept between runs).
 # Usage: bash tests/e2e/mcp.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
 BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
@@ -14,6 +22,18 @@ e2e_init mcp "$@"
 SDK_VERSION=1.32.2
 INSPECTOR_VERSION=2.12.0
 CLIENTS="$BUILD_DIR/mcp-clients"
+
+# report_checks [PREFIX]: $OUT's lines "ok NAME", "FAIL NAME: why" and "note TEXT" (tests/e2e/
+# mcp_session.py's check) as passes, failures and notes.
+report_checks() {
+    while IFS= read -r line; do
+        case $line in
+            "ok "*) pass "${1-}${line#ok }" ;;
+            "FAIL "*) fail "${1-}${line#FAIL }" ;;
+            "note "*) note "${line#note }" ;;
+        esac
+    done <<<"$OUT"
+}
 
 # --- a store with two collections and a migrations project ---------------------------------
 mkdir -p docs notes project/migrations
@@ -60,14 +80,15 @@ printf '[migrate]\ndatabase = "sqlite:app.db"\n' >project/strata.toml
 # --- the protocol by hand ------------------------------------------------------------------
 case_ "the protocol by hand: negotiation, bad messages, caps, end of input"
 run python3 "$E2E_LIB_DIR/mcp_raw.py" "$STRATA" "$STORE"
-while IFS= read -r line; do
-    case $line in
-        "ok "*) pass "${line#ok }" ;;
-        "FAIL "*) fail "${line#FAIL }" ;;
-    esac
-done <<<"$OUT"
+report_checks
 [ "$RC" = 0 ] || fail "mcp_raw.py exited $RC: $ERR"
 printf '%s\n' "$OUT" | grep -q '^ok ' || fail "mcp_raw.py ran no check: $ERR"
+
+case_ "an HTML page: search's lines read back by read_document and resources/read, headings on their own lines"
+run python3 "$E2E_LIB_DIR/mcp_html_lines.py" "$STRATA" "$E2E_TMP"
+report_checks
+[ "$RC" = 0 ] || fail "mcp_html_lines.py exited $RC: $ERR"
+[ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 5 ] || fail "mcp_html_lines.py ran fewer checks than it has: $ERR"
 
 case_ "the project's migrations, and --no-migrate"
 printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"migrate_status","arguments":{}}}' >call.jsonl
@@ -82,6 +103,17 @@ run sh -c "printf '%s\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\
 expect_json_true "no store: tool error" 'd["result"]["isError"] is True and "no store at" in d["result"]["content"][0]["text"]'
 assert_absent "$E2E_TMP/none/store.db"
 
+case_ "a hung embedding server: ping and a keyword search answered at once, cancellation, end of input"
+. "$E2E_LIB_DIR/../servers/e2e_helpers.sh"
+start_server
+SERVED=$E2E_TMP/served.db
+(cd docs && "$STRATA" ingest --store "$SERVED" -q guide.md faq.md) || fail "ingest for the served store"
+"$STRATA" embed --store "$SERVED" --base-url "$URL" --model test-embed -q || fail "embed through the test server"
+run python3 "$E2E_LIB_DIR/mcp_hang.py" "$STRATA" "$SERVED" "$E2E_TMP/.port"
+report_checks
+[ "$RC" = 0 ] || fail "mcp_hang.py exited $RC: $ERR"
+[ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 10 ] || fail "mcp_hang.py ran fewer checks than it has: $ERR"
+
 # --- real clients --------------------------------------------------------------------------
 install_clients() {
     npm_install_pinned "$CLIENTS" "@modelcontextprotocol/sdk@$SDK_VERSION" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION"
@@ -94,25 +126,26 @@ elif ! install_clients; then
     fail "npm could not install @modelcontextprotocol/sdk@$SDK_VERSION into $CLIENTS"
 else
     E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client.mjs" "$CLIENTS" "$STRATA" "$STORE" "$E2E_TMP/project"
-    while IFS= read -r line; do
-        case $line in
-            "ok "*) pass "sdk: ${line#ok }" ;;
-            "FAIL "*) fail "sdk: ${line#FAIL }" ;;
-        esac
-    done <<<"$OUT"
+    report_checks "sdk: "
     [ "$RC" = 0 ] || fail "the SDK client exited $RC: $ERR"
     [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 40 ] || fail "the SDK client ran fewer checks than it has: $ERR"
 
-    case_ "the MCP inspector's CLI mode"
-    inspector() { E2E_CMD_TIMEOUT=60 run node "$CLIENTS/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js" --cli "$STRATA" mcp --store "$STORE" "$@"; }
-    inspector --method tools/list
-    expect_json_true "inspector: tools/list" 'sorted(t["name"] for t in d["tools"]) == ["list_collections","list_documents","migrate_check","migrate_status","read_document","search"]'
-    inspector --method tools/call --tool-name search --tool-arg query=rollback --tool-arg k=2
-    expect_json_true "inspector: tools/call search" 'd["structuredContent"]["hits"][0]["source"] == "guide.md" and len(d["structuredContent"]["hits"]) <= 2'
-    inspector --method resources/list
-    expect_json_true "inspector: resources/list" 'len(d["resources"]) == 5'
-    inspector --method resources/read --uri strata://default/faq.md
-    expect_json_true "inspector: resources/read" '"store.db" in d["contents"][0]["text"]'
+    case_ "the MCP inspector's CLI mode (Node $NODE22_VERSION)"
+    NODE22="$CLIENTS/node_modules/.bin/node"
+    if ! npm_install_pinned "$CLIENTS" "node@$NODE22_VERSION" 2>node22.log; then
+        skip "the inspector needs Node 22 and npm could not install node@$NODE22_VERSION into $CLIENTS: $(head -4 node22.log | tr -s ' \n' ' ')"
+    else
+        assert_eq "v$NODE22_VERSION" "$("$NODE22" --version)" "Node $NODE22_VERSION for the inspector"
+        inspector() { E2E_CMD_TIMEOUT=60 run "$NODE22" "$CLIENTS/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js" --cli "$STRATA" mcp --store "$STORE" "$@"; }
+        inspector --method tools/list
+        expect_json_true "inspector: tools/list" 'sorted(t["name"] for t in d["tools"]) == ["list_collections","list_documents","migrate_check","migrate_status","read_document","search"]'
+        inspector --method tools/call --tool-name search --tool-arg query=rollback --tool-arg k=2
+        expect_json_true "inspector: tools/call search" 'd["structuredContent"]["hits"][0]["source"] == "guide.md" and len(d["structuredContent"]["hits"]) <= 2'
+        inspector --method resources/list
+        expect_json_true "inspector: resources/list" 'len(d["resources"]) == 5'
+        inspector --method resources/read --uri strata://default/faq.md
+        expect_json_true "inspector: resources/read" '"store.db" in d["contents"][0]["text"]'
+    fi
 fi
 
 e2e_finish

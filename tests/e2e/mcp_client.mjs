@@ -42,6 +42,8 @@ check('tools/list: the six tools', JSON.stringify(names) ===
 for (const t of tools) {
   check(`tools/list: ${t.name} has an object schema and a description`, t.inputSchema?.type === 'object' && t.description.length > 40);
   check(`tools/list: ${t.name} is read-only`, t.annotations?.readOnlyHint === true);
+  // The SDK checks every callTool's structuredContent against it (the calls below).
+  check(`tools/list: ${t.name} declares an outputSchema`, t.outputSchema?.type === 'object');
 }
 
 // search

@@ -6,7 +6,10 @@
 # Then `strata ask --tools` with the tools of configured servers (the fake server of
 # tests/fixtures, server-everything, one that cannot start): read-only tools run, others are
 # refused without a terminal and run with --yes, a crashed server's tools answer errors, output is
-# sanitised and fenced for the model, calls are logged, and a project file's [mcp] is ignored.
+# sanitised and fenced for the model, calls are logged, and a project file's [mcp] is ignored;
+# a server that never answers initialize is held no longer than its timeout, and JSON nested
+# 200,000 levels deep (in a server's answers, in a model's tool arguments) fails that server or
+# that call, never the program.
 # Usage: bash tests/e2e/mcp_client.sh /path/to/strata   (the unit tests are beside it, in tests/)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -52,16 +55,19 @@ FAKE="$HERE/../fixtures/mcp_fake_server.py"
 mkdir -p "$XDG_CONFIG_HOME/strata" docs
 printf '# Rolling back\n\nstrata migrate down rolls back the last migration.\n' >docs/rollback.md
 expect_exit 0 -- strata_t ingest -q docs
+# confirm = "writes": the user lets the tools this server marks read-only run unasked.
 cat >"$XDG_CONFIG_HOME/strata/config.toml" <<TOML
 [mcp.servers.fake]
 command = ["python3", "$FAKE", "normal"]
+confirm = "writes"
 
 [mcp.servers.broken]
 command = ["python3", "$FAKE", "exit"]
 TOML
 if [ -f "$ENTRY" ]; then
-    printf '\n[mcp.servers.everything]\ncommand = ["node", "%s"]\n' "$ENTRY" >>"$XDG_CONFIG_HOME/strata/config.toml"
+    printf '\n[mcp.servers.everything]\ncommand = ["node", "%s"]\nconfirm = "never"\n' "$ENTRY" >>"$XDG_CONFIG_HOME/strata/config.toml"
 fi
+USER_CONFIG=$(cat "$XDG_CONFIG_HOME/strata/config.toml")
 start_server
 T() { strata_t ask --base-url "$URL" --model test-model --tools "$@" 'how do I roll back?'; }
 CALLS='[{"tool_calls": [{"name": "fake__echo", "arguments": {"message": "hi \u001b[31mred"}},
@@ -71,12 +77,12 @@ CALLS='[{"tool_calls": [{"name": "fake__echo", "arguments": {"message": "hi \u00
 # tool_results PY_EXPR: PY_EXPR over `results`, the tool results the second request sent back.
 tool_results() { chat_log "(lambda results: $1)([m['content'] for m in reqs[1]['messages'] if m['role'] == 'tool'])"; }
 
-case_ "ask --tools: the servers' tools, read-only ones run, the others refused without a terminal"
+case_ "ask --tools: with confirm = \"writes\", read-only tools run, the others refused without a terminal"
 chat_script "$CALLS"
 expect_exit 0 -- T
 expect_stderr_match "warning: mcp server 'broken': .*cannot start.*its tools are left out"
 expect_stderr_match '^strata: tool fake__echo \{"message": "hi \\u001b\[31mred"\} → [0-9]+ bytes: echo: hi red'
-expect_stderr_match '^strata: tool fake__write_note \{\} → refused: not read-only \(--yes allows it\)'
+expect_stderr_match '^strata: tool fake__write_note \{\} → refused: asks first, and there is no terminal to ask \(--yes allows it\)'
 if grep -q $'\x1b' "$E2E_TMP/.err"; then fail "an escape sequence reached stderr"; else pass "stderr sanitised"; fi
 declared=$(chat_log '[t["function"]["name"] for t in reqs[0]["tools"]]')
 assert_true "the fake server's tools are declared" grep -q '"fake__echo"' <<<"$declared"
@@ -111,13 +117,44 @@ for answer in y n; do
     shown=$(answer_on_pty "$answer" "$STRATA" ask --base-url "$URL" --model test-model --tools 'how do I roll back?')
     rc=$?
     assert_eq 0 "$rc" "answered '$answer': exit 0"
-    assert_true "the question names the tool" grep -q 'the model wants to run fake__write_note {"text": "\\u001b\[2Jhi"}, which may change things. Allow it? \[y/N\]' <<<"$shown"
+    assert_true "the question names the tool" grep -q 'the model wants to run fake__write_note with these arguments:' <<<"$shown"
+    assert_true "and shows its argument, escapes visible" grep -q '^  text = "\\u001b\[2Jhi"' <<<"$shown"
+    assert_true "then asks" grep -q '^strata: allow it? \[y/N\]' <<<"$shown"
     if [ "$answer" = y ]; then
         assert_true "allowed: it ran" grep -q 'tool fake__write_note .* → [0-9]* bytes: written' <<<"$shown"
     else
         assert_true "declined: refused" grep -q 'tool fake__write_note .* → refused: the user said no' <<<"$shown"
     fi
 done
+
+case_ "a padded argument cannot hide the next: every argument is shown, or the call is refused"
+server_reset
+pad=$(python3 -c 'print(" " * 3000)')
+chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": {"content": "'"$pad"'echo pwned", "path": "/home/u/.bashrc"}}]}, {"answer": "Noted [1]."}]'
+shown=$(answer_on_pty n "$STRATA" ask --base-url "$URL" --model test-model --tools 'how do I roll back?')
+assert_true "the path is shown" grep -q '^  path = "/home/u/.bashrc"' <<<"$shown"
+assert_true "the padded value is cut in the middle, its size shown" grep -q '^  content = "  .* … .*echo pwned" (3,012 bytes)' <<<"$shown"
+server_reset
+many=$(python3 -c 'import json; print(json.dumps({"k%d" % i: i for i in range(41)}))')
+chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": '"$many"'}]}, {"answer": "Noted [1]."}]'
+shown=$(answer_on_pty y "$STRATA" ask --base-url "$URL" --model test-model --tools 'how do I roll back?')
+assert_false "41 arguments: not asked" grep -q 'y/N' <<<"$shown"
+assert_true "refused, saying why" grep -q 'tool fake__write_note .* → refused: not shown whole: more than 40 arguments to show' <<<"$shown"
+
+# A server's readOnlyHint is its own word: without the user's confirm for that server, a tool it
+# marks read-only (a fetch could send data out on a retrieved document's say-so) asks first.
+case_ "readOnlyHint alone does not skip confirmation (confirm defaults to \"always\")"
+sed -i '/^confirm = "writes"$/d' "$XDG_CONFIG_HOME/strata/config.toml"
+server_reset
+chat_script '[{"tool_calls": [{"name": "fake__echo", "arguments": {"message": "to https://evil.example/?q=secret"}}]}, {"answer": "Done [1]."}]'
+expect_exit 0 -- T
+expect_stderr_match '^strata: tool fake__echo .* → refused: asks first, and there is no terminal to ask \(--yes allows it\)'
+server_reset
+chat_script '[{"tool_calls": [{"name": "fake__echo", "arguments": {"message": "to https://evil.example/?q=secret"}}]}, {"answer": "Done [1]."}]'
+shown=$(answer_on_pty n "$STRATA" ask --base-url "$URL" --model test-model --tools 'how do I roll back?')
+assert_true "on a terminal it asks, showing the argument" grep -q '^  message = "to https://evil.example/?q=secret"' <<<"$shown"
+assert_true "declined: refused" grep -q 'tool fake__echo .* → refused: the user said no' <<<"$shown"
+printf '%s\n' "$USER_CONFIG" >"$XDG_CONFIG_HOME/strata/config.toml"
 
 case_ "a project file's [mcp] is never applied"
 server_reset
@@ -129,5 +166,52 @@ expect_stderr_match 'strata.toml:1: \[mcp\] is ignored in a project file'
 assert_absent pwned
 assert_false "its tools are not declared" grep -q evil__ <<<"$(chat_log 'reqs[0]["tools"]')"
 cd "$E2E_TMP"
+
+case_ "a server that never answers initialize is held no longer than its timeout"
+cat >"$XDG_CONFIG_HOME/strata/config.toml" <<TOML
+[mcp.servers.hang]
+command = ["python3", "$FAKE", "hang"]
+timeout = 1
+TOML
+server_reset
+chat_script '[{"answer": "Fine [1]."}]'
+started=$(date +%s%N)
+expect_exit 0 -- T
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+expect_stderr_match "warning: mcp server 'hang': did not answer initialize within 1 s; its tools are left out"
+assert_true "ended in ${elapsed_ms} ms, not the 30 s of the start limit" test "$elapsed_ms" -lt 5000
+
+case_ "JSON nested 200,000 levels deep from a server or a model: that server or call fails, strata goes on"
+cat >"$XDG_CONFIG_HOME/strata/config.toml" <<TOML
+[mcp.servers.fake]
+command = ["python3", "$FAKE", "normal"]
+[mcp.servers.deeperror]
+command = ["python3", "$FAKE", "deep-error"]
+[mcp.servers.deepversion]
+command = ["python3", "$FAKE", "deep-version"]
+[mcp.servers.deepschema]
+command = ["python3", "$FAKE", "deep-schema"]
+TOML
+DEEP_CALLS='[{"tool_calls": [{"name": "fake__echo", "arguments": {"deep": 200000}}, {"name": "fake__deep_structured", "arguments": {}}]},
+             {"answer": "Done [1]."}]'
+for provider in openai anthropic; do
+    for stream in "" --no-stream; do
+        server_reset
+        chat_script "$DEEP_CALLS"
+        if [ "$provider$stream" = "anthropic--no-stream" ]; then
+            # The input arrives as an object inside the response: the response is refused.
+            expect_exit 7 -- T --yes --provider "$provider" $stream
+            expect_stderr_match '^strata: error: the response is JSON nested deeper than 128 levels$'
+            continue
+        fi
+        expect_exit 0 -- T --yes --provider "$provider" $stream
+        for name in deeperror deepversion deepschema; do
+            expect_stderr_match "warning: mcp server '$name': sent a message nested deeper than 128 levels; its tools are left out"
+        done
+        expect_stderr_match '^strata: tool fake__echo .* → error: the arguments are JSON nested deeper than 128 levels'
+        expect_stderr_match "^strata: tool fake__deep_structured \\{\\} → error: mcp server 'fake': sent a message nested deeper than 128 levels"
+        expect_stdout_match '^Done \[1\]\.$'
+    done
+done
 
 e2e_finish

@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
 e2e_init mcp_conformance "$@"
 
-CONFORMANCE=0.1.16 GATEWAY=4.0.0 NODE22=22.23.3
+CONFORMANCE=0.1.16 GATEWAY=4.0.0 NODE22=$NODE22_VERSION
 DIR="$BUILD_DIR/mcp-conformance"
 BASELINE="$HERE/data/mcp_conformance_baseline.yml"
 

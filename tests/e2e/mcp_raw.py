@@ -5,90 +5,70 @@ Prints one line per check, "ok NAME" or "FAIL NAME: why". Every read has a deadl
 server that hangs fails the check instead of the run.
 """
 import json
-import os
-import select
 import subprocess
 import sys
-import time
+
+import mcp_session
+from mcp_session import Session, check
 
 STRATA, STORE = sys.argv[1], sys.argv[2]
-failed = 0
-
-
-def check(name, cond, why=""):
-    global failed
-    if cond:
-        print("ok " + name)
-    else:
-        failed += 1
-        print("FAIL %s: %s" % (name, why))
-
-
-class Session:
-    def __init__(self, *args):
-        self.p = subprocess.Popen([STRATA, "mcp", "--store", STORE, *args], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.buf = b""
-
-    def send(self, data):
-        if isinstance(data, (dict, list)):
-            data = json.dumps(data)
-        if isinstance(data, str):
-            data = data.encode()
-        self.p.stdin.write(data + b"\n")
-        self.p.stdin.flush()
-
-    def line(self, timeout=10):
-        deadline = time.time() + timeout
-        while b"\n" not in self.buf:
-            left = deadline - time.time()
-            if left <= 0 or not select.select([self.p.stdout], [], [], left)[0]:
-                return None
-            chunk = os.read(self.p.stdout.fileno(), 1 << 20)
-            if not chunk:
-                return None
-            self.buf += chunk
-        raw, self.buf = self.buf.split(b"\n", 1)
-        return raw
-
-    def reply(self, timeout=10):
-        raw = self.line(timeout)
-        return None if raw is None else json.loads(raw)
-
-    def request(self, id_, method, params=None):
-        msg = {"jsonrpc": "2.0", "id": id_, "method": method}
-        if params is not None:
-            msg["params"] = params
-        self.send(msg)
-        return self.reply()
-
-    def close(self, timeout=10):
-        self.p.stdin.close()
-        try:
-            rc = self.p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            rc = None
-        rest = self.p.stdout.read()
-        err = self.p.stderr.read()
-        return rc, self.buf + rest, err
+mcp_session.STRATA, mcp_session.STORE = STRATA, STORE
 
 
 def init_params(version):
     return {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}
 
 
-# Version negotiation: each revision strata speaks is given back; an unknown one gets the newest.
-for version in ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "1999-01-01"]:
+# Version negotiation: each revision initialize negotiates is given back; an unknown one gets the
+# newest of them (2026-07-28 has no initialize).
+for version in ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "2026-07-28", "1999-01-01"]:
     s = Session()
     r = s.request(1, "initialize", init_params(version))
-    want = version if version != "1999-01-01" else "2025-11-25"
+    want = version if version not in ("1999-01-01", "2026-07-28") else "2025-11-25"
     got = r and r.get("result", {}).get("protocolVersion")
     check("initialize %s answers %s" % (version, want), got == want, r)
     s.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
     r = s.request(2, "ping")
     check("initialize %s: initialized gets no reply, ping does" % version, r == {"jsonrpc": "2.0", "id": 2, "result": {}}, r)
     s.close()
+
+# 2026-07-28, stateless: no initialize; each request names its revision in _meta.
+META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "1"}}
+s = Session()
+r = s.request(1, "server/discover", {"_meta": META})
+res = (r or {}).get("result", {})
+check("2026-07-28: server/discover lists 2026-07-28 and 2025-11-25",
+      res.get("supportedVersions", [])[:2] == ["2026-07-28", "2025-11-25"] and res.get("resultType") == "complete" and
+      res.get("_meta", {}).get("io.modelcontextprotocol/serverInfo", {}).get("name") == "strata", r)
+r = s.request(2, "tools/call", {"name": "search", "arguments": {"query": "rollback", "k": 1}, "_meta": META})
+res = (r or {}).get("result", {})
+check("2026-07-28: a tool call without initialize", res.get("resultType") == "complete" and not res.get("isError") and
+      res["structuredContent"]["hits"][0]["source"] == "guide.md", r)
+r = s.request(3, "tools/list", {"_meta": META})
+tools = (r or {}).get("result", {}).get("tools", [])
+check("2026-07-28: tools/list is cacheable and every tool has an outputSchema",
+      r["result"].get("ttlMs", -1) >= 0 and r["result"].get("cacheScope") in ("public", "private") and len(tools) == 6 and
+      all(t.get("outputSchema", {}).get("type") == "object" for t in tools), r)
+r = s.request(4, "tools/list", {"_meta": dict(META, **{"io.modelcontextprotocol/protocolVersion": "2030-01-01"})})
+check("an unsupported revision: -32022 with the supported ones", r and r["error"]["code"] == -32022 and
+      "2026-07-28" in r["error"]["data"]["supported"] and r["error"]["data"]["requested"] == "2030-01-01", r)
+r = s.request(5, "resources/read", {"uri": "strata://default/absent.md", "_meta": META})
+check("2026-07-28: a resource that is not there is -32602", r and r["error"]["code"] == -32602, r)
+r = s.request(6, "tools/call", {"name": "migrate_status", "arguments": {}, "_meta": META})
+text = (r or {}).get("result", {}).get("content", [{}])[0].get("text", "")
+check("a migrate tool's error names settings, not flags", r["result"]["isError"] and " --" not in text and "[migrate]" in text, text)
+s.close()
+
+# Batches: only in a 2025-03-26 session, answered with one line.
+s = Session()
+s.request(1, "initialize", init_params("2025-03-26"))
+s.send([{"jsonrpc": "2.0", "id": 2, "method": "ping"},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_collections", "arguments": {}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"}])
+r = s.reply()
+check("2025-03-26: a batch gets one array of replies", isinstance(r, list) and sorted(x["id"] for x in r) == [2, 3], r)
+s.close()
 
 s = Session()
 r = s.request("a-string-id", "initialize", init_params("2025-11-25"))
@@ -102,7 +82,7 @@ r = s.reply()
 check("malformed JSON: parse error -32700, id null", r and r["error"]["code"] == -32700 and r["id"] is None, r)
 s.send([{"jsonrpc": "2.0", "id": 5, "method": "ping"}])
 r = s.reply()
-check("a batch: invalid request -32600", r and r["error"]["code"] == -32600, r)
+check("a batch in a 2025-11-25 session: invalid request -32600", r and r["error"]["code"] == -32600, r)
 s.send({"jsonrpc": "1.0", "id": 6, "method": "ping"})
 r = s.reply()
 check("jsonrpc 1.0: -32600 with its id", r and r["error"]["code"] == -32600 and r["id"] == 6, r)
@@ -147,6 +127,14 @@ r = s.reply(30)
 check("a 5 MiB line: -32600 saying it is too large", r and r["error"]["code"] == -32600 and "larger than" in r["error"]["message"], r)
 r = s.request(20, "ping")
 check("after the large line the session goes on", r and r["id"] == 20, r)
+# A line nesting 60,000 levels (120 KB) crashed the server: refused unread, the session goes on.
+s.send('{"jsonrpc":"2.0","id":23,"method":"tools/call","params":{"name":"search","arguments":{"query":' +
+       "[" * 60000 + "]" * 60000 + "}}}")
+r = s.reply()
+check("a 60,000-deep line: -32600 saying how deep", r and r["error"]["code"] == -32600 and
+      r["error"]["message"] == "message nested deeper than 128 levels, not read", r)
+r = s.request(24, "ping")
+check("after the deep line the session goes on", r and r["id"] == 24, r)
 # A CRLF line and blank lines.
 s.send(b'{"jsonrpc":"2.0","id":21,"method":"ping"}\r\n\n   ')
 r = s.reply()
@@ -194,4 +182,4 @@ except subprocess.TimeoutExpired:
     s.p.kill()
     check("a client that closes both pipes: the server ends", False, "still running after 10 s")
 
-sys.exit(1 if failed else 0)
+sys.exit(1 if mcp_session.failed else 0)

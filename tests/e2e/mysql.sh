@@ -230,13 +230,14 @@ URL=$(fresh_db tokens)
 rm -rf mp && mkdir mp
 printf -- '-- migrate:up envsub:on\nINSERT INTO tokens VALUES (%s);\n-- migrate:down\n' "'\${APP_TOKEN}'" >mp/1_token.sql
 mkdir -p envproj2 && printf 'DATABASE_URL=%s\n' "$URL" >envproj2/.env
+"$STRATA" trust envproj2 >/dev/null  # its migrations' envsub:on markers are granted; its .env server is not trusted
 (cd envproj2 && APP_TOKEN=tok-5a4b3c2d expect_exit 2 -- "$STRATA" migrate --dir ../mp up)
 expect_error_line '1_token.sql:2: \$\{APP_TOKEN\} is not expanded for a database server that ./.env chose'
 expect_output_nomatch 'tok-5a4b3c2d'
 (cd envproj2 && APP_TOKEN=tok-5a4b3c2d STRATA_TRUSTED_ENDPOINTS="mysql://127.0.0.1:$PORT" expect_exit 6 -- "$STRATA" migrate --dir ../mp up)
 expect_error_line "1_token.sql:2:1: ERROR 1146 \\(42S02\\): Table 'tokens.tokens' doesn't exist"
 sql tokens "CREATE TABLE tokens (v VARCHAR(10))"
-(cd envproj2 && APP_TOKEN=tok-5a4b3c2d-too-long STRATA_TRUSTED_ENDPOINTS="mysql://127.0.0.1:$PORT" expect_exit 6 -- "$STRATA" migrate --dir ../mp up)
+(cd envproj2 && APP_TOKEN=tok-5a4b3c2d-0123456789 STRATA_TRUSTED_ENDPOINTS="mysql://127.0.0.1:$PORT" expect_exit 6 -- "$STRATA" migrate --dir ../mp up)
 expect_error_line "Data too long for column"
 expect_output_nomatch 'tok-5a4b3c2d'
 (cd envproj2 && APP_TOKEN=tok-5a4b STRATA_TRUSTED_ENDPOINTS="mysql://127.0.0.1:$PORT" expect_exit 0 -- "$STRATA" migrate --dir ../mp up)

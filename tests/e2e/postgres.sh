@@ -131,7 +131,7 @@ expect_exit 7 -- "$STRATA" migrate -d "$BASE/no_such_db" --dir m2 status
 expect_error_line 'database "no_such_db" does not exist'
 no_password_in_output
 
-case_ "scram-sha-256 login through strata's HMAC_Init_ex (core/migrate/pq_hmac.cpp)"
+case_ "scram-sha-256 login through strata's HMAC_Init_ex (core/migrate/engines/postgres/pq_hmac.cpp)"
 # libpq's key stretching must bind to the executable's HMAC_Init_ex, and a login through it works
 # (right password: exit 0; the wrong one was refused above).
 if nm -D --defined-only "$STRATA" | grep -qw HMAC_Init_ex; then

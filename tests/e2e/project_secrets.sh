@@ -6,6 +6,9 @@
 # file that chose the server is named on stderr. Passwords inside URLs are refused in files and
 # masked where strata shows or stores a URL (`strata config`, messages, llm_calls, `logs`).
 # Each case has its positive control: the same secret does go where the user chose.
+# The projects here are trusted (`strata trust`, strata-security(7)): trusting a project lets its
+# settings choose servers, but never lets its files send the user's keys to them; an untrusted
+# project's servers are not used at all (tests/e2e/trust.sh).
 #
 # Usage: bash tests/e2e/project_secrets.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +42,7 @@ base_url = "$URL"
 model = "test-model"
 api_key_env = "AWS_SECRET_ACCESS_KEY"
 EOF
+strata_t trust >/dev/null 2>&1  # the project is trusted: its servers are used, its key choice is not
 server_reset
 expect_exit 0 -- strata_t ask --store store.db --no-cache 'how do I roll back?'
 assert_eq "" "$(auth_seen)" "no Authorization header reached the project's server"
@@ -69,6 +73,7 @@ assert_eq "0" "$(ctl_out GET /_control/log | python3 -c 'import json,sys; print(
 
 case_ "a project file may not trust servers for the user"
 printf '[trust]\nendpoints = "http://127.0.0.1:%s"\n' "$PORT" >>strata.toml
+strata_t trust >/dev/null 2>&1
 server_reset
 expect_exit 2 -- strata_t ask --store store.db --no-cache 'how do I roll back?'
 expect_stderr_match "strata.toml:6:[0-9]*: trust.endpoints is read from your own config file"
@@ -79,6 +84,7 @@ cat >strata.toml <<EOF
 [embed]
 base_url = "$URL"
 EOF
+strata_t trust >/dev/null 2>&1  # the project is trusted: its servers are used, its key choice is not
 server_reset
 expect_exit 0 -- strata_t ingest --store embedded.db docs
 expect_exit 0 -- strata_t embed --store embedded.db --provider openai --model test-embed --dimensions 8
@@ -96,6 +102,7 @@ cat >strata.toml <<EOF
 [rerank]
 base_url = "$URL"
 EOF
+strata_t trust >/dev/null 2>&1  # the project is trusted: its servers are used, its key choice is not
 server_reset
 expect_exit 0 -- strata_t search --store store.db --rerank rollback
 assert_eq "" "$(auth_seen)" "no Authorization header to the reranker"

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# The real-world migration sets (../shared/migrate-sets: dbmate and golang-migrate projects, SQLite
-# and PostgreSQL) applied with strata and compared with the peers' recorded outcomes and schemas by
+# The real-world migration sets (../shared/migrate-sets, or the five of them in tests/data/migrate-sets:
+# dbmate and golang-migrate projects, SQLite and PostgreSQL) applied with strata and compared with the peers' recorded outcomes and schemas by
 # tests/realworld/migrate_sets.py: up, schema, down one at a time, check --drift, check --roundtrip.
-# CTest label `realworld`. Skips (77) when the sets are absent; the PostgreSQL sets are checked on a
+# CTest label `realworld`. Skips (77) only when STRATA_MIGRATE_SETS names no sets; the PostgreSQL sets are checked on a
 # throwaway server (tests/servers/pg_server.sh) and skipped, saying so, without the server binaries.
 # Usage: bash tests/e2e/realworld_migrate.sh /path/to/strata   STRATA_MIGRATE_SETS=DIR to point elsewhere
 here=$(cd "$(dirname "$0")" && pwd)
+# The twelve sets of the shared data folder next to the repository when it is there; else the five
+# vendored in tests/data/migrate-sets (its README says which and why).
 SETS=${STRATA_MIGRATE_SETS:-$here/../../../shared/migrate-sets}
+[ -n "${STRATA_MIGRATE_SETS:-}" ] || [ -f "$SETS/compare-schema.py" ] || SETS=$here/../data/migrate-sets
 SERVER=$here/../servers/pg_server.sh
 . "$here/lib.sh"
 e2e_init realworld_migrate "$@"
 
 if [ ! -f "$SETS/compare-schema.py" ]; then
-    echo "realworld_migrate: SKIP: no migration sets at $SETS"
+    echo "realworld_migrate: SKIP: no migration sets at $SETS (STRATA_MIGRATE_SETS)"
     exit 77
 fi
 SETS=$(cd "$SETS" && pwd)

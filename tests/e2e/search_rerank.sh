@@ -67,6 +67,7 @@ base_url = "$URL"
 api_key_env = "RERANK_KEY"
 candidates = 2
 TOML
+"$STRATA" trust proj >/dev/null  # its reranker is used once trusted; its key choice never is
 run sh -c 'cd proj && "$1" search backup restore vault --mode keyword --json -k 1' sh "$STRATA"
 assert_eq 0 "$RC" "[search] rerank and [rerank] from strata.toml"
 expect_stderr_match "warning: .*strata.toml:[0-9]+: rerank.api_key_env is ignored in a project's strata.toml"

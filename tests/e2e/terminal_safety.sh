@@ -18,15 +18,24 @@ export NO_COLOR=1 HOME="$E2E_TMP/home" XDG_CONFIG_HOME="$E2E_TMP/home/.config"
 mkdir -p "$HOME"
 start_server
 
-# The payload, and a form without '/' for file names.
-P=$'\e]52;c;cHduZWQ=\a\e]8;;http://evil.example/\e\\link\e]8;;\e\\\e]0;PWNED\a\e[2J\xc2\x9b2J\xe2\x80\xae'
-PF=$'\e]52;c;cHduZWQ=\a\e]0;PWNED\a\e[2J\xc2\x9b2J\xe2\x80\xae'
+# The payload, and a form without '/' for file names; both end with the direction marks LRM,
+# RLM and ALM.
+P=$'\e]52;c;cHduZWQ=\a\e]8;;http://evil.example/\e\\link\e]8;;\e\\\e]0;PWNED\a\e[2J\xc2\x9b2J\xe2\x80\xae\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c'
+PF=$'\e]52;c;cHduZWQ=\a\e]0;PWNED\a\e[2J\xc2\x9b2J\xe2\x80\xae\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c'
 
 # tty CMD...: CMD with stdout and stderr on one pseudo-terminal; the bytes it received go to
 # $E2E_TMP/.tty, the exit code to RC.
 tty_run() {
     E2E_CMD="$*"
     on_pty both 0 /dev/null "$@" >"$E2E_TMP/.tty"
+    RC=$?
+}
+# tty_input FILE CMD...: as tty_run, standard input read from FILE.
+tty_input() {
+    local input=$1
+    shift
+    E2E_CMD="$* <$input"
+    ON_PTY_STDIN=$input on_pty both 0 /dev/null "$@" >"$E2E_TMP/.tty"
     RC=$?
 }
 
@@ -41,7 +50,8 @@ import sys
 data = open(sys.argv[1], "rb").read()
 for allowed in (b"\r\x1b[2K", b"\r\x1b[K"):
     data = data.replace(allowed, b"\r")
-bad = [(b"\x1b", "ESC"), (b"\x07", "BEL"), (b"\xc2\x9b", "C1 CSI"), (b"\xe2\x80\xae", "RLO")]
+bad = [(b"\x1b", "ESC"), (b"\x07", "BEL"), (b"\xc2\x9b", "C1 CSI"), (b"\xe2\x80\xae", "RLO"),
+       (b"\xe2\x80\x8e", "LRM"), (b"\xe2\x80\x8f", "RLM"), (b"\xd8\x9c", "ALM")]
 for needle, name in bad:
     at = data.find(needle)
     if at >= 0:
@@ -133,6 +143,7 @@ tty_run "$STRATA" search --store s.db --mode hybrid --base-url "$URL" --explain 
 expect_clean 0 "search's summary (the collection's model)"
 shown "search summary" "hybrid search"
 printf '[llm]\nmodel = "%s"\n' "$(printf '%s' "$P" | python3 -c 'import sys,json; print(json.dumps(sys.stdin.read())[1:-1])')" >strata.toml
+"$STRATA" trust >/dev/null 2>&1  # a model named by the project applies once trusted
 tty_run "$STRATA" ask --store s.db --collection recs --base-url "$URL" --no-cache 'what about rollback?'
 expect_clean 0 "ask's footer (a model named in strata.toml)"
 tty_run "$STRATA" config
@@ -178,5 +189,38 @@ tty_run "$STRATA" tokens "docs/note$PF.md" docs/plain.txt
 expect_clean 0 "tokens"
 tty_run "$STRATA" tokens --truncate 5 "docs/note$PF.md"
 expect_clean 0 "tokens --truncate"
+
+# What no printer sanitises itself: the filter on the terminal (cli/terminal_filter.h).
+case_ "the terminal filter: --json, messages of several lines, chat's /model"
+tty_run "$STRATA" documents show --store s.db --json "docs/note$PF.md"
+expect_clean 0 "documents show --json (JSON strings keep bidi controls and C1 controls raw)"
+shown "documents show --json" "Rolling back"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]' "$E2E_TMP/.tty" &&
+    pass "documents show --json at a terminal is still JSON" || fail "documents show --json at a terminal is not JSON"
+printf '[store]\ncollection = "%s"\n' "$(printf 'c%s' "$P" | python3 -c 'import sys,json; print(json.dumps(sys.stdin.read())[1:-1])')" >strata.toml
+tty_run "$STRATA" config --json
+expect_clean 0 "config --json (a value from strata.toml)"
+shown "config --json" "store.collection"
+rm strata.toml
+# A CHECK constraint's name with a newline and a line like strata's own: SQLite's error quotes it.
+mkdir -p forged
+printf -- '-- migrate:up\nCREATE TABLE t (x, CONSTRAINT "c\nstrata: applied 999 fake" CHECK (x > 0));\nINSERT INTO t VALUES (-1);\n-- migrate:down\n' \
+    >forged/20240101000000_forged.sql
+tty_run "$STRATA" migrate -d sqlite:forged.db --dir forged up
+expect_clean 6 "migrate up: an error of two lines"
+if grep -qa '^strata: applied 999' "$E2E_TMP/.tty"; then
+    fail "the error's second line printed as a line of its own: $(tr -d '\r' <"$E2E_TMP/.tty")"
+else
+    pass "no forged 'strata: applied' line"
+fi
+grep -qa '^strata: error: .*CHECK constraint failed: c strata: applied 999 fake' "$E2E_TMP/.tty" &&
+    pass "the error is one line, all of it shown" || fail "the error line: $(tr -d '\r' <"$E2E_TMP/.tty")"
+printf '/model m%s\n/model\n' "$P" >chat.in
+tty_input chat.in "$STRATA" chat --store s.db --collection recs --base-url "$URL" --model first
+expect_clean 0 "chat: /model with the payload, echoed"
+shown "chat /model" "(openai, $URL)"
+# strata's own colours still reach the terminal.
+tty_run "$STRATA" --color always documents list --store s.db
+if grep -qaF $'\e[1mSOURCE\e[0m' "$E2E_TMP/.tty"; then pass "--color always: strata's own colours pass"; else fail "--color always: no colour on the terminal"; fi
 
 e2e_finish

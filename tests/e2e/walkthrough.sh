@@ -653,6 +653,12 @@ case_ "\${NAME} placeholders: envsub:on sections and --envsub; values never prin
 mkdir -p migrations
 printf -- '-- migrate:up envsub:on\nCREATE TABLE ${APP_TABLE} (id INTEGER, token TEXT DEFAULT %s);\n\n-- migrate:down envsub:on\nDROP TABLE ${APP_TABLE};\n' "'\${APP_TOKEN}'" >migrations/1_table.sql
 printf -- '-- migrate:up\nCREATE TABLE plain (note TEXT DEFAULT %s);\n-- migrate:down\nDROP TABLE plain;\n' "'\${APP_TOKEN}'" >migrations/2_plain.sql
+# The marker is the project's request for the user's environment: granted once the user trusts
+# the project (strata-security(7)), or with the user's own --envsub.
+APP_TABLE=t expect_exit 2 -- strata_t migrate -d sqlite:e.db up
+expect_error_line '^strata: error: ./migrations/1_table.sql:2: \$\{APP_TABLE\}: the section asks \(envsub:on\) to expand your environment, and this project is not trusted$'
+assert_eq "" "$( [ -e e.db ] && sqlite3 e.db .tables)" "nothing was created"
+expect_exit 0 -- strata_t trust
 expect_exit 3 -- strata_t migrate -d sqlite:e.db up
 expect_error_line '^strata: error: ./migrations/1_table.sql:2: \$\{APP_TABLE\} is not set$'
 assert_eq "" "$( [ -e e.db ] && sqlite3 e.db .tables)" "nothing was created"
@@ -671,6 +677,7 @@ expect_exit 0 -- strata_t migrate -d sqlite:e.db down --steps 2
 expect_exit 0 -- strata_t migrate -d sqlite:e.db --envsub up
 assert_eq "tok-9f8e7d6c" "$(sqlite3 e.db "SELECT dflt_value FROM pragma_table_info('plain')" | tr -d "'")" "--envsub: every section"
 printf '[migrate]\nenvsub = true\n' >strata.toml
+strata_t trust >/dev/null  # a project that expands the environment: the user trusts it
 expect_exit 0 -- strata_t migrate -d sqlite:e.db down --dry-run
 expect_stdout_match '^DROP TABLE plain;'
 expect_exit 0 -- strata_t config

@@ -91,7 +91,8 @@ above, or a streamed answer shaped by any of:
   context_too_long  answer the provider's 400 for a prompt over the model's window
   not_streamed    answer with one JSON body even though the request asked for a stream
   tool_calls      the model asks for tools: a list of {"name", "arguments", "id"} ("arguments" an
-                  object, or a string sent as it is, e.g. malformed JSON; "id" defaults to
+                  object, or a string sent as it is, e.g. malformed JSON, or "deep": N for
+                  {"query": [[…]]} nested N levels, written by the server; "id" defaults to
                   call_N / toolu_N). The text, if any, is "answer" (default none); the response
                   ends with finish_reason "tool_calls" (Anthropic: stop_reason "tool_use"), and
                   streamed arguments arrive in two pieces (input_json_delta for Anthropic)
@@ -546,11 +547,16 @@ class Handler(BaseHTTPRequestHandler):
             text = "".join(pieces)
             if kind == "messages":
                 content = [{"type": "text", "text": text}] if text or not calls else []
-                content += [{"type": "tool_use", "id": c["id"], "name": c["name"], "input": json.loads(c["arguments"] or "{}")}
-                            for c in calls]
+                content += [{"type": "tool_use", "id": c["id"], "name": c["name"], "input": "\x00input%d" % i}
+                            for i, c in enumerate(calls)]
                 body = {"id": "msg_test", "type": "message", "role": "assistant", "model": model,
                         "content": content, "stop_reason": "tool_use" if calls else "end_turn",
                         "usage": {"input_tokens": usage["in"], "output_tokens": usage["out"]}}
+                # Each input is its arguments' text spliced in as written: Python's json can
+                # neither read nor write JSON as deep as a test may send.
+                body = json.dumps(body)
+                for i, c in enumerate(calls):
+                    body = body.replace(json.dumps("\x00input%d" % i), c["arguments"] or "{}", 1)
             else:
                 message = {"role": "assistant", "content": text if text or not calls else None}
                 if calls:
@@ -747,6 +753,8 @@ def tool_calls_of(b, kind):
     out = []
     for n, c in enumerate(b.get("tool_calls") or [], start=1):
         args = c.get("arguments", {})
+        if isinstance(args, dict) and set(args) == {"deep"}:
+            args = '{"query": ' + "[" * args["deep"] + "]" * args["deep"] + "}"
         out.append({"id": c.get("id", ("toolu_%d" if kind == "messages" else "call_%d") % n), "name": c["name"],
                     "arguments": args if isinstance(args, str) else json.dumps(args)})
     return out

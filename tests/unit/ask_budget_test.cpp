@@ -99,5 +99,20 @@ TEST(AskBudget, PromptTokensCountTheQuestionAndEachTurnWithTheirMessages) {
   EXPECT_GT(prompt_tokens("and a down migration?", team, {}, tokenizer::Encoding::cl100k_base).question, alone.question);
 }
 
+TEST(AskBudget, TextGivenWithTheQuestionCountsAndLeavesLessForSources) {
+  const std::string error = "strata check: checksum mismatch in 0002_add_users.sql (recorded 3f2a, file 9b1c)";
+  const PromptTokens alone = prompt_tokens("why?", {}, {}, tokenizer::Encoding::cl100k_base);
+  const PromptTokens with = prompt_tokens("why?", {}, {}, tokenizer::Encoding::cl100k_base, error);
+  EXPECT_FALSE(alone.has_user_context);
+  EXPECT_TRUE(with.has_user_context);
+  const tokenizer::Tokenizer& tok = tokenizer::Tokenizer::get(tokenizer::Encoding::cl100k_base);
+  EXPECT_GE(with.question, alone.question + tok.count(error));
+  // A text the window cannot hold with sources: the error names it and the way out.
+  const std::string m = message_of(model_request(4096, false, {3000, 0, false, true}));
+  EXPECT_NE(m.find("the text from standard input"), std::string::npos) << m;
+  EXPECT_NE(m.find("--no-stdin"), std::string::npos) << m;
+  EXPECT_EQ(message_of(model_request(4096, false, {3000, 0, false, false})).find("standard input"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strata::ask

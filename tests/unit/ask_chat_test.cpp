@@ -31,6 +31,7 @@ TEST(ChatLine, TwoSlashesAskAQuestionThatStartsWithOne) {
 TEST(ChatLine, Commands) {
   EXPECT_EQ(parse_chat_line("/sources").kind, K::sources);
   EXPECT_EQ(parse_chat_line("/new").kind, K::new_conversation);
+  EXPECT_EQ(parse_chat_line("/edit").kind, K::edit);
   EXPECT_EQ(parse_chat_line("/help").kind, K::help);
   EXPECT_EQ(parse_chat_line("/quit").kind, K::quit);
   EXPECT_EQ(parse_chat_line(" /exit ").kind, K::quit);

@@ -1,6 +1,6 @@
-// The check baseline (migrate/baseline.h): written, read, matched by code, version, file and
+// The check baseline (migrate/check/baseline.h): written, read, matched by code, version, file and
 // checksum; stale entries; malformed files refused naming the file and the line or field.
-#include "migrate/baseline.h"
+#include "migrate/check/baseline.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <string>
 
 #include "common/error.h"
-#include "migrate/checker.h"
-#include "migrate/migration_source.h"
+#include "migrate/check/checker.h"
+#include "migrate/model/migration_source.h"
 #include "test_util.h"
 
 namespace strata {

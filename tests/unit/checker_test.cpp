@@ -1,5 +1,5 @@
 // migrate::check(): every finding code, its severity and exit class, and that check never writes.
-#include "migrate/checker.h"
+#include "migrate/check/checker.h"
 
 #include <gtest/gtest.h>
 
@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "common/error.h"
-#include "migrate/migration_source.h"
-#include "migrate/migrator.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/run/migrator.h"
 #include "test_db.h"
 #include "test_util.h"
 

@@ -201,8 +201,8 @@ inline void check_no_small_chunks(std::string_view input, const ChunkOptions& o,
   }
 }
 
-// Real text for property tests: paragraphs from the NPL corpus (../shared/eval/npl/docs.jsonl
-// next to the repository, when it is there) and the repository's own Markdown and man pages.
+// Real text for property tests: the first 120 abstracts of the NPL collection
+// (tests/data/npl/docs-120.jsonl, SOURCE.md there) and the repository's own Markdown.
 inline std::filesystem::path repo_root() { return STRATA_SOURCE_DIR; }
 
 inline std::string slurp(const std::filesystem::path& p) {
@@ -210,9 +210,9 @@ inline std::string slurp(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// The "text" fields of the first `max_docs` lines of docs.jsonl, joined by blank lines.
+// The "text" fields of the first `max_docs` lines of the NPL sample, joined by blank lines.
 inline std::string npl_text(std::size_t max_docs) {
-  std::ifstream in(repo_root().parent_path() / "shared/eval/npl/docs.jsonl");
+  std::ifstream in(repo_root() / "tests/data/npl/docs-120.jsonl");
   std::string line, out;
   std::size_t n = 0;
   while (n < max_docs && std::getline(in, line)) {

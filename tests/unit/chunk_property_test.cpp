@@ -1,5 +1,6 @@
 // Property tests: every guarantee of chunk_text (chunker.h), for every strategy and unit, on
 // random inputs built from troublesome pieces and on real text, over many sizes and overlaps.
+#include <iostream>
 #include <random>
 
 #include "chunk_check.h"
@@ -113,7 +114,8 @@ TEST(ChunkProperty, LongRunsWithoutSeparators) {
 }
 
 TEST(ChunkProperty, RealText) {
-  std::string npl = npl_text(120);
+  const std::string npl = npl_text(120);
+  ASSERT_FALSE(npl.empty()) << "tests/data/npl/docs-120.jsonl is missing or unreadable";
   const std::string readme = slurp(repo_root() / "README.md");
   const std::string arch = slurp(repo_root() / "ARCHITECTURE.md");
   const std::vector<std::string> inputs = {npl, readme, arch};

@@ -88,10 +88,17 @@ TEST(Config, NearestProjectFileWins) {
 TEST(Config, PostgresUrlAndAbsolutePathsAreKept) {
   FakeEnv f;
   f.files["/home/ann/proj/strata.toml"] =
-      "[migrate]\ndatabase = \"postgres://u@h/db\"\ndir = \"/srv/migrations\"\n";
+      "[migrate]\ndatabase = \"postgres://u@h/db\"\ndir = \"/home/ann/proj/db/migrations\"\n";
   const Configuration c = load(f.env());
   EXPECT_EQ(c.get("migrate.database").value, "postgres://u@h/db");
-  EXPECT_EQ(c.get("migrate.dir").value, "/srv/migrations");
+  EXPECT_EQ(c.get("migrate.dir").value, "/home/ann/proj/db/migrations");
+  // An absolute path outside the project is a project file's only with the user's consent
+  // (config/trust.h): the default stands, and the setting is listed as ignored.
+  f.files["/home/ann/proj/strata.toml"] = "[migrate]\ndir = \"/srv/migrations\"\n";
+  const Configuration outside = load(f.env());
+  EXPECT_EQ(outside.get("migrate.dir").value, "./migrations");
+  ASSERT_EQ(outside.trust.ignored.size(), 1U);
+  EXPECT_EQ(outside.trust.ignored[0].name, "migrate.dir");
 }
 
 TEST(Config, PrecedenceEnvOverProjectOverUserOverDefault) {
@@ -225,7 +232,13 @@ TEST(Config, SecretsAreRefusedWithoutRepeatingThem) {
   const Error pasted = error_of([&] { load(f.env()); });
   EXPECT_EQ(std::string(pasted.what()).find("sk-secret"), std::string::npos) << pasted.what();
   EXPECT_NE(std::string(pasted.what()).find("name of an environment variable"), std::string::npos);
+  // A variable's name is accepted, but a project file's applies only in a trusted project
+  // (config/trust.h): until then the default stands.
   f.files["/home/ann/proj/strata.toml"] = "[embed]\napi_key_env = \"MY_KEY\"\n";
+  EXPECT_EQ(load(f.env()).get("embed.api_key_env").value, "OPENAI_API_KEY");
+  f.files["/home/ann/.config/strata/config.toml"] = "[embed]\napi_key_env = \"MY_KEY\"\n";
+  f.files.erase("/home/ann/proj/strata.toml");
+  f.vars["HOME"] = "/home/ann";
   EXPECT_EQ(load(f.env()).get("embed.api_key_env").value, "MY_KEY");
 }
 
@@ -373,6 +386,25 @@ TEST(Config, McpServersComeOnlyFromTheUserFile) {
   EXPECT_TRUE(c.mcp_servers.servers[1].env.empty());
   EXPECT_EQ(c.mcp_servers.ignored, "/home/ann/proj/strata.toml:4");
   EXPECT_EQ(c.get("store.collection").value, "docs");
+}
+
+// Which calls of a server ask first is the user's word for that server, "always" unless said.
+TEST(Config, McpServerConfirmIsAlwaysUnlessTheUserSaysOtherwise) {
+  FakeEnv f;
+  f.vars["HOME"] = "/home/ann";
+  const std::string user = "/home/ann/.config/strata/config.toml";
+  f.files[user] = "[mcp.servers.a]\ncommand = [\"a\"]\n\n[mcp.servers.b]\ncommand = [\"b\"]\nconfirm = \"writes\"\n\n"
+                  "[mcp.servers.c]\ncommand = [\"c\"]\nconfirm = \"never\"\n";
+  const Configuration c = load(f.env());
+  ASSERT_EQ(c.mcp_servers.servers.size(), 3U);
+  EXPECT_EQ(c.mcp_servers.servers[0].confirm, McpConfirm::always);
+  EXPECT_EQ(c.mcp_servers.servers[1].confirm, McpConfirm::writes);
+  EXPECT_EQ(c.mcp_servers.servers[2].confirm, McpConfirm::never);
+  f.files[user] = "[mcp.servers.a]\ncommand = [\"a\"]\nconfirm = \"readonly\"\n";
+  EXPECT_EQ(std::string(error_of([&] { load(f.env()); }).what()),
+            user + ":3:11: mcp.servers.a.confirm must be \"always\", \"writes\" or \"never\", not \"readonly\"");
+  f.files[user] = "[mcp.servers.a]\ncommand = [\"a\"]\nconfirm = false\n";
+  EXPECT_NE(std::string(error_of([&] { load(f.env()); }).what()).find("not a boolean"), std::string::npos);
 }
 
 TEST(Config, McpServerTablesAreValidated) {

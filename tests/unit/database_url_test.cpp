@@ -1,6 +1,6 @@
 // Database URLs: sqlite_path_from_url, read_dotenv, the settings > ./.env > PG* order, and what
 // libpq's variables change. The environment is a map passed in: core reads none itself.
-#include "migrate/database_url.h"
+#include "migrate/model/database_url.h"
 
 #include <gtest/gtest.h>
 #include <filesystem>
@@ -393,6 +393,27 @@ TEST(DatabaseUrlTest, MysqlPasswordFromTheEnvironmentOnlyForAUrlTheUserGave) {
   EXPECT_EQ(endpoint_from_url("postgres://u:own@127.0.0.1/d", "./.env", "", env).untrusted_choice, "./.env");
   EXPECT_EQ(endpoint_from_url("mysql://u:own@127.0.0.1/d", "./.env", "mysql://127.0.0.1:3306", env).untrusted_choice, "");
   EXPECT_EQ(endpoint_from_url("mysql://u:own@127.0.0.1/d", "", "", env).untrusted_choice, "");
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// A URL a project file chose may not make the client read the user's own connection secrets.
+TEST(DatabaseUrlTest, AProjectsUrlMayNotNameTheUsersServiceOrKeys) {
+  for (const char* url : {"postgres:///app?service=prod", "postgres://db/app?sslmode=require&sslkey=/home/u/.postgresql/k.key",
+                          "postgresql://db/app?passfile=/home/u/.pgpass", "mysql://u@db/app?ssl-key=/home/u/k.pem"}) {
+    const Error e = error_of([&] { (void)migrate::endpoint_from_url(url, "./.env"); });
+    EXPECT_EQ(e.code(), ExitCode::usage) << url;
+    EXPECT_NE(std::string(e.what()).find("./.env chose the database"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("reads your own connection secrets"), std::string::npos) << e.what();
+  }
+  // The user's own URL, or a server the user trusts, may.
+  EXPECT_NO_THROW((void)migrate::endpoint_from_url("postgres:///app?service=prod", ""));
+  EXPECT_NO_THROW((void)migrate::endpoint_from_url("postgres://db:5432/app?service=prod", "./.env", "postgres://db:5432"));
+  EXPECT_NO_THROW((void)migrate::endpoint_from_url("postgres://db/app?sslmode=require", "./.env"));
 }
 
 }  // namespace

@@ -393,8 +393,8 @@ TEST_F(IngestTest, UnchangedReingestTouchesNothing) {
 // release's, so the file is read again, by stat and by checksum alike, and then left alone.
 TEST_F(IngestTest, UnchangedFileMadeByAnOlderLoaderIsReadAgain) {
   run(request());
-  ASSERT_EQ(doc_field(doc("page.html"), "loader_version"), std::to_string(loader_version("html")));
-  ASSERT_GT(loader_version("html"), 1);
+  ASSERT_EQ(doc_field(doc("page.html"), "loader_version"), std::to_string(ingest::loader(LoaderKind::html).version));
+  ASSERT_GT(ingest::loader(LoaderKind::html).version, 1);
   ASSERT_EQ(doc_field(doc("guide.md"), "loader_version"), "1");
   for (const bool checksum : {false, true}) {
     SCOPED_TRACE(checksum ? "--checksum" : "by stat");
@@ -416,7 +416,7 @@ TEST_F(IngestTest, UnchangedFileMadeByAnOlderLoaderIsReadAgain) {
     ASSERT_TRUE(e);
     EXPECT_EQ(e->action, Action::changed);
     EXPECT_EQ(e->detail, "reader");
-    EXPECT_EQ(doc_field(doc("page.html"), "loader_version"), std::to_string(loader_version("html")));
+    EXPECT_EQ(doc_field(doc("page.html"), "loader_version"), std::to_string(ingest::loader(LoaderKind::html).version));
     EXPECT_EQ(count(store_, "SELECT count(*) FROM chunks WHERE text = 'stale'"), 0);
     expect_consistent(store_);
 

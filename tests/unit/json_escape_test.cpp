@@ -1,11 +1,11 @@
-// The chunk command's JSON string writer gives exactly what nlohmann::json would.
+// The JSON string writer (cli/json_text.h) gives exactly what nlohmann::json would.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 
-#include "chunk_command.h"
+#include "json_text.h"
 
 namespace strata::cli {
 namespace {

@@ -1,13 +1,13 @@
 // lint_migration(): PRAGMA/VACUUM in transactional sections, destructive statements, and what
 // must not be flagged (comments, string literals, non-transactional sections, down sections).
-#include "migrate/lint.h"
+#include "migrate/check/lint.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "migrate/migration_source.h"
+#include "migrate/model/migration_source.h"
 
 namespace strata {
 namespace {

@@ -412,5 +412,35 @@ TEST(LlmChatTools, TooManyCallsOrHugeArgumentsAreMalformed) {
   EXPECT_EQ(chat_error_of([&] { decode_stream(Provider::openai, big); }).kind(), ChatErrorKind::malformed);
 }
 
+// A tool call's input nested 200,000 levels deep (Anthropic's whole response and its
+// content_block_start event) crashed `ask --tools` in the copy and dump that followed parsing;
+// arguments that deep (OpenAI's string, Anthropic's streamed pieces) crashed the next request's
+// replay of the call. The response or event is refused unread; a replayed call goes back as {}.
+TEST(LlmChatTools, DeeplyNestedInputIsMalformedNotACrash) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  const ChatError whole = chat_error_of([&] {
+    parse_chat_response(Provider::anthropic,
+                        R"({"content":[{"type":"tool_use","id":"u","name":"search","input":{"query":)" + deep + "}}]}");
+  });
+  EXPECT_EQ(whole.kind(), ChatErrorKind::malformed);
+  EXPECT_STREQ(whole.what(), "the response is JSON nested deeper than 128 levels");
+  EXPECT_EQ(whole.code(), ExitCode::unavailable);
+  const ChatError event = chat_error_of([&] {
+    decode_stream(Provider::anthropic,
+                  "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+                  "{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"search\",\"input\":{\"q\":" + deep + "}}}\n\n");
+  });
+  EXPECT_STREQ(event.what(), "a streamed event is JSON nested deeper than 128 levels");
+  const ChatError openai = chat_error_of([&] {
+    decode_stream(Provider::openai, "data: {\"choices\":[{\"delta\":{\"content\":" + deep + "}}]}\n\n");
+  });
+  EXPECT_STREQ(openai.what(), "a streamed event is JSON nested deeper than 128 levels");
+
+  ChatRequest req = request_with_a_tool_round();
+  req.messages[1].tool_calls[0].arguments = R"({"query":)" + deep + "}";
+  const json body = json::parse(chat_request_body(Provider::anthropic, req));
+  EXPECT_EQ(body["messages"][1]["content"][0]["input"], json::object());
+}
+
 }  // namespace
 }  // namespace strata::llm

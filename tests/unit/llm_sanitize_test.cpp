@@ -16,7 +16,7 @@ std::string clean(std::string_view s) { return sanitize_for_terminal(s); }
 TEST(LlmSanitize, KeepsOrdinaryTextAndUnicode) {
   const std::string text =
       "Hello, world!\n\tIndented.\n"
-      "café 東京 Привет مرحبا שלום 👩\xE2\x80\x8D💻 🇫🇷 e\xCC\x81 \xE2\x80\x8F\xE2\x80\x8E"  // ZWJ, RLM, LRM
+      "café 東京 Привет مرحبا שלום 👩\xE2\x80\x8D💻 🇫🇷 e\xCC\x81"  // ZWJ
       " ½ ∑ — “quotes” \xEF\xBB\xBF \xF4\x8F\xBF\xBF";
   EXPECT_EQ(clean(text), text);
   EXPECT_EQ(clean(""), "");
@@ -27,6 +27,13 @@ TEST(LlmSanitize, RemovesC0AndC1ControlsButNewlineAndTab) {
   EXPECT_EQ(clean("over\rwrite"), "overwrite");  // no carriage return to overwrite the line
   EXPECT_EQ(clean("a\xC2\x80" "b\xC2\x85" "c\xC2\x99" "d"), "abcd");  // U+0080, NEL, U+0099
   EXPECT_EQ(clean("\xC2\xA0"), "\xC2\xA0");  // U+00A0 is not a control
+}
+
+// Direction marks change the order in which the neutral characters around them (slashes, dots,
+// spaces) are shown: removed with the other bidi controls.
+TEST(LlmSanitize, RemovesDirectionMarks) {
+  EXPECT_EQ(clean("a\xE2\x80\x8E" "b\xE2\x80\x8F" "c\xD8\x9C" "d"), "abcd");  // LRM, RLM, ALM
+  EXPECT_EQ(clean("x\xE2\x80\xAE" "y\xE2\x81\xA6" "z"), "xyz");                  // RLO, LRI
 }
 
 TEST(LlmSanitize, RemovesCsiSequences) {

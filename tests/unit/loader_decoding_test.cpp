@@ -104,7 +104,7 @@ TEST(LoaderDecoding, LoadedTextRecordsItsEncoding) {
   ASSERT_TRUE(r.document);
   EXPECT_EQ(r.document->text, "naïve résumé\n");
   EXPECT_EQ(r.document->encoding, "windows-1252");
-  EXPECT_EQ(r.document->loader, "text");
+  EXPECT_EQ(r.document->loader, LoaderKind::text);
 }
 
 TEST(LoaderDecoding, LoadedUtf16TextIsNotBinary) {

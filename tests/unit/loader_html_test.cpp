@@ -42,7 +42,7 @@ TEST(LoaderHtml, ScriptsAndStylesDroppedEntitiesDecodedHeadingsKept) {
             "Step one.\n\n"
             "### Debian 12\n\n"
             "Run it.");
-  EXPECT_EQ(doc.loader, "html");
+  EXPECT_EQ(doc.loader, LoaderKind::html);
   EXPECT_EQ(doc.encoding, "utf-8");
   EXPECT_EQ(doc.title, "Guide");
 }
@@ -130,7 +130,7 @@ TEST(LoaderHtml, TitleIsTheTitleElementElseTheFirstH1) {
 
 TEST(LoaderHtml, SniffedWithoutAnExtension) {
   const LoadedDocument doc = load_html("<!DOCTYPE html><p>x &amp; y</p>", "doc-7");
-  EXPECT_EQ(doc.loader, "html");
+  EXPECT_EQ(doc.loader, LoaderKind::html);
   EXPECT_EQ(doc.text, "x & y");
 }
 

@@ -20,7 +20,7 @@ TEST(LoaderMarkdown, TextIsKeptAsIs) {
   const std::string text = "---\ntitle: T\n---\n# Head\n\n  body  \r\n\n\n```\ncode\n```\n";
   const LoadedDocument doc = load_md(text);
   EXPECT_EQ(doc.text, text);
-  EXPECT_EQ(doc.loader, "markdown");
+  EXPECT_EQ(doc.loader, LoaderKind::markdown);
   EXPECT_EQ(doc.encoding, "utf-8");
 }
 

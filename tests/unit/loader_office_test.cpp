@@ -56,7 +56,7 @@ std::string document(const std::string& body) {
 // A Word package: [Content_Types].xml, the package relationships, the main document, its styles
 // and the core properties, as Word lays them out.
 std::string docx(const std::string& document_xml, const std::string& styles_xml = "", const std::string& title = "",
-                 bool deflate = true) {
+                 bool deflate = true, const std::vector<ZipEntry>& extra = {}) {
   std::vector<ZipEntry> entries = {
       {"[Content_Types].xml",
        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Override "
@@ -75,6 +75,7 @@ std::string docx(const std::string& document_xml, const std::string& styles_xml 
     entries.push_back({"word/styles.xml", styles_xml, deflate});
   }
   if (!title.empty()) entries.push_back({"docProps/core.xml", core(title), deflate});
+  entries.insert(entries.end(), extra.begin(), extra.end());
   return make_zip(entries);
 }
 
@@ -109,7 +110,7 @@ TEST(OfficeDocx, HeadingsListsAndTablesBecomeMarkdownLikeText) {
                            "</w:tc><w:tc>" + paragraph("delta") + "</w:tc></w:tr></w:tbl>";
   const std::string s = styles(style("Heading1", "heading 1") + style("Heading2", "heading 2"));
   const LoadedDocument d = load(docx(document(body), s, "The title"), "report.docx");
-  EXPECT_EQ(d.loader, "docx");
+  EXPECT_EQ(d.loader, LoaderKind::docx);
   EXPECT_EQ(d.encoding, "docx");
   EXPECT_EQ(d.title, "The title");
   EXPECT_EQ(d.text, as_html("<h1>Sample heading</h1><p>First paragraph.</p><h2>Second section</h2><ul><li>alpha "
@@ -164,7 +165,34 @@ TEST(OfficeDocx, StoredAndDeflatedPackagesReadTheSame) {
 TEST(OfficeDocx, AnEmptyDocumentIsEmptyText) {
   const LoadedDocument d = load(docx(document("")), "empty.docx");
   EXPECT_EQ(d.text, "");
-  EXPECT_EQ(d.loader, "docx");
+  EXPECT_EQ(d.loader, LoaderKind::docx);
+}
+
+TEST(OfficeDocx, FootnotesEndnotesAndImageDescriptionsAreText) {
+  const std::string run = "<w:r><w:t xml:space=\"preserve\">";
+  const std::string wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+  const std::string body =
+      "<w:p>" + run + "Migrations run in order</w:t></w:r><w:r><w:footnoteReference w:id=\"2\"/></w:r>" + run +
+      ".</w:t></w:r></w:p>" + paragraph("Next paragraph.") +
+      "<w:tbl><w:tr><w:tc><w:p>" + run + "cell</w:t></w:r><w:r><w:footnoteReference w:id=\"3\"/></w:r></w:p></w:tc>"
+      "</w:tr></w:tbl>" +
+      "<w:p>" + run + "See the appendix</w:t></w:r><w:r><w:endnoteReference w:id=\"1\"/></w:r></w:p>"
+      "<w:p><w:r><w:drawing><wp:inline xmlns:wp=\"" + wp + "\"><wp:docPr id=\"1\" name=\"Picture 1\" "
+      "title=\"Schema diagram\" descr=\"Tables users and orders joined by user_id\"/></wp:inline></w:drawing></w:r></w:p>";
+  const std::string footnotes =
+      "<w:footnotes xmlns:w=\"" + k_w + "\"><w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/>"
+      "</w:r></w:p></w:footnote><w:footnote w:id=\"2\"><w:p><w:r><w:footnoteRef/></w:r>" + run +
+      " The quokka rule applies.</w:t></w:r></w:p></w:footnote><w:footnote w:id=\"3\"><w:p>" + run +
+      "Note in a table.</w:t></w:r></w:p></w:footnote></w:footnotes>";
+  const std::string endnotes = "<w:endnotes xmlns:w=\"" + k_w + "\"><w:endnote w:id=\"1\"><w:p>" + run +
+                               "Endnote about wombats.</w:t></w:r></w:p></w:endnote></w:endnotes>";
+  const LoadedDocument d = load(docx(document(body), "", "", true,
+                                     {{"word/footnotes.xml", footnotes, true}, {"word/endnotes.xml", endnotes, true}}),
+                                "notes.docx");
+  EXPECT_EQ(d.text, as_html("<p>Migrations run in order[1].</p><p>[1] The quokka rule applies.</p>"
+                            "<p>Next paragraph.</p><table><tr><td>cell[2]</td></tr></table><p>[2] Note in a table.</p>"
+                            "<p>See the appendix[3]</p><p>[3] Endnote about wombats.</p>"
+                            "<p>[image: Schema diagram. Tables users and orders joined by user_id]</p>"));
 }
 
 // ---- odt ----------------------------------------------------------------------------------
@@ -174,6 +202,8 @@ const std::string k_odf_ns =
     "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" "
     "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
     "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "
+    "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" "
+    "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "
     "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"";
 
 std::string odt(const std::string& body, const std::string& title = "", const std::string& automatic_styles = "") {
@@ -193,7 +223,7 @@ std::string odt(const std::string& body, const std::string& title = "", const st
   return make_zip(entries);
 }
 
-TEST(OfficeOdt, HeadingsListsTablesAndSpacesAndNotesLeftOut) {
+TEST(OfficeOdt, HeadingsListsTablesAndSpacesAndNotesAfterTheirParagraph) {
   const std::string body =
       "<text:h text:outline-level=\"1\">Sample heading</text:h>"
       "<text:p>First<text:s/>paragraph<text:note><text:note-citation>1</text:note-citation><text:note-body>"
@@ -205,10 +235,28 @@ TEST(OfficeOdt, HeadingsListsTablesAndSpacesAndNotesLeftOut) {
       "<table:table><table:table-row><table:table-cell><text:p>charlie</text:p></table:table-cell>"
       "<table:table-cell><text:p>delta</text:p></table:table-cell></table:table-row></table:table>";
   const LoadedDocument d = load(odt(body, "Odt title"), "notes.odt");
-  EXPECT_EQ(d.loader, "odt");
+  EXPECT_EQ(d.loader, LoaderKind::odt);
   EXPECT_EQ(d.title, "Odt title");
-  EXPECT_EQ(d.text, as_html("<h1>Sample heading</h1><p>First paragraph.</p><h2>Second section</h2><ul><li>alpha "
+  EXPECT_EQ(d.text, as_html("<h1>Sample heading</h1><p>First paragraph[1].</p><p>[1] A footnote.</p><h2>Second section</h2><ul><li>alpha "
                             "item</li><li>bravo item</li></ul><table><tr><td>charlie</td><td>delta</td></tr></table>"));
+}
+
+TEST(OfficeOdt, EndnotesNotesInTablesAndImageDescriptionsAreText) {
+  const std::string note = "<text:note text:id=\"en1\" text:note-class=\"endnote\"><text:note-citation>i"
+                           "</text:note-citation><text:note-body><text:p>The <text:span>wombat</text:span> endnote."
+                           "</text:p><text:p>Second paragraph.</text:p></text:note-body></text:note>";
+  const std::string body =
+      "<text:p>Body" + note + " text.</text:p>"
+      "<table:table><table:table-row><table:table-cell><text:p>cell<text:note text:note-class=\"footnote\">"
+      "<text:note-citation>2</text:note-citation><text:note-body><text:p>In a cell.</text:p></text:note-body>"
+      "</text:note></text:p></table:table-cell></table:table-row></table:table>"
+      "<text:p><draw:frame draw:name=\"Image1\"><draw:image/><svg:title>Schema diagram</svg:title>"
+      "<svg:desc>Tables users and orders</svg:desc></draw:frame></text:p>"
+      "<draw:frame><draw:image/><svg:desc>A page-anchored picture</svg:desc></draw:frame>";
+  const LoadedDocument d = load(odt(body), "notes.odt");
+  EXPECT_EQ(d.text, as_html("<p>Body[i] text.</p><p>[i] The wombat endnote. Second paragraph.</p>"
+                            "<table><tr><td>cell[2]</td></tr></table><p>[2] In a cell.</p>"
+                            "<p>[image: Schema diagram. Tables users and orders]</p><p>[image: A page-anchored picture]</p>"));
 }
 
 TEST(OfficeOdt, TitleStyledParagraphIsAHeadingThroughItsAutomaticStyle) {
@@ -262,7 +310,7 @@ std::string pptx() {
 
 TEST(OfficePptx, SlidesInPresentationOrderEachAPageWithItsNotes) {
   const LoadedDocument d = load(pptx(), "deck.pptx");
-  EXPECT_EQ(d.loader, "pptx");
+  EXPECT_EQ(d.loader, LoaderKind::pptx);
   const std::string first = as_html("<h1>First slide<br>second line</h1><ul><li>alpha one</li><li>alpha two</li></ul>"
                                     "<p>free text</p><p>Speaker words.</p>");
   const std::string second = as_html("<h1>Later slide</h1><ul><li>bravo</li></ul>");
@@ -306,7 +354,7 @@ std::string epub(const std::string& spine, const std::vector<ZipEntry>& extra = 
 
 TEST(OfficeEpub, ChaptersInSpineOrderThroughTheHtmlLoader) {
   const LoadedDocument d = load(epub("<itemref idref=\"b\"/><itemref idref=\"css\"/><itemref idref=\"a\"/>"), "book.epub");
-  EXPECT_EQ(d.loader, "epub");
+  EXPECT_EQ(d.loader, LoaderKind::epub);
   EXPECT_EQ(d.title, "A Book");
   // <title/> in XHTML is an empty element, not a start tag swallowing the chapter.
   EXPECT_EQ(d.text, as_html("<h2>Chapter two</h2><p>bravo<br>charlie</p>") + "\n\n" +
@@ -331,12 +379,12 @@ TEST(OfficeEpub, ASpineWithoutDocumentsIsRefused) {
 // ---- routing ------------------------------------------------------------------------------
 
 TEST(OfficeRouting, ContentSniffingFindsPackagesWithoutTheirExtension) {
-  EXPECT_EQ(load(docx(document(paragraph("x"))), "upload").loader, "docx");
-  EXPECT_EQ(load(odt("<text:p>x</text:p>"), "upload").loader, "odt");
-  EXPECT_EQ(load(pptx(), "upload").loader, "pptx");
-  EXPECT_EQ(load(epub("<itemref idref=\"a\"/>"), "upload").loader, "epub");
-  EXPECT_EQ(load(docx(document(paragraph("x"))), "Report.DOCX").loader, "docx");
-  EXPECT_EQ(load(docx(document(paragraph("x"))), "template.dotx").loader, "docx");
+  EXPECT_EQ(load(docx(document(paragraph("x"))), "upload").loader, LoaderKind::docx);
+  EXPECT_EQ(load(odt("<text:p>x</text:p>"), "upload").loader, LoaderKind::odt);
+  EXPECT_EQ(load(pptx(), "upload").loader, LoaderKind::pptx);
+  EXPECT_EQ(load(epub("<itemref idref=\"a\"/>"), "upload").loader, LoaderKind::epub);
+  EXPECT_EQ(load(docx(document(paragraph("x"))), "Report.DOCX").loader, LoaderKind::docx);
+  EXPECT_EQ(load(docx(document(paragraph("x"))), "template.dotx").loader, LoaderKind::docx);
 }
 
 TEST(OfficeRouting, AZipThatIsNoPackageStaysSkipped) {
@@ -351,11 +399,11 @@ TEST(OfficeRouting, AZipThatIsNoPackageStaysSkipped) {
 TEST(OfficeRouting, ForcedLoaderNamesAndMarkdownChunking) {
   for (const char* name : {"docx", "odt", "pptx", "epub"}) {
     EXPECT_TRUE(is_loader_name(name)) << name;
-    EXPECT_EQ(options_for(ChunkSettings{}, name).strategy, chunk::Strategy::markdown) << name;
+    EXPECT_EQ(options_for(ChunkSettings{}, *parse_loader(name)).strategy, chunk::Strategy::markdown) << name;
   }
-  EXPECT_EQ(options_for(ChunkSettings{}, "converter").strategy, chunk::Strategy::markdown);
-  EXPECT_EQ(options_for(ChunkSettings{}, "pdf").strategy, chunk::Strategy::recursive);
-  EXPECT_EQ(load_document(docx(document(paragraph("forced"))), "data.bin", "docx").document->text, "forced");
+  EXPECT_EQ(options_for(ChunkSettings{}, LoaderKind::converter).strategy, chunk::Strategy::markdown);
+  EXPECT_EQ(options_for(ChunkSettings{}, LoaderKind::pdf).strategy, chunk::Strategy::recursive);
+  EXPECT_EQ(load_document(docx(document(paragraph("forced"))), "data.bin", LoaderKind::docx).document->text, "forced");
 }
 
 // ---- refused packages ---------------------------------------------------------------------

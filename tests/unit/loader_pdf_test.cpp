@@ -108,7 +108,7 @@ LoadedDocument load_pdf_bytes(const std::string& bytes, std::string_view name = 
 TEST(LoaderPdf, PagesAreJoinedByABlankLineWithTheirStartOffsets) {
   const LoadedDocument doc = load_pdf_bytes(make_pdf(two_pages()));
   EXPECT_EQ(doc.text, "First page text\n\nSecond (page) text");
-  EXPECT_EQ(doc.loader, "pdf");
+  EXPECT_EQ(doc.loader, LoaderKind::pdf);
   EXPECT_EQ(doc.encoding, "pdf");
   EXPECT_EQ(doc.page_starts, (std::vector<std::size_t>{0, 17}));
   EXPECT_EQ(doc.text.substr(doc.page_starts[1], 6), "Second");
@@ -164,7 +164,7 @@ TEST(LoaderPdf, AnEmptyPageAddsNoSeparatorAndStartsWhereTheNextDoes) {
 
 TEST(LoaderPdf, IsRecognisedByItsMagicWithoutAnExtension) {
   const LoadedDocument doc = load_pdf_bytes(make_pdf(two_pages()), "doc-42");
-  EXPECT_EQ(doc.loader, "pdf");
+  EXPECT_EQ(doc.loader, LoaderKind::pdf);
   EXPECT_EQ(doc.page_starts.size(), 2u);
 }
 
@@ -175,9 +175,9 @@ TEST(LoaderPdf, IsNeverSkippedAsBinary) {
 }
 
 TEST(LoaderPdf, ForcedPdfLoaderIgnoresTheName) {
-  const LoadResult r = load_document(make_pdf(two_pages()), "notes.txt", "pdf");
+  const LoadResult r = load_document(make_pdf(two_pages()), "notes.txt", LoaderKind::pdf);
   ASSERT_TRUE(r.document);
-  EXPECT_EQ(r.document->loader, "pdf");
+  EXPECT_EQ(r.document->loader, LoaderKind::pdf);
 }
 
 TEST(LoaderPdf, CorruptPdfIsInvalidInput) {

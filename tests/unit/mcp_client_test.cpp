@@ -115,7 +115,7 @@ TEST(McpClient, ListsPagedToolsWithReadOnlyHints) {
   EXPECT_EQ(c->name(), "fake-normal");
   EXPECT_EQ(c->protocol_version(), "2025-11-25");
   EXPECT_TRUE(c->alive());
-  EXPECT_EQ(c->tools().size(), 14U);  // 3 + 11 over two pages; "bad name\x1b[2J" dropped
+  EXPECT_EQ(c->tools().size(), 15U);  // 3 + 12 over two pages; "bad name\x1b[2J" dropped
   EXPECT_FALSE(has_tool(*c, "bad name\x1b[2J"));
   EXPECT_TRUE(tool(*c, "echo").read_only);
   EXPECT_EQ(tool(*c, "echo").description, "Echoes the message");  // escape sequences removed
@@ -192,7 +192,7 @@ TEST(McpClient, ConfiguredEnvironmentWinsOverTheInheritedOne) {
 
 TEST(McpClient, HandlesJunkNotificationsAndServerRequests) {
   auto c = Client::start(fake("noisy"), quick());
-  EXPECT_EQ(c->tools().size(), 14U);
+  EXPECT_EQ(c->tools().size(), 15U);
   EXPECT_EQ(c->call("echo", {{"message", "through the noise"}}).text, "echo: through the noise");
   // What the client answered to the server's requests (made while waiting for earlier responses).
   const json answers = json::parse(c->call("answers", json::object()).text);
@@ -227,6 +227,28 @@ TEST(McpClient, ServerThatNeverAnswersInitializeTimesOut) {
   const auto before = std::chrono::steady_clock::now();
   EXPECT_EQ(message_of([&] { Client::start(fake("hang"), o); }), "mcp server 'fake-hang': did not answer initialize within 1 s");
   EXPECT_LT(std::chrono::steady_clock::now() - before, 5s);
+}
+
+// The configured timeout bounds the start too: it held --tools for the 30 s of start_timeout.
+TEST(McpClient, ServerThatNeverAnswersInitializeIsHeldNoLongerThanItsTimeout) {
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_EQ(message_of([&] { Client::start(fake("hang", 1s), quick()); }),  // start_timeout 10 s
+            "mcp server 'fake-hang': did not answer initialize within 1 s");
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2500ms);
+}
+
+// JSON nested 200,000 levels deep in any answer (an error, a version, a schema, a tool's
+// structuredContent) ended strata with SIGSEGV: now the connection ends with a message.
+TEST(McpClient, DeeplyNestedAnswersEndTheConnectionNotTheProgram) {
+  for (const char* mode : {"deep-error", "deep-version", "deep-schema"}) {
+    EXPECT_EQ(message_of([&] { Client::start(fake(mode), quick()); }),
+              std::string("mcp server 'fake-") + mode + "': sent a message nested deeper than 128 levels")
+        << mode;
+  }
+  auto c = Client::start(fake("normal"), quick());
+  EXPECT_EQ(message_of([&] { c->call("deep_structured", json::object()); }),
+            "mcp server 'fake-normal': sent a message nested deeper than 128 levels");
+  EXPECT_FALSE(c->alive());
 }
 
 TEST(McpClient, RefusesAnUnknownProtocolVersionAndAnInitializeError) {
@@ -308,6 +330,24 @@ TEST(McpClient, LeavesNoZombieNorStrayProcess) {
   // The stray `sleep` was in the server's process group: killed. Its new parent reaps it.
   for (int i = 0; i < 100 && running(grandchild); ++i) std::this_thread::sleep_for(20ms);
   EXPECT_FALSE(running(grandchild));
+}
+
+// Servers that ignore the end of their input and SIGTERM were stopped one after another, each
+// after the whole grace: N servers held strata N × 2.5 s at exit. Now one grace for all.
+TEST(McpClient, StubbornServersAreStoppedTogether) {
+  const std::vector<pid_t> before = children();
+  config::McpServers servers;
+  servers.servers = {fake("stubborn"), fake("stubborn"), fake("stubborn")};
+  servers.servers[1].name = "fake-stubborn-2";
+  servers.servers[2].name = "fake-stubborn-3";
+  auto set = std::make_unique<ClientSet>(start_all(servers, quick()));  // grace 500 ms
+  ASSERT_EQ(set->clients.size(), 3U);
+  const auto started = std::chrono::steady_clock::now();
+  set.reset();
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, 500ms);    // each was given the grace, then SIGTERM's quarter of it
+  EXPECT_LT(took, 1300ms);   // one after another: 3 × 625 ms
+  EXPECT_EQ(children(), before);
 }
 
 TEST(McpClient, StartAllCollectsFailuresAndStartsTheRest) {

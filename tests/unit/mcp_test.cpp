@@ -50,6 +50,31 @@ TEST(McpJsonRpc, BadMessagesGetTheirErrorCodes) {
   EXPECT_EQ((*parse_line(R"({"jsonrpc":"2.0","id":4,"method":3})").error)["id"], 4);
 }
 
+// A 120 KB line nesting 60,000 levels crashed `strata mcp` (the first copy of the value
+// recursed once per level): it is refused unread, and the session goes on.
+TEST(McpJsonRpc, DeeplyNestedMessagesAreRefusedUnread) {
+  const std::string deep = std::string(60000, '[') + std::string(60000, ']');
+  for (const std::string& line : {R"({"jsonrpc":"2.0","id":)" + deep + R"(,"method":"ping"})",
+                                  R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"query":)" +
+                                      deep + "}}}"}) {
+    Server server(ServerOptions{});
+    const std::optional<std::string> reply = server.handle_line(line);
+    ASSERT_TRUE(reply);
+    const json r = json::parse(*reply);
+    EXPECT_EQ(r["error"]["code"], -32600);
+    EXPECT_EQ(r["error"]["message"], "message nested deeper than 128 levels, not read");
+    EXPECT_EQ(r["id"], nullptr);
+    EXPECT_EQ(json::parse(*server.handle_line(R"({"jsonrpc":"2.0","id":2,"method":"ping"})"))["result"], json::object());
+  }
+  // 128 levels are a message like any other.
+  const std::string ok = R"({"jsonrpc":"2.0","id":3,"method":"ping","params":{"a":)" + std::string(126, '[') +
+                         std::string(126, ']') + "}}";
+  EXPECT_TRUE(parse_line(ok).request);
+  EXPECT_TRUE(parse_line(R"({"jsonrpc":"2.0","id":3,"method":"ping","params":{"a":)" + std::string(127, '[') +
+                         std::string(127, ']') + "}}")
+                  .error);
+}
+
 TEST(McpJsonRpc, LinesAreAsciiAndSurviveInvalidUtf8) {
   const std::string line = to_line(json{{"text", std::string("caf\xc3\xa9 \xff\n")}});
   EXPECT_EQ(line.find('\n'), std::string::npos);

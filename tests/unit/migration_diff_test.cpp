@@ -1,7 +1,7 @@
-// `migrate diff`'s core (migrate/schema_changes.h, ddl_writer.h, migration_diff.h) on SQLite:
+// `migrate diff`'s core (migrate/schema/schema_changes.h, ddl_writer.h, migration_diff.h) on SQLite:
 // how tables are read and compared, rename candidates, the SQL drafted, and the proof that the
 // draft gives the desired schema.
-#include "migrate/migration_diff.h"
+#include "migrate/diff/migration_diff.h"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,10 @@
 #include <string>
 
 #include "common/error.h"
-#include "migrate/lint.h"
-#include "migrate/migration_source.h"
-#include "migrate/schema_changes.h"
+#include "migrate/check/lint.h"
+#include "migrate/engines/engines.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/schema/schema_changes.h"
 
 namespace strata::migrate {
 namespace {
@@ -49,7 +50,7 @@ class MigrationDiffTest : public ::testing::Test {
 TEST(DiffTableShape, ColumnsAndConstraintsAreToldApart) {
   const auto t = table_shape("CREATE TABLE t (\"id\" integer PRIMARY KEY, name text NOT NULL, CONSTRAINT u UNIQUE (name), "
                              "CHECK (length(name) > 0))",
-                             DriverKind::sqlite);
+                             *engine(DriverKind::sqlite).dialect);
   ASSERT_TRUE(t.has_value());
   ASSERT_EQ(t->parts.size(), 4u);
   EXPECT_TRUE(t->parts[0].column);
@@ -63,7 +64,7 @@ TEST(DiffTableShape, ColumnsAndConstraintsAreToldApart) {
 TEST(DiffTableShape, MysqlKeysAreNamedIndexes) {
   const auto t = table_shape("CREATE TABLE `t` (`id` int NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY `u` (`id`), KEY `k` (`id`)) "
                              "ENGINE=InnoDB",
-                             DriverKind::mysql);
+                             *engine(DriverKind::mysql).dialect);
   ASSERT_TRUE(t.has_value());
   ASSERT_EQ(t->parts.size(), 4u);
   EXPECT_EQ(t->parts[2].key, "key u");

@@ -1,5 +1,5 @@
-#include "migrate/history.h"
-#include "migrate/migration_source.h"
+#include "migrate/run/history.h"
+#include "migrate/model/migration_source.h"
 
 #include <gtest/gtest.h>
 

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <string>
 
-#include "migrate/migration_source.h"
-#include "migrate/migrator.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/run/migrator.h"
 #include "test_db.h"
 #include "test_util.h"
 

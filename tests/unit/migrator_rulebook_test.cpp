@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "migrate/checker.h"
-#include "migrate/migration_source.h"
-#include "migrate/migrator.h"
+#include "migrate/check/checker.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/run/migrator.h"
 #include "migrator_fixture.h"
 #include "test_db.h"
 #include "test_util.h"

@@ -1,13 +1,13 @@
-#include "migrate/migrator.h"
+#include "migrate/run/migrator.h"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "common/error.h"
-#include "migrate/driver.h"
-#include "migrate/migration_lock.h"
-#include "migrate/migration_source.h"
+#include "migrate/engines/driver.h"
+#include "migrate/engines/sqlite/migration_lock.h"
+#include "migrate/model/migration_source.h"
 #include "migrator_fixture.h"
 #include "test_db.h"
 #include "test_util.h"
@@ -393,7 +393,7 @@ TEST_P(MigratorTest, ImportedVersionsHaveNoAppliedAtAndTheOldTableIsNotDumped) {
   EXPECT_EQ(st.entries[0].state, EntryState::applied);
   EXPECT_EQ(st.entries[0].applied_at, "") << "imported: the time it was applied is not known";
   EXPECT_NE(st.entries[1].applied_at, "") << "run by strata";
-  const std::string dump = migrator().dump();
+  const std::string dump = migrator().dump().sql;
   EXPECT_EQ(dump.find("schema_migrations"), std::string::npos) << dump;
   EXPECT_NE(dump.find("--   0001 create_a_table\n--   0002 create_b_table\n"), std::string::npos) << dump;
 }
@@ -421,14 +421,14 @@ TEST_P(MigratorTest, RedoRevertsAndReappliesInOneRun) {
   add_table("1", "a");
   add_table("2", "b");
   migrator().up({});
-  const RunResult r = migrator().redo(2, false);
+  const RunResult r = migrator().redo(RedoOptions{2, false, false});
   ASSERT_EQ(r.steps.size(), 4u);
   EXPECT_EQ(r.steps[0].direction, Direction::down);
   EXPECT_EQ(r.steps[0].version, 2);
   EXPECT_EQ(r.steps[3].direction, Direction::up);
   EXPECT_EQ(r.steps[3].version, 2);
   EXPECT_EQ(history_count(), "2");
-  const RunResult dry = migrator().redo(1, true);
+  const RunResult dry = migrator().redo(RedoOptions{1, true, false});
   EXPECT_NE(dry.sql.find("DROP TABLE b;"), std::string::npos);
   EXPECT_NE(dry.sql.find("CREATE TABLE b"), std::string::npos);
 }
@@ -440,7 +440,7 @@ TEST_P(MigratorTest, RedoReappliesExactlyWhatItReverted) {
   add_table("3", "c");
   migrator().up({});
   add_table("2", "b");  // pending, older than the newest applied
-  const RunResult r = migrator().redo(1, false);
+  const RunResult r = migrator().redo(RedoOptions{1, false, false});
   ASSERT_EQ(r.steps.size(), 2u);
   EXPECT_EQ(r.steps[1].version, 3);
   EXPECT_TRUE(db().has_table("c"));
@@ -595,7 +595,7 @@ TEST_P(PostgresMigratorTest, SchemaOptionPutsTablesAndHistoryThere) {
   EXPECT_FALSE(db().has_table("strata_migrations"));  // nothing in public
   EXPECT_EQ(m.status().applied, 1u);
   EXPECT_EQ(migrator().status().applied, 0u);  // public has no history
-  EXPECT_NE(m.dump().find("schema app"), std::string::npos);
+  EXPECT_NE(m.dump().sql.find("schema app"), std::string::npos);
 }
 
 TEST_P(PostgresMigratorTest, ForeignKeysOffIsRefused) {

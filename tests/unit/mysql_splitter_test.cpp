@@ -1,5 +1,5 @@
 // split_mysql: statements as the `mysql` client sends them (issue 21).
-#include "migrate/mysql_splitter.h"
+#include "migrate/engines/mysql/mysql_splitter.h"
 
 #include <gtest/gtest.h>
 

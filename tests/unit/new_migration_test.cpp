@@ -1,5 +1,5 @@
 // `migrate new`: snake_case names, naming advice, and the file create_migration writes.
-#include "migrate/new_migration.h"
+#include "migrate/model/new_migration.h"
 
 #include <gtest/gtest.h>
 

@@ -103,5 +103,56 @@ TEST(PdfPageChrome, EmptyPagesAndASinglePageAreLeftAlone) {
   EXPECT_EQ(pages[1], body(1));
 }
 
+TEST(PdfPageChrome, HeadingsThatStartScatteredPagesAreKept) {
+  // R's reference manual: "Arguments" or "See Also" opens many pages, never a run of them.
+  Pages pages;
+  for (int p = 0; p < 24; ++p) {
+    const bool heading = p % 4 == 1 || p == 10;
+    pages.push_back("R reference\n" + std::string(heading ? "Arguments\n" : "") + body(p) + "\n" +
+                    std::to_string(p + 1));
+  }
+  EXPECT_EQ(remove_page_chrome(pages), 48u);  // the header and the folio of each page
+  EXPECT_EQ(pages[1], "Arguments\n" + body(1));
+  EXPECT_EQ(pages[9], "Arguments\n" + body(9));
+  EXPECT_EQ(pages[10], "Arguments\n" + body(10));
+}
+
+TEST(PdfPageChrome, VersoAndRectoHeadersAreRemoved) {
+  // A two-sided book: the book's title on even pages, the chapter's on odd ones.
+  Pages pages;
+  for (int p = 0; p < 8; ++p) {
+    pages.push_back((p % 2 == 0 ? "A Book of Networks" : "Chapter 2: Routing") + std::string("\n") + body(p));
+  }
+  EXPECT_EQ(remove_page_chrome(pages), 8u);
+  for (int p = 0; p < 8; ++p) EXPECT_EQ(pages[static_cast<std::size_t>(p)], body(p));
+}
+
+TEST(PdfPageChrome, AHeaderIsRemovedAcrossAFigurePageWithoutOne) {
+  Pages pages;
+  for (int p = 0; p < 5; ++p) {
+    pages.push_back(p == 2 ? std::string("Figure 3. The whole network.") : "Routing in practice\n" + body(p));
+  }
+  EXPECT_EQ(remove_page_chrome(pages), 4u);
+  EXPECT_EQ(pages[1], body(1));
+  EXPECT_EQ(pages[3], body(3));
+  EXPECT_EQ(pages[2], "Figure 3. The whole network.");
+}
+
+TEST(PdfPageChrome, AFootnoteCounterOnConsecutivePagesIsNotAPageNumber) {
+  // Folios in the header line; footnote marks 4, 5, 6 at the foot of three consecutive pages.
+  Pages pages;
+  for (int p = 0; p < 20; ++p) {
+    std::string page = "Chapter 1: Basics " + std::to_string(p + 1) + "\n" + body(p);
+    static const char* const k_notes[] = {"See the appendix.", "First shown in 1962.", "Not in the draft."};
+    if (p >= 7 && p <= 9) page += "\n" + std::to_string(p - 3) + "\n" + k_notes[p - 7];
+    pages.push_back(page);
+  }
+  remove_page_chrome(pages);
+  EXPECT_EQ(pages[7], body(7) + "\n4\nSee the appendix.");
+  EXPECT_EQ(pages[8], body(8) + "\n5\nFirst shown in 1962.");
+  EXPECT_EQ(pages[9], body(9) + "\n6\nNot in the draft.");
+  EXPECT_EQ(pages[0], body(0));
+}
+
 }  // namespace
 }  // namespace strata::ingest

@@ -1,5 +1,5 @@
 // split_postgres() and postgres_words(): what psql would send as one statement, without a server.
-#include "migrate/postgres_splitter.h"
+#include "migrate/engines/postgres/postgres_splitter.h"
 
 #include <gtest/gtest.h>
 

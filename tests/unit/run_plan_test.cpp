@@ -1,6 +1,6 @@
 // plan_section(): how each shape of section real projects write is run, per engine, and what is
 // refused before anything runs.
-#include "migrate/run_plan.h"
+#include "migrate/run/run_plan.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "migrate/sql_runner.h"
+#include "migrate/engines/sqlite/sql_runner.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -1,10 +1,10 @@
-#include "migrate/sqlite_features.h"
+#include "migrate/engines/sqlite/sqlite_features.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include "common/error.h"
-#include "migrate/sql_runner.h"
+#include "migrate/engines/sqlite/sql_runner.h"
 
 namespace strata::migrate {
 namespace {

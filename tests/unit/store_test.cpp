@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/error.h"
-#include "migrate/migration_source.h"
-#include "migrate/migrator.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/run/migrator.h"
 #include "store/embedded_migrations.h"
 #include "store/store_db.h"
 #include "test_util.h"

@@ -13,8 +13,8 @@
 
 #include "common/cjk_terms.h"
 #include "common/text.h"
-#include "migrate/migration_source.h"
-#include "migrate/migrator.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/run/migrator.h"
 #include "search/fts_query.h"
 #include "store/document_writer.h"
 #include "store/embedded_migrations.h"

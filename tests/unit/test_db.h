@@ -16,8 +16,8 @@
 #include <optional>
 #include <string>
 
-#include "migrate/database_url.h"
-#include "migrate/driver.h"
+#include "migrate/model/database_url.h"
+#include "migrate/engines/driver.h"
 #include "test_util.h"
 
 namespace strata::testing {

@@ -127,9 +127,65 @@ class Styles {
   std::map<std::string, Style, std::less<>> styles_;
 };
 
+// DrawingML's placement of a picture in a Word document; its docPr holds the alternative text.
+constexpr std::string_view k_wp_ns = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+
+using NoteTexts = std::map<std::string, std::string, std::less<>>;
+
+// word/footnotes.xml and word/endnotes.xml: each note's text by id, its paragraphs joined by a
+// space. The separator notes Word keeps there (w:type="separator", …) are no notes.
+class NotesReader : public XmlHandler {
+ public:
+  void start(const XmlElement& e) override {
+    if (left_out_.start()) return;
+    if (e.is(k_mc_ns, "Fallback")) return left_out_.enter();
+    if (!is_w(e.ns)) return;
+    const std::string_view n = e.local;
+    if (n == "footnote" || n == "endnote") {
+      const std::string_view type = e.attribute(e.ns, "type");
+      current_ = type.empty() || type == "normal" ? std::optional<std::string>(e.attribute(e.ns, "id")) : std::nullopt;
+      text_.clear();
+    } else if (n == "moveFrom" || n == "del" || n == "instrText" || n == "delText") {
+      left_out_.enter();
+    } else if (n == "t") {
+      in_text_ = true;
+    } else if (n == "tab" || n == "br" || n == "cr") {
+      text_ += ' ';
+    }
+  }
+  void end(std::string_view ns, std::string_view local) override {
+    if (left_out_.end() || !is_w(ns)) return;
+    if (local == "footnote" || local == "endnote") {
+      if (current_) notes[*current_] = std::move(text_);
+      current_.reset();
+      text_.clear();
+    } else if (local == "p") {
+      text_ += ' ';
+    } else if (local == "t") {
+      in_text_ = false;
+    }
+  }
+  void text(std::string_view t) override {
+    if (in_text_ && current_ && !left_out_.active()) text_ += t;
+  }
+
+  NoteTexts notes;
+
+ private:
+  std::optional<std::string> current_;  // the id of the note being read
+  std::string text_;
+  LeftOut left_out_;
+  bool in_text_ = false;
+};
+
+struct Notes {
+  NoteTexts footnotes;
+  NoteTexts endnotes;
+};
+
 class DocumentReader : public XmlHandler {
  public:
-  explicit DocumentReader(const Styles& styles) : styles_(styles) {}
+  DocumentReader(const Styles& styles, const Notes& notes) : styles_(styles), notes_(notes) {}
 
   void start(const XmlElement& e) override {
     if (left_out_.start()) return;
@@ -137,9 +193,20 @@ class DocumentReader : public XmlHandler {
       left_out_.enter();  // the same content as the mc:Choice before it, for older readers
       return;
     }
+    if (e.is(k_wp_ns, "docPr")) {
+      write(image_text(e.attribute("", "title"), e.attribute("", "descr")));
+      return;
+    }
     if (!is_w(e.ns)) return;
     const std::string_view n = e.local;
-    if (n == "moveFrom" || n == "del" || n == "instrText" || n == "delText") {
+    if (n == "footnoteReference" || n == "endnoteReference") {
+      const NoteTexts& texts = n == "footnoteReference" ? notes_.footnotes : notes_.endnotes;
+      const auto note = texts.find(e.attribute(e.ns, "id"));
+      if (note == texts.end()) return;
+      const std::string mark = std::to_string(++marks_);
+      write("[" + mark + "]");
+      pending_.add(mark, note->second);
+    } else if (n == "moveFrom" || n == "del" || n == "instrText" || n == "delText") {
       left_out_.enter();
     } else if (n == "p") {
       paragraphs_.push_back({});
@@ -156,6 +223,7 @@ class DocumentReader : public XmlHandler {
     } else if (n == "noBreakHyphen") {
       write("-");
     } else if (const auto part = ooxml_table_part(n)) {
+      if (part == TablePart::table) ++tables_;
       writer_.begin(*part);
     }
   }
@@ -168,12 +236,15 @@ class DocumentReader : public XmlHandler {
         if (paragraphs_.back().begun) writer_.end();
         paragraphs_.pop_back();
       }
+      flush_notes();
     } else if (local == "pPr") {
       if (properties_ > 0) --properties_;
     } else if (local == "t") {
       in_text_ = false;
     } else if (const auto part = ooxml_table_part(local)) {
       writer_.end(*part);
+      if (part == TablePart::table && tables_ > 0) --tables_;
+      flush_notes();
     }
   }
 
@@ -206,7 +277,13 @@ class DocumentReader : public XmlHandler {
 
   bool begun() const { return !paragraphs_.empty() && paragraphs_.back().begun; }
 
+  // Notes follow the outermost paragraph or table that referenced them (PendingNotes).
+  void flush_notes() {
+    if (paragraphs_.empty() && tables_ == 0) pending_.flush(writer_);
+  }
+
   void write(std::string_view t) {
+    if (t.empty()) return;
     if (!paragraphs_.empty()) {
       Paragraph& p = paragraphs_.back();
       if (p.kind.contents) return;
@@ -220,15 +297,29 @@ class DocumentReader : public XmlHandler {
   }
 
   const Styles& styles_;
+  const Notes& notes_;
   HtmlWriter writer_;
+  PendingNotes pending_;
+  int marks_ = 0;   // notes referenced so far: footnotes and endnotes are numbered together
+  int tables_ = 0;  // open w:tbl
   std::vector<Paragraph> paragraphs_;
   LeftOut left_out_;    // revisions, field codes, fallback copies
   int properties_ = 0;  // depth inside w:pPr
   bool in_text_ = false;
 };
 
-Styles read_styles(ZipArchive& zip, const std::string& document_part) {
-  const std::vector<Relationship> rels = read_relationships(zip, document_part);
+// The notes part of `kind` ("footnotes", "endnotes") the document's relationships name, else
+// Word's usual place for it; none when it is absent.
+NoteTexts read_notes(ZipArchive& zip, const std::vector<Relationship>& rels, const std::string& document_part,
+                     const std::string& kind) {
+  const Relationship* r = find_relationship(rels, kind);
+  const std::string part = r != nullptr ? r->target : directory_of(document_part) + kind + ".xml";
+  NotesReader reader;
+  if (const auto xml = zip.read_if_present(part)) parse_xml(*xml, part, reader);
+  return std::move(reader.notes);
+}
+
+Styles read_styles(ZipArchive& zip, const std::vector<Relationship>& rels, const std::string& document_part) {
   const Relationship* r = find_relationship(rels, "styles");
   const std::string part = r != nullptr ? r->target : directory_of(document_part) + "styles.xml";
   StylesReader reader;
@@ -243,8 +334,10 @@ OfficeRawDocument read_docx(ZipArchive& zip) {
   const Relationship* main = find_relationship(package, "officeDocument");
   const std::string document_part = main != nullptr ? main->target : "word/document.xml";
   const std::string xml = zip.read(document_part);
-  const Styles styles = read_styles(zip, document_part);
-  DocumentReader reader(styles);
+  const std::vector<Relationship> rels = read_relationships(zip, document_part);
+  const Styles styles = read_styles(zip, rels, document_part);
+  const Notes notes{read_notes(zip, rels, document_part, "footnotes"), read_notes(zip, rels, document_part, "endnotes")};
+  DocumentReader reader(styles, notes);
   parse_xml(xml, document_part, reader);
   OfficeRawDocument out;
   out.title = core_properties_title(zip, package);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace strata::ingest::office {
 namespace {
 
@@ -103,6 +105,32 @@ void HtmlWriter::end(TablePart part) {
       html_ += "</td>";
       break;
   }
+}
+
+void PendingNotes::add(std::string mark, std::string_view text) {
+  text = trim(text);
+  if (!text.empty()) notes_.emplace_back(std::move(mark), std::string(text));
+}
+
+void PendingNotes::flush(HtmlWriter& writer) {
+  for (const auto& [mark, text] : notes_) {
+    writer.begin(Block::paragraph);
+    writer.text("[" + mark + "] " + text);
+    writer.end();
+  }
+  notes_.clear();
+}
+
+std::string image_text(std::string_view title, std::string_view description) {
+  title = trim(title);
+  description = trim(description);
+  if (title == description) description = {};
+  if (title.empty() && description.empty()) return {};
+  std::string out = "[image: ";
+  out += title;
+  if (!title.empty() && !description.empty()) out += title.ends_with('.') ? " " : ". ";
+  out += description;
+  return out + "]";
 }
 
 std::string HtmlWriter::take() {

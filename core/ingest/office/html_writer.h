@@ -51,4 +51,26 @@ class HtmlWriter {
   bool cell_has_text_ = false;
 };
 
+// Footnotes and endnotes. The mark stays where the reference is ("…as shown[1]."), and the
+// note's text follows the paragraph, or the table, that holds the reference, as a paragraph of
+// its own ("[1] The note."): a chunk that finds the sentence holds its note, and a search that
+// finds the note finds it beside what it annotates (at the end of the document it would sit
+// under the last heading, far from its context).
+class PendingNotes {
+ public:
+  // A note referenced in the block being written; `text` is trimmed, a note without text kept
+  // out.
+  void add(std::string mark, std::string_view text);
+  // Writes the notes held, each as a paragraph, and forgets them.
+  // REQUIRES: no block of `writer` is open (the referencing paragraph or table has ended).
+  void flush(HtmlWriter& writer);
+
+ private:
+  std::vector<std::pair<std::string, std::string>> notes_;
+};
+
+// An image's alternative text as the document's text: "[image: Title. Description]", either
+// part alone when the other is empty or the same; "" when both are empty.
+std::string image_text(std::string_view title, std::string_view description);
+
 }  // namespace strata::ingest::office

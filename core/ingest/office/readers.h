@@ -13,13 +13,18 @@ inline constexpr std::string_view k_mc_ns = "http://schemas.openxmlformats.org/m
 // Word (ECMA-376 WordprocessingML, transitional or strict): the main document's paragraphs, in
 // order. Headings from paragraph styles ("heading 1"…"heading 9", "Title", or an outline level,
 // also through a style's basedOn chain), list items from numbering, tables as tables; text of
-// text boxes once (not their legacy fallback copies). Deleted and moved-away revisions, field
-// codes, headers, footers, comments, footnotes and table-of-contents paragraphs are left out.
+// text boxes once (not their legacy fallback copies). Footnotes and endnotes (footnotes.xml,
+// endnotes.xml) as PendingNotes places them, marked "[1]", "[2]", … in order of reference;
+// pictures' alternative text (wp:docPr title and descr) as image_text. Deleted and moved-away
+// revisions, field codes, headers, footers, comments and table-of-contents paragraphs are left
+// out.
 OfficeRawDocument read_docx(ZipArchive& zip);
 
 // OpenDocument text (ODF 1.x): content.xml's body. text:h headings at their outline level, lists,
-// tables; tracked changes, annotations, notes and generated indexes (tables of contents) are
-// left out. Title: meta.xml's dc:title.
+// tables; text:note (footnotes and endnotes alike) as PendingNotes places them, marked with the
+// note's own citation; a frame's or shape's svg:title and svg:desc as image_text. Tracked
+// changes, annotations and generated indexes (tables of contents) are left out. Title:
+// meta.xml's dc:title.
 OfficeRawDocument read_odt(ZipArchive& zip);
 
 // PowerPoint (PresentationML): one part per slide in presentation order. The title placeholder

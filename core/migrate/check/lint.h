@@ -1,0 +1,26 @@
+#pragma once
+// Static checks of a migration's SQL text that need no database: the rules every engine shares
+// and the engine's own (its row's lint_section, engines/engines.h).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "migrate/engines/driver.h"
+#include "migrate/engines/lint_rules.h"
+#include "migrate/model/migration.h"
+
+namespace strata::migrate {
+
+// Both: what the run plan refuses (run_plan.h: a statement that cannot run in a transaction among
+// others in a wrapped section, PRAGMA foreign_keys inside the file's own BEGIN...COMMIT, a BEGIN
+// never committed, foreign_keys:off on PostgreSQL) is an error, as `up` refuses it.
+// SQLite: DROP TABLE / DROP COLUMN as destructive. Comments and string literals are skipped.
+// PostgreSQL: warnings for what locks or rewrites a table already in use: CREATE INDEX without CONCURRENTLY, ADD COLUMN with a volatile default, ADD COLUMN ... NOT
+// NULL without a default, renames, drops. MySQL: warnings for ALTER TABLE and CREATE INDEX on a
+// table already in use without ALGORITHM= (the server may copy the table and block writes), ADD
+// COLUMN ... NOT NULL without a default (existing rows get the type's implicit default), renames,
+// drops and TRUNCATE. A table created earlier in the same migration is new, so none of the
+// warnings apply to it.
+std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect = k_default_engine);
+
+}  // namespace strata::migrate

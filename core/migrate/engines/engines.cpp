@@ -1,0 +1,119 @@
+#include "migrate/engines/engines.h"
+
+#include <array>
+
+#include "common/text.h"
+#include "migrate/engines/mysql/mysql_engine.h"
+#include "migrate/engines/postgres/postgres_engine.h"
+#include "migrate/engines/sqlite/sqlite_engine.h"
+
+namespace strata::migrate {
+namespace {
+
+constexpr std::array<Engine, 3> k_engines = {{
+    {.kind = DriverKind::sqlite,
+     .name = "sqlite",
+     .title = "SQLite",
+     .storage = Storage::file,
+     .wait_for = WaitFor::file,
+     .url_example = "",
+     .ddl_commits = false,
+     .false_literal = "0",
+     .load_order = LoadOrder::as_written,
+     .schemas = false,
+     .concurrent_indexes = false,
+     .password_sources = "",
+     .environment_has_password = nullptr,
+     .scan_statements = scan_sqlite_statements,
+     .no_transaction_code = "pragma-in-transaction",
+     .foreign_keys_off_refusal = "",
+     .lint_section = lint_sqlite_section,
+     .lint_files = lint_sqlite_files,
+     .dialect = &k_sqlite_dialect,
+     .write_ddl = write_sqlite_ddl,
+     .open = open_sqlite,
+     .open_scratch = open_sqlite_scratch,
+     .open_admin = nullptr,
+     .database_lookup = nullptr,
+     .database_identifier = nullptr},
+    {.kind = DriverKind::postgres,
+     .name = "postgres",
+     .title = "PostgreSQL",
+     .storage = Storage::server,
+     .wait_for = WaitFor::database,
+     .url_example = "postgres://user@host:5432/NAME",
+     .ddl_commits = false,
+     .false_literal = "false",
+     .load_order = LoadOrder::dependency_order,
+     .schemas = true,
+     .concurrent_indexes = true,
+     .password_sources = "$PGPASSWORD or ~/.pgpass",
+     .environment_has_password = postgres_environment_has_password,
+     .scan_statements = scan_postgres_statements,
+     .no_transaction_code = "not-in-transaction",
+     .foreign_keys_off_refusal = "foreign_keys:off is a SQLite option; PostgreSQL has no such switch (declare the "
+                                 "constraints DEFERRABLE and use SET CONSTRAINTS ... DEFERRED)",
+     .lint_section = lint_postgres_section,
+     .lint_files = nullptr,
+     .dialect = &k_postgres_dialect,
+     .write_ddl = write_postgres_ddl,
+     .open = open_postgres,
+     .open_scratch = open_postgres_scratch,
+     .open_admin = open_postgres_admin,
+     .database_lookup = postgres_database_lookup,
+     .database_identifier = postgres_database_identifier},
+    {.kind = DriverKind::mysql,
+     .name = "mysql",
+     .title = "MySQL",
+     .storage = Storage::server,
+     .wait_for = WaitFor::server,
+     .url_example = "mysql://user@host:3306/NAME",
+     .ddl_commits = true,
+     .false_literal = "0",
+     .load_order = LoadOrder::undo_on_failure,
+     .schemas = false,
+     .concurrent_indexes = false,
+     .password_sources = "$MYSQL_PWD",
+     .environment_has_password = mysql_environment_has_password,
+     .scan_statements = scan_mysql_statements,
+     .no_transaction_code = "not-in-transaction",
+     .foreign_keys_off_refusal = "foreign_keys:off is a SQLite option (on MySQL, write SET FOREIGN_KEY_CHECKS = 0 "
+                                 "in the migration and = 1 at its end)",
+     .lint_section = lint_mysql_section,
+     .lint_files = nullptr,
+     .dialect = &k_mysql_dialect,
+     .write_ddl = write_mysql_ddl,
+     .open = open_mysql,
+     .open_scratch = open_mysql_scratch,
+     .open_admin = open_mysql_admin,
+     .database_lookup = mysql_database_lookup,
+     .database_identifier = mysql_database_identifier},
+}};
+
+// Row i is the engine of DriverKind i: engine() looks a row up by index.
+constexpr bool rows_in_kind_order() {
+  for (std::size_t i = 0; i < k_engines.size(); ++i) {
+    if (static_cast<std::size_t>(k_engines[i].kind) != i) return false;
+  }
+  return true;
+}
+static_assert(rows_in_kind_order(), "k_engines: row i must be DriverKind i");
+
+}  // namespace
+
+std::span<const Engine> engines() { return k_engines; }
+
+const Engine& engine(DriverKind kind) { return k_engines[static_cast<std::size_t>(kind)]; }
+
+std::unique_ptr<Driver> open_driver(const Endpoint& endpoint, Access access, const std::string& table,
+                                    std::chrono::milliseconds lock_timeout) {
+  return engine(endpoint.kind).open(endpoint, access, table, lock_timeout);
+}
+
+std::unique_ptr<Driver> open_scratch(const Endpoint* server) {
+  return engine(server != nullptr ? server->kind : k_default_engine).open_scratch(server);
+}
+
+std::string Driver::quote(std::string_view text) const { return sql_quote(text); }
+
+}  // namespace strata::migrate

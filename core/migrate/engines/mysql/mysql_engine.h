@@ -1,0 +1,42 @@
+#pragma once
+// MySQL's and MariaDB's row of the engine table (engines.h).
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "migrate/engines/driver.h"
+#include "migrate/engines/lint_rules.h"
+#include "migrate/engines/statement_scan.h"
+#include "migrate/schema/ddl_writer.h"
+#include "net/endpoint.h"
+
+namespace strata::migrate {
+
+std::unique_ptr<Driver> open_mysql(const Endpoint& endpoint, Access access, const std::string& table,
+                                   std::chrono::milliseconds lock_timeout);
+// A scratch database created on the server: open_scratch's contract.
+std::unique_ptr<Driver> open_mysql_scratch(const Endpoint* server);
+// A connection to the server with no database (a MySQL connection needs none; `target` is not used).
+std::unique_ptr<Driver> open_mysql_admin(const Endpoint& server, const std::string& target);
+
+// The run plan's reading of a section (engines/statement_scan.h).
+StatementScan scan_mysql_statements(const std::string& sql, std::size_t first_line);
+
+// Lint rules for a section (engines/lint_rules.h).
+void lint_mysql_section(const Section& s, bool up, std::vector<LintFinding>& out);
+
+// `migrate diff`: the dialect and the DDL writer (schema/ddl_writer.h).
+extern const SqlDialect k_mysql_dialect;
+Script write_mysql_ddl(const SchemaChanges& changes, const Schema& from, const Schema& to, const DdlOptions& options);
+
+// $MYSQL_PWD is set.
+bool mysql_environment_has_password(const net::Getenv& getenv);
+
+// On the admin connection: the query finding the database `name` (information_schema.SCHEMATA),
+// and its identifier in backticks.
+std::string mysql_database_lookup(const Driver& admin, const std::string& name);
+std::string mysql_database_identifier(const std::string& name);
+
+}  // namespace strata::migrate

@@ -1,0 +1,174 @@
+// MySQL's and MariaDB's lint rules (the row's lint_section, engines.h): ALTER TABLE without
+// ALGORITHM= on a table in use, NOT NULL without a default, renames, drops (check/lint.h).
+#include <algorithm>
+#include <set>
+#include <string_view>
+
+#include "common/text.h"
+#include "migrate/engines/mysql/mysql_engine.h"
+#include "migrate/engines/mysql/mysql_splitter.h"
+
+namespace strata::migrate {
+// Named, not anonymous: each engine's lint helpers keep their short names in a unity build.
+namespace mysql_lint {
+
+// ---- MySQL and MariaDB ----------------------------------------------------------------------
+
+using MyWords = std::vector<SqlWord>;
+
+bool my_is(const MyWords& w, std::size_t i, std::string_view word) { return i < w.size() && !w[i].quoted && w[i].upper == word; }
+
+// A possibly database-qualified name at w[i] (MySQL compares table names as written on Linux);
+// moves i past it.
+std::string my_name(const MyWords& w, std::size_t& i) {
+  std::string name;
+  while (i < w.size()) {
+    name = w[i].quoted ? w[i].upper : to_lower(w[i].upper);
+    ++i;
+    if (!my_is(w, i, ".")) break;
+    ++i;
+  }
+  return name;
+}
+
+bool has_algorithm(const MyWords& w) {
+  return std::any_of(w.begin(), w.end(), [](const SqlWord& x) { return !x.quoted && x.upper == "ALGORITHM"; });
+}
+
+// One ALTER TABLE action, w[a, end): what it risks on a table that already holds rows.
+void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const std::string& table, bool algorithm,
+                       const std::function<void(const char*, std::string)>& flag) {
+  const std::string verb = a < w.size() && !w[a].quoted ? w[a].upper : "";
+  const auto copy_warning = [&](const std::string& what) {
+    if (algorithm) return;
+    flag("alter-without-algorithm", what + " on existing table " + table +
+                                        " without ALGORITHM=: the server may copy the whole table and block writes "
+                                        "while it does; say ALGORITHM=INPLACE, LOCK=NONE (or INSTANT), which fails at "
+                                        "once instead of copying");
+  };
+  if (verb == "DROP" && !my_is(w, a + 1, "INDEX") && !my_is(w, a + 1, "KEY") && !my_is(w, a + 1, "CONSTRAINT") &&
+      !my_is(w, a + 1, "FOREIGN") && !my_is(w, a + 1, "PRIMARY") && !my_is(w, a + 1, "CHECK") && !my_is(w, a + 1, "DEFAULT")) {
+    flag("destructive", "DROP COLUMN destroys data");
+    return;
+  }
+  // A changed type always copies the table (INPLACE is refused for it), so the advice differs.
+  const auto column_change = [&](const std::string& what) {
+    if (algorithm) return;
+    flag("alter-without-algorithm", what + " on existing table " + table +
+                                        " without ALGORITHM=: a type change copies the whole table and blocks "
+                                        "writes while it does; say ALGORITHM=INSTANT where the change allows it (a "
+                                        "default, a rename, a longer VARCHAR), which fails at once instead of copying");
+  };
+  if (verb == "RENAME" || verb == "CHANGE") {
+    flag("rename", std::string(verb == "CHANGE" || my_is(w, a + 1, "COLUMN") ? "renaming a column of " : "renaming table ") +
+                       table + " breaks code still using the old name; add the new name, move readers and writers, "
+                       "drop the old one later");
+    if (verb == "CHANGE") column_change("CHANGE COLUMN");
+    return;
+  }
+  if (verb == "MODIFY") return column_change("MODIFY COLUMN");
+  if (verb != "ADD") return;
+  const std::string what = a + 1 < w.size() && !w[a + 1].quoted ? w[a + 1].upper : "";
+  if (what == "INDEX" || what == "KEY" || what == "UNIQUE" || what == "FULLTEXT" || what == "SPATIAL" ||
+      what == "PRIMARY") {
+    return copy_warning("ADD " + what + (what == "PRIMARY" ? " KEY" : ""));
+  }
+  const bool foreign = what == "FOREIGN" || (what == "CONSTRAINT" && std::any_of(w.begin() + static_cast<std::ptrdiff_t>(a), w.begin() + static_cast<std::ptrdiff_t>(end), [](const SqlWord& x) {
+                                                 return !x.quoted && x.upper == "FOREIGN";
+                                               }));
+  if (foreign && !algorithm) {
+    flag("alter-without-algorithm", "ADD FOREIGN KEY on existing table " + table +
+                                        ": with foreign_key_checks on, the server copies the whole table and blocks "
+                                        "writes while it does (in place needs SET foreign_key_checks = 0, which skips "
+                                        "checking the rows already there)");
+    return;
+  }
+  if (what == "CONSTRAINT" || what == "FOREIGN" || what == "CHECK") return;
+  std::size_t c = a + 1;
+  if (my_is(w, c, "COLUMN")) ++c;
+  if (my_is(w, c, "IF")) c += 3;
+  const std::string column = c >= w.size() ? "" : w[c].quoted ? w[c].upper : to_lower(w[c].upper);
+  bool has_default = false, not_null = false, generated = false;
+  for (std::size_t k = c + 1; k < end; ++k) {
+    if (w[k].quoted) continue;
+    has_default |= w[k].upper == "DEFAULT" || w[k].upper == "AUTO_INCREMENT";
+    generated |= w[k].upper == "AS" || w[k].upper == "GENERATED";
+    not_null |= w[k].upper == "NOT" && my_is(w, k + 1, "NULL");
+  }
+  if (not_null && !has_default && !generated) {
+    flag("not-null-without-default", "ADD COLUMN " + column + " NOT NULL without a default gives every row " + table +
+                                         " already has the type's implicit default (0, '', a zero date); state the "
+                                         "default you mean, or add it nullable, backfill, then MODIFY it NOT NULL");
+  }
+}
+
+}  // namespace mysql_lint
+
+void lint_mysql_section(const Section& s, bool up, std::vector<LintFinding>& out) {
+  using namespace mysql_lint;
+  const auto line_of = [&](std::size_t offset) { return s.first_line + position_of(s.sql, offset).line - 1; };
+  const MysqlSplit split = split_mysql(s.sql);
+  if (split.error_offset) return;  // the run plan's parse-error already says so
+  std::set<std::string> created;  // tables created earlier in this section
+  for (const MysqlStatement& st : split.statements) {
+    const MyWords w = mysql_words(std::string_view(s.sql).substr(st.offset, st.length));
+    const auto flag = [&](const char* code, std::string message) {
+      if (up) out.push_back({code, false, line_of(st.offset), std::move(message), s.file});
+    };
+    if (my_is(w, 0, "CREATE") && (my_is(w, 1, "TABLE") || (my_is(w, 1, "TEMPORARY") && my_is(w, 2, "TABLE")))) {
+      std::size_t i = my_is(w, 1, "TABLE") ? 2 : 3;
+      if (my_is(w, i, "IF")) i += 3;
+      created.insert(my_name(w, i));
+      continue;
+    }
+    if (my_is(w, 0, "DROP") && my_is(w, 1, "TABLE")) {
+      flag("destructive", "DROP TABLE destroys data");
+      continue;
+    }
+    if (my_is(w, 0, "TRUNCATE")) {
+      flag("destructive", "TRUNCATE destroys data");
+      continue;
+    }
+    if (my_is(w, 0, "RENAME") && my_is(w, 1, "TABLE")) {
+      std::size_t i = 2;
+      flag("rename", "renaming table " + my_name(w, i) + " breaks code still using the old name; add the new name, "
+                     "move readers and writers, drop the old one later");
+      continue;
+    }
+    if (my_is(w, 0, "CREATE") && (my_is(w, 1, "INDEX") || my_is(w, 2, "INDEX"))) {
+      std::size_t i = 1;
+      while (i < w.size() && !my_is(w, i, "ON")) ++i;
+      ++i;
+      const std::string table = my_name(w, i);
+      if (created.count(table) == 0 && !has_algorithm(w)) {
+        flag("alter-without-algorithm", "CREATE INDEX on existing table " + table +
+                                            " without ALGORITHM=: the server may copy the whole table and block "
+                                            "writes while it does; say ALGORITHM=INPLACE LOCK=NONE, which fails at "
+                                            "once instead of copying");
+      }
+      continue;
+    }
+    if (!(my_is(w, 0, "ALTER") && my_is(w, 1, "TABLE"))) continue;
+    std::size_t i = 2;
+    const std::string table = my_name(w, i);
+    if (created.count(table) != 0) continue;
+    const bool algorithm = has_algorithm(w);
+    while (i < w.size()) {
+      std::size_t end = i;
+      int depth = 0;
+      while (end < w.size() && !(depth == 0 && w[end].upper == "," && !w[end].quoted)) {
+        if (!w[end].quoted && w[end].upper == "(") ++depth;
+        if (!w[end].quoted && w[end].upper == ")") --depth;
+        ++end;
+      }
+      // Findings point at the action's line: an ALTER TABLE often spans many.
+      const std::size_t at = i < w.size() ? st.offset + w[i].offset : st.offset;
+      lint_mysql_action(w, i, end, table, algorithm, [&](const char* code, std::string message) {
+        if (up) out.push_back({code, false, line_of(at), std::move(message), s.file});
+      });
+      i = end + 1;
+    }
+  }
+}
+
+}  // namespace strata::migrate

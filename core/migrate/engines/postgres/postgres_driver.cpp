@@ -1,0 +1,724 @@
+// The PostgreSQL driver, on libpq. Statements are split here (postgres_splitter.h) and sent one
+// at a time with the simple query protocol: a multi-statement string runs in an implicit
+// transaction (CREATE INDEX CONCURRENTLY refuses that), and one statement per call is what lets
+// a failure name its statement and a transaction:false migration record its progress.
+#include <unistd.h>
+
+#include <csignal>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <cstdio>
+#include <map>
+#include <thread>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "common/utf8.h"
+#include "migrate/model/database_url.h"
+#include "migrate/engines/driver.h"
+#include "migrate/engines/postgres/postgres_engine.h"
+#include "migrate/engines/postgres/postgres_splitter.h"
+#include "migrate/engines/postgres/pq_library.h"
+#include "migrate/run/replay_signals.h"
+#include "migrate/engines/server_locking.h"
+#include "migrate/schema/schema.h"
+#include "migrate/model/section_location.h"
+
+namespace strata::migrate {
+namespace {
+
+const PqLibrary& pq() { return pq_library(); }
+
+using Clock = std::chrono::steady_clock;
+
+const Dialect& postgres_dialect() {
+  static const Dialect d{"BEGIN",
+                         "",
+                         "BIGINT",
+                         "DOUBLE PRECISION",
+                         "TIMESTAMPTZ",
+                         "clock_timestamp()",
+                         "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+                         "TEXT"};
+  return d;
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { pq().clear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (std::size_t pos = s.find("\n\t"); pos != std::string::npos; pos = s.find("\n\t")) s.replace(pos, 2, " ");
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
+}
+
+std::string quote_ident(std::string_view name) { return sql_identifier(name); }
+
+// The byte offset in `text` of the 1-based character position PostgreSQL reports.
+std::size_t byte_offset_of_char(std::string_view text, long position) {
+  std::size_t i = 0;
+  for (long chars = 1; chars < position && i < text.size(); ++chars) {
+    ++i;
+    while (i < text.size() && is_utf8_continuation(static_cast<unsigned char>(text[i]))) ++i;
+  }
+  return i;
+}
+
+void ignore_notice(void*, const char*) {}
+
+// ---- scratch databases and interrupts -------------------------------------------------------
+
+// What a signal during a scratch replay calls (replay_signals.h): PQcancel is async-signal-safe.
+// Set before the handler can run it, so the handler never runs libpq's one-time load.
+decltype(&::PQcancel) volatile g_pq_cancel = nullptr;
+
+extern "C" void cancel_statement(void* cancel) {
+  char buf[256];
+  g_pq_cancel(static_cast<PGcancel*>(cancel), buf, sizeof buf);
+}
+
+// The replay's signals, cancelling the statement in flight on `conn`.
+class SignalGuard {
+ public:
+  SignalGuard() = default;
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+  ~SignalGuard() { stop_cancelling(); }
+
+  void start(PGconn* conn) {
+    cancel_ = pq().get_cancel(conn);
+    g_pq_cancel = pq().cancel;
+    signals_.start(cancel_statement, cancel_);
+  }
+
+  void stop_cancelling() {
+    if (cancel_ == nullptr) return;
+    signals_.stop_cancelling(cancel_);
+    pq().free_cancel(cancel_);
+    cancel_ = nullptr;
+  }
+
+  static int pending() { return ReplaySignals::pending(); }
+
+ private:
+  ReplaySignals signals_;
+  PGcancel* cancel_ = nullptr;
+};
+
+// A database created for one replay on a connection to the live one, dropped (WITH (FORCE) on
+// PostgreSQL 13+) when this goes.
+struct PgScratchDatabase {
+  PGconn* admin = nullptr;
+  std::string name;
+  bool created = false;
+  std::string error;  // why it was not created
+
+  PgScratchDatabase(const Endpoint& server, std::string database_name) : name(std::move(database_name)) {
+    admin = pq().connectdb(server.conninfo.c_str());
+    if (admin == nullptr || pq().status(admin) != CONNECTION_OK) {
+      error = admin == nullptr ? "out of memory" : scrub(one_line(pq().error_message(admin)), server.password);
+      return;
+    }
+    pq().set_notice_processor(admin, ignore_notice, nullptr);
+    Result r(pq().exec(admin, ("CREATE DATABASE " + quote_ident(name)).c_str()));
+    if (pq().result_status(r.get()) == PGRES_COMMAND_OK) {
+      created = true;
+    } else {
+      const char* m = pq().result_error_field(r.get(), PG_DIAG_MESSAGE_PRIMARY);
+      error = scrub(m != nullptr ? std::string(m) : one_line(pq().error_message(admin)), server.password);
+    }
+  }
+  PgScratchDatabase(const PgScratchDatabase&) = delete;
+  PgScratchDatabase& operator=(const PgScratchDatabase&) = delete;
+  ~PgScratchDatabase() {
+    if (admin == nullptr) return;
+    if (created) {
+      const std::string force = pq().server_version(admin) >= 130000 ? " WITH (FORCE)" : "";
+      pq().clear(pq().exec(admin, ("DROP DATABASE IF EXISTS " + quote_ident(name) + force).c_str()));
+    }
+    pq().finish(admin);
+  }
+};
+
+class PostgresDriver final : public Driver {
+ public:
+  // Connects (retrying for endpoint.wait while the server does not accept connections), sets the
+  // search_path, and for read-only access makes every transaction read-only.
+  // `database`, when not empty, replaces the endpoint's database (a scratch database).
+  PostgresDriver(const Endpoint& endpoint, Access access, const std::string& database = {}) : endpoint_(endpoint) {
+    connect(database);
+    std::string setup;
+    if (!endpoint_.schema.empty()) setup += "SET search_path TO " + quote_ident(endpoint_.schema) + "; ";
+    if (access != Access::write) setup += "SET default_transaction_read_only = on; ";
+    // PostgreSQL 14+: notice a client that died (kill -9) even in the middle of a long
+    // statement, so its transaction rolls back and the migration lock goes at once rather than
+    // when the statement ends.
+    if (access == Access::write && pq().server_version(conn_) >= 140000) setup += "SET client_connection_check_interval = 1000; ";
+    setup += "SELECT current_database(), current_schema()";
+    const auto rows = query(setup, "connecting");
+    database_ = rows.at(0).at(0);
+    schema_ = endpoint_.schema.empty() ? rows.at(0).at(1) : endpoint_.schema;
+    if (schema_.empty()) {
+      throw Error(ExitCode::unavailable, endpoint_.display + ": no schema of the search_path exists",
+                  "pass --schema NAME (created on the first `up` if missing)");
+    }
+  }
+
+  ~PostgresDriver() override {
+    rollback();
+    if (!scratch_schema_.empty() && conn_ != nullptr) {
+      pq().clear(pq().exec(conn_, ("DROP SCHEMA IF EXISTS " + quote_ident(scratch_schema_) + " CASCADE").c_str()));
+    }
+    signals_.stop_cancelling();
+    if (conn_ != nullptr) pq().finish(conn_);  // also releases the session's advisory lock
+  }
+
+  // The fallback scratch: a new schema on the live database, first and only in the search_path.
+  // `live_schemas` are the schemas that exist there: a section that names one of them (or sets
+  // the search_path, or creates a schema) is refused rather than replayed into the real schema.
+  void become_scratch_schema(const std::string& name, std::vector<std::string> live_schemas) {
+    scratch_schema_ = name;
+    const std::string q = quote_ident(scratch_schema_);
+    Result r(pq().exec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q).c_str()));
+    if (pq().result_status(r.get()) != PGRES_COMMAND_OK) {
+      const std::string message = result_message(r.get());
+      scratch_schema_.clear();
+      throw Error(ExitCode::unavailable, endpoint_.display + ": cannot create a scratch schema for the replay: " + message,
+                  "the role needs CREATEDB (for a scratch database) or CREATE on the database (for a scratch schema)");
+    }
+    schema_ = scratch_schema_;
+    live_schemas_ = std::move(live_schemas);
+    signals_.start(conn_);
+  }
+
+  // The scratch database: the endpoint's --schema (if any) is created in it, so migrations that
+  // name it explicitly replay as they ran.
+  void become_scratch_database(std::unique_ptr<PgScratchDatabase> owner) {
+    owner_ = std::move(owner);
+    signals_.start(conn_);
+    if (!endpoint_.schema.empty()) exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(endpoint_.schema), "creating the schema");
+  }
+
+  // Which scratch this is, for a warning when it is the weaker kind ("" for a scratch database).
+  std::string scratch_caveat() const override { return caveat_; }
+  void set_caveat(std::string c) { caveat_ = std::move(c); }
+
+  // Session-level pg_advisory_lock keyed on database, schema and history table, polled so that
+  // the wait can be bounded and the first attempt tells whether someone else held it.
+  void lock(const std::string& table, std::chrono::milliseconds timeout) {
+    const auto key = static_cast<std::int64_t>(stable_hash("strata migrate\n" + database_ + "\n" + schema_ + "\n" + table));
+    const std::string sql = "SELECT pg_try_advisory_lock(" + std::to_string(key) + ")";
+    wait_for_lock([&] { return query(sql, "taking the migration lock").at(0).at(0) == "t"; }, timeout, endpoint_.display,
+                  "raise --lock-timeout, or find the other session: SELECT pid FROM pg_locks WHERE "
+                  "locktype = 'advisory' AND objid = " + std::to_string(static_cast<std::uint32_t>(key)));
+  }
+
+  DriverKind kind() const override { return DriverKind::postgres; }
+  const Dialect& dialect() const override { return postgres_dialect(); }
+  const std::string& display() const override { return endpoint_.display; }
+  std::string dump_title() const override {
+    return "PostgreSQL database " + database_ + ", schema " + (scratch_schema_.empty() ? schema_ : "(scratch)");
+  }
+
+  void exec(const std::string& sql, const std::string& doing) override {
+    Result r(pq().exec(conn_, sql.c_str()));
+    check(r.get(), doing);
+  }
+
+  std::vector<std::vector<std::string>> query(const std::string& sql, const std::string& doing) override {
+    Result r(pq().exec(conn_, sql.c_str()));
+    check(r.get(), doing);
+    std::vector<std::vector<std::string>> rows;
+    const int n = pq().ntuples(r.get());
+    const int cols = pq().nfields(r.get());
+    rows.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      std::vector<std::string> row;
+      row.reserve(static_cast<std::size_t>(cols));
+      for (int c = 0; c < cols; ++c) row.emplace_back(pq().get_value(r.get(), i, c), static_cast<std::size_t>(pq().get_length(r.get(), i, c)));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  void exec_bound(const std::string& sql, double duration_ms, const std::string& doing) override {
+    exec(with_duration(sql, duration_ms), doing);
+  }
+
+  void begin() override { exec("BEGIN", "BEGIN"); }
+  void commit() override { exec("COMMIT", "COMMIT"); }
+  void rollback() noexcept override {
+    if (conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE) pq().clear(pq().exec(conn_, "ROLLBACK"));
+  }
+
+  bool in_transaction() override {
+    return conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE;
+  }
+
+  // to_regclass looks the name up in the catalog caches; the pg_tables view it replaced cost a
+  // fresh session 2-3 ms of planning, most of what `status` spent on the server.
+  bool table_exists(const std::string& name) override {
+    return query("SELECT pg_catalog.to_regclass(" + sql_quote(qualified(name)) + ") IS NOT NULL", "").at(0).at(0) == "t";
+  }
+  std::vector<std::string> column_names(const std::string& table) override {
+    std::vector<std::string> names;
+    for (auto& row : query("SELECT column_name FROM information_schema.columns WHERE table_schema = " +
+                               sql_quote(schema_) + " AND table_name = " + sql_quote(table) + " ORDER BY ordinal_position",
+                           "")) {
+      names.push_back(std::move(row[0]));
+    }
+    return names;
+  }
+  std::string qualified(const std::string& name) const override {
+    return quote_ident(schema_) + "." + quote_ident(name);
+  }
+  std::string prepare_schema_sql() const override {
+    return endpoint_.schema.empty() ? std::string{} : "CREATE SCHEMA IF NOT EXISTS " + quote_ident(schema_) + ";\n";
+  }
+
+  std::size_t run_section(const Section& section, std::size_t skip, const StatementDone& on_done) override {
+    const SplitResult split = split_postgres(section.sql);
+    if (split.error_offset) {
+      throw Error(ExitCode::migration_failed,
+                  section.file + ":" + location(section, *split.error_offset) + ": " + split.error);
+    }
+    const std::size_t n = split.statements.size();
+    for (std::size_t i = skip; i < n; ++i) {
+      const SqlStatement& st = split.statements[i];
+      const std::string text = section.sql.substr(st.offset, st.length);
+      if (is_scratch()) {
+        if (SignalGuard::pending() != 0) throw Error(ExitCode::unavailable, "interrupted");
+        refuse_outside_scratch(section, st.offset, text);
+      }
+      Result r(pq().exec(conn_, text.c_str()));
+      const ExecStatusType status = pq().result_status(r.get());
+      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+        // End the copy so the connection is usable, then refuse: there is no data to send.
+        pq().put_copy_end(conn_, "COPY is not supported in migrations");
+        while (PGresult* rest = pq().get_result(conn_)) pq().clear(rest);
+        throw Error(ExitCode::migration_failed,
+                    section.file + ":" + location(section, st.offset) + ": COPY ... FROM STDIN/TO STDOUT is not supported in a migration");
+      }
+      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+        std::size_t at = st.offset;
+        if (const char* pos = pq().result_error_field(r.get(), PG_DIAG_STATEMENT_POSITION)) {
+          at += byte_offset_of_char(text, std::strtol(pos, nullptr, 10));
+        }
+        std::string message = field(r.get(), PG_DIAG_MESSAGE_PRIMARY);
+        if (message.empty()) message = one_line(pq().error_message(conn_));
+        if (const std::string detail = field(r.get(), PG_DIAG_MESSAGE_DETAIL); !detail.empty()) {
+          message += " (detail: " + detail + ")";
+        }
+        const std::string context = field(r.get(), PG_DIAG_CONTEXT);
+        if (!context.empty() && context.find("PL/pgSQL") != std::string::npos) {
+          message += " (context: " + one_line(context) + ")";
+        }
+        throw Error(ExitCode::migration_failed,
+                    scrub(section.file + ":" + location(section, at) + ": " + message, endpoint_.password),
+                    field(r.get(), PG_DIAG_MESSAGE_HINT));
+      }
+      if (on_done) on_done(i);
+    }
+    return n;
+  }
+
+  std::vector<std::size_t> statement_offsets(std::string_view sql) const override {
+    std::vector<std::size_t> offsets;
+    for (const SqlStatement& st : split_postgres(sql).statements) offsets.push_back(st.offset);
+    return offsets;
+  }
+
+  Schema read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) override;
+  void read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
+                      const std::string& exclude_table);
+
+  void set_foreign_keys(bool on) override {
+    if (on) return;
+    throw Error(ExitCode::invalid_input, "foreign_keys:off is a SQLite option; PostgreSQL has no such switch",
+                "declare the constraints DEFERRABLE and use SET CONSTRAINTS ... DEFERRED in the migration");
+  }
+  std::optional<std::pair<std::string, std::size_t>> foreign_key_violations() override { return std::nullopt; }
+
+ private:
+  static std::string field(const PGresult* r, int code) {
+    const char* v = pq().result_error_field(r, code);
+    return v == nullptr ? std::string{} : std::string(v);
+  }
+
+  std::string result_message(const PGresult* r) const {
+    std::string m = field(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (m.empty()) m = one_line(pq().error_message(conn_));
+    return scrub(m, endpoint_.password);
+  }
+
+  void check(const PGresult* r, const std::string& doing) {
+    const ExecStatusType s = pq().result_status(r);
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY) return;
+    std::string message = endpoint_.display + ": ";
+    if (!doing.empty()) message += doing + ": ";
+    message += result_message(r);
+    if (pq().status(conn_) == CONNECTION_BAD) message += " (the connection was lost)";
+    throw Error(ExitCode::unavailable, message, field(r, PG_DIAG_MESSAGE_HINT));
+  }
+
+  void connect(const std::string& database) {
+    const auto deadline = Clock::now() + endpoint_.wait;
+    if (endpoint_.wait.count() > 0) {
+      // PQping tells "not accepting connections yet" (starting up, not listening) apart from
+      // answers such as a wrong password, which waiting does not fix.
+      auto pause = std::chrono::milliseconds(50);
+      while (true) {
+        const PGPing ping = pq().ping(endpoint_.conninfo.c_str());
+        if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT || Clock::now() >= deadline) break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(500));
+      }
+    }
+    if (database.empty()) {
+      conn_ = pq().connectdb(endpoint_.conninfo.c_str());
+    } else {
+      // The first dbname is expanded as the URL; the second, a plain name, overrides its database.
+      const char* const keys[] = {"dbname", "dbname", nullptr};
+      const char* const values[] = {endpoint_.conninfo.c_str(), database.c_str(), nullptr};
+      conn_ = pq().connectdb_params(keys, values, 1);
+    }
+    if (conn_ == nullptr) throw Error(ExitCode::unavailable, endpoint_.display + ": out of memory");
+    if (pq().status(conn_) != CONNECTION_OK) {
+      const std::string message = scrub(one_line(pq().error_message(conn_)), endpoint_.password);
+      pq().finish(conn_);
+      conn_ = nullptr;
+      std::string hint;
+      if (!endpoint_.password_withheld_for.empty() && message.find("no password supplied") != std::string::npos) {
+        hint = endpoint_.password_withheld_for + " chose this database, so $PGPASSWORD and ~/.pgpass were not used: "
+               "give --database yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
+      } else if (endpoint_.wait.count() > 0) {
+        hint = "waited " + std::to_string(endpoint_.wait.count() / 1000) + " s (--wait-timeout)";
+      } else if (message.find("Connection refused") != std::string::npos ||
+                 message.find("starting up") != std::string::npos) {
+        hint = "if the server is still starting, pass --wait";
+      }
+      throw Error(ExitCode::unavailable, endpoint_.display + ": cannot connect: " + message, hint);
+    }
+    pq().set_notice_processor(conn_, ignore_notice, nullptr);
+  }
+
+  bool is_scratch() const { return owner_ != nullptr || !scratch_schema_.empty(); }
+
+  // Statements a replay must not run: those that reach past the scratch. Roles, tablespaces and
+  // databases belong to the whole server, so no scratch isolates them; in a scratch schema, also
+  // anything that names another schema of the live database, moves the search_path or creates a
+  // schema (which would outlive the scratch).
+  void refuse_outside_scratch(const Section& section, std::size_t offset, const std::string& text) const {
+    const std::vector<SqlWord> words = postgres_words(text);
+    const auto word = [&](std::size_t k) { return k < words.size() && !words[k].quoted ? words[k].upper : std::string{}; };
+    const auto refuse = [&](std::size_t at, const std::string& why) {
+      throw Error(ExitCode::migration_failed,
+                  section.file + ":" + location(section, offset + at) + ": not replayed in the scratch " +
+                      (owner_ != nullptr ? "database" : "schema") + ": " + why,
+                  owner_ != nullptr ? std::string{}
+                                    : "check replays in a scratch schema because the role cannot create databases; "
+                                      "grant it CREATEDB (ALTER ROLE ... CREATEDB) to replay in a scratch database");
+    };
+    const std::string first = word(0);
+    if (first == "CREATE" || first == "ALTER" || first == "DROP") {
+      std::size_t k = 1;
+      if (first == "CREATE" && word(1) == "OR") k = 3;  // OR REPLACE
+      const std::string what = word(k);
+      if (what == "ROLE" || what == "USER" || what == "GROUP" || what == "TABLESPACE" || what == "DATABASE") {
+        refuse(0, first + " " + what + " changes the whole server");
+      }
+      if (owner_ == nullptr && first == "CREATE" && what == "SCHEMA") refuse(0, "CREATE SCHEMA would outlive the scratch schema");
+    }
+    if (owner_ != nullptr) return;
+    const std::string lower = to_lower(text);
+    if (const std::size_t at = lower.find("search_path"); at != std::string::npos) {
+      refuse(at, "it changes the search_path, which would leave the scratch schema");
+    }
+    for (const std::string& schema : live_schemas_) {
+      for (const std::string& needle : {to_lower(schema) + ".", "\"" + to_lower(schema) + "\"."}) {
+        for (std::size_t at = lower.find(needle); at != std::string::npos; at = lower.find(needle, at + 1)) {
+          const char before = at == 0 ? ' ' : lower[at - 1];
+          if (std::isalnum(static_cast<unsigned char>(before)) != 0 || before == '_' || before == '$' || before == '"') continue;
+          refuse(at, "it names the schema " + schema + " explicitly, which would write to the real one");
+        }
+      }
+    }
+  }
+
+  Endpoint endpoint_;
+  PGconn* conn_ = nullptr;
+  std::string database_;
+  std::string schema_;
+  std::string scratch_schema_;
+  std::vector<std::string> live_schemas_;
+  std::string caveat_;
+  SignalGuard signals_;                           // restored after the scratch is gone
+  std::unique_ptr<PgScratchDatabase> owner_;  // destroyed (dropping the database) after conn_ is closed
+};
+
+// ---- the schema from pg_catalog --------------------------------------------------------------
+
+// Removes `"schema".` qualifications that pg_get_indexdef/functiondef/triggerdef add whatever
+// the search_path, so a scratch schema and the live one read the same.
+std::string pg_unqualify(std::string text, const std::string& schema) {
+  for (const std::string& prefix : {quote_ident(schema) + ".", schema + "."}) {
+    for (std::size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos)) {
+      const bool boundary = pos == 0 || text[pos - 1] == ' ' || text[pos - 1] == '(' || text[pos - 1] == ',';
+      if (boundary) {
+        text.erase(pos, prefix.size());
+      } else {
+        pos += prefix.size();
+      }
+    }
+  }
+  return text;
+}
+
+std::string pg_fold(const std::string& sql) { return fold_whitespace(sql, "'\""); }
+
+// Dump order: what tables need before them (schemas, extensions, enum types, sequences,
+// functions), tables, then what reads them.
+int pg_rank(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::schema: return -2;
+    case ObjectKind::extension: return -1;
+    case ObjectKind::type: return 0;
+    case ObjectKind::sequence: return 1;
+    case ObjectKind::function: return 2;
+    case ObjectKind::table: return 3;
+    case ObjectKind::index: return 4;
+    case ObjectKind::view: return 5;
+    case ObjectKind::trigger: return 6;
+    case ObjectKind::comment: return 7;
+    default: return 9;
+  }
+}
+
+// The objects of namespace `nsp`; `prefix` goes before their names (empty for the migration schema,
+// "other." for any other schema the migrations use).
+void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
+                                    const std::string& exclude_table) {
+  const std::string ns = sql_quote(nsp);
+  const std::string not_extension =
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = %OID% AND dep.deptype = 'e')";
+  const auto no_ext = [&](const std::string& oid) {
+    std::string s = not_extension;
+    s.replace(s.find("%OID%"), 5, oid);
+    return s;
+  };
+  const std::string doing = "reading the schema";
+  std::map<std::string, std::string> table_body;  // table -> columns and constraints
+  std::vector<std::string> tables;
+
+  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p')" + no_ext("c.oid") + " ORDER BY c.relname",
+                             doing)) {
+    if (r[0] == exclude_table) continue;
+    tables.push_back(r[0]);
+    table_body[r[0]] = "CREATE TABLE " + r[1] + " (";
+  }
+  std::map<std::string, bool> first_line;
+  for (const auto& r : query(
+           "SELECT c.relname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+           "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+           "CASE WHEN a.attcollation <> ty.typcollation THEN quote_ident(co.collname) ELSE '' END "
+           "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "JOIN pg_type ty ON ty.oid = a.atttypid LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+           "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+           "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
+           "ORDER BY c.relname, a.attnum",
+           doing)) {
+    auto it = table_body.find(r[0]);
+    if (it == table_body.end()) continue;
+    std::string line = r[1] + " " + r[2];
+    // A collation the column declares (not its type's default): drift and `diff` compare it.
+    if (!r[7].empty()) line += " COLLATE " + r[7];
+    if (r[6] == "s") {
+      line += " GENERATED ALWAYS AS (" + r[4] + ") STORED";
+    } else if (!r[4].empty()) {
+      line += " DEFAULT " + r[4];
+    }
+    if (r[5] == "a") line += " GENERATED ALWAYS AS IDENTITY";
+    if (r[5] == "d") line += " GENERATED BY DEFAULT AS IDENTITY";
+    if (r[3] == "t" && r[5].empty()) line += " NOT NULL";
+    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  " + line;
+    first_line[r[0]] = true;
+  }
+  for (const auto& r : query("SELECT c.relname, quote_ident(co.conname), pg_get_constraintdef(co.oid, true) "
+                             "FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE n.nspname = " + ns + " AND co.contype <> 'n' ORDER BY c.relname, co.conname",
+                             doing)) {
+    auto it = table_body.find(r[0]);
+    if (it == table_body.end()) continue;
+    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  CONSTRAINT " + r[1] + " " + pg_unqualify(r[2], nsp);
+    first_line[r[0]] = true;
+  }
+  for (const std::string& t : tables) {
+    const std::string text = table_body[t] + "\n)";
+    schema.objects.push_back(SchemaObject{ObjectKind::table, prefix + t, prefix + t, pg_fold(text), text});
+  }
+
+  for (const auto& r : query("SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                             "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                             "JOIN pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = " + ns +
+                             " AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = x.indexrelid "
+                             "AND co.contype IN ('p', 'u', 'x'))" + no_ext("t.oid"),
+                             doing)) {
+    if (r[1] == exclude_table) continue;
+    const std::string text = pg_unqualify(r[2], nsp);
+    schema.objects.push_back(SchemaObject{ObjectKind::index, prefix + r[0], prefix + r[1], pg_fold(text), text});
+  }
+  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c "
+                             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + ns +
+                             " AND c.relkind IN ('v', 'm')" + no_ext("c.oid"),
+                             doing)) {
+    std::string body = r[3];
+    while (!body.empty() && (body.back() == ';' || body.back() == '\n' || body.back() == ' ')) body.pop_back();
+    const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + r[1] + " AS\n" + body;
+    schema.objects.push_back(SchemaObject{ObjectKind::view, prefix + r[0], prefix + r[0], pg_fold(text), text});
+  }
+  for (const auto& r : query("SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
+                             "pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                             "WHERE n.nspname = " + ns + " AND p.prokind IN ('f', 'p')" + no_ext("p.oid"),
+                             doing)) {
+    std::string text = pg_unqualify(r[1], nsp);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    schema.objects.push_back(SchemaObject{ObjectKind::function, prefix + r[0], "", pg_fold(text), text});
+  }
+  for (const auto& r : query(
+           "SELECT c.relname, quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+           "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, coalesce(t.relname, ''), coalesce(d.deptype, '') FROM pg_sequence s "
+           "JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "LEFT JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass "
+           "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+           "LEFT JOIN pg_class t ON t.oid = d.refobjid WHERE n.nspname = " + ns + no_ext("c.oid"),
+           doing)) {
+    if (!r[9].empty() && r[9] == exclude_table) continue;
+    // An identity column's own sequence is part of the column (GENERATED ... AS IDENTITY makes
+    // it): a dump that also created it would give the column a second one.
+    if (r[10] == "i") continue;
+    const std::string text = "CREATE SEQUENCE " + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
+                             r[4] + " MINVALUE " + r[5] + " MAXVALUE " + r[6] + " CACHE " + r[7] +
+                             (r[8] == "t" ? " CYCLE" : "");
+    schema.objects.push_back(SchemaObject{ObjectKind::sequence, prefix + r[0], r[9].empty() ? r[9] : prefix + r[9], pg_fold(text), text});
+  }
+  for (const auto& r : query("SELECT t.typname, quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' "
+                             "ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
+                             "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = " + ns + no_ext("t.oid") +
+                             " GROUP BY t.typname",
+                             doing)) {
+    const std::string text = "CREATE TYPE " + r[1] + " AS ENUM (" + r[2] + ")";
+    schema.objects.push_back(SchemaObject{ObjectKind::type, prefix + r[0], "", pg_fold(text), text});
+  }
+  for (const auto& r : query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
+                             "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE n.nspname = " + ns + " AND NOT tg.tgisinternal",
+                             doing)) {
+    if (r[1] == exclude_table) continue;
+    const std::string text = pg_unqualify(r[2], nsp);
+    schema.objects.push_back(SchemaObject{ObjectKind::trigger, prefix + r[0], prefix + r[1], pg_fold(text), text});
+  }
+  // Comments on tables, views and their columns (COMMENT ON): part of what a migration writes.
+  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), coalesce(quote_ident(a.attname), ''), "
+                             "quote_literal(d.description), c.relkind FROM pg_description d "
+                             "JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass "
+                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 "
+                             "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p', 'v', 'm')" + no_ext("c.oid"),
+                             doing)) {
+    if (r[0] == exclude_table) continue;
+    const std::string kind = !r[2].empty() ? "COLUMN" : r[4] == "v" ? "VIEW" : r[4] == "m" ? "MATERIALIZED VIEW" : "TABLE";
+    const std::string target = r[1] + (r[2].empty() ? "" : "." + r[2]);
+    const std::string text = "COMMENT ON " + kind + " " + target + " IS " + r[3];
+    schema.objects.push_back(SchemaObject{ObjectKind::comment, prefix + r[0] + (r[2].empty() ? "" : "." + r[2]), prefix + r[0], pg_fold(text), text});
+  }
+}
+
+Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) {
+  Schema schema;
+  read_namespace(schema, schema_, "", exclude_table);
+  // Projects that keep their tables in a schema of their own (CREATE SCHEMA app; CREATE TABLE
+  // app.t ...) are compared there too; a scratch schema in the live database sees only itself.
+  if (scratch_schema_.empty()) {
+    for (const auto& r : query("SELECT n.nspname FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' "
+                               "AND n.nspname <> 'information_schema' AND n.nspname <> " + sql_quote(schema_) +
+                               " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = n.oid AND dep.deptype = 'e') "
+                               "ORDER BY n.nspname",
+                               "reading the schema")) {
+      if (schemas != nullptr && std::find(schemas->begin(), schemas->end(), r[0]) == schemas->end()) continue;
+      const std::string text = "CREATE SCHEMA " + r[0];
+      schema.objects.push_back(SchemaObject{ObjectKind::schema, r[0], "", pg_fold(text), text});
+      read_namespace(schema, r[0], r[0] + ".", "");
+    }
+  }
+  // Extensions belong to the database, not to a schema: CREATE EXTENSION in a migration is part
+  // of what it creates (and a down that leaves one behind does not undo its up).
+  for (const auto& r : query("SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                             "WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
+                             "reading the schema")) {
+    const std::string text = "CREATE EXTENSION " + r[0] + " WITH SCHEMA " + r[1];
+    schema.objects.push_back(SchemaObject{ObjectKind::extension, r[0], "", pg_fold(text), text});
+  }
+  std::sort(schema.objects.begin(), schema.objects.end(), [](const SchemaObject& a, const SchemaObject& b) {
+    return std::make_tuple(pg_rank(a.kind), a.name, a.table) < std::make_tuple(pg_rank(b.kind), b.name, b.table);
+  });
+  return schema;
+}
+
+}  // namespace
+
+std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, const std::string& table,
+                                      std::chrono::milliseconds lock_timeout) {
+  auto driver = std::make_unique<PostgresDriver>(endpoint, access);
+  if (access == Access::write) driver->lock(table, lock_timeout);
+  return driver;
+}
+
+std::unique_ptr<Driver> open_postgres_admin(const Endpoint& server, const std::string& target) {
+  return std::make_unique<PostgresDriver>(server, Access::write, target == "postgres" ? "template1" : "postgres");
+}
+
+std::unique_ptr<Driver> open_postgres_scratch(const Endpoint* server) {
+  Endpoint e = *server;
+  e.wait = std::chrono::milliseconds(0);
+  // A scratch database: nothing a migration does outside its schema reaches the live database.
+  std::string why_not;
+  {
+    auto owner = std::make_unique<PgScratchDatabase>(e, scratch_database_name());
+    if (owner->created) {
+      try {
+        const std::string name = owner->name;
+        auto driver = std::make_unique<PostgresDriver>(e, Access::write, name);
+        driver->become_scratch_database(std::move(owner));
+        return driver;
+      } catch (const Error& err) {
+        why_not = err.what();
+      }
+    } else {
+      why_not = owner->error;
+    }
+  }
+  // Else (no CREATEDB, say) a scratch schema in the live database, with the statements that could
+  // reach past it refused.
+  e.schema.clear();
+  auto driver = std::make_unique<PostgresDriver>(e, Access::write);
+  std::vector<std::string> live;
+  for (auto& row : driver->query("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+                                 "AND nspname <> 'information_schema'",
+                                 "listing the schemas")) {
+    live.push_back(std::move(row[0]));
+  }
+  driver->become_scratch_schema(scratch_database_name(), std::move(live));
+  driver->set_caveat("replayed in a scratch schema of the live database, not a scratch database (" + why_not +
+                     "): statements that name a schema, set the search_path or create a schema are not replayed; "
+                     "grant the role CREATEDB for full isolation");
+  return driver;
+}
+
+}  // namespace strata::migrate

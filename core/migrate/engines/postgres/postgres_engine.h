@@ -1,0 +1,43 @@
+#pragma once
+// PostgreSQL's row of the engine table (engines.h).
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "migrate/engines/driver.h"
+#include "migrate/engines/lint_rules.h"
+#include "migrate/engines/statement_scan.h"
+#include "migrate/schema/ddl_writer.h"
+#include "net/endpoint.h"
+
+namespace strata::migrate {
+
+std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, const std::string& table,
+                                      std::chrono::milliseconds lock_timeout);
+// A scratch database created on the server (or a scratch schema): open_scratch's contract.
+std::unique_ptr<Driver> open_postgres_scratch(const Endpoint* server);
+// A connection to the server for creating or dropping `target`: to a database other than it
+// (template1 when `target` is postgres, else postgres), since one cannot drop the database one
+// is connected to.
+std::unique_ptr<Driver> open_postgres_admin(const Endpoint& server, const std::string& target);
+
+// The run plan's reading of a section (engines/statement_scan.h).
+StatementScan scan_postgres_statements(const std::string& sql, std::size_t first_line);
+
+// Lint rules for a section (engines/lint_rules.h).
+void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& out);
+
+// `migrate diff`: the dialect and the DDL writer (schema/ddl_writer.h).
+extern const SqlDialect k_postgres_dialect;
+Script write_postgres_ddl(const SchemaChanges& changes, const Schema& from, const Schema& to, const DdlOptions& options);
+
+// $PGPASSWORD, or a password file ($PGPASSFILE, ~/.pgpass): libpq would find a password.
+bool postgres_environment_has_password(const net::Getenv& getenv);
+
+// On the admin connection: the query finding the database `name` (pg_database), and its identifier.
+std::string postgres_database_lookup(const Driver& admin, const std::string& name);
+std::string postgres_database_identifier(const std::string& name);
+
+}  // namespace strata::migrate

@@ -1,0 +1,146 @@
+// PostgreSQL's lint rules (the row's lint_section, engines.h): what locks or rewrites a table
+// already in use (check/lint.h lists them).
+#include <algorithm>
+#include <array>
+#include <set>
+#include <span>
+#include <string_view>
+
+#include "common/text.h"
+#include "migrate/engines/postgres/postgres_engine.h"
+#include "migrate/engines/postgres/postgres_splitter.h"
+
+namespace strata::migrate {
+// Named, not anonymous: each engine's lint helpers keep their short names in a unity build.
+namespace postgres_lint {
+
+// ---- PostgreSQL ---------------------------------------------------------------------------
+
+using Words = std::span<const SqlToken>;
+
+// How PostgreSQL folds a name: unquoted to lower case, quoted as written.
+std::string name_key(const SqlToken& w) { return w.quoted ? w.upper() : to_lower(w.text); }
+
+// A possibly schema-qualified name at words[i]; returns the last part and moves i past it.
+std::string qualified_name(Words w, std::size_t& i) {
+  std::string name;
+  while (i < w.size()) {
+    name = name_key(w[i]);
+    ++i;
+    if (i < w.size() && w[i].is(".")) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return name;
+}
+
+bool is(Words w, std::size_t i, std::string_view word) { return i < w.size() && w[i].is(word); }
+
+bool is_volatile_function(const SqlToken& w) {
+  static constexpr std::array<std::string_view, 10> names = {
+      "RANDOM", "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC", "UUID_GENERATE_V4",
+      "CLOCK_TIMESTAMP", "TIMEOFDAY", "NEXTVAL", "TXID_CURRENT", "RANDOM_NORMAL"};
+  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return w.is(n); });
+}
+
+}  // namespace postgres_lint
+
+void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& out) {
+  using namespace postgres_lint;
+  const auto line_of = [&](std::size_t offset) { return s.first_line + position_of(s.sql, offset).line - 1; };
+  // One pass of the lexer splits the section and keeps every statement's words.
+  const SplitResult split = split_postgres(s.sql, Tokens::keep);
+  if (split.error_offset) {
+    out.push_back({"parse-error", true, line_of(*split.error_offset), split.error, s.file});
+    return;
+  }
+  std::set<std::string> created;  // tables created earlier in this section
+  for (const SqlStatement& st : split.statements) {
+    const Words w = Words(split.tokens).subspan(st.first_token, st.end_token - st.first_token);
+    if (w.empty()) continue;
+    // The line is counted only for a finding: most statements have none.
+    const auto flag = [&](const char* code, bool error, std::string message) {
+      out.push_back({code, error, line_of(st.offset), std::move(message), s.file});
+    };
+    if (is(w, 0, "CREATE") && (is(w, 1, "TABLE") || (is(w, 2, "TABLE") && (is(w, 1, "UNLOGGED") || is(w, 1, "TEMP") || is(w, 1, "TEMPORARY"))))) {
+      std::size_t i = is(w, 1, "TABLE") ? 2 : 3;
+      if (is(w, i, "IF")) i += 3;
+      created.insert(qualified_name(w, i));
+      continue;
+    }
+    if (is(w, 0, "CREATE") && (is(w, 1, "INDEX") || (is(w, 1, "UNIQUE") && is(w, 2, "INDEX")))) {
+      std::size_t i = is(w, 1, "INDEX") ? 2 : 3;
+      const bool concurrently = is(w, i, "CONCURRENTLY");
+      while (i < w.size() && !is(w, i, "ON")) ++i;
+      ++i;
+      if (is(w, i, "ONLY")) ++i;
+      const std::string table = qualified_name(w, i);
+      if (!concurrently && up && created.count(table) == 0) {
+        flag("index-without-concurrently", false,
+             "CREATE INDEX on existing table " + table +
+                 " blocks writes to it while the index builds; use CREATE INDEX CONCURRENTLY, alone in a "
+                 "migration (strata runs it outside a transaction)");
+      }
+      continue;
+    }
+    if (is(w, 0, "DROP") && is(w, 1, "TABLE") && up) {
+      flag("destructive", false, "DROP TABLE destroys data");
+      continue;
+    }
+    if (!(is(w, 0, "ALTER") && is(w, 1, "TABLE"))) continue;
+    std::size_t i = 2;
+    if (is(w, i, "IF") && is(w, i + 1, "EXISTS")) i += 2;
+    if (is(w, i, "ONLY")) ++i;
+    const std::string table = qualified_name(w, i);
+    const bool is_new = created.count(table) != 0;
+    // The actions, separated by top-level commas.
+    while (i < w.size()) {
+      std::size_t end = i;
+      int depth = 0;
+      while (end < w.size() && !(depth == 0 && w[end].is(","))) {
+        if (w[end].is("(")) ++depth;
+        if (w[end].is(")")) --depth;
+        ++end;
+      }
+      std::size_t a = i;
+      if (is(w, a, "RENAME") && up && !is_new && !is(w, a + 1, "CONSTRAINT")) {
+        flag("rename", false,
+             std::string(is(w, a + 1, "TO") ? "renaming table " : "renaming a column of ") + table +
+                 " breaks code still using the old name; add the new name, move readers and writers, drop "
+                 "the old one later");
+      } else if (is(w, a, "DROP") && up && !is(w, a + 1, "CONSTRAINT") && !is(w, a + 1, "DEFAULT")) {
+        flag("destructive", false, "DROP COLUMN destroys data");
+      } else if (is(w, a, "ADD") && up && !is_new && !is(w, a + 1, "CONSTRAINT") && !is(w, a + 1, "PRIMARY") &&
+                 !is(w, a + 1, "UNIQUE") && !is(w, a + 1, "FOREIGN") && !is(w, a + 1, "CHECK")) {
+        ++a;
+        if (is(w, a, "COLUMN")) ++a;
+        if (is(w, a, "IF")) a += 3;
+        const std::string column = a < w.size() ? name_key(w[a]) : "";
+        bool has_default = false, not_null = false, volatile_default = false, generated = false;
+        for (std::size_t k = a + 1; k < end; ++k) {
+          const SqlToken& u = w[k];
+          if (u.quoted) continue;
+          if (k == a + 1 && (u.is("SERIAL") || u.is("BIGSERIAL") || u.is("SMALLSERIAL"))) volatile_default = true;
+          if (u.is("DEFAULT")) has_default = true;
+          if (u.is("GENERATED")) generated = true;
+          if (u.is("NOT") && is(w, k + 1, "NULL")) not_null = true;
+          if (has_default && is_volatile_function(u)) volatile_default = true;
+        }
+        if (volatile_default) {
+          flag("volatile-default", false,
+               "ADD COLUMN " + column + " with a volatile default rewrites all of " + table +
+                   " under an exclusive lock; add it without the default, then backfill in batches");
+        } else if (not_null && !has_default && !generated) {
+          flag("not-null-without-default", false,
+               "ADD COLUMN " + column + " NOT NULL without a default fails once " + table +
+                   " has rows; add it nullable, backfill, then SET NOT NULL");
+        }
+      }
+      i = end + 1;
+    }
+  }
+}
+
+}  // namespace strata::migrate

@@ -1,0 +1,44 @@
+#include "migrate/engines/postgres/pq_library.h"
+
+#include "common/shared_library.h"
+
+namespace strata::migrate {
+namespace {
+
+PqLibrary load_libpq() {
+  const SharedLibrary so("libpq.so.5", "libpq5");
+  PqLibrary lib{};
+  so.resolve("PQcancel", lib.cancel);
+  so.resolve("PQclear", lib.clear);
+  so.resolve("PQconnectdb", lib.connectdb);
+  so.resolve("PQconnectdbParams", lib.connectdb_params);
+  so.resolve("PQerrorMessage", lib.error_message);
+  so.resolve("PQexec", lib.exec);
+  so.resolve("PQfinish", lib.finish);
+  so.resolve("PQfreeCancel", lib.free_cancel);
+  so.resolve("PQgetCancel", lib.get_cancel);
+  so.resolve("PQgetResult", lib.get_result);
+  so.resolve("PQgetlength", lib.get_length);
+  so.resolve("PQgetvalue", lib.get_value);
+  so.resolve("PQnfields", lib.nfields);
+  so.resolve("PQntuples", lib.ntuples);
+  so.resolve("PQping", lib.ping);
+  so.resolve("PQputCopyEnd", lib.put_copy_end);
+  so.resolve("PQresultErrorField", lib.result_error_field);
+  so.resolve("PQresultErrorMessage", lib.result_error_message);
+  so.resolve("PQresultStatus", lib.result_status);
+  so.resolve("PQserverVersion", lib.server_version);
+  so.resolve("PQsetNoticeProcessor", lib.set_notice_processor);
+  so.resolve("PQstatus", lib.status);
+  so.resolve("PQtransactionStatus", lib.transaction_status);
+  return lib;
+}
+
+}  // namespace
+
+const PqLibrary& pq_library() {
+  static const PqLibrary lib = load_libpq();
+  return lib;
+}
+
+}  // namespace strata::migrate

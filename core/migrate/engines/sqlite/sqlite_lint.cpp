@@ -1,0 +1,220 @@
+// SQLite's lint rules (the row's lint_section and lint_files, engines.h): DROP TABLE and DROP
+// COLUMN as destructive, and ATTACH or VACUUM INTO of a file outside the project.
+#include <set>
+#include <string_view>
+
+#include "common/text.h"
+#include "config/project_root.h"
+#include "migrate/engines/sqlite/sqlite_engine.h"
+
+namespace strata::migrate {
+// Named, not anonymous: each engine's lint helpers keep their short names in a unity build.
+namespace sqlite_lint {
+
+struct Word {
+  std::string upper;
+  std::size_t offset;
+};
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Where the comment starting at `i` ends (a line comment at its line break); `i` when none does.
+std::size_t after_comment(std::string_view sql, std::size_t i) {
+  if (sql.substr(i, 2) == "--") {
+    const std::size_t eol = sql.find('\n', i);
+    return eol == std::string_view::npos ? sql.size() : eol;
+  }
+  if (sql.substr(i, 2) == "/*") {
+    const std::size_t end = sql.find("*/", i + 2);
+    return end == std::string_view::npos ? sql.size() : end + 2;
+  }
+  return i;
+}
+
+// The keywords and identifiers of `sql`, outside comments and quoted text, upper-cased.
+std::vector<Word> words_of(std::string_view sql) {
+  std::vector<Word> words;
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (const std::size_t after = after_comment(sql, i); after != i) {
+      i = after;
+    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      const char close = c == '[' ? ']' : c;
+      const std::size_t end = sql.find(close, i + 1);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (is_word_char(c)) {
+      const std::size_t start = i;
+      while (i < sql.size() && is_word_char(sql[i])) ++i;
+      words.push_back(Word{to_upper(sql.substr(start, i - start)), start});
+    } else {
+      ++i;
+    }
+  }
+  return words;
+}
+
+void lint_section(const Section& s, std::vector<LintFinding>& out) {
+  const std::vector<Word> words = words_of(s.sql);
+  const auto line_of = [&](std::size_t offset) {
+    return s.first_line + position_of(s.sql, offset).line - 1;
+  };
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i].upper;
+    const std::size_t n = i + 1;
+    const std::string next = n < words.size() ? words[n].upper : "";
+    // ALTER TABLE [schema.]t DROP [COLUMN] c
+    const bool alter_drop = w == "DROP" && ((i >= 3 && words[i - 3].upper == "ALTER" && words[i - 2].upper == "TABLE") ||
+                                            (i >= 4 && words[i - 4].upper == "ALTER" && words[i - 3].upper == "TABLE"));
+    if (w == "DROP" && (next == "TABLE" || next == "COLUMN" || alter_drop)) {
+      out.push_back({"destructive", false, line_of(words[i].offset),
+                     next == "TABLE" ? "DROP TABLE destroys data" : "DROP COLUMN destroys data", s.file});
+    }
+  }
+}
+
+
+// ---- ATTACH and VACUUM INTO (SQLite) -------------------------------------------------------
+
+struct AttachToken {
+  enum class Kind { word, string, other, end_of_statement } kind;
+  std::string text;  // a word upper-cased; a string literal's value
+  std::size_t offset;
+};
+
+// The tokens of `sql` that matter here: words, string literals (value unescaped), ';' and other
+// single characters; comments and quoted identifiers skipped (an identifier is a word here).
+std::vector<AttachToken> attach_tokens(std::string_view sql) {
+  std::vector<AttachToken> out;
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (const std::size_t after = after_comment(sql, i); after != i) {
+      i = after;
+    } else if (c == '\'') {
+      std::string value;
+      std::size_t j = i + 1;
+      for (; j < sql.size(); ++j) {
+        if (sql[j] != '\'') {
+          value += sql[j];
+        } else if (j + 1 < sql.size() && sql[j + 1] == '\'') {
+          value += '\'';
+          ++j;
+        } else {
+          break;
+        }
+      }
+      out.push_back({AttachToken::Kind::string, std::move(value), i});
+      i = j + 1;
+    } else if (c == '"' || c == '`' || c == '[') {
+      const char close = c == '[' ? ']' : c;
+      const std::size_t end = sql.find(close, i + 1);
+      out.push_back({AttachToken::Kind::word, "\"", i});
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (is_word_char(c)) {
+      const std::size_t start = i;
+      while (i < sql.size() && is_word_char(sql[i])) ++i;
+      out.push_back({AttachToken::Kind::word, to_upper(sql.substr(start, i - start)), start});
+    } else if (c == ';') {
+      out.push_back({AttachToken::Kind::end_of_statement, ";", i++});
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+    } else {
+      out.push_back({AttachToken::Kind::other, std::string(1, c), i++});
+    }
+  }
+  return out;
+}
+
+// The file a name given to ATTACH opens; "" for a private temporary database.
+std::string attached_file(std::string name) {
+  if (name.empty() || name == ":memory:") return "";
+  if (name.size() >= 5 && to_lower(name.substr(0, 5)) == "file:") {
+    std::string rest = name.substr(5);
+    const std::size_t query = rest.find_first_of("?#");
+    const std::string params = query == std::string::npos ? "" : to_lower(rest.substr(query));
+    if (params.find("mode=memory") != std::string::npos) return "";
+    rest = rest.substr(0, query);
+    if (rest.starts_with("//")) {  // file://host/path: the host is empty or localhost
+      const std::size_t slash = rest.find('/', 2);
+      rest = slash == std::string::npos ? "" : rest.substr(slash);
+    }
+    const std::string decoded = percent_decode(rest);
+    return decoded == ":memory:" ? "" : decoded;
+  }
+  return name;
+}
+
+bool outside_project(const std::string& file, const std::filesystem::path& root) {
+  const std::filesystem::path path(file);
+  if (root.empty()) {
+    if (path.is_absolute()) return true;
+    const std::filesystem::path normal = path.lexically_normal();
+    return !normal.empty() && *normal.begin() == "..";
+  }
+  return !config::really_inside(path.is_absolute() ? path : root / path, root);
+}
+
+}  // namespace sqlite_lint
+
+void lint_sqlite_section(const Section& s, bool up, std::vector<LintFinding>& out) {
+  std::vector<LintFinding> found;
+  sqlite_lint::lint_section(s, found);
+  for (auto& f : found) {
+    // DROP in a down section is what undoing a CREATE looks like.
+    if (up || f.code != "destructive") out.push_back(std::move(f));
+  }
+}
+
+std::vector<LintFinding> lint_sqlite_files(const Migration& m, const std::filesystem::path& project_root) {
+  using namespace sqlite_lint;
+  std::vector<LintFinding> out;
+  for (const Section* s : {&m.up, &m.down}) {
+    if (!s->present) continue;
+    const std::vector<AttachToken> t = attach_tokens(s->sql);
+    bool statement_start = true;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const bool start = statement_start;
+      statement_start = t[i].kind == AttachToken::Kind::end_of_statement;
+      if (!start || t[i].kind != AttachToken::Kind::word) continue;
+      std::size_t j = i + 1;
+      std::string what;
+      if (t[i].text == "ATTACH") {
+        if (j < t.size() && t[j].text == "DATABASE") ++j;
+        what = "ATTACH of ";
+      } else if (t[i].text == "VACUUM") {
+        if (j < t.size() && t[j].kind == AttachToken::Kind::word && t[j].text != "INTO") ++j;
+        if (j >= t.size() || t[j].text != "INTO") continue;
+        ++j;
+        what = "VACUUM INTO ";
+      } else {
+        continue;
+      }
+      // The file name: one string literal, up to AS (ATTACH) or the end of the statement.
+      std::size_t end = j;
+      while (end < t.size() && t[end].kind != AttachToken::Kind::end_of_statement &&
+             !(t[end].kind == AttachToken::Kind::word && t[end].text == "AS")) {
+        ++end;
+      }
+      const std::size_t line = s->first_line + position_of(s->sql, t[i].offset).line - 1;
+      if (end != j + 1 || t[j].kind != AttachToken::Kind::string) {
+        out.push_back({"attach-outside-project", true, line,
+                       what + "a file name computed at run time: strata cannot tell that it is in the project "
+                              "(check's replays refuse it)",
+                       s->file});
+        continue;
+      }
+      const std::string file = attached_file(t[j].text);
+      if (file.empty() || !outside_project(file, project_root)) continue;
+      out.push_back({"attach-outside-project", true, line,
+                     what + "'" + t[j].text + "', outside the project: `up` would change that file "
+                            "(check's replays refuse it)",
+                     s->file});
+    }
+  }
+  return out;
+}
+
+}  // namespace strata::migrate

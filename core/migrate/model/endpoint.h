@@ -1,0 +1,51 @@
+#pragma once
+// Where a database is (an engine, and a file or a server's address), as resolved from --database,
+// $DATABASE_URL or ./.env (database_url.h).
+#include <chrono>
+#include <string>
+
+namespace strata::migrate {
+
+enum class DriverKind { sqlite, postgres, mysql };
+
+// The engine of a plain path, and whose rules apply when no database is given (lint, check).
+inline constexpr DriverKind k_default_engine = DriverKind::sqlite;
+
+// How strata reaches a MySQL or MariaDB server (mysql:// and mariadb:// URLs, database_url.h).
+struct MysqlAddress {
+  std::string host;    // TCP host; empty with `socket`
+  unsigned port = 3306;
+  std::string socket;  // a Unix socket path (?socket=); then host and port are not used
+  std::string user;
+  // ?ssl-mode= (the mysql client's names) or dbmate's ?tls=: DISABLED (the default, as dbmate's),
+  // REQUIRED, VERIFY_CA, VERIFY_IDENTITY
+  std::string ssl_mode = "DISABLED";
+  std::string ssl_ca, ssl_cert, ssl_key;  // files
+};
+
+// Where a database is, as resolved from --database / $DATABASE_URL / .env (database_url.h).
+struct Endpoint {
+  DriverKind kind = k_default_engine;
+  std::string path;      // sqlite: the database file
+  std::string conninfo;  // postgres: what libpq is given (a URL, may hold a password)
+  std::string display;   // for messages and --json: the path, or the URL with its password as ***
+  std::string password;  // postgres, mysql: the password in the URL, or $PGPASSWORD / $MYSQL_PWD; scrubbed from messages
+  std::string schema;    // postgres: --schema or ?search_path=; empty: the server's current_schema()
+  std::string database;  // postgres, mysql: the database the URL names (its path, decoded); "" when none
+  MysqlAddress mysql;    // mysql: host, port, socket, user and TLS
+  // postgres: how long to retry a server that does not accept connections yet (--wait).
+  // Default: 0, fail at once.
+  std::chrono::milliseconds wait{0};
+  // postgres: set when a file the user may not have written (./.env, a project's strata.toml)
+  // chose the URL and the password from the environment ($PGPASSWORD, ~/.pgpass) was withheld:
+  // that file, for the hint when the server then asks for a password.
+  std::string password_withheld_for;
+  // postgres, mysql: the file that chose this server when the user may not have written it and
+  // has not trusted the server (with or without a password in the URL); "" otherwise. Values
+  // from the environment (${NAME} placeholders) never go to such a server.
+  std::string untrusted_choice;
+
+  static Endpoint sqlite(std::string path);
+};
+
+}  // namespace strata::migrate

@@ -1,0 +1,78 @@
+#pragma once
+// What a migration is, once read from disk (or from the binary, for the store's own schema).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::migrate {
+
+// Versions order numerically: "001" and "1" are the same version (and so a duplicate).
+using Version = std::int64_t;
+
+struct Section {
+  bool present = false;
+  std::string sql;             // the section's text, line endings normalised
+  std::size_t first_line = 1;  // 1-based line of `sql`'s first byte in its file
+  std::string file;            // file that holds the section (differs for golang-migrate pairs)
+  // Marker options. Default: inside a transaction, foreign keys as the connection has them (ON).
+  bool transaction = true;
+  bool foreign_keys_off = false;
+  bool envsub = false;  // envsub:on: ${NAME} expanded from the environment (placeholders.h)
+  // What a dry run or a trace shows in place of `sql` (the text before its placeholders were
+  // expanded, keeping the environment's values out); none: `sql` itself.
+  std::optional<std::string> shown = std::nullopt;
+};
+
+struct Migration {
+  Version version = 0;
+  std::string version_text;  // as spelt in the file name
+  std::string name;
+  std::string file;          // path shown to users (the .up.sql one for a pair)
+  bool pair = false;         // a golang-migrate .up.sql/.down.sql pair, not a dbmate file
+  // A repeatable migration (Flyway's R__name.sql): no version (version_text "R_", so label() is
+  // R__name), no down; applied after the versioned ones whenever its checksum changes.
+  bool repeatable = false;
+  Section up;
+  Section down;
+  // The file(s) as hashed: BOM stripped, CRLF->LF.
+  std::string normalised;
+  // SHA-256 of `normalised`.
+  std::string checksum;
+
+  // SHA-256 of `normalised` with all whitespace removed, so a mismatch can say when only
+  // whitespace changed. Computed on demand: loading a directory needs only `checksum`.
+  std::string whitespace_checksum() const;
+
+  // <version>_<name>, or the bare version for a dbmate file named only by it (20240101000000.sql).
+  std::string label() const { return name.empty() ? version_text : version_text + "_" + name; }
+};
+
+// Something wrong with the migration directory, found while loading it. Loading goes on past
+// problems so that `check` can report all of them at once.
+struct Problem {
+  std::string code;  // bad-name | duplicate-version | parse-error | link-outside-project
+  std::string file;
+  std::size_t line = 0;  // 0 when the problem is with the file as a whole
+  std::string message;
+  std::optional<Version> version;
+
+  // "file:line: message", the one-line form used in errors.
+  std::string describe() const;
+};
+
+struct MigrationSet {
+  std::vector<Migration> migrations;  // sorted by version, versions unique
+  std::vector<Migration> repeatables;  // R__name.sql, sorted by name, names unique
+  std::vector<Problem> problems;
+  // `.sql` files whose names start neither with a digit nor with R__ (a schema.sql kept beside the
+  // migrations): neither dbmate nor golang-migrate runs them, so they are skipped, and `check`
+  // names each one.
+  std::vector<std::string> ignored;
+
+  const Migration* find(Version version) const;
+  // Throws Error(invalid_input) describing the first problem, if there is one.
+  void require_valid() const;
+};
+
+}  // namespace strata::migrate

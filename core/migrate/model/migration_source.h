@@ -1,0 +1,33 @@
+#pragma once
+// Where migrations come from: a directory on disk, or files compiled into the binary.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "migrate/model/migration.h"
+
+namespace strata::migrate {
+
+// Reads every `*.sql` file in `dir` (not recursive; other files are ignored, and so are `.sql`
+// files whose names do not start with a digit, listed in MigrationSet::ignored). Problems with
+// individual files are collected in the result, not thrown. Throws Error(invalid_input)
+// when the directory itself is missing or unreadable.
+// A file that is a symbolic link is read only when it leads (every link resolved) into
+// `project_root` or into `dir` itself: a link a repository planted (`R__env.sql ->
+// /proc/self/environ`, `-> ~/.aws/credentials`) is never read, and is a `link-outside-project`
+// problem naming the link and where it points. `project_root` empty: `dir` alone.
+MigrationSet load_directory(const std::string& dir, const std::filesystem::path& project_root = {});
+
+// The same over several directories (dbmate's repeated --migrations-dir): one set, ordered by
+// version; a version used in two directories is a duplicate-version problem naming both files.
+MigrationSet load_directories(const std::vector<std::string>& dirs, const std::filesystem::path& project_root = {});
+
+struct NamedContent {
+  std::string name;     // file name, e.g. 0001_create_documents.sql
+  std::string content;
+};
+
+// The same parsing over in-memory files; `origin` prefixes each file name in messages.
+MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin);
+
+}  // namespace strata::migrate

@@ -1,0 +1,215 @@
+// An embedding server that hangs (tests/servers/openai_server.py holding a request for minutes):
+// a search's deadline turns it into a keyword search that says why, a cancel flag stops it within
+// a second, and `strata mcp`'s serve() answers ping meanwhile, drops a cancelled call without a
+// reply and returns promptly at end of input. Regression tests for a server that answered nothing,
+// not even ping, for six minutes while one search waited for its embedder.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "../servers/test_server.h"
+#include "common/error.h"
+#include "mcp/server.h"
+#include "net/endpoint_trust.h"
+#include "search/searcher.h"
+#include "store/embedding_store.h"
+#include "store/store.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+using nlohmann::json;
+using testing::error_of;
+using testing::TempDir;
+using testing::TestServer;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// A store of one collection whose vectors came from `server` (so its queries go there).
+class McpHungEmbedderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = tmp_ / "store.db";
+    store::Store::open(path_);
+    SQLite::Database(path_, SQLite::OPEN_READWRITE)
+        .exec("INSERT INTO collections (name) VALUES ('default');"
+              "INSERT INTO documents (collection_id, source, content_hash, size_bytes, loader, chunk_count) "
+              "VALUES (1, 'a.md', 'h', 1, 'text', 2);"
+              "INSERT INTO chunks (document_id, ordinal, text, start_byte, end_byte, line_start, line_end) VALUES "
+              "(1, 0, 'rolling back a migration', 0, 1, 1, 1), (1, 1, 'baking bread at home', 0, 1, 2, 2)");
+    store::Store st = store::Store::open(path_);
+    store::EmbeddingStore es(st);
+    const store::EmbeddingModel m{"openai", "test-embed", 2, net::server_of(server_.base_url())};
+    es.store_vectors(m, std::vector<store::VectorRow>{{{1, 2}, std::string(8, '\0'), "", false}}, std::int64_t{1});
+    server_.script(R"([{"fault": "slow", "ms": 600000}])");  // the next query embedding hangs
+  }
+
+  search::SearchRequest hybrid() const {
+    search::SearchRequest r;
+    r.query = "rolling back";
+    r.mode = search::Mode::hybrid;
+    return r;
+  }
+
+  TestServer server_;
+  TempDir tmp_;
+  std::string path_;
+};
+
+TEST_F(McpHungEmbedderTest, TheEmbeddingDeadlineMakesAKeywordSearchThatSaysWhy) {
+  store::Store st = store::Store::open(path_);
+  search::Searcher searcher(st);
+  search::SearchRequest r = hybrid();
+  r.keyword_when_query_fails = true;
+  r.embed.timeout = std::chrono::milliseconds(1000);
+  r.embed_deadline = std::chrono::milliseconds(1500);
+  const auto t0 = Clock::now();
+  const search::SearchResult result = searcher.search(r);
+  EXPECT_LT(seconds_since(t0), 4.0) << "one attempt, no retry that could not end within the deadline";
+  EXPECT_EQ(result.mode, search::Mode::keyword);
+  ASSERT_FALSE(result.hits.empty());
+  EXPECT_EQ(result.hits.front().chunk.chunk_id, 1);
+  EXPECT_NE(result.query_not_embedded.find("timed out"), std::string::npos) << result.query_not_embedded;
+  EXPECT_EQ(server_.requests().size(), 1u);
+}
+
+TEST_F(McpHungEmbedderTest, ACancelledSearchStopsWithinASecondAndDoesNotFallBack) {
+  store::Store st = store::Store::open(path_);
+  search::Searcher searcher(st);
+  std::atomic<bool> cancel{false};
+  search::SearchRequest r = hybrid();
+  r.keyword_when_query_fails = true;
+  r.cancel = &cancel;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel = true;
+  });
+  const auto t0 = Clock::now();
+  const Error e = error_of([&] { searcher.search(r); });
+  canceller.join();
+  EXPECT_LT(seconds_since(t0), 2.5);
+  EXPECT_STREQ(e.what(), "the search was cancelled");
+}
+
+// serve() over pipes: the client side of a session, every read with a deadline.
+class Pipes {
+ public:
+  Pipes() {
+    EXPECT_EQ(::pipe(to_server_), 0);
+    EXPECT_EQ(::pipe(from_server_), 0);
+    ::fcntl(from_server_[0], F_SETFL, O_NONBLOCK);
+  }
+  ~Pipes() {
+    for (int fd : {to_server_[0], to_server_[1], from_server_[0], from_server_[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  void send(const json& message) {
+    const std::string line = message.dump() + "\n";
+    EXPECT_EQ(::write(to_server_[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  }
+  void close_input() {
+    ::close(to_server_[1]);
+    to_server_[1] = -1;
+  }
+  // The next reply line, or null after `timeout`.
+  json reply(std::chrono::milliseconds timeout) {
+    const auto until = Clock::now() + timeout;
+    while (buffer_.find('\n') == std::string::npos && Clock::now() < until) {
+      char chunk[4096];
+      const ssize_t n = ::read(from_server_[0], chunk, sizeof chunk);
+      if (n > 0) {
+        buffer_.append(chunk, static_cast<std::size_t>(n));
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
+    const std::size_t nl = buffer_.find('\n');
+    if (nl == std::string::npos) return nullptr;
+    json r = json::parse(buffer_.substr(0, nl));
+    buffer_.erase(0, nl + 1);
+    return r;
+  }
+  int server_in() const { return to_server_[0]; }
+  int server_out() const { return from_server_[1]; }
+
+ private:
+  int to_server_[2] = {-1, -1};
+  int from_server_[2] = {-1, -1};
+  std::string buffer_;
+};
+
+json request(int id, const std::string& method, json params = json::object()) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+json search_call(int id, const std::string& mode) {
+  return request(id, "tools/call", {{"name", "search"}, {"arguments", {{"query", "rolling back"}, {"mode", mode}}}});
+}
+
+TEST_F(McpHungEmbedderTest, ServeAnswersPingMeanwhileDropsACancelledCallAndEndsPromptly) {
+  mcp::ServerOptions o;
+  o.store_path = path_;
+  o.version = "test";
+  mcp::Server server(std::move(o));
+  Pipes p;
+  std::atomic<bool> served{false};
+  std::thread serving([&] {
+    mcp::serve(server, p.server_in(), p.server_out(), 1 << 20);
+    served = true;
+  });
+
+  p.send(search_call(1, "hybrid"));
+  const auto asked = Clock::now() + std::chrono::seconds(5);
+  while (server_.requests().empty() && Clock::now() < asked) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(server_.requests().size(), 1u) << "the hybrid search is waiting for the embedding server";
+
+  auto t0 = Clock::now();
+  p.send(request(2, "ping"));
+  json r = p.reply(std::chrono::milliseconds(2000));
+  EXPECT_EQ(r["id"], 2);
+  EXPECT_LT(seconds_since(t0), 0.1) << "ping waits for nothing";
+
+  p.send(search_call(3, "keyword"));
+  r = p.reply(std::chrono::milliseconds(2000));
+  EXPECT_EQ(r["id"], 3);
+  EXPECT_EQ(r["result"]["structuredContent"]["mode"], "keyword");
+  EXPECT_FALSE(r["result"]["structuredContent"]["hits"].empty());
+
+  // The cancelled call is never answered, and the embedding lane is free again at once: the next
+  // hybrid search is answered (a keyword search, the server's 8-dimension vector not fitting the
+  // collection's 2) in well under the request's timeout.
+  p.send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 1}}}});
+  p.send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 42}}}});
+  t0 = Clock::now();
+  p.send(search_call(4, "hybrid"));
+  r = p.reply(std::chrono::milliseconds(5000));
+  EXPECT_EQ(r["id"], 4) << r.dump();
+  EXPECT_LT(seconds_since(t0), 3.0);
+
+  // End of input with a call hung: serve() returns within about two seconds, no reply for it.
+  server_.script(R"([{"fault": "slow", "ms": 600000}])");
+  p.send(search_call(5, "hybrid"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  t0 = Clock::now();
+  p.close_input();
+  const auto until = Clock::now() + std::chrono::seconds(10);
+  while (!served && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(served.load());
+  EXPECT_LT(seconds_since(t0), 3.0);
+  serving.join();
+  EXPECT_TRUE(p.reply(std::chrono::milliseconds(100)).is_null()) << "nothing more: not the cancelled 1, not 5";
+}
+
+}  // namespace
+}  // namespace strata
