@@ -197,6 +197,18 @@ expect_json_true "each rule once, none for the table created in the same migrati
     'sorted((f["code"], f["line"]) for f in d["findings"] if f["severity"] == "warning") == [("alter-without-algorithm", 2), ("alter-without-algorithm", 4), ("destructive", 5), ("missing-down", None), ("not-null-without-default", 2), ("rename", 4)]'
 
 # ---------------------------------------------------------------------------------------------
+case_ "a pull request's migration that writes the server's files: refused by the replay, reported by lint"
+rm -rf mo && mkdir mo
+OUTFILE="/tmp/strata_outfile_$$"
+rm -f "$OUTFILE"
+mig mo 1 create "CREATE TABLE t (id INT PRIMARY KEY);
+SELECT 'pwned' INTO OUTFILE '$OUTFILE';" "DROP TABLE t;"
+expect_exit 3 -- "$STRATA" migrate --dir mo -d "$(fresh_db pr_files)" check --roundtrip --json
+expect_json_true "lint names it (line 3) and the replay refused it" \
+    '[(f["code"], f["line"]) for f in d["findings"] if f["code"] == "server-reach"] == [("server-reach", 3)] and any(f["code"] == "parse-error" and "into outfile" in f["message"] for f in d["findings"])'
+assert_eq no "$([ -e "$OUTFILE" ] && echo yes || echo no)" "no file written by the replay"
+
+# ---------------------------------------------------------------------------------------------
 case_ "URLs: wrong password, unknown database, unknown parameter, TLS, socket, \$MYSQL_PWD"
 expect_exit 7 -- "$STRATA" migrate -d "mysql://strata:wrong-$PASSWORD@127.0.0.1:$PORT/walk" --dir migrations status
 expect_error_line 'cannot connect: ERROR 1045 \(28000\): Access denied for user'

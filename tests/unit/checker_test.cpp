@@ -1016,6 +1016,43 @@ TEST_P(PostgresCheckerTest, ReplayNeverTouchesRoles) {
   EXPECT_EQ(tdb_.query_one("SELECT count(*) FROM pg_roles WHERE rolname = 'strata_test_never_created'"), "0");
 }
 
+TEST_P(PostgresCheckerTest, ReplayNeverRunsTheServersProgramsOrReadsItsFiles) {
+  // A pull request's migration, replayed by check in CI with the user's (often superuser) role:
+  // COPY ... TO PROGRAM would run a command on the database server, here hidden in a DO block's
+  // EXECUTE string; another reads the server's files.
+  const std::string canary = (fs::temp_directory_path() / ("strata_reach_" + std::to_string(::getpid()))).string();
+  fs::remove(canary);
+  write("1_program.sql", "-- migrate:up\nCREATE TABLE t (id int);\nDO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch " +
+                             canary + "'''; END $$;\n-- migrate:down\nDROP TABLE t;\n");
+  write("2_read.sql", "-- migrate:up\nCREATE TABLE secrets AS SELECT pg_read_file('/etc/hostname') AS s;\n-- migrate:down\nDROP TABLE secrets;\n");
+  CheckOptions o;
+  o.database = tdb_.endpoint();
+  o.roundtrip = true;
+  const CheckReport rt = migrate::check(load(), o);
+  const Finding* f = find(rt, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(rt);
+  EXPECT_NE(f->message.find("'to program' runs a program on the server"), std::string::npos) << f->message;
+  EXPECT_FALSE(fs::exists(canary)) << "the replay ran the migration's program";
+  // Lint names both for the reviewer, replay or not: `up` would run them.
+  const CheckReport lint = check_db();
+  ASSERT_EQ(count(lint, "server-reach"), 2u) << codes(lint);
+  EXPECT_NE(find(lint, "server-reach")->message.find("'to program' runs a program on the server"), std::string::npos);
+  EXPECT_EQ(find(lint, "server-reach")->line, 3u);
+  EXPECT_EQ(scratch_databases_of_this_process(tdb_), "0");
+  fs::remove(canary);
+}
+
+TEST_P(PostgresCheckerTest, ReplayNeverGrantsARole) {
+  write("1_grant.sql", "-- migrate:up\nGRANT pg_execute_server_program TO CURRENT_USER;\n-- migrate:down\nSELECT 1;\n");
+  CheckOptions o;
+  o.database = tdb_.endpoint();
+  o.roundtrip = true;
+  const CheckReport rt = migrate::check(load(), o);
+  const Finding* f = find(rt, "parse-error");
+  ASSERT_NE(f, nullptr) << codes(rt);
+  EXPECT_NE(f->message.find("GRANT of a role changes the whole server"), std::string::npos) << f->message;
+}
+
 TEST_P(PostgresCheckerTest, WithoutCreatedbTheReplayFallsBackToAScratchSchemaAndRefusesQualifiedNames) {
   write("1_create_users_table.sql", k_users);
   up();

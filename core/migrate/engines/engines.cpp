@@ -54,7 +54,7 @@ constexpr std::array<Engine, 3> k_engines = {{
      .foreign_keys_off_refusal = "foreign_keys:off is a SQLite option; PostgreSQL has no such switch (declare the "
                                  "constraints DEFERRABLE and use SET CONSTRAINTS ... DEFERRED)",
      .lint_section = lint_postgres_section,
-     .lint_files = nullptr,
+     .lint_files = lint_postgres_files,
      .dialect = &k_postgres_dialect,
      .write_ddl = write_postgres_ddl,
      .open = open_postgres,
@@ -80,7 +80,7 @@ constexpr std::array<Engine, 3> k_engines = {{
      .foreign_keys_off_refusal = "foreign_keys:off is a SQLite option (on MySQL, write SET FOREIGN_KEY_CHECKS = 0 "
                                  "in the migration and = 1 at its end)",
      .lint_section = lint_mysql_section,
-     .lint_files = nullptr,
+     .lint_files = lint_mysql_files,
      .dialect = &k_mysql_dialect,
      .write_ddl = write_mysql_ddl,
      .open = open_mysql,

@@ -26,10 +26,12 @@
 #include "migrate/run/replay_signals.h"
 #include "migrate/schema/schema.h"
 #include "migrate/engines/server_locking.h"
+#include "migrate/engines/server_reach.h"
 #include "migrate/model/section_location.h"
 
 namespace strata::migrate {
 namespace {
+
 
 const MysqlLibrary& my() { return mysql_library(); }
 
@@ -438,8 +440,12 @@ class MysqlDriver final : public Driver {
       throw Error(ExitCode::migration_failed, section.file + ":" + location(section, offset + at) +
                                                   ": not replayed in the scratch database: " + why);
     };
+    if (const std::optional<Reach> reach = find_server_reach(text, mysql_reach_rules())) {
+      refuse(reach->offset, "'" + reach->what + "' " + reach->why);
+    }
     const std::string first = word(0);
     if (first == "GRANT" || first == "REVOKE") refuse(0, first + " changes accounts on the whole server");
+    if (first == "KILL" || first == "SHUTDOWN") refuse(0, first + " " + "changes the whole server or its other sessions");
     if (first == "USE") refuse(0, "USE would leave the scratch database");
     if (first == "CREATE" || first == "ALTER" || first == "DROP" || first == "RENAME") {
       std::size_t k = 1;

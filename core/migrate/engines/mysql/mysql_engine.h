@@ -2,12 +2,15 @@
 // MySQL's and MariaDB's row of the engine table (engines.h).
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "migrate/engines/driver.h"
 #include "migrate/engines/lint_rules.h"
+#include "migrate/engines/server_reach.h"
 #include "migrate/engines/statement_scan.h"
 #include "migrate/schema/ddl_writer.h"
 #include "net/endpoint.h"
@@ -26,6 +29,11 @@ StatementScan scan_mysql_statements(const std::string& sql, std::size_t first_li
 
 // Lint rules for a section (engines/lint_rules.h).
 void lint_mysql_section(const Section& s, bool up, std::vector<LintFinding>& out);
+
+// What no scratch database contains (engines/server_reach.h): the replay refuses it, and lint
+// reports it as server-reach (`up` would run it with the user's role on the server).
+std::span<const ReachRule> mysql_reach_rules();
+std::vector<LintFinding> lint_mysql_files(const Migration& m, const std::filesystem::path& project_root);
 
 // `migrate diff`: the dialect and the DDL writer (schema/ddl_writer.h).
 extern const SqlDialect k_mysql_dialect;

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/text.h"
+#include "migrate/engines/server_reach.h"
 #include "migrate/engines/mysql/mysql_engine.h"
 #include "migrate/engines/mysql/mysql_splitter.h"
 
@@ -169,6 +170,57 @@ void lint_mysql_section(const Section& s, bool up, std::vector<LintFinding>& out
       i = end + 1;
     }
   }
+}
+
+namespace {
+
+// What no scratch database contains (server_reach.h): a replay refuses it before it runs.
+constexpr std::string_view k_my_files = "reads or writes the server's own files";
+constexpr std::string_view k_my_programs = "loads a library into the server";
+constexpr std::string_view k_my_server = "changes the whole server or its other sessions";
+constexpr ReachRule k_mysql_reach[] = {
+    {ReachKind::words, "into outfile", "", k_my_files},
+    {ReachKind::words, "into dumpfile", "", k_my_files},
+    {ReachKind::words, "load data", "", k_my_files},
+    {ReachKind::words, "load xml", "", k_my_files},
+    {ReachKind::call, "load_file", "", k_my_files},
+    {ReachKind::words, "install plugin", "", k_my_programs},
+    {ReachKind::words, "install soname", "", k_my_programs},
+    {ReachKind::words, "install component", "", k_my_programs},
+    {ReachKind::word, "soname", "", k_my_programs},
+    {ReachKind::call, "sys_exec", "", k_my_programs},
+    {ReachKind::call, "sys_eval", "", k_my_programs},
+    {ReachKind::words, "set global", "", k_my_server},
+    {ReachKind::words, "set persist", "", k_my_server},
+    {ReachKind::words, "set persist_only", "", k_my_server},
+    {ReachKind::word, "@@global", "", k_my_server},
+    {ReachKind::words, "change master", "", k_my_server},
+    {ReachKind::words, "change replication", "", k_my_server},
+    {ReachKind::words, "start slave", "", k_my_server},
+    {ReachKind::words, "start replica", "", k_my_server},
+};
+
+}  // namespace
+
+std::span<const ReachRule> mysql_reach_rules() { return k_mysql_reach; }
+
+std::vector<LintFinding> lint_mysql_files(const Migration& m, const std::filesystem::path&) {
+  std::vector<LintFinding> out;
+  for (const Section* s : {&m.up, &m.down}) {
+    if (!s->present) continue;
+    const MysqlSplit split = split_mysql(s->sql);
+    for (const MysqlStatement& st : split.statements) {
+      const std::string_view text = std::string_view(s->sql).substr(st.offset, st.length);
+      if (const std::optional<Reach> r = find_server_reach(text, k_mysql_reach)) {
+        const std::size_t line = s->first_line + position_of(s->sql, st.offset + r->offset).line - 1;
+        out.push_back({"server-reach", true, line,
+                       "'" + r->what + "' " + r->why + ": `up` would run it with your role on the server "
+                       "(check's replays refuse it)",
+                       s->file});
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace strata::migrate

@@ -24,11 +24,13 @@
 #include "migrate/engines/postgres/pq_library.h"
 #include "migrate/run/replay_signals.h"
 #include "migrate/engines/server_locking.h"
+#include "migrate/engines/server_reach.h"
 #include "migrate/schema/schema.h"
 #include "migrate/model/section_location.h"
 
 namespace strata::migrate {
 namespace {
+
 
 const PqLibrary& pq() { return pq_library(); }
 
@@ -425,7 +427,15 @@ class PostgresDriver final : public Driver {
                                     : "check replays in a scratch schema because the role cannot create databases; "
                                       "grant it CREATEDB (ALTER ROLE ... CREATEDB) to replay in a scratch database");
     };
+    if (const std::optional<Reach> reach = find_server_reach(text, postgres_reach_rules())) {
+      refuse(reach->offset, "'" + reach->what + "' " + reach->why);
+    }
     const std::string first = word(0);
+    // GRANT/REVOKE of a role (no ON): membership belongs to the whole server.
+    if ((first == "GRANT" || first == "REVOKE") &&
+        std::none_of(words.begin(), words.end(), [](const SqlWord& w) { return !w.quoted && w.upper == "ON"; })) {
+      refuse(0, first + " of a role changes the whole server");
+    }
     if (first == "CREATE" || first == "ALTER" || first == "DROP") {
       std::size_t k = 1;
       if (first == "CREATE" && word(1) == "OR") k = 3;  // OR REPLACE

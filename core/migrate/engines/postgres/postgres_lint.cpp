@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/text.h"
+#include "migrate/engines/server_reach.h"
 #include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/postgres/postgres_splitter.h"
 
@@ -141,6 +142,82 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
       i = end + 1;
     }
   }
+}
+
+namespace {
+
+// What no scratch database contains (server_reach.h): a replay refuses it before it runs.
+constexpr std::string_view k_pg_files = "reads or writes the server's own files";
+constexpr std::string_view k_pg_programs = "runs a program on the server";
+constexpr std::string_view k_pg_other_servers = "connects to another database or server";
+constexpr std::string_view k_pg_server = "changes the whole server or its other sessions";
+constexpr ReachRule k_postgres_reach[] = {
+    {ReachKind::words, "to program", "copy", k_pg_programs},
+    {ReachKind::words, "from program", "copy", k_pg_programs},
+    {ReachKind::file_arg, "to", "copy", k_pg_files},
+    {ReachKind::file_arg, "from", "copy", k_pg_files},
+    {ReachKind::file_arg, "load", "", k_pg_programs},
+    {ReachKind::words, "alter system", "", k_pg_server},
+    {ReachKind::call, "pg_read_file", "", k_pg_files},
+    {ReachKind::call, "pg_read_binary_file", "", k_pg_files},
+    {ReachKind::call, "pg_stat_file", "", k_pg_files},
+    {ReachKind::call, "pg_ls_dir", "", k_pg_files},
+    {ReachKind::call, "pg_ls_logdir", "", k_pg_files},
+    {ReachKind::call, "pg_ls_waldir", "", k_pg_files},
+    {ReachKind::call, "pg_ls_tmpdir", "", k_pg_files},
+    {ReachKind::call, "pg_ls_archive_statusdir", "", k_pg_files},
+    {ReachKind::call, "lo_import", "", k_pg_files},
+    {ReachKind::call, "lo_export", "", k_pg_files},
+    {ReachKind::call, "pg_file_write", "", k_pg_files},
+    {ReachKind::call, "pg_file_rename", "", k_pg_files},
+    {ReachKind::call, "pg_file_unlink", "", k_pg_files},
+    {ReachKind::call, "pg_logdir_ls", "", k_pg_files},
+    {ReachKind::call, "pg_reload_conf", "", k_pg_server},
+    {ReachKind::call, "pg_rotate_logfile", "", k_pg_server},
+    {ReachKind::call, "pg_terminate_backend", "", k_pg_server},
+    {ReachKind::call, "pg_cancel_backend", "", k_pg_server},
+    {ReachKind::call, "pg_promote", "", k_pg_server},
+    {ReachKind::call, "pg_switch_wal", "", k_pg_server},
+    {ReachKind::word, "dblink", "", k_pg_other_servers},
+    {ReachKind::word, "dblink_exec", "", k_pg_other_servers},
+    {ReachKind::word, "dblink_connect", "", k_pg_other_servers},
+    {ReachKind::word, "postgres_fdw", "", k_pg_other_servers},
+    {ReachKind::word, "file_fdw", "", k_pg_files},
+    {ReachKind::word, "adminpack", "", k_pg_files},
+    {ReachKind::words, "create server", "", k_pg_other_servers},
+    {ReachKind::words, "create subscription", "", k_pg_other_servers},
+    {ReachKind::words, "foreign data wrapper", "", k_pg_other_servers},
+    {ReachKind::words, "import foreign schema", "", k_pg_other_servers},
+    {ReachKind::word, "plpython3u", "", k_pg_programs},
+    {ReachKind::word, "plpythonu", "", k_pg_programs},
+    {ReachKind::word, "plpython2u", "", k_pg_programs},
+    {ReachKind::word, "plperlu", "", k_pg_programs},
+    {ReachKind::word, "pltclu", "", k_pg_programs},
+    {ReachKind::words, "language c", "", k_pg_programs},
+    {ReachKind::words, "language internal", "", k_pg_programs},
+};
+
+}  // namespace
+
+std::span<const ReachRule> postgres_reach_rules() { return k_postgres_reach; }
+
+std::vector<LintFinding> lint_postgres_files(const Migration& m, const std::filesystem::path&) {
+  std::vector<LintFinding> out;
+  for (const Section* s : {&m.up, &m.down}) {
+    if (!s->present) continue;
+    const SplitResult split = split_postgres(s->sql);
+    for (const SqlStatement& st : split.statements) {
+      const std::string_view text = std::string_view(s->sql).substr(st.offset, st.length);
+      if (const std::optional<Reach> r = find_server_reach(text, k_postgres_reach)) {
+        const std::size_t line = s->first_line + position_of(s->sql, st.offset + r->offset).line - 1;
+        out.push_back({"server-reach", true, line,
+                       "'" + r->what + "' " + r->why + ": `up` would run it with your role on the server "
+                       "(check's replays refuse it)",
+                       s->file});
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace strata::migrate
