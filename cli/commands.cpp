@@ -2,19 +2,19 @@
 
 #include <array>
 
-#include "ask_command.h"
-#include "catalog_command.h"
-#include "chat_command.h"
-#include "chunk_command.h"
-#include "config_command.h"
-#include "embed_command.h"
-#include "ingest_command.h"
-#include "logs_command.h"
-#include "mcp_command.h"
-#include "migrate_command.h"
-#include "search_command.h"
-#include "tokens_command.h"
-#include "trust_command.h"
+#include "commands/ask_command.h"
+#include "commands/catalog_command.h"
+#include "commands/chat_command.h"
+#include "commands/chunk_command.h"
+#include "commands/config_command.h"
+#include "commands/embed_command.h"
+#include "commands/ingest_command.h"
+#include "commands/logs_command.h"
+#include "commands/mcp_command.h"
+#include "commands/migrate_command.h"
+#include "commands/search_command.h"
+#include "commands/tokens_command.h"
+#include "commands/trust_command.h"
 
 namespace strata::cli {
 

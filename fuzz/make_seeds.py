@@ -147,7 +147,7 @@ put("html_loader", "sphinx.html", """<!DOCTYPE html>\n<html><head><title>csv</ti
 put("html_loader", "docbook.xhtml", """<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "x.dtd"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>CREATE INDEX</title></head><body><div class="navheader"><table><tr><td><a href="p.html">Prev</a></td><th>SQL Commands</th><td><a href="n.html">Next</a></td></tr></table><hr /></div><div class="refentry"><h2>CREATE INDEX</h2><div class="toc"><dl class="toc"><dt><a href="a.html">A</a></dt></dl></div><pre class="synopsis">\nCREATE INDEX <em>name</em>\n</pre><p>\n  Text.\n </p></div><div class="navfooter"><table><tr><td>Prev</td></tr></table></div></body></html>""".replace("\n", "\r\n"))
 put("html_loader", "chrome_only.html", "<!doctype html><title>Index</title><header>Site</header><nav><a href=a.html>A</a></nav><footer>&copy;</footer>")
 
-# -- pdf_loader: small PDFs written like tests/unit/loader_pdf_test.cpp's make_pdf
+# -- pdf_loader: small PDFs written like tests/unit/ingest/loader_pdf_test.cpp's make_pdf
 def pdf_string(t):
     return "(" + t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 def make_pdf(pages, title="", locked=False):

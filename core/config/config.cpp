@@ -134,11 +134,7 @@ std::string full_name(const KeySpec& k) { return std::string(k.section) + "." + 
 // A relative path in the project file, made absolute against the file's directory.
 std::string resolve_path(const KeySpec& spec, const std::string& value, const fs::path& base) {
   if (spec.section == "migrate" && spec.key == "database") {
-    const std::string l = to_lower(value);
-    if (l.starts_with("postgres://") || l.starts_with("postgresql://") || l.starts_with("mysql://") ||
-        l.starts_with("mariadb://")) {
-      return value;
-    }
+    if (migrate::server_scheme_of(value) != nullptr) return value;
     std::string path;
     try {
       path = migrate::sqlite_path_from_url(value);

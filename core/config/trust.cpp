@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.h"
+#include "migrate/model/database_url.h"
 #include "common/error.h"
 #include "common/json_limits.h"
 #include "common/sha256.h"
@@ -33,10 +34,8 @@ bool is_local_embed_model(const std::string& model) {
 
 // A SQLite file's path in a migrate.database value, or nullopt for a server URL.
 std::optional<std::string> sqlite_file(const std::string& value) {
+  if (migrate::server_scheme_of(value) != nullptr) return std::nullopt;
   const std::string l = to_lower(value);
-  for (const char* server : {"postgres://", "postgresql://", "mysql://", "mariadb://"}) {
-    if (l.starts_with(server)) return std::nullopt;
-  }
   for (const char* prefix : {"sqlite3://", "sqlite://", "sqlite3:", "sqlite:", "file:"}) {
     if (l.starts_with(prefix)) {
       std::string path = value.substr(std::string_view(prefix).size());

@@ -145,7 +145,7 @@ if grep -Eq "binding file [^ ]*libpq[^ ]* \[0\] to [^ ]*strata \[0\]: normal sym
 else
     fail "libpq's HMAC_Init_ex is not bound to strata's: $(grep HMAC_Init_ex "$E2E_TMP/.err" | head -2)"
 fi
-# Over loopback strata tells libpq not to try GSSAPI encryption (tests/unit/database_url_test.cpp);
+# Over loopback strata tells libpq not to try GSSAPI encryption (tests/unit/migrate/database_url_test.cpp);
 # a mode of the user's own still connects.
 expect_exit 0 -- env PGGSSENCMODE=prefer "$STRATA" migrate -d "$BASE/failing" --dir m2 status
 expect_exit 0 -- "$STRATA" migrate -d "$BASE/failing?gssencmode=disable" --dir m2 status

@@ -54,11 +54,8 @@ std::string sqlite_path_from_url(const std::string& url) {
     const std::size_t colon = url.find("://");
     if (colon != std::string::npos) {
       const std::string scheme = url.substr(0, colon);
-      if (scheme == "postgres" || scheme == "postgresql") {
-        throw Error(ExitCode::usage, "database URL " + scheme + "://...: a PostgreSQL URL, not a SQLite file");
-      }
-      if (scheme == "mysql" || scheme == "mariadb") {
-        throw Error(ExitCode::usage, "database URL " + scheme + "://...: a MySQL URL, not a SQLite file");
+      if (const ServerScheme* server = server_scheme_of(url)) {
+        throw Error(ExitCode::usage, "database URL " + scheme + "://...: " + std::string(server->title) + ", not a SQLite file");
       }
       throw Error(ExitCode::usage, "database URL: unknown scheme '" + scheme + "'",
                   "use sqlite:path, postgres://user@host/db, mysql://user@host/db, or a plain file path");
@@ -74,13 +71,27 @@ std::string sqlite_path_from_url(const std::string& url) {
   return path;
 }
 
+const ServerScheme* server_scheme_of(std::string_view url) {
+  const std::size_t sep = url.find("://");
+  if (sep == std::string_view::npos) return nullptr;
+  const std::string scheme = to_lower(url.substr(0, sep));
+  for (const ServerScheme& row : k_server_schemes) {
+    if (row.scheme == scheme) return &row;
+  }
+  return nullptr;
+}
+
 namespace {
 
 bool is_postgres_url(const std::string& url) {
-  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+  const ServerScheme* s = server_scheme_of(url);
+  return s != nullptr && s->kind == DriverKind::postgres && url.starts_with(s->scheme);
 }
 
-bool is_mysql_url(const std::string& url) { return url.starts_with("mysql://") || url.starts_with("mariadb://"); }
+bool is_mysql_url(const std::string& url) {
+  const ServerScheme* s = server_scheme_of(url);
+  return s != nullptr && s->kind == DriverKind::mysql && url.starts_with(s->scheme);
+}
 
 // libpq asks for GSSAPI encryption first whenever it was built with it (gssencmode=prefer), and
 // finding out whether the user holds Kerberos credentials loads and reads the Kerberos setup on

@@ -8,6 +8,7 @@
 // empty environment.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "migrate/model/endpoint.h"
 #include "net/endpoint.h"
@@ -15,6 +16,24 @@
 namespace strata::migrate {
 
 using Getenv = net::Getenv;  // nullopt when unset or empty
+
+// The URL schemes of server engines, one row each: the one list the URL parser, the config
+// loader (a server URL is not a path to resolve) and the trust model (nor a file outside the
+// project) read. A new server engine adds its schemes here.
+struct ServerScheme {
+  std::string_view scheme;  // as written before "://", lower case
+  DriverKind kind;
+  std::string_view title;   // "a PostgreSQL URL"
+};
+inline constexpr ServerScheme k_server_schemes[] = {
+    {"postgres", DriverKind::postgres, "a PostgreSQL URL"},
+    {"postgresql", DriverKind::postgres, "a PostgreSQL URL"},
+    {"mysql", DriverKind::mysql, "a MySQL URL"},
+    {"mariadb", DriverKind::mysql, "a MySQL URL"},
+};
+
+// The row whose scheme `url` starts with ("postgres://...", any case), or null: a SQLite file.
+const ServerScheme* server_scheme_of(std::string_view url);
 
 // Accepts `sqlite:path`, `sqlite://path`, `sqlite:///abs/path`, `sqlite3:` likewise, `file:path`
 // and a plain path; returns the file path. Throws Error(usage) for other schemes (a PostgreSQL

@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-#include "../servers/test_server.h"
+#include "../../servers/test_server.h"
 #include "common/error.h"
 #include "mcp/server.h"
 #include "net/endpoint_trust.h"

@@ -241,7 +241,7 @@ TEST_F(McpProtocolTest, ServeAnswersABatchWithOneLine) {
 }
 
 TEST_F(McpProtocolTest, EveryToolsStructuredContentConformsToItsOutputSchema) {
-  // The migration tools' reports as the program writes them (cli/migrate_command.cpp).
+  // The migration tools' reports as the program writes them (cli/commands/migrate_command.cpp).
   options_.migrate.status = [] {
     return std::string(R"({"applied":1,"database":"/p/app.db","dir":"./migrations","dirs":["./migrations"],"migrations":[)"
                        R"({"applied_at":"2026-11-24T16:27:47.649Z","file":"./migrations/1_a.sql","name":"a","state":"applied","version":"1"},)"

@@ -10,7 +10,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <cstdlib>
 
-#include "../servers/test_server.h"
+#include "../../servers/test_server.h"
 #include "embed/collection_embed.h"
 #include "embed/settings.h"
 #include "store/store.h"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../servers/test_server.h"
+#include "../../servers/test_server.h"
 
 namespace strata::llm {
 namespace {

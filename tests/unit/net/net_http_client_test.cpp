@@ -7,7 +7,7 @@
 #include <atomic>
 #include <thread>
 
-#include "../servers/test_server.h"
+#include "../../servers/test_server.h"
 #include "net/http_date.h"
 
 namespace strata {

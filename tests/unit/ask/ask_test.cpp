@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "../servers/test_server.h"
+#include "../../servers/test_server.h"
 #include "embed/collection_embed.h"
 #include "search/searcher.h"
 #include "store/ask_store.h"
