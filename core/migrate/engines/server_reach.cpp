@@ -6,7 +6,7 @@ namespace strata::migrate {
 
 namespace {
 
-bool word_char(char c) {
+bool reach_word_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '_' || c == '$' || c == '@' || u >= 0x80;
 }
@@ -22,12 +22,12 @@ struct Word {
 std::vector<Word> words_of(std::string_view s) {
   std::vector<Word> out;
   for (std::size_t i = 0; i < s.size();) {
-    if (!word_char(s[i])) {
+    if (!reach_word_char(s[i])) {
       ++i;
       continue;
     }
     Word w{i, i, {}};
-    while (i < s.size() && word_char(s[i])) w.text += lower(s[i++]);
+    while (i < s.size() && reach_word_char(s[i])) w.text += lower(s[i++]);
     w.end = i;
     out.push_back(std::move(w));
   }
