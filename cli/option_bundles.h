@@ -84,6 +84,7 @@ using ChunkingFlags = ingest::ChunkOverrides;
 struct ChunkingHelp {
   const char* strategy;
   const char* min_size;
+  std::vector<std::string> strategies;  // the names --strategy accepts (core checks them)
 };
 
 void add_chunking_options(CLI::App& cmd, ChunkingFlags& flags, const ChunkingHelp& help);

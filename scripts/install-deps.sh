@@ -16,10 +16,10 @@ for arg in "$@"; do
     *) echo "install-deps: error: unknown option $arg (usage: $0 [--test] [--list])" >&2; exit 2 ;;
   esac
 done
-build=(cmake ninja-build g++ pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
+build=(cmake ninja-build g++ pkg-config python3 libsqlite3-dev libsqlitecpp-dev libcli11-dev
        nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libzip-dev libxml2-dev zlib1g-dev libtomlplusplus-dev
        libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev)
-test=(sqlite3 python3 bash-completion fish zsh man-db groff-base procps util-linux
+test=(sqlite3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
       dpkg-dev file debootstrap nodejs time strace)
 want=("${build[@]}")

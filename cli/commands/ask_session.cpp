@@ -16,6 +16,7 @@
 #include "embed_output.h"
 #include "flag_values.h"
 #include "input.h"
+#include "interface_spec.h"
 #include "number_flags.h"
 #include "progress.h"
 #include "settings.h"
@@ -128,10 +129,12 @@ void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_
   add_store_option(cmd, o.store);
   add_collection_option(cmd, o.store);
   add_retrieval_options(cmd, o.retrieval, "Chunks retrieved before packing, 1 to 1000 (default: 20)");
-  cmd.add_option("--provider", o.provider,
-                 "openai (any /v1/chat/completions server), anthropic, or none (default: $STRATA_LLM_PROVIDER, else "
-                 "openai when a model or base URL is given, else none: the offline answer)")
-      ->type_name("NAME");
+  set_choices(cmd.add_option("--provider", o.provider,
+                              "openai (any /v1/chat/completions server), anthropic, or none (default: "
+                              "$STRATA_LLM_PROVIDER, else openai when a model or base URL is given, else none: the "
+                              "offline answer)")
+                  ->type_name("NAME"),
+              {"openai", "anthropic", "none"});
   cmd.add_option("--model", o.model, "Model name (default: $STRATA_LLM_MODEL, else gpt-4o-mini or claude-3-5-haiku-latest)")
       ->type_name("NAME");
   add_endpoint_options(

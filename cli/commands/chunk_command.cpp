@@ -21,6 +21,7 @@
 #include "common/public.h"
 #include "config/public.h"
 #include "input.h"
+#include "interface_spec.h"
 #include "json_text.h"
 #include "number_flags.h"
 #include "option_bundles.h"
@@ -404,14 +405,16 @@ int run_chunk(const ChunkCliOptions& given) {
 Run setup_chunk(CLI::App& cmd) {
   auto o = std::make_shared<ChunkCliOptions>();
   cmd.add_option("FILE", o->files, "Files to chunk; '-' or none reads standard input")->type_name("");
-  cmd.add_option("--format", o->format,
-                 "Output: jsonl, json or text (default: text on a terminal, jsonl otherwise)")
-      ->type_name("FORMAT");
+  set_choices(cmd.add_option("--format", o->format,
+                              "Output: jsonl, json or text (default: text on a terminal, jsonl otherwise)")
+                  ->type_name("FORMAT"),
+              {"jsonl", "json", "text"});
   add_chunking_options(cmd, o->chunking,
                        {"fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
                         ".markdown files, recursive otherwise)",
                         "Join chunks smaller than N to a neighbour, which may then exceed --size by less than N; "
-                        "0: off (default: a fifth of --size, as ingest)"});
+                        "0: off (default: a fifth of --size, as ingest)",
+                        {"fixed", "recursive", "paragraph", "sentence", "markdown", "token"}});
   cmd.add_option("--separator", o->separator,
                  "Recursive separator, repeatable, in order (escapes \\n \\t \\r \\\\; \"\" = graphemes)")
       ->type_name("S")
@@ -419,8 +422,9 @@ Run setup_chunk(CLI::App& cmd) {
   cmd.add_option("--separators", o->separators,
                  "Recursive separators as a JSON array, e.g. '[\"\\n\\n\",\"\\n\",\" \",\"\"]'")
       ->type_name("JSON");
-  cmd.add_option("--compat", o->compat, "langchain: LangChain RecursiveCharacterTextSplitter chunk texts")
-      ->type_name("MODE");
+  set_choices(cmd.add_option("--compat", o->compat, "langchain: LangChain RecursiveCharacterTextSplitter chunk texts")
+                  ->type_name("MODE"),
+              {"langchain"});
   cmd.add_flag("--lossy", o->lossy, "Replace invalid UTF-8 with U+FFFD (offsets still index the original bytes)");
   cmd.add_flag("--no-tokens", o->no_tokens,
                "Leave out the tokens field (counting is most of the time; --unit tokens still counts)");

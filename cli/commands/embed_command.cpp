@@ -18,6 +18,7 @@
 #include "embed/public.h"
 #include "embed_output.h"
 #include "input.h"
+#include "interface_spec.h"
 #include "json_text.h"
 #include "number_flags.h"
 #include "output.h"
@@ -332,8 +333,10 @@ Run setup_embed(CLI::App& command) {
       ->type_name("TEXT")
       ->allow_extra_args(false);
   cmd->add_flag("--jsonl", o->jsonl, "Read {\"id\",\"text\"} JSON Lines records and print one vector per record");
-  cmd->add_option("--provider", o->provider, "local (built in, lexical, no network) or openai (any /v1/embeddings server)")
-      ->type_name("NAME");
+  set_choices(cmd->add_option("--provider", o->provider,
+                               "local (built in, lexical, no network) or openai (any /v1/embeddings server)")
+                  ->type_name("NAME"),
+              {"local", "openai"});
   cmd->add_option("--model", o->model, "Model name (default: the collection's, else hash-ngram-v2 (local) or text-embedding-3-small)")
       ->type_name("NAME");
   const auto count = [&](const char* name, std::optional<std::size_t>& value, const char* help,

@@ -16,6 +16,7 @@
 
 #include "common/public.h"
 #include "input.h"
+#include "interface_spec.h"
 #include "json_text.h"
 #include "number_flags.h"
 #include "option_bundles.h"
@@ -203,14 +204,16 @@ const CLI::Validator k_tokenizer(
       return tk::encoding_from_name(v) ? std::string{}
                                        : "'" + v + "' is not a tokenizer: use cl100k_base or o200k_base";
     },
-    "NAME");
+    "");  // no description: the type name alone says NAME
 }  // namespace
 
 Run setup_tokens(CLI::App& cmd) {
   auto o = std::make_shared<TokensOptions>();
   cmd.add_option("FILE", o->files, "Files to read; '-' or none reads standard input")->type_name("FILE...");
-  cmd.add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")
-      ->check(k_tokenizer);
+  set_choices(cmd.add_option("--tokenizer", o->tokenizer, "cl100k_base or o200k_base (default: cl100k_base)")
+                  ->check(k_tokenizer)
+                  ->type_name("NAME"),
+              {"cl100k_base", "o200k_base"});
   auto* ids = cmd.add_flag("--ids", o->ids, "Print the token ids, one line per input");
   auto* decode = cmd.add_flag("--decode", o->decode, "Read token ids (separated by spaces) and print their text");
   auto* truncate = check_whole_number(

@@ -1,5 +1,6 @@
-// `strata __complete-spec --json` (cli/interface_spec.h): the command tree the interface checks
-// read (scripts/interface_text.py), and a command no user is shown.
+// `strata __complete-spec --json` (cli/interface_spec.h): the command tree the build writes the
+// shell completions from (scripts/completions.py) and the man-page check reads
+// (scripts/interface_text.py), and a command no user is shown.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_run.h"
+#include "ingest/loaders.h"
 
 namespace strata::cli {
 namespace {
@@ -56,6 +58,34 @@ TEST(CliInterfaceSpec, ListsEveryCommandWithItsOptionsDefaultsAndChoices) {
   const nlohmann::json* write_baseline = find_named((*check)["options"], "names", "--write-baseline");
   ASSERT_NE(write_baseline, nullptr);
   EXPECT_TRUE((*write_baseline)["value_optional"]);
+}
+
+// The completions offer an option's values only when the tree lists them: every option whose
+// value is a name from a fixed list says so (set_choices or a CLI11 check), the loaders' from
+// the loader table itself.
+TEST(CliInterfaceSpec, NamesTheValuesOfEveryOptionThatTakesAFixedList) {
+  const CliResult r = run_cli({"__complete-spec", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json spec = nlohmann::json::parse(r.out);
+  auto choices = [&](const std::string& command, const std::string& option) {
+    const nlohmann::json* c = find_named(spec["subcommands"], "name", command);
+    if (c == nullptr) return nlohmann::json("no command " + command);
+    const nlohmann::json* o = find_named((*c)["options"], "names", option);
+    return o == nullptr ? nlohmann::json("no option " + option) : (*o)["choices"];
+  };
+  nlohmann::json loaders = nlohmann::json::array();
+  for (const std::string& name : ingest::loader_choices()) loaders.push_back(name);
+  EXPECT_EQ(choices("ingest", "--loader"), loaders);
+  EXPECT_EQ(choices("chunk", "--format"), nlohmann::json({"jsonl", "json", "text"}));
+  EXPECT_EQ(choices("chunk", "--strategy"),
+            nlohmann::json({"fixed", "recursive", "paragraph", "sentence", "markdown", "token"}));
+  EXPECT_EQ(choices("ingest", "--strategy"),
+            nlohmann::json({"auto", "fixed", "recursive", "paragraph", "sentence", "markdown", "token"}));
+  EXPECT_EQ(choices("chunk", "--compat"), nlohmann::json({"langchain"}));
+  EXPECT_EQ(choices("tokens", "--tokenizer"), nlohmann::json({"cl100k_base", "o200k_base"}));
+  EXPECT_EQ(choices("embed", "--provider"), nlohmann::json({"local", "openai"}));
+  EXPECT_EQ(choices("ask", "--provider"), nlohmann::json({"openai", "anthropic", "none"}));
+  EXPECT_EQ(choices("chat", "--provider"), nlohmann::json({"openai", "anthropic", "none"}));
 }
 
 TEST(CliInterfaceSpec, IsHiddenFromHelpAndSuggestions) {

@@ -2,9 +2,7 @@
 // content through it gives what the lists it replaced gave.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -134,28 +132,6 @@ TEST(LoaderTable, LookupBySniffGivesTheLoaderOfBefore) {
     for (const auto& [bytes, expected] : cases) {
       EXPECT_EQ(picked(bytes, name), expected) << name << ": " << bytes.substr(0, 24);
     }
-  }
-}
-
-std::string read_source(const std::string& path) {
-  std::ifstream in(std::string(STRATA_SOURCE_DIR) + "/" + path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The completion scripts list --loader's choices by hand: they must be the table's (each in its
-// own syntax: bash's word list, zsh's value list, fish's arguments).
-TEST(LoaderTable, CompletionScriptsListTheTablesChoices) {
-  std::string choices;
-  for (const std::string& name : loader_choices()) choices += (choices.empty() ? "" : " ") + name;
-  const std::vector<std::pair<std::string, std::string>> scripts = {
-      {"completions/strata.bash", "compgen -W \"" + choices + "\""},
-      {"completions/_strata", ":loader:(" + choices + ")'"},
-      {"completions/strata.fish", "-l loader -x -a '" + choices + "'"},
-  };
-  for (const auto& [path, line] : scripts) {
-    EXPECT_NE(read_source(path).find(line), std::string::npos) << path << " should hold: " << line;
   }
 }
 
