@@ -32,8 +32,9 @@ std::uint64_t parse_whole_number(const std::string& flag, const std::string& val
 // request's `--timeout 0` could never succeed.
 enum class Zero { refused, allowed };
 
-// `value` as a number of seconds, decimals allowed ("0.5", "120"), above 0 (or from 0 with
-// Zero::allowed) and at most `maximum`. Anything else is Error(usage) naming `flag`.
+// `value` as a number of seconds, decimals allowed ("0.5", "120"), or a duration as Go writes
+// it ("90s", "1m30s", "500ms"), above 0 (or from 0 with Zero::allowed) and at most `maximum`.
+// Anything else is Error(usage) naming `flag`.
 std::chrono::milliseconds parse_seconds(const std::string& flag, const std::string& value, double maximum,
                                         Zero zero = Zero::refused);
 

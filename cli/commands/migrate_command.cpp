@@ -545,7 +545,8 @@ const CLI::Validator k_version_check(
 constexpr double k_max_wait_seconds = 86400.0 * 365;
 
 void add_shared_options(CLI::App* app, MigrateOptions& o) {
-  app->add_option("-d,--database", o.database,
+  // -u/--url as dbmate's.
+  app->add_option("-d,-u,--database,--url", o.database,
                   "Database: sqlite:path, sqlite:///abs/path, a path, postgres://user:pass@host:port/db or mysql://... "
                   "(default: $DATABASE_URL, then .env, then the PG* variables)");
   app->add_option("--schema", o.schema,
@@ -596,7 +597,10 @@ std::vector<std::string> given_dirs(CLI::App* migrate) {
 // directories when `o.dirs` is empty.
 void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& given_flag) {
   const config::Configuration& c = configuration();
-  if (o.dirs.empty()) o.dirs = {c.get("migrate.dir").value};
+  const config::Setting& dir = c.get("migrate.dir");
+  if (o.dirs.empty()) {
+    o.dirs = {dir.origin == config::Origin::default_value ? mg::default_migrations_dir() : dir.value};
+  }
   if (!given_flag("--table")) o.table = c.get("migrate.table").value;
   if (!given_flag("--envsub")) o.envsub = c.get("migrate.envsub").value == "true";
   const config::Setting& db = c.get("migrate.database");
@@ -716,6 +720,7 @@ struct Subcommand {
   // Registers the subcommand's own options on `sub` and returns its action, which runs with
   // `shared`: migrate's options, complete when the run starts (apply_configuration).
   Action (*setup)(CLI::App& sub, const MigrateOptions& shared);
+  const char* alias = nullptr;  // another name, as a peer tool calls it (dbmate's `rollback`)
 };
 
 // A row's setup: the subcommand's typed flags, registered by `options` and kept by the action,
@@ -744,8 +749,9 @@ constexpr std::array k_subcommands = {
                with_flags<UpFlags, up_options, run_up>},
     Subcommand{"down", "Roll back applied migrations, newest first (default: one)",
                "Examples:\n  strata migrate down\n  strata migrate down --steps 3 --dry-run\n"
-               "  strata migrate down --to 20260101120000",
-               with_flags<DownFlags, down_options, run_down>},
+               "  strata migrate down --to 20260101120000\n"
+               "Also: strata migrate rollback (dbmate's name)",
+               with_flags<DownFlags, down_options, run_down>, "rollback"},
     Subcommand{"redo", "Roll back the newest N migrations (default: 1) and apply them again",
                "Examples:\n  strata migrate redo\n  strata migrate redo --steps 2 --dry-run",
                with_flags<RedoFlags, redo_options, run_redo>},
@@ -834,6 +840,7 @@ Run setup_migrate(CLI::App& cmd) {
     CLI::App* sub = migrate->add_subcommand(row.name, row.help);
     add_shared_options(sub, o);
     sub->footer(row.footer);
+    if (row.alias != nullptr) sub->alias(row.alias);
     Action run = row.setup(*sub, o);
     sub->callback([&action, run] { action = run; });
   }

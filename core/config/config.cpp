@@ -154,7 +154,8 @@ std::string resolve_path(const KeySpec& spec, const std::string& value, const fs
 
 const std::vector<KeySpec>& keys() {
   static const std::vector<KeySpec> k_keys = {
-      {"migrate", "dir", ValueType::string, true, "STRATA_MIGRATIONS_DIR", "./migrations", "migration files"},
+      {"migrate", "dir", ValueType::string, true, "STRATA_MIGRATIONS_DIR", "./migrations", "migration files",
+       "DBMATE_MIGRATIONS_DIR"},
       {"migrate", "database", ValueType::string, true, "DATABASE_URL", "", "database URL or SQLite file"},
       {"migrate", "table", ValueType::string, false, "", "strata_migrations", "history table"},
       {"migrate", "envsub", ValueType::boolean, false, "", "false",
@@ -682,9 +683,12 @@ Configuration load(const Environment& env) {
   if (find_record(records, c.trust.root) != nullptr) c.trust.fingerprint = fingerprint(c.trust.guarded);
   c.trust.status = decide(records, c.trust.root, identity_of(env, c.trust.root), c.trust.fingerprint);
   for (const KeySpec& k : keys()) {
-    if (k.env.empty()) continue;
-    if (const auto v = env.getenv(std::string(k.env))) {
-      c.settings_[full_name(k)] = Setting{*v, Origin::environment, "env " + std::string(k.env)};
+    for (const std::string_view name : {k.env, k.peer_env}) {
+      if (name.empty()) continue;
+      if (const auto v = env.getenv(std::string(name))) {
+        c.settings_[full_name(k)] = Setting{*v, Origin::environment, "env " + std::string(name)};
+        break;
+      }
     }
   }
   if (!c.trust.trusted()) {

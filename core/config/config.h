@@ -47,6 +47,7 @@ struct KeySpec {
   std::string_view env;               // variable that overrides the files ("": none)
   std::string_view default_value;     // "": no default (the command decides, or nothing)
   std::string_view description;
+  std::string_view peer_env = {};     // a peer tool's variable, read when `env` is unset ("": none)
 };
 
 // Every key, in the order `strata config` prints them.

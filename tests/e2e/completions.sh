@@ -492,8 +492,8 @@ done
 for sub in list show remove; do
     strata documents --help 2>&1 | grep -qw -- "$sub" || fail "'strata documents --help' does not list '$sub'"
 done
-short_opts() { # short options (-x,--long, or -x alone: "-k N") in CLI11 help text on stdin
-    grep -oE -- '^ +-[A-Za-z0-9](,--| |$)' | sed -E 's/^ +-(.).*/-\1/' | sort -u
+short_opts() { # short options (-x,--long, -x,-y,--long, or -x alone: "-k N") in CLI11 help text on stdin
+    grep -oE -- '^ +-[A-Za-z0-9](,-[A-Za-z0-9])*(,--| |$)' | grep -oE -- '-[A-Za-z0-9]' | sort -u
 }
 # help_check SHELL "WORDS" OFFERED: every option in `strata WORDS --help` is
 # in OFFERED (the candidates for `strata WORDS -<TAB>`, one a line), and
@@ -526,7 +526,8 @@ help_check() {
 # Every command and subcommand the binary lists (its command table), so that a new command or
 # option is checked in the three shells as soon as it exists.
 subcommands_of() { # the names under "Subcommands:" in CLI11's help on stdin
-    awk '/^Subcommands:/ { f = 1; next } f && /^$/ { exit } f && /^  [a-z]/ { print $1 }'
+    # "down, rollback": a subcommand and its alias; the name is the first.
+    awk '/^Subcommands:/ { f = 1; next } f && /^$/ { exit } f && /^  [a-z]/ { sub(/,$/, "", $1); print $1 }'
 }
 help_cmds=()
 for cmd in $(strata --help 2>&1 | subcommands_of); do

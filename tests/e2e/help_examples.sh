@@ -24,7 +24,7 @@ unset no_proxy NO_PROXY
 
 # The commands: `strata --help` lists the top level, each command's help its subcommands.
 subcommands_of() { # HELP -> names listed under "Subcommands:"
-    printf '%s\n' "$1" | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && /^  [a-z]/ {print $1}'
+    printf '%s\n' "$1" | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && /^  [a-z]/ { sub(/,$/, "", $1); print $1 }'  # "down, rollback": the name
 }
 commands=("")
 top=$("$STRATA" --help)

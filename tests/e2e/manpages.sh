@@ -126,7 +126,7 @@ done
 # Optional: compare with the binary's help.
 # subcommands_of: the names under "Subcommands:" in CLI11's help on stdin.
 subcommands_of() {
-    awk '/^Subcommands:/ { f = 1; next } f && /^$/ { exit } f && /^  [a-z]/ { print $1 }'
+    awk '/^Subcommands:/ { f = 1; next } f && /^$/ { exit } f && /^  [a-z]/ { sub(/,$/, "", $1); print $1 }'  # "down, rollback": the name
 }
 # long_options_of: every --option named in the help text on stdin.
 long_options_of() {

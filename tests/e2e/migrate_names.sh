@@ -2,7 +2,8 @@
 # `strata migrate` with the file names and sections dbmate and golang-migrate accept: dbmate names
 # (hyphen, dots, version only), golang-migrate's dotted pair names, `--migrate:up` without a space,
 # a schema.sql beside the migrations (ignored; a check warning), empty downs (no-op rollbacks)
-# and --dir given twice (one set, one history table).
+# and --dir given twice (one set, one history table); a dbmate project as dbmate users run it
+# (db/migrations, -u/--url, rollback, DBMATE_MIGRATIONS_DIR, Go durations).
 # Usage: bash tests/e2e/migrate_names.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
 e2e_init migrate_names "$@"
@@ -122,6 +123,30 @@ expect_json_true "up --to 000010 applied four, through 10" "sum(1 for m in d['mi
 expect_exit 0 -- strata_t migrate -d sqlite:app.db down --to 000009
 expect_exit 0 -- strata_t migrate -d sqlite:app.db status --json
 expect_json_true "down --to 000009 kept three" "sum(1 for m in d['migrations'] if m['state'] == 'applied') == 3"
+cd .. || exit 2
+
+case_ "a dbmate project as it is: db/migrations, -u/--url, rollback, DBMATE_MIGRATIONS_DIR, Go durations"
+cd "$E2E_TMP" || exit 2
+rm -rf dbmate && mkdir -p dbmate/db/migrations && cd dbmate || exit 2
+printf -- '-- migrate:up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n' \
+    >db/migrations/20240101000000_create_users.sql
+expect_exit 0 -- strata_t migrate -u sqlite:app.db --wait-timeout 1m30s --lock-timeout 500ms up
+expect_stderr_match 'applied 20240101000000_create_users'
+assert_true "users created from db/migrations" table_exists app.db users
+assert_false "no ./migrations made beside db/migrations" test -e migrations
+expect_exit 0 -- strata_t migrate --url sqlite:app.db new create_posts
+assert_eq 2 "$(find db/migrations -name '*.sql' | wc -l | tr -d ' ')" "new writes into db/migrations"
+rm -f db/migrations/*_create_posts.sql  # its up section is still empty
+expect_exit 0 -- strata_t migrate -u sqlite:app.db rollback
+expect_stderr_match 'reverted 20240101000000_create_users'
+assert_false "rollback is down" table_exists app.db users
+expect_exit 2 -- strata_t migrate -u sqlite:app.db --lock-timeout 5parsecs up
+expect_stderr_match "lock-timeout must be a number of seconds.*or a duration such as 90s or 1m30s"
+mkdir -p other && mv db/migrations/*.sql other/
+expect_exit 0 -- env DBMATE_MIGRATIONS_DIR=other "$STRATA" migrate -u sqlite:app.db status --json
+expect_json_true "DBMATE_MIGRATIONS_DIR names the folder" "d['dirs'] == ['other'] and d['pending'] == 1"
+expect_exit 0 -- env DBMATE_MIGRATIONS_DIR=other STRATA_MIGRATIONS_DIR=db/migrations "$STRATA" migrate -u sqlite:app.db status --json
+expect_json_true "STRATA_MIGRATIONS_DIR comes first" "d['dirs'] == ['db/migrations'] and d['migrations'] == []"
 cd .. || exit 2
 
 case_ "dump -o onto a device writes to it and leaves it a device"

@@ -160,7 +160,9 @@ std::string ssl_mode_of(const std::string& key, std::string value) {
               "use ssl-mode=DISABLED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY");
 }
 
-// mysql://[user[:password]@][host][:port][/database][?socket=...&ssl-mode=...], as dbmate takes it.
+// mysql://[user[:password]@][host][:port][/database][?socket=...&ssl-mode=...], as dbmate takes it;
+// the host part may also be go-sql-driver's tcp(host:port) or unix(/path/to.sock), as
+// golang-migrate's URLs write it (mysql://user:pass@tcp(localhost:3306)/db).
 Endpoint mysql_endpoint(const std::string& url, const std::string& chosen_by, const std::string& trusted,
                         const Getenv& getenv) {
   Endpoint e;
@@ -170,7 +172,9 @@ Endpoint mysql_endpoint(const std::string& url, const std::string& chosen_by, co
   const std::size_t start = url.find("://") + 3;
   const std::size_t q = url.find('?', start);
   const std::string rest = url.substr(start, q == std::string::npos ? std::string::npos : q - start);
-  const std::size_t slash = rest.find('/');
+  // A unix(/path) address holds slashes: the database follows its closing parenthesis.
+  const std::size_t paren = rest.find(")/");
+  const std::size_t slash = rest.find('(') != std::string::npos && paren != std::string::npos ? paren + 1 : rest.find('/');
   std::string authority = rest.substr(0, slash);
   if (slash != std::string::npos) e.database = percent_decode(rest.substr(slash + 1));
   if (const std::size_t at = authority.rfind('@'); at != std::string::npos) {
@@ -181,6 +185,16 @@ Endpoint mysql_endpoint(const std::string& url, const std::string& chosen_by, co
     if (colon != std::string::npos) e.password = percent_decode(userinfo.substr(colon + 1));
   }
   std::string port;
+  const auto go_address = [&authority](std::string_view net) {
+    return authority.size() > net.size() + 2 && authority.starts_with(net) && authority[net.size()] == '(' &&
+           authority.back() == ')';
+  };
+  if (go_address("unix")) {
+    a.socket = authority.substr(5, authority.size() - 6);
+    authority.clear();
+  } else if (go_address("tcp")) {
+    authority = authority.substr(4, authority.size() - 5);
+  }
   if (!authority.empty() && authority.front() == '[') {
     const std::size_t close = authority.find(']');
     a.host = authority.substr(1, close == std::string::npos ? std::string::npos : close - 1);

@@ -173,6 +173,16 @@ std::optional<std::string> link_outside(const std::string& path, const std::stri
   return target ? target->string() : std::string("a link that does not resolve");
 }
 
+}  // namespace
+
+std::string default_migrations_dir() {
+  std::error_code ec;
+  if (!fs::exists("migrations", ec) && fs::is_directory("db/migrations", ec)) return "./db/migrations";
+  return "./migrations";
+}
+
+namespace {
+
 // Every `*.sql` entry of `dir`, read. Throws Error(invalid_input) when the directory is missing
 // or unreadable, or a `.sql` name is not a regular file. A link out of the project (see
 // load_directory) is not read: a problem in `problems`.

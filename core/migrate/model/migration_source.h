@@ -27,6 +27,11 @@ struct NamedContent {
   std::string content;
 };
 
+// The migrations folder when no flag, variable or file names one: `./migrations`, or dbmate's
+// `./db/migrations` when that exists and `./migrations` does not (a dbmate project is read where
+// dbmate reads it, and `migrate new` writes there, not into a new folder beside it).
+std::string default_migrations_dir();
+
 // The same parsing over in-memory files; `origin` prefixes each file name in messages.
 MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin);
 

@@ -380,6 +380,26 @@ TEST(DatabaseUrlTest, MysqlUrlsWithWhatStrataCannotHonourAreRefused) {
   EXPECT_EQ(error_of([] { sqlite_path_from_url("mysql://u@h/d"); }).code(), ExitCode::usage);
 }
 
+// golang-migrate writes the address as go-sql-driver does: tcp(host:port) or unix(/socket).
+TEST(DatabaseUrlTest, MysqlUrlsAsGolangMigrateWritesThem) {
+  const auto e = endpoint_from_url("mysql://app:s%40cret@tcp(db.example:3307)/shop?multiStatements=true");
+  EXPECT_EQ(e.kind, DriverKind::mysql);
+  EXPECT_EQ(e.mysql.host, "db.example");
+  EXPECT_EQ(e.mysql.port, 3307u);
+  EXPECT_EQ(e.mysql.user, "app");
+  EXPECT_EQ(e.password, "s@cret");
+  EXPECT_EQ(e.database, "shop");
+  EXPECT_EQ(e.display.find("s%40cret"), std::string::npos) << e.display;
+  const auto local = endpoint_from_url("mysql://root@tcp(127.0.0.1)/app");
+  EXPECT_EQ(local.mysql.host, "127.0.0.1");
+  EXPECT_EQ(local.mysql.port, 3306u);
+  const auto sock = endpoint_from_url("mysql://root@unix(/run/mysqld/mysqld.sock)/app");
+  EXPECT_EQ(sock.mysql.socket, "/run/mysqld/mysqld.sock");
+  EXPECT_EQ(sock.mysql.host, "");
+  EXPECT_EQ(sock.database, "app");
+  EXPECT_EQ(error_of([] { endpoint_from_url("mysql://u@tcp(h:99999)/d"); }).code(), ExitCode::usage);
+}
+
 TEST(DatabaseUrlTest, MysqlPasswordFromTheEnvironmentOnlyForAUrlTheUserGave) {
   const auto env = env_of({{"MYSQL_PWD", "from-env"}});
   EXPECT_EQ(endpoint_from_url("mysql://u@127.0.0.1/d", "", "", env).password, "from-env");
