@@ -18,6 +18,54 @@ namespace strata::cli {
 
 std::string safe(std::string_view text) { return llm::sanitize_for_terminal(text); }
 
+namespace {
+
+bool invisible(char32_t cp) {
+  return cp == 0xAD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 || cp == 0x180E ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+         cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xFFF0 && cp <= 0xFFFB) ||
+         (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+std::string hex(unsigned value, int digits) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out(static_cast<std::size_t>(digits), '0');
+  for (int i = digits - 1; i >= 0; --i, value >>= 4) out[static_cast<std::size_t>(i)] = k_hex[value & 0xf];
+  return out;
+}
+
+}  // namespace
+
+std::string revealed(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    const Utf8Step step = utf8_decode(text);
+    if (step.status != Utf8Status::ok) {
+      out += "\\x" + hex(static_cast<unsigned char>(text[0]), 2);
+      text.remove_prefix(1);
+      continue;
+    }
+    const char32_t cp = step.code_point;
+    if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == 0x1b) {
+      out += "\\e";
+    } else if (cp < 0x20 || cp == 0x7f) {
+      out += "\\x" + hex(static_cast<unsigned>(cp), 2);
+    } else if ((cp >= 0x80 && cp <= 0x9f) || invisible(cp)) {
+      out += "<U+" + hex(static_cast<unsigned>(cp), cp > 0xFFFF ? 5 : 4) + ">";
+    } else {
+      out.append(text.substr(0, step.length));
+    }
+    text.remove_prefix(step.length);
+  }
+  return out;
+}
+
 std::string safe_line(std::string_view text) {
   std::string line = safe(text);
   std::replace(line.begin(), line.end(), '\n', ' ');

@@ -36,6 +36,12 @@ std::size_t terminal_columns(int fd);
 // a terminal (a log file is read on one later). On a terminal, every byte also passes the
 // filter of terminal_filter.h, which a printer cannot forget.
 std::string safe(std::string_view text);
+// For a value a user is asked to review (strata trust's consent screen, strata config): every
+// character a terminal would not show as itself is written out instead of removed, so what
+// the user approves is what a model or server will get. Controls as \n, \t, \r, \e, \xHH;
+// invisible and direction characters (zero-width, bidi, tags U+E0000-U+E007F, variation
+// selectors, soft hyphen) as <U+XXXX>; bytes that are not UTF-8 as \xHH. One line.
+std::string revealed(std::string_view text);
 // `safe`, and each newline a space: a message is one line.
 std::string safe_line(std::string_view text);
 // For data on stdout (chunk text, a schema, a document's text): `safe` when stdout is a

@@ -132,7 +132,7 @@ int run_config(const ConfigCliOptions& o) {
   for (const config::KeySpec& k : config::keys()) {
     const std::string name = std::string(k.section) + "." + std::string(k.key);
     const config::Setting& s = c.get(name);
-    table.add({name, s.set() ? net::redact_url(s.value) : "-", s.set() ? s.where : "unset"},
+    table.add({name, s.set() ? revealed(net::redact_url(s.value)) : "-", s.set() ? s.where : "unset"},
               {Tone::plain, s.set() ? Tone::plain : Tone::dim, Tone::dim});
   }
   for (const Secret& s : keys) {

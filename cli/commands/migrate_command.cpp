@@ -598,8 +598,11 @@ std::vector<std::string> given_dirs(CLI::App* migrate) {
 void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& given_flag) {
   const config::Configuration& c = configuration();
   const config::Setting& dir = c.get("migrate.dir");
-  if (o.dirs.empty()) {
-    o.dirs = {dir.origin == config::Origin::default_value ? mg::default_migrations_dir() : dir.value};
+  if (o.dirs.empty() && dir.origin == config::Origin::default_value) {
+    o.dirs = {mg::default_migrations_dir()};
+    mg::refuse_default_dir_outside(o.dirs.front(), project_root());
+  } else if (o.dirs.empty()) {
+    o.dirs = {dir.value};
   }
   if (!given_flag("--table")) o.table = c.get("migrate.table").value;
   if (!given_flag("--envsub")) o.envsub = c.get("migrate.envsub").value == "true";

@@ -61,21 +61,10 @@ json guarded_json(const std::vector<config::GuardedSetting>& guarded) {
   return out;
 }
 
-// A value shown on one line: a line break in a project's value must not draw a line of its own
-// (a forged "harmless" setting under the real one).
-std::string one_line(const std::string& text) {
-  std::string out;
-  for (const char c : safe(text)) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+// A value shown on one line and as it is (output.h's `revealed`): a line break in a project's
+// value must not draw a line of its own (a forged "harmless" setting under the real one), and
+// an escape sequence or invisible characters must not hide what the model or server would get.
+std::string one_line(const std::string& text) { return revealed(text); }
 
 void print_guarded(const std::vector<config::GuardedSetting>& guarded) {
   if (guarded.empty()) {

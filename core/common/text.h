@@ -17,6 +17,12 @@ namespace strata {
 // another header of the key's choosing.
 std::optional<std::size_t> find_control_character(std::string_view text);
 
+// `text` with each control character (C0, tab and newline included, and DEL) written as an
+// escape: \n, \t, \r, else \xHH. For names a repository chose (a file name, a history row)
+// written where a line break would start a line of their choosing: a SQL comment in a dump, a
+// one-line error.
+std::string escape_control_characters(std::string_view text);
+
 // 1-based line and column (in bytes) of byte `offset` in `text`.
 struct TextPosition {
   std::size_t line = 1;

@@ -26,28 +26,7 @@ namespace fs = std::filesystem;
 
 // Control characters shown as escapes: the parser quotes the file's bytes back (a key, a
 // value it choked on), and a refusal must stay one line that cannot drive the terminal.
-std::string visible(std::string_view text) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += k_hex[c >> 4];
-      out += k_hex[c & 0xf];
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
+std::string visible(std::string_view text) { return escape_control_characters(text); }
 
 // A usage error whose text may quote a configuration file: its control characters made visible.
 [[noreturn]] void usage(const std::string& message, const std::string& hint = {}) {

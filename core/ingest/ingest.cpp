@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "common/error.h"
@@ -19,6 +21,7 @@
 #include "ingest/loaders.h"
 #include "ingest/metadata.h"
 #include "ingest/prepare.h"
+#include "ingest/project_root.h"
 #include "ingest/source_id.h"
 #include "store/collections.h"
 #include "store/document_writer.h"
@@ -199,6 +202,7 @@ class Run {
       for (std::string& p : parse_file_list(read_text_input(*req_.files_from), req_.nul_separated)) roots.push_back(std::move(p));
     }
     prune_roots_ = roots;
+    std::erase_if(roots, [this](const std::string& root) { return refused_as_link_out(root); });
     walk(
         roots, req_.walk, [this](const WalkEntry& e) { ingest_file(e); },
         [this](const WalkError& e) { fail(e.path, e.message, 0); },
@@ -208,6 +212,28 @@ class Run {
                                          : "generated file (" + std::string(e.kind) + ")";
           skip(ids_.of(e.path), std::string(e.kind), reason);
         });
+  }
+
+  // A folder or file named by a path inside the project that a link planted there leads out of
+  // it (`docs -> ../../secrets`): the user typed a path of the project, the repository chose
+  // where it goes. Refused as a failure of that input, as links out of a walked folder are
+  // skipped; the target named by its own path, or --follow-links, ingests it.
+  bool refused_as_link_out(const std::string& root) {
+    namespace fs = std::filesystem;
+    if (req_.walk.follow_links || req_.project_root.empty()) return false;
+    // Only a project someone else could have written: a git work tree or a strata.toml. In a
+    // folder that is neither (the working directory is then the "project"), a link such as
+    // ~/manuals -> /usr/share/doc is the user's own.
+    std::error_code ec;
+    if (!config::work_tree_top(req_.project_root) && !fs::exists(req_.project_root / "strata.toml", ec)) return false;
+    const fs::path path = config::absolute_normal(root);
+    if (!config::lexically_inside(path, req_.project_root) || config::really_inside(path, req_.project_root)) return false;
+    const std::optional<fs::path> target = config::resolve_links(path);
+    fail(root,
+         "leads to " + (target ? target->string() : std::string("a link that does not resolve")) +
+             ", outside the project, through a link in it: not read (name the target itself, or pass --follow-links)",
+         0);
+    return true;
   }
 
   void ingest_file(const WalkEntry& entry) {

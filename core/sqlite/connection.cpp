@@ -6,6 +6,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -86,6 +88,55 @@ std::string describe_sqlite_failure(const std::exception& e, int code, const std
   }
 }
 
+// A rollback journal (PATH-journal) may end with the name of a super-journal: the file that
+// tied a transaction over several attached databases together. When SQLite rolls such a journal
+// back, on the first read of any connection allowed to write, it reads that file as a list of
+// journals and deletes it when none of them exists. A journal is a file like any other in a
+// repository, so that name is the repository's to choose: with it, opening a database to
+// read its status would delete any file the user may delete. strata's own transactions never
+// span databases, so no journal it leaves names one; such a journal is refused before SQLite
+// sees it. (The record is read as SQLite's readSuperJournal reads it: from the end of the file,
+// the name's length, a checksum and the journal magic.)
+void refuse_journal_naming_super_journal(const std::string& path) {
+  static constexpr unsigned char k_magic[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
+  const std::string journal = path + "-journal";
+  FILE* f = std::fopen(journal.c_str(), "rb");
+  if (f == nullptr) return;
+  unsigned char tail[16] = {};
+  const bool read = std::fseek(f, -16, SEEK_END) == 0 && std::fread(tail, 1, sizeof tail, f) == sizeof tail;
+  std::fclose(f);
+  if (!read || std::memcmp(tail + 8, k_magic, sizeof k_magic) != 0) return;
+  const std::uint32_t length = (std::uint32_t{tail[0]} << 24) | (std::uint32_t{tail[1]} << 16) |
+                               (std::uint32_t{tail[2]} << 8) | std::uint32_t{tail[3]};
+  if (length == 0) return;
+  throw Error(ExitCode::unavailable,
+              journal + ": an unfinished transaction that names another file for SQLite to delete when it is rolled "
+                        "back (a super-journal); strata does not open the database",
+              "strata never writes such a journal: if the database is yours, restore it from a copy, or remove " +
+                  journal + " (the unfinished transaction is then lost)");
+}
+
+std::int64_t query_int(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  std::int64_t value = 0;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    value = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  return value;
+}
+
+// A FIFO blocks an open for ever (a read-only open of it waits for a writer), and a device is
+// no database: a path a project chose may be either. Checked before anything opens the path.
+void refuse_special_file(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st) || fs::is_regular_file(st) || fs::is_directory(st)) return;
+  throw Error(ExitCode::unavailable,
+              path + ": not a regular file (" + (fs::is_fifo(st) ? "a named pipe" : "a device or socket") +
+                  "), not a database");
+}
+
 }  // namespace
 
 Connection::Connection(const std::string& path, OpenMode mode, std::chrono::milliseconds busy)
@@ -93,6 +144,10 @@ Connection::Connection(const std::string& path, OpenMode mode, std::chrono::mill
   std::error_code ec;
   if (path != ":memory:" && fs::is_directory(path, ec)) {
     throw Error(ExitCode::unavailable, path + ": database path is a directory");
+  }
+  if (path != ":memory:" && !path.empty()) {
+    refuse_special_file(path);
+    refuse_journal_naming_super_journal(path);
   }
   const int flags = mode == OpenMode::read_only             ? SQLite::OPEN_READONLY
                     : mode == OpenMode::read_write_existing ? SQLite::OPEN_READWRITE
@@ -135,6 +190,7 @@ std::unique_ptr<Connection> Connection::open_existing_read_only(const std::strin
                                                                 std::chrono::milliseconds busy) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return nullptr;
+  refuse_special_file(path);  // idle_wal_database reads the file's header first
   // A read-only connection to a WAL database creates -wal and -shm files and cannot remove
   // them when it closes. When no other connection has them open, a read-write connection
   // limited by query_only reads the same and removes them on close; with nothing in the WAL,
@@ -161,6 +217,29 @@ void Connection::refuse_other_files() {
   // Not SQLITE_LIMIT_ATTACHED = 0 as well: a plain VACUUM attaches a temporary database, and
   // would then fail with "too many attached databases".
   sqlite3_set_authorizer(db, &Connection::authorize, this);
+}
+
+void Connection::bound_work(std::chrono::seconds budget, std::int64_t max_bytes) {
+  budget_ = budget;
+  sqlite3* db = handle();
+  // Every 10,000 virtual machine steps: well under a millisecond, so the deadline is kept to
+  // the millisecond without measurable cost.
+  sqlite3_progress_handler(db, 10000, &Connection::check_budget, this);
+  const std::int64_t page_size = query_int(db, "PRAGMA page_size");
+  exec("PRAGMA max_page_count = " + std::to_string(std::max<std::int64_t>(1, max_bytes / std::max<std::int64_t>(page_size, 512))));
+  start_budget();
+}
+
+void Connection::start_budget() {
+  over_budget_ = false;
+  deadline_ = std::chrono::steady_clock::now() + budget_;
+}
+
+int Connection::check_budget(void* self) {
+  auto* conn = static_cast<Connection*>(self);
+  if (conn->budget_.count() <= 0 || std::chrono::steady_clock::now() < conn->deadline_) return 0;
+  conn->over_budget_ = true;
+  return 1;
 }
 
 int Connection::authorize(void* self, int action, const char* a, const char* /*b*/, const char* /*c*/,

@@ -3,6 +3,7 @@
 // opening with errors in the user's words, and a BEGIN IMMEDIATE transaction. Internal to core:
 // SQLiteCpp types stop here.
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,18 +57,31 @@ class Connection {
   // where the user asked for no change outside one database: scratch replays, dry runs, `load`.
   // A refused statement fails with SQLite's "not authorized"; refused() then names the file.
   void refuse_other_files();
+  // Bounds what SQL a repository wrote can cost in a scratch database that lives in memory:
+  // each run started with start_budget() may take `budget` of time (SQLite's progress handler
+  // interrupts it: a recursive query that never ends), and the database may grow to `max_bytes`
+  // (max_page_count: rows of randomblob() would otherwise fill the memory). An interrupted run
+  // fails with SQLite's "interrupted" and over_budget() true; a full one with SQLITE_FULL.
+  void bound_work(std::chrono::seconds budget, std::int64_t max_bytes);
+  void start_budget();
+  bool over_budget() const { return over_budget_; }
+  std::chrono::seconds budget() const { return budget_; }
   // What the last refusal was about ("'../x.db'", or "a file name computed at run time"); empty
   // when nothing was refused since clear_refused().
   const std::string& refused() const { return refused_; }
   void clear_refused() { refused_.clear(); }
 
  private:
+  static int check_budget(void* self);
   static int authorize(void* self, int action, const char* a, const char* b, const char* c, const char* d);
 
   std::string path_;
   std::string refused_;
   std::unique_ptr<SQLite::Database> db_;
   std::chrono::milliseconds busy_timeout_;
+  std::chrono::seconds budget_{0};
+  std::chrono::steady_clock::time_point deadline_{};
+  bool over_budget_ = false;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back in its destructor unless committed. Never throws from

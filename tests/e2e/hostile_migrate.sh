@@ -105,4 +105,64 @@ assert_true "the placeholder instead" grep -qF "'\${AWS_SECRET_ACCESS_KEY}' AS k
 expect_output_nomatch 'wJalrXUtnFEMI'
 unset AWS_SECRET_ACCESS_KEY
 
+case_ "a committed app.db-journal that names another file is never rolled back (status, check, dry run, dump)"
+# SQLite deletes the super-journal a hot journal names once it has rolled the journal back and
+# finds none of its children: a repository's journal would choose a file to delete.
+plant_journal() {
+    python3 - "$1" "$2" <<'PY'
+import os, struct, sys
+db, victim = sys.argv[1], sys.argv[2].encode()
+page = struct.unpack(">H", open(db, "rb").read(100)[16:18])[0]
+magic = bytes.fromhex("d9d505f920a163d7")
+head = (magic + struct.pack(">IIIII", 0, 0x12345678, os.path.getsize(db) // page, 4096, page)).ljust(4096, b"\0")
+tail = struct.pack(">I", 0x40000000 // page + 1) + victim + struct.pack(">II", len(victim), sum(victim)) + magic
+open(db + "-journal", "wb").write(head + tail)
+PY
+}
+for cmd in "status" "check" "check --roundtrip" "up --dry-run" "dump"; do
+    project journal
+    mig migrations 1 create_t "CREATE TABLE t (x);" "DROP TABLE t;"
+    rm -f app.db app.db-journal
+    sqlite3 app.db "CREATE TABLE t (x);"
+    echo precious >"$E2E_TMP/victim_file"
+    plant_journal app.db "$E2E_TMP/victim_file"
+    # shellcheck disable=SC2086
+    expect_exit 7 -- S $cmd
+    expect_error_line "app.db-journal: an unfinished transaction that names another file for SQLite to delete"
+    assert_eq "precious" "$(cat "$E2E_TMP/victim_file" 2>/dev/null)" "$cmd: the file the journal names is kept"
+done
+
+case_ "a migration file name with a line break is refused, never printed as lines or dumped as SQL"
+project newline_name
+mig migrations 1 create_t "CREATE TABLE t (x);" "DROP TABLE t;"
+printf -- '-- migrate:up\nCREATE TABLE b (x);\n-- migrate:down\nDROP TABLE b;\n' \
+    >"migrations/002_b"$'\n'"CREATE TABLE pwned (secret); --.sql"
+expect_exit 3 -- S up
+expect_error_line "002_b\\\\nCREATE TABLE pwned \\(secret\\); --\\.sql: a file name with a line break"
+expect_exit 3 -- S check
+assert_false "nothing applied" test -e app.db
+
+case_ "a history name with a line break is one comment line of the dump, and load runs nothing of it"
+project history_name
+mig migrations 1 create_t "CREATE TABLE t (x);" "DROP TABLE t;"
+expect_exit 0 -- S up -q
+sqlite3 app.db "UPDATE strata_migrations SET name = 'create_t' || char(10) || 'CREATE TABLE pwned (x); --'"
+expect_exit 0 -- S dump -o schema.sql
+assert_false "no line of the name's own" grep -q '^CREATE TABLE pwned' schema.sql
+assert_true "the name escaped on its comment line" grep -qF -- '--   1 create_t\nCREATE TABLE pwned (x); --' schema.sql
+expect_exit 0 -- strata_t migrate -d sqlite:fresh.db load schema.sql
+assert_eq "" "$(sqlite3 fresh.db "SELECT name FROM sqlite_master WHERE name = 'pwned'")" "load created no table pwned"
+
+case_ "a default ./migrations that links out of the project is not read; --dir still reads it"
+project default_link
+rmdir migrations
+mkdir -p "$E2E_TMP/elsewhere"
+printf -- '-- migrate:up\nCREATE TABLE outside_canary (x);\n-- migrate:down\nSELECT 1;\n' >"$E2E_TMP/elsewhere/005_out.sql"
+ln -s "$E2E_TMP/elsewhere" migrations
+expect_exit 3 -- S up --dry-run
+expect_error_line "./migrations: leads to $E2E_TMP/elsewhere, outside the project .*: not read as the default migrations directory"
+expect_output_nomatch 'outside_canary'
+expect_exit 0 -- S --dir ./migrations up --dry-run
+expect_stdout_match 'outside_canary'
+
 e2e_finish

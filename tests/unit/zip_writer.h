@@ -2,6 +2,8 @@
 // Zip archives written by hand for the office loader tests: entries stored, deflated (as stored
 // deflate blocks, or for a zip bomb as a run of zeros in fixed-Huffman codes), with the headers'
 // sizes, CRC and flags under the test's control, so broken archives are as easy as good ones.
+#include <zlib.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +11,22 @@
 #include <vector>
 
 namespace strata::testing {
+
+// `data` compressed by zlib at its best: raw deflate (window_bits -15, as a zip entry of method 8
+// holds it), or a gzip member (16 + MAX_WBITS). Empty when zlib fails.
+inline std::string zlib_deflate(const std::string& data, int window_bits) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(rc == Z_STREAM_END ? z.total_out : 0);
+  deflateEnd(&z);
+  return out;
+}
 
 inline std::uint32_t crc32_of(const std::string& data) {
   std::uint32_t crc = 0xFFFFFFFFU;

@@ -1,6 +1,6 @@
 #pragma once
 // A zip archive in memory, read with libzip: entries looked up by name and read whole, within
-// the caps of OfficeLimits. The caps count the bytes actually inflated, so an entry whose header
+// the caps of OfficeLimits and of a ratio to the archive's size (past 8 MiB, 200 bytes per byte). The caps count the bytes actually inflated, so an entry whose header
 // understates its size (a zip bomb) is stopped at the cap all the same.
 #include <cstdint>
 #include <optional>
@@ -39,6 +39,8 @@ class ZipArchive {
 
   struct zip* zip_ = nullptr;
   OfficeLimits limits_;
+  std::uint64_t archive_bytes_ = 0;
+  std::uint64_t ratio_cap_ = 0;  // bytes the whole archive may inflate to (zip_archive.cpp)
   std::uint64_t total_read_ = 0;
 };
 

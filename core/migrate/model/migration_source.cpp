@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "config/project_root.h"
 #include "migrate/model/migration_parser.h"
 
@@ -181,6 +182,19 @@ std::string default_migrations_dir() {
   return "./migrations";
 }
 
+void refuse_default_dir_outside(const std::string& dir, const fs::path& root) {
+  std::error_code ec;
+  if (root.empty() || !fs::exists(dir, ec) || config::really_inside(dir, root)) return;
+  // Only in a project someone else could have written (a git work tree, a strata.toml): in a
+  // folder that is neither, the link is the user's own.
+  if (!config::work_tree_top(config::absolute_normal(root)) && !fs::exists(root / "strata.toml", ec)) return;
+  const std::optional<fs::path> target = config::resolve_links(dir);
+  throw Error(ExitCode::invalid_input,
+              dir + ": leads to " + (target ? target->string() : std::string("a link that does not resolve")) +
+                  ", outside the project (" + root.string() + "): not read as the default migrations directory",
+              "to read it, name it yourself: --dir " + dir);
+}
+
 namespace {
 
 // Every `*.sql` entry of `dir`, read. Throws Error(invalid_input) when the directory is missing
@@ -213,6 +227,15 @@ std::vector<NamedContent> read_directory(const std::string& dir, const fs::path&
         // Not a migration name (a schema.sql dump kept here): listed as ignored, never read.
         files.push_back(NamedContent{std::string(name), {}});
         continue;
+      }
+      // A line break in a name would carry a line of the name's choosing into everything that
+      // prints it: a forged "applied" line on the terminal, SQL in a dump's comment that `load`
+      // then runs. No peer's migration names hold one. (Escape sequences are the output layer's
+      // to remove: cli/terminal_filter.h.)
+      if (name.find_first_of("\n\r") != std::string_view::npos) {
+        throw Error(ExitCode::invalid_input,
+                    join_path(dir, escape_control_characters(name)) + ": a file name with a line break, not a migration name",
+                    "migrations are files named VERSION_NAME.sql; rename it");
       }
       const std::string path = join_path(dir, std::string(name));
       // d_type says it for most file systems; a symbolic link counts as what it points to.

@@ -32,6 +32,13 @@ struct NamedContent {
 // dbmate reads it, and `migrate new` writes there, not into a new folder beside it).
 std::string default_migrations_dir();
 
+// Throws Error(invalid_input) when the default folder `dir` is a link that leads out of the
+// project `root`: a repository would choose another checkout's migrations (or print files
+// elsewhere under --dry-run) as it may not through migrate.dir. The user's own --dir and
+// STRATA_MIGRATIONS_DIR may point anywhere; this is for the default alone, and only in a git
+// work tree or a folder with a strata.toml.
+void refuse_default_dir_outside(const std::string& dir, const std::filesystem::path& root);
+
 // The same parsing over in-memory files; `origin` prefixes each file name in messages.
 MigrationSet load_files(const std::vector<NamedContent>& files, const std::string& origin);
 

@@ -815,7 +815,10 @@ SchemaDump Migrator::dump() {
     for (const auto& [v, row] : h.rows) {
       const Migration* m = files().find(v);
       const std::string text = m != nullptr ? m->version_text : row.spelt_version();
-      out += "--   " + text + " " + (row.name.empty() ? "(no file)" : row.name) + "\n";
+      // A history row's name is any text a database holds: a line break in it would end the
+      // comment and give `load` a statement.
+      out += "--   " + escape_control_characters(text) + " " +
+             (row.name.empty() ? "(no file)" : escape_control_characters(row.name)) + "\n";
     }
   }
   result.sql = std::move(out);

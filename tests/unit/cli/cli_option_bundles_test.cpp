@@ -89,7 +89,7 @@ TEST(CliOptionBundles, EndpointRangesAreTheSameInEmbedIngestAndAsk) {
                  whole_numbers("--max-retries", "a whole number from 0 to 100", {"101", "50000", "x", "-1", "2.5", ""}));
   std::vector<BadValue> timeouts;
   for (const std::string v : {"0", "-1", "x", "86401", "1e3", "nan", "inf", ""}) {
-    timeouts.push_back({"--timeout", v, "--timeout must be a number of seconds above 0, at most 86400 (got '" + v + "')"});
+    timeouts.push_back({"--timeout", v, "--timeout must be a number of seconds above 0, at most 86400, or a duration such as 90s or 1m30s (got '" + v + "')"});
   }
   expect_refused({k_embed, k_ingest, k_ask}, timeouts);
 }

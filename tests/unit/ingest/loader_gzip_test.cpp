@@ -8,24 +8,13 @@
 #include "common/error.h"
 #include "ingest/gzip.h"
 #include "ingest/loader.h"
+#include "zip_writer.h"
 
 namespace strata::ingest {
 namespace {
 
 // `text` as one gzip member, as `gzip` writes it.
-std::string gzip(const std::string& text) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+std::string gzip(const std::string& text) { return strata::testing::zlib_deflate(text, 16 + MAX_WBITS); }
 
 std::string gunzip_error(const std::string& bytes, const GzipLimits& limits = {}) {
   try {

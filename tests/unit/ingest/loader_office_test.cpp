@@ -456,6 +456,24 @@ TEST(OfficeRefused, ZipBombWhoseHeaderLiesIsStoppedByTheBytesRead) {
   EXPECT_EQ(why, "not a readable .docx: word/document.xml is larger than 1 MiB uncompressed (zip bomb?)");
 }
 
+ZipEntry compressed(const std::string& name, const std::string& data) {
+  ZipEntry e{name, data};
+  e.raw = strata::testing::zlib_deflate(data, -15);
+  return e;
+}
+
+TEST(OfficeRefused, AnArchiveThatInflatesPastTheRatioIsABomb) {
+  // 9 MiB of one letter deflates to a few KiB: under the absolute caps, past 200 times its size.
+  const std::string why =
+      failure(OfficeFormat::docx, make_zip({compressed("word/document.xml", document(paragraph(std::string(9 << 20, 'a'))))}));
+  EXPECT_TRUE(why.starts_with("not a readable .docx: zip archive expands more than 200 times (")) << why;
+  EXPECT_TRUE(why.ends_with(") at word/document.xml (zip bomb?)")) << why;
+  // Below the 8 MiB floor any ratio passes: a small document of repeated lines is no bomb.
+  EXPECT_NO_THROW(load_office(OfficeFormat::docx,
+                              make_zip({compressed("word/document.xml", document(paragraph(std::string(4 << 20, 'a'))))}),
+                              {}));
+}
+
 TEST(OfficeRefused, TotalAndEntryCountCaps) {
   OfficeLimits limits;
   limits.max_total_bytes = 1 << 20;

@@ -4,6 +4,8 @@
 // project is never read.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -12,6 +14,7 @@
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "migrate/run/scratch_database.h"
+#include "sqlite/connection.h"
 #include "test_util.h"
 
 namespace strata::migrate {
@@ -169,6 +172,83 @@ TEST(HostileMigration, ADumpNeverHoldsAValueOfTheEnvironment) {
   EXPECT_NE(d.notes[0].find("${AWS_SECRET_ACCESS_KEY} (from your environment) is in view leak"), std::string::npos)
       << d.notes[0];
   EXPECT_EQ(d.notes[0].find(secret), std::string::npos);
+}
+
+// A rollback journal whose end names a super-journal, as SQLite writes one for a transaction
+// over several databases: rolling it back deletes the named file when no journal it lists exists.
+void plant_journal_naming(const std::string& db, const std::string& victim) {
+  const std::string magic("\xd9\xd5\x05\xf9\x20\xa1\x63\xd7", 8);
+  const auto be32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  std::string header = magic + be32(0) + be32(0x12345678) + be32(2) + be32(4096) + be32(4096);
+  header.resize(4096, '\0');
+  std::uint32_t sum = 0;
+  for (const char c : victim) sum += static_cast<unsigned char>(c);
+  write_file(db + "-journal", header + be32(0x40000000 / 4096 + 1) + victim + be32(static_cast<std::uint32_t>(victim.size())) +
+                                  be32(sum) + magic);
+}
+
+TEST(HostileMigration, AJournalNamingAnotherFileIsNeverRolledBack) {
+  TempDir project;
+  write_file(project / "migrations/1_a.sql", "-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n");
+  const std::string db = project / "app.db";
+  Migrator(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations")).up({});
+  const std::string victim = project / "victim";
+  write_file(victim, "precious");
+  plant_journal_naming(db, victim);
+  Migrator m(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations"));
+  const Error e = error_of([&] { m.status(); });
+  EXPECT_EQ(e.code(), ExitCode::unavailable);
+  EXPECT_NE(std::string(e.what()).find("app.db-journal: an unfinished transaction that names another file"),
+            std::string::npos) << e.what();
+  EXPECT_EQ(read_file(victim), "precious");
+  // `up` on the user's own database refuses it the same way: no command rolls it back.
+  EXPECT_EQ(error_of([&] { m.up({}); }).code(), ExitCode::unavailable);
+  EXPECT_EQ(read_file(victim), "precious");
+}
+
+TEST(HostileMigration, AScratchStopsWhatNeverEndsAndWhatFillsTheMemory) {
+  sqlite::Connection conn(":memory:", sqlite::OpenMode::read_write_create, std::chrono::milliseconds(0));
+  conn.bound_work(std::chrono::seconds(1), std::int64_t{8} << 20);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_THROW(conn.exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"),
+               Error);
+  EXPECT_TRUE(conn.over_budget());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));
+  conn.start_budget();
+  conn.exec("CREATE TABLE t (b BLOB)");
+  const Error full = error_of([&] {
+    conn.exec("INSERT INTO t SELECT randomblob(1000000) FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+              "FROM c WHERE i < 64) SELECT i FROM c)");
+  });
+  EXPECT_NE(std::string(full.what()).find("full"), std::string::npos) << full.what();
+  EXPECT_FALSE(conn.over_budget());
+  conn.exec("INSERT INTO t VALUES (randomblob(1000))");  // what fits still runs
+}
+
+TEST(HostileMigration, AFileNameWithALineBreakIsNoMigration) {
+  TempDir project;
+  write_file(project / "migrations/1_a\nCREATE TABLE pwned (x); --.sql", "-- migrate:up\nSELECT 1;\n");
+  const Error e = error_of([&] { load_directory(project / "migrations"); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_NE(std::string(e.what()).find("1_a\\nCREATE TABLE pwned (x); --.sql: a file name with a line break"),
+            std::string::npos) << e.what();
+}
+
+TEST(HostileMigration, ADumpWritesAHistoryNameOnItsCommentLine) {
+  TempDir project;
+  write_file(project / "migrations/1_a.sql", "-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n");
+  const std::string db = project / "app.db";
+  Migrator(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations")).up({});
+  {
+    sqlite::Connection conn(db, sqlite::OpenMode::read_write_existing, std::chrono::milliseconds(0));
+    conn.exec("UPDATE strata_migrations SET name = 'a' || char(10) || 'CREATE TABLE pwned (x);'");
+  }
+  const SchemaDump d = Migrator(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations")).dump();
+  EXPECT_EQ(d.sql.find("\nCREATE TABLE pwned"), std::string::npos) << d.sql;
+  EXPECT_NE(d.sql.find("a\\nCREATE TABLE pwned (x);"), std::string::npos) << d.sql;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 
 #include "common/error.h"
@@ -14,7 +16,14 @@
 #include "sqlite/connection.h"
 
 namespace strata::migrate {
+
 namespace {
+
+// What a migration section of a repository's may cost in an in-memory scratch database (check's
+// replays, diff's proof, a dry run without a database): on an empty database a real section
+// takes milliseconds, so these stop only what never ends or fills the memory.
+constexpr std::chrono::seconds k_scratch_budget{300};
+constexpr std::int64_t k_scratch_max_bytes = std::int64_t{1} << 30;
 
 using sqlite::Connection;
 using sqlite::OpenMode;
@@ -97,9 +106,11 @@ class SqliteDriver final : public Driver {
 
   std::size_t run_section(const Section& section, std::size_t skip, const StatementDone& on_done) override {
     conn_->clear_refused();
+    conn_->start_budget();
     try {
       return migrate::run_section(conn_->handle(), section, skip, on_done);
     } catch (const Error& e) {
+      if (conn_->over_budget()) throw over_budget(e);
       if (conn_->refused().empty()) throw;
       throw refusal(e);
     }
@@ -137,6 +148,18 @@ class SqliteDriver final : public Driver {
                  "database file; `up` runs them on your database as written");
   }
 
+  // The runner's "file:line:col: interrupted", said as what stopped it.
+  Error over_budget(const Error& e) const {
+    std::string message = e.what();
+    if (message.ends_with("interrupted")) message.resize(message.size() - std::string_view("interrupted").size());
+    return Error(e.code(),
+                 message + "stopped after " + std::to_string(conn_->budget().count()) +
+                     " s in the scratch database (a query that never ends?)",
+                 "a section replayed by check, diff or --dry-run may run " +
+                     std::to_string(conn_->budget().count()) + " s and grow the scratch database to " +
+                     std::to_string(k_scratch_max_bytes >> 20) + " MiB (strata-security(7))");
+  }
+
   std::unique_ptr<MigrationLock> lock_;
   std::unique_ptr<Connection> conn_;
   std::string display_;
@@ -164,7 +187,10 @@ std::unique_ptr<Driver> open_sqlite(const Endpoint& endpoint, Access access, con
     }
     case Access::dry_run: {
       auto conn = Connection::open_existing_read_only(path, lock_timeout);
-      if (!conn) conn = std::make_unique<Connection>(":memory:", OpenMode::read_write_create, lock_timeout);
+      if (!conn) {
+        conn = std::make_unique<Connection>(":memory:", OpenMode::read_write_create, lock_timeout);
+        conn->bound_work(k_scratch_budget, k_scratch_max_bytes);
+      }
       conn->refuse_other_files();
       return std::make_unique<SqliteDriver>(nullptr, std::move(conn));
     }
@@ -178,6 +204,7 @@ std::unique_ptr<Driver> open_sqlite_scratch(const Endpoint*) {
   // `check` and `diff` run in CI on pull requests: a replayed migration changes nothing but
   // this scratch (no ATTACH '../app.db', no VACUUM INTO a path of its choosing).
   conn->refuse_other_files();
+  conn->bound_work(k_scratch_budget, k_scratch_max_bytes);
   return std::make_unique<SqliteDriver>(nullptr, std::move(conn));
 }
 
