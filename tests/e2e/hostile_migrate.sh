@@ -165,4 +165,16 @@ expect_output_nomatch 'outside_canary'
 expect_exit 0 -- S --dir ./migrations up --dry-run
 expect_stdout_match 'outside_canary'
 
+case_ "a .env that is a named pipe or an endless file is refused, not waited on or read for ever"
+project dotenv_special
+mig migrations 1 create_t "CREATE TABLE t (x);" "DROP TABLE t;"
+mkfifo .env
+expect_exit 2 -- strata_t migrate status
+expect_error_line "\\.env: not a regular file, not read as a \\.env file"
+rm .env
+ln -s /dev/zero .env
+expect_exit 2 -- strata_t migrate status
+expect_error_line "\\.env: not a regular file"
+rm .env
+
 e2e_finish

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -330,6 +333,20 @@ Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by,
 }
 
 std::optional<std::string> read_dotenv(const std::string& path, const std::string& key) {
+  // A repository's .env may be anything: a named pipe would block the read for ever, and a link
+  // to /dev/zero would be one endless line. A .env is a small file; anything else is refused.
+  constexpr std::uintmax_t k_max_bytes = std::uintmax_t{1} << 20;
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(st)) return std::nullopt;
+  if (!std::filesystem::is_regular_file(st)) {
+    throw Error(ExitCode::usage, path + ": not a regular file, not read as a .env file",
+                "a .env file holds lines NAME=value; remove it or pass --database");
+  }
+  if (const std::uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > k_max_bytes) {
+    throw Error(ExitCode::usage, path + ": " + std::to_string(size >> 10) + " KiB, more than a .env file holds (1 MiB)",
+                "a .env file holds lines NAME=value; remove it or pass --database");
+  }
   std::ifstream in(path);
   if (!in) return std::nullopt;
   std::string line;
