@@ -472,4 +472,20 @@ else
     skip "openssl is not installed: no certificate to serve"
 fi
 
+# ---------------------------------------------------------------------------------------------
+case_ "a pull request's procedure or PREPARE that reaches the live database: refused by the replay"
+rm -rf mp && mkdir mp
+MPURL=$(fresh_db pr_proc)
+sql pr_proc "CREATE TABLE precious (v INT); INSERT INTO precious VALUES (1)"
+mig mp 1 proc "CREATE PROCEDURE p() DROP DATABASE pr_proc;
+CALL p();" "DROP PROCEDURE p;"
+run "$STRATA" migrate --dir mp -d "$MPURL" check --roundtrip --json
+assert_ne 0 "$RC" "check fails"
+assert_true "the replay refused it" grep -q "'drop database' changes accounts or databases" "$E2E_TMP/.out"
+assert_eq "1" "$(sql pr_proc "SELECT count(*) FROM precious")" "the live database and its rows kept"
+mig mp 1 proc "PREPARE s FROM 'DELETE FROM pr_proc.precious'; EXECUTE s;" "SELECT 1;"
+run "$STRATA" migrate --dir mp -d "$MPURL" check --roundtrip --json
+assert_true "the replay refused it" grep -q "names the database pr_proc explicitly" "$E2E_TMP/.out"
+assert_eq "1" "$(sql pr_proc "SELECT count(*) FROM precious")" "the live rows kept"
+
 e2e_finish

@@ -375,4 +375,22 @@ expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m5 --lock-timeout 20 up
 expect_stderr_match 'applied 1_slow'
 assert_eq 1 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "applied once"
 
+# ---------------------------------------------------------------------------------------------
+case_ "a pull request's DO block that makes a role or resets the live database: refused by the replay"
+rm -rf mr && mkdir mr
+PRURL=$(fresh_db pr_roles)
+mig mr 1 role "DO \$\$ BEGIN CREATE ROLE rt_evil SUPERUSER LOGIN PASSWORD 'x'; END \$\$;" "SELECT 1;"
+run "$STRATA" migrate --dir mr -d "$PRURL" check --roundtrip --json
+assert_ne 0 "$RC" "check fails"
+assert_true "the replay refused it" grep -q "'create role' changes roles, databases or tablespaces" "$E2E_TMP/.out"
+assert_eq "" "$(pq "$SERVER_URL" "SELECT rolname FROM pg_roles WHERE rolname = 'rt_evil'")" "no role made"
+mig mr 1 role "DO \$\$ BEGIN ALTER DATABASE pr_roles SET statement_timeout = '1ms'; END \$\$;" "SELECT 1;"
+run "$STRATA" migrate --dir mr -d "$PRURL" check --roundtrip --json
+assert_true "the replay refused it" grep -q "'alter database'" "$E2E_TMP/.out"
+mig mr 1 role "COPY (SELECT 'pwn') TO/**/PROGRAM 'touch $E2E_TMP/pwned_by_copy';" "SELECT 1;"
+run "$STRATA" migrate --dir mr -d "$PRURL" check --roundtrip --json
+assert_true "the replay refused it" grep -q "'to program' runs a program on the server" "$E2E_TMP/.out"
+assert_absent "$E2E_TMP/pwned_by_copy"
+assert_eq "" "$(pq "$SERVER_URL" "SELECT setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE datname = 'pr_roles'")" "the live database's settings unchanged"
+
 e2e_finish

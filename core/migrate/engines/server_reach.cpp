@@ -34,8 +34,24 @@ std::vector<Word> words_of(std::string_view s) {
   return out;
 }
 
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Blanks and comments (/* ... */, -- to the end of the line): to the server `TO/**/PROGRAM` is
+// `TO PROGRAM`.
 std::size_t skip_blanks(std::string_view s, std::size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  while (i < s.size()) {
+    if (blank(s[i])) {
+      ++i;
+    } else if (s.compare(i, 2, "/*") == 0) {
+      const std::size_t end = s.find("*/", i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 2;
+    } else if (s.compare(i, 2, "--") == 0) {
+      const std::size_t end = s.find('\n', i);
+      i = end == std::string_view::npos ? s.size() : end + 1;
+    } else {
+      break;
+    }
+  }
   return i;
 }
 
@@ -51,33 +67,64 @@ std::vector<std::string_view> parts_of(std::string_view text) {
   return out;
 }
 
-// Blanks and quotes: `LANGUAGE 'c'` and `LANGUAGE "c"` are `language c`.
+// Blanks, comments and quotes: `LANGUAGE 'c'` and `LANGUAGE "c"` are `language c`.
 std::size_t skip_separators(std::string_view s, std::size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\'' || s[i] == '"')) ++i;
-  return i;
+  for (;;) {
+    const std::size_t next = skip_blanks(s, i);
+    if (next < s.size() && (s[next] == '\'' || s[next] == '"' || s[next] == '`')) {
+      i = next + 1;
+    } else {
+      return next;
+    }
+  }
 }
 
-// Whether the words from `k` on are `parts`, each separated from the next by blanks and quotes only.
-bool words_at(std::string_view s, const std::vector<Word>& words, std::size_t k, const std::vector<std::string_view>& parts) {
-  if (k + parts.size() > words.size()) return false;
-  for (std::size_t j = 0; j < parts.size(); ++j) {
-    if (words[k + j].text != parts[j]) return false;
-    if (j > 0 && skip_separators(s, words[k + j - 1].end) != words[k + j].offset) return false;
+// Whether a string literal starts at `i`: '...', E'...', U&'...', or a dollar-quoted $$...$$ or
+// $tag$...$tag$ (to the server all name the same file).
+bool string_at(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return false;
+  const auto at = [&](std::size_t k) { return k < s.size() ? s[k] : '\0'; };
+  if (s[i] == '\'' || s[i] == '$') return true;
+  if ((s[i] == 'e' || s[i] == 'E') && at(i + 1) == '\'') return true;
+  return (s[i] == 'u' || s[i] == 'U') && at(i + 1) == '&' && at(i + 2) == '\'';
+}
+
+// The index of the word that starts at `offset`, searching from `from`; npos when none does.
+std::size_t word_at(const std::vector<Word>& words, std::size_t from, std::size_t offset) {
+  for (std::size_t i = from; i < words.size() && words[i].offset <= offset; ++i) {
+    if (words[i].offset == offset) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Whether the words from `k` on are `parts`, each separated from the next by blanks, comments
+// and quotes only (a comment's own words are passed over: `TO -- note\n PROGRAM`). Sets `last`
+// to the index of the last word matched.
+bool words_at(std::string_view s, const std::vector<Word>& words, std::size_t k, const std::vector<std::string_view>& parts,
+              std::size_t& last) {
+  if (k >= words.size() || words[k].text != parts[0]) return false;
+  last = k;
+  for (std::size_t j = 1; j < parts.size(); ++j) {
+    const std::size_t next = word_at(words, last + 1, skip_separators(s, words[last].end));
+    if (next == std::string_view::npos || words[next].text != parts[j]) return false;
+    last = next;
   }
   return true;
 }
 
 bool matches_at(std::string_view s, const std::vector<Word>& words, std::size_t k, const ReachRule& rule,
                 const std::vector<std::string_view>& parts) {
-  if (!words_at(s, words, k, parts)) return false;
-  const std::size_t after = skip_blanks(s, words[k + parts.size() - 1].end);
+  std::size_t last = k;
+  if (!words_at(s, words, k, parts, last)) return false;
+  std::size_t after = skip_blanks(s, words[last].end);
   switch (rule.kind) {
-    case ReachKind::call: return after < s.size() && s[after] == '(';
+    case ReachKind::call:
+      // A quoted name calls the same function: "pg_read_file"(...), `load_file`(...).
+      if (after < s.size() && (s[after] == '"' || s[after] == '`')) after = skip_blanks(s, after + 1);
+      return after < s.size() && s[after] == '(';
     case ReachKind::words:
     case ReachKind::word: return true;
-    case ReachKind::file_arg:
-      return after < s.size() &&
-             (s[after] == '\'' || ((s[after] == 'e' || s[after] == 'E') && after + 1 < s.size() && s[after + 1] == '\''));
+    case ReachKind::file_arg: return string_at(s, after);
   }
   return false;
 }

@@ -19,10 +19,10 @@
 namespace strata::migrate {
 
 enum class ReachKind {
-  call,      // a function called by this name: `name (`
-  words,     // these words in a row, separated by blanks ("to program")
+  call,      // a function called by this name: `name (`, `"name"(`
+  words,     // these words in a row, separated by blanks, comments or quotes ("to program")
   word,      // this word anywhere (an extension or language that reaches out: "dblink")
-  file_arg,  // this word followed by a string literal ('...' or E'...'): "to '/tmp/x'"
+  file_arg,  // this word followed by a string literal ('...', E'...', U&'...', $$...$$): "to '/tmp/x'"
 };
 
 struct ReachRule {

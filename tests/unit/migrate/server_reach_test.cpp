@@ -83,5 +83,54 @@ TEST(ServerReach, OrdinaryMysqlMigrationsPass) {
   }
 }
 
+std::string pg_replay(std::string_view sql) {
+  for (const auto rules : {postgres_reach_rules(), postgres_replay_reach_rules()}) {
+    if (const auto r = find_server_reach(sql, rules)) return r->what;
+  }
+  return {};
+}
+
+std::string my_replay(std::string_view sql) {
+  for (const auto rules : {mysql_reach_rules(), mysql_replay_reach_rules()}) {
+    if (const auto r = find_server_reach(sql, rules)) return r->what;
+  }
+  return {};
+}
+
+TEST(ServerReach, CommentsQuotesAndOtherStringsHideNothing) {
+  EXPECT_EQ(pg("COPY (SELECT 'pwn') TO/**/PROGRAM 'id > /tmp/x'"), "to program");
+  EXPECT_EQ(pg("COPY (SELECT 1) TO -- a comment\n PROGRAM 'id'"), "to program");
+  EXPECT_EQ(pg("COPY (SELECT 'pwn') TO $$/tmp/x$$"), "to");
+  EXPECT_EQ(pg("COPY (SELECT 'pwn') TO $f$/tmp/x$f$"), "to");
+  EXPECT_EQ(pg("COPY (SELECT 'pwn') TO U&'/tmp/x'"), "to");
+  EXPECT_EQ(pg("DO $$ BEGIN RAISE EXCEPTION 'LEAK:%', \"pg_read_file\"('/etc/passwd', 0, 60); END $$"), "pg_read_file");
+  EXPECT_EQ(pg("SELECT pg_read_file/**/('/etc/passwd')"), "pg_read_file");
+  EXPECT_EQ(pg("CREATE FUNCTION f() RETURNS int AS 'x' LANGUAGE/**/internal"), "language internal");
+  EXPECT_EQ(my("SELECT 'pwn' INTO/**/OUTFILE '/tmp/x'"), "into outfile");
+  EXPECT_EQ(my("SET/**/GLOBAL max_connections = 77"), "set global");
+  EXPECT_EQ(my("SELECT LOAD_FILE/**/('/etc/passwd')"), "load_file");
+  EXPECT_EQ(my("SELECT `load_file`('/etc/passwd')"), "load_file");
+}
+
+TEST(ServerReach, AReplayRefusesRolesAndDatabasesWhereverTheyAreNamed) {
+  EXPECT_EQ(pg_replay("DO $$ BEGIN CREATE ROLE rt_evil SUPERUSER LOGIN PASSWORD 'x'; END $$"), "create role");
+  EXPECT_EQ(pg_replay("DO $$ BEGIN EXECUTE 'ALTER ROLE postgres SET work_mem = ''77kB'''; END $$"), "alter role");
+  EXPECT_EQ(pg_replay("DO $$ BEGIN ALTER DATABASE postgres SET statement_timeout = '1ms'; END $$"), "alter database");
+  EXPECT_EQ(pg_replay("COMMENT ON DATABASE postgres IS 'pwned'"), "comment on database");
+  EXPECT_EQ(pg_replay("GRANT ALL ON DATABASE postgres TO PUBLIC"), "on database");
+  EXPECT_EQ(pg_replay("SELECT pg_create_physical_replication_slot('s', true)"), "pg_create_physical_replication_slot");
+  EXPECT_EQ(my_replay("CREATE PROCEDURE p() DROP DATABASE strata"), "drop database");
+  EXPECT_EQ(my_replay("CREATE PROCEDURE p() BEGIN CREATE USER 'rt'@'%' IDENTIFIED BY 'x'; END"), "create user");
+  EXPECT_EQ(my_replay("FLUSH TABLES WITH READ LOCK"), "flush tables");
+  // Lint's own rules stay as they were: a top-level CREATE ROLE is the user's to run with `up`.
+  EXPECT_EQ(pg("CREATE ROLE app"), "");
+  // Ordinary migrations still replay.
+  for (const char* sql : {"CREATE TABLE roles (id int, database text)", "GRANT SELECT ON t TO app",
+                          "ALTER TABLE users ADD COLUMN role text", "UPDATE accounts SET password = 'x'"}) {
+    EXPECT_EQ(pg_replay(sql), "") << sql;
+    EXPECT_EQ(my_replay(sql), "") << sql;
+  }
+}
+
 }  // namespace
 }  // namespace strata::migrate

@@ -440,10 +440,18 @@ class MysqlDriver final : public Driver {
       throw Error(ExitCode::migration_failed, section.file + ":" + location(section, offset + at) +
                                                   ": not replayed in the scratch database: " + why);
     };
+    const std::string first = word(0);
     if (const std::optional<Reach> reach = find_server_reach(text, mysql_reach_rules())) {
       refuse(reach->offset, "'" + reach->what + "' " + reach->why);
     }
-    const std::string first = word(0);
+    if (first == "CREATE" || first == "PREPARE" || first == "EXECUTE" || first == "SET" || first == "FLUSH") {
+      if (const std::optional<Reach> reach = find_server_reach(text, mysql_replay_reach_rules())) {
+        refuse(reach->offset, "'" + reach->what + "' " + reach->why);
+      }
+    }
+    if (first == "SET" && (word(1) == "PASSWORD" || word(1) == "ROLE" || (word(1) == "DEFAULT" && word(2) == "ROLE"))) {
+      refuse(0, "SET " + word(1) + " changes accounts on the whole server");
+    }
     if (first == "GRANT" || first == "REVOKE") refuse(0, first + " changes accounts on the whole server");
     if (first == "KILL" || first == "SHUTDOWN") refuse(0, first + " " + "changes the whole server or its other sessions");
     if (first == "USE") refuse(0, "USE would leave the scratch database");
@@ -459,6 +467,18 @@ class MysqlDriver final : public Driver {
     for (std::size_t k = 0; k + 1 < w.size(); ++k) {
       if (w[k + 1].upper == "." && (w[k].quoted ? w[k].upper : to_lower(w[k].upper)) == live_database_) {
         refuse(w[k].offset, "it names the database " + live_database_ + " explicitly, which would write to the real one");
+      }
+    }
+    // Also inside a string that becomes SQL (PREPARE s FROM 'DELETE FROM app.t', SET @q = '...'):
+    // `app.` or `app`. after a character that cannot end a name. Only there: a seed row's
+    // 'https://app.example.com' is data.
+    if (live_database_.empty() || (first != "PREPARE" && first != "SET")) return;
+    const std::string lower = to_lower(std::string(text));
+    for (const std::string& needle : {live_database_ + ".", "`" + live_database_ + "`."}) {
+      for (std::size_t at = lower.find(needle); at != std::string::npos; at = lower.find(needle, at + 1)) {
+        const char before = at == 0 ? ' ' : lower[at - 1];
+        if (std::isalnum(static_cast<unsigned char>(before)) != 0 || before == '_' || before == '$') continue;
+        refuse(at, "it names the database " + live_database_ + " explicitly, which would write to the real one");
       }
     }
   }

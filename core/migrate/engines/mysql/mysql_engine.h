@@ -33,6 +33,9 @@ void lint_mysql_section(const Section& s, bool up, std::vector<LintFinding>& out
 // What no scratch database contains (engines/server_reach.h): the replay refuses it, and lint
 // reports it as server-reach (`up` would run it with the user's role on the server).
 std::span<const ReachRule> mysql_reach_rules();
+// What a replay refuses besides mysql_reach_rules() (mysql_lint.cpp): accounts, databases,
+// the server's caches and sessions, wherever a statement names them.
+std::span<const ReachRule> mysql_replay_reach_rules();
 std::vector<LintFinding> lint_mysql_files(const Migration& m, const std::filesystem::path& project_root);
 
 // `migrate diff`: the dialect and the DDL writer (schema/ddl_writer.h).

@@ -200,9 +200,40 @@ constexpr ReachRule k_mysql_reach[] = {
     {ReachKind::words, "start replica", "", k_my_server},
 };
 
+// What a replay refuses besides, in a statement that holds a body (CREATE PROCEDURE ...,
+// PREPARE, SET @q = '...'): accounts, databases and the server's caches belong to the whole
+// server wherever a body names them. (Only there: `ALTER TABLE t DROP role` drops a column.) Not
+// lint's: `up` of a top-level CREATE USER is the user's to run.
+constexpr std::string_view k_my_accounts = "changes accounts or databases of the whole server";
+constexpr ReachRule k_mysql_replay_reach[] = {
+    {ReachKind::words, "create user", "", k_my_accounts},
+    {ReachKind::words, "alter user", "", k_my_accounts},
+    {ReachKind::words, "drop user", "", k_my_accounts},
+    {ReachKind::words, "rename user", "", k_my_accounts},
+    {ReachKind::words, "create role", "", k_my_accounts},
+    {ReachKind::words, "drop role", "", k_my_accounts},
+    {ReachKind::words, "create database", "", k_my_accounts},
+    {ReachKind::words, "alter database", "", k_my_accounts},
+    {ReachKind::words, "drop database", "", k_my_accounts},
+    {ReachKind::words, "create schema", "", k_my_accounts},
+    {ReachKind::words, "alter schema", "", k_my_accounts},
+    {ReachKind::words, "drop schema", "", k_my_accounts},
+    {ReachKind::words, "create server", "", k_my_accounts},
+    {ReachKind::words, "create tablespace", "", k_my_accounts},
+    {ReachKind::words, "flush tables", "", k_my_server},
+    {ReachKind::words, "flush privileges", "", k_my_server},
+    {ReachKind::words, "flush logs", "", k_my_server},
+    {ReachKind::words, "flush hosts", "", k_my_server},
+    {ReachKind::words, "kill connection", "", k_my_server},
+    {ReachKind::words, "kill query", "", k_my_server},
+    {ReachKind::words, "reset master", "", k_my_server},
+    {ReachKind::words, "purge binary", "", k_my_server},
+};
+
 }  // namespace
 
 std::span<const ReachRule> mysql_reach_rules() { return k_mysql_reach; }
+std::span<const ReachRule> mysql_replay_reach_rules() { return k_mysql_replay_reach; }
 
 std::vector<LintFinding> lint_mysql_files(const Migration& m, const std::filesystem::path&) {
   std::vector<LintFinding> out;

@@ -76,6 +76,10 @@ void ignore_notice(void*, const char*) {}
 
 // ---- scratch databases and interrupts -------------------------------------------------------
 
+// A replayed statement runs on an empty scratch: 300 s stops only what never ends
+// (pg_sleep(1e9), a recursive query without a bound), as the SQLite scratch's budget does.
+constexpr std::string_view k_scratch_statement_timeout = "SET statement_timeout = '300s'";
+
 // What a signal during a scratch replay calls (replay_signals.h): PQcancel is async-signal-safe.
 // Set before the handler can run it, so the handler never runs libpq's one-time load.
 decltype(&::PQcancel) volatile g_pq_cancel = nullptr;
@@ -187,7 +191,9 @@ class PostgresDriver final : public Driver {
   void become_scratch_schema(const std::string& name, std::vector<std::string> live_schemas) {
     scratch_schema_ = name;
     const std::string q = quote_ident(scratch_schema_);
-    Result r(pq().exec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q).c_str()));
+    Result r(pq().exec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q +
+                               "; " + std::string(k_scratch_statement_timeout))
+                                  .c_str()));
     if (pq().result_status(r.get()) != PGRES_COMMAND_OK) {
       const std::string message = result_message(r.get());
       scratch_schema_.clear();
@@ -204,6 +210,7 @@ class PostgresDriver final : public Driver {
   void become_scratch_database(std::unique_ptr<PgScratchDatabase> owner) {
     owner_ = std::move(owner);
     signals_.start(conn_);
+    exec(std::string(k_scratch_statement_timeout), "setting the scratch's statement timeout");
     if (!endpoint_.schema.empty()) exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(endpoint_.schema), "creating the schema");
   }
 
@@ -427,10 +434,19 @@ class PostgresDriver final : public Driver {
                                     : "check replays in a scratch schema because the role cannot create databases; "
                                       "grant it CREATEDB (ALTER ROLE ... CREATEDB) to replay in a scratch database");
     };
+    const std::string first = word(0);
     if (const std::optional<Reach> reach = find_server_reach(text, postgres_reach_rules())) {
       refuse(reach->offset, "'" + reach->what + "' " + reach->why);
     }
-    const std::string first = word(0);
+    if (first == "DO" || first == "CREATE" || first == "EXECUTE" || first == "PREPARE" || first == "COMMENT" ||
+        first == "GRANT" || first == "REVOKE" || first == "SELECT") {
+      if (const std::optional<Reach> reach = find_server_reach(text, postgres_replay_reach_rules())) {
+        refuse(reach->offset, "'" + reach->what + "' " + reach->why);
+      }
+    }
+    if (first == "SET" && (word(1) == "ROLE" || word(2) == "ROLE" || word(1) == "SESSION")) {
+      refuse(0, "SET ROLE and SET SESSION AUTHORIZATION change who the replay runs as");
+    }
     // GRANT/REVOKE of a role (no ON): membership belongs to the whole server.
     if ((first == "GRANT" || first == "REVOKE") &&
         std::none_of(words.begin(), words.end(), [](const SqlWord& w) { return !w.quoted && w.upper == "ON"; })) {
@@ -451,6 +467,13 @@ class PostgresDriver final : public Driver {
       refuse(at, "it changes the search_path, which would leave the scratch schema");
     }
     for (const std::string& schema : live_schemas_) {
+      // `public .users` and `public/**/.users` are `public.users` to the server.
+      for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+        const std::string name = words[k].quoted ? words[k].upper : to_lower(words[k].upper);
+        if (words[k + 1].upper == "." && !words[k + 1].quoted && name == (words[k].quoted ? schema : to_lower(schema))) {
+          refuse(words[k].offset, "it names the schema " + schema + " explicitly, which would write to the real one");
+        }
+      }
       for (const std::string& needle : {to_lower(schema) + ".", "\"" + to_lower(schema) + "\"."}) {
         for (std::size_t at = lower.find(needle); at != std::string::npos; at = lower.find(needle, at + 1)) {
           const char before = at == 0 ? ' ' : lower[at - 1];

@@ -35,6 +35,9 @@ void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& 
 // What no scratch database contains (engines/server_reach.h): the replay refuses it, and lint
 // reports it as server-reach (`up` would run it with the user's role on the server).
 std::span<const ReachRule> postgres_reach_rules();
+// What a replay refuses besides postgres_reach_rules() (postgres_lint.cpp): roles, databases,
+// tablespaces, replication slots, wherever a statement names them.
+std::span<const ReachRule> postgres_replay_reach_rules();
 std::vector<LintFinding> lint_postgres_files(const Migration& m, const std::filesystem::path& project_root);
 
 // `migrate diff`: the dialect and the DDL writer (schema/ddl_writer.h).

@@ -197,9 +197,50 @@ constexpr ReachRule k_postgres_reach[] = {
     {ReachKind::words, "language internal", "", k_pg_programs},
 };
 
+// What a replay refuses besides, in a statement that holds a body (DO, CREATE FUNCTION ...,
+// EXECUTE): roles, databases and tablespaces belong to the whole server wherever a body names
+// them, and so do replication slots and comments and grants on a database. (Only there: `ALTER
+// TABLE t DROP role` drops a column.) REASSIGN OWNED is not among them: real projects run it
+// in a DO block guarded by IF EXISTS (neosync), and it moves ownership only from a role that
+// already exists. Not lint's: `up` of a top-level
+// CREATE ROLE is the user's to run, and check reports it when its replay refuses it.
+constexpr std::string_view k_pg_roles = "changes roles, databases or tablespaces of the whole server";
+constexpr ReachRule k_postgres_replay_reach[] = {
+    {ReachKind::words, "create role", "", k_pg_roles},
+    {ReachKind::words, "alter role", "", k_pg_roles},
+    {ReachKind::words, "drop role", "", k_pg_roles},
+    {ReachKind::words, "create user", "", k_pg_roles},
+    {ReachKind::words, "alter user", "", k_pg_roles},
+    {ReachKind::words, "drop user", "", k_pg_roles},
+    {ReachKind::words, "create group", "", k_pg_roles},
+    {ReachKind::words, "alter group", "", k_pg_roles},
+    {ReachKind::words, "drop group", "", k_pg_roles},
+    {ReachKind::words, "create database", "", k_pg_roles},
+    {ReachKind::words, "alter database", "", k_pg_roles},
+    {ReachKind::words, "drop database", "", k_pg_roles},
+    {ReachKind::words, "create tablespace", "", k_pg_roles},
+    {ReachKind::words, "alter tablespace", "", k_pg_roles},
+    {ReachKind::words, "drop tablespace", "", k_pg_roles},
+    {ReachKind::words, "comment on database", "", k_pg_roles},
+    {ReachKind::words, "comment on role", "", k_pg_roles},
+    {ReachKind::words, "comment on tablespace", "", k_pg_roles},
+    {ReachKind::words, "on database", "grant", k_pg_roles},
+    {ReachKind::words, "on database", "revoke", k_pg_roles},
+    {ReachKind::words, "on tablespace", "grant", k_pg_roles},
+    {ReachKind::words, "on tablespace", "revoke", k_pg_roles},
+    {ReachKind::call, "pg_create_physical_replication_slot", "", k_pg_server},
+    {ReachKind::call, "pg_create_logical_replication_slot", "", k_pg_server},
+    {ReachKind::call, "pg_copy_physical_replication_slot", "", k_pg_server},
+    {ReachKind::call, "pg_copy_logical_replication_slot", "", k_pg_server},
+    {ReachKind::call, "pg_drop_replication_slot", "", k_pg_server},
+    {ReachKind::call, "pg_replication_origin_create", "", k_pg_server},
+    {ReachKind::call, "pg_replication_origin_drop", "", k_pg_server},
+};
+
 }  // namespace
 
 std::span<const ReachRule> postgres_reach_rules() { return k_postgres_reach; }
+std::span<const ReachRule> postgres_replay_reach_rules() { return k_postgres_replay_reach; }
 
 std::vector<LintFinding> lint_postgres_files(const Migration& m, const std::filesystem::path&) {
   std::vector<LintFinding> out;
