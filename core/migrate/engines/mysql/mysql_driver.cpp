@@ -444,11 +444,6 @@ class MysqlDriver final : public Driver {
     if (const std::optional<Reach> reach = find_server_reach(text, mysql_reach_rules())) {
       refuse(reach->offset, "'" + reach->what + "' " + reach->why);
     }
-    if (first == "CREATE" || first == "PREPARE" || first == "EXECUTE" || first == "SET" || first == "FLUSH") {
-      if (const std::optional<Reach> reach = find_server_reach(text, mysql_replay_reach_rules())) {
-        refuse(reach->offset, "'" + reach->what + "' " + reach->why);
-      }
-    }
     if (first == "SET" && (word(1) == "PASSWORD" || word(1) == "ROLE" || (word(1) == "DEFAULT" && word(2) == "ROLE"))) {
       refuse(0, "SET " + word(1) + " changes accounts on the whole server");
     }
@@ -462,6 +457,12 @@ class MysqlDriver final : public Driver {
       if (what == "USER" || what == "ROLE" || what == "DATABASE" || what == "SCHEMA" || what == "SERVER" ||
           what == "TABLESPACE") {
         refuse(0, first + " " + what + " changes the whole server");
+      }
+    }
+    // After the checks of a statement's first words, whose messages name the statement itself.
+    if (first == "CREATE" || first == "PREPARE" || first == "EXECUTE" || first == "SET" || first == "FLUSH") {
+      if (const std::optional<Reach> reach = find_server_reach(text, mysql_replay_reach_rules())) {
+        refuse(reach->offset, "'" + reach->what + "' " + reach->why);
       }
     }
     for (std::size_t k = 0; k + 1 < w.size(); ++k) {

@@ -438,12 +438,6 @@ class PostgresDriver final : public Driver {
     if (const std::optional<Reach> reach = find_server_reach(text, postgres_reach_rules())) {
       refuse(reach->offset, "'" + reach->what + "' " + reach->why);
     }
-    if (first == "DO" || first == "CREATE" || first == "EXECUTE" || first == "PREPARE" || first == "COMMENT" ||
-        first == "GRANT" || first == "REVOKE" || first == "SELECT") {
-      if (const std::optional<Reach> reach = find_server_reach(text, postgres_replay_reach_rules())) {
-        refuse(reach->offset, "'" + reach->what + "' " + reach->why);
-      }
-    }
     if (first == "SET" && (word(1) == "ROLE" || word(2) == "ROLE" || word(1) == "SESSION")) {
       refuse(0, "SET ROLE and SET SESSION AUTHORIZATION change who the replay runs as");
     }
@@ -460,6 +454,13 @@ class PostgresDriver final : public Driver {
         refuse(0, first + " " + what + " changes the whole server");
       }
       if (owner_ == nullptr && first == "CREATE" && what == "SCHEMA") refuse(0, "CREATE SCHEMA would outlive the scratch schema");
+    }
+    // After the checks of a statement's first words, whose messages name the statement itself.
+    if (first == "DO" || first == "CREATE" || first == "EXECUTE" || first == "PREPARE" || first == "COMMENT" ||
+        first == "GRANT" || first == "REVOKE" || first == "SELECT") {
+      if (const std::optional<Reach> reach = find_server_reach(text, postgres_replay_reach_rules())) {
+        refuse(reach->offset, "'" + reach->what + "' " + reach->why);
+      }
     }
     if (owner_ != nullptr) return;
     const std::string lower = to_lower(text);
