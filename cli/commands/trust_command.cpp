@@ -61,11 +61,6 @@ json guarded_json(const std::vector<config::GuardedSetting>& guarded) {
   return out;
 }
 
-// A value shown on one line and as it is (output.h's `revealed`): a line break in a project's
-// value must not draw a line of its own (a forged "harmless" setting under the real one), and
-// an escape sequence or invisible characters must not hide what the model or server would get.
-std::string one_line(const std::string& text) { return revealed(text); }
-
 void print_guarded(const std::vector<config::GuardedSetting>& guarded) {
   if (guarded.empty()) {
     std::cout << "  (no setting that sends content, names a secret, instructs the model, expands the environment or "
@@ -73,7 +68,7 @@ void print_guarded(const std::vector<config::GuardedSetting>& guarded) {
     return;
   }
   for (const config::GuardedSetting& g : guarded) {
-    std::cout << "  " << g.name << " = " << one_line(net::redact_url(g.value)) << "  (" << one_line(g.where) << ")\n"
+    std::cout << "  " << g.name << " = " << revealed(net::redact_url(g.value)) << "  (" << revealed(g.where) << ")\n"
               << "      " << config::describe(g.power) << '\n';
   }
 }

@@ -24,13 +24,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Control characters shown as escapes: the parser quotes the file's bytes back (a key, a
-// value it choked on), and a refusal must stay one line that cannot drive the terminal.
-std::string visible(std::string_view text) { return escape_control_characters(text); }
-
-// A usage error whose text may quote a configuration file: its control characters made visible.
+// A usage error whose text may quote a configuration file (the parser quotes the file's bytes
+// back): its control characters written as escapes, so a refusal stays one line that cannot
+// drive the terminal.
 [[noreturn]] void usage(const std::string& message, const std::string& hint = {}) {
-  strata::usage(visible(message), visible(hint));
+  strata::usage(escape_control_characters(message), escape_control_characters(hint));
 }
 
 std::string at(const fs::path& file, const toml::source_region& where) {
