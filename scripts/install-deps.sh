@@ -18,7 +18,7 @@ for arg in "$@"; do
 done
 build=(cmake ninja-build g++ pkg-config python3 libsqlite3-dev libsqlitecpp-dev libcli11-dev
        nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libzip-dev libxml2-dev zlib1g-dev libtomlplusplus-dev
-       libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev)
+       libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev libpg-query-dev)
 test=(sqlite3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
       dpkg-dev file debootstrap nodejs time strace)

@@ -19,6 +19,7 @@
 #include "json_text.h"
 #include "migrate/public.h"
 #include "migrate_diff_command.h"
+#include "migrate_lint_command.h"
 #include "net/public.h"
 #include "number_flags.h"
 #include "option_bundles.h"
@@ -102,6 +103,7 @@ std::filesystem::path project_root() { return configuration().trust.root; }
 
 mg::Target make_target(const MigrateOptions& o, mg::Endpoint endpoint, const DryRunFlags& dry = {}) {
   mg::Target t{std::move(endpoint), o.table, lock_timeout(o)};
+  if (o.ddl_lock_timeout_s) t.ddl_lock_timeout = std::chrono::milliseconds(static_cast<long long>(*o.ddl_lock_timeout_s * 1000));
   t.project_root = project_root();
   t.placeholders = placeholders(o, &t.database);
   t.show_values = dry.show_values;
@@ -475,6 +477,7 @@ mg::CheckOptions check_options(const MigrateOptions& o, const CheckFlags& f) {
   c.drift = f.drift;
   c.roundtrip = f.roundtrip;
   c.strict = f.strict;
+  c.ddl_lock_timeout = o.ddl_lock_timeout_s.has_value();
   c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
   c.project_root = project_root();
   return c;
@@ -566,6 +569,11 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
   check_seconds(app->add_option("--lock-timeout", o.lock_timeout_s,
                                 "Seconds to wait for another strata's migration lock or a busy database (default: 60)"),
                 k_max_wait_seconds, Zero::allowed);
+  // Not --lock-timeout, which is strata's own migration lock: this is the server's table locks.
+  check_seconds(app->add_option("--ddl-lock-timeout", o.ddl_lock_timeout_s,
+                                "PostgreSQL, MySQL: seconds each migration statement waits for a table's lock before "
+                                "it fails (default: migrate.ddl_lock_timeout, else the server's: for ever)"),
+                k_max_wait_seconds);
   add_output_options(*app, o.out, {"Machine-readable output on stdout", "Print only errors"});
 }
 
@@ -606,6 +614,8 @@ void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& g
   }
   if (!given_flag("--table")) o.table = c.get("migrate.table").value;
   if (!given_flag("--envsub")) o.envsub = c.get("migrate.envsub").value == "true";
+  const config::Setting& ddl = c.get("migrate.ddl_lock_timeout");
+  if (!given_flag("--ddl-lock-timeout") && !ddl.value.empty()) o.ddl_lock_timeout_s = std::stod(ddl.value);
   const config::Setting& db = c.get("migrate.database");
   if (!given_flag("--database") && set_by_user(db)) {
     o.database = db.value;
@@ -708,6 +718,40 @@ void check_flag_options(CLI::App& sub, CheckFlags& f) {
       ->type_name("[FILE]");
 }
 
+void lint_options(CLI::App& sub, LintFlags& f) {
+  sub.add_option("FILE", f.files, "SQL files to lint, in the order they run; - reads standard input")->required();
+  std::vector<std::string> engines;
+  for (const mg::Engine& e : mg::engines()) engines.emplace_back(e.name);
+  sub.add_option("--engine", f.engine, "The SQL's engine (default: the database URL's)")
+      ->check(CLI::IsMember(engines));
+  sub.add_option("--format", f.format, "table, json (as --json), github (Actions annotations) or sarif (default: table)")
+      ->check(CLI::IsMember({"table", "json", "github", "sarif"}));
+  sub.add_flag("--strict", f.strict, "Count warnings as errors");
+}
+
+int run_lint_of(const MigrateOptions& o, const LintFlags& f) {
+  LintCommand c;
+  c.files = f.files;
+  if (!f.engine.empty()) {
+    for (const mg::Engine& e : mg::engines()) {
+      if (e.name == f.engine) c.engine = e.kind;
+    }
+  } else if (const auto endpoint = database_endpoint(o)) {
+    c.engine = endpoint->kind;
+  } else {
+    throw Error(ExitCode::usage, "lint needs the SQL's engine",
+                "pass --engine postgres, mysql or sqlite (or a database URL: its engine is used, nothing is connected)");
+  }
+  c.format = o.out.json || f.format == "json" ? LintFormat::json
+             : f.format == "github"           ? LintFormat::github
+             : f.format == "sarif"            ? LintFormat::sarif
+                                              : LintFormat::table;
+  c.strict = f.strict;
+  c.ddl_lock_timeout = o.ddl_lock_timeout_s.has_value();
+  c.out = o.out;
+  return run_lint(c);
+}
+
 void accept_options(CLI::App& sub, AcceptFlags& f) {
   sub.add_option("VERSION", f.version, "The version to accept")->transform(k_version_check);
   sub.add_flag("--all", f.all, "Accept every changed file")->excludes("VERSION");
@@ -800,6 +844,12 @@ constexpr std::array k_subcommands = {
                "  strata migrate check --write-baseline   # once, on an existing project; commit the file\n"
                "Exit: 0 clean, 1 pending, 3 directory, 4 history, 5 drift/roundtrip, 6 failed, 7 unavailable",
                with_flags<CheckFlags, check_flag_options, run_check>},
+    Subcommand{"lint", "Lint SQL files any tool wrote with check's rules (no database needed)",
+               "Examples:\n  strata migrate lint --engine postgres migration.sql\n"
+               "  alembic upgrade head --sql | strata migrate lint --engine postgres -\n"
+               "  strata migrate lint --engine postgres --format github $(git diff --name-only origin/main -- '*.sql')\n"
+               "Exit: 0 clean, 2 usage, 3 an error found (with --strict, a warning too)",
+               with_flags<LintFlags, lint_options, run_lint_of>},
     Subcommand{"accept", "Accept the current checksum of applied migrations whose file changed",
                "Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json",
                with_flags<AcceptFlags, accept_options, run_accept>},

@@ -22,6 +22,9 @@ struct MigrateOptions {
   bool wait = false;            // PostgreSQL: retry until the server accepts connections
   double wait_timeout_s = 60;
   bool envsub = false;          // --envsub / migrate.envsub: ${NAME} in every section
+  // --ddl-lock-timeout / migrate.ddl_lock_timeout: seconds a migration's statement waits for a
+  // table's lock; none: the server's own wait.
+  std::optional<double> ddl_lock_timeout_s;
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
@@ -92,6 +95,13 @@ struct CheckFlags {
   bool no_baseline = false;
   // --write-baseline [FILE]; an empty FILE: the baseline file.
   std::optional<std::string> write_baseline;
+};
+
+struct LintFlags {
+  std::vector<std::string> files;  // FILE...; "-": standard input
+  std::string engine;              // --engine; empty: the database URL's, else an error
+  std::string format = "table";    // --format table|json|github|sarif (--json: json)
+  bool strict = false;
 };
 
 struct AcceptFlags {

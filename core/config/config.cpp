@@ -137,6 +137,9 @@ const std::vector<KeySpec>& keys() {
       {"migrate", "table", ValueType::string, false, "", "strata_migrations", "history table"},
       {"migrate", "envsub", ValueType::boolean, false, "", "false",
        "expand ${NAME} from the environment in every migration, not only in sections marked envsub:on"},
+      {"migrate", "ddl_lock_timeout", ValueType::number, false, "", "",
+       "seconds each migration statement waits for a table's lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout); "
+       "empty: the server's"},
       {"store", "path", ValueType::string, true, "STRATA_STORE", ".strata/store.db", "knowledge store file"},
       {"store", "collection", ValueType::string, false, "", "default", "collection name"},
       {"store", "busy_timeout", ValueType::integer, false, "STRATA_BUSY_TIMEOUT", "60",

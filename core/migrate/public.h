@@ -6,6 +6,7 @@
 // loading.
 #include "migrate/check/baseline.h"  // IWYU pragma: export
 #include "migrate/check/checker.h"  // IWYU pragma: export
+#include "migrate/check/sql_lint.h"  // IWYU pragma: export
 #include "migrate/run/database_admin.h"  // IWYU pragma: export
 #include "migrate/model/database_url.h"  // IWYU pragma: export
 #include "migrate/diff/migration_diff.h"  // IWYU pragma: export

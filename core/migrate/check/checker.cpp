@@ -49,17 +49,25 @@ Finding about(const Migration& m, std::string code, Severity sev, ExitCode cls,
   return Finding{std::move(code), sev, cls, m.version_text, m.file, line, std::move(message)};
 }
 
-void check_files(const MigrationSet& files, DriverKind dialect, const std::filesystem::path& root, CheckReport& r) {
+Severity severity_of(const LintFinding& f) {
+  return f.error ? Severity::error : f.info ? Severity::info : Severity::warning;
+}
+
+void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptions& o, CheckReport& r) {
+  const std::filesystem::path& root = o.project_root;
   const LintFiles lint_files = engine(dialect).lint_files;
+  // What earlier migrations made (a column's type) informs the rules of later ones: linted in
+  // the order they run.
+  LintMemory memory;
+  const LintContext context{.up = true, .lock_timeout_configured = o.ddl_lock_timeout, .memory = &memory};
   for (const Problem& p : files.problems) {
     r.findings.push_back(Finding{p.code, Severity::error, ExitCode::invalid_input,
                                  p.version ? std::to_string(*p.version) : "", p.file, p.line,
                                  p.message});
   }
   for (const Migration& m : files.migrations) {
-    for (const LintFinding& f : lint_migration(m, dialect)) {
-      Finding x = about(m, f.code, f.error ? Severity::error : Severity::warning, ExitCode::invalid_input,
-                        f.message, f.line);
+    for (const LintFinding& f : lint_migration(m, dialect, context)) {
+      Finding x = about(m, f.code, severity_of(f), f.info ? ExitCode::ok : ExitCode::invalid_input, f.message, f.line);
       if (!f.file.empty()) x.file = f.file;  // a golang-migrate down's finding names the .down.sql
       r.findings.push_back(std::move(x));
     }
@@ -78,12 +86,12 @@ void check_files(const MigrationSet& files, DriverKind dialect, const std::files
     }
   }
   for (const Migration& m : files.repeatables) {
-    std::vector<LintFinding> found = lint_migration(m, dialect);
+    std::vector<LintFinding> found = lint_migration(m, dialect, context);
     if (lint_files != nullptr) {
       for (LintFinding& f : lint_files(m, root)) found.push_back(std::move(f));
     }
     for (const LintFinding& f : found) {
-      r.findings.push_back(Finding{f.code, f.error ? Severity::error : Severity::warning, ExitCode::invalid_input,
+      r.findings.push_back(Finding{f.code, severity_of(f), f.info ? ExitCode::ok : ExitCode::invalid_input,
                                    "R", m.file, f.line, f.message});
     }
   }
@@ -406,7 +414,7 @@ std::unique_ptr<Driver> open_database(const CheckOptions& o) {
 // The checks that need no database (the files and their lint), into a new report.
 CheckReport check_without_database(const MigrationSet& files, const CheckOptions& o) {
   CheckReport r;
-  check_files(files, o.database ? o.database->kind : k_default_engine, o.project_root, r);
+  check_files(files, o.database ? o.database->kind : k_default_engine, o, r);
   return r;
 }
 

@@ -25,6 +25,9 @@ struct CheckOptions {
   bool drift = false;
   bool roundtrip = false;  // also replays every up section into an empty database first
   bool strict = false;  // warnings count like errors
+  // A lock timeout strata sets for each migration (--ddl-lock-timeout, migrate.ddl_lock_timeout):
+  // lint's no-lock-timeout does not apply.
+  bool ddl_lock_timeout = false;
   Placeholders placeholders{};  // ${NAME} in the replays, as `up` expands them
   // Where the project starts: migration files that are links out of it are not read
   // (load_directories), and ATTACH or VACUUM INTO of a file out of it is a finding

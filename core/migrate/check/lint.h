@@ -21,6 +21,13 @@ namespace strata::migrate {
 // COLUMN ... NOT NULL without a default (existing rows get the type's implicit default), renames,
 // drops and TRUNCATE. A table created earlier in the same migration is new, so none of the
 // warnings apply to it.
-std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect = k_default_engine);
+// `context.memory`, when given, carries what earlier migrations made into this one's rules (lint
+// the migrations in the order they run); `context.up` is ignored: both sections are linted.
+// A warning is silenced by a comment naming its code and a reason (an error is not: it is what
+// `up` refuses), on the statement's first line or on the lines just above it:
+//   -- strata:ignore set-not-null the table is empty in every environment
+// Without a reason the comment silences nothing and is itself a warning (ignore-without-reason).
+std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect = k_default_engine,
+                                        const LintContext& context = {});
 
 }  // namespace strata::migrate

@@ -1,6 +1,9 @@
 #include "migrate/engines/engines.h"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <string>
 
 #include "common/text.h"
 #include "migrate/engines/mysql/mysql_engine.h"
@@ -27,6 +30,7 @@ constexpr std::array<Engine, 3> k_engines = {{
      .scan_statements = scan_sqlite_statements,
      .no_transaction_code = "pragma-in-transaction",
      .foreign_keys_off_refusal = "",
+     .ddl_lock_timeout_sql = nullptr,
      .lint_section = lint_sqlite_section,
      .lint_files = lint_sqlite_files,
      .dialect = &k_sqlite_dialect,
@@ -53,6 +57,9 @@ constexpr std::array<Engine, 3> k_engines = {{
      .no_transaction_code = "not-in-transaction",
      .foreign_keys_off_refusal = "foreign_keys:off is a SQLite option; PostgreSQL has no such switch (declare the "
                                  "constraints DEFERRABLE and use SET CONSTRAINTS ... DEFERRED)",
+     .ddl_lock_timeout_sql = [](std::chrono::milliseconds t) {
+       return "SET lock_timeout = '" + std::to_string(std::max<long long>(1, t.count())) + "ms'";
+     },
      .lint_section = lint_postgres_section,
      .lint_files = lint_postgres_files,
      .dialect = &k_postgres_dialect,
@@ -79,6 +86,10 @@ constexpr std::array<Engine, 3> k_engines = {{
      .no_transaction_code = "not-in-transaction",
      .foreign_keys_off_refusal = "foreign_keys:off is a SQLite option (on MySQL, write SET FOREIGN_KEY_CHECKS = 0 "
                                  "in the migration and = 1 at its end)",
+     // Whole seconds, at least 1 (lock_wait_timeout's unit and floor).
+     .ddl_lock_timeout_sql = [](std::chrono::milliseconds t) {
+       return "SET SESSION lock_wait_timeout = " + std::to_string(std::max<long long>(1, (t.count() + 999) / 1000));
+     },
      .lint_section = lint_mysql_section,
      .lint_files = lint_mysql_files,
      .dialect = &k_mysql_dialect,

@@ -68,6 +68,10 @@ struct Engine {
   std::string_view no_transaction_code;
   // "" when the section option foreign_keys:off is honoured; else why it is refused.
   std::string_view foreign_keys_off_refusal;
+  // The statement that makes each statement of a migration give up waiting for a table's lock
+  // after `timeout` (--ddl-lock-timeout, migrate.ddl_lock_timeout); null: the engine has no such
+  // wait (SQLite's is the busy timeout).
+  std::string (*ddl_lock_timeout_sql)(std::chrono::milliseconds timeout);
   // Lint (check/lint.h): the engine's rules for a section, and for the files a migration reaches
   // (null: none).
   LintSection lint_section;

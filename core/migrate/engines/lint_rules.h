@@ -4,6 +4,8 @@
 // engine shares.
 #include <cstddef>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,10 +24,29 @@ struct LintFinding {
   std::size_t line = 0;
   std::string message;
   std::string file;  // the section's file: the .down.sql of a golang-migrate pair for its down
+  bool info = false;  // said, never counted (a statement the parser could not read)
 };
 
-// The engine's warnings and errors about one section (`up`: the up section, else the down).
-using LintSection = void (*)(const Section& s, bool up, std::vector<LintFinding>& out);
+// What the migrations linted so far made, for rules that depend on it (a type change rewrites
+// a table or not by the column's type before it); filled by the engine's rules from up sections,
+// in the order the migrations run.
+struct LintMemory {
+  std::map<std::string, std::string> column_types;  // "table.column" -> its type, as the engine spells it
+  std::map<std::string, std::string> not_null_checks;  // CHECK (column IS NOT NULL) NOT VALID: name -> "table.column"
+  std::set<std::string> validated_not_null;           // "table.column" with such a check validated
+};
+
+// What a section is linted with.
+struct LintContext {
+  bool up = true;  // the up section, else the down
+  // A lock timeout strata sets for every migration (--ddl-lock-timeout, migrate.ddl_lock_timeout): the
+  // migration need not set its own.
+  bool lock_timeout_configured = false;
+  LintMemory* memory = nullptr;  // null: each section alone
+};
+
+// The engine's warnings and errors about one section.
+using LintSection = void (*)(const Section& s, const LintContext& c, std::vector<LintFinding>& out);
 
 // The engine's checks of what a migration reaches outside the project (files it would change);
 // `project_root` empty: every absolute path is outside.

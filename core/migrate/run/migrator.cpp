@@ -84,6 +84,11 @@ class Migrator::Session {
       db_ = std::move(recorder);
     }
     result_.dry_run = mode == Mode::dry_run;
+    // For the whole session: every migration's statements, and printed by a dry run.
+    const auto set_timeout = engine(db_->kind()).ddl_lock_timeout_sql;
+    if (target.ddl_lock_timeout && set_timeout != nullptr) {
+      db_->exec(set_timeout(*target.ddl_lock_timeout), "setting the DDL lock timeout");
+    }
     table_ = std::make_unique<HistoryTable>(*db_, target.table);
     history_exists_ = db_->table_exists(target.table);
     history_ = table_->read(files);

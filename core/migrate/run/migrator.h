@@ -21,6 +21,9 @@ struct Target {
   Endpoint database;                       // where the database is
   std::string table = "strata_migrations";  // history table. Default: strata_migrations
   std::chrono::milliseconds lock_timeout{60000};  // Default: 60 s
+  // How long each statement of a migration waits for a table's lock before it fails (engine's
+  // ddl_lock_timeout_sql); none: the server's own (PostgreSQL and MySQL wait for ever).
+  std::optional<std::chrono::milliseconds> ddl_lock_timeout{};
   Placeholders placeholders{};             // ${NAME} in sections that ask for it (envsub)
   bool show_values = false;                // a dry run prints the expanded SQL, values included
   // Where the project starts: a migration file that is a link out of it is not read

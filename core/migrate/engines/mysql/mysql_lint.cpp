@@ -105,7 +105,8 @@ void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const s
 
 }  // namespace mysql_lint
 
-void lint_mysql_section(const Section& s, bool up, std::vector<LintFinding>& out) {
+void lint_mysql_section(const Section& s, const LintContext& c, std::vector<LintFinding>& out) {
+  const bool up = c.up;
   using namespace mysql_lint;
   const auto line_of = [&](std::size_t offset) { return s.first_line + position_of(s.sql, offset).line - 1; };
   const MysqlSplit split = split_mysql(s.sql);

@@ -30,7 +30,7 @@ std::unique_ptr<Driver> open_postgres_admin(const Endpoint& server, const std::s
 StatementScan scan_postgres_statements(const std::string& sql, std::size_t first_line);
 
 // Lint rules for a section (engines/lint_rules.h).
-void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& out);
+void lint_postgres_section(const Section& s, const LintContext& c, std::vector<LintFinding>& out);
 
 // What no scratch database contains (engines/server_reach.h): the replay refuses it, and lint
 // reports it as server-reach (`up` would run it with the user's role on the server).

@@ -1,13 +1,17 @@
-// PostgreSQL's lint rules (the row's lint_section, engines.h): what locks or rewrites a table
-// already in use (check/lint.h lists them).
+// PostgreSQL's lint rules (the row's lint_section, engines.h), read from PostgreSQL's own parse
+// tree (pg_parse_tree.h): what locks or rewrites a table already in use, loses data or breaks
+// code still running. Each was measured on a table with rows (strata-migrate(1) lists them with
+// the safe recipe). A table created earlier in the same section is new: none of them apply to it.
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <set>
 #include <span>
 #include <string_view>
 
 #include "common/text.h"
 #include "migrate/engines/server_reach.h"
+#include "migrate/engines/postgres/pg_parse_tree.h"
 #include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/postgres/postgres_splitter.h"
 
@@ -15,132 +19,593 @@ namespace strata::migrate {
 // Named, not anonymous: each engine's lint helpers keep their short names in a unity build.
 namespace postgres_lint {
 
-// ---- PostgreSQL ---------------------------------------------------------------------------
+using nlohmann::json;
 
-using Words = std::span<const SqlToken>;
+// PostgreSQL's functions none of whose forms is volatile (scripts/pg-stable-functions.sh).
+constexpr const char* k_stable_functions[] = {
+#include "migrate/engines/postgres/pg_stable_functions.inc"
+};
 
-// How PostgreSQL folds a name: unquoted to lower case, quoted as written.
-std::string name_key(const SqlToken& w) { return w.quoted ? w.upper() : to_lower(w.text); }
+bool is_stable_function(std::string_view name) {
+  return std::binary_search(std::begin(k_stable_functions), std::end(k_stable_functions), name,
+                            [](auto a, auto b) { return std::string_view(a) < std::string_view(b); });
+}
 
-// A possibly schema-qualified name at words[i]; returns the last part and moves i past it.
-std::string qualified_name(Words w, std::size_t& i) {
-  std::string name;
-  while (i < w.size()) {
-    name = name_key(w[i]);
-    ++i;
-    if (i < w.size() && w[i].is(".")) {
-      ++i;
-    } else {
-      break;
+std::string text_of(const json& fields, const char* key) {
+  const auto it = fields.find(key);
+  return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool flag_of(const json& fields, const char* key) {
+  const auto it = fields.find(key);
+  return it != fields.end() && it->is_boolean() && it->get<bool>();
+}
+
+const json& list_of(const json& fields, const char* key) {
+  static const json empty = json::array();
+  const auto it = fields.find(key);
+  return it != fields.end() && it->is_array() ? *it : empty;
+}
+
+// The last part of a qualified name given as a list of String nodes (["pg_catalog", "int4"]).
+std::string last_name(const json& names) {
+  std::string out;
+  for (const json& n : names) out = text_of(node_fields(n), "sval");
+  return out;
+}
+
+// A type as "varchar(20)", "numeric(10,2)", "int4[]": its last name and modifiers.
+std::string type_text(const json& type_name) {
+  std::string out = last_name(list_of(type_name, "names"));
+  const json& mods = list_of(type_name, "typmods");
+  if (!mods.empty()) {
+    out += '(';
+    for (std::size_t i = 0; i < mods.size(); ++i) {
+      const json& c = node_fields(mods[i]);
+      if (i > 0) out += ',';
+      out += c.contains("ival") ? std::to_string(c["ival"].value("ival", 0)) : std::string("?");
+    }
+    out += ')';
+  }
+  for (std::size_t i = 0; i < list_of(type_name, "arrayBounds").size(); ++i) out += "[]";
+  return out;
+}
+
+// An expression PostgreSQL evaluates once when a column is added (11+ stores it, no row is
+// written): constants, casts, operators, CURRENT_TIMESTAMP and the like, and calls of functions
+// none of whose forms is volatile. Anything else (random(), gen_random_uuid(), nextval(), a
+// function of the project's own) is evaluated for each row: the table is rewritten.
+bool evaluated_once(const json& node) {
+  const std::string_view type = node_type(node);
+  const json& f = node_fields(node);
+  if (type == "A_Const" || type == "SQLValueFunction" || type == "ParamRef") return true;
+  if (type == "FuncCall") {
+    if (!is_stable_function(last_name(list_of(f, "funcname")))) return false;
+    return std::all_of(list_of(f, "args").begin(), list_of(f, "args").end(), evaluated_once);
+  }
+  if (type == "TypeCast") return !f.contains("arg") || evaluated_once(f["arg"]);
+  if (type == "A_Expr") {
+    return (!f.contains("lexpr") || evaluated_once(f["lexpr"])) && (!f.contains("rexpr") || evaluated_once(f["rexpr"]));
+  }
+  if (type == "A_ArrayExpr") {
+    return std::all_of(list_of(f, "elements").begin(), list_of(f, "elements").end(), evaluated_once);
+  }
+  if (type == "BoolExpr" || type == "CoalesceExpr" || type == "MinMaxExpr") {
+    return std::all_of(list_of(f, "args").begin(), list_of(f, "args").end(), evaluated_once);
+  }
+  if (type == "List") return std::all_of(list_of(f, "items").begin(), list_of(f, "items").end(), evaluated_once);
+  return false;
+}
+
+// Type changes PostgreSQL makes without rewriting the table (measured: the table's file stays):
+// a varchar, numeric or bit varying widened or unbounded, varchar and text into each other
+// (text into a bounded varchar rewrites), cidr into inet.
+bool type_change_keeps_rows(const std::string& from, const std::string& to) {
+  if (from == to) return true;
+  const auto base = [](const std::string& t) { return t.substr(0, t.find('(')); };
+  const auto mods = [](const std::string& t) -> std::vector<long> {
+    std::vector<long> out;
+    const std::size_t open = t.find('(');
+    if (open == std::string::npos) return out;
+    for (const std::string& part : split(t.substr(open + 1, t.find(')') - open - 1), ',')) {
+      out.push_back(std::strtol(part.c_str(), nullptr, 10));
+    }
+    return out;
+  };
+  const std::string a = base(from), b = base(to);
+  const bool a_string = a == "varchar" || a == "text", b_string = b == "varchar" || b == "text";
+  if (a_string && b_string) {
+    if (mods(to).empty()) return true;  // into text or an unbounded varchar
+    return a == "varchar" && !mods(from).empty() && mods(from)[0] <= mods(to)[0];
+  }
+  if ((a == "numeric" && b == "numeric") || (a == "varbit" && b == "varbit")) {
+    if (mods(to).empty()) return true;
+    const std::vector<long> m = mods(from), n = mods(to);
+    if (m.empty()) return false;
+    const long scale_m = m.size() > 1 ? m[1] : 0, scale_n = n.size() > 1 ? n[1] : 0;
+    return n[0] >= m[0] && scale_m == scale_n;
+  }
+  return a == "cidr" && b == "inet";
+}
+
+// `USING col` or `USING col::type`: the column as it is, no expression to compute per row.
+bool plain_using(const json& expr, const std::string& column) {
+  if (expr.is_null()) return true;
+  const json* e = &expr;
+  if (node_type(*e) == "TypeCast") e = &member(node_fields(*e), "arg");
+  return node_type(*e) == "ColumnRef" && last_name(list_of(node_fields(*e), "fields")) == column;
+}
+
+// An option of a parenthesised list (VACUUM (FULL), REINDEX (CONCURRENTLY)) that is on: named
+// without a value, or with one PostgreSQL reads as true.
+bool option_on(const json& options, std::string_view name) {
+  for (const json& o : options) {
+    const json& d = node_fields(o);
+    if (text_of(d, "defname") != name) continue;
+    const json& arg = member(d, "arg");
+    if (node_type(arg).empty()) return true;
+    const json& a = node_fields(arg);
+    const std::string value = to_lower(a.contains("sval") ? text_of(a, "sval") : text_of(a, "boolval"));
+    if (node_type(arg) == "Boolean") return flag_of(a, "boolval");
+    if (node_type(arg) == "Integer") return a.value("ival", 0) != 0;
+    return value != "false" && value != "off" && value != "0" && value != "no";
+  }
+  return false;
+}
+
+// CHECK (column IS NOT NULL): the column, else "".
+std::string not_null_check_column(const json& constraint) {
+  const json& expr = member(constraint, "raw_expr");
+  if (node_type(expr) != "NullTest" || text_of(node_fields(expr), "nulltesttype") != "IS_NOT_NULL") return "";
+  const json& arg = member(node_fields(expr), "arg");
+  return node_type(arg) == "ColumnRef" ? last_name(list_of(node_fields(arg), "fields")) : "";
+}
+
+// One section's reading, statement by statement.
+class SectionLint {
+ public:
+  SectionLint(const Section& s, const LintContext& c, std::vector<LintFinding>& out)
+      : s_(s), c_(c), out_(out), memory_(c.memory != nullptr && c.up ? *c.memory : own_memory_),
+        lock_timeout_(c.lock_timeout_configured), in_transaction_(s.transaction) {}
+
+  void statement(const ParsedStatement& st) {
+    offset_ = st.offset;
+    const std::string_view type = node_type(st.tree);
+    const json& f = node_fields(st.tree);
+    if (type == "TransactionStmt") return transaction(f);
+    if (type == "VariableSetStmt") return setting(f);
+    if (type == "CreateStmt") return create_table(f);
+    if (type == "CreateTableAsStmt") return (void)created_.insert(relation(member(member(f, "into"), "rel")));
+    if (!c_.up) return;
+    if (type == "IndexStmt") return index(f);
+    if (type == "AlterTableStmt") return alter_table(f);
+    if (type == "RenameStmt") return rename(f);
+    if (type == "DropStmt") return drop(f);
+    if (type == "DropdbStmt") return flag("destructive", "DROP DATABASE " + text_of(f, "dbname") + " destroys every table in it");
+    if (type == "TruncateStmt") return truncate(f);
+    if (type == "ReindexStmt") return reindex(f);
+    if (type == "VacuumStmt") return vacuum(f);
+    if (type == "ClusterStmt") return rewrite_statement("CLUSTER", relation(member(f, "relation")));
+    if (type == "LockStmt") return lock(f);
+    if (type == "RefreshMatViewStmt") return refresh(f);
+    if (type == "AlterDomainStmt") return alter_domain(f);
+    if (type == "CreateTrigStmt") return takes_lock(relation(member(f, "relation")));
+  }
+
+ private:
+  // ---- findings -------------------------------------------------------------------------------
+
+  void flag(const char* code, std::string message) {
+    out_.push_back({code, false, line(), std::move(message), s_.file});
+  }
+
+  std::size_t line() const { return s_.first_line + position_of(s_.sql, offset_).line - 1; }
+
+  // A statement that waits for a lock on a table in use: without lock_timeout, it waits behind
+  // any open transaction, and every query of the table queues behind it (a plain ADD COLUMN
+  // held a SELECT for the whole 6 s a transaction stayed open). Said once a section.
+  void takes_lock(const std::string& table) {
+    if (lock_timeout_ || lock_timeout_said_ || is_new(table)) return;
+    lock_timeout_said_ = true;
+    flag("no-lock-timeout",
+         "no lock_timeout is set before this statement on " + table +
+             ": while it waits for its lock behind a long transaction, every query of the table waits behind it; "
+             "start the migration with SET lock_timeout = '2s' (and retry), or set migrate.ddl_lock_timeout");
+  }
+
+  bool is_new(const std::string& table) const { return table.empty() || created_.count(table) != 0; }
+
+  static std::string relation(const json& rangevar) { return text_of(rangevar, "relname"); }
+
+  // ---- statements -----------------------------------------------------------------------------
+
+  void transaction(const json& f) {
+    const std::string kind = text_of(f, "kind");
+    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
+      in_transaction_ = true;
+      added_not_valid_.clear();
+    } else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK") {
+      in_transaction_ = s_.transaction;
+      if (!s_.transaction) {
+        added_not_valid_.clear();
+        added_columns_.clear();  // their lock ends with the transaction
+      }
     }
   }
-  return name;
-}
 
-bool is(Words w, std::size_t i, std::string_view word) { return i < w.size() && w[i].is(word); }
+  void setting(const json& f) {
+    if (text_of(f, "name") != "lock_timeout") return;
+    const json& args = list_of(f, "args");
+    const json& value = args.empty() ? json() : node_fields(args[0]);
+    // SET lock_timeout = 0 (or '0') turns it off again.
+    const bool off = text_of(f, "kind") != "VAR_SET_VALUE" ||
+                     (value.contains("ival") && value["ival"].value("ival", 0) == 0) ||
+                     (value.contains("sval") && value["sval"].value("sval", "") == "0");
+    lock_timeout_ = !off || c_.lock_timeout_configured;
+  }
 
-bool is_volatile_function(const SqlToken& w) {
-  static constexpr std::array<std::string_view, 10> names = {
-      "RANDOM", "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC", "UUID_GENERATE_V4",
-      "CLOCK_TIMESTAMP", "TIMEOFDAY", "NEXTVAL", "TXID_CURRENT", "RANDOM_NORMAL"};
-  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return w.is(n); });
-}
+  void remember_column(const std::string& table, const json& column_def) {
+    const std::string name = text_of(column_def, "colname");
+    if (!name.empty() && column_def.contains("typeName")) {
+      memory_.column_types[table + "." + name] = type_text(column_def["typeName"]);
+    }
+  }
+
+  void create_table(const json& f) {
+    const std::string table = relation(member(f, "relation"));
+    created_.insert(table);
+    for (const json& e : list_of(f, "tableElts")) {
+      if (node_type(e) == "ColumnDef" && c_.up) remember_column(table, node_fields(e));
+    }
+  }
+
+  void index(const json& f) {
+    const std::string table = relation(member(f, "relation"));
+    const std::string name = text_of(f, "idxname");
+    if (is_new(table)) {
+      created_indexes_.insert(name);
+      return;
+    }
+    created_indexes_.insert(name);
+    if (flag_of(f, "concurrent")) return;
+    takes_lock(table);
+    flag("index-without-concurrently",
+         "CREATE INDEX on existing table " + table +
+             " blocks writes to it while the index builds; use CREATE INDEX CONCURRENTLY, alone in a migration (strata "
+             "runs it outside a transaction)");
+  }
+
+  void rename(const json& f) {
+    const std::string kind = text_of(f, "renameType");
+    const std::string table = relation(member(f, "relation"));
+    if ((kind != "OBJECT_TABLE" && kind != "OBJECT_COLUMN") || is_new(table)) return;
+    takes_lock(table);
+    flag("rename", std::string(kind == "OBJECT_TABLE" ? "renaming table " : "renaming a column of ") + table +
+                       " breaks code still using the old name; add the new name, move readers and writers, drop the "
+                       "old one later");
+  }
+
+  void drop(const json& f) {
+    const std::string kind = text_of(f, "removeType");
+    const bool cascade = text_of(f, "behavior") == "DROP_CASCADE";
+    std::vector<std::string> names;
+    for (const json& o : list_of(f, "objects")) {
+      names.push_back(node_type(o) == "List" ? last_name(list_of(node_fields(o), "items")) : text_of(node_fields(o), "sval"));
+    }
+    if (kind == "OBJECT_TABLE") {
+      for (const std::string& t : names) {
+        if (is_new(t)) continue;
+        takes_lock(t);
+        flag("destructive", "DROP TABLE " + t + " destroys data");
+        return;
+      }
+    } else if (kind == "OBJECT_INDEX" && !flag_of(f, "concurrent")) {
+      for (const std::string& i : names) {
+        if (created_indexes_.count(i) != 0) continue;
+        takes_lock(i);
+        flag("drop-index-without-concurrently",
+             "DROP INDEX " + i + " locks its table against reads and writes until it is done; use DROP INDEX "
+             "CONCURRENTLY, alone in a migration (strata runs it outside a transaction)");
+        return;
+      }
+    } else if (kind == "OBJECT_SCHEMA" && cascade) {
+      flag("destructive", "DROP SCHEMA " + (names.empty() ? std::string() : names.front()) +
+                              " CASCADE destroys every table and object in it");
+    }
+  }
+
+  void truncate(const json& f) {
+    if (text_of(f, "behavior") != "DROP_CASCADE") return;
+    for (const json& r : list_of(f, "relations")) {
+      const std::string t = relation(node_fields(r));
+      if (is_new(t)) continue;
+      takes_lock(t);
+      flag("destructive", "TRUNCATE " + t + " CASCADE also empties every table with a foreign key to it, and those "
+                          "referencing them, without naming them");
+      return;
+    }
+  }
+
+  void reindex(const json& f) {
+    // REINDEX SYSTEM (the catalogs) cannot be concurrent.
+    if (option_on(list_of(f, "params"), "concurrently") || text_of(f, "kind") == "REINDEX_OBJECT_SYSTEM") return;
+    const std::string target = f.contains("relation") ? relation(f["relation"]) : text_of(f, "name");
+    if (is_new(target) && f.contains("relation")) return;
+    takes_lock(target);
+    flag("reindex-without-concurrently", "REINDEX " + target + " blocks writes (and reads that would use the index) "
+                                         "until it is done; use REINDEX CONCURRENTLY, alone in a migration");
+  }
+
+  void vacuum(const json& f) {
+    if (!option_on(list_of(f, "options"), "full")) return;
+    std::string table;
+    for (const json& r : list_of(f, "rels")) table = relation(member(node_fields(r), "relation"));
+    rewrite_statement("VACUUM FULL", table);
+  }
+
+  void rewrite_statement(const std::string& what, const std::string& table) {
+    if (!table.empty() && is_new(table)) return;
+    takes_lock(table);
+    flag("rewrites-table", what + (table.empty() ? std::string(" of every table") : " " + table) +
+                               " rewrites it under an ACCESS EXCLUSIVE lock: no reads or writes until it is done; run it "
+                               "by hand in a quiet hour, or use pg_repack");
+  }
+
+  void lock(const json& f) {
+    for (const json& r : list_of(f, "relations")) {
+      const std::string t = relation(node_fields(r));
+      if (is_new(t)) continue;
+      takes_lock(t);
+      flag("lock-table", "LOCK TABLE " + t + " holds its lock until the migration commits, and every query of it waits; "
+                         "lock only when the migration needs it, and set lock_timeout");
+      return;
+    }
+  }
+
+  void refresh(const json& f) {
+    const std::string view = relation(member(f, "relation"));
+    if (flag_of(f, "concurrent") || is_new(view)) return;
+    takes_lock(view);
+    flag("refresh-without-concurrently", "REFRESH MATERIALIZED VIEW " + view +
+                                             " blocks reads of it until done; use REFRESH MATERIALIZED VIEW CONCURRENTLY "
+                                             "(it needs a unique index on the view)");
+  }
+
+  void alter_domain(const json& f) {
+    if (text_of(f, "subtype") != "C") return;
+    const json& constraint = node_fields(member(f, "def"));
+    if (flag_of(constraint, "skip_validation")) return;
+    flag("domain-constraint", "ALTER DOMAIN " + last_name(list_of(f, "typeName")) +
+                                  " ADD CONSTRAINT checks every column of the domain in every table under lock, and "
+                                  "fails inserts of running code that break it; add it NOT VALID, then VALIDATE CONSTRAINT");
+  }
+
+  // ---- ALTER TABLE ----------------------------------------------------------------------------
+
+  void alter_table(const json& f) {
+    const std::string kind = text_of(f, "objtype");
+    if (kind != "OBJECT_TABLE") return;
+    const std::string table = relation(member(f, "relation"));
+    const bool fresh = is_new(table);
+    for (const json& cmd : list_of(f, "cmds")) {
+      const json& c = node_fields(cmd);
+      const std::string sub = text_of(c, "subtype");
+      if (sub == "AT_AddColumn") {
+        remember_column(table, node_fields(member(c, "def")));
+        added_columns_.insert(table + "." + text_of(node_fields(member(c, "def")), "colname"));
+      }
+      if (sub == "AT_ValidateConstraint") validate(table, text_of(c, "name"));
+      if (sub == "AT_AddConstraint") remember_constraint(table, node_fields(member(c, "def")));
+      if (fresh) {
+        if (sub == "AT_AlterColumnType") alter_type_known(table, c);
+        continue;
+      }
+      // What only reads the catalog (SET DEFAULT, SET STATISTICS, OWNER) still waits for the
+      // ACCESS EXCLUSIVE lock, briefly, but behind any long transaction.
+      takes_lock(table);
+      alter_table_command(table, sub, c);
+    }
+  }
+
+  void alter_table_command(const std::string& table, const std::string& sub, const json& c) {
+    const json& def = node_fields(member(c, "def"));
+    if (sub == "AT_AddColumn") return add_column(table, def);
+    if (sub == "AT_AddConstraint") return add_constraint(table, def);
+    if (sub == "AT_AlterColumnType") return alter_type(table, c);
+    if (sub == "AT_SetNotNull") return set_not_null(table, text_of(c, "name"));
+    if (sub == "AT_DropNotNull") {
+      return flag("drop-not-null", "DROP NOT NULL on " + table + "." + text_of(c, "name") +
+                                       " lets NULL in: code still reading the column as never null breaks");
+    }
+    if (sub == "AT_DropColumn") return flag("destructive", "DROP COLUMN " + text_of(c, "name") + " of " + table + " destroys data");
+    if (sub == "AT_SetLogged" || sub == "AT_SetUnLogged") {
+      return rewrite_statement(std::string("ALTER TABLE ... SET ") + (sub == "AT_SetLogged" ? "LOGGED" : "UNLOGGED") + " of", table);
+    }
+    if (sub == "AT_DetachPartition" && !flag_of(node_fields(member(c, "def")), "concurrent")) {
+      return flag("detach-partition-without-concurrently",
+                  "DETACH PARTITION locks " + table + " against reads and writes; use DETACH PARTITION ... CONCURRENTLY "
+                  "(PostgreSQL 14+), alone in a migration");
+    }
+  }
+
+  void add_column(const std::string& table, const json& def) {
+    const std::string column = text_of(def, "colname");
+    const std::string type = def.contains("typeName") ? last_name(list_of(def["typeName"], "names")) : "";
+    bool has_default = false, not_null = false, rewrites = false;
+    std::string why;
+    if (type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial4" || type == "serial8" ||
+        type == "serial2") {
+      rewrites = true;
+      why = "a " + type + " column (each row gets its own nextval())";
+    }
+    for (const json& con : list_of(def, "constraints")) {
+      const json& k = node_fields(con);
+      const std::string contype = text_of(k, "contype");
+      if (contype == "CONSTR_DEFAULT") {
+        has_default = true;
+        if (k.contains("raw_expr") && !evaluated_once(k["raw_expr"])) {
+          rewrites = true;
+          why = "a volatile default (evaluated for each row)";
+        }
+      } else if (contype == "CONSTR_GENERATED") {
+        has_default = true;
+        rewrites = true;
+        why = "a GENERATED ... STORED column (computed for each row)";
+      } else if (contype == "CONSTR_IDENTITY") {
+        has_default = true;
+        rewrites = true;
+        why = "an identity column (each row gets its own value)";
+      } else if (contype == "CONSTR_NOTNULL") {
+        not_null = true;
+      } else if (contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE") {
+        flag("add-constraint-builds-index",
+             "ADD COLUMN " + column + " ... " + (contype == "CONSTR_PRIMARY" ? "PRIMARY KEY" : "UNIQUE") +
+                 " builds a unique index on " + table +
+                 " while blocking writes; add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... "
+                 "USING INDEX");
+      } else if (contype == "CONSTR_FOREIGN") {
+        flag("constraint-without-not-valid",
+             "ADD COLUMN " + column + " ... REFERENCES " + relation(member(k, "pktable")) +
+                 " locks both tables against writes; add the column, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
+                 "and VALIDATE CONSTRAINT in a later migration");
+      }
+    }
+    if (rewrites) {
+      flag("volatile-default", "ADD COLUMN " + column + " with " + why + " rewrites all of " + table +
+                                   " under an ACCESS EXCLUSIVE lock; add it without the default, then backfill in batches");
+    } else if (not_null && !has_default) {
+      flag("not-null-without-default", "ADD COLUMN " + column + " NOT NULL without a default fails once " + table +
+                                           " has rows; add it nullable, backfill, then SET NOT NULL");
+    }
+  }
+
+  void remember_constraint(const std::string& table, const json& k) {
+    const std::string name = text_of(k, "conname");
+    const std::string contype = text_of(k, "contype");
+    if ((contype == "CONSTR_FOREIGN" || contype == "CONSTR_CHECK") && flag_of(k, "skip_validation")) {
+      added_not_valid_.insert(name);
+    }
+    if (contype == "CONSTR_CHECK") {
+      const std::string column = not_null_check_column(k);
+      if (column.empty()) return;
+      if (flag_of(k, "skip_validation")) {
+        memory_.not_null_checks[name] = table + "." + column;
+      } else {
+        memory_.validated_not_null.insert(table + "." + column);
+      }
+    }
+  }
+
+  void add_constraint(const std::string& table, const json& k) {
+    const std::string contype = text_of(k, "contype");
+    const std::string name = text_of(k, "conname");
+    if ((contype == "CONSTR_FOREIGN" || contype == "CONSTR_CHECK") && !flag_of(k, "skip_validation")) {
+      const bool fk = contype == "CONSTR_FOREIGN";
+      flag("constraint-without-not-valid",
+           std::string("ADD CONSTRAINT ") + (name.empty() ? "" : name + " ") + (fk ? "FOREIGN KEY" : "CHECK") + " on " + table +
+               " checks every row while " +
+               (fk ? "blocking writes to both tables" : "blocking reads and writes") +
+               "; add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (a separate transaction)");
+    } else if ((contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE" || contype == "CONSTR_EXCLUSION") &&
+               text_of(k, "indexname").empty()) {
+      const char* what = contype == "CONSTR_PRIMARY" ? "PRIMARY KEY" : contype == "CONSTR_UNIQUE" ? "UNIQUE" : "EXCLUDE";
+      flag("add-constraint-builds-index",
+           std::string("ADD ") + what + " on " + table +
+               " builds its index while blocking writes (a PRIMARY KEY also scans for NULLs under an ACCESS EXCLUSIVE "
+               "lock); CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... " + what + " USING INDEX");
+    }
+  }
+
+  void validate(const std::string& table, const std::string& name) {
+    const auto check = memory_.not_null_checks.find(name);
+    if (check != memory_.not_null_checks.end()) memory_.validated_not_null.insert(check->second);
+    // A constraint no linted migration added (an earlier file not given to lint): it may be the
+    // recipe's CHECK (... IS NOT NULL), so a SET NOT NULL on the table after it is not flagged.
+    if (check == memory_.not_null_checks.end() && added_not_valid_.count(name) == 0) validated_unknown_.insert(table);
+    if (added_not_valid_.count(name) != 0 && in_transaction_ && c_.up && !is_new(table)) {
+      flag("validate-in-same-transaction",
+           "VALIDATE CONSTRAINT " + name + " runs in the transaction that added it NOT VALID, so the lock the ADD took is "
+           "held for the whole scan; validate it in a later migration (or after a COMMIT)");
+    }
+  }
+
+  void set_not_null(const std::string& table, const std::string& column) {
+    // A column added earlier in this section: its ADD COLUMN holds the table's ACCESS EXCLUSIVE
+    // lock until the migration commits (and its backfill wrote every row), so the scan adds no wait.
+    if (memory_.validated_not_null.count(table + "." + column) != 0 || validated_unknown_.count(table) != 0 ||
+        added_columns_.count(table + "." + column) != 0) {
+      return;
+    }
+    flag("set-not-null",
+         "SET NOT NULL on " + table + "." + column +
+             " scans every row under an ACCESS EXCLUSIVE lock; first ADD CONSTRAINT ... CHECK (" + column +
+             " IS NOT NULL) NOT VALID, VALIDATE it in a later migration, then SET NOT NULL (PostgreSQL 12+ skips the "
+             "scan) and drop the check");
+  }
+
+  // The column's type before, when a migration linted before this one gave it.
+  void alter_type_known(const std::string& table, const json& c) {
+    const json& def = node_fields(member(c, "def"));
+    if (def.contains("typeName")) memory_.column_types[table + "." + text_of(c, "name")] = type_text(def["typeName"]);
+  }
+
+  void alter_type(const std::string& table, const json& c) {
+    const std::string column = text_of(c, "name");
+    const json& def = node_fields(member(c, "def"));
+    if (!def.contains("typeName")) return;
+    const std::string to = type_text(def["typeName"]);
+    const auto known = memory_.column_types.find(table + "." + column);
+    const bool using_plain = plain_using(def.contains("raw_default") ? def["raw_default"] : json(), column);
+    std::string message;
+    if (known == memory_.column_types.end()) {
+      message = "ALTER COLUMN " + column + " TYPE " + to + " may rewrite all of " + table +
+                " under an ACCESS EXCLUSIVE lock (no earlier migration gives its type: only widening a varchar, numeric "
+                "or bit varying, or varchar into text, keeps the rows); add a new column, backfill, and switch";
+    } else if (!using_plain || !type_change_keeps_rows(known->second, to)) {
+      message = "ALTER COLUMN " + column + " TYPE " + to + " (from " + known->second + ") rewrites all of " + table +
+                (known->second == "timestamp" && to == "timestamptz" ? " unless the session's TimeZone is UTC" : "") +
+                " under an ACCESS EXCLUSIVE lock, and every index on the column is rebuilt; add a new column, backfill, "
+                "and switch";
+    }
+    known == memory_.column_types.end() ? void(memory_.column_types[table + "." + column] = to) : void(known->second = to);
+    if (!message.empty()) flag("column-type-rewrite", message);
+  }
+
+  const Section& s_;
+  const LintContext& c_;
+  std::vector<LintFinding>& out_;
+  LintMemory own_memory_;
+  LintMemory& memory_;
+  bool lock_timeout_;
+  bool lock_timeout_said_ = false;
+  bool in_transaction_;
+  std::size_t offset_ = 0;
+  std::set<std::string> created_;          // tables (and views) created earlier in this section
+  std::set<std::string> created_indexes_;  // indexes created earlier in this section
+  std::set<std::string> added_not_valid_;  // constraints added NOT VALID in the open transaction
+  std::set<std::string> added_columns_;    // "table.column" added earlier in this section
+  std::set<std::string> validated_unknown_;  // tables with a constraint of unknown origin validated here
+};
 
 }  // namespace postgres_lint
 
-void lint_postgres_section(const Section& s, bool up, std::vector<LintFinding>& out) {
-  using namespace postgres_lint;
-  const auto line_of = [&](std::size_t offset) { return s.first_line + position_of(s.sql, offset).line - 1; };
-  // One pass of the lexer splits the section and keeps every statement's words.
-  const SplitResult split = split_postgres(s.sql, Tokens::keep);
+void lint_postgres_section(const Section& s, const LintContext& c, std::vector<LintFinding>& out) {
+  // The splitter names an unclosed quote or comment, which no server would run: an error.
+  const SplitResult split = split_postgres(s.sql);
   if (split.error_offset) {
-    out.push_back({"parse-error", true, line_of(*split.error_offset), split.error, s.file});
+    out.push_back({"parse-error", true, s.first_line + position_of(s.sql, *split.error_offset).line - 1, split.error, s.file});
     return;
   }
-  std::set<std::string> created;  // tables created earlier in this section
-  for (const SqlStatement& st : split.statements) {
-    const Words w = Words(split.tokens).subspan(st.first_token, st.end_token - st.first_token);
-    if (w.empty()) continue;
-    // The line is counted only for a finding: most statements have none.
-    const auto flag = [&](const char* code, bool error, std::string message) {
-      out.push_back({code, error, line_of(st.offset), std::move(message), s.file});
-    };
-    if (is(w, 0, "CREATE") && (is(w, 1, "TABLE") || (is(w, 2, "TABLE") && (is(w, 1, "UNLOGGED") || is(w, 1, "TEMP") || is(w, 1, "TEMPORARY"))))) {
-      std::size_t i = is(w, 1, "TABLE") ? 2 : 3;
-      if (is(w, i, "IF")) i += 3;
-      created.insert(qualified_name(w, i));
-      continue;
-    }
-    if (is(w, 0, "CREATE") && (is(w, 1, "INDEX") || (is(w, 1, "UNIQUE") && is(w, 2, "INDEX")))) {
-      std::size_t i = is(w, 1, "INDEX") ? 2 : 3;
-      const bool concurrently = is(w, i, "CONCURRENTLY");
-      while (i < w.size() && !is(w, i, "ON")) ++i;
-      ++i;
-      if (is(w, i, "ONLY")) ++i;
-      const std::string table = qualified_name(w, i);
-      if (!concurrently && up && created.count(table) == 0) {
-        flag("index-without-concurrently", false,
-             "CREATE INDEX on existing table " + table +
-                 " blocks writes to it while the index builds; use CREATE INDEX CONCURRENTLY, alone in a "
-                 "migration (strata runs it outside a transaction)");
-      }
-      continue;
-    }
-    if (is(w, 0, "DROP") && is(w, 1, "TABLE") && up) {
-      flag("destructive", false, "DROP TABLE destroys data");
-      continue;
-    }
-    if (!(is(w, 0, "ALTER") && is(w, 1, "TABLE"))) continue;
-    std::size_t i = 2;
-    if (is(w, i, "IF") && is(w, i + 1, "EXISTS")) i += 2;
-    if (is(w, i, "ONLY")) ++i;
-    const std::string table = qualified_name(w, i);
-    const bool is_new = created.count(table) != 0;
-    // The actions, separated by top-level commas.
-    while (i < w.size()) {
-      std::size_t end = i;
-      int depth = 0;
-      while (end < w.size() && !(depth == 0 && w[end].is(","))) {
-        if (w[end].is("(")) ++depth;
-        if (w[end].is(")")) --depth;
-        ++end;
-      }
-      std::size_t a = i;
-      if (is(w, a, "RENAME") && up && !is_new && !is(w, a + 1, "CONSTRAINT")) {
-        flag("rename", false,
-             std::string(is(w, a + 1, "TO") ? "renaming table " : "renaming a column of ") + table +
-                 " breaks code still using the old name; add the new name, move readers and writers, drop "
-                 "the old one later");
-      } else if (is(w, a, "DROP") && up && !is(w, a + 1, "CONSTRAINT") && !is(w, a + 1, "DEFAULT")) {
-        flag("destructive", false, "DROP COLUMN destroys data");
-      } else if (is(w, a, "ADD") && up && !is_new && !is(w, a + 1, "CONSTRAINT") && !is(w, a + 1, "PRIMARY") &&
-                 !is(w, a + 1, "UNIQUE") && !is(w, a + 1, "FOREIGN") && !is(w, a + 1, "CHECK")) {
-        ++a;
-        if (is(w, a, "COLUMN")) ++a;
-        if (is(w, a, "IF")) a += 3;
-        const std::string column = a < w.size() ? name_key(w[a]) : "";
-        bool has_default = false, not_null = false, volatile_default = false, generated = false;
-        for (std::size_t k = a + 1; k < end; ++k) {
-          const SqlToken& u = w[k];
-          if (u.quoted) continue;
-          if (k == a + 1 && (u.is("SERIAL") || u.is("BIGSERIAL") || u.is("SMALLSERIAL"))) volatile_default = true;
-          if (u.is("DEFAULT")) has_default = true;
-          if (u.is("GENERATED")) generated = true;
-          if (u.is("NOT") && is(w, k + 1, "NULL")) not_null = true;
-          if (has_default && is_volatile_function(u)) volatile_default = true;
-        }
-        if (volatile_default) {
-          flag("volatile-default", false,
-               "ADD COLUMN " + column + " with a volatile default rewrites all of " + table +
-                   " under an exclusive lock; add it without the default, then backfill in batches");
-        } else if (not_null && !has_default && !generated) {
-          flag("not-null-without-default", false,
-               "ADD COLUMN " + column + " NOT NULL without a default fails once " + table +
-                   " has rows; add it nullable, backfill, then SET NOT NULL");
-        }
-      }
-      i = end + 1;
-    }
+  const ParsedSection parsed = parse_postgres(s.sql);
+  postgres_lint::SectionLint lint(s, c, out);
+  for (const ParsedStatement& st : parsed.statements) {
+    if (st.parsed) lint.statement(st);
+  }
+  if (parsed.unparsed > 0) {
+    out.push_back({"not-linted", false, s.first_line + position_of(s.sql, *parsed.first_error).line - 1,
+                   std::to_string(parsed.unparsed) + " statement(s) PostgreSQL 15's parser does not read (" + parsed.error +
+                       "), so lint skipped them",
+                   s.file, true});
   }
 }
 

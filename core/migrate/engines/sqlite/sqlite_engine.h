@@ -26,7 +26,7 @@ std::unique_ptr<Driver> open_sqlite_scratch(const Endpoint* server);
 StatementScan scan_sqlite_statements(const std::string& sql, std::size_t first_line);
 
 // Lint rules for a section (engines/lint_rules.h).
-void lint_sqlite_section(const Section& s, bool up, std::vector<LintFinding>& out);
+void lint_sqlite_section(const Section& s, const LintContext& c, std::vector<LintFinding>& out);
 
 // `migrate diff`: the dialect and the DDL writer (schema/ddl_writer.h).
 extern const SqlDialect k_sqlite_dialect;

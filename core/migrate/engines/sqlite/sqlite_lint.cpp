@@ -159,7 +159,8 @@ bool outside_project(const std::string& file, const std::filesystem::path& root)
 
 }  // namespace sqlite_lint
 
-void lint_sqlite_section(const Section& s, bool up, std::vector<LintFinding>& out) {
+void lint_sqlite_section(const Section& s, const LintContext& c, std::vector<LintFinding>& out) {
+  const bool up = c.up;
   std::vector<LintFinding> found;
   sqlite_lint::lint_section(s, found);
   for (auto& f : found) {

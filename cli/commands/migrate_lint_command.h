@@ -1,0 +1,28 @@
+#pragma once
+// `strata migrate lint FILE...`: check's lint rules over plain SQL files
+// (core/migrate/check/sql_lint.h), printed as a table, JSON, GitHub Actions annotations or SARIF.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migrate/public.h"
+#include "output.h"
+
+namespace strata::cli {
+
+enum class LintFormat { table, json, github, sarif };
+
+struct LintCommand {
+  std::vector<std::string> files;  // "-": standard input
+  migrate::DriverKind engine = migrate::DriverKind::postgres;
+  LintFormat format = LintFormat::table;
+  bool strict = false;
+  bool ddl_lock_timeout = false;  // strata sets one (--ddl-lock-timeout, migrate.ddl_lock_timeout)
+  OutputOptions out;
+};
+
+// Exit: 0 clean, 2 usage (no such file, a file that is not a regular file), 3 an error found
+// (with --strict, a warning too).
+int run_lint(const LintCommand& command);
+
+}  // namespace strata::cli

@@ -1,0 +1,241 @@
+// PostgreSQL's lint rules read from the server's own parse tree (engines/postgres/postgres_lint.cpp),
+// the silencing comment (check/lint.h) and `migrate lint`'s reading of plain SQL (check/sql_lint.h).
+// PostgresLintRewrite measures on a real server that what is flagged as rewriting a table does.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "migrate/check/lint.h"
+#include "migrate/check/sql_lint.h"
+#include "migrate/model/migration_source.h"
+#include "test_db.h"
+#include "test_util.h"
+
+namespace strata::migrate {
+namespace {
+
+// The findings of a one-migration set as "code@line " (error: "!"), in order.
+std::string codes(const std::vector<LintFinding>& findings) {
+  std::string out;
+  for (const auto& f : findings) out += f.code + "@" + std::to_string(f.line) + (f.error ? "!" : "") + " ";
+  return out;
+}
+
+// `sql` as the up section of a dbmate migration; lock_timeout: strata sets one.
+std::string lint(const std::string& sql, bool lock_timeout = true, LintMemory* memory = nullptr,
+                 const std::string& marker = "-- migrate:up\n") {
+  const MigrationSet set = load_files({{"1_change.sql", marker + sql}}, "mem");
+  EXPECT_TRUE(set.problems.empty());
+  if (set.migrations.empty()) return "?";
+  return codes(lint_migration(set.migrations.front(), DriverKind::postgres,
+                              LintContext{.up = true, .lock_timeout_configured = lock_timeout, .memory = memory}));
+}
+
+TEST(PostgresLint, ConstraintsThatScanUnderLockNeedNotValid) {
+  EXPECT_EQ(lint("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);\n"),
+            "constraint-without-not-valid@2 ");
+  EXPECT_EQ(lint("ALTER TABLE accounts ADD CONSTRAINT positive CHECK (balance >= 0);\n"), "constraint-without-not-valid@2 ");
+  EXPECT_EQ(lint("ALTER TABLE emails ADD COLUMN user_id int REFERENCES users (id);\n"), "constraint-without-not-valid@2 ");
+  EXPECT_EQ(lint("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"), "");
+  // On a table created here, nothing is scanned.
+  EXPECT_EQ(lint("CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);\n"), "");
+}
+
+TEST(PostgresLint, ValidateInTheTransactionThatAddedItHoldsTheLock) {
+  const std::string both = "ALTER TABLE o ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID;\n"
+                           "ALTER TABLE o VALIDATE CONSTRAINT fk;\n";
+  // A dbmate section runs in one transaction.
+  EXPECT_EQ(lint(both), "validate-in-same-transaction@3 ");
+  // Apart (transaction:false, or COMMIT between them), each holds its own lock briefly.
+  const MigrationSet set = load_files({{"1_x.sql", "-- migrate:up transaction:false\n" + both}}, "mem");
+  EXPECT_EQ(codes(lint_migration(set.migrations.front(), DriverKind::postgres, {.lock_timeout_configured = true})), "");
+  EXPECT_EQ(lint("ALTER TABLE o VALIDATE CONSTRAINT fk;\n"), "");
+}
+
+TEST(PostgresLint, UniqueAndPrimaryKeysBuildTheirIndexUnderLock) {
+  EXPECT_EQ(lint("ALTER TABLE t ADD CONSTRAINT u UNIQUE (a);\n"), "add-constraint-builds-index@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ADD PRIMARY KEY (id);\n"), "add-constraint-builds-index@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN b text UNIQUE;\n"), "add-constraint-builds-index@2 ");
+  EXPECT_EQ(lint("CREATE UNIQUE INDEX CONCURRENTLY t_a ON t (a);\n"), "");
+  EXPECT_EQ(lint("ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX t_a;\n"), "");
+}
+
+TEST(PostgresLint, SetNotNullScansUnlessAValidatedCheckSaysSo) {
+  EXPECT_EQ(lint("ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"), "set-not-null@2 ");
+  // The recipe across migrations: the check is known from the earlier one.
+  LintMemory memory;
+  EXPECT_EQ(lint("ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\n", true, &memory), "");
+  EXPECT_EQ(lint("ALTER TABLE users VALIDATE CONSTRAINT email_nn;\n", true, &memory), "");
+  EXPECT_EQ(lint("ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n", true, &memory), "");
+  // A check on another column says nothing of this one.
+  EXPECT_EQ(lint("ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n", true, &memory), "set-not-null@2 ");
+  // A column added in the same migration: its ADD COLUMN already holds the lock.
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN b text;\nUPDATE t SET b = '';\nALTER TABLE t ALTER COLUMN b SET NOT NULL;\n"), "");
+}
+
+TEST(PostgresLint, TypeChangesRewriteByTheTypeBefore) {
+  LintMemory memory;
+  EXPECT_EQ(lint("CREATE TABLE t (v varchar(10), n numeric(10,2), s text, i int, c cidr);\n", true, &memory), "");
+  // Measured on PostgreSQL 15 (PostgresLintRewrite below): these keep the table's file.
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN v TYPE varchar(20);\n", true, &memory), "");
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN v TYPE text;\n", true, &memory), "");
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN n TYPE numeric(12,2);\n", true, &memory), "");
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN c TYPE inet;\n", true, &memory), "");
+  // ...and these rewrite it.
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN s TYPE varchar(100);\n", true, &memory), "column-type-rewrite@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN i TYPE bigint;\n", true, &memory), "column-type-rewrite@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN n TYPE numeric(12,3);\n", true, &memory), "column-type-rewrite@2 ");
+  // A column no migration gave: it may rewrite.
+  EXPECT_EQ(lint("ALTER TABLE other ALTER COLUMN x TYPE text;\n", true, &memory), "column-type-rewrite@2 ");
+}
+
+TEST(PostgresLint, DefaultsThatRewrite) {
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN r float DEFAULT random();\n"), "volatile-default@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN u uuid DEFAULT uuid_generate_v4();\n"), "volatile-default@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN x int DEFAULT my_function();\n"), "volatile-default@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN g int GENERATED ALWAYS AS (a + 1) STORED;\n"), "volatile-default@2 ");
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN i int GENERATED ALWAYS AS IDENTITY;\n"), "volatile-default@2 ");
+  // Evaluated once: constants, casts, operators, stable functions.
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now() - interval '1 day';\n"
+                 "ALTER TABLE t ADD COLUMN b jsonb DEFAULT '{}'::jsonb;\nALTER TABLE t ADD COLUMN c int DEFAULT 2 + 2;\n"
+                 "ALTER TABLE t ADD COLUMN d text[] DEFAULT ARRAY['a', 'b'];\n"
+                 "ALTER TABLE t ADD COLUMN e timestamptz DEFAULT CURRENT_TIMESTAMP;\n"
+                 "ALTER TABLE t ADD COLUMN f text DEFAULT lower('X');\n"),
+            "");
+}
+
+// What cannot run in a transaction, as a section says it (strata runs it alone, outside one).
+std::string lint_alone(const std::string& sql) { return lint(sql, true, nullptr, "-- migrate:up transaction:false\n"); }
+
+TEST(PostgresLint, StatementsThatLockOrRewriteWithoutConcurrently) {
+  EXPECT_EQ(lint("DROP INDEX i;\n"), "drop-index-without-concurrently@2 ");
+  EXPECT_EQ(lint("CREATE INDEX CONCURRENTLY j ON t (a);\n"), "");
+  EXPECT_EQ(lint_alone("REINDEX TABLE t;\nREINDEX (CONCURRENTLY false) INDEX i;\n"),
+            "reindex-without-concurrently@2 reindex-without-concurrently@3 ");
+  EXPECT_EQ(lint_alone("REINDEX INDEX CONCURRENTLY i;\nREINDEX SYSTEM db;\n"), "");
+  EXPECT_EQ(lint("ALTER TABLE t DETACH PARTITION p;\n"), "detach-partition-without-concurrently@2 ");
+  EXPECT_EQ(lint_alone("VACUUM FULL t;\nCLUSTER t USING i;\nALTER TABLE t SET UNLOGGED;\nVACUUM (FULL false) t;\n"),
+            "rewrites-table@2 rewrites-table@3 rewrites-table@4 ");
+  EXPECT_EQ(lint("LOCK TABLE t IN ACCESS EXCLUSIVE MODE;\n"), "lock-table@2 ");
+  EXPECT_EQ(lint("REFRESH MATERIALIZED VIEW m;\nREFRESH MATERIALIZED VIEW CONCURRENTLY m;\n"),
+            "refresh-without-concurrently@2 ");
+}
+
+TEST(PostgresLint, DataLossAndBrokenRunningCode) {
+  EXPECT_EQ(lint_alone("TRUNCATE a CASCADE;\nTRUNCATE b;\nDROP SCHEMA s CASCADE;\nDROP SCHEMA r;\nDROP DATABASE d;\n"),
+            "destructive@2 destructive@4 destructive@6 ");
+  EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN a DROP NOT NULL;\n"), "drop-not-null@2 ");
+  EXPECT_EQ(lint("ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0);\n"), "domain-constraint@2 ");
+  EXPECT_EQ(lint("ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;\n"), "");
+}
+
+TEST(PostgresLint, LockTimeoutOncePerSectionUnlessSet) {
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\n", false), "no-lock-timeout@2 ");
+  EXPECT_EQ(lint("SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN a int;\n", false), "");
+  EXPECT_EQ(lint("SET LOCAL lock_timeout TO 1000;\nALTER TABLE t ADD COLUMN a int;\n", false), "");
+  EXPECT_EQ(lint("SET lock_timeout = 0;\nALTER TABLE t ADD COLUMN a int;\n", false), "no-lock-timeout@3 ");
+  // A table created here is nobody's yet.
+  EXPECT_EQ(lint("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n", false), "");
+}
+
+TEST(PostgresLint, AStatementTheParserDoesNotReadIsSaidAndSkipped) {
+  const MigrationSet set = load_files({{"1_x.sql", "-- migrate:up\nSELECT 1 FROM t WHERE a IS JSON;\nALTER TABLE t ADD COLUMN a int DEFAULT random();\n"}}, "mem");
+  const std::vector<LintFinding> found = lint_migration(set.migrations.front(), DriverKind::postgres, {.lock_timeout_configured = true});
+  // IS JSON is PostgreSQL 16's: the parser (15's) does not read that statement alone.
+  ASSERT_EQ(codes(found), "volatile-default@3 not-linted@2 ");
+  EXPECT_TRUE(found[1].info);
+  // ${NAME} placeholders read as names.
+  EXPECT_EQ(lint("ALTER TABLE ${schema}.t ADD COLUMN a int DEFAULT random();\n"), "volatile-default@2 ");
+}
+
+TEST(PostgresLint, AnIgnoreCommentSilencesItsStatementWithAReason) {
+  EXPECT_EQ(lint("-- strata:ignore index-without-concurrently the table holds ten rows\nCREATE INDEX i ON t (a);\n"
+                 "CREATE INDEX j ON t (b);\n"),
+            "index-without-concurrently@4 ");
+  EXPECT_EQ(lint("CREATE INDEX i ON t (a); -- strata:ignore index-without-concurrently, rename small table\n"), "");
+  // Another code, or no reason: nothing is silenced.
+  EXPECT_EQ(lint("-- strata:ignore rename small\nCREATE INDEX i ON t (a);\n"), "index-without-concurrently@3 ");
+  EXPECT_EQ(lint("-- strata:ignore index-without-concurrently\nCREATE INDEX i ON t (a);\n"),
+            "index-without-concurrently@3 ignore-without-reason@2 ");
+  // An error is what `up` refuses: never silenced.
+  EXPECT_EQ(lint("-- strata:ignore not-in-transaction we know\nCREATE TABLE u (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);\n"),
+            "not-in-transaction@4! ");
+}
+
+TEST(SqlLint, PlainFilesRunAsWrittenAndShareWhatTheyCreate) {
+  SqlLintOptions o;
+  o.dialect = DriverKind::postgres;
+  o.ddl_lock_timeout = true;
+  // Alembic's offline SQL: its own BEGIN/COMMIT, no dbmate markers.
+  const CheckReport r = lint_sql({{"a.sql", "BEGIN;\nCREATE TABLE t (v varchar(10));\nCOMMIT;\n"},
+                                  {"b.sql", "BEGIN;\nALTER TABLE t ALTER COLUMN v TYPE varchar(50);\nDROP TABLE u;\nCOMMIT;\n"}},
+                                 o);
+  ASSERT_EQ(r.findings.size(), 1U);
+  EXPECT_EQ(r.findings[0].code, "destructive");
+  EXPECT_EQ(r.findings[0].file, "b.sql");
+  EXPECT_EQ(r.findings[0].line, 3U);
+  EXPECT_EQ(r.exit_code, ExitCode::ok);  // a warning
+  o.strict = true;
+  EXPECT_EQ(lint_sql({{"c.sql", "DROP TABLE u;\n"}}, o).exit_code, ExitCode::invalid_input);
+  o.strict = false;
+  EXPECT_EQ(lint_sql({{"d.sql", "BEGIN;\nCREATE TABLE u (a int);\n"}}, o).exit_code, ExitCode::invalid_input);
+}
+
+// What the rules say rewrites, measured: the table's file (pg_relation_filenode) changes.
+class PostgresLintRewrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!db_.available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << strata::testing::pg_skip_reason();
+  }
+  // Runs `change` on a table of 1000 rows; whether the table was rewritten.
+  bool rewrites(const std::string& change) {
+    db_.exec("DROP TABLE IF EXISTS t; CREATE TABLE t (a int NOT NULL, v varchar(10), n numeric(10,2), s text, c cidr);"
+             "INSERT INTO t (a, v, n, s) SELECT g, 'x', 1, 'y' FROM generate_series(1, 1000) g;");
+    const std::string before = db_.query_one("SELECT pg_relation_filenode('t')");
+    db_.exec(change);
+    return db_.query_one("SELECT pg_relation_filenode('t')") != before;
+  }
+  // Whether lint flags `change` on that table, its columns known.
+  static bool flagged(const std::string& change, const char* code) {
+    LintMemory memory;
+    lint("CREATE TABLE t (a int NOT NULL, v varchar(10), n numeric(10,2), s text, c cidr);\n", true, &memory);
+    return lint(change + "\n", true, &memory).find(code) != std::string::npos;
+  }
+  strata::testing::TempDir tmp_;
+  strata::testing::TestDatabase db_{DriverKind::postgres, tmp_};
+};
+
+TEST_F(PostgresLintRewrite, FlaggedExactlyWhenTheServerRewrites) {
+  const struct {
+    const char* change;
+    const char* code;
+  } cases[] = {
+      {"ALTER TABLE t ALTER COLUMN v TYPE varchar(20);", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN v TYPE varchar(5);", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN v TYPE text;", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN s TYPE varchar(100);", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN s TYPE varchar;", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN n TYPE numeric(12,2);", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN n TYPE numeric(12,3);", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN n TYPE numeric;", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN a TYPE bigint;", "column-type-rewrite"},
+      {"ALTER TABLE t ALTER COLUMN c TYPE inet;", "column-type-rewrite"},
+      {"ALTER TABLE t ADD COLUMN d int DEFAULT 5;", "volatile-default"},
+      {"ALTER TABLE t ADD COLUMN d timestamptz DEFAULT now();", "volatile-default"},
+      {"ALTER TABLE t ADD COLUMN d float DEFAULT random();", "volatile-default"},
+      {"ALTER TABLE t ADD COLUMN d int GENERATED ALWAYS AS (a + 1) STORED;", "volatile-default"},
+      {"ALTER TABLE t ADD COLUMN d int GENERATED ALWAYS AS IDENTITY;", "volatile-default"},
+      {"ALTER TABLE t ADD COLUMN d serial;", "volatile-default"},
+      {"ALTER TABLE t ADD COLUMN d jsonb DEFAULT '{}'::jsonb;", "volatile-default"},
+      {"ALTER TABLE t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY;", "volatile-default"},
+      {"ALTER TABLE t SET UNLOGGED;", "rewrites-table"},
+      {"VACUUM FULL t;", "rewrites-table"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(flagged(c.change, c.code), rewrites(c.change)) << c.change;
+  }
+}
+
+}  // namespace
+}  // namespace strata::migrate
