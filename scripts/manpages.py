@@ -129,7 +129,10 @@ def item_text(option):
     text = option["description"].strip()
     if text and text[-1] not in ".!?":
         text += "."
-    text = escape(text[:1].upper() + text[1:])
+    first = re.match(r"[\w-]*", text).group(0)
+    if first not in option["choices"]:  # "openai (any server), anthropic or none" stays as it is
+        text = text[:1].upper() + text[1:]
+    text = escape(text)
     value_name = (option.get("value_name") or "").strip("[]")
     if option["takes_value"] and value_name not in GENERIC_VALUE_NAMES:
         for word in set(re.findall(r"[A-Z][A-Z_]*", value_name)) - PLAIN_WORDS:
