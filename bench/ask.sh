@@ -2,9 +2,10 @@
 # What `strata ask` adds of its own beyond retrieval and the model's time, measured on the real
 # binary, process by process:
 #
-#   store      man/*.1, man/*.5, README.md and ARCHITECTURE.md of this repository ingested into a
-#              fresh store and embedded with `strata embed --provider local` (so ask and search
-#              both run hybrid retrieval, the default).
+#   store      the man pages (*.1, *.5, as the build writes them beside STRATA), README.md and
+#              ARCHITECTURE.md of this repository ingested into a fresh store and embedded with
+#              `strata embed --provider local` (so ask and search both run hybrid retrieval,
+#              the default).
 #   model      tests/servers/openai_server.py on 127.0.0.1 with zero latency: a streamed answer of
 #              a few words. --no-cache, so every ask makes its request.
 #   runs       RUNS (40) rounds over QUESTIONS; each round runs, for one question, in alternating
@@ -41,7 +42,9 @@ OUT=$PEERS/results/ask.jsonl
 
 unset STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPENAI_API_KEY ANTHROPIC_API_KEY
 S=$T/store.db
-"$STRATA" ingest -q --store "$S" "$ROOT"/man/*.1 "$ROOT"/man/*.5 "$ROOT/README.md" "$ROOT/ARCHITECTURE.md"
+MAN=$(dirname "$STRATA")/man  # the pages the build wrote from man/
+[ -f "$MAN/strata.1" ] || { echo "ask.sh: no man pages in $MAN (build the strata_man_pages target)" >&2; exit 1; }
+"$STRATA" ingest -q --store "$S" "$MAN"/*.1 "$MAN"/*.5 "$ROOT/README.md" "$ROOT/ARCHITECTURE.md"
 "$STRATA" embed -q --provider local --store "$S"
 
 python3 "$ROOT/tests/servers/openai_server.py" serve --port-file "$T/port" --latency-ms 0 2>"$T/server.err" &

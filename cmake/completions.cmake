@@ -3,7 +3,8 @@
 # only what the tree cannot say. A new option, command or help text therefore reaches bash, zsh
 # and fish with the next build, and no committed script can drift from the binary.
 # They need the binary, so they are built after it: `cmake --build build --target strata
-# strata_completions` before `cmake --install build` (the default target builds both).
+# strata_completions strata_man_pages` before `cmake --install build` (the default target builds
+# all three; the man pages are written the same way, cmake/manpages.cmake).
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(strata_completion_dir ${PROJECT_BINARY_DIR}/completions)
 set(strata_completion_templates

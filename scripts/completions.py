@@ -426,26 +426,34 @@ def fill(template_path, makers, spec):
     return "\n".join(out)
 
 
-def main(argv):
+def command_tree(argv, tool, usage):
+    """For `TOOL SPEC.json IN_DIR OUT_DIR` or `TOOL --binary STRATA IN_DIR OUT_DIR` (argv as
+    sys.argv): the command tree, IN_DIR and OUT_DIR. Prints `usage` and exits 2 on other
+    arguments; exits 1 when the binary cannot print its tree. (scripts/manpages.py uses it too.)"""
     if argv[1:2] == ["--binary"] and len(argv) == 5:
         run = subprocess.run([argv[2], "__complete-spec", "--json"], capture_output=True, text=True)
         if run.returncode != 0:
-            sys.exit("completions: %s __complete-spec --json failed (exit %d): %s" % (argv[2], run.returncode, run.stderr.strip()))
-        tree = json.loads(run.stdout)
-        argv = argv[:1] + argv[2:]
-    elif len(argv) == 4:
-        tree = json.load(open(argv[1], encoding="utf-8"))
-    else:
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
-        return 2
+            sys.exit("%s: %s __complete-spec --json failed (exit %d): %s" % (tool, argv[2], run.returncode, run.stderr.strip()))
+        return json.loads(run.stdout), argv[3], argv[4]
+    if len(argv) == 4:
+        return json.load(open(argv[1], encoding="utf-8")), argv[2], argv[3]
+    print(usage, file=sys.stderr)
+    sys.exit(2)
+
+
+def write_file(target, text):
+    """Writes `target` whole or not at all: a build stopped half-way leaves no half a file."""
+    with open(target + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(target + ".tmp", target)
+
+
+def main(argv):
+    tree, template_dir, out_dir = command_tree(argv, "completions", __doc__.strip().split("\n\n")[1])
     spec = Spec(tree)
-    os.makedirs(argv[3], exist_ok=True)
+    os.makedirs(out_dir, exist_ok=True)
     for name, makers in TEMPLATES.items():
-        text = fill(os.path.join(argv[2], name + ".in"), makers, spec)
-        target = os.path.join(argv[3], name)
-        with open(target + ".tmp", "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(target + ".tmp", target)
+        write_file(os.path.join(out_dir, name), fill(os.path.join(template_dir, name + ".in"), makers, spec))
     return 0
 
 

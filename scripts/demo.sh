@@ -16,7 +16,8 @@ mkdir -p "$work/docs/man"
 cp "$root/README.md" "$root/ARCHITECTURE.md" "$root/BENCHMARKS.md" "$work/docs/"
 # The man pages as their readers see them (plain text) when man-db is installed, so that answers
 # quote prose rather than roff; otherwise their roff source.
-for page in "$root"/man/*.[1-9]; do
+# The pages the build wrote (build/man: the templates of man/ with their options filled in).
+for page in "$(dirname "$strata")"/man/*.[1-9]; do
   name=$(basename "$page")
   if command -v man >/dev/null 2>&1 &&
      MANWIDTH=100 man -E UTF-8 --nh --nj -l -Tutf8 "$page" 2>/dev/null | sed 's/.\x08//g' \

@@ -5,11 +5,13 @@ Usage: python3 scripts/interface_text.py [--only=man] /path/to/strata
 
 The truth is `strata __complete-spec --json` (cli/interface_spec.h): every command with its
 options, each with its help text, its default (what the help's "(default: ...)" says), whether it
-takes a value and the values it accepts. The shell completions are written from it at build time
-(scripts/completions.py); the man pages are typed, and checked against it here:
-  man   man/strata-CMD.1: an OPTIONS (or migrate's SUBCOMMANDS) item that states a default
-        gives the numbers and words of the help's default (troff and wording aside: "0.1" for a
-        help's "0.03" is a drift, "else" for "then" is not).
+takes a value and the values it accepts. The shell completions and each man page's option items
+are written from it at build time (scripts/completions.py, scripts/manpages.py), so what is left
+to check is the prose typed beside them:
+  man   man/*.in: a template's prose for an option (`.\" @OPTION --name@`, placed under the
+        option's generated item) that states a default ("(default: ...)" or "Default: ...")
+        gives the numbers of the help's default ("0.1" for a help's "0.03" is a drift, "else"
+        for "then" is not; where the help names none, the prose may name an example's).
 Prints each difference as "interface: FILE:LINE: ..." and "interface: N checked, M differ";
 exits 1 when any differs, 2 on usage errors.
 """
@@ -20,6 +22,8 @@ import subprocess
 import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import manpages  # noqa: E402  the generator's reading of the tree and of a template
 
 problems = []
 checked = 0
@@ -32,40 +36,6 @@ def differ(where, message):
 def count():
     global checked
     checked += 1
-
-
-# ---------------------------------------------------------------------------------------------
-# the spec
-
-
-class Spec:
-    def __init__(self, tree):
-        self.commands = {}  # "migrate up" -> command (the root is "")
-        self._walk(tree, "")
-
-    def _walk(self, command, path):
-        self.commands[path] = command
-        for sub in command["subcommands"]:
-            self._walk(sub, (path + " " + sub["name"]).strip())
-
-    def paths_under(self, path):
-        """`path` and every command below it."""
-        return [p for p in self.commands if p == path or p.startswith(path + " ")]
-
-    def option(self, path, name):
-        """The option `name` of `path`, else of the nearest command above it that has it."""
-        while True:
-            command = self.commands.get(path)
-            if command is not None:
-                for o in command["options"]:
-                    if name in o["names"]:
-                        return o
-            if not path:
-                return None
-            path = path.rpartition(" ")[0]
-
-    def subcommands(self, path):
-        return self.commands[path]["subcommands"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,60 +59,47 @@ def default_tokens(text):
 
 
 def man_default(body):
+    """What a prose's "(default: ...)" or "Default: ... ." states, or None."""
     m = re.search(r"\(default:? ", body)
-    if not m:
+    if m:
+        depth = 0
+        for j in range(m.start(), len(body)):
+            if body[j] == "(":
+                depth += 1
+            elif body[j] == ")":
+                depth -= 1
+                if depth == 0:
+                    return body[m.end() : j]
         return None
-    depth = 0
-    for j in range(m.start(), len(body)):
-        if body[j] == "(":
-            depth += 1
-        elif body[j] == ")":
-            depth -= 1
-            if depth == 0:
-                return body[m.end() : j]
-    return None
+    m = re.search(r"\bDefault:? (.*?)(?:\.\s|\.$|$)", body)
+    return m.group(1) if m else None
 
 
 def check_man(spec):
-    for command in spec.subcommands(""):
-        page = os.path.join(ROOT, "man", "strata-%s.1" % command["name"])
-        if not os.path.exists(page):
+    man_dir = os.path.join(ROOT, "man")
+    for name in sorted(os.listdir(man_dir)):
+        if not name.endswith(".in"):
             continue
-        lines = open(page, encoding="utf-8").read().split("\n")
-        section, items = None, []
-        for n, line in enumerate(lines, 1):
-            if line.startswith(".SH "):
-                section = line[4:].strip('"')
+        template = os.path.join(man_dir, name)
+        for piece in manpages.parse(template):
+            if piece[0] != "options":
                 continue
-            if section not in ("OPTIONS", "SUBCOMMANDS"):
-                continue
-            if line.startswith(".TP"):
-                items.append([n, None, []])
-            elif items and items[-1][1] is None and not line.startswith(".PD"):
-                items[-1][1] = line
-            elif items and (line.startswith(".SS") or line.startswith(".SH")):
-                items.append([n, "", []])
-            elif items:
-                items[-1][2].append(line)
-        for n, tag, body in items:
-            if not tag:
-                continue
-            tag_names = re.findall(r"(?:^|[\s\"(|,\[])(--?[A-Za-z0-9][A-Za-z0-9-]*)", tag.replace("\\-", "-").replace("\\fB", " ").replace("\\fR", ""))
-            stated = man_default(troff_text("\n".join(body)))
-            if stated is None or not tag_names:
-                continue
-            for p in spec.paths_under(command["name"]):
-                option = spec.option(p, tag_names[0])
-                if option is None or option["default"] is None:
+            path = piece[1]
+            options = spec.own_options(path) if path in spec.nodes else []
+            for option_name, lines, n in piece[2]:
+                option = next((o for o in options if option_name in o["names"]), None)
+                stated = man_default(troff_text("\n".join(lines)))
+                if option is None or stated is None or option["default"] is None:
                     continue
                 count()
                 want = default_tokens(option["default"])
                 got = default_tokens(stated)
-                if want != got:
-                    differ("man/strata-%s.1:%d" % (command["name"], n),
-                           "%s (strata %s): the default stated here (%s) names %s; the help's (%s) names %s"
-                           % (tag_names[0], p, stated, sorted(got), option["default"], sorted(want)))
-                break
+                # The prose may work out a default the help gives as a rule ("a fifth of
+                # --size": 200 for 1000); a default the help gives as numbers it must repeat.
+                if want - got or (want and got - want):
+                    differ("man/%s:%d" % (name, n),
+                           "%s (%s): the default stated here (%s) names %s; the help's (%s) names %s"
+                           % (option_name, path, stated, sorted(got), option["default"], sorted(want)))
 
 
 def main(argv):
@@ -158,7 +115,7 @@ def main(argv):
         return 2
     try:
         out = subprocess.run([args[0], "__complete-spec", "--json"], capture_output=True, text=True, check=True).stdout
-        spec = Spec(json.loads(out))
+        spec = manpages.Spec(json.loads(out))
     except (OSError, subprocess.CalledProcessError, json.JSONDecodeError) as e:
         print("interface: error: cannot read the command tree from %s __complete-spec --json: %s" % (args[0], e), file=sys.stderr)
         return 2

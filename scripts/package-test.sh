@@ -38,7 +38,7 @@ python3 "$root/scripts/check-test-deps.py" >&2
 t0=$SECONDS
 cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
   -DSTRATA_BUILD_TESTS=OFF -DSTRATA_WERROR="${STRATA_WERROR:-OFF}" >/dev/null
-cmake --build "$build_dir" -j "$(nproc)" --target strata strata_completions
+cmake --build "$build_dir" -j "$(nproc)" --target strata strata_completions strata_man_pages
 rm -f "$build_dir"/strata_*.deb
 (cd "$build_dir" && cpack -G DEB >/dev/null)
 debs=("$build_dir"/strata_*.deb)

@@ -127,8 +127,9 @@ codes_in_page() { # PAGE -> the codes its EXIT STATUS lists (tbl rows "N|..." or
         grep -oE '^([0-9]+)\||^\.B [0-9]+$' | grep -oE '[0-9]+' | sort -un | tr '\n' ' '
 }
 all_codes=$(printf '%s\n' "$header" | awk '{print $1}' | sort -un | tr '\n' ' ')
-assert_eq "$all_codes" "$(codes_in_page "$src/man/strata.1")" "strata(1) EXIT STATUS lists every code"
-for page in "$src"/man/*.1 "$src"/man/*.5; do
+assert_eq "$all_codes" "$(codes_in_page "$src/man/strata.1.in")" "strata(1) EXIT STATUS lists every code"
+# The pages' sources: a command's page is a template (its EXIT STATUS is typed there).
+for page in "$src"/man/*.1.in "$src"/man/*.5; do
     for c in $(codes_in_page "$page"); do
         case " $all_codes" in *" $c "*) pass "$(basename "$page"): code $c" ;;
             *) fail "$(basename "$page") EXIT STATUS lists code $c, which is not in core/common/error.h" ;; esac
