@@ -845,9 +845,8 @@ constexpr std::array k_subcommands = {
                "Exit: 0 clean, 1 pending, 3 directory, 4 history, 5 drift/roundtrip, 6 failed, 7 unavailable",
                with_flags<CheckFlags, check_flag_options, run_check>},
     Subcommand{"lint", "Lint SQL files any tool wrote with check's rules (no database needed)",
-               "Examples:\n  strata migrate lint --engine postgres migration.sql\n"
-               "  alembic upgrade head --sql | strata migrate lint --engine postgres -\n"
-               "  strata migrate lint --engine postgres --format github $(git diff --name-only origin/main -- '*.sql')\n"
+               "Examples:\n  strata migrate lint --engine postgres migrations/*.sql\n"
+               "  strata migrate lint --engine postgres --format github migrations/*.sql   # in GitHub Actions\n"
                "Exit: 0 clean, 2 usage, 3 an error found (with --strict, a warning too)",
                with_flags<LintFlags, lint_options, run_lint_of>},
     Subcommand{"accept", "Accept the current checksum of applied migrations whose file changed",

@@ -197,6 +197,25 @@ expect_json_true "each rule once, none for the table created in the same migrati
     'sorted((f["code"], f["line"]) for f in d["findings"] if f["severity"] == "warning") == [("alter-without-algorithm", 2), ("alter-without-algorithm", 4), ("destructive", 5), ("missing-down", None), ("not-null-without-default", 2), ("rename", 4)]'
 
 # ---------------------------------------------------------------------------------------------
+case_ "--ddl-lock-timeout: lock_wait_timeout for the session; a migration behind a held table gives up"
+rm -rf mt && mkdir mt
+mig mt 1 create "CREATE TABLE t (id INT PRIMARY KEY);" "DROP TABLE t;"
+URL=$(fresh_db locktimeout)
+expect_exit 0 -- "$STRATA" migrate --dir mt -d "$URL" up -q
+mig mt 2 add "ALTER TABLE t ADD COLUMN b INT, ALGORITHM=INPLACE, LOCK=NONE;" "ALTER TABLE t DROP COLUMN b;"
+expect_exit 0 -- "$STRATA" migrate --dir mt -d "$URL" --ddl-lock-timeout 1.5 up --dry-run
+expect_stdout_match "SET SESSION lock_wait_timeout = 2"
+# Another session's open transaction holds the table's metadata lock.
+( sql locktimeout "BEGIN; SELECT * FROM t; SELECT SLEEP(20);" >/dev/null 2>&1 ) &
+e2e_bg $!
+sleep 1.5
+start=$(date +%s)
+E2E_CMD_TIMEOUT=15 expect_exit 6 -- "$STRATA" migrate --dir mt -d "$URL" --ddl-lock-timeout 1 up
+expect_stderr_match "Lock wait timeout|1205"
+assert_true "gave up within 10 s" [ $(( $(date +%s) - start )) -lt 10 ]
+assert_eq "$(sql locktimeout "SELECT count(*) FROM strata_migrations WHERE version = '2'")" 0 "nothing recorded"
+
+# ---------------------------------------------------------------------------------------------
 case_ "a pull request's migration that writes the server's files: refused by the replay, reported by lint"
 rm -rf mo && mkdir mo
 OUTFILE="/tmp/strata_outfile_$$"

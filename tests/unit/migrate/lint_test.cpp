@@ -368,6 +368,8 @@ TEST(LintMysql, TablesInUseGetTheWarningsNewOnesDoNot) {
             "");
   // Down sections undo: their drops are expected.
   EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE t (id INT);\n-- migrate:down\nDROP TABLE t;\n")), "");
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nDROP DATABASE old;\nDROP SCHEMA IF EXISTS older;\n")),
+            "destructive@2 destructive@3 ");
 }
 
 }  // namespace

@@ -131,6 +131,10 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       flag("destructive", "TRUNCATE destroys data");
       continue;
     }
+    if (my_is(w, 0, "DROP") && (my_is(w, 1, "DATABASE") || my_is(w, 1, "SCHEMA"))) {
+      flag("destructive", "DROP DATABASE destroys every table in it");
+      continue;
+    }
     if (my_is(w, 0, "RENAME") && my_is(w, 1, "TABLE")) {
       std::size_t i = 2;
       flag("rename", "renaming table " + my_name(w, i) + " breaks code still using the old name; add the new name, "

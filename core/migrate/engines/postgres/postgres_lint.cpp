@@ -303,7 +303,7 @@ class SectionLint {
       for (const std::string& i : names) {
         if (created_indexes_.count(i) != 0) continue;
         takes_lock(i);
-        flag("drop-index-without-concurrently",
+        flag("drop-index-not-concurrent",
              "DROP INDEX " + i + " locks its table against reads and writes until it is done; use DROP INDEX "
              "CONCURRENTLY, alone in a migration (strata runs it outside a transaction)");
         return;
@@ -332,7 +332,7 @@ class SectionLint {
     const std::string target = f.contains("relation") ? relation(f["relation"]) : text_of(f, "name");
     if (is_new(target) && f.contains("relation")) return;
     takes_lock(target);
-    flag("reindex-without-concurrently", "REINDEX " + target + " blocks writes (and reads that would use the index) "
+    flag("reindex-not-concurrent", "REINDEX " + target + " blocks writes (and reads that would use the index) "
                                          "until it is done; use REINDEX CONCURRENTLY, alone in a migration");
   }
 
@@ -366,7 +366,7 @@ class SectionLint {
     const std::string view = relation(member(f, "relation"));
     if (flag_of(f, "concurrent") || is_new(view)) return;
     takes_lock(view);
-    flag("refresh-without-concurrently", "REFRESH MATERIALIZED VIEW " + view +
+    flag("refresh-not-concurrent", "REFRESH MATERIALIZED VIEW " + view +
                                              " blocks reads of it until done; use REFRESH MATERIALIZED VIEW CONCURRENTLY "
                                              "(it needs a unique index on the view)");
   }
@@ -422,7 +422,7 @@ class SectionLint {
       return rewrite_statement(std::string("ALTER TABLE ... SET ") + (sub == "AT_SetLogged" ? "LOGGED" : "UNLOGGED") + " of", table);
     }
     if (sub == "AT_DetachPartition" && !flag_of(node_fields(member(c, "def")), "concurrent")) {
-      return flag("detach-partition-without-concurrently",
+      return flag("detach-not-concurrent",
                   "DETACH PARTITION locks " + table + " against reads and writes; use DETACH PARTITION ... CONCURRENTLY "
                   "(PostgreSQL 14+), alone in a migration");
     }
@@ -458,13 +458,13 @@ class SectionLint {
       } else if (contype == "CONSTR_NOTNULL") {
         not_null = true;
       } else if (contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE") {
-        flag("add-constraint-builds-index",
+        flag("constraint-builds-index",
              "ADD COLUMN " + column + " ... " + (contype == "CONSTR_PRIMARY" ? "PRIMARY KEY" : "UNIQUE") +
                  " builds a unique index on " + table +
                  " while blocking writes; add the column, CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... "
                  "USING INDEX");
       } else if (contype == "CONSTR_FOREIGN") {
-        flag("constraint-without-not-valid",
+        flag("missing-not-valid",
              "ADD COLUMN " + column + " ... REFERENCES " + relation(member(k, "pktable")) +
                  " locks both tables against writes; add the column, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
                  "and VALIDATE CONSTRAINT in a later migration");
@@ -501,7 +501,7 @@ class SectionLint {
     const std::string name = text_of(k, "conname");
     if ((contype == "CONSTR_FOREIGN" || contype == "CONSTR_CHECK") && !flag_of(k, "skip_validation")) {
       const bool fk = contype == "CONSTR_FOREIGN";
-      flag("constraint-without-not-valid",
+      flag("missing-not-valid",
            std::string("ADD CONSTRAINT ") + (name.empty() ? "" : name + " ") + (fk ? "FOREIGN KEY" : "CHECK") + " on " + table +
                " checks every row while " +
                (fk ? "blocking writes to both tables" : "blocking reads and writes") +
@@ -509,7 +509,7 @@ class SectionLint {
     } else if ((contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE" || contype == "CONSTR_EXCLUSION") &&
                text_of(k, "indexname").empty()) {
       const char* what = contype == "CONSTR_PRIMARY" ? "PRIMARY KEY" : contype == "CONSTR_UNIQUE" ? "UNIQUE" : "EXCLUDE";
-      flag("add-constraint-builds-index",
+      flag("constraint-builds-index",
            std::string("ADD ") + what + " on " + table +
                " builds its index while blocking writes (a PRIMARY KEY also scans for NULLs under an ACCESS EXCLUSIVE "
                "lock); CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... " + what + " USING INDEX");
@@ -523,7 +523,7 @@ class SectionLint {
     // recipe's CHECK (... IS NOT NULL), so a SET NOT NULL on the table after it is not flagged.
     if (check == memory_.not_null_checks.end() && added_not_valid_.count(name) == 0) validated_unknown_.insert(table);
     if (added_not_valid_.count(name) != 0 && in_transaction_ && c_.up && !is_new(table)) {
-      flag("validate-in-same-transaction",
+      flag("validate-same-transaction",
            "VALIDATE CONSTRAINT " + name + " runs in the transaction that added it NOT VALID, so the lock the ADD took is "
            "held for the whole scan; validate it in a later migration (or after a COMMIT)");
     }
