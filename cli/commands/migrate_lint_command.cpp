@@ -28,7 +28,7 @@ std::string too_large(const std::string& path) {
   return path + ": more than " + std::to_string(k_max_file_bytes >> 20) + " MiB: not a SQL file lint reads";
 }
 
-std::string read_input(const std::string& path) {
+std::string read_sql_file(const std::string& path) {
   if (path == "-") {
     std::string text;
     char buf[65536];
@@ -150,7 +150,7 @@ void print_table(const mg::CheckReport& r, const LintCommand& c) {
 
 int run_lint(const LintCommand& c) {
   std::vector<mg::SqlText> texts;
-  for (const std::string& path : c.files) texts.push_back({path, read_input(path)});
+  for (const std::string& path : c.files) texts.push_back({path, read_sql_file(path)});
   mg::SqlLintOptions o;
   o.dialect = c.engine;
   o.strict = c.strict;
