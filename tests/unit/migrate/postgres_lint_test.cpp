@@ -72,6 +72,10 @@ TEST(PostgresLint, SetNotNullScansUnlessAValidatedCheckSaysSo) {
   EXPECT_EQ(lint("ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n", true, &memory), "set-not-null@2 ");
   // A column added in the same migration: its ADD COLUMN already holds the lock.
   EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN b text;\nUPDATE t SET b = '';\nALTER TABLE t ALTER COLUMN b SET NOT NULL;\n"), "");
+  // Statement by statement, the lock was let go in between.
+  EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN b text;\nALTER TABLE t ALTER COLUMN b SET NOT NULL;\n", true, nullptr,
+                 "-- migrate:up transaction:false\n"),
+            "set-not-null@3 ");
 }
 
 TEST(PostgresLint, TypeChangesRewriteByTheTypeBefore) {

@@ -530,10 +530,11 @@ class SectionLint {
   }
 
   void set_not_null(const std::string& table, const std::string& column) {
-    // A column added earlier in this section: its ADD COLUMN holds the table's ACCESS EXCLUSIVE
-    // lock until the migration commits (and its backfill wrote every row), so the scan adds no wait.
+    // A column added earlier in this transaction: its ADD COLUMN holds the table's ACCESS
+    // EXCLUSIVE lock until the migration commits (and its backfill wrote every row), so the scan
+    // adds no wait. Run statement by statement (transaction:false), the lock was let go between.
     if (memory_.validated_not_null.count(table + "." + column) != 0 || validated_unknown_.count(table) != 0 ||
-        added_columns_.count(table + "." + column) != 0) {
+        (in_transaction_ && added_columns_.count(table + "." + column) != 0)) {
       return;
     }
     flag("set-not-null",
