@@ -93,6 +93,11 @@ mkdir proj && printf '[migrate]\nddl_lock_timeout = 2\n' > proj/strata.toml && c
 expect_json_true "migrate.ddl_lock_timeout in strata.toml" '"no-lock-timeout" not in [f["code"] for f in d["findings"]]'
 expect_exit 2 -- "$STRATA" migrate lint --engine postgres --ddl-lock-timeout -1 alembic.sql
 
+case_ "SQLite's own rules"
+printf 'DROP TABLE old;\nBEGIN;\nPRAGMA foreign_keys = OFF;\nCOMMIT;\n' > lite.sql
+expect_exit 3 -- "$STRATA" migrate lint --engine sqlite --json lite.sql
+expect_json_true "destructive and the PRAGMA in the file's own transaction" '[(f["code"], f["line"], f["severity"]) for f in d["findings"]] == [("pragma-in-transaction", 3, "error"), ("destructive", 1, "warning")]'
+
 case_ "the timeout on a real server"
 chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
 start_db_server pg_server.sh "$E2E_TMP/pg"

@@ -194,7 +194,8 @@ class PostgresLintRewrite : public ::testing::Test {
   }
   // Runs `change` on a table of 1000 rows; whether the table was rewritten.
   bool rewrites(const std::string& change) {
-    db_.exec("DROP TABLE IF EXISTS t; CREATE TABLE t (a int NOT NULL, v varchar(10), n numeric(10,2), s text, c cidr);"
+    db_.exec("SET client_min_messages = warning; DROP TABLE IF EXISTS t;"
+             "CREATE TABLE t (a int NOT NULL, v varchar(10), n numeric(10,2), s text, c cidr);"
              "INSERT INTO t (a, v, n, s) SELECT g, 'x', 1, 'y' FROM generate_series(1, 1000) g;");
     const std::string before = db_.query_one("SELECT pg_relation_filenode('t')");
     db_.exec(change);
@@ -238,6 +239,70 @@ TEST_F(PostgresLintRewrite, FlaggedExactlyWhenTheServerRewrites) {
   };
   for (const auto& c : cases) {
     EXPECT_EQ(flagged(c.change, c.code), rewrites(c.change)) << c.change;
+  }
+}
+
+// What the rules say blocks a table in use, measured: inside a transaction, the statement's lock
+// on the table (pg_locks) is one that makes writes wait (SHARE or stronger), and the statements
+// the recipes use instead take one that lets them through.
+class PostgresLintLocks : public PostgresLintRewrite {
+ protected:
+  // The strongest lock `change` holds on table `t` until its transaction ends.
+  std::string lock_of(const std::string& change) {
+    db_.exec("SET client_min_messages = warning; DROP TABLE IF EXISTS t CASCADE; DROP TABLE IF EXISTS r CASCADE;"
+             "DROP DOMAIN IF EXISTS d CASCADE;"
+             "CREATE TABLE r (id int PRIMARY KEY); CREATE DOMAIN d AS int;"
+             "CREATE TABLE t (a int NOT NULL, b int, v d, r int); CREATE INDEX t_b ON t (b);"
+             "CREATE MATERIALIZED VIEW m AS SELECT a FROM t; INSERT INTO r VALUES (1);"
+             "INSERT INTO t (a, b, r) SELECT g, g, 1 FROM generate_series(1, 100) g;");
+    return db_.query_one("BEGIN; " + change +
+                         "; SELECT string_agg(mode, ',' ORDER BY mode) FROM pg_locks l JOIN pg_class c ON c.oid = "
+                         "l.relation WHERE c.relname IN ('t', 'm') AND l.pid = pg_backend_pid() AND l.granted");
+  }
+  static bool blocks_writes(const std::string& modes) {
+    std::string mode;
+    for (std::size_t i = 0; i <= modes.size(); ++i) {
+      if (i < modes.size() && modes[i] != ',') {
+        mode += modes[i];
+        continue;
+      }
+      if (mode == "ShareLock" || mode == "ShareRowExclusiveLock" || mode == "ExclusiveLock" || mode == "AccessExclusiveLock") {
+        return true;
+      }
+      mode.clear();
+    }
+    return false;
+  }
+};
+
+TEST_F(PostgresLintLocks, WhatIsFlaggedHoldsALockWritesWaitFor) {
+  const struct {
+    const char* change;
+    const char* code;  // nullptr: a recipe's statement, not flagged
+  } cases[] = {
+      {"CREATE INDEX t_a ON t (a)", "index-without-concurrently"},
+      {"ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (r) REFERENCES r (id)", "missing-not-valid"},
+      {"ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)", "missing-not-valid"},
+      {"ALTER TABLE t ADD CONSTRAINT u UNIQUE (a)", "constraint-builds-index"},
+      {"ALTER TABLE t ALTER COLUMN b SET NOT NULL", "set-not-null"},
+      {"ALTER TABLE t ALTER COLUMN a DROP NOT NULL", "drop-not-null"},
+      {"DROP INDEX t_b", "drop-index-not-concurrent"},
+      {"REINDEX TABLE t", "reindex-not-concurrent"},
+      {"REFRESH MATERIALIZED VIEW m", "refresh-not-concurrent"},
+      {"LOCK TABLE t IN SHARE MODE", "lock-table"},
+      {"ALTER TABLE t RENAME COLUMN b TO c", "rename"},
+      // The recipes' first steps: no scan under the lock, or a lock writes pass.
+      {"ALTER TABLE t VALIDATE CONSTRAINT t_a_check", nullptr},
+  };
+  for (const auto& c : cases) {
+    const std::string modes = c.code != nullptr ? lock_of(c.change) : lock_of("ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID; COMMIT; BEGIN; " + std::string(c.change));
+    if (c.code == nullptr) {
+      EXPECT_FALSE(blocks_writes(modes)) << c.change << ": " << modes;
+      EXPECT_EQ(lint(std::string(c.change) + ";\n"), "") << c.change;
+      continue;
+    }
+    EXPECT_TRUE(blocks_writes(modes)) << c.change << ": " << modes;
+    EXPECT_NE(lint(std::string(c.change) + ";\n").find(c.code), std::string::npos) << c.change;
   }
 }
 
