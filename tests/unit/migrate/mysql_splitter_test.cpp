@@ -64,6 +64,31 @@ TEST(MysqlSplitter, DelimiterBlocksHoldProceduresTriggersAndEvents) {
                         }));
 }
 
+// As dbmate and golang-migrate send them: no DELIMITER, the server reads the blocks (issue 35).
+TEST(MysqlSplitter, StoredProgramsWithoutDelimiterKeepTheirBlocks) {
+  const std::string trigger =
+      "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN\n  IF NEW.x IS NULL THEN SET NEW.x = 1; END IF;\n"
+      "  SET NEW.y = IF(NEW.x > 1, 'big', 'small');\nEND";
+  const std::string procedure =
+      "CREATE DEFINER=`app`@`%` PROCEDURE p(IN n INT)\nBEGIN\n  DECLARE i INT DEFAULT 0;\n"
+      "  DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; END;\n"
+      "  outer_loop: LOOP\n    SET i = i + 1;\n    IF i > n THEN LEAVE outer_loop; ELSEIF i = 2 THEN ITERATE outer_loop; END IF;\n"
+      "  END LOOP outer_loop;\n  WHILE i > 0 DO SET i = i - 1; END WHILE;\n"
+      "  REPEAT SET i = i + 1; UNTIL i >= 3 END REPEAT;\n"
+      "  CASE i WHEN 3 THEN SELECT 'three'; ELSE SELECT CASE WHEN i > 3 THEN 'more' END; END CASE;\n"
+      "  DROP TEMPORARY TABLE IF EXISTS tmp;\nEND";
+  const std::string row_trigger = "CREATE TRIGGER u AFTER UPDATE ON a FOR EACH ROW IF OLD.x <> NEW.x THEN INSERT INTO log VALUES (1); END IF";
+  const std::string function = "CREATE FUNCTION f(x INT) RETURNS INT DETERMINISTIC RETURN x + 1";
+  const std::string block = "BEGIN NOT ATOMIC DECLARE a INT; SET a = 1; END";
+  EXPECT_EQ(texts("CREATE TABLE a (x INT, y TEXT);\n" + trigger + ";\n" + procedure + ";\n" + row_trigger + ";\n" + function +
+                  ";\nSELECT 1;\n" + block + ";\nBEGIN;\nINSERT INTO a VALUES (1, 'b');\nCOMMIT;\n"),
+            (std::vector<std::string>{"CREATE TABLE a (x INT, y TEXT)", trigger, procedure, row_trigger, function, "SELECT 1", block,
+                                      "BEGIN", "INSERT INTO a VALUES (1, 'b')", "COMMIT"}));
+  // A column named like a kind, or BEGIN as a name, changes nothing for other statements.
+  EXPECT_EQ(texts("CREATE TABLE b (function TEXT, `begin` INT);\nSELECT CASE WHEN 1 THEN 2 END;\nSELECT 3;"),
+            (std::vector<std::string>{"CREATE TABLE b (function TEXT, `begin` INT)", "SELECT CASE WHEN 1 THEN 2 END", "SELECT 3"}));
+}
+
 TEST(MysqlSplitter, DelimiterIsACommandOnlyAtTheStartOfAStatementsLine) {
   EXPECT_EQ(texts("CREATE TABLE delimiters (delimiter int);\nSELECT delimiter FROM delimiters;"),
             (std::vector<std::string>{"CREATE TABLE delimiters (delimiter int)", "SELECT delimiter FROM delimiters"}));

@@ -1,5 +1,7 @@
 #include "migrate/engines/mysql/mysql_splitter.h"
 
+#include <initializer_list>
+
 #include "common/text.h"
 
 namespace strata::migrate {
@@ -15,6 +17,11 @@ bool starts_with_ci(std::string_view s, std::size_t at, std::string_view word) {
     if (c != word[k]) return false;
   }
   return true;
+}
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         (static_cast<unsigned char>(c) >= 0x80);
 }
 
 std::size_t end_of_line(std::string_view s, std::size_t at) {
@@ -55,6 +62,12 @@ class Splitter {
     } else if (c == '/' && next(1) == '*' && next(2) != '!') {
       comment();
     } else if (sql_.compare(i_, delimiter_.size(), delimiter_) == 0) {
+      if (program_.depth > 0 && delimiter_ == ";") {
+        // A ';' inside a stored program's BEGIN ... END: the server's, not the end.
+        ++i_;
+        program_.statement_start = true;
+        return;
+      }
       if (start_ != std::string_view::npos) finish(i_);
       i_ += delimiter_.size();
     } else {
@@ -109,6 +122,16 @@ class Splitter {
   void token() {
     const char c = sql_[i_];
     if (c == '\'' || c == '"' || c == '`') return quoted(c);
+    // Words are read only where ';' ends statements: under DELIMITER the client's delimiter
+    // decides alone (and may be made of word characters: END$$).
+    if (delimiter_ == ";" && is_word_char(c)) {
+      const std::size_t begin = i_;
+      while (i_ < sql_.size() && is_word_char(sql_[i_])) ++i_;
+      return word(sql_.substr(begin, i_ - begin));
+    }
+    if (c == '(' && program_.words < k_header_words) program_.header_open = true;
+    // A label ("outer: LOOP"): what follows starts a statement (":=" assigns).
+    if (c == ':' && next(1) != '=') program_.statement_start = true;
     if (c == '/' && next(1) == '*' && next(2) == '!') {
       const std::size_t close = sql_.find("*/", i_ + 3);
       if (close == std::string_view::npos) return fail(i_, "a /*! comment is never closed");
@@ -142,11 +165,78 @@ class Splitter {
     fail(open, what);
   }
 
+  // Stored programs written without DELIMITER, as dbmate and golang-migrate send them (the whole
+  // file as one query, the server parsing it): CREATE PROCEDURE, FUNCTION, TRIGGER or EVENT (and
+  // MariaDB's BEGIN NOT ATOMIC) read as the server reads them, their ';'s inside BEGIN ... END,
+  // IF ... END IF, CASE ... END CASE, LOOP, WHILE and REPEAT blocks. IF, LOOP, WHILE and REPEAT
+  // open a block only where a statement starts (IF( is a function, IF EXISTS a clause); CASE
+  // opens one anywhere (its expression form also ends with END).
+  static constexpr std::size_t k_header_words = 12;
+  struct Program {
+    std::size_t words = 0;        // words of the statement read so far
+    bool create = false;          // its first word is CREATE
+    bool stored = false;          // it is a stored program
+    bool header_open = false;     // a '(' came before the kind was named
+    int depth = 0;                // open blocks
+    bool statement_start = false; // the next word starts a statement of the body
+    bool after_end = false;       // the last word was END
+  };
+
+  static bool one_of(std::string_view w, std::initializer_list<std::string_view> words) {
+    for (std::string_view x : words) {
+      if (w.size() == x.size() && starts_with_ci(w, 0, x)) return true;
+    }
+    return false;
+  }
+
+  void word(std::string_view w) {
+    Program& p = program_;
+    const bool first = p.words == 0;
+    const bool at_start = p.statement_start;
+    p.statement_start = false;
+    ++p.words;
+    if (first) {
+      p.create = one_of(w, {"CREATE"});
+      // MariaDB's anonymous block: BEGIN NOT ATOMIC ... END.
+      if (one_of(w, {"BEGIN"}) && starts_with_ci(sql_, first_word_after(i_), "NOT")) {
+        p.stored = true;
+        p.depth = 1;
+        p.statement_start = true;
+      }
+      return;
+    }
+    if (!p.stored) {
+      if (p.create && !p.header_open && p.words <= k_header_words && one_of(w, {"PROCEDURE", "FUNCTION", "TRIGGER", "EVENT"})) {
+        p.stored = true;
+      }
+      return;
+    }
+    if (p.after_end) {
+      p.after_end = false;
+      if (one_of(w, {"IF", "CASE", "LOOP", "WHILE", "REPEAT"})) return;  // END IF, END LOOP, ...
+    }
+    if (one_of(w, {"END"})) {
+      if (p.depth > 0) --p.depth;
+      p.after_end = true;
+      return;
+    }
+    if (one_of(w, {"BEGIN", "CASE"}) || (at_start && one_of(w, {"IF", "LOOP", "WHILE", "REPEAT"}))) ++p.depth;
+    // After these a statement of the body starts (FOR EACH ROW: a trigger's one statement).
+    p.statement_start = one_of(w, {"BEGIN", "THEN", "ELSE", "DO", "LOOP", "REPEAT", "ROW"});
+  }
+
+  // Where the first word after `at` starts (blanks skipped).
+  std::size_t first_word_after(std::size_t at) const {
+    while (at < sql_.size() && is_space(sql_[at])) ++at;
+    return at;
+  }
+
   void finish(std::size_t end) {
     std::size_t e = end;
     while (e > start_ && is_space(sql_[e - 1])) --e;
     out_.statements.push_back({start_, e - start_});
     start_ = std::string_view::npos;
+    program_ = Program{};
   }
 
   void fail(std::size_t at, std::string why) {
@@ -167,6 +257,7 @@ class Splitter {
   std::string delimiter_ = ";";
   std::size_t delimiter_line_ = 0;
   std::size_t first_line_ = 1;
+  Program program_;
   MysqlSplit out_;
 };
 

@@ -7,7 +7,10 @@
 //   (doubled backticks), # and "-- " comments to the end of the line and /* */ comments do not
 //   end a statement;
 // - /*! ... */ and /*!50001 ... */ (conditional comments, run by the server) stay in the
-//   statement, and a delimiter inside one does not end it.
+//   statement, and a delimiter inside one does not end it;
+// - without DELIMITER, a stored program (CREATE PROCEDURE, FUNCTION, TRIGGER, EVENT; BEGIN NOT
+//   ATOMIC) keeps the ';'s of its BEGIN ... END, IF, CASE and loop blocks, as the server reads it
+//   when dbmate or golang-migrate send the file as one query.
 #include <cstddef>
 #include <optional>
 #include <string>
