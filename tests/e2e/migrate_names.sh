@@ -3,7 +3,8 @@
 # (hyphen, dots, version only), golang-migrate's dotted pair names, `--migrate:up` without a space,
 # a schema.sql beside the migrations (ignored; a check warning), empty downs (no-op rollbacks)
 # and --dir given twice (one set, one history table); a dbmate project as dbmate users run it
-# (db/migrations, -u/--url, rollback, DBMATE_MIGRATIONS_DIR, Go durations).
+# (db/migrations, -u/--url, rollback, DBMATE_MIGRATIONS_DIR, Go durations); a goose project's
+# files (-- +goose Up/Down, StatementBegin/End, NO TRANSACTION, ENVSUB ON).
 # Usage: bash tests/e2e/migrate_names.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
 e2e_init migrate_names "$@"
@@ -153,6 +154,54 @@ case_ "dump -o onto a device writes to it and leaves it a device"
 cd "$E2E_TMP/padded" || exit 2
 expect_exit 0 -- strata_t migrate -d sqlite:app.db dump -o /dev/null
 assert_true "/dev/null is still a character device" test -c /dev/null
+cd .. || exit 2
+
+case_ "a goose project's files, as goose runs them"
+cd "$E2E_TMP" && rm -rf goose && mkdir -p goose/db && cd goose || exit 2
+cat > db/00001_create_users.sql <<'SQL'
+-- +goose Up
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, region TEXT);
+CREATE TABLE counts (n INTEGER);
+INSERT INTO counts VALUES (0);
+
+-- +goose Down
+DROP TABLE counts;
+DROP TABLE users;
+SQL
+cat > db/00002_count_users.sql <<'SQL'
+-- +goose Up
+-- +goose StatementBegin
+CREATE TRIGGER users_count AFTER INSERT ON users BEGIN
+  UPDATE counts SET n = n + 1;
+END;
+-- +goose StatementEnd
+-- +goose ENVSUB ON
+INSERT INTO users (email, region) VALUES ('a@example.com', '${REGION}');
+
+-- +goose Down
+DROP TRIGGER users_count;
+DELETE FROM users;
+SQL
+cat > db/00003_vacuum.sql <<'SQL'
+-- +goose NO TRANSACTION
+-- +goose Up
+VACUUM;
+-- +goose Down
+SELECT 1;
+SQL
+# The file asks for the environment: a project nobody trusted gets it with --envsub.
+REGION=eu expect_exit 2 -- strata_t migrate -d sqlite:app.db --dir db up
+expect_stderr_match "db/00002_count_users.sql:8: \\$\\{REGION\\}: the section asks"
+REGION=eu expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir db --envsub up
+assert_eq "$(db_q app.db "SELECT n FROM counts")" 1 "the trigger, kept whole, ran"
+assert_eq "$(db_q app.db "SELECT region FROM users")" eu "ENVSUB ON expanded \${REGION}"
+expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir db status --json
+expect_json_true "three applied" '[m["state"] for m in d["migrations"]] == ["applied"] * 3'
+expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir db down --all
+assert_eq "$(db_q app.db "SELECT count(*) FROM sqlite_schema WHERE name IN ('users', 'counts')")" 0 "down undid them"
+printf -- '-- +goose Up\n-- +goose Sideways\nSELECT 1;\n' > db/00004_bad.sql
+expect_exit 3 -- strata_t migrate -d sqlite:app.db --dir db up
+expect_stderr_match "db/00004_bad.sql:2: unknown goose annotation '-- \+goose sideways'"
 cd .. || exit 2
 
 e2e_finish

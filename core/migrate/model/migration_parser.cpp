@@ -150,11 +150,111 @@ std::string down_file_of(const Migration& pair) {
   return path;
 }
 
+namespace {
+
+// goose's annotation on a line ("-- +goose Up" -> "up", "-- +goose NO TRANSACTION" -> "no
+// transaction"), lower-cased; nullopt for any other line.
+std::optional<std::string> goose_annotation(std::string_view stripped) {
+  if (!stripped.starts_with("--")) return std::nullopt;
+  std::string_view rest = trim(stripped.substr(2));
+  if (!rest.starts_with("+goose")) return std::nullopt;
+  rest = trim(rest.substr(6));
+  std::string words;
+  for (const std::string& w : split(rest, ' ')) {
+    if (trim(w).empty()) continue;
+    if (!words.empty()) words += ' ';
+    words += to_lower(trim(w));
+  }
+  return words;
+}
+
+bool is_goose_file(const std::string& text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t eol = std::min(text.find('\n', pos), text.size());
+    const auto a = goose_annotation(trim(std::string_view(text).substr(pos, eol - pos)));
+    if (a && *a == "up") return true;
+    pos = eol + 1;
+  }
+  return false;
+}
+
+// goose's format (pressly/goose): "-- +goose Up" and "-- +goose Down" start the sections;
+// "-- +goose NO TRANSACTION" anywhere runs both outside a transaction; "-- +goose ENVSUB ON" in a
+// section expands ${NAME} there (placeholders.h); "-- +goose StatementBegin" / "StatementEnd" stay
+// in the SQL as the comments they are: the engines' splitters already keep a function body, a
+// trigger or a stored program whole. The annotation lines stay as comments, so lines keep their
+// numbers.
+std::optional<Migration> parse_goose_file(Migration m, const std::string& text, const std::string& path, Version version,
+                                          std::vector<Problem>& problems) {
+  Section* current = nullptr;
+  bool no_transaction = false;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  const std::size_t problems_before = problems.size();
+  while (pos <= text.size()) {
+    const std::size_t eol = std::min(text.find('\n', pos), text.size());
+    const std::string_view line(text.data() + pos, eol - pos);
+    ++line_no;
+    const auto a = goose_annotation(trim(line));
+    Section* starts = a && *a == "up" ? &m.up : a && *a == "down" ? &m.down : nullptr;
+    if (starts != nullptr) {
+      if (starts->present) {
+        problems.push_back(make_problem("parse-error", path, line_no, "a second '-- +goose " + *a + "' annotation", version));
+        return std::nullopt;
+      }
+      current = starts;
+      current->present = true;
+      current->file = path;
+      current->first_line = line_no + 1;
+    } else if (a && *a == "no transaction") {
+      no_transaction = true;
+    } else if (a && *a == "envsub on" && current != nullptr) {
+      current->envsub = true;
+    } else if (a && *a != "statementbegin" && *a != "statementend" && *a != "envsub off") {
+      problems.push_back(make_problem("parse-error", path, line_no,
+                                      "unknown goose annotation '-- +goose " + *a +
+                                          "' (known: Up, Down, StatementBegin, StatementEnd, NO TRANSACTION, ENVSUB ON)",
+                                      version));
+      return std::nullopt;
+    } else if (current == nullptr && !a && !is_blank_or_comment(line)) {
+      problems.push_back(make_problem("parse-error", path, line_no, "SQL before the '-- +goose Up' annotation", version));
+      return std::nullopt;
+    }
+    if (current != nullptr && starts == nullptr) {
+      current->sql.append(line);
+      current->sql.push_back('\n');
+    }
+    if (eol == text.size()) break;
+    pos = eol + 1;
+  }
+  if (no_transaction) {
+    m.up.transaction = false;
+    m.down.transaction = false;
+  }
+  if (trim(m.up.sql).empty()) {
+    problems.push_back(make_problem("parse-error", path, m.up.first_line - 1, "the up section is empty", version));
+  }
+  if (problems.size() != problems_before) return std::nullopt;
+  return m;
+}
+
+}  // namespace
+
 std::optional<Migration> parse_single_file(const FileName& name, const std::string& path,
                                            std::string_view content,
                                            std::vector<Problem>& problems) {
   const auto text = normalised_content(name, path, content, problems);
   if (!text) return std::nullopt;
+  if (is_goose_file(*text)) {
+    Migration g;
+    g.version = name.version;
+    g.version_text = name.version_text;
+    g.name = name.name;
+    g.file = path;
+    set_checksums(g, *text);
+    return parse_goose_file(std::move(g), *text, path, name.version, problems);
+  }
 
   Migration m;
   m.version = name.version;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "migrate/model/migration_source.h"
 #include "test_util.h"
 
@@ -371,6 +372,60 @@ TEST(LoadDirectory, MissingDirectoryAndFileAreInvalidInput) {
       EXPECT_EQ(std::string(e.what()).rfind(path + ": ", 0), 0u) << e.what();
     }
   }
+}
+
+}  // namespace
+}  // namespace strata::migrate
+
+namespace strata::migrate {
+namespace {
+
+// goose's files (pressly/goose) read as goose reads them (issue 35).
+TEST(GooseFile, AnnotationsMakeTheSectionsAndTheirOptions) {
+  std::vector<Problem> problems;
+  const auto name = parse_file_name("00002_add_trigger.sql");
+  const std::string content =
+      "-- +goose NO TRANSACTION\n"
+      "-- +goose Up\n"
+      "-- +goose StatementBegin\n"
+      "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET n = n + 1; END;\n"
+      "-- +goose StatementEnd\n"
+      "-- +goose ENVSUB ON\n"
+      "INSERT INTO c VALUES ('${REGION}');\n"
+      "\n"
+      "-- +goose Down\n"
+      "DROP TRIGGER t;\n";
+  const auto m = parse_single_file(*name, "db/00002_add_trigger.sql", content, problems);
+  ASSERT_TRUE(m) << (problems.empty() ? "" : problems.front().describe());
+  EXPECT_EQ(m->version, 2);
+  EXPECT_EQ(m->name, "add_trigger");
+  EXPECT_TRUE(m->up.present);
+  EXPECT_EQ(m->up.first_line, 3U);
+  // The annotation lines stay as comments: lines keep their numbers.
+  EXPECT_EQ(m->up.sql.substr(0, 26), "-- +goose StatementBegin\nC");
+  EXPECT_NE(m->up.sql.find("INSERT INTO c"), std::string::npos);
+  EXPECT_FALSE(m->up.transaction);
+  EXPECT_FALSE(m->down.transaction);
+  EXPECT_TRUE(m->up.envsub);
+  EXPECT_FALSE(m->down.envsub);
+  EXPECT_EQ(trim(m->down.sql), "DROP TRIGGER t;");
+  EXPECT_EQ(m->down.first_line, 10U);
+}
+
+TEST(GooseFile, WhatGooseRefusesIsAParseError) {
+  const auto name = parse_file_name("3_x.sql");
+  const auto problem = [&](const std::string& content) {
+    std::vector<Problem> problems;
+    const auto m = parse_single_file(*name, "3_x.sql", content, problems);
+    EXPECT_FALSE(m);
+    return problems.empty() ? std::string() : problems.front().describe();
+  };
+  EXPECT_EQ(problem("CREATE TABLE a (id int);\n-- +goose Up\nSELECT 1;\n"), "3_x.sql:1: SQL before the '-- +goose Up' annotation");
+  EXPECT_EQ(problem("-- +goose Up\nSELECT 1;\n-- +goose Up\nSELECT 2;\n"), "3_x.sql:3: a second '-- +goose up' annotation");
+  EXPECT_EQ(problem("-- +goose Up\n-- +goose Sideways\nSELECT 1;\n"),
+            "3_x.sql:2: unknown goose annotation '-- +goose sideways' (known: Up, Down, StatementBegin, StatementEnd, NO "
+            "TRANSACTION, ENVSUB ON)");
+  EXPECT_EQ(problem("-- +goose Up\n\n-- +goose Down\nSELECT 1;\n"), "3_x.sql:1: the up section is empty");
 }
 
 }  // namespace
