@@ -246,22 +246,13 @@ std::optional<Migration> parse_single_file(const FileName& name, const std::stri
                                            std::vector<Problem>& problems) {
   const auto text = normalised_content(name, path, content, problems);
   if (!text) return std::nullopt;
-  if (is_goose_file(*text)) {
-    Migration g;
-    g.version = name.version;
-    g.version_text = name.version_text;
-    g.name = name.name;
-    g.file = path;
-    set_checksums(g, *text);
-    return parse_goose_file(std::move(g), *text, path, name.version, problems);
-  }
-
   Migration m;
   m.version = name.version;
   m.version_text = name.version_text;
   m.name = name.name;
   m.file = path;
   set_checksums(m, *text);
+  if (is_goose_file(*text)) return parse_goose_file(std::move(m), *text, path, name.version, problems);
 
   const std::size_t problems_before = problems.size();
   Section* current = nullptr;
