@@ -199,6 +199,16 @@ expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir db status --json
 expect_json_true "three applied" '[m["state"] for m in d["migrations"]] == ["applied"] * 3'
 expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir db down --all
 assert_eq "$(db_q app.db "SELECT count(*) FROM sqlite_schema WHERE name IN ('users', 'counts')")" 0 "down undid them"
+# A database goose migrated to version 2: its log taken over, version 3 run.
+rm -f app.db
+sqlite3 app.db "CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY AUTOINCREMENT, version_id INTEGER NOT NULL, is_applied INTEGER NOT NULL, tstamp TIMESTAMP DEFAULT (datetime('now')));
+INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1), (1, 1), (2, 1);
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, region TEXT); CREATE TABLE counts (n INTEGER);"
+expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir db up
+expect_stderr_match "imported 2 version\(s\) from goose's goose_db_version table"
+expect_stderr_match "applied 00003_vacuum"
+expect_exit 0 -- strata_t migrate -d sqlite:app.db --dir db dump
+expect_stdout_nomatch "goose_db_version"
 printf -- '-- +goose Up\n-- +goose Sideways\nSELECT 1;\n' > db/00004_bad.sql
 expect_exit 3 -- strata_t migrate -d sqlite:app.db --dir db up
 expect_stderr_match "db/00004_bad.sql:2: unknown goose annotation '-- \+goose sideways'"

@@ -294,7 +294,7 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
     if (m == nullptr) {
       const std::string text = row.spelt_version();
       const std::string by = row.imported_from != HistorySource::none
-                                 ? std::string("listed in ") + to_string(row.imported_from) + "'s schema_migrations"
+                                 ? std::string("listed in ") + to_string(row.imported_from) + "'s " + history_table_of(row.imported_from)
                                  : "recorded";
       r.findings.push_back(Finding{"missing-file", Severity::error, ExitCode::history_mismatch, text, "", 0,
                                    "version " + text + (row.name.empty() || row.name.front() == '(' ? "" : " (" + row.name + ")") +

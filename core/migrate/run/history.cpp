@@ -1,5 +1,7 @@
 #include "migrate/run/history.h"
 
+#include <map>
+
 #include "common/error.h"
 #include "common/text.h"
 #include "migrate/engines/driver.h"
@@ -10,6 +12,7 @@ namespace strata::migrate {
 namespace {
 
 constexpr const char* k_foreign_table = "schema_migrations";
+constexpr const char* k_goose_table = "goose_db_version";
 // Appended to strata_version on rows imported from a foreign history: they were not run by strata
 // and their time is not known. compare_versions reads only the numbers before it.
 constexpr std::string_view k_imported_mark = " imported from ";
@@ -48,11 +51,14 @@ const char* to_string(HistorySource s) {
   switch (s) {
     case HistorySource::dbmate: return "dbmate";
     case HistorySource::golang_migrate: return "golang-migrate";
+    case HistorySource::goose: return "goose";
     case HistorySource::strata: return "strata";
     case HistorySource::none: break;
   }
   return "none";
 }
+
+const char* history_table_of(HistorySource s) { return s == HistorySource::goose ? k_goose_table : k_foreign_table; }
 
 Error golang_dirty_error(const History& h, const MigrationSet& files, DriverKind kind,
                          const std::string& database) {
@@ -109,6 +115,10 @@ std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(cons
                                                                            HistorySource& source, bool& dirty,
                                                                            Version& golang_version) {
   std::vector<std::pair<Version, std::string>> versions;
+  if (table_ != k_foreign_table && table_ != k_goose_table && !db_.table_exists(k_foreign_table) &&
+      db_.table_exists(k_goose_table)) {
+    return goose_versions(source);
+  }
   if (table_ == k_foreign_table || !db_.table_exists(k_foreign_table)) return versions;
   const std::string doing = "reading schema_migrations";
   bool has_dirty = false;
@@ -141,6 +151,31 @@ std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(cons
   return versions;
 }
 
+// goose's goose_db_version is a log: a row per up (is_applied true) and per down (false), the
+// first one version 0. A version is applied when its newest row says so, as goose reads it.
+std::vector<std::pair<Version, std::string>> HistoryTable::goose_versions(HistorySource& source) {
+  source = HistorySource::goose;
+  std::map<Version, std::pair<std::string, bool>> latest;
+  const std::string doing = "reading goose_db_version";
+  for (const auto& row : db_.query("SELECT version_id, CASE WHEN is_applied THEN 1 ELSE 0 END FROM " +
+                                       db_.qualified(k_goose_table) + " ORDER BY id",
+                                   doing)) {
+    Version v = 0;
+    try {
+      v = std::stoll(row[0]);
+    } catch (const std::exception&) {
+      throw Error(ExitCode::history_mismatch,
+                  db_.display() + ": goose_db_version holds a version that is not a number: '" + row[0] + "'");
+    }
+    if (v > 0) latest[v] = {row[0], row[1] == "1"};
+  }
+  std::vector<std::pair<Version, std::string>> versions;
+  for (const auto& [v, state] : latest) {
+    if (state.second) versions.emplace_back(v, state.first);
+  }
+  return versions;
+}
+
 History HistoryTable::read(const MigrationSet& files) {
   History h;
   if (db_.table_exists(table_)) {
@@ -162,7 +197,9 @@ History HistoryTable::read(const MigrationSet& files) {
       r.strata_version = std::move(q[6]);
       if (const std::size_t at = r.strata_version.find(k_imported_mark); at != std::string::npos) {
         const std::string from = r.strata_version.substr(at + k_imported_mark.size());
-        r.imported_from = from == "golang-migrate" ? HistorySource::golang_migrate : HistorySource::dbmate;
+        r.imported_from = from == "golang-migrate" ? HistorySource::golang_migrate
+                          : from == "goose"        ? HistorySource::goose
+                                                   : HistorySource::dbmate;
         r.applied_at.clear();
       }
       r.state = q[7] == "partial" ? RowState::partial : RowState::applied;

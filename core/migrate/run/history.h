@@ -15,8 +15,11 @@ namespace strata::migrate {
 
 enum class RowState { applied, partial };
 
-enum class HistorySource { none, strata, dbmate, golang_migrate };
+enum class HistorySource { none, strata, dbmate, golang_migrate, goose };
 const char* to_string(HistorySource s);
+// The table another tool keeps its history in: schema_migrations (dbmate, golang-migrate),
+// goose_db_version (goose).
+const char* history_table_of(HistorySource s);
 
 struct HistoryRow {
   Version version = 0;
@@ -87,6 +90,8 @@ class HistoryTable {
   // Each version with its text as the foreign table spells it.
   std::vector<std::pair<Version, std::string>> foreign_versions(const MigrationSet& files, HistorySource& source,
                                         bool& dirty, Version& golang_version);
+  // goose's applied versions (goose_db_version).
+  std::vector<std::pair<Version, std::string>> goose_versions(HistorySource& source);
 
   Driver& db_;
   std::string table_;

@@ -30,6 +30,7 @@ const char* source_name(HistorySource s) {
   switch (s) {
     case HistorySource::dbmate: return "dbmate";
     case HistorySource::golang_migrate: return "golang-migrate";
+    case HistorySource::goose: return "goose";
     default: return "strata";
   }
 }
@@ -213,7 +214,7 @@ class Migrator::Session {
     if (result_.imported > 0 && !result_.dry_run) {
       result_.imported_from = history_.source;
       result_.notes.push_back("imported " + std::to_string(result_.imported) + " version(s) from " +
-                              source_name(history_.source) + "'s schema_migrations table");
+                              source_name(history_.source) + "'s " + history_table_of(history_.source) + " table");
     }
   }
 

@@ -319,6 +319,10 @@ std::string describe(const SchemaDiff& d, const std::string& expected_side, cons
 }
 
 void drop_foreign_history(Schema& schema) {
+  // goose's table (id, version_id, is_applied, tstamp) and what belongs to it (its sequence).
+  std::erase_if(schema.objects, [](const SchemaObject& o) {
+    return o.table == "goose_db_version" || o.name == "goose_db_version" || o.name == "goose_db_version_id_seq";
+  });
   bool found = false;
   for (const SchemaObject& o : schema.objects) {
     if (o.kind != ObjectKind::table || o.name != "schema_migrations") continue;

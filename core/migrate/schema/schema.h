@@ -106,8 +106,9 @@ std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actua
 std::string describe(const SchemaDiff& d, const std::string& expected_side, const std::string& actual_side);
 
 // Leaves out a dbmate or golang-migrate history table (`schema_migrations` with dbmate's
-// `(version)` or golang-migrate's `(version, dirty)` columns) and what belongs to it: before and
-// after strata imports it, it is history, not the user's schema.
+// `(version)` or golang-migrate's `(version, dirty)` columns), goose's `goose_db_version`, and
+// what belongs to them: before and after strata imports them, they are history, not the user's
+// schema.
 void drop_foreign_history(Schema& schema);
 
 // A schema.sql: tables, then indexes, views and triggers, each ending in ';'. Deterministic:

@@ -382,6 +382,32 @@ TEST_P(MigratorTest, DirtyGolangMigrateVersionIsPartialInStatusAndRefusedByUpAnd
   EXPECT_EQ(r.steps[0].version, 2);
 }
 
+// goose's log (pressly/goose): a row per up and per down; version 3 was applied, then rolled back.
+TEST_P(MigratorTest, RecognisesAGooseDatabase) {
+  add("00001_a.sql", "-- +goose Up\nCREATE TABLE a (x int);\n-- +goose Down\nDROP TABLE a;\n");
+  add("00002_b.sql", "-- +goose Up\nCREATE TABLE b (x int);\n-- +goose Down\nDROP TABLE b;\n");
+  add("00003_c.sql", "-- +goose Up\nCREATE TABLE c (x int);\n-- +goose Down\nDROP TABLE c;\n");
+  const std::string yes = GetParam() == DriverKind::postgres ? "true" : "1";
+  const std::string no = GetParam() == DriverKind::postgres ? "false" : "0";
+  db().exec("CREATE TABLE goose_db_version (id " + std::string(GetParam() == DriverKind::postgres ? "serial" : "INTEGER") +
+            " PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NULL);"
+            "INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, " + yes + "), (1, " + yes + "), (2, " + yes +
+            "), (3, " + yes + "), (3, " + no + ");"
+            "CREATE TABLE a (x int); CREATE TABLE b (x int);");
+  const Status st = migrator().status();
+  EXPECT_EQ(st.source, HistorySource::goose);
+  ASSERT_EQ(st.entries.size(), 3u);
+  EXPECT_EQ(st.entries[1].state, EntryState::applied);
+  EXPECT_EQ(st.entries[2].state, EntryState::pending);
+  const RunResult r = migrator().up({});
+  EXPECT_EQ(r.imported, 2u);
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.steps[0].version, 3);
+  EXPECT_EQ(history_count(), "3");
+  EXPECT_TRUE(db().has_table("goose_db_version"));  // left for goose, untouched
+  EXPECT_EQ(migrator().dump().sql.find("goose_db_version"), std::string::npos);
+}
+
 TEST_P(MigratorTest, ImportedVersionsHaveNoAppliedAtAndTheOldTableIsNotDumped) {
   add_table("0001", "a");
   add_table("0002", "b");
