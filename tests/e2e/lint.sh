@@ -95,8 +95,12 @@ expect_exit 2 -- "$STRATA" migrate lint --engine postgres --ddl-lock-timeout -1 
 
 case_ "SQLite's own rules"
 printf 'DROP TABLE old;\nBEGIN;\nPRAGMA foreign_keys = OFF;\nCOMMIT;\n' > lite.sql
-expect_exit 3 -- "$STRATA" migrate lint --engine sqlite --json lite.sql
-expect_json_true "destructive and the PRAGMA in the file's own transaction" '[(f["code"], f["line"], f["severity"]) for f in d["findings"]] == [("pragma-in-transaction", 3, "error"), ("destructive", 1, "warning")]'
+expect_exit 0 -- "$STRATA" migrate lint --engine sqlite --json lite.sql
+expect_json_true "destructive and the PRAGMA in the file's own transaction" '[(f["code"], f["line"], f["severity"]) for f in d["findings"]] == [("pragma-in-transaction", 3, "warning"), ("destructive", 1, "warning")]'
+expect_exit 3 -- "$STRATA" migrate lint --engine sqlite --strict lite.sql
+printf 'CREATE TABLE t (a int);\nBEGIN;\n' > lite2.sql
+expect_exit 3 -- "$STRATA" migrate lint --engine sqlite --json lite2.sql
+expect_json_true "a BEGIN never committed is an error" '[(f["code"], f["severity"]) for f in d["findings"]] == [("unbalanced-transaction", "error")]'
 
 case_ "the timeout on a real server"
 chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory

@@ -214,4 +214,14 @@ expect_exit 3 -- strata_t migrate -d sqlite:app.db --dir db up
 expect_stderr_match "db/00004_bad.sql:2: unknown goose annotation '-- \+goose sideways'"
 cd .. || exit 2
 
+case_ "a golang-migrate sqlite3 file with PRAGMA foreign_keys inside its own BEGIN: run, with a warning"
+cd "$E2E_TMP" && rm -rf pocket && mkdir -p pocket/migrations && cd pocket || exit 2
+printf 'BEGIN;\nPRAGMA foreign_keys = OFF;\nCREATE TABLE a (id INTEGER PRIMARY KEY);\nCOMMIT;\n' > migrations/1_init.up.sql
+printf 'DROP TABLE a;\n' > migrations/1_init.down.sql
+expect_exit 1 -- strata_t migrate -d sqlite:app.db check --json  # 1: pending, no error
+expect_json_true "a warning, not an error" '[(f["code"], f["severity"], f["line"]) for f in d["findings"] if f["code"] == "pragma-in-transaction"] == [("pragma-in-transaction", "warning", 2)]'
+expect_exit 0 -- strata_t migrate -d sqlite:app.db up
+assert_eq "$(db_q app.db "SELECT count(*) FROM sqlite_schema WHERE name = 'a'")" 1 "it ran"
+cd .. || exit 2
+
 e2e_finish

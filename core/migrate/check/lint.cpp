@@ -15,9 +15,9 @@ namespace {
 
 // What the run plan refuses (run_plan.h) is lint's error too, so check, up and --dry-run agree.
 void add_plan_problems(const Section& s, DriverKind dialect, bool up, std::vector<LintFinding>& out) {
-  for (PlanProblem& p : plan_section(s, dialect, up).problems) {
-    out.push_back({std::move(p.code), true, p.line, std::move(p.message), s.file});
-  }
+  SectionPlan plan = plan_section(s, dialect, up);
+  for (PlanProblem& p : plan.problems) out.push_back({std::move(p.code), true, p.line, std::move(p.message), s.file});
+  for (PlanProblem& p : plan.warnings) out.push_back({std::move(p.code), false, p.line, std::move(p.message), s.file});
 }
 
 // A placeholder `migrate diff` wrote (ddl_writer.h k_backfill_marker) that nobody filled in:

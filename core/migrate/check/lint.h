@@ -12,8 +12,9 @@
 namespace strata::migrate {
 
 // Both: what the run plan refuses (run_plan.h: a statement that cannot run in a transaction among
-// others in a wrapped section, PRAGMA foreign_keys inside the file's own BEGIN...COMMIT, a BEGIN
-// never committed, foreign_keys:off on PostgreSQL) is an error, as `up` refuses it.
+// others in a wrapped section, a BEGIN never committed, foreign_keys:off on PostgreSQL) is an
+// error, as `up` refuses it; what it runs but warns of (PRAGMA foreign_keys inside the file's own
+// BEGIN...COMMIT, statements after the file's own COMMIT) is a warning.
 // SQLite: DROP TABLE / DROP COLUMN as destructive. Comments and string literals are skipped.
 // PostgreSQL: warnings for what locks or rewrites a table already in use: CREATE INDEX without CONCURRENTLY, ADD COLUMN with a volatile default, ADD COLUMN ... NOT
 // NULL without a default, renames, drops. MySQL: warnings for ALTER TABLE and CREATE INDEX on a

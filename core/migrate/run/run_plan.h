@@ -41,6 +41,10 @@ struct SectionPlan {
   std::string reason;             // why as_written ("transaction:false", "its own BEGIN/COMMIT", ...)
   bool implicit_commit = false;   // MySQL: as_written because the server commits a statement of it
   std::vector<PlanProblem> problems;
+  // What runs, but not as the file seems to mean (lint's warnings, never a refusal):
+  // pragma-in-transaction (PRAGMA foreign_keys inside the file's own BEGIN, where SQLite ignores
+  // it, as golang-migrate's sqlite3 driver runs it) | statements-after-commit.
+  std::vector<PlanProblem> warnings;
 };
 
 // `up` tells the two sections apart in advice ("-- migrate:up transaction:false").

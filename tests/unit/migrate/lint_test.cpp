@@ -79,6 +79,8 @@ TEST(LintTest, PragmaInsideTheFilesOwnTransactionIsFlagged) {
   const auto findings = lint("-- migrate:up\nBEGIN;\nPRAGMA main.foreign_keys = OFF;\nCOMMIT;\n");
   ASSERT_EQ(findings.size(), 1u) << describe(findings);
   EXPECT_EQ(findings[0].code, "pragma-in-transaction");
+  // A warning (baselinable): SQLite ignores it there and the file runs, as its own tool runs it.
+  EXPECT_FALSE(findings[0].error);
   EXPECT_EQ(findings[0].line, 3u);
   EXPECT_NE(findings[0].message.find("before BEGIN"), std::string::npos) << findings[0].message;
 }
