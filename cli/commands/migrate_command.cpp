@@ -424,15 +424,6 @@ int run_dump(const MigrateOptions& o, const DumpFlags& f) {
   return 0;
 }
 
-Tone severity_tone(mg::Severity s) {
-  switch (s) {
-    case mg::Severity::error: return Tone::bad;
-    case mg::Severity::warning: return Tone::warn;
-    case mg::Severity::info: return Tone::dim;
-  }
-  return Tone::plain;
-}
-
 // The baseline options of `check`: --write-baseline [FILE] writes FILE, else --baseline, else the
 // default file; --baseline FILE must exist, the default file need not.
 void baseline_options(const MigrateOptions& o, const CheckFlags& f, mg::CheckOptions& c) {

@@ -136,9 +136,8 @@ void print_table(const mg::CheckReport& r, const LintCommand& c) {
     errors += f.severity == mg::Severity::error;
     warnings += f.severity == mg::Severity::warning;
     if (c.out.quiet && f.severity != mg::Severity::error) continue;
-    const Tone tone = f.severity == mg::Severity::error ? Tone::bad : f.severity == mg::Severity::warning ? Tone::warn : Tone::dim;
     table.add({f.code, mg::to_string(f.severity), f.line > 0 ? f.file + ":" + std::to_string(f.line) : f.file, f.message},
-              {Tone::plain, tone, Tone::plain, Tone::plain});
+              {Tone::plain, severity_tone(f.severity), Tone::plain, Tone::plain});
   }
   if (!table.empty()) table.print(std::cout, color);
   print_note("lint: " + std::to_string(c.files.size()) + " file(s), " + std::to_string(errors) + " error(s), " +
@@ -147,6 +146,15 @@ void print_table(const mg::CheckReport& r, const LintCommand& c) {
 }
 
 }  // namespace
+
+Tone severity_tone(mg::Severity s) {
+  switch (s) {
+    case mg::Severity::error: return Tone::bad;
+    case mg::Severity::warning: return Tone::warn;
+    case mg::Severity::info: return Tone::dim;
+  }
+  return Tone::plain;
+}
 
 int run_lint(const LintCommand& c) {
   std::vector<mg::SqlText> texts;

@@ -21,6 +21,9 @@ struct LintCommand {
   OutputOptions out;
 };
 
+// How a finding's severity is shown in check's and lint's tables.
+Tone severity_tone(migrate::Severity s);
+
 // Exit: 0 clean, 2 usage (no such file, a file that is not a regular file), 3 an error found
 // (with --strict, a warning too).
 int run_lint(const LintCommand& command);

@@ -49,10 +49,6 @@ Finding about(const Migration& m, std::string code, Severity sev, ExitCode cls,
   return Finding{std::move(code), sev, cls, m.version_text, m.file, line, std::move(message)};
 }
 
-Severity severity_of(const LintFinding& f) {
-  return f.error ? Severity::error : f.info ? Severity::info : Severity::warning;
-}
-
 void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptions& o, CheckReport& r) {
   const std::filesystem::path& root = o.project_root;
   const LintFiles lint_files = engine(dialect).lint_files;
@@ -66,17 +62,10 @@ void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptio
                                  p.message});
   }
   for (const Migration& m : files.migrations) {
-    for (const LintFinding& f : lint_migration(m, dialect, context)) {
-      Finding x = about(m, f.code, severity_of(f), f.info ? ExitCode::ok : ExitCode::invalid_input, f.message, f.line);
-      if (!f.file.empty()) x.file = f.file;  // a golang-migrate down's finding names the .down.sql
-      r.findings.push_back(std::move(x));
-    }
+    // A golang-migrate down's finding names the .down.sql (to_finding keeps the finding's file).
+    for (const LintFinding& f : lint_migration(m, dialect, context)) r.findings.push_back(to_finding(f, m.version_text, m.file));
     if (lint_files != nullptr) {
-      for (const LintFinding& f : lint_files(m, root)) {
-        Finding x = about(m, f.code, Severity::error, ExitCode::invalid_input, f.message, f.line);
-        x.file = f.file;
-        r.findings.push_back(std::move(x));
-      }
+      for (const LintFinding& f : lint_files(m, root)) r.findings.push_back(to_finding(f, m.version_text, m.file));
     }
     // An empty down is a rollback that changes nothing (dbmate's and golang-migrate's reading).
     if (!m.down.present) {
@@ -90,10 +79,7 @@ void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptio
     if (lint_files != nullptr) {
       for (LintFinding& f : lint_files(m, root)) found.push_back(std::move(f));
     }
-    for (const LintFinding& f : found) {
-      r.findings.push_back(Finding{f.code, severity_of(f), f.info ? ExitCode::ok : ExitCode::invalid_input,
-                                   "R", m.file, f.line, f.message});
-    }
+    for (const LintFinding& f : found) r.findings.push_back(to_finding(f, "R", m.file));
   }
   if (engine(dialect).ddl_commits) {
     // Said once, up front: what a failure half-way through such a migration leaves.
@@ -388,12 +374,12 @@ void check_drift(const MigrationSet& files, const History& h, Driver& db, const 
   }
 }
 
+}  // namespace
+
 bool counts(const Finding& f, bool strict) {
   return f.severity == Severity::error || f.exit_class == ExitCode::pending ||
          (strict && f.severity == Severity::warning && f.code != "scratch-schema");
 }
-
-}  // namespace
 
 const char* to_string(Severity s) {
   switch (s) {

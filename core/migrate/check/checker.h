@@ -53,6 +53,10 @@ struct CheckReport {
   bool ok() const { return exit_code == ExitCode::ok; }
 };
 
+// Whether `f` sets the exit code: an error, a pending migration, or with `strict` a warning
+// (scratch-schema never: it says where a replay ran, not what is wrong). Baselined findings aside.
+bool counts(const Finding& f, bool strict);
+
 CheckReport check(const MigrationSet& files, const CheckOptions& options);
 
 // Reads `dirs` as one set (load_directories; throwing Error(invalid_input) when one is

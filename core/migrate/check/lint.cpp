@@ -127,4 +127,10 @@ std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect, 
   return out;
 }
 
+Finding to_finding(const LintFinding& f, std::string version, std::string file) {
+  const Severity severity = f.error ? Severity::error : f.info ? Severity::info : Severity::warning;
+  return Finding{f.code,           severity, f.info ? ExitCode::ok : ExitCode::invalid_input, std::move(version),
+                 f.file.empty() ? std::move(file) : f.file, f.line, f.message};
+}
+
 }  // namespace strata::migrate

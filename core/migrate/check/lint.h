@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "migrate/check/finding.h"
 #include "migrate/engines/driver.h"
 #include "migrate/engines/lint_rules.h"
 #include "migrate/model/migration.h"
@@ -30,5 +31,10 @@ namespace strata::migrate {
 // Without a reason the comment silences nothing and is itself a warning (ignore-without-reason).
 std::vector<LintFinding> lint_migration(const Migration& m, DriverKind dialect = k_default_engine,
                                         const LintContext& context = {});
+
+// A lint finding as check reports it: an error or warning of exit class 3 (invalid input), or
+// info that never counts. `version` and `file` name where it stands ("" when none); the finding's
+// own file, when it has one (a golang-migrate down's .down.sql), wins over `file`.
+Finding to_finding(const LintFinding& f, std::string version, std::string file);
 
 }  // namespace strata::migrate

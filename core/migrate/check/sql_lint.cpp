@@ -31,10 +31,9 @@ std::optional<Migration> read_text(const SqlText& t, std::vector<Problem>& probl
   return m;
 }
 
-void add(CheckReport& r, const Finding& f, bool strict) {
-  r.findings.push_back(f);
-  const bool counts = f.severity == Severity::error || (strict && f.severity == Severity::warning);
-  if (counts && to_int(f.exit_class) > to_int(r.exit_code)) r.exit_code = f.exit_class;
+void add(CheckReport& r, Finding f, bool strict) {
+  if (counts(f, strict) && to_int(f.exit_class) > to_int(r.exit_code)) r.exit_code = f.exit_class;
+  r.findings.push_back(std::move(f));
 }
 
 }  // namespace
@@ -57,12 +56,7 @@ CheckReport lint_sql(const std::vector<SqlText>& texts, const SqlLintOptions& o)
           o.project_root.empty() ? std::filesystem::absolute(t.path == "-" ? "." : t.path).parent_path() : o.project_root;
       for (LintFinding& f : lint_files(*m, root)) found.push_back(std::move(f));
     }
-    for (const LintFinding& f : found) {
-      const Severity sev = f.error ? Severity::error : f.info ? Severity::info : Severity::warning;
-      add(r, Finding{f.code, sev, f.info ? ExitCode::ok : ExitCode::invalid_input, "", f.file.empty() ? t.path : f.file,
-                     f.line, f.message},
-          o.strict);
-    }
+    for (const LintFinding& f : found) add(r, to_finding(f, "", t.path), o.strict);
   }
   return r;
 }

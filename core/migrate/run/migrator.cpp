@@ -26,15 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* source_name(HistorySource s) {
-  switch (s) {
-    case HistorySource::dbmate: return "dbmate";
-    case HistorySource::golang_migrate: return "golang-migrate";
-    case HistorySource::goose: return "goose";
-    default: return "strata";
-  }
-}
-
 std::string version_label(const MigrationSet& files, Version v) {
   if (const Migration* m = files.find(v)) return m->label();
   return std::to_string(v);
@@ -214,7 +205,7 @@ class Migrator::Session {
     if (result_.imported > 0 && !result_.dry_run) {
       result_.imported_from = history_.source;
       result_.notes.push_back("imported " + std::to_string(result_.imported) + " version(s) from " +
-                              source_name(history_.source) + "'s " + history_table_of(history_.source) + " table");
+                              to_string(history_.source) + std::string("'s ") + history_table_of(history_.source) + " table");
     }
   }
 

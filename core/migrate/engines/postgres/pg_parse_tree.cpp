@@ -3,6 +3,7 @@
 #include <pg_query.h>
 
 #include "migrate/engines/postgres/postgres_splitter.h"
+#include "migrate/model/placeholders.h"
 
 namespace strata::migrate {
 namespace {
@@ -23,15 +24,14 @@ struct ParseResult {
   ParseResult& operator=(const ParseResult&) = delete;
 };
 
-// `${NAME}` (placeholders.h) made `p_NAME_`: the same length, so offsets stay, and an identifier.
+// Each `${NAME}` (placeholders.h) made `p_NAME_`: the same length, so offsets stay, and an
+// identifier the parser reads where a name stands.
 std::string without_placeholders(std::string_view sql) {
   std::string text(sql);
-  for (std::size_t i = text.find("${"); i != std::string::npos; i = text.find("${", i + 2)) {
-    const std::size_t close = text.find('}', i + 2);
-    if (close == std::string::npos) break;
-    text[i] = 'p';
-    text[i + 1] = '_';
-    text[close] = '_';
+  for (const Placeholder& p : find_placeholders(sql)) {
+    text[p.offset] = 'p';
+    text[p.offset + 1] = '_';
+    text[p.offset + 2 + p.name.size()] = '_';
   }
   return text;
 }

@@ -397,7 +397,7 @@ class SectionLint {
       if (sub == "AT_ValidateConstraint") validate(table, text_of(c, "name"));
       if (sub == "AT_AddConstraint") remember_constraint(table, node_fields(member(c, "def")));
       if (fresh) {
-        if (sub == "AT_AlterColumnType") alter_type_known(table, c);
+        if (sub == "AT_AlterColumnType") remember_type_change(table, c);
         continue;
       }
       // What only reads the catalog (SET DEFAULT, SET STATISTICS, OWNER) still waits for the
@@ -544,8 +544,8 @@ class SectionLint {
              "scan) and drop the check");
   }
 
-  // The column's type before, when a migration linted before this one gave it.
-  void alter_type_known(const std::string& table, const json& c) {
+  // A type change on a table created in this section: the type later migrations judge from.
+  void remember_type_change(const std::string& table, const json& c) {
     const json& def = node_fields(member(c, "def"));
     if (def.contains("typeName")) memory_.column_types[table + "." + text_of(c, "name")] = type_text(def["typeName"]);
   }
