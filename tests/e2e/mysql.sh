@@ -243,6 +243,10 @@ expect_stderr_match "Lock wait timeout|1205"
 assert_true "gave up within 10 s" [ $(( $(date +%s) - start )) -lt 10 ]
 expect_stderr_match "0 statement\(s\) of it were committed"
 assert_eq "$(sql locktimeout "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'locktimeout' AND table_name = 't' AND column_name = 'b'")" 0 "the ALTER did not run"
+# The holder's SLEEP outlives its client; end it so no later case waits behind it.
+for id in $(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = 'locktimeout' AND INFO LIKE 'SELECT SLEEP%'"); do
+    sql "KILL $id" >/dev/null 2>&1 || true
+done
 
 # ---------------------------------------------------------------------------------------------
 case_ "a pull request's migration that writes the server's files: refused by the replay, reported by lint"
@@ -443,9 +447,11 @@ mig m5 1 slow_ddl "CREATE TABLE slow (id INT);
 SELECT SLEEP(30);
 CREATE TABLE after_sleep (id INT);" "DROP TABLE after_sleep;
 DROP TABLE slow;"
+# wait_for_sleep DB: the migration's own SLEEP is running (another case's session may still be
+# sleeping in its own database: the server finishes a query whose client is gone).
 wait_for_sleep() {
     for _ in $(seq 1 100); do
-        [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP%'")" = 1 ] && return 0
+        [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$1' AND INFO LIKE 'SELECT SLEEP%'")" = 1 ] && return 0
         sleep 0.1
     done
     return 1
@@ -456,7 +462,7 @@ kill_during_sleep() {
     "$STRATA" migrate -d "$URL" --dir m5 up >/dev/null 2>&1 &
     victim=$!
     e2e_bg $victim
-    wait_for_sleep || fail "the migration never reached its SLEEP"
+    wait_for_sleep killed || fail "the migration never reached its SLEEP"
     kill -9 $victim
     wait $victim 2>/dev/null
 }
@@ -485,7 +491,7 @@ CREATE TABLE after_restart (id INT);" "DROP TABLE after_restart;
 DROP TABLE across;"
 ("$STRATA" migrate -d "$URL" --dir m6 up >"$E2E_TMP/restart.out" 2>"$E2E_TMP/restart.err"; echo $? >"$E2E_TMP/restart.rc") &
 e2e_bg $!
-wait_for_sleep || fail "the migration never reached its SLEEP"
+wait_for_sleep restarted || fail "the migration never reached its SLEEP"
 bash "$SERVER" restart "$MYDIR" >/dev/null 2>&1 || fail "the server did not restart"
 for _ in $(seq 1 100); do [ -s "$E2E_TMP/restart.rc" ] && break; sleep 0.1; done
 assert_eq 6 "$(cat "$E2E_TMP/restart.rc")" "up exits 6"
