@@ -171,7 +171,19 @@ void Table::print(std::ostream& out, bool color, std::size_t max_width) const {
 void print_error(const std::string& message, const std::string& hint, ColorMode mode) {
   const bool color = color_enabled(mode, STDERR_FILENO);
   std::cerr << "strata: " << paint("error:", Tone::bad, color) << ' ' << safe_line(message) << '\n';
-  if (!hint.empty()) std::cerr << "strata: " << paint("hint:", Tone::dim, color) << ' ' << safe_line(hint) << '\n';
+  if (hint.empty()) return;
+  // A hint may hold statements to run, each on a line of its own: every line after the first is
+  // indented under it and still starts with "strata:", so no line of it can pass for a line of
+  // strata's own (an error, a note).
+  std::size_t start = 0;
+  for (bool first = true; start <= hint.size(); first = false) {
+    const std::size_t nl = hint.find('\n', start);
+    const std::string line = hint.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    std::cerr << "strata: " << (first ? paint("hint:", Tone::dim, color) + " " : std::string("      ")) << safe_line(line)
+              << '\n';
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
 }
 
 void print_warning(const std::string& message, ColorMode mode) {

@@ -68,6 +68,7 @@ class Table {
   std::vector<std::vector<Tone>> tones_;
 };
 
+// `strata: error: MESSAGE` on one line, then `strata: hint: …`, a line per line of the hint.
 void print_error(const std::string& message, const std::string& hint, ColorMode mode);
 void print_warning(const std::string& message, ColorMode mode);
 // An informational line on stderr, unless quiet.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include "common/public.h"
 #include "config/public.h"
+#include "input.h"
 #include "json_text.h"
 #include "migrate/public.h"
 #include "migrate_diff_command.h"
@@ -180,6 +182,10 @@ int run_up(const MigrateOptions& o, const UpFlags& f) {
   u.dry_run = f.dry.dry_run;
   u.allow_out_of_order = f.allow_out_of_order;
   u.resume = f.resume;
+  // A dry run changes nothing, the database included: it reports what up would do to it.
+  if (f.create && !f.dry.dry_run && mg::create_database(required_endpoint(o))) {
+    print_note("created " + required_endpoint(o).display, o.out);
+  }
   mg::Migrator m = make_migrator(o, f.dry);
   return report_run(o, m.up(u, step_printer(o)), "nothing to apply: the database is up to date");
 }
@@ -336,6 +342,7 @@ json status_json(const MigrateOptions& o, const mg::Status& st) {
               {"dirs", o.dirs},
               {"applied", st.applied},
               {"pending", st.pending},
+              {"partial", st.partial},
               {"migrations", entries}};
 }
 
@@ -350,22 +357,26 @@ int run_status(const MigrateOptions& o) {
   const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
   Table table({"VERSION", "NAME", "STATE", "APPLIED_AT"});
   for (const mg::StatusEntry& e : st.entries) {
-    const bool dirty = st.source == mg::HistorySource::golang_migrate && e.state == mg::EntryState::partial;
+    const bool dirty = (st.source == mg::HistorySource::golang_migrate || st.source == mg::HistorySource::flyway) &&
+                       e.state == mg::EntryState::partial;
     table.add({e.version_text, e.name, dirty ? "partial (dirty)" : mg::to_string(e.state),
                e.applied_at.empty() ? "-" : e.applied_at},
               {Tone::plain, Tone::plain, state_tone(e.state), Tone::dim});
   }
   if (!table.empty()) table.print(std::cout, color);
-  if (st.source == mg::HistorySource::golang_migrate) {
+  if (st.source == mg::HistorySource::golang_migrate || st.source == mg::HistorySource::flyway) {
     for (const mg::StatusEntry& e : st.entries) {
       if (e.state == mg::EntryState::partial) {
-        print_warning("golang-migrate left version " + e.version_text +
-                          " dirty (partial): up and down refuse until it is resolved; `strata migrate check` says how",
+        print_warning(std::string(st.source == mg::HistorySource::flyway ? "Flyway recorded version " + e.version_text + " as failed"
+                                                                        : "golang-migrate left version " + e.version_text + " dirty") +
+                          " (partial): up and down refuse until it is resolved; `strata migrate check` says how",
                       color_mode(o));
       }
     }
   }
-  print_note(std::to_string(st.applied) + " applied, " + std::to_string(st.pending) + " pending" +
+  print_note(std::to_string(st.applied) + " applied, " +
+                 (st.partial > 0 ? std::to_string(st.partial) + " partial, " : std::string{}) +
+                 std::to_string(st.pending) + " pending" +
                  (st.database_exists ? "" : " (database does not exist yet)"),
              o.out);
   return 0;
@@ -448,6 +459,7 @@ json check_json(const mg::CheckReport& r) {
                         {"line", f.line == 0 ? json(nullptr) : json(f.line)},
                         {"message", f.message},
                         {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)},
+                        {"fix", f.fix.empty() ? json(nullptr) : json(f.fix)},
                         {"baselined", f.baselined}});
   }
   return json{{"ok", r.ok()},
@@ -505,6 +517,11 @@ int run_check(const MigrateOptions& o, const CheckFlags& flags) {
     if (f.line > 0) file += ":" + std::to_string(f.line);
     table.add({f.code, mg::to_string(f.severity), f.version.empty() ? "-" : f.version, file, f.message},
               {Tone::plain, severity_tone(f.severity), Tone::plain, Tone::plain, Tone::plain});
+    if (!f.fix.empty()) {
+      std::string fix = f.fix;
+      for (std::size_t at = fix.find('\n'); at != std::string::npos; at = fix.find('\n', at + 3)) fix.insert(at + 1, "  ");
+      details += "\nto resolve " + f.code + (f.version.empty() ? "" : " " + f.version) + ":\n  " + fix + "\n";
+    }
     if (flags.verbose && !f.detail.empty()) {
       const std::size_t nl = f.detail.find('\n');
       details += "\n" + f.code + (f.version.empty() ? "" : " " + f.version) + ": " + f.message + "\n";
@@ -525,13 +542,15 @@ int run_check(const MigrateOptions& o, const CheckFlags& flags) {
 }
 
 // CLI11's own checks print the limits of a double (hundreds of digits); this says what is wanted
-// in a few words. It also drops leading zeros, as a file's version reads (000010 is 10): CLI11
-// would read the digits after a leading 0 as octal. Used with ->transform, which keeps the change.
+// in a few words. The version becomes the number strata keys it by (mg::version_argument): leading
+// zeros dropped, as a file's version reads (000010 is 10; CLI11 would read the digits after a
+// leading 0 as octal), and a Flyway version (V1.1) its number. Used with ->transform, which keeps
+// the change.
 const CLI::Validator k_version_check(
     [](std::string& v) {
-      const bool digits = !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
-      if (!digits) return "'" + v + "' is not a migration version (1 to 18 digits)";
-      v.erase(0, std::min(v.find_first_not_of('0'), v.size() - 1));
+      const std::optional<mg::Version> version = mg::version_argument(v);
+      if (!version) return "'" + v + "' is not a migration version (1 to 18 digits, or Flyway's V1.1)";
+      v = std::to_string(*version);
       return std::string{};
     },
     "VERSION");
@@ -650,6 +669,7 @@ void up_options(CLI::App& sub, UpFlags& f) {
   dry_run_options(sub, f.dry);
   sub.add_flag("--allow-out-of-order", f.allow_out_of_order, "Apply pending migrations older than the newest applied one");
   sub.add_flag("--resume", f.resume, "Continue a half-done transaction:false migration");
+  sub.add_flag("--create", f.create, "Create the database first, unless it exists (as dbmate's up does)");
 }
 
 void down_options(CLI::App& sub, DownFlags& f) {
@@ -741,6 +761,36 @@ int run_lint_of(const MigrateOptions& o, const LintFlags& f) {
   c.ddl_lock_timeout = o.ddl_lock_timeout_s.has_value();
   c.out = o.out;
   return run_lint(c);
+}
+
+void import_options(CLI::App& sub, ImportFlags& f) {
+  sub.add_option("UPGRADE_SQL", f.upgrade, "The SQL alembic upgrade base:head prints in offline mode; - reads standard input")
+      ->required();
+  sub.add_option("--down", f.downgrade, "The SQL alembic downgrade head:base prints in offline mode: each file's down section");
+}
+
+// `import`: an Alembic project's history as migration files in the (first) migrations directory.
+int run_import(const MigrateOptions& o, const ImportFlags& f) {
+  std::vector<mg::AlembicRevision> revisions =
+      mg::read_alembic_upgrade(read_text_input(f.upgrade, "Alembic's SQL"), input_label(f.upgrade));
+  if (!f.downgrade.empty()) {
+    mg::add_alembic_downgrade(revisions, read_text_input(f.downgrade, "Alembic's SQL"), input_label(f.downgrade));
+  }
+  const std::vector<std::string> written = mg::write_alembic_revisions(o.dirs.front(), revisions);
+  if (o.out.json) {
+    json files = json::array();
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      files.push_back({{"file", written[i]}, {"revision", revisions[i].revision}, {"down", revisions[i].down.has_value()}});
+    }
+    std::cout << json_text(json{{"directory", o.dirs.front()}, {"files", files}}) << '\n';
+  } else {
+    for (const std::string& path : written) std::cout << safe(path) << '\n';
+  }
+  const auto without_down = std::count_if(revisions.begin(), revisions.end(), [](const auto& r) { return !r.down; });
+  print_note("imported " + std::to_string(written.size()) + " Alembic revision(s) into " + o.dirs.front() +
+                 (without_down > 0 ? "; " + std::to_string(without_down) + " without a down (pass --down)" : std::string{}),
+             o.out);
+  return 0;
 }
 
 void accept_options(CLI::App& sub, AcceptFlags& f) {
@@ -840,6 +890,12 @@ constexpr std::array k_subcommands = {
                "  strata migrate lint --engine postgres --format github migrations/*.sql   # in GitHub Actions\n"
                "Exit: 0 clean, 2 usage, 3 an error found (with --strict, a warning too)",
                with_flags<LintFlags, lint_options, run_lint_of>},
+    Subcommand{"import", "Write an Alembic project's history as migration files (from Alembic's offline SQL)",
+               "Examples:\n  strata migrate --dir db/from_alembic import up.sql --down down.sql\n"
+               "  strata migrate --dir db/from_alembic import up.sql   # no downs\n"
+               "  strata migrate -d postgres://app@localhost/app status   # alembic_version is adopted\n"
+               "Exit: 0 written, 2 usage (no such file, the directory already holds migrations), 3 not alembic's output",
+               with_flags<ImportFlags, import_options, run_import>},
     Subcommand{"accept", "Accept the current checksum of applied migrations whose file changed",
                "Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json",
                with_flags<AcceptFlags, accept_options, run_accept>},

@@ -47,6 +47,7 @@ struct UpFlags {
   DryRunFlags dry;
   bool allow_out_of_order = false;
   bool resume = false;
+  bool create = false;  // --create: the database first, unless it exists (dbmate's `up`)
 };
 
 struct DownFlags {
@@ -102,6 +103,11 @@ struct LintFlags {
   std::string engine;              // --engine; empty: the database URL's, else an error
   std::string format = "table";    // --format table|json|github|sarif (--json: json)
   bool strict = false;
+};
+
+struct ImportFlags {
+  std::string upgrade;    // UPGRADE_SQL: `alembic upgrade base:head --sql` output; "-": standard input
+  std::string downgrade;  // --down: `alembic downgrade head:base --sql` output
 };
 
 struct AcceptFlags {

@@ -48,11 +48,19 @@ mg::DiffDraft decided_draft(mg::DiffRequest& r) {
     mg::DiffDraft d = mg::draft_migration(r);
     if (d.undecided.empty()) return d;
     if (!can_ask) {
-      std::string args;
-      for (const auto& c : d.undecided) args += " --rename " + c.argument();
-      throw Error(ExitCode::usage, "possible rename: " + d.undecided.front().describe() +
-                                       (d.undecided.size() > 1 ? " (and " + std::to_string(d.undecided.size() - 1) + " more)" : ""),
-                  "say which:" + args + " to rename, or --no-rename to drop and add");
+      // Every candidate, and flags that can be taken as printed: the candidates never share a
+      // table or column, so any of them may be renames at once; --no-rename makes the rest drops
+      // and adds, in one more run.
+      std::string listed, args;
+      for (const auto& c : d.undecided) {
+        listed += (listed.empty() ? "" : ", ") + c.describe();
+        args += " --rename " + c.argument();
+      }
+      throw Error(ExitCode::usage,
+                  std::string(d.undecided.size() > 1 ? "possible renames (" + std::to_string(d.undecided.size()) + "): "
+                                                     : "possible rename: ") + listed,
+                  "keep the --rename flags of the true renames and add --no-rename for the rest (drop and add):" + args +
+                      " --no-rename");
     }
     for (const auto& c : d.undecided) {
       if (rename_confirmed(c)) {

@@ -12,6 +12,8 @@
 #include "migrate/diff/migration_diff.h"  // IWYU pragma: export
 #include "migrate/engines/engines.h"  // IWYU pragma: export
 #include "migrate/run/migrator.h"  // IWYU pragma: export
+#include "migrate/model/alembic_import.h"  // IWYU pragma: export
+#include "migrate/model/migration_parser.h"  // IWYU pragma: export
 #include "migrate/model/migration_source.h"  // IWYU pragma: export
 #include "migrate/model/new_migration.h"  // IWYU pragma: export
 #include "migrate/engines/postgres/pq_preload.h"  // IWYU pragma: export

@@ -53,11 +53,11 @@ sev = {"bad-name": "error", "not-a-migration": "warning", "duplicate-version": "
        "missing-down": "warning", "pragma-in-transaction": "error", "destructive": "warning",
        "newer-history": "error", "missing-file": "error", "checksum-mismatch": "error",
        "out-of-order": "error", "partial": "error", "pending": "info", "drift": "error",
-       "roundtrip": "error", "no-database": "info", "baseline-stale": "info"}
+       "roundtrip": "error", "no-database": "info", "baseline-stale": "info", "not-utf8": "info"}
 cls = {"bad-name": 3, "not-a-migration": 3, "duplicate-version": 3, "parse-error": 3, "missing-down": 3,
        "pragma-in-transaction": 3, "destructive": 3, "newer-history": 4, "missing-file": 4,
        "checksum-mismatch": 4, "out-of-order": 4, "partial": 6, "pending": 1, "drift": 5,
-       "roundtrip": 5, "no-database": 0, "baseline-stale": 0}
+       "roundtrip": 5, "no-database": 0, "baseline-stale": 0, "not-utf8": 0}
 want = 0
 for f in d.get("findings", []):
     if not isinstance(f, dict): errs.append("finding not an object: %r" % f); continue
@@ -190,7 +190,7 @@ mig migrations $V3 create_b_table "CREATE TABLE b (x);" "DROP TABLE b;"
 cj 3
 has duplicate-version $V3
 
-case_ "class 3: parse-error (missing marker, not UTF-8, empty, SQL error with --roundtrip) reported together"
+case_ "class 3: parse-error (missing marker, empty, SQL error with --roundtrip) reported together; not UTF-8 is info"
 base c3_parse
 printf 'CREATE TABLE a (x);\n' >migrations/${V3}_create_a_table.sql
 printf -- "-- migrate:up\nSELECT 'caf\xe9';\n-- migrate:down\nSELECT 1;\n" >migrations/20240101000005_latin1.sql
@@ -199,7 +199,9 @@ printf -- '-- migrate:up\nCREATE TABLE ok (x);\n\nCREATE TABLEX broken (x);\n-- 
     >migrations/20240101000007_create_broken_table.sql
 cj 3 --roundtrip
 has parse-error $V3
-has parse-error 20240101000005
+has not-utf8 20240101000005 "bytes that are not UTF-8 at column 12: sent to the server as they are"
+expect_json_true "the Latin-1 file is no parse error: its bytes go to the server as they are" \
+    "not any(f['code']=='parse-error' and f['version']=='20240101000005' for f in d['findings']) and [f['line'] for f in d['findings'] if f['code']=='not-utf8'] == [2]"
 has parse-error 20240101000006
 has parse-error 20240101000007
 expect_json_true "syntax error finding has line 4" \
@@ -597,12 +599,19 @@ expect_exit 0 -- S status --json
 expect_json_true "dirty 000002 is partial" \
     '[(m["version"], m["state"]) for m in d["migrations"]] == [("000001", "applied"), ("000002", "partial")]'
 cj 6
-has partial 000002 "SET dirty = 0 WHERE version = 2"
+has partial 000002 "golang-migrate left version 000002 dirty"
+expect_json_true "the way out is SQL, each statement on its own line" \
+    '[f["fix"].splitlines()[1::2] for f in d["findings"] if f["code"] == "partial"] == [["  UPDATE schema_migrations SET dirty = 0 WHERE version = 2;", "  UPDATE schema_migrations SET version = 1, dirty = 0;"]]'
+expect_exit 6 -- S check
+expect_stdout_match "^to resolve partial 000002:"
+expect_stdout_match "^    UPDATE schema_migrations SET dirty = 0 WHERE version = 2;$"
 for cmd in "up" "down" "up --dry-run"; do
     # shellcheck disable=SC2086
     expect_exit 6 -- S $cmd
     expect_error_line "version 000002 dirty"
-    expect_stderr_match "hint: .*UPDATE schema_migrations SET dirty = 0 WHERE version = 2.*SET version = 1, dirty = 0"
+    expect_stderr_match "^strata: hint: either finish .*, then clear the flag:$"
+    expect_stderr_match "^strata:         UPDATE schema_migrations SET dirty = 0 WHERE version = 2;$"
+    expect_stderr_match "^strata:         UPDATE schema_migrations SET version = 1, dirty = 0;$"
 done
 assert_eq "$FP" "$(db_fingerprint app.db)" "nothing written while dirty"
 sqlite3 app.db "UPDATE schema_migrations SET version = 1, dirty = 0;"

@@ -57,6 +57,9 @@ printf -- '-- migrate:up\nCREATE TABLE t (id INTEGER);\n-- migrate:down\nDROP TA
 cp migrations/20260101120000_t.sql db/init/
 printf -- '-- migrate:up\nCREATE TABLE settings (k TEXT);\n-- migrate:down\nDROP TABLE settings;\n' \
     >db/migrations/20260101130000_create_settings_table.sql
+# `migrate import`: what alembic's offline mode prints for one revision.
+printf -- '-- Running upgrade  -> 1975ea83b712\n\nCREATE TABLE account (id INTEGER);\n' >up.sql
+printf -- '-- Running downgrade 1975ea83b712 -> \n\nDROP TABLE account;\n' >down.sql
 export DATABASE_URL=sqlite:app.db
 {
     "$STRATA" ingest docs README.md notes.md old.md guide.html

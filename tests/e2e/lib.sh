@@ -282,11 +282,12 @@ expect_stdout_empty() {
 
 # expect_error_line [REGEX...]
 # stderr must contain exactly one line starting "strata: error: "; every other
-# line must start with "strata: hint: ". Each REGEX must match the error line.
+# line must start with "strata: hint: " (or continue the hint: "strata:" and
+# spaces). Each REGEX must match the error line.
 expect_error_line() {
     local n_err n_other line re ok=1
     n_err=$(grep -c '^strata: error: ' "$E2E_TMP/.err")
-    n_other=$(grep -vc -e '^strata: error: ' -e '^strata: hint: ' "$E2E_TMP/.err")
+    n_other=$(grep -vc -e '^strata: error: ' -e '^strata: hint: ' -e '^strata:       ' "$E2E_TMP/.err")
     if [ "$n_err" != 1 ]; then
         fail "expected exactly one 'strata: error:' line on stderr, found $n_err"
         return 1

@@ -376,6 +376,28 @@ if behaviour possible_rename_needs_a_choice; then
     assert_eq "" "$(new_files)" "no file written for the table either"
 fi
 
+if behaviour rename_hint_taken_as_printed; then
+    # Two columns go and one like them comes: one candidate, not two that cannot both be renames;
+    # two tables go and one like both comes: the more alike is the candidate. The hint's flags,
+    # as printed, decide everything in one more run.
+    project rename_hint_taken_as_printed "CREATE TABLE users (id INTEGER PRIMARY KEY, a TEXT, b TEXT, email TEXT);
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, email TEXT);
+CREATE TABLE persons (id INTEGER PRIMARY KEY, name TEXT, note TEXT);"
+    printf '%s\n' "CREATE TABLE users (id INTEGER PRIMARY KEY, x TEXT, email TEXT);" \
+        "CREATE TABLE members (id INTEGER PRIMARY KEY, name TEXT, email TEXT);" >schema.sql
+    expect_exit 2 -- S diff reshape --to schema.sql
+    expect_error_line 'possible renames \(2\): column users.a -> users.x, table people -> members$'
+    expect_stderr_match 'hint: .*: --rename users.a=x --rename people=members --no-rename$'
+    HINT_FLAGS=$(sed -n 's/^strata: hint: .*: //p' "$E2E_TMP/.err")
+    # shellcheck disable=SC2086
+    expect_exit 0 -- S diff reshape --to schema.sql $HINT_FLAGS
+    F=$(new_files)
+    assert_true "the column renamed" grep -q 'RENAME COLUMN a TO x' "migrations/$F"
+    assert_true "the table renamed" grep -q 'RENAME TO members' "migrations/$F"
+    assert_true "b dropped" grep -q 'DROP COLUMN b' "migrations/$F"
+    assert_true "persons dropped" grep -qi 'DROP TABLE persons' "migrations/$F"
+fi
+
 if behaviour rename_asked_at_a_terminal; then
     project rename_asked_at_a_terminal "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT);"
     echo "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT, email TEXT);" >schema.sql

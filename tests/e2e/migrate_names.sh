@@ -82,7 +82,7 @@ assert_eq 4 "$(db_q app.db "SELECT count(*) FROM strata_migrations")" "nothing r
 assert_true "tags still there" table_exists app.db tags
 expect_exit 0 -- S check --json
 expect_json_true "missing-down names the pair" \
-    "[(f['version'], f['message']) for f in d['findings'] if f['code'] == 'missing-down'] == [('20240102000000', 'no .down.sql file: it cannot be rolled back')]"
+    "[(f['version'], f['message']) for f in d['findings'] if f['code'] == 'missing-down'] == [('20240102000000', 'no 20240102000000_1.10.0_flags..down.sql file: it cannot be rolled back')]"
 
 case_ "the same version in two directories: duplicate-version naming both, nothing applied"
 project dup

@@ -152,6 +152,29 @@ expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m2 up --resume
 assert_eq "applied" "$(sql half "SELECT state FROM strata_migrations WHERE version = 2")" "finished"
 assert_eq "3" "$(sql half "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'half' AND TABLE_NAME IN ('a', 'b', 'c')")" "each table once"
 
+case_ "the edit-and-rerun loop: a first statement that fails leaves the migration pending; the fixed file runs with plain up"
+EURL=$(fresh_db rerun)
+rm -rf me && mkdir me
+mig me 1 create_t "CREATE TABLE t (id INT PRIMARY KEY);" "DROP TABLE t;"
+mig me 2 first_fails "CREATE TABLE d (id INTEGR PRIMARY KEY);
+CREATE TABLE e (id INT);" "DROP TABLE e;
+DROP TABLE d;"
+expect_exit 6 -- "$STRATA" migrate -d "$EURL" --dir me up
+expect_stderr_match "hint: its first statement failed: nothing of it was applied, it is still pending"
+assert_eq "1" "$(sql rerun "SELECT GROUP_CONCAT(version) FROM strata_migrations")" "no history row for 2"
+expect_exit 0 -- "$STRATA" migrate -d "$EURL" --dir me status --json
+expect_json_true "pending, not partial; not counted as applied" \
+    '[m["state"] for m in d["migrations"]] == ["applied", "pending"] and d["applied"] == 1 and d["partial"] == 0'
+sed -i 's/INTEGR/INT/' me/2_first_fails.sql
+expect_exit 0 -- "$STRATA" migrate -d "$EURL" --dir me up
+expect_stderr_match "applied 2_first_fails"
+# A partial migration is neither applied nor pending in the summary.
+mig me 3 second_fails "CREATE TABLE f (id INT);
+CREATE TABLE g (id INTEGR);" "DROP TABLE f;"
+expect_exit 6 -- "$STRATA" migrate -d "$EURL" --dir me up
+expect_exit 0 -- "$STRATA" migrate -d "$EURL" --dir me status
+expect_stderr_match "^2 applied, 1 partial, 0 pending"
+
 case_ "a syntax error: the line and column of the server's 'near' text"
 mig m2 3 typo "INSERT INTO a VALUES (1);
 UPDATE a
@@ -241,7 +264,7 @@ start=$(date +%s)
 E2E_CMD_TIMEOUT=15 expect_exit 6 -- "$STRATA" migrate --dir mt -d "$URL" --ddl-lock-timeout 1 up
 expect_stderr_match "Lock wait timeout|1205"
 assert_true "gave up within 10 s" [ $(( $(date +%s) - start )) -lt 10 ]
-expect_stderr_match "0 statement\(s\) of it were committed"
+expect_stderr_match "its first statement failed: nothing of it was applied, it is still pending"
 assert_eq "$(sql locktimeout "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'locktimeout' AND table_name = 't' AND column_name = 'b'")" 0 "the ALTER did not run"
 # The holder's SLEEP outlives its client; end it so no later case waits behind it.
 for id in $(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = 'locktimeout' AND INFO LIKE 'SELECT SLEEP%'"); do
@@ -366,7 +389,7 @@ sql dirty_golang "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMAR
 INSERT INTO schema_migrations VALUES (2, true); CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT);"
 expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir mg up
 expect_error_line 'version 000002 dirty'
-expect_stderr_match 'hint: .*UPDATE schema_migrations SET dirty = 0 WHERE version = 2'
+expect_stderr_match '^strata:         UPDATE schema_migrations SET dirty = 0 WHERE version = 2;$'
 sql dirty_golang "CREATE TABLE tags (id BIGINT PRIMARY KEY); UPDATE schema_migrations SET dirty = 0 WHERE version = 2"
 expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg up
 expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg check --drift
@@ -380,6 +403,20 @@ expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir md up
 expect_stderr_match "imported 1 version\(s\) from dbmate's schema_migrations table"
 expect_stderr_match 'applied 20240101000002_tags'
 expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir md check --drift
+# golang-migrate's ?x-migrations-table=: its history under another name, taken over the same way.
+URL=$(fresh_db adopt_named)
+sql adopt_named "CREATE TABLE gm_history (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+INSERT INTO gm_history VALUES (2, true); CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT);"
+expect_exit 6 -- "$STRATA" migrate -d "$URL?x-migrations-table=gm_history&x-no-lock=true" --dir mg up
+expect_stderr_match '^strata:         UPDATE gm_history SET dirty = 0 WHERE version = 2;$'
+sql adopt_named "CREATE TABLE tags (id BIGINT PRIMARY KEY); UPDATE gm_history SET dirty = 0 WHERE version = 2"
+expect_exit 0 -- "$STRATA" migrate -d "$URL?x-migrations-table=gm_history" --dir mg up
+expect_stderr_match "nothing to apply"
+expect_exit 0 -- "$STRATA" migrate -d "$URL?x-migrations-table=gm_history" --dir mg status --json
+expect_json_true "both versions applied, from gm_history" '[m["state"] for m in d["migrations"]] == ["applied", "applied"]'
+expect_exit 0 -- "$STRATA" migrate -d "$URL?x-migrations-table=gm_history" --dir mg check --drift
+expect_exit 2 -- "$STRATA" migrate -d "$URL?x-migrations-table=gm;history" --dir mg status
+expect_error_line "x-migrations-table='gm;history' is not a table name strata takes"
 
 # ---------------------------------------------------------------------------------------------
 case_ "check --drift as a user who cannot create databases: refused, naming the grant"
@@ -414,6 +451,14 @@ expect_stderr_match 'made_by_strata does not exist'
 expect_exit 2 -- "$STRATA" migrate -d "$BASE" create
 expect_error_line 'the URL names no database'
 no_password_in_output
+# dbmate's `up` creates the database: `up --create` does the same, once.
+expect_exit 0 -- "$STRATA" migrate -d "$BASE/made_by_up" --dir migrations up --create
+expect_stderr_match '^created .*made_by_up'
+expect_exit 0 -- "$STRATA" migrate -d "$BASE/made_by_up" --dir migrations up --create
+expect_stderr_nomatch 'created'
+expect_exit 0 -- "$STRATA" migrate -d "$BASE/made_by_up" drop --yes
+expect_exit 7 -- "$STRATA" migrate -d "$BASE/made_by_up" --dir migrations up --create --dry-run
+expect_error_line "Unknown database 'made_by_up'"
 
 # ---------------------------------------------------------------------------------------------
 # RELIABILITY: concurrent `up`s take turns on GET_LOCK; each migration runs once.
@@ -541,5 +586,21 @@ mig mp 1 proc "PREPARE s FROM 'DELETE FROM pr_proc.precious'; EXECUTE s;" "SELEC
 run "$STRATA" migrate --dir mp -d "$MPURL" check --roundtrip --json
 assert_true "the replay refused it" grep -q "names the database pr_proc explicitly" "$E2E_TMP/.out"
 assert_eq "1" "$(sql pr_proc "SELECT count(*) FROM precious")" "the live rows kept"
+
+case_ "check --drift when a migration names the database literally (information_schema): info that says why, not drift"
+rm -rf ml && mkdir ml
+MLURL=$(fresh_db literal_db)
+mig ml 1 create_t "CREATE TABLE t (id INT);" "DROP TABLE t;"
+mig ml 2 add_c_once "SET @dbname = \"literal_db\";
+SET @exist := (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = @dbname AND table_name = 't' AND column_name = 'c');
+SET @q := IF(@exist = 0, 'ALTER TABLE t ADD COLUMN c INT', 'SELECT 1');
+PREPARE stmt FROM @q;
+EXECUTE stmt;
+DEALLOCATE PREPARE stmt;" "ALTER TABLE t DROP COLUMN c;"
+expect_exit 0 -- "$STRATA" migrate --dir ml -d "$MLURL" up
+assert_eq "1" "$(sql literal_db "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'literal_db' AND table_name = 't' AND column_name = 'c'")" "the live database has c"
+expect_exit 0 -- "$STRATA" migrate --dir ml -d "$MLURL" check --drift --json
+expect_json_true "the difference is info naming the file, the line and the database" \
+    '[(f["severity"], "ml/2_add_c_once.sql:2 names this database (\x27literal_db\x27) literally" in f["message"]) for f in d["findings"] if f["code"] == "drift"] == [("info", True)]'
 
 e2e_finish

@@ -222,11 +222,11 @@ INSERT INTO schema_migrations VALUES (2, true); CREATE TABLE users (id bigint PR
 expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir mg status
 expect_stdout_match '000002 +tags +partial \(dirty\)'
 expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir mg check
-expect_stdout_match 'partial .*SET dirty = false WHERE version = 2'
+expect_stdout_match '^    UPDATE schema_migrations SET dirty = false WHERE version = 2;$'
 for cmd in up down; do
     expect_exit 6 -- "$STRATA" migrate -d "$URL" --dir mg $cmd
     expect_error_line 'version 000002 dirty'
-    expect_stderr_match 'hint: .*UPDATE schema_migrations SET dirty = false WHERE version = 2'
+    expect_stderr_match '^strata:         UPDATE schema_migrations SET dirty = false WHERE version = 2;$'
 done
 # The hint's first way out, run as printed: finish 2 by hand, clear the flag.
 pq "$URL" "CREATE TABLE tags (id bigint PRIMARY KEY); UPDATE schema_migrations SET dirty = false WHERE version = 2" >/dev/null

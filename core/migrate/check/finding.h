@@ -20,6 +20,9 @@ struct Finding {
   std::size_t line = 0;
   std::string message;
   std::string detail{};  // the full definitions behind a drift/roundtrip finding (shown with -v)
+  // The way out, when it is SQL to run by hand: lines, each statement on its own (printed under
+  // check's table, and as "fix" in --json).
+  std::string fix{};
   // Acknowledged in the baseline file (baseline.h): still reported, never changes the exit code.
   bool baselined = false;
 };

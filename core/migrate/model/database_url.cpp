@@ -145,6 +145,27 @@ bool ignored_go_parameter(const std::string& key) {
   return std::any_of(std::begin(keys), std::end(keys), [&](const char* k) { return key == k; });
 }
 
+// golang-migrate's own parameters (x-…): its history table's name, taken; the rest change
+// nothing strata does (strata sends a statement at a time, and locks its own way), taken and
+// ignored, so the same URL works for both tools.
+bool golang_migrate_parameter(const std::string& key) {
+  static const char* const keys[] = {"x-migrations-table-quoted", "x-statement-timeout", "x-multi-statement",
+                                     "x-multi-statement-max-size", "x-lock-strategy", "x-lock-table", "x-no-lock",
+                                     "x-lock-timeout"};
+  return std::any_of(std::begin(keys), std::end(keys), [&](const char* k) { return key == k; });
+}
+
+// ?x-migrations-table=NAME: where golang-migrate keeps its history. The name reaches SQL (quoted)
+// and the hints (as it is): letters, digits and _ only.
+std::string migrations_table_of(const std::string& display, const std::string& value) {
+  if (value.empty() || value.size() > 63 ||
+      value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos) {
+    throw Error(ExitCode::usage, "database URL " + display + ": x-migrations-table='" + escape_control_characters(value) +
+                                     "' is not a table name strata takes (letters, digits and _, at most 63)");
+  }
+  return value;
+}
+
 // ?ssl-mode= as the mysql client spells it, or dbmate's (go-sql-driver's) ?tls=.
 std::string ssl_mode_of(const std::string& key, std::string value) {
   if (key == "tls") {
@@ -232,7 +253,9 @@ Endpoint mysql_endpoint(const std::string& url, const std::string& chosen_by, co
         a.ssl_key = value;
       } else if (key == "password") {
         e.password = value;
-      } else if (!ignored_go_parameter(key)) {
+      } else if (key == "x-migrations-table") {
+        e.foreign_history_table = migrations_table_of(e.display, value);
+      } else if (!ignored_go_parameter(key) && !golang_migrate_parameter(key)) {
         throw Error(ExitCode::usage, "database URL " + e.display + ": unknown parameter '" + key + "'",
                     "strata takes socket=, ssl-mode= (or tls=), ssl-ca=, ssl-cert= and ssl-key=");
       }
@@ -303,9 +326,14 @@ Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by,
     std::string kept;
     for (const std::string& param : split(std::string(query), '&')) {
       if (param.empty()) continue;
+      const std::string key = param.substr(0, param.find('='));
       if (param.starts_with("search_path=")) {
         const std::string path = percent_decode(param.substr(12));
         e.schema = std::string(trim(path.substr(0, path.find(','))));
+      } else if (key == "x-migrations-table") {
+        e.foreign_history_table = migrations_table_of(redact_url(url), percent_decode(param.substr(key.size() + 1)));
+      } else if (golang_migrate_parameter(key)) {
+        // golang-migrate's, not libpq's: taken out of what libpq is given.
       } else {
         if (param.starts_with("password=")) e.password = percent_decode(param.substr(9));
         kept += (kept.empty() ? "?" : "&") + param;

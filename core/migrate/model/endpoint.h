@@ -44,6 +44,9 @@ struct Endpoint {
   // has not trusted the server (with or without a password in the URL); "" otherwise. Values
   // from the environment (${NAME} placeholders) never go to such a server.
   std::string untrusted_choice;
+  // postgres, mysql: golang-migrate's ?x-migrations-table=, the table its history is in (taken
+  // over as schema_migrations is). Default: schema_migrations.
+  std::string foreign_history_table = "schema_migrations";
 
   static Endpoint sqlite(std::string path);
 };

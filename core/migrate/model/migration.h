@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
+
 namespace strata::migrate {
 
 // Versions order numerically: "001" and "1" are the same version (and so a duplicate).
@@ -39,6 +41,13 @@ struct Migration {
   std::string normalised;
   // SHA-256 of `normalised`.
   std::string checksum;
+  // Where the file (for a pair: the first of its halves that does) first holds bytes that are not
+  // UTF-8, sent to the server as they are; check reports it as info. None: all UTF-8.
+  struct Place {
+    std::string file;
+    TextPosition at;
+  };
+  std::optional<Place> not_utf8;
 
   // SHA-256 of `normalised` with all whitespace removed, so a mismatch can say when only
   // whitespace changed. Computed on demand: loading a directory needs only `checksum`.

@@ -30,18 +30,13 @@ Problem make_problem(std::string code, const std::string& file, std::size_t line
   return Problem{std::move(code), file, line, std::move(message), version};
 }
 
-// Validates encoding and emptiness; returns the normalised text or nullopt after recording why.
+// Validates emptiness; returns the normalised text or nullopt after recording why. Bytes that are
+// not UTF-8 are kept: dbmate and golang-migrate send a file's bytes to the server as they are
+// (mysqldump's `_binary '…'` literals hold such bytes), and the server judges them; check says so
+// (Migration::not_utf8).
 std::optional<std::string> normalised_content(const FileName& name, const std::string& path,
                                               std::string_view content,
                                               std::vector<Problem>& problems) {
-  if (const auto bad = find_invalid_utf8(content)) {
-    const TextPosition pos = position_of(content, *bad);
-    problems.push_back(make_problem("parse-error", path, pos.line,
-                                    "invalid UTF-8 at line " + std::to_string(pos.line) +
-                                        ", column " + std::to_string(pos.column),
-                                    name.version));
-    return std::nullopt;
-  }
   std::string text = normalise_line_endings(content);
   if (trim(text).empty()) {
     problems.push_back(make_problem("parse-error", path, 0, "file is empty", name.version));
@@ -81,6 +76,7 @@ bool apply_marker_options(std::string_view options, Section& section, const std:
 }
 
 void set_checksums(Migration& m, std::string normalised) {
+  if (const auto bad = find_invalid_utf8(normalised)) m.not_utf8 = Migration::Place{m.file, position_of(normalised, *bad)};
   m.checksum = sha256_hex(normalised);
   m.normalised = std::move(normalised);
 }
@@ -112,8 +108,68 @@ void MigrationSet::require_valid() const {
   throw Error(ExitCode::invalid_input, problems.front().describe(), hint);
 }
 
+bool is_flyway_name(std::string_view file_name) {
+  return file_name.size() > 2 && (file_name[0] == 'V' || file_name[0] == 'U') && file_name[1] >= '0' &&
+         file_name[1] <= '9' && file_name.find("__") != std::string_view::npos;
+}
+
+bool is_migration_name(std::string_view file_name) {
+  return (!file_name.empty() && file_name[0] >= '0' && file_name[0] <= '9') || file_name.starts_with("R__") ||
+         is_flyway_name(file_name);
+}
+
+std::optional<Version> flyway_version(std::string_view text) {
+  std::vector<long long> parts;
+  std::size_t i = 0;
+  while (i <= text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j == i) return std::nullopt;  // empty part, or a character that is not a digit
+    std::string_view digits = text.substr(i, j - i);
+    while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+    if (digits.size() > 15) return std::nullopt;
+    parts.push_back(std::stoll(std::string(digits)));
+    if (j == text.size()) break;
+    if (text[j] != '.' && text[j] != '_') return std::nullopt;
+    i = j + 1;
+  }
+  while (parts.size() > 1 && parts.back() == 0) parts.pop_back();  // 1.0 is 1
+  if (parts.size() > 3) return std::nullopt;
+  parts.resize(3, 0);
+  if (parts[1] > 99 || parts[2] > 99) return std::nullopt;
+  return parts[0] * 10000 + parts[1] * 100 + parts[2];
+}
+
+std::optional<Version> version_argument(std::string_view text) {
+  if (!text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string_view::npos) {
+    return std::stoll(std::string(text));
+  }
+  if (!text.empty() && (text.front() == 'V' || text.front() == 'v')) text.remove_prefix(1);
+  return flyway_version(text);
+}
+
+namespace {
+
+// Flyway's V<version>__<name>.sql / U<version>__<name>.sql: the halves of one migration.
+std::optional<FileName> parse_flyway_name(std::string_view file_name) {
+  const std::size_t sep = file_name.find("__");
+  const std::string_view text = file_name.substr(1, sep - 1);
+  const auto version = flyway_version(text);
+  if (!version) return std::nullopt;
+  FileName out;
+  out.version = *version;
+  out.version_text = std::string(text);
+  std::replace(out.version_text.begin(), out.version_text.end(), '_', '.');  // as Flyway shows it
+  out.name = std::string(file_name.substr(sep + 2, file_name.size() - 4 - sep - 2));
+  out.kind = file_name[0] == 'V' ? FileKind::up_half : FileKind::down_half;
+  return out;
+}
+
+}  // namespace
+
 std::optional<FileName> parse_file_name(std::string_view file_name) {
   if (!file_name.ends_with(".sql") || file_name.find('/') != std::string_view::npos) return std::nullopt;
+  if (is_flyway_name(file_name)) return parse_flyway_name(file_name);
   std::size_t digits = 0;
   while (digits < file_name.size() && file_name[digits] >= '0' && file_name[digits] <= '9') ++digits;
   if (digits == 0 || digits > 18) return std::nullopt;
@@ -145,6 +201,11 @@ std::optional<FileName> parse_file_name(std::string_view file_name) {
 
 std::string down_file_of(const Migration& pair) {
   std::string path = pair.file;
+  const std::size_t base = path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1;
+  if (is_flyway_name(std::string_view(path).substr(base))) {
+    path[base] = 'U';  // Flyway's undo file: V1__x.sql -> U1__x.sql
+    return path;
+  }
   const std::size_t at = path.rfind(".up.");
   if (at != std::string::npos) path.replace(at, 4, ".down.");
   return path;
@@ -355,8 +416,7 @@ std::optional<Migration> parse_pair(const FileName& name, const std::string& up_
   if (!up) return std::nullopt;
   std::optional<std::string> down;
   if (down_path) {
-    down = find_invalid_utf8(down_content) ? normalised_content(name, *down_path, down_content, problems)
-                                           : normalise_line_endings(down_content);
+    down = normalise_line_endings(down_content);
     if (!down) return std::nullopt;
   }
   Migration m;
@@ -371,6 +431,12 @@ std::optional<Migration> parse_pair(const FileName& name, const std::string& up_
   m.pair = true;
   // Both halves are one migration: a change to either is a change to it.
   set_checksums(m, *up + "\n-- strata:down-half\n" + down.value_or(""));
+  m.not_utf8.reset();
+  if (const auto bad = find_invalid_utf8(*up)) {
+    m.not_utf8 = Migration::Place{up_path, position_of(*up, *bad)};
+  } else if (const auto bad_down = down ? find_invalid_utf8(*down) : std::nullopt) {
+    m.not_utf8 = Migration::Place{*down_path, position_of(*down, *bad_down)};
+  }
   return m;
 }
 

@@ -90,11 +90,19 @@ MigrationSet load_origins(const std::vector<Origin>& origins) {
         if (auto m = parse_repeatable(name, path, f->content, set.problems)) set.repeatables.push_back(std::move(*m));
         continue;
       }
-      if (f->name.empty() || f->name[0] < '0' || f->name[0] > '9') {
+      if (!is_migration_name(f->name)) {
         set.ignored.push_back(path);
         continue;
       }
       const auto name = parse_file_name(f->name);
+      if (!name && is_flyway_name(f->name)) {
+        set.problems.push_back(Problem{"bad-name", path, 0,
+                                       "a Flyway version strata cannot order: at most three parts of digits "
+                                       "separated by . or _, the second and third at most 99 "
+                                       "(V1__x.sql, V1.1__x.sql, V2.0.3__x.sql, V20240101120000__x.sql)",
+                                       std::nullopt});
+        continue;
+      }
       if (!name) {
         // A name that starts with a digit is meant as a migration: a version too long for a
         // 64-bit integer must not be skipped silently.
@@ -125,7 +133,9 @@ MigrationSet load_origins(const std::vector<Origin>& origins) {
     for (auto& [version, h] : pairs) {
       if (!h.up) {
         set.problems.push_back(Problem{"parse-error", join_path(origin, h.down->name), 0,
-                                       "down file has no matching .up.sql file", version});
+                                       h.down->name[0] == 'U' ? "undo file has no matching V file (Flyway: U<version>__<name>.sql undoes V<version>__<name>.sql)"
+                                                               : "down file has no matching .up.sql file",
+                                       version});
         continue;
       }
       std::optional<std::string> down_path;
@@ -223,7 +233,7 @@ std::vector<NamedContent> read_directory(const std::string& dir, const fs::path&
     while (const dirent* entry = ::readdir(d)) {
       const std::string_view name = entry->d_name;
       if (name.size() < 4 || name.substr(name.size() - 4) != ".sql") continue;
-      if ((name[0] < '0' || name[0] > '9') && !name.starts_with("R__")) {
+      if (!is_migration_name(name)) {
         // Not a migration name (a schema.sql dump kept here): listed as ignored, never read.
         files.push_back(NamedContent{std::string(name), {}});
         continue;

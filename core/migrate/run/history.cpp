@@ -1,11 +1,13 @@
 #include "migrate/run/history.h"
 
+#include <algorithm>
 #include <map>
 
 #include "common/error.h"
 #include "common/text.h"
 #include "migrate/engines/driver.h"
 #include "migrate/engines/engines.h"
+#include "migrate/model/migration_parser.h"
 #include "strata/build_info.h"
 
 namespace strata::migrate {
@@ -13,6 +15,8 @@ namespace {
 
 constexpr const char* k_foreign_table = "schema_migrations";
 constexpr const char* k_goose_table = "goose_db_version";
+constexpr const char* k_flyway_table = "flyway_schema_history";
+constexpr const char* k_alembic_table = "alembic_version";
 // Appended to strata_version on rows imported from a foreign history: they were not run by strata
 // and their time is not known. compare_versions reads only the numbers before it.
 constexpr std::string_view k_imported_mark = " imported from ";
@@ -52,31 +56,51 @@ const char* to_string(HistorySource s) {
     case HistorySource::dbmate: return "dbmate";
     case HistorySource::golang_migrate: return "golang-migrate";
     case HistorySource::goose: return "goose";
+    case HistorySource::flyway: return "Flyway";
+    case HistorySource::alembic: return "Alembic";
     case HistorySource::strata: return "strata";
     case HistorySource::none: break;
   }
   return "none";
 }
 
-const char* history_table_of(HistorySource s) { return s == HistorySource::goose ? k_goose_table : k_foreign_table; }
+const char* history_table_of(HistorySource s) {
+  switch (s) {
+    case HistorySource::goose: return k_goose_table;
+    case HistorySource::flyway: return k_flyway_table;
+    case HistorySource::alembic: return k_alembic_table;
+    default: return k_foreign_table;
+  }
+}
 
-Error golang_dirty_error(const History& h, const MigrationSet& files, DriverKind kind,
-                         const std::string& database) {
-  const Version v = h.golang_version;
+Error dirty_history_error(const History& h, const MigrationSet& files, DriverKind kind,
+                          const std::string& database) {
+  const Version v = h.dirty_version;
   const Migration* m = files.find(v);
   const std::string name = m != nullptr ? m->up.file : "version " + std::to_string(v);
+  const std::string vt = m != nullptr ? m->version_text : std::to_string(v);
+  if (h.source == HistorySource::flyway) {
+    const auto it = h.rows.find(v);
+    const std::string spelt = it != h.rows.end() ? it->second.spelt_version() : vt;
+    return Error(ExitCode::migration_failed,
+                 database + ": Flyway recorded version " + spelt + " as failed: it stopped half-way (" + name + ")",
+                 "undo its partial changes, then remove the failed row so strata runs it again:\n"
+                 "  DELETE FROM flyway_schema_history WHERE version = '" + spelt + "' AND NOT success;\n"
+                 "then run `strata migrate up` (Flyway's own way out is `flyway repair`)");
+  }
   std::optional<Version> previous;
   for (const Migration& f : files.migrations) {
     if (f.version < v) previous = f.version;
   }
   const std::string no(engine(kind).false_literal);
-  const std::string vt = m != nullptr ? m->version_text : std::to_string(v);
-  std::string hint = "either finish " + name + " by hand, then clear the flag: UPDATE schema_migrations SET dirty = " +
-                     no + " WHERE version = " + std::to_string(v) + "; or undo its partial changes, then " +
-                     (previous ? "step back so strata runs it again: UPDATE schema_migrations SET version = " +
-                                     std::to_string(*previous) + ", dirty = " + no
-                               : std::string("remove the row so strata runs it again: DELETE FROM schema_migrations")) +
-                     "; then run `strata migrate up`";
+  const std::string& table = h.foreign_table;
+  std::string hint = "either finish " + name + " by hand, then clear the flag:\n"
+                     "  UPDATE " + table + " SET dirty = " + no + " WHERE version = " + std::to_string(v) + ";\n"
+                     "or undo its partial changes, then " +
+                     (previous ? "step back so strata runs it again:\n"
+                                 "  UPDATE " + table + " SET version = " + std::to_string(*previous) + ", dirty = " + no + ";\n"
+                               : "remove the row so strata runs it again:\n  DELETE FROM " + table + ";\n") +
+                     "then run `strata migrate up`";
   return Error(ExitCode::migration_failed,
                database + ": golang-migrate left version " + vt + " dirty: a migration to or from it failed half-way (" +
                    name + ")",
@@ -93,7 +117,8 @@ const HistoryRow* History::find(Version v) const {
   return it == rows.end() ? nullptr : &it->second;
 }
 
-HistoryTable::HistoryTable(Driver& db, std::string table) : db_(db), table_(std::move(table)) {}
+HistoryTable::HistoryTable(Driver& db, std::string table, std::string foreign_table)
+    : db_(db), table_(std::move(table)), foreign_table_(std::move(foreign_table)) {}
 
 std::string HistoryTable::create_sql() const {
   const Dialect& d = db_.dialect();
@@ -113,29 +138,32 @@ std::string HistoryTable::create_sql() const {
 
 std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(const MigrationSet& files,
                                                                            HistorySource& source, bool& dirty,
-                                                                           Version& golang_version) {
+                                                                           Version& dirty_version) {
   std::vector<std::pair<Version, std::string>> versions;
-  if (table_ != k_foreign_table && table_ != k_goose_table && !db_.table_exists(k_foreign_table) &&
-      db_.table_exists(k_goose_table)) {
-    return goose_versions(source);
+  if (table_ == foreign_table_ || !db_.table_exists(foreign_table_)) {
+    if (table_ != k_goose_table && db_.table_exists(k_goose_table)) return goose_versions(source);
+    if (table_ != k_flyway_table && db_.table_exists(k_flyway_table)) {
+      return flyway_versions(files, source, dirty, dirty_version);
+    }
+    if (table_ != k_alembic_table && db_.table_exists(k_alembic_table)) return alembic_versions(files, source);
+    return versions;
   }
-  if (table_ == k_foreign_table || !db_.table_exists(k_foreign_table)) return versions;
-  const std::string doing = "reading schema_migrations";
+  const std::string doing = "reading " + foreign_table_;
   bool has_dirty = false;
-  for (const std::string& c : db_.column_names(k_foreign_table)) has_dirty |= c == "dirty";
-  const std::string table = db_.qualified(k_foreign_table);
+  for (const std::string& c : db_.column_names(foreign_table_)) has_dirty |= c == "dirty";
+  const std::string table = db_.qualified(foreign_table_);
   if (has_dirty) {
     source = HistorySource::golang_migrate;
     // dirty is a boolean in PostgreSQL and an integer in SQLite: compare as text.
     auto rows = db_.query("SELECT version, CASE WHEN dirty THEN 1 ELSE 0 END FROM " + table + " LIMIT 1", doing);
     if (rows.empty()) return versions;
-    golang_version = std::stoll(rows[0][0]);
+    dirty_version = std::stoll(rows[0][0]);
     dirty = rows[0][1] == "1";
     for (const Migration& m : files.migrations) {
-      if (m.version <= golang_version) versions.emplace_back(m.version, m.version_text);
+      if (m.version <= dirty_version) versions.emplace_back(m.version, m.version_text);
     }
     // A dirty version without a file is still the version golang-migrate was at.
-    if (files.find(golang_version) == nullptr) versions.emplace_back(golang_version, rows[0][0]);
+    if (files.find(dirty_version) == nullptr) versions.emplace_back(dirty_version, rows[0][0]);
   } else {
     source = HistorySource::dbmate;
     for (const auto& row : db_.query("SELECT version FROM " + table, doing)) {
@@ -144,7 +172,7 @@ std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(cons
         versions.emplace_back(std::stoll(text), text);
       } catch (const std::exception&) {
         throw Error(ExitCode::history_mismatch,
-                    db_.display() + ": schema_migrations holds a version that is not a number: '" + text + "'");
+                    db_.display() + ": " + foreign_table_ + " holds a version that is not a number: '" + text + "'");
       }
     }
   }
@@ -176,6 +204,84 @@ std::vector<std::pair<Version, std::string>> HistoryTable::goose_versions(Histor
   return versions;
 }
 
+// Flyway's flyway_schema_history is a log too, by installed_rank: SQL (and JDBC) rows apply a
+// version, UNDO_SQL and DELETE rows (`flyway repair`) take it back, a BASELINE row stands for every
+// version up to its own, SCHEMA rows record schemas Flyway created. A row with success false is a
+// migration that failed half-way (MySQL, where DDL commits): as golang-migrate's dirty flag.
+std::vector<std::pair<Version, std::string>> HistoryTable::flyway_versions(const MigrationSet& files,
+                                                                          HistorySource& source, bool& dirty,
+                                                                          Version& dirty_version) {
+  source = HistorySource::flyway;
+  enum class Row { applied, failed, undone };
+  std::map<Version, std::pair<std::string, Row>> latest;
+  std::optional<Version> baseline;
+  for (const auto& row : db_.query("SELECT version, type, CASE WHEN success THEN 1 ELSE 0 END FROM " +
+                                       db_.qualified(k_flyway_table) + " WHERE version IS NOT NULL ORDER BY installed_rank",
+                                   "reading flyway_schema_history")) {
+    const std::string type = to_lower(row[1]);
+    if (type == "schema") continue;
+    const std::optional<Version> v = flyway_version(row[0]);
+    if (!v) {
+      throw Error(ExitCode::history_mismatch,
+                  db_.display() + ": flyway_schema_history holds a version strata cannot order: '" + row[0] + "'",
+                  "strata reads Flyway versions of at most three parts, the second and third at most 99");
+    }
+    if (type.find("baseline") != std::string::npos) {
+      baseline = std::max(baseline.value_or(*v), *v);
+      continue;
+    }
+    const Row state = type.starts_with("undo") || type == "delete" ? Row::undone
+                      : row[2] == "1"                              ? Row::applied
+                                                                   : Row::failed;
+    latest[*v] = {row[0], state};
+  }
+  std::map<Version, std::string> applied;
+  if (baseline) {
+    for (const Migration& m : files.migrations) {
+      if (m.version <= *baseline) applied.emplace(m.version, m.version_text);
+    }
+  }
+  for (const auto& [v, state] : latest) {
+    if (state.second == Row::undone) {
+      applied.erase(v);
+      continue;
+    }
+    applied[v] = state.first;
+    if (state.second == Row::failed) {
+      dirty = true;
+      dirty_version = v;
+    }
+  }
+  return {applied.begin(), applied.end()};
+}
+
+// Alembic records only the revision a database is at (one row per head). Imported with `strata
+// migrate import`, revision R is the file VERSION_R.sql: the database has every file up to it.
+std::vector<std::pair<Version, std::string>> HistoryTable::alembic_versions(const MigrationSet& files,
+                                                                           HistorySource& source) {
+  source = HistorySource::alembic;
+  std::optional<Version> newest;
+  for (const auto& row : db_.query("SELECT version_num FROM " + db_.qualified(k_alembic_table), "reading alembic_version")) {
+    const std::string& revision = row[0];
+    const auto named = std::find_if(files.migrations.begin(), files.migrations.end(), [&](const Migration& m) {
+      return m.name == revision || m.name.starts_with(revision + "_");
+    });
+    if (named == files.migrations.end()) {
+      throw Error(ExitCode::history_mismatch,
+                  db_.display() + ": alembic_version is at revision '" + revision +
+                      "', and no migration file is named after it (VERSION_" + revision + ".sql)",
+                  "import the Alembic project's history first: alembic upgrade base:head --sql > up.sql, then "
+                  "strata migrate import up.sql (see strata-migrate(1), IMPORTING FROM ALEMBIC)");
+    }
+    newest = std::max(newest.value_or(named->version), named->version);
+  }
+  std::vector<std::pair<Version, std::string>> versions;
+  for (const Migration& m : files.migrations) {
+    if (newest && m.version <= *newest) versions.emplace_back(m.version, m.version_text);
+  }
+  return versions;
+}
+
 History HistoryTable::read(const MigrationSet& files) {
   History h;
   if (db_.table_exists(table_)) {
@@ -197,9 +303,11 @@ History HistoryTable::read(const MigrationSet& files) {
       r.strata_version = std::move(q[6]);
       if (const std::size_t at = r.strata_version.find(k_imported_mark); at != std::string::npos) {
         const std::string from = r.strata_version.substr(at + k_imported_mark.size());
-        r.imported_from = from == "golang-migrate" ? HistorySource::golang_migrate
-                          : from == "goose"        ? HistorySource::goose
-                                                   : HistorySource::dbmate;
+        r.imported_from = HistorySource::dbmate;
+        for (const HistorySource named : {HistorySource::golang_migrate, HistorySource::goose, HistorySource::flyway,
+                                          HistorySource::alembic}) {
+          if (from == to_string(named)) r.imported_from = named;
+        }
         r.applied_at.clear();
       }
       r.state = q[7] == "partial" ? RowState::partial : RowState::applied;
@@ -214,7 +322,7 @@ History HistoryTable::read(const MigrationSet& files) {
     return h;
   }
   HistorySource source = HistorySource::none;
-  for (auto& [v, text] : foreign_versions(files, source, h.golang_dirty, h.golang_version)) {
+  for (auto& [v, text] : foreign_versions(files, source, h.dirty, h.dirty_version)) {
     HistoryRow r;
     r.version = v;
     r.version_text = std::move(text);
@@ -225,17 +333,22 @@ History HistoryTable::read(const MigrationSet& files) {
     }
     r.strata_version = k_version;
     r.imported_from = source;
-    if (h.golang_dirty && v == h.golang_version) r.state = RowState::partial;
+    if (h.dirty && v == h.dirty_version) r.state = RowState::partial;
     h.rows.emplace(v, std::move(r));
   }
   h.source = source;
+  if (source == HistorySource::dbmate || source == HistorySource::golang_migrate) {
+    h.foreign_table = foreign_table_;
+  } else if (source != HistorySource::none) {
+    h.foreign_table = history_table_of(source);
+  }
   return h;
 }
 
 std::size_t HistoryTable::create_and_import(const MigrationSet& files) {
   if (db_.table_exists(table_)) return 0;
   History foreign = read(files);
-  if (foreign.golang_dirty) throw golang_dirty_error(foreign, files, db_.kind(), db_.display());
+  if (foreign.dirty) throw dirty_history_error(foreign, files, db_.kind(), db_.display());
   db_.exec(create_sql(), "creating history table " + table_);
   std::size_t imported = 0;
   // The import is one-way: strata never writes schema_migrations again, and drift and dump leave

@@ -1,6 +1,7 @@
 #pragma once
 // The history table: which migrations a database has, with their checksums. Also recognises
-// the version tables of dbmate and golang-migrate so a project can switch tools without SQL.
+// the version tables of dbmate, golang-migrate, goose, Flyway and Alembic so a project can switch
+// tools without SQL.
 #include <map>
 #include <optional>
 #include <string>
@@ -15,10 +16,10 @@ namespace strata::migrate {
 
 enum class RowState { applied, partial };
 
-enum class HistorySource { none, strata, dbmate, golang_migrate, goose };
+enum class HistorySource { none, strata, dbmate, golang_migrate, goose, flyway, alembic };
 const char* to_string(HistorySource s);
 // The table another tool keeps its history in: schema_migrations (dbmate, golang-migrate),
-// goose_db_version (goose).
+// goose_db_version (goose), flyway_schema_history (Flyway), alembic_version (Alembic).
 const char* history_table_of(HistorySource s);
 
 struct HistoryRow {
@@ -45,11 +46,14 @@ struct HistoryRow {
 
 struct History {
   HistorySource source = HistorySource::none;
+  // The table the history was read from when another tool's (schema_migrations, or golang-migrate's
+  // ?x-migrations-table=, goose_db_version, ...); empty for strata's own.
+  std::string foreign_table;
   std::map<Version, HistoryRow> rows;
-  // golang-migrate records one version and a dirty flag instead of rows. A dirty version's row
-  // reads as RowState::partial.
-  bool golang_dirty = false;
-  Version golang_version = 0;
+  // A migration another tool left failed half-way: golang-migrate's dirty flag, a Flyway row with
+  // success false. That version's row reads as RowState::partial.
+  bool dirty = false;
+  Version dirty_version = 0;
   // Repeatable migrations (R__name.sql) as last applied, by name; their rows carry
   // repeatable_version(name), which keeps them out of `rows`.
   std::map<std::string, HistoryRow> repeatable;
@@ -60,7 +64,9 @@ struct History {
 
 class HistoryTable {
  public:
-  HistoryTable(Driver& db, std::string table);
+  // `foreign_table`: where dbmate's or golang-migrate's history may be (golang-migrate's
+  // ?x-migrations-table= names another table).
+  HistoryTable(Driver& db, std::string table, std::string foreign_table = "schema_migrations");
 
   // Reads the history. For a database managed by dbmate or golang-migrate (and not yet by
   // strata) the rows are synthesised from `files` as "applied with the current checksum".
@@ -89,17 +95,25 @@ class HistoryTable {
  private:
   // Each version with its text as the foreign table spells it.
   std::vector<std::pair<Version, std::string>> foreign_versions(const MigrationSet& files, HistorySource& source,
-                                        bool& dirty, Version& golang_version);
+                                        bool& dirty, Version& dirty_version);
   // goose's applied versions (goose_db_version).
   std::vector<std::pair<Version, std::string>> goose_versions(HistorySource& source);
+  // Flyway's (flyway_schema_history): the versions its newest row per version says are applied,
+  // every file up to a BASELINE row, and a failed one as `dirty`.
+  std::vector<std::pair<Version, std::string>> flyway_versions(const MigrationSet& files, HistorySource& source,
+                                                               bool& dirty, Version& dirty_version);
+  // Alembic's (alembic_version): every file up to the one named after the recorded revision.
+  std::vector<std::pair<Version, std::string>> alembic_versions(const MigrationSet& files, HistorySource& source);
 
   Driver& db_;
   std::string table_;
+  std::string foreign_table_;
 };
 
-// The refusal for a golang-migrate history left dirty: it names the version and both ways out, in
+// The refusal for a history another tool left dirty (golang-migrate's flag, a failed Flyway row):
+// it names the version, and the hint gives both ways out, each statement on a line of its own, in
 // SQL that runs on `kind` (dirty is a boolean on PostgreSQL, an integer on SQLite).
-Error golang_dirty_error(const History& h, const MigrationSet& files, DriverKind kind,
+Error dirty_history_error(const History& h, const MigrationSet& files, DriverKind kind,
                          const std::string& database);
 
 // The history row's version for the repeatable migration `name`: negative, so that it can never

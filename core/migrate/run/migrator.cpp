@@ -81,12 +81,12 @@ class Migrator::Session {
     if (target.ddl_lock_timeout && set_timeout != nullptr) {
       db_->exec(set_timeout(*target.ddl_lock_timeout), "setting the DDL lock timeout");
     }
-    table_ = std::make_unique<HistoryTable>(*db_, target.table);
+    table_ = std::make_unique<HistoryTable>(*db_, target.table, target.database.foreign_history_table);
     history_exists_ = db_->table_exists(target.table);
     history_ = table_->read(files);
     // Every writing command refuses a dirty golang-migrate version, whether or not anything is
     // pending: running past it would build on a half-applied migration.
-    if (history_.golang_dirty) throw golang_dirty_error(history_, files, db_->kind(), target.database.display);
+    if (history_.dirty) throw dirty_history_error(history_, files, db_->kind(), target.database.display);
   }
 
   ~Session() {
@@ -205,7 +205,7 @@ class Migrator::Session {
     if (result_.imported > 0 && !result_.dry_run) {
       result_.imported_from = history_.source;
       result_.notes.push_back("imported " + std::to_string(result_.imported) + " version(s) from " +
-                              to_string(history_.source) + std::string("'s ") + history_table_of(history_.source) + " table");
+                              to_string(history_.source) + "'s " + history_.foreign_table + " table");
     }
   }
 
@@ -478,9 +478,14 @@ std::size_t Migrator::run_up_as_written(Session& s, const Migration& m, const Se
     const bool inside = s.in_transaction();
     s.rollback();
     if (plan.foreign_keys_off) s.set_foreign_keys(true);
-    if (inside && committed == 0) {
+    // Nothing committed (the failure was inside the section's own transaction, or at its first
+    // statement): the database is as it was, so the migration is simply pending again, and a fixed
+    // file runs with plain `up` (as dbmate's edit-and-rerun loop goes), not accept and --resume.
+    if (committed == 0) {
       s.bookkeeping(s.table().delete_sql(m.version));
-      throw Error(e.code(), e.what(), hint("its own transaction was rolled back: nothing of it was applied, it is still pending"));
+      throw Error(e.code(), e.what(),
+                  hint(inside ? "its own transaction was rolled back: nothing of it was applied, it is still pending"
+                              : "its first statement failed: nothing of it was applied, it is still pending"));
     }
     throw Error(e.code(), e.what(),
                 hint("half-done: " + std::to_string(committed) + " statement(s) of it were committed (it runs outside "
@@ -520,8 +525,11 @@ std::vector<const Migration*> select_to_revert(const History& h, const Migration
     // only a migration with no down at all cannot be rolled back.
     if (!m->down.present) {
       if (m->pair) {
-        throw Error(ExitCode::invalid_input, m->file + ": has no .down.sql file, so it cannot be rolled back",
-                    "add " + down_file_of(*m) + " (an empty one rolls back nothing)");
+        const std::string down = down_file_of(*m);
+        const bool flyway = !down.ends_with(".down.sql");
+        throw Error(ExitCode::invalid_input,
+                    m->file + (flyway ? ": has no undo file" : ": has no .down.sql file") + ", so it cannot be rolled back",
+                    "add " + down + " (an empty one rolls back nothing)");
       }
       throw Error(ExitCode::invalid_input, m->file + ": has no down section, so it cannot be rolled back",
                   "add a '-- migrate:down' section (an empty one rolls back nothing)");
@@ -696,7 +704,7 @@ Status Migrator::status() {
   History h;
   if (db) {
     st.database_exists = true;
-    HistoryTable table(*db, target_.table);
+    HistoryTable table(*db, target_.table, target_.database.foreign_history_table);
     h = table.read(files());
     st.source = h.source;
   }
@@ -728,6 +736,8 @@ Status Migrator::status() {
   for (const StatusEntry& e : st.entries) {
     if (e.state == EntryState::pending || e.state == EntryState::outdated) {
       ++st.pending;
+    } else if (e.state == EntryState::partial) {
+      ++st.partial;
     } else {
       ++st.applied;
     }
@@ -799,13 +809,14 @@ SchemaDump Migrator::dump() {
   auto db = open_driver(target_.database, Access::read_only, target_.table, target_.lock_timeout);
   if (!db) throw Error(ExitCode::unavailable, target_.database.display + ": database does not exist");
   Schema schema = db->read_schema(target_.table);
-  drop_foreign_history(schema);  // history, not schema, before and after strata imports it
+  // history, not schema, before and after strata imports it
+  drop_foreign_history(schema, target_.database.foreign_history_table);
   SchemaDump result;
   result.notes = hide_placeholder_values(schema, placeholder_values(files(), target_.placeholders.getenv));
   std::string out = "-- Schema of " + db->dump_title() + ", written by `strata migrate dump`. Do not edit.\n";
   out += db->dump_preamble();
   out += dump_schema(schema);
-  HistoryTable table(*db, target_.table);
+  HistoryTable table(*db, target_.table, target_.database.foreign_history_table);
   const History h = table.read(files());
   if (!h.rows.empty()) {
     out += "\n-- Applied migrations:\n";

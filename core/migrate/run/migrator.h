@@ -97,6 +97,7 @@ struct Status {
   std::vector<Problem> problems;     // directory problems (the entries exclude those files)
   std::size_t applied = 0;
   std::size_t pending = 0;
+  std::size_t partial = 0;  // begun and not finished: neither applied nor pending
 };
 
 using StepDone = std::function<void(const Step&)>;

@@ -149,6 +149,22 @@ std::string part_key(const std::string& part) {
     const std::size_t b = part.find(' ', a + 1);
     return "constraint " + part.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
   }
+  // MySQL writes a table's indexes inside it: KEY `name` (...), UNIQUE KEY, FULLTEXT KEY, SPATIAL
+  // KEY; named so, not as a column called KEY.
+  const std::vector<std::string> words = split(part, ' ');
+  const auto upper_word = [&](std::size_t i) { return i < words.size() ? to_upper(words[i]) : std::string{}; };
+  std::size_t key_word = std::string::npos;
+  if (upper == "KEY" || upper == "INDEX") {
+    key_word = 0;
+  } else if ((upper == "UNIQUE" || upper == "FULLTEXT" || upper == "SPATIAL") &&
+             (upper_word(1) == "KEY" || upper_word(1) == "INDEX")) {
+    key_word = 1;
+  }
+  if (key_word != std::string::npos && key_word + 1 < words.size() && words[key_word + 1].front() != '(') {
+    std::string name = words[key_word + 1];
+    if (name.size() >= 2 && (name.front() == '`' || name.front() == '"')) name = name.substr(1, name.size() - 2);
+    return "index " + name;
+  }
   if (upper == "PRIMARY" || upper == "UNIQUE" || upper == "CHECK" || upper == "FOREIGN" ||
       upper == "EXCLUDE") {
     return part;
@@ -315,17 +331,26 @@ std::string describe(const SchemaDiff& d, const std::string& expected_side, cons
       if (!why.empty()) return d.object + ": " + why;
     }
   }
-  return d.object + " is defined differently in " + expected_side + " and " + actual_side;
+  // Short definitions (an index, a sequence) say how they differ by being shown; long ones (a
+  // view, a function) are shown in full with -v.
+  if (!a.empty() && !b.empty() && a.size() + b.size() <= 400) {
+    return d.object + ": `" + a + "` in " + expected_side + ", `" + b + "` in " + actual_side;
+  }
+  return d.object + " is defined differently in " + expected_side + " and " + actual_side + " (check -v shows both)";
 }
 
-void drop_foreign_history(Schema& schema) {
-  // goose's table (id, version_id, is_applied, tstamp) and what belongs to it (its sequence).
+void drop_foreign_history(Schema& schema, const std::string& foreign_table) {
+  // goose's table (id, version_id, is_applied, tstamp), Flyway's and Alembic's, and what belongs
+  // to them (goose's sequence, Flyway's index).
   std::erase_if(schema.objects, [](const SchemaObject& o) {
-    return o.table == "goose_db_version" || o.name == "goose_db_version" || o.name == "goose_db_version_id_seq";
+    for (const char* t : {"goose_db_version", "flyway_schema_history", "alembic_version"}) {
+      if (o.table == t || o.name == t) return true;
+    }
+    return o.name == "goose_db_version_id_seq";
   });
   bool found = false;
   for (const SchemaObject& o : schema.objects) {
-    if (o.kind != ObjectKind::table || o.name != "schema_migrations") continue;
+    if (o.kind != ObjectKind::table || o.name != foreign_table) continue;
     const auto t = split_table(o.sql);
     if (!t) return;
     std::set<std::string> columns;
@@ -338,8 +363,8 @@ void drop_foreign_history(Schema& schema) {
     found = columns == std::set<std::string>{"version"} || columns == std::set<std::string>{"version", "dirty"};
   }
   if (!found) return;
-  std::erase_if(schema.objects, [](const SchemaObject& o) {
-    return o.table == "schema_migrations" || (o.kind == ObjectKind::table && o.name == "schema_migrations");
+  std::erase_if(schema.objects, [&](const SchemaObject& o) {
+    return o.table == foreign_table || (o.kind == ObjectKind::table && o.name == foreign_table);
   });
 }
 

@@ -106,10 +106,12 @@ std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actua
 std::string describe(const SchemaDiff& d, const std::string& expected_side, const std::string& actual_side);
 
 // Leaves out a dbmate or golang-migrate history table (`schema_migrations` with dbmate's
-// `(version)` or golang-migrate's `(version, dirty)` columns), goose's `goose_db_version`, and
+// `(version)` or golang-migrate's `(version, dirty)` columns), goose's `goose_db_version`,
+// Flyway's `flyway_schema_history`, Alembic's `alembic_version`, and
 // what belongs to them: before and after strata imports them, they are history, not the user's
 // schema.
-void drop_foreign_history(Schema& schema);
+// `foreign_table`: the name golang-migrate's history has (?x-migrations-table=).
+void drop_foreign_history(Schema& schema, const std::string& foreign_table = "schema_migrations");
 
 // A schema.sql: tables, then indexes, views and triggers, each ending in ';'. Deterministic:
 // the same schema always gives the same bytes.

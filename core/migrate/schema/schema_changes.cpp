@@ -151,11 +151,15 @@ TableChange compare_table(const SchemaObject& from, const SchemaObject& to, cons
     it = come.erase(it);
   }
   if (!renames.none) {
+    // One new column per candidate: two candidates naming the same new column cannot both be
+    // renames, and a hint that offered both could not be taken as printed.
+    std::set<const TablePart*> offered;
     for (const TablePart* p : gone) {
       for (const TablePart* q : come) {
         RenameCandidate candidate{t.name, p->name, q->name};
-        if (alike_columns(*p, *q) && renames.declined.count(candidate.argument()) == 0) {
+        if (offered.count(q) == 0 && alike_columns(*p, *q) && renames.declined.count(candidate.argument()) == 0) {
           undecided.push_back(std::move(candidate));
+          offered.insert(q);
           break;
         }
       }
@@ -291,17 +295,32 @@ SchemaChanges compare_schemas(const Schema& from, const Schema& to, const SqlDia
   if (!renames.none && !gone_tables.empty()) {
     std::vector<TableShape> new_shapes;  // read once, compared with every table that goes
     for (const SchemaObject* n : new_tables) new_shapes.push_back(shape_of(*n));
-    for (const SchemaObject* g : gone_tables) {
-      const TableShape a = shape_of(*g);
+    // Every pair alike enough, most alike first; each table in one candidate at most, so the
+    // candidates can all be renames at once (the hint's --rename flags taken as printed).
+    struct Pair {
+      double similarity;
+      std::size_t gone, come;
+    };
+    std::vector<Pair> pairs;
+    for (std::size_t g = 0; g < gone_tables.size(); ++g) {
+      const TableShape a = shape_of(*gone_tables[g]);
       for (std::size_t i = 0; i < new_tables.size(); ++i) {
-        const SchemaObject* n = new_tables[i];
-        RenameCandidate candidate{"", g->name, n->name};
-        if (renames.declined.count(candidate.argument()) == 0 && table_similarity(a, new_shapes[i]) >= 0.5) {
-          c.undecided.push_back(std::move(candidate));
-          break;
-        }
+        const RenameCandidate candidate{"", gone_tables[g]->name, new_tables[i]->name};
+        const double similarity = table_similarity(a, new_shapes[i]);
+        if (renames.declined.count(candidate.argument()) == 0 && similarity >= 0.5) pairs.push_back({similarity, g, i});
       }
     }
+    std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) { return x.similarity > y.similarity; });
+    std::set<std::size_t> gone_used, come_used;
+    std::vector<Pair> chosen;
+    for (const Pair& pair : pairs) {
+      if (gone_used.count(pair.gone) != 0 || come_used.count(pair.come) != 0) continue;
+      gone_used.insert(pair.gone);
+      come_used.insert(pair.come);
+      chosen.push_back(pair);
+    }
+    std::sort(chosen.begin(), chosen.end(), [](const Pair& x, const Pair& y) { return x.gone < y.gone; });
+    for (const Pair& pair : chosen) c.undecided.push_back(RenameCandidate{"", gone_tables[pair.gone]->name, new_tables[pair.come]->name});
   }
   for (const auto& rename : renames.columns) {
     const std::string& key = rename.first;

@@ -255,7 +255,7 @@ TEST_P(SqliteCheckerTest, MissingDownIsWarningAndStrictMakesItClass3) {
   EXPECT_EQ(f->exit_class, ExitCode::invalid_input);
   EXPECT_EQ(f->version, "1");
   EXPECT_EQ(f->message, "no down section: it cannot be rolled back");
-  EXPECT_EQ(r.findings.back().message, "no .down.sql file: it cannot be rolled back");
+  EXPECT_EQ(r.findings.back().message, "no 2_create_tags_table.down.sql file: it cannot be rolled back");
   EXPECT_EQ(r.exit_code, ExitCode::ok) << "a warning alone does not fail check";
 
   const CheckReport strict = check_files_only(/*strict=*/true);
@@ -756,9 +756,10 @@ TEST_P(CheckerTest, DirtyGolangMigrateHintNamesTheVersionAndRunsOnThisEngine) {
   const Finding* f = find(r, "partial");
   EXPECT_EQ(f->version, "2");
   const std::string no = GetParam() == migrate::DriverKind::postgres ? "false" : "0";
-  EXPECT_NE(f->message.find("UPDATE schema_migrations SET dirty = " + no + " WHERE version = 2"), std::string::npos)
-      << f->message;
-  EXPECT_NE(f->message.find("SET version = 1, dirty = " + no), std::string::npos) << f->message;
+  // The way out is SQL, each statement on a line of its own.
+  EXPECT_NE(f->fix.find("\n  UPDATE schema_migrations SET dirty = " + no + " WHERE version = 2;\n"), std::string::npos)
+      << f->fix;
+  EXPECT_NE(f->fix.find("\n  UPDATE schema_migrations SET version = 1, dirty = " + no + ";\n"), std::string::npos) << f->fix;
   EXPECT_EQ(r.exit_code, ExitCode::migration_failed);
   // The hint's SQL runs on this engine, and then check agrees that version 2 is applied.
   exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");

@@ -303,6 +303,22 @@ TEST(PostgresUrlTest, PasswordsAreRedactedForDisplay) {
   EXPECT_EQ(migrate::scrub("FATAL: s3cr@t is wrong; s3cr@t", e.password), "FATAL: *** is wrong; ***");
 }
 
+// golang-migrate's x-migrations-table names its history table; its other x- parameters change
+// nothing strata does. libpq never sees them.
+TEST(DatabaseUrlTest, GolangMigratesOwnParametersAreTaken) {
+  const auto my = endpoint_from_url("mysql://app@tcp(db:3306)/shop?x-migrations-table=gm_history&x-no-lock=true");
+  EXPECT_EQ(my.foreign_history_table, "gm_history");
+  EXPECT_EQ(endpoint_from_url("mysql://app@db/shop").foreign_history_table, "schema_migrations");
+  const migrate::Endpoint pg =
+      endpoint_from_url("postgres://app@host/db?sslmode=disable&x-migrations-table=gm_history&x-multi-statement=true");
+  EXPECT_EQ(pg.foreign_history_table, "gm_history");
+  EXPECT_EQ(pg.conninfo, "postgres://app@host/db?sslmode=disable");
+  for (const char* bad : {"mysql://app@db/shop?x-migrations-table=a;drop", "postgres://app@host/db?x-migrations-table=",
+                          "mysql://app@db/shop?x-unknown=1"}) {
+    EXPECT_EQ(error_of([&] { endpoint_from_url(bad); }).code(), ExitCode::usage) << bad;
+  }
+}
+
 TEST(PostgresUrlTest, SearchPathIsTakenAsTheSchemaAndHiddenFromLibpq) {
   const migrate::Endpoint e = endpoint_from_url("postgres://app@host/db?search_path=billing,public&sslmode=disable");
   EXPECT_EQ(e.schema, "billing");

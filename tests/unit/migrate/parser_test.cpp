@@ -428,5 +428,72 @@ TEST(GooseFile, WhatGooseRefusesIsAParseError) {
   EXPECT_EQ(problem("-- +goose Up\n\n-- +goose Down\nSELECT 1;\n"), "3_x.sql:1: the up section is empty");
 }
 
+// Flyway compares versions part by part as numbers; 1.0 is 1. Every version is on one scale, so
+// one added later between two others sorts between them.
+TEST(FlywayVersion, OrdersAsFlywayDoes) {
+  const std::vector<std::string> ordered = {"1", "1.0.1", "1.1", "1_2", "1.10", "1.10.5", "2", "2.0.10", "10",
+                                            "20240101120000"};
+  for (std::size_t i = 1; i < ordered.size(); ++i) {
+    ASSERT_TRUE(flyway_version(ordered[i - 1]) && flyway_version(ordered[i])) << ordered[i];
+    EXPECT_LT(*flyway_version(ordered[i - 1]), *flyway_version(ordered[i])) << ordered[i - 1] << " < " << ordered[i];
+  }
+  EXPECT_EQ(flyway_version("1.0"), flyway_version("1"));
+  EXPECT_EQ(flyway_version("1.0.0"), flyway_version("1"));
+  EXPECT_EQ(flyway_version("1_1"), flyway_version("1.1"));
+  EXPECT_EQ(flyway_version("01.01"), flyway_version("1.1"));
+  EXPECT_EQ(*flyway_version("1.1"), 10100);
+  for (const char* bad : {"", "1.", ".1", "1..2", "1.2.3.4", "1.100", "1.2.100", "1a", "1-2", "1234567890123456"}) {
+    EXPECT_FALSE(flyway_version(bad)) << bad;
+  }
+}
+
+TEST(ParseFileName, FlywayVersionedAndUndoFilesAreHalves) {
+  auto n = parse_file_name("V1_1__Add_nicknames.sql");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->version, 10100);
+  EXPECT_EQ(n->version_text, "1.1");
+  EXPECT_EQ(n->name, "Add_nicknames");
+  EXPECT_EQ(n->kind, FileKind::up_half);
+  n = parse_file_name("U1.1__Add_nicknames.sql");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->version, 10100);
+  EXPECT_EQ(n->kind, FileKind::down_half);
+  EXPECT_FALSE(parse_file_name("V1.2.3.4__x.sql"));
+  EXPECT_TRUE(is_migration_name("V2__x.sql"));
+  EXPECT_FALSE(is_migration_name("Vacation__x.sql"));
+  EXPECT_FALSE(is_migration_name("V2_no_double_underscore.sql"));
+}
+
+TEST(LoadFiles, FlywayFilesPairAndOrderAmongThemselves) {
+  const auto set = load_files({{"V2__people.sql", "INSERT INTO p VALUES (1);"},
+                               {"U2__people.sql", "DELETE FROM p;"},
+                               {"V1__person.sql", "CREATE TABLE p (id int);"},
+                               {"V1.10__ten.sql", "CREATE TABLE t10 (id int);"},
+                               {"V1_2__two.sql", "CREATE TABLE t2 (id int);"},
+                               {"U7__orphan.sql", "SELECT 1;"},
+                               {"V1.2.3.4__four.sql", "SELECT 1;"}},
+                              "dir");
+  std::vector<std::string> labels;
+  for (const Migration& m : set.migrations) labels.push_back(m.label());
+  EXPECT_EQ(labels, (std::vector<std::string>{"1_person", "1.2_two", "1.10_ten", "2_people"}));
+  EXPECT_EQ(set.migrations.back().down.file, "dir/U2__people.sql");
+  EXPECT_EQ(down_file_of(set.migrations.front()), "dir/U1__person.sql");
+  ASSERT_EQ(set.problems.size(), 2u);
+  EXPECT_EQ(set.problems[0].code, "bad-name");
+  EXPECT_EQ(set.problems[0].file, "dir/V1.2.3.4__four.sql");
+  EXPECT_EQ(set.problems[1].message,
+            "undo file has no matching V file (Flyway: U<version>__<name>.sql undoes V<version>__<name>.sql)");
+}
+
+TEST(VersionArgument, DigitsOrAFlywayVersionAsTheFileSpellsIt) {
+  EXPECT_EQ(version_argument("000010"), 10);
+  EXPECT_EQ(version_argument("2"), 2);
+  EXPECT_EQ(version_argument("V2"), 20000);
+  EXPECT_EQ(version_argument("1.1"), 10100);
+  EXPECT_EQ(version_argument("V1_1"), 10100);
+  EXPECT_FALSE(version_argument("x"));
+  EXPECT_FALSE(version_argument("1234567890123456789"));
+}
+
 }  // namespace
 }  // namespace strata::migrate

@@ -97,5 +97,24 @@ TEST_F(SchemaObjectKindSqlite, DiffsComeInTheOrderOfTheirLabels) {
   EXPECT_EQ(kinds, (std::vector<ObjectKind>{ObjectKind::index, ObjectKind::table, ObjectKind::trigger, ObjectKind::view}));
 }
 
+// What a difference says: MySQL's indexes, written inside the table, are named as indexes (not
+// a column called KEY), and a short definition other than a table's is shown on both sides.
+TEST(SchemaDiffDescription, NamesMysqlIndexesAndShowsShortDefinitions) {
+  SchemaDiff table;
+  table.object = "table t";
+  table.detail = "CREATE TABLE `t` (`a` int, `b` int, KEY `t_a` (`a`), UNIQUE KEY `t_u` (`b`))\n"
+                 "CREATE TABLE `t` (`a` int, `b` int, KEY `t_a` (`a`,`b`), UNIQUE KEY `t_u` (`b`))";
+  const std::string said = describe(table, "the migrations", "the live database");
+  EXPECT_NE(said.find("index t_a: `KEY `t_a` (`a`)` in the migrations"), std::string::npos) << said;
+  EXPECT_EQ(said.find("column KEY"), std::string::npos) << said;
+  SchemaDiff index;
+  index.object = "index users_email";
+  index.object_kind = ObjectKind::index;
+  index.detail = "CREATE INDEX users_email ON users (email)\nCREATE UNIQUE INDEX users_email ON users (email)";
+  EXPECT_EQ(describe(index, "the migrations", "the live database"),
+            "index users_email: `CREATE INDEX users_email ON users (email)` in the migrations, "
+            "`CREATE UNIQUE INDEX users_email ON users (email)` in the live database");
+}
+
 }  // namespace
 }  // namespace strata::migrate

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Flyway's and Alembic's projects, taken as they are.
+#   Flyway: V<version>__<name>.sql with U…__ as its down, versions 1 < 1.1 < 2 (V1_1 is 1.1), the
+#   versions as the files spell them on the command line, and flyway_schema_history taken over
+#   (created with Flyway's own DDL, flyway-core's createMetaDataTable.sql for SQLite and
+#   PostgreSQL): SQL, BASELINE and UNDO_SQL rows, a failed row refused with its DELETE on a line
+#   of its own, run as printed. SOURCE of the files: Flyway's "first steps" tutorial
+#   (documentation.red-gate.com/fd/quickstart: V1__Create_person_table.sql, V2__Add_people.sql).
+#   Alembic (Debian's alembic 1.8): the tutorial's revisions (alembic.sqlalchemy.org/en/latest/
+#   tutorial.html: 1975ea83b712 "create account table", ae1027a6acf "Add a column") in a project
+#   `alembic init` made; `alembic upgrade head` on SQLite, then `strata migrate import` of the
+#   offline output and the database taken over; on PostgreSQL the offline script (BEGIN/COMMIT)
+#   run by psql, as a team's CI would have, then imported and taken over.
+# Usage: bash tests/e2e/migrate_peers.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init migrate_peers "$@"
+cd "$E2E_TMP" || exit 2
+
+flyway_sqlite_history() {  # $1: database file. Flyway's DDL for SQLite, as flyway-core has it.
+    sqlite3 "$1" 'CREATE TABLE "flyway_schema_history" (
+    "installed_rank" INT NOT NULL PRIMARY KEY,
+    "version" VARCHAR(50),
+    "description" VARCHAR(200) NOT NULL,
+    "type" VARCHAR(20) NOT NULL,
+    "script" VARCHAR(1000) NOT NULL,
+    "checksum" INT,
+    "installed_by" VARCHAR(100) NOT NULL,
+    "installed_on" TEXT NOT NULL DEFAULT (strftime('"'"'%Y-%m-%d %H:%M:%f'"'"','"'"'now'"'"')),
+    "execution_time" INT NOT NULL,
+    "success" BOOLEAN NOT NULL
+);
+CREATE INDEX "flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");'
+}
+flyway_row() {  # $1 db, $2 rank, $3 version, $4 type, $5 script, $6 success
+    sqlite3 "$1" "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES ($2, '$3', 'x', '$4', '$5', 0, 'sa', 3, $6)"
+}
+
+flyway_project() {
+    rm -rf "$E2E_TMP/fw" && mkdir -p "$E2E_TMP/fw/migrations" && cd "$E2E_TMP/fw" || exit 2
+    printf 'create table PERSON (\n    ID int not null,\n    NAME varchar(100) not null\n);\n' \
+        >migrations/V1__Create_person_table.sql
+    printf "insert into PERSON (ID, NAME) values (1, 'Axel');\ninsert into PERSON (ID, NAME) values (2, 'Mr. Foo');\ninsert into PERSON (ID, NAME) values (3, 'Ms. Bar');\n" \
+        >migrations/V2__Add_people.sql
+    printf 'delete from PERSON;\n' >migrations/U2__Add_people.sql
+    printf 'create table NICKNAME (ID int not null);\n' >migrations/V1_1__Add_nicknames.sql
+    printf 'drop table NICKNAME;\n' >migrations/U1_1__Add_nicknames.sql
+    printf 'create table TEN (ID int);\n' >migrations/V1.10__ten.sql
+}
+S() { strata_t migrate -d sqlite:app.db "$@"; }
+# flyway_database SQL: the project, and app.db as Flyway left it: its history table and SQL's tables.
+flyway_database() {
+    flyway_project
+    flyway_sqlite_history app.db
+    sqlite3 app.db "$1"
+}
+
+case_ "Flyway files: V/U pairs in Flyway's order, versions as the files spell them"
+flyway_project
+expect_exit 0 -- S status --json
+expect_json_true "1 < 1.1 < 1.10 < 2, every one pending" \
+    '[(m["version"], m["name"], m["state"]) for m in d["migrations"]] == [("1", "Create_person_table", "pending"), ("1.1", "Add_nicknames", "pending"), ("1.10", "ten", "pending"), ("2", "Add_people", "pending")]'
+expect_exit 0 -- S up --to V1.1
+expect_stderr_match "applied 1.1_Add_nicknames"
+expect_stderr_nomatch "1.10_ten"
+expect_exit 0 -- S up
+assert_eq 3 "$(db_q app.db 'SELECT count(*) FROM PERSON')" "V2 ran"
+expect_exit 0 -- S down
+expect_stderr_match "reverted 2_Add_people"
+assert_eq 0 "$(db_q app.db 'SELECT count(*) FROM PERSON')" "U2 ran"
+expect_exit 3 -- S down
+expect_error_line 'V1.10__ten.sql: has no undo file, so it cannot be rolled back'
+expect_stderr_match 'hint: add ./migrations/U1.10__ten.sql'
+expect_exit 1 -- S check --json
+expect_json_true "check names Flyway's undo file" \
+    '[(f["version"], f["message"]) for f in d["findings"] if f["code"] == "missing-down"] == [("1", "no U1__Create_person_table.sql file: it cannot be rolled back"), ("1.10", "no U1.10__ten.sql file: it cannot be rolled back")]'
+expect_exit 2 -- S stamp 1.x
+expect_stderr_match "'1.x' is not a migration version"
+
+case_ "a Flyway version strata cannot order is a bad-name, never skipped silently"
+flyway_project
+printf 'select 1;\n' >migrations/V2024.01.01.1200__four_parts.sql
+expect_exit 3 -- S check --json
+expect_json_true "bad-name names the file" \
+    '[f["file"] for f in d["findings"] if f["code"] == "bad-name"] == ["./migrations/V2024.01.01.1200__four_parts.sql"]'
+expect_exit 3 -- S up
+expect_error_line "V2024.01.01.1200__four_parts.sql: a Flyway version strata cannot order"
+
+case_ "flyway_schema_history taken over: SQL rows applied, an UNDO_SQL row takes its version back"
+flyway_database "create table PERSON (ID int not null, NAME varchar(100) not null); create table TEN (ID int);"
+flyway_row app.db 1 1 SQL V1__Create_person_table.sql 1
+flyway_row app.db 2 1.1 SQL V1_1__Add_nicknames.sql 1
+flyway_row app.db 3 1.10 SQL V1.10__ten.sql 1
+flyway_row app.db 4 1.1 UNDO_SQL U1_1__Add_nicknames.sql 1
+expect_exit 0 -- S status --json
+expect_json_true "1 and 1.10 applied; 1.1 undone, pending; 2 pending" \
+    '[(m["version"], m["state"]) for m in d["migrations"]] == [("1", "applied"), ("1.1", "pending"), ("1.10", "applied"), ("2", "pending")]'
+expect_exit 4 -- S check --drift --json
+expect_json_true "no drift (flyway_schema_history is history, not schema); 1.1 is out of order, named as spelt" \
+    'not [f for f in d["findings"] if f["code"] == "drift" and f["severity"] != "info"] and [f["message"] for f in d["findings"] if f["code"] == "out-of-order"] == ["pending but older than the newest applied version 1.10"]'
+expect_exit 0 -- S up --allow-out-of-order
+expect_stderr_match "imported 2 version\(s\) from Flyway's flyway_schema_history table"
+expect_stderr_match "applied 1.1_Add_nicknames"
+expect_stderr_match "applied 2_Add_people"
+expect_exit 0 -- S dump
+expect_stdout_nomatch "flyway_schema_history"
+
+case_ "a BASELINE row stands for every version up to its own"
+flyway_database "create table PERSON (ID int not null, NAME varchar(100) not null); create table NICKNAME (ID int not null); create table TEN (ID int);"
+flyway_row app.db 1 1.10 BASELINE '<< Flyway Baseline >>' 1
+expect_exit 0 -- S up
+expect_stderr_match "imported 3 version\(s\)"
+expect_stderr_match "applied 2_Add_people"
+assert_eq 3 "$(db_q app.db 'SELECT count(*) FROM PERSON')" "only V2 ran"
+
+case_ "a failed Flyway row is refused with its DELETE on a line of its own; run as printed, up goes on"
+flyway_database "create table PERSON (ID int not null, NAME varchar(100) not null);"
+flyway_row app.db 1 1 SQL V1__Create_person_table.sql 1
+flyway_row app.db 2 1.1 SQL V1_1__Add_nicknames.sql 0
+FP=$(db_fingerprint app.db)
+expect_exit 0 -- S status
+expect_stdout_match "1.1 +Add_nicknames +partial"
+expect_exit 6 -- S up
+expect_error_line "app.db: Flyway recorded version 1\.1 as failed: it stopped half-way \(\./migrations/V1_1__Add_nicknames\.sql\)"
+expect_stderr_match "^strata:         DELETE FROM flyway_schema_history WHERE version = '1.1' AND NOT success;$"
+assert_eq "$FP" "$(db_fingerprint app.db)" "nothing written while a row is failed"
+FIX=$(grep -o "DELETE FROM flyway_schema_history .*;" "$E2E_TMP/.err" | head -1)
+expect_exit 6 -- S check
+expect_stdout_match "^to resolve partial 1.1:$"
+sqlite3 app.db "$FIX"
+expect_exit 0 -- S up
+expect_stderr_match "applied 1.1_Add_nicknames"
+
+# --------------------------------------------------------------------------------------------
+alembic_project() {  # $1: sqlalchemy.url
+    rm -rf "$E2E_TMP/al" && mkdir -p "$E2E_TMP/al" && cd "$E2E_TMP/al" || exit 2
+    alembic init alembic >/dev/null 2>&1 || fail "alembic init"
+    sed -i "s|^sqlalchemy.url = .*|sqlalchemy.url = $1|" alembic.ini
+    cat >alembic/versions/1975ea83b712_create_account_table.py <<'EOF'
+"""create account table
+
+Revision ID: 1975ea83b712
+Revises:
+Create Date: 2011-11-08 11:40:27.089406
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '1975ea83b712'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'account',
+        sa.Column('id', sa.Integer, primary_key=True),
+        sa.Column('name', sa.String(50), nullable=False),
+        sa.Column('description', sa.Unicode(200)),
+    )
+
+
+def downgrade():
+    op.drop_table('account')
+EOF
+    cat >alembic/versions/ae1027a6acf_add_a_column.py <<'EOF'
+"""Add a column
+
+Revision ID: ae1027a6acf
+Revises: 1975ea83b712
+Create Date: 2011-11-08 12:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = 'ae1027a6acf'
+down_revision = '1975ea83b712'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column('account', sa.Column('last_transaction_date', sa.DateTime))
+
+
+def downgrade():
+    op.drop_column('account', 'last_transaction_date')
+EOF
+}
+ALEMBIC=/usr/bin/alembic
+
+case_ "Alembic on SQLite: import the offline SQL, take over a database alembic upgraded"
+alembic_project "sqlite:///alembic.db"
+"$ALEMBIC" upgrade head >/dev/null 2>&1 || fail "alembic upgrade head"
+"$ALEMBIC" upgrade base:head --sql >up.sql 2>/dev/null || fail "alembic upgrade --sql"
+"$ALEMBIC" downgrade head:base --sql >down.sql 2>/dev/null || fail "alembic downgrade --sql"
+expect_exit 0 -- strata_t migrate --dir migrations import up.sql --down down.sql
+expect_stdout_match "^migrations/0001_1975ea83b712.sql$"
+expect_stdout_match "^migrations/0002_ae1027a6acf.sql$"
+assert_true "no alembic_version statement in the files" bash -c '! grep -qi alembic_version migrations/*.sql'
+assert_true "the down of the column is in its file" grep -q "DROP COLUMN last_transaction_date" migrations/0002_ae1027a6acf.sql
+expect_exit 0 -- strata_t migrate -d sqlite:alembic.db status --json
+expect_json_true "both revisions applied, from alembic_version" \
+    '[(m["name"], m["state"]) for m in d["migrations"]] == [("1975ea83b712", "applied"), ("ae1027a6acf", "applied")]'
+expect_exit 0 -- strata_t migrate -d sqlite:alembic.db check --drift
+expect_exit 0 -- strata_t migrate -d sqlite:alembic.db down
+expect_stderr_match "imported 2 version\(s\) from Alembic's alembic_version table"
+expect_stderr_match "reverted 0002_ae1027a6acf"
+assert_eq "id name description" "$(db_q alembic.db "SELECT group_concat(name, ' ') FROM pragma_table_info('account')")" "the column went"
+# A fresh database from the imported files has what alembic made.
+expect_exit 0 -- strata_t migrate -d sqlite:fresh.db up
+assert_eq "id name description last_transaction_date" "$(db_q fresh.db "SELECT group_concat(name, ' ') FROM pragma_table_info('account')")" "the imported files build alembic's table"
+expect_exit 2 -- strata_t migrate --dir migrations import up.sql
+expect_error_line "migrations: already holds migrations"
+
+case_ "Alembic import: refusals"
+alembic_project "sqlite:///alembic.db"
+printf 'CREATE TABLE x (id int);\n' >plain.sql
+expect_exit 3 -- strata_t migrate --dir m2 import plain.sql
+expect_error_line "plain.sql:1: SQL before the first \`-- Running upgrade A -> B\` line"
+printf -- '-- Running upgrade  -> 1975ea83b712\n\nCREATE TABLE a (id int);\n' >up.sql
+printf -- '-- Running downgrade fffffff -> \n\nDROP TABLE a;\n' >down.sql
+expect_exit 3 -- strata_t migrate --dir m2 import up.sql --down down.sql
+expect_error_line "down.sql: downgrade of revision fffffff, which the upgrade output does not have"
+assert_true "nothing written" [ ! -e m2 ]
+sqlite3 at_unknown.db "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY); INSERT INTO alembic_version VALUES ('abcdef123456');"
+expect_exit 0 -- strata_t migrate --dir m3 import up.sql
+expect_exit 4 -- strata_t migrate -d sqlite:at_unknown.db --dir m3 status
+expect_error_line "alembic_version is at revision 'abcdef123456', and no migration file is named after it"
+
+case_ "Alembic on PostgreSQL: the offline script (BEGIN/COMMIT) as a team ran it, imported and taken over"
+PGDIR="$E2E_TMP/pg"
+chmod 755 "$E2E_TMP"
+start_db_server pg_server.sh "$PGDIR"
+SERVER_URL=$(cat "$PGDIR/url")
+BASE=${SERVER_URL%/postgres}
+psql "$SERVER_URL" -X -q -c "CREATE DATABASE alem" >/dev/null
+alembic_project "postgresql://localhost/alem"
+"$ALEMBIC" upgrade base:head --sql >up.sql 2>/dev/null || fail "alembic upgrade --sql (postgresql)"
+"$ALEMBIC" downgrade head:base --sql >down.sql 2>/dev/null || fail "alembic downgrade --sql (postgresql)"
+assert_true "alembic's own script has its BEGIN" grep -qx "BEGIN;" up.sql
+psql "$BASE/alem" -X -q -v ON_ERROR_STOP=1 -f up.sql >/dev/null || fail "psql -f up.sql"
+expect_exit 0 -- strata_t migrate --dir migrations import up.sql --down down.sql
+assert_true "no BEGIN/COMMIT in the files" bash -c '! grep -qxE "BEGIN;|COMMIT;" migrations/*.sql'
+expect_exit 0 -- strata_t migrate -d "$BASE/alem" status --json
+expect_json_true "both applied" '[m["state"] for m in d["migrations"]] == ["applied", "applied"]'
+expect_exit 0 -- strata_t migrate -d "$BASE/alem" check --drift
+expect_exit 0 -- strata_t migrate -d "$BASE/alem" dump
+expect_stdout_nomatch "alembic_version"
+expect_exit 0 -- strata_t migrate -d "$BASE/alem" down --all
+assert_eq "" "$(psql "$BASE/alem" -X -A -t -c "SELECT to_regclass('public.account')")" "the imported downs ran"
+
+e2e_finish
