@@ -104,7 +104,8 @@ std::vector<AlembicRevision> read_alembic_upgrade(std::string_view text, const s
 }
 
 void add_alembic_downgrade(std::vector<AlembicRevision>& revisions, std::string_view text, const std::string& source) {
-  for (auto& [revision, sql] : split_revisions(text, "downgrade", source)) {
+  for (auto& [id, sql] : split_revisions(text, "downgrade", source)) {
+    const std::string& revision = id;  // a structured binding cannot be captured (C++17's rule, clang's)
     const auto it = std::find_if(revisions.begin(), revisions.end(),
                                  [&](const AlembicRevision& r) { return r.revision == revision; });
     if (it == revisions.end()) {
