@@ -252,4 +252,37 @@ expect_stdout_nomatch "alembic_version"
 expect_exit 0 -- strata_t migrate -d "$BASE/alem" down --all
 assert_eq "" "$(psql "$BASE/alem" -X -A -t -c "SELECT to_regclass('public.account')")" "the imported downs ran"
 
+case_ "a real Flyway set on PostgreSQL (Netflix conductor's, tests/data/flyway/SOURCE): up, down through no undo, and Flyway's history taken over half-way"
+FLY="$E2E_LIB_DIR/../data/flyway/conductor_postgres"
+psql "$SERVER_URL" -X -q -c "CREATE DATABASE conductor_fresh" -c "CREATE DATABASE conductor_flyway" >/dev/null
+cd "$E2E_TMP" || exit 2
+expect_exit 0 -- strata_t migrate -d "$BASE/conductor_fresh" --dir "$FLY" up
+assert_eq 7 "$(grep -c '^applied ' "$E2E_TMP/.err")" "V1..V7 applied, in order"
+expect_stderr_match "applied 7_new_qm_index_desc_priority"
+expect_exit 0 -- strata_t migrate -d "$BASE/conductor_fresh" --dir "$FLY" check --drift
+# As Flyway left a database at V4: its own DDL for the history table, V1..V4 run by psql, a row each.
+psql "$BASE/conductor_flyway" -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE "public"."flyway_schema_history" (
+    "installed_rank" INT NOT NULL, "version" VARCHAR(50), "description" VARCHAR(200) NOT NULL,
+    "type" VARCHAR(20) NOT NULL, "script" VARCHAR(1000) NOT NULL, "checksum" INTEGER,
+    "installed_by" VARCHAR(100) NOT NULL, "installed_on" TIMESTAMP NOT NULL DEFAULT now(),
+    "execution_time" INTEGER NOT NULL, "success" BOOLEAN NOT NULL);
+ALTER TABLE "public"."flyway_schema_history" ADD CONSTRAINT "flyway_schema_history_pk" PRIMARY KEY ("installed_rank");
+CREATE INDEX "flyway_schema_history_s_idx" ON "public"."flyway_schema_history" ("success");' >/dev/null || fail "flyway's table"
+rank=0
+for f in "$FLY"/V[1-4]__*.sql; do
+    rank=$((rank + 1))
+    psql "$BASE/conductor_flyway" -X -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null || fail "psql -f $f"
+    psql "$BASE/conductor_flyway" -X -q -c "INSERT INTO flyway_schema_history VALUES ($rank, '$rank', 'x', 'SQL', '$(basename "$f")', 0, 'conductor', now(), 5, true)" >/dev/null
+done
+expect_exit 0 -- strata_t migrate -d "$BASE/conductor_flyway" --dir "$FLY" status --json
+expect_json_true "V1..V4 applied (Flyway's), V5..V7 pending" \
+    '[m["state"] for m in d["migrations"]] == ["applied"] * 4 + ["pending"] * 3'
+expect_exit 0 -- strata_t migrate -d "$BASE/conductor_flyway" --dir "$FLY" up
+expect_stderr_match "imported 4 version\(s\) from Flyway's flyway_schema_history table"
+expect_exit 0 -- strata_t migrate -d "$BASE/conductor_flyway" --dir "$FLY" check --drift
+expect_exit 0 -- strata_t migrate -d "$BASE/conductor_flyway" --dir "$FLY" dump
+expect_stdout_nomatch "flyway_schema_history"
+expect_exit 3 -- strata_t migrate -d "$BASE/conductor_flyway" --dir "$FLY" down
+expect_error_line "V7__new_qm_index_desc_priority.sql: has no undo file, so it cannot be rolled back"
+
 e2e_finish

@@ -603,4 +603,11 @@ expect_exit 0 -- "$STRATA" migrate --dir ml -d "$MLURL" check --drift --json
 expect_json_true "the difference is info naming the file, the line and the database" \
     '[(f["severity"], "ml/2_add_c_once.sql:2 names this database (\x27literal_db\x27) literally" in f["message"]) for f in d["findings"] if f["code"] == "drift"] == [("info", True)]'
 
+case_ "a real Flyway set on MariaDB (Netflix conductor's, tests/data/flyway/SOURCE): up in Flyway's order, check --drift clean"
+FLYURL=$(fresh_db conductor)
+expect_exit 0 -- "$STRATA" migrate -d "$FLYURL" --dir "$E2E_LIB_DIR/../data/flyway/conductor_mysql" up
+assert_eq 8 "$(grep -c '^applied ' "$E2E_TMP/.err")" "V1..V8 applied"
+expect_stderr_match "applied 8_update_pk"
+expect_exit 0 -- "$STRATA" migrate -d "$FLYURL" --dir "$E2E_LIB_DIR/../data/flyway/conductor_mysql" check --drift
+
 e2e_finish

@@ -208,12 +208,19 @@ TEST(ParseSingleFile, EmptyFileAndEmptyUp) {
   EXPECT_NE(problems[1].message.find("up section is empty"), std::string::npos);
 }
 
-TEST(ParseSingleFile, InvalidUtf8NamesLineAndColumn) {
+// Bytes that are not UTF-8 are the server's to judge, as dbmate and golang-migrate send them
+// (mysqldump's _binary literals): kept as they are, and where they first are is known for check.
+TEST(ParseSingleFile, BytesThatAreNotUtf8AreKeptAndPlaced) {
   std::vector<Problem> problems;
-  EXPECT_FALSE(parse("-- migrate:up\nSELECT 'caf\xC3';\n", problems));
-  ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].line, 2u);
-  EXPECT_NE(problems[0].message.find("column 12"), std::string::npos);
+  const auto m = parse("-- migrate:up\nSELECT 'caf\xC3';\n", problems);
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(trim(m->up.sql), "SELECT 'caf\xC3';");
+  ASSERT_TRUE(m->not_utf8);
+  EXPECT_EQ(m->not_utf8->file, "m/20260101000000_create_users_table.sql");
+  EXPECT_EQ(m->not_utf8->at.line, 2u);
+  EXPECT_EQ(m->not_utf8->at.column, 12u);
+  EXPECT_FALSE(parse("-- migrate:up\nSELECT 'café';\n", problems)->not_utf8);
 }
 
 // Regression guard for the peers' false mismatches: the same file saved with CRLF line endings
