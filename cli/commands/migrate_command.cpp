@@ -894,7 +894,7 @@ constexpr std::array k_subcommands = {
                "Examples:\n  strata migrate --dir db/from_alembic import up.sql --down down.sql\n"
                "  strata migrate --dir db/from_alembic import up.sql   # no downs\n"
                "  strata migrate -d postgres://app@localhost/app status   # alembic_version is adopted\n"
-               "Exit: 0 written, 2 usage (no such file, the directory already holds migrations), 3 not alembic's output",
+               "Exit: 0 written, 2 usage (the directory already holds migrations), 3 no such file, or not Alembic's output",
                with_flags<ImportFlags, import_options, run_import>},
     Subcommand{"accept", "Accept the current checksum of applied migrations whose file changed",
                "Examples:\n  strata migrate accept 20260101120000\n  strata migrate accept --all --json",
