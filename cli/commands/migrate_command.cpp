@@ -616,7 +616,7 @@ std::vector<std::string> given_dirs(CLI::App* migrate) {
 void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& given_flag) {
   const config::Configuration& c = configuration();
   const config::Setting& dir = c.get("migrate.dir");
-  if (o.dirs.empty() && dir.origin == config::Origin::default_value) {
+  if (o.dirs.empty() && !set_by_user(dir)) {
     o.dirs = {mg::default_migrations_dir()};
     mg::refuse_default_dir_outside(o.dirs.front(), project_root());
   } else if (o.dirs.empty()) {

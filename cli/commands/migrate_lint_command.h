@@ -14,7 +14,7 @@ enum class LintFormat { table, json, github, sarif };
 
 struct LintCommand {
   std::vector<std::string> files;  // "-": standard input
-  migrate::DriverKind engine = migrate::DriverKind::postgres;
+  migrate::DriverKind engine = migrate::k_default_engine;  // always set: --engine or the URL's
   LintFormat format = LintFormat::table;
   bool strict = false;
   bool ddl_lock_timeout = false;  // strata sets one (--ddl-lock-timeout, migrate.ddl_lock_timeout)

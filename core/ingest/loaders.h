@@ -11,9 +11,8 @@
 // A new loader is its file (a pair: foo_loader.h declares the load function and any sniff,
 // foo_loader.cpp defines them and includes document.h, not loader.h), one LoaderKind value
 // (document.h, before converter) and its row in k_loaders at the same place. The dispatcher,
-// --loader's choices and messages, chunking and the store's version check read the row; the
-// completion scripts and strata-ingest(1) list the names by hand (loader_table_test checks the
-// scripts).
+// --loader's choices and messages, chunking and the store's version check read the row, and the
+// completion scripts and strata-ingest(1)'s OPTIONS are generated from --loader's choices.
 #include <cstdint>
 #include <optional>
 #include <span>

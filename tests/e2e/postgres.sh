@@ -393,4 +393,55 @@ assert_true "the replay refused it" grep -q "'to program' runs a program on the 
 assert_absent "$E2E_TMP/pwned_by_copy"
 assert_eq "" "$(pq "$SERVER_URL" "SELECT setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE datname = 'pr_roles'")" "the live database's settings unchanged"
 
+# ---------------------------------------------------------------------------------------------
+case_ "dump as faithful as the database: dump, load, dump is identical, pg_dump sees the same schema, diff from the dump finds nothing"
+rm -rf fd && mkdir fd
+FDURL=$(fresh_db faithful)
+mig fd 1 tricky "CREATE SCHEMA app;
+CREATE TABLE app.accounts (id serial PRIMARY KEY, name text UNIQUE);
+CREATE TABLE app.invoices (id bigserial PRIMARY KEY, account_id int REFERENCES app.accounts (id));
+CREATE INDEX invoices_account ON app.invoices (account_id);
+CREATE TYPE app.mood AS ENUM ('a', 'b');
+CREATE VIEW app.named AS SELECT id, name FROM app.accounts;
+COMMENT ON TABLE app.accounts IS 'outside public';
+CREATE TABLE codes (code text PRIMARY KEY);
+ALTER TABLE codes ADD CONSTRAINT codes_code_unique UNIQUE (code);
+CREATE TABLE flags (id int PRIMARY KEY, variant_id int);
+CREATE TABLE variants (id int PRIMARY KEY, flag_id int REFERENCES flags (id));
+ALTER TABLE flags ADD CONSTRAINT flags_variant_fk FOREIGN KEY (variant_id) REFERENCES variants (id);
+CREATE UNLOGGED TABLE cache (k text PRIMARY KEY);
+CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 5 MAXVALUE 100000 CYCLE), n int);
+CREATE TABLE counters (id serial PRIMARY KEY);
+ALTER TABLE counters ADD CONSTRAINT counters_positive CHECK (id > 0) NOT VALID;" "SELECT 1;"
+run "$STRATA" migrate --dir fd -d "$FDURL" up
+assert_eq 0 "$RC" "up"
+run "$STRATA" migrate --dir fd -d "$FDURL" dump -o fd/schema.sql
+assert_eq 0 "$RC" "dump"
+assert_true "names outside public are qualified" grep -q '^CREATE TABLE app.invoices (' fd/schema.sql
+assert_true "UNLOGGED kept" grep -q '^CREATE UNLOGGED TABLE cache (' fd/schema.sql
+assert_true "identity options kept" grep -q 'GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 5 MAXVALUE 100000 CYCLE)' fd/schema.sql
+assert_true "serial sequences owned by their column" grep -q '^ALTER SEQUENCE counters_id_seq OWNED BY counters.id;' fd/schema.sql
+assert_true "foreign keys after every table" grep -q '^ALTER TABLE flags ADD CONSTRAINT flags_variant_fk FOREIGN KEY' fd/schema.sql
+LOADURL=$(fresh_db faithful_loaded)
+run "$STRATA" migrate --dir fd -d "$LOADURL" load fd/schema.sql
+assert_eq 0 "$RC" "the dump loads (foreign keys in a cycle, a UNIQUE on the primary key's column)"
+run "$STRATA" migrate --dir fd -d "$LOADURL" dump -o fd/schema2.sql
+assert_eq "$(tail -n +2 fd/schema.sql)" "$(tail -n +2 fd/schema2.sql)" "dump, load, dump: identical"
+BINDIR=$(cat "$PGDIR/bindir")
+pgd() { "$BINDIR/pg_dump" --schema-only --no-owner --no-privileges "$1" | grep -v -e '^\\restrict' -e '^\\unrestrict' -e 'strata_migrations'; }
+assert_eq "$(pgd "$FDURL")" "$(pgd "$LOADURL")" "pg_dump --schema-only of the original and of the loaded database: the same"
+assert_eq "t" "$(pq "$LOADURL" "SELECT count(*) = 2 FROM pg_constraint WHERE conrelid = 'codes'::regclass")" "the UNIQUE that duplicates the primary key survived"
+run "$STRATA" migrate --dir fd -d "$FDURL" diff same --to fd/schema.sql --dry-run
+assert_eq 0 "$RC" "diff --to the dump"
+expect_stderr_match "no difference"
+"$BINDIR/pg_dump" --schema-only --no-owner --no-privileges "$FDURL" >fd/pg_dump.sql
+run "$STRATA" migrate --dir fd -d "$FDURL" diff same --to fd/pg_dump.sql --dry-run
+assert_eq 0 "$RC" "diff --to a pg_dump --schema-only file (\\restrict, an empty search_path, the history table in it)"
+expect_stderr_match "no difference"
+sed -i 's/INCREMENT BY 5/INCREMENT BY 7/; s/CREATE UNLOGGED TABLE cache/CREATE TABLE cache/' fd/schema.sql
+run "$STRATA" migrate --dir fd -d "$FDURL" diff changed --to fd/schema.sql --dry-run
+assert_eq 0 "$RC" "diff of a changed dump"
+assert_true "identity options changed in place" grep -q 'ALTER TABLE tickets ALTER COLUMN id SET INCREMENT BY 7' "$E2E_TMP/.out"
+assert_true "logged again" grep -q 'ALTER TABLE cache SET LOGGED;' "$E2E_TMP/.out"
+
 e2e_finish

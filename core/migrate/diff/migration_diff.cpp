@@ -67,12 +67,14 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     drop_foreign_history(s);
     return s;
   }
-  ScratchDatabase scratch(server_of(r), r.table);
+  // No history table first: a pg_dump of the live database has one of its own.
+  ScratchDatabase scratch(server_of(r));
   const std::vector<std::string> paths = desired_paths(r.desired_files);
   for (const std::string& path : paths) {
     Section section;
     section.present = true;
     section.sql = read_text(path);
+    if (const Engine& e = engine(r.database.kind); e.schema_file_sql != nullptr) section.sql = e.schema_file_sql(section.sql);
     section.file = path;
     try {
       scratch.load(section);
@@ -82,7 +84,11 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     }
   }
   described = paths.size() == 1 ? paths.front() : std::to_string(paths.size()) + " files";
-  return scratch.schema();
+  // History, not schema: strata's table, and dbmate's (which its schema.sql creates and fills).
+  Schema s = scratch.schema();
+  std::erase_if(s.objects, [&](const SchemaObject& o) { return o.name == r.table || o.table == r.table; });
+  drop_foreign_history(s);
+  return s;
 }
 
 Script only_sql(const std::string& sql) {

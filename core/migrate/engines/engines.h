@@ -92,6 +92,9 @@ struct Engine {
   // `name` as an identifier in CREATE/DROP DATABASE; null for an engine whose databases are files.
   std::string (*database_lookup)(const Driver& admin, const std::string& name);
   std::string (*database_identifier)(const std::string& name);
+  // A schema file's SQL (load, diff's desired schema) as the server reads it, without the lines
+  // the engine's own client runs (PostgreSQL: pg_dump's \restrict); null: the file as it is.
+  std::string (*schema_file_sql)(std::string_view sql) = nullptr;
 };
 
 // Every engine, in DriverKind's order.

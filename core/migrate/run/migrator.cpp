@@ -655,9 +655,10 @@ RunResult Migrator::load(const std::string& file, const std::string& sql) {
   s.begin();
   Section section;
   section.present = true;
-  section.sql = sql;
+  const Engine& e = engine(s.kind());
+  section.sql = e.schema_file_sql != nullptr ? e.schema_file_sql(sql) : sql;
   section.file = file;
-  switch (engine(s.kind()).load_order) {
+  switch (e.load_order) {
     case LoadOrder::dependency_order: s.run_in_dependency_order(section); break;
     case LoadOrder::undo_on_failure: s.run_or_undo(section, target_.table); break;
     case LoadOrder::as_written: s.run(section); break;
@@ -789,8 +790,13 @@ std::vector<std::string> hide_placeholder_values(Schema& schema, const std::map<
     for (const char c : value) quoted += c == '\'' ? std::string("''") : std::string(1, c);
     std::vector<std::string> objects;
     for (SchemaObject& o : schema.objects) {
-      bool found = replace_ignoring_case(o.text, value, placeholder);
-      if (quoted != value) found = replace_ignoring_case(o.text, quoted, placeholder) || found;
+      bool found = false;
+      std::vector<std::string*> texts = {&o.text, &o.dump_text};
+      for (auto& [pass, sql] : o.dump_after) texts.push_back(&sql);
+      for (std::string* text : texts) {
+        found = replace_ignoring_case(*text, value, placeholder) || found;
+        if (quoted != value) found = replace_ignoring_case(*text, quoted, placeholder) || found;
+      }
       replace_ignoring_case(o.name, value, placeholder);
       if (found) objects.push_back(object_label(o));
     }

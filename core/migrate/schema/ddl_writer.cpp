@@ -35,6 +35,12 @@ std::string part_text(const TablePart& part, const SqlDialect& dialect) {
   return part.column ? quote_name(part.name, dialect) + " " + part.definition() : part.text;
 }
 
+std::string quote_table_name(const std::string& name, const SqlDialect& dialect) {
+  const std::size_t dot = name.find('.');
+  if (!dialect.qualified_names || dot == std::string::npos) return quote_name(name, dialect);
+  return quote_name(name.substr(0, dot), dialect) + "." + quote_name(name.substr(dot + 1), dialect);
+}
+
 std::string quote_name(const std::string& name, const SqlDialect& dialect) {
   const bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
                      std::all_of(name.begin(), name.end(), [](char c) {
@@ -93,7 +99,7 @@ void create_tables(Script& s, const std::vector<const SchemaObject*>& tables, co
         parts.push_back("  " + part_text(p, dialect));
       }
     }
-    add(s, "CREATE TABLE " + quote_name(t.name, dialect) + " (\n" + join(parts, ",\n") + "\n)" + (t.tail.empty() ? "" : " " + t.tail));
+    add(s, t.keywords() + " " + quote_table_name(t.name, dialect) + " (\n" + join(parts, ",\n") + "\n)" + (t.tail.empty() ? "" : " " + t.tail));
   }
 }
 

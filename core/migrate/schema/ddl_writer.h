@@ -46,6 +46,8 @@ namespace ddl {
 // `name` quoted in `dialect`: always when it quotes every name (MySQL's `x`); else "x" unless it
 // is a plain lowercase word that is not reserved.
 std::string quote_name(const std::string& name, const SqlDialect& dialect);
+// A table's name quoted: "s.t" as two names where the dialect's names may be qualified.
+std::string quote_table_name(const std::string& name, const SqlDialect& dialect);
 
 // A column part with its name quoted as quote_name does (the schema's text lost the quotes); a
 // constraint's text as it is.

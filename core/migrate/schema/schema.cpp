@@ -112,7 +112,7 @@ Schema read_schema(sqlite3* db, const std::string& exclude_table) {
       sqlite3_finalize(stmt);
       throw Error(ExitCode::unavailable, "cannot read schema: unknown object type '" + type + "' in sqlite_schema");
     }
-    SchemaObject o{*kind, column_text(stmt, 1), column_text(stmt, 2), {}, column_text(stmt, 3)};
+    SchemaObject o{*kind, column_text(stmt, 1), column_text(stmt, 2), {}, column_text(stmt, 3), {}, {}};
     if (o.table == exclude_table || shadows.count(o.name) != 0) continue;
     o.sql = fold_whitespace(o.text, "'\"`");
     schema.objects.push_back(std::move(o));
@@ -370,9 +370,18 @@ void drop_foreign_history(Schema& schema, const std::string& foreign_table) {
 
 std::string dump_schema(const Schema& schema) {
   std::string out;
+  int passes = 0;
   for (const SchemaObject& o : schema.objects) {
-    out += o.text;
+    out += o.dump_text.empty() ? o.text : o.dump_text;
     out += ";\n";
+    for (const auto& [pass, sql] : o.dump_after) passes = std::max(passes, pass + 1);
+  }
+  for (int pass = 0; pass < passes; ++pass) {
+    for (const SchemaObject& o : schema.objects) {
+      for (const auto& [p, sql] : o.dump_after) {
+        if (p == pass) out += sql + ";\n";
+      }
+    }
   }
   return out;
 }

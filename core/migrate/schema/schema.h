@@ -38,6 +38,14 @@ struct SchemaObject {
   std::string table;     // the table an index or trigger belongs to
   std::string sql;       // CREATE statement, whitespace runs folded to one space (compared)
   std::string text;      // CREATE statement as SQLite stores it (dumped)
+  // How `dump` writes the object when that differs from `text` (PostgreSQL, as pg_dump does: a
+  // table without the constraints in `dump_after`); empty: `text`.
+  std::string dump_text;
+  // Statements `dump` writes after every object, pass 0 before pass 1 (PostgreSQL: a UNIQUE key
+  // that CREATE TABLE would fold into the primary key, sequence ownership; then foreign keys and
+  // NOT VALID checks, which may form a cycle or need a key first). Neither this nor `dump_text`
+  // is compared: `sql` holds the whole definition.
+  std::vector<std::pair<int, std::string>> dump_after;
 
   bool operator==(const SchemaObject& o) const {
     return kind == o.kind && name == o.name && table == o.table && sql == o.sql;
@@ -113,8 +121,8 @@ std::string describe(const SchemaDiff& d, const std::string& expected_side, cons
 // `foreign_table`: the name golang-migrate's history has (?x-migrations-table=).
 void drop_foreign_history(Schema& schema, const std::string& foreign_table = "schema_migrations");
 
-// A schema.sql: tables, then indexes, views and triggers, each ending in ';'. Deterministic:
-// the same schema always gives the same bytes.
+// A schema.sql: tables, then indexes, views and triggers, each ending in ';', then each object's
+// dump_after statements, pass by pass. Deterministic: the same schema always gives the same bytes.
 std::string dump_schema(const Schema& schema);
 
 }  // namespace strata::migrate

@@ -115,6 +115,7 @@ TableChange compare_table(const SchemaObject& from, const SchemaObject& to, cons
   t.from_shape = a;
   t.to_shape = b;
   t.tail_changed = comparable_sql(a.tail) != comparable_sql(b.tail);
+  t.keywords_changed = a.keywords() != b.keywords();
   std::vector<const TablePart*> gone;
   std::vector<const TablePart*> come;
   for (const TablePart& p : t.from_shape.parts) {
@@ -243,7 +244,13 @@ std::string RenameCandidate::describe() const {
 
 bool TableChange::changed() const {
   return !renamed_columns.empty() || !added_columns.empty() || !dropped_columns.empty() || !changed_columns.empty() ||
-         !added_constraints.empty() || !dropped_constraints.empty() || tail_changed;
+         !added_constraints.empty() || !dropped_constraints.empty() || tail_changed || keywords_changed;
+}
+
+std::string TableShape::keywords() const {
+  const std::string upper = to_upper(header);
+  const std::size_t at = upper.find("TABLE ");
+  return at == std::string::npos ? "CREATE TABLE" : upper.substr(0, at + 5);
 }
 
 SchemaChanges compare_schemas(const Schema& from, const Schema& to, const SqlDialect& dialect, const Renames& renames) {

@@ -30,6 +30,9 @@ struct SqlDialect {
   std::string_view proof_date = "'1970-01-01'";
   // ...or '' for any type that is neither a number nor a boolean (SQLite's columns take any value).
   bool typeless = false;
+  // A table named "s.t" is table t of schema s (PostgreSQL's reader names the objects outside the
+  // migration schema so): quoted as two names.
+  bool qualified_names = false;
 };
 
 // One column or table constraint of a CREATE TABLE.
@@ -51,6 +54,8 @@ struct TableShape {
   std::string tail;    // after the closing parenthesis: WITHOUT ROWID, ENGINE=InnoDB ...
   std::vector<TablePart> parts;
   const TablePart* find(const std::string& key) const;
+  // The header's words before the name, in capitals: "CREATE TABLE", "CREATE UNLOGGED TABLE".
+  std::string keywords() const;
   std::vector<const TablePart*> columns() const;
 };
 
@@ -94,6 +99,7 @@ struct TableChange {
   std::vector<const TablePart*> added_constraints;    // in to_shape
   std::vector<const TablePart*> dropped_constraints;  // in from_shape
   bool tail_changed = false;
+  bool keywords_changed = false;  // CREATE TABLE became CREATE UNLOGGED TABLE, or back
   // Whether anything differs beyond a rename of the table.
   bool changed() const;
 };

@@ -1,5 +1,6 @@
 // split_postgres() and postgres_words(): what psql would send as one statement, without a server.
 #include "migrate/engines/postgres/postgres_splitter.h"
+#include "migrate/engines/postgres/postgres_engine.h"
 
 #include <gtest/gtest.h>
 
@@ -97,6 +98,16 @@ TEST(PostgresWords, SkipsLiteralsCommentsAndBodies) {
     joined += w.upper + (w.quoted ? "'" : "") + " ";
   }
   EXPECT_EQ(joined, "CREATE INDEX Idx' ON S . T ( A ) WHERE B AND ");
+}
+
+// A pg_dump file's psql lines (\restrict KEY, \unrestrict KEY) are not the server's: they become
+// empty lines, so the server's positions still name the file's lines.
+TEST(PostgresSchemaFile, PgDumpsRestrictLinesAreLeftOutLineForLine) {
+  const std::string dump = "--\n\\restrict abc\n\nSET x = 1;\nCREATE TABLE t (s text DEFAULT '\\restrict');\n\\unrestrict abc\n";
+  EXPECT_EQ(postgres_schema_file_sql(dump),
+            "--\n\n\nSET x = 1;\nCREATE TABLE t (s text DEFAULT '\\restrict');\n\n");
+  EXPECT_EQ(postgres_schema_file_sql("\\unrestrict abc"), "");
+  EXPECT_EQ(postgres_schema_file_sql("SELECT 1;"), "SELECT 1;");
 }
 
 }  // namespace

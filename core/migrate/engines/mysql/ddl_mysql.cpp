@@ -15,7 +15,7 @@ namespace strata::migrate {
 
 // MySQL's SQL for comparing schemas and writing DDL: SHOW CREATE TABLE quotes every name in
 // backticks and writes keys inline.
-const SqlDialect k_mysql_dialect = {'`', true, "0", "'1970-01-01 00:00:00'", "'1970-01-01'", false};
+const SqlDialect k_mysql_dialect = {'`', true, "0", "'1970-01-01 00:00:00'", "'1970-01-01'", false, false};
 // Named, not anonymous: each dialect's helpers keep their short names in a unity build.
 namespace mysql_ddl {
 

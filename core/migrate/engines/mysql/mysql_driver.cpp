@@ -523,13 +523,13 @@ void MysqlDriver::read_tables(Schema& schema, const std::string& exclude_table) 
       std::string text = mysql_unqualify(without_definer(v[0][1]), database_);
       text = without_clause(std::move(text), "ALGORITHM=UNDEFINED");
       text = without_clause(std::move(text), "SQL SECURITY DEFINER");
-      schema.objects.push_back(SchemaObject{ObjectKind::view, r[0], r[0], mysql_fold(text), text});
+      schema.objects.push_back(SchemaObject{ObjectKind::view, r[0], r[0], mysql_fold(text), text, {}, {}});
       continue;
     }
     const auto t = query("SHOW CREATE TABLE " + backtick(r[0]), doing);
     if (t.empty() || t[0].size() < 2) continue;
     const std::string text = without_clause(t[0][1], "AUTO_INCREMENT=");
-    schema.objects.push_back(SchemaObject{ObjectKind::table, r[0], r[0], mysql_fold(text), text});
+    schema.objects.push_back(SchemaObject{ObjectKind::table, r[0], r[0], mysql_fold(text), text, {}, {}});
   }
 }
 
@@ -539,7 +539,7 @@ void MysqlDriver::read_routines(Schema& schema) {
   const auto add = [&](ObjectKind kind, const std::string& name, const std::string& table, std::string text) {
     text = mysql_unqualify(without_definer(std::move(text)), database_);
     const std::string dumped = "DELIMITER ;;\n" + text + ";;\nDELIMITER ";
-    schema.objects.push_back(SchemaObject{kind, name, table, mysql_fold(text), dumped});
+    schema.objects.push_back(SchemaObject{kind, name, table, mysql_fold(text), dumped, {}, {}});
   };
   for (const auto& r : query("SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES "
                              "WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY ROUTINE_NAME",

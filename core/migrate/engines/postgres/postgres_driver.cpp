@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "common/error.h"
@@ -344,6 +346,7 @@ class PostgresDriver final : public Driver {
   }
 
   Schema read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) override;
+  Schema read_all(const std::string& exclude_table, const std::vector<std::string>* schemas);
   void read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
                       const std::string& exclude_table);
 
@@ -534,11 +537,66 @@ int pg_rank(ObjectKind kind) {
   }
 }
 
+// The options of an identity column's sequence that differ from those CREATE SEQUENCE picks for
+// the column's `type` (START, INCREMENT, MIN, MAX, CACHE, CYCLE as pg_sequence holds them):
+// " (START WITH 100 INCREMENT BY 5)", or "" when every one is the default.
+std::string identity_options(const std::string& type, const std::vector<std::string>& seq) {
+  const auto number = [](const std::string& v) { return std::strtoll(v.c_str(), nullptr, 10); };
+  const long long type_max = type == "smallint" ? 32767LL : type == "integer" ? 2147483647LL : INT64_MAX;
+  const long long start = number(seq[0]);
+  const long long increment = number(seq[1]);
+  const long long min = number(seq[2]);
+  const long long max = number(seq[3]);
+  std::string out;
+  const auto option = [&](bool differs, const std::string& text) {
+    if (differs) out += (out.empty() ? "" : " ") + text;
+  };
+  option(start != (increment > 0 ? min : max), "START WITH " + seq[0]);
+  option(increment != 1, "INCREMENT BY " + seq[1]);
+  option(min != (increment > 0 ? 1 : -type_max - 1), "MINVALUE " + seq[2]);
+  option(max != (increment > 0 ? type_max : -1), "MAXVALUE " + seq[3]);
+  option(seq[4] != "1", "CACHE " + seq[4]);
+  option(seq[5] == "t", "CYCLE");
+  return out.empty() ? out : " (" + out + ")";
+}
+
+// A table's constraints as read from pg_constraint: name (quoted), definition, type, columns.
+struct PgConstraint {
+  std::string name;
+  std::string definition;
+  std::string type;  // contype: p, u, f, c, x
+  std::string columns;  // conkey as text
+};
+
+// Which of a table's constraints a dump adds after every table (the pass of dump_after), as
+// pg_dump does: a key on the same columns as one before it (CREATE TABLE would fold it into the
+// other), and foreign keys and NOT VALID constraints (a foreign key may close a cycle, and a
+// constraint written in CREATE TABLE is always valid). -1: written in CREATE TABLE.
+std::vector<int> deferred_passes(const std::vector<PgConstraint>& constraints) {
+  std::vector<int> pass(constraints.size(), -1);
+  std::set<std::string> keys;
+  // The primary key keeps its place; a UNIQUE on its columns is the one added later.
+  for (const std::string type : {"p", "u"}) {
+    for (std::size_t i = 0; i < constraints.size(); ++i) {
+      if (constraints[i].type == type && !keys.insert(constraints[i].columns).second) pass[i] = 0;
+    }
+  }
+  for (std::size_t i = 0; i < constraints.size(); ++i) {
+    if (constraints[i].type == "f" || constraints[i].definition.ends_with(" NOT VALID")) pass[i] = 1;
+  }
+  return pass;
+}
+
 // The objects of namespace `nsp`; `prefix` goes before their names (empty for the migration schema,
-// "other." for any other schema the migrations use).
+// "other." for any other schema the migrations use), and their statements name them qualified.
 void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
                                     const std::string& exclude_table) {
   const std::string ns = sql_quote(nsp);
+  const std::string doing = "reading the schema";
+  // Outside the migration schema, names stay qualified (quoted as the server quotes them, only
+  // where needed): the dump must create them there.
+  const std::string qual = prefix.empty() ? std::string{} : query("SELECT quote_ident(" + ns + ")", doing).at(0).at(0) + ".";
+  const auto unqualify = [&](const std::string& text) { return prefix.empty() ? pg_unqualify(text, nsp) : text; };
   const std::string not_extension =
       " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = %OID% AND dep.deptype = 'e')";
   const auto no_ext = [&](const std::string& oid) {
@@ -546,30 +604,37 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
     s.replace(s.find("%OID%"), 5, oid);
     return s;
   };
-  const std::string doing = "reading the schema";
-  std::map<std::string, std::string> table_body;  // table -> columns and constraints
+  std::map<std::string, std::string> table_head;  // table -> CREATE TABLE name (
+  std::map<std::string, std::string> quoted;      // table -> its name quoted
+  std::map<std::string, std::vector<std::string>> table_columns;
+  std::map<std::string, std::vector<PgConstraint>> table_constraints;
   std::vector<std::string> tables;
 
-  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, c.relpersistence FROM pg_class c "
+                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
                              "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p')" + no_ext("c.oid") + " ORDER BY c.relname",
                              doing)) {
     if (r[0] == exclude_table) continue;
     tables.push_back(r[0]);
-    table_body[r[0]] = "CREATE TABLE " + r[1] + " (";
+    quoted[r[0]] = r[1];
+    table_head[r[0]] = std::string(r[3] == "u" ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ") + qual + r[1] + " (";
   }
-  std::map<std::string, bool> first_line;
   for (const auto& r : query(
            "SELECT c.relname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull, "
            "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
-           "CASE WHEN a.attcollation <> ty.typcollation THEN quote_ident(co.collname) ELSE '' END "
+           "CASE WHEN a.attcollation <> ty.typcollation THEN quote_ident(co.collname) ELSE '' END, "
+           "sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle "
            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
            "JOIN pg_type ty ON ty.oid = a.atttypid LEFT JOIN pg_collation co ON co.oid = a.attcollation "
            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+           // An identity column's own sequence (an internal dependency on the column).
+           "LEFT JOIN pg_depend di ON a.attidentity <> '' AND di.classid = 'pg_class'::regclass "
+           "AND di.refclassid = 'pg_class'::regclass AND di.refobjid = a.attrelid AND di.refobjsubid = a.attnum "
+           "AND di.deptype = 'i' LEFT JOIN pg_sequence sq ON sq.seqrelid = di.objid "
            "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
            "ORDER BY c.relname, a.attnum",
            doing)) {
-    auto it = table_body.find(r[0]);
-    if (it == table_body.end()) continue;
+    if (table_head.count(r[0]) == 0) continue;
     std::string line = r[1] + " " + r[2];
     // A collation the column declares (not its type's default): drift and `diff` compare it.
     if (!r[7].empty()) line += " COLLATE " + r[7];
@@ -578,24 +643,49 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
     } else if (!r[4].empty()) {
       line += " DEFAULT " + r[4];
     }
-    if (r[5] == "a") line += " GENERATED ALWAYS AS IDENTITY";
-    if (r[5] == "d") line += " GENERATED BY DEFAULT AS IDENTITY";
+    const std::string options = r[8].empty() ? std::string{} : identity_options(r[2], {r.begin() + 8, r.end()});
+    if (r[5] == "a") line += " GENERATED ALWAYS AS IDENTITY" + options;
+    if (r[5] == "d") line += " GENERATED BY DEFAULT AS IDENTITY" + options;
     if (r[3] == "t" && r[5].empty()) line += " NOT NULL";
-    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  " + line;
-    first_line[r[0]] = true;
+    table_columns[r[0]].push_back(std::move(line));
   }
-  for (const auto& r : query("SELECT c.relname, quote_ident(co.conname), pg_get_constraintdef(co.oid, true) "
-                             "FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+  for (const auto& r : query("SELECT c.relname, quote_ident(co.conname), pg_get_constraintdef(co.oid, true), co.contype, "
+                             "co.conkey::text FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid "
+                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
                              "WHERE n.nspname = " + ns + " AND co.contype <> 'n' ORDER BY c.relname, co.conname",
                              doing)) {
-    auto it = table_body.find(r[0]);
-    if (it == table_body.end()) continue;
-    it->second += std::string(first_line[r[0]] ? "," : "") + "\n  CONSTRAINT " + r[1] + " " + pg_unqualify(r[2], nsp);
-    first_line[r[0]] = true;
+    if (table_head.count(r[0]) == 0) continue;
+    table_constraints[r[0]].push_back(PgConstraint{r[1], unqualify(r[2]), r[3], r[4]});
   }
   for (const std::string& t : tables) {
-    const std::string text = table_body[t] + "\n)";
-    schema.objects.push_back(SchemaObject{ObjectKind::table, prefix + t, prefix + t, pg_fold(text), text});
+    // `text` has every column and constraint (compared, and what `diff` creates); the dump's
+    // CREATE TABLE leaves out those it adds after every table.
+    std::vector<std::string> all = table_columns[t];
+    std::vector<std::string> in_dump = all;
+    std::vector<std::pair<int, std::string>> after;
+    const std::vector<PgConstraint>& constraints = table_constraints[t];
+    const std::vector<int> passes = deferred_passes(constraints);
+    for (std::size_t i = 0; i < constraints.size(); ++i) {
+      const std::string part = "CONSTRAINT " + constraints[i].name + " " + constraints[i].definition;
+      all.push_back(part);
+      if (passes[i] < 0) {
+        in_dump.push_back(part);
+      } else {
+        after.emplace_back(passes[i], "ALTER TABLE " + qual + quoted[t] + " ADD " + part);
+      }
+    }
+    const auto body = [&](const std::vector<std::string>& parts) {
+      std::string text = table_head[t];
+      for (std::size_t i = 0; i < parts.size(); ++i) text += std::string(i > 0 ? "," : "") + "\n  " + parts[i];
+      return text + "\n)";
+    };
+    SchemaObject o{ObjectKind::table, prefix + t, prefix + t, "", body(all), {}, {}};
+    o.sql = pg_fold(o.text);
+    if (!after.empty()) {
+      o.dump_text = body(in_dump);
+      o.dump_after = std::move(after);
+    }
+    schema.objects.push_back(std::move(o));
   }
 
   for (const auto& r : query("SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
@@ -605,8 +695,8 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
                              "AND co.contype IN ('p', 'u', 'x'))" + no_ext("t.oid"),
                              doing)) {
     if (r[1] == exclude_table) continue;
-    const std::string text = pg_unqualify(r[2], nsp);
-    schema.objects.push_back(SchemaObject{ObjectKind::index, prefix + r[0], prefix + r[1], pg_fold(text), text});
+    const std::string text = unqualify(r[2]);
+    schema.objects.push_back(SchemaObject{ObjectKind::index, prefix + r[0], prefix + r[1], pg_fold(text), text, {}, {}});
   }
   for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c "
                              "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + ns +
@@ -614,49 +704,60 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
                              doing)) {
     std::string body = r[3];
     while (!body.empty() && (body.back() == ';' || body.back() == '\n' || body.back() == ' ')) body.pop_back();
-    const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + r[1] + " AS\n" + body;
-    schema.objects.push_back(SchemaObject{ObjectKind::view, prefix + r[0], prefix + r[0], pg_fold(text), text});
+    const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + qual + r[1] + " AS\n" + body;
+    schema.objects.push_back(SchemaObject{ObjectKind::view, prefix + r[0], prefix + r[0], pg_fold(text), text, {}, {}});
   }
   for (const auto& r : query("SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
                              "pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                              "WHERE n.nspname = " + ns + " AND p.prokind IN ('f', 'p')" + no_ext("p.oid"),
                              doing)) {
-    std::string text = pg_unqualify(r[1], nsp);
+    std::string text = unqualify(r[1]);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    schema.objects.push_back(SchemaObject{ObjectKind::function, prefix + r[0], "", pg_fold(text), text});
+    schema.objects.push_back(SchemaObject{ObjectKind::function, prefix + r[0], "", pg_fold(text), text, {}, {}});
   }
   for (const auto& r : query(
            "SELECT c.relname, quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
-           "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, coalesce(t.relname, ''), coalesce(d.deptype, '') FROM pg_sequence s "
-           "JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, coalesce(t.relname, ''), coalesce(d.deptype, ''), "
+           "coalesce(quote_ident(tn.nspname), ''), coalesce(quote_ident(t.relname), ''), coalesce(quote_ident(a.attname), ''), "
+           "coalesce(tn.nspname, '') "
+           "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
            "LEFT JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass "
            "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
-           "LEFT JOIN pg_class t ON t.oid = d.refobjid WHERE n.nspname = " + ns + no_ext("c.oid"),
+           "LEFT JOIN pg_class t ON t.oid = d.refobjid LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace "
+           "LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0 "
+           "WHERE n.nspname = " + ns + no_ext("c.oid"),
            doing)) {
     if (!r[9].empty() && r[9] == exclude_table) continue;
     // An identity column's own sequence is part of the column (GENERATED ... AS IDENTITY makes
     // it): a dump that also created it would give the column a second one.
     if (r[10] == "i") continue;
-    const std::string text = "CREATE SEQUENCE " + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
+    const std::string text = "CREATE SEQUENCE " + qual + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
                              r[4] + " MINVALUE " + r[5] + " MAXVALUE " + r[6] + " CACHE " + r[7] +
                              (r[8] == "t" ? " CYCLE" : "");
-    schema.objects.push_back(SchemaObject{ObjectKind::sequence, prefix + r[0], r[9].empty() ? r[9] : prefix + r[9], pg_fold(text), text});
+    SchemaObject o{ObjectKind::sequence, prefix + r[0], r[9].empty() ? r[9] : prefix + r[9], pg_fold(text), text, {}, {}};
+    // A serial column's sequence belongs to the column (OWNED BY): dropped with it, and what
+    // pg_get_serial_sequence finds. Written once the table exists.
+    if (!r[13].empty()) {
+      const std::string table = (r[14] == nsp ? qual : r[11] + ".") + r[12];
+      o.dump_after.emplace_back(0, "ALTER SEQUENCE " + qual + r[1] + " OWNED BY " + table + "." + r[13]);
+    }
+    schema.objects.push_back(std::move(o));
   }
   for (const auto& r : query("SELECT t.typname, quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' "
                              "ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
                              "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = " + ns + no_ext("t.oid") +
                              " GROUP BY t.typname",
                              doing)) {
-    const std::string text = "CREATE TYPE " + r[1] + " AS ENUM (" + r[2] + ")";
-    schema.objects.push_back(SchemaObject{ObjectKind::type, prefix + r[0], "", pg_fold(text), text});
+    const std::string text = "CREATE TYPE " + qual + r[1] + " AS ENUM (" + r[2] + ")";
+    schema.objects.push_back(SchemaObject{ObjectKind::type, prefix + r[0], "", pg_fold(text), text, {}, {}});
   }
   for (const auto& r : query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
                              "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                              "WHERE n.nspname = " + ns + " AND NOT tg.tgisinternal",
                              doing)) {
     if (r[1] == exclude_table) continue;
-    const std::string text = pg_unqualify(r[2], nsp);
-    schema.objects.push_back(SchemaObject{ObjectKind::trigger, prefix + r[0], prefix + r[1], pg_fold(text), text});
+    const std::string text = unqualify(r[2]);
+    schema.objects.push_back(SchemaObject{ObjectKind::trigger, prefix + r[0], prefix + r[1], pg_fold(text), text, {}, {}});
   }
   // Comments on tables, views and their columns (COMMENT ON): part of what a migration writes.
   for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), coalesce(quote_ident(a.attname), ''), "
@@ -668,13 +769,24 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
                              doing)) {
     if (r[0] == exclude_table) continue;
     const std::string kind = !r[2].empty() ? "COLUMN" : r[4] == "v" ? "VIEW" : r[4] == "m" ? "MATERIALIZED VIEW" : "TABLE";
-    const std::string target = r[1] + (r[2].empty() ? "" : "." + r[2]);
+    const std::string target = qual + r[1] + (r[2].empty() ? "" : "." + r[2]);
     const std::string text = "COMMENT ON " + kind + " " + target + " IS " + r[3];
-    schema.objects.push_back(SchemaObject{ObjectKind::comment, prefix + r[0] + (r[2].empty() ? "" : "." + r[2]), prefix + r[0], pg_fold(text), text});
+    schema.objects.push_back(SchemaObject{ObjectKind::comment, prefix + r[0] + (r[2].empty() ? "" : "." + r[2]), prefix + r[0], pg_fold(text), text, {}, {}});
   }
 }
 
 Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) {
+  // Read with the migration schema alone in the search_path, so that names there come back
+  // unqualified and all others qualified, whatever the session's path is now (a loaded pg_dump
+  // file empties it); the path is put back after.
+  const std::string saved = query("SELECT current_setting('search_path')", "reading the schema").at(0).at(0);
+  exec("SET search_path TO " + quote_ident(schema_), "reading the schema");
+  Schema schema = read_all(exclude_table, schemas);
+  exec("SELECT pg_catalog.set_config('search_path', " + sql_quote(saved) + ", false)", "reading the schema");
+  return schema;
+}
+
+Schema PostgresDriver::read_all(const std::string& exclude_table, const std::vector<std::string>* schemas) {
   Schema schema;
   read_namespace(schema, schema_, "", exclude_table);
   // Projects that keep their tables in a schema of their own (CREATE SCHEMA app; CREATE TABLE
@@ -687,7 +799,7 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::
                                "reading the schema")) {
       if (schemas != nullptr && std::find(schemas->begin(), schemas->end(), r[0]) == schemas->end()) continue;
       const std::string text = "CREATE SCHEMA " + r[0];
-      schema.objects.push_back(SchemaObject{ObjectKind::schema, r[0], "", pg_fold(text), text});
+      schema.objects.push_back(SchemaObject{ObjectKind::schema, r[0], "", pg_fold(text), text, {}, {}});
       read_namespace(schema, r[0], r[0] + ".", "");
     }
   }
@@ -697,7 +809,7 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::
                              "WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
                              "reading the schema")) {
     const std::string text = "CREATE EXTENSION " + r[0] + " WITH SCHEMA " + r[1];
-    schema.objects.push_back(SchemaObject{ObjectKind::extension, r[0], "", pg_fold(text), text});
+    schema.objects.push_back(SchemaObject{ObjectKind::extension, r[0], "", pg_fold(text), text, {}, {}});
   }
   std::sort(schema.objects.begin(), schema.objects.end(), [](const SchemaObject& a, const SchemaObject& b) {
     return std::make_tuple(pg_rank(a.kind), a.name, a.table) < std::make_tuple(pg_rank(b.kind), b.name, b.table);

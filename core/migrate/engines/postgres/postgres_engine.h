@@ -40,6 +40,10 @@ std::span<const ReachRule> postgres_reach_rules();
 std::span<const ReachRule> postgres_replay_reach_rules();
 std::vector<LintFinding> lint_postgres_files(const Migration& m, const std::filesystem::path& project_root);
 
+// A schema file's SQL (a dump, diff's desired schema) without the lines that psql, not the
+// server, runs: pg_dump's \restrict and \unrestrict (Engine::schema_file_sql).
+std::string postgres_schema_file_sql(std::string_view sql);
+
 // `migrate diff`: the dialect and the DDL writer (schema/ddl_writer.h).
 extern const SqlDialect k_postgres_dialect;
 Script write_postgres_ddl(const SchemaChanges& changes, const Schema& from, const Schema& to, const DdlOptions& options);

@@ -15,7 +15,7 @@ namespace strata::migrate {
 
 // SQLite's SQL for comparing schemas and writing DDL: a column takes any value, so the proof's
 // backfill is 0 or ''.
-const SqlDialect k_sqlite_dialect = {'"', false, "0", "''", "''", true};
+const SqlDialect k_sqlite_dialect = {'"', false, "0", "''", "''", true, false};
 // Named, not anonymous: each dialect's helpers keep their short names in a unity build.
 namespace sqlite_ddl {
 
