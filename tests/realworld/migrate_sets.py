@@ -20,7 +20,7 @@ rather than papered over:
   * A project whose migrations alter golang-migrate's own history table (harbor: ALTER TABLE
     schema_migrations) runs with strata's table given that name (--table schema_migrations).
 """
-import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, difflib, json, os, re, shutil, subprocess, sys, tempfile, time
 from urllib.parse import urlsplit, urlunsplit
 
 # Flags a project passes to strata, by set: only what the project's own configuration implies.
@@ -167,6 +167,29 @@ def check_set(binary, sets, name, pg_url, tmp, timings):
         ok("check --drift: no drift and no error after up", r.returncode in (0, 3) and
            "drift" not in codes and not [c for c in codes if c not in ("pragma-in-transaction",)],
            f"exit {r.returncode}, errors {codes}: {r.stderr.strip()[:300]}")
+
+    # --- dump as faithful as the database: dump, load into a fresh database, dump again gives the
+    # same file, and the engine's own dump (pg_dump --schema-only, sqlite3 .schema) of the two
+    # databases is the same text
+    if exp["up_all"] == "ok":
+        first = os.path.join(tmp, "strata_dump.sql")
+        r = strata(binary, ["dump", "-o", first], db, setdir, name)
+        ok("dump", r.returncode == 0, r.stderr.strip()[:300])
+        loaded = Database(engine, tmp, name + "_load", pg_url)
+        r = strata(binary, ["load", first], loaded, setdir, name)
+        t["load_s"] = round(r.seconds, 3)
+        if ok("load: the dump loads into an empty database", r.returncode == 0, r.stderr.strip()[:600]):
+            second = os.path.join(tmp, "strata_dump2.sql")
+            strata(binary, ["dump", "-o", second], loaded, setdir, name)
+            a, b = (open(f).read().split("\n", 1)[1] for f in (first, second))  # the first line names the database
+            ok("dump, load, dump: the same file", a == b, "".join(difflib.unified_diff(
+                a.splitlines(True), b.splitlines(True), n=0))[:1200])
+            # compare-schema.py reads both engine dumps (pg_dump --schema-only, sqlite3 .schema)
+            # in an order of its own: SQLite's .schema lists objects in the order they were made.
+            same_schema(sets, db.dump(os.path.join(tmp, "original.sql")), loaded, tmp,
+                        "the engine's own dump of the loaded database: the original's",
+                        history + ["alembic_version", "goose_db_version", "flyway_schema_history"])
+        loaded.drop()
 
     # --- down, one at a time from the newest
     no_down = versions_without_down(setdir) if exp["format"] == "golang-migrate" else set()
