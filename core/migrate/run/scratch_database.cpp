@@ -8,9 +8,15 @@
 
 namespace strata::migrate {
 
-ScratchDatabase::ScratchDatabase(const Endpoint* server, std::string history_table, const Placeholders* placeholders)
+ScratchDatabase::ScratchDatabase(const Endpoint* server, std::string history_table, const Placeholders* placeholders,
+                                 ScratchHistory history)
     : db_(open_scratch(server)), history_table_(std::move(history_table)), placeholders_(placeholders) {
-  if (!history_table_.empty()) db_->exec(HistoryTable(*db_, history_table_).create_sql(), "creating the history table");
+  if (history_table_.empty()) return;
+  if (history == ScratchHistory::created) {
+    db_->exec(HistoryTable(*db_, history_table_).create_sql(), "creating the history table");
+  } else if (const std::string schema = db_->prepare_schema_sql(); !schema.empty()) {
+    db_->exec(schema, "creating the history table's schema");
+  }
 }
 
 ScratchDatabase::~ScratchDatabase() = default;

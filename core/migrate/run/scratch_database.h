@@ -16,15 +16,23 @@ namespace strata::migrate {
 class Driver;
 struct Endpoint;
 
+// What a scratch database does with its history table.
+enum class ScratchHistory {
+  created,   // created first, as `up` creates it before the first migration
+  left_out,  // not created (a dump of the live database may create it itself), only left out
+};
+
 class ScratchDatabase {
  public:
   // `server` null (or SQLite): in memory. REQUIRES: `server` outlives nothing; it is not kept.
   // `history_table`, when given, is created first, as `up` creates it before the first migration
   // (a project may alter it: harbor's migrations add a column to golang-migrate's table), and is
-  // left out of schema().
+  // left out of schema(); with ScratchHistory::left_out it is only left out (the schema it would
+  // be created in still is).
   // `placeholders`, when given, expands ${NAME} as `up` would (REQUIRES: it outlives this).
   explicit ScratchDatabase(const Endpoint* server = nullptr, std::string history_table = {},
-                           const Placeholders* placeholders = nullptr);
+                           const Placeholders* placeholders = nullptr,
+                           ScratchHistory history = ScratchHistory::created);
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
