@@ -68,9 +68,7 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     drop_foreign_history(s);
     return s;
   }
-  // A dump of a database strata manages (mysqldump's, sqlite3's .schema) creates the history
-  // table itself.
-  ScratchDatabase scratch(server_of(r), r.table, nullptr, ScratchHistory::left_out);
+  ScratchDatabase scratch(server_of(r), r.table);
   const std::vector<std::string> paths = desired_paths(r.desired_files);
   for (const std::string& path : paths) {
     Section section;

@@ -16,23 +16,15 @@ namespace strata::migrate {
 class Driver;
 struct Endpoint;
 
-// What a scratch database does with its history table.
-enum class ScratchHistory {
-  created,   // created first, as `up` creates it before the first migration
-  left_out,  // not created (a dump of the live database may create it itself), only left out
-};
-
 class ScratchDatabase {
  public:
   // `server` null (or SQLite): in memory. REQUIRES: `server` outlives nothing; it is not kept.
   // `history_table`, when given, is created first, as `up` creates it before the first migration
   // (a project may alter it: harbor's migrations add a column to golang-migrate's table), and is
-  // left out of schema(); with ScratchHistory::left_out it is only left out (the schema it would
-  // be created in still is).
+  // left out of schema().
   // `placeholders`, when given, expands ${NAME} as `up` would (REQUIRES: it outlives this).
   explicit ScratchDatabase(const Endpoint* server = nullptr, std::string history_table = {},
-                           const Placeholders* placeholders = nullptr,
-                           ScratchHistory history = ScratchHistory::created);
+                           const Placeholders* placeholders = nullptr);
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
@@ -42,7 +34,8 @@ class ScratchDatabase {
   // As apply, for SQL whose statements may come before what they need (a PostgreSQL dump as the
   // desired schema of `migrate diff`): on PostgreSQL in dependency order (dependency_order.h);
   // elsewhere as apply (SQLite does not check references when it creates; MySQL's dump turns
-  // foreign key checks off).
+  // foreign key checks off). The first load drops the history table created first: another
+  // tool's dump of a database strata manages (mysqldump's) creates it; schema() leaves it out.
   void load(const Section& section);
   Schema schema();
   // Why this scratch is less isolated than a database of its own; empty when it is not.
@@ -51,6 +44,7 @@ class ScratchDatabase {
  private:
   std::unique_ptr<Driver> db_;
   std::string history_table_;
+  bool history_created_ = false;  // by the constructor, and not dropped by load() yet
   const Placeholders* placeholders_;
 };
 
