@@ -537,6 +537,40 @@ CREATE VIEW adults AS SELECT id FROM users WHERE age >= 18;"
     expect_stdout_match 'nickname' "a change by hand in the live database shows in the next diff"
 fi
 
+if behaviour comments_survive_dump_and_load; then
+    # SQLite keeps a CREATE TABLE's comments in its text (issue 35): they are not columns to drift,
+    # diff, or a dump loaded again.
+    project comments_survive_dump_and_load "CREATE TABLE users ( -- the people
+  -- the key
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL, -- the user's name, (shown)
+  /* a block comment, with a comma */ email TEXT /* after */
+  -- last
+);
+CREATE INDEX users_email ON users(email);"
+    expect_exit 0 -- S check --drift
+    expect_exit 0 -- S dump
+    expect_stdout_match "-- the user's name, \\(shown\\)" "the dump keeps SQLite's text, comments and all"
+    printf '%s\n' "$OUT" >dump.sql
+    expect_exit 0 -- S diff probe --to dump.sql --dry-run
+    expect_stderr_match 'no difference'
+    echo "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
+CREATE INDEX users_email ON users(email);" >plain.sql
+    expect_exit 0 -- S diff probe --to plain.sql --dry-run
+    expect_stderr_match 'no difference'
+    expect_exit 0 -- "$STRATA" migrate -d sqlite:loaded.db load dump.sql
+    expect_exit 0 -- "$STRATA" migrate -d sqlite:loaded.db dump
+    assert_eq "$(sed '1d; /^-- Applied/,$d' dump.sql)" "$(printf '%s\n' "$OUT" | sed '1d; /^-- Applied/,$d')" \
+        "dump, load, dump: the same schema"
+    expect_stdout_match "^--   $V0 " "and the same history"
+    expect_exit 0 -- "$STRATA" migrate -d sqlite:loaded.db check --drift
+    echo "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, note TEXT);
+CREATE INDEX users_email ON users(email);" >note.sql
+    expect_exit 0 -- S diff add_note --to note.sql --dry-run
+    expect_stdout_match '^ALTER TABLE users ADD COLUMN note TEXT;$'
+    expect_stdout_nomatch '"--"|_strata_new_'
+fi
+
 if behaviour desired_schema_does_not_load; then
     project desired_schema_does_not_load "CREATE TABLE users (id INTEGER PRIMARY KEY);"
     printf '%s\n' "CREATE TABLE users (id INTEGER PRIMARY KEY);" "CREATE TABLE posts (id INTEGER PRIMARY KEY,, title TEXT);" >broken.sql

@@ -5,7 +5,8 @@
 # statement by statement, `partial`, --resume, --atomic refused; data-only migrations rolled back;
 # URLs (socket, TLS, dbmate's parameters, $MYSQL_PWD, a password never shown); adopting dbmate's and
 # golang-migrate's histories; scratch databases refused for a user who cannot create them; wait,
-# create and drop; and the RELIABILITY trials: kill -9 during a migration, four concurrent `up`s,
+# create and drop; `mysqldump --no-data` output (dbmate's schema.sql, the plain form) as diff's desired
+# schema and load's input; and the RELIABILITY trials: kill -9 during a migration, four concurrent `up`s,
 # the server restarted mid-run.
 # Skips (exit 77) only when the MariaDB server binaries are absent.
 # Usage: bash tests/e2e/mysql.sh /path/to/strata     ROUNDS=N (concurrency rounds, default 3)
@@ -609,5 +610,153 @@ expect_exit 0 -- "$STRATA" migrate -d "$FLYURL" --dir "$E2E_LIB_DIR/../data/flyw
 assert_eq 8 "$(grep -c '^applied ' "$E2E_TMP/.err")" "V1..V8 applied"
 expect_stderr_match "applied 8_update_pk"
 expect_exit 0 -- "$STRATA" migrate -d "$FLYURL" --dir "$E2E_LIB_DIR/../data/flyway/conductor_mysql" check --drift
+
+# ---------------------------------------------------------------------------------------------
+# `mysqldump --no-data` output as the desired schema of `migrate diff` and as the input of `load`
+# (issue 35), with the real mysqldump: the file dbmate writes to db/schema.sql (--opt --routines
+# --no-data --skip-dump-date --skip-add-drop-table, its schema_migrations rows appended) and the
+# plain form, which hold /*!40101 SET */ lines, view stand-ins, DEFINER= and SQL SECURITY,
+# DELIMITER ;; blocks and LOCK TABLES. The database dumped has strata's history table and dbmate's;
+# the account its objects name as DEFINER is gone, and `diff` runs as a user without SUPER.
+DUMP=$(command -v mariadb-dump || command -v mysqldump)
+if [ -z "$DUMP" ]; then
+    case_ "mysqldump --no-data as the desired schema"
+    skip "neither mariadb-dump nor mysqldump is installed"
+else
+rm -rf md && mkdir md
+# dump DB FLAGS...: mysqldump's output for DB, as root.
+dump() {
+    local db=$1
+    shift
+    "$DUMP" --no-defaults -h127.0.0.1 -P"$PORT" -uroot -p"$(cat "$MYDIR/root_password")" "$@" "$db"
+}
+# As dbmate's DumpSchema: mysqldump with its flags, its history's rows appended, leading comment
+# lines dropped, AUTO_INCREMENT=N removed.
+dbmate_dump() {
+    {
+        dump "$1" --opt --routines --no-data --skip-dump-date --skip-add-drop-table
+        printf '\n--\n-- Dbmate schema migrations\n--\n\nLOCK TABLES `schema_migrations` WRITE;\n'
+        printf 'INSERT INTO `schema_migrations` (version) VALUES\n  (%s);\nUNLOCK TABLES;\n' \
+            "$(sql "$1" "SELECT GROUP_CONCAT(QUOTE(version) ORDER BY version SEPARATOR '),\n  (') FROM schema_migrations")"
+    } | awk 'kept || !/^(--|$)/ { kept = 1; print }' | sed 's/ AUTO_INCREMENT=[0-9]*//'
+}
+
+mig md 20240101000001 users "CREATE TABLE users (
+  id BIGINT AUTO_INCREMENT PRIMARY KEY,
+  email VARCHAR(255) NOT NULL,
+  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE KEY users_email (email)
+) ENGINE=InnoDB;" "DROP TABLE users;"
+mig md 20240101000002 posts "CREATE TABLE posts (
+  id BIGINT AUTO_INCREMENT PRIMARY KEY,
+  user_id BIGINT NOT NULL,
+  title VARCHAR(200) NOT NULL,
+  body TEXT,
+  CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+) ENGINE=InnoDB;
+CREATE INDEX posts_title ON posts (title);
+CREATE TABLE comments (
+  id BIGINT AUTO_INCREMENT PRIMARY KEY,
+  post_id BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  FOREIGN KEY (post_id) REFERENCES posts (id)
+);" "DROP TABLE comments;
+DROP TABLE posts;"
+mig md 20240101000003 programs "CREATE VIEW post_titles AS SELECT p.id, p.title, u.email FROM posts p JOIN users u ON u.id = p.user_id;
+DELIMITER //
+CREATE TRIGGER users_lower BEFORE INSERT ON users FOR EACH ROW
+BEGIN
+  SET NEW.email = LOWER(NEW.email);
+END//
+CREATE PROCEDURE count_posts(IN uid BIGINT, OUT n INT)
+BEGIN
+  SELECT COUNT(*) INTO n FROM posts WHERE user_id = uid;
+END//
+CREATE FUNCTION post_count(uid BIGINT) RETURNS INT DETERMINISTIC READS SQL DATA
+BEGIN
+  RETURN (SELECT COUNT(*) FROM posts WHERE user_id = uid);
+END//
+DELIMITER ;" "DROP FUNCTION post_count;
+DROP PROCEDURE count_posts;
+DROP TRIGGER users_lower;
+DROP VIEW post_titles;"
+
+# The database dumped: migrated by strata as `app`, which then leaves; dbmate's history beside
+# strata's (a project that moved from dbmate keeps it).
+sql "CREATE DATABASE md_src; CREATE USER md_app@'%' IDENTIFIED BY 'app-pw'; GRANT ALL ON md_src.* TO md_app@'%';
+CREATE DATABASE md_proj; CREATE DATABASE md_loaded;
+CREATE USER md_dev@'%' IDENTIFIED BY 'dev-pw'; GRANT ALL ON md_proj.* TO md_dev@'%'; GRANT ALL ON \`strata\\_scratch\\_%\`.* TO md_dev@'%'"
+case_ "the database dumped: up as a user who then leaves"
+expect_exit 0 -- "$STRATA" migrate --dir md -d "mysql://md_app:app-pw@127.0.0.1:$PORT/md_src" up
+sql md_src "CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);
+INSERT INTO schema_migrations VALUES ('20240101000001'), ('20240101000002'), ('20240101000003')"
+dbmate_dump md_src >md_dbmate.sql
+dump md_src --no-data >md_plain.sql
+dump md_src --no-data --routines >md_plain_routines.sql
+sql "DROP USER md_app@'%'"
+for f in md_dbmate.sql md_plain.sql; do
+    assert_true "$f: mysqldump's versioned comments" grep -q '^/\*!40101 SET' $f
+    assert_true "$f: the view's stand-in" grep -q '^/\*!50001 CREATE VIEW `post_titles` AS SELECT' $f
+    assert_true "$f: the view's definer" grep -q '^/\*!50013 DEFINER=`md_app`@`%` SQL SECURITY DEFINER \*/' $f
+    assert_true "$f: the trigger's DELIMITER block" grep -q '^DELIMITER ;;' $f
+    assert_true "$f: strata's history table" grep -q '^CREATE TABLE `strata_migrations`' $f
+done
+assert_true "dbmate.sql: the routines" grep -q '^CREATE DEFINER=`md_app`@`%` PROCEDURE `count_posts`' md_dbmate.sql
+assert_true "dbmate.sql: dbmate's rows" grep -q "^  ('20240101000003');" md_dbmate.sql
+assert_true "plain.sql: DROP TABLE IF EXISTS" grep -q '^DROP TABLE IF EXISTS `users`;' md_plain.sql
+
+DEV="mysql://md_dev:dev-pw@127.0.0.1:$PORT/md_proj"
+
+case_ "diff --to dbmate's schema.sql: no difference from the migrations it came from"
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" diff same --to md_dbmate.sql --dry-run
+expect_stderr_match 'no difference: the migrations already give the schema of md_dbmate.sql'
+expect_stdout_empty
+assert_eq "" "$(sql "SHOW DATABASES LIKE 'strata_scratch%'")" "the scratch databases are gone"
+
+case_ "diff --to the plain mysqldump --no-data: no difference, its routines aside"
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" diff same --to md_plain_routines.sql --dry-run
+expect_stderr_match 'no difference'
+# Without --routines mysqldump leaves functions and procedures out: diff drops them, nothing else.
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" diff no_routines --to md_plain.sql --dry-run
+assert_eq "DROP FUNCTION \`post_count\`;
+DROP PROCEDURE \`count_posts\`;" "$(sed -n '/^-- migrate:up/,/^-- migrate:down/p' "$E2E_TMP/.out" | grep -v '^--' | grep -v '^$')" \
+    "the up drops the two routines only"
+
+case_ "diff --to a changed dump: the migration that makes the change"
+# A column added to users, an index dropped from posts, the view reading the new column.
+sed -e '/^  `email` varchar(255) NOT NULL,$/a\  `nickname` varchar(50) DEFAULT NULL,' \
+    -e '/^  KEY `posts_title` (`title`),$/d' \
+    -e 's/`u`\.`email` AS `email` from/`u`.`email` AS `email`,`u`.`nickname` AS `nickname` from/' md_dbmate.sql >md_changed.sql
+assert_true "the change is in the file" grep -q 'nickname' md_changed.sql
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" diff add_nickname --to md_changed.sql
+F=$(ls md/*_add_nickname.sql)
+assert_eq "-- migrate:up
+-- written by \`strata migrate diff\` from md_changed.sql; review before applying
+DROP VIEW \`post_titles\`;
+ALTER TABLE \`posts\`
+  DROP INDEX \`posts_title\`;
+ALTER TABLE \`users\`
+  ADD COLUMN \`nickname\` varchar(50) DEFAULT NULL AFTER \`email\`;
+CREATE VIEW \`post_titles\` AS select \`p\`.\`id\` AS \`id\`,\`p\`.\`title\` AS \`title\`,\`u\`.\`email\` AS \`email\`,\`u\`.\`nickname\` AS \`nickname\` from (\`posts\` \`p\` join \`users\` \`u\` on(\`u\`.\`id\` = \`p\`.\`user_id\`));" \
+    "$(sed '/^$/,$d' "$F")" "the up: the view made again around the new column, the index dropped"
+assert_true "the down drops the column" grep -q '^  DROP COLUMN `nickname`;' "$F"
+assert_true "the down adds the index back" grep -q '^  ADD KEY `posts_title` (`title`);' "$F"
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" up
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" check --drift
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" diff probe --to md_changed.sql --dry-run
+expect_stderr_match 'no difference'
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$DEV" down
+rm -f "$F"
+
+case_ "load dbmate's schema.sql: the objects and the versions it lists"
+URL="mysql://strata:$PASSWORD@127.0.0.1:$PORT/md_loaded"
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$URL" load md_dbmate.sql
+expect_stderr_match '3 migrations recorded as applied'
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$URL" status
+expect_stdout_match '^20240101000003 +programs +applied'
+expect_exit 0 -- "$STRATA" migrate --dir md -d "$URL" check --drift
+assert_eq "post_titles" "$(sql md_loaded "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'md_loaded'")" "the view"
+assert_eq "users_lower" "$(sql md_loaded "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'md_loaded'")" "the trigger"
+fi
 
 e2e_finish

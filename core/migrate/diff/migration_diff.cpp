@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "common/error.h"
@@ -84,11 +85,22 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     }
   }
   described = paths.size() == 1 ? paths.front() : std::to_string(paths.size()) + " files";
-  // History, not schema: strata's table, and dbmate's (which its schema.sql creates and fills).
+  // History, not schema: strata's table (in a pg_dump of the live database); dbmate's and the
+  // other tools' go in draft_migration (drop_foreign_history_not_in).
   Schema s = scratch.schema();
   std::erase_if(s.objects, [&](const SchemaObject& o) { return o.name == r.table || o.table == r.table; });
-  drop_foreign_history(s);
   return s;
+}
+
+// Leaves out of `to` what drop_foreign_history would (a dbmate schema.sql creates dbmate's
+// schema_migrations and fills it) unless the migrations create it too: history, not the schema.
+void drop_foreign_history_not_in(Schema& to, const Schema& from) {
+  Schema kept = to;
+  drop_foreign_history(kept);
+  std::set<ObjectKey> keep;
+  for (const SchemaObject& o : kept.objects) keep.insert(key_of(o));
+  for (const SchemaObject& o : from.objects) keep.insert(key_of(o));
+  std::erase_if(to.objects, [&](const SchemaObject& o) { return keep.count(key_of(o)) == 0; });
 }
 
 Script only_sql(const std::string& sql) {
@@ -165,7 +177,8 @@ DiffDraft draft_migration(const DiffRequest& r) {
   ScratchDatabase current(server_of(r), r.table, &r.placeholders);
   replay(current, r);
   const Schema from = current.schema();
-  const Schema to = desired_schema(r, d.desired);
+  Schema to = desired_schema(r, d.desired);
+  if (!r.desired_database) drop_foreign_history_not_in(to, from);
 
   const SchemaChanges up = compare_schemas(from, to, *engine(kind).dialect, r.renames);
   if (!up.undecided.empty()) {

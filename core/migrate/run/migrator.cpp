@@ -164,6 +164,36 @@ class Migrator::Session {
     }
   }
 
+  // Whether one of `sql`'s statements is CREATE TABLE [IF NOT EXISTS] `table` (quoted or not,
+  // qualified or not): a dump of a database strata manages, written by another tool (mysqldump,
+  // pg_dump, sqlite3's .schema), creates the history table itself.
+  bool creates_table(const std::string& sql, const std::string& table) const {
+    for (const std::size_t at : db_->statement_offsets(sql)) {
+      std::string head = sql.substr(at, 300);
+      std::replace_if(
+          head.begin(), head.end(), [](char c) { return c == '\n' || c == '\t' || c == '\r' || c == '('; }, ' ');
+      std::vector<std::string> w;
+      for (const std::string& word : split(head, ' ')) {
+        if (!word.empty() && w.size() < 6) w.push_back(word);
+      }
+      std::size_t name = 2;
+      if (w.size() > 4 && to_upper(w[2]) == "IF" && to_upper(w[3]) == "NOT" && to_upper(w[4]) == "EXISTS") name = 5;
+      if (w.size() <= name || to_upper(w[0]) != "CREATE" || to_upper(w[1]) != "TABLE") continue;
+      std::string bare;
+      for (const char c : w[name].substr(w[name].rfind('.') + 1)) {
+        if (c != '"' && c != '`' && c != '[' && c != ']') bare.push_back(c);
+      }
+      if (to_lower(bare) == to_lower(table)) return true;
+    }
+    return false;
+  }
+  // Drops the history table (empty: load refuses a database with history), for a dump that
+  // creates it; create_history_if_missing() then makes it if the dump did not.
+  void drop_empty_history() {
+    db_->exec("DROP TABLE " + db_->qualified(table_->name()), "making way for the dump's history table");
+  }
+  void create_history_if_missing() { db_->exec(table_->create_sql(), "creating history table " + table_->name()); }
+
   // Refuses, before anything runs, a section whose placeholders cannot be expanded.
   void check_placeholders(const Section& section) const {
     if (placeholders_.apply_to(section)) expand_placeholders(section, placeholders_);
@@ -610,11 +640,30 @@ RunResult Migrator::stamp(Version version) {
 
 namespace {
 
-// The version texts of a dump's "-- Applied migrations:" list ("--   20240101000000 name").
+// The versions a dbmate schema.sql inserts into its history, after "-- Dbmate schema migrations":
+// INSERT INTO `schema_migrations` (version) VALUES\n  ('20240101000000'),\n  ('...');
+std::vector<std::string> versions_inserted_by_dbmate(const std::string& sql) {
+  std::vector<std::string> out;
+  const std::size_t mark = sql.find("\n-- Dbmate schema migrations\n");
+  if (mark == std::string::npos) return out;
+  const std::size_t values = sql.find(") VALUES", sql.find("INSERT INTO ", mark));
+  if (values == std::string::npos) return out;
+  const std::size_t end = std::min(sql.find(';', values), sql.size());
+  for (std::size_t open = sql.find('\'', values); open < end; open = sql.find('\'', open + 1)) {
+    const std::size_t close = sql.find('\'', open + 1);
+    if (close >= end) break;
+    out.push_back(sql.substr(open + 1, close - open - 1));
+    open = close;
+  }
+  return out;
+}
+
+// The version texts of a dump's "-- Applied migrations:" list ("--   20240101000000 name"), or
+// those a dbmate schema.sql inserts.
 std::vector<std::string> versions_listed_in_dump(const std::string& sql) {
   std::vector<std::string> out;
   const std::size_t list = sql.find("\n-- Applied migrations:\n");
-  if (list == std::string::npos) return out;
+  if (list == std::string::npos) return versions_inserted_by_dbmate(sql);
   std::size_t at = sql.find('\n', list + 1) + 1;
   while (at < sql.size() && sql.compare(at, 5, "--   ") == 0) {
     const std::size_t end = std::min(sql.find('\n', at), sql.size());
@@ -653,6 +702,8 @@ RunResult Migrator::load(const std::string& file, const std::string& sql) {
                 "drop it first (strata migrate drop), or load into a new one");
   }
   s.begin();
+  const bool creates_history = s.creates_table(sql, target_.table);
+  if (creates_history) s.drop_empty_history();
   Section section;
   section.present = true;
   const Engine& e = engine(s.kind());
@@ -663,6 +714,7 @@ RunResult Migrator::load(const std::string& file, const std::string& sql) {
     case LoadOrder::undo_on_failure: s.run_or_undo(section, target_.table); break;
     case LoadOrder::as_written: s.run(section); break;
   }
+  if (creates_history) s.create_history_if_missing();
   RunResult& result = s.result();
   for (const Migration* m : listed) {
     s.bookkeeping(s.table().insert_sql(*m, RowState::applied), 0);

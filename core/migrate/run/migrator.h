@@ -125,7 +125,10 @@ class Migrator {
   RunResult stamp(Version version);
   // Applies `sql`, a schema.sql written by dump() and read from `file`, to an empty database and
   // records the versions its "Applied migrations" list names as applied, all in one transaction
-  // (dbmate's `load`). A database with any table, or any history, is Error(unavailable); a listed
+  // (dbmate's `load`). A dbmate schema.sql (mysqldump's, pg_dump's or sqlite3's text) is taken
+  // too: the versions it inserts into schema_migrations are recorded. Another tool's dump of a
+  // database strata manages creates the history table itself: the empty one makes way for it.
+  // A database with any table, or any history, is Error(unavailable); a listed
   // version no migration file has is Error(invalid_input) naming the file, before anything runs.
   // PostgreSQL's dump, in name order, is applied in dependency order. MySQL commits DDL
   // implicitly, so there a failure is undone by dropping what the dump had created.

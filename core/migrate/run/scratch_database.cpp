@@ -10,7 +10,9 @@ namespace strata::migrate {
 
 ScratchDatabase::ScratchDatabase(const Endpoint* server, std::string history_table, const Placeholders* placeholders)
     : db_(open_scratch(server)), history_table_(std::move(history_table)), placeholders_(placeholders) {
-  if (!history_table_.empty()) db_->exec(HistoryTable(*db_, history_table_).create_sql(), "creating the history table");
+  if (history_table_.empty()) return;
+  db_->exec(HistoryTable(*db_, history_table_).create_sql(), "creating the history table");
+  history_created_ = true;
 }
 
 ScratchDatabase::~ScratchDatabase() = default;
@@ -40,6 +42,10 @@ void ScratchDatabase::apply(const Section& given) {
 }
 
 void ScratchDatabase::load(const Section& section) {
+  if (history_created_) {
+    db_->exec("DROP TABLE " + db_->qualified(history_table_), "making way for the dump's history table");
+    history_created_ = false;
+  }
   // A dump in dependency order goes in as one transaction; the others as a migration would.
   if (engine(db_->kind()).load_order != LoadOrder::dependency_order) return apply(section);
   db_->begin();

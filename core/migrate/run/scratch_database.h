@@ -34,7 +34,8 @@ class ScratchDatabase {
   // As apply, for SQL whose statements may come before what they need (a PostgreSQL dump as the
   // desired schema of `migrate diff`): on PostgreSQL in dependency order (dependency_order.h);
   // elsewhere as apply (SQLite does not check references when it creates; MySQL's dump turns
-  // foreign key checks off).
+  // foreign key checks off). The first load drops the history table created first: another
+  // tool's dump of a database strata manages (mysqldump's) creates it; schema() leaves it out.
   void load(const Section& section);
   Schema schema();
   // Why this scratch is less isolated than a database of its own; empty when it is not.
@@ -43,6 +44,7 @@ class ScratchDatabase {
  private:
   std::unique_ptr<Driver> db_;
   std::string history_table_;
+  bool history_created_ = false;  // by the constructor, and not dropped by load() yet
   const Placeholders* placeholders_;
 };
 

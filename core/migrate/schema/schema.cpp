@@ -41,6 +41,39 @@ std::set<std::string> shadow_tables(sqlite3* db) {
   return shadows;
 }
 
+// `sql` with each comment (-- to the end of the line, /* */) turned into one space, outside quotes
+// ('strings', "names", `names`). SQLite keeps a CREATE TABLE's comments in the text it
+// stores; they are not columns. MySQL's conditional comments (/*! */, /*M! */) are kept: the
+// server runs what they hold (SHOW CREATE TABLE writes an invisible column's /*!80023 INVISIBLE */).
+std::string without_comments(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote != 0) {
+      out.push_back(c);
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      i = std::min(sql.find('\n', i), sql.size()) - 1;  // the line break stays
+      out.push_back(' ');
+      continue;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*' && !sql.substr(i + 2).starts_with("!") &&
+        !sql.substr(i + 2).starts_with("M!")) {
+      const std::size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+      out.push_back(' ');
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') quote = c;
+    out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* to_string(ObjectKind kind) {
@@ -114,7 +147,9 @@ Schema read_schema(sqlite3* db, const std::string& exclude_table) {
     }
     SchemaObject o{*kind, column_text(stmt, 1), column_text(stmt, 2), {}, column_text(stmt, 3), {}, {}};
     if (o.table == exclude_table || shadows.count(o.name) != 0) continue;
-    o.sql = fold_whitespace(o.text, "'\"`");
+    // A table's comments are not compared (folded onto one line, a -- comment would swallow what
+    // follows it).
+    o.sql = fold_whitespace(o.kind == ObjectKind::table ? without_comments(o.text) : o.text, "'\"`");
     schema.objects.push_back(std::move(o));
   }
   sqlite3_finalize(stmt);
@@ -206,13 +241,14 @@ std::string table_difference(const TableText& want, const TableText& have, const
 
 }  // namespace
 
-std::optional<TableText> split_table(const std::string& sql) {
+std::optional<TableText> split_table(const std::string& text) {
+  const std::string sql = without_comments(text);
   const std::size_t open = sql.find('(');
   if (open == std::string::npos) return std::nullopt;
   TableText t;
   // SQLite keeps a renamed table's name quoted (ALTER TABLE x RENAME TO "t"): the quotes around
   // the name are not a difference.
-  for (const char c : trim(std::string_view(sql).substr(0, open))) {
+  for (const char c : fold_whitespace(std::string_view(sql).substr(0, open), "'\"`")) {
     if (c != '"' && c != '`' && c != '[' && c != ']') t.header.push_back(c);
   }
   int depth = 0;
@@ -293,6 +329,9 @@ std::vector<SchemaDiff> diff_schemas(const Schema& expected, const Schema& actua
     if (o->kind == ObjectKind::table) {
       const auto a = split_table(o->sql);
       const auto b = split_table(it->second->sql);
+      // Only blanks next to the parentheses (where a comment was), or quotes around a leading
+      // name, differ: the same table.
+      if (a && b && a->parts == b->parts && a->header == b->header && a->tail == b->tail) continue;
       if (a && b) {
         auto sa = a->parts;
         auto sb = b->parts;

@@ -608,3 +608,38 @@ CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT, x2 TEXT);
 CREATE TABLE b (id INTEGER PRIMARY KEY, y TEXT NOT NULL);
 CREATE TABLE c (id INTEGER PRIMARY KEY, z TEXT);
 CREATE INDEX c_z ON c(z, id);
+
+-- case: comments_in_create_table
+-- before
+CREATE TABLE users ( -- the people
+  -- the key
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '--', -- the user's name, (shown)
+  /* a block comment, with a comma */ email TEXT /* after */
+  -- last
+);
+-- after
+CREATE TABLE users ( -- the people
+  -- the key
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '--', -- the user's name, (shown)
+  /* a block comment, with a comma */ email TEXT /* after */,
+  note TEXT -- added
+  -- last
+);
+
+-- case: comments_in_a_rebuilt_table
+-- before
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY, -- the key, (an alias of rowid)
+  /* who */ name TEXT
+  -- last
+);
+CREATE INDEX users_name ON users(name);
+-- after
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY, -- the key, (an alias of rowid)
+  /* who, now required */ name TEXT NOT NULL DEFAULT ''
+  -- last
+);
+CREATE INDEX users_name ON users(name);

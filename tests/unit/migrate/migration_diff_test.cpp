@@ -4,15 +4,18 @@
 #include "migrate/diff/migration_diff.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "migrate/check/lint.h"
 #include "migrate/engines/engines.h"
 #include "migrate/model/migration_source.h"
+#include "migrate/schema/schema.h"
 #include "migrate/schema/schema_changes.h"
 
 namespace strata::migrate {
@@ -72,6 +75,55 @@ TEST(DiffTableShape, MysqlKeysAreNamedIndexes) {
   EXPECT_EQ(t->tail, "ENGINE=InnoDB");
 }
 
+// SQLite keeps a CREATE TABLE's comments in the text it stores: they are not columns (issue 35).
+const char* const k_commented_table =
+    "CREATE TABLE users ( -- the people\n"
+    "  -- the key\n"
+    "  id integer PRIMARY KEY,\n"
+    "  name text NOT NULL DEFAULT '--', -- the user's name, (shown)\n"
+    "  /* a block comment, with a comma */ email text /* after */\n"
+    "  -- last\n"
+    ")";
+
+TEST(DiffTableShape, CommentsAreNotColumns) {
+  const auto t = table_shape(k_commented_table, *engine(DriverKind::sqlite).dialect);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->header, "CREATE TABLE users");
+  ASSERT_EQ(t->parts.size(), 3u);
+  EXPECT_EQ(t->parts[0].key, "column id");
+  EXPECT_EQ(t->parts[0].text, "id integer PRIMARY KEY");
+  EXPECT_EQ(t->parts[1].text, "name text NOT NULL DEFAULT '--'") << "a string keeps its dashes";
+  EXPECT_EQ(t->parts[2].text, "email text");
+  // MySQL's conditional comments are what the server runs: kept.
+  const auto m = table_shape("CREATE TABLE `t` (`a` int NOT NULL /*!80023 INVISIBLE */) ENGINE=InnoDB",
+                             *engine(DriverKind::mysql).dialect);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->parts.at(0).text, "a int NOT NULL /*!80023 INVISIBLE */");
+}
+
+// The schema of an in-memory SQLite database made by `sql`, read as drift reads it.
+Schema sqlite_schema(const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  Schema s = read_schema(db, "strata_migrations");
+  sqlite3_close(db);
+  return s;
+}
+
+TEST(DiffSchemas, CommentsInATableAreNoDifference) {
+  const Schema commented = sqlite_schema(k_commented_table);
+  EXPECT_TRUE(diff_schemas(commented, sqlite_schema("CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL "
+                                                    "DEFAULT '--', email text)"))
+                  .empty());
+  const std::vector<SchemaDiff> d = diff_schemas(commented, sqlite_schema("CREATE TABLE users (id integer PRIMARY KEY, "
+                                                                          "name text NOT NULL DEFAULT '--')"));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(describe(d[0], "the migrations", "the live database"),
+            "table users: column email `email text` only in the migrations");
+  EXPECT_NE(dump_schema(commented).find("-- the user's name, (shown)"), std::string::npos) << "a dump keeps SQLite's text";
+}
+
 TEST(DiffComparableSql, QuotesAroundPlainNamesDoNotCount) {
   EXPECT_EQ(comparable_sql("REFERENCES \"users\"(id)"), comparable_sql("REFERENCES users(id)"));
   EXPECT_NE(comparable_sql("\"Users\""), comparable_sql("Users"));  // a case-sensitive name keeps its quotes
@@ -98,6 +150,36 @@ TEST_F(MigrationDiffTest, NoDifferenceDraftsNothing) {
   const DiffDraft d = draft("CREATE TABLE t (id integer PRIMARY KEY);");
   EXPECT_TRUE(d.empty());
   EXPECT_TRUE(d.up.sql.empty());
+}
+
+TEST_F(MigrationDiffTest, ATableWithCommentsGetsItsColumnAdded) {
+  migration("1", std::string(k_commented_table) + ";");
+  const DiffDraft same = draft("CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL DEFAULT '--', email text);");
+  EXPECT_TRUE(same.empty()) << same.up.sql;
+  const std::string wanted = std::string(k_commented_table).insert(std::string(k_commented_table).rfind("/* after */") + 11, ",\n  note text");
+  const DiffDraft d = draft(wanted + ";");
+  EXPECT_EQ(d.changes, 1u);
+  EXPECT_NE(d.up.sql.find("ALTER TABLE users ADD COLUMN note text;"), std::string::npos) << d.up.sql;
+  EXPECT_NE(d.down.sql.find("ALTER TABLE users DROP COLUMN note;"), std::string::npos) << d.down.sql;
+  EXPECT_TRUE(d.unproven.empty()) << d.unproven.front();
+}
+
+// dbmate's schema.sql creates its history table and fills it; a dump of a database strata manages
+// creates strata's: neither is the schema (issue 35).
+TEST_F(MigrationDiffTest, HistoryTablesInTheDesiredSchemaAreLeftOut) {
+  migration("1", "CREATE TABLE t (id integer PRIMARY KEY);");
+  const DiffDraft d = draft(
+      "CREATE TABLE IF NOT EXISTS \"schema_migrations\" (version varchar(128) primary key);\n"
+      "CREATE TABLE strata_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+      "CREATE TABLE t (id integer PRIMARY KEY);\n"
+      "-- Dbmate schema migrations\n"
+      "INSERT INTO \"schema_migrations\" (version) VALUES\n  ('1');\n");
+  EXPECT_TRUE(d.empty()) << d.up.sql;
+  // A schema_migrations table the migrations create is the user's.
+  migration("2", "CREATE TABLE schema_migrations (version varchar(128) primary key);");
+  EXPECT_TRUE(draft("CREATE TABLE t (id integer PRIMARY KEY);\nCREATE TABLE schema_migrations (version varchar(128) primary key);\n")
+                  .empty());
+  EXPECT_NE(draft("CREATE TABLE t (id integer PRIMARY KEY);").up.sql.find("DROP TABLE schema_migrations"), std::string::npos);
 }
 
 TEST_F(MigrationDiffTest, NullableColumnIsAnAlter) {

@@ -335,6 +335,36 @@ TEST_P(MigratorTest, RecognisesADbmateDatabase) {
   EXPECT_TRUE(db().has_table("schema_migrations"));  // left for dbmate, untouched
 }
 
+// A dbmate schema.sql: `tables`, dbmate's history table, and its rows for
+// `versions` ("('1'),\n  ('2')").
+std::string dbmate_schema(const std::string& tables, const std::string& versions) {
+  return tables + "CREATE TABLE IF NOT EXISTS \"schema_migrations\" (version varchar(128) primary key);\n"
+                  "-- Dbmate schema migrations\nINSERT INTO \"schema_migrations\" (version) VALUES\n  " + versions + ";\n";
+}
+
+// dbmate's schema.sql lists the applied versions as rows of its history, not as strata's comment
+// (issue 35).
+TEST_P(MigratorTest, LoadRecordsTheVersionsADbmateSchemaFileInserts) {
+  for (const char* v : {"1", "2", "3"}) add_table(v, std::string("t") + v);
+  const RunResult r = migrator().load(
+      "db/schema.sql", dbmate_schema("CREATE TABLE t1 (id INTEGER PRIMARY KEY);\nCREATE TABLE t2 (id INTEGER PRIMARY KEY);\n",
+                                     "('1'),\n  ('2')"));
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_EQ(history_count(), "2");
+  EXPECT_EQ(migrator().up({}).steps.size(), 1u) << "3 is the one pending";
+}
+
+// sqlite3's .schema (mysqldump, pg_dump) of a database strata manages creates the history table.
+TEST_P(SqliteMigratorTest, LoadTakesADumpThatCreatesTheHistoryTable) {
+  add_table("1", "a");
+  const std::string history =
+      "CREATE TABLE IF NOT EXISTS \"strata_migrations\" (\n  version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "checksum TEXT NOT NULL, checksum_ws TEXT NOT NULL, applied_at TEXT NOT NULL, duration_ms REAL NOT NULL, "
+      "strata_version TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'applied', statements_done INTEGER NOT NULL DEFAULT 0);\n";
+  EXPECT_EQ(migrator().load("schema.sql", dbmate_schema("CREATE TABLE a (id INTEGER PRIMARY KEY);\n" + history, "('1')")).steps.size(), 1u);
+  EXPECT_EQ(migrator().status().applied, 1u);
+}
+
 TEST_P(MigratorTest, RecognisesAGolangMigrateDatabase) {
   add("1_a.up.sql", "CREATE TABLE a (x int);");
   add("1_a.down.sql", "DROP TABLE a;");

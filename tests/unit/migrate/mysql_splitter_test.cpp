@@ -126,5 +126,45 @@ TEST(MysqlSplitter, WordsSkipStringsAndCommentsAndReadConditionalComments) {
   EXPECT_EQ(mysql_words("ALTER TABLE t ADD c INT", 2).size(), 2u);
 }
 
+// mysqldump writes who defined each view, trigger and routine; a scratch database runs them without
+// (naming another account needs SUPER): issue 35.
+TEST(MysqlDefiner, ClausesAreBlankedOutOfCreateAndAlter) {
+  const struct {
+    std::string_view sql;
+    std::string_view blanks_folded;  // the result, runs of blanks as one
+  } cases[] = {
+      {"CREATE DEFINER=`app`@`%` PROCEDURE p() SELECT 1", "CREATE PROCEDURE p() SELECT 1"},
+      {"/*!50003 CREATE*/ /*!50017 DEFINER=`app`@`%`*/ /*!50003 TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = 1 */",
+       "/*!50003 CREATE*/ /*!50017 */ /*!50003 TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = 1 */"},
+      {"CREATE DEFINER = CURRENT_USER() EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM a",
+       "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM a"},
+      {"CREATE DEFINER=CURRENT_USER FUNCTION f() RETURNS INT RETURN 1", "CREATE FUNCTION f() RETURNS INT RETURN 1"},
+      {"CREATE DEFINER=root@localhost FUNCTION f() RETURNS INT RETURN 1", "CREATE FUNCTION f() RETURNS INT RETURN 1"},
+      {"create definer='app'@'10.0.0.%' view v as select 'DEFINER=`x`@`y`' AS d", "create view v as select 'DEFINER=`x`@`y`' AS d"},
+      {"ALTER DEFINER=`a`@`b` SQL SECURITY INVOKER VIEW v AS SELECT 1", "ALTER SQL SECURITY INVOKER VIEW v AS SELECT 1"},
+  };
+  for (const auto& c : cases) {
+    const std::string out = without_definer_clauses(c.sql);
+    EXPECT_EQ(out.size(), c.sql.size()) << "the same length: error positions still point into the file";
+    std::string folded;
+    for (const char ch : out) {
+      if (ch != ' ' || folded.empty() || folded.back() != ' ') folded.push_back(ch);
+    }
+    EXPECT_EQ(folded, c.blanks_folded);
+  }
+  // mysqldump's view: SQL SECURITY DEFINER stays, and so do the line breaks.
+  const std::string view = "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013 DEFINER=`app`@`%` SQL SECURITY DEFINER */\n"
+                           "/*!50001 VIEW `v` AS select 1 AS `x` */";
+  const std::string blanked = without_definer_clauses(view);
+  EXPECT_EQ(blanked, "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013                   SQL SECURITY DEFINER */\n"
+                     "/*!50001 VIEW `v` AS select 1 AS `x` */");
+  // Left alone: other statements, a column named definer, the word in strings and comments.
+  for (const char* sql : {"INSERT INTO t VALUES ('DEFINER=`a`@`b`')", "SELECT definer FROM information_schema.VIEWS",
+                          "CREATE TABLE t (definer TEXT, `DEFINER` INT)", "CREATE /* DEFINER=a */ TABLE t (x INT)",
+                          "UPDATE t SET definer = 'x'"}) {
+    EXPECT_EQ(without_definer_clauses(sql), sql);
+  }
+}
+
 }  // namespace
 }  // namespace strata::migrate

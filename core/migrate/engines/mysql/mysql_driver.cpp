@@ -301,11 +301,15 @@ class MysqlDriver final : public Driver {
     for (std::size_t i = skip; i < n; ++i) {
       const MysqlStatement& st = split.statements[i];
       const std::string_view text = std::string_view(section.sql).substr(st.offset, st.length);
+      std::string sent;
       if (owner_) {
         if (ReplaySignals::pending() != 0) throw Error(ExitCode::unavailable, "interrupted");
         refuse_outside_scratch(section, st.offset, text);
+        // A scratch's objects are compared without their definer (read_schema leaves it out), and
+        // naming another account (mysqldump's DEFINER=`app`@`%`) needs SUPER, or the account.
+        sent = without_definer_clauses(text);
       }
-      if (!conn_.run(text)) {
+      if (!conn_.run(owner_ ? std::string_view(sent) : text)) {
         const std::string message = conn_.error_text() + (conn_.lost() ? " (the connection was lost)" : "");
         throw Error(ExitCode::migration_failed,
                     scrub(section.file + ":" + location(section, error_offset(st, text)) + ": " + message,

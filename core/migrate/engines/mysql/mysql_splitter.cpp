@@ -326,4 +326,55 @@ std::vector<SqlWord> mysql_words(std::string_view sql, std::size_t max_words) {
   return words;
 }
 
+namespace {
+
+std::size_t after_blanks(std::string_view s, std::size_t i) {
+  while (i < s.size() && is_space(s[i])) ++i;
+  return i;
+}
+
+// Past a user name's part (a name or a host) starting at `i`: quoted, or a bare name (host names
+// hold dots).
+std::size_t after_account_part(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return i;
+  if (s[i] == '`' || s[i] == '\'' || s[i] == '"') return skip_quoted(s, i);
+  while (i < s.size() && (is_mysql_word_char(s[i]) || s[i] == '.')) ++i;
+  return i;
+}
+
+// Past the account of a DEFINER clause starting at `i`: CURRENT_USER[()], user[@host] or a role.
+std::size_t after_account(std::string_view s, std::size_t i) {
+  if (starts_with_ci(s, i, "CURRENT_USER") && (i + 12 >= s.size() || !is_mysql_word_char(s[i + 12]))) {
+    i += 12;
+    const std::size_t k = after_blanks(s, i);
+    if (k < s.size() && s[k] == '(') {
+      const std::size_t close = after_blanks(s, k + 1);
+      if (close < s.size() && s[close] == ')') return close + 1;
+    }
+    return i;
+  }
+  i = after_account_part(s, i);
+  const std::size_t at = after_blanks(s, i);
+  if (at < s.size() && s[at] == '@') i = after_account_part(s, after_blanks(s, at + 1));
+  return i;
+}
+
+}  // namespace
+
+std::string without_definer_clauses(std::string_view statement) {
+  std::string out(statement);
+  const std::vector<SqlWord> words = mysql_words(statement);
+  if (words.empty() || words[0].quoted || (words[0].upper != "CREATE" && words[0].upper != "ALTER")) return out;
+  for (const SqlWord& w : words) {
+    if (w.quoted || w.upper != "DEFINER") continue;
+    const std::size_t eq = after_blanks(statement, w.offset + 7);
+    if (eq >= statement.size() || statement[eq] != '=') continue;  // SQL SECURITY DEFINER
+    const std::size_t end = after_account(statement, after_blanks(statement, eq + 1));
+    for (std::size_t k = w.offset; k < end; ++k) {
+      if (out[k] != '\n') out[k] = ' ';
+    }
+  }
+  return out;
+}
+
 }  // namespace strata::migrate

@@ -44,4 +44,11 @@ MysqlSplit split_mysql(std::string_view sql, std::size_t first_line = 1);
 // conditional comment read as the server reads it. At most `max_words`.
 std::vector<SqlWord> mysql_words(std::string_view sql, std::size_t max_words = static_cast<std::size_t>(-1));
 
+// `statement` (one of split_mysql's) with each DEFINER = user clause of a CREATE or ALTER blanked
+// out, also inside conditional comments as mysqldump writes them (/*!50013 DEFINER=`u`@`h` SQL
+// SECURITY DEFINER */, /*!50017 DEFINER=`u`@`h`*/): the object is then defined by whoever runs it.
+// Same length, line breaks kept, so the server's error positions still point into the text given.
+// SQL SECURITY DEFINER and the rest of the statement are left as they are.
+std::string without_definer_clauses(std::string_view statement);
+
 }  // namespace strata::migrate
