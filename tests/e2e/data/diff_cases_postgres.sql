@@ -677,3 +677,11 @@ CREATE TABLE owners (id integer PRIMARY KEY);
 CREATE TABLE flags (id integer PRIMARY KEY, default_variant_id integer);
 CREATE TABLE variants (id integer PRIMARY KEY, flag_id integer NOT NULL REFERENCES flags (id));
 ALTER TABLE flags ADD CONSTRAINT flags_default_variant_fk FOREIGN KEY (default_variant_id) REFERENCES variants (id);
+
+-- case: sequence_owned_by_a_column_no_default_reads
+-- before
+CREATE TABLE accounts (id integer PRIMARY KEY);
+-- after
+CREATE TABLE accounts (id integer PRIMARY KEY);
+CREATE TABLE distributed_locks (name varchar(255) PRIMARY KEY, record_version_number bigint);
+CREATE SEQUENCE distributed_locks_rvn CYCLE OWNED BY distributed_locks.record_version_number;

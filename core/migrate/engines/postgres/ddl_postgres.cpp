@@ -563,6 +563,15 @@ Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Sche
   for (const auto& [name, o] : owned.to_create) owned_sequences.push_back(o);
   for (const SchemaObject* o : owned_sequences) {
     if (o->table.empty()) continue;
+    // The reader spelt the ownership out (the dump's ALTER SEQUENCE ... OWNED BY): its column,
+    // which no default need read (CREATE SEQUENCE s OWNED BY t.c beside a plain column).
+    const auto owned_by = std::find_if(o->dump_after.begin(), o->dump_after.end(), [](const auto& statement) {
+      return statement.second.starts_with("ALTER SEQUENCE ") && statement.second.find(" OWNED BY ") != std::string::npos;
+    });
+    if (owned_by != o->dump_after.end()) {
+      ddl::add(s, owned_by->second);
+      continue;
+    }
     for (const SchemaObject& t : to.objects) {
       if (t.kind != ObjectKind::table || t.name != o->table) continue;
       const auto shape = table_shape(t.text, k_dialect);
