@@ -230,6 +230,16 @@ expect_exit 0 -- strata_t migrate --dir m3 import up.sql
 expect_exit 4 -- strata_t migrate -d sqlite:at_unknown.db --dir m3 status
 expect_error_line "alembic_version is at revision 'abcdef123456', and no migration file is named after it"
 
+case_ "a real goose set (kalbasit/ncps, tests/data/goose/SOURCE) on SQLite: up, drift, and the forward-only project's broken downs"
+GOOSE="$E2E_LIB_DIR/../data/goose"
+cd "$E2E_TMP" || exit 2
+expect_exit 0 -- strata_t migrate -d sqlite:ncps_goose.db --dir "$GOOSE/ncps_sqlite" up
+assert_eq 21 "$(grep -c '^applied ' "$E2E_TMP/.err")" "the 21 migrations applied, in order"
+expect_exit 0 -- strata_t migrate -d sqlite:ncps_goose.db --dir "$GOOSE/ncps_sqlite" check --drift
+expect_exit 5 -- strata_t migrate -d sqlite:ncps_goose_rt.db --dir "$GOOSE/ncps_sqlite" check --roundtrip --json
+expect_json_true "check --roundtrip: exactly the three downs that drop a table their up renamed away" \
+    'sorted(f["file"].rsplit("/", 1)[-1][:14] for f in d["findings"] if f["code"] == "roundtrip" and f["severity"] == "error") == ["20260521021523", "20260525175108", "20260605211804"]'
+
 case_ "Alembic on PostgreSQL: the offline script (BEGIN/COMMIT) as a team ran it, imported and taken over"
 PGDIR="$E2E_TMP/pg"
 chmod 755 "$E2E_TMP"
@@ -284,5 +294,30 @@ expect_exit 0 -- strata_t migrate -d "$BASE/conductor_flyway" --dir "$FLY" dump
 expect_stdout_nomatch "flyway_schema_history"
 expect_exit 3 -- strata_t migrate -d "$BASE/conductor_flyway" --dir "$FLY" down
 expect_error_line "V7__new_qm_index_desc_priority.sql: has no undo file, so it cannot be rolled back"
+
+case_ "a real goose set on PostgreSQL: up, drift, the empty down of its serial-to-identity step, and goose's history taken over half-way"
+psql "$SERVER_URL" -X -q -c "CREATE DATABASE ncps_fresh" -c "CREATE DATABASE ncps_roundtrip" -c "CREATE DATABASE ncps_goose" >/dev/null
+expect_exit 0 -- strata_t migrate -d "$BASE/ncps_fresh" --dir "$GOOSE/ncps_postgres" up
+assert_eq 16 "$(grep -c '^applied ' "$E2E_TMP/.err")" "the 16 migrations applied, in order"
+expect_exit 0 -- strata_t migrate -d "$BASE/ncps_fresh" --dir "$GOOSE/ncps_postgres" check --drift
+expect_exit 5 -- strata_t migrate -d "$BASE/ncps_roundtrip" --dir "$GOOSE/ncps_postgres" check --roundtrip --json
+expect_json_true "check --roundtrip: only the empty down of 20260520212038" \
+    'sorted({f["file"].rsplit("/", 1)[-1][:14] for f in d["findings"] if f["code"] == "roundtrip" and f["severity"] == "error"}) == ["20260520212038"]'
+# As goose left a database at its 8th migration: goose's own table (its PostgreSQL dialect), the
+# version 0 row goose writes first, then each Up section run by psql and recorded.
+psql "$BASE/ncps_goose" -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE goose_db_version (id serial NOT NULL,
+    version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NOT NULL DEFAULT now(), PRIMARY KEY (id));
+INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true);' >/dev/null || fail "goose's table"
+for f in $(ls "$GOOSE/ncps_postgres"/*.sql | head -8); do
+    sed '/^-- +goose Down/,$d' "$f" | psql "$BASE/ncps_goose" -X -q -v ON_ERROR_STOP=1 >/dev/null || fail "psql $f"
+    v=$(basename "$f"); v=${v%%_*}
+    psql "$BASE/ncps_goose" -X -q -c "INSERT INTO goose_db_version (version_id, is_applied) VALUES ($v, true)" >/dev/null
+done
+expect_exit 0 -- strata_t migrate -d "$BASE/ncps_goose" --dir "$GOOSE/ncps_postgres" status --json
+expect_json_true "8 applied (goose's), 8 pending" \
+    '[m["state"] for m in d["migrations"]] == ["applied"] * 8 + ["pending"] * 8'
+expect_exit 0 -- strata_t migrate -d "$BASE/ncps_goose" --dir "$GOOSE/ncps_postgres" up
+assert_eq 8 "$(grep -c '^applied ' "$E2E_TMP/.err")" "the other 8 applied"
+expect_exit 0 -- strata_t migrate -d "$BASE/ncps_goose" --dir "$GOOSE/ncps_postgres" check --drift
 
 e2e_finish

@@ -611,6 +611,14 @@ assert_eq 8 "$(grep -c '^applied ' "$E2E_TMP/.err")" "V1..V8 applied"
 expect_stderr_match "applied 8_update_pk"
 expect_exit 0 -- "$STRATA" migrate -d "$FLYURL" --dir "$E2E_LIB_DIR/../data/flyway/conductor_mysql" check --drift
 
+case_ "a real goose set on MariaDB (kalbasit/ncps, tests/data/goose/SOURCE): up, check --drift clean, every down undoes its up"
+GOOSEURL=$(fresh_db ncps_goose)
+expect_exit 0 -- "$STRATA" migrate -d "$GOOSEURL" --dir "$E2E_LIB_DIR/../data/goose/ncps_mysql" up
+assert_eq 15 "$(grep -c '^applied ' "$E2E_TMP/.err")" "the 15 migrations applied"
+expect_exit 0 -- "$STRATA" migrate -d "$GOOSEURL" --dir "$E2E_LIB_DIR/../data/goose/ncps_mysql" check --drift
+GOOSERT=$(fresh_db ncps_goose_rt)
+expect_exit 1 -- "$STRATA" migrate -d "$GOOSERT" --dir "$E2E_LIB_DIR/../data/goose/ncps_mysql" check --roundtrip
+
 # ---------------------------------------------------------------------------------------------
 # `mysqldump --no-data` output as the desired schema of `migrate diff` and as the input of `load`
 # (issue 35), with the real mysqldump: the file dbmate writes to db/schema.sql (--opt --routines

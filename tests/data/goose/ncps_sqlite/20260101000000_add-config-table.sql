@@ -1,0 +1,11 @@
+-- +goose Up
+CREATE TABLE "config" (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL,
+    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP
+);
+
+-- +goose Down
+DROP TABLE IF EXISTS config;
