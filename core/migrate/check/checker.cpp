@@ -19,7 +19,6 @@
 #include "migrate/run/run_plan.h"
 #include "migrate/schema/schema.h"
 #include "migrate/run/scratch_database.h"
-#include "migrate/engines/sqlite/sql_runner.h"
 #include "strata/build_info.h"
 
 namespace strata::migrate {
