@@ -19,6 +19,7 @@
 #include "migrate/run/run_plan.h"
 #include "migrate/schema/schema.h"
 #include "migrate/run/scratch_database.h"
+#include "migrate/model/section_location.h"
 #include "strata/build_info.h"
 
 namespace strata::migrate {
