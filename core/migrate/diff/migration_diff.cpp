@@ -68,8 +68,7 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     drop_foreign_history(s);
     return s;
   }
-  // No history table first: a pg_dump of the live database has one of its own.
-  ScratchDatabase scratch(server_of(r));
+  ScratchDatabase scratch(server_of(r), r.table);
   const std::vector<std::string> paths = desired_paths(r.desired_files);
   for (const std::string& path : paths) {
     Section section;
@@ -85,11 +84,7 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     }
   }
   described = paths.size() == 1 ? paths.front() : std::to_string(paths.size()) + " files";
-  // History, not schema: strata's table (in a pg_dump of the live database); dbmate's and the
-  // other tools' go in draft_migration (drop_foreign_history_not_in).
-  Schema s = scratch.schema();
-  std::erase_if(s.objects, [&](const SchemaObject& o) { return o.name == r.table || o.table == r.table; });
-  return s;
+  return scratch.schema();
 }
 
 // Leaves out of `to` what drop_foreign_history would (a dbmate schema.sql creates dbmate's

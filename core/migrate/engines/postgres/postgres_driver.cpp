@@ -347,7 +347,7 @@ class PostgresDriver final : public Driver {
 
   Schema read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) override;
   Schema read_all(const std::string& exclude_table, const std::vector<std::string>* schemas);
-  void read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
+  void read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix, const std::string& qual,
                       const std::string& exclude_table);
 
   void set_foreign_keys(bool on) override {
@@ -588,14 +588,13 @@ std::vector<int> deferred_passes(const std::vector<PgConstraint>& constraints) {
 }
 
 // The objects of namespace `nsp`; `prefix` goes before their names (empty for the migration schema,
-// "other." for any other schema the migrations use), and their statements name them qualified.
+// "other." for any other schema the migrations use) and `qual` before the names their statements
+// write ("" or the schema quoted as the server quotes it, "other."): outside the migration
+// schema the dump must create them there.
 void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
-                                    const std::string& exclude_table) {
+                                    const std::string& qual, const std::string& exclude_table) {
   const std::string ns = sql_quote(nsp);
   const std::string doing = "reading the schema";
-  // Outside the migration schema, names stay qualified (quoted as the server quotes them, only
-  // where needed): the dump must create them there.
-  const std::string qual = prefix.empty() ? std::string{} : query("SELECT quote_ident(" + ns + ")", doing).at(0).at(0) + ".";
   const auto unqualify = [&](const std::string& text) { return prefix.empty() ? pg_unqualify(text, nsp) : text; };
   const std::string not_extension =
       " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = %OID% AND dep.deptype = 'e')";
@@ -779,8 +778,11 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::
   // Read with the migration schema alone in the search_path, so that names there come back
   // unqualified and all others qualified, whatever the session's path is now (a loaded pg_dump
   // file empties it); the path is put back after.
-  const std::string saved = query("SELECT current_setting('search_path')", "reading the schema").at(0).at(0);
-  exec("SET search_path TO " + quote_ident(schema_), "reading the schema");
+  const std::string saved = query("SELECT current_setting('search_path'), set_config('search_path', " +
+                                       sql_quote(quote_ident(schema_)) + ", false)",
+                                   "reading the schema")
+                                 .at(0)
+                                 .at(0);
   Schema schema = read_all(exclude_table, schemas);
   exec("SELECT pg_catalog.set_config('search_path', " + sql_quote(saved) + ", false)", "reading the schema");
   return schema;
@@ -788,11 +790,11 @@ Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::
 
 Schema PostgresDriver::read_all(const std::string& exclude_table, const std::vector<std::string>* schemas) {
   Schema schema;
-  read_namespace(schema, schema_, "", exclude_table);
+  read_namespace(schema, schema_, "", "", exclude_table);
   // Projects that keep their tables in a schema of their own (CREATE SCHEMA app; CREATE TABLE
   // app.t ...) are compared there too; a scratch schema in the live database sees only itself.
   if (scratch_schema_.empty()) {
-    for (const auto& r : query("SELECT n.nspname FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' "
+    for (const auto& r : query("SELECT n.nspname, quote_ident(n.nspname) FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' "
                                "AND n.nspname <> 'information_schema' AND n.nspname <> " + sql_quote(schema_) +
                                " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = n.oid AND dep.deptype = 'e') "
                                "ORDER BY n.nspname",
@@ -800,7 +802,7 @@ Schema PostgresDriver::read_all(const std::string& exclude_table, const std::vec
       if (schemas != nullptr && std::find(schemas->begin(), schemas->end(), r[0]) == schemas->end()) continue;
       const std::string text = "CREATE SCHEMA " + r[0];
       schema.objects.push_back(SchemaObject{ObjectKind::schema, r[0], "", pg_fold(text), text, {}, {}});
-      read_namespace(schema, r[0], r[0] + ".", "");
+      read_namespace(schema, r[0], r[0] + ".", r[1] + ".", "");
     }
   }
   // Extensions belong to the database, not to a schema: CREATE EXTENSION in a migration is part
