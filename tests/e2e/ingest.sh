@@ -405,6 +405,25 @@ make_pdf pdf3/template.pdf $'ACME Template\n1' $'ACME Template\n2' $'ACME Templa
 expect_exit 0 -- S ingest --store pdf3.db pdf3
 assert_eq 1 "$(q pdf3.db "SELECT count(*) FROM chunks WHERE text LIKE 'ACME Template%'")" \
     "a PDF of nothing but page chrome is kept as it is"
+# A reference manual's section headings open many pages, but not as a running header does (R's
+# reference manual lost about 1,590 "See Also", "Value", "Arguments" lines to a rule that took
+# any line repeated at a page edge for chrome).
+mkdir -p pdf4
+pages=()
+animals=(x aardvark badger capybara dingo emu fossa)
+for i in 1 2 3 4 5 6; do
+    body="The ${animals[i]} is described here at length."
+    case $i in 1|3|6) body=$'See Also\n'"$body" ;; esac
+    pages+=("Reference Manual"$'\n'"$body"$'\n'"$i")
+done
+make_pdf pdf4/refman.pdf "${pages[@]}"
+expect_exit 0 -- S ingest --store pdf4.db --size 60 --min-size 0 pdf4
+assert_eq 0 "$(q pdf4.db "SELECT count(*) FROM chunks WHERE text LIKE '%Reference Manual%'")" \
+    "the running header is not indexed"
+assert_eq 3 "$(q pdf4.db "SELECT count(*) FROM chunks WHERE text LIKE '%See Also%'")" \
+    "a heading opening three scattered pages is text, on each of them"
+assert_eq "1|3|6" "$(q pdf4.db "SELECT group_concat(page, '|') FROM (SELECT page FROM chunks WHERE text LIKE '%See Also%' ORDER BY page)")" \
+    "each on its own page"
 
 case_ "no chunk is a heading alone: it joins the section below it"
 mkdir -p md
