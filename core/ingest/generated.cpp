@@ -4,7 +4,9 @@
 // (search/search_index.json, sitemap.xml), Docusaurus (search plugins' search-index*.json,
 // search-doc*.json, lunr-index*.json, hashed bundles), mdBook (searchindex.json), rustdoc
 // (search-index*.js), Javadoc (*-search-index.js, index-all.html, index-files/), DocBook
-// (bookindex.html).
+// (bookindex.html), and the help-browser tables of contents and keyword indexes that Sphinx's
+// devhelp, qthelp and htmlhelp builders and gtk-doc write beside the pages (Debian ships Python's
+// as python3.11.devhelp.gz: 1,439 chunks of XML links that outranked the pages they point to).
 #include "ingest/generated.h"
 
 #include <algorithm>
@@ -39,10 +41,19 @@ bool is_hashed_bundle(std::string_view lower) {
   return hash.size() >= 8 && is_hex(hash);
 }
 
+// Devhelp books (.devhelp, .devhelp2), Qt help projects (.qhp, .qhcp), HTML Help contents and
+// keyword files (.hhc, .hhk), also gzipped as distributions ship them.
+bool is_help_index(std::string_view lower) {
+  if (lower.ends_with(".gz")) lower.remove_suffix(3);
+  constexpr std::array<std::string_view, 6> suffixes = {".devhelp", ".devhelp2", ".qhp", ".qhcp", ".hhc", ".hhk"};
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) { return lower.ends_with(s); });
+}
+
 bool is_search_index(std::string_view name) {
   constexpr std::array<std::string_view, 5> exact = {"searchindex.js", "searchindex.json", "search_index.json",
                                                      "objects.inv", "search_index.js"};
   if (std::find(exact.begin(), exact.end(), name) != exact.end()) return true;
+  if (is_help_index(to_lower(name))) return true;
   return has_prefix_and_suffix(name, "search-index", ".json") || has_prefix_and_suffix(name, "search-index", ".js") ||
          has_prefix_and_suffix(name, "search-doc", ".json") || has_prefix_and_suffix(name, "lunr-index", ".json") ||
          name.ends_with("-search-index.js");

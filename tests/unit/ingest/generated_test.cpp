@@ -31,10 +31,12 @@ TEST(GeneratedTest, SearchIndexesOfTheCommonGenerators) {
   for (const char* name : {"searchindex.js", "searchindex.json", "search_index.json", "search_index.js", "objects.inv",
                            "search-index.json", "search-index-3f2a1b.json", "search-index.js", "search-index1.58.0.js",
                            "search-doc.json", "search-doc-1700000000.json", "lunr-index.json", "lunr-index-1.json",
-                           "member-search-index.js", "type-search-index.js"}) {
+                           "member-search-index.js", "type-search-index.js", "python3.11.devhelp.gz",
+                           "gtk4.devhelp2", "Python.qhp", "Python.qhcp", "python311.hhc", "python311.HHK"}) {
     EXPECT_EQ(kind(name), "search-index") << name;
   }
-  for (const char* name : {"search.md", "indexing.html", "search-index.md", "search.js", "index.json", "objects.txt"}) {
+  for (const char* name : {"search.md", "indexing.html", "search-index.md", "search.js", "index.json", "objects.txt",
+                           "devhelp.md", "qhp-notes.txt", "changelog.html.gz"}) {
     EXPECT_EQ(kind(name), "document") << name;
   }
 }
