@@ -23,6 +23,7 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
   idf: "lucene"                ln(1 + (N - n + 0.5) / (n + 0.5)) instead of FTS5's idf
   cstop                        drop query terms in more than this share of the chunks
   k1, b                        BM25's parameters (1.6, 0.4)
+  hw                           the chunk's heading path (chunks.headings) as a field of this weight
   ew, eo, ed, elen             the evidence: weight, other chunks counted, decay per other chunk,
                                others divided by 1 + elen x ln(chunks of the document)
 --ir DIR: DIR/<collection>/store.db as `KEEP=DIR/<collection> bench/search_eval.sh` leaves it
@@ -42,7 +43,7 @@ QA = ("postgresql", "python", "fastapi")
 class Index:
     """One store's chunks: weighted term frequencies, text positions, lengths, document frequencies."""
 
-    def __init__(self, path):
+    def __init__(self, path, heading_weight=0.0):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.chunk_doc = dict(db.execute("SELECT id, document_id FROM chunks"))
         self.doc_source = dict(db.execute("SELECT id, source FROM documents"))
@@ -62,6 +63,8 @@ class Index:
                 self.raw[doc][term] += 1
             if col == "text":
                 self.pos[doc][term].append(offset)
+        if heading_weight:
+            self.add_headings(db, heading_weight)
         self.n = len(self.chunk_doc)
         self.avgdl = sum(self.len.values()) / max(1, self.n)
         self.postings = collections.defaultdict(list)
@@ -72,6 +75,19 @@ class Index:
         self.stemmer.execute("CREATE VIRTUAL TABLE q USING fts5(t, tokenize='porter unicode61 remove_diacritics 2')")
         self.stemmer.execute("CREATE VIRTUAL TABLE temp.qv USING fts5vocab(main, q, instance)")
         self.stop_stems = set(self.stem(sorted(STOP)))
+
+    def add_headings(self, db, weight):
+        """The chunk's heading path (chunks.headings) as a further field of `weight`, its terms
+        counted in the chunk's length, as a column of chunks_fts would be."""
+        mem = sqlite3.connect(":memory:")
+        mem.execute("CREATE VIRTUAL TABLE h USING fts5(t, tokenize='porter unicode61 remove_diacritics 2')")
+        mem.executemany("INSERT INTO h (rowid, t) VALUES (?, ?)",
+                        ((c, " ".join(json.loads(h))) for c, h in db.execute("SELECT id, headings FROM chunks WHERE headings IS NOT NULL")
+                         if h.startswith("[")))
+        mem.execute("CREATE VIRTUAL TABLE temp.hv USING fts5vocab(main, h, instance)")
+        for term, doc, _, _ in mem.execute("SELECT term, doc, col, offset FROM temp.hv"):
+            self.tf[doc][term] += weight
+            self.len[doc] += 1
 
     def stem(self, words):
         out = []
@@ -208,15 +224,18 @@ def main():
             sets.append((name, f"{a.qa}/{name}.db", f"{a.eval}/docs-qa/{name}/questions.jsonl"))
     tmp = tempfile.mkdtemp()
     results = [{"cfg": c, "res": {}} for c in configs]
+    heading_weights = sorted({c.get("hw", 0.0) for c in configs})
     for name, store, queries_path in sets:  # one store in memory at a time
-        index = Index(store)
+        indexes = {w: Index(store, w) for w in heading_weights}
         queries = [json.loads(l) for l in open(queries_path, encoding="utf-8") if l.strip()]
+        index = indexes[heading_weights[0]]
         if name in QA:  # sources relative to the folder ingested: their common folder
             root = os.path.commonpath(list(index.doc_source.values())) + "/"
             to_id = lambda s, root=root: s[len(root):] if s.startswith(root) else s
         else:
             to_id = lambda s: s
         for r in results:
+            index = indexes[r["cfg"].get("hw", 0.0)]
             run = f"{tmp}/{name}.run"
             write_run(index, queries, r["cfg"], run, to_id)
             if name in QA:
@@ -229,7 +248,7 @@ def main():
                                      capture_output=True, text=True, check=True).stdout
                 m = json.loads(out)["mean"]
                 r["res"][name] = [round(m["nDCG@10"], 4), round(m["MRR@10"], 4)]
-        del index
+        del indexes, index
     for r in results:
         print(json.dumps(r))
 
