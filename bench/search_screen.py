@@ -20,6 +20,8 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
                                pass's chunks are re-scored
   prox, win                    a term-pair proximity bonus (BM25TP): prox x sum over pairs of
                                query terms of min idf x sat(sum 1/d^2 over occurrences within win)
+  co, cot                      co-occurrence expansion: for each query term the cot (3) terms of
+                               highest PMI with it over chunks, each of weight co
   idf: "lucene"                ln(1 + (N - n + 0.5) / (n + 0.5)) instead of FTS5's idf
   cstop                        drop query terms in more than this share of the chunks
   k1, b                        BM25's parameters (1.6, 0.4)
@@ -178,11 +180,33 @@ class Index:
         total = sum(p for p, _ in cands) or 1.0
         return [(t, cfg.get("beta", 0.3) * len(query) * p / total) for p, t in cands]
 
+    def cooccurring_terms(self, query, cfg):
+        """For each query term, the `cot` terms with the highest pointwise mutual information with
+        it over chunks (in at least 5 of its chunks, 2 to 10% of all chunks), each of weight `co`."""
+        out = {}
+        for t in dict.fromkeys(query):
+            chunks = self.postings.get(t, ())
+            if not chunks:
+                continue
+            together = collections.Counter()
+            for c in chunks:
+                together.update(self.tf[c].keys())
+            scored = []
+            for w, n in together.items():
+                if w in out or w == t or w in self.stop_stems or w.isdigit() or n < 5 or not 2 <= self.df(w) <= 0.1 * self.n:
+                    continue
+                scored.append((math.log(n * self.n / (len(chunks) * self.df(w))), w))
+            for _, w in sorted(scored, reverse=True)[:cfg.get("cot", 3)]:
+                out[w] = cfg["co"]
+        return [(w, x) for w, x in out.items() if w not in query]
+
     def rank(self, text, cfg):
         query = self.query_terms(text)
         if cfg.get("cstop"):
             query = [t for t in query if self.df(t) <= cfg["cstop"] * self.n] or query
         weighted = [(t, 1.0) for t in query]
+        if cfg.get("co"):
+            weighted += self.cooccurring_terms(query, cfg)
         base = self.bm25(weighted, cfg)
         if cfg.get("prox"):
             base = self.proximity(base, query, cfg)
