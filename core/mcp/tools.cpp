@@ -206,11 +206,8 @@ json call_read(ToolSession& s, const json& args) {
   } else {
     const DocumentPart p = read_lines(st, d.id, LineRange{start.value_or(1), end.value_or(0)}, max);
     json next = nullptr;
-    std::string go_on;
-    if (p.truncated && !p.text.empty()) {
-      next = p.next_chunk >= 0 ? json{{"first_chunk", p.next_chunk}} : json{{"start_line", p.next_line}};
-      go_on = p.next_chunk >= 0 ? "first_chunk " + std::to_string(p.next_chunk) : "start_line " + std::to_string(p.next_line);
-    }
+    const std::string go_on = read_on_with(p);
+    if (!go_on.empty()) next = p.next_chunk >= 0 ? json{{"first_chunk", p.next_chunk}} : json{{"start_line", p.next_line}};
     structured.update({{"first_line", p.first_line}, {"last_line", p.last_line}, {"lines", p.document_lines},
                        {"truncated", p.truncated}, {"citation", p.text.empty() ? json(nullptr) : json(citation(d.source, p.first_line, p.last_line))},
                        {"next", std::move(next)}, {"text", p.text}});
