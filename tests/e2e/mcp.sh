@@ -13,13 +13,16 @@
 #    resources, errors), run by the system's Node, and the MCP inspector's CLI mode
 #    (@modelcontextprotocol/inspector --cli), run by Node 22 from npm's `node` package (the
 #    inspector needs 22; Debian 12's nodejs is 18), all installed with npm into the build folder
-#    (mcp-clients/, kept between runs).
+#    (mcp-clients/, kept between runs); and the official client package of the 2026 revision
+#    (tests/e2e/mcp_client_2026.mjs: @modelcontextprotocol/client 2.x pinned to 2026-07-28),
+#    installed the same way into mcp-client-2026/.
 # Usage: bash tests/e2e/mcp.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
 BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
 e2e_init mcp "$@"
 
 SDK_VERSION=1.32.2
+CLIENT_2026_VERSION=2.0.0
 INSPECTOR_VERSION=2.12.0
 CLIENTS="$BUILD_DIR/mcp-clients"
 
@@ -146,6 +149,21 @@ else
         inspector --method resources/read --uri strata://default/faq.md
         expect_json_true "inspector: resources/read" '"store.db" in d["contents"][0]["text"]'
     fi
+fi
+
+case_ "the official client package pinned to revision 2026-07-28"
+CLIENT_2026="$BUILD_DIR/mcp-client-2026"
+if ! command -v node >/dev/null 2>&1; then
+    fail "node is not installed (scripts/install-deps.sh --test installs it)"
+elif ! npm_install_pinned "$CLIENT_2026" "@modelcontextprotocol/client@$CLIENT_2026_VERSION" 2>client2026.log; then
+    skip "npm could not install @modelcontextprotocol/client@$CLIENT_2026_VERSION into $CLIENT_2026: $(head -4 client2026.log | tr -s ' \n' ' ')"
+else
+    # A store of its own: the two guides, no vectors (the served store's embedder may be hung).
+    (cd docs && "$STRATA" ingest --store "$E2E_TMP/store2026.db" -q guide.md faq.md) || fail "ingest for the 2026 client"
+    E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client_2026.mjs" "$CLIENT_2026" "$STRATA" "$E2E_TMP/store2026.db"
+    report_checks "client 2026: "
+    [ "$RC" = 0 ] || fail "the 2026-07-28 client exited $RC: $ERR"
+    [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 14 ] || fail "the 2026-07-28 client ran fewer checks than it has: $ERR"
 fi
 
 e2e_finish

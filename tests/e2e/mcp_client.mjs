@@ -1,8 +1,10 @@
 // The official MCP TypeScript SDK's client against `strata mcp` over stdio (tests/e2e/mcp.sh).
 // Usage: node mcp_client.mjs SDK_DIR STRATA STORE PROJECT_DIR
-// Prints one line per check, "ok NAME" or "FAIL NAME: why", and exits 0 (the script counts them).
+// Prints one line per check, "ok NAME" or "FAIL NAME: why", and exits 1 if any failed.
 import { createRequire } from 'node:module';
 import path from 'node:path';
+
+import { check, failed, text } from './mcp_checks.mjs';
 
 const [sdkDir, strata, store, projectDir] = process.argv.slice(2);
 const require = createRequire(path.join(sdkDir, 'package.json'));
@@ -10,12 +12,6 @@ const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js');
 const { LATEST_PROTOCOL_VERSION } = require('@modelcontextprotocol/sdk/types.js');
 
-let failed = 0;
-function check(name, cond, why) {
-  if (cond) console.log(`ok ${name}`);
-  else { failed++; console.log(`FAIL ${name}: ${why ?? ''}`); }
-}
-function text(result) { return (result.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('\n'); }
 
 const transport = new StdioClientTransport({
   command: strata, args: ['mcp', '--store', store], cwd: projectDir, stderr: 'pipe',
@@ -130,4 +126,4 @@ try {
 
 await client.close();
 check('close', true);
-process.exit(failed ? 1 : 0);
+process.exit(failed() ? 1 : 0);
