@@ -6,6 +6,9 @@
 #    a migration tool's error naming settings;
 #  - an HTML page (tests/e2e/mcp_html_lines.py): a search hit's lines read back hold the hit,
 #    headings on their own lines;
+#  - a database that never answers (tests/e2e/mcp_database.py with a TCP listener that accepts
+#    and stays silent): the migration tools answer an error naming the deadline within 20 s,
+#    ping, cancellation and end of input do not wait for them;
 #  - a hung embedding server (tests/e2e/mcp_hang.py): ping, tools/list and a keyword search are
 #    answered at once while a hybrid search waits, a cancelled call stops and is not answered,
 #    end of input ends the process within seconds;
@@ -25,18 +28,6 @@ SDK_VERSION=1.32.2
 CLIENT_2026_VERSION=2.0.0
 INSPECTOR_VERSION=2.12.0
 CLIENTS="$BUILD_DIR/mcp-clients"
-
-# report_checks [PREFIX]: $OUT's lines "ok NAME", "FAIL NAME: why" and "note TEXT" (tests/e2e/
-# mcp_session.py's check) as passes, failures and notes.
-report_checks() {
-    while IFS= read -r line; do
-        case $line in
-            "ok "*) pass "${1-}${line#ok }" ;;
-            "FAIL "*) fail "${1-}${line#FAIL }" ;;
-            "note "*) note "${line#note }" ;;
-        esac
-    done <<<"$OUT"
-}
 
 # --- a store with two collections and a migrations project ---------------------------------
 mkdir -p docs notes project/migrations
@@ -100,6 +91,13 @@ expect_json_true "--no-migrate: migrate_status is a tool error" 'd["result"]["is
 run sh -c "cd project && '$STRATA' mcp --store '$STORE' <'$E2E_TMP/call.jsonl'"
 expect_json_true "migrate_status reads the project's strata.toml" 'd["result"]["structuredContent"]["applied"] == 1 and d["result"]["structuredContent"]["pending"] == 1'
 assert_eq 1 "$(sqlite3 project/app.db 'SELECT count(*) FROM strata_migrations')" "the tools wrote nothing"
+
+case_ "a database that never answers: the migration tools end at their deadline, ping, cancel and end of input do not wait"
+mkdir -p blackhole/migrations
+E2E_CMD_TIMEOUT=90 run python3 "$E2E_LIB_DIR/mcp_database.py" "$STRATA" "$STORE" "$E2E_TMP/blackhole" blackhole
+report_checks
+[ "$RC" = 0 ] || fail "mcp_database.py exited $RC: $ERR"
+[ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 8 ] || fail "mcp_database.py ran fewer checks than it has: $ERR"
 
 case_ "a store that is not there yet: a tool error, and the next call finds it"
 run sh -c "printf '%s\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_collections\"}}' | '$STRATA' mcp --store '$E2E_TMP/none/store.db'"
