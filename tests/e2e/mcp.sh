@@ -13,7 +13,9 @@
 #    answered at once while a hybrid search waits, a cancelled call stops and is not answered,
 #    end of input ends the process within seconds;
 #  - real clients: the official TypeScript SDK's client (tests/e2e/mcp_client.mjs: every tool,
-#    resources, errors), run by the system's Node, and the MCP inspector's CLI mode
+#    resources, errors; client.ping() and a keyword search while a hybrid search hangs, that
+#    search cancelled through an AbortSignal; an HTML page's hit read back), run by the system's
+#    Node, and the MCP inspector's CLI mode
 #    (@modelcontextprotocol/inspector --cli), run by Node 22 from npm's `node` package (the
 #    inspector needs 22; Debian 12's nodejs is 18), all installed with npm into the build folder
 #    (mcp-clients/, kept between runs); and the official client package of the 2026 revision
@@ -126,10 +128,11 @@ if ! command -v node >/dev/null 2>&1; then
 elif ! install_clients; then
     fail "npm could not install @modelcontextprotocol/sdk@$SDK_VERSION into $CLIENTS"
 else
-    E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client.mjs" "$CLIENTS" "$STRATA" "$STORE" "$E2E_TMP/project"
+    E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client.mjs" "$CLIENTS" "$STRATA" "$STORE" "$E2E_TMP/project" \
+        "$SERVED" "$E2E_TMP/.port" "$E2E_TMP/pages.db"
     report_checks "sdk: "
     [ "$RC" = 0 ] || fail "the SDK client exited $RC: $ERR"
-    [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 40 ] || fail "the SDK client ran fewer checks than it has: $ERR"
+    [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 67 ] || fail "the SDK client ran fewer checks than it has: $ERR"
 
     case_ "the MCP inspector's CLI mode (Node $NODE22_VERSION)"
     NODE22="$CLIENTS/node_modules/.bin/node"
