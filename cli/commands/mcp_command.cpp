@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -48,7 +49,7 @@ int run_mcp(const McpOptions& o) {
   s.search.vector_weight = chosen_vector_weight(std::nullopt);
   s.search.rerank = chosen_rerank(false, "", "", "");
   if (!o.no_migrate) {
-    s.migrate.status = project_status_json;
+    s.migrate.status = project_status_json;  // plain functions: nothing of this frame is kept
     s.migrate.check = project_check_json;
   }
   // A client that closes its end while a reply is written ends the server with EPIPE, not with
@@ -60,6 +61,14 @@ int run_mcp(const McpOptions& o) {
   }
   mcp::Server server(std::move(s));
   mcp::serve(server, STDIN_FILENO, STDOUT_FILENO, k_max_message_bytes);
+  if (mcp::migration_reports_running() > 0) {
+    // A migration tool's call given up at its deadline, or cancelled, may still wait on its
+    // database (until the driver's timeouts end it): end now rather than run the program's
+    // static destructors (the configuration's, libpq's) under that thread. Every reply is
+    // written already (serve writes with write(2)); the kernel closes the connection.
+    std::cerr.flush();
+    std::_Exit(0);
+  }
   return 0;
 }
 

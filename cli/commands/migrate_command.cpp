@@ -73,6 +73,7 @@ std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
     e.schema = o.schema;
   }
   if (o.wait) e.wait = std::chrono::milliseconds(static_cast<long long>(o.wait_timeout_s * 1000));
+  e.call_timeout = o.call_timeout;
   return e;
 }
 
@@ -639,10 +640,13 @@ void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
 }
 
 // The options a project's settings give, no flag given (strata mcp's migration tools).
-MigrateOptions project_options() {
+MigrateOptions project_options(std::chrono::milliseconds call_timeout) {
   MigrateOptions o;
+  o.call_timeout = call_timeout;
   o.dirs.clear();
   apply_settings(o, [](const char*) { return false; });
+  // SQLite's busy timeout (a file another process holds locked) has the same bound.
+  if (call_timeout.count() > 0) o.lock_timeout_s = std::min(o.lock_timeout_s, std::chrono::duration<double>(call_timeout).count());
   o.out.json = true;
   o.out.color = ColorMode::never;
   return o;
@@ -903,14 +907,14 @@ constexpr std::array k_subcommands = {
 
 }  // namespace
 
-std::string project_status_json() {
-  const MigrateOptions o = project_options();
+std::string project_status_json(std::chrono::milliseconds call_timeout) {
+  const MigrateOptions o = project_options(call_timeout);
   mg::Migrator m = make_migrator(o);
   return json_text(status_json(o, m.status()));
 }
 
-std::string project_check_json() {
-  const MigrateOptions o = project_options();
+std::string project_check_json(std::chrono::milliseconds call_timeout) {
+  const MigrateOptions o = project_options(call_timeout);
   mg::CheckOptions c = check_options(o, CheckFlags{});
   c.baseline = mg::default_baseline_path(o.dirs.front());
   c.baseline_optional = true;

@@ -1,6 +1,7 @@
 #pragma once
 // `strata migrate ...`: options, parsing setup, and the printing of each subcommand's result.
 // All the work is in core/migrate.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct MigrateOptions {
   // --ddl-lock-timeout / migrate.ddl_lock_timeout: seconds a migration's statement waits for a
   // table's lock; none: the server's own wait.
   std::optional<double> ddl_lock_timeout_s;
+  // The bound on each wait on a database server (mg::Endpoint::call_timeout): set by the MCP
+  // server's migration tools alone; 0 (the command line): none.
+  std::chrono::milliseconds call_timeout{0};
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
@@ -122,8 +126,9 @@ Run setup_migrate(CLI::App& cmd);
 
 // The project's migrations as `strata migrate status --json` and `check --json` report them,
 // from its settings alone (strata.toml, $DATABASE_URL, ./.env, the user file), reading only:
-// the migration tools of `strata mcp`. Throw Error as those commands fail.
-std::string project_status_json();
-std::string project_check_json();
+// the migration tools of `strata mcp`. Each wait on a database server (connecting, a statement,
+// a lock) lasts at most `call_timeout`. Throw Error as those commands fail.
+std::string project_status_json(std::chrono::milliseconds call_timeout);
+std::string project_check_json(std::chrono::milliseconds call_timeout);
 
 }  // namespace strata::cli

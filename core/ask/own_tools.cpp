@@ -120,7 +120,7 @@ class OwnTools {
       passage.chunk.text = p.text;
       passage.chunk.line_start = static_cast<std::size_t>(p.first_line);
       passage.chunk.line_end = static_cast<std::size_t>(p.last_line);
-      if (p.truncated) go_on = "start_line " + std::to_string(p.last_line + 1);
+      go_on = mcp::read_on_with(p);
     }
     if (passage.chunk.text.empty()) return {d.source + ": nothing in that range.", true, "nothing in that range"};
     const std::size_t n = number_of(pack_, passage);

@@ -196,6 +196,11 @@ DocumentPart read_lines(store::Store& store, std::int64_t document_id, LineRange
   return cites_text_lines(chunks) ? read_text_lines(chunks, range, max_bytes) : read_cited_chunks(chunks, range, max_bytes);
 }
 
+std::string read_on_with(const DocumentPart& part) {
+  if (!part.truncated || part.text.empty()) return "";
+  return part.next_chunk >= 0 ? "first_chunk " + std::to_string(part.next_chunk) : "start_line " + std::to_string(part.next_line);
+}
+
 ChunkPart read_chunks(store::Store& store, std::int64_t document_id, std::int64_t first, std::int64_t last,
                       std::size_t max_bytes) {
   ChunkPart p;

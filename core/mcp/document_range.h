@@ -38,6 +38,12 @@ struct DocumentPart {
   std::int64_t next_chunk = -1;
 };
 
+// How a truncated read goes on, as read_document's arguments say it ("first_chunk 7",
+// "start_line 42"); "" when `part` was not cut or holds nothing. Every tool that tells a caller
+// to read on says this, never last_line + 1: in an HTML page several chunks cite one line of the
+// file, and the line after the last one returned skips the rest of them.
+std::string read_on_with(const DocumentPart& part);
+
 // Lines `range` of the document, at most `max_bytes` bytes: cut after the last whole line (with
 // file_lines, the last whole chunk) that fits; a single longer line or chunk is cut at a UTF-8
 // boundary. REQUIRES max_bytes > 0.

@@ -21,6 +21,7 @@
 // session; a store that is not there yet is a tool error, tried again on the next call.
 //
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,15 +44,37 @@ inline constexpr std::string_view k_initialize_versions[] = {"2025-11-25", "2025
 // The one revision whose sessions send JSON-RPC batches.
 inline constexpr std::string_view k_batch_version = "2025-03-26";
 
+// A migration tool's call on its database ends in time, whatever the database does (a host
+// that never answers, a table another session holds locked): each wait on the server
+// (connecting, a statement, a lock) lasts at most k_database_timeout, the drivers' own settings
+// (migrate::Endpoint::call_timeout), and the call at most k_database_deadline, both well within
+// the 60 s a client such as the TypeScript SDK waits. Past the deadline, or when the client
+// cancels the call or the input ends, the call is answered (or not, when cancelled) at once and
+// the report is left to end on its own thread, which the timeouts end soon after.
+inline constexpr std::chrono::milliseconds k_database_timeout{15'000};
+inline constexpr std::chrono::milliseconds k_database_deadline{20'000};
+
 // The read-only migration tools, configured by the program from the project's settings. Each
 // returns the report as JSON (the shape of `strata migrate status --json` and `check --json`,
-// which the tools' outputSchema declares); unset: the tools say the project has no migrations
-// configured. A strata::Error they throw reaches the agent with its hint rewritten where it
-// names a command-line flag (tools.h, agent_hint): the agent cannot pass flags to this server.
+// which the tools' outputSchema declares), waiting at most `call_timeout` on each answer of the
+// database; unset: the tools say the project has no migrations configured. A strata::Error they
+// throw reaches the agent with its hint rewritten where it names a command-line flag (tools.h,
+// agent_hint): the agent cannot pass flags to this server. REQUIRES: each may run on a thread
+// of its own that outlives the Server (a call past its deadline is left to end): it holds
+// nothing of the Server's, only what it captured by value.
 struct MigrateTools {
-  std::function<std::string()> status;
-  std::function<std::string()> check;
+  using Report = std::function<std::string(std::chrono::milliseconds call_timeout)>;
+  Report status;
+  Report check;
+  // Given to each report, and the whole call's bound; tests shorten them.
+  std::chrono::milliseconds call_timeout = k_database_timeout;
+  std::chrono::milliseconds deadline = k_database_deadline;
 };
+
+// Migration reports still running on their own threads, left by calls that were answered
+// (deadline, cancel, end of input). A program ending with some running exits without running
+// its static destructors under them (strata mcp: std::_Exit).
+std::size_t migration_reports_running();
 
 struct ServerOptions {
   std::string store_path;

@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -206,11 +211,8 @@ json call_read(ToolSession& s, const json& args) {
   } else {
     const DocumentPart p = read_lines(st, d.id, LineRange{start.value_or(1), end.value_or(0)}, max);
     json next = nullptr;
-    std::string go_on;
-    if (p.truncated && !p.text.empty()) {
-      next = p.next_chunk >= 0 ? json{{"first_chunk", p.next_chunk}} : json{{"start_line", p.next_line}};
-      go_on = p.next_chunk >= 0 ? "first_chunk " + std::to_string(p.next_chunk) : "start_line " + std::to_string(p.next_line);
-    }
+    const std::string go_on = read_on_with(p);
+    if (!go_on.empty()) next = p.next_chunk >= 0 ? json{{"first_chunk", p.next_chunk}} : json{{"start_line", p.next_line}};
     structured.update({{"first_line", p.first_line}, {"last_line", p.last_line}, {"lines", p.document_lines},
                        {"truncated", p.truncated}, {"citation", p.text.empty() ? json(nullptr) : json(citation(d.source, p.first_line, p.last_line))},
                        {"next", std::move(next)}, {"text", p.text}});
@@ -351,13 +353,91 @@ json migrate_check_output_schema() {
                      {"ok", "exit_code", "findings"});
 }
 
-json migrate_report(const std::function<std::string()>& report, const char* what) {
+std::atomic<std::size_t> g_reports_running{0};
+
+// What a report's thread hands back, shared with the call that waits for it.
+struct ReportOutcome {
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::string text;
+  std::exception_ptr error;
+};
+
+// The seconds of `d`, as messages give them ("20 s").
+std::string seconds_text(std::chrono::milliseconds d) {
+  const long long ms = d.count();
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
+// Runs `report` on a thread of its own and waits until it ends, the call is cancelled (`cancel`:
+// the client's notifications/cancelled, or end of input) or `deadline` passes. A report still
+// running then is left to end on its own: the thread owns all it touches (a copy of the
+// function, the shared outcome) and nothing of the session's, so it may outlive the Server;
+// the drivers' timeouts (k_database_timeout) end its waits on the database soon after.
+std::string run_report(const MigrateTools& tools, const MigrateTools::Report& report, const std::atomic<bool>* cancel,
+                       const char* what) {
+  const std::chrono::milliseconds call_timeout = tools.call_timeout, deadline = tools.deadline;
+  auto outcome = std::make_shared<ReportOutcome>();
+  struct Job {
+    MigrateTools::Report report;
+    std::chrono::milliseconds call_timeout;
+    std::shared_ptr<ReportOutcome> outcome;
+  };
+  auto job = std::make_unique<Job>(Job{report, call_timeout, outcome});
+  ++g_reports_running;
+  std::thread([job = std::move(job)]() mutable {
+    std::string text;
+    std::exception_ptr error;
+    try {
+      text = job->report(job->call_timeout);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    {
+      const std::lock_guard lock(job->outcome->mutex);
+      job->outcome->text = std::move(text);
+      job->outcome->error = error;
+      job->outcome->done = true;
+      job->outcome->done_cv.notify_all();
+    }
+    job.reset();  // the report and the outcome go before the count says this thread is done
+    --g_reports_running;
+  }).detach();
+
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_lock lock(outcome->mutex);
+  // The cancel flag is an atomic another thread sets without this mutex: looked at every 50 ms.
+  while (!outcome->done_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return outcome->done; })) {
+    if (cancel != nullptr && cancel->load()) throw Error(ExitCode::unavailable, std::string(what) + ": cancelled");
+    if (std::chrono::steady_clock::now() - start >= deadline) {
+      throw Error(ExitCode::unavailable,
+                  std::string(what) + ": the database did not answer within " + seconds_text(deadline) +
+                      ", the deadline of a migration tool's call (the server may be unreachable, or a table locked by "
+                      "another session); the call was given up",
+                  "ask the user to check the database; strata migrate status at a terminal waits as long as it takes");
+    }
+  }
+  if (outcome->error) std::rethrow_exception(outcome->error);
+  return std::move(outcome->text);
+}
+
+json migrate_report(ToolSession& s, const MigrateTools::Report& report, const char* what) {
   if (!report) throw Error(ExitCode::unavailable, std::string("no migrations are configured for ") + what);
   std::string text;
+  const auto start = std::chrono::steady_clock::now();
   try {
-    text = report();
+    text = run_report(s.options().migrate, report, s.cancel(), what);
   } catch (const Error& e) {
-    throw Error(e.code(), e.what(), agent_hint(e.hint()));
+    std::string message = e.what();
+    // A driver's own timeout ("timeout expired", "canceling statement due to lock timeout")
+    // says which wait ended, not why it was that short: a failure that came at the bound names it.
+    const std::chrono::milliseconds bound = s.options().migrate.call_timeout;
+    if (std::chrono::steady_clock::now() - start >= bound * 95 / 100 && message.find("deadline") == std::string::npos) {
+      message += " (a migration tool waits at most " + seconds_text(bound) +
+                 " to connect and for each statement and lock: the deadline of its calls)";
+    }
+    throw Error(e.code(), message, agent_hint(e.hint()));
   }
   json structured = parse_json_within(text).value;
   if (!structured.is_object()) throw Error(ExitCode::unavailable, std::string(what) + ": the report is not a JSON object");
@@ -366,12 +446,12 @@ json migrate_report(const std::function<std::string()>& report, const char* what
 
 json call_migrate_status(ToolSession& s, const json& args) {
   refuse_unknown_arguments(args, {});
-  return migrate_report(s.options().migrate.status, "migrate_status");
+  return migrate_report(s, s.options().migrate.status, "migrate_status");
 }
 
 json call_migrate_check(ToolSession& s, const json& args) {
   refuse_unknown_arguments(args, {});
-  return migrate_report(s.options().migrate.check, "migrate_check");
+  return migrate_report(s, s.options().migrate.check, "migrate_check");
 }
 
 constexpr std::array k_tools = {
@@ -461,6 +541,8 @@ search::Searcher& ToolSession::searcher() {
   if (!searcher_) searcher_.emplace(store());
   return *searcher_;
 }
+
+std::size_t migration_reports_running() { return g_reports_running.load(); }
 
 std::span<const Tool> tools() { return k_tools; }
 

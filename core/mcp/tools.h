@@ -25,7 +25,8 @@ namespace strata::mcp {
 // SDK's default request timeout is 60 s), whatever the configuration says: the query's
 // embedding takes at most k_embed_deadline in all (each request at most k_embed_request_timeout,
 // a retry only when it fits), the reranker one attempt of at most k_rerank_timeout. A search
-// whose query cannot be embedded in time is a keyword search that says so.
+// whose query cannot be embedded in time is a keyword search that says so. The migration tools'
+// database calls have their bounds too (server.h, k_database_timeout and k_database_deadline).
 inline constexpr std::chrono::milliseconds k_embed_deadline{20'000};
 inline constexpr std::chrono::milliseconds k_embed_request_timeout{15'000};
 inline constexpr std::chrono::milliseconds k_rerank_timeout{10'000};

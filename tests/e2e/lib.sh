@@ -179,6 +179,35 @@ npm_install_pinned() {
 # beside a test's other packages; its binary is then DIR/node_modules/.bin/node.
 NODE22_VERSION=22.23.3
 
+# report_checks [PREFIX]: $OUT's lines "ok NAME", "FAIL NAME: why" and "note TEXT" (tests/e2e/
+# mcp_session.py's check, the MCP clients' scripts) as passes, failures and notes.
+report_checks() {
+    while IFS= read -r line; do
+        case $line in
+            "ok "*) pass "${1-}${line#ok }" ;;
+            "FAIL "*) fail "${1-}${line#FAIL }" ;;
+            "note "*) note "${line#note }" ;;
+        esac
+    done <<<"$OUT"
+}
+
+# strata mcp's migration tools against a database server whose history table another session
+# holds locked (postgres.sh, mysql.sh): mcp_project URL makes the project mcpproj/ with one
+# migration applied to URL; the caller then locks the table, and mcp_locked_history URL MESSAGE
+# runs tests/e2e/mcp_database.py there (the database from $DATABASE_URL, as a user's environment
+# gives it). MESSAGE: what the server says when its lock wait ends the call.
+mcp_project() {
+    rm -rf mcpproj && mkdir -p mcpproj
+    mig mcpproj/migrations 1 one "CREATE TABLE one (id int);" "DROP TABLE one;"
+    expect_exit 0 -- "$STRATA" migrate -d "$1" --dir mcpproj/migrations up
+}
+mcp_locked_history() {
+    DATABASE_URL=$1 E2E_CMD_TIMEOUT=90 run python3 "$E2E_LIB_DIR/mcp_database.py" "$STRATA" "$E2E_TMP/no-store.db" "$E2E_TMP/mcpproj" configured
+    report_checks
+    [ "$RC" = 0 ] || fail "mcp_database.py exited $RC: $ERR"
+    printf '%s\n' "$OUT" | grep -q "$2" || fail "the lock's wait did not end the call ($2): $OUT"
+}
+
 # --------------------------------------------------------------------------
 # Running commands
 

@@ -6,34 +6,30 @@
 #    a migration tool's error naming settings;
 #  - an HTML page (tests/e2e/mcp_html_lines.py): a search hit's lines read back hold the hit,
 #    headings on their own lines;
+#  - a database that never answers (tests/e2e/mcp_database.py with a TCP listener that accepts
+#    and stays silent): the migration tools answer an error naming the deadline within 20 s,
+#    ping, cancellation and end of input do not wait for them;
 #  - a hung embedding server (tests/e2e/mcp_hang.py): ping, tools/list and a keyword search are
 #    answered at once while a hybrid search waits, a cancelled call stops and is not answered,
 #    end of input ends the process within seconds;
 #  - real clients: the official TypeScript SDK's client (tests/e2e/mcp_client.mjs: every tool,
-#    resources, errors), run by the system's Node, and the MCP inspector's CLI mode
+#    resources, errors; client.ping() and a keyword search while a hybrid search hangs, that
+#    search cancelled through an AbortSignal; an HTML page's hit read back), run by the system's
+#    Node, and the MCP inspector's CLI mode
 #    (@modelcontextprotocol/inspector --cli), run by Node 22 from npm's `node` package (the
 #    inspector needs 22; Debian 12's nodejs is 18), all installed with npm into the build folder
-#    (mcp-clients/, kept between runs).
+#    (mcp-clients/, kept between runs); and the official client package of the 2026 revision
+#    (tests/e2e/mcp_client_2026.mjs: @modelcontextprotocol/client 2.x pinned to 2026-07-28),
+#    installed the same way into mcp-client-2026/.
 # Usage: bash tests/e2e/mcp.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
 BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
 e2e_init mcp "$@"
 
 SDK_VERSION=1.32.2
+CLIENT_2026_VERSION=2.0.0
 INSPECTOR_VERSION=2.12.0
 CLIENTS="$BUILD_DIR/mcp-clients"
-
-# report_checks [PREFIX]: $OUT's lines "ok NAME", "FAIL NAME: why" and "note TEXT" (tests/e2e/
-# mcp_session.py's check) as passes, failures and notes.
-report_checks() {
-    while IFS= read -r line; do
-        case $line in
-            "ok "*) pass "${1-}${line#ok }" ;;
-            "FAIL "*) fail "${1-}${line#FAIL }" ;;
-            "note "*) note "${line#note }" ;;
-        esac
-    done <<<"$OUT"
-}
 
 # --- a store with two collections and a migrations project ---------------------------------
 mkdir -p docs notes project/migrations
@@ -98,6 +94,13 @@ run sh -c "cd project && '$STRATA' mcp --store '$STORE' <'$E2E_TMP/call.jsonl'"
 expect_json_true "migrate_status reads the project's strata.toml" 'd["result"]["structuredContent"]["applied"] == 1 and d["result"]["structuredContent"]["pending"] == 1'
 assert_eq 1 "$(sqlite3 project/app.db 'SELECT count(*) FROM strata_migrations')" "the tools wrote nothing"
 
+case_ "a database that never answers: the migration tools end at their deadline, ping, cancel and end of input do not wait"
+mkdir -p blackhole/migrations
+E2E_CMD_TIMEOUT=90 run python3 "$E2E_LIB_DIR/mcp_database.py" "$STRATA" "$STORE" "$E2E_TMP/blackhole" blackhole
+report_checks
+[ "$RC" = 0 ] || fail "mcp_database.py exited $RC: $ERR"
+[ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 8 ] || fail "mcp_database.py ran fewer checks than it has: $ERR"
+
 case_ "a store that is not there yet: a tool error, and the next call finds it"
 run sh -c "printf '%s\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_collections\"}}' | '$STRATA' mcp --store '$E2E_TMP/none/store.db'"
 expect_json_true "no store: tool error" 'd["result"]["isError"] is True and "no store at" in d["result"]["content"][0]["text"]'
@@ -125,10 +128,11 @@ if ! command -v node >/dev/null 2>&1; then
 elif ! install_clients; then
     fail "npm could not install @modelcontextprotocol/sdk@$SDK_VERSION into $CLIENTS"
 else
-    E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client.mjs" "$CLIENTS" "$STRATA" "$STORE" "$E2E_TMP/project"
+    E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client.mjs" "$CLIENTS" "$STRATA" "$STORE" "$E2E_TMP/project" \
+        "$SERVED" "$E2E_TMP/.port" "$E2E_TMP/pages.db"
     report_checks "sdk: "
     [ "$RC" = 0 ] || fail "the SDK client exited $RC: $ERR"
-    [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 40 ] || fail "the SDK client ran fewer checks than it has: $ERR"
+    [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 67 ] || fail "the SDK client ran fewer checks than it has: $ERR"
 
     case_ "the MCP inspector's CLI mode (Node $NODE22_VERSION)"
     NODE22="$CLIENTS/node_modules/.bin/node"
@@ -146,6 +150,21 @@ else
         inspector --method resources/read --uri strata://default/faq.md
         expect_json_true "inspector: resources/read" '"store.db" in d["contents"][0]["text"]'
     fi
+fi
+
+case_ "the official client package pinned to revision 2026-07-28"
+CLIENT_2026="$BUILD_DIR/mcp-client-2026"
+if ! command -v node >/dev/null 2>&1; then
+    fail "node is not installed (scripts/install-deps.sh --test installs it)"
+elif ! npm_install_pinned "$CLIENT_2026" "@modelcontextprotocol/client@$CLIENT_2026_VERSION" 2>client2026.log; then
+    skip "npm could not install @modelcontextprotocol/client@$CLIENT_2026_VERSION into $CLIENT_2026: $(head -4 client2026.log | tr -s ' \n' ' ')"
+else
+    # A store of its own: the two guides, no vectors (the served store's embedder may be hung).
+    (cd docs && "$STRATA" ingest --store "$E2E_TMP/store2026.db" -q guide.md faq.md) || fail "ingest for the 2026 client"
+    E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/mcp_client_2026.mjs" "$CLIENT_2026" "$STRATA" "$E2E_TMP/store2026.db"
+    report_checks "client 2026: "
+    [ "$RC" = 0 ] || fail "the 2026-07-28 client exited $RC: $ERR"
+    [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 14 ] || fail "the 2026-07-28 client ran fewer checks than it has: $ERR"
 fi
 
 e2e_finish

@@ -1,21 +1,23 @@
-// The official MCP TypeScript SDK's client against `strata mcp` over stdio (tests/e2e/mcp.sh).
-// Usage: node mcp_client.mjs SDK_DIR STRATA STORE PROJECT_DIR
-// Prints one line per check, "ok NAME" or "FAIL NAME: why", and exits 0 (the script counts them).
+// The official MCP TypeScript SDK's client against `strata mcp` over stdio (tests/e2e/mcp.sh):
+// every tool, resources and errors on STORE; then, on SERVED_STORE (embedded through the test
+// server whose port is in PORT_FILE, told here to hold the query's embedding for 10 minutes),
+// client.ping() and a keyword search answered at once while a hybrid search hangs, and that
+// search cancelled through an AbortSignal (the SDK sends notifications/cancelled); and on
+// PAGES_STORE (tests/e2e/mcp_html_lines.py's DocBook-shaped page) a search hit's lines read back.
+// Usage: node mcp_client.mjs SDK_DIR STRATA STORE PROJECT_DIR SERVED_STORE PORT_FILE PAGES_STORE
+// Prints one line per check, "ok NAME" or "FAIL NAME: why", and exits 1 if any failed.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const [sdkDir, strata, store, projectDir] = process.argv.slice(2);
+import { check, failed, text } from './mcp_checks.mjs';
+
+const [sdkDir, strata, store, projectDir, servedStore, portFile, pagesStore] = process.argv.slice(2);
 const require = createRequire(path.join(sdkDir, 'package.json'));
 const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js');
 const { LATEST_PROTOCOL_VERSION } = require('@modelcontextprotocol/sdk/types.js');
 
-let failed = 0;
-function check(name, cond, why) {
-  if (cond) console.log(`ok ${name}`);
-  else { failed++; console.log(`FAIL ${name}: ${why ?? ''}`); }
-}
-function text(result) { return (result.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('\n'); }
 
 const transport = new StdioClientTransport({
   command: strata, args: ['mcp', '--store', store], cwd: projectDir, stderr: 'pipe',
@@ -130,4 +132,76 @@ try {
 
 await client.close();
 check('close', true);
-process.exit(failed ? 1 : 0);
+
+// --- a hung embedding server ------------------------------------------------------------------
+const port = readFileSync(portFile, 'utf8').trim();
+async function control(method, route, body) {
+  const r = await fetch(`http://127.0.0.1:${port}${route}`, {
+    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  return r.json();
+}
+async function embeddingRequests() {
+  return (await control('GET', '/_control/log')).requests.filter((q) => q.path.endsWith('/embeddings')).length;
+}
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+function connectTo(storePath) {
+  const t = new StdioClientTransport({ command: strata, args: ['mcp', '--store', storePath], stderr: 'pipe', env: { ...process.env, NO_COLOR: '1' } });
+  const c = new Client({ name: 'strata-e2e', version: '1.0.0' });
+  return c.connect(t).then(() => c);
+}
+
+await control('POST', '/_control/reset');
+await control('POST', '/_control/script', { responses: [{ fault: 'slow', ms: 600000 }] });
+const hung = await connectTo(servedStore);
+const abort = new AbortController();
+const hybrid = hung.callTool({ name: 'search', arguments: { query: 'rollback', mode: 'hybrid' } }, undefined, { signal: abort.signal })
+  .then((result) => ({ result }), (error) => ({ error }));
+let waited = 0;
+while ((await embeddingRequests()) === 0 && waited < 5000) { await sleep(20); waited += 20; }
+check('hang: the hybrid search reached the embedding server, which holds it', waited < 5000);
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  await hung.ping();
+  const ms = performance.now() - t0;
+  check(`hang: client.ping() answered within 100 ms while the search hangs (${ms.toFixed(1)} ms)`, ms < 100, `${ms} ms`);
+}
+let t0 = performance.now();
+r = await hung.callTool({ name: 'search', arguments: { query: 'rollback', mode: 'keyword' } });
+check(`hang: a keyword search answered meanwhile (${(performance.now() - t0).toFixed(0)} ms)`,
+      !r.isError && r.structuredContent?.hits?.[0]?.source === 'guide.md' && performance.now() - t0 < 1000, text(r));
+// The SDK's cancel: notifications/cancelled for the call, and its promise rejected. The server
+// stops the call: the embedding lane is free at once, so a hybrid search sent next (the test
+// server answering again) is served by the embedding server within seconds, where a call still
+// waiting would hold the lane for the request's whole timeout.
+abort.abort('the user gave up');
+const cancelled = await hybrid;
+check('hang: callTool with an aborted signal rejects', cancelled.error !== undefined, JSON.stringify(cancelled.result ?? {}));
+await control('POST', '/_control/reset');
+t0 = performance.now();
+r = await hung.callTool({ name: 'search', arguments: { query: 'rollback', mode: 'hybrid' } });
+const took = performance.now() - t0;
+check(`hang: after the cancel, the next hybrid search is served by the embedding server (${(took / 1000).toFixed(1)} s)`,
+      !r.isError && r.structuredContent?.mode === 'hybrid' && r.structuredContent.query_not_embedded === undefined && took < 4000,
+      JSON.stringify(r.structuredContent ?? r).slice(0, 300));
+r = await hung.callTool({ name: 'search', arguments: { query: 'store', mode: 'keyword' } });
+check('hang: then a keyword search', !r.isError && r.structuredContent?.hits?.[0]?.source === 'faq.md', text(r));
+t0 = performance.now();
+await hung.close();
+check(`hang: close (${(performance.now() - t0).toFixed(0)} ms)`, performance.now() - t0 < 3000);
+
+// --- an HTML page: a hit's lines read back hold the hit ----------------------------------------
+const pages = await connectTo(pagesStore);
+for (const query of ['part3word2', 'part7word1']) {
+  r = await pages.callTool({ name: 'search', arguments: { query, k: 1, mode: 'keyword' } });
+  const hit = r.structuredContent?.hits?.[0];
+  check(`html: ${query} found in widgets.html`, hit?.source === 'widgets.html', text(r));
+  if (!hit) continue;
+  r = await pages.callTool({ name: 'read_document', arguments: { source: hit.source, start_line: hit.lines[0], end_line: hit.lines[1] } });
+  check(`html: read_document of ${query}'s lines ${hit.lines[0]}-${hit.lines[1]} holds the hit`,
+        !r.isError && r.structuredContent.text.includes(hit.text) && r.structuredContent.first_line <= hit.lines[0] &&
+        r.structuredContent.last_line >= hit.lines[1], `hit ${JSON.stringify(hit.text)}\nread ${JSON.stringify(r.structuredContent?.text)}`);
+}
+await pages.close();
+process.exit(failed() ? 1 : 0);

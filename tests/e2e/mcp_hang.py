@@ -6,11 +6,8 @@ STORE's collection is embedded through the test server (tests/servers/openai_ser
 port is in PORT_FILE; the server is told here to hold the next embeddings request for 10 minutes.
 Prints one line per check, "ok NAME" or "FAIL NAME: why". Every read has a deadline.
 """
-import json
-import subprocess
 import sys
 import time
-import urllib.request
 
 import mcp_session
 from mcp_session import check
@@ -21,20 +18,15 @@ mcp_session.STRATA, mcp_session.STORE = STRATA, STORE
 
 
 def control(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request("http://127.0.0.1:%s%s" % (PORT, path), data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return json.loads(r.read() or b"{}")
+    return mcp_session.control(PORT, method, path, body)
 
 
 def embeddings_requests():
-    return [r for r in control("GET", "/_control/log")["requests"] if r["path"].endswith("/embeddings")]
+    return mcp_session.embeddings_requests(PORT)
 
 
 def hang_next_embedding():
-    control("POST", "/_control/reset")
-    control("POST", "/_control/script", {"responses": [{"fault": "slow", "ms": 600000}]})
+    mcp_session.hang_next_embedding(PORT)
 
 
 def wait_for_embedding_request(timeout=5):
@@ -46,24 +38,7 @@ def wait_for_embedding_request(timeout=5):
     return False
 
 
-class Session(mcp_session.Session):
-    """Remembers the id of every reply read."""
-
-    def __init__(self):
-        super().__init__()
-        self.seen = []
-
-    def call(self, id_, name, arguments):
-        self.send({"jsonrpc": "2.0", "id": id_, "method": "tools/call", "params": {"name": name, "arguments": arguments}})
-
-    def reply(self, timeout=10):
-        r = super().reply(timeout)
-        if r is not None:
-            self.seen.append(r.get("id"))
-        return r
-
-
-s = Session()
+s = mcp_session.Session()
 s.send({"jsonrpc": "2.0", "id": 0, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
 check("initialize", (s.reply(10) or {}).get("id") == 0)
@@ -113,15 +88,5 @@ check("the cancelled call got no reply", 1 not in s.seen, repr(s.seen))
 hang_next_embedding()
 s.call(6, "search", {"query": "rollback", "mode": "hybrid"})
 wait_for_embedding_request()
-t0 = time.time()
-s.p.stdin.close()
-try:
-    rc = s.p.wait(timeout=10)
-except subprocess.TimeoutExpired:
-    s.p.kill()
-    rc = None
-took = time.time() - t0
-check("end of input with a hung call: exit 0 within 3 s (%.2f s)" % took, rc == 0 and took < 3, "rc %s after %.2f s" % (rc, took))
-rest = s.buf + s.p.stdout.read()
-check("the call cut short by end of input is not answered", b'"id":6' not in rest.replace(b" ", b""), rest[:200])
+s.end_of_input(3, 6)
 sys.exit(1 if mcp_session.failed else 0)

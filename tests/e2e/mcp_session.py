@@ -1,4 +1,5 @@
-"""A `strata mcp` process spoken to line by line, for tests/e2e/mcp_raw.py and mcp_hang.py.
+"""A `strata mcp` process spoken to line by line, for tests/e2e/mcp_raw.py, mcp_hang.py,
+mcp_database.py and bench/mcp_hang_driver.py; and the test server's control requests.
 
 check() prints one line per check, "ok NAME" or "FAIL NAME: why" (mcp.sh turns them into passes
 and failures) and counts the failures; every read has a deadline, so a server that hangs fails
@@ -9,6 +10,7 @@ import os
 import select
 import subprocess
 import time
+import urllib.request
 
 STRATA = STORE = None  # set by the script: the binary and the store every Session serves
 failed = 0
@@ -23,11 +25,34 @@ def check(name, cond, why=""):
         print("FAIL %s: %s" % (name, why))
 
 
+def control(port, method, path, body=None):
+    """A control request to the test server (tests/servers/openai_server.py) on `port`."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request("http://127.0.0.1:%s%s" % (port, path), data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.loads(r.read() or b"{}")
+
+
+def embeddings_requests(port):
+    return [r for r in control(port, "GET", "/_control/log")["requests"] if r["path"].endswith("/embeddings")]
+
+
+def hang_next_embedding(port):
+    """The test server forgets what it was told and holds the next embeddings request 10 minutes."""
+    control(port, "POST", "/_control/reset")
+    control(port, "POST", "/_control/script", {"responses": [{"fault": "slow", "ms": 600000}]})
+
+
 class Session:
     def __init__(self, *args):
         self.p = subprocess.Popen([STRATA, "mcp", "--store", STORE, *args], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.buf = b""
+        self.seen = []  # the id of every reply read
+
+    def call(self, id_, name, arguments=None):
+        self.send({"jsonrpc": "2.0", "id": id_, "method": "tools/call", "params": {"name": name, "arguments": arguments or {}}})
 
     def send(self, data):
         if isinstance(data, (dict, list)):
@@ -52,7 +77,10 @@ class Session:
 
     def reply(self, timeout=10):
         raw = self.line(timeout)
-        return None if raw is None else json.loads(raw)
+        r = None if raw is None else json.loads(raw)
+        if isinstance(r, dict):
+            self.seen.append(r.get("id"))
+        return r
 
     def request(self, id_, method, params=None):
         msg = {"jsonrpc": "2.0", "id": id_, "method": method}
@@ -60,6 +88,23 @@ class Session:
             msg["params"] = params
         self.send(msg)
         return self.reply()
+
+    def end_of_input(self, within, call_id):
+        """Closes the input with call `call_id` still running: checks that the process exits 0
+        within `within` seconds and that the call is not answered."""
+        t0 = time.time()
+        self.p.stdin.close()
+        try:
+            rc = self.p.wait(timeout=max(10, within * 4))
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = None
+        took = time.time() - t0
+        check("end of input with a call waiting: exit 0 within %g s (%.2f s)" % (within, took), rc == 0 and took < within,
+              "rc %s after %.2f s" % (rc, took))
+        rest = self.buf + self.p.stdout.read()
+        check("the call cut short by end of input is not answered", b'"id":%d' % call_id not in rest.replace(b" ", b""),
+              rest[:200])
 
     def close(self, timeout=10):
         self.p.stdin.close()

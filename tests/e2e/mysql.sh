@@ -7,7 +7,8 @@
 # golang-migrate's histories; scratch databases refused for a user who cannot create them; wait,
 # create and drop; `mysqldump --no-data` output (dbmate's schema.sql, the plain form) as diff's desired
 # schema and load's input; and the RELIABILITY trials: kill -9 during a migration, four concurrent `up`s,
-# the server restarted mid-run.
+# the server restarted mid-run; strata mcp's migration tools ending at their deadline while another
+# session locks the history table (tests/e2e/mcp_database.py).
 # Skips (exit 77) only when the MariaDB server binaries are absent.
 # Usage: bash tests/e2e/mysql.sh /path/to/strata     ROUNDS=N (concurrency rounds, default 3)
 SERVER=$(cd "$(dirname "$0")/../servers" && pwd)/mariadb_server.sh
@@ -766,5 +767,20 @@ expect_exit 0 -- "$STRATA" migrate --dir md -d "$URL" check --drift
 assert_eq "post_titles" "$(sql md_loaded "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'md_loaded'")" "the view"
 assert_eq "users_lower" "$(sql md_loaded "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'md_loaded'")" "the trigger"
 fi
+
+# ---------------------------------------------------------------------------------------------
+case_ "strata mcp's migration tools with the history table locked by another session: an error at the deadline"
+URL=$(fresh_db locked)
+mcp_project "$URL"
+sql locked "LOCK TABLES strata_migrations WRITE; SELECT SLEEP(300);" >/dev/null 2>&1 &
+locker=$!
+e2e_bg $locker
+for _ in $(seq 1 100); do
+    [ "$(sql "SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(300)%'")" = 1 ] && break
+    sleep 0.1
+done
+mcp_locked_history "$URL" 'Lock wait timeout'
+sql "SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(300)%'" | while read -r id; do sql "KILL $id"; done
+wait $locker 2>/dev/null
 
 e2e_finish

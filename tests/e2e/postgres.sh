@@ -2,7 +2,9 @@
 # strata migrate against a real PostgreSQL server started for this test (tests/servers/pg_server.sh):
 # the walkthrough (new, up, status, check, dump, drift, roundtrip, down, redo, dry run), errors
 # with file:line and the server's detail, redacted passwords, --schema, --wait, transaction:false
-# with a half-done state and --resume, several processes racing on `up`, and kill -9 mid-migration.
+# with a half-done state and --resume, several processes racing on `up`, and kill -9 mid-migration;
+# strata mcp's migration tools ending at their deadline while another session locks the history
+# table (tests/e2e/mcp_database.py).
 # Skips (exit 77) only when the PostgreSQL server binaries are absent.
 # Usage: bash tests/e2e/postgres.sh /path/to/strata     ROUNDS=N (concurrency rounds, default 5)
 . "$(dirname "$0")/lib.sh"
@@ -374,6 +376,22 @@ sed -i 's/pg_sleep(30)/pg_sleep(0)/' m5/1_slow.sql
 expect_exit 0 -- "$STRATA" migrate -d "$URL" --dir m5 --lock-timeout 20 up
 expect_stderr_match 'applied 1_slow'
 assert_eq 1 "$(pq "$URL" 'SELECT count(*) FROM strata_migrations')" "applied once"
+
+# ---------------------------------------------------------------------------------------------
+case_ "strata mcp's migration tools with the history table locked by another session: an error at the deadline"
+URL=$(fresh_db locked)
+mcp_project "$URL"
+psql "$URL" -X -q -c "BEGIN; LOCK TABLE strata_migrations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(300);" >/dev/null 2>&1 &
+locker=$!
+e2e_bg $locker
+for _ in $(seq 1 100); do
+    [ "$(pq "$URL" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'strata_migrations' AND l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ] && break
+    sleep 0.1
+done
+mcp_locked_history "$URL" 'lock timeout'
+# The locking session's backend goes with it (pg_sleep does not notice its client is gone).
+pq "$URL" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(300)%' AND pid <> pg_backend_pid()" >/dev/null
+wait $locker 2>/dev/null
 
 # ---------------------------------------------------------------------------------------------
 case_ "a pull request's DO block that makes a role or resets the live database: refused by the replay"

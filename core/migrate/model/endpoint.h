@@ -36,6 +36,14 @@ struct Endpoint {
   // postgres: how long to retry a server that does not accept connections yet (--wait).
   // Default: 0, fail at once.
   std::chrono::milliseconds wait{0};
+  // postgres, mysql: a bound on each wait on the server, for a caller that must answer in time
+  // (the MCP server's migration tools, tools.h): connecting (libpq's connect_timeout, MySQL's
+  // connect timeout), each statement and each lock wait (statement_timeout and lock_timeout;
+  // MySQL's read and write timeouts and lock_wait_timeout). Rounded up to whole seconds where
+  // the setting counts seconds. Default: 0, none: a migration run from the command line takes
+  // as long as it takes.
+  std::chrono::milliseconds call_timeout{0};
+  long long call_timeout_seconds() const { return (call_timeout.count() + 999) / 1000; }  // rounded up
   // postgres: set when a file the user may not have written (./.env, a project's strata.toml)
   // chose the URL and the password from the environment ($PGPASSWORD, ~/.pgpass) was withheld:
   // that file, for the hint when the server then asks for a password.

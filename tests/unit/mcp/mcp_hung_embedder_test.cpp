@@ -22,6 +22,7 @@
 #include "search/searcher.h"
 #include "store/embedding_store.h"
 #include "store/store.h"
+#include "serve_pipes.h"
 #include "test_util.h"
 
 namespace strata {
@@ -31,9 +32,10 @@ using nlohmann::json;
 using testing::error_of;
 using testing::TempDir;
 using testing::TestServer;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+using testing::Clock;
+using testing::Pipes;
+using testing::request;
+using testing::seconds_since;
 
 // A store of one collection whose vectors came from `server` (so its queries go there).
 class McpHungEmbedderTest : public ::testing::Test {
@@ -101,58 +103,6 @@ TEST_F(McpHungEmbedderTest, ACancelledSearchStopsWithinASecondAndDoesNotFallBack
   EXPECT_STREQ(e.what(), "the search was cancelled");
 }
 
-// serve() over pipes: the client side of a session, every read with a deadline.
-class Pipes {
- public:
-  Pipes() {
-    EXPECT_EQ(::pipe(to_server_), 0);
-    EXPECT_EQ(::pipe(from_server_), 0);
-    ::fcntl(from_server_[0], F_SETFL, O_NONBLOCK);
-  }
-  ~Pipes() {
-    for (int fd : {to_server_[0], to_server_[1], from_server_[0], from_server_[1]}) {
-      if (fd >= 0) ::close(fd);
-    }
-  }
-  void send(const json& message) {
-    const std::string line = message.dump() + "\n";
-    EXPECT_EQ(::write(to_server_[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
-  }
-  void close_input() {
-    ::close(to_server_[1]);
-    to_server_[1] = -1;
-  }
-  // The next reply line, or null after `timeout`.
-  json reply(std::chrono::milliseconds timeout) {
-    const auto until = Clock::now() + timeout;
-    while (buffer_.find('\n') == std::string::npos && Clock::now() < until) {
-      char chunk[4096];
-      const ssize_t n = ::read(from_server_[0], chunk, sizeof chunk);
-      if (n > 0) {
-        buffer_.append(chunk, static_cast<std::size_t>(n));
-      } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    }
-    const std::size_t nl = buffer_.find('\n');
-    if (nl == std::string::npos) return nullptr;
-    json r = json::parse(buffer_.substr(0, nl));
-    buffer_.erase(0, nl + 1);
-    return r;
-  }
-  int server_in() const { return to_server_[0]; }
-  int server_out() const { return from_server_[1]; }
-
- private:
-  int to_server_[2] = {-1, -1};
-  int from_server_[2] = {-1, -1};
-  std::string buffer_;
-};
-
-json request(int id, const std::string& method, json params = json::object()) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
-}
-
 json search_call(int id, const std::string& mode) {
   return request(id, "tools/call", {{"name", "search"}, {"arguments", {{"query", "rolling back"}, {"mode", mode}}}});
 }
@@ -163,11 +113,7 @@ TEST_F(McpHungEmbedderTest, ServeAnswersPingMeanwhileDropsACancelledCallAndEndsP
   o.version = "test";
   mcp::Server server(std::move(o));
   Pipes p;
-  std::atomic<bool> served{false};
-  std::thread serving([&] {
-    mcp::serve(server, p.server_in(), p.server_out(), 1 << 20);
-    served = true;
-  });
+  testing::Serving serving(server, p);
 
   p.send(search_call(1, "hybrid"));
   const auto asked = Clock::now() + std::chrono::seconds(5);
@@ -203,9 +149,7 @@ TEST_F(McpHungEmbedderTest, ServeAnswersPingMeanwhileDropsACancelledCallAndEndsP
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   t0 = Clock::now();
   p.close_input();
-  const auto until = Clock::now() + std::chrono::seconds(10);
-  while (!served && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_TRUE(served.load());
+  EXPECT_TRUE(serving.ended_within(std::chrono::seconds(10)));
   EXPECT_LT(seconds_since(t0), 3.0);
   serving.join();
   EXPECT_TRUE(p.reply(std::chrono::milliseconds(100)).is_null()) << "nothing more: not the cancelled 1, not 5";

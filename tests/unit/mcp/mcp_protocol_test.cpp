@@ -242,12 +242,12 @@ TEST_F(McpProtocolTest, ServeAnswersABatchWithOneLine) {
 
 TEST_F(McpProtocolTest, EveryToolsStructuredContentConformsToItsOutputSchema) {
   // The migration tools' reports as the program writes them (cli/commands/migrate_command.cpp).
-  options_.migrate.status = [] {
+  options_.migrate.status = [](std::chrono::milliseconds) {
     return std::string(R"({"applied":1,"database":"/p/app.db","dir":"./migrations","dirs":["./migrations"],"migrations":[)"
                        R"({"applied_at":"2026-11-24T16:27:47.649Z","file":"./migrations/1_a.sql","name":"a","state":"applied","version":"1"},)"
                        R"({"applied_at":null,"file":"./migrations/2_b.sql","name":"b","state":"pending","version":"2"}],"pending":1})");
   };
-  options_.migrate.check = [] {
+  options_.migrate.check = [](std::chrono::milliseconds) {
     return std::string(R"({"applied":0,"baseline":null,"baselined":0,"exit_code":0,"findings":[{"baselined":false,)"
                        R"("code":"missing-down","detail":null,"file":"./migrations/1_a.sql","line":null,"message":"no down",)"
                        R"("severity":"warning","version":"1"}],"ok":true,"pending":[]})");
@@ -281,11 +281,11 @@ TEST_F(McpProtocolTest, EveryToolsStructuredContentConformsToItsOutputSchema) {
 }
 
 TEST_F(McpProtocolTest, MigrationErrorsNameSettingsNotFlags) {
-  options_.migrate.status = []() -> std::string {
+  options_.migrate.status = [](std::chrono::milliseconds) -> std::string {
     throw Error(ExitCode::usage, "no database given",
                 "pass --database sqlite:path/to/db.sqlite3, postgres://user@host/db or mysql://user@host/db, or set DATABASE_URL");
   };
-  options_.migrate.check = []() -> std::string {
+  options_.migrate.check = [](std::chrono::milliseconds) -> std::string {
     throw Error(ExitCode::invalid_input, "./migrations: migrations directory does not exist",
                 "create it with `strata migrate new NAME`, or pass --dir");
   };

@@ -221,6 +221,12 @@ class MysqlDriver final : public Driver {
       : endpoint_(endpoint), database_(database.value_or(endpoint.database)) {
     connect();
     if (access != Access::write) exec("SET SESSION TRANSACTION READ ONLY", "connecting");
+    if (endpoint_.call_timeout.count() > 0) {
+      // A metadata lock (LOCK TABLES, DDL) or a row lock another session holds is waited for at
+      // most the bound, rather than the server's default of a year (50 s for rows).
+      const std::string seconds = std::to_string(endpoint_.call_timeout_seconds());
+      exec("SET SESSION lock_wait_timeout = " + seconds + ", SESSION innodb_lock_wait_timeout = " + seconds, "connecting");
+    }
     server_ = query("SELECT VERSION()", "connecting").at(0).at(0);
   }
 
@@ -406,6 +412,16 @@ class MysqlDriver final : public Driver {
     conn_.reset(c);
     const MysqlAddress& a = endpoint_.mysql;
     unsigned int timeout = 10;
+    if (endpoint_.call_timeout.count() > 0) {
+      // A server that stops answering ends the call: every read and write on the connection
+      // is bounded too, 5 s past the bound so that the server's own lock wait (set once
+      // connected) ends first, with its own message.
+      const auto bound = static_cast<unsigned int>(endpoint_.call_timeout_seconds());
+      unsigned int io = bound + 5;
+      timeout = std::min(timeout, bound);
+      my().optionsv(c, MYSQL_OPT_READ_TIMEOUT, &io);
+      my().optionsv(c, MYSQL_OPT_WRITE_TIMEOUT, &io);
+    }
     my().optionsv(c, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
     unsigned int protocol = a.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
     my().optionsv(c, MYSQL_OPT_PROTOCOL, &protocol);

@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -164,6 +165,13 @@ class PostgresDriver final : public Driver {
     std::string setup;
     if (!endpoint_.schema.empty()) setup += "SET search_path TO " + quote_ident(endpoint_.schema) + "; ";
     if (access != Access::write) setup += "SET default_transaction_read_only = on; ";
+    if (endpoint_.call_timeout.count() > 0) {
+      // The server ends a wait for a lock another session holds at the bound, and a statement
+      // a second later: a statement's time includes its lock waits, and a wait on a lock is
+      // then reported as one ("canceling statement due to lock timeout").
+      const long long ms = endpoint_.call_timeout.count();
+      setup += "SET lock_timeout = " + std::to_string(ms) + "; SET statement_timeout = " + std::to_string(ms + 1000) + "; ";
+    }
     // PostgreSQL 14+: notice a client that died (kill -9) even in the middle of a long
     // statement, so its transaction rolls back and the migration lock goes at once rather than
     // when the statement ends.
@@ -392,7 +400,19 @@ class PostgresDriver final : public Driver {
         pause = std::min(pause * 2, std::chrono::milliseconds(500));
       }
     }
-    if (database.empty()) {
+    if (endpoint_.call_timeout.count() > 0) {
+      // libpq's connect_timeout (whole seconds, each address tried) bounds a server that never
+      // answers; given after the URL, it overrides one the URL sets.
+      const std::string seconds = std::to_string(endpoint_.call_timeout_seconds());
+      std::vector<const char*> keys = {"dbname"}, values = {endpoint_.conninfo.c_str()};
+      if (!database.empty()) {
+        keys.push_back("dbname");
+        values.push_back(database.c_str());
+      }
+      keys.insert(keys.end(), {"connect_timeout", nullptr});
+      values.insert(values.end(), {seconds.c_str(), nullptr});
+      conn_ = pq().connectdb_params(keys.data(), values.data(), 1);
+    } else if (database.empty()) {
       conn_ = pq().connectdb(endpoint_.conninfo.c_str());
     } else {
       // The first dbname is expanded as the URL; the second, a plain name, overrides its database.
