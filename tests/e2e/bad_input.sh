@@ -246,6 +246,34 @@ expect_exit 7 -- strata_t migrate -d sqlite:notes.db up
 expect_error_line "notes\.db"
 assert_eq "$JSHA" "$(file_sha notes.db)" "text file bytes unchanged"
 
+case_ "a history table of the same name with other columns: the hint names --table"
+setup foreign_shape
+sqlite3 other.db 'CREATE TABLE strata_migrations (id INTEGER PRIMARY KEY, applied TEXT)'
+expect_exit 7 -- strata_t migrate -d sqlite:other.db status
+expect_error_line "reading history table strata_migrations"
+expect_stderr_match '^strata: hint: was it created by another tool\? pass --table to use another name$'
+if grep '^strata: error: ' "$E2E_TMP/.err" | grep -q -- '--table'; then
+    fail "the advice is the hint, not part of the error"
+else
+    pass "the advice is the hint, not part of the error"
+fi
+DATABASE_URL=sqlite:other.db strata_t mcp --store mcp.db >mcp.out 2>mcp.err <<'EOF'
+{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"migrate_status","arguments":{}}}
+EOF
+text=$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    m = json.loads(l)
+    if m.get("id") == 2: print(m["result"]["content"][0]["text"])' mcp.out)
+case $text in
+    *"[migrate] table in strata.toml"*) pass "an MCP agent is told the setting: $text" ;;
+    *) fail "an MCP agent is not told the setting: $text" ;;
+esac
+case $text in
+    *--*) fail "an MCP agent is told to pass a flag: $text" ;;
+    *) pass "an MCP agent is not told to pass a flag" ;;
+esac
+
 case_ "read-only database"
 setup readonly_db
 mig migrations $V2 create_a_table "CREATE TABLE a (x);" "DROP TABLE a;"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -282,15 +283,27 @@ std::vector<std::pair<Version, std::string>> HistoryTable::alembic_versions(cons
   return versions;
 }
 
+// A table of this name with other columns was most likely made by another tool; the advice goes
+// in the hint, where the CLI prints it and an MCP tool turns the flag into the setting, and only
+// with a column error: a lock wait or a lost server is no sign of another tool.
+std::vector<std::vector<std::string>> HistoryTable::read_rows() {
+  try {
+    return db_.query("SELECT version, name, checksum, checksum_ws, " + db_.dialect().read_time +
+                         ", duration_ms, strata_version, state, statements_done FROM " + db_.qualified(table_) +
+                         " ORDER BY version",
+                     "reading history table " + table_);
+  } catch (const Error& e) {
+    const std::string_view message = e.what();
+    if (!e.hint().empty() || message.find("column") == std::string_view::npos) throw;
+    throw Error(e.code(), e.what(), "was it created by another tool? pass --table to use another name");
+  }
+}
+
 History HistoryTable::read(const MigrationSet& files) {
   History h;
   if (db_.table_exists(table_)) {
     h.source = HistorySource::strata;
-    auto rows = db_.query("SELECT version, name, checksum, checksum_ws, " + db_.dialect().read_time +
-                                    ", duration_ms, strata_version, state, statements_done FROM " +
-                                    db_.qualified(table_) + " ORDER BY version",
-                                "reading history table " + table_ +
-                                    " (was it created by another tool? pass --table to use another name)");
+    auto rows = read_rows();
     for (auto& q : rows) {
       HistoryRow r;
       r.version = std::stoll(q[0]);

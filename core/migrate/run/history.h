@@ -93,6 +93,8 @@ class HistoryTable {
   const std::string& name() const { return table_; }
 
  private:
+  // strata's own rows, as text.
+  std::vector<std::vector<std::string>> read_rows();
   // Each version with its text as the foreign table spells it.
   std::vector<std::pair<Version, std::string>> foreign_versions(const MigrationSet& files, HistorySource& source,
                                         bool& dirty, Version& dirty_version);
