@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "migrate/model/database_url.h"
+#include "migrate/engines/engine_url.h"
 #include "migrate/engines/driver.h"
 #include "test_util.h"
 

@@ -14,7 +14,7 @@ inline constexpr DriverKind k_default_engine = DriverKind::sqlite;
 // How strata reaches a MySQL or MariaDB server (mysql:// and mariadb:// URLs, database_url.h).
 struct MysqlAddress {
   std::string host;    // TCP host; empty with `socket`
-  unsigned port = 3306;
+  unsigned port = 0;   // the URL's port, else the engine's default (its URL parser sets it)
   std::string socket;  // a Unix socket path (?socket=); then host and port are not used
   std::string user;
   // ?ssl-mode= (the mysql client's names) or dbmate's ?tls=: DISABLED (the default, as dbmate's),
