@@ -185,8 +185,8 @@ TEST_P(MigratorTest, SeveralDirectoriesAndDbmateNamesRunAsOneSet) {
   write_file(init + "/schema.sql", "this is not SQL and is never run");
   add("20240101000000.sql", "-- migrate:up\nCREATE TABLE b (x int);\n-- migrate:down\nDROP TABLE b;\n");
   add("20240102_add.c.table.sql", "-- migrate:up\nCREATE TABLE c (x int);\n-- migrate:down\nDROP TABLE c;\n");
-  Migrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
-             std::vector<std::string>{dir(), init});
+  ParityMigrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+                   std::vector<std::string>{dir(), init});
   const RunResult r = m.up({});
   ASSERT_EQ(r.steps.size(), 3u);
   EXPECT_EQ(r.steps[0].label(), "00000000000001_initial-schema");
@@ -201,8 +201,8 @@ TEST_P(MigratorTest, SeveralDirectoriesAndDbmateNamesRunAsOneSet) {
   EXPECT_EQ(history_count(), "3");
   EXPECT_EQ(db().query_one("SELECT name FROM strata_migrations WHERE version = 1"), "initial-schema");
 
-  Migrator again(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
-                 std::vector<std::string>{dir(), init});
+  ParityMigrator again(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+                       std::vector<std::string>{dir(), init});
   const Status st = again.status();
   ASSERT_EQ(st.entries.size(), 3u);
   EXPECT_EQ(st.entries[0].version_text, "00000000000001");
@@ -219,8 +219,8 @@ TEST_P(MigratorTest, SameVersionInTwoDirectoriesStopsUpBeforeAnything) {
   const std::string init = tmp_ / "init";
   write_file(init + "/1_a.sql", "-- migrate:up\nCREATE TABLE a (x int);\n");
   add("001_b.sql", "-- migrate:up\nCREATE TABLE b (x int);\n");
-  Migrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
-             std::vector<std::string>{init, dir()});
+  ParityMigrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+                   std::vector<std::string>{init, dir()});
   const Error e = error_of([&] { m.up({}); });
   EXPECT_EQ(e.code(), ExitCode::invalid_input);
   EXPECT_NE(std::string(e.what()).find(dir() + "/001_b.sql: version 001 is also used by " + init + "/1_a.sql"),
@@ -684,7 +684,7 @@ TEST_P(PostgresMigratorTest, SchemaOptionPutsTablesAndHistoryThere) {
   add_table("1", "a");
   Endpoint e = db().endpoint();
   e.schema = "app";
-  Migrator m(Target{e, "strata_migrations", std::chrono::seconds(5)}, load_directory(dir()));
+  ParityMigrator m(Target{e, "strata_migrations", std::chrono::seconds(5)}, load_directory(dir()));
   EXPECT_EQ(m.up({}).steps.size(), 1u);
   EXPECT_EQ(db().query_one("SELECT count(*) FROM app.strata_migrations"), "1");
   EXPECT_EQ(db().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'app' AND tablename = 'a'"), "1");
@@ -708,7 +708,7 @@ TEST_P(PostgresMigratorTest, PasswordNeverAppearsInErrors) {
   const std::string password = url.substr(colon + 1, url.find('@') - colon - 1);
   ASSERT_GT(password.size(), 3u);
   const std::string bad = url.substr(0, url.rfind('/') + 1) + "no_such_database";
-  Migrator m(Target{endpoint_from_url(bad), "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
+  ParityMigrator m(Target{endpoint_from_url(bad), "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
   const Error e = error_of([&] { m.up({}); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("postgres:***@"), std::string::npos) << e.what();
@@ -720,7 +720,7 @@ TEST_P(PostgresMigratorTest, WaitGivesUpAfterTheTimeoutWhenNothingListens) {
   add_table("1", "a");
   Endpoint e = endpoint_from_url("postgres://postgres:secret@127.0.0.1:1/x");
   e.wait = std::chrono::milliseconds(400);
-  Migrator m(Target{e, "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
+  ParityMigrator m(Target{e, "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
   const auto start = std::chrono::steady_clock::now();
   const Error err = error_of([&] { m.up({}); });
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(400));
