@@ -1,6 +1,7 @@
 #pragma once
 // The fixture of the migrator suites: a migrations folder and a fresh database per test, run once
-// per driver (Suite.X/SQLite and Suite.X/PostgreSQL; PostgreSQL skips without a test server).
+// per driver (Suite.X/SQLite, Suite.X/PostgreSQL and Suite.X/MySQL; a server engine skips without
+// a test server: test_db.h).
 // Every up, down and redo a test runs through migrator() runs as a dry run too, which must
 // record what the real run executes (dry_run_parity.h).
 #include <gtest/gtest.h>
@@ -24,6 +25,7 @@ class MigratorFixture : public ::testing::TestWithParam<DriverKind> {
   std::string dir() const { return tmp_ / "migrations"; }
   const strata::testing::TestDatabase& db() const { return db_; }
   bool sqlite() const { return GetParam() == DriverKind::sqlite; }
+  bool mysql() const { return GetParam() == DriverKind::mysql; }
 
   void add(const std::string& file, const std::string& content) {
     strata::testing::write_file(dir() + "/" + file, content);

@@ -194,6 +194,12 @@ class TestDatabase {
     return query_one("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                      "WHERE n.nspname = 'public'");
   }
+  // `parts` joined as one string in SQL: MySQL reads || as OR.
+  std::string concat(const std::vector<std::string>& parts) const {
+    std::string sql;
+    for (const std::string& p : parts) sql += (sql.empty() ? "" : kind_ == migrate::DriverKind::mysql ? ", " : " || ") + p;
+    return kind_ == migrate::DriverKind::mysql ? "CONCAT(" + sql + ")" : sql;
+  }
   // The database's message for a table that does not exist.
   std::string no_such_table(const std::string& name) const {
     if (kind_ == migrate::DriverKind::mysql) return name + "' doesn't exist";
