@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "commands.h"
@@ -50,26 +51,19 @@ std::string usage_hint(const CLI::App& app) {
   return "run '" + path + " --help' for usage";
 }
 
-// `migrate` with a PostgreSQL URL on the command line or in DATABASE_URL: it will connect.
-bool will_connect_to_postgres(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] != "migrate") return false;
-  const auto postgres = [](std::string_view s) {
-    return s.find("postgres://") != std::string_view::npos || s.find("postgresql://") != std::string_view::npos;
-  };
-  for (const std::string& a : args) {
-    if (postgres(a)) return true;
-  }
+// For `migrate` with a server's URL on the command line or in DATABASE_URL, which will connect:
+// its client library loads while the command line is parsed.
+std::jthread preload_database_client(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "migrate") return {};
   const char* env = std::getenv("DATABASE_URL");
-  return env != nullptr && postgres(env);
+  return migrate::preload_client(args, env != nullptr ? env : "");
 }
 
 }  // namespace
 
 int run(int argc, const char* const* argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  // libpq loads while the command line is parsed (migrate/engines/postgres/pq_preload.h).
-  std::optional<migrate::PqPreload> loading_libpq;
-  if (will_connect_to_postgres(args)) loading_libpq.emplace();
+  const std::jthread loading_client = preload_database_client(args);
   if (version_json_asked(args)) {
     std::cout << version_json() << '\n';
     return 0;

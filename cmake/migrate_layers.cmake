@@ -1,8 +1,10 @@
 # Fails when a file of core/migrate includes across a line its folders draw (ARCHITECTURE.md,
 # core/migrate): model/ includes nothing of migrate outside model/; an engine's folder
 # (engines/<engine>/) includes no other engine's (engines/engines.cpp, the engine table, is the
-# one file that names them all); check/ and diff/ never include each other. Run by the build whenever a
-# file of core/migrate changes (core/CMakeLists.txt):
+# one file that names them all); outside the engines' folders, only engines/engines.cpp and
+# public.h include an engine's file (the rest of migrate asks the engine table); check/ and diff/
+# never include each other. Run by the build whenever a file of core/migrate changes
+# (core/CMakeLists.txt):
 #   cmake -DMIGRATE_DIR=core/migrate -DSTAMP=out.stamp -DFILES="a.cpp;b.h" -P migrate_layers.cmake
 set(problems "")
 foreach(file IN LISTS FILES)
@@ -19,6 +21,9 @@ foreach(file IN LISTS FILES)
     endif()
     if(engine AND header_engine AND NOT header_engine STREQUAL engine)
       list(APPEND problems "core/migrate/${rel}: includes migrate/${header}, another engine's (what engines share goes in engines/)")
+    endif()
+    if(header_engine AND NOT engine AND NOT rel STREQUAL "engines/engines.cpp" AND NOT rel STREQUAL "public.h")
+      list(APPEND problems "core/migrate/${rel}: includes migrate/${header}, an engine's own (only engines/engines.cpp and public.h do: ask the engine table, engines/engines.h)")
     endif()
     if((folder STREQUAL "check/" AND header_folder STREQUAL "diff/") OR (folder STREQUAL "diff/" AND header_folder STREQUAL "check/"))
       list(APPEND problems "core/migrate/${rel}: check/ and diff/ never include each other, but this includes migrate/${header}")

@@ -89,8 +89,19 @@ class Spec:
         inherited = {n for o in self.nodes[self.parent(path)]["options"] for n in o["names"]}
         return [o for o in options if not set(o["names"]) <= inherited]
 
+    def shared_options(self, path):
+        """The options of `path` that each of its subcommands has alike (names and help): they
+        apply after a subcommand too, the rest only before one (`logs` has --limit, `logs show`
+        has not, and its --json says something else)."""
+        subs = [{alike(o) for o in s["options"]} for s in self.nodes[path]["subcommands"]]
+        return [o for o in self.nodes[path]["options"] if all(alike(o) in s for s in subs)]
+
     def commands(self):
         return [p for p in self.order if p and " " not in p]
+
+
+def alike(option):
+    return tuple(option["names"]), option["description"]
 
 
 def value_kind(path, option):
@@ -284,6 +295,18 @@ def fish_value_options(spec):
     return ["set -g __strata_value_options " + " ".join(all_value_options(spec))]
 
 
+def fish_option_conditions(spec, path):
+    """The options fish offers at `path`, each with its condition: a command's shared options
+    apply after its subcommands too, its others only before one; a subcommand adds what its
+    command does not share with it."""
+    if " " in path:
+        shared = {alike(o) for o in spec.shared_options(spec.parent(path))}
+        return [(o, fish_condition(spec, path)) for o in spec.nodes[path]["options"] if alike(o) not in shared]
+    shared = [alike(o) for o in spec.shared_options(path)]
+    return [(o, fish_condition(spec, path, listing=not path == "" and alike(o) not in shared))
+            for o in spec.nodes[path]["options"]]
+
+
 def fish_options(spec):
     out = []
     for path in spec.order:
@@ -294,8 +317,7 @@ def fish_options(spec):
             cond = fish_condition(spec, path, listing=True) if path else "__strata_needs_command"
             for sub in node["subcommands"]:
                 out.append("complete -c strata -n %s -a %s -d %s" % (cond, sub["name"], fish_quote(shown_text(sub))))
-        cond = fish_condition(spec, path)
-        for o in spec.own_options(path):
+        for o, cond in fish_option_conditions(spec, path):
             words = ["complete -c strata -n", cond]
             for n in o["names"]:
                 words.append(("-s " if len(n) == 2 else "-l ") + n.lstrip("-"))

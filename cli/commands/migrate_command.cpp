@@ -63,7 +63,7 @@ std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
     print_warning(e.password_withheld_for + " chose the database " + e.display + "; the password in " +
                       std::string(engine.password_sources) +
                       " is not sent to it: trust it first with "
-                      "STRATA_TRUSTED_ENDPOINTS=" + net::url_origin(chosen->url) + " (or [trust] endpoints in your own config file)",
+                      "STRATA_TRUSTED_ENDPOINTS=" + mg::server_origin(chosen->url) + " (or [trust] endpoints in your own config file)",
                   color_mode(o));
   }
   if (!o.schema.empty()) {

@@ -16,7 +16,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "config/project_root.h"
-#include "migrate/model/database_url.h"
+#include "migrate/engines/engine_url.h"
 #include "net/url_secrets.h"
 
 namespace strata::config {
@@ -111,17 +111,17 @@ std::string full_name(const KeySpec& k) { return std::string(k.section) + "." + 
 // A relative path in the project file, made absolute against the file's directory.
 std::string resolve_path(const KeySpec& spec, const std::string& value, const fs::path& base) {
   if (spec.section == "migrate" && spec.key == "database") {
-    if (migrate::server_scheme_of(value) != nullptr) return value;
+    if (migrate::server_url(value)) return value;
     std::string path;
     try {
-      path = migrate::sqlite_path_from_url(value);
+      path = migrate::file_path_from_url(value);
     } catch (const Error&) {
       return value;  // migrate reports a bad URL itself, naming the flag or variable
     }
     if (path.empty() || fs::path(path).is_absolute()) return value;
     const bool plain = path == value;
     const std::string resolved = (base / path).lexically_normal().string();
-    return plain ? resolved : "sqlite:" + resolved;
+    return plain ? resolved : migrate::file_url(resolved);
   }
   if (value.empty() || fs::path(value).is_absolute()) return value;
   return (base / value).lexically_normal().string();

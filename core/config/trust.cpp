@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.h"
-#include "migrate/model/database_url.h"
+#include "migrate/engines/engine_url.h"
 #include "common/error.h"
 #include "common/json_limits.h"
 #include "common/sha256.h"
@@ -30,20 +30,6 @@ constexpr std::array<std::string_view, 2> k_local_embed_models = {"hash-ngram-v2
 
 bool is_local_embed_model(const std::string& model) {
   return std::find(k_local_embed_models.begin(), k_local_embed_models.end(), model) != k_local_embed_models.end();
-}
-
-// A SQLite file's path in a migrate.database value, or nullopt for a server URL.
-std::optional<std::string> sqlite_file(const std::string& value) {
-  if (migrate::server_scheme_of(value) != nullptr) return std::nullopt;
-  const std::string l = to_lower(value);
-  for (const char* prefix : {"sqlite3://", "sqlite://", "sqlite3:", "sqlite:", "file:"}) {
-    if (l.starts_with(prefix)) {
-      std::string path = value.substr(std::string_view(prefix).size());
-      if (const auto q = path.find('?'); q != std::string::npos) path.resize(q);
-      return path;
-    }
-  }
-  return value;
 }
 
 bool outside(const std::string& path, const fs::path& root) {
@@ -66,7 +52,7 @@ bool network_embed_provider(const std::string& v, const fs::path&) { return v !=
 bool network_embed_model(const std::string& v, const fs::path&) { return !is_local_embed_model(v); }
 bool path_outside(const std::string& v, const fs::path& root) { return outside(v, root); }
 bool database_outside(const std::string& v, const fs::path& root) {
-  const auto file = sqlite_file(v);
+  const auto file = migrate::database_file(v);
   return file && *file != ":memory:" && outside(*file, root);
 }
 

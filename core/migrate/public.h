@@ -11,11 +11,11 @@
 #include "migrate/model/database_url.h"  // IWYU pragma: export
 #include "migrate/diff/migration_diff.h"  // IWYU pragma: export
 #include "migrate/engines/engines.h"  // IWYU pragma: export
+#include "migrate/engines/engine_url.h"  // IWYU pragma: export
 #include "migrate/run/migrator.h"  // IWYU pragma: export
 #include "migrate/model/alembic_import.h"  // IWYU pragma: export
 #include "migrate/model/migration_parser.h"  // IWYU pragma: export
 #include "migrate/model/migration_source.h"  // IWYU pragma: export
 #include "migrate/model/new_migration.h"  // IWYU pragma: export
-#include "migrate/engines/postgres/pq_preload.h"  // IWYU pragma: export
 #include "migrate/engines/sqlite/sqlite_features.h"  // IWYU pragma: export
 #include "migrate/run/wait.h"  // IWYU pragma: export

@@ -9,23 +9,17 @@
 
 namespace strata::net {
 
-namespace {
-
-std::string_view default_port(std::string_view scheme) {
-  if (scheme == "http") return "80";
-  if (scheme == "https") return "443";
-  if (scheme == "postgres") return "5432";
-  if (scheme == "mysql" || scheme == "mariadb") return "3306";
-  return "";
-}
-
-}  // namespace
-
-std::string url_origin(std::string_view url) {
+std::string url_origin(std::string_view url, std::span<const SchemeDefault> schemes) {
   const std::size_t sep = url.find("://");
   if (sep == std::string_view::npos || sep == 0) return "";
   std::string scheme = to_lower(url.substr(0, sep));
-  if (scheme == "postgresql") scheme = "postgres";
+  std::string default_port = scheme == "http" ? "80" : scheme == "https" ? "443" : "";
+  for (const SchemeDefault& s : schemes) {
+    if (s.scheme != scheme) continue;
+    scheme = s.spelled;
+    default_port = std::to_string(s.port);
+    break;
+  }
   std::string_view authority = url.substr(sep + 3);
   authority = authority.substr(0, authority.find_first_of("/?#"));
   if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority = authority.substr(at + 1);
@@ -35,17 +29,17 @@ std::string url_origin(std::string_view url) {
   std::string host = to_lower(authority.substr(0, colon));
   std::string port(colon == std::string_view::npos ? std::string_view{} : authority.substr(colon + 1));
   if (host.empty()) return "";
-  if (port.empty()) port = default_port(scheme);
+  if (port.empty()) port = default_port;
   return scheme + "://" + host + (port.empty() ? "" : ":" + port);
 }
 
-bool listed_origin(std::string_view url, std::string_view list) {
-  const std::string origin = url_origin(url);
+bool listed_origin(std::string_view url, std::string_view list, std::span<const SchemeDefault> schemes) {
+  const std::string origin = url_origin(url, schemes);
   if (origin.empty()) return false;
   std::size_t i = 0;
   while (i < list.size()) {
     const std::size_t end = std::min(list.size(), list.find_first_of(" ,\t\n", i));
-    if (end > i && url_origin(list.substr(i, end - i)) == origin) return true;
+    if (end > i && url_origin(list.substr(i, end - i), schemes) == origin) return true;
     i = end + 1;
   }
   return false;

@@ -7,19 +7,28 @@
 // when it is one the key is made for (the official APIs) or one the user listed as trusted, in
 // their own config file or the environment (`trust.endpoints`, $STRATA_TRUSTED_ENDPOINTS).
 // Servers are compared by origin: scheme, host and port.
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace strata::net {
 
+// What a scheme net does not know by itself (a database engine's: migrate/engines/engine_url.h
+// passes its table) means in an origin.
+struct SchemeDefault {
+  std::string_view scheme;   // as written before "://", lower case
+  std::string_view spelled;  // in the origin: an engine's aliases are one server (postgresql is postgres)
+  unsigned port;             // what a URL without a port means
+};
+
 // "scheme://host:port", lower-case, the scheme's default port written out (http 80, https 443,
-// postgres and postgresql 5432, both spelt "postgres"), userinfo, path and query left out. ""
-// when `url` is not scheme://host....
-std::string url_origin(std::string_view url);
+// and those `schemes` give), userinfo, path and query left out. "" when `url` is not
+// scheme://host....
+std::string url_origin(std::string_view url, std::span<const SchemeDefault> schemes = {});
 
 // True when `url`'s origin is that of one of the URLs in `list` (separated by spaces or commas).
 // A URL that has no origin is never listed.
-bool listed_origin(std::string_view url, std::string_view list);
+bool listed_origin(std::string_view url, std::string_view list, std::span<const SchemeDefault> schemes = {});
 
 // https://api.openai.com and https://api.anthropic.com: the servers their keys are made for.
 bool official_endpoint(std::string_view url);

@@ -11,6 +11,10 @@
 # fish: (if installed) `complete -C` with that folder on fish_complete_path.
 # zsh:  (if installed) syntax check, and real completion in a zpty session
 #       when the zsh/zpty module is available.
+# Each shell's description of every option (with its stated default) and every fixed list of
+# values are compared with the binary's command tree (`strata __complete-spec --json`) by
+# completion_texts.py: fish through `complete -C`, zsh through the specs _strata gives
+# _arguments, bash (which shows no descriptions) through its value lists.
 # Migration versions are completed by running `strata migrate status --json`,
 # collection names and document sources by running `strata collections
 # --json` and `strata documents --json` against a store made here with
@@ -545,6 +549,28 @@ for words in "${help_cmds[@]}"; do
     help_check bash "$words" "$(printf '%s\n' "$REPLY_LIST" | sed '/^$/d' | sort -u)"
 done
 
+# What each shell says of every option, against the command tree (completion_texts.py).
+TEXTS="$HERE/completion_texts.py"
+strata __complete-spec --json >"$TMP/spec.json" 2>"$TMP/.spec_err" ||
+    fail "'strata __complete-spec --json' failed: $(head -c 300 "$TMP/.spec_err")"
+# texts_check SHELL ANSWERS: what SHELL gave for completion_texts.py's lines equals the tree.
+texts_check() {
+    local out
+    if out=$(python3 "$TEXTS" check "$1" "$TMP/spec.json" "$2" 2>&1); then
+        pass "$1: completions agree with the command tree in ${out#ok } checks"
+    else
+        fail "$1: completions differ from the command tree:"$'\n'"$(printf '%s\n' "$out" | head -n 20)"
+    fi
+}
+: >"$TMP/bash.texts"
+while IFS='|' read -r path opt; do
+    printf '@@ %s|%s\n' "$path" "$opt" >>"$TMP/bash.texts"
+    # shellcheck disable=SC2086  # the path's words
+    bcomp strata $path "$opt" ""
+    printf '%s\n' "$REPLY_LIST" >>"$TMP/bash.texts"
+done < <(python3 "$TEXTS" lines bash "$TMP/spec.json")
+texts_check bash "$TMP/bash.texts"
+
 # ---------------------------------------------------------------------------
 # fish
 if command -v fish >/dev/null 2>&1; then
@@ -695,6 +721,12 @@ if command -v fish >/dev/null 2>&1; then
     for words in "${help_cmds[@]}"; do
         help_check fish "$words" "$(fcomp "strata $words -" | sed '/^$/d' | sort -u)"
     done
+    # Every option's description and values, one fish for all the lines.
+    mapfile -t text_lines < <(python3 "$TEXTS" lines fish "$TMP/spec.json")
+    # shellcheck disable=SC2016  # $argv and $l are fish's
+    fish --no-config -c 'set -p fish_complete_path $argv[1]; for l in $argv[2..]; echo "@@ $l"; complete -C $l; end' \
+        "$COMPDIR" "${text_lines[@]}" >"$TMP/fish.texts" 2>"$TMP/.ferr"
+    texts_check fish "$TMP/fish.texts"
 else
     echo "$NAME: note: fish not installed; fish checks skipped"
 fi
@@ -707,6 +739,13 @@ if command -v zsh >/dev/null 2>&1; then
     else
         fail "zsh: syntax error in _strata: $(cat "$TMP/.zerr")"
     fi
+    # Every option's description and values as zsh reads _strata's specs (sourcing the file
+    # defines _strata_specs; its own call of _strata fails outside completion, unseen).
+    mapfile -t text_lines < <(python3 "$TEXTS" lines zsh "$TMP/spec.json")
+    # shellcheck disable=SC2016  # zsh's
+    zsh -f -c 'source $1 >/dev/null 2>&1; shift; local p; for p in "$@"; do print -r -- "@@ $p"; _strata_specs $p; print -rl -- $reply; done' \
+        zsh "$COMPDIR/_strata" "${text_lines[@]}" >"$TMP/zsh.texts" 2>&1
+    texts_check zsh "$TMP/zsh.texts"
     if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null 2>&1; then
         # One zsh runs every completion (a zsh and compinit per line took most of this script's
         # time): it reads "DIR<TAB>LINE" lines on stdin and, for each, cds the interactive zsh in

@@ -1,11 +1,15 @@
 #pragma once
 // The fixture of the migrator suites: a migrations folder and a fresh database per test, run once
-// per driver (Suite.X/SQLite and Suite.X/PostgreSQL; PostgreSQL skips without a test server).
+// per driver (Suite.X/SQLite, Suite.X/PostgreSQL and Suite.X/MySQL; a server engine skips without
+// a test server: test_db.h).
+// Every up, down and redo a test runs through migrator() runs as a dry run too, which must
+// record what the real run executes (dry_run_parity.h).
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 
+#include "dry_run_parity.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "test_db.h"
@@ -16,11 +20,12 @@ namespace strata::migrate {
 class MigratorFixture : public ::testing::TestWithParam<DriverKind> {
  protected:
   void SetUp() override {
-    if (!db_.available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << strata::testing::pg_skip_reason();
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
   }
   std::string dir() const { return tmp_ / "migrations"; }
   const strata::testing::TestDatabase& db() const { return db_; }
   bool sqlite() const { return GetParam() == DriverKind::sqlite; }
+  bool mysql() const { return GetParam() == DriverKind::mysql; }
 
   void add(const std::string& file, const std::string& content) {
     strata::testing::write_file(dir() + "/" + file, content);
@@ -30,8 +35,8 @@ class MigratorFixture : public ::testing::TestWithParam<DriverKind> {
         "-- migrate:up\nCREATE TABLE " + table + " (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE " +
             table + ";\n");
   }
-  Migrator migrator(std::chrono::milliseconds lock = std::chrono::seconds(5)) {
-    return Migrator(Target{db_.endpoint(), "strata_migrations", lock}, load_directory(dir()));
+  ParityMigrator migrator(std::chrono::milliseconds lock = std::chrono::seconds(5)) {
+    return ParityMigrator(Target{db_.endpoint(), "strata_migrations", lock}, load_directory(dir()));
   }
   std::string history_count() { return db_.query_one("SELECT count(*) FROM strata_migrations"); }
 

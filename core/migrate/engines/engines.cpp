@@ -13,11 +13,22 @@
 namespace strata::migrate {
 namespace {
 
+// An engine's first scheme is the one strata writes (a config file's relative path made
+// absolute: sqlite:/p/app.db).
+constexpr std::string_view k_sqlite_schemes[] = {"sqlite", "sqlite3", "file"};
+constexpr std::string_view k_postgres_schemes[] = {"postgres", "postgresql"};
+constexpr std::string_view k_mysql_schemes[] = {"mysql", "mariadb"};
+
 constexpr std::array<Engine, 3> k_engines = {{
     {.kind = DriverKind::sqlite,
      .name = "sqlite",
      .title = "SQLite",
      .storage = Storage::file,
+     .schemes = k_sqlite_schemes,
+     .origin_scheme = "",
+     .default_port = 0,
+     .url_form = "sqlite:path",
+     .endpoint_from_url = nullptr,
      .wait_for = WaitFor::file,
      .url_example = "",
      .ddl_commits = false,
@@ -44,6 +55,11 @@ constexpr std::array<Engine, 3> k_engines = {{
      .name = "postgres",
      .title = "PostgreSQL",
      .storage = Storage::server,
+     .schemes = k_postgres_schemes,
+     .origin_scheme = "postgres",
+     .default_port = k_postgres_port,
+     .url_form = "postgres://user@host/db",
+     .endpoint_from_url = postgres_endpoint,
      .wait_for = WaitFor::database,
      .url_example = "postgres://user@host:5432/NAME",
      .ddl_commits = false,
@@ -69,11 +85,17 @@ constexpr std::array<Engine, 3> k_engines = {{
      .open_admin = open_postgres_admin,
      .database_lookup = postgres_database_lookup,
      .database_identifier = postgres_database_identifier,
-     .schema_file_sql = postgres_schema_file_sql},
+     .schema_file_sql = postgres_schema_file_sql,
+     .preload_client = preload_libpq},
     {.kind = DriverKind::mysql,
      .name = "mysql",
      .title = "MySQL",
      .storage = Storage::server,
+     .schemes = k_mysql_schemes,
+     .origin_scheme = "",
+     .default_port = k_mysql_port,
+     .url_form = "mysql://user@host/db",
+     .endpoint_from_url = mysql_endpoint,
      .wait_for = WaitFor::server,
      .url_example = "mysql://user@host:3306/NAME",
      .ddl_commits = true,

@@ -3,19 +3,22 @@
 // table have them: how a database of the engine is opened for a command (open_driver), as an
 // empty scratch to replay into (open_scratch) and as its server's own connection for `create`,
 // `drop` and `wait`; how the run plan reads its statements, its lint rules, its DDL writer and
-// SQL dialect, and what else differs between engines. Nothing outside engines/ and model/ names
-// an engine: it asks the row. A new engine is a folder under engines/ (its driver, statement
-// scan, lint rules, DDL writer) and a row in engines.cpp; engines.cpp is the one file that
+// SQL dialect, its URL schemes and default port, and what else differs between engines. Nothing
+// outside engines/ and model/ names an engine: it asks the row (URLs: engine_url.h). A new
+// engine is a folder under engines/ (its driver, URL parser, statement scan, lint rules, DDL
+// writer), a row in engines.cpp and its DriverKind value; engines.cpp is the one file that
 // includes every engine.
 #include <chrono>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "migrate/engines/driver.h"
 #include "migrate/engines/lint_rules.h"
 #include "migrate/engines/statement_scan.h"
+#include "migrate/model/database_url.h"
 #include "migrate/schema/ddl_writer.h"
 #include "net/endpoint.h"
 
@@ -46,6 +49,19 @@ struct Engine {
   std::string_view name;   // as messages and --json name it
   std::string_view title;  // as prose names it: "PostgreSQL"
   Storage storage;
+  // The URL schemes naming a database of the engine, lower case: a server's URLs are
+  // SCHEME://..., a file engine's SCHEME:PATH (and a plain path is the default engine's file).
+  std::span<const std::string_view> schemes;
+  // How an origin (engine_url.h's server_origin: which servers the user trusts) spells each of
+  // `schemes`, so that an engine's aliases are one server; and the port a URL without one means.
+  // "" and 0 for files.
+  std::string_view origin_scheme;
+  unsigned default_port;
+  // A URL of the engine, in the hint for a scheme no engine has ("postgres://user@host/db").
+  std::string_view url_form;
+  // A server's URL into the engine's Endpoint (engine_url.h's endpoint_from_url); null for files,
+  // whose URL names the file.
+  Endpoint (*endpoint_from_url)(const std::string& url, const UrlChoice& choice);
   WaitFor wait_for;
   // A URL naming a database of the engine, for the hint when a URL names none ("" for files).
   std::string_view url_example;
@@ -95,6 +111,9 @@ struct Engine {
   // A schema file's SQL (load, diff's desired schema) as the server reads it, without the lines
   // the engine's own client runs (PostgreSQL: pg_dump's \restrict); null: the file as it is.
   std::string (*schema_file_sql)(std::string_view sql) = nullptr;
+  // Starts loading the engine's client library on another thread, for a command about to connect
+  // (engine_url.h's preload_client); null: nothing worth loading early.
+  std::jthread (*preload_client)() = nullptr;
 };
 
 // Every engine, in DriverKind's order.

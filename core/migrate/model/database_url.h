@@ -17,43 +17,29 @@ namespace strata::migrate {
 
 using Getenv = net::Getenv;  // nullopt when unset or empty
 
-// The URL schemes of server engines, one row each: the one list the URL parser, the config
-// loader (a server URL is not a path to resolve) and the trust model (nor a file outside the
-// project) read. A new server engine adds its schemes here.
-struct ServerScheme {
-  std::string_view scheme;  // as written before "://", lower case
-  DriverKind kind;
-  std::string_view title;   // "a PostgreSQL URL"
+// The scheme `url` starts with ("postgres" in postgres://...), lower case; "" when `url` has no
+// "scheme://". Which engine a scheme names is the engine table's (engines/engine_url.h): the
+// URL grammar here knows no engine.
+std::string url_scheme(std::string_view url);
+
+// Who chose a URL, as an engine's URL parser needs it to decide what may reach the server.
+struct UrlChoice {
+  // The file that chose it when the user may not have written it ("./.env", a project's
+  // "/p/strata.toml:3"); "" when the user gave it (flag, $DATABASE_URL).
+  std::string chosen_by;
+  // chosen_by is "" or the URL's origin is one the user trusts (net::listed_origin): the
+  // environment's password may go to it.
+  bool trusted = true;
+  const Getenv& getenv;
 };
-inline constexpr ServerScheme k_server_schemes[] = {
-    {"postgres", DriverKind::postgres, "a PostgreSQL URL"},
-    {"postgresql", DriverKind::postgres, "a PostgreSQL URL"},
-    {"mysql", DriverKind::mysql, "a MySQL URL"},
-    {"mariadb", DriverKind::mysql, "a MySQL URL"},
-};
 
-// The row whose scheme `url` starts with ("postgres://...", any case), or null: a SQLite file.
-const ServerScheme* server_scheme_of(std::string_view url);
-
-// Accepts `sqlite:path`, `sqlite://path`, `sqlite:///abs/path`, `sqlite3:` likewise, `file:path`
-// and a plain path; returns the file path. Throws Error(usage) for other schemes (a PostgreSQL
-// URL is not a file) and for an empty path.
-std::string sqlite_path_from_url(const std::string& url);
-
-// Any database URL: SQLite as above, or `postgres://` / `postgresql://`
-// [user[:password]@][host][:port][/dbname][?param=value&...], where anything the URL leaves out
-// comes from the PG* environment variables (libpq's rules). `search_path=NAME` in the query is
-// taken by strata (libpq does not know it) as the schema. Throws Error(usage) for other schemes.
-// `getenv` is read for $PGPASSWORD and for whether PGHOST, PGHOSTADDR, PGSERVICE or PGGSSENCMODE
-// chose the connection (else a loopback URL gets gssencmode=disable; see the .cpp).
-//
-// `chosen_by`: the file that chose the URL when the user may not have written it ("./.env", a
-// project's "/p/strata.toml:3"); "" when the user gave it (flag, $DATABASE_URL). Such a URL gets
-// no password from the environment ($PGPASSWORD, $PGPASSFILE, ~/.pgpass: libpq would send it to
-// any server that asks, in clear text if it asks so) unless its origin is in `trusted`
-// (net::listed_origin's list); the URL's own password still goes.
-Endpoint endpoint_from_url(const std::string& url, const std::string& chosen_by = "", const std::string& trusted = "",
-                           const Getenv& getenv = {});
+// golang-migrate's own URL parameters (x-...) that change nothing strata does (it sends a
+// statement at a time and locks its own way): any server URL may carry them, taken and ignored,
+// so that the same URL works for both tools. x-migrations-table is not one: it is taken.
+bool golang_migrate_parameter(std::string_view key);
+// ?x-migrations-table=NAME's value, checked: the name reaches SQL (quoted) and the hints (as it
+// is), so letters, digits and _ only. `display` is the URL as messages show it.
+std::string migrations_table_of(const std::string& display, const std::string& value);
 
 // `url` with the password (user:PASSWORD@ and ?password=) replaced by ***.
 std::string redact_url(const std::string& url);

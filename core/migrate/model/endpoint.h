@@ -1,6 +1,6 @@
 #pragma once
 // Where a database is (an engine, and a file or a server's address), as resolved from --database,
-// $DATABASE_URL or ./.env (database_url.h).
+// $DATABASE_URL or ./.env (database_url.h) and read by its engine's row (engines/engine_url.h).
 #include <chrono>
 #include <string>
 
@@ -11,10 +11,11 @@ enum class DriverKind { sqlite, postgres, mysql };
 // The engine of a plain path, and whose rules apply when no database is given (lint, check).
 inline constexpr DriverKind k_default_engine = DriverKind::sqlite;
 
-// How strata reaches a MySQL or MariaDB server (mysql:// and mariadb:// URLs, database_url.h).
+// How strata reaches a MySQL or MariaDB server (mysql:// and mariadb:// URLs,
+// engines/mysql/mysql_url.cpp).
 struct MysqlAddress {
   std::string host;    // TCP host; empty with `socket`
-  unsigned port = 3306;
+  unsigned port = 0;   // the URL's port, else the engine's default (its URL parser sets it)
   std::string socket;  // a Unix socket path (?socket=); then host and port are not used
   std::string user;
   // ?ssl-mode= (the mysql client's names) or dbmate's ?tls=: DISABLED (the default, as dbmate's),
@@ -23,7 +24,7 @@ struct MysqlAddress {
   std::string ssl_ca, ssl_cert, ssl_key;  // files
 };
 
-// Where a database is, as resolved from --database / $DATABASE_URL / .env (database_url.h).
+// Where a database is, as resolved from --database / $DATABASE_URL / .env (engines/engine_url.h).
 struct Endpoint {
   DriverKind kind = k_default_engine;
   std::string path;      // sqlite: the database file

@@ -1,12 +1,13 @@
-// Database URLs: sqlite_path_from_url, read_dotenv, the settings > ./.env > PG* order, and what
+// Database URLs: file_path_from_url, read_dotenv, the settings > ./.env > PG* order, and what
 // libpq's variables change. The environment is a map passed in: core reads none itself.
-#include "migrate/model/database_url.h"
+#include "migrate/engines/engine_url.h"
 
 #include <gtest/gtest.h>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "test_util.h"
@@ -16,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using migrate::read_dotenv;
-using migrate::sqlite_path_from_url;
+using migrate::file_path_from_url;
 
 using strata::testing::error_of;
 
@@ -29,59 +30,59 @@ migrate::Getenv env_of(std::map<std::string, std::string> vars) {
 }
 
 TEST(DatabaseUrlTest, SqliteRelativePath) {
-  EXPECT_EQ(sqlite_path_from_url("sqlite:data/app.db"), "data/app.db");
-  EXPECT_EQ(sqlite_path_from_url("sqlite:app.db"), "app.db");
+  EXPECT_EQ(file_path_from_url("sqlite:data/app.db"), "data/app.db");
+  EXPECT_EQ(file_path_from_url("sqlite:app.db"), "app.db");
 }
 
 // A libpq key/value string became a SQLite file named after it, password and all.
 TEST(DatabaseUrlTest, ALibpqConnectionStringIsRefusedNeverTakenForAFile) {
   for (const char* conninfo : {"host=db.internal user=app password=hunter2 dbname=x", "dbname=x",
                                "  password = hunter2 host=db", "sslmode=require host=db"}) {
-    const Error e = error_of([&] { (void)sqlite_path_from_url(conninfo); });
+    const Error e = error_of([&] { (void)file_path_from_url(conninfo); });
     EXPECT_EQ(e.code(), ExitCode::usage) << conninfo;
     EXPECT_NE(std::string(e.what()).find("libpq connection string"), std::string::npos) << e.what();
     EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << "the password is never repeated";
   }
   // File names with '=' that are not libpq keywords stay file names.
-  EXPECT_EQ(sqlite_path_from_url("a=b.db"), "a=b.db");
-  EXPECT_EQ(sqlite_path_from_url("data/host=1.db"), "data/host=1.db");
-  EXPECT_EQ(sqlite_path_from_url("hosts.db"), "hosts.db");
+  EXPECT_EQ(file_path_from_url("a=b.db"), "a=b.db");
+  EXPECT_EQ(file_path_from_url("data/host=1.db"), "data/host=1.db");
+  EXPECT_EQ(file_path_from_url("hosts.db"), "hosts.db");
 }
 
 TEST(DatabaseUrlTest, SqliteAbsolutePathWithThreeSlashes) {
-  EXPECT_EQ(sqlite_path_from_url("sqlite:///var/lib/app.db"), "/var/lib/app.db");
+  EXPECT_EQ(file_path_from_url("sqlite:///var/lib/app.db"), "/var/lib/app.db");
 }
 
 TEST(DatabaseUrlTest, SqliteTwoSlashesIsRelative) {
-  EXPECT_EQ(sqlite_path_from_url("sqlite://data/app.db"), "data/app.db");
+  EXPECT_EQ(file_path_from_url("sqlite://data/app.db"), "data/app.db");
 }
 
 TEST(DatabaseUrlTest, Sqlite3SchemeIsTheSame) {
-  EXPECT_EQ(sqlite_path_from_url("sqlite3:data/app.db"), "data/app.db");
-  EXPECT_EQ(sqlite_path_from_url("sqlite3:///tmp/app.db"), "/tmp/app.db");
+  EXPECT_EQ(file_path_from_url("sqlite3:data/app.db"), "data/app.db");
+  EXPECT_EQ(file_path_from_url("sqlite3:///tmp/app.db"), "/tmp/app.db");
 }
 
 TEST(DatabaseUrlTest, FileScheme) {
-  EXPECT_EQ(sqlite_path_from_url("file:app.db"), "app.db");
-  EXPECT_EQ(sqlite_path_from_url("file:///tmp/app.db"), "/tmp/app.db");
+  EXPECT_EQ(file_path_from_url("file:app.db"), "app.db");
+  EXPECT_EQ(file_path_from_url("file:///tmp/app.db"), "/tmp/app.db");
 }
 
 TEST(DatabaseUrlTest, PlainPathIsReturnedAsIs) {
-  EXPECT_EQ(sqlite_path_from_url("db/app.sqlite"), "db/app.sqlite");
-  EXPECT_EQ(sqlite_path_from_url("/abs/app.db"), "/abs/app.db");
-  EXPECT_EQ(sqlite_path_from_url("app.db"), "app.db");
+  EXPECT_EQ(file_path_from_url("db/app.sqlite"), "db/app.sqlite");
+  EXPECT_EQ(file_path_from_url("/abs/app.db"), "/abs/app.db");
+  EXPECT_EQ(file_path_from_url("app.db"), "app.db");
 }
 
 TEST(DatabaseUrlTest, QueryStringIsStripped) {
-  EXPECT_EQ(sqlite_path_from_url("sqlite:app.db?mode=rwc"), "app.db");
-  EXPECT_EQ(sqlite_path_from_url("sqlite:///tmp/app.db?_busy_timeout=5000&cache=shared"), "/tmp/app.db");
-  EXPECT_EQ(sqlite_path_from_url("file:app.db?mode=ro"), "app.db");
+  EXPECT_EQ(file_path_from_url("sqlite:app.db?mode=rwc"), "app.db");
+  EXPECT_EQ(file_path_from_url("sqlite:///tmp/app.db?_busy_timeout=5000&cache=shared"), "/tmp/app.db");
+  EXPECT_EQ(file_path_from_url("file:app.db?mode=ro"), "app.db");
 }
 
-// sqlite_path_from_url wants a file; endpoint_from_url (below) is what takes PostgreSQL URLs.
+// file_path_from_url wants a file; endpoint_from_url (below) is what takes PostgreSQL URLs.
 TEST(DatabaseUrlTest, PostgresIsNotASqlitePath) {
   for (const char* url : {"postgres://user:pw@localhost:5432/app", "postgresql://localhost/app"}) {
-    const Error e = error_of([&] { sqlite_path_from_url(url); });
+    const Error e = error_of([&] { file_path_from_url(url); });
     EXPECT_EQ(e.code(), ExitCode::usage) << url;
     EXPECT_NE(std::string(e.what()).find("PostgreSQL"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("not a SQLite file"), std::string::npos) << e.what();
@@ -89,14 +90,14 @@ TEST(DatabaseUrlTest, PostgresIsNotASqlitePath) {
 }
 
 TEST(DatabaseUrlTest, UnknownSchemeIsAUsageError) {
-  const Error e = error_of([] { sqlite_path_from_url("mysql://localhost/app"); });
+  const Error e = error_of([] { file_path_from_url("mysql://localhost/app"); });
   EXPECT_EQ(e.code(), ExitCode::usage);
   EXPECT_NE(std::string(e.what()).find("mysql"), std::string::npos) << e.what();
 }
 
 TEST(DatabaseUrlTest, EmptyIsAUsageError) {
   for (const char* url : {"", "sqlite:", "sqlite://", "sqlite3:", "file:", "sqlite:?mode=rwc"}) {
-    const Error e = error_of([&] { sqlite_path_from_url(url); });
+    const Error e = error_of([&] { file_path_from_url(url); });
     EXPECT_EQ(e.code(), ExitCode::usage) << "'" << url << "'";
   }
 }
@@ -393,7 +394,7 @@ TEST(DatabaseUrlTest, MysqlUrlsWithWhatStrataCannotHonourAreRefused) {
             "database URL mysql://u:***@h/d?nosuch=1: unknown parameter 'nosuch'");
   EXPECT_EQ(error_of([] { endpoint_from_url("mysql://u@h/d?tls=preferred"); }).code(), ExitCode::usage);
   EXPECT_EQ(error_of([] { endpoint_from_url("mysql://u@h:99999/d"); }).code(), ExitCode::usage);
-  EXPECT_EQ(error_of([] { sqlite_path_from_url("mysql://u@h/d"); }).code(), ExitCode::usage);
+  EXPECT_EQ(error_of([] { file_path_from_url("mysql://u@h/d"); }).code(), ExitCode::usage);
 }
 
 // golang-migrate writes the address as go-sql-driver does: tcp(host:port) or unix(/socket).
@@ -450,6 +451,50 @@ TEST(DatabaseUrlTest, AProjectsUrlMayNotNameTheUsersServiceOrKeys) {
   EXPECT_NO_THROW((void)migrate::endpoint_from_url("postgres:///app?service=prod", ""));
   EXPECT_NO_THROW((void)migrate::endpoint_from_url("postgres://db:5432/app?service=prod", "./.env", "postgres://db:5432"));
   EXPECT_NO_THROW((void)migrate::endpoint_from_url("postgres://db/app?sslmode=require", "./.env"));
+}
+
+// Schemes and default ports are the engine table's: origins spell an engine's aliases as one
+// server and write its port out, as trust.endpoints compares them.
+TEST(DatabaseUrlTest, ServerOriginsComeFromTheEngineTable) {
+  EXPECT_EQ(migrate::server_origin("postgresql://app@db/app"), "postgres://db:5432");
+  EXPECT_EQ(migrate::server_origin("POSTGRES://db:6432/app"), "postgres://db:6432");
+  EXPECT_EQ(migrate::server_origin("mysql://u@db/app"), "mysql://db:3306");
+  EXPECT_EQ(migrate::server_origin("mariadb://u@db/app"), "mariadb://db:3306");
+  EXPECT_EQ(migrate::server_origin("https://api.example/v1"), "https://api.example:443");
+  EXPECT_TRUE(migrate::listed_server("postgresql://app@db/app", "https://x, postgres://db:5432"));
+  EXPECT_TRUE(migrate::listed_server("mysql://u@db:3306/app", "mysql://db"));
+  EXPECT_FALSE(migrate::listed_server("mysql://u@db:3307/app", "mysql://db")) << "another port";
+  EXPECT_FALSE(migrate::listed_server("postgres://db/app", "mysql://db:5432")) << "another engine";
+}
+
+TEST(DatabaseUrlTest, TheHintForAnUnknownSchemeListsEveryEnginesUrl) {
+  const Error e = error_of([] { file_path_from_url("redis://localhost/0"); });
+  EXPECT_EQ(std::string(e.what()), "database URL: unknown scheme 'redis'");
+  EXPECT_EQ(e.hint(), "use sqlite:path, postgres://user@host/db, mysql://user@host/db, or a plain file path");
+  EXPECT_EQ(std::string(error_of([] { file_path_from_url("mariadb://db/app"); }).what()),
+            "database URL mariadb://...: a MySQL URL, not a SQLite file");
+}
+
+// What a project's migrate.database would open, for the trust check: never throws.
+TEST(DatabaseUrlTest, TheFileAConfiguredDatabaseOpens) {
+  EXPECT_EQ(migrate::database_file("postgres://db/app"), std::nullopt);
+  EXPECT_EQ(migrate::database_file("MySQL://db/app"), std::nullopt);
+  EXPECT_EQ(migrate::database_file("SQLite:../x.db?mode=ro"), "../x.db");
+  EXPECT_EQ(migrate::database_file("sqlite3:///abs/x.db"), "/abs/x.db");
+  EXPECT_EQ(migrate::database_file("data/app.db"), "data/app.db");
+  EXPECT_EQ(migrate::database_file("redis://h/0"), "redis://h/0") << "a bad value is taken as a path";
+  EXPECT_TRUE(migrate::server_url("postgresql://db/app"));
+  EXPECT_FALSE(migrate::server_url("sqlite:app.db"));
+  EXPECT_EQ(migrate::file_url("/p/app.db"), "sqlite:/p/app.db");
+}
+
+TEST(DatabaseUrlTest, TheClientLoadsEarlyOnlyForAUrlOfAnEngineThatHasOne) {
+  const std::vector<std::string> sqlite = {"migrate", "-d", "sqlite:app.db", "up"};
+  const std::vector<std::string> postgres = {"migrate", "--database=postgresql://db/app", "up"};
+  EXPECT_FALSE(migrate::preload_client(sqlite, "").joinable());
+  EXPECT_FALSE(migrate::preload_client(sqlite, "mysql://db/app").joinable());
+  EXPECT_TRUE(migrate::preload_client(postgres, "").joinable());
+  EXPECT_TRUE(migrate::preload_client(sqlite, "postgres://db/app").joinable());
 }
 
 }  // namespace

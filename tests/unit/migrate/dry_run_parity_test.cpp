@@ -1,16 +1,19 @@
 // The dry run is the real run on a recording driver (recording_driver.h): every migrator command,
 // run as a dry run on one database and for real (traced) on another prepared the same way, gives
-// the same statements, or the same refusal.
+// the same statements, or the same refusal. These cases prepare each database apart (a dbmate
+// history, placeholders from the environment); the migrator suites hold every command they run
+// to the same (dry_run_parity.h, migrator_fixture.h). On SQLite, PostgreSQL, and MySQL when
+// $STRATA_TEST_MYSQL_URL names a server.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "dry_run_parity.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "migrate/run/recording_driver.h"
@@ -50,28 +53,18 @@ RunResult parity_down(Migrator& m, bool dry, DownOptions o = {}) {
   return m.down(o);
 }
 
-// The statements, the steps and the notes; or the refusal's exit code and message.
-std::string parity_outcome(const std::function<RunResult()>& run) {
-  try {
-    const RunResult r = run();
-    std::istringstream in(r.sql);
-    std::string line, out;
-    while (std::getline(in, line)) {
-      // The dry run's first lines (which database, the dialect's preamble) are not statements.
-      if (line.rfind("-- strata migrate dry run", 0) == 0 || (out.empty() && line == "PRAGMA foreign_keys = ON;")) continue;
-      out += line + "\n";
-    }
-    for (const Step& s : r.steps) out += "step " + s.label() + (s.direction == Direction::up ? " up\n" : " down\n");
-    return "ok\n" + out;
-  } catch (const Error& e) {
-    return "exit " + std::to_string(to_int(e.code())) + ": " + e.what();
-  }
-}
-
 class DryRunParityTest : public ::testing::TestWithParam<DriverKind> {
  protected:
   bool sqlite() const { return GetParam() == DriverKind::sqlite; }
-  bool available() const { return sqlite() || strata::testing::pg_server_url().has_value(); }
+  bool available() const {
+    switch (GetParam()) {
+      case DriverKind::sqlite: return true;
+      case DriverKind::postgres: return strata::testing::pg_server_url().has_value();
+      case DriverKind::mysql: return strata::testing::mysql_server_url().has_value();
+    }
+    return false;
+  }
+  std::string skip_reason() const { return strata::testing::server_skip_reason(GetParam()); }
 
   std::string run(const ParityCase& c, bool dry) {
     TempDir where;
@@ -175,7 +168,7 @@ std::vector<ParityCase> parity_cases() {
 }
 
 TEST_P(DryRunParityTest, EveryCommandRecordsWhatTheRealRunExecutes) {
-  if (!available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << strata::testing::pg_skip_reason();
+  if (!available()) GTEST_SKIP() << skip_reason();
   for (const ParityCase& c : parity_cases()) {
     if (c.sqlite_only && !sqlite()) continue;
     const std::string dry = run(c, true);
@@ -189,7 +182,7 @@ TEST_P(DryRunParityTest, EveryCommandRecordsWhatTheRealRunExecutes) {
 
 // The cases above say something: the statements they record are the ones that matter.
 TEST_P(DryRunParityTest, TheRecordedStatementsAreTheRunsOwn) {
-  if (!available()) GTEST_SKIP() << "PostgreSQL server unavailable: " << strata::testing::pg_skip_reason();
+  if (!available()) GTEST_SKIP() << skip_reason();
   const std::vector<ParityCase> all = parity_cases();
   const auto find = [&](std::string_view name) {
     for (const ParityCase& c : all) {
@@ -249,7 +242,7 @@ TEST(RecordingDriver, ADryRunExecutesNothingAndATraceExecutesEverything) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(, DryRunParityTest, ::testing::Values(DriverKind::sqlite, DriverKind::postgres),
+INSTANTIATE_TEST_SUITE_P(, DryRunParityTest, ::testing::Values(DriverKind::sqlite, DriverKind::postgres, DriverKind::mysql),
                          strata::testing::driver_param_name);
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "common/text.h"
+#include "migrate/engines/engine_url.h"
 #include "migrate/engines/engines.h"
 #include "test_util.h"
 
@@ -26,6 +28,30 @@ TEST(EngineTable, ARowPerEngineInKindOrderWithUniqueNames) {
   EXPECT_EQ(engine(DriverKind::sqlite).open_admin, nullptr);
   EXPECT_NE(engine(DriverKind::postgres).open_admin, nullptr);
   EXPECT_NE(engine(DriverKind::mysql).open_admin, nullptr);
+}
+
+// A URL's scheme names one engine: a server's row parses its URLs and says its default port; a
+// file engine's has neither, and the default engine is one (a plain path is its file).
+TEST(EngineTable, EachSchemeNamesOneEngineAndServersParseTheirUrls) {
+  std::set<std::string_view> schemes;
+  for (const Engine& e : engines()) {
+    EXPECT_FALSE(e.schemes.empty()) << e.name;
+    for (const std::string_view scheme : e.schemes) {
+      EXPECT_TRUE(schemes.insert(scheme).second) << scheme;
+      EXPECT_EQ(scheme, to_lower(scheme)) << scheme;
+    }
+    const bool server = e.storage == Storage::server;
+    EXPECT_EQ(e.endpoint_from_url != nullptr, server) << e.name;
+    EXPECT_EQ(e.default_port != 0, server) << e.name;
+    EXPECT_FALSE(e.url_form.empty()) << e.name;
+    if (server) {
+      const std::string url = std::string(e.schemes.front()) + "://u@db/app";
+      EXPECT_EQ(endpoint_from_url(url).kind, e.kind) << url;
+      EXPECT_TRUE(server_url(url)) << url;
+    }
+  }
+  EXPECT_EQ(engine(k_default_engine).storage, Storage::file);
+  EXPECT_EQ(endpoint_from_url("app.db").kind, k_default_engine);
 }
 
 TEST(EngineTable, OpenDriverAndOpenScratchGoThroughTheRow) {

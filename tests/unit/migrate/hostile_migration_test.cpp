@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "dry_run_parity.h"
 #include "migrate/check/checker.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
@@ -110,7 +111,7 @@ TEST(HostileMigration, AMigrationLinkOutOfTheProjectIsNeverRead) {
   ASSERT_EQ(set.repeatables.size(), 1u);
   EXPECT_EQ(set.repeatables[0].name, "view");
   // Refused before anything runs or prints.
-  Migrator m(Target{Endpoint::sqlite(project / "app.db")}, set);
+  ParityMigrator m(Target{Endpoint::sqlite(project / "app.db")}, set);
   UpOptions dry;
   dry.dry_run = true;
   const Error e = error_of([&] { m.up(dry); });
@@ -160,7 +161,7 @@ TEST(HostileMigration, ADumpNeverHoldsAValueOfTheEnvironment) {
     if (name == "SHORT") return std::string("abc");
     return std::nullopt;
   };
-  Migrator(t, load_directory(project / "migrations")).up({});
+  ParityMigrator(t, load_directory(project / "migrations")).up({});
   // A dump made without --envsub (the section's marker expanded the value) still finds it.
   Target plain = t;
   plain.placeholders.everywhere = false;
@@ -194,11 +195,11 @@ TEST(HostileMigration, AJournalNamingAnotherFileIsNeverRolledBack) {
   TempDir project;
   write_file(project / "migrations/1_a.sql", "-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n");
   const std::string db = project / "app.db";
-  Migrator(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations")).up({});
+  ParityMigrator(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations")).up({});
   const std::string victim = project / "victim";
   write_file(victim, "precious");
   plant_journal_naming(db, victim);
-  Migrator m(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations"));
+  ParityMigrator m(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations"));
   const Error e = error_of([&] { m.status(); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("app.db-journal: an unfinished transaction that names another file"),
@@ -241,7 +242,7 @@ TEST(HostileMigration, ADumpWritesAHistoryNameOnItsCommentLine) {
   TempDir project;
   write_file(project / "migrations/1_a.sql", "-- migrate:up\nCREATE TABLE a (x);\n-- migrate:down\nDROP TABLE a;\n");
   const std::string db = project / "app.db";
-  Migrator(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations")).up({});
+  ParityMigrator(Target{Endpoint::sqlite(db)}, load_directory(project / "migrations")).up({});
   {
     sqlite::Connection conn(db, sqlite::OpenMode::read_write_existing, std::chrono::milliseconds(0));
     conn.exec("UPDATE strata_migrations SET name = 'a' || char(10) || 'CREATE TABLE pwned (x);'");

@@ -34,12 +34,13 @@ TEST_P(MigratorTest, UpAppliesInOrderAndRecordsHistory) {
   EXPECT_EQ(history_count(), "2");
   EXPECT_EQ(db().query_one("SELECT checksum FROM strata_migrations WHERE version = 1"),
             migrator().files().find(1)->checksum);
-  EXPECT_EQ(db().query_one("SELECT state || strata_version FROM strata_migrations WHERE version = 2"),
+  EXPECT_EQ(db().query_one("SELECT " + db().concat({"state", "strata_version"}) + " FROM strata_migrations WHERE version = 2"),
             "applied0.1.0");
   EXPECT_TRUE(migrator().up({}).steps.empty());  // nothing left
 }
 
 TEST_P(MigratorTest, FailureLeavesTheDatabaseAtTheLastGoodVersion) {
+  if (mysql()) GTEST_SKIP() << "MySQL commits DDL as it runs: a failed migration's tables stay (e2e.mysql checks what it records)";
   add_table("1", "a");
   add("2_broken.sql", "-- migrate:up\nCREATE TABLE b (x int);\nINSERT INTO nowhere VALUES (1);\n");
   add_table("3", "c");
@@ -54,12 +55,14 @@ TEST_P(MigratorTest, FailureLeavesTheDatabaseAtTheLastGoodVersion) {
 }
 
 TEST_P(MigratorTest, FailingFirstMigrationLeavesANewDatabaseEmpty) {
+  if (mysql()) GTEST_SKIP() << "MySQL commits DDL as it runs: a failed migration's tables stay (e2e.mysql checks what it records)";
   add("1_broken.sql", "-- migrate:up\nCREATE TABLE a (x int);\nSELECT * FROM nowhere;\n");
   error_of([&] { migrator().up({}); });
   EXPECT_EQ(db().table_count(), "0");
 }
 
 TEST_P(MigratorTest, AtomicBatchIsAllOrNothing) {
+  if (mysql()) GTEST_SKIP() << "MySQL commits DDL as it runs: --atomic is refused there";
   add_table("1", "a");
   add_table("2", "b");
   add("3_broken.sql", "-- migrate:up\nSELECT * FROM nowhere;\n");
@@ -185,8 +188,8 @@ TEST_P(MigratorTest, SeveralDirectoriesAndDbmateNamesRunAsOneSet) {
   write_file(init + "/schema.sql", "this is not SQL and is never run");
   add("20240101000000.sql", "-- migrate:up\nCREATE TABLE b (x int);\n-- migrate:down\nDROP TABLE b;\n");
   add("20240102_add.c.table.sql", "-- migrate:up\nCREATE TABLE c (x int);\n-- migrate:down\nDROP TABLE c;\n");
-  Migrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
-             std::vector<std::string>{dir(), init});
+  ParityMigrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+                   std::vector<std::string>{dir(), init});
   const RunResult r = m.up({});
   ASSERT_EQ(r.steps.size(), 3u);
   EXPECT_EQ(r.steps[0].label(), "00000000000001_initial-schema");
@@ -201,8 +204,8 @@ TEST_P(MigratorTest, SeveralDirectoriesAndDbmateNamesRunAsOneSet) {
   EXPECT_EQ(history_count(), "3");
   EXPECT_EQ(db().query_one("SELECT name FROM strata_migrations WHERE version = 1"), "initial-schema");
 
-  Migrator again(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
-                 std::vector<std::string>{dir(), init});
+  ParityMigrator again(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+                       std::vector<std::string>{dir(), init});
   const Status st = again.status();
   ASSERT_EQ(st.entries.size(), 3u);
   EXPECT_EQ(st.entries[0].version_text, "00000000000001");
@@ -219,8 +222,8 @@ TEST_P(MigratorTest, SameVersionInTwoDirectoriesStopsUpBeforeAnything) {
   const std::string init = tmp_ / "init";
   write_file(init + "/1_a.sql", "-- migrate:up\nCREATE TABLE a (x int);\n");
   add("001_b.sql", "-- migrate:up\nCREATE TABLE b (x int);\n");
-  Migrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
-             std::vector<std::string>{init, dir()});
+  ParityMigrator m(Target{db_.endpoint(), "strata_migrations", std::chrono::seconds(5)},
+                   std::vector<std::string>{init, dir()});
   const Error e = error_of([&] { m.up({}); });
   EXPECT_EQ(e.code(), ExitCode::invalid_input);
   EXPECT_NE(std::string(e.what()).find(dir() + "/001_b.sql: version 001 is also used by " + init + "/1_a.sql"),
@@ -278,7 +281,7 @@ TEST_P(MigratorTest, NonTransactionalMigrationRecordsProgressAndResumes) {
       "CREATE TABLE c (x int);\n-- migrate:down\nDROP TABLE c;\nDROP TABLE b;\nDROP TABLE a;\n");
   const Error e = error_of([&] { migrator().up({}); });
   EXPECT_EQ(e.code(), ExitCode::migration_failed);
-  EXPECT_EQ(db().query_one("SELECT state || ':' || statements_done FROM strata_migrations"), "partial:2");
+  EXPECT_EQ(db().query_one("SELECT " + db().concat({"state", "':'", "statements_done"}) + " FROM strata_migrations"), "partial:2");
   EXPECT_EQ(migrator().status().entries[0].state, EntryState::partial);
   const Error blocked = error_of([&] { migrator().up({}); });
   EXPECT_NE(blocked.hint().find("--resume"), std::string::npos);
@@ -345,6 +348,7 @@ std::string dbmate_schema(const std::string& tables, const std::string& versions
 // dbmate's schema.sql lists the applied versions as rows of its history, not as strata's comment
 // (issue 35).
 TEST_P(MigratorTest, LoadRecordsTheVersionsADbmateSchemaFileInserts) {
+  if (mysql()) GTEST_SKIP() << "the dbmate schema file here is sqlite3's and pg_dump's (\"quoted\" names); e2e.mysql loads mysqldump's";
   for (const char* v : {"1", "2", "3"}) add_table(v, std::string("t") + v);
   const RunResult r = migrator().load(
       "db/schema.sql", dbmate_schema("CREATE TABLE t1 (id INTEGER PRIMARY KEY);\nCREATE TABLE t2 (id INTEGER PRIMARY KEY);\n",
@@ -414,6 +418,7 @@ TEST_P(MigratorTest, DirtyGolangMigrateVersionIsPartialInStatusAndRefusedByUpAnd
 
 // goose's log (pressly/goose): a row per up and per down; version 3 was applied, then rolled back.
 TEST_P(MigratorTest, RecognisesAGooseDatabase) {
+  if (mysql()) GTEST_SKIP() << "the goose table here is SQLite's and PostgreSQL's (an id the database fills)";
   add("00001_a.sql", "-- +goose Up\nCREATE TABLE a (x int);\n-- +goose Down\nDROP TABLE a;\n");
   add("00002_b.sql", "-- +goose Up\nCREATE TABLE b (x int);\n-- +goose Down\nDROP TABLE b;\n");
   add("00003_c.sql", "-- +goose Up\nCREATE TABLE c (x int);\n-- +goose Down\nDROP TABLE c;\n");
@@ -684,7 +689,7 @@ TEST_P(PostgresMigratorTest, SchemaOptionPutsTablesAndHistoryThere) {
   add_table("1", "a");
   Endpoint e = db().endpoint();
   e.schema = "app";
-  Migrator m(Target{e, "strata_migrations", std::chrono::seconds(5)}, load_directory(dir()));
+  ParityMigrator m(Target{e, "strata_migrations", std::chrono::seconds(5)}, load_directory(dir()));
   EXPECT_EQ(m.up({}).steps.size(), 1u);
   EXPECT_EQ(db().query_one("SELECT count(*) FROM app.strata_migrations"), "1");
   EXPECT_EQ(db().query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'app' AND tablename = 'a'"), "1");
@@ -708,7 +713,7 @@ TEST_P(PostgresMigratorTest, PasswordNeverAppearsInErrors) {
   const std::string password = url.substr(colon + 1, url.find('@') - colon - 1);
   ASSERT_GT(password.size(), 3u);
   const std::string bad = url.substr(0, url.rfind('/') + 1) + "no_such_database";
-  Migrator m(Target{endpoint_from_url(bad), "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
+  ParityMigrator m(Target{endpoint_from_url(bad), "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
   const Error e = error_of([&] { m.up({}); });
   EXPECT_EQ(e.code(), ExitCode::unavailable);
   EXPECT_NE(std::string(e.what()).find("postgres:***@"), std::string::npos) << e.what();
@@ -720,7 +725,7 @@ TEST_P(PostgresMigratorTest, WaitGivesUpAfterTheTimeoutWhenNothingListens) {
   add_table("1", "a");
   Endpoint e = endpoint_from_url("postgres://postgres:secret@127.0.0.1:1/x");
   e.wait = std::chrono::milliseconds(400);
-  Migrator m(Target{e, "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
+  ParityMigrator m(Target{e, "strata_migrations", std::chrono::seconds(1)}, load_directory(dir()));
   const auto start = std::chrono::steady_clock::now();
   const Error err = error_of([&] { m.up({}); });
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(400));
@@ -728,7 +733,7 @@ TEST_P(PostgresMigratorTest, WaitGivesUpAfterTheTimeoutWhenNothingListens) {
   EXPECT_EQ(std::string(err.what()).find("secret"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(, MigratorTest, ::testing::Values(DriverKind::sqlite, DriverKind::postgres),
+INSTANTIATE_TEST_SUITE_P(, MigratorTest, ::testing::Values(DriverKind::sqlite, DriverKind::postgres, DriverKind::mysql),
                          strata::testing::driver_param_name);
 INSTANTIATE_TEST_SUITE_P(, SqliteMigratorTest, ::testing::Values(DriverKind::sqlite),
                          strata::testing::driver_param_name);

@@ -8,12 +8,16 @@
 namespace strata::net {
 namespace {
 
+// Schemes as a caller (migrate's engine table) gives them: an alias spelt as its engine's.
+constexpr SchemeDefault k_database_schemes[] = {{"postgres", "postgres", 5432}, {"postgresql", "postgres", 5432}};
+
 TEST(NetEndpointTrust, OriginsAreSchemeHostAndPortWithTheDefaultWrittenOut) {
   EXPECT_EQ(url_origin("https://API.OpenAI.com/v1"), "https://api.openai.com:443");
   EXPECT_EQ(url_origin("http://127.0.0.1:8080/v1?x=1"), "http://127.0.0.1:8080");
   EXPECT_EQ(url_origin("http://u:pw@llm.internal/v1"), "http://llm.internal:80");
-  EXPECT_EQ(url_origin("postgresql://app@db:6432/app"), "postgres://db:6432");
-  EXPECT_EQ(url_origin("postgres://db/app"), "postgres://db:5432");
+  EXPECT_EQ(url_origin("postgresql://app@db:6432/app", k_database_schemes), "postgres://db:6432");
+  EXPECT_EQ(url_origin("postgres://db/app", k_database_schemes), "postgres://db:5432");
+  EXPECT_EQ(url_origin("postgres://db/app"), "postgres://db") << "a scheme net does not know has no default port";
   EXPECT_EQ(url_origin("http://[::1]:11434/v1"), "http://[::1]:11434");
   EXPECT_EQ(url_origin("http://[::1]/v1"), "http://[::1]:80");
   EXPECT_EQ(url_origin("localhost:11434"), "");
@@ -25,7 +29,8 @@ TEST(NetEndpointTrust, ListedMeansTheSameOrigin) {
   EXPECT_TRUE(listed_origin("https://llm.internal/v1", list));
   EXPECT_TRUE(listed_origin("https://LLM.internal:443/other/path", list));
   EXPECT_TRUE(listed_origin("http://127.0.0.1:8080/v1", list));
-  EXPECT_TRUE(listed_origin("postgresql://app@db:5432/app", list));
+  EXPECT_TRUE(listed_origin("postgresql://app@db:5432/app", list, k_database_schemes));
+  EXPECT_FALSE(listed_origin("postgresql://app@db:5432/app", list)) << "without the schemes' defaults";
   EXPECT_FALSE(listed_origin("http://llm.internal/v1", list)) << "another scheme";
   EXPECT_FALSE(listed_origin("http://127.0.0.1:8081/v1", list)) << "another port";
   EXPECT_FALSE(listed_origin("https://llm.internal.attacker.example/v1", list));

@@ -12,10 +12,19 @@
 #include "migrate/engines/lint_rules.h"
 #include "migrate/engines/server_reach.h"
 #include "migrate/engines/statement_scan.h"
+#include "migrate/model/database_url.h"
 #include "migrate/schema/ddl_writer.h"
 #include "net/endpoint.h"
 
 namespace strata::migrate {
+
+// The port a mysql:// or mariadb:// URL without one means (the server's own default).
+inline constexpr unsigned k_mysql_port = 3306;
+
+// mysql://[user[:password]@][host][:port][/database][?socket=...&ssl-mode=...], as dbmate takes it,
+// or with go-sql-driver's tcp(host:port) or unix(/path) as the host (golang-migrate's URLs).
+// Throws Error(usage) for a bad port, TLS mode or parameter.
+Endpoint mysql_endpoint(const std::string& url, const UrlChoice& choice);
 
 std::unique_ptr<Driver> open_mysql(const Endpoint& endpoint, Access access, const std::string& table,
                                    std::chrono::milliseconds lock_timeout);

@@ -6,16 +6,30 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "migrate/engines/driver.h"
 #include "migrate/engines/lint_rules.h"
 #include "migrate/engines/server_reach.h"
 #include "migrate/engines/statement_scan.h"
+#include "migrate/model/database_url.h"
 #include "migrate/schema/ddl_writer.h"
 #include "net/endpoint.h"
 
 namespace strata::migrate {
+
+// The port a postgres:// URL without one means, as libpq takes it.
+inline constexpr unsigned k_postgres_port = 5432;
+
+// postgres:// or postgresql:// [user[:password]@][host][:port][/dbname][?param=value&...]: libpq
+// takes what the URL leaves out from the PG* variables. strata takes search_path= (the schema)
+// and golang-migrate's x-... parameters out of what libpq is given. Throws Error(usage) for a bad
+// x-migrations-table.
+Endpoint postgres_endpoint(const std::string& url, const UrlChoice& choice);
+
+// Starts loading libpq on another thread (Engine::preload_client).
+std::jthread preload_libpq();
 
 std::unique_ptr<Driver> open_postgres(const Endpoint& endpoint, Access access, const std::string& table,
                                       std::chrono::milliseconds lock_timeout);

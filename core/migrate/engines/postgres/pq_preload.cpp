@@ -1,6 +1,5 @@
-#include "migrate/engines/postgres/pq_preload.h"
-
 #include "common/libcrypto.h"
+#include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/postgres/pq_library.h"
 
 namespace strata::migrate {
@@ -16,15 +15,17 @@ void seed_openssl() {
 
 }  // namespace
 
-PqPreload::PqPreload()
-    : thread_([] {
-        try {
-          pq_library();
-          seed_openssl();
-        } catch (...) {  // NOLINT(bugprone-empty-catch): the connection loads it again and reports
-        }
-      }) {}
-
-PqPreload::~PqPreload() { thread_.join(); }
+// libpq and the twenty libraries it needs take about 6 ms to load, which then overlap parsing
+// the command line and reading the configuration instead of delaying the connection. A failure
+// to load is left for the connection to report.
+std::jthread preload_libpq() {
+  return std::jthread([] {
+    try {
+      pq_library();
+      seed_openssl();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the connection loads it again and reports
+    }
+  });
+}
 
 }  // namespace strata::migrate
