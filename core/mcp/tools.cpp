@@ -418,26 +418,27 @@ std::string run_report(const MigrateTools& tools, const MigrateTools::Report& re
                   "ask the user to check the database; strata migrate status at a terminal waits as long as it takes");
     }
   }
-  if (outcome->error) std::rethrow_exception(outcome->error);
-  return std::move(outcome->text);
+  if (!outcome->error) return std::move(outcome->text);
+  try {
+    std::rethrow_exception(outcome->error);
+  } catch (const Error& e) {
+    // A driver's own timeout ("timeout expired", "canceling statement due to lock timeout")
+    // says which wait ended, not why it was that short: a failure that came at the bound names it.
+    if (std::chrono::steady_clock::now() - start < call_timeout * 95 / 100) throw;
+    throw Error(e.code(),
+                std::string(e.what()) + " (a migration tool waits at most " + seconds_text(call_timeout) +
+                    " to connect and for each statement and lock: the deadline of its calls)",
+                e.hint());
+  }
 }
 
 json migrate_report(ToolSession& s, const MigrateTools::Report& report, const char* what) {
   if (!report) throw Error(ExitCode::unavailable, std::string("no migrations are configured for ") + what);
   std::string text;
-  const auto start = std::chrono::steady_clock::now();
   try {
     text = run_report(s.options().migrate, report, s.cancel(), what);
   } catch (const Error& e) {
-    std::string message = e.what();
-    // A driver's own timeout ("timeout expired", "canceling statement due to lock timeout")
-    // says which wait ended, not why it was that short: a failure that came at the bound names it.
-    const std::chrono::milliseconds bound = s.options().migrate.call_timeout;
-    if (std::chrono::steady_clock::now() - start >= bound * 95 / 100 && message.find("deadline") == std::string::npos) {
-      message += " (a migration tool waits at most " + seconds_text(bound) +
-                 " to connect and for each statement and lock: the deadline of its calls)";
-    }
-    throw Error(e.code(), message, agent_hint(e.hint()));
+    throw Error(e.code(), e.what(), agent_hint(e.hint()));
   }
   json structured = parse_json_within(text).value;
   if (!structured.is_object()) throw Error(ExitCode::unavailable, std::string(what) + ": the report is not a JSON object");

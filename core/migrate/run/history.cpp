@@ -293,9 +293,9 @@ std::vector<std::vector<std::string>> HistoryTable::read_rows() {
                          " ORDER BY version",
                      "reading history table " + table_);
   } catch (const Error& e) {
-    const std::string_view message = e.what();
-    if (!e.hint().empty() || message.find("column") == std::string_view::npos) throw;
-    throw Error(e.code(), e.what(), "was it created by another tool? pass --table to use another name");
+    if (std::string_view(e.what()).find("column") == std::string_view::npos) throw;
+    const std::string advice = "was it created by another tool? pass --table to use another name";
+    throw Error(e.code(), e.what(), e.hint().empty() ? advice : e.hint() + "; " + advice);
   }
 }
 
