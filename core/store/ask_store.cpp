@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/utf8.h"
+#include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -89,7 +90,12 @@ struct AskStore::Impl {
   [[noreturn]] void fail(const SQLite::Exception& e) const { connection(store).fail(e, ""); }
 };
 
-AskStore::AskStore(Store& store) : impl_(std::make_unique<Impl>(store)) {
+AskStore::AskStore(Store& store) {
+  if (store.kind() == StoreKind::postgres) {
+    pg_ = std::make_unique<pg::Asks>(store);
+    return;
+  }
+  impl_ = std::make_unique<Impl>(store);
   try {
     impl_->saved_synchronous = impl_->db.execAndGet("PRAGMA synchronous").getInt();
     impl_->db.exec("PRAGMA synchronous = NORMAL");
@@ -108,6 +114,7 @@ AskStore::~AskStore() {
 }
 
 std::optional<std::int64_t> AskStore::last_conversation() {
+  if (pg_) return pg_->last_conversation();
   try {
     // updated_at has millisecond resolution; the id breaks ties between two in one millisecond.
     SQLite::Statement q(impl_->db, "SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1");
@@ -119,6 +126,7 @@ std::optional<std::int64_t> AskStore::last_conversation() {
 }
 
 std::optional<Conversation> AskStore::conversation(std::int64_t id) {
+  if (pg_) return pg_->conversation(id);
   try {
     SQLite::Statement c(impl_->db, "SELECT id, collection, title FROM conversations WHERE id = ?1");
     c.bind(1, id);
@@ -163,6 +171,7 @@ void put_cache(SQLite::Database& db, const std::string& key, const CachedAnswer&
 }  // namespace
 
 std::optional<CachedAnswer> AskStore::cached_answer(const std::string& key) {
+  if (pg_) return pg_->cached_answer(key);
   try {
     SQLite::Statement q(impl_->db,
                         "SELECT answer, model, finish_reason, input_tokens, output_tokens FROM response_cache "
@@ -182,6 +191,7 @@ std::optional<CachedAnswer> AskStore::cached_answer(const std::string& key) {
 }
 
 AskStore::Written AskStore::write(const AskRecord& record) {
+  if (pg_) return pg_->write(record);
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     Written written;
@@ -293,6 +303,7 @@ LlmCall call_of(SQLite::Statement& q) {
 }  // namespace
 
 std::vector<LlmCall> AskStore::calls(std::size_t limit, std::optional<std::int64_t> conversation) {
+  if (pg_) return pg_->calls(limit, conversation);
   try {
     std::string sql = k_call_columns;
     if (conversation) sql += " WHERE conversation_id = ?1";
@@ -309,6 +320,7 @@ std::vector<LlmCall> AskStore::calls(std::size_t limit, std::optional<std::int64
 }
 
 std::optional<LlmCall> AskStore::call(std::int64_t id) {
+  if (pg_) return pg_->call(id);
   try {
     SQLite::Statement q(impl_->db, std::string(k_call_columns) + " WHERE id = ?1");
     q.bind(1, id);

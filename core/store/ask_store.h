@@ -11,6 +11,10 @@
 
 namespace strata::store {
 
+namespace pg {
+class Asks;
+}
+
 struct ConversationTurn {
   enum class Role { user, assistant };
   Role role = Role::user;
@@ -109,7 +113,8 @@ class AskStore {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_;                 // a SQLite store's
+  std::unique_ptr<pg::Asks> pg_;  // a PostgreSQL store's (store/postgres/pg_ops.h)
 };
 
 }  // namespace strata::store

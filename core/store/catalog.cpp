@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "sqlite/connection.h"
 #include "store/collections.h"
+#include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -59,6 +60,7 @@ Error no_document(const std::string& collection, const std::string& source) {
 
 void for_each_document(Store& store, const std::string& collection,
                        const std::function<void(const DocumentSummary&)>& visit) {
+  if (store.kind() == StoreKind::postgres) return pg::for_each_document(store, collection, visit);
   const std::int64_t id = collection_id(store, collection);
   try {
     SQLite::Statement q(database(store), std::string(k_document_columns) + "ORDER BY source");
@@ -70,6 +72,7 @@ void for_each_document(Store& store, const std::string& collection,
 }
 
 DocumentSummary get_document(Store& store, const std::string& collection, const std::string& source) {
+  if (store.kind() == StoreKind::postgres) return pg::get_document(store, collection, source);
   const std::int64_t id = collection_id(store, collection);
   try {
     std::optional<DocumentSummary> d = lookup(store, id, source);
@@ -81,6 +84,7 @@ DocumentSummary get_document(Store& store, const std::string& collection, const 
 }
 
 std::optional<DocumentSummary> find_document(Store& store, const std::string& collection, const std::string& source) {
+  if (store.kind() == StoreKind::postgres) return pg::find_document(store, collection, source);
   const std::int64_t id = collection_id(store, collection);
   try {
     return lookup(store, id, source);
@@ -91,6 +95,7 @@ std::optional<DocumentSummary> find_document(Store& store, const std::string& co
 
 std::optional<DocumentSummary> find_document_by_path(Store& store, const std::string& collection,
                                                      const std::string& path) {
+  if (store.kind() == StoreKind::postgres) return pg::find_document_by_path(store, collection, path);
   const std::int64_t id = collection_id(store, collection);
   try {
     SQLite::Statement q(database(store),
@@ -105,6 +110,7 @@ std::optional<DocumentSummary> find_document_by_path(Store& store, const std::st
 }
 
 std::vector<std::string> document_sources(Store& store, const std::string& collection) {
+  if (store.kind() == StoreKind::postgres) return pg::document_sources(store, collection);
   const std::int64_t id = collection_id(store, collection);
   std::vector<std::string> out;
   try {
@@ -118,6 +124,7 @@ std::vector<std::string> document_sources(Store& store, const std::string& colle
 }
 
 void for_each_chunk(Store& store, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit) {
+  if (store.kind() == StoreKind::postgres) return pg::for_each_chunk(store, document_id, visit);
   try {
     SQLite::Statement q(database(store),
                         "SELECT c.id, c.ordinal, c.text, c.start_byte, c.end_byte, c.char_start, c.char_end,"
@@ -150,6 +157,7 @@ void for_each_chunk(Store& store, std::int64_t document_id, const std::function<
 }
 
 std::string document_text(Store& store, std::int64_t document_id) {
+  if (store.kind() == StoreKind::postgres) return pg::document_text(store, document_id);
   constexpr std::int64_t kLargestGap = 4096;
   std::string text;
   std::int64_t end = 0;  // offset in the loaded text that `text` has reached
@@ -171,6 +179,7 @@ std::string document_text(Store& store, std::int64_t document_id) {
 
 std::vector<DocumentSummary> remove_documents(Store& store, const std::string& collection,
                                               const std::vector<std::string>& sources) {
+  if (store.kind() == StoreKind::postgres) return pg::remove_documents(store, collection, sources);
   sqlite::Transaction tx(connection(store));
   const std::int64_t id = collection_id(store, collection);
   std::vector<DocumentSummary> removed;

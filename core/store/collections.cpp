@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "sqlite/connection.h"
+#include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -66,6 +67,7 @@ void validate_collection_name(const std::string& name) {
 }
 
 std::optional<CollectionInfo> find_collection(Store& store, const std::string& name, CollectionDetail detail) {
+  if (store.kind() == StoreKind::postgres) return pg::find_collection(store, name, detail);
   try {
     SQLite::Statement q(database(store), select_of(detail, "WHERE k.name = ?"));
     q.bind(1, name);
@@ -77,6 +79,7 @@ std::optional<CollectionInfo> find_collection(Store& store, const std::string& n
 }
 
 std::vector<CollectionInfo> list_collections(Store& store) {
+  if (store.kind() == StoreKind::postgres) return pg::list_collections(store);
   std::vector<CollectionInfo> out;
   try {
     SQLite::Statement q(database(store), select_of(CollectionDetail::listing, "") + " ORDER BY k.name");
@@ -92,6 +95,7 @@ std::vector<CollectionInfo> list_collections(Store& store) {
 }
 
 std::vector<std::string> collection_names(Store& store) {
+  if (store.kind() == StoreKind::postgres) return pg::collection_names(store);
   try {
     std::vector<std::string> names;
     SQLite::Statement q(database(store), "SELECT name FROM collections ORDER BY name");
@@ -103,6 +107,7 @@ std::vector<std::string> collection_names(Store& store) {
 }
 
 CollectionInfo remove_collection(Store& store, const std::string& name) {
+  if (store.kind() == StoreKind::postgres) return pg::remove_collection(store, name);
   sqlite::Transaction tx(connection(store));
   std::optional<CollectionInfo> found = find_collection(store, name, CollectionDetail::listing);
   if (!found) throw Error(ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path());

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "sqlite/connection.h"
+#include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -200,11 +201,17 @@ struct DocumentWriter::Impl {
   }
 };
 
-DocumentWriter::DocumentWriter(Store& store, std::string collection, std::string config_json, bool record_config)
-    : impl_(std::make_unique<Impl>(store, std::move(collection), std::move(config_json), record_config)) {}
+DocumentWriter::DocumentWriter(Store& store, std::string collection, std::string config_json, bool record_config) {
+  if (store.kind() == StoreKind::postgres) {
+    pg_ = std::make_unique<pg::Writer>(store, std::move(collection), std::move(config_json), record_config);
+  } else {
+    impl_ = std::make_unique<Impl>(store, std::move(collection), std::move(config_json), record_config);
+  }
+}
 DocumentWriter::~DocumentWriter() = default;
 
 std::optional<StoredDocument> DocumentWriter::find(const std::string& source) {
+  if (pg_) return pg_->find(source);
   try {
     if (!impl_->collection_id) {
       impl_->collection_id = impl_->lookup_collection();
@@ -223,6 +230,7 @@ std::optional<StoredDocument> DocumentWriter::find(const std::string& source) {
 }
 
 std::optional<std::int64_t> DocumentWriter::known_config_id() {
+  if (pg_) return pg_->known_config_id();
   if (impl_->config_id) return impl_->config_id;
   try {
     return impl_->lookup_config();
@@ -232,6 +240,7 @@ std::optional<std::int64_t> DocumentWriter::known_config_id() {
 }
 
 void DocumentWriter::begin() {
+  if (pg_) return pg_->begin();
   impl_->tx = std::make_unique<sqlite::Transaction>(connection(impl_->store));
   try {
     impl_->ensure_rows();
@@ -241,14 +250,19 @@ void DocumentWriter::begin() {
 }
 
 void DocumentWriter::commit() {
+  if (pg_) return pg_->commit();
   if (!impl_->tx) return;
   impl_->tx->commit();
   impl_->tx.reset();
 }
 
-bool DocumentWriter::in_transaction() const { return impl_->tx != nullptr; }
+bool DocumentWriter::in_transaction() const {
+  if (pg_) return pg_->in_transaction();
+  return impl_->tx != nullptr;
+}
 
 PutResult DocumentWriter::put(const DocumentRecord& doc, bool force) {
+  if (pg_) return pg_->put(doc, force);
   try {
     const std::optional<StoredDocument> old = find(doc.source);
     if (!old) {
@@ -275,6 +289,7 @@ PutResult DocumentWriter::put(const DocumentRecord& doc, bool force) {
 // A range on the UNIQUE (collection_id, source) index: `folder` itself and everything that
 // starts with "folder/" ('0' is the character after '/').
 std::vector<StoredDocument> DocumentWriter::files_under(const std::string& folder) {
+  if (pg_) return pg_->files_under(folder);
   std::vector<StoredDocument> out;
   try {
     if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
@@ -298,6 +313,7 @@ std::vector<StoredDocument> DocumentWriter::files_under(const std::string& folde
 // root's length is known in bytes. Normally no row qualifies and nothing is read but the index
 // range of the root's paths.
 std::vector<MisnamedDocument> DocumentWriter::documents_named_apart(const std::string& root) {
+  if (pg_) return pg_->documents_named_apart(root);
   std::vector<MisnamedDocument> out;
   try {
     if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
@@ -321,6 +337,7 @@ std::vector<MisnamedDocument> DocumentWriter::documents_named_apart(const std::s
 }
 
 void DocumentWriter::rename(std::int64_t document_id, const std::string& source) {
+  if (pg_) return pg_->rename(document_id, source);
   try {
     SQLite::Statement q(impl_->db, "UPDATE documents SET source = ? WHERE id = ?");
     q.bind(1, source);
@@ -332,6 +349,7 @@ void DocumentWriter::rename(std::int64_t document_id, const std::string& source)
 }
 
 void DocumentWriter::remove(std::int64_t document_id) {
+  if (pg_) return pg_->remove(document_id);
   try {
     SQLite::Statement q(impl_->db, "DELETE FROM documents WHERE id = ?");
     q.bind(1, document_id);

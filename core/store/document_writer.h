@@ -14,6 +14,10 @@
 
 namespace strata::store {
 
+namespace pg {
+class Writer;
+}
+
 // Of a document's title, the keyword index holds the first this many characters with each
 // chunk (the view chunks_fts_content of migrations/0007 cuts it so, and the CJK terms of the
 // title are those of this prefix), and the embedder is given them above each chunk's text: a
@@ -117,7 +121,8 @@ class DocumentWriter {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_;                 // a SQLite store's
+  std::unique_ptr<pg::Writer> pg_;  // a PostgreSQL store's (store/postgres/pg_ops.h)
 };
 
 }  // namespace strata::store

@@ -1,5 +1,6 @@
 #pragma once
-// The store's own migrations (the top-level migrations/ folder), compiled into the binary by
+// The store's own migrations (the top-level migrations/ folder, and migrations/postgres/ for a
+// store on PostgreSQL), compiled into the binary by
 // cmake/embed_files.cmake.
 #include <string>
 #include <vector>
@@ -13,5 +14,7 @@ struct EmbeddedFile {
 
 // Sorted by file name.
 const std::vector<EmbeddedFile>& store_migration_files();
+// The store's migrations on PostgreSQL (migrations/postgres/), sorted by file name.
+const std::vector<EmbeddedFile>& store_postgres_migration_files();
 
 }  // namespace strata::store

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -97,7 +98,12 @@ struct EmbeddingStore::Impl {
   }
 };
 
-EmbeddingStore::EmbeddingStore(Store& store) : impl_(std::make_unique<Impl>(store)) {
+EmbeddingStore::EmbeddingStore(Store& store) {
+  if (store.kind() == StoreKind::postgres) {
+    pg_ = std::make_unique<pg::Embeddings>(store);
+    return;
+  }
+  impl_ = std::make_unique<Impl>(store);
   try {
     impl_->saved_synchronous = impl_->db.execAndGet("PRAGMA synchronous").getInt();
     impl_->db.exec("PRAGMA synchronous = NORMAL");
@@ -122,6 +128,7 @@ EmbeddingStore::~EmbeddingStore() {
 }
 
 ChunkCounts EmbeddingStore::chunk_counts(std::int64_t collection_id) {
+  if (pg_) return pg_->chunk_counts(collection_id);
   try {
     SQLite::Statement q(impl_->db,
                         "SELECT count(*), count(e.chunk_id) FROM chunks c JOIN documents d ON d.id = c.document_id "
@@ -135,6 +142,7 @@ ChunkCounts EmbeddingStore::chunk_counts(std::int64_t collection_id) {
 }
 
 void EmbeddingStore::record_model(std::int64_t collection_id, const EmbeddingModel& model) {
+  if (pg_) return pg_->record_model(collection_id, model);
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     impl_->record(collection_id, model);
@@ -145,6 +153,7 @@ void EmbeddingStore::record_model(std::int64_t collection_id, const EmbeddingMod
 }
 
 std::int64_t EmbeddingStore::switch_model(std::int64_t collection_id, const EmbeddingModel& model) {
+  if (pg_) return pg_->switch_model(collection_id, model);
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement drop(impl_->db,
@@ -161,6 +170,7 @@ std::int64_t EmbeddingStore::switch_model(std::int64_t collection_id, const Embe
 }
 
 std::int64_t EmbeddingStore::count_pending(std::int64_t collection_id) {
+  if (pg_) return pg_->count_pending(collection_id);
   try {
     SQLite::Statement q(impl_->db, k_count_pending);
     q.bind(1, collection_id);
@@ -173,6 +183,7 @@ std::int64_t EmbeddingStore::count_pending(std::int64_t collection_id) {
 
 std::vector<ChunkToEmbed> EmbeddingStore::pending_chunks(std::int64_t collection_id, std::int64_t after_chunk_id,
                                                          std::size_t limit) {
+  if (pg_) return pg_->pending_chunks(collection_id, after_chunk_id, limit);
   try {
     std::vector<ChunkToEmbed> page;
     page.reserve(limit);
@@ -191,6 +202,7 @@ std::vector<ChunkToEmbed> EmbeddingStore::pending_chunks(std::int64_t collection
 }
 
 std::optional<std::int64_t> EmbeddingStore::known_dimensions(const std::string& provider, const std::string& model) {
+  if (pg_) return pg_->known_dimensions(provider, model);
   try {
     SQLite::Statement q(impl_->db,
                         "SELECT d FROM ("
@@ -214,6 +226,7 @@ std::optional<std::int64_t> EmbeddingStore::known_dimensions(const std::string& 
 
 std::optional<std::string> EmbeddingStore::cached_vector(const EmbeddingModel& model, const std::string& text_sha256,
                                                          const std::string& scope) {
+  if (pg_) return pg_->cached_vector(model, text_sha256, scope);
   try {
     SQLite::Statement& q = impl_->prepared(impl_->cache_lookup, k_cache_lookup);
     q.bind(1, cache_provider(model, scope));
@@ -232,6 +245,7 @@ std::optional<std::string> EmbeddingStore::cached_vector(const EmbeddingModel& m
 
 void EmbeddingStore::store_vectors(const EmbeddingModel& model, std::span<const VectorRow> rows,
                                    std::optional<std::int64_t> record_on, const std::string& scope) {
+  if (pg_) return pg_->store_vectors(model, rows, record_on, scope);
   const std::string provider = cache_provider(model, scope);
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -261,6 +275,7 @@ void EmbeddingStore::store_vectors(const EmbeddingModel& model, std::span<const 
 }
 
 std::optional<std::string> EmbeddingStore::chunk_vector(std::int64_t chunk_id) {
+  if (pg_) return pg_->chunk_vector(chunk_id);
   try {
     SQLite::Statement q(impl_->db, "SELECT vector FROM embeddings WHERE chunk_id = ?1");
     q.bind(1, chunk_id);

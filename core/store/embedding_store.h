@@ -16,6 +16,10 @@
 
 namespace strata::store {
 
+namespace pg {
+class Embeddings;
+}
+
 struct EmbeddingModel {
   EmbeddingModel() = default;
   // The server is optional here, as in the store: most code names a model by its first three.
@@ -113,7 +117,8 @@ class EmbeddingStore {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_;                 // a SQLite store's
+  std::unique_ptr<pg::Embeddings> pg_;  // a PostgreSQL store's (store/postgres/pg_ops.h)
 };
 
 }  // namespace strata::store

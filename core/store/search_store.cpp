@@ -13,6 +13,7 @@
 #include "common/text.h"
 #include "sqlite/connection.h"
 #include "store/fts_bm25.h"
+#include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
 
 namespace strata::store {
@@ -122,6 +123,7 @@ void validate_filters(const std::vector<DocumentFilter>& filters) {
 }
 
 bool any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
+  if (store.kind() == StoreKind::postgres) return pg::any_document_passes(store, collection_id, filters);
   try {
     SQLite::Statement q(database(store),
                         "SELECT EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = ?1" + filter_sql(filters, 2) + ")");
@@ -134,6 +136,7 @@ bool any_document_passes(Store& store, std::int64_t collection_id, const std::ve
 }
 
 bool collection_is_whole_store(Store& store, std::int64_t collection_id) {
+  if (store.kind() == StoreKind::postgres) return pg::collection_is_whole_store(store, collection_id);
   try {
     // Two seeks on documents_path_idx (collection_id, path). The store enforces foreign keys
     // (store.cpp), so every chunk has a document and every document a collection: with no
@@ -217,6 +220,7 @@ void keep_keyword_stats(SQLite::Database& db, std::int64_t collection_id, const 
 
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit) {
+  if (store.kind() == StoreKind::postgres) return pg::keyword_search(store, collection_id, match, filters, limit);
   validate_filters(filters);
   try {
     // FTS5 finds the matching rowids and strata_bm25_scoped scores them; the best `limit` by
@@ -274,6 +278,7 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
 
 std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t collection_id,
                                                  const std::vector<std::string>& terms) {
+  if (store.kind() == StoreKind::postgres) return pg::terms_not_in_collection(store, collection_id, terms);
   try {
     SQLite::Database& db = database(store);
     ReadTransaction tx(db);
@@ -295,6 +300,7 @@ std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t coll
 }
 
 std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id, const std::vector<std::string>& words) {
+  if (store.kind() == StoreKind::postgres) return pg::words_inside_no_term(store, collection_id, words);
   try {
     SQLite::Database& db = database(store);
     // The index's vocabulary (terms as the tokenizer stores them: lower case, stemmed), through
@@ -332,6 +338,7 @@ std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collect
 
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                              const std::vector<DocumentFilter>& filters) {
+  if (store.kind() == StoreKind::postgres) return pg::filtered_chunk_ids(store, collection_id, filters);
   validate_filters(filters);
   try {
     SQLite::Statement q(database(store),
@@ -348,6 +355,7 @@ std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collecti
 }
 
 VectorFingerprint vector_fingerprint(Store& store) {
+  if (store.kind() == StoreKind::postgres) return pg::vector_fingerprint(store);
   try {
     SQLite::Statement q(database(store), "SELECT store_id, generation FROM embedding_generation WHERE id = 1");
     if (!q.executeStep()) return VectorFingerprint{};
@@ -358,6 +366,7 @@ VectorFingerprint vector_fingerprint(Store& store) {
 }
 
 CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) {
+  if (store.kind() == StoreKind::postgres) return pg::load_vectors(store, collection_id, dims);
   CollectionVectors out;
   out.dims = dims;
   try {
@@ -415,6 +424,7 @@ CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::si
 }
 
 std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+  if (store.kind() == StoreKind::postgres) return pg::chunk_documents(store, chunk_ids);
   std::vector<std::int64_t> out;
   out.reserve(chunk_ids.size());
   try {
@@ -431,6 +441,7 @@ std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::i
 }
 
 std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+  if (store.kind() == StoreKind::postgres) return pg::chunk_refs(store, chunk_ids);
   std::vector<ChunkRef> out;
   out.reserve(chunk_ids.size());
   try {

@@ -1,11 +1,15 @@
 #pragma once
 // The knowledge store: one SQLite file whose schema comes only from the migrations in the
-// top-level migrations/ folder, applied by the migration engine when the store is opened.
+// top-level migrations/ folder, applied by the migration engine when the store is opened; or,
+// given a postgres:// URL, a schema on a PostgreSQL server (default `strata`), whose schema comes
+// from migrations/postgres/ the same way. Every function of core/store takes either and answers
+// the same (core/store/postgres/ holds the PostgreSQL side).
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace SQLite {
 class Database;
@@ -15,7 +19,19 @@ namespace strata::sqlite {
 class Connection;
 }
 
+namespace strata::pq {
+class Connection;
+}
+
 namespace strata::store {
+
+enum class StoreKind { sqlite, postgres };
+
+// True when `path` is a store URL (postgres:// or postgresql://, in any case) rather than a file.
+bool is_store_url(std::string_view path);
+
+// The schema a store URL's store lives in: its ?search_path= (as migrate reads it), else this.
+inline constexpr const char* k_default_store_schema = "strata";
 
 // How long a statement waits for another process's transaction before giving up (exit 7,
 // "locked by another process"). Default: 60 s; the CLI passes store.busy_timeout /
@@ -26,15 +42,21 @@ struct OpenOptions {
   std::chrono::milliseconds busy_timeout = k_default_busy_timeout;
 };
 
+// How a PostgreSQL store is opened (internal: Store::open, open_existing, open_read_only).
+enum class PgOpen { create, existing, read_only };
+
 class Store {
  public:
   // Opens (creating the file and its parent folder if needed) and upgrades the store to the
-  // schema this binary ships. Throws Error(history_mismatch) for a store made by a newer
+  // schema this binary ships. A store URL (is_store_url) opens the store on that server: its
+  // schema is created and upgraded by the same migration engine; Error(unavailable) names the
+  // server (never its password) when it cannot be reached or refuses. Throws Error(history_mismatch) for a store made by a newer
   // strata, Error(unavailable) when it cannot be opened.
   static Store open(const std::string& path, const OpenOptions& options = {});
 
   // As open(), but a missing store is Error(unavailable) "no store at PATH": commands that only
-  // read or remove never create one.
+  // read or remove never create one (on a server: no store schema there, "no store at URL (schema
+  // strata)"; nothing is created).
   static Store open_existing(const std::string& path, const OpenOptions& options = {});
 
   // Read-only, for plans (--dry-run) that must write nothing: empty when there is no store.
@@ -46,6 +68,9 @@ class Store {
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
 
+  StoreKind kind() const;
+  // The file, or for a PostgreSQL store its URL with the password as *** and its schema
+  // ("postgres://ann:***@db/app (schema strata)"): what messages name.
   const std::string& path() const;
   // The busy timeout it was opened with.
   std::chrono::milliseconds busy_timeout() const;
@@ -55,8 +80,10 @@ class Store {
   static std::int64_t latest_schema_version();
 
  private:
+  static Store open_postgres(const std::string& url, const OpenOptions& options, PgOpen how);
   friend SQLite::Database& database(Store& store);
   friend sqlite::Connection& connection(Store& store);
+  friend pq::Connection& pg_connection(Store& store);
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -24,7 +24,7 @@
 #include "migrate/engines/driver.h"
 #include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/postgres/postgres_splitter.h"
-#include "migrate/engines/postgres/pq_library.h"
+#include "pq/pq_library.h"
 #include "migrate/run/replay_signals.h"
 #include "migrate/engines/server_locking.h"
 #include "migrate/engines/server_reach.h"
@@ -35,7 +35,7 @@ namespace strata::migrate {
 namespace {
 
 
-const PqLibrary& pq() { return pq_library(); }
+const pq::PqLibrary& pq() { return pq::pq_library(); }
 
 using Clock = std::chrono::steady_clock;
 

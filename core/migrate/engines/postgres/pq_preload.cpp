@@ -1,6 +1,6 @@
 #include "common/libcrypto.h"
 #include "migrate/engines/postgres/postgres_engine.h"
-#include "migrate/engines/postgres/pq_library.h"
+#include "pq/pq_library.h"
 
 namespace strata::migrate {
 namespace {
@@ -21,7 +21,7 @@ void seed_openssl() {
 std::jthread preload_libpq() {
   return std::jthread([] {
     try {
-      pq_library();
+      strata::pq::pq_library();
       seed_openssl();
     } catch (...) {  // NOLINT(bugprone-empty-catch): the connection loads it again and reports
     }

@@ -1,8 +1,8 @@
-#include "migrate/engines/postgres/pq_library.h"
+#include "pq/pq_library.h"
 
 #include "common/shared_library.h"
 
-namespace strata::migrate {
+namespace strata::pq {
 namespace {
 
 PqLibrary load_libpq() {
@@ -10,19 +10,24 @@ PqLibrary load_libpq() {
   PqLibrary lib{};
   so.resolve("PQcancel", lib.cancel);
   so.resolve("PQclear", lib.clear);
+  so.resolve("PQcmdTuples", lib.cmd_tuples);
   so.resolve("PQconnectdb", lib.connectdb);
   so.resolve("PQconnectdbParams", lib.connectdb_params);
   so.resolve("PQerrorMessage", lib.error_message);
   so.resolve("PQexec", lib.exec);
+  so.resolve("PQexecParams", lib.exec_params);
   so.resolve("PQfinish", lib.finish);
+  so.resolve("PQfformat", lib.fformat);
   so.resolve("PQfreeCancel", lib.free_cancel);
   so.resolve("PQgetCancel", lib.get_cancel);
   so.resolve("PQgetResult", lib.get_result);
+  so.resolve("PQgetisnull", lib.get_is_null);
   so.resolve("PQgetlength", lib.get_length);
   so.resolve("PQgetvalue", lib.get_value);
   so.resolve("PQnfields", lib.nfields);
   so.resolve("PQntuples", lib.ntuples);
   so.resolve("PQping", lib.ping);
+  so.resolve("PQputCopyData", lib.put_copy_data);
   so.resolve("PQputCopyEnd", lib.put_copy_end);
   so.resolve("PQresultErrorField", lib.result_error_field);
   so.resolve("PQresultErrorMessage", lib.result_error_message);
@@ -41,4 +46,4 @@ const PqLibrary& pq_library() {
   return lib;
 }
 
-}  // namespace strata::migrate
+}  // namespace strata::pq

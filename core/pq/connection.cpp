@@ -1,0 +1,294 @@
+#include "pq/connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "pq/pq_library.h"
+
+namespace strata::pq {
+namespace {
+
+const PqLibrary& lib() { return pq_library(); }
+
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\t', ' ');
+  return s;
+}
+
+void ignore_notice(void*, const char*) {}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// How a failed statement reads, by its SQLSTATE: the cause a user acts on.
+std::string cause(const char* state, const std::string& message) {
+  const std::string s = state != nullptr ? state : "";
+  if (s == "55P03") return "lock timeout (another writer holds the lock): " + message;
+  if (s == "57014") return "statement timeout: " + message;
+  if (s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03") return "lost the server: " + message;
+  return message;
+}
+
+}  // namespace
+
+// ---- Result -----------------------------------------------------------------------------------
+
+Result::Result(pg_result* r) : r_(r) {}
+Result::~Result() {
+  if (r_ != nullptr) lib().clear(r_);
+}
+Result::Result(Result&& other) noexcept : r_(other.r_) { other.r_ = nullptr; }
+Result& Result::operator=(Result&& other) noexcept {
+  if (this != &other) {
+    if (r_ != nullptr) lib().clear(r_);
+    r_ = other.r_;
+    other.r_ = nullptr;
+  }
+  return *this;
+}
+
+int Result::rows() const { return r_ == nullptr ? 0 : lib().ntuples(r_); }
+int Result::columns() const { return r_ == nullptr ? 0 : lib().nfields(r_); }
+bool Result::is_null(int row, int column) const { return lib().get_is_null(r_, row, column) != 0; }
+
+std::string_view Result::text(int row, int column) const {
+  if (is_null(row, column)) return {};
+  return {lib().get_value(r_, row, column), static_cast<std::size_t>(lib().get_length(r_, row, column))};
+}
+
+std::int64_t Result::int64(int row, int column) const {
+  if (is_null(row, column)) return 0;
+  if (lib().fformat(r_, column) == 1) {
+    const auto* p = reinterpret_cast<const unsigned char*>(lib().get_value(r_, row, column));
+    const int n = lib().get_length(r_, row, column);
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+    if (n == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
+    if (n == 2) return static_cast<std::int16_t>(static_cast<std::uint16_t>(v));
+    return static_cast<std::int64_t>(v);
+  }
+  return std::stoll(std::string(text(row, column)));
+}
+
+double Result::number(int row, int column) const {
+  if (is_null(row, column)) return 0;
+  return std::stod(std::string(text(row, column)));
+}
+
+std::optional<std::int64_t> Result::optional_int(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return int64(row, column);
+}
+
+std::optional<std::string> Result::optional_text(int row, int column) const {
+  if (is_null(row, column)) return std::nullopt;
+  return str(row, column);
+}
+
+std::string Result::bytes(int row, int column) const {
+  if (is_null(row, column)) return {};
+  const std::string_view t = text(row, column);
+  if (lib().fformat(r_, column) == 1) return std::string(t);
+  // Text format: bytea's hex output, \x followed by two digits a byte.
+  std::string out;
+  if (t.size() < 2 || t[0] != '\\' || t[1] != 'x') return std::string(t);
+  out.reserve((t.size() - 2) / 2);
+  for (std::size_t i = 2; i + 1 < t.size(); i += 2) {
+    out.push_back(static_cast<char>(hex_value(t[i]) * 16 + hex_value(t[i + 1])));
+  }
+  return out;
+}
+
+std::int64_t Result::affected() const {
+  const char* n = r_ == nullptr ? nullptr : lib().cmd_tuples(r_);
+  return n == nullptr || *n == '\0' ? 0 : std::stoll(n);
+}
+
+// ---- literals ---------------------------------------------------------------------------------
+
+std::string to_bytea_hex(std::string_view bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
+  }
+  return out;
+}
+
+std::string to_text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (const char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string to_int_array(const std::vector<std::int64_t>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(items[i]);
+  }
+  return out + "}";
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string copy_escape(std::string_view field) {
+  std::string out;
+  out.reserve(field.size());
+  for (const char c : field) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// ---- Connection -------------------------------------------------------------------------------
+
+Connection::Connection(ConnectOptions options) : options_(std::move(options)) {}
+
+Connection::~Connection() {
+  if (conn_ != nullptr) lib().finish(conn_);
+}
+
+std::string Connection::scrubbed(std::string text) const {
+  if (options_.password.empty()) return text;
+  for (std::size_t at = text.find(options_.password); at != std::string::npos;
+       at = text.find(options_.password, at + 3)) {
+    text.replace(at, options_.password.size(), "***");
+  }
+  return text;
+}
+
+void Connection::fail(ExitCode code, const std::string& what, std::string hint) const {
+  throw Error(code, scrubbed(options_.display + ": " + what), std::move(hint));
+}
+
+std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
+  std::unique_ptr<Connection> c(new Connection(options));
+  std::vector<const char*> keys{"dbname", "application_name"};
+  std::vector<const char*> values{options.conninfo.c_str(), options.application_name.c_str()};
+  const std::string connect_seconds = std::to_string((options.connect_timeout.count() + 999) / 1000);
+  if (options.connect_timeout.count() > 0) {
+    keys.push_back("connect_timeout");
+    values.push_back(connect_seconds.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  // expand_dbname = 1: the URL in "dbname" is parsed as a whole connection string.
+  c->conn_ = lib().connectdb_params(keys.data(), values.data(), 1);
+  if (c->conn_ == nullptr) c->fail(ExitCode::unavailable, "cannot connect: out of memory");
+  if (lib().status(c->conn_) != CONNECTION_OK) {
+    c->fail(ExitCode::unavailable, "cannot connect: " + one_line(lib().error_message(c->conn_)),
+            "check the store URL, that the server runs, and the password (~/.pgpass or $PGPASSWORD)");
+  }
+  lib().set_notice_processor(c->conn_, ignore_notice, nullptr);
+  std::string setup = "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; ";
+  if (options.lock_timeout.count() > 0) {
+    setup += "SET lock_timeout = " + std::to_string(options.lock_timeout.count()) + "; ";
+  }
+  if (!options.schema.empty()) setup += "SET search_path TO " + quote_identifier(options.schema) + ", public; ";
+  c->exec_script(setup, "setting up the session");
+  return c;
+}
+
+int Connection::server_version() const { return lib().server_version(conn_); }
+
+void Connection::fail_result(pg_result* r, std::string_view doing) const {
+  std::string message;
+  const char* primary = r == nullptr ? nullptr : lib().result_error_field(r, PG_DIAG_MESSAGE_PRIMARY);
+  const char* state = r == nullptr ? nullptr : lib().result_error_field(r, PG_DIAG_SQLSTATE);
+  message = primary != nullptr ? std::string(primary) : one_line(lib().error_message(conn_));
+  message = cause(state, one_line(message));
+  if (r != nullptr) lib().clear(r);
+  const std::string prefix = doing.empty() ? "" : std::string(doing) + ": ";
+  fail(ExitCode::unavailable, prefix + message);
+}
+
+Result Connection::exec(std::string_view sql, const std::vector<Param>& params, bool binary, std::string_view doing) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  const std::string statement(sql);
+  pg_result* r = lib().exec_params(conn_, statement.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                   nullptr, nullptr, binary ? 1 : 0);
+  const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
+  return Result(r);
+}
+
+void Connection::exec_script(std::string_view sql, std::string_view doing) {
+  const std::string script(sql);
+  pg_result* r = lib().exec(conn_, script.c_str());
+  const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
+  lib().clear(r);
+}
+
+void Connection::begin() { exec_script("BEGIN"); }
+void Connection::commit() { exec_script("COMMIT", "committing"); }
+void Connection::rollback() noexcept {
+  if (conn_ == nullptr) return;
+  pg_result* r = lib().exec(conn_, "ROLLBACK");
+  if (r != nullptr) lib().clear(r);
+}
+
+bool Connection::in_transaction() const {
+  const PGTransactionStatusType s = lib().transaction_status(conn_);
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+void Connection::copy_in(std::string_view copy_statement, std::string_view rows, std::string_view doing) {
+  const std::string statement(copy_statement);
+  pg_result* r = lib().exec(conn_, statement.c_str());
+  if (r == nullptr || lib().result_status(r) != PGRES_COPY_IN) fail_result(r, doing);
+  lib().clear(r);
+  // In pieces of at most 1 MiB: libpq buffers what it is given.
+  constexpr std::size_t piece = 1 << 20;
+  for (std::size_t at = 0; at < rows.size(); at += piece) {
+    const std::size_t n = std::min(piece, rows.size() - at);
+    if (lib().put_copy_data(conn_, rows.data() + at, static_cast<int>(n)) != 1) {
+      fail(ExitCode::unavailable, std::string(doing) + ": " + one_line(lib().error_message(conn_)));
+    }
+  }
+  if (lib().put_copy_end(conn_, nullptr) != 1) {
+    fail(ExitCode::unavailable, std::string(doing) + ": " + one_line(lib().error_message(conn_)));
+  }
+  pg_result* end = lib().get_result(conn_);
+  const ExecStatusType status = end == nullptr ? PGRES_FATAL_ERROR : lib().result_status(end);
+  if (status != PGRES_COMMAND_OK) fail_result(end, doing);
+  lib().clear(end);
+  while (pg_result* more = lib().get_result(conn_)) lib().clear(more);
+}
+
+}  // namespace strata::pq

@@ -1,0 +1,137 @@
+#pragma once
+// A PostgreSQL connection for code that owns its SQL (the knowledge store on PostgreSQL,
+// core/store/postgres/): parameters bound, never spliced; results read by column; every failure
+// an Error naming the server (its URL without the password) and never the password. The
+// migration engine has its own driver (migrate/engines/postgres/); both load libpq through
+// pq_library.h.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "common/error.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace strata::pq {
+
+// One statement's rows. Text format unless the statement asked for binary results.
+class Result {
+ public:
+  Result() = default;
+  explicit Result(pg_result* r);
+  ~Result();
+  Result(Result&& other) noexcept;
+  Result& operator=(Result&& other) noexcept;
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+
+  int rows() const;
+  int columns() const;
+  bool is_null(int row, int column) const;
+  std::string_view text(int row, int column) const;  // "" for NULL
+  std::string str(int row, int column) const { return std::string(text(row, column)); }
+  std::int64_t int64(int row, int column) const;  // 0 for NULL; text or binary int8/int4
+  double number(int row, int column) const;       // text format
+  std::optional<std::int64_t> optional_int(int row, int column) const;
+  std::optional<std::string> optional_text(int row, int column) const;
+  // A bytea column: its bytes (binary results) or decoded from its hex text (text results).
+  std::string bytes(int row, int column) const;
+  // Rows a command touched (UPDATE, DELETE, INSERT without RETURNING).
+  std::int64_t affected() const;
+
+ private:
+  pg_result* r_ = nullptr;
+};
+
+// A parameter: text, or NULL. Binary data goes as text too, as bytea's hex form (to_bytea_hex).
+using Param = std::optional<std::string>;
+std::string to_bytea_hex(std::string_view bytes);
+// A text[] literal ('{"a","b"}') of `items`, each quoted and escaped.
+std::string to_text_array(const std::vector<std::string>& items);
+// A bigint[] literal ('{1,2,3}').
+std::string to_int_array(const std::vector<std::int64_t>& items);
+std::string quote_identifier(std::string_view name);
+
+struct ConnectOptions {
+  std::string conninfo;   // what libpq is given (may hold a password)
+  std::string display;    // for messages: the URL with its password as ***
+  std::string password;   // scrubbed from every message
+  std::string schema;     // SET search_path to it (quoted); "" keeps the server's
+  // Bounds on waiting: connecting (libpq's connect_timeout, whole seconds, 0 none) and each lock
+  // wait (lock_timeout; 0 none).
+  std::chrono::milliseconds connect_timeout{0};
+  std::chrono::milliseconds lock_timeout{0};
+  std::string application_name = "strata";
+};
+
+class Connection {
+ public:
+  // Throws Error(unavailable) "DISPLAY: cannot connect: WHY" when the server does not answer or
+  // refuses (a wrong password among them).
+  static std::unique_ptr<Connection> open(const ConnectOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement with its parameters ($1, $2, …). `binary` asks for binary results.
+  // Throws Error: unavailable for a lost server, a lock or statement timeout (the message says
+  // which), invalid_input for a constraint or data error; each prefixed with the display and
+  // `doing` when given ("…: writing doc.md: …").
+  Result exec(std::string_view sql, const std::vector<Param>& params = {}, bool binary = false,
+              std::string_view doing = {});
+  // Several statements without parameters (a script).
+  void exec_script(std::string_view sql, std::string_view doing = {});
+
+  // BEGIN / COMMIT / ROLLBACK; rollback() never throws.
+  void begin();
+  void commit();
+  void rollback() noexcept;
+  bool in_transaction() const;
+
+  // COPY table (columns) FROM STDIN in text format: `rows` each a tab-separated line with
+  // copy_escape()d fields ("\\N" for NULL), ending in '\n'.
+  void copy_in(std::string_view copy_statement, std::string_view rows, std::string_view doing = {});
+
+  const std::string& display() const { return options_.display; }
+  const std::string& schema() const { return options_.schema; }
+  int server_version() const;
+  // The message of a failure in the user's words: the display, then `what`, the password scrubbed.
+  [[noreturn]] void fail(ExitCode code, const std::string& what, std::string hint = {}) const;
+
+ private:
+  explicit Connection(ConnectOptions options);
+  [[noreturn]] void fail_result(pg_result* r, std::string_view doing) const;
+  std::string scrubbed(std::string text) const;
+  ConnectOptions options_;
+  pg_conn* conn_ = nullptr;
+};
+
+// A field of a COPY text row: backslash, tab, newline and carriage return escaped.
+std::string copy_escape(std::string_view field);
+
+// Runs `work` inside BEGIN … COMMIT, rolling back when it throws.
+template <typename F>
+auto in_transaction(Connection& c, F&& work) {
+  c.begin();
+  try {
+    if constexpr (std::is_void_v<decltype(work())>) {
+      work();
+      c.commit();
+    } else {
+      auto result = work();
+      c.commit();
+      return result;
+    }
+  } catch (...) {
+    c.rollback();
+    throw;
+  }
+}
+
+}  // namespace strata::pq

@@ -1,0 +1,141 @@
+#include "store/postgres/pg_open.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/error.h"
+#include "migrate/engines/engine_url.h"
+#include "migrate/model/migration_parser.h"
+#include "migrate/model/migration_source.h"
+#include "migrate/run/migrator.h"
+#include "store/embedded_migrations.h"
+
+namespace strata::store {
+namespace {
+
+// Connecting waits at most this long: a server that does not answer is reported, not waited for.
+constexpr std::chrono::milliseconds k_connect_timeout{10'000};
+
+const std::vector<migrate::Version>& shipped_versions() {
+  static const std::vector<migrate::Version> versions = [] {
+    std::vector<migrate::Version> v;
+    for (const EmbeddedFile& f : store_postgres_migration_files()) {
+      const auto name = migrate::parse_file_name(f.name);
+      if (name) v.push_back(name->version);
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  return versions;
+}
+
+migrate::MigrationSet shipped_migrations() {
+  std::vector<migrate::NamedContent> files;
+  for (const EmbeddedFile& f : store_postgres_migration_files()) files.push_back({f.name, f.content});
+  migrate::MigrationSet set = migrate::load_files(files, "strata:migrations/postgres");
+  set.require_valid();
+  return set;
+}
+
+struct History {
+  bool schema_exists = false;
+  bool table_exists = false;
+  bool other_tables = false;  // the schema holds tables but no store history: someone else's
+  std::vector<std::pair<migrate::Version, bool>> rows;  // version, applied in full
+};
+
+History read_history(pq::Connection& c, const std::string& schema) {
+  History h;
+  pq::Result r = c.exec(
+      "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1), "
+      "(SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = $2), "
+      "(SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename <> $2)",
+      {schema, std::string(k_store_history_table)}, false, "reading the store's schema");
+  h.schema_exists = r.int64(0, 0) > 0;
+  h.table_exists = r.int64(0, 1) > 0;
+  h.other_tables = !h.table_exists && r.int64(0, 2) > 0;
+  if (!h.table_exists) return h;
+  pq::Result rows = c.exec("SELECT version, state = 'applied' FROM " + pq::quote_identifier(schema) + "." +
+                               k_store_history_table + " ORDER BY version",
+                           {}, false, "reading the store's history");
+  for (int i = 0; i < rows.rows(); ++i) rows.text(i, 1) == "t" ? h.rows.emplace_back(rows.int64(i, 0), true)
+                                                             : h.rows.emplace_back(rows.int64(i, 0), false);
+  return h;
+}
+
+bool up_to_date(const History& h) {
+  const std::vector<migrate::Version>& shipped = shipped_versions();
+  if (h.rows.size() != shipped.size()) return false;
+  for (std::size_t i = 0; i < shipped.size(); ++i) {
+    if (h.rows[i].first != shipped[i] || !h.rows[i].second) return false;
+  }
+  return true;
+}
+
+std::int64_t newest(const History& h) { return h.rows.empty() ? 0 : h.rows.back().first; }
+
+void refuse_newer(const History& h, const std::string& display) {
+  const std::int64_t latest = latest_postgres_schema_version();
+  if (newest(h) > latest) {
+    throw Error(ExitCode::history_mismatch,
+                display + ": store schema version " + std::to_string(newest(h)) + " is newer than this strata supports (" +
+                    std::to_string(latest) + ")",
+                "upgrade strata to use this store");
+  }
+}
+
+void upgrade(const migrate::Endpoint& endpoint, const OpenOptions& options) {
+  migrate::Migrator migrator(migrate::Target{endpoint, k_store_history_table, options.busy_timeout},
+                             shipped_migrations());
+  const migrate::Status status = migrator.status();
+  if (status.pending > 0) migrator.up(migrate::UpOptions{});
+}
+
+}  // namespace
+
+std::int64_t latest_postgres_schema_version() { return shipped_versions().back(); }
+
+PgOpened open_postgres_store(const std::string& url, const OpenOptions& options, PgOpen how) {
+  migrate::Endpoint endpoint = migrate::endpoint_from_url(url);
+  if (endpoint.schema.empty()) endpoint.schema = k_default_store_schema;
+  PgOpened opened;
+  opened.display = endpoint.display + " (schema " + endpoint.schema + ")";
+  pq::ConnectOptions connect;
+  connect.conninfo = endpoint.conninfo;
+  connect.display = opened.display;
+  connect.password = endpoint.password;
+  connect.schema = endpoint.schema;
+  connect.connect_timeout = k_connect_timeout;
+  // A lock another writer holds is waited for as long as the SQLite store's busy timeout.
+  connect.lock_timeout = options.busy_timeout;
+  opened.connection = pq::Connection::open(connect);
+  pq::Connection& c = *opened.connection;
+
+  History h = read_history(c, endpoint.schema);
+  if (h.other_tables) {
+    throw Error(ExitCode::unavailable, opened.display + ": not a strata store (the schema holds other tables)",
+                "give the store its own schema: ?search_path=NAME in the URL");
+  }
+  refuse_newer(h, opened.display);
+  if (!up_to_date(h)) {
+    if (how == PgOpen::read_only) {
+      if (!h.table_exists) throw PgStoreMissing(opened.display);
+      throw Error(ExitCode::unavailable,
+                  opened.display + ": store schema version " + std::to_string(newest(h)) + " needs an upgrade to " +
+                      std::to_string(latest_postgres_schema_version()) + ", which a dry run does not do",
+                  "run the command once without --dry-run");
+    }
+    if (how == PgOpen::existing && !h.table_exists) {
+      throw Error(ExitCode::unavailable, "no store at " + opened.display,
+                  "ingest documents first: strata ingest PATH --store URL");
+    }
+    endpoint.wait = std::chrono::milliseconds(0);
+    upgrade(endpoint, options);
+    h = read_history(c, endpoint.schema);
+    refuse_newer(h, opened.display);
+  }
+  opened.version = newest(h);
+  return opened;
+}
+
+}  // namespace strata::store
