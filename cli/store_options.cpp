@@ -13,7 +13,7 @@ namespace strata::cli {
 
 void add_store_option(CLI::App& command, StoreOptions& options) {
   command.add_option("--store", options.store,
-                     "Knowledge store file (default: $STRATA_STORE, else store.path in strata.toml, else .strata/store.db)");
+                     "Knowledge store: a file, or postgres://USER@HOST/DATABASE for a store on a PostgreSQL server (default: $STRATA_STORE, else store.url or store.path in strata.toml, else .strata/store.db)");
 }
 
 namespace {
@@ -57,6 +57,19 @@ std::string store_path(const StoreOptions& options) {
   // $STRATA_STORE, strata.toml, the user file, then the default: core/config's precedence.
   const config::Configuration& c = configuration();
   const config::Setting& s = c.get("store.path");
+  // store.url names a store on a server and wins over the files' store.path, not over
+  // $STRATA_STORE. A project's strata.toml chooses one only once trusted (config/trust.cpp: a
+  // destination for every document); untrusted, core/config has already left it out.
+  const config::Setting& url = c.get("store.url");
+  const bool path_from_environment = set_by_user(s) && !set_in_file(s);
+  if (!path_from_environment && set_in_file(url) && !url.value.empty()) {
+    if (!store::is_store_url(url.value)) {
+      throw Error(ExitCode::usage, url.where + ": store.url: not a postgres:// URL",
+                  "store.url takes postgres://USER@HOST/DATABASE; a file goes in store.path");
+    }
+    return url.value;
+  }
+  if (store::is_store_url(s.value)) return s.value;
   const std::filesystem::path cwd = process_environment().cwd;
   const std::filesystem::path root = c.trust.root;
   // A store the project chose (the default in it, or its trusted strata.toml's inside it) must

@@ -29,6 +29,8 @@ struct CatalogOptions {
   StoreOptions store;
   std::vector<std::string> sources;
   std::string name;
+  std::string to, as;  // collections copy: the destination store, and the name there
+  bool merge = false;  // collections copy: into a collection that holds documents
   bool text = false;  // documents show: the loaded text instead of the chunks
   OutputOptions out;  // out.color: the run's (RunContext)
 };
@@ -254,6 +256,36 @@ int remove_documents(const CatalogOptions& o) {
   return 0;
 }
 
+int copy_collection(const CatalogOptions& o) {
+  st::Store from = st::Store::open_existing(store_path(o.store), store_open_options());
+  st::Store to = st::Store::open(o.to, store_open_options());
+  const std::string name = o.name.empty() ? o.store.collection : o.name;
+  ProgressLine progress("documents", !o.out.quiet && ProgressLine::stderr_is_terminal());
+  const st::CopyResult r = st::copy_collection(from, to, st::CopyOptions{name, o.as, o.merge},
+                                               [&](const st::CopyResult& sofar) {
+                                                 ProgressCounts counts;
+                                                 counts.items_done =
+                                                     static_cast<std::uint64_t>(sofar.documents + sofar.unchanged);
+                                                 progress.update(counts);
+                                               });
+  progress.clear();
+  const std::string target = o.as.empty() ? name : o.as;
+  if (o.out.json) {
+    std::cout << json_text(json{{"collection", name},
+                                {"to", {{"store", to.path()}, {"collection", target}}},
+                                {"documents", r.documents},
+                                {"unchanged", r.unchanged},
+                                {"chunks", r.chunks},
+                                {"vectors", r.vectors}})
+              << '\n';
+  } else if (!o.out.quiet) {
+    std::cerr << "copied collection '" << safe(name) << "' to '" << safe(target) << "' in " << safe(to.path()) << ": "
+              << r.documents << " documents, " << r.chunks << " chunks, " << r.vectors << " vectors"
+              << (r.unchanged > 0 ? " (" + std::to_string(r.unchanged) + " unchanged)" : "") << '\n';
+  }
+  return 0;
+}
+
 void add_output_flags(CLI::App& cmd, CatalogOptions& o) {
   add_output_options(cmd, o.out, {"JSON for scripts (one object per line for lists)", "No messages on stderr"});
 }
@@ -280,7 +312,8 @@ Run setup_collections(CLI::App& cmd) {
   cmd.footer(
       "Examples:\n"
       "  strata collections                 name, documents, chunks, vectors, size, chunking, model\n"
-      "  strata collections remove drafts   remove a collection and everything in it");
+      "  strata collections remove drafts   remove a collection and everything in it\n"
+      "  strata collections copy docs --to postgres://me@db/team   move a collection to a shared store");
   add_store_option(cmd, o->store);
   add_output_flags(cmd, *o);
 
@@ -294,7 +327,24 @@ Run setup_collections(CLI::App& cmd) {
   remove->footer("Examples:\n  strata collections remove drafts\n  strata collections remove drafts --store team.db -q");
   add_store_option(*remove, o->store);
   add_output_flags(*remove, *o);
-  return run_of(o, {{list, list_collections}, {remove, remove_collection}}, list_collections);
+
+  CLI::App* copy = cmd.add_subcommand(
+      "copy", "Copy a collection, with its vectors, into another store (SQLite file or postgres:// URL, either way)");
+  copy->add_option("NAME", o->name, "Collection to copy (default: --collection, else store.collection, else default)");
+  copy->add_option("--to", o->to, "Destination store: a file, or postgres://USER@HOST/DATABASE (created if needed)")
+      ->required();
+  copy->add_option("--as", o->as, "Name of the copy in the destination (default: the same name)");
+  copy->add_flag("--merge", o->merge,
+                 "Copy into a collection that already holds documents: add and replace by source, as ingest does");
+  copy->footer(
+      "Examples:\n"
+      "  strata collections copy docs --to postgres://me@db.internal/team\n"
+      "  strata collections copy docs --store postgres://me@db.internal/team --to offline.db\n"
+      "  strata collections copy docs --to postgres://me@db/team --as product-docs --merge");
+  add_store_option(*copy, o->store);
+  add_collection_option(*copy, o->store);
+  add_output_flags(*copy, *o);
+  return run_of(o, {{list, list_collections}, {remove, remove_collection}, {copy, copy_collection}}, list_collections);
 }
 
 Run setup_documents(CLI::App& cmd) {

@@ -56,7 +56,7 @@ int run_mcp(const McpOptions& o) {
   // a signal: the loop then returns as at end of input.
   std::signal(SIGPIPE, SIG_IGN);
   if (::isatty(STDIN_FILENO) == 1) {
-    std::cerr << "strata mcp: serving the Model Context Protocol on stdin/stdout (store " << s.store_path
+    std::cerr << "strata mcp: serving the Model Context Protocol on stdin/stdout (store " << store::store_display(s.store_path)
               << "); an MCP client starts this, see strata-mcp(1). Ctrl-D ends it.\n";
   }
   mcp::Server server(std::move(s));

@@ -18,6 +18,7 @@
 #include "config/project_root.h"
 #include "migrate/engines/engine_url.h"
 #include "net/url_secrets.h"
+#include "store/store.h"
 
 namespace strata::config {
 namespace {
@@ -123,7 +124,7 @@ std::string resolve_path(const KeySpec& spec, const std::string& value, const fs
     const std::string resolved = (base / path).lexically_normal().string();
     return plain ? resolved : migrate::file_url(resolved);
   }
-  if (value.empty() || fs::path(value).is_absolute()) return value;
+  if (value.empty() || fs::path(value).is_absolute() || store::is_store_url(value)) return value;
   return (base / value).lexically_normal().string();
 }
 
@@ -140,7 +141,9 @@ const std::vector<KeySpec>& keys() {
       {"migrate", "ddl_lock_timeout", ValueType::number, false, "", "",
        "seconds each migration statement waits for a table's lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout); "
        "empty: the server's"},
-      {"store", "path", ValueType::string, true, "STRATA_STORE", ".strata/store.db", "knowledge store file"},
+      {"store", "path", ValueType::string, true, "STRATA_STORE", ".strata/store.db",
+       "knowledge store file, or a postgres:// URL"},
+      {"store", "url", ValueType::string, false, "", "", "knowledge store on a PostgreSQL server (postgres://…); wins over store.path"},
       {"store", "collection", ValueType::string, false, "", "default", "collection name"},
       {"store", "busy_timeout", ValueType::integer, false, "STRATA_BUSY_TIMEOUT", "60",
        "seconds to wait for another process's lock on the store"},

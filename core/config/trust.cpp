@@ -18,6 +18,7 @@
 #include "common/text.h"
 #include "config/config.h"
 #include "config/project_root.h"
+#include "store/store.h"
 
 namespace strata::config {
 namespace {
@@ -50,7 +51,8 @@ bool true_flag(const std::string& v, const fs::path&) { return v == "true"; }
 bool network_llm_provider(const std::string& v, const fs::path&) { return v != "none"; }
 bool network_embed_provider(const std::string& v, const fs::path&) { return v != "local"; }
 bool network_embed_model(const std::string& v, const fs::path&) { return !is_local_embed_model(v); }
-bool path_outside(const std::string& v, const fs::path& root) { return outside(v, root); }
+bool store_url(const std::string& v, const fs::path&) { return store::is_store_url(v); }
+bool path_outside(const std::string& v, const fs::path& root) { return !store::is_store_url(v) && outside(v, root); }
 bool database_outside(const std::string& v, const fs::path& root) {
   const auto file = migrate::database_file(v);
   return file && *file != ":memory:" && outside(*file, root);
@@ -70,6 +72,9 @@ constexpr Guard k_guards[] = {
     {"llm.system", Power::instructions, always},
     {"llm.prompt_template", Power::instructions, always},
     {"migrate.envsub", Power::environment, true_flag},
+    // A store on a server receives every document ingested and every question logged.
+    {"store.path", Power::destination, store_url},
+    {"store.url", Power::destination, always},
     {"store.path", Power::outside_path, path_outside},
     {"migrate.dir", Power::outside_path, path_outside},
     {"migrate.database", Power::outside_path, database_outside},
@@ -133,8 +138,10 @@ std::string_view to_string(TrustStatus status) {
 }
 
 std::optional<Power> guarded_power(std::string_view name, const std::string& value, const fs::path& root) {
+  // A key may have several guards (store.path: a server's URL, or a path outside): the first that
+  // applies to the value.
   for (const Guard& g : k_guards) {
-    if (g.name == name) return g.applies(value, root) ? std::optional<Power>(g.power) : std::nullopt;
+    if (g.name == name && g.applies(value, root)) return g.power;
   }
   return std::nullopt;
 }

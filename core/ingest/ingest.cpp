@@ -103,7 +103,7 @@ class Run {
         observer_(observer),
         pool_(request.threads == 0 ? ThreadPool::hardware_threads() : request.threads) {
     // pool_ is the last member: it is destroyed first, so no worker outlives what it reads.
-    summary_.store = req_.store_path;
+    summary_.store = store::store_display(req_.store_path);
     summary_.collection = req_.collection;
     summary_.dry_run = req_.dry_run;
     run_metadata_ = metadata_from_pairs(req_.meta);
@@ -616,7 +616,8 @@ class Run {
   std::size_t limit_ = 0;
   std::string run_metadata_;
   SourceIds ids_{req_.project_root.empty() ? std::filesystem::current_path() : req_.project_root};
-  std::string store_abs_ = absolute_path(req_.store_path).string();
+  // A store on a server has no file to keep out of the inputs.
+  std::string store_abs_ = store::is_store_url(req_.store_path) ? std::string("\n") : absolute_path(req_.store_path).string();
   std::optional<store::Store> store_;
   std::unique_ptr<store::DocumentWriter> writer_;
   std::deque<Inflight> inflight_;

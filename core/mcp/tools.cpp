@@ -18,6 +18,7 @@
 #include "mcp/document_range.h"
 #include "mcp/tool_arguments.h"
 #include "store/catalog.h"
+#include "store/store.h"
 #include "store/collections.h"
 
 namespace strata::mcp {
@@ -530,7 +531,7 @@ store::Store& ToolSession::store() {
   if (!store_) {
     std::optional<store::Store> st = store::Store::open_read_only(options_.store_path, options_.open);
     if (!st) {
-      throw Error(ExitCode::unavailable, "no store at " + options_.store_path,
+      throw Error(ExitCode::unavailable, "no store at " + store::store_display(options_.store_path),
                   "add documents with strata ingest first (the server finds it on the next call)");
     }
     store_ = std::move(st);

@@ -5,5 +5,6 @@
 // The knowledge store: opening it, its collections and documents, and the logged exchanges of ask.
 #include "store/ask_store.h"  // IWYU pragma: export
 #include "store/catalog.h"  // IWYU pragma: export
+#include "store/collection_copy.h"  // IWYU pragma: export
 #include "store/collections.h"  // IWYU pragma: export
 #include "store/store.h"  // IWYU pragma: export

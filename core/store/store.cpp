@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "migrate/engines/engine_url.h"
 #include "migrate/model/migration_parser.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
@@ -137,6 +138,17 @@ bool is_store_url(std::string_view path) {
     return true;
   };
   return starts("postgres://") || starts("postgresql://");
+}
+
+std::string store_display(const std::string& path) {
+  if (!is_store_url(path)) return path;
+  try {
+    return migrate::endpoint_from_url(path).display;
+  } catch (const std::exception&) {
+    // Unreadable as a URL: nothing of its authority is shown, since a password may be there.
+    const std::size_t scheme_end = path.find("://");
+    return path.substr(0, scheme_end + 3) + "…";
+  }
 }
 
 struct Store::Impl {

@@ -30,6 +30,10 @@ enum class StoreKind { sqlite, postgres };
 // True when `path` is a store URL (postgres:// or postgresql://, in any case) rather than a file.
 bool is_store_url(std::string_view path);
 
+// What messages call the store at `path`: the path itself, or for a store URL the URL with its
+// password as *** (as Store::path() of an open store, without the schema).
+std::string store_display(const std::string& path);
+
 // The schema a store URL's store lives in: its ?search_path= (as migrate reads it), else this.
 inline constexpr const char* k_default_store_schema = "strata";
 
