@@ -27,7 +27,7 @@ constexpr std::array k_commands = {
     Command{"embed", "Embed a collection's chunks (stored, cached, resumable), or texts given as arguments or on stdin",
             setup_embed},
     Command{"ingest", "Add files, folders, stdin or JSONL records to the knowledge store", setup_ingest},
-    Command{"collections", "List the store's collections, or remove one", setup_collections},
+    Command{"collections", "List the store's collections, remove one, or copy one to another store", setup_collections},
     Command{"documents", "List a collection's documents, show one's chunks, remove some", setup_documents},
     Command{"search", "Search a collection by keyword (BM25), by vector, or both (hybrid)", setup_search},
     Command{"ask", "Answer a question from a collection's documents, with checked citations (offline without a model)",

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The knowledge store on PostgreSQL against the SQLite store, side by side in one run, at scale:
+#
+#   data      JSONL records made from the benchmark corpus ($PEERS/corpus/files,
+#             ../shared/bench/make-corpus.sh): its Markdown and text files' paragraphs, packed 12
+#             to a record, repeated pass after pass until the text makes about ROWS (1,000,000)
+#             chunks of SIZE (400) characters.
+#   ingest    `strata ingest --jsonl --size SIZE --no-embed` into a SQLite store and into a
+#             PostgreSQL store (a server started here by tests/servers/pg_server.sh, on this
+#             machine, fsync off as for the tests: both sides write to the same disk), then
+#             `strata embed --provider local` on each. Throughput in chunks per second.
+#   search    Q (200) real headings of the corpus as queries; one `strata search --mode M -k 10`
+#             process per query (what a script or an agent shelling out pays: start, open, query),
+#             keyword and hybrid, on each store; p50 and p95. The first query of a mode is
+#             reported apart (hybrid builds the client's vector snapshot then).
+#   clients   CLIENTS (8) such processes at a time on the PostgreSQL store, keyword and hybrid:
+#             p50, p95 and errors.
+#   mcp       one `strata mcp` session per store, the search tool per query
+#             (bench/mcp_search_driver.py, MCP_QUERIES (50) queries): p50 on each store.
+#
+# One table at the end; JSON lines in $PEERS/results/store-postgres.jsonl.
+#   usage: bench/store_postgres.sh      env: STRATA, ROWS, SIZE, Q, CLIENTS, MCP_QUERIES, PEERS,
+#          CORPUS, KEEP=DIR (keep the stores and the server's data there, and reuse them)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED=$ROOT/../shared/bench
+STRATA=${STRATA:-$ROOT/build/strata}
+PEERS=${PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/strata-peers}
+CORPUS=${CORPUS:-$PEERS/corpus/files}
+ROWS=${ROWS:-1000000}
+SIZE=${SIZE:-400}
+Q=${Q:-200}
+CLIENTS=${CLIENTS:-8}
+MCP_QUERIES=${MCP_QUERIES:-50}
+[ -x "$STRATA" ] || { echo "store_postgres.sh: $STRATA not found (bash scripts/build.sh)" >&2; exit 1; }
+if [ ! -d "$CORPUS" ]; then
+  bash "$SHARED/make-corpus.sh" "$CORPUS" >&2
+fi
+if [ -n "${KEEP:-}" ]; then
+  T=$KEEP
+  mkdir -p "$T"
+else
+  T=$(mktemp -d "${TMPDIR:-/tmp}/strata-bench-pgstore.XXXXXX")
+fi
+chmod 755 "$T"  # as root the server runs as nobody
+PG=$T/pg
+stop_server() { bash "$ROOT/tests/servers/pg_server.sh" stop "$PG" >/dev/null 2>&1 || true; }
+cleanup() {
+  stop_server
+  [ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+if [ -f "$PG/url" ] && [ -n "${KEEP:-}" ]; then
+  bash "$ROOT/tests/servers/pg_server.sh" stop "$PG" >/dev/null 2>&1 || true
+fi
+bash "$ROOT/tests/servers/pg_server.sh" start "$PG" >/dev/null
+URL=$(cat "$PG/url")
+PY=$ROOT/bench/store_postgres_driver.py
+RESULTS=$PEERS/results/store-postgres.jsonl
+mkdir -p "$(dirname "$RESULTS")"
+
+now() { date +%s.%N; }
+record() { echo "$1" | tee -a "$RESULTS" >&2; }
+
+echo "strata $("$STRATA" --version | sed 's/^strata //'), PostgreSQL $(psql "$URL" -XAtc 'SHOW server_version'), $(nproc) cores, $(date -u +%Y-%m-%d)"
+[ -f "$T/records.jsonl" ] || python3 "$PY" records "$CORPUS" "$T/records.jsonl" "$ROWS" "$SIZE" >/dev/null
+[ -f "$T/queries.txt" ] || python3 "$PY" queries "$CORPUS" "$T/queries.txt" "$Q"
+
+declare -A STORE=([sqlite]=$T/store.db [postgres]=$URL)
+declare -A INGEST EMBED CHUNKS
+for side in sqlite postgres; do
+  s=${STORE[$side]}
+  t0=$(now)
+  "$STRATA" ingest --jsonl --size "$SIZE" --no-embed -q --store "$s" "$T/records.jsonl"
+  t1=$(now)
+  "$STRATA" embed --provider local -q --store "$s" >/dev/null
+  t2=$(now)
+  CHUNKS[$side]=$("$STRATA" collections --store "$s" --json | python3 -c 'import json,sys; print(sum(json.loads(l)["chunks"] for l in sys.stdin))')
+  INGEST[$side]=$(python3 -c "print(round(${CHUNKS[$side]} / ($t1 - $t0)))")
+  EMBED[$side]=$(python3 -c "print(round(${CHUNKS[$side]} / ($t2 - $t1)))")
+  record "{\"measure\":\"ingest\",\"store\":\"$side\",\"chunks\":${CHUNKS[$side]},\"chunks_per_s\":${INGEST[$side]},\"embed_chunks_per_s\":${EMBED[$side]}}"
+done
+
+stats() { python3 -c 'import json,sys,statistics as s
+d = json.load(sys.stdin); ms = sorted(d["ms"])
+p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")
+print("%.1f %.1f %.1f %d" % (p(0.5), p(0.95), d["first"], d["errors"]))'; }
+declare -A P50 P95 FIRST
+for mode in keyword hybrid; do
+  for side in sqlite postgres; do
+    read -r p50 p95 first errors < <(python3 "$PY" search "$STRATA" "${STORE[$side]}" "$T/queries.txt" "$mode" | stats)
+    P50[$side.$mode]=$p50 P95[$side.$mode]=$p95 FIRST[$side.$mode]=$first
+    record "{\"measure\":\"search\",\"store\":\"$side\",\"mode\":\"$mode\",\"clients\":1,\"p50_ms\":$p50,\"p95_ms\":$p95,\"first_ms\":$first,\"errors\":$errors}"
+  done
+  read -r p50 p95 first errors < <(python3 "$PY" search "$STRATA" "$URL" "$T/queries.txt" "$mode" "$CLIENTS" | stats)
+  P50[clients.$mode]=$p50 P95[clients.$mode]=$p95 FIRST[clients.$mode]=$errors
+  record "{\"measure\":\"search\",\"store\":\"postgres\",\"mode\":\"$mode\",\"clients\":$CLIENTS,\"p50_ms\":$p50,\"p95_ms\":$p95,\"errors\":$errors}"
+done
+
+head -n "$MCP_QUERIES" "$T/queries.txt" >"$T/mcp_queries.txt"
+declare -A MCP
+for side in sqlite postgres; do
+  MCP[$side]=$(python3 "$ROOT/bench/mcp_search_driver.py" "$STRATA" "${STORE[$side]}" "$T/mcp_queries.txt" |
+    python3 -c 'import json,sys; m = sorted(json.load(sys.stdin)["mcp"]); print("%.1f" % m[len(m) // 2])')
+  record "{\"measure\":\"mcp_search\",\"store\":\"$side\",\"p50_ms\":${MCP[$side]}}"
+done
+
+printf '\n%-26s %14s %14s %8s\n' "" SQLite PostgreSQL ratio
+printf '%-26s %14s %14s\n' "chunks" "${CHUNKS[sqlite]}" "${CHUNKS[postgres]}"
+printf '%-26s %14s %14s %8s\n' "ingest chunks/s" "${INGEST[sqlite]}" "${INGEST[postgres]}" \
+  "$(python3 -c "print('%.2f' % (${INGEST[postgres]} / ${INGEST[sqlite]}))")"
+printf '%-26s %14s %14s %8s\n' "embed chunks/s" "${EMBED[sqlite]}" "${EMBED[postgres]}" \
+  "$(python3 -c "print('%.2f' % (${EMBED[postgres]} / ${EMBED[sqlite]}))")"
+for mode in keyword hybrid; do
+  printf '%-26s %14s %14s %8s\n' "$mode p50 / p95 ms" "${P50[sqlite.$mode]} / ${P95[sqlite.$mode]}" \
+    "${P50[postgres.$mode]} / ${P95[postgres.$mode]}" "$(python3 -c "print('%.2f' % (${P50[postgres.$mode]} / ${P50[sqlite.$mode]}))")"
+  printf '%-26s %14s %14s\n' "$mode first query ms" "${FIRST[sqlite.$mode]}" "${FIRST[postgres.$mode]}"
+  printf '%-26s %14s %14s\n' "$mode, $CLIENTS clients p50/p95" "" "${P50[clients.$mode]} / ${P95[clients.$mode]} (${FIRST[clients.$mode]} errors)"
+done
+printf '%-26s %14s %14s %8s\n' "mcp search p50 ms" "${MCP[sqlite]}" "${MCP[postgres]}" \
+  "$(python3 -c "print('%.2f' % (${MCP[postgres]} / ${MCP[sqlite]}))")"

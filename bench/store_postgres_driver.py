@@ -1,0 +1,109 @@
+"""Times `strata search` on one store (bench/store_postgres.sh).
+
+Usage:
+  store_postgres_driver.py records CORPUS OUT ROWS SIZE   JSONL records from the corpus for ~ROWS chunks
+  store_postgres_driver.py queries CORPUS OUT Q           Q real headings of the corpus's Markdown files
+  store_postgres_driver.py search STRATA STORE QUERIES MODE [CLIENTS]
+      one `strata search --mode MODE -k 10` process per query, CLIENTS (default 1) at a time, each
+      client taking every CLIENTS-th query; prints {"ms": [...], "errors": N, "first": ms}
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+
+def corpus_files(corpus):
+    for folder, _, names in sorted(os.walk(corpus)):
+        for name in sorted(names):
+            if name.endswith((".md", ".txt", ".rst")):
+                yield os.path.join(folder, name)
+
+
+def records(corpus, out, rows, size):
+    # Paragraphs of the corpus, packed into records of ~10 chunks; passes over the corpus repeat
+    # until the text makes ~rows chunks of `size` characters (each pass under its own ids, its
+    # text prefixed with the pass number, so no two records are the same document).
+    target = rows * size
+    written = 0
+    n = 0
+    with open(out, "w") as f:
+        while written < target:
+            for path in corpus_files(corpus):
+                text = open(path, encoding="utf-8", errors="replace").read()
+                paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+                for start in range(0, len(paras), 12):
+                    body = "\n\n".join(paras[start:start + 12])
+                    if len(body) < 200:
+                        continue
+                    n += 1
+                    f.write(json.dumps({"id": "r%d" % n, "title": os.path.basename(path), "text": body}) + "\n")
+                    written += len(body)
+                    if written >= target:
+                        return n
+    return n
+
+
+def queries(corpus, out, q):
+    heads = []
+    for path in corpus_files(corpus):
+        if not path.endswith(".md"):
+            continue
+        for line in open(path, encoding="utf-8", errors="replace"):
+            m = re.match(r"^#{1,4}\s+(.*\S)\s*$", line)
+            if m and 2 <= len(m.group(1).split()) <= 8 and re.search(r"[A-Za-z]{3}", m.group(1)):
+                heads.append(m.group(1))
+    step = max(1, len(heads) // q)
+    with open(out, "w") as f:
+        for h in heads[::step][:q]:
+            f.write(h + "\n")
+
+
+def search(strata, store, queries_file, mode, clients=1):
+    qs = [q for q in open(queries_file).read().splitlines() if q.strip()]
+    times, errors = [], [0]
+    lock = threading.Lock()
+
+    def one(q):
+        t = time.perf_counter()
+        r = subprocess.run([strata, "search", "--store", store, "--mode", mode, "-k", "10", "--json", q],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        ms = (time.perf_counter() - t) * 1000
+        with lock:
+            if r.returncode != 0:
+                errors[0] += 1
+                sys.stderr.write("search failed (%d): %s\n" % (r.returncode, r.stderr.decode()[:300]))
+            else:
+                times.append(ms)
+
+    # The first query of a mode (a vector search builds or maps its snapshot) is reported apart.
+    t = time.perf_counter()
+    subprocess.run([strata, "search", "--store", store, "--mode", mode, "-k", "10", qs[0]],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = (time.perf_counter() - t) * 1000
+
+    def client(i):
+        for q in qs[i::clients]:
+            one(q)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    print(json.dumps({"ms": times, "errors": errors[0], "first": first}))
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "records":
+        print(records(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))
+    elif cmd == "queries":
+        queries(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif cmd == "search":
+        search(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]) if len(sys.argv) > 6 else 1)
+    else:
+        sys.exit("usage: see the docstring")
