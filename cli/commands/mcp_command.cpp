@@ -40,6 +40,8 @@ int run_mcp(const McpOptions& o) {
   mcp::ServerOptions s;
   s.store_path = store_path(o.store);
   s.open = store_open_options();
+  // A store on a server answers each call in time, as the migration tools' databases do.
+  s.open.call_timeout = mcp::k_database_timeout;
   s.collection = o.store.collection;
   s.version = std::string(strata::k_version);
   // The search tool's embedding server and reranker come from the settings, as `strata search`

@@ -203,6 +203,13 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
     keys.push_back("connect_timeout");
     values.push_back(connect_seconds.c_str());
   }
+  // A server that stops answering mid-statement (a lost network) is given up on too: the
+  // statement timeout is the server's, this one the client's socket's.
+  const std::string user_timeout = std::to_string(options.statement_timeout.count());
+  if (options.statement_timeout.count() > 0) {
+    keys.push_back("tcp_user_timeout");
+    values.push_back(user_timeout.c_str());
+  }
   keys.push_back(nullptr);
   values.push_back(nullptr);
   // expand_dbname = 1: the URL in "dbname" is parsed as a whole connection string.
@@ -216,6 +223,9 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
   std::string setup = "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; ";
   if (options.lock_timeout.count() > 0) {
     setup += "SET lock_timeout = " + std::to_string(options.lock_timeout.count()) + "; ";
+  }
+  if (options.statement_timeout.count() > 0) {
+    setup += "SET statement_timeout = " + std::to_string(options.statement_timeout.count()) + "; ";
   }
   if (!options.schema.empty()) setup += "SET search_path TO " + quote_identifier(options.schema) + ", public; ";
   c->exec_script(setup, "setting up the session");

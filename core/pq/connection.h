@@ -63,10 +63,11 @@ struct ConnectOptions {
   std::string display;    // for messages: the URL with its password as ***
   std::string password;   // scrubbed from every message
   std::string schema;     // SET search_path to it (quoted); "" keeps the server's
-  // Bounds on waiting: connecting (libpq's connect_timeout, whole seconds, 0 none) and each lock
-  // wait (lock_timeout; 0 none).
+  // Bounds on waiting: connecting (libpq's connect_timeout, whole seconds, 0 none), each lock
+  // wait (lock_timeout; 0 none) and each statement.
   std::chrono::milliseconds connect_timeout{0};
   std::chrono::milliseconds lock_timeout{0};
+  std::chrono::milliseconds statement_timeout{0};  // each statement (statement_timeout; 0 none)
   std::string application_name = "strata";
 };
 

@@ -44,6 +44,10 @@ inline constexpr std::chrono::milliseconds k_default_busy_timeout{60'000};
 
 struct OpenOptions {
   std::chrono::milliseconds busy_timeout = k_default_busy_timeout;
+  // A store on a server: a bound on each wait on it (connecting, each statement, each lock wait),
+  // for a caller that must answer in time (strata mcp). 0: connecting waits 10 s, statements and
+  // locks as long as busy_timeout allows (a lock) or as they take.
+  std::chrono::milliseconds call_timeout{0};
 };
 
 // How a PostgreSQL store is opened (internal: Store::open, open_existing, open_read_only).

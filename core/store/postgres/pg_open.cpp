@@ -108,6 +108,11 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
   connect.connect_timeout = k_connect_timeout;
   // A lock another writer holds is waited for as long as the SQLite store's busy timeout.
   connect.lock_timeout = options.busy_timeout;
+  if (options.call_timeout.count() > 0) {
+    connect.connect_timeout = std::min(connect.connect_timeout, options.call_timeout);
+    connect.lock_timeout = std::min(connect.lock_timeout, options.call_timeout);
+    connect.statement_timeout = options.call_timeout;
+  }
   opened.connection = pq::Connection::open(connect);
   pq::Connection& c = *opened.connection;
 
