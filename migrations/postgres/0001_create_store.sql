@@ -7,7 +7,7 @@
 --     (text, title, cjk), and keyword_stats and term_stats keep each collection's row count,
 --     token count and document frequencies, so BM25 is computed exactly as strata_bm25 computes
 --     it in SQLite (store/fts_bm25.h), per collection.
---   - vectors: float32 arrays in bytea (no extension needed); embedding_generation is bumped by
+--   - vectors: float32 arrays in bytea (no extension needed); embedding_generation changes with
 --     every change to embeddings, so a client's snapshot of a collection's vectors is never used
 --     stale.
 -- Timestamps are text in the SQLite store's format (2026-11-25T21:00:00.000Z), so output is the same.
@@ -123,8 +123,11 @@ CREATE TABLE embedding_cache (
   UNIQUE (provider, model, dimensions, text_sha256)
 );
 
--- Bumped by every statement that changes embeddings: with store_id (random per store), what a
--- client's vector snapshot must match to be used (store/search_store.h, VectorFingerprint).
+-- Changed by every statement that changes embeddings: with store_id (random per store), what a
+-- client's vector snapshot must match to be used (store/search_store.h, VectorFingerprint). A
+-- random value, not a counter (as the SQLite store's migration 0012): a store restored from a
+-- backup, or a copy of it, would count up to a generation a snapshot already names, with other
+-- vectors.
 CREATE TABLE embedding_generation (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   generation BIGINT NOT NULL,
@@ -135,7 +138,7 @@ INSERT INTO embedding_generation (id, generation, store_id)
 
 CREATE FUNCTION bump_embedding_generation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE embedding_generation SET generation = generation + 1 WHERE id = 1;
+  UPDATE embedding_generation SET generation = floor((random() - 0.5) * 18446744073709551616)::bigint WHERE id = 1;
   RETURN NULL;
 END $$;
 CREATE TRIGGER embeddings_generation AFTER INSERT OR UPDATE OR DELETE ON embeddings
