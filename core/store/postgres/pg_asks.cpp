@@ -12,37 +12,37 @@
 namespace strata::store::pg {
 namespace {
 
-pq::Param pg_optional_int(const std::optional<std::int64_t>& v) {
+pq::Param ask_optional_int(const std::optional<std::int64_t>& v) {
   return v ? pq::Param(std::to_string(*v)) : std::nullopt;
 }
 
-pq::Param pg_unless_empty(const std::string& s) { return s.empty() ? std::nullopt : pq::Param(s); }
+pq::Param ask_unless_empty(const std::string& s) { return s.empty() ? std::nullopt : pq::Param(s); }
 
 // The shortest text that reads back as the same double (std::to_string keeps six decimals).
-std::string pg_exact(double v) {
+std::string ask_exact(double v) {
   char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);
 }
 
 // Timestamps as the SQLite store writes them (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')).
-constexpr const char* k_pg_now = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+constexpr const char* k_ask_now = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
 
-void pg_put_cache(pq::Connection& db, const std::string& key, const CachedAnswer& a) {
+void ask_put_cache(pq::Connection& db, const std::string& key, const CachedAnswer& a) {
   db.exec("INSERT INTO response_cache (key, answer, model, finish_reason, input_tokens, output_tokens) "
           "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO UPDATE SET answer = excluded.answer, "
           "model = excluded.model, finish_reason = excluded.finish_reason, input_tokens = excluded.input_tokens, "
           "output_tokens = excluded.output_tokens, created_at = " +
-              std::string(k_pg_now),
-          {key, a.answer, a.model, a.finish_reason, pg_optional_int(a.input_tokens), pg_optional_int(a.output_tokens)},
+              std::string(k_ask_now),
+          {key, a.answer, a.model, a.finish_reason, ask_optional_int(a.input_tokens), ask_optional_int(a.output_tokens)},
           false, "caching the answer");
 }
 
-constexpr const char* k_pg_call_columns =
+constexpr const char* k_ask_call_columns =
     "SELECT id, conversation_id, collection, question, answer, provider, model, endpoint, status, error, cached, "
     "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at, retrieval_query, tool_calls FROM llm_calls";
 
-LlmCall pg_call_of(const pq::Result& r, int i) {
+LlmCall ask_call_of(const pq::Result& r, int i) {
   LlmCall c;
   c.id = r.int64(i, 0);
   c.conversation_id = r.optional_int(i, 1);
@@ -130,7 +130,7 @@ AskStore::Written Asks::write(const AskRecord& record) {
       const std::string id = std::to_string(*conversation);
       db.exec("INSERT INTO messages (conversation_id, role, content) VALUES ($1, 'user', $2), ($1, 'assistant', $3)",
               {id, c.question, c.answer}, false, "recording the conversation");
-      db.exec("UPDATE conversations SET updated_at = " + std::string(k_pg_now) + " WHERE id = $1", {id}, false,
+      db.exec("UPDATE conversations SET updated_at = " + std::string(k_ask_now) + " WHERE id = $1", {id}, false,
               "recording the conversation");
     }
     AskStore::Written written;
@@ -140,23 +140,23 @@ AskStore::Written Asks::write(const AskRecord& record) {
                 "status, error, cached, input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, retrieval_query, "
                 "tool_calls) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
                 "RETURNING id",
-                {pg_optional_int(conversation), c.collection, c.question, c.answer, c.provider, c.model,
-                 pg_unless_empty(c.endpoint), std::string(to_string(c.status)), pg_unless_empty(c.error),
-                 std::string(c.cached ? "1" : "0"), pg_optional_int(c.input_tokens), pg_optional_int(c.output_tokens),
-                 pg_exact(c.latency_ms), pg_exact(c.total_ms), chunk_ids_json(c.chunk_ids), c.retrieval_query,
+                {ask_optional_int(conversation), c.collection, c.question, c.answer, c.provider, c.model,
+                 ask_unless_empty(c.endpoint), std::string(to_string(c.status)), ask_unless_empty(c.error),
+                 std::string(c.cached ? "1" : "0"), ask_optional_int(c.input_tokens), ask_optional_int(c.output_tokens),
+                 ask_exact(c.latency_ms), ask_exact(c.total_ms), chunk_ids_json(c.chunk_ids), c.retrieval_query,
                  c.tool_calls},
                 false, "logging the answer")
             .int64(0, 0);
     if (record.rewrite_cache_key && record.rewrite_cache_value) {
-      pg_put_cache(db, *record.rewrite_cache_key, *record.rewrite_cache_value);
+      ask_put_cache(db, *record.rewrite_cache_key, *record.rewrite_cache_value);
     }
-    if (record.cache_key && record.cache_value) pg_put_cache(db, *record.cache_key, *record.cache_value);
+    if (record.cache_key && record.cache_value) ask_put_cache(db, *record.cache_key, *record.cache_value);
     return written;
   });
 }
 
 std::vector<LlmCall> Asks::calls(std::size_t limit, std::optional<std::int64_t> conversation) {
-  std::string sql = k_pg_call_columns;
+  std::string sql = k_ask_call_columns;
   std::vector<pq::Param> params;
   if (conversation) {
     sql += " WHERE conversation_id = $1";
@@ -167,15 +167,15 @@ std::vector<LlmCall> Asks::calls(std::size_t limit, std::optional<std::int64_t> 
   const pq::Result r = pg_connection(store_).exec(sql, params, false, "reading the log");
   std::vector<LlmCall> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) out.push_back(pg_call_of(r, i));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(ask_call_of(r, i));
   return out;
 }
 
 std::optional<LlmCall> Asks::call(std::int64_t id) {
-  const pq::Result r = pg_connection(store_).exec(std::string(k_pg_call_columns) + " WHERE id = $1",
+  const pq::Result r = pg_connection(store_).exec(std::string(k_ask_call_columns) + " WHERE id = $1",
                                                   {std::to_string(id)}, false, "reading the log");
   if (r.rows() == 0) return std::nullopt;
-  return pg_call_of(r, 0);
+  return ask_call_of(r, 0);
 }
 
 }  // namespace strata::store::pg

@@ -15,16 +15,16 @@ namespace {
 
 // As embedding_store.cpp's cache_provider: the server joins the provider's name unless it is
 // the provider's own.
-std::string pg_cache_provider(const EmbeddingModel& model, const std::string& scope) {
+std::string emb_cache_provider(const EmbeddingModel& model, const std::string& scope) {
   return scope.empty() ? model.provider : model.provider + " " + scope;
 }
 
 // Hex digits of `bytes` without bytea's \x prefix: the arrays below hold plain text and the SQL
 // decodes them, so no escaping level is shared between array literals and bytea input.
-std::string pg_hex(std::string_view bytes) { return pq::to_bytea_hex(bytes).substr(2); }
+std::string emb_hex(std::string_view bytes) { return pq::to_bytea_hex(bytes).substr(2); }
 
 // Array literal of hex strings (only [0-9a-f]: nothing to quote).
-std::string pg_hex_array(const std::vector<std::string>& hex) {
+std::string emb_hex_array(const std::vector<std::string>& hex) {
   std::string out = "{";
   for (std::size_t i = 0; i < hex.size(); ++i) {
     if (i > 0) out += ',';
@@ -33,16 +33,16 @@ std::string pg_hex_array(const std::vector<std::string>& hex) {
   return out + "}";
 }
 
-pq::Param pg_dimensions(const EmbeddingModel& m) {
+pq::Param emb_dimensions(const EmbeddingModel& m) {
   // 0 is a size still to learn (an unknown model before its first response): NULL until then.
   return m.dimensions > 0 ? pq::Param(std::to_string(m.dimensions)) : std::nullopt;
 }
 
 // The collection's model and server ("" recorded as NULL, as rows from before the column).
-void pg_record(pq::Connection& db, std::int64_t collection_id, const EmbeddingModel& m) {
+void emb_record(pq::Connection& db, std::int64_t collection_id, const EmbeddingModel& m) {
   db.exec("UPDATE collections SET embedding_provider = $2, embedding_model = $3, embedding_dimensions = $4, "
           "embedding_server = $5 WHERE id = $1",
-          {std::to_string(collection_id), m.provider, m.model, pg_dimensions(m),
+          {std::to_string(collection_id), m.provider, m.model, emb_dimensions(m),
            m.server.empty() ? std::nullopt : pq::Param(m.server)},
           false, "recording the embedding model");
 }
@@ -51,14 +51,14 @@ void pg_record(pq::Connection& db, std::int64_t collection_id, const EmbeddingMo
 // anyway, and taking it before any chunk row is locked (the embeddings' foreign key) keeps two
 // transactions from taking the two in opposite orders (an ingest deleting chunks cascades to
 // embeddings and so to this row).
-void pg_lock_generation(pq::Connection& db) {
+void emb_lock_generation(pq::Connection& db) {
   db.exec("SELECT 1 FROM embedding_generation WHERE id = 1 FOR UPDATE", {}, false, "writing vectors");
 }
 
 // Vectors are derived data: as the SQLite store's synchronous = NORMAL, a commit does not wait
 // for the server's disk; a server crash can take back the last batches (re-embedded next time),
 // never leave them half-written.
-void pg_relax_commit(pq::Connection& db) { db.exec("SET LOCAL synchronous_commit = off"); }
+void emb_relax_commit(pq::Connection& db) { db.exec("SET LOCAL synchronous_commit = off"); }
 
 }  // namespace
 
@@ -77,18 +77,18 @@ ChunkCounts Embeddings::chunk_counts(std::int64_t collection_id) {
 
 void Embeddings::record_model(std::int64_t collection_id, const EmbeddingModel& model) {
   pq::Connection& db = pg_connection(store_);
-  pq::in_transaction(db, [&] { pg_record(db, collection_id, model); });
+  pq::in_transaction(db, [&] { emb_record(db, collection_id, model); });
 }
 
 std::int64_t Embeddings::switch_model(std::int64_t collection_id, const EmbeddingModel& model) {
   pq::Connection& db = pg_connection(store_);
   return pq::in_transaction(db, [&] {
-    pg_lock_generation(db);
+    emb_lock_generation(db);
     const std::int64_t dropped =
         db.exec("DELETE FROM embeddings WHERE collection_id = $1", {std::to_string(collection_id)}, false,
                 "dropping the collection's vectors")
             .affected();
-    pg_record(db, collection_id, model);
+    emb_record(db, collection_id, model);
     return dropped;
   });
 }
@@ -139,7 +139,7 @@ std::optional<std::string> Embeddings::cached_vector(const EmbeddingModel& model
                                                      const std::string& scope) {
   const pq::Result r = pg_connection(store_).exec(
       "SELECT vector FROM embedding_cache WHERE provider = $1 AND model = $2 AND dimensions = $3 AND text_sha256 = $4",
-      {pg_cache_provider(model, scope), model.model, std::to_string(model.dimensions), text_sha256}, true,
+      {emb_cache_provider(model, scope), model.model, std::to_string(model.dimensions), text_sha256}, true,
       "reading the vector cache");
   if (r.rows() == 0) return std::nullopt;
   return r.bytes(0, 0);
@@ -152,7 +152,7 @@ void Embeddings::store_vectors(const EmbeddingModel& model, std::span<const Vect
   std::map<std::int64_t, std::size_t> vector_of_chunk;
   std::vector<std::string> cache_sha, cache_hex, row_hex(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    row_hex[i] = pg_hex(rows[i].blob);
+    row_hex[i] = emb_hex(rows[i].blob);
     for (const std::int64_t id : rows[i].chunk_ids) vector_of_chunk[id] = i;
     if (rows[i].cache) {
       cache_sha.push_back(rows[i].text_sha256);
@@ -172,15 +172,15 @@ void Embeddings::store_vectors(const EmbeddingModel& model, std::span<const Vect
   // is not the model's (its CHECK); the embeddings row of that chunk is still written.
   pq::Connection& db = pg_connection(store_);
   pq::in_transaction(db, [&] {
-    pg_relax_commit(db);
-    if (!ids.empty()) pg_lock_generation(db);
-    if (record_on) pg_record(db, *record_on, model);
+    emb_relax_commit(db);
+    if (!ids.empty()) emb_lock_generation(db);
+    if (record_on) emb_record(db, *record_on, model);
     if (!cache_sha.empty()) {
       db.exec("INSERT INTO embedding_cache (provider, model, dimensions, text_sha256, vector) "
               "SELECT $1, $2, $3, u.sha, decode(u.hex, 'hex') FROM unnest($4::text[], $5::text[]) AS u (sha, hex) "
               "WHERE length(u.hex) = 8 * $3::bigint ON CONFLICT DO NOTHING",
-              {pg_cache_provider(model, scope), model.model, std::to_string(model.dimensions),
-               pq::to_text_array(cache_sha), pg_hex_array(cache_hex)},
+              {emb_cache_provider(model, scope), model.model, std::to_string(model.dimensions),
+               pq::to_text_array(cache_sha), emb_hex_array(cache_hex)},
               false, "writing the vector cache");
     }
     if (ids.empty()) return;
@@ -192,7 +192,7 @@ void Embeddings::store_vectors(const EmbeddingModel& model, std::span<const Vect
             "SELECT u.id, live.collection_id, decode(u.hex, 'hex') FROM unnest($1::bigint[], $2::text[]) AS u (id, hex) "
             "JOIN live ON live.id = u.id "
             "ON CONFLICT (chunk_id) DO UPDATE SET vector = excluded.vector, collection_id = excluded.collection_id",
-            {pq::to_int_array(ids), pg_hex_array(hex)}, false, "writing vectors");
+            {pq::to_int_array(ids), emb_hex_array(hex)}, false, "writing vectors");
   });
 }
 
