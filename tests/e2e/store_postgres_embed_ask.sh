@@ -225,7 +225,7 @@ assert_eq "$(db_q "$LITE" "SELECT group_concat(n, ' ') FROM (SELECT count(*) AS 
 # ---------------------------------------------------------------------------------------------
 case_ "logs"
 same "logs --json" logs --json
-[ "$(printf '%s\n' "$OUT" | wc -l)" -ge 9 ] && pass "every call listed" || fail "logs --json lists $(printf '%s\n' "$OUT" | wc -l) calls"
+assert_eq 8 "$(printf '%s\n' "$OUT" | wc -l)" "every call listed: three offline asks, two to the model, three in chat"
 same "logs -n 2 --json" logs -n 2 --json
 CONV=$(pg_q 'SELECT max(conversation_id) FROM llm_calls')
 expect_exit 0 -- strata_t logs --store "$PG" --json --conversation "$CONV"
