@@ -2,53 +2,13 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <charconv>
-
 #include "common/error.h"
-#include "common/utf8.h"
+#include "store/ask_rows.h"
 #include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
 
 namespace strata::store {
 namespace {
-
-constexpr std::size_t k_title_bytes = 200;
-
-// Cut at a UTF-8 boundary, so the title stays valid text.
-std::string title_of(const std::string& question) {
-  if (question.size() <= k_title_bytes) return question;
-  return question.substr(0, utf8_boundary_before(question, k_title_bytes));
-}
-
-// A JSON array of integers, as the column holds it; written and read here only, so the format
-// needs no general JSON parser.
-std::string ids_json(const std::vector<std::int64_t>& ids) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(ids[i]);
-  }
-  return out + "]";
-}
-
-std::vector<std::int64_t> ids_of(const std::string& text) {
-  std::vector<std::int64_t> ids;
-  const char* p = text.data();
-  const char* end = p + text.size();
-  while (p < end) {
-    if ((*p >= '0' && *p <= '9') || *p == '-') {
-      std::int64_t v = 0;
-      const auto r = std::from_chars(p, end, v);
-      if (r.ec == std::errc()) {
-        ids.push_back(v);
-        p = r.ptr;
-        continue;
-      }
-    }
-    ++p;
-  }
-  return ids;
-}
 
 void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int64_t>& v) {
   if (v) {
@@ -56,12 +16,6 @@ void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int
   } else {
     q.bind(index);
   }
-}
-
-CallStatus status_of(const std::string& s) {
-  if (s == "partial") return CallStatus::partial;
-  if (s == "error") return CallStatus::error;
-  return CallStatus::ok;
 }
 
 }  // namespace
@@ -199,7 +153,7 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     if (record.new_conversation) {
       SQLite::Statement c(impl_->db, "INSERT INTO conversations (collection, title) VALUES (?1, ?2)");
       c.bind(1, record.call.collection);
-      c.bind(2, title_of(record.call.question));
+      c.bind(2, conversation_title(record.call.question));
       c.exec();
       conversation = impl_->db.getLastInsertRowid();
     }
@@ -246,7 +200,7 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     bind_optional(q, 12, c.output_tokens);
     q.bind(13, c.latency_ms);
     q.bind(14, c.total_ms);
-    q.bind(15, ids_json(c.chunk_ids));
+    q.bind(15, chunk_ids_json(c.chunk_ids));
     if (c.retrieval_query) {
       q.bind(16, *c.retrieval_query);
     } else {
@@ -286,14 +240,14 @@ LlmCall call_of(SQLite::Statement& q) {
   c.provider = q.getColumn(5).getString();
   c.model = q.getColumn(6).getString();
   c.endpoint = q.getColumn(7).isNull() ? std::string() : q.getColumn(7).getString();
-  c.status = status_of(q.getColumn(8).getString());
+  c.status = call_status_of(q.getColumn(8).getString());
   c.error = q.getColumn(9).isNull() ? std::string() : q.getColumn(9).getString();
   c.cached = q.getColumn(10).getInt() != 0;
   c.input_tokens = optional_int(q.getColumn(11));
   c.output_tokens = optional_int(q.getColumn(12));
   c.latency_ms = q.getColumn(13).getDouble();
   c.total_ms = q.getColumn(14).getDouble();
-  c.chunk_ids = ids_of(q.getColumn(15).getString());
+  c.chunk_ids = chunk_ids_of(q.getColumn(15).getString());
   c.created_at = q.getColumn(16).getString();
   if (!q.getColumn(17).isNull()) c.retrieval_query = q.getColumn(17).getString();
   if (!q.getColumn(18).isNull()) c.tool_calls = q.getColumn(18).getString();
