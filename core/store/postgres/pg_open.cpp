@@ -16,7 +16,7 @@ namespace {
 // Connecting waits at most this long: a server that does not answer is reported, not waited for.
 constexpr std::chrono::milliseconds k_connect_timeout{10'000};
 
-const std::vector<migrate::Version>& shipped_versions() {
+const std::vector<migrate::Version>& pg_shipped_versions() {
   static const std::vector<migrate::Version> versions = [] {
     std::vector<migrate::Version> v;
     for (const EmbeddedFile& f : store_postgres_migration_files()) {
@@ -29,7 +29,7 @@ const std::vector<migrate::Version>& shipped_versions() {
   return versions;
 }
 
-migrate::MigrationSet shipped_migrations() {
+migrate::MigrationSet pg_shipped_migrations() {
   std::vector<migrate::NamedContent> files;
   for (const EmbeddedFile& f : store_postgres_migration_files()) files.push_back({f.name, f.content});
   migrate::MigrationSet set = migrate::load_files(files, "strata:migrations/postgres");
@@ -64,7 +64,7 @@ History read_history(pq::Connection& c, const std::string& schema) {
 }
 
 bool up_to_date(const History& h) {
-  const std::vector<migrate::Version>& shipped = shipped_versions();
+  const std::vector<migrate::Version>& shipped = pg_shipped_versions();
   if (h.rows.size() != shipped.size()) return false;
   for (std::size_t i = 0; i < shipped.size(); ++i) {
     if (h.rows[i].first != shipped[i] || !h.rows[i].second) return false;
@@ -86,14 +86,14 @@ void refuse_newer(const History& h, const std::string& display) {
 
 void upgrade(const migrate::Endpoint& endpoint, const OpenOptions& options) {
   migrate::Migrator migrator(migrate::Target{endpoint, k_store_history_table, options.busy_timeout},
-                             shipped_migrations());
+                             pg_shipped_migrations());
   const migrate::Status status = migrator.status();
   if (status.pending > 0) migrator.up(migrate::UpOptions{});
 }
 
 }  // namespace
 
-std::int64_t latest_postgres_schema_version() { return shipped_versions().back(); }
+std::int64_t latest_postgres_schema_version() { return pg_shipped_versions().back(); }
 
 PgOpened open_postgres_store(const std::string& url, const OpenOptions& options, PgOpen how) {
   migrate::Endpoint endpoint = migrate::endpoint_from_url(url);
