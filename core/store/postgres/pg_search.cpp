@@ -1,23 +1,201 @@
-// Temporary: replaced by the implementation.
-#pragma GCC diagnostic ignored "-Wunused-parameter"
+// search_store.h on PostgreSQL: the same answers as search_store.cpp gives on SQLite, from the
+// tables of migrations/postgres/0001. Keyword ranking is pg_bm25.cpp's; filters pg_filters.cpp's.
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
 #include "common/error.h"
+#include "common/text.h"
+#include "store/fts_tokenizer.h"
+#include "store/postgres/pg_bm25.h"
+#include "store/postgres/pg_filters.h"
 #include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_search_snapshot.h"
 
 namespace strata::store::pg {
+namespace {
 
-bool any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-bool collection_is_whole_store(Store& store, std::int64_t collection_id) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
+static_assert(std::endian::native == std::endian::little, "vector bytes are little-endian float32, copied as they are");
+
+std::string pg_id(std::int64_t id) { return std::to_string(id); }
+
+bool pg_true(const pq::Result& r) { return r.rows() > 0 && r.text(0, 0) == "t"; }
+
+// Vectors read per statement: a bounded result (a 1,000,000-chunk collection is 1.5 GB of
+// 384-dimension vectors), in chunk id order, so each batch starts after the last one's id.
+constexpr int k_pg_vector_batch = 20'000;
+
+}  // namespace
+
+bool any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
+  std::vector<pq::Param> params{pg_id(collection_id)};
+  const std::string where = filter_conditions(filters, params);
+  return pg_true(pg_connection(store).exec(
+      "SELECT EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = $1" + where + ")", params, false,
+      "reading documents"));
+}
+
+bool collection_is_whole_store(Store& store, std::int64_t collection_id) {
+  // Two seeks on documents_path_idx (collection_id, path), as on SQLite.
+  return !pg_true(pg_connection(store).exec(
+      "SELECT EXISTS (SELECT 1 FROM documents WHERE collection_id < $1) "
+      "OR EXISTS (SELECT 1 FROM documents WHERE collection_id > $1)",
+      {pg_id(collection_id)}, false, "reading collections"));
+}
+
 std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t collection_id,
-                                                 const std::vector<std::string>& terms) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id,
-                                              const std::vector<std::string>& words) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
+                                                 const std::vector<std::string>& terms) {
+  pq::Connection& c = pg_connection(store);
+  const FtsTokenizer tokenizer;
+  SearchSnapshot snapshot(c);
+  std::vector<std::string> absent;
+  for (const std::string& term : terms) {
+    // `term` is an FTS5 expression (one quoted term): absent when none of its phrases is there.
+    bool found = false;
+    for (const std::vector<std::string>& tokens : match_phrases(term, tokenizer)) {
+      if (!tokens.empty() && collection_has_phrase(c, collection_id, tokens, tokenizer)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) absent.push_back(term);
+  }
+  snapshot.commit();
+  return absent;
+}
+
+std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id, const std::vector<std::string>& words) {
+  pq::Connection& c = pg_connection(store);
+  SearchSnapshot snapshot(c);
+  // SQLite's vocabulary also holds the scope column's tokens ("c12", one per collection), which
+  // count there when the collection is the whole store: so they do here.
+  const bool whole_store = pg::collection_is_whole_store(store, collection_id);
+  const std::string scope_term = "c" + std::to_string(collection_id);
+  std::vector<std::string> out;
+  for (const std::string& w : words) {
+    // SQLite matches `term GLOB '*word*'` (the word in lower case): a substring, unless the word
+    // holds GLOB's own characters, which then keep their meaning.
+    const std::string lower = to_lower(w);
+    const bool plain = lower.find_first_of("*?[") == std::string::npos;
+    const std::optional<std::string> regex = plain ? std::nullopt : glob_regex("*" + lower + "*");
+    bool inside = false;
+    if (plain && whole_store) inside = scope_term.find(lower) != std::string::npos;
+    if (!inside && (plain || regex)) {
+      inside = pg_true(c.exec(std::string("SELECT EXISTS (SELECT 1 FROM term_stats WHERE collection_id = $1 AND chunks > 0 AND ") +
+                                  (plain ? "strpos(term, $2) > 0" : "term ~ $2") + ")",
+                              {pg_id(collection_id), plain ? lower : *regex}, false, "keyword search"));
+    }
+    if (!inside) out.push_back(w);
+  }
+  snapshot.commit();
+  return out;
+}
+
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                       const std::vector<DocumentFilter>& filters, std::size_t limit) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
+                                       const std::vector<DocumentFilter>& filters, std::size_t limit) {
+  validate_filters(filters);
+  return bm25_search(pg_connection(store), collection_id, match, filters, limit);
+}
+
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
-                                             const std::vector<DocumentFilter>& filters) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-VectorFingerprint vector_fingerprint(Store& store) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
+                                             const std::vector<DocumentFilter>& filters) {
+  validate_filters(filters);
+  std::vector<pq::Param> params{pg_id(collection_id)};
+  const std::string where = filter_conditions(filters, params);
+  const pq::Result r = pg_connection(store).exec(
+      "SELECT c.id FROM documents d JOIN chunks c ON c.document_id = d.id WHERE d.collection_id = $1" + where +
+          " ORDER BY c.id",
+      params, true, "filtering documents");
+  std::vector<std::int64_t> ids;
+  ids.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) ids.push_back(r.int64(i, 0));
+  return ids;
+}
+
+VectorFingerprint vector_fingerprint(Store& store) {
+  const pq::Result r = pg_connection(store).exec("SELECT store_id, generation FROM embedding_generation WHERE id = 1", {},
+                                                 false, "reading vectors");
+  if (r.rows() == 0) return VectorFingerprint{};
+  return VectorFingerprint{r.str(0, 0), r.int64(0, 1)};
+}
+
+CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) {
+  pq::Connection& c = pg_connection(store);
+  CollectionVectors out;
+  out.dims = dims;
+  // One snapshot: the fingerprint describes exactly the vectors read.
+  SearchSnapshot snapshot(c);
+  out.fingerprint = pg::vector_fingerprint(store);
+  const std::size_t bytes = dims * sizeof(float);
+  std::int64_t after = 0;
+  for (;;) {
+    const pq::Result r = c.exec(
+        "SELECT chunk_id, vector FROM embeddings WHERE collection_id = $1 AND chunk_id > $2 ORDER BY chunk_id LIMIT " +
+            std::to_string(k_pg_vector_batch),
+        {pg_id(collection_id), pg_id(after)}, true, "reading vectors");
+    out.chunk_ids.reserve(out.chunk_ids.size() + static_cast<std::size_t>(r.rows()));
+    out.matrix.reserve(out.matrix.size() + static_cast<std::size_t>(r.rows()) * dims);
+    for (int i = 0; i < r.rows(); ++i) {
+      const std::int64_t id = r.int64(i, 0);
+      const std::string_view v = r.text(i, 1);
+      if (v.size() != bytes) {
+        throw Error(ExitCode::invalid_input,
+                    store.path() + ": chunk " + std::to_string(id) + " has a vector of " + std::to_string(v.size() / 4) +
+                        " dimensions, the collection's model has " + std::to_string(dims),
+                    "re-embed the collection: strata embed --switch-model");
+      }
+      out.chunk_ids.push_back(id);
+      const std::size_t at = out.matrix.size();
+      out.matrix.resize(at + dims);
+      std::memcpy(out.matrix.data() + at, v.data(), bytes);
+      after = id;
+    }
+    if (r.rows() < k_pg_vector_batch) break;
+  }
+  snapshot.commit();
+  return out;
+}
+
+std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+  if (chunk_ids.empty()) return {};
+  const pq::Result r = pg_connection(store).exec(
+      "SELECT coalesce(c.document_id, 0) FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n) "
+      "LEFT JOIN chunks c ON c.id = x.id ORDER BY x.n",
+      {pq::to_int_array(chunk_ids)}, true, "reading chunks");
+  std::vector<std::int64_t> out;
+  out.reserve(chunk_ids.size());
+  for (int i = 0; i < r.rows(); ++i) out.push_back(r.int64(i, 0));
+  return out;
+}
+
+std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+  if (chunk_ids.empty()) return {};
+  const pq::Result r = pg_connection(store).exec(
+      "SELECT c.id, c.document_id, d.source, coalesce(d.title, ''), c.start_byte, c.end_byte, c.line_start, c.line_end, "
+      "c.page, coalesce(c.page_end, c.page), c.text FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n) "
+      "JOIN chunks c ON c.id = x.id JOIN documents d ON d.id = c.document_id ORDER BY x.n",
+      {pq::to_int_array(chunk_ids)}, false, "reading chunks");
+  const auto size = [&](int row, int column) { return static_cast<std::size_t>(r.int64(row, column)); };
+  std::vector<ChunkRef> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    ChunkRef c;
+    c.chunk_id = r.int64(i, 0);
+    c.document_id = r.int64(i, 1);
+    c.source = r.str(i, 2);
+    c.title = r.str(i, 3);
+    c.byte_start = size(i, 4);
+    c.byte_end = size(i, 5);
+    c.line_start = size(i, 6);
+    c.line_end = size(i, 7);
+    if (!r.is_null(i, 8)) {
+      c.page_start = size(i, 8);
+      c.page_end = size(i, 9);
+    }
+    c.text = r.str(i, 10);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 }  // namespace strata::store::pg

@@ -1,0 +1,446 @@
+#include "store/postgres/pg_bm25.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include "common/error.h"
+#include "store/fts_bm25.h"
+#include "store/postgres/pg_filters.h"
+#include "store/postgres/pg_search_snapshot.h"
+#include "store/postgres/pg_terms.h"
+
+namespace strata::store::pg {
+namespace {
+
+// ---- the query --------------------------------------------------------------------------------
+
+// FTS5's bareword characters: ASCII letters, digits, '_', 0x1A and every byte of a non-ASCII one.
+bool pg_bareword_byte(unsigned char c) {
+  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c == 0x1A;
+}
+
+[[noreturn]] void pg_unsupported_match(const std::string& match) {
+  throw Error(ExitCode::invalid_input,
+              "keyword search on PostgreSQL: the expression '" + match + "' is not phrases joined by OR",
+              "give the query's words; the store writes the expression itself");
+}
+
+// The strings of `match`, unquoted, in order.
+std::vector<std::string> pg_match_strings(const std::string& match) {
+  std::vector<std::string> out;
+  bool expect_phrase = true;
+  std::size_t i = 0;
+  while (i < match.size()) {
+    const auto c = static_cast<unsigned char>(match[i]);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      if (!expect_phrase) pg_unsupported_match(match);
+      std::string s;
+      ++i;
+      for (;;) {
+        if (i >= match.size()) pg_unsupported_match(match);  // an unterminated string
+        if (match[i] == '"') {
+          if (i + 1 < match.size() && match[i + 1] == '"') {
+            s += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        s += match[i++];
+      }
+      out.push_back(std::move(s));
+      expect_phrase = false;
+      continue;
+    }
+    if (!pg_bareword_byte(c)) pg_unsupported_match(match);
+    std::size_t end = i;
+    while (end < match.size() && pg_bareword_byte(static_cast<unsigned char>(match[end]))) ++end;
+    const std::string word = match.substr(i, end - i);
+    i = end;
+    if (word == "OR" && !expect_phrase) {
+      expect_phrase = true;
+      continue;
+    }
+    // AND, NOT and NEAR are operators FTS5 reads with other meanings; a bareword after a phrase
+    // would be an implicit AND. Neither is ever written by fts_match_expression.
+    if (!expect_phrase || word == "AND" || word == "NOT" || word == "NEAR" || word == "OR") pg_unsupported_match(match);
+    // A bareword followed by '*' is a prefix query (not supported); a quote after it is caught
+    // above as an implicit AND.
+    if (i < match.size() && match[i] == '*') pg_unsupported_match(match);
+    out.push_back(word);
+    expect_phrase = false;
+  }
+  if (out.empty() || expect_phrase) pg_unsupported_match(match);
+  return out;
+}
+
+// ---- numbers in and out of SQL -----------------------------------------------------------------
+
+// A double as text that reads back as the same double.
+std::string pg_exact(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string pg_float_array(const std::vector<double>& items) {
+  std::string out = "{";
+  for (const double v : items) {
+    if (out.size() > 1) out += ',';
+    out += pg_exact(v);
+  }
+  return out + "}";
+}
+
+std::string pg_bool_array(const std::vector<bool>& items) {
+  std::string out = "{";
+  for (const bool v : items) {
+    if (out.size() > 1) out += ',';
+    out += v ? 't' : 'f';
+  }
+  return out + "}";
+}
+
+// A float8 column of a binary result: 8 bytes, big-endian IEEE 754 (exact, whatever the
+// session's extra_float_digits).
+double pg_binary_float8(const pq::Result& r, int row, int column) {
+  const std::string_view v = r.text(row, column);
+  std::uint64_t bits = 0;
+  for (const char ch : v) bits = (bits << 8) | static_cast<unsigned char>(ch);
+  return std::bit_cast<double>(bits);
+}
+
+// ---- the statistics ----------------------------------------------------------------------------
+
+struct PgBm25 {
+  double k1 = k_keyword_bm25.k1;
+  double b = k_keyword_bm25.b;
+  double avgdl = 1.0;
+  std::int64_t rows = 0;
+};
+
+// One phrase's term of a chunk's score, computed exactly as strata_bm25 computes it (and as the
+// SQL below does, operation for operation).
+double pg_phrase_score(double idf, double f, double d, const PgBm25& s) {
+  return idf * ((f * (s.k1 + 1.0)) / (f + s.k1 * (1 - s.b + s.b * d / s.avgdl)));
+}
+
+double pg_idf(std::int64_t rows, std::int64_t hits) {
+  double idf = std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
+  return idf <= 0.0 ? 1e-6 : idf;
+}
+
+// A chunk holding a phrase of several tokens: its weighted hits, as chunk_terms gives a term's.
+struct PgPhrasePosting {
+  std::int64_t chunk_id = 0, document_id = 0;
+  double f = 0;
+  std::int32_t length = 0;
+};
+
+// One term or phrase of the query, however many times the query holds it.
+struct PgQueryTerm {
+  std::vector<std::string> tokens;  // one: a term of chunk_terms; several: a phrase
+  double qtf = 0;                   // the phrases of the query it is
+  std::int64_t df = 0;              // chunks of the collection holding it
+  double idf = 0;
+  double bound = 0;  // the most it can add to a score: f(k1+1)/(f + k1(1-b+b|D|/avgdl)) < k1+1
+  std::vector<PgPhrasePosting> postings;  // phrases only
+};
+
+// Occurrences of `phrase` in `column`'s tokens: positions where its tokens follow one another, as
+// FTS5 counts a phrase's instances (overlapping ones each count).
+int pg_phrase_hits(const FtsTokenizer& tokenizer, std::string_view column, const std::vector<std::string>& phrase) {
+  std::vector<std::string> tokens;
+  tokenizer.for_each_term(column, [&](std::string_view t) { tokens.emplace_back(t); });
+  int hits = 0;
+  for (std::size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
+    if (std::equal(phrase.begin(), phrase.end(), tokens.begin() + static_cast<std::ptrdiff_t>(i))) ++hits;
+  }
+  return hits;
+}
+
+// The chunks of the collection holding `phrase` (several tokens), with their weighted hits: the
+// chunks holding every token (chunk_terms), read again and tokenized, as FTS5 reads a phrase's
+// positions. Only a token that unicode61 and fts_words.h cut differently makes such a phrase.
+std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t collection_id,
+                                                const std::vector<std::string>& phrase, const FtsTokenizer& tokenizer,
+                                                bool first_only) {
+  std::vector<std::string> distinct = phrase;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  pq::Result r = c.exec(
+      "SELECT h.chunk_id, ch.document_id, h.length, ch.text, coalesce(d.title, ''), coalesce(d.title_cjk_terms, ''), "
+      "coalesce(ch.cjk_terms, '') FROM (SELECT chunk_id, max(length) AS length FROM chunk_terms "
+      "WHERE collection_id = $1 AND term = ANY ($2::text[]) GROUP BY chunk_id HAVING count(*) = $3) h "
+      "JOIN chunks ch ON ch.id = h.chunk_id JOIN documents d ON d.id = ch.document_id ORDER BY h.chunk_id",
+      {std::to_string(collection_id), pq::to_text_array(distinct), std::to_string(distinct.size())}, false,
+      "keyword search");
+  std::vector<PgPhrasePosting> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    const double text = pg_phrase_hits(tokenizer, r.text(i, 3), phrase);
+    const double title = pg_phrase_hits(tokenizer, title_column(r.text(i, 4), r.text(i, 5)), phrase);
+    const double cjk = pg_phrase_hits(tokenizer, r.text(i, 6), phrase);
+    if (text + title + cjk == 0) continue;
+    const double f = text * k_keyword_column_weights.text + title * k_keyword_column_weights.title +
+                     cjk * k_keyword_column_weights.cjk;
+    out.push_back(PgPhrasePosting{r.int64(i, 0), r.int64(i, 1), f, static_cast<std::int32_t>(r.int64(i, 2))});
+    if (first_only) break;
+  }
+  return out;
+}
+
+// The query's terms and phrases, each once with its count; strings without tokens match nothing
+// and are dropped.
+std::vector<PgQueryTerm> pg_query_terms(const std::string& match, const FtsTokenizer& tokenizer) {
+  std::vector<PgQueryTerm> terms;
+  std::map<std::vector<std::string>, std::size_t> seen;
+  for (std::vector<std::string>& tokens : match_phrases(match, tokenizer)) {
+    if (tokens.empty()) continue;
+    auto [it, added] = seen.emplace(tokens, terms.size());
+    if (added) terms.push_back(PgQueryTerm{std::move(tokens), 0, 0, 0, 0, {}});
+    terms[it->second].qtf += 1;
+  }
+  return terms;
+}
+
+// ---- the SQL -----------------------------------------------------------------------------------
+
+// The parameters every scoring statement takes, in this order ($1 to $17); filters come after.
+struct PgScoringParams {
+  std::vector<pq::Param> params;
+};
+
+PgScoringParams pg_scoring_params(std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                  const std::vector<bool>& essential, const PgBm25& s, std::size_t limit) {
+  std::vector<std::string> names;
+  std::vector<double> idf, qtf;
+  std::vector<bool> ess;
+  std::vector<std::int64_t> ext_chunks, ext_docs;
+  std::vector<double> ext_scores;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const PgQueryTerm& t = terms[i];
+    if (t.tokens.size() == 1) {
+      names.push_back(t.tokens[0]);
+      idf.push_back(t.idf);
+      qtf.push_back(t.qtf);
+      ess.push_back(essential[i]);
+      continue;
+    }
+    for (const PgPhrasePosting& p : t.postings) {
+      ext_chunks.push_back(p.chunk_id);
+      ext_docs.push_back(p.document_id);
+      ext_scores.push_back(t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
+    }
+  }
+  PgScoringParams out;
+  out.params = {std::to_string(collection_id),
+                pq::to_text_array(names),
+                pg_float_array(idf),
+                pg_float_array(qtf),
+                pg_bool_array(ess),
+                pq::to_int_array(ext_chunks),
+                pq::to_int_array(ext_docs),
+                pg_float_array(ext_scores),
+                pg_exact(s.k1),
+                pg_exact(s.k1 + 1.0),
+                pg_exact(1 - s.b),
+                pg_exact(s.b),
+                pg_exact(s.avgdl),
+                pg_exact(k_keyword_column_weights.text),
+                pg_exact(k_keyword_column_weights.title),
+                pg_exact(k_keyword_column_weights.cjk),
+                std::to_string(limit)};
+  return out;
+}
+
+// A posting's term of the score (t: chunk_terms, q: the query term), as pg_phrase_score.
+constexpr const char* k_pg_hits = "(t.text_hits * $14::float8 + t.title_hits * $15::float8 + t.cjk_hits * $16::float8)";
+std::string pg_posting_score() {
+  const std::string f = k_pg_hits;
+  return "q.qtf * (q.idf * ((" + f + " * $10::float8) / (" + f +
+         " + $9::float8 * ($11::float8 + $12::float8 * t.length / $13::float8))))";
+}
+
+// The query's terms ($2 to $5) and every posting of the essential ones (all of them when none
+// is marked otherwise), phrases' postings included ($6 to $8): (chunk_id, document_id, score).
+std::string pg_postings_sql() {
+  return "WITH q (term, idf, qtf, essential) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::bool[])), "
+         "post AS (SELECT t.chunk_id, t.document_id, " + pg_posting_score() +
+         " AS score FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term WHERE q.essential "
+         "UNION ALL SELECT * FROM unnest($6::bigint[], $7::bigint[], $8::float8[])), "
+         "part AS (SELECT chunk_id, min(document_id) AS document_id, sum(score) AS score FROM post GROUP BY chunk_id)";
+}
+
+// The chunks of `part` that pass the filters (already numbered in `filter_sql`).
+std::string pg_passing_sql(const std::string& filter_sql) {
+  if (filter_sql.empty()) return "SELECT a.chunk_id, a.score FROM part a";
+  return "SELECT a.chunk_id, a.score FROM part a JOIN documents d ON d.id = a.document_id WHERE true" + filter_sql;
+}
+
+std::vector<KeywordRow> pg_rows(const pq::Result& r) {
+  std::vector<KeywordRow> rows;
+  rows.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) rows.push_back(KeywordRow{r.int64(i, 0), pg_binary_float8(r, i, 1)});
+  return rows;
+}
+
+// Every posting of every term scored, summed per chunk: exact, and as slow as the postings are many.
+std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
+  PgScoringParams p = pg_scoring_params(collection_id, terms, std::vector<bool>(terms.size(), true), s, limit);
+  const std::string filter_sql = filter_conditions(filters, p.params);
+  const std::string sql = pg_postings_sql() + ", passing AS (" + pg_passing_sql(filter_sql) +
+                          ") SELECT chunk_id, -score AS score FROM passing ORDER BY 2, 1 LIMIT $17";
+  return pg_rows(c.exec(sql, p.params, true, "keyword search"));
+}
+
+// MaxScore, in one statement: the chunks holding an essential term are scored on those terms
+// (`part`); theta, the limit-th best of these partial scores among the chunks that pass the
+// filters, is a floor under the limit-th best full score. A chunk holding no essential term
+// scores at most `rest` (the bounds of the other terms summed), so when theta > rest none can be
+// among the best; a chunk of `part` whose partial score plus `rest` is below theta cannot either.
+// The others get their full scores (an index probe per other term) and the best `limit` of them
+// are the answer. Returns nullopt when theta <= rest: the caller must take more terms as essential.
+std::optional<std::vector<KeywordRow>> pg_score_pruned(pq::Connection& c, std::int64_t collection_id,
+                                                       const std::vector<PgQueryTerm>& terms,
+                                                       const std::vector<bool>& essential,
+                                                       const std::vector<DocumentFilter>& filters, const PgBm25& s,
+                                                       std::size_t limit) {
+  double rest = 0;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (!essential[i]) rest += terms[i].bound;
+  }
+  // Scores summed in another order differ in their last bits: the margin keeps every comparison
+  // on the safe side of them.
+  constexpr double k_margin = 1e-9;
+  PgScoringParams p = pg_scoring_params(collection_id, terms, essential, s, limit);
+  p.params.push_back(pg_exact(rest));  // $18
+  const std::string filter_sql = filter_conditions(filters, p.params);
+  const std::string sql =
+      pg_postings_sql() + ", passing AS MATERIALIZED (" + pg_passing_sql(filter_sql) +
+      "), theta AS (SELECT coalesce((SELECT score FROM passing ORDER BY score DESC LIMIT 1 OFFSET $17 - 1), 0) AS v), "
+      "scored AS (SELECT a.chunk_id, a.score + coalesce((SELECT sum(" + pg_posting_score() +
+      ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term AND t.chunk_id = a.chunk_id "
+      "WHERE NOT q.essential), 0) AS score FROM passing a, theta WHERE (a.score + $18::float8) * (1 + " +
+      pg_exact(k_margin) + ") >= theta.v) "
+      "SELECT chunk_id, -score AS score, (SELECT v FROM theta) FROM scored ORDER BY 2, 1 LIMIT $17";
+  const pq::Result r = c.exec(sql, p.params, true, "keyword search");
+  const double theta = r.rows() > 0 ? pg_binary_float8(r, 0, 2) : 0.0;
+  if (!(theta > rest * (1 + k_margin))) return std::nullopt;
+  return pg_rows(r);
+}
+
+std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                 const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit,
+                                 const Bm25Plan& plan) {
+  // Terms by how much they can add, most first (the rarest, mostly): the essential ones are a
+  // prefix of this order. Phrases (their postings already read) are always essential.
+  std::vector<std::size_t> order;
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (terms[i].tokens.size() != 1) continue;
+    order.push_back(i);
+    total += terms[i].df;
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    if (terms[x].bound != terms[y].bound) return terms[x].bound > terms[y].bound;
+    return terms[x].df < terms[y].df;
+  });
+  for (std::int64_t budget = std::max<std::int64_t>(plan.essential_postings, 1); total > budget; budget *= 4) {
+    std::vector<bool> essential(terms.size(), true);
+    std::int64_t taken = 0;
+    std::size_t k = 0;
+    for (; k < order.size(); ++k) {
+      if (k > 0 && taken + terms[order[k]].df > budget) break;
+      taken += terms[order[k]].df;
+    }
+    if (k == order.size()) break;
+    for (std::size_t j = k; j < order.size(); ++j) essential[order[j]] = false;
+    if (auto rows = pg_score_pruned(c, collection_id, terms, essential, filters, s, limit)) {
+      if (plan.pruned_answers != nullptr) ++*plan.pruned_answers;
+      return std::move(*rows);
+    }
+  }
+  return pg_score_all(c, collection_id, terms, filters, s, limit);
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> match_phrases(const std::string& match, const FtsTokenizer& tokenizer) {
+  std::vector<std::vector<std::string>> out;
+  for (const std::string& s : pg_match_strings(match)) {
+    std::vector<std::string> tokens;
+    tokenizer.for_each_term(s, [&](std::string_view t) { tokens.emplace_back(t); });
+    out.push_back(std::move(tokens));
+  }
+  return out;
+}
+
+bool collection_has_phrase(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& tokens,
+                           const FtsTokenizer& tokenizer) {
+  if (tokens.size() == 1) {
+    return c.exec("SELECT EXISTS (SELECT 1 FROM chunk_terms WHERE collection_id = $1 AND term = $2)",
+                  {std::to_string(collection_id), tokens[0]}, false, "keyword search")
+               .text(0, 0) == "t";
+  }
+  return !pg_phrase_postings(c, collection_id, tokens, tokenizer, true).empty();
+}
+
+std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_id, const std::string& match,
+                                    const std::vector<DocumentFilter>& filters, std::size_t limit,
+                                    const Bm25Plan& plan) {
+  if (limit == 0) return {};
+  const FtsTokenizer tokenizer;
+  std::vector<PgQueryTerm> terms = pg_query_terms(match, tokenizer);
+  if (terms.empty()) return {};
+  SearchSnapshot snapshot(c);
+  // N and avgdl: the collection's chunks and their tokens (text, title and CJK terms).
+  PgBm25 s;
+  {
+    const pq::Result r = c.exec("SELECT chunk_count, token_count FROM keyword_stats WHERE collection_id = $1",
+                                {std::to_string(collection_id)}, false, "keyword search");
+    if (r.rows() == 0 || r.int64(0, 0) <= 0) return {};
+    s.rows = r.int64(0, 0);
+    const std::int64_t tokens = r.int64(0, 1);
+    s.avgdl = tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(s.rows) : 1.0;
+  }
+  // n(p): the chunks holding each term (term_stats), or each phrase (read here).
+  std::vector<std::string> names;
+  for (const PgQueryTerm& t : terms) {
+    if (t.tokens.size() == 1) names.push_back(t.tokens[0]);
+  }
+  std::map<std::string, std::int64_t, std::less<>> df;
+  if (!names.empty()) {
+    const pq::Result r = c.exec("SELECT term, chunks FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
+                                {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
+    for (int i = 0; i < r.rows(); ++i) df[r.str(i, 0)] = r.int64(i, 1);
+  }
+  for (PgQueryTerm& t : terms) {
+    if (t.tokens.size() == 1) {
+      const auto it = df.find(t.tokens[0]);
+      t.df = it == df.end() ? 0 : it->second;
+    } else {
+      t.postings = pg_phrase_postings(c, collection_id, t.tokens, tokenizer, false);
+      t.df = static_cast<std::int64_t>(t.postings.size());
+    }
+    t.idf = pg_idf(s.rows, t.df);
+    t.bound = t.qtf * t.idf * (s.k1 + 1.0);
+  }
+  std::erase_if(terms, [](const PgQueryTerm& t) { return t.df <= 0; });
+  std::vector<KeywordRow> rows = terms.empty() ? std::vector<KeywordRow>{} : pg_score(c, collection_id, terms, filters, s, limit, plan);
+  snapshot.commit();
+  return rows;
+}
+
+}  // namespace strata::store::pg

@@ -1,0 +1,649 @@
+// search_store.h on PostgreSQL against SQLite: the same documents written to a SQLite store and
+// to a PostgreSQL store give the same keyword rows (chunks named by source and ordinal, as ids
+// differ) and the same BM25 scores to 1e-9, for every query of a generated corpus and hand-picked
+// ones (repeated terms, CJK, accents, stemming, title-only words), per collection whatever the
+// other collections hold, with and without filters (equals, prefix, glob on fields and metadata),
+// and through MaxScore's pruning; the other queries (filters, terms, chunks, vectors) agree too.
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/cjk_terms.h"
+#include "common/error.h"
+#include "common/utf8.h"
+#include "search/fts_query.h"
+#include "store/collections.h"
+#include "store/document_writer.h"
+#include "store/fts_tokenizer.h"
+#include "store/postgres/pg_bm25.h"
+#include "store/postgres/pg_filters.h"
+#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_terms.h"
+#include "store/search_store.h"
+#include "store/store.h"
+#include "test_db.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+using store::DocumentFilter;
+using store::FilterMatch;
+using store::KeywordRow;
+using store::Store;
+
+struct TestDoc {
+  std::string collection, source, title;
+  std::vector<std::string> chunks;
+  std::string metadata = "{}";
+  std::string loader = "text";
+  std::optional<std::string> path;
+};
+
+TestDoc doc(std::string collection, std::string source, std::string title, std::vector<std::string> chunks) {
+  TestDoc d;
+  d.collection = std::move(collection);
+  d.source = std::move(source);
+  d.title = std::move(title);
+  d.chunks = std::move(chunks);
+  return d;
+}
+
+store::DocumentRecord record_of(const TestDoc& d) {
+  store::DocumentRecord r;
+  r.source = d.source;
+  r.path = d.path;
+  r.title = d.title;
+  r.loader = d.loader;
+  r.encoding = "utf-8";
+  r.metadata_json = d.metadata;
+  for (const std::string& c : d.chunks) {
+    store::ChunkRecord cr;
+    cr.start_byte = static_cast<std::int64_t>(r.text.size());
+    r.text += c;
+    cr.end_byte = static_cast<std::int64_t>(r.text.size());
+    cr.line_start = cr.line_end = 1;
+    cr.headings_json = "[]";
+    r.chunks.push_back(cr);
+    r.text += "\n";
+  }
+  r.content_hash = "h" + std::to_string(std::hash<std::string>{}(r.text + d.title + d.metadata));
+  r.size_bytes = static_cast<std::int64_t>(r.text.size());
+  r.char_count = r.size_bytes;
+  return r;
+}
+
+// ---- a corpus ----------------------------------------------------------------------------------
+
+const std::vector<std::string>& vocabulary() {
+  static const std::vector<std::string> words = {
+      "the", "of", "and", "system", "systems", "data", "database", "databases", "index", "indexing", "indexed",
+      "query", "queries", "querying", "connect", "connection", "connections", "connected", "rollback", "roll",
+      "backup", "transaction", "transactions", "lock", "locks", "locking", "server", "client", "retrieval",
+      "information", "library", "libraries", "search", "searching", "rank", "ranking", "document", "documents",
+      "café", "cafe", "CAFÉ", "naïve", "résumé", "Zürich", "über", "straße", "Ångström", "façade",
+      "依赖注入", "什么是依赖注入系统", "数据库", "東京タワー", "한국어를", "使用FastAPI的",
+      "x86", "2024", "v2", "C", "memory", "storage", "capacity", "digital", "random", "access", "sequential",
+      "computer", "program", "programs", "language", "languages", "compiler", "algorithm", "algorithms",
+      "matrix", "linear", "equations", "network", "networks", "protocol", "packet", "routing", "cache",
+      "caching", "cached", "thread", "threads", "process", "processes", "kernel", "file", "files", "disk",
+      "medical", "patient", "patients", "cell", "cells", "growth", "hormone", "therapy", "clinical",
+      "analysis", "analyses", "analyzing", "evaluation", "evaluate", "evaluated", "user", "users", "needs"};
+  return words;
+}
+
+// A word, the common ones more often (about Zipf's law).
+std::string pick(std::mt19937& rng) {
+  const auto& v = vocabulary();
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const double x = u(rng);
+  return v[static_cast<std::size_t>(std::pow(x, 2.2) * static_cast<double>(v.size())) % v.size()];
+}
+
+std::string words(std::mt19937& rng, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += (i > 0 ? (i % 7 == 0 ? ". " : " ") : "") + pick(rng);
+  return s;
+}
+
+std::vector<TestDoc> corpus(const std::string& collection, int documents, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> len(3, 45), nchunks(1, 4), ntitle(0, 6), small(0, 4);
+  const std::vector<std::string> teams = {"legal", "eng", "ops"};
+  const std::vector<std::string> numbers = {"1", "2", "3", "1.5", "2.0", "0.1", "1e3", "-4", "12345678901234567890", "1e20"};
+  std::vector<TestDoc> docs;
+  for (int i = 0; i < documents; ++i) {
+    TestDoc d;
+    d.collection = collection;
+    const int kind = i % 4;
+    d.source = (kind == 0 ? "docs/" : kind == 1 ? "notes/" : kind == 2 ? "docs/sub/" : "misc[1]/") + collection +
+               std::to_string(i) + (kind == 1 ? ".txt" : kind == 3 ? ".MD" : ".md");
+    if (kind != 1) d.path = "/home/ann/" + d.source;
+    d.loader = kind == 1 ? "text" : "markdown";
+    d.title = words(rng, ntitle(rng));
+    const int n = nchunks(rng);
+    for (int c = 0; c < n; ++c) d.chunks.push_back(words(rng, len(rng)));
+    const std::string team = teams[static_cast<std::size_t>(small(rng)) % teams.size()];
+    const std::string number = numbers[static_cast<std::size_t>(i) % numbers.size()];
+    d.metadata = "{\"team\":\"" + team + "\",\"n\":" + number + ",\"tags\":[\"t" + std::to_string(small(rng)) + "\",\"" +
+                 team + "\"," + number + "],\"draft\":" + (i % 3 == 0 ? "true" : "false") +
+                 (i % 5 == 0 ? ",\"owner\":null" : "") + "}";
+    if (i % 11 == 0) d.metadata = "{}";
+    docs.push_back(std::move(d));
+  }
+  // Hand-made: a word only in a title, a long title cut at 300 characters, CJK in a title, a
+  // document without chunks' text words, accents and case.
+  docs.push_back(doc(collection, "special/zeppelin.md", "Zeppelin airships", {"lighter than air travel", "history"}));
+  std::string long_title;
+  for (int i = 0; i < 60; ++i) long_title += "alpha ";
+  long_title += "omega";
+  docs.push_back(doc(collection, "special/long.md", long_title, {"a long title's document"}));
+  docs.push_back(doc(collection, "special/cjk.md", "依赖注入入门", {"什么是依赖注入系统? 使用FastAPI的依赖注入", "東京タワー 한국어를"}));
+  docs.push_back(doc(collection, "special/punct.md", "", {"--- ... !!!", ""}));
+  docs.push_back(doc(collection, "special/repeat.md", "Rollback", {"rollback rollback rollback roll back", "ROLLBACK"}));
+  return docs;
+}
+
+std::vector<std::string> queries(unsigned seed, int n) {
+  std::vector<std::string> out = {"rollback",
+                                  "roll back",
+                                  "rollback rollback",
+                                  "connections connected",
+                                  "cafe",
+                                  "CAFÉ café cafe",
+                                  "naive resume",
+                                  "zurich uber strasse",
+                                  "Ångström",
+                                  "依赖注入",
+                                  "什么是依赖注入",
+                                  "東京",
+                                  "한국어",
+                                  "FastAPI",
+                                  "zeppelin",
+                                  "airships",
+                                  "omega",
+                                  "alpha",
+                                  "the of and",
+                                  "the database",
+                                  "x86 2024 v2",
+                                  "don't panic",
+                                  "\"quoted\" words",
+                                  "nonexistentword",
+                                  "nonexistentword database",
+                                  "C++",
+                                  "information retrieval systems for libraries",
+                                  "what is the capacity of digital memory storage for random and sequential access"};
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> len(1, 12);
+  for (int i = 0; i < n; ++i) {
+    std::string q = words(rng, len(rng));
+    if (i % 4 == 0) q += " " + q.substr(0, q.find(' '));  // a repeated term
+    out.push_back(q);
+  }
+  return out;
+}
+
+// ---- the two stores ----------------------------------------------------------------------------
+
+class PgStoreSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!pg_.available()) GTEST_SKIP() << pg_.skip_reason();
+    sqlite_.emplace(Store::open(tmp_ / "store.db"));
+    pg_store_.emplace(Store::open(pg_.url()));
+  }
+
+  Store& sqlite() { return *sqlite_; }
+  Store& pg() { return *pg_store_; }
+  pq::Connection& pgc() { return store::pg_connection(pg()); }
+
+  static void write_with_writer(Store& s, const std::vector<TestDoc>& docs) {
+    std::map<std::string, std::vector<const TestDoc*>> by_collection;
+    for (const TestDoc& d : docs) by_collection[d.collection].push_back(&d);
+    for (const auto& [name, list] : by_collection) {
+      store::DocumentWriter w(s, name, "{}", false);
+      w.begin();
+      for (const TestDoc* d : list) w.put(record_of(*d), false);
+      w.commit();
+    }
+  }
+
+  // The PostgreSQL store's rows as its writer keeps them (chunk_terms from pg::chunk_terms, then
+  // the statistics), written here directly.
+  void write_pg_rows(const std::vector<TestDoc>& docs) {
+    pq::Connection& c = pgc();
+    const store::FtsTokenizer tokenizer;
+    c.begin();
+    for (const TestDoc& d : docs) {
+      const store::DocumentRecord r = record_of(d);
+      const std::string collection =
+          c.exec("INSERT INTO collections (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+                 {d.collection})
+              .str(0, 0);
+      const std::string title_cjk = cjk_index_terms(utf8_prefix(d.title, store::k_indexed_title_chars));
+      const std::string document =
+          c.exec("INSERT INTO documents (collection_id, source, title, content_hash, size_bytes, loader, metadata, path, "
+                 "title_cjk_terms, chunk_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                 {collection, d.source, d.title, r.content_hash, std::to_string(r.size_bytes), d.loader, d.metadata, d.path,
+                  title_cjk.empty() ? std::nullopt : std::optional<std::string>(title_cjk), std::to_string(d.chunks.size())})
+              .str(0, 0);
+      const std::string title = store::pg::title_column(d.title, title_cjk);
+      for (std::size_t i = 0; i < d.chunks.size(); ++i) {
+        const std::string cjk = cjk_index_terms(d.chunks[i]);
+        const std::string chunk =
+            c.exec("INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start, line_end, "
+                   "cjk_terms) VALUES ($1, $2, $3, $4, $5, $6, 1, 1, $7) RETURNING id",
+                   {document, collection, std::to_string(i), d.chunks[i], std::to_string(r.chunks[i].start_byte),
+                    std::to_string(r.chunks[i].end_byte), cjk.empty() ? std::nullopt : std::optional<std::string>(cjk)})
+                .str(0, 0);
+        const store::pg::ChunkTerms terms = store::pg::chunk_terms(tokenizer, d.chunks[i], title, cjk);
+        for (const store::pg::TermHits& t : terms.terms) {
+          c.exec("INSERT INTO chunk_terms (collection_id, term, chunk_id, document_id, text_hits, title_hits, cjk_hits, length) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 {collection, t.term, chunk, document, std::to_string(t.text), std::to_string(t.title), std::to_string(t.cjk),
+                  std::to_string(terms.length)});
+        }
+        c.exec("INSERT INTO keyword_stats (collection_id, chunk_count, token_count) VALUES ($1, 1, $2) "
+               "ON CONFLICT (collection_id) DO UPDATE SET chunk_count = keyword_stats.chunk_count + 1, "
+               "token_count = keyword_stats.token_count + excluded.token_count",
+               {collection, std::to_string(terms.length)});
+      }
+    }
+    c.exec("DELETE FROM term_stats");
+    c.exec("INSERT INTO term_stats (collection_id, term, chunks) SELECT collection_id, term, count(*) FROM chunk_terms GROUP BY 1, 2");
+    c.commit();
+  }
+
+  void write(const std::vector<TestDoc>& docs) {
+    write_with_writer(sqlite(), docs);
+    write_pg_rows(docs);
+  }
+
+  std::int64_t sqlite_collection(const std::string& name) { return store::find_collection(sqlite(), name)->id; }
+  std::int64_t pg_collection(const std::string& name) {
+    return pgc().exec("SELECT id FROM collections WHERE name = $1", {name}).int64(0, 0);
+  }
+
+  // Chunk id → "source#ordinal", the same chunk in both stores.
+  std::map<std::int64_t, std::string> sqlite_keys() {
+    SQLite::Database db(tmp_ / "store.db", SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT c.id, d.source || '#' || c.ordinal FROM chunks c JOIN documents d ON d.id = c.document_id");
+    std::map<std::int64_t, std::string> out;
+    while (q.executeStep()) out[q.getColumn(0).getInt64()] = q.getColumn(1).getString();
+    return out;
+  }
+  std::map<std::int64_t, std::string> pg_keys() {
+    const pq::Result r = pgc().exec("SELECT c.id, d.source || '#' || c.ordinal FROM chunks c JOIN documents d ON d.id = c.document_id");
+    std::map<std::int64_t, std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out[r.int64(i, 0)] = r.str(i, 1);
+    return out;
+  }
+
+  struct Named {
+    std::string key;
+    double score = 0;
+  };
+  static std::vector<Named> named(const std::vector<KeywordRow>& rows, const std::map<std::int64_t, std::string>& keys) {
+    std::vector<Named> out;
+    for (const KeywordRow& r : rows) out.push_back(Named{keys.at(r.chunk_id), r.bm25});
+    return out;
+  }
+
+  // Same chunks in the same order with the same scores (1e-9 relative). Scores equal to rounding
+  // may come in either order: within such a run of rows only the set must be the same.
+  static void expect_same_rows(const std::vector<Named>& want, const std::vector<Named>& got, const std::string& what) {
+    ASSERT_EQ(want.size(), got.size()) << what;
+    const auto close = [](double a, double b, double tolerance) {
+      return std::fabs(a - b) <= tolerance * std::max(std::fabs(a), std::fabs(b));
+    };
+    std::size_t i = 0;
+    while (i < want.size()) {
+      std::size_t j = i + 1;
+      while (j < want.size() && close(want[j].score, want[i].score, 1e-12)) ++j;
+      std::multiset<std::string> a, b;
+      for (std::size_t k = i; k < j; ++k) {
+        a.insert(want[k].key);
+        b.insert(got[k].key);
+        EXPECT_TRUE(close(want[k].score, got[k].score, 1e-9))
+            << what << ": row " << k << " SQLite " << want[k].score << " PostgreSQL " << got[k].score;
+      }
+      // A run cut by the limit may hold other equal-scoring chunks on each side.
+      if (j < want.size() || j - i == 1) {
+        EXPECT_EQ(a, b) << what << ": rows " << i << " to " << j - 1;
+      }
+      i = j;
+    }
+  }
+
+  void expect_same_search(const std::string& collection, const std::string& query, const std::vector<DocumentFilter>& filters,
+                          std::size_t limit, const std::map<std::int64_t, std::string>& skeys,
+                          const std::map<std::int64_t, std::string>& pkeys, const store::pg::Bm25Plan* plan = nullptr) {
+    const std::string match = search::fts_match_expression(query);
+    if (match.empty()) return;
+    const auto want = named(store::keyword_search(sqlite(), sqlite_collection(collection), match, filters, limit), skeys);
+    const auto got =
+        named(plan ? store::pg::bm25_search(pgc(), pg_collection(collection), match, filters, limit, *plan)
+                   : store::keyword_search(pg(), pg_collection(collection), match, filters, limit),
+              pkeys);
+    std::string what = collection + " '" + query + "' limit " + std::to_string(limit);
+    for (const DocumentFilter& f : filters) what += " where " + f.key + "/" + f.value;
+    expect_same_rows(want, got, what);
+  }
+
+  testing::TempDir tmp_;
+  testing::TestDatabase pg_{migrate::DriverKind::postgres, tmp_};
+  std::optional<Store> sqlite_, pg_store_;
+};
+
+std::vector<DocumentFilter> filter_cases() {
+  return {
+      {"source", "docs/a3.md", FilterMatch::equals},
+      {"source", "docs/", FilterMatch::prefix},
+      {"source", "docs/sub/", FilterMatch::prefix},
+      {"source", "*.md", FilterMatch::glob},
+      {"source", "*.MD", FilterMatch::glob},
+      {"source", "misc[[]1]/*", FilterMatch::glob},
+      {"source", "misc[1]/*", FilterMatch::glob},
+      {"source", "*[0-4].md", FilterMatch::glob},
+      {"source", "*[^0-4].md", FilterMatch::glob},
+      {"source", "docs/a?.md", FilterMatch::glob},
+      {"source", "docs/[a", FilterMatch::glob},
+      {"source", "*[]]*", FilterMatch::glob},
+      {"source", "*[-.]md", FilterMatch::glob},
+      {"title", "", FilterMatch::equals},
+      {"title", "Zeppelin airships", FilterMatch::equals},
+      {"title", "Zep", FilterMatch::prefix},
+      {"title", "*依赖*", FilterMatch::glob},
+      {"title", "*a*", FilterMatch::glob},
+      {"loader", "markdown", FilterMatch::equals},
+      {"path", "/home/ann/docs/", FilterMatch::prefix},
+      {"path", "/home/ann/%", FilterMatch::prefix},
+      {"path", "*/sub/*", FilterMatch::glob},
+      {"team", "legal", FilterMatch::equals},
+      {"team", "le", FilterMatch::prefix},
+      {"team", "?ng", FilterMatch::glob},
+      {"tags", "t2", FilterMatch::equals},
+      {"tags", "eng", FilterMatch::equals},
+      {"tags", "t", FilterMatch::prefix},
+      {"n", "3", FilterMatch::equals},
+      {"n", "1.5", FilterMatch::equals},
+      {"n", "2.0", FilterMatch::equals},
+      {"n", "2", FilterMatch::equals},
+      {"n", "1000.0", FilterMatch::equals},
+      {"n", "1e3", FilterMatch::equals},
+      {"n", "1.0e+20", FilterMatch::equals},
+      {"n", "1.23456789012346e+19", FilterMatch::equals},
+      {"n", "-4", FilterMatch::equals},
+      {"n", "1", FilterMatch::prefix},
+      {"n", "*.*", FilterMatch::glob},
+      {"tags", "1.5", FilterMatch::equals},
+      {"tags", "-", FilterMatch::prefix},
+      {"draft", "true", FilterMatch::equals},
+      {"draft", "false", FilterMatch::equals},
+      {"draft", "t", FilterMatch::prefix},
+      {"owner", "null", FilterMatch::equals},
+      {"owner", "n*", FilterMatch::glob},
+      {"missing", "x", FilterMatch::equals},
+  };
+}
+
+// ---- the tests ---------------------------------------------------------------------------------
+
+TEST_F(PgStoreSearchTest, KeywordRowsAndScoresEqualSQLitesForEveryQuery) {
+  write(corpus("a", 160, 1));
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  ASSERT_EQ(skeys.size(), pkeys.size());
+  for (const std::string& q : queries(7, 150)) {
+    for (const std::size_t limit : {std::size_t{100}, std::size_t{10}, std::size_t{1}}) {
+      expect_same_search("a", q, {}, limit, skeys, pkeys);
+    }
+  }
+  // Found at all: the corpus's words, its title-only word and its CJK terms rank chunks.
+  const auto found = [&](const std::string& q) {
+    return store::keyword_search(pg(), pg_collection("a"), search::fts_match_expression(q), {}, 10).size();
+  };
+  EXPECT_EQ(found("zeppelin"), 2u) << "a title's word finds each chunk of its document";
+  EXPECT_GE(found("依赖注入"), 1u);
+  EXPECT_GE(found("cafe"), 1u);
+  EXPECT_EQ(found("nonexistentword"), 0u);
+  EXPECT_EQ(store::keyword_search(pg(), pg_collection("a"), "\"database\"", {}, 0).size(), 0u) << "limit 0";
+}
+
+TEST_F(PgStoreSearchTest, ACollectionIsRankedOnItsOwnStatistics) {
+  write(corpus("b", 90, 2));
+  const std::vector<std::string> qs = queries(11, 60);
+  // B alone, then with A (more documents, other frequencies) beside it: B's rows do not change.
+  std::vector<std::vector<KeywordRow>> alone;
+  for (const std::string& q : qs) {
+    alone.push_back(store::keyword_search(pg(), pg_collection("b"), search::fts_match_expression(q), {}, 50));
+  }
+  write(corpus("a", 140, 3));
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  for (std::size_t i = 0; i < qs.size(); ++i) {
+    const auto beside = store::keyword_search(pg(), pg_collection("b"), search::fts_match_expression(qs[i]), {}, 50);
+    ASSERT_EQ(alone[i].size(), beside.size()) << qs[i];
+    for (std::size_t k = 0; k < beside.size(); ++k) {
+      EXPECT_EQ(alone[i][k].chunk_id, beside[k].chunk_id) << qs[i];
+      // Equal but for the order the server summed a score's terms in (its plan may change).
+      EXPECT_NEAR(alone[i][k].bm25, beside[k].bm25, 1e-12 * std::fabs(beside[k].bm25)) << qs[i];
+    }
+    expect_same_search("a", qs[i], {}, 50, skeys, pkeys);
+    expect_same_search("b", qs[i], {}, 50, skeys, pkeys);
+  }
+  EXPECT_FALSE(store::collection_is_whole_store(pg(), pg_collection("a")));
+  EXPECT_FALSE(store::collection_is_whole_store(pg(), pg_collection("b")));
+}
+
+TEST_F(PgStoreSearchTest, PruningNeverChangesTheRows) {
+  write(corpus("a", 200, 4));
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  // Budgets from one posting (every query pruned, most attempts retried) to a few hundred.
+  std::int64_t pruned = 0;
+  for (const std::int64_t budget : {1, 40, 400}) {
+    const store::pg::Bm25Plan plan{budget, &pruned};
+    for (const std::string& q : queries(5, 40)) {
+      for (const std::size_t limit : {std::size_t{100}, std::size_t{10}, std::size_t{3}}) {
+        expect_same_search("a", q, {}, limit, skeys, pkeys, &plan);
+      }
+      expect_same_search("a", q, {{"team", "legal", FilterMatch::equals}}, 10, skeys, pkeys, &plan);
+      expect_same_search("a", q, {{"source", "*.md", FilterMatch::glob}}, 10, skeys, pkeys, &plan);
+    }
+  }
+  EXPECT_GE(pruned, 100) << "most searches were answered by a pruned statement, not by the full one";
+}
+
+TEST_F(PgStoreSearchTest, FiltersMatchWhatSQLitesMatch) {
+  write(corpus("a", 120, 5));
+  write(corpus("b", 30, 6));
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  const auto mapped = [](const std::vector<std::int64_t>& ids, const std::map<std::int64_t, std::string>& keys) {
+    std::vector<std::string> out;
+    for (const std::int64_t id : ids) out.push_back(keys.at(id));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  int matching = 0;
+  for (const DocumentFilter& f : filter_cases()) {
+    const std::string what = f.key + " " + std::to_string(static_cast<int>(f.match)) + " " + f.value;
+    const auto s = mapped(store::filtered_chunk_ids(sqlite(), sqlite_collection("a"), {f}), skeys);
+    const auto p = mapped(store::filtered_chunk_ids(pg(), pg_collection("a"), {f}), pkeys);
+    EXPECT_EQ(s, p) << what;
+    matching += s.empty() ? 0 : 1;
+    EXPECT_EQ(store::any_document_passes(sqlite(), sqlite_collection("a"), {f}),
+              store::any_document_passes(pg(), pg_collection("a"), {f}))
+        << what;
+    for (const std::string q : {"database index", "rollback", "the of system", "依赖注入"}) {
+      expect_same_search("a", q, {f}, 20, skeys, pkeys);
+    }
+  }
+  EXPECT_GE(matching, 35) << "most filter cases match some chunks (the comparison is not of empty lists)";
+  // Several filters at once, and one that no document passes.
+  const std::vector<DocumentFilter> both = {{"team", "eng", FilterMatch::equals}, {"source", "docs/", FilterMatch::prefix}};
+  EXPECT_EQ(mapped(store::filtered_chunk_ids(sqlite(), sqlite_collection("a"), both), skeys),
+            mapped(store::filtered_chunk_ids(pg(), pg_collection("a"), both), pkeys));
+  expect_same_search("a", "database system", both, 30, skeys, pkeys);
+  EXPECT_FALSE(store::any_document_passes(pg(), pg_collection("a"), {{"team", "nobody", FilterMatch::equals}}));
+  EXPECT_THROW(store::filtered_chunk_ids(pg(), pg_collection("a"), {{"", "x", FilterMatch::equals}}), Error);
+}
+
+TEST_F(PgStoreSearchTest, GlobIsTranslatedAsSQLiteReadsIt) {
+  // Each pattern against strings, on both engines: the translation must agree with SQLite's GLOB.
+  const std::vector<std::string> patterns = {"*", "?", "a*", "*.md", "[abc]*", "[^abc]*", "[a-c]?", "[c-a]*", "[]]", "[]a]*",
+                                             "[^]]*", "[-a]*", "[a-]*", "[!a]*", "*[", "a[b", "\\*", "*\\", "a.b", "a+b",
+                                             "(x)", "x{2}", "^a$", "|", "é*", "[é-ü]*", "?依*", "*%*", "_"};
+  const std::vector<std::string> strings = {"",     "a",   "b",    "ab",  "abc", "x.md", "]",  "-",  "a]", "!", "*", "\\",
+                                            "a.b", "acb", "a+b", "aab", "(x)", "xx", "x{2}", "^a$", "|", "é", "ö", "依赖",
+                                            "x依", "%", "_", "a\nb", "A"};
+  SQLite::Database db(":memory:");
+  int tested = 0;
+  for (const std::string& p : patterns) {
+    const std::optional<std::string> regex = store::pg::glob_regex(p);
+    for (const std::string& s : strings) {
+      SQLite::Statement q(db, "SELECT ?1 GLOB ?2");
+      q.bind(1, s);
+      q.bind(2, p);
+      q.executeStep();
+      const bool want = q.getColumn(0).getInt() != 0;
+      const bool got = regex && pgc().exec("SELECT $1 ~ $2", {s, *regex}).text(0, 0) == "t";
+      EXPECT_EQ(want, got) << "'" << s << "' GLOB '" << p << "'" << (regex ? " as " + *regex : " (no regex)");
+      ++tested;
+    }
+  }
+  EXPECT_EQ(tested, static_cast<int>(patterns.size() * strings.size()));
+}
+
+TEST_F(PgStoreSearchTest, TermsNotInTheCollectionAndWordsInsideNoTermAgree) {
+  write(corpus("a", 60, 8));
+  write({doc("b", "only-b.md", "", {"quixotic zymurgy"})});
+  std::vector<std::string> quoted;
+  const std::vector<std::string> ws = {"rollback", "back", "roll", "ollb", "quixotic", "zymurgy", "database", "atabas",
+                                       "nothing", "依赖", "cafe", "café", "CAFE", "Zurich", "connections", "ection", "c1",
+                                       "c2", "xyzw"};
+  for (const std::string& w : ws) quoted.push_back(search::fts_match_expression(w));
+  for (const std::string c : {"a", "b"}) {
+    EXPECT_EQ(store::terms_not_in_collection(sqlite(), sqlite_collection(c), quoted),
+              store::terms_not_in_collection(pg(), pg_collection(c), quoted))
+        << c;
+    EXPECT_EQ(store::words_inside_no_term(sqlite(), sqlite_collection(c), ws),
+              store::words_inside_no_term(pg(), pg_collection(c), ws))
+        << c;
+  }
+  // Not vacuous: b lacks a's words, a lacks b's, "ollb" is inside "rollback".
+  const auto absent_b = store::terms_not_in_collection(pg(), pg_collection("b"), quoted);
+  EXPECT_NE(std::find(absent_b.begin(), absent_b.end(), "\"rollback\""), absent_b.end());
+  const auto absent_a = store::terms_not_in_collection(pg(), pg_collection("a"), quoted);
+  EXPECT_NE(std::find(absent_a.begin(), absent_a.end(), "\"quixotic\""), absent_a.end());
+  const auto inside_none = store::words_inside_no_term(pg(), pg_collection("a"), ws);
+  EXPECT_EQ(std::find(inside_none.begin(), inside_none.end(), "ollb"), inside_none.end());
+  EXPECT_NE(std::find(inside_none.begin(), inside_none.end(), "zymurgy"), inside_none.end());
+}
+
+TEST_F(PgStoreSearchTest, ChunksAndDocumentsOfHitsAgree) {
+  write(corpus("a", 20, 9));
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  std::map<std::string, std::int64_t> pg_id;
+  for (const auto& [id, key] : pkeys) pg_id[key] = id;
+  std::vector<std::int64_t> sids, pids;
+  for (const auto& [id, key] : skeys) {
+    sids.push_back(id);
+    pids.push_back(pg_id.at(key));
+  }
+  std::reverse(sids.begin(), sids.end());
+  std::reverse(pids.begin(), pids.end());
+  sids.push_back(999999);  // gone
+  pids.push_back(999999);
+  sids.push_back(sids.front());  // twice
+  pids.push_back(pids.front());
+  const auto sref = store::chunk_refs(sqlite(), sids);
+  const auto pref = store::chunk_refs(pg(), pids);
+  ASSERT_EQ(sref.size(), pref.size());
+  ASSERT_EQ(sref.size(), sids.size() - 1);
+  for (std::size_t i = 0; i < sref.size(); ++i) {
+    EXPECT_EQ(skeys.at(sref[i].chunk_id), pkeys.at(pref[i].chunk_id));
+    EXPECT_EQ(sref[i].source, pref[i].source);
+    EXPECT_EQ(sref[i].title, pref[i].title);
+    EXPECT_EQ(sref[i].text, pref[i].text);
+    EXPECT_EQ(sref[i].byte_start, pref[i].byte_start);
+    EXPECT_EQ(sref[i].byte_end, pref[i].byte_end);
+    EXPECT_EQ(sref[i].page_start, pref[i].page_start);
+  }
+  const auto sdocs = store::chunk_documents(sqlite(), sids);
+  const auto pdocs = store::chunk_documents(pg(), pids);
+  ASSERT_EQ(sdocs.size(), pdocs.size());
+  EXPECT_EQ(sdocs[sdocs.size() - 2], 0);
+  EXPECT_EQ(pdocs[pdocs.size() - 2], 0);
+  EXPECT_EQ(pdocs.back(), pdocs.front());
+  EXPECT_TRUE(store::collection_is_whole_store(pg(), pg_collection("a")));
+}
+
+TEST_F(PgStoreSearchTest, VectorsLoadInChunkOrderWithTheirFingerprint) {
+  write(corpus("a", 10, 10));
+  write(corpus("b", 5, 11));
+  pq::Connection& c = pgc();
+  const std::int64_t a = pg_collection("a");
+  const store::VectorFingerprint before = store::vector_fingerprint(pg());
+  EXPECT_FALSE(before.store_id.empty());
+  // Three dimensions: chunk id, -id, 0.5, as float32 little-endian.
+  const auto vector_of = [](std::int64_t id) {
+    const float v[3] = {static_cast<float>(id), -static_cast<float>(id), 0.5f};
+    std::string bytes(sizeof v, '\0');
+    std::memcpy(bytes.data(), v, sizeof v);
+    return bytes;
+  };
+  const pq::Result chunks = c.exec("SELECT id, collection_id FROM chunks ORDER BY id DESC");
+  for (int i = 0; i < chunks.rows(); ++i) {
+    c.exec("INSERT INTO embeddings (chunk_id, collection_id, vector) VALUES ($1, $2, $3::bytea)",
+           {chunks.str(i, 0), chunks.str(i, 1), pq::to_bytea_hex(vector_of(chunks.int64(i, 0)))});
+  }
+  const store::CollectionVectors v = store::load_vectors(pg(), a, 3);
+  EXPECT_NE(v.fingerprint, before) << "the generation moved on";
+  EXPECT_EQ(v.fingerprint, store::vector_fingerprint(pg()));
+  const std::vector<std::int64_t> ids = store::filtered_chunk_ids(pg(), a, {});
+  EXPECT_EQ(v.chunk_ids, ids);
+  ASSERT_EQ(v.matrix.size(), ids.size() * 3);
+  for (std::size_t r = 0; r < ids.size(); ++r) {
+    EXPECT_EQ(v.matrix[r * 3], static_cast<float>(ids[r]));
+    EXPECT_EQ(v.matrix[r * 3 + 1], -static_cast<float>(ids[r]));
+    EXPECT_EQ(v.matrix[r * 3 + 2], 0.5f);
+  }
+  // A vector of another size names its chunk, as on SQLite.
+  c.exec("UPDATE embeddings SET vector = '\\x0000803f'::bytea WHERE chunk_id = $1", {std::to_string(ids[1])});
+  try {
+    store::load_vectors(pg(), a, 3);
+    ADD_FAILURE() << "a 1-dimension vector was loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid_input);
+    EXPECT_NE(std::string(e.what()).find("chunk " + std::to_string(ids[1]) + " has a vector of 1 dimensions, the collection's model has 3"),
+              std::string::npos)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find(pg_.url().substr(pg_.url().find(':', 11) + 1, 8)), std::string::npos)
+        << "no password in " << e.what();
+  }
+}
+
+TEST_F(PgStoreSearchTest, AnExpressionThatIsNotPhrasesJoinedByOrIsRefused) {
+  write(corpus("a", 5, 12));
+  for (const std::string bad : {"a AND b", "\"a\" \"b\"", "a*", "(a)", "text : a", "\"a", "OR"}) {
+    EXPECT_THROW(store::keyword_search(pg(), pg_collection("a"), bad, {}, 10), Error) << bad;
+  }
+  EXPECT_NO_THROW(store::keyword_search(pg(), pg_collection("a"), "database OR \"sys\"\"tem\"", {}, 10));
+}
+
+}  // namespace
+}  // namespace strata
