@@ -150,10 +150,10 @@ GRANT USAGE ON SCHEMA strata TO reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA strata TO reader"
 READER="postgres://reader:reader-pw@127.0.0.1:$PORT/copies"
 expect_exit 0 -- "$STRATA" search pools --store "$READER" --json
-expect_stdout_match '"source":"pools.md"'
+expect_stdout_match '"source":"docs/pools.md"'
 expect_exit 0 -- "$STRATA" collections --store "$READER"
 expect_exit 0 -- "$STRATA" search pools --store "$READER" --mode hybrid --json
-expect_stdout_match '"source":"pools.md"'
+expect_stdout_match '"source":"docs/pools.md"'
 expect_exit 7 -- "$STRATA" ingest docs/cache.txt --store "$READER" --collection more
 expect_error_line "permission denied"
 expect_stderr_nomatch "reader-pw"
