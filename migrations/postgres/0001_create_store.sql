@@ -79,12 +79,14 @@ CREATE INDEX chunks_collection_idx ON chunks (collection_id, id);
 -- One row per (collection, term, chunk): the term's hits in the chunk's text, in its document's
 -- title (the first 300 characters and the title's CJK terms, as chunks_fts's title column) and
 -- in its CJK terms; `length` is the chunk's tokens in all three (BM25's |D|), repeated here so
--- that scoring reads this index alone.
+-- that scoring reads this index alone. No foreign keys: a key checked row by row would cost
+-- more than the row (tens of millions of them); the writers that remove chunks remove their
+-- rows here in the same statement (store/postgres/pg_keyword_index.h).
 CREATE TABLE chunk_terms (
   collection_id BIGINT NOT NULL,
   term TEXT COLLATE "C" NOT NULL,
   chunk_id BIGINT NOT NULL,
-  document_id BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  document_id BIGINT NOT NULL,
   text_hits INTEGER NOT NULL,
   title_hits INTEGER NOT NULL,
   cjk_hits INTEGER NOT NULL,

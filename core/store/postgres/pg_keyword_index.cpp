@@ -1,42 +1,73 @@
 #include "store/postgres/pg_keyword_index.h"
 
+#include <algorithm>
+#include <utility>
+
+#include "store/postgres/pg_array.h"
+
 namespace strata::store::pg {
 
-void IndexRows::add(std::int64_t chunk_key, const ChunkTerms& terms) {
+void PendingIndex::add(std::int64_t document_id, std::int64_t chunk_id, const ChunkTerms& terms, bool new_chunk) {
   for (const TermHits& t : terms.terms) {
-    keys_.add(chunk_key);
-    terms_.add(t.term);
-    text_.add(std::int64_t{t.text});
-    title_.add(std::int64_t{t.title});
-    cjk_.add(std::int64_t{t.cjk});
-    length_.add(std::int64_t{terms.length});
+    rows_.push_back(Row{t.term, chunk_id, document_id, t.text, t.title, t.cjk, terms.length});
+    ++chunks_per_term_[t.term];
   }
-  ++chunks_;
+  if (new_chunk) ++chunks_;
   tokens_ += terms.length;
+  documents_.insert(document_id);
+}
+
+void PendingIndex::clear() {
+  rows_.clear();
+  chunks_per_term_.clear();
+  documents_.clear();
+  chunks_ = 0;
+  tokens_ = 0;
 }
 
 // A chunk without any term (no word in its text, and an empty title) has no chunk_terms row but
 // is a row of the collection all the same: BM25's N counts it, as FTS5 counts its empty row.
-const char* IndexRows::ctes() {
-  return "t AS (SELECT * FROM unnest($3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[])"
-         "        AS t (key, term, text_hits, title_hits, cjk_hits, length)),"
-         " added_terms AS (INSERT INTO chunk_terms (collection_id, term, chunk_id, document_id, text_hits, title_hits,"
-         "                                          cjk_hits, length)"
-         "   SELECT $2::bigint, t.term, ids.id, $1::bigint, t.text_hits, t.title_hits, t.cjk_hits, t.length FROM t JOIN ids USING (key)),"
-         " added_stats AS (INSERT INTO term_stats (collection_id, term, chunks)"
-         "   SELECT $2::bigint, term, count(*) FROM t GROUP BY term"
-         "   ON CONFLICT (collection_id, term) DO UPDATE SET chunks = term_stats.chunks + excluded.chunks),"
-         " added_counts AS (INSERT INTO keyword_stats (collection_id, chunk_count, token_count) VALUES ($2::bigint, $9::bigint, $10::bigint)"
-         "   ON CONFLICT (collection_id) DO UPDATE SET chunk_count = keyword_stats.chunk_count + excluded.chunk_count,"
-         "                                             token_count = keyword_stats.token_count + excluded.token_count)";
-}
-
-std::vector<pq::Param> IndexRows::params(bool new_chunks) {
-  std::vector<pq::Param> out{keys_.take(), terms_.take(), text_.take(), title_.take(), cjk_.take(), length_.take(),
-                             std::to_string(new_chunks ? chunks_ : 0), std::to_string(tokens_)};
-  chunks_ = 0;
-  tokens_ = 0;
-  return out;
+void PendingIndex::flush(pq::Connection& c, std::int64_t collection_id, std::string_view doing) {
+  if (empty()) return;
+  const std::string collection = std::to_string(collection_id);
+  std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+    return a.term != b.term ? a.term < b.term : a.chunk_id < b.chunk_id;
+  });
+  std::string copy;
+  copy.reserve(rows_.size() * 48);
+  for (const Row& r : rows_) {
+    copy += collection;
+    copy += '\t';
+    copy += pq::copy_escape(r.term);
+    for (const std::int64_t v : {r.chunk_id, r.document_id, std::int64_t{r.text}, std::int64_t{r.title},
+                                 std::int64_t{r.cjk}, std::int64_t{r.length}}) {
+      copy += '\t';
+      copy += std::to_string(v);
+    }
+    copy += '\n';
+  }
+  if (!copy.empty()) {
+    c.copy_in("COPY chunk_terms (collection_id, term, chunk_id, document_id, text_hits, title_hits, cjk_hits, length)"
+              " FROM STDIN",
+              copy, doing);
+  }
+  std::vector<const std::pair<const std::string, std::int64_t>*> terms;
+  terms.reserve(chunks_per_term_.size());
+  for (const auto& entry : chunks_per_term_) terms.push_back(&entry);
+  std::sort(terms.begin(), terms.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  ArrayLiteral names, counts;
+  for (const auto* t : terms) {
+    names.add(t->first);
+    counts.add(t->second);
+  }
+  c.exec("WITH added AS (INSERT INTO term_stats (collection_id, term, chunks)"
+         "   SELECT $1::bigint, u.term, u.n FROM unnest($2::text[], $3::bigint[]) AS u (term, n)"
+         "   ON CONFLICT (collection_id, term) DO UPDATE SET chunks = term_stats.chunks + excluded.chunks)"
+         " INSERT INTO keyword_stats (collection_id, chunk_count, token_count) VALUES ($1::bigint, $4::bigint, $5::bigint)"
+         " ON CONFLICT (collection_id) DO UPDATE SET chunk_count = keyword_stats.chunk_count + excluded.chunk_count,"
+         "                                           token_count = keyword_stats.token_count + excluded.token_count",
+         {collection, names.take(), counts.take(), std::to_string(chunks_), std::to_string(tokens_)}, false, doing);
+  clear();
 }
 
 // One statement: the rows leave chunk_terms (and chunks), and what they counted leaves the

@@ -11,39 +11,52 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "pq/connection.h"
-#include "store/postgres/pg_array.h"
 #include "store/postgres/pg_terms.h"
 
 namespace strata::store::pg {
 
-// The chunk_terms rows of a document's chunks as the parameters of one statement. Each chunk is
-// named by a key: its ordinal when its row is written by the same statement, else its id.
-class IndexRows {
+// Index rows waiting to be written: a transaction's worth of chunks' terms, written at once by
+// flush() as one COPY sorted by term (each leaf of chunk_terms's primary key is then visited
+// once a batch, not once a chunk), with the statistics they add summed per term (one upsert
+// of each term_stats row a batch, not one a document). Writing them a document at a time costs
+// three times as much on the server as the rest of ingest. The writer flushes before it
+// commits and before it removes index rows (which must then be in the table).
+class PendingIndex {
  public:
-  void add(std::int64_t chunk_key, const ChunkTerms& terms);
-  std::int64_t chunks() const { return chunks_; }
-  bool empty() const { return chunks_ == 0; }
+  // The chunk's terms, and the chunk itself when `new_chunk` (keyword_stats counts it; a chunk
+  // indexed again for a new title is not counted twice).
+  void add(std::int64_t document_id, std::int64_t chunk_id, const ChunkTerms& terms, bool new_chunk);
+  bool empty() const { return rows_.empty() && chunks_ == 0 && tokens_ == 0; }
+  std::size_t rows() const { return rows_.size(); }
+  // Whether rows of this document are pending (they must be flushed before it loses its rows).
+  bool holds(std::int64_t document_id) const { return documents_.contains(document_id); }
 
-  // The statement's common table expressions writing the rows and the statistics, given a CTE
-  // `ids (id, key)` before them holding each chunk's id and key. $1 is the document's id, $2
-  // the collection's, $3 … $10 what params() gives.
-  static const char* ctes();
-  // $3 … $10 of ctes(), in order; the builder is empty again afterwards. `new_chunks`: the chunks
-  // are new rows of the collection (keyword_stats counts them), not rows indexed again.
-  std::vector<pq::Param> params(bool new_chunks);
+  // Writes what is pending into `collection_id`'s index and statistics; empty afterwards.
+  void flush(pq::Connection& c, std::int64_t collection_id, std::string_view doing);
+  // Forgets what is pending (its transaction was rolled back).
+  void clear();
 
  private:
-  ArrayLiteral keys_, terms_, text_, title_, cjk_, length_;
+  struct Row {
+    std::string term;
+    std::int64_t chunk_id = 0, document_id = 0;
+    std::int32_t text = 0, title = 0, cjk = 0, length = 0;
+  };
+  std::vector<Row> rows_;
+  std::unordered_map<std::string, std::int64_t> chunks_per_term_;
+  std::unordered_set<std::int64_t> documents_;
   std::int64_t chunks_ = 0;
   std::int64_t tokens_ = 0;
 };
 
 // Removes the document's chunk_terms rows and takes them out of the statistics; with `chunks`,
 // removes its chunks too (and with them their vectors) and counts them out of keyword_stats.
-// Returns the chunks removed (0 without `chunks`).
+// Returns the chunks removed (0 without `chunks`). REQUIRES: none of its rows is pending.
 std::int64_t drop_document_index(pq::Connection& c, std::int64_t collection_id, std::int64_t document_id,
                                  bool chunks, std::string_view doing);
 

@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "common/utf8.h"
 #include "store/fts_tokenizer.h"
+#include "store/postgres/pg_array.h"
 #include "store/postgres/pg_keyword_index.h"
 #include "store/postgres/pg_ops.h"
 #include "store/postgres/pg_terms.h"
@@ -39,24 +40,22 @@ constexpr const char* k_pg_document_columns =
     "source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding, metadata, char_count,"
     " page_count, chunk_count, title_cjk_terms, loader_version";
 
-// The chunks of a document in one statement: their rows (from array parameters $11 … $24, in
-// ordinal order, so that their ids ascend as the SQLite store's do), then their terms and the
-// statistics (IndexRows::ctes, $1 … $10).
+// The chunks of a document in one statement, from array parameters $4 … $15, in ordinal
+// order so that their ids ascend as the SQLite store's do.
 constexpr const char* k_pg_insert_chunks =
-    "WITH ids AS (INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start,"
-    "                                 line_end, page, token_count, headings, char_start, char_end, page_end,"
-    "                                 config_id, cjk_terms)"
-    "   SELECT $1::bigint, $2::bigint, u.n - 1, u.text, u.start_byte, u.end_byte, u.line_start, u.line_end, u.page,"
-    "          u.token_count, u.headings, u.char_start, u.char_end, u.page_end, $11::bigint, u.cjk_terms"
-    "     FROM unnest($12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[],"
-    "                 $18::bigint[], $19::text[], $20::bigint[], $21::bigint[], $22::bigint[], $23::text[])"
-    "          WITH ORDINALITY AS u (text, start_byte, end_byte, line_start, line_end, page, token_count, headings,"
-    "                                char_start, char_end, page_end, cjk_terms, n)"
-    "    ORDER BY u.n"
-    "   RETURNING id, ordinal AS key),";
+    "INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start, line_end, page,"
+    "                    token_count, headings, char_start, char_end, page_end, config_id, cjk_terms)"
+    " SELECT $1::bigint, $2::bigint, u.n - 1, u.text, u.start_byte, u.end_byte, u.line_start, u.line_end, u.page,"
+    "        u.token_count, u.headings, u.char_start, u.char_end, u.page_end, $3::bigint, u.cjk_terms"
+    "   FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],"
+    "               $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[])"
+    "        WITH ORDINALITY AS u (text, start_byte, end_byte, line_start, line_end, page, token_count, headings,"
+    "                              char_start, char_end, page_end, cjk_terms, n)"
+    "  ORDER BY u.n"
+    " RETURNING id, ordinal";
 
-// A document's chunks as they are, indexed again (its title changed): keyed by id.
-constexpr const char* k_pg_reindex_chunks = "WITH ids AS (SELECT id, id AS key FROM chunks WHERE document_id = $1::bigint),";
+// Pending index rows are written before they pass this many (a bound on the memory they take).
+constexpr std::size_t k_pg_pending_rows = 1'000'000;
 
 pq::Param pg_optional(const std::optional<std::int64_t>& v) {
   return v ? pq::Param(std::to_string(*v)) : std::nullopt;
@@ -97,6 +96,7 @@ struct Writer::Impl {
   bool in_tx = false;
   bool rows_ready = false;  // ensure_rows() ran in a transaction that was not rolled back
   FtsTokenizer tokenizer;
+  PendingIndex pending;  // this transaction's index rows not yet written
 
   Impl(Store& s, std::string name, std::string config, bool record)
       : store(s), c(pg_connection(s)), collection(std::move(name)), config_json(std::move(config)), record_config(record) {}
@@ -191,34 +191,32 @@ struct Writer::Impl {
   }
 
   void reindex_title(std::int64_t document_id, const std::string& title, const std::string& doing) {
+    if (pending.holds(document_id)) pending.flush(c, *collection_id, doing);
     pq::Result chunks = c.exec("SELECT id, text, coalesce(cjk_terms, '') FROM chunks WHERE document_id = $1 ORDER BY ordinal",
                                {std::to_string(document_id)}, false, doing);
     drop_document_index(c, *collection_id, document_id, false, doing);
-    if (chunks.rows() == 0) return;
     const std::string title_text = title_column(title, cjk_index_terms(utf8_prefix(title, k_indexed_title_chars)));
-    IndexRows index;
     for (int i = 0; i < chunks.rows(); ++i) {
-      index.add(chunks.int64(i, 0), chunk_terms(tokenizer, chunks.text(i, 1), title_text, chunks.text(i, 2)));
+      pending.add(document_id, chunks.int64(i, 0), chunk_terms(tokenizer, chunks.text(i, 1), title_text, chunks.text(i, 2)),
+                  false);
     }
-    std::vector<pq::Param> p{std::to_string(document_id), std::to_string(*collection_id)};
-    for (pq::Param& x : index.params(false)) p.push_back(std::move(x));
-    c.exec(std::string(k_pg_reindex_chunks) + IndexRows::ctes() + " SELECT 1", p, false, doing);
   }
 
   void replace_chunks(std::int64_t document_id, const DocumentRecord& doc, bool had_chunks) {
     const std::string doing = "writing " + doc.source;
-    if (had_chunks) drop_document_index(c, *collection_id, document_id, true, doing);
+    if (had_chunks) {
+      if (pending.holds(document_id)) pending.flush(c, *collection_id, doing);
+      drop_document_index(c, *collection_id, document_id, true, doing);
+    }
     if (doc.chunks.empty()) return;
-    const std::string title_cjk = cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars));
-    const std::string title_text = title_column(doc.title, title_cjk);
+    const std::string title_text = title_column(doc.title, cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars)));
     ArrayLiteral text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start, char_end,
         page_end, cjk;
-    IndexRows index;
-    std::int64_t ordinal = 0;
+    std::vector<std::string> chunk_cjk;
+    chunk_cjk.reserve(doc.chunks.size());
     for (const ChunkRecord& ch : doc.chunks) {
-      const std::string_view body = std::string_view(doc.text).substr(
-          static_cast<std::size_t>(ch.start_byte), static_cast<std::size_t>(ch.end_byte - ch.start_byte));
-      const std::string chunk_cjk = cjk_index_terms(body);
+      const std::string_view body = chunk_text(doc, ch);
+      chunk_cjk.push_back(cjk_index_terms(body));
       text.add(body);
       start_byte.add(ch.start_byte);
       end_byte.add(ch.end_byte);
@@ -230,21 +228,29 @@ struct Writer::Impl {
       char_start.add(ch.char_start);
       char_end.add(ch.char_end);
       page_end.add(ch.page_end);
-      if (chunk_cjk.empty()) {
+      if (chunk_cjk.back().empty()) {
         cjk.add_null();
       } else {
-        cjk.add(std::string_view(chunk_cjk));
+        cjk.add(std::string_view(chunk_cjk.back()));
       }
-      index.add(ordinal++, chunk_terms(tokenizer, body, title_text, chunk_cjk));
     }
-    std::vector<pq::Param> p{std::to_string(document_id), std::to_string(*collection_id)};
-    for (pq::Param& x : index.params(true)) p.push_back(std::move(x));
-    p.push_back(std::to_string(*config_id));
+    std::vector<pq::Param> p{std::to_string(document_id), std::to_string(*collection_id), std::to_string(*config_id)};
     for (ArrayLiteral* a : {&text, &start_byte, &end_byte, &line_start, &line_end, &page, &tokens, &headings,
                             &char_start, &char_end, &page_end, &cjk}) {
       p.push_back(a->take());
     }
-    c.exec(std::string(k_pg_insert_chunks) + IndexRows::ctes() + " SELECT count(*) FROM ids", p, false, doing);
+    const pq::Result ids = c.exec(k_pg_insert_chunks, p, false, doing);
+    for (int i = 0; i < ids.rows(); ++i) {
+      const auto ordinal = static_cast<std::size_t>(ids.int64(i, 1));
+      pending.add(document_id, ids.int64(i, 0),
+                  chunk_terms(tokenizer, chunk_text(doc, doc.chunks[ordinal]), title_text, chunk_cjk[ordinal]), true);
+    }
+    if (pending.rows() >= k_pg_pending_rows) pending.flush(c, *collection_id, doing);
+  }
+
+  static std::string_view chunk_text(const DocumentRecord& doc, const ChunkRecord& ch) {
+    return std::string_view(doc.text).substr(static_cast<std::size_t>(ch.start_byte),
+                                             static_cast<std::size_t>(ch.end_byte - ch.start_byte));
   }
 
   // PostgreSQL's text holds no NUL byte, and a parameter would end at one without a word: a
@@ -302,6 +308,7 @@ struct Writer::Impl {
     in_tx = false;
     rows_ready = false;
     collection_id.reset();
+    pending.clear();
   }
 
   // Runs `work` inside the writer's transaction, or inside one of its own when there is none
@@ -328,11 +335,12 @@ struct Writer::Impl {
 
   void commit() {
     if (!in_tx) return;
-    in_tx = false;
     try {
+      pending.flush(c, *collection_id, "writing the keyword index");
       c.commit();
+      in_tx = false;
     } catch (...) {
-      c.rollback();
+      rollback();
       throw;
     }
   }
@@ -424,7 +432,9 @@ void Writer::remove(std::int64_t document_id) {
     // The document's own collection: the statistics it counted in are that collection's.
     pq::Result r = impl_->c.exec("SELECT collection_id FROM documents WHERE id = $1", {std::to_string(document_id)},
                                  false, "removing a document");
-    if (r.rows() > 0) drop_document(impl_->c, r.int64(0, 0), document_id, "removing a document");
+    if (r.rows() == 0) return;
+    if (impl_->pending.holds(document_id)) impl_->pending.flush(impl_->c, r.int64(0, 0), "removing a document");
+    drop_document(impl_->c, r.int64(0, 0), document_id, "removing a document");
   });
 }
 
