@@ -36,7 +36,7 @@ constexpr const char* k_pg_relative_files =
 #undef STRATA_PG_FIND_DOCUMENTS
 
 // The document row's columns $3 … $17 (after the collection or the document id and one more).
-constexpr const char* k_pg_document_columns =
+constexpr const char* k_pg_document_write_columns =
     "source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding, metadata, char_count,"
     " page_count, chunk_count, title_cjk_terms, loader_version";
 
@@ -161,7 +161,7 @@ struct Writer::Impl {
   std::int64_t insert_document(const DocumentRecord& doc) {
     std::vector<pq::Param> p = document_params(doc);
     p.push_back(std::to_string(*collection_id));
-    pq::Result r = c.exec(std::string("INSERT INTO documents (") + k_pg_document_columns +
+    pq::Result r = c.exec(std::string("INSERT INTO documents (") + k_pg_document_write_columns +
                               ", collection_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)"
                               " RETURNING id",
                           p, false, "writing " + doc.source);

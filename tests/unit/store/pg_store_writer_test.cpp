@@ -419,19 +419,18 @@ TEST_F(PgStoreWriterTest, ADocumentWithANulByteIsRefusedBeforeAnythingIsWritten)
 }
 
 TEST_F(PgStoreWriterTest, TwoWritersOfOneCollectionTakeTurns) {
-  using Clock = std::chrono::steady_clock;
   Store first = open();
   Store second = open();
   DocumentWriter a(first, "docs", k_pg_config, false);
   a.begin();
   a.put(pg_record("a.md", "A", "Written by the first."), false);
-  Clock::duration waited{};
+  std::chrono::steady_clock::duration waited{};
   PutResult b_result = PutResult::unchanged;
   std::thread other([&] {
     DocumentWriter b(second, "docs", k_pg_config, false);
-    const auto t0 = Clock::now();
+    const auto t0 = std::chrono::steady_clock::now();
     b.begin();  // waits for the first writer's commit
-    waited = Clock::now() - t0;
+    waited = std::chrono::steady_clock::now() - t0;
     b_result = b.put(pg_record("a.md", "A", "Written by the first."), false);
     b.put(pg_record("b.md", "B", "Written by the second."), false);
     b.commit();
