@@ -138,6 +138,8 @@ class Run {
     } else {
       store_ = store::Store::open(req_.store_path, req_.store_options);
     }
+    // The store as messages name it: a store URL's password never goes into the summary.
+    if (store_) summary_.store = store_->path();
   }
 
   // The collection's recorded chunking wins over a configuration file's, like over flags; the

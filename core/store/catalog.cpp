@@ -156,8 +156,8 @@ void for_each_chunk(Store& store, std::int64_t document_id, const std::function<
   }
 }
 
+// Either kind of store: for_each_chunk reads a PostgreSQL store's chunks.
 std::string document_text(Store& store, std::int64_t document_id) {
-  if (store.kind() == StoreKind::postgres) return pg::document_text(store, document_id);
   constexpr std::int64_t kLargestGap = 4096;
   std::string text;
   std::int64_t end = 0;  // offset in the loaded text that `text` has reached

@@ -45,7 +45,6 @@ std::optional<DocumentSummary> find_document_by_path(Store& store, const std::st
                                                      const std::string& path);
 std::vector<std::string> document_sources(Store& store, const std::string& collection);
 void for_each_chunk(Store& store, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit);
-std::string document_text(Store& store, std::int64_t document_id);
 std::vector<DocumentSummary> remove_documents(Store& store, const std::string& collection,
                                               const std::vector<std::string>& sources);
 

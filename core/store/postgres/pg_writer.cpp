@@ -1,22 +1,442 @@
-// Temporary: replaced by the implementation.
-#pragma GCC diagnostic ignored "-Wunused-parameter"
+// DocumentWriter on PostgreSQL (store/document_writer.h): the same decisions as the SQLite
+// writer, row for row, with the keyword index written beside the chunks (pg_keyword_index.h)
+// and a collection's write lock instead of the file's (pg_write_lock.h).
+//
+// Speed: a document is a handful of round trips whatever its size (look up, write the row,
+// drop the old chunks, write the new chunks as array parameters of one statement); its
+// keyword index rows wait in a PendingIndex and go with the transaction's others at commit,
+// in one COPY. A statement that fails rolls the whole transaction back (PostgreSQL cannot go
+// on inside it), so put() either writes its document or leaves the writer outside any
+// transaction with nothing of the batch written.
+#include <type_traits>
+#include <utility>
+
+#include "common/cjk_terms.h"
 #include "common/error.h"
+#include "common/utf8.h"
+#include "store/fts_tokenizer.h"
+#include "store/postgres/pg_array.h"
+#include "store/postgres/pg_keyword_index.h"
 #include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_terms.h"
+#include "store/postgres/pg_write_lock.h"
 
 namespace strata::store::pg {
+namespace {
 
-struct Writer::Impl {};
-Writer::Writer(Store& store, std::string collection, std::string config_json, bool record_config) { (void)store; throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-Writer::~Writer() = default;
-std::optional<StoredDocument> Writer::find(const std::string& source) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-std::optional<std::int64_t> Writer::known_config_id() { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-void Writer::begin() { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-void Writer::commit() { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-bool Writer::in_transaction() const { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-PutResult Writer::put(const DocumentRecord& doc, bool force) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-std::vector<StoredDocument> Writer::files_under(const std::string& folder) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-std::vector<MisnamedDocument> Writer::documents_named_apart(const std::string& root) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-void Writer::rename(std::int64_t document_id, const std::string& source) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
-void Writer::remove(std::int64_t document_id) { throw Error(ExitCode::unavailable, "not yet on PostgreSQL"); }
+#define STRATA_PG_FIND_DOCUMENTS                                                                               \
+  "SELECT d.id, d.source, d.path, d.content_hash, d.size_bytes, d.mtime_ns, d.metadata, coalesce(d.title, ''),"  \
+  "       (SELECT c.config_id FROM chunks c WHERE c.document_id = d.id ORDER BY c.ordinal LIMIT 1),"             \
+  "       d.loader, d.loader_version"                                                                         \
+  "  FROM documents d WHERE d.collection_id = $1 "
+constexpr const char* k_pg_find_by_source = STRATA_PG_FIND_DOCUMENTS "AND d.source = $2";
+constexpr const char* k_pg_files_under = STRATA_PG_FIND_DOCUMENTS
+    "AND d.path IS NOT NULL AND (d.source = $2 OR (d.source >= $3 AND d.source < $4)) ORDER BY d.source";
+constexpr const char* k_pg_relative_files =
+    STRATA_PG_FIND_DOCUMENTS "AND d.path IS NOT NULL AND substr(d.source, 1, 1) <> '/' ORDER BY d.source";
+#undef STRATA_PG_FIND_DOCUMENTS
+
+// The document row's columns $3 … $17 (after the collection or the document id and one more).
+constexpr const char* k_pg_document_write_columns =
+    "source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding, metadata, char_count,"
+    " page_count, chunk_count, title_cjk_terms, loader_version";
+
+// The chunks of a document in one statement, from array parameters $4 … $15, in ordinal
+// order so that their ids ascend as the SQLite store's do.
+constexpr const char* k_pg_insert_chunks =
+    "INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start, line_end, page,"
+    "                    token_count, headings, char_start, char_end, page_end, config_id, cjk_terms)"
+    " SELECT $1::bigint, $2::bigint, u.n - 1, u.text, u.start_byte, u.end_byte, u.line_start, u.line_end, u.page,"
+    "        u.token_count, u.headings, u.char_start, u.char_end, u.page_end, $3::bigint, u.cjk_terms"
+    "   FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],"
+    "               $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[])"
+    "        WITH ORDINALITY AS u (text, start_byte, end_byte, line_start, line_end, page, token_count, headings,"
+    "                              char_start, char_end, page_end, cjk_terms, n)"
+    "  ORDER BY u.n"
+    " RETURNING id, ordinal";
+
+// Pending index rows are written before they pass this many (a bound on the memory they take).
+constexpr std::size_t k_pg_pending_rows = 1'000'000;
+
+pq::Param pg_optional(const std::optional<std::int64_t>& v) {
+  return v ? pq::Param(std::to_string(*v)) : std::nullopt;
+}
+
+// The keyword index's CJK terms of `text` (migration 0007), NULL when there are none.
+pq::Param pg_cjk_terms(std::string_view text) {
+  std::string terms = cjk_index_terms(text);
+  return terms.empty() ? std::nullopt : pq::Param(std::move(terms));
+}
+
+StoredDocument pg_stored_of(const pq::Result& r, int row) {
+  StoredDocument d;
+  d.id = r.int64(row, 0);
+  d.source = r.str(row, 1);
+  d.path = r.optional_text(row, 2);
+  d.content_hash = r.str(row, 3);
+  d.size_bytes = r.int64(row, 4);
+  d.mtime_ns = r.optional_int(row, 5);
+  d.metadata_json = r.str(row, 6);
+  d.title = r.str(row, 7);
+  d.config_id = r.optional_int(row, 8);
+  d.loader = r.str(row, 9);
+  d.loader_version = r.int64(row, 10);
+  return d;
+}
+
+}  // namespace
+
+struct Writer::Impl {
+  Store& store;
+  pq::Connection& c;
+  std::string collection;
+  std::string config_json;
+  bool record_config;
+  std::optional<std::int64_t> collection_id;
+  std::optional<std::int64_t> config_id;
+  bool in_tx = false;
+  bool rows_ready = false;  // ensure_rows() ran in a transaction that was not rolled back
+  FtsTokenizer tokenizer;
+  PendingIndex pending;  // this transaction's index rows not yet written
+
+  Impl(Store& s, std::string name, std::string config, bool record)
+      : store(s), c(pg_connection(s)), collection(std::move(name)), config_json(std::move(config)), record_config(record) {}
+
+  std::optional<std::int64_t> lookup_collection() {
+    pq::Result r = c.exec("SELECT id FROM collections WHERE name = $1", {collection}, false, "reading collections");
+    return r.rows() > 0 ? std::optional<std::int64_t>(r.int64(0, 0)) : std::nullopt;
+  }
+
+  std::optional<std::int64_t> lookup_config() {
+    pq::Result r = c.exec("SELECT id FROM chunk_configs WHERE config = $1", {config_json}, false,
+                          "reading chunk configurations");
+    return r.rows() > 0 ? std::optional<std::int64_t>(r.int64(0, 0)) : std::nullopt;
+  }
+
+  // Before the first transaction, on its own: the configuration row (shared by every
+  // collection chunked alike) is committed at once, so that writers of two collections never
+  // wait for each other's transaction over it. An unused configuration is harmless (removing a
+  // collection leaves its configurations too).
+  void ensure_config() {
+    if (config_id) return;
+    pq::Result cfg = c.exec("INSERT INTO chunk_configs (config) VALUES ($1) ON CONFLICT (config) DO NOTHING RETURNING id",
+                            {config_json}, false, "creating collection " + collection);
+    config_id = cfg.rows() > 0 ? std::optional<std::int64_t>(cfg.int64(0, 0)) : lookup_config();
+  }
+
+  // First write of the run: the collection row exists from here on (once the transaction
+  // commits: a rollback forgets it, rows_ready).
+  void ensure_rows() {
+    if (rows_ready) return;
+    const std::string doing = "creating collection " + collection;
+    pq::Result added = c.exec(
+        "INSERT INTO collections (name, chunk_config) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id",
+        {collection, config_json}, false, doing);
+    const bool created = added.rows() > 0;
+    collection_id = created ? std::optional<std::int64_t>(added.int64(0, 0)) : lookup_collection();
+    if (record_config && !created) {
+      c.exec("UPDATE collections SET chunk_config = $1 WHERE id = $2", {config_json, std::to_string(*collection_id)},
+             false, doing);
+    }
+    rows_ready = true;
+  }
+
+  std::vector<pq::Param> document_params(const DocumentRecord& doc) {
+    return {doc.source,
+            doc.path,
+            doc.title,
+            doc.content_hash,
+            std::to_string(doc.size_bytes),
+            doc.mtime,
+            pg_optional(doc.mtime_ns),
+            doc.loader,
+            doc.encoding,
+            doc.metadata_json,
+            std::to_string(doc.char_count),
+            pg_optional(doc.page_count),
+            std::to_string(doc.chunks.size()),
+            pg_cjk_terms(utf8_prefix(doc.title, k_indexed_title_chars)),
+            std::to_string(doc.loader_version)};
+  }
+
+  std::int64_t insert_document(const DocumentRecord& doc) {
+    std::vector<pq::Param> p = document_params(doc);
+    p.push_back(std::to_string(*collection_id));
+    pq::Result r = c.exec(std::string("INSERT INTO documents (") + k_pg_document_write_columns +
+                              ", collection_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)"
+                              " RETURNING id",
+                          p, false, "writing " + doc.source);
+    return r.int64(0, 0);
+  }
+
+  void update_document(std::int64_t id, const DocumentRecord& doc) {
+    std::vector<pq::Param> p = document_params(doc);
+    p.push_back(std::to_string(id));
+    c.exec("UPDATE documents SET source = $1, path = $2, title = $3, content_hash = $4, size_bytes = $5, mtime = $6,"
+           " mtime_ns = $7, loader = $8, encoding = $9, metadata = $10, char_count = $11, page_count = $12,"
+           " chunk_count = $13, title_cjk_terms = $14, loader_version = $15,"
+           " ingested_at = to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+           " WHERE id = $16",
+           p, false, "writing " + doc.source);
+  }
+
+  // The title changes the keyword index of every chunk of the document (its title column), as
+  // SQLite's documents_fts_* triggers do.
+  void update_metadata(const StoredDocument& old, const DocumentRecord& doc) {
+    const std::string doing = "writing " + doc.source;
+    c.exec("UPDATE documents SET metadata = $1, title = $2, mtime = $3, mtime_ns = $4, title_cjk_terms = $5 WHERE id = $6",
+           {doc.metadata_json, doc.title, doc.mtime, pg_optional(doc.mtime_ns),
+            pg_cjk_terms(utf8_prefix(doc.title, k_indexed_title_chars)), std::to_string(old.id)},
+           false, doing);
+    if (old.title != doc.title) reindex_title(old.id, doc.title, doing);
+  }
+
+  void reindex_title(std::int64_t document_id, const std::string& title, const std::string& doing) {
+    if (pending.holds(document_id)) pending.flush(c, *collection_id, doing);
+    pq::Result chunks = c.exec("SELECT id, text, coalesce(cjk_terms, '') FROM chunks WHERE document_id = $1 ORDER BY ordinal",
+                               {std::to_string(document_id)}, false, doing);
+    drop_document_index(c, *collection_id, document_id, false, doing);
+    const std::string title_text = title_column(title, cjk_index_terms(utf8_prefix(title, k_indexed_title_chars)));
+    for (int i = 0; i < chunks.rows(); ++i) {
+      pending.add(document_id, chunks.int64(i, 0), chunk_terms(tokenizer, chunks.text(i, 1), title_text, chunks.text(i, 2)),
+                  false);
+    }
+  }
+
+  void replace_chunks(std::int64_t document_id, const DocumentRecord& doc, bool had_chunks) {
+    const std::string doing = "writing " + doc.source;
+    if (had_chunks) {
+      if (pending.holds(document_id)) pending.flush(c, *collection_id, doing);
+      drop_document_index(c, *collection_id, document_id, true, doing);
+    }
+    if (doc.chunks.empty()) return;
+    const std::string title_text = title_column(doc.title, cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars)));
+    ArrayLiteral text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start, char_end,
+        page_end, cjk;
+    std::vector<std::string> chunk_cjk;
+    chunk_cjk.reserve(doc.chunks.size());
+    for (const ChunkRecord& ch : doc.chunks) {
+      const std::string_view body = chunk_text(doc, ch);
+      chunk_cjk.push_back(cjk_index_terms(body));
+      text.add(body);
+      start_byte.add(ch.start_byte);
+      end_byte.add(ch.end_byte);
+      line_start.add(ch.line_start);
+      line_end.add(ch.line_end);
+      page.add(ch.page);
+      tokens.add(ch.tokens);
+      headings.add(std::string_view(ch.headings_json));
+      char_start.add(ch.char_start);
+      char_end.add(ch.char_end);
+      page_end.add(ch.page_end);
+      if (chunk_cjk.back().empty()) {
+        cjk.add_null();
+      } else {
+        cjk.add(std::string_view(chunk_cjk.back()));
+      }
+    }
+    std::vector<pq::Param> p{std::to_string(document_id), std::to_string(*collection_id), std::to_string(*config_id)};
+    for (ArrayLiteral* a : {&text, &start_byte, &end_byte, &line_start, &line_end, &page, &tokens, &headings,
+                            &char_start, &char_end, &page_end, &cjk}) {
+      p.push_back(a->take());
+    }
+    const pq::Result ids = c.exec(k_pg_insert_chunks, p, false, doing);
+    for (int i = 0; i < ids.rows(); ++i) {
+      const auto ordinal = static_cast<std::size_t>(ids.int64(i, 1));
+      pending.add(document_id, ids.int64(i, 0),
+                  chunk_terms(tokenizer, chunk_text(doc, doc.chunks[ordinal]), title_text, chunk_cjk[ordinal]), true);
+    }
+    if (pending.rows() >= k_pg_pending_rows) pending.flush(c, *collection_id, doing);
+  }
+
+  static std::string_view chunk_text(const DocumentRecord& doc, const ChunkRecord& ch) {
+    return std::string_view(doc.text).substr(static_cast<std::size_t>(ch.start_byte),
+                                             static_cast<std::size_t>(ch.end_byte - ch.start_byte));
+  }
+
+  // PostgreSQL's text holds no NUL byte, and a parameter would end at one without a word: a
+  // document with one is refused whole, before anything of it is written.
+  void refuse_nul(const DocumentRecord& doc) {
+    const auto check = [&](std::string_view value, const char* what) {
+      const std::size_t at = value.find('\0');
+      if (at == std::string_view::npos) return;
+      c.fail(ExitCode::invalid_input, "writing " + doc.source + ": its " + what + " has a NUL byte (at byte " +
+                                          std::to_string(at) + "), which PostgreSQL text cannot hold");
+    };
+    check(doc.source, "source");
+    check(doc.path.value_or(""), "path");
+    check(doc.title, "title");
+    check(doc.metadata_json, "metadata");
+    check(doc.text, "text");
+    for (const ChunkRecord& ch : doc.chunks) check(ch.headings_json, "headings");
+  }
+
+  PutResult put(const DocumentRecord& doc, bool force, const std::optional<StoredDocument>& old) {
+    if (!old) {
+      replace_chunks(insert_document(doc), doc, false);
+      return PutResult::added;
+    }
+    // The same bytes read by another version of the reader are another text: written again.
+    const bool same_content = old->content_hash == doc.content_hash && old->size_bytes == doc.size_bytes &&
+                              old->loader == doc.loader && old->loader_version == doc.loader_version;
+    const bool same_chunks = old->config_id == config_id || (doc.chunks.empty() && !old->config_id);
+    if (same_content && same_chunks && !force) {
+      if (old->metadata_json == doc.metadata_json && old->title == doc.title) return PutResult::unchanged;
+      update_metadata(*old, doc);
+      return PutResult::metadata_only;
+    }
+    update_document(old->id, doc);
+    replace_chunks(old->id, doc, true);
+    return PutResult::changed;
+  }
+
+  void begin() {
+    ensure_config();
+    c.begin();
+    in_tx = true;
+    try {
+      lock_collection(c, collection, store.busy_timeout());
+      ensure_rows();
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+  // What the transaction created is gone with it: the collection is looked up again.
+  void rollback() noexcept {
+    c.rollback();
+    in_tx = false;
+    rows_ready = false;
+    collection_id.reset();
+    pending.clear();
+  }
+
+  // Runs `work` inside the writer's transaction, or inside one of its own when there is none
+  // (as SQLite runs a lone statement). A failure rolls the transaction back: PostgreSQL can
+  // do nothing more inside it.
+  template <typename F>
+  auto write(F&& work) {
+    const bool own = !in_tx;
+    if (own) begin();
+    try {
+      if constexpr (std::is_void_v<decltype(work())>) {
+        work();
+        if (own) commit();
+      } else {
+        auto result = work();
+        if (own) commit();
+        return result;
+      }
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+  void commit() {
+    if (!in_tx) return;
+    try {
+      pending.flush(c, *collection_id, "writing the keyword index");
+      c.commit();
+      in_tx = false;
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+  std::vector<StoredDocument> stored(const char* sql, const std::vector<pq::Param>& params) {
+    std::vector<StoredDocument> out;
+    pq::Result r = c.exec(sql, params, false, "reading documents");
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(pg_stored_of(r, i));
+    return out;
+  }
+};
+
+Writer::Writer(Store& store, std::string collection, std::string config_json, bool record_config)
+    : impl_(std::make_unique<Impl>(store, std::move(collection), std::move(config_json), record_config)) {}
+
+Writer::~Writer() {
+  if (impl_->in_tx) impl_->rollback();
+}
+
+std::optional<StoredDocument> Writer::find(const std::string& source) {
+  if (!impl_->collection_id) {
+    impl_->collection_id = impl_->lookup_collection();
+    if (!impl_->collection_id) return std::nullopt;
+  }
+  std::vector<StoredDocument> found =
+      impl_->stored(k_pg_find_by_source, {std::to_string(*impl_->collection_id), source});
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::optional<std::int64_t> Writer::known_config_id() {
+  if (impl_->config_id) return impl_->config_id;
+  return impl_->lookup_config();
+}
+
+void Writer::begin() { impl_->begin(); }
+
+void Writer::commit() { impl_->commit(); }
+
+bool Writer::in_transaction() const { return impl_->in_tx; }
+
+PutResult Writer::put(const DocumentRecord& doc, bool force) {
+  impl_->refuse_nul(doc);
+  return impl_->write([&] {
+    const std::optional<StoredDocument> old = find(doc.source);
+    return impl_->put(doc, force, old);
+  });
+}
+
+// A range on the UNIQUE (collection_id, source) index: `folder` itself and everything that
+// starts with "folder/" ('0' is the character after '/'; the columns compare bytes, COLLATE "C").
+std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
+  if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
+  if (!impl_->collection_id) return {};
+  const std::string id = std::to_string(*impl_->collection_id);
+  if (folder.empty()) return impl_->stored(k_pg_relative_files, {id});
+  const std::string dir = folder.ends_with('/') ? folder : folder + "/";
+  return impl_->stored(k_pg_files_under, {id, folder, dir, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1)});
+}
+
+// Bytes compared, not characters (convert_to), as the SQLite store's CAST AS BLOB: the root's
+// length is known in bytes.
+std::vector<MisnamedDocument> Writer::documents_named_apart(const std::string& root) {
+  std::vector<MisnamedDocument> out;
+  if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
+  if (!impl_->collection_id) return out;
+  const std::string dir = root.ends_with('/') ? root : root + "/";
+  pq::Result r = impl_->c.exec(
+      "SELECT id, source, path FROM documents WHERE collection_id = $1 AND path >= $2 AND path < $3"
+      " AND convert_to(source, 'UTF8') <> substr(convert_to(path, 'UTF8'), $4::int)"
+      " ORDER BY path, ingested_at DESC, id DESC",
+      {std::to_string(*impl_->collection_id), dir, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1),
+       std::to_string(dir.size() + 1)},
+      false, "reading documents");
+  for (int i = 0; i < r.rows(); ++i) out.push_back(MisnamedDocument{r.int64(i, 0), r.str(i, 1), r.str(i, 2)});
+  return out;
+}
+
+void Writer::rename(std::int64_t document_id, const std::string& source) {
+  impl_->write([&] {
+    impl_->c.exec("UPDATE documents SET source = $1 WHERE id = $2", {source, std::to_string(document_id)}, false,
+                  "renaming a document");
+  });
+}
+
+void Writer::remove(std::int64_t document_id) {
+  impl_->write([&] {
+    // The document's own collection: the statistics it counted in are that collection's.
+    pq::Result r = impl_->c.exec("SELECT collection_id FROM documents WHERE id = $1", {std::to_string(document_id)},
+                                 false, "removing a document");
+    if (r.rows() == 0) return;
+    if (impl_->pending.holds(document_id)) impl_->pending.flush(impl_->c, r.int64(0, 0), "removing a document");
+    drop_document(impl_->c, r.int64(0, 0), document_id, "removing a document");
+  });
+}
 
 }  // namespace strata::store::pg

@@ -1,0 +1,66 @@
+#pragma once
+// The keyword index's upkeep on PostgreSQL: what SQLite's chunks_fts triggers do (migration
+// 0009), done by the code that writes chunks, in the same transaction. A chunk's terms go into
+// chunk_terms (pg_terms.h), and each collection's BM25 statistics are kept exact as they go:
+// keyword_stats (chunks, tokens) and term_stats (chunks per term; a term with none left has no
+// row). Every write of chunks or of a title goes through here, so that the statistics are
+// always what a recount of chunk_terms gives.
+//
+// REQUIRES for every function: inside a transaction holding the collection's write lock
+// (pg_write_lock.h), so that no other writer adjusts the same statistics meanwhile.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "pq/connection.h"
+#include "store/postgres/pg_terms.h"
+
+namespace strata::store::pg {
+
+// Index rows waiting to be written: a transaction's worth of chunks' terms, written at once by
+// flush() as one COPY sorted by term (each leaf of chunk_terms's primary key is then visited
+// once a batch, not once a chunk), with the statistics they add summed per term (one upsert
+// of each term_stats row a batch, not one a document). Writing them a document at a time costs
+// three times as much on the server as the rest of ingest. The writer flushes before it
+// commits and before it removes index rows (which must then be in the table).
+class PendingIndex {
+ public:
+  // The chunk's terms, and the chunk itself when `new_chunk` (keyword_stats counts it; a chunk
+  // indexed again for a new title is not counted twice).
+  void add(std::int64_t document_id, std::int64_t chunk_id, const ChunkTerms& terms, bool new_chunk);
+  bool empty() const { return rows_.empty() && chunks_ == 0 && tokens_ == 0; }
+  std::size_t rows() const { return rows_.size(); }
+  // Whether rows of this document are pending (they must be flushed before it loses its rows).
+  bool holds(std::int64_t document_id) const { return documents_.contains(document_id); }
+
+  // Writes what is pending into `collection_id`'s index and statistics; empty afterwards.
+  void flush(pq::Connection& c, std::int64_t collection_id, std::string_view doing);
+  // Forgets what is pending (its transaction was rolled back).
+  void clear();
+
+ private:
+  struct Row {
+    std::string term;
+    std::int64_t chunk_id = 0, document_id = 0;
+    std::int32_t text = 0, title = 0, cjk = 0, length = 0;
+  };
+  std::vector<Row> rows_;
+  std::unordered_map<std::string, std::int64_t> chunks_per_term_;
+  std::unordered_set<std::int64_t> documents_;
+  std::int64_t chunks_ = 0;
+  std::int64_t tokens_ = 0;
+};
+
+// Removes the document's chunk_terms rows and takes them out of the statistics; with `chunks`,
+// removes its chunks too (and with them their vectors) and counts them out of keyword_stats.
+// Returns the chunks removed (0 without `chunks`). REQUIRES: none of its rows is pending.
+std::int64_t drop_document_index(pq::Connection& c, std::int64_t collection_id, std::int64_t document_id,
+                                 bool chunks, std::string_view doing);
+
+// Removes the document: its chunks with drop_document_index, then its row.
+void drop_document(pq::Connection& c, std::int64_t collection_id, std::int64_t document_id, std::string_view doing);
+
+}  // namespace strata::store::pg

@@ -1,0 +1,498 @@
+// The document writer and the catalog on a PostgreSQL store (store/postgres/pg_writer.cpp,
+// pg_catalog.cpp): the same writes as on a SQLite store read back the same through the public
+// functions; the keyword statistics (keyword_stats, term_stats) always equal a recount of
+// chunk_terms, and chunk_terms what the tokenizer gives for each chunk and its title; two
+// writers of one collection take turns, and one that waits too long names the holder.
+// Each test gets a fresh database on the test server (tests/unit/test_db.h), with an ICU
+// collation (en-US), so that an ordering by the database's locale instead of by bytes shows.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/cjk_terms.h"
+#include "common/error.h"
+#include "common/utf8.h"
+#include "store/catalog.h"
+#include "store/collections.h"
+#include "store/document_writer.h"
+#include "store/fts_tokenizer.h"
+#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_terms.h"
+#include "store/store.h"
+#include "test_db.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+using store::DocumentRecord;
+using store::DocumentWriter;
+using store::PutResult;
+using store::Store;
+
+constexpr const char* k_pg_config = R"({"size":64})";
+
+// A record of `text` cut into chunks at blank lines (offsets in bytes; ASCII or not, both stores
+// get the same record).
+DocumentRecord pg_record(const std::string& source, const std::string& title, const std::string& text,
+                      std::optional<std::string> path = std::nullopt) {
+  DocumentRecord r;
+  r.source = source;
+  r.path = std::move(path);
+  r.title = title;
+  r.content_hash = std::to_string(std::hash<std::string>{}(text));
+  r.size_bytes = static_cast<std::int64_t>(text.size());
+  r.mtime = "2026-01-02T03:04:05.000Z";
+  r.mtime_ns = 1234;
+  r.loader = "text";
+  r.encoding = "utf-8";
+  r.char_count = static_cast<std::int64_t>(text.size());
+  r.text = text;
+  std::size_t at = 0;
+  std::int64_t line = 1;
+  while (at < text.size()) {
+    std::size_t end = text.find("\n\n", at);
+    end = end == std::string::npos ? text.size() : end;
+    store::ChunkRecord c;
+    c.start_byte = c.char_start = static_cast<std::int64_t>(at);
+    c.end_byte = c.char_end = static_cast<std::int64_t>(end);
+    c.line_start = c.line_end = line++;
+    c.tokens = static_cast<std::int64_t>((end - at) / 4);
+    c.headings_json = R"(["Part )" + std::to_string(line) + R"("])";
+    if (line % 2 == 0) c.page = c.page_end = line / 2;
+    r.chunks.push_back(c);
+    at = end + 2;
+  }
+  return r;
+}
+
+// Everything the public functions read of a store, ids and write times aside.
+std::string pg_dump(Store& s) {
+  std::ostringstream out;
+  for (const store::CollectionInfo& c : store::list_collections(s)) {
+    out << "collection " << c.name << " config=" << c.chunk_config << " chunks=" << c.chunks
+        << " vectors=" << c.has_vectors << " documents=" << c.documents << " bytes=" << c.bytes
+        << " embedded=" << c.embedded.value_or(-1) << " model=" << (c.embedding_model ? c.embedding_model->model : "-")
+        << " ingested=" << !c.last_ingested_at.empty() << "\n";
+    const auto rec = store::find_collection(s, c.name);
+    out << "  record chunks=" << (rec ? rec->chunks : -1) << "\n";
+    for (const std::string& src : store::document_sources(s, c.name)) out << "  source " << src << "\n";
+    store::for_each_document(s, c.name, [&](const store::DocumentSummary& d) {
+      out << "  document " << d.source << " path=" << d.path.value_or("-") << " title=" << d.title
+          << " loader=" << d.loader << " encoding=" << d.encoding << " hash=" << d.content_hash
+          << " size=" << d.size_bytes << " chars=" << d.char_count << " chunks=" << d.chunk_count
+          << " pages=" << d.page_count.value_or(-1) << " mtime=" << d.mtime.value_or("-")
+          << " metadata=" << d.metadata_json << "\n";
+      store::for_each_chunk(s, d.id, [&](const store::ChunkView& k) {
+        out << "    chunk " << k.ordinal << " [" << k.start_byte << "," << k.end_byte << ") chars [" << k.char_start
+            << "," << k.char_end << ") lines " << k.line_start << "-" << k.line_end << " page "
+            << k.page.value_or(-1) << "-" << k.page_end.value_or(-1) << " tokens " << k.tokens << " "
+            << k.headings_json << " " << k.config_json << " |" << k.text << "|\n";
+      });
+      out << "    text |" << store::document_text(s, d.id) << "|\n";
+    });
+  }
+  return out.str();
+}
+
+class PgStoreWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto& server = testing::pg_server_url();
+    if (!server) GTEST_SKIP() << "PostgreSQL server unavailable: " << testing::pg_skip_reason();
+    static int counter = 0;
+    const std::string name = "w_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    try {
+      testing::pg_query(*server, "CREATE DATABASE " + name +
+                                     " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'");
+    } catch (const std::exception&) {
+      testing::pg_query(*server, "CREATE DATABASE " + name);  // a server without ICU
+    }
+    url_ = server->substr(0, server->rfind('/') + 1) + name;
+  }
+
+  Store open(std::chrono::milliseconds busy = store::k_default_busy_timeout) {
+    store::OpenOptions o;
+    o.busy_timeout = busy;
+    return Store::open(url_, o);
+  }
+
+  // The first column of the first row, in the store's schema.
+  std::string query(const std::string& sql) const { return testing::pg_query(url_, "SET search_path TO strata; " + sql); }
+
+  // keyword_stats and term_stats against a recount of chunk_terms and chunks; chunk_terms
+  // against the tokenizer's terms of every chunk with its document's title now. "" when equal.
+  std::string index_problems() const {
+    std::string problems;
+    const auto check = [&](const std::string& what, const std::string& sql) {
+      const std::string n = query(sql);
+      if (n != "0") problems += what + ": " + n + "\n";
+    };
+    check("term_stats <> recount",
+          "SELECT count(*) FROM (SELECT collection_id, term, count(*) AS n FROM chunk_terms GROUP BY 1, 2) r"
+          " FULL JOIN term_stats s USING (collection_id, term) WHERE r.n IS DISTINCT FROM s.chunks");
+    check("keyword_stats <> recount",
+          "SELECT count(*) FROM collections k LEFT JOIN keyword_stats s ON s.collection_id = k.id"
+          " WHERE coalesce(s.chunk_count, 0) <> (SELECT count(*) FROM chunks c WHERE c.collection_id = k.id)"
+          "    OR coalesce(s.token_count, 0) <> (SELECT coalesce(sum(length), 0) FROM"
+          "       (SELECT DISTINCT chunk_id, length FROM chunk_terms t WHERE t.collection_id = k.id) x)");
+    check("chunk_terms without their chunk",
+          "SELECT count(*) FROM chunk_terms t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = t.chunk_id"
+          " AND c.document_id = t.document_id AND c.collection_id = t.collection_id)");
+    check("chunks of another collection than their document's",
+          "SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.collection_id <> d.collection_id");
+    check("documents whose chunk_count is not their chunks",
+          "SELECT count(*) FROM documents d WHERE chunk_count <> (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)");
+
+    // The index of each chunk, computed again from its text and its document's title.
+    std::map<std::int64_t, std::string> want, have;
+    const store::FtsTokenizer tokenizer;
+    const auto rows = [&](const std::string& sql) {
+      std::vector<std::vector<std::string>> out;
+      PGconn* c = PQconnectdb(url_.c_str());
+      PGresult* r = PQexec(c, ("SET search_path TO strata; " + sql).c_str());
+      for (int i = 0; i < PQntuples(r); ++i) {
+        std::vector<std::string> row;
+        for (int j = 0; j < PQnfields(r); ++j) row.emplace_back(PQgetvalue(r, i, j));
+        out.push_back(std::move(row));
+      }
+      PQclear(r);
+      PQfinish(c);
+      return out;
+    };
+    for (const auto& r : rows("SELECT c.id, c.text, coalesce(c.cjk_terms, ''), coalesce(d.title, ''),"
+                              " coalesce(d.title_cjk_terms, '') FROM chunks c JOIN documents d ON d.id = c.document_id")) {
+      const store::pg::ChunkTerms terms =
+          store::pg::chunk_terms(tokenizer, r[1], store::pg::title_column(r[3], r[4]), r[2]);
+      std::string& line = want[std::stoll(r[0])];
+      for (const store::pg::TermHits& t : terms.terms) {
+        line += t.term + ":" + std::to_string(t.text) + "/" + std::to_string(t.title) + "/" + std::to_string(t.cjk) +
+                "/" + std::to_string(terms.length) + " ";
+      }
+      if (r[2] != cjk_index_terms(r[1])) problems += "chunk " + r[0] + ": cjk_terms are not its text's\n";
+      if (r[4] != cjk_index_terms(utf8_prefix(r[3], store::k_indexed_title_chars))) {
+        problems += "chunk " + r[0] + ": its document's title_cjk_terms are not its title's\n";
+      }
+    }
+    for (const auto& r : rows("SELECT chunk_id, term, text_hits, title_hits, cjk_hits, length FROM chunk_terms"
+                              " ORDER BY chunk_id, term")) {
+      have[std::stoll(r[0])] += r[1] + ":" + r[2] + "/" + r[3] + "/" + r[4] + "/" + r[5] + " ";
+    }
+    for (const auto& [id, line] : want) {
+      const auto it = have.find(id);
+      const std::string indexed = it == have.end() ? "" : it->second;  // a chunk without terms has no rows
+      if (indexed != line) problems += "chunk " + std::to_string(id) + ": index " + indexed + " <> " + line + "\n";
+    }
+    for (const auto& [id, line] : have) {
+      if (!want.contains(id)) problems += "chunk_terms of no chunk " + std::to_string(id) + "\n";
+    }
+    return problems;
+  }
+
+  testing::TempDir tmp_;
+  std::string url_;
+};
+
+// The writes of one ingest-like session and its later runs, on the store at `s`.
+std::vector<PutResult> pg_ingest_like(Store& s) {
+  std::vector<PutResult> results;
+  {
+    DocumentWriter w(s, "docs", k_pg_config, false);
+    EXPECT_FALSE(w.find("a.md"));
+    w.begin();
+    results.push_back(w.put(pg_record("a.md", "Alpha", "The quick brown fox.\n\nJumps over the lazy dog.", "/p/a.md"), false));
+    results.push_back(w.put(pg_record("B.md", "依赖 Beta", "依赖项 are dependencies.\n\nCafé crème.", "/p/B.md"), false));
+    results.push_back(w.put(pg_record("sub/c.md", "Gamma", "Gamma rays.\n\n!!!\n\nMore gamma.", "/p/sub/c.md"), false));
+    results.push_back(w.put(pg_record("sub2/d.md", "Delta", "Delta.", "/p/sub2/d.md"), false));
+    results.push_back(w.put(pg_record("é.md", "", "", "/p/é.md"), false));
+    results.push_back(w.put(pg_record("stdin", "From stdin", "Piped text about foxes."), false));
+    results.push_back(w.put(pg_record("punct.md", "", "!!!\n\n???", "/p/punct.md"), false));  // chunks without terms
+    w.commit();
+    EXPECT_FALSE(w.in_transaction());
+  }
+  {
+    DocumentWriter w(s, "other", k_pg_config, false);
+    w.begin();
+    results.push_back(w.put(pg_record("a.md", "Other alpha", "Another fox entirely.", "/q/a.md"), false));
+    w.commit();
+  }
+  {
+    // A second run: unchanged, changed content, a new title, new metadata, a rename, a removal.
+    DocumentWriter w(s, "docs", k_pg_config, false);
+    w.begin();
+    results.push_back(w.put(pg_record("a.md", "Alpha", "The quick brown fox.\n\nJumps over the lazy dog.", "/p/a.md"), false));
+    results.push_back(w.put(pg_record("sub/c.md", "Gamma", "Gamma rays, changed.\n\nMore gamma.", "/p/sub/c.md"), false));
+    results.push_back(w.put(pg_record("B.md", "Beta renamed 名字", "依赖项 are dependencies.\n\nCafé crème.", "/p/B.md"), false));
+    DocumentRecord meta = pg_record("stdin", "From stdin", "Piped text about foxes.");
+    meta.metadata_json = R"({"k":"v"})";
+    results.push_back(w.put(meta, false));
+    results.push_back(w.put(pg_record("stdin", "From stdin", "Piped text about foxes."), true));
+    const auto d = w.find("sub2/d.md");
+    EXPECT_TRUE(d);
+    if (d) w.rename(d->id, "sub2/renamed.md");
+    const auto e = w.find("é.md");
+    EXPECT_TRUE(e);
+    if (e) w.remove(e->id);
+    w.commit();
+  }
+  {
+    // Another chunking of the collection (--rechunk): every document is written again.
+    DocumentWriter w(s, "docs", R"({"size":32})", true);
+    w.begin();
+    results.push_back(w.put(pg_record("a.md", "Alpha", "The quick brown fox.\n\nJumps over the lazy dog.", "/p/a.md"), false));
+    w.commit();
+  }
+  return results;
+}
+
+TEST_F(PgStoreWriterTest, IngestLikeWritesReadBackAsOnSqlite) {
+  Store lite = Store::open(tmp_ / "store.db");
+  Store pg = open();
+  EXPECT_EQ(pg_ingest_like(pg), pg_ingest_like(lite));
+  EXPECT_EQ(pg_dump(pg), pg_dump(lite));
+  EXPECT_EQ(index_problems(), "");
+
+  EXPECT_EQ(store::collection_names(pg), store::collection_names(lite));
+  EXPECT_EQ(store::document_sources(pg, "docs"),
+            (std::vector<std::string>{"B.md", "a.md", "punct.md", "stdin", "sub/c.md", "sub2/renamed.md"}))
+      << "sources in byte order, as SQLite orders them";
+
+  DocumentWriter wp(pg, "docs", k_pg_config, false), wl(lite, "docs", k_pg_config, false);
+  const auto sources = [](const std::vector<store::StoredDocument>& docs) {
+    std::vector<std::string> out;
+    for (const auto& d : docs) out.push_back(d.source + "|" + d.path.value_or("-") + "|" + d.title + "|" + d.metadata_json +
+                                             "|" + std::to_string(d.config_id.has_value()));
+    return out;
+  };
+  for (const std::string folder : {"", "sub", "sub/", "sub2", "a.md", "none"}) {
+    EXPECT_EQ(sources(wp.files_under(folder)), sources(wl.files_under(folder))) << "files_under '" << folder << "'";
+  }
+  EXPECT_EQ(sources(wp.files_under("sub")), std::vector<std::string>{"sub/c.md|/p/sub/c.md|Gamma|{}|1"});
+  const auto apart = [](const std::vector<store::MisnamedDocument>& docs) {
+    std::vector<std::string> out;
+    for (const auto& d : docs) out.push_back(d.source + "|" + d.path);
+    return out;
+  };
+  EXPECT_EQ(apart(wp.documents_named_apart("/p")), apart(wl.documents_named_apart("/p")));
+  EXPECT_EQ(apart(wp.documents_named_apart("/p")), std::vector<std::string>{"sub2/renamed.md|/p/sub2/d.md"});
+  EXPECT_EQ(apart(wp.documents_named_apart("/q")), std::vector<std::string>{});
+
+  const auto by_path = store::find_document_by_path(pg, "docs", "/p/sub/c.md");
+  ASSERT_TRUE(by_path);
+  EXPECT_EQ(by_path->source, "sub/c.md");
+  EXPECT_FALSE(store::find_document_by_path(pg, "docs", "/p/none.md"));
+  EXPECT_EQ(store::get_document(pg, "docs", "B.md").title, "Beta renamed 名字");
+  EXPECT_FALSE(store::find_document(pg, "docs", "none"));
+}
+
+TEST_F(PgStoreWriterTest, MissingThingsFailAsOnSqlite) {
+  Store lite = Store::open(tmp_ / "store.db");
+  Store pg = open();
+  pg_ingest_like(pg);
+  pg_ingest_like(lite);
+  const auto message = [](const auto& f) -> std::string {
+    try {
+      f();
+    } catch (const Error& e) {
+      return std::to_string(static_cast<int>(e.code())) + " " + e.what() + " / " + e.hint();
+    }
+    return "no error";
+  };
+  const auto both = [&](const auto& f) {
+    std::string a = message([&] { f(pg); }), b = message([&] { f(lite); });
+    const auto cut = [](std::string s, const std::string& path) {
+      for (auto at = s.find(path); at != std::string::npos; at = s.find(path)) s.replace(at, path.size(), "STORE");
+      return s;
+    };
+    EXPECT_EQ(cut(a, pg.path()), cut(b, lite.path()));
+    return a;
+  };
+  EXPECT_EQ(both([](Store& s) { store::get_document(s, "docs", "none.md"); }),
+            "3 no document 'none.md' in collection 'docs' / list them with: strata documents list --collection docs");
+  EXPECT_NE(both([](Store& s) { store::for_each_document(s, "nope", [](const auto&) {}); }).find("no collection named 'nope' in postgres://"),
+            std::string::npos);
+  both([](Store& s) { store::remove_collection(s, "nope"); });
+  both([](Store& s) { store::remove_documents(s, "docs", {"a.md", "none.md"}); });
+  EXPECT_TRUE(store::find_document(pg, "docs", "a.md")) << "all or none: a.md stays";
+  EXPECT_EQ(pg_dump(pg), pg_dump(lite));
+  EXPECT_FALSE(store::find_collection(pg, "nope"));
+}
+
+TEST_F(PgStoreWriterTest, StatisticsFollowEveryChange) {
+  Store pg = open();
+  pg_ingest_like(pg);
+  EXPECT_EQ(index_problems(), "");
+  EXPECT_NE(query("SELECT count(*) FROM chunk_terms t JOIN documents d ON d.id = t.document_id"
+                  " WHERE d.source = 'B.md' AND t.term = 'renam' AND t.title_hits = 1"),
+            "0")
+      << "the new title is in the index of each chunk";
+  EXPECT_EQ(query("SELECT count(*) FROM chunk_terms t JOIN documents d ON d.id = t.document_id"
+                  " WHERE d.source = 'B.md' AND t.term = '依赖' AND t.title_hits > 0"),
+            "0")
+      << "the old title's terms are not";
+
+  const auto removed = store::remove_documents(pg, "docs", {"a.md", "sub/c.md"});
+  ASSERT_EQ(removed.size(), 2u);
+  EXPECT_EQ(removed[0].source, "a.md");
+  EXPECT_EQ(index_problems(), "");
+  EXPECT_EQ(query("SELECT count(*) FROM term_stats s JOIN collections k ON k.id = s.collection_id"
+                  " WHERE k.name = 'docs' AND s.term = 'gamma'"),
+            "0")
+      << "a term whose last chunk is gone has no row";
+
+  const store::CollectionInfo gone = store::remove_collection(pg, "other");
+  EXPECT_EQ(gone.documents, 1);
+  EXPECT_EQ(gone.chunks, 1);
+  EXPECT_EQ(index_problems(), "");
+  EXPECT_EQ(query("SELECT count(*) FROM term_stats"), query("SELECT count(DISTINCT term) FROM chunk_terms"));
+  EXPECT_EQ(store::collection_names(pg), std::vector<std::string>{"docs"});
+
+  // A title dropped to nothing, then the documents removed one by one through the writer.
+  DocumentWriter w(pg, "docs", R"({"size":32})", false);
+  w.begin();
+  EXPECT_EQ(w.put(pg_record("B.md", "", "依赖项 are dependencies.\n\nCafé crème.", "/p/B.md"), false), PutResult::changed);
+  w.commit();
+  EXPECT_EQ(index_problems(), "");
+  w.begin();
+  for (const std::string& s : store::document_sources(pg, "docs")) w.remove(w.find(s)->id);
+  w.commit();
+  EXPECT_EQ(index_problems(), "");
+  EXPECT_EQ(query("SELECT count(*) FROM term_stats"), "0");
+  EXPECT_EQ(query("SELECT chunk_count || '/' || token_count FROM keyword_stats"), "0/0");
+  EXPECT_EQ(store::find_collection(pg, "docs")->chunks, 0);
+}
+
+TEST_F(PgStoreWriterTest, PutOutsideATransactionWritesAtOnce) {
+  Store pg = open();
+  DocumentWriter w(pg, "docs", k_pg_config, false);
+  w.begin();
+  w.commit();  // creates the collection, as ingest's first batch does
+  EXPECT_EQ(w.put(pg_record("a.md", "A", "Alone.\n\nTwo chunks."), false), PutResult::added);
+  EXPECT_FALSE(w.in_transaction());
+  Store other = open();
+  EXPECT_EQ(store::get_document(other, "docs", "a.md").chunk_count, 2) << "committed: another connection sees it";
+  EXPECT_EQ(index_problems(), "");
+}
+
+TEST_F(PgStoreWriterTest, AFailedPutLeavesNothingOfItsBatch) {
+  Store pg = open();
+  DocumentWriter w(pg, "docs", k_pg_config, false);
+  w.begin();
+  w.put(pg_record("a.md", "A", "First of the batch."), false);
+  // Bytes that are not UTF-8 are no text to PostgreSQL: the statement fails, and with it the
+  // transaction.
+  EXPECT_THROW(w.put(pg_record("b.md", "B", "bad \xff byte"), false), Error);
+  EXPECT_FALSE(w.in_transaction());
+  w.commit();
+  Store other = open();
+  EXPECT_FALSE(store::find_collection(other, "docs").has_value()) << "nothing of the batch, not even the collection";
+  // The writer goes on with a new transaction.
+  w.begin();
+  EXPECT_EQ(w.put(pg_record("a.md", "A", "First of the batch."), false), PutResult::added);
+  w.commit();
+  EXPECT_EQ(store::document_sources(other, "docs"), std::vector<std::string>{"a.md"});
+  EXPECT_EQ(index_problems(), "");
+}
+
+TEST_F(PgStoreWriterTest, ADocumentWithANulByteIsRefusedBeforeAnythingIsWritten) {
+  Store pg = open();
+  DocumentWriter w(pg, "docs", k_pg_config, false);
+  w.begin();
+  w.put(pg_record("a.md", "A", "Kept."), false);
+  try {
+    w.put(pg_record("b.md", "B", std::string("bad\0byte", 8)), false);
+    ADD_FAILURE() << "a NUL byte was written";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::invalid_input);
+    EXPECT_NE(std::string(e.what()).find(": writing b.md: its text has a NUL byte (at byte 3)"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(w.in_transaction()) << "the batch goes on";
+  w.commit();
+  EXPECT_EQ(store::document_sources(pg, "docs"), std::vector<std::string>{"a.md"});
+}
+
+TEST_F(PgStoreWriterTest, TwoWritersOfOneCollectionTakeTurns) {
+  Store first = open();
+  Store second = open();
+  DocumentWriter a(first, "docs", k_pg_config, false);
+  a.begin();
+  a.put(pg_record("a.md", "A", "Written by the first."), false);
+  std::chrono::steady_clock::duration waited{};
+  PutResult b_result = PutResult::unchanged;
+  std::thread other([&] {
+    DocumentWriter b(second, "docs", k_pg_config, false);
+    const auto t0 = std::chrono::steady_clock::now();
+    b.begin();  // waits for the first writer's commit
+    waited = std::chrono::steady_clock::now() - t0;
+    b_result = b.put(pg_record("a.md", "A", "Written by the first."), false);
+    b.put(pg_record("b.md", "B", "Written by the second."), false);
+    b.commit();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  a.commit();
+  other.join();
+  EXPECT_GE(waited, std::chrono::milliseconds(350)) << "the second writer waited for the first";
+  EXPECT_EQ(b_result, PutResult::unchanged) << "the second sees what the first committed, and writes nothing";
+  EXPECT_EQ(store::document_sources(first, "docs"), (std::vector<std::string>{"a.md", "b.md"}));
+  EXPECT_EQ(query("SELECT count(*) FROM documents"), "2");
+  EXPECT_EQ(index_problems(), "");
+}
+
+TEST_F(PgStoreWriterTest, WritersOfTwoCollectionsDoNotWait) {
+  Store first = open();
+  Store second = open(std::chrono::milliseconds(0));
+  DocumentWriter a(first, "one", k_pg_config, false);
+  DocumentWriter b(second, "two", k_pg_config, false);
+  a.begin();
+  a.put(pg_record("a.md", "A", "In one."), false);
+  EXPECT_NO_THROW(b.begin());
+  b.put(pg_record("a.md", "A", "In two."), false);
+  b.commit();
+  a.commit();
+  EXPECT_EQ(index_problems(), "");
+}
+
+TEST_F(PgStoreWriterTest, AWriterThatWaitsTooLongNamesTheHolder) {
+  Store first = open();
+  const std::string holder_pid = store::pg_connection(first).exec("SELECT pg_backend_pid()").str(0, 0);
+  DocumentWriter a(first, "docs", k_pg_config, false);
+  a.begin();
+  for (const auto busy : {std::chrono::milliseconds(300), std::chrono::milliseconds(0)}) {
+    Store second = open(busy);
+    DocumentWriter b(second, "docs", k_pg_config, false);
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      b.begin();
+      ADD_FAILURE() << "the second writer got the lock the first holds";
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      EXPECT_EQ(e.code(), ExitCode::unavailable);
+      EXPECT_NE(m.find(second.path() + ": collection 'docs' is locked by another writer (server pid " + holder_pid +
+                       ", strata writer on "),
+                std::string::npos)
+          << m;
+      EXPECT_NE(m.find(" pid " + std::to_string(::getpid()) + ", from 127.0.0.1, in a transaction since "),
+                std::string::npos)
+          << m;
+      EXPECT_NE(m.find(busy.count() == 0 ? "waited 0.00 s)" : "waited 0.30 s)"), std::string::npos) << m;
+      EXPECT_EQ(m.find("pw-"), std::string::npos) << "no password in " << m;
+      EXPECT_NE(e.hint().find("busy_timeout"), std::string::npos);
+    }
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, busy);
+    EXPECT_FALSE(b.in_transaction());
+    // The failed writer's store is usable: it reads, and removing the collection waits too.
+    EXPECT_TRUE(store::collection_names(second).empty());
+    EXPECT_THROW(store::remove_documents(second, "docs", {"a.md"}), Error);
+  }
+  a.commit();
+}
+
+}  // namespace
+}  // namespace strata
