@@ -6,7 +6,8 @@
 # edits with --prune, JSONL from stdin, and removals. The keyword statistics (keyword_stats,
 # term_stats) equal a recount of chunk_terms after every step. Then the trials: two ingest
 # processes on one collection with overlapping folders lose and duplicate nothing; an ingest
-# killed with -9 leaves no half-written document and statistics in step, and a rerun completes it.
+# killed with -9, or whose connection the server drops, leaves no half-written document and
+# statistics in step, and a rerun completes it.
 # Skips (exit 77) only when the PostgreSQL server binaries are absent.
 # Usage: bash tests/e2e/store_postgres_ingest.sh /path/to/strata     ROUNDS=N (kill rounds, default 3)
 . "$(dirname "$0")/lib.sh"
@@ -301,6 +302,38 @@ for round in $(seq 1 "$ROUNDS"); do
     stats_in_step "round $round rerun"
 done
 note "$killed of $ROUNDS runs killed mid-way (the others had ended)"
+
+# ---------------------------------------------------------------------------------------------
+case_ "the server drops the writer's connection mid-ingest"
+"$STRATA" ingest --store "$URL" --collection dropped -q "${OPTS[@]}" corpus >drop.out 2>drop.err &
+pid=$!
+e2e_bg "$pid"
+dropped=""
+for _ in $(seq 1 400); do
+    dropped=$(pq "$SERVER_URL" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                                WHERE datname = 'kb' AND application_name LIKE 'strata writer%'" | head -1)
+    [ "$dropped" = t ] && break
+    sleep 0.01
+done
+wait "$pid"
+RC=$?
+if [ "$dropped" = t ]; then
+    assert_eq 7 "$RC" "the ingest fails with exit 7 (unavailable)"
+    if grep -Eq "postgres://postgres:\*\*\*@127\.0\.0\.1:[0-9]+/kb \(schema strata\): .*(lost the server|server closed the connection|terminating connection)" drop.err; then
+        pass "the message names the server and what happened"
+    else
+        fail "the message: $(cat drop.err)"
+    fi
+    assert_false "no password in the message" grep -Fq -- "$PASSWORD" drop.err
+    canon_pg dropped >dropped.txt
+    assert_eq 0 "$(comm -23 dropped.txt ref.txt | wc -l)" "$(wc -l <dropped.txt) documents kept, each whole"
+    stats_in_step "connection dropped"
+    expect_exit 0 -- "$STRATA" ingest --store "$URL" --collection dropped -q "${OPTS[@]}" corpus
+    canon_pg dropped >dropped.txt
+    if cmp -s ref.txt dropped.txt; then pass "a rerun completes it"; else fail "after the rerun: $(diff ref.txt dropped.txt | head -5)"; fi
+else
+    note "the ingest ended before its connection could be dropped"
+fi
 assert_eq 0 "$(pq "$SERVER_URL" "SELECT count(*) FROM pg_stat_activity WHERE datname = 'kb' AND application_name LIKE 'strata%' AND state LIKE 'idle in transaction%'")" \
     "no session left inside a transaction"
 

@@ -216,6 +216,22 @@ std::vector<PgQueryTerm> pg_query_terms(const std::string& match, const FtsToken
 
 // ---- the SQL -----------------------------------------------------------------------------------
 
+// A posting's term of the score (t: chunk_terms, q: the query term), as pg_phrase_score, from
+// the constants bound as $first (k1), k1 + 1, 1 - b, b, avgdl and the three column weights.
+std::string pg_posting_score(int first = 9) {
+  const auto p = [&](int i) { return "$" + std::to_string(first + i) + "::float8"; };
+  const std::string f = "(t.text_hits * " + p(5) + " + t.title_hits * " + p(6) + " + t.cjk_hits * " + p(7) + ")";
+  return "q.qtf * (q.idf * ((" + f + " * " + p(1) + ") / (" + f + " + " + p(0) + " * (" + p(2) + " + " + p(3) +
+         " * t.length / " + p(4) + "))))";
+}
+
+// The constants of pg_posting_score, in its order.
+std::vector<pq::Param> pg_score_constants(const PgBm25& s) {
+  return {pg_exact(s.k1), pg_exact(s.k1 + 1.0), pg_exact(1 - s.b), pg_exact(s.b), pg_exact(s.avgdl),
+          pg_exact(k_keyword_column_weights.text), pg_exact(k_keyword_column_weights.title),
+          pg_exact(k_keyword_column_weights.cjk)};
+}
+
 // The parameters every scoring statement takes, in this order ($1 to $17); filters come after.
 struct PgScoringParams {
   std::vector<pq::Param> params;
@@ -244,32 +260,11 @@ PgScoringParams pg_scoring_params(std::int64_t collection_id, const std::vector<
     }
   }
   PgScoringParams out;
-  out.params = {std::to_string(collection_id),
-                pq::to_text_array(names),
-                pg_float_array(idf),
-                pg_float_array(qtf),
-                pg_bool_array(ess),
-                pq::to_int_array(ext_chunks),
-                pq::to_int_array(ext_docs),
-                pg_float_array(ext_scores),
-                pg_exact(s.k1),
-                pg_exact(s.k1 + 1.0),
-                pg_exact(1 - s.b),
-                pg_exact(s.b),
-                pg_exact(s.avgdl),
-                pg_exact(k_keyword_column_weights.text),
-                pg_exact(k_keyword_column_weights.title),
-                pg_exact(k_keyword_column_weights.cjk),
-                std::to_string(limit)};
+  out.params = {std::to_string(collection_id), pq::to_text_array(names), pg_float_array(idf), pg_float_array(qtf),
+                pg_bool_array(ess), pq::to_int_array(ext_chunks), pq::to_int_array(ext_docs), pg_float_array(ext_scores)};
+  for (pq::Param& c : pg_score_constants(s)) out.params.push_back(std::move(c));
+  out.params.push_back(std::to_string(limit));
   return out;
-}
-
-// A posting's term of the score (t: chunk_terms, q: the query term), as pg_phrase_score.
-constexpr const char* k_pg_hits = "(t.text_hits * $14::float8 + t.title_hits * $15::float8 + t.cjk_hits * $16::float8)";
-std::string pg_posting_score() {
-  const std::string f = k_pg_hits;
-  return "q.qtf * (q.idf * ((" + f + " * $10::float8) / (" + f +
-         " + $9::float8 * ($11::float8 + $12::float8 * t.length / $13::float8))))";
 }
 
 // The query's terms ($2 to $5) and every posting of the essential ones (all of them when none
@@ -305,40 +300,114 @@ std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_
   return pg_rows(c.exec(sql, p.params, true, "keyword search"));
 }
 
-// MaxScore, in one statement: the chunks holding an essential term are scored on those terms
-// (`part`); theta, the limit-th best of these partial scores among the chunks that pass the
-// filters, is a floor under the limit-th best full score. A chunk holding no essential term
-// scores at most `rest` (the bounds of the other terms summed), so when theta > rest none can be
-// among the best; a chunk of `part` whose partial score plus `rest` is below theta cannot either.
-// The others get their full scores (an index probe per other term) and the best `limit` of them
-// are the answer. Returns nullopt when theta <= rest: the caller must take more terms as essential.
-std::optional<std::vector<KeywordRow>> pg_score_pruned(pq::Connection& c, std::int64_t collection_id,
-                                                       const std::vector<PgQueryTerm>& terms,
-                                                       const std::vector<bool>& essential,
-                                                       const std::vector<DocumentFilter>& filters, const PgBm25& s,
-                                                       std::size_t limit) {
+// Scores summed in another order differ in their last bits: every pruning comparison keeps this
+// margin on the safe side of them.
+constexpr double k_pg_margin = 1e-9;
+
+// Theta is the limit-th best full score of this many times `limit` chunks, the best by their
+// partial scores: the more of them, the closer theta to the true limit-th best (copies of one
+// document, or chunks strong in a rare term alone, fill the first few `limit`), and the fewer
+// chunks left to score in full.
+constexpr int k_pg_theta_sample = 5;
+
+// What a pruned statement gives: the rows when the pruning was sound, and in any case theta, a
+// floor under the limit-th best full score (the limit-th best of `limit` chunks' full scores).
+struct PgPruned {
+  std::optional<std::vector<KeywordRow>> rows;
+  double theta = 0;
+};
+
+// The non-essential terms' share of the score of each of `ids` (chunks of the collection): an
+// index probe per chunk and term when they are few, else one pass over those terms' postings
+// keeping the chunks asked for (a hashed = ANY; "+ 0" keeps it from becoming a probe per id).
+std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t collection_id,
+                                               const std::vector<PgQueryTerm>& terms, const std::vector<bool>& essential,
+                                               const PgBm25& s, const std::vector<std::int64_t>& ids, double probe_cost) {
+  std::vector<std::string> names;
+  std::vector<double> idf, qtf;
+  std::int64_t postings = 0;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (essential[i]) continue;
+    names.push_back(terms[i].tokens[0]);
+    idf.push_back(terms[i].idf);
+    qtf.push_back(terms[i].qtf);
+    postings += terms[i].df;
+  }
+  std::vector<pq::Param> params = {std::to_string(collection_id), pq::to_text_array(names), pg_float_array(idf),
+                                   pg_float_array(qtf), pq::to_int_array(ids)};
+  for (pq::Param& p : pg_score_constants(s)) params.push_back(std::move(p));
+  const std::string q = "WITH q (term, idf, qtf) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[])) ";
+  const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
+  const std::string sql =
+      probe ? q + "SELECT a.id, (SELECT sum(" + pg_posting_score(6) +
+                  ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term AND t.chunk_id = a.id) "
+                  "FROM unnest($5::bigint[]) AS a (id)"
+            : q + "SELECT t.chunk_id, sum(" + pg_posting_score(6) +
+                  ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term "
+                  "WHERE t.chunk_id + 0 = ANY ($5::bigint[]) GROUP BY t.chunk_id";
+  const pq::Result r = c.exec(sql, params, true, "keyword search");
+  std::map<std::int64_t, double> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    if (!r.is_null(i, 1)) out[r.int64(i, 0)] = pg_binary_float8(r, i, 1);
+  }
+  return out;
+}
+
+// MaxScore. The chunks holding an essential term get partial scores from those terms (`part`);
+// the best of them that pass the filters (k_pg_theta_sample times `limit`) get their full scores,
+// and the limit-th best of these, or `floor` if higher, is theta: the limit-th best full score is
+// at least that. A chunk holding no essential term scores at most `rest` (the other terms' bounds
+// summed), so when theta > rest none can be among the best; a chunk of `part` whose partial score
+// plus `rest` is below theta cannot either. The others (read back) get their full scores, and the
+// best `limit` of them are the answer. When theta <= rest the answer would not be sound (nullopt):
+// the caller takes more terms as essential, so many that their `rest` is below theta.
+PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                         const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
+                         const PgBm25& s, std::size_t limit, double floor, double probe_cost) {
   double rest = 0;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i]) rest += terms[i].bound;
   }
-  // Scores summed in another order differ in their last bits: the margin keeps every comparison
-  // on the safe side of them.
-  constexpr double k_margin = 1e-9;
   PgScoringParams p = pg_scoring_params(collection_id, terms, essential, s, limit);
-  p.params.push_back(pg_exact(rest));  // $18
+  p.params.push_back(pg_exact(rest));   // $18
+  p.params.push_back(pg_exact(floor));  // $19
   const std::string filter_sql = filter_conditions(filters, p.params);
+  const std::string margin = pg_exact(k_pg_margin);
   const std::string sql =
       pg_postings_sql() + ", passing AS MATERIALIZED (" + pg_passing_sql(filter_sql) +
-      "), theta AS (SELECT coalesce((SELECT score FROM passing ORDER BY score DESC LIMIT 1 OFFSET $17 - 1), 0) AS v), "
-      "scored AS (SELECT a.chunk_id, a.score + coalesce((SELECT sum(" + pg_posting_score() +
+      "), best AS (SELECT a.score + coalesce((SELECT sum(" + pg_posting_score() +
       ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term AND t.chunk_id = a.chunk_id "
-      "WHERE NOT q.essential), 0) AS score FROM passing a, theta WHERE (a.score + $18::float8) * (1 + " +
-      pg_exact(k_margin) + ") >= theta.v) "
-      "SELECT chunk_id, -score AS score, (SELECT v FROM theta) FROM scored ORDER BY 2, 1 LIMIT $17";
+      "WHERE NOT q.essential), 0) AS score FROM (SELECT chunk_id, score FROM passing ORDER BY score DESC, chunk_id LIMIT $17 * " +
+      std::to_string(k_pg_theta_sample) + ") a), "
+      "theta AS (SELECT greatest($19::float8, coalesce((SELECT score FROM best ORDER BY score DESC LIMIT 1 OFFSET $17 - 1), 0)) AS v) "
+      "SELECT a.chunk_id, a.score FROM passing a, theta WHERE theta.v > $18::float8 * (1 + " + margin +
+      ") AND (a.score + $18::float8) * (1 + " + margin + ") >= theta.v UNION ALL SELECT NULL, v FROM theta";
   const pq::Result r = c.exec(sql, p.params, true, "keyword search");
-  const double theta = r.rows() > 0 ? pg_binary_float8(r, 0, 2) : 0.0;
-  if (!(theta > rest * (1 + k_margin))) return std::nullopt;
-  return pg_rows(r);
+  PgPruned out;
+  std::vector<KeywordRow> rows;  // partial scores, positive for now
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < r.rows(); ++i) {
+    if (r.is_null(i, 0)) {
+      out.theta = pg_binary_float8(r, i, 1);
+    } else {
+      rows.push_back(KeywordRow{r.int64(i, 0), pg_binary_float8(r, i, 1)});
+      ids.push_back(rows.back().chunk_id);
+    }
+  }
+  if (!(out.theta > rest * (1 + k_pg_margin))) return out;
+  const std::map<std::int64_t, double> others = pg_other_scores(c, collection_id, terms, essential, s, ids, probe_cost);
+  for (KeywordRow& row : rows) {
+    const auto it = others.find(row.chunk_id);
+    row.bm25 = -(it == others.end() ? row.bm25 : row.bm25 + it->second);
+  }
+  const auto better = [](const KeywordRow& x, const KeywordRow& y) {
+    return x.bm25 != y.bm25 ? x.bm25 < y.bm25 : x.chunk_id < y.chunk_id;
+  };
+  const std::size_t keep = std::min(limit, rows.size());
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(), better);
+  rows.resize(keep);
+  out.rows = std::move(rows);
+  return out;
 }
 
 std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
@@ -357,19 +426,35 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
     if (terms[x].bound != terms[y].bound) return terms[x].bound > terms[y].bound;
     return terms[x].df < terms[y].df;
   });
-  for (std::int64_t budget = std::max<std::int64_t>(plan.essential_postings, 1); total > budget; budget *= 4) {
+  if (total <= plan.essential_postings || order.size() < 2) return pg_score_all(c, collection_id, terms, filters, s, limit);
+  // The terms of `order` from `k` on are not essential.
+  const auto score_from = [&](std::size_t k, double floor) {
     std::vector<bool> essential(terms.size(), true);
-    std::int64_t taken = 0;
-    std::size_t k = 0;
-    for (; k < order.size(); ++k) {
-      if (k > 0 && taken + terms[order[k]].df > budget) break;
-      taken += terms[order[k]].df;
-    }
-    if (k == order.size()) break;
     for (std::size_t j = k; j < order.size(); ++j) essential[order[j]] = false;
-    if (auto rows = pg_score_pruned(c, collection_id, terms, essential, filters, s, limit)) {
+    return pg_score_pruned(c, collection_id, terms, essential, filters, s, limit, floor, plan.probe_cost);
+  };
+  // First the rarest terms whose postings fit the budget (at least one term)...
+  std::size_t k = 1;
+  for (std::int64_t taken = terms[order[0]].df; k < order.size() && taken + terms[order[k]].df <= plan.essential_postings; ++k) {
+    taken += terms[order[k]].df;
+  }
+  PgPruned first = score_from(k, 0.0);
+  if (first.rows) {
+    if (plan.pruned_answers != nullptr) ++*plan.pruned_answers;
+    return std::move(*first.rows);
+  }
+  // ...then as many as theta (still a floor: it stands whatever the terms taken) calls for: the
+  // other terms' bounds summed below it, so that this attempt is sound.
+  double rest = 0;
+  std::size_t needed = order.size();
+  while (needed > 0 && (rest + terms[order[needed - 1]].bound) * (1 + k_pg_margin) < first.theta) {
+    rest += terms[order[--needed]].bound;
+  }
+  if (needed > k && needed < order.size()) {
+    PgPruned second = score_from(needed, first.theta);
+    if (second.rows) {
       if (plan.pruned_answers != nullptr) ++*plan.pruned_answers;
-      return std::move(*rows);
+      return std::move(*second.rows);
     }
   }
   return pg_score_all(c, collection_id, terms, filters, s, limit);
@@ -438,6 +523,12 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
     t.bound = t.qtf * t.idf * (s.k1 + 1.0);
   }
   std::erase_if(terms, [](const PgQueryTerm& t) { return t.df <= 0; });
+  // A query of common terms aggregates hundreds of thousands of postings: in memory, not in
+  // batches spilled to disk (the server's default work_mem is 4 MB). For this transaction only.
+  if (snapshot.owns()) {
+    c.exec("SELECT set_config('work_mem', '64MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024",
+           {}, false, "keyword search");
+  }
   std::vector<KeywordRow> rows = terms.empty() ? std::vector<KeywordRow>{} : pg_score(c, collection_id, terms, filters, s, limit, plan);
   snapshot.commit();
   return rows;

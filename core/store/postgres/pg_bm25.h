@@ -28,10 +28,14 @@ std::vector<std::vector<std::string>> match_phrases(const std::string& match, co
 // up to at most that many are read in full first, and the others only where they can still
 // change the best `limit` (MaxScore: each term's score is bounded, so most chunks holding only
 // common terms can be ruled out unread); when the bound rules too few out, more terms are read in
-// full (four times as many postings each time, then all). Exact either way. Tests set a small
+// full (so many that the bound rules the rest out, or all). Exact either way. Tests set a small
 // budget to exercise the pruning on a small collection.
 struct Bm25Plan {
   std::int64_t essential_postings = 20'000;
+  // What an index probe (one chunk's posting of one term) costs, in postings read in a row: the
+  // other terms' share of the remaining chunks' scores is read by probes when they cost less than
+  // a pass over those terms' postings. 0 always probes, a huge value always passes.
+  double probe_cost = 20;
   // When set, counts the searches answered by a pruned statement (for tests).
   std::int64_t* pruned_answers = nullptr;
 };

@@ -20,6 +20,9 @@ class SearchSnapshot {
   SearchSnapshot(const SearchSnapshot&) = delete;
   SearchSnapshot& operator=(const SearchSnapshot&) = delete;
 
+  // Whether this object began the transaction (and so may SET LOCAL for it alone).
+  bool owns() const { return open_; }
+
   void commit() {
     if (!open_) return;
     open_ = false;

@@ -3,10 +3,11 @@
 // and a collection's write lock instead of the file's (pg_write_lock.h).
 //
 // Speed: a document is a handful of round trips whatever its size (look up, write the row,
-// drop the old chunks, write the new chunks with their terms and statistics): each batch of
-// rows goes as array parameters of one statement. A statement that fails rolls the whole
-// transaction back (PostgreSQL cannot go on inside it), so put() either writes its document
-// or leaves the writer outside any transaction with nothing of the batch written.
+// drop the old chunks, write the new chunks as array parameters of one statement); its
+// keyword index rows wait in a PendingIndex and go with the transaction's others at commit,
+// in one COPY. A statement that fails rolls the whole transaction back (PostgreSQL cannot go
+// on inside it), so put() either writes its document or leaves the writer outside any
+// transaction with nothing of the batch written.
 #include <type_traits>
 #include <utility>
 
