@@ -240,6 +240,8 @@ void Connection::fail_result(pg_result* r, std::string_view doing) const {
   const char* state = r == nullptr ? nullptr : lib().result_error_field(r, PG_DIAG_SQLSTATE);
   message = primary != nullptr ? std::string(primary) : one_line(lib().error_message(conn_));
   message = cause(state, one_line(message));
+  // A connection the server dropped has no SQLSTATE: libpq's own text, said as what it is.
+  if (state == nullptr && lib().status(conn_) == CONNECTION_BAD) message = "lost the server: " + message;
   if (r != nullptr) lib().clear(r);
   const std::string prefix = doing.empty() ? "" : std::string(doing) + ": ";
   fail(ExitCode::unavailable, prefix + message);
