@@ -312,8 +312,7 @@ Run setup_collections(CLI::App& cmd) {
   cmd.footer(
       "Examples:\n"
       "  strata collections                 name, documents, chunks, vectors, size, chunking, model\n"
-      "  strata collections remove drafts   remove a collection and everything in it\n"
-      "  strata collections copy docs ...   copy a collection to another store (strata collections copy --help)");
+      "  strata collections remove drafts   remove a collection and everything in it");
   add_store_option(cmd, o->store);
   add_output_flags(cmd, *o);
 
