@@ -152,6 +152,7 @@ struct PgPhrasePosting {
 struct PgQueryTerm {
   std::vector<std::string> tokens;  // one: a term of chunk_terms; several: a phrase
   double qtf = 0;                   // the phrases of the query it is
+  std::vector<std::size_t> at;      // their places among the query's phrases
   std::int64_t df = 0;              // chunks of the collection holding it
   double idf = 0;
   double bound = 0;  // the most it can add to a score: f(k1+1)/(f + k1(1-b+b|D|/avgdl)) < k1+1
@@ -205,13 +206,36 @@ std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t 
 std::vector<PgQueryTerm> pg_query_terms(const std::string& match, const FtsTokenizer& tokenizer) {
   std::vector<PgQueryTerm> terms;
   std::map<std::vector<std::string>, std::size_t> seen;
+  std::size_t place = 0;
   for (std::vector<std::string>& tokens : match_phrases(match, tokenizer)) {
-    if (tokens.empty()) continue;
+    if (tokens.empty()) {
+      ++place;
+      continue;
+    }
     auto [it, added] = seen.emplace(tokens, terms.size());
-    if (added) terms.push_back(PgQueryTerm{std::move(tokens), 0, 0, 0, 0, {}});
+    if (added) terms.push_back(PgQueryTerm{std::move(tokens), 0, {}, 0, 0, 0, {}});
     terms[it->second].qtf += 1;
+    terms[it->second].at.push_back(place++);
   }
   return terms;
+}
+
+// The query's single terms (indexes into `terms`) once per phrase they are, in the query's order,
+// as strata_bm25 adds the phrases' shares up: a chunk's score summed from its postings in this
+// order (the statements below read postings term after term: each joins its terms LATERAL to a
+// subquery that OFFSET 0 keeps from being flattened, so no plan can read them in another order)
+// is the very double SQLite computes, not one rounded in another order. `keep` selects the terms wanted.
+template <typename Keep>
+std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms, Keep keep) {
+  std::vector<std::pair<std::size_t, std::size_t>> places;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (terms[i].tokens.size() != 1 || !keep(i)) continue;
+    for (const std::size_t at : terms[i].at) places.emplace_back(at, i);
+  }
+  std::sort(places.begin(), places.end());
+  std::vector<std::size_t> out;
+  for (const auto& [at, i] : places) out.push_back(i);
+  return out;
 }
 
 // ---- the SQL -----------------------------------------------------------------------------------
@@ -244,15 +268,14 @@ PgScoringParams pg_scoring_params(std::int64_t collection_id, const std::vector<
   std::vector<bool> ess;
   std::vector<std::int64_t> ext_chunks, ext_docs;
   std::vector<double> ext_scores;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    const PgQueryTerm& t = terms[i];
-    if (t.tokens.size() == 1) {
-      names.push_back(t.tokens[0]);
-      idf.push_back(t.idf);
-      qtf.push_back(t.qtf);
-      ess.push_back(essential[i]);
-      continue;
-    }
+  for (const std::size_t i : pg_in_query_order(terms, [](std::size_t) { return true; })) {
+    names.push_back(terms[i].tokens[0]);
+    idf.push_back(terms[i].idf);
+    qtf.push_back(1.0);
+    ess.push_back(essential[i]);
+  }
+  for (const PgQueryTerm& t : terms) {
+    if (t.tokens.size() == 1) continue;
     for (const PgPhrasePosting& p : t.postings) {
       ext_chunks.push_back(p.chunk_id);
       ext_docs.push_back(p.document_id);
@@ -272,7 +295,8 @@ PgScoringParams pg_scoring_params(std::int64_t collection_id, const std::vector<
 std::string pg_postings_sql() {
   return "WITH q (term, idf, qtf, essential) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::bool[])), "
          "post AS (SELECT t.chunk_id, t.document_id, " + pg_posting_score() +
-         " AS score FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term WHERE q.essential "
+         " AS score FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term OFFSET 0) t "
+         "WHERE q.essential "
          "UNION ALL SELECT * FROM unnest($6::bigint[], $7::bigint[], $8::float8[])), "
          "part AS (SELECT chunk_id, min(document_id) AS document_id, sum(score) AS score FROM post GROUP BY chunk_id)";
 }
@@ -291,15 +315,6 @@ std::vector<KeywordRow> pg_rows(const pq::Result& r) {
 }
 
 // Every posting of every term scored, summed per chunk: exact, and as slow as the postings are many.
-std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
-  PgScoringParams p = pg_scoring_params(collection_id, terms, std::vector<bool>(terms.size(), true), s, limit);
-  const std::string filter_sql = filter_conditions(filters, p.params);
-  const std::string sql = pg_postings_sql() + ", passing AS (" + pg_passing_sql(filter_sql) +
-                          ") SELECT chunk_id, -score AS score FROM passing ORDER BY 2, 1 LIMIT $17";
-  return pg_rows(c.exec(sql, p.params, true, "keyword search"));
-}
-
 // Scores summed in another order differ in their last bits: every pruning comparison keeps this
 // margin on the safe side of them.
 constexpr double k_pg_margin = 1e-9;
@@ -326,12 +341,13 @@ std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t c
   std::vector<std::string> names;
   std::vector<double> idf, qtf;
   std::int64_t postings = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (essential[i]) continue;
+  for (const std::size_t i : pg_in_query_order(terms, [&](std::size_t j) { return !essential[j]; })) {
     names.push_back(terms[i].tokens[0]);
     idf.push_back(terms[i].idf);
-    qtf.push_back(terms[i].qtf);
-    postings += terms[i].df;
+    qtf.push_back(1.0);
+  }
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (!essential[i]) postings += terms[i].df;
   }
   std::vector<pq::Param> params = {std::to_string(collection_id), pq::to_text_array(names), pg_float_array(idf),
                                    pg_float_array(qtf), pq::to_int_array(ids)};
@@ -340,10 +356,11 @@ std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t c
   const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
   const std::string sql =
       probe ? q + "SELECT a.id, (SELECT sum(" + pg_posting_score(6) +
-                  ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term AND t.chunk_id = a.id) "
+                  ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term "
+                  "AND x.chunk_id = a.id OFFSET 0) t) "
                   "FROM unnest($5::bigint[]) AS a (id)"
             : q + "SELECT t.chunk_id, sum(" + pg_posting_score(6) +
-                  ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term "
+                  ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term OFFSET 0) t "
                   "WHERE t.chunk_id + 0 = ANY ($5::bigint[]) GROUP BY t.chunk_id";
   const pq::Result r = c.exec(sql, params, true, "keyword search");
   std::map<std::int64_t, double> out;
@@ -351,6 +368,50 @@ std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t c
     if (!r.is_null(i, 1)) out[r.int64(i, 0)] = pg_binary_float8(r, i, 1);
   }
   return out;
+}
+
+// The best `limit` of `rows` (scores summed in any order, best first), ranked on their exact
+// scores: those and any within rounding of the last of them are summed again in the query's order
+// (one plain sum per chunk, over its postings read term after term), so that each is SQLite's
+// double to the last bit and equal scores (copies of a document) tie exactly, ranked by chunk id.
+// A query with a phrase of several tokens, whose share is added apart, keeps the sums it has.
+std::vector<KeywordRow> pg_finish(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                  const PgBm25& s, std::vector<KeywordRow> rows, std::size_t limit) {
+  const auto better = [](const KeywordRow& x, const KeywordRow& y) {
+    return x.bm25 != y.bm25 ? x.bm25 < y.bm25 : x.chunk_id < y.chunk_id;
+  };
+  std::sort(rows.begin(), rows.end(), better);
+  std::size_t keep = std::min(limit, rows.size());
+  const bool phrases = std::any_of(terms.begin(), terms.end(), [](const PgQueryTerm& t) { return t.tokens.size() > 1; });
+  if (!phrases && keep > 0) {
+    const double last = rows[keep - 1].bm25;
+    while (keep < rows.size() && rows[keep].bm25 <= last + std::fabs(last) * k_pg_margin) ++keep;
+    rows.resize(keep);
+    std::vector<std::int64_t> ids;
+    for (const KeywordRow& row : rows) ids.push_back(row.chunk_id);
+    const std::map<std::int64_t, double> exact =
+        pg_other_scores(c, collection_id, terms, std::vector<bool>(terms.size(), false), s, ids, 0.0);
+    for (KeywordRow& row : rows) {
+      const auto it = exact.find(row.chunk_id);
+      if (it != exact.end()) row.bm25 = -it->second;
+    }
+    std::sort(rows.begin(), rows.end(), better);
+  }
+  if (rows.size() > limit) rows.resize(limit);
+  return rows;
+}
+
+// Every posting of every term scored, summed per chunk: exact, and as slow as the postings are
+// many. The best `limit` come back, and any within rounding of the last of them (pg_finish).
+std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
+  PgScoringParams p = pg_scoring_params(collection_id, terms, std::vector<bool>(terms.size(), true), s, limit);
+  const std::string filter_sql = filter_conditions(filters, p.params);
+  const std::string sql =
+      pg_postings_sql() + ", passing AS MATERIALIZED (" + pg_passing_sql(filter_sql) +
+      "), edge AS (SELECT coalesce(min(score), 0) AS v FROM (SELECT score FROM passing ORDER BY score DESC LIMIT $17) e) "
+      "SELECT chunk_id, -score FROM passing, edge WHERE score >= edge.v * (1 - " + pg_exact(k_pg_margin) + ")";
+  return pg_finish(c, collection_id, terms, s, pg_rows(c.exec(sql, p.params, true, "keyword search")), limit);
 }
 
 // MaxScore. The chunks holding an essential term get partial scores from those terms (`part`);
@@ -376,7 +437,8 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
   const std::string sql =
       pg_postings_sql() + ", passing AS MATERIALIZED (" + pg_passing_sql(filter_sql) +
       "), best AS (SELECT a.score + coalesce((SELECT sum(" + pg_posting_score() +
-      ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term AND t.chunk_id = a.chunk_id "
+      ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term "
+      "AND x.chunk_id = a.chunk_id OFFSET 0) t "
       "WHERE NOT q.essential), 0) AS score FROM (SELECT chunk_id, score FROM passing ORDER BY score DESC, chunk_id LIMIT $17 * " +
       std::to_string(k_pg_theta_sample) + ") a), "
       "theta AS (SELECT greatest($19::float8, coalesce((SELECT score FROM best ORDER BY score DESC LIMIT 1 OFFSET $17 - 1), 0)) AS v) "
@@ -400,12 +462,7 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
     const auto it = others.find(row.chunk_id);
     row.bm25 = -(it == others.end() ? row.bm25 : row.bm25 + it->second);
   }
-  const auto better = [](const KeywordRow& x, const KeywordRow& y) {
-    return x.bm25 != y.bm25 ? x.bm25 < y.bm25 : x.chunk_id < y.chunk_id;
-  };
-  const std::size_t keep = std::min(limit, rows.size());
-  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(), better);
-  rows.resize(keep);
+  rows = pg_finish(c, collection_id, terms, s, std::move(rows), limit);
   out.rows = std::move(rows);
   return out;
 }
