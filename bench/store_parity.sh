@@ -90,7 +90,7 @@ if [ "$INPROC" = 1 ]; then
   # The largest collection by chunks.
   largest=$("$STRATA" collections --store "$LITE" --json |
     python3 -c 'import json, sys; print(max((json.loads(l) for l in sys.stdin if l.strip()), key=lambda c: c["chunks"])["name"])')
-  BUILD=$(dirname "$(dirname "$STRATA")")
+  BUILD=$(dirname "$STRATA")
   CORE_LIB=$BUILD/core/libstrata_core.a
   if [ -f "$CORE_LIB" ] && [ -f "$BUILD/build.ninja" ]; then
     # The libraries the strata binary links, but its CLI's.
@@ -112,7 +112,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
       "$T/store_keyword_bench" "$store" "$largest" "$T/queries.txt" "$K" 3 |
         python3 -c 'import json, sys
 d = json.loads(sys.stdin.read())
-print(f"| {\"SQLite\" if d[\"store\"] == \"sqlite\" else \"PostgreSQL\"} | {d[\"p50_ms\"]:.2f} | {d[\"p95_ms\"]:.2f} | {d[\"mean_ms\"]:.2f} |")'
+name = "SQLite" if d["store"] == "sqlite" else "PostgreSQL"
+print("| %s | %.2f | %.2f | %.2f |" % (name, d["p50_ms"], d["p95_ms"], d["mean_ms"]))'
     done
   else
     echo "store_parity.sh: no $CORE_LIB (a CMake build beside $STRATA): in-process timing left out" >&2

@@ -570,6 +570,39 @@ TEST_F(PgStoreSearchTest, VectorsLoadInChunkOrderWithTheirFingerprint) {
   }
 }
 
+TEST_F(PgStoreSearchTest, PhrasesOfSeveralTokensMatchAsFts5sDo) {
+  // search/fts_query.h never writes one, but a keyword_search expression may hold a phrase: its
+  // tokens one after another in one column, each place counted (FTS5's phrase instances).
+  write(corpus("a", 80, 13));
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  const std::vector<std::string> matches = {"\"roll back\"", "\"rollback rollback\" OR \"database\"",
+                                            "\"the database\" OR \"of the\" OR \"the database\"", "\"zeppelin airships\"",
+                                            "\"airships zeppelin\"", "\"依赖注入 入门\""};
+  int found = 0;
+  for (const std::string& m : matches) {
+    const auto want = named(store::keyword_search(sqlite(), sqlite_collection("a"), m, {}, 1000), skeys);
+    const auto got = named(store::keyword_search(pg(), pg_collection("a"), m, {}, 1000), pkeys);
+    // Every match (limit 1000): the same chunks with the same scores but for rounding (a phrase's
+    // share is added apart from the terms'), in score order.
+    std::map<std::string, double> a, b;
+    for (const Named& n : want) a[n.key] = n.score;
+    for (const Named& n : got) b[n.key] = n.score;
+    ASSERT_EQ(a.size(), b.size()) << m;
+    for (const auto& [key, score] : a) {
+      ASSERT_EQ(b.count(key), 1u) << m << ": " << key;
+      EXPECT_NEAR(score, b[key], 1e-12 * std::fabs(score)) << m << ": " << key;
+    }
+    for (std::size_t i = 1; i < got.size(); ++i) EXPECT_LE(got[i - 1].score, got[i].score) << m;
+    found += want.empty() ? 0 : 1;
+    const bool absent = store::terms_not_in_collection(pg(), pg_collection("a"), {m}).size() == 1;
+    EXPECT_EQ(absent, want.empty()) << m;
+  }
+  EXPECT_GE(found, 4) << "most phrases are found";
+  EXPECT_TRUE(named(store::keyword_search(pg(), pg_collection("a"), "\"airships zeppelin\"", {}, 10), pkeys).empty())
+      << "the tokens in another order are not the phrase";
+}
+
 TEST_F(PgStoreSearchTest, AnExpressionThatIsNotPhrasesJoinedByOrIsRefused) {
   write(corpus("a", 5, 12));
   for (const std::string bad : {"a AND b", "\"a\" \"b\"", "a*", "(a)", "text : a", "\"a", "OR"}) {
