@@ -88,22 +88,22 @@ std::vector<std::string> pg_match_strings(const std::string& match) {
 // ---- numbers in and out of SQL -----------------------------------------------------------------
 
 // A double as text that reads back as the same double.
-std::string pg_exact(double v) {
+std::string bm25_exact_text(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
-std::string pg_float_array(const std::vector<double>& items) {
+std::string bm25_float_array(const std::vector<double>& items) {
   std::string out = "{";
   for (const double v : items) {
     if (out.size() > 1) out += ',';
-    out += pg_exact(v);
+    out += bm25_exact_text(v);
   }
   return out + "}";
 }
 
-std::string pg_bool_array(const std::vector<bool>& items) {
+std::string bm25_bool_array(const std::vector<bool>& items) {
   std::string out = "{";
   for (const bool v : items) {
     if (out.size() > 1) out += ',';
@@ -114,7 +114,7 @@ std::string pg_bool_array(const std::vector<bool>& items) {
 
 // A float8 column of a binary result: 8 bytes, big-endian IEEE 754 (exact, whatever the
 // session's extra_float_digits).
-double pg_binary_float8(const pq::Result& r, int row, int column) {
+double bm25_float8(const pq::Result& r, int row, int column) {
   const std::string_view v = r.text(row, column);
   std::uint64_t bits = 0;
   for (const char ch : v) bits = (bits << 8) | static_cast<unsigned char>(ch);
@@ -152,6 +152,7 @@ struct PgPhrasePosting {
 struct PgQueryTerm {
   std::vector<std::string> tokens;  // one: a term of chunk_terms; several: a phrase
   double qtf = 0;                   // the phrases of the query it is
+  std::vector<std::size_t> at;      // their places among the query's phrases
   std::int64_t df = 0;              // chunks of the collection holding it
   double idf = 0;
   double bound = 0;  // the most it can add to a score: f(k1+1)/(f + k1(1-b+b|D|/avgdl)) < k1+1
@@ -205,34 +206,58 @@ std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t 
 std::vector<PgQueryTerm> pg_query_terms(const std::string& match, const FtsTokenizer& tokenizer) {
   std::vector<PgQueryTerm> terms;
   std::map<std::vector<std::string>, std::size_t> seen;
+  std::size_t place = 0;
   for (std::vector<std::string>& tokens : match_phrases(match, tokenizer)) {
-    if (tokens.empty()) continue;
+    if (tokens.empty()) {
+      ++place;
+      continue;
+    }
     auto [it, added] = seen.emplace(tokens, terms.size());
-    if (added) terms.push_back(PgQueryTerm{std::move(tokens), 0, 0, 0, 0, {}});
+    if (added) terms.push_back(PgQueryTerm{std::move(tokens), 0, {}, 0, 0, 0, {}});
     terms[it->second].qtf += 1;
+    terms[it->second].at.push_back(place++);
   }
   return terms;
+}
+
+// The query's single terms (indexes into `terms`) once per phrase they are, in the query's order,
+// as strata_bm25 adds the phrases' shares up: a chunk's score summed from its postings in this
+// order (the statements below read postings term after term: each joins its terms LATERAL to a
+// subquery that OFFSET 0 keeps from being flattened, so no plan can read them in another order)
+// is the very double SQLite computes, not one rounded in another order. `keep` selects the terms wanted.
+template <typename Keep>
+std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms, Keep keep) {
+  std::vector<std::pair<std::size_t, std::size_t>> places;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (terms[i].tokens.size() != 1 || !keep(i)) continue;
+    for (const std::size_t at : terms[i].at) places.emplace_back(at, i);
+  }
+  std::sort(places.begin(), places.end());
+  std::vector<std::size_t> out;
+  for (const auto& [at, i] : places) out.push_back(i);
+  return out;
 }
 
 // ---- the SQL -----------------------------------------------------------------------------------
 
 // A posting's term of the score (t: chunk_terms, q: the query term), as pg_phrase_score, from
-// the constants bound as $first (k1), k1 + 1, 1 - b, b, avgdl and the three column weights.
-std::string pg_posting_score(int first = 9) {
+// the constants bound as $first (k1), k1 + 1, 1 - b, b, avgdl and the three column weights. A
+// term the query holds twice is two rows of q (pg_in_query_order), added twice as on SQLite.
+std::string pg_posting_score(int first = 8) {
   const auto p = [&](int i) { return "$" + std::to_string(first + i) + "::float8"; };
   const std::string f = "(t.text_hits * " + p(5) + " + t.title_hits * " + p(6) + " + t.cjk_hits * " + p(7) + ")";
-  return "q.qtf * (q.idf * ((" + f + " * " + p(1) + ") / (" + f + " + " + p(0) + " * (" + p(2) + " + " + p(3) +
-         " * t.length / " + p(4) + "))))";
+  return "q.idf * ((" + f + " * " + p(1) + ") / (" + f + " + " + p(0) + " * (" + p(2) + " + " + p(3) + " * t.length / " +
+         p(4) + ")))";
 }
 
 // The constants of pg_posting_score, in its order.
 std::vector<pq::Param> pg_score_constants(const PgBm25& s) {
-  return {pg_exact(s.k1), pg_exact(s.k1 + 1.0), pg_exact(1 - s.b), pg_exact(s.b), pg_exact(s.avgdl),
-          pg_exact(k_keyword_column_weights.text), pg_exact(k_keyword_column_weights.title),
-          pg_exact(k_keyword_column_weights.cjk)};
+  return {bm25_exact_text(s.k1), bm25_exact_text(s.k1 + 1.0), bm25_exact_text(1 - s.b), bm25_exact_text(s.b), bm25_exact_text(s.avgdl),
+          bm25_exact_text(k_keyword_column_weights.text), bm25_exact_text(k_keyword_column_weights.title),
+          bm25_exact_text(k_keyword_column_weights.cjk)};
 }
 
-// The parameters every scoring statement takes, in this order ($1 to $17); filters come after.
+// The parameters every scoring statement takes, in this order ($1 to $16); others come after.
 struct PgScoringParams {
   std::vector<pq::Param> params;
 };
@@ -240,19 +265,17 @@ struct PgScoringParams {
 PgScoringParams pg_scoring_params(std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                                   const std::vector<bool>& essential, const PgBm25& s, std::size_t limit) {
   std::vector<std::string> names;
-  std::vector<double> idf, qtf;
+  std::vector<double> idf;
   std::vector<bool> ess;
   std::vector<std::int64_t> ext_chunks, ext_docs;
   std::vector<double> ext_scores;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    const PgQueryTerm& t = terms[i];
-    if (t.tokens.size() == 1) {
-      names.push_back(t.tokens[0]);
-      idf.push_back(t.idf);
-      qtf.push_back(t.qtf);
-      ess.push_back(essential[i]);
-      continue;
-    }
+  for (const std::size_t i : pg_in_query_order(terms, [](std::size_t) { return true; })) {
+    names.push_back(terms[i].tokens[0]);
+    idf.push_back(terms[i].idf);
+    ess.push_back(essential[i]);
+  }
+  for (const PgQueryTerm& t : terms) {
+    if (t.tokens.size() == 1) continue;
     for (const PgPhrasePosting& p : t.postings) {
       ext_chunks.push_back(p.chunk_id);
       ext_docs.push_back(p.document_id);
@@ -260,20 +283,22 @@ PgScoringParams pg_scoring_params(std::int64_t collection_id, const std::vector<
     }
   }
   PgScoringParams out;
-  out.params = {std::to_string(collection_id), pq::to_text_array(names), pg_float_array(idf), pg_float_array(qtf),
-                pg_bool_array(ess), pq::to_int_array(ext_chunks), pq::to_int_array(ext_docs), pg_float_array(ext_scores)};
+  out.params = {std::to_string(collection_id), pq::to_text_array(names),   bm25_float_array(idf),
+                bm25_bool_array(ess),          pq::to_int_array(ext_chunks), pq::to_int_array(ext_docs),
+                bm25_float_array(ext_scores)};
   for (pq::Param& c : pg_score_constants(s)) out.params.push_back(std::move(c));
   out.params.push_back(std::to_string(limit));
   return out;
 }
 
-// The query's terms ($2 to $5) and every posting of the essential ones (all of them when none
-// is marked otherwise), phrases' postings included ($6 to $8): (chunk_id, document_id, score).
+// The query's terms ($2 to $4) and every posting of the essential ones (all of them when none
+// is marked otherwise), phrases' postings included ($5 to $7): (chunk_id, document_id, score).
 std::string pg_postings_sql() {
-  return "WITH q (term, idf, qtf, essential) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::bool[])), "
+  return "WITH q (term, idf, essential) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::bool[])), "
          "post AS (SELECT t.chunk_id, t.document_id, " + pg_posting_score() +
-         " AS score FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term WHERE q.essential "
-         "UNION ALL SELECT * FROM unnest($6::bigint[], $7::bigint[], $8::float8[])), "
+         " AS score FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term OFFSET 0) t "
+         "WHERE q.essential "
+         "UNION ALL SELECT * FROM unnest($5::bigint[], $6::bigint[], $7::float8[])), "
          "part AS (SELECT chunk_id, min(document_id) AS document_id, sum(score) AS score FROM post GROUP BY chunk_id)";
 }
 
@@ -283,21 +308,11 @@ std::string pg_passing_sql(const std::string& filter_sql) {
   return "SELECT a.chunk_id, a.score FROM part a JOIN documents d ON d.id = a.document_id WHERE true" + filter_sql;
 }
 
-std::vector<KeywordRow> pg_rows(const pq::Result& r) {
+std::vector<KeywordRow> bm25_rows(const pq::Result& r) {
   std::vector<KeywordRow> rows;
   rows.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) rows.push_back(KeywordRow{r.int64(i, 0), pg_binary_float8(r, i, 1)});
+  for (int i = 0; i < r.rows(); ++i) rows.push_back(KeywordRow{r.int64(i, 0), bm25_float8(r, i, 1)});
   return rows;
-}
-
-// Every posting of every term scored, summed per chunk: exact, and as slow as the postings are many.
-std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
-  PgScoringParams p = pg_scoring_params(collection_id, terms, std::vector<bool>(terms.size(), true), s, limit);
-  const std::string filter_sql = filter_conditions(filters, p.params);
-  const std::string sql = pg_postings_sql() + ", passing AS (" + pg_passing_sql(filter_sql) +
-                          ") SELECT chunk_id, -score AS score FROM passing ORDER BY 2, 1 LIMIT $17";
-  return pg_rows(c.exec(sql, p.params, true, "keyword search"));
 }
 
 // Scores summed in another order differ in their last bits: every pruning comparison keeps this
@@ -324,33 +339,78 @@ std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t c
                                                const std::vector<PgQueryTerm>& terms, const std::vector<bool>& essential,
                                                const PgBm25& s, const std::vector<std::int64_t>& ids, double probe_cost) {
   std::vector<std::string> names;
-  std::vector<double> idf, qtf;
+  std::vector<double> idf;
   std::int64_t postings = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (essential[i]) continue;
+  for (const std::size_t i : pg_in_query_order(terms, [&](std::size_t j) { return !essential[j]; })) {
     names.push_back(terms[i].tokens[0]);
     idf.push_back(terms[i].idf);
-    qtf.push_back(terms[i].qtf);
-    postings += terms[i].df;
   }
-  std::vector<pq::Param> params = {std::to_string(collection_id), pq::to_text_array(names), pg_float_array(idf),
-                                   pg_float_array(qtf), pq::to_int_array(ids)};
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (!essential[i]) postings += terms[i].df;
+  }
+  std::vector<pq::Param> params = {std::to_string(collection_id), pq::to_text_array(names), bm25_float_array(idf),
+                                   pq::to_int_array(ids)};
   for (pq::Param& p : pg_score_constants(s)) params.push_back(std::move(p));
-  const std::string q = "WITH q (term, idf, qtf) AS (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[])) ";
+  const std::string q = "WITH q (term, idf) AS (SELECT * FROM unnest($2::text[], $3::float8[])) ";
   const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
   const std::string sql =
-      probe ? q + "SELECT a.id, (SELECT sum(" + pg_posting_score(6) +
-                  ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term AND t.chunk_id = a.id) "
-                  "FROM unnest($5::bigint[]) AS a (id)"
-            : q + "SELECT t.chunk_id, sum(" + pg_posting_score(6) +
-                  ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term "
-                  "WHERE t.chunk_id + 0 = ANY ($5::bigint[]) GROUP BY t.chunk_id";
+      probe ? q + "SELECT a.id, (SELECT sum(" + pg_posting_score(5) +
+                  ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term "
+                  "AND x.chunk_id = a.id OFFSET 0) t) "
+                  "FROM unnest($4::bigint[]) AS a (id)"
+            : q + "SELECT t.chunk_id, sum(" + pg_posting_score(5) +
+                  ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term OFFSET 0) t "
+                  "WHERE t.chunk_id + 0 = ANY ($4::bigint[]) GROUP BY t.chunk_id";
   const pq::Result r = c.exec(sql, params, true, "keyword search");
   std::map<std::int64_t, double> out;
   for (int i = 0; i < r.rows(); ++i) {
-    if (!r.is_null(i, 1)) out[r.int64(i, 0)] = pg_binary_float8(r, i, 1);
+    if (!r.is_null(i, 1)) out[r.int64(i, 0)] = bm25_float8(r, i, 1);
   }
   return out;
+}
+
+// The best `limit` of `rows` (scores summed in any order, best first), ranked on their exact
+// scores: those and any within rounding of the last of them are summed again in the query's order
+// (one plain sum per chunk, over its postings read term after term), so that each is SQLite's
+// double to the last bit and equal scores (copies of a document) tie exactly, ranked by chunk id.
+// A query with a phrase of several tokens, whose share is added apart, keeps the sums it has.
+std::vector<KeywordRow> pg_finish(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                  const PgBm25& s, std::vector<KeywordRow> rows, std::size_t limit) {
+  const auto better = [](const KeywordRow& x, const KeywordRow& y) {
+    return x.bm25 != y.bm25 ? x.bm25 < y.bm25 : x.chunk_id < y.chunk_id;
+  };
+  std::sort(rows.begin(), rows.end(), better);
+  std::size_t keep = std::min(limit, rows.size());
+  const bool phrases = std::any_of(terms.begin(), terms.end(), [](const PgQueryTerm& t) { return t.tokens.size() > 1; });
+  if (!phrases && keep > 0) {
+    const double last = rows[keep - 1].bm25;
+    while (keep < rows.size() && rows[keep].bm25 <= last + std::fabs(last) * k_pg_margin) ++keep;
+    rows.resize(keep);
+    std::vector<std::int64_t> ids;
+    for (const KeywordRow& row : rows) ids.push_back(row.chunk_id);
+    const std::map<std::int64_t, double> exact =
+        pg_other_scores(c, collection_id, terms, std::vector<bool>(terms.size(), false), s, ids, 0.0);
+    for (KeywordRow& row : rows) {
+      const auto it = exact.find(row.chunk_id);
+      if (it != exact.end()) row.bm25 = -it->second;
+    }
+    std::sort(rows.begin(), rows.end(), better);
+  }
+  if (rows.size() > limit) rows.resize(limit);
+  return rows;
+}
+
+// Every posting of every term scored, summed per chunk: exact, and as slow as the postings are
+// many. The best `limit` come back, and any within rounding of the last of them (pg_finish).
+std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
+  PgScoringParams p = pg_scoring_params(collection_id, terms, std::vector<bool>(terms.size(), true), s, limit);
+  const std::string filter_sql = filter_conditions(filters, p.params);
+  const std::string sql =
+      pg_postings_sql() + ", passing AS MATERIALIZED (" + pg_passing_sql(filter_sql) +
+      "), edge AS (SELECT coalesce(min(score), 0) AS v FROM (SELECT score FROM passing ORDER BY score DESC LIMIT $16) e) "
+      "SELECT chunk_id, -score FROM passing, edge WHERE score >= edge.v * (1 - " + bm25_exact_text(k_pg_margin) + ")";
+  return pg_finish(c, collection_id, terms, s, bm25_rows(c.exec(sql, p.params, true, "keyword search")), limit);
 }
 
 // MaxScore. The chunks holding an essential term get partial scores from those terms (`part`);
@@ -369,28 +429,29 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
     if (!essential[i]) rest += terms[i].bound;
   }
   PgScoringParams p = pg_scoring_params(collection_id, terms, essential, s, limit);
-  p.params.push_back(pg_exact(rest));   // $18
-  p.params.push_back(pg_exact(floor));  // $19
+  p.params.push_back(bm25_exact_text(rest));   // $17
+  p.params.push_back(bm25_exact_text(floor));  // $18
   const std::string filter_sql = filter_conditions(filters, p.params);
-  const std::string margin = pg_exact(k_pg_margin);
+  const std::string margin = bm25_exact_text(k_pg_margin);
   const std::string sql =
       pg_postings_sql() + ", passing AS MATERIALIZED (" + pg_passing_sql(filter_sql) +
       "), best AS (SELECT a.score + coalesce((SELECT sum(" + pg_posting_score() +
-      ") FROM q JOIN chunk_terms t ON t.collection_id = $1 AND t.term = q.term AND t.chunk_id = a.chunk_id "
-      "WHERE NOT q.essential), 0) AS score FROM (SELECT chunk_id, score FROM passing ORDER BY score DESC, chunk_id LIMIT $17 * " +
+      ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term "
+      "AND x.chunk_id = a.chunk_id OFFSET 0) t "
+      "WHERE NOT q.essential), 0) AS score FROM (SELECT chunk_id, score FROM passing ORDER BY score DESC, chunk_id LIMIT $16 * " +
       std::to_string(k_pg_theta_sample) + ") a), "
-      "theta AS (SELECT greatest($19::float8, coalesce((SELECT score FROM best ORDER BY score DESC LIMIT 1 OFFSET $17 - 1), 0)) AS v) "
-      "SELECT a.chunk_id, a.score FROM passing a, theta WHERE theta.v > $18::float8 * (1 + " + margin +
-      ") AND (a.score + $18::float8) * (1 + " + margin + ") >= theta.v UNION ALL SELECT NULL, v FROM theta";
+      "theta AS (SELECT greatest($18::float8, coalesce((SELECT score FROM best ORDER BY score DESC LIMIT 1 OFFSET $16 - 1), 0)) AS v) "
+      "SELECT a.chunk_id, a.score FROM passing a, theta WHERE theta.v > $17::float8 * (1 + " + margin +
+      ") AND (a.score + $17::float8) * (1 + " + margin + ") >= theta.v UNION ALL SELECT NULL, v FROM theta";
   const pq::Result r = c.exec(sql, p.params, true, "keyword search");
   PgPruned out;
   std::vector<KeywordRow> rows;  // partial scores, positive for now
   std::vector<std::int64_t> ids;
   for (int i = 0; i < r.rows(); ++i) {
     if (r.is_null(i, 0)) {
-      out.theta = pg_binary_float8(r, i, 1);
+      out.theta = bm25_float8(r, i, 1);
     } else {
-      rows.push_back(KeywordRow{r.int64(i, 0), pg_binary_float8(r, i, 1)});
+      rows.push_back(KeywordRow{r.int64(i, 0), bm25_float8(r, i, 1)});
       ids.push_back(rows.back().chunk_id);
     }
   }
@@ -400,12 +461,7 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
     const auto it = others.find(row.chunk_id);
     row.bm25 = -(it == others.end() ? row.bm25 : row.bm25 + it->second);
   }
-  const auto better = [](const KeywordRow& x, const KeywordRow& y) {
-    return x.bm25 != y.bm25 ? x.bm25 < y.bm25 : x.chunk_id < y.chunk_id;
-  };
-  const std::size_t keep = std::min(limit, rows.size());
-  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(), better);
-  rows.resize(keep);
+  rows = pg_finish(c, collection_id, terms, s, std::move(rows), limit);
   out.rows = std::move(rows);
   return out;
 }

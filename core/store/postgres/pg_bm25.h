@@ -2,8 +2,10 @@
 // Keyword search on PostgreSQL: the ranking of SQLite's strata_bm25_scoped (store/fts_bm25.h),
 // computed from chunk_terms, term_stats and keyword_stats (migrations/postgres/0001). Same
 // formula, same statistics (the collection's), same order (score, then chunk id), so the same
-// query on the same documents gives the same rows; scores agree to rounding (the terms of one
-// score are summed in another order).
+// query on the same documents gives the same rows with the same scores: each returned score is
+// summed in SQLite's order, so it is the very same double (copies of a text tie exactly and rank
+// by chunk id, as on SQLite). A query with a phrase of several tokens (never one that
+// search/fts_query.h writes) agrees to rounding only.
 #include <cstddef>
 #include <cstdint>
 #include <string>

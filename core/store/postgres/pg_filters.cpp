@@ -8,19 +8,19 @@
 namespace strata::store::pg {
 namespace {
 
-bool pg_is_document_field(const std::string& key) {
+bool filter_is_document_field(const std::string& key) {
   return key == "source" || key == "title" || key == "loader" || key == "path";
 }
 
 // PostgreSQL text holds neither NUL nor invalid UTF-8, and libpq would cut a parameter at a NUL:
 // such a value can equal no stored text (SQLite compares the bytes, and finds none either).
-bool pg_fits_in_text(std::string_view s) {
+bool filter_fits_in_text(std::string_view s) {
   return s.find('\0') == std::string_view::npos && !find_invalid_utf8(s).has_value();
 }
 
 // A code point as an ARE character-entry escape: literal wherever it stands, inside a bracket
 // expression too.
-void pg_append_escaped(std::string& out, char32_t cp) {
+void filter_append_escaped(std::string& out, char32_t cp) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "\\U%08X", static_cast<unsigned>(cp));
   out += buf;
@@ -28,7 +28,7 @@ void pg_append_escaped(std::string& out, char32_t cp) {
 
 // `text` compared with the bound value $N as the filter says; `regex` is the glob's translation
 // (glob only), bound instead of the value.
-std::string pg_compare(const std::string& text, const std::string& v, FilterMatch match) {
+std::string filter_compare(const std::string& text, const std::string& v, FilterMatch match) {
   switch (match) {
     case FilterMatch::equals: return text + " = " + v;
     // SQLite's substr(text, 1, length(v)) = v: a prefix in characters, which on valid UTF-8 is
@@ -45,7 +45,7 @@ std::string pg_compare(const std::string& text, const std::string& v, FilterMatc
 // digits, trailing zeros dropped but one kept after the point, exponent form below 1e-4 and from
 // 1e15 on with at least two exponent digits ("1000.0", "1.0e+20", "1.234e-05"), Inf beyond the
 // doubles, 0.0 below them. to_char's EEEE gives printf's %e of the double, rounded as SQLite rounds.
-std::string pg_sqlite_number_text(const std::string& literal) {
+std::string filter_sqlite_number_text(const std::string& literal) {
   return "(CASE WHEN " + literal + " ~ '^-?[0-9]+$' AND " + literal +
          "::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN " + literal +
          "::numeric::text ELSE (SELECT CASE "
@@ -65,13 +65,13 @@ std::string pg_sqlite_number_text(const std::string& literal) {
 // A json value `x` (json, not jsonb: a number keeps the literal it was written with, as SQLite
 // sees it) matching $v as SQLite's value_matches does: a string equal to it, a number whose text
 // is it, or true/false/null named by it; for a prefix or glob, the text of a string or number.
-std::string pg_value_matches(const std::string& x, const std::string& v, FilterMatch match) {
+std::string filter_value_matches(const std::string& x, const std::string& v, FilterMatch match) {
   const std::string type = "json_typeof(" + x + ")";
   const std::string string_text = "(" + x + " #>> '{}')";
-  const std::string number_text = pg_sqlite_number_text(x + "::text");
+  const std::string number_text = filter_sqlite_number_text(x + "::text");
   if (match != FilterMatch::equals) {
-    return "(CASE " + type + " WHEN 'string' THEN " + pg_compare(string_text, v, match) + " WHEN 'number' THEN " +
-           pg_compare(number_text, v, match) + " ELSE false END)";
+    return "(CASE " + type + " WHEN 'string' THEN " + filter_compare(string_text, v, match) + " WHEN 'number' THEN " +
+           filter_compare(number_text, v, match) + " ELSE false END)";
   }
   return "(CASE " + type + " WHEN 'string' THEN " + string_text + " = " + v + " WHEN 'number' THEN " + number_text +
          " = " + v + " WHEN 'boolean' THEN " + x + "::text = " + v + " WHEN 'null' THEN " + v + " = 'null' ELSE false END)";
@@ -109,7 +109,7 @@ std::optional<std::string> glob_regex(std::string_view pattern) {
       if (invert) c2 = next();
       char32_t prior = 0;
       if (c2 == ']') {
-        pg_append_escaped(set, ']');  // and prior stays 0, as SQLite's prior_c
+        filter_append_escaped(set, ']');  // and prior stays 0, as SQLite's prior_c
         c2 = next();
       }
       while (c2 != 0 && c2 != ']') {
@@ -117,13 +117,13 @@ std::optional<std::string> glob_regex(std::string_view pattern) {
         if (range) {
           const char32_t hi = next();
           if (hi >= prior) {
-            pg_append_escaped(set, prior);
+            filter_append_escaped(set, prior);
             set += '-';
-            pg_append_escaped(set, hi);
+            filter_append_escaped(set, hi);
           }
           prior = 0;
         } else {
-          pg_append_escaped(set, c2);
+          filter_append_escaped(set, c2);
           prior = c2;
         }
         c2 = next();
@@ -133,7 +133,7 @@ std::optional<std::string> glob_regex(std::string_view pattern) {
       out += set;
       out += ']';
     } else {
-      pg_append_escaped(out, c);
+      filter_append_escaped(out, c);
     }
   }
   out += '$';
@@ -155,15 +155,15 @@ std::string filter_conditions(const std::vector<DocumentFilter>& filters, std::v
         continue;
       }
       value = *regex;
-    } else if (!pg_fits_in_text(value)) {
+    } else if (!filter_fits_in_text(value)) {
       sql += " AND false";
       continue;
     }
-    if (pg_is_document_field(f.key)) {
-      sql += " AND " + pg_compare("d." + f.key, bind(value), f.match);
+    if (filter_is_document_field(f.key)) {
+      sql += " AND " + filter_compare("d." + f.key, bind(value), f.match);
       continue;
     }
-    if (!pg_fits_in_text(f.key)) {
+    if (!filter_fits_in_text(f.key)) {
       sql += " AND false";
       continue;
     }
@@ -174,9 +174,9 @@ std::string filter_conditions(const std::vector<DocumentFilter>& filters, std::v
     // The store's metadata is always a JSON object (written by strata, json::dump); the CASE
     // keeps json_each from ever seeing anything else.
     sql += " AND CASE WHEN json_typeof(d.metadata::json) = 'object' THEN EXISTS (SELECT 1 FROM json_each(d.metadata::json) m "
-           "WHERE m.key = " + k + " AND (" + pg_value_matches("m.value", v, f.match) +
+           "WHERE m.key = " + k + " AND (" + filter_value_matches("m.value", v, f.match) +
            " OR (json_typeof(m.value) = 'array' AND EXISTS (SELECT 1 FROM json_array_elements(m.value) a WHERE " +
-           pg_value_matches("a.value", v, f.match) + ")))) ELSE false END";
+           filter_value_matches("a.value", v, f.match) + ")))) ELSE false END";
   }
   return sql;
 }

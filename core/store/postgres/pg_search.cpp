@@ -17,9 +17,9 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "vector bytes are little-endian float32, copied as they are");
 
-std::string pg_id(std::int64_t id) { return std::to_string(id); }
+std::string search_param_id(std::int64_t id) { return std::to_string(id); }
 
-bool pg_true(const pq::Result& r) { return r.rows() > 0 && r.text(0, 0) == "t"; }
+bool search_true(const pq::Result& r) { return r.rows() > 0 && r.text(0, 0) == "t"; }
 
 // Vectors read per statement: a bounded result (a 1,000,000-chunk collection is 1.5 GB of
 // 384-dimension vectors), in chunk id order, so each batch starts after the last one's id.
@@ -28,19 +28,19 @@ constexpr int k_pg_vector_batch = 20'000;
 }  // namespace
 
 bool any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
-  std::vector<pq::Param> params{pg_id(collection_id)};
+  std::vector<pq::Param> params{search_param_id(collection_id)};
   const std::string where = filter_conditions(filters, params);
-  return pg_true(pg_connection(store).exec(
+  return search_true(pg_connection(store).exec(
       "SELECT EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = $1" + where + ")", params, false,
       "reading documents"));
 }
 
 bool collection_is_whole_store(Store& store, std::int64_t collection_id) {
   // Two seeks on documents_path_idx (collection_id, path), as on SQLite.
-  return !pg_true(pg_connection(store).exec(
+  return !search_true(pg_connection(store).exec(
       "SELECT EXISTS (SELECT 1 FROM documents WHERE collection_id < $1) "
       "OR EXISTS (SELECT 1 FROM documents WHERE collection_id > $1)",
-      {pg_id(collection_id)}, false, "reading collections"));
+      {search_param_id(collection_id)}, false, "reading collections"));
 }
 
 std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t collection_id,
@@ -81,9 +81,9 @@ std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collect
     bool inside = false;
     if (plain && whole_store) inside = scope_term.find(lower) != std::string::npos;
     if (!inside && (plain || regex)) {
-      inside = pg_true(c.exec(std::string("SELECT EXISTS (SELECT 1 FROM term_stats WHERE collection_id = $1 AND chunks > 0 AND ") +
+      inside = search_true(c.exec(std::string("SELECT EXISTS (SELECT 1 FROM term_stats WHERE collection_id = $1 AND chunks > 0 AND ") +
                                   (plain ? "strpos(term, $2) > 0" : "term ~ $2") + ")",
-                              {pg_id(collection_id), plain ? lower : *regex}, false, "keyword search"));
+                              {search_param_id(collection_id), plain ? lower : *regex}, false, "keyword search"));
     }
     if (!inside) out.push_back(w);
   }
@@ -100,7 +100,7 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                              const std::vector<DocumentFilter>& filters) {
   validate_filters(filters);
-  std::vector<pq::Param> params{pg_id(collection_id)};
+  std::vector<pq::Param> params{search_param_id(collection_id)};
   const std::string where = filter_conditions(filters, params);
   const pq::Result r = pg_connection(store).exec(
       "SELECT c.id FROM documents d JOIN chunks c ON c.document_id = d.id WHERE d.collection_id = $1" + where +
@@ -132,7 +132,7 @@ CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::si
     const pq::Result r = c.exec(
         "SELECT chunk_id, vector FROM embeddings WHERE collection_id = $1 AND chunk_id > $2 ORDER BY chunk_id LIMIT " +
             std::to_string(k_pg_vector_batch),
-        {pg_id(collection_id), pg_id(after)}, true, "reading vectors");
+        {search_param_id(collection_id), search_param_id(after)}, true, "reading vectors");
     out.chunk_ids.reserve(out.chunk_ids.size() + static_cast<std::size_t>(r.rows()));
     out.matrix.reserve(out.matrix.size() + static_cast<std::size_t>(r.rows()) * dims);
     for (int i = 0; i < r.rows(); ++i) {
