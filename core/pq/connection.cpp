@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "migrate/model/database_url.h"
 #include "pq/pq_library.h"
 
 namespace strata::pq {
@@ -181,14 +182,7 @@ Connection::~Connection() {
   if (conn_ != nullptr) lib().finish(conn_);
 }
 
-std::string Connection::scrubbed(std::string text) const {
-  if (options_.password.empty()) return text;
-  for (std::size_t at = text.find(options_.password); at != std::string::npos;
-       at = text.find(options_.password, at + 3)) {
-    text.replace(at, options_.password.size(), "***");
-  }
-  return text;
-}
+std::string Connection::scrubbed(std::string text) const { return migrate::scrub(std::move(text), options_.password); }
 
 void Connection::fail(ExitCode code, const std::string& what, std::string hint) const {
   throw Error(code, scrubbed(options_.display + ": " + what), std::move(hint));

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "migrate/engines/engine_url.h"
 #include "migrate/model/migration_parser.h"
 #include "migrate/model/migration_source.h"
@@ -18,31 +19,20 @@
 #include "store/embedded_migrations.h"
 #include "store/fts_bm25.h"
 #include "store/postgres/pg_open.h"
+#include "store/shipped_migrations.h"
 #include "store/store_db.h"
 
 namespace strata::store {
 namespace {
 
 migrate::MigrationSet shipped_migrations() {
-  std::vector<migrate::NamedContent> files;
-  for (const EmbeddedFile& f : store_migration_files()) files.push_back({f.name, f.content});
-  migrate::MigrationSet set = migrate::load_files(files, "strata:migrations");
-  set.require_valid();
-  return set;
+  return shipped_migrations_of(store_migration_files(), "strata:migrations");
 }
 
 // The versions of the store's own migrations, from their file names alone: hashing and parsing
 // the files (shipped_migrations) is only needed when there is something to apply.
 const std::vector<migrate::Version>& shipped_versions() {
-  static const std::vector<migrate::Version> versions = [] {
-    std::vector<migrate::Version> v;
-    for (const EmbeddedFile& f : store_migration_files()) {
-      const auto name = migrate::parse_file_name(f.name);
-      if (name) v.push_back(name->version);
-    }
-    std::sort(v.begin(), v.end());
-    return v;
-  }();
+  static const std::vector<migrate::Version> versions = shipped_versions_of(store_migration_files());
   return versions;
 }
 
@@ -129,15 +119,10 @@ std::int64_t applied_version(sqlite::Connection& conn) {
 }  // namespace
 
 bool is_store_url(std::string_view path) {
-  const auto starts = [&](std::string_view scheme) {
-    if (path.size() < scheme.size()) return false;
-    for (std::size_t i = 0; i < scheme.size(); ++i) {
-      const char c = path[i];
-      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i]) return false;
-    }
-    return true;
-  };
-  return starts("postgres://") || starts("postgresql://");
+  const std::size_t end = path.find("://");
+  if (end == std::string_view::npos) return false;
+  const std::string scheme = to_lower(path.substr(0, end));
+  return scheme == "postgres" || scheme == "postgresql";
 }
 
 std::string store_display(const std::string& path) {

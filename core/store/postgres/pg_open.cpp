@@ -9,6 +9,7 @@
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "store/embedded_migrations.h"
+#include "store/shipped_migrations.h"
 
 namespace strata::store {
 namespace {
@@ -17,24 +18,12 @@ namespace {
 constexpr std::chrono::milliseconds k_connect_timeout{10'000};
 
 const std::vector<migrate::Version>& pg_shipped_versions() {
-  static const std::vector<migrate::Version> versions = [] {
-    std::vector<migrate::Version> v;
-    for (const EmbeddedFile& f : store_postgres_migration_files()) {
-      const auto name = migrate::parse_file_name(f.name);
-      if (name) v.push_back(name->version);
-    }
-    std::sort(v.begin(), v.end());
-    return v;
-  }();
+  static const std::vector<migrate::Version> versions = shipped_versions_of(store_postgres_migration_files());
   return versions;
 }
 
 migrate::MigrationSet pg_shipped_migrations() {
-  std::vector<migrate::NamedContent> files;
-  for (const EmbeddedFile& f : store_postgres_migration_files()) files.push_back({f.name, f.content});
-  migrate::MigrationSet set = migrate::load_files(files, "strata:migrations/postgres");
-  set.require_valid();
-  return set;
+  return shipped_migrations_of(store_postgres_migration_files(), "strata:migrations/postgres");
 }
 
 struct History {
