@@ -88,7 +88,16 @@ void upgrade(const std::string& path, std::chrono::milliseconds busy) {
                   "upgrade strata to use this store");
     }
   }
-  if (status.pending > 0) migrator.up(migrate::UpOptions{});
+  if (status.pending == 0) return;
+  try {
+    migrator.up(migrate::UpOptions{});
+  } catch (const Error& e) {
+    // The migrator names the shipped file that failed, which means nothing to a user whose
+    // disk filled while the store was being created: say it as every other full-disk write does.
+    // Each migration is its own transaction, so what was applied is whole.
+    if (std::string_view(e.what()).find("disk is full") == std::string_view::npos) throw;
+    throw Error(ExitCode::unavailable, path + ": disk is full", "free some space and run the command again");
+  }
 }
 
 // WAL lets readers run beside a writer. Switching a new store to it needs a moment with no other

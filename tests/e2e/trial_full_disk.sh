@@ -90,7 +90,7 @@ done
 # ---------------------------------------------------------------------------
 # The store's schema version once all of migrations/ is applied; store_version DB: the newest
 # store migration DB records (0 when it has none).
-latest_store_version=$(find "$HERE/../../migrations" -name '[0-9]*.sql' | wc -l)
+latest_store_version=$(find "$HERE/../../migrations" -maxdepth 1 -name '[0-9]*.sql' | wc -l)
 store_version() {
     if [ -e "$1" ] && table_exists "$1" strata_store_migrations; then
         db_q "$1" "SELECT coalesce(max(version), 0) FROM strata_store_migrations WHERE state = 'applied'"
