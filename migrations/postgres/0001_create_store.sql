@@ -91,7 +91,10 @@ CREATE TABLE chunk_terms (
   title_hits INTEGER NOT NULL,
   cjk_hits INTEGER NOT NULL,
   length INTEGER NOT NULL,
-  PRIMARY KEY (collection_id, term, chunk_id)
+  -- The key carries the hits and the length, so that keyword search scores a term's postings
+  -- from this index alone (an index-only scan): at 1,000,000 chunks, reading them from the table
+  -- instead made keyword search half as slow again (store/postgres/pg_bm25.h).
+  PRIMARY KEY (collection_id, term, chunk_id) INCLUDE (text_hits, title_hits, cjk_hits, length)
 );
 CREATE INDEX chunk_terms_document_idx ON chunk_terms (document_id);
 

@@ -33,7 +33,7 @@ std::vector<std::vector<std::string>> match_phrases(const std::string& match, co
 // full (so many that the bound rules the rest out, or all). Exact either way. Tests set a small
 // budget to exercise the pruning on a small collection.
 struct Bm25Plan {
-  std::int64_t essential_postings = 20'000;
+  std::int64_t essential_postings = 40'000;
   // What an index probe (one chunk's posting of one term) costs, in postings read in a row: the
   // other terms' share of the remaining chunks' scores is read by probes when they cost less than
   // a pass over those terms' postings. 0 always probes, a huge value always passes.

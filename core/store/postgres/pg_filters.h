@@ -21,8 +21,11 @@ std::string filter_conditions(const std::vector<DocumentFilter>& filters, std::v
 // A PostgreSQL regular expression (for `~`) matching exactly the strings that SQLite's
 // `text GLOB pattern` matches: * any run of characters, ? one character, [...] one character of a
 // set ([^...] not of it; a-z a range of code points; ] first in a set is itself; - first or last
-// is itself), case-sensitive, everything else literal. nullopt when the pattern matches nothing
-// (a [ that is never closed).
+// is itself), case-sensitive, everything else literal; a NUL ends the pattern, as SQLite reads
+// it. nullopt when the pattern matches nothing: a [ that is never closed, or bytes that are not
+// UTF-8 (which no PostgreSQL text holds). Likewise filter_conditions makes a value or a key with
+// a NUL or bytes that are not UTF-8 match nothing: SQLite compares bytes, and a store strata
+// wrote holds no such text.
 std::optional<std::string> glob_regex(std::string_view pattern);
 
 }  // namespace strata::store::pg
