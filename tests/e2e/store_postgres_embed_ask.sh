@@ -156,6 +156,11 @@ for q in "roll back the last migration" "sourdough bread in the oven" "idle data
 done
 same "vector, another collection" search --collection notes --mode vector --json -k 2 "how long are documents kept"
 same "hybrid with --where" search --mode hybrid --json -k 3 --where source^=docs/r "rolling back"
+# The test server reranks by how often the query's words occur in a candidate: both stores send it
+# the same candidates and print its order.
+same "hybrid, reranked" search --mode hybrid --json -k 3 --explain --rerank --rerank-url "$URL" "connection pool size"
+expect_exit 0 -- strata_t search --store "$PG" --mode hybrid --json -k 1 --explain --rerank --rerank-url "$URL" "connection pool size"
+expect_json_true "the reranker's best, with its score" 'd["source"] == "docs/pool.md" and d["rerank"]["score"] > 0'
 expect_exit 0 -- strata_t search --store "$PG" --mode vector --json -k 1 "sourdough starter flour"
 keep
 expect_json_true "the nearest chunk is the bread document" 'd["source"] == "docs/bread.md"'
