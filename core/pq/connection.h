@@ -89,7 +89,7 @@ class Connection {
   // As exec, but params[i] is sent in its type's binary format where binary_params[i] is true
   // (binary_array.h builds arrays; the statement casts such a parameter to its type). Bytes go
   // as they are: no hex text to encode here nor to decode on the server.
-  // REQUIRES: binary_params.size() == params.size().
+  // A parameter past the end of binary_params is text.
   Result exec(std::string_view sql, const std::vector<Param>& params, const std::vector<bool>& binary_params,
               bool binary, std::string_view doing);
   // Several statements without parameters (a script).
