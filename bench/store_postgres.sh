@@ -20,7 +20,8 @@
 #
 # One table at the end; JSON lines in $PEERS/results/store-postgres.jsonl.
 #   usage: bench/store_postgres.sh      env: STRATA, ROWS, SIZE, Q, CLIENTS, MCP_QUERIES, PEERS,
-#          CORPUS, KEEP=DIR (keep the stores and the server's data there, and reuse them)
+#          CORPUS, KEEP=DIR (keep the stores and the server's data there, and reuse them),
+#          SEARCH=0 (ingest and embed only: no search, clients or mcp phase)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=$ROOT/../shared/bench
@@ -81,6 +82,19 @@ for side in sqlite postgres; do
   record "{\"measure\":\"ingest\",\"store\":\"$side\",\"chunks\":${CHUNKS[$side]},\"chunks_per_s\":${INGEST[$side]},\"embed_chunks_per_s\":${EMBED[$side]}}"
 done
 
+print_ingest_rows() {
+  printf '\n%-26s %14s %14s %8s\n' "" SQLite PostgreSQL ratio
+  printf '%-26s %14s %14s\n' "chunks" "${CHUNKS[sqlite]}" "${CHUNKS[postgres]}"
+  printf '%-26s %14s %14s %8s\n' "ingest chunks/s" "${INGEST[sqlite]}" "${INGEST[postgres]}" \
+    "$(python3 -c "print('%.2f' % (${INGEST[postgres]} / ${INGEST[sqlite]}))")"
+  printf '%-26s %14s %14s %8s\n' "embed chunks/s" "${EMBED[sqlite]}" "${EMBED[postgres]}" \
+    "$(python3 -c "print('%.2f' % (${EMBED[postgres]} / ${EMBED[sqlite]}))")"
+}
+if [ "${SEARCH:-1}" = 0 ]; then
+  print_ingest_rows
+  exit 0
+fi
+
 stats() { python3 -c 'import json,sys,statistics as s
 d = json.load(sys.stdin); ms = sorted(d["ms"])
 p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")
@@ -105,12 +119,7 @@ for side in sqlite postgres; do
   record "{\"measure\":\"mcp_search\",\"store\":\"$side\",\"p50_ms\":${MCP[$side]}}"
 done
 
-printf '\n%-26s %14s %14s %8s\n' "" SQLite PostgreSQL ratio
-printf '%-26s %14s %14s\n' "chunks" "${CHUNKS[sqlite]}" "${CHUNKS[postgres]}"
-printf '%-26s %14s %14s %8s\n' "ingest chunks/s" "${INGEST[sqlite]}" "${INGEST[postgres]}" \
-  "$(python3 -c "print('%.2f' % (${INGEST[postgres]} / ${INGEST[sqlite]}))")"
-printf '%-26s %14s %14s %8s\n' "embed chunks/s" "${EMBED[sqlite]}" "${EMBED[postgres]}" \
-  "$(python3 -c "print('%.2f' % (${EMBED[postgres]} / ${EMBED[sqlite]}))")"
+print_ingest_rows
 for mode in keyword hybrid; do
   printf '%-26s %14s %14s %8s\n' "$mode p50 / p95 ms" "${P50[sqlite.$mode]} / ${P95[sqlite.$mode]}" \
     "${P50[postgres.$mode]} / ${P95[postgres.$mode]}" "$(python3 -c "print('%.2f' % (${P50[postgres.$mode]} / ${P50[sqlite.$mode]}))")"

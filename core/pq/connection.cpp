@@ -242,12 +242,23 @@ void Connection::fail_result(pg_result* r, std::string_view doing) const {
 }
 
 Result Connection::exec(std::string_view sql, const std::vector<Param>& params, bool binary, std::string_view doing) {
+  return exec(sql, params, {}, binary, doing);
+}
+
+Result Connection::exec(std::string_view sql, const std::vector<Param>& params, const std::vector<bool>& binary_params,
+                        bool binary, std::string_view doing) {
   std::vector<const char*> values;
+  std::vector<int> lengths, formats;
   values.reserve(params.size());
-  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const Param& p = params[i];
+    values.push_back(p ? p->data() : nullptr);
+    lengths.push_back(p ? static_cast<int>(p->size()) : 0);  // read for binary parameters only
+    formats.push_back(i < binary_params.size() && binary_params[i] ? 1 : 0);  // none given: all text
+  }
   const std::string statement(sql);
   pg_result* r = lib().exec_params(conn_, statement.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                                   nullptr, nullptr, binary ? 1 : 0);
+                                   lengths.data(), formats.data(), binary ? 1 : 0);
   const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
   return Result(r);

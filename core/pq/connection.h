@@ -86,6 +86,12 @@ class Connection {
   // `doing` when given ("…: writing doc.md: …").
   Result exec(std::string_view sql, const std::vector<Param>& params = {}, bool binary = false,
               std::string_view doing = {});
+  // As exec, but params[i] is sent in its type's binary format where binary_params[i] is true
+  // (binary_array.h builds arrays; the statement casts such a parameter to its type). Bytes go
+  // as they are: no hex text to encode here nor to decode on the server.
+  // A parameter past the end of binary_params is text.
+  Result exec(std::string_view sql, const std::vector<Param>& params, const std::vector<bool>& binary_params,
+              bool binary, std::string_view doing);
   // Several statements without parameters (a script).
   void exec_script(std::string_view sql, std::string_view doing = {});
 

@@ -131,7 +131,7 @@ CREATE TABLE embedding_cache (
   UNIQUE (provider, model, dimensions, text_sha256)
 );
 
--- Changed by every statement that changes embeddings: with store_id (random per store), what a
+-- Changed by every transaction that changes embeddings: with store_id (random per store), what a
 -- client's vector snapshot must match to be used (store/search_store.h, VectorFingerprint). A
 -- random value, not a counter (as the SQLite store's migration 0012): a store restored from a
 -- backup, or a copy of it, would count up to a generation a snapshot already names, with other
@@ -144,9 +144,13 @@ CREATE TABLE embedding_generation (
 INSERT INTO embedding_generation (id, generation, store_id)
   VALUES (1, 0, md5(random()::text || clock_timestamp()::text));
 
+-- Once per transaction: a row this transaction already changed (its xmin) is not changed again,
+-- since no one sees the vectors before the commit. INSERT ... ON CONFLICT DO UPDATE fires both the
+-- INSERT and the UPDATE statement triggers, and a vector write is several statements.
 CREATE FUNCTION bump_embedding_generation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE embedding_generation SET generation = floor((random() - 0.5) * 18446744073709551616)::bigint WHERE id = 1;
+  UPDATE embedding_generation SET generation = floor((random() - 0.5) * 18446744073709551616)::bigint
+    WHERE id = 1 AND xmin::text <> (txid_current() % 4294967296)::text;
   RETURN NULL;
 END $$;
 CREATE TRIGGER embeddings_generation AFTER INSERT OR UPDATE OR DELETE ON embeddings

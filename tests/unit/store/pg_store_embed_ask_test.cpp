@@ -7,6 +7,8 @@
 #include <stdlib.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -239,6 +241,98 @@ TEST_F(PgStoreEmbedAskTest, EveryVectorWriteChangesTheGeneration) {
   es.chunk_counts(docs);
   es.chunk_vector(2);
   EXPECT_EQ(generation(*pg_), seen.back());
+}
+
+// Counts the updates of embedding_generation from now on (each is one bump of the generation).
+void count_generation_bumps(Store& s) {
+  exec(s, "CREATE TABLE generation_bumps (n INTEGER); "
+          "CREATE FUNCTION log_generation_bump() RETURNS trigger LANGUAGE plpgsql AS "
+          "$$ BEGIN INSERT INTO generation_bumps VALUES (1); RETURN NULL; END $$; "
+          "CREATE TRIGGER log_generation_bump AFTER UPDATE ON embedding_generation "
+          "FOR EACH ROW EXECUTE FUNCTION log_generation_bump()");
+}
+std::string generation_bumps(Store& s) { return query(s, "SELECT count(*) FROM generation_bumps"); }
+
+// A vector of `dims` float32 whose bits are `bits` (repeated), as the embedder would write them.
+std::string vector_of_bits(const std::vector<std::uint32_t>& bits, std::size_t dims, std::uint32_t salt) {
+  std::string out(dims * 4, '\0');
+  for (std::size_t i = 0; i < dims; ++i) {
+    const std::uint32_t b = bits[i % bits.size()] ^ (i >= bits.size() ? salt : 0u);
+    std::memcpy(out.data() + i * 4, &b, 4);
+  }
+  return out;
+}
+
+TEST_F(PgStoreEmbedAskTest, ABatchOfThousandsOfVectorsIsStoredBitExactWithOneGenerationBump) {
+  // 5,000 chunks of one document, written by the server (a statement per chunk would be slow).
+  const std::int64_t docs = seed(*pg_, "docs", 1, 1);
+  exec(*pg_, "INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start, line_end) "
+             "SELECT 1, " + std::to_string(docs) + ", k, 'chunk ' || k, 0, 1, 1, 1 FROM generate_series(1, 4999) AS k");
+  count_generation_bumps(*pg_);
+  // Floats a text form could change: NaNs with payloads (quiet, signalling, negative),
+  // denormals, -0, infinities, the extremes.
+  const std::vector<std::uint32_t> special{0x7fc00000, 0x7fc12345, 0x7f800001, 0xffc00000, 0x00000001, 0x807fffff,
+                                           0x80000000, 0x7f800000, 0xff800000, 0x7f7fffff, 0x00800000, 0x3f800000};
+  const std::size_t dims = 384;
+  const EmbeddingModel m{"local", "hash", static_cast<std::int64_t>(dims)};
+  EmbeddingStore es(*pg_);
+  std::vector<VectorRow> rows;
+  for (std::int64_t id = 1; id <= 5000; ++id) {
+    rows.push_back(VectorRow{{id}, vector_of_bits(special, dims, static_cast<std::uint32_t>(id)),
+                             "sha" + std::to_string(id), id % 2 == 0});
+  }
+  es.store_vectors(m, rows);
+  EXPECT_EQ(generation_bumps(*pg_), "1");
+  EXPECT_EQ(es.count_pending(docs), 0);
+  for (const VectorRow& r : rows) {
+    const std::optional<std::string> v = es.chunk_vector(r.chunk_ids[0]);
+    ASSERT_TRUE(v) << r.chunk_ids[0];
+    ASSERT_EQ(*v, r.blob) << "chunk " << r.chunk_ids[0];
+    const std::optional<std::string> cached = es.cached_vector(m, r.text_sha256);
+    if (r.cache) {
+      ASSERT_TRUE(cached) << r.text_sha256;
+      ASSERT_EQ(*cached, r.blob) << r.text_sha256;
+    } else {
+      ASSERT_FALSE(cached) << r.text_sha256;
+    }
+  }
+
+  // Re-embedding replaces every vector: still one bump, and the new bits.
+  for (VectorRow& r : rows) r.blob = vector_of_bits(special, dims, 0x5a5a5a5au ^ static_cast<std::uint32_t>(r.chunk_ids[0]));
+  es.store_vectors(m, rows);
+  EXPECT_EQ(generation_bumps(*pg_), "2");
+  EXPECT_EQ(query(*pg_, "SELECT count(*) FROM embeddings"), "5000");
+  for (const VectorRow& r : rows) ASSERT_EQ(es.chunk_vector(r.chunk_ids[0]), r.blob) << r.chunk_ids[0];
+}
+
+TEST_F(PgStoreEmbedAskTest, PagesOfChunksToEmbedSkipEmbeddedOnesAsTheSqliteStore) {
+  std::string transcripts[2];
+  Store* stores[2] = {sqlite_.get(), pg_.get()};
+  for (int i = 0; i < 2; ++i) {
+    Store& s = *stores[i];
+    const std::int64_t docs = seed(s, "docs", 2, 6);
+    EmbeddingStore es(s);
+    // Embedded: a run of them, one alone, and the last chunk.
+    es.store_vectors(EmbeddingModel{"local", "hash", 1},
+                     std::vector<VectorRow>{{{2, 3, 4, 5}, blob({1}), "", false}, {{8}, blob({2}), "", false},
+                                            {{12}, blob({3}), "", false}});
+    std::ostringstream out;
+    for (const std::int64_t start : {0, 3, 5, 8, 11}) {
+      out << "from " << start << ":";
+      std::int64_t after = start;
+      for (auto page = es.pending_chunks(docs, after, 2); !page.empty(); page = es.pending_chunks(docs, after, 2)) {
+        out << " [";
+        for (const store::ChunkToEmbed& p : page) out << " " << p.chunk_id;
+        out << " ]";
+        after = page.back().chunk_id;
+      }
+      out << "\n";
+    }
+    transcripts[i] = out.str();
+  }
+  EXPECT_EQ(transcripts[1], transcripts[0]);
+  EXPECT_EQ(transcripts[0], "from 0: [ 1 6 ] [ 7 9 ] [ 10 11 ]\nfrom 3: [ 6 7 ] [ 9 10 ] [ 11 ]\n"
+                            "from 5: [ 6 7 ] [ 9 10 ] [ 11 ]\nfrom 8: [ 9 10 ] [ 11 ]\nfrom 11:\n");
 }
 
 TEST_F(PgStoreEmbedAskTest, AStoreSharingTheServerKeepsItsOwnRows) {
