@@ -46,6 +46,9 @@ reciprocal rank (k 60) as search/rrf.cpp does:
   guard: "pool", gpool         only chunks in keyword's best gpool (100) take the vector's part
   guard: "top", gtop           keyword's best gtop (1) chunks count as the vector list's best gtop
                                (its i-th best as the vector's i-th), so keyword's best stays first
+  guard: "raise"               keyword's best chunk's vector part raised to the vector list's
+                               first's, w / 61 (the lists otherwise as they are), so it stays first:
+                               search/searcher.cpp's fuse_hybrid below weight 1
   guard: "front"               keyword's best chunk put first in the vector list (the others move
                                down a place)
   guard: "margin", gm          keyword's best counts as the vector's best too only when the
@@ -376,6 +379,10 @@ def fuse(keyword, vector, cfg, chunk_doc, kscores=None):
                 best[c] = (r, li)
     for c, r in guarded.items():
         score[c] += w / (RRF_K + r)
+    if cfg.get("guard") == "raise" and keyword:  # keyword's best: its vector part raised to the first's
+        kb = keyword[0]
+        vr = vector.index(kb) + 1 if kb in vector else None
+        score[kb] += w / (RRF_K + 1) - (w / (RRF_K + vr) if vr else 0.0)
     order = sorted(score, key=lambda c: (-score[c], best[c][0], best[c][1], c))
     return [(c, score[c]) for c in order]
 
