@@ -3,9 +3,14 @@
 
     bench/scifact_convert.py SRC OUT --repo OWNER/NAME --commit SHA [--path scifact]
     bench/scifact_convert.py --git-dir DIR OUT --repo OWNER/NAME --commit SHA [--path scifact]
+    bench/scifact_convert.py --git-dir DIR OUT --repo OWNER/NAME --commit SHA --zip data/scifact.zip
 
 SRC is a folder holding BEIR's SciFact files; with --git-dir they are read from that git
-directory at COMMIT under PATH instead (a bare snapshot, no work tree). OUT (default
+directory at COMMIT under PATH instead (a bare snapshot, no work tree). --zip reads the CSV form
+of SciFact (a zip of corpus_train.csv: doc_id, title, abstract as a list of sentences; and
+claims_validation.csv: id, claim, ..., cited_doc_ids) and derives BEIR's test split from it as
+BEIR does: a document's text is its abstract's sentences joined by spaces, the queries are the
+300 validation ("dev") claims, a query's judgments are its cited documents (339). OUT (default
 ~/.cache/strata-peers/eval/scifact) gets what bench/search_eval.sh reads (EVAL=OUT/..,
 COLLECTION=scifact): docs.jsonl ({"id", "title", "text"}), queries.jsonl (the test queries that
 have judgments), qrels.tsv (query, doc, relevance; binary), docs/<id>.txt (title line, then
@@ -15,7 +20,7 @@ repository. Checks that the copy is BEIR's: 5,183 documents, 300 test queries wi
 every judged document in the corpus (--expect-docs/--expect-queries for another size).
 Standard library only.
 """
-import argparse, hashlib, json, os, subprocess, sys
+import argparse, ast, csv, hashlib, io, json, os, subprocess, sys, tokenize, zipfile
 
 FILES = ("corpus.jsonl", "queries.jsonl", "qrels/test.tsv")
 
@@ -39,6 +44,39 @@ def read_inputs(a):
             sys.exit(f"scifact_convert.py: {rel} is a Git LFS pointer, not the data")
         out[name] = (rel, data)
     return out
+
+
+def read_zip(a):
+    """The CSV form's zip, from the git directory at --commit (or a file), as BEIR's three files."""
+    if a.git_dir:
+        data = subprocess.run(["git", "--git-dir", a.git_dir, "show", f"{a.commit}:{a.zip}"],
+                              capture_output=True, check=True).stdout
+    else:
+        with open(a.zip, "rb") as f:
+            data = f.read()
+    z = zipfile.ZipFile(io.BytesIO(data))
+    csv.field_size_limit(1 << 30)
+
+    def sentences(cell):  # a printed list of strings, with or without commas between them
+        toks = tokenize.generate_tokens(io.StringIO(cell).readline)
+        return [ast.literal_eval(t.string) for t in toks if t.type == tokenize.STRING]
+
+    corpus = io.StringIO()
+    for r in csv.DictReader(io.StringIO(z.read("corpus_train.csv").decode("utf-8"))):
+        corpus.write(json.dumps({"_id": r["doc_id"], "title": r["title"],
+                                 "text": " ".join(sentences(r["abstract"]))}, ensure_ascii=False) + "\n")
+    queries, qrels = {}, {}
+    for r in csv.DictReader(io.StringIO(z.read("claims_validation.csv").decode("utf-8"))):
+        queries[r["id"]] = r["claim"]
+        for d in r["cited_doc_ids"].strip("[]").replace(",", " ").split():
+            qrels[(r["id"], d)] = 1
+    q = "".join(json.dumps({"_id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in queries.items())
+    t = "query-id\tcorpus-id\tscore\n" + "".join(f"{k}\t{d}\t1\n" for k, d in qrels)
+    rel = a.zip
+    return {"corpus.jsonl": (rel + ":corpus_train.csv", corpus.getvalue().encode("utf-8")),
+            "queries.jsonl": (rel + ":claims_validation.csv", q.encode("utf-8")),
+            "qrels/test.tsv": (rel + ":claims_validation.csv", t.encode("utf-8")),
+            "zip": (rel, data)}
 
 
 def convert(inputs):
@@ -66,15 +104,16 @@ def main():
     p.add_argument("--repo", required=True, help="owner/name of the public repository the files come from")
     p.add_argument("--commit", required=True)
     p.add_argument("--path", default="scifact", help="the folder of the files in that repository")
+    p.add_argument("--zip", help="the CSV form's zip: its path in the repository with --git-dir, else a file")
     p.add_argument("--expect-docs", type=int, default=5183)
     p.add_argument("--expect-queries", type=int, default=300)
     a = p.parse_args()
     if a.git_dir and a.src and not a.out:  # --git-dir DIR OUT: the one folder given is OUT
         a.out, a.src = a.src, None
     a.out = a.out or os.path.expanduser("~/.cache/strata-peers/eval/scifact")
-    if not a.git_dir and not a.src:
-        p.error("give SRC or --git-dir")
-    inputs = read_inputs(a)
+    if not a.git_dir and not a.src and not a.zip:
+        p.error("give SRC, --git-dir or --zip")
+    inputs = read_zip(a) if a.zip else read_inputs(a)
     docs, queries, qrels = convert(inputs)
     ids = {str(d["_id"]) for d in docs}
     judged = sorted({q for q, _, _ in qrels}, key=lambda x: (len(x), x))
@@ -105,7 +144,13 @@ def main():
         f.write("# SciFact (BEIR), test split\n\n")
         f.write(f"Converted by bench/scifact_convert.py from {a.repo} at commit {a.commit}:\n\n")
         f.write("| file | git blob | bytes |\n|---|---|---:|\n")
-        for name in FILES:
+        if a.zip:
+            rel, data = inputs["zip"]
+            f.write(f"| `{rel}` | {blob_id(data)} | {len(data)} |\n")
+            f.write("\nBEIR's test split derived from its CSV form (corpus_train.csv, claims_validation.csv): "
+                    "abstract sentences joined by spaces, the validation claims as queries, their cited "
+                    "documents as judgments.\n")
+        for name in ([] if a.zip else FILES):
             rel, data = inputs[name]
             f.write(f"| `{rel}` | {blob_id(data)} | {len(data)} |\n")
         f.write(f"\n{len(docs)} documents, {len(judged)} judged test queries, {len(qrels)} judgments "

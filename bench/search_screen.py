@@ -28,13 +28,45 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
   hw                           the chunk's heading path (chunks.headings) as a field of this weight
   ew, eo, ed, elen             the evidence: weight, other chunks counted, decay per other chunk,
                                others divided by 1 + elen x ln(chunks of the document)
+  dsat                         a term's saturation across a page: in the evidence, an other chunk's
+                               BM25 counts each query term's part divided by 1 + dsat x (earlier
+                               chunks of its page in the pool matching that term)
+  hb, hrare                    heading bonus: hb x (idf of the query's rare terms, those in at most
+                               hrare (1%) of chunks, found in the chunk's headings) / (idf of all
+                               query terms), added to the chunk's share of the best score; only when
+                               the query has a rare term in the headings
+  coall, cot                   co-occurrence expansion with the terms that co-occur with ALL query
+                               terms: the cot (3) terms of highest summed PMI among those in chunks
+                               of every query term (at least 3 each), each of weight coall
+Hybrid (with --vectors DIR; the vector lists come from the binary, `strata search --mode vector
+-k 400`, cached as DIR/<set>.vec.jsonl; --strata PATH): the keyword list above, 400 deep (the
+evidence among its best 100, the rest in BM25 order), fused with the vector list by weighted
+reciprocal rank (k 60) as search/rrf.cpp does:
+  vw                           the vector weight (0.03): a config with vw is scored in hybrid mode
+  guard: "pool", gpool         only chunks in keyword's best gpool (100) take the vector's part
+  guard: "top", gtop           keyword's best gtop (1) chunks count as the vector list's best gtop
+                               (its i-th best as the vector's i-th), so keyword's best stays first
+  guard: "raise"               keyword's best chunk's vector part raised to the vector list's
+                               first's, w / 61 (the lists otherwise as they are), so it stays first:
+                               search/searcher.cpp's fuse_hybrid below weight 1
+  guard: "front"               keyword's best chunk put first in the vector list (the others move
+                               down a place)
+  guard: "margin", gm          keyword's best counts as the vector's best too only when the
+                               runner-up's keyword score is below (1 - gm) x its own
+  agree                        the vector weight scaled by 2 x (share of keyword's top-10 documents
+                               also in the vector's top 10), at most agree x the weight
 --ir DIR: DIR/<collection>/store.db as `KEEP=DIR/<collection> bench/search_eval.sh` leaves it
 (npl, med, cisi, cacm, lisa, scifact: those present). --qa DIR: DIR/<manual>.db for postgresql,
 python, fastapi, each one collection ingested from the corpus folder make-docs.sh builds.
 Prints one JSON line per config: per set nDCG@10 (IR) or success@3 (docs-qa), and MRR@10.
+--loso: then leaves each set out in turn, picks among the configs after the first the one with
+the best mean gain over the first (the baseline) on the other sets (nDCG@10 for a collection,
+MRR@10 for a manual), and prints the pick's gain on the set left out, and their mean.
 Standard library only (Python's sqlite3 with FTS5).
 """
 import argparse, collections, heapq, json, math, os, re, sqlite3, subprocess, sys, tempfile
+
+HYBRID_DEPTH, RRF_K = 400, 60.0
 
 STOP = set("a an and are as at be but by for if in into is it no not of on or such that the their then "
            "there these they this to was will with".split())
@@ -67,6 +99,8 @@ class Index:
                 self.pos[doc][term].append(offset)
         if heading_weight:
             self.add_headings(db, heading_weight)
+        self.db_path = path
+        self._headings = None
         self.n = len(self.chunk_doc)
         self.avgdl = sum(self.len.values()) / max(1, self.n)
         self.postings = collections.defaultdict(list)
@@ -78,18 +112,31 @@ class Index:
         self.stemmer.execute("CREATE VIRTUAL TABLE temp.qv USING fts5vocab(main, q, instance)")
         self.stop_stems = set(self.stem(sorted(STOP)))
 
-    def add_headings(self, db, weight):
-        """The chunk's heading path (chunks.headings) as a further field of `weight`, its terms
-        counted in the chunk's length, as a column of chunks_fts would be."""
+    @staticmethod
+    def heading_instances(db):
+        """(stemmed term, chunk id) for each word of each chunk's heading path (chunks.headings)."""
         mem = sqlite3.connect(":memory:")
         mem.execute("CREATE VIRTUAL TABLE h USING fts5(t, tokenize='porter unicode61 remove_diacritics 2')")
         mem.executemany("INSERT INTO h (rowid, t) VALUES (?, ?)",
                         ((c, " ".join(json.loads(h))) for c, h in db.execute("SELECT id, headings FROM chunks WHERE headings IS NOT NULL")
                          if h.startswith("[")))
         mem.execute("CREATE VIRTUAL TABLE temp.hv USING fts5vocab(main, h, instance)")
-        for term, doc, _, _ in mem.execute("SELECT term, doc, col, offset FROM temp.hv"):
+        return [(term, doc) for term, doc, _, _ in mem.execute("SELECT term, doc, col, offset FROM temp.hv")]
+
+    def add_headings(self, db, weight):
+        """The chunk's heading path as a further field of `weight`, its terms counted in the
+        chunk's length, as a column of chunks_fts would be."""
+        for term, doc in self.heading_instances(db):
             self.tf[doc][term] += weight
             self.len[doc] += 1
+
+    def heading_terms(self):
+        """Each chunk's heading path as a set of stemmed terms (read once, on first use)."""
+        if self._headings is None:
+            self._headings = {}
+            for term, doc in self.heading_instances(sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)):
+                self._headings.setdefault(doc, set()).add(term)
+        return self._headings
 
     def stem(self, words):
         out = []
@@ -114,14 +161,17 @@ class Index:
         v = math.log((self.n - n + 0.5) / (n + 0.5))
         return v if v > 0 else 1e-6
 
-    def bm25(self, weighted_terms, cfg, pool=100):
+    def bm25(self, weighted_terms, cfg, pool=100, parts=None):
         k1, b, kind = cfg.get("k1", 1.6), cfg.get("b", 0.4), cfg.get("idf", "fts5")
         scores = collections.defaultdict(float)
         for t, w in weighted_terms:
             idf = self.idf(t, kind) * w
             for d in self.postings.get(t, ()):
                 f = self.tf[d][t]
-                scores[d] += idf * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[d] / self.avgdl))
+                x = idf * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[d] / self.avgdl))
+                scores[d] += x
+                if parts is not None:
+                    parts[d][t] = parts[d].get(t, 0.0) + x
         return heapq.nsmallest(pool, scores.items(), key=lambda x: (-x[1], x[0]))
 
     def proximity(self, hits, terms, cfg):
@@ -142,12 +192,34 @@ class Index:
         out.sort(key=lambda x: (-x[1], x[0]))
         return out
 
-    def evidence(self, hits, cfg):
+    def evidence(self, hits, cfg, parts=None):
         weight, others, decay, elen = cfg.get("ew", 0.15), cfg.get("eo", 6), cfg.get("ed", 1.0), cfg.get("elen", 0.0)
         if not hits:
             return hits
         best = hits[0][1]
         by_doc = collections.defaultdict(list)
+        if cfg.get("dsat") and parts is not None:
+            # a term's part in an other chunk counts less the more of the page's earlier chunks
+            # (in the pool's order) already matched it: the lent scores saturate per term
+            seen = collections.defaultdict(collections.Counter)
+            lent = {}
+            for c, s in hits:
+                d = self.chunk_doc[c]
+                lent[c] = sum(x / (1.0 + cfg["dsat"] * seen[d][t]) for t, x in parts[c].items()) / best
+                for t in parts[c]:
+                    seen[d][t] += 1
+            out = []
+            for c, s in hits:
+                own, total, counted = s / best, 0.0, 0
+                for c2, _ in hits:
+                    if counted == others:
+                        break
+                    if c2 != c and self.chunk_doc[c2] == self.chunk_doc[c]:
+                        total += lent[c2]
+                        counted += 1
+                out.append((c, own + weight * total))
+            out.sort(key=lambda x: -x[1])
+            return out
         for c, s in hits:
             by_doc[self.chunk_doc[c]].append(s / best)
         out = []
@@ -200,17 +272,70 @@ class Index:
                 out[w] = cfg["co"]
         return [(w, x) for w, x in out.items() if w not in query]
 
-    def rank(self, text, cfg):
+    def cooccurring_with_all(self, query, cfg):
+        """The cot terms of highest summed PMI among those found in at least 3 chunks of every
+        query term (2 to 10% of all chunks), each of weight coall."""
+        terms = [t for t in dict.fromkeys(query) if self.postings.get(t)]
+        if len(terms) < 2:
+            return []
+        common, pmi = None, collections.defaultdict(float)
+        for t in terms:
+            chunks = self.postings[t]
+            together = collections.Counter()
+            for c in chunks:
+                together.update(self.tf[c].keys())
+            ok = {w for w, n in together.items() if n >= 3}
+            common = ok if common is None else common & ok
+            for w in ok:
+                if 2 <= self.df(w) <= 0.1 * self.n:
+                    pmi[w] += math.log(together[w] * self.n / (len(chunks) * self.df(w)))
+        cands = sorted(((pmi[w], w) for w in common if w in pmi and w not in query and w not in self.stop_stems
+                        and not w.isdigit()), reverse=True)[:cfg.get("cot", 3)]
+        return [(w, cfg["coall"]) for _, w in cands]
+
+    def heading_bonus(self, hits, query, cfg):
+        rare = [t for t in dict.fromkeys(query) if 0 < self.df(t) <= cfg.get("hrare", 0.01) * self.n]
+        if not rare or not hits:
+            return hits
+        heads = self.heading_terms()
+        total = sum(self.idf(t, "fts5") for t in dict.fromkeys(query) if self.df(t)) or 1.0
+        best = hits[0][1]
+        out = []
+        for c, s in hits:
+            h = heads.get(c, ())
+            bonus = sum(self.idf(t, "fts5") for t in rare if t in h) / total
+            out.append((c, s + cfg["hb"] * bonus * best))
+        out.sort(key=lambda x: -x[1])
+        return out
+
+    def keyword_list(self, text, cfg, depth):
+        """Keyword's list as the binary makes it `depth` deep: the evidence among the best 100,
+        the rest after them in BM25 order."""
+        hits = self.rank(text, cfg)
+        if depth <= 100:
+            return hits
+        full = self.rank(text, cfg, pool=depth)
+        first = {c for c, _ in hits}
+        return hits + [(c, s) for c, s in full if c not in first]
+
+    def rank(self, text, cfg, pool=100):
         query = self.query_terms(text)
         if cfg.get("cstop"):
             query = [t for t in query if self.df(t) <= cfg["cstop"] * self.n] or query
         weighted = [(t, 1.0) for t in query]
         if cfg.get("co"):
             weighted += self.cooccurring_terms(query, cfg)
-        base = self.bm25(weighted, cfg)
+        if cfg.get("coall"):
+            weighted += self.cooccurring_with_all(query, cfg)
+        parts = collections.defaultdict(dict) if cfg.get("dsat") else None
+        base = self.bm25(weighted, cfg, pool, parts)
+        if pool > 100:
+            return base  # the tail of a hybrid keyword list: BM25 order
         if cfg.get("prox"):
             base = self.proximity(base, query, cfg)
-        hits = self.evidence(base, cfg)
+        if cfg.get("hb"):
+            base = self.heading_bonus(base, query, cfg)
+        hits = self.evidence(base, cfg, parts)
         if cfg.get("prf") and hits:
             second = self.bm25(weighted + self.feedback_terms(hits, query, cfg), cfg, 10**9 if cfg.get("rerank") else 100)
             if cfg.get("rerank"):
@@ -220,11 +345,75 @@ class Index:
         return hits
 
 
-def write_run(index, queries, cfg, path, to_id):
+def fuse(keyword, vector, cfg, chunk_doc, kscores=None):
+    """Weighted reciprocal-rank fusion as search/rrf.cpp (ties: best rank, then keyword, then id),
+    with the guards of the config."""
+    w = cfg.get("vw", 0.03)
+    if cfg.get("agree") is not None:
+        kd, vd = [], []
+        for lst, out in ((keyword, kd), (vector, vd)):
+            for c in lst:
+                d = chunk_doc.get(c)
+                if d not in out:
+                    out.append(d)
+                if len(out) == 10:
+                    break
+        share = len(set(kd) & set(vd)) / 10.0
+        w = w * min(cfg["agree"], 2.0 * share)
+    if cfg.get("guard") == "pool":
+        allowed = set(keyword[:cfg.get("gpool", 100)])
+        vector = [c for c in vector if c in allowed]
+    guarded = {}
+    if cfg.get("guard") == "top":  # keyword's i-th best counts as the vector's i-th best too
+        guarded = {c: r for r, c in enumerate(keyword[:cfg.get("gtop", 1)], 1)}
+    if cfg.get("guard") == "margin" and len(keyword) > 1 and kscores[1] < (1 - cfg.get("gm", 0.05)) * kscores[0]:
+        guarded = {keyword[0]: 1}  # keyword's best is clearly ahead: it keeps the first place
+    if cfg.get("guard") == "front":  # keyword's best moved to the vector list's head
+        vector = keyword[:1] + [c for c in vector if c not in keyword[:1]]
+    vector = [c for c in vector if c not in guarded]
+    score, best = collections.defaultdict(float), {}
+    for li, (lst, weight) in enumerate(((keyword, 1.0), (vector, w))):
+        for r, c in enumerate(lst, 1):
+            score[c] += weight / (RRF_K + r)
+            if c not in best or r < best[c][0]:
+                best[c] = (r, li)
+    for c, r in guarded.items():
+        score[c] += w / (RRF_K + r)
+    if cfg.get("guard") == "raise" and keyword:  # keyword's best: its vector part raised to the first's
+        kb = keyword[0]
+        vr = vector.index(kb) + 1 if kb in vector else None
+        score[kb] += w / (RRF_K + 1) - (w / (RRF_K + vr) if vr else 0.0)
+    order = sorted(score, key=lambda c: (-score[c], best[c][0], best[c][1], c))
+    return [(c, score[c]) for c in order]
+
+
+def vector_lists(strata, store, queries, cache):
+    """The binary's vector list of each query, `HYBRID_DEPTH` chunk ids, cached in `cache`."""
+    if os.path.exists(cache):
+        return {r["q"]: r["ids"] for r in map(json.loads, open(cache, encoding="utf-8"))}
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    collection = db.execute("SELECT name FROM collections ORDER BY id LIMIT 1").fetchone()[0]
+    out = {}
+    with open(cache + ".tmp", "w", encoding="utf-8") as f:
+        for q in queries:
+            p = subprocess.run([strata, "search", "--store", store, "--collection", collection, "--mode", "vector",
+                                "-k", str(HYBRID_DEPTH), "--json", "-q", "--", q["text"]], capture_output=True, text=True, check=True)
+            out[q["id"]] = [json.loads(l)["id"] for l in p.stdout.splitlines() if l.strip()]
+            f.write(json.dumps({"q": q["id"], "ids": out[q["id"]]}) + "\n")
+    os.replace(cache + ".tmp", cache)
+    return out
+
+
+def write_run(index, queries, cfg, path, to_id, vectors=None):
     with open(path, "w", encoding="utf-8") as f:
         for q in queries:
             seen = set()
-            for c, s in index.rank(q["text"], cfg):
+            if "vw" in cfg:
+                kl = index.keyword_list(q["text"], cfg, HYBRID_DEPTH)
+                ranked = fuse([c for c, _ in kl], vectors[q["id"]], cfg, index.chunk_doc, [s for _, s in kl])[:100]
+            else:
+                ranked = index.rank(q["text"], cfg)
+            for c, s in ranked:
                 d = to_id(index.doc_source[index.chunk_doc[c]])
                 if d not in seen:
                     seen.add(d)
@@ -236,6 +425,10 @@ def main():
     p.add_argument("configs")
     p.add_argument("--ir", help="folder of <collection>/store.db")
     p.add_argument("--qa", help="folder of <manual>.db")
+    p.add_argument("--vectors", help="folder for the cached vector lists (hybrid configs)")
+    p.add_argument("--strata", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "strata"))
+    p.add_argument("--loso", action="store_true", help="leave-one-set-out choice among the configs")
+    p.add_argument("--only", help="comma-separated sets to run (default: all present)")
     p.add_argument("--eval", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "eval"))
     a = p.parse_args()
     configs = [json.loads(l) for l in open(a.configs, encoding="utf-8") if l.strip()]
@@ -246,6 +439,8 @@ def main():
     for name in QA:
         if a.qa and os.path.exists(f"{a.qa}/{name}.db"):
             sets.append((name, f"{a.qa}/{name}.db", f"{a.eval}/docs-qa/{name}/questions.jsonl"))
+    if a.only:
+        sets = [x for x in sets if x[0] in a.only.split(",")]
     tmp = tempfile.mkdtemp()
     results = [{"cfg": c, "res": {}} for c in configs]
     heading_weights = sorted({c.get("hw", 0.0) for c in configs})
@@ -258,10 +453,14 @@ def main():
             to_id = lambda s, root=root: s[len(root):] if s.startswith(root) else s
         else:
             to_id = lambda s: s
+        vectors = None
+        if any("vw" in r["cfg"] for r in results):
+            os.makedirs(a.vectors, exist_ok=True)
+            vectors = vector_lists(a.strata, store, queries, f"{a.vectors}/{name}.vec.jsonl")
         for r in results:
             index = indexes[r["cfg"].get("hw", 0.0)]
             run = f"{tmp}/{name}.run"
-            write_run(index, queries, r["cfg"], run, to_id)
+            write_run(index, queries, r["cfg"], run, to_id, vectors)
             if name in QA:
                 out = subprocess.run([sys.executable, f"{a.eval}/docs-qa/score_qa.py", run, f"{a.eval}/docs-qa/{name}/qrels.tsv",
                                       "--json"], capture_output=True, text=True, check=True).stdout
@@ -275,6 +474,24 @@ def main():
         del indexes, index
     for r in results:
         print(json.dumps(r))
+    if a.loso and len(results) > 1:
+        print(json.dumps(leave_one_out(results)))
+
+
+def leave_one_out(results):
+    """Each set left out in turn: the config (after the baseline, results[0]) with the best mean
+    gain on the other sets, and its gain on the one left out."""
+    def value(r, name):
+        return r["res"][name][1] if name in QA else r["res"][name][0]
+    base, names = results[0], list(results[0]["res"])
+    folds = {}
+    for out in names:
+        rest = [n for n in names if n != out]
+        gains = [(sum(value(r, n) - value(base, n) for n in rest) / len(rest), i) for i, r in enumerate(results[1:], 1)]
+        g, i = max(gains)
+        folds[out] = {"pick": results[i]["cfg"], "mean_gain_others": round(g, 4),
+                      "gain_left_out": round(value(results[i], out) - value(base, out), 4)}
+    return {"loso": folds, "mean_gain_left_out": round(sum(f["gain_left_out"] for f in folds.values()) / len(folds), 4)}
 
 
 if __name__ == "__main__":

@@ -315,6 +315,26 @@ bool searchable_by_vector(const store::CollectionInfo& c) {
   return c.has_vectors && c.embedding_model && c.embedding_model->dimensions > 0;
 }
 
+}  // namespace
+
+std::vector<FusedHit> fuse_hybrid(const std::vector<RankedHit>& keyword, const std::vector<RankedHit>& vector,
+                                  double vector_weight, std::size_t limit) {
+  const std::vector<RankedHit> lists[] = {keyword, vector};
+  const double weights[] = {1.0, vector_weight};
+  if (!(vector_weight < 1.0) || keyword.empty()) return fuse_rrf(lists, limit, kRrfK, weights);
+  // Every chunk fused, so that keyword's best is among them wherever plain fusion puts it.
+  std::vector<FusedHit> fused = fuse_rrf(lists, keyword.size() + vector.size(), kRrfK, weights);
+  const auto best = std::find_if(fused.begin(), fused.end(), [&](const FusedHit& f) { return f.id == keyword.front().id; });
+  // Its vector part raised to the vector list's first's: 1 / (k + 1) + w / (k + 1), above any
+  // other chunk's (at most 1 / (k + 2) + w / (k + 1)); the others keep plain fusion's order.
+  best->score = (1.0 + vector_weight) / (kRrfK + 1.0);
+  std::rotate(fused.begin(), best, best + 1);
+  if (fused.size() > limit) fused.resize(limit);
+  return fused;
+}
+
+namespace {
+
 // The mode's order of chunk ids, at most `wanted`, with each one's rank and score in each list.
 struct Ranked {
   std::int64_t id;
@@ -326,9 +346,9 @@ std::vector<Ranked> ranked_order(Mode mode, const std::vector<RankedHit>& keywor
                                  double vector_weight, std::size_t wanted) {
   std::vector<Ranked> ranked;
   if (mode == Mode::hybrid) {
-    const std::vector<RankedHit> lists[] = {keyword, vector};
-    const double weights[] = {1.0, vector_weight};
-    for (FusedHit& f : fuse_rrf(lists, wanted, kRrfK, weights)) ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
+    for (FusedHit& f : fuse_hybrid(keyword, vector, vector_weight, wanted)) {
+      ranked.push_back(Ranked{f.id, f.score, f.lists[0], f.lists[1]});
+    }
     return ranked;
   }
   const std::vector<RankedHit>& list = mode == Mode::keyword ? keyword : vector;

@@ -45,6 +45,18 @@ enum class Mode { keyword, vector, hybrid };
 // turn picks 0.03 from the other four.
 inline constexpr double k_hybrid_vector_weight = 0.03;
 
+// Hybrid's fusion of the keyword list (weight 1) and the vector list (weight w), best first, at
+// most `limit`; each hit's `lists` are its positions in the two lists. When the vector list
+// weighs less (w < 1, as for the built-in models), keyword's best chunk scores as if the vector
+// list ranked it first too, 1 / 61 + w / 61, above any other chunk (the others score by their
+// positions, as in plain fusion): the weaker list reorders what follows but cannot unseat
+// keyword's best, so hybrid's first hit is keyword's. Without it hybrid fell below keyword on
+// SciFact (nDCG@10 .6577 against .6638: five claims whose keyword first went second, behind a
+// chunk the vector list put first); with it hybrid is at or above keyword on all nine sets of
+// BENCHMARKS.md "search quality". With w >= 1 (a semantic model): plain weighted RRF.
+std::vector<FusedHit> fuse_hybrid(const std::vector<RankedHit>& keyword, const std::vector<RankedHit>& vector,
+                                  double vector_weight, std::size_t limit);
+
 // Hybrid's vector weight for a collection whose model is semantic (any server model: an
 // embedding model trained on meaning, which finds what the words alone miss): 1, plain RRF,
 // the two lists weighed equally as hybrid search engines do by default. The 0.1 above is for

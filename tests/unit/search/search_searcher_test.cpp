@@ -238,7 +238,13 @@ TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
     const double w = weight.value_or(search::k_hybrid_vector_weight);
     SCOPED_TRACE(w);
     const double weights[] = {1.0, w};
-    const std::vector<search::FusedHit> want = search::fuse_rrf(lists, k, search::kRrfK, weights);
+    // Below weight 1 keyword's best counts as the vector list's first too (fuse_hybrid).
+    const std::vector<search::FusedHit> want = search::fuse_hybrid(lists[0], lists[1], w, k);
+    if (w >= 1.0) {
+      const std::vector<search::FusedHit> plain = search::fuse_rrf(lists, k, search::kRrfK, weights);
+      ASSERT_EQ(plain.size(), want.size());
+      for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(plain[i].id, want[i].id);
+    }
     SearchRequest r = request(q, Mode::hybrid, k);
     if (weight) r.vector_weight = *weight;
     const search::SearchResult hy = s.search(r);
@@ -252,6 +258,7 @@ TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
       double expect = 0;
       if (h.keyword) expect += 1.0 / (60.0 + static_cast<double>(h.keyword->rank));
       if (h.vector) expect += w / (60.0 + static_cast<double>(h.vector->rank));
+      if (w < 1.0 && h.keyword && h.keyword->rank == 1) expect = (1.0 + w) / 61.0;  // keyword's best
       EXPECT_DOUBLE_EQ(h.score, expect);
       EXPECT_TRUE(h.keyword || h.vector);
       // --explain's positions are each list's own rank and score, whatever the weight.
@@ -264,6 +271,80 @@ TEST_F(SearcherTest, HybridIsTheWeightedRrfFusionOfBothListsAtDepth) {
     }
     EXPECT_GT(hy.timings.keyword_ms, 0);
     EXPECT_GT(hy.timings.vector_ms, 0);
+  }
+}
+
+// The weaker vector list cannot unseat keyword's best chunk. Constructed: keyword ranks chunk 1
+// first and chunk 2 second; the vector list puts chunk 2 first and chunk 1 100th. Plain
+// weighted RRF puts chunk 2 first (1/62 + w/61 > 1/61 + w/160); fuse_hybrid keeps chunk 1 first
+// (1/61 + w/61) and leaves every other chunk where plain fusion puts it, with its score.
+TEST(SearchHybridFusion, KeywordsBestStaysFirstWhenTheVectorListWeighsLess) {
+  std::vector<search::RankedHit> keyword, vector;
+  for (std::int64_t id = 1; id <= 20; ++id) keyword.push_back({id, 30.0 - static_cast<double>(id)});
+  vector.push_back({2, 0.9});
+  for (std::int64_t id = 100; id < 198; ++id) vector.push_back({id, 0.8});
+  vector.push_back({1, 0.1});  // 100th
+  const double w = search::k_hybrid_vector_weight;
+  const double weights[] = {1.0, w};
+  const std::vector<search::RankedHit> plain_lists[] = {keyword, vector};
+  const std::vector<search::FusedHit> plain = search::fuse_rrf(plain_lists, 6, search::kRrfK, weights);
+  ASSERT_EQ(plain.size(), 6u);
+  EXPECT_EQ(plain[0].id, 2) << "plain RRF unseats keyword's best";
+  EXPECT_EQ(plain[1].id, 1);
+
+  const std::vector<search::FusedHit> fused = search::fuse_hybrid(keyword, vector, w, 6);
+  ASSERT_EQ(fused.size(), 6u);
+  EXPECT_EQ(fused[0].id, 1);
+  EXPECT_DOUBLE_EQ(fused[0].score, 1.0 / 61 + w / 61);
+  ASSERT_EQ(fused[0].lists.size(), 2u);
+  ASSERT_TRUE(fused[0].lists[1]);
+  EXPECT_EQ(fused[0].lists[1]->rank, 100u) << "its place in the vector list itself";
+  // The rest: plain fusion's order and scores.
+  EXPECT_EQ(fused[1].id, plain[0].id);
+  EXPECT_DOUBLE_EQ(fused[1].score, 1.0 / 62 + w / 61);
+  for (std::size_t i = 2; i < fused.size(); ++i) {
+    EXPECT_EQ(fused[i].id, plain[i].id) << i;
+    EXPECT_DOUBLE_EQ(fused[i].score, plain[i].score) << i;
+  }
+  // Keyword's best outside plain fusion's first `limit`: still first. Ten chunks that both lists
+  // rank above chunk 1's vector place outscore it in plain fusion.
+  std::vector<search::RankedHit> vector_first;
+  for (std::int64_t id = 2; id <= 12; ++id) vector_first.push_back({id, 0.9});
+  const std::vector<search::FusedHit> strong = search::fuse_hybrid(keyword, vector_first, 0.9, 3);
+  ASSERT_EQ(strong.size(), 3u);
+  EXPECT_EQ(strong[0].id, 1);
+  EXPECT_DOUBLE_EQ(strong[0].score, 1.9 / 61);
+  EXPECT_FALSE(strong[0].lists[1]);
+  // A semantic model's list (weight 1) is fused as it is: plain RRF.
+  const double equal[] = {1.0, 1.0};
+  const auto semantic = search::fuse_hybrid(keyword, vector, 1.0, 5);
+  const auto want = search::fuse_rrf(plain_lists, 5, search::kRrfK, equal);
+  ASSERT_EQ(semantic.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(semantic[i].id, want[i].id);
+    EXPECT_DOUBLE_EQ(semantic[i].score, want[i].score);
+  }
+  // Nothing found by keyword: the vector list alone.
+  const auto only_vector = search::fuse_hybrid({}, vector, w, 3);
+  ASSERT_EQ(only_vector.size(), 3u);
+  EXPECT_EQ(only_vector[0].id, 2);
+  EXPECT_FALSE(only_vector[0].lists[0]);
+}
+
+TEST_F(SearcherTest, HybridsFirstHitIsKeywordsFirst) {
+  embed_docs();
+  Store st = Store::open(path_);
+  Searcher s(st);
+  for (const char* q : {"bake bread crust temperature", "connection pool idle", "vector search cosine embedding",
+                        "write-ahead log readers", "templates compile time"}) {
+    SCOPED_TRACE(q);
+    const search::SearchResult kw = s.search(request(q, Mode::keyword, 10));
+    const search::SearchResult hy = s.search(request(q, Mode::hybrid, 10));
+    ASSERT_FALSE(kw.hits.empty());
+    ASSERT_FALSE(hy.hits.empty());
+    EXPECT_EQ(hy.hits[0].chunk.chunk_id, kw.hits[0].chunk.chunk_id);
+    ASSERT_TRUE(hy.hits[0].keyword);
+    EXPECT_EQ(hy.hits[0].keyword->rank, 1u);
   }
 }
 
