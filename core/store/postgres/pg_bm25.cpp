@@ -250,6 +250,17 @@ std::string pg_posting_score(int first = 8) {
          p(4) + ")))";
 }
 
+// The posting of term q.term for chunk `id` (an SQL expression), as a subquery `t` of
+// chunk_terms's columns: the one block of the term that can hold the chunk (a term's blocks never
+// overlap: the first whose last_chunk is at least `id`), read by one probe of the primary key.
+std::string pg_probe_sql(const std::string& id) {
+  return "(SELECT b.collection_id, b.term, u.* FROM (SELECT * FROM chunk_term_blocks y WHERE y.collection_id = $1 "
+         "AND y.term = q.term AND y.last_chunk >= " + id + " ORDER BY y.last_chunk LIMIT 1) b CROSS JOIN LATERAL "
+         "unnest(b.chunk_ids, b.document_ids, b.text_hits, b.title_hits, b.cjk_hits, b.lengths) "
+         "AS u (chunk_id, document_id, text_hits, title_hits, cjk_hits, length) "
+         "WHERE b.first_chunk <= " + id + " AND u.chunk_id = " + id + " OFFSET 0) t";
+}
+
 // The constants of pg_posting_score, in its order.
 std::vector<pq::Param> pg_score_constants(const PgBm25& s) {
   return {bm25_exact_text(s.k1), bm25_exact_text(s.k1 + 1.0), bm25_exact_text(1 - s.b), bm25_exact_text(s.b), bm25_exact_text(s.avgdl),
@@ -355,8 +366,7 @@ std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t c
   const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
   const std::string sql =
       probe ? q + "SELECT a.id, (SELECT sum(" + pg_posting_score(5) +
-                  ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term "
-                  "AND x.chunk_id = a.id OFFSET 0) t) "
+                  ") FROM q CROSS JOIN LATERAL " + pg_probe_sql("a.id") + ") "
                   "FROM unnest($4::bigint[]) AS a (id)"
             : q + "SELECT t.chunk_id, sum(" + pg_posting_score(5) +
                   ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term OFFSET 0) t "
@@ -436,8 +446,7 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
   const std::string sql =
       pg_postings_sql() + ", passing AS MATERIALIZED (" + pg_passing_sql(filter_sql) +
       "), best AS (SELECT a.score + coalesce((SELECT sum(" + pg_posting_score() +
-      ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term "
-      "AND x.chunk_id = a.chunk_id OFFSET 0) t "
+      ") FROM q CROSS JOIN LATERAL " + pg_probe_sql("a.chunk_id") + " "
       "WHERE NOT q.essential), 0) AS score FROM (SELECT chunk_id, score FROM passing ORDER BY score DESC, chunk_id LIMIT $16 * " +
       std::to_string(k_pg_theta_sample) + ") a), "
       "theta AS (SELECT greatest($18::float8, coalesce((SELECT score FROM best ORDER BY score DESC LIMIT 1 OFFSET $16 - 1), 0)) AS v) "

@@ -9,6 +9,7 @@
 // on inside it), so put() either writes its document or leaves the writer outside any
 // transaction with nothing of the batch written.
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include "common/cjk_terms.h"
@@ -41,19 +42,30 @@ constexpr const char* k_pg_document_write_columns =
     "source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding, metadata, char_count,"
     " page_count, chunk_count, title_cjk_terms, loader_version";
 
-// The chunks of a document in one statement, from array parameters $4 … $15, in ordinal
-// order so that their ids ascend as the SQLite store's do.
-constexpr const char* k_pg_insert_chunks =
-    "INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start, line_end, page,"
-    "                    token_count, headings, char_start, char_end, page_end, config_id, cjk_terms)"
-    " SELECT $1::bigint, $2::bigint, u.n - 1, u.text, u.start_byte, u.end_byte, u.line_start, u.line_end, u.page,"
-    "        u.token_count, u.headings, u.char_start, u.char_end, u.page_end, $3::bigint, u.cjk_terms"
-    "   FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],"
-    "               $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[])"
-    "        WITH ORDINALITY AS u (text, start_byte, end_byte, line_start, line_end, page, token_count, headings,"
-    "                              char_start, char_end, page_end, cjk_terms, n)"
-    "  ORDER BY u.n"
-    " RETURNING id, ordinal";
+// The chunks of a document in one statement, from array parameters $3 … $14 ($1 the collection,
+// $2 the configuration), in ordinal order so that their ids ascend as the SQLite store's do; the
+// document is $15, or with `with_document` is written by the same statement from $15 … $29
+// (k_pg_document_write_columns): a new document is one round trip.
+std::string pg_insert_chunks_sql(bool with_document) {
+  std::string sql;
+  if (with_document) {
+    sql = std::string("WITH d AS (INSERT INTO documents (") + k_pg_document_write_columns +
+          ", collection_id) VALUES ($15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$1) RETURNING id) ";
+  }
+  return sql +
+         "INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start, line_end, page,"
+         "                    token_count, headings, char_start, char_end, page_end, config_id, cjk_terms)"
+         " SELECT " + (with_document ? "d.id" : "$15::bigint") +
+         ", $1::bigint, u.n - 1, u.text, u.start_byte, u.end_byte, u.line_start, u.line_end, u.page,"
+         "        u.token_count, u.headings, u.char_start, u.char_end, u.page_end, $2::bigint, u.cjk_terms"
+         "   FROM " + (with_document ? "d, " : "") +
+         "unnest($3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],"
+         "               $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::text[])"
+         "        WITH ORDINALITY AS u (text, start_byte, end_byte, line_start, line_end, page, token_count, headings,"
+         "                              char_start, char_end, page_end, cjk_terms, n)"
+         "  ORDER BY u.n"
+         " RETURNING document_id, id, ordinal";
+}
 
 // Pending index rows are written before they pass this many (a bound on the memory they take).
 constexpr std::size_t k_pg_pending_rows = 1'000'000;
@@ -98,6 +110,10 @@ struct Writer::Impl {
   bool rows_ready = false;  // ensure_rows() ran in a transaction that was not rolled back
   FtsTokenizer tokenizer;
   PendingIndex pending;  // this transaction's index rows not yet written
+  // What find() read in this transaction, by source: put() after find() (as ingest does, the
+  // one to decide, the other to write) reads the row once. Exact while the transaction holds
+  // the collection's write lock; a write of this writer forgets what it changes.
+  std::unordered_map<std::string, std::optional<StoredDocument>> found;
 
   Impl(Store& s, std::string name, std::string config, bool record)
       : store(s), c(pg_connection(s)), collection(std::move(name)), config_json(std::move(config)), record_config(record) {}
@@ -181,21 +197,30 @@ struct Writer::Impl {
   }
 
   // The title changes the keyword index of every chunk of the document (its title column), as
-  // SQLite's documents_fts_* triggers do.
+  // SQLite's documents_fts_* triggers do. The old postings go first, found from the title they
+  // were indexed with (drop_document_index reads it from the row).
   void update_metadata(const StoredDocument& old, const DocumentRecord& doc) {
     const std::string doing = "writing " + doc.source;
+    const bool retitled = old.title != doc.title;
+    if (retitled) drop_index(old.id, false, doing);
     c.exec("UPDATE documents SET metadata = $1, title = $2, mtime = $3, mtime_ns = $4, title_cjk_terms = $5 WHERE id = $6",
            {doc.metadata_json, doc.title, doc.mtime, pg_optional(doc.mtime_ns),
             pg_cjk_terms(utf8_prefix(doc.title, k_indexed_title_chars)), std::to_string(old.id)},
            false, doing);
-    if (old.title != doc.title) reindex_title(old.id, doc.title, doing);
+    if (retitled) reindex_title(old.id, doc.title, doing);
   }
 
-  void reindex_title(std::int64_t document_id, const std::string& title, const std::string& doing) {
+  // The document's postings (and with `chunks`, its chunks) leave the index: before its row
+  // changes (the title they were indexed with is read from it).
+  void drop_index(std::int64_t document_id, bool chunks, const std::string& doing) {
     if (pending.holds(document_id)) pending.flush(c, *collection_id, doing);
+    drop_document_index(c, *collection_id, document_id, chunks, doing);
+  }
+
+  // REQUIRES: the document's postings dropped (drop_index).
+  void reindex_title(std::int64_t document_id, const std::string& title, const std::string& doing) {
     pq::Result chunks = c.exec("SELECT id, text, coalesce(cjk_terms, '') FROM chunks WHERE document_id = $1 ORDER BY ordinal",
                                {std::to_string(document_id)}, false, doing);
-    drop_document_index(c, *collection_id, document_id, false, doing);
     const std::string title_text = title_column(title, cjk_index_terms(utf8_prefix(title, k_indexed_title_chars)));
     for (int i = 0; i < chunks.rows(); ++i) {
       pending.add(document_id, chunks.int64(i, 0), chunk_terms(tokenizer, chunks.text(i, 1), title_text, chunks.text(i, 2)),
@@ -203,13 +228,11 @@ struct Writer::Impl {
     }
   }
 
-  void replace_chunks(std::int64_t document_id, const DocumentRecord& doc, bool had_chunks) {
+  // The document's chunks; without `document_id`, the document's row too (a new document). Returns
+  // the document's id. REQUIRES: the document has no chunks (new, or drop_index'ed).
+  std::int64_t insert_chunks(std::optional<std::int64_t> document_id, const DocumentRecord& doc) {
     const std::string doing = "writing " + doc.source;
-    if (had_chunks) {
-      if (pending.holds(document_id)) pending.flush(c, *collection_id, doing);
-      drop_document_index(c, *collection_id, document_id, true, doing);
-    }
-    if (doc.chunks.empty()) return;
+    if (doc.chunks.empty()) return document_id ? *document_id : insert_document(doc);
     const std::string title_text = title_column(doc.title, cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars)));
     ArrayLiteral text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start, char_end,
         page_end, cjk;
@@ -235,18 +258,27 @@ struct Writer::Impl {
         cjk.add(std::string_view(chunk_cjk.back()));
       }
     }
-    std::vector<pq::Param> p{std::to_string(document_id), std::to_string(*collection_id), std::to_string(*config_id)};
+    std::vector<pq::Param> p{std::to_string(*collection_id), std::to_string(*config_id)};
     for (ArrayLiteral* a : {&text, &start_byte, &end_byte, &line_start, &line_end, &page, &tokens, &headings,
                             &char_start, &char_end, &page_end, &cjk}) {
       p.push_back(a->take());
     }
-    const pq::Result ids = c.exec(k_pg_insert_chunks, p, false, doing);
+    if (document_id) {
+      p.push_back(std::to_string(*document_id));
+    } else {
+      for (pq::Param& d : document_params(doc)) p.push_back(std::move(d));
+    }
+    const bool with_document = !document_id;
+    const pq::Result ids = c.exec_prepared(with_document ? "strata_insert_document_chunks" : "strata_insert_chunks",
+                                           pg_insert_chunks_sql(with_document), p, false, doing);
+    const std::int64_t id = ids.int64(0, 0);
     for (int i = 0; i < ids.rows(); ++i) {
-      const auto ordinal = static_cast<std::size_t>(ids.int64(i, 1));
-      pending.add(document_id, ids.int64(i, 0),
+      const auto ordinal = static_cast<std::size_t>(ids.int64(i, 2));
+      pending.add(id, ids.int64(i, 1),
                   chunk_terms(tokenizer, chunk_text(doc, doc.chunks[ordinal]), title_text, chunk_cjk[ordinal]), true);
     }
     if (pending.rows() >= k_pg_pending_rows) pending.flush(c, *collection_id, doing);
+    return id;
   }
 
   static std::string_view chunk_text(const DocumentRecord& doc, const ChunkRecord& ch) {
@@ -273,7 +305,7 @@ struct Writer::Impl {
 
   PutResult put(const DocumentRecord& doc, bool force, const std::optional<StoredDocument>& old) {
     if (!old) {
-      replace_chunks(insert_document(doc), doc, false);
+      insert_chunks(std::nullopt, doc);
       return PutResult::added;
     }
     // The same bytes read by another version of the reader are another text: written again.
@@ -285,8 +317,9 @@ struct Writer::Impl {
       update_metadata(*old, doc);
       return PutResult::metadata_only;
     }
+    drop_index(old->id, true, "writing " + doc.source);
     update_document(old->id, doc);
-    replace_chunks(old->id, doc, true);
+    insert_chunks(old->id, doc);
     return PutResult::changed;
   }
 
@@ -294,6 +327,7 @@ struct Writer::Impl {
     ensure_config();
     c.begin();
     in_tx = true;
+    found.clear();
     try {
       lock_collection(c, collection, store.busy_timeout());
       ensure_rows();
@@ -310,6 +344,7 @@ struct Writer::Impl {
     rows_ready = false;
     collection_id.reset();
     pending.clear();
+    found.clear();
   }
 
   // Runs `work` inside the writer's transaction, or inside one of its own when there is none
@@ -340,6 +375,7 @@ struct Writer::Impl {
       pending.flush(c, *collection_id, "writing the keyword index");
       c.commit();
       in_tx = false;
+      found.clear();
     } catch (...) {
       rollback();
       throw;
@@ -367,10 +403,18 @@ std::optional<StoredDocument> Writer::find(const std::string& source) {
     impl_->collection_id = impl_->lookup_collection();
     if (!impl_->collection_id) return std::nullopt;
   }
-  std::vector<StoredDocument> found =
-      impl_->stored(k_pg_find_by_source, {std::to_string(*impl_->collection_id), source});
-  if (found.empty()) return std::nullopt;
-  return std::move(found.front());
+  if (impl_->in_tx) {
+    const auto known = impl_->found.find(source);
+    if (known != impl_->found.end()) return known->second;
+  }
+  std::vector<StoredDocument> rows;
+  const pq::Result r = impl_->c.exec_prepared("strata_find_document", k_pg_find_by_source,
+                                              {std::to_string(*impl_->collection_id), source}, false, "reading documents");
+  for (int i = 0; i < r.rows(); ++i) rows.push_back(pg_stored_of(r, i));
+  std::optional<StoredDocument> out;
+  if (!rows.empty()) out = std::move(rows.front());
+  if (impl_->in_tx) impl_->found.emplace(source, out);
+  return out;
 }
 
 std::optional<std::int64_t> Writer::known_config_id() {
@@ -388,6 +432,7 @@ PutResult Writer::put(const DocumentRecord& doc, bool force) {
   impl_->refuse_nul(doc);
   return impl_->write([&] {
     const std::optional<StoredDocument> old = find(doc.source);
+    impl_->found.erase(doc.source);
     return impl_->put(doc, force, old);
   });
 }
@@ -422,6 +467,7 @@ std::vector<MisnamedDocument> Writer::documents_named_apart(const std::string& r
 }
 
 void Writer::rename(std::int64_t document_id, const std::string& source) {
+  impl_->found.clear();
   impl_->write([&] {
     impl_->c.exec("UPDATE documents SET source = $1 WHERE id = $2", {source, std::to_string(document_id)}, false,
                   "renaming a document");
@@ -429,6 +475,7 @@ void Writer::rename(std::int64_t document_id, const std::string& source) {
 }
 
 void Writer::remove(std::int64_t document_id) {
+  impl_->found.clear();
   impl_->write([&] {
     // The document's own collection: the statistics it counted in are that collection's.
     pq::Result r = impl_->c.exec("SELECT collection_id FROM documents WHERE id = $1", {std::to_string(document_id)},
