@@ -2,14 +2,17 @@
 // writer, row for row, with the keyword index written beside the chunks (pg_keyword_index.h)
 // and a collection's write lock instead of the file's (pg_write_lock.h).
 //
-// Speed: a document is a handful of round trips whatever its size (look up, write the row,
-// drop the old chunks, write the new chunks as array parameters of one statement); its
-// keyword index rows wait in a PendingIndex and go with the transaction's others at commit,
-// in one COPY. A statement that fails rolls the whole transaction back (PostgreSQL cannot go
-// on inside it), so put() either writes its document or leaves the writer outside any
-// transaction with nothing of the batch written.
+// Speed: new documents wait and go many in one statement with their chunks (array
+// parameters); a changed one is a handful of round trips (look up, drop the old chunks and their
+// postings, write the row, write the new chunks). Keyword index rows wait in a PendingIndex and
+// go with the transaction's others at commit, in one COPY of packed blocks. A statement that
+// fails rolls the whole transaction back (PostgreSQL cannot go on inside it), so put() either
+// writes its document or leaves the writer outside any transaction with nothing of the batch
+// written; a batched document's failure shows at the next put(), find() or commit() instead,
+// with the same outcome.
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "common/cjk_terms.h"
@@ -67,6 +70,41 @@ std::string pg_insert_chunks_sql(bool with_document) {
          " RETURNING document_id, id, ordinal";
 }
 
+// New documents and their chunks, many in one statement: the documents' columns
+// (k_pg_document_write_columns) as text arrays $2 … $16, in put() order; the chunks' document
+// (by source, unique in the collection) and ordinal $17, $18 and their columns $19 … $30 as
+// pg_insert_chunks_sql's, in order, so that ids ascend as put() gave them. Returns (source, chunk
+// id, ordinal) for each chunk and (source, document id, -1) for each document.
+constexpr const char* k_pg_insert_documents =
+    "WITH u AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
+    "                                $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],"
+    "                                $15::text[], $16::text[]) WITH ORDINALITY"
+    "             AS u (source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding, metadata,"
+    "                   char_count, page_count, chunk_count, title_cjk_terms, loader_version, n)),"
+    " d AS (INSERT INTO documents (source, path, title, content_hash, size_bytes, mtime, mtime_ns, loader, encoding,"
+    "                              metadata, char_count, page_count, chunk_count, title_cjk_terms, loader_version,"
+    "                              collection_id)"
+    "       SELECT source, path, title, content_hash, size_bytes::bigint, mtime, mtime_ns::bigint, loader, encoding,"
+    "              metadata, char_count::bigint, page_count::bigint, chunk_count::bigint, title_cjk_terms,"
+    "              loader_version::bigint, $1::bigint FROM u ORDER BY n"
+    "       RETURNING id, source),"
+    " c AS (INSERT INTO chunks (document_id, collection_id, ordinal, text, start_byte, end_byte, line_start, line_end,"
+    "                           page, token_count, headings, char_start, char_end, page_end, config_id, cjk_terms)"
+    "       SELECT d.id, $1::bigint, k.ordinal, k.text, k.start_byte, k.end_byte, k.line_start, k.line_end, k.page,"
+    "              k.token_count, k.headings, k.char_start, k.char_end, k.page_end, $31::bigint, k.cjk_terms"
+    "         FROM unnest($17::text[], $18::bigint[], $19::text[], $20::bigint[], $21::bigint[], $22::bigint[],"
+    "                     $23::bigint[], $24::bigint[], $25::bigint[], $26::text[], $27::bigint[], $28::bigint[],"
+    "                     $29::bigint[], $30::text[]) WITH ORDINALITY"
+    "              AS k (source, ordinal, text, start_byte, end_byte, line_start, line_end, page, token_count, headings,"
+    "                    char_start, char_end, page_end, cjk_terms, n)"
+    "         JOIN d ON d.source = k.source ORDER BY k.n"
+    "       RETURNING document_id, id, ordinal)"
+    " SELECT d.source, c.id, c.ordinal FROM c JOIN d ON d.id = c.document_id"
+    " UNION ALL SELECT source, id, -1 FROM d";
+
+// New documents wait to be written together until they hold this many chunks.
+constexpr std::size_t k_pg_batched_chunks = 1000;
+
 // Pending index rows are written before they pass this many (a bound on the memory they take).
 constexpr std::size_t k_pg_pending_rows = 1'000'000;
 
@@ -114,6 +152,13 @@ struct Writer::Impl {
   // one to decide, the other to write) reads the row once. Exact while the transaction holds
   // the collection's write lock; a write of this writer forgets what it changes.
   std::unordered_map<std::string, std::optional<StoredDocument>> found;
+  // New documents not yet written (put() answered `added`): written by one statement
+  // (k_pg_insert_documents) when they hold k_pg_batched_chunks chunks, and before anything
+  // else of the writer reads or writes documents, and at commit. A statement a document (and a
+  // round trip) cost more than its rows did. A failure rolls the transaction back, as any.
+  std::vector<DocumentRecord> batched;
+  std::unordered_set<std::string> batched_sources;
+  std::size_t batched_chunks = 0;
 
   Impl(Store& s, std::string name, std::string config, bool record)
       : store(s), c(pg_connection(s)), collection(std::move(name)), config_json(std::move(config)), record_config(record) {}
@@ -286,6 +331,109 @@ struct Writer::Impl {
                                              static_cast<std::size_t>(ch.end_byte - ch.start_byte));
   }
 
+  // A document whose every text is UTF-8 waits in `batched`; one with bytes that are not
+  // (which PostgreSQL refuses) is written at once, so that its put() fails as it always has.
+  static bool batchable(const DocumentRecord& doc) {
+    const auto ok = [](std::string_view v) { return !find_invalid_utf8(v); };
+    if (!ok(doc.source) || !ok(doc.path.value_or("")) || !ok(doc.title) || !ok(doc.content_hash) ||
+        !ok(doc.mtime.value_or("")) || !ok(doc.loader) || !ok(doc.encoding) || !ok(doc.metadata_json)) {
+      return false;
+    }
+    for (const ChunkRecord& ch : doc.chunks) {
+      if (!ok(chunk_text(doc, ch)) || !ok(ch.headings_json)) return false;
+    }
+    return true;
+  }
+
+  // Writes the batched documents and their chunks (one statement), their index rows pending.
+  void write_batched() {
+    if (batched.empty()) return;
+    const std::string doing = "writing " + batched.front().source +
+                              (batched.size() > 1 ? " and " + std::to_string(batched.size() - 1) + " more documents" : "");
+    ArrayLiteral columns[15];
+    ArrayLiteral source, ordinal, text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start,
+        char_end, page_end, cjk;
+    std::vector<std::vector<std::string>> chunk_cjk(batched.size());
+    for (std::size_t d = 0; d < batched.size(); ++d) {
+      const DocumentRecord& doc = batched[d];
+      std::vector<pq::Param> params = document_params(doc);
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        if (params[i]) {
+          columns[i].add(std::string_view(*params[i]));
+        } else {
+          columns[i].add_null();
+        }
+      }
+      for (std::size_t n = 0; n < doc.chunks.size(); ++n) {
+        const ChunkRecord& ch = doc.chunks[n];
+        const std::string_view body = chunk_text(doc, ch);
+        chunk_cjk[d].push_back(cjk_index_terms(body));
+        source.add(std::string_view(doc.source));
+        ordinal.add(static_cast<std::int64_t>(n));
+        text.add(body);
+        start_byte.add(ch.start_byte);
+        end_byte.add(ch.end_byte);
+        line_start.add(ch.line_start);
+        line_end.add(ch.line_end);
+        page.add(ch.page);
+        tokens.add(ch.tokens);
+        headings.add(std::string_view(ch.headings_json));
+        char_start.add(ch.char_start);
+        char_end.add(ch.char_end);
+        page_end.add(ch.page_end);
+        if (chunk_cjk[d].back().empty()) {
+          cjk.add_null();
+        } else {
+          cjk.add(std::string_view(chunk_cjk[d].back()));
+        }
+      }
+    }
+    std::vector<pq::Param> p{std::to_string(*collection_id)};
+    for (ArrayLiteral& a : columns) p.push_back(a.take());
+    for (ArrayLiteral* a : {&source, &ordinal, &text, &start_byte, &end_byte, &line_start, &line_end, &page, &tokens,
+                            &headings, &char_start, &char_end, &page_end, &cjk}) {
+      p.push_back(a->take());
+    }
+    p.push_back(std::to_string(*config_id));
+    const pq::Result r = c.exec_prepared("strata_insert_documents", k_pg_insert_documents, p, false, doing);
+    std::unordered_map<std::string, std::size_t> at;
+    for (std::size_t d = 0; d < batched.size(); ++d) at.emplace(batched[d].source, d);
+    std::vector<std::int64_t> document_ids(batched.size(), 0);
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.int64(i, 2) < 0) document_ids[at.at(r.str(i, 0))] = r.int64(i, 1);
+    }
+    for (int i = 0; i < r.rows(); ++i) {
+      const std::int64_t n = r.int64(i, 2);
+      if (n < 0) continue;
+      const std::size_t d = at.at(r.str(i, 0));
+      const DocumentRecord& doc = batched[d];
+      const auto k = static_cast<std::size_t>(n);
+      const std::string title_text =
+          title_column(doc.title, cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars)));
+      pending.add(document_ids[d], r.int64(i, 1),
+                  chunk_terms(tokenizer, chunk_text(doc, doc.chunks[k]), title_text, chunk_cjk[d][k]), true);
+    }
+    clear_batched();
+    if (pending.rows() >= k_pg_pending_rows) pending.flush(c, *collection_id, doing);
+  }
+
+  void clear_batched() {
+    batched.clear();
+    batched_sources.clear();
+    batched_chunks = 0;
+  }
+
+  // write_batched() before a read or write of the writer's own, outside write(): a failure
+  // rolls the transaction back.
+  void write_batched_or_roll_back() {
+    try {
+      write_batched();
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
   // PostgreSQL's text holds no NUL byte, and a parameter would end at one without a word: a
   // document with one is refused whole, before anything of it is written.
   void refuse_nul(const DocumentRecord& doc) {
@@ -304,6 +452,14 @@ struct Writer::Impl {
   }
 
   PutResult put(const DocumentRecord& doc, bool force, const std::optional<StoredDocument>& old) {
+    if (!old && batchable(doc)) {
+      batched.push_back(doc);
+      batched_sources.insert(doc.source);
+      batched_chunks += doc.chunks.size();
+      if (batched_chunks >= k_pg_batched_chunks) write_batched();
+      return PutResult::added;
+    }
+    write_batched();
     if (!old) {
       insert_chunks(std::nullopt, doc);
       return PutResult::added;
@@ -345,6 +501,7 @@ struct Writer::Impl {
     collection_id.reset();
     pending.clear();
     found.clear();
+    clear_batched();
   }
 
   // Runs `work` inside the writer's transaction, or inside one of its own when there is none
@@ -372,6 +529,7 @@ struct Writer::Impl {
   void commit() {
     if (!in_tx) return;
     try {
+      write_batched();
       pending.flush(c, *collection_id, "writing the keyword index");
       c.commit();
       in_tx = false;
@@ -403,6 +561,7 @@ std::optional<StoredDocument> Writer::find(const std::string& source) {
     impl_->collection_id = impl_->lookup_collection();
     if (!impl_->collection_id) return std::nullopt;
   }
+  if (impl_->batched_sources.contains(source)) impl_->write_batched_or_roll_back();
   if (impl_->in_tx) {
     const auto known = impl_->found.find(source);
     if (known != impl_->found.end()) return known->second;
@@ -440,6 +599,7 @@ PutResult Writer::put(const DocumentRecord& doc, bool force) {
 // A range on the UNIQUE (collection_id, source) index: `folder` itself and everything that
 // starts with "folder/" ('0' is the character after '/'; the columns compare bytes, COLLATE "C").
 std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
+  impl_->write_batched_or_roll_back();
   if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
   if (!impl_->collection_id) return {};
   const std::string id = std::to_string(*impl_->collection_id);
@@ -451,6 +611,7 @@ std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
 // Bytes compared, not characters (convert_to), as the SQLite store's CAST AS BLOB: the root's
 // length is known in bytes.
 std::vector<MisnamedDocument> Writer::documents_named_apart(const std::string& root) {
+  impl_->write_batched_or_roll_back();
   std::vector<MisnamedDocument> out;
   if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
   if (!impl_->collection_id) return out;
@@ -469,6 +630,7 @@ std::vector<MisnamedDocument> Writer::documents_named_apart(const std::string& r
 void Writer::rename(std::int64_t document_id, const std::string& source) {
   impl_->found.clear();
   impl_->write([&] {
+    impl_->write_batched();
     impl_->c.exec("UPDATE documents SET source = $1 WHERE id = $2", {source, std::to_string(document_id)}, false,
                   "renaming a document");
   });
@@ -477,6 +639,7 @@ void Writer::rename(std::int64_t document_id, const std::string& source) {
 void Writer::remove(std::int64_t document_id) {
   impl_->found.clear();
   impl_->write([&] {
+    impl_->write_batched();
     // The document's own collection: the statistics it counted in are that collection's.
     pq::Result r = impl_->c.exec("SELECT collection_id FROM documents WHERE id = $1", {std::to_string(document_id)},
                                  false, "removing a document");

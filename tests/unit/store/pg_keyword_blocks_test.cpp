@@ -184,9 +184,14 @@ TEST_F(PgKeywordBlocksTest, WritersWhoseChunkIdsInterleaveKeepTheirCollectionsAp
   DocumentWriter x(first, "x", "{}", false), y(second, "y", "{}", false);
   x.begin();
   y.begin();
+  // find() of a document put in this transaction writes it (new documents otherwise wait to be
+  // written together), so that the two transactions' chunk ids interleave.
   for (int i = 0; i < 3; ++i) {
-    x.put(blocks_record("x" + std::to_string(i) + ".md", "", {"zebra x", "zebra"}), false);
-    y.put(blocks_record("y" + std::to_string(i) + ".md", "", {"zebra y"}), false);
+    const std::string n = std::to_string(i);
+    x.put(blocks_record("x" + n + ".md", "", {"zebra x", "zebra"}), false);
+    EXPECT_TRUE(x.find("x" + n + ".md"));
+    y.put(blocks_record("y" + n + ".md", "", {"zebra y"}), false);
+    EXPECT_TRUE(y.find("y" + n + ".md"));
   }
   y.commit();
   x.commit();
