@@ -105,10 +105,12 @@ CREATE TABLE chunk_term_blocks (
   lengths INTEGER[] NOT NULL,
   PRIMARY KEY (collection_id, term, last_chunk)
 );
--- Compressed in the row rather than moved to the TOAST table (a block is at most a few kB).
-ALTER TABLE chunk_term_blocks ALTER chunk_ids SET STORAGE MAIN, ALTER document_ids SET STORAGE MAIN,
-  ALTER text_hits SET STORAGE MAIN, ALTER title_hits SET STORAGE MAIN, ALTER cjk_hits SET STORAGE MAIN,
-  ALTER lengths SET STORAGE MAIN;
+-- Neither compressed nor moved to the TOAST table (a block is at most about 4 kB, which a page
+-- holds): a probe reads one element of each array in place. Compressed, a probe decompressed
+-- six arrays: 200 probes took 5 ms against 1 ms (26,505 chunks).
+ALTER TABLE chunk_term_blocks ALTER chunk_ids SET STORAGE PLAIN, ALTER document_ids SET STORAGE PLAIN,
+  ALTER text_hits SET STORAGE PLAIN, ALTER title_hits SET STORAGE PLAIN, ALTER cjk_hits SET STORAGE PLAIN,
+  ALTER lengths SET STORAGE PLAIN;
 
 -- The postings one per row: (collection, term, chunk) with its hits and length.
 CREATE VIEW chunk_terms AS

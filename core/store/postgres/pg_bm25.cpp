@@ -252,13 +252,15 @@ std::string pg_posting_score(int first = 8) {
 
 // The posting of term q.term for chunk `id` (an SQL expression), as a subquery `t` of
 // chunk_terms's columns: the one block of the term that can hold the chunk (a term's blocks never
-// overlap: the first whose last_chunk is at least `id`), read by one probe of the primary key.
+// overlap: the first whose last_chunk is at least `id`), found by one probe of the primary key,
+// and the chunk's place in it (array_position); the other arrays read at that place, not
+// unnested (200 probes: 1 ms against 15 ms).
 std::string pg_probe_sql(const std::string& id) {
-  return "(SELECT b.collection_id, b.term, u.* FROM (SELECT * FROM chunk_term_blocks y WHERE y.collection_id = $1 "
-         "AND y.term = q.term AND y.last_chunk >= " + id + " ORDER BY y.last_chunk LIMIT 1) b CROSS JOIN LATERAL "
-         "unnest(b.chunk_ids, b.document_ids, b.text_hits, b.title_hits, b.cjk_hits, b.lengths) "
-         "AS u (chunk_id, document_id, text_hits, title_hits, cjk_hits, length) "
-         "WHERE b.first_chunk <= " + id + " AND u.chunk_id = " + id + " OFFSET 0) t";
+  return "(SELECT b.collection_id, b.term, b.chunk_ids[b.i] AS chunk_id, b.document_ids[b.i] AS document_id, "
+         "b.text_hits[b.i] AS text_hits, b.title_hits[b.i] AS title_hits, b.cjk_hits[b.i] AS cjk_hits, "
+         "b.lengths[b.i] AS length FROM (SELECT y.*, array_position(y.chunk_ids, " + id + ") AS i "
+         "FROM chunk_term_blocks y WHERE y.collection_id = $1 AND y.term = q.term AND y.last_chunk >= " + id +
+         " ORDER BY y.last_chunk LIMIT 1) b WHERE b.i IS NOT NULL OFFSET 0) t";
 }
 
 // The constants of pg_posting_score, in its order.

@@ -108,6 +108,40 @@ constexpr std::size_t k_pg_batched_chunks = 1000;
 // Pending index rows are written before they pass this many (a bound on the memory they take).
 constexpr std::size_t k_pg_pending_rows = 1'000'000;
 
+// The chunk columns of pg_insert_chunks_sql and k_pg_insert_documents, one array each, in
+// their parameters' order.
+struct PgChunkColumns {
+  ArrayLiteral text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start, char_end, page_end,
+      cjk;
+
+  // `cjk_terms`: the chunk's CJK terms, "" for none (NULL).
+  void add(std::string_view body, const ChunkRecord& ch, std::string_view cjk_terms) {
+    text.add(body);
+    start_byte.add(ch.start_byte);
+    end_byte.add(ch.end_byte);
+    line_start.add(ch.line_start);
+    line_end.add(ch.line_end);
+    page.add(ch.page);
+    tokens.add(ch.tokens);
+    headings.add(std::string_view(ch.headings_json));
+    char_start.add(ch.char_start);
+    char_end.add(ch.char_end);
+    page_end.add(ch.page_end);
+    if (cjk_terms.empty()) {
+      cjk.add_null();
+    } else {
+      cjk.add(cjk_terms);
+    }
+  }
+
+  void take_into(std::vector<pq::Param>& params) {
+    for (ArrayLiteral* a : {&text, &start_byte, &end_byte, &line_start, &line_end, &page, &tokens, &headings,
+                            &char_start, &char_end, &page_end, &cjk}) {
+      params.push_back(a->take());
+    }
+  }
+};
+
 pq::Param pg_optional(const std::optional<std::int64_t>& v) {
   return v ? pq::Param(std::to_string(*v)) : std::nullopt;
 }
@@ -279,35 +313,16 @@ struct Writer::Impl {
     const std::string doing = "writing " + doc.source;
     if (doc.chunks.empty()) return document_id ? *document_id : insert_document(doc);
     const std::string title_text = title_column(doc.title, cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars)));
-    ArrayLiteral text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start, char_end,
-        page_end, cjk;
+    PgChunkColumns columns;
     std::vector<std::string> chunk_cjk;
     chunk_cjk.reserve(doc.chunks.size());
     for (const ChunkRecord& ch : doc.chunks) {
       const std::string_view body = chunk_text(doc, ch);
       chunk_cjk.push_back(cjk_index_terms(body));
-      text.add(body);
-      start_byte.add(ch.start_byte);
-      end_byte.add(ch.end_byte);
-      line_start.add(ch.line_start);
-      line_end.add(ch.line_end);
-      page.add(ch.page);
-      tokens.add(ch.tokens);
-      headings.add(std::string_view(ch.headings_json));
-      char_start.add(ch.char_start);
-      char_end.add(ch.char_end);
-      page_end.add(ch.page_end);
-      if (chunk_cjk.back().empty()) {
-        cjk.add_null();
-      } else {
-        cjk.add(std::string_view(chunk_cjk.back()));
-      }
+      columns.add(body, ch, chunk_cjk.back());
     }
     std::vector<pq::Param> p{std::to_string(*collection_id), std::to_string(*config_id)};
-    for (ArrayLiteral* a : {&text, &start_byte, &end_byte, &line_start, &line_end, &page, &tokens, &headings,
-                            &char_start, &char_end, &page_end, &cjk}) {
-      p.push_back(a->take());
-    }
+    columns.take_into(p);
     if (document_id) {
       p.push_back(std::to_string(*document_id));
     } else {
@@ -351,8 +366,8 @@ struct Writer::Impl {
     const std::string doing = "writing " + batched.front().source +
                               (batched.size() > 1 ? " and " + std::to_string(batched.size() - 1) + " more documents" : "");
     ArrayLiteral columns[15];
-    ArrayLiteral source, ordinal, text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start,
-        char_end, page_end, cjk;
+    ArrayLiteral source, ordinal;
+    PgChunkColumns chunks;
     std::vector<std::vector<std::string>> chunk_cjk(batched.size());
     for (std::size_t d = 0; d < batched.size(); ++d) {
       const DocumentRecord& doc = batched[d];
@@ -370,30 +385,14 @@ struct Writer::Impl {
         chunk_cjk[d].push_back(cjk_index_terms(body));
         source.add(std::string_view(doc.source));
         ordinal.add(static_cast<std::int64_t>(n));
-        text.add(body);
-        start_byte.add(ch.start_byte);
-        end_byte.add(ch.end_byte);
-        line_start.add(ch.line_start);
-        line_end.add(ch.line_end);
-        page.add(ch.page);
-        tokens.add(ch.tokens);
-        headings.add(std::string_view(ch.headings_json));
-        char_start.add(ch.char_start);
-        char_end.add(ch.char_end);
-        page_end.add(ch.page_end);
-        if (chunk_cjk[d].back().empty()) {
-          cjk.add_null();
-        } else {
-          cjk.add(std::string_view(chunk_cjk[d].back()));
-        }
+        chunks.add(body, ch, chunk_cjk[d].back());
       }
     }
     std::vector<pq::Param> p{std::to_string(*collection_id)};
     for (ArrayLiteral& a : columns) p.push_back(a.take());
-    for (ArrayLiteral* a : {&source, &ordinal, &text, &start_byte, &end_byte, &line_start, &line_end, &page, &tokens,
-                            &headings, &char_start, &char_end, &page_end, &cjk}) {
-      p.push_back(a->take());
-    }
+    p.push_back(source.take());
+    p.push_back(ordinal.take());
+    chunks.take_into(p);
     p.push_back(std::to_string(*config_id));
     const pq::Result r = c.exec_prepared("strata_insert_documents", k_pg_insert_documents, p, false, doing);
     std::unordered_map<std::string, std::size_t> at;
