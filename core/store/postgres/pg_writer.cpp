@@ -566,8 +566,10 @@ std::optional<StoredDocument> Writer::find(const std::string& source) {
     if (known != impl_->found.end()) return known->second;
   }
   std::vector<StoredDocument> rows;
-  const pq::Result r = impl_->c.exec_prepared("strata_find_document", k_pg_find_by_source,
-                                              {std::to_string(*impl_->collection_id), source}, false, "reading documents");
+  // Not prepared: after five runs PostgreSQL may plan a prepared statement once for any source,
+  // and that plan read 1.4 ms a lookup at 22,969 documents (a plan for the source given: 0.04 ms).
+  const pq::Result r = impl_->c.exec(k_pg_find_by_source, {std::to_string(*impl_->collection_id), source}, false,
+                                     "reading documents");
   for (int i = 0; i < r.rows(); ++i) rows.push_back(pg_stored_of(r, i));
   std::optional<StoredDocument> out;
   if (!rows.empty()) out = std::move(rows.front());
