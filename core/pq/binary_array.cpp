@@ -1,5 +1,7 @@
 #include "pq/binary_array.h"
 
+#include "common/error.h"
+
 namespace strata::pq {
 namespace {
 
@@ -48,6 +50,48 @@ std::string binary_bytea_array(std::span<const std::string_view> items) {
     out.append(b);
   }
   return out;
+}
+
+namespace {
+
+[[noreturn]] void bad_binary_array(std::string_view what, const char* why) {
+  throw Error(ExitCode::unavailable, std::string(what) + ": the server's binary array is not readable (" + why + ")");
+}
+
+std::uint64_t binary_array_word(std::string_view b, std::size_t at, std::size_t n, std::string_view what) {
+  if (b.size() < at + n) bad_binary_array(what, "cut short");
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
+  return v;
+}
+
+}  // namespace
+
+void append_int_array(std::string_view binary, std::vector<std::int64_t>& out, std::string_view what) {
+  const auto ndim = static_cast<std::int32_t>(binary_array_word(binary, 0, 4, what));
+  if (ndim == 0) return;
+  if (ndim != 1) bad_binary_array(what, "not one dimension");
+  // flags (has NULLs) at 4, element type at 8: the widths below say all that is needed.
+  const auto count = static_cast<std::int32_t>(binary_array_word(binary, 12, 4, what));
+  if (count < 0) bad_binary_array(what, "a negative length");
+  std::size_t at = 20;  // after the lower bound
+  out.reserve(out.size() + static_cast<std::size_t>(count));
+  for (std::int32_t i = 0; i < count; ++i) {
+    const auto len = static_cast<std::int32_t>(binary_array_word(binary, at, 4, what));
+    at += 4;
+    const std::uint64_t v = binary_array_word(binary, at, len == 8 || len == 4 || len == 2 ? static_cast<std::size_t>(len) : 0, what);
+    if (len == 8) {
+      out.push_back(static_cast<std::int64_t>(v));
+    } else if (len == 4) {
+      out.push_back(static_cast<std::int32_t>(static_cast<std::uint32_t>(v)));
+    } else if (len == 2) {
+      out.push_back(static_cast<std::int16_t>(static_cast<std::uint16_t>(v)));
+    } else {
+      bad_binary_array(what, len < 0 ? "a NULL element" : "an element neither 2, 4 nor 8 bytes");
+    }
+    at += static_cast<std::size_t>(len);
+  }
+  if (at != binary.size()) bad_binary_array(what, "bytes after the last element");
 }
 
 }  // namespace strata::pq

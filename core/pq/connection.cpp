@@ -264,6 +264,26 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params, 
   return Result(r);
 }
 
+Result Connection::exec_prepared(const std::string& name, std::string_view sql, const std::vector<Param>& params,
+                                 bool binary, std::string_view doing) {
+  if (!prepared_.contains(name)) {
+    const std::string statement(sql);
+    pg_result* p = lib().prepare(conn_, name.c_str(), statement.c_str(), static_cast<int>(params.size()), nullptr);
+    const ExecStatusType status = p == nullptr ? PGRES_FATAL_ERROR : lib().result_status(p);
+    if (status != PGRES_COMMAND_OK) fail_result(p, doing);
+    lib().clear(p);
+    prepared_.insert(name);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& v : params) values.push_back(v ? v->c_str() : nullptr);
+  pg_result* r = lib().exec_prepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+                                     nullptr, binary ? 1 : 0);
+  const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
+  return Result(r);
+}
+
 void Connection::exec_script(std::string_view sql, std::string_view doing) {
   const std::string script(sql);
   pg_result* r = lib().exec(conn_, script.c_str());

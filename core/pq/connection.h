@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include "common/error.h"
@@ -92,6 +93,11 @@ class Connection {
   // A parameter past the end of binary_params is text.
   Result exec(std::string_view sql, const std::vector<Param>& params, const std::vector<bool>& binary_params,
               bool binary, std::string_view doing);
+  // exec() of a statement prepared under `name` on this connection the first time (parsed and
+  // planned once, not on every call: for a statement run once per document). A prepared
+  // statement outlives a rollback. REQUIRES: the same `sql` for a name every time.
+  Result exec_prepared(const std::string& name, std::string_view sql, const std::vector<Param>& params,
+                       bool binary = false, std::string_view doing = {});
   // Several statements without parameters (a script).
   void exec_script(std::string_view sql, std::string_view doing = {});
 
@@ -117,6 +123,7 @@ class Connection {
   std::string scrubbed(std::string text) const;
   ConnectOptions options_;
   pg_conn* conn_ = nullptr;
+  std::unordered_set<std::string> prepared_;  // names exec_prepared() prepared
 };
 
 // A field of a COPY text row: backslash, tab, newline and carriage return escaped.

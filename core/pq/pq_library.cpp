@@ -16,6 +16,7 @@ PqLibrary load_libpq() {
   so.resolve("PQerrorMessage", lib.error_message);
   so.resolve("PQexec", lib.exec);
   so.resolve("PQexecParams", lib.exec_params);
+  so.resolve("PQexecPrepared", lib.exec_prepared);
   so.resolve("PQfinish", lib.finish);
   so.resolve("PQfformat", lib.fformat);
   so.resolve("PQfreeCancel", lib.free_cancel);
@@ -27,6 +28,7 @@ PqLibrary load_libpq() {
   so.resolve("PQnfields", lib.nfields);
   so.resolve("PQntuples", lib.ntuples);
   so.resolve("PQping", lib.ping);
+  so.resolve("PQprepare", lib.prepare);
   so.resolve("PQputCopyData", lib.put_copy_data);
   so.resolve("PQputCopyEnd", lib.put_copy_end);
   so.resolve("PQresultErrorField", lib.result_error_field);

@@ -18,6 +18,7 @@ struct PqLibrary {
   decltype(&::PQerrorMessage) error_message;
   decltype(&::PQexec) exec;
   decltype(&::PQexecParams) exec_params;
+  decltype(&::PQexecPrepared) exec_prepared;
   decltype(&::PQfinish) finish;
   decltype(&::PQfformat) fformat;
   decltype(&::PQfreeCancel) free_cancel;
@@ -29,6 +30,7 @@ struct PqLibrary {
   decltype(&::PQnfields) nfields;
   decltype(&::PQntuples) ntuples;
   decltype(&::PQping) ping;
+  decltype(&::PQprepare) prepare;
   decltype(&::PQputCopyData) put_copy_data;
   decltype(&::PQputCopyEnd) put_copy_end;
   decltype(&::PQresultErrorField) result_error_field;

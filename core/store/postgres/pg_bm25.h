@@ -1,6 +1,9 @@
 #pragma once
 // Keyword search on PostgreSQL: the ranking of SQLite's strata_bm25_scoped (store/fts_bm25.h),
-// computed from chunk_terms, term_stats and keyword_stats (migrations/postgres/0001). Same
+// computed from chunk_term_blocks (a term's postings packed in blocks: the essential terms'
+// blocks read as arrays into the client and scored there; the other terms' share and the exact
+// sums in SQL, through the view chunk_terms or, for one chunk, the one block that can hold it),
+// term_stats and keyword_stats (migrations/postgres/0001). Same
 // formula, same statistics (the collection's), same order (score, then chunk id), so the same
 // query on the same documents gives the same rows with the same scores: each returned score is
 // summed in SQLite's order, so it is the very same double (copies of a text tie exactly and rank
@@ -34,7 +37,8 @@ std::vector<std::vector<std::string>> match_phrases(const std::string& match, co
 // budget to exercise the pruning on a small collection.
 struct Bm25Plan {
   std::int64_t essential_postings = 40'000;
-  // What an index probe (one chunk's posting of one term) costs, in postings read in a row: the
+  // What a probe (one chunk's posting of one term: its block found by the primary key and
+  // unpacked) costs, in postings read in a row: the
   // other terms' share of the remaining chunks' scores is read by probes when they cost less than
   // a pass over those terms' postings. 0 always probes, a huge value always passes.
   double probe_cost = 20;

@@ -161,7 +161,7 @@ CollectionInfo remove_collection(Store& store, const std::string& name) {
     if (!found) throw Error(ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path());
     const std::string doing = "removing collection " + name;
     const std::vector<pq::Param> id{std::to_string(found->id)};
-    c.exec("DELETE FROM chunk_terms WHERE collection_id = $1", id, false, doing);
+    c.exec("DELETE FROM chunk_term_blocks WHERE collection_id = $1", id, false, doing);
     c.exec("DELETE FROM embeddings WHERE collection_id = $1", id, false, doing);
     c.exec("DELETE FROM chunks WHERE collection_id = $1", id, false, doing);
     c.exec("DELETE FROM collections WHERE id = $1", id, false, doing);

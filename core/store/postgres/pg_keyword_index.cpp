@@ -3,13 +3,76 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/error.h"
+#include "store/fts_tokenizer.h"
 #include "store/postgres/pg_array.h"
 
 namespace strata::store::pg {
+namespace {
+
+// The block columns of chunk_term_blocks after (collection_id, term), in the order of
+// append_block_row and of the statements below.
+constexpr const char* k_kw_block_columns =
+    "first_chunk, last_chunk, chunk_ids, document_ids, text_hits, title_hits, cjk_hits, lengths";
+
+void kw_append_array(std::string& out, const Posting* postings, std::size_t count, auto field) {
+  out += '{';
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(field(postings[i]));
+  }
+  out += '}';
+}
+
+// Postings of older chunks (a title indexed again), merged with the blocks of their terms that
+// overlap them: those blocks are taken out, and their postings and the new ones go back cut into
+// blocks of k_block_postings, so the term's blocks still never overlap. A block removed and one
+// written with the same last_chunk in one statement do not collide: a key's uniqueness is checked
+// against the rows this transaction has not deleted.
+constexpr const char* k_kw_merge_blocks =
+    "WITH added AS (SELECT * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::int[], $7::int[], $8::int[])"
+    "                 AS n (term, chunk_id, document_id, text_hits, title_hits, cjk_hits, length)),"
+    " span AS (SELECT term, min(chunk_id) AS lo, max(chunk_id) AS hi FROM added GROUP BY term),"
+    " gone AS (DELETE FROM chunk_term_blocks b USING span s"
+    "           WHERE b.collection_id = $1 AND b.term = s.term AND b.last_chunk >= s.lo AND b.first_chunk <= s.hi"
+    "           RETURNING b.*),"
+    " postings AS (SELECT g.term, u.* FROM gone g CROSS JOIN LATERAL"
+    "                unnest(g.chunk_ids, g.document_ids, g.text_hits, g.title_hits, g.cjk_hits, g.lengths)"
+    "                AS u (chunk_id, document_id, text_hits, title_hits, cjk_hits, length)"
+    "              UNION ALL SELECT * FROM added),"
+    " numbered AS (SELECT p.*, (row_number() OVER (PARTITION BY p.term ORDER BY p.chunk_id) - 1) / $9 AS block"
+    "              FROM postings p)"
+    " INSERT INTO chunk_term_blocks (collection_id, term, first_chunk, last_chunk, chunk_ids, document_ids, text_hits,"
+    "                                title_hits, cjk_hits, lengths)"
+    " SELECT $1, term, min(chunk_id), max(chunk_id), array_agg(chunk_id ORDER BY chunk_id),"
+    "        array_agg(document_id ORDER BY chunk_id), array_agg(text_hits ORDER BY chunk_id),"
+    "        array_agg(title_hits ORDER BY chunk_id), array_agg(cjk_hits ORDER BY chunk_id), array_agg(length ORDER BY chunk_id)"
+    "   FROM numbered GROUP BY term, block";
+
+}  // namespace
+
+void append_block_row(std::string& out, const Posting* postings, std::size_t count) {
+  out += std::to_string(postings[0].chunk_id);
+  out += '\t';
+  out += std::to_string(postings[count - 1].chunk_id);
+  out += '\t';
+  kw_append_array(out, postings, count, [](const Posting& p) { return p.chunk_id; });
+  out += '\t';
+  kw_append_array(out, postings, count, [](const Posting& p) { return p.document_id; });
+  out += '\t';
+  kw_append_array(out, postings, count, [](const Posting& p) { return p.text; });
+  out += '\t';
+  kw_append_array(out, postings, count, [](const Posting& p) { return p.title; });
+  out += '\t';
+  kw_append_array(out, postings, count, [](const Posting& p) { return p.cjk; });
+  out += '\t';
+  kw_append_array(out, postings, count, [](const Posting& p) { return p.length; });
+  out += '\n';
+}
 
 void PendingIndex::add(std::int64_t document_id, std::int64_t chunk_id, const ChunkTerms& terms, bool new_chunk) {
   for (const TermHits& t : terms.terms) {
-    rows_.push_back(Row{t.term, chunk_id, document_id, t.text, t.title, t.cjk, terms.length});
+    rows_.push_back(Row{t.term, Posting{chunk_id, document_id, t.text, t.title, t.cjk, terms.length}, !new_chunk});
     ++chunks_per_term_[t.term];
   }
   if (new_chunk) ++chunks_;
@@ -25,31 +88,58 @@ void PendingIndex::clear() {
   tokens_ = 0;
 }
 
-// A chunk without any term (no word in its text, and an empty title) has no chunk_terms row but
-// is a row of the collection all the same: BM25's N counts it, as FTS5 counts its empty row.
+// A chunk without any term (no word in its text, and an empty title) has no posting but is a
+// row of the collection all the same: BM25's N counts it, as FTS5 counts its empty row.
 void PendingIndex::flush(pq::Connection& c, std::int64_t collection_id, std::string_view doing) {
   if (empty()) return;
   const std::string collection = std::to_string(collection_id);
   std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
-    return a.term != b.term ? a.term < b.term : a.chunk_id < b.chunk_id;
+    return a.term != b.term ? a.term < b.term : a.p.chunk_id < b.p.chunk_id;
   });
   std::string copy;
-  copy.reserve(rows_.size() * 48);
-  for (const Row& r : rows_) {
-    copy += collection;
-    copy += '\t';
-    copy += pq::copy_escape(r.term);
-    for (const std::int64_t v : {r.chunk_id, r.document_id, std::int64_t{r.text}, std::int64_t{r.title},
-                                 std::int64_t{r.cjk}, std::int64_t{r.length}}) {
-      copy += '\t';
-      copy += std::to_string(v);
+  copy.reserve(rows_.size() * 24);
+  ArrayLiteral m_term, m_chunk, m_doc, m_text, m_title, m_cjk, m_length;
+  std::vector<Posting> block;
+  for (std::size_t i = 0; i < rows_.size();) {
+    std::size_t end = i;
+    bool old = false;
+    for (; end < rows_.size() && rows_[end].term == rows_[i].term; ++end) {
+      if (rows_[end].old) old = true;
     }
-    copy += '\n';
+    if (old) {
+      for (std::size_t k = i; k < end; ++k) {
+        const Posting& p = rows_[k].p;
+        m_term.add(std::string_view(rows_[k].term));
+        m_chunk.add(p.chunk_id);
+        m_doc.add(p.document_id);
+        m_text.add(std::int64_t{p.text});
+        m_title.add(std::int64_t{p.title});
+        m_cjk.add(std::int64_t{p.cjk});
+        m_length.add(std::int64_t{p.length});
+      }
+    } else {
+      const std::string term = pq::copy_escape(rows_[i].term);
+      for (std::size_t k = i; k < end; k += k_block_postings) {
+        block.clear();
+        for (std::size_t j = k; j < std::min(end, k + k_block_postings); ++j) block.push_back(rows_[j].p);
+        copy += collection;
+        copy += '\t';
+        copy += term;
+        copy += '\t';
+        append_block_row(copy, block.data(), block.size());
+      }
+    }
+    i = end;
   }
   if (!copy.empty()) {
-    c.copy_in("COPY chunk_terms (collection_id, term, chunk_id, document_id, text_hits, title_hits, cjk_hits, length)"
-              " FROM STDIN",
-              copy, doing);
+    c.copy_in(std::string("COPY chunk_term_blocks (collection_id, term, ") + k_kw_block_columns + ") FROM STDIN", copy,
+              doing);
+  }
+  if (m_term.size() > 0) {
+    c.exec(k_kw_merge_blocks,
+           {collection, m_term.take(), m_chunk.take(), m_doc.take(), m_text.take(), m_title.take(), m_cjk.take(),
+            m_length.take(), std::to_string(k_block_postings)},
+           false, doing);
   }
   std::vector<const std::pair<const std::string, std::int64_t>*> terms;
   terms.reserve(chunks_per_term_.size());
@@ -70,28 +160,86 @@ void PendingIndex::flush(pq::Connection& c, std::int64_t collection_id, std::str
   clear();
 }
 
-// One statement: the rows leave chunk_terms (and chunks), and what they counted leaves the
-// statistics. A term whose last chunk goes loses its term_stats row; the others are lowered.
-// Those two sets of rows are disjoint, as one statement's changes must be.
+// One statement: the postings of the document's chunks leave their blocks (a block left with
+// others is written again without them, an emptied one goes), the chunks leave too (with
+// `chunks`), and what the postings counted leaves the statistics. A term whose last chunk goes
+// loses its term_stats row; the others are lowered. Those two sets of rows are disjoint, as one
+// statement's changes must be, and so are the blocks rewritten and those removed.
+//
+// The blocks that can hold a posting of chunks lo..hi, for each of their terms: those whose
+// last_chunk is in lo..hi, and the first after hi if it starts at or before hi (blocks of a term
+// never overlap, so no other can). Both are ranges of the primary key.
 std::int64_t drop_document_index(pq::Connection& c, std::int64_t collection_id, std::int64_t document_id, bool chunks,
                                  std::string_view doing) {
-  const std::string gone_chunks = chunks ? "(SELECT count(*) FROM gone_chunks)" : "0";
+  const std::string collection = std::to_string(collection_id);
+  const std::string document = std::to_string(document_id);
+  const pq::Result r = c.exec(
+      "SELECT c.id, c.text, coalesce(c.cjk_terms, ''), coalesce(d.title, ''), coalesce(d.title_cjk_terms, '')"
+      " FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.document_id = $1",
+      {document}, false, doing);
+  std::vector<std::string> terms;
+  std::vector<std::int64_t> ids;
+  std::int64_t postings = 0, lo = 0, hi = -1;
+  if (r.rows() > 0) {
+    const FtsTokenizer tokenizer;
+    const std::string title = title_column(r.text(0, 3), r.text(0, 4));
+    for (int i = 0; i < r.rows(); ++i) {
+      const ChunkTerms t = chunk_terms(tokenizer, r.text(i, 1), title, r.text(i, 2));
+      if (t.terms.empty()) continue;
+      const std::int64_t id = r.int64(i, 0);
+      ids.push_back(id);
+      lo = ids.size() == 1 ? id : std::min(lo, id);
+      hi = std::max(hi, id);
+      postings += static_cast<std::int64_t>(t.terms.size());
+      for (const TermHits& h : t.terms) terms.push_back(h.term);
+    }
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  }
   const std::string sql =
-      std::string("WITH ") + (chunks ? "gone_chunks AS (DELETE FROM chunks WHERE document_id = $1::bigint RETURNING id)," : "") +
-      " gone AS (DELETE FROM chunk_terms WHERE document_id = $1::bigint RETURNING term, chunk_id, length),"
-      " per_term AS (SELECT term, count(*) AS n FROM gone GROUP BY term),"
+      "WITH gone_chunks AS (DELETE FROM chunks WHERE $7::bool AND document_id = $5::bigint RETURNING id),"
+      " cand AS (SELECT b.* FROM unnest($2::text[]) AS t (term) CROSS JOIN LATERAL ("
+      "            (SELECT * FROM chunk_term_blocks x WHERE x.collection_id = $1 AND x.term = t.term"
+      "              AND x.last_chunk >= $3::bigint AND x.last_chunk <= $4::bigint)"
+      "            UNION ALL"
+      "            (SELECT * FROM chunk_term_blocks x WHERE x.collection_id = $1 AND x.term = t.term"
+      "              AND x.last_chunk > $4::bigint ORDER BY x.last_chunk LIMIT 1)) b"
+      "          WHERE b.first_chunk <= $4::bigint),"
+      " split AS (SELECT c.term, c.last_chunk AS key, u.*, u.chunk_id = ANY ($6::bigint[]) AS gone"
+      "            FROM cand c CROSS JOIN LATERAL"
+      "              unnest(c.chunk_ids, c.document_ids, c.text_hits, c.title_hits, c.cjk_hits, c.lengths) WITH ORDINALITY"
+      "              AS u (chunk_id, document_id, text_hits, title_hits, cjk_hits, length, n)),"
+      " hit AS (SELECT DISTINCT term, key FROM split WHERE gone),"
+      " kept AS (SELECT s.term, s.key, min(s.chunk_id) AS f, max(s.chunk_id) AS l, array_agg(s.chunk_id ORDER BY s.n) AS ci,"
+      "                 array_agg(s.document_id ORDER BY s.n) AS di, array_agg(s.text_hits ORDER BY s.n) AS te,"
+      "                 array_agg(s.title_hits ORDER BY s.n) AS ti, array_agg(s.cjk_hits ORDER BY s.n) AS cj,"
+      "                 array_agg(s.length ORDER BY s.n) AS le"
+      "            FROM split s JOIN hit h ON h.term = s.term AND h.key = s.key WHERE NOT s.gone GROUP BY s.term, s.key),"
+      " rewritten AS (UPDATE chunk_term_blocks b SET first_chunk = k.f, last_chunk = k.l, chunk_ids = k.ci,"
+      "                 document_ids = k.di, text_hits = k.te, title_hits = k.ti, cjk_hits = k.cj, lengths = k.le"
+      "               FROM kept k WHERE b.collection_id = $1 AND b.term = k.term AND b.last_chunk = k.key),"
+      " emptied AS (DELETE FROM chunk_term_blocks b USING hit h"
+      "              WHERE b.collection_id = $1 AND b.term = h.term AND b.last_chunk = h.key"
+      "                AND NOT EXISTS (SELECT 1 FROM kept k WHERE k.term = h.term AND k.key = h.key)),"
+      " per_term AS (SELECT term, count(*) AS n FROM split WHERE gone GROUP BY term),"
       " dropped AS (DELETE FROM term_stats s USING per_term p"
-      "              WHERE s.collection_id = $2 AND s.term = p.term AND s.chunks <= p.n),"
+      "              WHERE s.collection_id = $1 AND s.term = p.term AND s.chunks <= p.n),"
       " lowered AS (UPDATE term_stats s SET chunks = s.chunks - p.n FROM per_term p"
-      "              WHERE s.collection_id = $2 AND s.term = p.term AND s.chunks > p.n),"
-      " counted AS (UPDATE keyword_stats SET chunk_count = chunk_count - " +
-      gone_chunks +
-      ", token_count = token_count - (SELECT coalesce(sum(length), 0) FROM (SELECT DISTINCT chunk_id, length FROM gone) g)"
-      "              WHERE collection_id = $2)"
-      " SELECT " +
-      gone_chunks;
-  pq::Result r = c.exec(sql, {std::to_string(document_id), std::to_string(collection_id)}, false, doing);
-  return r.int64(0, 0);
+      "              WHERE s.collection_id = $1 AND s.term = p.term AND s.chunks > p.n),"
+      " counted AS (UPDATE keyword_stats SET chunk_count = chunk_count - (SELECT count(*) FROM gone_chunks),"
+      "                 token_count = token_count - (SELECT coalesce(sum(length), 0) FROM (SELECT DISTINCT chunk_id, length FROM split"
+      " WHERE gone) g) WHERE collection_id = $1)"
+      " SELECT (SELECT count(*) FROM gone_chunks), (SELECT count(*) FROM split WHERE gone)";
+  pq::Result out = c.exec(sql,
+                          {collection, pq::to_text_array(terms), std::to_string(lo), std::to_string(hi), document,
+                           pq::to_int_array(ids), chunks ? "t" : "f"},
+                          false, doing);
+  if (out.int64(0, 1) != postings) {
+    c.fail(ExitCode::unavailable, std::string(doing) + ": the keyword index of document " + document + " holds " +
+                                   std::to_string(out.int64(0, 1)) + " of its chunks' " + std::to_string(postings) +
+                                   " terms (written by another tokenizer?)");
+  }
+  return out.int64(0, 0);
 }
 
 void drop_document(pq::Connection& c, std::int64_t collection_id, std::int64_t document_id, std::string_view doing) {

@@ -145,6 +145,18 @@ class PgStoreWriterTest : public ::testing::Test {
     check("chunk_terms without their chunk",
           "SELECT count(*) FROM chunk_terms t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = t.chunk_id"
           " AND c.document_id = t.document_id AND c.collection_id = t.collection_id)");
+    // The blocks of chunk_term_blocks: 1 to 128 postings in ascending chunk id between
+    // first_chunk and last_chunk, six arrays of one length, and a term's blocks disjoint.
+    check("malformed blocks",
+          "SELECT count(*) FROM chunk_term_blocks b WHERE cardinality(chunk_ids) NOT BETWEEN 1 AND 128"
+          " OR chunk_ids[1] <> first_chunk OR chunk_ids[cardinality(chunk_ids)] <> last_chunk"
+          " OR cardinality(document_ids) <> cardinality(chunk_ids) OR cardinality(text_hits) <> cardinality(chunk_ids)"
+          " OR cardinality(title_hits) <> cardinality(chunk_ids) OR cardinality(cjk_hits) <> cardinality(chunk_ids)"
+          " OR cardinality(lengths) <> cardinality(chunk_ids)"
+          " OR EXISTS (SELECT 1 FROM generate_subscripts(chunk_ids, 1) i WHERE i > 1 AND chunk_ids[i - 1] >= chunk_ids[i])");
+    check("overlapping blocks of a term",
+          "SELECT count(*) FROM (SELECT first_chunk, lag(last_chunk) OVER (PARTITION BY collection_id, term"
+          " ORDER BY last_chunk) AS before FROM chunk_term_blocks) b WHERE first_chunk <= before");
     check("chunks of another collection than their document's",
           "SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.collection_id <> d.collection_id");
     check("documents whose chunk_count is not their chunks",
