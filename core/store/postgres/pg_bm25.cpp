@@ -293,11 +293,19 @@ struct PgPostings {
   std::vector<std::int64_t> chunk_ids, document_ids, text_hits, title_hits, cjk_hits, lengths;
 };
 
-// Every posting of the terms `names` (sorted, distinct), as their blocks hold them: one statement
-// with binary results, the blocks' arrays decoded here (unnesting them into rows on the server
-// cost three times as much: a pass over 20,406 postings 20 ms against 7 ms a row a posting).
-std::map<std::string, PgPostings, std::less<>> pg_read_postings(pq::Connection& c, std::int64_t collection_id,
-                                                               const std::vector<std::string>& names) {
+// Every posting of the essential terms scored and summed per chunk, in the client: the terms'
+// blocks read by one statement as binary arrays (unnesting them into rows on the server cost
+// three times as much: a pass over 20,406 postings 20 ms against 7 ms a row a posting), each
+// posting's score the very expression of pg_phrase_score, added term after term in the query's
+// order, then the phrases' postings. Only the chunks of documents passing `filters` are kept.
+std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                       const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
+                                       const PgBm25& s) {
+  const std::vector<std::size_t> in_order = pg_in_query_order(terms, [&](std::size_t j) { return essential[j]; });
+  std::vector<std::string> names;
+  for (const std::size_t i : in_order) names.push_back(terms[i].tokens[0]);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   std::map<std::string, PgPostings, std::less<>> postings;
   if (!names.empty()) {
     const pq::Result r = c.exec(
@@ -319,23 +327,6 @@ std::map<std::string, PgPostings, std::less<>> pg_read_postings(pq::Connection& 
       }
     }
   }
-  return postings;
-}
-
-// Every posting of the essential terms scored and summed per chunk, in the client: the terms'
-// blocks read by one statement as binary arrays (unnesting them into rows on the server cost
-// three times as much: a pass over 20,406 postings 20 ms against 7 ms a row a posting), each
-// posting's score the very expression of pg_phrase_score, added term after term in the query's
-// order, then the phrases' postings. Only the chunks of documents passing `filters` are kept.
-std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                       const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                                       const PgBm25& s) {
-  const std::vector<std::size_t> in_order = pg_in_query_order(terms, [&](std::size_t j) { return essential[j]; });
-  std::vector<std::string> names;
-  for (const std::size_t i : in_order) names.push_back(terms[i].tokens[0]);
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  const std::map<std::string, PgPostings, std::less<>> postings = pg_read_postings(c, collection_id, names);
   std::optional<std::unordered_set<std::int64_t>> passing;
   if (!filters.empty()) {
     std::vector<pq::Param> params{std::to_string(collection_id)};
@@ -381,53 +372,35 @@ bool pg_part_better(const PgPart& x, const PgPart& y) {
 }
 
 // The non-essential terms' share of the score of each of `ids` (chunks of the collection): an
-// index probe per chunk and term when they are few (in SQL, summed in the query's order: the
-// exact sums of pg_finish), else one pass over those terms' postings read as blocks
-// (pg_read_postings), keeping the chunks asked for, scored and added here term after term in the
-// query's order.
+// index probe per chunk and term when they are few, else one pass over those terms' postings
+// keeping the chunks asked for (a hashed = ANY; "+ 0" keeps it from becoming a probe per id).
 std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t collection_id,
                                                const std::vector<PgQueryTerm>& terms, const std::vector<bool>& essential,
                                                const PgBm25& s, const std::vector<std::int64_t>& ids, double probe_cost) {
   std::vector<std::string> names;
   std::vector<double> idf;
   std::int64_t postings = 0;
-  const std::vector<std::size_t> in_order = pg_in_query_order(terms, [&](std::size_t j) { return !essential[j]; });
-  for (const std::size_t i : in_order) {
+  for (const std::size_t i : pg_in_query_order(terms, [&](std::size_t j) { return !essential[j]; })) {
     names.push_back(terms[i].tokens[0]);
     idf.push_back(terms[i].idf);
   }
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i]) postings += terms[i].df;
   }
-  const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
-  std::map<std::int64_t, double> out;
-  if (!probe) {
-    std::vector<std::string> distinct = names;
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    const std::map<std::string, PgPostings, std::less<>> read = pg_read_postings(c, collection_id, distinct);
-    const std::unordered_set<std::int64_t> wanted(ids.begin(), ids.end());
-    const double wt = k_keyword_column_weights.text, wti = k_keyword_column_weights.title, wc = k_keyword_column_weights.cjk;
-    for (std::size_t n = 0; n < names.size(); ++n) {
-      const auto it = read.find(names[n]);
-      if (it == read.end()) continue;
-      const PgPostings& p = it->second;
-      for (std::size_t k = 0; k < p.chunk_ids.size(); ++k) {
-        if (!wanted.contains(p.chunk_ids[k])) continue;
-        const double f = static_cast<double>(p.text_hits[k]) * wt + static_cast<double>(p.title_hits[k]) * wti +
-                         static_cast<double>(p.cjk_hits[k]) * wc;
-        out[p.chunk_ids[k]] += pg_phrase_score(idf[n], f, static_cast<double>(p.lengths[k]), s);
-      }
-    }
-    return out;
-  }
   std::vector<pq::Param> params = {std::to_string(collection_id), pq::to_text_array(names), bm25_float_array(idf),
                                    pq::to_int_array(ids)};
   for (pq::Param& p : pg_score_constants(s)) params.push_back(std::move(p));
-  const pq::Result r = c.exec("WITH q (term, idf) AS (SELECT * FROM unnest($2::text[], $3::float8[])) "
-                              "SELECT a.id, (SELECT sum(" + pg_posting_score(5) + ") FROM q CROSS JOIN LATERAL " +
-                                  pg_probe_sql("a.id") + ") FROM unnest($4::bigint[]) AS a (id)",
-                              params, true, "keyword search");
+  const std::string q = "WITH q (term, idf) AS (SELECT * FROM unnest($2::text[], $3::float8[])) ";
+  const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
+  const std::string sql =
+      probe ? q + "SELECT a.id, (SELECT sum(" + pg_posting_score(5) +
+                  ") FROM q CROSS JOIN LATERAL " + pg_probe_sql("a.id") + ") "
+                  "FROM unnest($4::bigint[]) AS a (id)"
+            : q + "SELECT t.chunk_id, sum(" + pg_posting_score(5) +
+                  ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_terms x WHERE x.collection_id = $1 AND x.term = q.term OFFSET 0) t "
+                  "WHERE t.chunk_id + 0 = ANY ($4::bigint[]) GROUP BY t.chunk_id";
+  const pq::Result r = c.exec(sql, params, true, "keyword search");
+  std::map<std::int64_t, double> out;
   for (int i = 0; i < r.rows(); ++i) {
     if (!r.is_null(i, 1)) out[r.int64(i, 0)] = bm25_float8(r, i, 1);
   }
