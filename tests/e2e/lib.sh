@@ -572,6 +572,20 @@ start_db_server() {
     e2e_on_exit "bash '$script' stop '$2'"
 }
 
+# start_test_pg: a PostgreSQL server for the test in $E2E_TMP/pg (start_db_server: skips with 77
+# without the server binaries), stopped when the test ends; sets PGDIR, SERVER_URL (its postgres
+# database, as user postgres), PASSWORD and BASE (SERVER_URL without the database), and turns
+# `set -e` off as the database tests run.
+start_test_pg() {
+    PGDIR="$E2E_TMP/pg"
+    chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
+    set +e
+    start_db_server pg_server.sh "$PGDIR"
+    SERVER_URL=$(cat "$PGDIR/url")
+    PASSWORD=$(cat "$PGDIR/password")
+    BASE=${SERVER_URL%/postgres}
+}
+
 # --------------------------------------------------------------------------
 # Migration file helpers
 

@@ -10,13 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_init postgres "$@"
 
-PGDIR="$E2E_TMP/pg"
-chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
-set +e
-start_db_server pg_server.sh "$PGDIR"
-SERVER_URL=$(cat "$PGDIR/url")
-PASSWORD=$(cat "$PGDIR/password")
-BASE=${SERVER_URL%/postgres}
+start_test_pg
 
 pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 -c "$2"; }
 fresh_db() { pq "$SERVER_URL" "CREATE DATABASE $1" >/dev/null && echo "$BASE/$1"; }

@@ -18,13 +18,7 @@ unset STRATA_STORE STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPEN
 export HOME="$E2E_TMP/home" XDG_CACHE_HOME="$E2E_TMP/cache"
 mkdir -p "$HOME"
 
-PGDIR="$E2E_TMP/pg"
-chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
-set +e
-start_db_server pg_server.sh "$PGDIR"
-SERVER_URL=$(cat "$PGDIR/url")
-PASSWORD=$(cat "$PGDIR/password")
-BASE=${SERVER_URL%/postgres}
+start_test_pg
 pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 -c "$2"; }
 pq "$SERVER_URL" "CREATE DATABASE kb" >/dev/null || { echo "$E2E_NAME: cannot create a database"; exit 1; }
 PG="$BASE/kb"

@@ -14,13 +14,7 @@
 e2e_init store_postgres_ingest "$@"
 
 ROUNDS=${ROUNDS:-3}
-PGDIR="$E2E_TMP/pg"
-chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
-set +e
-start_db_server pg_server.sh "$PGDIR"
-SERVER_URL=$(cat "$PGDIR/url")
-PASSWORD=$(cat "$PGDIR/password")
-BASE=${SERVER_URL%/postgres}
+start_test_pg
 pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 -c "$2"; }
 # An ICU collation (en-US) in the database: an ordering by its locale instead of by bytes shows.
 pq "$SERVER_URL" "CREATE DATABASE kb TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'" >/dev/null ||

@@ -13,13 +13,7 @@
 e2e_init store_postgres_search "$@"
 ROOT=$(cd "$E2E_LIB_DIR/../.." && pwd)
 
-PGDIR="$E2E_TMP/pg"
-chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
-set +e
-start_db_server pg_server.sh "$PGDIR"
-SERVER_URL=$(cat "$PGDIR/url")
-PASSWORD=$(cat "$PGDIR/password")
-BASE=${SERVER_URL%/postgres}
+start_test_pg
 psql "$SERVER_URL" -X -q -c "CREATE DATABASE kb" >/dev/null
 URL="$BASE/kb"
 LITE="$E2E_TMP/store.db"
