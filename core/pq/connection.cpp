@@ -241,6 +241,13 @@ void Connection::fail_result(pg_result* r, std::string_view doing) const {
   fail(ExitCode::unavailable, prefix + message);
 }
 
+// `r` when it holds rows or a completed command; else the failure, in the user's words.
+pg_result* Connection::checked(pg_result* r, std::string_view doing) const {
+  const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
+  return r;
+}
+
 Result Connection::exec(std::string_view sql, const std::vector<Param>& params, bool binary, std::string_view doing) {
   return exec(sql, params, {}, binary, doing);
 }
@@ -257,39 +264,30 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params, 
     formats.push_back(i < binary_params.size() && binary_params[i] ? 1 : 0);  // none given: all text
   }
   const std::string statement(sql);
-  pg_result* r = lib().exec_params(conn_, statement.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                                   lengths.data(), formats.data(), binary ? 1 : 0);
-  const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
-  return Result(r);
+  return Result(checked(lib().exec_params(conn_, statement.c_str(), static_cast<int>(params.size()), nullptr,
+                                          values.data(), lengths.data(), formats.data(), binary ? 1 : 0),
+                        doing));
 }
 
 Result Connection::exec_prepared(const std::string& name, std::string_view sql, const std::vector<Param>& params,
                                  bool binary, std::string_view doing) {
   if (!prepared_.contains(name)) {
     const std::string statement(sql);
-    pg_result* p = lib().prepare(conn_, name.c_str(), statement.c_str(), static_cast<int>(params.size()), nullptr);
-    const ExecStatusType status = p == nullptr ? PGRES_FATAL_ERROR : lib().result_status(p);
-    if (status != PGRES_COMMAND_OK) fail_result(p, doing);
-    lib().clear(p);
+    lib().clear(checked(lib().prepare(conn_, name.c_str(), statement.c_str(), static_cast<int>(params.size()), nullptr),
+                        doing));
     prepared_.insert(name);
   }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& v : params) values.push_back(v ? v->c_str() : nullptr);
-  pg_result* r = lib().exec_prepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                                     nullptr, binary ? 1 : 0);
-  const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
-  return Result(r);
+  return Result(checked(lib().exec_prepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+                                            nullptr, binary ? 1 : 0),
+                        doing));
 }
 
 void Connection::exec_script(std::string_view sql, std::string_view doing) {
   const std::string script(sql);
-  pg_result* r = lib().exec(conn_, script.c_str());
-  const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
-  lib().clear(r);
+  lib().clear(checked(lib().exec(conn_, script.c_str()), doing));
 }
 
 void Connection::begin() { exec_script("BEGIN"); }

@@ -120,6 +120,7 @@ class Connection {
  private:
   explicit Connection(ConnectOptions options);
   [[noreturn]] void fail_result(pg_result* r, std::string_view doing) const;
+  pg_result* checked(pg_result* r, std::string_view doing) const;
   std::string scrubbed(std::string text) const;
   ConnectOptions options_;
   pg_conn* conn_ = nullptr;
