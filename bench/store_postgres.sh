@@ -20,7 +20,8 @@
 #
 # One table at the end; JSON lines in $PEERS/results/store-postgres.jsonl.
 #   usage: bench/store_postgres.sh      env: STRATA, ROWS, SIZE, Q, CLIENTS, MCP_QUERIES, PEERS,
-#          CORPUS, KEEP=DIR (keep the stores and the server's data there, and reuse them),
+#          CORPUS, KEEP=DIR (keep the stores and the server's data there; a later run with the same
+#          KEEP searches the kept stores without ingesting again: its ingest figures are "-"),
 #          SEARCH=0 (ingest and embed only: no search, clients or mcp phase)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,15 +46,13 @@ else
 fi
 chmod 755 "$T"  # as root the server runs as nobody
 PG=$T/pg
-stop_server() { bash "$ROOT/tests/servers/pg_server.sh" stop "$PG" >/dev/null 2>&1 || true; }
+# With KEEP the server is halted, its data kept for the next run; without, it is removed.
+stop_server() { bash "$ROOT/tests/servers/pg_server.sh" "$([ -n "${KEEP:-}" ] && echo halt || echo stop)" "$PG" >/dev/null 2>&1 || true; }
 cleanup() {
   stop_server
   [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
-if [ -f "$PG/url" ] && [ -n "${KEEP:-}" ]; then
-  bash "$ROOT/tests/servers/pg_server.sh" stop "$PG" >/dev/null 2>&1 || true
-fi
 bash "$ROOT/tests/servers/pg_server.sh" start "$PG" >/dev/null
 URL=$(cat "$PG/url")
 PY=$ROOT/bench/store_postgres_driver.py
@@ -69,26 +68,35 @@ echo "strata $("$STRATA" --version | sed 's/^strata //'), PostgreSQL $(psql "$UR
 
 declare -A STORE=([sqlite]=$T/store.db [postgres]=$URL)
 declare -A INGEST EMBED CHUNKS
+count_chunks() { "$STRATA" collections --store "$1" --json 2>/dev/null | python3 -c 'import json,sys; print(sum(json.loads(l)["chunks"] for l in sys.stdin))' || echo 0; }
 for side in sqlite postgres; do
   s=${STORE[$side]}
+  if [ -n "${KEEP:-}" ] && [ "$(count_chunks "$s")" -gt 0 ]; then
+    # A kept store is searched as it is: its ingest was measured when it was made.
+    CHUNKS[$side]=$(count_chunks "$s") INGEST[$side]=- EMBED[$side]=-
+    continue
+  fi
   t0=$(now)
   "$STRATA" ingest --jsonl --size "$SIZE" --no-embed -q --store "$s" "$T/records.jsonl"
   t1=$(now)
   "$STRATA" embed --provider local -q --store "$s" >/dev/null
   t2=$(now)
-  CHUNKS[$side]=$("$STRATA" collections --store "$s" --json | python3 -c 'import json,sys; print(sum(json.loads(l)["chunks"] for l in sys.stdin))')
+  CHUNKS[$side]=$(count_chunks "$s")
   INGEST[$side]=$(python3 -c "print(round(${CHUNKS[$side]} / ($t1 - $t0)))")
   EMBED[$side]=$(python3 -c "print(round(${CHUNKS[$side]} / ($t2 - $t1)))")
   record "{\"measure\":\"ingest\",\"store\":\"$side\",\"chunks\":${CHUNKS[$side]},\"chunks_per_s\":${INGEST[$side]},\"embed_chunks_per_s\":${EMBED[$side]}}"
 done
 
+ratio() { python3 -c 'import sys
+try: print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))
+except ValueError: print("-")' "$1" "$2"; }
 print_ingest_rows() {
   printf '\n%-26s %14s %14s %8s\n' "" SQLite PostgreSQL ratio
   printf '%-26s %14s %14s\n' "chunks" "${CHUNKS[sqlite]}" "${CHUNKS[postgres]}"
   printf '%-26s %14s %14s %8s\n' "ingest chunks/s" "${INGEST[sqlite]}" "${INGEST[postgres]}" \
-    "$(python3 -c "print('%.2f' % (${INGEST[postgres]} / ${INGEST[sqlite]}))")"
+    "$(ratio "${INGEST[postgres]}" "${INGEST[sqlite]}")"
   printf '%-26s %14s %14s %8s\n' "embed chunks/s" "${EMBED[sqlite]}" "${EMBED[postgres]}" \
-    "$(python3 -c "print('%.2f' % (${EMBED[postgres]} / ${EMBED[sqlite]}))")"
+    "$(ratio "${EMBED[postgres]}" "${EMBED[sqlite]}")"
 }
 if [ "${SEARCH:-1}" = 0 ]; then
   print_ingest_rows

@@ -1,5 +1,7 @@
 #include "pq/binary_array.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 
 namespace strata::pq {
@@ -75,7 +77,16 @@ void append_int_array(std::string_view binary, std::vector<std::int64_t>& out, s
   const auto count = static_cast<std::int32_t>(binary_array_word(binary, 12, 4, what));
   if (count < 0) bad_binary_array(what, "a negative length");
   std::size_t at = 20;  // after the lower bound
-  out.reserve(out.size() + static_cast<std::size_t>(count));
+  // Every element takes at least its 4-byte length: a count the bytes cannot hold is refused
+  // before anything is reserved for it.
+  if (static_cast<std::size_t>(count) > (binary.size() - std::min(binary.size(), at)) / 4) {
+    bad_binary_array(what, "cut short");
+  }
+  // Callers append block after block of one term: growing to exactly the next block's size each
+  // time copied the whole vector per block (a term of 1,000,000 postings: 0.5 s of page faults).
+  // Room grows geometrically instead.
+  const std::size_t needed = out.size() + static_cast<std::size_t>(count);
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
   for (std::int32_t i = 0; i < count; ++i) {
     const auto len = static_cast<std::int32_t>(binary_array_word(binary, at, 4, what));
     at += 4;

@@ -7,6 +7,8 @@
 #                            (postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres); exits 77
 #                            with a message when the server binaries are absent
 #   pg_server.sh stop DIR    stops the server and removes DIR
+#   pg_server.sh halt DIR    stops the server and keeps DIR: a later `start DIR` starts it again
+#                            on the same data and password (the benchmarks' KEEP)
 #
 # PG_BINDIR overrides where initdb/pg_ctl/postgres are looked for (default: the newest
 # /usr/lib/postgresql/*/bin, then PATH). As root the server runs as `nobody` (PostgreSQL refuses
@@ -33,7 +35,7 @@ free_port() {
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|halt DIR" >&2; exit 2; }
 
 case "$cmd" in
   start)
@@ -43,12 +45,17 @@ case "$cmd" in
       exit 77
     fi
     mkdir -p "$dir"
-    password="pw-$RANDOM$RANDOM"
-    printf '%s\n' "$password" >"$dir/password"
-    [ "$(id -u)" -eq 0 ] && chown -R nobody "$dir"
-    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/password" -A scram-sha-256 \
-      --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-      { cat "$dir/initdb.log" >&2; exit 1; }
+    if [ -f "$dir/data/PG_VERSION" ] && [ -s "$dir/password" ]; then
+      # A server halted with its data kept: started again as it was.
+      password=$(cat "$dir/password")
+    else
+      password="pw-$RANDOM$RANDOM"
+      printf '%s\n' "$password" >"$dir/password"
+      [ "$(id -u)" -eq 0 ] && chown -R nobody "$dir"
+      as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/password" -A scram-sha-256 \
+        --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+        { cat "$dir/initdb.log" >&2; exit 1; }
+    fi
     for attempt in 1 2 3 4 5; do
       port=$(free_port)
       options="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -68,8 +75,13 @@ case "$cmd" in
     fi
     rm -rf "$dir"
     ;;
+  halt)
+    if [ -f "$dir/bindir" ] && [ -d "$dir/data" ]; then
+      as_owner "$(cat "$dir/bindir")/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|halt DIR" >&2
     exit 2
     ;;
 esac

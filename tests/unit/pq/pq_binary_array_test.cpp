@@ -65,5 +65,40 @@ TEST(PqBinaryArrayRead, RefusesNullsTruncationAndSeveralDimensions) {
   EXPECT_THROW(pq::append_int_array("", out, "t"), Error);
 }
 
+// A term's postings come block after block: appending them must not copy the whole vector each
+// time (it did, reserving exactly one more block: 0.5 s of page faults on a term of 1,000,000
+// postings). Storage is moved a logarithmic number of times.
+TEST(PqBinaryArrayRead, AppendingBlockAfterBlockGrowsGeometrically) {
+  const std::string block = binary_array(std::vector<std::int64_t>(128, 3), 8);
+  std::vector<std::int64_t> out;
+  const std::int64_t* storage = nullptr;
+  int moves = 0;
+  for (int i = 0; i < 4096; ++i) {
+    pq::append_int_array(block, out, "t");
+    if (out.data() != storage) ++moves;
+    storage = out.data();
+  }
+  EXPECT_EQ(out.size(), 4096u * 128u);
+  EXPECT_LE(moves, 16);
+}
+
+// A count larger than the bytes can hold is refused before anything is reserved for it (a
+// server's 2^31-1 would otherwise ask for 16 GB).
+TEST(PqBinaryArrayRead, RefusesACountTheBytesCannotHold) {
+  std::string huge = binary_array({1}, 8);
+  huge[12] = 0x7F;
+  huge[13] = huge[14] = huge[15] = static_cast<char>(0xFF);
+  std::vector<std::int64_t> out;
+  try {
+    pq::append_int_array(huge, out, "chunk_term_blocks.chunk_ids");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("chunk_term_blocks.chunk_ids"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cut short"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(out.empty());
+  EXPECT_LT(out.capacity(), 1000u);
+}
+
 }  // namespace
 }  // namespace strata
