@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -284,29 +285,45 @@ struct PgPruned {
 // A chunk's partial score: the essential terms' share (phrases' included), summed in the
 // query's order.
 struct PgPart {
-  std::int64_t chunk_id = 0, document_id = 0;
+  std::int64_t chunk_id = 0;
   double score = 0;
 };
 
-// A term's postings as its blocks hold them, in parallel arrays.
+// A term's postings as its blocks hold them, in parallel arrays by ascending chunk id (a term's
+// blocks never overlap and are read in order).
 struct PgPostings {
   std::vector<std::int64_t> chunk_ids, document_ids, text_hits, title_hits, cjk_hits, lengths;
 };
+
+// The essential terms' postings, by term, and the partial scores they give.
+struct PgEssential {
+  std::map<std::string, PgPostings, std::less<>> postings;
+  std::vector<PgPart> parts;
+};
+
+// Posting k of `p` scored for a term of `idf`: as pg_posting_score computes it in SQL, the hits
+// made doubles, then weighted, then pg_phrase_score.
+double pg_posting_value(const PgPostings& p, std::size_t k, double idf, const PgBm25& s) {
+  const double f = static_cast<double>(p.text_hits[k]) * k_keyword_column_weights.text +
+                   static_cast<double>(p.title_hits[k]) * k_keyword_column_weights.title +
+                   static_cast<double>(p.cjk_hits[k]) * k_keyword_column_weights.cjk;
+  return pg_phrase_score(idf, f, static_cast<double>(p.lengths[k]), s);
+}
 
 // Every posting of the essential terms scored and summed per chunk, in the client: the terms'
 // blocks read by one statement as binary arrays (unnesting them into rows on the server cost
 // three times as much: a pass over 20,406 postings 20 ms against 7 ms a row a posting), each
 // posting's score the very expression of pg_phrase_score, added term after term in the query's
 // order, then the phrases' postings. Only the chunks of documents passing `filters` are kept.
-std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                       const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                                       const PgBm25& s) {
+PgEssential pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                               const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
+                               const PgBm25& s) {
   const std::vector<std::size_t> in_order = pg_in_query_order(terms, [&](std::size_t j) { return essential[j]; });
   std::vector<std::string> names;
   for (const std::size_t i : in_order) names.push_back(terms[i].tokens[0]);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::map<std::string, PgPostings, std::less<>> postings;
+  PgEssential out;
   // The documents are needed only to filter: each array sent costs the server about as much as
   // another (one call of the element's send function per element).
   const bool with_documents = !filters.empty();
@@ -317,7 +334,7 @@ std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collectio
             "WHERE collection_id = $1 AND term = ANY ($2::text[]) ORDER BY term, last_chunk",
         {std::to_string(collection_id), pq::to_text_array(names)}, true, "keyword search");
     for (int i = 0; i < r.rows(); ++i) {
-      PgPostings& p = postings[r.str(i, 0)];
+      PgPostings& p = out.postings[r.str(i, 0)];
       pq::append_int_array(r.text(i, 1), p.chunk_ids, "chunk_term_blocks.chunk_ids");
       pq::append_int_array(r.text(i, 2), p.document_ids, "chunk_term_blocks.document_ids");
       pq::append_int_array(r.text(i, 3), p.text_hits, "chunk_term_blocks.text_hits");
@@ -325,8 +342,8 @@ std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collectio
       pq::append_int_array(r.text(i, 5), p.cjk_hits, "chunk_term_blocks.cjk_hits");
       pq::append_int_array(r.text(i, 6), p.lengths, "chunk_term_blocks.lengths");
       const std::size_t n = p.chunk_ids.size();
-      if ((with_documents && p.document_ids.size() != n) || p.text_hits.size() != n || p.title_hits.size() != n || p.cjk_hits.size() != n ||
-          p.lengths.size() != n) {
+      if ((with_documents && p.document_ids.size() != n) || p.text_hits.size() != n || p.title_hits.size() != n ||
+          p.cjk_hits.size() != n || p.lengths.size() != n) {
         throw Error(ExitCode::unavailable, "keyword search: a block of term '" + r.str(i, 0) + "' has arrays of different lengths");
       }
     }
@@ -340,34 +357,29 @@ std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collectio
     for (int i = 0; i < r.rows(); ++i) passing->insert(r.int64(i, 0));
   }
   std::unordered_map<std::int64_t, std::size_t> at;  // chunk id -> its place in `parts`
-  std::vector<PgPart> parts;
+  std::vector<PgPart>& parts = out.parts;
   const auto add = [&](std::int64_t chunk, std::int64_t document, double score) {
     if (passing && !passing->contains(document)) return;
     const auto [it, added] = at.emplace(chunk, parts.size());
     if (added) {
-      parts.push_back(PgPart{chunk, document, score});
+      parts.push_back(PgPart{chunk, score});
     } else {
       parts[it->second].score += score;
     }
   };
-  const double wt = k_keyword_column_weights.text, wti = k_keyword_column_weights.title, wc = k_keyword_column_weights.cjk;
   for (const std::size_t i : in_order) {
-    const auto it = postings.find(terms[i].tokens[0]);
-    if (it == postings.end()) continue;
+    const auto it = out.postings.find(terms[i].tokens[0]);
+    if (it == out.postings.end()) continue;
     const PgPostings& p = it->second;
-    const double idf = terms[i].idf;
     for (std::size_t k = 0; k < p.chunk_ids.size(); ++k) {
-      // As pg_posting_score reads in SQL: the hits are integers made doubles, then weighted.
-      const double f = static_cast<double>(p.text_hits[k]) * wt + static_cast<double>(p.title_hits[k]) * wti +
-                       static_cast<double>(p.cjk_hits[k]) * wc;
-      add(p.chunk_ids[k], with_documents ? p.document_ids[k] : 0, pg_phrase_score(idf, f, static_cast<double>(p.lengths[k]), s));
+      add(p.chunk_ids[k], with_documents ? p.document_ids[k] : 0, pg_posting_value(p, k, terms[i].idf, s));
     }
   }
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) continue;
     for (const PgPhrasePosting& p : t.postings) add(p.chunk_id, p.document_id, t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
   }
-  return parts;
+  return out;
 }
 
 // Best first: score descending, then chunk id.
@@ -375,12 +387,30 @@ bool pg_part_better(const PgPart& x, const PgPart& y) {
   return x.score != y.score ? x.score > y.score : x.chunk_id < y.chunk_id;
 }
 
-// The non-essential terms' share of the score of each of `ids` (chunks of the collection): an
+// The non-essential terms' postings of some chunks, scored: per chunk, one score for each of the
+// query's places that such a term holds (pg_in_query_order), NaN where the chunk lacks the term.
+struct PgOthers {
+  std::unordered_map<std::int64_t, std::vector<double>> scores;
+
+  // The chunk's scores summed in any order (0 without any).
+  double sum(std::int64_t chunk) const {
+    const auto it = scores.find(chunk);
+    double out = 0;
+    if (it == scores.end()) return out;
+    for (const double v : it->second) {
+      if (!std::isnan(v)) out += v;
+    }
+    return out;
+  }
+};
+
+// The non-essential terms' postings of each of `ids` (chunks of the collection), scored: an
 // index probe per chunk and term when they are few, else one pass over those terms' postings
-// keeping the chunks asked for (a hashed = ANY; "+ 0" keeps it from becoming a probe per id).
-std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t collection_id,
-                                               const std::vector<PgQueryTerm>& terms, const std::vector<bool>& essential,
-                                               const PgBm25& s, const std::vector<std::int64_t>& ids, double probe_cost) {
+// keeping the chunks asked for (a hashed = ANY).
+PgOthers pg_other_scores(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                         const std::vector<bool>& essential, const PgBm25& s, const std::vector<std::int64_t>& ids,
+                         double probe_cost) {
+  PgOthers out;
   std::vector<std::string> names;
   std::vector<double> idf;
   std::int64_t postings = 0;
@@ -388,81 +418,94 @@ std::map<std::int64_t, double> pg_other_scores(pq::Connection& c, std::int64_t c
     names.push_back(terms[i].tokens[0]);
     idf.push_back(terms[i].idf);
   }
+  if (ids.empty() || names.empty()) return out;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i]) postings += terms[i].df;
   }
   std::vector<pq::Param> params = {std::to_string(collection_id), pq::to_text_array(names), bm25_float_array(idf),
                                    pq::binary_int8_array(ids)};
   for (pq::Param& p : pg_score_constants(s)) params.push_back(std::move(p));
-  const std::string q = "WITH q (term, idf) AS (SELECT * FROM unnest($2::text[], $3::float8[])) ";
+  const std::string q = "WITH q (term, idf, n) AS (SELECT * FROM unnest($2::text[], $3::float8[]) WITH ORDINALITY) ";
   const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
   // The pass unnests only each block's chunk ids, keeps the places of the chunks asked for, and
   // reads the other arrays at those places: unnesting all six arrays of every posting (the view
   // chunk_terms) took 2.7 times as long (279,347 postings of 3 terms, 19,617 chunks asked for:
   // 146 ms against 53 ms).
   const std::string sql =
-      probe ? q + "SELECT a.id, (SELECT sum(" + pg_posting_score(5) +
-                  ") FROM q CROSS JOIN LATERAL " + pg_probe_sql("a.id") + ") "
-                  "FROM unnest($4::bigint[]) AS a (id)"
-            : q + "SELECT b.chunk_ids[u.i], sum(" + pg_posting_score(5) +
-                  ") FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_term_blocks y WHERE y.collection_id = $1 AND y.term = q.term "
+      probe ? q + "SELECT a.id, q.n, " + pg_posting_score(5) +
+                  " FROM unnest($4::bigint[]) AS a (id) CROSS JOIN q CROSS JOIN LATERAL " + pg_probe_sql("a.id")
+            : q + "SELECT b.chunk_ids[u.i], q.n, " + pg_posting_score(5) +
+                  " FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_term_blocks y WHERE y.collection_id = $1 AND y.term = q.term "
                   "OFFSET 0) b CROSS JOIN LATERAL unnest(b.chunk_ids) WITH ORDINALITY AS u (chunk_id, i) "
                   "CROSS JOIN LATERAL (SELECT b.text_hits[u.i] AS text_hits, b.title_hits[u.i] AS title_hits, "
                   "b.cjk_hits[u.i] AS cjk_hits, b.lengths[u.i] AS length) t "
-                  "WHERE u.chunk_id = ANY ($4::bigint[]) GROUP BY 1";
+                  "WHERE u.chunk_id = ANY ($4::bigint[])";
   const pq::Result r = c.exec(sql, params, {false, false, false, true}, true, "keyword search");
-  std::map<std::int64_t, double> out;
   for (int i = 0; i < r.rows(); ++i) {
-    if (!r.is_null(i, 1)) out[r.int64(i, 0)] = bm25_float8(r, i, 1);
+    const std::int64_t place = r.int64(i, 1) - 1;
+    if (place < 0 || static_cast<std::size_t>(place) >= names.size()) {
+      throw Error(ExitCode::unavailable, "keyword search: the server answered for a term the query does not hold");
+    }
+    auto [it, added] = out.scores.try_emplace(r.int64(i, 0));
+    if (added) it->second.assign(names.size(), std::numeric_limits<double>::quiet_NaN());
+    it->second[static_cast<std::size_t>(place)] = bm25_float8(r, i, 2);
   }
   return out;
 }
 
-// The best `limit` of `rows` (scores summed in any order, best first), ranked on their exact
-// scores: those and any within rounding of the last of them are summed again in the query's order
-// (one plain sum per chunk, over its postings read term after term), so that each is SQLite's
-// double to the last bit and equal scores (copies of a document) tie exactly, ranked by chunk id.
-// A query with a phrase of several tokens, whose share is added apart, keeps the sums it has.
-std::vector<KeywordRow> pg_finish(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                  const PgBm25& s, std::vector<KeywordRow> rows, std::size_t limit) {
+// Whether the query holds a phrase of several tokens, whose share is added apart (its scores then
+// agree with SQLite's to rounding only).
+bool pg_has_phrases(const std::vector<PgQueryTerm>& terms) {
+  return std::any_of(terms.begin(), terms.end(), [](const PgQueryTerm& t) { return t.tokens.size() > 1; });
+}
+
+// A chunk's exact score: the score of each of its postings added in the query's order
+// (pg_in_query_order, a term once per phrase it is), as strata_bm25 adds them on SQLite, so that
+// it is the very same double and copies of a text tie exactly. The essential terms' postings are
+// in `e`, the others' in `o` (which holds every one of them for this chunk).
+double pg_exact_score(std::int64_t chunk, const std::vector<PgQueryTerm>& terms, const std::vector<bool>& essential,
+                      const PgEssential& e, const PgOthers& o, const PgBm25& s) {
+  const auto others = o.scores.find(chunk);
+  double sum = 0;
+  std::size_t other_place = 0;
+  for (const std::size_t i : pg_in_query_order(terms, [](std::size_t) { return true; })) {
+    if (!essential[i]) {
+      const double v = others == o.scores.end() ? std::numeric_limits<double>::quiet_NaN() : others->second[other_place];
+      ++other_place;
+      if (!std::isnan(v)) sum += v;
+      continue;
+    }
+    const auto p = e.postings.find(terms[i].tokens[0]);
+    if (p == e.postings.end()) continue;
+    const std::vector<std::int64_t>& ids = p->second.chunk_ids;
+    const auto at = std::lower_bound(ids.begin(), ids.end(), chunk);
+    if (at != ids.end() && *at == chunk) {
+      sum += pg_posting_value(p->second, static_cast<std::size_t>(at - ids.begin()), terms[i].idf, s);
+    }
+  }
+  return sum;
+}
+
+// The best `limit` of `rows` (bm25: negative scores), best first: score, then chunk id.
+std::vector<KeywordRow> pg_best(std::vector<KeywordRow> rows, std::size_t limit) {
   const auto better = [](const KeywordRow& x, const KeywordRow& y) {
     return x.bm25 != y.bm25 ? x.bm25 < y.bm25 : x.chunk_id < y.chunk_id;
   };
-  std::sort(rows.begin(), rows.end(), better);
-  std::size_t keep = std::min(limit, rows.size());
-  const bool phrases = std::any_of(terms.begin(), terms.end(), [](const PgQueryTerm& t) { return t.tokens.size() > 1; });
-  if (!phrases && keep > 0) {
-    const double last = rows[keep - 1].bm25;
-    while (keep < rows.size() && rows[keep].bm25 <= last + std::fabs(last) * k_pg_margin) ++keep;
-    rows.resize(keep);
-    std::vector<std::int64_t> ids;
-    for (const KeywordRow& row : rows) ids.push_back(row.chunk_id);
-    const std::map<std::int64_t, double> exact =
-        pg_other_scores(c, collection_id, terms, std::vector<bool>(terms.size(), false), s, ids, 0.0);
-    for (KeywordRow& row : rows) {
-      const auto it = exact.find(row.chunk_id);
-      if (it != exact.end()) row.bm25 = -it->second;
-    }
-    std::sort(rows.begin(), rows.end(), better);
-  }
-  if (rows.size() > limit) rows.resize(limit);
+  const std::size_t keep = std::min(limit, rows.size());
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(), better);
+  rows.resize(keep);
   return rows;
 }
 
-// Every posting of every term scored, summed per chunk: exact, and as slow as the postings are
-// many. The best `limit` come back, and any within rounding of the last of them (pg_finish).
+// Every posting of every term scored, summed per chunk in the query's order: exact (but for a
+// phrase of several tokens), and as slow as the postings are many.
 std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                                      const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
-  std::vector<PgPart> parts = pg_essential_parts(c, collection_id, terms, std::vector<bool>(terms.size(), true), filters, s);
+  const PgEssential e = pg_essential_parts(c, collection_id, terms, std::vector<bool>(terms.size(), true), filters, s);
   std::vector<KeywordRow> rows;
-  if (parts.empty()) return rows;
-  const std::size_t edge_at = std::min(limit, parts.size()) - 1;
-  std::nth_element(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(edge_at), parts.end(), pg_part_better);
-  const double edge = parts[edge_at].score;
-  for (const PgPart& p : parts) {
-    if (p.score >= edge * (1 - k_pg_margin)) rows.push_back(KeywordRow{p.chunk_id, -p.score});
-  }
-  return pg_finish(c, collection_id, terms, s, std::move(rows), limit);
+  rows.reserve(e.parts.size());
+  for (const PgPart& p : e.parts) rows.push_back(KeywordRow{p.chunk_id, -p.score});
+  return pg_best(std::move(rows), limit);
 }
 
 // MaxScore. The chunks holding an essential term get partial scores from those terms (`parts`);
@@ -470,9 +513,10 @@ std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_
 // and the limit-th best of these, or `floor` if higher, is theta: the limit-th best full score is
 // at least that. A chunk holding no essential term scores at most `rest` (the other terms' bounds
 // summed), so when theta > rest none can be among the best; a chunk of `parts` whose partial score
-// plus `rest` is below theta cannot either. The others get their full scores, and the best `limit`
-// of them are the answer. When theta <= rest the answer would not be sound (nullopt): the caller
-// takes more terms as essential, so many that their `rest` is below theta.
+// plus `rest` is below theta cannot either. The others get their full scores (summed in the
+// query's order, pg_exact_score), and the best `limit` of them are the answer. When theta <= rest
+// the answer would not be sound (nullopt): the caller takes more terms as essential, so many that
+// their `rest` is below theta.
 PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                          const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
                          const PgBm25& s, std::size_t limit, double floor, double probe_cost) {
@@ -480,20 +524,17 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i]) rest += terms[i].bound;
   }
-  std::vector<PgPart> parts = pg_essential_parts(c, collection_id, terms, essential, filters, s);
+  PgEssential e = pg_essential_parts(c, collection_id, terms, essential, filters, s);
+  std::vector<PgPart>& parts = e.parts;
   PgPruned out;
   // Theta from the best sample's full scores: their other terms' share by probes (few chunks).
   const std::size_t sample = std::min(parts.size(), limit * static_cast<std::size_t>(k_pg_theta_sample));
   std::partial_sort(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(sample), parts.end(), pg_part_better);
   std::vector<std::int64_t> sample_ids;
   for (std::size_t i = 0; i < sample; ++i) sample_ids.push_back(parts[i].chunk_id);
-  const std::map<std::int64_t, double> sample_others =
-      sample_ids.empty() ? std::map<std::int64_t, double>{} : pg_other_scores(c, collection_id, terms, essential, s, sample_ids, 0.0);
+  const PgOthers sample_others = pg_other_scores(c, collection_id, terms, essential, s, sample_ids, 0.0);
   std::vector<double> full;
-  for (std::size_t i = 0; i < sample; ++i) {
-    const auto it = sample_others.find(parts[i].chunk_id);
-    full.push_back(parts[i].score + (it == sample_others.end() ? 0.0 : it->second));
-  }
+  for (std::size_t i = 0; i < sample; ++i) full.push_back(parts[i].score + sample_others.sum(parts[i].chunk_id));
   double limit_th = 0;
   if (full.size() >= limit) {
     std::nth_element(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(limit - 1), full.end(), std::greater<>());
@@ -501,22 +542,23 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
   }
   out.theta = std::max(floor, limit_th);
   if (!(out.theta > rest * (1 + k_pg_margin))) return out;
-  std::vector<KeywordRow> rows;  // partial scores, positive for now
+  std::vector<const PgPart*> kept;
   std::vector<std::int64_t> ids;
   for (const PgPart& p : parts) {
     if ((p.score + rest) * (1 + k_pg_margin) >= out.theta) {
-      rows.push_back(KeywordRow{p.chunk_id, p.score});
+      kept.push_back(&p);
       ids.push_back(p.chunk_id);
     }
   }
-  const std::map<std::int64_t, double> others =
-      ids.empty() ? std::map<std::int64_t, double>{} : pg_other_scores(c, collection_id, terms, essential, s, ids, probe_cost);
-  for (KeywordRow& row : rows) {
-    const auto it = others.find(row.chunk_id);
-    row.bm25 = -(it == others.end() ? row.bm25 : row.bm25 + it->second);
+  const PgOthers others = pg_other_scores(c, collection_id, terms, essential, s, ids, probe_cost);
+  const bool phrases = pg_has_phrases(terms);
+  std::vector<KeywordRow> rows;
+  rows.reserve(kept.size());
+  for (const PgPart* p : kept) {
+    const double score = phrases ? p->score + others.sum(p->chunk_id) : pg_exact_score(p->chunk_id, terms, essential, e, others, s);
+    rows.push_back(KeywordRow{p->chunk_id, -score});
   }
-  rows = pg_finish(c, collection_id, terms, s, std::move(rows), limit);
-  out.rows = std::move(rows);
+  out.rows = pg_best(std::move(rows), limit);
   return out;
 }
 
