@@ -356,8 +356,12 @@ PgEssential pg_essential_parts(pq::Connection& c, std::int64_t collection_id, co
     passing.emplace();
     for (int i = 0; i < r.rows(); ++i) passing->insert(r.int64(i, 0));
   }
+  std::size_t read = 0;
+  for (const auto& [term, p] : out.postings) read += p.chunk_ids.size();
   std::unordered_map<std::int64_t, std::size_t> at;  // chunk id -> its place in `parts`
+  at.reserve(read);
   std::vector<PgPart>& parts = out.parts;
+  parts.reserve(read);
   const auto add = [&](std::int64_t chunk, std::int64_t document, double score) {
     if (passing && !passing->contains(document)) return;
     const auto [it, added] = at.emplace(chunk, parts.size());
@@ -388,17 +392,24 @@ bool pg_part_better(const PgPart& x, const PgPart& y) {
 }
 
 // The non-essential terms' postings of some chunks, scored: per chunk, one score for each of the
-// query's places that such a term holds (pg_in_query_order), NaN where the chunk lacks the term.
+// query's places that such a term holds (pg_in_query_order), NaN where the chunk lacks the term;
+// flat, `places` to a chunk (a vector per chunk cost a third of the client's time in allocations).
 struct PgOthers {
-  std::unordered_map<std::int64_t, std::vector<double>> scores;
+  std::size_t places = 0;
+  std::unordered_map<std::int64_t, std::size_t> at;  // chunk id -> its first score in `scores`
+  std::vector<double> scores;
 
+  // The chunk's scores (nullptr without any).
+  const double* of(std::int64_t chunk) const {
+    const auto it = at.find(chunk);
+    return it == at.end() ? nullptr : scores.data() + it->second;
+  }
   // The chunk's scores summed in any order (0 without any).
   double sum(std::int64_t chunk) const {
-    const auto it = scores.find(chunk);
+    const double* v = of(chunk);
     double out = 0;
-    if (it == scores.end()) return out;
-    for (const double v : it->second) {
-      if (!std::isnan(v)) out += v;
+    for (std::size_t i = 0; v != nullptr && i < places; ++i) {
+      if (!std::isnan(v[i])) out += v[i];
     }
     return out;
   }
@@ -441,14 +452,16 @@ PgOthers pg_other_scores(pq::Connection& c, std::int64_t collection_id, const st
                   "b.cjk_hits[u.i] AS cjk_hits, b.lengths[u.i] AS length) t "
                   "WHERE u.chunk_id = ANY ($4::bigint[])";
   const pq::Result r = c.exec(sql, params, {false, false, false, true}, true, "keyword search");
+  out.places = names.size();
+  out.at.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     const std::int64_t place = r.int64(i, 1) - 1;
-    if (place < 0 || static_cast<std::size_t>(place) >= names.size()) {
+    if (place < 0 || static_cast<std::size_t>(place) >= out.places) {
       throw Error(ExitCode::unavailable, "keyword search: the server answered for a term the query does not hold");
     }
-    auto [it, added] = out.scores.try_emplace(r.int64(i, 0));
-    if (added) it->second.assign(names.size(), std::numeric_limits<double>::quiet_NaN());
-    it->second[static_cast<std::size_t>(place)] = bm25_float8(r, i, 2);
+    const auto [it, added] = out.at.try_emplace(r.int64(i, 0), out.scores.size());
+    if (added) out.scores.resize(out.scores.size() + out.places, std::numeric_limits<double>::quiet_NaN());
+    out.scores[it->second + static_cast<std::size_t>(place)] = bm25_float8(r, i, 2);
   }
   return out;
 }
@@ -461,26 +474,25 @@ bool pg_has_phrases(const std::vector<PgQueryTerm>& terms) {
 
 // A chunk's exact score: the score of each of its postings added in the query's order
 // (pg_in_query_order, a term once per phrase it is), as strata_bm25 adds them on SQLite, so that
-// it is the very same double and copies of a text tie exactly. The essential terms' postings are
-// in `e`, the others' in `o` (which holds every one of them for this chunk).
-double pg_exact_score(std::int64_t chunk, const std::vector<PgQueryTerm>& terms, const std::vector<bool>& essential,
-                      const PgEssential& e, const PgOthers& o, const PgBm25& s) {
-  const auto others = o.scores.find(chunk);
+// it is the very same double and copies of a text tie exactly. `in_order`: the query's places
+// (pg_in_query_order of every term); `essential`: per term, its postings when it is essential,
+// else nullptr (its scores are in `o`, which holds every one of them for this chunk).
+double pg_exact_score(std::int64_t chunk, const std::vector<PgQueryTerm>& terms, const std::vector<std::size_t>& in_order,
+                      const std::vector<const PgPostings*>& essential, const PgOthers& o, const PgBm25& s) {
+  const double* others = o.of(chunk);
   double sum = 0;
   std::size_t other_place = 0;
-  for (const std::size_t i : pg_in_query_order(terms, [](std::size_t) { return true; })) {
-    if (!essential[i]) {
-      const double v = others == o.scores.end() ? std::numeric_limits<double>::quiet_NaN() : others->second[other_place];
+  for (const std::size_t i : in_order) {
+    if (essential[i] == nullptr) {
+      const double v = others == nullptr ? std::numeric_limits<double>::quiet_NaN() : others[other_place];
       ++other_place;
       if (!std::isnan(v)) sum += v;
       continue;
     }
-    const auto p = e.postings.find(terms[i].tokens[0]);
-    if (p == e.postings.end()) continue;
-    const std::vector<std::int64_t>& ids = p->second.chunk_ids;
+    const std::vector<std::int64_t>& ids = essential[i]->chunk_ids;
     const auto at = std::lower_bound(ids.begin(), ids.end(), chunk);
     if (at != ids.end() && *at == chunk) {
-      sum += pg_posting_value(p->second, static_cast<std::size_t>(at - ids.begin()), terms[i].idf, s);
+      sum += pg_posting_value(*essential[i], static_cast<std::size_t>(at - ids.begin()), terms[i].idf, s);
     }
   }
   return sum;
@@ -552,10 +564,19 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
   }
   const PgOthers others = pg_other_scores(c, collection_id, terms, essential, s, ids, probe_cost);
   const bool phrases = pg_has_phrases(terms);
+  const std::vector<std::size_t> in_order = pg_in_query_order(terms, [](std::size_t) { return true; });
+  std::vector<const PgPostings*> postings_of(terms.size(), nullptr);
+  static const PgPostings k_no_postings;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (!essential[i] || terms[i].tokens.size() != 1) continue;
+    const auto it = e.postings.find(terms[i].tokens[0]);
+    postings_of[i] = it == e.postings.end() ? &k_no_postings : &it->second;
+  }
   std::vector<KeywordRow> rows;
   rows.reserve(kept.size());
   for (const PgPart* p : kept) {
-    const double score = phrases ? p->score + others.sum(p->chunk_id) : pg_exact_score(p->chunk_id, terms, essential, e, others, s);
+    const double score =
+        phrases ? p->score + others.sum(p->chunk_id) : pg_exact_score(p->chunk_id, terms, in_order, postings_of, others, s);
     rows.push_back(KeywordRow{p->chunk_id, -score});
   }
   out.rows = pg_best(std::move(rows), limit);
