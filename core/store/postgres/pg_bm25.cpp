@@ -295,11 +295,9 @@ struct PgPostings {
   std::vector<std::int64_t> chunk_ids, document_ids, text_hits, title_hits, cjk_hits, lengths;
 };
 
-// The essential terms' postings, by term, and the partial scores they give.
-struct PgEssential {
-  std::map<std::string, PgPostings, std::less<>> postings;
-  std::vector<PgPart> parts;
-};
+// The postings read for one search, by term: a term made essential by a second attempt (or the
+// last, which reads every term) is read once, whatever the attempts that need it.
+using PgPostingsByTerm = std::map<std::string, PgPostings, std::less<>>;
 
 // Posting k of `p` scored for a term of `idf`: as pg_posting_score computes it in SQL, the hits
 // made doubles, then weighted, then pg_phrase_score.
@@ -315,15 +313,17 @@ double pg_posting_value(const PgPostings& p, std::size_t k, double idf, const Pg
 // three times as much: a pass over 20,406 postings 20 ms against 7 ms a row a posting), each
 // posting's score the very expression of pg_phrase_score, added term after term in the query's
 // order, then the phrases' postings. Only the chunks of documents passing `filters` are kept.
-PgEssential pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                               const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                               const PgBm25& s) {
+// The terms' postings are read into `postings` unless there already.
+std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
+                                       const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
+                                       const PgBm25& s, PgPostingsByTerm& postings) {
   const std::vector<std::size_t> in_order = pg_in_query_order(terms, [&](std::size_t j) { return essential[j]; });
   std::vector<std::string> names;
-  for (const std::size_t i : in_order) names.push_back(terms[i].tokens[0]);
+  for (const std::size_t i : in_order) {
+    if (!postings.contains(terms[i].tokens[0])) names.push_back(terms[i].tokens[0]);
+  }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  PgEssential out;
   // The documents are needed only to filter: each array sent costs the server about as much as
   // another (one call of the element's send function per element).
   const bool with_documents = !filters.empty();
@@ -334,7 +334,7 @@ PgEssential pg_essential_parts(pq::Connection& c, std::int64_t collection_id, co
             "WHERE collection_id = $1 AND term = ANY ($2::text[]) ORDER BY term, last_chunk",
         {std::to_string(collection_id), pq::to_text_array(names)}, true, "keyword search");
     for (int i = 0; i < r.rows(); ++i) {
-      PgPostings& p = out.postings[r.str(i, 0)];
+      PgPostings& p = postings[r.str(i, 0)];
       pq::append_int_array(r.text(i, 1), p.chunk_ids, "chunk_term_blocks.chunk_ids");
       pq::append_int_array(r.text(i, 2), p.document_ids, "chunk_term_blocks.document_ids");
       pq::append_int_array(r.text(i, 3), p.text_hits, "chunk_term_blocks.text_hits");
@@ -357,10 +357,13 @@ PgEssential pg_essential_parts(pq::Connection& c, std::int64_t collection_id, co
     for (int i = 0; i < r.rows(); ++i) passing->insert(r.int64(i, 0));
   }
   std::size_t read = 0;
-  for (const auto& [term, p] : out.postings) read += p.chunk_ids.size();
+  for (const std::size_t i : in_order) {
+    const auto it = postings.find(terms[i].tokens[0]);
+    if (it != postings.end()) read += it->second.chunk_ids.size();
+  }
   std::unordered_map<std::int64_t, std::size_t> at;  // chunk id -> its place in `parts`
   at.reserve(read);
-  std::vector<PgPart>& parts = out.parts;
+  std::vector<PgPart> parts;
   parts.reserve(read);
   const auto add = [&](std::int64_t chunk, std::int64_t document, double score) {
     if (passing && !passing->contains(document)) return;
@@ -372,8 +375,8 @@ PgEssential pg_essential_parts(pq::Connection& c, std::int64_t collection_id, co
     }
   };
   for (const std::size_t i : in_order) {
-    const auto it = out.postings.find(terms[i].tokens[0]);
-    if (it == out.postings.end()) continue;
+    const auto it = postings.find(terms[i].tokens[0]);
+    if (it == postings.end()) continue;
     const PgPostings& p = it->second;
     for (std::size_t k = 0; k < p.chunk_ids.size(); ++k) {
       add(p.chunk_ids[k], with_documents ? p.document_ids[k] : 0, pg_posting_value(p, k, terms[i].idf, s));
@@ -383,7 +386,7 @@ PgEssential pg_essential_parts(pq::Connection& c, std::int64_t collection_id, co
     if (t.tokens.size() == 1) continue;
     for (const PgPhrasePosting& p : t.postings) add(p.chunk_id, p.document_id, t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
   }
-  return out;
+  return parts;
 }
 
 // Best first: score descending, then chunk id.
@@ -512,11 +515,13 @@ std::vector<KeywordRow> pg_best(std::vector<KeywordRow> rows, std::size_t limit)
 // Every posting of every term scored, summed per chunk in the query's order: exact (but for a
 // phrase of several tokens), and as slow as the postings are many.
 std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
-  const PgEssential e = pg_essential_parts(c, collection_id, terms, std::vector<bool>(terms.size(), true), filters, s);
+                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit,
+                                     PgPostingsByTerm& postings) {
+  const std::vector<PgPart> parts =
+      pg_essential_parts(c, collection_id, terms, std::vector<bool>(terms.size(), true), filters, s, postings);
   std::vector<KeywordRow> rows;
-  rows.reserve(e.parts.size());
-  for (const PgPart& p : e.parts) rows.push_back(KeywordRow{p.chunk_id, -p.score});
+  rows.reserve(parts.size());
+  for (const PgPart& p : parts) rows.push_back(KeywordRow{p.chunk_id, -p.score});
   return pg_best(std::move(rows), limit);
 }
 
@@ -531,13 +536,12 @@ std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_
 // their `rest` is below theta.
 PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                          const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                         const PgBm25& s, std::size_t limit, double floor, double probe_cost) {
+                         const PgBm25& s, std::size_t limit, double floor, double probe_cost, PgPostingsByTerm& postings) {
   double rest = 0;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i]) rest += terms[i].bound;
   }
-  PgEssential e = pg_essential_parts(c, collection_id, terms, essential, filters, s);
-  std::vector<PgPart>& parts = e.parts;
+  std::vector<PgPart> parts = pg_essential_parts(c, collection_id, terms, essential, filters, s, postings);
   PgPruned out;
   // Theta from the best sample's full scores: their other terms' share by probes (few chunks).
   const std::size_t sample = std::min(parts.size(), limit * static_cast<std::size_t>(k_pg_theta_sample));
@@ -569,8 +573,8 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
   static const PgPostings k_no_postings;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i] || terms[i].tokens.size() != 1) continue;
-    const auto it = e.postings.find(terms[i].tokens[0]);
-    postings_of[i] = it == e.postings.end() ? &k_no_postings : &it->second;
+    const auto it = postings.find(terms[i].tokens[0]);
+    postings_of[i] = it == postings.end() ? &k_no_postings : &it->second;
   }
   std::vector<KeywordRow> rows;
   rows.reserve(kept.size());
@@ -599,12 +603,15 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
     if (terms[x].bound != terms[y].bound) return terms[x].bound > terms[y].bound;
     return terms[x].df < terms[y].df;
   });
-  if (total <= plan.essential_postings || order.size() < 2) return pg_score_all(c, collection_id, terms, filters, s, limit);
+  PgPostingsByTerm postings;
+  if (total <= plan.essential_postings || order.size() < 2) {
+    return pg_score_all(c, collection_id, terms, filters, s, limit, postings);
+  }
   // The terms of `order` from `k` on are not essential.
   const auto score_from = [&](std::size_t k, double floor) {
     std::vector<bool> essential(terms.size(), true);
     for (std::size_t j = k; j < order.size(); ++j) essential[order[j]] = false;
-    return pg_score_pruned(c, collection_id, terms, essential, filters, s, limit, floor, plan.probe_cost);
+    return pg_score_pruned(c, collection_id, terms, essential, filters, s, limit, floor, plan.probe_cost, postings);
   };
   // First the rarest terms whose postings fit the budget (at least one term)...
   std::size_t k = 1;
@@ -630,7 +637,7 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
       return std::move(*second.rows);
     }
   }
-  return pg_score_all(c, collection_id, terms, filters, s, limit);
+  return pg_score_all(c, collection_id, terms, filters, s, limit, postings);
 }
 
 }  // namespace
