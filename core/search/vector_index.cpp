@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <queue>
 #include <string>
 
 #include "common/error.h"
+#include "common/thread_pool.h"
 #include "search/vector_kernels.h"
 
 // Why the int8 pre-pass returns exactly the exact top k.
@@ -41,6 +43,12 @@ using detail::best_kernels;
 // int8 codes hold at most ±127 and the query ±127: the int32 sum is exact up to this many dims.
 constexpr std::size_t kMaxInt8Dims = 130000;
 constexpr std::size_t kBlockRows = 256;  // scores per kernel call: a small buffer that stays in L1
+// The int8 pass over a large index is cut into slices of rows scanned by threads at once (one per
+// hardware thread, at most kMaxSlices), each slice at least this many codes: below, a thread's
+// start costs more than it saves. 1,318,324 rows of 384 dimensions on 2 cores: 58 ms of a vector
+// search's 104 ms were this pass on one thread.
+constexpr std::size_t kMinSliceCodes = std::size_t{1} << 22;
+constexpr std::size_t kMaxSlices = 4;
 
 float round_up_to_float(double v) {
   float f = static_cast<float>(v);
@@ -300,50 +308,89 @@ std::vector<VectorHit> VectorIndex::search_int8(std::span<const float> y, std::s
   const double query_norm = norm_of(y.data(), y.size());
   constexpr double kMargin = 1.0 + 1e-6;
 
-  // Pass 1: bounds for every allowed row; the k largest lower bounds in a min-heap.
+  // Pass 1: bounds for every allowed row of a slice [lo, hi); the slice's k largest lower bounds
+  // in a min-heap, and the rows whose upper bound reaches its running k-th largest lower bound.
+  // The k largest lower bounds of all rows are among the slices' (each slice keeps its own k
+  // largest), and a slice's running threshold never exceeds the final one, so the slices'
+  // candidates, in slice order, are a superset of the rows to rescore, in ascending order.
   struct Candidate {
     std::size_t row;
     double upper;
   };
-  std::vector<Candidate> candidates;
-  std::priority_queue<double, std::vector<double>, std::greater<>> lowers;
-  double threshold = -std::numeric_limits<double>::infinity();
+  struct Slice {
+    std::vector<Candidate> candidates;
+    std::vector<double> lowers;
+  };
   const auto& kernels = best_kernels();
-  std::int32_t dots[kBlockRows];
-  for_each_run(rows_, filter, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t r = begin; r < end; r += kBlockRows) {
-      const std::size_t n = std::min(kBlockRows, end - r);
-      kernels.scores_i8(codes_.data() + r * dims_, n, dims_, p.data(), dots);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t row = r + i;
-        const double estimate = static_cast<double>(scale_[row]) * t * static_cast<double>(dots[i]);
-        const double bound = (static_cast<double>(residual_bound_[row]) * query_norm +
-                              static_cast<double>(code_norm_[row]) * query_residual) * kMargin;
-        const double upper = estimate + bound;
-        if (upper < threshold) continue;
-        candidates.push_back({row, upper});
-        const double lower = estimate - bound;
-        if (lowers.size() < k) {
-          lowers.push(lower);
-          if (lowers.size() == k) threshold = lowers.top();
-        } else if (lower > lowers.top()) {
-          lowers.pop();
-          lowers.push(lower);
-          threshold = lowers.top();
+  const auto scan = [&](std::size_t lo, std::size_t hi) {
+    Slice out;
+    std::priority_queue<double, std::vector<double>, std::greater<>> lowers;
+    double threshold = -std::numeric_limits<double>::infinity();
+    std::int32_t dots[kBlockRows];
+    for_each_run(rows_, filter, [&](std::size_t run_begin, std::size_t run_end) {
+      const std::size_t begin = std::max(run_begin, lo), end = std::min(run_end, hi);
+      for (std::size_t r = begin; r < end; r += kBlockRows) {
+        const std::size_t n = std::min(kBlockRows, end - r);
+        kernels.scores_i8(codes_.data() + r * dims_, n, dims_, p.data(), dots);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t row = r + i;
+          const double estimate = static_cast<double>(scale_[row]) * t * static_cast<double>(dots[i]);
+          const double bound = (static_cast<double>(residual_bound_[row]) * query_norm +
+                                static_cast<double>(code_norm_[row]) * query_residual) * kMargin;
+          const double upper = estimate + bound;
+          if (upper < threshold) continue;
+          out.candidates.push_back({row, upper});
+          const double lower = estimate - bound;
+          if (lowers.size() < k) {
+            lowers.push(lower);
+            if (lowers.size() == k) threshold = lowers.top();
+          } else if (lower > lowers.top()) {
+            lowers.pop();
+            lowers.push(lower);
+            threshold = lowers.top();
+          }
         }
       }
-    }
-  });
+    });
+    for (; !lowers.empty(); lowers.pop()) out.lowers.push_back(lowers.top());
+    return out;
+  };
+  const std::size_t slices =
+      std::clamp<std::size_t>(std::min<std::size_t>(ThreadPool::hardware_threads(), kMaxSlices), 1,
+                              std::max<std::size_t>(1, rows_ * dims_ / kMinSliceCodes));
+  std::vector<std::size_t> edges;
+  for (std::size_t i = 0; i <= slices; ++i) edges.push_back(rows_ * i / slices);
+  std::vector<std::future<Slice>> others;
+  // async | deferred: libstdc++ starts a thread, and where none can be had runs the slice on
+  // get() instead, in this thread.
+  for (std::size_t i = 1; i < slices; ++i) {
+    others.push_back(std::async(std::launch::async | std::launch::deferred, scan, edges[i], edges[i + 1]));
+  }
+  std::vector<Slice> parts;
+  parts.push_back(scan(edges[0], edges[1]));
+  for (std::future<Slice>& f : others) parts.push_back(f.get());
+  std::vector<double> lowers;
+  for (const Slice& part : parts) lowers.insert(lowers.end(), part.lowers.begin(), part.lowers.end());
+  double threshold = -std::numeric_limits<double>::infinity();
+  if (lowers.size() >= k) {
+    std::nth_element(lowers.begin(), lowers.begin() + static_cast<std::ptrdiff_t>(k - 1), lowers.end(), std::greater<>());
+    threshold = lowers[k - 1];
+  }
 
   // Pass 2: exact float scores for the rows whose upper bound reaches the final threshold.
   TopK top(k);
   std::size_t rescored = 0;
-  for (const Candidate& c : candidates) {
-    if (c.upper < threshold) continue;
-    ++rescored;
-    top.offer_ascending(c.row, kernels.dot_f32(matrix_.data() + c.row * dims_, y.data(), dims_));
+  for (const Slice& part : parts) {
+    for (const Candidate& c : part.candidates) {
+      if (c.upper < threshold) continue;
+      ++rescored;
+      top.offer_ascending(c.row, kernels.dot_f32(matrix_.data() + c.row * dims_, y.data(), dims_));
+    }
   }
-  if (stats != nullptr) stats->rescored = rescored;
+  if (stats != nullptr) {
+    stats->rescored = rescored;
+    stats->slices = slices;
+  }
   return top.take();
 }
 

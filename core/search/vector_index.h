@@ -52,6 +52,7 @@ enum class Prepass {
 struct VectorSearchStats {
   std::size_t scanned = 0;   // rows scored by the first pass (the allowed rows)
   std::size_t rescored = 0;  // rows scored in float32 after the int8 pre-pass (0 without it)
+  std::size_t slices = 0;    // slices of rows the int8 pre-pass scanned at once, a thread each
 };
 
 // A finished index's arrays, as spans over memory someone else keeps alive (a mapped snapshot

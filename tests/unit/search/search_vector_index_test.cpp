@@ -302,6 +302,34 @@ INSTANTIATE_TEST_SUITE_P(
                       Shape{"random_1k_1000", 1000, 1000, 0}),
     [](const ::testing::TestParamInfo<Shape>& p) { return std::string(p.param.name); });
 
+// A large index's int8 pass is cut into slices scanned by threads at once (one per hardware
+// thread): still exactly the exact top k, with ties across a slice's edge ranked by row (97
+// distinct rows repeated: every hit ties with copies in both halves), with and without filters.
+TEST(SearchVectorIndex, SlicedPrepassIsExactAcrossSliceEdges) {
+  VecRng rng(45000);
+  const std::size_t rows = 45000, dims = 384;  // 17,280,000 codes: four slices' minimum and more
+  const std::vector<float> base = random_matrix(rng, 97, dims);
+  std::vector<float> m(rows * dims);
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::copy_n(base.begin() + static_cast<std::ptrdiff_t>((r % 97) * dims), dims,
+                m.begin() + static_cast<std::ptrdiff_t>(r * dims));
+  }
+  const VectorIndex quantised(m, dims, Prepass::int8);
+  const VectorIndex exact(std::move(m), dims, Prepass::none);
+  const RowSet half = random_filter(rng, rows, 2);
+  for (int qi = 0; qi < 3; ++qi) {
+    const std::vector<float> q = random_vector(rng, dims);
+    for (const RowSet* filter : {static_cast<const RowSet*>(nullptr), &half}) {
+      for (std::size_t k : {1u, 10u, 250u}) {
+        SCOPED_TRACE(::testing::Message() << "query " << qi << " k " << k << " filter " << (filter != nullptr));
+        VectorSearchStats stats;
+        expect_same(quantised.search(q, k, filter, &stats), brute_force(exact, q, k, filter));
+        EXPECT_EQ(stats.slices, std::min<std::size_t>(4, std::max(1u, std::thread::hardware_concurrency())));
+      }
+    }
+  }
+}
+
 TEST(SearchVectorIndex, Top10OfHundredThousandRowsMatchesBruteForce) {
   VecRng rng(100000);
   const std::size_t rows = 100000, dims = 384;
