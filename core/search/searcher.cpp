@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "common/clock.h"
@@ -259,8 +260,9 @@ struct Searcher::Impl {
     return out;
   }
 
-  std::vector<RankedHit> vector_list(const Loaded& l, std::span<const float> query, std::int64_t collection_id,
-                                     const std::vector<store::DocumentFilter>& filters, std::size_t depth) {
+  // The rows of `l` whose chunks pass `filters` (nullopt: every row), read from the store.
+  std::optional<RowSet> allowed_rows(const Loaded& l, std::int64_t collection_id,
+                                     const std::vector<store::DocumentFilter>& filters) {
     std::optional<RowSet> allowed;
     if (!filters.empty()) {
       allowed.emplace(l.chunk_ids.size());
@@ -273,11 +275,23 @@ struct Searcher::Impl {
         if (l.chunk_ids[r] == id) allowed->insert(r);
       }
     }
+    return allowed;
+  }
+
+  // The index's best `depth` rows for `query` among `allowed`, as chunks: no store access (the
+  // index is read only), so it may run on another thread than the store's.
+  static std::vector<RankedHit> ranked_vector_hits(const Loaded& l, std::span<const float> query, std::size_t depth,
+                                                   const std::optional<RowSet>& allowed) {
     std::vector<RankedHit> out;
     for (const VectorHit& h : l.index->search(query, depth, allowed ? &*allowed : nullptr)) {
       out.push_back(RankedHit{l.chunk_ids[h.row], static_cast<double>(h.score)});
     }
     return out;
+  }
+
+  std::vector<RankedHit> vector_list(const Loaded& l, std::span<const float> query, std::int64_t collection_id,
+                                     const std::vector<store::DocumentFilter>& filters, std::size_t depth) {
+    return ranked_vector_hits(l, query, depth, allowed_rows(l, collection_id, filters));
   }
 
   struct Lists {
@@ -390,12 +404,15 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
                                                 SearchResult& result) {
   Lists lists;
   SearchTimings& t = result.timings;
-  if (result.mode != Mode::vector) {
-    const auto t0 = Clock::now();
+  const auto keyword_into_lists = [&] {
+    const auto tk = Clock::now();
     lists.keyword = keyword_list(request.query, c.id, filters, depth);
-    t.keyword_ms = ms_since(t0);
+    t.keyword_ms = ms_since(tk);
+  };
+  if (result.mode == Mode::keyword) {
+    keyword_into_lists();
+    return lists;
   }
-  if (result.mode == Mode::keyword) return lists;
   // The query first: when the model cannot embed it, the search fails before it builds (and
   // writes beside the store) the collection's vector snapshot, leaving no trace of the run.
   auto t0 = Clock::now();
@@ -407,28 +424,38 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
     // The query cannot be embedded (its server refused or failed): keyword search, and why.
     result.query_not_embedded = std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")");
     result.mode = Mode::keyword;
-    if (lists.keyword.empty()) {
-      const auto tk = Clock::now();
-      lists.keyword = keyword_list(request.query, c.id, filters, depth);
-      t.keyword_ms = ms_since(tk);
-    }
+    keyword_into_lists();
     return lists;
   }
   t.embed_ms = ms_since(t0);
   const Loaded& l = vectors_of(c, t);
   // The index holds one row per chunk of the collection with a vector: no query needed.
   result.without_vector = std::max<std::int64_t>(0, c.chunks - static_cast<std::int64_t>(l.chunk_ids.size()));
-  t0 = Clock::now();
-  lists.vector = vector_list(l, q, c.id, filters, depth);
+  // What the vector list needs of the store is read here; the index's search, all CPU over the
+  // mapped snapshot, then runs on a thread of its own while this one does the keyword search (on
+  // PostgreSQL mostly a wait for the server): a hybrid search takes the longer of the two, not
+  // their sum. async | deferred: where no thread can be had, the search runs on get().
+  const std::optional<RowSet> allowed = allowed_rows(l, c.id, filters);
+  double vector_ms = 0;
+  auto vector_hits = std::async(std::launch::async | std::launch::deferred, [&l, &q, depth, &allowed, &vector_ms] {
+    const auto tv = Clock::now();
+    std::vector<RankedHit> hits = ranked_vector_hits(l, q, depth, allowed);
+    vector_ms = ms_since(tv);
+    return hits;
+  });
+  if (result.mode != Mode::vector) keyword_into_lists();
+  lists.vector = vector_hits.get();
+  t.vector_ms = vector_ms;
   const auto damaged = [](const std::vector<RankedHit>& hits) {
     return std::any_of(hits.begin(), hits.end(), [](const RankedHit& h) { return !std::isfinite(h.score); });
   };
   if (l.from_snapshot && damaged(lists.vector)) {
     // The snapshot's vectors were damaged (its checksum leaves them out): rebuilt from the
     // store, which also writes a sound snapshot in its place.
+    t0 = Clock::now();
     lists.vector = vector_list(vectors_of(c, t, false), q, c.id, filters, depth);
+    t.vector_ms += ms_since(t0);
   }
-  t.vector_ms = ms_since(t0);
   return lists;
 }
 
