@@ -46,8 +46,8 @@ else
 fi
 chmod 755 "$T"  # as root the server runs as nobody
 PG=$T/pg
-# With KEEP the server is halted, its data kept for the next run; without, it is removed.
-stop_server() { bash "$ROOT/tests/servers/pg_server.sh" "$([ -n "${KEEP:-}" ] && echo halt || echo stop)" "$PG" >/dev/null 2>&1 || true; }
+# With KEEP the server is paused, its data kept for the next run; without, it is removed.
+stop_server() { bash "$ROOT/tests/servers/pg_server.sh" "$([ -n "${KEEP:-}" ] && echo pause || echo stop)" "$PG" >/dev/null 2>&1 || true; }
 cleanup() {
   stop_server
   [ -n "${KEEP:-}" ] || rm -rf "$T"

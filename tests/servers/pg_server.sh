@@ -7,7 +7,7 @@
 #                            (postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres); exits 77
 #                            with a message when the server binaries are absent
 #   pg_server.sh stop DIR    stops the server and removes DIR
-#   pg_server.sh halt DIR    stops the server and keeps DIR: a later `start DIR` starts it again
+#   pg_server.sh pause DIR   stops the server and keeps DIR: a later `start DIR` starts it again
 #                            on the same data and password (the benchmarks' KEEP)
 #
 # PG_BINDIR overrides where initdb/pg_ctl/postgres are looked for (default: the newest
@@ -35,7 +35,7 @@ free_port() {
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|halt DIR" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|pause DIR" >&2; exit 2; }
 
 case "$cmd" in
   start)
@@ -46,7 +46,7 @@ case "$cmd" in
     fi
     mkdir -p "$dir"
     if [ -f "$dir/data/PG_VERSION" ] && [ -s "$dir/password" ]; then
-      # A server halted with its data kept: started again as it was.
+      # A server paused with its data kept: started again as it was.
       password=$(cat "$dir/password")
     else
       password="pw-$RANDOM$RANDOM"
@@ -75,13 +75,13 @@ case "$cmd" in
     fi
     rm -rf "$dir"
     ;;
-  halt)
+  pause)
     if [ -f "$dir/bindir" ] && [ -d "$dir/data" ]; then
       as_owner "$(cat "$dir/bindir")/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
     ;;
   *)
-    echo "usage: $0 start|stop|halt DIR" >&2
+    echo "usage: $0 start|stop|pause DIR" >&2
     exit 2
     ;;
 esac
