@@ -355,9 +355,8 @@ std::vector<VectorHit> VectorIndex::search_int8(std::span<const float> y, std::s
     for (; !lowers.empty(); lowers.pop()) out.lowers.push_back(lowers.top());
     return out;
   };
-  const std::size_t slices =
-      std::clamp<std::size_t>(std::min<std::size_t>(ThreadPool::hardware_threads(), kMaxSlices), 1,
-                              std::max<std::size_t>(1, rows_ * dims_ / kMinSliceCodes));
+  const std::size_t slices = std::min<std::size_t>(
+      {ThreadPool::hardware_threads(), kMaxSlices, std::max<std::size_t>(1, rows_ * dims_ / kMinSliceCodes)});
   std::vector<std::size_t> edges;
   for (std::size_t i = 0; i <= slices; ++i) edges.push_back(rows_ * i / slices);
   std::vector<std::future<Slice>> others;

@@ -295,9 +295,13 @@ struct PgPostings {
   std::vector<std::int64_t> chunk_ids, document_ids, text_hits, title_hits, cjk_hits, lengths;
 };
 
-// The postings read for one search, by term: a term made essential by a second attempt (or the
-// last, which reads every term) is read once, whatever the attempts that need it.
-using PgPostingsByTerm = std::map<std::string, PgPostings, std::less<>>;
+// What one search has read, kept for its later MaxScore attempts: a term made essential by a
+// second attempt (or the last, which reads every term) is read once, and so are the documents
+// that pass the filters.
+struct PgSearchReads {
+  std::map<std::string, PgPostings, std::less<>> postings;  // by term
+  std::optional<std::unordered_set<std::int64_t>> passing;  // documents passing the filters (none: not read)
+};
 
 // Posting k of `p` scored for a term of `idf`: as pg_posting_score computes it in SQL, the hits
 // made doubles, then weighted, then pg_phrase_score.
@@ -313,10 +317,12 @@ double pg_posting_value(const PgPostings& p, std::size_t k, double idf, const Pg
 // three times as much: a pass over 20,406 postings 20 ms against 7 ms a row a posting), each
 // posting's score the very expression of pg_phrase_score, added term after term in the query's
 // order, then the phrases' postings. Only the chunks of documents passing `filters` are kept.
-// The terms' postings are read into `postings` unless there already.
+// The terms' postings, and the documents passing the filters, are read into `reads` unless there
+// already.
 std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                                        const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                                       const PgBm25& s, PgPostingsByTerm& postings) {
+                                       const PgBm25& s, PgSearchReads& reads) {
+  auto& postings = reads.postings;
   const std::vector<std::size_t> in_order = pg_in_query_order(terms, [&](std::size_t j) { return essential[j]; });
   std::vector<std::string> names;
   for (const std::size_t i : in_order) {
@@ -348,14 +354,14 @@ std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collectio
       }
     }
   }
-  std::optional<std::unordered_set<std::int64_t>> passing;
-  if (!filters.empty()) {
+  if (with_documents && !reads.passing) {
     std::vector<pq::Param> params{std::to_string(collection_id)};
     const std::string where = filter_conditions(filters, params);
     const pq::Result r = c.exec("SELECT d.id FROM documents d WHERE d.collection_id = $1" + where, params, true, "keyword search");
-    passing.emplace();
-    for (int i = 0; i < r.rows(); ++i) passing->insert(r.int64(i, 0));
+    reads.passing.emplace();
+    for (int i = 0; i < r.rows(); ++i) reads.passing->insert(r.int64(i, 0));
   }
+  const std::optional<std::unordered_set<std::int64_t>>& passing = reads.passing;
   std::size_t read = 0;
   for (const std::size_t i : in_order) {
     const auto it = postings.find(terms[i].tokens[0]);
@@ -516,9 +522,9 @@ std::vector<KeywordRow> pg_best(std::vector<KeywordRow> rows, std::size_t limit)
 // phrase of several tokens), and as slow as the postings are many.
 std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                                      const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit,
-                                     PgPostingsByTerm& postings) {
+                                     PgSearchReads& reads) {
   const std::vector<PgPart> parts =
-      pg_essential_parts(c, collection_id, terms, std::vector<bool>(terms.size(), true), filters, s, postings);
+      pg_essential_parts(c, collection_id, terms, std::vector<bool>(terms.size(), true), filters, s, reads);
   std::vector<KeywordRow> rows;
   rows.reserve(parts.size());
   for (const PgPart& p : parts) rows.push_back(KeywordRow{p.chunk_id, -p.score});
@@ -536,12 +542,12 @@ std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_
 // their `rest` is below theta.
 PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                          const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                         const PgBm25& s, std::size_t limit, double floor, double probe_cost, PgPostingsByTerm& postings) {
+                         const PgBm25& s, std::size_t limit, double floor, double probe_cost, PgSearchReads& reads) {
   double rest = 0;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i]) rest += terms[i].bound;
   }
-  std::vector<PgPart> parts = pg_essential_parts(c, collection_id, terms, essential, filters, s, postings);
+  std::vector<PgPart> parts = pg_essential_parts(c, collection_id, terms, essential, filters, s, reads);
   PgPruned out;
   // Theta from the best sample's full scores: their other terms' share by probes (few chunks).
   const std::size_t sample = std::min(parts.size(), limit * static_cast<std::size_t>(k_pg_theta_sample));
@@ -573,8 +579,8 @@ PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const st
   static const PgPostings k_no_postings;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (!essential[i] || terms[i].tokens.size() != 1) continue;
-    const auto it = postings.find(terms[i].tokens[0]);
-    postings_of[i] = it == postings.end() ? &k_no_postings : &it->second;
+    const auto it = reads.postings.find(terms[i].tokens[0]);
+    postings_of[i] = it == reads.postings.end() ? &k_no_postings : &it->second;
   }
   std::vector<KeywordRow> rows;
   rows.reserve(kept.size());
@@ -603,15 +609,15 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
     if (terms[x].bound != terms[y].bound) return terms[x].bound > terms[y].bound;
     return terms[x].df < terms[y].df;
   });
-  PgPostingsByTerm postings;
+  PgSearchReads reads;
   if (total <= plan.essential_postings || order.size() < 2) {
-    return pg_score_all(c, collection_id, terms, filters, s, limit, postings);
+    return pg_score_all(c, collection_id, terms, filters, s, limit, reads);
   }
   // The terms of `order` from `k` on are not essential.
   const auto score_from = [&](std::size_t k, double floor) {
     std::vector<bool> essential(terms.size(), true);
     for (std::size_t j = k; j < order.size(); ++j) essential[order[j]] = false;
-    return pg_score_pruned(c, collection_id, terms, essential, filters, s, limit, floor, plan.probe_cost, postings);
+    return pg_score_pruned(c, collection_id, terms, essential, filters, s, limit, floor, plan.probe_cost, reads);
   };
   // First the rarest terms whose postings fit the budget (at least one term)...
   std::size_t k = 1;
@@ -637,7 +643,7 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
       return std::move(*second.rows);
     }
   }
-  return pg_score_all(c, collection_id, terms, filters, s, limit, postings);
+  return pg_score_all(c, collection_id, terms, filters, s, limit, reads);
 }
 
 }  // namespace

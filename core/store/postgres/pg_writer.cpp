@@ -152,6 +152,12 @@ pq::Param pg_cjk_terms(std::string_view text) {
   return terms.empty() ? std::nullopt : pq::Param(std::move(terms));
 }
 
+// The keyword index's title column of a document titled `title` (title_column, with the CJK
+// terms of the indexed prefix): the same for each of its chunks.
+std::string pg_indexed_title(std::string_view title) {
+  return title_column(title, cjk_index_terms(utf8_prefix(title, k_indexed_title_chars)));
+}
+
 StoredDocument pg_stored_of(const pq::Result& r, int row) {
   StoredDocument d;
   d.id = r.int64(row, 0);
@@ -300,7 +306,7 @@ struct Writer::Impl {
   void reindex_title(std::int64_t document_id, const std::string& title, const std::string& doing) {
     pq::Result chunks = c.exec("SELECT id, text, coalesce(cjk_terms, '') FROM chunks WHERE document_id = $1 ORDER BY ordinal",
                                {std::to_string(document_id)}, false, doing);
-    const std::string title_text = title_column(title, cjk_index_terms(utf8_prefix(title, k_indexed_title_chars)));
+    const std::string title_text = pg_indexed_title(title);
     for (int i = 0; i < chunks.rows(); ++i) {
       pending.add(document_id, chunks.int64(i, 0), chunk_terms(tokenizer, chunks.text(i, 1), title_text, chunks.text(i, 2)),
                   false);
@@ -312,7 +318,7 @@ struct Writer::Impl {
   std::int64_t insert_chunks(std::optional<std::int64_t> document_id, const DocumentRecord& doc) {
     const std::string doing = "writing " + doc.source;
     if (doc.chunks.empty()) return document_id ? *document_id : insert_document(doc);
-    const std::string title_text = title_column(doc.title, cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars)));
+    const std::string title_text = pg_indexed_title(doc.title);
     PgChunkColumns columns;
     std::vector<std::string> chunk_cjk;
     chunk_cjk.reserve(doc.chunks.size());
@@ -369,8 +375,11 @@ struct Writer::Impl {
     ArrayLiteral source, ordinal;
     PgChunkColumns chunks;
     std::vector<std::vector<std::string>> chunk_cjk(batched.size());
+    std::vector<std::string> titles;  // each document's, for its chunks' index rows
+    titles.reserve(batched.size());
     for (std::size_t d = 0; d < batched.size(); ++d) {
       const DocumentRecord& doc = batched[d];
+      titles.push_back(pg_indexed_title(doc.title));
       std::vector<pq::Param> params = document_params(doc);
       for (std::size_t i = 0; i < params.size(); ++i) {
         if (params[i]) {
@@ -407,10 +416,8 @@ struct Writer::Impl {
       const std::size_t d = at.at(r.str(i, 0));
       const DocumentRecord& doc = batched[d];
       const auto k = static_cast<std::size_t>(n);
-      const std::string title_text =
-          title_column(doc.title, cjk_index_terms(utf8_prefix(doc.title, k_indexed_title_chars)));
       pending.add(document_ids[d], r.int64(i, 1),
-                  chunk_terms(tokenizer, chunk_text(doc, doc.chunks[k]), title_text, chunk_cjk[d][k]), true);
+                  chunk_terms(tokenizer, chunk_text(doc, doc.chunks[k]), titles[d], chunk_cjk[d][k]), true);
     }
     clear_batched();
     if (pending.rows() >= k_pg_pending_rows) pending.flush(c, *collection_id, doing);
