@@ -68,11 +68,7 @@ int main(int argc, char** argv) try {
     o.schema = "strata";
     pg = pq::Connection::open(o);
     const std::int64_t id = pg->exec("SELECT id FROM collections WHERE name = $1", {collection}).int64(0, 0);
-    // BENCH_BUDGET and BENCH_PROBE_COST override the plan's defaults (store/postgres/pg_bm25.h).
-    store::pg::Bm25Plan plan;
-    if (const char* b = std::getenv("BENCH_BUDGET")) plan.essential_postings = std::stoll(b);
-    if (const char* p = std::getenv("BENCH_PROBE_COST")) plan.probe_cost = std::stod(p);
-    run = [&, id, plan](const std::string& m) { return store::pg::bm25_search(*pg, id, m, {}, limit, plan).size(); };
+    run = [&, id](const std::string& m) { return store::pg::bm25_search(*pg, id, m, {}, limit).size(); };
   } else {
     sqlite.emplace(store::Store::open(where));
     const std::int64_t id = store::find_collection(*sqlite, collection)->id;

@@ -51,7 +51,7 @@ assert_false "no schema was created by a dry run" schema_exists "$URL"
 case_ "the first write creates the schema (strata, or ?search_path=) with the migration engine's history"
 expect_exit 0 -- "$STRATA" ingest docs --store "$URL" -q
 assert_true "schema strata exists" schema_exists "$URL"
-assert_eq "1" "$(pq "$URL" "SELECT count(*) FROM strata.strata_store_migrations WHERE state = 'applied'")" "one store migration applied"
+assert_eq "2" "$(pq "$URL" "SELECT count(*) FROM strata.strata_store_migrations WHERE state = 'applied'")" "both store migrations applied"
 expect_exit 0 -- "$STRATA" ingest docs --store "$URL?search_path=team_docs" -q
 assert_true "schema team_docs exists" schema_exists "$URL" team_docs
 assert_eq "3" "$(pq "$URL" "SELECT count(*) FROM team_docs.documents")" "three documents in the other schema"
@@ -61,7 +61,7 @@ URL=$(fresh_db newer)
 expect_exit 0 -- "$STRATA" ingest docs --store "$URL" -q
 pq "$URL" "INSERT INTO strata.strata_store_migrations SELECT 99, '0099_future.sql', checksum, checksum_ws, applied_at, duration_ms, strata_version, state, statements_done FROM strata.strata_store_migrations WHERE version = 1"
 expect_exit 4 -- "$STRATA" search pools --store "$URL"
-expect_error_line "store schema version 99 is newer than this strata supports \(1\)"
+expect_error_line "store schema version 99 is newer than this strata supports \(2\)"
 expect_exit 4 -- "$STRATA" ingest docs --store "$URL"
 expect_error_line "store schema version 99 is newer"
 

@@ -89,33 +89,6 @@ std::vector<std::string> pg_match_strings(const std::string& match) {
   return out;
 }
 
-// ---- numbers in and out of SQL -----------------------------------------------------------------
-
-// A double as text that reads back as the same double.
-std::string bm25_exact_text(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-std::string bm25_float_array(const std::vector<double>& items) {
-  std::string out = "{";
-  for (const double v : items) {
-    if (out.size() > 1) out += ',';
-    out += bm25_exact_text(v);
-  }
-  return out + "}";
-}
-
-// A float8 column of a binary result: 8 bytes, big-endian IEEE 754 (exact, whatever the
-// session's extra_float_digits).
-double bm25_float8(const pq::Result& r, int row, int column) {
-  const std::string_view v = r.text(row, column);
-  std::uint64_t bits = 0;
-  for (const char ch : v) bits = (bits << 8) | static_cast<unsigned char>(ch);
-  return std::bit_cast<double>(bits);
-}
-
 // ---- the statistics ----------------------------------------------------------------------------
 
 struct PgBm25 {
@@ -150,7 +123,6 @@ struct PgQueryTerm {
   std::vector<std::size_t> at;      // their places among the query's phrases
   std::int64_t df = 0;              // chunks of the collection holding it
   double idf = 0;
-  double bound = 0;  // the most it can add to a score: f(k1+1)/(f + k1(1-b+b|D|/avgdl)) < k1+1
   std::vector<PgPhrasePosting> postings;  // phrases only
 };
 
@@ -208,7 +180,7 @@ std::vector<PgQueryTerm> pg_query_terms(const std::string& match, const FtsToken
       continue;
     }
     auto [it, added] = seen.emplace(tokens, terms.size());
-    if (added) terms.push_back(PgQueryTerm{std::move(tokens), 0, {}, 0, 0, 0, {}});
+    if (added) terms.push_back(PgQueryTerm{std::move(tokens), 0, {}, 0, 0, {}});
     terms[it->second].qtf += 1;
     terms[it->second].at.push_back(place++);
   }
@@ -217,14 +189,11 @@ std::vector<PgQueryTerm> pg_query_terms(const std::string& match, const FtsToken
 
 // The query's single terms (indexes into `terms`) once per phrase they are, in the query's order,
 // as strata_bm25 adds the phrases' shares up: a chunk's score summed from its postings in this
-// order (the statements below read postings term after term: each joins its terms LATERAL to a
-// subquery that OFFSET 0 keeps from being flattened, so no plan can read them in another order)
-// is the very double SQLite computes, not one rounded in another order. `keep` selects the terms wanted.
-template <typename Keep>
-std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms, Keep keep) {
+// order is the very double SQLite computes, not one rounded in another order.
+std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms) {
   std::vector<std::pair<std::size_t, std::size_t>> places;
   for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (terms[i].tokens.size() != 1 || !keep(i)) continue;
+    if (terms[i].tokens.size() != 1) continue;
     for (const std::size_t at : terms[i].at) places.emplace_back(at, i);
   }
   std::sort(places.begin(), places.end());
@@ -233,279 +202,77 @@ std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms
   return out;
 }
 
-// ---- the SQL -----------------------------------------------------------------------------------
+// ---- the scores --------------------------------------------------------------------------------
 
-// A posting's term of the score (t: chunk_terms, q: the query term), as pg_phrase_score, from
-// the constants bound as $first (k1), k1 + 1, 1 - b, b, avgdl and the three column weights. A
-// term the query holds twice is two rows of q (pg_in_query_order), added twice as on SQLite.
-std::string pg_posting_score(int first = 8) {
-  const auto p = [&](int i) { return "$" + std::to_string(first + i) + "::float8"; };
-  const std::string f = "(t.text_hits * " + p(5) + " + t.title_hits * " + p(6) + " + t.cjk_hits * " + p(7) + ")";
-  return "q.idf * ((" + f + " * " + p(1) + ") / (" + f + " + " + p(0) + " * (" + p(2) + " + " + p(3) + " * t.length / " +
-         p(4) + ")))";
+// One posting as a block's `postings` bytes hold it (migrations/postgres/0002): the chunk id in 8
+// bytes, then text, title and CJK hits and the length in 4 each, big-endian.
+constexpr std::size_t k_posting_bytes = 24;
+
+std::uint64_t pg_big_endian(const unsigned char* p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
+  return v;
 }
 
-// The posting of term q.term for chunk `id` (an SQL expression), as a subquery `t` of
-// chunk_terms's columns: the one block of the term that can hold the chunk (a term's blocks never
-// overlap: the first whose last_chunk is at least `id`), found by one probe of the primary key,
-// and the chunk's place in it (array_position); the other arrays read at that place, not
-// unnested (200 probes: 1 ms against 15 ms).
-std::string pg_probe_sql(const std::string& id) {
-  return "(SELECT b.collection_id, b.term, b.chunk_ids[b.i] AS chunk_id, b.document_ids[b.i] AS document_id, "
-         "b.text_hits[b.i] AS text_hits, b.title_hits[b.i] AS title_hits, b.cjk_hits[b.i] AS cjk_hits, "
-         "b.lengths[b.i] AS length FROM (SELECT y.*, array_position(y.chunk_ids, " + id + ") AS i "
-         "FROM chunk_term_blocks y WHERE y.collection_id = $1 AND y.term = q.term AND y.last_chunk >= " + id +
-         " ORDER BY y.last_chunk LIMIT 1) b WHERE b.i IS NOT NULL OFFSET 0) t";
+// A posting's term of the score, from its bytes: the hits made doubles, then weighted, then
+// pg_phrase_score (the order of operations SQLite's strata_bm25 follows).
+double pg_posting_value(const unsigned char* p, double idf, const PgBm25& s) {
+  const auto int32_at = [p](int at) { return static_cast<double>(static_cast<std::int32_t>(pg_big_endian(p + at, 4))); };
+  const double f = int32_at(8) * k_keyword_column_weights.text + int32_at(12) * k_keyword_column_weights.title +
+                   int32_at(16) * k_keyword_column_weights.cjk;
+  return pg_phrase_score(idf, f, int32_at(20), s);
 }
 
-// The constants of pg_posting_score, in its order.
-std::vector<pq::Param> pg_score_constants(const PgBm25& s) {
-  return {bm25_exact_text(s.k1), bm25_exact_text(s.k1 + 1.0), bm25_exact_text(1 - s.b), bm25_exact_text(s.b), bm25_exact_text(s.avgdl),
-          bm25_exact_text(k_keyword_column_weights.text), bm25_exact_text(k_keyword_column_weights.title),
-          bm25_exact_text(k_keyword_column_weights.cjk)};
-}
-
-// Scores summed in another order differ in their last bits: every pruning comparison keeps this
-// margin on the safe side of them.
-constexpr double k_pg_margin = 1e-9;
-
-// Theta is the limit-th best full score of this many times `limit` chunks, the best by their
-// partial scores: the more of them, the closer theta to the true limit-th best (copies of one
-// document, or chunks strong in a rare term alone, fill the first few `limit`), and the fewer
-// chunks left to score in full.
-constexpr int k_pg_theta_sample = 5;
-
-// What a pruned statement gives: the rows when the pruning was sound, and in any case theta, a
-// floor under the limit-th best full score (the limit-th best of `limit` chunks' full scores).
-struct PgPruned {
-  std::optional<std::vector<KeywordRow>> rows;
-  double theta = 0;
-};
-
-// A chunk's partial score: the essential terms' share (phrases' included), summed in the
-// query's order.
-struct PgPart {
-  std::int64_t chunk_id = 0;
-  double score = 0;
-};
-
-// A term's postings as its blocks hold them, in parallel arrays by ascending chunk id (a term's
-// blocks never overlap and are read in order).
-struct PgPostings {
-  std::vector<std::int64_t> chunk_ids, document_ids, text_hits, title_hits, cjk_hits, lengths;
-};
-
-// What one search has read, kept for its later MaxScore attempts: a term made essential by a
-// second attempt (or the last, which reads every term) is read once, and so are the documents
-// that pass the filters.
-struct PgSearchReads {
-  std::map<std::string, PgPostings, std::less<>> postings;  // by term
-  std::optional<std::unordered_set<std::int64_t>> passing;  // documents passing the filters (none: not read)
-};
-
-// Posting k of `p` scored for a term of `idf`: as pg_posting_score computes it in SQL, the hits
-// made doubles, then weighted, then pg_phrase_score.
-double pg_posting_value(const PgPostings& p, std::size_t k, double idf, const PgBm25& s) {
-  const double f = static_cast<double>(p.text_hits[k]) * k_keyword_column_weights.text +
-                   static_cast<double>(p.title_hits[k]) * k_keyword_column_weights.title +
-                   static_cast<double>(p.cjk_hits[k]) * k_keyword_column_weights.cjk;
-  return pg_phrase_score(idf, f, static_cast<double>(p.lengths[k]), s);
-}
-
-// Every posting of the essential terms scored and summed per chunk, in the client: the terms'
-// blocks read by one statement as binary arrays (unnesting them into rows on the server cost
-// three times as much: a pass over 20,406 postings 20 ms against 7 ms a row a posting), each
-// posting's score the very expression of pg_phrase_score, added term after term in the query's
-// order, then the phrases' postings. Only the chunks of documents passing `filters` are kept.
-// The terms' postings, and the documents passing the filters, are read into `reads` unless there
-// already.
-std::vector<PgPart> pg_essential_parts(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                       const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                                       const PgBm25& s, PgSearchReads& reads) {
-  auto& postings = reads.postings;
-  const std::vector<std::size_t> in_order = pg_in_query_order(terms, [&](std::size_t j) { return essential[j]; });
-  std::vector<std::string> names;
-  for (const std::size_t i : in_order) {
-    if (!postings.contains(terms[i].tokens[0])) names.push_back(terms[i].tokens[0]);
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  // The documents are needed only to filter: each array sent costs the server about as much as
-  // another (one call of the element's send function per element).
-  const bool with_documents = !filters.empty();
-  if (!names.empty()) {
-    const pq::Result r = c.exec(
-        std::string("SELECT term, chunk_ids, ") + (with_documents ? "document_ids" : "'{}'::bigint[]") +
-            ", text_hits, title_hits, cjk_hits, lengths FROM chunk_term_blocks "
-            "WHERE collection_id = $1 AND term = ANY ($2::text[]) ORDER BY term, last_chunk",
-        {std::to_string(collection_id), pq::to_text_array(names)}, true, "keyword search");
-    for (int i = 0; i < r.rows(); ++i) {
-      PgPostings& p = postings[r.str(i, 0)];
-      pq::append_int_array(r.text(i, 1), p.chunk_ids, "chunk_term_blocks.chunk_ids");
-      pq::append_int_array(r.text(i, 2), p.document_ids, "chunk_term_blocks.document_ids");
-      pq::append_int_array(r.text(i, 3), p.text_hits, "chunk_term_blocks.text_hits");
-      pq::append_int_array(r.text(i, 4), p.title_hits, "chunk_term_blocks.title_hits");
-      pq::append_int_array(r.text(i, 5), p.cjk_hits, "chunk_term_blocks.cjk_hits");
-      pq::append_int_array(r.text(i, 6), p.lengths, "chunk_term_blocks.lengths");
-      const std::size_t n = p.chunk_ids.size();
-      if ((with_documents && p.document_ids.size() != n) || p.text_hits.size() != n || p.title_hits.size() != n ||
-          p.cjk_hits.size() != n || p.lengths.size() != n) {
-        throw Error(ExitCode::unavailable, "keyword search: a block of term '" + r.str(i, 0) + "' has arrays of different lengths");
-      }
-    }
-  }
-  if (with_documents && !reads.passing) {
-    std::vector<pq::Param> params{std::to_string(collection_id)};
-    const std::string where = filter_conditions(filters, params);
-    const pq::Result r = c.exec("SELECT d.id FROM documents d WHERE d.collection_id = $1" + where, params, true, "keyword search");
-    reads.passing.emplace();
-    for (int i = 0; i < r.rows(); ++i) reads.passing->insert(r.int64(i, 0));
-  }
-  const std::optional<std::unordered_set<std::int64_t>>& passing = reads.passing;
-  std::size_t read = 0;
-  for (const std::size_t i : in_order) {
-    const auto it = postings.find(terms[i].tokens[0]);
-    if (it != postings.end()) read += it->second.chunk_ids.size();
-  }
-  std::unordered_map<std::int64_t, std::size_t> at;  // chunk id -> its place in `parts`
-  at.reserve(read);
-  std::vector<PgPart> parts;
-  parts.reserve(read);
-  const auto add = [&](std::int64_t chunk, std::int64_t document, double score) {
-    if (passing && !passing->contains(document)) return;
-    const auto [it, added] = at.emplace(chunk, parts.size());
-    if (added) {
-      parts.push_back(PgPart{chunk, score});
+// Each chunk's score summed as its postings come, in the query's order: an array over the chunk
+// ids the query's terms span when that is not much more than the postings read (a hash map cost
+// two thirds of the scoring's time), else a hash map (the collection's ids are spread among
+// other collections').
+class PgScores {
+ public:
+  PgScores(std::int64_t lo, std::int64_t hi, std::int64_t postings) : lo_(lo) {
+    const std::int64_t span = hi >= lo ? hi - lo + 1 : 0;
+    dense_ = span <= 8 * postings + 65'536;
+    if (dense_) {
+      score_.assign(static_cast<std::size_t>(span), 0.0);
+      seen_.assign(static_cast<std::size_t>(span), 0);
     } else {
-      parts[it->second].score += score;
-    }
-  };
-  for (const std::size_t i : in_order) {
-    const auto it = postings.find(terms[i].tokens[0]);
-    if (it == postings.end()) continue;
-    const PgPostings& p = it->second;
-    for (std::size_t k = 0; k < p.chunk_ids.size(); ++k) {
-      add(p.chunk_ids[k], with_documents ? p.document_ids[k] : 0, pg_posting_value(p, k, terms[i].idf, s));
+      map_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(postings, 1'000'000)));
     }
   }
-  for (const PgQueryTerm& t : terms) {
-    if (t.tokens.size() == 1) continue;
-    for (const PgPhrasePosting& p : t.postings) add(p.chunk_id, p.document_id, t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
+  void add(std::int64_t chunk, double v) {
+    if (!dense_) {
+      map_[chunk] += v;
+      return;
+    }
+    const std::int64_t at = chunk - lo_;
+    if (at < 0 || static_cast<std::size_t>(at) >= score_.size()) {
+      throw Error(ExitCode::unavailable, "keyword search: a posting of chunk " + std::to_string(chunk) +
+                                             " lies outside its term's blocks' span (a damaged keyword index?)");
+    }
+    score_[static_cast<std::size_t>(at)] += v;
+    seen_[static_cast<std::size_t>(at)] = 1;
   }
-  return parts;
-}
-
-// Best first: score descending, then chunk id.
-bool pg_part_better(const PgPart& x, const PgPart& y) {
-  return x.score != y.score ? x.score > y.score : x.chunk_id < y.chunk_id;
-}
-
-// The non-essential terms' postings of some chunks, scored: per chunk, one score for each of the
-// query's places that such a term holds (pg_in_query_order), NaN where the chunk lacks the term;
-// flat, `places` to a chunk (a vector per chunk cost a third of the client's time in allocations).
-struct PgOthers {
-  std::size_t places = 0;
-  std::unordered_map<std::int64_t, std::size_t> at;  // chunk id -> its first score in `scores`
-  std::vector<double> scores;
-
-  // The chunk's scores (nullptr without any).
-  const double* of(std::int64_t chunk) const {
-    const auto it = at.find(chunk);
-    return it == at.end() ? nullptr : scores.data() + it->second;
-  }
-  // The chunk's scores summed in any order (0 without any).
-  double sum(std::int64_t chunk) const {
-    const double* v = of(chunk);
-    double out = 0;
-    for (std::size_t i = 0; v != nullptr && i < places; ++i) {
-      if (!std::isnan(v[i])) out += v[i];
+  // The scored chunks as rows (bm25: the negated score).
+  std::vector<KeywordRow> rows() const {
+    std::vector<KeywordRow> out;
+    if (!dense_) {
+      out.reserve(map_.size());
+      for (const auto& [chunk, score] : map_) out.push_back(KeywordRow{chunk, -score});
+      return out;
+    }
+    for (std::size_t i = 0; i < score_.size(); ++i) {
+      if (seen_[i] != 0) out.push_back(KeywordRow{lo_ + static_cast<std::int64_t>(i), -score_[i]});
     }
     return out;
   }
+
+ private:
+  std::int64_t lo_ = 0;
+  bool dense_ = true;
+  std::vector<double> score_;
+  std::vector<std::uint8_t> seen_;
+  std::unordered_map<std::int64_t, double> map_;
 };
-
-// The non-essential terms' postings of each of `ids` (chunks of the collection), scored: an
-// index probe per chunk and term when they are few, else one pass over those terms' postings
-// keeping the chunks asked for (a hashed = ANY).
-PgOthers pg_other_scores(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                         const std::vector<bool>& essential, const PgBm25& s, const std::vector<std::int64_t>& ids,
-                         double probe_cost) {
-  PgOthers out;
-  std::vector<std::string> names;
-  std::vector<double> idf;
-  std::int64_t postings = 0;
-  for (const std::size_t i : pg_in_query_order(terms, [&](std::size_t j) { return !essential[j]; })) {
-    names.push_back(terms[i].tokens[0]);
-    idf.push_back(terms[i].idf);
-  }
-  if (ids.empty() || names.empty()) return out;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (!essential[i]) postings += terms[i].df;
-  }
-  std::vector<pq::Param> params = {std::to_string(collection_id), pq::to_text_array(names), bm25_float_array(idf),
-                                   pq::binary_int8_array(ids)};
-  for (pq::Param& p : pg_score_constants(s)) params.push_back(std::move(p));
-  const std::string q = "WITH q (term, idf, n) AS (SELECT * FROM unnest($2::text[], $3::float8[]) WITH ORDINALITY) ";
-  const bool probe = static_cast<double>(ids.size()) * static_cast<double>(names.size()) * probe_cost < static_cast<double>(postings);
-  // The pass unnests only each block's chunk ids, keeps the places of the chunks asked for, and
-  // reads the other arrays at those places: unnesting all six arrays of every posting (the view
-  // chunk_terms) took 2.7 times as long (279,347 postings of 3 terms, 19,617 chunks asked for:
-  // 146 ms against 53 ms).
-  const std::string sql =
-      probe ? q + "SELECT a.id, q.n, " + pg_posting_score(5) +
-                  " FROM unnest($4::bigint[]) AS a (id) CROSS JOIN q CROSS JOIN LATERAL " + pg_probe_sql("a.id")
-            : q + "SELECT b.chunk_ids[u.i], q.n, " + pg_posting_score(5) +
-                  " FROM q CROSS JOIN LATERAL (SELECT * FROM chunk_term_blocks y WHERE y.collection_id = $1 AND y.term = q.term "
-                  "OFFSET 0) b CROSS JOIN LATERAL unnest(b.chunk_ids) WITH ORDINALITY AS u (chunk_id, i) "
-                  "CROSS JOIN LATERAL (SELECT b.text_hits[u.i] AS text_hits, b.title_hits[u.i] AS title_hits, "
-                  "b.cjk_hits[u.i] AS cjk_hits, b.lengths[u.i] AS length) t "
-                  "WHERE u.chunk_id = ANY ($4::bigint[])";
-  const pq::Result r = c.exec(sql, params, {false, false, false, true}, true, "keyword search");
-  out.places = names.size();
-  out.at.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    const std::int64_t place = r.int64(i, 1) - 1;
-    if (place < 0 || static_cast<std::size_t>(place) >= out.places) {
-      throw Error(ExitCode::unavailable, "keyword search: the server answered for a term the query does not hold");
-    }
-    const auto [it, added] = out.at.try_emplace(r.int64(i, 0), out.scores.size());
-    if (added) out.scores.resize(out.scores.size() + out.places, std::numeric_limits<double>::quiet_NaN());
-    out.scores[it->second + static_cast<std::size_t>(place)] = bm25_float8(r, i, 2);
-  }
-  return out;
-}
-
-// Whether the query holds a phrase of several tokens, whose share is added apart (its scores then
-// agree with SQLite's to rounding only).
-bool pg_has_phrases(const std::vector<PgQueryTerm>& terms) {
-  return std::any_of(terms.begin(), terms.end(), [](const PgQueryTerm& t) { return t.tokens.size() > 1; });
-}
-
-// A chunk's exact score: the score of each of its postings added in the query's order
-// (pg_in_query_order, a term once per phrase it is), as strata_bm25 adds them on SQLite, so that
-// it is the very same double and copies of a text tie exactly. `in_order`: the query's places
-// (pg_in_query_order of every term); `essential`: per term, its postings when it is essential,
-// else nullptr (its scores are in `o`, which holds every one of them for this chunk).
-double pg_exact_score(std::int64_t chunk, const std::vector<PgQueryTerm>& terms, const std::vector<std::size_t>& in_order,
-                      const std::vector<const PgPostings*>& essential, const PgOthers& o, const PgBm25& s) {
-  const double* others = o.of(chunk);
-  double sum = 0;
-  std::size_t other_place = 0;
-  for (const std::size_t i : in_order) {
-    if (essential[i] == nullptr) {
-      const double v = others == nullptr ? std::numeric_limits<double>::quiet_NaN() : others[other_place];
-      ++other_place;
-      if (!std::isnan(v)) sum += v;
-      continue;
-    }
-    const std::vector<std::int64_t>& ids = essential[i]->chunk_ids;
-    const auto at = std::lower_bound(ids.begin(), ids.end(), chunk);
-    if (at != ids.end() && *at == chunk) {
-      sum += pg_posting_value(*essential[i], static_cast<std::size_t>(at - ids.begin()), terms[i].idf, s);
-    }
-  }
-  return sum;
-}
 
 // The best `limit` of `rows` (bm25: negative scores), best first: score, then chunk id.
 std::vector<KeywordRow> pg_best(std::vector<KeywordRow> rows, std::size_t limit) {
@@ -518,132 +285,100 @@ std::vector<KeywordRow> pg_best(std::vector<KeywordRow> rows, std::size_t limit)
   return rows;
 }
 
-// Every posting of every term scored, summed per chunk in the query's order: exact (but for a
-// phrase of several tokens), and as slow as the postings are many.
-std::vector<KeywordRow> pg_score_all(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                     const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit,
-                                     PgSearchReads& reads) {
-  const std::vector<PgPart> parts =
-      pg_essential_parts(c, collection_id, terms, std::vector<bool>(terms.size(), true), filters, s, reads);
-  std::vector<KeywordRow> rows;
-  rows.reserve(parts.size());
-  for (const PgPart& p : parts) rows.push_back(KeywordRow{p.chunk_id, -p.score});
-  return pg_best(std::move(rows), limit);
-}
+// Blocks fetched at a time: at most 128 postings of 24 bytes each, so about 12 MB a fetch
+// whatever the query (a query of common terms holds millions of postings).
+constexpr int k_pg_fetch_blocks = 4096;
 
-// MaxScore. The chunks holding an essential term get partial scores from those terms (`parts`);
-// the best of them that pass the filters (k_pg_theta_sample times `limit`) get their full scores,
-// and the limit-th best of these, or `floor` if higher, is theta: the limit-th best full score is
-// at least that. A chunk holding no essential term scores at most `rest` (the other terms' bounds
-// summed), so when theta > rest none can be among the best; a chunk of `parts` whose partial score
-// plus `rest` is below theta cannot either. The others get their full scores (summed in the
-// query's order, pg_exact_score), and the best `limit` of them are the answer. When theta <= rest
-// the answer would not be sound (nullopt): the caller takes more terms as essential, so many that
-// their `rest` is below theta.
-PgPruned pg_score_pruned(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                         const std::vector<bool>& essential, const std::vector<DocumentFilter>& filters,
-                         const PgBm25& s, std::size_t limit, double floor, double probe_cost, PgSearchReads& reads) {
-  double rest = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (!essential[i]) rest += terms[i].bound;
-  }
-  std::vector<PgPart> parts = pg_essential_parts(c, collection_id, terms, essential, filters, s, reads);
-  PgPruned out;
-  // Theta from the best sample's full scores: their other terms' share by probes (few chunks).
-  const std::size_t sample = std::min(parts.size(), limit * static_cast<std::size_t>(k_pg_theta_sample));
-  std::partial_sort(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(sample), parts.end(), pg_part_better);
-  std::vector<std::int64_t> sample_ids;
-  for (std::size_t i = 0; i < sample; ++i) sample_ids.push_back(parts[i].chunk_id);
-  const PgOthers sample_others = pg_other_scores(c, collection_id, terms, essential, s, sample_ids, 0.0);
-  std::vector<double> full;
-  for (std::size_t i = 0; i < sample; ++i) full.push_back(parts[i].score + sample_others.sum(parts[i].chunk_id));
-  double limit_th = 0;
-  if (full.size() >= limit) {
-    std::nth_element(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(limit - 1), full.end(), std::greater<>());
-    limit_th = full[limit - 1];
-  }
-  out.theta = std::max(floor, limit_th);
-  if (!(out.theta > rest * (1 + k_pg_margin))) return out;
-  std::vector<const PgPart*> kept;
-  std::vector<std::int64_t> ids;
-  for (const PgPart& p : parts) {
-    if ((p.score + rest) * (1 + k_pg_margin) >= out.theta) {
-      kept.push_back(&p);
-      ids.push_back(p.chunk_id);
-    }
-  }
-  const PgOthers others = pg_other_scores(c, collection_id, terms, essential, s, ids, probe_cost);
-  const bool phrases = pg_has_phrases(terms);
-  const std::vector<std::size_t> in_order = pg_in_query_order(terms, [](std::size_t) { return true; });
-  std::vector<const PgPostings*> postings_of(terms.size(), nullptr);
-  static const PgPostings k_no_postings;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (!essential[i] || terms[i].tokens.size() != 1) continue;
-    const auto it = reads.postings.find(terms[i].tokens[0]);
-    postings_of[i] = it == reads.postings.end() ? &k_no_postings : &it->second;
-  }
-  std::vector<KeywordRow> rows;
-  rows.reserve(kept.size());
-  for (const PgPart* p : kept) {
-    const double score =
-        phrases ? p->score + others.sum(p->chunk_id) : pg_exact_score(p->chunk_id, terms, in_order, postings_of, others, s);
-    rows.push_back(KeywordRow{p->chunk_id, -score});
-  }
-  out.rows = pg_best(std::move(rows), limit);
-  return out;
-}
-
+// Every posting of every term scored and summed per chunk in the client, in the query's order
+// (pg_in_query_order), then the phrases' postings: exact. The blocks come through a cursor, the
+// places' terms one after another (each joined LATERAL to its blocks: a nested loop over the
+// places in order, the only plan such a join has; checked as the rows come). Only the chunks of
+// documents passing `filters` are kept. [lo, hi]: the chunk ids the terms' blocks span.
 std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                                  const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit,
-                                 const Bm25Plan& plan) {
-  // Terms by how much they can add, most first (the rarest, mostly): the essential ones are a
-  // prefix of this order. Phrases (their postings already read) are always essential.
-  std::vector<std::size_t> order;
-  std::int64_t total = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (terms[i].tokens.size() != 1) continue;
-    order.push_back(i);
-    total += terms[i].df;
-  }
-  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    if (terms[x].bound != terms[y].bound) return terms[x].bound > terms[y].bound;
-    return terms[x].df < terms[y].df;
-  });
-  PgSearchReads reads;
-  if (total <= plan.essential_postings || order.size() < 2) {
-    return pg_score_all(c, collection_id, terms, filters, s, limit, reads);
-  }
-  // The terms of `order` from `k` on are not essential.
-  const auto score_from = [&](std::size_t k, double floor) {
-    std::vector<bool> essential(terms.size(), true);
-    for (std::size_t j = k; j < order.size(); ++j) essential[order[j]] = false;
-    return pg_score_pruned(c, collection_id, terms, essential, filters, s, limit, floor, plan.probe_cost, reads);
-  };
-  // First the rarest terms whose postings fit the budget (at least one term)...
-  std::size_t k = 1;
-  for (std::int64_t taken = terms[order[0]].df; k < order.size() && taken + terms[order[k]].df <= plan.essential_postings; ++k) {
-    taken += terms[order[k]].df;
-  }
-  PgPruned first = score_from(k, 0.0);
-  if (first.rows) {
-    if (plan.pruned_answers != nullptr) ++*plan.pruned_answers;
-    return std::move(*first.rows);
-  }
-  // ...then as many as theta (still a floor: it stands whatever the terms taken) calls for: the
-  // other terms' bounds summed below it, so that this attempt is sound.
-  double rest = 0;
-  std::size_t needed = order.size();
-  while (needed > 0 && (rest + terms[order[needed - 1]].bound) * (1 + k_pg_margin) < first.theta) {
-    rest += terms[order[--needed]].bound;
-  }
-  if (needed > k && needed < order.size()) {
-    PgPruned second = score_from(needed, first.theta);
-    if (second.rows) {
-      if (plan.pruned_answers != nullptr) ++*plan.pruned_answers;
-      return std::move(*second.rows);
+                                 std::int64_t lo, std::int64_t hi) {
+  const std::vector<std::size_t> in_order = pg_in_query_order(terms);
+  std::int64_t postings = 0;
+  for (const std::size_t i : in_order) postings += terms[i].df;
+  for (const PgQueryTerm& t : terms) {
+    for (const PgPhrasePosting& p : t.postings) {
+      lo = std::min(lo, p.chunk_id);
+      hi = std::max(hi, p.chunk_id);
     }
   }
-  return pg_score_all(c, collection_id, terms, filters, s, limit, reads);
+  std::optional<std::unordered_set<std::int64_t>> passing;
+  if (!filters.empty()) {
+    std::vector<pq::Param> params{std::to_string(collection_id)};
+    const std::string where = filter_conditions(filters, params);
+    const pq::Result r = c.exec("SELECT d.id FROM documents d WHERE d.collection_id = $1" + where, params, true, "keyword search");
+    passing.emplace();
+    for (int i = 0; i < r.rows(); ++i) passing->insert(r.int64(i, 0));
+  }
+  PgScores scores(lo, hi, postings);
+  if (!in_order.empty()) {
+    std::vector<std::string> places;
+    for (const std::size_t i : in_order) places.push_back(terms[i].tokens[0]);
+    // The documents are read only to filter: an array costs the server a call per element.
+    const std::string cursor = "strata_keyword_postings";
+    c.exec("DECLARE " + cursor + " NO SCROLL CURSOR FOR SELECT q.n, b.postings, " +
+               (passing ? "b.document_ids" : "'{}'::bigint[]") +
+               " FROM unnest($2::text[]) WITH ORDINALITY AS q (term, n) CROSS JOIN LATERAL "
+               "(SELECT y.postings, y.document_ids FROM chunk_term_blocks y WHERE y.collection_id = $1 AND y.term = q.term "
+               "OFFSET 0) b",
+           {std::to_string(collection_id), pq::to_text_array(places)}, false, "keyword search");
+    // Closed however the reading ends: a caller's transaction may search again.
+    struct Closer {
+      pq::Connection& c;
+      const std::string& cursor;
+      ~Closer() {
+        try {
+          c.exec("CLOSE " + cursor, {}, false, "keyword search");
+        } catch (const std::exception&) {  // the transaction failed: it goes with it
+        }
+      }
+    } closer{c, cursor};
+    std::int64_t place = 1;
+    std::vector<std::int64_t> documents;
+    for (;;) {
+      const pq::Result r = c.exec("FETCH " + std::to_string(k_pg_fetch_blocks) + " FROM " + cursor, {}, true, "keyword search");
+      for (int row = 0; row < r.rows(); ++row) {
+        const std::int64_t n = r.int64(row, 0);
+        if (n < place || n > static_cast<std::int64_t>(places.size())) {
+          throw Error(ExitCode::unavailable, "keyword search: the server returned the query's terms' postings out of order");
+        }
+        place = n;
+        const PgQueryTerm& t = terms[in_order[static_cast<std::size_t>(n - 1)]];
+        const std::string_view bytes = r.text(row, 1);
+        if (bytes.size() % k_posting_bytes != 0) {
+          throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] + "' holds " +
+                                                 std::to_string(bytes.size()) + " bytes, not whole postings");
+        }
+        const std::size_t count = bytes.size() / k_posting_bytes;
+        if (passing) {
+          documents.clear();
+          pq::append_int_array(r.text(row, 2), documents, "chunk_term_blocks.document_ids");
+          if (documents.size() != count) {
+            throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] +
+                                                   "' holds postings and document ids of different counts");
+          }
+        }
+        const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+        for (std::size_t k = 0; k < count; ++k, p += k_posting_bytes) {
+          if (passing && !passing->contains(documents[k])) continue;
+          scores.add(static_cast<std::int64_t>(pg_big_endian(p, 8)), pg_posting_value(p, t.idf, s));
+        }
+      }
+      if (r.rows() < k_pg_fetch_blocks) break;
+    }
+  }
+  for (const PgQueryTerm& t : terms) {
+    if (t.tokens.size() == 1) continue;
+    for (const PgPhrasePosting& p : t.postings) {
+      if (passing && !passing->contains(p.document_id)) continue;
+      scores.add(p.chunk_id, t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
+    }
+  }
+  return pg_best(scores.rows(), limit);
 }
 
 }  // namespace
@@ -661,7 +396,7 @@ std::vector<std::vector<std::string>> match_phrases(const std::string& match, co
 bool collection_has_phrase(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& tokens,
                            const FtsTokenizer& tokenizer) {
   if (tokens.size() == 1) {
-    return c.exec("SELECT EXISTS (SELECT 1 FROM chunk_terms WHERE collection_id = $1 AND term = $2)",
+    return c.exec("SELECT EXISTS (SELECT 1 FROM chunk_term_blocks WHERE collection_id = $1 AND term = $2)",
                   {std::to_string(collection_id), tokens[0]}, false, "keyword search")
                .text(0, 0) == "t";
   }
@@ -669,8 +404,7 @@ bool collection_has_phrase(pq::Connection& c, std::int64_t collection_id, const 
 }
 
 std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_id, const std::string& match,
-                                    const std::vector<DocumentFilter>& filters, std::size_t limit,
-                                    const Bm25Plan& plan) {
+                                    const std::vector<DocumentFilter>& filters, std::size_t limit) {
   if (limit == 0) return {};
   const FtsTokenizer tokenizer;
   std::vector<PgQueryTerm> terms = pg_query_terms(match, tokenizer);
@@ -686,16 +420,28 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
     const std::int64_t tokens = r.int64(0, 1);
     s.avgdl = tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(s.rows) : 1.0;
   }
-  // n(p): the chunks holding each term (term_stats), or each phrase (read here).
+  // n(p): the chunks holding each term (term_stats), or each phrase (read here); and the chunk
+  // ids each term's blocks span (its first block's first chunk, its last block's last: a term's
+  // blocks never overlap), two probes of the primary key.
   std::vector<std::string> names;
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) names.push_back(t.tokens[0]);
   }
   std::map<std::string, std::int64_t, std::less<>> df;
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
   if (!names.empty()) {
-    const pq::Result r = c.exec("SELECT term, chunks FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
-                                {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
-    for (int i = 0; i < r.rows(); ++i) df[r.str(i, 0)] = r.int64(i, 1);
+    const pq::Result r = c.exec(
+        "SELECT t.term, t.chunks, (SELECT b.first_chunk FROM chunk_term_blocks b WHERE b.collection_id = $1 AND b.term = t.term "
+        "ORDER BY b.last_chunk LIMIT 1), (SELECT b.last_chunk FROM chunk_term_blocks b WHERE b.collection_id = $1 "
+        "AND b.term = t.term ORDER BY b.last_chunk DESC LIMIT 1) FROM term_stats t WHERE t.collection_id = $1 "
+        "AND t.term = ANY ($2::text[])",
+        {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
+    for (int i = 0; i < r.rows(); ++i) {
+      df[r.str(i, 0)] = r.int64(i, 1);
+      if (r.is_null(i, 2) || r.is_null(i, 3)) continue;
+      lo = std::min(lo, r.int64(i, 2));
+      hi = std::max(hi, r.int64(i, 3));
+    }
   }
   for (PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) {
@@ -706,16 +452,10 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
       t.df = static_cast<std::int64_t>(t.postings.size());
     }
     t.idf = pg_idf(s.rows, t.df);
-    t.bound = t.qtf * t.idf * (s.k1 + 1.0);
   }
   std::erase_if(terms, [](const PgQueryTerm& t) { return t.df <= 0; });
-  // A query of common terms aggregates hundreds of thousands of postings: in memory, not in
-  // batches spilled to disk (the server's default work_mem is 4 MB). For this transaction only.
-  if (snapshot.owns()) {
-    c.exec("SELECT set_config('work_mem', '64MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024",
-           {}, false, "keyword search");
-  }
-  std::vector<KeywordRow> rows = terms.empty() ? std::vector<KeywordRow>{} : pg_score(c, collection_id, terms, filters, s, limit, plan);
+  std::vector<KeywordRow> rows =
+      terms.empty() ? std::vector<KeywordRow>{} : pg_score(c, collection_id, terms, filters, s, limit, lo, hi);
   snapshot.commit();
   return rows;
 }

@@ -12,8 +12,7 @@ namespace {
 
 // The block columns of chunk_term_blocks after (collection_id, term), in the order of
 // append_block_row and of the statements below.
-constexpr const char* k_kw_block_columns =
-    "first_chunk, last_chunk, chunk_ids, document_ids, text_hits, title_hits, cjk_hits, lengths";
+constexpr const char* k_kw_block_columns = "first_chunk, last_chunk, chunk_ids, document_ids, postings";
 
 void kw_append_array(std::string& out, const Posting* postings, std::size_t count, auto field) {
   out += '{';
@@ -24,29 +23,39 @@ void kw_append_array(std::string& out, const Posting* postings, std::size_t coun
   out += '}';
 }
 
+// `bytes` big-endian bytes of `v` as hex digits.
+void kw_append_hex(std::string& out, std::uint64_t v, int bytes) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+    const auto b = static_cast<unsigned>((v >> shift) & 0xFFu);
+    out += k_digits[b >> 4];
+    out += k_digits[b & 0xFu];
+  }
+}
+
 // Postings of older chunks (a title indexed again), merged with the blocks of their terms that
 // overlap them: those blocks are taken out, and their postings and the new ones go back cut into
 // blocks of k_block_postings, so the term's blocks still never overlap. A block removed and one
 // written with the same last_chunk in one statement do not collide: a key's uniqueness is checked
 // against the rows this transaction has not deleted.
 constexpr const char* k_kw_merge_blocks =
-    "WITH added AS (SELECT * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::int[], $7::int[], $8::int[])"
+    "WITH added AS (SELECT n.term, n.chunk_id, n.document_id, int8send(n.chunk_id) || int4send(n.text_hits)"
+    "                 || int4send(n.title_hits) || int4send(n.cjk_hits) || int4send(n.length) AS posting"
+    "               FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::int[], $7::int[], $8::int[])"
     "                 AS n (term, chunk_id, document_id, text_hits, title_hits, cjk_hits, length)),"
     " span AS (SELECT term, min(chunk_id) AS lo, max(chunk_id) AS hi FROM added GROUP BY term),"
     " gone AS (DELETE FROM chunk_term_blocks b USING span s"
     "           WHERE b.collection_id = $1 AND b.term = s.term AND b.last_chunk >= s.lo AND b.first_chunk <= s.hi"
     "           RETURNING b.*),"
-    " postings AS (SELECT g.term, u.* FROM gone g CROSS JOIN LATERAL"
-    "                unnest(g.chunk_ids, g.document_ids, g.text_hits, g.title_hits, g.cjk_hits, g.lengths)"
-    "                AS u (chunk_id, document_id, text_hits, title_hits, cjk_hits, length)"
+    " postings AS (SELECT g.term, u.chunk_id, u.document_id, substring(g.postings FROM (u.n - 1)::int * 24 + 1 FOR 24) AS posting"
+    "              FROM gone g CROSS JOIN LATERAL unnest(g.chunk_ids, g.document_ids) WITH ORDINALITY"
+    "                AS u (chunk_id, document_id, n)"
     "              UNION ALL SELECT * FROM added),"
     " numbered AS (SELECT p.*, (row_number() OVER (PARTITION BY p.term ORDER BY p.chunk_id) - 1) / $9 AS block"
     "              FROM postings p)"
-    " INSERT INTO chunk_term_blocks (collection_id, term, first_chunk, last_chunk, chunk_ids, document_ids, text_hits,"
-    "                                title_hits, cjk_hits, lengths)"
+    " INSERT INTO chunk_term_blocks (collection_id, term, first_chunk, last_chunk, chunk_ids, document_ids, postings)"
     " SELECT $1, term, min(chunk_id), max(chunk_id), array_agg(chunk_id ORDER BY chunk_id),"
-    "        array_agg(document_id ORDER BY chunk_id), array_agg(text_hits ORDER BY chunk_id),"
-    "        array_agg(title_hits ORDER BY chunk_id), array_agg(cjk_hits ORDER BY chunk_id), array_agg(length ORDER BY chunk_id)"
+    "        array_agg(document_id ORDER BY chunk_id), string_agg(posting, ''::bytea ORDER BY chunk_id)"
     "   FROM numbered GROUP BY term, block";
 
 }  // namespace
@@ -60,13 +69,16 @@ void append_block_row(std::string& out, const Posting* postings, std::size_t cou
   out += '\t';
   kw_append_array(out, postings, count, [](const Posting& p) { return p.document_id; });
   out += '\t';
-  kw_append_array(out, postings, count, [](const Posting& p) { return p.text; });
-  out += '\t';
-  kw_append_array(out, postings, count, [](const Posting& p) { return p.title; });
-  out += '\t';
-  kw_append_array(out, postings, count, [](const Posting& p) { return p.cjk; });
-  out += '\t';
-  kw_append_array(out, postings, count, [](const Posting& p) { return p.length; });
+  // bytea's hex input, its backslash doubled for COPY's text format.
+  out += "\\\\x";
+  for (std::size_t i = 0; i < count; ++i) {
+    const Posting& p = postings[i];
+    kw_append_hex(out, static_cast<std::uint64_t>(p.chunk_id), 8);
+    kw_append_hex(out, static_cast<std::uint32_t>(p.text), 4);
+    kw_append_hex(out, static_cast<std::uint32_t>(p.title), 4);
+    kw_append_hex(out, static_cast<std::uint32_t>(p.cjk), 4);
+    kw_append_hex(out, static_cast<std::uint32_t>(p.length), 4);
+  }
   out += '\n';
 }
 
@@ -205,18 +217,16 @@ std::int64_t drop_document_index(pq::Connection& c, std::int64_t collection_id, 
       "            (SELECT * FROM chunk_term_blocks x WHERE x.collection_id = $1 AND x.term = t.term"
       "              AND x.last_chunk > $4::bigint ORDER BY x.last_chunk LIMIT 1)) b"
       "          WHERE b.first_chunk <= $4::bigint),"
-      " split AS (SELECT c.term, c.last_chunk AS key, u.*, u.chunk_id = ANY ($6::bigint[]) AS gone"
-      "            FROM cand c CROSS JOIN LATERAL"
-      "              unnest(c.chunk_ids, c.document_ids, c.text_hits, c.title_hits, c.cjk_hits, c.lengths) WITH ORDINALITY"
-      "              AS u (chunk_id, document_id, text_hits, title_hits, cjk_hits, length, n)),"
+      " split AS (SELECT c.term, c.last_chunk AS key, u.*, u.chunk_id = ANY ($6::bigint[]) AS gone,"
+      "                  substring(c.postings FROM (u.n - 1)::int * 24 + 1 FOR 24) AS posting"
+      "            FROM cand c CROSS JOIN LATERAL unnest(c.chunk_ids, c.document_ids) WITH ORDINALITY"
+      "              AS u (chunk_id, document_id, n)),"
       " hit AS (SELECT DISTINCT term, key FROM split WHERE gone),"
       " kept AS (SELECT s.term, s.key, min(s.chunk_id) AS f, max(s.chunk_id) AS l, array_agg(s.chunk_id ORDER BY s.n) AS ci,"
-      "                 array_agg(s.document_id ORDER BY s.n) AS di, array_agg(s.text_hits ORDER BY s.n) AS te,"
-      "                 array_agg(s.title_hits ORDER BY s.n) AS ti, array_agg(s.cjk_hits ORDER BY s.n) AS cj,"
-      "                 array_agg(s.length ORDER BY s.n) AS le"
+      "                 array_agg(s.document_id ORDER BY s.n) AS di, string_agg(s.posting, ''::bytea ORDER BY s.n) AS po"
       "            FROM split s JOIN hit h ON h.term = s.term AND h.key = s.key WHERE NOT s.gone GROUP BY s.term, s.key),"
       " rewritten AS (UPDATE chunk_term_blocks b SET first_chunk = k.f, last_chunk = k.l, chunk_ids = k.ci,"
-      "                 document_ids = k.di, text_hits = k.te, title_hits = k.ti, cjk_hits = k.cj, lengths = k.le"
+      "                 document_ids = k.di, postings = k.po"
       "               FROM kept k WHERE b.collection_id = $1 AND b.term = k.term AND b.last_chunk = k.key),"
       " emptied AS (DELETE FROM chunk_term_blocks b USING hit h"
       "              WHERE b.collection_id = $1 AND b.term = h.term AND b.last_chunk = h.key"
@@ -227,8 +237,9 @@ std::int64_t drop_document_index(pq::Connection& c, std::int64_t collection_id, 
       " lowered AS (UPDATE term_stats s SET chunks = s.chunks - p.n FROM per_term p"
       "              WHERE s.collection_id = $1 AND s.term = p.term AND s.chunks > p.n),"
       " counted AS (UPDATE keyword_stats SET chunk_count = chunk_count - (SELECT count(*) FROM gone_chunks),"
-      "                 token_count = token_count - (SELECT coalesce(sum(length), 0) FROM (SELECT DISTINCT chunk_id, length FROM split"
-      " WHERE gone) g) WHERE collection_id = $1)"
+      "                 token_count = token_count - (SELECT coalesce(sum(length), 0) FROM (SELECT DISTINCT chunk_id,"
+      " ('x' || encode(substring(posting FROM 21 FOR 4), 'hex'))::bit(32)::int AS length FROM split WHERE gone) g)"
+      " WHERE collection_id = $1)"
       " SELECT (SELECT count(*) FROM gone_chunks), (SELECT count(*) FROM split WHERE gone)";
   pq::Result out = c.exec(sql,
                           {collection, pq::to_text_array(terms), std::to_string(lo), std::to_string(hi), document,

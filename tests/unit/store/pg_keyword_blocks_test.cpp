@@ -46,14 +46,20 @@ DocumentRecord blocks_record(const std::string& source, const std::string& title
   return r;
 }
 
-TEST(PgKeywordBlocks, ABlockRowIsItsEndsAndSixArrays) {
-  const std::vector<store::pg::Posting> p = {{7, 2, 1, 0, 0, 5}, {9, 2, 0, 1, 0, 6}, {12, 3, 2, 1, 3, 11}};
+// Its ends, chunk ids and document ids, then the postings' bytes as bytea hex (its backslash
+// doubled for COPY): per posting the chunk id in 8 bytes, hits and length in 4, big-endian.
+TEST(PgKeywordBlocks, ABlockRowIsItsEndsIdsAndPostingBytes) {
+  const std::vector<store::pg::Posting> p = {
+      {7, 2, 1, 0, 0, 5}, {9, 2, 0, 1, 0, 6}, {5'000'000'000, 3, 70'000, 1, 3, 2'147'483'647}};
   std::string row;
   store::pg::append_block_row(row, p.data(), p.size());
-  EXPECT_EQ(row, "7\t12\t{7,9,12}\t{2,2,3}\t{1,0,2}\t{0,1,1}\t{0,0,3}\t{5,6,11}\n");
+  EXPECT_EQ(row, "7\t5000000000\t{7,9,5000000000}\t{2,2,3}\t\\\\x"
+                 "0000000000000007" "00000001" "00000000" "00000000" "00000005"
+                 "0000000000000009" "00000000" "00000001" "00000000" "00000006"
+                 "000000012a05f200" "00011170" "00000001" "00000003" "7fffffff\n");
   row.clear();
   store::pg::append_block_row(row, p.data() + 1, 1);
-  EXPECT_EQ(row, "9\t9\t{9}\t{2}\t{0}\t{1}\t{0}\t{6}\n");
+  EXPECT_EQ(row, "9\t9\t{9}\t{2}\t\\\\x0000000000000009000000000000000100000000" "00000006\n");
 }
 
 class PgKeywordBlocksTest : public ::testing::Test {

@@ -146,14 +146,15 @@ class PgStoreWriterTest : public ::testing::Test {
           "SELECT count(*) FROM chunk_terms t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = t.chunk_id"
           " AND c.document_id = t.document_id AND c.collection_id = t.collection_id)");
     // The blocks of chunk_term_blocks: 1 to 128 postings in ascending chunk id between
-    // first_chunk and last_chunk, six arrays of one length, and a term's blocks disjoint.
+    // first_chunk and last_chunk, the document ids and the postings' bytes of as many, the bytes'
+    // chunk ids those of chunk_ids, and a term's blocks disjoint.
     check("malformed blocks",
           "SELECT count(*) FROM chunk_term_blocks b WHERE cardinality(chunk_ids) NOT BETWEEN 1 AND 128"
           " OR chunk_ids[1] <> first_chunk OR chunk_ids[cardinality(chunk_ids)] <> last_chunk"
-          " OR cardinality(document_ids) <> cardinality(chunk_ids) OR cardinality(text_hits) <> cardinality(chunk_ids)"
-          " OR cardinality(title_hits) <> cardinality(chunk_ids) OR cardinality(cjk_hits) <> cardinality(chunk_ids)"
-          " OR cardinality(lengths) <> cardinality(chunk_ids)"
-          " OR EXISTS (SELECT 1 FROM generate_subscripts(chunk_ids, 1) i WHERE i > 1 AND chunk_ids[i - 1] >= chunk_ids[i])");
+          " OR cardinality(document_ids) <> cardinality(chunk_ids) OR length(postings) <> 24 * cardinality(chunk_ids)"
+          " OR EXISTS (SELECT 1 FROM generate_subscripts(chunk_ids, 1) i WHERE i > 1 AND chunk_ids[i - 1] >= chunk_ids[i])"
+          " OR EXISTS (SELECT 1 FROM generate_subscripts(chunk_ids, 1) i WHERE chunk_ids[i] <>"
+          "   ('x' || encode(substring(postings FROM (i - 1) * 24 + 1 FOR 8), 'hex'))::bit(64)::bigint)");
     check("overlapping blocks of a term",
           "SELECT count(*) FROM (SELECT first_chunk, lag(last_chunk) OVER (PARTITION BY collection_id, term"
           " ORDER BY last_chunk) AS before FROM chunk_term_blocks) b WHERE first_chunk <= before");
