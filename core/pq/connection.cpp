@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 #include "migrate/model/database_url.h"
 #include "pq/pq_library.h"
@@ -324,6 +325,47 @@ void Connection::copy_in(std::string_view copy_statement, std::string_view rows,
   if (status != PGRES_COMMAND_OK) fail_result(end, doing);
   lib().clear(end);
   while (pg_result* more = lib().get_result(conn_)) lib().clear(more);
+}
+
+void Connection::copy_out(std::string_view copy_statement, const std::function<void(std::string_view)>& on_data,
+                          std::string_view doing) {
+  const std::string statement(copy_statement);
+  pg_result* r = lib().exec(conn_, statement.c_str());
+  if (r == nullptr || lib().result_status(r) != PGRES_COPY_OUT) fail_result(r, doing);
+  lib().clear(r);
+  std::exception_ptr failed;
+  for (;;) {
+    char* data = nullptr;
+    const int n = lib().get_copy_data(conn_, &data, 0);
+    if (n == -1) break;  // the end: the statement's result follows
+    if (n < 0) fail(ExitCode::unavailable, std::string(doing) + ": " + one_line(lib().error_message(conn_)));
+    if (!failed) {
+      try {
+        on_data(std::string_view(data, static_cast<std::size_t>(n)));
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    }
+    lib().freemem(data);
+  }
+  pg_result* end = lib().get_result(conn_);
+  const ExecStatusType status = end == nullptr ? PGRES_FATAL_ERROR : lib().result_status(end);
+  if (status != PGRES_COMMAND_OK) {
+    if (failed) lib().clear(end);
+    if (!failed) fail_result(end, doing);
+  } else {
+    lib().clear(end);
+  }
+  while (pg_result* more = lib().get_result(conn_)) lib().clear(more);
+  if (failed) std::rethrow_exception(failed);
+}
+
+std::string Connection::literal(std::string_view text) const {
+  char* quoted = lib().escape_literal(conn_, text.data(), text.size());
+  if (quoted == nullptr) fail(ExitCode::invalid_input, "quoting a literal: " + one_line(lib().error_message(conn_)));
+  std::string out(quoted);
+  lib().freemem(quoted);
+  return out;
 }
 
 }  // namespace strata::pq

@@ -6,6 +6,7 @@
 // pq_library.h.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,6 +111,14 @@ class Connection {
   // COPY table (columns) FROM STDIN in text format: `rows` each a tab-separated line with
   // copy_escape()d fields ("\\N" for NULL), ending in '\n'.
   void copy_in(std::string_view copy_statement, std::string_view rows, std::string_view doing = {});
+  // COPY … TO STDOUT: each piece of data the server sends, in order, to `on_data` as it comes (a
+  // result of any size is read without holding it whole; the server sends each row as one
+  // piece). When `on_data` throws, the rest of the data is read and dropped, so the connection
+  // stays usable, and the exception goes on. COPY takes no parameters: see literal().
+  void copy_out(std::string_view copy_statement, const std::function<void(std::string_view)>& on_data,
+                std::string_view doing = {});
+  // `text` as an SQL string literal for this connection (quoted and escaped by libpq).
+  std::string literal(std::string_view text) const;
 
   const std::string& display() const { return options_.display; }
   const std::string& schema() const { return options_.schema; }

@@ -14,13 +14,16 @@ PqLibrary load_libpq() {
   so.resolve("PQconnectdb", lib.connectdb);
   so.resolve("PQconnectdbParams", lib.connectdb_params);
   so.resolve("PQerrorMessage", lib.error_message);
+  so.resolve("PQescapeLiteral", lib.escape_literal);
   so.resolve("PQexec", lib.exec);
   so.resolve("PQexecParams", lib.exec_params);
   so.resolve("PQexecPrepared", lib.exec_prepared);
   so.resolve("PQfinish", lib.finish);
   so.resolve("PQfformat", lib.fformat);
+  so.resolve("PQfreemem", lib.freemem);
   so.resolve("PQfreeCancel", lib.free_cancel);
   so.resolve("PQgetCancel", lib.get_cancel);
+  so.resolve("PQgetCopyData", lib.get_copy_data);
   so.resolve("PQgetResult", lib.get_result);
   so.resolve("PQgetisnull", lib.get_is_null);
   so.resolve("PQgetlength", lib.get_length);

@@ -16,13 +16,16 @@ struct PqLibrary {
   decltype(&::PQconnectdb) connectdb;
   decltype(&::PQconnectdbParams) connectdb_params;
   decltype(&::PQerrorMessage) error_message;
+  decltype(&::PQescapeLiteral) escape_literal;
   decltype(&::PQexec) exec;
   decltype(&::PQexecParams) exec_params;
   decltype(&::PQexecPrepared) exec_prepared;
   decltype(&::PQfinish) finish;
   decltype(&::PQfformat) fformat;
+  decltype(&::PQfreemem) freemem;
   decltype(&::PQfreeCancel) free_cancel;
   decltype(&::PQgetCancel) get_cancel;
+  decltype(&::PQgetCopyData) get_copy_data;
   decltype(&::PQgetResult) get_result;
   decltype(&::PQgetisnull) get_is_null;
   decltype(&::PQgetlength) get_length;

@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "pq/binary_array.h"
+#include "pq/binary_copy.h"
 #include "store/fts_bm25.h"
 #include "store/postgres/pg_filters.h"
 #include "store/postgres/pg_search_snapshot.h"
@@ -223,89 +224,85 @@ double pg_posting_value(const unsigned char* p, double idf, const PgBm25& s) {
   return pg_phrase_score(idf, f, int32_at(20), s);
 }
 
-// Each chunk's score summed as its postings come, in the query's order: an array over the chunk
-// ids the query's terms span when that is not much more than the postings read (a hash map cost
-// two thirds of the scoring's time), else a hash map (the collection's ids are spread among
-// other collections').
-class PgScores {
+// A chunk's score so far: the places' shares added in the query's order.
+struct PgScored {
+  std::int64_t chunk_id = 0;
+  double score = 0;
+};
+
+// The query's places' postings scored one place after another and merged into the sums as they
+// come: a place's postings arrive in ascending chunk id, so the sums so far (ascending too) are
+// copied into the next sums up to each posting's chunk, and a chunk in both gets the sum's score
+// plus the place's, in that order. So every chunk's score is added up place after place in the
+// query's order (the very double strata_bm25 computes). Merging sorted lists reads memory in
+// order: an array indexed by chunk id over the collection's ids cost more than the rest of the
+// search in cache misses (180,000 postings over 1.3 million ids). Only the sums are held, twice.
+class PgSums {
  public:
-  PgScores(std::int64_t lo, std::int64_t hi, std::int64_t postings) : lo_(lo) {
-    const std::int64_t span = hi >= lo ? hi - lo + 1 : 0;
-    dense_ = span <= 8 * postings + 65'536;
-    if (dense_) {
-      score_.assign(static_cast<std::size_t>(span), 0.0);
-      seen_.assign(static_cast<std::size_t>(span), 0);
-    } else {
-      map_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(postings, 1'000'000)));
-    }
+  // Room for `postings` postings of the query in all (its sums hold at most that many chunks).
+  explicit PgSums(std::int64_t postings) {
+    const auto room = static_cast<std::size_t>(std::clamp<std::int64_t>(postings, 0, 1'000'000));
+    sums_.reserve(room);
+    next_.reserve(room);
+  }
+  // The next place's postings follow.
+  void start_place() {
+    finish_place();
+    in_place_ = true;
   }
   void add(std::int64_t chunk, double v) {
-    if (!dense_) {
-      map_[chunk] += v;
-      return;
+    if (chunk <= last_) {
+      throw Error(ExitCode::unavailable, "keyword search: a term's postings are not in ascending chunk id (a damaged index?)");
     }
-    const std::int64_t at = chunk - lo_;
-    if (at < 0 || static_cast<std::size_t>(at) >= score_.size()) {
-      throw Error(ExitCode::unavailable, "keyword search: a posting of chunk " + std::to_string(chunk) +
-                                             " lies outside its term's blocks' span (a damaged keyword index?)");
+    last_ = chunk;
+    while (at_ < sums_.size() && sums_[at_].chunk_id < chunk) next_.push_back(sums_[at_++]);
+    if (at_ < sums_.size() && sums_[at_].chunk_id == chunk) {
+      next_.push_back(PgScored{chunk, sums_[at_++].score + v});
+    } else {
+      next_.push_back(PgScored{chunk, v});
     }
-    score_[static_cast<std::size_t>(at)] += v;
-    seen_[static_cast<std::size_t>(at)] = 1;
   }
-  // The scored chunks as rows (bm25: the negated score).
-  std::vector<KeywordRow> rows() const {
+  // The best `limit` chunks (bm25: negative scores), best first: score, then chunk id.
+  std::vector<KeywordRow> best(std::size_t limit) {
+    finish_place();
+    const auto better = [](const PgScored& x, const PgScored& y) {
+      return x.score != y.score ? x.score > y.score : x.chunk_id < y.chunk_id;
+    };
+    const std::size_t keep = std::min(limit, sums_.size());
+    std::partial_sort(sums_.begin(), sums_.begin() + static_cast<std::ptrdiff_t>(keep), sums_.end(), better);
     std::vector<KeywordRow> out;
-    if (!dense_) {
-      out.reserve(map_.size());
-      for (const auto& [chunk, score] : map_) out.push_back(KeywordRow{chunk, -score});
-      return out;
-    }
-    for (std::size_t i = 0; i < score_.size(); ++i) {
-      if (seen_[i] != 0) out.push_back(KeywordRow{lo_ + static_cast<std::int64_t>(i), -score_[i]});
-    }
+    out.reserve(keep);
+    for (std::size_t i = 0; i < keep; ++i) out.push_back(KeywordRow{sums_[i].chunk_id, -sums_[i].score});
     return out;
   }
 
  private:
-  std::int64_t lo_ = 0;
-  bool dense_ = true;
-  std::vector<double> score_;
-  std::vector<std::uint8_t> seen_;
-  std::unordered_map<std::int64_t, double> map_;
+  void finish_place() {
+    if (!in_place_) return;
+    next_.insert(next_.end(), sums_.begin() + static_cast<std::ptrdiff_t>(at_), sums_.end());
+    std::swap(sums_, next_);
+    next_.clear();
+    at_ = 0;
+    last_ = std::numeric_limits<std::int64_t>::min();
+    in_place_ = false;
+  }
+  std::vector<PgScored> sums_, next_;
+  std::size_t at_ = 0;  // sums_[at_] is the first not yet copied into next_
+  std::int64_t last_ = std::numeric_limits<std::int64_t>::min();
+  bool in_place_ = false;
 };
 
-// The best `limit` of `rows` (bm25: negative scores), best first: score, then chunk id.
-std::vector<KeywordRow> pg_best(std::vector<KeywordRow> rows, std::size_t limit) {
-  const auto better = [](const KeywordRow& x, const KeywordRow& y) {
-    return x.bm25 != y.bm25 ? x.bm25 < y.bm25 : x.chunk_id < y.chunk_id;
-  };
-  const std::size_t keep = std::min(limit, rows.size());
-  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(), better);
-  rows.resize(keep);
-  return rows;
-}
-
-// Blocks fetched at a time: at most 128 postings of 24 bytes each, so about 12 MB a fetch
-// whatever the query (a query of common terms holds millions of postings).
-constexpr int k_pg_fetch_blocks = 4096;
-
 // Every posting of every term scored and summed per chunk in the client, in the query's order
-// (pg_in_query_order), then the phrases' postings: exact. The blocks come through a cursor, the
-// places' terms one after another (each joined LATERAL to its blocks: a nested loop over the
-// places in order, the only plan such a join has; checked as the rows come). Only the chunks of
-// documents passing `filters` are kept. [lo, hi]: the chunk ids the terms' blocks span.
+// (pg_in_query_order), then the phrases' postings: exact. The blocks come as one binary COPY
+// stream read as it arrives (however many postings the query's terms hold, only the sums are
+// kept; scoring overlaps the server's sending), the places' terms one after another (each joined
+// LATERAL to its blocks in key order: a nested loop over the places in order, the only plan such
+// a join has; checked as the rows come). Only the chunks of documents passing `filters` are kept.
 std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                 const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit,
-                                 std::int64_t lo, std::int64_t hi) {
+                                 const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
   const std::vector<std::size_t> in_order = pg_in_query_order(terms);
   std::int64_t postings = 0;
   for (const std::size_t i : in_order) postings += terms[i].df;
-  for (const PgQueryTerm& t : terms) {
-    for (const PgPhrasePosting& p : t.postings) {
-      lo = std::min(lo, p.chunk_id);
-      hi = std::max(hi, p.chunk_id);
-    }
-  }
   std::optional<std::unordered_set<std::int64_t>> passing;
   if (!filters.empty()) {
     std::vector<pq::Param> params{std::to_string(collection_id)};
@@ -314,71 +311,62 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
     passing.emplace();
     for (int i = 0; i < r.rows(); ++i) passing->insert(r.int64(i, 0));
   }
-  PgScores scores(lo, hi, postings);
+  PgSums sums(postings);
   if (!in_order.empty()) {
     std::vector<std::string> places;
     for (const std::size_t i : in_order) places.push_back(terms[i].tokens[0]);
-    // The documents are read only to filter: an array costs the server a call per element.
-    const std::string cursor = "strata_keyword_postings";
-    c.exec("DECLARE " + cursor + " NO SCROLL CURSOR FOR SELECT q.n, b.postings, " +
-               (passing ? "b.document_ids" : "'{}'::bigint[]") +
-               " FROM unnest($2::text[]) WITH ORDINALITY AS q (term, n) CROSS JOIN LATERAL "
-               "(SELECT y.postings, y.document_ids FROM chunk_term_blocks y WHERE y.collection_id = $1 AND y.term = q.term "
-               "OFFSET 0) b",
-           {std::to_string(collection_id), pq::to_text_array(places)}, false, "keyword search");
-    // Closed however the reading ends: a caller's transaction may search again.
-    struct Closer {
-      pq::Connection& c;
-      const std::string& cursor;
-      ~Closer() {
-        try {
-          c.exec("CLOSE " + cursor, {}, false, "keyword search");
-        } catch (const std::exception&) {  // the transaction failed: it goes with it
-        }
-      }
-    } closer{c, cursor};
-    std::int64_t place = 1;
     std::vector<std::int64_t> documents;
-    for (;;) {
-      const pq::Result r = c.exec("FETCH " + std::to_string(k_pg_fetch_blocks) + " FROM " + cursor, {}, true, "keyword search");
-      for (int row = 0; row < r.rows(); ++row) {
-        const std::int64_t n = r.int64(row, 0);
-        if (n < place || n > static_cast<std::int64_t>(places.size())) {
-          throw Error(ExitCode::unavailable, "keyword search: the server returned the query's terms' postings out of order");
-        }
-        place = n;
-        const PgQueryTerm& t = terms[in_order[static_cast<std::size_t>(n - 1)]];
-        const std::string_view bytes = r.text(row, 1);
-        if (bytes.size() % k_posting_bytes != 0) {
-          throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] + "' holds " +
-                                                 std::to_string(bytes.size()) + " bytes, not whole postings");
-        }
-        const std::size_t count = bytes.size() / k_posting_bytes;
-        if (passing) {
-          documents.clear();
-          pq::append_int_array(r.text(row, 2), documents, "chunk_term_blocks.document_ids");
-          if (documents.size() != count) {
-            throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] +
-                                                   "' holds postings and document ids of different counts");
-          }
-        }
-        const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-        for (std::size_t k = 0; k < count; ++k, p += k_posting_bytes) {
-          if (passing && !passing->contains(documents[k])) continue;
-          scores.add(static_cast<std::int64_t>(pg_big_endian(p, 8)), pg_posting_value(p, t.idf, s));
+    std::int64_t place = 0;
+    // A row: the place (1-based), the block's postings, its document ids (NULL unless filtering:
+    // an array costs the server a call per element).
+    pq::BinaryCopyReader reader(3, "keyword search", [&](pq::BinaryCopyReader::Row row) {
+      if (!row[0] || !row[1]) throw Error(ExitCode::unavailable, "keyword search: a block without its place or postings");
+      const std::int64_t n = pq::binary_int8(*row[0], "keyword search");
+      if (n < place || n < 1 || n > static_cast<std::int64_t>(places.size())) {
+        throw Error(ExitCode::unavailable, "keyword search: the server returned the query's terms' postings out of order");
+      }
+      // A place without blocks (none: its df counts them) is skipped by the join: nothing to add.
+      if (n != place) sums.start_place();
+      place = n;
+      const PgQueryTerm& t = terms[in_order[static_cast<std::size_t>(n - 1)]];
+      const std::string_view bytes = *row[1];
+      if (bytes.size() % k_posting_bytes != 0) {
+        throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] + "' holds " +
+                                               std::to_string(bytes.size()) + " bytes, not whole postings");
+      }
+      const std::size_t count = bytes.size() / k_posting_bytes;
+      if (passing) {
+        documents.clear();
+        if (row[2]) pq::append_int_array(*row[2], documents, "chunk_term_blocks.document_ids");
+        if (documents.size() != count) {
+          throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] +
+                                                 "' holds postings and document ids of different counts");
         }
       }
-      if (r.rows() < k_pg_fetch_blocks) break;
-    }
+      const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+      for (std::size_t k = 0; k < count; ++k, p += k_posting_bytes) {
+        if (passing && !passing->contains(documents[k])) continue;
+        sums.add(static_cast<std::int64_t>(pg_big_endian(p, 8)), pg_posting_value(p, t.idf, s));
+      }
+    });
+    // COPY takes no parameters: the id is a number and the terms go as one quoted literal.
+    c.copy_out("COPY (SELECT q.n, b.postings, b.document_ids FROM unnest(" + c.literal(pq::to_text_array(places)) +
+                   "::text[]) WITH ORDINALITY AS q (term, n) CROSS JOIN LATERAL (SELECT y.postings, " +
+                   (passing ? "y.document_ids" : "NULL::bigint[]") +
+                   " AS document_ids FROM chunk_term_blocks y WHERE y.collection_id = " + std::to_string(collection_id) +
+                   " AND y.term = q.term ORDER BY y.last_chunk OFFSET 0) b) TO STDOUT (FORMAT binary)",
+               [&](std::string_view piece) { reader.feed(piece); }, "keyword search");
+    reader.finish();
   }
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) continue;
+    sums.start_place();
     for (const PgPhrasePosting& p : t.postings) {
       if (passing && !passing->contains(p.document_id)) continue;
-      scores.add(p.chunk_id, t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
+      sums.add(p.chunk_id, t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
     }
   }
-  return pg_best(scores.rows(), limit);
+  return sums.best(limit);
 }
 
 }  // namespace
@@ -420,28 +408,16 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
     const std::int64_t tokens = r.int64(0, 1);
     s.avgdl = tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(s.rows) : 1.0;
   }
-  // n(p): the chunks holding each term (term_stats), or each phrase (read here); and the chunk
-  // ids each term's blocks span (its first block's first chunk, its last block's last: a term's
-  // blocks never overlap), two probes of the primary key.
+  // n(p): the chunks holding each term (term_stats), or each phrase (read here).
   std::vector<std::string> names;
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) names.push_back(t.tokens[0]);
   }
   std::map<std::string, std::int64_t, std::less<>> df;
-  std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
   if (!names.empty()) {
-    const pq::Result r = c.exec(
-        "SELECT t.term, t.chunks, (SELECT b.first_chunk FROM chunk_term_blocks b WHERE b.collection_id = $1 AND b.term = t.term "
-        "ORDER BY b.last_chunk LIMIT 1), (SELECT b.last_chunk FROM chunk_term_blocks b WHERE b.collection_id = $1 "
-        "AND b.term = t.term ORDER BY b.last_chunk DESC LIMIT 1) FROM term_stats t WHERE t.collection_id = $1 "
-        "AND t.term = ANY ($2::text[])",
-        {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
-    for (int i = 0; i < r.rows(); ++i) {
-      df[r.str(i, 0)] = r.int64(i, 1);
-      if (r.is_null(i, 2) || r.is_null(i, 3)) continue;
-      lo = std::min(lo, r.int64(i, 2));
-      hi = std::max(hi, r.int64(i, 3));
-    }
+    const pq::Result r = c.exec("SELECT term, chunks FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
+                                {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
+    for (int i = 0; i < r.rows(); ++i) df[r.str(i, 0)] = r.int64(i, 1);
   }
   for (PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) {
@@ -455,7 +431,7 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
   }
   std::erase_if(terms, [](const PgQueryTerm& t) { return t.df <= 0; });
   std::vector<KeywordRow> rows =
-      terms.empty() ? std::vector<KeywordRow>{} : pg_score(c, collection_id, terms, filters, s, limit, lo, hi);
+      terms.empty() ? std::vector<KeywordRow>{} : pg_score(c, collection_id, terms, filters, s, limit);
   snapshot.commit();
   return rows;
 }
