@@ -398,26 +398,32 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
   std::vector<PgQueryTerm> terms = pg_query_terms(match, tokenizer);
   if (terms.empty()) return {};
   SearchSnapshot snapshot(c);
-  // N and avgdl: the collection's chunks and their tokens (text, title and CJK terms).
+  // N and avgdl: the collection's chunks and their tokens (text, title and CJK terms); and n(p):
+  // the chunks holding each term (term_stats), or each phrase (read below). One statement: the
+  // statistics row comes first (term NULL), then the terms'.
   PgBm25 s;
-  {
-    const pq::Result r = c.exec("SELECT chunk_count, token_count FROM keyword_stats WHERE collection_id = $1",
-                                {std::to_string(collection_id)}, false, "keyword search");
-    if (r.rows() == 0 || r.int64(0, 0) <= 0) return {};
-    s.rows = r.int64(0, 0);
-    const std::int64_t tokens = r.int64(0, 1);
-    s.avgdl = tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(s.rows) : 1.0;
-  }
-  // n(p): the chunks holding each term (term_stats), or each phrase (read here).
   std::vector<std::string> names;
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) names.push_back(t.tokens[0]);
   }
   std::map<std::string, std::int64_t, std::less<>> df;
-  if (!names.empty()) {
-    const pq::Result r = c.exec("SELECT term, chunks FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
-                                {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
-    for (int i = 0; i < r.rows(); ++i) df[r.str(i, 0)] = r.int64(i, 1);
+  {
+    const pq::Result r = c.exec(
+        "SELECT NULL, chunk_count, token_count FROM keyword_stats WHERE collection_id = $1 UNION ALL "
+        "SELECT term, chunks, 0 FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
+        {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
+    bool stats = false;
+    for (int i = 0; i < r.rows(); ++i) {
+      if (!r.is_null(i, 0)) {
+        df[r.str(i, 0)] = r.int64(i, 1);
+        continue;
+      }
+      stats = true;
+      s.rows = r.int64(i, 1);
+      const std::int64_t tokens = r.int64(i, 2);
+      s.avgdl = tokens > 0 && s.rows > 0 ? static_cast<double>(tokens) / static_cast<double>(s.rows) : 1.0;
+    }
+    if (!stats || s.rows <= 0) return {};
   }
   for (PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) {
