@@ -8,18 +8,25 @@
 -- chunk_ids and document_ids stay arrays: the writers' SQL finds a document's postings by them,
 -- and a filtered search reads the documents.
 -- migrate:up
-ALTER TABLE chunk_term_blocks ADD COLUMN postings BYTEA;
-UPDATE chunk_term_blocks b SET postings = (
+-- One rewrite of the table: the bytes computed from the arrays as each row is copied and checked
+-- there, the arrays dropped (a rewrite keeps no trace of them; an UPDATE then DROP COLUMN left the
+-- table twice its size), and the bytes neither compressed nor moved out of the row (a block of
+-- 128 postings is 3 kB of them), as the arrays were not: a search reads them in place.
+CREATE FUNCTION strata_postings_bytes(chunk_ids BIGINT[], text_hits INTEGER[], title_hits INTEGER[], cjk_hits INTEGER[],
+                                      lengths INTEGER[]) RETURNS BYTEA LANGUAGE sql IMMUTABLE AS $$
   SELECT string_agg(int8send(u.chunk_id) || int4send(u.text_hits) || int4send(u.title_hits) || int4send(u.cjk_hits)
                     || int4send(u.length), ''::bytea ORDER BY u.n)
-    FROM unnest(b.chunk_ids, b.text_hits, b.title_hits, b.cjk_hits, b.lengths) WITH ORDINALITY
-      AS u (chunk_id, text_hits, title_hits, cjk_hits, length, n));
--- Not compressed nor moved out of the row (a block of 128 postings is 3 kB of them), as the
--- arrays were not: a search reads them in place.
-ALTER TABLE chunk_term_blocks ALTER postings SET NOT NULL, ALTER postings SET STORAGE PLAIN,
-  ADD CONSTRAINT chunk_term_blocks_postings_size CHECK (length(postings) = 24 * cardinality(chunk_ids));
+    FROM unnest(chunk_ids, text_hits, title_hits, cjk_hits, lengths) WITH ORDINALITY
+      AS u (chunk_id, text_hits, title_hits, cjk_hits, length, n)
+$$;
 DROP VIEW chunk_terms;
-ALTER TABLE chunk_term_blocks DROP COLUMN text_hits, DROP COLUMN title_hits, DROP COLUMN cjk_hits, DROP COLUMN lengths;
+ALTER TABLE chunk_term_blocks ADD COLUMN postings BYTEA;
+ALTER TABLE chunk_term_blocks
+  ALTER postings TYPE BYTEA USING strata_postings_bytes(chunk_ids, text_hits, title_hits, cjk_hits, lengths),
+  ALTER postings SET STORAGE PLAIN, ALTER postings SET NOT NULL,
+  ADD CONSTRAINT chunk_term_blocks_postings_size CHECK (length(postings) = 24 * cardinality(chunk_ids)),
+  DROP COLUMN text_hits, DROP COLUMN title_hits, DROP COLUMN cjk_hits, DROP COLUMN lengths;
+DROP FUNCTION strata_postings_bytes(BIGINT[], INTEGER[], INTEGER[], INTEGER[], INTEGER[]);
 
 -- The postings one per row, as before: (collection, term, chunk) with its hits and length, read
 -- out of the bytes (slowly: for checks and the writers' rare statements, not for search).
@@ -33,21 +40,23 @@ CREATE VIEW chunk_terms AS
     CROSS JOIN LATERAL unnest(b.chunk_ids, b.document_ids) WITH ORDINALITY AS u (chunk_id, document_id, n);
 
 -- migrate:down
+-- The arrays again, in one rewrite as well.
+CREATE FUNCTION strata_postings_field(postings BYTEA, at INTEGER) RETURNS INTEGER[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT array_agg(('x' || encode(substring(postings FROM i * 24 + at FOR 4), 'hex'))::bit(32)::int ORDER BY i)
+    FROM generate_series(0, length(postings) / 24 - 1) AS i
+$$;
 DROP VIEW chunk_terms;
 ALTER TABLE chunk_term_blocks ADD COLUMN text_hits INTEGER[], ADD COLUMN title_hits INTEGER[],
   ADD COLUMN cjk_hits INTEGER[], ADD COLUMN lengths INTEGER[];
-UPDATE chunk_term_blocks b SET
-  text_hits = (SELECT array_agg(('x' || encode(substring(b.postings FROM i * 24 + 9 FOR 4), 'hex'))::bit(32)::int ORDER BY i)
-                 FROM generate_series(0, cardinality(b.chunk_ids) - 1) AS i),
-  title_hits = (SELECT array_agg(('x' || encode(substring(b.postings FROM i * 24 + 13 FOR 4), 'hex'))::bit(32)::int ORDER BY i)
-                  FROM generate_series(0, cardinality(b.chunk_ids) - 1) AS i),
-  cjk_hits = (SELECT array_agg(('x' || encode(substring(b.postings FROM i * 24 + 17 FOR 4), 'hex'))::bit(32)::int ORDER BY i)
-                FROM generate_series(0, cardinality(b.chunk_ids) - 1) AS i),
-  lengths = (SELECT array_agg(('x' || encode(substring(b.postings FROM i * 24 + 21 FOR 4), 'hex'))::bit(32)::int ORDER BY i)
-               FROM generate_series(0, cardinality(b.chunk_ids) - 1) AS i);
-ALTER TABLE chunk_term_blocks ALTER text_hits SET NOT NULL, ALTER title_hits SET NOT NULL, ALTER cjk_hits SET NOT NULL,
-  ALTER lengths SET NOT NULL, ALTER text_hits SET STORAGE PLAIN, ALTER title_hits SET STORAGE PLAIN,
-  ALTER cjk_hits SET STORAGE PLAIN, ALTER lengths SET STORAGE PLAIN, DROP COLUMN postings;
+ALTER TABLE chunk_term_blocks
+  ALTER text_hits TYPE INTEGER[] USING strata_postings_field(postings, 9),
+  ALTER title_hits TYPE INTEGER[] USING strata_postings_field(postings, 13),
+  ALTER cjk_hits TYPE INTEGER[] USING strata_postings_field(postings, 17),
+  ALTER lengths TYPE INTEGER[] USING strata_postings_field(postings, 21),
+  ALTER text_hits SET STORAGE PLAIN, ALTER title_hits SET STORAGE PLAIN, ALTER cjk_hits SET STORAGE PLAIN,
+  ALTER lengths SET STORAGE PLAIN, ALTER text_hits SET NOT NULL, ALTER title_hits SET NOT NULL,
+  ALTER cjk_hits SET NOT NULL, ALTER lengths SET NOT NULL, DROP COLUMN postings;
+DROP FUNCTION strata_postings_field(BYTEA, INTEGER);
 CREATE VIEW chunk_terms AS
   SELECT b.collection_id, b.term, u.chunk_id, u.document_id, u.text_hits, u.title_hits, u.cjk_hits, u.length
     FROM chunk_term_blocks b

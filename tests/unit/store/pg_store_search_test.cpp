@@ -3,7 +3,8 @@
 // may differ) and the same BM25 scores to the last bit, for every query of a generated corpus and hand-picked
 // ones (repeated terms, CJK, accents, stemming, title-only words), per collection whatever the
 // other collections hold, with and without filters (equals, prefix, glob on fields and metadata),
-// and through MaxScore's pruning; the other queries (filters, terms, chunks, vectors) agree too.
+// and for chunk ids far apart and a term at thousands of places; the other queries (filters,
+// terms, chunks, vectors) agree too, and so do stores migrated down and up again.
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -399,8 +400,8 @@ TEST_F(PgStoreSearchTest, EveryLimitAndFilterRanksAsSQLite) {
   }
 }
 
-// Chunk ids far apart (another collection's in between, here a sequence restarted): the scores
-// are summed in a hash map, not an array over the ids spanned; the same rows and scores.
+// Chunk ids far apart (another collection's in between, here a sequence restarted): the same
+// rows and scores.
 TEST_F(PgStoreSearchTest, ChunkIdsFarApartRankAsSQLite) {
   const std::vector<TestDoc> docs = corpus("a", 120, 9);
   write({docs.begin(), docs.begin() + 60});
@@ -415,8 +416,8 @@ TEST_F(PgStoreSearchTest, ChunkIdsFarApartRankAsSQLite) {
   }
 }
 
-// A query whose terms hold more blocks than one fetch brings (a term at thousands of places):
-// the blocks of every fetch are scored, in the query's order.
+// A term at thousands of places of a query, another between them: every place's blocks are
+// scored, in the query's order (the very sums SQLite adds up).
 TEST_F(PgStoreSearchTest, PostingsOfManyFetchesRankAsSQLite) {
   write(corpus("a", 200, 4));
   const auto skeys = sqlite_keys();
@@ -426,7 +427,7 @@ TEST_F(PgStoreSearchTest, PostingsOfManyFetchesRankAsSQLite) {
   ASSERT_EQ(r.rows(), 1) << "a term of several blocks";
   const std::string term = r.str(0, 0);
   const std::int64_t blocks = r.int64(0, 1);
-  // Beyond the 4,096 blocks of a fetch; a second term between keeps the order of places tested.
+  // Thousands of blocks in the stream; a second term between keeps the order of places tested.
   std::string match;
   for (std::int64_t i = 0; i <= 4096 / blocks + 1; ++i) match += (match.empty() ? "\"" : " OR \"") + term + "\"";
   match += " OR \"rollback\" OR \"" + term + "\"";
