@@ -68,7 +68,11 @@ echo "strata $("$STRATA" --version | sed 's/^strata //'), PostgreSQL $(psql "$UR
 
 declare -A STORE=([sqlite]=$T/store.db [postgres]=$URL)
 declare -A INGEST EMBED CHUNKS
-count_chunks() { "$STRATA" collections --store "$1" --json 2>/dev/null | python3 -c 'import json,sys; print(sum(json.loads(l)["chunks"] for l in sys.stdin))' || echo 0; }
+# 0 for a store not made yet (the listing fails; with pipefail, a fallback echo printed a second 0).
+count_chunks() {
+  { "$STRATA" collections --store "$1" --json 2>/dev/null || true; } |
+    python3 -c 'import json,sys; print(sum(json.loads(l)["chunks"] for l in sys.stdin if l.strip()))'
+}
 for side in sqlite postgres; do
   s=${STORE[$side]}
   if [ -n "${KEEP:-}" ] && [ "$(count_chunks "$s")" -gt 0 ]; then
