@@ -36,6 +36,8 @@ using Clock = std::chrono::steady_clock;
 // second writer (another ingest, embed) waits briefly and a crash loses little work.
 constexpr std::uint64_t k_batch_chunks = 4000;
 constexpr auto k_batch_age = std::chrono::milliseconds(500);
+// How long the run waits for the next document, holding its transaction, before committing it.
+constexpr auto k_commit_grace = std::chrono::milliseconds(50);
 // How often progress is reported while the run waits for one document.
 constexpr auto k_progress_poll = std::chrono::milliseconds(100);
 
@@ -394,9 +396,11 @@ class Run {
 
   void drain_one() {
     Inflight& next = inflight_.front();
-    // Never hold the write lock while waiting on the workers.
-    if (writer_ && writer_->in_transaction() &&
-        next.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    // Never hold the write lock while waiting on the workers for long; a document ready within
+    // k_commit_grace keeps the transaction (committing whenever the next was not ready yet made
+    // a transaction of every few documents once the writer outran the workers: 1,583 commits
+    // instead of 39 for 22,088 records on PostgreSQL, each with its keyword index's statements).
+    if (writer_ && writer_->in_transaction() && next.result.wait_for(k_commit_grace) != std::future_status::ready) {
       writer_->commit();
     }
     while (next.result.wait_for(k_progress_poll) != std::future_status::ready) report_waiting_on(next);

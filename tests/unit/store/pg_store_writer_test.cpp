@@ -304,6 +304,78 @@ TEST_F(PgStoreWriterTest, IngestLikeWritesReadBackAsOnSqlite) {
   EXPECT_FALSE(store::find_document(pg, "docs", "none"));
 }
 
+// find() inside a transaction reads pages of documents from a source on and answers later
+// sources from them: present, absent within a page, beyond a full page, after the last, and a
+// document this transaction wrote, changed or removed; the same answers as SQLite's writer, and
+// after a commit (a new transaction reads again) and a rollback.
+TEST_F(PgStoreWriterTest, LookupsReadInPagesAnswerAsSQLites) {
+  Store lite = Store::open(tmp_ / "store.db");
+  Store pg = open();
+  std::vector<std::string> sources;
+  for (int i = 0; i < 40; ++i) sources.push_back("d" + std::to_string(100 + 2 * i) + ".md");  // d100 … d178, even
+  for (Store* s : {&lite, &pg}) {
+    DocumentWriter w(*s, "docs", k_pg_config, false);
+    w.begin();
+    for (const std::string& src : sources) w.put(pg_record(src, "T " + src, "text of " + src + "\n\nmore"), false);
+    w.commit();
+  }
+  DocumentWriter wp(pg, "docs", k_pg_config, false), wl(lite, "docs", k_pg_config, false);
+  const auto same = [&](const std::string& src, bool present, const std::string& when) {
+    const auto p = wp.find(src);
+    const auto l = wl.find(src);
+    EXPECT_EQ(p.has_value(), present) << src << " " << when;
+    EXPECT_EQ(p.has_value(), l.has_value()) << src << " " << when;
+    if (p && l) {
+      EXPECT_EQ(p->source, l->source) << when;
+      EXPECT_EQ(p->content_hash, l->content_hash) << when;
+      EXPECT_EQ(p->title, l->title) << when;
+      EXPECT_EQ(p->config_id.has_value(), l->config_id.has_value()) << when;
+    }
+  };
+  const auto both = [&](auto&& work) {
+    work(wp);
+    work(wl);
+  };
+  both([](DocumentWriter& w) { w.begin(); });
+  same("d110.md", true, "first of a page");
+  same("d112.md", true, "in the page");
+  same("d111.md", false, "absent inside the page");
+  same("d140.md", true, "the page's last");
+  same("d141.md", false, "after a full page");
+  same("d142.md", true, "after a full page");
+  same("a.md", false, "before every page");
+  same("d178.md", true, "the collection's last");
+  same("zz.md", false, "after the last");
+  same("zzz.md", false, "in the range to the end");
+  both([](DocumentWriter& w) { w.put(pg_record("d113.md", "New", "a new one\n\nhere"), false); });
+  same("d113.md", true, "written by this transaction, inside a page read before");
+  both([](DocumentWriter& w) { w.put(pg_record("d112.md", "Changed", "changed text"), false); });
+  same("d112.md", true, "changed by this transaction");
+  EXPECT_EQ(wp.find("d112.md")->title, "Changed");
+  both([](DocumentWriter& w) { w.put(pg_record("zzy.md", "Late", "after the last"), false); });
+  same("zzy.md", true, "written after the last, in a range read as empty");
+  both([](DocumentWriter& w) { w.commit(); });
+  both([](DocumentWriter& w) { w.begin(); });
+  same("d113.md", true, "a new transaction");
+  same("d111.md", false, "a new transaction");
+  both([](DocumentWriter& w) { w.put(pg_record("d111.md", "Kept", "kept"), false); });
+  both([](DocumentWriter& w) { w.commit(); });
+  {
+    // A writer destroyed inside its transaction rolls it back.
+    DocumentWriter rp(pg, "docs", k_pg_config, false), rl(lite, "docs", k_pg_config, false);
+    rp.begin();
+    rl.begin();
+    EXPECT_TRUE(rp.find("d115.md") == std::nullopt && rl.find("d115.md") == std::nullopt);
+    rp.put(pg_record("d115.md", "Rolled", "rolled back"), false);
+    rl.put(pg_record("d115.md", "Rolled", "rolled back"), false);
+    EXPECT_TRUE(rp.find("d115.md").has_value());
+  }
+  same("d115.md", false, "after the rollback");
+  same("d111.md", true, "committed");
+  EXPECT_EQ(pg_dump(pg), pg_dump(lite));
+  EXPECT_EQ(index_problems(), "");
+}
+
 TEST_F(PgStoreWriterTest, MissingThingsFailAsOnSqlite) {
   Store lite = Store::open(tmp_ / "store.db");
   Store pg = open();
