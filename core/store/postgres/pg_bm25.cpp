@@ -16,6 +16,7 @@
 #include "pq/binary_copy.h"
 #include "store/fts_bm25.h"
 #include "store/postgres/pg_filters.h"
+#include "store/postgres/pg_keyword_index.h"
 #include "store/postgres/pg_search_snapshot.h"
 #include "store/postgres/pg_terms.h"
 
@@ -205,23 +206,59 @@ std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms
 
 // ---- the scores --------------------------------------------------------------------------------
 
-// One posting as a block's `postings` bytes hold it (migrations/postgres/0002): the chunk id in 8
-// bytes, then text, title and CJK hits and the length in 4 each, big-endian.
-constexpr std::size_t k_posting_bytes = 24;
-
 std::uint64_t pg_big_endian(const unsigned char* p, int bytes) {
   std::uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
   return v;
 }
 
-// A posting's term of the score, from its bytes: the hits made doubles, then weighted, then
-// pg_phrase_score (the order of operations SQLite's strata_bm25 follows).
-double pg_posting_value(const unsigned char* p, double idf, const PgBm25& s) {
-  const auto int32_at = [p](int at) { return static_cast<double>(static_cast<std::int32_t>(pg_big_endian(p + at, 4))); };
-  const double f = int32_at(8) * k_keyword_column_weights.text + int32_at(12) * k_keyword_column_weights.title +
-                   int32_at(16) * k_keyword_column_weights.cjk;
-  return pg_phrase_score(idf, f, int32_at(20), s);
+// A posting's term of the score: the hits made doubles, then weighted, then pg_phrase_score
+// (the order of operations SQLite's strata_bm25 follows; the same doubles whichever layout held
+// the integers).
+double pg_posting_value(std::int64_t text, std::int64_t title, std::int64_t cjk, std::int64_t length, double idf,
+                        const PgBm25& s) {
+  const double f = static_cast<double>(text) * k_keyword_column_weights.text +
+                   static_cast<double>(title) * k_keyword_column_weights.title +
+                   static_cast<double>(cjk) * k_keyword_column_weights.cjk;
+  return pg_phrase_score(idf, f, static_cast<double>(length), s);
+}
+
+// A block's postings (migrations/postgres/0002: a layout byte, then wide or narrow postings):
+// their count, or nullopt for bytes that are neither layout.
+std::optional<std::size_t> pg_block_postings(std::string_view bytes) {
+  if (bytes.empty()) return std::nullopt;
+  const auto layout = static_cast<std::uint8_t>(bytes[0]);
+  if (layout == k_postings_wide && (bytes.size() - 1) % k_wide_posting_bytes == 0) {
+    return (bytes.size() - 1) / k_wide_posting_bytes;
+  }
+  if (layout == k_postings_narrow && bytes.size() >= k_narrow_header_bytes &&
+      (bytes.size() - k_narrow_header_bytes) % k_narrow_posting_bytes == 0) {
+    return (bytes.size() - k_narrow_header_bytes) / k_narrow_posting_bytes;
+  }
+  return std::nullopt;
+}
+
+// Calls add(k, chunk id, posting's score) for each posting k of a block of `count` (as
+// pg_block_postings counted them).
+template <typename Add>
+void pg_for_each_posting(std::string_view bytes, std::size_t count, double idf, const PgBm25& s, Add add) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (p[0] == k_postings_wide) {
+    const unsigned char* q = p + 1;
+    const auto int32_at = [&q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pg_big_endian(q + at, 4))); };
+    for (std::size_t k = 0; k < count; ++k, q += k_wide_posting_bytes) {
+      add(k, static_cast<std::int64_t>(pg_big_endian(q, 8)),
+          pg_posting_value(int32_at(8), int32_at(12), int32_at(16), int32_at(20), idf, s));
+    }
+    return;
+  }
+  const auto base = static_cast<std::int64_t>(pg_big_endian(p + 1, 8));
+  const unsigned char* q = p + k_narrow_header_bytes;
+  const auto uint16_at = [&q](int at) { return static_cast<std::int64_t>(pg_big_endian(q + at, 2)); };
+  for (std::size_t k = 0; k < count; ++k, q += k_narrow_posting_bytes) {
+    add(k, base + static_cast<std::int64_t>(pg_big_endian(q, 4)),
+        pg_posting_value(uint16_at(4), uint16_at(6), uint16_at(8), uint16_at(10), idf, s));
+  }
 }
 
 // A chunk's score so far: the places' shares added in the query's order.
@@ -330,11 +367,12 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
       place = n;
       const PgQueryTerm& t = terms[in_order[static_cast<std::size_t>(n - 1)]];
       const std::string_view bytes = *row[1];
-      if (bytes.size() % k_posting_bytes != 0) {
+      const std::optional<std::size_t> postings_in_block = pg_block_postings(bytes);
+      if (!postings_in_block) {
         throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] + "' holds " +
-                                               std::to_string(bytes.size()) + " bytes, not whole postings");
+                                               std::to_string(bytes.size()) + " bytes of no known layout");
       }
-      const std::size_t count = bytes.size() / k_posting_bytes;
+      const std::size_t count = *postings_in_block;
       if (passing) {
         documents.clear();
         if (row[2]) pq::append_int_array(*row[2], documents, "chunk_term_blocks.document_ids");
@@ -343,11 +381,9 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
                                                  "' holds postings and document ids of different counts");
         }
       }
-      const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-      for (std::size_t k = 0; k < count; ++k, p += k_posting_bytes) {
-        if (passing && !passing->contains(documents[k])) continue;
-        sums.add(static_cast<std::int64_t>(pg_big_endian(p, 8)), pg_posting_value(p, t.idf, s));
-      }
+      pg_for_each_posting(bytes, count, t.idf, s, [&](std::size_t k, std::int64_t chunk, double value) {
+        if (!passing || passing->contains(documents[k])) sums.add(chunk, value);
+      });
     });
     // COPY takes no parameters: the id is a number and the terms go as one quoted literal.
     c.copy_out("COPY (SELECT q.n, b.postings, b.document_ids FROM unnest(" + c.literal(pq::to_text_array(places)) +

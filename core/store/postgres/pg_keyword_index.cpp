@@ -47,7 +47,7 @@ constexpr const char* k_kw_merge_blocks =
     " gone AS (DELETE FROM chunk_term_blocks b USING span s"
     "           WHERE b.collection_id = $1 AND b.term = s.term AND b.last_chunk >= s.lo AND b.first_chunk <= s.hi"
     "           RETURNING b.*),"
-    " postings AS (SELECT g.term, u.chunk_id, u.document_id, substring(g.postings FROM (u.n - 1)::int * 24 + 1 FOR 24) AS posting"
+    " postings AS (SELECT g.term, u.chunk_id, u.document_id, strata_posting(g.postings, (u.n - 1)::int) AS posting"
     "              FROM gone g CROSS JOIN LATERAL unnest(g.chunk_ids, g.document_ids) WITH ORDINALITY"
     "                AS u (chunk_id, document_id, n)"
     "              UNION ALL SELECT * FROM added),"
@@ -55,7 +55,7 @@ constexpr const char* k_kw_merge_blocks =
     "              FROM postings p)"
     " INSERT INTO chunk_term_blocks (collection_id, term, first_chunk, last_chunk, chunk_ids, document_ids, postings)"
     " SELECT $1, term, min(chunk_id), max(chunk_id), array_agg(chunk_id ORDER BY chunk_id),"
-    "        array_agg(document_id ORDER BY chunk_id), string_agg(posting, ''::bytea ORDER BY chunk_id)"
+    "        array_agg(document_id ORDER BY chunk_id), '\\x01'::bytea || string_agg(posting, ''::bytea ORDER BY chunk_id)"
     "   FROM numbered GROUP BY term, block";
 
 }  // namespace
@@ -69,15 +69,38 @@ void append_block_row(std::string& out, const Posting* postings, std::size_t cou
   out += '\t';
   kw_append_array(out, postings, count, [](const Posting& p) { return p.document_id; });
   out += '\t';
-  // bytea's hex input, its backslash doubled for COPY's text format.
+  // bytea's hex input, its backslash doubled for COPY's text format: the narrow layout when every
+  // value fits it, else the wide one (migrations/postgres/0002).
   out += "\\\\x";
-  for (std::size_t i = 0; i < count; ++i) {
+  const std::int64_t base = postings[0].chunk_id;
+  const auto fits = [](std::int64_t v, std::int64_t most) { return v >= 0 && v <= most; };
+  bool narrow = true;
+  for (std::size_t i = 0; i < count && narrow; ++i) {
     const Posting& p = postings[i];
-    kw_append_hex(out, static_cast<std::uint64_t>(p.chunk_id), 8);
-    kw_append_hex(out, static_cast<std::uint32_t>(p.text), 4);
-    kw_append_hex(out, static_cast<std::uint32_t>(p.title), 4);
-    kw_append_hex(out, static_cast<std::uint32_t>(p.cjk), 4);
-    kw_append_hex(out, static_cast<std::uint32_t>(p.length), 4);
+    narrow = fits(p.chunk_id - base, 0xFFFF'FFFF) && fits(p.text, 0xFFFF) && fits(p.title, 0xFFFF) &&
+             fits(p.cjk, 0xFFFF) && fits(p.length, 0xFFFF);
+  }
+  if (narrow) {
+    kw_append_hex(out, k_postings_narrow, 1);
+    kw_append_hex(out, static_cast<std::uint64_t>(base), 8);
+    for (std::size_t i = 0; i < count; ++i) {
+      const Posting& p = postings[i];
+      kw_append_hex(out, static_cast<std::uint64_t>(p.chunk_id - base), 4);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.text), 2);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.title), 2);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.cjk), 2);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.length), 2);
+    }
+  } else {
+    kw_append_hex(out, k_postings_wide, 1);
+    for (std::size_t i = 0; i < count; ++i) {
+      const Posting& p = postings[i];
+      kw_append_hex(out, static_cast<std::uint64_t>(p.chunk_id), 8);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.text), 4);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.title), 4);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.cjk), 4);
+      kw_append_hex(out, static_cast<std::uint32_t>(p.length), 4);
+    }
   }
   out += '\n';
 }
@@ -218,12 +241,12 @@ std::int64_t drop_document_index(pq::Connection& c, std::int64_t collection_id, 
       "              AND x.last_chunk > $4::bigint ORDER BY x.last_chunk LIMIT 1)) b"
       "          WHERE b.first_chunk <= $4::bigint),"
       " split AS (SELECT c.term, c.last_chunk AS key, u.*, u.chunk_id = ANY ($6::bigint[]) AS gone,"
-      "                  substring(c.postings FROM (u.n - 1)::int * 24 + 1 FOR 24) AS posting"
+      "                  strata_posting(c.postings, (u.n - 1)::int) AS posting"
       "            FROM cand c CROSS JOIN LATERAL unnest(c.chunk_ids, c.document_ids) WITH ORDINALITY"
       "              AS u (chunk_id, document_id, n)),"
       " hit AS (SELECT DISTINCT term, key FROM split WHERE gone),"
       " kept AS (SELECT s.term, s.key, min(s.chunk_id) AS f, max(s.chunk_id) AS l, array_agg(s.chunk_id ORDER BY s.n) AS ci,"
-      "                 array_agg(s.document_id ORDER BY s.n) AS di, string_agg(s.posting, ''::bytea ORDER BY s.n) AS po"
+      "                 array_agg(s.document_id ORDER BY s.n) AS di, '\\x01'::bytea || string_agg(s.posting, ''::bytea ORDER BY s.n) AS po"
       "            FROM split s JOIN hit h ON h.term = s.term AND h.key = s.key WHERE NOT s.gone GROUP BY s.term, s.key),"
       " rewritten AS (UPDATE chunk_term_blocks b SET first_chunk = k.f, last_chunk = k.l, chunk_ids = k.ci,"
       "                 document_ids = k.di, postings = k.po"

@@ -30,8 +30,18 @@ struct Posting {
   std::int32_t text = 0, title = 0, cjk = 0, length = 0;
 };
 
+// The first byte of a block's `postings`, naming its layout (migrations/postgres/0002): wide, 24
+// bytes a posting (chunk id in 8, hits and length in 4 each), as SQL writes it; narrow, the first
+// chunk id in 8 bytes then 12 a posting (chunk id less that one in 4, hits and length in 2
+// each), as append_block_row writes a block whose values all fit.
+inline constexpr std::uint8_t k_postings_wide = 1;
+inline constexpr std::uint8_t k_postings_narrow = 2;
+inline constexpr std::size_t k_wide_posting_bytes = 24;
+inline constexpr std::size_t k_narrow_posting_bytes = 12;
+inline constexpr std::size_t k_narrow_header_bytes = 9;  // the layout byte and the first chunk id
+
 // A block's row as COPY's text format takes it (after `collection\tterm\t`): first_chunk,
-// last_chunk and the six arrays, ending in '\n'. REQUIRES: `postings` non-empty, at most
+// last_chunk, chunk_ids, document_ids and postings (narrow when every value fits), ending in '\n'. REQUIRES: `postings` non-empty, at most
 // k_block_postings, ascending chunk id.
 void append_block_row(std::string& out, const Posting* postings, std::size_t count);
 

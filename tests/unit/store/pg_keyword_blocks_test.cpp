@@ -47,19 +47,31 @@ DocumentRecord blocks_record(const std::string& source, const std::string& title
 }
 
 // Its ends, chunk ids and document ids, then the postings' bytes as bytea hex (its backslash
-// doubled for COPY): per posting the chunk id in 8 bytes, hits and length in 4, big-endian.
+// doubled for COPY): narrow when every value fits (the layout byte 2, the first chunk id in 8
+// bytes, then per posting the chunk id less that one in 4, hits and length in 2), else wide (the
+// layout byte 1, then per posting the chunk id in 8, hits and length in 4); big-endian.
 TEST(PgKeywordBlocks, ABlockRowIsItsEndsIdsAndPostingBytes) {
   const std::vector<store::pg::Posting> p = {
       {7, 2, 1, 0, 0, 5}, {9, 2, 0, 1, 0, 6}, {5'000'000'000, 3, 70'000, 1, 3, 2'147'483'647}};
   std::string row;
+  store::pg::append_block_row(row, p.data(), 2);
+  EXPECT_EQ(row, "7\t9\t{7,9}\t{2,2}\t\\\\x02" "0000000000000007"
+                 "00000000" "0001" "0000" "0000" "0005"
+                 "00000002" "0000" "0001" "0000" "0006\n");
+  row.clear();
   store::pg::append_block_row(row, p.data(), p.size());
-  EXPECT_EQ(row, "7\t5000000000\t{7,9,5000000000}\t{2,2,3}\t\\\\x"
+  EXPECT_EQ(row, "7\t5000000000\t{7,9,5000000000}\t{2,2,3}\t\\\\x01"
                  "0000000000000007" "00000001" "00000000" "00000000" "00000005"
                  "0000000000000009" "00000000" "00000001" "00000000" "00000006"
-                 "000000012a05f200" "00011170" "00000001" "00000003" "7fffffff\n");
+                 "000000012a05f200" "00011170" "00000001" "00000003" "7fffffff\n")
+      << "a chunk id 4,999,999,993 after the first, hits and a length beyond 65,535: wide";
   row.clear();
-  store::pg::append_block_row(row, p.data() + 1, 1);
-  EXPECT_EQ(row, "9\t9\t{9}\t{2}\t\\\\x0000000000000009000000000000000100000000" "00000006\n");
+  const std::vector<store::pg::Posting> edge = {{100, 1, 65'535, 0, 0, 65'535}, {100 + 4'294'967'295, 1, 1, 1, 1, 1}};
+  store::pg::append_block_row(row, edge.data(), edge.size());
+  EXPECT_EQ(row, "100\t4294967395\t{100,4294967395}\t{1,1}\t\\\\x02" "0000000000000064"
+                 "00000000" "ffff" "0000" "0000" "ffff"
+                 "ffffffff" "0001" "0001" "0001" "0001\n")
+      << "the largest values the narrow layout holds";
 }
 
 class PgKeywordBlocksTest : public ::testing::Test {

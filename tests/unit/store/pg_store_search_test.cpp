@@ -464,7 +464,20 @@ TEST_F(PgStoreSearchTest, PostingBytesMigrateBothWaysWithoutLoss) {
   EXPECT_EQ(pgc().exec(postings).str(0, 0), before) << "rolled back to the arrays";
   m.up(migrate::UpOptions{});
   EXPECT_EQ(pgc().exec(postings).str(0, 0), before) << "applied again";
+  EXPECT_EQ(pgc().exec("SELECT count(*) FROM chunk_term_blocks WHERE get_byte(postings, 0) <> 1").int64(0, 0), 0)
+      << "the migration writes the wide layout";
   for (const std::string& q : queries(17, 40)) expect_same_search("a", q, {}, 100, skeys, pkeys);
+  // Then documents written again (their old postings removed from wide blocks) and new ones
+  // (narrow blocks): a term's blocks of both layouts in one search.
+  write(corpus("a", 150, 23));
+  EXPECT_GT(pgc().exec("SELECT count(*) FROM chunk_term_blocks WHERE get_byte(postings, 0) = 2").int64(0, 0), 0);
+  EXPECT_GT(pgc().exec("SELECT count(*) FROM chunk_term_blocks WHERE get_byte(postings, 0) = 1").int64(0, 0), 0);
+  const auto skeys2 = sqlite_keys();
+  const auto pkeys2 = pg_keys();
+  for (const std::string& q : queries(19, 40)) {
+    expect_same_search("a", q, {}, 100, skeys2, pkeys2);
+    expect_same_search("a", q, {{"team", "legal", FilterMatch::equals}}, 10, skeys2, pkeys2);
+  }
 }
 
 TEST_F(PgStoreSearchTest, FiltersMatchWhatSQLitesMatch) {

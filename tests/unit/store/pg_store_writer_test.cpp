@@ -151,10 +151,14 @@ class PgStoreWriterTest : public ::testing::Test {
     check("malformed blocks",
           "SELECT count(*) FROM chunk_term_blocks b WHERE cardinality(chunk_ids) NOT BETWEEN 1 AND 128"
           " OR chunk_ids[1] <> first_chunk OR chunk_ids[cardinality(chunk_ids)] <> last_chunk"
-          " OR cardinality(document_ids) <> cardinality(chunk_ids) OR length(postings) <> 24 * cardinality(chunk_ids)"
+          " OR cardinality(document_ids) <> cardinality(chunk_ids)"
+          " OR length(postings) <> CASE get_byte(postings, 0) WHEN 1 THEN 1 + 24 * cardinality(chunk_ids)"
+          "                                                   WHEN 2 THEN 9 + 12 * cardinality(chunk_ids) END"
           " OR EXISTS (SELECT 1 FROM generate_subscripts(chunk_ids, 1) i WHERE i > 1 AND chunk_ids[i - 1] >= chunk_ids[i])"
           " OR EXISTS (SELECT 1 FROM generate_subscripts(chunk_ids, 1) i WHERE chunk_ids[i] <>"
-          "   ('x' || encode(substring(postings FROM (i - 1) * 24 + 1 FOR 8), 'hex'))::bit(64)::bigint)");
+          "   ('x' || encode(substring(strata_posting(postings, i - 1) FROM 1 FOR 8), 'hex'))::bit(64)::bigint)");
+    check("blocks of each layout (a batch's narrow, a merge's or removal's wide)",
+          "SELECT count(*) FROM chunk_term_blocks WHERE get_byte(postings, 0) NOT IN (1, 2)");
     check("overlapping blocks of a term",
           "SELECT count(*) FROM (SELECT first_chunk, lag(last_chunk) OVER (PARTITION BY collection_id, term"
           " ORDER BY last_chunk) AS before FROM chunk_term_blocks) b WHERE first_chunk <= before");
