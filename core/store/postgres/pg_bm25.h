@@ -1,9 +1,9 @@
 #pragma once
 // Keyword search on PostgreSQL: the ranking of SQLite's strata_bm25_scoped (store/fts_bm25.h),
 // computed from chunk_term_blocks (a term's postings packed in blocks as bytes: every block of the
-// query's terms read into the client and every posting scored there, exhaustively; reading
-// them costs about as much as the bytes, so no pruning is needed nor tried: MaxScore over arrays
-// read by SQL took 45 to 57 ms a query at 1.3M chunks, the bytes read whole 10 to 20),
+// query's terms streamed into the client and every posting scored there, exhaustively; reading
+// them costs about as much as their bytes, so nothing is pruned: at 1.3M chunks MaxScore over
+// arrays took p50 45 to 57 ms a query in-process, all the postings as bytes 10.5 to 10.7),
 // term_stats and keyword_stats (migrations/postgres/0001 and 0002). Same
 // formula, same statistics (the collection's), same order (score, then chunk id), so the same
 // query on the same documents gives the same rows with the same scores: each returned score is
