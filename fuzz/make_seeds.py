@@ -227,6 +227,21 @@ for name, seed in {
 }.items():
     put("gitignore", name, seed)
 
+# -- pq_binary_copy: [params: fields - 1 in the low 2 bits, piece size above] then a binary COPY stream
+def copy_stream(rows, extension=b""):
+    out = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">I", 0) + struct.pack(">I", len(extension)) + extension
+    for row in rows:
+        out += struct.pack(">h", len(row))
+        for f in row:
+            out += struct.pack(">i", -1) if f is None else struct.pack(">i", len(f)) + f
+    return out + struct.pack(">h", -1)
+posting = struct.pack(">q", 7) + struct.pack(">iiii", 1, 0, 0, 5)
+put("pq_binary_copy", "blocks", bytes([2 | (5 << 2)]) + copy_stream([[struct.pack(">q", 1), b"\x01" + posting, None],
+                                                                  [struct.pack(">q", 2), b"\x01" + posting * 3, None]]))
+put("pq_binary_copy", "empty", bytes([0]) + copy_stream([]))
+put("pq_binary_copy", "extension", bytes([1 | (1 << 2)]) + copy_stream([[b"a", b""]], b"ext"))
+put("pq_binary_copy", "cut", bytes([0]) + copy_stream([[b"abc"]])[:-5])
+
 # -- fts_query
 for i, q in enumerate(["C++ and SQLite", "don't \"panic\"", "NEAR(a b) OR x AND NOT y", "-foo:bar* ^baz (qux)",
                        "to be or not to be", "caf\u00e9 na\u00efve \u65e5\u672c\u8a9e", "a\x01b\x7fc \u2014 d\u00a0e",
