@@ -35,7 +35,9 @@ namespace {
   "       d.loader, d.loader_version"                                                                         \
   "  FROM documents d WHERE d.collection_id = $1 "
 constexpr const char* k_pg_find_by_source = STRATA_PG_FIND_DOCUMENTS "AND d.source = $2";
-constexpr const char* k_pg_find_from_source = STRATA_PG_FIND_DOCUMENTS "AND d.source >= $2 ORDER BY d.source LIMIT 16";
+// A page of documents from a source on (Impl::read_ranges): at most k_pg_find_page of them.
+constexpr int k_pg_find_page = 16;
+constexpr const char* k_pg_find_from_source = STRATA_PG_FIND_DOCUMENTS "AND d.source >= $2 ORDER BY d.source LIMIT $3";
 constexpr const char* k_pg_files_under = STRATA_PG_FIND_DOCUMENTS
     "AND d.path IS NOT NULL AND (d.source = $2 OR (d.source >= $3 AND d.source < $4)) ORDER BY d.source";
 constexpr const char* k_pg_relative_files =
@@ -597,14 +599,16 @@ std::optional<StoredDocument> Writer::find(const std::string& source) {
     if (known != impl_->found.end()) return known->second;
     if (!impl_->written.contains(source)) {
       if (!impl_->in_read_range(source)) {
-        const pq::Result page = impl_->c.exec(k_pg_find_from_source, {std::to_string(*impl_->collection_id), source},
-                                              false, "reading documents");
+        const pq::Result page =
+            impl_->c.exec(k_pg_find_from_source,
+                          {std::to_string(*impl_->collection_id), source, std::to_string(k_pg_find_page)}, false,
+                          "reading documents");
         for (int i = 0; i < page.rows(); ++i) {
           StoredDocument d = pg_stored_of(page, i);
           if (!impl_->written.contains(d.source)) impl_->found.try_emplace(d.source, std::move(d));
         }
         std::optional<std::string> to;
-        if (page.rows() == 16) to = page.str(page.rows() - 1, 1);
+        if (page.rows() == k_pg_find_page) to = page.str(page.rows() - 1, 1);
         auto [range, added] = impl_->read_ranges.try_emplace(source, to);
         if (!added && range->second && (!to || *to > *range->second)) range->second = to;
       }
