@@ -354,6 +354,7 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
     for (const std::size_t i : in_order) places.push_back(terms[i].tokens[0]);
     std::vector<std::int64_t> documents;
     std::int64_t place = 0;
+    std::int64_t in_place = 0;  // postings of the current place so far
     // A row: the place (1-based), the block's postings, its document ids (NULL unless filtering:
     // an array costs the server a call per element).
     pq::BinaryCopyReader reader(3, "keyword search", [&](pq::BinaryCopyReader::Row row) {
@@ -363,7 +364,10 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
         throw Error(ExitCode::unavailable, "keyword search: the server returned the query's terms' postings out of order");
       }
       // A place without blocks (none: its df counts them) is skipped by the join: nothing to add.
-      if (n != place) sums.start_place();
+      if (n != place) {
+        sums.start_place();
+        in_place = 0;
+      }
       place = n;
       const PgQueryTerm& t = terms[in_order[static_cast<std::size_t>(n - 1)]];
       const std::string_view bytes = *row[1];
@@ -373,6 +377,13 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
                                                std::to_string(bytes.size()) + " bytes of no known layout");
       }
       const std::size_t count = *postings_in_block;
+      // A term has one posting a chunk holding it, as many as term_stats counts (read in the same
+      // snapshot): more is a damaged index, and what a search holds stays bounded by the counts.
+      in_place += static_cast<std::int64_t>(count);
+      if (in_place > t.df) {
+        throw Error(ExitCode::unavailable, "keyword search: term '" + t.tokens[0] + "' has more postings than the " +
+                                               std::to_string(t.df) + " chunks term_stats counts (a damaged keyword index)");
+      }
       if (passing) {
         documents.clear();
         if (row[2]) pq::append_int_array(*row[2], documents, "chunk_term_blocks.document_ids");

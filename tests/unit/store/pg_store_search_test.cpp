@@ -480,6 +480,25 @@ TEST_F(PgStoreSearchTest, PostingBytesMigrateBothWaysWithoutLoss) {
   }
 }
 
+// A term whose blocks hold more postings than term_stats counts (a damaged index, or a server
+// that says otherwise) is an error naming the term, not a search that holds whatever comes.
+TEST_F(PgStoreSearchTest, MorePostingsThanTheTermCountsIsAnError) {
+  write(corpus("a", 60, 31));
+  const pq::Result r = pgc().exec("SELECT term, chunks FROM term_stats WHERE chunks > 2 ORDER BY chunks DESC, term LIMIT 1");
+  ASSERT_EQ(r.rows(), 1);
+  const std::string term = r.str(0, 0);
+  ASSERT_FALSE(store::keyword_search(pg(), pg_collection("a"), "\"" + term + "\"", {}, 10).empty());
+  pgc().exec("UPDATE term_stats SET chunks = 1 WHERE term = $1", {term});
+  try {
+    store::keyword_search(pg(), pg_collection("a"), "\"" + term + "\"", {}, 10);
+    ADD_FAILURE() << "searched a term with more postings than its count";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("term '" + term + "' has more postings than the 1 chunks"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(e.code(), ExitCode::unavailable);
+  }
+}
+
 TEST_F(PgStoreSearchTest, FiltersMatchWhatSQLitesMatch) {
   write(corpus("a", 120, 5));
   write(corpus("b", 30, 6));
