@@ -62,9 +62,7 @@ namespace {
 
 std::uint64_t binary_array_word(std::string_view b, std::size_t at, std::size_t n, std::string_view what) {
   if (b.size() < at + n) bad_binary_array(what, "cut short");
-  std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
-  return v;
+  return big_endian(b.data() + at, n);
 }
 
 }  // namespace

@@ -27,4 +27,13 @@ std::string binary_bytea_array(std::span<const std::string_view> items);
 // dimensions, a NULL element, an element of another width, or bytes cut short.
 void append_int_array(std::string_view binary, std::vector<std::int64_t>& out, std::string_view what);
 
+// The `bytes` (at most 8) at `p` as an unsigned big-endian number, as PostgreSQL's binary formats
+// (a binary result's integers, arrays, COPY's binary rows) write every integer.
+inline std::uint64_t big_endian(const void* p, std::size_t bytes) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < bytes; ++i) v = (v << 8) | b[i];
+  return v;
+}
+
 }  // namespace strata::pq

@@ -3,17 +3,12 @@
 #include <utility>
 
 #include "common/error.h"
+#include "pq/binary_array.h"
 
 namespace strata::pq {
 namespace {
 
 constexpr std::string_view k_copy_signature{"PGCOPY\n\377\r\n\0", 11};
-
-std::uint64_t copy_big_endian(const char* p, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
 
 }  // namespace
 
@@ -45,7 +40,7 @@ std::size_t BinaryCopyReader::parse(std::string_view bytes) {
     // The signature, 32 bits of flags and the length of a header extension, then the extension.
     if (bytes.size() < k_copy_signature.size() + 8) return 0;
     if (bytes.substr(0, k_copy_signature.size()) != k_copy_signature) malformed("has another signature");
-    const std::uint64_t extension = copy_big_endian(bytes.data() + k_copy_signature.size() + 4, 4);
+    const std::uint64_t extension = big_endian(bytes.data() + k_copy_signature.size() + 4, 4);
     if (extension > (1u << 20)) malformed("has a header extension of " + std::to_string(extension) + " bytes");
     const std::size_t header = k_copy_signature.size() + 8 + static_cast<std::size_t>(extension);
     if (bytes.size() < header) return 0;
@@ -55,7 +50,7 @@ std::size_t BinaryCopyReader::parse(std::string_view bytes) {
   while (at < bytes.size()) {
     if (ended_) malformed("goes on after its trailer");
     if (bytes.size() - at < 2) return at;
-    const auto count = static_cast<std::int16_t>(copy_big_endian(bytes.data() + at, 2));
+    const auto count = static_cast<std::int16_t>(big_endian(bytes.data() + at, 2));
     if (count == -1) {
       ended_ = true;
       at += 2;
@@ -67,7 +62,7 @@ std::size_t BinaryCopyReader::parse(std::string_view bytes) {
     std::size_t p = at + 2;
     for (std::size_t f = 0; f < fields_; ++f) {
       if (bytes.size() - p < 4) return at;
-      const auto length = static_cast<std::int32_t>(copy_big_endian(bytes.data() + p, 4));
+      const auto length = static_cast<std::int32_t>(big_endian(bytes.data() + p, 4));
       p += 4;
       if (length == -1) {
         row_[f] = std::nullopt;
@@ -88,7 +83,7 @@ std::int64_t binary_int8(std::string_view field, std::string_view what) {
   if (field.size() != 8) {
     throw Error(ExitCode::unavailable, std::string(what) + ": a bigint of " + std::to_string(field.size()) + " bytes");
   }
-  return static_cast<std::int64_t>(copy_big_endian(field.data(), 8));
+  return static_cast<std::int64_t>(big_endian(field.data(), 8));
 }
 
 }  // namespace strata::pq

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "migrate/model/database_url.h"
+#include "pq/binary_array.h"
 #include "pq/pq_library.h"
 
 namespace strata::pq {
@@ -69,10 +70,8 @@ std::string_view Result::text(int row, int column) const {
 std::int64_t Result::int64(int row, int column) const {
   if (is_null(row, column)) return 0;
   if (lib().fformat(r_, column) == 1) {
-    const auto* p = reinterpret_cast<const unsigned char*>(lib().get_value(r_, row, column));
     const int n = lib().get_length(r_, row, column);
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+    const std::uint64_t v = big_endian(lib().get_value(r_, row, column), static_cast<std::size_t>(n));
     if (n == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
     if (n == 2) return static_cast<std::int16_t>(static_cast<std::uint16_t>(v));
     return static_cast<std::int64_t>(v);
@@ -350,12 +349,9 @@ void Connection::copy_out(std::string_view copy_statement, const std::function<v
   }
   pg_result* end = lib().get_result(conn_);
   const ExecStatusType status = end == nullptr ? PGRES_FATAL_ERROR : lib().result_status(end);
-  if (status != PGRES_COMMAND_OK) {
-    if (failed) lib().clear(end);
-    if (!failed) fail_result(end, doing);
-  } else {
-    lib().clear(end);
-  }
+  // The callback's exception says more than the server's answer to a COPY it stopped reading.
+  if (status != PGRES_COMMAND_OK && !failed) fail_result(end, doing);
+  lib().clear(end);
   while (pg_result* more = lib().get_result(conn_)) lib().clear(more);
   if (failed) std::rethrow_exception(failed);
 }

@@ -206,12 +206,6 @@ std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms
 
 // ---- the scores --------------------------------------------------------------------------------
 
-std::uint64_t pg_big_endian(const unsigned char* p, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
-  return v;
-}
-
 // A posting's term of the score: the hits made doubles, then weighted, then pg_phrase_score
 // (the order of operations SQLite's strata_bm25 follows; the same doubles whichever layout held
 // the integers).
@@ -245,18 +239,18 @@ void pg_for_each_posting(std::string_view bytes, std::size_t count, double idf, 
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   if (p[0] == k_postings_wide) {
     const unsigned char* q = p + 1;
-    const auto int32_at = [&q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pg_big_endian(q + at, 4))); };
+    const auto int32_at = [&q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pq::big_endian(q + at, 4))); };
     for (std::size_t k = 0; k < count; ++k, q += k_wide_posting_bytes) {
-      add(k, static_cast<std::int64_t>(pg_big_endian(q, 8)),
+      add(k, static_cast<std::int64_t>(pq::big_endian(q, 8)),
           pg_posting_value(int32_at(8), int32_at(12), int32_at(16), int32_at(20), idf, s));
     }
     return;
   }
-  const auto base = static_cast<std::int64_t>(pg_big_endian(p + 1, 8));
+  const auto base = static_cast<std::int64_t>(pq::big_endian(p + 1, 8));
   const unsigned char* q = p + k_narrow_header_bytes;
-  const auto uint16_at = [&q](int at) { return static_cast<std::int64_t>(pg_big_endian(q + at, 2)); };
+  const auto uint16_at = [&q](int at) { return static_cast<std::int64_t>(pq::big_endian(q + at, 2)); };
   for (std::size_t k = 0; k < count; ++k, q += k_narrow_posting_bytes) {
-    add(k, base + static_cast<std::int64_t>(pg_big_endian(q, 4)),
+    add(k, base + static_cast<std::int64_t>(pq::big_endian(q, 4)),
         pg_posting_value(uint16_at(4), uint16_at(6), uint16_at(8), uint16_at(10), idf, s));
   }
 }

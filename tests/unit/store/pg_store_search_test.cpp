@@ -282,6 +282,16 @@ class PgStoreSearchTest : public ::testing::Test {
     expect_same_rows(want, got, what);
   }
 
+  // Each of `qs` unfiltered at depth 100, and with `filter` at 10, as expect_same_search.
+  void expect_same_searches(const std::string& collection, const std::vector<std::string>& qs, const DocumentFilter& filter,
+                            const std::map<std::int64_t, std::string>& skeys,
+                            const std::map<std::int64_t, std::string>& pkeys) {
+    for (const std::string& q : qs) {
+      expect_same_search(collection, q, {}, 100, skeys, pkeys);
+      expect_same_search(collection, q, {filter}, 10, skeys, pkeys);
+    }
+  }
+
   testing::TempDir tmp_;
   testing::TestDatabase pg_{migrate::DriverKind::postgres, tmp_};
   std::optional<Store> sqlite_, pg_store_;
@@ -408,12 +418,7 @@ TEST_F(PgStoreSearchTest, ChunkIdsFarApartRankAsSQLite) {
   pgc().exec("ALTER TABLE chunks ALTER COLUMN id RESTART WITH 50000000");
   write({docs.begin() + 60, docs.end()});
   ASSERT_GT(pgc().exec("SELECT count(*) FROM chunks WHERE id >= 50000000").int64(0, 0), 0);
-  const auto skeys = sqlite_keys();
-  const auto pkeys = pg_keys();
-  for (const std::string& q : queries(13, 40)) {
-    expect_same_search("a", q, {}, 100, skeys, pkeys);
-    expect_same_search("a", q, {{"source", "docs/", FilterMatch::prefix}}, 10, skeys, pkeys);
-  }
+  expect_same_searches("a", queries(13, 40), {"source", "docs/", FilterMatch::prefix}, sqlite_keys(), pg_keys());
 }
 
 // A term at thousands of places of a query, another between them: every place's blocks are
@@ -472,12 +477,7 @@ TEST_F(PgStoreSearchTest, PostingBytesMigrateBothWaysWithoutLoss) {
   write(corpus("a", 150, 23));
   EXPECT_GT(pgc().exec("SELECT count(*) FROM chunk_term_blocks WHERE get_byte(postings, 0) = 2").int64(0, 0), 0);
   EXPECT_GT(pgc().exec("SELECT count(*) FROM chunk_term_blocks WHERE get_byte(postings, 0) = 1").int64(0, 0), 0);
-  const auto skeys2 = sqlite_keys();
-  const auto pkeys2 = pg_keys();
-  for (const std::string& q : queries(19, 40)) {
-    expect_same_search("a", q, {}, 100, skeys2, pkeys2);
-    expect_same_search("a", q, {{"team", "legal", FilterMatch::equals}}, 10, skeys2, pkeys2);
-  }
+  expect_same_searches("a", queries(19, 40), {"team", "legal", FilterMatch::equals}, sqlite_keys(), pg_keys());
 }
 
 // A term whose blocks hold more postings than term_stats counts (a damaged index, or a server
