@@ -25,6 +25,9 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
   idf: "lucene"                ln(1 + (N - n + 0.5) / (n + 0.5)) instead of FTS5's idf
   cstop                        drop query terms in more than this share of the chunks
   k1, b                        BM25's parameters (1.6, 0.4)
+  tw                           the title's weight (3: store/fts_bm25.h)
+  tl                           a title as a label: the weight above only for a title of at most tl
+                               terms; a longer one weighs 1 + (tw - 1) x tl / its terms
   hw                           the chunk's heading path (chunks.headings) as a field of this weight
   ew, eo, ed, elen             the evidence: weight, other chunks counted, decay per other chunk,
                                others divided by 1 + elen x ln(chunks of the document)
@@ -77,13 +80,14 @@ QA = ("postgresql", "python", "fastapi")
 class Index:
     """One store's chunks: weighted term frequencies, text positions, lengths, document frequencies."""
 
-    def __init__(self, path, heading_weight=0.0):
+    def __init__(self, path, heading_weight=0.0, title_weight=3.0, title_label=0.0):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.chunk_doc = dict(db.execute("SELECT id, document_id FROM chunks"))
         self.doc_source = dict(db.execute("SELECT id, source FROM documents"))
         self.doc_chunks = collections.Counter(self.chunk_doc.values())
         db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, chunks_fts, instance)")
-        weight = {"text": 1.0, "title": 3.0, "cjk": 1.0}
+        weight = {"text": 1.0, "title": 1.0, "cjk": 1.0}
+        titles = collections.defaultdict(collections.Counter)  # weighted after the title's length is known
         self.tf = collections.defaultdict(lambda: collections.defaultdict(float))
         self.raw = collections.defaultdict(collections.Counter)  # text and title, unweighted
         self.pos = collections.defaultdict(lambda: collections.defaultdict(list))  # text only
@@ -91,12 +95,20 @@ class Index:
         for term, doc, col, offset in db.execute("SELECT term, doc, col, offset FROM temp.vocab"):
             if col not in weight:
                 continue  # the collection's scope token
-            self.tf[doc][term] += weight[col]
+            if col == "title":
+                titles[doc][term] += 1
+            else:
+                self.tf[doc][term] += weight[col]
             self.len[doc] += 1
             if col != "cjk":
                 self.raw[doc][term] += 1
             if col == "text":
                 self.pos[doc][term].append(offset)
+        for doc, terms in titles.items():
+            n = sum(terms.values())
+            w = title_weight if not title_label else 1 + (title_weight - 1) * min(1.0, title_label / n)
+            for term, c in terms.items():
+                self.tf[doc][term] += w * c
         if heading_weight:
             self.add_headings(db, heading_weight)
         self.db_path = path
@@ -443,11 +455,11 @@ def main():
         sets = [x for x in sets if x[0] in a.only.split(",")]
     tmp = tempfile.mkdtemp()
     results = [{"cfg": c, "res": {}} for c in configs]
-    heading_weights = sorted({c.get("hw", 0.0) for c in configs})
+    field_weights = sorted({(c.get("hw", 0.0), c.get("tw", 3.0), c.get("tl", 0.0)) for c in configs})
     for name, store, queries_path in sets:  # one store in memory at a time
-        indexes = {w: Index(store, w) for w in heading_weights}
+        indexes = {w: Index(store, *w) for w in field_weights}
         queries = [json.loads(l) for l in open(queries_path, encoding="utf-8") if l.strip()]
-        index = indexes[heading_weights[0]]
+        index = indexes[field_weights[0]]
         if name in QA:  # sources relative to the folder ingested: their common folder
             root = os.path.commonpath(list(index.doc_source.values())) + "/"
             to_id = lambda s, root=root: s[len(root):] if s.startswith(root) else s
@@ -458,7 +470,7 @@ def main():
             os.makedirs(a.vectors, exist_ok=True)
             vectors = vector_lists(a.strata, store, queries, f"{a.vectors}/{name}.vec.jsonl")
         for r in results:
-            index = indexes[r["cfg"].get("hw", 0.0)]
+            index = indexes[(r["cfg"].get("hw", 0.0), r["cfg"].get("tw", 3.0), r["cfg"].get("tl", 0.0))]
             run = f"{tmp}/{name}.run"
             write_run(index, queries, r["cfg"], run, to_id, vectors)
             if name in QA:
