@@ -25,6 +25,8 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
   idf: "lucene"                ln(1 + (N - n + 0.5) / (n + 0.5)) instead of FTS5's idf
   cstop                        drop query terms in more than this share of the chunks
   k1, b                        BM25's parameters (1.6, 0.4)
+  coord                        coordination: a chunk's BM25 times (the idf of the query terms it
+                               holds / the idf of all the query's terms) to this power
   tw                           the title's weight (3: store/fts_bm25.h)
   tl                           a title as a label: the weight above only for a title of at most tl
                                terms; a longer one weighs 1 + (tw - 1) x tl / its terms
@@ -176,14 +178,20 @@ class Index:
     def bm25(self, weighted_terms, cfg, pool=100, parts=None):
         k1, b, kind = cfg.get("k1", 1.6), cfg.get("b", 0.4), cfg.get("idf", "fts5")
         scores = collections.defaultdict(float)
+        coverage, whole = collections.defaultdict(float), 0.0
         for t, w in weighted_terms:
             idf = self.idf(t, kind) * w
+            whole += idf if t in self.postings else 0.0
             for d in self.postings.get(t, ()):
                 f = self.tf[d][t]
                 x = idf * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[d] / self.avgdl))
                 scores[d] += x
+                coverage[d] += idf
                 if parts is not None:
                     parts[d][t] = parts[d].get(t, 0.0) + x
+        if cfg.get("coord") and whole > 0:
+            for d in scores:
+                scores[d] *= (coverage[d] / whole) ** cfg["coord"]
         return heapq.nsmallest(pool, scores.items(), key=lambda x: (-x[1], x[0]))
 
     def proximity(self, hits, terms, cfg):
