@@ -30,6 +30,8 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
   tw                           the title's weight (3: store/fts_bm25.h)
   tl                           a title as a label: the weight above only for a title of at most tl
                                terms; a longer one weighs 1 + (tw - 1) x tl / its terms
+  tc                           the title's terms found in at least this share of the chunks'
+                               titles (a site's suffix) left out of the index
   hw                           the chunk's heading path (chunks.headings) as a field of this weight
   ew, eo, ed, elen             the evidence: weight, other chunks counted, decay per other chunk,
                                others divided by 1 + elen x ln(chunks of the document)
@@ -82,7 +84,7 @@ QA = ("postgresql", "python", "fastapi")
 class Index:
     """One store's chunks: weighted term frequencies, text positions, lengths, document frequencies."""
 
-    def __init__(self, path, heading_weight=0.0, title_weight=3.0, title_label=0.0):
+    def __init__(self, path, heading_weight=0.0, title_weight=3.0, title_label=0.0, title_common=0.0):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.chunk_doc = dict(db.execute("SELECT id, document_id FROM chunks"))
         self.doc_source = dict(db.execute("SELECT id, source FROM documents"))
@@ -106,8 +108,16 @@ class Index:
                 self.raw[doc][term] += 1
             if col == "text":
                 self.pos[doc][term].append(offset)
+        if title_common:  # a title's terms in at least this share of the chunks' titles: a site's suffix
+            title_df = collections.Counter(t for terms in titles.values() for t in terms)
+            common = {t for t, c in title_df.items() if c >= title_common * len(self.chunk_doc)}
+            for doc, terms in titles.items():
+                for t in common & set(terms):
+                    self.len[doc] -= terms.pop(t)
         for doc, terms in titles.items():
             n = sum(terms.values())
+            if not n:
+                continue
             w = title_weight if not title_label else 1 + (title_weight - 1) * min(1.0, title_label / n)
             for term, c in terms.items():
                 self.tf[doc][term] += w * c
@@ -463,7 +473,7 @@ def main():
         sets = [x for x in sets if x[0] in a.only.split(",")]
     tmp = tempfile.mkdtemp()
     results = [{"cfg": c, "res": {}} for c in configs]
-    field_weights = sorted({(c.get("hw", 0.0), c.get("tw", 3.0), c.get("tl", 0.0)) for c in configs})
+    field_weights = sorted({(c.get("hw", 0.0), c.get("tw", 3.0), c.get("tl", 0.0), c.get("tc", 0.0)) for c in configs})
     for name, store, queries_path in sets:  # one store in memory at a time
         indexes = {w: Index(store, *w) for w in field_weights}
         queries = [json.loads(l) for l in open(queries_path, encoding="utf-8") if l.strip()]
@@ -478,7 +488,7 @@ def main():
             os.makedirs(a.vectors, exist_ok=True)
             vectors = vector_lists(a.strata, store, queries, f"{a.vectors}/{name}.vec.jsonl")
         for r in results:
-            index = indexes[(r["cfg"].get("hw", 0.0), r["cfg"].get("tw", 3.0), r["cfg"].get("tl", 0.0))]
+            index = indexes[(r["cfg"].get("hw", 0.0), r["cfg"].get("tw", 3.0), r["cfg"].get("tl", 0.0), r["cfg"].get("tc", 0.0))]
             run = f"{tmp}/{name}.run"
             write_run(index, queries, r["cfg"], run, to_id, vectors)
             if name in QA:
