@@ -30,6 +30,9 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
   tw                           the title's weight (3: store/fts_bm25.h)
   tl                           a title as a label: the weight above only for a title of at most tl
                                terms; a longer one weighs 1 + (tw - 1) x tl / its terms
+  wv, wvf, wvt, wvm             expansion by word vectors: each query word's wvm (3) nearest words
+                               (cosine >= wvt, 0.6) from the table wvf, in the collection, weight
+                               wv x cosine
   tc                           the title's terms found in at least this share of the chunks'
                                titles (a site's suffix) left out of the index
   hw                           the chunk's heading path (chunks.headings) as a field of this weight
@@ -348,6 +351,31 @@ class Index:
         first = {c for c, _ in hits}
         return hits + [(c, s) for c, s in full if c not in first]
 
+    _neighbours = {}
+
+    def neighbour_terms(self, text, query, cfg):
+        """Expansion by word vectors: for each query word, its wvm (3) nearest words in the
+        file cfg["wvf"] ({word: [[neighbour, cosine], ...]}, precomputed from a word-vector table)
+        with cosine at least wvt (0.6) whose stems are in the collection and not in the query,
+        each of weight wv x cosine."""
+        path = cfg["wvf"]
+        if path not in Index._neighbours:
+            Index._neighbours[path] = json.load(open(path, encoding="utf-8"))
+        table, have, out = Index._neighbours[path], set(query), []
+        for word in re.findall(r"[^\W_]+", text.lower()):
+            if word in STOP:
+                continue
+            kept = 0
+            for near, cos in table.get(word, []):
+                if cos < cfg.get("wvt", 0.6) or kept >= cfg.get("wvm", 3):
+                    break
+                stem = self.stem([near])
+                if stem and stem[0] in self.postings and stem[0] not in have:
+                    have.add(stem[0])
+                    out.append((stem[0], cfg["wv"] * cos))
+                    kept += 1
+        return out
+
     def rank(self, text, cfg, pool=100):
         query = self.query_terms(text)
         if cfg.get("cstop"):
@@ -357,6 +385,8 @@ class Index:
             weighted += self.cooccurring_terms(query, cfg)
         if cfg.get("coall"):
             weighted += self.cooccurring_with_all(query, cfg)
+        if cfg.get("wv"):
+            weighted += self.neighbour_terms(text, query, cfg)
         parts = collections.defaultdict(dict) if cfg.get("dsat") else None
         base = self.bm25(weighted, cfg, pool, parts)
         if pool > 100:
