@@ -23,6 +23,10 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
   co, cot                      co-occurrence expansion: for each query term the cot (3) terms of
                                highest PMI with it over chunks, each of weight co
   idf: "lucene"                ln(1 + (N - n + 0.5) / (n + 0.5)) instead of FTS5's idf
+  fw                           drop English function words from queries too: 1 FUNCTION_WORDS, 2
+                               SPEAKER_WORDS (pronouns, auxiliaries, question words)
+  fwc                          a list of WORD_CLASSES to drop from queries (pronouns, auxiliaries,
+                               modals, wh, clitics)
   cstop                        drop query terms in more than this share of the chunks
   k1, b                        BM25's parameters (1.6, 0.4)
   coord                        coordination: a chunk's BM25 times (the idf of the query terms it
@@ -80,6 +84,28 @@ HYBRID_DEPTH, RRF_K = 400, 60.0
 
 STOP = set("a an and are as at be but by for if in into is it no not of on or such that the their then "
            "there these they this to was will with".split())
+# English function words beyond Lucene's 33 (NLTK's English list less those): pronouns, auxiliaries,
+# question words, determiners and prepositions; the `fw` config drops them from queries too.
+FUNCTION_WORDS = set("""i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+she her hers herself its itself them theirs themselves what which who whom those am were been being have has
+had having do does did doing because until while about against between through during before after above below
+from up down out off over under again further once here when where why how all any both each few more most other
+some nor only own same so than too very s t can just don should now d ll m o re ve y ain aren couldn didn doesn
+hadn hasn haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn""".split())
+# The part of FUNCTION_WORDS that is never a keyword of a language or a tool: pronouns, auxiliary
+# verbs, question words (`fw` 2).
+SPEAKER_WORDS = set("""i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+she her hers herself its itself them theirs themselves what which who whom how why am were been being have has
+had having do does did doing can could should would might must shall may s t don d ll m re ve""".split())
+# SPEAKER_WORDS by class, for `fwc`: a list of the classes to drop.
+WORD_CLASSES = {
+    "pronouns": set("""i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+she her hers herself its itself them theirs themselves""".split()),
+    "auxiliaries": set("am were been being have has had having do does did doing".split()),
+    "modals": set("can could should would might must shall may".split()),
+    "wh": set("what which who whom how why".split()),
+    "clitics": set("s t don d ll m re ve".split()),
+}
 IR = ("npl", "med", "cisi", "cacm", "lisa", "scifact")
 QA = ("postgresql", "python", "fastapi")
 
@@ -173,9 +199,9 @@ class Index:
             out += [r[0] for r in self.stemmer.execute("SELECT term FROM temp.qv ORDER BY offset")]
         return out
 
-    def query_terms(self, text):
+    def query_terms(self, text, stop=STOP):
         words = re.findall(r"[^\W_]+", text)  # unicode61's words: letters and digits, split at '_'
-        kept = [w for w in words if w.lower() not in STOP][:64]
+        kept = [w for w in words if w.lower() not in stop][:64]
         return self.stem(kept or words[:64])
 
     def df(self, t):
@@ -377,7 +403,10 @@ class Index:
         return out
 
     def rank(self, text, cfg, pool=100):
-        query = self.query_terms(text)
+        drop = {0: set(), 1: FUNCTION_WORDS, 2: SPEAKER_WORDS}[cfg.get("fw", 0)]
+        for c in cfg.get("fwc", ()):
+            drop = drop | WORD_CLASSES[c]
+        query = self.query_terms(text, STOP | drop)
         if cfg.get("cstop"):
             query = [t for t in query if self.df(t) <= cfg["cstop"] * self.n] or query
         weighted = [(t, 1.0) for t in query]

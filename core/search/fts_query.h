@@ -16,8 +16,10 @@ inline constexpr std::size_t kMaxQueryTerms = 64;
 
 struct FtsQueryOptions {
   // Drop the 33 words of Lucene's English stop set ("a", "and", "the", "with", ...), as the
-  // reference BM25 of bench/ does, unless every term is one ("to be or not to be" keeps them).
-  // They match most rows, cost the longest posting lists and add little to BM25. Default: true.
+  // reference BM25 of bench/ does, and the personal and possessive pronouns ("I", "my", "you",
+  // "your", ...), unless every term is one ("to be or not to be" keeps them). They match most
+  // rows, cost the longest posting lists and add little to BM25; the pronouns say who asks, not
+  // what about. Default: true.
   bool drop_stop_words = true;
 };
 

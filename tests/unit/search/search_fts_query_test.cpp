@@ -85,6 +85,15 @@ TEST(SearchFtsQuery, DropsStopWordsUnlessNothingElseIsLeft) {
   EXPECT_EQ(fts_terms("the Théâtre"), (Terms{"Théâtre"}));
 }
 
+TEST(SearchFtsQuery, DropsPersonalPronounsAsStopWords) {
+  EXPECT_EQ(fts_terms("How do I test my endpoints?"), (Terms{"How", "do", "test", "endpoints"}));
+  EXPECT_EQ(fts_terms("you and your own rows, ours and theirs"), (Terms{"own", "rows"}));
+  EXPECT_EQ(fts_terms("me myself I"), (Terms{"me", "myself", "I"}));  // nothing else: kept
+  // Only whole words: "his" in "history" and "I" in "IP" stay.
+  EXPECT_EQ(fts_terms("history of IP addresses"), (Terms{"history", "IP", "addresses"}));
+  EXPECT_EQ(fts_terms("Me and I", kAllWords), (Terms{"Me", "and", "I"}));
+}
+
 TEST(SearchFtsQuery, KeepsAtMostTheFirstTermsOfAVeryLongQuery) {
   std::string text;
   for (int i = 0; i < 1000; ++i) text += "w" + std::to_string(i) + " ";
