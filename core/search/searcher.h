@@ -52,8 +52,9 @@ inline constexpr double k_hybrid_vector_weight = 0.03;
 // positions, as in plain fusion): the weaker list reorders what follows but cannot unseat
 // keyword's best, so hybrid's first hit is keyword's. Without it hybrid fell below keyword on
 // SciFact (nDCG@10 .6577 against .6638: five claims whose keyword first went second, behind a
-// chunk the vector list put first); with it hybrid is at or above keyword on all nine sets of
-// BENCHMARKS.md "search quality". With w >= 1 (a semantic model): plain weighted RRF.
+// chunk the vector list put first); with it hybrid was at or above keyword on all nine sets of
+// BENCHMARKS.md "search quality" (since keyword leaves pronouns out, on eight: CISI's hybrid is
+// 0.0016 below its keyword). With w >= 1 (a semantic model): plain weighted RRF.
 std::vector<FusedHit> fuse_hybrid(const std::vector<RankedHit>& keyword, const std::vector<RankedHit>& vector,
                                   double vector_weight, std::size_t limit);
 
