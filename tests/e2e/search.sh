@@ -3,7 +3,8 @@
 # local provider, then every mode (keyword without vectors, hybrid by default with them,
 # vector, keyword), --json validated line by line, --explain, --where before ranking, plain lines
 # in a pipe and a table on a terminal, colour rules, queries that look like FTS5 syntax, and the
-# usage errors (empty query, bad --where, vector mode without vectors, unknown collection).
+# usage errors (empty query, bad --where, vector mode without vectors, unknown collection), and a
+# question's pronouns left out of its terms.
 #
 # Usage: bash tests/e2e/search.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
@@ -358,5 +359,17 @@ assert_eq True "$OUT" "every score is a number: the damaged snapshot was not sea
 assert_ne "$before" "$(sha256sum "$snapshot" | cut -c1-16)" "and it was rebuilt"
 expect_exit 0 -- S search "${SN[@]}" --mode vector --json -k 1 quokka habitats
 expect_json_true "the rebuilt snapshot ranks as the store does" "d['source'] == 'snap/c/zulu.md'"
+
+# ---------------------------------------------------------------------------------------------
+case_ "a question's pronouns are not searched for, unless it holds nothing else"
+mkdir -p pron
+printf 'I wrote my notes. I keep my notes with me, and you read your notes and mine.\n' >pron/diary.md
+printf 'To roll back the changes, run the down migration: changes roll back in one transaction.\n' >pron/rollback.md
+PRON=(--store pron.db --collection p)
+expect_exit 0 -- S ingest pron "${PRON[@]}" -q --no-embed
+expect_exit 0 -- S search "${PRON[@]}" --mode keyword --json how do I roll back my changes
+expect_lines "only the page about rolling back: 'I' and 'my' match nothing" 'n == 1 and d["source"] == "pron/rollback.md"'
+expect_exit 0 -- S search "${PRON[@]}" --mode keyword --json I my you
+expect_lines "a query of pronouns alone still searches for them" 'n == 1 and d["source"] == "pron/diary.md"'
 
 e2e_finish
