@@ -6,7 +6,7 @@
 A replica of `strata search --mode keyword` read from a store's own FTS5 index (its terms,
 positions and lengths, through SQLite's fts5vocab; the porter tokenizer is SQLite's own): BM25
 with k1 1.6, b 0.4 and the title weight 3 (store/fts_bm25.h), FTS5's idf, the query's terms as
-search/fts_query.cpp makes them (Lucene's 33 stop words, at most 64 terms), the best 100 chunks,
+search/fts_query.cpp makes them (Lucene's 33 stop words and the pronouns, at most 64 terms), the best 100 chunks,
 then a page's chunks as evidence for each other (search/document_evidence.h, 0.15 x 6); a
 document ranks as its best chunk. With an empty config ({}) it gives the binary's keyword runs
 (checked to 4 places on every collection of ../shared/eval and the three docs-qa manuals), so a
@@ -27,6 +27,8 @@ Each line of CONFIGS.jsonl is one config, a JSON object of any of:
                                SPEAKER_WORDS (pronouns, auxiliaries, question words)
   fwc                          a list of WORD_CLASSES to drop from queries (pronouns, auxiliaries,
                                modals, wh, clitics)
+  stop: "lucene"               Lucene's 33 stop words only, as the binary before 6af5022 (the
+                               pronouns searched for)
   cstop                        drop query terms in more than this share of the chunks
   k1, b                        BM25's parameters (1.6, 0.4)
   coord                        coordination: a chunk's BM25 times (the idf of the query terms it
@@ -82,8 +84,12 @@ import argparse, collections, heapq, json, math, os, re, sqlite3, subprocess, sy
 
 HYBRID_DEPTH, RRF_K = 400, 60.0
 
-STOP = set("a an and are as at be but by for if in into is it no not of on or such that the their then "
-           "there these they this to was will with".split())
+LUCENE_STOP = set("a an and are as at be but by for if in into is it no not of on or such that the their then "
+                  "there these they this to was will with".split())
+# The personal and possessive pronouns search/fts_query.cpp drops too (since 6af5022).
+PRONOUNS = set("""i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+she her hers herself its itself them theirs themselves""".split())
+STOP = LUCENE_STOP | PRONOUNS
 # English function words beyond Lucene's 33 (NLTK's English list less those): pronouns, auxiliaries,
 # question words, determiners and prepositions; the `fw` config drops them from queries too.
 FUNCTION_WORDS = set("""i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
@@ -99,8 +105,7 @@ she her hers herself its itself them theirs themselves what which who whom how w
 had having do does did doing can could should would might must shall may s t don d ll m re ve""".split())
 # SPEAKER_WORDS by class, for `fwc`: a list of the classes to drop.
 WORD_CLASSES = {
-    "pronouns": set("""i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
-she her hers herself its itself them theirs themselves""".split()),
+    "pronouns": PRONOUNS,
     "auxiliaries": set("am were been being have has had having do does did doing".split()),
     "modals": set("can could should would might must shall may".split()),
     "wh": set("what which who whom how why".split()),
@@ -163,7 +168,7 @@ class Index:
         self.stemmer = sqlite3.connect(":memory:")
         self.stemmer.execute("CREATE VIRTUAL TABLE q USING fts5(t, tokenize='porter unicode61 remove_diacritics 2')")
         self.stemmer.execute("CREATE VIRTUAL TABLE temp.qv USING fts5vocab(main, q, instance)")
-        self.stop_stems = set(self.stem(sorted(STOP)))
+        self.stop_stems = set(self.stem(sorted(LUCENE_STOP)))
 
     @staticmethod
     def heading_instances(db):
@@ -389,7 +394,7 @@ class Index:
             Index._neighbours[path] = json.load(open(path, encoding="utf-8"))
         table, have, out = Index._neighbours[path], set(query), []
         for word in re.findall(r"[^\W_]+", text.lower()):
-            if word in STOP:
+            if word in (LUCENE_STOP if cfg.get("stop") == "lucene" else STOP):
                 continue
             kept = 0
             for near, cos in table.get(word, []):
@@ -406,7 +411,7 @@ class Index:
         drop = {0: set(), 1: FUNCTION_WORDS, 2: SPEAKER_WORDS}[cfg.get("fw", 0)]
         for c in cfg.get("fwc", ()):
             drop = drop | WORD_CLASSES[c]
-        query = self.query_terms(text, STOP | drop)
+        query = self.query_terms(text, (LUCENE_STOP if cfg.get("stop") == "lucene" else STOP) | drop)
         if cfg.get("cstop"):
             query = [t for t in query if self.df(t) <= cfg["cstop"] * self.n] or query
         weighted = [(t, 1.0) for t in query]
