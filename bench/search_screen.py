@@ -98,12 +98,8 @@ had having do does did doing because until while about against between through d
 from up down out off over under again further once here when where why how all any both each few more most other
 some nor only own same so than too very s t can just don should now d ll m o re ve y ain aren couldn didn doesn
 hadn hasn haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn""".split())
-# The part of FUNCTION_WORDS that is never a keyword of a language or a tool: pronouns, auxiliary
-# verbs, question words (`fw` 2).
-SPEAKER_WORDS = set("""i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
-she her hers herself its itself them theirs themselves what which who whom how why am were been being have has
-had having do does did doing can could should would might must shall may s t don d ll m re ve""".split())
-# SPEAKER_WORDS by class, for `fwc`: a list of the classes to drop.
+# The classes of function words that are never a keyword of a language or a tool, for `fwc`: a list
+# of the classes to drop; `fw` 2 drops them all (SPEAKER_WORDS).
 WORD_CLASSES = {
     "pronouns": PRONOUNS,
     "auxiliaries": set("am were been being have has had having do does did doing".split()),
@@ -111,8 +107,19 @@ WORD_CLASSES = {
     "wh": set("what which who whom how why".split()),
     "clitics": set("s t don d ll m re ve".split()),
 }
+SPEAKER_WORDS = set().union(*WORD_CLASSES.values())
 IR = ("npl", "med", "cisi", "cacm", "lisa", "scifact")
 QA = ("postgresql", "python", "fastapi")
+
+
+def stop_words(cfg):
+    """The query's stop words: the binary's, or Lucene's alone with `"stop": "lucene"`."""
+    return LUCENE_STOP if cfg.get("stop") == "lucene" else STOP
+
+
+def index_key(cfg):
+    """The Index arguments a config needs beyond the store: heading, title, label, common."""
+    return (cfg.get("hw", 0.0), cfg.get("tw", 3.0), cfg.get("tl", 0.0), cfg.get("tc", 0.0))
 
 
 class Index:
@@ -394,7 +401,7 @@ class Index:
             Index._neighbours[path] = json.load(open(path, encoding="utf-8"))
         table, have, out = Index._neighbours[path], set(query), []
         for word in re.findall(r"[^\W_]+", text.lower()):
-            if word in (LUCENE_STOP if cfg.get("stop") == "lucene" else STOP):
+            if word in stop_words(cfg):
                 continue
             kept = 0
             for near, cos in table.get(word, []):
@@ -411,7 +418,7 @@ class Index:
         drop = {0: set(), 1: FUNCTION_WORDS, 2: SPEAKER_WORDS}[cfg.get("fw", 0)]
         for c in cfg.get("fwc", ()):
             drop = drop | WORD_CLASSES[c]
-        query = self.query_terms(text, (LUCENE_STOP if cfg.get("stop") == "lucene" else STOP) | drop)
+        query = self.query_terms(text, stop_words(cfg) | drop)
         if cfg.get("cstop"):
             query = [t for t in query if self.df(t) <= cfg["cstop"] * self.n] or query
         weighted = [(t, 1.0) for t in query]
@@ -537,7 +544,7 @@ def main():
         sets = [x for x in sets if x[0] in a.only.split(",")]
     tmp = tempfile.mkdtemp()
     results = [{"cfg": c, "res": {}} for c in configs]
-    field_weights = sorted({(c.get("hw", 0.0), c.get("tw", 3.0), c.get("tl", 0.0), c.get("tc", 0.0)) for c in configs})
+    field_weights = sorted({index_key(c) for c in configs})
     for name, store, queries_path in sets:  # one store in memory at a time
         indexes = {w: Index(store, *w) for w in field_weights}
         queries = [json.loads(l) for l in open(queries_path, encoding="utf-8") if l.strip()]
@@ -552,7 +559,7 @@ def main():
             os.makedirs(a.vectors, exist_ok=True)
             vectors = vector_lists(a.strata, store, queries, f"{a.vectors}/{name}.vec.jsonl")
         for r in results:
-            index = indexes[(r["cfg"].get("hw", 0.0), r["cfg"].get("tw", 3.0), r["cfg"].get("tl", 0.0), r["cfg"].get("tc", 0.0))]
+            index = indexes[index_key(r["cfg"])]
             run = f"{tmp}/{name}.run"
             write_run(index, queries, r["cfg"], run, to_id, vectors)
             if name in QA:
