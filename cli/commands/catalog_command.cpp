@@ -32,6 +32,7 @@ struct CatalogOptions {
   std::string to, as;  // collections copy: the destination store, and the name there
   bool merge = false;  // collections copy: into a collection that holds documents
   bool text = false;  // documents show: the loaded text instead of the chunks
+  std::vector<std::string> writers, readers;  // collections grants
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
@@ -286,6 +287,11 @@ int copy_collection(const CatalogOptions& o) {
   return 0;
 }
 
+int print_grants(const CatalogOptions& o) {
+  std::cout << st::team_grants_sql(st::TeamRoles{store_path(o.store), o.writers, o.readers});
+  return 0;
+}
+
 void add_output_flags(CLI::App& cmd, CatalogOptions& o) {
   add_output_options(cmd, o.out, {"JSON for scripts (one object per line for lists)", "No messages on stderr"});
 }
@@ -343,7 +349,19 @@ Run setup_collections(CLI::App& cmd) {
   add_store_option(*copy, o->store);
   add_collection_option(*copy, o->store);
   add_output_flags(*copy, *o);
-  return run_of(o, {{list, list_collections}, {remove, remove_collection}, {copy, copy_collection}}, list_collections);
+
+  CLI::App* grants = cmd.add_subcommand(
+      "grants", "Print the SQL that gives a team's roles their access to a store on PostgreSQL (for its owner to run)");
+  grants->add_option("--writer", o->writers, "A role that ingests, embeds and removes (repeatable)");
+  grants->add_option("--reader", o->readers, "A role that searches, asks and chats (repeatable)");
+  grants->footer(
+      "Examples:\n"
+      "  strata collections grants --store postgres://owner@db/team --writer ci --reader ann --reader bo\n"
+      "  strata collections grants --store postgres://owner@db/team --reader ann | psql postgres://owner@db/team");
+  add_store_option(*grants, o->store);
+  return run_of(o,
+                {{list, list_collections}, {remove, remove_collection}, {copy, copy_collection}, {grants, print_grants}},
+                list_collections);
 }
 
 Run setup_documents(CLI::App& cmd) {

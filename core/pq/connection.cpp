@@ -221,7 +221,11 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
   if (options.statement_timeout.count() > 0) {
     setup += "SET statement_timeout = " + std::to_string(options.statement_timeout.count()) + "; ";
   }
-  if (!options.schema.empty()) setup += "SET search_path TO " + quote_identifier(options.schema) + ", public; ";
+  // The schema alone (pg_catalog is searched before it when not named, the session's own
+  // temporary schema last): no `public`, where any role with CREATE there could shadow a
+  // function or operator strata calls. What the store's schema holds is checked when a store
+  // opens (store/postgres/pg_foreign_objects.h).
+  if (!options.schema.empty()) setup += "SET search_path TO " + quote_identifier(options.schema) + ", pg_temp; ";
   c->exec_script(setup, "setting up the session");
   return c;
 }

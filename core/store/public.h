@@ -8,3 +8,4 @@
 #include "store/collection_copy.h"  // IWYU pragma: export
 #include "store/collections.h"  // IWYU pragma: export
 #include "store/store.h"  // IWYU pragma: export
+#include "store/team_grants.h"  // IWYU pragma: export

@@ -9,6 +9,7 @@
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "store/embedded_migrations.h"
+#include "store/postgres/pg_foreign_objects.h"
 #include "store/shipped_migrations.h"
 
 namespace strata::store {
@@ -109,6 +110,8 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
   opened.connection = pq::Connection::open(connect);
   pq::Connection& c = *opened.connection;
 
+  // Before any statement reads a table of the schema: a view or rule in place of one would run.
+  pg::refuse_foreign_objects(c, endpoint.schema);
   History h = read_history(c, endpoint.schema);
   if (h.other_tables) {
     throw Error(ExitCode::unavailable, opened.display + ": not a strata store (the schema holds other tables)",
@@ -127,6 +130,9 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
       throw Error(ExitCode::unavailable, "no store at " + opened.display,
                   "ingest documents first: strata ingest PATH --store URL");
     }
+    // A schema someone else made, empty, for this user to fill: its owner could change the store
+    // under every user afterwards.
+    if (!h.table_exists && h.schema_exists) pg::refuse_foreign_schema_owner(c, endpoint.schema);
     endpoint.wait = std::chrono::milliseconds(0);
     upgrade(endpoint, options);
     h = read_history(c, endpoint.schema);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/sha256.h"
 #include "common/text.h"
 #include "store/fts_tokenizer.h"
 #include "store/postgres/pg_bm25.h"
@@ -113,10 +114,16 @@ std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collecti
 }
 
 VectorFingerprint vector_fingerprint(Store& store) {
-  const pq::Result r = pg_connection(store).exec("SELECT store_id, generation FROM embedding_generation WHERE id = 1", {},
-                                                 false, "reading vectors");
+  pq::Connection& c = pg_connection(store);
+  const pq::Result r =
+      c.exec("SELECT store_id, generation FROM embedding_generation WHERE id = 1", {}, false, "reading vectors");
   if (r.rows() == 0) return VectorFingerprint{};
-  return VectorFingerprint{r.str(0, 0), r.int64(0, 1)};
+  // The server's store_id alone is a value any store's owner can set: a second store given a
+  // first's id and generation would file its vectors where the first's snapshot is looked for,
+  // and the first's searches would rank by them. So the id a snapshot is filed and checked
+  // under (search/vector_snapshot.h) is also keyed by what the user named: the server, database
+  // and schema as this connection reached them (its URL without the password).
+  return VectorFingerprint{sha256_hex(c.display() + '\0' + r.str(0, 0)), r.int64(0, 1)};
 }
 
 CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) {

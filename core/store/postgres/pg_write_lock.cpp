@@ -27,20 +27,22 @@ std::string pg_waited(std::chrono::milliseconds wait) {
   return std::to_string(static_cast<double>(wait.count()) / 1000.0).substr(0, 4) + " s";
 }
 
-// The sessions holding the advisory lock `key` in this database, described for a message
-// ("server pid 4242, strata writer on build-7 pid 311, from 10.0.0.7, in a transaction since
-// 2026-…"); "" when none does any more. A role without pg_read_all_stats sees other roles'
-// sessions without their program and address: those parts are left out.
-std::string pg_lock_holders(pq::Connection& c, std::int64_t key) {
-  const auto bits = static_cast<std::uint64_t>(key);
+// The sessions holding `collection`'s row of write_locks, described for a message ("server pid
+// 4242, strata writer on build-7 pid 311, from 10.0.0.7, in a transaction since 2026-…"); "" when
+// none does any more. The row's xmax is its locker's transaction id (pgrowlocks reads it so),
+// and that transaction's own lock in pg_locks names the session. A role without
+// pg_read_all_stats sees other roles' sessions without their program and address: those parts
+// are left out.
+std::string pg_lock_holders(pq::Connection& c, const std::string& collection) {
   pq::Result r = c.exec(
       "SELECT l.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''),"
       "       coalesce(to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
-      "  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-      " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
-      "   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-      "   AND l.classid = $1::oid AND l.objid = $2::oid",
-      {std::to_string(bits >> 32), std::to_string(bits & 0xffffffffU)}, false, "finding the lock's holder");
+      "  FROM write_locks w"
+      "  JOIN pg_locks l ON l.locktype = 'transactionid' AND l.transactionid = w.xmax AND l.granted"
+      "   AND l.mode = 'ExclusiveLock'"
+      "  LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+      " WHERE w.collection = $1 AND w.xmax <> '0'::xid",
+      {collection}, false, "finding the lock's holder");
   std::string out;
   for (int i = 0; i < r.rows(); ++i) {
     if (!out.empty()) out += "; ";
@@ -52,12 +54,11 @@ std::string pg_lock_holders(pq::Connection& c, std::int64_t key) {
   return out;
 }
 
-[[noreturn]] void pg_locked(pq::Connection& c, const std::string& collection, std::int64_t key,
-                            std::chrono::milliseconds wait) {
+[[noreturn]] void pg_locked(pq::Connection& c, const std::string& collection, std::chrono::milliseconds wait) {
   c.rollback();  // the failed wait aborted the transaction; the holder is read outside it
   std::string holders;
   try {
-    holders = pg_lock_holders(c, key);
+    holders = pg_lock_holders(c, collection);
   } catch (const Error&) {
     holders.clear();  // the message below still says what happened
   }
@@ -69,39 +70,29 @@ std::string pg_lock_holders(pq::Connection& c, std::int64_t key) {
 
 }  // namespace
 
-std::int64_t collection_lock_key(const std::string& schema, const std::string& collection) {
-  std::uint64_t h = 14695981039346656037ULL;
-  const auto mix = [&h](std::string_view bytes) {
-    for (const char ch : bytes) {
-      h ^= static_cast<unsigned char>(ch);
-      h *= 1099511628211ULL;
-    }
-  };
-  mix("strata collection write lock");
-  mix(std::string_view("\0", 1));
-  mix(schema);
-  mix(std::string_view("\0", 1));
-  mix(collection);
-  return static_cast<std::int64_t>(h);
-}
-
 void lock_collection(pq::Connection& c, const std::string& collection, std::chrono::milliseconds wait) {
-  const std::int64_t key = collection_lock_key(c.schema(), collection);
   const std::string doing = "waiting for collection " + collection + "'s write lock";
-  if (wait.count() <= 0) {
-    pq::Result r = c.exec("SELECT set_config('application_name', $1, false), pg_try_advisory_xact_lock($2)",
-                          {pg_writer_name(), std::to_string(key)}, false, doing);
-    if (r.text(0, 1) != "t") pg_locked(c, collection, key, wait);
-    return;
-  }
+  // Not waiting at all: for these two statements alone, the least lock_timeout there is (1 ms;
+  // 0 would wait for ever), which also bounds the INSERT's wait on another first writer's
+  // uncommitted row. Otherwise the session's lock_timeout is the store's busy timeout
+  // (store/postgres/pg_open.cpp).
+  const std::string saved =
+      c.exec(wait.count() <= 0 ? "SELECT current_setting('lock_timeout'), set_config('lock_timeout', '1', true), "
+                                 "set_config('application_name', $1, false)"
+                               : "SELECT current_setting('lock_timeout'), '', set_config('application_name', $1, false)",
+             {pg_writer_name()}, false, doing)
+          .str(0, 0);
   try {
-    // The session's lock_timeout is the store's busy timeout (store/postgres/pg_open.cpp).
-    c.exec("SELECT set_config('application_name', $1, false), pg_advisory_xact_lock($2)",
-           {pg_writer_name(), std::to_string(key)}, false, doing);
+    // The name's row, made by its first writer; a second first writer waits for the first's
+    // insert to commit or roll back.
+    c.exec("INSERT INTO write_locks (collection) VALUES ($1) ON CONFLICT DO NOTHING", {collection}, false, doing);
+    c.exec("SELECT 1 FROM write_locks WHERE collection = $1 FOR UPDATE", {collection}, false, doing);
   } catch (const Error& e) {
+    // 55P03 (lock_not_available), in pq::Connection's words.
     if (std::string_view(e.what()).find("lock timeout") == std::string_view::npos) throw;
-    pg_locked(c, collection, key, wait);
+    pg_locked(c, collection, wait);
   }
+  if (wait.count() <= 0) c.exec("SELECT set_config('lock_timeout', $1, true)", {saved}, false, doing);
 }
 
 }  // namespace strata::store::pg

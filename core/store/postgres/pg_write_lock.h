@@ -5,9 +5,11 @@
 // inside its transaction, so two processes writing one collection take turns and the statistics
 // they adjust stay exact; writers of different collections do not wait for each other.
 //
-// The lock is a transaction-level advisory lock (released by COMMIT or ROLLBACK, or when the
-// session dies: a killed writer never leaves it behind) keyed on a stable 64-bit hash of the
-// store's schema and the collection's name, so every strata binary computes the same key.
+// The lock is the collection name's row of write_locks, locked FOR UPDATE (released by COMMIT or
+// ROLLBACK, or when the session dies: a killed writer never leaves it behind). Not an advisory
+// lock: any role that may connect can take one of those, and a reader would hold every writer
+// off; locking a row FOR UPDATE needs UPDATE on write_locks, which only writers are granted
+// (migrations/postgres/0004_write_locks.sql).
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -15,9 +17,6 @@
 #include "pq/connection.h"
 
 namespace strata::store::pg {
-
-// The advisory lock key of `collection` in the store at `schema` (FNV-1a 64 of both).
-std::int64_t collection_lock_key(const std::string& schema, const std::string& collection);
 
 // REQUIRES: inside a transaction. Takes the collection's write lock, waiting up to `wait` (0: not
 // at all). When it is not had in time the transaction is rolled back and Error(unavailable) says

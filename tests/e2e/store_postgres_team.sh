@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# A team's store on one PostgreSQL server, with real roles: an owner who makes the store, a writer,
+# a reader and a hostile colleague, set up with the grants `strata collections grants` prints.
+#   - No SQL but strata's own runs for a user, whoever owns the store: a view in place of a table,
+#     a trigger, a rule, a policy, a default, a function of the schema's or a changed strata
+#     function, each planted by the owner, is refused by name (exit 7) and never runs (a marker
+#     table the planted SQL would write stays empty); a schema a colleague made empty beforehand
+#     is not filled.
+#   - A reader cannot hold writers off (writers' locks need UPDATE on write_locks).
+#   - A store given another's store_id and generation does not answer from the other's vector
+#     snapshot in the user's cache (keyed by the server, database and schema).
+# Skips (exit 77) only when the PostgreSQL server binaries are absent.
+# Usage: bash tests/e2e/store_postgres_team.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init store_postgres_team "$@"
+
+start_test_pg
+PORT=${BASE##*:}
+
+pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 -c "$2"; }
+role_url() { echo "postgres://$1:$1-pw@127.0.0.1:$PORT/team"; }
+
+export HOME="$E2E_TMP/home" XDG_CONFIG_HOME="$E2E_TMP/home/.config" XDG_CACHE_HOME="$E2E_TMP/home/.cache"
+mkdir -p "$HOME" docs
+printf '# Connection pools\n\nA pool keeps connections open between requests.\n' >docs/pools.md
+printf '# Retries\n\nRetry a failed request with exponential backoff.\n' >docs/retries.md
+
+pq "$SERVER_URL" "CREATE DATABASE team"
+ADMIN="$BASE/team"
+for r in owner writer reader mallory; do pq "$ADMIN" "CREATE ROLE $r LOGIN PASSWORD '$r-pw'"; done
+pq "$ADMIN" "GRANT CREATE ON DATABASE team TO owner, mallory;
+CREATE TABLE public.marker (who TEXT, at TIMESTAMPTZ DEFAULT now());
+GRANT INSERT, SELECT ON public.marker TO PUBLIC"
+OWNER=$(role_url owner) WRITER=$(role_url writer) READER=$(role_url reader) MALLORY=$(role_url mallory)
+marked() { pq "$ADMIN" "SELECT count(*) FROM public.marker"; }
+
+# ---------------------------------------------------------------------------------------------
+case_ "a colleague's empty schema is not filled: its owner could change the store under everyone"
+pq "$MALLORY" "CREATE SCHEMA strata"
+expect_exit 7 -- "$STRATA" ingest docs --store "$OWNER" -q
+expect_error_line "schema strata belongs to role mallory" "not making one there"
+expect_stderr_match 'ALTER SCHEMA "strata" OWNER TO "owner"'
+assert_eq "0" "$(pq "$ADMIN" "SELECT count(*) FROM pg_class WHERE relnamespace = 'strata'::regnamespace")" \
+    "nothing was created in mallory's schema"
+pq "$MALLORY" "DROP SCHEMA strata"
+
+case_ "the owner makes the store; collections grants prints the team's grants, which work as printed"
+expect_exit 0 -- "$STRATA" ingest docs --store "$OWNER" -q
+expect_exit 0 -- "$STRATA" collections grants --store "$OWNER" --writer writer --reader reader --reader mallory
+expect_stdout_match 'REVOKE CREATE ON SCHEMA "strata" FROM PUBLIC;'
+expect_stdout_match 'GRANT INSERT, UPDATE, DELETE ON "strata".collections, .*"strata".write_locks TO "writer";'
+GRANTS=$OUT
+psql "$OWNER" -X -q -v ON_ERROR_STOP=1 -c "$GRANTS" >/dev/null
+assert_eq "0" "$?" "the printed grants run as the owner"
+expect_exit 2 -- "$STRATA" collections grants --store "$OWNER"
+expect_error_line "no role to grant to"
+expect_exit 2 -- "$STRATA" collections grants --store local.db --reader reader
+expect_error_line "grants are for a store on PostgreSQL"
+
+case_ "the writer ingests, the reader searches and cannot write"
+printf '# Backoff\n\nWait longer after each failed try.\n' >docs/backoff.md
+expect_exit 0 -- "$STRATA" ingest docs --store "$WRITER" -q
+expect_exit 0 -- "$STRATA" search backoff --store "$READER" --json
+expect_stdout_match '"source":"docs/backoff.md"'
+expect_exit 7 -- "$STRATA" ingest docs --store "$READER" --collection more
+expect_error_line "permission denied"
+
+case_ "a reader cannot hold writers off: the writers' lock is a row only writers may lock"
+expect_exit 1 -- psql "$READER" -X -q -v ON_ERROR_STOP=1 -c "BEGIN; SELECT 1 FROM strata.write_locks FOR UPDATE"
+expect_stderr_match "permission denied"
+# A reader inside a transaction that read the lock rows (and took every advisory lock it liked,
+# which is what the writers' lock was) holds no writer off.
+psql "$READER" -X -q -c "BEGIN; SELECT * FROM strata.write_locks; SELECT pg_advisory_lock(k) FROM generate_series(1, 50) k; SELECT pg_sleep(20)" >/dev/null 2>&1 &
+HOLDER=$!
+sleep 0.5
+printf '# Jitter\n\nAdd randomness to the wait.\n' >docs/jitter.md
+STRATA_BUSY_TIMEOUT=2 expect_exit 0 -- "$STRATA" ingest docs --store "$WRITER" -q
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+assert_eq "1" "$(pq "$ADMIN" "SELECT count(*) FROM strata.write_locks WHERE collection = 'default'")" \
+    "the collection's lock row exists"
+
+# ---------------------------------------------------------------------------------------------
+# plant SQL CMD...: the owner plants SQL, CMD runs as another role; exit 7 naming the object, the
+# planted SQL never ran (the marker table is empty); then the plant is undone with UNDO.
+plant() {
+    local what=$1 sql=$2 undo=$3
+    shift 3
+    pq "$OWNER" "$sql"
+    expect_exit 7 -- "$@"
+    expect_error_line "the store holds objects that are not strata's, which would run as you: .*$what"
+    assert_eq "0" "$(marked)" "the planted SQL did not run"
+    pq "$OWNER" "$undo"
+}
+pq "$OWNER" "CREATE SCHEMA owner_stuff;
+CREATE FUNCTION owner_stuff.evil() RETURNS boolean LANGUAGE sql AS \$\$ INSERT INTO public.marker (who) VALUES (current_user) RETURNING true \$\$;
+GRANT USAGE ON SCHEMA owner_stuff TO PUBLIC"
+
+case_ "a view in place of a table runs nothing for the reader's search"
+plant "view collections in place of a table" \
+    "ALTER TABLE strata.collections RENAME TO collections_real;
+     CREATE VIEW strata.collections AS SELECT * FROM strata.collections_real WHERE owner_stuff.evil()" \
+    "DROP VIEW strata.collections; ALTER TABLE strata.collections_real RENAME TO collections" \
+    "$STRATA" search pools --store "$READER"
+
+case_ "a trigger on documents runs nothing for the writer's ingest"
+plant "trigger documents.audit" \
+    "CREATE FUNCTION strata.audit() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN PERFORM owner_stuff.evil(); RETURN NEW; END \$\$;
+     CREATE TRIGGER audit BEFORE INSERT ON strata.documents FOR EACH ROW EXECUTE FUNCTION strata.audit()" \
+    "DROP TRIGGER audit ON strata.documents; DROP FUNCTION strata.audit()" \
+    "$STRATA" ingest docs --store "$WRITER" -q --collection other
+
+case_ "a rule, a policy calling set_config, a default calling a function: each refused by name"
+plant "rule documents.r" \
+    "CREATE RULE r AS ON INSERT TO strata.documents DO ALSO SELECT owner_stuff.evil()" \
+    "DROP RULE r ON strata.documents" \
+    "$STRATA" ingest docs --store "$WRITER" -q --collection other
+plant "policy documents.p" \
+    "ALTER TABLE strata.documents ENABLE ROW LEVEL SECURITY;
+     CREATE POLICY p ON strata.documents USING (set_config('search_path', 'owner_stuff', false) IS NOT NULL)" \
+    "DROP POLICY p ON strata.documents; ALTER TABLE strata.documents DISABLE ROW LEVEL SECURITY" \
+    "$STRATA" search pools --store "$READER"
+plant "default documents.metadata" \
+    "ALTER TABLE strata.documents ALTER metadata SET DEFAULT (CASE WHEN owner_stuff.evil() THEN '{}' END)" \
+    "ALTER TABLE strata.documents ALTER metadata SET DEFAULT '{}'" \
+    "$STRATA" ingest docs --store "$WRITER" -q --collection other
+plant "check documents.c" \
+    "ALTER TABLE strata.documents ADD CONSTRAINT c CHECK (query_to_xml('SELECT 1', true, true, '') IS NOT NULL) NOT VALID" \
+    "ALTER TABLE strata.documents DROP CONSTRAINT c" \
+    "$STRATA" search pools --store "$READER"
+
+case_ "a function of the schema's own, or one of strata's changed, is refused"
+plant "function lower\\(x character varying\\)" \
+    "CREATE FUNCTION strata.lower(x varchar) RETURNS text LANGUAGE sql AS \$\$ SELECT 'x' \$\$" \
+    "DROP FUNCTION strata.lower(varchar)" \
+    "$STRATA" search pools --store "$READER"
+SAVED=$(pq "$OWNER" "SELECT pg_get_functiondef('strata.strata_posting(bytea, integer)'::regprocedure)")
+plant "function strata_posting\\(postings bytea, i integer\\) \\(changed\\)" \
+    "CREATE OR REPLACE FUNCTION strata.strata_posting(postings BYTEA, i INTEGER) RETURNS BYTEA LANGUAGE sql AS \$\$ SELECT CASE WHEN owner_stuff.evil() THEN postings END \$\$" \
+    "$SAVED" \
+    "$STRATA" search pools --store "$READER"
+plant "operator" \
+    "CREATE OPERATOR strata.= (LEFTARG = text, RIGHTARG = text, FUNCTION = texteq)" \
+    "DROP OPERATOR strata.= (text, text)" \
+    "$STRATA" search pools --store "$READER"
+
+case_ "with the plants gone the store is used again, and nothing planted ever ran"
+expect_exit 0 -- "$STRATA" search pools --store "$READER" --json
+expect_stdout_match '"source":"docs/pools.md"'
+assert_eq "0" "$(marked)" "the marker table is empty"
+
+# ---------------------------------------------------------------------------------------------
+case_ "a store given another's store_id and generation does not answer from its vector snapshot"
+A="$BASE/team?search_path=volcanoes" B="$BASE/team?search_path=cats"
+mkdir -p va vb
+printf '# Volcanoes\n\nLava and magma erupt from volcanoes.\n' >va/volcano.md
+printf '# Gardens\n\nTomatoes grow in summer.\n' >va/garden.md
+printf '# Cats\n\nCats sleep most of the day and purr.\n' >vb/cats.md
+printf '# Dogs\n\nDogs fetch sticks in the park.\n' >vb/dogs.md
+expect_exit 0 -- "$STRATA" ingest va --store "$A" -q
+expect_exit 0 -- "$STRATA" embed --store "$A" -q
+expect_exit 0 -- "$STRATA" ingest vb --store "$B" -q
+expect_exit 0 -- "$STRATA" embed --store "$B" -q
+pq "$ADMIN" "UPDATE cats.embedding_generation SET (store_id, generation) = (SELECT store_id, generation FROM volcanoes.embedding_generation)"
+top() { "$STRATA" search "volcanoes lava magma" --store "$1" --mode vector --json -k 1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["source"])'; }
+assert_eq "va/volcano.md" "$(top "$A")" "store A's vector search, its snapshot now cached"
+case "$(top "$B")" in
+    vb/*) pass "store B answers from its own vectors, not A's snapshot" ;;
+    *) fail "store B answered from another store's vectors" ;;
+esac
+assert_eq "va/volcano.md" "$(top "$A")" "store A still ranks its own page first after B's search"
+assert_eq "2" "$(find "$XDG_CACHE_HOME/strata/stores" -mindepth 1 -maxdepth 1 -type d | wc -l)" \
+    "two snapshot folders, one a store"
+
+e2e_finish
