@@ -242,22 +242,16 @@ stats_in_step "after concurrent writers"
 
 # ---------------------------------------------------------------------------------------------
 case_ "a writer waiting past its busy timeout names the holder"
-# A session holding the collection's lock (the key strata computes; here taken from a session
-# that is kept open by a psql process reading from a pipe).
-KEY=$(python3 - <<'PY'
-h = 14695981039346656037
-for b in b"strata collection write lock" + b"\0" + b"strata" + b"\0" + b"ref":
-    h ^= b
-    h = (h * 1099511628211) % 2**64
-print(h - 2**64 if h >= 2**63 else h)
-PY
-)
+# A session holding the collection's lock (its row of write_locks, locked as strata's writers lock
+# it; here from a session kept open by a psql process reading from a pipe).
 mkfifo hold.fifo
 psql "$URL" -X -q -v ON_ERROR_STOP=1 <hold.fifo >hold.out 2>&1 &
 HOLD_PID=$!
 e2e_bg "$HOLD_PID"
 exec 7>hold.fifo
-echo "SET application_name = 'the holder'; BEGIN; SELECT pg_advisory_xact_lock($KEY); SELECT 'locked';" >&7
+echo "SET application_name = 'the holder'; BEGIN;
+INSERT INTO strata.write_locks VALUES ('ref') ON CONFLICT DO NOTHING;
+SELECT 1 FROM strata.write_locks WHERE collection = 'ref' FOR UPDATE; SELECT 'locked';" >&7
 for _ in $(seq 1 100); do grep -q locked hold.out && break; sleep 0.05; done
 echo "changed" >>corpus/a/f0000.md
 STRATA_BUSY_TIMEOUT=1 run "$STRATA" ingest --store "$URL" --collection ref -q "${OPTS[@]}" corpus/a
