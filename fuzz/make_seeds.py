@@ -371,3 +371,16 @@ for name, (n, body) in {
     "bare_list": (1, [{"index": 0, "score": 0.5}]),
 }.items():
     put("rerank_response", name, bytes([n]) + (body if isinstance(body, str) else json.dumps(body)).encode())
+
+# -- pg_definition_words: the schema's name, a newline, then a definition as a server prints it
+for name, definition in {
+    "view": " SELECT b.collection_id,\n    u.chunk_id\n   FROM ((strata.chunk_term_blocks b\n"
+            "     CROSS JOIN LATERAL UNNEST(b.chunk_ids, b.document_ids) WITH ORDINALITY u(chunk_id, document_id, n))\n"
+            "     CROSS JOIN LATERAL ( SELECT strata.strata_posting(b.postings, ((u.n - 1))::integer) AS posting) p)",
+    "default": "to_char((clock_timestamp() AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'::text)",
+    "hostile": "(query_to_xml('GRANT a TO b'::text, true, true, ''::text) IS NOT NULL)",
+    "escape": "E'it''s \\\\' x'::text",
+    "deep": "(" * 60000 + "0" + ")" * 60000 + "\n",
+    "open_quote": '"unterminated',
+}.items():
+    put("pg_definition_words", name, ("strata\n" + definition).encode())

@@ -30,18 +30,25 @@ std::string pg_waited(std::chrono::milliseconds wait) {
 // The sessions holding `collection`'s row of write_locks, described for a message ("server pid
 // 4242, strata writer on build-7 pid 311, from 10.0.0.7, in a transaction since 2026-…"); "" when
 // none does any more. The row's xmax is its locker's transaction id (pgrowlocks reads it so),
-// and that transaction's own lock in pg_locks names the session. A role without
-// pg_read_all_stats sees other roles' sessions without their program and address: those parts
-// are left out.
+// and that transaction's own lock in pg_locks names the session. A row its first writer has
+// inserted and not yet committed is seen by no one else: then the holders are the sessions
+// writing to write_locks now (the inserting one among them). A role without pg_read_all_stats
+// sees other roles' sessions without their program and address: those parts are left out.
 std::string pg_lock_holders(pq::Connection& c, const std::string& collection) {
   pq::Result r = c.exec(
-      "SELECT l.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''),"
+      "WITH locker AS ("
+      "  SELECT l.pid FROM write_locks w"
+      "    JOIN pg_locks l ON l.locktype = 'transactionid' AND l.transactionid = w.xmax AND l.granted"
+      "     AND l.mode = 'ExclusiveLock'"
+      "   WHERE w.collection = $1 AND w.xmax <> '0'::xid),"
+      " inserter AS ("
+      "  SELECT l.pid FROM pg_locks l"
+      "   WHERE NOT EXISTS (SELECT 1 FROM locker) AND l.locktype = 'relation' AND l.granted"
+      "     AND l.relation = 'write_locks'::regclass AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid())"
+      "SELECT h.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''),"
       "       coalesce(to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
-      "  FROM write_locks w"
-      "  JOIN pg_locks l ON l.locktype = 'transactionid' AND l.transactionid = w.xmax AND l.granted"
-      "   AND l.mode = 'ExclusiveLock'"
-      "  LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-      " WHERE w.collection = $1 AND w.xmax <> '0'::xid",
+      "  FROM (SELECT pid FROM locker UNION SELECT pid FROM inserter) h"
+      "  LEFT JOIN pg_stat_activity a ON a.pid = h.pid ORDER BY h.pid",
       {collection}, false, "finding the lock's holder");
   std::string out;
   for (int i = 0; i < r.rows(); ++i) {
