@@ -25,10 +25,12 @@ std::string key_text(const std::string& key) {
   return plain ? key : json(key).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// The value's JSON, cut in the middle beyond k_max_argument_value_bytes, with its size.
+// The value's JSON: whole up to k_max_whole_value_bytes (a string's own bytes: its JSON may be
+// longer by its escapes), beyond it cut in the middle to k_max_argument_value_bytes, with its size.
 std::string value_text(const json& value) {
   const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() <= k_max_argument_value_bytes) return text;
+  const std::size_t own = value.is_string() ? value.get_ref<const std::string&>().size() : text.size();
+  if (own <= k_max_whole_value_bytes) return text;
   const std::size_t keep = (k_max_argument_value_bytes - 10) / 2;
   const std::size_t head = utf8_boundary_before(text, keep);
   std::size_t tail = text.size() - keep;
@@ -49,6 +51,12 @@ bool add_lines(const std::string& path, const json& value, ArgumentsShown& out) 
       return false;
     }
     out.lines.push_back(llm::sanitize_for_terminal(path + " = " + value_text(value)));
+    out.bytes += out.lines.back().size() + 1;
+    if (out.bytes > k_max_shown_bytes) {
+      out.refused = "the arguments take more than " + std::to_string(k_max_shown_bytes) +
+                    " bytes to show, and a value that could name a path is never cut";
+      return false;
+    }
     return true;
   }
   if (value.is_object()) {

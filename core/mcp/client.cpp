@@ -306,15 +306,34 @@ struct Client::Impl {
     }
   }
 
-  // A request from the server while we wait: ping is answered, anything else refused (strata
-  // offers no sampling, roots or elicitation), so that the server is not left waiting either.
-  void answer(const json& message, Clock::time_point deadline) {
+  // A request from the server while we wait: ping is answered, anything else refused and never
+  // acted on (strata declares no capabilities: no sampling, roots or elicitation), so that the
+  // server is not left waiting either. Null for a message that is no request.
+  static json answer_to(const json& message) {
+    if (!message.is_object() || !message.contains("method") || !message.contains("id")) return nullptr;
     const json& id = message["id"];
-    if (!id.is_string() && !id.is_number()) return;
+    if (!id.is_string() && !id.is_number()) return nullptr;
     const std::string method = message["method"].is_string() ? message["method"].get<std::string>() : "";
-    write_line(method == "ping" ? rpc_result(id, json::object())
-                                : rpc_error(id, RpcCode::method_not_found, "method not supported by this client: " + method),
-               deadline);
+    return method == "ping" ? rpc_result(id, json::object())
+                            : rpc_error(id, RpcCode::method_not_found,
+                                        "method not supported by this client: " + server_text(method) +
+                                            " (strata offers no sampling, roots or elicitation)");
+  }
+
+  // A batch from the server (2025-03-26 has them): its requests are answered as one array, as
+  // JSON-RPC asks; the response to request `id`, should it be inside, is returned.
+  std::optional<json> take_batch(const json& batch, long long id, Clock::time_point deadline) {
+    json answers = json::array();
+    std::optional<json> response;
+    for (const json& message : batch) {
+      json a = answer_to(message);
+      if (!a.is_null()) answers.push_back(std::move(a));
+      const bool ours = message.is_object() && !message.contains("method") && message.value("id", json()) == json(id) &&
+                        (message.contains("result") || message.contains("error"));
+      if (ours) response = message;
+    }
+    if (!answers.empty()) write_line(answers, deadline);
+    return response;
   }
 
   // Sends a request and returns its response (with "result" or "error"), skipping what else
@@ -331,10 +350,16 @@ struct Client::Impl {
       ParsedJson parsed = parse_json_within(line, k_message_limits);
       // A stray log line is skipped; JSON too deep to handle safely is no stray line.
       if (parsed.beyond_limits()) end("sent a message " + parsed.message);
+      if (parsed.ok() && parsed.value.is_array()) {
+        std::optional<json> response = take_batch(parsed.value, id, deadline);
+        if (!response) continue;
+        unanswered = 0;
+        return std::move(*response);
+      }
       if (!parsed.ok() || !parsed.value.is_object()) continue;
       json message = std::move(parsed.value);
       if (message.contains("method")) {
-        if (message.contains("id")) answer(message, deadline);
+        if (json a = answer_to(message); !a.is_null()) write_line(a, deadline);
         continue;  // a notification: logging, progress, list_changed
       }
       if (message.value("id", json()) != json(id)) continue;

@@ -16,6 +16,7 @@ using nlohmann::json;
 
 constexpr std::string_view k_scheme = "strata://";
 constexpr std::size_t k_page = 100;
+constexpr std::size_t k_page_bytes = std::size_t{2} << 20;
 constexpr std::size_t k_read_max = std::size_t{4} << 20;
 
 bool unreserved(char c) {
@@ -84,11 +85,13 @@ json list_resources(ToolSession& session, const json& params) {
   }
   json list = json::array();
   std::size_t index = 0;
+  std::size_t bytes = 0;  // of the sources and titles listed: long ones make a shorter page
   store::Store& st = session.store();
   for (const std::string& collection : store::collection_names(st)) {
     store::for_each_document(st, collection, [&](const store::DocumentSummary& d) {
       const std::size_t i = index++;
-      if (i < offset || i >= offset + k_page) return;
+      if (i < offset || i >= offset + k_page || bytes > k_page_bytes) return;
+      bytes += 2 * d.source.size() + d.title.size();
       json r = {{"uri", resource_uri(collection, d.source)},
                 {"name", d.source},
                 {"mimeType", "text/plain"},
@@ -98,8 +101,9 @@ json list_resources(ToolSession& session, const json& params) {
       list.push_back(std::move(r));
     });
   }
+  const std::size_t next = offset + list.size();
   json result = {{"resources", std::move(list)}};
-  if (offset + k_page < index) result["nextCursor"] = std::to_string(offset + k_page);
+  if (next < index) result["nextCursor"] = std::to_string(next);
   return result;
 }
 

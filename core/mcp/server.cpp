@@ -82,9 +82,10 @@ std::optional<Caching> caching_of(std::string_view method) {
 }  // namespace
 
 struct Server::Impl {
-  explicit Impl(ServerOptions o) : options(std::move(o)), session(options) {}
+  explicit Impl(ServerOptions o) : options(std::move(o)), breakers(options.breaker_cooldown), session(options, &breakers) {}
 
   ServerOptions options;
+  Breakers breakers;    // what every session remembers of failed outside servers
   ToolSession session;  // handle_line's; serve's workers have their own
   // The revision initialize chose (an index in k_initialize_versions), -1 before any. Written by
   // the reader alone (initialize is never a worker's), read for batches.
@@ -217,7 +218,6 @@ struct Server::Impl {
       return rpc_error(r.id, RpcCode::internal_error, std::string("internal error: ") + e.what());
     }
   }
-  std::string reply(const RpcRequest& r, ToolSession& s) { return to_line(answer(r, s)); }
 
   // Why a batch is refused, or nullopt when the session's revision (2025-03-26) has batches.
   std::optional<json> refuse_batch() const {
@@ -228,12 +228,81 @@ struct Server::Impl {
     return rpc_error(nullptr, RpcCode::invalid_request, "batches are not part of " + revision + ": send one message a line");
   }
 
+  // A batch with more messages than a batch may hold: one error for all of it, as for an empty one.
+  static std::optional<json> refuse_batch_size(const json& batch) {
+    if (batch.size() <= k_max_batch_messages) return std::nullopt;
+    return rpc_error(nullptr, RpcCode::invalid_request,
+                     "a batch of " + std::to_string(batch.size()) + " messages: at most " +
+                         std::to_string(k_max_batch_messages) + " are served in one batch; send fewer at a time");
+  }
+
   // A batch's element that is a request, checked for what only a batch forbids.
   static std::optional<json> refuse_in_batch(const RpcRequest& r) {
     if (r.method == "initialize") return rpc_error(r.id, RpcCode::invalid_request, "initialize must not be part of a batch");
     return std::nullopt;
   }
 };
+
+namespace {
+
+std::string mib_text(std::size_t bytes) {
+  const std::size_t tenths = (bytes * 10 + (std::size_t{1} << 19)) >> 20;
+  return std::to_string(tenths / 10) + (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : "") + " MiB";
+}
+
+// A reply as its line; a line longer than k_max_reply_bytes is replaced by an error with its
+// id: a tool call's (`tool_call`) by a tool result with isError, so that the model can ask for
+// less; any other's by a JSON-RPC error.
+std::string capped_line(const json& reply, bool tool_call = false) {
+  std::string line = to_line(reply);
+  if (line.size() <= k_max_reply_bytes) return line;
+  const std::string why = "the reply would be " + mib_text(line.size()) + ", more than the " + mib_text(k_max_reply_bytes) +
+                          " one reply may hold";
+  line = std::string();
+  const json id = reply.value("id", json());
+  if (tool_call && reply.contains("result")) {
+    return to_line(rpc_result(id, tool_error(why + "; ask for less (a smaller max_bytes, limit or k)")));
+  }
+  return to_line(rpc_error(id, RpcCode::internal_error, why + "; read a document in parts with the read_document tool"));
+}
+
+// The error a batch's call gets in place of its reply once the batch's replies are full.
+std::string batch_full_line(const json& id) {
+  return to_line(rpc_error(id, RpcCode::internal_error,
+                           "not run: the replies of this batch passed " + mib_text(k_max_batch_reply_bytes) +
+                               ", the most one batch's reply may hold; send this request again alone"));
+}
+
+// The replies of one batch, kept as their lines, at most k_max_batch_reply_bytes in all: past
+// it, a reply is replaced by batch_full_line (and full() tells a call not to run).
+class BatchLines {
+ public:
+  void add(std::string line, const json& id) {
+    if (full_ || bytes_ + line.size() > k_max_batch_reply_bytes) {
+      full_ = true;
+      line = batch_full_line(id);
+    }
+    bytes_ += line.size() + 1;
+    lines_.push_back(std::move(line));
+  }
+  void add_error(const json& error) { add(to_line(error), error.value("id", json())); }
+  bool full() const { return full_; }
+  bool empty() const { return lines_.empty(); }
+  // The batch's reply: the array of its replies, one line.
+  std::string line() const {
+    std::string out;
+    out.reserve(bytes_ + 2);
+    for (const std::string& l : lines_) (out += out.empty() ? "[" : ",") += l;
+    return out + "]";
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  std::size_t bytes_ = 0;
+  bool full_ = false;
+};
+
+}  // namespace
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Server::~Server() = default;
@@ -243,20 +312,26 @@ std::optional<std::string> Server::handle_line(std::string_view line) {
   if (parsed.error) return to_line(*parsed.error);
   if (parsed.batch) {
     if (std::optional<json> refused = impl_->refuse_batch()) return to_line(*refused);
-    json replies = json::array();
+    if (std::optional<json> refused = Impl::refuse_batch_size(*parsed.batch)) return to_line(*refused);
+    BatchLines replies;
     for (json& message : *parsed.batch) {
       ParsedLine p = parse_message(std::move(message));
-      if (p.error) replies.push_back(std::move(*p.error));
+      if (p.error) replies.add_error(*p.error);
       if (!p.request || p.request->notification) continue;
-      std::optional<json> refused = Impl::refuse_in_batch(*p.request);
-      replies.push_back(refused ? std::move(*refused) : impl_->answer(*p.request, impl_->session));
+      if (std::optional<json> refused = Impl::refuse_in_batch(*p.request)) {
+        replies.add_error(*refused);
+      } else if (replies.full()) {
+        replies.add(batch_full_line(p.request->id), p.request->id);
+      } else {
+        replies.add(capped_line(impl_->answer(*p.request, impl_->session), p.request->method == "tools/call"), p.request->id);
+      }
     }
-    return replies.empty() ? std::nullopt : std::optional<std::string>(to_line(replies));  // notifications only: nothing
+    return replies.empty() ? std::nullopt : std::optional<std::string>(replies.line());  // notifications only: nothing
   }
   if (!parsed.request) return std::nullopt;  // a response, or a notification with bad params
   const RpcRequest& r = *parsed.request;
   if (r.notification) return std::nullopt;  // initialized, cancelled, progress: nothing to answer
-  return impl_->reply(r, impl_->session);
+  return capped_line(impl_->answer(r, impl_->session), r.method == "tools/call");
 }
 
 namespace {
@@ -279,7 +354,7 @@ class Output {
   // False once a write has failed (the client is gone); later lines are dropped.
   bool write_line(const std::string& line) {
     const std::lock_guard lock(mutex_);
-    if (!gone_ && !write_all(fd_, line + "\n")) gone_ = true;
+    if (!gone_ && !(write_all(fd_, line) && write_all(fd_, "\n"))) gone_ = true;
     return !gone_;
   }
   bool gone() {
@@ -303,28 +378,39 @@ class BatchReply {
     const std::lock_guard lock(mutex_);
     ++pending_;
   }
-  void add(json reply) {
+  void add(std::string line, const json& id) {
     const std::lock_guard lock(mutex_);
-    replies_.push_back(std::move(reply));
+    lines_.add(std::move(line), id);
+  }
+  void add_error(const json& error) {
+    const std::lock_guard lock(mutex_);
+    lines_.add_error(error);
+  }
+  // True once the replies are full: a call of the batch not yet run is answered without running.
+  bool full() {
+    const std::lock_guard lock(mutex_);
+    return lines_.full();
   }
   void done() {
     const std::lock_guard lock(mutex_);
-    if (--pending_ == 0 && !replies_.empty()) out_.write_line(to_line(replies_));
+    if (--pending_ == 0 && !lines_.empty()) out_.write_line(lines_.line());
   }
 
  private:
   Output& out_;
   std::mutex mutex_;
   std::size_t pending_ = 1;
-  json replies_ = json::array();
+  BatchLines lines_;
 };
 
 // A call on its way through a lane. `cancel` reaches the call's outbound requests; `cancelled`
-// (under Calls::mutex_) means no reply may be written for it. `batch`: the batch it belongs to.
+// (under Calls::mutex_) means no reply may be written for it. `batch`: the batch it belongs to;
+// `bytes`: its share of the input it was read from, held until it ends.
 struct Call {
-  Call(RpcRequest r, std::shared_ptr<BatchReply> b) : request(std::move(r)), batch(std::move(b)) {}
+  Call(RpcRequest r, std::shared_ptr<BatchReply> b, std::size_t n) : request(std::move(r)), batch(std::move(b)), bytes(n) {}
   RpcRequest request;
   std::shared_ptr<BatchReply> batch;
+  std::size_t bytes;
   std::atomic<bool> cancel{false};
   bool cancelled = false;
 };
@@ -335,7 +421,7 @@ struct Call {
 class Calls {
  public:
   Calls(Server::Impl& impl, Output& out) : impl_(impl), out_(out) {
-    for (std::size_t i = 0; i < k_lanes; ++i) lanes_[i].session.emplace(impl_.options);
+    for (std::size_t i = 0; i < k_lanes; ++i) lanes_[i].session.emplace(impl_.options, &impl_.breakers);
     for (std::size_t i = 0; i < k_lanes; ++i) lanes_[i].thread = std::thread([this, i] { work(lanes_[i]); });
   }
   ~Calls() {
@@ -345,15 +431,22 @@ class Calls {
   Calls(const Calls&) = delete;
   Calls& operator=(const Calls&) = delete;
 
-  void submit(RpcRequest r, Lane lane, std::shared_ptr<BatchReply> batch = nullptr) {
+  // Queues the call on its lane; first waits (the reader reads no more meanwhile) while
+  // k_max_calls_in_flight calls, or k_max_bytes_in_flight of their input, are not yet answered.
+  void submit(RpcRequest r, Lane lane, std::shared_ptr<BatchReply> batch, std::size_t bytes) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] {
+      return stopping_ || pending_ == 0 ||
+             (pending_ < k_max_calls_in_flight && bytes_pending_ + bytes <= k_max_bytes_in_flight);
+    });
     if (batch) batch->expect();
-    auto call = std::make_shared<Call>(std::move(r), std::move(batch));
-    {
-      const std::lock_guard lock(mutex_);
-      // A request reusing the id of one in flight: a cancel names the newer.
-      in_flight_[call->request.id.dump()] = call;
-      lanes_[static_cast<std::size_t>(lane)].queue.push_back(std::move(call));
-    }
+    auto call = std::make_shared<Call>(std::move(r), std::move(batch), bytes);
+    ++pending_;
+    bytes_pending_ += bytes;
+    // A request reusing the id of one in flight: a cancel names the newer.
+    in_flight_[call->request.id.dump()] = call;
+    lanes_[static_cast<std::size_t>(lane)].queue.push_back(std::move(call));
+    lock.unlock();
     changed_.notify_all();
   }
 
@@ -368,13 +461,14 @@ class Calls {
     in_flight_.erase(it);
   }
 
-  // Waits until no call is queued or running, or until `limit` has passed.
-  void drain(std::chrono::milliseconds limit) {
+  // End of input: waits until every call read has been answered (each ends by its own bounds),
+  // or until a reply could not be written (the client is gone: what is left is cancelled).
+  void drain() {
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, limit, [&] { return in_flight_.empty(); });
+    changed_.wait(lock, [&] { return pending_ == 0 || out_.gone(); });
   }
 
-  // End of input: every call still queued or running is cancelled, and the workers end.
+  // Every call still queued or running is cancelled, and the workers end.
   void cancel_all() {
     {
       const std::lock_guard lock(mutex_);
@@ -395,6 +489,16 @@ class Calls {
     std::thread thread;
   };
 
+  // The reply line of `call`, or nullopt when it was cancelled before it ran.
+  std::optional<std::string> run(Call& call, Worker& lane, bool skip) {
+    if (skip) return std::nullopt;
+    if (call.batch && call.batch->full()) return batch_full_line(call.request.id);  // not run
+    lane.session->set_cancel(&call.cancel);
+    json reply = impl_.answer(call.request, *lane.session);
+    lane.session->set_cancel(nullptr);
+    return capped_line(reply, call.request.method == "tools/call");
+  }
+
   void work(Worker& lane) {
     for (;;) {
       std::shared_ptr<Call> call;
@@ -407,12 +511,7 @@ class Calls {
         lane.queue.pop_front();
         skip = call->cancelled;  // cancelled while it waited
       }
-      std::optional<json> reply;
-      if (!skip) {
-        lane.session->set_cancel(&call->cancel);
-        reply = impl_.answer(call->request, *lane.session);
-        lane.session->set_cancel(nullptr);
-      }
+      std::optional<std::string> reply = run(*call, lane, skip);
       bool answer = false;
       {
         const std::lock_guard lock(mutex_);
@@ -423,10 +522,16 @@ class Calls {
       // Written after the call left in_flight_: a cancel arriving now finds nothing and is
       // ignored, as for any call already answered.
       if (call->batch) {
-        if (answer) call->batch->add(std::move(*reply));
+        if (answer) call->batch->add(std::move(*reply), call->request.id);
         call->batch->done();
       } else if (answer) {
-        out_.write_line(to_line(*reply));
+        out_.write_line(*reply);
+      }
+      {
+        // Counted as pending until its reply is written: end of input waits for the write.
+        const std::lock_guard lock(mutex_);
+        --pending_;
+        bytes_pending_ -= call->bytes;
       }
       changed_.notify_all();
     }
@@ -437,20 +542,24 @@ class Calls {
   std::mutex mutex_;
   std::condition_variable changed_;  // a call queued, finished or cancelled; stopping_
   std::array<Worker, k_lanes> lanes_;
-  std::unordered_map<std::string, std::shared_ptr<Call>> in_flight_;
+  std::unordered_map<std::string, std::shared_ptr<Call>> in_flight_;  // by id, for cancels
+  std::size_t pending_ = 0;        // calls queued or running, whatever their ids
+  std::size_t bytes_pending_ = 0;  // their share of the input
   bool stopping_ = false;
 };
 
 // What the reader does with one request or notification: answers it at once (returned), hands a
-// call to its lane (`batch`: the batch it belongs to), or acts on a cancellation.
-std::optional<json> take_request(Server::Impl& impl, Calls& calls, RpcRequest r, const std::shared_ptr<BatchReply>& batch) {
+// call to its lane (`batch`: the batch it belongs to; `bytes`: its share of the input), or acts
+// on a cancellation.
+std::optional<json> take_request(Server::Impl& impl, Calls& calls, RpcRequest r, const std::shared_ptr<BatchReply>& batch,
+                                 std::size_t bytes) {
   if (r.notification) {
     if (r.method == "notifications/cancelled" && r.params.contains("requestId")) calls.cancel(r.params["requestId"]);
     return std::nullopt;  // initialized, progress: nothing to do
   }
   if (Server::Impl::is_call(r)) {
     const Lane lane = impl.lane_of(r);
-    calls.submit(std::move(r), lane, batch);
+    calls.submit(std::move(r), lane, batch, bytes);
     return std::nullopt;
   }
   return impl.answer(r, impl.session);  // never touches the store: ping, lists, initialize, discover, errors
@@ -462,21 +571,27 @@ std::optional<std::string> take_line(Server::Impl& impl, Calls& calls, Output& o
   if (parsed.error) return to_line(*parsed.error);
   if (parsed.batch) {
     if (std::optional<json> refused = impl.refuse_batch()) return to_line(*refused);
+    if (std::optional<json> refused = Server::Impl::refuse_batch_size(*parsed.batch)) return to_line(*refused);
     auto batch = std::make_shared<BatchReply>(out);
+    const std::size_t share = std::max<std::size_t>(1, line.size() / parsed.batch->size());
     for (json& message : *parsed.batch) {
       ParsedLine p = parse_message(std::move(message));
-      if (p.error) batch->add(std::move(*p.error));
+      if (p.error) batch->add_error(*p.error);
       if (!p.request) continue;
       std::optional<json> reply = p.request->notification ? std::nullopt : Server::Impl::refuse_in_batch(*p.request);
-      if (!reply) reply = take_request(impl, calls, std::move(*p.request), batch);
-      if (reply) batch->add(std::move(*reply));
+      if (reply) {
+        batch->add_error(*reply);
+        continue;
+      }
+      reply = take_request(impl, calls, std::move(*p.request), batch, share);  // never a tool call's
+      if (reply) batch->add(capped_line(*reply), reply->value("id", json()));
     }
     batch->done();  // the reader's share: written now unless calls are still running
     return std::nullopt;
   }
   if (!parsed.request) return std::nullopt;
-  std::optional<json> reply = take_request(impl, calls, std::move(*parsed.request), nullptr);
-  return reply ? std::optional<std::string>(to_line(*reply)) : std::nullopt;
+  std::optional<json> reply = take_request(impl, calls, std::move(*parsed.request), nullptr, line.size());
+  return reply ? std::optional<std::string>(capped_line(*reply)) : std::nullopt;
 }
 
 }  // namespace
@@ -531,10 +646,10 @@ std::size_t serve(Server& server, int in_fd, int out_fd, std::size_t max_line) {
   }
   // A last message without its newline is still one.
   if (!line.empty() || oversized) finish_line();
-  // The client has sent all it will: calls that finish soon are answered (a file of requests
-  // piped in), the rest are cancelled so that a hung server cannot keep the process alive.
-  calls.drain(k_end_of_input_grace);
-  return lines;  // ~Calls cancels what is left and joins the workers
+  // The client has sent all it will: every call read is answered (a file of requests piped in),
+  // each within its own bounds; only a client gone makes the rest be cancelled.
+  calls.drain();
+  return lines;  // ~Calls cancels what is left (nothing, unless the client is gone) and joins the workers
 }
 
 }  // namespace strata::mcp

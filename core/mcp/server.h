@@ -10,8 +10,21 @@
 //    speak is error -32022 listing those it does; a resource that is not there is -32602.
 //  - 2025-11-25 and earlier: initialize negotiates the revision for the process. A request
 //    without the _meta version is served so. Batches (a JSON array on one line) are served only
-//    after initialize chose 2025-03-26, the one revision that has them; otherwise, and for
-//    initialize inside a batch, they are -32600.
+//    after initialize chose 2025-03-26, the one revision that has them (2025-06-18 removed them);
+//    otherwise, and for initialize inside a batch, they are -32600.
+//
+// Limits, so that what a client sends cannot make the server's memory or its replies grow
+// without bound (a 22 KB batch of resources/read once made a 292 MB reply in 1.1 GB):
+//  - a batch of more than k_max_batch_messages messages is refused with one error (-32600, id
+//    null), as an empty batch is: answering each message with an error would itself multiply
+//    the line;
+//  - one reply at most k_max_reply_bytes: a larger one is replaced by an error with its id (a
+//    tool call's: a tool result with isError, so the model can ask for less);
+//  - a batch's replies at most k_max_batch_reply_bytes in all: once past, each of its calls not
+//    yet answered is answered with an error instead of being run;
+//  - at most k_max_calls_in_flight calls read and not yet answered, holding at most
+//    k_max_bytes_in_flight of request lines: beyond, serve stops reading its input until one
+//    ends (the pipe then holds what the client writes).
 //
 // Contract: every line gets at most one line back, whatever it holds; a bad message, an unknown
 // method or a tool that fails is answered and the session goes on. The one exception is a
@@ -28,6 +41,7 @@
 #include <string>
 #include <string_view>
 
+#include "mcp/breaker.h"
 #include "search/searcher.h"
 #include "store/store.h"
 
@@ -71,6 +85,12 @@ struct MigrateTools {
   std::chrono::milliseconds deadline = k_database_deadline;
 };
 
+inline constexpr std::size_t k_max_batch_messages = 64;
+inline constexpr std::size_t k_max_reply_bytes = std::size_t{16} << 20;
+inline constexpr std::size_t k_max_batch_reply_bytes = std::size_t{16} << 20;
+inline constexpr std::size_t k_max_calls_in_flight = 128;
+inline constexpr std::size_t k_max_bytes_in_flight = std::size_t{32} << 20;
+
 // Migration reports still running on their own threads, left by calls that were answered
 // (deadline, cancel, end of input). A program ending with some running exits without running
 // its static destructors under them (strata mcp: std::_Exit).
@@ -85,6 +105,9 @@ struct ServerOptions {
   search::SearchRequest search;
   MigrateTools migrate;
   std::string version;  // serverInfo.version
+  // How long a failed embedding server or database is not waited on again (breaker.h); tests
+  // shorten it.
+  std::chrono::milliseconds breaker_cooldown = k_breaker_cooldown;
 };
 
 class Server {
@@ -108,12 +131,12 @@ class Server {
 // Serves `server` over the stdio transport: reads lines from `in_fd`, writes replies to `out_fd`,
 // until end of input (the client closed the pipe or went away) or until a reply cannot be
 // written. A line longer than `max_line` bytes is answered with an error and skipped. Calls run
-// concurrently as the top of this file says; at end of input the calls still running are given
-// k_end_of_input_grace to finish (a file of requests piped in is answered), then cancelled, and
-// serve returns once every worker thread has ended (a cancelled request stops within about a
-// second). Returns the number of lines read.
+// concurrently as the top of this file says. At end of input every request read is answered (a
+// file of requests piped in is answered whole: each call ends by its own bounds, the embedding
+// and database deadlines above), and serve returns after the last reply is written and every
+// worker thread has ended; when a reply cannot be written (the client is gone), the calls left
+// are cancelled instead (a cancelled call stops within about a second). Returns the number of
+// lines read.
 std::size_t serve(Server& server, int in_fd, int out_fd, std::size_t max_line);
-
-inline constexpr std::chrono::milliseconds k_end_of_input_grace{500};
 
 }  // namespace strata::mcp

@@ -33,6 +33,9 @@ constexpr std::int64_t k_read_default_bytes = 16000;
 constexpr std::int64_t k_read_max_bytes = 200000;
 constexpr std::int64_t k_list_default = 50;
 constexpr std::int64_t k_list_max = 500;
+// A page of list_documents holds at most about this much of sources and titles: documents with
+// very long titles make shorter pages (next_offset goes on), not a reply past server.h's cap.
+constexpr std::size_t k_list_page_bytes = std::size_t{2} << 20;
 
 std::string collection_of(ToolSession& s, const json& args) {
   return string_argument(args, "collection").value_or(s.options().collection);
@@ -119,7 +122,27 @@ json call_search(ToolSession& s, const json& args) {
     r.rerank->max_retries = 0;
   }
   r.cancel = s.cancel();
+  // The collection's embedding server failed a moment ago: not waited on again (breaker.h).
+  const std::string server = "the embedding server of collection '" + r.collection + "'";
+  if (s.breakers()) r.skip_embedding = s.breakers()->refused(server, server);
+  // So does the reranker: a search then keeps its own order, as when the reranker fails.
+  const std::string reranker = "the reranker";
+  if (s.breakers() && r.rerank && s.breakers()->refused(reranker, reranker)) r.rerank.reset();
   const search::SearchResult result = s.searcher().search(r);
+  if (s.breakers() && !r.skip_embedding) {
+    if (!result.query_not_embedded.empty()) {
+      s.breakers()->failed(server, result.query_not_embedded);
+    } else if (result.mode != search::Mode::keyword) {
+      s.breakers()->succeeded(server);
+    }
+  }
+  if (s.breakers() && r.rerank) {
+    if (!result.rerank_failure.empty() && !(s.cancel() && s.cancel()->load())) {
+      s.breakers()->failed(reranker, result.rerank_failure);
+    } else if (result.reranked) {
+      s.breakers()->succeeded(reranker);
+    }
+  }
   json hits = json::array();
   std::string text;
   std::size_t rank = 0;
@@ -294,16 +317,18 @@ json call_list_documents(ToolSession& s, const json& args) {
   json docs = json::array();
   std::string text;
   std::int64_t matching = 0;
+  bool page_full = false;
   store::for_each_document(s.store(), collection, [&](const store::DocumentSummary& d) {
     if (!filter.empty() && to_lower(d.source).find(filter) == std::string::npos &&
         to_lower(d.title).find(filter) == std::string::npos) {
       return;
     }
     const std::int64_t index = matching++;
-    if (index < offset || index >= offset + limit) return;
+    if (index < offset || index >= offset + limit || page_full) return;
     docs.push_back({{"source", d.source}, {"title", d.title}, {"loader", d.loader}, {"chunks", d.chunk_count},
                     {"bytes", d.size_bytes}, {"ingested_at", d.ingested_at}});
     text += d.source + (d.title.empty() ? "" : " (" + d.title + ")") + "\n";
+    page_full = text.size() > k_list_page_bytes;
   });
   json structured = {{"collection", collection}, {"total", matching}, {"offset", offset}, {"documents", docs}};
   const std::int64_t next = offset + static_cast<std::int64_t>(docs.size());
@@ -436,11 +461,25 @@ std::string run_report(const MigrateTools& tools, const MigrateTools::Report& re
 json migrate_report(ToolSession& s, const MigrateTools::Report& report, const char* what) {
   if (!report) throw Error(ExitCode::unavailable, std::string("no migrations are configured for ") + what);
   std::string text;
+  // A database that did not answer a moment ago is not waited on again (breaker.h): each call
+  // would wait its whole deadline, and leave a thread behind.
+  const std::string server = "the migrations' database";
+  if (s.breakers()) {
+    if (std::optional<std::string> refused = s.breakers()->refused(server, server)) {
+      throw Error(ExitCode::unavailable, std::string(what) + ": " + *refused,
+                  "ask the user to check the database; strata migrate status at a terminal waits as long as it takes");
+    }
+  }
+  const auto started = std::chrono::steady_clock::now();
   try {
     text = run_report(s.options().migrate, report, s.cancel(), what);
   } catch (const Error& e) {
+    // Only a wait that ran to its bound is remembered: a bad migration file fails at once.
+    const bool waited = std::chrono::steady_clock::now() - started >= s.options().migrate.call_timeout * 95 / 100;
+    if (s.breakers() && waited && !(s.cancel() && s.cancel()->load())) s.breakers()->failed(server, e.what());
     throw Error(e.code(), e.what(), agent_hint(e.hint()));
   }
+  if (s.breakers()) s.breakers()->succeeded(server);
   json structured = parse_json_within(text).value;
   if (!structured.is_object()) throw Error(ExitCode::unavailable, std::string(what) + ": the report is not a JSON object");
   return tool_result(std::move(text), std::move(structured));

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "mcp/breaker.h"
 #include "mcp/server.h"
 #include "search/searcher.h"
 #include "store/store.h"
@@ -36,8 +37,11 @@ inline constexpr std::chrono::milliseconds k_rerank_timeout{10'000};
 // threads gives each thread its own session.
 class ToolSession {
  public:
-  explicit ToolSession(const ServerOptions& options) : options_(options) {}
+  // `breakers`: what the server remembers of failed outside servers, shared by its sessions
+  // (breaker.h); nullptr: nothing is remembered, every call tries.
+  explicit ToolSession(const ServerOptions& options, Breakers* breakers = nullptr) : options_(options), breakers_(breakers) {}
   const ServerOptions& options() const { return options_; }
+  Breakers* breakers() const { return breakers_; }
   // The running call's cancel flag (set by another thread when the client cancels it), which
   // the search tool passes to its outbound requests; nullptr when nothing can cancel the call.
   const std::atomic<bool>* cancel() const { return cancel_; }
@@ -48,6 +52,7 @@ class ToolSession {
 
  private:
   const ServerOptions& options_;
+  Breakers* breakers_ = nullptr;
   const std::atomic<bool>* cancel_ = nullptr;
   std::optional<store::Store> store_;
   std::optional<search::Searcher> searcher_;

@@ -195,6 +195,7 @@ struct Searcher::Impl {
       embedder = Embedder{model, base_url, settings.api_key_env, std::move(r)};
     }
     embed::ResolvedEmbedder& r = embedder->resolved;
+    if (request.skip_embedding) throw Error(ExitCode::unavailable, *request.skip_embedding);
     // Invalid bytes become U+FFFD: a query is embedded as text (JSON for a server), which must
     // be UTF-8, and a stray byte must not make a search fail.
     std::string input = replace_invalid_utf8(text, Utf8Repair::per_byte);

@@ -107,6 +107,10 @@ struct SearchRequest {
   // An embedding that runs out of it fails as a server that keeps failing does (and falls back
   // under keyword_when_query_fails). Default: none (embed.max_retries and embed.timeout alone).
   std::optional<std::chrono::milliseconds> embed_deadline;
+  // When set, the query is not sent to the embedding server: embedding it fails at once with
+  // this message (under keyword_when_query_fails, a keyword search that says so). `strata mcp`
+  // sets it while the server failed a moment ago (mcp/breaker.h). Default: none.
+  std::optional<std::string> skip_embedding;
   // When set and true (another thread stops the search), the query's embedding and the
   // reranker's request are abandoned within about a second, no retry is made, and search()
   // throws Error(unavailable) "the search was cancelled" (never a keyword fallback). Default: none.

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # `strata mcp`: the Model Context Protocol server over stdio.
 #  - the protocol by hand (tests/e2e/mcp_raw.py): version negotiation, 2026-07-28's stateless
-#    requests and server/discover, malformed JSON, batches (2025-03-26 only), unknown methods, a
-#    request larger than the cap, notifications, end of input, stdout holding protocol lines only,
-#    a migration tool's error naming settings;
+#    requests and server/discover, malformed JSON, batches (2025-03-26 only; at most 64 messages,
+#    their replies at most 16 MiB, the server's peak RSS measured), unknown methods, a request
+#    larger than the cap, notifications, end of input (3000 piped searches all answered), stdout
+#    holding protocol lines only, a migration tool's error naming settings;
 #  - an HTML page (tests/e2e/mcp_html_lines.py): a search hit's lines read back hold the hit,
 #    headings on their own lines;
 #  - a database that never answers (tests/e2e/mcp_database.py with a TCP listener that accepts
-#    and stays silent): the migration tools answer an error naming the deadline within 20 s,
-#    ping, cancellation and end of input do not wait for them;
+#    and stays silent): the migration tools answer an error naming the deadline within 20 s, the
+#    next call at once (the failure remembered), ping and cancellation do not wait for them, end
+#    of input answers the call read;
 #  - a hung embedding server (tests/e2e/mcp_hang.py): ping, tools/list and a keyword search are
-#    answered at once while a hybrid search waits, a cancelled call stops and is not answered,
-#    end of input ends the process within seconds;
+#    answered at once while a hybrid search waits, a cancelled call stops and is not answered;
+#    five searches on a failing server are answered in one failure's time; end of input answers
+#    every call read, one waiting for its embedding too;
 #  - real clients: the official TypeScript SDK's client (tests/e2e/mcp_client.mjs: every tool,
 #    resources, errors; client.ping() and a keyword search while a hybrid search hangs, that
 #    search cancelled through an AbortSignal; an HTML page's hit read back), run by the system's
@@ -74,8 +77,10 @@ printf '[migrate]\ndatabase = "sqlite:app.db"\n' >project/strata.toml
 (cd project && "$STRATA" migrate up --to 20240101000000 -q) || fail "migrate up"
 
 # --- the protocol by hand ------------------------------------------------------------------
-case_ "the protocol by hand: negotiation, bad messages, caps, end of input"
-run python3 "$E2E_LIB_DIR/mcp_raw.py" "$STRATA" "$STORE"
+case_ "the protocol by hand: negotiation, bad messages, caps, a batch's bounds, end of input"
+python3 -c 'import sys; sys.stdout.write("# Big\n\n" + "".join("line %d of a long document about rollbacks and gadgets\n" % i for i in range(18000)))' >big.md
+(mkdir -p big && mv big.md big/ && cd big && "$STRATA" ingest --store "$E2E_TMP/big.db" -q big.md) || fail "ingest big.md"
+run python3 "$E2E_LIB_DIR/mcp_raw.py" "$STRATA" "$STORE" "$E2E_TMP/big.db"
 report_checks
 [ "$RC" = 0 ] || fail "mcp_raw.py exited $RC: $ERR"
 printf '%s\n' "$OUT" | grep -q '^ok ' || fail "mcp_raw.py ran no check: $ERR"
@@ -94,7 +99,7 @@ run sh -c "cd project && '$STRATA' mcp --store '$STORE' <'$E2E_TMP/call.jsonl'"
 expect_json_true "migrate_status reads the project's strata.toml" 'd["result"]["structuredContent"]["applied"] == 1 and d["result"]["structuredContent"]["pending"] == 1'
 assert_eq 1 "$(sqlite3 project/app.db 'SELECT count(*) FROM strata_migrations')" "the tools wrote nothing"
 
-case_ "a database that never answers: the migration tools end at their deadline, ping, cancel and end of input do not wait"
+case_ "a database that never answers: the migration tools end at their deadline, the failure is remembered, ping and cancel do not wait, end of input answers"
 mkdir -p blackhole/migrations
 E2E_CMD_TIMEOUT=90 run python3 "$E2E_LIB_DIR/mcp_database.py" "$STRATA" "$STORE" "$E2E_TMP/blackhole" blackhole
 report_checks
@@ -106,7 +111,7 @@ run sh -c "printf '%s\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\
 expect_json_true "no store: tool error" 'd["result"]["isError"] is True and "no store at" in d["result"]["content"][0]["text"]'
 assert_absent "$E2E_TMP/none/store.db"
 
-case_ "a hung embedding server: ping and a keyword search answered at once, cancellation, end of input"
+case_ "a hung or failing embedding server: ping and a keyword search answered at once, cancellation, five searches, end of input"
 . "$E2E_LIB_DIR/../servers/e2e_helpers.sh"
 start_server
 SERVED=$E2E_TMP/served.db

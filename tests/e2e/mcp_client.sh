@@ -110,6 +110,17 @@ expect_stderr_match "^strata: tool fake__echo \\{\"message\": \"again\"\\} → e
 expect_stdout_match '^Noted \[1\]\.$'
 if grep -q $'\x1b' "$E2E_TMP/.err"; then fail "an escape sequence reached stderr"; else pass "stderr sanitised"; fi
 
+case_ "a server's own requests (sampling, roots, elicitation, a batch) are refused, never acted on"
+server_reset
+chat_script '[{"tool_calls": [{"name": "fake__ask_back", "arguments": {}}]}, {"answer": "Asked [1]."}]'
+E2E_CMD_TIMEOUT=30 expect_exit 0 -- T --yes
+expect_stderr_match '^strata: tool fake__ask_back \{\} → [0-9]+ bytes: \{"answers": '
+# ask_back returns what the client answered to its six requests (one a ping) and the capabilities
+# strata declared; an unanswered request would have held the call until its timeout.
+assert_eq 5 "$(tool_results "results[0].count(chr(34) + 'code' + chr(34) + ': -32601')")" "five requests refused with -32601"
+assert_eq 0 "$(tool_results "results[0].count('null')")" "every request answered"
+assert_eq True "$(tool_results "(chr(34) + 'capabilities' + chr(34) + ': {}') in results[0]")" "no capability declared"
+
 case_ "on a terminal, a tool not marked read-only asks first"
 for answer in y n; do
     server_reset
@@ -129,11 +140,13 @@ done
 
 case_ "a padded argument cannot hide the next: every argument is shown, or the call is refused"
 server_reset
-pad=$(python3 -c 'print(" " * 3000)')
-chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": {"content": "'"$pad"'echo pwned", "path": "/home/u/.bashrc"}}]}, {"answer": "Noted [1]."}]'
+pad=$(python3 -c 'print(" " * 5000)')
+# The path is padded too, past the 160 bytes a value was once cut at: its "../.." was in the cut.
+long_path="/tmp/notes/$(python3 -c 'print("x" * 300)')/../../../home/u/.bashrc"
+chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": {"content": "'"$pad"'echo pwned", "path": "'"$long_path"'"}}]}, {"answer": "Noted [1]."}]'
 shown=$(answer_on_pty n "$STRATA" ask --base-url "$URL" --model test-model --tools 'how do I roll back?')
-assert_true "the path is shown" grep -q '^  path = "/home/u/.bashrc"' <<<"$shown"
-assert_true "the padded value is cut in the middle, its size shown" grep -q '^  content = "  .* … .*echo pwned" (3,012 bytes)' <<<"$shown"
+assert_true "the path is shown whole, however long" grep -qF "  path = \"$long_path\"" <<<"$shown"
+assert_true "the padded content is cut in the middle, its size shown" grep -q '^  content = "  .* … .*echo pwned" (5,012 bytes)' <<<"$shown"
 server_reset
 many=$(python3 -c 'import json; print(json.dumps({"k%d" % i: i for i in range(41)}))')
 chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": '"$many"'}]}, {"answer": "Noted [1]."}]'

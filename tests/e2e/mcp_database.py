@@ -8,8 +8,9 @@ Usage: python3 mcp_database.py STRATA STORE PROJECT_DIR blackhole|configured
    postgres.sh: its history table locked by another session).
 Checks, with the server in PROJECT_DIR: ping and another tool are answered at once while a
 migrate_status waits; a cancelled call is not answered and frees the database lane; a call that
-waits is answered with a tool error naming the deadline well before the 60 s a client waits;
-end of input ends the process within seconds although a call still waits.
+waits is answered with a tool error naming the deadline well before the 60 s a client waits, and
+the next call at once (the failure is remembered); at end of input the call read is answered and
+the process exits.
 Prints one line per check, "ok NAME" or "FAIL NAME: why", and "note ..." lines.
 """
 import os
@@ -73,8 +74,12 @@ check("the error names the deadline", "deadline" in text and (" 15 s " in text o
 print("note migrate_status on a stalled database: tool error after %.1f s: %s" % (took, text[:200]))
 check("the cancelled call got no reply", 1 not in s.seen, repr(s.seen))
 
-# End of input with a call waiting: the process ends within a few seconds.
+# End of input with a call read: it is answered, at once, since the database that did not answer
+# a moment ago is not waited on again (a failure is remembered for 30 s), and the process exits.
 s.call(5, "migrate_check")
-time.sleep(0.5)
-s.end_of_input(3, 5)
+time.sleep(0.2)
+replies = s.answered_at_end_of_input([5], 3)
+text = (((replies.get(5) or {}).get("result") or {}).get("content") or [{}])[0].get("text", "")
+check("the call after the deadline's failure is a tool error at once, saying why",
+      text.startswith("migrate_check: not tried: the migrations' database failed "), text[:300])
 sys.exit(1 if mcp_session.failed else 0)

@@ -1,5 +1,5 @@
-"""`strata mcp` while its embedding server hangs (tests/e2e/mcp.sh): one slow call must not
-freeze the session.
+"""`strata mcp` while its embedding server hangs or fails (tests/e2e/mcp.sh): one slow call must
+not freeze the session, a failure is remembered, and end of input answers every call read.
 
 Usage: python3 mcp_hang.py STRATA STORE PORT_FILE
 STORE's collection is embedded through the test server (tests/servers/openai_server.py) whose
@@ -84,9 +84,39 @@ check("after the cancel, the next hybrid search is served by the embedding serve
       repr(r)[:300])
 check("the cancelled call got no reply", 1 not in s.seen, repr(s.seen))
 
-# End of input with a call hung again: the process ends within about two seconds.
-hang_next_embedding()
-s.call(6, "search", {"query": "rollback", "mode": "hybrid"})
+# Five searches sent together while the embedding server fails slowly (2 s, then an error). They
+# queue on one lane; each used to wait for the server in turn (with a hung server 15 s each, the
+# fourth and fifth past the 60 s a client waits). The first failure is remembered: the four
+# behind it are keyword searches at once, saying why, and none reaches the server.
+control("POST", "/_control/reset")
+control("POST", "/_control/script", {"responses": [{"fault": "slow", "ms": 2000, "status": 400}] * 5})
+t0 = time.time()
+for i in range(10, 15):
+    s.call(i, "search", {"query": "rollback", "mode": "hybrid"})
+notes = {}
+for _ in range(5):
+    r = s.reply(20) or {}
+    notes[r.get("id")] = ((r.get("result") or {}).get("structuredContent") or {}).get("query_not_embedded", "")
+took = time.time() - t0
+check("five searches on a failing embedding server: all answered in %.1f s (one failure's 2 s, not five)" % took,
+      sorted(notes) == list(range(10, 15)) and took < 5, repr(notes)[:300])
+check("only the first reached the server", len(embeddings_requests()) == 1, len(embeddings_requests()))
+check("the four behind it say the server failed a moment ago",
+      all(notes.get(i, "").startswith("not tried: the embedding server of collection 'default' failed ") for i in range(11, 15)),
+      repr(notes)[:400])
+s.close()
+
+# End of input: every request read is answered, a search waiting for its embedding too (a new
+# session: the first remembers the failure), then the process exits 0.
+control("POST", "/_control/reset")
+control("POST", "/_control/script", {"responses": [{"fault": "slow", "ms": 1500}]})
+s = mcp_session.Session()
+s.call(1, "search", {"query": "rollback", "mode": "hybrid"})
+for i in range(2, 5):
+    s.call(i, "search", {"query": "rollback", "mode": "keyword"})
 wait_for_embedding_request()
-s.end_of_input(3, 6)
+replies = s.answered_at_end_of_input([1, 2, 3, 4], 6)
+sc = (((replies.get(1) or {}).get("result") or {}).get("structuredContent") or {})
+check("the search that waited for its embedding is answered by the embedding server",
+      sc.get("mode") == "hybrid" and "query_not_embedded" not in sc, repr(replies.get(1))[:300])
 sys.exit(1 if mcp_session.failed else 0)

@@ -1,17 +1,19 @@
 """`strata mcp` spoken to by hand, line by line (tests/e2e/mcp.sh).
 
-Usage: python3 mcp_raw.py STRATA STORE
+Usage: python3 mcp_raw.py STRATA STORE BIG_STORE
+BIG_STORE holds big.md, a document of 1 MiB, for the bounds of a batch's replies.
 Prints one line per check, "ok NAME" or "FAIL NAME: why". Every read has a deadline, so a
 server that hangs fails the check instead of the run.
 """
 import json
+import os
 import subprocess
 import sys
 
 import mcp_session
 from mcp_session import Session, check
 
-STRATA, STORE = sys.argv[1], sys.argv[2]
+STRATA, STORE, BIG_STORE = sys.argv[1], sys.argv[2], sys.argv[3]
 mcp_session.STRATA, mcp_session.STORE = STRATA, STORE
 
 
@@ -69,6 +71,42 @@ s.send([{"jsonrpc": "2.0", "id": 2, "method": "ping"},
 r = s.reply()
 check("2025-03-26: a batch gets one array of replies", isinstance(r, list) and sorted(x["id"] for x in r) == [2, 3], r)
 s.close()
+
+# A batch's bounds: more than 64 messages is one error; replies past 16 MiB in all are errors,
+# not run. A 22 KB batch of resources/read of a 1 MiB document made a 228 MB line in 882 MB.
+s = Session()
+s.request(1, "initialize", init_params("2025-03-26"))
+s.send([{"jsonrpc": "2.0", "id": 100 + i, "method": "ping"} for i in range(65)])
+r = s.reply()
+check("a batch of 65 messages: one error -32600 naming the limit", isinstance(r, dict) and r["error"]["code"] == -32600 and
+      r["id"] is None and "at most 64" in r["error"]["message"], r)
+s.close()
+reads = [{"jsonrpc": "2.0", "id": i, "method": "resources/read", "params": {"uri": "strata://default/big.md"}} for i in range(1, 65)]
+p = subprocess.Popen([STRATA, "mcp", "--store", BIG_STORE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+p.stdin.write((json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": init_params("2025-03-26")}) + "\n" +
+               json.dumps(reads) + "\n").encode())
+p.stdin.close()
+out = p.stdout.read()
+_, status, usage = os.wait4(p.pid, 0)
+lines = out.splitlines()
+batch = json.loads(lines[1]) if len(lines) == 2 else []
+served = [x for x in batch if "result" in x]
+refused = [x for x in batch if "error" in x and x["error"]["message"].startswith("not run: the replies of this batch passed 16 MiB")]
+check("a batch of 64 reads of 1 MiB: one line of at most 16 MiB (%d bytes)" % len(out), len(lines) == 2 and
+      len(lines[1]) <= (16 << 20) + 4096 and len(batch) == 64, out[:300])
+check("the reads past 16 MiB are each an error (%d served, %d not run)" % (len(served), len(refused)),
+      len(served) >= 10 and len(served) + len(refused) == 64, [x.get("error") for x in batch][:3])
+check("its memory stays bounded (peak RSS %d MB)" % (usage.ru_maxrss // 1024), usage.ru_maxrss < 300 * 1024, usage.ru_maxrss)
+print("note a batch of 64 reads of 1 MiB: %d bytes back, peak RSS %d MB" % (len(out), usage.ru_maxrss // 1024))
+
+# End of input: a file of requests piped in is answered whole, then the process exits 0.
+piped = "".join(json.dumps({"jsonrpc": "2.0", "id": i, "method": "tools/call",
+                            "params": {"name": "search", "arguments": {"query": "rollback", "mode": "keyword", "k": 1}}}) + "\n"
+                for i in range(3000))
+p = subprocess.run([STRATA, "mcp", "--store", STORE], input=piped.encode(), capture_output=True, timeout=120)
+ids = sorted(json.loads(x)["id"] for x in p.stdout.splitlines())
+check("3000 piped searches: 3000 answers, exit 0 (%d)" % len(ids), p.returncode == 0 and ids == list(range(3000)),
+      (p.returncode, len(ids), p.stderr[-300:]))
 
 s = Session()
 r = s.request("a-string-id", "initialize", init_params("2025-11-25"))

@@ -106,6 +106,28 @@ class Session:
         check("the call cut short by end of input is not answered", b'"id":%d' % call_id not in rest.replace(b" ", b""),
               rest[:200])
 
+    def answered_at_end_of_input(self, ids, within):
+        """Closes the input with calls `ids` still running: checks that each is answered and that the
+        process then exits 0, all within `within` seconds. Returns the replies by id."""
+        t0 = time.time()
+        self.p.stdin.close()
+        replies = {}
+        while len(replies) < len(ids):
+            r = self.reply(max(0.1, within - (time.time() - t0)))
+            if r is None:
+                break
+            replies[r.get("id")] = r
+        try:
+            rc = self.p.wait(timeout=max(0.1, within - (time.time() - t0)) + 5)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = None
+        took = time.time() - t0
+        check("end of input: every call read answered (%s of %s), then exit 0 within %g s (%.2f s)" %
+              (sorted(replies), sorted(ids), within, took), sorted(replies) == sorted(ids) and rc == 0 and took < within,
+              "rc %s after %.2f s" % (rc, took))
+        return replies
+
     def close(self, timeout=10):
         self.p.stdin.close()
         try:

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ask/mcp_tools.h"
@@ -14,6 +17,12 @@ namespace strata::ask {
 namespace {
 
 using Lines = std::vector<std::string>;
+
+std::string json_object(std::initializer_list<std::pair<const std::string, std::string>> members) {
+  nlohmann::json o = nlohmann::json::object();
+  for (const auto& [k, v] : members) o[k] = v;
+  return o.dump();
+}
 
 // A model pads one value so that a preview of the first 300 bytes ends before the path: every
 // argument is a line of its own, the padded one cut in the middle with its size.
@@ -26,6 +35,37 @@ TEST(ShowArguments, APaddedValueDoesNotHideTheNextArgument) {
   EXPECT_TRUE(shown.lines[0].starts_with("content = \"    ")) << shown.lines[0];
   EXPECT_TRUE(shown.lines[0].ends_with("echo pwned\" (10,012 bytes)")) << shown.lines[0];
   EXPECT_LT(shown.lines[0].size(), 200U);
+}
+
+// A path padded past the old 160-byte cut hid its "../.." in the cut middle: the path a write
+// tool writes is shown whole, however the content next to it is padded.
+TEST(ShowArguments, APathIsShownWholeWhateverItsLength) {
+  const std::string path = "/tmp/notes/" + std::string(300, 'x') + "/../../../home/u/.bashrc";
+  const std::string call = json_object({{"content", std::string(20000, ' ') + "echo pwned"}, {"path", path}});
+  const ArgumentsShown shown = show_arguments(call);
+  ASSERT_TRUE(shown.refused.empty()) << shown.refused;
+  ASSERT_EQ(shown.lines.size(), 2U);
+  EXPECT_EQ(shown.lines[1], "path = \"" + path + "\"");
+  EXPECT_TRUE(shown.lines[0].ends_with("echo pwned\" (20,012 bytes)")) << shown.lines[0];
+  EXPECT_LT(shown.lines[0].size(), 200U);
+  // The longest path Linux takes, escapes and all, is still whole; one byte more is content.
+  const std::string longest(k_max_whole_value_bytes, 'p');
+  EXPECT_EQ(show_arguments(json_object({{"path", longest}})).lines[0], "path = \"" + longest + "\"");
+  EXPECT_NE(show_arguments(json_object({{"path", longest + "p"}})).lines[0].find(" … "), std::string::npos);
+  const std::string escaped = "/tmp/" + std::string(300, '\n') + "/../../home/u/.bashrc";
+  const std::string shown_escaped = show_arguments(json_object({{"path", escaped}})).lines[0];
+  EXPECT_EQ(shown_escaped.find(" … "), std::string::npos) << shown_escaped;
+  EXPECT_TRUE(shown_escaped.ends_with("/../../home/u/.bashrc\""));
+}
+
+// Values shown whole may not add up to more than a screenful or two: padding with several long
+// values could otherwise scroll the path far out of sight. Such a call is refused, not cut.
+TEST(ShowArguments, WholeValuesPastTheBudgetAreRefused) {
+  const std::string pad(3000, 'a');
+  const ArgumentsShown shown = show_arguments(json_object({{"path", "/home/u/.bashrc"}, {"a", pad}, {"b", pad}, {"c", pad}}));
+  EXPECT_EQ(shown.refused, "the arguments take more than 8192 bytes to show, and a value that could name a path is never cut");
+  EXPECT_TRUE(shown.lines.empty());
+  EXPECT_TRUE(show_arguments(json_object({{"path", "/home/u/.bashrc"}, {"a", pad}, {"b", pad}})).refused.empty());
 }
 
 TEST(ShowArguments, NestedKeysAreShownByTheirPathAndControlsAsEscapes) {

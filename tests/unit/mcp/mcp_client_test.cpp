@@ -115,7 +115,7 @@ TEST(McpClient, ListsPagedToolsWithReadOnlyHints) {
   EXPECT_EQ(c->name(), "fake-normal");
   EXPECT_EQ(c->protocol_version(), "2025-11-25");
   EXPECT_TRUE(c->alive());
-  EXPECT_EQ(c->tools().size(), 15U);  // 3 + 12 over two pages; "bad name\x1b[2J" dropped
+  EXPECT_EQ(c->tools().size(), 16U);  // 3 + 13 over two pages; "bad name\x1b[2J" dropped
   EXPECT_FALSE(has_tool(*c, "bad name\x1b[2J"));
   EXPECT_TRUE(tool(*c, "echo").read_only);
   EXPECT_EQ(tool(*c, "echo").description, "Echoes the message");  // escape sequences removed
@@ -192,7 +192,7 @@ TEST(McpClient, ConfiguredEnvironmentWinsOverTheInheritedOne) {
 
 TEST(McpClient, HandlesJunkNotificationsAndServerRequests) {
   auto c = Client::start(fake("noisy"), quick());
-  EXPECT_EQ(c->tools().size(), 15U);
+  EXPECT_EQ(c->tools().size(), 16U);
   EXPECT_EQ(c->call("echo", {{"message", "through the noise"}}).text, "echo: through the noise");
   // What the client answered to the server's requests (made while waiting for earlier responses).
   const json answers = json::parse(c->call("answers", json::object()).text);
@@ -203,6 +203,29 @@ TEST(McpClient, HandlesJunkNotificationsAndServerRequests) {
     EXPECT_EQ(answers[i]["error"]["code"], -32601) << answers[i].dump();
     EXPECT_NE(answers[i]["error"]["message"].get<std::string>().find("not supported"), std::string::npos);
   }
+}
+
+// A server that asks the client for its model, its folders or its user, and waits for the
+// answers before it finishes the call: each is refused (-32601), the batch's requests too (as
+// an array), none acted on, the call not left hanging; and initialize declared no capability.
+TEST(McpClient, RefusesSamplingRootsAndElicitationAndDeclaresNoCapabilities) {
+  auto c = Client::start(fake("normal"), quick());
+  const ToolResult r = c->call("ask_back", json::object());
+  ASSERT_FALSE(r.is_error) << r.text;
+  const json back = json::parse(r.text);
+  EXPECT_EQ(back["capabilities"], json::object()) << "no sampling, roots or elicitation declared";
+  ASSERT_EQ(back["answers"].size(), 6U) << back.dump();
+  for (const json& a : back["answers"]) {
+    ASSERT_TRUE(a.is_object()) << "unanswered: " << back.dump();
+    if (a["method"] == "ping") {
+      EXPECT_EQ(a["result"], json::object());
+      continue;
+    }
+    EXPECT_FALSE(a.contains("result")) << a.dump();
+    EXPECT_EQ(a["error"]["code"], -32601) << a.dump();
+    EXPECT_NE(a["error"]["message"].get<std::string>().find("not supported by this client"), std::string::npos);
+  }
+  EXPECT_EQ(c->call("echo", {{"message", "still here"}}).text, "echo: still here");
 }
 
 TEST(McpClient, StderrChatterNeitherBlocksNorLeaks) {

@@ -11,6 +11,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -107,10 +108,13 @@ json search_call(int id, const std::string& mode) {
   return request(id, "tools/call", {{"name", "search"}, {"arguments", {{"query", "rolling back"}, {"mode", mode}}}});
 }
 
-TEST_F(McpHungEmbedderTest, ServeAnswersPingMeanwhileDropsACancelledCallAndEndsPromptly) {
+TEST_F(McpHungEmbedderTest, ServeAnswersPingMeanwhileDropsACancelledCallAndAnswersAtEndOfInput) {
   mcp::ServerOptions o;
   o.store_path = path_;
   o.version = "test";
+  o.search.embed.timeout = std::chrono::milliseconds(2500);  // the hung call 1 is cancelled well before
+  o.search.embed.max_retries = 0;  // one attempt, as the 15 s timeout within the 20 s deadline gives
+  o.breaker_cooldown = std::chrono::milliseconds(0);  // every search reaches the embedding server
   mcp::Server server(std::move(o));
   Pipes p;
   testing::Serving serving(server, p);
@@ -143,16 +147,69 @@ TEST_F(McpHungEmbedderTest, ServeAnswersPingMeanwhileDropsACancelledCallAndEndsP
   EXPECT_EQ(r["id"], 4) << r.dump();
   EXPECT_LT(seconds_since(t0), 3.0);
 
-  // End of input with a call hung: serve() returns within about two seconds, no reply for it.
+  // End of input with a call hung: it is answered when its request times out (a keyword search
+  // that says why), and serve() returns after that reply.
   server_.script(R"([{"fault": "slow", "ms": 600000}])");
   p.send(search_call(5, "hybrid"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   t0 = Clock::now();
   p.close_input();
-  EXPECT_TRUE(serving.ended_within(std::chrono::seconds(10)));
-  EXPECT_LT(seconds_since(t0), 3.0);
+  r = p.reply(std::chrono::milliseconds(8000));
+  EXPECT_EQ(r["id"], 5) << r.dump();
+  EXPECT_EQ(r["result"]["structuredContent"]["mode"], "keyword") << r.dump();
+  EXPECT_NE(r.dump().find("timed out"), std::string::npos) << r.dump();
+  EXPECT_TRUE(serving.ended_within(std::chrono::seconds(5)));
+  EXPECT_LT(seconds_since(t0), 5.0);
   serving.join();
-  EXPECT_TRUE(p.reply(std::chrono::milliseconds(100)).is_null()) << "nothing more: not the cancelled 1, not 5";
+  EXPECT_TRUE(p.reply(std::chrono::milliseconds(100)).is_null()) << "nothing more: not the cancelled 1";
+}
+
+// Five searches sent together while the embedding server hangs: they queue on one lane, and
+// each used to wait the whole request timeout (15 s in strata mcp: the fourth and fifth passed
+// the 60 s a client waits). The first failure is remembered: the four behind it are keyword
+// searches at once, saying why, and none reaches the server; after the cool-down it is tried again.
+TEST_F(McpHungEmbedderTest, AFailedEmbeddingServerIsNotWaitedOnAgainWithinTheCoolDown) {
+  server_.script(R"([{"fault": "slow", "ms": 600000}, {"fault": "slow", "ms": 600000}, {"fault": "slow", "ms": 600000},
+                     {"fault": "slow", "ms": 600000}, {"fault": "slow", "ms": 600000}, {"fault": "slow", "ms": 600000}])");
+  mcp::ServerOptions o;
+  o.store_path = path_;
+  o.version = "test";
+  o.search.embed.timeout = std::chrono::milliseconds(1000);
+  o.search.embed.max_retries = 0;  // one attempt, as the 15 s timeout within the 20 s deadline gives
+  o.breaker_cooldown = std::chrono::milliseconds(2500);
+  mcp::Server server(std::move(o));
+  Pipes p;
+  testing::Serving serving(server, p);
+  const auto t0 = Clock::now();
+  for (int id = 1; id <= 5; ++id) p.send(search_call(id, "hybrid"));
+  std::map<int, std::string> notes;
+  Clock::time_point failed_by = t0;  // when the first search's failure was answered
+  for (int i = 0; i < 5; ++i) {
+    const json r = p.reply(std::chrono::milliseconds(8000));
+    if (r.is_object() && r["id"] == 1) failed_by = Clock::now();
+    ASSERT_TRUE(r.is_object()) << "reply " << i + 1 << " of 5 missing after " << seconds_since(t0) << " s";
+    EXPECT_EQ(r["result"]["structuredContent"]["mode"], "keyword") << r.dump();
+    EXPECT_FALSE(r["result"]["structuredContent"]["hits"].empty());
+    notes[r["id"].get<int>()] = r["result"]["structuredContent"]["query_not_embedded"].get<std::string>();
+  }
+  EXPECT_LT(seconds_since(t0), 3.5) << "one request timeout (1 s), not five";
+  EXPECT_EQ(server_.requests().size(), 1u) << "only the first search reached the hung server";
+  EXPECT_NE(notes[1].find("timed out"), std::string::npos) << notes[1];
+  for (int id = 2; id <= 5; ++id) {
+    EXPECT_TRUE(notes[id].starts_with("not tried: the embedding server of collection 'default' failed 1 s ago (") ||
+                notes[id].starts_with("not tried: the embedding server of collection 'default' failed 0 s ago ("))
+        << notes[id];
+    EXPECT_NE(notes[id].find("strata mcp tries it again 2500 ms after a failure"), std::string::npos) << notes[id];
+  }
+  // Past the cool-down the server is tried again.
+  std::this_thread::sleep_until(failed_by + std::chrono::milliseconds(2700));
+  p.send(search_call(6, "hybrid"));
+  const json r = p.reply(std::chrono::milliseconds(5000));
+  EXPECT_EQ(r["id"], 6);
+  EXPECT_EQ(server_.requests().size(), 2u) << "tried again after the cool-down";
+  p.close_input();
+  EXPECT_TRUE(serving.ended_within(std::chrono::seconds(5)));
+  serving.join();
 }
 
 }  // namespace

@@ -95,6 +95,7 @@ TEST_F(McpStuckDatabaseTest, ADriversTimeoutIsNamedAsTheDeadline) {
   // the bound, the message names it; a failure long before it is the driver's message alone.
   options_.migrate.call_timeout = std::chrono::milliseconds(200);
   options_.migrate.deadline = std::chrono::milliseconds(5000);
+  options_.breaker_cooldown = std::chrono::milliseconds(0);  // each call reaches the "database"
   auto failing_after = std::make_shared<std::chrono::milliseconds>(200);
   options_.migrate.status = [failing_after](std::chrono::milliseconds call_timeout) -> std::string {
     EXPECT_EQ(call_timeout, std::chrono::milliseconds(200));
@@ -116,8 +117,10 @@ TEST_F(McpStuckDatabaseTest, ADriversTimeoutIsNamedAsTheDeadline) {
   EXPECT_EQ(text.find("deadline"), std::string::npos) << text;
 }
 
-TEST_F(McpStuckDatabaseTest, ServeAnswersPingMeanwhileHonoursACancelAndEndsPromptly) {
+TEST_F(McpStuckDatabaseTest, ServeAnswersPingMeanwhileHonoursACancelAndAnswersAtEndOfInput) {
   options_.migrate.status = stuck(gate_);
+  options_.migrate.call_timeout = std::chrono::milliseconds(1000);
+  options_.migrate.deadline = std::chrono::milliseconds(1500);
   options_.migrate.check = [](std::chrono::milliseconds) { return std::string(R"({"ok":true,"exit_code":0,"findings":[]})"); };
   mcp::Server server(options_);
   Pipes p;
@@ -143,18 +146,31 @@ TEST_F(McpStuckDatabaseTest, ServeAnswersPingMeanwhileHonoursACancelAndEndsPromp
   EXPECT_EQ(r["result"]["structuredContent"]["ok"], true) << r.dump();
   EXPECT_LT(seconds_since(t0), 1.0);
 
-  // End of input with a report stuck again: serve() returns within about a second, no reply.
+  // End of input with a report stuck again and another call behind it: every call read is
+  // answered, the stuck one at its deadline, the next at once (the database that did not answer
+  // is not waited on again: breaker.h), and serve() returns after the last reply.
   p.send(call(4, "migrate_status"));
+  p.send(call(5, "migrate_status"));
   const auto again = Clock::now() + std::chrono::seconds(5);
   while (gate_->entered < 2 && Clock::now() < again) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   t0 = Clock::now();
   p.close_input();
-  const bool ended = serving.ended_within(std::chrono::seconds(10));
+  r = p.reply(std::chrono::milliseconds(5000));
+  EXPECT_EQ(r["id"], 4) << r.dump();
+  EXPECT_NE(r.dump().find("did not answer within 1500 ms"), std::string::npos) << r.dump();
+  r = p.reply(std::chrono::milliseconds(2000));
+  EXPECT_EQ(r["id"], 5) << r.dump();
+  EXPECT_TRUE(r["result"]["isError"].get<bool>()) << r.dump();
+  EXPECT_NE(r.dump().find("migrate_status: not tried: the migrations' database failed 0 s ago (migrate_status: the "
+                          "database did not answer within 1500 ms"),
+            std::string::npos)
+      << r.dump();
+  const bool ended = serving.ended_within(std::chrono::seconds(5));
   EXPECT_TRUE(ended);
   EXPECT_LT(seconds_since(t0), 3.0);
   if (!ended) gate_->open();  // the server waits for the report: let it end rather than hang the test
   serving.join();
-  EXPECT_TRUE(p.reply(std::chrono::milliseconds(100)).is_null()) << "nothing more: not the cancelled 1, not 4";
+  EXPECT_TRUE(p.reply(std::chrono::milliseconds(100)).is_null()) << "nothing more: not the cancelled 1";
   EXPECT_EQ(mcp::migration_reports_running(), 2u) << "both stuck reports are still waiting on their own threads";
   open_and_wait_for_reports(*gate_);
 }
