@@ -1,5 +1,6 @@
 #include "ask_command.h"
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,16 +61,33 @@ std::string question_from_stdin() {
                     "put a long text into the collection with strata ingest");
 }
 
+// How long standard input may stay silent before ask says what it is waiting for.
+constexpr int k_stdin_quiet_ms = 3000;
+
 // `echo "$ERR" | strata ask 'why?'`: with a question given, standard input that is not a
 // terminal is text of the user's to ask about, as `llm` prepends piped content to its prompt.
-// Not read with --no-stdin, nor when there is none to read (closed, a terminal).
+// Not read with --no-stdin, nor when there is none to read (closed, a terminal). Reading it is
+// never silent: standard input the user did not mean for ask (a `while read q` loop's file, a
+// pipe a program left open) would otherwise become context, or a wait, without a word.
 std::string context_from_stdin(const AskCliOptions& o) {
   if (o.no_stdin || ::isatty(STDIN_FILENO)) return "";
   struct stat st {};
   if (::fstat(STDIN_FILENO, &st) != 0) return "";
-  return read_stdin(ask::k_max_user_context_bytes, "the text given with the question",
-                    "standard input is longer than 1 MiB, the most strata ask reads with a question",
-                    "pipe less of it (e.g. | tail -c 200000), or give --no-stdin to leave standard input unread");
+  const OutputOptions& out = o.answer.out;
+  pollfd ready{STDIN_FILENO, POLLIN, 0};
+  if (::poll(&ready, 1, k_stdin_quiet_ms) == 0) {
+    print_note("waiting for standard input, the question's context (end it with Ctrl-D, or give --no-stdin)", out);
+  }
+  std::string text = read_stdin(ask::k_max_user_context_bytes, "the text given with the question",
+                                "standard input is longer than 1 MiB, the most strata ask reads with a question",
+                                "pipe less of it (e.g. | tail -c 200000), or give --no-stdin to leave standard input unread");
+  if (text.find_first_not_of(" \t\r\n") != std::string::npos) {
+    print_note("read " + std::to_string(text.size()) + (text.size() == 1 ? " byte" : " bytes") +
+                   " of standard input as the question's context" +
+                   " (--no-stdin leaves it unread)",
+               out);
+  }
+  return text;
 }
 
 ask::AskRequest request_of(const AskCliOptions& o) {

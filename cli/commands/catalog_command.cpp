@@ -235,7 +235,9 @@ int show_document(const CatalogOptions& o) {
     std::cout << '\n' << paint("#" + std::to_string(c.ordinal) + "  " + range_text(c), Tone::dim, color);
     const std::string h = headings_text(c.headings_json);
     if (!h.empty()) std::cout << "  " << paint(safe(h), Tone::bold, color);
-    std::cout << '\n' << safe_on_stdout(c.text) << '\n';
+    // The record is for reading, piped into head or a pager too: chunk text is sanitised
+    // wherever it goes, as search's snippets are (--json and --text keep the bytes).
+    std::cout << '\n' << safe(c.text) << '\n';
   });
   return 0;
 }

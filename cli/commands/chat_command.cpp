@@ -233,7 +233,7 @@ class ChatRun {
           session_.switch_collection(l.argument);
           print_note("collection '" + l.argument + "'; the next question starts a new conversation", out_);
         } else {
-          write_out(safe_on_stdout(session_.request().collection) + "\n");
+          write_out(safe(session_.request().collection) + "\n");  // sanitised as answers are, piped too
         }
         return;
       case K::new_conversation:
@@ -254,7 +254,7 @@ class ChatRun {
         print_note("the file was left empty: nothing was asked", out_);
         return;
       case K::unknown:
-        usage(l.error, "/help lists the commands");
+        usage(l.error, "/help lists the commands; //WORD asks a question that starts with /WORD");
     }
   }
 
@@ -271,7 +271,7 @@ class ChatRun {
     const std::string shown = provider_.kind == ask::ProviderKind::none
                                   ? "extractive (offline: no model configured)"
                                   : provider_.model + " (" + ask::to_string(provider_.kind) + ", " + provider_.base_url + ")";
-    write_out(safe_on_stdout(shown) + "\n");
+    write_out(safe(shown) + "\n");  // as the answers: sanitised on a pipe too
   }
 
   void help() {
@@ -281,7 +281,8 @@ class ChatRun {
       name.resize(std::max<std::size_t>(name.size() + 2, 20), ' ');
       text += "  " + name + std::string(c.summary) + "\n";
     }
-    text += "Anything else is a question (start it with // for one that begins with /).\n";
+    text += "Anything else is a question, a path (/usr/lib/x.py: ...) or a paste of several lines too;\n"
+            "//WORD asks a question that starts with /WORD.\n";
     write_out(text);
   }
 

@@ -246,7 +246,6 @@ struct Emitter {
   Writer& w;
   const Plan& plan;
   bool color = false;
-  bool terminal = false;    // stdout is a terminal: chunk text goes through the sanitiser
   std::size_t written = 0;  // chunks so far, every input together
 
   void begin() {
@@ -307,7 +306,9 @@ struct Emitter {
     if (c.oversized) head += "  (oversized)";
     out += paint(safe(head), Tone::dim, color);
     out += '\n';
-    out.append(terminal ? safe(text) : std::string(text));
+    // The text format is for reading (a pipe into head or a pager too), so the text goes through
+    // the sanitiser wherever it goes, as search's snippets do; jsonl and json keep its bytes.
+    out.append(safe(text));
     if (text.empty() || text.back() != '\n') out += '\n';
   }
 };
@@ -382,7 +383,7 @@ int run_chunk(const ChunkCliOptions& given) {
   std::vector<std::string> inputs = o.files;
   if (inputs.empty()) inputs.emplace_back("-");
   Writer writer;
-  Emitter emit{writer, plan, plan.format == Format::text && color_enabled(plan.color, STDOUT_FILENO), ::isatty(STDOUT_FILENO) == 1};
+  Emitter emit{writer, plan, plan.format == Format::text && color_enabled(plan.color, STDOUT_FILENO)};
   emit.begin();
   bool failed = false;
   for (const std::string& name : inputs) {
@@ -412,7 +413,7 @@ Run setup_chunk(CLI::App& cmd) {
   add_chunking_options(cmd, o->chunking,
                        {"fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
                         ".markdown files, recursive otherwise)",
-                        "Join chunks smaller than N to a neighbour, which may then exceed --size by less than N; "
+                        "Join chunks smaller than N to a neighbour with room for them (never past --size); "
                         "0: off (default: a fifth of --size, as ingest)",
                         {"fixed", "recursive", "paragraph", "sentence", "markdown", "token"}});
   cmd.add_option("--separator", o->separator,

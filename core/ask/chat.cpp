@@ -44,6 +44,16 @@ ChatLine unknown_chat_command(std::string_view word) {
   return chat_refusal("unknown command '" + shown + "'");
 }
 
+// A slash command's word: '/' and letters, nothing else ("/" alone: a command not finished). A
+// path ("/usr/lib/x.py", "/tmp:"), a C comment ("/*") or a number ("/2") starts a question.
+bool command_word(std::string_view word) {
+  if (!word.starts_with('/')) return false;
+  for (const char c : word.substr(1)) {
+    if ((c | 0x20) < 'a' || (c | 0x20) > 'z') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::span<const ChatCommandInfo> chat_commands() { return k_chat_commands; }
@@ -52,13 +62,20 @@ ChatLine parse_chat_line(std::string_view line) {
   const std::string_view text = trim(line);
   ChatLine l;
   if (text.empty()) return l;
-  if (!text.starts_with('/') || text.starts_with("//")) {
+  const std::size_t end = text.find_first_of(k_chat_space);
+  const std::string_view word = text.substr(0, end);
+  // A text of several lines is a paste (a traceback, a log): a question as it is, whatever its
+  // first line says. Only a single line whose first word looks like a command is read as one.
+  if (text.find('\n') != std::string_view::npos) {
+    l.kind = ChatLine::Kind::question;
+    l.argument = std::string(text);
+    return l;
+  }
+  if (!command_word(word)) {
     l.kind = ChatLine::Kind::question;
     l.argument = std::string(text.starts_with("//") ? text.substr(1) : text);
     return l;
   }
-  const std::size_t end = text.find_first_of(k_chat_space);
-  const std::string_view word = text.substr(0, end);
   l.argument = std::string(end == std::string_view::npos ? std::string_view{} : trim(text.substr(end)));
   using K = ChatLine::Kind;
   static constexpr std::array<std::pair<std::string_view, K>, 6> k_bare = {{

@@ -41,8 +41,11 @@ struct ChatCommandInfo {
 };
 std::span<const ChatCommandInfo> chat_commands();
 
-// Reads a line: a question unless it starts with '/' (after leading whitespace); a question that
-// starts with a slash is written with two ("//etc/hosts?" asks "/etc/hosts?"). Never throws.
+// Reads a line: a slash command when it is one line whose first word is '/' and letters (a
+// known command, else `unknown`); anything else is a question: a text of several lines (a
+// paste, whatever its first line says), a line that starts with a path ("/usr/lib/x.py line
+// 3", "/tmp: full"). A question that starts with a command-like word is written with two
+// slashes ("//etc is full" asks "/etc is full"). Never throws.
 ChatLine parse_chat_line(std::string_view line);
 
 // A session's state: the request every question starts from, the conversation it continues and

@@ -34,15 +34,15 @@ struct ChunkOptions {
   bool count_tokens = true;  // fill Chunk::tokens; false leaves it 0 (benchmarks of the splitting
                              // alone). With unit tokens the counts come for free and are kept.
   // REQUIRES: < size. Default 0: off. A chunk measuring less than this (a heading alone, a
-  // running header, the tail of a long paragraph) joins a neighbour, so one below it remains
-  // only when the whole input is that small (or the only neighbours are oversized graphemes,
-  // or whitespace between them is too long). Which neighbour: a heading (markdown: a chunk of
-  // headings only; otherwise a single line that starts like a title and does not end a
-  // sentence) the one after it; the last chunk the one before it; any other the neighbour it
-  // is closer to (fewer line feeds between), then the smaller one. The joined chunk is the
-  // whole span from the first start to the last end, so its offsets stay exact, and it may
-  // exceed `size` by less than `min_size` (never more than size + min_size - 1 counted in
-  // `unit`): when it would go further the other neighbour is tried, else the chunk stays.
+  // running header, the tail of a long paragraph) joins a neighbour when the two fit in `size`
+  // together, so one below it remains only when the whole input is that small, or neither
+  // neighbour has room for it (or is an oversized grapheme). Which neighbour: a heading
+  // (markdown: a chunk of headings only; otherwise a single line that starts like a title and
+  // does not end a sentence) the one after it; the last chunk the one before it; any other the
+  // neighbour it is closer to (fewer line feeds between), then the smaller one. The joined
+  // chunk is the whole span from the first start to the last end, so its offsets stay exact;
+  // it never measures more than `size` in `unit` (what lies between the two counts too): when
+  // it would, the other neighbour is tried, else the chunk stays as it is.
   // Not with compat_langchain (its chunks are LangChain's).
   std::size_t min_size = 0;
   // Called from the chunking thread as token counting moves through the input, with the byte
@@ -58,7 +58,6 @@ struct Chunk {
   std::size_t tokens = 0;                    // count under options.encoding
   std::vector<std::string> headings;         // markdown: the heading path (each at most 200 characters, then "…")
   bool oversized = false;  // a single grapheme larger than `size`: the only allowed excess
-                           // (besides a min_size join; see ChunkOptions::min_size)
   bool heading_only = false;  // markdown: the chunk holds headings and nothing else
 };
 

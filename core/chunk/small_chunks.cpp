@@ -4,7 +4,8 @@
 // is a pass over the finished chunk list, the same for every strategy: two neighbours become
 // the one span from the first start to the last end, so offsets stay exact without looking at
 // the text again, and the cost is one look at each small chunk (plus, for token units, one
-// count of each span it could become).
+// count of each span it could become). A join never passes `size` in its unit: the size is the
+// window of the embedding model downstream, which drops what goes past it.
 #include <optional>
 
 #include "chunk/engine.h"
@@ -37,7 +38,7 @@ class Joiner {
     return c.end - c.start;
   }
 
-  // `a` followed by `b` as one chunk; nullopt when it would measure size + min_size or more.
+  // `a` followed by `b` as one chunk; nullopt when it would measure more than the size.
   std::optional<Chunk> joined(const Chunk& a, const Chunk& b) const {
     if (a.oversized || b.oversized) return std::nullopt;  // a lone grapheme stays alone
     Chunk j;
@@ -47,11 +48,13 @@ class Joiner {
     j.char_end = b.char_end;
     j.line_start = a.line_start;
     j.line_end = b.line_end;
-    j.headings = b.headings;  // like any chunk: the heading path of its last block
+    // Like any chunk, the heading path of its last block; but a heading that joins the text
+    // above it (no room below) leaves that text under its own heading.
+    j.headings = b.heading_only && !a.heading_only ? a.headings : b.headings;
     j.heading_only = a.heading_only && b.heading_only;
     j.tokens = npos;
     if (unit_ == Unit::tokens) j.tokens = tokenizer_->count(text_.substr(j.start, j.end - j.start));
-    if (measure(j) >= options_.size + options_.min_size) return std::nullopt;
+    if (measure(j) > options_.size) return std::nullopt;
     return j;
   }
 

@@ -174,6 +174,29 @@ expect_stderr_match '^strata: hint: pipe less text'
 run sh -c 'printf "ERRMARK\n" | "$1" ask --no-stdin -' sh "$STRATA"
 assert_eq 2 "$RC" "--no-stdin with the question read from standard input is refused"
 
+case_ "reading standard input as context is never silent"
+# A loop reading questions from a file: the first ask reads the other lines as its context. It
+# says so, and --no-stdin (or < /dev/null) leaves the loop's input alone.
+printf 'how do I roll back a migration?\nwhat is a checksum?\nwhat does redo do?\n' >questions.txt
+N=$(db_q "$STRATA_STORE" "SELECT count(*) FROM llm_calls")
+run sh -c 'while read -r q; do "$1" ask "$q" >/dev/null; done <questions.txt' sh "$STRATA"
+assert_eq 0 "$RC" "the loop ran"
+expect_stderr_match "^read 39 bytes of standard input as the question's context \(--no-stdin leaves it unread\)$"
+assert_eq $((N + 1)) "$(db_q "$STRATA_STORE" "SELECT count(*) FROM llm_calls")" "one question asked: the others were its context"
+run sh -c 'while read -r q; do "$1" ask --no-stdin "$q" >/dev/null; done <questions.txt' sh "$STRATA"
+expect_stderr_nomatch 'standard input'
+assert_eq $((N + 4)) "$(db_q "$STRATA_STORE" "SELECT count(*) FROM llm_calls")" "--no-stdin: every question asked"
+run sh -c 'while read -r q; do "$1" ask "$q" </dev/null >/dev/null; done <questions.txt' sh "$STRATA"
+expect_stderr_nomatch 'standard input'
+assert_eq $((N + 7)) "$(db_q "$STRATA_STORE" "SELECT count(*) FROM llm_calls")" "< /dev/null: every question asked"
+run sh -c 'printf "strata check: checksum mismatch\n" | "$1" ask -q "why?"' sh "$STRATA"
+expect_stderr_empty
+# A pipe that stays silent: ask says what it waits for.
+run sh -c '{ sleep 3.5; printf "strata check: checksum mismatch\n"; } | "$1" ask "why?"' sh "$STRATA"
+assert_eq 0 "$RC" "answered once the text came"
+expect_stderr_match "^waiting for standard input, the question's context \(end it with Ctrl-D, or give --no-stdin\)$"
+expect_stderr_match "^read 32 bytes of standard input"
+
 case_ "offline: the documents do not answer, and say so"
 # "australia" is in no chunk: no sentence is quoted, no source listed, exit 0.
 expect_exit 0 -- A 'where do bananas grow in Australia?'

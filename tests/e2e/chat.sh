@@ -4,7 +4,8 @@
 # after the first continuing the same conversation in the store, /new, /collection, /sources,
 # /model, /tools, /help, --conversation ID resuming one; bad input (an unknown /command, an
 # unknown collection, no such conversation, a line that is not UTF-8) with its exit code and
-# the session going on. Then in a real pseudo-terminal (chat_pty.py): typing, editing, history,
+# the session going on; a line that starts with a path is a question. Then in a real
+# pseudo-terminal (chat_pty.py): typing, editing, history,
 # Ctrl-C in the middle of a slow stream and at the prompt, Ctrl-D (also the moment the prompt
 # shows, under strace), a bracketed paste, ':::', /edit, Tab, /new and the cache, Markdown;
 # and the history file. Piped: ':::' and '!multi' blocks, Markdown left as it is.
@@ -97,6 +98,18 @@ read -r q4 q3 q2 q1 <<<"$(last_conversations 4)"
 assert_ne "$q1" "$q2" "/collection starts a new conversation"
 assert_ne "$q2" "$q3" "/new starts a new conversation"
 assert_eq "$q3" "$q4" "the question after it continues the new one"
+
+case_ "a line that starts with a path is a question, not an unknown command"
+# A traceback's or a compiler's line: only '/' and letters make a command's word.
+lines '/usr/lib/python3/foo.py line 3, in migrate' '/tmp: No space left on device' '/etc is full' '//etc is full'
+N=$(calls)
+expect_exit 2 -- C -q
+assert_eq $((N + 3)) "$(calls)" "three questions asked; '/etc is full' refused"
+assert_eq "/usr/lib/python3/foo.py line 3, in migrate|/tmp: No space left on device|/etc is full" \
+    "$(db_q "$STRATA_STORE" "SELECT group_concat(question, '|') FROM (SELECT * FROM (SELECT id, question FROM llm_calls ORDER BY id DESC LIMIT 3) ORDER BY id)")" \
+    "asked as written ('//' asks the one that reads as a command)"
+expect_error_line "^strata: error: unknown command '/etc'\$"
+expect_stderr_match '^strata: hint: /help lists the commands; //WORD asks a question that starts with /WORD$'
 
 case_ "multi-line questions, piped: ':::' ... ':::' and '!multi' ... '!end' are one question each"
 lines ':::' 'how do I roll back' 'a migration?' ':::' '!multi' 'and what does' '' 'redo do?' '!end' '/edit'
@@ -191,7 +204,7 @@ case_ "bad input: an unknown slash command"
 lines '/sourcs' 'how do I roll back a migration?'
 expect_exit 2 -- C -q
 expect_error_line "unknown command '/sourcs'; did you mean '/sources'\\?"
-expect_stderr_match '^strata: hint: /help lists the commands$'
+expect_stderr_match '^strata: hint: /help lists the commands; //WORD asks a question that starts with /WORD$'
 expect_stdout_match 'down section'
 lines '/serach'
 expect_exit 2 -- C -q

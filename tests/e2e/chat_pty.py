@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`strata chat` in a real pseudo-terminal: typing, line editing, history, Ctrl-C in the middle of
-a slow stream and at the prompt, Ctrl-D; a bracketed paste, a ':::' block and /edit each one
-question; Tab completion; /new asking a question again; Markdown styled (and not with NO_COLOR);
+a slow stream and at the prompt, Ctrl-D; a bracketed paste (also one whose first line is a path
+or a command), a ':::' block and /edit each one question; Tab completion; /new asking a question again; Markdown styled (and not with NO_COLOR);
 paste mode ended on SIGTERM. Driven by tests/e2e/chat.sh, which starts the test
 server (tests/servers/openai_server.py) and ingests the documents.
 
@@ -228,6 +228,21 @@ try:
     s.expect(r"fourth pasted line", timeout=5, what="the paste is shown")
     asked_once(s, "\r", "first pasted line\nsecond pasted line\nthird pasted line\nfourth pasted line",
                "a 4-line paste")
+
+    # A paste whose first line starts with a path (a traceback), or even names a command, is a
+    # question: a paste is text, never a command.
+    s.send("/new\r")
+    s.expect(PROMPT, what="the prompt before the traceback")
+    s.send("\x1b[200~/usr/lib/python3/foo.py line 3, in main\r    raise ValueError\rValueError: bad\x1b[201~")
+    s.expect(r"ValueError: bad", timeout=5, what="the pasted traceback is shown")
+    asked_once(s, "\r", "/usr/lib/python3/foo.py line 3, in main\n    raise ValueError\nValueError: bad",
+               "a pasted traceback")
+    s.send("/new\r")
+    s.expect(PROMPT, what="the prompt before the /model paste")
+    s.send("\x1b[200~/model other-model\rwhich model answers this?\x1b[201~")
+    s.expect(r"which model answers this\?", timeout=5, what="the pasted /model line is shown")
+    asked_once(s, "\r", "/model other-model\nwhich model answers this?", "a paste whose first line is /model")
+    check(chat_requests()[-1].get("model") == "test-model", "a pasted /model line changes no model")
 
     # ':::' ... ':::' is one question.
     s.send("/new\r")

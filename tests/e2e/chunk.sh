@@ -6,7 +6,8 @@
 # Usage: bash tests/e2e/chunk.sh /path/to/strata
 # Knobs: LARGE=1 makes the single-line input 1 GB (default 50 MB; 5 MB under AddressSanitizer,
 # detected with ldd, where the memory check is skipped, as it is without /usr/bin/time).
-. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 e2e_init chunk "$@"
 
 # ---------------------------------------------------------------------------
@@ -103,14 +104,14 @@ for i, c in enumerate(chunks):
     if unicodedata.category(t[0]) in ("Mn", "Me") or t[0] in "\u200d\ufe0f" or "\U0001F3FB" <= t[0] <= "\U0001F3FF":
         bad("chunk starts inside a grapheme", c)
     if t[-1] == "\u200d": bad("chunk ends inside a grapheme", c)
-    if measure(c) >= size + max(min_size, 1) and not c.get("oversized"):
+    if measure(c) > size and not c.get("oversized"):
         bad("chunk of %d %s > --size %d (--min-size %d)" % (measure(c), unit, size, min_size), c)
     if min_size and len(chunks) > 1 and measure(c) < min_size and unit != "tokens":
-        # A chunk below the minimum is left only when joining it would reach size + min-size.
+        # A chunk below the minimum is left only when joining it would pass the size.
         for o in ([chunks[i - 1]] if i > 0 else []) + ([chunks[i + 1]] if i + 1 < len(chunks) else []):
             a, b = min(o["start"], s), max(o["end"], e)
             joined = {"text": dec(data[a:b])}
-            if measure(joined) < size + min_size and not o.get("oversized"):
+            if measure(joined) <= size and not o.get("oversized"):
                 bad("chunk below --min-size %d left beside a neighbour it could join" % min_size, c)
     if c.get("oversized") and len(t) > 1 and t != "\r\n" and unicodedata.category(t[1]) not in ("Mn", "Me", "Cf", "Sk", "So"):
         bad("oversized chunk holds more than one grapheme", c)
@@ -222,18 +223,20 @@ for input in notes.txt notes.md random.txt crlf.txt; do
     chunk_ok "--min-size tokens $input" $input --unit tokens --size 40 --min-size 8 $md -- \
         --unit tokens --size 40 --min-size 8
 done
+# A section of three sentences (202 characters) too long to share a chunk with its heading: cut
+# by sentences, its first chunk (two sentences, 131 characters) has room for the heading.
 {
     printf '# Guide\n\nIntro.\n\n## Options\n\n'
-    python3 -c 'print(" ".join("word%d" % i for i in range(30)) + ".")'
+    python3 -c 'print(" ".join(" ".join("word%d" % i for i in range(k, k + 10)).capitalize() + "." for k in (0, 10, 20)))'
 } >heading.md
 run "$STRATA" chunk --size 200 --min-size 0 heading.md
 expect_stdout_match '"text":"## Options",' # --min-size 0: the heading alone
 run "$STRATA" chunk --size 200 --min-size 40 heading.md
 expect_stdout_nomatch '"text":"## Options",'
-expect_stdout_match '## Options\\n\\nword0 word1' # the heading with its section
+expect_stdout_match '## Options\\n\\nWord0 word1' # the heading with its section
 run "$STRATA" chunk --size 200 heading.md
 expect_stdout_nomatch '"text":"## Options",' # the default: 200 / 5 = 40, as ingest
-expect_stdout_match '## Options\\n\\nword0 word1'
+expect_stdout_match '## Options\\n\\nWord0 word1'
 printf '[chunk]\nmin_size = 0\n' >strata.toml
 run "$STRATA" chunk --size 200 heading.md
 expect_stdout_match '"text":"## Options",' # chunk.min_size from strata.toml
@@ -246,10 +249,57 @@ expect_error_line '--min-size' '--compat langchain'
 expect_exit 2 -- "$STRATA" chunk --size 100 --min-size 100 heading.md
 expect_error_line '--min-size' '--size'
 
+case_ "--size is a maximum, also for a joined chunk: --unit tokens --size 256 over real pages"
+# The pages of the PostgreSQL and Python manuals in tests/e2e/data/html (with STRATA_DOCS_QA=DIR,
+# every page of DIR/postgresql too). Joining small chunks under the default --min-size (51) gave
+# chunks of up to 306 tokens: 2,088 of the manual's 20,087, and 5 of these pages' 74.
+# over256 JSONL: "N M" (chunks, chunks over 256 tokens that are not a single oversized grapheme).
+over256() {
+    python3 -c '
+import json, sys
+chunks = [json.loads(l) for l in open(sys.argv[1])]
+print(len(chunks), sum(1 for c in chunks if c["tokens"] > 256 and not c.get("oversized")))' "$1"
+}
+html_pages="$HERE/data/html"
+"$STRATA" chunk --unit tokens --size 256 --format jsonl $(find "$html_pages" -name '*.html' | sort) >pages.jsonl
+read -r n over <<<"$(over256 pages.jsonl)"
+assert_eq 0 "$over" "no chunk of the $n over 256 tokens"
+[ "$n" -gt 50 ] && pass "the pages gave $n chunks" || fail "the pages gave $n chunks"
+if [ -n "${STRATA_DOCS_QA:-}" ] && [ -d "$STRATA_DOCS_QA/postgresql" ]; then
+    find "$STRATA_DOCS_QA/postgresql" -name '*.html' -print0 | sort -z |
+        xargs -0 "$STRATA" chunk --unit tokens --size 256 --format jsonl >manual.jsonl
+    read -r n over <<<"$(over256 manual.jsonl)"
+    assert_eq 0 "$over" "the whole PostgreSQL manual: no chunk of the $n over 256 tokens"
+fi
+# Sections of 246 to 279 tokens under their headings: each heading joined its section.
+python3 -c '
+import random
+random.seed(7)
+words = "the store keeps every chunk with its offsets and a heading path so that search can cite lines".split()
+out = []
+for k in range(12):
+    out += ["## Section %d\n" % k, " ".join(random.choice(words) for _ in range(240 + 3 * k)) + ".\n"]
+open("sections.md", "w").write("\n".join(out))'
+chunk_ok "sections under headings, --unit tokens --size 256" sections.md --unit tokens --size 256 --markdown -- \
+    --unit tokens --size 256
+"$STRATA" chunk --unit tokens --size 256 sections.md >sections.jsonl
+read -r n over <<<"$(over256 sections.jsonl)"
+assert_eq 0 "$over" "sections.md: no chunk of the $n over 256 tokens"
+# What ingest stores: the same chunks from the Markdown file, none over the size from the pages
+# (the HTML loader's text).
+mkdir -p tokpages && cp -a "$html_pages/postgresql" "$html_pages/python" sections.md tokpages/
+expect_exit 0 -- "$STRATA" ingest --store tok$$.db --unit tokens --size 256 tokpages
+assert_eq 0 "$(db_q tok$$.db "SELECT count(*) FROM chunks WHERE token_count > 256")" "ingest stores no chunk over 256 tokens"
+assert_eq 1 "$(db_q tok$$.db "SELECT count(*) > 50 FROM chunks")" "ingest stored the pages' chunks"
+assert_eq "$(python3 -c 'import json, sys; [print(c["start"], c["end"]) for c in map(json.loads, open(sys.argv[1]))]' sections.jsonl)" \
+    "$(db_q tok$$.db "SELECT c.start_byte || ' ' || c.end_byte FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE d.source = 'tokpages/sections.md' ORDER BY c.ordinal")" "sections.md: ingest stores the chunks chunk shows"
+rm -rf tok$$.db* tokpages
+
 case_ "strata chunk previews the chunks ingest stores, with the defaults and with the same flags"
 mkdir -p same
 cp notes.md notes.txt random.txt same/
-for flags in "" "--size 300" "--size 300 --overlap 30 --min-size 0" "--size 80 --unit tokens"; do
+for flags in "" "--size 300" "--size 300 --overlap 30 --min-size 0" "--size 80 --unit tokens" "--size 48 --unit tokens"; do
     rm -f same/same$$.db*  # a new collection each time: a recorded one would lend its settings
     # shellcheck disable=SC2086
     (cd same && "$STRATA" ingest --store "same$$.db" $flags notes.md notes.txt random.txt >/dev/null 2>&1)

@@ -5,7 +5,9 @@
 # (clipboard write), OSC 8 (link), OSC 0 (title), CSI 2J (clear), the C1 form of CSI and a bidi
 # override. Every command that shows the field runs with stdout and stderr on a pseudo-terminal,
 # and the raw bytes the terminal received must hold none of them (NO_COLOR, so strata's own
-# colours are off; the progress line's own "\r ESC [2K" is the one sequence allowed).
+# colours are off; the progress line's own "\r ESC [2K" is the one sequence allowed). What is
+# printed for reading (documents show's record, chunk --format text, chat's echoes) is clean in
+# a pipe too, which `| head` or `| less -R` shows on the terminal as it is.
 #
 # Usage: bash tests/e2e/terminal_safety.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +38,14 @@ tty_input() {
     shift
     E2E_CMD="$* <$input"
     ON_PTY_STDIN=$input on_pty both 0 /dev/null "$@" >"$E2E_TMP/.tty"
+    RC=$?
+}
+
+# pipe_run CMD...: CMD with stdout and stderr into a file (a pipe into head or a pager shows it on
+# the terminal as it is); the bytes go to $E2E_TMP/.tty, the exit code to RC.
+pipe_run() {
+    E2E_CMD="$* >file"
+    "$@" >"$E2E_TMP/.tty" 2>&1 </dev/null
     RC=$?
 }
 
@@ -125,6 +135,19 @@ expect_clean 0 "documents show --text"
 tty_run "$STRATA" documents show --store s.db docs/titled.pdf
 expect_clean 0 "documents show (a PDF's Title)"
 shown "PDF title" "link"
+# Not on a terminal: the record is still for reading (| head, | less -R show it as it is), as
+# search's snippets are; --text is the document's text for scripts, and keeps its bytes.
+pipe_run "$STRATA" documents show --store s.db "docs/note$PF.md"
+expect_clean 0 "documents show into a pipe"
+shown "documents show into a pipe" "Rolling back"
+pipe_run "$STRATA" documents show --store s.db docs/titled.pdf
+expect_clean 0 "documents show into a pipe (a PDF's Title)"
+pipe_run "$STRATA" documents list --store s.db
+expect_clean 0 "documents list into a pipe"
+pipe_run "$STRATA" collections --store s.db
+expect_clean 0 "collections into a pipe"
+"$STRATA" documents show --store s.db --text "docs/note$PF.md" >text.out
+if grep -qaF "$P" text.out; then pass "documents show --text into a pipe: the text's bytes as stored"; else fail "documents show --text into a pipe changed the text"; fi
 tty_run "$STRATA" documents list --store s.db --collection recs
 expect_clean 0 "documents list (a JSONL id)"
 tty_run "$STRATA" documents show --store s.db --collection recs "$P"
@@ -189,6 +212,9 @@ tty_run "$STRATA" tokens "docs/note$PF.md" docs/plain.txt
 expect_clean 0 "tokens"
 tty_run "$STRATA" tokens --truncate 5 "docs/note$PF.md"
 expect_clean 0 "tokens --truncate"
+pipe_run "$STRATA" chunk --format text "docs/note$PF.md"
+expect_clean 0 "chunk --format text into a pipe"
+shown "chunk --format text into a pipe" "Rolling back"
 
 # What no printer sanitises itself: the filter on the terminal (cli/terminal_filter.h).
 case_ "the terminal filter: --json, messages of several lines, chat's /model"
@@ -219,6 +245,13 @@ printf '/model m%s\n/model\n' "$P" >chat.in
 tty_input chat.in "$STRATA" chat --store s.db --collection recs --base-url "$URL" --model first
 expect_clean 0 "chat: /model with the payload, echoed"
 shown "chat /model" "(openai, $URL)"
+# Into a pipe, as chat's answers: /model's and /collection's echoes are cleaned too.
+printf '/model m%s\n/model\n/collection\n' "$P" >chat.in
+E2E_CMD="chat <chat.in >file"
+"$STRATA" chat --store s.db --collection recs --base-url "$URL" --model first <chat.in >"$E2E_TMP/.tty" 2>&1
+RC=$?
+expect_clean 0 "chat into a pipe: /model with the payload, echoed"
+shown "chat /model into a pipe" "(openai, $URL)"
 # strata's own colours still reach the terminal.
 tty_run "$STRATA" --color always documents list --store s.db
 if grep -qaF $'\e[1mSOURCE\e[0m' "$E2E_TMP/.tty"; then pass "--color always: strata's own colours pass"; else fail "--color always: no colour on the terminal"; fi

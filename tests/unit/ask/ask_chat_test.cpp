@@ -64,6 +64,35 @@ TEST(ChatLine, AnUnknownCommandNamesTheClosestOne) {
   EXPECT_LT(l.error.size(), 80U);
 }
 
+// A traceback's or a compiler's path at the start of a line is a question, not an unknown
+// command: a command's word is '/' and letters only.
+TEST(ChatLine, ALineThatStartsWithAPathIsAQuestion) {
+  for (const std::string line : {"/usr/lib/python3/foo.py line 3, in main", "/etc/hosts: what is it for?",
+                                 "/tmp: No space left on device", "/* a C comment */", "/2 is a division"}) {
+    const ChatLine l = parse_chat_line(line);
+    EXPECT_EQ(l.kind, K::question) << line;
+    EXPECT_EQ(l.argument, line);
+  }
+  // A word of letters alone is still a command, so a typo is caught before a model is asked.
+  EXPECT_EQ(parse_chat_line("/etc is full").kind, K::unknown);
+  EXPECT_EQ(parse_chat_line("/").kind, K::unknown);
+  EXPECT_EQ(parse_chat_line("//etc is full").argument, "/etc is full");
+}
+
+// A bracketed paste of several lines reaches the parser whole: it is text, whatever its first
+// line says, even a command's name.
+TEST(ChatLine, ALineOfSeveralLinesIsAQuestion) {
+  const std::string traceback = "/usr/lib/python3/foo.py line 3\nTraceback (most recent call last):\n  boom";
+  ChatLine l = parse_chat_line(traceback + "\n");
+  EXPECT_EQ(l.kind, K::question);
+  EXPECT_EQ(l.argument, traceback);
+  for (const std::string first : {"/model other-model", "/quit", "/sourcs", "/collection x", "//etc"}) {
+    l = parse_chat_line(first + "\nsecond line");
+    EXPECT_EQ(l.kind, K::question) << first;
+    EXPECT_EQ(l.argument, first + "\nsecond line");
+  }
+}
+
 TEST(ChatLine, EveryListedCommandParses) {
   for (const ChatCommandInfo& c : chat_commands()) {
     const std::string line = std::string(c.name) + (c.name == "/collection" ? " x" : "");

@@ -1,5 +1,5 @@
-// ChunkOptions::min_size: small chunks join the neighbour they belong to, offsets stay exact,
-// and the excess over the size stays below the minimum.
+// ChunkOptions::min_size: small chunks join the neighbour they belong to when the two fit in the
+// size, and offsets stay exact.
 #include "chunk_check.h"
 #include "common/error.h"
 
@@ -36,34 +36,80 @@ TEST(ChunkMinSize, OffByDefaultAHeadingAboveALongSectionStandsAlone) {
   EXPECT_TRUE(chunks[1].heading_only);
 }
 
-TEST(ChunkMinSize, AHeadingJoinsTheSectionBelowIt) {
-  const std::string in = heading_over_long_section();
+TEST(ChunkMinSize, AHeadingJoinsTheSectionBelowItWhenTheyFit) {
+  // The section is a paragraph too long to share a chunk with its heading, cut by sentences:
+  // its first chunk has room for the heading.
+  const std::string in = "# Intro\n\nShort text.\n\n## Options\n\n" + words(6, "Lorem") + ". " + words(6, "Ipsum") +
+                         ". " + words(6, "Dolor") + ".\n";
   ChunkOptions o = options(Strategy::markdown, 100);
+  const auto alone = run(in, o);
+  ASSERT_EQ(alone.size(), 4u);
+  EXPECT_EQ(text_of(in, alone[1]), "## Options");
   o.min_size = 20;
   const auto chunks = run(in, o);
-  ASSERT_EQ(chunks.size(), 2u);
-  EXPECT_EQ(text_of(in, chunks[0]), "# Intro\n\nShort text.");
-  EXPECT_EQ(text_of(in, chunks[1]), "## Options\n\n" + words(16) + ".");
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(text_of(in, chunks[1]), "## Options\n\n" + words(6, "Lorem") + ". " + words(6, "Ipsum") + ".");
   EXPECT_EQ(chunks[1].headings, (V{"Intro", "Options"}));
   EXPECT_FALSE(chunks[1].heading_only);
   EXPECT_EQ(chunks[1].index, 1u);
-  // Larger than the size, by less than the minimum: the documented margin.
-  EXPECT_GT(chunks[1].char_end - chunks[1].char_start, 100u);
-  EXPECT_LT(chunks[1].char_end - chunks[1].char_start, 120u);
+}
+
+// The size is a maximum, also for a join: a heading above a section whose first chunk is full
+// does not join it (it did, passing the size by up to min_size - 1, which an embedding model's
+// window then cut off). It joins the chunk before it when they fit, keeping that chunk's
+// heading path (its text is the section above), else it stays alone.
+TEST(ChunkMinSize, AJoinNeverPassesTheSize) {
+  const std::string in = heading_over_long_section();
+  ChunkOptions o = options(Strategy::markdown, 100);
+  o.min_size = 20;
+  const auto chunks = run(in, o);  // check_guarantees: no chunk over 100 characters
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(text_of(in, chunks[0]), "# Intro\n\nShort text.\n\n## Options");
+  EXPECT_EQ(chunks[0].headings, (V{"Intro"}));
+  EXPECT_EQ(text_of(in, chunks[1]), words(16) + ".");
+  for (const Chunk& c : chunks) EXPECT_LE(c.char_end - c.char_start, 100u);
+}
+
+TEST(ChunkMinSize, AJoinNeverPassesTheSizeInTokens) {
+  // `strata chunk --unit tokens --size 256` gave chunks of up to 306 tokens: the join's margin
+  // was min_size (a fifth of the size) in tokens.
+  std::string in;
+  for (std::size_t section = 0; section < 40; ++section) {
+    in += "## Section " + std::to_string(section) + "\n\n";
+    for (std::size_t sentence = 0; sentence < 3 + section % 5; ++sentence) in += words(9 + section % 7, "token") + ". ";
+    in += "\n\nA short line " + std::to_string(section) + ".\n\n";
+  }
+  for (const Strategy s : {Strategy::markdown, Strategy::recursive, Strategy::paragraph, Strategy::sentence}) {
+    SCOPED_TRACE(name_of(s));
+    ChunkOptions o = options(s, 64, 0, Unit::tokens);
+    o.min_size = 64 / 5;
+    const auto chunks = run(in, o);
+    std::size_t joined = 0;
+    for (const Chunk& c : chunks) {
+      EXPECT_LE(c.tokens, 64u) << text_of(in, c);
+      EXPECT_EQ(c.tokens, tokenizer::Tokenizer::get(o.encoding).count(text_of(in, c)));
+      if (c.tokens >= o.min_size) ++joined;
+    }
+    EXPECT_GT(joined, 0u);
+  }
+  ChunkOptions t = options(Strategy::token, 64);
+  t.min_size = 12;
+  for (const Chunk& c : run(in, t)) EXPECT_LE(c.tokens, 64u);
 }
 
 TEST(ChunkMinSize, AHeadingAtTheEndJoinsTheChunkBeforeIt) {
   const std::string in = words(15) + ".\n\n## See also\n";
-  ChunkOptions o = options(Strategy::markdown, 90);
+  ChunkOptions o = options(Strategy::markdown, 110);
   o.min_size = 20;
   const auto chunks = run(in, o);
   ASSERT_EQ(chunks.size(), 1u);
   EXPECT_EQ(text_of(in, chunks[0]), words(15) + ".\n\n## See also");
 }
 
-TEST(ChunkMinSize, TheTailOfALongParagraphJoinsBackward) {
-  // One paragraph cut by sentences: its last sentence alone would be a chunk of 9 characters,
-  // and the next paragraph is further away (a blank line) than the sentence before (a space).
+TEST(ChunkMinSize, TheTailOfALongParagraphJoinsTheNeighbourWithRoom) {
+  // One paragraph cut by words: its last sentence alone would be a chunk of 9 characters. The
+  // sentence before it is closer (a space, not a blank line), but that chunk is full: the tail
+  // joins the next paragraph, which has room.
   const std::string in = words(12) + ". Tail end.\n\n" + words(10, "ipsum") + ".";
   ChunkOptions o = options(Strategy::recursive, 75);
   const auto before = run(in, o);
@@ -72,29 +118,37 @@ TEST(ChunkMinSize, TheTailOfALongParagraphJoinsBackward) {
   o.min_size = 15;
   const auto chunks = run(in, o);
   ASSERT_EQ(chunks.size(), 2u);
-  EXPECT_EQ(text_of(in, chunks[0]), words(12) + ". Tail end.");
-  EXPECT_EQ(text_of(in, chunks[1]), words(10, "ipsum") + ".");
+  EXPECT_EQ(text_of(in, chunks[0]), words(12) + ".");
+  EXPECT_EQ(text_of(in, chunks[1]), "Tail end.\n\n" + words(10, "ipsum") + ".");
 }
 
 TEST(ChunkMinSize, ATitleLineInPlainTextJoinsWhatFollows) {
   // A PDF's section title between two long paragraphs: equally far from both, it starts like a
-  // title and does not end a sentence, so it goes with the text below it.
-  const std::string in = words(14) + ".\n\n8 Probability distributions\n\n" + words(14, "ipsum") + ".";
-  ChunkOptions o = options(Strategy::recursive, 90);
+  // title and does not end a sentence, so it goes with the text below it (whose first chunk, two
+  // of its four lines, has room for it).
+  const std::string line = words(6, "ipsum");
+  const std::string in =
+      words(14) + ".\n\n8 Probability distributions\n\n" + line + "\n" + line + "\n" + line + "\n" + line + "\n";
+  ChunkOptions o = options(Strategy::recursive, 100);
   o.min_size = 30;
   const auto chunks = run(in, o);
-  ASSERT_EQ(chunks.size(), 2u);
-  EXPECT_EQ(text_of(in, chunks[1]), "8 Probability distributions\n\n" + words(14, "ipsum") + ".");
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(text_of(in, chunks[1]), "8 Probability distributions\n\n" + line + "\n" + line);
 }
 
-TEST(ChunkMinSize, NoJoinPastTheMargin) {
-  // The join would measure size + min_size or more on both sides: the small chunk stays.
+TEST(ChunkMinSize, NoJoinPastTheSize) {
+  // The join would measure more than the size on both sides: the small chunk stays.
   const std::string in = words(16) + ".\n\n\n\n\n\n\n\n\n\nTiny.\n\n\n\n\n\n\n\n\n\n" + words(16, "ipsum") + ".";
   ChunkOptions o = options(Strategy::recursive, 100);
   o.min_size = 10;
   const auto chunks = run(in, o);
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(text_of(in, chunks[1]), "Tiny.");
+  // Room for it with the chunk before: 96 + 10 line feeds + 5 = 111 characters.
+  o.size = 111;
+  ASSERT_EQ(run(in, o).size(), 2u);
+  o.size = 110;
+  ASSERT_EQ(run(in, o).size(), 3u);
 }
 
 TEST(ChunkMinSize, ASmallDocumentIsOneSmallChunk) {

@@ -845,17 +845,19 @@ TEST_F(IngestTest, BadConfiguredChunkingNamesTheFileLineNotAFlag) {
 // --- the minimum chunk size ------------------------------------------------------------------
 
 TEST_F(IngestTest, ANewCollectionJoinsSmallChunksByDefault) {
-  // A heading above a paragraph that fills a chunk: alone it would be a chunk of 10 characters.
+  // A heading above a paragraph too long to share a chunk with it: alone it would be a chunk of
+  // 10 characters. The paragraph is cut by sentences, and its first chunk has room for it (a
+  // join never passes the size).
   std::string long_paragraph;
-  for (int i = 0; i < 30; ++i) long_paragraph += "word" + std::to_string(i) + " ";
-  long_paragraph += "end.";
+  for (int i = 0; i < 30; ++i) long_paragraph += (i % 10 == 0 ? "Word" : "word") + std::to_string(i) + (i % 10 == 9 ? ". " : " ");
+  long_paragraph.pop_back();
   write_file(doc("long.md"), "# Title\n\nIntro.\n\n## Options\n\n" + long_paragraph + "\n");
   const IngestSummary s = run(request());
   EXPECT_EQ(s.settings.min_size, std::optional<std::size_t>(40));  // a fifth of --size 200
   EXPECT_NE(to_json(s.settings).find("\"min_size\":40"), std::string::npos) << to_json(s.settings);
   EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE text = '## Options'"), 0);
   // (the short introduction above it is below the minimum too, and goes along)
-  EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE text LIKE '%## Options' || char(10) || char(10) || 'word0 %'"), 1);
+  EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE text LIKE '%## Options' || char(10) || char(10) || 'Word0 %'"), 1);
   // Only a document that small as a whole has a chunk below the minimum.
   EXPECT_EQ(n("SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id"
               " WHERE c.char_end - c.char_start < 40 AND d.chunk_count > 1"),
