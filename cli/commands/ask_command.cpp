@@ -176,9 +176,6 @@ int run_ask(const AskCliOptions& o) {
   if (f.tools && provider.kind == ask::ProviderKind::none && !out.quiet) {
     print_note("--tools: no model is configured, and the offline answer calls no tools", out);
   }
-  if (f.redact && provider.kind == ask::ProviderKind::none && !o.context_only && !out.quiet) {
-    print_note("--redact: nothing is sent anywhere offline, so nothing is redacted", out);
-  }
 
   const auto t_open = Clock::now();
   store::Store st = open_answer_store(f.store);
@@ -206,6 +203,7 @@ int run_ask(const AskCliOptions& o) {
     }
   }();
   r.timings.open_ms = open_ms;
+  print_not_logged(r, out);
 
   if (o.context_only) {
     if (out.json) {

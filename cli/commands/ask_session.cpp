@@ -166,9 +166,11 @@ void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_
                      1, 20);
   cmd.add_flag("-y,--yes", o.yes, "With --tools: run MCP servers' tool calls without asking (each asks first otherwise)");
   cmd.add_flag("--no-cache", o.no_cache, "Ask the model even when the store has this exact request's answer");
+  cmd.add_flag("--no-log", o.no_log,
+               "Store nothing of this run: no log, no conversation turn, no cache entry (the cache is not read either)");
   cmd.add_flag("--no-stream", o.no_stream, "Ask for the whole answer at once (servers that cannot stream)");
   cmd.add_flag("--redact", o.redact,
-               "Remove e-mail addresses, phone and card numbers, IP addresses and keys from the sources sent");
+               "Remove e-mail addresses, phone and card numbers, IP addresses and keys from what is sent and what is stored");
   cmd.add_flag("--raw", o.raw, "Print the model's output as it is, escape sequences included");
   cmd.add_option("--system", o.system,
                  "Your own instructions for the model, TEXT or @FILE, before strata's (which keep the answer to the sources, cited) (default: [llm] system)");
@@ -199,7 +201,26 @@ ask::AskRequest answer_request(const AnswerFlags& o) {
   r.use_cache = !o.no_cache;
   r.stream = !o.no_stream;
   r.prompt = prompt_settings(o);
+  const std::filesystem::path state = ask_state_dir();
+  r.log = !o.no_log && !ask::logs_off(state);
+  try {
+    r.principal = ask::user_principal(state);
+  } catch (const Error& e) {
+    // No key, nothing could be vouched for: the answer still comes, and nothing is stored.
+    r.principal = ask::ephemeral_principal();
+    if (r.log) print_warning("this run is not logged: " + std::string(e.what()), o.out.color);
+    r.log = false;
+  }
   return r;
+}
+
+std::filesystem::path ask_state_dir() {
+  const net::Getenv env = process_getenv();
+  return ask::user_state_dir([&](const std::string& name) { return env(name); });
+}
+
+void print_not_logged(const ask::AskResult& r, const OutputOptions& out) {
+  if (!r.not_logged.empty()) print_warning("the answer was not logged: " + r.not_logged, out.color);
 }
 
 ask::ResolvedProvider answer_provider(const AnswerFlags& o, const std::optional<std::string>& model) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,6 +36,7 @@ struct AnswerFlags {
   std::optional<std::string> provider, model;
   std::string system;  // --system TEXT or @FILE; unless given: [llm] system
   bool no_cache = false, redact = false, raw = false, no_stream = false;
+  bool no_log = false;  // --no-log
   bool tools = false, yes = false;         // --tools, --yes
   std::optional<std::uint64_t> max_steps;  // 1 to 20
   OutputOptions out;  // out.color: the run's (RunContext)
@@ -42,12 +44,14 @@ struct AnswerFlags {
 
 // Registers --store, --collection, the retrieval flags, --provider, --model, the endpoint flags,
 // --temperature, --max-tokens, --context-tokens, --conversation (described by
-// `conversation_help`), --tools, --max-steps, --yes, --no-cache, --no-stream, --redact, --raw
-// and --system.
+// `conversation_help`), --tools, --max-steps, --yes, --no-cache, --no-log, --no-stream,
+// --redact, --raw and --system.
 void add_answer_options(CLI::App& cmd, AnswerFlags& flags, const char* conversation_help);
 
 // The request the flags describe, question empty (ask::AskRequest's defaults where a flag was
-// not given; [llm] system and prompt_template from the configuration). Throws Error(usage).
+// not given; [llm] system and prompt_template from the configuration; the user's key, and
+// logging off with --no-log or `strata logs off`). Throws Error(usage). When the user's key
+// cannot be had, warns and answers with logging off.
 ask::AskRequest answer_request(const AnswerFlags& flags);
 
 // The provider: each setting a flag, else its STRATA_LLM_* variable, else the [llm] section of
@@ -103,6 +107,12 @@ enum class StepLimit { warning, error_follows };
 // answer (request.collection: the one asked).
 void print_answered(const ask::AskResult& r, const ask::AskRequest& request, bool raw, const OutputOptions& out,
                     StepLimit step_limit = StepLimit::warning);
+
+// After the log was written: the one-line warning that it was not (AskResult::not_logged).
+void print_not_logged(const ask::AskResult& r, const OutputOptions& out);
+
+// The user's state folder for ask (ask::user_state_dir of the process's environment).
+std::filesystem::path ask_state_dir();
 
 // The sources the answer cites, as `[n] path:Lstart-Lend`, after a blank line; nothing when it
 // cites none (`--json` has them all).

@@ -354,6 +354,7 @@ class ChatRun {
         return;
       }
     }
+    print_not_logged(*r, out_);
     if (!r->partial) print_answer_summary(*r, request.collection, out_);
     if (r->interrupted) {
       print_warning("interrupted: the partial answer is logged as partial (strata logs)", out_.color);

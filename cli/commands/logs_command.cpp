@@ -10,7 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "ask/public.h"
+#include "ask_session.h"
 #include "common/public.h"
 #include "llm/public.h"
 #include "net/public.h"
@@ -32,6 +36,16 @@ struct LogsCliOptions {
   std::uint64_t id = 0;                      // logs show ID, 1 or more
   OutputOptions out;  // out.color: the run's (RunContext)
 };
+
+// Whose calls are listed: the user's key (made on first use); without one, a key of this run,
+// under which a SQLite store lists only the calls from before principals were recorded.
+store::AskPrincipal listing_principal() {
+  try {
+    return ask::user_principal(ask_state_dir());
+  } catch (const Error&) {
+    return ask::ephemeral_principal();
+  }
+}
 
 json optional_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
@@ -92,7 +106,7 @@ int run_logs(const LogsCliOptions& o) {
   std::optional<std::int64_t> conversation;
   if (o.conversation) conversation = static_cast<std::int64_t>(*o.conversation);
   store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
-  store::AskStore tables(st);
+  store::AskStore tables(st, listing_principal());
   const std::vector<store::LlmCall> calls = tables.calls(limit, conversation);
   if (o.out.json) {
     std::string out;
@@ -132,7 +146,7 @@ int run_logs(const LogsCliOptions& o) {
 int run_show(const LogsCliOptions& o) {
   const std::int64_t id = static_cast<std::int64_t>(o.id);
   store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
-  store::AskStore tables(st);
+  store::AskStore tables(st, listing_principal());
   const std::optional<store::LlmCall> c = tables.call(id);
   if (!c) {
     throw Error(ExitCode::usage, "no logged call " + std::to_string(id), "strata logs lists them with their ids");
@@ -170,6 +184,21 @@ int run_show(const LogsCliOptions& o) {
   return 0;
 }
 
+// `strata logs off|on|status`: the user's standing setting, in their state folder (never a
+// project's file: a project cannot turn logging back on).
+int run_setting(const std::string& verb, const OutputOptions& out) {
+  const std::filesystem::path dir = ask_state_dir();
+  if (verb != "status") ask::set_logs_off(dir, verb == "off");
+  const bool off = ask::logs_off(dir);
+  if (out.json) {
+    write_out(json{{"logging", !off}}.dump() + "\n");
+  } else {
+    write_out(off ? "Logging is off: ask and chat store nothing (strata logs on to turn it back on)\n"
+                  : "Logging is on: ask and chat store each question and answer (strata logs off, or --no-log for one run)\n");
+  }
+  return 0;
+}
+
 }  // namespace
 
 Run setup_logs(CLI::App& cmd) {
@@ -188,6 +217,7 @@ Run setup_logs(CLI::App& cmd) {
       "  strata logs\n"
       "  strata logs --conversation 3\n"
       "  strata logs --json -n 1 | jq -r .answer\n"
+      "  strata logs off\n"
       "Exit: 0 listed, 2 usage, 7 no store or store unavailable");
   CLI::App* show = cmd.add_subcommand("show", "Print one logged call whole: question, answer, model, tokens, chunks");
   check_whole_number(show->add_option("ID", o->id, "The call's id, as strata logs lists it")->required()->type_name("ID"),
@@ -195,8 +225,29 @@ Run setup_logs(CLI::App& cmd) {
   add_store_option(*show, o->store);
   show->add_flag("--json", o->out.json, "The call as one JSON object (as a line of strata logs --json)");
   show->footer("Examples:\n  strata logs show 1\n  strata logs show 1 --json | jq -r .answer\nExit: 0 shown, 2 usage or no such call, 7 no store");
-  return [o, show](const RunContext& context) {
+  struct Setting {
+    const char* verb;
+    const char* help;
+    const char* examples;
+  };
+  std::vector<std::pair<CLI::App*, std::string>> settings;
+  for (const Setting& s :
+       {Setting{"off", "Store nothing of ask and chat from now on (a setting of yours, kept in your state folder)",
+                "  strata logs off\n  strata logs status\n"},
+        Setting{"on", "Store each ask and chat question and answer again (the default)",
+                "  strata logs on\n  strata logs on --json\n"},
+        Setting{"status", "Say whether ask and chat store their questions and answers",
+                "  strata logs status\n  strata logs status --json | jq .logging\n"}}) {
+    CLI::App* sub = cmd.add_subcommand(s.verb, s.help);
+    sub->add_flag("--json", o->out.json, "One JSON object: {\"logging\": true} or false");
+    sub->footer(std::string("Examples:\n") + s.examples + "Exit: 0 done, 7 the setting cannot be written");
+    settings.emplace_back(sub, s.verb);
+  }
+  return [o, show, settings](const RunContext& context) {
     o->out.color = context.color;
+    for (const auto& [sub, verb] : settings) {
+      if (sub->parsed()) return run_setting(verb, o->out);
+    }
     return show->parsed() ? run_show(*o) : run_logs(*o);
   };
 }

@@ -273,7 +273,7 @@ Rewrite rewrite_follow_up(const AskRequest& request, const ResolvedProvider& pro
   Rewrite r;
   r.key = cache_key(endpoint, chat);
   std::string text;
-  if (request.use_cache) {
+  if (request.use_cache && request.log && tables.access().read) {
     if (const std::optional<store::CachedAnswer> hit = tables.cached_answer(r.key)) {
       r.cached = true;
       text = hit->answer;
@@ -337,24 +337,38 @@ struct History {
   std::vector<llm::ChatMessage> messages;
 };
 
-// Stage 1. Read first: a wrong conversation id should fail before any search or model call.
-History read_history(store::AskStore& tables, const AskRequest& request) {
-  History h;
-  h.conversation = request.conversation;
-  if (request.continue_last && !h.conversation) {
-    h.conversation = tables.last_conversation();
-    if (!h.conversation) usage("there is no conversation to continue", "ask a question without --continue first");
-  }
-  if (!h.conversation) return h;
-  const std::optional<store::Conversation> c = tables.conversation(*h.conversation);
-  if (!c) usage("there is no conversation " + std::to_string(*h.conversation), "'strata logs' lists them");
-  for (const store::ConversationTurn& turn : c->turns) {
+void add_turns(const std::vector<store::ConversationTurn>& turns, History& h) {
+  for (const store::ConversationTurn& turn : turns) {
     const bool answer = turn.role == store::ConversationTurn::Role::assistant;
     // An earlier answer's [1] named a source of its own turn; sent again beside this turn's
     // sources it would name another.
     h.messages.push_back(llm::ChatMessage{answer ? llm::ChatMessage::Role::assistant : llm::ChatMessage::Role::user,
                                           answer ? llm::without_citations(turn.content) : turn.content});
   }
+}
+
+// Stage 1. Read first: a wrong conversation id should fail before any search or model call.
+// Only the user's own verified turns are history: a conversation another wrote (a store from
+// a repository, a row the server's owner planted) never speaks to the model as the user's.
+History read_history(store::AskStore& tables, const AskRequest& request) {
+  History h;
+  h.conversation = request.conversation;
+  if (request.turns) {
+    add_turns(*request.turns, h);
+    return h;
+  }
+  if (request.continue_last && !h.conversation) {
+    h.conversation = tables.last_conversation();
+    if (!h.conversation) usage("there is no conversation of yours to continue", "ask a question without --continue first");
+  }
+  if (!h.conversation) return h;
+  std::optional<store::Conversation> c = tables.conversation(*h.conversation);
+  if (!c) usage("there is no conversation " + std::to_string(*h.conversation) + " of yours", "'strata logs' lists them");
+  if (!c->verified) {
+    usage("conversation " + std::to_string(*h.conversation) + " is not continued: its turns do not verify with your key",
+          "strata continues only conversations it recorded for you; ask without --conversation to start one");
+  }
+  add_turns(c->turns, h);
   return h;
 }
 
@@ -405,11 +419,12 @@ search::SearchResult retrieve(store::Store& store, const AskRequest& request, co
 // The user's own text as the model is given it: what a terminal would show of it (no escape
 // sequences or controls, invalid UTF-8 replaced), trailing blank lines dropped, redacted when
 // asked. "" when there is none or only blanks.
-std::string user_context_of(const AskRequest& request, bool offline) {
+std::string user_context_of(const AskRequest& request) {
   std::string text = llm::sanitize_for_terminal(request.user_context);
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
   if (trim(text).empty()) return "";
-  if (request.redact && !offline) text = llm::redact(text).text;
+  // Offline too: nothing is sent, but the text reaches the log through the retrieval query.
+  if (request.redact) text = llm::redact(text).text;
   return text;
 }
 
@@ -447,7 +462,7 @@ class ExchangeLog {
  public:
   ExchangeLog(store::AskStore& tables, Clock::time_point started, const AskRequest& request,
               const std::optional<std::int64_t>& conversation, RewriteToCache rewrite, const AskResult& result)
-      : tables_(tables), started_(started) {
+      : tables_(tables), started_(started), log_(request.log), redact_(request.redact) {
     store::LlmCall& call = record_.call;
     call.collection = request.collection;
     call.question = request.question;
@@ -460,7 +475,8 @@ class ExchangeLog {
       record_.rewrite_cache_value = std::move(rewrite.value);
     }
     record_.conversation_id = conversation;
-    record_.new_conversation = !conversation;
+    // A conversation the caller holds (request.turns) is not the store's to extend.
+    record_.new_conversation = !conversation && !request.turns;
     tools_offered_ = request.tools.enabled && !result.offline;
   }
 
@@ -506,19 +522,41 @@ class ExchangeLog {
     record_.new_conversation = false;
   }
 
+  // Stores the record, unless logging is off (nothing stored) or the role may not (why in
+  // result.not_logged). With --redact, what is stored is the redacted text.
   void write(AskResult& result) {
+    if (!log_) return;
     const StageTimer timer(result.timings.log_ms);
+    const store::AskStore::Access access = tables_.access();
+    if (!access.write) {
+      result.not_logged = access.why;
+      return;
+    }
     record_.call.total_ms = ms_since(started_);
+    if (redact_) redact_record();
     const store::AskStore::Written written = tables_.write(record_);
     result.call_id = written.call_id;
     result.conversation_id = written.conversation_id;
   }
 
  private:
+  void redact_record() {
+    store::LlmCall& call = record_.call;
+    call.question = llm::redact(call.question).text;
+    call.answer = llm::redact(call.answer).text;
+    if (call.retrieval_query) call.retrieval_query = llm::redact(*call.retrieval_query).text;
+    if (record_.cache_value) record_.cache_value->answer = llm::redact(record_.cache_value->answer).text;
+    if (record_.rewrite_cache_value) {
+      record_.rewrite_cache_value->answer = llm::redact(record_.rewrite_cache_value->answer).text;
+    }
+  }
+
   store::AskStore& tables_;
   Clock::time_point started_;
   store::AskRecord record_;
   bool tools_offered_ = false;
+  bool log_ = true;
+  bool redact_ = false;
 };
 
 // Stage 5, offline: the extractive answer, or an abstention when the collection never mentions
@@ -560,7 +598,7 @@ llm::ChatRequest answer_request(const AskRequest& request, const ResolvedProvide
 
 // The answer to the same request asked before, if the cache has it.
 bool answer_from_cache(const AskRequest& request, store::AskStore& tables, const std::string& key, AskResult& result) {
-  if (!request.use_cache) return false;
+  if (!request.use_cache || !request.log || !tables.access().read) return false;
   std::optional<store::CachedAnswer> hit = timed(result.timings.cache_ms, [&] { return tables.cached_answer(key); });
   if (!hit) return false;
   result.cached = true;
@@ -680,7 +718,7 @@ Prepared prepare(store::Store& store, store::AskStore& tables, const AskRequest&
     p.rewrite = timed(result.timings.rewrite_ms,
                       [&] { return follow_up_query(request, result.provider, p.history.messages, tables, result); });
   }
-  const std::string user_context = user_context_of(request, result.offline);
+  const std::string user_context = user_context_of(request);
   if (!user_context.empty()) {
     result.retrieval_query = with_user_context(result.retrieval_query.value_or(request.question), user_context);
   }
@@ -700,7 +738,7 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   const auto started = Clock::now();
   check_template(request.prompt);
   AskResult result = result_for(provider);
-  store::AskStore tables(store);
+  store::AskStore tables(store, request.principal);
   Prepared prepared = prepare(store, tables, request, result);
   if (request.context_only) {
     result.timings.total_ms = ms_since(started);

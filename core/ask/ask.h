@@ -27,6 +27,7 @@
 #include "llm/context_pack.h"
 #include "net/endpoint.h"
 #include "search/searcher.h"
+#include "store/ask_store.h"
 #include "store/store.h"
 #include "tokenizer/tokenizer.h"
 
@@ -135,8 +136,21 @@ struct AskRequest {
   std::optional<std::size_t> context_tokens;  // Default: from the model's window (see .cpp)
   std::optional<double> temperature;
   std::optional<std::uint64_t> max_tokens;
-  bool redact = false;      // --redact: only for a model (nothing is sent offline)
+  // --redact: the sources and the user's text are redacted before they are sent, and the
+  // question, the text, the retrieval query and the answer before they are stored (offline too).
+  bool redact = false;
   bool use_cache = true;    // --no-cache: false
+  // Whose the exchange is: the store's rows are read back only when this key vouches for them
+  // (store/ask_store.h; ask/user_state.h makes it). REQUIRES: set (secret not empty).
+  store::AskPrincipal principal;
+  // --no-log, `strata logs off`: nothing of the exchange is stored (no log row, no turn, no
+  // cache entry) and the cache is not read either: a run that leaves no trace also takes none
+  // (an answer from the cache would be logged as one). A conversation may still be continued.
+  bool log = true;
+  // The earlier turns of a conversation the caller keeps (chat with logging off): sent as the
+  // history instead of a stored conversation's. Unset: the store's, as continue_last and
+  // conversation say.
+  std::optional<std::vector<store::ConversationTurn>> turns;
   bool stream = true;
   // History: continue the most recent conversation, or a given one; neither starts a new one.
   bool continue_last = false;
@@ -233,6 +247,9 @@ struct AskResult {
   int attempts = 0;
   std::optional<std::int64_t> conversation_id;
   std::int64_t call_id = 0;
+  // Logging was on but the exchange could not be stored (a PostgreSQL role without the ask
+  // tables' grants): why, for a one-line warning; the answer stands. "" otherwise.
+  std::string not_logged;
   AskTimings timings;
 };
 

@@ -105,9 +105,12 @@ ChatSession::ChatSession(store::Store& store, AskRequest base) : store_(store), 
 
 void ChatSession::check_resumed() const {
   if (!base_.conversation) return;
-  store::AskStore tables(store_);
-  if (!tables.conversation(*base_.conversation)) {
-    usage("there is no conversation " + std::to_string(*base_.conversation), "'strata logs' lists them");
+  store::AskStore tables(store_, base_.principal);
+  const std::optional<store::Conversation> c = tables.conversation(*base_.conversation);
+  if (!c) usage("there is no conversation " + std::to_string(*base_.conversation) + " of yours", "'strata logs' lists them");
+  if (!c->verified) {
+    usage("conversation " + std::to_string(*base_.conversation) + " is not continued: its turns do not verify with your key",
+          "strata continues only conversations it recorded for you; start chat without --conversation");
   }
 }
 
@@ -118,8 +121,23 @@ AskResult ChatSession::ask(const std::string& question, const ResolvedProvider& 
   // request (no earlier turns): a question asked again after /new would get the previous
   // conversation's answer. A conversation's first answer comes from the model; its follow-ups
   // carry the conversation's turns, so their cache entries are the conversation's own.
-  if (!base_.conversation) request.use_cache = false;
+  if (!base_.conversation && !base_.turns) request.use_cache = false;
+  if (!base_.log && base_.conversation && !base_.turns) {
+    // Logging off in a resumed conversation: its stored turns (checked by check_resumed), then
+    // the session's own, kept here.
+    store::AskStore tables(store_, base_.principal);
+    const std::optional<store::Conversation> c = tables.conversation(*base_.conversation);
+    if (!c || !c->verified) usage("conversation " + std::to_string(*base_.conversation) + " is not continued: its turns do not verify with your key");
+    base_.turns = c->turns;
+    request.turns = base_.turns;
+  }
   AskResult result = strata::ask::ask(store_, request, provider, observer);
+  if (!base_.log && !result.partial && !result.step_limit) {
+    // Logging off: the session keeps the turns itself (nothing is stored).
+    if (!base_.turns) base_.turns.emplace();
+    base_.turns->push_back(store::ConversationTurn{store::ConversationTurn::Role::user, question});
+    base_.turns->push_back(store::ConversationTurn{store::ConversationTurn::Role::assistant, result.answer});
+  }
   if (result.conversation_id) base_.conversation = result.conversation_id;
   last_ = result;
   return result;
@@ -133,6 +151,7 @@ void ChatSession::switch_collection(const std::string& name) {
 
 void ChatSession::new_conversation() {
   base_.conversation.reset();
+  base_.turns.reset();
   last_.reset();
 }
 

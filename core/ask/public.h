@@ -6,3 +6,4 @@
 #include "ask/ask.h"  // IWYU pragma: export
 #include "ask/chat.h"  // IWYU pragma: export
 #include "ask/mcp_tools.h"  // IWYU pragma: export
+#include "ask/user_state.h"  // IWYU pragma: export

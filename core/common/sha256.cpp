@@ -2,7 +2,9 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -41,15 +43,20 @@ const Crypto& crypto() {
   return c;
 }
 
-}  // namespace
+using Digest = std::array<unsigned char, SHA256_DIGEST_LENGTH>;
 
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+// SHA-256 of the pieces, one after the other.
+Digest digest_of(std::initializer_list<std::string_view> pieces) {
+  Digest digest{};
   const Crypto& c = crypto();
   SHA256_CTX ctx;
-  if (c.init(&ctx) != 1 || c.update(&ctx, data.data(), data.size()) != 1 || c.final(digest.data(), &ctx) != 1) {
-    throw std::runtime_error("libcrypto could not compute a SHA-256 digest");
-  }
+  bool ok = c.init(&ctx) == 1;
+  for (const std::string_view piece : pieces) ok = ok && c.update(&ctx, piece.data(), piece.size()) == 1;
+  if (!ok || c.final(digest.data(), &ctx) != 1) throw std::runtime_error("libcrypto could not compute a SHA-256 digest");
+  return digest;
+}
+
+std::string hex_of(const Digest& digest) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string hex(2 * digest.size(), '\0');
   for (std::size_t i = 0; i < digest.size(); ++i) {
@@ -57,6 +64,40 @@ std::string sha256_hex(std::string_view data) {
     hex[2 * i + 1] = k_hex[digest[i] & 0x0f];
   }
   return hex;
+}
+
+std::string_view bytes_of(const Digest& d) { return {reinterpret_cast<const char*>(d.data()), d.size()}; }
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) { return hex_of(digest_of({data})); }
+
+// RFC 2104 over the SHA256_* functions above rather than libcrypto's HMAC_*: the executable
+// interposes HMAC_Init_ex for libpq (migrate/engines/postgres/pq_hmac.cpp), and HMAC is two
+// hashes.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  constexpr std::size_t block = 64;
+  std::array<unsigned char, block> k{};
+  if (key.size() > block) {
+    const Digest d = digest_of({key});
+    std::copy(d.begin(), d.end(), k.begin());
+  } else {
+    std::copy(key.begin(), key.end(), k.begin());
+  }
+  std::array<char, block> inner{}, outer{};
+  for (std::size_t i = 0; i < block; ++i) {
+    inner[i] = static_cast<char>(k[i] ^ 0x36);
+    outer[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  const Digest in = digest_of({std::string_view(inner.data(), block), data});
+  return hex_of(digest_of({std::string_view(outer.data(), block), bytes_of(in)}));
+}
+
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff = static_cast<unsigned char>(diff | (a[i] ^ b[i]));
+  return diff == 0;
 }
 
 }  // namespace strata

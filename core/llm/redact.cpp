@@ -158,6 +158,21 @@ struct KeyPrefix {
   std::size_t min, max;  // length of the body after the prefix
 };
 
+// The password of a URL's user information (`postgres://app:PASSWORD@host/db`, a pasted
+// DATABASE_URL): the password only, so that the server it names stays readable.
+void url_passwords(std::string_view t, Spans& out) {
+  const auto stops = [](char c) { return c == '/' || c == '@' || c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
+  for (std::size_t at = t.find("://"); at != std::string_view::npos; at = t.find("://", at + 3)) {
+    std::size_t p = at + 3;
+    while (p < t.size() && !stops(t[p]) && t[p] != ':') ++p;  // the user
+    if (p >= t.size() || t[p] != ':') continue;
+    const std::size_t v = p + 1;
+    std::size_t e = v;
+    while (e < t.size() && !stops(t[e])) ++e;
+    if (e < t.size() && t[e] == '@' && e > v) out.push_back({v, e, RedactionKind::key, 1});
+  }
+}
+
 bool key_body(char c) { return is_alnum(c) || c == '_' || c == '-'; }
 bool alnum_body(char c) { return is_alnum(c); }
 bool alnum_underscore_body(char c) { return is_word(c); }
@@ -620,6 +635,7 @@ RedactedText redact(std::string_view text) {
   private_key_blocks(text, spans);
   auth_schemes(text, folded, spans);
   assigned_secrets(text, folded, spans);
+  url_passwords(text, spans);
   prefixed_keys(text, spans);
   json_web_tokens(text, spans);
   emails(text, spans);

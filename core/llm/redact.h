@@ -19,7 +19,8 @@
 //   key    provider-prefixed tokens (sk-…, sk_live_…, ghp_/gho_/ghu_/ghs_/ghr_…, github_pat_…,
 //          glpat-…, AKIA…/ASIA…, xox[abprs]-…, AIza…, hf_…), JWTs, PEM private-key blocks, the
 //          credential after `Bearer`/`Basic`, values assigned to names ending in key, token,
-//          secret, password (`API_KEY=…`, `"password": "…"`), and long random-looking tokens
+//          secret, password (`API_KEY=…`, `"password": "…"`), the password of a URL
+//          (`postgres://user:PASSWORD@host`), and long random-looking tokens
 //          (24+ characters mixing upper case, lower case and digits throughout, with short runs
 //          of lower case and high entropy; about 9 in 100 random tokens are missed, identifiers
 //          and hex hashes do not qualify)

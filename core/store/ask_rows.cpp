@@ -2,9 +2,61 @@
 
 #include <charconv>
 
+#include "common/error.h"
+#include "common/sha256.h"
 #include "common/utf8.h"
 
 namespace strata::store {
+namespace {
+
+void field(std::string& out, std::string_view value) {
+  out += std::to_string(value.size());
+  out += ':';
+  out += value;
+  out += ',';
+}
+
+void optional_field(std::string& out, const std::optional<std::string>& value) {
+  if (value) {
+    out += '=';
+    field(out, *value);
+  } else {
+    out += '-';
+  }
+}
+
+void optional_field(std::string& out, const std::optional<std::int64_t>& value) {
+  optional_field(out, value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt);
+}
+
+}  // namespace
+
+std::string cache_mac(const AskPrincipal& principal, const std::string& key, const CachedAnswer& answer) {
+  std::string text = "strata response_cache v1\n";
+  field(text, principal.id);
+  field(text, key);
+  field(text, answer.answer);
+  field(text, answer.model);
+  optional_field(text, answer.finish_reason);
+  optional_field(text, answer.input_tokens);
+  optional_field(text, answer.output_tokens);
+  return hmac_sha256_hex(principal.secret, text);
+}
+
+std::string turn_mac(const AskPrincipal& principal, std::int64_t conversation, std::size_t ordinal,
+                     ConversationTurn::Role role, const std::string& content) {
+  std::string text = "strata messages v1\n";
+  field(text, principal.id);
+  field(text, std::to_string(conversation));
+  field(text, std::to_string(ordinal));
+  field(text, role == ConversationTurn::Role::assistant ? "assistant" : "user");
+  field(text, content);
+  return hmac_sha256_hex(principal.secret, text);
+}
+
+bool mac_matches(const std::optional<std::string>& stored, const std::string& expected) {
+  return stored && equal_in_constant_time(*stored, expected);
+}
 
 std::string conversation_title(const std::string& question) {
   constexpr std::size_t title_bytes = 200;

@@ -10,6 +10,10 @@
 namespace strata::store {
 namespace {
 
+// Of the principal's most recent conversations, how many --continue tries before it gives up:
+// rows that fail verification are skipped, and a store full of them must not be read whole.
+constexpr std::size_t k_conversations_tried = 100;
+
 void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int64_t>& v) {
   if (v) {
     q.bind(index, *v);
@@ -44,9 +48,12 @@ struct AskStore::Impl {
   [[noreturn]] void fail(const SQLite::Exception& e) const { connection(store).fail(e, ""); }
 };
 
-AskStore::AskStore(Store& store) {
+AskStore::AskStore(Store& store, AskPrincipal principal) : principal_(std::move(principal)) {
+  if (principal_.secret.empty() || principal_.id.empty()) {
+    throw Error(ExitCode::unavailable, "no user key to vouch for the store's answers");
+  }
   if (store.kind() == StoreKind::postgres) {
-    pg_ = std::make_unique<pg::Asks>(store);
+    pg_ = std::make_unique<pg::Asks>(store, principal_);
     return;
   }
   impl_ = std::make_unique<Impl>(store);
@@ -67,13 +74,27 @@ AskStore::~AskStore() {
   }
 }
 
+AskStore::Access AskStore::access() {
+  if (!access_) access_ = pg_ ? pg_->access() : Access{};
+  return *access_;
+}
+
 std::optional<std::int64_t> AskStore::last_conversation() {
   if (pg_) return pg_->last_conversation();
   try {
     // updated_at has millisecond resolution; the id breaks ties between two in one millisecond.
-    SQLite::Statement q(impl_->db, "SELECT id FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1");
-    if (!q.executeStep()) return std::nullopt;
-    return q.getColumn(0).getInt64();
+    // The latest that verifies: a row dated 2999 from elsewhere is passed over, not continued.
+    SQLite::Statement q(impl_->db,
+                        "SELECT id FROM conversations WHERE principal = ?1 ORDER BY updated_at DESC, id DESC LIMIT ?2");
+    q.bind(1, principal_.id);
+    q.bind(2, static_cast<std::int64_t>(k_conversations_tried));
+    std::vector<std::int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    for (const std::int64_t id : ids) {
+      const std::optional<Conversation> c = conversation(id);
+      if (c && c->verified) return id;
+    }
+    return std::nullopt;
   } catch (const SQLite::Exception& e) {
     impl_->fail(e);
   }
@@ -82,21 +103,27 @@ std::optional<std::int64_t> AskStore::last_conversation() {
 std::optional<Conversation> AskStore::conversation(std::int64_t id) {
   if (pg_) return pg_->conversation(id);
   try {
-    SQLite::Statement c(impl_->db, "SELECT id, collection, title FROM conversations WHERE id = ?1");
+    SQLite::Statement c(impl_->db, "SELECT id, collection, title FROM conversations WHERE id = ?1 AND principal = ?2");
     c.bind(1, id);
+    c.bind(2, principal_.id);
     if (!c.executeStep()) return std::nullopt;
     Conversation conv;
     conv.id = c.getColumn(0).getInt64();
     conv.collection = c.getColumn(1).getString();
     conv.title = c.getColumn(2).getString();
-    SQLite::Statement m(impl_->db, "SELECT role, content FROM messages WHERE conversation_id = ?1 ORDER BY id");
+    SQLite::Statement m(impl_->db, "SELECT role, content, mac FROM messages WHERE conversation_id = ?1 ORDER BY id");
     m.bind(1, id);
+    bool verified = true;
     while (m.executeStep()) {
-      const std::string role = m.getColumn(0).getString();
-      conv.turns.push_back(ConversationTurn{
-          role == "assistant" ? ConversationTurn::Role::assistant : ConversationTurn::Role::user,
-          m.getColumn(1).getString()});
+      const ConversationTurn::Role role = m.getColumn(0).getString() == "assistant" ? ConversationTurn::Role::assistant
+                                                                                     : ConversationTurn::Role::user;
+      std::string content = m.getColumn(1).getString();
+      const std::optional<std::string> mac =
+          m.getColumn(2).isNull() ? std::nullopt : std::optional<std::string>(m.getColumn(2).getString());
+      verified = verified && mac_matches(mac, turn_mac(principal_, conv.id, conv.turns.size(), role, content));
+      conv.turns.push_back(ConversationTurn{role, std::move(content)});
     }
+    conv.verified = verified && !conv.turns.empty();
     return conv;
   } catch (const SQLite::Exception& e) {
     impl_->fail(e);
@@ -105,20 +132,22 @@ std::optional<Conversation> AskStore::conversation(std::int64_t id) {
 
 namespace {
 
-void put_cache(SQLite::Database& db, const std::string& key, const CachedAnswer& a) {
+void put_cache(SQLite::Database& db, const AskPrincipal& who, const std::string& key, const CachedAnswer& a) {
   SQLite::Statement k(db,
-                      "INSERT OR REPLACE INTO response_cache (key, answer, model, finish_reason, input_tokens, "
-                      "output_tokens) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  k.bind(1, key);
-  k.bind(2, a.answer);
-  k.bind(3, a.model);
+                      "INSERT OR REPLACE INTO response_cache (principal, key, answer, model, finish_reason, input_tokens, "
+                      "output_tokens, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  k.bind(1, who.id);
+  k.bind(2, key);
+  k.bind(3, a.answer);
+  k.bind(4, a.model);
   if (a.finish_reason) {
-    k.bind(4, *a.finish_reason);
+    k.bind(5, *a.finish_reason);
   } else {
-    k.bind(4);
+    k.bind(5);
   }
-  bind_optional(k, 5, a.input_tokens);
-  bind_optional(k, 6, a.output_tokens);
+  bind_optional(k, 6, a.input_tokens);
+  bind_optional(k, 7, a.output_tokens);
+  k.bind(8, cache_mac(who, key, a));
   k.exec();
 }
 
@@ -128,9 +157,10 @@ std::optional<CachedAnswer> AskStore::cached_answer(const std::string& key) {
   if (pg_) return pg_->cached_answer(key);
   try {
     SQLite::Statement q(impl_->db,
-                        "SELECT answer, model, finish_reason, input_tokens, output_tokens FROM response_cache "
-                        "WHERE key = ?1");
-    q.bind(1, key);
+                        "SELECT answer, model, finish_reason, input_tokens, output_tokens, mac FROM response_cache "
+                        "WHERE principal = ?1 AND key = ?2");
+    q.bind(1, principal_.id);
+    q.bind(2, key);
     if (!q.executeStep()) return std::nullopt;
     CachedAnswer a;
     a.answer = q.getColumn(0).getString();
@@ -138,6 +168,9 @@ std::optional<CachedAnswer> AskStore::cached_answer(const std::string& key) {
     if (!q.getColumn(2).isNull()) a.finish_reason = q.getColumn(2).getString();
     a.input_tokens = optional_int(q.getColumn(3));
     a.output_tokens = optional_int(q.getColumn(4));
+    const std::optional<std::string> mac =
+        q.getColumn(5).isNull() ? std::nullopt : std::optional<std::string>(q.getColumn(5).getString());
+    if (!mac_matches(mac, cache_mac(principal_, key, a))) return std::nullopt;
     return a;
   } catch (const SQLite::Exception& e) {
     impl_->fail(e);
@@ -151,21 +184,29 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     Written written;
     std::optional<std::int64_t> conversation = record.conversation_id;
     if (record.new_conversation) {
-      SQLite::Statement c(impl_->db, "INSERT INTO conversations (collection, title) VALUES (?1, ?2)");
+      SQLite::Statement c(impl_->db, "INSERT INTO conversations (collection, title, principal) VALUES (?1, ?2, ?3)");
       c.bind(1, record.call.collection);
       c.bind(2, conversation_title(record.call.question));
+      c.bind(3, principal_.id);
       c.exec();
       conversation = impl_->db.getLastInsertRowid();
     }
     const bool keep_turn = conversation && record.call.status == CallStatus::ok;
     if (keep_turn) {
-      SQLite::Statement m(impl_->db, "INSERT INTO messages (conversation_id, role, content) VALUES (?1, ?2, ?3)");
-      for (const auto& [role, content] :
-           {std::pair{"user", &record.call.question}, std::pair{"assistant", &record.call.answer}}) {
+      // The turns' places: after every message the conversation holds, whoever wrote them (a
+      // message slipped in by another makes the conversation fail verification, as it should).
+      SQLite::Statement n(impl_->db, "SELECT count(*) FROM messages WHERE conversation_id = ?1");
+      n.bind(1, *conversation);
+      n.executeStep();
+      std::size_t ordinal = static_cast<std::size_t>(n.getColumn(0).getInt64());
+      SQLite::Statement m(impl_->db, "INSERT INTO messages (conversation_id, role, content, mac) VALUES (?1, ?2, ?3, ?4)");
+      for (const auto& [role, content] : {std::pair{ConversationTurn::Role::user, &record.call.question},
+                                          std::pair{ConversationTurn::Role::assistant, &record.call.answer}}) {
         m.reset();
         m.bind(1, *conversation);
-        m.bind(2, role);
+        m.bind(2, role == ConversationTurn::Role::user ? "user" : "assistant");
         m.bind(3, *content);
+        m.bind(4, turn_mac(principal_, *conversation, ordinal++, role, *content));
         m.exec();
       }
       SQLite::Statement u(impl_->db,
@@ -177,7 +218,8 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     SQLite::Statement q(impl_->db,
                         "INSERT INTO llm_calls (conversation_id, collection, question, answer, provider, model, endpoint, "
                         "status, error, cached, input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, retrieval_query, "
-                        "tool_calls) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+                        "tool_calls, principal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+                        "?17, ?18)");
     bind_optional(q, 1, conversation);
     q.bind(2, c.collection);
     q.bind(3, c.question);
@@ -211,12 +253,13 @@ AskStore::Written AskStore::write(const AskRecord& record) {
     } else {
       q.bind(17);
     }
+    q.bind(18, principal_.id);
     q.exec();
     written.call_id = impl_->db.getLastInsertRowid();
     written.conversation_id = conversation;
 
-    if (record.rewrite_cache_key && record.rewrite_cache_value) put_cache(impl_->db, *record.rewrite_cache_key, *record.rewrite_cache_value);
-    if (record.cache_key && record.cache_value) put_cache(impl_->db, *record.cache_key, *record.cache_value);
+    if (record.rewrite_cache_key && record.rewrite_cache_value) put_cache(impl_->db, principal_, *record.rewrite_cache_key, *record.rewrite_cache_value);
+    if (record.cache_key && record.cache_value) put_cache(impl_->db, principal_, *record.cache_key, *record.cache_value);
     tx.commit();
     return written;
   } catch (const SQLite::Exception& e) {
@@ -229,6 +272,10 @@ namespace {
 constexpr const char* k_call_columns =
     "SELECT id, conversation_id, collection, question, answer, provider, model, endpoint, status, error, cached, "
     "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at, retrieval_query, tool_calls FROM llm_calls";
+
+// The principal's calls (?1), and those logged before principals were recorded: a SQLite
+// store's privacy is its file's permissions.
+constexpr const char* k_own_calls = "(principal = ?1 OR principal IS NULL)";
 
 LlmCall call_of(SQLite::Statement& q) {
   LlmCall c;
@@ -259,12 +306,13 @@ LlmCall call_of(SQLite::Statement& q) {
 std::vector<LlmCall> AskStore::calls(std::size_t limit, std::optional<std::int64_t> conversation) {
   if (pg_) return pg_->calls(limit, conversation);
   try {
-    std::string sql = k_call_columns;
-    if (conversation) sql += " WHERE conversation_id = ?1";
+    std::string sql = std::string(k_call_columns) + " WHERE " + k_own_calls;
+    if (conversation) sql += " AND conversation_id = ?2";
     sql += " ORDER BY id DESC";
     if (limit > 0) sql += " LIMIT " + std::to_string(limit);
     SQLite::Statement q(impl_->db, sql);
-    if (conversation) q.bind(1, *conversation);
+    q.bind(1, principal_.id);
+    if (conversation) q.bind(2, *conversation);
     std::vector<LlmCall> out;
     while (q.executeStep()) out.push_back(call_of(q));
     return out;
@@ -276,8 +324,9 @@ std::vector<LlmCall> AskStore::calls(std::size_t limit, std::optional<std::int64
 std::optional<LlmCall> AskStore::call(std::int64_t id) {
   if (pg_) return pg_->call(id);
   try {
-    SQLite::Statement q(impl_->db, std::string(k_call_columns) + " WHERE id = ?1");
-    q.bind(1, id);
+    SQLite::Statement q(impl_->db, std::string(k_call_columns) + " WHERE " + k_own_calls + " AND id = ?2");
+    q.bind(1, principal_.id);
+    q.bind(2, id);
     if (!q.executeStep()) return std::nullopt;
     return call_of(q);
   } catch (const SQLite::Exception& e) {

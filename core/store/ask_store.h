@@ -1,6 +1,14 @@
 #pragma once
 // The store's `strata ask` tables (migration 0006): conversations and their messages, the log
 // of every answer (`strata logs`), and the response cache. All their SQL is here.
+//
+// Whose rows they are (migration 0015, on PostgreSQL migrations/postgres/0003): every row records
+// its principal (the user's key id; on PostgreSQL also the database role, owner_role, which
+// row-level security keeps each role to), and each cache entry and conversation turn carries a
+// MAC under the user's key (ask_rows.h). A store is data from elsewhere (a repository's
+// committed store, a server whose owner or superuser can write any row): what it holds answers
+// for the user's model only when the user's key vouches for it. Rows without a MAC (written
+// before 0015) are never read back as an answer or a turn; `strata logs` still lists them.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,6 +23,12 @@ namespace pg {
 class Asks;
 }
 
+// Who asks: rows are written as theirs and read back only when their key vouches for them.
+struct AskPrincipal {
+  std::string id;      // recorded in each row: "key:" and 16 hex digits (ask/user_state.h)
+  std::string secret;  // the key: MACs only, never stored. REQUIRES: not empty
+};
+
 struct ConversationTurn {
   enum class Role { user, assistant };
   Role role = Role::user;
@@ -26,6 +40,9 @@ struct Conversation {
   std::string collection;
   std::string title;
   std::vector<ConversationTurn> turns;  // oldest first
+  // Every turn's MAC verifies under the principal's key (and there is at least one turn): only
+  // then may the turns be sent to a model as the user's conversation.
+  bool verified = false;
 };
 
 // A model answer as the cache keeps it.
@@ -84,19 +101,34 @@ struct AskRecord {
 class AskStore {
  public:
   // REQUIRES: `store` outlives this object. Every method throws Error(unavailable) naming the
-  // store when SQLite fails. Writes commit with PRAGMA synchronous = NORMAL while this object
+  // store when SQLite fails. Reads see the principal's rows only; writes record it and MAC the
+  // cache entries and turns with its key. Throws Error(unavailable) when principal.secret is
+  // empty (no key: nothing could be verified). Writes commit with PRAGMA synchronous = NORMAL while this object
   // lives (restored afterwards): the log and cache are not worth an fsync on the answer's
   // critical path, and WAL keeps them consistent through a crash.
-  explicit AskStore(Store& store);
+  AskStore(Store& store, AskPrincipal principal);
   ~AskStore();
   AskStore(const AskStore&) = delete;
   AskStore& operator=(const AskStore&) = delete;
 
-  // The conversation with the most recent activity, if any.
+  // What this connection may do with the ask tables: on PostgreSQL the role's privileges (a
+  // reader may have been granted none of them), on SQLite everything. `why` names the missing
+  // privilege, for a warning. Asked of the server once per object.
+  struct Access {
+    bool read = true;   // SELECT on conversations, messages and response_cache
+    bool write = true;  // INSERT (and UPDATE) on the four tables, and their sequences
+    std::string why;
+  };
+  Access access();
+
+  // The principal's verified conversation with the most recent activity, if any (of the 100
+  // most recent of theirs: one that fails verification is passed over, never continued).
   std::optional<std::int64_t> last_conversation();
-  // The conversation and its turns; nullopt when there is no such id.
+  // The principal's conversation and its turns, `verified` set when every turn verifies;
+  // nullopt when the principal has no such conversation.
   std::optional<Conversation> conversation(std::int64_t id);
 
+  // The principal's cached answer under `key`, when its MAC verifies.
   std::optional<CachedAnswer> cached_answer(const std::string& key);
 
   // Writes `record` (see AskRecord): the log row's id and the conversation (new or given).
@@ -106,13 +138,18 @@ class AskStore {
   };
   Written write(const AskRecord& record);
 
-  // Logged calls, newest first: at most `limit` (0: all), only those of `conversation` if set.
+  // The principal's logged calls, newest first: at most `limit` (0: all), only those of
+  // `conversation` if set. On SQLite also the calls logged before principals were recorded
+  // (the file's permissions are its privacy); on PostgreSQL the role's own, those before 0003
+  // being the role that upgraded the store.
   std::vector<LlmCall> calls(std::size_t limit, std::optional<std::int64_t> conversation = std::nullopt);
-  // The logged call `id`, or nullopt.
+  // The principal's logged call `id` (as calls() lists them), or nullopt.
   std::optional<LlmCall> call(std::int64_t id);
 
  private:
   struct Impl;
+  AskPrincipal principal_;
+  std::optional<Access> access_;  // asked once
   std::unique_ptr<Impl> impl_;                 // a SQLite store's
   std::unique_ptr<pg::Asks> pg_;  // a PostgreSQL store's (store/postgres/pg_ops.h)
 };

@@ -59,6 +59,8 @@ e2e_init() {
     # The user's own config folder (the user file, the trust file strata trust writes) is the
     # test's, never the machine's: a test that wants one of its own sets XDG_CONFIG_HOME again.
     export XDG_CONFIG_HOME="$E2E_TMP/.user-config"
+    # Likewise the user's state folder (ask's key, `strata logs off`, chat's history).
+    export XDG_STATE_HOME="$E2E_TMP/.user-state"
     trap e2e_cleanup EXIT
     trap 'exit 130' INT TERM
     # Work on a private copy so a rebuild of the binary during the run

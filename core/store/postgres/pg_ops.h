@@ -116,7 +116,10 @@ class Embeddings {
 // ---- ask_store.h (pg_asks.cpp) ----
 class Asks {
  public:
-  explicit Asks(Store& store);
+  // Every statement also names owner_role = current_user (row-level security keeps a role to
+  // its rows already: the condition says so where it is read, and plans with the index).
+  Asks(Store& store, const AskPrincipal& principal);
+  AskStore::Access access();
   std::optional<std::int64_t> last_conversation();
   std::optional<Conversation> conversation(std::int64_t id);
   std::optional<CachedAnswer> cached_answer(const std::string& key);
@@ -126,6 +129,7 @@ class Asks {
 
  private:
   Store& store_;
+  const AskPrincipal& principal_;
 };
 
 }  // namespace pg

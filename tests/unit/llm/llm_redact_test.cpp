@@ -20,6 +20,13 @@ TEST(LlmRedact, Emails) {
             "@Override @types/node react@18.2.0 icon@2x.png user@localhost me@.com @");
 }
 
+TEST(LlmRedact, UrlPasswords) {
+  EXPECT_EQ(r("DATABASE_URL=postgres://app:s3cretPassw0rd@db.example.com:5432/app"),
+            "DATABASE_URL=postgres://app:[key]@db.example.com:5432/app");
+  EXPECT_EQ(r("redis://:hunter2@cache:6379"), "redis://:[key]@cache:6379");
+  EXPECT_EQ(r("see https://example.com/a:b@c and http://host:8080/x"), "see https://example.com/a:b@c and http://host:8080/x");
+}
+
 TEST(LlmRedact, PhoneNumbers) {
   EXPECT_EQ(r("Call +1 415 555 0100 or (415) 555-0100."), "Call [phone] or [phone].");
   EXPECT_EQ(r("415-555-0100, 415.555.0100, 1-800-555-0100"), "[phone], [phone], [phone]");

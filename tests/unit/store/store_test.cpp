@@ -142,6 +142,30 @@ TEST_F(StoreTest, UpgradesAStoreMadeByAnEarlierSchemaVersion) {
   EXPECT_EQ(count_rows(path_, "SELECT count(*) FROM documents"), 1) << "data survives the upgrade";
 }
 
+// Migration 0015: the ask tables' rows from before keep their text and get no principal or MAC
+// (never an answer nor a turn to continue); the cache is rebuilt empty, keyed per principal.
+TEST_F(StoreTest, UpgradeTo15KeepsTheLogAndConversationsWithoutAPrincipal) {
+  fs::create_directories(fs::path(path_).parent_path());
+  {
+    migrate::Migrator m(migrate::Target{migrate::Endpoint::sqlite(path_), store::k_store_history_table}, shipped());
+    m.up(store_up_to(14));
+    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO conversations (id, collection, title) VALUES (1, 'default', 'q')");
+    db.exec("INSERT INTO messages (conversation_id, role, content) VALUES (1, 'user', 'q'), (1, 'assistant', 'a')");
+    db.exec("INSERT INTO llm_calls (conversation_id, collection, question, answer, provider, model, status, latency_ms, "
+            "total_ms, chunk_ids) VALUES (1, 'default', 'q', 'a', 'none', 'extractive', 'ok', 0, 1, '[]')");
+    db.exec("INSERT INTO response_cache (key, answer, model) VALUES ('k', 'a', 'm')");
+  }
+  const Store s = Store::open(path_);
+  EXPECT_EQ(s.schema_version(), Store::latest_schema_version());
+  EXPECT_EQ(count_rows(path_, "SELECT count(*) FROM llm_calls WHERE principal IS NULL AND question = 'q'"), 1);
+  EXPECT_EQ(count_rows(path_, "SELECT count(*) FROM messages WHERE mac IS NULL"), 2);
+  EXPECT_EQ(count_rows(path_, "SELECT count(*) FROM conversations WHERE principal IS NULL"), 1);
+  EXPECT_EQ(count_rows(path_, "SELECT count(*) FROM response_cache"), 0);
+  EXPECT_EQ(count_rows(path_, "SELECT count(*) FROM pragma_table_info('response_cache') WHERE pk > 0"), 2)
+      << "keyed by (principal, key)";
+}
+
 TEST_F(StoreTest, RefusesAStoreFromANewerStrata) {
   { const Store s = Store::open(path_); }
   {
