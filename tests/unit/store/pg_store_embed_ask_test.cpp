@@ -17,12 +17,14 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/sha256.h"
 #include "embed/vector.h"
 #include "pq/connection.h"
 #include "search/vector_snapshot.h"
 #include "store/ask_store.h"
 #include "store/embedding_store.h"
 #include "store/postgres/pg_ops.h"
+#include "store/search_store.h"
 #include "store/store.h"
 #include "store/store_db.h"
 #include "test_db.h"
@@ -533,7 +535,11 @@ TEST_F(PgStoreEmbedAskTest, ASnapshotIsKeptInTheUsersCacheReusedAndRebuiltAfterA
   }
   es.store_vectors(m, rows);
 
-  const std::string store_id = query(*pg_, "SELECT store_id FROM embedding_generation");
+  // Filed under a key of the server, database and schema the user named with the server's id,
+  // not under the id alone, which any store's owner sets (strata-store(5), TRUST).
+  const std::string server_id = query(*pg_, "SELECT store_id FROM embedding_generation");
+  const std::string store_id = store::vector_fingerprint(*pg_).store_id;
+  EXPECT_EQ(store_id, sha256_hex(pg_->path() + '\0' + server_id));
   const std::string path = search::cache_snapshot_path(store_id, docs);
   EXPECT_EQ(path, tmp_ / ("cache/strata/stores/" + store_id + "/" + std::to_string(docs) + ".bin"));
   ASSERT_FALSE(std::filesystem::exists(path));
