@@ -618,6 +618,7 @@ CREATE TABLE "we""ird" (id serial PRIMARY KEY, "a""b" text, "old""col" text);
 -- after
 CREATE TABLE "we""ird" (id serial PRIMARY KEY, "a""b" text NOT NULL DEFAULT 'x', "q""" text, "it's" int);
 CREATE INDEX "ix ""q""" ON "we""ird" ("q""");
+-- args: --no-rename
 
 -- case: concurrently_index_on_existing_table
 -- before
