@@ -33,6 +33,21 @@ put("migrate_file", "crlf_bom.sql", b"\xef\xbb\xbf-- migrate:up\r\nCREATE TABLE 
 put("migrate_file", "pair.sql", b"CREATE TABLE p(z);\nINSERT INTO p VALUES (1);\n\x00DROP TABLE p;\n")
 put("migrate_file", "error.sql", "-- migrate:up\nCREATE TABLE c(x);\nINSERT INTO nope VALUES (1);\n-- migrate:down\n")
 put("migrate_file", "fk.sql", "-- migrate:up foreign_keys:off\nCREATE TABLE d(x);\n-- migrate:down transaction:false\nDROP TABLE d;\n")
+# -- migrate_lint: first byte = engine (0 PostgreSQL, 1 SQLite, 2 MySQL; +0x80: strata sets a
+# lock timeout), then the file. The deep inputs that once crashed are in fuzz/regressions/.
+lint_pg = ("BEGIN;\nCREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);\n"
+           "ALTER TABLE users ADD COLUMN v BOOLEAN DEFAULT random() > 0.5;\nALTER TABLE users ALTER COLUMN e SET NOT NULL;\n"
+           "CREATE INDEX ix ON users (e);\nCOMMIT;\n")
+put("migrate_lint", "alembic_pg.sql", b"\x00" + lint_pg.encode())
+put("migrate_lint", "roles_pg.sql", b"\x80-- migrate:up\nCREATE ROLE admin SUPERUSER PASSWORD 'x';\n"
+    b"ALTER ROLE app PASSWORD '${APP_PASSWORD}';\nGRANT pg_read_server_files TO app;\n-- migrate:down\nDROP ROLE admin;\n")
+put("migrate_lint", "nested_pg.sql", b"\x80SELECT " + b"(" * 300 + b"1" + b")" * 300 + b";\nSELECT 1" + b"+1" * 2000 +
+    b";\nSELECT " + b"NOT " * 500 + b"true;\n")
+put("migrate_lint", "rule_pg.sql", b"\x80CREATE RULE r AS ON INSERT TO t DO INSTEAD (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));\n"
+    b"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n\\connect other\n")
+put("migrate_lint", "lite.sql", b"\x01DROP TABLE old;\nBEGIN;\nPRAGMA foreign_keys = OFF;\nCOMMIT;\nATTACH '/etc/x' AS x;\n")
+put("migrate_lint", "mysql.sql", b"\x02ALTER TABLE t ADD INDEX i (a), MODIFY b INT NOT NULL;\nCREATE USER 'u'@'%' IDENTIFIED BY 'pw';\n"
+    b"SELECT 1 INTO OUTFILE '/tmp/x';\n")
 
 # -- chunk_*: [flags][size 2 bytes][overlap 2 bytes][separators...] text
 texts = {

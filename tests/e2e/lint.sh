@@ -102,6 +102,23 @@ printf 'CREATE TABLE t (a int);\nBEGIN;\n' > lite2.sql
 expect_exit 3 -- "$STRATA" migrate lint --engine sqlite --json lite2.sql
 expect_json_true "a BEGIN never committed is an error" '[(f["code"], f["severity"]) for f in d["findings"]] == [("unbalanced-transaction", "error")]'
 
+case_ "hostile SQL: deep nesting, a password, a superuser"
+# 60 KB of `SELECT 1+1+...` (30,000 levels) crashed lint in a copy of libpg_query's tree, 200 KB
+# (100,000 levels) inside libpg_query; deep parentheses stop the grammar. Each is said, skipped,
+# and the statements after it are linted.
+python3 -c 'import sys; sys.stdout.write("SELECT 1" + "+1" * 30000 + ";\nSELECT 1" + "+1" * 100000 + ";\nSELECT " + "(" * 30000 + "1" + ")" * 30000 + ";\nCREATE ROLE admin SUPERUSER PASSWORD '"'"'hunter2'"'"';\n")' > deep.sql
+expect_exit 3 -- "$STRATA" migrate lint --engine postgres --json deep.sql
+expect_json_true "deep statements skipped, said with their line" '[(f["code"], f["line"], f["severity"]) for f in d["findings"]] == [("server-reach", 4, "error"), ("password-in-migration", 4, "warning"), ("not-linted", 3, "info"), ("not-linted", 1, "info")]'
+expect_json_true "the limit is named" '"nested deeper than 32768 levels" in d["findings"][3]["message"] and "2 statement(s)" in d["findings"][3]["message"]'
+# Memory follows the largest statement, not the file: 4 MB of ordinary statements.
+python3 -c '
+import sys
+for i in range(40000):
+    sys.stdout.write("CREATE TABLE t%d (id bigint PRIMARY KEY, name text);\nALTER TABLE old ADD COLUMN c%d int DEFAULT random();\n" % (i, i))' > big.sql
+/usr/bin/time -f '%M' -o big.kb "$STRATA" migrate lint --engine postgres --json big.sql > big.json 2>/dev/null
+assert_eq "$(python3 -c 'import json; print(len(json.load(open("big.json"))["findings"]))')" 40001 "a finding per ALTER, and one no-lock-timeout"
+assert_true "4 MB of SQL linted within 300 MB (was 1 GB): $(tail -1 big.kb) KB" [ "$(tail -1 big.kb)" -lt 307200 ]
+
 case_ "the timeout on a real server"
 chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
 start_db_server pg_server.sh "$E2E_TMP/pg"
@@ -126,5 +143,40 @@ E2E_CMD_TIMEOUT=15 expect_exit 6 -- "$STRATA" migrate -d "$URL" --ddl-lock-timeo
 expect_stderr_match "lock timeout"
 assert_true "gave up within 10 s" [ $(( $(date +%s) - start )) -lt 10 ]
 assert_eq "$(psql "$URL" -qAt -c "select count(*) from strata_migrations where version = '2'")" 0 "nothing recorded"
+
+# On a server too: `check` lints each migration with PostgreSQL's rules, and MCP's migrate_check
+# runs the same lint in a worker thread of the server.
+mkdir -p deepproj/migrations
+{ printf -- '-- migrate:up\n'; cat ../deep.sql; printf -- '-- migrate:down\n'; } > deepproj/migrations/1_deep.sql
+psql "$URL" -qX -c "CREATE DATABASE deep" >/dev/null
+DEEP_URL=${URL%/postgres}/deep
+cd deepproj || exit 2
+run "$STRATA" migrate -d "$DEEP_URL" check --json
+assert_eq "$RC" 3 "check on PostgreSQL: the superuser is an error (exit 3), no crash"
+expect_json_true "check reports the deep statements as not linted" '[(f["code"], f["line"]) for f in d["findings"] if f["code"] in ("not-linted", "server-reach", "password-in-migration")] == [("server-reach", 5), ("password-in-migration", 5), ("not-linted", 4), ("not-linted", 2)]'
+cat > mcp_check.py <<'PY'
+import json, os, sys
+sys.path.insert(0, os.environ["E2E_LIB_DIR"])
+import mcp_session
+from mcp_session import Session, check
+mcp_session.STRATA, mcp_session.STORE = sys.argv[1], sys.argv[2]
+s = Session()
+s.request(1, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+s.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+s.call(2, "migrate_check")
+r = s.reply(60) or {}
+findings = (r.get("result") or {}).get("structuredContent", {}).get("findings", [])
+check("migrate_check answers", r.get("id") == 2 and "result" in r, repr(r)[:300])
+check("migrate_check: the deep statements not linted, the superuser found",
+      sorted(f["code"] for f in findings if f["code"] in ("not-linted", "server-reach")) == ["not-linted", "not-linted", "server-reach"],
+      repr(findings)[:600])
+r = s.request(3, "ping")
+check("the server lives on", r == {"jsonrpc": "2.0", "id": 3, "result": {}}, repr(r))
+s.close()
+sys.exit(1 if mcp_session.failed else 0)
+PY
+DATABASE_URL=$DEEP_URL E2E_LIB_DIR=$E2E_LIB_DIR E2E_CMD_TIMEOUT=90 run python3 mcp_check.py "$STRATA" "$E2E_TMP/no-store.db"
+report_checks
+assert_eq "$RC" 0 "mcp_check.py: $ERR"
 
 e2e_finish

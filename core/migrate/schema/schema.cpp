@@ -164,14 +164,21 @@ Schema read_schema(sqlite3* db, const std::string& exclude_table) {
 
 namespace {
 
+// `"email" TEXT` as `email TEXT`, so that a name quoted on one side only is no difference. A
+// name that needs its quotes keeps them: one holding a blank, or a quote of any kind (`"a""b"`,
+// `"it's"`: unquoted, the doubled quote would be read as the name's end, and a lone ' or ` as
+// the start of a string for whatever reads the part next); leading_name reads them.
 std::string unquote_leading_name(std::string part) {
   if (part.empty()) return part;
   const char open = part.front();
   const char close = open == '[' ? ']' : open;
   if (open != '"' && open != '`' && open != '[') return part;
   const std::size_t end = part.find(close, 1);
-  if (end == std::string::npos || part.find(' ', 1) < end) return part;
-  return part.substr(1, end - 1) + part.substr(end + 1);
+  if (end == std::string::npos) return part;
+  const std::string name = part.substr(1, end - 1);
+  if (name.find_first_of(" '\"`[]") != std::string::npos) return part;
+  if (end + 1 < part.size() && part[end + 1] == close) return part;  // a doubled quote: the name goes on
+  return name + part.substr(end + 1);
 }
 
 // What a part is about: "column email", "constraint users_pkey", or the part itself.

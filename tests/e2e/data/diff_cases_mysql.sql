@@ -508,6 +508,13 @@ CREATE TABLE `order` (id INT AUTO_INCREMENT PRIMARY KEY, `group` VARCHAR(50));
 -- after
 CREATE TABLE `order` (id INT AUTO_INCREMENT PRIMARY KEY, `group` VARCHAR(50) NOT NULL DEFAULT 'none', `select` INT, KEY `order by group` (`group`));
 
+-- case: names_holding_quotes
+-- before
+CREATE TABLE `we``ird` (id INT AUTO_INCREMENT PRIMARY KEY, `a``b` VARCHAR(10), `old``col` INT);
+-- after
+CREATE TABLE `we``ird` (id INT AUTO_INCREMENT PRIMARY KEY, `a``b` VARCHAR(10) NOT NULL DEFAULT 'x', `q``` VARCHAR(10), `it's "x"` INT, KEY `ix ``q``` (`q```));
+-- args: --no-rename
+
 -- case: boolean_default_false
 -- before
 CREATE TABLE features (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL);

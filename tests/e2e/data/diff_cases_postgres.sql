@@ -612,6 +612,14 @@ CREATE TABLE "order" (id serial PRIMARY KEY, "group" text);
 CREATE TABLE "order" (id serial PRIMARY KEY, "group" text NOT NULL DEFAULT 'none', "UserName" text);
 CREATE INDEX "order by group" ON "order" ("group");
 
+-- case: names_holding_quotes
+-- before
+CREATE TABLE "we""ird" (id serial PRIMARY KEY, "a""b" text, "old""col" text);
+-- after
+CREATE TABLE "we""ird" (id serial PRIMARY KEY, "a""b" text NOT NULL DEFAULT 'x', "q""" text, "it's" int);
+CREATE INDEX "ix ""q""" ON "we""ird" ("q""");
+-- args: --no-rename
+
 -- case: concurrently_index_on_existing_table
 -- before
 CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint NOT NULL, at timestamptz NOT NULL);

@@ -568,6 +568,19 @@ CREATE TABLE "order" (id INTEGER PRIMARY KEY, "group" TEXT);
 CREATE TABLE "order" (id INTEGER PRIMARY KEY, "group" TEXT NOT NULL DEFAULT 'none', "select" INTEGER);
 CREATE INDEX "order by group" ON "order"("group");
 
+-- case: names_holding_quotes
+-- before
+CREATE TABLE "we""ird" (id INTEGER PRIMARY KEY, "a""b" TEXT);
+-- after
+CREATE TABLE "we""ird" (id INTEGER PRIMARY KEY, "a""b" TEXT, "q""" TEXT, "x`y" INTEGER, "it's" INTEGER, "sp ""a"" ce" TEXT);
+CREATE INDEX "ix ""q""" ON "we""ird" ("q""");
+
+-- case: rebuild_names_holding_quotes
+-- before
+CREATE TABLE "we""ird" (id INTEGER PRIMARY KEY, "a""b" TEXT, "old""col" TEXT, "it's" INTEGER);
+-- after
+CREATE TABLE "we""ird" (id INTEGER PRIMARY KEY, "a""b" TEXT NOT NULL DEFAULT 'x', "it's" INTEGER CHECK ("it's" > 0));
+
 -- case: mixed_case_names
 -- before
 CREATE TABLE UserAccounts (Id INTEGER PRIMARY KEY, DisplayName TEXT);

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "common/large_stack.h"
 #include "migrate/check/lint.h"
 #include "migrate/check/sql_lint.h"
+#include "migrate/engines/postgres/pg_parse_tree.h"
 #include "migrate/model/migration_source.h"
 #include "test_db.h"
 #include "test_util.h"
@@ -151,6 +153,73 @@ TEST(PostgresLint, AStatementTheParserDoesNotReadIsSaidAndSkipped) {
   EXPECT_TRUE(found[1].info);
   // ${NAME} placeholders read as names.
   EXPECT_EQ(lint("ALTER TABLE ${schema}.t ADD COLUMN a int DEFAULT random();\n"), "volatile-default@2 ");
+}
+
+// libpg_query writes its tree recursively and lint walks it: 200 KB of `SELECT 1+1+...` (100,000
+// levels) overflowed the stack inside libpg_query, 80 KB a copy of its tree. Too deep a
+// statement is said and skipped; the statements after it are linted.
+TEST(PostgresLint, AStatementNestedTooDeepIsSaidAndSkippedNeverCrashes) {
+  const auto lint_findings = [](const std::string& sql) {
+    const MigrationSet set = load_files({{"1_x.sql", "-- migrate:up\n" + sql}}, "mem");
+    return lint_migration(set.migrations.front(), DriverKind::postgres, {.lock_timeout_configured = true});
+  };
+  const std::string later = "ALTER TABLE t ADD COLUMN a int DEFAULT random();\n";
+  std::string sum = "SELECT 1";
+  for (int i = 0; i < 100000; ++i) sum += "+1";
+  std::vector<LintFinding> found = lint_findings(sum + ";\n" + later);
+  ASSERT_EQ(codes(found), "volatile-default@3 not-linted@2 ");
+  EXPECT_TRUE(found[1].info);
+  EXPECT_NE(found[1].message.find("nested deeper than 32768 levels"), std::string::npos) << found[1].message;
+  // 30,000 levels (the 60 KB of the report) and deep parentheses (the grammar's own limit).
+  found = lint_findings(later + sum.substr(0, 60008) + ";\nSELECT " + std::string(30000, '(') + "1" +
+                        std::string(30000, ')') + ";\n");
+  EXPECT_EQ(codes(found), "volatile-default@2 not-linted@4 not-linted@3 ");  // the parser's refusals first
+  // Among other statements of one batch: only the deep one is skipped.
+  found = lint_findings("CREATE TABLE n (a int);\n" + sum + ";\nCREATE INDEX i ON t (a);\n");
+  EXPECT_EQ(codes(found), "index-without-concurrently@4 not-linted@3 ");
+  // What PostgreSQL runs (4,000 terms; 5,000 NOTs) is linted, not skipped.
+  EXPECT_EQ(codes(lint_findings(sum.substr(0, 8008) + ";\nSELECT " + [] {
+                  std::string nots;
+                  for (int i = 0; i < 5000; ++i) nots += "NOT ";
+                  return nots;
+                }() + "true;\n" + later)),
+            "volatile-default@4 ");
+  // A statement longer than lint parses.
+  std::string rows = "INSERT INTO t VALUES (0)";
+  while (rows.size() <= k_max_parsed_statement) rows += ",(12345678)";
+  found = lint_findings(rows + ";\n" + later);
+  ASSERT_EQ(codes(found), "volatile-default@3 not-linted@2 ");
+  EXPECT_NE(found[1].message.find("longer than 256 KiB"), std::string::npos) << found[1].message;
+  // The parser has a thread of its own: a caller's small stack (an MCP worker's) is no limit.
+  std::string on_small_stack;
+  run_with_stack(std::size_t{256} << 10, [&] { on_small_stack = codes(lint_findings(sum + ";\n" + later)); });
+  EXPECT_EQ(on_small_stack, "volatile-default@3 not-linted@2 ");
+}
+
+// A role made a superuser (or given REPLICATION) reaches the whole server: an error, as
+// server-reach is; a password written in the file is a secret in the repository: a warning.
+TEST(PostgresLint, RolesMadeSuperusersAndPasswordsWrittenInTheFile) {
+  EXPECT_EQ(lint("CREATE ROLE admin SUPERUSER LOGIN;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("ALTER ROLE app WITH SUPERUSER;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("ALTER USER CURRENT_USER SUPERUSER;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("CREATE USER copier REPLICATION;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("CREATE ROLE app NOSUPERUSER NOREPLICATION LOGIN;\nALTER ROLE app CREATEDB;\n"), "");
+  EXPECT_EQ(lint("CREATE USER app WITH PASSWORD 'hunter2';\n"), "password-in-migration@2 ");
+  EXPECT_EQ(lint("ALTER ROLE app ENCRYPTED PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a:b';\n"), "password-in-migration@2 ");
+  EXPECT_EQ(lint("CREATE ROLE app SUPERUSER PASSWORD 'x';\n"), "server-reach@2! password-in-migration@2 ");
+  // No password, or one the environment gives (envsub): nothing written in the file.
+  EXPECT_EQ(lint("ALTER ROLE app PASSWORD NULL;\nCREATE ROLE r LOGIN;\n"), "");
+  EXPECT_EQ(lint("CREATE ROLE app LOGIN PASSWORD '${APP_PASSWORD}';\n"), "");
+  // A down section runs with the same role.
+  EXPECT_EQ(lint("SELECT 1;\n-- migrate:down\nALTER ROLE app SUPERUSER;\nALTER ROLE app PASSWORD 'old';\n"),
+            "server-reach@4! password-in-migration@5 ");
+  // The warning may be silenced with a reason; the error may not.
+  EXPECT_EQ(lint("-- strata:ignore password-in-migration a throwaway role of the test database\n"
+                 "CREATE ROLE t PASSWORD 't';\n"),
+            "");
+  EXPECT_EQ(lint("-- strata:ignore server-reach we know\nALTER ROLE app SUPERUSER;\n"), "server-reach@3! ");
+  // Mentioned as data, not granted.
+  EXPECT_EQ(lint("INSERT INTO roles (name, superuser, password) VALUES ('a', true, 'x');\n"), "");
 }
 
 TEST(PostgresLint, AnIgnoreCommentSilencesItsStatementWithAReason) {

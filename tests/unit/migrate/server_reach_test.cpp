@@ -35,6 +35,9 @@ TEST(ServerReach, PostgresFilesProgramsAndOtherServers) {
   EXPECT_EQ(pg("CREATE FUNCTION f() RETURNS int LANGUAGE plpython3u AS $$ import os $$"), "plpython3u");
   EXPECT_EQ(pg("CREATE FUNCTION f() RETURNS int AS '/tmp/evil.so', 'f' LANGUAGE 'c'"), "language c");
   EXPECT_EQ(pg("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"), "pg_terminate_backend");
+  // Membership in the roles that are these powers.
+  EXPECT_EQ(pg("GRANT pg_execute_server_program TO app"), "pg_execute_server_program");
+  EXPECT_EQ(pg("GRANT pg_read_server_files, pg_write_server_files TO app"), "pg_read_server_files");
   // Inside a DO block's body and an EXECUTE string, quotes doubled.
   EXPECT_EQ(pg("DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''id'''; END $$"), "to program");
   EXPECT_EQ(pg("DO $b$ BEGIN EXECUTE 'COPY t TO ''/tmp/x'''; END $b$"), "to");

@@ -9,11 +9,13 @@
 #include <span>
 #include <string_view>
 
+#include "common/line_counter.h"
 #include "common/text.h"
 #include "migrate/engines/server_reach.h"
 #include "migrate/engines/postgres/pg_parse_tree.h"
 #include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/postgres/postgres_splitter.h"
+#include "migrate/model/placeholders.h"
 
 namespace strata::migrate {
 // Named, not anonymous: each engine's lint helpers keep their short names in a unity build.
@@ -166,16 +168,20 @@ class SectionLint {
  public:
   SectionLint(const Section& s, const LintContext& c, std::vector<LintFinding>& out)
       : s_(s), c_(c), out_(out), memory_(c.memory != nullptr && c.up ? *c.memory : own_memory_),
-        lock_timeout_(c.lock_timeout_configured), in_transaction_(s.transaction) {}
+        lock_timeout_(c.lock_timeout_configured), in_transaction_(s.transaction), lines_(s.sql) {}
 
   void statement(const ParsedStatement& st) {
     offset_ = st.offset;
+    length_ = st.length;
     const std::string_view type = node_type(st.tree);
     const json& f = node_fields(st.tree);
     if (type == "TransactionStmt") return transaction(f);
     if (type == "VariableSetStmt") return setting(f);
     if (type == "CreateStmt") return create_table(f);
     if (type == "CreateTableAsStmt") return (void)created_.insert(relation(member(member(f, "into"), "rel")));
+    // Both sections: a down runs with the same role.
+    if (type == "CreateRoleStmt") return role(f, role_statement(text_of(f, "stmt_type")) + text_of(f, "role"));
+    if (type == "AlterRoleStmt") return role(f, "ALTER ROLE " + role_name(member(f, "role")));
     if (!c_.up) return;
     if (type == "IndexStmt") return index(f);
     if (type == "AlterTableStmt") return alter_table(f);
@@ -199,7 +205,8 @@ class SectionLint {
     out_.push_back({code, false, line(), std::move(message), s_.file});
   }
 
-  std::size_t line() const { return s_.first_line + position_of(s_.sql, offset_).line - 1; }
+  // Statements come in order: their lines are counted once over the section (LineCounter).
+  std::size_t line() { return s_.first_line + lines_.line_of(offset_) - 1; }
 
   // A statement that waits for a lock on a table in use: without lock_timeout, it waits behind
   // any open transaction, and every query of the table queues behind it (a plain ADD COLUMN
@@ -218,6 +225,59 @@ class SectionLint {
   static std::string relation(const json& rangevar) { return text_of(rangevar, "relname"); }
 
   // ---- statements -----------------------------------------------------------------------------
+
+  static std::string role_statement(const std::string& stmt_type) {
+    if (stmt_type == "ROLESTMT_USER") return "CREATE USER ";
+    if (stmt_type == "ROLESTMT_GROUP") return "CREATE GROUP ";
+    return "CREATE ROLE ";
+  }
+
+  // A RoleSpec: the name, or CURRENT_USER and the like as written.
+  static std::string role_name(const json& spec) {
+    const std::string name = text_of(spec, "rolename");
+    if (!name.empty()) return name;
+    const std::string type = text_of(spec, "roletype");
+    return type.rfind("ROLESPEC_", 0) == 0 ? type.substr(9) : type;
+  }
+
+  // CREATE/ALTER ROLE (USER, GROUP): a role made a superuser, or given REPLICATION (which streams
+  // every database of the server), reaches everything the server holds, as the server-reach
+  // statements of lint_postgres_files do, and `up` would grant it with the user's own role. A
+  // password written in the file is a secret for everyone who reads the repository; a `${NAME}`
+  // placeholder (envsub) in its place is not.
+  void role(const json& f, const std::string& what) {
+    for (const json& o : list_of(f, "options")) {
+      const json& d = node_fields(o);
+      const std::string option = text_of(d, "defname");
+      const json& arg = member(d, "arg");
+      if ((option == "superuser" || option == "isreplication") && node_type(arg) == "Boolean" &&
+          flag_of(node_fields(arg), "boolval")) {
+        const char* power = option == "superuser" ? "SUPERUSER" : "REPLICATION";
+        out_.push_back({"server-reach", true, line(),
+                        what + " " + power + " gives a role " +
+                            (option == "superuser" ? "every power over the server (its files, its programs, every database)"
+                                                   : "a copy of every database of the server (streaming replication)") +
+                            ": `up` would grant it with your role; create such a role by hand, outside the migrations",
+                        s_.file});
+      }
+      if (option == "password" && node_type(arg) == "String" && !text_of(node_fields(arg), "sval").empty() &&
+          !is_placeholder(text_of(node_fields(arg), "sval"))) {
+        flag("password-in-migration",
+             what + " PASSWORD '...' writes a password into the migration, for everyone who reads the repository and its "
+                    "history; write PASSWORD '${NAME}' and run with --envsub (the value comes from the environment), "
+                    "or set the password outside the migrations");
+      }
+    }
+  }
+
+  // A literal that is, or holds, a `${NAME}` the parser read as `p_NAME_` (pg_parse_tree.h).
+  bool is_placeholder(const std::string& literal) const {
+    const std::string_view statement = std::string_view(s_.sql).substr(offset_, length_);
+    for (const Placeholder& p : find_placeholders(statement)) {
+      if (literal.find("p_" + p.name + "_") != std::string::npos) return true;
+    }
+    return false;
+  }
 
   void transaction(const json& f) {
     const std::string kind = text_of(f, "kind");
@@ -581,6 +641,8 @@ class SectionLint {
   bool lock_timeout_said_ = false;
   bool in_transaction_;
   std::size_t offset_ = 0;
+  std::size_t length_ = 0;
+  LineCounter lines_;
   std::set<std::string> created_;          // tables (and views) created earlier in this section
   std::set<std::string> created_indexes_;  // indexes created earlier in this section
   std::set<std::string> added_not_valid_;  // constraints added NOT VALID in the open transaction
@@ -597,15 +659,18 @@ void lint_postgres_section(const Section& s, const LintContext& c, std::vector<L
     out.push_back({"parse-error", true, s.first_line + position_of(s.sql, *split.error_offset).line - 1, split.error, s.file});
     return;
   }
-  const ParsedSection parsed = parse_postgres(s.sql);
   postgres_lint::SectionLint lint(s, c, out);
-  for (const ParsedStatement& st : parsed.statements) {
-    if (st.parsed) lint.statement(st);
+  const ParseOutcome parsed = parse_postgres(s.sql, [&](const ParsedStatement& st) { lint.statement(st); });
+  if (parsed.unparsed.count > 0) {
+    out.push_back({"not-linted", false, s.first_line + position_of(s.sql, parsed.unparsed.first).line - 1,
+                   std::to_string(parsed.unparsed.count) + " statement(s) PostgreSQL 15's parser does not read (" +
+                       parsed.unparsed.why + "), so lint skipped them",
+                   s.file, true});
   }
-  if (parsed.unparsed > 0) {
-    out.push_back({"not-linted", false, s.first_line + position_of(s.sql, *parsed.first_error).line - 1,
-                   std::to_string(parsed.unparsed) + " statement(s) PostgreSQL 15's parser does not read (" + parsed.error +
-                       "), so lint skipped them",
+  if (parsed.beyond_limits.count > 0) {
+    out.push_back({"not-linted", false, s.first_line + position_of(s.sql, parsed.beyond_limits.first).line - 1,
+                   std::to_string(parsed.beyond_limits.count) + " statement(s) beyond what lint reads (the first: " +
+                       parsed.beyond_limits.why + "), so lint skipped them",
                    s.file, true});
   }
 }
@@ -632,6 +697,10 @@ constexpr ReachRule k_postgres_reach[] = {
     {ReachKind::call, "pg_ls_waldir", "", k_pg_files},
     {ReachKind::call, "pg_ls_tmpdir", "", k_pg_files},
     {ReachKind::call, "pg_ls_archive_statusdir", "", k_pg_files},
+    // Membership in these roles is the power itself: GRANT pg_execute_server_program TO app.
+    {ReachKind::word, "pg_execute_server_program", "", k_pg_programs},
+    {ReachKind::word, "pg_read_server_files", "", k_pg_files},
+    {ReachKind::word, "pg_write_server_files", "", k_pg_files},
     {ReachKind::call, "lo_import", "", k_pg_files},
     {ReachKind::call, "lo_export", "", k_pg_files},
     {ReachKind::call, "pg_file_write", "", k_pg_files},
