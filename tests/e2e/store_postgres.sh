@@ -160,9 +160,9 @@ expect_json_true "a merge of the same collection rewrites nothing" 'd["documents
 # copies nothing of that document (before: "internal error … please report this", 7.8 GB of
 # memory for an end_byte of 4 billion, std::bad_alloc for 2^63-1).
 case_ "collections copy from a store a teammate's role rewrote: the row named, exit 3, memory bounded"
-URL=$(fresh_db hostile)
-expect_exit 0 -- "$STRATA" ingest docs --store "$URL" -q
-pq "$URL" "CREATE ROLE teammate LOGIN PASSWORD 'teammate-pw';
+HOSTILE=$(fresh_db hostile)
+expect_exit 0 -- "$STRATA" ingest docs --store "$HOSTILE" -q
+pq "$HOSTILE" "CREATE ROLE teammate LOGIN PASSWORD 'teammate-pw';
 GRANT CONNECT ON DATABASE hostile TO teammate;
 GRANT USAGE ON SCHEMA strata TO teammate;
 GRANT SELECT, UPDATE ON ALL TABLES IN SCHEMA strata TO teammate"
@@ -181,7 +181,7 @@ import resource, subprocess, sys
 rc = subprocess.call(sys.argv[2:])
 with open(sys.argv[1], "w") as f:
     f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024))
-sys.exit(rc)' "$E2E_TMP/rss.txt" "$STRATA" collections copy --store "$URL" --to "hostile-$1.db"
+sys.exit(rc)' "$E2E_TMP/rss.txt" "$STRATA" collections copy --store "$HOSTILE" --to "hostile-$1.db"
     assert_eq 3 "$RC" "copy $1: exit 3 (bad data in the source store)"
     expect_error_line "\(schema strata\): collection 'default', $4"
     expect_stderr_nomatch "internal error|report this"
@@ -213,7 +213,7 @@ refused_copy 7 "UPDATE strata.collections SET embedding_provider = 'local', embe
                 embedding_dimensions = 9223372036854775807" \
     "UPDATE strata.collections SET embedding_provider = NULL, embedding_model = NULL, embedding_dimensions = NULL" \
     "its row: embedding dimensions 9223372036854775807 are not between 0 and 65536"
-expect_exit 0 -- "$STRATA" collections copy --store "$URL" --to hostile-ok.db --json
+expect_exit 0 -- "$STRATA" collections copy --store "$HOSTILE" --to hostile-ok.db --json
 expect_json_true "the store as strata wrote it again copies whole" 'd["documents"] == 3'
 
 # ---------------------------------------------------------------------------------------------
