@@ -194,6 +194,9 @@ expect_json_true "that record failed, saying why; the two others were added" \
 assert_eq "a d" "$(pq "$URL" "$S SELECT string_agg(d.source, ' ' ORDER BY d.source) FROM documents d
                               JOIN collections k ON k.id = d.collection_id WHERE k.name = 'nul'")" "a and d stored"
 stats_in_step "documents that fail alone"
+# Gone again: the later cases compare the stores' catalogs, and the SQLite store has neither.
+expect_exit 0 -- "$STRATA" collections remove odd --store "$URL"
+expect_exit 0 -- "$STRATA" collections remove nul --store "$URL"
 
 # ---------------------------------------------------------------------------------------------
 case_ "documents remove and collections remove"
