@@ -471,12 +471,12 @@ TEST_F(PgStoreWriterTest, PutOutsideATransactionWritesAtOnce) {
 
 TEST_F(PgStoreWriterTest, AFailedPutLeavesNothingOfItsBatch) {
   Store pg = open();
+  // A statement the server refuses (here for a check someone added to the table) fails the
+  // transaction, and with it the batch.
+  query("ALTER TABLE documents ADD CONSTRAINT no_refused_titles CHECK (title <> 'Refused')");
   DocumentWriter w(pg, "docs", k_pg_config, false);
   w.begin();
   w.put(pg_record("a.md", "A", "First of the batch."), false);
-  // A statement the server refuses (here a check someone added to the table) fails the
-  // transaction, and with it the batch.
-  query("ALTER TABLE documents ADD CONSTRAINT no_refused_titles CHECK (title <> 'Refused')");
   EXPECT_THROW(w.put(pg_record("b.md", "Refused", "Some text."), false), Error);
   EXPECT_FALSE(w.in_transaction());
   w.commit();
