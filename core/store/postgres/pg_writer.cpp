@@ -643,7 +643,10 @@ bool Writer::in_transaction() const { return impl_->in_tx; }
 
 PutResult Writer::put(const DocumentRecord& doc, bool force) {
   if (const std::optional<std::string> why = unstorable(doc)) {
-    impl_->c.fail(ExitCode::invalid_input, "writing " + doc.source + ": " + *why);
+    // A NUL of the source shown as \0: the message is a C string to whoever prints it.
+    std::string shown;
+    for (const char ch : doc.source) shown += ch == '\0' ? std::string("\\0") : std::string(1, ch);
+    impl_->c.fail(ExitCode::invalid_input, "writing " + shown + ": " + *why);
   }
   return impl_->write([&] {
     const std::optional<StoredDocument> old = find(doc.source);
