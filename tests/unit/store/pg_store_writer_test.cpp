@@ -477,9 +477,9 @@ TEST_F(PgStoreWriterTest, AFailedPutLeavesNothingOfItsBatch) {
   DocumentWriter w(pg, "docs", k_pg_config, false);
   w.begin();
   w.put(pg_record("a.md", "A", "First of the batch."), false);
-  EXPECT_THROW(w.put(pg_record("b.md", "Refused", "Some text."), false), Error);
+  w.put(pg_record("b.md", "Refused", "Some text."), false);  // batched: the statement fails at commit
+  EXPECT_THROW(w.commit(), Error);
   EXPECT_FALSE(w.in_transaction());
-  w.commit();
   Store other = open();
   EXPECT_FALSE(store::find_collection(other, "docs").has_value()) << "nothing of the batch, not even the collection";
   // The writer goes on with a new transaction.
