@@ -257,6 +257,42 @@ put("pq_binary_copy", "empty", bytes([0]) + copy_stream([]))
 put("pq_binary_copy", "extension", bytes([1 | (1 << 2)]) + copy_stream([[b"a", b""]], b"ext"))
 put("pq_binary_copy", "cut", bytes([0]) + copy_stream([[b"abc"]])[:-5])
 
+# -- copy_rows: [params: chunks in the low 3 bits, bit 3 a page count, bits 4-5 the JSON texts]
+#    [size][chars][pages][dimensions] then per chunk [10 integers][nulls][length][text], the rest a vector
+def le64(v):
+    return struct.pack("<q", v)
+
+def copy_chunk(ordinal, start, end, line_start, line_end, text, page=None, page_end=None, chars=None, tokens=4):
+    cs, ce = chars if chars else (start, end)
+    nulls = (1 if page is None else 0) | (2 if page_end is None else 0)
+    return (b"".join(le64(v) for v in (ordinal, start, end, cs, ce, line_start, line_end, page or 0, page_end or 0, tokens))
+            + bytes([nulls, len(text)]) + text)
+
+def copy_rows(chunks, size=40, chars=40, pages=0, dims=2, json_texts=0, vector=b"\0" * 8):
+    params = len(chunks) | (8 if pages else 0) | (json_texts << 4)
+    return bytes([params]) + le64(size) + le64(chars) + le64(pages) + le64(dims) + b"".join(chunks) + vector
+
+first, second = b"First chunk here.", b"Second chunk, longer."  # as strata writes: [0, 17) and [19, 40)
+put("copy_rows", "as_written", copy_rows([copy_chunk(0, 0, 17, 1, 1, first), copy_chunk(1, 19, 40, 3, 3, second)]))
+put("copy_rows", "pages", copy_rows([copy_chunk(0, 0, 17, 1, 1, first, 1, 1), copy_chunk(1, 19, 40, 3, 3, second, 1, 2)],
+                                    pages=2, json_texts=1))
+put("copy_rows", "overlap", copy_rows([copy_chunk(0, 0, 17, 1, 1, first), copy_chunk(1, 6, 17, 1, 1, b"chunk here.")]))
+put("copy_rows", "no_chunks", copy_rows([], size=0, chars=0, dims=0, vector=b""))
+# What a hostile server's rows held (tests/e2e/store_postgres.sh): a range backwards, one ending at
+# 2^63-1, one 4 GB out, a negative start, lines past the text, a size no model has, a vector of
+# another size, texts that disagree where they overlap, JSON that is not.
+put("copy_rows", "backwards", copy_rows([copy_chunk(0, 100, 17, 1, 1, first)]))
+put("copy_rows", "int64_max_end", copy_rows([copy_chunk(0, 0, 2**63 - 1, 1, 1, first)]))
+put("copy_rows", "far_out", copy_rows([copy_chunk(0, 4000000000, 4000000017, 1, 1, first, chars=(0, 17))]))
+put("copy_rows", "end_of_int64", copy_rows([copy_chunk(0, 2**63 - 18, 2**63 - 1, 1, 1, first, chars=(0, 17))]))
+put("copy_rows", "negative", copy_rows([copy_chunk(0, -5, 12, 1, 1, first[:17])]))
+put("copy_rows", "lines", copy_rows([copy_chunk(0, 0, 17, 1, 2**63 - 1, first)]))
+put("copy_rows", "dims", copy_rows([copy_chunk(0, 0, 17, 1, 1, first)], dims=2**63 - 1))
+put("copy_rows", "vector_size", copy_rows([copy_chunk(0, 0, 17, 1, 1, first)], vector=b"\0" * 12))
+put("copy_rows", "disagree", copy_rows([copy_chunk(0, 0, 17, 1, 1, first), copy_chunk(1, 0, 17, 1, 1, b"Other chunk text.")]))
+put("copy_rows", "bad_json", copy_rows([copy_chunk(0, 0, 17, 1, 1, first)], json_texts=3))
+put("copy_rows", "ordinals", copy_rows([copy_chunk(5, 0, 17, 1, 1, first)]))
+
 # -- fts_query
 for i, q in enumerate(["C++ and SQLite", "don't \"panic\"", "NEAR(a b) OR x AND NOT y", "-foo:bar* ^baz (qux)",
                        "to be or not to be", "caf\u00e9 na\u00efve \u65e5\u672c\u8a9e", "a\x01b\x7fc \u2014 d\u00a0e",

@@ -447,6 +447,14 @@ class Run {
   }
 
   void write(const Prepared& p) {
+    // A document the store cannot hold (on PostgreSQL: a file name that is not UTF-8, a JSONL id
+    // with a NUL) fails alone, before put() could end the transaction of the others.
+    if (writer_) {
+      if (const std::optional<std::string> why = writer_->refusal(p.record)) {
+        fail(p.source, *why, p.bytes);
+        return;
+      }
+    }
     const std::int64_t chunks = static_cast<std::int64_t>(p.record.chunks.size());
     const bool same_bytes = p.existed && p.old_hash == p.record.content_hash;
     if (same_bytes && !p.old_reader.empty()) ++summary_.reread_by_loader[p.old_reader];

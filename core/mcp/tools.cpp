@@ -567,6 +567,13 @@ ReadArguments read_arguments(const json& args, const std::string& collection, st
 }
 
 store::Store& ToolSession::store() {
+  // A store on a server whose connection is gone (it stopped answering within the call's bound,
+  // or dropped it) is opened again: one frozen moment of the server fails one call, not every
+  // call after it.
+  if (store_ && !store_->connected()) {
+    searcher_.reset();
+    store_.reset();
+  }
   if (!store_) {
     std::optional<store::Store> st = store::Store::open_read_only(options_.store_path, options_.open);
     if (!st) {
@@ -579,7 +586,8 @@ store::Store& ToolSession::store() {
 }
 
 search::Searcher& ToolSession::searcher() {
-  if (!searcher_) searcher_.emplace(store());
+  store::Store& st = store();  // first: it may open the store again, and the searcher with it
+  if (!searcher_) searcher_.emplace(st);
   return *searcher_;
 }
 

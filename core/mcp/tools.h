@@ -46,7 +46,8 @@ class ToolSession {
   // the search tool passes to its outbound requests; nullptr when nothing can cancel the call.
   const std::atomic<bool>* cancel() const { return cancel_; }
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
-  // The store, opened read-only on first use. Throws Error(unavailable) when there is none.
+  // The store, opened read-only on first use, and again after its server's connection was lost
+  // (Store::connected). Throws Error(unavailable) when there is none.
   store::Store& store();
   search::Searcher& searcher();
 

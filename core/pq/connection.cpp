@@ -1,8 +1,13 @@
 #include "pq/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 
@@ -29,6 +34,21 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// A value the server sent that should be a number is not: the server's answer is data, and
+// this is what is wrong with it (never a C++ exception's text).
+[[noreturn]] void pq_not_a_number(std::string_view value, const char* what) {
+  const std::string shown(value.substr(0, 40));
+  throw Error(ExitCode::unavailable, "the server sent '" + shown + (value.size() > 40 ? "…" : "") + "' where " + what +
+                                         " was expected");
+}
+
+std::int64_t pq_whole_number(std::string_view text) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) pq_not_a_number(text, "a whole number");
+  return v;
 }
 
 // How a failed statement reads, by its SQLSTATE: the cause a user acts on.
@@ -76,12 +96,16 @@ std::int64_t Result::int64(int row, int column) const {
     if (n == 2) return static_cast<std::int16_t>(static_cast<std::uint16_t>(v));
     return static_cast<std::int64_t>(v);
   }
-  return std::stoll(std::string(text(row, column)));
+  return pq_whole_number(text(row, column));
 }
 
 double Result::number(int row, int column) const {
   if (is_null(row, column)) return 0;
-  return std::stod(std::string(text(row, column)));
+  const std::string t(text(row, column));
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || end != t.c_str() + t.size()) pq_not_a_number(t, "a number");
+  return v;
 }
 
 std::optional<std::int64_t> Result::optional_int(int row, int column) const {
@@ -110,7 +134,7 @@ std::string Result::bytes(int row, int column) const {
 
 std::int64_t Result::affected() const {
   const char* n = r_ == nullptr ? nullptr : lib().cmd_tuples(r_);
-  return n == nullptr || *n == '\0' ? 0 : std::stoll(n);
+  return n == nullptr || *n == '\0' ? 0 : pq_whole_number(n);
 }
 
 // ---- literals ---------------------------------------------------------------------------------
@@ -190,8 +214,12 @@ void Connection::fail(ExitCode code, const std::string& what, std::string hint) 
 
 std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
   std::unique_ptr<Connection> c(new Connection(options));
-  std::vector<const char*> keys{"dbname", "application_name"};
-  std::vector<const char*> values{options.conninfo.c_str(), options.application_name.c_str()};
+  // TCP keepalives every 10 s after 30 s of quiet, given up after 3 unanswered: a server whose
+  // host is gone (no reset, no answer) is noticed while a statement waits on it, instead of after
+  // the system's two hours. Before "dbname": a URL's own keepalives_* settings win.
+  std::vector<const char*> keys{"keepalives_idle", "keepalives_interval", "keepalives_count", "dbname",
+                                "application_name"};
+  std::vector<const char*> values{"30", "10", "3", options.conninfo.c_str(), options.application_name.c_str()};
   const std::string connect_seconds = std::to_string((options.connect_timeout.count() + 999) / 1000);
   if (options.connect_timeout.count() > 0) {
     keys.push_back("connect_timeout");
@@ -214,6 +242,10 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
             "check the store URL, that the server runs, and the password (~/.pgpass or $PGPASSWORD)");
   }
   lib().set_notice_processor(c->conn_, ignore_notice, nullptr);
+  // Non-blocking: every wait is strata's own poll() on the socket, with answer_timeout's deadline.
+  if (lib().set_nonblocking(c->conn_, 1) != 0) {
+    c->fail(ExitCode::unavailable, "cannot connect: " + one_line(lib().error_message(c->conn_)));
+  }
   std::string setup = "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; ";
   if (options.lock_timeout.count() > 0) {
     setup += "SET lock_timeout = " + std::to_string(options.lock_timeout.count()) + "; ";
@@ -232,6 +264,14 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
 
 int Connection::server_version() const { return lib().server_version(conn_); }
 
+bool Connection::lost() const { return conn_ == nullptr || lib().status(conn_) == CONNECTION_BAD; }
+
+void Connection::require_live(std::string_view doing) const {
+  if (conn_ != nullptr) return;
+  const std::string prefix = doing.empty() ? "" : std::string(doing) + ": ";
+  fail(ExitCode::unavailable, prefix + "lost the server: " + gone_);
+}
+
 void Connection::fail_result(pg_result* r, std::string_view doing) const {
   std::string message;
   const char* primary = r == nullptr ? nullptr : lib().result_error_field(r, PG_DIAG_MESSAGE_PRIMARY);
@@ -245,11 +285,93 @@ void Connection::fail_result(pg_result* r, std::string_view doing) const {
   fail(ExitCode::unavailable, prefix + message);
 }
 
+void Connection::fail_sending(std::string_view doing) const {
+  const std::string prefix = doing.empty() ? "" : std::string(doing) + ": ";
+  std::string message = one_line(lib().error_message(conn_));
+  if (lib().status(conn_) == CONNECTION_BAD) message = "lost the server: " + message;
+  fail(ExitCode::unavailable, prefix + message);
+}
+
 // `r` when it holds rows or a completed command; else the failure, in the user's words.
 pg_result* Connection::checked(pg_result* r, std::string_view doing) const {
   const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
   return r;
+}
+
+std::optional<std::chrono::steady_clock::time_point> Connection::deadline() const {
+  if (options_.answer_timeout.count() <= 0) return std::nullopt;
+  return std::chrono::steady_clock::now() + options_.answer_timeout;
+}
+
+bool Connection::wait_socket(bool write, std::optional<std::chrono::steady_clock::time_point> until) const {
+  for (;;) {
+    int wait_ms = -1;
+    if (until) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      wait_ms = static_cast<int>(std::min<std::int64_t>(left.count(), 60'000));
+    }
+    const int fd = lib().socket(conn_);
+    if (fd < 0) return true;  // closed: libpq's next call says why
+    pollfd p{fd, static_cast<short>(POLLIN | (write ? POLLOUT : 0)), 0};
+    const int n = ::poll(&p, 1, wait_ms);
+    if (n > 0) return true;
+    if (n < 0 && errno != EINTR) return true;  // libpq's next call reports what is wrong
+  }
+}
+
+void Connection::give_up(std::string_view doing) {
+  const long long ms = options_.answer_timeout.count();
+  gone_ = "no answer within " + (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms") +
+          " (the server stopped answering; the connection was closed)";
+  // Shut down first: PQfinish's goodbye then fails at once instead of waiting on a full socket.
+  ::shutdown(lib().socket(conn_), SHUT_RDWR);
+  lib().finish(conn_);
+  conn_ = nullptr;
+  prepared_.clear();
+  const std::string prefix = doing.empty() ? "" : std::string(doing) + ": ";
+  fail(ExitCode::unavailable, prefix + gone_);
+}
+
+void Connection::flush_within(std::optional<std::chrono::steady_clock::time_point> until, std::string_view doing) {
+  for (;;) {
+    const int f = lib().flush(conn_);
+    if (f == 0) return;
+    if (f < 0) fail_sending(doing);
+    if (!wait_socket(true, until)) give_up(doing);
+    // The server may answer before it has read everything (an error): libpq reads it in.
+    if (lib().consume_input(conn_) == 0) return;  // broken: the result says how
+  }
+}
+
+pg_result* Connection::answer(std::optional<std::chrono::steady_clock::time_point> until, std::string_view doing) {
+  flush_within(until, doing);
+  pg_result* last = nullptr;
+  for (;;) {
+    while (lib().is_busy(conn_) != 0) {
+      if (!wait_socket(false, until)) {
+        if (last != nullptr) lib().clear(last);
+        give_up(doing);
+      }
+      if (lib().consume_input(conn_) == 0) break;  // broken: PQgetResult says how
+    }
+    pg_result* r = lib().get_result(conn_);
+    if (r == nullptr) return last;
+    const ExecStatusType status = lib().result_status(r);
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+      if (last != nullptr) lib().clear(last);
+      return r;
+    }
+    // As PQexec: the last result, but an error before it stays the answer.
+    if (last != nullptr && lib().result_status(last) == PGRES_FATAL_ERROR) {
+      lib().clear(r);
+    } else {
+      if (last != nullptr) lib().clear(last);
+      last = r;
+    }
+    if (lib().status(conn_) == CONNECTION_BAD) return last;
+  }
 }
 
 Result Connection::exec(std::string_view sql, const std::vector<Param>& params, bool binary, std::string_view doing) {
@@ -258,6 +380,7 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params, 
 
 Result Connection::exec(std::string_view sql, const std::vector<Param>& params, const std::vector<bool>& binary_params,
                         bool binary, std::string_view doing) {
+  require_live(doing);
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   values.reserve(params.size());
@@ -268,80 +391,120 @@ Result Connection::exec(std::string_view sql, const std::vector<Param>& params, 
     formats.push_back(i < binary_params.size() && binary_params[i] ? 1 : 0);  // none given: all text
   }
   const std::string statement(sql);
-  return Result(checked(lib().exec_params(conn_, statement.c_str(), static_cast<int>(params.size()), nullptr,
-                                          values.data(), lengths.data(), formats.data(), binary ? 1 : 0),
-                        doing));
+  const auto until = deadline();
+  if (lib().send_query_params(conn_, statement.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                              lengths.data(), formats.data(), binary ? 1 : 0) == 0) {
+    fail_sending(doing);
+  }
+  return Result(checked(answer(until, doing), doing));
 }
 
 Result Connection::exec_prepared(const std::string& name, std::string_view sql, const std::vector<Param>& params,
                                  bool binary, std::string_view doing) {
+  require_live(doing);
   if (!prepared_.contains(name)) {
     const std::string statement(sql);
-    lib().clear(checked(lib().prepare(conn_, name.c_str(), statement.c_str(), static_cast<int>(params.size()), nullptr),
-                        doing));
+    const auto until = deadline();
+    if (lib().send_prepare(conn_, name.c_str(), statement.c_str(), static_cast<int>(params.size()), nullptr) == 0) {
+      fail_sending(doing);
+    }
+    lib().clear(checked(answer(until, doing), doing));
     prepared_.insert(name);
   }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& v : params) values.push_back(v ? v->c_str() : nullptr);
-  return Result(checked(lib().exec_prepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
-                                            nullptr, binary ? 1 : 0),
-                        doing));
+  const auto until = deadline();
+  if (lib().send_query_prepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr,
+                                binary ? 1 : 0) == 0) {
+    fail_sending(doing);
+  }
+  return Result(checked(answer(until, doing), doing));
 }
 
 void Connection::exec_script(std::string_view sql, std::string_view doing) {
+  require_live(doing);
   const std::string script(sql);
-  lib().clear(checked(lib().exec(conn_, script.c_str()), doing));
+  const auto until = deadline();
+  if (lib().send_query(conn_, script.c_str()) == 0) fail_sending(doing);
+  lib().clear(checked(answer(until, doing), doing));
 }
 
 void Connection::begin() { exec_script("BEGIN"); }
 void Connection::commit() { exec_script("COMMIT", "committing"); }
 void Connection::rollback() noexcept {
   if (conn_ == nullptr) return;
-  pg_result* r = lib().exec(conn_, "ROLLBACK");
-  if (r != nullptr) lib().clear(r);
+  try {
+    exec_script("ROLLBACK");
+  } catch (...) {
+    // Nothing to do: a server that is gone has rolled back, or will.
+  }
 }
 
 bool Connection::in_transaction() const {
+  if (conn_ == nullptr) return false;
   const PGTransactionStatusType s = lib().transaction_status(conn_);
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
 void Connection::copy_in(std::string_view copy_statement, std::string_view rows, std::string_view doing) {
+  require_live(doing);
   const std::string statement(copy_statement);
-  pg_result* r = lib().exec(conn_, statement.c_str());
+  const auto until = deadline();
+  if (lib().send_query(conn_, statement.c_str()) == 0) fail_sending(doing);
+  pg_result* r = answer(until, doing);
   if (r == nullptr || lib().result_status(r) != PGRES_COPY_IN) fail_result(r, doing);
   lib().clear(r);
-  // In pieces of at most 1 MiB: libpq buffers what it is given.
+  // In pieces of at most 1 MiB: libpq buffers what it is given. A piece it has no room for yet
+  // (a non-blocking connection) waits for the socket.
   constexpr std::size_t piece = 1 << 20;
-  for (std::size_t at = 0; at < rows.size(); at += piece) {
+  for (std::size_t at = 0; at < rows.size();) {
     const std::size_t n = std::min(piece, rows.size() - at);
-    if (lib().put_copy_data(conn_, rows.data() + at, static_cast<int>(n)) != 1) {
-      fail(ExitCode::unavailable, std::string(doing) + ": " + one_line(lib().error_message(conn_)));
+    const int put = lib().put_copy_data(conn_, rows.data() + at, static_cast<int>(n));
+    if (put < 0) fail_sending(doing);
+    if (put == 0) {
+      if (!wait_socket(true, until)) give_up(doing);
+      lib().consume_input(conn_);
+      continue;
     }
+    at += n;
+    flush_within(until, doing);  // sent before the next piece: libpq's buffer stays a piece
   }
-  if (lib().put_copy_end(conn_, nullptr) != 1) {
-    fail(ExitCode::unavailable, std::string(doing) + ": " + one_line(lib().error_message(conn_)));
+  for (;;) {
+    const int end = lib().put_copy_end(conn_, nullptr);
+    if (end < 0) fail_sending(doing);
+    if (end == 1) break;
+    if (!wait_socket(true, until)) give_up(doing);
+    lib().consume_input(conn_);
   }
-  pg_result* end = lib().get_result(conn_);
-  const ExecStatusType status = end == nullptr ? PGRES_FATAL_ERROR : lib().result_status(end);
-  if (status != PGRES_COMMAND_OK) fail_result(end, doing);
-  lib().clear(end);
-  while (pg_result* more = lib().get_result(conn_)) lib().clear(more);
+  pg_result* done = answer(until, doing);
+  const ExecStatusType status = done == nullptr ? PGRES_FATAL_ERROR : lib().result_status(done);
+  if (status != PGRES_COMMAND_OK) fail_result(done, doing);
+  lib().clear(done);
 }
 
 void Connection::copy_out(std::string_view copy_statement, const std::function<void(std::string_view)>& on_data,
                           std::string_view doing) {
+  require_live(doing);
   const std::string statement(copy_statement);
-  pg_result* r = lib().exec(conn_, statement.c_str());
+  const auto until = deadline();
+  if (lib().send_query(conn_, statement.c_str()) == 0) fail_sending(doing);
+  pg_result* r = answer(until, doing);
   if (r == nullptr || lib().result_status(r) != PGRES_COPY_OUT) fail_result(r, doing);
   lib().clear(r);
   std::exception_ptr failed;
   for (;;) {
     char* data = nullptr;
-    const int n = lib().get_copy_data(conn_, &data, 0);
+    const int n = lib().get_copy_data(conn_, &data, 1);
     if (n == -1) break;  // the end: the statement's result follows
-    if (n < 0) fail(ExitCode::unavailable, std::string(doing) + ": " + one_line(lib().error_message(conn_)));
+    if (n < -1) fail(ExitCode::unavailable, std::string(doing) + ": " + one_line(lib().error_message(conn_)));
+    if (n == 0) {  // nothing whole yet
+      if (!wait_socket(false, until)) give_up(doing);
+      if (lib().consume_input(conn_) == 0) {
+        fail(ExitCode::unavailable, std::string(doing) + ": lost the server: " + one_line(lib().error_message(conn_)));
+      }
+      continue;
+    }
     if (!failed) {
       try {
         on_data(std::string_view(data, static_cast<std::size_t>(n)));
@@ -351,12 +514,11 @@ void Connection::copy_out(std::string_view copy_statement, const std::function<v
     }
     lib().freemem(data);
   }
-  pg_result* end = lib().get_result(conn_);
+  pg_result* end = answer(until, doing);
   const ExecStatusType status = end == nullptr ? PGRES_FATAL_ERROR : lib().result_status(end);
   // The callback's exception says more than the server's answer to a COPY it stopped reading.
   if (status != PGRES_COMMAND_OK && !failed) fail_result(end, doing);
-  lib().clear(end);
-  while (pg_result* more = lib().get_result(conn_)) lib().clear(more);
+  if (end != nullptr) lib().clear(end);
   if (failed) std::rethrow_exception(failed);
 }
 

@@ -70,6 +70,12 @@ struct ConnectOptions {
   std::chrono::milliseconds connect_timeout{0};
   std::chrono::milliseconds lock_timeout{0};
   std::chrono::milliseconds statement_timeout{0};  // each statement (statement_timeout; 0 none)
+  // The client's own bound on each statement's answer (its rows, a COPY's data, the result of a
+  // ROLLBACK), from sending it: the timeouts above are the server's to enforce, and a server that
+  // stops answering (its processes stopped, a host gone without a reset) enforces nothing while
+  // its kernel still acknowledges every byte. Past it the connection is closed (the server rolls
+  // back what it had begun) and the call fails; so does every later one (lost()). 0: none.
+  std::chrono::milliseconds answer_timeout{0};
   std::string application_name = "strata";
 };
 
@@ -84,8 +90,8 @@ class Connection {
 
   // Runs one statement with its parameters ($1, $2, …). `binary` asks for binary results.
   // Throws Error: unavailable for a lost server, a lock or statement timeout (the message says
-  // which), invalid_input for a constraint or data error; each prefixed with the display and
-  // `doing` when given ("…: writing doc.md: …").
+  // which), no answer within answer_timeout, invalid_input for a constraint or data error; each
+  // prefixed with the display and `doing` when given ("…: writing doc.md: …").
   Result exec(std::string_view sql, const std::vector<Param>& params = {}, bool binary = false,
               std::string_view doing = {});
   // As exec, but params[i] is sent in its type's binary format where binary_params[i] is true
@@ -120,6 +126,10 @@ class Connection {
   // `text` as an SQL string literal for this connection (quoted and escaped by libpq).
   std::string literal(std::string_view text) const;
 
+  // True once the connection is gone: closed after no answer within answer_timeout, or
+  // dropped by the server. Every call then fails; a caller that goes on opens a new one.
+  bool lost() const;
+
   const std::string& display() const { return options_.display; }
   const std::string& schema() const { return options_.schema; }
   int server_version() const;
@@ -130,9 +140,26 @@ class Connection {
   explicit Connection(ConnectOptions options);
   [[noreturn]] void fail_result(pg_result* r, std::string_view doing) const;
   pg_result* checked(pg_result* r, std::string_view doing) const;
+  // The end of waiting for an answer to what is sent now (answer_timeout), or none.
+  std::optional<std::chrono::steady_clock::time_point> deadline() const;
+  // After a PQsend*: sends what libpq holds, then waits for the whole answer and returns its
+  // last result (its first error, or the COPY state), as PQexec would; nullptr when there is
+  // none. Gives up at `until`.
+  pg_result* answer(std::optional<std::chrono::steady_clock::time_point> until, std::string_view doing);
+  // Sends what libpq holds (non-blocking connection), waiting for the socket up to `until`.
+  void flush_within(std::optional<std::chrono::steady_clock::time_point> until, std::string_view doing);
+  // Waits for the socket to be readable (or writable too, with `write`) until `until`: false
+  // when it passed first.
+  bool wait_socket(bool write, std::optional<std::chrono::steady_clock::time_point> until) const;
+  // No answer in time: the connection is closed, and Error(unavailable) says so.
+  [[noreturn]] void give_up(std::string_view doing);
+  // Error(unavailable) when the connection is gone (lost()).
+  void require_live(std::string_view doing) const;
+  [[noreturn]] void fail_sending(std::string_view doing) const;
   std::string scrubbed(std::string text) const;
   ConnectOptions options_;
   pg_conn* conn_ = nullptr;
+  std::string gone_;  // why the connection was closed (give_up); "" while it is open
   std::unordered_set<std::string> prepared_;  // names exec_prepared() prepared
 };
 

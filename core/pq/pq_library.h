@@ -15,12 +15,14 @@ struct PqLibrary {
   decltype(&::PQcmdTuples) cmd_tuples;
   decltype(&::PQconnectdb) connectdb;
   decltype(&::PQconnectdbParams) connectdb_params;
+  decltype(&::PQconsumeInput) consume_input;
   decltype(&::PQerrorMessage) error_message;
   decltype(&::PQescapeLiteral) escape_literal;
   decltype(&::PQexec) exec;
   decltype(&::PQexecParams) exec_params;
   decltype(&::PQexecPrepared) exec_prepared;
   decltype(&::PQfinish) finish;
+  decltype(&::PQflush) flush;
   decltype(&::PQfformat) fformat;
   decltype(&::PQfreemem) freemem;
   decltype(&::PQfreeCancel) free_cancel;
@@ -30,6 +32,7 @@ struct PqLibrary {
   decltype(&::PQgetisnull) get_is_null;
   decltype(&::PQgetlength) get_length;
   decltype(&::PQgetvalue) get_value;
+  decltype(&::PQisBusy) is_busy;
   decltype(&::PQnfields) nfields;
   decltype(&::PQntuples) ntuples;
   decltype(&::PQping) ping;
@@ -39,8 +42,14 @@ struct PqLibrary {
   decltype(&::PQresultErrorField) result_error_field;
   decltype(&::PQresultErrorMessage) result_error_message;
   decltype(&::PQresultStatus) result_status;
+  decltype(&::PQsendPrepare) send_prepare;
+  decltype(&::PQsendQuery) send_query;
+  decltype(&::PQsendQueryParams) send_query_params;
+  decltype(&::PQsendQueryPrepared) send_query_prepared;
   decltype(&::PQserverVersion) server_version;
+  decltype(&::PQsetnonblocking) set_nonblocking;
   decltype(&::PQsetNoticeProcessor) set_notice_processor;
+  decltype(&::PQsocket) socket;
   decltype(&::PQstatus) status;
   decltype(&::PQtransactionStatus) transaction_status;
 };

@@ -3,9 +3,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "store/catalog.h"
 #include "store/collections.h"
 #include "store/document_writer.h"
@@ -14,55 +16,16 @@
 namespace strata::store {
 namespace {
 
-// The loaded text as long as the chunks' offsets say, each chunk's text at its bytes: the
-// offsets stay exact (document_text() shortens gaps over 4 KiB). What no chunk covers is
-// whitespace the chunker left out; a newline stands for each byte of it.
-std::string text_of(const std::vector<ChunkView>& chunks) {
-  std::int64_t size = 0;
-  for (const ChunkView& c : chunks) size = std::max(size, c.end_byte);
-  std::string text(static_cast<std::size_t>(size), '\n');
-  for (const ChunkView& c : chunks) {
-    const auto n = std::min<std::size_t>(c.text.size(), static_cast<std::size_t>(c.end_byte - c.start_byte));
-    text.replace(static_cast<std::size_t>(c.start_byte), n, c.text, 0, n);
-  }
-  return text;
+// Of the text SourceRows::record rebuilds, the bytes no chunk covers (the whitespace the
+// chunker left out between chunks) beyond the chunks' own: the bound on what one document's
+// offsets make the copy allocate. A chunker leaves runs of blank lines or spaces, not megabytes.
+constexpr std::int64_t k_copy_largest_gaps = std::int64_t{64} << 20;
+
+std::string copy_range(std::int64_t begin, std::int64_t end) {
+  return "[" + std::to_string(begin) + ", " + std::to_string(end) + ")";
 }
 
-DocumentRecord record_of(const DocumentSummary& d, const std::optional<StoredDocument>& stored,
-                         const std::vector<ChunkView>& chunks) {
-  DocumentRecord r;
-  r.source = d.source;
-  r.path = d.path;
-  r.title = d.title;
-  r.content_hash = d.content_hash;
-  r.size_bytes = d.size_bytes;
-  r.mtime = d.mtime;
-  r.loader = d.loader;
-  r.encoding = d.encoding;
-  r.metadata_json = d.metadata_json;
-  r.char_count = d.char_count;
-  r.page_count = d.page_count;
-  if (stored) {
-    r.mtime_ns = stored->mtime_ns;
-    r.loader_version = stored->loader_version;
-  }
-  r.text = text_of(chunks);
-  for (const ChunkView& c : chunks) {
-    ChunkRecord k;
-    k.start_byte = c.start_byte;
-    k.end_byte = c.end_byte;
-    k.char_start = c.char_start;
-    k.char_end = c.char_end;
-    k.line_start = c.line_start;
-    k.line_end = c.line_end;
-    k.page = c.page;
-    k.page_end = c.page_end;
-    k.tokens = c.tokens;
-    k.headings_json = c.headings_json;
-    r.chunks.push_back(std::move(k));
-  }
-  return r;
-}
+std::string copy_optional(const std::optional<std::int64_t>& n) { return n ? std::to_string(*n) : "none"; }
 
 std::vector<ChunkView> chunks_of(Store& store, std::int64_t document_id) {
   std::vector<ChunkView> out;
@@ -106,6 +69,145 @@ class Writers {
 
 }  // namespace
 
+// ---- SourceRows ----
+
+SourceRows::SourceRows(std::string store, std::string collection)
+    : store_(std::move(store)), collection_(std::move(collection)) {}
+
+void SourceRows::bad(const std::string& where, const std::string& what) const {
+  throw Error(ExitCode::invalid_input, store_ + ": collection '" + collection_ + "', " + where + ": " + what,
+              "the source store holds a row strata did not write: ingest that document again there, or remove it "
+              "(strata documents remove), then copy again");
+}
+
+void SourceRows::json_of(const std::string& where, const char* field, const std::string& text, bool object) const {
+  const ParsedJson parsed = parse_json_within(text);
+  if (!parsed.ok()) bad(where, std::string(field) + " is " + parsed.message);
+  if (object ? !parsed.value.is_object() : !parsed.value.is_array()) {
+    bad(where, std::string(field) + " is not a JSON " + (object ? "object" : "array"));
+  }
+}
+
+void SourceRows::collection(const CollectionInfo& k) const {
+  json_of("its row", "chunk configuration", k.chunk_config, true);
+  if (!k.embedding_model) return;
+  const std::int64_t dims = k.embedding_model->dimensions;
+  if (dims < 0 || dims > k_max_vector_dimensions) {
+    bad("its row", "embedding dimensions " + std::to_string(dims) + " are not between 0 and " +
+                       std::to_string(k_max_vector_dimensions));
+  }
+}
+
+void SourceRows::document(const DocumentSummary& d) const {
+  const std::string where = "document '" + d.source + "'";
+  if (d.size_bytes < 0) bad(where, "size_bytes " + std::to_string(d.size_bytes) + " is negative");
+  if (d.char_count < 0) bad(where, "char_count " + std::to_string(d.char_count) + " is negative");
+  if (d.page_count && *d.page_count < 0) bad(where, "page_count " + std::to_string(*d.page_count) + " is negative");
+  json_of(where, "metadata", d.metadata_json, true);
+}
+
+void SourceRows::chunks(const DocumentSummary& d, const std::vector<ChunkView>& chunks) const {
+  std::int64_t held = 0, end = 0;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const ChunkView& c = chunks[i];
+    const std::string where = "document '" + d.source + "', chunk " + std::to_string(i);
+    if (c.ordinal != static_cast<std::int64_t>(i)) {
+      bad(where, "ordinal " + std::to_string(c.ordinal) + " where " + std::to_string(i) + " follows");
+    }
+    if (c.start_byte < 0 || c.end_byte < c.start_byte) {
+      bad(where, "bytes " + copy_range(c.start_byte, c.end_byte) + " are no range");
+    }
+    const std::int64_t bytes = c.end_byte - c.start_byte;
+    if (bytes != static_cast<std::int64_t>(c.text.size())) {
+      bad(where, "bytes " + copy_range(c.start_byte, c.end_byte) + " hold " + std::to_string(c.text.size()) +
+                     " bytes of text, not " + std::to_string(bytes));
+    }
+    // A character is at least a byte, a line at least its newline.
+    if (c.char_start < 0 || c.char_end < c.char_start || c.char_start > c.start_byte || c.char_end - c.char_start > bytes) {
+      bad(where, "characters " + copy_range(c.char_start, c.char_end) + " do not fit its bytes " +
+                     copy_range(c.start_byte, c.end_byte));
+    }
+    if (c.line_start < 1 || c.line_end < c.line_start || c.line_start - 1 > c.start_byte ||
+        c.line_end - c.line_start > bytes) {
+      bad(where, "lines " + std::to_string(c.line_start) + "-" + std::to_string(c.line_end) + " do not fit its bytes " +
+                     copy_range(c.start_byte, c.end_byte));
+    }
+    const bool pages_ok =
+        (!c.page || *c.page >= 1) && (!c.page_end || (c.page && *c.page_end >= *c.page)) &&
+        (!d.page_count || ((!c.page || *c.page <= *d.page_count) && (!c.page_end || *c.page_end <= *d.page_count)));
+    if (!pages_ok) {
+      bad(where, "pages " + copy_optional(c.page) + "-" + copy_optional(c.page_end) + " are not within the document's " +
+                     copy_optional(d.page_count));
+    }
+    if (c.tokens < 0) bad(where, "token count " + std::to_string(c.tokens) + " is negative");
+    json_of(where, "headings", c.headings_json, false);
+    json_of(where, "chunk configuration", c.config_json, true);
+    held += bytes;
+    end = std::max(end, c.end_byte);
+  }
+  if (end - held > k_copy_largest_gaps) {
+    bad("document '" + d.source + "'", "its chunks end at byte " + std::to_string(end) + " but hold " +
+                                           std::to_string(held) +
+                                           " bytes of text: more than 64 MiB of the text between them would be made up");
+  }
+}
+
+// The loaded text as long as the chunks' offsets say, each chunk's text at its bytes: the
+// offsets stay exact (document_text() shortens gaps over 4 KiB). What no chunk covers is
+// whitespace the chunker left out; a newline stands for each byte of it.
+DocumentRecord SourceRows::record(const DocumentSummary& d, const std::vector<ChunkView>& chunks) const {
+  document(d);
+  this->chunks(d, chunks);
+  DocumentRecord r;
+  r.source = d.source;
+  r.path = d.path;
+  r.title = d.title;
+  r.content_hash = d.content_hash;
+  r.size_bytes = d.size_bytes;
+  r.mtime = d.mtime;
+  r.loader = d.loader;
+  r.encoding = d.encoding;
+  r.metadata_json = d.metadata_json;
+  r.char_count = d.char_count;
+  r.page_count = d.page_count;
+  std::int64_t size = 0;
+  for (const ChunkView& c : chunks) size = std::max(size, c.end_byte);
+  r.text.assign(static_cast<std::size_t>(size), '\n');
+  for (const ChunkView& c : chunks) r.text.replace(static_cast<std::size_t>(c.start_byte), c.text.size(), c.text);
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const ChunkView& c = chunks[i];
+    // Where two chunks overlap, their bytes there agree: a copy never changes a chunk's text.
+    if (std::string_view(r.text).substr(static_cast<std::size_t>(c.start_byte), c.text.size()) != c.text) {
+      bad("document '" + d.source + "', chunk " + std::to_string(i),
+          "its text differs from another chunk's over the bytes they share");
+    }
+    ChunkRecord k;
+    k.start_byte = c.start_byte;
+    k.end_byte = c.end_byte;
+    k.char_start = c.char_start;
+    k.char_end = c.char_end;
+    k.line_start = c.line_start;
+    k.line_end = c.line_end;
+    k.page = c.page;
+    k.page_end = c.page_end;
+    k.tokens = c.tokens;
+    k.headings_json = c.headings_json;
+    r.chunks.push_back(std::move(k));
+  }
+  return r;
+}
+
+void SourceRows::vector(const DocumentSummary& d, std::size_t chunk, const EmbeddingModel& m, std::string_view v) const {
+  const auto floats = static_cast<std::int64_t>(v.size() / sizeof(float));
+  const bool fits = v.size() % sizeof(float) == 0 && floats > 0 &&
+                    (m.dimensions > 0 ? floats == m.dimensions : floats <= k_max_vector_dimensions);
+  if (!fits) {
+    bad("document '" + d.source + "', chunk " + std::to_string(chunk),
+        "its vector is " + std::to_string(v.size()) + " bytes, not " +
+            (m.dimensions > 0 ? std::to_string(m.dimensions) + " floats" : std::string("whole floats")) + " of " + m.model);
+  }
+}
+
 CopyResult copy_collection(Store& from, Store& to, const CopyOptions& options, const CopyProgress& progress) {
   const std::string target = options.as.empty() ? options.collection : options.as;
   validate_collection_name(target);
@@ -117,6 +219,8 @@ CopyResult copy_collection(Store& from, Store& to, const CopyOptions& options, c
   if (!source) {
     throw Error(ExitCode::invalid_input, "no collection named '" + options.collection + "' in " + from.path());
   }
+  const SourceRows check(from.path(), options.collection);
+  check.collection(*source);
   const std::optional<CollectionInfo> existing = find_collection(to, target, CollectionDetail::listing);
   if (existing && existing->documents > 0 && !options.merge) {
     throw Error(ExitCode::usage,
@@ -160,8 +264,12 @@ CopyResult copy_collection(Store& from, Store& to, const CopyOptions& options, c
   std::size_t in_batch = 0;
   for (const DocumentSummary& d : documents) {
     const std::vector<ChunkView> chunks = chunks_of(from, d.id);
+    DocumentRecord record = check.record(d, chunks);
+    if (const std::optional<StoredDocument> stored = reader.find(d.source)) {
+      record.mtime_ns = stored->mtime_ns;
+      record.loader_version = stored->loader_version;
+    }
     const std::string config = chunks.empty() ? source->chunk_config : chunks.front().config_json;
-    const DocumentRecord record = record_of(d, reader.find(d.source), chunks);
     DocumentWriter& writer = writers.for_config(config);
     const PutResult put = writer.put(record, false);
     if (put == PutResult::unchanged || put == PutResult::metadata_only) {
@@ -178,6 +286,7 @@ CopyResult copy_collection(Store& from, Store& to, const CopyOptions& options, c
       for (std::size_t i = 0; i < chunks.size() && i < new_chunks.size(); ++i) {
         if (!rewritten && to_vectors->chunk_vector(new_chunks[i].id)) continue;
         std::optional<std::string> v = from_vectors.chunk_vector(chunks[i].id);
+        if (v) check.vector(d, i, *source->embedding_model, *v);
         if (v) pending.push_back(VectorRow{{new_chunks[i].id}, std::move(*v), {}, false});
       }
     }

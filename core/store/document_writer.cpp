@@ -229,6 +229,11 @@ std::optional<StoredDocument> DocumentWriter::find(const std::string& source) {
   }
 }
 
+std::optional<std::string> DocumentWriter::refusal(const DocumentRecord& doc) const {
+  if (pg_) return pg::unstorable(doc);
+  return std::nullopt;
+}
+
 std::optional<std::int64_t> DocumentWriter::known_config_id() {
   if (pg_) return pg_->known_config_id();
   if (impl_->config_id) return impl_->config_id;

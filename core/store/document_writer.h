@@ -94,6 +94,13 @@ class DocumentWriter {
   // The id of this writer's chunk configuration, when already recorded (nothing is written).
   std::optional<std::int64_t> known_config_id();
 
+  // Why this store cannot hold `doc`, or nullopt: on PostgreSQL, a text of it (source, path,
+  // title, metadata, text, headings…) with a NUL byte or bytes that are not UTF-8, which its
+  // text columns refuse (a SQLite store holds any bytes). put() throws Error(invalid_input)
+  // with this reason before anything is written, leaving the transaction and the documents
+  // batched in it as they were; a caller that goes on with other documents asks first.
+  std::optional<std::string> refusal(const DocumentRecord& doc) const;
+
   void begin();  // BEGIN IMMEDIATE: waits for other writers up to the store's busy timeout
   void commit();
   bool in_transaction() const;

@@ -20,6 +20,11 @@ namespace pg {
 class Embeddings;
 }
 
+// The most dimensions a collection's vectors may have: a size read from a store is data, and
+// reading vectors allocates rows times this many floats. Embedding models make at most a few
+// thousand (text-embedding-3-large 3,072; the local model 8,192).
+inline constexpr std::int64_t k_max_vector_dimensions = 65'536;
+
 struct EmbeddingModel {
   EmbeddingModel() = default;
   // The server is optional here, as in the store: most code names a model by its first three.

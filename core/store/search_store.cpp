@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "sqlite/connection.h"
+#include "store/embedding_store.h"
 #include "store/fts_bm25.h"
 #include "store/postgres/pg_ops.h"
 #include "store/store_db.h"
@@ -366,6 +367,13 @@ VectorFingerprint vector_fingerprint(Store& store) {
 }
 
 CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) {
+  // The size is the store's data: room for every row is made before the rows are read.
+  if (dims > static_cast<std::size_t>(k_max_vector_dimensions)) {
+    throw Error(ExitCode::invalid_input,
+                store.path() + ": the collection's embedding model has " + std::to_string(dims) +
+                    " dimensions, more than the " + std::to_string(k_max_vector_dimensions) + " strata reads",
+                "re-embed the collection: strata embed --switch-model");
+  }
   if (store.kind() == StoreKind::postgres) return pg::load_vectors(store, collection_id, dims);
   CollectionVectors out;
   out.dims = dims;

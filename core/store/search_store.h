@@ -88,7 +88,8 @@ std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collecti
 // One row read: cheap enough to check before every query.
 VectorFingerprint vector_fingerprint(Store& store);
 
-// Throws Error(invalid_input) naming the chunk when a vector is not `dims` float32 values.
+// Throws Error(invalid_input) naming the chunk when a vector is not `dims` float32 values, and
+// for dims above k_max_vector_dimensions (embedding_store.h) before reading any.
 // REQUIRES: dims > 0.
 CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims);
 

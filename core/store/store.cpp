@@ -178,6 +178,7 @@ StoreKind Store::kind() const { return impl_->pg ? StoreKind::postgres : StoreKi
 const std::string& Store::path() const { return impl_->path; }
 std::int64_t Store::schema_version() const { return impl_->version; }
 std::chrono::milliseconds Store::busy_timeout() const { return impl_->busy; }
+bool Store::connected() const { return !impl_->pg || !impl_->pg->lost(); }
 
 std::int64_t Store::latest_schema_version() { return shipped_versions().back(); }
 

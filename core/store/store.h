@@ -45,8 +45,10 @@ inline constexpr std::chrono::milliseconds k_default_busy_timeout{60'000};
 struct OpenOptions {
   std::chrono::milliseconds busy_timeout = k_default_busy_timeout;
   // A store on a server: a bound on each wait on it (connecting, each statement, each lock wait),
-  // for a caller that must answer in time (strata mcp). 0: connecting waits 10 s, statements and
-  // locks as long as busy_timeout allows (a lock) or as they take.
+  // for a caller that must answer in time (strata mcp); the client gives up on an answer a second
+  // after it even when the server has stopped answering (then connected() is false). 0:
+  // connecting waits 10 s, statements and locks as long as busy_timeout allows (a lock) or as
+  // they take.
   std::chrono::milliseconds call_timeout{0};
 };
 
@@ -80,6 +82,10 @@ class Store {
   // The file, or for a PostgreSQL store its URL with the password as *** and its schema
   // ("postgres://ann:***@db/app (schema strata)"): what messages name.
   const std::string& path() const;
+  // False once a store on a server has lost its connection (the server stopped answering within
+  // OpenOptions::call_timeout, or dropped it): every operation then fails, and a caller that
+  // goes on opens the store again. Always true for a SQLite store.
+  bool connected() const;
   // The busy timeout it was opened with.
   std::chrono::milliseconds busy_timeout() const;
   // The newest store migration applied (e.g. 2 for 0002_...).

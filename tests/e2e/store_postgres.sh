@@ -34,6 +34,23 @@ expect_error_line "password authentication failed"
 expect_stderr_nomatch "wrong-pw-4711"
 no_password_in_output
 
+# libpq percent-decodes a URL's parameter names: ?pass%77ord= is its password=, and was printed
+# in clear in every message naming the server.
+case_ "bad input: a password given as ?pass%77ord= (libpq's password=) is never printed"
+expect_exit 7 -- "$STRATA" search pools --store "postgres://postgres@127.0.0.1:$PORT/postgres?pass%77ord=wrong-pw-4711"
+expect_error_line "password authentication failed" "pass%77ord=\*\*\*"
+expect_stderr_nomatch "wrong-pw-4711"
+expect_exit 7 -- "$STRATA" collections --json --store "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&Pass%57ord=wrong-pw-4711"
+expect_error_line "cannot connect" "Pass%57ord=\*\*\*"
+expect_stderr_nomatch "wrong-pw-4711"
+mkdir -p nomig
+expect_exit 7 -- "$STRATA" migrate status --dir nomig --json --database "postgres://postgres@127.0.0.1:1/postgres?pass%77ord=wrong-pw-4711"
+expect_stderr_nomatch "wrong-pw-4711"
+expect_stdout_nomatch "wrong-pw-4711"
+expect_exit 0 -- "$STRATA" ingest docs/pools.md --store "postgres://postgres@127.0.0.1:$PORT/postgres?pass%77ord=$PASSWORD" --collection spelled -v
+expect_exit 0 -- "$STRATA" collections --store "postgres://postgres@127.0.0.1:$PORT/postgres?pass%77ord=$PASSWORD" --json
+no_password_in_output
+
 case_ "bad input: reading a database without the store's schema says so and creates nothing"
 URL=$(fresh_db empty)
 for cmd in "collections" "documents list" "search pools" "logs"; do
@@ -137,6 +154,80 @@ expect_exit 2 -- "$STRATA" collections copy --store local.db --to "$URL"
 expect_error_line "collection 'default' in postgres://postgres:\*\*\*@.* already holds 3 documents"
 expect_exit 0 -- "$STRATA" collections copy --store local.db --to "$URL" --merge --json
 expect_json_true "a merge of the same collection rewrites nothing" 'd["documents"] == 0 and d["unchanged"] == 3'
+
+# ---------------------------------------------------------------------------------------------
+# A store's rows are data: whoever holds a role that may write its tables can put there what
+# strata never writes. A teammate's role rewrites one row at a time; `collections copy` out of
+# the store names the row (exit 3, one error line), allocates nothing a number asks for, and
+# copies nothing of that document (before: "internal error … please report this", 7.8 GB of
+# memory for an end_byte of 4 billion, std::bad_alloc for 2^63-1).
+case_ "collections copy from a store a teammate's role rewrote: the row named, exit 3, memory bounded"
+HOSTILE=$(fresh_db hostile)
+expect_exit 0 -- "$STRATA" ingest docs --store "$HOSTILE" -q
+pq "$HOSTILE" "CREATE ROLE teammate LOGIN PASSWORD 'teammate-pw';
+GRANT CONNECT ON DATABASE hostile TO teammate;
+GRANT USAGE ON SCHEMA strata TO teammate;
+GRANT SELECT, UPDATE ON ALL TABLES IN SCHEMA strata TO teammate"
+MATE="postgres://teammate:teammate-pw@127.0.0.1:$PORT/hostile"
+POOLS="document_id = (SELECT id FROM strata.documents WHERE source = 'docs/pools.md')"
+# copied_documents DB: the documents a copy left in the SQLite store DB.
+copied_documents() {
+    python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM documents").fetchone()[0])' "$1"
+}
+# refused_copy N EDIT UNDO ERROR: the teammate's EDIT, then a copy to hostile-N.db: exit 3 with one
+# error line naming "collection 'default', ERROR", in bounded memory, nothing copied; then UNDO.
+refused_copy() {
+    pq "$MATE" "$2"
+    run python3 -c '
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024))
+sys.exit(rc)' "$E2E_TMP/rss.txt" "$STRATA" collections copy --store "$HOSTILE" --to "hostile-$1.db"
+    assert_eq 3 "$RC" "copy $1: exit 3 (bad data in the source store)"
+    expect_error_line "\(schema strata\): collection 'default', $4"
+    expect_stderr_nomatch "internal error|report this"
+    assert_true "copy $1: memory bounded ($(cat "$E2E_TMP/rss.txt") MB < 200 MB)" test "$(cat "$E2E_TMP/rss.txt")" -lt 200
+    assert_eq 0 "$(copied_documents "hostile-$1.db")" "copy $1: no document copied"
+    pq "$MATE" "$3"
+}
+refused_copy 1 "UPDATE strata.chunks SET start_byte = end_byte + 5 WHERE $POOLS" \
+    "UPDATE strata.chunks SET start_byte = 0 WHERE $POOLS" \
+    "document 'docs/pools.md', chunk 0: bytes \[[0-9]+, [0-9]+\) are no range"
+refused_copy 2 "UPDATE strata.chunks SET start_byte = -3 WHERE $POOLS" \
+    "UPDATE strata.chunks SET start_byte = 0 WHERE $POOLS" \
+    "document 'docs/pools.md', chunk 0: bytes \[-3, [0-9]+\) are no range"
+refused_copy 3 "UPDATE strata.chunks SET end_byte = 9223372036854775807 WHERE $POOLS" \
+    "UPDATE strata.chunks SET end_byte = octet_length(text) WHERE $POOLS" \
+    "document 'docs/pools.md', chunk 0: bytes \[0, 9223372036854775807\) hold [0-9]+ bytes of text"
+refused_copy 4 "UPDATE strata.chunks SET start_byte = start_byte + 4000000000, end_byte = end_byte + 4000000000,
+                char_start = char_start + 4000000000, char_end = char_end + 4000000000 WHERE $POOLS" \
+    "UPDATE strata.chunks SET start_byte = start_byte - 4000000000, end_byte = end_byte - 4000000000,
+                char_start = char_start - 4000000000, char_end = char_end - 4000000000 WHERE $POOLS" \
+    "document 'docs/pools.md': its chunks end at byte 4000000[0-9]+ but hold [0-9]+ bytes of text"
+refused_copy 5 "UPDATE strata.chunks SET line_end = 9223372036854775807 WHERE $POOLS" \
+    "UPDATE strata.chunks SET line_end = line_start WHERE $POOLS" \
+    "document 'docs/pools.md', chunk 0: lines 1-9223372036854775807 do not fit"
+refused_copy 6 "UPDATE strata.documents SET metadata = '[[[[' WHERE source = 'docs/cache.txt'" \
+    "UPDATE strata.documents SET metadata = '{}' WHERE source = 'docs/cache.txt'" \
+    "document 'docs/cache.txt': metadata is not valid JSON"
+refused_copy 7 "UPDATE strata.collections SET embedding_provider = 'local', embedding_model = 'm',
+                embedding_dimensions = 9223372036854775807" \
+    "UPDATE strata.collections SET embedding_provider = NULL, embedding_model = NULL, embedding_dimensions = NULL" \
+    "its row: embedding dimensions 9223372036854775807 are not between 0 and 65536"
+expect_exit 0 -- "$STRATA" collections copy --store "$HOSTILE" --to hostile-ok.db --json
+expect_json_true "the store as strata wrote it again copies whole" 'd["documents"] == 3'
+
+# ---------------------------------------------------------------------------------------------
+# The server process of strata mcp's open connection stopped (SIGSTOP): the server's own
+# statement_timeout cannot fire and the kernel still acknowledges, so only the client's bound on
+# the answer ends the wait (tests/e2e/mcp_frozen_store.py).
+case_ "mcp: a keyword search on a server that stops answering ends within its bound, and the next reconnects"
+E2E_CMD_TIMEOUT=90 run python3 "$E2E_LIB_DIR/mcp_frozen_store.py" "$STRATA" "$BASE/copies" "$SERVER_URL" copies
+report_checks
+[ "$RC" = 0 ] || fail "mcp_frozen_store.py exited $RC: $ERR"
+[ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 7 ] || fail "mcp_frozen_store.py ran fewer checks than it has: $ERR"
+no_password_in_output
 
 # ---------------------------------------------------------------------------------------------
 case_ "a reader role can search and list, and cannot write (the grants strata-store(7) documents)"

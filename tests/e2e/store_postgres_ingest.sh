@@ -164,6 +164,41 @@ title_hits=$(pq "$URL" "$S SELECT count(*) FROM chunk_terms t JOIN documents d O
 assert_eq 1 "$title_hits" "the new title is in the keyword index"
 
 # ---------------------------------------------------------------------------------------------
+# PostgreSQL's text holds neither bytes that are not UTF-8 nor a NUL, which a SQLite store keeps
+# as they are: such a document fails alone, reported like any failed document, and the others of
+# its batch are ingested (exit 8). Before, the server refused the batch's statement and the whole
+# ingest ended (exit 7 or 3, nothing written).
+case_ "a file name that is not UTF-8, a JSONL id with a NUL: that document fails, the rest is ingested (exit 8)"
+mkdir -p odd "odd/dir-$(printf '\351')"
+printf 'A good file about pools.\n' >odd/good.md
+printf 'A file named in Latin-1.\n' >"odd/caf$(printf '\351').md"
+printf 'Inside a folder named in Latin-1.\n' >"odd/dir-$(printf '\351')/inner.md"
+printf 'Another good file.\n' >odd/zz.md
+run "$STRATA" ingest odd --store "$URL" --collection odd --json "${OPTS[@]}"
+assert_eq 8 "$RC" "ingest: exit 8 (some documents failed)"
+expect_json_true "the two named in Latin-1 failed, saying why; the others were added" \
+    '(d["documents"]["new"] == 2 and d["documents"]["failed"] == 2
+      and all("is not UTF-8" in f["reason"] and "PostgreSQL" in f["reason"] for f in d["failures"]))'
+assert_eq "odd/good.md odd/zz.md" "$(pq "$URL" "$S SELECT string_agg(d.source, ' ' ORDER BY d.source) FROM documents d
+                                         JOIN collections k ON k.id = d.collection_id WHERE k.name = 'odd'")" "the two others stored"
+run "$STRATA" ingest "odd/dir-$(printf '\351')" --prune --store "$URL" --collection odd "${OPTS[@]}"
+assert_eq 3 "$RC" "a folder named in Latin-1 with --prune: exit 3 (its one file failed), nothing pruned"
+expect_stderr_match "is not UTF-8 \\(at byte [0-9]+\\), which a store on PostgreSQL cannot hold"
+expect_stderr_nomatch "invalid byte sequence"
+assert_eq "2" "$(pq "$URL" "$S SELECT count(*) FROM documents d JOIN collections k ON k.id = d.collection_id WHERE k.name = 'odd'")" "nothing removed"
+printf '{"id":"a","text":"alpha"}\n{"id":"b\\u0000c","text":"an id with a NUL"}\n{"id":"d","text":"delta"}\n' >nul.jsonl
+run "$STRATA" ingest --jsonl nul.jsonl --store "$URL" --collection nul --json "${OPTS[@]}"
+assert_eq 8 "$RC" "JSONL with a NUL in an id: exit 8"
+expect_json_true "that record failed, saying why; the two others were added" \
+    'd["documents"]["new"] == 2 and d["documents"]["failed"] == 1 and "its source has a NUL byte" in d["failures"][0]["reason"]'
+assert_eq "a d" "$(pq "$URL" "$S SELECT string_agg(d.source, ' ' ORDER BY d.source) FROM documents d
+                              JOIN collections k ON k.id = d.collection_id WHERE k.name = 'nul'")" "a and d stored"
+stats_in_step "documents that fail alone"
+# Gone again: the later cases compare the stores' catalogs, and the SQLite store has neither.
+expect_exit 0 -- "$STRATA" collections remove odd --store "$URL"
+expect_exit 0 -- "$STRATA" collections remove nul --store "$URL"
+
+# ---------------------------------------------------------------------------------------------
 case_ "documents remove and collections remove"
 same_on_both "documents remove" documents remove --collection records r2
 same_catalog "after documents remove"

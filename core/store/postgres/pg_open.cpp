@@ -18,6 +18,10 @@ namespace {
 // Connecting waits at most this long: a server that does not answer is reported, not waited for.
 constexpr std::chrono::milliseconds k_connect_timeout{10'000};
 
+// With a call timeout, how much longer than the server's statement timeout the client waits for
+// an answer (pq::ConnectOptions::answer_timeout).
+constexpr std::chrono::milliseconds k_answer_margin{1'000};
+
 const std::vector<migrate::Version>& pg_shipped_versions() {
   static const std::vector<migrate::Version> versions = shipped_versions_of(store_postgres_migration_files());
   return versions;
@@ -106,6 +110,9 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
     connect.connect_timeout = std::min(connect.connect_timeout, options.call_timeout);
     connect.lock_timeout = std::min(connect.lock_timeout, options.call_timeout);
     connect.statement_timeout = options.call_timeout;
+    // The server's statement timeout ends a slow statement with its own message; a server that
+    // stops answering is given up on a second later by the client.
+    connect.answer_timeout = options.call_timeout + k_answer_margin;
   }
   opened.connection = pq::Connection::open(connect);
   pq::Connection& c = *opened.connection;

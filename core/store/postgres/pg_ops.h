@@ -52,6 +52,9 @@ std::vector<DocumentSummary> remove_documents(Store& store, const std::string& c
 // DocumentWriter's methods, one for one. begin() takes the collection's write lock (a
 // transaction-level advisory lock keyed on the schema and the collection name), waiting up to
 // the store's busy timeout; a timeout names the process holding it.
+// Why a store on PostgreSQL cannot hold `doc` (DocumentWriter::refusal), or nullopt.
+std::optional<std::string> unstorable(const DocumentRecord& doc);
+
 class Writer {
  public:
   Writer(Store& store, std::string collection, std::string config_json, bool record_config);

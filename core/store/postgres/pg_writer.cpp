@@ -178,7 +178,41 @@ StoredDocument pg_stored_of(const pq::Result& r, int row) {
   return d;
 }
 
+// Why PostgreSQL's text cannot hold `value` (the `what` of a document), or nullopt: a NUL byte
+// (a parameter would end at it without a word) or bytes that are not UTF-8 (the server refuses
+// the statement, and with it the whole transaction).
+std::optional<std::string> pg_not_text(std::string_view value, std::string_view what) {
+  if (const std::size_t at = value.find('\0'); at != std::string_view::npos) {
+    return "its " + std::string(what) + " has a NUL byte (at byte " + std::to_string(at) +
+           "), which a store on PostgreSQL cannot hold";
+  }
+  if (const std::optional<std::size_t> at = find_invalid_utf8(value)) {
+    return "its " + std::string(what) + " is not UTF-8 (at byte " + std::to_string(*at) +
+           "), which a store on PostgreSQL cannot hold";
+  }
+  return std::nullopt;
+}
+
+// A source no document on PostgreSQL can have: looked up, it is simply not there.
+bool pg_storable_key(std::string_view source) { return !pg_not_text(source, "source"); }
+
 }  // namespace
+
+std::optional<std::string> unstorable(const DocumentRecord& doc) {
+  const std::string_view path = doc.path ? std::string_view(*doc.path) : std::string_view();
+  const std::string_view mtime = doc.mtime ? std::string_view(*doc.mtime) : std::string_view();
+  const std::pair<std::string_view, const char*> texts[] = {
+      {doc.source, "source"}, {path, "path"},         {doc.title, "title"},         {doc.content_hash, "content hash"},
+      {mtime, "modification time"}, {doc.loader, "loader"}, {doc.encoding, "encoding"}, {doc.metadata_json, "metadata"},
+      {doc.text, "text"}};
+  for (const auto& [value, what] : texts) {
+    if (std::optional<std::string> why = pg_not_text(value, what)) return why;
+  }
+  for (const ChunkRecord& ch : doc.chunks) {
+    if (std::optional<std::string> why = pg_not_text(ch.headings_json, "heading path")) return why;
+  }
+  return std::nullopt;
+}
 
 struct Writer::Impl {
   Store& store;
@@ -364,20 +398,6 @@ struct Writer::Impl {
                                              static_cast<std::size_t>(ch.end_byte - ch.start_byte));
   }
 
-  // A document whose every text is UTF-8 waits in `batched`; one with bytes that are not
-  // (which PostgreSQL refuses) is written at once, so that its put() fails as it always has.
-  static bool batchable(const DocumentRecord& doc) {
-    const auto ok = [](std::string_view v) { return !find_invalid_utf8(v); };
-    if (!ok(doc.source) || !ok(doc.path.value_or("")) || !ok(doc.title) || !ok(doc.content_hash) ||
-        !ok(doc.mtime.value_or("")) || !ok(doc.loader) || !ok(doc.encoding) || !ok(doc.metadata_json)) {
-      return false;
-    }
-    for (const ChunkRecord& ch : doc.chunks) {
-      if (!ok(chunk_text(doc, ch)) || !ok(ch.headings_json)) return false;
-    }
-    return true;
-  }
-
   // Writes the batched documents and their chunks (one statement), their index rows pending.
   void write_batched() {
     if (batched.empty()) return;
@@ -452,25 +472,8 @@ struct Writer::Impl {
     }
   }
 
-  // PostgreSQL's text holds no NUL byte, and a parameter would end at one without a word: a
-  // document with one is refused whole, before anything of it is written.
-  void refuse_nul(const DocumentRecord& doc) {
-    const auto check = [&](std::string_view value, const char* what) {
-      const std::size_t at = value.find('\0');
-      if (at == std::string_view::npos) return;
-      c.fail(ExitCode::invalid_input, "writing " + doc.source + ": its " + what + " has a NUL byte (at byte " +
-                                          std::to_string(at) + "), which PostgreSQL text cannot hold");
-    };
-    check(doc.source, "source");
-    check(doc.path.value_or(""), "path");
-    check(doc.title, "title");
-    check(doc.metadata_json, "metadata");
-    check(doc.text, "text");
-    for (const ChunkRecord& ch : doc.chunks) check(ch.headings_json, "headings");
-  }
-
   PutResult put(const DocumentRecord& doc, bool force, const std::optional<StoredDocument>& old) {
-    if (!old && batchable(doc)) {
+    if (!old) {
       batched.push_back(doc);
       batched_sources.insert(doc.source);
       batched_chunks += doc.chunks.size();
@@ -478,10 +481,6 @@ struct Writer::Impl {
       return PutResult::added;
     }
     write_batched();
-    if (!old) {
-      insert_chunks(std::nullopt, doc);
-      return PutResult::added;
-    }
     // The same bytes read by another version of the reader are another text: written again.
     const bool same_content = old->content_hash == doc.content_hash && old->size_bytes == doc.size_bytes &&
                               old->loader == doc.loader && old->loader_version == doc.loader_version;
@@ -589,6 +588,7 @@ Writer::~Writer() {
 }
 
 std::optional<StoredDocument> Writer::find(const std::string& source) {
+  if (!pg_storable_key(source)) return std::nullopt;  // not sent: the server would refuse it
   if (!impl_->collection_id) {
     impl_->collection_id = impl_->lookup_collection();
     if (!impl_->collection_id) return std::nullopt;
@@ -642,7 +642,12 @@ void Writer::commit() { impl_->commit(); }
 bool Writer::in_transaction() const { return impl_->in_tx; }
 
 PutResult Writer::put(const DocumentRecord& doc, bool force) {
-  impl_->refuse_nul(doc);
+  if (const std::optional<std::string> why = unstorable(doc)) {
+    // A NUL of the source shown as \0: the message is a C string to whoever prints it.
+    std::string shown;
+    for (const char ch : doc.source) shown += ch == '\0' ? std::string("\\0") : std::string(1, ch);
+    impl_->c.fail(ExitCode::invalid_input, "writing " + shown + ": " + *why);
+  }
   return impl_->write([&] {
     const std::optional<StoredDocument> old = find(doc.source);
     impl_->found.erase(doc.source);
@@ -654,6 +659,7 @@ PutResult Writer::put(const DocumentRecord& doc, bool force) {
 // A range on the UNIQUE (collection_id, source) index: `folder` itself and everything that
 // starts with "folder/" ('0' is the character after '/'; the columns compare bytes, COLLATE "C").
 std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
+  if (!pg_storable_key(folder)) return {};  // no source is below a folder PostgreSQL cannot name
   impl_->write_batched_or_roll_back();
   if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
   if (!impl_->collection_id) return {};
@@ -666,6 +672,7 @@ std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
 // Bytes compared, not characters (convert_to), as the SQLite store's CAST AS BLOB: the root's
 // length is known in bytes.
 std::vector<MisnamedDocument> Writer::documents_named_apart(const std::string& root) {
+  if (!pg_storable_key(root)) return {};  // no path stored is below a root PostgreSQL cannot name
   impl_->write_batched_or_roll_back();
   std::vector<MisnamedDocument> out;
   if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();

@@ -304,6 +304,33 @@ TEST(PostgresUrlTest, PasswordsAreRedactedForDisplay) {
   EXPECT_EQ(migrate::scrub("FATAL: s3cr@t is wrong; s3cr@t", e.password), "FATAL: *** is wrong; ***");
 }
 
+// libpq percent-decodes a URI's parameter names: ?pass%77ord= is its password, and was shown in
+// clear (every message naming the server printed it) and not scrubbed from its errors.
+TEST(PostgresUrlTest, APasswordParameterSpelledWithEscapesIsStillThePassword) {
+  for (const char* url : {"postgres://app@host/db?pass%77ord=s3cret", "postgres://app@host/db?%70%61%73%73%77%6F%72%64=s3cret",
+                          "postgres://app@host/db?sslmode=disable&pass%57ord=s3cret"}) {
+    const migrate::Endpoint e = endpoint_from_url(url);
+    EXPECT_EQ(e.display.find("s3cret"), std::string::npos) << url << " shown as " << e.display;
+    EXPECT_EQ(redact_url(url).find("s3cret"), std::string::npos) << url;
+  }
+  const migrate::Endpoint e = endpoint_from_url("postgres://app@host/db?pass%77ord=s3cr%40t");
+  EXPECT_EQ(e.display, "postgres://app@host/db?pass%77ord=***");
+  EXPECT_EQ(e.password, "s3cr@t") << "taken as the password: scrubbed from the server's messages";
+  EXPECT_EQ(migrate::scrub("FATAL: s3cr@t", e.password), "FATAL: ***");
+  // A file's URL with a password of its own spelled so is the file's to give, as with password=.
+  const migrate::Endpoint chosen =
+      endpoint_from_url("postgres://app@host/db?pass%77ord=own", "./.env", "", env_of({{"PGPASSWORD", "env"}}));
+  EXPECT_EQ(chosen.password, "own");
+  EXPECT_EQ(chosen.conninfo.find("passfile"), std::string::npos);
+  // libpq reads the userinfo up to the first '/': a '?' or '#' in it is part of the password.
+  EXPECT_EQ(redact_url("postgres://app:pa?ss@host/db"), "postgres://app:***@host/db");
+  EXPECT_EQ(redact_url("postgres://app:pa#ss@host/db?sslmode=disable"), "postgres://app:***@host/db?sslmode=disable");
+  const migrate::Endpoint q = endpoint_from_url("postgres://app:pa?ss@host/db?sslmode=disable");
+  EXPECT_EQ(q.password, "pa?ss");
+  EXPECT_EQ(q.database, "db");
+  EXPECT_EQ(q.display, "postgres://app:***@host/db?sslmode=disable");
+}
+
 // golang-migrate's x-migrations-table names its history table; its other x- parameters change
 // nothing strata does. libpq never sees them.
 TEST(DatabaseUrlTest, GolangMigratesOwnParametersAreTaken) {

@@ -62,5 +62,24 @@ TEST(NetUrlSecrets, PasswordsAreFoundAndMasked) {
   EXPECT_EQ(redact_url("http://a:b@c@d/x"), "http://a:***@d/x") << "the last '@' ends the userinfo";
 }
 
+// A parameter's name is compared as the client reads it: percent-decoded (libpq decodes names),
+// in any case; sslpassword is a secret too. A value ends at '&' only (libpq's query has no
+// fragment: "pw#x" is one password).
+TEST(NetUrlSecrets, EverySpellingOfAPasswordParameterIsMasked) {
+  for (const char* name : {"pass%77ord", "%70assword", "PASSWORD", "Pass%57ord", "sslpassword", "ssl%70assword",
+                           "passwd", "pwd"}) {
+    const std::string url = std::string("postgres://app@db/app?sslmode=disable&") + name + "=s3cret&x=1";
+    EXPECT_EQ(redact_url(url), std::string("postgres://app@db/app?sslmode=disable&") + name + "=***&x=1") << name;
+    EXPECT_TRUE(url_has_password(url)) << name;
+    EXPECT_TRUE(secret_parameter(name)) << name;
+  }
+  EXPECT_FALSE(secret_parameter("sslmode"));
+  EXPECT_FALSE(secret_parameter("passfile")) << "a path, not a secret";
+  EXPECT_FALSE(url_has_password("postgres://app@db/app?pass%77ord=")) << "an empty password holds nothing";
+  EXPECT_EQ(redact_url("postgres://app@db/app?password=pw#tail"), "postgres://app@db/app?password=***");
+  EXPECT_EQ(redact_url("postgres://app:pa?ss@db/app"), "postgres://app:***@db/app") << "libpq's userinfo";
+  EXPECT_EQ(redact_url("http://h/v1?q=a@b"), "http://h/v1?q=a@b") << "an http URL's authority ends at '?'";
+}
+
 }  // namespace
 }  // namespace strata::net

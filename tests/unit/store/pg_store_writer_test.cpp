@@ -471,14 +471,15 @@ TEST_F(PgStoreWriterTest, PutOutsideATransactionWritesAtOnce) {
 
 TEST_F(PgStoreWriterTest, AFailedPutLeavesNothingOfItsBatch) {
   Store pg = open();
+  // A statement the server refuses (here for a check someone added to the table) fails the
+  // transaction, and with it the batch.
+  query("ALTER TABLE documents ADD CONSTRAINT no_refused_titles CHECK (title <> 'Refused')");
   DocumentWriter w(pg, "docs", k_pg_config, false);
   w.begin();
   w.put(pg_record("a.md", "A", "First of the batch."), false);
-  // Bytes that are not UTF-8 are no text to PostgreSQL: the statement fails, and with it the
-  // transaction.
-  EXPECT_THROW(w.put(pg_record("b.md", "B", "bad \xff byte"), false), Error);
+  w.put(pg_record("b.md", "Refused", "Some text."), false);  // batched: the statement fails at commit
+  EXPECT_THROW(w.commit(), Error);
   EXPECT_FALSE(w.in_transaction());
-  w.commit();
   Store other = open();
   EXPECT_FALSE(store::find_collection(other, "docs").has_value()) << "nothing of the batch, not even the collection";
   // The writer goes on with a new transaction.
@@ -489,22 +490,55 @@ TEST_F(PgStoreWriterTest, AFailedPutLeavesNothingOfItsBatch) {
   EXPECT_EQ(index_problems(), "");
 }
 
-TEST_F(PgStoreWriterTest, ADocumentWithANulByteIsRefusedBeforeAnythingIsWritten) {
+// PostgreSQL's text holds neither a NUL byte nor bytes that are not UTF-8 (a file's name in
+// Latin-1, a JSONL id "a\u0000b"): such a document is refused before anything of it is sent, and
+// the batch it came in goes on. A lookup of such a source is not sent either: the server would
+// refuse the statement and end the transaction (it ended a whole ingest).
+TEST_F(PgStoreWriterTest, ADocumentPostgresCannotHoldIsRefusedAloneBeforeAnythingIsSent) {
   Store pg = open();
   DocumentWriter w(pg, "docs", k_pg_config, false);
   w.begin();
   w.put(pg_record("a.md", "A", "Kept."), false);
-  try {
-    w.put(pg_record("b.md", "B", std::string("bad\0byte", 8)), false);
-    ADD_FAILURE() << "a NUL byte was written";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::invalid_input);
-    EXPECT_NE(std::string(e.what()).find(": writing b.md: its text has a NUL byte (at byte 3)"), std::string::npos)
-        << e.what();
+  struct Case {
+    DocumentRecord record;
+    std::string message;
+  };
+  std::vector<Case> cases;
+  cases.push_back({pg_record("b.md", "B", std::string("bad\0byte", 8)), "writing b.md: its text has a NUL byte (at byte 3)"});
+  cases.push_back({pg_record(std::string("id\0nul", 6), "C", "Text."), "its source has a NUL byte (at byte 2)"});
+  cases.push_back({pg_record("caf\xe9.md", "D", "Text.", "/p/caf\xe9.md"), "its source is not UTF-8 (at byte 3)"});
+  cases.push_back({pg_record("e.md", "E", "bad \xff byte"), "writing e.md: its text is not UTF-8 (at byte 4)"});
+  DocumentRecord headings = pg_record("f.md", "F", "Text.");
+  headings.chunks[0].headings_json = "[\"\xc3\"]";
+  cases.push_back({headings, "writing f.md: its heading path is not UTF-8"});
+  for (const Case& c : cases) {
+    const std::optional<std::string> why = w.refusal(c.record);
+    ASSERT_TRUE(why) << c.message;
+    EXPECT_FALSE(w.find(c.record.source).has_value()) << c.message;
+    EXPECT_TRUE(w.in_transaction()) << "a lookup of it sends nothing: " << c.message;
+    try {
+      w.put(c.record, false);
+      ADD_FAILURE() << "written: " << c.message;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::invalid_input);
+      EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(*why), std::string::npos) << "put() says what refusal() said: " << e.what();
+    }
+    EXPECT_TRUE(w.in_transaction()) << "the batch goes on: " << c.message;
   }
-  EXPECT_TRUE(w.in_transaction()) << "the batch goes on";
+  EXPECT_FALSE(w.refusal(pg_record("g.md", "G", "Fine text, ünïcödé.")).has_value());
+  w.put(pg_record("g.md", "G", "Fine text, ünïcödé."), false);
   w.commit();
-  EXPECT_EQ(store::document_sources(pg, "docs"), std::vector<std::string>{"a.md"});
+  EXPECT_EQ(store::document_sources(pg, "docs"), (std::vector<std::string>{"a.md", "g.md"}));
+  EXPECT_TRUE(w.files_under("caf\xe9").empty()) << "no source lies below a folder PostgreSQL cannot name";
+  EXPECT_EQ(index_problems(), "");
+}
+
+TEST(StoreWriterRefusal, ASqliteStoreHoldsAnyBytes) {
+  testing::TempDir tmp;
+  Store lite = Store::open((tmp.path() / "s.db").string());
+  DocumentWriter w(lite, "docs", k_pg_config, false);
+  EXPECT_FALSE(w.refusal(pg_record("caf\xe9.md", "B", std::string("bad\0byte", 8))).has_value());
 }
 
 TEST_F(PgStoreWriterTest, TwoWritersOfOneCollectionTakeTurns) {

@@ -45,35 +45,37 @@ Endpoint postgres_endpoint(const std::string& url, const UrlChoice& choice) {
   Endpoint e;
   e.kind = DriverKind::postgres;
   e.display = redact_url(url);
-  if (const auto span = net::url_password_span(url)) {
-    e.password = percent_decode(std::string_view(url).substr(span->first, span->second - span->first));
-  }
+  const auto userinfo = net::url_password_span(url);
+  if (userinfo) e.password = percent_decode(std::string_view(url).substr(userinfo->first, userinfo->second - userinfo->first));
+  // The host and the query come after the userinfo, which may hold a '?' of its own.
+  const std::size_t after_userinfo = userinfo ? userinfo->second : url.find("://") + 3;
   {
-    const std::size_t authority = url.find("://") + 3;
-    const std::size_t slash = url.find('/', authority);
-    const std::size_t query = url.find('?', authority);
+    const std::size_t slash = url.find('/', after_userinfo);
+    const std::size_t query = url.find('?', after_userinfo);
     if (slash != std::string::npos && slash < query) {
       e.database = percent_decode(std::string_view(url).substr(slash + 1, query == std::string::npos ? std::string::npos : query - slash - 1));
     }
   }
   // Take strata's own parameter out of the query; libpq refuses parameters it does not know.
   std::string conninfo = url;
-  const std::size_t q = url.find('?');
+  const std::size_t q = url.find('?', after_userinfo);
   const std::string_view query = q == std::string::npos ? std::string_view{} : std::string_view(url).substr(q + 1);
   if (q != std::string::npos) {
     std::string kept;
     for (const std::string& param : split(std::string(query), '&')) {
       if (param.empty()) continue;
-      const std::string key = param.substr(0, param.find('='));
-      if (param.starts_with("search_path=")) {
-        const std::string path = percent_decode(param.substr(12));
-        e.schema = std::string(trim(path.substr(0, path.find(','))));
+      // Names compared decoded, as libpq reads them: ?pass%77ord= is its password=.
+      const std::size_t eq = param.find('=');
+      const std::string key = percent_decode(std::string_view(param).substr(0, eq));
+      const std::string value = eq == std::string::npos ? std::string() : percent_decode(param.substr(eq + 1));
+      if (key == "search_path" && eq != std::string::npos) {
+        e.schema = std::string(trim(value.substr(0, value.find(','))));
       } else if (key == "x-migrations-table") {
-        e.foreign_history_table = migrations_table_of(redact_url(url), percent_decode(param.substr(key.size() + 1)));
+        e.foreign_history_table = migrations_table_of(redact_url(url), value);
       } else if (golang_migrate_parameter(key)) {
         // golang-migrate's, not libpq's: taken out of what libpq is given.
       } else {
-        if (param.starts_with("password=")) e.password = percent_decode(param.substr(9));
+        if (key == "password") e.password = value;
         kept += (kept.empty() ? "?" : "&") + param;
       }
     }
