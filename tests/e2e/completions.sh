@@ -325,7 +325,7 @@ expect_exact "strata ingest docs/<TAB> completes files and folders" "docs/guide 
 expect_exact "strata ingest -0 --collection notes rec<TAB> (after a flag and a value)" "records.jsonl" -- strata ingest -0 --collection notes rec
 expect_exact "strata ingest --glob '*.md' do<TAB>" "docs" -- strata ingest --glob "'*.md'" "do"
 
-expect_exact "strata collections <TAB>" "copy list remove" -- strata collections ""
+expect_exact "strata collections <TAB>" "copy grants list remove" -- strata collections ""
 expect_exact "strata collections re<TAB>" "remove" -- strata collections re
 expect_exact "strata collections -<TAB>" "$COLL_OPTS" -- strata collections -
 expect_exact "strata collections remove -<TAB>" "$COLL_OPTS" -- strata collections remove -
@@ -490,7 +490,7 @@ top_help=$(strata --help 2>&1) || fail "'strata --help' exited non-zero"
 for cmd in chunk tokens ingest collections documents embed search ask logs mcp config; do
     printf '%s\n' "$top_help" | grep -qw -- "$cmd" || fail "'strata --help' does not list '$cmd'"
 done
-for sub in list remove copy; do
+for sub in list remove copy grants; do
     strata collections --help 2>&1 | grep -qw -- "$sub" || fail "'strata collections --help' does not list '$sub'"
 done
 for sub in list show remove; do

@@ -125,7 +125,7 @@ namespace {
 
 // One row per object of the schema that can hold or name code, with what decides whether it is
 // strata's: (kind, name, detail, text).
-constexpr const char* k_catalog_sql = R"SQL(
+constexpr const char* k_catalog_sql_head = R"SQL(
 WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = $1)
 SELECT 'relation', c.relname::text, c.relkind::text, '' FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)
 UNION ALL
@@ -145,27 +145,29 @@ SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid)
        p.prosecdef::text || ' ' || (p.proconfig IS NULL)::text, left(p.prosrc, 65537)
   FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM ns)
 UNION ALL
-SELECT 'operator', o.oprname::text, '', '' FROM pg_operator o WHERE o.oprnamespace = (SELECT oid FROM ns)
-UNION ALL
 SELECT 'type', t.typname::text, '', '' FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM ns)
    AND NOT EXISTS (SELECT 1 FROM pg_class rc WHERE rc.relkind <> 'c'
                       AND (rc.oid = t.typrelid OR rc.reltype = t.typelem))
-UNION ALL
-SELECT 'collation', collname::text, '', '' FROM pg_collation WHERE collnamespace = (SELECT oid FROM ns)
-UNION ALL
-SELECT 'conversion', conname::text, '', '' FROM pg_conversion WHERE connamespace = (SELECT oid FROM ns)
-UNION ALL
-SELECT 'operator class', opcname::text, '', '' FROM pg_opclass WHERE opcnamespace = (SELECT oid FROM ns)
-UNION ALL
-SELECT 'operator family', opfname::text, '', '' FROM pg_opfamily WHERE opfnamespace = (SELECT oid FROM ns)
-UNION ALL
-SELECT 'text search configuration', cfgname::text, '', '' FROM pg_ts_config WHERE cfgnamespace = (SELECT oid FROM ns)
-UNION ALL
-SELECT 'text search dictionary', dictname::text, '', '' FROM pg_ts_dict WHERE dictnamespace = (SELECT oid FROM ns)
-UNION ALL
-SELECT 'text search parser', prsname::text, '', '' FROM pg_ts_parser WHERE prsnamespace = (SELECT oid FROM ns)
-UNION ALL
-SELECT 'text search template', tmplname::text, '', '' FROM pg_ts_template WHERE tmplnamespace = (SELECT oid FROM ns)
+)SQL";
+
+// Catalogs of which nothing in the store's schema is strata's: any row there is refused. Each is
+// a name and the schema it is in: (kind, catalog, name column, schema column).
+struct NeverStratas {
+  std::string_view kind, catalog, name, schema;
+};
+constexpr std::array<NeverStratas, 9> k_never_stratas = {{
+    {"operator", "pg_operator", "oprname", "oprnamespace"},
+    {"collation", "pg_collation", "collname", "collnamespace"},
+    {"conversion", "pg_conversion", "conname", "connamespace"},
+    {"operator class", "pg_opclass", "opcname", "opcnamespace"},
+    {"operator family", "pg_opfamily", "opfname", "opfnamespace"},
+    {"text search configuration", "pg_ts_config", "cfgname", "cfgnamespace"},
+    {"text search dictionary", "pg_ts_dict", "dictname", "dictnamespace"},
+    {"text search parser", "pg_ts_parser", "prsname", "prsnamespace"},
+    {"text search template", "pg_ts_template", "tmplname", "tmplnamespace"},
+}};
+
+constexpr const char* k_catalog_sql_tail = R"SQL(
 UNION ALL
 SELECT 'column', c.relname || '.' || a.attname, tn.nspname || '.' || ty.typname, ''
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type ty ON ty.oid = a.atttypid
@@ -198,6 +200,19 @@ UNION ALL
 SELECT 'view', c.relname::text, '', left(pg_get_viewdef(c.oid), 16385) FROM pg_class c
   WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('v', 'm')
 )SQL";
+
+// The whole statement, made once.
+const std::string& catalog_sql() {
+  static const std::string sql = [] {
+    std::string out = k_catalog_sql_head;
+    for (const NeverStratas& n : k_never_stratas) {
+      out += "UNION ALL\nSELECT '" + std::string(n.kind) + "', " + std::string(n.name) + "::text, '', '' FROM " +
+             std::string(n.catalog) + " WHERE " + std::string(n.schema) + " = (SELECT oid FROM ns)\n";
+    }
+    return out + k_catalog_sql_tail;
+  }();
+  return sql;
+}
 
 std::string kind_word(char kind) {
   switch (kind) {
@@ -273,7 +288,7 @@ constexpr std::size_t k_named_at_most = 5;
 }  // namespace
 
 void refuse_foreign_objects(pq::Connection& c, const std::string& schema) {
-  const pq::Result r = c.exec(k_catalog_sql, {schema}, false, "checking the store's objects");
+  const pq::Result r = c.exec(catalog_sql(), {schema}, false, "checking the store's objects");
   std::vector<std::string> found;
   for (int i = 0; i < r.rows(); ++i) {
     std::string what = foreign(r.text(i, 0), r.str(i, 1), r.text(i, 2), r.text(i, 3), schema);
