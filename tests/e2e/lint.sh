@@ -117,7 +117,13 @@ for i in range(40000):
     sys.stdout.write("CREATE TABLE t%d (id bigint PRIMARY KEY, name text);\nALTER TABLE old ADD COLUMN c%d int DEFAULT random();\n" % (i, i))' > big.sql
 /usr/bin/time -f '%M' -o big.kb "$STRATA" migrate lint --engine postgres --json big.sql > big.json 2>/dev/null
 assert_eq "$(python3 -c 'import json; print(len(json.load(open("big.json"))["findings"]))')" 40001 "a finding per ALTER, and one no-lock-timeout"
-assert_true "4 MB of SQL linted within 300 MB (was 1 GB): $(tail -1 big.kb) KB" [ "$(tail -1 big.kb)" -lt 307200 ]
+# Under a sanitizer the resident size is mostly the sanitizer's (shadow memory, a 256 MB
+# quarantine): the bound is checked by the release build's run.
+if ldd "$STRATA" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+    skip "memory bound not checked under a sanitizer (max RSS $(tail -1 big.kb) KB)"
+else
+    assert_true "4 MB of SQL linted within 300 MB (was 1 GB): $(tail -1 big.kb) KB" [ "$(tail -1 big.kb)" -lt 307200 ]
+fi
 
 case_ "the timeout on a real server"
 chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory

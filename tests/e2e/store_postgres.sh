@@ -187,7 +187,12 @@ sys.exit(rc)' "$E2E_TMP/rss.txt" "$STRATA" collections copy --store "$HOSTILE" -
     assert_eq 3 "$RC" "copy $1: exit 3 (bad data in the source store)"
     expect_error_line "\(schema strata\): collection 'default', $4"
     expect_stderr_nomatch "internal error|report this"
-    assert_true "copy $1: memory bounded ($(cat "$E2E_TMP/rss.txt") MB < 200 MB)" test "$(cat "$E2E_TMP/rss.txt")" -lt 200
+    # Under a sanitizer the resident size is mostly the sanitizer's: checked by the release run.
+    if ldd "$STRATA" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+        note "copy $1: max RSS $(cat "$E2E_TMP/rss.txt") MB (a sanitizer's; not checked)"
+    else
+        assert_true "copy $1: memory bounded ($(cat "$E2E_TMP/rss.txt") MB < 200 MB)" test "$(cat "$E2E_TMP/rss.txt")" -lt 200
+    fi
     assert_eq 0 "$(copied_documents "hostile-$1.db")" "copy $1: no document copied"
     pq "$MATE" "$3"
 }
