@@ -78,6 +78,10 @@ bool only_strata_words(std::string_view sql, const std::string& schema) {
   const auto skip_quoted = [&](char quote, bool backslashes) {
     for (++i; i < sql.size(); ++i) {
       if (backslashes && sql[i] == '\\') {
+        // PostgreSQL prints a backslash in an E'' literal doubled and a quote as '', never \';
+        // anything else is not its printer's, and a lone \' would let a reader that ends the
+        // literal at the quote see the rest as code.
+        if (i + 1 >= sql.size() || sql[i + 1] != '\\') return false;
         ++i;
       } else if (sql[i] == quote) {
         if (i + 1 < sql.size() && sql[i + 1] == quote) {

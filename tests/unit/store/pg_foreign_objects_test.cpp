@@ -53,6 +53,11 @@ TEST(PgForeignObjects, AnythingElseFails) {
        }) {
     EXPECT_FALSE(only_strata_words(other, "strata")) << other;
   }
+  // In an E'' literal a backslash comes doubled (as PostgreSQL prints it) or the definition is
+  // not its printer's: a lone \' must not hide what follows from a reader ending at the quote.
+  EXPECT_TRUE(only_strata_words("E'a\\\\b'::text", "strata"));
+  EXPECT_FALSE(only_strata_words("E'it\\' s\\' x'::text", "strata"));
+  EXPECT_FALSE(only_strata_words("E'x\\", "strata"));
   // strata as a qualifier only: a schema named like a word is no word of its own.
   EXPECT_FALSE(only_strata_words("strata", "strata"));
   // Past 16 kB, however harmless.
