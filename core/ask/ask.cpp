@@ -5,7 +5,6 @@
 #include <span>
 #include <utility>
 
-#include "ask/own_tools.h"
 #include "ask/tool_loop.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -644,7 +643,8 @@ void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpo
 void answer_with_tools(store::Store& store, const AskRequest& request, const llm::ChatEndpoint& endpoint,
                        llm::ChatRequest chat, ExchangeLog& log, AskObserver& observer, AskResult& result) {
   chat.system += "\n\n" + tool_instructions();
-  std::vector<AgentTool> tools = own_tools(store, request, result.pack);
+  std::vector<AgentTool> tools;
+  if (request.tools.own) tools = request.tools.own(store, request, result.pack);
   tools.insert(tools.end(), request.tools.external.begin(), request.tools.external.end());
   std::optional<llm::ChatClient> client;
   timed(result.timings.client_ms, [&] { client.emplace(endpoint, chat_options(request)); });

@@ -17,14 +17,6 @@ std::string url_scheme(std::string_view url) {
   return sep == std::string_view::npos ? std::string() : to_lower(url.substr(0, sep));
 }
 
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-    text.replace(pos, secret.size(), "***");
-  }
-  return text;
-}
-
 std::string redact_url(const std::string& url) { return net::redact_url(url); }
 
 bool golang_migrate_parameter(std::string_view key) {
