@@ -108,7 +108,8 @@ void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
 
 // ---------------------------------------------------------------------------------------------
 // The subcommands: each one's options (registered on it after the shared ones) and a row of the
-// table. A new subcommand is its flags struct (migrate_command.h), its options, its run and a row.
+// table. A new subcommand is its flags struct (migrate_command.h), its options and its run (in its
+// group's file, declared in migrate_subcommands.h) and a row.
 
 // What a subcommand does once its command line is parsed.
 using Action = std::function<int()>;
@@ -282,7 +283,7 @@ mg::Placeholders placeholders(const MigrateOptions& o, const mg::Endpoint* endpo
   return p;
 }
 
-// Where the project starts (config/project_root.h): migration files that are links out of it
+// Where the project starts (common/project_root.h): migration files that are links out of it
 // are not read, and check flags ATTACH and VACUUM INTO of files out of it.
 std::filesystem::path project_root() { return configuration().trust.root; }
 
