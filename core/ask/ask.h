@@ -30,6 +30,7 @@
 #include "store/ask_store.h"
 #include "store/store.h"
 #include "tokenizer/tokenizer.h"
+#include "common/setting.h"
 
 namespace strata::ask {
 
@@ -47,10 +48,10 @@ inline constexpr const char* k_anthropic_base_url = "https://api.anthropic.com";
 // for messages. Core reads no environment variable itself: the key comes through `getenv`.
 struct ProviderFlags {
   std::optional<std::string> provider;  // "openai", "anthropic" or "none"
-  std::string provider_source = "--provider";
+  std::string provider_source = mention(Setting::provider);
   std::optional<std::string> model;
   std::optional<std::string> base_url;
-  std::string base_url_source = "--base-url";
+  std::string base_url_source = mention(Setting::base_url);
   std::optional<std::string> api_key_env;
   // Where api_key_env was given ("--api-key-env", "/p/strata.toml:3: llm.api_key_env"); a
   // variable named there must be set. "": the default name, which a server of one's own may

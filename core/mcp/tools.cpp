@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "common/json_limits.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "mcp/document_range.h"
@@ -614,42 +615,68 @@ json tool_listing(const Tool& tool) {
 
 namespace {
 
-// What an agent does instead of each flag a migration error's hint may name.
-struct FlagSetting {
-  std::string_view flag;
+// What an agent does instead of a setting a migration error's hint names: the migration tools
+// take no arguments, so each is a setting of the project's or the server's.
+struct AgentWords {
+  Setting setting;
   std::string_view instead;
 };
-constexpr FlagSetting k_flag_settings[] = {
-    {"--database",
+constexpr AgentWords k_agent_words[] = {
+    {Setting::database,
      "the database is the project's setting: [migrate] database in strata.toml (e.g. \"sqlite:app.db\"), or "
      "DATABASE_URL in this server's environment (the client's configuration of the server) or in ./.env"},
-    {"--dir",
+    {Setting::dir,
      "the migrations folder is the project's setting: [migrate] dir in strata.toml, or STRATA_MIGRATIONS_DIR in this "
      "server's environment (default ./migrations, in the folder the server runs in)"},
-    {"--table", "the history table is [migrate] table in strata.toml"},
-    {"--envsub", "expanding ${NAME} everywhere is [migrate] envsub = true in strata.toml"},
-    {"--wait", "the database may still be starting: call the tool again in a moment"},
-    {"--wait-timeout", "the database may still be starting: call the tool again in a moment"},
-    {"--schema", "the tools use the schema the database URL's user has on its search_path"},
-    {"--no-baseline", "the project's baseline file needs fixing by the user (migrate check's write-baseline)"},
+    {Setting::table, "the history table is [migrate] table in strata.toml"},
+    {Setting::envsub, "expanding ${NAME} everywhere is [migrate] envsub = true in strata.toml"},
+    {Setting::wait, "the database may still be starting: call the tool again in a moment"},
+    {Setting::wait_timeout, "the database may still be starting: call the tool again in a moment"},
+    {Setting::schema, "the tools use the schema the database URL's user has on its search_path"},
+    {Setting::no_baseline, "the project's baseline file needs fixing by the user (migrate check's write-baseline)"},
 };
+
+// The settings a hint names, in order: its mentions (common/setting.h) and, in text that still
+// spells a flag itself (core/store and core/migrate/engines/postgres are not swept yet), each
+// "--word" read as the setting of that name. `any` is set when it names one, known or not.
+std::vector<Setting> settings_named(std::string_view hint, bool& any) {
+  std::vector<Setting> named;
+  const auto add = [&](Setting s) {
+    any = true;
+    if (std::find(named.begin(), named.end(), s) == named.end()) named.push_back(s);
+  };
+  const std::string text = render(hint, [&](Setting s) {
+    add(s);
+    return std::string();
+  });
+  for (std::size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) {
+    std::size_t end = at + 2;
+    while (end < text.size() && (std::islower(static_cast<unsigned char>(text[end])) != 0 || text[end] == '-')) ++end;
+    if (end - at <= 2) continue;
+    any = true;
+    std::string name = text.substr(at + 2, end - at - 2);
+    std::replace(name.begin(), name.end(), '-', '_');
+    if (const std::optional<Setting> s = find_setting(name)) add(*s);
+  }
+  return named;
+}
 
 }  // namespace
 
+std::string for_agent(std::string_view text) {
+  return render(text, [](Setting s) { return std::string(setting_name(s)); });
+}
+
 std::string agent_hint(std::string_view hint) {
+  bool any = false;
+  const std::vector<Setting> named = settings_named(hint, any);
+  if (!any) return for_agent(hint);
   std::vector<std::string_view> instead;
-  bool flag = false;
-  for (std::size_t at = hint.find("--"); at != std::string_view::npos; at = hint.find("--", at + 2)) {
-    std::size_t end = at + 2;
-    while (end < hint.size() && (std::islower(static_cast<unsigned char>(hint[end])) != 0 || hint[end] == '-')) ++end;
-    const std::string_view name = hint.substr(at, end - at);
-    if (name.size() <= 2) continue;
-    flag = true;
-    for (const FlagSetting& f : k_flag_settings) {
-      if (f.flag == name && std::find(instead.begin(), instead.end(), f.instead) == instead.end()) instead.push_back(f.instead);
+  for (const Setting s : named) {
+    for (const AgentWords& w : k_agent_words) {
+      if (w.setting == s && std::find(instead.begin(), instead.end(), w.instead) == instead.end()) instead.push_back(w.instead);
     }
   }
-  if (!flag) return std::string(hint);
   std::string out = "this tool takes no arguments and reads the project's settings";
   for (const std::string_view i : instead) out += "; " + std::string(i);
   if (instead.empty()) out += ": ask the user to change them (strata.toml's [migrate] section or the server's environment)";

@@ -17,6 +17,7 @@
 #include "common/text.h"
 #include "common/project_root.h"
 #include "migrate/model/migration_parser.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -202,7 +203,7 @@ void refuse_default_dir_outside(const std::string& dir, const fs::path& root) {
   throw Error(ExitCode::invalid_input,
               dir + ": leads to " + (target ? target->string() : std::string("a link that does not resolve")) +
                   ", outside the project (" + root.string() + "): not read as the default migrations directory",
-              "to read it, name it yourself: --dir " + dir);
+              "to read it, name it yourself: " + mention(Setting::dir) + " " + dir);
 }
 
 namespace {
@@ -215,7 +216,7 @@ std::vector<NamedContent> read_directory(const std::string& dir, const fs::path&
   const fs::file_status st = fs::status(dir, ec);
   if (ec || !fs::exists(st)) {
     throw Error(ExitCode::invalid_input, dir + ": migrations directory does not exist",
-                "create it with `strata migrate new NAME`, or pass --dir");
+                "create it with `strata migrate new NAME`, or pass " + mention(Setting::dir));
   }
   if (!fs::is_directory(st)) {
     throw Error(ExitCode::invalid_input, dir + ": not a directory");
