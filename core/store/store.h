@@ -46,7 +46,7 @@ struct OpenOptions {
   // The user's cache folder ($XDG_CACHE_HOME, else ~/.cache: config::cache_folder), where a store
   // on a server keeps what is derived from it on this machine (Backend::derived_folder). Empty:
   // nothing is kept.
-  std::string cache_folder;
+  std::string cache_folder{};
 };
 
 class Store {

@@ -123,14 +123,14 @@ constexpr int k_pg_document_page = 1000;
 
 // ---- collections.h ----
 
-std::optional<CollectionInfo> Backend::find_collection(Store& store, const std::string& name, CollectionDetail detail) {
+std::optional<CollectionInfo> Backend::find_collection(Store& /*store*/, const std::string& name, CollectionDetail detail) {
   pq::Result r = connection().exec(pg_collection_query(detail, "WHERE k.name = $1"), {name}, false,
                                            "reading collections");
   if (r.rows() == 0) return std::nullopt;
   return pg_collection_of(r, 0, detail);
 }
 
-std::vector<CollectionInfo> Backend::list_collections(Store& store) {
+std::vector<CollectionInfo> Backend::list_collections(Store& /*store*/) {
   pq::Connection& c = connection();
   std::vector<CollectionInfo> out;
   pq::Result r = c.exec(pg_collection_query(CollectionDetail::listing, "") + " ORDER BY k.name", {}, false,
@@ -144,7 +144,7 @@ std::vector<CollectionInfo> Backend::list_collections(Store& store) {
   return out;
 }
 
-std::vector<std::string> Backend::collection_names(Store& store) {
+std::vector<std::string> Backend::collection_names(Store& /*store*/) {
   pq::Result r = connection().exec("SELECT name FROM collections ORDER BY name", {}, false, "reading collections");
   std::vector<std::string> names;
   for (int i = 0; i < r.rows(); ++i) names.push_back(r.str(i, 0));
@@ -222,7 +222,7 @@ std::vector<std::string> Backend::document_sources(Store& store, const std::stri
   return out;
 }
 
-void Backend::for_each_chunk(Store& store, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit) {
+void Backend::for_each_chunk(Store& /*store*/, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit) {
   pq::Result r = connection().exec(
       "SELECT c.id, c.ordinal, c.text, c.start_byte, c.end_byte, c.char_start, c.char_end,"
       " c.line_start, c.line_end, c.page, c.page_end, coalesce(c.token_count, 0),"

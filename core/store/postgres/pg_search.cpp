@@ -28,7 +28,7 @@ constexpr int k_pg_vector_batch = 20'000;
 
 }  // namespace
 
-bool Backend::any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
+bool Backend::any_document_passes(Store& /*store*/, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
   std::vector<pq::Param> params{search_param_id(collection_id)};
   const std::string where = filter_conditions(filters, params);
   return search_true(connection().exec(
@@ -36,7 +36,7 @@ bool Backend::any_document_passes(Store& store, std::int64_t collection_id, cons
       "reading documents"));
 }
 
-bool Backend::collection_is_whole_store(Store& store, std::int64_t collection_id) {
+bool Backend::collection_is_whole_store(Store& /*store*/, std::int64_t collection_id) {
   // Two seeks on documents_path_idx (collection_id, path), as on SQLite.
   return !search_true(connection().exec(
       "SELECT EXISTS (SELECT 1 FROM documents WHERE collection_id < $1) "
@@ -44,7 +44,7 @@ bool Backend::collection_is_whole_store(Store& store, std::int64_t collection_id
       {search_param_id(collection_id)}, false, "reading collections"));
 }
 
-std::vector<std::string> Backend::terms_not_in_collection(Store& store, std::int64_t collection_id,
+std::vector<std::string> Backend::terms_not_in_collection(Store& /*store*/, std::int64_t collection_id,
                                                  const std::vector<std::string>& terms) {
   pq::Connection& c = connection();
   const FtsTokenizer tokenizer;
@@ -92,12 +92,12 @@ std::vector<std::string> Backend::words_inside_no_term(Store& store, std::int64_
   return out;
 }
 
-std::vector<KeywordRow> Backend::keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
+std::vector<KeywordRow> Backend::keyword_search(Store& /*store*/, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit) {
   return bm25_search(connection(), collection_id, match, filters, limit);
 }
 
-std::vector<std::int64_t> Backend::filtered_chunk_ids(Store& store, std::int64_t collection_id,
+std::vector<std::int64_t> Backend::filtered_chunk_ids(Store& /*store*/, std::int64_t collection_id,
                                              const std::vector<DocumentFilter>& filters) {
   std::vector<pq::Param> params{search_param_id(collection_id)};
   const std::string where = filter_conditions(filters, params);
@@ -111,7 +111,7 @@ std::vector<std::int64_t> Backend::filtered_chunk_ids(Store& store, std::int64_t
   return ids;
 }
 
-VectorFingerprint Backend::vector_fingerprint(Store& store) {
+VectorFingerprint Backend::vector_fingerprint(Store& /*store*/) {
   pq::Connection& c = connection();
   const pq::Result r =
       c.exec("SELECT store_id, generation FROM embedding_generation WHERE id = 1", {}, false, "reading vectors");
@@ -166,7 +166,7 @@ CollectionVectors Backend::load_vectors(Store& store, std::int64_t collection_id
   return out;
 }
 
-std::vector<std::int64_t> Backend::chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+std::vector<std::int64_t> Backend::chunk_documents(Store& /*store*/, const std::vector<std::int64_t>& chunk_ids) {
   if (chunk_ids.empty()) return {};
   const pq::Result r = connection().exec(
       "SELECT coalesce(c.document_id, 0) FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n) "
@@ -178,7 +178,7 @@ std::vector<std::int64_t> Backend::chunk_documents(Store& store, const std::vect
   return out;
 }
 
-std::vector<ChunkRef> Backend::chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+std::vector<ChunkRef> Backend::chunk_refs(Store& /*store*/, const std::vector<std::int64_t>& chunk_ids) {
   if (chunk_ids.empty()) return {};
   const pq::Result r = connection().exec(
       "SELECT c.id, c.document_id, d.source, coalesce(d.title, ''), c.start_byte, c.end_byte, c.line_start, c.line_end, "
