@@ -7,7 +7,9 @@
 #include <string>
 
 #include "common/utf8.h"
-#include "mcp/document_range.h"
+#include "service/document_range.h"
+#include "service/documents.h"
+#include "service/search.h"
 #include "mcp/tools.h"
 #include "search/searcher.h"
 #include "store/catalog.h"
@@ -17,7 +19,8 @@ namespace {
 
 using nlohmann::json;
 
-// A passage's text in a search result: a chunk is seldom longer; read_document gives more.
+// A passage's text in a search result here: a chunk is seldom longer; read_document gives more.
+// Twice the MCP tool's (service::k_passage_bytes): these go into the answer's numbered sources.
 constexpr std::size_t k_passage_bytes = 4000;
 // read_document's largest read here (the MCP tool allows 200000): every read stays in the
 // conversation for the following requests, and the model's window is shared with the sources.
@@ -71,7 +74,7 @@ class OwnTools {
     search::SearchRequest base;
     base.embed = request_.embed;
     base.vector_weight = request_.vector_weight;
-    const search::SearchRequest r = search_arguments(arguments, base, request_.collection);
+    const search::SearchRequest r = service::search_request(arguments, base, request_.collection);
     if (!searcher_) searcher_.emplace(store_);
     const search::SearchResult found = searcher_->search(r);
     if (found.hits.empty()) {
@@ -97,32 +100,21 @@ class OwnTools {
   }
 
   ask::ToolOutcome read(const json& arguments) {
-    const ReadArguments a = read_arguments(arguments, request_.collection, k_read_bytes);
-    const store::DocumentSummary d = store::get_document(store_, a.collection, a.source);
+    const service::ReadResult r = service::read_document(store_, service::read_request(arguments, request_.collection, k_read_bytes));
     llm::Source passage;
-    passage.chunk.document_id = d.id;
-    passage.chunk.source = d.source;
-    passage.chunk.title = d.title;
-    std::string go_on;
-    if (a.first_chunk || a.last_chunk) {
-      const ChunkPart p = read_chunks(store_, d.id, a.first_chunk.value_or(0), a.last_chunk.value_or(-1), a.max_bytes);
-      passage.chunk.text = p.text;
-      passage.chunk.line_start = static_cast<std::size_t>(p.first_line);
-      passage.chunk.line_end = static_cast<std::size_t>(p.last_line);
-      if (p.truncated && p.last_chunk >= p.first_chunk) go_on = "first_chunk " + std::to_string(p.last_chunk + 1);
-    } else {
-      const DocumentPart p =
-          read_lines(store_, d.id, LineRange{a.start_line.value_or(1), a.end_line.value_or(0)}, a.max_bytes);
-      if (p.text.empty()) {
-        return {d.source + " has no lines in that range (it has " + std::to_string(p.document_lines) + ").", true,
-                "no lines in that range"};
-      }
-      passage.chunk.text = p.text;
-      passage.chunk.line_start = static_cast<std::size_t>(p.first_line);
-      passage.chunk.line_end = static_cast<std::size_t>(p.last_line);
-      go_on = read_on_with(p);
+    passage.chunk.document_id = r.document_id;
+    passage.chunk.source = r.source;
+    passage.chunk.title = r.title;
+    if (r.by == service::ReadResult::By::lines && r.lines.text.empty()) {
+      return {r.source + " has no lines in that range (it has " + std::to_string(r.lines.document_lines) + ").", true,
+              "no lines in that range"};
     }
-    if (passage.chunk.text.empty()) return {d.source + ": nothing in that range.", true, "nothing in that range"};
+    const bool by_lines = r.by == service::ReadResult::By::lines;
+    passage.chunk.text = r.text();
+    passage.chunk.line_start = static_cast<std::size_t>(by_lines ? r.lines.first_line : r.chunks.first_line);
+    passage.chunk.line_end = static_cast<std::size_t>(by_lines ? r.lines.last_line : r.chunks.last_line);
+    const std::string go_on = service::read_on_text(r);
+    if (passage.chunk.text.empty()) return {r.source + ": nothing in that range.", true, "nothing in that range"};
     const std::size_t n = number_of(pack_, passage);
     std::string text = render({n});
     if (!go_on.empty()) text += "The passage was cut at max_bytes; read on with " + go_on + ".";
