@@ -108,8 +108,8 @@ void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
 
 // ---------------------------------------------------------------------------------------------
 // The subcommands: each one's options (registered on it after the shared ones) and a row of the
-// table. A new subcommand is its flags struct (migrate_command.h), its options and its run (in its
-// group's file, declared in migrate_subcommands.h) and a row.
+// table. A new subcommand is its flags struct and its options and run (declared in
+// migrate_subcommands.h, written in its group's file), and a row.
 
 // What a subcommand does once its command line is parsed.
 using Action = std::function<int()>;

@@ -15,6 +15,7 @@
 #include "common/public.h"
 #include "json_text.h"
 #include "migrate/public.h"
+#include "migrate_command.h"
 #include "migrate_diff_command.h"
 #include "migrate_lint_command.h"
 

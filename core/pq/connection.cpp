@@ -492,11 +492,15 @@ Result Connection::query_script(std::string_view sql, std::string_view doing) {
 }
 
 Result Connection::try_statement(std::string_view sql) {
-  require_live({});
+  if (conn_ == nullptr) return Result();
   const std::string statement(sql);
   const auto until = deadline();
   if (lib().send_query(conn_, statement.c_str()) == 0) return Result();
-  return Result(answer(until, {}));
+  try {
+    return Result(answer(until, {}));
+  } catch (const Error&) {
+    return Result();  // not sent whole, or no answer in time: last_error() says which
+  }
 }
 
 void Connection::end_copy(const char* why) {

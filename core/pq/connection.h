@@ -151,8 +151,9 @@ class Connection {
   Result query_script(std::string_view sql, std::string_view doing = {});
   // One statement (or several) with the simple query protocol, its failure not thrown but
   // returned, for a caller that words it itself (a migration's statement: its file and line);
-  // an empty Result when it could not be sent (last_error() says why). A statement that begins
-  // a COPY returns at once (Result::copying; end_copy() ends it).
+  // an empty Result when it could not be sent or had no answer in time (last_error() says why).
+  // Never throws. A statement that begins a COPY returns at once (Result::copying; end_copy()
+  // ends it).
   Result try_statement(std::string_view sql);
   // Ends a COPY a statement began, refusing it with `why`, and reads what the server answers.
   void end_copy(const char* why);
