@@ -21,7 +21,7 @@ using strata::testing::TempDir;
 using strata::testing::write_file;
 
 // Records what the inputs hand on.
-struct Recorder : JobSink {
+struct JobRecorder : JobSink {
   std::vector<std::string> submitted, named, failed, skipped;
   void submit(Job job, Named n) override {
     if (n == Named::yes) named.push_back(job.source);
@@ -44,11 +44,11 @@ TEST(IngestInputs, TheStoresOwnFilesAreNotReadAndAStoreOnAServerKeepsNothingOut)
   IngestRequest r;
   r.paths = {dir.path().string()};
   SourceIds ids(dir.path());
-  Recorder with_file;
+  JobRecorder with_file;
   Inputs(r, ids, (dir.path() / "store.db").string()).read(with_file);
   std::sort(with_file.submitted.begin(), with_file.submitted.end());
   EXPECT_EQ(with_file.submitted, (std::vector<std::string>{"a.md", "store.dbx"}));
-  Recorder on_server;
+  JobRecorder on_server;
   Inputs(r, ids, std::nullopt).read(on_server);
   EXPECT_EQ(on_server.submitted.size(), 4U);
   EXPECT_TRUE(on_server.named.empty());  // found in a folder, not named
@@ -64,7 +64,7 @@ TEST(IngestInputs, StandardInputIsReadFirstAndNamedAndEmptyIsRefused) {
   SourceIds ids(dir.path());
   Inputs inputs(r, ids, std::nullopt);
   inputs.read_stdin_document();
-  Recorder sink;
+  JobRecorder sink;
   inputs.read(sink);
   EXPECT_EQ(sink.submitted, (std::vector<std::string>{"note.txt"}));
   EXPECT_EQ(sink.named, (std::vector<std::string>{"note.txt"}));
@@ -87,7 +87,7 @@ TEST(IngestInputs, AJsonlLineThatIsNoRecordFailsAlone) {
   r.jsonl = true;
   r.stdin_stream = &in;
   SourceIds ids(dir.path());
-  Recorder sink;
+  JobRecorder sink;
   Inputs(r, ids, std::nullopt).read(sink);
   EXPECT_EQ(sink.submitted, (std::vector<std::string>{"a", "b"}));
   ASSERT_EQ(sink.failed.size(), 1U);
