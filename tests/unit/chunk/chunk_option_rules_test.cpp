@@ -5,16 +5,18 @@
 #include <string>
 
 #include "chunk/option_rules.h"
+#include "setting_flags.h"
 
 namespace strata::chunk {
 namespace {
 
-// The message and hint of the rule `given` breaks; "ok" when none.
+// The message and hint of the rule `given` breaks, as the CLI prints them (settings as flags);
+// "ok" when none.
 std::string broken(const GivenChunking& given) {
   const CheckedChunking r = check_chunking(given);
   if (!r.error) return "ok";
   EXPECT_EQ(r.error->code(), ExitCode::usage);
-  return std::string(r.error->what()) + (r.error->hint().empty() ? "" : " | " + r.error->hint());
+  return cli::with_flags(std::string(r.error->what()) + (r.error->hint().empty() ? "" : " | " + r.error->hint()));
 }
 
 TEST(ChunkOptionRules, DefaultsAreUsable) {
