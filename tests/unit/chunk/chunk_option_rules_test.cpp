@@ -139,14 +139,14 @@ TEST(ChunkOptionRules, ResolvedOptionsObeyTheSameRules) {
   EXPECT_FALSE(check_options(o));
   o.size = 0;
   ASSERT_TRUE(check_options(o));
-  EXPECT_STREQ(check_options(o)->what(), "--size must be 1 or more");
+  EXPECT_EQ(cli::with_flags(check_options(o)->what()), "--size must be 1 or more");
   o.size = 10;
   o.overlap = 10;
-  EXPECT_STREQ(check_options(o)->what(), "--overlap (10) must be below --size (10)");
+  EXPECT_EQ(cli::with_flags(check_options(o)->what()), "--overlap (10) must be below --size (10)");
   o.overlap = 0;
   o.min_size = 3;
   o.compat_langchain = true;
-  EXPECT_STREQ(check_options(o)->what(), "--min-size does not apply to --compat langchain");
+  EXPECT_EQ(cli::with_flags(check_options(o)->what()), "--min-size does not apply to --compat langchain");
 }
 
 }  // namespace
