@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "flag_values.h"
 #include "interface_spec.h"
@@ -40,7 +43,7 @@ ColorMode chosen_color(const std::vector<std::string>& args) {
 void add_retrieval_options(CLI::App& cmd, RetrievalFlags& flags, const char* k_help) {
   check_whole_number(cmd.add_option("-k", flags.k, k_help)->type_name("N"), 1, k_max_k);
   cmd.add_option("--mode", flags.mode, "Retrieval: keyword, vector or hybrid (default: hybrid when the collection has vectors)")
-      ->check(CLI::IsMember({"keyword", "vector", "hybrid"}))
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(service::k_mode_names), std::end(service::k_mode_names))))
       ->type_name("MODE");
   cmd.add_option("--where", flags.where,
                  "Only documents whose metadata KEY (or source, title, loader, path) is VALUE; KEY^=PREFIX starts with "

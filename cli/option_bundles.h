@@ -17,6 +17,7 @@
 #include "ingest/public.h"
 #include "output.h"
 #include "search/public.h"
+#include "service/public.h"
 
 namespace CLI {
 class App;
@@ -51,7 +52,8 @@ ColorMode chosen_color(const std::vector<std::string>& args);
 // ---------------------------------------------------------------------------------------------
 // retrieval
 
-inline constexpr std::size_t k_max_k = 1000;  // -k: more is refused, not quietly capped
+// -k: more is refused, not quietly capped (the service's limit for a terminal's search)
+inline constexpr std::size_t k_max_k = static_cast<std::size_t>(service::k_terminal_k_max);
 
 struct RetrievalFlags {
   std::optional<std::size_t> k;      // 1 to k_max_k

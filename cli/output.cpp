@@ -12,6 +12,7 @@
 
 #include "common/public.h"
 #include "llm/public.h"
+#include "setting_flags.h"
 #include "terminal_filter.h"
 
 namespace strata::cli {
@@ -67,7 +68,7 @@ std::string revealed(std::string_view text) {
 }
 
 std::string safe_line(std::string_view text) {
-  std::string line = safe(text);
+  std::string line = safe(with_flags(text));  // core names settings; the CLI prints them as flags
   std::replace(line.begin(), line.end(), '\n', ' ');
   return line;
 }
@@ -216,7 +217,7 @@ std::string seconds_text(double s) {
 std::string retry_text(const std::string& message, std::chrono::milliseconds wait) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(wait.count()) / 1000.0);
-  return std::string("retrying in ") + buf + " s: " + safe(message);
+  return std::string("retrying in ") + buf + " s: " + safe(with_flags(message));
 }
 
 }  // namespace strata::cli

@@ -42,7 +42,8 @@ std::string safe(std::string_view text);
 // invisible and direction characters (zero-width, bidi, tags U+E0000-U+E007F, variation
 // selectors, soft hyphen) as <U+XXXX>; bytes that are not UTF-8 as \xHH. One line.
 std::string revealed(std::string_view text);
-// `safe`, and each newline a space: a message is one line.
+// `safe`, and each newline a space: a message is one line. A setting core mentions in it
+// (common/setting.h) is written as its flag (setting_flags.h).
 std::string safe_line(std::string_view text);
 // For data on stdout (chunk text, a schema, a document's text): `safe` when stdout is a
 // terminal, else unchanged, so a pipe or a file gets the bytes as they are.

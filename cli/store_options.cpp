@@ -49,7 +49,9 @@ void add_collection_option(CLI::App& command, StoreOptions& options) {
 }
 
 store::OpenOptions store_open_options() {
-  return store::OpenOptions{config::store_busy_timeout(configuration())};
+  store::OpenOptions options{config::store_busy_timeout(configuration())};
+  options.cache_folder = config::cache_folder(process_environment());
+  return options;
 }
 
 std::string store_path(const StoreOptions& options) {

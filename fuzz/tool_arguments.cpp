@@ -1,6 +1,6 @@
 // Target: a model's tool-call arguments on their way to a tool (ask --tools): read as every tool
 // gets them (ask::parse_tool_arguments: depth and size measured first), then given to the
-// argument readers of strata's own tools (mcp::search_arguments, mcp::read_arguments), sent on
+// argument readers every door shares (service::search_request, service::read_request), sent on
 // inside an MCP tools/call request (what mcp::Client writes), and replayed to the model in the
 // next request body of both providers (the Anthropic body parses them again). Checks: arguments
 // beyond the limits are refused unread; only Error(usage) escapes the readers; the request line
@@ -13,7 +13,8 @@
 #include "fuzz_util.h"
 #include "llm/chat_stream.h"
 #include "mcp/json_rpc.h"
-#include "mcp/tools.h"
+#include "service/documents.h"
+#include "service/search.h"
 
 using namespace strata;
 using nlohmann::json;
@@ -24,14 +25,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (parsed.ok() && parsed.value.is_object()) {
     const json& a = parsed.value;
     try {
-      (void)mcp::search_arguments(a, search::SearchRequest{}, "default");
+      (void)service::search_request(a, search::SearchRequest{}, "default");
     } catch (const Error& e) {
-      FUZZ_CHECK(e.code() == ExitCode::usage, std::string("search_arguments: ") + e.what());
+      FUZZ_CHECK(e.code() == ExitCode::usage, std::string("search_request: ") + e.what());
     }
     try {
-      (void)mcp::read_arguments(a, "default", 4096);
+      (void)service::read_request(a, "default", 4096);
     } catch (const Error& e) {
-      FUZZ_CHECK(e.code() == ExitCode::usage, std::string("read_arguments: ") + e.what());
+      FUZZ_CHECK(e.code() == ExitCode::usage, std::string("read_request: ") + e.what());
     }
     const std::string line = mcp::to_line(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
                                                {"params", {{"name", "t"}, {"arguments", a}}}});

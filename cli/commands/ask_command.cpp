@@ -21,6 +21,7 @@
 #include "ask_session.h"
 #include "common/public.h"
 #include "llm/public.h"
+#include "mcp/public.h"
 #include "option_bundles.h"
 #include "output.h"
 #include "settings.h"
@@ -191,7 +192,7 @@ int run_ask(const AskCliOptions& o) {
   std::unique_ptr<mcp::ClientSet> servers;
   if (f.tools && provider.kind != ask::ProviderKind::none && !o.context_only) {
     servers = start_mcp_servers(out);
-    cancellable.tools.external = ask::mcp_agent_tools(*servers, configuration().mcp_servers);
+    cancellable.tools.external = mcp::remote_agent_tools(*servers, configuration().mcp_servers);
   }
   ask::AskResult r = [&] {
     const InterruptGuard guard;

@@ -13,6 +13,7 @@
 
 #include "common/public.h"
 #include "config/public.h"
+#include "mcp/public.h"
 #include "embed_output.h"
 #include "flag_values.h"
 #include "input.h"
@@ -194,6 +195,7 @@ ask::AskRequest answer_request(const AnswerFlags& o) {
   if (o.conversation) r.conversation = static_cast<std::int64_t>(*o.conversation);
   r.redact = o.redact;
   r.tools.enabled = o.tools;
+  r.tools.own = mcp::own_agent_tools;
   r.tools.yes = o.yes;
   if (o.max_steps) r.tools.max_steps = static_cast<std::size_t>(*o.max_steps);
   // No terminal to ask (a script, CI): such tools are refused, and the model is told so.

@@ -20,6 +20,7 @@
 #include "ask/public.h"
 #include "ask_session.h"
 #include "common/public.h"
+#include "mcp/public.h"
 #include "line_editor.h"
 #include "markdown_render.h"
 #include "option_bundles.h"
@@ -263,7 +264,7 @@ class ChatRun {
   void start_servers() {
     if (servers_ || !session_.request().tools.enabled || provider_.kind == ask::ProviderKind::none) return;
     servers_ = start_mcp_servers(out_);
-    session_.set_external_tools(ask::mcp_agent_tools(*servers_, configuration().mcp_servers));
+    session_.set_external_tools(mcp::remote_agent_tools(*servers_, configuration().mcp_servers));
   }
 
   void model(const std::string& name) {

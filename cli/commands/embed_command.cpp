@@ -22,6 +22,7 @@
 #include "json_text.h"
 #include "number_flags.h"
 #include "output.h"
+#include "setting_flags.h"
 #include "settings.h"
 #include "store/public.h"
 #include "store_options.h"
@@ -113,7 +114,8 @@ int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
               {"already_embedded", r.already},
               {"dropped", r.dropped},
               {"failures", failures_json(r.report.failures, true)},
-              {"error", r.report.fatal ? json{{"message", r.report.fatal->message}, {"hint", r.report.fatal->hint}} : json(nullptr)}};
+              {"error", r.report.fatal ? json{{"message", with_flags(r.report.fatal->message)}, {"hint", with_flags(r.report.fatal->hint)}}
+                                  : json(nullptr)}};
     j.update(stats_json(r.report.stats));
     std::cout << json_text(j) << '\n' << std::flush;
   } else {

@@ -12,6 +12,7 @@
 #include "common/public.h"
 #include "config/public.h"
 #include "flag_values.h"
+#include "setting_flags.h"
 #include "settings.h"
 #include "terminal_filter.h"
 
@@ -101,7 +102,7 @@ nlohmann::json stats_json(const embed::EmbedStats& s) {
 nlohmann::json failures_json(const std::vector<embed::FailedInput>& failures, bool chunks) {
   nlohmann::json list = nlohmann::json::array();
   for (const embed::FailedInput& f : failures) {
-    nlohmann::json j = {{"input", f.label}, {"message", f.message}};
+    nlohmann::json j = {{"input", f.label}, {"message", with_flags(f.message)}};
     if (chunks) j["chunk_id"] = f.key;
     list.push_back(std::move(j));
   }

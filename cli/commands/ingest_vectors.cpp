@@ -4,6 +4,7 @@
 
 #include "common/public.h"
 #include "config/public.h"
+#include "setting_flags.h"
 #include "settings.h"
 #include "store/public.h"
 #include "store_options.h"
@@ -124,7 +125,7 @@ VectorsStep run_vectors_step(const std::string& store_path, const VectorsPlan& p
     // The ingest has just written this store; whatever keeps it from opening now, the
     // documents are committed, so it is this step that failed.
     r.outcome = em::VectorsOutcome::failed;
-    r.error = e.what();
+    r.error = with_flags(e.what());  // a setting core names, as its flag (setting_flags.h)
   }
   VectorsStep step;
   step.json = step_json(r);

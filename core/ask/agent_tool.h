@@ -1,6 +1,6 @@
 #pragma once
 // A tool a model may call during `ask --tools` and `strata chat`: strata's own search and
-// read_document (core/ask/own_tools.h), or a tool of an MCP server the user configured.
+// read_document (core/mcp/ask_own_tools.h), or a tool of an MCP server the user configured.
 //
 // Contract: `run` gets the call's arguments, a JSON object (the loop answers arguments that are
 // not one itself), and returns what the model reads back. A failure the model can act on (a wrong argument, no

@@ -5,7 +5,6 @@
 #include <span>
 #include <utility>
 
-#include "ask/own_tools.h"
 #include "ask/tool_loop.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -19,6 +18,7 @@
 #include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
 #include "store/ask_store.h"
+#include "common/setting.h"
 
 namespace strata::ask {
 namespace {
@@ -149,7 +149,7 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
                                                                     : (anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
   e.api_key_env_source = flags.api_key_env_source;
   e.key_allowed = flags.key_allowed;
-  e.keyless_hint = "ask without a model (no --model/--provider) for the offline answer";
+  e.keyless_hint = "ask without a model (no " + mention(Setting::model) + "/" + mention(Setting::provider) + ") for the offline answer";
   // The URL and the model first: a server of one's own without a model is refused before any key
   // is looked at.
   const std::string url = e.base_url.empty() ? e.default_base_url : e.base_url;
@@ -161,8 +161,8 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
   } else if (r.official) {
     r.model = k_default_openai_model;
   } else if (url.starts_with("http://") || url.starts_with("https://")) {
-    usage("--model is required with a server of your own (" + net::redact_url(url) + ")",
-          "name a model the server has, e.g. --model llama3.2 for Ollama");
+    usage(mention(Setting::model) + " is required with a server of your own (" + net::redact_url(url) + ")",
+          "name a model the server has, e.g. " + mention(Setting::model) + " llama3.2 for Ollama");
   }
   const net::Endpoint endpoint = net::resolve_endpoint(e, env);
   r.base_url = endpoint.base_url;
@@ -359,14 +359,14 @@ History read_history(store::AskStore& tables, const AskRequest& request) {
   }
   if (request.continue_last && !h.conversation) {
     h.conversation = tables.last_conversation();
-    if (!h.conversation) usage("there is no conversation of yours to continue", "ask a question without --continue first");
+    if (!h.conversation) usage("there is no conversation of yours to continue", "ask a question without " + mention(Setting::continue_conversation) + " first");
   }
   if (!h.conversation) return h;
   std::optional<store::Conversation> c = tables.conversation(*h.conversation);
   if (!c) usage("there is no conversation " + std::to_string(*h.conversation) + " of yours", "'strata logs' lists them");
   if (!c->verified) {
     usage("conversation " + std::to_string(*h.conversation) + " is not continued: its turns do not verify with your key",
-          "strata continues only conversations it recorded for you; ask without --conversation to start one");
+          "strata continues only conversations it recorded for you; ask without " + mention(Setting::conversation) + " to start one");
   }
   add_turns(c->turns, h);
   return h;
@@ -644,7 +644,8 @@ void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpo
 void answer_with_tools(store::Store& store, const AskRequest& request, const llm::ChatEndpoint& endpoint,
                        llm::ChatRequest chat, ExchangeLog& log, AskObserver& observer, AskResult& result) {
   chat.system += "\n\n" + tool_instructions();
-  std::vector<AgentTool> tools = own_tools(store, request, result.pack);
+  std::vector<AgentTool> tools;
+  if (request.tools.own) tools = request.tools.own(store, request, result.pack);
   tools.insert(tools.end(), request.tools.external.begin(), request.tools.external.end());
   std::optional<llm::ChatClient> client;
   timed(result.timings.client_ms, [&] { client.emplace(endpoint, chat_options(request)); });

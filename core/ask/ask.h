@@ -30,6 +30,7 @@
 #include "store/ask_store.h"
 #include "store/store.h"
 #include "tokenizer/tokenizer.h"
+#include "common/setting.h"
 
 namespace strata::ask {
 
@@ -47,10 +48,10 @@ inline constexpr const char* k_anthropic_base_url = "https://api.anthropic.com";
 // for messages. Core reads no environment variable itself: the key comes through `getenv`.
 struct ProviderFlags {
   std::optional<std::string> provider;  // "openai", "anthropic" or "none"
-  std::string provider_source = "--provider";
+  std::string provider_source = mention(Setting::provider);
   std::optional<std::string> model;
   std::optional<std::string> base_url;
-  std::string base_url_source = "--base-url";
+  std::string base_url_source = mention(Setting::base_url);
   std::optional<std::string> api_key_env;
   // Where api_key_env was given ("--api-key-env", "/p/strata.toml:3: llm.api_key_env"); a
   // variable named there must be set. "": the default name, which a server of one's own may
@@ -94,6 +95,8 @@ ResolvedProvider resolve_provider(const ProviderFlags& flags, const Getenv& env)
 // longer prompt silently; --context-tokens raises it for a server run with a larger one.
 ModelWindow model_window(const ResolvedProvider& provider);
 
+struct AskRequest;
+
 // `ask --tools`: the model may call tools (strata's own search and read_document, and those of
 // the MCP servers configured in the user's file) before it answers.
 struct ToolSettings {
@@ -104,6 +107,10 @@ struct ToolSettings {
   // unless `yes`. Gets the tool's name and its arguments, a line each (ask/tool_confirm.h);
   // arguments that cannot all be shown are refused without asking.
   std::function<bool(const std::string& tool, const std::vector<std::string>& argument_lines)> confirm;
+  // strata's own tools (search, read_document), made for each answer from its store, request
+  // and sources (mcp/ask_own_tools.h: they share the MCP server's tool table, an area above
+  // this one, so the program passes them in). Unset: none.
+  std::function<std::vector<AgentTool>(store::Store&, const AskRequest&, llm::ContextPack&)> own;
   // Tools from elsewhere (the MCP servers of the user's file), offered after strata's own.
   std::vector<AgentTool> external;
 };

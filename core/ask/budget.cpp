@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/setting.h"
 
 namespace strata::ask {
 namespace {
@@ -40,8 +41,8 @@ std::size_t source_budget(const BudgetRequest& request) {
     if (request.window.known && asked > available) {
       throw Error(ExitCode::usage,
                   "the prompt would not fit " + request.model + "'s " + std::to_string(window) +
-                      "-token window: --context-tokens " + std::to_string(asked) + " plus " + fits,
-                  "lower --context-tokens (at most " + std::to_string(available) + " here) or --max-tokens");
+                      "-token window: " + mention(Setting::context_tokens) + " " + std::to_string(asked) + " plus " + fits,
+                  "lower " + mention(Setting::context_tokens) + " (at most " + std::to_string(available) + " here) or " + mention(Setting::max_tokens));
     }
     return asked;
   }
@@ -49,16 +50,16 @@ std::size_t source_budget(const BudgetRequest& request) {
     throw Error(ExitCode::usage,
                 "no room for sources in the " + std::to_string(window) + "-token window assumed for " + request.model +
                     ": it holds " + fits,
-                "pipe less text to strata ask (or give --no-stdin to leave standard input unread), or give "
-                "--context-tokens if the server's window is larger");
+                "pipe less text to strata ask (or give " + mention(Setting::no_stdin) + " to leave standard input unread), or give " +
+                    mention(Setting::context_tokens) + " if the server's window is larger");
   }
   if (available < k_min_context_tokens) {
     throw Error(ExitCode::usage,
                 "no room for sources in the " + std::to_string(window) + "-token window assumed for " + request.model +
                     ": it holds " + fits,
-                request.prompt.has_history ? "start a new conversation (without --continue), or give --context-tokens if "
+                request.prompt.has_history ? "start a new conversation (without " + mention(Setting::continue_conversation) + "), or give " + mention(Setting::context_tokens) + " if "
                                              "the server's window is larger"
-                                           : "lower --max-tokens, or give --context-tokens if the server's window is larger");
+                                           : "lower " + mention(Setting::max_tokens) + ", or give " + mention(Setting::context_tokens) + " if the server's window is larger");
   }
   return std::min(available, k_max_default_context_tokens);
 }

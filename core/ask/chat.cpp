@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "search/searcher.h"
 #include "store/ask_store.h"
+#include "common/setting.h"
 
 namespace strata::ask {
 namespace {
@@ -110,7 +111,7 @@ void ChatSession::check_resumed() const {
   if (!c) usage("there is no conversation " + std::to_string(*base_.conversation) + " of yours", "'strata logs' lists them");
   if (!c->verified) {
     usage("conversation " + std::to_string(*base_.conversation) + " is not continued: its turns do not verify with your key",
-          "strata continues only conversations it recorded for you; start chat without --conversation");
+          "strata continues only conversations it recorded for you; start chat without " + mention(Setting::conversation));
   }
 }
 

@@ -5,5 +5,4 @@
 // `strata ask`: a question answered from a collection, with checked citations.
 #include "ask/ask.h"  // IWYU pragma: export
 #include "ask/chat.h"  // IWYU pragma: export
-#include "ask/mcp_tools.h"  // IWYU pragma: export
 #include "ask/user_state.h"  // IWYU pragma: export

@@ -1,6 +1,7 @@
 #include "chunk/option_rules.h"
 
 #include "chunk/setting_errors.h"
+#include "common/setting.h"
 
 namespace strata::chunk {
 namespace {
@@ -10,7 +11,7 @@ Error usage_error(std::string message, std::string hint = {}) {
 }
 
 Error min_size_with_langchain() {
-  return usage_error("--min-size does not apply to --compat langchain", "LangChain-compatible chunks are LangChain's exactly");
+  return usage_error(mention(Setting::min_size) + " does not apply to " + mention(Setting::compat) + " langchain", "LangChain-compatible chunks are LangChain's exactly");
 }
 
 // The size, and the overlap and the minimum below it.
@@ -37,8 +38,8 @@ std::optional<Error> first_broken(const GivenChunking& g, CheckedChunking& r) {
   }
   if (r.strategy_chosen && o.strategy != Strategy::recursive) {
     const std::string strategy = name_of(o.strategy);
-    if (g.separators) return usage_error("--separators applies to --strategy recursive only, not " + strategy);
-    if (g.langchain) return usage_error("--compat applies to --strategy recursive only, not " + strategy);
+    if (g.separators) return usage_error(mention(Setting::separators) + " applies to " + mention(Setting::strategy) + " recursive only, not " + strategy);
+    if (g.langchain) return usage_error(mention(Setting::compat) + " applies to " + mention(Setting::strategy) + " recursive only, not " + strategy);
   }
   if (g.unit) {
     const auto u = unit_from_name(*g.unit);
@@ -47,8 +48,8 @@ std::optional<Error> first_broken(const GivenChunking& g, CheckedChunking& r) {
   }
   if (r.strategy_chosen && o.strategy == Strategy::token) {
     if (g.unit && o.unit != Unit::tokens) {
-      return usage_error("--strategy token counts tokens; --unit " + *g.unit + " does not apply",
-                         "leave out --unit, or pass --unit tokens");
+      return usage_error(mention(Setting::strategy) + " token counts tokens; " + mention(Setting::unit) + " " + *g.unit + " does not apply",
+                         "leave out " + mention(Setting::unit) + ", or pass " + mention(Setting::unit) + " tokens");
     }
     o.unit = Unit::tokens;
   }

@@ -9,6 +9,7 @@
 
 #include "chunk/chunker.h"
 #include "common/error.h"
+#include "common/setting.h"
 
 namespace strata::chunk {
 
@@ -37,8 +38,10 @@ struct GivenChunking {
   // key ("/p/strata.toml:4: chunk.overlap"). `size_short` names the size on the right of "must
   // be below" as briefly as it can ("--size", "chunk.size").
   struct Names {
-    std::string strategy = "--strategy", unit = "--unit", tokenizer = "--tokenizer", size = "--size",
-                size_short = "--size", overlap = "--overlap", min_size = "--min-size";
+    std::string strategy = mention(Setting::strategy), unit = mention(Setting::unit),
+                tokenizer = mention(Setting::tokenizer), size = mention(Setting::size),
+                size_short = mention(Setting::size), overlap = mention(Setting::overlap),
+                min_size = mention(Setting::min_size);
   } names;
 };
 

@@ -9,6 +9,7 @@
 #include "common/display_width.h"  // IWYU pragma: export
 #include "common/error.h"  // IWYU pragma: export
 #include "common/exit_codes.h"  // IWYU pragma: export
+#include "common/setting.h"  // IWYU pragma: export
 #include "common/json_limits.h"  // IWYU pragma: export
 #include "common/text.h"  // IWYU pragma: export
 #include "common/utf8.h"  // IWYU pragma: export

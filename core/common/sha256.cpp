@@ -73,7 +73,7 @@ std::string_view bytes_of(const Digest& d) { return {reinterpret_cast<const char
 std::string sha256_hex(std::string_view data) { return hex_of(digest_of({data})); }
 
 // RFC 2104 over the SHA256_* functions above rather than libcrypto's HMAC_*: the executable
-// interposes HMAC_Init_ex for libpq (migrate/engines/postgres/pq_hmac.cpp), and HMAC is two
+// interposes HMAC_Init_ex for libpq (pq/pq_hmac.cpp), and HMAC is two
 // hashes.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   constexpr std::size_t block = 64;

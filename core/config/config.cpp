@@ -579,6 +579,12 @@ std::optional<std::string> read_settings_file(const fs::path& path) {
   return out.str();
 }
 
+std::string cache_folder(const Environment& env) {
+  if (const auto xdg = env.getenv("XDG_CACHE_HOME"); xdg && !xdg->empty() && (*xdg)[0] == '/') return *xdg;
+  if (const auto home = env.getenv("HOME"); home && !home->empty() && (*home)[0] == '/') return *home + "/.cache";
+  return {};
+}
+
 Files find_files(const Environment& env) {
   Files files;
   for (fs::path dir = env.cwd;; dir = dir.parent_path()) {

@@ -136,6 +136,10 @@ struct Files {
 
 Files find_files(const Environment& env);
 
+// The user's cache folder: $XDG_CACHE_HOME when absolute (a relative one is ignored, as the XDG
+// Base Directory specification says), else $HOME/.cache; "" when neither names one.
+std::string cache_folder(const Environment& env);
+
 class Configuration {
  public:
   // The setting for "section.key". REQUIRES: the name is one of keys().

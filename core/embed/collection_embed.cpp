@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "embed/chunk_input.h"
 #include "store/collections.h"
+#include "common/setting.h"
 
 namespace strata::embed {
 namespace {
@@ -98,7 +99,7 @@ bool check_model(const store::CollectionInfo& c, std::int64_t embedded, const st
   const bool same_server = had.server.empty() || had.server == wanted.server;
   if (had.provider == wanted.provider && had.model == wanted.model && same_size && same_server) return false;
   if (switch_model) return true;
-  const std::string hint = "--switch-model drops the collection's " + std::to_string(embedded) +
+  const std::string hint = mention(Setting::switch_model) + " drops the collection's " + std::to_string(embedded) +
                            " vectors and embeds every chunk with the new model (vectors already in the cache are reused)";
   if (!same_size) {
     throw Error(ExitCode::usage,

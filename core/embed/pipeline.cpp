@@ -12,6 +12,7 @@
 #include "embed/batch_planner.h"
 #include "embed/batch_runner.h"
 #include "embed/input_fit.h"
+#include "common/setting.h"
 
 namespace strata::embed {
 namespace {
@@ -168,13 +169,13 @@ class Pipeline {
       const std::string what = input.label + ": " + std::to_string(fit.original_tokens) + " tokens, over the limit of " +
                                std::to_string(options_.max_input_tokens) + " for " + options_.model_label;
       if (options_.strict) {
-        report_.failures.push_back({input.key, input.label, what.substr(input.label.size() + 2) + " (--strict: not truncated)"});
+        report_.failures.push_back({input.key, input.label, what.substr(input.label.size() + 2) + " (" + mention(Setting::strict) + ": not truncated)"});
         sink_.refused(report_.failures.back());
         ++report_.stats.failed;
         return;
       }
       observer_.warning(what + "; embedded its first " + std::to_string(fit.tokens) +
-                        " tokens (cut at a character boundary; --strict refuses instead)");
+                        " tokens (cut at a character boundary; " + mention(Setting::strict) + " refuses instead)");
       ++report_.stats.truncated;
       send_bytes = fit.kept_bytes;
     }

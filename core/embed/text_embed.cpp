@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include <variant>
 
 namespace strata::embed {
@@ -54,7 +55,7 @@ class OrderedSink final : public VectorSink {
 }  // namespace
 
 TextEmbedResult embed_texts(InputSource& source, const EmbedSettings& settings, EmbedObserver& observer, TextOutput& out) {
-  if (settings.switch_model) throw Error(ExitCode::usage, "--switch-model applies to a collection, not to --text, - or --jsonl");
+  if (settings.switch_model) throw Error(ExitCode::usage, mention(Setting::switch_model) + " applies to a collection, not to " + mention(Setting::text) + ", - or " + mention(Setting::jsonl));
   ResolvedEmbedder r = resolve_embedder(settings, std::nullopt);
   OrderedSink sink(out);
   TextEmbedResult result;

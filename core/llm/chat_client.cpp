@@ -7,6 +7,7 @@
 #include "net/api_key.h"
 #include "net/url_secrets.h"
 #include "net/http_client.h"
+#include "common/setting.h"
 
 namespace strata::llm {
 namespace {
@@ -52,13 +53,13 @@ ChatError transport_error(const net::Response& r, const std::string& url, const 
   switch (r.failure) {
     case net::FailureKind::refused:
       return ChatError(ChatErrorKind::server, ExitCode::unavailable, net::refused_message(url),
-                       std::string(net::kRefusedHint) + " (--base-url)");
+                       std::string(net::kRefusedHint) + " (" + mention(Setting::base_url) + ")");
     case net::FailureKind::timeout:
       what += "the server went silent (" + r.failure_message + ")";
       break;
     case net::FailureKind::too_large:
       return ChatError(ChatErrorKind::malformed, ExitCode::unavailable,
-                       what + "the answer is implausibly large", "check --base-url");
+                       what + "the answer is implausibly large", "check " + mention(Setting::base_url));
     case net::FailureKind::certificate:
       return ChatError(ChatErrorKind::misdirected, ExitCode::unavailable, what + r.failure_message,
                        "the server's certificate is not trusted; a server of your own needs its CA in the system's store "
@@ -70,9 +71,9 @@ ChatError transport_error(const net::Response& r, const std::string& url, const 
   // it answered is the server's (or a proxy's) doing.
   std::string hint;
   if (!after_text) {
-    hint = r.failure == net::FailureKind::connect ? "check that the server at " + host + " is running (--base-url)"
+    hint = r.failure == net::FailureKind::connect ? "check that the server at " + host + " is running (" + mention(Setting::base_url) + ")"
            : r.failure == net::FailureKind::timeout
-               ? "the server may be overloaded or still loading the model; try again, or raise --timeout"
+               ? "the server may be overloaded or still loading the model; try again, or raise " + mention(Setting::timeout)
                : "the server closed the connection before the answer; try again, or see the server's log";
   }
   return ChatError(ChatErrorKind::server, ExitCode::unavailable, what, hint);
@@ -83,7 +84,7 @@ ChatError transport_error(const net::Response& r, const std::string& url, const 
 ChatError redirected(long status, const std::string& note, const std::string& host) {
   return ChatError(ChatErrorKind::misdirected, ExitCode::unavailable,
                    "no answer from " + host + ": HTTP " + std::to_string(status) + ", it " + net::redact_url(note),
-                   "check --base-url; strata does not follow redirects");
+                   "check " + mention(Setting::base_url) + "; strata does not follow redirects");
 }
 
 // A 2xx body that is one JSON object rather than an event stream: a server that ignored
@@ -291,7 +292,7 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
     ChatError& e = *a.error;
     if (e.kind() == ChatErrorKind::key_rejected && !endpoint_.api_key_env.empty()) {
       const std::string hint = endpoint_.api_key.empty()
-                                   ? "no key was sent: set $" + endpoint_.api_key_env + " (or name another variable with --api-key-env)"
+                                   ? "no key was sent: set $" + endpoint_.api_key_env + " (or name another variable with " + mention(Setting::api_key_env) + ")"
                                    : "check the key in $" + endpoint_.api_key_env + "; it may lack access to this model";
       throw ChatError(e.kind(), e.code(),
                       "the API key was rejected by " + host +

@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "llm/redact.h"
 #include "llm/sanitize.h"
+#include "common/setting.h"
 
 namespace strata::llm {
 namespace {
@@ -108,7 +109,7 @@ ChatError classify(long status, const ErrorFields& f) {
   if (mentions_context_length(f)) {
     return ChatError(ChatErrorKind::context_too_long, ExitCode::usage,
                      "the prompt is too long for the model's context window" + label + said,
-                     "lower --context-tokens, or use a model with a larger context window");
+                     "lower " + mention(Setting::context_tokens) + ", or use a model with a larger context window");
   }
   if (f.code == "insufficient_quota") {
     return ChatError(ChatErrorKind::bad_request, ExitCode::usage, "the account has no quota left" + label + said);
@@ -118,7 +119,7 @@ ChatError classify(long status, const ErrorFields& f) {
   }
   if (status == 404 || f.type == "not_found_error") {
     return ChatError(ChatErrorKind::not_found, ExitCode::usage, "not found" + label + said,
-                     "check --model and --base-url");
+                     "check " + mention(Setting::model) + " and " + mention(Setting::base_url));
   }
   if (status >= 400 && status < 500) {
     return ChatError(ChatErrorKind::bad_request, ExitCode::usage, "the server refused the request" + label + said);

@@ -4,7 +4,10 @@
 //
 // strata as a Model Context Protocol server over stdio: the store's search and documents, and the
 // project's migration reports, as read-only tools and resources.
-// And strata as an MCP client (client.h): the tools of servers the user configured.
+// And strata as an MCP client (client.h): the tools of servers the user configured, offered to
+// `ask --tools` with strata's own (ask_remote_tools.h, ask_own_tools.h).
+#include "mcp/ask_own_tools.h"  // IWYU pragma: export
+#include "mcp/ask_remote_tools.h"  // IWYU pragma: export
 #include "mcp/client.h"  // IWYU pragma: export
 #include "mcp/server.h"  // IWYU pragma: export
 #include "mcp/tool_names.h"  // IWYU pragma: export

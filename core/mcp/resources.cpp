@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "common/error.h"
-#include "mcp/document_range.h"
+#include "service/document_range.h"
 #include "mcp/json_rpc.h"
 #include "store/catalog.h"
 #include "store/collections.h"
@@ -13,6 +13,9 @@ namespace strata::mcp {
 namespace {
 
 using nlohmann::json;
+using service::DocumentPart;
+using service::LineRange;
+using service::read_lines;
 
 constexpr std::string_view k_scheme = "strata://";
 constexpr std::size_t k_page = 100;

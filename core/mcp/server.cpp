@@ -58,7 +58,10 @@ constexpr std::string_view k_meta_version = "io.modelcontextprotocol/protocolVer
 constexpr std::string_view k_meta_capabilities = "io.modelcontextprotocol/clientCapabilities";
 
 // A tool's failure as the model should read it: the message, and the hint when there is one.
-std::string failure_text(const Error& e) { return e.hint().empty() ? e.what() : std::string(e.what()) + " (" + e.hint() + ")"; }
+// Settings core mentions are written as an agent names them (tools.h, for_agent).
+std::string failure_text(const Error& e) {
+  return for_agent(e.hint().empty() ? std::string(e.what()) : std::string(e.what()) + " (" + e.hint() + ")");
+}
 
 // What a call may wait on, which decides the worker thread it runs on (server.h).
 enum class Lane { local, embedding, database };

@@ -75,25 +75,16 @@ const Tool* find_tool(std::string_view name);
 // annotations (readOnlyHint: every tool here only reads).
 nlohmann::json tool_listing(const Tool& tool);
 
-// The search tool's arguments (query, collection, k, mode, where) applied to `base`; a call that
-// names no collection searches `collection`. Throws Error(usage) naming a bad argument.
-search::SearchRequest search_arguments(const nlohmann::json& arguments, search::SearchRequest base,
-                                       const std::string& collection);
-
-// The read_document tool's arguments, checked: lines or chunks, never both; max_bytes at most
-// `max_bytes` (the caller's cap). Throws Error(usage).
-struct ReadArguments {
-  std::string source, collection;
-  std::optional<std::int64_t> start_line, end_line, first_chunk, last_chunk;
-  std::size_t max_bytes = 0;
-};
-ReadArguments read_arguments(const nlohmann::json& arguments, const std::string& collection, std::size_t max_bytes);
-
-// A migration tool's error hint as an agent can act on it: a hint naming command-line flags
-// (`pass --database ...`, `pass --dir`), which no MCP client can give this server, names the
-// setting that does the same instead (strata.toml's [migrate] keys, the server's environment);
-// a hint without flags is returned as it is.
+// A migration tool's error hint as an agent can act on it: a hint naming settings (the CLI's
+// `pass --database ...`, `pass --dir`), which no MCP client can give this server, says where
+// the setting is set instead (strata.toml's [migrate] keys, the server's environment); a hint
+// naming none is returned as it is. Settings are found by what core mentions
+// (common/setting.h), and by a flag's spelling only in text of areas that still spell one.
 std::string agent_hint(std::string_view hint);
+// `text` (a tool error's message or hint) with each setting it mentions written as the setting's
+// name, which is also the name of a tool's argument ("mode", "collection"), and stray marker
+// bytes dropped: what every tool error passes through (server.cpp's failure_text).
+std::string for_agent(std::string_view text);
 
 // A tool result holding `text` for the model and `structured` as structuredContent.
 nlohmann::json tool_result(std::string text, nlohmann::json structured);

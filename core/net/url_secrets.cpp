@@ -81,4 +81,12 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
+std::string scrub(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+    text.replace(pos, secret.size(), "***");
+  }
+  return text;
+}
+
 }  // namespace strata::net

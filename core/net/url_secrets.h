@@ -27,4 +27,8 @@ bool url_has_password(std::string_view url);
 // replaced by "***".
 std::string redact_url(std::string_view url);
 
+// Replaces every occurrence of `secret` (when not empty) in `text` with *** (a password a
+// server's message or a libpq error may repeat; the database clients share it).
+std::string scrub(std::string text, const std::string& secret);
+
 }  // namespace strata::net

@@ -10,8 +10,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <thread>
 
-#include "migrate/model/database_url.h"
+#include "net/url_secrets.h"
 #include "pq/binary_array.h"
 #include "pq/pq_library.h"
 
@@ -20,11 +21,35 @@ namespace {
 
 const PqLibrary& lib() { return pq_library(); }
 
+// libpq's messages on one line: its "\n\t" continuation lines joined with one space.
 std::string one_line(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (std::size_t pos = s.find("\n\t"); pos != std::string::npos; pos = s.find("\n\t")) s.replace(pos, 2, " ");
   std::replace(s.begin(), s.end(), '\n', ' ');
   std::replace(s.begin(), s.end(), '\t', ' ');
   return s;
+}
+
+// What a signal handler calls (Canceller::cancel): set before a handler can run, so that it never
+// runs libpq's one-time load.
+decltype(&::PQcancel) volatile g_cancel = nullptr;
+
+// The store's advice when it cannot connect.
+std::string store_connect_hint(const std::string&) {
+  return "check the store URL, that the server runs, and the password (~/.pgpass or $PGPASSWORD)";
+}
+
+// Waits (up to `wait`) while the server at `conninfo` does not accept connections yet: PQping
+// tells these apart from answers such as a wrong password, which waiting does not fix.
+void wait_for_server(const std::string& conninfo, std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  auto pause = std::chrono::milliseconds(50);
+  while (true) {
+    const PGPing ping = lib().ping(conninfo.c_str());
+    if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT || std::chrono::steady_clock::now() >= deadline) return;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(500));
+  }
 }
 
 void ignore_notice(void*, const char*) {}
@@ -54,7 +79,7 @@ std::int64_t pq_whole_number(std::string_view text) {
 // How a failed statement reads, by its SQLSTATE: the cause a user acts on.
 std::string cause(const char* state, const std::string& message) {
   const std::string s = state != nullptr ? state : "";
-  if (s == "55P03") return "lock timeout (another writer holds the lock): " + message;
+  if (s == "55P03") return "lock timeout (another session holds the lock): " + message;
   if (s == "57014") return "statement timeout: " + message;
   if (s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03") return "lost the server: " + message;
   return message;
@@ -132,6 +157,25 @@ std::string Result::bytes(int row, int column) const {
   return out;
 }
 
+bool Result::ok() const {
+  if (r_ == nullptr) return false;
+  const ExecStatusType s = lib().result_status(r_);
+  return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
+}
+
+bool Result::copying() const {
+  if (r_ == nullptr) return false;
+  const ExecStatusType s = lib().result_status(r_);
+  return s == PGRES_COPY_IN || s == PGRES_COPY_OUT || s == PGRES_COPY_BOTH;
+}
+
+std::string Result::error_field(Field field) const {
+  static constexpr int codes[] = {PG_DIAG_MESSAGE_PRIMARY, PG_DIAG_MESSAGE_DETAIL, PG_DIAG_MESSAGE_HINT,
+                                  PG_DIAG_CONTEXT, PG_DIAG_STATEMENT_POSITION, PG_DIAG_SQLSTATE};
+  const char* v = r_ == nullptr ? nullptr : lib().result_error_field(r_, codes[static_cast<int>(field)]);
+  return v == nullptr ? std::string{} : std::string(v);
+}
+
 std::int64_t Result::affected() const {
   const char* n = r_ == nullptr ? nullptr : lib().cmd_tuples(r_);
   return n == nullptr || *n == '\0' ? 0 : pq_whole_number(n);
@@ -206,7 +250,7 @@ Connection::~Connection() {
   if (conn_ != nullptr) lib().finish(conn_);
 }
 
-std::string Connection::scrubbed(std::string text) const { return migrate::scrub(std::move(text), options_.password); }
+std::string Connection::scrubbed(std::string text) const { return net::scrub(std::move(text), options_.password); }
 
 void Connection::fail(ExitCode code, const std::string& what, std::string hint) const {
   throw Error(code, scrubbed(options_.display + ": " + what), std::move(hint));
@@ -217,9 +261,17 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
   // TCP keepalives every 10 s after 30 s of quiet, given up after 3 unanswered: a server whose
   // host is gone (no reset, no answer) is noticed while a statement waits on it, instead of after
   // the system's two hours. Before "dbname": a URL's own keepalives_* settings win.
-  std::vector<const char*> keys{"keepalives_idle", "keepalives_interval", "keepalives_count", "dbname",
-                                "application_name"};
-  std::vector<const char*> values{"30", "10", "3", options.conninfo.c_str(), options.application_name.c_str()};
+  std::vector<const char*> keys{"keepalives_idle", "keepalives_interval", "keepalives_count", "dbname"};
+  std::vector<const char*> values{"30", "10", "3", options.conninfo.c_str()};
+  if (!options.application_name.empty()) {
+    keys.push_back("application_name");
+    values.push_back(options.application_name.c_str());
+  }
+  // The first dbname is expanded as the URL; a second, a plain name, overrides its database.
+  if (!options.database.empty()) {
+    keys.push_back("dbname");
+    values.push_back(options.database.c_str());
+  }
   const std::string connect_seconds = std::to_string((options.connect_timeout.count() + 999) / 1000);
   if (options.connect_timeout.count() > 0) {
     keys.push_back("connect_timeout");
@@ -234,19 +286,24 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
+  if (options.wait_for_server.count() > 0) wait_for_server(options.conninfo, options.wait_for_server);
   // expand_dbname = 1: the URL in "dbname" is parsed as a whole connection string.
   c->conn_ = lib().connectdb_params(keys.data(), values.data(), 1);
   if (c->conn_ == nullptr) c->fail(ExitCode::unavailable, "cannot connect: out of memory");
   if (lib().status(c->conn_) != CONNECTION_OK) {
-    c->fail(ExitCode::unavailable, "cannot connect: " + one_line(lib().error_message(c->conn_)),
-            "check the store URL, that the server runs, and the password (~/.pgpass or $PGPASSWORD)");
+    const std::string why = c->scrubbed(one_line(lib().error_message(c->conn_)));
+    c->fail(ExitCode::unavailable, "cannot connect: " + why,
+            options.connect_hint ? options.connect_hint(why) : store_connect_hint(why));
   }
   lib().set_notice_processor(c->conn_, ignore_notice, nullptr);
   // Non-blocking: every wait is strata's own poll() on the socket, with answer_timeout's deadline.
   if (lib().set_nonblocking(c->conn_, 1) != 0) {
     c->fail(ExitCode::unavailable, "cannot connect: " + one_line(lib().error_message(c->conn_)));
   }
-  std::string setup = "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; ";
+  std::string setup;
+  if (options.session == ConnectOptions::Session::utf8) {
+    setup += "SET client_encoding = 'UTF8'; SET standard_conforming_strings = on; ";
+  }
   if (options.lock_timeout.count() > 0) {
     setup += "SET lock_timeout = " + std::to_string(options.lock_timeout.count()) + "; ";
   }
@@ -258,7 +315,7 @@ std::unique_ptr<Connection> Connection::open(const ConnectOptions& options) {
   // function or operator strata calls. What the store's schema holds is checked when a store
   // opens (store/postgres/pg_foreign_objects.h).
   if (!options.schema.empty()) setup += "SET search_path TO " + quote_identifier(options.schema) + ", pg_temp; ";
-  c->exec_script(setup, "setting up the session");
+  if (!setup.empty()) c->exec_script(setup, "setting up the session");
   return c;
 }
 
@@ -280,9 +337,11 @@ void Connection::fail_result(pg_result* r, std::string_view doing) const {
   message = cause(state, one_line(message));
   // A connection the server dropped has no SQLSTATE: libpq's own text, said as what it is.
   if (state == nullptr && lib().status(conn_) == CONNECTION_BAD) message = "lost the server: " + message;
+  const char* hint = r == nullptr ? nullptr : lib().result_error_field(r, PG_DIAG_MESSAGE_HINT);
+  std::string server_hint = hint != nullptr ? scrubbed(hint) : std::string{};
   if (r != nullptr) lib().clear(r);
   const std::string prefix = doing.empty() ? "" : std::string(doing) + ": ";
-  fail(ExitCode::unavailable, prefix + message);
+  fail(ExitCode::unavailable, prefix + message, std::move(server_hint));
 }
 
 void Connection::fail_sending(std::string_view doing) const {
@@ -295,7 +354,7 @@ void Connection::fail_sending(std::string_view doing) const {
 // `r` when it holds rows or a completed command; else the failure, in the user's words.
 pg_result* Connection::checked(pg_result* r, std::string_view doing) const {
   const ExecStatusType status = r == nullptr ? PGRES_FATAL_ERROR : lib().result_status(r);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail_result(r, doing);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) fail_result(r, doing);
   return r;
 }
 
@@ -422,12 +481,63 @@ Result Connection::exec_prepared(const std::string& name, std::string_view sql, 
   return Result(checked(answer(until, doing), doing));
 }
 
-void Connection::exec_script(std::string_view sql, std::string_view doing) {
+void Connection::exec_script(std::string_view sql, std::string_view doing) { query_script(sql, doing); }
+
+Result Connection::query_script(std::string_view sql, std::string_view doing) {
   require_live(doing);
   const std::string script(sql);
   const auto until = deadline();
   if (lib().send_query(conn_, script.c_str()) == 0) fail_sending(doing);
-  lib().clear(checked(answer(until, doing), doing));
+  return Result(checked(answer(until, doing), doing));
+}
+
+Result Connection::try_statement(std::string_view sql) {
+  if (conn_ == nullptr) return Result();
+  const std::string statement(sql);
+  const auto until = deadline();
+  if (lib().send_query(conn_, statement.c_str()) == 0) return Result();
+  try {
+    return Result(answer(until, {}));
+  } catch (const Error&) {
+    return Result();  // not sent whole, or no answer in time: last_error() says which
+  }
+}
+
+void Connection::end_copy(const char* why) {
+  if (conn_ == nullptr) return;
+  const auto until = deadline();
+  // COPY FROM STDIN is refused with `why` (the server ends the statement); COPY TO STDOUT, which
+  // nothing can refuse, has its data read and dropped.
+  if (lib().put_copy_end(conn_, why) < 0) {
+    for (;;) {
+      char* data = nullptr;
+      const int n = lib().get_copy_data(conn_, &data, 0);
+      if (data != nullptr) lib().freemem(data);
+      if (n < 0) break;
+    }
+  }
+  if (pg_result* rest = answer(until, {})) lib().clear(rest);
+}
+
+std::string Connection::last_error() const {
+  return conn_ == nullptr ? gone_ : scrubbed(one_line(lib().error_message(conn_)));
+}
+
+bool Connection::idle() const { return conn_ != nullptr && lib().transaction_status(conn_) == PQTRANS_IDLE; }
+
+// ---- Canceller --------------------------------------------------------------------------------
+
+Canceller::Canceller(const Connection& connection) : cancel_(lib().get_cancel(connection.conn_)) {
+  g_cancel = lib().cancel;
+}
+
+Canceller::~Canceller() {
+  if (cancel_ != nullptr) lib().free_cancel(cancel_);
+}
+
+void Canceller::cancel(void* handle) noexcept {
+  char buf[256];
+  if (handle != nullptr && g_cancel != nullptr) g_cancel(static_cast<pg_cancel*>(handle), buf, sizeof buf);
 }
 
 void Connection::begin() { exec_script("BEGIN"); }

@@ -1,9 +1,10 @@
 #pragma once
-// A PostgreSQL connection for code that owns its SQL (the knowledge store on PostgreSQL,
-// core/store/postgres/): parameters bound, never spliced; results read by column; every failure
-// an Error naming the server (its URL without the password) and never the password. The
-// migration engine has its own driver (migrate/engines/postgres/); both load libpq through
-// pq_library.h.
+// strata's one PostgreSQL client, for the knowledge store on PostgreSQL (core/store/postgres/)
+// and the migration engine's driver (migrate/engines/postgres/): parameters bound, never
+// spliced; results read by column; every failure an Error naming the server (its URL without the
+// password) and never the password, worded here once: "cannot connect: WHY", "lost the server:
+// WHY", "lock timeout (...)", "statement timeout: ...", "no answer within N s (...)". The only
+// code that calls libpq (loaded on first use, pq_library.h).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,6 +20,7 @@
 
 struct pg_conn;
 struct pg_result;
+struct pg_cancel;
 
 namespace strata::pq {
 
@@ -46,6 +48,13 @@ class Result {
   std::string bytes(int row, int column) const;
   // Rows a command touched (UPDATE, DELETE, INSERT without RETURNING).
   std::int64_t affected() const;
+
+  // For Connection::try_statement's answer: whether the statement succeeded (rows, a command
+  // done, or nothing to run), began a COPY, and a field of the server's error ("" when absent).
+  bool ok() const;
+  bool copying() const;
+  enum class Field { primary, detail, hint, context, position, sqlstate };
+  std::string error_field(Field field) const;
 
  private:
   pg_result* r_ = nullptr;
@@ -76,7 +85,38 @@ struct ConnectOptions {
   // its kernel still acknowledges every byte. Past it the connection is closed (the server rolls
   // back what it had begun) and the call fails; so does every later one (lost()). 0: none.
   std::chrono::milliseconds answer_timeout{0};
-  std::string application_name = "strata";
+  std::string application_name = "strata";  // "": none sent (libpq's $PGAPPNAME, or none)
+  // The database to open instead of the URL's ("": the URL's): a scratch database, or an admin
+  // connection's "postgres".
+  std::string database;
+  // How long to retry while the server does not accept connections yet (starting up, not
+  // listening; PQping tells these apart from a refusal, which waiting does not fix). 0: no wait.
+  std::chrono::milliseconds wait_for_server{0};
+  // utf8: the session speaks UTF-8 with standard strings (the store's text); database: the
+  // server's defaults, so a migration's bytes reach the server as written.
+  enum class Session { utf8, server_defaults };
+  Session session = Session::utf8;
+  // The hint of "cannot connect: WHY", given WHY (libpq's message, password scrubbed). Unset:
+  // the store's ("check the store URL, ...").
+  std::function<std::string(const std::string& why)> connect_hint;
+};
+
+class Connection;
+
+// Cancels the statement in flight on a connection, from a signal handler too (PQcancel is
+// async-signal-safe): cancel(handle()) is what a handler calls. REQUIRES: the connection
+// outlives it.
+class Canceller {
+ public:
+  explicit Canceller(const Connection& connection);
+  ~Canceller();
+  Canceller(const Canceller&) = delete;
+  Canceller& operator=(const Canceller&) = delete;
+  void* handle() const { return cancel_; }
+  static void cancel(void* handle) noexcept;
+
+ private:
+  pg_cancel* cancel_ = nullptr;
 };
 
 class Connection {
@@ -105,8 +145,20 @@ class Connection {
   // statement outlives a rollback. REQUIRES: the same `sql` for a name every time.
   Result exec_prepared(const std::string& name, std::string_view sql, const std::vector<Param>& params,
                        bool binary = false, std::string_view doing = {});
-  // Several statements without parameters (a script).
+  // Several statements without parameters (a script), with the simple query protocol.
   void exec_script(std::string_view sql, std::string_view doing = {});
+  // As exec_script, returning the last statement's rows.
+  Result query_script(std::string_view sql, std::string_view doing = {});
+  // One statement (or several) with the simple query protocol, its failure not thrown but
+  // returned, for a caller that words it itself (a migration's statement: its file and line);
+  // an empty Result when it could not be sent or had no answer in time (last_error() says why).
+  // Never throws. A statement that begins a COPY returns at once (Result::copying; end_copy()
+  // ends it).
+  Result try_statement(std::string_view sql);
+  // Ends a COPY a statement began, refusing it with `why`, and reads what the server answers.
+  void end_copy(const char* why);
+  // libpq's last message on one line ("" when none), password scrubbed.
+  std::string last_error() const;
 
   // BEGIN / COMMIT / ROLLBACK; rollback() never throws.
   void begin();
@@ -131,6 +183,8 @@ class Connection {
   bool lost() const;
 
   const std::string& display() const { return options_.display; }
+  // True when the session is open and in no transaction block (libpq's PQTRANS_IDLE).
+  bool idle() const;
   const std::string& schema() const { return options_.schema; }
   int server_version() const;
   // The message of a failure in the user's words: the display, then `what`, the password scrubbed.
@@ -161,6 +215,7 @@ class Connection {
   pg_conn* conn_ = nullptr;
   std::string gone_;  // why the connection was closed (give_up); "" while it is open
   std::unordered_set<std::string> prepared_;  // names exec_prepared() prepared
+  friend class Canceller;
 };
 
 // A field of a COPY text row: backslash, tab, newline and carriage return escaped.

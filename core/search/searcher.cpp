@@ -20,6 +20,7 @@
 #include "search/vector_snapshot.h"
 #include "store/collections.h"
 #include "store/search_store.h"
+#include "common/setting.h"
 
 namespace strata::search {
 namespace {
@@ -322,7 +323,7 @@ void check_request(const SearchRequest& request) {
   }
   if (request.k == 0) throw Error(ExitCode::usage, "-k must be 1 or more");
   if (request.vector_weight && !(*request.vector_weight >= 0.0 && *request.vector_weight <= 1.0)) {  // NaN fails too
-    throw Error(ExitCode::usage, "--vector-weight must be between 0 and 1 (got " + std::to_string(*request.vector_weight) + ")");
+    throw Error(ExitCode::usage, mention(Setting::vector_weight) + " must be between 0 and 1 (got " + std::to_string(*request.vector_weight) + ")");
   }
 }
 
@@ -477,9 +478,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
   if (!request.mode && c.embedding_model && !has_vectors) result.without_vector = c.chunks;
   if (result.mode != Mode::keyword && !has_vectors) {
     throw Error(ExitCode::usage,
-                "collection '" + c.name + "' has no vectors, so --mode " + std::string(to_string(result.mode)) +
+                "collection '" + c.name + "' has no vectors, so " + mention(Setting::mode) + " " + std::string(to_string(result.mode)) +
                     " cannot run",
-                "embed it first: strata embed --collection " + c.name + " (or search with --mode keyword)");
+                "embed it first: strata embed --collection " + c.name + " (or search with " + mention(Setting::mode) + " keyword)");
   }
   // With a reranker, its candidates are the best `wanted` of the mode's order.
   const std::size_t wanted = request.rerank ? std::max(request.k, request.rerank->candidates) : request.k;

@@ -9,7 +9,6 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -159,28 +158,9 @@ store::CollectionVectors load_collection_matrix(store::Store& store, std::int64_
   return store::load_vectors(store, collection_id, static_cast<std::size_t>(model.dimensions));
 }
 
-std::string snapshot_path(const std::string& store_path, std::int64_t collection_id) {
-  if (store_path.empty() || store_path == ":memory:" || store_path.starts_with("file:")) return {};
-  return store_path + ".vectors/" + std::to_string(collection_id) + ".bin";
-}
-
-std::string cache_snapshot_path(const std::string& store_id, std::int64_t collection_id) {
-  if (store_id.empty() || store_id.size() > 128 ||
-      !std::all_of(store_id.begin(), store_id.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-      })) {
-    return {};
-  }
-  // A relative $XDG_CACHE_HOME is to be ignored (XDG Base Directory specification).
-  std::string base;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
-    base = std::string(home) + "/.cache";
-  } else {
-    return {};
-  }
-  return base + "/strata/stores/" + store_id + "/" + std::to_string(collection_id) + ".bin";
+std::string snapshot_file(const std::string& folder, std::int64_t collection_id) {
+  if (folder.empty()) return {};
+  return folder + "/" + std::to_string(collection_id) + ".bin";
 }
 
 std::optional<CollectionIndex> read_snapshot(const std::string& path, const SnapshotKey& key) {
@@ -332,12 +312,11 @@ bool write_snapshot(const std::string& path, const SnapshotKey& key, std::span<c
 
 CollectionIndex load_collection_index(store::Store& store, std::int64_t collection_id,
                                       const store::EmbeddingModel& model, bool use_snapshot) {
-  // A PostgreSQL store's path() is its display URL; its snapshot's place follows from its id.
-  const bool in_cache = store.kind() == store::StoreKind::postgres;
-  std::string path = in_cache ? std::string() : snapshot_path(store.path(), collection_id);
-  if ((in_cache || !path.empty()) && use_snapshot) {
+  // Where the store keeps its snapshots depends on the store (store::derived_folder): beside a
+  // file, in the user's cache for a store on a server, named by the store's id.
+  if (use_snapshot) {
     const store::VectorFingerprint now = store::vector_fingerprint(store);
-    if (in_cache) path = cache_snapshot_path(now.store_id, collection_id);
+    const std::string path = snapshot_file(store::derived_folder(store, now.store_id).path, collection_id);
     if (std::optional<CollectionIndex> snapshot = read_snapshot(path, SnapshotKey{now, collection_id, model})) {
       return std::move(*snapshot);
     }
@@ -347,11 +326,11 @@ CollectionIndex load_collection_index(store::Store& store, std::int64_t collecti
   out.fingerprint = std::move(m.fingerprint);
   out.chunk_ids = std::move(m.chunk_ids);
   out.index = std::make_unique<VectorIndex>(std::move(m.matrix), m.dims, Prepass::int8);
-  if (in_cache) {
-    path = cache_snapshot_path(out.fingerprint.store_id, collection_id);
-    if (!path.empty()) make_private_folders(path.substr(0, path.rfind('/')));
-  }
-  if (!path.empty()) write_snapshot(path, SnapshotKey{out.fingerprint, collection_id, model}, out.chunk_ids, *out.index);
+  const store::DerivedFolder folder = store::derived_folder(store, out.fingerprint.store_id);
+  if (folder.path.empty()) return out;
+  if (folder.private_to_user) make_private_folders(folder.path);
+  write_snapshot(snapshot_file(folder.path, collection_id), SnapshotKey{out.fingerprint, collection_id, model},
+                 out.chunk_ids, *out.index);
   return out;
 }
 

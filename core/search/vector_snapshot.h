@@ -5,7 +5,7 @@
 // computing the int8 codes) costs far more than a query, so a one-shot `strata search` would
 // spend most of its time there. The finished index is therefore kept beside the store, one
 // file per collection, `<store path>.vectors/<collection id>.bin`, and mapped read-only by the
-// next search instead of being rebuilt (a PostgreSQL store's: cache_snapshot_path). The file is a derived cache: it is used only while its
+// next search instead of being rebuilt (a PostgreSQL store's: in the user's cache, snapshot_file). The file is a derived cache: it is used only while its
 // header names the store's current VectorFingerprint (store id + embeddings generation), the
 // collection and its embedding model, and is otherwise ignored and rewritten. Writing it is
 // best effort (a temporary file in the same folder, then rename()); a store whose folder cannot
@@ -55,15 +55,10 @@ struct CollectionIndex {
   bool from_snapshot = false;  // mapped from the snapshot file rather than built
 };
 
-// `<store_path>.vectors/<collection_id>.bin`; empty for a store without a file (":memory:", "").
-std::string snapshot_path(const std::string& store_path, std::int64_t collection_id);
-
-// A PostgreSQL store has no file to keep the snapshot beside, and its clients are many machines:
-// each user keeps their own in `$XDG_CACHE_HOME` (else `~/.cache`)`/strata/stores/<store
-// id>/<collection_id>.bin` (folders created 0700 when written), keyed by the store's random id
-// and checked against its generation as any snapshot is. Empty when no cache folder can be
-// named or `store_id` is not a plain name (letters, digits, '-', '_').
-std::string cache_snapshot_path(const std::string& store_id, std::int64_t collection_id);
+// `<folder>/<collection_id>.bin`, where `folder` is the store's store::derived_folder (beside a
+// file store, `<store path>.vectors`; for a store on a server, the user's cache folder under
+// `strata/stores/<store id>`, created 0700). Empty when `folder` is.
+std::string snapshot_file(const std::string& folder, std::int64_t collection_id);
 
 // The snapshot at `path`, mapped (the index reads the mapping; nothing large is copied), when
 // it exists, is well formed (sizes, section bounds, checksum, ascending chunk ids) and was made

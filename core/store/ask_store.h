@@ -19,9 +19,7 @@
 
 namespace strata::store {
 
-namespace pg {
-class Asks;
-}
+class AsksBackend;
 
 // Who asks: rows are written as theirs and read back only when their key vouches for them.
 struct AskPrincipal {
@@ -147,11 +145,9 @@ class AskStore {
   std::optional<LlmCall> call(std::int64_t id);
 
  private:
-  struct Impl;
   AskPrincipal principal_;
   std::optional<Access> access_;  // asked once
-  std::unique_ptr<Impl> impl_;                 // a SQLite store's
-  std::unique_ptr<pg::Asks> pg_;  // a PostgreSQL store's (store/postgres/pg_ops.h)
+  std::unique_ptr<AsksBackend> impl_;  // the store's backend's (backend.h)
 };
 
 }  // namespace strata::store

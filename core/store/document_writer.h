@@ -14,9 +14,7 @@
 
 namespace strata::store {
 
-namespace pg {
-class Writer;
-}
+class WriterBackend;
 
 // Of a document's title, the keyword index holds the first this many characters with each
 // chunk (the view chunks_fts_content of migrations/0007 cuts it so, and the CJK terms of the
@@ -127,9 +125,7 @@ class DocumentWriter {
   void remove(std::int64_t document_id);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;                 // a SQLite store's
-  std::unique_ptr<pg::Writer> pg_;  // a PostgreSQL store's (store/postgres/pg_ops.h)
+  std::unique_ptr<WriterBackend> impl_;  // the store's backend's (backend.h)
 };
 
 }  // namespace strata::store

@@ -1,290 +1,44 @@
+// embedding_store.h: the store's backend's embeddings (backend.h, EmbeddingsBackend).
 #include "store/embedding_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
-#include <optional>
-
-#include "common/error.h"
-#include "store/postgres/pg_ops.h"
-#include "store/store_db.h"
+#include "store/backend.h"
 
 namespace strata::store {
-namespace {
 
-// Chunks by id with the document looked up per chunk (CROSS JOIN fixes that loop order): with
-// `c.id > ?` each page starts where the last ended and stops after LIMIT rows, instead of
-// sorting the whole collection again for every page.
-constexpr const char* k_pending_page =
-    "SELECT c.id, c.text, d.source, c.ordinal, coalesce(d.title, '') FROM chunks c CROSS JOIN documents d ON d.id = c.document_id "
-    "WHERE d.collection_id = ?1 AND c.id > ?2 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id) "
-    "ORDER BY c.id LIMIT ?3";
+EmbeddingStore::EmbeddingStore(Store& store) : impl_(store.backend().embeddings(store)) {}
+EmbeddingStore::~EmbeddingStore() = default;
 
-constexpr const char* k_count_pending =
-    "SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id "
-    "WHERE d.collection_id = ?1 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id)";
-
-// The cache's provider column: the provider, and the server when it is not the provider's own
-// ("openai http://127.0.0.1:11434/v1"), so that vectors of one server are never taken for
-// another's. Rows of the provider's own API keep the plain name they always had.
-std::string cache_provider(const EmbeddingModel& model, const std::string& scope) {
-  return scope.empty() ? model.provider : model.provider + " " + scope;
-}
-
-constexpr const char* k_cache_lookup =
-    "SELECT vector FROM embedding_cache WHERE provider = ?1 AND model = ?2 AND dimensions = ?3 AND text_sha256 = ?4";
-
-constexpr const char* k_cache_insert =
-    "INSERT OR IGNORE INTO embedding_cache (provider, model, dimensions, text_sha256, vector) VALUES (?1, ?2, ?3, ?4, ?5)";
-
-// OR REPLACE: a second `strata embed` running at the same time may have stored it first.
-constexpr const char* k_embedding_insert =
-    "INSERT OR REPLACE INTO embeddings (chunk_id, vector) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?1)";
-
-constexpr const char* k_record_model =
-    "UPDATE collections SET embedding_provider = ?2, embedding_model = ?3, embedding_dimensions = ?4, embedding_server = ?5 "
-    "WHERE id = ?1";
-
-}  // namespace
-
-std::optional<EmbeddingModel> recorded_model(SQLite::Statement& row, int first) {
-  if (row.getColumn(first).isNull() || row.getColumn(first + 1).isNull()) return std::nullopt;
-  const SQLite::Column dims = row.getColumn(first + 2);
-  return EmbeddingModel{row.getColumn(first).getString(), row.getColumn(first + 1).getString(),
-                        dims.isNull() ? 0 : dims.getInt64(), optional_text(row.getColumn(first + 3)).value_or("")};
-}
-
-struct EmbeddingStore::Impl {
-  Store& store;
-  SQLite::Database& db;
-  // Statements run once per chunk, prepared once.
-  std::unique_ptr<SQLite::Statement> cache_lookup;
-  std::unique_ptr<SQLite::Statement> cache_insert;
-  std::unique_ptr<SQLite::Statement> embedding_insert;
-
-  std::optional<int> saved_synchronous;
-  std::optional<int> saved_cache_size;
-
-  explicit Impl(Store& s) : store(s), db(database(s)) {}
-
-  // Through the connection's translation, so a full disk, a read-only file or a lock reads the
-  // same from every command.
-  [[noreturn]] void fail(const SQLite::Exception& e) const { connection(store).fail(e, ""); }
-
-  SQLite::Statement& prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
-    if (!slot) slot = std::make_unique<SQLite::Statement>(db, sql);
-    slot->reset();
-    slot->clearBindings();
-    return *slot;
-  }
-
-  void record(std::int64_t collection_id, const EmbeddingModel& m) {
-    SQLite::Statement q(db, k_record_model);
-    q.bind(1, collection_id);
-    q.bind(2, m.provider);
-    q.bind(3, m.model);
-    // 0 is a size still to learn (an unknown model before its first response): NULL until then.
-    if (m.dimensions > 0) {
-      q.bind(4, m.dimensions);
-    } else {
-      q.bind(4);
-    }
-    // "" (the local provider; a server not known) is NULL, as in rows from before the column.
-    if (m.server.empty()) {
-      q.bind(5);
-    } else {
-      q.bind(5, m.server);
-    }
-    q.exec();
-  }
-};
-
-EmbeddingStore::EmbeddingStore(Store& store) {
-  if (store.kind() == StoreKind::postgres) {
-    pg_ = std::make_unique<pg::Embeddings>(store);
-    return;
-  }
-  impl_ = std::make_unique<Impl>(store);
-  try {
-    impl_->saved_synchronous = impl_->db.execAndGet("PRAGMA synchronous").getInt();
-    impl_->db.exec("PRAGMA synchronous = NORMAL");
-    // The cache is keyed by a hash: lookups and inserts land on random pages of a table that
-    // grows by a few kilobytes per text. SQLite's default 2 MB page cache turns that into a
-    // read per page visited; 64 MB keeps the hot pages of a large cache in memory.
-    impl_->saved_cache_size = impl_->db.execAndGet("PRAGMA cache_size").getInt();
-    impl_->db.exec("PRAGMA cache_size = -65536");
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
-}
-
-EmbeddingStore::~EmbeddingStore() {
-  if (!impl_ || !impl_->saved_synchronous) return;
-  try {
-    impl_->db.exec("PRAGMA synchronous = " + std::to_string(*impl_->saved_synchronous));
-    if (impl_->saved_cache_size) impl_->db.exec("PRAGMA cache_size = " + std::to_string(*impl_->saved_cache_size));
-  } catch (const SQLite::Exception&) {
-    // A destructor must not throw; the setting lasts only as long as this connection anyway.
-  }
-}
-
-ChunkCounts EmbeddingStore::chunk_counts(std::int64_t collection_id) {
-  if (pg_) return pg_->chunk_counts(collection_id);
-  try {
-    SQLite::Statement q(impl_->db,
-                        "SELECT count(*), count(e.chunk_id) FROM chunks c JOIN documents d ON d.id = c.document_id "
-                        "LEFT JOIN embeddings e ON e.chunk_id = c.id WHERE d.collection_id = ?1");
-    q.bind(1, collection_id);
-    q.executeStep();
-    return ChunkCounts{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
-}
+ChunkCounts EmbeddingStore::chunk_counts(std::int64_t collection_id) { return impl_->chunk_counts(collection_id); }
 
 void EmbeddingStore::record_model(std::int64_t collection_id, const EmbeddingModel& model) {
-  if (pg_) return pg_->record_model(collection_id, model);
-  try {
-    SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
-    impl_->record(collection_id, model);
-    tx.commit();
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
+  impl_->record_model(collection_id, model);
 }
 
 std::int64_t EmbeddingStore::switch_model(std::int64_t collection_id, const EmbeddingModel& model) {
-  if (pg_) return pg_->switch_model(collection_id, model);
-  try {
-    SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement drop(impl_->db,
-                           "DELETE FROM embeddings WHERE chunk_id IN (SELECT c.id FROM chunks c "
-                           "JOIN documents d ON d.id = c.document_id WHERE d.collection_id = ?1)");
-    drop.bind(1, collection_id);
-    const int dropped = drop.exec();
-    impl_->record(collection_id, model);
-    tx.commit();
-    return dropped;
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
+  return impl_->switch_model(collection_id, model);
 }
 
-std::int64_t EmbeddingStore::count_pending(std::int64_t collection_id) {
-  if (pg_) return pg_->count_pending(collection_id);
-  try {
-    SQLite::Statement q(impl_->db, k_count_pending);
-    q.bind(1, collection_id);
-    q.executeStep();
-    return q.getColumn(0).getInt64();
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
-}
+std::int64_t EmbeddingStore::count_pending(std::int64_t collection_id) { return impl_->count_pending(collection_id); }
 
 std::vector<ChunkToEmbed> EmbeddingStore::pending_chunks(std::int64_t collection_id, std::int64_t after_chunk_id,
                                                          std::size_t limit) {
-  if (pg_) return pg_->pending_chunks(collection_id, after_chunk_id, limit);
-  try {
-    std::vector<ChunkToEmbed> page;
-    page.reserve(limit);
-    SQLite::Statement q(impl_->db, k_pending_page);
-    q.bind(1, collection_id);
-    q.bind(2, after_chunk_id);
-    q.bind(3, static_cast<std::int64_t>(limit));
-    while (q.executeStep()) {
-      page.push_back(ChunkToEmbed{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                                  q.getColumn(3).getInt64(), q.getColumn(4).getString()});
-    }
-    return page;
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
+  return impl_->pending_chunks(collection_id, after_chunk_id, limit);
 }
 
 std::optional<std::int64_t> EmbeddingStore::known_dimensions(const std::string& provider, const std::string& model) {
-  if (pg_) return pg_->known_dimensions(provider, model);
-  try {
-    SQLite::Statement q(impl_->db,
-                        "SELECT d FROM ("
-                        " SELECT embedding_dimensions AS d, 1 AS pref, count(*) AS n FROM collections"
-                        "  WHERE embedding_provider = ?1 AND embedding_model = ?2 AND embedding_dimensions IS NOT NULL"
-                        "  GROUP BY embedding_dimensions"
-                        " UNION ALL"
-                        // Any server's rows of the model ("openai", "openai http://..."): cache_provider.
-                        " SELECT dimensions, 2, count(*) FROM embedding_cache"
-                        "  WHERE (provider = ?1 OR (provider >= ?1 || ' ' AND provider < ?1 || '!')) AND model = ?2"
-                        "  GROUP BY dimensions"
-                        ") ORDER BY pref, n DESC LIMIT 1");
-    q.bind(1, provider);
-    q.bind(2, model);
-    if (!q.executeStep()) return std::nullopt;
-    return q.getColumn(0).getInt64();
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
+  return impl_->known_dimensions(provider, model);
 }
 
 std::optional<std::string> EmbeddingStore::cached_vector(const EmbeddingModel& model, const std::string& text_sha256,
                                                          const std::string& scope) {
-  if (pg_) return pg_->cached_vector(model, text_sha256, scope);
-  try {
-    SQLite::Statement& q = impl_->prepared(impl_->cache_lookup, k_cache_lookup);
-    q.bind(1, cache_provider(model, scope));
-    q.bind(2, model.model);
-    q.bind(3, model.dimensions);
-    q.bind(4, text_sha256);
-    if (!q.executeStep()) return std::nullopt;
-    const SQLite::Column v = q.getColumn(0);
-    std::string blob(static_cast<const char*>(v.getBlob()), static_cast<std::size_t>(v.getBytes()));
-    q.reset();
-    return blob;
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
+  return impl_->cached_vector(model, text_sha256, scope);
 }
 
 void EmbeddingStore::store_vectors(const EmbeddingModel& model, std::span<const VectorRow> rows,
                                    std::optional<std::int64_t> record_on, const std::string& scope) {
-  if (pg_) return pg_->store_vectors(model, rows, record_on, scope);
-  const std::string provider = cache_provider(model, scope);
-  try {
-    SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (record_on) impl_->record(*record_on, model);
-    for (const VectorRow& row : rows) {
-      const auto blob_size = static_cast<int>(row.blob.size());
-      if (row.cache) {
-        SQLite::Statement& c = impl_->prepared(impl_->cache_insert, k_cache_insert);
-        c.bind(1, provider);
-        c.bind(2, model.model);
-        c.bind(3, model.dimensions);
-        c.bind(4, row.text_sha256);
-        c.bindNoCopy(5, row.blob.data(), blob_size);
-        c.exec();
-      }
-      for (const std::int64_t id : row.chunk_ids) {
-        SQLite::Statement& e = impl_->prepared(impl_->embedding_insert, k_embedding_insert);
-        e.bind(1, id);
-        e.bindNoCopy(2, row.blob.data(), blob_size);
-        e.exec();
-      }
-    }
-    tx.commit();
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
+  impl_->store_vectors(model, rows, record_on, scope);
 }
 
-std::optional<std::string> EmbeddingStore::chunk_vector(std::int64_t chunk_id) {
-  if (pg_) return pg_->chunk_vector(chunk_id);
-  try {
-    SQLite::Statement q(impl_->db, "SELECT vector FROM embeddings WHERE chunk_id = ?1");
-    q.bind(1, chunk_id);
-    if (!q.executeStep()) return std::nullopt;
-    const SQLite::Column v = q.getColumn(0);
-    return std::string(static_cast<const char*>(v.getBlob()), static_cast<std::size_t>(v.getBytes()));
-  } catch (const SQLite::Exception& e) {
-    impl_->fail(e);
-  }
-}
+std::optional<std::string> EmbeddingStore::chunk_vector(std::int64_t chunk_id) { return impl_->chunk_vector(chunk_id); }
 
 }  // namespace strata::store

@@ -16,9 +16,7 @@
 
 namespace strata::store {
 
-namespace pg {
-class Embeddings;
-}
+class EmbeddingsBackend;
 
 // The most dimensions a collection's vectors may have: a size read from a store is data, and
 // reading vectors allocates rows times this many floats. Embedding models make at most a few
@@ -121,9 +119,7 @@ class EmbeddingStore {
   std::optional<std::string> chunk_vector(std::int64_t chunk_id);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;                 // a SQLite store's
-  std::unique_ptr<pg::Embeddings> pg_;  // a PostgreSQL store's (store/postgres/pg_ops.h)
+  std::unique_ptr<EmbeddingsBackend> impl_;  // the store's backend's (backend.h)
 };
 
 }  // namespace strata::store

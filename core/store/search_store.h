@@ -100,4 +100,16 @@ std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::i
 // on one page has page_end == page_start.
 std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids);
 
+// Where files derived from the store (search's vector snapshots) are kept on this machine, for
+// the store whose id is `store_id` (VectorFingerprint::store_id): beside a file store
+// (`<file>.vectors`); for a store on a server, the user's cache folder (OpenOptions::cache_folder)
+// under `strata/stores/<store_id>`, created readable by the user alone (`private_to_user`), as
+// its clients are many machines and users. `path` is empty when there is none (a store in
+// memory, no cache folder, a store id that is not a plain name).
+struct DerivedFolder {
+  std::string path;
+  bool private_to_user = false;
+};
+DerivedFolder derived_folder(Store& store, const std::string& store_id);
+
 }  // namespace strata::store

@@ -3,7 +3,8 @@
 // top-level migrations/ folder, applied by the migration engine when the store is opened; or,
 // given a postgres:// URL, a schema on a PostgreSQL server (default `strata`), whose schema comes
 // from migrations/postgres/ the same way. Every function of core/store takes either and answers
-// the same (core/store/postgres/ holds the PostgreSQL side).
+// the same: each forwards to the store's Backend (backend.h), chosen once from the path by the
+// table of backends.cpp (sqlite/ and postgres/ implement it).
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -11,20 +12,12 @@
 #include <string>
 #include <string_view>
 
-namespace SQLite {
-class Database;
-}
-
-namespace strata::sqlite {
-class Connection;
-}
-
-namespace strata::pq {
-class Connection;
-}
-
 namespace strata::store {
 
+class Backend;
+
+// Which backend a store is on (the backend table's row, backends.cpp): for messages and tests;
+// the code of core/store asks its Backend, never this.
 enum class StoreKind { sqlite, postgres };
 
 // True when `path` is a store URL (postgres:// or postgresql://, in any case) rather than a file.
@@ -50,10 +43,11 @@ struct OpenOptions {
   // connecting waits 10 s, statements and locks as long as busy_timeout allows (a lock) or as
   // they take.
   std::chrono::milliseconds call_timeout{0};
+  // The user's cache folder ($XDG_CACHE_HOME, else ~/.cache: config::cache_folder), where a store
+  // on a server keeps what is derived from it on this machine (Backend::derived_folder). Empty:
+  // nothing is kept.
+  std::string cache_folder{};
 };
-
-// How a PostgreSQL store is opened (internal: Store::open, open_existing, open_read_only).
-enum class PgOpen { create, existing, read_only };
 
 class Store {
  public:
@@ -90,16 +84,19 @@ class Store {
   std::chrono::milliseconds busy_timeout() const;
   // The newest store migration applied (e.g. 2 for 0002_...).
   std::int64_t schema_version() const;
-  // The newest store migration this binary ships.
+  // The newest store migration this binary ships (of a SQLite store).
   static std::int64_t latest_schema_version();
 
+  // What the store's operations forward to (backend.h; internal to core/store, whose public
+  // functions are the API).
+  Backend& backend();
+
+  // Internal (backends.cpp): a store on `backend`, opened by the table's row of `kind`.
+  Store(StoreKind kind, std::unique_ptr<Backend> backend, std::string path, std::int64_t version,
+        std::chrono::milliseconds busy);
+
  private:
-  static Store open_postgres(const std::string& url, const OpenOptions& options, PgOpen how);
-  friend SQLite::Database& database(Store& store);
-  friend sqlite::Connection& connection(Store& store);
-  friend pq::Connection& pg_connection(Store& store);
   struct Impl;
-  explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

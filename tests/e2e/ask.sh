@@ -445,7 +445,7 @@ assert_eq "strata: error: nothing is listening at http://127.0.0.1:$CLOSED/v1/ch
     "$(sed -n 1p <<<"$ERR")" "one line naming the URL"
 expect_stderr_match '^strata: hint: is the server running\?'
 assert_eq 2 "$(wc -l <<<"$ERR")" "the error and its hint, no retry lines"
-assert_true "gives up within 5 s (${MS} ms)" test "$MS" -lt 5000
+# That it gave up at once is the one error and hint with no retry line above, not a time (speed: bench/).
 
 case_ "on a terminal, a retry is a status line that the answer replaces"
 server_reset

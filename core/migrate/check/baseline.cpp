@@ -15,6 +15,7 @@
 #include "common/json_limits.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -30,7 +31,7 @@ std::string base_name(const std::string& path) { return fs::path(path).filename(
 
 [[noreturn]] void malformed(const std::string& path, const std::string& what) {
   throw Error(ExitCode::invalid_input, path + ": " + what,
-              "rewrite it with `strata migrate check --write-baseline`, or pass --no-baseline");
+              "rewrite it with `strata migrate check --write-baseline`, or pass " + mention(Setting::no_baseline));
 }
 
 std::string string_field(const json& entry, const char* key, const std::string& where, const std::string& path,
@@ -82,7 +83,7 @@ Baseline parse_baseline(std::string_view text, const std::string& path) {
     throw Error(ExitCode::invalid_input,
                 path + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) +
                     ": not a strata baseline file (invalid JSON)",
-                "rewrite it with `strata migrate check --write-baseline`, or pass --no-baseline");
+                "rewrite it with `strata migrate check --write-baseline`, or pass " + mention(Setting::no_baseline));
   }
   if (!doc.is_object()) malformed(path, "expected a JSON object with \"format\" and \"findings\"");
   const auto format = doc.find("format");
@@ -126,7 +127,7 @@ Baseline read_baseline(const std::string& path) {
   std::error_code ec;
   if (!in || fs::is_directory(path, ec)) {
     throw Error(ExitCode::invalid_input, path + ": cannot read the baseline file",
-                "write one with `strata migrate check --write-baseline`, or pass --no-baseline");
+                "write one with `strata migrate check --write-baseline`, or pass " + mention(Setting::no_baseline));
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -11,6 +11,7 @@
 #include "migrate/engines/engines.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/scratch_database.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ExitCode::usage, path + ": cannot read the desired schema", "--to takes SQL files, folders of them, or a database URL");
+  if (!in) throw Error(ExitCode::usage, path + ": cannot read the desired schema", mention(Setting::to) + " takes SQL files, folders of them, or a database URL");
   std::ostringstream s;
   s << in.rdbuf();
   std::string text = s.str();
@@ -41,7 +42,7 @@ std::vector<std::string> desired_paths(const std::vector<std::string>& given) {
     for (const auto& e : fs::directory_iterator(p, ec)) {
       if (e.path().extension() == ".sql" && e.is_regular_file(ec)) found.push_back(e.path().string());
     }
-    if (found.empty()) usage(p + ": no .sql file in this folder", "--to takes SQL files, folders of them, or a database URL");
+    if (found.empty()) usage(p + ": no .sql file in this folder", mention(Setting::to) + " takes SQL files, folders of them, or a database URL");
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
   }

@@ -8,6 +8,7 @@
 #include "common/text.h"
 #include "migrate/engines/engines.h"
 #include "net/endpoint_trust.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -102,7 +103,7 @@ void refuse_secret_parameters(const std::string& url, const UrlChoice& choice) {
       throw Error(ExitCode::usage,
                   choice.chosen_by + " chose the database " + redact_url(url) + " with " + name +
                       "=, which reads your own connection secrets; a project file may not",
-                  "give --database (or $DATABASE_URL) yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS");
+                  "give " + mention(Setting::database) + " (or $DATABASE_URL) yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS");
     }
   }
 }

@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "migrate/model/migration_parser.h"
 #include "migrate/model/migration_source.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -124,7 +125,7 @@ std::vector<std::string> write_alembic_revisions(const std::string& dir, const s
       const std::string name = e.path().filename().string();
       if (name.ends_with(".sql") && is_migration_name(name)) {
         throw Error(ExitCode::usage, dir + ": already holds migrations (" + name + "): the imported versions would mix with them",
-                    "import into an empty directory: --dir DIR");
+                    "import into an empty directory: " + mention(Setting::dir) + " DIR");
       }
     }
   }

@@ -9,20 +9,13 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "net/url_secrets.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 
 std::string url_scheme(std::string_view url) {
   const std::size_t sep = url.find("://");
   return sep == std::string_view::npos ? std::string() : to_lower(url.substr(0, sep));
-}
-
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-    text.replace(pos, secret.size(), "***");
-  }
-  return text;
 }
 
 std::string redact_url(const std::string& url) { return net::redact_url(url); }
@@ -52,11 +45,11 @@ std::optional<std::string> read_dotenv(const std::string& path, const std::strin
   if (!std::filesystem::exists(st)) return std::nullopt;
   if (!std::filesystem::is_regular_file(st)) {
     throw Error(ExitCode::usage, path + ": not a regular file, not read as a .env file",
-                "a .env file holds lines NAME=value; remove it or pass --database");
+                "a .env file holds lines NAME=value; remove it or pass " + mention(Setting::database));
   }
   if (const std::uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > k_max_bytes) {
     throw Error(ExitCode::usage, path + ": " + std::to_string(size >> 10) + " KiB, more than a .env file holds (1 MiB)",
-                "a .env file holds lines NAME=value; remove it or pass --database");
+                "a .env file holds lines NAME=value; remove it or pass " + mention(Setting::database));
   }
   std::ifstream in(path);
   if (!in) return std::nullopt;

@@ -12,6 +12,7 @@
 
 #include "migrate/model/endpoint.h"
 #include "net/endpoint.h"
+#include "net/url_secrets.h"
 
 namespace strata::migrate {
 
@@ -44,8 +45,8 @@ std::string migrations_table_of(const std::string& display, const std::string& v
 // `url` with the password (user:PASSWORD@ and ?password=) replaced by ***.
 std::string redact_url(const std::string& url);
 
-// Replaces every occurrence of `secret` (when not empty) in `text` with ***.
-std::string scrub(std::string text, const std::string& secret);
+// Replaces every occurrence of `secret` (when not empty) in `text` with *** (net/url_secrets.h).
+using net::scrub;
 
 // Reads KEY=VALUE lines (`#` comments, `export ` prefix, single or double quotes) from `path`
 // and returns the value of `key`, or nullopt when the file or the key is absent.

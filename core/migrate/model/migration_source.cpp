@@ -15,8 +15,9 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "config/project_root.h"
+#include "common/project_root.h"
 #include "migrate/model/migration_parser.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -179,8 +180,8 @@ MigrationSet load_origins(const std::vector<Origin>& origins) {
 // Where the link `path` leads when that is outside both `root` (unless empty) and `dir`; nullopt
 // when it stays inside. A link that cannot be resolved (a loop) counts as outside.
 std::optional<std::string> link_outside(const std::string& path, const std::string& dir, const fs::path& root) {
-  if ((!root.empty() && config::really_inside(path, root)) || config::really_inside(path, dir)) return std::nullopt;
-  const std::optional<fs::path> target = config::resolve_links(path);
+  if ((!root.empty() && really_inside(path, root)) || really_inside(path, dir)) return std::nullopt;
+  const std::optional<fs::path> target = resolve_links(path);
   return target ? target->string() : std::string("a link that does not resolve");
 }
 
@@ -194,15 +195,15 @@ std::string default_migrations_dir() {
 
 void refuse_default_dir_outside(const std::string& dir, const fs::path& root) {
   std::error_code ec;
-  if (root.empty() || !fs::exists(dir, ec) || config::really_inside(dir, root)) return;
+  if (root.empty() || !fs::exists(dir, ec) || really_inside(dir, root)) return;
   // Only in a project someone else could have written (a git work tree, a strata.toml): in a
   // folder that is neither, the link is the user's own.
-  if (!config::work_tree_top(config::absolute_normal(root)) && !fs::exists(root / "strata.toml", ec)) return;
-  const std::optional<fs::path> target = config::resolve_links(dir);
+  if (!work_tree_top(absolute_normal(root)) && !fs::exists(root / "strata.toml", ec)) return;
+  const std::optional<fs::path> target = resolve_links(dir);
   throw Error(ExitCode::invalid_input,
               dir + ": leads to " + (target ? target->string() : std::string("a link that does not resolve")) +
                   ", outside the project (" + root.string() + "): not read as the default migrations directory",
-              "to read it, name it yourself: --dir " + dir);
+              "to read it, name it yourself: " + mention(Setting::dir) + " " + dir);
 }
 
 namespace {
@@ -215,7 +216,7 @@ std::vector<NamedContent> read_directory(const std::string& dir, const fs::path&
   const fs::file_status st = fs::status(dir, ec);
   if (ec || !fs::exists(st)) {
     throw Error(ExitCode::invalid_input, dir + ": migrations directory does not exist",
-                "create it with `strata migrate new NAME`, or pass --dir");
+                "create it with `strata migrate new NAME`, or pass " + mention(Setting::dir));
   }
   if (!fs::is_directory(st)) {
     throw Error(ExitCode::invalid_input, dir + ": not a directory");

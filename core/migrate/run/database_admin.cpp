@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "migrate/engines/engines.h"
 #include "sqlite/connection.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 
@@ -45,7 +46,7 @@ void require_sqlite_folder(const std::string& path) {
   std::error_code ec;
   if (folder.empty() || fs::is_directory(folder, ec)) return;
   throw Error(ExitCode::unavailable, path + ": the folder " + folder.string() + " does not exist",
-              "create it, or give --database a path in an existing folder");
+              "create it, or give " + mention(Setting::database) + " a path in an existing folder");
 }
 
 bool create_database(const Endpoint& e) {

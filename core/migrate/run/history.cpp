@@ -10,6 +10,7 @@
 #include "migrate/engines/engines.h"
 #include "migrate/model/migration_parser.h"
 #include "strata/build_info.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -294,7 +295,7 @@ std::vector<std::vector<std::string>> HistoryTable::read_rows() {
                      "reading history table " + table_);
   } catch (const Error& e) {
     if (std::string_view(e.what()).find("column") == std::string_view::npos) throw;
-    const std::string advice = "was it created by another tool? pass --table to use another name";
+    const std::string advice = "was it created by another tool? pass " + mention(Setting::table) + " to use another name";
     throw Error(e.code(), e.what(), e.hint().empty() ? advice : e.hint() + "; " + advice);
   }
 }

@@ -20,6 +20,7 @@
 #include "migrate/run/run_plan.h"
 #include "migrate/schema/schema.h"
 #include "strata/build_info.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -322,7 +323,7 @@ std::vector<const Migration*> select_pending(const History& h, const MigrationSe
       throw Error(ExitCode::history_mismatch,
                   m.file + ": pending but older than the newest applied migration " +
                       version_label(files, *newest) + (files.find(*newest) ? " (" + files.find(*newest)->file + ")" : ""),
-                  "apply it anyway with --allow-out-of-order, or give it a newer version");
+                  "apply it anyway with " + mention(Setting::allow_out_of_order) + ", or give it a newer version");
     }
     if (o.to && m.version > *o.to) break;
     pending.push_back(&m);
@@ -346,9 +347,9 @@ const MigrationSet& Migrator::files() {
 
 namespace {
 
-void require_version(const MigrationSet& files, Version v, const char* flag) {
+void require_version(const MigrationSet& files, Version v, const std::string& flag) {
   if (files.find(v) == nullptr) {
-    throw Error(ExitCode::usage, std::string(flag) + " " + std::to_string(v) +
+    throw Error(ExitCode::usage, flag + " " + std::to_string(v) +
                                      ": no migration file has this version");
   }
 }
@@ -357,7 +358,7 @@ void require_version(const MigrationSet& files, Version v, const char* flag) {
 
 RunResult Migrator::up(const UpOptions& o, const StepDone& on_step) {
   files().require_valid();
-  if (o.to) require_version(files(), *o.to, "--to");
+  if (o.to) require_version(files(), *o.to, mention(Setting::to));
   Session s(target_, files(), o.dry_run ? Session::Mode::dry_run : Session::Mode::write, o.trace_sql);
   verify_history(s.history(), files(), o.resume);
   apply_pending(s, o, on_step);
@@ -391,8 +392,8 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
   }
 
   if (o.atomic && engine(s.kind()).ddl_commits) {
-    throw Error(ExitCode::usage, "--atomic: MySQL and MariaDB commit DDL implicitly, so a batch of migrations cannot be one transaction",
-                "run `strata migrate up` without --atomic: each migration's statements are recorded as they commit, "
+    throw Error(ExitCode::usage, mention(Setting::atomic) + ": MySQL and MariaDB commit DDL implicitly, so a batch of migrations cannot be one transaction",
+                "run `strata migrate up` without " + mention(Setting::atomic) + ": each migration's statements are recorded as they commit, "
                 "and `up --resume` continues one that stopped half-way");
   }
   if (o.atomic && !pending.empty()) {
@@ -401,7 +402,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
       if (plans[i].mode == RunMode::as_written) {
         throw Error(ExitCode::invalid_input,
                     pending[i]->file + ": runs outside a transaction (" + plans[i].reason +
-                        "), so it cannot be part of an --atomic batch",
+                        "), so it cannot be part of an " + mention(Setting::atomic) + " batch",
                     "apply it on its own first: strata migrate up --to " + pending[i]->version_text);
       }
       fk_off |= plans[i].foreign_keys_off;
@@ -537,7 +538,7 @@ std::vector<const Migration*> select_to_revert(const History& h, const Migration
     count = applied.size();
   } else if (o.to) {
     if (h.find(*o.to) == nullptr) {
-      throw Error(ExitCode::usage, "--to " + std::to_string(*o.to) + ": that version is not applied");
+      throw Error(ExitCode::usage, mention(Setting::to) + " " + std::to_string(*o.to) + ": that version is not applied");
     }
     while (count < applied.size() && applied[count] > *o.to) ++count;
   } else {
@@ -689,7 +690,7 @@ RunResult Migrator::load(const std::string& file, const std::string& sql) {
     const Migration* m = found == by_text.end() ? nullptr : found->second;
     if (m == nullptr) {
       throw Error(ExitCode::invalid_input, file + ": lists the applied migration " + text + ", which no migration file has",
-                  "load the schema.sql that belongs with these migration files (--dir)");
+                  "load the schema.sql that belongs with these migration files (" + mention(Setting::dir) + ")");
     }
     listed.push_back(m);
   }

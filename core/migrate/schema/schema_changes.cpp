@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -292,7 +293,7 @@ SchemaChanges compare_schemas(const Schema& from, const Schema& to, const SqlDia
     const auto g = std::find_if(gone_tables.begin(), gone_tables.end(), [&](const SchemaObject* o) { return o->name == old_name; });
     const auto n = std::find_if(new_tables.begin(), new_tables.end(), [&](const SchemaObject* o) { return o->name == new_name; });
     if (g == gone_tables.end() || n == new_tables.end()) {
-      usage("--rename " + old_name + "=" + new_name + ": no table " + old_name + " disappears while a table " + new_name + " appears",
+      usage(mention(Setting::rename) + " " + old_name + "=" + new_name + ": no table " + old_name + " disappears while a table " + new_name + " appears",
             "name a table of the current schema and one of the desired schema");
     }
     pair_tables(**g, **n);
@@ -339,7 +340,7 @@ SchemaChanges compare_schemas(const Schema& from, const Schema& to, const SqlDia
                                             [&](const auto& r) { return r.first == old_name && r.second == new_name; });
     });
     if (!used) {
-      usage("--rename " + key + "=" + new_name + ": no column " + old_name + " disappears from table " + table +
+      usage(mention(Setting::rename) + " " + key + "=" + new_name + ": no column " + old_name + " disappears from table " + table +
                 " while a column " + new_name + " appears",
             "for a column, write TABLE.OLD=NEW with the table's name in the desired schema");
     }

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "store/ask_rows.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 
 namespace strata::store::pg {
 namespace {
@@ -229,6 +229,10 @@ std::optional<LlmCall> Asks::call(std::int64_t id) {
                                                   {std::to_string(id)}, false, "reading the log");
   if (r.rows() == 0) return std::nullopt;
   return ask_call_of(r, 0);
+}
+
+std::unique_ptr<AsksBackend> Backend::asks(Store& store, const AskPrincipal& principal) {
+  return std::make_unique<Asks>(store, principal);
 }
 
 }  // namespace strata::store::pg

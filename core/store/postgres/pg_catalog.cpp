@@ -6,7 +6,7 @@
 
 #include "common/error.h"
 #include "store/postgres/pg_keyword_index.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_write_lock.h"
 
 namespace strata::store::pg {
@@ -80,7 +80,7 @@ DocumentSummary pg_summary_of(const pq::Result& r, int row) {
 }
 
 std::int64_t pg_collection_id(Store& store, const std::string& collection) {
-  const std::optional<CollectionInfo> c = pg::find_collection(store, collection, CollectionDetail::record);
+  const std::optional<CollectionInfo> c = store::find_collection(store, collection, CollectionDetail::record);
   if (!c) throw Error(ExitCode::invalid_input, "no collection named '" + collection + "' in " + store.path());
   return c->id;
 }
@@ -123,15 +123,15 @@ constexpr int k_pg_document_page = 1000;
 
 // ---- collections.h ----
 
-std::optional<CollectionInfo> find_collection(Store& store, const std::string& name, CollectionDetail detail) {
-  pq::Result r = pg_connection(store).exec(pg_collection_query(detail, "WHERE k.name = $1"), {name}, false,
+std::optional<CollectionInfo> Backend::find_collection(Store& /*store*/, const std::string& name, CollectionDetail detail) {
+  pq::Result r = connection().exec(pg_collection_query(detail, "WHERE k.name = $1"), {name}, false,
                                            "reading collections");
   if (r.rows() == 0) return std::nullopt;
   return pg_collection_of(r, 0, detail);
 }
 
-std::vector<CollectionInfo> list_collections(Store& store) {
-  pq::Connection& c = pg_connection(store);
+std::vector<CollectionInfo> Backend::list_collections(Store& /*store*/) {
+  pq::Connection& c = connection();
   std::vector<CollectionInfo> out;
   pq::Result r = c.exec(pg_collection_query(CollectionDetail::listing, "") + " ORDER BY k.name", {}, false,
                         "reading collections");
@@ -144,8 +144,8 @@ std::vector<CollectionInfo> list_collections(Store& store) {
   return out;
 }
 
-std::vector<std::string> collection_names(Store& store) {
-  pq::Result r = pg_connection(store).exec("SELECT name FROM collections ORDER BY name", {}, false, "reading collections");
+std::vector<std::string> Backend::collection_names(Store& /*store*/) {
+  pq::Result r = connection().exec("SELECT name FROM collections ORDER BY name", {}, false, "reading collections");
   std::vector<std::string> names;
   for (int i = 0; i < r.rows(); ++i) names.push_back(r.str(i, 0));
   return names;
@@ -153,11 +153,11 @@ std::vector<std::string> collection_names(Store& store) {
 
 // The collection's rows go table by table, each by its collection_id index, before the
 // collection's row (whose ON DELETE CASCADE then finds little left to do).
-CollectionInfo remove_collection(Store& store, const std::string& name) {
-  pq::Connection& c = pg_connection(store);
+CollectionInfo Backend::remove_collection(Store& store, const std::string& name) {
+  pq::Connection& c = connection();
   return pq::in_transaction(c, [&] {
     lock_collection(c, name, store.busy_timeout());
-    std::optional<CollectionInfo> found = pg::find_collection(store, name, CollectionDetail::listing);
+    std::optional<CollectionInfo> found = store::find_collection(store, name, CollectionDetail::listing);
     if (!found) throw Error(ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path());
     const std::string doing = "removing collection " + name;
     const std::vector<pq::Param> id{std::to_string(found->id)};
@@ -171,10 +171,10 @@ CollectionInfo remove_collection(Store& store, const std::string& name) {
 
 // ---- catalog.h ----
 
-void for_each_document(Store& store, const std::string& collection,
+void Backend::for_each_document(Store& store, const std::string& collection,
                        const std::function<void(const DocumentSummary&)>& visit) {
   const std::int64_t id = pg_collection_id(store, collection);
-  pq::Connection& c = pg_connection(store);
+  pq::Connection& c = connection();
   pg_in_snapshot(c, [&] {
     const std::string limit = " LIMIT " + std::to_string(k_pg_document_page);
     std::optional<std::string> after;
@@ -190,31 +190,31 @@ void for_each_document(Store& store, const std::string& collection,
   });
 }
 
-DocumentSummary get_document(Store& store, const std::string& collection, const std::string& source) {
+DocumentSummary Backend::get_document(Store& store, const std::string& collection, const std::string& source) {
   const std::int64_t id = pg_collection_id(store, collection);
-  std::optional<DocumentSummary> d = pg_lookup(pg_connection(store), id, source);
+  std::optional<DocumentSummary> d = pg_lookup(connection(), id, source);
   if (!d) throw pg_no_document(collection, source);
   return *d;
 }
 
-std::optional<DocumentSummary> find_document(Store& store, const std::string& collection, const std::string& source) {
+std::optional<DocumentSummary> Backend::find_document(Store& store, const std::string& collection, const std::string& source) {
   const std::int64_t id = pg_collection_id(store, collection);
-  return pg_lookup(pg_connection(store), id, source);
+  return pg_lookup(connection(), id, source);
 }
 
-std::optional<DocumentSummary> find_document_by_path(Store& store, const std::string& collection,
+std::optional<DocumentSummary> Backend::find_document_by_path(Store& store, const std::string& collection,
                                                      const std::string& path) {
   const std::int64_t id = pg_collection_id(store, collection);
-  pq::Result r = pg_connection(store).exec(
+  pq::Result r = connection().exec(
       std::string(k_pg_document_columns) + "AND path = $2 ORDER BY ingested_at DESC, id DESC LIMIT 1",
       {std::to_string(id), path}, false, "reading documents");
   if (r.rows() == 0) return std::nullopt;
   return pg_summary_of(r, 0);
 }
 
-std::vector<std::string> document_sources(Store& store, const std::string& collection) {
+std::vector<std::string> Backend::document_sources(Store& store, const std::string& collection) {
   const std::int64_t id = pg_collection_id(store, collection);
-  pq::Result r = pg_connection(store).exec("SELECT source FROM documents WHERE collection_id = $1 ORDER BY source",
+  pq::Result r = connection().exec("SELECT source FROM documents WHERE collection_id = $1 ORDER BY source",
                                            {std::to_string(id)}, false, "reading documents");
   std::vector<std::string> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
@@ -222,8 +222,8 @@ std::vector<std::string> document_sources(Store& store, const std::string& colle
   return out;
 }
 
-void for_each_chunk(Store& store, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit) {
-  pq::Result r = pg_connection(store).exec(
+void Backend::for_each_chunk(Store& /*store*/, std::int64_t document_id, const std::function<void(const ChunkView&)>& visit) {
+  pq::Result r = connection().exec(
       "SELECT c.id, c.ordinal, c.text, c.start_byte, c.end_byte, c.char_start, c.char_end,"
       " c.line_start, c.line_end, c.page, c.page_end, coalesce(c.token_count, 0),"
       " coalesce(c.headings, '[]'), coalesce(k.config, '{}')"
@@ -250,9 +250,9 @@ void for_each_chunk(Store& store, std::int64_t document_id, const std::function<
   }
 }
 
-std::vector<DocumentSummary> remove_documents(Store& store, const std::string& collection,
+std::vector<DocumentSummary> Backend::remove_documents(Store& store, const std::string& collection,
                                               const std::vector<std::string>& sources) {
-  pq::Connection& c = pg_connection(store);
+  pq::Connection& c = connection();
   return pq::in_transaction(c, [&] {
     lock_collection(c, collection, store.busy_timeout());
     const std::int64_t id = pg_collection_id(store, collection);

@@ -10,7 +10,7 @@
 
 #include "common/error.h"
 #include "pq/binary_array.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 
 namespace strata::store::pg {
 namespace {
@@ -205,5 +205,7 @@ std::optional<std::string> Embeddings::chunk_vector(std::int64_t chunk_id) {
   if (r.rows() == 0) return std::nullopt;
   return r.bytes(0, 0);
 }
+
+std::unique_ptr<EmbeddingsBackend> Backend::embeddings(Store& store) { return std::make_unique<Embeddings>(store); }
 
 }  // namespace strata::store::pg

@@ -4,11 +4,13 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "migrate/engines/engine_url.h"
 #include "migrate/model/migration_parser.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "store/embedded_migrations.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_foreign_objects.h"
 #include "store/shipped_migrations.h"
 
@@ -148,5 +150,68 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
   opened.version = newest(h);
   return opened;
 }
+
+pq::Connection& pg_connection(Store& store) {
+  auto* b = dynamic_cast<pg::Backend*>(&store.backend());
+  if (b == nullptr) throw Error(ExitCode::unavailable, store.path() + ": not a PostgreSQL store (internal error)");
+  return b->connection();
+}
+
+namespace pg {
+namespace {
+
+OpenedBackend opened_backend(PgOpened opened, const OpenOptions& options) {
+  return OpenedBackend{std::make_unique<Backend>(std::move(opened.connection), options.cache_folder),
+                       std::move(opened.display), opened.version};
+}
+
+}  // namespace
+
+bool recognises(std::string_view path) {
+  const std::size_t end = path.find("://");
+  if (end == std::string_view::npos) return false;
+  const std::string scheme = to_lower(path.substr(0, end));
+  return scheme == "postgres" || scheme == "postgresql";
+}
+
+std::string display(const std::string& path) {
+  try {
+    return migrate::endpoint_from_url(path).display;
+  } catch (const std::exception&) {
+    // Unreadable as a URL: nothing of its authority is shown, since a password may be there.
+    const std::size_t scheme_end = path.find("://");
+    return path.substr(0, scheme_end + 3) + "…";
+  }
+}
+
+OpenedBackend open(const std::string& url, const OpenOptions& options) {
+  return opened_backend(open_postgres_store(url, options, PgOpen::create), options);
+}
+
+OpenedBackend open_existing(const std::string& url, const OpenOptions& options) {
+  return opened_backend(open_postgres_store(url, options, PgOpen::existing), options);
+}
+
+std::optional<OpenedBackend> open_read_only(const std::string& url, const OpenOptions& options) {
+  try {
+    return opened_backend(open_postgres_store(url, options, PgOpen::read_only), options);
+  } catch (const PgStoreMissing&) {
+    return std::nullopt;
+  }
+}
+
+// The user's own cache, keyed by the store's random id: the clients of a server are many
+// machines, and a snapshot holds the server's data.
+std::string Backend::derived_folder(const std::string& store_id) const {
+  const bool plain = !store_id.empty() && store_id.size() <= 128 &&
+                     std::all_of(store_id.begin(), store_id.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                              c == '_';
+                     });
+  if (!plain || cache_folder_.empty()) return {};
+  return cache_folder_ + "/strata/stores/" + store_id;
+}
+
+}  // namespace pg
 
 }  // namespace strata::store

@@ -12,6 +12,9 @@
 
 namespace strata::store {
 
+// How a PostgreSQL store is opened: Store::open, open_existing, open_read_only.
+enum class PgOpen { create, existing, read_only };
+
 struct PgOpened {
   std::unique_ptr<pq::Connection> connection;
   std::string display;  // the URL without its password, and the schema

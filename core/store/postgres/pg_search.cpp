@@ -10,7 +10,7 @@
 #include "store/fts_tokenizer.h"
 #include "store/postgres/pg_bm25.h"
 #include "store/postgres/pg_filters.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_search_snapshot.h"
 
 namespace strata::store::pg {
@@ -28,25 +28,25 @@ constexpr int k_pg_vector_batch = 20'000;
 
 }  // namespace
 
-bool any_document_passes(Store& store, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
+bool Backend::any_document_passes(Store& /*store*/, std::int64_t collection_id, const std::vector<DocumentFilter>& filters) {
   std::vector<pq::Param> params{search_param_id(collection_id)};
   const std::string where = filter_conditions(filters, params);
-  return search_true(pg_connection(store).exec(
+  return search_true(connection().exec(
       "SELECT EXISTS (SELECT 1 FROM documents d WHERE d.collection_id = $1" + where + ")", params, false,
       "reading documents"));
 }
 
-bool collection_is_whole_store(Store& store, std::int64_t collection_id) {
+bool Backend::collection_is_whole_store(Store& /*store*/, std::int64_t collection_id) {
   // Two seeks on documents_path_idx (collection_id, path), as on SQLite.
-  return !search_true(pg_connection(store).exec(
+  return !search_true(connection().exec(
       "SELECT EXISTS (SELECT 1 FROM documents WHERE collection_id < $1) "
       "OR EXISTS (SELECT 1 FROM documents WHERE collection_id > $1)",
       {search_param_id(collection_id)}, false, "reading collections"));
 }
 
-std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t collection_id,
+std::vector<std::string> Backend::terms_not_in_collection(Store& /*store*/, std::int64_t collection_id,
                                                  const std::vector<std::string>& terms) {
-  pq::Connection& c = pg_connection(store);
+  pq::Connection& c = connection();
   const FtsTokenizer tokenizer;
   SearchSnapshot snapshot(c);
   std::vector<std::string> absent;
@@ -65,12 +65,12 @@ std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t coll
   return absent;
 }
 
-std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id, const std::vector<std::string>& words) {
-  pq::Connection& c = pg_connection(store);
+std::vector<std::string> Backend::words_inside_no_term(Store& store, std::int64_t collection_id, const std::vector<std::string>& words) {
+  pq::Connection& c = connection();
   SearchSnapshot snapshot(c);
   // SQLite's vocabulary also holds the scope column's tokens ("c12", one per collection), which
   // count there when the collection is the whole store: so they do here.
-  const bool whole_store = pg::collection_is_whole_store(store, collection_id);
+  const bool whole_store = collection_is_whole_store(store, collection_id);
   const std::string scope_term = "c" + std::to_string(collection_id);
   std::vector<std::string> out;
   for (const std::string& w : words) {
@@ -92,18 +92,16 @@ std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collect
   return out;
 }
 
-std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
+std::vector<KeywordRow> Backend::keyword_search(Store& /*store*/, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit) {
-  validate_filters(filters);
-  return bm25_search(pg_connection(store), collection_id, match, filters, limit);
+  return bm25_search(connection(), collection_id, match, filters, limit);
 }
 
-std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
+std::vector<std::int64_t> Backend::filtered_chunk_ids(Store& /*store*/, std::int64_t collection_id,
                                              const std::vector<DocumentFilter>& filters) {
-  validate_filters(filters);
   std::vector<pq::Param> params{search_param_id(collection_id)};
   const std::string where = filter_conditions(filters, params);
-  const pq::Result r = pg_connection(store).exec(
+  const pq::Result r = connection().exec(
       "SELECT c.id FROM documents d JOIN chunks c ON c.document_id = d.id WHERE d.collection_id = $1" + where +
           " ORDER BY c.id",
       params, true, "filtering documents");
@@ -113,8 +111,8 @@ std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collecti
   return ids;
 }
 
-VectorFingerprint vector_fingerprint(Store& store) {
-  pq::Connection& c = pg_connection(store);
+VectorFingerprint Backend::vector_fingerprint(Store& /*store*/) {
+  pq::Connection& c = connection();
   const pq::Result r =
       c.exec("SELECT store_id, generation FROM embedding_generation WHERE id = 1", {}, false, "reading vectors");
   if (r.rows() == 0) return VectorFingerprint{};
@@ -126,13 +124,13 @@ VectorFingerprint vector_fingerprint(Store& store) {
   return VectorFingerprint{sha256_hex(c.display() + '\0' + r.str(0, 0)), r.int64(0, 1)};
 }
 
-CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) {
-  pq::Connection& c = pg_connection(store);
+CollectionVectors Backend::load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) {
+  pq::Connection& c = connection();
   CollectionVectors out;
   out.dims = dims;
   // One snapshot: the fingerprint describes exactly the vectors read.
   SearchSnapshot snapshot(c);
-  out.fingerprint = pg::vector_fingerprint(store);
+  out.fingerprint = vector_fingerprint(store);
   const std::size_t bytes = dims * sizeof(float);
   // Room for them all at once: growing by one batch at a time copied the matrix read so far on
   // every batch (1,318,324 vectors of 384: 66 copies of up to 2 GB).
@@ -168,9 +166,9 @@ CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::si
   return out;
 }
 
-std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+std::vector<std::int64_t> Backend::chunk_documents(Store& /*store*/, const std::vector<std::int64_t>& chunk_ids) {
   if (chunk_ids.empty()) return {};
-  const pq::Result r = pg_connection(store).exec(
+  const pq::Result r = connection().exec(
       "SELECT coalesce(c.document_id, 0) FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n) "
       "LEFT JOIN chunks c ON c.id = x.id ORDER BY x.n",
       {pq::to_int_array(chunk_ids)}, true, "reading chunks");
@@ -180,9 +178,9 @@ std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::i
   return out;
 }
 
-std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids) {
+std::vector<ChunkRef> Backend::chunk_refs(Store& /*store*/, const std::vector<std::int64_t>& chunk_ids) {
   if (chunk_ids.empty()) return {};
-  const pq::Result r = pg_connection(store).exec(
+  const pq::Result r = connection().exec(
       "SELECT c.id, c.document_id, d.source, coalesce(d.title, ''), c.start_byte, c.end_byte, c.line_start, c.line_end, "
       "c.page, coalesce(c.page_end, c.page), c.text FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n) "
       "JOIN chunks c ON c.id = x.id JOIN documents d ON d.id = c.document_id ORDER BY x.n",

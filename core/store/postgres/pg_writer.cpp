@@ -19,10 +19,11 @@
 #include "common/cjk_terms.h"
 #include "common/error.h"
 #include "common/utf8.h"
+#include "store/document_rules.h"
 #include "store/fts_tokenizer.h"
 #include "store/postgres/pg_array.h"
 #include "store/postgres/pg_keyword_index.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_terms.h"
 #include "store/postgres/pg_write_lock.h"
 
@@ -159,7 +160,7 @@ pq::Param pg_cjk_terms(std::string_view text) {
 // The keyword index's title column of a document titled `title` (title_column, with the CJK
 // terms of the indexed prefix): the same for each of its chunks.
 std::string pg_indexed_title(std::string_view title) {
-  return title_column(title, cjk_index_terms(utf8_prefix(title, k_indexed_title_chars)));
+  return title_column(title, cjk_index_terms(indexed_title(title)));
 }
 
 StoredDocument pg_stored_of(const pq::Result& r, int row) {
@@ -302,7 +303,7 @@ struct Writer::Impl {
             std::to_string(doc.char_count),
             pg_optional(doc.page_count),
             std::to_string(doc.chunks.size()),
-            pg_cjk_terms(utf8_prefix(doc.title, k_indexed_title_chars)),
+            pg_cjk_terms(indexed_title(doc.title)),
             std::to_string(doc.loader_version)};
   }
 
@@ -336,7 +337,7 @@ struct Writer::Impl {
     if (retitled) drop_index(old.id, false, doing);
     c.exec("UPDATE documents SET metadata = $1, title = $2, mtime = $3, mtime_ns = $4, title_cjk_terms = $5 WHERE id = $6",
            {doc.metadata_json, doc.title, doc.mtime, pg_optional(doc.mtime_ns),
-            pg_cjk_terms(utf8_prefix(doc.title, k_indexed_title_chars)), std::to_string(old.id)},
+            pg_cjk_terms(indexed_title(doc.title)), std::to_string(old.id)},
            false, doing);
     if (retitled) reindex_title(old.id, doc.title, doing);
   }
@@ -391,11 +392,6 @@ struct Writer::Impl {
     }
     if (pending.rows() >= k_pg_pending_rows) pending.flush(c, *collection_id, doing);
     return id;
-  }
-
-  static std::string_view chunk_text(const DocumentRecord& doc, const ChunkRecord& ch) {
-    return std::string_view(doc.text).substr(static_cast<std::size_t>(ch.start_byte),
-                                             static_cast<std::size_t>(ch.end_byte - ch.start_byte));
   }
 
   // Writes the batched documents and their chunks (one statement), their index rows pending.
@@ -473,27 +469,22 @@ struct Writer::Impl {
   }
 
   PutResult put(const DocumentRecord& doc, bool force, const std::optional<StoredDocument>& old) {
-    if (!old) {
+    const PutResult result = put_decision(old, doc, config_id, force);
+    if (result == PutResult::added) {
       batched.push_back(doc);
       batched_sources.insert(doc.source);
       batched_chunks += doc.chunks.size();
       if (batched_chunks >= k_pg_batched_chunks) write_batched();
-      return PutResult::added;
+      return result;
     }
     write_batched();
-    // The same bytes read by another version of the reader are another text: written again.
-    const bool same_content = old->content_hash == doc.content_hash && old->size_bytes == doc.size_bytes &&
-                              old->loader == doc.loader && old->loader_version == doc.loader_version;
-    const bool same_chunks = old->config_id == config_id || (doc.chunks.empty() && !old->config_id);
-    if (same_content && same_chunks && !force) {
-      if (old->metadata_json == doc.metadata_json && old->title == doc.title) return PutResult::unchanged;
-      update_metadata(*old, doc);
-      return PutResult::metadata_only;
+    if (result == PutResult::metadata_only) update_metadata(*old, doc);
+    if (result == PutResult::changed) {
+      drop_index(old->id, true, "writing " + doc.source);
+      update_document(old->id, doc);
+      insert_chunks(old->id, doc);
     }
-    drop_index(old->id, true, "writing " + doc.source);
-    update_document(old->id, doc);
-    insert_chunks(old->id, doc);
-    return PutResult::changed;
+    return result;
   }
 
   void forget_found() {
@@ -665,8 +656,8 @@ std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
   if (!impl_->collection_id) return {};
   const std::string id = std::to_string(*impl_->collection_id);
   if (folder.empty()) return impl_->stored(k_pg_relative_files, {id});
-  const std::string dir = folder.ends_with('/') ? folder : folder + "/";
-  return impl_->stored(k_pg_files_under, {id, folder, dir, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1)});
+  const SourceRange range = below(folder);
+  return impl_->stored(k_pg_files_under, {id, folder, range.first, range.end});
 }
 
 // Bytes compared, not characters (convert_to), as the SQLite store's CAST AS BLOB: the root's
@@ -677,13 +668,12 @@ std::vector<MisnamedDocument> Writer::documents_named_apart(const std::string& r
   std::vector<MisnamedDocument> out;
   if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
   if (!impl_->collection_id) return out;
-  const std::string dir = root.ends_with('/') ? root : root + "/";
+  const SourceRange range = below(root);
   pq::Result r = impl_->c.exec(
       "SELECT id, source, path FROM documents WHERE collection_id = $1 AND path >= $2 AND path < $3"
       " AND convert_to(source, 'UTF8') <> substr(convert_to(path, 'UTF8'), $4::int)"
       " ORDER BY path, ingested_at DESC, id DESC",
-      {std::to_string(*impl_->collection_id), dir, dir.substr(0, dir.size() - 1) + static_cast<char>('/' + 1),
-       std::to_string(dir.size() + 1)},
+      {std::to_string(*impl_->collection_id), range.first, range.end, std::to_string(range.first.size() + 1)},
       false, "reading documents");
   for (int i = 0; i < r.rows(); ++i) out.push_back(MisnamedDocument{r.int64(i, 0), r.str(i, 1), r.str(i, 2)});
   return out;
@@ -709,6 +699,11 @@ void Writer::remove(std::int64_t document_id) {
     if (impl_->pending.holds(document_id)) impl_->pending.flush(impl_->c, r.int64(0, 0), "removing a document");
     drop_document(impl_->c, r.int64(0, 0), document_id, "removing a document");
   });
+}
+
+std::unique_ptr<WriterBackend> Backend::writer(Store& store, std::string collection, std::string config_json,
+                                               bool record_config) {
+  return std::make_unique<Writer>(store, std::move(collection), std::move(config_json), record_config);
 }
 
 }  // namespace strata::store::pg

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "setting_flags.h"
 #include "test_util.h"
 
 namespace strata::ask {
@@ -24,7 +25,7 @@ BudgetRequest model_request(std::size_t tokens, bool known, PromptTokens prompt)
 std::string message_of(const BudgetRequest& r) {
   const Error e = testing::error_of([&] { source_budget(r); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  return std::string(e.what()) + " / " + e.hint();
+  return cli::with_flags(std::string(e.what()) + " / " + e.hint());  // as the CLI prints it
 }
 
 TEST(AskBudget, OfflineTakesTheFlagOrTheDefault) {

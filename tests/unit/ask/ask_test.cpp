@@ -22,6 +22,7 @@
 #include "store/ask_store.h"
 #include "store/store.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata::ask {
 namespace {
@@ -478,7 +479,7 @@ TEST_F(AskTest, VectorWeightReachesHybridRetrieval) {
   Collector c;
   const Error e = strata::testing::error_of([&] { run(bad, ResolvedProvider{}, c); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_NE(std::string(e.what()).find("--vector-weight"), std::string::npos) << e.what();
+  EXPECT_NE(cli::with_flags(e.what()).find("--vector-weight"), std::string::npos) << e.what();
   EXPECT_EQ(count("llm_calls"), 0);
 }
 
@@ -547,7 +548,7 @@ TEST(AskProvider, Refusals) {
   EXPECT_NE(std::string(e.what()).find("$OPENAI_API_KEY"), std::string::npos) << e.what();
   ProviderFlags own_server;
   own_server.base_url = "http://localhost:11434/v1";
-  EXPECT_NE(std::string(strata::testing::error_of([&] { resolve_provider(own_server, env_of({})); }).what()).find("--model"),
+  EXPECT_NE(cli::with_flags(strata::testing::error_of([&] { resolve_provider(own_server, env_of({})); }).what()).find("--model"),
             std::string::npos);
   ProviderFlags pasted;
   pasted.base_url = "http://localhost:11434/v1";

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "ask/mcp_tools.h"
+#include "mcp/ask_remote_tools.h"
 #include "mcp/client.h"
 
 namespace strata::ask {
@@ -110,7 +110,7 @@ TEST(McpAgentTools, ReadOnlyHintAloneNeverSkipsConfirmation) {
     config::McpServers configured;
     server.confirm = confirm;
     configured.servers.push_back(server);
-    for (const AgentTool& t : mcp_agent_tools(set, configured)) {
+    for (const AgentTool& t : mcp::remote_agent_tools(set, configured)) {
       if (t.spec.name == name) return t.asks_first;
     }
     ADD_FAILURE() << "no tool " << name;
@@ -123,7 +123,7 @@ TEST(McpAgentTools, ReadOnlyHintAloneNeverSkipsConfirmation) {
   EXPECT_TRUE(asks(config::McpConfirm::writes, "fake__write_note"));
   EXPECT_FALSE(asks(config::McpConfirm::never, "fake__write_note"));
   // A server the user's file does not list (it cannot happen today) asks first.
-  EXPECT_TRUE(mcp_agent_tools(set, config::McpServers{}).front().asks_first);
+  EXPECT_TRUE(mcp::remote_agent_tools(set, config::McpServers{}).front().asks_first);
 }
 
 }  // namespace

@@ -5,16 +5,18 @@
 #include <string>
 
 #include "chunk/option_rules.h"
+#include "setting_flags.h"
 
 namespace strata::chunk {
 namespace {
 
-// The message and hint of the rule `given` breaks; "ok" when none.
+// The message and hint of the rule `given` breaks, as the CLI prints them (settings as flags);
+// "ok" when none.
 std::string broken(const GivenChunking& given) {
   const CheckedChunking r = check_chunking(given);
   if (!r.error) return "ok";
   EXPECT_EQ(r.error->code(), ExitCode::usage);
-  return std::string(r.error->what()) + (r.error->hint().empty() ? "" : " | " + r.error->hint());
+  return cli::with_flags(std::string(r.error->what()) + (r.error->hint().empty() ? "" : " | " + r.error->hint()));
 }
 
 TEST(ChunkOptionRules, DefaultsAreUsable) {
@@ -137,14 +139,14 @@ TEST(ChunkOptionRules, ResolvedOptionsObeyTheSameRules) {
   EXPECT_FALSE(check_options(o));
   o.size = 0;
   ASSERT_TRUE(check_options(o));
-  EXPECT_STREQ(check_options(o)->what(), "--size must be 1 or more");
+  EXPECT_EQ(cli::with_flags(check_options(o)->what()), "--size must be 1 or more");
   o.size = 10;
   o.overlap = 10;
-  EXPECT_STREQ(check_options(o)->what(), "--overlap (10) must be below --size (10)");
+  EXPECT_EQ(cli::with_flags(check_options(o)->what()), "--overlap (10) must be below --size (10)");
   o.overlap = 0;
   o.min_size = 3;
   o.compat_langchain = true;
-  EXPECT_STREQ(check_options(o)->what(), "--min-size does not apply to --compat langchain");
+  EXPECT_EQ(cli::with_flags(check_options(o)->what()), "--min-size does not apply to --compat langchain");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // chunk_text's contract: validation, names, empty input, the fields of a chunk.
 #include "chunk_check.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata::chunk::testing {
 namespace {
@@ -9,12 +10,12 @@ TEST(ChunkOptions, SizeAndOverlapAreValidated) {
   auto o = options(Strategy::recursive, 0);
   Error e = strata::testing::error_of([&] { chunk_text("text", o); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_NE(std::string(e.what()).find("--size"), std::string::npos);
+  EXPECT_NE(cli::with_flags(e.what()).find("--size"), std::string::npos);
   o = options(Strategy::fixed, 10, 10);
   e = strata::testing::error_of([&] { chunk_text("text", o); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_NE(std::string(e.what()).find("--overlap"), std::string::npos);
-  EXPECT_NE(std::string(e.what()).find("--size"), std::string::npos);
+  EXPECT_NE(cli::with_flags(e.what()).find("--overlap"), std::string::npos);
+  EXPECT_NE(cli::with_flags(e.what()).find("--size"), std::string::npos);
   // Checked even for empty input.
   e = strata::testing::error_of([&] { chunk_text("", o); });
   EXPECT_EQ(e.code(), ExitCode::usage);

@@ -13,6 +13,7 @@
 #include "embed/batch_runner.h"
 #include "embed/input_fit.h"
 #include "embed/pipeline.h"
+#include "setting_flags.h"
 
 namespace strata::embed {
 namespace {
@@ -461,7 +462,7 @@ TEST(EmbedPipeline, StrictRefusesOverLongInputsAndEmbedsTheRest) {
   EXPECT_EQ(r.stats.embedded, 2u);
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].label, "input 1");
-  EXPECT_NE(r.failures[0].message.find("--strict"), std::string::npos);
+  EXPECT_NE(cli::with_flags(r.failures[0].message).find("--strict"), std::string::npos);
   EXPECT_EQ(f.sink.refusals, (std::vector<std::int64_t>{1}));
   EXPECT_TRUE(f.observer.warnings.empty());
 }

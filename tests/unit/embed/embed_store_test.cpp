@@ -14,6 +14,7 @@
 #include "store/collections.h"
 #include "store/store.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata {
 namespace {
@@ -256,7 +257,7 @@ TEST_F(EmbedStoreTest, AnotherSizeIsRefusedUntilSwitchModel) {
   EXPECT_EQ(e.code(), ExitCode::usage);
   EXPECT_NE(std::string(e.what()).find("holds 384-dimensional vectors"), std::string::npos) << e.what();
   EXPECT_NE(std::string(e.what()).find("cannot mix sizes"), std::string::npos);
-  EXPECT_NE(e.hint().find("--switch-model"), std::string::npos);
+  EXPECT_NE(cli::with_flags(e.hint()).find("--switch-model"), std::string::npos);
   EXPECT_EQ(count(path_, "SELECT count(*) FROM embeddings"), 4);  // nothing touched
 
   other.switch_model = true;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../../servers/test_server.h"
+#include "setting_flags.h"
 
 namespace strata::llm {
 namespace {
@@ -334,7 +335,7 @@ TEST_F(ChatClientTest, ContextTooLongSaysSoAndIsNotRetried) {
     } catch (const ChatError& e) {
       EXPECT_EQ(e.kind(), ChatErrorKind::context_too_long) << e.what();
       EXPECT_NE(std::string(e.what()).find("too long"), std::string::npos) << e.what();
-      EXPECT_NE(e.hint().find("--context-tokens"), std::string::npos) << e.hint();
+      EXPECT_NE(cli::with_flags(e.hint()).find("--context-tokens"), std::string::npos) << e.hint();
     }
     EXPECT_EQ(chat_requests().size(), 1u);
   }
@@ -388,7 +389,7 @@ TEST_F(ChatClientTest, NoServerIsUnavailableAfterTwoQuietRetries) {
     EXPECT_EQ(e.code(), ExitCode::unavailable);
     EXPECT_EQ(std::string(e.what()), "nothing is listening at http://127.0.0.1:9/v1/chat/completions (connection refused)");
     EXPECT_NE(e.hint().find("is the server running?"), std::string::npos) << e.hint();
-    EXPECT_NE(e.hint().find("--base-url"), std::string::npos);
+    EXPECT_NE(cli::with_flags(e.hint()).find("--base-url"), std::string::npos);
   }
   EXPECT_TRUE(rec.retries.empty()) << "a refused connection's retries are not announced";
 }

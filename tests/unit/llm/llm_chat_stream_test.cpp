@@ -9,6 +9,7 @@
 
 #include "llm/sse_parser.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata::llm {
 namespace {
@@ -248,7 +249,7 @@ TEST(LlmChatHttpError, ContextTooLongFromEveryServer) {
     EXPECT_EQ(e.kind(), ChatErrorKind::context_too_long) << c.body;
     EXPECT_EQ(e.code(), ExitCode::usage);
     EXPECT_NE(std::string(e.what()).find("too long for the model's context window"), std::string::npos);
-    EXPECT_NE(e.hint().find("--context-tokens"), std::string::npos);
+    EXPECT_NE(cli::with_flags(e.hint()).find("--context-tokens"), std::string::npos);
   }
 }
 
@@ -262,7 +263,7 @@ TEST(LlmChatHttpError, OtherStatuses) {
   const ChatError missing = chat_http_error(Provider::openai, 404, R"({"error":{"message":"model \"llama9\" not found, try pulling it first","type":"api_error"}})");
   EXPECT_EQ(missing.kind(), ChatErrorKind::not_found);
   EXPECT_NE(std::string(missing.what()).find("llama9"), std::string::npos);
-  EXPECT_NE(missing.hint().find("--model"), std::string::npos);
+  EXPECT_NE(cli::with_flags(missing.hint()).find("--model"), std::string::npos);
   EXPECT_EQ(chat_http_error(Provider::anthropic, 529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})").kind(),
             ChatErrorKind::server);
   const ChatError gateway = chat_http_error(Provider::openai, 502, "<html><body>Bad Gateway</body></html>");

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "ingest/ingest.h"
 #include "mcp/resources.h"
 #include "mcp/server.h"
@@ -299,6 +300,16 @@ TEST_F(McpProtocolTest, MigrationErrorsNameSettingsNotFlags) {
   EXPECT_NE(text.find("[migrate] dir"), std::string::npos) << text;
   EXPECT_EQ(agent_hint("rewrite it, or ask someone"), "rewrite it, or ask someone") << "a hint without flags stays";
   EXPECT_EQ(agent_hint("pass --frobnicate").find("--"), std::string::npos);
+  // Core mentions a setting (common/setting.h): found by the setting, not by a flag's spelling.
+  const std::string mentioned = agent_hint("remove it or pass " + mention(Setting::database));
+  EXPECT_EQ(mentioned, agent_hint("remove it or pass --database"));
+  EXPECT_NE(mentioned.find("[migrate] database"), std::string::npos) << mentioned;
+  EXPECT_EQ(agent_hint("raise " + mention(Setting::lock_timeout)),
+            "this tool takes no arguments and reads the project's settings: ask the user to change them (strata.toml's "
+            "[migrate] section or the server's environment)");
+  // Marker bytes from data (a file name) are dropped, and name no setting.
+  EXPECT_EQ(agent_hint("fix m/\x0e" "notes\x0f.sql"), "fix m/notes.sql");
+  EXPECT_EQ(for_agent("so " + mention(Setting::mode) + " hybrid cannot run"), "so mode hybrid cannot run");
 }
 
 // Search cites the lines of the .html file; read_document reads by the same lines, so a hit's

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "ingest/ingest.h"
-#include "mcp/document_range.h"
+#include "service/document_range.h"
 #include "mcp/json_rpc.h"
 #include "mcp/resources.h"
 #include "mcp/server.h"
@@ -17,6 +17,11 @@ namespace strata::mcp {
 namespace {
 
 using nlohmann::json;
+using service::ChunkPart;
+using service::DocumentPart;
+using service::LineRange;
+using service::read_chunks;
+using service::read_lines;
 using strata::testing::TempDir;
 using strata::testing::write_file;
 

@@ -23,6 +23,7 @@
 #include "store/search_store.h"
 #include "store/store.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata {
 namespace {
@@ -179,7 +180,7 @@ TEST_F(SearcherTest, BadRequestsAreClearErrors) {
     weight.vector_weight = w;
     const Error e = testing::error_of([&] { s.search(weight); });
     EXPECT_EQ(e.code(), ExitCode::usage) << w;
-    EXPECT_NE(std::string(e.what()).find("--vector-weight"), std::string::npos);
+    EXPECT_NE(cli::with_flags(e.what()).find("--vector-weight"), std::string::npos);
   }
 }
 

@@ -87,9 +87,13 @@ void spit(const std::string& path, const std::string& bytes) {
 }
 
 TEST(SearchSnapshot, PathIsBesideTheStore) {
-  EXPECT_EQ(snapshot_path("/data/kb.db", 3), "/data/kb.db.vectors/3.bin");
-  EXPECT_EQ(snapshot_path(":memory:", 3), "");
-  EXPECT_EQ(snapshot_path("", 3), "");
+  EXPECT_EQ(snapshot_file("/data/kb.db.vectors", 3), "/data/kb.db.vectors/3.bin");
+  EXPECT_EQ(snapshot_file("", 3), "");
+  TempDir tmp;
+  store::Store st = store::Store::open(tmp / "kb.db");
+  const store::DerivedFolder beside = store::derived_folder(st, "any-id");
+  EXPECT_EQ(beside.path, (tmp / "kb.db") + ".vectors");
+  EXPECT_FALSE(beside.private_to_user);
 }
 
 TEST(SearchSnapshot, RoundTripSearchesBitForBitLikeTheInMemoryIndex) {

@@ -15,7 +15,7 @@
 #include "store/collections.h"
 #include "store/fts_bm25.h"
 #include "store/store.h"
-#include "store/store_db.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "test_util.h"
 
 namespace strata {

@@ -23,10 +23,10 @@
 #include "search/vector_snapshot.h"
 #include "store/ask_store.h"
 #include "store/embedding_store.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 #include "store/search_store.h"
 #include "store/store.h"
-#include "store/store_db.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "test_db.h"
 #include "test_util.h"
 
@@ -523,7 +523,11 @@ class ScopedCacheHome {
 };
 
 TEST_F(PgStoreEmbedAskTest, ASnapshotIsKeptInTheUsersCacheReusedAndRebuiltAfterAVectorChanges) {
-  const ScopedCacheHome cache(tmp_ / "cache");
+  // The cache folder is the caller's to give (config::cache_folder): the environment is not read.
+  const ScopedCacheHome elsewhere(tmp_ / "not-this-one");
+  store::OpenOptions options;
+  options.cache_folder = tmp_ / "cache";
+  pg_ = std::make_unique<Store>(Store::open(db_->url(), options));
   const std::int64_t docs = seed(*pg_, "docs", 3, 4);
   const EmbeddingModel m{"local", "hash", 4};
   EmbeddingStore es(*pg_);
@@ -540,7 +544,7 @@ TEST_F(PgStoreEmbedAskTest, ASnapshotIsKeptInTheUsersCacheReusedAndRebuiltAfterA
   const std::string server_id = query(*pg_, "SELECT store_id FROM embedding_generation");
   const std::string store_id = store::vector_fingerprint(*pg_).store_id;
   EXPECT_EQ(store_id, sha256_hex(pg_->path() + '\0' + server_id));
-  const std::string path = search::cache_snapshot_path(store_id, docs);
+  const std::string path = search::snapshot_file(store::derived_folder(*pg_, store_id).path, docs);
   EXPECT_EQ(path, tmp_ / ("cache/strata/stores/" + store_id + "/" + std::to_string(docs) + ".bin"));
   ASSERT_FALSE(std::filesystem::exists(path));
 
@@ -552,6 +556,7 @@ TEST_F(PgStoreEmbedAskTest, ASnapshotIsKeptInTheUsersCacheReusedAndRebuiltAfterA
     EXPECT_EQ(std::filesystem::status(dir).permissions() & std::filesystem::perms::all, std::filesystem::perms::owner_all) << dir;
   }
   EXPECT_FALSE(std::filesystem::exists(pg_->path() + ".vectors")) << "the display URL is not a path";
+  EXPECT_FALSE(std::filesystem::exists(tmp_ / "not-this-one")) << "$XDG_CACHE_HOME is the caller's to read";
 
   const search::CollectionIndex reused = search::load_collection_index(*pg_, docs, m);
   EXPECT_TRUE(reused.from_snapshot);
@@ -573,20 +578,20 @@ TEST_F(PgStoreEmbedAskTest, ASnapshotIsKeptInTheUsersCacheReusedAndRebuiltAfterA
   EXPECT_EQ(fewer.chunk_ids.size(), 11u);
 }
 
-TEST(PgStoreSnapshotPath, IsInTheCacheFolderOnlyForAPlainStoreId) {
-  const ScopedCacheHome cache("/home/ann/.cache-x");
-  EXPECT_EQ(search::cache_snapshot_path("0123abcd", 7), "/home/ann/.cache-x/strata/stores/0123abcd/7.bin");
-  EXPECT_EQ(search::cache_snapshot_path("", 7), "");
-  EXPECT_EQ(search::cache_snapshot_path("../../etc", 7), "");
-  EXPECT_EQ(search::cache_snapshot_path("a/b", 7), "");
-  {
-    // A relative $XDG_CACHE_HOME is ignored: ~/.cache.
-    const ScopedCacheHome relative("relative/cache");
-    const char* home = std::getenv("HOME");
-    if (home != nullptr && home[0] == '/') {
-      EXPECT_EQ(search::cache_snapshot_path("ab", 1), std::string(home) + "/.cache/strata/stores/ab/1.bin");
-    }
-  }
+TEST_F(PgStoreEmbedAskTest, TheDerivedFolderIsInTheCacheFolderOnlyForAPlainStoreId) {
+  store::OpenOptions options;
+  options.cache_folder = "/home/ann/.cache-x";
+  Store st = Store::open(db_->url(), options);
+  const store::DerivedFolder f = store::derived_folder(st, "0123abcd");
+  EXPECT_EQ(f.path, "/home/ann/.cache-x/strata/stores/0123abcd");
+  EXPECT_TRUE(f.private_to_user);
+  EXPECT_EQ(search::snapshot_file(f.path, 7), "/home/ann/.cache-x/strata/stores/0123abcd/7.bin");
+  EXPECT_EQ(store::derived_folder(st, "").path, "");
+  EXPECT_EQ(store::derived_folder(st, "../../etc").path, "");
+  EXPECT_EQ(store::derived_folder(st, "a/b").path, "");
+  // No cache folder given: nothing is kept.
+  EXPECT_EQ(store::derived_folder(*pg_, "0123abcd").path, "");
+  EXPECT_EQ(search::snapshot_file("", 7), "");
 }
 
 }  // namespace

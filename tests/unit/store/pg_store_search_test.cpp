@@ -30,7 +30,7 @@
 #include "store/embedded_migrations.h"
 #include "store/postgres/pg_bm25.h"
 #include "store/postgres/pg_filters.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "test_db.h"

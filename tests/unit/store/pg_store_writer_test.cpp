@@ -22,7 +22,7 @@
 #include "store/collections.h"
 #include "store/document_writer.h"
 #include "store/fts_tokenizer.h"
-#include "store/postgres/pg_ops.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_terms.h"
 #include "store/store.h"
 #include "test_db.h"

@@ -12,7 +12,7 @@
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "store/embedded_migrations.h"
-#include "store/store_db.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "test_util.h"
 
 namespace strata {

@@ -28,6 +28,7 @@
 #include "migrate/engines/server_locking.h"
 #include "migrate/engines/server_reach.h"
 #include "migrate/model/section_location.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 namespace {
@@ -246,7 +247,7 @@ class MysqlDriver final : public Driver {
                   static_cast<unsigned long long>(stable_hash("strata migrate\n" + database_ + "\n" + table)));
     const std::string sql = "SELECT GET_LOCK('" + std::string(name) + "', 0)";
     wait_for_lock([&] { return query(sql, "taking the migration lock").at(0).at(0) == "1"; }, timeout, endpoint_.display,
-                  "raise --lock-timeout, or find the other session: SELECT IS_USED_LOCK('" + std::string(name) + "')");
+                  "raise " + mention(Setting::lock_timeout) + ", or find the other session: SELECT IS_USED_LOCK('" + std::string(name) + "')");
   }
 
   DriverKind kind() const override { return DriverKind::mysql; }
@@ -394,11 +395,11 @@ class MysqlDriver final : public Driver {
     std::string hint;
     if (!endpoint_.password_withheld_for.empty() && e == 1045) {
       hint = endpoint_.password_withheld_for + " chose this database, so $MYSQL_PWD was not used: "
-             "give --database yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
+             "give " + mention(Setting::database) + " yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
     } else if (waited) {
-      hint = "waited " + std::to_string(endpoint_.wait.count() / 1000) + " s (--wait-timeout)";
+      hint = "waited " + std::to_string(endpoint_.wait.count() / 1000) + " s (" + mention(Setting::wait_timeout) + ")";
     } else if (e == k_cannot_connect_host || e == k_cannot_connect_socket) {
-      hint = "if the server is still starting, pass --wait";
+      hint = "if the server is still starting, pass " + mention(Setting::wait);
     } else if (e == 1049) {
       hint = "create it first: strata migrate create";
     }

@@ -340,290 +340,357 @@ std::string concurrently(const std::string& create_index) {
   return create_index.substr(0, at + 6) + "CONCURRENTLY " + create_index.substr(at + 6);
 }
 
-}  // namespace postgres_ddl
-
-Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Schema& to, const DdlOptions& options) {
-  using namespace postgres_ddl;
-  Script s;
-  std::vector<TableShape> from_tables;
-  for (const SchemaObject& o : from.objects) {
-    if (o.kind != ObjectKind::table) continue;
-    if (auto shape = table_shape(o.text, k_dialect)) {
-      shape->name = o.name;
-      from_tables.push_back(std::move(*shape));
+// write_postgres_ddl's stages, in the order their statements run, over what they share: the
+// changes, both schemas and the script being written.
+class Writer {
+ public:
+  Writer(const SchemaChanges& c, const Schema& from, const Schema& to, const DdlOptions& options)
+      : c_(c), from_(from), to_(to), options_(options) {
+    for (const SchemaObject& o : from.objects) {
+      if (o.kind != ObjectKind::table) continue;
+      if (auto shape = table_shape(o.text, k_dialect)) {
+        shape->name = o.name;
+        from_tables_.push_back(std::move(*shape));
+      }
+    }
+    for (const SchemaObject& o : to.objects) {
+      if (o.kind == ObjectKind::table && !is_new(c, o)) existing_tables_.insert(o.name);
+      if (o.kind == ObjectKind::sequence) owned_.desired[o.name] = &o;
     }
   }
-  std::set<std::string> existing_tables;  // in both schemas (their new names)
-  for (const SchemaObject& o : to.objects) {
-    if (o.kind == ObjectKind::table && !is_new(c, o)) existing_tables.insert(o.name);
+
+  Script write() {
+    rename_owned_sequences();
+    create_what_tables_need();
+    drop_what_reads_changed_tables();
+    drop_constraints_and_indexes();
+    find_remade_columns();
+    rename_tables();
+    drop_tables();
+    create_and_change_tables();
+    drop_what_tables_needed();
+    add_constraints();
+    own_sequences();
+    create_readers();
+    write_comments();
+    return std::move(s_);
   }
+
+ private:
   // Sequences owned by a column of a table on both sides: renamed with their table or column, or
   // made and dropped beside the column's default (OwnedSequences).
-  std::map<std::string, std::string> old_table_of;  // new name -> old name
-  for (const TableChange& t : c.tables) old_table_of[t.name] = t.old_name;
-  OwnedSequences owned;
-  for (const SchemaObject& o : to.objects) {
-    if (o.kind == ObjectKind::sequence) owned.desired[o.name] = &o;
-  }
-  std::set<const SchemaObject*> renamed_sequences;
-  for (const SchemaObject* n : c.created) {
-    if (n->kind != ObjectKind::sequence || n->table.empty() || existing_tables.count(n->table) == 0) continue;
-    const std::string old_table = old_table_of.count(n->table) ? old_table_of[n->table] : n->table;
-    const std::string options_of_n = n->text.substr(n->text.find(" AS "));
-    for (const SchemaObject* o : c.dropped) {
-      if (o->kind != ObjectKind::sequence || o->table != old_table || renamed_sequences.count(o) != 0) continue;
-      if (o->text.substr(o->text.find(" AS ")) != options_of_n) continue;
-      ddl::add(s, "ALTER SEQUENCE " + q(o->name) + " RENAME TO " + q(n->name));
-      renamed_sequences.insert(o);
-      renamed_sequences.insert(n);
-      break;
+  void rename_owned_sequences() {
+    std::map<std::string, std::string> old_table_of;  // new name -> old name
+    for (const TableChange& t : c_.tables) old_table_of[t.name] = t.old_name;
+    for (const SchemaObject* n : c_.created) {
+      if (n->kind != ObjectKind::sequence || n->table.empty() || existing_tables_.count(n->table) == 0) continue;
+      const std::string old_table = old_table_of.count(n->table) ? old_table_of[n->table] : n->table;
+      const std::string options_of_n = n->text.substr(n->text.find(" AS "));
+      for (const SchemaObject* o : c_.dropped) {
+        if (o->kind != ObjectKind::sequence || o->table != old_table || renamed_sequences_.count(o) != 0) continue;
+        if (o->text.substr(o->text.find(" AS ")) != options_of_n) continue;
+        ddl::add(s_, "ALTER SEQUENCE " + q(o->name) + " RENAME TO " + q(n->name));
+        renamed_sequences_.insert(o);
+        renamed_sequences_.insert(n);
+        break;
+      }
+      if (renamed_sequences_.count(n) == 0) owned_.to_create[n->name] = n;
     }
-    if (renamed_sequences.count(n) == 0) owned.to_create[n->name] = n;
+    for (const SchemaObject* o : c_.dropped) {
+      if (o->kind == ObjectKind::sequence && !o->table.empty() && renamed_sequences_.count(o) == 0) owned_.to_drop.insert(o->name);
+    }
   }
-  for (const SchemaObject* o : c.dropped) {
-    if (o->kind == ObjectKind::sequence && !o->table.empty() && renamed_sequences.count(o) == 0) owned.to_drop.insert(o->name);
-  }
-  const auto created_of = [&](ObjectKind kind) {
+
+  // The objects of `kind` to create, but sequences renamed or made beside their column.
+  std::vector<const SchemaObject*> created_of(ObjectKind kind) const {
     std::vector<const SchemaObject*> out;
-    for (const SchemaObject* o : c.created) {
-      if (o->kind != kind || renamed_sequences.count(o) != 0) continue;
-      if (owned.to_create.count(o->name) != 0) continue;
+    for (const SchemaObject* o : c_.created) {
+      if (o->kind != kind || renamed_sequences_.count(o) != 0) continue;
+      if (owned_.to_create.count(o->name) != 0) continue;
       out.push_back(o);
     }
     return out;
-  };
-  const auto dropped_of = [&](ObjectKind kind) {
+  }
+
+  // The objects of `kind` to drop, but sequences a column owns (dropped with its default).
+  std::vector<const SchemaObject*> dropped_of(ObjectKind kind) const {
     std::vector<const SchemaObject*> out;
-    for (const SchemaObject* o : c.dropped) {
+    for (const SchemaObject* o : c_.dropped) {
       if (o->kind == kind && !(o->kind == ObjectKind::sequence && !o->table.empty())) out.push_back(o);
     }
     return out;
-  };
+  }
 
   // What must exist before tables: schemas, extensions, types, sequences, functions.
-  for (const ObjectKind kind : {ObjectKind::schema, ObjectKind::extension, ObjectKind::type, ObjectKind::sequence}) {
-    for (const SchemaObject* o : created_of(kind)) ddl::add(s, o->text);
-  }
-  for (const auto& [a, b] : c.changed) {
-    if (b->kind == ObjectKind::type) change_enum(s, *a, *b, from_tables);
-    if (b->kind == ObjectKind::sequence) {
-      std::string options_text = b->text.substr(b->text.find(" AS "));
-      if (options_text.find(" CYCLE") == std::string::npos) options_text += " NO CYCLE";
-      ddl::add(s, "ALTER SEQUENCE " + q(b->name) + options_text);
+  void create_what_tables_need() {
+    for (const ObjectKind kind : {ObjectKind::schema, ObjectKind::extension, ObjectKind::type, ObjectKind::sequence}) {
+      for (const SchemaObject* o : created_of(kind)) ddl::add(s_, o->text);
     }
-    if (b->kind == ObjectKind::extension) {
-      ddl::add(s, "ALTER EXTENSION " + q(b->name) + " SET SCHEMA " + b->text.substr(b->text.rfind(' ') + 1));
+    for (const auto& [a, b] : c_.changed) {
+      if (b->kind == ObjectKind::type) change_enum(s_, *a, *b, from_tables_);
+      if (b->kind == ObjectKind::sequence) {
+        std::string options_text = b->text.substr(b->text.find(" AS "));
+        if (options_text.find(" CYCLE") == std::string::npos) options_text += " NO CYCLE";
+        ddl::add(s_, "ALTER SEQUENCE " + q(b->name) + options_text);
+      }
+      if (b->kind == ObjectKind::extension) {
+        ddl::add(s_, "ALTER EXTENSION " + q(b->name) + " SET SCHEMA " + b->text.substr(b->text.rfind(' ') + 1));
+      }
     }
-  }
-  for (const SchemaObject* o : created_of(ObjectKind::function)) ddl::add(s, o->text);
-  for (const auto& [a, b] : c.changed) {
-    if (b->kind == ObjectKind::function) ddl::add(s, b->text);
+    for (const SchemaObject* o : created_of(ObjectKind::function)) ddl::add(s_, o->text);
+    for (const auto& [a, b] : c_.changed) {
+      if (b->kind == ObjectKind::function) ddl::add(s_, b->text);
+    }
   }
 
   // Drop what reads the tables about to change: triggers and views that change or go, and views
   // on columns whose type changes or that go (PostgreSQL refuses to change what a view reads).
-  std::vector<std::string> touched;
-  for (const TableChange& t : c.tables) {
-    if (!t.dropped_columns.empty() || !t.changed_columns.empty()) touched.push_back(t.old_name);
+  void drop_what_reads_changed_tables() {
+    std::vector<std::string> touched;
+    for (const TableChange& t : c_.tables) {
+      if (!t.dropped_columns.empty() || !t.changed_columns.empty()) touched.push_back(t.old_name);
+    }
+    for (const SchemaObject* o : c_.dropped) {
+      if (o->kind == ObjectKind::table || o->kind == ObjectKind::view) touched.push_back(o->name);
+    }
+    for (const auto& [a, b] : c_.changed) {
+      if (a->kind == ObjectKind::view) touched.push_back(a->name);  // the views on it are dropped and made again too
+    }
+    for (const SchemaObject* o : ddl::dependents(from_, touched)) {
+      if (o->kind == ObjectKind::view) dropped_first_[key_of(*o)] = o;
+    }
+    for (const auto& [a, b] : c_.changed) {
+      if (a->kind == ObjectKind::view || a->kind == ObjectKind::trigger || a->kind == ObjectKind::index) dropped_first_[key_of(*a)] = a;
+    }
+    for (const SchemaObject* o : c_.dropped) {
+      if (o->kind == ObjectKind::view || o->kind == ObjectKind::trigger || o->kind == ObjectKind::index) dropped_first_[key_of(*o)] = o;
+    }
+    std::vector<const SchemaObject*> views;
+    for (const auto& [key, o] : dropped_first_) {
+      if (o->kind == ObjectKind::trigger) ddl::add(s_, drop_of(*o));
+      if (o->kind == ObjectKind::view) views.push_back(o);
+    }
+    views = ddl::in_dependency_order(views);
+    std::reverse(views.begin(), views.end());
+    for (const SchemaObject* v : views) ddl::add(s_, drop_of(*v));
   }
-  for (const SchemaObject* o : c.dropped) {
-    if (o->kind == ObjectKind::table || o->kind == ObjectKind::view) touched.push_back(o->name);
-  }
-  for (const auto& [a, b] : c.changed) {
-    if (a->kind == ObjectKind::view) touched.push_back(a->name);  // the views on it are dropped and made again too
-  }
-  std::map<ObjectKey, const SchemaObject*> dropped_first;
-  for (const SchemaObject* o : ddl::dependents(from, touched)) {
-    if (o->kind == ObjectKind::view) dropped_first[key_of(*o)] = o;
-  }
-  for (const auto& [a, b] : c.changed) {
-    if (a->kind == ObjectKind::view || a->kind == ObjectKind::trigger || a->kind == ObjectKind::index) dropped_first[key_of(*a)] = a;
-  }
-  for (const SchemaObject* o : c.dropped) {
-    if (o->kind == ObjectKind::view || o->kind == ObjectKind::trigger || o->kind == ObjectKind::index) dropped_first[key_of(*o)] = o;
-  }
-  std::vector<const SchemaObject*> views;
-  for (const auto& [key, o] : dropped_first) {
-    if (o->kind == ObjectKind::trigger) ddl::add(s, drop_of(*o));
-    if (o->kind == ObjectKind::view) views.push_back(o);
-  }
-  views = ddl::in_dependency_order(views);
-  std::reverse(views.begin(), views.end());
-  for (const SchemaObject* v : views) ddl::add(s, drop_of(*v));
 
-  // Constraints that go or change: foreign keys first (they depend on the others' keys).
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const TableChange& t : c.tables) {
-      for (const TablePart* p : t.dropped_constraints) {
-        if (is_foreign_key(*p) == (pass == 0)) {
-          ddl::add(s, "ALTER TABLE " + q(t.old_name) + " DROP CONSTRAINT " + q(p->name));
+  // Constraints that go or change: foreign keys first (they depend on the others' keys); then
+  // the indexes that go or change.
+  void drop_constraints_and_indexes() {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const TableChange& t : c_.tables) {
+        for (const TablePart* p : t.dropped_constraints) {
+          if (is_foreign_key(*p) == (pass == 0)) {
+            ddl::add(s_, "ALTER TABLE " + q(t.old_name) + " DROP CONSTRAINT " + q(p->name));
+          }
         }
       }
     }
-  }
-  for (const auto& [key, o] : dropped_first) {
-    if (o->kind != ObjectKind::index) continue;
-    const bool on_table = existing_tables.count(o->table) != 0;
-    if (options.concurrent_drops && on_table) {
-      s.concurrent += concurrently(drop_of(*o)).replace(0, 4, "DROP") + ";\n";
-    } else {
-      ddl::add(s, drop_of(*o));
+    for (const auto& [key, o] : dropped_first_) {
+      if (o->kind != ObjectKind::index) continue;
+      const bool on_table = existing_tables_.count(o->table) != 0;
+      if (options_.concurrent_drops && on_table) {
+        s_.concurrent += concurrently(drop_of(*o)).replace(0, 4, "DROP") + ";\n";
+      } else {
+        ddl::add(s_, drop_of(*o));
+      }
     }
   }
 
   // Columns dropped and added again (a generated column's expression changed): the constraints
   // and indexes that name them went with them, and are made again below.
-  std::map<std::string, std::vector<std::string>> remade_columns;  // table -> columns
-  for (const TableChange& t : c.tables) {
-    for (const auto& [a, b] : t.changed_columns) {
-      if (parse_column(*a).generated != parse_column(*b).generated) remade_columns[t.name].push_back(b->name);
+  void find_remade_columns() {
+    for (const TableChange& t : c_.tables) {
+      for (const auto& [a, b] : t.changed_columns) {
+        if (parse_column(*a).generated != parse_column(*b).generated) remade_columns_[t.name].push_back(b->name);
+      }
     }
   }
-  const auto names_remade = [&](const std::string& table, const std::string& text) {
-    const auto it = remade_columns.find(table);
-    return it != remade_columns.end() && std::any_of(it->second.begin(), it->second.end(), [&](const std::string& column) {
+
+  bool names_remade(const std::string& table, const std::string& text) const {
+    const auto it = remade_columns_.find(table);
+    return it != remade_columns_.end() && std::any_of(it->second.begin(), it->second.end(), [&](const std::string& column) {
              return mentions(text, column);
            });
-  };
+  }
 
   // Tables: renamed, created (foreign keys later), changed, dropped.
-  for (const TableChange& t : c.tables) {
-    if (t.old_name != t.name) ddl::add(s, "ALTER TABLE " + q(t.old_name) + " RENAME TO " + q(t.name));
-    for (const auto& [a, b] : t.renamed_columns) {
-      ddl::add(s, "ALTER TABLE " + q(t.name) + " RENAME COLUMN " + q(a) + " TO " + q(b));
+  void rename_tables() {
+    for (const TableChange& t : c_.tables) {
+      if (t.old_name != t.name) ddl::add(s_, "ALTER TABLE " + q(t.old_name) + " RENAME TO " + q(t.name));
+      for (const auto& [a, b] : t.renamed_columns) {
+        ddl::add(s_, "ALTER TABLE " + q(t.name) + " RENAME COLUMN " + q(a) + " TO " + q(b));
+      }
     }
   }
+
   // Tables that go, before those that come (a new table may take an old one's key names).
-  const std::vector<const SchemaObject*> gone = ddl::drop_order(dropped_of(ObjectKind::table));
-  // Tables whose foreign keys form a cycle have no order to drop them in: one DROP TABLE takes
-  // them all (PostgreSQL drops a set whose references stay inside it).
-  bool cycle = false;
-  for (std::size_t i = 0; i < gone.size(); ++i) {
-    for (std::size_t j = i + 1; j < gone.size(); ++j) cycle = cycle || mentions(gone[j]->sql, gone[i]->name);
-  }
-  if (cycle) {
+  void drop_tables() {
+    const std::vector<const SchemaObject*> gone = ddl::drop_order(dropped_of(ObjectKind::table));
+    // Tables whose foreign keys form a cycle have no order to drop them in: one DROP TABLE takes
+    // them all (PostgreSQL drops a set whose references stay inside it).
+    bool cycle = false;
+    for (std::size_t i = 0; i < gone.size(); ++i) {
+      for (std::size_t j = i + 1; j < gone.size(); ++j) cycle = cycle || mentions(gone[j]->sql, gone[i]->name);
+    }
+    if (!cycle) {
+      for (const SchemaObject* o : gone) ddl::add_destructive(s_, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
+      return;
+    }
     std::string names;
     std::string labels;
     for (const SchemaObject* o : gone) {
       names += (names.empty() ? "" : ", ") + q(o->name);
       labels += (labels.empty() ? "" : ", ") + o->name;
     }
-    ddl::add_destructive(s, "DROP TABLE " + names, "DROP TABLE " + labels);
-  } else {
-    for (const SchemaObject* o : gone) ddl::add_destructive(s, "DROP TABLE " + q(o->name), "DROP TABLE " + o->name);
+    ddl::add_destructive(s_, "DROP TABLE " + names, "DROP TABLE " + labels);
   }
-  std::vector<TableShape> created_shapes;
-  ddl::ForeignKeys foreign_keys;
-  ddl::create_tables(s, created_of(ObjectKind::table), k_dialect, created_shapes, foreign_keys);
-  for (const TableChange& t : c.tables) {
-    if (t.keywords_changed) {
-      const bool unlogged = t.to_shape.keywords().find("UNLOGGED") != std::string::npos;
-      ddl::add(s, "ALTER TABLE " + q(t.name) + (unlogged ? " SET UNLOGGED" : " SET LOGGED"));
+
+  void create_and_change_tables() {
+    ddl::create_tables(s_, created_of(ObjectKind::table), k_dialect, created_shapes_, foreign_keys_);
+    for (const TableChange& t : c_.tables) {
+      if (t.keywords_changed) {
+        const bool unlogged = t.to_shape.keywords().find("UNLOGGED") != std::string::npos;
+        ddl::add(s_, "ALTER TABLE " + q(t.name) + (unlogged ? " SET UNLOGGED" : " SET LOGGED"));
+      }
+      for (const TablePart* p : t.added_columns) add_column(s_, t.name, *p, owned_);
+      for (const auto& [a, b] : t.changed_columns) alter_column(s_, t.name, *a, *b, owned_);
+      for (const TablePart* p : t.dropped_columns) {
+        ddl::add_destructive(s_, "ALTER TABLE " + q(t.name) + " DROP COLUMN " + q(p->name), "DROP COLUMN " + t.name + "." + p->name);
+      }
     }
-    for (const TablePart* p : t.added_columns) add_column(s, t.name, *p, owned);
-    for (const auto& [a, b] : t.changed_columns) alter_column(s, t.name, *a, *b, owned);
-    for (const TablePart* p : t.dropped_columns) {
-      ddl::add_destructive(s, "ALTER TABLE " + q(t.name) + " DROP COLUMN " + q(p->name), "DROP COLUMN " + t.name + "." + p->name);
+    for (const auto& [name, o] : owned_.to_create) {
+      if (owned_.done.insert(name).second) ddl::add(s_, o->text);
     }
   }
-  for (const auto& [name, o] : owned.to_create) {
-    if (owned.done.insert(name).second) ddl::add(s, o->text);
-  }
-  for (const ObjectKind kind : {ObjectKind::function, ObjectKind::sequence, ObjectKind::type, ObjectKind::extension, ObjectKind::schema}) {
-    for (const SchemaObject* o : dropped_of(kind)) {
-      if (kind == ObjectKind::type || kind == ObjectKind::function) {
-        ddl::add(s, drop_of(*o));
-      } else {
-        ddl::add_destructive(s, drop_of(*o), "DROP " + to_upper(to_string(kind)) + " " + o->name);
+
+  // What the tables no longer need: functions, sequences, types, extensions, schemas that go.
+  void drop_what_tables_needed() {
+    for (const ObjectKind kind : {ObjectKind::function, ObjectKind::sequence, ObjectKind::type, ObjectKind::extension, ObjectKind::schema}) {
+      for (const SchemaObject* o : dropped_of(kind)) {
+        if (kind == ObjectKind::type || kind == ObjectKind::function) {
+          ddl::add(s_, drop_of(*o));
+        } else {
+          ddl::add_destructive(s_, drop_of(*o), "DROP " + to_upper(to_string(kind)) + " " + o->name);
+        }
       }
     }
   }
 
   // Constraints that come or change: keys and checks, then foreign keys.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const TableChange& t : c.tables) {
-      for (const TablePart* p : t.added_constraints) {
-        if (is_foreign_key(*p) == (pass == 1)) {
-          ddl::add(s, "ALTER TABLE " + q(t.name) + " ADD CONSTRAINT " + q(p->name) + " " + constraint_body(*p));
+  void add_constraints() {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const TableChange& t : c_.tables) {
+        for (const TablePart* p : t.added_constraints) {
+          if (is_foreign_key(*p) == (pass == 1)) {
+            ddl::add(s_, "ALTER TABLE " + q(t.name) + " ADD CONSTRAINT " + q(p->name) + " " + constraint_body(*p));
+          }
+        }
+        for (const TablePart& p : t.to_shape.parts) {
+          const bool added = std::find(t.added_constraints.begin(), t.added_constraints.end(), &p) != t.added_constraints.end();
+          if (p.column || added || p.name.empty() || is_foreign_key(p) != (pass == 1) || !names_remade(t.name, p.text)) continue;
+          ddl::add(s_, "ALTER TABLE " + q(t.name) + " ADD CONSTRAINT " + q(p.name) + " " + constraint_body(p),
+                   "its column was made again");
         }
       }
-      for (const TablePart& p : t.to_shape.parts) {
-        const bool added = std::find(t.added_constraints.begin(), t.added_constraints.end(), &p) != t.added_constraints.end();
-        if (p.column || added || p.name.empty() || is_foreign_key(p) != (pass == 1) || !names_remade(t.name, p.text)) continue;
-        ddl::add(s, "ALTER TABLE " + q(t.name) + " ADD CONSTRAINT " + q(p.name) + " " + constraint_body(p),
-                 "its column was made again");
-      }
+    }
+    for (const auto& [table, p] : foreign_keys_) {
+      ddl::add(s_, "ALTER TABLE " + q(table) + " ADD CONSTRAINT " + q(p->name) + " " + constraint_body(*p));
     }
   }
-  for (const auto& [table, p] : foreign_keys) {
-    ddl::add(s, "ALTER TABLE " + q(table) + " ADD CONSTRAINT " + q(p->name) + " " + constraint_body(*p));
-  }
+
   // Sequences of serial columns belong to their column again.
-  std::vector<const SchemaObject*> owned_sequences = created_of(ObjectKind::sequence);
-  for (const auto& [name, o] : owned.to_create) owned_sequences.push_back(o);
-  for (const SchemaObject* o : owned_sequences) {
-    if (o->table.empty()) continue;
-    // The reader spelt the ownership out (the dump's ALTER SEQUENCE ... OWNED BY): its column,
-    // which no default need read (CREATE SEQUENCE s OWNED BY t.c beside a plain column).
-    const auto owned_by = std::find_if(o->dump_after.begin(), o->dump_after.end(), [](const auto& statement) {
-      return statement.second.starts_with("ALTER SEQUENCE ") && statement.second.find(" OWNED BY ") != std::string::npos;
-    });
-    if (owned_by != o->dump_after.end()) {
-      ddl::add(s, owned_by->second);
-      continue;
-    }
-    for (const SchemaObject& t : to.objects) {
-      if (t.kind != ObjectKind::table || t.name != o->table) continue;
-      const auto shape = table_shape(t.text, k_dialect);
-      for (const TablePart* p : shape ? shape->columns() : std::vector<const TablePart*>{}) {
-        if (parse_column(*p).default_expr.find(o->name.substr(o->name.find('.') + 1)) != std::string::npos) {
-          ddl::add(s, "ALTER SEQUENCE " + q(o->name) + " OWNED BY " + q(t.name) + "." + q(p->name));
+  void own_sequences() {
+    std::vector<const SchemaObject*> owned_sequences = created_of(ObjectKind::sequence);
+    for (const auto& [name, o] : owned_.to_create) owned_sequences.push_back(o);
+    for (const SchemaObject* o : owned_sequences) {
+      if (o->table.empty()) continue;
+      // The reader spelt the ownership out (the dump's ALTER SEQUENCE ... OWNED BY): its column,
+      // which no default need read (CREATE SEQUENCE s OWNED BY t.c beside a plain column).
+      const auto owned_by = std::find_if(o->dump_after.begin(), o->dump_after.end(), [](const auto& statement) {
+        return statement.second.starts_with("ALTER SEQUENCE ") && statement.second.find(" OWNED BY ") != std::string::npos;
+      });
+      if (owned_by != o->dump_after.end()) {
+        ddl::add(s_, owned_by->second);
+        continue;
+      }
+      for (const SchemaObject& t : to_.objects) {
+        if (t.kind != ObjectKind::table || t.name != o->table) continue;
+        const auto shape = table_shape(t.text, k_dialect);
+        for (const TablePart* p : shape ? shape->columns() : std::vector<const TablePart*>{}) {
+          if (parse_column(*p).default_expr.find(o->name.substr(o->name.find('.') + 1)) != std::string::npos) {
+            ddl::add(s_, "ALTER SEQUENCE " + q(o->name) + " OWNED BY " + q(t.name) + "." + q(p->name));
+          }
         }
       }
     }
   }
 
   // Indexes, views and triggers as the desired schema has them.
-  for (const SchemaObject& o : to.objects) {
-    if (o.kind != ObjectKind::index) continue;
-    if (!is_new(c, o) && dropped_first.count(key_of(o)) == 0 && !names_remade(o.table, o.sql)) continue;
-    if (options.concurrent_creates && existing_tables.count(o.table) != 0) {
-      s.concurrent += concurrently(o.text) + ";\n";
-    } else {
-      ddl::add(s, o.text);
+  void create_readers() {
+    for (const SchemaObject& o : to_.objects) {
+      if (o.kind != ObjectKind::index) continue;
+      if (!is_new(c_, o) && dropped_first_.count(key_of(o)) == 0 && !names_remade(o.table, o.sql)) continue;
+      if (options_.concurrent_creates && existing_tables_.count(o.table) != 0) {
+        s_.concurrent += concurrently(o.text) + ";\n";
+      } else {
+        ddl::add(s_, o.text);
+      }
+    }
+    std::vector<const SchemaObject*> new_views;
+    for (const SchemaObject& o : to_.objects) {
+      if (o.kind == ObjectKind::view && (is_new(c_, o) || dropped_first_.count(key_of(o)) != 0)) new_views.push_back(&o);
+    }
+    for (const SchemaObject* v : ddl::in_dependency_order(new_views)) ddl::add(s_, v->text);
+    for (const SchemaObject& o : to_.objects) {
+      if (o.kind == ObjectKind::trigger && (is_new(c_, o) || dropped_first_.count(key_of(o)) != 0)) ddl::add(s_, o.text);
     }
   }
-  std::vector<const SchemaObject*> new_views;
-  for (const SchemaObject& o : to.objects) {
-    if (o.kind == ObjectKind::view && (is_new(c, o) || dropped_first.count(key_of(o)) != 0)) new_views.push_back(&o);
-  }
-  for (const SchemaObject* v : ddl::in_dependency_order(new_views)) ddl::add(s, v->text);
-  for (const SchemaObject& o : to.objects) {
-    if (o.kind == ObjectKind::trigger && (is_new(c, o) || dropped_first.count(key_of(o)) != 0)) ddl::add(s, o.text);
-  }
+
   // Comments: new or changed ones as written; one that goes is set to NULL where its table (or
   // view) and column stay (dropping those took their comments with them). A view made again lost
   // its comments: they are written again.
-  std::set<std::string> commented;
-  for (const SchemaObject& o : to.objects) {
-    if (o.kind != ObjectKind::comment) continue;
-    const bool remade = dropped_first.count({ObjectKind::view, o.table}) != 0;
-    const bool changed = std::any_of(c.changed.begin(), c.changed.end(), [&](const auto& p) { return p.second == &o; });
-    if (is_new(c, o) || changed || remade) ddl::add(s, o.text);
-    commented.insert(o.name);
-  }
-  for (const SchemaObject* o : c.dropped) {
-    if (o->kind != ObjectKind::comment || commented.count(o->name) != 0) continue;
-    const SchemaObject* owner = nullptr;
-    for (const SchemaObject& t : to.objects) {
-      if ((t.kind == ObjectKind::table || t.kind == ObjectKind::view) && t.name == o->table) owner = &t;
+  void write_comments() {
+    std::set<std::string> commented;
+    for (const SchemaObject& o : to_.objects) {
+      if (o.kind != ObjectKind::comment) continue;
+      const bool remade = dropped_first_.count({ObjectKind::view, o.table}) != 0;
+      const bool changed = std::any_of(c_.changed.begin(), c_.changed.end(), [&](const auto& p) { return p.second == &o; });
+      if (is_new(c_, o) || changed || remade) ddl::add(s_, o.text);
+      commented.insert(o.name);
     }
-    const std::string column = o->name.size() > o->table.size() ? o->name.substr(o->table.size() + 1) : "";
-    if (owner == nullptr || (!column.empty() && !mentions(owner->sql, column))) continue;
-    const std::string text = o->text.substr(0, o->text.rfind(" IS ")) + " IS NULL";
-    ddl::add(s, text);
+    for (const SchemaObject* o : c_.dropped) {
+      if (o->kind != ObjectKind::comment || commented.count(o->name) != 0) continue;
+      const SchemaObject* owner = nullptr;
+      for (const SchemaObject& t : to_.objects) {
+        if ((t.kind == ObjectKind::table || t.kind == ObjectKind::view) && t.name == o->table) owner = &t;
+      }
+      const std::string column = o->name.size() > o->table.size() ? o->name.substr(o->table.size() + 1) : "";
+      if (owner == nullptr || (!column.empty() && !mentions(owner->sql, column))) continue;
+      ddl::add(s_, o->text.substr(0, o->text.rfind(" IS ")) + " IS NULL");
+    }
   }
-  return s;
+
+  const SchemaChanges& c_;
+  const Schema& from_;
+  const Schema& to_;
+  const DdlOptions& options_;
+  Script s_;
+  std::vector<TableShape> from_tables_;
+  std::set<std::string> existing_tables_;  // in both schemas (their new names)
+  OwnedSequences owned_;
+  std::set<const SchemaObject*> renamed_sequences_;
+  std::map<ObjectKey, const SchemaObject*> dropped_first_;  // views, triggers and indexes dropped before the tables change
+  std::map<std::string, std::vector<std::string>> remade_columns_;  // table -> columns
+  std::vector<TableShape> created_shapes_;  // of the tables created: foreign_keys_ points into them
+  ddl::ForeignKeys foreign_keys_;  // of the tables created, added after every table exists
+};
+
+}  // namespace postgres_ddl
+
+Script write_postgres_ddl(const SchemaChanges& c, const Schema& from, const Schema& to, const DdlOptions& options) {
+  return postgres_ddl::Writer(c, from, to, options).write();
 }
 
 }  // namespace strata::migrate

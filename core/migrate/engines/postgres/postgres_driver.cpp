@@ -1,4 +1,5 @@
-// The PostgreSQL driver, on libpq. Statements are split here (postgres_splitter.h) and sent one
+// The PostgreSQL driver, on strata's PostgreSQL client (pq/connection.h), which words every
+// failure of the connection itself. Statements are split here (postgres_splitter.h) and sent one
 // at a time with the simple query protocol: a multi-statement string runs in an implicit
 // transaction (CREATE INDEX CONCURRENTLY refuses that), and one statement per call is what lets
 // a failure name its statement and a transaction:false migration record its progress.
@@ -13,8 +14,9 @@
 #include <cstdlib>
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
-#include <thread>
 #include <vector>
 
 #include "common/error.h"
@@ -24,7 +26,7 @@
 #include "migrate/engines/driver.h"
 #include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/postgres/postgres_splitter.h"
-#include "pq/pq_library.h"
+#include "pq/connection.h"
 #include "migrate/run/replay_signals.h"
 #include "migrate/engines/server_locking.h"
 #include "migrate/engines/server_reach.h"
@@ -34,10 +36,6 @@
 namespace strata::migrate {
 namespace {
 
-
-const pq::PqLibrary& pq() { return pq::pq_library(); }
-
-using Clock = std::chrono::steady_clock;
 
 const Dialect& postgres_dialect() {
   static const Dialect d{"BEGIN",
@@ -51,11 +49,9 @@ const Dialect& postgres_dialect() {
   return d;
 }
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { pq().clear(r); }
-};
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
+using Field = pq::Result::Field;
 
+// A PL/pgSQL error's context on one line.
 std::string one_line(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   for (std::size_t pos = s.find("\n\t"); pos != std::string::npos; pos = s.find("\n\t")) s.replace(pos, 2, " ");
@@ -75,24 +71,13 @@ std::size_t byte_offset_of_char(std::string_view text, long position) {
   return i;
 }
 
-void ignore_notice(void*, const char*) {}
-
 // ---- scratch databases and interrupts -------------------------------------------------------
 
 // A replayed statement runs on an empty scratch: 300 s stops only what never ends
 // (pg_sleep(1e9), a recursive query without a bound), as the SQLite scratch's budget does.
 constexpr std::string_view k_scratch_statement_timeout = "SET statement_timeout = '300s'";
 
-// What a signal during a scratch replay calls (replay_signals.h): PQcancel is async-signal-safe.
-// Set before the handler can run it, so the handler never runs libpq's one-time load.
-decltype(&::PQcancel) volatile g_pq_cancel = nullptr;
-
-extern "C" void cancel_statement(void* cancel) {
-  char buf[256];
-  g_pq_cancel(static_cast<PGcancel*>(cancel), buf, sizeof buf);
-}
-
-// The replay's signals, cancelling the statement in flight on `conn`.
+// The replay's signals, cancelling the statement in flight on a connection.
 class SignalGuard {
  public:
   SignalGuard() = default;
@@ -100,58 +85,83 @@ class SignalGuard {
   SignalGuard& operator=(const SignalGuard&) = delete;
   ~SignalGuard() { stop_cancelling(); }
 
-  void start(PGconn* conn) {
-    cancel_ = pq().get_cancel(conn);
-    g_pq_cancel = pq().cancel;
-    signals_.start(cancel_statement, cancel_);
+  void start(const pq::Connection& conn) {
+    canceller_.emplace(conn);
+    signals_.start(pq::Canceller::cancel, canceller_->handle());
   }
 
   void stop_cancelling() {
-    if (cancel_ == nullptr) return;
-    signals_.stop_cancelling(cancel_);
-    pq().free_cancel(cancel_);
-    cancel_ = nullptr;
+    if (!canceller_) return;
+    signals_.stop_cancelling(canceller_->handle());
+    canceller_.reset();
   }
 
   static int pending() { return ReplaySignals::pending(); }
 
  private:
   ReplaySignals signals_;
-  PGcancel* cancel_ = nullptr;
+  std::optional<pq::Canceller> canceller_;
 };
+
+// How the driver connects: the server's session defaults (a migration's bytes go as written),
+// no application_name of strata's, and `database` (when not empty) instead of the URL's.
+pq::ConnectOptions connect_options(const Endpoint& endpoint, const std::string& database) {
+  pq::ConnectOptions o;
+  o.conninfo = endpoint.conninfo;
+  o.display = endpoint.display;
+  o.password = endpoint.password;
+  o.database = database;
+  o.session = pq::ConnectOptions::Session::server_defaults;
+  o.application_name.clear();
+  // libpq's connect_timeout (whole seconds, each address tried) bounds a server that never
+  // answers; given after the URL, it overrides one the URL sets.
+  if (endpoint.call_timeout.count() > 0) o.connect_timeout = std::chrono::seconds(endpoint.call_timeout_seconds());
+  o.wait_for_server = endpoint.wait;
+  o.connect_hint = [withheld = endpoint.password_withheld_for, wait = endpoint.wait](const std::string& why) {
+    if (!withheld.empty() && why.find("no password supplied") != std::string::npos) {
+      return withheld + " chose this database, so $PGPASSWORD and ~/.pgpass were not used: "
+                        "give --database yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
+    }
+    if (wait.count() > 0) return "waited " + std::to_string(wait.count() / 1000) + " s (--wait-timeout)";
+    if (why.find("Connection refused") != std::string::npos || why.find("starting up") != std::string::npos) {
+      return std::string("if the server is still starting, pass --wait");
+    }
+    return std::string{};
+  };
+  return o;
+}
 
 // A database created for one replay on a connection to the live one, dropped (WITH (FORCE) on
 // PostgreSQL 13+) when this goes.
 struct PgScratchDatabase {
-  PGconn* admin = nullptr;
+  std::unique_ptr<pq::Connection> admin;
   std::string name;
   bool created = false;
   std::string error;  // why it was not created
 
   PgScratchDatabase(const Endpoint& server, std::string database_name) : name(std::move(database_name)) {
-    admin = pq().connectdb(server.conninfo.c_str());
-    if (admin == nullptr || pq().status(admin) != CONNECTION_OK) {
-      error = admin == nullptr ? "out of memory" : scrub(one_line(pq().error_message(admin)), server.password);
+    pq::ConnectOptions o = connect_options(server, "");
+    o.connect_timeout = std::chrono::milliseconds(0);
+    try {
+      admin = pq::Connection::open(o);
+    } catch (const Error& e) {
+      error = e.what();
       return;
     }
-    pq().set_notice_processor(admin, ignore_notice, nullptr);
-    Result r(pq().exec(admin, ("CREATE DATABASE " + quote_ident(name)).c_str()));
-    if (pq().result_status(r.get()) == PGRES_COMMAND_OK) {
+    const pq::Result r = admin->try_statement("CREATE DATABASE " + quote_ident(name));
+    if (r.ok()) {
       created = true;
     } else {
-      const char* m = pq().result_error_field(r.get(), PG_DIAG_MESSAGE_PRIMARY);
-      error = scrub(m != nullptr ? std::string(m) : one_line(pq().error_message(admin)), server.password);
+      const std::string m = r.error_field(Field::primary);
+      error = m.empty() ? admin->last_error() : scrub(m, server.password);
     }
   }
   PgScratchDatabase(const PgScratchDatabase&) = delete;
   PgScratchDatabase& operator=(const PgScratchDatabase&) = delete;
   ~PgScratchDatabase() {
-    if (admin == nullptr) return;
-    if (created) {
-      const std::string force = pq().server_version(admin) >= 130000 ? " WITH (FORCE)" : "";
-      pq().clear(pq().exec(admin, ("DROP DATABASE IF EXISTS " + quote_ident(name) + force).c_str()));
-    }
-    pq().finish(admin);
+    if (admin == nullptr || !created) return;
+    const std::string force = admin->server_version() >= 130000 ? " WITH (FORCE)" : "";
+    admin->try_statement("DROP DATABASE IF EXISTS " + quote_ident(name) + force);
   }
 };
 
@@ -175,7 +185,7 @@ class PostgresDriver final : public Driver {
     // PostgreSQL 14+: notice a client that died (kill -9) even in the middle of a long
     // statement, so its transaction rolls back and the migration lock goes at once rather than
     // when the statement ends.
-    if (access == Access::write && pq().server_version(conn_) >= 140000) setup += "SET client_connection_check_interval = 1000; ";
+    if (access == Access::write && conn_->server_version() >= 140000) setup += "SET client_connection_check_interval = 1000; ";
     setup += "SELECT current_database(), current_schema()";
     const auto rows = query(setup, "connecting");
     database_ = rows.at(0).at(0);
@@ -188,11 +198,11 @@ class PostgresDriver final : public Driver {
 
   ~PostgresDriver() override {
     rollback();
-    if (!scratch_schema_.empty() && conn_ != nullptr) {
-      pq().clear(pq().exec(conn_, ("DROP SCHEMA IF EXISTS " + quote_ident(scratch_schema_) + " CASCADE").c_str()));
+    if (!scratch_schema_.empty() && conn_ != nullptr && !conn_->lost()) {
+      conn_->try_statement("DROP SCHEMA IF EXISTS " + quote_ident(scratch_schema_) + " CASCADE");
     }
     signals_.stop_cancelling();
-    if (conn_ != nullptr) pq().finish(conn_);  // also releases the session's advisory lock
+    conn_.reset();  // also releases the session's advisory lock; before owner_ drops the scratch
   }
 
   // The fallback scratch: a new schema on the live database, first and only in the search_path.
@@ -201,25 +211,24 @@ class PostgresDriver final : public Driver {
   void become_scratch_schema(const std::string& name, std::vector<std::string> live_schemas) {
     scratch_schema_ = name;
     const std::string q = quote_ident(scratch_schema_);
-    Result r(pq().exec(conn_, ("SET default_transaction_read_only = off; CREATE SCHEMA " + q + "; SET search_path TO " + q +
-                               "; " + std::string(k_scratch_statement_timeout))
-                                  .c_str()));
-    if (pq().result_status(r.get()) != PGRES_COMMAND_OK) {
-      const std::string message = result_message(r.get());
+    const pq::Result r = conn_->try_statement("SET default_transaction_read_only = off; CREATE SCHEMA " + q +
+                                              "; SET search_path TO " + q + "; " + std::string(k_scratch_statement_timeout));
+    if (!r.ok()) {
+      const std::string message = result_message(r);
       scratch_schema_.clear();
       throw Error(ExitCode::unavailable, endpoint_.display + ": cannot create a scratch schema for the replay: " + message,
                   "the role needs CREATEDB (for a scratch database) or CREATE on the database (for a scratch schema)");
     }
     schema_ = scratch_schema_;
     live_schemas_ = std::move(live_schemas);
-    signals_.start(conn_);
+    signals_.start(*conn_);
   }
 
   // The scratch database: the endpoint's --schema (if any) is created in it, so migrations that
   // name it explicitly replay as they ran.
   void become_scratch_database(std::unique_ptr<PgScratchDatabase> owner) {
     owner_ = std::move(owner);
-    signals_.start(conn_);
+    signals_.start(*conn_);
     exec(std::string(k_scratch_statement_timeout), "setting the scratch's statement timeout");
     if (!endpoint_.schema.empty()) exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(endpoint_.schema), "creating the schema");
   }
@@ -245,22 +254,20 @@ class PostgresDriver final : public Driver {
     return "PostgreSQL database " + database_ + ", schema " + (scratch_schema_.empty() ? schema_ : "(scratch)");
   }
 
-  void exec(const std::string& sql, const std::string& doing) override {
-    Result r(pq().exec(conn_, sql.c_str()));
-    check(r.get(), doing);
-  }
+  // With the simple query protocol, as a migration's statements run: several statements in one
+  // string run as one round trip (the session's setup).
+  void exec(const std::string& sql, const std::string& doing) override { conn_->exec_script(sql, doing); }
 
   std::vector<std::vector<std::string>> query(const std::string& sql, const std::string& doing) override {
-    Result r(pq().exec(conn_, sql.c_str()));
-    check(r.get(), doing);
+    const pq::Result r = conn_->query_script(sql, doing);
     std::vector<std::vector<std::string>> rows;
-    const int n = pq().ntuples(r.get());
-    const int cols = pq().nfields(r.get());
+    const int n = r.rows();
+    const int cols = r.columns();
     rows.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
       std::vector<std::string> row;
       row.reserve(static_cast<std::size_t>(cols));
-      for (int c = 0; c < cols; ++c) row.emplace_back(pq().get_value(r.get(), i, c), static_cast<std::size_t>(pq().get_length(r.get(), i, c)));
+      for (int c = 0; c < cols; ++c) row.emplace_back(r.text(i, c));
       rows.push_back(std::move(row));
     }
     return rows;
@@ -273,12 +280,10 @@ class PostgresDriver final : public Driver {
   void begin() override { exec("BEGIN", "BEGIN"); }
   void commit() override { exec("COMMIT", "COMMIT"); }
   void rollback() noexcept override {
-    if (conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE) pq().clear(pq().exec(conn_, "ROLLBACK"));
+    if (in_transaction()) conn_->try_statement("ROLLBACK");
   }
 
-  bool in_transaction() override {
-    return conn_ != nullptr && pq().transaction_status(conn_) != PQTRANS_IDLE;
-  }
+  bool in_transaction() override { return conn_ != nullptr && !conn_->lost() && !conn_->idle(); }
 
   // to_regclass looks the name up in the catalog caches; the pg_tables view it replaced cost a
   // fresh session 2-3 ms of planning, most of what `status` spent on the server.
@@ -315,32 +320,30 @@ class PostgresDriver final : public Driver {
         if (SignalGuard::pending() != 0) throw Error(ExitCode::unavailable, "interrupted");
         refuse_outside_scratch(section, st.offset, text);
       }
-      Result r(pq().exec(conn_, text.c_str()));
-      const ExecStatusType status = pq().result_status(r.get());
-      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+      const pq::Result r = conn_->try_statement(text);
+      if (r.copying()) {
         // End the copy so the connection is usable, then refuse: there is no data to send.
-        pq().put_copy_end(conn_, "COPY is not supported in migrations");
-        while (PGresult* rest = pq().get_result(conn_)) pq().clear(rest);
+        conn_->end_copy("COPY is not supported in migrations");
         throw Error(ExitCode::migration_failed,
                     section.file + ":" + location(section, st.offset) + ": COPY ... FROM STDIN/TO STDOUT is not supported in a migration");
       }
-      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+      if (!r.ok()) {
         std::size_t at = st.offset;
-        if (const char* pos = pq().result_error_field(r.get(), PG_DIAG_STATEMENT_POSITION)) {
-          at += byte_offset_of_char(text, std::strtol(pos, nullptr, 10));
+        if (const std::string pos = r.error_field(Field::position); !pos.empty()) {
+          at += byte_offset_of_char(text, std::strtol(pos.c_str(), nullptr, 10));
         }
-        std::string message = field(r.get(), PG_DIAG_MESSAGE_PRIMARY);
-        if (message.empty()) message = one_line(pq().error_message(conn_));
-        if (const std::string detail = field(r.get(), PG_DIAG_MESSAGE_DETAIL); !detail.empty()) {
+        std::string message = r.error_field(Field::primary);
+        if (message.empty()) message = conn_->last_error();
+        if (const std::string detail = r.error_field(Field::detail); !detail.empty()) {
           message += " (detail: " + detail + ")";
         }
-        const std::string context = field(r.get(), PG_DIAG_CONTEXT);
+        const std::string context = r.error_field(Field::context);
         if (!context.empty() && context.find("PL/pgSQL") != std::string::npos) {
           message += " (context: " + one_line(context) + ")";
         }
         throw Error(ExitCode::migration_failed,
                     scrub(section.file + ":" + location(section, at) + ": " + message, endpoint_.password),
-                    field(r.get(), PG_DIAG_MESSAGE_HINT));
+                    r.error_field(Field::hint));
       }
       if (on_done) on_done(i);
     }
@@ -366,79 +369,12 @@ class PostgresDriver final : public Driver {
   std::optional<std::pair<std::string, std::size_t>> foreign_key_violations() override { return std::nullopt; }
 
  private:
-  static std::string field(const PGresult* r, int code) {
-    const char* v = pq().result_error_field(r, code);
-    return v == nullptr ? std::string{} : std::string(v);
+  std::string result_message(const pq::Result& r) const {
+    const std::string m = r.error_field(Field::primary);
+    return m.empty() ? conn_->last_error() : scrub(m, endpoint_.password);
   }
 
-  std::string result_message(const PGresult* r) const {
-    std::string m = field(r, PG_DIAG_MESSAGE_PRIMARY);
-    if (m.empty()) m = one_line(pq().error_message(conn_));
-    return scrub(m, endpoint_.password);
-  }
-
-  void check(const PGresult* r, const std::string& doing) {
-    const ExecStatusType s = pq().result_status(r);
-    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY) return;
-    std::string message = endpoint_.display + ": ";
-    if (!doing.empty()) message += doing + ": ";
-    message += result_message(r);
-    if (pq().status(conn_) == CONNECTION_BAD) message += " (the connection was lost)";
-    throw Error(ExitCode::unavailable, message, field(r, PG_DIAG_MESSAGE_HINT));
-  }
-
-  void connect(const std::string& database) {
-    const auto deadline = Clock::now() + endpoint_.wait;
-    if (endpoint_.wait.count() > 0) {
-      // PQping tells "not accepting connections yet" (starting up, not listening) apart from
-      // answers such as a wrong password, which waiting does not fix.
-      auto pause = std::chrono::milliseconds(50);
-      while (true) {
-        const PGPing ping = pq().ping(endpoint_.conninfo.c_str());
-        if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT || Clock::now() >= deadline) break;
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(500));
-      }
-    }
-    if (endpoint_.call_timeout.count() > 0) {
-      // libpq's connect_timeout (whole seconds, each address tried) bounds a server that never
-      // answers; given after the URL, it overrides one the URL sets.
-      const std::string seconds = std::to_string(endpoint_.call_timeout_seconds());
-      std::vector<const char*> keys = {"dbname"}, values = {endpoint_.conninfo.c_str()};
-      if (!database.empty()) {
-        keys.push_back("dbname");
-        values.push_back(database.c_str());
-      }
-      keys.insert(keys.end(), {"connect_timeout", nullptr});
-      values.insert(values.end(), {seconds.c_str(), nullptr});
-      conn_ = pq().connectdb_params(keys.data(), values.data(), 1);
-    } else if (database.empty()) {
-      conn_ = pq().connectdb(endpoint_.conninfo.c_str());
-    } else {
-      // The first dbname is expanded as the URL; the second, a plain name, overrides its database.
-      const char* const keys[] = {"dbname", "dbname", nullptr};
-      const char* const values[] = {endpoint_.conninfo.c_str(), database.c_str(), nullptr};
-      conn_ = pq().connectdb_params(keys, values, 1);
-    }
-    if (conn_ == nullptr) throw Error(ExitCode::unavailable, endpoint_.display + ": out of memory");
-    if (pq().status(conn_) != CONNECTION_OK) {
-      const std::string message = scrub(one_line(pq().error_message(conn_)), endpoint_.password);
-      pq().finish(conn_);
-      conn_ = nullptr;
-      std::string hint;
-      if (!endpoint_.password_withheld_for.empty() && message.find("no password supplied") != std::string::npos) {
-        hint = endpoint_.password_withheld_for + " chose this database, so $PGPASSWORD and ~/.pgpass were not used: "
-               "give --database yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
-      } else if (endpoint_.wait.count() > 0) {
-        hint = "waited " + std::to_string(endpoint_.wait.count() / 1000) + " s (--wait-timeout)";
-      } else if (message.find("Connection refused") != std::string::npos ||
-                 message.find("starting up") != std::string::npos) {
-        hint = "if the server is still starting, pass --wait";
-      }
-      throw Error(ExitCode::unavailable, endpoint_.display + ": cannot connect: " + message, hint);
-    }
-    pq().set_notice_processor(conn_, ignore_notice, nullptr);
-  }
+  void connect(const std::string& database) { conn_ = pq::Connection::open(connect_options(endpoint_, database)); }
 
   bool is_scratch() const { return owner_ != nullptr || !scratch_schema_.empty(); }
 
@@ -509,7 +445,7 @@ class PostgresDriver final : public Driver {
   }
 
   Endpoint endpoint_;
-  PGconn* conn_ = nullptr;
+  std::unique_ptr<pq::Connection> conn_;
   std::string database_;
   std::string schema_;
   std::string scratch_schema_;
@@ -611,34 +547,68 @@ std::vector<int> deferred_passes(const std::vector<PgConstraint>& constraints) {
 // "other." for any other schema the migrations use) and `qual` before the names their statements
 // write ("" or the schema quoted as the server quotes it, "other."): outside the migration
 // schema the dump must create them there.
-void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
-                                    const std::string& qual, const std::string& exclude_table) {
-  const std::string ns = sql_quote(nsp);
-  const std::string doing = "reading the schema";
-  const auto unqualify = [&](const std::string& text) { return prefix.empty() ? pg_unqualify(text, nsp) : text; };
-  const std::string not_extension =
-      " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = %OID% AND dep.deptype = 'e')";
-  const auto no_ext = [&](const std::string& oid) {
-    std::string s = not_extension;
-    s.replace(s.find("%OID%"), 5, oid);
-    return s;
-  };
-  std::map<std::string, std::string> table_head;  // table -> CREATE TABLE name (
-  std::map<std::string, std::string> quoted;      // table -> its name quoted
-  std::map<std::string, std::vector<std::string>> table_columns;
-  std::map<std::string, std::vector<PgConstraint>> table_constraints;
-  std::vector<std::string> tables;
+// A namespace being read from pg_catalog: its name, the prefix of its objects' names ("" for the
+// migration schema, "app." for another), the quoted qualification its objects are written with
+// ("" or "app."), and the history table left out.
+struct PgNamespace {
+  std::string name;
+  std::string prefix;
+  std::string qual;
+  std::string exclude_table;
 
-  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, c.relpersistence FROM pg_class c "
-                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                             "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p')" + no_ext("c.oid") + " ORDER BY c.relname",
-                             doing)) {
-    if (r[0] == exclude_table) continue;
-    tables.push_back(r[0]);
-    quoted[r[0]] = r[1];
-    table_head[r[0]] = std::string(r[3] == "u" ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ") + qual + r[1] + " (";
+  std::string literal() const { return sql_quote(name); }
+  // pg_get_*def's text, its qualifications with the migration schema removed.
+  std::string unqualify(const std::string& text) const { return prefix.empty() ? pg_unqualify(text, name) : text; }
+};
+
+constexpr const char* k_reading_schema = "reading the schema";
+
+// " AND the object `oid` is no extension's" (an extension's objects are the extension's).
+std::string not_in_extension(const std::string& oid) {
+  return " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = " + oid + " AND dep.deptype = 'e')";
+}
+
+// What pg_catalog says of a namespace's tables, before each is written as a CREATE TABLE.
+struct PgTableParts {
+  std::vector<std::string> tables;                // in name order
+  std::map<std::string, std::string> head;        // table -> CREATE TABLE name (
+  std::map<std::string, std::string> quoted;      // table -> its name quoted
+  std::map<std::string, std::vector<std::string>> columns;
+  std::map<std::string, std::vector<PgConstraint>> constraints;
+};
+
+// A column as CREATE TABLE declares it, from a row of read_pg_columns' query.
+std::string pg_column_definition(const std::vector<std::string>& r) {
+  std::string line = r[1] + " " + r[2];
+  // A collation the column declares (not its type's default): drift and `diff` compare it.
+  if (!r[7].empty()) line += " COLLATE " + r[7];
+  if (r[6] == "s") {
+    line += " GENERATED ALWAYS AS (" + r[4] + ") STORED";
+  } else if (!r[4].empty()) {
+    line += " DEFAULT " + r[4];
   }
-  for (const auto& r : query(
+  const std::string options = r[8].empty() ? std::string{} : identity_options(r[2], {r.begin() + 8, r.end()});
+  if (r[5] == "a") line += " GENERATED ALWAYS AS IDENTITY" + options;
+  if (r[5] == "d") line += " GENERATED BY DEFAULT AS IDENTITY" + options;
+  if (r[3] == "t" && r[5].empty()) line += " NOT NULL";
+  return line;
+}
+
+void read_pg_table_names(Driver& d, const PgNamespace& n, PgTableParts& parts) {
+  for (const auto& r : d.query("SELECT c.relname, quote_ident(c.relname), c.relkind, c.relpersistence FROM pg_class c "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE n.nspname = " + n.literal() + " AND c.relkind IN ('r', 'p')" +
+                                   not_in_extension("c.oid") + " ORDER BY c.relname",
+                               k_reading_schema)) {
+    if (r[0] == n.exclude_table) continue;
+    parts.tables.push_back(r[0]);
+    parts.quoted[r[0]] = r[1];
+    parts.head[r[0]] = std::string(r[3] == "u" ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ") + n.qual + r[1] + " (";
+  }
+}
+
+void read_pg_columns(Driver& d, const PgNamespace& n, PgTableParts& parts) {
+  for (const auto& r : d.query(
            "SELECT c.relname, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull, "
            "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
            "CASE WHEN a.attcollation <> ty.typcollation THEN quote_ident(co.collname) ELSE '' END, "
@@ -650,91 +620,102 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
            "LEFT JOIN pg_depend di ON a.attidentity <> '' AND di.classid = 'pg_class'::regclass "
            "AND di.refclassid = 'pg_class'::regclass AND di.refobjid = a.attrelid AND di.refobjsubid = a.attnum "
            "AND di.deptype = 'i' LEFT JOIN pg_sequence sq ON sq.seqrelid = di.objid "
-           "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
+           "WHERE n.nspname = " + n.literal() + " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped "
            "ORDER BY c.relname, a.attnum",
-           doing)) {
-    if (table_head.count(r[0]) == 0) continue;
-    std::string line = r[1] + " " + r[2];
-    // A collation the column declares (not its type's default): drift and `diff` compare it.
-    if (!r[7].empty()) line += " COLLATE " + r[7];
-    if (r[6] == "s") {
-      line += " GENERATED ALWAYS AS (" + r[4] + ") STORED";
-    } else if (!r[4].empty()) {
-      line += " DEFAULT " + r[4];
-    }
-    const std::string options = r[8].empty() ? std::string{} : identity_options(r[2], {r.begin() + 8, r.end()});
-    if (r[5] == "a") line += " GENERATED ALWAYS AS IDENTITY" + options;
-    if (r[5] == "d") line += " GENERATED BY DEFAULT AS IDENTITY" + options;
-    if (r[3] == "t" && r[5].empty()) line += " NOT NULL";
-    table_columns[r[0]].push_back(std::move(line));
+           k_reading_schema)) {
+    if (parts.head.count(r[0]) == 0) continue;
+    parts.columns[r[0]].push_back(pg_column_definition(r));
   }
-  for (const auto& r : query("SELECT c.relname, quote_ident(co.conname), pg_get_constraintdef(co.oid, true), co.contype, "
-                             "co.conkey::text FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid "
-                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                             "WHERE n.nspname = " + ns + " AND co.contype <> 'n' ORDER BY c.relname, co.conname",
-                             doing)) {
-    if (table_head.count(r[0]) == 0) continue;
-    table_constraints[r[0]].push_back(PgConstraint{r[1], unqualify(r[2]), r[3], r[4]});
-  }
-  for (const std::string& t : tables) {
-    // `text` has every column and constraint (compared, and what `diff` creates); the dump's
-    // CREATE TABLE leaves out those it adds after every table.
-    std::vector<std::string> all = table_columns[t];
-    std::vector<std::string> in_dump = all;
-    std::vector<std::pair<int, std::string>> after;
-    const std::vector<PgConstraint>& constraints = table_constraints[t];
-    const std::vector<int> passes = deferred_passes(constraints);
-    for (std::size_t i = 0; i < constraints.size(); ++i) {
-      const std::string part = "CONSTRAINT " + constraints[i].name + " " + constraints[i].definition;
-      all.push_back(part);
-      if (passes[i] < 0) {
-        in_dump.push_back(part);
-      } else {
-        after.emplace_back(passes[i], "ALTER TABLE " + qual + quoted[t] + " ADD " + part);
-      }
-    }
-    const auto body = [&](const std::vector<std::string>& parts) {
-      std::string text = table_head[t];
-      for (std::size_t i = 0; i < parts.size(); ++i) text += std::string(i > 0 ? "," : "") + "\n  " + parts[i];
-      return text + "\n)";
-    };
-    SchemaObject o{ObjectKind::table, prefix + t, prefix + t, "", body(all), {}, {}};
-    o.sql = pg_fold(o.text);
-    if (!after.empty()) {
-      o.dump_text = body(in_dump);
-      o.dump_after = std::move(after);
-    }
-    schema.objects.push_back(std::move(o));
-  }
+}
 
-  for (const auto& r : query("SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-                             "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-                             "JOIN pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = " + ns +
-                             " AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = x.indexrelid "
-                             "AND co.contype IN ('p', 'u', 'x'))" + no_ext("t.oid"),
-                             doing)) {
-    if (r[1] == exclude_table) continue;
-    const std::string text = unqualify(r[2]);
-    schema.objects.push_back(SchemaObject{ObjectKind::index, prefix + r[0], prefix + r[1], pg_fold(text), text, {}, {}});
+void read_pg_constraints(Driver& d, const PgNamespace& n, PgTableParts& parts) {
+  for (const auto& r : d.query("SELECT c.relname, quote_ident(co.conname), pg_get_constraintdef(co.oid, true), co.contype, "
+                               "co.conkey::text FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE n.nspname = " + n.literal() + " AND co.contype <> 'n' ORDER BY c.relname, co.conname",
+                               k_reading_schema)) {
+    if (parts.head.count(r[0]) == 0) continue;
+    parts.constraints[r[0]].push_back(PgConstraint{r[1], n.unqualify(r[2]), r[3], r[4]});
   }
-  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c "
-                             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + ns +
-                             " AND c.relkind IN ('v', 'm')" + no_ext("c.oid"),
-                             doing)) {
+}
+
+// Table `t` as a schema object. `text` has every column and constraint (compared, and what
+// `diff` creates); the dump's CREATE TABLE leaves out those it adds after every table.
+SchemaObject pg_table_object(const PgNamespace& n, const std::string& t, PgTableParts& parts) {
+  std::vector<std::string> all = parts.columns[t];
+  std::vector<std::string> in_dump = all;
+  std::vector<std::pair<int, std::string>> after;
+  const std::vector<PgConstraint>& constraints = parts.constraints[t];
+  const std::vector<int> passes = deferred_passes(constraints);
+  for (std::size_t i = 0; i < constraints.size(); ++i) {
+    const std::string part = "CONSTRAINT " + constraints[i].name + " " + constraints[i].definition;
+    all.push_back(part);
+    if (passes[i] < 0) {
+      in_dump.push_back(part);
+    } else {
+      after.emplace_back(passes[i], "ALTER TABLE " + n.qual + parts.quoted[t] + " ADD " + part);
+    }
+  }
+  const auto body = [&](const std::vector<std::string>& table_parts) {
+    std::string text = parts.head[t];
+    for (std::size_t i = 0; i < table_parts.size(); ++i) text += std::string(i > 0 ? "," : "") + "\n  " + table_parts[i];
+    return text + "\n)";
+  };
+  SchemaObject o{ObjectKind::table, n.prefix + t, n.prefix + t, "", body(all), {}, {}};
+  o.sql = pg_fold(o.text);
+  if (!after.empty()) {
+    o.dump_text = body(in_dump);
+    o.dump_after = std::move(after);
+  }
+  return o;
+}
+
+void read_pg_tables(Driver& d, const PgNamespace& n, Schema& schema) {
+  PgTableParts parts;
+  read_pg_table_names(d, n, parts);
+  read_pg_columns(d, n, parts);
+  read_pg_constraints(d, n, parts);
+  for (const std::string& t : parts.tables) schema.objects.push_back(pg_table_object(n, t, parts));
+}
+
+void read_pg_indexes(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query("SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                               "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                               "JOIN pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = " + n.literal() +
+                                   " AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = x.indexrelid "
+                                   "AND co.contype IN ('p', 'u', 'x'))" + not_in_extension("t.oid"),
+                               k_reading_schema)) {
+    if (r[1] == n.exclude_table) continue;
+    const std::string text = n.unqualify(r[2]);
+    schema.objects.push_back(SchemaObject{ObjectKind::index, n.prefix + r[0], n.prefix + r[1], pg_fold(text), text, {}, {}});
+  }
+}
+
+void read_pg_views(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query("SELECT c.relname, quote_ident(c.relname), c.relkind, pg_get_viewdef(c.oid, true) FROM pg_class c "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + n.literal() +
+                                   " AND c.relkind IN ('v', 'm')" + not_in_extension("c.oid"),
+                               k_reading_schema)) {
     std::string body = r[3];
     while (!body.empty() && (body.back() == ';' || body.back() == '\n' || body.back() == ' ')) body.pop_back();
-    const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + qual + r[1] + " AS\n" + body;
-    schema.objects.push_back(SchemaObject{ObjectKind::view, prefix + r[0], prefix + r[0], pg_fold(text), text, {}, {}});
+    const std::string text = std::string(r[2] == "m" ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + n.qual + r[1] + " AS\n" + body;
+    schema.objects.push_back(SchemaObject{ObjectKind::view, n.prefix + r[0], n.prefix + r[0], pg_fold(text), text, {}, {}});
   }
-  for (const auto& r : query("SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
-                             "pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                             "WHERE n.nspname = " + ns + " AND p.prokind IN ('f', 'p')" + no_ext("p.oid"),
-                             doing)) {
-    std::string text = unqualify(r[1]);
+}
+
+void read_pg_functions(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query("SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
+                               "pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                               "WHERE n.nspname = " + n.literal() + " AND p.prokind IN ('f', 'p')" + not_in_extension("p.oid"),
+                               k_reading_schema)) {
+    std::string text = n.unqualify(r[1]);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    schema.objects.push_back(SchemaObject{ObjectKind::function, prefix + r[0], "", pg_fold(text), text, {}, {}});
+    schema.objects.push_back(SchemaObject{ObjectKind::function, n.prefix + r[0], "", pg_fold(text), text, {}, {}});
   }
-  for (const auto& r : query(
+}
+
+void read_pg_sequences(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query(
            "SELECT c.relname, quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
            "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, coalesce(t.relname, ''), coalesce(d.deptype, ''), "
            "coalesce(quote_ident(tn.nspname), ''), coalesce(quote_ident(t.relname), ''), coalesce(quote_ident(a.attname), ''), "
@@ -744,54 +725,79 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
            "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
            "LEFT JOIN pg_class t ON t.oid = d.refobjid LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace "
            "LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0 "
-           "WHERE n.nspname = " + ns + no_ext("c.oid"),
-           doing)) {
-    if (!r[9].empty() && r[9] == exclude_table) continue;
+           "WHERE n.nspname = " + n.literal() + not_in_extension("c.oid"),
+           k_reading_schema)) {
+    if (!r[9].empty() && r[9] == n.exclude_table) continue;
     // An identity column's own sequence is part of the column (GENERATED ... AS IDENTITY makes
     // it): a dump that also created it would give the column a second one.
     if (r[10] == "i") continue;
-    const std::string text = "CREATE SEQUENCE " + qual + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
+    const std::string text = "CREATE SEQUENCE " + n.qual + r[1] + " AS " + r[2] + " START WITH " + r[3] + " INCREMENT BY " +
                              r[4] + " MINVALUE " + r[5] + " MAXVALUE " + r[6] + " CACHE " + r[7] +
                              (r[8] == "t" ? " CYCLE" : "");
-    SchemaObject o{ObjectKind::sequence, prefix + r[0], r[9].empty() ? r[9] : prefix + r[9], pg_fold(text), text, {}, {}};
+    SchemaObject o{ObjectKind::sequence, n.prefix + r[0], r[9].empty() ? r[9] : n.prefix + r[9], pg_fold(text), text, {}, {}};
     // A serial column's sequence belongs to the column (OWNED BY): dropped with it, and what
     // pg_get_serial_sequence finds. Written once the table exists.
     if (!r[13].empty()) {
-      const std::string table = (r[14] == nsp ? qual : r[11] + ".") + r[12];
-      o.dump_after.emplace_back(0, "ALTER SEQUENCE " + qual + r[1] + " OWNED BY " + table + "." + r[13]);
+      const std::string table = (r[14] == n.name ? n.qual : r[11] + ".") + r[12];
+      o.dump_after.emplace_back(0, "ALTER SEQUENCE " + n.qual + r[1] + " OWNED BY " + table + "." + r[13]);
     }
     schema.objects.push_back(std::move(o));
   }
-  for (const auto& r : query("SELECT t.typname, quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' "
-                             "ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
-                             "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = " + ns + no_ext("t.oid") +
-                             " GROUP BY t.typname",
-                             doing)) {
-    const std::string text = "CREATE TYPE " + qual + r[1] + " AS ENUM (" + r[2] + ")";
-    schema.objects.push_back(SchemaObject{ObjectKind::type, prefix + r[0], "", pg_fold(text), text, {}, {}});
+}
+
+void read_pg_enum_types(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query("SELECT t.typname, quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' "
+                               "ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
+                               "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = " + n.literal() +
+                                   not_in_extension("t.oid") + " GROUP BY t.typname",
+                               k_reading_schema)) {
+    const std::string text = "CREATE TYPE " + n.qual + r[1] + " AS ENUM (" + r[2] + ")";
+    schema.objects.push_back(SchemaObject{ObjectKind::type, n.prefix + r[0], "", pg_fold(text), text, {}, {}});
   }
-  for (const auto& r : query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
-                             "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                             "WHERE n.nspname = " + ns + " AND NOT tg.tgisinternal",
-                             doing)) {
-    if (r[1] == exclude_table) continue;
-    const std::string text = unqualify(r[2]);
-    schema.objects.push_back(SchemaObject{ObjectKind::trigger, prefix + r[0], prefix + r[1], pg_fold(text), text, {}, {}});
+}
+
+void read_pg_triggers(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
+                               "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE n.nspname = " + n.literal() + " AND NOT tg.tgisinternal",
+                               k_reading_schema)) {
+    if (r[1] == n.exclude_table) continue;
+    const std::string text = n.unqualify(r[2]);
+    schema.objects.push_back(SchemaObject{ObjectKind::trigger, n.prefix + r[0], n.prefix + r[1], pg_fold(text), text, {}, {}});
   }
-  // Comments on tables, views and their columns (COMMENT ON): part of what a migration writes.
-  for (const auto& r : query("SELECT c.relname, quote_ident(c.relname), coalesce(quote_ident(a.attname), ''), "
-                             "quote_literal(d.description), c.relkind FROM pg_description d "
-                             "JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass "
-                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                             "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 "
-                             "WHERE n.nspname = " + ns + " AND c.relkind IN ('r', 'p', 'v', 'm')" + no_ext("c.oid"),
-                             doing)) {
-    if (r[0] == exclude_table) continue;
+}
+
+// Comments on tables, views and their columns (COMMENT ON): part of what a migration writes.
+void read_pg_comments(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query("SELECT c.relname, quote_ident(c.relname), coalesce(quote_ident(a.attname), ''), "
+                               "quote_literal(d.description), c.relkind FROM pg_description d "
+                               "JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 "
+                               "WHERE n.nspname = " + n.literal() + " AND c.relkind IN ('r', 'p', 'v', 'm')" +
+                                   not_in_extension("c.oid"),
+                               k_reading_schema)) {
+    if (r[0] == n.exclude_table) continue;
     const std::string kind = !r[2].empty() ? "COLUMN" : r[4] == "v" ? "VIEW" : r[4] == "m" ? "MATERIALIZED VIEW" : "TABLE";
-    const std::string target = qual + r[1] + (r[2].empty() ? "" : "." + r[2]);
+    const std::string target = n.qual + r[1] + (r[2].empty() ? "" : "." + r[2]);
     const std::string text = "COMMENT ON " + kind + " " + target + " IS " + r[3];
-    schema.objects.push_back(SchemaObject{ObjectKind::comment, prefix + r[0] + (r[2].empty() ? "" : "." + r[2]), prefix + r[0], pg_fold(text), text, {}, {}});
+    schema.objects.push_back(SchemaObject{ObjectKind::comment, n.prefix + r[0] + (r[2].empty() ? "" : "." + r[2]), n.prefix + r[0],
+                                          pg_fold(text), text, {}, {}});
   }
+}
+
+// Everything of namespace `nsp` a migration makes, in the order of pg_catalog's tables.
+void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, const std::string& prefix,
+                                    const std::string& qual, const std::string& exclude_table) {
+  const PgNamespace n{nsp, prefix, qual, exclude_table};
+  read_pg_tables(*this, n, schema);
+  read_pg_indexes(*this, n, schema);
+  read_pg_views(*this, n, schema);
+  read_pg_functions(*this, n, schema);
+  read_pg_sequences(*this, n, schema);
+  read_pg_enum_types(*this, n, schema);
+  read_pg_triggers(*this, n, schema);
+  read_pg_comments(*this, n, schema);
 }
 
 Schema PostgresDriver::read_schema(const std::string& exclude_table, const std::vector<std::string>* schemas) {

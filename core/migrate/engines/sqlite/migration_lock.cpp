@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/setting.h"
 
 namespace strata::migrate {
 
@@ -36,7 +37,7 @@ MigrationLock::MigrationLock(const std::string& path, std::chrono::milliseconds 
       throw Error(ExitCode::unavailable,
                   path + ": another strata process holds the migration lock (waited " +
                       std::to_string(timeout.count() / 1000) + " s)",
-                  "raise --lock-timeout, or find the other process (fuser " + path + ")");
+                  "raise " + mention(Setting::lock_timeout) + ", or find the other process (fuser " + path + ")");
     }
     std::this_thread::sleep_for(pause);
     if (pause < std::chrono::milliseconds(50)) pause *= 2;

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "common/text.h"
-#include "config/project_root.h"
+#include "common/project_root.h"
 #include "migrate/engines/sqlite/sqlite_engine.h"
 
 namespace strata::migrate {
@@ -154,7 +154,7 @@ bool outside_project(const std::string& file, const std::filesystem::path& root)
     const std::filesystem::path normal = path.lexically_normal();
     return !normal.empty() && *normal.begin() == "..";
   }
-  return !config::really_inside(path.is_absolute() ? path : root / path, root);
+  return !really_inside(path.is_absolute() ? path : root / path, root);
 }
 
 }  // namespace sqlite_lint

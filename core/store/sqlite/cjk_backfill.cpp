@@ -1,4 +1,4 @@
-#include "store/cjk_backfill.h"
+#include "store/sqlite/cjk_backfill.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 

@@ -1,4 +1,4 @@
-#include "mcp/document_range.h"
+#include "service/document_range.h"
 
 #include <algorithm>
 #include <string_view>
@@ -7,7 +7,7 @@
 #include "common/utf8.h"
 #include "store/catalog.h"
 
-namespace strata::mcp {
+namespace strata::service {
 namespace {
 
 // Gathers the lines of a range from the document's text as it is rebuilt piece by piece.
@@ -225,4 +225,4 @@ ChunkPart read_chunks(store::Store& store, std::int64_t document_id, std::int64_
   return p;
 }
 
-}  // namespace strata::mcp
+}  // namespace strata::service

@@ -1,10 +1,10 @@
-#include "mcp/tool_arguments.h"
+#include "service/json_arguments.h"
 
 #include <cmath>
 
 #include "common/error.h"
 
-namespace strata::mcp {
+namespace strata::service {
 namespace {
 
 using nlohmann::json;
@@ -65,15 +65,36 @@ std::vector<std::string> string_list_argument(const json& arguments, const char*
   return out;
 }
 
-void refuse_unknown_arguments(const json& arguments, std::initializer_list<const char*> known) {
+namespace {
+
+template <typename Names>
+void refuse_unknown(const json& arguments, const Names& known) {
   for (const auto& [key, value] : arguments.items()) {
     bool listed = false;
-    for (const char* k : known) listed = listed || key == k;
+    for (const std::string_view k : known) listed = listed || key == k;
     if (listed) continue;
     std::string names;
-    for (const char* k : known) names += std::string(names.empty() ? "" : ", ") + k;
+    for (const std::string_view k : known) names += std::string(names.empty() ? "" : ", ") + std::string(k);
     usage("unknown argument '" + key + "'" + (names.empty() ? "; this tool takes none" : "; the arguments are " + names));
   }
 }
 
-}  // namespace strata::mcp
+}  // namespace
+
+void refuse_unknown_arguments(const json& arguments, std::initializer_list<const char*> known) {
+  std::vector<std::string_view> names(known.begin(), known.end());
+  refuse_unknown(arguments, names);
+}
+
+void refuse_unknown_arguments(const json& arguments, const Description& request) {
+  std::vector<std::string_view> names;
+  for (const Field& f : request.fields) names.push_back(f.name);
+  refuse_unknown(arguments, names);
+}
+
+std::optional<std::int64_t> integer_argument(const json& arguments, const Field& field) {
+  const std::string name(field.name);
+  return integer_argument(arguments, name.c_str(), field.minimum.value_or(0), field.maximum.value_or(k_largest_integer));
+}
+
+}  // namespace strata::service

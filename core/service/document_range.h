@@ -16,7 +16,7 @@
 
 #include "store/store.h"
 
-namespace strata::mcp {
+namespace strata::service {
 
 struct LineRange {
   std::int64_t first = 1;  // 1-based, inclusive
@@ -60,4 +60,4 @@ struct ChunkPart {
 ChunkPart read_chunks(store::Store& store, std::int64_t document_id, std::int64_t first, std::int64_t last,
                       std::size_t max_bytes);
 
-}  // namespace strata::mcp
+}  // namespace strata::service

@@ -1,10 +1,10 @@
-#include "config/project_root.h"
+#include "common/project_root.h"
 
 #include <algorithm>
 #include <iterator>
 #include <vector>
 
-namespace strata::config {
+namespace strata {
 namespace {
 
 namespace fs = std::filesystem;
@@ -90,4 +90,4 @@ bool really_inside(const fs::path& path, const fs::path& root) {
   return real_root && real && below(*real, *real_root);
 }
 
-}  // namespace strata::config
+}  // namespace strata

@@ -1,7 +1,7 @@
-// ask --tools' own read_document (ask/own_tools.h): a read cut at max_bytes tells the model how
+// ask --tools' own read_document (mcp/ask_own_tools.h): a read cut at max_bytes tells the model how
 // to read on, and following that advice reaches every passage of the document, also in an HTML
 // page whose chunks cite the file's lines (several chunks on one line).
-#include "ask/own_tools.h"
+#include "mcp/ask_own_tools.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include "store/catalog.h"
 #include "test_util.h"
 
-namespace strata::ask {
+namespace strata::mcp {
 namespace {
 
 using nlohmann::json;
@@ -48,9 +48,9 @@ TEST(AskOwnTools, FollowingACutReadsAdviceReachesEveryPassageOfAnHtmlPage) {
   store::Store st = store::Store::open_existing(tmp / "store.db");
   const std::vector<std::string> sources = store::document_sources(st, "default");
   ASSERT_EQ(sources.size(), 1U);
-  AskRequest request;
+  ask::AskRequest request;
   llm::ContextPack pack;
-  const std::vector<AgentTool> tools = own_tools(st, request, pack);
+  const std::vector<ask::AgentTool> tools = own_agent_tools(st, request, pack);
   ASSERT_EQ(tools[1].spec.name, "read_document");
 
   // Read from the first line with room for about one chunk at a time, as the model would.
@@ -59,7 +59,7 @@ TEST(AskOwnTools, FollowingACutReadsAdviceReachesEveryPassageOfAnHtmlPage) {
   const std::regex advice("read on with (first_chunk|start_line) ([0-9]+)\\.");
   int reads = 0;
   for (; reads < 60; ++reads) {
-    const ToolOutcome read = tools[1].run(arguments);
+    const ask::ToolOutcome read = tools[1].run(arguments);
     ASSERT_FALSE(read.is_error) << arguments.dump() << "\n" << read.text;
     everything += read.text;
     std::smatch m;
@@ -76,4 +76,4 @@ TEST(AskOwnTools, FollowingACutReadsAdviceReachesEveryPassageOfAnHtmlPage) {
 }
 
 }  // namespace
-}  // namespace strata::ask
+}  // namespace strata::mcp

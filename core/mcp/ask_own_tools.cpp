@@ -1,4 +1,4 @@
-#include "ask/own_tools.h"
+#include "mcp/ask_own_tools.h"
 
 #include <algorithm>
 #include <memory>
@@ -7,24 +7,27 @@
 #include <string>
 
 #include "common/utf8.h"
-#include "mcp/document_range.h"
+#include "service/document_range.h"
+#include "service/documents.h"
+#include "service/search.h"
 #include "mcp/tools.h"
 #include "search/searcher.h"
 #include "store/catalog.h"
 
-namespace strata::ask {
+namespace strata::mcp {
 namespace {
 
 using nlohmann::json;
 
-// A passage's text in a search result: a chunk is seldom longer; read_document gives more.
+// A passage's text in a search result here: a chunk is seldom longer; read_document gives more.
+// Twice the MCP tool's (service::k_passage_bytes): these go into the answer's numbered sources.
 constexpr std::size_t k_passage_bytes = 4000;
 // read_document's largest read here (the MCP tool allows 200000): every read stays in the
 // conversation for the following requests, and the model's window is shared with the sources.
 constexpr std::size_t k_read_bytes = 32000;
 
 llm::ToolSpec spec_of(std::string_view name) {
-  const mcp::Tool* tool = mcp::find_tool(name);
+  const Tool* tool = find_tool(name);
   return {std::string(tool->name), std::string(tool->description), tool->input_schema().dump()};
 }
 
@@ -62,16 +65,16 @@ class OwnTools {
  public:
   // The prompt's sources are sent with the question: a call that brings one of them again
   // refers to it by its number.
-  OwnTools(store::Store& store, const AskRequest& request, llm::ContextPack& pack)
+  OwnTools(store::Store& store, const ask::AskRequest& request, llm::ContextPack& pack)
       : store_(store), request_(request), pack_(pack), sent_(pack.sources.size() + 1, true) {
     sent_[0] = false;
   }
 
-  ToolOutcome search(const json& arguments) {
+  ask::ToolOutcome search(const json& arguments) {
     search::SearchRequest base;
     base.embed = request_.embed;
     base.vector_weight = request_.vector_weight;
-    const search::SearchRequest r = mcp::search_arguments(arguments, base, request_.collection);
+    const search::SearchRequest r = service::search_request(arguments, base, request_.collection);
     if (!searcher_) searcher_.emplace(store_);
     const search::SearchResult found = searcher_->search(r);
     if (found.hits.empty()) {
@@ -96,33 +99,22 @@ class OwnTools {
             std::to_string(found.hits.size()) + (found.hits.size() == 1 ? " result: " : " results: ") + list};
   }
 
-  ToolOutcome read(const json& arguments) {
-    const mcp::ReadArguments a = mcp::read_arguments(arguments, request_.collection, k_read_bytes);
-    const store::DocumentSummary d = store::get_document(store_, a.collection, a.source);
+  ask::ToolOutcome read(const json& arguments) {
+    const service::ReadResult r = service::read_document(store_, service::read_request(arguments, request_.collection, k_read_bytes));
     llm::Source passage;
-    passage.chunk.document_id = d.id;
-    passage.chunk.source = d.source;
-    passage.chunk.title = d.title;
-    std::string go_on;
-    if (a.first_chunk || a.last_chunk) {
-      const mcp::ChunkPart p = mcp::read_chunks(store_, d.id, a.first_chunk.value_or(0), a.last_chunk.value_or(-1), a.max_bytes);
-      passage.chunk.text = p.text;
-      passage.chunk.line_start = static_cast<std::size_t>(p.first_line);
-      passage.chunk.line_end = static_cast<std::size_t>(p.last_line);
-      if (p.truncated && p.last_chunk >= p.first_chunk) go_on = "first_chunk " + std::to_string(p.last_chunk + 1);
-    } else {
-      const mcp::DocumentPart p =
-          mcp::read_lines(store_, d.id, mcp::LineRange{a.start_line.value_or(1), a.end_line.value_or(0)}, a.max_bytes);
-      if (p.text.empty()) {
-        return {d.source + " has no lines in that range (it has " + std::to_string(p.document_lines) + ").", true,
-                "no lines in that range"};
-      }
-      passage.chunk.text = p.text;
-      passage.chunk.line_start = static_cast<std::size_t>(p.first_line);
-      passage.chunk.line_end = static_cast<std::size_t>(p.last_line);
-      go_on = mcp::read_on_with(p);
+    passage.chunk.document_id = r.document_id;
+    passage.chunk.source = r.source;
+    passage.chunk.title = r.title;
+    if (r.by == service::ReadResult::By::lines && r.lines.text.empty()) {
+      return {r.source + " has no lines in that range (it has " + std::to_string(r.lines.document_lines) + ").", true,
+              "no lines in that range"};
     }
-    if (passage.chunk.text.empty()) return {d.source + ": nothing in that range.", true, "nothing in that range"};
+    const bool by_lines = r.by == service::ReadResult::By::lines;
+    passage.chunk.text = r.text();
+    passage.chunk.line_start = static_cast<std::size_t>(by_lines ? r.lines.first_line : r.chunks.first_line);
+    passage.chunk.line_end = static_cast<std::size_t>(by_lines ? r.lines.last_line : r.chunks.last_line);
+    const std::string go_on = service::read_on_text(r);
+    if (passage.chunk.text.empty()) return {r.source + ": nothing in that range.", true, "nothing in that range"};
     const std::size_t n = number_of(pack_, passage);
     std::string text = render({n});
     if (!go_on.empty()) text += "The passage was cut at max_bytes; read on with " + go_on + ".";
@@ -155,7 +147,7 @@ class OwnTools {
   }
 
   store::Store& store_;
-  const AskRequest& request_;
+  const ask::AskRequest& request_;
   llm::ContextPack& pack_;
   std::vector<bool> sent_;  // by source number: the model has its text
   std::optional<search::Searcher> searcher_;
@@ -163,10 +155,10 @@ class OwnTools {
 
 }  // namespace
 
-std::vector<AgentTool> own_tools(store::Store& store, const AskRequest& request, llm::ContextPack& pack) {
+std::vector<ask::AgentTool> own_agent_tools(store::Store& store, const ask::AskRequest& request, llm::ContextPack& pack) {
   auto tools = std::make_shared<OwnTools>(store, request, pack);
-  return {AgentTool{spec_of("search"), /*asks_first=*/false, "strata", [tools](const json& a) { return tools->search(a); }},
-          AgentTool{spec_of("read_document"), /*asks_first=*/false, "strata", [tools](const json& a) { return tools->read(a); }}};
+  return {ask::AgentTool{spec_of("search"), /*asks_first=*/false, "strata", [tools](const json& a) { return tools->search(a); }},
+          ask::AgentTool{spec_of("read_document"), /*asks_first=*/false, "strata", [tools](const json& a) { return tools->read(a); }}};
 }
 
-}  // namespace strata::ask
+}  // namespace strata::mcp

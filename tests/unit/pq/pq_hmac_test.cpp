@@ -1,4 +1,4 @@
-// core/migrate/engines/postgres/pq_hmac.cpp: strata's HMAC_Init_ex must leave every context exactly as libcrypto's
+// core/pq/pq_hmac.cpp: strata's HMAC_Init_ex must leave every context exactly as libcrypto's
 // would, whatever the order of keys, digests and contexts. PBKDF2 computed libpq's way (a keyed
 // HMAC_Init_ex in every round, as in PostgreSQL 15's scram_SaltedPassword) through it is compared
 // with libcrypto's own PKCS5_PBKDF2_HMAC.

@@ -11,11 +11,11 @@
 #include "ask/agent_tool.h"
 #include "mcp/client.h"
 
-namespace strata::ask {
+namespace strata::mcp {
 
 // Whether a call asks first comes from the server's `confirm` in `configured` (the user's file;
 // config::McpConfirm): "always" (the default) for every tool, "writes" for the tools the server
 // does not mark read-only, "never" for none. REQUIRES: `clients` outlives the tools.
-std::vector<AgentTool> mcp_agent_tools(const mcp::ClientSet& clients, const config::McpServers& configured);
+std::vector<ask::AgentTool> remote_agent_tools(const ClientSet& clients, const config::McpServers& configured);
 
-}  // namespace strata::ask
+}  // namespace strata::mcp

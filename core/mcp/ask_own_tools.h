@@ -1,6 +1,6 @@
 #pragma once
 // strata's own tools for `ask --tools`: `search` and `read_document`, with the names,
-// descriptions and input schemas of the MCP server's tools (core/mcp/tools.h), so a model meets
+// descriptions and input schemas of the MCP server's tools (mcp/tools.h), so a model meets
 // the same tools in both places.
 //
 // What they return becomes citable: each passage a call brings is added to the answer's sources
@@ -17,11 +17,11 @@
 #include "llm/context_pack.h"
 #include "store/store.h"
 
-namespace strata::ask {
+namespace strata::mcp {
 
 // The tools, reading `store` with `request`'s retrieval settings (collection, embedding server,
 // vector weight) and numbering passages into `pack`. REQUIRES: store, request and pack outlive
 // the tools.
-std::vector<AgentTool> own_tools(store::Store& store, const AskRequest& request, llm::ContextPack& pack);
+std::vector<ask::AgentTool> own_agent_tools(store::Store& store, const ask::AskRequest& request, llm::ContextPack& pack);
 
-}  // namespace strata::ask
+}  // namespace strata::mcp

@@ -1,0 +1,116 @@
+#include "common/setting.h"
+
+#include <array>
+#include <utility>
+
+namespace strata {
+
+namespace {
+
+constexpr char k_open = '\x0e';   // SO: a setting's name follows
+constexpr char k_close = '\x0f';  // SI: back to text
+
+// In Setting's order (setting_name checks it).
+constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_setting_names = {{
+    {Setting::provider, "provider"},
+    {Setting::model, "model"},
+    {Setting::base_url, "base_url"},
+    {Setting::api_key_env, "api_key_env"},
+    {Setting::timeout, "timeout"},
+    {Setting::max_tokens, "max_tokens"},
+    {Setting::context_tokens, "context_tokens"},
+    {Setting::dimensions, "dimensions"},
+    {Setting::concurrency, "concurrency"},
+    {Setting::batch_size, "batch_size"},
+    {Setting::batch_tokens, "batch_tokens"},
+    {Setting::max_retries, "max_retries"},
+    {Setting::max_input_tokens, "max_input_tokens"},
+    {Setting::switch_model, "switch_model"},
+    {Setting::strict, "strict"},
+    {Setting::no_stdin, "no_stdin"},
+    {Setting::continue_conversation, "continue_conversation"},
+    {Setting::conversation, "conversation"},
+    {Setting::confirm_tools, "confirm_tools"},
+    {Setting::max_steps, "max_steps"},
+    {Setting::collection, "collection"},
+    {Setting::mode, "mode"},
+    {Setting::vector_weight, "vector_weight"},
+    {Setting::text, "text"},
+    {Setting::jsonl, "jsonl"},
+    {Setting::strategy, "strategy"},
+    {Setting::unit, "unit"},
+    {Setting::tokenizer, "tokenizer"},
+    {Setting::size, "size"},
+    {Setting::overlap, "overlap"},
+    {Setting::min_size, "min_size"},
+    {Setting::separators, "separators"},
+    {Setting::compat, "compat"},
+    {Setting::database, "database"},
+    {Setting::dir, "dir"},
+    {Setting::table, "table"},
+    {Setting::envsub, "envsub"},
+    {Setting::wait, "wait"},
+    {Setting::wait_timeout, "wait_timeout"},
+    {Setting::lock_timeout, "lock_timeout"},
+    {Setting::no_baseline, "no_baseline"},
+    {Setting::write_baseline, "write_baseline"},
+    {Setting::to, "to"},
+    {Setting::atomic, "atomic"},
+    {Setting::resume, "resume"},
+    {Setting::allow_out_of_order, "allow_out_of_order"},
+    {Setting::rename, "rename"},
+    {Setting::dry_run, "dry_run"},
+    {Setting::drift, "drift"},
+    {Setting::roundtrip, "roundtrip"},
+    {Setting::schema, "schema"},
+}};
+
+constexpr bool names_in_setting_order() {
+  for (std::size_t i = 0; i < k_setting_names.size(); ++i) {
+    if (static_cast<std::size_t>(k_setting_names[i].first) != i) return false;
+  }
+  return true;
+}
+static_assert(names_in_setting_order(), "k_setting_names lists every Setting, in its order");
+
+}  // namespace
+
+std::string_view setting_name(Setting s) { return k_setting_names[static_cast<std::size_t>(s)].second; }
+
+std::optional<Setting> find_setting(std::string_view name) {
+  for (const auto& [setting, n] : k_setting_names) {
+    if (n == name) return setting;
+  }
+  return std::nullopt;
+}
+
+std::string mention(Setting s) {
+  std::string token(1, k_open);
+  token += setting_name(s);
+  token += k_close;
+  return token;
+}
+
+std::string render(std::string_view text, const Renderer& words) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t mark = text.find_first_of(std::string_view("\x0e\x0f", 2), at);
+    out.append(text.substr(at, mark == std::string_view::npos ? std::string_view::npos : mark - at));
+    if (mark == std::string_view::npos) break;
+    at = mark + 1;
+    if (text[mark] == k_close) continue;  // closes nothing: dropped
+    // A token is SO, a known name, SI, with no marker between; anything else loses its SO only
+    // and is read on as text.
+    const std::size_t end = text.find_first_of(std::string_view("\x0e\x0f", 2), at);
+    if (end == std::string_view::npos || text[end] != k_close) continue;
+    const std::optional<Setting> s = find_setting(text.substr(at, end - at));
+    if (!s) continue;
+    out += words(*s);
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,76 @@
+#include "service/search.h"
+
+#include "common/error.h"
+#include "common/utf8.h"
+#include "service/json_arguments.h"
+
+namespace strata::service {
+
+using nlohmann::json;
+
+search::SearchRequest search_request(const json& args, search::SearchRequest base, const std::string& collection) {
+  refuse_unknown_arguments(args, k_search_request);
+  search::SearchRequest& r = base;
+  r.query = required_string(args, "query");
+  r.collection = string_argument(args, "collection").value_or(collection);
+  r.k = static_cast<std::size_t>(integer_argument(args, *find_field(k_search_request, "k")).value_or(k_agent_k_default));
+  r.mode = std::nullopt;
+  if (const auto mode = string_argument(args, "mode")) {
+    r.mode = search::parse_mode(*mode);
+    if (!r.mode) usage("argument 'mode' must be keyword, vector or hybrid (got '" + *mode + "')");
+  }
+  r.where.clear();
+  for (const std::string& w : string_list_argument(args, "where")) {
+    std::optional<search::MetadataFilter> f = search::parse_metadata_filter(w);
+    if (!f) usage("argument 'where': '" + w + "' is not key=value, key^=prefix or key~glob");
+    r.where.push_back(std::move(*f));
+  }
+  return base;
+}
+
+std::string citation(const std::string& source, std::int64_t first, std::int64_t last) {
+  std::string out = source + ":L" + std::to_string(first);
+  if (last != first) out += "-L" + std::to_string(last);
+  return out;
+}
+
+Found found(const search::SearchResult& result, const std::string& collection) {
+  Found f;
+  f.collection = collection;
+  f.mode = result.mode;
+  f.no_document_passes_filters = result.no_document_passes_filters;
+  f.query_not_embedded = result.query_not_embedded;
+  for (const search::SearchHit& h : result.hits) {
+    const store::ChunkRef& c = h.chunk;
+    Passage p;
+    p.rank = f.hits.size() + 1;
+    p.source = c.source;
+    p.title = c.title;
+    p.first_line = static_cast<std::int64_t>(c.line_start);
+    p.last_line = static_cast<std::int64_t>(c.line_end);
+    p.citation = citation(c.source, p.first_line, p.last_line);
+    if (c.page_start) {
+      p.pages = std::pair{static_cast<std::int64_t>(*c.page_start), static_cast<std::int64_t>(c.page_end.value_or(*c.page_start))};
+    }
+    p.score = h.score;
+    p.truncated = c.text.size() > k_passage_bytes;
+    p.text = p.truncated ? c.text.substr(0, utf8_boundary_before(c.text, k_passage_bytes)) : c.text;
+    f.hits.push_back(std::move(p));
+  }
+  return f;
+}
+
+json to_json(const Found& f) {
+  json hits = json::array();
+  for (const Passage& p : f.hits) {
+    json hit = {{"rank", p.rank},   {"source", p.source}, {"title", p.title}, {"citation", p.citation},
+                {"lines", {p.first_line, p.last_line}}, {"score", p.score}, {"text", p.text}, {"truncated", p.truncated}};
+    if (p.pages) hit["pages"] = {p.pages->first, p.pages->second};
+    hits.push_back(std::move(hit));
+  }
+  json out = {{"collection", f.collection}, {"mode", std::string(search::to_string(f.mode))}, {"hits", std::move(hits)}};
+  if (!f.query_not_embedded.empty()) out["query_not_embedded"] = f.query_not_embedded;
+  return out;
+}
+
+}  // namespace strata::service

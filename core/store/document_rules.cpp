@@ -1,0 +1,34 @@
+#include "store/document_rules.h"
+
+#include "common/utf8.h"
+
+namespace strata::store {
+
+PutResult put_decision(const std::optional<StoredDocument>& old, const DocumentRecord& doc,
+                       std::optional<std::int64_t> config_id, bool force) {
+  if (!old) return PutResult::added;
+  // The same bytes read by another version of the reader are another text: written again.
+  const bool same_content = old->content_hash == doc.content_hash && old->size_bytes == doc.size_bytes &&
+                            old->loader == doc.loader && old->loader_version == doc.loader_version;
+  const bool same_chunks = old->config_id == config_id || (doc.chunks.empty() && !old->config_id);
+  if (same_content && same_chunks && !force) {
+    if (old->metadata_json == doc.metadata_json && old->title == doc.title) return PutResult::unchanged;
+    return PutResult::metadata_only;
+  }
+  return PutResult::changed;
+}
+
+std::string_view chunk_text(const DocumentRecord& doc, const ChunkRecord& chunk) {
+  return std::string_view(doc.text).substr(static_cast<std::size_t>(chunk.start_byte),
+                                           static_cast<std::size_t>(chunk.end_byte - chunk.start_byte));
+}
+
+std::string_view indexed_title(std::string_view title) { return utf8_prefix(title, k_indexed_title_chars); }
+
+SourceRange below(const std::string& folder) {
+  std::string first = folder.ends_with('/') ? folder : folder + "/";
+  std::string end = first.substr(0, first.size() - 1) + static_cast<char>('/' + 1);
+  return SourceRange{std::move(first), std::move(end)};
+}
+
+}  // namespace strata::store

@@ -1,0 +1,456 @@
+// Every operation of the store's backend seam (core/store/backend.h), through the public API
+// that forwards to it, run over each backend of the table (core/store/backends.cpp): a SQLite
+// file always, PostgreSQL on the test server (test_db.h: $STRATA_TEST_PG_URL, else the CTest
+// fixture's server), skipped with the reason when there is none. A backend that misses an
+// operation does not compile (backend.h's functions are pure virtual); one that answers it
+// otherwise fails here. A new backend adds its row to Backends below.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "store/ask_store.h"
+#include "store/catalog.h"
+#include "store/collections.h"
+#include "store/document_writer.h"
+#include "store/embedding_store.h"
+#include "store/search_store.h"
+#include "store/store.h"
+#include "test_db.h"
+#include "test_util.h"
+
+namespace strata::store_backend_test {
+namespace {
+
+using store::CollectionDetail;
+using store::CollectionInfo;
+using store::DocumentRecord;
+using store::DocumentWriter;
+using store::PutResult;
+using store::Store;
+
+// ---- the backends: how a test gets a fresh, empty store on each ----
+
+struct OnSqlite {
+  static constexpr store::StoreKind kind = store::StoreKind::sqlite;
+  // The store's path, or "" with `skip` saying why there is none.
+  static std::string fresh(const testing::TempDir& tmp, std::unique_ptr<testing::TestDatabase>&, std::string&) {
+    return tmp / "store.db";
+  }
+};
+
+struct OnPostgres {
+  static constexpr store::StoreKind kind = store::StoreKind::postgres;
+  static std::string fresh(const testing::TempDir& tmp, std::unique_ptr<testing::TestDatabase>& db, std::string& skip) {
+    db = std::make_unique<testing::TestDatabase>(migrate::DriverKind::postgres, tmp);
+    if (!db->available()) {
+      skip = db->skip_reason() + " (set STRATA_TEST_PG_URL to run the store's suite on PostgreSQL)";
+      return {};
+    }
+    return db->url();
+  }
+};
+
+using Backends = ::testing::Types<OnSqlite, OnPostgres>;
+
+struct BackendNames {
+  template <typename B>
+  static std::string GetName(int) {
+    return B::kind == store::StoreKind::sqlite ? "SQLite" : "PostgreSQL";
+  }
+};
+
+// ---- what the tests write ----
+
+// A document of `paragraphs` (separated by a blank line), a chunk each.
+DocumentRecord document(const std::string& source, const std::vector<std::string>& paragraphs,
+                        const std::string& title = "", const std::string& hash = "h1") {
+  DocumentRecord d;
+  d.source = source;
+  d.path = "/project/" + source;
+  d.title = title;
+  d.content_hash = hash;
+  d.loader = "text";
+  d.encoding = "utf-8";
+  d.metadata_json = R"({"team":"legal"})";
+  std::int64_t line = 1;
+  for (const std::string& p : paragraphs) {
+    if (!d.text.empty()) {
+      d.text += "\n\n";
+      line += 2;
+    }
+    store::ChunkRecord c;
+    c.start_byte = static_cast<std::int64_t>(d.text.size());
+    d.text += p;
+    c.end_byte = static_cast<std::int64_t>(d.text.size());
+    c.char_start = c.start_byte;
+    c.char_end = c.end_byte;
+    c.line_start = c.line_end = line;
+    c.tokens = 2;
+    c.headings_json = "[]";
+    d.chunks.push_back(c);
+  }
+  d.size_bytes = static_cast<std::int64_t>(d.text.size());
+  d.char_count = d.size_bytes;
+  return d;
+}
+
+std::string blob(std::initializer_list<float> v) {
+  std::string b(v.size() * sizeof(float), '\0');
+  std::copy(v.begin(), v.end(), reinterpret_cast<float*>(b.data()));
+  return b;
+}
+
+template <typename B>
+class StoreBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string skip;
+    path_ = B::fresh(tmp_, db_, skip);
+    if (!skip.empty()) GTEST_SKIP() << skip;
+    store_ = std::make_unique<Store>(Store::open(path_));
+    ASSERT_EQ(store_->kind(), B::kind);
+  }
+
+  Store& st() { return *store_; }
+
+  // Writes the documents into `collection` in one transaction; returns what put() answered.
+  std::vector<PutResult> put(const std::string& collection, const std::vector<DocumentRecord>& docs, bool force = false) {
+    DocumentWriter w(st(), collection, R"({"size":100})", false);
+    w.begin();
+    std::vector<PutResult> out;
+    for (const DocumentRecord& d : docs) out.push_back(w.put(d, force));
+    w.commit();
+    return out;
+  }
+
+  // The docs collection: a.md (2 chunks), b.md (1 chunk); its id.
+  std::int64_t seed() {
+    put("docs", {document("a.md", {"alpha beta rollback", "gamma delta"}, "Alpha title"),
+                 document("sub/b.md", {"epsilon alpha"}, "")});
+    return store::find_collection(st(), "docs")->id;
+  }
+
+  std::vector<std::int64_t> chunk_ids_of(const std::string& collection, const std::string& source) {
+    std::vector<std::int64_t> ids;
+    const store::DocumentSummary d = store::get_document(st(), collection, source);
+    store::for_each_chunk(st(), d.id, [&](const store::ChunkView& c) { ids.push_back(c.id); });
+    return ids;
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::string path_;
+  std::unique_ptr<Store> store_;
+};
+
+TYPED_TEST_SUITE(StoreBackendTest, Backends, BackendNames);
+
+TYPED_TEST(StoreBackendTest, CollectionsAreFoundListedNamedAndRemoved) {
+  EXPECT_TRUE(this->st().connected());
+  EXPECT_FALSE(store::find_collection(this->st(), "docs"));
+  EXPECT_TRUE(store::list_collections(this->st()).empty());
+  const std::int64_t docs = this->seed();
+  this->put("more", {document("c.md", {"zeta"})});
+
+  const std::optional<CollectionInfo> record = store::find_collection(this->st(), "docs");
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->id, docs);
+  EXPECT_EQ(record->chunk_config, R"({"size":100})");
+  EXPECT_EQ(record->chunks, 3);
+  EXPECT_FALSE(record->has_vectors);
+  EXPECT_EQ(record->documents, 0) << "a record does not count documents";
+  const CollectionInfo listing = *store::find_collection(this->st(), "docs", CollectionDetail::listing);
+  EXPECT_EQ(listing.documents, 2);
+  EXPECT_GT(listing.bytes, 0);
+  EXPECT_FALSE(listing.last_ingested_at.empty());
+
+  const std::vector<CollectionInfo> all = store::list_collections(this->st());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "docs");
+  EXPECT_EQ(all[1].name, "more");
+  EXPECT_EQ(all[0].embedded, 0);
+  EXPECT_EQ(store::collection_names(this->st()), (std::vector<std::string>{"docs", "more"}));
+
+  const CollectionInfo removed = store::remove_collection(this->st(), "more");
+  EXPECT_EQ(removed.name, "more");
+  EXPECT_EQ(removed.documents, 1);
+  EXPECT_EQ(store::collection_names(this->st()), (std::vector<std::string>{"docs"}));
+  const Error e = testing::error_of([&] { store::remove_collection(this->st(), "more"); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_NE(std::string(e.what()).find("no collection named 'more' in " + this->st().path()), std::string::npos) << e.what();
+}
+
+TYPED_TEST(StoreBackendTest, PutAddsKeepsUpdatesMetadataAndReplacesByTheSameRule) {
+  DocumentRecord a = document("a.md", {"alpha beta", "gamma"}, "A");
+  EXPECT_EQ(this->put("docs", {a}), std::vector<PutResult>{PutResult::added});
+  EXPECT_EQ(this->put("docs", {a}), std::vector<PutResult>{PutResult::unchanged});
+  a.title = "A, renamed";
+  EXPECT_EQ(this->put("docs", {a}), std::vector<PutResult>{PutResult::metadata_only});
+  EXPECT_EQ(store::get_document(this->st(), "docs", "a.md").title, "A, renamed");
+  EXPECT_EQ(this->put("docs", {a}, true), std::vector<PutResult>{PutResult::changed}) << "force replaces the chunks";
+  DocumentRecord changed = document("a.md", {"one", "two", "three"}, "A, renamed", "h2");
+  EXPECT_EQ(this->put("docs", {changed}), std::vector<PutResult>{PutResult::changed});
+  EXPECT_EQ(store::get_document(this->st(), "docs", "a.md").chunk_count, 3);
+  DocumentRecord reread = changed;
+  reread.loader_version = 2;
+  EXPECT_EQ(this->put("docs", {reread}), std::vector<PutResult>{PutResult::changed})
+      << "the same bytes read by another reader version are another text";
+}
+
+TYPED_TEST(StoreBackendTest, TheWriterFindsRenamesRemovesAndListsFiles) {
+  this->seed();
+  DocumentWriter w(this->st(), "docs", R"({"size":100})", false);
+  EXPECT_FALSE(w.in_transaction());
+  ASSERT_TRUE(w.known_config_id());
+  const std::optional<store::StoredDocument> a = w.find("a.md");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->content_hash, "h1");
+  EXPECT_EQ(a->title, "Alpha title");
+  EXPECT_EQ(a->config_id, w.known_config_id());
+  EXPECT_FALSE(w.find("nothing.md"));
+
+  std::vector<std::string> under;
+  for (const store::StoredDocument& d : w.files_under("sub")) under.push_back(d.source);
+  EXPECT_EQ(under, std::vector<std::string>{"sub/b.md"});
+  EXPECT_EQ(w.files_under("").size(), 2u) << "every relative source";
+  EXPECT_TRUE(w.files_under("su").empty()) << "a folder, not a prefix";
+  const std::vector<store::MisnamedDocument> apart = w.documents_named_apart("/project");
+  EXPECT_TRUE(apart.empty());
+
+  w.begin();
+  EXPECT_TRUE(w.in_transaction());
+  w.rename(a->id, "renamed.md");
+  w.remove(w.find("sub/b.md")->id);
+  w.commit();
+  EXPECT_FALSE(w.in_transaction());
+  EXPECT_EQ(store::document_sources(this->st(), "docs"), std::vector<std::string>{"renamed.md"});
+  // renamed.md's path is still /project/a.md: named apart from its file.
+  const std::vector<store::MisnamedDocument> now_apart = w.documents_named_apart("/project");
+  ASSERT_EQ(now_apart.size(), 1u);
+  EXPECT_EQ(now_apart[0].source, "renamed.md");
+  EXPECT_EQ(now_apart[0].path, "/project/a.md");
+}
+
+TYPED_TEST(StoreBackendTest, ARefusalIsTheBackendsAndPutThrowsIt) {
+  DocumentWriter w(this->st(), "docs", "{}", false);
+  EXPECT_FALSE(w.refusal(document("ok.md", {"fine"})));
+  DocumentRecord nul = document("nul.md", {"a"});
+  nul.text = std::string("a\0b", 3);
+  nul.chunks[0].end_byte = 3;
+  if (TypeParam::kind == store::StoreKind::sqlite) {
+    EXPECT_FALSE(w.refusal(nul)) << "a file holds any bytes";
+  } else {
+    ASSERT_TRUE(w.refusal(nul));
+    EXPECT_NE(w.refusal(nul)->find("NUL byte"), std::string::npos) << *w.refusal(nul);
+    w.begin();
+    EXPECT_EQ(testing::error_of([&] { w.put(nul, false); }).code(), ExitCode::invalid_input);
+  }
+}
+
+TYPED_TEST(StoreBackendTest, TheCatalogReadsAndRemovesDocuments) {
+  this->seed();
+  std::vector<std::string> listed;
+  store::for_each_document(this->st(), "docs", [&](const store::DocumentSummary& d) { listed.push_back(d.source); });
+  EXPECT_EQ(listed, (std::vector<std::string>{"a.md", "sub/b.md"}));
+  const store::DocumentSummary a = store::get_document(this->st(), "docs", "a.md");
+  EXPECT_EQ(a.title, "Alpha title");
+  EXPECT_EQ(a.chunk_count, 2);
+  EXPECT_EQ(a.metadata_json, R"({"team":"legal"})");
+  EXPECT_EQ(a.path, std::optional<std::string>("/project/a.md"));
+  EXPECT_EQ(store::find_document(this->st(), "docs", "a.md")->id, a.id);
+  EXPECT_FALSE(store::find_document(this->st(), "docs", "z.md"));
+  EXPECT_EQ(store::find_document_by_path(this->st(), "docs", "/project/sub/b.md")->source, "sub/b.md");
+  EXPECT_FALSE(store::find_document_by_path(this->st(), "docs", "/elsewhere"));
+  EXPECT_EQ(store::document_sources(this->st(), "docs"), (std::vector<std::string>{"a.md", "sub/b.md"}));
+  EXPECT_EQ(store::document_text(this->st(), a.id), "alpha beta rollback\n\ngamma delta");
+
+  EXPECT_EQ(testing::error_of([&] { store::get_document(this->st(), "docs", "z.md"); }).code(), ExitCode::invalid_input);
+  EXPECT_EQ(testing::error_of([&] { store::for_each_document(this->st(), "none", [](const auto&) {}); }).code(),
+            ExitCode::invalid_input);
+  const Error missing = testing::error_of([&] { store::remove_documents(this->st(), "docs", {"a.md", "z.md"}); });
+  EXPECT_EQ(missing.code(), ExitCode::invalid_input);
+  EXPECT_EQ(store::document_sources(this->st(), "docs").size(), 2u) << "all or none";
+  const std::vector<store::DocumentSummary> removed = store::remove_documents(this->st(), "docs", {"a.md"});
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].source, "a.md");
+  EXPECT_EQ(store::document_sources(this->st(), "docs"), std::vector<std::string>{"sub/b.md"});
+}
+
+TYPED_TEST(StoreBackendTest, ChunksIterateInOrderWithTheirFields) {
+  this->seed();
+  const store::DocumentSummary a = store::get_document(this->st(), "docs", "a.md");
+  std::vector<store::ChunkView> chunks;
+  store::for_each_chunk(this->st(), a.id, [&](const store::ChunkView& c) { chunks.push_back(c); });
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0].ordinal, 0);
+  EXPECT_EQ(chunks[1].ordinal, 1);
+  EXPECT_LT(chunks[0].id, chunks[1].id);
+  EXPECT_EQ(chunks[0].text, "alpha beta rollback");
+  EXPECT_EQ(chunks[1].text, "gamma delta");
+  EXPECT_EQ(chunks[1].start_byte, 21);
+  EXPECT_EQ(chunks[1].line_start, 3);
+  EXPECT_EQ(chunks[0].headings_json, "[]");
+  EXPECT_EQ(chunks[0].config_json, R"({"size":100})");
+
+  const std::vector<std::int64_t> ids{chunks[1].id, 999'999, chunks[0].id};
+  EXPECT_EQ(store::chunk_documents(this->st(), ids), (std::vector<std::int64_t>{a.id, 0, a.id}));
+  const std::vector<store::ChunkRef> refs = store::chunk_refs(this->st(), ids);
+  ASSERT_EQ(refs.size(), 2u) << "an id no longer there is skipped";
+  EXPECT_EQ(refs[0].chunk_id, chunks[1].id);
+  EXPECT_EQ(refs[0].source, "a.md");
+  EXPECT_EQ(refs[0].title, "Alpha title");
+  EXPECT_EQ(refs[0].text, "gamma delta");
+  EXPECT_FALSE(refs[0].page_start);
+}
+
+TYPED_TEST(StoreBackendTest, KeywordSearchRanksFiltersAndNamesWhatIsAbsent) {
+  const std::int64_t docs = this->seed();
+  EXPECT_TRUE(store::collection_is_whole_store(this->st(), docs));
+  // a.md's two chunks (its title, "Alpha title", is indexed with each) and b.md's one.
+  const std::vector<store::KeywordRow> rows = store::keyword_search(this->st(), docs, "\"alpha\"", {}, 10);
+  ASSERT_EQ(rows.size(), 3u);
+  for (const store::KeywordRow& r : rows) EXPECT_LT(r.bm25, 0) << "negative, lower is better";
+  EXPECT_LE(rows[0].bm25, rows[1].bm25);
+  EXPECT_LE(rows[1].bm25, rows[2].bm25);
+  EXPECT_EQ(rows[0].chunk_id, this->chunk_ids_of("docs", "a.md")[0]) << "in its text and its title";
+  EXPECT_EQ(store::keyword_search(this->st(), docs, "\"alpha\"", {}, 1).size(), 1u);
+  EXPECT_TRUE(store::keyword_search(this->st(), docs, "\"nowhere\"", {}, 10).empty());
+
+  const std::vector<store::DocumentFilter> in_sub{{"source", "sub/", store::FilterMatch::prefix}};
+  const std::vector<store::KeywordRow> filtered = store::keyword_search(this->st(), docs, "\"alpha\"", in_sub, 10);
+  ASSERT_EQ(filtered.size(), 1u);
+  EXPECT_EQ(filtered[0].chunk_id, this->chunk_ids_of("docs", "sub/b.md")[0]);
+  EXPECT_TRUE(store::any_document_passes(this->st(), docs, {{"team", "legal"}}));
+  EXPECT_FALSE(store::any_document_passes(this->st(), docs, {{"team", "sales"}}));
+  std::vector<std::int64_t> a_chunks = this->chunk_ids_of("docs", "a.md");
+  EXPECT_EQ(store::filtered_chunk_ids(this->st(), docs, {{"source", "a.md"}}), a_chunks);
+  EXPECT_EQ(testing::error_of([&] { store::filtered_chunk_ids(this->st(), docs, {{"", "x"}}); }).code(), ExitCode::usage);
+  EXPECT_EQ(testing::error_of([&] { store::keyword_search(this->st(), docs, "\"alpha\"", {{"", "x"}}, 5); }).code(),
+            ExitCode::usage);
+
+  EXPECT_EQ(store::terms_not_in_collection(this->st(), docs, {"\"alpha\"", "\"zebra\""}),
+            std::vector<std::string>{"\"zebra\""});
+  EXPECT_EQ(store::words_inside_no_term(this->st(), docs, {"back", "zebra"}), std::vector<std::string>{"zebra"})
+      << "back is inside rollback";
+
+  // Another collection: each is ranked and scoped on its own.
+  this->put("other", {document("z.md", {"zebra alpha"})});
+  EXPECT_FALSE(store::collection_is_whole_store(this->st(), docs));
+  EXPECT_EQ(store::keyword_search(this->st(), docs, "\"zebra\"", {}, 10).size(), 0u);
+  EXPECT_EQ(store::terms_not_in_collection(this->st(), docs, {"\"zebra\""}), std::vector<std::string>{"\"zebra\""});
+  EXPECT_EQ(store::keyword_search(this->st(), docs, "\"alpha\"", {}, 10).size(), 3u);
+}
+
+TYPED_TEST(StoreBackendTest, EmbeddingsAreRecordedPendingStoredAndLoaded) {
+  const std::int64_t docs = this->seed();
+  const store::EmbeddingModel m{"local", "hash", 2};
+  store::EmbeddingStore es(this->st());
+  EXPECT_EQ(es.chunk_counts(docs).chunks, 3);
+  EXPECT_EQ(es.chunk_counts(docs).embedded, 0);
+  EXPECT_EQ(es.count_pending(docs), 3);
+  EXPECT_FALSE(es.known_dimensions("local", "hash"));
+  es.record_model(docs, m);
+  EXPECT_EQ(store::find_collection(this->st(), "docs")->embedding_model, std::optional<store::EmbeddingModel>(m));
+  EXPECT_EQ(es.known_dimensions("local", "hash"), std::optional<std::int64_t>(2));
+
+  const std::vector<store::ChunkToEmbed> page = es.pending_chunks(docs, 0, 2);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_LT(page[0].chunk_id, page[1].chunk_id);
+  EXPECT_EQ(page[0].text, "alpha beta rollback");
+  EXPECT_EQ(page[0].source, "a.md");
+  EXPECT_EQ(page[0].title, "Alpha title");
+  const std::vector<store::ChunkToEmbed> next = es.pending_chunks(docs, page[1].chunk_id, 2);
+  ASSERT_EQ(next.size(), 1u);
+
+  const store::VectorFingerprint before = store::vector_fingerprint(this->st());
+  EXPECT_FALSE(before.store_id.empty());
+  std::vector<store::VectorRow> rows{{{page[0].chunk_id}, blob({1, 0}), "sha-a", true},
+                                     {{page[1].chunk_id, next[0].chunk_id}, blob({0, 1}), "", false}};
+  es.store_vectors(m, rows);
+  EXPECT_NE(store::vector_fingerprint(this->st()), before);
+  EXPECT_EQ(es.count_pending(docs), 0);
+  EXPECT_EQ(es.chunk_counts(docs).embedded, 3);
+  EXPECT_EQ(es.cached_vector(m, "sha-a"), std::optional<std::string>(blob({1, 0})));
+  EXPECT_FALSE(es.cached_vector(m, "sha-a", "http://elsewhere")) << "another server's cache";
+  EXPECT_EQ(es.chunk_vector(next[0].chunk_id), std::optional<std::string>(blob({0, 1})));
+  EXPECT_TRUE(store::find_collection(this->st(), "docs")->has_vectors);
+  EXPECT_EQ(store::list_collections(this->st())[0].embedded, 3);
+
+  const store::CollectionVectors v = store::load_vectors(this->st(), docs, 2);
+  EXPECT_EQ(v.fingerprint, store::vector_fingerprint(this->st()));
+  EXPECT_EQ(v.chunk_ids, (std::vector<std::int64_t>{page[0].chunk_id, page[1].chunk_id, next[0].chunk_id}));
+  EXPECT_EQ(v.matrix, (std::vector<float>{1, 0, 0, 1, 0, 1}));
+  EXPECT_EQ(testing::error_of([&] { store::load_vectors(this->st(), docs, 3); }).code(), ExitCode::invalid_input);
+  EXPECT_EQ(testing::error_of([&] { store::load_vectors(this->st(), docs, 1 << 20); }).code(), ExitCode::invalid_input);
+
+  EXPECT_EQ(es.switch_model(docs, store::EmbeddingModel{"local", "other", 2}), 3);
+  EXPECT_EQ(es.count_pending(docs), 3);
+  EXPECT_EQ(es.cached_vector(m, "sha-a"), std::optional<std::string>(blob({1, 0}))) << "the cache keeps old vectors";
+}
+
+TYPED_TEST(StoreBackendTest, AsksAreWrittenReadBackAndCached) {
+  const store::AskPrincipal me{"key:0123456789abcdef", std::string(64, 'k')};
+  store::AskStore as(this->st(), me);
+  EXPECT_TRUE(as.access().read);
+  EXPECT_TRUE(as.access().write);
+  EXPECT_FALSE(as.last_conversation());
+  EXPECT_FALSE(as.cached_answer("key1"));
+
+  store::AskRecord r;
+  r.call.collection = "docs";
+  r.call.question = "what is alpha?";
+  r.call.answer = "the first letter";
+  r.call.provider = "openai";
+  r.call.model = "gpt-test";
+  r.call.endpoint = "https://api.example/v1";
+  r.call.chunk_ids = {3, 1};
+  r.new_conversation = true;
+  r.cache_key = "key1";
+  r.cache_value = store::CachedAnswer{"the first letter", "gpt-test", "stop", 10, 4};
+  const store::AskStore::Written w = as.write(r);
+  ASSERT_TRUE(w.conversation_id);
+  EXPECT_GT(w.call_id, 0);
+  EXPECT_EQ(as.last_conversation(), w.conversation_id);
+  const std::optional<store::Conversation> c = as.conversation(*w.conversation_id);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->verified);
+  EXPECT_EQ(c->title, "what is alpha?");
+  ASSERT_EQ(c->turns.size(), 2u);
+  EXPECT_EQ(c->turns[1].content, "the first letter");
+  const std::optional<store::CachedAnswer> cached = as.cached_answer("key1");
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->answer, "the first letter");
+  EXPECT_EQ(cached->output_tokens, std::optional<std::int64_t>(4));
+  const std::vector<store::LlmCall> calls = as.calls(0);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].chunk_ids, (std::vector<std::int64_t>{3, 1}));
+  EXPECT_EQ(as.call(w.call_id)->question, "what is alpha?");
+  EXPECT_FALSE(as.call(w.call_id + 100));
+
+  // Another key vouches for none of it.
+  store::AskStore stranger(this->st(), store::AskPrincipal{"key:fedcba9876543210", std::string(64, 'x')});
+  EXPECT_FALSE(stranger.cached_answer("key1"));
+  EXPECT_FALSE(stranger.conversation(*w.conversation_id));
+  EXPECT_EQ(testing::error_of([&] { store::AskStore(this->st(), store::AskPrincipal{"key:1", ""}); }).code(),
+            ExitCode::unavailable);
+}
+
+TYPED_TEST(StoreBackendTest, TheDerivedFolderIsTheBackendsAnswer) {
+  const store::DerivedFolder f = store::derived_folder(this->st(), "store-id");
+  if (TypeParam::kind == store::StoreKind::sqlite) {
+    EXPECT_EQ(f.path, this->path_ + ".vectors");
+    EXPECT_FALSE(f.private_to_user);
+  } else {
+    EXPECT_EQ(f.path, "") << "no cache folder was given";
+    EXPECT_TRUE(f.private_to_user);
+  }
+}
+
+}  // namespace
+}  // namespace strata::store_backend_test
