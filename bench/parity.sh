@@ -10,11 +10,12 @@
 #              `embed --provider local` (the built-in embedder: no network)
 #   migrate    `migrate up` of N (300) SQLite migrations (a table and an index each) into a fresh
 #              database, then `migrate status` on it (mean of 10 calls)
-#   postgres   with PG=1: the same ingest into a PostgreSQL store on a throwaway server
-#              (tests/servers/pg_server.sh) and keyword search there
+#   postgres   with PG=1: the same ingest into a fresh PostgreSQL store (a schema per run and
+#              binary) on a throwaway server (tests/servers/pg_server.sh), and keyword search there
 #
 #   usage: bench/parity.sh BASE_BINARY [NEW_BINARY]     (NEW default: <repo>/build/strata)
-#   env:   RUNS (3), Q (30), N (300), PG (0), PEERS (~/.cache/strata-peers), CORPUS ($PEERS/corpus/files)
+#   env:   RUNS (3), Q (30), N (300), PG (0), MEASURES (a subset of the names above, space-separated;
+#          PG=1 adds pg_ingest and pg_search), PEERS (~/.cache/strata-peers), CORPUS ($PEERS/corpus/files)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BASE_BIN=${1:?usage: bench/parity.sh BASE_BINARY [NEW_BINARY]}
@@ -81,16 +82,16 @@ measure() {
         t=$(timed "$bin" migrate status --dir "$W/migrations" -d "sqlite:$W/$tag-app.db"); total=$(echo "$total + $t" | bc -l)
       done
       echo "$total / 10" | bc -l ;;
-    pg_ingest) timed "$bin" ingest --store "$PGURL_BASE&search_path=strata_$tag" --no-embed "$CORPUS" ;;
+    pg_ingest) timed "$bin" ingest --store "$PGURL_BASE&search_path=strata_${tag}_$run" --no-embed "$CORPUS" ;;
     pg_search)
       for q in "${QUERIES[@]}"; do
-        t=$(timed "$bin" search --store "$PGURL_BASE&search_path=strata_$tag" --mode keyword -k 10 "$q"); total=$(echo "$total + $t" | bc -l)
+        t=$(timed "$bin" search --store "$PGURL_BASE&search_path=strata_${tag}_$run" --mode keyword -k 10 "$q"); total=$(echo "$total + $t" | bc -l)
       done
       echo "$total / ${#QUERIES[@]}" | bc -l ;;
   esac
 }
 
-MEASURES=(ingest_first ingest_unchanged search_keyword search_vector migrate_up migrate_status)
+read -r -a MEASURES <<<"${MEASURES:-ingest_first ingest_unchanged search_keyword search_vector migrate_up migrate_status}"
 if [ "$PG" = 1 ]; then
   PGDIR=$W/pg
   bash "$ROOT/tests/servers/pg_server.sh" start "$PGDIR" >/dev/null
@@ -105,7 +106,6 @@ for run in $(seq 1 "$RUNS"); do
   for m in "${MEASURES[@]}"; do
     for tag in "${order[@]}"; do
       bin=$BASE_BIN; [ "$tag" = new ] && bin=$NEW_BIN
-      [ "$m" = pg_ingest ] && "$bin" collections remove docs --store "$PGURL_BASE&search_path=strata_$tag" >/dev/null 2>&1 || true
       s=$(measure "$bin" "$tag" "$m")
       samples[$m.$tag]+="$s "
       printf '{"run":%d,"measure":"%s","binary":"%s","seconds":%.4f}\n' "$run" "$m" "$tag" "$s" >&2
