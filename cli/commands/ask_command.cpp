@@ -24,6 +24,7 @@
 #include "mcp/public.h"
 #include "option_bundles.h"
 #include "output.h"
+#include "service/public.h"
 #include "settings.h"
 #include "store/public.h"
 
@@ -102,7 +103,7 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   } else {
     for (const std::string& w : o.question) r.question += (r.question.empty() ? "" : " ") + w;
   }
-  if (r.question.find_first_not_of(" \t\r\n") == std::string::npos) usage("the question is empty");
+  service::check_ask_request(r, service::k_terminal_k_max);
   if (!(o.question.size() == 1 && o.question[0] == "-")) r.user_context = context_from_stdin(o);
   if (r.conversation && o.continue_last) usage("give --continue or --conversation, not both");
   r.continue_last = o.continue_last;
@@ -110,64 +111,6 @@ ask::AskRequest request_of(const AskCliOptions& o) {
   return r;
 }
 
-
-double rounded(double ms) { return std::round(ms * 1000) / 1000; }
-
-json optional_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
-
-json sources_json(const llm::ContextPack& pack) {
-  json list = json::array();
-  for (const llm::Source& s : pack.sources) {
-    const store::ChunkRef& c = s.chunk;
-    json j = {{"n", s.number},
-              {"document", c.document_id},
-              {"source", c.source},
-              {"lines", json::array({c.line_start, c.line_end})},
-              {"score", s.score},
-              {"text", c.text},
-              {"chunk_ids", s.chunk_ids}};
-    j["pages"] = c.page_start ? json::array({*c.page_start, c.page_end.value_or(*c.page_start)}) : json(nullptr);
-    list.push_back(std::move(j));
-  }
-  return list;
-}
-
-json timings_json(const ask::AskTimings& t) {
-  return json{{"open_ms", rounded(t.open_ms)},         {"rewrite_ms", rounded(t.rewrite_ms)},
-              {"retrieval_ms", rounded(t.retrieval_ms)},
-              {"pack_ms", rounded(t.pack_ms)},         {"cache_ms", rounded(t.cache_ms)},
-              {"client_ms", rounded(t.client_ms)},     {"llm_ms", rounded(t.llm_ms)},
-              {"first_text_ms", rounded(t.first_text_ms)},
-              {"answer_ms", rounded(t.answer_ms)},     {"citations_ms", rounded(t.citations_ms)},
-              {"log_ms", rounded(t.log_ms)},           {"own_ms", rounded(t.own_ms())},
-              {"total_ms", rounded(t.total_ms)}};
-}
-
-json result_json(const ask::AskResult& r) {
-  return json{{"answer", r.answer},
-              {"abstained", r.abstained},
-              {"retrieval_query", r.retrieval_query ? json(*r.retrieval_query) : json(nullptr)},
-              {"rewritten", r.rewritten},
-              {"rewrite_cached", r.rewrite_cached},
-              {"absent_words", r.absent_words},
-              {"citations", r.citations.cited},
-              {"unknown_citations", r.citations.unknown},
-              {"sources", sources_json(r.pack)},
-              {"provider", ask::to_string(r.provider.kind)},
-              {"model", r.model},
-              {"usage", {{"input_tokens", optional_json(r.usage.input_tokens)},
-                         {"output_tokens", optional_json(r.usage.output_tokens)}}},
-              {"cached", r.cached},
-              {"partial", r.partial},
-              {"finish_reason", r.finish_reason ? json(*r.finish_reason) : json(nullptr)},
-              {"mode", std::string(search::to_string(r.mode))},
-              {"conversation", r.conversation_id ? json(*r.conversation_id) : json(nullptr)},
-              {"call", r.call_id},
-              {"steps", r.steps},
-              {"step_limit", r.step_limit},
-              {"tool_calls", json::parse(ask::tool_calls_json(r.tool_calls))},
-              {"timings", timings_json(r.timings)}};
-}
 
 int run_ask(const AskCliOptions& o) {
   const AnswerFlags& f = o.answer;
@@ -197,7 +140,7 @@ int run_ask(const AskCliOptions& o) {
   ask::AskResult r = [&] {
     const InterruptGuard guard;
     try {
-      return ask::ask(st, cancellable, provider, printer);
+      return service::answer(st, cancellable, provider, printer);
     } catch (const Error&) {
       if (interrupt_flag()->load()) end_interrupted();  // before the answer began: nothing to log but the error
       throw;
@@ -208,7 +151,7 @@ int run_ask(const AskCliOptions& o) {
 
   if (o.context_only) {
     if (out.json) {
-      json j = {{"system", r.prompt.system}, {"user", r.prompt.user}, {"sources", sources_json(r.pack)},
+      json j = {{"system", r.prompt.system}, {"user", r.prompt.user}, {"sources", service::sources_json(r.pack)},
                 {"tokens", r.pack.tokens}, {"budget", r.context_budget}};
       write_out(j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
     } else {
@@ -224,7 +167,7 @@ int run_ask(const AskCliOptions& o) {
     return 0;
   }
 
-  if (out.json) write_out(result_json(r).dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  if (out.json) write_out(service::to_json(r).dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
   std::fflush(stdout);
   if (!out.json && !r.partial) print_answer_summary(r, f.store.collection, out);
   if (r.interrupted) {

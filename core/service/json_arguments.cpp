@@ -53,6 +53,18 @@ std::optional<std::int64_t> integer_argument(const json& arguments, const char* 
   return v;
 }
 
+std::optional<double> number_argument(const json& arguments, const char* name, double min, double max) {
+  const auto it = arguments.find(name);
+  if (it == arguments.end() || it->is_null()) return std::nullopt;
+  // Whole bounds as integers ("from 0 to 2"), as the schema's reader would write them.
+  const auto text = [](double d) { return std::floor(d) == d ? std::to_string(static_cast<long long>(d)) : json(d).dump(); };
+  const auto range = [&] { return " from " + text(min) + " to " + text(max); };
+  if (!it->is_number()) usage(std::string("argument '") + name + "' must be a number" + range() + " (got " + type_of(*it) + ")");
+  const double v = it->get<double>();
+  if (!(v >= min && v <= max)) usage(std::string("argument '") + name + "' must be a number" + range() + " (got " + it->dump() + ")");
+  return v;
+}
+
 std::vector<std::string> string_list_argument(const json& arguments, const char* name) {
   const auto it = arguments.find(name);
   if (it == arguments.end() || it->is_null()) return {};

@@ -19,6 +19,8 @@ std::string required_string(const nlohmann::json& arguments, const char* name);
 // An integer (a JSON number with no fraction) within [min, max].
 std::optional<std::int64_t> integer_argument(const nlohmann::json& arguments, const char* name, std::int64_t min,
                                              std::int64_t max);
+// A number (integer or not) within [min, max].
+std::optional<double> number_argument(const nlohmann::json& arguments, const char* name, double min, double max);
 std::vector<std::string> string_list_argument(const nlohmann::json& arguments, const char* name);
 // Names the first argument that the schema does not list (`known`), so a misspelt one is not
 // silently ignored.

@@ -6,6 +6,7 @@
 // ask's own tools, an HTTP server): each operation's request with its defaults, limits and
 // checks, and its result, described once as a table of fields (description.h) from which the
 // doors' JSON Schemas are made.
+#include "service/ask.h"  // IWYU pragma: export
 #include "service/description.h"  // IWYU pragma: export
 #include "service/documents.h"  // IWYU pragma: export
 #include "service/ingest.h"  // IWYU pragma: export
