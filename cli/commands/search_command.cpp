@@ -19,6 +19,7 @@
 #include "option_bundles.h"
 #include "output.h"
 #include "search/public.h"
+#include "service/public.h"
 #include "store/public.h"
 #include "store_options.h"
 
@@ -75,30 +76,6 @@ std::string location(const store::ChunkRef& c) {
 std::string position_text(const std::optional<se::ListPosition>& p, bool keyword) {
   if (!p) return "-";
   return "#" + std::to_string(p->rank) + " " + fixed(p->score, keyword ? 2 : 4);
-}
-
-nlohmann::ordered_json position_json(const std::optional<se::ListPosition>& p) {
-  return p ? nlohmann::ordered_json{{"rank", p->rank}, {"score", p->score}} : nlohmann::ordered_json(nullptr);
-}
-
-// ordered_json: the keys in the documented order, rank first, for people reading the lines.
-nlohmann::ordered_json hit_json(const se::SearchHit& h, std::size_t rank, bool explain) {
-  const store::ChunkRef& c = h.chunk;
-  nlohmann::ordered_json j = {{"rank", rank},
-            {"id", c.chunk_id},
-            {"document", c.document_id},
-            {"source", c.source},
-            {"title", c.title},
-            {"lines", {c.line_start, c.line_end}},
-            {"score", h.score},
-            {"snippet", h.snippet}};
-  if (c.page_start) j["page"] = {*c.page_start, c.page_end.value_or(*c.page_start)};
-  if (explain) {
-    j["keyword"] = position_json(h.keyword);
-    j["vector"] = position_json(h.vector);
-    if (h.rerank_score) j["rerank"] = {{"score", *h.rerank_score}, {"fused_rank", h.fused_rank}};
-  }
-  return j;
 }
 
 // The reranker's score and the rank the hit had before it: "0.9312 (was #4)".
@@ -199,7 +176,7 @@ int run_search(const SearchCliOptions& o) {
   se::SearchRequest request = request_of(o);
   store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
   se::Searcher searcher(st);
-  se::SearchResult r = searcher.search(request);
+  se::SearchResult r = service::run_search(searcher, request, service::k_terminal_limits);
   // Sources are file names, which may hold anything a terminal would obey; --json keeps them
   // exact (json_text escapes what needs it).
   for (se::SearchHit& h : r.hits) {
@@ -216,7 +193,7 @@ int run_search(const SearchCliOptions& o) {
   }
   if (out.json) {
     std::size_t rank = 0;
-    for (const se::SearchHit& h : r.hits) std::cout << json_text(hit_json(h, ++rank, o.explain)) << '\n';
+    for (const se::SearchHit& h : r.hits) std::cout << json_text(service::to_json(h, ++rank, o.explain)) << '\n';
   } else if (::isatty(STDOUT_FILENO) == 1) {
     if (!r.hits.empty()) print_table(r, o.explain, color_enabled(out.color, STDOUT_FILENO));
   } else {

@@ -57,7 +57,7 @@ json call_search(ToolSession& s, const json& args) {
   // So does the reranker: a search then keeps its own order, as when the reranker fails.
   const std::string reranker = "the reranker";
   if (s.breakers() && r.rerank && s.breakers()->refused(reranker, reranker)) r.rerank.reset();
-  const search::SearchResult result = s.searcher().search(r);
+  const search::SearchResult result = service::run_search(s.searcher(), r, service::k_agent_limits);
   if (s.breakers() && !r.skip_embedding) {
     if (!result.query_not_embedded.empty()) {
       s.breakers()->failed(server, result.query_not_embedded);

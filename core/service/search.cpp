@@ -8,12 +8,13 @@ namespace strata::service {
 
 using nlohmann::json;
 
-search::SearchRequest search_request(const json& args, search::SearchRequest base, const std::string& collection) {
+search::SearchRequest search_request(const json& args, search::SearchRequest base, const std::string& collection,
+                                     const SearchLimits& limits) {
   refuse_unknown_arguments(args, k_search_request);
   search::SearchRequest& r = base;
   r.query = required_string(args, "query");
   r.collection = string_argument(args, "collection").value_or(collection);
-  r.k = static_cast<std::size_t>(integer_argument(args, *find_field(k_search_request, "k")).value_or(k_agent_k_default));
+  r.k = static_cast<std::size_t>(integer_argument(args, "k", 1, limits.k_max).value_or(limits.k_default));
   r.mode = std::nullopt;
   if (const auto mode = string_argument(args, "mode")) {
     r.mode = search::parse_mode(*mode);
@@ -26,6 +27,17 @@ search::SearchRequest search_request(const json& args, search::SearchRequest bas
     r.where.push_back(std::move(*f));
   }
   return base;
+}
+
+void check_search_request(const search::SearchRequest& request, const SearchLimits& limits) {
+  if (request.k < 1 || request.k > static_cast<std::size_t>(limits.k_max)) {
+    usage("k must be from 1 to " + std::to_string(limits.k_max) + " (got " + std::to_string(request.k) + ")");
+  }
+}
+
+search::SearchResult run_search(search::Searcher& searcher, const search::SearchRequest& request, const SearchLimits& limits) {
+  check_search_request(request, limits);
+  return searcher.search(request);
 }
 
 std::string citation(const std::string& source, std::int64_t first, std::int64_t last) {
@@ -71,6 +83,33 @@ json to_json(const Found& f) {
   json out = {{"collection", f.collection}, {"mode", std::string(search::to_string(f.mode))}, {"hits", std::move(hits)}};
   if (!f.query_not_embedded.empty()) out["query_not_embedded"] = f.query_not_embedded;
   return out;
+}
+
+namespace {
+
+nlohmann::ordered_json position_json(const std::optional<search::ListPosition>& p) {
+  return p ? nlohmann::ordered_json{{"rank", p->rank}, {"score", p->score}} : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const search::SearchHit& h, std::size_t rank, bool explain) {
+  const store::ChunkRef& c = h.chunk;
+  nlohmann::ordered_json j = {{"rank", rank},
+                              {"id", c.chunk_id},
+                              {"document", c.document_id},
+                              {"source", c.source},
+                              {"title", c.title},
+                              {"lines", {c.line_start, c.line_end}},
+                              {"score", h.score},
+                              {"snippet", h.snippet}};
+  if (c.page_start) j["page"] = {*c.page_start, c.page_end.value_or(*c.page_start)};
+  if (explain) {
+    j["keyword"] = position_json(h.keyword);
+    j["vector"] = position_json(h.vector);
+    if (h.rerank_score) j["rerank"] = {{"score", *h.rerank_score}, {"fused_rank", h.fused_rank}};
+  }
+  return j;
 }
 
 }  // namespace strata::service

@@ -71,11 +71,32 @@ inline constexpr Field k_search_result_fields[] = {
 };
 inline constexpr Description k_search_result{k_search_result_fields};
 
+// A door's number of hits: by default and at most. A terminal's (strata search) and an
+// agent's (strata mcp, ask's own search tool) differ: see k_terminal_k_max above.
+struct SearchLimits {
+  std::int64_t k_default = 0;
+  std::int64_t k_max = 0;
+};
+inline constexpr SearchLimits k_terminal_limits{10, k_terminal_k_max};
+inline constexpr SearchLimits k_agent_limits{k_agent_k_default, k_agent_k_max};
+
 // The request's arguments applied to `base` (which holds what the door owns: the embedding
 // server, the reranker, the vector weight); a call that names no collection searches
-// `collection`; k defaults to k_agent_k_default. Throws Error(usage) naming a bad argument.
+// `collection`; k defaults to limits.k_default, at most limits.k_max (k_search_request's
+// schema says the agent's). Throws Error(usage) naming a bad argument.
 search::SearchRequest search_request(const nlohmann::json& arguments, search::SearchRequest base,
-                                     const std::string& collection);
+                                     const std::string& collection, const SearchLimits& limits = k_agent_limits);
+
+// The checks of a door's limits that a typed request (from flags, from JSON) passes before it
+// runs: k from 1 to limits.k_max. The query, the vector weight and the mode against the
+// collection are the search's own checks (search::Searcher::search). Throws Error(usage).
+void check_search_request(const search::SearchRequest& request, const SearchLimits& limits);
+
+// The search operation: `request` checked for the door's `limits`, then run by `searcher`
+// (whose store it searches; a Searcher keeps a collection's vectors between searches). Throws
+// as check_search_request and search::Searcher::search do.
+search::SearchResult run_search(search::Searcher& searcher, const search::SearchRequest& request,
+                                const SearchLimits& limits);
 
 // A place in a document as results cite it: "source:L12-L30" ("source:L12" for one line).
 std::string citation(const std::string& source, std::int64_t first, std::int64_t last);
@@ -102,5 +123,45 @@ struct Found {
 Found found(const search::SearchResult& result, const std::string& collection);
 // `found` as k_search_result describes it.
 nlohmann::json to_json(const Found& found);
+
+// --- a hit as a JSON line ---------------------------------------------------------------------
+
+// One hit as `strata search --json` writes it (a JSON line each) and an HTTP search returns it:
+// the chunk's ids, where it is, its score and snippet; with `explain`, its place in the keyword
+// and vector lists (null: not in that list) and, reranked, the reranker's score.
+inline constexpr Field k_list_position_fields[] = {
+    {.name = "rank", .type = Type::integer, .required = true},
+    {.name = "score", .type = Type::number, .required = true},
+};
+inline constexpr Field k_rerank_position_fields[] = {
+    {.name = "score", .type = Type::number, .required = true},
+    {.name = "fused_rank", .type = Type::integer, .help = "The hit's rank before the reranker", .required = true},
+};
+inline constexpr Field k_search_hit_fields[] = {
+    {.name = "rank", .type = Type::integer, .required = true},
+    {.name = "id", .type = Type::integer, .help = "The chunk's id", .required = true},
+    {.name = "document", .type = Type::integer, .help = "The document's id", .required = true},
+    {.name = "source", .type = Type::string, .required = true},
+    {.name = "title", .type = Type::string, .required = true},
+    {.name = "lines", .type = Type::array, .help = "First and last line (1-based, inclusive)", .required = true, .items = Type::integer},
+    {.name = "score", .type = Type::number, .help = "The mode's score: BM25, cosine or fused", .required = true},
+    {.name = "snippet", .type = Type::string, .help = "One line around the best match", .required = true},
+    {.name = "page", .type = Type::array, .help = "First and last page, for a paged document", .items = Type::integer},
+    {.name = "keyword",
+     .type = Type::object,
+     .help = "Explained: the rank and score in the keyword list; null when not in it",
+     .nullable = true,
+     .fields = k_list_position_fields},
+    {.name = "vector",
+     .type = Type::object,
+     .help = "Explained: the rank and score in the vector list; null when not in it",
+     .nullable = true,
+     .fields = k_list_position_fields},
+    {.name = "rerank", .type = Type::object, .help = "Explained and reranked", .fields = k_rerank_position_fields},
+};
+inline constexpr Description k_search_hit{k_search_hit_fields};
+
+// `hit`, ranked `rank` (from 1), as k_search_hit describes it, its keys in that order.
+nlohmann::ordered_json to_json(const search::SearchHit& hit, std::size_t rank, bool explain);
 
 }  // namespace strata::service
