@@ -76,7 +76,7 @@ class OwnTools {
     base.vector_weight = request_.vector_weight;
     const search::SearchRequest r = service::search_request(arguments, base, request_.collection);
     if (!searcher_) searcher_.emplace(store_);
-    const search::SearchResult found = searcher_->search(r);
+    const search::SearchResult found = service::run_search(*searcher_, r, service::k_agent_limits);
     if (found.hits.empty()) {
       return {found.no_document_passes_filters ? "No document of collection '" + r.collection + "' passes the filters."
                                                : "No results for this query in collection '" + r.collection + "'.",

@@ -118,17 +118,14 @@ json call_read(ToolSession& s, const json& args) {
 
 json call_list_collections(ToolSession& s, const json& args) {
   service::refuse_unknown_arguments(args, service::k_no_arguments);
-  json list = json::array();
+  const std::vector<store::CollectionInfo> all = service::list_collections(s.store());
   std::string text;
-  for (const store::CollectionInfo& c : store::list_collections(s.store())) {
-    json j = {{"name", c.name}, {"documents", c.documents}, {"chunks", c.chunks}, {"embedded", c.embedded.value_or(0)}};
-    if (c.embedding_model) j["embedding_model"] = c.embedding_model->provider + " " + c.embedding_model->model;
-    list.push_back(j);
+  for (const store::CollectionInfo& c : all) {
     text += c.name + ": " + std::to_string(c.documents) + " documents, " + std::to_string(c.chunks) + " chunks" +
             (c.embedding_model ? ", embedded with " + c.embedding_model->model : "") + "\n";
   }
-  if (list.empty()) text = "The store has no collections yet (strata ingest adds documents).";
-  return tool_result(std::move(text), {{"collections", std::move(list)}});
+  if (all.empty()) text = "The store has no collections yet (strata ingest adds documents).";
+  return tool_result(std::move(text), service::to_json(all));
 }
 
 // --- list_documents -------------------------------------------------------------------------

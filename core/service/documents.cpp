@@ -119,4 +119,16 @@ json to_json(const DocumentsPage& page) {
   return out;
 }
 
+std::vector<store::CollectionInfo> list_collections(store::Store& store) { return store::list_collections(store); }
+
+json to_json(const std::vector<store::CollectionInfo>& collections) {
+  json list = json::array();
+  for (const store::CollectionInfo& c : collections) {
+    json j = {{"name", c.name}, {"documents", c.documents}, {"chunks", c.chunks}, {"embedded", c.embedded.value_or(0)}};
+    if (c.embedding_model) j["embedding_model"] = c.embedding_model->provider + " " + c.embedding_model->model;
+    list.push_back(std::move(j));
+  }
+  return {{"collections", std::move(list)}};
+}
+
 }  // namespace strata::service

@@ -13,6 +13,7 @@
 #include "service/document_range.h"
 #include "service/search.h"
 #include "store/catalog.h"
+#include "store/collections.h"
 #include "store/store.h"
 
 namespace strata::service {
@@ -119,6 +120,10 @@ inline constexpr Field k_collections_result_fields[] = {
     {.name = "collections", .type = Type::array, .required = true, .fields = k_collection_fields, .items = Type::object},
 };
 inline constexpr Description k_collections_result{k_collections_result_fields};
+// The store's collections, by name. Throws Error(unavailable) for the store's failures.
+std::vector<store::CollectionInfo> list_collections(store::Store& store);
+// `collections` as k_collections_result describes it.
+nlohmann::json to_json(const std::vector<store::CollectionInfo>& collections);
 // A request with no fields (list_collections, the migration reports).
 inline constexpr Description k_no_arguments{};
 
