@@ -1,6 +1,6 @@
 // Target: a model's tool-call arguments on their way to a tool (ask --tools): read as every tool
 // gets them (ask::parse_tool_arguments: depth and size measured first), then given to the
-// argument readers every door shares (service::search_request, service::read_request), sent on
+// argument readers every door shares (service::search_request, read_request, ask_request), sent on
 // inside an MCP tools/call request (what mcp::Client writes), and replayed to the model in the
 // next request body of both providers (the Anthropic body parses them again). Checks: arguments
 // beyond the limits are refused unread; only Error(usage) escapes the readers; the request line
@@ -13,6 +13,7 @@
 #include "fuzz_util.h"
 #include "llm/chat_stream.h"
 #include "mcp/json_rpc.h"
+#include "service/ask.h"
 #include "service/documents.h"
 #include "service/search.h"
 
@@ -28,6 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)service::search_request(a, search::SearchRequest{}, "default");
     } catch (const Error& e) {
       FUZZ_CHECK(e.code() == ExitCode::usage, std::string("search_request: ") + e.what());
+    }
+    try {
+      (void)service::ask_request(a, ask::AskRequest{}, "default");
+    } catch (const Error& e) {
+      FUZZ_CHECK(e.code() == ExitCode::usage, std::string("ask_request: ") + e.what());
     }
     try {
       (void)service::read_request(a, "default", 4096);

@@ -114,7 +114,7 @@ bool stdout_color(const CatalogOptions& o) { return color_enabled(o.out.color, S
 
 int list_collections(const CatalogOptions& o) {
   st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
-  const std::vector<st::CollectionInfo> all = service::list_collections(store);
+  const std::vector<st::CollectionInfo> all = service::collections(store);
   if (o.out.json) {
     for (const st::CollectionInfo& c : all) std::cout << json_text(collection_json(c)) << '\n';
     return 0;

@@ -118,7 +118,7 @@ json call_read(ToolSession& s, const json& args) {
 
 json call_list_collections(ToolSession& s, const json& args) {
   service::refuse_unknown_arguments(args, service::k_no_arguments);
-  const std::vector<store::CollectionInfo> all = service::list_collections(s.store());
+  const std::vector<store::CollectionInfo> all = service::collections(s.store());
   std::string text;
   for (const store::CollectionInfo& c : all) {
     text += c.name + ": " + std::to_string(c.documents) + " documents, " + std::to_string(c.chunks) + " chunks" +

@@ -76,7 +76,7 @@ ask::AskRequest ask_request(const json& args, ask::AskRequest base, const std::s
     r.where.push_back(std::move(*f));
   }
   // A caller's history is the conversation: never one of the store's as well.
-  if (args.contains("history")) {
+  if (const auto h = args.find("history"); h != args.end() && !h->is_null()) {
     r.turns = history_of(args);
     r.continue_last = false;
     r.conversation.reset();

@@ -119,7 +119,7 @@ json to_json(const DocumentsPage& page) {
   return out;
 }
 
-std::vector<store::CollectionInfo> list_collections(store::Store& store) { return store::list_collections(store); }
+std::vector<store::CollectionInfo> collections(store::Store& store) { return store::list_collections(store); }
 
 json to_json(const std::vector<store::CollectionInfo>& collections) {
   json list = json::array();

@@ -121,7 +121,7 @@ inline constexpr Field k_collections_result_fields[] = {
 };
 inline constexpr Description k_collections_result{k_collections_result_fields};
 // The store's collections, by name. Throws Error(unavailable) for the store's failures.
-std::vector<store::CollectionInfo> list_collections(store::Store& store);
+std::vector<store::CollectionInfo> collections(store::Store& store);
 // `collections` as k_collections_result describes it.
 nlohmann::json to_json(const std::vector<store::CollectionInfo>& collections);
 // A request with no fields (list_collections, the migration reports).
