@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "common/public.h"
+#include "exit_codes.h"
 #include "interface_spec.h"
 #include "migrate/public.h"
 #include "option_bundles.h"

@@ -61,6 +61,21 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::drift, "--drift"},
     {Setting::roundtrip, "--roundtrip"},
     {Setting::schema, "--schema"},
+    {Setting::files_from, "--files-from"},
+    {Setting::prune, "--prune"},
+    {Setting::loader, "--loader"},
+    {Setting::id, "--id"},
+    {Setting::glob, "--glob"},
+    {Setting::exclude, "--exclude"},
+    {Setting::rechunk, "--rechunk"},
+    {Setting::meta, "--meta"},
+    {Setting::follow_links, "--follow-links"},
+    {Setting::store, "--store"},
+    {Setting::writer, "--writer"},
+    {Setting::reader, "--reader"},
+    {Setting::where, "--where"},
+    {Setting::as, "--as"},
+    {Setting::merge, "--merge"},
 }};
 
 constexpr bool flags_in_order() {
@@ -78,5 +93,7 @@ std::string_view flag_of(Setting s) { return k_flags[static_cast<std::size_t>(s)
 std::string with_flags(std::string_view text) {
   return render(text, [](Setting s) { return std::string(flag_of(s)); });
 }
+
+void install_command_words() { set_command_words(flag_of); }
 
 }  // namespace strata::cli

@@ -13,5 +13,8 @@ namespace strata::cli {
 std::string_view flag_of(Setting s);
 // `text` with each mentioned setting written as its flag (stray marker bytes removed).
 std::string with_flags(std::string_view text);
+// Makes every door write a setting of a command line the user runs as its flag
+// (common/setting.h's command_mention): strata mcp's texts too. Called once, at start.
+void install_command_words();
 
 }  // namespace strata::cli

@@ -9,7 +9,7 @@
 - arrows_up: includes from one core area into another that the layer order (cmake/core_layers.cmake,
   when present) puts above it; without an order, the area-to-area includes that lie on a cycle;
 - libpq_clients: files of core/ that call libpq's functions themselves (core/pq/connection.cpp is the one);
-- flag_names_in_core: lines of core/ whose string literals name a strata --flag;
+- flag_names_in_core: string literals of core/ that name a strata --flag (scripts/flag_literals.py);
 - readme_lines.
 """
 import os
@@ -49,11 +49,11 @@ counts["pg_calls_outside_backend"] = sum(
 # the loaded table, pq_library()) rather than through core/pq's Connection.
 counts["libpq_clients"] = sum(1 for p, t in files if p.startswith("core/") and not p.startswith("core/pq/pq_library")
                               and re.search(r"\b(pq_library|pq|lib)\(\)\.\w+", t))
-flag = re.compile(r'"[^"\n]*(?<![\w-])--[a-z][a-z-]+')
-other_tools = re.compile(r"(alembic|git|pg_dump|psql|mysql|prisma|drizzle|sqitch|npx|docker)\b[^\"]*--")
-counts["flag_names_in_core"] = sum(
-    1 for p, t in files if p.startswith("core/")
-    for line in code_lines(t) if flag.search(line) and not other_tools.search(line))
+# The string literals themselves (scripts/flag_literals.py): the line scan this replaced also
+# counted `--depth;` in code and two literals of one line once.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from flag_literals import flag_literals  # noqa: E402
+counts["flag_names_in_core"] = len(flag_literals(root))
 counts["readme_lines"] = sum(1 for _ in open(os.path.join(root, "README.md"), encoding="utf-8"))
 
 # Areas and the includes between them.

@@ -20,6 +20,7 @@
 #include "interface_spec.h"
 #include "number_flags.h"
 #include "progress.h"
+#include "setting_flags.h"
 #include "settings.h"
 #include "terminal_filter.h"
 
@@ -67,7 +68,7 @@ std::string tool_call_line(const ask::ToolCallRecord& call) {
   std::replace(args.begin(), args.end(), '\n', ' ');
   if (args.size() > 200) args = args.substr(0, utf8_boundary_before(args, 200)) + "…";
   std::string line = "strata: tool " + llm::sanitize_for_terminal(call.name) + " " + args;
-  const std::string summary = llm::sanitize_for_terminal(call.summary);
+  const std::string summary = llm::sanitize_for_terminal(with_flags(call.summary));
   line += call.status == ask::ToolCallRecord::Status::ok ? " → " + summary
                                                          : " → " + std::string(ask::to_string(call.status)) + ": " + summary;
   char ms[32];
@@ -358,7 +359,7 @@ void print_answered(const ask::AskResult& r, const ask::AskRequest& request, boo
     print_warning(llm::sanitize_for_terminal(r.rerank_failure) + "; the sources are in retrieval order", out.color);
   }
   if (!r.rewrite_error.empty()) {
-    std::string why = llm::sanitize_for_terminal(r.rewrite_error);
+    std::string why = llm::sanitize_for_terminal(with_flags(r.rewrite_error));
     std::replace(why.begin(), why.end(), '\n', ' ');
     print_warning("the follow-up could not be rewritten as a standalone question (" + why +
                       "); retrieved with the earlier questions' words instead",

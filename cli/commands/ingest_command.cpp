@@ -21,6 +21,7 @@
 #include "number_flags.h"
 #include "option_bundles.h"
 #include "output.h"
+#include "setting_flags.h"
 #include "progress.h"
 #include "settings.h"
 #include "store_options.h"
@@ -79,7 +80,7 @@ class Printer : public ig::IngestObserver {
         print_warning("skipped " + e.source + ": " + e.detail, color_);
       } else if (o_.verbose && !o_.out.quiet) {
         std::cerr << paint("skipped", Tone::dim, color_enabled(color_, STDERR_FILENO)) << ' ' << safe(e.source) << ": "
-                  << safe(e.detail) << '\n';
+                  << safe(with_flags(e.detail)) << '\n';
       }
     } else if (o_.request.dry_run) {
       if (e.action != ig::Action::unchanged || o_.verbose) plan_line(e);
@@ -100,7 +101,7 @@ class Printer : public ig::IngestObserver {
  private:
   static json event_json(const ig::DocumentEvent& e) {
     json j = {{"action", ig::name_of(e.action)}, {"source", e.source}, {"bytes", e.bytes}};
-    if (!e.detail.empty()) j["detail"] = e.detail;
+    if (!e.detail.empty()) j["detail"] = with_flags(e.detail);
     if (!e.kind.empty()) j["kind"] = e.kind;
     if (e.chunks > 0) j["chunks"] = e.chunks;
     return j;
@@ -125,7 +126,7 @@ class Printer : public ig::IngestObserver {
     std::string action = ig::name_of(e.action);
     action.resize(10, ' ');
     std::cout << paint(action, tone_of(e.action), out_color_) << safe(e.source);
-    if (e.action == ig::Action::changed && !e.detail.empty()) std::cout << " (" << safe(e.detail) << ")";
+    if (e.action == ig::Action::changed && !e.detail.empty()) std::cout << " (" << safe(with_flags(e.detail)) << ")";
     std::cout << '\n';
   }
 
@@ -158,7 +159,13 @@ std::string summary_line(const ig::IngestSummary& s) {
 
 json summary_json(const ig::IngestSummary& s, json events, json vectors) {
   json failures = json::array();
-  for (const ig::DocumentEvent& f : s.failures) failures.push_back({{"source", f.source}, {"reason", f.detail}});
+  for (const ig::DocumentEvent& f : s.failures) failures.push_back({{"source", f.source}, {"reason", with_flags(f.detail)}});
+  // Core's notes and warnings name settings (common/setting.h): written here as their flags.
+  const auto flags_in = [](const std::vector<std::string>& texts) {
+    std::vector<std::string> out;
+    for (const std::string& t : texts) out.push_back(with_flags(t));
+    return out;
+  };
   json j = {{"store", s.store},
             {"collection", s.collection},
             {"dry_run", s.dry_run},
@@ -178,8 +185,8 @@ json summary_json(const ig::IngestSummary& s, json events, json vectors) {
             {"bytes", s.bytes},
             {"seconds", s.seconds},
             {"failures", failures},
-            {"notes", s.notes},
-            {"warnings", s.warnings}};
+            {"notes", flags_in(s.notes)},
+            {"warnings", flags_in(s.warnings)}};
   if (!events.empty()) j["plan"] = std::move(events);
   j["vectors"] = std::move(vectors);
   return j;

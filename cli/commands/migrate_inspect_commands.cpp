@@ -190,7 +190,7 @@ int run_check(const MigrateOptions& o, const CheckFlags& flags) {
   if ((c.drift) && !c.database) {
     throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
   }
-  const mg::CheckReport r = mg::check_directories(o.dirs, c);
+  const mg::CheckReport r = with_flags(mg::check_directories(o.dirs, c));
   const int code = to_int(r.exit_code);
   if (o.out.json) {
     std::cout << json_text(check_json(r)) << '\n';
@@ -319,7 +319,7 @@ std::string project_check_json(std::chrono::milliseconds call_timeout) {
   migrate::CheckOptions c = migrate_subcommands::check_options(o, CheckFlags{});
   c.baseline = migrate::default_baseline_path(o.dirs.front());
   c.baseline_optional = true;
-  return json_text(migrate_subcommands::check_json(migrate::check_directories(o.dirs, c)));
+  return json_text(migrate_subcommands::check_json(with_flags(migrate::check_directories(o.dirs, c))));
 }
 
 }  // namespace strata::cli

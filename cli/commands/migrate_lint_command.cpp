@@ -13,6 +13,7 @@
 
 #include "common/public.h"
 #include "json_text.h"
+#include "setting_flags.h"
 #include "strata/build_info.h"
 
 namespace strata::cli {
@@ -156,6 +157,15 @@ Tone severity_tone(mg::Severity s) {
   return Tone::plain;
 }
 
+mg::CheckReport with_flags(mg::CheckReport report) {
+  for (mg::Finding& f : report.findings) {
+    f.message = with_flags(f.message);
+    f.detail = with_flags(f.detail);
+    f.fix = with_flags(f.fix);
+  }
+  return report;
+}
+
 int run_lint(const LintCommand& c) {
   std::vector<mg::SqlText> texts;
   for (const std::string& path : c.files) texts.push_back({path, read_sql_file(path)});
@@ -163,7 +173,7 @@ int run_lint(const LintCommand& c) {
   o.dialect = c.engine;
   o.strict = c.strict;
   o.ddl_lock_timeout = c.ddl_lock_timeout;
-  const mg::CheckReport r = mg::lint_sql(texts, o);
+  const mg::CheckReport r = with_flags(mg::lint_sql(texts, o));
   switch (c.format) {
     case LintFormat::json: std::cout << json_text(report_json(r)) << '\n'; break;
     case LintFormat::sarif: std::cout << json_text(sarif(r)) << '\n'; break;

@@ -24,6 +24,10 @@ struct LintCommand {
 // How a finding's severity is shown in check's and lint's tables.
 Tone severity_tone(migrate::Severity s);
 
+// `report` with the settings its findings mention (common/setting.h) written as their flags: what
+// check and lint print, in every format (and strata mcp's migrate_check, check's JSON).
+migrate::CheckReport with_flags(migrate::CheckReport report);
+
 // Exit: 0 clean, 2 usage (no such file, a file that is not a regular file), 3 an error found
 // (with --strict, a warning too).
 int run_lint(const LintCommand& command);

@@ -490,7 +490,7 @@ class ExchangeLog {
   // The model failed before any text: logged as an error, which starts no conversation.
   void failed(const std::string& error, AskResult& result) {
     record_.call.status = store::CallStatus::error;
-    record_.call.error = error;
+    record_.call.error = as_typed(error);  // a record read later at a terminal (strata logs)
     if (tools_offered_) record_.call.tool_calls = tool_calls_json(result.tool_calls);
     record_.new_conversation = false;
     try {
@@ -513,7 +513,7 @@ class ExchangeLog {
     if (!result.partial && !result.step_limit) return;
     call.status = store::CallStatus::partial;
     if (result.partial) {
-      call.error = result.error ? result.error->what() : "the answer was cut off";
+      call.error = result.error ? as_typed(result.error->what()) : "the answer was cut off";
     } else {
       // The model never answered: what it wrote on the way is kept, but is no turn.
       call.error = "the model still asked for tools at the last of " + std::to_string(result.steps) + " requests";

@@ -6,6 +6,7 @@
 
 #include "ask/tool_confirm.h"
 #include "common/error.h"
+#include "common/setting.h"
 #include "llm/chat_stream.h"
 
 namespace strata::ask {
@@ -47,7 +48,7 @@ std::string tool_names(std::span<const AgentTool> tools) {
 // shown every argument, says yes (or gave --yes).
 std::string refusal(const AgentTool& tool, const llm::ToolCall& call, const ToolSettings& settings) {
   if (!tool.asks_first || settings.yes) return "";
-  if (!settings.confirm) return "asks first, and there is no terminal to ask (--yes allows it)";
+  if (!settings.confirm) return "asks first, and there is no terminal to ask (" + mention(Setting::confirm_tools) + " allows it)";
   const ArgumentsShown shown = show_arguments(call.arguments);
   if (!shown.refused.empty()) return "not shown whole: " + shown.refused;
   return settings.confirm(call.name, shown.lines) ? "" : "the user said no";
@@ -83,7 +84,9 @@ ToolOutcome run_call(std::span<const AgentTool> tools, const llm::ToolCall& call
     return outcome;
   } catch (const Error& e) {
     record.status = ToolCallRecord::Status::error;
-    return {std::string("Error: ") + e.what(), true, e.what()};
+    // The model names a setting as its tools' arguments do ("mode"); the terminal's line, the
+    // summary, keeps the mention for the CLI to render.
+    return {"Error: " + render(e.what(), [](Setting s) { return std::string(setting_name(s)); }), true, e.what()};
   }
 }
 

@@ -8,7 +8,6 @@
 #include "common/clock.h"  // IWYU pragma: export
 #include "common/display_width.h"  // IWYU pragma: export
 #include "common/error.h"  // IWYU pragma: export
-#include "common/exit_codes.h"  // IWYU pragma: export
 #include "common/setting.h"  // IWYU pragma: export
 #include "common/json_limits.h"  // IWYU pragma: export
 #include "common/text.h"  // IWYU pragma: export

@@ -1,6 +1,8 @@
 #include "common/setting.h"
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <utility>
 
 namespace strata {
@@ -9,6 +11,10 @@ namespace {
 
 constexpr char k_open = '\x0e';   // SO: a setting's name follows
 constexpr char k_close = '\x0f';  // SI: back to text
+constexpr char k_command = '>';   // first in a command's token: the setting as a command line spells it
+
+// The CLI's words for a command's setting; written once at start, read by every door after.
+std::atomic<CommandWords> g_command_words{nullptr};
 
 // In Setting's order (setting_name checks it).
 constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_setting_names = {{
@@ -63,6 +69,21 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::drift, "drift"},
     {Setting::roundtrip, "roundtrip"},
     {Setting::schema, "schema"},
+    {Setting::files_from, "files_from"},
+    {Setting::prune, "prune"},
+    {Setting::loader, "loader"},
+    {Setting::id, "id"},
+    {Setting::glob, "glob"},
+    {Setting::exclude, "exclude"},
+    {Setting::rechunk, "rechunk"},
+    {Setting::meta, "meta"},
+    {Setting::follow_links, "follow_links"},
+    {Setting::store, "store"},
+    {Setting::writer, "writer"},
+    {Setting::reader, "reader"},
+    {Setting::where, "where"},
+    {Setting::as, "as"},
+    {Setting::merge, "merge"},
 }};
 
 constexpr bool names_in_setting_order() {
@@ -91,13 +112,26 @@ std::string mention(Setting s) {
   return token;
 }
 
-std::string render(std::string_view text, const Renderer& words) {
-  std::string out;
-  out.reserve(text.size());
+std::string command_mention(Setting s) {
+  std::string token(1, k_open);
+  token += k_command;
+  token += setting_name(s);
+  token += k_close;
+  return token;
+}
+
+void set_command_words(CommandWords words) { g_command_words.store(words); }
+
+namespace {
+
+// Walks `text`: its plain runs go to `plain`, each well-formed token of a known setting to
+// `token` (with whether it is a command's), every other marker byte is dropped.
+template <class Plain, class Token>
+void scan_tokens(std::string_view text, Plain&& plain, Token&& token) {
   std::size_t at = 0;
   while (at < text.size()) {
     const std::size_t mark = text.find_first_of(std::string_view("\x0e\x0f", 2), at);
-    out.append(text.substr(at, mark == std::string_view::npos ? std::string_view::npos : mark - at));
+    plain(text.substr(at, mark == std::string_view::npos ? std::string_view::npos : mark - at));
     if (mark == std::string_view::npos) break;
     at = mark + 1;
     if (text[mark] == k_close) continue;  // closes nothing: dropped
@@ -105,12 +139,47 @@ std::string render(std::string_view text, const Renderer& words) {
     // and is read on as text.
     const std::size_t end = text.find_first_of(std::string_view("\x0e\x0f", 2), at);
     if (end == std::string_view::npos || text[end] != k_close) continue;
-    const std::optional<Setting> s = find_setting(text.substr(at, end - at));
+    std::string_view name = text.substr(at, end - at);
+    const bool command = name.starts_with(k_command);
+    if (command) name.remove_prefix(1);
+    const std::optional<Setting> s = find_setting(name);
     if (!s) continue;
-    out += words(*s);
+    token(*s, command);
     at = end + 1;
   }
+}
+
+}  // namespace
+
+std::string render(std::string_view text, const Renderer& words) {
+  const CommandWords command_words = g_command_words.load();
+  std::string out;
+  out.reserve(text.size());
+  scan_tokens(
+      text, [&](std::string_view plain) { out.append(plain); },
+      [&](Setting s, bool command) {
+        if (command && command_words != nullptr) {
+          out += command_words(s);
+        } else {
+          out += words(s);
+        }
+      });
   return out;
+}
+
+std::string as_typed(std::string_view text) {
+  const CommandWords command_words = g_command_words.load();
+  return render(text, [&](Setting s) { return std::string(command_words != nullptr ? command_words(s) : setting_name(s)); });
+}
+
+std::vector<Setting> mentions(std::string_view text) {
+  std::vector<Setting> named;
+  scan_tokens(
+      text, [](std::string_view) {},
+      [&](Setting s, bool command) {
+        if (!command && std::find(named.begin(), named.end(), s) == named.end()) named.push_back(s);
+      });
+  return named;
 }
 
 }  // namespace strata

@@ -12,7 +12,13 @@
 // path, and a door that forgets to render loses only the markers' bytes (control characters,
 // which the CLI's printer removes from every message anyway).
 //
-// The token is SO (0x0E), the setting's name from the table below, SI (0x0F). Data can hold those
+// A command line the user is told to run at a terminal ("strata embed --collection docs") names a
+// setting as the CLI spells it whichever door the text leaves through, since the user types it
+// there: `command_mention(Setting::collection)` marks such a setting, and every door renders it
+// through the CLI's words (set_command_words), which the CLI installs when it starts.
+//
+// The token is SO (0x0E), the setting's name from the table below, SI (0x0F); a command's token
+// has '>' before the name. Data can hold those
 // bytes too (a file name, a server's words): render() turns only a well-formed token of a known
 // name into the door's words, and drops every other SO or SI byte, keeping the text between
 // them, so a stray marker never becomes a flag.
@@ -22,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace strata {
 
@@ -83,10 +90,27 @@ enum class Setting : std::uint8_t {
   drift,
   roundtrip,
   schema,
+  // Ingest.
+  files_from,
+  prune,
+  loader,
+  id,
+  glob,
+  exclude,
+  rechunk,
+  meta,
+  follow_links,
+  // The store and its collections.
+  store,
+  writer,
+  reader,
+  where,
+  as,
+  merge,
 };
 // How many settings there are: the last one's value + 1 (a table of k_setting_count rows that
 // misses one fails its static_assert).
-inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::schema) + 1;
+inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::merge) + 1;
 
 // The setting's name in the token ("base_url"): stable, lower case, unique.
 std::string_view setting_name(Setting s);
@@ -96,11 +120,30 @@ std::optional<Setting> find_setting(std::string_view name);
 // The marked token for `s`, to place in a message or hint.
 std::string mention(Setting s);
 
+// The marked token for `s` inside a command line the user runs at a terminal
+// ("strata embed " + command_mention(Setting::collection) + " docs").
+std::string command_mention(Setting s);
+
 // What a door writes for a mentioned setting.
 using Renderer = std::function<std::string(Setting)>;
 
-// `text` with each token of a known setting replaced by `words(setting)` and every other marker
-// byte (an unknown name, an unclosed or unopened token) removed.
+// How a command line the user runs spells a setting: the CLI's flag, which only the CLI knows
+// (cli/setting_flags.h installs it). REQUIRES: called before any thread renders (at start).
+using CommandWords = std::string_view (*)(Setting);
+void set_command_words(CommandWords words);
+
+// `text` with each token of a known setting replaced by `words(setting)` (a command's token by
+// the installed command words, or `words` when none are installed) and every other marker byte
+// (an unknown name, an unclosed or unopened token) removed.
 std::string render(std::string_view text, const Renderer& words);
+
+// `text` with every token, a command's or not, written as a command line spells the setting
+// (the installed command words; the setting's name when none are installed): for a file strata
+// writes into a project (migrate check's baseline), which the user reads beside a terminal.
+std::string as_typed(std::string_view text);
+
+// The settings `text` mentions, in order, each once; a command line's (command_mention) are not
+// among them: they are words for the user to type, not settings the door is asked to change.
+std::vector<Setting> mentions(std::string_view text);
 
 }  // namespace strata

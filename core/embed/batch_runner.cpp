@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/setting.h"
+
 namespace strata::embed {
 namespace {
 
@@ -68,7 +70,8 @@ void BatchRunner::solve(std::span<const std::string_view> inputs, std::size_t of
     if (!shared_.any_success.load(std::memory_order_acquire) && refused >= k_refusals_before_giving_up) {
       out.fatal = fatal("the server refused each of the first " + std::to_string(refused) +
                             " inputs sent on their own, and accepted none (last: " + a.message + ")",
-                        "the request itself is wrong, not the inputs: check --model, --dimensions and --base-url");
+                        "the request itself is wrong, not the inputs: check " + mention(Setting::model) + ", " +
+                            mention(Setting::dimensions) + " and " + mention(Setting::base_url));
       shared_.stop.request();
     }
     return;

@@ -80,7 +80,7 @@ class CollectionSink final : public VectorSink {
 store::CollectionInfo find(store::Store& store, const std::string& name) {
   if (auto c = store::find_collection(store, name)) return std::move(*c);
   const std::vector<std::string> names = store::collection_names(store);
-  std::string hint = "ingest documents first: strata ingest --collection " + name + " PATH";
+  std::string hint = "ingest documents first: strata ingest " + command_mention(Setting::collection) + " " + name + " PATH";
   if (!names.empty()) {
     hint = "collections in " + store.path() + ":";
     for (const std::string& n : names) hint += " " + n;

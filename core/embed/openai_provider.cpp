@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/setting.h"
 #include "embed/openai_wire.h"
 #include "net/retry_policy.h"
 #include "net/endpoint_trust.h"
@@ -77,12 +78,12 @@ Attempt OpenAiProvider::classify_failure(const net::Response& response) const {
   switch (response.failure) {
     case net::FailureKind::refused: {
       Attempt a = failed(AttemptStatus::retryable, 0, net::refused_message(config_.base_url),
-                         std::string(net::kRefusedHint) + " (--base-url)");
+                         std::string(net::kRefusedHint) + " (" + mention(Setting::base_url) + ")");
       a.failure = response.failure;
       return a;
     }
     case net::FailureKind::too_large:
-      return failed(AttemptStatus::fatal, 0, what, "the server's answer is implausibly large; is --base-url right?");
+      return failed(AttemptStatus::fatal, 0, what, "the server's answer is implausibly large; is " + mention(Setting::base_url) + " right?");
     case net::FailureKind::aborted:
       return failed(AttemptStatus::fatal, 0, what);
     case net::FailureKind::certificate:
@@ -102,7 +103,7 @@ Attempt OpenAiProvider::classify_status(const net::Response& response) const {
                                          config_.recorded_server_hint + " to send $" + config_.api_key_source
                                : config_.key_withheld
                                    ? "no key was sent: a project's strata.toml chose this server; trust it "
-                                     "(STRATA_TRUSTED_ENDPOINTS) or give --base-url to send $" + config_.api_key_source
+                                     "(STRATA_TRUSTED_ENDPOINTS) or give " + mention(Setting::base_url) + " to send $" + config_.api_key_source
                                    : "check the API key in $" + config_.api_key_source;
 
   if (is_spend_limit(e)) {
@@ -111,7 +112,7 @@ Attempt OpenAiProvider::classify_status(const net::Response& response) const {
   }
   if (const std::string to = response.redirect_note(); !to.empty()) {
     return failed(AttemptStatus::fatal, status, message + ": it " + safe_line(net::redact_url(to), config_.api_key),
-                  "check --base-url; strata does not follow redirects");
+                  "check " + mention(Setting::base_url) + "; strata does not follow redirects");
   }
   switch (status) {
     case 400:
@@ -124,7 +125,8 @@ Attempt OpenAiProvider::classify_status(const net::Response& response) const {
       return failed(AttemptStatus::fatal, status, message, key_hint + ": it may not have access to this model");
     case 404:
       return failed(AttemptStatus::fatal, status, message,
-                    "check --base-url (most servers want it to end in /v1) and --model (" + config_.model + ")");
+                    "check " + mention(Setting::base_url) + " (most servers want it to end in /v1) and " + mention(Setting::model) + " (" +
+                        config_.model + ")");
     case 408:
     case 409:
     case 429:
@@ -144,7 +146,8 @@ Attempt OpenAiProvider::accept_body(const net::Response& response, std::size_t i
   if (parsed.problem == ResponseProblem::dimensions) {
     return failed(AttemptStatus::fatal, status, "the server sent vectors of the wrong size: " + parsed.message,
                   "the model gives vectors of another size than " + std::to_string(expected) +
-                      " (from --dimensions, the model's known size, or the collection's record); check --model and --dimensions");
+                      " (from " + mention(Setting::dimensions) + ", the model's known size, or the collection's record); check " +
+                      mention(Setting::model) + " and " + mention(Setting::dimensions));
   }
   if (parsed.problem != ResponseProblem::none) {
     return failed(AttemptStatus::retryable, status, "invalid response: " + safe_line(parsed.message, config_.api_key));
@@ -157,7 +160,7 @@ Attempt OpenAiProvider::accept_body(const net::Response& response, std::size_t i
     return failed(AttemptStatus::fatal, status,
                   "the server sent " + std::to_string(got) + "-dimensional vectors after " + std::to_string(want) +
                       "-dimensional ones",
-                  "check that --base-url points at one server running one model");
+                  "check that " + mention(Setting::base_url) + " points at one server running one model");
   }
   Attempt a;
   a.http_status = status;

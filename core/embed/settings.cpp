@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "embed/local_embedder.h"
 #include "embed/local_provider.h"
 #include "embed/openai_provider.h"
@@ -35,7 +36,7 @@ LocalModel local_model(const std::string& model) {
   const std::optional<LocalModel> m = parse_local_model(model);
   if (!m) {
     usage("the local provider's models are " + std::string(k_local_model_v2) + " (the default) and " + k_local_model_v1 +
-          " (got --model " + model + ")");
+          " (got " + mention(Setting::model) + " " + model + ")");
   }
   return *m;
 }
@@ -49,7 +50,7 @@ std::size_t local_dimensions(const EmbedSettings& s, const std::optional<store::
     d = static_cast<std::size_t>(recorded->dimensions);
   }
   if (d < k_local_min_dimensions || d > k_local_max_dimensions) {
-    usage("--dimensions for the local provider must be between " + std::to_string(k_local_min_dimensions) + " and " +
+    usage(mention(Setting::dimensions) + " for the local provider must be between " + std::to_string(k_local_min_dimensions) + " and " +
           std::to_string(k_local_max_dimensions) + " (got " + std::to_string(d) + ")");
   }
   return d;
@@ -64,10 +65,10 @@ void apply_overrides(const EmbedSettings& s, ResolvedEmbedder& r, std::size_t de
   p.strict = s.strict;
   p.retry.max_retries = s.max_retries;
   p.model_label = r.info.name;
-  if (p.concurrency == 0) usage("--concurrency must be 1 or more");
-  if (p.batch_inputs == 0) usage("--batch-size must be 1 or more");
-  if (p.batch_tokens == 0) usage("--batch-tokens must be 1 or more");
-  if (s.max_retries < 0) usage("--max-retries must be 0 or more");
+  if (p.concurrency == 0) usage(mention(Setting::concurrency) + " must be 1 or more");
+  if (p.batch_inputs == 0) usage(mention(Setting::batch_size) + " must be 1 or more");
+  if (p.batch_tokens == 0) usage(mention(Setting::batch_tokens) + " must be 1 or more");
+  if (s.max_retries < 0) usage(mention(Setting::max_retries) + " must be 0 or more");
 }
 
 // OpenAI's own embedding models: a collection of one recorded before servers were (migration
@@ -80,7 +81,7 @@ std::string collection_text(const EmbedSettings& s) {
   return s.collection.empty() ? "the collection" : "collection '" + s.collection + "'";
 }
 
-// "--base-url URL", or "OPENAI_BASE_URL=URL" for a command that takes no flag.
+// The base URL's setting and URL, or "OPENAI_BASE_URL=URL" for a command that takes no flag.
 std::string naming(const EmbedSettings& s, const std::string& url) {
   return s.base_url_flag + (s.base_url_flag.ends_with('=') ? "" : " ") + url;
 }
@@ -110,8 +111,9 @@ ServerChoice choose_server(const EmbedSettings& s, const std::optional<store::Em
     if (net::server_of(*user) == had || s.switch_model) return configured;
     usage(vectors + had + "; " + s.base_url_source + " names " + net::redact_url(*user) +
               ", and vectors of two servers cannot be compared",
-          "give " + naming(s, had) + ", or re-embed through the new server: strata embed --collection " +
-              (s.collection.empty() ? "NAME" : s.collection) + " --switch-model --base-url URL");
+          "give " + naming(s, had) + ", or re-embed through the new server: strata embed " + command_mention(Setting::collection) + " " +
+              (s.collection.empty() ? "NAME" : s.collection) + " " + command_mention(Setting::switch_model) + " " +
+              command_mention(Setting::base_url) + " URL");
   }
   if (net::server_of(k_default_base_url) == had) return ServerChoice{k_default_base_url, "", false};
   if (net::loopback_url(had)) return ServerChoice{had, "the store's record of " + collection_text(s), true};
@@ -154,16 +156,16 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
     r.info.dimensions = r.dimensions;
     r.provider = std::make_unique<LocalProvider>(r.dimensions, model);
     apply_overrides(s, r, 64);
-    if (s.max_input_tokens) usage("--max-input-tokens does not apply to the local provider (it has no limit)");
+    if (s.max_input_tokens) usage(mention(Setting::max_input_tokens) + " does not apply to the local provider (it has no limit)");
     // Recomputing a local vector costs less than looking it up.
     r.pipeline.use_cache = false;
     return r;
   }
 
   const std::string& model = choice.model;
-  if (model.empty()) usage("--model must not be empty");
+  if (model.empty()) usage(mention(Setting::model) + " must not be empty");
   if (parse_local_model(model)) {
-    usage(model + " is built into strata: it runs with --provider local, not through a server");
+    usage(model + " is built into strata: it runs with " + mention(Setting::provider) + " local, not through a server");
   }
   r.info = find_model(model).value_or(unknown_model(model));
 
@@ -172,14 +174,14 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   r.dimensions = r.info.dimensions;
   if (s.dimensions) {
     const std::size_t d = *s.dimensions;
-    if (d == 0) usage("--dimensions must be 1 or more");
+    if (d == 0) usage(mention(Setting::dimensions) + " must be 1 or more");
     if (r.info.known && !r.info.shortenable && d != r.info.dimensions) {
       usage(model + " gives " + std::to_string(r.info.dimensions) + "-dimensional vectors; it cannot give " +
                 std::to_string(d),
-            "leave out --dimensions, or choose a model that accepts it (text-embedding-3-small, text-embedding-3-large)");
+            "leave out " + mention(Setting::dimensions) + ", or choose a model that accepts it (text-embedding-3-small, text-embedding-3-large)");
     }
     if (r.info.known && d > r.info.dimensions) {
-      usage(model + " gives at most " + std::to_string(r.info.dimensions) + " dimensions (got --dimensions " +
+      usage(model + " gives at most " + std::to_string(r.info.dimensions) + " dimensions (got " + mention(Setting::dimensions) + " " +
             std::to_string(d) + ")");
     }
     r.dimensions = d;
@@ -203,7 +205,7 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   // A server the store chose gets no key: on loopback, whoever listens there may not be the
   // server the collection was embedded through (another user's process on a shared machine).
   e.key_allowed = server.from_record ? std::function<bool()>([] { return false; }) : s.key_allowed;
-  e.keyless_hint = "--base-url for a local server such as Ollama, which needs none";
+  e.keyless_hint = mention(Setting::base_url) + " for a local server such as Ollama, which needs none";
   const net::Endpoint endpoint = net::resolve_endpoint(e, s.getenv);
   r.base_url = endpoint.base_url;
   r.server = net::server_of(r.base_url);
@@ -214,7 +216,7 @@ ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<st
   config.api_key = endpoint.api_key;
   config.key_withheld = endpoint.key_withheld;
   config.timeout = s.timeout;
-  if (s.timeout.count() <= 0) usage("--timeout must be more than 0 seconds");
+  if (s.timeout.count() <= 0) usage(mention(Setting::timeout) + " must be more than 0 seconds");
   r.provider = std::make_unique<OpenAiProvider>(std::move(config));
   apply_overrides(s, r, 256);
   return r;

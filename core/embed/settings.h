@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 
+#include "common/setting.h"
 #include "embed/model_registry.h"
 #include "embed/pipeline.h"
 #include "embed/provider.h"
@@ -39,20 +40,20 @@ inline constexpr const char* k_default_base_url = "https://api.openai.com/v1";
 
 struct EmbedSettings {
   std::optional<std::string> provider;           // "local" or "openai"
-  std::string provider_source = "--provider";    // where provider was set, for messages
+  std::string provider_source = mention(Setting::provider);  // where provider was set, for messages
   std::optional<std::string> model;
   std::optional<std::size_t> dimensions;
   std::optional<std::string> base_url;           // Default: https://api.openai.com/v1
-  std::string base_url_source = "--base-url";    // "--base-url", "$OPENAI_BASE_URL", "/p/strata.toml:3: embed.base_url"
+  std::string base_url_source = mention(Setting::base_url);  // or "$OPENAI_BASE_URL", "/p/strata.toml:3: embed.base_url"
   // base_url came from the strata.toml of a project the user has not trusted: not the user's own
   // choice (a flag, the environment, the user's config file, a trusted project's file), so it
   // does not outweigh a collection's recorded server.
   bool base_url_from_project = false;
   // The collection embedded or searched, for messages ("" in text mode).
   std::string collection;
-  // How the user names the server, for hints: a flag ("--base-url URL"), or a variable for a
-  // command without one ("OPENAI_BASE_URL=URL" when this ends with '=').
-  std::string base_url_flag = "--base-url";
+  // How the user names the server, for hints: its setting (the CLI's flag, "<base_url> URL"), or
+  // a variable for a command without one ("OPENAI_BASE_URL=URL" when this ends with '=').
+  std::string base_url_flag = mention(Setting::base_url);
   // Reads the key's variable (core reads no environment itself). Default (empty): nothing is set.
   net::Getenv getenv;
   std::string api_key_env = "OPENAI_API_KEY";    // the variable's name
@@ -98,7 +99,7 @@ struct ResolvedEmbedder {
 //   else Error(usage) asking for base_url_flag.
 struct ServerChoice {
   std::string base_url;
-  std::string source;        // where it came from, for messages: "--base-url", "the store's record"
+  std::string source;        // where it came from, for messages: the base URL's setting, "the store's record"
   bool from_record = false;  // the recorded server, not one the user named
 };
 ServerChoice choose_server(const EmbedSettings& settings, const std::optional<store::EmbeddingModel>& recorded,

@@ -8,6 +8,7 @@
 
 #include "chunk/chunker.h"
 #include "chunk/option_rules.h"
+#include "common/setting.h"
 #include "ingest/document.h"
 
 namespace strata::ingest {
@@ -51,15 +52,16 @@ struct ConfiguredChunking {
   } where;
 };
 
-// How a message names one setting: where it was set ("" for a flag) and its name ("--size",
-// "chunk.size").
+// How a message names one setting: where it was set ("" for a flag) and its name (the setting's
+// mention, common/setting.h, or "chunk.size").
 struct ChunkLabel {
   std::string where;
   std::string name;
 };
 struct ChunkLabels {
-  ChunkLabel strategy{"", "--strategy"}, size{"", "--size"}, overlap{"", "--overlap"}, unit{"", "--unit"},
-      tokenizer{"", "--tokenizer"}, min_size{"", "--min-size"};
+  ChunkLabel strategy{"", mention(Setting::strategy)}, size{"", mention(Setting::size)},
+      overlap{"", mention(Setting::overlap)}, unit{"", mention(Setting::unit)},
+      tokenizer{"", mention(Setting::tokenizer)}, min_size{"", mention(Setting::min_size)};
 };
 
 // A flag that was given is named as the flag; a value only the file set is named

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/setting.h"
 
 namespace strata::ingest {
 
@@ -11,7 +12,8 @@ std::string metadata_from_pairs(const std::vector<std::string>& pairs) {
   for (const std::string& pair : pairs) {
     const std::size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) {
-      throw Error(ExitCode::usage, "--meta '" + pair + "': expected key=value", "for example --meta team=docs");
+      throw Error(ExitCode::usage, mention(Setting::meta) + " '" + pair + "': expected key=value",
+                "for example " + mention(Setting::meta) + " team=docs");
     }
     object[pair.substr(0, eq)] = pair.substr(eq + 1);
   }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "ingest/glob.h"
 #include "ingest/loaders.h"
 #include "ingest/run_inputs.h"
@@ -23,14 +24,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // A glob that cannot match anything would silently select nothing: refused up front, naming
-// the flag, the pattern as typed (a leading '!' is not glob syntax, so positions stay right)
+// the setting, the pattern as typed (a leading '!' is not glob syntax, so positions stay right)
 // and what is wrong with it.
-void refuse_malformed_glob(const char* flag, const std::string& pattern) {
+void refuse_malformed_glob(Setting flag, const std::string& pattern) {
   if (const std::optional<std::string> problem = glob_problem(pattern)) {
     const bool unclosed = problem->starts_with("'['");
-    usage(std::string(flag) + " '" + pattern + "': " + *problem + ", so it can match nothing",
+    usage(mention(flag) + " '" + pattern + "': " + *problem + ", so it can match nothing",
           std::string(unclosed ? "write '\\[' to match a '[' itself; " : "") +
-              "the syntax is .gitignore's (see --glob in strata-ingest(1))");
+              "the syntax is .gitignore's (see " + command_mention(Setting::glob) + " in strata-ingest(1))");
   }
 }
 
@@ -40,17 +41,17 @@ void validate(const IngestRequest& r) {
   if (r.jsonl && r.paths.empty()) ++stdin_users;
   if (r.files_from == "-") ++stdin_users;
   if (stdin_users > 1) usage("standard input can be read only once", "give '-' to one of the inputs");
-  if (r.jsonl && r.files_from) usage("--jsonl and --files-from cannot be combined");
+  if (r.jsonl && r.files_from) usage(mention(Setting::jsonl) + " and " + mention(Setting::files_from) + " cannot be combined");
   if (!r.jsonl && r.paths.empty() && !r.files_from) {
-    usage("nothing to ingest", "give files or folders, '-' for standard input, --jsonl or --files-from");
+    usage("nothing to ingest", "give files or folders, '-' for standard input, " + mention(Setting::jsonl) + " or " + mention(Setting::files_from));
   }
-  if (r.prune && (r.jsonl || (r.paths.empty() && !r.files_from))) usage("--prune needs files or folders to compare with");
+  if (r.prune && (r.jsonl || (r.paths.empty() && !r.files_from))) usage(mention(Setting::prune) + " needs files or folders to compare with");
   if (r.loader && !is_loader_name(*r.loader)) {
-    usage("--loader: unknown loader '" + *r.loader + "'", "use " + loader_names());
+    usage(mention(Setting::loader) + ": unknown loader '" + *r.loader + "'", "use " + loader_names());
   }
-  if (r.stdin_id.empty()) usage("--id: the id is empty");
-  for (const std::string& g : r.walk.globs) refuse_malformed_glob("--glob", g);
-  for (const std::string& g : r.walk.excludes) refuse_malformed_glob("--exclude", g);
+  if (r.stdin_id.empty()) usage(mention(Setting::id) + ": the id is empty");
+  for (const std::string& g : r.walk.globs) refuse_malformed_glob(Setting::glob, g);
+  for (const std::string& g : r.walk.excludes) refuse_malformed_glob(Setting::exclude, g);
   store::validate_collection_name(r.collection);
   // Chunk options that are wrong whatever the collection recorded are refused before the
   // store is opened, so a usage error never leaves a new store behind. An unset size stands
@@ -124,7 +125,7 @@ class Run {
     else where = c.where.min_size;
     summary_.warnings.push_back(where + ": [chunk] asks for " + describe(from_file) + " but collection '" +
                                 req_.collection + "' records " + describe(base) +
-                                "; keeping the recorded chunking (--rechunk re-chunks the given documents)");
+                                "; keeping the recorded chunking (" + mention(Setting::rechunk) + " re-chunks the given documents)");
   }
 
   void choose_settings() {
@@ -147,7 +148,7 @@ class Run {
         if (apply(base, req_.chunk) != base) {
           summary_.notes.push_back("collection '" + req_.collection + "' keeps its chunking (" + describe(base) +
                                    "): the options given (" + describe(wanted) +
-                                   ") differ, so nothing was re-chunked; add --rechunk to re-chunk with them");
+                                   ") differ, so nothing was re-chunked; add " + mention(Setting::rechunk) + " to re-chunk with them");
         }
         wanted = base;
       }

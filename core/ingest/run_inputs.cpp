@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "ingest/file_list.h"
 #include "ingest/jsonl_reader.h"
@@ -60,7 +61,7 @@ void Inputs::read_paths(JobSink& sink) {
       [&](const WalkError& e) { sink.fail(e.path, e.message, 0); },
       [&](const WalkSkip& e) {
         const std::string reason = e.kind == k_link_outside
-                                       ? "a link to a file outside the folder (--follow-links ingests it)"
+                                       ? "a link to a file outside the folder (" + mention(Setting::follow_links) + " ingests it)"
                                        : "generated file (" + std::string(e.kind) + ")";
         sink.skip(ids_.of(e.path), std::string(e.kind), reason);
       });
@@ -83,7 +84,8 @@ bool Inputs::refused_as_link_out(const std::string& root, JobSink& sink) const {
   const std::optional<fs::path> target = config::resolve_links(path);
   sink.fail(root,
             "leads to " + (target ? target->string() : std::string("a link that does not resolve")) +
-                ", outside the project, through a link in it: not read (name the target itself, or pass --follow-links)",
+                ", outside the project, through a link in it: not read (name the target itself, or pass " +
+                mention(Setting::follow_links) + ")",
             0);
   return true;
 }
@@ -201,7 +203,7 @@ std::string Inputs::read_text_input(const std::string& name) const {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   std::ifstream in(name, std::ios::binary);
-  if (!in) throw Error(ExitCode::invalid_input, name + ": cannot open the --files-from list");
+  if (!in) throw Error(ExitCode::invalid_input, name + ": cannot open the " + mention(Setting::files_from) + " list");
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 

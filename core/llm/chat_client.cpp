@@ -196,7 +196,7 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
         text_bytes += delta.text.size();
         if (budget > 0 && text_bytes > budget) {
           a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
-                              "the answer was cut off: the server kept sending past the --max-tokens budget (" +
+                              "the answer was cut off: the server kept sending past the " + mention(Setting::max_tokens) + " budget (" +
                                   std::to_string(text_bytes) + " bytes)");
           return false;
         }
@@ -206,7 +206,7 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
         a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
                             std::string(a.handed_out ? "the answer was cut off: " : "no answer from " + host + ": ") +
                                 "no text for " + std::to_string(idle.count()) +
-                                " s (the server sends too slowly, or sends nothing but empty events; --timeout)");
+                                " s (the server sends too slowly, or sends nothing but empty events; " + mention(Setting::timeout) + ")");
         return false;
       }
       return true;

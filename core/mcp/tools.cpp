@@ -72,7 +72,8 @@ json call_search(ToolSession& s, const json& args) {
       s.breakers()->succeeded(reranker);
     }
   }
-  const service::Found found = service::found(result, r.collection);
+  service::Found found = service::found(result, r.collection);
+  found.query_not_embedded = for_agent(found.query_not_embedded);  // core's mentions, in an agent's words
   std::string text;
   for (const service::Passage& p : found.hits) {
     text += "[" + std::to_string(p.rank) + "] " + p.citation + (p.title.empty() ? "" : " (" + p.title + ")") + "\n" + p.text +
@@ -319,12 +320,12 @@ constexpr std::array k_tools = {
          "text, a page at a time (offset, limit).",
          schema<service::k_documents_request>, schema<service::k_documents_result>, call_list_documents},
     Tool{"migrate_status", "Migration status",
-         "Report the project's SQL migrations (strata migrate status --json): each version with its state (applied, "
+         "Report the project's SQL migrations (the JSON report of strata migrate status): each version with its state (applied, "
          "pending, missing, modified). Reads only.",
          schema<service::k_no_arguments>, schema<k_migrate_status_report>, call_migrate_status},
     Tool{"migrate_check", "Check migrations",
-         "Lint the project's SQL migrations and compare them with the database's history (strata migrate check "
-         "--json): findings with code, severity, file and line, and the exit code CI would get. Reads only.",
+         "Lint the project's SQL migrations and compare them with the database's history (the JSON report of "
+         "strata migrate check): findings with code, severity, file and line, and the exit code CI would get. Reads only.",
          schema<service::k_no_arguments>, schema<k_migrate_check_report>, call_migrate_check},
 };
 
@@ -399,19 +400,14 @@ constexpr AgentWords k_agent_words[] = {
     {Setting::no_baseline, "the project's baseline file needs fixing by the user (migrate check's write-baseline)"},
 };
 
-// The settings a hint names, in order: its mentions (common/setting.h) and, in text that still
-// spells a flag itself (core/store and core/migrate/engines/postgres are not swept yet), each
-// "--word" read as the setting of that name. `any` is set when it names one, known or not.
+// The settings a hint asks to change, in order: its mentions (common/setting.h) and, in text the
+// CLI wrote (the migration tools run the CLI's migrate functions, whose own errors spell flags),
+// each "--word" read as the setting of that name. `any` is set when it names one, known or not.
+// A command line's mention (command_mention) is neither: the user's to run, kept whole.
 std::vector<Setting> settings_named(std::string_view hint, bool& any) {
-  std::vector<Setting> named;
-  const auto add = [&](Setting s) {
-    any = true;
-    if (std::find(named.begin(), named.end(), s) == named.end()) named.push_back(s);
-  };
-  const std::string text = render(hint, [&](Setting s) {
-    add(s);
-    return std::string();
-  });
+  std::vector<Setting> named = mentions(hint);
+  any = !named.empty();
+  const std::string text(hint);  // tokens unrendered: a flag here is spelt by the text itself
   for (std::size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) {
     std::size_t end = at + 2;
     while (end < text.size() && (std::islower(static_cast<unsigned char>(text[end])) != 0 || text[end] == '-')) ++end;
@@ -419,7 +415,8 @@ std::vector<Setting> settings_named(std::string_view hint, bool& any) {
     any = true;
     std::string name = text.substr(at + 2, end - at - 2);
     std::replace(name.begin(), name.end(), '-', '_');
-    if (const std::optional<Setting> s = find_setting(name)) add(*s);
+    const std::optional<Setting> s = find_setting(name);
+    if (s && std::find(named.begin(), named.end(), *s) == named.end()) named.push_back(*s);
   }
   return named;
 }

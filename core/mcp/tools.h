@@ -79,7 +79,8 @@ nlohmann::json tool_listing(const Tool& tool);
 // `pass --database ...`, `pass --dir`), which no MCP client can give this server, says where
 // the setting is set instead (strata.toml's [migrate] keys, the server's environment); a hint
 // naming none is returned as it is. Settings are found by what core mentions
-// (common/setting.h), and by a flag's spelling only in text of areas that still spell one.
+// (common/setting.h), and by a flag's spelling only in text the CLI's migrate functions wrote;
+// a command line the user runs (command_mention) stays whole.
 std::string agent_hint(std::string_view hint);
 // `text` (a tool error's message or hint) with each setting it mentions written as the setting's
 // name, which is also the name of a tool's argument ("mode", "collection"), and stray marker

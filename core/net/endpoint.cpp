@@ -18,7 +18,7 @@ void require_http_url(const EndpointSettings& s, const std::string& url) {
   if (url.starts_with("http://") || url.starts_with("https://")) return;
   const std::string source = s.base_url_source.empty() ? "the base URL" : s.base_url_source;
   refuse(source + " must start with http:// or https:// (got '" + redact_url(url) + "')",
-         "for example --base-url " + s.example_url);
+         "for example " + mention(Setting::base_url) + " " + s.example_url);
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/setting.h"
+
 namespace strata::net {
 
 // Reads an environment variable; nullopt when unset or empty.
@@ -24,7 +26,7 @@ struct EndpointSettings {
   // Where api_key_env was named ("--api-key-env", "/p/strata.toml:3: llm.api_key_env"): a variable
   // named there must be set. "": the default name, which a server of one's own may leave unset.
   std::string api_key_env_source;
-  std::string api_key_env_flag = "--api-key-env";  // how the user names another variable, for messages
+  std::string api_key_env_flag = mention(Setting::api_key_env);  // how the user names another variable, for messages
   // Asked once, just before the key is read: false sends none (a project file chose the server),
   // and the caller has said why. Default (empty): the key goes.
   std::function<bool()> key_allowed;

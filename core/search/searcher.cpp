@@ -191,7 +191,8 @@ struct Searcher::Impl {
                     "collection '" + c.name + "' was embedded with " + model.provider + " " + model.model +
                         "; a query embedded with " + r.provider->name() + " " + r.provider->model() +
                         " cannot be compared with its vectors",
-                    "drop --provider/--model, or re-embed the collection: strata embed --switch-model");
+                    "drop " + mention(Setting::provider) + "/" + mention(Setting::model) +
+                        ", or re-embed the collection: strata embed " + command_mention(Setting::switch_model));
       }
       embedder = Embedder{model, base_url, settings.api_key_env, std::move(r)};
     }
@@ -212,7 +213,7 @@ struct Searcher::Impl {
           throw Error(ExitCode::unavailable,
                       "the query's vector has " + std::to_string(a.vectors[0].size()) + " dimensions; collection '" +
                           c.name + "' has " + std::to_string(model.dimensions),
-                      "check --base-url: it must serve the model the collection was embedded with");
+                      "check " + mention(Setting::base_url) + ": it must serve the model the collection was embedded with");
         }
         return std::move(a.vectors[0]);
       }
@@ -480,7 +481,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
     throw Error(ExitCode::usage,
                 "collection '" + c.name + "' has no vectors, so " + mention(Setting::mode) + " " + std::string(to_string(result.mode)) +
                     " cannot run",
-                "embed it first: strata embed --collection " + c.name + " (or search with " + mention(Setting::mode) + " keyword)");
+                "embed it first: strata embed " + command_mention(Setting::collection) + " " + c.name + " (or search with " + mention(Setting::mode) + " keyword)");
   }
   // With a reranker, its candidates are the best `wanted` of the mode's order.
   const std::size_t wanted = request.rerank ? std::max(request.k, request.rerank->candidates) : request.k;

@@ -141,7 +141,8 @@ struct SearchResult {
   bool no_document_passes_filters = false;
   bool reranked = false;       // the hits are in the reranker's order
   // Why the query was not embedded, when keyword_when_query_fails made this a keyword search
-  // (mode is then keyword); "" otherwise.
+  // (mode is then keyword); "" otherwise. It mentions settings (common/setting.h): each door
+  // that shows it renders it (strata mcp's search: for_agent).
   std::string query_not_embedded;
   std::string rerank_failure;  // why the reranker was asked and the order is the mode's
 };

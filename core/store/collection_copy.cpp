@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/json_limits.h"
 #include "store/catalog.h"
 #include "store/collections.h"
@@ -213,7 +214,7 @@ CopyResult copy_collection(Store& from, Store& to, const CopyOptions& options, c
   validate_collection_name(target);
   if (from.kind() == to.kind() && from.path() == to.path() && target == options.collection) {
     throw Error(ExitCode::usage, "collection '" + options.collection + "' would be copied onto itself",
-                "give another store with --to, or another name with --as");
+                "give another store with " + mention(Setting::to) + ", or another name with " + mention(Setting::as));
   }
   const std::optional<CollectionInfo> source = find_collection(from, options.collection);
   if (!source) {
@@ -226,14 +227,15 @@ CopyResult copy_collection(Store& from, Store& to, const CopyOptions& options, c
     throw Error(ExitCode::usage,
                 "collection '" + target + "' in " + to.path() + " already holds " + std::to_string(existing->documents) +
                     " documents",
-                "pass --merge to add and replace documents by source, or --as NAME for a new collection");
+                "pass " + mention(Setting::merge) + " to add and replace documents by source, or " + mention(Setting::as) +
+                      " NAME for a new collection");
   }
   if (existing && existing->embedding_model && source->embedding_model &&
       !(*existing->embedding_model == *source->embedding_model)) {
     throw Error(ExitCode::usage,
                 "collection '" + target + "' in " + to.path() + " holds vectors of another model (" +
                     existing->embedding_model->model + ", not " + source->embedding_model->model + ")",
-                "copy into a new collection with --as NAME");
+                "copy into a new collection with " + mention(Setting::as) + " NAME");
   }
 
   // The source's documents, listed first: a cursor left open on one store while writing the

@@ -2,16 +2,17 @@
 #include "store/collections.h"
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "store/backend.h"
 
 namespace strata::store {
 
 void validate_collection_name(const std::string& name) {
-  if (name.empty()) throw Error(ExitCode::usage, "--collection: the name is empty");
-  if (name.size() > 200) throw Error(ExitCode::usage, "--collection: the name is longer than 200 bytes");
+  if (name.empty()) throw Error(ExitCode::usage, mention(Setting::collection) + ": the name is empty");
+  if (name.size() > 200) throw Error(ExitCode::usage, mention(Setting::collection) + ": the name is longer than 200 bytes");
   for (const char c : name) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) throw Error(ExitCode::usage, "--collection: the name has a control character");
+    if (u < 0x20 || u == 0x7f) throw Error(ExitCode::usage, mention(Setting::collection) + ": the name has a control character");
   }
 }
 

@@ -3,6 +3,7 @@
 #include "store/search_store.h"
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "store/backend.h"
 
 namespace strata::store {
@@ -10,8 +11,8 @@ namespace strata::store {
 void validate_filters(const std::vector<DocumentFilter>& filters) {
   for (const DocumentFilter& f : filters) {
     if (f.key.empty()) {
-      throw Error(ExitCode::usage, "--where: the key is empty in '=" + f.value + "'",
-                  "give KEY=VALUE, e.g. --where team=legal");
+      throw Error(ExitCode::usage, mention(Setting::where) + ": the key is empty in '=" + f.value + "'",
+                  "give KEY=VALUE, e.g. " + mention(Setting::where) + " team=legal");
     }
   }
 }
@@ -54,7 +55,7 @@ CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::si
     throw Error(ExitCode::invalid_input,
                 store.path() + ": the collection's embedding model has " + std::to_string(dims) +
                     " dimensions, more than the " + std::to_string(k_max_vector_dimensions) + " strata reads",
-                "re-embed the collection: strata embed --switch-model");
+                "re-embed the collection: strata embed " + command_mention(Setting::switch_model));
   }
   return store.backend().load_vectors(store, collection_id, dims);
 }

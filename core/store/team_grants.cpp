@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "migrate/engines/engine_url.h"
 #include "pq/connection.h"
 #include "store/store.h"
@@ -36,11 +37,11 @@ std::string tables(const std::string& schema, const std::array<std::string_view,
 
 std::string team_grants_sql(const TeamRoles& roles) {
   if (roles.writers.empty() && roles.readers.empty()) {
-    throw Error(ExitCode::usage, "no role to grant to", "name them: --writer ROLE, --reader ROLE (each repeatable)");
+    throw Error(ExitCode::usage, "no role to grant to", "name them: " + mention(Setting::writer) + " ROLE, " + mention(Setting::reader) + " ROLE (each repeatable)");
   }
   if (!is_store_url(roles.store)) {
     throw Error(ExitCode::usage, "grants are for a store on PostgreSQL, and " + store_display(roles.store) + " is a file",
-                "name the team's store: --store postgres://USER@HOST/DATABASE");
+                "name the team's store: " + mention(Setting::store) + " postgres://USER@HOST/DATABASE");
   }
   std::string schema = migrate::endpoint_from_url(roles.store).schema;
   if (schema.empty()) schema = k_default_store_schema;

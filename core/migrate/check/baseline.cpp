@@ -31,7 +31,8 @@ std::string base_name(const std::string& path) { return fs::path(path).filename(
 
 [[noreturn]] void malformed(const std::string& path, const std::string& what) {
   throw Error(ExitCode::invalid_input, path + ": " + what,
-              "rewrite it with `strata migrate check --write-baseline`, or pass " + mention(Setting::no_baseline));
+              "rewrite it with `strata migrate check " + command_mention(Setting::write_baseline) + "`, or pass " +
+                  mention(Setting::no_baseline));
 }
 
 std::string string_field(const json& entry, const char* key, const std::string& where, const std::string& path,
@@ -83,7 +84,8 @@ Baseline parse_baseline(std::string_view text, const std::string& path) {
     throw Error(ExitCode::invalid_input,
                 path + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) +
                     ": not a strata baseline file (invalid JSON)",
-                "rewrite it with `strata migrate check --write-baseline`, or pass " + mention(Setting::no_baseline));
+                "rewrite it with `strata migrate check " + command_mention(Setting::write_baseline) + "`, or pass " +
+                  mention(Setting::no_baseline));
   }
   if (!doc.is_object()) malformed(path, "expected a JSON object with \"format\" and \"findings\"");
   const auto format = doc.find("format");
@@ -127,7 +129,8 @@ Baseline read_baseline(const std::string& path) {
   std::error_code ec;
   if (!in || fs::is_directory(path, ec)) {
     throw Error(ExitCode::invalid_input, path + ": cannot read the baseline file",
-                "write one with `strata migrate check --write-baseline`, or pass " + mention(Setting::no_baseline));
+                "write one with `strata migrate check " + command_mention(Setting::write_baseline) + "`, or pass " +
+                    mention(Setting::no_baseline));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -176,17 +179,18 @@ std::string render_baseline(const std::vector<Finding>& findings, const Migratio
            std::tie(b.version, b.entry.file, b.entry.code, b.entry.line, b.entry.message);
   });
   // One finding per line: a refreshed baseline shows in a diff as the findings that came or went.
+  // A file of the project, read beside a terminal: its settings as a command line spells them.
   std::string out =
       "{\n"
       "  \"about\": \"Findings of `strata migrate check` acknowledged for this project: listed, but they never "
-      "fail check. A finding in a changed or new migration is not covered. Rewrite with `strata migrate check "
-      "--write-baseline`; see strata-migrate(1).\",\n"
+      "fail check. A finding in a changed or new migration is not covered. Rewrite with `strata migrate check " +
+      as_typed(command_mention(Setting::write_baseline)) + "`; see strata-migrate(1).\",\n"
       "  \"format\": " +
       std::to_string(k_format) + ",\n  \"findings\": [";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const BaselineEntry& e = rows[i].entry;
     ordered_json j = {{"code", e.code}, {"version", e.version}, {"file", e.file}, {"line", e.line},
-                      {"checksum", e.checksum}, {"message", e.message}};
+                      {"checksum", e.checksum}, {"message", as_typed(e.message)}};
     out += (i == 0 ? "\n    " : ",\n    ") + j.dump();
   }
   out += rows.empty() ? "]\n}\n" : "\n  ]\n}\n";
@@ -217,7 +221,8 @@ std::size_t apply_baseline(const Baseline& baseline, const MigrationSet& files, 
     findings.push_back(Finding{"baseline-stale", Severity::info, ExitCode::ok, e.version, e.file, 0,
                                       "baselined " + e.code +
                                           " finding no longer found (fixed, or the file changed): refresh " +
-                                          baseline.path + " with `strata migrate check --write-baseline`"});
+                                          baseline.path + " with `strata migrate check " +
+                                          command_mention(Setting::write_baseline) + "`"});
   }
   return baselined;
 }

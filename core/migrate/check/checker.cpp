@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/atomic_file.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "migrate/check/baseline.h"
 #include "migrate/engines/driver.h"
@@ -102,7 +103,7 @@ void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptio
                                    std::to_string(ddl) + " migration(s) hold DDL, which " + std::string(engine(dialect).title) +
                                        " commits implicitly: they "
                                    "run statement by statement, each recorded as it commits; one that fails half-way is "
-                                   "left partial, and `up --resume` continues it after the repair"});
+                                   "left partial, and `up " + command_mention(Setting::resume) + "` continues it after the repair"});
     }
   }
   for (const std::string& file : files.ignored) {

@@ -43,6 +43,10 @@ bool on_alembic_version(std::string_view line) {
 std::vector<std::pair<std::string, std::string>> split_revisions(std::string_view text, std::string_view direction,
                                                                  const std::string& source) {
   std::vector<std::pair<std::string, std::string>> out;
+  // Alembic's own command lines (its flags, not strata's).
+  const bool up = direction == "upgrade";
+  const std::string_view offline = up ? "alembic upgrade --sql" : "alembic downgrade --sql";
+  const std::string_view offline_all = up ? "alembic upgrade base:head --sql > up.sql" : "alembic downgrade head:base --sql > down.sql";
   const std::string normalised = normalise_line_endings(text);
   bool skipping = false;  // inside a statement on alembic_version, until its ';'
   std::size_t line_no = 0;
@@ -67,17 +71,15 @@ std::vector<std::pair<std::string, std::string>> split_revisions(std::string_vie
       if (stripped.empty() || stripped.starts_with("--")) continue;
       throw Error(ExitCode::invalid_input,
                   source + ":" + std::to_string(line_no) + ": SQL before the first `-- Running " + std::string(direction) +
-                      " A -> B` line: not what `alembic " + std::string(direction) + " --sql` writes");
+                      " A -> B` line: not what `" + std::string(offline) + "` writes");
     }
     out.back().second += raw;
     out.back().second += '\n';
   }
   if (out.empty()) {
     throw Error(ExitCode::invalid_input,
-                source + ": no `-- Running " + std::string(direction) + " A -> B` line: not the output of `alembic " +
-                    std::string(direction) + " --sql`",
-                std::string("write it with: alembic ") +
-                    (direction == "upgrade" ? "upgrade base:head --sql > up.sql" : "downgrade head:base --sql > down.sql"));
+                source + ": no `-- Running " + std::string(direction) + " A -> B` line: not the output of `" + std::string(offline) + "`",
+                "write it with: " + std::string(offline_all));
   }
   for (auto& [revision, sql] : out) {
     const std::size_t end = sql.find_last_not_of(" \t\n");

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 
 namespace strata::migrate {
@@ -39,14 +40,14 @@ Section expand_placeholders(const Section& section, const Placeholders& p, std::
     throw Error(ExitCode::usage,
                 section.file + ":" + line_of(section, found.front().offset) + ": ${" + found.front().name +
                     "} is not expanded for a database server that " + p.server_chosen_by + " chose",
-                "values from your environment go only to a server you named: give --database yourself, or trust "
-                "the server with STRATA_TRUSTED_ENDPOINTS");
+                "values from your environment go only to a server you named: give " + mention(Setting::database) +
+                    " yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS");
   }
   if (!p.everywhere && !p.section_markers) {
     throw Error(ExitCode::usage,
                 section.file + ":" + line_of(section, found.front().offset) + ": ${" + found.front().name +
                     "}: the section asks (envsub:on) to expand your environment, and this project is not trusted",
-                "pass --envsub to expand it, or trust the project: strata trust");
+                "pass " + mention(Setting::envsub) + " to expand it, or trust the project: strata trust");
   }
   Section out = section;
   out.sql.clear();

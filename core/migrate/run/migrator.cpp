@@ -306,8 +306,8 @@ void verify_history(const History& h, const MigrationSet& files, bool resume) {
       throw Error(ExitCode::migration_failed,
                   where + ": half-done: a transaction:false migration stopped after statement " +
                       std::to_string(row.statements_done),
-                  "repair the database, then run `strata migrate up --resume` to continue from "
-                  "statement " + std::to_string(row.statements_done + 1));
+                  "repair the database, then run `strata migrate up " + command_mention(Setting::resume) +
+                      "` to continue from statement " + std::to_string(row.statements_done + 1));
     }
   }
 }
@@ -394,7 +394,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
   if (o.atomic && engine(s.kind()).ddl_commits) {
     throw Error(ExitCode::usage, mention(Setting::atomic) + ": MySQL and MariaDB commit DDL implicitly, so a batch of migrations cannot be one transaction",
                 "run `strata migrate up` without " + mention(Setting::atomic) + ": each migration's statements are recorded as they commit, "
-                "and `up --resume` continues one that stopped half-way");
+                "and `up " + command_mention(Setting::resume) + "` continues one that stopped half-way");
   }
   if (o.atomic && !pending.empty()) {
     bool fk_off = false;
@@ -403,7 +403,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
         throw Error(ExitCode::invalid_input,
                     pending[i]->file + ": runs outside a transaction (" + plans[i].reason +
                         "), so it cannot be part of an " + mention(Setting::atomic) + " batch",
-                    "apply it on its own first: strata migrate up --to " + pending[i]->version_text);
+                    "apply it on its own first: strata migrate up " + command_mention(Setting::to) + " " + pending[i]->version_text);
       }
       fk_off |= plans[i].foreign_keys_off;
     }
@@ -520,8 +520,8 @@ std::size_t Migrator::run_up_as_written(Session& s, const Migration& m, const Se
     }
     throw Error(e.code(), e.what(),
                 hint("half-done: " + std::to_string(committed) + " statement(s) of it were committed (it runs outside "
-                "strata's transaction: " + plan.reason + "); repair the database, then `strata migrate up --resume` "
-                "continues from statement " + std::to_string(committed + 1)));
+                "strata's transaction: " + plan.reason + "); repair the database, then `strata migrate up " +
+                command_mention(Setting::resume) + "` continues from statement " + std::to_string(committed + 1)));
   }
   if (plan.foreign_keys_off) s.set_foreign_keys(true);
   return last;

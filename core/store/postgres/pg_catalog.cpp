@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "store/postgres/pg_keyword_index.h"
 #include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_write_lock.h"
@@ -94,7 +95,7 @@ std::optional<DocumentSummary> pg_lookup(pq::Connection& c, std::int64_t collect
 
 Error pg_no_document(const std::string& collection, const std::string& source) {
   return Error(ExitCode::invalid_input, "no document '" + source + "' in collection '" + collection + "'",
-               "list them with: strata documents list --collection " + collection);
+               "list them with: strata documents list " + command_mention(Setting::collection) + " " + collection);
 }
 
 // Runs `read` in one snapshot of the store (a read-only repeatable-read transaction unless one

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "migrate/engines/engine_url.h"
 #include "migrate/model/migration_parser.h"
@@ -133,11 +134,11 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
       throw Error(ExitCode::unavailable,
                   opened.display + ": store schema version " + std::to_string(newest(h)) + " needs an upgrade to " +
                       std::to_string(latest_postgres_schema_version()) + ", which a dry run does not do",
-                  "run the command once without --dry-run");
+                  "run the command once without " + mention(Setting::dry_run));
     }
     if (how == PgOpen::existing && !h.table_exists) {
       throw Error(ExitCode::unavailable, "no store at " + opened.display,
-                  "ingest documents first: strata ingest PATH --store URL");
+                  "ingest documents first: strata ingest PATH " + command_mention(Setting::store) + " URL");
     }
     // A schema someone else made, empty, for this user to fill: its owner could change the store
     // under every user afterwards.

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/sha256.h"
 #include "common/text.h"
 #include "store/fts_tokenizer.h"
@@ -152,7 +153,7 @@ CollectionVectors Backend::load_vectors(Store& store, std::int64_t collection_id
         throw Error(ExitCode::invalid_input,
                     store.path() + ": chunk " + std::to_string(id) + " has a vector of " + std::to_string(v.size() / 4) +
                         " dimensions, the collection's model has " + std::to_string(dims),
-                    "re-embed the collection: strata embed --switch-model");
+                    "re-embed the collection: strata embed " + command_mention(Setting::switch_model));
       }
       out.chunk_ids.push_back(id);
       const std::size_t at = out.matrix.size();

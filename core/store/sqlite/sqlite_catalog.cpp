@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "sqlite/connection.h"
 #include "store/collections.h"
 #include "store/sqlite/sqlite_backend.h"
@@ -52,7 +53,7 @@ std::optional<DocumentSummary> lookup(Store& store, std::int64_t collection, con
 
 Error no_document(const std::string& collection, const std::string& source) {
   return Error(ExitCode::invalid_input, "no document '" + source + "' in collection '" + collection + "'",
-               "list them with: strata documents list --collection " + collection);
+               "list them with: strata documents list " + command_mention(Setting::collection) + " " + collection);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "migrate/model/migration_parser.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
@@ -67,7 +68,7 @@ void refuse_foreign_database(const std::string& path, std::chrono::milliseconds 
   q.bind(1, k_store_history_table);
   if (q.executeStep() && q.getColumn(0).getInt64() == 0 && q.getColumn(1).getInt64() > 0) {
     throw Error(ExitCode::unavailable, path + ": not a strata store (a SQLite database with other tables)",
-                "give --store a new file or an existing store");
+                "give " + mention(Setting::store) + " a new file or an existing store");
   }
 }
 
@@ -174,7 +175,7 @@ std::optional<OpenedBackend> open_read_only(const std::string& path, const OpenO
     throw Error(ExitCode::unavailable,
                 path + ": store schema version " + std::to_string(version) + " needs an upgrade to " +
                     std::to_string(latest_schema_version()) + ", which a dry run does not do",
-                "run the command once without --dry-run");
+                "run the command once without " + mention(Setting::dry_run));
   }
   register_fts_bm25(conn->db().getHandle());
   return OpenedBackend{std::make_unique<Backend>(std::move(conn), path), path, version};

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "sqlite/connection.h"
 #include "store/embedding_store.h"
@@ -390,7 +391,7 @@ CollectionVectors Backend::load_vectors(Store& store, std::int64_t collection_id
                     store.path() + ": chunk " + std::to_string(id) + " has a vector of " +
                         std::to_string(v.getBytes() / 4) + " dimensions, the collection's model has " +
                         std::to_string(dims),
-                    "re-embed the collection: strata embed --switch-model");
+                    "re-embed the collection: strata embed " + command_mention(Setting::switch_model));
       }
       out.chunk_ids.push_back(id);
       const std::size_t at = out.matrix.size();

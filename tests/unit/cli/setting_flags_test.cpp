@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "commands/migrate_lint_command.h"
 #include "common/public.h"
 #include "output.h"
 
@@ -33,6 +34,37 @@ TEST(SettingFlags, StrayMarkersInDataNeverPrintAsAFlag) {
   EXPECT_EQ(safe_line("docs/\x0e" "notes\x0f.md: not UTF-8"), "docs/notes.md: not UTF-8");
   EXPECT_EQ(with_flags("\x0e" "--database\x0f"), "--database") << "the text itself, not a rendering";
   EXPECT_EQ(with_flags("a\x0e" "timeout"), "atimeout");
+}
+
+// A command line the user is told to run names the flag whichever door renders it: installed,
+// the CLI's words stand for a command's setting in any renderer (strata mcp's too).
+TEST(SettingFlags, ACommandLineNamesTheFlagInEveryDoor) {
+  const std::string hint = "list them with: strata documents list " + command_mention(Setting::collection) + " docs";
+  const Renderer names = [](Setting s) { return std::string(setting_name(s)); };
+  EXPECT_EQ(with_flags(hint), "list them with: strata documents list --collection docs");
+  install_command_words();
+  EXPECT_EQ(render(hint, names), "list them with: strata documents list --collection docs");
+  EXPECT_EQ(render("raise " + mention(Setting::timeout), names), "raise timeout") << "prose stays the door's";
+  EXPECT_EQ(as_typed("pass " + mention(Setting::follow_links)), "pass --follow-links");
+  set_command_words(nullptr);
+}
+
+// check's and lint's findings, in every format (table, --json, SARIF, GitHub, strata mcp's
+// migrate_check), print a mentioned setting as its flag.
+TEST(SettingFlags, FindingsPrintTheirSettingsAsFlags) {
+  migrate::CheckReport r;
+  migrate::Finding f;
+  f.code = "password-in-migration";
+  f.message = "write PASSWORD '${NAME}' and run with " + mention(Setting::envsub);
+  f.fix = "strata migrate up " + command_mention(Setting::resume);
+  f.detail = "no setting here";
+  r.findings.push_back(f);
+  const migrate::CheckReport out = with_flags(r);
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].message, "write PASSWORD '${NAME}' and run with --envsub");
+  EXPECT_EQ(out.findings[0].fix, "strata migrate up --resume");
+  EXPECT_EQ(out.findings[0].detail, "no setting here");
+  EXPECT_EQ(out.findings[0].code, "password-in-migration");
 }
 
 }  // namespace

@@ -72,5 +72,49 @@ TEST(Setting, AMentionAlwaysRendersToItsWordsWhateverSurroundsIt) {
   }
 }
 
+std::string_view typed(Setting s) { return s == Setting::collection ? "--collection" : "--other"; }
+
+// Uninstalls the command words a test installed (the process has one set).
+struct CommandWordsGuard {
+  explicit CommandWordsGuard(CommandWords words) { set_command_words(words); }
+  ~CommandWordsGuard() { set_command_words(nullptr); }
+  CommandWordsGuard(const CommandWordsGuard&) = delete;
+  CommandWordsGuard& operator=(const CommandWordsGuard&) = delete;
+};
+
+// A command line the user runs names a setting as the CLI spells it, whatever door renders the
+// text; before the CLI installs its words, a door's own words stand in.
+TEST(Setting, ACommandsMentionRendersAsTheInstalledCommandWords) {
+  const std::string text = "run: strata embed " + command_mention(Setting::collection) + " docs (or raise " +
+                           mention(Setting::timeout) + ")";
+  EXPECT_NE(command_mention(Setting::collection), mention(Setting::collection));
+  EXPECT_EQ(render(text, upper), "run: strata embed <COLLECTION> docs (or raise <TIMEOUT>)") << "none installed";
+  {
+    const CommandWordsGuard guard(typed);
+    EXPECT_EQ(render(text, upper), "run: strata embed --collection docs (or raise <TIMEOUT>)");
+    EXPECT_EQ(as_typed(text), "run: strata embed --collection docs (or raise --other)");
+  }
+  EXPECT_EQ(as_typed(text), "run: strata embed collection docs (or raise timeout)") << "the names, none installed";
+  for (std::size_t i = 0; i < k_setting_count; ++i) {
+    const auto s = static_cast<Setting>(i);
+    EXPECT_EQ(render("\x0f" + command_mention(s) + "\x0e", upper), upper(s)) << setting_name(s);
+  }
+}
+
+TEST(Setting, MentionsAreTheSettingsAskedForNotACommandsWords) {
+  const std::string text = mention(Setting::database) + " or " + mention(Setting::dir) + ", then `strata migrate up " +
+                           command_mention(Setting::resume) + "`; " + mention(Setting::database) + " again";
+  EXPECT_EQ(mentions(text), (std::vector<Setting>{Setting::database, Setting::dir}));
+  EXPECT_TRUE(mentions("pass --database").empty()) << "a flag's spelling is text, not a mention";
+  EXPECT_TRUE(mentions("\x0e" "frobnicate\x0f \x0e>resume").empty());
+}
+
+TEST(Setting, AMalformedCommandTokenIsText) {
+  EXPECT_EQ(render("\x0e>frobnicate\x0f", upper), ">frobnicate") << "an unknown name";
+  EXPECT_EQ(render("\x0e>\x0f", upper), ">");
+  EXPECT_EQ(render("\x0e>>timeout\x0f", upper), ">>timeout");
+  EXPECT_EQ(render("\x0e" " >timeout\x0f", upper), " >timeout");
+}
+
 }  // namespace
 }  // namespace strata

@@ -15,6 +15,7 @@
 #include "embed/settings.h"
 #include "store/store.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata::embed {
 namespace {
@@ -101,7 +102,7 @@ TEST(EmbedOpenAi, WrongDimensionsAreFatal) {
   const Attempt a = embed(p, {"a"});
   EXPECT_EQ(a.status, AttemptStatus::fatal);
   EXPECT_NE(a.message.find("has 9 values, expected 8"), std::string::npos) << a.message;
-  EXPECT_NE(a.hint.find("--dimensions"), std::string::npos);
+  EXPECT_NE(cli::with_flags(a.hint).find("--dimensions"), std::string::npos);
 }
 
 TEST(EmbedOpenAi, StatusClassification) {

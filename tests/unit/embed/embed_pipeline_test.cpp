@@ -265,7 +265,7 @@ TEST(EmbedBatchRunner, AServerThatRefusesEverythingIsCaughtEarly) {
   EXPECT_EQ(out.failures.size(), k_refusals_before_giving_up);
   EXPECT_LT(out.requests, 40u);
   EXPECT_NE(out.fatal->message.find("refused each of the first 8 inputs"), std::string::npos);
-  EXPECT_NE(out.fatal->hint.find("--model"), std::string::npos);
+  EXPECT_NE(cli::with_flags(out.fatal->hint).find("--model"), std::string::npos);
 }
 
 TEST(EmbedBatchRunner, StopSignalEndsWithoutAnError) {

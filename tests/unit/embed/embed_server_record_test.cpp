@@ -16,6 +16,7 @@
 #include "store/embedding_store.h"
 #include "store/store.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata {
 namespace {
@@ -123,7 +124,7 @@ TEST(EmbedChooseServer, ARecordedServerOffThisMachineIsUsedOnlyWhenTheUserNamesI
   const Error e = error_of([] { embed::choose_server(given(std::nullopt), nomic(k_remote), "nomic-embed-text"); });
   EXPECT_EQ(e.code(), ExitCode::usage);
   EXPECT_NE(std::string(e.what()).find(net::server_of(k_remote)), std::string::npos) << e.what();
-  EXPECT_EQ(e.hint(), "to send it there: --base-url " + net::server_of(k_remote));
+  EXPECT_EQ(cli::with_flags(e.hint()), "to send it there: --base-url " + net::server_of(k_remote));
   // A project file naming it is not the user's choice.
   EXPECT_EQ(error_of([] { embed::choose_server(given(k_remote, true), nomic(k_remote), "nomic-embed-text"); }).code(),
             ExitCode::usage);
@@ -143,7 +144,7 @@ TEST(EmbedChooseServer, AnotherServerThanTheRecordedOneIsRefusedUnlessSwitching)
   const Error e = error_of([] { embed::choose_server(given("http://localhost:8080/v1"), nomic(k_local), "nomic-embed-text"); });
   EXPECT_EQ(e.code(), ExitCode::usage);
   EXPECT_NE(std::string(e.what()).find("two servers"), std::string::npos) << e.what();
-  EXPECT_NE(e.hint().find(std::string("--base-url ") + k_local), std::string::npos) << e.hint();
+  EXPECT_NE(cli::with_flags(e.hint()).find(std::string("--base-url ") + k_local), std::string::npos) << e.hint();
   EmbedSettings s = given("http://localhost:8080/v1");
   s.switch_model = true;
   EXPECT_EQ(embed::choose_server(s, nomic(k_local), "nomic-embed-text").base_url, "http://localhost:8080/v1");
@@ -165,7 +166,7 @@ TEST(EmbedChooseServer, AStoreWithoutServersKeepsOpenAisModelsAndAsksForAnyOther
   // nomic-embed-text never came from OpenAI's API: sending the query there is wrong.
   const Error e = error_of([] { embed::choose_server(given(std::nullopt), nomic(""), "nomic-embed-text"); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_NE(e.hint().find("--base-url"), std::string::npos);
+  EXPECT_NE(cli::with_flags(e.hint()).find("--base-url"), std::string::npos);
   EXPECT_EQ(error_of([] { embed::choose_server(given(k_remote, true), nomic(""), "nomic-embed-text"); }).code(), ExitCode::usage);
   EXPECT_EQ(embed::choose_server(given(k_local, true), nomic(""), "nomic-embed-text").base_url, k_local);
   EXPECT_EQ(embed::choose_server(given(k_remote), nomic(""), "nomic-embed-text").base_url, k_remote);
@@ -193,7 +194,7 @@ TEST_F(EmbedServerStoreTest, ASearchWhoseQueryCannotBeEmbeddedFallsBackToKeyword
     EXPECT_EQ(result.mode, search::Mode::keyword);
     ASSERT_FALSE(result.hits.empty());
     EXPECT_EQ(result.hits.front().chunk.chunk_id, 1);
-    EXPECT_NE(result.query_not_embedded.find("--base-url " + net::server_of(k_remote)), std::string::npos)
+    EXPECT_NE(cli::with_flags(result.query_not_embedded).find("--base-url " + net::server_of(k_remote)), std::string::npos)
         << result.query_not_embedded;
   }
 }

@@ -27,6 +27,7 @@
 #include "common/text.h"
 #include "ingest/loader.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata::ingest {
 namespace {
@@ -680,7 +681,7 @@ TEST_F(IngestTest, ChangedChunkOptionsWithoutRechunkKeepTheRecordedConfiguration
   EXPECT_EQ(s.unchanged, 4u);
   EXPECT_EQ(s.changed, 0u);
   ASSERT_EQ(s.notes.size(), 1u);
-  EXPECT_NE(s.notes[0].find("--rechunk"), std::string::npos) << s.notes[0];
+  EXPECT_NE(cli::with_flags(s.notes[0]).find("--rechunk"), std::string::npos) << s.notes[0];
   EXPECT_NE(s.notes[0].find("200"), std::string::npos) << s.notes[0];
   EXPECT_NE(s.notes[0].find("300"), std::string::npos) << s.notes[0];
   EXPECT_EQ(s.settings.size, 200u) << "the run used the recorded configuration";
@@ -802,7 +803,7 @@ TEST_F(IngestTest, RecordedChunkingWinsOverTheFileWithAWarningNamingItsLine) {
   EXPECT_EQ(s.unchanged, 4u);
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_EQ(s.warnings[0].rfind("/p/strata.toml:3: ", 0), 0u) << s.warnings[0];
-  EXPECT_NE(s.warnings[0].find("--rechunk"), std::string::npos) << s.warnings[0];
+  EXPECT_NE(cli::with_flags(s.warnings[0]).find("--rechunk"), std::string::npos) << s.warnings[0];
   EXPECT_TRUE(s.notes.empty()) << "no flag differed";
   EXPECT_EQ(snapshot(), before);
 
@@ -838,7 +839,7 @@ TEST_F(IngestTest, BadConfiguredChunkingNamesTheFileLineNotAFlag) {
   r.configured.values.overlap = 100;
   r.configured.where.overlap = "/p/strata.toml:4";
   const Error f = error_of([&] { run(r); });
-  EXPECT_EQ(std::string(f.what()), "/p/strata.toml:4: chunk.overlap (100) must be below --size (100)");
+  EXPECT_EQ(cli::with_flags(f.what()), "/p/strata.toml:4: chunk.overlap (100) must be below --size (100)");
   EXPECT_FALSE(fs::exists(store_));
 }
 
@@ -913,7 +914,7 @@ TEST_F(IngestTest, AMinimumNotBelowTheSizeIsAUsageErrorNamingWhereItWasSet) {
   r.configured.where.min_size = "/p/strata.toml:5";
   const Error e = error_of([&] { run(r); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_EQ(std::string(e.what()), "/p/strata.toml:5: chunk.min_size (300) must be below --size (200)");
+  EXPECT_EQ(cli::with_flags(e.what()), "/p/strata.toml:5: chunk.min_size (300) must be below --size (200)");
   EXPECT_FALSE(fs::exists(store_));
 }
 
@@ -1197,16 +1198,16 @@ TEST_F(IngestTest, MalformedGlobsAreUsageErrorsNamingTheFlag) {
   r.walk.globs = {"*.md", "["};
   Error e = error_of([&] { run(r); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_EQ(std::string(e.what()), "--glob '[': '[' at character 1 is never closed by ']', so it can match nothing");
+  EXPECT_EQ(cli::with_flags(e.what()), "--glob '[': '[' at character 1 is never closed by ']', so it can match nothing");
   r.walk.globs = {"!docs/[!a"};
   e = error_of([&] { run(r); });
-  EXPECT_EQ(std::string(e.what()),
+  EXPECT_EQ(cli::with_flags(e.what()),
             "--glob '!docs/[!a': '[' at character 7 is never closed by ']', so it can match nothing");
   r.walk.globs.clear();
   r.walk.excludes = {"[[:nope:]]"};
   e = error_of([&] { run(r); });
   EXPECT_EQ(e.code(), ExitCode::usage);
-  EXPECT_TRUE(std::string(e.what()).starts_with("--exclude '[[:nope:]]': [:nope:] is not a character class")) << e.what();
+  EXPECT_TRUE(cli::with_flags(e.what()).starts_with("--exclude '[[:nope:]]': [:nope:] is not a character class")) << e.what();
   EXPECT_FALSE(fs::exists(store_));
 }
 

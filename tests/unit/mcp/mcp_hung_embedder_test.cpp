@@ -108,6 +108,25 @@ json search_call(int id, const std::string& mode) {
   return request(id, "tools/call", {{"name", "search"}, {"arguments", {{"query", "rolling back"}, {"mode", mode}}}});
 }
 
+// Why a search fell back to keywords names settings as core mentions them: an agent reads them
+// in its own words (the setting's name), in the text and in structuredContent, no marker bytes.
+TEST_F(McpHungEmbedderTest, WhyTheQueryWasNotEmbeddedIsInTheAgentsWords) {
+  server_.script(R"([{"fault": "wrong_dims"}])");  // a vector of 3 values for a collection of 2
+  mcp::ServerOptions o;
+  o.store_path = path_;
+  o.version = "test";
+  o.search.embed.max_retries = 0;
+  mcp::Server server(std::move(o));
+  ASSERT_TRUE(server.handle_line(request(1, "initialize", {{"protocolVersion", "2025-03-26"}}).dump()));
+  const json r = json::parse(*server.handle_line(search_call(2, "hybrid").dump()))["result"];
+  ASSERT_EQ(r["structuredContent"]["mode"], "keyword") << r.dump();
+  const std::string why = r["structuredContent"]["query_not_embedded"];
+  EXPECT_NE(why.find("check model and dimensions"), std::string::npos) << why;
+  EXPECT_EQ(why.find_first_of("\x0e\x0f"), std::string::npos) << why;
+  const std::string text = r["content"][0]["text"];
+  EXPECT_NE(text.find(why), std::string::npos) << text;
+}
+
 TEST_F(McpHungEmbedderTest, ServeAnswersPingMeanwhileDropsACancelledCallAndAnswersAtEndOfInput) {
   mcp::ServerOptions o;
   o.store_path = path_;

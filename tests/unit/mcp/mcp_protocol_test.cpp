@@ -284,11 +284,12 @@ TEST_F(McpProtocolTest, EveryToolsStructuredContentConformsToItsOutputSchema) {
 TEST_F(McpProtocolTest, MigrationErrorsNameSettingsNotFlags) {
   options_.migrate.status = [](std::chrono::milliseconds) -> std::string {
     throw Error(ExitCode::usage, "no database given",
-                "pass --database sqlite:path/to/db.sqlite3, postgres://user@host/db or mysql://user@host/db, or set DATABASE_URL");
+                "pass " + mention(Setting::database) +
+                    " sqlite:path/to/db.sqlite3, postgres://user@host/db or mysql://user@host/db, or set DATABASE_URL");
   };
   options_.migrate.check = [](std::chrono::milliseconds) -> std::string {
     throw Error(ExitCode::invalid_input, "./migrations: migrations directory does not exist",
-                "create it with `strata migrate new NAME`, or pass --dir");
+                "create it with `strata migrate new NAME`, or pass " + mention(Setting::dir));
   };
   Server server(options_);
   std::string text = call(server, "tools/call", {{"name", "migrate_status"}})["result"]["content"][0]["text"];
@@ -299,8 +300,8 @@ TEST_F(McpProtocolTest, MigrationErrorsNameSettingsNotFlags) {
   EXPECT_EQ(text.find("--"), std::string::npos) << text;
   EXPECT_NE(text.find("[migrate] dir"), std::string::npos) << text;
   EXPECT_EQ(agent_hint("rewrite it, or ask someone"), "rewrite it, or ask someone") << "a hint without flags stays";
-  EXPECT_EQ(agent_hint("pass --frobnicate").find("--"), std::string::npos);
-  // Core mentions a setting (common/setting.h): found by the setting, not by a flag's spelling.
+  EXPECT_EQ(agent_hint("pass --frobnicate").find("--"), std::string::npos) << "the CLI's own text spells flags";
+  // Core mentions a setting (common/setting.h): found by the setting, as the CLI's spelling is.
   const std::string mentioned = agent_hint("remove it or pass " + mention(Setting::database));
   EXPECT_EQ(mentioned, agent_hint("remove it or pass --database"));
   EXPECT_NE(mentioned.find("[migrate] database"), std::string::npos) << mentioned;
@@ -310,6 +311,15 @@ TEST_F(McpProtocolTest, MigrationErrorsNameSettingsNotFlags) {
   // Marker bytes from data (a file name) are dropped, and name no setting.
   EXPECT_EQ(agent_hint("fix m/\x0e" "notes\x0f.sql"), "fix m/notes.sql");
   EXPECT_EQ(for_agent("so " + mention(Setting::mode) + " hybrid cannot run"), "so mode hybrid cannot run");
+  // A command line in a hint is the user's to run at a terminal: kept whole, its settings as the
+  // CLI spells them (installed by strata at start), and no setting of the tools is asked for.
+  set_command_words([](Setting s) -> std::string_view { return s == Setting::resume ? "--resume" : "--x"; });
+  EXPECT_EQ(agent_hint("repair it, then run `strata migrate up " + command_mention(Setting::resume) + "`"),
+            "repair it, then run `strata migrate up --resume`");
+  EXPECT_EQ(for_agent("embed it first: strata embed " + command_mention(Setting::collection) + " docs (or search with " +
+                      mention(Setting::mode) + " keyword)"),
+            "embed it first: strata embed --x docs (or search with mode keyword)");
+  set_command_words(nullptr);
 }
 
 // Search cites the lines of the .html file; read_document reads by the same lines, so a hit's

@@ -12,6 +12,7 @@
 #include "migrate/check/checker.h"
 #include "migrate/model/migration_source.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata {
 namespace {
@@ -140,7 +141,7 @@ TEST_F(CheckerBaseline, FixedFindingLeavesAStaleEntryThatNeverFails) {
   // The changed file's finding is gone; its old entry (code missing-down) is stale.
   EXPECT_EQ(stale->version, "20240101000002");
   EXPECT_NE(stale->message.find("missing-down"), std::string::npos);
-  EXPECT_NE(stale->message.find("--write-baseline"), std::string::npos);
+  EXPECT_NE(cli::with_flags(stale->message).find("--write-baseline"), std::string::npos);
 }
 
 TEST_F(CheckerBaseline, NoBaselineMeansEveryFindingCounts) {
@@ -189,11 +190,26 @@ TEST_F(CheckerBaseline, RenderedBaselineParsesBack) {
   EXPECT_EQ(b.entries[1].code, "missing-down");
 }
 
+// The baseline is a file of the project, read beside a terminal: a finding's mentioned setting
+// and the file's own advice are written as the command line spells them, never as marker bytes.
+TEST_F(CheckerBaseline, TheBaselineFileSpellsSettingsAsACommandLineDoes) {
+  const migrate::MigrationSet set = migrate::load_directory(dir_);
+  CheckReport r = migrate::check(set, CheckOptions{});
+  ASSERT_FALSE(r.findings.empty());
+  r.findings[0].message = "write it with " + mention(Setting::envsub);
+  cli::install_command_words();
+  const std::string text = migrate::render_baseline(r.findings, set);
+  set_command_words(nullptr);
+  EXPECT_EQ(text.find_first_of("\x0e\x0f"), std::string::npos) << text;
+  EXPECT_NE(text.find("Rewrite with `strata migrate check --write-baseline`; see strata-migrate(1)."), std::string::npos) << text;
+  EXPECT_NE(text.find("\"message\":\"write it with --envsub\""), std::string::npos) << text;
+}
+
 TEST(CheckerBaselineFile, MalformedJsonNamesFileLineAndColumn) {
   const Error e = error_of([] { migrate::parse_baseline("{\n  \"format\": 1,\n  \"findings\": [x]\n}\n", "m/.b.json"); });
   EXPECT_EQ(e.code(), ExitCode::invalid_input);
   EXPECT_EQ(std::string(e.what()), "m/.b.json:3:16: not a strata baseline file (invalid JSON)");
-  EXPECT_NE(e.hint().find("--write-baseline"), std::string::npos);
+  EXPECT_NE(cli::with_flags(e.hint()).find("--write-baseline"), std::string::npos);
 }
 
 TEST(CheckerBaselineFile, WrongFieldsAreNamed) {

@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "test_db.h"
 #include "test_util.h"
+#include "setting_flags.h"
 
 namespace strata {
 namespace {
@@ -389,7 +390,7 @@ TEST_F(PgStoreWriterTest, MissingThingsFailAsOnSqlite) {
     try {
       f();
     } catch (const Error& e) {
-      return std::to_string(static_cast<int>(e.code())) + " " + e.what() + " / " + e.hint();
+      return std::to_string(static_cast<int>(e.code())) + " " + cli::with_flags(e.what()) + " / " + cli::with_flags(e.hint());
     }
     return "no error";
   };

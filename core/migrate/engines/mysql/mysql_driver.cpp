@@ -666,8 +666,8 @@ std::unique_ptr<Driver> open_mysql_scratch(const Endpoint* server) {
     owner->admin.reset();  // nothing to drop
     throw Error(ExitCode::unavailable,
                 std::string(err.what()) + " (creating a scratch database to replay the migrations in)",
-                "check --drift and --roundtrip replay the migrations in a scratch database that strata creates and "
-                "drops: grant the user CREATE and DROP on `strata\\_scratch\\_%`.* (or on *.*)");
+                "check " + command_mention(Setting::drift) + " and " + command_mention(Setting::roundtrip) +
+                    " replay the migrations in a scratch database that strata creates and drops: grant the user CREATE and DROP on `strata\\_scratch\\_%`.* (or on *.*)");
   }
   const std::string name = owner->name;
   auto driver = std::make_unique<MysqlDriver>(e, Access::write, name);

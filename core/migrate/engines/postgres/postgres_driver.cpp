@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "migrate/model/database_url.h"
@@ -120,11 +121,11 @@ pq::ConnectOptions connect_options(const Endpoint& endpoint, const std::string& 
   o.connect_hint = [withheld = endpoint.password_withheld_for, wait = endpoint.wait](const std::string& why) {
     if (!withheld.empty() && why.find("no password supplied") != std::string::npos) {
       return withheld + " chose this database, so $PGPASSWORD and ~/.pgpass were not used: "
-                        "give --database yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
+                        "give " + mention(Setting::database) + " yourself, or trust the server with STRATA_TRUSTED_ENDPOINTS";
     }
-    if (wait.count() > 0) return "waited " + std::to_string(wait.count() / 1000) + " s (--wait-timeout)";
+    if (wait.count() > 0) return "waited " + std::to_string(wait.count() / 1000) + " s (" + mention(Setting::wait_timeout) + ")";
     if (why.find("Connection refused") != std::string::npos || why.find("starting up") != std::string::npos) {
-      return std::string("if the server is still starting, pass --wait");
+      return "if the server is still starting, pass " + mention(Setting::wait);
     }
     return std::string{};
   };
@@ -192,7 +193,7 @@ class PostgresDriver final : public Driver {
     schema_ = endpoint_.schema.empty() ? rows.at(0).at(1) : endpoint_.schema;
     if (schema_.empty()) {
       throw Error(ExitCode::unavailable, endpoint_.display + ": no schema of the search_path exists",
-                  "pass --schema NAME (created on the first `up` if missing)");
+                  "pass " + mention(Setting::schema) + " NAME (created on the first `up` if missing)");
     }
   }
 
@@ -243,7 +244,7 @@ class PostgresDriver final : public Driver {
     const auto key = static_cast<std::int64_t>(stable_hash("strata migrate\n" + database_ + "\n" + schema_ + "\n" + table));
     const std::string sql = "SELECT pg_try_advisory_lock(" + std::to_string(key) + ")";
     wait_for_lock([&] { return query(sql, "taking the migration lock").at(0).at(0) == "t"; }, timeout, endpoint_.display,
-                  "raise --lock-timeout, or find the other session: SELECT pid FROM pg_locks WHERE "
+                  "raise " + mention(Setting::lock_timeout) + ", or find the other session: SELECT pid FROM pg_locks WHERE "
                   "locktype = 'advisory' AND objid = " + std::to_string(static_cast<std::uint32_t>(key)));
   }
 

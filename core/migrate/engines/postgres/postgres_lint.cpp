@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/line_counter.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "migrate/engines/server_reach.h"
 #include "migrate/engines/postgres/pg_parse_tree.h"
@@ -264,8 +265,8 @@ class SectionLint {
           !is_placeholder(text_of(node_fields(arg), "sval"))) {
         flag("password-in-migration",
              what + " PASSWORD '...' writes a password into the migration, for everyone who reads the repository and its "
-                    "history; write PASSWORD '${NAME}' and run with --envsub (the value comes from the environment), "
-                    "or set the password outside the migrations");
+                    "history; write PASSWORD '${NAME}' and run with " + mention(Setting::envsub) +
+                    " (the value comes from the environment), or set the password outside the migrations");
       }
     }
   }

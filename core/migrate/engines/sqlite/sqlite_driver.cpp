@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "migrate/engines/driver.h"
 #include "migrate/engines/sqlite/sqlite_engine.h"
@@ -155,7 +156,7 @@ class SqliteDriver final : public Driver {
     return Error(e.code(),
                  message + "stopped after " + std::to_string(conn_->budget().count()) +
                      " s in the scratch database (a query that never ends?)",
-                 "a section replayed by check, diff or --dry-run may run " +
+                 "a section replayed by check, diff or " + mention(Setting::dry_run) + " may run " +
                      std::to_string(conn_->budget().count()) + " s and grow the scratch database to " +
                      std::to_string(k_scratch_max_bytes >> 20) + " MiB (strata-security(7))");
   }

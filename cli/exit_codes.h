@@ -1,14 +1,14 @@
 #pragma once
 // The exit-code table with a name and a few words per code, for `strata --help`. The codes
-// themselves are ExitCode in error.h; kept apart so that a change of wording here rebuilds the
-// CLI only, not everything that includes error.h.
+// themselves are core's ExitCode (common/error.h); their words are the CLI's, which names its
+// flags ("--max-steps") as core never does.
 #include <array>
 #include <cstddef>
 #include <string_view>
 
-#include "common/error.h"
+#include "common/public.h"
 
-namespace strata {
+namespace strata::cli {
 
 // The table `strata --help` prints and every man page's EXIT STATUS must agree with
 // (tests/e2e/cli.sh compares them).
@@ -39,4 +39,4 @@ static_assert([] {
   return true;
 }());
 
-}  // namespace strata
+}  // namespace strata::cli
