@@ -61,6 +61,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::drift, "--drift"},
     {Setting::roundtrip, "--roundtrip"},
     {Setting::schema, "--schema"},
+    {Setting::scope, "--scope"},
+    {Setting::rate, "--rate"},
+    {Setting::expires, "--expires"},
 }};
 
 constexpr bool flags_in_order() {

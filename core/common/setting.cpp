@@ -63,6 +63,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::drift, "drift"},
     {Setting::roundtrip, "roundtrip"},
     {Setting::schema, "schema"},
+    {Setting::scope, "scope"},
+    {Setting::rate, "rate"},
+    {Setting::expires, "expires"},
 }};
 
 constexpr bool names_in_setting_order() {
