@@ -124,7 +124,7 @@ Run setup_keys(CLI::App& cmd) {
   cmd.require_subcommand(1, 1);
   cmd.footer(
       "Examples:\n"
-      "  strata keys create web --scope read --collection docs --rate 60/min --expires 90d\n"
+      "  strata keys create web\n"
       "  strata keys list\n"
       "  strata keys revoke ci-bot");
 
