@@ -9,6 +9,7 @@
 #include "commands/config_command.h"
 #include "commands/embed_command.h"
 #include "commands/ingest_command.h"
+#include "commands/keys_command.h"
 #include "commands/logs_command.h"
 #include "commands/mcp_command.h"
 #include "commands/migrate_command.h"
@@ -36,6 +37,8 @@ constexpr std::array k_commands = {
     Command{"logs", "List the answers strata ask has given (question, model, tokens, time)", setup_logs},
     Command{"mcp", "Serve the store's search and documents, and the migration reports, to agents (MCP over stdio)",
             setup_mcp},
+    Command{"keys", "Make, list or revoke the API keys that strata serve accepts (only their hashes are stored)",
+            setup_keys},
     Command{"config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources",
             setup_config},
     Command{"trust", "Allow a project's settings that send content, name secrets or leave the folder; list or revoke",

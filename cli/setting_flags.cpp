@@ -76,6 +76,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::where, "--where"},
     {Setting::as, "--as"},
     {Setting::merge, "--merge"},
+    {Setting::scope, "--scope"},
+    {Setting::rate, "--rate"},
+    {Setting::expires, "--expires"},
 }};
 
 constexpr bool flags_in_order() {

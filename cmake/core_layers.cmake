@@ -20,6 +20,7 @@ set(layers
     llm
     ingest
     ask
+    auth        # API keys: who may call strata serve, as whom, how often
     service     # what users ask of the store, for every front door
     mcp)        # `strata mcp`, and the tools `ask --tools` shares with it
 list(JOIN layers " < " order)

@@ -84,6 +84,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::where, "where"},
     {Setting::as, "as"},
     {Setting::merge, "merge"},
+    {Setting::scope, "scope"},
+    {Setting::rate, "rate"},
+    {Setting::expires, "expires"},
 }};
 
 constexpr bool names_in_setting_order() {

@@ -25,6 +25,10 @@ class AsksBackend;
 struct AskPrincipal {
   std::string id;      // recorded in each row: "key:" and 16 hex digits (ask/user_state.h)
   std::string secret;  // the key: MACs only, never stored. REQUIRES: not empty
+  // The log (calls(), call()) lists only the rows recorded under `id`: set for an API key's
+  // principal (auth/key.h), whose server's role holds every key's rows; unset, a user's key also
+  // lists what its role (PostgreSQL) or the file (SQLite, rows from before 0015) logged.
+  bool own_rows_only = false;
 };
 
 struct ConversationTurn {

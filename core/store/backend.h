@@ -8,7 +8,7 @@
 // for every backend (validation, what put() replaces, how a document's rows are formed) is said
 // once, above them (the public .cpp files, document_rules.h), so a backend holds SQL only.
 //
-// Each operation's contract is its public function's, word for word: same results, same order,
+// Also api_keys.h's rows. Each operation's contract is its public function's, word for word: same results, same order,
 // same errors (Error(unavailable) naming the store when the database fails). Operations take the
 // Store they serve for what messages name (store.path()) and its busy timeout. Internal to
 // core/store: cli/ never includes it (public.h does not).
@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "store/api_keys.h"
 #include "store/ask_store.h"
 #include "store/catalog.h"
 #include "store/chunk_ref.h"
@@ -132,6 +133,16 @@ class Backend {
   virtual CollectionVectors load_vectors(Store& store, std::int64_t collection_id, std::size_t dims) = 0;
   virtual std::vector<std::int64_t> chunk_documents(Store& store, const std::vector<std::int64_t>& chunk_ids) = 0;
   virtual std::vector<ChunkRef> chunk_refs(Store& store, const std::vector<std::int64_t>& chunk_ids) = 0;
+
+  // ---- api_keys.h (the row already checked) ----
+  // False when a key of that name exists.
+  virtual bool create_api_key(Store& store, const ApiKey& key, const std::string& secret_sha256) = 0;
+  virtual std::vector<ApiKey> list_api_keys(Store& store) = 0;
+  virtual std::optional<StoredApiKey> find_api_key(Store& store, const std::string& secret_sha256) = 0;
+  // nullopt when there is no key of that name.
+  virtual std::optional<ApiKey> revoke_api_key(Store& store, const std::string& name, const std::string& at) = 0;
+  virtual bool record_api_key_use(Store& store, const std::string& name, const std::string& at,
+                                  const std::string& not_before) = 0;
 
   // ---- the stateful parts: one object per DocumentWriter, EmbeddingStore, AskStore ----
   virtual std::unique_ptr<WriterBackend> writer(Store& store, std::string collection, std::string config_json,

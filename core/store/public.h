@@ -3,6 +3,7 @@
 // the area's other headers are its own. cli/CMakeLists.txt checks it.
 //
 // The knowledge store: opening it, its collections and documents, and the logged exchanges of ask.
+#include "store/api_keys.h"  // IWYU pragma: export
 #include "store/ask_store.h"  // IWYU pragma: export
 #include "store/catalog.h"  // IWYU pragma: export
 #include "store/collection_copy.h"  // IWYU pragma: export

@@ -66,6 +66,9 @@ std::string team_grants_sql(const TeamRoles& roles) {
   sql += "GRANT INSERT, UPDATE, DELETE ON " + tables(s, k_asked) + " TO " + all + ";\n";
   sql += "GRANT USAGE ON SEQUENCE " + s + ".conversations_id_seq, " + s + ".messages_id_seq, " + s +
          ".llm_calls_id_seq TO " + all + ";\n";
+  sql += "-- API keys (strata keys) are the owner's alone to make and revoke; a strata serve running as any role\n";
+  sql += "-- reads them and records when each was last used.\n";
+  sql += "GRANT UPDATE (last_used_at) ON " + s + ".api_keys TO " + all + ";\n";
   return sql;
 }
 

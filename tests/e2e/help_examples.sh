@@ -71,6 +71,7 @@ export DATABASE_URL=sqlite:app.db
     "$STRATA" migrate up
     "$STRATA" migrate dump -o schema.sql
     "$STRATA" ask 'what do the notes say?' </dev/null  # offline: logged call 1, for `logs show 1`
+    "$STRATA" keys create ci-bot >/dev/null  # for `keys revoke ci-bot`
 } >setup.log 2>&1 || { cat setup.log; fail "the fixture could not be set up"; }
 cd "$E2E_TMP" || exit 2
 

@@ -7,6 +7,7 @@
 #     table the planted SQL would write stays empty); a schema a colleague made empty beforehand
 #     is not filled.
 #   - A reader cannot hold writers off (writers' locks need UPDATE on write_locks).
+#   - Only the owner makes and revokes API keys: a writer cannot insert or widen one.
 #   - A store given another's store_id and generation does not answer from the other's vector
 #     snapshot in the user's cache (keyed by the server, database and schema).
 # Skips (exit 77) only when the PostgreSQL server binaries are absent.
@@ -64,6 +65,20 @@ expect_exit 0 -- "$STRATA" search backoff --store "$READER" --json
 expect_stdout_match '"source":"docs/backoff.md"'
 expect_exit 7 -- "$STRATA" ingest docs --store "$READER" --collection more
 expect_error_line "permission denied"
+
+case_ "API keys are the owner's: a writer can neither mint nor widen one, only read them and mark one used"
+expect_exit 0 -- "$STRATA" keys create app --store "$OWNER" --collection docs -q
+expect_exit 7 -- "$STRATA" keys create minted --store "$WRITER" --scope admin
+expect_error_line "permission denied"
+expect_exit 1 -- psql "$WRITER" -X -q -v ON_ERROR_STOP=1 -c "UPDATE strata.api_keys SET scope = 'admin', collections = '[]'"
+expect_stderr_match "permission denied"
+expect_exit 1 -- psql "$WRITER" -X -q -v ON_ERROR_STOP=1 -c "INSERT INTO strata.api_keys (name, secret_sha256, scope, collections, created_at) VALUES ('x', repeat('0', 64), 'admin', '[]', 'now')"
+expect_stderr_match "permission denied"
+expect_exit 7 -- "$STRATA" keys revoke app --store "$WRITER"
+expect_error_line "permission denied"
+expect_exit 0 -- psql "$WRITER" -X -q -v ON_ERROR_STOP=1 -c "UPDATE strata.api_keys SET last_used_at = '2026-11-26T23:00:00Z' WHERE name = 'app'"
+expect_exit 0 -- "$STRATA" keys list --store "$READER" --json
+expect_json_true "the reader lists it, unchanged but for its last use" 'd["name"] == "app" and d["scope"] == "read" and d["collections"] == ["docs"] and d["last_used_at"] == "2026-11-26T23:00:00Z" and d["revoked_at"] is None'
 
 case_ "a reader cannot hold writers off: the writers' lock is a row only writers may lock"
 expect_exit 1 -- psql "$READER" -X -q -v ON_ERROR_STOP=1 -c "BEGIN; SELECT 1 FROM strata.write_locks FOR UPDATE"

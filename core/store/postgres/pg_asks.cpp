@@ -208,12 +208,17 @@ AskStore::Written Asks::write(const AskRecord& record) {
 }
 
 std::vector<LlmCall> Asks::calls(std::size_t limit, std::optional<std::int64_t> conversation) {
-  // The role's own calls, whichever key logged them (a call logged before 0003 has none).
+  // The role's own calls, whichever key logged them (a call logged before 0003 has none); an
+  // API key's, only its own.
   std::string sql = std::string(k_ask_call_columns) + " WHERE owner_role = current_user";
   std::vector<pq::Param> params;
+  if (principal_.own_rows_only) {
+    params.emplace_back(principal_.id);
+    sql += " AND principal = $" + std::to_string(params.size());
+  }
   if (conversation) {
-    sql += " AND conversation_id = $1";
     params.emplace_back(std::to_string(*conversation));
+    sql += " AND conversation_id = $" + std::to_string(params.size());
   }
   sql += " ORDER BY id DESC";
   if (limit > 0) sql += " LIMIT " + std::to_string(limit);
@@ -225,8 +230,13 @@ std::vector<LlmCall> Asks::calls(std::size_t limit, std::optional<std::int64_t> 
 }
 
 std::optional<LlmCall> Asks::call(std::int64_t id) {
-  const pq::Result r = pg_connection(store_).exec(std::string(k_ask_call_columns) + " WHERE owner_role = current_user AND id = $1",
-                                                  {std::to_string(id)}, false, "reading the log");
+  std::string sql = std::string(k_ask_call_columns) + " WHERE owner_role = current_user AND id = $1";
+  std::vector<pq::Param> params{std::to_string(id)};
+  if (principal_.own_rows_only) {
+    sql += " AND principal = $2";
+    params.emplace_back(principal_.id);
+  }
+  const pq::Result r = pg_connection(store_).exec(sql, params, false, "reading the log");
   if (r.rows() == 0) return std::nullopt;
   return ask_call_of(r, 0);
 }

@@ -85,6 +85,14 @@ class Backend final : public store::Backend {
   std::unique_ptr<EmbeddingsBackend> embeddings(Store& store) override;
   std::unique_ptr<AsksBackend> asks(Store& store, const AskPrincipal& principal) override;
 
+  // pg_api_keys.cpp
+  bool create_api_key(Store& store, const ApiKey& key, const std::string& secret_sha256) override;
+  std::vector<ApiKey> list_api_keys(Store& store) override;
+  std::optional<StoredApiKey> find_api_key(Store& store, const std::string& secret_sha256) override;
+  std::optional<ApiKey> revoke_api_key(Store& store, const std::string& name, const std::string& at) override;
+  bool record_api_key_use(Store& store, const std::string& name, const std::string& at,
+                          const std::string& not_before) override;
+
  private:
   std::unique_ptr<pq::Connection> connection_;
   std::string cache_folder_;

@@ -257,8 +257,10 @@ constexpr const char* k_call_columns =
     "input_tokens, output_tokens, latency_ms, total_ms, chunk_ids, created_at, retrieval_query, tool_calls FROM llm_calls";
 
 // The principal's calls (?1), and those logged before principals were recorded: a SQLite
-// store's privacy is its file's permissions.
-constexpr const char* k_own_calls = "(principal = ?1 OR principal IS NULL)";
+// store's privacy is its file's permissions. An API key's principal: its own calls only.
+const char* own_calls(const AskPrincipal& principal) {
+  return principal.own_rows_only ? "principal = ?1" : "(principal = ?1 OR principal IS NULL)";
+}
 
 LlmCall call_of(SQLite::Statement& q) {
   LlmCall c;
@@ -288,7 +290,7 @@ LlmCall call_of(SQLite::Statement& q) {
 
 std::vector<LlmCall> Asks::calls(std::size_t limit, std::optional<std::int64_t> conversation) {
   try {
-    std::string sql = std::string(k_call_columns) + " WHERE " + k_own_calls;
+    std::string sql = std::string(k_call_columns) + " WHERE " + own_calls(principal_);
     if (conversation) sql += " AND conversation_id = ?2";
     sql += " ORDER BY id DESC";
     if (limit > 0) sql += " LIMIT " + std::to_string(limit);
@@ -305,7 +307,7 @@ std::vector<LlmCall> Asks::calls(std::size_t limit, std::optional<std::int64_t> 
 
 std::optional<LlmCall> Asks::call(std::int64_t id) {
   try {
-    SQLite::Statement q(db, std::string(k_call_columns) + " WHERE " + k_own_calls + " AND id = ?2");
+    SQLite::Statement q(db, std::string(k_call_columns) + " WHERE " + own_calls(principal_) + " AND id = ?2");
     q.bind(1, principal_.id);
     q.bind(2, id);
     if (!q.executeStep()) return std::nullopt;

@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "auth/key.h"
 #include "common/error.h"
+#include "store/api_keys.h"
 #include "store/ask_store.h"
 #include "store/catalog.h"
 #include "store/collections.h"
@@ -439,6 +441,107 @@ TYPED_TEST(StoreBackendTest, AsksAreWrittenReadBackAndCached) {
   EXPECT_FALSE(stranger.conversation(*w.conversation_id));
   EXPECT_EQ(testing::error_of([&] { store::AskStore(this->st(), store::AskPrincipal{"key:1", ""}); }).code(),
             ExitCode::unavailable);
+}
+
+TYPED_TEST(StoreBackendTest, ApiKeysAreAddedListedFoundRevokedAndMarkedUsed) {
+  store::ApiKey bot;
+  bot.name = "ci-bot";
+  bot.scope = store::KeyScope::write;
+  bot.collections = {"docs", "faq"};
+  bot.rate_per_minute = 60;
+  bot.expires_at = "2030-01-01T00:00:00Z";
+  bot.created_at = "2026-11-26T22:00:00Z";
+  const std::string bot_hash(64, 'a');
+  store::create_api_key(this->st(), bot, bot_hash);
+  store::ApiKey all;
+  all.name = "all";
+  all.created_at = "2026-11-26T22:01:00Z";
+  store::create_api_key(this->st(), all, std::string(64, 'b'));
+
+  const Error dup = testing::error_of([&] { store::create_api_key(this->st(), bot, std::string(64, 'c')); });
+  EXPECT_EQ(dup.code(), ExitCode::invalid_input);
+  EXPECT_NE(std::string(dup.what()).find("a key named 'ci-bot' exists"), std::string::npos) << dup.what();
+  EXPECT_EQ(testing::error_of([&] {
+              store::ApiKey bad = all;
+              bad.name = "-x";
+              store::create_api_key(this->st(), bad, std::string(64, 'd'));
+            }).code(),
+            ExitCode::usage);
+
+  const std::vector<store::ApiKey> keys = store::list_api_keys(this->st());
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].name, "all");
+  EXPECT_EQ(keys[0].scope, store::KeyScope::read);
+  EXPECT_TRUE(keys[0].collections.empty());
+  EXPECT_FALSE(keys[0].rate_per_minute);
+  EXPECT_FALSE(keys[0].expires_at);
+  EXPECT_EQ(keys[1].name, "ci-bot");
+  EXPECT_EQ(keys[1].scope, store::KeyScope::write);
+  EXPECT_EQ(keys[1].collections, (std::vector<std::string>{"docs", "faq"}));
+  EXPECT_EQ(keys[1].rate_per_minute, std::optional<std::int64_t>(60));
+  EXPECT_EQ(keys[1].expires_at, std::optional<std::string>("2030-01-01T00:00:00Z"));
+  EXPECT_EQ(keys[1].created_at, "2026-11-26T22:00:00Z");
+  EXPECT_FALSE(keys[1].revoked_at);
+  EXPECT_FALSE(keys[1].last_used_at);
+
+  const std::optional<store::StoredApiKey> found = store::find_api_key(this->st(), bot_hash);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->key.name, "ci-bot");
+  EXPECT_EQ(found->secret_sha256, bot_hash);
+  EXPECT_FALSE(store::find_api_key(this->st(), std::string(64, 'e')));
+  EXPECT_FALSE(store::find_api_key(this->st(), "not a hash"));
+
+  // A use is written at most once per interval: the second, within it, writes nothing.
+  EXPECT_TRUE(store::record_api_key_use(this->st(), "ci-bot", "2026-11-26T23:00:00Z", "2026-11-26T22:59:00Z"));
+  EXPECT_FALSE(store::record_api_key_use(this->st(), "ci-bot", "2026-11-26T23:00:30Z", "2026-11-26T22:59:30Z"));
+  EXPECT_TRUE(store::record_api_key_use(this->st(), "ci-bot", "2026-11-26T23:01:01Z", "2026-11-26T23:00:01Z"));
+  EXPECT_EQ(store::find_api_key(this->st(), bot_hash)->key.last_used_at, std::optional<std::string>("2026-11-26T23:01:01Z"));
+
+  // Revoking keeps the first time; an unknown name is invalid input.
+  EXPECT_EQ(store::revoke_api_key(this->st(), "ci-bot", "2026-11-27T00:00:00Z").revoked_at,
+            std::optional<std::string>("2026-11-27T00:00:00Z"));
+  EXPECT_EQ(store::revoke_api_key(this->st(), "ci-bot", "2026-11-28T00:00:00Z").revoked_at,
+            std::optional<std::string>("2026-11-27T00:00:00Z"));
+  EXPECT_EQ(store::find_api_key(this->st(), bot_hash)->key.revoked_at, std::optional<std::string>("2026-11-27T00:00:00Z"));
+  EXPECT_EQ(testing::error_of([&] { store::revoke_api_key(this->st(), "nobody", "2026-11-27T00:00:00Z"); }).code(),
+            ExitCode::invalid_input);
+  EXPECT_FALSE(store::list_api_keys(this->st())[0].revoked_at) << "the other key is untouched";
+}
+
+// A key's asks are recorded under its own principal: another key (or the same name with another
+// secret) neither continues its conversation nor gets its cached answers.
+TYPED_TEST(StoreBackendTest, AKeysConversationsAreItsOwn) {
+  auth::Key a;
+  a.name = "app";
+  auth::Key b;
+  b.name = "bot";
+  const std::string secret_a = auth::new_secret(), secret_b = auth::new_secret();
+  store::AskRecord r;
+  r.call.collection = "docs";
+  r.call.question = "q";
+  r.call.answer = "an answer";
+  r.call.provider = "none";
+  r.new_conversation = true;
+  r.cache_key = "k";
+  r.cache_value = store::CachedAnswer{"an answer", "m", "stop", 1, 1};
+  store::AskStore as_a(this->st(), auth::principal_of(a, secret_a));
+  const store::AskStore::Written w = as_a.write(r);
+  ASSERT_TRUE(w.conversation_id);
+  ASSERT_TRUE(as_a.conversation(*w.conversation_id));
+  EXPECT_TRUE(as_a.conversation(*w.conversation_id)->verified);
+  EXPECT_TRUE(as_a.cached_answer("k"));
+
+  store::AskStore as_b(this->st(), auth::principal_of(b, secret_b));
+  EXPECT_FALSE(as_b.conversation(*w.conversation_id));
+  EXPECT_FALSE(as_b.cached_answer("k"));
+  EXPECT_TRUE(as_b.calls(0).empty()) << "another key's log is not this key's, even under the same role";
+  EXPECT_FALSE(as_b.call(w.call_id));
+  ASSERT_EQ(as_a.calls(0).size(), 1u);
+  EXPECT_TRUE(as_a.call(w.call_id));
+  store::AskStore a_elsewhere(this->st(), auth::principal_of(a, secret_b));
+  const std::optional<store::Conversation> c = a_elsewhere.conversation(*w.conversation_id);
+  EXPECT_TRUE(!c || !c->verified) << "the name alone does not vouch for a conversation";
+  EXPECT_FALSE(a_elsewhere.cached_answer("k"));
 }
 
 TYPED_TEST(StoreBackendTest, TheDerivedFolderIsTheBackendsAnswer) {

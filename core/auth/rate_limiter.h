@@ -1,0 +1,51 @@
+#pragma once
+// Requests per minute per key, as a token bucket: a key of N/min holds up to N requests and
+// earns one back every 60/N seconds, so a burst of N passes and then one every 60/N s. What a
+// decision says is what a server answers with: 429 and Retry-After when refused, and OpenAI's
+// x-ratelimit-limit-requests, x-ratelimit-remaining-requests and x-ratelimit-reset-requests on
+// every answer. Thread-safe (one mutex: a decision is a few arithmetic operations). One bucket
+// per key name, and names come from the store's keys, so the table is as bounded as they are.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace strata::auth {
+
+struct RateDecision {
+  bool allowed = true;
+  std::int64_t limit = 0;      // requests per minute (x-ratelimit-limit-requests)
+  std::int64_t remaining = 0;  // requests that would pass now, after this one (x-ratelimit-remaining-requests)
+  // Whole seconds until a request would pass (Retry-After; at least 1): 0 when allowed.
+  std::int64_t retry_after_seconds = 0;
+  // Seconds until the bucket is full again (x-ratelimit-reset-requests, see reset_text).
+  double reset_seconds = 0;
+};
+
+// OpenAI's form of a reset time: "20ms" below a second, "1s", "6m0s" (whole seconds, rounded up).
+std::string reset_text(double seconds);
+
+class RateLimiter {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  // `clock` is read once per decision (a test passes its own).
+  explicit RateLimiter(Clock clock = [] { return std::chrono::steady_clock::now(); });
+
+  // One request of `key` under a limit of `per_minute` (REQUIRES: > 0): takes a token when there
+  // is one. A key whose limit changed keeps what it has, up to the new limit.
+  RateDecision take(std::string_view key, std::int64_t per_minute);
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point at;
+  };
+  Clock clock_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+}  // namespace strata::auth
