@@ -21,6 +21,7 @@ set(layers
     ingest
     ask
     service     # what users ask of the store, for every front door
+    openai      # OpenAI's API shapes over the service operations, for an HTTP server
     mcp)        # `strata mcp`, and the tools `ask --tools` shares with it
 list(JOIN layers " < " order)
 set(problems "")
