@@ -85,10 +85,10 @@ EmbeddingsRequest read_embeddings(const json& body, const CollectionAllowed& all
     }
   }
   if (const auto d = body.find("dimensions"); d != body.end() && !d->is_null()) {
-    if (!d->is_number_unsigned() || d->get<std::uint64_t>() < 1 || d->get<std::uint64_t>() > 65536) {
+    if (!d->is_number_integer() || d->get<std::int64_t>() < 1 || d->get<std::int64_t>() > 65536) {
       refuse("'dimensions' must be an integer from 1 to 65536", "dimensions");
     }
-    request.dimensions = d->get<std::size_t>();
+    request.dimensions = static_cast<std::size_t>(d->get<std::int64_t>());
   }
   if (const auto u = body.find("user"); u != body.end() && !u->is_null() && !u->is_string()) refuse("'user' must be a string", "user");
   return request;

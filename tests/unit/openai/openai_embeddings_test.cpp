@@ -52,7 +52,7 @@ TEST(OpenAiEmbeddingsRequest, GoodRequests) {
   Read<EmbeddingsRequest> many = read_embeddings_request(
       {{"model", "hash-ngram-v2"}, {"input", {"a", "b"}}, {"encoding_format", "base64"}, {"dimensions", 384}, {"user", "u"}},
       may_read_docs);
-  ASSERT_TRUE(many);
+  ASSERT_TRUE(many) << to_json(*many.error).dump();
   EXPECT_FALSE(many.value->collection);
   EXPECT_EQ(many.value->inputs.size(), 2u);
   EXPECT_EQ(many.value->format, EncodingFormat::base64);
@@ -86,6 +86,8 @@ TEST(OpenAiEmbeddingsRequest, BadFieldsAndBounds) {
       {{{"model", "strata/docs"}, {"input", "x"}, {"encoding_format", "int8"}}, 400, "encoding_format"},
       {{{"model", "strata/docs"}, {"input", "x"}, {"dimensions", 0}}, 400, "dimensions"},
       {{{"model", "strata/docs"}, {"input", "x"}, {"dimensions", "8"}}, 400, "dimensions"},
+      {{{"model", "strata/docs"}, {"input", "x"}, {"dimensions", 1.5}}, 400, "dimensions"},
+      {{{"model", "strata/docs"}, {"input", "x"}, {"dimensions", -3}}, 400, "dimensions"},
       {{{"model", "strata/docs"}, {"input", "x"}, {"truncate", true}}, 400, "truncate"},
   };
   for (const Case& c : cases) {
