@@ -22,6 +22,7 @@ set(layers
     ask
     auth        # API keys: who may call strata serve, as whom, how often
     service     # what users ask of the store, for every front door
+    openai      # OpenAI's API shapes over the service operations, for an HTTP server
     mcp)        # `strata mcp`, and the tools `ask --tools` shares with it
 list(JOIN layers " < " order)
 set(problems "")

@@ -1,0 +1,18 @@
+#pragma once
+// GET /v1/models: each collection the caller may read is a model, "strata/<collection>".
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "openai/chat.h"
+#include "store/collections.h"
+
+namespace strata::openai {
+
+// {"id": "strata/<name>", "object": "model", "created", "owned_by": "strata"}; created is the
+// collection's creation time in Unix seconds (0 when the store's text is not a UTC time).
+nlohmann::json model_json(const store::CollectionInfo& collection);
+// {"object": "list", "data": [model_json...]} of the collections `allowed` accepts, in order
+// (service::list_collections gives them).
+nlohmann::json models_json(const std::vector<store::CollectionInfo>& collections, const CollectionAllowed& allowed);
+
+}  // namespace strata::openai
