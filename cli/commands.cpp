@@ -13,6 +13,7 @@
 #include "commands/mcp_command.h"
 #include "commands/migrate_command.h"
 #include "commands/search_command.h"
+#include "commands/serve_command.h"
 #include "commands/tokens_command.h"
 #include "commands/trust_command.h"
 
@@ -36,6 +37,7 @@ constexpr std::array k_commands = {
     Command{"logs", "List the answers strata ask has given (question, model, tokens, time)", setup_logs},
     Command{"mcp", "Serve the store's search and documents, and the migration reports, to agents (MCP over stdio)",
             setup_mcp},
+    Command{"serve", "Serve the store's search and documents over HTTP (a JSON API with an OpenAPI document)", setup_serve},
     Command{"config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources",
             setup_config},
     Command{"trust", "Allow a project's settings that send content, name secrets or leave the folder; list or revoke",
