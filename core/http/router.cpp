@@ -18,7 +18,7 @@ std::vector<std::string_view> split(std::string_view path) {
   return out;
 }
 
-bool is_param(std::string_view segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
+bool is_param(std::string_view segment) { return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}'; }
 bool is_rest(std::string_view segment) { return is_param(segment) && segment.size() > 5 && segment.ends_with("...}"); }
 std::string param_name(std::string_view segment) {
   segment = segment.substr(1, segment.size() - 2);

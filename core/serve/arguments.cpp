@@ -123,7 +123,9 @@ std::string for_client(const std::string& text) {
 
 http::Response problem_response(const Error& e, const Arguments& a, const service::Description* d) {
   std::string message = for_client(e.what());
-  if (!e.hint().empty()) message += " (" + for_client(e.hint()) + ")";
+  // A hint says what to do next; "no such document"'s names a command to list them, which an
+  // HTTP client has a route for instead.
+  if (!e.hint().empty() && e.code() != ExitCode::invalid_input) message += " (" + for_client(e.hint()) + ")";
   switch (e.code()) {
     case ExitCode::usage: {
       const std::string field = named_field(e.what(), a, d);

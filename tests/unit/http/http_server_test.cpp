@@ -281,6 +281,12 @@ TEST(HttpServer, StopLetsTheRequestInFlightFinishThenCloses) {
   gate.wait_entered(1);
   server.stop();
   std::thread waiter([&] { server.wait(); });
+  // Released once the shutdown has begun (the server no longer accepts), bounded.
+  for (int i = 0; i < 1000; ++i) {
+    const Client probe(server.port());
+    if (!probe.connected()) break;
+    std::this_thread::sleep_for(10ms);
+  }
   gate.release();
   const std::string answer = c.read_all();
   waiter.join();
