@@ -14,6 +14,7 @@
 #include "commands/mcp_command.h"
 #include "commands/migrate_command.h"
 #include "commands/search_command.h"
+#include "commands/serve_command.h"
 #include "commands/tokens_command.h"
 #include "commands/trust_command.h"
 
@@ -39,6 +40,7 @@ constexpr std::array k_commands = {
             setup_mcp},
     Command{"keys", "Make, list or revoke the API keys that strata serve accepts (only their hashes are stored)",
             setup_keys},
+    Command{"serve", "Serve the store's search and documents over HTTP (a JSON API with an OpenAPI document)", setup_serve},
     Command{"config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources",
             setup_config},
     Command{"trust", "Allow a project's settings that send content, name secrets or leave the folder; list or revoke",

@@ -8,6 +8,7 @@
 set(layers
     common      # errors, text, UTF-8, the project root: product-free helpers
     net         # HTTP, secrets in URLs, which servers may receive them
+    http        # an HTTP/1.1 server over a route table (Boost.Beast): knows nothing of the store
     sqlite      # the SQLite connection migrate and the store share
     pq          # the PostgreSQL client (libpq) migrate and the store share
     migrate     # the migration engine and what a database URL is
@@ -23,7 +24,8 @@ set(layers
     auth        # API keys: who may call strata serve, as whom, how often
     service     # what users ask of the store, for every front door
     openai      # OpenAI's API shapes over the service operations, for an HTTP server
-    mcp)        # `strata mcp`, and the tools `ask --tools` shares with it
+    mcp         # `strata mcp`, and the tools `ask --tools` shares with it
+    serve)      # `strata serve`: the store's routes over http, on the service operations
 list(JOIN layers " < " order)
 set(problems "")
 foreach(file IN LISTS FILES)

@@ -396,7 +396,7 @@ expect_exact "strata embed --store oth<TAB> completes files" "other.db" -- strat
 
 # search, ask, logs (still in kb/)
 expect_has "strata <TAB> offers search, ask, logs" search ask logs -- strata ""
-expect_exact "strata se<TAB> -> search" "search" -- strata se
+expect_exact "strata sea<TAB> -> search" "search" -- strata sea
 expect_exact "strata search --mo<TAB> -> --mode" "--mode" -- strata search --mo
 expect_exact "strata search --mode <TAB>" "hybrid keyword vector" -- strata search --mode ""
 expect_exact "strata search --mode=k<TAB> (split at '=')" "keyword" -- strata search --mode = k

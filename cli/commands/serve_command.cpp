@@ -1,0 +1,130 @@
+#include "serve_command.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/public.h"
+#include "config/public.h"
+#include "embed_output.h"
+#include "flag_values.h"
+#include "http/public.h"
+#include "number_flags.h"
+#include "option_bundles.h"
+#include "serve/public.h"
+#include "settings.h"
+#include "store/public.h"
+#include "store_options.h"
+#include "strata/build_info.h"
+
+namespace strata::cli {
+namespace {
+
+constexpr std::uint64_t k_max_workers = 256;
+
+struct ServeOptions {
+  StoreOptions store;
+  std::string listen = serve::k_default_listen;
+  std::optional<std::uint64_t> max_body;
+  std::optional<double> header_timeout, idle_timeout, shutdown_timeout;
+  std::optional<std::uint64_t> workers;
+};
+
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0 + 0.5));
+}
+
+int run_serve(const ServeOptions& o) {
+  // Refused before anything is opened: the address, then the collection's name.
+  const serve::ListenAddress address = serve::parse_listen(o.listen);
+  serve::require_loopback(address);
+  store::validate_collection_name(o.store.collection);
+
+  http::ServerOptions s;
+  s.host = address.host;
+  s.port = address.port;
+  if (o.max_body) s.limits.max_body_bytes = *o.max_body;
+  if (o.header_timeout) s.limits.header_timeout = millis(*o.header_timeout);
+  if (o.idle_timeout) s.limits.idle_timeout = millis(*o.idle_timeout);
+  if (o.shutdown_timeout) s.shutdown_timeout = millis(*o.shutdown_timeout);
+  if (o.workers) s.workers = *o.workers;
+  s.io_threads = 2;
+  s.stop_on_signals = true;
+  s.access_log = [](const http::AccessRecord& r) { std::cerr << http::access_log_line(r) << '\n'; };
+
+  serve::ApiOptions a;
+  a.store_path = store_path(o.store);
+  a.open = store_open_options();
+  a.collection = o.store.collection;
+  a.workers = s.workers;
+  a.version = std::string(strata::k_version);
+  // Search's embedding server and reranker come from the settings, as `strata mcp` takes them.
+  apply_embed_server(std::nullopt, std::nullopt, a.search.embed);
+  a.search.vector_weight = chosen_vector_weight(std::nullopt);
+  a.search.rerank = chosen_rerank(false, "", "", "");
+  a.ingest.store_path = a.store_path;
+  a.ingest.store_options = a.open;
+  a.ingest.threads = 1;  // one document a request: the workers are the parallelism
+  a.ingest.project_root = process_environment().cwd;
+
+  http::Metrics metrics;
+  serve::Api api(std::move(a), metrics);
+  std::signal(SIGPIPE, SIG_IGN);
+  http::Server server(api.router(), s, metrics);
+  server.start();
+  const serve::ListenAddress bound{address.host, server.port()};
+  std::cerr << "strata serve: listening on http://" << bound.authority() << " (store "
+            << store::store_display(store_path(o.store)) << ")\n"
+            << "strata serve: no API keys yet: answering on this loopback address only\n"
+            << std::flush;
+  server.wait();
+  std::cerr << "strata serve: stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+Run setup_serve(CLI::App& cmd) {
+  auto o = std::make_shared<ServeOptions>();
+  cmd.add_option("--listen", o->listen,
+                 "Where to listen: IP:PORT, port 0 for any free port; a loopback address until API keys come "
+                 "(default: 127.0.0.1:8765)")
+      ->type_name("ADDRESS");
+  add_store_option(cmd, o->store);
+  add_collection_option(cmd, o->store);
+  check_whole_number(cmd.add_option("--max-body", o->max_body, "Largest request body in bytes, else 413 (default: 8388608)")
+                         ->type_name("BYTES"),
+                     1, std::uint64_t{1} << 30);
+  check_seconds(cmd.add_option("--header-timeout", o->header_timeout,
+                               "Seconds a client has to send a request's headers, else the connection is closed (default: 10)")
+                    ->type_name("SECS"),
+                k_max_timeout_seconds);
+  check_seconds(cmd.add_option("--idle-timeout", o->idle_timeout,
+                               "Seconds an idle keep-alive connection stays open (default: 60)")
+                    ->type_name("SECS"),
+                k_max_timeout_seconds);
+  check_seconds(cmd.add_option("--shutdown-timeout", o->shutdown_timeout,
+                               "Seconds requests in flight get to finish after SIGTERM or SIGINT (default: 10)")
+                    ->type_name("SECS"),
+                k_max_timeout_seconds);
+  check_whole_number(cmd.add_option("--workers", o->workers, "Threads that run requests on the store (default: 4)")
+                         ->type_name("N"),
+                     1, k_max_workers);
+  add_color_option(cmd);
+  cmd.footer(
+      "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"
+      "GET|POST collections/C/documents, GET|DELETE collections/C/documents/SOURCE.\n"
+      "Examples:\n"
+      "  strata serve\n"
+      "  strata serve --listen 127.0.0.1:0 --store ~/notes/.strata/store.db --collection notes\n"
+      "  curl -s localhost:8765/api/v1/search -d '{\"query\": \"roll back a migration\"}'\n"
+      "Exit: 0 after SIGTERM or SIGINT (requests in flight finished), 2 usage (a bad setting, a non-loopback\n"
+      "address), 7 when the address cannot be bound");
+  return [o](const RunContext&) { return run_serve(*o); };
+}
+
+}  // namespace strata::cli

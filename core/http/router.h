@@ -1,0 +1,62 @@
+#pragma once
+// The route table: {method, path pattern, handler} rows, matched against a request's path.
+// A pattern's segments are literal or a parameter: "{name}" takes one segment, "{name...}" (last
+// only) the rest of the path, slashes included (a document's source id). Parameters are
+// percent-decoded; a segment "." or ".." (written so or escaped) is refused, so no parameter
+// ever names a parent folder. Unknown path: 404; known path, wrong method: 405 with the path's
+// methods (Allow).
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.h"
+
+namespace strata::http {
+
+// What a handler may ask of the server while it runs.
+struct Context {
+  std::size_t worker = 0;  // the worker pool thread running it (0 for one on the I/O threads)
+};
+
+using Handler = std::function<Response(const Request&, Context&)>;
+
+enum class Blocking {
+  no,   // answers at once from memory (health, metrics): run on the I/O thread
+  yes,  // may wait on a store or a server: run on the worker pool
+};
+
+struct Route {
+  Method method = Method::get;
+  std::string pattern;  // "/api/v1/collections/{collection}/documents"
+  Handler handler;
+  Blocking blocking = Blocking::yes;
+};
+
+struct Match {
+  enum class Kind { found, not_found, wrong_method, bad_path } kind = Kind::not_found;
+  const Route* route = nullptr;                 // found
+  std::map<std::string, std::string> params;    // found
+  std::string allow;                            // wrong_method: "GET, POST"
+  std::string problem;                          // bad_path: why
+};
+
+class Router {
+ public:
+  // Throws std::invalid_argument for a malformed pattern (a "{name...}" not last, an empty
+  // name) or a method and pattern already added.
+  void add(Route route);
+  // `path` is the request target's path, without the query, as sent.
+  Match match(Method method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// The pattern's parameter names, in order ("collection", "source").
+std::vector<std::string> pattern_params(std::string_view pattern);
+
+}  // namespace strata::http

@@ -1,0 +1,338 @@
+#include "serve/api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <optional>
+#include <span>
+
+#include "common/error.h"
+#include "serve/arguments.h"
+#include "service/documents.h"
+#include "service/ingest.h"
+#include "service/json_arguments.h"
+#include "service/search.h"
+#include "store/catalog.h"
+#include "store/collections.h"
+
+namespace strata::serve {
+
+using nlohmann::json;
+
+namespace {
+
+// A search over HTTP answers in time whatever the embedding server does (as strata mcp's tool:
+// core/mcp/tools.h says why): the query's embedding within these bounds, else a keyword search
+// that says so.
+constexpr std::chrono::milliseconds k_embed_deadline{20'000};
+constexpr std::chrono::milliseconds k_embed_request_timeout{15'000};
+
+// The shapes only this door has, described as the service's are (service/description.h).
+constexpr service::Field k_health_fields[] = {{.name = "status", .type = service::Type::string, .required = true}};
+constexpr service::Description k_health{k_health_fields};
+constexpr service::Field k_removed_fields[] = {
+    {.name = "collection", .type = service::Type::string, .required = true},
+    {.name = "source", .type = service::Type::string, .required = true},
+    {.name = "removed", .type = service::Type::boolean, .required = true},
+};
+constexpr service::Description k_removed{k_removed_fields};
+constexpr service::Field k_detail_fields[] = {{.name = "detail", .type = service::Type::string, .required = true}};
+constexpr service::Description k_detail{k_detail_fields};
+constexpr service::Field k_validation_item_fields[] = {
+    {.name = "loc", .type = service::Type::array, .help = "Where: body, query or path, then the field", .required = true},
+    {.name = "msg", .type = service::Type::string, .required = true},
+    {.name = "type", .type = service::Type::string, .required = true},
+};
+constexpr service::Field k_validation_fields[] = {
+    {.name = "detail", .type = service::Type::array, .required = true, .fields = k_validation_item_fields, .items = service::Type::object},
+};
+constexpr service::Description k_validation{k_validation_fields};
+
+}  // namespace
+
+// One worker thread's store and searcher.
+struct Worker {
+  std::optional<store::Store> store;
+  std::optional<search::Searcher> searcher;
+};
+
+struct Api::Impl {
+  ApiOptions options;
+  const http::Metrics& metrics;
+  std::vector<Worker> workers;
+
+  Impl(ApiOptions o, const http::Metrics& m) : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)) {}
+
+  // The worker's store, opened on first use and again after its server's connection was lost.
+  // Throws Error(unavailable) when it cannot be opened.
+  store::Store& store(std::size_t worker) {
+    Worker& w = workers.at(worker);
+    if (w.store && !w.store->connected()) {
+      w.searcher.reset();
+      w.store.reset();
+    }
+    if (!w.store) w.store.emplace(store::Store::open_existing(options.store_path, options.open));
+    return *w.store;
+  }
+  search::Searcher& searcher(std::size_t worker) {
+    store::Store& st = store(worker);
+    Worker& w = workers.at(worker);
+    if (!w.searcher) w.searcher.emplace(st);
+    return *w.searcher;
+  }
+  store::CollectionInfo collection(store::Store& st, const std::string& name) {
+    store::validate_collection_name(name);
+    std::optional<store::CollectionInfo> c = store::find_collection(st, name);
+    if (!c) throw Error(ExitCode::invalid_input, "no collection named '" + name + "'");
+    return *c;
+  }
+
+  // --- the handlers: arguments in, a JSON result out ---------------------------------------------
+
+  json search(const Arguments& a, std::size_t worker) {
+    search::SearchRequest r = service::search_request(a.values, options.search, options.collection);
+    r.keyword_when_query_fails = true;
+    r.embed_deadline = k_embed_deadline;
+    r.embed.timeout = std::min(r.embed.timeout, k_embed_request_timeout);
+    collection(store(worker), r.collection);
+    return service::to_json(service::found(searcher(worker).search(r), r.collection));
+  }
+
+  json collections(const Arguments& a, std::size_t worker) {
+    service::refuse_unknown_arguments(a.values, service::k_no_arguments);
+    json list = json::array();
+    for (const store::CollectionInfo& c : store::list_collections(store(worker))) {
+      json j = {{"name", c.name}, {"documents", c.documents}, {"chunks", c.chunks}, {"embedded", c.embedded.value_or(0)}};
+      if (c.embedding_model) j["embedding_model"] = c.embedding_model->provider + " " + c.embedding_model->model;
+      list.push_back(std::move(j));
+    }
+    return {{"collections", std::move(list)}};
+  }
+
+  json documents(const Arguments& a, std::size_t worker) {
+    const service::DocumentsRequest r = service::documents_request(a.values, options.collection);
+    store::Store& st = store(worker);
+    collection(st, r.collection);
+    return service::to_json(service::list_documents(st, r));
+  }
+
+  json read(const Arguments& a, std::size_t worker) {
+    const service::ReadRequest r =
+        service::read_request(a.values, options.collection, static_cast<std::size_t>(service::k_read_max_bytes));
+    store::Store& st = store(worker);
+    collection(st, r.collection);
+    return service::to_json(service::read_document(st, r));
+  }
+
+  json ingest(const Arguments& a, std::size_t /*worker*/) {
+    const service::IngestDocumentRequest r = service::ingest_document_request(a.values, options.collection);
+    store::validate_collection_name(r.collection);
+    const service::IngestDocumentResult result = service::ingest_document(r, options.ingest);
+    if (result.action == ingest::Action::failed) {
+      throw Error(ExitCode::usage, "argument 'text': the document could not be stored: " + result.detail);
+    }
+    return service::to_json(result);
+  }
+
+  json remove(const Arguments& a, std::size_t worker) {
+    service::refuse_unknown_arguments(a.values, {"collection", "source"});
+    const std::string name = service::required_string(a.values, "collection");
+    const std::string source = service::required_string(a.values, "source");
+    store::Store& st = store(worker);
+    collection(st, name);
+    store::remove_documents(st, name, {source});
+    return {{"collection", name}, {"source", source}, {"removed", true}};
+  }
+
+  json ready(const Arguments&, std::size_t worker) {
+    store(worker);
+    return {{"status", "ready"}};
+  }
+};
+
+namespace {
+
+using Operation = json (Api::Impl::*)(const Arguments&, std::size_t);
+
+// A row per route: the router's rows and the OpenAPI document are made from this table.
+struct RouteSpec {
+  http::Method method;
+  std::string_view pattern;
+  std::string_view id;       // operationId
+  std::string_view summary;
+  std::string_view tag;
+  Source source = Source::none;                           // where the request's fields come from
+  const service::Description* request = nullptr;          // its fields (path parameters among them)
+  const service::Description* result = nullptr;
+  Operation operation = nullptr;                          // nullptr: a route of its own (below)
+  http::Blocking blocking = http::Blocking::yes;
+  int success = 200;
+};
+
+constexpr RouteSpec k_routes[] = {
+    {http::Method::get, "/healthz", "health", "The server answers (whatever the store does)", "server", Source::none, nullptr,
+     &k_health, nullptr, http::Blocking::no},
+    {http::Method::get, "/readyz", "ready", "The store can be opened: 200, else 503", "server", Source::none, nullptr, &k_health,
+     &Api::Impl::ready},
+    {http::Method::get, "/metrics", "metrics", "Prometheus metrics: requests by route and status, latency, connections, streams",
+     "server", Source::none, nullptr, nullptr, nullptr, http::Blocking::no},
+    {http::Method::get, "/openapi.json", "openapi", "This document (OpenAPI 3.1)", "server", Source::none, nullptr, nullptr, nullptr,
+     http::Blocking::no},
+    {http::Method::post, "/api/v1/search", "search", "Search a collection (keyword, vector or hybrid); each hit with its citation",
+     "search", Source::body, &service::k_search_request, &service::k_search_result, &Api::Impl::search},
+    {http::Method::get, "/api/v1/collections", "list_collections", "The store's collections with their sizes", "collections",
+     Source::none, nullptr, &service::k_collections_result, &Api::Impl::collections},
+    {http::Method::get, "/api/v1/collections/{collection}/documents", "list_documents",
+     "A collection's documents, a page at a time (offset, limit), optionally filtered", "documents", Source::query,
+     &service::k_documents_request, &service::k_documents_result, &Api::Impl::documents},
+    {http::Method::post, "/api/v1/collections/{collection}/documents", "ingest_document",
+     "Store one document (its text) under a source id, replacing one stored under it", "documents", Source::body,
+     &service::k_ingest_request, &service::k_ingest_result, &Api::Impl::ingest},
+    {http::Method::get, "/api/v1/collections/{collection}/documents/{source...}", "read_document",
+     "Read a document's lines (start_line, end_line: the line model of citations) or chunks", "documents", Source::query,
+     &service::k_read_request, &service::k_read_result, &Api::Impl::read},
+    {http::Method::del, "/api/v1/collections/{collection}/documents/{source...}", "remove_document",
+     "Remove a document with its chunks", "documents", Source::none, nullptr, &k_removed, &Api::Impl::remove},
+};
+
+// The pattern as OpenAPI writes it: "{source...}" is "{source}".
+std::string openapi_path(std::string_view pattern) {
+  std::string out(pattern);
+  for (std::size_t at = out.find("...}"); at != std::string::npos; at = out.find("...}")) out.erase(at, 3);
+  return out;
+}
+
+std::string schema_name(std::string_view id, std::string_view suffix) {
+  std::string out;
+  bool upper = true;
+  for (const char c : id) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out + std::string(suffix);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+
+json json_content(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
+
+}  // namespace
+
+Api::Api(ApiOptions options, const http::Metrics& metrics) : impl_(std::make_unique<Impl>(std::move(options), metrics)) {}
+Api::~Api() = default;
+
+http::Router Api::router() {
+  http::Router router;
+  Impl* impl = impl_.get();
+  for (const RouteSpec& spec : k_routes) {
+    http::Handler handler;
+    if (spec.pattern == "/healthz") {
+      handler = [](const http::Request&, http::Context&) { return http::Response::json(200, R"({"status":"ok"})"); };
+    } else if (spec.pattern == "/metrics") {
+      handler = [impl](const http::Request&, http::Context&) {
+        return http::Response::text(200, impl->metrics.text(), "text/plain; version=0.0.4; charset=utf-8");
+      };
+    } else if (spec.pattern == "/openapi.json") {
+      handler = [this](const http::Request&, http::Context&) { return http::Response::json(200, json_text(openapi())); };
+    } else {
+      handler = [impl, &spec](const http::Request& request, http::Context& context) {
+        Arguments arguments;
+        try {
+          arguments = gather(request, spec.source, spec.request);
+          const json result = (impl->*spec.operation)(arguments, context.worker);
+          return http::Response::json(spec.success, json_text(result));
+        } catch (const Refused& r) {
+          return r.response;
+        } catch (const Error& e) {
+          return problem_response(e, arguments, spec.request);
+        }
+      };
+    }
+    router.add(http::Route{spec.method, std::string(spec.pattern), std::move(handler), spec.blocking});
+  }
+  return router;
+}
+
+json Api::openapi() const {
+  json paths = json::object();
+  json schemas = json::object();
+  schemas["HTTPValidationError"] = service::json_schema(k_validation);
+  schemas["Detail"] = service::json_schema(k_detail);
+  for (const RouteSpec& spec : k_routes) {
+    const std::vector<std::string> in_path = http::pattern_params(spec.pattern);
+    json operation = {{"operationId", std::string(spec.id)}, {"summary", std::string(spec.summary)},
+                      {"tags", json::array({std::string(spec.tag)})}};
+    json parameters = json::array();
+    for (const std::string& name : in_path) {
+      const service::Field* f = spec.request == nullptr ? nullptr : service::find_field(*spec.request, name);
+      json schema = f != nullptr ? service::json_schema(*f) : json{{"type", "string"}};
+      parameters.push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", std::move(schema)}});
+    }
+    if (spec.source == Source::query && spec.request != nullptr) {
+      for (const service::Field& f : spec.request->fields) {
+        if (std::find(in_path.begin(), in_path.end(), f.name) != in_path.end()) continue;
+        parameters.push_back({{"name", std::string(f.name)}, {"in", "query"}, {"required", f.required},
+                              {"schema", service::json_schema(f)}});
+      }
+    }
+    if (!parameters.empty()) operation["parameters"] = std::move(parameters);
+    if (spec.source == Source::body && spec.request != nullptr) {
+      json schema = service::json_schema(*spec.request);
+      // Fields the path gives are not the body's.
+      for (const std::string& name : in_path) {
+        schema["properties"].erase(name);
+        if (schema.contains("required")) {
+          json& required = schema["required"];
+          required.erase(std::remove(required.begin(), required.end(), json(name)), required.end());
+        }
+      }
+      const std::string name = schema_name(spec.id, "Request");
+      schemas[name] = std::move(schema);
+      operation["requestBody"] = {{"required", true}, {"content", json_content(ref(name))}};
+    }
+    json responses = json::object();
+    json ok = {{"description", "Success"}};
+    if (spec.result != nullptr) {
+      const std::string name = schema_name(spec.id, "Result");
+      schemas[name] = service::json_schema(*spec.result);
+      ok["content"] = json_content(ref(name));
+    } else if (spec.pattern == "/metrics") {
+      ok["content"] = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
+    } else {
+      ok["content"] = json_content({{"type", "object"}});
+    }
+    responses[std::to_string(spec.success)] = std::move(ok);
+    if (spec.operation != nullptr) {
+      if (spec.source != Source::none || !in_path.empty()) {
+        responses["422"] = {{"description", "A field breaks the request's rules"}, {"content", json_content(ref("HTTPValidationError"))}};
+      }
+      if (spec.source == Source::body) {
+        responses["400"] = {{"description", "The body is not JSON"}, {"content", json_content(ref("Detail"))}};
+      }
+      if (!in_path.empty() || spec.source == Source::body) {
+        responses["404"] = {{"description", "No such collection or document"}, {"content", json_content(ref("Detail"))}};
+      }
+      responses["503"] = {{"description", "The store cannot be opened or is busy"}, {"content", json_content(ref("Detail"))}};
+    }
+    operation["responses"] = std::move(responses);
+    paths[openapi_path(spec.pattern)][lower(http::method_name(spec.method))] = std::move(operation);
+  }
+  return {{"openapi", "3.1.0"},
+          {"info", {{"title", "strata"}, {"version", impl_->options.version},
+                    {"description", "strata's knowledge store over HTTP: search, collections, documents"}}},
+          {"jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema"},
+          {"paths", std::move(paths)},
+          {"components", {{"schemas", std::move(schemas)}}}};
+}
+
+}  // namespace strata::serve

@@ -1,0 +1,65 @@
+#pragma once
+// `strata serve`'s routes: health, readiness, metrics, the OpenAPI document and strata's own
+// API under /api/v1/ (search, collections, a collection's documents, read, ingest, remove),
+// each over a core/service operation, so that a request over HTTP is checked, limited and
+// answered as the same request from MCP or the CLI. The route table (api.cpp, k_routes) is data:
+// the router's rows and the OpenAPI document are both made from it, and each route's schemas
+// are the service's descriptions (service::json_schema), never written by hand.
+//
+// Each worker thread of the server has its own store connection and searcher (SQLite and libpq
+// connections are not shared across threads), opened on its first request and again after a
+// server's connection was lost. A store that cannot be opened is 503 on the store's routes and
+// on /readyz; /healthz answers whatever the store does.
+//
+// Errors: a request that breaks the operation's rules is 422 in FastAPI's shape, {"detail":
+// [{"loc": ["body", "k"], "msg": ..., "type": ...}]}, naming the field; a body that is not JSON
+// is 400; no such collection or document is 404; a store that cannot answer is 503. Messages go
+// in bodies only, never in headers.
+#include <cstddef>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "ingest/ingest.h"
+#include "search/searcher.h"
+#include "store/store.h"
+
+namespace strata::serve {
+
+struct ApiOptions {
+  std::string store_path;
+  store::OpenOptions open;
+  std::string collection = "default";  // a request that names none uses it
+  // Search's defaults that the server owns (the embedding server, the reranker, the vector
+  // weight); each request sets its query, collection, k, mode and filters.
+  search::SearchRequest search;
+  // Ingest's: the store, its options, chunking from the configuration. Its inputs are replaced
+  // by each request's one document.
+  ingest::IngestRequest ingest;
+  std::size_t workers = 4;  // the server's worker threads: one store handle each
+  std::string version;      // the OpenAPI document's info.version
+};
+
+class Api {
+ public:
+  // `metrics` is the server's (GET /metrics publishes it); both outlive the router's handlers.
+  Api(ApiOptions options, const http::Metrics& metrics);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // The routes, whose handlers refer to this Api.
+  http::Router router();
+  // The OpenAPI 3.1 document of every route.
+  nlohmann::json openapi() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::serve

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# End-to-end tests of `strata serve` with curl on 127.0.0.1 (port 0: the announced port is
+# parsed): health and readiness (503 without a store, 200 once one is ingested), each API
+# route's answer on a small store, 404/405/413/422/400, a path with ../, a header-injection
+# attempt, a slow-loris connection closed after the header timeout, the access log (route
+# patterns, never the query), the metrics and the OpenAPI document, SIGTERM while a request is
+# in flight (it is answered, exit 0), and a non-loopback address refused.
+#
+# Usage: bash tests/e2e/serve.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init serve "$@"
+
+export STRATA_STORE="$E2E_TMP/store.db"
+SERVER_PID=""
+PORT=""
+BASE=""
+
+# start_server [FLAGS...]: starts strata serve on 127.0.0.1:0 and reads the port it announces.
+start_server() {
+    : >"$E2E_TMP/serve.err"
+    "$STRATA" serve --listen 127.0.0.1:0 --collection docs "$@" 2>"$E2E_TMP/serve.err" &
+    SERVER_PID=$!
+    e2e_bg "$SERVER_PID"
+    local i
+    for i in $(seq 1 200); do
+        grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$E2E_TMP/serve.err" | head -n 1)
+    BASE="http://127.0.0.1:$PORT"
+    [ -n "$PORT" ] || fail "no port announced: $(cat "$E2E_TMP/serve.err")"
+}
+
+# stop_server: SIGTERM, then its exit code in STOP_RC.
+stop_server() {
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID"
+    STOP_RC=$?
+}
+
+# req METHOD PATH [BODY] [CURL FLAGS...]: STATUS, BODY (the response's) and HEADERS.
+req() {
+    local method=$1 path=$2
+    shift 2
+    local data=()
+    if [ $# -gt 0 ]; then
+        data=(--data-binary "$1" -H 'Content-Type: application/json')
+        shift
+    fi
+    STATUS=$(curl -sS --path-as-is -o "$E2E_TMP/body" -D "$E2E_TMP/headers" -w '%{http_code}' -X "$method" \
+        "${data[@]+"${data[@]}"}" "$@" "$BASE$path" 2>"$E2E_TMP/curl.err")
+    BODY=$(cat "$E2E_TMP/body")
+    HEADERS=$(tr -d '\r' <"$E2E_TMP/headers")
+    OUT=$BODY
+}
+expect_status() { assert_eq "$1" "$STATUS" "$2 (body: ${BODY:0:300})"; }
+
+case_ "a non-loopback address is refused, naming API keys"
+expect_exit 2 -- "$STRATA" serve --listen 0.0.0.0:8765
+expect_stderr_match 'loopback address only'
+expect_stderr_match 'strata keys create'
+expect_exit 2 -- "$STRATA" serve --listen nowhere
+expect_stderr_match 'not HOST:PORT'
+
+case_ "without a store: healthy, not ready"
+start_server --max-body 4096 --header-timeout 0.5
+assert_true "the notice says loopback only" grep -q 'answering on this loopback address only' "$E2E_TMP/serve.err"
+req GET /healthz
+expect_status 200 "healthz"
+assert_eq '{"status":"ok"}' "$BODY" "healthz body"
+req GET /readyz
+expect_status 503 "readyz without a store"
+req GET /api/v1/collections
+expect_status 503 "collections without a store"
+
+case_ "a store ingested: ready, and each route answers"
+mkdir -p docs
+printf '# Rollback\n\nTo roll back a migration, run strata migrate down.\nIt undoes the newest one.\n' >docs/rollback.md
+printf '# Search\n\nKeyword search ranks chunks with BM25.\n' >docs/search.md
+expect_exit 0 -- "$STRATA" ingest --collection docs docs
+req GET /readyz
+expect_status 200 "readyz with a store"
+req POST /api/v1/search '{"query": "roll back a migration", "k": 2}'
+expect_status 200 "search"
+expect_json_true "the first hit cites rollback.md" 'd["hits"][0]["citation"].startswith("docs/rollback.md:L") and d["collection"] == "docs"'
+req GET /api/v1/collections
+expect_status 200 "collections"
+expect_json_true "docs with 2 documents" '[c["documents"] for c in d["collections"] if c["name"] == "docs"] == [2]'
+req GET '/api/v1/collections/docs/documents?limit=1&filter=SECRETFILTER'
+expect_status 200 "documents, filtered"
+expect_json_true "nothing passes" 'd["total"] == 0'
+req GET '/api/v1/collections/docs/documents?limit=1'
+expect_status 200 "documents, a page"
+expect_json_true "one of two, next at 1" 'd["total"] == 2 and len(d["documents"]) == 1 and d["next_offset"] == 1'
+req GET '/api/v1/collections/docs/documents/docs/rollback.md?start_line=3&end_line=4'
+expect_status 200 "read lines"
+expect_json_true "lines 3-4" 'd["citation"] == "docs/rollback.md:L3-L4" and d["text"].startswith("To roll back")'
+req POST /api/v1/collections/docs/documents '{"source": "notes/new.md", "text": "# New\n\nA note stored over HTTP.\n"}'
+expect_status 200 "ingest a document"
+expect_json_true "new, one chunk" 'd["action"] == "new" and d["chunks"] == 1'
+req DELETE /api/v1/collections/docs/documents/notes/new.md
+expect_status 200 "remove it"
+expect_json_true "removed" 'd["removed"] is True'
+req GET /api/v1/collections/docs/documents/notes/new.md
+expect_status 404 "read after removal"
+
+case_ "refusals: 404, 405, 413, 422, 400, a path with ../"
+req GET /no/such/route
+expect_status 404 "unknown path"
+req POST /healthz
+expect_status 405 "wrong method"
+assert_true "Allow lists GET" grep -qx 'Allow: GET' <(printf '%s\n' "$HEADERS")
+req POST /api/v1/search "{\"query\": \"$(head -c 5000 /dev/zero | tr '\0' a)\"}"
+expect_status 413 "a body over --max-body"
+req POST /api/v1/search '{"query": "x", "k": 500}'
+expect_status 422 "k out of range"
+expect_json_true "loc names body.k" 'd["detail"][0]["loc"] == ["body", "k"]'
+req GET '/api/v1/collections/docs/documents?offset=minus'
+expect_status 422 "a query integer that is not one"
+expect_json_true "loc names query.offset" 'd["detail"][0]["loc"] == ["query", "offset"]'
+req POST /api/v1/search '{"query": '
+expect_status 400 "malformed JSON"
+req GET '/api/v1/collections/docs/documents/../../../../etc/passwd'
+expect_status 400 "a path with ../"
+req GET '/api/v1/collections/docs/documents/%2e%2e/%2e%2e/etc/passwd'
+expect_status 400 "a path with escaped ../"
+
+case_ "header injection: nothing a client sends reaches a response header"
+req GET '/api/v1/collections/x%0d%0aSet-Cookie:%20stolen=1/documents'
+assert_false "no Set-Cookie header" grep -qi '^Set-Cookie' <(printf '%s\n' "$HEADERS")
+req DELETE '/healthz%0d%0aX-Injected:%201'
+assert_false "no injected header" grep -qi '^X-Injected' <(printf '%s\n' "$HEADERS")
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\rSet-Cookie: b=c\r\nConnection: close\r\n\r\n' >&3
+raw=$(timeout 5 cat <&3 | tr -d '\r')
+exec 3<&-
+assert_false "a bare CR in a request header is no header of the answer" grep -qi '^Set-Cookie' <(printf '%s\n' "$raw")
+assert_true "it is refused with 400" grep -q '^HTTP/1.1 400' <(printf '%s\n' "$raw")
+
+case_ "a slow-loris client is closed after the header timeout, without an answer"
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n' >&3
+raw=$(timeout 10 cat <&3)
+slow_rc=$?
+exec 3<&-
+assert_eq 0 "$slow_rc" "the server closed the connection (cat ended before its timeout)"
+assert_eq "" "$raw" "nothing was written to it"
+req GET /healthz
+expect_status 200 "the server still answers"
+
+case_ "the access log, the metrics and the OpenAPI document"
+assert_true "a JSON line per request with the route pattern" \
+    grep -q '"route":"/api/v1/collections/{collection}/documents","status":200' "$E2E_TMP/serve.err"
+assert_false "never the query" grep -q 'SECRETFILTER' "$E2E_TMP/serve.err"
+assert_true "every log line after the notices is JSON" python3 -c '
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
+assert len(lines) > 10, len(lines)
+for l in lines:
+    d = json.loads(l)
+    assert set(d) == {"time", "method", "route", "status", "duration_ms", "bytes_out", "key"}, d
+' "$E2E_TMP/serve.err"
+req GET /metrics
+expect_status 200 "metrics"
+assert_true "search counted by route and status" grep -qF 'strata_http_requests_total{route="/api/v1/search",method="POST",status="200"} 1' "$E2E_TMP/body"
+assert_true "a latency histogram" grep -qF 'strata_http_request_duration_seconds_bucket{route="/api/v1/search",le="+Inf"}' "$E2E_TMP/body"
+req GET /openapi.json
+expect_status 200 "openapi.json"
+expect_json_true "OpenAPI 3.1 with the API's paths" \
+    'd["openapi"] == "3.1.0" and {"/api/v1/search", "/api/v1/collections", "/api/v1/collections/{collection}/documents/{source}", "/healthz"} <= set(d["paths"])'
+stop_server
+assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
+
+case_ "SIGTERM while a request is in flight: it is answered, then exit 0"
+start_server
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+body='{"query": "bm25 ranking", "k": 1}'
+printf 'POST /api/v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+    "${#body}" "${body:0:10}" >&3
+# Until the server has read that request's header: it is in flight with the scrape itself.
+for _ in $(seq 1 200); do
+    curl -s "$BASE/metrics" | grep -qx 'strata_http_requests_in_flight 2' && break
+    sleep 0.05
+done
+kill -TERM "$SERVER_PID"
+# Until the signal is taken: the server no longer accepts connections.
+for _ in $(seq 1 200); do
+    curl -s -o /dev/null "$BASE/healthz" || break
+    sleep 0.05
+done
+printf '%s' "${body:10}" >&3
+raw=$(timeout 10 cat <&3 | tr -d '\r')
+exec 3<&-
+wait "$SERVER_PID"
+STOP_RC=$?
+assert_true "the request in flight got its answer" grep -q '^HTTP/1.1 200' <(printf '%s\n' "$raw")
+assert_true "with Connection: close" grep -qi '^Connection: close' <(printf '%s\n' "$raw")
+assert_true "and its hits" grep -q 'docs/search.md' <(printf '%s\n' "$raw")
+assert_eq 0 "$STOP_RC" "exit 0"
+
+e2e_finish

@@ -1,0 +1,194 @@
+// core/serve: the routes over a real SQLite store, called through the router as the server calls
+// them (no sockets): each API route's answer, FastAPI's 422 naming the field, 400 for a body
+// that is not JSON, 404 and 503; and the OpenAPI document made from the route table (every
+// route present, every schema a JSON Schema object).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "serve/api.h"
+#include "serve/arguments.h"
+#include "test_util.h"
+
+namespace strata::serve {
+namespace {
+
+using nlohmann::json;
+
+struct Served {
+  strata::testing::TempDir dir;
+  http::Metrics metrics;
+  std::unique_ptr<Api> api;
+  http::Router router;
+
+  Served() {
+    ApiOptions o;
+    o.store_path = (dir.path() / "store.db").string();
+    o.collection = "docs";
+    o.workers = 2;
+    o.ingest.store_path = o.store_path;
+    o.ingest.threads = 1;
+    o.version = "test";
+    api = std::make_unique<Api>(std::move(o), metrics);
+    router = api->router();
+  }
+
+  http::Response call(http::Method method, const std::string& target, const std::string& body = "") {
+    http::Request r;
+    r.method = method;
+    const std::size_t q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) {
+      EXPECT_TRUE(http::parse_query(target.substr(q + 1), r.query));
+    }
+    r.body = body;
+    const http::Match m = router.match(method, r.path);
+    EXPECT_EQ(m.kind, http::Match::Kind::found) << target;
+    if (m.kind != http::Match::Kind::found) return {};
+    r.params = m.params;
+    r.route = m.route->pattern;
+    http::Context context{1};
+    return m.route->handler(r, context);
+  }
+  json call_json(http::Method method, const std::string& target, const std::string& body, int status) {
+    const http::Response r = call(method, target, body);
+    EXPECT_EQ(r.status, status) << target << ": " << r.body;
+    EXPECT_EQ(*r.header("Content-Type"), "application/json");
+    return json::parse(r.body);
+  }
+};
+
+TEST(ServeApi, WithoutAStoreReadyIs503AndHealthIs200) {
+  Served s;
+  EXPECT_EQ(s.call(http::Method::get, "/healthz").status, 200);
+  EXPECT_EQ(s.call(http::Method::get, "/readyz").status, 503);
+  EXPECT_EQ(s.call(http::Method::get, "/api/v1/collections").status, 503);
+}
+
+TEST(ServeApi, IngestSearchListReadAndRemoveADocument) {
+  Served s;
+  const json stored = s.call_json(http::Method::post, "/api/v1/collections/docs/documents",
+                                  R"({"source": "guide/rollback.md", "text": "# Rollback\n\nTo roll back a migration run down.\n"})", 200);
+  EXPECT_EQ(stored["action"], "new");
+  EXPECT_EQ(s.call(http::Method::get, "/readyz").status, 200);
+  const json found = s.call_json(http::Method::post, "/api/v1/search", R"({"query": "roll back", "k": 3})", 200);
+  EXPECT_EQ(found["collection"], "docs");
+  ASSERT_EQ(found["hits"].size(), 1U);
+  EXPECT_EQ(found["hits"][0]["citation"], "guide/rollback.md:L1-L3");
+  const json listed = s.call_json(http::Method::get, "/api/v1/collections", "", 200);
+  EXPECT_EQ(listed["collections"][0]["name"], "docs");
+  const json page = s.call_json(http::Method::get, "/api/v1/collections/docs/documents?limit=10&filter=ROLL", "", 200);
+  EXPECT_EQ(page["total"], 1);
+  EXPECT_EQ(page["documents"][0]["source"], "guide/rollback.md");
+  const json read = s.call_json(http::Method::get, "/api/v1/collections/docs/documents/guide/rollback.md?start_line=3&end_line=3", "", 200);
+  EXPECT_EQ(read["text"], "To roll back a migration run down.");
+  EXPECT_EQ(read["citation"], "guide/rollback.md:L3");
+  const json removed = s.call_json(http::Method::del, "/api/v1/collections/docs/documents/guide/rollback.md", "", 200);
+  EXPECT_EQ(removed, json({{"collection", "docs"}, {"source", "guide/rollback.md"}, {"removed", true}}));
+  const json gone = s.call_json(http::Method::get, "/api/v1/collections/docs/documents/guide/rollback.md", "", 404);
+  EXPECT_EQ(gone["detail"], "no document 'guide/rollback.md' in collection 'docs'");
+  s.call_json(http::Method::get, "/api/v1/collections/other/documents", "", 404);
+}
+
+TEST(ServeApi, RefusalsNameTheFieldAsFastApiDoes) {
+  Served s;
+  s.call(http::Method::post, "/api/v1/collections/docs/documents", R"({"source": "a.md", "text": "words"})");
+  json e = s.call_json(http::Method::post, "/api/v1/search", R"({"query": "x", "k": 0})", 422);
+  ASSERT_EQ(e["detail"].size(), 1U);
+  EXPECT_EQ(e["detail"][0]["loc"], json::array({"body", "k"}));
+  EXPECT_EQ(e["detail"][0]["type"], "int_type");
+  e = s.call_json(http::Method::post, "/api/v1/search", R"({"k": 2})", 422);
+  EXPECT_EQ(e["detail"][0]["loc"], json::array({"body", "query"}));
+  EXPECT_EQ(e["detail"][0]["type"], "missing");
+  e = s.call_json(http::Method::post, "/api/v1/search", R"({"query": "x", "kk": 2})", 422);
+  EXPECT_EQ(e["detail"][0]["loc"], json::array({"body", "kk"}));
+  EXPECT_EQ(e["detail"][0]["type"], "extra_forbidden");
+  e = s.call_json(http::Method::get, "/api/v1/collections/docs/documents?limit=ten", "", 422);
+  EXPECT_EQ(e["detail"][0]["loc"], json::array({"query", "limit"}));
+  e = s.call_json(http::Method::get, "/api/v1/collections/docs/documents/a.md?start_line=5&end_line=2", "", 422);
+  EXPECT_EQ(e["detail"][0]["loc"], json::array({"query", "end_line"}));
+  e = s.call_json(http::Method::post, "/api/v1/collections/docs/documents", R"({"source": "b.md", "text": "t", "collection": "x"})", 422);
+  EXPECT_EQ(e["detail"][0]["loc"], json::array({"body", "collection"}));
+  e = s.call_json(http::Method::post, "/api/v1/search", R"({"query": )", 400);
+  EXPECT_TRUE(e["detail"].is_string());
+  e = s.call_json(http::Method::post, "/api/v1/search", R"([1, 2])", 422);
+  EXPECT_EQ(e["detail"][0]["loc"], json::array({"body"}));
+}
+
+// Whether `schema` is a JSON Schema object as the generator writes them: a type or a $ref,
+// properties that are schemas, items that is one, required naming properties.
+void expect_schema(const json& schema, const std::string& where) {
+  ASSERT_TRUE(schema.is_object()) << where;
+  if (schema.contains("$ref")) {
+    EXPECT_TRUE(schema["$ref"].get<std::string>().starts_with("#/components/schemas/")) << where;
+    return;
+  }
+  ASSERT_TRUE(schema.contains("type")) << where;
+  const json& type = schema["type"];
+  EXPECT_TRUE(type.is_string() || type.is_array()) << where;
+  if (schema.contains("properties")) {
+    for (const auto& [name, property] : schema["properties"].items()) expect_schema(property, where + "." + name);
+  }
+  if (schema.contains("required")) {
+    for (const json& name : schema["required"]) EXPECT_TRUE(schema["properties"].contains(name.get<std::string>())) << where;
+  }
+  if (schema.contains("items")) expect_schema(schema["items"], where + "[]");
+}
+
+TEST(ServeOpenApi, EveryRouteIsThereWithValidSchemas) {
+  Served s;
+  const json doc = s.api->openapi();
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  EXPECT_EQ(doc["info"]["version"], "test");
+  std::size_t operations = 0;
+  for (const http::Route& r : s.router.routes()) {
+    std::string path = r.pattern;
+    if (const std::size_t at = path.find("...}"); at != std::string::npos) path.erase(at, 3);
+    std::string method(http::method_name(r.method));
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ASSERT_TRUE(doc["paths"].contains(path)) << path;
+    ASSERT_TRUE(doc["paths"][path].contains(method)) << path << " " << method;
+    const json& op = doc["paths"][path][method];
+    EXPECT_TRUE(op["operationId"].is_string());
+    ASSERT_TRUE(op["responses"].is_object());
+    for (const auto& [status, response] : op["responses"].items()) {
+      if (response.contains("content")) {
+        for (const auto& [type, media] : response["content"].items()) expect_schema(media["schema"], path + " " + status);
+      }
+    }
+    if (op.contains("parameters")) {
+      for (const json& p : op["parameters"]) {
+        EXPECT_TRUE(p["in"] == "path" || p["in"] == "query");
+        expect_schema(p["schema"], path + " " + p["name"].get<std::string>());
+      }
+    }
+    for (const std::string& name : http::pattern_params(r.pattern)) {
+      bool listed = false;
+      for (const json& p : op["parameters"]) listed = listed || (p["name"] == name && p["in"] == "path" && p["required"] == true);
+      EXPECT_TRUE(listed) << path << " {" << name << "}";
+    }
+    ++operations;
+  }
+  EXPECT_EQ(operations, s.router.routes().size());
+  for (const auto& [name, schema] : doc["components"]["schemas"].items()) expect_schema(schema, name);
+  // The body of ingest leaves out what the path gives; search's is the service's own.
+  const json& ingest = doc["components"]["schemas"]["IngestDocumentRequest"];
+  EXPECT_FALSE(ingest["properties"].contains("collection"));
+  EXPECT_EQ(ingest["required"], json::array({"source", "text"}));
+  EXPECT_EQ(doc["components"]["schemas"]["SearchRequest"]["properties"]["k"]["maximum"], 50);
+}
+
+TEST(ServeArguments, AUsageErrorWithoutAFieldNamesTheWholeBody) {
+  Arguments a;
+  a.rest = "body";
+  const http::Response r = problem_response(Error(ExitCode::usage, "something is wrong"), a, nullptr);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(json::parse(r.body)["detail"][0]["loc"], json::array({"body"}));
+  EXPECT_EQ(problem_response(Error(ExitCode::unavailable, "busy"), a, nullptr).status, 503);
+}
+
+}  // namespace
+}  // namespace strata::serve
