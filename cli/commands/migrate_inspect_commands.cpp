@@ -190,7 +190,7 @@ int run_check(const MigrateOptions& o, const CheckFlags& flags) {
   if ((c.drift) && !c.database) {
     throw Error(ExitCode::usage, "--drift needs a database", "pass --database or set DATABASE_URL");
   }
-  const mg::CheckReport r = with_flags(mg::check_directories(o.dirs, c));
+  const mg::CheckReport r = cli::with_flags(mg::check_directories(o.dirs, c));
   const int code = to_int(r.exit_code);
   if (o.out.json) {
     std::cout << json_text(check_json(r)) << '\n';

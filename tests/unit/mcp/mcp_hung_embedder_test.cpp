@@ -111,11 +111,13 @@ json search_call(int id, const std::string& mode) {
 // Why a search fell back to keywords names settings as core mentions them: an agent reads them
 // in its own words (the setting's name), in the text and in structuredContent, no marker bytes.
 TEST_F(McpHungEmbedderTest, WhyTheQueryWasNotEmbeddedIsInTheAgentsWords) {
-  server_.script(R"([{"fault": "wrong_dims"}])");  // a vector of 3 values for a collection of 2
+  server_.reset();  // no hang (SetUp's) but a vector of the wrong size: 9 values for a collection of 2
+  server_.script(R"([{"fault": "wrong_dims"}])");
   mcp::ServerOptions o;
   o.store_path = path_;
   o.version = "test";
   o.search.embed.max_retries = 0;
+  o.search.embed.timeout = std::chrono::milliseconds(5000);
   mcp::Server server(std::move(o));
   ASSERT_TRUE(server.handle_line(request(1, "initialize", {{"protocolVersion", "2025-03-26"}}).dump()));
   const json r = json::parse(*server.handle_line(search_call(2, "hybrid").dump()))["result"];
