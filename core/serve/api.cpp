@@ -100,13 +100,7 @@ struct Api::Impl {
 
   json collections(const Arguments& a, std::size_t worker) {
     service::refuse_unknown_arguments(a.values, service::k_no_arguments);
-    json list = json::array();
-    for (const store::CollectionInfo& c : store::list_collections(store(worker))) {
-      json j = {{"name", c.name}, {"documents", c.documents}, {"chunks", c.chunks}, {"embedded", c.embedded.value_or(0)}};
-      if (c.embedding_model) j["embedding_model"] = c.embedding_model->provider + " " + c.embedding_model->model;
-      list.push_back(std::move(j));
-    }
-    return {{"collections", std::move(list)}};
+    return service::to_json(service::collections(store(worker)));
   }
 
   json documents(const Arguments& a, std::size_t worker) {
