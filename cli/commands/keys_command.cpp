@@ -122,6 +122,7 @@ int revoke_key(const KeysOptions& o) {
 Run setup_keys(CLI::App& cmd) {
   auto o = std::make_shared<KeysOptions>();
   cmd.require_subcommand(1, 1);
+  add_color_option(cmd);  // as every command: `strata keys --color never list`
   cmd.footer(
       "Examples:\n"
       "  strata keys create web\n"
