@@ -64,17 +64,8 @@ ask::AskRequest ask_request(const json& args, ask::AskRequest base, const std::s
   if (is_blank(r.question)) usage("argument 'question' is blank");
   r.collection = string_argument(args, "collection").value_or(collection);
   r.k = static_cast<std::size_t>(integer_argument(args, *find_field(k_ask_request, "k")).value_or(k_ask_k_default));
-  r.mode = std::nullopt;
-  if (const auto mode = string_argument(args, "mode")) {
-    r.mode = search::parse_mode(*mode);
-    if (!r.mode) usage("argument 'mode' must be keyword, vector or hybrid (got '" + *mode + "')");
-  }
-  r.where.clear();
-  for (const std::string& w : string_list_argument(args, "where")) {
-    std::optional<search::MetadataFilter> f = search::parse_metadata_filter(w);
-    if (!f) usage("argument 'where': '" + w + "' is not key=value, key^=prefix or key~glob");
-    r.where.push_back(std::move(*f));
-  }
+  r.mode = mode_argument(args);
+  r.where = where_argument(args);
   // A caller's history is the conversation: never one of the store's as well.
   if (const auto h = args.find("history"); h != args.end() && !h->is_null()) {
     r.turns = history_of(args);

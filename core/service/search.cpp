@@ -8,6 +8,24 @@ namespace strata::service {
 
 using nlohmann::json;
 
+std::optional<search::Mode> mode_argument(const json& args) {
+  const auto mode = string_argument(args, "mode");
+  if (!mode) return std::nullopt;
+  std::optional<search::Mode> m = search::parse_mode(*mode);
+  if (!m) usage("argument 'mode' must be keyword, vector or hybrid (got '" + *mode + "')");
+  return m;
+}
+
+std::vector<search::MetadataFilter> where_argument(const json& args) {
+  std::vector<search::MetadataFilter> where;
+  for (const std::string& w : string_list_argument(args, "where")) {
+    std::optional<search::MetadataFilter> f = search::parse_metadata_filter(w);
+    if (!f) usage("argument 'where': '" + w + "' is not key=value, key^=prefix or key~glob");
+    where.push_back(std::move(*f));
+  }
+  return where;
+}
+
 search::SearchRequest search_request(const json& args, search::SearchRequest base, const std::string& collection,
                                      const SearchLimits& limits) {
   refuse_unknown_arguments(args, k_search_request);
@@ -15,17 +33,8 @@ search::SearchRequest search_request(const json& args, search::SearchRequest bas
   r.query = required_string(args, "query");
   r.collection = string_argument(args, "collection").value_or(collection);
   r.k = static_cast<std::size_t>(integer_argument(args, "k", 1, limits.k_max).value_or(limits.k_default));
-  r.mode = std::nullopt;
-  if (const auto mode = string_argument(args, "mode")) {
-    r.mode = search::parse_mode(*mode);
-    if (!r.mode) usage("argument 'mode' must be keyword, vector or hybrid (got '" + *mode + "')");
-  }
-  r.where.clear();
-  for (const std::string& w : string_list_argument(args, "where")) {
-    std::optional<search::MetadataFilter> f = search::parse_metadata_filter(w);
-    if (!f) usage("argument 'where': '" + w + "' is not key=value, key^=prefix or key~glob");
-    r.where.push_back(std::move(*f));
-  }
+  r.mode = mode_argument(args);
+  r.where = where_argument(args);
   return base;
 }
 

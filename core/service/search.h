@@ -80,6 +80,11 @@ struct SearchLimits {
 inline constexpr SearchLimits k_terminal_limits{10, k_terminal_k_max};
 inline constexpr SearchLimits k_agent_limits{k_agent_k_default, k_agent_k_max};
 
+// The "mode" and "where" arguments a search and an ask take: nullopt when no mode is given.
+// Throw Error(usage) naming the argument.
+std::optional<search::Mode> mode_argument(const nlohmann::json& arguments);
+std::vector<search::MetadataFilter> where_argument(const nlohmann::json& arguments);
+
 // The request's arguments applied to `base` (which holds what the door owns: the embedding
 // server, the reranker, the vector weight); a call that names no collection searches
 // `collection`; k defaults to limits.k_default, at most limits.k_max (k_search_request's
