@@ -138,16 +138,12 @@ std::uint64_t stable_hash(std::string_view text) {
   return h;
 }
 
-namespace {
-
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string percent_decode(std::string_view text) {
   std::string out;

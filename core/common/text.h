@@ -44,6 +44,8 @@ std::string to_upper(std::string_view text);  // ASCII letters only, as to_lower
 // `text` with each %XX (two hex digits) replaced by its byte, as URLs spell them; a '%' not
 // followed by two hex digits stays as it is.
 std::string percent_decode(std::string_view text);
+// The value of one hex digit (0-9, a-f, A-F), or -1.
+int hex_digit(char c);
 // 0-9 only, whatever the locale (std::isdigit also takes an int that must be an unsigned char).
 inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 std::vector<std::string> split(std::string_view text, char sep);

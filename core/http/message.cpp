@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "common/text.h"
+
 namespace strata::http {
 
 namespace {
@@ -16,19 +18,6 @@ struct MethodName {
 constexpr MethodName k_methods[] = {{Method::get, "GET"},     {Method::head, "HEAD"},   {Method::post, "POST"},
                                     {Method::put, "PUT"},     {Method::patch, "PATCH"}, {Method::del, "DELETE"},
                                     {Method::options, "OPTIONS"}};
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -47,7 +36,7 @@ Method parse_method(std::string_view name) {
 }
 
 const std::string* Request::header(std::string_view name) const {
-  const auto it = headers.find(lower(name));
+  const auto it = headers.find(to_lower(name));
   return it == headers.end() ? nullptr : &it->second;
 }
 
@@ -67,9 +56,9 @@ bool valid_header_value(std::string_view value) {
 Response& Response::set_header(std::string_view name, std::string_view value) {
   if (!valid_header_name(name)) throw std::invalid_argument("not an HTTP header name");
   if (!valid_header_value(value)) throw std::invalid_argument("a header value may not hold CR, LF or NUL");
-  const std::string key = lower(name);
+  const std::string key = to_lower(name);
   for (auto& [n, v] : headers) {
-    if (lower(n) == key) {
+    if (to_lower(n) == key) {
       v = std::string(value);
       return *this;
     }
@@ -79,9 +68,9 @@ Response& Response::set_header(std::string_view name, std::string_view value) {
 }
 
 const std::string* Response::header(std::string_view name) const {
-  const std::string key = lower(name);
+  const std::string key = to_lower(name);
   for (const auto& [n, v] : headers) {
-    if (lower(n) == key) return &v;
+    if (to_lower(n) == key) return &v;
   }
   return nullptr;
 }
@@ -139,8 +128,8 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
     const char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return false;
-      const int hi = hex_value(in[i + 1]);
-      const int lo = hex_value(in[i + 2]);
+      const int hi = hex_digit(in[i + 1]);
+      const int lo = hex_digit(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

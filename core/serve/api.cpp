@@ -7,6 +7,7 @@
 #include <span>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "serve/arguments.h"
 #include "service/documents.h"
 #include "service/ingest.h"
@@ -210,12 +211,6 @@ std::string schema_name(std::string_view id, std::string_view suffix) {
   return out + std::string(suffix);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 
 json json_content(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
@@ -319,7 +314,7 @@ json Api::openapi() const {
       responses["503"] = {{"description", "The store cannot be opened or is busy"}, {"content", json_content(ref("Detail"))}};
     }
     operation["responses"] = std::move(responses);
-    paths[openapi_path(spec.pattern)][lower(http::method_name(spec.method))] = std::move(operation);
+    paths[openapi_path(spec.pattern)][to_lower(http::method_name(spec.method))] = std::move(operation);
   }
   return {{"openapi", "3.1.0"},
           {"info", {{"title", "strata"}, {"version", impl_->options.version},
