@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "serve/arguments.h"
+#include "serve/caller.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/json_arguments.h"
@@ -90,36 +91,36 @@ struct Api::Impl {
 
   // --- the handlers: arguments in, a JSON result out ---------------------------------------------
 
-  json search(const Arguments& a, std::size_t worker) {
+  json search(const Arguments& a, const Call& call) {
     search::SearchRequest r = service::search_request(a.values, options.search, options.collection);
     r.keyword_when_query_fails = true;
     r.embed_deadline = k_embed_deadline;
     r.embed.timeout = std::min(r.embed.timeout, k_embed_request_timeout);
-    collection(store(worker), r.collection);
-    return service::to_json(service::found(searcher(worker).search(r), r.collection));
+    collection(store(call.worker), r.collection);
+    return service::to_json(service::found(searcher(call.worker).search(r), r.collection));
   }
 
-  json collections(const Arguments& a, std::size_t worker) {
+  json collections(const Arguments& a, const Call& call) {
     service::refuse_unknown_arguments(a.values, service::k_no_arguments);
-    return service::to_json(service::collections(store(worker)));
+    return service::to_json(service::collections(store(call.worker)));
   }
 
-  json documents(const Arguments& a, std::size_t worker) {
+  json documents(const Arguments& a, const Call& call) {
     const service::DocumentsRequest r = service::documents_request(a.values, options.collection);
-    store::Store& st = store(worker);
+    store::Store& st = store(call.worker);
     collection(st, r.collection);
     return service::to_json(service::list_documents(st, r));
   }
 
-  json read(const Arguments& a, std::size_t worker) {
+  json read(const Arguments& a, const Call& call) {
     const service::ReadRequest r =
         service::read_request(a.values, options.collection, static_cast<std::size_t>(service::k_read_max_bytes));
-    store::Store& st = store(worker);
+    store::Store& st = store(call.worker);
     collection(st, r.collection);
     return service::to_json(service::read_document(st, r));
   }
 
-  json ingest(const Arguments& a, std::size_t /*worker*/) {
+  json ingest(const Arguments& a, const Call& /*call*/) {
     const service::IngestDocumentRequest r = service::ingest_document_request(a.values, options.collection);
     store::validate_collection_name(r.collection);
     const service::IngestDocumentResult result = service::ingest_document(r, options.ingest);
@@ -129,25 +130,25 @@ struct Api::Impl {
     return service::to_json(result);
   }
 
-  json remove(const Arguments& a, std::size_t worker) {
+  json remove(const Arguments& a, const Call& call) {
     service::refuse_unknown_arguments(a.values, {"collection", "source"});
     const std::string name = service::required_string(a.values, "collection");
     const std::string source = service::required_string(a.values, "source");
-    store::Store& st = store(worker);
+    store::Store& st = store(call.worker);
     collection(st, name);
     store::remove_documents(st, name, {source});
     return {{"collection", name}, {"source", source}, {"removed", true}};
   }
 
-  json ready(const Arguments&, std::size_t worker) {
-    store(worker);
+  json ready(const Arguments&, const Call& call) {
+    store(call.worker);
     return {{"status", "ready"}};
   }
 };
 
 namespace {
 
-using Operation = json (Api::Impl::*)(const Arguments&, std::size_t);
+using Operation = json (Api::Impl::*)(const Arguments&, const Call&);
 
 // A row per route: the router's rows and the OpenAPI document are made from this table.
 struct RouteSpec {
@@ -162,6 +163,9 @@ struct RouteSpec {
   Operation operation = nullptr;                          // nullptr: a route of its own (below)
   http::Blocking blocking = http::Blocking::yes;
   int success = 200;
+  // What a key needs for the route (auth/key.h: read < write < admin); the collection the
+  // request names is checked by the operation (Caller::allows).
+  auth::Scope scope = auth::Scope::read;
 };
 
 constexpr RouteSpec k_routes[] = {
@@ -170,7 +174,7 @@ constexpr RouteSpec k_routes[] = {
     {http::Method::get, "/readyz", "ready", "The store can be opened: 200, else 503", "server", Source::none, nullptr, &k_health,
      &Api::Impl::ready},
     {http::Method::get, "/metrics", "metrics", "Prometheus metrics: requests by route and status, latency, connections, streams",
-     "server", Source::none, nullptr, nullptr, nullptr, http::Blocking::no},
+     "server", Source::none, nullptr, nullptr, nullptr, http::Blocking::no, 200, auth::Scope::admin},
     {http::Method::get, "/openapi.json", "openapi", "This document (OpenAPI 3.1)", "server", Source::none, nullptr, nullptr, nullptr,
      http::Blocking::no},
     {http::Method::post, "/api/v1/search", "search", "Search a collection (keyword, vector or hybrid); each hit with its citation",
@@ -182,12 +186,14 @@ constexpr RouteSpec k_routes[] = {
      &service::k_documents_request, &service::k_documents_result, &Api::Impl::documents},
     {http::Method::post, "/api/v1/collections/{collection}/documents", "ingest_document",
      "Store one document (its text) under a source id, replacing one stored under it", "documents", Source::body,
-     &service::k_ingest_request, &service::k_ingest_result, &Api::Impl::ingest},
+     &service::k_ingest_request, &service::k_ingest_result, &Api::Impl::ingest,
+     http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::get, "/api/v1/collections/{collection}/documents/{source...}", "read_document",
      "Read a document's lines (start_line, end_line: the line model of citations) or chunks", "documents", Source::query,
      &service::k_read_request, &service::k_read_result, &Api::Impl::read},
     {http::Method::del, "/api/v1/collections/{collection}/documents/{source...}", "remove_document",
-     "Remove a document with its chunks", "documents", Source::none, nullptr, &k_removed, &Api::Impl::remove},
+     "Remove a document with its chunks", "documents", Source::none, nullptr, &k_removed, &Api::Impl::remove,
+     http::Blocking::yes, 200, auth::Scope::write},
 };
 
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
@@ -238,7 +244,8 @@ http::Router Api::router() {
         Arguments arguments;
         try {
           arguments = gather(request, spec.source, spec.request);
-          const json result = (impl->*spec.operation)(arguments, context.worker);
+          const Caller caller;  // keys are not enforced yet: loopback only (listen.h)
+          const json result = (impl->*spec.operation)(arguments, Call{context.worker, caller});
           return http::Response::json(spec.success, json_text(result));
         } catch (const Refused& r) {
           return r.response;
