@@ -9,7 +9,9 @@
 # (scripts/check-test-deps.py), so the README's test command works on a fresh machine.
 #
 # Usage: scripts/package-test.sh
-# Env: PACKAGE_BUILD_DIR (default build-deb/, configured Release with prefix /usr),
+# Env: PACKAGE_BUILD_DIR (default build-deb/, configured with prefix /usr), PACKAGE_BUILD_TYPE
+#      (default Release; CI packages the RelWithDebInfo build its tests ran on, -O2 -g as Debian
+#      builds, stripped by CPack, so that only the install prefix is configured anew),
 #      STRATA_WERROR (ON/OFF), STRATA_CI_CACHE (default ~/.cache/strata-ci: the bootstrapped root
 #      is kept there as a tarball, so a rerun skips debootstrap), STRATA_ROOT_MAX_AGE_DAYS
 #      (default 7: an older tarball is bootstrapped anew, so the root stays close to a fresh
@@ -36,8 +38,11 @@ python3 "$root/scripts/check-test-deps.py" >&2
 
 # --- the package ----------------------------------------------------------------------------
 t0=$SECONDS
-cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DSTRATA_BUILD_TESTS=OFF -DSTRATA_WERROR="${STRATA_WERROR:-OFF}" >/dev/null
+# Its own build folder builds no tests; a folder given (CI's test build) keeps its setting.
+tests_off=()
+[ -z "${PACKAGE_BUILD_DIR:-}" ] && tests_off=(-DSTRATA_BUILD_TESTS=OFF)
+cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${PACKAGE_BUILD_TYPE:-Release}" -DCMAKE_INSTALL_PREFIX=/usr \
+  "${tests_off[@]}" -DSTRATA_WERROR="${STRATA_WERROR:-OFF}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)" --target strata strata_completions strata_man_pages
 rm -f "$build_dir"/strata_*.deb
 (cd "$build_dir" && cpack -G DEB >/dev/null)
