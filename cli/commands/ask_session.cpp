@@ -127,10 +127,7 @@ extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
 }  // namespace
 
-void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_help) {
-  add_store_option(cmd, o.store);
-  add_collection_option(cmd, o.store);
-  add_retrieval_options(cmd, o.retrieval, "Chunks retrieved before packing, 1 to 1000 (default: 20)");
+void add_model_options(CLI::App& cmd, AnswerFlags& o) {
   set_choices(cmd.add_option("--provider", o.provider,
                               "openai (any /v1/chat/completions server), anthropic, or none (default: "
                               "$STRATA_LLM_PROVIDER, else openai when a model or base URL is given, else none: the "
@@ -146,6 +143,13 @@ void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_
        "Environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY)",
        "Give up on a stream that brings nothing new for SECS seconds, rounded up to whole seconds (default: 120)",
        "Retries of a request that failed before the answer began, 0 to 100 (default: 4)"});
+}
+
+void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_help) {
+  add_store_option(cmd, o.store);
+  add_collection_option(cmd, o.store);
+  add_retrieval_options(cmd, o.retrieval, "Chunks retrieved before packing, 1 to 1000 (default: 20)");
+  add_model_options(cmd, o);
   check_decimal(cmd.add_option("--temperature", o.temperature, "Sampling temperature, 0 to 2 (default: the server's)")
                     ->type_name("T"),
                 0, 2);

@@ -47,6 +47,9 @@ struct AnswerFlags {
 // `conversation_help`), --tools, --max-steps, --yes, --no-cache, --no-log, --no-stream,
 // --redact, --raw and --system.
 void add_answer_options(CLI::App& cmd, AnswerFlags& flags, const char* conversation_help);
+// Registers the model's flags alone: --provider, --model and the endpoint flags (--base-url,
+// --api-key-env, --timeout, --max-retries); `strata serve` answers with them as ask does.
+void add_model_options(CLI::App& cmd, AnswerFlags& flags);
 
 // The request the flags describe, question empty (ask::AskRequest's defaults where a flag was
 // not given; [llm] system and prompt_template from the configuration; the user's key, and

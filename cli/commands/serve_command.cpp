@@ -5,14 +5,17 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "ask_session.h"
 #include "common/public.h"
 #include "config/public.h"
 #include "embed_output.h"
 #include "flag_values.h"
 #include "http/public.h"
+#include "llm/public.h"
 #include "number_flags.h"
 #include "option_bundles.h"
 #include "serve/public.h"
@@ -32,7 +35,24 @@ struct ServeOptions {
   std::optional<std::uint64_t> max_body;
   std::optional<double> header_timeout, idle_timeout, shutdown_timeout;
   std::optional<std::uint64_t> workers;
+  AnswerFlags answer;  // the model's flags (--model, --base-url, ...), as `strata ask` reads them
 };
+
+// The OpenAI-compatible API's chats answer as `strata ask` does: the model from the same flags,
+// variables and configuration, the ask's settings from the same request.
+void set_up_answers(const ServeOptions& o, serve::ApiOptions& a) {
+  AnswerFlags flags = o.answer;
+  flags.store = o.store;
+  a.openai.provider = answer_provider(flags);
+  a.openai.ask = answer_request(flags);
+  a.openai.ask.tools = {};  // a client's chat runs no tools on this machine
+  a.openai.embed = a.search.embed;
+  // A failure's own text (a path, a server's URL) is the operator's: a JSON line in the log.
+  a.openai.log_error = [](const std::string& route, const std::string& message) {
+    const nlohmann::json line = {{"error", llm::sanitize_for_terminal(message)}, {"route", route}};
+    std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" << std::flush;
+  };
+}
 
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0 + 0.5));
@@ -70,6 +90,10 @@ int run_serve(const ServeOptions& o) {
   a.ingest.store_options = a.open;
   a.ingest.threads = 1;  // one document a request: the workers are the parallelism
   a.ingest.project_root = process_environment().cwd;
+  set_up_answers(o, a);
+  const std::string answers = a.openai.provider.kind == ask::ProviderKind::none
+                                  ? std::string("offline (no model configured)")
+                                  : llm::sanitize_for_terminal(a.openai.provider.model);
 
   http::Metrics metrics;
   serve::Api api(std::move(a), metrics);
@@ -79,6 +103,7 @@ int run_serve(const ServeOptions& o) {
   const serve::ListenAddress bound{address.host, server.port()};
   std::cerr << "strata serve: listening on http://" << bound.authority() << " (store "
             << store::store_display(store_path(o.store)) << ")\n"
+            << "strata serve: OpenAI-compatible API at http://" << bound.authority() << "/v1, answers " << answers << "\n"
             << "strata serve: no API keys yet: answering on this loopback address only\n"
             << std::flush;
   server.wait();
@@ -114,14 +139,17 @@ Run setup_serve(CLI::App& cmd) {
   check_whole_number(cmd.add_option("--workers", o->workers, "Threads that run requests on the store (default: 4)")
                          ->type_name("N"),
                      1, k_max_workers);
+  add_model_options(cmd, o->answer);
   add_color_option(cmd);
   cmd.footer(
       "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"
-      "GET|POST collections/C/documents, GET|DELETE collections/C/documents/SOURCE.\n"
+      "GET|POST collections/C/documents, GET|DELETE collections/C/documents/SOURCE; OpenAI's API under /v1/:\n"
+      "GET models, POST chat/completions (model strata/COLLECTION), POST embeddings.\n"
       "Examples:\n"
       "  strata serve\n"
       "  strata serve --listen 127.0.0.1:0 --store ~/notes/.strata/store.db --collection notes\n"
       "  curl -s localhost:8765/api/v1/search -d '{\"query\": \"roll back a migration\"}'\n"
+      "  strata serve --model llama3.1 --base-url http://localhost:11434/v1\n"
       "Exit: 0 after SIGTERM or SIGINT (requests in flight finished), 2 usage (a bad setting, a non-loopback\n"
       "address), 7 when the address cannot be bound");
   return [o](const RunContext&) { return run_serve(*o); };

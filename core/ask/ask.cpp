@@ -720,7 +720,7 @@ Prepared prepare(store::Store& store, store::AskStore& tables, const AskRequest&
                       [&] { return follow_up_query(request, result.provider, p.history.messages, tables, result); });
   }
   const std::string user_context = user_context_of(request);
-  if (!user_context.empty()) {
+  if (!user_context.empty() && request.search_user_context) {
     result.retrieval_query = with_user_context(result.retrieval_query.value_or(request.question), user_context);
   }
   const search::SearchResult found = timed(result.timings.retrieval_ms, [&] {

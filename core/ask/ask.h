@@ -130,6 +130,10 @@ struct AskRequest {
   // token budget, and its start and end join the question in the search. Never a source, never
   // logged as the question. "": none. REQUIRES: at most k_max_user_context_bytes.
   std::string user_context;
+  // Whether the text's words join the question in the search (piped text says what "why?" is
+  // about). False for a chat client's system message ("You are a helpful assistant"): words
+  // about the answer's manner, which would pull in passages about nothing asked.
+  bool search_user_context = true;
   std::string collection = "default";
   std::size_t k = 20;                     // chunks retrieved before packing. Default: 20.
   std::optional<search::Mode> mode;       // Default: hybrid when the collection has vectors.

@@ -274,6 +274,8 @@ ChatRequest read_chat(const json& body, ask::AskRequest base, const CollectionAl
     // The history's bounds, and what else the ask operation checks: all of it came in messages.
     refuse(e.what(), "messages");
   }
+  // A system message tells the model how to answer, not what about: it stays out of the search.
+  request.ask.search_user_context = false;
   request.ask.stream = request.stream;
   return request;
 }

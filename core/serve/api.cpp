@@ -166,6 +166,8 @@ struct RouteSpec {
   // What a key needs for the route (auth/key.h: read < write < admin); the collection the
   // request names is checked by the operation (Caller::allows).
   auth::Scope scope = auth::Scope::read;
+  // Set: a route of OpenAI's API (openai_routes.h), whose errors are OpenAI's shape.
+  OpenAiRoute openai = nullptr;
 };
 
 constexpr RouteSpec k_routes[] = {
@@ -194,6 +196,19 @@ constexpr RouteSpec k_routes[] = {
     {http::Method::del, "/api/v1/collections/{collection}/documents/{source...}", "remove_document",
      "Remove a document with its chunks", "documents", Source::none, nullptr, &k_removed, &Api::Impl::remove,
      http::Blocking::yes, 200, auth::Scope::write},
+    {http::Method::get, "/v1/models", "list_models", "OpenAI's API: each collection the caller may read is a model, strata/<collection>",
+     "openai", Source::none, nullptr, &k_models_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, &list_models},
+    {http::Method::get, "/v1/models/{model...}", "retrieve_model", "OpenAI's API: one model (strata/<collection>)", "openai",
+     Source::none, nullptr, &k_model_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, &retrieve_model},
+    {http::Method::post, "/v1/chat/completions", "create_chat_completion",
+     "OpenAI's API: the collection answers the last message (a follow-up to the earlier ones) with cited sources, whole or "
+     "streamed (server-sent events)",
+     "openai", Source::body, &k_chat_completion_request, &k_chat_completion_result, nullptr, http::Blocking::yes, 200,
+     auth::Scope::read, &chat_completions},
+    {http::Method::post, "/v1/embeddings", "create_embedding",
+     "OpenAI's API: texts embedded as a collection's vectors are (strata/<collection>) or by a built-in model", "openai",
+     Source::body, &k_embeddings_request, &k_embeddings_result, nullptr, http::Blocking::yes, 200, auth::Scope::read,
+     &create_embeddings},
 };
 
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
@@ -239,6 +254,13 @@ http::Router Api::router() {
       };
     } else if (spec.pattern == "/openapi.json") {
       handler = [this](const http::Request&, http::Context&) { return http::Response::json(200, json_text(openapi())); };
+    } else if (spec.openai != nullptr) {
+      handler = [impl, &spec](const http::Request& request, http::Context& context) {
+        const Caller caller;  // keys are not enforced yet: loopback only (listen.h)
+        const OpenAiContext door{[impl, worker = context.worker]() -> store::Store& { return impl->store(worker); },
+                                   &impl->options.openai};
+        return spec.openai(door, request, Call{context.worker, caller});
+      };
     } else {
       handler = [impl, &spec](const http::Request& request, http::Context& context) {
         Arguments arguments;
@@ -264,6 +286,7 @@ json Api::openapi() const {
   json schemas = json::object();
   schemas["HTTPValidationError"] = service::json_schema(k_validation);
   schemas["Detail"] = service::json_schema(k_detail);
+  schemas["OpenAIError"] = service::json_schema(k_openai_error);
   for (const RouteSpec& spec : k_routes) {
     const std::vector<std::string> in_path = http::pattern_params(spec.pattern);
     json operation = {{"operationId", std::string(spec.id)}, {"summary", std::string(spec.summary)},
@@ -302,6 +325,11 @@ json Api::openapi() const {
       const std::string name = schema_name(spec.id, "Result");
       schemas[name] = service::json_schema(*spec.result);
       ok["content"] = json_content(ref(name));
+      if (spec.openai == &chat_completions) {
+        ok["content"]["text/event-stream"] = {
+            {"schema", {{"type", "string"}, {"description", "With stream: data: {chat.completion.chunk} events, the last with "
+                                                            "finish_reason and sources, then data: [DONE]"}}}};
+      }
     } else if (spec.pattern == "/metrics") {
       ok["content"] = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
     } else {
@@ -320,12 +348,24 @@ json Api::openapi() const {
       }
       responses["503"] = {{"description", "The store cannot be opened or is busy"}, {"content", json_content(ref("Detail"))}};
     }
+    if (spec.openai != nullptr) {
+      const json error = json_content(ref("OpenAIError"));
+      if (spec.source == Source::body) {
+        responses["400"] = {{"description", "The request breaks OpenAI's rules or strata's"}, {"content", error}};
+      }
+      responses["404"] = {{"description", "No such model (or not the caller's): model_not_found"}, {"content", error}};
+      if (spec.openai == &chat_completions) {
+        responses["502"] = {{"description", "The model's server failed to answer"}, {"content", error}};
+      }
+      responses["503"] = {{"description", "The store or a server strata needs is unavailable"}, {"content", error}};
+    }
     operation["responses"] = std::move(responses);
     paths[openapi_path(spec.pattern)][to_lower(http::method_name(spec.method))] = std::move(operation);
   }
   return {{"openapi", "3.1.0"},
           {"info", {{"title", "strata"}, {"version", impl_->options.version},
-                    {"description", "strata's knowledge store over HTTP: search, collections, documents"}}},
+                    {"description",
+                     "strata's knowledge store over HTTP: search, collections, documents; OpenAI's API under /v1/"}}},
           {"jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema"},
           {"paths", std::move(paths)},
           {"components", {{"schemas", std::move(schemas)}}}};

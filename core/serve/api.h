@@ -1,6 +1,7 @@
 #pragma once
-// `strata serve`'s routes: health, readiness, metrics, the OpenAPI document and strata's own
-// API under /api/v1/ (search, collections, a collection's documents, read, ingest, remove),
+// `strata serve`'s routes: health, readiness, metrics, the OpenAPI document, strata's own API
+// under /api/v1/ (search, collections, a collection's documents, read, ingest, remove) and
+// OpenAI's under /v1/ (models, chat completions, embeddings: openai_routes.h),
 // each over a core/service operation, so that a request over HTTP is checked, limited and
 // answered as the same request from MCP or the CLI. The route table (api.cpp, k_routes) is data:
 // the router's rows and the OpenAPI document are both made from it, and each route's schemas
@@ -25,6 +26,7 @@
 #include "http/router.h"
 #include "ingest/ingest.h"
 #include "search/searcher.h"
+#include "serve/openai_routes.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -39,6 +41,8 @@ struct ApiOptions {
   // Ingest's: the store, its options, chunking from the configuration. Its inputs are replaced
   // by each request's one document.
   ingest::IngestRequest ingest;
+  // The OpenAI-compatible API's: the chat's model and ask settings, the embedding server's.
+  OpenAiOptions openai;
   std::size_t workers = 4;  // the server's worker threads: one store handle each
   std::string version;      // the OpenAPI document's info.version
 };

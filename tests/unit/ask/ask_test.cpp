@@ -780,5 +780,22 @@ TEST_F(AskTest, RedactRedactsWhatIsStoredOfflineToo) {
   EXPECT_NE(query.find("DATABASE_URL"), std::string::npos) << query;
 }
 
+TEST_F(AskTest, UserContextJoinsTheSearchUnlessTold) {
+  AskRequest piped = request("why does it fail");
+  piped.user_context = "relation widgets does not exist\n";
+  Collector c1;
+  const AskResult searched = run(piped, ResolvedProvider{}, c1);
+  ASSERT_TRUE(searched.retrieval_query);
+  EXPECT_NE(searched.retrieval_query->find("widgets"), std::string::npos) << *searched.retrieval_query;
+  // A chat client's system message: the model reads it, the search does not.
+  AskRequest system = request("why does it fail");
+  system.user_context = "You are a helpful assistant. Answer in English.";
+  system.search_user_context = false;
+  Collector c2;
+  const AskResult unsearched = run(system, ResolvedProvider{}, c2);
+  EXPECT_FALSE(unsearched.retrieval_query) << *unsearched.retrieval_query;
+  EXPECT_NE(unsearched.prompt.user.find("helpful assistant"), std::string::npos) << unsearched.prompt.user;
+}
+
 }  // namespace
 }  // namespace strata::ask

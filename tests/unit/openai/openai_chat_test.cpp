@@ -74,6 +74,8 @@ TEST(OpenAiChatRequest, AConversationBecomesQuestionHistoryAndContext) {
   EXPECT_EQ((*r.ask.turns)[1].role, store::ConversationTurn::Role::assistant);
   // The client's system words are context in the user message, never strata's system prompt.
   EXPECT_EQ(r.ask.user_context, "You are terse.\n\nAnswer in English.");
+  // ... and words about the answer's manner, not its subject: the search never sees them.
+  EXPECT_FALSE(r.ask.search_user_context);
   EXPECT_EQ(r.ask.prompt.system, "");
   EXPECT_EQ(r.ask.temperature, 0.5);
   EXPECT_EQ(r.ask.max_tokens, 300u);

@@ -2,11 +2,18 @@
 // them (no sockets): each API route's answer, FastAPI's 422 naming the field, 400 for a body
 // that is not JSON, 404 and 503; and the OpenAPI document made from the route table (every
 // route present, every schema a JSON Schema object).
+//
+// The OpenAI-compatible routes (ServeOpenAi): models, a chat completion answered offline whole
+// and streamed (the stream's frames in order, a writer that fails stops it), embeddings by the
+// built-in model, and every error in OpenAI's shape (a body that is not JSON, an unknown model,
+// a store that cannot be opened: its own text in the server's log, not in the response).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "ask/user_state.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "serve/api.h"
@@ -188,6 +195,194 @@ TEST(ServeArguments, AUsageErrorWithoutAFieldNamesTheWholeBody) {
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(json::parse(r.body)["detail"][0]["loc"], json::array({"body"}));
   EXPECT_EQ(problem_response(Error(ExitCode::unavailable, "busy"), a, nullptr).status, 503);
+}
+
+struct OpenAiServed {
+  strata::testing::TempDir dir;
+  http::Metrics metrics;
+  std::unique_ptr<Api> api;
+  http::Router router;
+  std::vector<std::string> logged;
+
+  OpenAiServed() {
+    ApiOptions o;
+    o.store_path = (dir.path() / "store.db").string();
+    o.collection = "docs";
+    o.workers = 2;
+    o.ingest.store_path = o.store_path;
+    o.ingest.threads = 1;
+    o.version = "test";
+    o.openai.ask.principal = ask::ephemeral_principal();
+    o.openai.log_error = [this](const std::string& route, const std::string& message) { logged.push_back(route + ": " + message); };
+    api = std::make_unique<Api>(std::move(o), metrics);
+    router = api->router();
+  }
+
+  http::Response call(http::Method method, const std::string& path, const std::string& body = "") {
+    http::Request r;
+    r.method = method;
+    r.path = path;
+    r.body = body;
+    const http::Match m = router.match(method, r.path);
+    EXPECT_EQ(m.kind, http::Match::Kind::found) << path;
+    if (m.kind != http::Match::Kind::found) return {};
+    r.params = m.params;
+    r.route = m.route->pattern;
+    http::Context context{1};
+    return m.route->handler(r, context);
+  }
+  json call_json(http::Method method, const std::string& path, const std::string& body, int status) {
+    const http::Response r = call(method, path, body);
+    EXPECT_EQ(r.status, status) << path << ": " << r.body;
+    EXPECT_FALSE(r.stream) << path;
+    return json::parse(r.body);
+  }
+  void ingest() {
+    call_json(http::Method::post, "/api/v1/collections/docs/documents",
+              R"({"source": "guide/rollback.md", "text": "# Rollback\n\nTo roll back a migration, run strata migrate down.\nIt undoes the newest migration.\n"})",
+              200);
+  }
+};
+
+// Collects a stream's frames; fails every write after `accept` of them (a client gone).
+struct Frames final : http::ChunkWriter {
+  std::vector<std::string> frames;
+  std::size_t accept = 1000;
+  bool gone = false;
+  bool write(std::string_view chunk) override {
+    if (frames.size() >= accept) {
+      gone = true;
+      return false;
+    }
+    frames.emplace_back(chunk);
+    return true;
+  }
+  bool cancelled() const override { return gone; }
+};
+
+TEST(ServeOpenAi, EachCollectionIsAModel) {
+  OpenAiServed s;
+  s.ingest();
+  const json models = s.call_json(http::Method::get, "/v1/models", "", 200);
+  EXPECT_EQ(models["object"], "list");
+  ASSERT_EQ(models["data"].size(), 1U);
+  EXPECT_EQ(models["data"][0]["id"], "strata/docs");
+  EXPECT_EQ(models["data"][0]["object"], "model");
+  const json one = s.call_json(http::Method::get, "/v1/models/strata/docs", "", 200);
+  EXPECT_EQ(one["id"], "strata/docs");
+  const json none = s.call_json(http::Method::get, "/v1/models/strata/other", "", 404);
+  EXPECT_EQ(none["error"]["code"], "model_not_found");
+  EXPECT_EQ(none["error"]["message"], "The model 'strata/other' does not exist or you do not have access to it.");
+  s.call_json(http::Method::get, "/v1/models/gpt-4o", "", 404);
+}
+
+TEST(ServeOpenAi, AChatCompletionIsAnOfflineAnswerWithItsSources) {
+  OpenAiServed s;
+  s.ingest();
+  const json c = s.call_json(http::Method::post, "/v1/chat/completions",
+                             R"({"model": "strata/docs", "messages": [{"role": "system", "content": "You are helpful."},
+                                 {"role": "user", "content": "How do I roll back a migration?"}]})",
+                             200);
+  EXPECT_EQ(c["object"], "chat.completion");
+  EXPECT_EQ(c["model"], "strata/docs");
+  EXPECT_TRUE(c["id"].get<std::string>().starts_with("chatcmpl-"));
+  const std::string answer = c["choices"][0]["message"]["content"];
+  EXPECT_NE(answer.find("strata migrate down"), std::string::npos) << answer;
+  EXPECT_EQ(c["choices"][0]["finish_reason"], "stop");
+  ASSERT_EQ(c["sources"].size(), 1U);
+  EXPECT_EQ(c["sources"][0]["source"], "guide/rollback.md");
+  EXPECT_GT(c["usage"]["prompt_tokens"].get<int>(), 0);
+  EXPECT_EQ(c["usage"]["total_tokens"].get<int>(),
+            c["usage"]["prompt_tokens"].get<int>() + c["usage"]["completion_tokens"].get<int>());
+}
+
+TEST(ServeOpenAi, AStreamIsChunksThenSourcesThenDone) {
+  OpenAiServed s;
+  s.ingest();
+  const http::Response r = s.call(http::Method::post, "/v1/chat/completions",
+                                  R"({"model": "strata/docs", "stream": true, "stream_options": {"include_usage": true},
+                                      "messages": [{"role": "user", "content": "How do I roll back a migration?"}]})");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(*r.header("Content-Type"), "text/event-stream; charset=utf-8");
+  ASSERT_TRUE(r.stream);
+  Frames frames;
+  r.stream(frames);
+  ASSERT_GE(frames.frames.size(), 4U);
+  EXPECT_EQ(frames.frames.back(), "data: [DONE]\n\n");
+  const auto payload = [&](std::size_t i) { return json::parse(frames.frames.at(i).substr(6)); };
+  EXPECT_EQ(payload(0)["choices"][0]["delta"]["role"], "assistant");
+  std::string answer;
+  for (std::size_t i = 1; i + 3 < frames.frames.size(); ++i) {
+    answer += payload(i)["choices"][0]["delta"]["content"].get<std::string>();
+  }
+  EXPECT_NE(answer.find("strata migrate down"), std::string::npos) << answer;
+  const json last = payload(frames.frames.size() - 3);
+  EXPECT_EQ(last["choices"][0]["finish_reason"], "stop");
+  EXPECT_EQ(last["sources"][0]["source"], "guide/rollback.md");
+  EXPECT_GT(payload(frames.frames.size() - 2)["usage"]["total_tokens"].get<int>(), 0);
+
+  // A client gone after the first frame: nothing more is written.
+  Frames short_lived;
+  short_lived.accept = 1;
+  const http::Response again = s.call(http::Method::post, "/v1/chat/completions",
+                                      R"({"model": "strata/docs", "stream": true, "messages": [{"role": "user", "content": "roll back?"}]})");
+  ASSERT_TRUE(again.stream);
+  again.stream(short_lived);
+  EXPECT_EQ(short_lived.frames.size(), 1U);
+  EXPECT_TRUE(short_lived.gone);
+}
+
+TEST(ServeOpenAi, EmbeddingsByTheBuiltInModel) {
+  OpenAiServed s;
+  s.ingest();
+  const json e = s.call_json(http::Method::post, "/v1/embeddings", R"({"model": "hash-ngram-v2", "input": ["roll back", "search"]})", 200);
+  EXPECT_EQ(e["object"], "list");
+  ASSERT_EQ(e["data"].size(), 2U);
+  EXPECT_EQ(e["data"][1]["index"], 1);
+  EXPECT_FALSE(e["data"][0]["embedding"].empty());
+  EXPECT_EQ(e["model"], "hash-ngram-v2");
+  const json unknown = s.call_json(http::Method::post, "/v1/embeddings", R"({"model": "strata/nope", "input": "x"})", 404);
+  EXPECT_EQ(unknown["error"]["code"], "model_not_found");
+}
+
+TEST(ServeOpenAi, ErrorsAreOpenAisShape) {
+  OpenAiServed s;
+  // No store yet: 503, its own text (the store's path) in the log only.
+  const json unavailable = s.call_json(http::Method::post, "/v1/chat/completions",
+                                       R"({"model": "strata/docs", "messages": [{"role": "user", "content": "hi"}]})", 503);
+  EXPECT_EQ(unavailable["error"]["type"], "server_error");
+  EXPECT_EQ(unavailable.dump().find("store.db"), std::string::npos) << unavailable.dump();
+  ASSERT_EQ(s.logged.size(), 1U);
+  EXPECT_TRUE(s.logged[0].starts_with("/v1/chat/completions: ")) << s.logged[0];
+  EXPECT_EQ(s.call_json(http::Method::get, "/v1/models", "", 503)["error"]["code"], "unavailable");
+
+  s.ingest();
+  const json not_json = s.call_json(http::Method::post, "/v1/chat/completions", R"({"model": )", 400);
+  EXPECT_EQ(not_json["error"]["type"], "invalid_request_error");
+  EXPECT_FALSE(not_json.contains("detail"));
+  const json unknown = s.call_json(http::Method::post, "/v1/chat/completions",
+                                   R"({"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]})", 404);
+  EXPECT_EQ(unknown["error"]["code"], "model_not_found");
+  EXPECT_EQ(unknown["error"]["param"], "model");
+  const json bad = s.call_json(http::Method::post, "/v1/chat/completions",
+                               R"({"model": "strata/docs", "messages": [{"role": "user", "content": "hi"}], "n": 2})", 400);
+  EXPECT_EQ(bad["error"]["param"], "n");
+  EXPECT_EQ(bad["error"]["code"], "unsupported_parameter");
+  const json tokens = s.call_json(http::Method::post, "/v1/embeddings", R"({"model": "hash-ngram-v2", "input": [[1, 2]]})", 400);
+  EXPECT_EQ(tokens["error"]["param"], "input[0]");
+}
+
+TEST(ServeOpenAi, TheOpenApiDocumentListsTheV1Routes) {
+  OpenAiServed s;
+  const json doc = s.api->openapi();
+  const json& chat = doc["paths"]["/v1/chat/completions"]["post"];
+  EXPECT_EQ(chat["operationId"], "create_chat_completion");
+  EXPECT_TRUE(chat["responses"]["200"]["content"].contains("text/event-stream"));
+  EXPECT_EQ(chat["responses"]["404"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/OpenAIError");
+  EXPECT_EQ(doc["components"]["schemas"]["CreateChatCompletionRequest"]["required"], json::array({"model", "messages"}));
+  EXPECT_TRUE(doc["paths"].contains("/v1/models"));
+  EXPECT_TRUE(doc["paths"]["/v1/models/{model}"].contains("get"));
+  EXPECT_TRUE(doc["paths"]["/v1/embeddings"].contains("post"));
 }
 
 }  // namespace

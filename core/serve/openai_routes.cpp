@@ -1,0 +1,269 @@
+#include "serve/openai_routes.h"
+
+#include <exception>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "common/error.h"
+#include "common/json_limits.h"
+#include "openai/chat.h"
+#include "openai/embeddings.h"
+#include "openai/models.h"
+#include "serve/arguments.h"
+#include "service/ask.h"
+#include "service/documents.h"
+#include "store/collections.h"
+
+namespace strata::serve {
+
+using nlohmann::json;
+
+namespace {
+
+// A failure's ApiError, its own message to the server's log when the client is not given it
+// (a server error: openai::api_error keeps its text from the client).
+openai::ApiError failure(const OpenAiContext& context, std::string_view route, const Error& e) {
+  openai::ApiError error = openai::api_error(e);
+  if (error.status >= 500 && context.options->log_error) context.options->log_error(std::string(route), e.what());
+  return error;
+}
+
+openai::ApiError internal(const OpenAiContext& context, std::string_view route, const std::exception& e) {
+  if (context.options->log_error) context.options->log_error(std::string(route), e.what());
+  return openai::ApiError{.status = 500, .type = "server_error", .message = "strata failed to answer; the server's log says why",
+                          .param = std::nullopt, .code = std::nullopt};
+}
+
+// The body as JSON, or OpenAI's 400 for one that is not (bounded in depth as every body is).
+std::optional<json> body_of(const http::Request& request, openai::ApiError& error) {
+  const ParsedJson parsed = parse_json_within(request.body, JsonLimits{.max_depth = 64, .max_bytes = request.body.size()});
+  if (parsed.ok()) return parsed.value;
+  error = openai::invalid_request("We could not parse the JSON body of your request: it is " + parsed.message, std::nullopt);
+  return std::nullopt;
+}
+
+// A collection the caller may read and that exists (a name that is no collection's is neither).
+bool readable(const OpenAiContext& context, const Call& call, const std::string& collection) {
+  if (!call.caller.allows(auth::Scope::read, collection)) return false;
+  try {
+    store::validate_collection_name(collection);
+  } catch (const Error&) {
+    return false;
+  }
+  return store::find_collection(context.store(), collection).has_value();
+}
+
+http::Response ok(const json& value) { return http::Response::json(200, json_text(value)); }
+
+// The streamed answer: SSE frames as openai::stream_chat_completion makes them, each handed to
+// the connection; a write that fails (the client went away) cancels the model's request.
+http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat) {
+  http::Response response;
+  response.status = 200;
+  response.set_header("Content-Type", "text/event-stream; charset=utf-8");
+  response.set_header("Cache-Control", "no-cache");
+  response.set_header("X-Accel-Buffering", "no");  // a proxy in front passes each event on at once
+  auto request = std::make_shared<const openai::ChatRequest>(std::move(chat));
+  response.stream = [context, request, completion = openai::new_completion()](http::ChunkWriter& writer) {
+    const openai::Sink sink = [&writer](std::string_view frame) { return writer.write(frame); };
+    std::optional<openai::ApiError> error;
+    try {
+      openai::stream_chat_completion(context.store(), *request, context.options->provider, sink, completion);
+    } catch (const Error& e) {
+      // Before the first frame: the status is sent already, so the error is the stream's one event.
+      error = failure(context, "/v1/chat/completions", e);
+    } catch (const std::exception& e) {
+      error = internal(context, "/v1/chat/completions", e);
+    }
+    if (error) sink("data: " + json_text(openai::to_json(*error)) + "\n\n");
+  };
+  return response;
+}
+
+}  // namespace
+
+http::Response openai_error_response(const openai::ApiError& error) {
+  return http::Response::json(error.status, json_text(openai::to_json(error)));
+}
+
+http::Response list_models(const OpenAiContext& context, const http::Request& /*request*/, const Call& call) {
+  try {
+    const auto allowed = [&call](const std::string& c) { return call.caller.allows(auth::Scope::read, c); };
+    return ok(openai::models_json(service::collections(context.store()), allowed));
+  } catch (const Error& e) {
+    return openai_error_response(failure(context, "/v1/models", e));
+  } catch (const std::exception& e) {
+    return openai_error_response(internal(context, "/v1/models", e));
+  }
+}
+
+http::Response retrieve_model(const OpenAiContext& context, const http::Request& request, const Call& call) {
+  const auto it = request.params.find("model");
+  const std::string model = it == request.params.end() ? std::string() : it->second;
+  try {
+    const std::optional<std::string> collection = openai::collection_of(model);
+    if (collection && readable(context, call, *collection)) {
+      if (const auto info = store::find_collection(context.store(), *collection)) return ok(openai::model_json(*info));
+    }
+    return openai_error_response(openai::model_not_found(model));
+  } catch (const Error& e) {
+    return openai_error_response(failure(context, "/v1/models/{model...}", e));
+  } catch (const std::exception& e) {
+    return openai_error_response(internal(context, "/v1/models/{model...}", e));
+  }
+}
+
+http::Response chat_completions(const OpenAiContext& context, const http::Request& request, const Call& call) {
+  constexpr std::string_view route = "/v1/chat/completions";
+  try {
+    openai::ApiError error;
+    const std::optional<json> body = body_of(request, error);
+    if (!body) return openai_error_response(error);
+    ask::AskRequest base = context.options->ask;
+    // A key's asks are its own (its conversations, its log rows); without keys, the server's.
+    if (call.caller.principal) base.principal = *call.caller.principal;
+    const auto allowed = [&](const std::string& c) { return readable(context, call, c); };
+    openai::Read<openai::ChatRequest> read = openai::read_chat_request(*body, std::move(base), allowed);
+    if (!read) return openai_error_response(*read.error);
+    if (read.value->stream) return streamed(context, std::move(*read.value));
+    const ask::AskResult result =
+        service::answer(context.store(), read.value->ask, context.options->provider, [](std::string_view) {});
+    return ok(openai::chat_completion_json(result, *read.value, openai::new_completion()));
+  } catch (const Error& e) {
+    return openai_error_response(failure(context, route, e));
+  } catch (const std::exception& e) {
+    return openai_error_response(internal(context, route, e));
+  }
+}
+
+http::Response create_embeddings(const OpenAiContext& context, const http::Request& request, const Call& call) {
+  constexpr std::string_view route = "/v1/embeddings";
+  try {
+    openai::ApiError error;
+    const std::optional<json> body = body_of(request, error);
+    if (!body) return openai_error_response(error);
+    const auto allowed = [&](const std::string& c) { return readable(context, call, c); };
+    const openai::Read<openai::EmbeddingsRequest> read = openai::read_embeddings_request(*body, allowed);
+    if (!read) return openai_error_response(*read.error);
+    const openai::Read<openai::Embeddings> embedded = openai::embed_inputs(context.store(), *read.value, context.options->embed);
+    if (!embedded) return openai_error_response(*embedded.error);
+    return ok(openai::embeddings_json(*embedded.value, *read.value));
+  } catch (const Error& e) {
+    return openai_error_response(failure(context, route, e));
+  } catch (const std::exception& e) {
+    return openai_error_response(internal(context, route, e));
+  }
+}
+
+// --- the OpenAPI document's shapes -------------------------------------------------------------
+
+namespace {
+
+using service::Field;
+using service::Type;
+
+constexpr Field k_oa_message_fields[] = {
+    {.name = "role", .type = Type::string, .help = "system, developer, user or assistant; the last message is the user's question",
+     .required = true},
+    {.name = "content", .type = Type::string, .help = "The text (or an array of {type: text, text} parts)", .required = true},
+};
+constexpr Field k_oa_stream_option_fields[] = {
+    {.name = "include_usage", .type = Type::boolean, .help = "A usage chunk before data: [DONE]"},
+};
+constexpr Field k_oa_chat_request_fields[] = {
+    {.name = "model", .type = Type::string, .help = "strata/<collection>: the collection that answers (GET /v1/models lists them)",
+     .required = true},
+    {.name = "messages", .type = Type::array,
+     .help = "The conversation: earlier user and assistant turns are the history (a follow-up), system and developer messages "
+             "the client's instructions (never searched)",
+     .required = true, .fields = k_oa_message_fields, .items = Type::object},
+    {.name = "stream", .type = Type::boolean, .help = "Server-sent events of chat.completion.chunk objects, ending data: [DONE]"},
+    {.name = "stream_options", .type = Type::object, .fields = k_oa_stream_option_fields},
+    {.name = "temperature", .type = Type::number, .help = "0 to 2 (default: the model server's)"},
+    {.name = "max_completion_tokens", .type = Type::integer, .help = "Longest answer in tokens (also max_tokens)", .minimum = 1},
+};
+
+constexpr Field k_oa_answer_fields[] = {
+    {.name = "role", .type = Type::string, .required = true},
+    {.name = "content", .type = Type::string, .required = true},
+};
+constexpr Field k_oa_choice_fields[] = {
+    {.name = "index", .type = Type::integer, .required = true},
+    {.name = "message", .type = Type::object, .required = true, .fields = k_oa_answer_fields, .open = true},
+    {.name = "finish_reason", .type = Type::string, .required = true},
+};
+constexpr Field k_oa_usage_fields[] = {
+    {.name = "prompt_tokens", .type = Type::integer, .required = true},
+    {.name = "completion_tokens", .type = Type::integer, .required = true},
+    {.name = "total_tokens", .type = Type::integer, .required = true},
+};
+constexpr Field k_oa_chat_result_fields[] = {
+    {.name = "id", .type = Type::string, .required = true},
+    {.name = "object", .type = Type::string, .help = "chat.completion", .required = true},
+    {.name = "created", .type = Type::integer, .required = true},
+    {.name = "model", .type = Type::string, .required = true},
+    {.name = "choices", .type = Type::array, .required = true, .fields = k_oa_choice_fields, .items = Type::object},
+    {.name = "usage", .type = Type::object, .required = true, .fields = k_oa_usage_fields},
+    {.name = "sources", .type = Type::array, .help = "The passages the answer was given, [n] in it cites sources[n-1]",
+     .required = true, .fields = service::k_ask_source_fields, .items = Type::object},
+};
+
+constexpr Field k_oa_embeddings_request_fields[] = {
+    {.name = "model", .type = Type::string,
+     .help = "strata/<collection> (its recorded embedder: vectors that compare with its own) or a built-in model (hash-ngram-v2)",
+     .required = true},
+    {.name = "input", .type = Type::array, .help = "The texts (or one string)", .required = true},
+    {.name = "encoding_format", .type = Type::string, .help = "float (default) or base64"},
+    {.name = "dimensions", .type = Type::integer, .help = "The model's own size only", .minimum = 1},
+};
+constexpr Field k_oa_embedding_fields[] = {
+    {.name = "object", .type = Type::string, .required = true},
+    {.name = "index", .type = Type::integer, .required = true},
+    {.name = "embedding", .type = Type::array, .help = "Floats, or a base64 string", .required = true, .items = Type::number},
+};
+constexpr Field k_oa_embeddings_usage_fields[] = {
+    {.name = "prompt_tokens", .type = Type::integer, .required = true},
+    {.name = "total_tokens", .type = Type::integer, .required = true},
+};
+constexpr Field k_oa_embeddings_result_fields[] = {
+    {.name = "object", .type = Type::string, .required = true},
+    {.name = "data", .type = Type::array, .required = true, .fields = k_oa_embedding_fields, .items = Type::object},
+    {.name = "model", .type = Type::string, .required = true},
+    {.name = "usage", .type = Type::object, .required = true, .fields = k_oa_embeddings_usage_fields},
+};
+
+constexpr Field k_oa_model_fields[] = {
+    {.name = "id", .type = Type::string, .help = "strata/<collection>", .required = true},
+    {.name = "object", .type = Type::string, .required = true},
+    {.name = "created", .type = Type::integer, .required = true},
+    {.name = "owned_by", .type = Type::string, .required = true},
+};
+constexpr Field k_oa_models_fields[] = {
+    {.name = "object", .type = Type::string, .required = true},
+    {.name = "data", .type = Type::array, .required = true, .fields = k_oa_model_fields, .items = Type::object},
+};
+
+constexpr Field k_oa_error_body_fields[] = {
+    {.name = "message", .type = Type::string, .required = true},
+    {.name = "type", .type = Type::string, .required = true},
+    {.name = "param", .type = Type::string, .required = true, .nullable = true},
+    {.name = "code", .type = Type::string, .required = true, .nullable = true},
+};
+constexpr Field k_oa_error_fields[] = {
+    {.name = "error", .type = Type::object, .required = true, .fields = k_oa_error_body_fields},
+};
+
+}  // namespace
+
+const service::Description k_chat_completion_request{k_oa_chat_request_fields, true};
+const service::Description k_chat_completion_result{k_oa_chat_result_fields, true};
+const service::Description k_embeddings_request{k_oa_embeddings_request_fields, true};
+const service::Description k_embeddings_result{k_oa_embeddings_result_fields, true};
+const service::Description k_models_result{k_oa_models_fields};
+const service::Description k_model_result{k_oa_model_fields};
+const service::Description k_openai_error{k_oa_error_fields};
+
+}  // namespace strata::serve

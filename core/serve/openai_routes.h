@@ -1,0 +1,68 @@
+#pragma once
+// `strata serve`'s OpenAI-compatible API under /v1/, so that OpenAI's SDKs, LangChain and chat
+// UIs work unchanged with base_url http://HOST:PORT/v1: each collection the caller may read is
+// the model "strata/<collection>" (GET /v1/models, /v1/models/{model}); a chat completion is an
+// ask of that collection, whole or streamed as server-sent events (POST /v1/chat/completions);
+// texts are embedded as a collection's vectors were, or by a built-in model (POST
+// /v1/embeddings). The handlers are core/openai's pure functions over the store; this file adds
+// only HTTP: bodies read, statuses, the stream's writer.
+//
+// Every error of these routes is OpenAI's shape, {"error": {"message", "type", "param",
+// "code"}} with its status (openai::api_error), never FastAPI's: an SDK raises its own error
+// class from it (NotFoundError, BadRequestError). A failure of the server's own (a store or a
+// server it cannot reach) says so in a fixed message; its text, which may name a path or a URL,
+// goes to the server's log only (OpenAiOptions::log_error).
+#include <functional>
+#include <string>
+
+#include "ask/ask.h"
+#include "embed/settings.h"
+#include "http/message.h"
+#include "openai/api_error.h"
+#include "serve/caller.h"
+#include "service/description.h"
+#include "store/store.h"
+
+namespace strata::serve {
+
+struct OpenAiOptions {
+  // What each chat's ask starts from (the door's part: retrieval settings, the prompt's
+  // settings, logging, the principal of a caller without a key's); the request sets the rest.
+  ask::AskRequest ask;
+  // The model that writes the answer (--model, --base-url, the configuration); none: the
+  // offline answer, extractive, abstaining when the documents do not answer.
+  ask::ResolvedProvider provider;
+  embed::EmbedSettings embed;  // the embedding server's settings, for a collection embedded by one
+  // The server's log for a failure's own message (route, message); unset: not logged.
+  std::function<void(const std::string& route, const std::string& message)> log_error;
+};
+
+// What a /v1 handler runs with: the worker's store (opened on first use; throws
+// Error(unavailable) when it cannot be), and the server's options. A streamed response's writer
+// runs on the same worker, after the handler returned, with copies of both.
+struct OpenAiContext {
+  std::function<store::Store&()> store;
+  const OpenAiOptions* options = nullptr;
+};
+
+using OpenAiRoute = http::Response (*)(const OpenAiContext&, const http::Request&, const Call&);
+
+http::Response list_models(const OpenAiContext& context, const http::Request& request, const Call& call);
+http::Response retrieve_model(const OpenAiContext& context, const http::Request& request, const Call& call);
+http::Response chat_completions(const OpenAiContext& context, const http::Request& request, const Call& call);
+http::Response create_embeddings(const OpenAiContext& context, const http::Request& request, const Call& call);
+
+// The response of an OpenAI error: its status, {"error": {...}}.
+http::Response openai_error_response(const openai::ApiError& error);
+
+// For the OpenAPI document: the requests' main fields (both open: the rest of OpenAI's fields
+// are read as core/openai's tables say), the results and the error.
+extern const service::Description k_chat_completion_request;
+extern const service::Description k_chat_completion_result;
+extern const service::Description k_embeddings_request;
+extern const service::Description k_embeddings_result;
+extern const service::Description k_models_result;
+extern const service::Description k_model_result;
+extern const service::Description k_openai_error;
+
+}  // namespace strata::serve
