@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ask/public.h"
+#include "auth/public.h"
 #include "ask_session.h"
 #include "common/public.h"
 #include "llm/public.h"
@@ -34,12 +35,15 @@ struct LogsCliOptions {
   std::uint64_t limit = 20;                  // 0: all
   std::optional<std::uint64_t> conversation;  // 1 or more
   std::uint64_t id = 0;                      // logs show ID, 1 or more
+  std::optional<std::string> key;            // an API key's name: the calls it made through strata serve
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
-// Whose calls are listed: the user's key (made on first use); without one, a key of this run,
-// under which a SQLite store lists only the calls from before principals were recorded.
-store::AskPrincipal listing_principal() {
+// Whose calls are listed: an API key's (--key NAME: what it asked through strata serve), else the
+// user's key (made on first use); without one, a key of this run, under which a SQLite store
+// lists only the calls from before principals were recorded.
+store::AskPrincipal listing_principal(const LogsCliOptions& o) {
+  if (o.key) return auth::log_principal(*o.key);
   try {
     return ask::user_principal(ask_state_dir());
   } catch (const Error&) {
@@ -106,7 +110,7 @@ int run_logs(const LogsCliOptions& o) {
   std::optional<std::int64_t> conversation;
   if (o.conversation) conversation = static_cast<std::int64_t>(*o.conversation);
   store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
-  store::AskStore tables(st, listing_principal());
+  store::AskStore tables(st, listing_principal(o));
   const std::vector<store::LlmCall> calls = tables.calls(limit, conversation);
   if (o.out.json) {
     std::string out;
@@ -146,7 +150,7 @@ int run_logs(const LogsCliOptions& o) {
 int run_show(const LogsCliOptions& o) {
   const std::int64_t id = static_cast<std::int64_t>(o.id);
   store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
-  store::AskStore tables(st, listing_principal());
+  store::AskStore tables(st, listing_principal(o));
   const std::optional<store::LlmCall> c = tables.call(id);
   if (!c) {
     throw Error(ExitCode::usage, "no logged call " + std::to_string(id), "strata logs lists them with their ids");
@@ -209,6 +213,8 @@ Run setup_logs(CLI::App& cmd) {
                      0);
   check_whole_number(cmd.add_option("--conversation", o->conversation, "Only the calls of conversation ID")->type_name("ID"),
                      1);
+  cmd.add_option("--key", o->key, "The calls API key NAME made through strata serve (strata keys list names them)")
+      ->type_name("NAME");
   add_output_options(cmd, o->out,
                      {"JSON Lines: one object per call, answer and chunk ids included",
                       "No note on stderr when nothing was logged (errors remain)"});
@@ -216,6 +222,7 @@ Run setup_logs(CLI::App& cmd) {
       "Examples:\n"
       "  strata logs\n"
       "  strata logs --conversation 3\n"
+      "  strata logs --key ci-bot\n"
       "  strata logs --json -n 1 | jq -r .answer\n"
       "  strata logs off\n"
       "Exit: 0 listed, 2 usage, 7 no store or store unavailable");
@@ -223,6 +230,7 @@ Run setup_logs(CLI::App& cmd) {
   check_whole_number(show->add_option("ID", o->id, "The call's id, as strata logs lists it")->required()->type_name("ID"),
                      1);
   add_store_option(*show, o->store);
+  show->add_option("--key", o->key, "A call API key NAME made through strata serve")->type_name("NAME");
   show->add_flag("--json", o->out.json, "The call as one JSON object (as a line of strata logs --json)");
   show->footer("Examples:\n  strata logs show 1\n  strata logs show 1 --json | jq -r .answer\nExit: 0 shown, 2 usage or no such call, 7 no store");
   struct Setting {

@@ -59,10 +59,12 @@ std::chrono::milliseconds millis(double seconds) {
 }
 
 int run_serve(const ServeOptions& o) {
-  // Refused before anything is opened: the address, then the collection's name.
+  // Refused before anything is opened: the address, then the collection's name; then an address
+  // beyond loopback unless the store holds a key.
   const serve::ListenAddress address = serve::parse_listen(o.listen);
-  serve::require_loopback(address);
   store::validate_collection_name(o.store.collection);
+  const bool has_keys = serve::store_has_live_key(store_path(o.store), store_open_options());
+  serve::require_loopback(address, has_keys);
 
   http::ServerOptions s;
   s.host = address.host;
@@ -82,6 +84,7 @@ int run_serve(const ServeOptions& o) {
   a.collection = o.store.collection;
   a.workers = s.workers;
   a.version = std::string(strata::k_version);
+  a.keys_required = !serve::is_loopback(address.host);
   // Search's embedding server and reranker come from the settings, as `strata mcp` takes them.
   apply_embed_server(std::nullopt, std::nullopt, a.search.embed);
   a.search.vector_weight = chosen_vector_weight(std::nullopt);
@@ -95,6 +98,7 @@ int run_serve(const ServeOptions& o) {
                                   ? std::string("offline (no model configured)")
                                   : llm::sanitize_for_terminal(a.openai.provider.model);
 
+  const bool keys_required = a.keys_required;
   http::Metrics metrics;
   serve::Api api(std::move(a), metrics);
   std::signal(SIGPIPE, SIG_IGN);
@@ -104,7 +108,11 @@ int run_serve(const ServeOptions& o) {
   std::cerr << "strata serve: listening on http://" << bound.authority() << " (store "
             << store::store_display(store_path(o.store)) << ")\n"
             << "strata serve: OpenAI-compatible API at http://" << bound.authority() << "/v1, answers " << answers << "\n"
-            << "strata serve: no API keys yet: answering on this loopback address only\n"
+            << (has_keys || keys_required
+                    ? "strata serve: API keys required: every request but /healthz, /readyz and /openapi.json needs "
+                      "Authorization: Bearer KEY\n"
+                    : "strata serve: no API keys yet: answering on this loopback address only; once the store holds a "
+                      "key (strata keys create), every request needs one\n")
             << std::flush;
   server.wait();
   std::cerr << "strata serve: stopped\n";
@@ -116,8 +124,8 @@ int run_serve(const ServeOptions& o) {
 Run setup_serve(CLI::App& cmd) {
   auto o = std::make_shared<ServeOptions>();
   cmd.add_option("--listen", o->listen,
-                 "Where to listen: IP:PORT, port 0 for any free port; a loopback address until API keys come "
-                 "(default: 127.0.0.1:8765)")
+                 "Where to listen: IP:PORT, port 0 for any free port; an address beyond loopback only when the "
+                 "store holds an API key (default: 127.0.0.1:8765)")
       ->type_name("ADDRESS");
   add_store_option(cmd, o->store);
   add_collection_option(cmd, o->store);
@@ -150,8 +158,11 @@ Run setup_serve(CLI::App& cmd) {
       "  strata serve --listen 127.0.0.1:0 --store ~/notes/.strata/store.db --collection notes\n"
       "  curl -s localhost:8765/api/v1/search -d '{\"query\": \"roll back a migration\"}'\n"
       "  strata serve --model llama3.1 --base-url http://localhost:11434/v1\n"
+      "  curl -s localhost:8765/api/v1/search -H \"Authorization: Bearer $KEY\" -d '{\"query\": \"rollback\"}'\n"
+      "Keys: once the store holds one (strata keys create), every request but /healthz, /readyz and\n"
+      "/openapi.json needs Authorization: Bearer KEY (401, 403, 429 with Retry-After).\n"
       "Exit: 0 after SIGTERM or SIGINT (requests in flight finished), 2 usage (a bad setting, a non-loopback\n"
-      "address), 7 when the address cannot be bound");
+      "address without keys), 7 when the address cannot be bound");
   return [o](const RunContext&) { return run_serve(*o); };
 }
 

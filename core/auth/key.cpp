@@ -211,6 +211,27 @@ store::AskPrincipal principal_of(const Key& key, std::string_view bearer_token) 
   return p;
 }
 
+store::AskPrincipal log_principal(const std::string& name) {
+  store::validate_key_name(name);
+  store::AskPrincipal p;
+  p.id = "apikey:" + name;
+  p.secret = "list only: " + new_secret();
+  p.own_rows_only = true;
+  return p;
+}
+
+bool is_live(const Key& key, TimePoint now) {
+  if (key.revoked_at) return false;
+  if (!key.expires_at) return true;
+  const std::optional<TimePoint> until = parse_utc_text(*key.expires_at);
+  return until && now < *until;
+}
+
+bool has_live_key(store::Store& store, TimePoint now) {
+  const std::vector<Key> keys = store::list_api_keys(store);
+  return std::any_of(keys.begin(), keys.end(), [&](const Key& k) { return is_live(k, now); });
+}
+
 void record_use(store::Store& store, const Key& key, TimePoint now) noexcept {
   try {
     store::record_api_key_use(store, key.name, utc_text(now), utc_text(now - k_use_interval));

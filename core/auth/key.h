@@ -102,6 +102,17 @@ bool allows(const Key& key, Scope scope, std::string_view collection);
 // secret `key` was authenticated with.
 store::AskPrincipal principal_of(const Key& key, std::string_view bearer_token);
 
+// The principal that lists the calls key `name` logged (`strata logs --key`): its id, and a secret
+// that vouches for nothing (a listing reads no MAC; no conversation or cached answer verifies
+// under it). Throws Error(usage) for a name no key could have.
+store::AskPrincipal log_principal(const std::string& name);
+
+// Whether the store holds a live key at `now` (one neither revoked nor expired): what decides
+// that `strata serve` asks every request for a key. Throws Error(unavailable) when the store fails.
+bool has_live_key(store::Store& store, TimePoint now = std::chrono::system_clock::now());
+// Whether `key` is live at `now` (not revoked, not expired; an expiry not in strata's form is past).
+bool is_live(const Key& key, TimePoint now);
+
 // Records that `key` was used at `now`, at most once a minute per key (a write to the store: a
 // server calls it off the request's path). Never throws: a store that cannot record it (a role
 // without the grant) loses only the time.

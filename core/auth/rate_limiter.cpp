@@ -22,7 +22,18 @@ std::string reset_text(double seconds) {
   return std::to_string(whole / 60) + "m" + std::to_string(whole % 60) + "s";
 }
 
-RateLimiter::RateLimiter(Clock clock) : clock_(std::move(clock)) {}
+RateLimiter::RateLimiter(Clock clock, std::size_t max_buckets) : clock_(std::move(clock)), max_buckets_(std::max<std::size_t>(max_buckets, 1)) {}
+
+void RateLimiter::prune(std::chrono::steady_clock::time_point now) {
+  std::erase_if(buckets_, [&](const auto& entry) {
+    const Bucket& b = entry.second;
+    const double elapsed = std::max(0.0, std::chrono::duration<double>(now - b.at).count());
+    return b.tokens + elapsed * b.capacity / 60.0 + k_slack >= b.capacity;
+  });
+  if (buckets_.size() < max_buckets_) return;
+  auto oldest = std::min_element(buckets_.begin(), buckets_.end(), [](const auto& a, const auto& b) { return a.second.at < b.second.at; });
+  buckets_.erase(oldest);
+}
 
 RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute) {
   per_minute = std::max<std::int64_t>(per_minute, 1);
@@ -30,6 +41,7 @@ RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute) {
   const double per_second = capacity / 60.0;
   const std::chrono::steady_clock::time_point now = clock_();
   std::lock_guard lock(mutex_);
+  if (buckets_.size() >= max_buckets_ && buckets_.find(std::string(key)) == buckets_.end()) prune(now);
   auto [it, fresh] = buckets_.try_emplace(std::string(key));
   Bucket& b = it->second;
   if (fresh) {
@@ -39,6 +51,7 @@ RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute) {
     b.tokens = std::min(capacity, b.tokens + elapsed * per_second);
   }
   b.at = now;
+  b.capacity = capacity;
   RateDecision d;
   d.limit = per_minute;
   // A hair under a whole token counts as one: a request whose token is due now passes.

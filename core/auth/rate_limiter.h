@@ -4,8 +4,11 @@
 // decision says is what a server answers with: 429 and Retry-After when refused, and OpenAI's
 // x-ratelimit-limit-requests, x-ratelimit-remaining-requests and x-ratelimit-reset-requests on
 // every answer. Thread-safe (one mutex: a decision is a few arithmetic operations). One bucket
-// per key name, and names come from the store's keys, so the table is as bounded as they are.
+// per key name, and names come from the store's keys; past max_buckets the buckets that are full
+// again (which a fresh bucket equals) are dropped, then the least recently used, so memory stays
+// bounded whatever the store holds.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -32,7 +35,7 @@ class RateLimiter {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   // `clock` is read once per decision (a test passes its own).
-  explicit RateLimiter(Clock clock = [] { return std::chrono::steady_clock::now(); });
+  explicit RateLimiter(Clock clock = [] { return std::chrono::steady_clock::now(); }, std::size_t max_buckets = 10'000);
 
   // One request of `key` under a limit of `per_minute` (REQUIRES: > 0): takes a token when there
   // is one. A key whose limit changed keeps what it has, up to the new limit.
@@ -41,9 +44,13 @@ class RateLimiter {
  private:
   struct Bucket {
     double tokens = 0;
+    double capacity = 0;
     std::chrono::steady_clock::time_point at;
   };
+  // Makes room for one more bucket (REQUIRES: mutex_ held).
+  void prune(std::chrono::steady_clock::time_point now);
   Clock clock_;
+  std::size_t max_buckets_;
   std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // One JSON line per request, for the server's log (the program writes it on stderr): when, the
 // method, the route pattern (never the raw path or query: a query may hold what a user asked),
-// the status, how long it took, the bytes written, and the API key's name ("" until keys come).
+// the status, how long it took, the bytes written, and the API key's name (Context::key_name; "" without a key).
 #include <chrono>
 #include <cstdint>
 #include <string>

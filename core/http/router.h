@@ -18,7 +18,12 @@ namespace strata::http {
 
 // What a handler may ask of the server while it runs.
 struct Context {
+  Context() = default;
+  explicit Context(std::size_t on_worker) : worker(on_worker) {}
   std::size_t worker = 0;  // the worker pool thread running it (0 for one on the I/O threads)
+  // The name of the API key the request was made with, set by the handler once it knows it: the
+  // server copies it into the access log's record (a streamed response's too). Never the key.
+  std::string key_name;
 };
 
 using Handler = std::function<Response(const Request&, Context&)>;

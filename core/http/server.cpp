@@ -238,13 +238,18 @@ class Session : public std::enable_shared_from_this<Session> {
     request.params = match.params;
     if (route.blocking == Blocking::no) {
       Context context;
-      return send(call_handler(route, request, context));
+      Response r = call_handler(route, request, context);
+      key_ = std::move(context.key_name);
+      return send(std::move(r));
     }
     auto job = [self = shared_from_this(), &route, request = std::move(request)](std::size_t worker) {
       Context context{worker};
       Response r = call_handler(route, request, context);
-      if (r.stream) return self->stream(std::move(r));
-      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
+      if (r.stream) return self->stream(std::move(r), std::move(context.key_name));
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r), key = std::move(context.key_name)]() mutable {
+        self->key_ = std::move(key);
+        self->send(std::move(r));
+      });
     };
     if (!server_.pool->try_submit(std::move(job))) {
       Response r = Response::json(503, detail_json("the server is busy; try again shortly"));
@@ -318,7 +323,7 @@ class Session : public std::enable_shared_from_this<Session> {
     return ok;
   }
 
-  void stream(Response r) {
+  void stream(Response r, std::string key) {
     cancelled_ = false;
     server_.metrics.stream_opened();
     auto head = std::make_shared<bhttp::response<bhttp::empty_body>>();
@@ -344,7 +349,10 @@ class Session : public std::enable_shared_from_this<Session> {
       ok = write_and_wait([&](auto done) { asio::async_write(stream_, bhttp::make_chunk_last(), done); });
     }
     server_.metrics.stream_closed();
-    asio::post(stream_.get_executor(), [self = shared_from_this(), ok] { self->finish(0, ok && self->keep_alive_); });
+    asio::post(stream_.get_executor(), [self = shared_from_this(), ok, key = std::move(key)]() mutable {
+      self->key_ = std::move(key);
+      self->finish(0, ok && self->keep_alive_);
+    });
   }
 
   // While a stream is written, a client that closes its end is noticed at once (not at the next
@@ -366,10 +374,11 @@ class Session : public std::enable_shared_from_this<Session> {
     const double seconds = std::chrono::duration<double>(Clock::now() - begin_).count();
     server_.metrics.request(route_.empty() ? k_unmatched_route : route_, method_, status_, seconds);
     if (server_.options.access_log) {
-      AccessRecord record{std::chrono::system_clock::now(), method_, route_, status_, seconds * 1000.0, bytes_, ""};
+      AccessRecord record{std::chrono::system_clock::now(), method_, route_, status_, seconds * 1000.0, bytes_, key_};
       server_.options.access_log(record);
     }
     route_.clear();
+    key_.clear();
     method_.clear();
     bytes_ = 0;
     set_in_flight(false);
@@ -425,6 +434,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool in_flight_ = false;
   bool keep_alive_ = true;
   std::string route_, method_;
+  std::string key_;  // the API key's name the handler reported (Context::key_name), for the access log
   int status_ = 0;
   std::uint64_t bytes_ = 0;
   std::atomic<bool> cancelled_{false};

@@ -5,11 +5,14 @@
 #include <chrono>
 #include <optional>
 #include <span>
+#include <stdexcept>
 
+#include "auth/key.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
+#include "serve/gate.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/json_arguments.h"
@@ -62,8 +65,29 @@ struct Api::Impl {
   ApiOptions options;
   const http::Metrics& metrics;
   std::vector<Worker> workers;
+  // Its own store for the key uses it records, on the recorder's thread.
+  std::optional<store::Store> use_store;
+  Gate gate;
 
-  Impl(ApiOptions o, const http::Metrics& m) : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)) {}
+  Impl(ApiOptions o, const http::Metrics& m)
+      : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)), gate(gate_options()) {}
+
+  Gate::Options gate_options() {
+    Gate::Options g;
+    g.keys_required = options.keys_required;
+    g.store = [this](std::size_t worker) -> store::Store& { return store(worker); };
+    g.record_use = [this](const auth::Key& key, auth::TimePoint at) {
+      if (use_store && !use_store->connected()) use_store.reset();
+      if (!use_store) use_store.emplace(store::Store::open_existing(options.store_path, options.open));
+      auth::record_use(*use_store, key, at);
+    };
+    return g;
+  }
+
+  // 403 unless the caller may act at `scope` on `collection`.
+  static void require(const Call& call, auth::Scope scope, const std::string& collection) {
+    if (!call.caller.allows(scope, collection)) throw Refused(collection_refused(ErrorStyle::fastapi, scope, collection));
+  }
 
   // The worker's store, opened on first use and again after its server's connection was lost.
   // Throws Error(unavailable) when it cannot be opened.
@@ -96,17 +120,22 @@ struct Api::Impl {
     r.keyword_when_query_fails = true;
     r.embed_deadline = k_embed_deadline;
     r.embed.timeout = std::min(r.embed.timeout, k_embed_request_timeout);
+    require(call, auth::Scope::read, r.collection);
     collection(store(call.worker), r.collection);
     return service::to_json(service::found(searcher(call.worker).search(r), r.collection));
   }
 
   json collections(const Arguments& a, const Call& call) {
     service::refuse_unknown_arguments(a.values, service::k_no_arguments);
-    return service::to_json(service::collections(store(call.worker)));
+    std::vector<store::CollectionInfo> all = service::collections(store(call.worker));
+    // A key limited to collections sees no other.
+    std::erase_if(all, [&](const store::CollectionInfo& c) { return !call.caller.allows(auth::Scope::read, c.name); });
+    return service::to_json(all);
   }
 
   json documents(const Arguments& a, const Call& call) {
     const service::DocumentsRequest r = service::documents_request(a.values, options.collection);
+    require(call, auth::Scope::read, r.collection);
     store::Store& st = store(call.worker);
     collection(st, r.collection);
     return service::to_json(service::list_documents(st, r));
@@ -115,14 +144,16 @@ struct Api::Impl {
   json read(const Arguments& a, const Call& call) {
     const service::ReadRequest r =
         service::read_request(a.values, options.collection, static_cast<std::size_t>(service::k_read_max_bytes));
+    require(call, auth::Scope::read, r.collection);
     store::Store& st = store(call.worker);
     collection(st, r.collection);
     return service::to_json(service::read_document(st, r));
   }
 
-  json ingest(const Arguments& a, const Call& /*call*/) {
+  json ingest(const Arguments& a, const Call& call) {
     const service::IngestDocumentRequest r = service::ingest_document_request(a.values, options.collection);
     store::validate_collection_name(r.collection);
+    require(call, auth::Scope::write, r.collection);
     const service::IngestDocumentResult result = service::ingest_document(r, options.ingest);
     if (result.action == ingest::Action::failed) {
       throw Error(ExitCode::usage, "argument 'text': the document could not be stored: " + result.detail);
@@ -134,6 +165,7 @@ struct Api::Impl {
     service::refuse_unknown_arguments(a.values, {"collection", "source"});
     const std::string name = service::required_string(a.values, "collection");
     const std::string source = service::required_string(a.values, "source");
+    require(call, auth::Scope::write, name);
     store::Store& st = store(call.worker);
     collection(st, name);
     store::remove_documents(st, name, {source});
@@ -168,17 +200,22 @@ struct RouteSpec {
   auth::Scope scope = auth::Scope::read;
   // Set: a route of OpenAI's API (openai_routes.h), whose errors are OpenAI's shape.
   OpenAiRoute openai = nullptr;
+  // How its errors are worded (gate.h): FastAPI's here, OpenAI's on /v1.
+  ErrorStyle errors = ErrorStyle::fastapi;
+  // Whether it needs a key once keys apply (gate.h). A new row needs one unless it says otherwise.
+  KeyUse key = KeyUse::needed;
 };
 
 constexpr RouteSpec k_routes[] = {
     {http::Method::get, "/healthz", "health", "The server answers (whatever the store does)", "server", Source::none, nullptr,
-     &k_health, nullptr, http::Blocking::no},
+     &k_health, nullptr, http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     {http::Method::get, "/readyz", "ready", "The store can be opened: 200, else 503", "server", Source::none, nullptr, &k_health,
-     &Api::Impl::ready},
+     &Api::Impl::ready, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
+    // Blocking: checking an admin key reads the store.
     {http::Method::get, "/metrics", "metrics", "Prometheus metrics: requests by route and status, latency, connections, streams",
-     "server", Source::none, nullptr, nullptr, nullptr, http::Blocking::no, 200, auth::Scope::admin},
+     "server", Source::none, nullptr, nullptr, nullptr, http::Blocking::yes, 200, auth::Scope::admin},
     {http::Method::get, "/openapi.json", "openapi", "This document (OpenAPI 3.1)", "server", Source::none, nullptr, nullptr, nullptr,
-     http::Blocking::no},
+     http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     {http::Method::post, "/api/v1/search", "search", "Search a collection (keyword, vector or hybrid); each hit with its citation",
      "search", Source::body, &service::k_search_request, &service::k_search_result, &Api::Impl::search},
     {http::Method::get, "/api/v1/collections", "list_collections", "The store's collections with their sizes", "collections",
@@ -245,28 +282,30 @@ http::Router Api::router() {
   http::Router router;
   Impl* impl = impl_.get();
   for (const RouteSpec& spec : k_routes) {
-    http::Handler handler;
+    // A key is checked against a worker's store: on the I/O threads, only what needs none.
+    if (spec.key == KeyUse::needed && spec.blocking == http::Blocking::no) {
+      throw std::logic_error("route " + std::string(spec.pattern) + " needs a key: it must run on a worker");
+    }
+    Gate::Inner handler;
     if (spec.pattern == "/healthz") {
-      handler = [](const http::Request&, http::Context&) { return http::Response::json(200, R"({"status":"ok"})"); };
+      handler = [](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, R"({"status":"ok"})"); };
     } else if (spec.pattern == "/metrics") {
-      handler = [impl](const http::Request&, http::Context&) {
+      handler = [impl](const http::Request&, http::Context&, const Caller&) {
         return http::Response::text(200, impl->metrics.text(), "text/plain; version=0.0.4; charset=utf-8");
       };
     } else if (spec.pattern == "/openapi.json") {
-      handler = [this](const http::Request&, http::Context&) { return http::Response::json(200, json_text(openapi())); };
+      handler = [this](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, json_text(openapi())); };
     } else if (spec.openai != nullptr) {
-      handler = [impl, &spec](const http::Request& request, http::Context& context) {
-        const Caller caller;  // keys are not enforced yet: loopback only (listen.h)
+      handler = [impl, &spec](const http::Request& request, http::Context& context, const Caller& caller) {
         const OpenAiContext door{[impl, worker = context.worker]() -> store::Store& { return impl->store(worker); },
-                                   &impl->options.openai};
+                                 &impl->options.openai};
         return spec.openai(door, request, Call{context.worker, caller});
       };
     } else {
-      handler = [impl, &spec](const http::Request& request, http::Context& context) {
+      handler = [impl, &spec](const http::Request& request, http::Context& context, const Caller& caller) {
         Arguments arguments;
         try {
           arguments = gather(request, spec.source, spec.request);
-          const Caller caller;  // keys are not enforced yet: loopback only (listen.h)
           const json result = (impl->*spec.operation)(arguments, Call{context.worker, caller});
           return http::Response::json(spec.success, json_text(result));
         } catch (const Refused& r) {
@@ -276,7 +315,9 @@ http::Router Api::router() {
         }
       };
     }
-    router.add(http::Route{spec.method, std::string(spec.pattern), std::move(handler), spec.blocking});
+    // OpenAI's routes word every error, the gate's refusals included, in OpenAI's shape.
+    const Guard guard{.key = spec.key, .scope = spec.scope, .errors = spec.openai != nullptr ? ErrorStyle::openai : spec.errors};
+    router.add(http::Route{spec.method, std::string(spec.pattern), impl->gate.guard(guard, std::move(handler)), spec.blocking});
   }
   return router;
 }
@@ -359,6 +400,15 @@ json Api::openapi() const {
       }
       responses["503"] = {{"description", "The store or a server strata needs is unavailable"}, {"content", error}};
     }
+    if (spec.key == KeyUse::needed) {
+      const json errors_content = json_content(ref(spec.openai != nullptr ? "OpenAIError" : "Detail"));
+      operation["security"] = json::array({{{"bearer", json::array()}}});
+      operation["x-strata-scope"] = store::to_string(spec.scope);
+      responses["401"] = {{"description", "No API key, or one that is not live (once the store holds keys)"},
+                          {"content", errors_content}};
+      responses["403"] = {{"description", "The key's scope or collections do not cover the request"}, {"content", errors_content}};
+      responses["429"] = {{"description", "The key's rate limit is reached (Retry-After)"}, {"content", errors_content}};
+    }
     operation["responses"] = std::move(responses);
     paths[openapi_path(spec.pattern)][to_lower(http::method_name(spec.method))] = std::move(operation);
   }
@@ -368,7 +418,9 @@ json Api::openapi() const {
                      "strata's knowledge store over HTTP: search, collections, documents; OpenAI's API under /v1/"}}},
           {"jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema"},
           {"paths", std::move(paths)},
-          {"components", {{"schemas", std::move(schemas)}}}};
+          {"components", {{"schemas", std::move(schemas)},
+                          {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"},
+                                                           {"description", "An API key from strata keys create"}}}}}}}};
 }
 
 }  // namespace strata::serve

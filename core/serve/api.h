@@ -12,6 +12,9 @@
 // server's connection was lost. A store that cannot be opened is 503 on the store's routes and
 // on /readyz; /healthz answers whatever the store does.
 //
+// Who may call what: each route's row names the key it needs and its error style; the gate
+// (gate.h) checks them before the operation runs, and the operation checks the collection.
+//
 // Errors: a request that breaks the operation's rules is 422 in FastAPI's shape, {"detail":
 // [{"loc": ["body", "k"], "msg": ..., "type": ...}]}, naming the field; a body that is not JSON
 // is 400; no such collection or document is 404; a store that cannot answer is 503. Messages go
@@ -45,6 +48,9 @@ struct ApiOptions {
   OpenAiOptions openai;
   std::size_t workers = 4;  // the server's worker threads: one store handle each
   std::string version;      // the OpenAPI document's info.version
+  // Set: every request to a keyed route needs a key whatever the store holds (a server on a
+  // non-loopback address); unset, keys apply once the store holds a live one (serve/gate.h).
+  bool keys_required = false;
 };
 
 class Api {

@@ -3,6 +3,7 @@
 // that runs without keys, on loopback only). Each route's operation receives it, so that what
 // a key may reach (its scope, its collections) and the principal its asks are recorded under
 // are decided per request, below the router, once for every door over HTTP.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,12 @@ struct Caller {
   std::optional<auth::Key> key;                  // unset: a server without keys (loopback only)
   std::optional<store::AskPrincipal> principal;  // set with key: what its asks are recorded under
 
+  // Set with key by the gate (gate.h): whether the key is still live (not revoked, not expired),
+  // asking the store at most once every Gate::k_stream_recheck and answering from the last
+  // answer in between. Call it only on the worker thread the handler ran on (a stream's writer
+  // runs there); a stream copies its Caller (the handler's is gone when the stream runs).
+  std::function<bool()> live_check;
+
   // The key's name for the access log; "" without a key.
   std::string name() const { return key ? key->name : std::string(); }
   // Whether the caller may act at `scope` on `collection` ("" for what names none). Without a
@@ -24,6 +31,10 @@ struct Caller {
     return !key || auth::allows(*key, scope, collection);
   }
 };
+
+// For a stream: false once the key was revoked or has expired (re-checked every few seconds);
+// the stream then ends with an error event. Always true without a key.
+inline bool still_live(const Caller& caller) { return !caller.live_check || caller.live_check(); }
 
 // What an operation runs with: the worker thread's index (its store handle) and the caller.
 struct Call {

@@ -58,13 +58,13 @@ bool is_loopback(const std::string& host) {
   return std::memcmp(v6.s6_addr, k_mapped, 12) == 0 && v6.s6_addr[12] == 127;
 }
 
-void require_loopback(const ListenAddress& a) {
-  if (is_loopback(a.host)) return;
+void require_loopback(const ListenAddress& a, bool store_has_keys) {
+  if (store_has_keys || is_loopback(a.host)) return;
   usage("refusing to listen on " + a.authority() +
-            ": without API keys strata serve answers on a loopback address only (127.0.0.1 or ::1), since anyone who "
-            "can reach the address could read and change the store",
-        "listen on 127.0.0.1 (a reverse proxy can publish it); API keys (strata keys create) are what a server on "
-        "another address will need");
+            ": the store holds no API key, and without keys strata serve answers on a loopback address only (127.0.0.1 "
+            "or ::1), since anyone who can reach the address could read and change the store",
+        "make a key first (strata keys create NAME), then every request needs one; or listen on 127.0.0.1 (a reverse "
+        "proxy can publish it)");
 }
 
 }  // namespace strata::serve

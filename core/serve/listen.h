@@ -1,7 +1,8 @@
 #pragma once
-// Where `strata serve` listens, and who may reach it. Without API keys (they come with `strata
-// keys`), the server answers on a loopback address only: anything else would give the store to
-// whoever can reach the machine. A non-loopback address is refused before anything is opened.
+// Where `strata serve` listens, and who may reach it. Without API keys (`strata keys create`) the
+// server answers on a loopback address only: anything else would give the store to whoever can
+// reach the machine. A non-loopback address is refused before the server starts unless the store
+// holds a live key; the server then asks every request for one (gate.h).
 #include <cstdint>
 #include <string>
 
@@ -21,7 +22,8 @@ inline constexpr const char* k_default_listen = "127.0.0.1:8765";
 ListenAddress parse_listen(const std::string& text);
 // Whether `host` is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x).
 bool is_loopback(const std::string& host);
-// Throws Error(usage) for an address that is not loopback, saying why and what comes next.
-void require_loopback(const ListenAddress& address);
+// Throws Error(usage) for an address that is not loopback when the store holds no live key
+// (`store_has_keys` false), saying why and what comes next.
+void require_loopback(const ListenAddress& address, bool store_has_keys = false);
 
 }  // namespace strata::serve

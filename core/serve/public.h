@@ -2,4 +2,5 @@
 // The public face of core/serve: `strata serve`'s routes over core/service (api.h); the server
 // itself is core/http's.
 #include "serve/api.h"  // IWYU pragma: export
+#include "serve/gate.h"  // IWYU pragma: export
 #include "serve/listen.h"  // IWYU pragma: export

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/setting.h"
 #include "common/sha256.h"
+#include "store/ask_store.h"
 #include "store/store.h"
 #include "test_util.h"
 
@@ -110,6 +111,44 @@ TEST_F(AuthenticateTest, NoneBadRevokedAndExpiredAreTold) {
   EXPECT_EQ(authenticate(st_, gone.secret, now_ + seconds(6)).refusal, Refusal::revoked);
   EXPECT_STREQ(to_string(Refusal::revoked), "revoked");
   EXPECT_EQ(testing::error_of([&] { revoke_key(st_, "nobody", now_); }).code(), ExitCode::invalid_input);
+}
+
+TEST_F(AuthenticateTest, ALiveKeyIsOneNeitherRevokedNorExpired) {
+  EXPECT_FALSE(has_live_key(st_, now_)) << "no key at all";
+  KeyRequest req;
+  req.name = "short";
+  req.expires_in = hours(1);
+  create_key(st_, req, now_);
+  EXPECT_TRUE(has_live_key(st_, now_));
+  EXPECT_FALSE(has_live_key(st_, now_ + hours(1))) << "expired";
+  req.name = "gone";
+  req.expires_in.reset();
+  create_key(st_, req, now_);
+  EXPECT_TRUE(has_live_key(st_, now_ + hours(2)));
+  revoke_key(st_, "gone", now_ + hours(2));
+  EXPECT_FALSE(has_live_key(st_, now_ + hours(3))) << "one expired, one revoked";
+}
+
+TEST_F(AuthenticateTest, AKeysLoggedCallsAreListedUnderItsNameAlone) {
+  KeyRequest req;
+  req.name = "ci";
+  const CreatedKey made = create_key(st_, req, now_);
+  {
+    store::AskStore asks(st_, principal_of(made.key, made.secret));
+    store::AskRecord record;
+    record.call.collection = "docs";
+    record.call.question = "how do I roll back?";
+    record.call.answer = "run down";
+    record.call.provider = "none";
+    asks.write(record);
+  }
+  store::AskStore mine(st_, log_principal("ci"));
+  const std::vector<store::LlmCall> calls = mine.calls(0);
+  ASSERT_EQ(calls.size(), 1U);
+  EXPECT_EQ(calls[0].question, "how do I roll back?");
+  store::AskStore other(st_, log_principal("other"));
+  EXPECT_TRUE(other.calls(0).empty());
+  EXPECT_EQ(testing::error_of([] { log_principal("no spaces"); }).code(), ExitCode::usage);
 }
 
 TEST_F(AuthenticateTest, ANameIsUniqueAndSafe) {
@@ -236,6 +275,19 @@ TEST(AuthRateLimiter, ABurstPassesThenOnePerIntervalWithRetryAfter) {
   EXPECT_NEAR(d.reset_seconds, 20.0, 1e-6);
   EXPECT_EQ(reset_text(d.reset_seconds), "20s");
   EXPECT_EQ(reset_text(0.02), "20ms");
+}
+
+TEST(AuthRateLimiter, ItsBucketsAreBoundedDroppingFullOnesFirst) {
+  FakeClock clock;
+  RateLimiter limiter(clock.fn(), 2);
+  EXPECT_TRUE(limiter.take("a", 1).allowed);
+  EXPECT_TRUE(limiter.take("b", 60).allowed);
+  clock.now += seconds(2);  // b is full again; a (1/min) is not
+  EXPECT_TRUE(limiter.take("c", 1).allowed) << "b's full bucket made room";
+  clock.now += seconds(1);
+  EXPECT_FALSE(limiter.take("a", 1).allowed) << "a's empty bucket was kept";
+  EXPECT_TRUE(limiter.take("d", 1).allowed) << "no full bucket: the least recently used one (c) goes";
+  EXPECT_TRUE(limiter.take("c", 1).allowed) << "c's bucket was dropped, so it starts full";
 }
 
 TEST(AuthRateLimiter, ALoweredLimitKeepsNoMoreThanTheNewOne) {

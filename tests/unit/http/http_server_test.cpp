@@ -297,5 +297,35 @@ TEST(HttpServer, StopLetsTheRequestInFlightFinishThenCloses) {
   EXPECT_FALSE(after.connected());  // no longer accepting
 }
 
+TEST(HttpServer, TheKeyNameAHandlerReportsIsLoggedForWholeAndStreamedResponses) {
+  Router r;
+  r.add({Method::get, "/whole", [](const Request&, Context& c) {
+           c.key_name = "ci-reader";
+           return Response::json(200, "{}");
+         }});
+  r.add({Method::get, "/streamed", [](const Request&, Context& c) {
+           c.key_name = "ci-streamer";
+           Response x;
+           x.stream = [](ChunkWriter& w) { w.write("data: one\n\n"); };
+           return x;
+         }});
+  r.add({Method::get, "/none", [](const Request&, Context&) { return Response::json(200, "{}"); }, Blocking::no});
+  Fixture f(std::move(r));
+  for (const char* path : {"/whole", "/streamed", "/none"}) {
+    Client c(f.port());
+    ASSERT_TRUE(c.connected());
+    c.send(std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string answer = c.read_all();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << answer;
+  }
+  const std::lock_guard lock(f.log_mutex);
+  ASSERT_EQ(f.log.size(), 3U);
+  EXPECT_EQ(f.log[0].route, "/whole");
+  EXPECT_EQ(f.log[0].key, "ci-reader");
+  EXPECT_EQ(f.log[1].route, "/streamed");
+  EXPECT_EQ(f.log[1].key, "ci-streamer");
+  EXPECT_EQ(f.log[2].key, "");
+}
+
 }  // namespace
 }  // namespace strata::http

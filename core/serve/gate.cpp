@@ -1,0 +1,225 @@
+#include "serve/gate.h"
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "openai/api_error.h"
+
+namespace strata::serve {
+
+namespace {
+
+// How often a server without keys asks its store whether one was made.
+constexpr std::chrono::milliseconds k_keys_recheck{1'000};
+// Names whose last use UseRecorder remembers before it forgets them all (a fresh start costs
+// one write per key at most).
+constexpr std::size_t k_noted = 4'096;
+// How long UseRecorder skips a key it noted: record_use writes at most once a minute anyway.
+constexpr std::chrono::seconds k_note_interval{60};
+
+struct OpenAiKind {
+  const char* type;
+  const char* code;  // nullptr: none
+};
+
+OpenAiKind openai_kind(int status) {
+  switch (status) {
+    case 401: return {"invalid_request_error", "invalid_api_key"};
+    case 403: return {"permission_error", "insufficient_permissions"};
+    case 429: return {"rate_limit_error", "rate_limit_exceeded"};
+    case 503: return {"server_error", "unavailable"};
+    default: return {status >= 500 ? "server_error" : "invalid_request_error", nullptr};
+  }
+}
+
+const char* scope_verb(auth::Scope scope) {
+  switch (scope) {
+    case auth::Scope::read: return "read";
+    case auth::Scope::write: return "write to";
+    case auth::Scope::admin: return "administer";
+  }
+  return "use";
+}
+
+std::int64_t millis_since_epoch(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// What a stream's Caller::live_check holds: the token (to authenticate again) and the last answer.
+struct LiveCheck {
+  std::function<store::Store&(std::size_t)> store;
+  std::function<auth::TimePoint()> now;
+  auth::RateLimiter::Clock steady;
+  std::size_t worker = 0;
+  std::string token;
+  std::chrono::steady_clock::time_point checked;
+  bool live = true;
+
+  bool operator()() {
+    if (!live) return false;
+    const auto at = steady();
+    if (at - checked < Gate::k_stream_recheck) return live;
+    checked = at;
+    try {
+      live = static_cast<bool>(auth::authenticate(store(worker), token, now()));
+    } catch (const Error&) {
+      // A store that cannot answer for a moment does not end a stream: the next check asks again.
+    }
+    return live;
+  }
+};
+
+}  // namespace
+
+http::Response error_response(ErrorStyle style, int status, std::string_view message) {
+  if (style == ErrorStyle::fastapi) return http::Response::json(status, http::detail_json(message));
+  const OpenAiKind kind = openai_kind(status);
+  openai::ApiError e{.status = status, .type = kind.type, .message = std::string(message), .param = std::nullopt,
+                     .code = kind.code == nullptr ? std::nullopt : std::optional<std::string>(kind.code)};
+  return http::Response::json(status, openai::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::string_view collection) {
+  return error_response(style, 403,
+                        "this API key may not " + std::string(scope_verb(scope)) + " collection '" + std::string(collection) + "'");
+}
+
+bool store_has_live_key(const std::string& store_path, const store::OpenOptions& open) {
+  try {
+    store::Store st = store::Store::open_existing(store_path, open);
+    return auth::has_live_key(st);
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// --- UseRecorder ---------------------------------------------------------------------------------
+
+UseRecorder::UseRecorder(Write write) : write_(std::move(write)), thread_([this] { run(); }) {}
+
+UseRecorder::~UseRecorder() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void UseRecorder::note(const auth::Key& key, auth::TimePoint now) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= k_queue) return;
+    const auto seen = noted_.find(key.name);
+    if (seen != noted_.end() && now - seen->second < k_note_interval) return;
+    if (noted_.size() >= k_noted) noted_.clear();
+    noted_[key.name] = now;
+    queue_.emplace_back(key, now);
+  }
+  wake_.notify_one();
+}
+
+void UseRecorder::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    const auto [key, at] = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    try {
+      write_(key, at);
+    } catch (...) {
+      // Only the time of use is lost.
+    }
+    lock.lock();
+  }
+}
+
+// --- Gate ----------------------------------------------------------------------------------------
+
+Gate::Gate(Options options) : options_(std::move(options)), limiter_(options_.steady), apply_(options_.keys_required) {
+  if (options_.record_use) recorder_.emplace(options_.record_use);
+}
+
+bool Gate::keys_apply(std::size_t worker) {
+  if (apply_.load()) return true;
+  const std::int64_t now = millis_since_epoch(options_.steady());
+  std::int64_t last = checked_at_ms_.load();
+  if (last != std::numeric_limits<std::int64_t>::min() && now - last < k_keys_recheck.count()) return false;
+  // One request asks the store; the others go on as the last answer said.
+  if (!checked_at_ms_.compare_exchange_strong(last, now)) return apply_.load();
+  try {
+    if (auth::has_live_key(options_.store(worker), options_.now())) apply_.store(true);
+  } catch (const Error&) {
+    // No store yet (or it cannot answer): no keys to check against; the operation says 503.
+  }
+  return apply_.load();
+}
+
+Gate::Admission Gate::admit(const http::Request& request, http::Context& context, const Guard& guard) {
+  Admission a;
+  const auto refuse = [&](int status, std::string_view message) {
+    http::Response r = error_response(guard.errors, status, message);
+    if (status == 401) r.set_header("WWW-Authenticate", "Bearer");
+    a.refused = std::move(r);
+    return std::move(a);
+  };
+  if (guard.key == KeyUse::none || !keys_apply(context.worker)) return a;
+
+  std::string_view token;
+  auth::Refusal why = auth::Refusal::none;
+  if (const std::string* header = request.header("authorization")) {
+    const std::optional<std::string_view> bearer = auth::bearer_token(*header);
+    if (bearer) {
+      token = *bearer;
+    } else {
+      why = auth::Refusal::bad;  // another scheme, or "Bearer" alone
+    }
+  }
+  if (token.empty()) return refuse(401, auth::refusal_message(why));
+  auth::Authenticated found;
+  try {
+    found = auth::authenticate(options_.store(context.worker), token, options_.now());
+  } catch (const Error&) {
+    return refuse(503, "the store cannot be opened to check the API key; try again later");
+  }
+  if (!found) return refuse(401, auth::refusal_message(found.refusal));
+
+  const auth::Key& key = *found.key;
+  context.key_name = key.name;
+  if (recorder_) recorder_->note(key, options_.now());
+  if (key.rate_per_minute) {
+    const auth::RateDecision d = limiter_.take(key.name, *key.rate_per_minute);
+    a.headers = {{"x-ratelimit-limit-requests", std::to_string(d.limit)},
+                 {"x-ratelimit-remaining-requests", std::to_string(d.remaining)},
+                 {"x-ratelimit-reset-requests", auth::reset_text(d.reset_seconds)}};
+    if (!d.allowed) {
+      a.headers.emplace_back("Retry-After", std::to_string(d.retry_after_seconds));
+      return refuse(429, "this API key's rate limit (" + std::to_string(d.limit) +
+                             " requests per minute) is reached; try again in " + std::to_string(d.retry_after_seconds) + " s");
+    }
+  }
+  if (!auth::allows(key, guard.scope, "")) {
+    return refuse(403, "this API key's scope is " + std::string(store::to_string(key.scope)) + "; this route needs " +
+                           store::to_string(guard.scope));
+  }
+  a.caller.principal = auth::principal_of(key, token);
+  auto live = std::make_shared<LiveCheck>(
+      LiveCheck{options_.store, options_.now, options_.steady, context.worker, std::string(token), options_.steady(), true});
+  a.caller.live_check = [live] { return (*live)(); };
+  a.caller.key = std::move(found.key);
+  return a;
+}
+
+http::Handler Gate::guard(Guard guard, Inner inner) {
+  return [this, guard, inner = std::move(inner)](const http::Request& request, http::Context& context) {
+    Admission a = admit(request, context, guard);
+    http::Response r = a.refused ? std::move(*a.refused) : inner(request, context, a.caller);
+    for (const auto& [name, value] : a.headers) r.set_header(name, value);
+    return r;
+  };
+}
+
+}  // namespace strata::serve

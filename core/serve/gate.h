@@ -1,0 +1,149 @@
+#pragma once
+// Who may do what over HTTP: the gate every route's handler runs behind (api.cpp wraps each row
+// of k_routes in Gate::guard), so that a route added to the table is guarded by its columns and
+// nothing else: the key it needs (none, for health, readiness and the OpenAPI document; a key at
+// the route's scope for everything else, the default) and the shape of its errors (FastAPI's
+// {"detail"} or OpenAI's {"error": {...}}).
+//
+// When keys apply: once the store holds a live key (neither revoked nor expired), every request
+// to a keyed route needs one, and from then on for the life of the process (a server whose keys
+// were all revoked refuses everyone rather than opening up). A store without keys is served on a
+// loopback address only (listen.h); a key made while it runs is noticed within a second (the
+// store is asked at most once a second until it holds one). A server on another address needs
+// keys whatever the store holds (keys_required).
+//
+// A request with a key: `Authorization: Bearer KEY`. No key, a bad one, a revoked or an expired
+// one: 401 with `WWW-Authenticate: Bearer` and auth::refusal_message (never the token). A scope
+// below the route's: 403. A key with a rate (requests per minute): one shared limiter for every
+// worker; past it 429 with Retry-After; every answer to such a key carries OpenAI's
+// x-ratelimit-limit-requests, x-ratelimit-remaining-requests and x-ratelimit-reset-requests.
+// The collection a request names is the operation's to check (Caller::allows), as is which
+// collections a listing shows. The key's name goes to the access log (Context::key_name); its
+// use is recorded in the store off the request's path (UseRecorder).
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "auth/key.h"
+#include "auth/rate_limiter.h"
+#include "http/message.h"
+#include "http/router.h"
+#include "serve/caller.h"
+#include "store/store.h"
+
+namespace strata::serve {
+
+// Whether a route needs a key at all. The default is what a new row gets: a key.
+enum class KeyUse {
+  needed,  // a key of at least the route's scope, once keys apply
+  none,    // no key ever: /healthz, /readyz, /openapi.json
+};
+
+// How a route words its errors: FastAPI's {"detail": "..."} (strata's own API and the server's
+// routes) or OpenAI's {"error": {"message", "type", "param", "code"}} (the /v1 routes).
+enum class ErrorStyle { fastapi, openai };
+
+// What a route's table row says of it, for the gate.
+struct Guard {
+  KeyUse key = KeyUse::needed;
+  auth::Scope scope = auth::Scope::read;
+  ErrorStyle errors = ErrorStyle::fastapi;
+};
+
+// The error `status` with `message` in `style`. OpenAI's type and code follow the status: 401
+// invalid_request_error/invalid_api_key, 403 permission_error/insufficient_permissions, 429
+// rate_limit_error/rate_limit_exceeded, 503 server_error/unavailable, others
+// invalid_request_error with no code. The /v1 routes call it for the refusals they make
+// themselves (a collection a key may not read is model_not_found: openai/api_error.h).
+http::Response error_response(ErrorStyle style, int status, std::string_view message);
+
+// 403 for a collection `caller` may not use at `scope`, in `style`, naming the collection only
+// (the same whether it exists or not, so that the answer tells nobody which collections exist).
+http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::string_view collection);
+
+// Whether the store at `store_path` holds a live key; false when it cannot be opened (no store
+// yet: no keys). What `strata serve` decides at start by: whether it may listen beyond loopback.
+bool store_has_live_key(const std::string& store_path, const store::OpenOptions& open);
+
+// Records keys' use (auth::record_use) on one thread of its own, so that a request never waits
+// on a write: note() queues the name (dropped when the queue is full, or when the key was noted
+// within the last minute: record_use writes at most once a minute anyway). The destructor stops
+// the thread after the write under way.
+class UseRecorder {
+ public:
+  using Write = std::function<void(const auth::Key&, auth::TimePoint)>;
+  static constexpr std::size_t k_queue = 64;
+  explicit UseRecorder(Write write);
+  ~UseRecorder();
+  UseRecorder(const UseRecorder&) = delete;
+  UseRecorder& operator=(const UseRecorder&) = delete;
+
+  void note(const auth::Key& key, auth::TimePoint now = std::chrono::system_clock::now());
+
+ private:
+  void run();
+  Write write_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::pair<auth::Key, auth::TimePoint>> queue_;
+  std::unordered_map<std::string, auth::TimePoint> noted_;  // bounded: cleared past k_noted
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+class Gate {
+ public:
+  struct Options {
+    // Set: every keyed request needs a key whatever the store holds (a non-loopback address).
+    bool keys_required = false;
+    // A worker's store (Api's, opened on first use). Throws Error(unavailable).
+    std::function<store::Store&(std::size_t worker)> store;
+    // Writes a key's use; unset: not recorded.
+    UseRecorder::Write record_use;
+    // The clocks (a test passes its own).
+    std::function<auth::TimePoint()> now = [] { return std::chrono::system_clock::now(); };
+    auth::RateLimiter::Clock steady = [] { return std::chrono::steady_clock::now(); };
+  };
+  explicit Gate(Options options);
+  Gate(const Gate&) = delete;
+  Gate& operator=(const Gate&) = delete;
+
+  using Inner = std::function<http::Response(const http::Request&, http::Context&, const Caller&)>;
+  // `inner` behind the checks `guard` names; it gets the caller (no key: Caller{}).
+  http::Handler guard(Guard guard, Inner inner);
+
+  // Whether keys apply now (see the header's comment), asking `worker`'s store at most once a
+  // second until they do.
+  bool keys_apply(std::size_t worker);
+
+  // How often a stream re-checks its key (Caller::still_live).
+  static constexpr std::chrono::seconds k_stream_recheck{2};
+
+ private:
+  struct Admission {
+    std::optional<http::Response> refused;
+    Caller caller;
+    std::vector<std::pair<std::string, std::string>> headers;  // the rate's, on every answer
+  };
+  Admission admit(const http::Request& request, http::Context& context, const Guard& guard);
+
+  Options options_;
+  auth::RateLimiter limiter_;
+  std::optional<UseRecorder> recorder_;
+  std::atomic<bool> apply_;
+  std::atomic<std::int64_t> checked_at_ms_{std::numeric_limits<std::int64_t>::min()};
+};
+
+}  // namespace strata::serve
