@@ -198,12 +198,12 @@ struct RouteSpec {
   // What a key needs for the route (auth/key.h: read < write < admin); the collection the
   // request names is checked by the operation (Caller::allows).
   auth::Scope scope = auth::Scope::read;
-  // Set: a route of OpenAI's API (openai_routes.h), whose errors are OpenAI's shape.
-  OpenAiRoute openai = nullptr;
   // How its errors are worded (gate.h): FastAPI's here, OpenAI's on /v1.
   ErrorStyle errors = ErrorStyle::fastapi;
   // Whether it needs a key once keys apply (gate.h). A new row needs one unless it says otherwise.
   KeyUse key = KeyUse::needed;
+  // Set: a route of OpenAI's API (openai_routes.h), whose errors are OpenAI's shape.
+  OpenAiRoute openai = nullptr;
 };
 
 constexpr RouteSpec k_routes[] = {
@@ -234,17 +234,17 @@ constexpr RouteSpec k_routes[] = {
      "Remove a document with its chunks", "documents", Source::none, nullptr, &k_removed, &Api::Impl::remove,
      http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::get, "/v1/models", "list_models", "OpenAI's API: each collection the caller may read is a model, strata/<collection>",
-     "openai", Source::none, nullptr, &k_models_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, &list_models},
+     "openai", Source::none, nullptr, &k_models_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &list_models},
     {http::Method::get, "/v1/models/{model...}", "retrieve_model", "OpenAI's API: one model (strata/<collection>)", "openai",
-     Source::none, nullptr, &k_model_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, &retrieve_model},
+     Source::none, nullptr, &k_model_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &retrieve_model},
     {http::Method::post, "/v1/chat/completions", "create_chat_completion",
      "OpenAI's API: the collection answers the last message (a follow-up to the earlier ones) with cited sources, whole or "
      "streamed (server-sent events)",
      "openai", Source::body, &k_chat_completion_request, &k_chat_completion_result, nullptr, http::Blocking::yes, 200,
-     auth::Scope::read, &chat_completions},
+     auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &chat_completions},
     {http::Method::post, "/v1/embeddings", "create_embedding",
      "OpenAI's API: texts embedded as a collection's vectors are (strata/<collection>) or by a built-in model", "openai",
-     Source::body, &k_embeddings_request, &k_embeddings_result, nullptr, http::Blocking::yes, 200, auth::Scope::read,
+     Source::body, &k_embeddings_request, &k_embeddings_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed,
      &create_embeddings},
 };
 
@@ -315,8 +315,7 @@ http::Router Api::router() {
         }
       };
     }
-    // OpenAI's routes word every error, the gate's refusals included, in OpenAI's shape.
-    const Guard guard{.key = spec.key, .scope = spec.scope, .errors = spec.openai != nullptr ? ErrorStyle::openai : spec.errors};
+    const Guard guard{.key = spec.key, .scope = spec.scope, .errors = spec.errors};
     router.add(http::Route{spec.method, std::string(spec.pattern), impl->gate.guard(guard, std::move(handler)), spec.blocking});
   }
   return router;
@@ -401,7 +400,7 @@ json Api::openapi() const {
       responses["503"] = {{"description", "The store or a server strata needs is unavailable"}, {"content", error}};
     }
     if (spec.key == KeyUse::needed) {
-      const json errors_content = json_content(ref(spec.openai != nullptr ? "OpenAIError" : "Detail"));
+      const json errors_content = json_content(ref(spec.errors == ErrorStyle::openai ? "OpenAIError" : "Detail"));
       operation["security"] = json::array({{{"bearer", json::array()}}});
       operation["x-strata-scope"] = store::to_string(spec.scope);
       responses["401"] = {{"description", "No API key, or one that is not live (once the store holds keys)"},
