@@ -351,6 +351,10 @@ class Session : public std::enable_shared_from_this<Session> {
     server_.metrics.stream_closed();
     asio::post(stream_.get_executor(), [self = shared_from_this(), ok, key = std::move(key)]() mutable {
       self->key_ = std::move(key);
+      // The close watch's wait ends with the stream: left pending beside the next request's
+      // read, it took the readiness of a body sent after its header, and that read never woke.
+      beast::error_code ec;
+      self->stream_.socket().cancel(ec);
       self->finish(0, ok && self->keep_alive_);
     });
   }

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# End-to-end tests of `strata serve`'s OpenAI-compatible API (/v1/) on 127.0.0.1 with clients
+# nobody here wrote, pinned with npm into the build folder (openai-clients/): OpenAI's `openai`
+# SDK (models, chat whole and streamed with sources and usage, embeddings, NotFoundError and
+# BadRequestError from strata's errors) and LangChain's `@langchain/openai` (ChatOpenAI invoke
+# and stream, OpenAIEmbeddings), run by tests/e2e/serve_openai_client.mjs: first offline (no
+# model: the extractive answer), then with the fake upstream model (tests/servers/
+# openai_server.py) configured by --base-url and --model, its answer streamed through. curl:
+# the stream's SSE frames ending data: [DONE], errors in OpenAI's shape (never FastAPI's), and a
+# client that goes away mid-stream, which ends the upstream request while the server goes on
+# answering.
+#
+# Usage: bash tests/e2e/serve_openai.sh /path/to/strata
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
+e2e_init serve_openai "$@"
+. "$HERE/../servers/e2e_helpers.sh"
+
+OPENAI_VERSION=4.104.0
+LANGCHAIN_OPENAI_VERSION=0.3.17
+LANGCHAIN_CORE_VERSION=0.3.80
+CLIENTS="$BUILD_DIR/openai-clients"
+
+unset STRATA_LLM_PROVIDER STRATA_LLM_MODEL STRATA_LLM_BASE_URL OPENAI_API_KEY ANTHROPIC_API_KEY OPENAI_BASE_URL
+export STRATA_STORE="$E2E_TMP/store.db"
+STRATA_PID=""
+BASE=""
+
+# start_strata [FLAGS...]: strata serve on 127.0.0.1:0; BASE is the address it announces.
+start_strata() {
+    : >"$E2E_TMP/serve.err"
+    "$STRATA" serve --listen 127.0.0.1:0 --collection docs "$@" 2>"$E2E_TMP/serve.err" &
+    STRATA_PID=$!
+    e2e_bg "$STRATA_PID"
+    local i port
+    for i in $(seq 1 200); do
+        grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
+        kill -0 "$STRATA_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$E2E_TMP/serve.err" | head -n 1)
+    [ -n "$port" ] || fail "no port announced: $(cat "$E2E_TMP/serve.err")"
+    BASE="http://127.0.0.1:$port"
+}
+stop_strata() {
+    kill -TERM "$STRATA_PID"
+    wait "$STRATA_PID"
+    STOP_RC=$?
+}
+
+# req METHOD PATH [BODY]: STATUS and BODY of the response.
+req() {
+    local method=$1 path=$2 data=()
+    [ $# -gt 2 ] && data=(--data-binary "$3" -H 'Content-Type: application/json')
+    STATUS=$(curl -sS -o "$E2E_TMP/body" -w '%{http_code}' -X "$method" "${data[@]+"${data[@]}"}" "$BASE$path" 2>"$E2E_TMP/curl.err")
+    BODY=$(cat "$E2E_TMP/body")
+    OUT=$BODY
+}
+expect_status() { assert_eq "$1" "$STATUS" "$2 (body: ${BODY:0:300})"; }
+
+# clients MODE: the SDKs' checks (serve_openai_client.mjs) against BASE/v1.
+clients() {
+    E2E_CMD_TIMEOUT=60 run node "$HERE/serve_openai_client.mjs" "$CLIENTS" "$BASE/v1" "$1"
+    report_checks "$1: "
+    [ "$RC" = 0 ] || fail "serve_openai_client.mjs ($1) exited $RC: ${ERR:0:600}"
+}
+
+case_ "a store with two collections, embedded by the built-in model"
+mkdir -p docs notes
+printf '# Rollback\n\nTo roll back a migration, run strata migrate down.\nIt undoes the newest migration.\n' >docs/rollback.md
+printf '# Search\n\nKeyword search ranks chunks with BM25.\n' >docs/search.md
+printf '# Notes\n\nThe team meets on Mondays.\n' >notes/meetings.md
+expect_exit 0 -- "$STRATA" ingest docs --collection docs
+expect_exit 0 -- "$STRATA" ingest notes --collection notes
+expect_exit 0 -- "$STRATA" embed --collection docs
+
+case_ "offline: the routes with curl"
+start_strata
+assert_true "the notice names the API and the offline answer" grep -q '/v1, answers offline' "$E2E_TMP/serve.err"
+req GET /v1/models
+expect_status 200 "models"
+expect_json_true "each collection is a model" '[m["id"] for m in d["data"]] == ["strata/docs", "strata/notes"]'
+req GET /v1/models/strata/notes
+expect_status 200 "one model"
+req GET /v1/models/strata/nope
+expect_status 404 "an unknown model"
+expect_json_true "404 in OpenAI's shape" 'd["error"]["code"] == "model_not_found" and "detail" not in d'
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": '
+expect_status 400 "a body that is not JSON"
+expect_json_true "400 in OpenAI's shape" 'd["error"]["type"] == "invalid_request_error" and "detail" not in d'
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "tool", "content": "x"}, {"role": "user", "content": "x"}]}'
+expect_status 400 "a tool message"
+expect_json_true "names the field" 'd["error"]["param"] == "messages[0].role" and d["error"]["code"] == "unsupported_parameter"'
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "system", "content": "You are a pirate. Speak of parrots."}, {"role": "user", "content": "How do I roll back a migration?"}]}'
+expect_status 200 "a chat completion"
+expect_json_true "the answer and its sources" '"strata migrate down" in d["choices"][0]["message"]["content"] and d["sources"][0]["source"] == "docs/rollback.md" and d["usage"]["total_tokens"] > 0'
+# The stream as curl reads it: chunks, the last with sources, then [DONE].
+expect_exit 0 -- curl -sS -N "$BASE/v1/chat/completions" -H 'Content-Type: application/json' \
+    --data-binary '{"model": "strata/docs", "stream": true, "messages": [{"role": "user", "content": "How do I roll back a migration?"}]}'
+expect_stdout_match '^data: \{"choices":\[\{"delta":\{"content":"","role":"assistant"\}'
+assert_eq "data: [DONE]" "$(printf '%s\n' "$OUT" | grep -v '^$' | tail -n 1)" "the stream ends with data: [DONE]"
+assert_true "the last chunk has the sources" sh -c 'printf "%s\n" "$1" | grep "finish_reason\":\"stop\"" | grep -q "\"sources\":\[{"' sh "$OUT"
+req GET /openapi.json
+expect_json_true "the OpenAPI document lists /v1" '{"/v1/models", "/v1/models/{model}", "/v1/chat/completions", "/v1/embeddings"} <= set(d["paths"])'
+
+case_ "offline: the openai SDK and LangChain"
+if ! command -v node >/dev/null 2>&1; then
+    fail "node is not installed (scripts/install-deps.sh --test installs it)"
+elif ! npm_install_pinned "$CLIENTS" "openai@$OPENAI_VERSION" "@langchain/openai@$LANGCHAIN_OPENAI_VERSION" \
+        "@langchain/core@$LANGCHAIN_CORE_VERSION" 2>npm.log; then
+    skip "npm could not install the OpenAI clients into $CLIENTS: $(head -4 npm.log | tr -s ' \n' ' ')"
+    CLIENTS=""
+else
+    clients offline
+fi
+# The system message is the client's word on manner, not a question: it never joins the search
+# (asks are logged under the server's principal, the user's: strata logs reads them).
+expect_exit 0 -- "$STRATA" logs --json --limit 100
+OUT=$(printf '%s\n' "$OUT" | python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in sys.stdin if l.strip()]))')
+expect_json_true "the asks are logged, a system message never in a retrieval query" \
+    'any(c["question"] == "How do I roll back a migration?" for c in d) and not any("parrots" in (c["retrieval_query"] or "") for c in d)'
+stop_strata
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+
+case_ "the fake upstream model answers, streamed through"
+start_server
+start_strata --base-url "$URL" --model test-model
+assert_true "the notice names the model" grep -q '/v1, answers test-model' "$E2E_TMP/serve.err"
+if [ -n "$CLIENTS" ] && command -v node >/dev/null 2>&1; then
+    clients upstream
+fi
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "user", "content": "How do I roll back a migration?"}]}'
+expect_status 200 "a generated answer"
+expect_json_true "the model's answer with its cited source" 'd["choices"][0]["message"]["content"] == "Strata reads your documents [1]." and d["sources"][0]["source"] == "docs/rollback.md"'
+ctl POST /_control/chat_script '{"responses": [{"status": 401, "body": {"error": {"message": "bad key sk-secret"}}}]}'
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "user", "content": "How do I undo a migration?"}]}'
+expect_status 502 "the model's server refused"
+expect_json_true "502 says so without the server's text" 'd["error"]["code"] == "upstream_error" and "sk-secret" not in json.dumps(d)'
+
+case_ "a client that goes away mid-stream ends the upstream request; the server goes on"
+ctl POST /_control/chat_script '{"responses": [{"forever": "text", "every_ms": 50}]}'
+chats() { grep -c '"route":"/v1/chat/completions"' "$E2E_TMP/serve.err"; }
+before=$(chats)
+expect_exit 28 -- curl -sS -N --max-time 1 "$BASE/v1/chat/completions" -H 'Content-Type: application/json' \
+    --data-binary '{"model": "strata/docs", "stream": true, "messages": [{"role": "user", "content": "What is rolled back?"}]}'
+expect_stdout_match '"content":"word '
+# The stream's request is logged when its handler ends: at once, not after the fake server's
+# 60 seconds, because the failed write cancelled the model's request.
+for _ in $(seq 1 100); do
+    [ "$(chats)" -gt "$before" ] && break
+    sleep 0.1
+done
+assert_eq $((before + 1)) "$(chats)" "the abandoned stream's request ended"
+req GET /healthz
+expect_status 200 "healthz after the client went away"
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "user", "content": "Which migration does rolling back undo?"}]}'
+expect_status 200 "a chat completion after the client went away"
+expect_json_true "answered by the model again" 'd["choices"][0]["message"]["content"] == "Strata reads your documents [1]."'
+stop_strata
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+
+e2e_finish
