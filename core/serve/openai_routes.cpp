@@ -60,15 +60,24 @@ http::Response ok(const json& value) { return http::Response::json(200, json_tex
 
 // The streamed answer: SSE frames as openai::stream_chat_completion makes them, each handed to
 // the connection; a write that fails (the client went away) cancels the model's request.
-http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat) {
+// A key revoked (or expired) while its answer streams ends the stream at the next frame, with
+// an error event (gate.h: the key is asked again every few seconds).
+http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, Caller caller) {
   http::Response response;
   response.status = 200;
   response.set_header("Content-Type", "text/event-stream; charset=utf-8");
   response.set_header("Cache-Control", "no-cache");
   response.set_header("X-Accel-Buffering", "no");  // a proxy in front passes each event on at once
   auto request = std::make_shared<const openai::ChatRequest>(std::move(chat));
-  response.stream = [context, request, completion = openai::new_completion()](http::ChunkWriter& writer) {
-    const openai::Sink sink = [&writer](std::string_view frame) { return writer.write(frame); };
+  response.stream = [context, request, caller = std::move(caller), completion = openai::new_completion()](http::ChunkWriter& writer) {
+    bool revoked = false;
+    const openai::Sink sink = [&writer, &caller, &revoked](std::string_view frame) {
+      if (!still_live(caller)) {
+        revoked = true;
+        return false;
+      }
+      return writer.write(frame);
+    };
     std::optional<openai::ApiError> error;
     try {
       openai::stream_chat_completion(context.store(), *request, context.options->provider, sink, completion);
@@ -78,7 +87,14 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat) 
     } catch (const std::exception& e) {
       error = internal(context, "/v1/chat/completions", e);
     }
-    if (error) sink("data: " + json_text(openai::to_json(*error)) + "\n\n");
+    if (revoked) {
+      error = openai::ApiError{.status = 401, .type = "invalid_request_error",
+                               .message = "the API key was revoked or has expired", .param = std::nullopt,
+                               .code = "invalid_api_key"};
+      writer.write("data: " + json_text(openai::to_json(*error)) + "\n\n");
+    } else if (error) {
+      sink("data: " + json_text(openai::to_json(*error)) + "\n\n");
+    }
   };
   return response;
 }
@@ -128,7 +144,7 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
     const auto allowed = [&](const std::string& c) { return readable(context, call, c); };
     openai::Read<openai::ChatRequest> read = openai::read_chat_request(*body, std::move(base), allowed);
     if (!read) return openai_error_response(*read.error);
-    if (read.value->stream) return streamed(context, std::move(*read.value));
+    if (read.value->stream) return streamed(context, std::move(*read.value), call.caller);
     const ask::AskResult result =
         service::answer(context.store(), read.value->ask, context.options->provider, [](std::string_view) {});
     return ok(openai::chat_completion_json(result, *read.value, openai::new_completion()));
