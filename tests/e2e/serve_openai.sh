@@ -160,4 +160,29 @@ expect_json_true "answered by the model again" 'd["choices"][0]["message"]["cont
 stop_strata
 assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
 
+# Last: once the store holds a key, every request needs one.
+case_ "a key revoked while its answer streams: the stream ends with an error event"
+KEY=$("$STRATA" keys create streamer 2>/dev/null)
+assert_true "a key was made" test -n "$KEY"
+start_strata --base-url "$URL" --model test-model
+ctl POST /_control/chat_script '{"responses": [{"forever": "text", "every_ms": 50}]}'
+curl -sS -N --max-time 20 "$BASE/v1/chat/completions" -H 'Content-Type: application/json' -H "Authorization: Bearer $KEY" \
+    --data-binary '{"model": "strata/docs", "stream": true, "messages": [{"role": "user", "content": "What is rolled back?"}]}' \
+    >"$E2E_TMP/revoked.sse" 2>"$E2E_TMP/revoked.err" &
+curl_pid=$!
+for _ in $(seq 1 100); do
+    grep -q '"content":"word ' "$E2E_TMP/revoked.sse" 2>/dev/null && break
+    sleep 0.05
+done
+assert_true "the answer streams to the key" grep -q '"content":"word ' "$E2E_TMP/revoked.sse"
+expect_exit 0 -- "$STRATA" keys revoke streamer
+# The key is asked again every 2 s (gate.h): the stream ends well before curl's 20 s.
+wait "$curl_pid"
+assert_eq 0 "$?" "the stream ended by the server, before curl's own limit"
+assert_true "its last event is the revoked key's error" sh -c 'grep -v "^$" "$1" | tail -n 1 | grep -q "\"code\":\"invalid_api_key\""' sh "$E2E_TMP/revoked.sse"
+req GET /healthz
+expect_status 200 "healthz after the revoked stream"
+stop_strata
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+
 e2e_finish
