@@ -63,7 +63,23 @@ struct Api::Impl {
   const http::Metrics& metrics;
   std::vector<Worker> workers;
 
-  Impl(ApiOptions o, const http::Metrics& m) : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)) {}
+  McpRoute mcp;
+
+  Impl(ApiOptions o, const http::Metrics& m)
+      : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)),
+        mcp(mcp_options(options), options.mcp, workers.size()) {}
+
+  // `strata mcp`'s server over the same store and search defaults; no migration tools (they
+  // read the project's database, which a server of the store does not offer: the tools say so).
+  static mcp::ServerOptions mcp_options(const ApiOptions& o) {
+    mcp::ServerOptions m;
+    m.store_path = o.store_path;
+    m.open = o.open;
+    m.collection = o.collection;
+    m.search = o.search;
+    m.version = o.version;
+    return m;
+  }
 
   // The worker's store, opened on first use and again after its server's connection was lost.
   // Throws Error(unavailable) when it cannot be opened.
@@ -194,6 +210,15 @@ constexpr RouteSpec k_routes[] = {
     {http::Method::del, "/api/v1/collections/{collection}/documents/{source...}", "remove_document",
      "Remove a document with its chunks", "documents", Source::none, nullptr, &k_removed, &Api::Impl::remove,
      http::Blocking::yes, 200, auth::Scope::write},
+    // MCP over Streamable HTTP (mcp_route.h): a JSON-RPC message in, its answer out; the tools
+    // only read, each checking the collections the key reaches.
+    {http::Method::post, "/mcp", "mcp_message",
+     "MCP over Streamable HTTP: one JSON-RPC message (initialize opens a session: Mcp-Session-Id); 202 for a notification",
+     "mcp"},
+    {http::Method::del, "/mcp", "mcp_end_session", "End the MCP session named by Mcp-Session-Id", "mcp", Source::none, nullptr,
+     nullptr, nullptr, http::Blocking::yes, 204},
+    {http::Method::get, "/mcp", "mcp_stream", "No server-initiated stream is offered: 405", "mcp", Source::none, nullptr,
+     nullptr, nullptr, http::Blocking::no, 405},
 };
 
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
@@ -239,6 +264,11 @@ http::Router Api::router() {
       };
     } else if (spec.pattern == "/openapi.json") {
       handler = [this](const http::Request&, http::Context&) { return http::Response::json(200, json_text(openapi())); };
+    } else if (spec.pattern == "/mcp") {
+      handler = [impl](const http::Request& request, http::Context& context) {
+        const Caller caller;  // keys are not enforced yet: loopback only (listen.h)
+        return impl->mcp.answer(request, Call{context.worker, caller});
+      };
     } else {
       handler = [impl, &spec](const http::Request& request, http::Context& context) {
         Arguments arguments;
@@ -258,6 +288,8 @@ http::Router Api::router() {
   }
   return router;
 }
+
+void Api::set_port(std::uint16_t port) { impl_->mcp.set_port(port); }
 
 json Api::openapi() const {
   json paths = json::object();
@@ -296,9 +328,17 @@ json Api::openapi() const {
       schemas[name] = std::move(schema);
       operation["requestBody"] = {{"required", true}, {"content", json_content(ref(name))}};
     }
+    if (spec.pattern == "/mcp" && spec.method == http::Method::post) {
+      operation["requestBody"] = {
+          {"required", true},
+          {"content", json_content({{"type", json::array({"object", "array"})},
+                                    {"description", "A JSON-RPC 2.0 message (a batch only in a 2025-03-26 session)"}})}};
+    }
     json responses = json::object();
-    json ok = {{"description", "Success"}};
-    if (spec.result != nullptr) {
+    json ok = {{"description", spec.success < 300 ? std::string("Success") : std::string(http::reason(spec.success))}};
+    if (spec.success == 204) {
+      // No content.
+    } else if (spec.result != nullptr) {
       const std::string name = schema_name(spec.id, "Result");
       schemas[name] = service::json_schema(*spec.result);
       ok["content"] = json_content(ref(name));

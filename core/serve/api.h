@@ -1,6 +1,7 @@
 #pragma once
-// `strata serve`'s routes: health, readiness, metrics, the OpenAPI document and strata's own
-// API under /api/v1/ (search, collections, a collection's documents, read, ingest, remove),
+// `strata serve`'s routes: health, readiness, metrics, the OpenAPI document, strata's own
+// API under /api/v1/ (search, collections, a collection's documents, read, ingest, remove) and
+// MCP over Streamable HTTP at /mcp (mcp_route.h),
 // each over a core/service operation, so that a request over HTTP is checked, limited and
 // answered as the same request from MCP or the CLI. The route table (api.cpp, k_routes) is data:
 // the router's rows and the OpenAPI document are both made from it, and each route's schemas
@@ -16,6 +17,7 @@
 // is 400; no such collection or document is 404; a store that cannot answer is 503. Messages go
 // in bodies only, never in headers.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,6 +27,7 @@
 #include "http/router.h"
 #include "ingest/ingest.h"
 #include "search/searcher.h"
+#include "serve/mcp_route.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -41,6 +44,7 @@ struct ApiOptions {
   ingest::IngestRequest ingest;
   std::size_t workers = 4;  // the server's worker threads: one store handle each
   std::string version;      // the OpenAPI document's info.version
+  McpHttpOptions mcp;       // MCP over Streamable HTTP at /mcp (mcp_route.h)
 };
 
 class Api {
@@ -55,6 +59,8 @@ class Api {
   http::Router router();
   // The OpenAPI 3.1 document of every route.
   nlohmann::json openapi() const;
+  // The port the server bound: /mcp's own origins name it (mcp_route.h).
+  void set_port(std::uint16_t port);
 
   struct Impl;
 
