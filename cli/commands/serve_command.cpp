@@ -104,6 +104,7 @@ int run_serve(const ServeOptions& o) {
   std::signal(SIGPIPE, SIG_IGN);
   http::Server server(api.router(), s, metrics);
   server.start();
+  api.set_port(server.port());  // /mcp's own origin
   const serve::ListenAddress bound{address.host, server.port()};
   std::cerr << "strata serve: listening on http://" << bound.authority() << " (store "
             << store::store_display(store_path(o.store)) << ")\n"
@@ -152,7 +153,8 @@ Run setup_serve(CLI::App& cmd) {
   cmd.footer(
       "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"
       "GET|POST collections/C/documents, GET|DELETE collections/C/documents/SOURCE; OpenAI's API under /v1/:\n"
-      "GET models, POST chat/completions (model strata/COLLECTION), POST embeddings.\n"
+      "GET models, POST chat/completions (model strata/COLLECTION), POST embeddings; POST|DELETE /mcp: MCP over\n"
+      "Streamable HTTP (strata mcp's tools and resources).\n"
       "Examples:\n"
       "  strata serve\n"
       "  strata serve --listen 127.0.0.1:0 --store ~/notes/.strata/store.db --collection notes\n"

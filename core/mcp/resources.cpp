@@ -91,6 +91,7 @@ json list_resources(ToolSession& session, const json& params) {
   std::size_t bytes = 0;  // of the sources and titles listed: long ones make a shorter page
   store::Store& st = session.store();
   for (const std::string& collection : store::collection_names(st)) {
+    if (!session.may_read(collection)) continue;  // the caller's key does not reach it
     store::for_each_document(st, collection, [&](const store::DocumentSummary& d) {
       const std::size_t i = index++;
       if (i < offset || i >= offset + k_page || bytes > k_page_bytes) return;
@@ -125,6 +126,8 @@ json read_resource(ToolSession& session, const json& params) {
   const std::string uri = it->get<std::string>();
   const std::optional<ResourceName> name = parse_resource_uri(uri);
   if (!name) throw RpcError(RpcCode::resource_not_found, "Resource not found: not a strata://COLLECTION/SOURCE URI: " + uri);
+  // A collection the caller's key does not reach is not there for it.
+  if (!session.may_read(name->collection)) throw RpcError(RpcCode::resource_not_found, "Resource not found: " + uri);
   store::Store& st = session.store();
   std::optional<store::DocumentSummary> d;
   try {

@@ -90,9 +90,9 @@ struct Server::Impl {
   ServerOptions options;
   Breakers breakers;    // what every session remembers of failed outside servers
   ToolSession session;  // handle_line's; serve's workers have their own
-  // The revision initialize chose (an index in k_initialize_versions), -1 before any. Written by
-  // the reader alone (initialize is never a worker's), read for batches.
-  std::atomic<int> negotiated{-1};
+  // The revision initialize chose for stdio's one session. Written by the reader alone
+  // (initialize is never a worker's), read for batches.
+  Negotiation negotiation;
 
   json capabilities(bool stateless) const {
     json resources = {{"listChanged", false}};
@@ -102,9 +102,9 @@ struct Server::Impl {
 
   json server_info() const { return {{"name", "strata"}, {"title", "strata knowledge store"}, {"version", options.version}}; }
 
-  json initialize(const json& params) {
+  json initialize(const json& params, Negotiation& n) {
     const int v = negotiated_version(params);
-    negotiated = v;
+    n.index = v;
     return {{"protocolVersion", k_initialize_versions[static_cast<std::size_t>(v)]},
             {"capabilities", capabilities(false)},
             {"serverInfo", server_info()},
@@ -180,9 +180,9 @@ struct Server::Impl {
     return true;
   }
 
-  json dispatch(const RpcRequest& r, ToolSession& s) {
+  json dispatch(const RpcRequest& r, ToolSession& s, Negotiation& n) {
     const std::string& m = r.method;
-    if (m == "initialize") return initialize(r.params);
+    if (m == "initialize") return initialize(r.params, n);
     if (m == "server/discover") return discover();
     if (m == "ping") return json::object();
     if (m == "tools/list") return list_tools();
@@ -205,11 +205,11 @@ struct Server::Impl {
   }
 
   // The reply to a request (not a notification), whatever goes wrong.
-  json answer(const RpcRequest& r, ToolSession& s) {
+  json answer(const RpcRequest& r, ToolSession& s, Negotiation& n) {
     bool modern = false;
     try {
       modern = stateless(r);
-      json result = dispatch(r, s);
+      json result = dispatch(r, s, n);
       return rpc_result(r.id, modern ? stateless_result(r.method, std::move(result)) : std::move(result));
     } catch (const RpcError& e) {
       // 2026-07-28 retired -32002: a resource that is not there is an invalid parameter.
@@ -223,8 +223,8 @@ struct Server::Impl {
   }
 
   // Why a batch is refused, or nullopt when the session's revision (2025-03-26) has batches.
-  std::optional<json> refuse_batch() const {
-    const int v = negotiated;
+  static std::optional<json> refuse_batch(const Negotiation& n) {
+    const int v = n.index;
     if (v >= 0 && k_initialize_versions[static_cast<std::size_t>(v)] == k_batch_version) return std::nullopt;
     const std::string revision = v >= 0 ? "protocol revision " + std::string(k_initialize_versions[static_cast<std::size_t>(v)])
                                         : "a session that has not negotiated revision 2025-03-26";
@@ -311,10 +311,14 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
 Server::~Server() = default;
 
 std::optional<std::string> Server::handle_line(std::string_view line) {
+  return handle_message(line, impl_->session, impl_->negotiation);
+}
+
+std::optional<std::string> Server::handle_message(std::string_view line, ToolSession& tools, Negotiation& negotiation) {
   ParsedLine parsed = parse_line(line);
   if (parsed.error) return to_line(*parsed.error);
   if (parsed.batch) {
-    if (std::optional<json> refused = impl_->refuse_batch()) return to_line(*refused);
+    if (std::optional<json> refused = Impl::refuse_batch(negotiation)) return to_line(*refused);
     if (std::optional<json> refused = Impl::refuse_batch_size(*parsed.batch)) return to_line(*refused);
     BatchLines replies;
     for (json& message : *parsed.batch) {
@@ -326,7 +330,7 @@ std::optional<std::string> Server::handle_line(std::string_view line) {
       } else if (replies.full()) {
         replies.add(batch_full_line(p.request->id), p.request->id);
       } else {
-        replies.add(capped_line(impl_->answer(*p.request, impl_->session), p.request->method == "tools/call"), p.request->id);
+        replies.add(capped_line(impl_->answer(*p.request, tools, negotiation), p.request->method == "tools/call"), p.request->id);
       }
     }
     return replies.empty() ? std::nullopt : std::optional<std::string>(replies.line());  // notifications only: nothing
@@ -334,7 +338,16 @@ std::optional<std::string> Server::handle_line(std::string_view line) {
   if (!parsed.request) return std::nullopt;  // a response, or a notification with bad params
   const RpcRequest& r = *parsed.request;
   if (r.notification) return std::nullopt;  // initialized, cancelled, progress: nothing to answer
-  return capped_line(impl_->answer(r, impl_->session), r.method == "tools/call");
+  return capped_line(impl_->answer(r, tools, negotiation), r.method == "tools/call");
+}
+
+std::unique_ptr<ToolSession> Server::tool_session() { return std::make_unique<ToolSession>(impl_->options, &impl_->breakers); }
+
+bool served_statelessly(const RpcRequest& request) { return Server::Impl::stateless(request); }
+
+std::string_view Negotiation::version() const {
+  const int v = index;
+  return v >= 0 ? k_initialize_versions[static_cast<std::size_t>(v)] : std::string_view();
 }
 
 namespace {
@@ -497,7 +510,7 @@ class Calls {
     if (skip) return std::nullopt;
     if (call.batch && call.batch->full()) return batch_full_line(call.request.id);  // not run
     lane.session->set_cancel(&call.cancel);
-    json reply = impl_.answer(call.request, *lane.session);
+    json reply = impl_.answer(call.request, *lane.session, impl_.negotiation);
     lane.session->set_cancel(nullptr);
     return capped_line(reply, call.request.method == "tools/call");
   }
@@ -565,7 +578,7 @@ std::optional<json> take_request(Server::Impl& impl, Calls& calls, RpcRequest r,
     calls.submit(std::move(r), lane, batch, bytes);
     return std::nullopt;
   }
-  return impl.answer(r, impl.session);  // never touches the store: ping, lists, initialize, discover, errors
+  return impl.answer(r, impl.session, impl.negotiation);  // never touches the store: ping, lists, initialize, discover, errors
 }
 
 // What the reader does with one line; a batch's replies go out as one line once all are in.
@@ -573,7 +586,7 @@ std::optional<std::string> take_line(Server::Impl& impl, Calls& calls, Output& o
   ParsedLine parsed = parse_line(line);
   if (parsed.error) return to_line(*parsed.error);
   if (parsed.batch) {
-    if (std::optional<json> refused = impl.refuse_batch()) return to_line(*refused);
+    if (std::optional<json> refused = Server::Impl::refuse_batch(impl.negotiation)) return to_line(*refused);
     if (std::optional<json> refused = Server::Impl::refuse_batch_size(*parsed.batch)) return to_line(*refused);
     auto batch = std::make_shared<BatchReply>(out);
     const std::size_t share = std::max<std::size_t>(1, line.size() / parsed.batch->size());

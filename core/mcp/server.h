@@ -33,6 +33,7 @@
 // on the first call that needs it and kept open (with the search tool's vector index) for the
 // session; a store that is not there yet is a tool error, tried again on the next call.
 //
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -110,6 +111,23 @@ struct ServerOptions {
   std::chrono::milliseconds breaker_cooldown = k_breaker_cooldown;
 };
 
+class ToolSession;   // tools.h
+struct RpcRequest;   // json_rpc.h
+
+// One session of the initialize era over some transport: the revision its initialize chose.
+// stdio's process holds one; Streamable HTTP (core/serve) one per Mcp-Session-Id.
+struct Negotiation {
+  std::atomic<int> index{-1};  // in k_initialize_versions; -1 before initialize
+  // The revision chosen; "" before initialize.
+  std::string_view version() const;
+};
+
+// Whether `request` is served statelessly (2026-07-28): it names a stateless revision in
+// params._meta, or it is server/discover, which only that era has; such a request needs no
+// session. Throws RpcError for a _meta revision this server does not speak (-32022) or a
+// stateless request without the client's capabilities (-32602), as handling it would answer.
+bool served_statelessly(const RpcRequest& request);
+
 class Server {
  public:
   explicit Server(ServerOptions options);
@@ -120,6 +138,17 @@ class Server {
   // One line handled on the calling thread, start to end: the line to write back (no newline),
   // or nullopt for a notification or a response. Nothing runs concurrently (tests, the fuzzer).
   std::optional<std::string> handle_line(std::string_view line);
+
+  // One message (a line's text, or a request body: one JSON-RPC message, or a batch where
+  // `negotiation` chose 2025-03-26) handled on the calling thread with `tools` (the calling
+  // thread's own store connection) for the session `negotiation` (initialize sets it): the reply
+  // to send (at most k_max_reply_bytes, as a line), or nullopt for a notification or a
+  // response. handle_line is this with the server's own session. Threads may call it at once,
+  // each with its own `tools`. What a transport needs besides (sessions, cancellation) is its own.
+  std::optional<std::string> handle_message(std::string_view message, ToolSession& tools, Negotiation& negotiation);
+  // Tools for a thread of a transport's own: its own store connection and searcher, the
+  // server's options and what it remembers of failed outside servers (breaker.h).
+  std::unique_ptr<ToolSession> tool_session();
 
   struct Impl;  // server.cpp's alone (serve's workers share it)
 

@@ -41,6 +41,7 @@ json schema() {
 
 json call_search(ToolSession& s, const json& args) {
   search::SearchRequest r = service::search_request(args, s.options().search, s.options().collection);
+  s.require_readable(r.collection);
   // An agent gets keyword hits, and why, rather than no answer: the collection's embedding server
   // may be refused (embed::choose_server), down or not configured in the agent's environment.
   r.keyword_when_query_fails = true;
@@ -94,7 +95,9 @@ json call_search(ToolSession& s, const json& args) {
 // --- read_document --------------------------------------------------------------------------
 
 json call_read(ToolSession& s, const json& args) {
-  const service::ReadResult r = service::read_document(s.store(), service::read_request(args, s.options().collection, static_cast<std::size_t>(service::k_read_max_bytes)));
+  const service::ReadRequest request = service::read_request(args, s.options().collection, static_cast<std::size_t>(service::k_read_max_bytes));
+  s.require_readable(request.collection);
+  const service::ReadResult r = service::read_document(s.store(), request);
   const std::string go_on = service::read_on_text(r);
   std::string header;
   if (r.by == service::ReadResult::By::chunks) {
@@ -119,7 +122,8 @@ json call_read(ToolSession& s, const json& args) {
 
 json call_list_collections(ToolSession& s, const json& args) {
   service::refuse_unknown_arguments(args, service::k_no_arguments);
-  const std::vector<store::CollectionInfo> all = service::collections(s.store());
+  std::vector<store::CollectionInfo> all = service::collections(s.store());
+  std::erase_if(all, [&](const store::CollectionInfo& c) { return !s.may_read(c.name); });
   std::string text;
   for (const store::CollectionInfo& c : all) {
     text += c.name + ": " + std::to_string(c.documents) + " documents, " + std::to_string(c.chunks) + " chunks" +
@@ -133,6 +137,7 @@ json call_list_collections(ToolSession& s, const json& args) {
 
 json call_list_documents(ToolSession& s, const json& args) {
   const service::DocumentsRequest request = service::documents_request(args, s.options().collection);
+  s.require_readable(request.collection);
   const service::DocumentsPage page = service::list_documents(s.store(), request);
   std::string text;
   for (const store::DocumentSummary& d : page.documents) text += d.source + (d.title.empty() ? "" : " (" + d.title + ")") + "\n";
@@ -348,6 +353,10 @@ store::Store& ToolSession::store() {
     store_ = std::move(st);
   }
   return *store_;
+}
+
+void ToolSession::require_readable(const std::string& collection) const {
+  if (!may_read(collection)) throw Error(ExitCode::usage, "this API key may not read collection '" + collection + "'");
 }
 
 search::Searcher& ToolSession::searcher() {

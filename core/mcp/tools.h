@@ -9,6 +9,7 @@
 // result with isError set, so the model can correct itself and the session goes on.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -46,6 +47,14 @@ class ToolSession {
   // the search tool passes to its outbound requests; nullptr when nothing can cancel the call.
   const std::atomic<bool>* cancel() const { return cancel_; }
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+  // Which collections the running call's caller may read: strata serve's API keys, set for each
+  // call as the cancel flag is; unset, every one (stdio: the user's own store). A collection the
+  // caller may not read is a tool error, left out of the lists, and a resource not there.
+  using Readable = std::function<bool(std::string_view collection)>;
+  void set_readable(Readable readable) { readable_ = std::move(readable); }
+  bool may_read(std::string_view collection) const { return !readable_ || readable_(collection); }
+  // Throws Error when the caller may not read `collection`.
+  void require_readable(const std::string& collection) const;
   // The store, opened read-only on first use, and again after its server's connection was lost
   // (Store::connected). Throws Error(unavailable) when there is none.
   store::Store& store();
@@ -55,6 +64,7 @@ class ToolSession {
   const ServerOptions& options_;
   Breakers* breakers_ = nullptr;
   const std::atomic<bool>* cancel_ = nullptr;
+  Readable readable_;
   std::optional<store::Store> store_;
   std::optional<search::Searcher> searcher_;
 };

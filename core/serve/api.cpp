@@ -69,8 +69,11 @@ struct Api::Impl {
   std::optional<store::Store> use_store;
   Gate gate;
 
+  McpRoute mcp;
+
   Impl(ApiOptions o, const http::Metrics& m)
-      : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)), gate(gate_options()) {}
+      : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)), gate(gate_options()),
+        mcp(mcp_options(options), options.mcp, workers.size()) {}
 
   Gate::Options gate_options() {
     Gate::Options g;
@@ -82,6 +85,18 @@ struct Api::Impl {
       auth::record_use(*use_store, key, at);
     };
     return g;
+  }
+
+  // `strata mcp`'s server over the same store and search defaults; no migration tools (they
+  // read the project's database, which a server of the store does not offer: the tools say so).
+  static mcp::ServerOptions mcp_options(const ApiOptions& o) {
+    mcp::ServerOptions m;
+    m.store_path = o.store_path;
+    m.open = o.open;
+    m.collection = o.collection;
+    m.search = o.search;
+    m.version = o.version;
+    return m;
   }
 
   // 403 unless the caller may act at `scope` on `collection`.
@@ -246,6 +261,15 @@ constexpr RouteSpec k_routes[] = {
      "OpenAI's API: texts embedded as a collection's vectors are (strata/<collection>) or by a built-in model", "openai",
      Source::body, &k_embeddings_request, &k_embeddings_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed,
      &create_embeddings},
+    // MCP over Streamable HTTP (mcp_route.h): a JSON-RPC message in, its answer out; the tools
+    // only read, each checking the collections the key reaches.
+    {http::Method::post, "/mcp", "mcp_message",
+     "MCP over Streamable HTTP: one JSON-RPC message (initialize opens a session: Mcp-Session-Id); 202 for a notification",
+     "mcp"},
+    {http::Method::del, "/mcp", "mcp_end_session", "End the MCP session named by Mcp-Session-Id", "mcp", Source::none, nullptr,
+     nullptr, nullptr, http::Blocking::yes, 204},
+    {http::Method::get, "/mcp", "mcp_stream", "No server-initiated stream is offered: 405", "mcp", Source::none, nullptr,
+     nullptr, nullptr, http::Blocking::no, 405, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
 };
 
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
@@ -301,6 +325,10 @@ http::Router Api::router() {
                                  &impl->options.openai};
         return spec.openai(door, request, Call{context.worker, caller});
       };
+    } else if (spec.pattern == "/mcp") {
+      handler = [impl](const http::Request& request, http::Context& context, const Caller& caller) {
+        return impl->mcp.answer(request, Call{context.worker, caller});
+      };
     } else {
       handler = [impl, &spec](const http::Request& request, http::Context& context, const Caller& caller) {
         Arguments arguments;
@@ -320,6 +348,8 @@ http::Router Api::router() {
   }
   return router;
 }
+
+void Api::set_port(std::uint16_t port) { impl_->mcp.set_port(port); }
 
 json Api::openapi() const {
   json paths = json::object();
@@ -359,9 +389,17 @@ json Api::openapi() const {
       schemas[name] = std::move(schema);
       operation["requestBody"] = {{"required", true}, {"content", json_content(ref(name))}};
     }
+    if (spec.pattern == "/mcp" && spec.method == http::Method::post) {
+      operation["requestBody"] = {
+          {"required", true},
+          {"content", json_content({{"type", json::array({"object", "array"})},
+                                    {"description", "A JSON-RPC 2.0 message (a batch only in a 2025-03-26 session)"}})}};
+    }
     json responses = json::object();
-    json ok = {{"description", "Success"}};
-    if (spec.result != nullptr) {
+    json ok = {{"description", spec.success < 300 ? std::string("Success") : std::string(http::reason(spec.success))}};
+    if (spec.success == 204) {
+      // No content.
+    } else if (spec.result != nullptr) {
       const std::string name = schema_name(spec.id, "Result");
       schemas[name] = service::json_schema(*spec.result);
       ok["content"] = json_content(ref(name));

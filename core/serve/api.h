@@ -1,7 +1,8 @@
 #pragma once
 // `strata serve`'s routes: health, readiness, metrics, the OpenAPI document, strata's own API
-// under /api/v1/ (search, collections, a collection's documents, read, ingest, remove) and
-// OpenAI's under /v1/ (models, chat completions, embeddings: openai_routes.h),
+// under /api/v1/ (search, collections, a collection's documents, read, ingest, remove),
+// OpenAI's under /v1/ (models, chat completions, embeddings: openai_routes.h) and MCP over
+// Streamable HTTP at /mcp (mcp_route.h),
 // each over a core/service operation, so that a request over HTTP is checked, limited and
 // answered as the same request from MCP or the CLI. The route table (api.cpp, k_routes) is data:
 // the router's rows and the OpenAPI document are both made from it, and each route's schemas
@@ -20,6 +21,7 @@
 // is 400; no such collection or document is 404; a store that cannot answer is 503. Messages go
 // in bodies only, never in headers.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,6 +32,7 @@
 #include "ingest/ingest.h"
 #include "search/searcher.h"
 #include "serve/openai_routes.h"
+#include "serve/mcp_route.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -51,6 +54,7 @@ struct ApiOptions {
   // Set: every request to a keyed route needs a key whatever the store holds (a server on a
   // non-loopback address); unset, keys apply once the store holds a live one (serve/gate.h).
   bool keys_required = false;
+  McpHttpOptions mcp;       // MCP over Streamable HTTP at /mcp (mcp_route.h)
 };
 
 class Api {
@@ -65,6 +69,8 @@ class Api {
   http::Router router();
   // The OpenAPI 3.1 document of every route.
   nlohmann::json openapi() const;
+  // The port the server bound: /mcp's own origins name it (mcp_route.h).
+  void set_port(std::uint16_t port);
 
   struct Impl;
 

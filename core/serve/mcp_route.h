@@ -1,0 +1,76 @@
+#pragma once
+// MCP over Streamable HTTP at /mcp: `strata mcp`'s tools and resources (core/mcp's Server,
+// handle_message: one dispatcher for both transports) for clients that reach the server over
+// HTTP, in every revision stdio speaks.
+//  - POST carries one JSON-RPC message (or, in a 2025-03-26 session, a batch). A request is
+//    answered with application/json; a notification or a response gets 202 and no body.
+//  - The initialize era (2025-11-25 and earlier): initialize opens a session and its answer
+//    carries Mcp-Session-Id; every later POST names it (400 without, 404 for one unknown,
+//    expired or opened by another key); an MCP-Protocol-Version it sends must be a revision of
+//    that era (else 400). DELETE ends the session.
+//  - 2026-07-28, stateless: a request naming that revision in params._meta (and
+//    server/discover) needs no session; an MCP-Protocol-Version or Mcp-Method header it sends
+//    must agree with its body (else 400 with the JSON-RPC error).
+//  - GET is 405: this server sends nothing unasked (no server-initiated stream).
+//  - DNS rebinding: a request whose Origin is not the server's own loopback origin
+//    (http://127.0.0.1:PORT, localhost, [::1]) nor one of `origins` is 403, and a body that is
+//    not declared application/json is 415 (a browser's form or text/plain post, which needs no
+//    CORS preflight, never reaches the tools).
+//  - Bounded: at most max_sessions sessions (one more initialize is 503), each ended after
+//    session_idle without a request; the tools run on serve's worker pool, one ToolSession (store
+//    connection) per worker, with stdio's bounds (a search's embedding deadline).
+//  - Each call's caller (serve/caller.h): list_collections, resources and the tools' collection
+//    arguments reach only what the caller's key may read; a session belongs to the key that
+//    opened it.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.h"
+#include "mcp/server.h"
+#include "serve/caller.h"
+
+namespace strata::serve {
+
+struct McpHttpOptions {
+  std::size_t max_sessions = 256;
+  std::chrono::milliseconds session_idle{30 * 60 * 1000};  // Default: 30 minutes
+  // Origins allowed besides the server's own loopback ones ("https://app.example.com").
+  std::vector<std::string> origins;
+  // The clock sessions expire by; tests replace it.
+  std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
+};
+
+// Whether a browser page at `origin` (an Origin header's value) may call the server listening
+// on `port`: the server's own loopback origin (http or https; 127.0.0.1, localhost or [::1];
+// the port given or, for 80/443, left out), or one of `extra` exactly (ASCII case aside).
+bool origin_allowed(std::string_view origin, std::uint16_t port, std::span<const std::string> extra);
+
+class McpRoute {
+ public:
+  // `workers`: serve's worker threads (each call's Call::worker indexes one ToolSession).
+  McpRoute(mcp::ServerOptions server, McpHttpOptions options, std::size_t workers);
+  ~McpRoute();
+  McpRoute(const McpRoute&) = delete;
+  McpRoute& operator=(const McpRoute&) = delete;
+
+  // The port the server listens on, once bound (its own origins name it); until then only
+  // `origins` and requests without an Origin are let in.
+  void set_port(std::uint16_t port);
+  // A request to /mcp (POST, DELETE or GET), run on a worker of serve's pool.
+  http::Response answer(const http::Request& request, const Call& call);
+  // The sessions open (expired ones not yet swept included).
+  std::size_t sessions() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::serve
