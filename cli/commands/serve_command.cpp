@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/public.h"
 #include "config/public.h"
@@ -32,6 +33,8 @@ struct ServeOptions {
   std::optional<std::uint64_t> max_body;
   std::optional<double> header_timeout, idle_timeout, shutdown_timeout;
   std::optional<std::uint64_t> workers;
+  std::vector<std::string> cors_origins;
+  std::string tls_cert, tls_key;
 };
 
 std::chrono::milliseconds millis(double seconds) {
@@ -43,6 +46,11 @@ int run_serve(const ServeOptions& o) {
   const serve::ListenAddress address = serve::parse_listen(o.listen);
   serve::require_loopback(address);
   store::validate_collection_name(o.store.collection);
+  http::CorsPolicy cors(o.cors_origins);
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    usage(o.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key",
+          "give both, the certificate chain and its private key, as PEM files");
+  }
 
   http::ServerOptions s;
   s.host = address.host;
@@ -55,6 +63,8 @@ int run_serve(const ServeOptions& o) {
   s.io_threads = 2;
   s.stop_on_signals = true;
   s.access_log = [](const http::AccessRecord& r) { std::cerr << http::access_log_line(r) << '\n'; };
+  s.cors = std::move(cors);
+  if (!o.tls_cert.empty()) s.tls = http::TlsFiles{o.tls_cert, o.tls_key};
 
   serve::ApiOptions a;
   a.store_path = store_path(o.store);
@@ -70,6 +80,7 @@ int run_serve(const ServeOptions& o) {
   a.ingest.store_options = a.open;
   a.ingest.threads = 1;  // one document a request: the workers are the parallelism
   a.ingest.project_root = process_environment().cwd;
+  a.ingest.configured = configured_chunking();  // strata.toml's [chunk], as `strata ingest` takes it
 
   http::Metrics metrics;
   serve::Api api(std::move(a), metrics);
@@ -77,7 +88,7 @@ int run_serve(const ServeOptions& o) {
   http::Server server(api.router(), s, metrics);
   server.start();
   const serve::ListenAddress bound{address.host, server.port()};
-  std::cerr << "strata serve: listening on http://" << bound.authority() << " (store "
+  std::cerr << "strata serve: listening on " << (s.tls ? "https://" : "http://") << bound.authority() << " (store "
             << store::store_display(store_path(o.store)) << ")\n"
             << "strata serve: no API keys yet: answering on this loopback address only\n"
             << std::flush;
@@ -114,6 +125,14 @@ Run setup_serve(CLI::App& cmd) {
   check_whole_number(cmd.add_option("--workers", o->workers, "Threads that run requests on the store (default: 4)")
                          ->type_name("N"),
                      1, k_max_workers);
+  cmd.add_option("--cors-origin", o->cors_origins,
+                 "Let pages from ORIGIN (scheme://host[:port]) call the server from a browser; repeatable; '*' alone "
+                 "for any origin; never with credentials (default: none)")
+      ->type_name("ORIGIN")
+      ->allow_extra_args(false);
+  cmd.add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)")
+      ->type_name("FILE");
+  cmd.add_option("--tls-key", o->tls_key, "The PEM private key of --tls-cert")->type_name("FILE");
   add_color_option(cmd);
   cmd.footer(
       "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"
@@ -123,7 +142,7 @@ Run setup_serve(CLI::App& cmd) {
       "  strata serve --listen 127.0.0.1:0 --store ~/notes/.strata/store.db --collection notes\n"
       "  curl -s localhost:8765/api/v1/search -d '{\"query\": \"roll back a migration\"}'\n"
       "Exit: 0 after SIGTERM or SIGINT (requests in flight finished), 2 usage (a bad setting, a non-loopback\n"
-      "address), 7 when the address cannot be bound");
+      "address, a CORS origin or TLS file that cannot be used), 7 when the address cannot be bound");
   return [o](const RunContext&) { return run_serve(*o); };
 }
 
