@@ -5,7 +5,8 @@
 # HTTP to the TLS port fails and the server goes on; a handshake never completed is closed
 # after the header timeout; unreadable and mismatched files refused, naming them), HEAD on GET
 # routes, the access log's null route for a 405, and the ingest route chunking by the project's
-# strata.toml [chunk] as `strata ingest` does.
+# strata.toml [chunk] as `strata ingest` does; and the Debian package's systemd unit (its keys,
+# and systemd-analyze verify).
 #
 # Usage: bash tests/e2e/serve_edge.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
@@ -187,5 +188,26 @@ expect_status 200 "the server still answers over TLS"
 stop_server
 assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
 assert_eq 3 "$(grep -c '"route":"/healthz"' "$E2E_TMP/serve.err")" "the three TLS requests logged, the closed connections not"
+
+case_ "the Debian package's systemd unit"
+UNIT=$(cd "$E2E_LIB_DIR/../../packaging" && pwd)/strata-serve.service
+assert_exists "$UNIT"
+for key in 'DynamicUser=yes' 'StateDirectory=strata' 'EnvironmentFile=-/etc/default/strata-serve' \
+    'ExecStart=/usr/bin/strata serve $STRATA_SERVE_OPTIONS' 'Restart=on-failure' 'KillSignal=SIGTERM' \
+    'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' 'ReadWritePaths=/var/lib/strata' \
+    'WantedBy=multi-user.target'; do
+    assert_true "the unit sets $key" grep -qxF "$key" "$UNIT"
+done
+stop_secs=$(sed -n 's/^TimeoutStopSec=\([0-9][0-9]*\)s$/\1/p' "$UNIT")
+assert_true "TimeoutStopSec ($stop_secs s) is above the default --shutdown-timeout (10 s)" test "${stop_secs:-0}" -gt 10
+DEFAULTS=$(dirname "$UNIT")/strata-serve.default
+assert_true "the defaults file sets the store" grep -qx 'STRATA_STORE=/var/lib/strata/store.db' "$DEFAULTS"
+assert_true "and the options, loopback" grep -qx 'STRATA_SERVE_OPTIONS="--listen 127.0.0.1:8765"' "$DEFAULTS"
+# systemd-analyze checks every key and value; the binary it runs is this build's.
+mkdir -p unit
+sed "s|^ExecStart=/usr/bin/strata |ExecStart=$STRATA |" "$UNIT" >unit/strata-serve.service
+expect_exit 0 -- systemd-analyze verify --man=no unit/strata-serve.service
+expect_stderr_empty
+expect_stdout_empty
 
 e2e_finish
