@@ -42,7 +42,8 @@ stop_server() {
 }
 
 # req METHOD PATH [CURL FLAGS...]: STATUS, BODY and HEADERS (CR removed). HEAD is curl's --head
-# (with -X HEAD curl would wait for the body Content-Length announces).
+# (with -X HEAD curl would wait for the body Content-Length announces; with --head BODY is the
+# header again: a raw HEAD below shows no body follows).
 req() {
     local method=(-X "$1") path=$2
     [ "$1" = HEAD ] && method=(--head)
@@ -114,7 +115,6 @@ case_ "HEAD answers as GET without a body; a 405 logs route null"
 req HEAD /healthz
 expect_status 200 "HEAD /healthz"
 assert_true "Content-Length is the GET body's" has_header 'Content-Length: 15'
-assert_eq 0 "$(wc -c <"$E2E_TMP/body")" "no body"
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
 printf 'HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
 raw=$(timeout 10 cat <&3 | tr -d '\r')
