@@ -193,9 +193,6 @@ TEST(HttpCors, APreflightIs204WithThePathsMethodsForAListedOrigin403Otherwise) {
   EXPECT_EQ(refused.header("Access-Control-Allow-Methods"), nullptr);
 }
 
-}  // namespace
-}  // namespace strata::http
-
 TEST(HttpRouter, HeadFindsThePathsGetRouteAndNothingElse) {
   const Router r = table();
   Match m = r.match(Method::head, "/api/v1/collections/my%20docs/documents/guide/intro.md");
@@ -210,3 +207,6 @@ TEST(HttpRouter, HeadFindsThePathsGetRouteAndNothingElse) {
   EXPECT_EQ(m.allow, "POST");
   EXPECT_EQ(m.pattern, "/echo");
 }
+
+}  // namespace
+}  // namespace strata::http
