@@ -9,6 +9,8 @@
 #include "flag_values.h"
 #include "interface_spec.h"
 #include "number_flags.h"
+#include "config/public.h"
+#include "settings.h"
 
 namespace strata::cli {
 
@@ -107,6 +109,40 @@ void add_endpoint_options(CLI::App& cmd, EndpointFlags& flags, const EndpointHel
   check_seconds(cmd.add_option("--timeout", flags.timeout, help.timeout)->type_name("SECS"), k_max_timeout_seconds);
   check_whole_number(cmd.add_option("--max-retries", flags.max_retries, help.max_retries)->type_name("N"), 0,
                      k_max_retries);
+}
+
+// strata.toml's (or the user file's) [chunk]: only values a file set, each with its file:line,
+// so that a bad one is reported there and not as a flag.
+ingest::ConfiguredChunking configured_chunking() {
+  ingest::ConfiguredChunking c;
+  const auto in_file = [](std::string_view name) -> const config::Setting* {
+    const config::Setting& s = configuration().get(name);
+    return set_in_file(s) ? &s : nullptr;
+  };
+  const auto text = [&](std::string_view name, std::optional<std::string>& value, std::string& where) {
+    if (const config::Setting* s = in_file(name)) {
+      value = s->value;
+      where = s->where;
+    }
+  };
+  const auto count = [&](std::string_view name, std::optional<std::size_t>& value, std::string& where,
+                         long long least) {
+    const config::Setting* s = in_file(name);
+    if (s == nullptr) return;
+    const long long n = std::stoll(s->value);  // the loader accepted it as a TOML integer
+    if (n < least) {
+      throw Error(ExitCode::usage, s->where + ": " + std::string(name) + " must be " + std::to_string(least) + " or more");
+    }
+    value = static_cast<std::size_t>(n);
+    where = s->where;
+  };
+  text("chunk.strategy", c.values.strategy, c.where.strategy);
+  count("chunk.size", c.values.size, c.where.size, 1);
+  count("chunk.overlap", c.values.overlap, c.where.overlap, 0);
+  count("chunk.min_size", c.values.min_size, c.where.min_size, 0);
+  text("chunk.unit", c.values.unit, c.where.unit);
+  text("chunk.tokenizer", c.values.tokenizer, c.where.tokenizer);
+  return c;
 }
 
 }  // namespace strata::cli

@@ -90,6 +90,9 @@ struct ChunkingHelp {
 };
 
 void add_chunking_options(CLI::App& cmd, ChunkingFlags& flags, const ChunkingHelp& help);
+// strata.toml's (or the user file's) [chunk], as the configuration (and so the project's trust)
+// gives it: only values a file set, each with its file:line. For ingest and serve's ingest.
+ingest::ConfiguredChunking configured_chunking();
 
 // ---------------------------------------------------------------------------------------------
 // endpoint

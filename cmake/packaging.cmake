@@ -38,4 +38,13 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # asks for it in clear text; libssl3 is libcrypto.so.3.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.32.0), libpq5 (>= 9.3), libmariadb3 (>= 1:10.11), libssl3")
 
+# strata serve as a system service (packaging/strata-serve.service), installed and not enabled;
+# its settings in /etc/default/strata-serve, a conffile (an administrator's edits survive an
+# upgrade). lib/systemd/system under /usr: the same folder as /lib's on Debian 12's merged /usr.
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/strata-serve.service DESTINATION lib/systemd/system)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/strata-serve.default DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/default
+        RENAME strata-serve)
+file(WRITE ${PROJECT_BINARY_DIR}/debian-control/conffiles "${CMAKE_INSTALL_FULL_SYSCONFDIR}/default/strata-serve\n")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/debian-control/conffiles)
+
 include(CPack)

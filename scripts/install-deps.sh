@@ -21,7 +21,7 @@ build=(cmake ninja-build g++ pkg-config python3 libsqlite3-dev libsqlitecpp-dev 
        libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev libpg-query-dev libboost1.74-dev)
 test=(sqlite3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
-      dpkg-dev file debootstrap nodejs time strace alembic curl)
+      dpkg-dev file debootstrap nodejs time strace alembic curl systemd)
 want=("${build[@]}")
 [ "$with_test" = 1 ] && want+=("${test[@]}")
 # npm (below) is listed too: on Debian's own packages it is one.

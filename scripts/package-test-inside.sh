@@ -120,6 +120,11 @@ grep -q '20250101000000' out || fail "strata migrate status does not list the mi
 reaches "strata migrate reaches libpq" '127.0.0.1' strata migrate -d postgres://strata@127.0.0.1:9/x status
 cd /root/pkg
 
+# strata serve's systemd unit: installed, not enabled; its settings file a conffile.
+check "the systemd unit strata-serve.service is installed" test -f /usr/lib/systemd/system/strata-serve.service
+check "strata-serve.service is not enabled" test ! -e /etc/systemd/system/multi-user.target.wants/strata-serve.service
+check "/etc/default/strata-serve is a conffile" sh -c "dpkg-query -W -f='\${Conffiles}' strata | grep -q /etc/default/strata-serve"
+
 check "apt-get purge strata" apt-get purge -y -qq strata
 left=$(find /usr /etc -path '*strata*' 2>/dev/null | head -5)
 if [ -n "$left" ]; then

@@ -192,40 +192,6 @@ json summary_json(const ig::IngestSummary& s, json events, json vectors) {
   return j;
 }
 
-// strata.toml's (or the user file's) [chunk]: only values a file set, each with its file:line,
-// so that a bad one is reported there and not as a flag.
-ig::ConfiguredChunking configured_chunking() {
-  ig::ConfiguredChunking c;
-  const auto in_file = [](std::string_view name) -> const config::Setting* {
-    const config::Setting& s = configuration().get(name);
-    return set_in_file(s) ? &s : nullptr;
-  };
-  const auto text = [&](std::string_view name, std::optional<std::string>& value, std::string& where) {
-    if (const config::Setting* s = in_file(name)) {
-      value = s->value;
-      where = s->where;
-    }
-  };
-  const auto count = [&](std::string_view name, std::optional<std::size_t>& value, std::string& where,
-                         long long least) {
-    const config::Setting* s = in_file(name);
-    if (s == nullptr) return;
-    const long long n = std::stoll(s->value);  // the loader accepted it as a TOML integer
-    if (n < least) {
-      throw Error(ExitCode::usage, s->where + ": " + std::string(name) + " must be " + std::to_string(least) + " or more");
-    }
-    value = static_cast<std::size_t>(n);
-    where = s->where;
-  };
-  text("chunk.strategy", c.values.strategy, c.where.strategy);
-  count("chunk.size", c.values.size, c.where.size, 1);
-  count("chunk.overlap", c.values.overlap, c.where.overlap, 0);
-  count("chunk.min_size", c.values.min_size, c.where.min_size, 0);
-  text("chunk.unit", c.values.unit, c.where.unit);
-  text("chunk.tokenizer", c.values.tokenizer, c.where.tokenizer);
-  return c;
-}
-
 // A run that found files but kept none of them: the one case where the counts alone may puzzle.
 bool nothing_but_generated(const ig::IngestSummary& s) {
   const std::size_t binary = s.skipped_by_kind.contains("binary") ? s.skipped_by_kind.at("binary") : 0;

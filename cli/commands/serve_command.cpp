@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ask_session.h"
 #include "common/public.h"
@@ -36,6 +37,8 @@ struct ServeOptions {
   std::optional<double> header_timeout, idle_timeout, shutdown_timeout;
   std::optional<std::uint64_t> workers;
   AnswerFlags answer;  // the model's flags (--model, --base-url, ...), as `strata ask` reads them
+  std::vector<std::string> cors_origins;
+  std::string tls_cert, tls_key;
 };
 
 // The OpenAI-compatible API's chats answer as `strata ask` does: the model from the same flags,
@@ -65,6 +68,11 @@ int run_serve(const ServeOptions& o) {
   store::validate_collection_name(o.store.collection);
   const bool has_keys = serve::store_has_live_key(store_path(o.store), store_open_options());
   serve::require_loopback(address, has_keys);
+  http::CorsPolicy cors(o.cors_origins);
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    usage(o.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key",
+          "give both, the certificate chain and its private key, as PEM files");
+  }
 
   http::ServerOptions s;
   s.host = address.host;
@@ -77,6 +85,8 @@ int run_serve(const ServeOptions& o) {
   s.io_threads = 2;
   s.stop_on_signals = true;
   s.access_log = [](const http::AccessRecord& r) { std::cerr << http::access_log_line(r) << '\n'; };
+  s.cors = std::move(cors);
+  if (!o.tls_cert.empty()) s.tls = http::TlsFiles{o.tls_cert, o.tls_key};
 
   serve::ApiOptions a;
   a.store_path = store_path(o.store);
@@ -97,6 +107,9 @@ int run_serve(const ServeOptions& o) {
   const std::string answers = a.openai.provider.kind == ask::ProviderKind::none
                                   ? std::string("offline (no model configured)")
                                   : llm::sanitize_for_terminal(a.openai.provider.model);
+  a.ingest.configured = configured_chunking();
+  // /mcp's Origin check lets the listed origins' pages in too ('*' is no origin: it widens CORS only).
+  a.mcp.origins = o.cors_origins;  // strata.toml's [chunk], as `strata ingest` takes it
 
   const bool keys_required = a.keys_required;
   http::Metrics metrics;
@@ -106,7 +119,7 @@ int run_serve(const ServeOptions& o) {
   server.start();
   api.set_port(server.port());  // /mcp's own origin
   const serve::ListenAddress bound{address.host, server.port()};
-  std::cerr << "strata serve: listening on http://" << bound.authority() << " (store "
+  std::cerr << "strata serve: listening on " << (s.tls ? "https://" : "http://") << bound.authority() << " (store "
             << store::store_display(store_path(o.store)) << ")\n"
             << "strata serve: OpenAI-compatible API at http://" << bound.authority() << "/v1, answers " << answers << "\n"
             << (has_keys || keys_required
@@ -149,6 +162,14 @@ Run setup_serve(CLI::App& cmd) {
                          ->type_name("N"),
                      1, k_max_workers);
   add_model_options(cmd, o->answer);
+  cmd.add_option("--cors-origin", o->cors_origins,
+                 "Let pages from ORIGIN (scheme://host[:port]) call the server from a browser; repeatable; '*' alone "
+                 "for any origin; never with credentials (default: none)")
+      ->type_name("ORIGIN")
+      ->allow_extra_args(false);
+  cmd.add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)")
+      ->type_name("FILE");
+  cmd.add_option("--tls-key", o->tls_key, "The PEM private key of --tls-cert")->type_name("FILE");
   add_color_option(cmd);
   cmd.footer(
       "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"
@@ -164,7 +185,7 @@ Run setup_serve(CLI::App& cmd) {
       "Keys: once the store holds one (strata keys create), every request but /healthz, /readyz and\n"
       "/openapi.json needs Authorization: Bearer KEY (401, 403, 429 with Retry-After).\n"
       "Exit: 0 after SIGTERM or SIGINT (requests in flight finished), 2 usage (a bad setting, a non-loopback\n"
-      "address without keys), 7 when the address cannot be bound");
+      "address without keys, a CORS origin or TLS file that cannot be used), 7 when the address cannot be bound");
   return [o](const RunContext&) { return run_serve(*o); };
 }
 

@@ -100,6 +100,12 @@ Match Router::match(Method method, std::string_view path) const {
     }
   }
   std::map<std::string, std::string> params;
+  const Route* get = nullptr;  // the path's GET route, which answers a HEAD
+  std::map<std::string, std::string> get_params;
+  const auto allow = [&m](Method each) {
+    const std::string name(method_name(each));
+    if (m.allow.find(name) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + name;
+  };
   for (const Route& r : routes_) {
     if (!fits(split(r.pattern), decoded, params)) continue;
     if (r.method == method) {
@@ -107,11 +113,24 @@ Match Router::match(Method method, std::string_view path) const {
       m.route = &r;
       m.params = params;
       m.allow.clear();
+      m.pattern.clear();
       return m;
     }
+    if (r.method == Method::get && get == nullptr) {
+      get = &r;
+      get_params = params;
+    }
     m.kind = Match::Kind::wrong_method;
-    const std::string name(method_name(r.method));
-    if (m.allow.find(name) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + name;
+    if (m.pattern.empty()) m.pattern = r.pattern;
+    allow(r.method);
+    if (r.method == Method::get) allow(Method::head);
+  }
+  if (method == Method::head && get != nullptr) {
+    m.kind = Match::Kind::found;
+    m.route = get;
+    m.params = std::move(get_params);
+    m.allow.clear();
+    m.pattern.clear();
   }
   return m;
 }

@@ -4,7 +4,8 @@
 // only) the rest of the path, slashes included (a document's source id). Parameters are
 // percent-decoded; a segment "." or ".." (written so or escaped) is refused, so no parameter
 // ever names a parent folder. Unknown path: 404; known path, wrong method: 405 with the path's
-// methods (Allow).
+// methods (Allow). HEAD finds a path's GET route (the server answers it without the body), so
+// every GET route allows HEAD too.
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -44,7 +45,8 @@ struct Match {
   enum class Kind { found, not_found, wrong_method, bad_path } kind = Kind::not_found;
   const Route* route = nullptr;                 // found
   std::map<std::string, std::string> params;    // found
-  std::string allow;                            // wrong_method: "GET, POST"
+  std::string allow;                            // wrong_method: "GET, HEAD, POST"
+  std::string pattern;                          // wrong_method: the first route's pattern at that path
   std::string problem;                          // bad_path: why
 };
 

@@ -9,13 +9,18 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <exception>
+#include <fstream>
 #include <future>
 #include <list>
 #include <mutex>
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "http/libssl.h"
 #include "http/worker_pool.h"
 
 namespace strata::http {
@@ -34,7 +40,13 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-class Session;
+// A connection, plain or TLS (Session<Stream> below), as the server holds it.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Shutdown: an idle connection is closed now; one with a request in flight is answered first.
+  virtual void drain(bool force) = 0;
+};
 
 struct Server::Impl {
   Router router;
@@ -45,6 +57,7 @@ struct Server::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
+  std::optional<asio::ssl::context> tls;  // set: connections speak TLS (options.tls)
   std::unique_ptr<WorkerPool> pool;
   std::vector<std::thread> io_threads;
   std::uint16_t port = 0;
@@ -54,7 +67,7 @@ struct Server::Impl {
   std::atomic<bool> draining{false};
   std::mutex mutex;  // guards sessions, stop_asked
   std::condition_variable changed;
-  std::list<std::weak_ptr<Session>> sessions;
+  std::list<std::weak_ptr<SessionBase>> sessions;
   bool stop_asked = false;
 
   Impl(Router r, ServerOptions o, Metrics& m) : router(std::move(r)), options(std::move(o)), metrics(m) {}
@@ -86,12 +99,74 @@ Response call_handler(const Route& route, const Request& request, Context& conte
   }
 }
 
+// The file as the error names it: a path that could hold a control character is shown escaped.
+std::string tls_file_name(const std::string& path) {
+  std::string out;
+  for (const char c : path) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += "?";
+    } else {
+      out += c;
+    }
+  }
+  return "'" + out + "'";
+}
+
+// Why OpenSSL refused a file ("no start line"), from the error Asio took from its queue.
+std::string openssl_reason(const beast::error_code& ec) {
+  const std::string m = ec.message();
+  return m.empty() ? "not a PEM file OpenSSL can use" : m;
+}
+
+// Whether OpenSSL refused a key for not being the certificate's (OpenSSL 3 checks it as the key
+// is loaded; SSL_CTX_check_private_key below is for a library that does not).
+bool key_mismatch(const beast::error_code& ec) {
+  if (ec.category() != asio::error::get_ssl_category()) return false;
+  const auto e = static_cast<unsigned long>(ec.value());
+  return (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH) ||
+         (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_PRIVATE_KEY_MISMATCH);
+}
+
+// The server's TLS context: TLS 1.2 or newer, the certificate chain and its key, which must
+// match. Each failure names its file.
+void load_tls(std::optional<asio::ssl::context>& out, const TlsFiles& files) {
+  for (const auto& [what, path] : {std::pair{"certificate", &files.cert}, std::pair{"key", &files.key}}) {
+    std::ifstream in(*path, std::ios::binary);
+    if (!in) usage(std::string("cannot read the TLS ") + what + " " + tls_file_name(*path) + ": " + std::strerror(errno));
+  }
+  (void)libssl();  // throws unavailable, naming libssl3, before any OpenSSL function is called
+  asio::ssl::context& ctx = out.emplace(asio::ssl::context::tls_server);
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                  asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                  asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  ::ERR_clear_error();
+  beast::error_code ec;
+  const std::string mismatch =
+      "the TLS key " + tls_file_name(files.key) + " is not the key of the certificate " + tls_file_name(files.cert);
+  ctx.use_certificate_chain_file(files.cert, ec);
+  if (ec) usage("the TLS certificate " + tls_file_name(files.cert) + " cannot be used: " + openssl_reason(ec));
+  ctx.use_private_key_file(files.key, asio::ssl::context::pem, ec);
+  if (ec && key_mismatch(ec)) usage(mismatch);
+  if (ec) usage("the TLS key " + tls_file_name(files.key) + " cannot be used: " + openssl_reason(ec));
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    ::ERR_clear_error();
+    usage(mismatch);
+  }
+}
+
 }  // namespace
 
-// One client connection (not in an anonymous namespace: Server::Impl holds pointers to it).
-class Session : public std::enable_shared_from_this<Session> {
+// One client connection (not in an anonymous namespace: Server::Impl holds pointers to it),
+// over a beast::tcp_stream or, for TLS, a beast::ssl_stream of one.
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool k_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
  public:
-  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+  // `args`: the accepted socket, and for TLS the server's ssl::context.
+  template <class... Args>
+  explicit Session(Server::Impl& server, Args&&... args) : stream_(std::forward<Args>(args)...), server_(server) {
     server_.metrics.connection_opened();
   }
   ~Session() {
@@ -104,30 +179,44 @@ class Session : public std::enable_shared_from_this<Session> {
     server_.changed.notify_all();
   }
 
-  void start(std::list<std::weak_ptr<Session>>::iterator in_list, bool refuse) {
+  void start(std::list<std::weak_ptr<SessionBase>>::iterator in_list, bool refuse) {
     self_in_list_ = in_list;
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), refuse] {
-      if (refuse) {
-        self->keep_alive_ = false;
-        self->begin_ = Clock::now();
-        self->method_ = "OTHER";
-        Response r = Response::json(503, detail_json("too many connections"));
-        r.set_header("Retry-After", "1");
-        self->send(std::move(r));
-        return;
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), refuse] {
+      if constexpr (k_tls) {
+        // The handshake is bounded by the header timeout from accept, as the first request's
+        // header is: a client that never completes it holds its socket for seconds. A client
+        // that speaks plain HTTP here fails the handshake and is closed without an answer.
+        self->lowest().expires_at(self->accepted_ + self->server_.options.limits.header_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self, refuse](beast::error_code ec) {
+          if (ec) return self->close();
+          self->begin(refuse);
+        });
+      } else {
+        self->begin(refuse);
       }
-      self->read_next();
     });
   }
 
-  // Shutdown: an idle connection is closed now; one with a request in flight is answered first.
-  void drain(bool force) {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), force] {
+  void drain(bool force) override {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), force] {
       if (force || !self->in_flight_) self->close();
     });
   }
 
  private:
+  auto& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // After accept (and the TLS handshake): one connection too many is answered 503 and closed.
+  void begin(bool refuse) {
+    if (!refuse) return read_next();
+    keep_alive_ = false;
+    begin_ = Clock::now();
+    method_ = "OTHER";
+    Response r = Response::json(503, detail_json("too many connections"));
+    r.set_header("Retry-After", "1");
+    send(std::move(r));
+  }
+
   // --- reading ---------------------------------------------------------------------------------
 
   void read_next() {
@@ -138,8 +227,12 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_.options.limits.max_body_bytes);
     if (buffer_.size() > 0) return read_header(Clock::now());  // a pipelined request
     const Limits& l = server_.options.limits;
-    stream_.expires_after(first_ ? l.header_timeout : l.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    if (first_) {
+      lowest().expires_at(accepted_ + l.header_timeout);  // after a TLS handshake, what is left of it
+    } else {
+      lowest().expires_after(l.idle_timeout);
+    }
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
       if (ec) return self->close();
       self->buffer_.commit(n);
       self->read_header(Clock::now());
@@ -149,9 +242,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // The whole header within header_timeout of its first byte (or of accept, for the first).
   void read_header(Clock::time_point first_byte) {
     const Limits& l = server_.options.limits;
-    stream_.expires_at(first_ ? accepted_ + l.header_timeout : first_byte + l.header_timeout);
+    lowest().expires_at(first_ ? accepted_ + l.header_timeout : first_byte + l.header_timeout);
     first_ = false;
-    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    bhttp::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_header(ec);
     });
   }
@@ -162,12 +255,15 @@ class Session : public std::enable_shared_from_this<Session> {
     begin_ = Clock::now();
     auto& m = parser_->get();
     method_ = std::string(method_name(parse_method(std::string(m.method_string()))));
+    head_ = parse_method(std::string(m.method_string())) == Method::head;
+    const auto origin = m.find(bhttp::field::origin);
+    origin_ = origin == m.end() ? std::string() : std::string(origin->value());
     const auto length = parser_->content_length();
     if (length && *length > server_.options.limits.max_body_bytes) return refuse(413, "the request body is too large");
     const auto expect = m.find(bhttp::field::expect);
     if (expect != m.end() && lower_ascii(std::string(expect->value())) == "100-continue" && !parser_->is_done()) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
-      bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code e, std::size_t) {
+      bhttp::async_write(stream_, *cont, [self = this->shared_from_this(), cont](beast::error_code e, std::size_t) {
         if (e) return self->close();
         self->read_body();
       });
@@ -177,8 +273,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    stream_.expires_after(server_.options.limits.body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    lowest().expires_after(server_.options.limits.body_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->refuse_read(ec);
       self->dispatch_request();
     });
@@ -190,7 +286,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == bhttp::error::header_limit) return refuse(431, "the request header is too large");
     if (ec == bhttp::error::body_limit) return refuse(413, "the request body is too large");
     if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset || !stream_.socket().is_open()) {
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated ||
+        !lowest().socket().is_open()) {
       return close();
     }
     return refuse(400, "malformed HTTP request");
@@ -221,6 +318,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     for (const auto& f : m) request.headers[lower_ascii(std::string(f.name_string()))] = std::string(f.value());
     request.body = std::move(m.body());
+    if (server_.options.cors.enabled() && CorsPolicy::is_preflight(request)) {
+      const Match at = server_.router.match(Method::options, request.path);
+      if (at.kind == Match::Kind::wrong_method) {
+        route_ = at.pattern;
+        return send(server_.options.cors.preflight(request, at.allow));
+      }
+    }
     const Match match = server_.router.match(request.method, request.path);
     switch (match.kind) {
       case Match::Kind::not_found: return send(Response::json(404, detail_json("Not Found")));
@@ -242,10 +346,10 @@ class Session : public std::enable_shared_from_this<Session> {
       key_ = std::move(context.key_name);
       return send(std::move(r));
     }
-    auto job = [self = shared_from_this(), &route, request = std::move(request)](std::size_t worker) {
+    auto job = [self = this->shared_from_this(), &route, request = std::move(request)](std::size_t worker) {
       Context context{worker};
       Response r = call_handler(route, request, context);
-      if (r.stream) return self->stream(std::move(r), std::move(context.key_name));
+      if (r.stream && !self->head_) return self->stream(std::move(r), std::move(context.key_name));
       asio::post(self->stream_.get_executor(), [self, r = std::move(r), key = std::move(context.key_name)]() mutable {
         self->key_ = std::move(key);
         self->send(std::move(r));
@@ -273,6 +377,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(Response r) {
+    server_.options.cors.decorate(origin_, r);
+    // A HEAD of a streamed response: its head alone, without a length, and the connection closed.
+    const bool head_of_stream = head_ && r.stream;
+    if (head_of_stream) keep_alive_ = false;
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
     out->version(11);
     if (!fill_head(*out, r)) {
@@ -282,10 +390,11 @@ class Session : public std::enable_shared_from_this<Session> {
       fill_head(*out, r);
     }
     out->body() = std::move(r.body);
-    out->prepare_payload();
+    if (!head_of_stream) out->prepare_payload();
+    if (head_) out->body().clear();  // Content-Length stays the body's, as GET would send it
     status_ = r.status;
-    stream_.expires_after(server_.options.limits.idle_timeout);
-    bhttp::async_write(stream_, *out, [self = shared_from_this(), out](beast::error_code ec, std::size_t n) {
+    lowest().expires_after(server_.options.limits.idle_timeout);
+    bhttp::async_write(stream_, *out, [self = this->shared_from_this(), out](beast::error_code ec, std::size_t n) {
       self->finish(n, !ec && out->keep_alive());
     });
   }
@@ -312,7 +421,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (cancelled_) return false;
     std::promise<bool> written;
     asio::post(stream_.get_executor(), [&] {
-      stream_.expires_after(server_.options.limits.idle_timeout);
+      lowest().expires_after(server_.options.limits.idle_timeout);
       start([&](beast::error_code ec, std::size_t n) {
         bytes_ += n;
         written.set_value(!ec);
@@ -324,13 +433,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void stream(Response r, std::string key) {
+    server_.options.cors.decorate(origin_, r);
     cancelled_ = false;
     server_.metrics.stream_opened();
     auto head = std::make_shared<bhttp::response<bhttp::empty_body>>();
     head->version(11);
     if (!fill_head(*head, r)) {
       server_.metrics.stream_closed();
-      asio::post(stream_.get_executor(), [self = shared_from_this()] { self->send(Response::json(500, detail_json("Internal Server Error"))); });
+      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->send(Response::json(500, detail_json("Internal Server Error"))); });
       return;
     }
     head->chunked(true);
@@ -339,7 +449,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool ok = write_and_wait([&](auto done) { bhttp::async_write_header(stream_, serializer, done); });
     if (ok) {
       watch_for_close();
-      Writer writer(shared_from_this());
+      Writer writer(this->shared_from_this());
       try {
         r.stream(writer);
       } catch (const std::exception&) {
@@ -349,12 +459,12 @@ class Session : public std::enable_shared_from_this<Session> {
       ok = write_and_wait([&](auto done) { asio::async_write(stream_, bhttp::make_chunk_last(), done); });
     }
     server_.metrics.stream_closed();
-    asio::post(stream_.get_executor(), [self = shared_from_this(), ok, key = std::move(key)]() mutable {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), ok, key = std::move(key)]() mutable {
       self->key_ = std::move(key);
       // The close watch's wait ends with the stream: left pending beside the next request's
       // read, it took the readiness of a body sent after its header, and that read never woke.
       beast::error_code ec;
-      self->stream_.socket().cancel(ec);
+      beast::get_lowest_layer(self->stream_).socket().cancel(ec);
       self->finish(0, ok && self->keep_alive_);
     });
   }
@@ -362,12 +472,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // While a stream is written, a client that closes its end is noticed at once (not at the next
   // chunk, which may be minutes away behind a slow model): the handler sees cancelled().
   void watch_for_close() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      self->stream_.socket().async_wait(tcp::socket::wait_read, [self](beast::error_code ec) {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->lowest().socket().async_wait(tcp::socket::wait_read, [self](beast::error_code ec) {
         if (ec) return;
         char byte = 0;
         beast::error_code peek_ec;
-        const std::size_t n = self->stream_.socket().receive(asio::buffer(&byte, 1), tcp::socket::message_peek, peek_ec);
+        const std::size_t n = self->lowest().socket().receive(asio::buffer(&byte, 1), tcp::socket::message_peek, peek_ec);
         if (peek_ec || n == 0) self->cancelled_ = true;
       });
     });
@@ -384,6 +494,8 @@ class Session : public std::enable_shared_from_this<Session> {
     route_.clear();
     key_.clear();
     method_.clear();
+    origin_.clear();
+    head_ = false;
     bytes_ = 0;
     set_in_flight(false);
     if (!keep_open || server_.draining) return linger_close();
@@ -403,16 +515,23 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes after an answer: our side first, then what the client still sends (the rest of a body
   // refused with 413) is read and dropped for a moment, so that the kernel does not reset the
   // connection (RST) and with it the answer the client has not read yet.
+  // Over TLS: close_notify first (a client reading to the end sees a clean end), the same second.
   void linger_close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) return close();
-    stream_.expires_after(std::chrono::seconds(1));
-    drain_input();
+    if constexpr (k_tls) {
+      lowest().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+      return;
+    } else {
+      beast::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) return close();
+      lowest().expires_after(std::chrono::seconds(1));
+      drain_input();
+    }
   }
   void drain_input() {
     buffer_.clear();
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->close();
       self->drain_input();
     });
@@ -420,16 +539,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().socket().close(ec);
     cancelled_ = true;
   }
 
   friend class Writer;
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   Server::Impl& server_;
-  std::list<std::weak_ptr<Session>>::iterator self_in_list_;
+  std::list<std::weak_ptr<SessionBase>>::iterator self_in_list_;
   beast::flat_buffer buffer_{server_.options.limits.max_header_bytes + 4096};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Clock::time_point accepted_ = Clock::now();
@@ -437,8 +556,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_ = true;
   bool in_flight_ = false;
   bool keep_alive_ = true;
+  bool head_ = false;  // a HEAD request: answered without its body
   std::string route_, method_;
   std::string key_;  // the API key's name the handler reported (Context::key_name), for the access log
+  std::string origin_;  // the request's Origin (CORS), "" for none
   int status_ = 0;
   std::uint64_t bytes_ = 0;
   std::atomic<bool> cancelled_{false};
@@ -452,22 +573,28 @@ void Server::Impl::accept() {
     }
     if (draining) return;
     const bool refuse = static_cast<std::size_t>(metrics.connections_open()) >= options.limits.max_connections;
-    auto session = std::make_shared<Session>(std::move(socket), *this);
-    std::list<std::weak_ptr<Session>>::iterator in_list;
-    {
-      const std::lock_guard lock(mutex);
-      in_list = sessions.insert(sessions.end(), session);
+    const auto run_session = [&](auto session) {
+      std::list<std::weak_ptr<SessionBase>>::iterator in_list;
+      {
+        const std::lock_guard lock(mutex);
+        in_list = sessions.insert(sessions.end(), session);
+      }
+      session->start(in_list, refuse);
+    };
+    if (tls) {
+      run_session(std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls));
+    } else {
+      run_session(std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket)));
     }
-    session->start(in_list, refuse);
     accept();
   });
 }
 
 void Server::Impl::close_all(bool idle_only) {
-  std::vector<std::shared_ptr<Session>> open;
+  std::vector<std::shared_ptr<SessionBase>> open;
   {
     const std::lock_guard lock(mutex);
-    for (const std::weak_ptr<Session>& w : sessions) {
+    for (const std::weak_ptr<SessionBase>& w : sessions) {
       if (auto s = w.lock()) open.push_back(std::move(s));
     }
   }
@@ -489,6 +616,7 @@ void Server::start() {
   beast::error_code ec;
   const asio::ip::address address = asio::ip::make_address(s.options.host, ec);
   if (ec) usage("'" + s.options.host + "' is not an IP address");
+  if (s.options.tls) load_tls(s.tls, *s.options.tls);
   const tcp::endpoint endpoint(address, s.options.port);
   const std::string where = (address.is_v6() ? "[" + s.options.host + "]" : s.options.host) + ":" + std::to_string(s.options.port);
   // The acceptor on a strand of its own: stop() closes it from another thread.
@@ -545,7 +673,7 @@ void Server::wait() {
   }
   s.close_all(true);
   const auto all_closed = [&] {
-    for (const std::weak_ptr<Session>& w : s.sessions) {
+    for (const std::weak_ptr<SessionBase>& w : s.sessions) {
       if (!w.expired()) return false;
     }
     return true;

@@ -14,17 +14,27 @@
 //  - a full worker queue is 503 with Retry-After.
 // Errors the server answers itself are JSON: {"detail": "Not Found"}.
 //
+// HEAD is answered as GET (the route's handler runs) with the headers only, Content-Length the
+// body's. CORS (cors.h) applies to every response, the server's own errors too, and preflights
+// are answered here, before any route's handler.
+//
 // stop() (or SIGTERM/SIGINT when asked) shuts down gracefully: no more accepts, idle
 // connections closed, requests in flight finish and are answered with Connection: close; past
 // shutdown_timeout the connections left are closed (a stream's writer then reports cancelled).
+//
+// TLS (options.tls): every connection first completes a handshake, within header_timeout of
+// accept (the same bound as the first request's header); one that fails (plain HTTP sent to the
+// TLS port, an old protocol version) is closed without an answer.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/access_log.h"
+#include "http/cors.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -39,6 +49,12 @@ struct Limits {
   std::size_t max_connections = 1024;
 };
 
+// TLS: the server's certificate chain and its private key, PEM files. TLS 1.2 and 1.3 only.
+struct TlsFiles {
+  std::string cert;
+  std::string key;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";  // an IPv4 or IPv6 address
   std::uint16_t port = 0;          // 0: the system picks one (Server::port() says which)
@@ -48,6 +64,8 @@ struct ServerOptions {
   std::size_t queue = 64;  // jobs waiting for a worker beyond those running
   std::chrono::milliseconds shutdown_timeout{10'000};
   bool stop_on_signals = false;  // SIGTERM and SIGINT call stop()
+  CorsPolicy cors;               // the origins whose pages may call the server (cors.h); none by default
+  std::optional<TlsFiles> tls;   // set: HTTPS only on this address (libssl is loaded then)
   // Called once per answered request, on an I/O thread (the program writes the line).
   std::function<void(const AccessRecord&)> access_log;
 };
@@ -61,7 +79,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds and starts accepting on the I/O threads. Throws Error(unavailable) naming the
-  // address when it cannot bind, Error(usage) for an address that is not one.
+  // address when it cannot bind, Error(usage) for an address that is not one, Error(usage)
+  // naming the file for a TLS certificate or key that cannot be read or used (a key that is not
+  // the certificate's), Error(unavailable) when libssl cannot be loaded.
   void start();
   // The port bound (the one chosen when options.port was 0). REQUIRES: start().
   std::uint16_t port() const;

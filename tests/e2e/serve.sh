@@ -110,7 +110,7 @@ req GET /no/such/route
 expect_status 404 "unknown path"
 req POST /healthz
 expect_status 405 "wrong method"
-assert_true "Allow lists GET" grep -qx 'Allow: GET' <(printf '%s\n' "$HEADERS")
+assert_true "Allow lists GET and HEAD" grep -qx 'Allow: GET, HEAD' <(printf '%s\n' "$HEADERS")
 req POST /api/v1/search "{\"query\": \"$(head -c 5000 /dev/zero | tr '\0' a)\"}"
 expect_status 413 "a body over --max-body"
 req POST /api/v1/search '{"query": "x", "k": 500}'

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <gtest/gtest.h>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/error.h"
 #include "http/server.h"
 
 namespace strata::http {
@@ -38,6 +41,8 @@ class Client {
   }
   ~Client() { ::close(fd_); }
   bool connected() const { return connected_; }
+  // Whether read_all() ended because the server closed (not because the receive timed out).
+  bool ended() const { return ended_; }
   void send(const std::string& data) { ASSERT_EQ(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL), static_cast<ssize_t>(data.size())); }
   // Everything until the server closes the connection.
   std::string read_all() {
@@ -45,6 +50,7 @@ class Client {
     char buffer[4096];
     while (true) {
       const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) ended_ = true;
       if (n <= 0) break;
       out.append(buffer, static_cast<std::size_t>(n));
     }
@@ -61,6 +67,7 @@ class Client {
  private:
   int fd_;
   bool connected_ = false;
+  bool ended_ = false;
 };
 
 struct Fixture {
@@ -327,5 +334,169 @@ TEST(HttpServer, TheKeyNameAHandlerReportsIsLoggedForWholeAndStreamedResponses) 
   EXPECT_EQ(f.log[2].key, "");
 }
 
+}  // namespace
+}  // namespace strata::http
+
+namespace strata::http {
+namespace {
+
+TEST(HttpServer, HeadAnswersAsGetWithoutTheBodyAnd405And404LogNoRoute) {
+  Fixture f(echo_routes());
+  Client c(f.port());
+  c.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string head = c.read_until("\r\n\r\n");
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << head;
+  EXPECT_NE(head.find("Content-Length: 15\r\n"), std::string::npos) << head;  // {"status":"ok"}'s
+  // The same connection answers the next request at once: no body was left to read.
+  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string get = c.read_all();
+  EXPECT_EQ(get.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << get;
+  EXPECT_NE(get.find("\r\n\r\n{\"status\":\"ok\"}"), std::string::npos) << get;
+  Client s(f.port());
+  s.send("HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string stream_head = s.read_all();
+  EXPECT_EQ(stream_head.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << stream_head;
+  EXPECT_EQ(stream_head.find("data: one"), std::string::npos) << stream_head;
+  Client w(f.port());
+  w.send("HEAD /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string wrong = w.read_all();
+  EXPECT_EQ(wrong.rfind("HTTP/1.1 405 ", 0), 0U) << wrong;
+  EXPECT_NE(wrong.find("Allow: POST\r\n"), std::string::npos) << wrong;
+  Client n(f.port());
+  n.send("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(n.read_all().rfind("HTTP/1.1 404 ", 0), 0U);
+  const std::lock_guard lock(f.log_mutex);
+  ASSERT_EQ(f.log.size(), 5U);
+  EXPECT_EQ(f.log[0].method, "HEAD");
+  EXPECT_EQ(f.log[0].route, "/healthz");
+  EXPECT_EQ(f.log[3].status, 405);
+  EXPECT_EQ(f.log[3].route, "");  // null in the log line
+  EXPECT_EQ(f.log[4].status, 404);
+  EXPECT_EQ(f.log[4].route, "");
+  EXPECT_NE(access_log_line(f.log[3]).find("\"route\":null"), std::string::npos);
+}
+
+TEST(HttpServer, CorsPreflightsAndResponsesFollowTheListedOrigins) {
+  ServerOptions o;
+  o.cors = CorsPolicy({"https://app.example.com"});
+  Fixture f(echo_routes(), o);
+  Client p(f.port());
+  p.send("OPTIONS /echo HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: POST\r\n\r\n");
+  const std::string ok = p.read_until("\r\n\r\n");
+  EXPECT_EQ(ok.rfind("HTTP/1.1 204 ", 0), 0U) << ok;
+  EXPECT_NE(ok.find("Access-Control-Allow-Origin: https://app.example.com\r\n"), std::string::npos) << ok;
+  EXPECT_NE(ok.find("Access-Control-Allow-Methods: POST\r\n"), std::string::npos) << ok;
+  p.send("POST /echo HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example.com\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+  const std::string simple = p.read_all();
+  EXPECT_NE(simple.find("Access-Control-Allow-Origin: https://app.example.com\r\n"), std::string::npos) << simple;
+  EXPECT_NE(simple.find("Vary: Origin\r\n"), std::string::npos) << simple;
+  Client q(f.port());
+  q.send("OPTIONS /echo HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n");
+  const std::string refused = q.read_all();
+  EXPECT_EQ(refused.rfind("HTTP/1.1 403 ", 0), 0U) << refused;
+  EXPECT_EQ(refused.find("Access-Control-Allow-Origin"), std::string::npos) << refused;
+  Client u(f.port());
+  u.send("OPTIONS /nope HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(u.read_all().rfind("HTTP/1.1 404 ", 0), 0U);
+  const std::lock_guard lock(f.log_mutex);
+  ASSERT_EQ(f.log.size(), 4U);
+  EXPECT_EQ(f.log[0].method, "OPTIONS");
+  EXPECT_EQ(f.log[0].route, "/echo");
+  EXPECT_EQ(f.log[0].status, 204);
+  EXPECT_EQ(f.log[2].status, 403);
+}
+
+
+// TLS options: files checked at start(), each failure Error(usage) naming its file. A
+// self-signed certificate (localhost, P-256, valid for a century) with its key, and another key.
+constexpr const char* k_cert = R"(-----BEGIN CERTIFICATE-----
+MIIBfjCCASWgAwIBAgIULAqeJEAD7nmcu6/oLNsSvqEXs9gwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNzAyNDE0OVoYDzIxMjYxMTAz
+MDI0MTQ5WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASt2LvdhX5iGFg2B8rPAuqSFOg5Ln9w2ZehygAECxK/FPhrugKaPeDs
+Xh3bhWDeo6Gw4q/bUvIq+7zcYUly8QZ/o1MwUTAdBgNVHQ4EFgQU5qquwmNtPnUd
+PQ+CiThG/Do3phUwHwYDVR0jBBgwFoAU5qquwmNtPnUdPQ+CiThG/Do3phUwDwYD
+VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiBxyxzoqYDtuXebTYQaVpFI
+uG3yrXPUChFILP6V3Kn30AIgUfmsuIeL5i5DVJHLKkKpCFpud4EZk8j1DVY5JtDk
+9Yo=
+-----END CERTIFICATE-----
+)";
+constexpr const char* k_key = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgDuTF0WHkGLq58kcA
+oOJIRtzF31EBNPb353m6VZGoNJahRANCAASt2LvdhX5iGFg2B8rPAuqSFOg5Ln9w
+2ZehygAECxK/FPhrugKaPeDsXh3bhWDeo6Gw4q/bUvIq+7zcYUly8QZ/
+-----END PRIVATE KEY-----
+)";
+constexpr const char* k_other_key = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjKQ7ypA4TpZOuqyn
+1nb81P2j5esOg6I+vppkWMhZJzahRANCAASAYfT3IvAHlh0yy4+JjTMkmJ6524u4
+juQsKi3fFvG6lJaPv/5h3u9O+YGPt/bU2sgjSjtyB3jdCaXu0bRKxZ8/
+-----END PRIVATE KEY-----
+)";
+
+struct TlsDir {
+  std::string dir = ::testing::TempDir() + "strata-http-tls-" + std::to_string(::getpid());
+  TlsDir() {
+    std::filesystem::create_directories(dir);
+    write("cert.pem", k_cert);
+    write("key.pem", k_key);
+    write("other.pem", k_other_key);
+    write("junk.pem", "not a certificate\n");
+  }
+  ~TlsDir() { std::filesystem::remove_all(dir); }
+  void write(const std::string& name, const char* text) const { std::ofstream(dir + "/" + name) << text; }
+  std::string operator()(const std::string& name) const { return dir + "/" + name; }
+};
+
+// The message of the Error(usage) start() throws with these files; "" when it starts.
+std::string tls_start_error(const std::string& cert, const std::string& key) {
+  Metrics metrics;
+  ServerOptions o;
+  o.port = 0;
+  o.tls = TlsFiles{cert, key};
+  Server server(echo_routes(), o, metrics);
+  try {
+    server.start();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage) << e.what();
+    return e.what();
+  }
+  server.stop();
+  server.wait();
+  return "";
+}
+
+TEST(HttpServer, TlsFilesAreCheckedAtStartNamingTheFile) {
+  const TlsDir d;
+  EXPECT_EQ(tls_start_error(d("cert.pem"), d("key.pem")), "");
+  EXPECT_EQ(tls_start_error(d("missing.pem"), d("key.pem")),
+            "cannot read the TLS certificate '" + d("missing.pem") + "': No such file or directory");
+  EXPECT_EQ(tls_start_error(d("cert.pem"), d("missing.pem")),
+            "cannot read the TLS key '" + d("missing.pem") + "': No such file or directory");
+  EXPECT_EQ(tls_start_error(d("junk.pem"), d("key.pem")).rfind("the TLS certificate '" + d("junk.pem") + "' cannot be used: ", 0), 0U);
+  EXPECT_EQ(tls_start_error(d("cert.pem"), d("junk.pem")).rfind("the TLS key '" + d("junk.pem") + "' cannot be used: ", 0), 0U);
+  EXPECT_EQ(tls_start_error(d("cert.pem"), d("other.pem")),
+            "the TLS key '" + d("other.pem") + "' is not the key of the certificate '" + d("cert.pem") + "'");
+}
+
+// A client that speaks plain HTTP to the TLS port, or never finishes its handshake, is closed
+// without an answer; neither holds the socket past the header timeout.
+TEST(HttpServer, PlainHttpToTheTlsPortAndAStalledHandshakeAreClosed) {
+  const TlsDir d;
+  ServerOptions o;
+  o.tls = TlsFiles{d("cert.pem"), d("key.pem")};
+  o.limits.header_timeout = 300ms;
+  Fixture f(echo_routes(), o);
+  Client plain(f.port());
+  plain.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(plain.read_all().find("HTTP/1.1"), std::string::npos);
+  EXPECT_TRUE(plain.ended());
+  Client stalled(f.port());
+  stalled.send(std::string("\x16\x03\x01", 3));
+  EXPECT_EQ(stalled.read_all(), "");
+  EXPECT_TRUE(stalled.ended());  // closed by the server, not left open until the client gave up
+  const std::lock_guard lock(f.log_mutex);
+  EXPECT_TRUE(f.log.empty());
+}
 }  // namespace
 }  // namespace strata::http
