@@ -344,7 +344,13 @@ class Session : public std::enable_shared_from_this<Session> {
       ok = write_and_wait([&](auto done) { asio::async_write(stream_, bhttp::make_chunk_last(), done); });
     }
     server_.metrics.stream_closed();
-    asio::post(stream_.get_executor(), [self = shared_from_this(), ok] { self->finish(0, ok && self->keep_alive_); });
+    asio::post(stream_.get_executor(), [self = shared_from_this(), ok] {
+      // The close watch's wait ends here: left pending, it takes the readiness of the next
+      // request on this connection, whose read then waits until the client gives up.
+      beast::error_code ec;
+      self->stream_.socket().cancel(ec);
+      self->finish(0, ok && self->keep_alive_);
+    });
   }
 
   // While a stream is written, a client that closes its end is noticed at once (not at the next
