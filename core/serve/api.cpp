@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 #include "common/text.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
+#include "serve/page.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/json_arguments.h"
@@ -144,6 +146,58 @@ struct Api::Impl {
     store(call.worker);
     return {{"status", "ready"}};
   }
+
+  // GET /: the page, with what a plain form asks rendered in it (page.h): the collections, a
+  // search's hits (?q=&collection=) and a citation's lines (?source=&start_line=&end_line=), each
+  // by the operation its API route runs, so that the page without JavaScript finds what the API
+  // finds. A problem (no store yet, a bad line number) is the page's notice, in the API's words.
+  http::Response page_view(const http::Request& request, const Call& call) {
+    const auto query = [&](const char* name) {
+      const auto it = request.query.find(name);
+      return it == request.query.end() ? std::string() : it->second;
+    };
+    PageView view;
+    view.query = query("q");
+    view.collection = query("collection").empty() ? options.collection : query("collection");
+    using Operation = json (Impl::*)(const Arguments&, const Call&);
+    const auto attempt = [&](const json& values, Operation operation, const service::Description* request_fields) -> std::optional<json> {
+      Arguments a;
+      a.values = values;
+      a.rest = "query";
+      for (const auto& item : values.items()) a.where[item.key()] = "query";
+      try {
+        return (this->*operation)(a, call);
+      } catch (const Error& e) {
+        if (view.notice.empty()) view.notice = problem_text(problem_response(e, a, request_fields));
+      }
+      return std::nullopt;
+    };
+    if (const std::optional<json> list = attempt(json::object(), &Impl::collections, nullptr)) {
+      for (const json& c : list->value("collections", json::array())) view.collections.push_back(c.value("name", ""));
+    }
+    if (!view.query.empty()) view.found = attempt({{"query", view.query}, {"collection", view.collection}}, &Impl::search, &service::k_search_request);
+    if (const std::string source = query("source"); !source.empty()) {
+      json values = {{"collection", view.collection}, {"source", source}};
+      for (const char* name : {"start_line", "end_line"}) {
+        std::int64_t line = 0;
+        const std::string text = query(name);
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), line);
+        if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) values[name] = line;
+      }
+      view.passage = attempt(values, &Impl::read, &service::k_read_request);
+    }
+    return page(view);
+  }
+
+  // The message of an error response's body ({"detail": text or [{"loc", "msg"}]}).
+  static std::string problem_text(const http::Response& r) {
+    const json body = json::parse(r.body, nullptr, false);
+    if (!body.is_object() || !body.contains("detail")) return "the server could not answer (" + std::to_string(r.status) + ")";
+    const json& d = body["detail"];
+    if (d.is_string()) return d.get<std::string>();
+    if (d.is_array() && !d.empty() && d[0].is_object()) return d[0].value("msg", "");
+    return "the server could not answer (" + std::to_string(r.status) + ")";
+  }
 };
 
 namespace {
@@ -209,6 +263,12 @@ constexpr RouteSpec k_routes[] = {
      "OpenAI's API: texts embedded as a collection's vectors are (strata/<collection>) or by a built-in model", "openai",
      Source::body, &k_embeddings_request, &k_embeddings_result, nullptr, http::Blocking::yes, 200, auth::Scope::read,
      &create_embeddings},
+    // The web page (page.h): files, which need no key; what they show comes from the routes
+    // above, with the caller's key.
+    {http::Method::get, "/", "page", "The web page: search and ask a collection (HTML; ?q=&collection= searches without JavaScript)",
+     "page", Source::none, nullptr, nullptr, nullptr, http::Blocking::yes},
+    {http::Method::get, "/static/{file}", "page_file", "The page's script and style", "page", Source::none, nullptr, nullptr, nullptr,
+     http::Blocking::no},
 };
 
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
@@ -261,6 +321,15 @@ http::Router Api::router() {
                                    &impl->options.openai};
         return spec.openai(door, request, Call{context.worker, caller});
       };
+    } else if (spec.pattern == "/") {
+      handler = [impl](const http::Request& request, http::Context& context) {
+        // The same caller as the API routes' (below): what the page shows of the store, a key
+        // may see.
+        const Caller caller;  // keys are not enforced yet: loopback only (listen.h)
+        return impl->page_view(request, Call{context.worker, caller});
+      };
+    } else if (spec.pattern == "/static/{file}") {
+      handler = [](const http::Request& request, http::Context&) { return static_file(request.params.at("file")); };
     } else {
       handler = [impl, &spec](const http::Request& request, http::Context& context) {
         Arguments arguments;
@@ -332,6 +401,11 @@ json Api::openapi() const {
       }
     } else if (spec.pattern == "/metrics") {
       ok["content"] = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
+    } else if (spec.pattern == "/") {
+      ok["content"] = {{"text/html", {{"schema", {{"type", "string"}}}}}};
+    } else if (spec.tag == "page") {
+      ok["content"] = {{"text/css", {{"schema", {{"type", "string"}}}}}, {"text/javascript", {{"schema", {{"type", "string"}}}}}};
+      responses["404"] = {{"description", "No such file"}, {"content", json_content(ref("Detail"))}};
     } else {
       ok["content"] = json_content({{"type", "object"}});
     }
