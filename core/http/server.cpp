@@ -329,6 +329,13 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     head->chunked(true);
+    // A stream ends its connection (Connection: close): the close watch below waits for the
+    // socket to be readable, and a wait left over from it took the readiness of the next request
+    // on a kept-alive connection, which was then read only when the client gave up (a browser's
+    // next fetch after a streamed answer hung). A new connection per stream costs nothing next
+    // to the stream.
+    keep_alive_ = false;
+    head->keep_alive(false);
     status_ = r.status;
     bhttp::response_serializer<bhttp::empty_body> serializer(*head);
     bool ok = write_and_wait([&](auto done) { bhttp::async_write_header(stream_, serializer, done); });
@@ -344,13 +351,7 @@ class Session : public std::enable_shared_from_this<Session> {
       ok = write_and_wait([&](auto done) { asio::async_write(stream_, bhttp::make_chunk_last(), done); });
     }
     server_.metrics.stream_closed();
-    asio::post(stream_.get_executor(), [self = shared_from_this(), ok] {
-      // The close watch's wait ends here: left pending, it takes the readiness of the next
-      // request on this connection, whose read then waits until the client gives up.
-      beast::error_code ec;
-      self->stream_.socket().cancel(ec);
-      self->finish(0, ok && self->keep_alive_);
-    });
+    asio::post(stream_.get_executor(), [self = shared_from_this(), ok] { self->finish(0, ok && self->keep_alive_); });
   }
 
   // While a stream is written, a client that closes its end is noticed at once (not at the next

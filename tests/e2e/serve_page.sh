@@ -23,8 +23,8 @@ start_strata() {
     "$STRATA" serve --listen 127.0.0.1:0 --collection docs "$@" 2>"$E2E_TMP/serve.err" &
     STRATA_PID=$!
     e2e_bg "$STRATA_PID"
-    local i
-    for i in $(seq 1 200); do
+    local _
+    for _ in $(seq 1 200); do
         grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
         kill -0 "$STRATA_PID" 2>/dev/null || break
         sleep 0.05
