@@ -444,6 +444,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       return;
     }
     head->chunked(true);
+    // A stream ends its connection (Connection: close): the close watch below waits for the
+    // socket to be readable, and a wait left over from it took the readiness of the next request
+    // on a kept-alive connection, which was then read only when the client gave up (a browser's
+    // next fetch after a streamed answer hung). A new connection per stream costs nothing next
+    // to the stream.
+    keep_alive_ = false;
+    head->keep_alive(false);
     status_ = r.status;
     bhttp::response_serializer<bhttp::empty_body> serializer(*head);
     bool ok = write_and_wait([&](auto done) { bhttp::async_write_header(stream_, serializer, done); });

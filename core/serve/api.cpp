@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <optional>
 #include <span>
@@ -13,6 +14,7 @@
 #include "serve/arguments.h"
 #include "serve/caller.h"
 #include "serve/gate.h"
+#include "serve/page.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/json_arguments.h"
@@ -191,6 +193,66 @@ struct Api::Impl {
     store(call.worker);
     return {{"status", "ready"}};
   }
+
+  // GET /: the page, with what a plain form asks rendered in it (page.h): the collections, a
+  // search's hits (?q=&collection=) and a citation's lines (?source=&start_line=&end_line=), each
+  // by the operation its API route runs, so that the page without JavaScript finds what the API
+  // finds. A problem (no store yet, a bad line number) is the page's notice, in the API's words.
+  //
+  // Once keys apply (`read_store` false) the page shows nothing of the store: a plain form sends
+  // no key, so its search and passages are refused with a notice; the script's requests carry
+  // the key the page asks for.
+  http::Response page_view(const http::Request& request, const Call& call, bool read_store = true) {
+    const auto query = [&](const char* name) {
+      const auto it = request.query.find(name);
+      return it == request.query.end() ? std::string() : it->second;
+    };
+    PageView view;
+    view.query = query("q");
+    view.collection = query("collection").empty() ? options.collection : query("collection");
+    if (!read_store) {
+      view.notice = "This server needs an API key: search and ask with JavaScript on, and the page asks for one.";
+      return page(view);
+    }
+    using Operation = json (Impl::*)(const Arguments&, const Call&);
+    const auto attempt = [&](const json& values, Operation operation, const service::Description* request_fields) -> std::optional<json> {
+      Arguments a;
+      a.values = values;
+      a.rest = "query";
+      for (const auto& item : values.items()) a.where[item.key()] = "query";
+      try {
+        return (this->*operation)(a, call);
+      } catch (const Error& e) {
+        if (view.notice.empty()) view.notice = problem_text(problem_response(e, a, request_fields));
+      }
+      return std::nullopt;
+    };
+    if (const std::optional<json> list = attempt(json::object(), &Impl::collections, nullptr)) {
+      for (const json& c : list->value("collections", json::array())) view.collections.push_back(c.value("name", ""));
+    }
+    if (!view.query.empty()) view.found = attempt({{"query", view.query}, {"collection", view.collection}}, &Impl::search, &service::k_search_request);
+    if (const std::string source = query("source"); !source.empty()) {
+      json values = {{"collection", view.collection}, {"source", source}};
+      for (const char* name : {"start_line", "end_line"}) {
+        std::int64_t line = 0;
+        const std::string text = query(name);
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), line);
+        if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) values[name] = line;
+      }
+      view.passage = attempt(values, &Impl::read, &service::k_read_request);
+    }
+    return page(view);
+  }
+
+  // The message of an error response's body ({"detail": text or [{"loc", "msg"}]}).
+  static std::string problem_text(const http::Response& r) {
+    const json body = json::parse(r.body, nullptr, false);
+    if (!body.is_object() || !body.contains("detail")) return "the server could not answer (" + std::to_string(r.status) + ")";
+    const json& d = body["detail"];
+    if (d.is_string()) return d.get<std::string>();
+    if (d.is_array() && !d.empty() && d[0].is_object()) return d[0].value("msg", "");
+    return "the server could not answer (" + std::to_string(r.status) + ")";
+  }
 };
 
 namespace {
@@ -270,6 +332,13 @@ constexpr RouteSpec k_routes[] = {
      nullptr, nullptr, http::Blocking::yes, 204},
     {http::Method::get, "/mcp", "mcp_stream", "No server-initiated stream is offered: 405", "mcp", Source::none, nullptr,
      nullptr, nullptr, http::Blocking::no, 405, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
+    // The web page (page.h): files, which need no key; what they show comes from the routes
+    // above, with the caller's key (the page's script sends it). Its search without JavaScript
+    // sends none: once keys apply it is refused (Api::Impl::page_view's caller).
+    {http::Method::get, "/", "page", "The web page: search and ask a collection (HTML; ?q=&collection= searches without JavaScript)",
+     "page", Source::none, nullptr, nullptr, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
+    {http::Method::get, "/static/{file}", "page_file", "The page's script and style", "page", Source::none, nullptr, nullptr, nullptr,
+     http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
 };
 
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
@@ -329,6 +398,20 @@ http::Router Api::router() {
       handler = [impl](const http::Request& request, http::Context& context, const Caller& caller) {
         return impl->mcp.answer(request, Call{context.worker, caller});
       };
+    } else if (spec.pattern == "/") {
+      handler = [impl](const http::Request& request, http::Context& context, const Caller& caller) {
+        // A form without JavaScript sends no key: once keys apply, the page is served without
+        // anything of the store, and a search or a passage it asks for is 401.
+        const bool keyed = impl->gate.keys_apply(context.worker);
+        http::Response r = impl->page_view(request, Call{context.worker, caller}, !keyed);
+        if (keyed && (request.query.contains("q") || request.query.contains("source"))) {
+          r.status = 401;
+          r.set_header("WWW-Authenticate", "Bearer");
+        }
+        return r;
+      };
+    } else if (spec.pattern == "/static/{file}") {
+      handler = [](const http::Request& request, http::Context&, const Caller&) { return static_file(request.params.at("file")); };
     } else {
       handler = [impl, &spec](const http::Request& request, http::Context& context, const Caller& caller) {
         Arguments arguments;
@@ -410,6 +493,11 @@ json Api::openapi() const {
       }
     } else if (spec.pattern == "/metrics") {
       ok["content"] = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
+    } else if (spec.pattern == "/") {
+      ok["content"] = {{"text/html", {{"schema", {{"type", "string"}}}}}};
+    } else if (spec.tag == "page") {
+      ok["content"] = {{"text/css", {{"schema", {{"type", "string"}}}}}, {"text/javascript", {{"schema", {{"type", "string"}}}}}};
+      responses["404"] = {{"description", "No such file"}, {"content", json_content(ref("Detail"))}};
     } else {
       ok["content"] = json_content({{"type", "object"}});
     }

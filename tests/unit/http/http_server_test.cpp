@@ -215,6 +215,26 @@ TEST(HttpServer, AStreamIsWrittenAsChunks) {
   EXPECT_EQ(f.metrics.streams_open(), 0);
 }
 
+// Regression: the stream's watch for a closed client (a wait for the socket to be readable) took
+// the readiness of the next request on a kept-alive connection, which was read only when the
+// client gave up (a browser's next fetch after a streamed answer hung). A stream now ends its
+// connection, saying so, and the next request goes on a new one.
+TEST(HttpServer, AStreamEndsItsConnectionAndTheNextRequestIsAnswered) {
+  Fixture f(echo_routes());
+  {
+    Client c(f.port());
+    ASSERT_TRUE(c.connected());
+    c.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string streamed = c.read_all();  // the server closes it
+    EXPECT_NE(streamed.find("Connection: close\r\n"), std::string::npos) << streamed;
+    EXPECT_NE(streamed.find("data: two\n\n\r\n0\r\n\r\n"), std::string::npos) << streamed;
+  }
+  Client next(f.port());
+  next.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string answer = next.read_all();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << answer;
+}
+
 // A handler that waits until the test lets it go.
 struct Gate {
   std::mutex m;
