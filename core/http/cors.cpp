@@ -73,7 +73,7 @@ CorsPolicy::CorsPolicy(const std::vector<std::string>& origins) {
       any_ = true;
       continue;
     }
-    if (!valid_origin(o)) {
+    if (!valid_origin(to_lower(o))) {  // a scheme and host are case-insensitive
       throw Error(ExitCode::usage, "'" + o + "' is not a CORS origin",
                   "an origin is scheme://host[:port] as a browser sends it, e.g. https://app.example.com or http://localhost:3000 (no path, no trailing slash)");
     }
