@@ -106,6 +106,34 @@ e2e_cleanup() {
 
 # Register a background pid to be killed at exit.
 e2e_bg() { E2E_BG_PIDS="$E2E_BG_PIDS $1"; }
+# serve_up LISTEN [FLAGS...]: `strata serve --listen LISTEN --collection docs FLAGS` in the
+# background (stderr in $E2E_TMP/serve.err), waited for until it announces its address: SERVE_PID,
+# PORT and BASE (its scheme, on 127.0.0.1 whatever address it listens on). The serve_* scripts'.
+serve_up() {
+    local listen=$1 i line scheme
+    shift
+    : >"$E2E_TMP/serve.err"
+    "$STRATA" serve --listen "$listen" --collection docs "$@" 2>"$E2E_TMP/serve.err" &
+    SERVE_PID=$!
+    e2e_bg "$SERVE_PID"
+    for i in $(seq 1 200); do
+        grep -q 'listening on ' "$E2E_TMP/serve.err" && break
+        kill -0 "$SERVE_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    line=$(grep -m1 -o 'listening on https\?://[^ ]*' "$E2E_TMP/serve.err" || true)
+    PORT=${line##*:}
+    scheme=${line#listening on }
+    scheme=${scheme%%://*}
+    BASE="$scheme://127.0.0.1:$PORT"
+    [ -n "$line" ] || fail "no address announced: $(cat "$E2E_TMP/serve.err")"
+}
+# serve_down: SIGTERM to serve_up's server, then its exit code in STOP_RC.
+serve_down() {
+    kill -TERM "$SERVE_PID"
+    wait "$SERVE_PID"
+    STOP_RC=$?
+}
 # Register a shell command to run at exit (e.g. undo chattr +i).
 e2e_on_exit() { E2E_CLEANUP_CMDS+=("$1"); }
 

@@ -16,28 +16,10 @@ PORT=""
 BASE=""
 
 # start_server [FLAGS...]: starts strata serve on 127.0.0.1:0 and reads the port it announces.
-start_server() {
-    : >"$E2E_TMP/serve.err"
-    "$STRATA" serve --listen 127.0.0.1:0 --collection docs "$@" 2>"$E2E_TMP/serve.err" &
-    SERVER_PID=$!
-    e2e_bg "$SERVER_PID"
-    local i
-    for i in $(seq 1 200); do
-        grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$E2E_TMP/serve.err" | head -n 1)
-    BASE="http://127.0.0.1:$PORT"
-    [ -n "$PORT" ] || fail "no port announced: $(cat "$E2E_TMP/serve.err")"
-}
+start_server() { serve_up 127.0.0.1:0 "$@"; SERVER_PID=$SERVE_PID; }
 
 # stop_server: SIGTERM, then its exit code in STOP_RC.
-stop_server() {
-    kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID"
-    STOP_RC=$?
-}
+stop_server() { serve_down; }
 
 # req METHOD PATH [BODY] [CURL FLAGS...]: STATUS, BODY (the response's) and HEADERS.
 req() {

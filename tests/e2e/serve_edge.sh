@@ -21,25 +21,11 @@ BASE=""
 start_server() {
     local scheme=$1
     shift
-    : >"$E2E_TMP/serve.err"
-    "$STRATA" serve --listen 127.0.0.1:0 --collection docs "$@" 2>"$E2E_TMP/serve.err" &
-    SERVER_PID=$!
-    e2e_bg "$SERVER_PID"
-    local i
-    for i in $(seq 1 200); do
-        grep -q 'listening on ' "$E2E_TMP/serve.err" && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    PORT=$(sed -n "s|.*listening on $scheme://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p" "$E2E_TMP/serve.err" | head -n 1)
-    BASE="$scheme://127.0.0.1:$PORT"
-    [ -n "$PORT" ] || fail "no $scheme port announced: $(cat "$E2E_TMP/serve.err")"
+    serve_up 127.0.0.1:0 "$@"
+    SERVER_PID=$SERVE_PID
+    case $BASE in "$scheme://"*) ;; *) fail "not $scheme: $BASE" ;; esac
 }
-stop_server() {
-    kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID"
-    STOP_RC=$?
-}
+stop_server() { serve_down; }
 
 # req METHOD PATH [CURL FLAGS...]: STATUS, BODY and HEADERS (CR removed). HEAD is curl's --head
 # (with -X HEAD curl would wait for the body Content-Length announces; with --head BODY is the

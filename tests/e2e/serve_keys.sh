@@ -17,27 +17,9 @@ BASE=""
 
 # start_server LISTEN: starts strata serve there and reads the port it announces (connecting on
 # 127.0.0.1 whatever the address).
-start_server() {
-    : >"$E2E_TMP/serve.err"
-    "$STRATA" serve --listen "$1" --collection docs 2>"$E2E_TMP/serve.err" &
-    SERVER_PID=$!
-    e2e_bg "$SERVER_PID"
-    local i port
-    for i in $(seq 1 200); do
-        grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    port=$(sed -n 's|.*listening on http://[0-9.]*:\([0-9][0-9]*\).*|\1|p' "$E2E_TMP/serve.err" | head -n 1)
-    [ -n "$port" ] || fail "no port announced: $(cat "$E2E_TMP/serve.err")"
-    BASE="http://127.0.0.1:$port"
-}
+start_server() { serve_up "$1"; SERVER_PID=$SERVE_PID; }
 
-stop_server() {
-    kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID"
-    STOP_RC=$?
-}
+stop_server() { serve_down; }
 
 # req KEY METHOD PATH [BODY]: STATUS, BODY and HEADERS of the answer ("" KEY: none sent).
 req() {

@@ -28,26 +28,8 @@ STRATA_PID=""
 BASE=""
 
 # start_strata [FLAGS...]: strata serve on 127.0.0.1:0; BASE is the address it announces.
-start_strata() {
-    : >"$E2E_TMP/serve.err"
-    "$STRATA" serve --listen 127.0.0.1:0 --collection docs "$@" 2>"$E2E_TMP/serve.err" &
-    STRATA_PID=$!
-    e2e_bg "$STRATA_PID"
-    local i port
-    for i in $(seq 1 200); do
-        grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
-        kill -0 "$STRATA_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$E2E_TMP/serve.err" | head -n 1)
-    [ -n "$port" ] || fail "no port announced: $(cat "$E2E_TMP/serve.err")"
-    BASE="http://127.0.0.1:$port"
-}
-stop_strata() {
-    kill -TERM "$STRATA_PID"
-    wait "$STRATA_PID"
-    STOP_RC=$?
-}
+start_strata() { serve_up 127.0.0.1:0 "$@"; STRATA_PID=$SERVE_PID; }
+stop_strata() { serve_down; }
 
 # req METHOD PATH [BODY]: STATUS and BODY of the response.
 req() {

@@ -19,21 +19,7 @@ STRATA_PID=""
 BASE=""
 
 # start_strata [FLAGS...]: strata serve on 127.0.0.1:0; BASE from the port it announces.
-start_strata() {
-    "$STRATA" serve --listen 127.0.0.1:0 --collection docs "$@" 2>"$E2E_TMP/serve.err" &
-    STRATA_PID=$!
-    e2e_bg "$STRATA_PID"
-    local _
-    for _ in $(seq 1 200); do
-        grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
-        kill -0 "$STRATA_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    local port
-    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$E2E_TMP/serve.err" | head -n 1)
-    [ -n "$port" ] || { fail "no port announced: $(cat "$E2E_TMP/serve.err")"; e2e_finish; }
-    BASE="http://127.0.0.1:$port"
-}
+start_strata() { serve_up 127.0.0.1:0 "$@"; STRATA_PID=$SERVE_PID; }
 
 # node_for_playwright: NODE, a Node that playwright-core runs on (20 or later): the system's, else
 # npm's node@NODE22_VERSION (Debian 12's nodejs is 18).
