@@ -106,14 +106,14 @@ e2e_cleanup() {
 
 # Register a background pid to be killed at exit.
 e2e_bg() { E2E_BG_PIDS="$E2E_BG_PIDS $1"; }
-# serve_up LISTEN [FLAGS...]: `strata serve --listen LISTEN --collection docs FLAGS` in the
+# serve_up LISTEN [FLAGS...]: `strata serve --listen LISTEN FLAGS` in the
 # background (stderr in $E2E_TMP/serve.err), waited for until it announces its address: SERVE_PID,
 # PORT and BASE (its scheme, on 127.0.0.1 whatever address it listens on). The serve_* scripts'.
 serve_up() {
     local listen=$1 i line scheme
     shift
     : >"$E2E_TMP/serve.err"
-    "$STRATA" serve --listen "$listen" --collection docs "$@" 2>"$E2E_TMP/serve.err" &
+    "$STRATA" serve --listen "$listen" "$@" 2>"$E2E_TMP/serve.err" &
     SERVE_PID=$!
     e2e_bg "$SERVE_PID"
     for i in $(seq 1 200); do

@@ -16,7 +16,7 @@ PORT=""
 BASE=""
 
 # start_server [FLAGS...]: starts strata serve on 127.0.0.1:0 and reads the port it announces.
-start_server() { serve_up 127.0.0.1:0 "$@"; SERVER_PID=$SERVE_PID; }
+start_server() { serve_up 127.0.0.1:0 --collection docs "$@"; SERVER_PID=$SERVE_PID; }
 
 # stop_server: SIGTERM, then its exit code in STOP_RC.
 stop_server() { serve_down; }

@@ -21,7 +21,7 @@ BASE=""
 start_server() {
     local scheme=$1
     shift
-    serve_up 127.0.0.1:0 "$@"
+    serve_up 127.0.0.1:0 --collection docs "$@"
     SERVER_PID=$SERVE_PID
     case $BASE in "$scheme://"*) ;; *) fail "not $scheme: $BASE" ;; esac
 }

@@ -17,7 +17,7 @@ BASE=""
 
 # start_server LISTEN: starts strata serve there and reads the port it announces (connecting on
 # 127.0.0.1 whatever the address).
-start_server() { serve_up "$1"; SERVER_PID=$SERVE_PID; }
+start_server() { serve_up "$1" --collection docs; SERVER_PID=$SERVE_PID; }
 
 stop_server() { serve_down; }
 

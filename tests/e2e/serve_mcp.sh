@@ -41,17 +41,9 @@ STORE=$E2E_TMP/store.db
 (cd docs && "$STRATA" ingest --store "$STORE" -q guide.md faq.md) || fail "ingest docs"
 (cd notes && "$STRATA" ingest --store "$STORE" --collection notes -q "policy retention.md" travel.md security.md) || fail "ingest notes"
 
-"$STRATA" serve --listen 127.0.0.1:0 --store "$STORE" --max-body 65536 2>"$E2E_TMP/serve.err" &
-SERVER_PID=$!
-e2e_bg "$SERVER_PID"
-for _ in $(seq 1 200); do
-    grep -q 'listening on http://' "$E2E_TMP/serve.err" && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.05
-done
-PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$E2E_TMP/serve.err" | head -n 1)
-[ -n "$PORT" ] || { fail "no port announced: $(cat "$E2E_TMP/serve.err")"; e2e_finish; }
-URL="http://127.0.0.1:$PORT/mcp"
+serve_up 127.0.0.1:0 --store "$STORE" --max-body 65536
+SERVER_PID=$SERVE_PID
+URL="$BASE/mcp"
 
 # mcp [CURL FLAGS...]: POST/DELETE/GET to /mcp; STATUS, BODY (= OUT) and HEADERS.
 mcp() {

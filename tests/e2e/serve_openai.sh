@@ -28,7 +28,7 @@ STRATA_PID=""
 BASE=""
 
 # start_strata [FLAGS...]: strata serve on 127.0.0.1:0; BASE is the address it announces.
-start_strata() { serve_up 127.0.0.1:0 "$@"; STRATA_PID=$SERVE_PID; }
+start_strata() { serve_up 127.0.0.1:0 --collection docs "$@"; STRATA_PID=$SERVE_PID; }
 stop_strata() { serve_down; }
 
 # req METHOD PATH [BODY]: STATUS and BODY of the response.

@@ -19,7 +19,7 @@ STRATA_PID=""
 BASE=""
 
 # start_strata [FLAGS...]: strata serve on 127.0.0.1:0; BASE from the port it announces.
-start_strata() { serve_up 127.0.0.1:0 "$@"; STRATA_PID=$SERVE_PID; }
+start_strata() { serve_up 127.0.0.1:0 --collection docs "$@"; STRATA_PID=$SERVE_PID; }
 
 # node_for_playwright: NODE, a Node that playwright-core runs on (20 or later): the system's, else
 # npm's node@NODE22_VERSION (Debian 12's nodejs is 18).

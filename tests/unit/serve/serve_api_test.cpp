@@ -20,46 +20,15 @@
 #include "serve/arguments.h"
 #include "test_util.h"
 
+#include "served_api.h"
+
 namespace strata::serve {
 namespace {
 
 using nlohmann::json;
 
-struct Served {
-  strata::testing::TempDir dir;
-  http::Metrics metrics;
-  std::unique_ptr<Api> api;
-  http::Router router;
-
-  Served() {
-    ApiOptions o;
-    o.store_path = (dir.path() / "store.db").string();
-    o.collection = "docs";
-    o.workers = 2;
-    o.ingest.store_path = o.store_path;
-    o.ingest.threads = 1;
-    o.version = "test";
-    api = std::make_unique<Api>(std::move(o), metrics);
-    router = api->router();
-  }
-
-  http::Response call(http::Method method, const std::string& target, const std::string& body = "") {
-    http::Request r;
-    r.method = method;
-    const std::size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      EXPECT_TRUE(http::parse_query(target.substr(q + 1), r.query));
-    }
-    r.body = body;
-    const http::Match m = router.match(method, r.path);
-    EXPECT_EQ(m.kind, http::Match::Kind::found) << target;
-    if (m.kind != http::Match::Kind::found) return {};
-    r.params = m.params;
-    r.route = m.route->pattern;
-    http::Context context{1};
-    return m.route->handler(r, context);
-  }
+struct Served : ServedApi {
+  Served() { serve(); }
   json call_json(http::Method method, const std::string& target, const std::string& body, int status) {
     const http::Response r = call(method, target, body);
     EXPECT_EQ(r.status, status) << target << ": " << r.body;
@@ -197,39 +166,14 @@ TEST(ServeArguments, AUsageErrorWithoutAFieldNamesTheWholeBody) {
   EXPECT_EQ(problem_response(Error(ExitCode::unavailable, "busy"), a, nullptr).status, 503);
 }
 
-struct OpenAiServed {
-  strata::testing::TempDir dir;
-  http::Metrics metrics;
-  std::unique_ptr<Api> api;
-  http::Router router;
+struct OpenAiServed : ServedApi {
   std::vector<std::string> logged;
 
   OpenAiServed() {
-    ApiOptions o;
-    o.store_path = (dir.path() / "store.db").string();
-    o.collection = "docs";
-    o.workers = 2;
-    o.ingest.store_path = o.store_path;
-    o.ingest.threads = 1;
-    o.version = "test";
-    o.openai.ask.principal = ask::ephemeral_principal();
-    o.openai.log_error = [this](const std::string& route, const std::string& message) { logged.push_back(route + ": " + message); };
-    api = std::make_unique<Api>(std::move(o), metrics);
-    router = api->router();
-  }
-
-  http::Response call(http::Method method, const std::string& path, const std::string& body = "") {
-    http::Request r;
-    r.method = method;
-    r.path = path;
-    r.body = body;
-    const http::Match m = router.match(method, r.path);
-    EXPECT_EQ(m.kind, http::Match::Kind::found) << path;
-    if (m.kind != http::Match::Kind::found) return {};
-    r.params = m.params;
-    r.route = m.route->pattern;
-    http::Context context{1};
-    return m.route->handler(r, context);
+    serve(2, [this](ApiOptions& o) {
+      o.openai.ask.principal = ask::ephemeral_principal();
+      o.openai.log_error = [this](const std::string& route, const std::string& message) { logged.push_back(route + ": " + message); };
+    });
   }
   json call_json(http::Method method, const std::string& path, const std::string& body, int status) {
     const http::Response r = call(method, path, body);

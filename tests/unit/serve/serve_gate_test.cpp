@@ -21,6 +21,8 @@
 #include "store/store.h"
 #include "test_util.h"
 
+#include "served_api.h"
+
 namespace strata::serve {
 namespace {
 
@@ -28,17 +30,12 @@ using nlohmann::json;
 using std::chrono::hours;
 using std::chrono::seconds;
 
-struct KeyedServer {
-  strata::testing::TempDir dir;
-  std::string path = (dir.path() / "store.db").string();
-  http::Metrics metrics;
-  std::unique_ptr<Api> api;
-  http::Router router;
+struct KeyedServer : ServedApi {
   std::string admin, writer, reader, docs_only, limited;
 
   explicit KeyedServer(bool with_keys = true) {
     {
-      store::Store st = store::Store::open(path);
+      store::Store st = store::Store::open(store_path);
       if (with_keys) {
         admin = make(st, "ops", auth::Scope::admin);
         writer = make(st, "ingester", auth::Scope::write);
@@ -47,15 +44,7 @@ struct KeyedServer {
         limited = make(st, "slow", auth::Scope::read, {}, 2);
       }
     }
-    ApiOptions o;
-    o.store_path = path;
-    o.collection = "docs";
-    o.workers = 2;
-    o.ingest.store_path = path;
-    o.ingest.threads = 1;
-    o.version = "test";
-    api = std::make_unique<Api>(std::move(o), metrics);
-    router = api->router();
+    serve();
   }
   static std::string make(store::Store& st, const std::string& name, auth::Scope scope, std::vector<std::string> collections = {},
                           std::optional<std::int64_t> rate = std::nullopt) {
@@ -73,22 +62,10 @@ struct KeyedServer {
     json body() const { return json::parse(response.body); }
   };
   Answer call(http::Method method, const std::string& target, const std::string& key, const std::string& body = "") {
-    http::Request r;
-    r.method = method;
-    const std::size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      EXPECT_TRUE(http::parse_query(target.substr(q + 1), r.query));
-    }
-    if (!key.empty()) r.headers["authorization"] = "Bearer " + key;
-    r.body = body;
-    const http::Match m = router.match(method, r.path);
-    EXPECT_EQ(m.kind, http::Match::Kind::found) << target;
-    if (m.kind != http::Match::Kind::found) return {};
-    r.params = m.params;
-    r.route = m.route->pattern;
-    http::Context context{1};
-    Answer a{m.route->handler(r, context), context.key_name};
+    std::map<std::string, std::string> headers;
+    if (!key.empty()) headers["authorization"] = "Bearer " + key;
+    Answer a;
+    a.response = ServedApi::call(method, target, body, std::move(headers), &a.key_name);
     return a;
   }
   void ingest(const std::string& collection, const std::string& source) {
@@ -130,7 +107,7 @@ TEST(ServeGate, RevokedAndExpiredKeysAre401AtOnce) {
   KeyedServer s;
   std::string expired;
   {
-    store::Store st = store::Store::open_existing(s.path);
+    store::Store st = store::Store::open_existing(s.store_path);
     auth::KeyRequest r;
     r.name = "old";
     r.expires_in = hours(1);

@@ -15,44 +15,17 @@
 #include "serve/mcp_route.h"
 #include "test_util.h"
 
+#include "served_api.h"
+
 namespace strata::serve {
 namespace {
 
 using nlohmann::json;
 using Headers = std::map<std::string, std::string>;
 
-struct McpServed {
-  strata::testing::TempDir dir;
-  http::Metrics metrics;
-  std::unique_ptr<Api> api;
-  http::Router router;
-
+struct McpServed : ServedApi {
   explicit McpServed(McpHttpOptions mcp = {}) {
-    ApiOptions o;
-    o.store_path = (dir.path() / "store.db").string();
-    o.collection = "docs";
-    o.workers = 2;
-    o.ingest.store_path = o.store_path;
-    o.ingest.threads = 1;
-    o.version = "test";
-    o.mcp = std::move(mcp);
-    api = std::make_unique<Api>(std::move(o), metrics);
-    router = api->router();
-  }
-
-  http::Response call(http::Method method, const std::string& path, const std::string& body = "", Headers headers = {}) {
-    http::Request r;
-    r.method = method;
-    r.path = path;
-    r.body = body;
-    r.headers = std::move(headers);
-    const http::Match m = router.match(method, r.path);
-    EXPECT_EQ(m.kind, http::Match::Kind::found) << path;
-    if (m.kind != http::Match::Kind::found) return {};
-    r.params = m.params;
-    r.route = m.route->pattern;
-    http::Context context{1};
-    return m.route->handler(r, context);
+    serve(2, [&mcp](ApiOptions& o) { o.mcp = std::move(mcp); });
   }
   void ingest(const std::string& collection, const std::string& source, const std::string& text) {
     const http::Response r = call(http::Method::post, "/api/v1/collections/" + collection + "/documents",

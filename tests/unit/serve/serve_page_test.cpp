@@ -11,45 +11,17 @@
 #include "serve/page.h"
 #include "test_util.h"
 
+#include "served_api.h"
+
 namespace strata::serve {
 namespace {
 
-struct PageServed {
-  strata::testing::TempDir dir;
-  http::Metrics metrics;
-  std::unique_ptr<Api> api;
-  http::Router router;
-
+struct PageServed : ServedApi {
   PageServed() {
-    ApiOptions o;
-    o.store_path = (dir.path() / "store.db").string();
-    o.collection = "docs";
-    o.workers = 1;
-    o.ingest.store_path = o.store_path;
-    o.ingest.threads = 1;
-    o.version = "test";
-    api = std::make_unique<Api>(std::move(o), metrics);
-    router = api->router();
+    worker = 0;
+    serve(1);
   }
-
-  http::Response get(const std::string& target) { return call(http::Method::get, target, ""); }
-  http::Response call(http::Method method, const std::string& target, const std::string& body) {
-    http::Request r;
-    r.method = method;
-    const std::size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      EXPECT_TRUE(http::parse_query(target.substr(q + 1), r.query));
-    }
-    r.body = body;
-    const http::Match m = router.match(method, r.path);
-    EXPECT_EQ(m.kind, http::Match::Kind::found) << target;
-    if (m.kind != http::Match::Kind::found) return {};
-    r.params = m.params;
-    r.route = m.route->pattern;
-    http::Context context{0};
-    return m.route->handler(r, context);
-  }
+  http::Response get(const std::string& target) { return call(http::Method::get, target); }
 };
 
 void expect_page_headers(const http::Response& r) {
