@@ -186,7 +186,7 @@ e2e_finish() {
 
 # --------------------------------------------------------------------------
 # npm packages for tests (MCP clients and servers), pinned, installed into a folder of the build
-# directory and kept between runs: npm_install_pinned DIR PACKAGE@VERSION...  (returns 1 on failure,
+# directory (of $STRATA_TEST_PACKAGES when set: CI's builds share one) and kept between runs: npm_install_pinned DIR PACKAGE@VERSION...  (returns 1 on failure,
 # npm's log on stderr). Never a global install.
 npm_install_pinned() {
     local dir=$1
@@ -196,12 +196,19 @@ npm_install_pinned() {
     [ -f "$marker" ] && return 0
     command -v npm >/dev/null 2>&1 || return 1
     mkdir -p "$dir" || return 1
-    [ -f "$dir/package.json" ] || printf '{"name":"strata-test-packages","private":true}\n' >"$dir/package.json"
-    (cd "$dir" && timeout 600 npm install --no-audit --no-fund --save-exact --loglevel=error "$@" >npm.log 2>&1) || {
-        cat "$dir/npm.log" >&2
-        return 1
-    }
-    touch "$marker"
+    # Two tests running at once may share a folder (mcp.sh and serve_mcp.sh share mcp-clients/;
+    # CI shares every folder between its builds through STRATA_TEST_PACKAGES): one npm at a
+    # time in it, the second finding the first's marker.
+    (
+        flock -w 900 9 || exit 1
+        [ -f "$marker" ] && exit 0
+        [ -f "$dir/package.json" ] || printf '{"name":"strata-test-packages","private":true}\n' >"$dir/package.json"
+        (cd "$dir" && timeout 600 npm install --no-audit --no-fund --save-exact --loglevel=error "$@" >npm.log 2>&1) || {
+            cat "$dir/npm.log" >&2
+            exit 1
+        }
+        touch "$marker"
+    ) 9>"$dir/.npm-lock"
 }
 
 # The Node the MCP inspector and the conformance suite need (22; Debian 12's nodejs is 18, which

@@ -32,7 +32,7 @@ e2e_init mcp "$@"
 SDK_VERSION=1.32.2
 CLIENT_2026_VERSION=2.0.0
 INSPECTOR_VERSION=2.12.0
-CLIENTS="$BUILD_DIR/mcp-clients"
+CLIENTS="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/mcp-clients"
 
 # --- a store with two collections and a migrations project ---------------------------------
 mkdir -p docs notes project/migrations
@@ -158,7 +158,7 @@ else
 fi
 
 case_ "the official client package pinned to revision 2026-07-28"
-CLIENT_2026="$BUILD_DIR/mcp-client-2026"
+CLIENT_2026="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/mcp-client-2026"
 if ! command -v node >/dev/null 2>&1; then
     fail "node is not installed (scripts/install-deps.sh --test installs it)"
 elif ! npm_install_pinned "$CLIENT_2026" "@modelcontextprotocol/client@$CLIENT_2026_VERSION" 2>client2026.log; then

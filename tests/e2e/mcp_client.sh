@@ -17,7 +17,7 @@ BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
 e2e_init mcp_client "$@"
 
 EVERYTHING_VERSION=2026.8.31
-SERVERS="$BUILD_DIR/mcp-servers"
+SERVERS="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/mcp-servers"
 UNIT="$BUILD_DIR/tests/strata_unit_tests"
 ENTRY="$SERVERS/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 

@@ -16,7 +16,7 @@ BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
 e2e_init mcp_conformance "$@"
 
 CONFORMANCE=0.1.16 GATEWAY=4.0.0 NODE22=$NODE22_VERSION
-DIR="$BUILD_DIR/mcp-conformance"
+DIR="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/mcp-conformance"
 BASELINE="$HERE/data/mcp_conformance_baseline.yml"
 
 case_ "conformance $CONFORMANCE through supergateway $GATEWAY (Node $NODE22)"

@@ -18,8 +18,8 @@ e2e_init serve_mcp "$@"
 SDK_VERSION=1.32.2
 CLIENT_2026_VERSION=2.0.0
 INSPECTOR_VERSION=2.12.0
-CLIENTS="$BUILD_DIR/mcp-clients"
-CLIENT_2026="$BUILD_DIR/mcp-client-2026"
+CLIENTS="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/mcp-clients"
+CLIENT_2026="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/mcp-client-2026"
 
 # --- a store with two collections, served ----------------------------------------------------
 mkdir -p docs notes

@@ -13,7 +13,7 @@ e2e_init serve_page "$@"
 . "$E2E_LIB_DIR/../servers/e2e_helpers.sh"
 
 PLAYWRIGHT_VERSION=1.65.1
-CLIENTS="$BUILD_DIR/page-clients"
+CLIENTS="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/page-clients"
 export STRATA_STORE="$E2E_TMP/store.db"
 STRATA_PID=""
 BASE=""
