@@ -79,6 +79,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::scope, "--scope"},
     {Setting::rate, "--rate"},
     {Setting::expires, "--expires"},
+    {Setting::tokens, "--tokens"},
 }};
 
 constexpr bool flags_in_order() {

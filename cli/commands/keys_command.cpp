@@ -29,6 +29,7 @@ struct KeysOptions {
   std::string scope = "read";
   std::vector<std::string> collections;
   std::string rate;     // "N/min"; empty: no limit
+  std::string tokens;   // "N/min" of a model's tokens; empty: no limit
   std::string expires;  // a duration; empty: never
   OutputOptions out;    // out.color: the run's (RunContext)
 };
@@ -44,6 +45,7 @@ int create_key(const KeysOptions& o) {
   request.scope = auth::parse_scope(o.scope);
   request.collections = o.collections;
   if (!o.rate.empty()) request.rate_per_minute = auth::parse_rate_per_minute(o.rate);
+  if (!o.tokens.empty()) request.tokens_per_minute = auth::parse_tokens_per_minute(o.tokens);
   if (!o.expires.empty()) request.expires_in = auth::parse_duration(o.expires, Setting::expires);
   // Checked before the store is opened (or made): a bad name is a usage error, not a store's.
   store::validate_key_name(request.name);
@@ -57,6 +59,7 @@ int create_key(const KeysOptions& o) {
                           {"scope", store::to_string(k.scope)},
                           {"collections", k.collections},
                           {"rate_per_minute", or_null(k.rate_per_minute)},
+                          {"tokens_per_minute", or_null(k.tokens_per_minute)},
                           {"expires_at", or_null(k.expires_at)}}));
   } else {
     write_out(made.secret + "\n");
@@ -82,6 +85,7 @@ int list_keys(const KeysOptions& o) {
                          {"scope", store::to_string(k.scope)},
                          {"collections", k.collections},
                          {"rate_per_minute", or_null(k.rate_per_minute)},
+                         {"tokens_per_minute", or_null(k.tokens_per_minute)},
                          {"created_at", k.created_at},
                          {"expires_at", or_null(k.expires_at)},
                          {"revoked_at", or_null(k.revoked_at)},
@@ -94,14 +98,15 @@ int list_keys(const KeysOptions& o) {
     print_note("no keys yet: strata keys create NAME", o.out);
     return 0;
   }
-  Table table({"NAME", "SCOPE", "COLLECTIONS", "RATE", "CREATED", "EXPIRES", "REVOKED", "LAST USED"});
+  Table table({"NAME", "SCOPE", "COLLECTIONS", "RATE", "TOKENS", "CREATED", "EXPIRES", "REVOKED", "LAST USED"});
   const auto or_dash = [](const std::optional<std::string>& v) { return v ? *v : std::string("-"); };
   for (const auth::Key& k : keys) {
     const Tone tone = k.revoked_at ? Tone::dim : Tone::plain;
     table.add({k.name, store::to_string(k.scope), collections_text(k),
-               k.rate_per_minute ? std::to_string(*k.rate_per_minute) + "/min" : "-", k.created_at, or_dash(k.expires_at),
+               k.rate_per_minute ? std::to_string(*k.rate_per_minute) + "/min" : "-",
+               k.tokens_per_minute ? std::to_string(*k.tokens_per_minute) + "/min" : "-", k.created_at, or_dash(k.expires_at),
                or_dash(k.revoked_at), or_dash(k.last_used_at)},
-              std::vector<Tone>(8, tone));
+              std::vector<Tone>(9, tone));
   }
   table.print(std::cout, color_enabled(o.out.color, STDOUT_FILENO));
   std::cout << std::flush;
@@ -139,16 +144,21 @@ Run setup_keys(CLI::App& cmd) {
   create->add_option("--collection", o->collections, "A collection the key may use (repeatable; none given: all)")
       ->type_name("NAME");
   create->add_option("--rate", o->rate, "At most N requests per minute (N/min; default: no limit)")->type_name("N/min");
+  create->add_option("--tokens", o->tokens,
+                     "At most N of the upstream model's tokens per minute, prompt and answer, in chat completions "
+                     "(N/min; default: no limit)")
+      ->type_name("N/min");
   create->add_option("--expires", o->expires, "Expire after DURATION: 90m, 12h, 30d, 2w (default: never)")
       ->type_name("DURATION");
   add_store_option(*create, o->store);
   add_output_options(*create, o->out,
-                     {"One JSON object: name, key (the secret), scope, collections, rate_per_minute, expires_at",
+                     {"One JSON object: name, key (the secret), scope, collections, rate_per_minute, tokens_per_minute, expires_at",
                       "No note on stderr"});
   create->footer(
       "Examples:\n"
       "  strata keys create reader\n"
       "  strata keys create app --scope write --collection docs --collection faq --rate 120/min --expires 30d\n"
+      "  strata keys create chat-ui --tokens 40000/min\n"
       "  strata keys create ops --scope admin --json | jq -r .key\n"
       "Exit: 0 created, 2 usage, 3 a key of that name exists, 7 store unavailable or not its owner");
 

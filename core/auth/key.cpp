@@ -116,6 +116,7 @@ CreatedKey create_key(store::Store& store, const KeyRequest& request, TimePoint 
     if (seen.insert(c).second) k.collections.push_back(c);
   }
   k.rate_per_minute = request.rate_per_minute;
+  k.tokens_per_minute = request.tokens_per_minute;
   k.created_at = utc_text(now);
   if (request.expires_in) k.expires_at = utc_text(now + *request.expires_in);
   made.secret = new_secret();

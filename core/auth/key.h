@@ -53,6 +53,7 @@ struct KeyRequest {
   Scope scope = Scope::read;
   std::vector<std::string> collections;  // empty: all; duplicates are dropped
   std::optional<std::int64_t> rate_per_minute;
+  std::optional<std::int64_t> tokens_per_minute;
   std::optional<std::chrono::seconds> expires_in;
 };
 

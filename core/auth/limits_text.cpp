@@ -67,4 +67,19 @@ std::int64_t parse_rate_per_minute(std::string_view text) {
   return *n;
 }
 
+std::int64_t parse_tokens_per_minute(std::string_view text) {
+  const auto bad = [&](const std::string& why) {
+    throw Error(ExitCode::usage, mention(Setting::tokens) + ": " + quoted(text) + " " + why,
+                "a model's tokens per minute, 1 to " + std::to_string(k_max_tokens_per_minute) + ", e.g. 40000/min");
+  };
+  std::string_view rest = text;
+  const std::optional<std::int64_t> n = leading_number(rest, k_max_tokens_per_minute);
+  if (!n) {
+    bad(!rest.empty() && rest[0] >= '0' && rest[0] <= '9' ? "is more than the highest token rate" : "is not a token rate");
+  }
+  if (!rest.empty() && rest != "/min" && rest != "/m") bad("is not a number of tokens per minute");
+  if (*n == 0) bad("lets no token through");
+  return *n;
+}
+
 }  // namespace strata::auth

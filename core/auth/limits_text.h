@@ -23,4 +23,10 @@ std::chrono::seconds parse_duration(std::string_view text, Setting field);
 // Error(usage) naming the setting (rate).
 std::int64_t parse_rate_per_minute(std::string_view text);
 
+// The most tokens a minute a key may be given.
+inline constexpr std::int64_t k_max_tokens_per_minute = 1'000'000'000;
+// An upstream model's tokens per minute: "N/min" (also "N/m" or "N"), 1 to
+// k_max_tokens_per_minute. Throws Error(usage) naming the setting (tokens).
+std::int64_t parse_tokens_per_minute(std::string_view text);
+
 }  // namespace strata::auth

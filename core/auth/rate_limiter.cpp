@@ -35,12 +35,7 @@ void RateLimiter::prune(std::chrono::steady_clock::time_point now) {
   buckets_.erase(oldest);
 }
 
-RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute) {
-  per_minute = std::max<std::int64_t>(per_minute, 1);
-  const double capacity = static_cast<double>(per_minute);
-  const double per_second = capacity / 60.0;
-  const std::chrono::steady_clock::time_point now = clock_();
-  std::lock_guard lock(mutex_);
+RateLimiter::Bucket& RateLimiter::refilled(std::string_view key, double capacity, std::chrono::steady_clock::time_point now) {
   if (buckets_.size() >= max_buckets_ && buckets_.find(std::string(key)) == buckets_.end()) prune(now);
   auto [it, fresh] = buckets_.try_emplace(std::string(key));
   Bucket& b = it->second;
@@ -48,23 +43,50 @@ RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute) {
     b.tokens = capacity;
   } else {
     const double elapsed = std::max(0.0, std::chrono::duration<double>(now - b.at).count());
-    b.tokens = std::min(capacity, b.tokens + elapsed * per_second);
+    b.tokens = std::min(capacity, b.tokens + elapsed * capacity / 60.0);
   }
   b.at = now;
   b.capacity = capacity;
+  return b;
+}
+
+RateDecision RateLimiter::decision(const Bucket& b, std::int64_t per_minute, bool allowed) {
+  const double per_second = b.capacity / 60.0;
   RateDecision d;
   d.limit = per_minute;
-  // A hair under a whole token counts as one: a request whose token is due now passes.
-  if (b.tokens + k_slack >= 1.0) {
-    b.tokens = std::max(0.0, b.tokens - 1.0);
-    d.allowed = true;
-  } else {
-    d.allowed = false;
-    d.retry_after_seconds = std::max<std::int64_t>(1, whole_up((1.0 - b.tokens) / per_second));
-  }
-  d.remaining = static_cast<std::int64_t>(std::floor(b.tokens + k_slack));
-  d.reset_seconds = (capacity - b.tokens) / per_second;
+  d.allowed = allowed;
+  if (!allowed) d.retry_after_seconds = std::max<std::int64_t>(1, whole_up((1.0 - b.tokens) / per_second));
+  d.remaining = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(b.tokens + k_slack)));
+  d.reset_seconds = (b.capacity - b.tokens) / per_second;
   return d;
+}
+
+RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute) {
+  per_minute = std::max<std::int64_t>(per_minute, 1);
+  const std::chrono::steady_clock::time_point now = clock_();
+  std::lock_guard lock(mutex_);
+  Bucket& b = refilled(key, static_cast<double>(per_minute), now);
+  // A hair under a whole token counts as one: a request whose token is due now passes.
+  const bool allowed = b.tokens + k_slack >= 1.0;
+  if (allowed) b.tokens = std::max(0.0, b.tokens - 1.0);
+  return decision(b, per_minute, allowed);
+}
+
+RateDecision RateLimiter::check(std::string_view key, std::int64_t per_minute) {
+  per_minute = std::max<std::int64_t>(per_minute, 1);
+  const std::chrono::steady_clock::time_point now = clock_();
+  std::lock_guard lock(mutex_);
+  const Bucket& b = refilled(key, static_cast<double>(per_minute), now);
+  return decision(b, per_minute, b.tokens + k_slack >= 1.0);
+}
+
+RateDecision RateLimiter::spend(std::string_view key, std::int64_t per_minute, std::int64_t amount) {
+  per_minute = std::max<std::int64_t>(per_minute, 1);
+  const std::chrono::steady_clock::time_point now = clock_();
+  std::lock_guard lock(mutex_);
+  Bucket& b = refilled(key, static_cast<double>(per_minute), now);
+  b.tokens -= static_cast<double>(std::max<std::int64_t>(amount, 0));
+  return decision(b, per_minute, true);
 }
 
 }  // namespace strata::auth

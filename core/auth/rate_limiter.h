@@ -41,6 +41,14 @@ class RateLimiter {
   // is one. A key whose limit changed keeps what it has, up to the new limit.
   RateDecision take(std::string_view key, std::int64_t per_minute);
 
+  // Tokens per minute (a model's tokens, counted once its answer is known): check() says whether
+  // `key` may start a request (a whole token left; nothing taken), spend() takes what the request
+  // used, the bucket going below zero when it used more than was left, so that the key then
+  // waits until it has earned that back: over time no key spends more than its limit a minute
+  // beyond one request's overshoot. The decisions' fields as take()'s (remaining: 0 in debt).
+  RateDecision check(std::string_view key, std::int64_t per_minute);
+  RateDecision spend(std::string_view key, std::int64_t per_minute, std::int64_t amount);
+
  private:
   struct Bucket {
     double tokens = 0;
@@ -49,6 +57,9 @@ class RateLimiter {
   };
   // Makes room for one more bucket (REQUIRES: mutex_ held).
   void prune(std::chrono::steady_clock::time_point now);
+  // `key`'s bucket refilled up to now (REQUIRES: mutex_ held).
+  Bucket& refilled(std::string_view key, double capacity, std::chrono::steady_clock::time_point now);
+  static RateDecision decision(const Bucket& b, std::int64_t per_minute, bool allowed);
   Clock clock_;
   std::size_t max_buckets_;
   std::mutex mutex_;

@@ -87,6 +87,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::scope, "scope"},
     {Setting::rate, "rate"},
     {Setting::expires, "expires"},
+    {Setting::tokens, "tokens"},
 }};
 
 constexpr bool names_in_setting_order() {

@@ -135,4 +135,8 @@ Match Router::match(Method method, std::string_view path) const {
   return m;
 }
 
+Response Router::error(int status, std::string_view message, std::string_view path) const {
+  return Response::json(status, error_shape_ ? error_shape_(status, message, path) : detail_json(message));
+}
+
 }  // namespace strata::http

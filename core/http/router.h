@@ -59,8 +59,17 @@ class Router {
   Match match(Method method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
+  // The body of an answer the server gives itself, before or instead of a handler (404, 405,
+  // 400 for a bad path, 413, 431, 503 when busy, 500), by the request's path: a program that
+  // serves several APIs answers each in its own shape (an OpenAI-compatible /v1 in OpenAI's).
+  // Default: {"detail": message}. `path` is empty when no request line was read.
+  using ErrorShape = std::function<std::string(int status, std::string_view message, std::string_view path)>;
+  void set_error_shape(ErrorShape shape) { error_shape_ = std::move(shape); }
+  Response error(int status, std::string_view message, std::string_view path) const;
+
  private:
   std::vector<Route> routes_;
+  ErrorShape error_shape_;
 };
 
 // The pattern's parameter names, in order ("collection", "source").

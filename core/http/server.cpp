@@ -91,11 +91,11 @@ std::string lower_ascii(std::string_view s) {
 
 // A handler's exception is the server's fault, answered 500 without its text (which may hold
 // anything): the program's log is where a crash is looked into.
-Response call_handler(const Route& route, const Request& request, Context& context) {
+Response call_handler(const Router& router, const Route& route, const Request& request, Context& context) {
   try {
     return route.handler(request, context);
   } catch (const std::exception&) {
-    return Response::json(500, detail_json("Internal Server Error"));
+    return router.error(500, "Internal Server Error", request.path);
   }
 }
 
@@ -244,12 +244,17 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     const Limits& l = server_.options.limits;
     lowest().expires_at(first_ ? accepted_ + l.header_timeout : first_byte + l.header_timeout);
     first_ = false;
+    path_.clear();
     bhttp::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_header(ec);
     });
   }
 
   void on_header(beast::error_code ec) {
+    // The path, for the shape of an error the server gives itself: known once the request line
+    // is read, even when the header was then refused (a Content-Length over the body limit).
+    const std::string target(parser_->get().target());
+    path_ = target.substr(0, target.find('?'));
     if (ec) return refuse_read(ec);
     set_in_flight(true);
     begin_ = Clock::now();
@@ -299,7 +304,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     set_in_flight(true);
     keep_alive_ = false;
     route_.clear();
-    send(Response::json(status, detail_json(why)));
+    send(server_.router.error(status, why, path_));
   }
 
   // --- answering -------------------------------------------------------------------------------
@@ -327,10 +332,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     const Match match = server_.router.match(request.method, request.path);
     switch (match.kind) {
-      case Match::Kind::not_found: return send(Response::json(404, detail_json("Not Found")));
-      case Match::Kind::bad_path: return send(Response::json(400, detail_json(match.problem)));
+      case Match::Kind::not_found: return send(server_.router.error(404, "Not Found", request.path));
+      case Match::Kind::bad_path: return send(server_.router.error(400, match.problem, request.path));
       case Match::Kind::wrong_method: {
-        Response r = Response::json(405, detail_json("Method Not Allowed"));
+        Response r = server_.router.error(405, "Method Not Allowed", request.path);
         r.set_header("Allow", match.allow);
         return send(std::move(r));
       }
@@ -342,13 +347,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     request.params = match.params;
     if (route.blocking == Blocking::no) {
       Context context;
-      Response r = call_handler(route, request, context);
+      Response r = call_handler(server_.router, route, request, context);
       key_ = std::move(context.key_name);
       return send(std::move(r));
     }
     auto job = [self = this->shared_from_this(), &route, request = std::move(request)](std::size_t worker) {
       Context context{worker};
-      Response r = call_handler(route, request, context);
+      Response r = call_handler(self->server_.router, route, request, context);
       if (r.stream && !self->head_) return self->stream(std::move(r), std::move(context.key_name));
       asio::post(self->stream_.get_executor(), [self, r = std::move(r), key = std::move(context.key_name)]() mutable {
         self->key_ = std::move(key);
@@ -356,7 +361,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       });
     };
     if (!server_.pool->try_submit(std::move(job))) {
-      Response r = Response::json(503, detail_json("the server is busy; try again shortly"));
+      Response r = server_.router.error(503, "the server is busy; try again shortly", path_);
       r.set_header("Retry-After", "1");
       send(std::move(r));
     }
@@ -384,7 +389,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
     out->version(11);
     if (!fill_head(*out, r)) {
-      r = Response::json(500, detail_json("Internal Server Error"));
+      r = server_.router.error(500, "Internal Server Error", path_);
       out = std::make_shared<bhttp::response<bhttp::string_body>>();
       out->version(11);
       fill_head(*out, r);
@@ -440,7 +445,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     head->version(11);
     if (!fill_head(*head, r)) {
       server_.metrics.stream_closed();
-      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->send(Response::json(500, detail_json("Internal Server Error"))); });
+      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->send(self->server_.router.error(500, "Internal Server Error", self->path_)); });
       return;
     }
     head->chunked(true);
@@ -565,6 +570,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   bool keep_alive_ = true;
   bool head_ = false;  // a HEAD request: answered without its body
   std::string route_, method_;
+  std::string path_;  // the request target's path, for the shape of the server's own errors
   std::string key_;  // the API key's name the handler reported (Context::key_name), for the access log
   std::string origin_;  // the request's Origin (CORS), "" for none
   int status_ = 0;

@@ -314,6 +314,8 @@ json usage_json(const ask::AskResult& result) {
   return json{{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}};
 }
 
+std::int64_t total_tokens(const ask::AskResult& result) { return usage_json(result)["total_tokens"].get<std::int64_t>(); }
+
 json chat_completion_json(const ask::AskResult& result, const ChatRequest& request, const Completion& completion) {
   return json{{"id", completion.id},
               {"object", "chat.completion"},

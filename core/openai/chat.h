@@ -70,6 +70,8 @@ std::string finish_reason(const ask::AskResult& result);
 // {prompt_tokens, completion_tokens, total_tokens}: the model server's counts; the offline
 // answer's (and a server's that sends none) counted with cl100k_base.
 nlohmann::json usage_json(const ask::AskResult& result);
+// usage_json's total_tokens: what a key's token limit is charged.
+std::int64_t total_tokens(const ask::AskResult& result);
 
 // The chat.completion object, with the answer's sources (service::sources_json) as "sources".
 nlohmann::json chat_completion_json(const ask::AskResult& result, const ChatRequest& request, const Completion& completion);

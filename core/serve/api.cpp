@@ -429,6 +429,7 @@ http::Router Api::router() {
     const Guard guard{.key = spec.key, .scope = spec.scope, .errors = spec.errors};
     router.add(http::Route{spec.method, std::string(spec.pattern), impl->gate.guard(guard, std::move(handler)), spec.blocking});
   }
+  router.set_error_shape(server_error_body);
   return router;
 }
 

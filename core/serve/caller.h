@@ -3,12 +3,14 @@
 // that runs without keys, on loopback only). Each route's operation receives it, so that what
 // a key may reach (its scope, its collections) and the principal its asks are recorded under
 // are decided per request, below the router, once for every door over HTTP.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "auth/key.h"
+#include "auth/rate_limiter.h"
 #include "store/ask_store.h"
 
 namespace strata::serve {
@@ -22,6 +24,12 @@ struct Caller {
   // answer in between. Call it only on the worker thread the handler ran on (a stream's writer
   // runs there); a stream copies its Caller (the handler's is gone when the stream runs).
   std::function<bool()> live_check;
+
+  // Set with a key that has a token limit (`keys create --tokens`), by the gate: an operation
+  // that spends an upstream model's tokens asks check_tokens() before it calls the model, and
+  // passes what the answer used (prompt and answer) to spend_tokens(). Thread-safe.
+  std::function<auth::RateDecision()> check_tokens;
+  std::function<auth::RateDecision(std::int64_t)> spend_tokens;
 
   // The key's name for the access log; "" without a key.
   std::string name() const { return key ? key->name : std::string(); }

@@ -139,7 +139,8 @@ void UseRecorder::run() {
 
 // --- Gate ----------------------------------------------------------------------------------------
 
-Gate::Gate(Options options) : options_(std::move(options)), limiter_(options_.steady), apply_(options_.keys_required) {
+Gate::Gate(Options options)
+    : options_(std::move(options)), limiter_(options_.steady), token_limiter_(options_.steady), apply_(options_.keys_required) {
   if (options_.record_use) recorder_.emplace(options_.record_use);
 }
 
@@ -209,6 +210,12 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
   auto live = std::make_shared<LiveCheck>(
       LiveCheck{options_.store, options_.now, options_.steady, context.worker, std::string(token), options_.steady(), true});
   a.caller.live_check = [live] { return (*live)(); };
+  if (key.tokens_per_minute) {
+    a.caller.check_tokens = [this, name = key.name, limit = *key.tokens_per_minute] { return token_limiter_.check(name, limit); };
+    a.caller.spend_tokens = [this, name = key.name, limit = *key.tokens_per_minute](std::int64_t used) {
+      return token_limiter_.spend(name, limit, used);
+    };
+  }
   a.caller.key = std::move(found.key);
   return a;
 }

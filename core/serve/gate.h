@@ -141,6 +141,7 @@ class Gate {
 
   Options options_;
   auth::RateLimiter limiter_;
+  auth::RateLimiter token_limiter_;  // keys' tokens per minute (Caller::check_tokens)
   std::optional<UseRecorder> recorder_;
   std::atomic<bool> apply_;
   std::atomic<std::int64_t> checked_at_ms_{std::numeric_limits<std::int64_t>::min()};

@@ -62,6 +62,28 @@ http::Response ok(const json& value) { return http::Response::json(200, json_tex
 // the connection; a write that fails (the client went away) cancels the model's request.
 // A key revoked (or expired) while its answer streams ends the stream at the next frame, with
 // an error event (gate.h: the key is asked again every few seconds).
+// Whether an answer here spends an upstream model's tokens (offline answers spend none).
+bool spends_tokens(const OpenAiContext& context) { return context.options->provider.kind != ask::ProviderKind::none; }
+
+// OpenAI's x-ratelimit-*-tokens headers for a key's token limit, on `r`.
+void set_token_headers(http::Response& r, const auth::RateDecision& d) {
+  r.set_header("x-ratelimit-limit-tokens", std::to_string(d.limit));
+  r.set_header("x-ratelimit-remaining-tokens", std::to_string(d.remaining));
+  r.set_header("x-ratelimit-reset-tokens", auth::reset_text(d.reset_seconds));
+}
+
+// A key with a token limit whose tokens are spent: 429 with Retry-After, as a request limit's.
+http::Response tokens_refused(const auth::RateDecision& d) {
+  http::Response r = openai_error_response(openai::ApiError{
+      .status = 429, .type = "rate_limit_error",
+      .message = "this API key's token limit (" + std::to_string(d.limit) + " tokens per minute) is reached; try again in " +
+                 std::to_string(d.retry_after_seconds) + " s",
+      .param = std::nullopt, .code = "rate_limit_exceeded"});
+  set_token_headers(r, d);
+  r.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+  return r;
+}
+
 http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, Caller caller) {
   http::Response response;
   response.status = 200;
@@ -80,7 +102,10 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, 
     };
     std::optional<openai::ApiError> error;
     try {
-      openai::stream_chat_completion(context.store(), *request, context.options->provider, sink, completion);
+      const std::optional<ask::AskResult> result =
+          openai::stream_chat_completion(context.store(), *request, context.options->provider, sink, completion);
+      // What the model spent, the answer cut short by a client that left included.
+      if (result && caller.spend_tokens && spends_tokens(context)) caller.spend_tokens(openai::total_tokens(*result));
     } catch (const Error& e) {
       // Before the first frame: the status is sent already, so the error is the stream's one event.
       error = failure(context, "/v1/chat/completions", e);
@@ -103,6 +128,19 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, 
 
 http::Response openai_error_response(const openai::ApiError& error) {
   return http::Response::json(error.status, json_text(openai::to_json(error)));
+}
+
+std::string server_error_body(int status, std::string_view message, std::string_view path) {
+  if (path != "/v1" && !path.starts_with("/v1/")) return http::detail_json(message);
+  openai::ApiError e;
+  e.status = status;
+  e.type = status >= 500 ? "server_error" : "invalid_request_error";
+  e.message = std::string(message);
+  if (status == 404) {
+    e.message = "Unknown request URL: " + std::string(path);
+    e.code = "unknown_url";
+  }
+  return json_text(openai::to_json(e));
 }
 
 http::Response list_models(const OpenAiContext& context, const http::Request& /*request*/, const Call& call) {
@@ -144,10 +182,24 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
     const auto allowed = [&](const std::string& c) { return readable(context, call, c); };
     openai::Read<openai::ChatRequest> read = openai::read_chat_request(*body, std::move(base), allowed);
     if (!read) return openai_error_response(*read.error);
-    if (read.value->stream) return streamed(context, std::move(*read.value), call.caller);
+    // A key's token limit counts the upstream model's tokens: it is checked before the model is
+    // called (a key in debt waits), and charged with what the answer used.
+    const bool charged = call.caller.check_tokens && spends_tokens(context);
+    std::optional<auth::RateDecision> tokens;
+    if (charged) {
+      tokens = call.caller.check_tokens();
+      if (!tokens->allowed) return tokens_refused(*tokens);
+    }
+    if (read.value->stream) {
+      http::Response r = streamed(context, std::move(*read.value), call.caller);
+      if (tokens) set_token_headers(r, *tokens);
+      return r;
+    }
     const ask::AskResult result =
         service::answer(context.store(), read.value->ask, context.options->provider, [](std::string_view) {});
-    return ok(openai::chat_completion_json(result, *read.value, openai::new_completion()));
+    http::Response r = ok(openai::chat_completion_json(result, *read.value, openai::new_completion()));
+    if (charged) set_token_headers(r, call.caller.spend_tokens(openai::total_tokens(result)));
+    return r;
   } catch (const Error& e) {
     return openai_error_response(failure(context, route, e));
   } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 // goes to the server's log only (OpenAiOptions::log_error).
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "ask/ask.h"
 #include "embed/settings.h"
@@ -54,6 +55,12 @@ http::Response create_embeddings(const OpenAiContext& context, const http::Reque
 
 // The response of an OpenAI error: its status, {"error": {...}}.
 http::Response openai_error_response(const openai::ApiError& error);
+
+// The body of an answer the server gives itself (router.h's ErrorShape): under /v1, OpenAI's
+// shape (an unknown path is 404 invalid_request_error, code unknown_url, as OpenAI answers it;
+// 5xx are server_error), so that an OpenAI client reads every answer of that door; elsewhere
+// {"detail": message}.
+std::string server_error_body(int status, std::string_view message, std::string_view path);
 
 // For the OpenAPI document: the requests' main fields (both open: the rest of OpenAI's fields
 // are read as core/openai's tables say), the results and the error.

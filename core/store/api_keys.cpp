@@ -29,6 +29,9 @@ void check_record(const ApiKey& key, const std::string& secret_sha256) {
   if (key.rate_per_minute && *key.rate_per_minute <= 0) {
     throw Error(ExitCode::usage, "key '" + key.name + "': a rate limit must be 1 or more requests per minute");
   }
+  if (key.tokens_per_minute && *key.tokens_per_minute <= 0) {
+    throw Error(ExitCode::usage, "key '" + key.name + "': a token limit must be 1 or more tokens per minute");
+  }
   if (!is_hash(secret_sha256)) throw Error(ExitCode::usage, "key '" + key.name + "': the secret's hash is not 64 hex digits");
 }
 

@@ -25,6 +25,7 @@ struct ApiKey {
   KeyScope scope = KeyScope::read;
   std::vector<std::string> collections;        // empty: every collection
   std::optional<std::int64_t> rate_per_minute;  // requests; nullopt: no limit
+  std::optional<std::int64_t> tokens_per_minute;  // an upstream model's tokens; nullopt: no limit
   std::optional<std::string> expires_at;
   std::string created_at;
   std::optional<std::string> revoked_at;

@@ -20,7 +20,7 @@ HASH=$(printf '%s' "$SECRET" | sha256sum | cut -d' ' -f1)
 
 case_ "create --json: name, key, scope, collections, rate and expiry"
 expect_exit 0 -- "$STRATA" keys create app --scope write --collection docs --collection faq --rate 120/min --expires 30d --json
-expect_json_true "the fields" 'd["name"] == "app" and d["key"].startswith("sk-strata-") and len(d["key"]) == 53 and d["scope"] == "write" and d["collections"] == ["docs", "faq"] and d["rate_per_minute"] == 120'
+expect_json_true "the fields" 'd["name"] == "app" and d["key"].startswith("sk-strata-") and len(d["key"]) == 53 and d["scope"] == "write" and d["collections"] == ["docs", "faq"] and d["rate_per_minute"] == 120 and d["tokens_per_minute"] is None'
 expect_json_true "expires in 30 days, ISO 8601 UTC" '__import__("datetime").datetime.strptime(d["expires_at"], "%Y-%m-%dT%H:%M:%SZ") - __import__("datetime").datetime.utcnow() > __import__("datetime").timedelta(days=29, hours=23)'
 APP_SECRET=$(json_eval 'd["key"]')
 expect_exit 0 -- "$STRATA" keys create ops --scope admin -q
@@ -28,14 +28,14 @@ expect_stderr_empty
 
 case_ "list shows every key, never a secret or a hash"
 expect_exit 0 -- "$STRATA" keys list
-expect_stdout_match '^NAME +SCOPE +COLLECTIONS +RATE +CREATED +EXPIRES +REVOKED +LAST USED'
+expect_stdout_match '^NAME +SCOPE +COLLECTIONS +RATE +TOKENS +CREATED +EXPIRES +REVOKED +LAST USED'
 expect_stdout_match '^app +write +docs,faq +120/min '
 expect_stdout_match '^ci-bot +read +all +- '
 expect_output_nomatch "sk-strata-|$HASH"
 expect_exit 0 -- "$STRATA" keys list --json
 assert_eq 3 "$(printf '%s\n' "$OUT" | wc -l)" "one JSON line per key"
 assert_eq "app ci-bot ops" "$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; print(" ".join(json.loads(l)["name"] for l in sys.stdin))')" "by name"
-assert_eq "collections,created_at,expires_at,last_used_at,name,rate_per_minute,revoked_at,scope" \
+assert_eq "collections,created_at,expires_at,last_used_at,name,rate_per_minute,revoked_at,scope,tokens_per_minute" \
     "$(printf '%s\n' "$OUT" | head -1 | python3 -c 'import json,sys; print(",".join(sorted(json.load(sys.stdin))))')" "the fields, none a secret"
 expect_output_nomatch "sk-strata-|$HASH"
 
@@ -65,6 +65,10 @@ expect_exit 2 -- "$STRATA" keys create x --rate 0/min
 expect_error_line "^strata: error: --rate: '0/min' lets no request through"
 expect_exit 2 -- "$STRATA" keys create x --rate 10/hour
 expect_error_line "^strata: error: --rate: '10/hour' is not a rate per minute"
+expect_exit 2 -- "$STRATA" keys create x --tokens 0/min
+expect_error_line "^strata: error: --tokens: '0/min' lets no token through"
+expect_exit 2 -- "$STRATA" keys create x --tokens 40k
+expect_error_line "^strata: error: --tokens: '40k' is not a number of tokens per minute"
 expect_exit 2 -- "$STRATA" keys create x --expires 30x
 expect_error_line "^strata: error: --expires: '30x' has an unknown unit"
 expect_exit 2 -- "$STRATA" keys create x --expires soon

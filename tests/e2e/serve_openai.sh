@@ -68,6 +68,14 @@ expect_status 200 "one model"
 req GET /v1/models/strata/nope
 expect_status 404 "an unknown model"
 expect_json_true "404 in OpenAI's shape" 'd["error"]["code"] == "model_not_found" and "detail" not in d'
+req GET /v1/nope
+expect_status 404 "an unknown path under /v1"
+expect_json_true "its 404 in OpenAI's shape" 'd["error"]["code"] == "unknown_url" and d["error"]["type"] == "invalid_request_error" and "detail" not in d'
+req DELETE /v1/models
+expect_status 405 "a method /v1/models has not"
+expect_json_true "its 405 in OpenAI's shape" 'd["error"]["type"] == "invalid_request_error" and "detail" not in d'
+req GET /api/v1/nope
+expect_json_true "an unknown path elsewhere keeps the API's own shape" 'd == {"detail": "Not Found"}'
 req POST /v1/chat/completions '{"model": "strata/docs", "messages": '
 expect_status 400 "a body that is not JSON"
 expect_json_true "400 in OpenAI's shape" 'd["error"]["type"] == "invalid_request_error" and "detail" not in d'
@@ -142,7 +150,35 @@ expect_json_true "answered by the model again" 'd["choices"][0]["message"]["cont
 stop_strata
 assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
 
-# Last: once the store holds a key, every request needs one.
+case_ "an upstream that stalls, errors or streams garbage: OpenAI's error, the server goes on"
+start_strata --base-url "$URL" --model test-model --timeout 1 --max-retries 0
+# stream_chat QUESTION: a streamed chat completion (OUT: the events); curl's 20 s is a bound on a
+# hang, the server's 1 s --timeout the one that should end it.
+stream_chat() {
+    expect_exit 0 -- curl -sS -N --max-time 20 "$BASE/v1/chat/completions" -H 'Content-Type: application/json' \
+        --data-binary "{\"model\": \"strata/docs\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"$1\"}]}"
+}
+last_event_is_error() {
+    assert_true "$1" sh -c 'printf "%s\n" "$1" | grep -v "^$" | tail -n 1 | grep -q "^data: {\"error\":{.*\"type\":\"server_error\"\|^data: {\"error\":{.*\"code\":\"upstream_error\""' sh "$OUT"
+}
+ctl POST /_control/chat_script '{"responses": [{"delay_ms": 30000}]}'
+stream_chat "What does a stalled model answer?"
+last_event_is_error "a model that stalls: the stream ends with an error event, not a hang"
+ctl POST /_control/chat_script '{"responses": [{"garbage_mb": 2}]}'
+stream_chat "What does a garbled model answer?"
+last_event_is_error "a model that streams garbage: the stream ends with an error event"
+assert_false "no garbage reaches the client" sh -c 'printf "%s" "$1" | LC_ALL=C grep -q "[^[:print:][:space:]]"' sh "$OUT"
+ctl POST /_control/chat_script '{"responses": [{"fault": "reset"}]}'
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "user", "content": "What does a model that hangs up answer?"}]}'
+expect_status 502 "a model whose server hangs up"
+expect_json_true "502 in OpenAI's shape" 'd["error"]["code"] == "upstream_error" and "detail" not in d'
+req GET /healthz
+expect_status 200 "healthz after the model's failures"
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "user", "content": "Which command rolls back?"}]}'
+expect_status 200 "a chat completion after the model's failures"
+stop_strata
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+
 case_ "a key revoked while its answer streams: the stream ends with an error event"
 KEY=$("$STRATA" keys create streamer 2>/dev/null)
 assert_true "a key was made" test -n "$KEY"
@@ -164,6 +200,53 @@ assert_eq 0 "$?" "the stream ended by the server, before curl's own limit"
 assert_true "its last event is the revoked key's error" sh -c 'grep -v "^$" "$1" | tail -n 1 | grep -q "\"code\":\"invalid_api_key\""' sh "$E2E_TMP/revoked.sse"
 req GET /healthz
 expect_status 200 "healthz after the revoked stream"
+stop_strata
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+
+case_ "a key's tokens per minute: an upstream model's tokens, charged after each answer"
+BUDGET=$("$STRATA" keys create budget --tokens 60/min 2>/dev/null)
+assert_true "a key with a token limit was made" test -n "$BUDGET"
+expect_exit 0 -- "$STRATA" keys list --json
+expect_stdout_match '"name":"budget".*"tokens_per_minute":60'
+start_strata --base-url "$URL" --model test-model
+# keyed_chat KEY: one chat completion; STATUS, BODY and the answer's HEADERS.
+keyed_chat() {
+    STATUS=$(curl -sS -o "$E2E_TMP/body" -D "$E2E_TMP/headers" -w '%{http_code}' "$BASE/v1/chat/completions" \
+        -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+        --data-binary '{"model": "strata/docs", "messages": [{"role": "user", "content": "How do I roll back a migration?"}]}' 2>"$E2E_TMP/curl.err")
+    BODY=$(cat "$E2E_TMP/body")
+    HEADERS=$(tr -d '\r' <"$E2E_TMP/headers")
+    OUT=$BODY
+}
+header_value() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -n 1; }
+keyed_chat "$BUDGET"
+expect_status 200 "the first answer, within the limit"
+expect_json_true "its usage, the grounded prompt and the answer, is over 60 tokens" 'd["usage"]["total_tokens"] > 60'
+assert_eq "60" "$(header_value x-ratelimit-limit-tokens)" "the token limit's header"
+assert_eq "0" "$(header_value x-ratelimit-remaining-tokens)" "nothing left once the answer is charged"
+keyed_chat "$BUDGET"
+expect_status 429 "the next, while the key is in debt"
+expect_json_true "429 in OpenAI's shape, naming the token limit" 'd["error"]["code"] == "rate_limit_exceeded" and "token limit (60 tokens per minute)" in d["error"]["message"]'
+assert_true "Retry-After of at least a second" test "$(header_value retry-after)" -ge 1
+req GET /healthz
+expect_status 200 "healthz"
+stop_strata
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+# Offline answers spend no model's tokens: the same key is not charged for them.
+start_strata
+keyed_chat "$BUDGET"
+expect_status 200 "an offline answer is not refused for the model's tokens"
+assert_eq "" "$(header_value x-ratelimit-limit-tokens)" "no token headers without a model"
+stop_strata
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+
+case_ "a key's rate: the openai SDK's own RateLimitError"
+LIMITED=$("$STRATA" keys create limited --rate 2/min 2>/dev/null)
+assert_true "a limited key was made" test -n "$LIMITED"
+start_strata
+if [ -n "$CLIENTS" ] && command -v node >/dev/null 2>&1; then
+    STRATA_TEST_KEY=$LIMITED clients ratelimit
+fi
 stop_strata
 assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
 

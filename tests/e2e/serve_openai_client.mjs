@@ -4,7 +4,8 @@
 // usage), embeddings, and the SDK's own error classes for strata's errors.
 // Usage: node serve_openai_client.mjs CLIENTS_DIR BASE_URL MODE
 //   MODE offline: strata answers extractively; upstream: the fake model server answers
-//   (its answer "Strata reads your documents [1]." streamed through).
+//   (its answer "Strata reads your documents [1]." streamed through); ratelimit: a key limited
+//   to 2 requests a minute (STRATA_TEST_KEY), the SDK's RateLimitError.
 // Prints one line per check, "ok NAME" or "FAIL NAME: why", and exits 1 if any failed.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -35,6 +36,32 @@ const client = new OpenAI({ baseURL, apiKey: 'unused-without-keys', maxRetries: 
 const question = 'How do I roll back a migration?';
 // What each mode's answer holds: the offline answer quotes the passage; the fake model says its line.
 const expected = mode === 'upstream' ? 'Strata reads your documents' : 'strata migrate down';
+
+if (mode === 'ratelimit') {
+  // The SDK's own reading of strata's 429 (a key of --rate 2/min, STRATA_TEST_KEY): with its
+  // retries off, a RateLimitError carrying what a client backs off by. (With retries on, the SDK
+  // waits Retry-After, which is up to a minute here: not a test's wait.)
+  const limited = new OpenAI({ baseURL, apiKey: process.env.STRATA_TEST_KEY, maxRetries: 0, timeout: 20000 });
+  await attempt('openai: two requests within the key\'s rate', async () => {
+    const first = await limited.models.retrieve('strata/docs');
+    const second = await limited.models.retrieve('strata/docs');
+    check('openai: two requests within the key\'s rate', first.id === 'strata/docs' && second.id === 'strata/docs', second.id);
+  });
+  try {
+    await limited.models.retrieve('strata/docs');
+    check('openai: the third is RateLimitError', false, 'no error');
+  } catch (e) {
+    check('openai: the third is RateLimitError', e instanceof OpenAI.RateLimitError && e.status === 429,
+          `${e?.constructor?.name} ${e?.status} ${e?.message}`);
+    check('openai: its error is OpenAI\'s rate_limit_exceeded', e.code === 'rate_limit_exceeded' && e.type === 'rate_limit_error',
+          `${e?.code} ${e?.type} ${e?.message}`);
+    const h = e.headers ?? {};
+    check('openai: it carries Retry-After and the x-ratelimit headers',
+          Number(h['retry-after']) > 0 && h['x-ratelimit-limit-requests'] === '2' && h['x-ratelimit-remaining-requests'] === '0'
+          && /^[0-9]+(ms|s|m[0-9]+s)$/.test(h['x-ratelimit-reset-requests'] ?? ''), JSON.stringify(h));
+  }
+  process.exit(failed ? 1 : 0);
+}
 
 if (mode !== 'upstream') {
   await attempt('openai: models.list', async () => {

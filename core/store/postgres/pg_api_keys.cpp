@@ -1,4 +1,4 @@
-// The api_keys table on PostgreSQL (api_keys.h; migrations/postgres/0005), answering as the
+// The api_keys table on PostgreSQL (api_keys.h; migrations/postgres/0005, 0006), answering as the
 // SQLite store does. Only the store's owner may write it (the migration says why); another role's
 // create or revoke fails with the server's "permission denied", as Error(unavailable).
 #include <string>
@@ -13,7 +13,8 @@ namespace {
 
 // The row's columns, in the order pg_key_row_of reads them, then the hash.
 constexpr const char* k_pg_key_columns =
-    "SELECT name, scope, collections, rate_per_minute, expires_at, created_at, revoked_at, last_used_at, secret_sha256 "
+    "SELECT name, scope, collections, rate_per_minute, expires_at, created_at, revoked_at, last_used_at, secret_sha256, "
+    "tokens_per_minute "
     "FROM api_keys ";
 
 StoredApiKey pg_key_row_of(const pq::Result& r, int row) {
@@ -29,6 +30,7 @@ StoredApiKey pg_key_row_of(const pq::Result& r, int row) {
   k.revoked_at = r.optional_text(row, 6);
   k.last_used_at = r.optional_text(row, 7);
   s.secret_sha256 = r.str(row, 8);
+  k.tokens_per_minute = r.optional_int(row, 9);
   return s;
 }
 
@@ -36,11 +38,12 @@ StoredApiKey pg_key_row_of(const pq::Result& r, int row) {
 
 bool Backend::create_api_key(Store& /*store*/, const ApiKey& key, const std::string& secret_sha256) {
   const pq::Param rate = key.rate_per_minute ? pq::Param(std::to_string(*key.rate_per_minute)) : std::nullopt;
+  const pq::Param tokens = key.tokens_per_minute ? pq::Param(std::to_string(*key.tokens_per_minute)) : std::nullopt;
   const pq::Result r = connection().exec(
-      "INSERT INTO api_keys (name, secret_sha256, scope, collections, rate_per_minute, expires_at, created_at) "
-      "VALUES ($1, $2, $3, $4, $5::bigint, $6, $7) ON CONFLICT (name) DO NOTHING",
+      "INSERT INTO api_keys (name, secret_sha256, scope, collections, rate_per_minute, expires_at, created_at, "
+      "tokens_per_minute) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7, $8::bigint) ON CONFLICT (name) DO NOTHING",
       {key.name, secret_sha256, std::string(to_string(key.scope)), collections_to_stored(key.collections), rate,
-       key.expires_at, key.created_at},
+       key.expires_at, key.created_at, tokens},
       false, "adding key " + key.name);
   return r.affected() == 1;
 }

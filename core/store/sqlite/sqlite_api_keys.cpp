@@ -1,4 +1,4 @@
-// The api_keys table on SQLite (api_keys.h; migrations/0016).
+// The api_keys table on SQLite (api_keys.h; migrations/0016, 0017).
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "common/error.h"
@@ -10,7 +10,8 @@ namespace {
 
 // The row's columns, in the order key_row_of reads them, then the hash.
 constexpr const char* k_key_columns =
-    "SELECT name, scope, collections, rate_per_minute, expires_at, created_at, revoked_at, last_used_at, secret_sha256 "
+    "SELECT name, scope, collections, rate_per_minute, expires_at, created_at, revoked_at, last_used_at, secret_sha256, "
+    "tokens_per_minute "
     "FROM api_keys ";
 
 void key_bind_optional(SQLite::Statement& q, int at, const std::optional<std::string>& v) {
@@ -35,6 +36,7 @@ StoredApiKey key_row_of(SQLite::Statement& q) {
   k.revoked_at = optional_text(q.getColumn(6));
   k.last_used_at = optional_text(q.getColumn(7));
   s.secret_sha256 = q.getColumn(8).getString();
+  k.tokens_per_minute = optional_int(q.getColumn(9));
   return s;
 }
 
@@ -51,7 +53,7 @@ bool Backend::create_api_key(Store& store, const ApiKey& key, const std::string&
   try {
     SQLite::Statement q(database(store),
                         "INSERT INTO api_keys (name, secret_sha256, scope, collections, rate_per_minute, expires_at, "
-                        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");
+                        "created_at, tokens_per_minute) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");
     q.bind(1, key.name);
     q.bind(2, secret_sha256);
     q.bind(3, to_string(key.scope));
@@ -63,6 +65,11 @@ bool Backend::create_api_key(Store& store, const ApiKey& key, const std::string&
     }
     key_bind_optional(q, 6, key.expires_at);
     q.bind(7, key.created_at);
+    if (key.tokens_per_minute) {
+      q.bind(8, *key.tokens_per_minute);
+    } else {
+      q.bind(8);
+    }
     return q.exec() == 1;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "adding key " + key.name);

@@ -71,6 +71,7 @@ TEST_F(AuthenticateTest, AGoodKeyIsItsKey) {
   req.scope = Scope::write;
   req.collections = {"docs", "docs", "faq"};
   req.rate_per_minute = 30;
+  req.tokens_per_minute = 40'000;
   const CreatedKey made = create_key(st_, req, now_);
   EXPECT_TRUE(looks_like_secret(made.secret));
   EXPECT_EQ(made.key.collections, (std::vector<std::string>{"docs", "faq"})) << "duplicates dropped";
@@ -81,6 +82,7 @@ TEST_F(AuthenticateTest, AGoodKeyIsItsKey) {
   EXPECT_EQ(a.key->name, "ci-bot");
   EXPECT_EQ(a.key->scope, Scope::write);
   EXPECT_EQ(a.key->rate_per_minute, std::optional<std::int64_t>(30));
+  EXPECT_EQ(a.key->tokens_per_minute, std::optional<std::int64_t>(40'000));
 }
 
 TEST_F(AuthenticateTest, NoneBadRevokedAndExpiredAreTold) {
@@ -277,6 +279,32 @@ TEST(AuthRateLimiter, ABurstPassesThenOnePerIntervalWithRetryAfter) {
   EXPECT_EQ(reset_text(0.02), "20ms");
 }
 
+// Tokens: a request starts while a whole token is left; what it spent may take the bucket below
+// zero, and the key then waits until it has earned that back.
+TEST(AuthRateLimiter, TokensAreCheckedBeforeAndSpentAfterGoingIntoDebt) {
+  FakeClock clock;
+  RateLimiter limiter(clock.fn());
+  RateDecision d = limiter.check("k", 600);
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.remaining, 600) << "a check takes nothing";
+  d = limiter.spend("k", 600, 250);
+  EXPECT_EQ(d.remaining, 350);
+  d = limiter.spend("k", 600, 950);  // 600 a minute: 10 a second; 600 over
+  EXPECT_EQ(d.remaining, 0);
+  EXPECT_NEAR(d.reset_seconds, 120.0, 1e-6) << "600 of debt and 600 to refill, at 10 a second";
+  d = limiter.check("k", 600);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.retry_after_seconds, 61) << "until 601 are earned back: a whole token left";
+  clock.now += seconds(60);
+  EXPECT_FALSE(limiter.check("k", 600).allowed);
+  clock.now += seconds(1);
+  d = limiter.check("k", 600);
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.remaining, 10);
+  EXPECT_EQ(limiter.spend("k", 600, -5).remaining, 10) << "nothing negative is spent";
+  EXPECT_TRUE(limiter.check("other", 600).allowed) << "each key has its own bucket";
+}
+
 TEST(AuthRateLimiter, ItsBucketsAreBoundedDroppingFullOnesFirst) {
   FakeClock clock;
   RateLimiter limiter(clock.fn(), 2);
@@ -323,6 +351,17 @@ TEST(AuthLimitsText, RatesAreRequestsPerMinute) {
     const Error e = testing::error_of([&] { parse_rate_per_minute(junk); });
     EXPECT_EQ(e.code(), ExitCode::usage) << junk;
     EXPECT_EQ(std::string(e.what()).rfind(mention(Setting::rate), 0), 0u) << junk << ": " << e.what();
+  }
+}
+
+TEST(AuthLimitsText, TokenRatesAreTokensPerMinute) {
+  EXPECT_EQ(parse_tokens_per_minute("40000/min"), 40'000);
+  EXPECT_EQ(parse_tokens_per_minute("90/m"), 90);
+  EXPECT_EQ(parse_tokens_per_minute("1000000000"), k_max_tokens_per_minute);
+  for (const char* junk : {"", "/min", "0/min", "60/s", "-1", "1000000001", "ten", "40k"}) {
+    const Error e = testing::error_of([&] { parse_tokens_per_minute(junk); });
+    EXPECT_EQ(e.code(), ExitCode::usage) << junk;
+    EXPECT_EQ(std::string(e.what()).rfind(mention(Setting::tokens), 0), 0u) << junk << ": " << e.what();
   }
 }
 

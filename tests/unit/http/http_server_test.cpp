@@ -161,6 +161,35 @@ TEST(HttpServer, ABodyOverTheLimitIs413BeforeItIsRead) {
   EXPECT_EQ(chunked.rfind("HTTP/1.1 413 ", 0), 0U) << chunked;
 }
 
+// The answers the server gives itself take the router's shape for the request's path: 404, 405
+// and 413 (read from Content-Length, before the route is known) alike.
+TEST(HttpServer, TheServersOwnErrorsTakeTheRoutersShapeForThePath) {
+  Router router = echo_routes();
+  router.set_error_shape([](int status, std::string_view message, std::string_view path) {
+    return path.starts_with("/api/") ? "{\"error\":" + std::to_string(status) + ",\"said\":\"" + std::string(message) + "\"}"
+                                     : detail_json(message);
+  });
+  ServerOptions o;
+  o.limits.max_body_bytes = 10;
+  Fixture f(std::move(router), o);
+  const auto ask = [&f](const std::string& request) {
+    Client c(f.port());
+    c.send(request);
+    return c.read_all();
+  };
+  const std::string not_found = ask("GET /api/nope?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(not_found.rfind("HTTP/1.1 404 ", 0), 0U) << not_found;
+  EXPECT_NE(not_found.find(R"({"error":404,"said":"Not Found"})"), std::string::npos) << not_found;
+  const std::string too_large = ask("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n");
+  EXPECT_EQ(too_large.rfind("HTTP/1.1 413 ", 0), 0U) << too_large;
+  EXPECT_NE(too_large.find(R"({"error":413,"said":"the request body is too large"})"), std::string::npos) << too_large;
+  const std::string elsewhere = ask("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(elsewhere.find(R"({"detail":"Not Found"})"), std::string::npos) << elsewhere;
+  const std::string wrong = ask("DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(wrong.rfind("HTTP/1.1 405 ", 0), 0U) << wrong;
+  EXPECT_NE(wrong.find(R"({"detail":"Method Not Allowed"})"), std::string::npos) << wrong;
+}
+
 TEST(HttpServer, AHeaderOverTheLimitIs431) {
   ServerOptions o;
   o.limits.max_header_bytes = 1024;
