@@ -659,6 +659,8 @@ class SectionLint {
       if (sub == "AT_AddConstraint") remember_constraint(table, node_fields(member(c, "def")));
       if (fresh) {
         if (sub == "AT_AlterColumnType") remember_type_change(table, c);
+        if (sub == "AT_SetNotNull") memory_.not_null_columns.insert(table + "." + text_of(c, "name"));
+        if (sub == "AT_DropNotNull") memory_.not_null_columns.erase(table + "." + text_of(c, "name"));
         continue;
       }
       // What only reads the catalog (SET DEFAULT, SET STATISTICS, OWNER) still waits for the
