@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-DriverKind engine_of(const std::string& name) {
+DriverKind case_engine(const std::string& name) {
   if (name == "mysql") return DriverKind::mysql;
   if (name == "sqlite") return DriverKind::sqlite;
   return DriverKind::postgres;
@@ -27,9 +27,9 @@ DriverKind engine_of(const std::string& name) {
 
 // "flag" when a warning or error of the case's codes is found in the case's own SQL (the setup
 // runs first, as an earlier migration), else "ok".
-std::string verdict(const json& c) {
+std::string peer_verdict(const json& c) {
   SqlLintOptions o;
-  o.dialect = engine_of(c.value("engine", "postgres"));
+  o.dialect = case_engine(c.value("engine", "postgres"));
   std::vector<SqlText> texts;
   if (c.contains("setup")) texts.push_back({"setup.sql", c["setup"].get<std::string>()});
   // A migration tool that runs each file in a transaction: a dbmate section is one.
@@ -62,7 +62,7 @@ TEST(LintCases, EveryPeerCaseGetsItsVerdict) {
       if (c.contains("strata")) {
         EXPECT_FALSE(c.value("why", "").empty()) << e.path().filename() << ":" << n << ": a disagreement needs its reason";
       }
-      EXPECT_EQ(verdict(c), want) << e.path().filename() << ":" << n << " " << c.value("id", "") << "\n" << c["sql"];
+      EXPECT_EQ(peer_verdict(c), want) << e.path().filename() << ":" << n << " " << c.value("id", "") << "\n" << c["sql"];
       ++cases;
     }
   }
