@@ -17,8 +17,11 @@ struct LintFinding {
   // All: unfilled-backfill (a `migrate diff` placeholder still in the file). SQLite: pragma-in-transaction | unbalanced-transaction | destructive. PostgreSQL:
   // not-in-transaction | unbalanced-transaction | foreign-keys-option |
   // index-without-concurrently | volatile-default | not-null-without-default | rename |
-  // destructive | parse-error. MySQL: not-in-transaction | unbalanced-transaction | parse-error |
-  // foreign-keys-option | alter-without-algorithm | not-null-without-default | rename | destructive.
+  // destructive | parse-error | drop-object | drop-default | drop-foreign-key | drop-identity |
+  // type-change-recheck | work-under-lock (and more: strata-migrate(1) lists them). MySQL:
+  // not-in-transaction | unbalanced-transaction | parse-error | foreign-keys-option |
+  // alter-without-algorithm | alter-copies-table | alter-locks-table | not-null-without-default |
+  // rename | destructive.
   std::string code;
   bool error = false;
   std::size_t line = 0;
@@ -34,6 +37,12 @@ struct LintMemory {
   std::map<std::string, std::string> column_types;  // "table.column" -> its type, as the engine spells it
   std::map<std::string, std::string> not_null_checks;  // CHECK (column IS NOT NULL) NOT VALID: name -> "table.column"
   std::set<std::string> validated_not_null;           // "table.column" with such a check validated
+  std::set<std::string> known_constraints;            // every constraint a linted migration added, by name
+  std::map<std::string, std::string> constraint_kinds;  // constraint name -> its kind ("f" foreign key, "c" check, ...)
+  std::set<std::string> not_null_columns;             // "table.column" declared NOT NULL (or a primary key's)
+  std::set<std::string> checked_columns;              // "table.column" named by a validated CHECK
+  std::map<std::string, std::vector<std::string>> index_columns;  // index name -> "table.column" of its plain columns
+  std::map<std::string, std::vector<std::string>> check_columns;  // CHECK ... NOT VALID: name -> "table.column" it reads
 };
 
 // What a section is linted with.

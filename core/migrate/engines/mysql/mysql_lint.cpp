@@ -1,6 +1,7 @@
 // MySQL's and MariaDB's lint rules (the row's lint_section, engines.h): ALTER TABLE without
 // ALGORITHM= on a table in use, NOT NULL without a default, renames, drops (check/lint.h).
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <string_view>
 
@@ -32,8 +33,38 @@ std::string my_name(const MyWords& w, std::size_t& i) {
   return name;
 }
 
+// The value of an `ALGORITHM = X` or `LOCK = X` clause ("=" is not a word), upper-cased; "" when
+// the statement has none.
+std::string clause_value(const MyWords& w, std::string_view clause) {
+  for (std::size_t i = 0; i + 1 < w.size(); ++i) {
+    if (my_is(w, i, clause) && !w[i + 1].quoted) return w[i + 1].upper;
+  }
+  return "";
+}
+
+// The statement says how it must run: an ALGORITHM (COPY is flagged by its own rule), or
+// LOCK=NONE. The server then refuses (at once) what it cannot do that way instead of copying
+// the table under a lock: nothing more to warn of.
 bool has_algorithm(const MyWords& w) {
-  return std::any_of(w.begin(), w.end(), [](const SqlWord& x) { return !x.quoted && x.upper == "ALGORITHM"; });
+  const std::string algorithm = clause_value(w, "ALGORITHM");
+  return (!algorithm.empty() && algorithm != "DEFAULT") || clause_value(w, "LOCK") == "NONE";
+}
+
+// ALGORITHM=COPY or LOCK=SHARED|EXCLUSIVE written: the statement asks for the copy, or the lock,
+// whatever the server could do online.
+void lint_mysql_clauses(const MyWords& w, const std::string& table,
+                        const std::function<void(const char*, std::string)>& flag) {
+  if (clause_value(w, "ALGORITHM") == "COPY") {
+    flag("alter-copies-table", "ALGORITHM=COPY on existing table " + table +
+                                   " copies every row into a new table and blocks writes until it is done; say "
+                                   "ALGORITHM=INPLACE (or INSTANT), LOCK=NONE, which runs online or fails at once");
+  }
+  const std::string lock = clause_value(w, "LOCK");
+  if (lock == "SHARED" || lock == "EXCLUSIVE") {
+    flag("alter-locks-table", "LOCK=" + lock + " on existing table " + table + " blocks " +
+                                  (lock == "SHARED" ? "writes" : "reads and writes") +
+                                  " for the whole ALTER; say LOCK=NONE, which runs online or fails at once");
+  }
 }
 
 // One ALTER TABLE action, w[a, end): what it risks on a table that already holds rows.
@@ -60,6 +91,19 @@ void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const s
                                         "writes while it does; say ALGORITHM=INSTANT where the change allows it (a "
                                         "default, a rename, a longer VARCHAR), which fails at once instead of copying");
   };
+  // CHANGE [COLUMN] old new type: a rename only when the names differ (MySQL compares column
+  // names without case); CHANGE c c type is MODIFY c type.
+  const auto same_name_change = [&] {
+    std::size_t c = a + 1;
+    if (my_is(w, c, "COLUMN")) ++c;
+    return c + 1 < end && to_lower(w[c].upper) == to_lower(w[c + 1].upper);
+  };
+  if (verb == "CHANGE" && same_name_change()) return column_change("CHANGE COLUMN");
+  if (verb == "RENAME" && (my_is(w, a + 1, "INDEX") || my_is(w, a + 1, "KEY"))) {
+    flag("rename", "renaming an index of " + table + " breaks queries and hints that name it (FORCE INDEX, optimizer "
+                   "hints); add the new index beside it, move them, drop the old one later");
+    return;
+  }
   if (verb == "RENAME" || verb == "CHANGE") {
     flag("rename", std::string(verb == "CHANGE" || my_is(w, a + 1, "COLUMN") ? "renaming a column of " : "renaming table ") +
                        table + " breaks code still using the old name; add the new name, move readers and writers, "
@@ -84,17 +128,43 @@ void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const s
                                         "checking the rows already there)");
     return;
   }
-  if (what == "CONSTRAINT" || what == "FOREIGN" || what == "CHECK") return;
+  const bool check = what == "CHECK" || (what == "CONSTRAINT" && std::any_of(w.begin() + static_cast<std::ptrdiff_t>(a), w.begin() + static_cast<std::ptrdiff_t>(end), [](const SqlWord& x) {
+                                            return !x.quoted && x.upper == "CHECK";
+                                          }));
+  if (check) {
+    // MySQL 8.0.16+ checks the rows by copying the table (ALGORITHM=COPY only); MariaDB reads
+    // them under a lock too.
+    flag("alter-copies-table", "ADD CHECK on existing table " + table +
+                                   " copies the whole table to check its rows and blocks writes while it does (MySQL "
+                                   "8 allows only ALGORITHM=COPY for it); check the rows in the application, or add it "
+                                   "in a quiet hour (pt-online-schema-change or gh-ost keep the table writable)");
+    return;
+  }
+  if (what == "CONSTRAINT" || what == "FOREIGN") return;
   std::size_t c = a + 1;
   if (my_is(w, c, "COLUMN")) ++c;
   if (my_is(w, c, "IF")) c += 3;
   const std::string column = c >= w.size() ? "" : w[c].quoted ? w[c].upper : to_lower(w[c].upper);
-  bool has_default = false, not_null = false, generated = false;
+  bool has_default = false, not_null = false, generated = false, stored = false, auto_increment = false;
   for (std::size_t k = c + 1; k < end; ++k) {
     if (w[k].quoted) continue;
     has_default |= w[k].upper == "DEFAULT" || w[k].upper == "AUTO_INCREMENT";
     generated |= w[k].upper == "AS" || w[k].upper == "GENERATED";
+    stored |= w[k].upper == "STORED" || w[k].upper == "PERSISTENT";
+    auto_increment |= w[k].upper == "AUTO_INCREMENT";
     not_null |= w[k].upper == "NOT" && my_is(w, k + 1, "NULL");
+  }
+  if (generated && stored) {
+    flag("alter-copies-table", "ADD COLUMN " + column + " ... STORED on existing table " + table +
+                                   " computes and writes the value into every row by copying the table (MySQL 8: "
+                                   "ALGORITHM=COPY only), blocking writes; add it VIRTUAL (INSTANT), or in a quiet hour");
+    return;
+  }
+  if (auto_increment) {
+    flag("alter-copies-table", "ADD COLUMN " + column + " AUTO_INCREMENT on existing table " + table +
+                                   " rebuilds the table to number every row and blocks writes while it does (MySQL 8: "
+                                   "no concurrent DML); add it in a quiet hour, or with pt-online-schema-change or gh-ost");
+    return;
   }
   if (not_null && !has_default && !generated) {
     flag("not-null-without-default", "ADD COLUMN " + column + " NOT NULL without a default gives every row " + table +
@@ -159,6 +229,9 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
     const std::string table = my_name(w, i);
     if (created.count(table) != 0) continue;
     const bool algorithm = has_algorithm(w);
+    lint_mysql_clauses(w, table, [&](const char* code, std::string message) {
+      if (up) out.push_back({code, false, line_of(st.offset), std::move(message), s.file});
+    });
     while (i < w.size()) {
       std::size_t end = i;
       int depth = 0;

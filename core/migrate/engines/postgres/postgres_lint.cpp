@@ -116,10 +116,33 @@ bool type_change_keeps_rows(const std::string& from, const std::string& to) {
     return out;
   };
   const std::string a = base(from), b = base(to);
-  const bool a_string = a == "varchar" || a == "text", b_string = b == "varchar" || b == "text";
-  if (a_string && b_string) {
+  // citext is stored as text is, and the citext extension declares its casts to and from text
+  // and varchar WITHOUT FUNCTION: no row is read (an index on the column is rebuilt, its
+  // operator class being another).
+  const auto string_type = [](const std::string& t) { return t == "varchar" || t == "text" || t == "citext"; };
+  if (string_type(a) && string_type(b)) {
+    if (b == "citext") return true;
     if (mods(to).empty()) return true;  // into text or an unbounded varchar
     return a == "varchar" && !mods(from).empty() && mods(from)[0] <= mods(to)[0];
+  }
+  // timestamp, timestamptz, time, timetz: a precision kept or widened (none is 6, the widest)
+  // keeps the rows (PostgreSQL's timestamp_support and time_support).
+  const auto temporal = [](const std::string& t) {
+    return t == "timestamp" || t == "timestamptz" || t == "time" || t == "timetz";
+  };
+  if (temporal(a) && a == b) {
+    if (mods(to).empty() || mods(to)[0] >= 6) return true;
+    return !mods(from).empty() && mods(from)[0] <= mods(to)[0];
+  }
+  // interval: into the full range of fields (32767, or no modifier) with a precision kept,
+  // widened or the widest (interval_support); narrowing the fields (DAY TO SECOND ...) reads
+  // the rows.
+  if (a == "interval" && b == "interval") {
+    const std::vector<long> m = mods(from), n = mods(to);
+    if (n.empty()) return true;
+    if (n[0] != 32767) return false;
+    if (n.size() < 2 || n[1] >= 6) return true;
+    return m.size() >= 2 && m[1] <= n[1];
   }
   if ((a == "numeric" && b == "numeric") || (a == "varbit" && b == "varbit")) {
     if (mods(to).empty()) return true;
@@ -156,12 +179,63 @@ bool option_on(const json& options, std::string_view name) {
   return false;
 }
 
-// CHECK (column IS NOT NULL): the column, else "".
-std::string not_null_check_column(const json& constraint) {
-  const json& expr = member(constraint, "raw_expr");
-  if (node_type(expr) != "NullTest" || text_of(node_fields(expr), "nulltesttype") != "IS_NOT_NULL") return "";
-  const json& arg = member(node_fields(expr), "arg");
-  return node_type(arg) == "ColumnRef" ? last_name(list_of(node_fields(arg), "fields")) : "";
+// The columns a CHECK proves never null: `column IS NOT NULL`, alone or as a term of an AND
+// (PostgreSQL's proof that SET NOT NULL need not scan reads the terms of an AND the same way).
+void not_null_terms(const json& expr, std::vector<std::string>& out) {
+  const json& f = node_fields(expr);
+  if (node_type(expr) == "BoolExpr" && text_of(f, "boolop") == "AND_EXPR") {
+    for (const json& a : list_of(f, "args")) not_null_terms(a, out);
+    return;
+  }
+  if (node_type(expr) != "NullTest" || text_of(f, "nulltesttype") != "IS_NOT_NULL") return;
+  const json& arg = member(f, "arg");
+  if (node_type(arg) == "ColumnRef") out.push_back(last_name(list_of(node_fields(arg), "fields")));
+}
+
+std::vector<std::string> not_null_check_columns(const json& constraint) {
+  std::vector<std::string> out;
+  not_null_terms(member(constraint, "raw_expr"), out);
+  return out;
+}
+
+// Every column an expression names (a CHECK's), bounded by the tree the parser gave.
+void column_refs(const json& node, std::vector<std::string>& out, int depth = 0) {
+  if (depth > 64) return;
+  if (node.is_object()) {
+    if (node_type(node) == "ColumnRef") {
+      out.push_back(last_name(list_of(node_fields(node), "fields")));
+      return;
+    }
+    for (const auto& item : node.items()) column_refs(item.value(), out, depth + 1);
+  } else if (node.is_array()) {
+    for (const json& item : node) column_refs(item, out, depth + 1);
+  }
+}
+
+// The name of the object a RenameStmt, DropStmt item or AlterObjectSchemaStmt is about.
+std::string object_name(const json& o) {
+  const std::string_view type = node_type(o);
+  const json& f = node_fields(o);
+  if (type == "List") return last_name(list_of(f, "items"));
+  if (type == "ObjectWithArgs") return last_name(list_of(f, "objname"));
+  if (type == "TypeName") return last_name(list_of(f, "names"));
+  if (type == "String") return text_of(f, "sval");
+  return "";
+}
+
+// What an OBJECT_* kind is called in SQL, for the kinds whose drop or rename breaks code still
+// using them; "" for the others.
+std::string object_kind_word(const std::string& kind) {
+  static const std::pair<const char*, const char*> k_words[] = {
+      {"OBJECT_VIEW", "VIEW"},       {"OBJECT_MATVIEW", "MATERIALIZED VIEW"}, {"OBJECT_FUNCTION", "FUNCTION"},
+      {"OBJECT_PROCEDURE", "PROCEDURE"}, {"OBJECT_ROUTINE", "ROUTINE"},     {"OBJECT_TYPE", "TYPE"},
+      {"OBJECT_DOMAIN", "DOMAIN"},   {"OBJECT_SEQUENCE", "SEQUENCE"},       {"OBJECT_SCHEMA", "SCHEMA"},
+      {"OBJECT_INDEX", "INDEX"},     {"OBJECT_TABLE", "TABLE"},             {"OBJECT_FOREIGN_TABLE", "FOREIGN TABLE"},
+  };
+  for (const auto& [k, w] : k_words) {
+    if (kind == k) return w;
+  }
+  return "";
 }
 
 // One section's reading, statement by statement.
@@ -180,6 +254,14 @@ class SectionLint {
     if (type == "VariableSetStmt") return setting(f);
     if (type == "CreateStmt") return create_table(f);
     if (type == "CreateTableAsStmt") return (void)created_.insert(relation(member(member(f, "into"), "rel")));
+    if (type == "ViewStmt") return created_view(relation(member(f, "view")));
+    if (type == "CreateSeqStmt") return (void)created_.insert(relation(member(f, "sequence")));
+    if (type == "CreateSchemaStmt") return (void)created_.insert(text_of(f, "schemaname"));
+    if (type == "CreateFunctionStmt") return (void)created_.insert(last_name(list_of(f, "funcname")));
+    if (type == "CreateEnumStmt" || type == "CreateRangeStmt") return (void)created_.insert(last_name(list_of(f, "typeName")));
+    if (type == "CompositeTypeStmt") return (void)created_.insert(relation(member(f, "typevar")));
+    if (type == "CreateDomainStmt") return (void)created_.insert(last_name(list_of(f, "domainname")));
+    if (type == "DefineStmt" && text_of(f, "kind") == "OBJECT_TYPE") return (void)created_.insert(last_name(list_of(f, "defnames")));
     // Both sections: a down runs with the same role.
     if (type == "CreateRoleStmt") return role(f, role_statement(text_of(f, "stmt_type")) + text_of(f, "role"));
     if (type == "AlterRoleStmt") return role(f, "ALTER ROLE " + role_name(member(f, "role")));
@@ -197,6 +279,12 @@ class SectionLint {
     if (type == "RefreshMatViewStmt") return refresh(f);
     if (type == "AlterDomainStmt") return alter_domain(f);
     if (type == "CreateTrigStmt") return takes_lock(relation(member(f, "relation")));
+    if (type == "AlterEnumStmt") return alter_enum(f);
+    if (type == "AlterObjectSchemaStmt") return set_schema(f);
+    if (type == "UpdateStmt" || type == "DeleteStmt") return work_under_lock(relation(member(f, "relation")), type == "UpdateStmt" ? "UPDATE" : "DELETE");
+    if (type == "InsertStmt" && !list_of(node_fields(member(f, "selectStmt")), "fromClause").empty()) {
+      return work_under_lock(relation(member(f, "relation")), "INSERT ... SELECT");
+    }
   }
 
  private:
@@ -285,11 +373,13 @@ class SectionLint {
     if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
       in_transaction_ = true;
       added_not_valid_.clear();
+      locked_.clear();
     } else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK") {
       in_transaction_ = s_.transaction;
       if (!s_.transaction) {
         added_not_valid_.clear();
         added_columns_.clear();  // their lock ends with the transaction
+        locked_.clear();
       }
     }
   }
@@ -315,14 +405,63 @@ class SectionLint {
   void create_table(const json& f) {
     const std::string table = relation(member(f, "relation"));
     created_.insert(table);
+    if (!c_.up) return;
     for (const json& e : list_of(f, "tableElts")) {
-      if (node_type(e) == "ColumnDef" && c_.up) remember_column(table, node_fields(e));
+      if (node_type(e) == "ColumnDef") {
+        remember_column(table, node_fields(e));
+        const std::string column = text_of(node_fields(e), "colname");
+        for (const json& con : list_of(node_fields(e), "constraints")) {
+          remember_column_constraint(table, column, node_fields(con));
+        }
+      }
+      if (node_type(e) == "Constraint") remember_constraint(table, node_fields(e));
+    }
+  }
+
+  // A constraint written on a column (CREATE TABLE, ADD COLUMN): NOT NULL and PRIMARY KEY make
+  // it never null; a REFERENCES or CHECK is a constraint as any other.
+  void remember_column_constraint(const std::string& table, const std::string& column, const json& k) {
+    const std::string contype = text_of(k, "contype");
+    if (contype == "CONSTR_NOTNULL" || contype == "CONSTR_PRIMARY") memory_.not_null_columns.insert(table + "." + column);
+    if (contype == "CONSTR_FOREIGN") {
+      // PostgreSQL names it table_column_fkey when the migration does not.
+      const std::string name = text_of(k, "conname").empty() ? table + "_" + column + "_fkey" : text_of(k, "conname");
+      memory_.known_constraints.insert(name);
+      memory_.constraint_kinds[name] = "f";
+    }
+    if (contype == "CONSTR_CHECK") remember_constraint(table, k);
+  }
+
+  // A view made where a table was renamed away: the old name still answers readers (a rename
+  // made compatible), so the rename's finding is withdrawn.
+  void created_view(const std::string& view) {
+    created_.insert(view);
+    const auto renamed = renamed_tables_.find(view);
+    if (renamed == renamed_tables_.end()) return;
+    const std::size_t at = renamed->second;
+    out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(at));
+    renamed_tables_.erase(renamed);
+    for (auto& [name, index] : renamed_tables_) {
+      if (index > at) --index;
     }
   }
 
   void index(const json& f) {
     const std::string table = relation(member(f, "relation"));
     const std::string name = text_of(f, "idxname");
+    if (c_.up) {
+      // An index left unnamed is still an index on its columns (PostgreSQL names it).
+      const std::string key = name.empty() ? table + " #" + std::to_string(memory_.index_columns.size()) : name;
+      std::vector<std::string>& columns = memory_.index_columns[key];
+      columns.clear();
+      for (const json& p : list_of(f, "indexParams")) {
+        std::vector<std::string> read{text_of(node_fields(p), "name")};
+        column_refs(member(node_fields(p), "expr"), read);  // an expression index: the columns it reads
+        for (const std::string& column : read) {
+          if (!column.empty()) columns.push_back(table + "." + column);
+        }
+      }
+    }
     if (is_new(table)) {
       created_indexes_.insert(name);
       return;
@@ -339,19 +478,75 @@ class SectionLint {
   void rename(const json& f) {
     const std::string kind = text_of(f, "renameType");
     const std::string table = relation(member(f, "relation"));
-    if ((kind != "OBJECT_TABLE" && kind != "OBJECT_COLUMN") || is_new(table)) return;
-    takes_lock(table);
-    flag("rename", std::string(kind == "OBJECT_TABLE" ? "renaming table " : "renaming a column of ") + table +
-                       " breaks code still using the old name; add the new name, move readers and writers, drop the "
-                       "old one later");
+    if (kind == "OBJECT_TABLE" || kind == "OBJECT_COLUMN") {
+      if (is_new(table)) return;
+      takes_lock(table);
+      if (kind == "OBJECT_TABLE") renamed_tables_[table] = out_.size();
+      flag("rename", std::string(kind == "OBJECT_TABLE" ? "renaming table " : "renaming a column of ") + table +
+                         " breaks code still using the old name; add the new name, move readers and writers, drop the "
+                         "old one later");
+      return;
+    }
+    const std::string what = object_kind_word(kind);
+    const std::string name = f.contains("relation") ? table : kind == "OBJECT_SCHEMA" ? text_of(f, "subname")
+                                                                                      : object_name(member(f, "object"));
+    if (what.empty() || is_new(name)) return;
+    if (f.contains("relation")) takes_lock(name);
+    flag("rename", "renaming " + to_lower(what) + " " + name +
+                       " breaks code still using the old name; create the new one beside it (or a view or wrapper under "
+                       "the old name), move its users, drop the old one later");
+  }
+
+  // ALTER TYPE ... RENAME VALUE: rows keep the value under its new label, and code still writing
+  // or comparing the old label fails or finds nothing.
+  void alter_enum(const json& f) {
+    const std::string type = last_name(list_of(f, "typeName"));
+    if (text_of(f, "oldVal").empty() || is_new(type)) return;
+    flag("rename", "ALTER TYPE " + type + " RENAME VALUE '" + text_of(f, "oldVal") + "' breaks code still writing or "
+                       "comparing the old label; add the new value, move writers and rows, stop using the old one");
+  }
+
+  // SET SCHEMA moves an object under another qualified name: code naming it by the old one (or
+  // finding it through search_path) breaks, as with a rename.
+  void set_schema(const json& f) {
+    const std::string kind = text_of(f, "objectType");
+    const std::string what = object_kind_word(kind);
+    const std::string name = f.contains("relation") ? relation(f["relation"]) : object_name(member(f, "object"));
+    if (what.empty() || is_new(name)) return;
+    if (f.contains("relation")) takes_lock(name);
+    flag("rename", "ALTER " + what + " " + name + " SET SCHEMA " + text_of(f, "newschema") +
+                       " breaks code still naming it by its old schema (or finding it on search_path); create it in "
+                       "the new schema beside the old, move its users, drop the old one later");
+  }
+
+  // A statement that reads or writes many rows, run in a transaction that already holds an
+  // ACCESS EXCLUSIVE lock on another table (an ALTER TABLE before it): that table stays locked
+  // against reads and writes until the whole transaction commits. (The backfill of the table
+  // the ALTER changed is left alone: the rows it writes are the change's.)
+  void work_under_lock(const std::string& table, const char* what) {
+    if (!in_transaction_ || locked_.empty() || is_new(table) || locked_.count(table) != 0 || work_said_) return;
+    work_said_ = true;
+    flag("work-under-lock", std::string(what) + " on " + table + " runs in the transaction that holds an ACCESS EXCLUSIVE "
+                                "lock on " + *locked_.begin() + " (its ALTER TABLE above): no query of that table runs "
+                                "until this one ends; commit the ALTER first (a migration of its own, or COMMIT between)");
   }
 
   void drop(const json& f) {
     const std::string kind = text_of(f, "removeType");
     const bool cascade = text_of(f, "behavior") == "DROP_CASCADE";
     std::vector<std::string> names;
-    for (const json& o : list_of(f, "objects")) {
-      names.push_back(node_type(o) == "List" ? last_name(list_of(node_fields(o), "items")) : text_of(node_fields(o), "sval"));
+    for (const json& o : list_of(f, "objects")) names.push_back(object_name(o));
+    // DROP SCHEMA without CASCADE fails unless the schema is empty: nothing runs against it.
+    if (kind != "OBJECT_TABLE" && kind != "OBJECT_INDEX" && kind != "OBJECT_SCHEMA") {
+      const std::string what = object_kind_word(kind);
+      for (const std::string& n : names) {
+        if (what.empty() || is_new(n)) continue;
+        return flag("drop-object", "DROP " + what + " " + n + " breaks code still using it" +
+                                       (kind == "OBJECT_SEQUENCE" ? " (defaults and nextval() calls), and its position is lost"
+                                                                  : "") +
+                                       "; deploy code that no longer uses it first, then drop it in a later migration");
+      }
+      return;
     }
     if (kind == "OBJECT_TABLE") {
       for (const std::string& t : names) {
@@ -369,7 +564,7 @@ class SectionLint {
              "CONCURRENTLY, alone in a migration (strata runs it outside a transaction)");
         return;
       }
-    } else if (kind == "OBJECT_SCHEMA" && cascade) {
+    } else if (kind == "OBJECT_SCHEMA" && cascade && !names.empty() && !is_new(names.front())) {
       flag("destructive", "DROP SCHEMA " + (names.empty() ? std::string() : names.front()) +
                               " CASCADE destroys every table and object in it");
     }
@@ -452,19 +647,27 @@ class SectionLint {
       const json& c = node_fields(cmd);
       const std::string sub = text_of(c, "subtype");
       if (sub == "AT_AddColumn") {
-        remember_column(table, node_fields(member(c, "def")));
-        added_columns_.insert(table + "." + text_of(node_fields(member(c, "def")), "colname"));
+        const json& def = node_fields(member(c, "def"));
+        remember_column(table, def);
+        added_columns_.insert(table + "." + text_of(def, "colname"));
+        section_columns_.insert(table + "." + text_of(def, "colname"));
+        for (const json& con : list_of(def, "constraints")) {
+          remember_column_constraint(table, text_of(def, "colname"), node_fields(con));
+        }
       }
       if (sub == "AT_ValidateConstraint") validate(table, text_of(c, "name"));
       if (sub == "AT_AddConstraint") remember_constraint(table, node_fields(member(c, "def")));
       if (fresh) {
         if (sub == "AT_AlterColumnType") remember_type_change(table, c);
+        if (sub == "AT_SetNotNull") memory_.not_null_columns.insert(table + "." + text_of(c, "name"));
+        if (sub == "AT_DropNotNull") memory_.not_null_columns.erase(table + "." + text_of(c, "name"));
         continue;
       }
       // What only reads the catalog (SET DEFAULT, SET STATISTICS, OWNER) still waits for the
       // ACCESS EXCLUSIVE lock, briefly, but behind any long transaction.
       takes_lock(table);
       alter_table_command(table, sub, c);
+      if (in_transaction_ && sub != "AT_ValidateConstraint") locked_.insert(table);
     }
   }
 
@@ -473,12 +676,33 @@ class SectionLint {
     if (sub == "AT_AddColumn") return add_column(table, def);
     if (sub == "AT_AddConstraint") return add_constraint(table, def);
     if (sub == "AT_AlterColumnType") return alter_type(table, c);
-    if (sub == "AT_SetNotNull") return set_not_null(table, text_of(c, "name"));
+    if (sub == "AT_SetNotNull") {
+      set_not_null(table, text_of(c, "name"));
+      return (void)memory_.not_null_columns.insert(table + "." + text_of(c, "name"));
+    }
+    if (sub == "AT_DropConstraint") return drop_constraint(table, text_of(c, "name"));
+    if (sub == "AT_DropIdentity") {
+      return flag("drop-identity", "DROP IDENTITY on " + table + "." + text_of(c, "name") +
+                                       " leaves the column without values of its own: inserts of running code that leave "
+                                       "it out fail; give it a DEFAULT nextval() of a sequence first, or keep the identity");
+    }
+    if (sub == "AT_ColumnDefault" && !c.contains("def") &&
+        memory_.not_null_columns.count(table + "." + text_of(c, "name")) != 0) {
+      return flag("drop-default", "DROP DEFAULT on NOT NULL column " + table + "." + text_of(c, "name") +
+                                      ": inserts of running code that leave the column out now fail; deploy code that "
+                                      "always sets it first, then drop the default");
+    }
+    if (sub == "AT_SetTableSpace") return rewrite_statement("ALTER TABLE ... SET TABLESPACE of", table);
     if (sub == "AT_DropNotNull") {
+      memory_.not_null_columns.erase(table + "." + text_of(c, "name"));
       return flag("drop-not-null", "DROP NOT NULL on " + table + "." + text_of(c, "name") +
                                        " lets NULL in: code still reading the column as never null breaks");
     }
-    if (sub == "AT_DropColumn") return flag("destructive", "DROP COLUMN " + text_of(c, "name") + " of " + table + " destroys data");
+    if (sub == "AT_DropColumn") {
+      // A column added earlier in this file holds nothing anyone wrote yet.
+      if (section_columns_.count(table + "." + text_of(c, "name")) != 0) return;
+      return flag("destructive", "DROP COLUMN " + text_of(c, "name") + " of " + table + " destroys data");
+    }
     if (sub == "AT_SetLogged" || sub == "AT_SetUnLogged") {
       return rewrite_statement(std::string("ALTER TABLE ... SET ") + (sub == "AT_SetLogged" ? "LOGGED" : "UNLOGGED") + " of", table);
     }
@@ -518,6 +742,11 @@ class SectionLint {
         why = "an identity column (each row gets its own value)";
       } else if (contype == "CONSTR_NOTNULL") {
         not_null = true;
+      } else if (contype == "CONSTR_CHECK" && !flag_of(k, "skip_validation")) {
+        flag("missing-not-valid",
+             "ADD COLUMN " + column + " ... CHECK checks every row of " + table +
+                 " under an ACCESS EXCLUSIVE lock (PostgreSQL scans the table for a new CHECK even when the column is "
+                 "empty); add the column, then ADD CONSTRAINT ... CHECK ... NOT VALID, and VALIDATE it in a later migration");
       } else if (contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE") {
         flag("constraint-builds-index",
              "ADD COLUMN " + column + " ... " + (contype == "CONSTR_PRIMARY" ? "PRIMARY KEY" : "UNIQUE") +
@@ -543,18 +772,44 @@ class SectionLint {
   void remember_constraint(const std::string& table, const json& k) {
     const std::string name = text_of(k, "conname");
     const std::string contype = text_of(k, "contype");
+    if (!name.empty()) {
+      memory_.known_constraints.insert(name);
+      memory_.constraint_kinds[name] = contype == "CONSTR_FOREIGN" ? "f" : contype == "CONSTR_CHECK" ? "c" : "o";
+    }
     if ((contype == "CONSTR_FOREIGN" || contype == "CONSTR_CHECK") && flag_of(k, "skip_validation")) {
       added_not_valid_.insert(name);
     }
-    if (contype == "CONSTR_CHECK") {
-      const std::string column = not_null_check_column(k);
-      if (column.empty()) return;
+    if (contype == "CONSTR_PRIMARY") {
+      for (const json& key : list_of(k, "keys")) memory_.not_null_columns.insert(table + "." + text_of(node_fields(key), "sval"));
+    }
+    if (contype != "CONSTR_CHECK") return;
+    std::vector<std::string> read;
+    column_refs(member(k, "raw_expr"), read);
+    for (std::string& column : read) column = table + "." + column;
+    if (flag_of(k, "skip_validation")) {
+      memory_.check_columns[name] = read;
+    } else {
+      memory_.checked_columns.insert(read.begin(), read.end());
+    }
+    for (const std::string& column : not_null_check_columns(k)) {
       if (flag_of(k, "skip_validation")) {
         memory_.not_null_checks[name] = table + "." + column;
       } else {
         memory_.validated_not_null.insert(table + "." + column);
       }
     }
+  }
+
+  // DROP CONSTRAINT of a foreign key (known from a linted migration, or named as PostgreSQL
+  // names them): rows that break it can be written from then on, and what relied on its ON
+  // DELETE action stops.
+  void drop_constraint(const std::string& table, const std::string& name) {
+    const auto kind = memory_.constraint_kinds.find(name);
+    const bool named_fk = name.size() > 5 && name.compare(name.size() - 5, 5, "_fkey") == 0;
+    if (kind != memory_.constraint_kinds.end() ? kind->second != "f" : !named_fk) return;
+    flag("drop-foreign-key", "DROP CONSTRAINT " + name + " removes a foreign key of " + table +
+                                 ": rows that break it can be written from now on, and its ON DELETE action stops; if it "
+                                 "is to be replaced, add the new one NOT VALID and VALIDATE it before dropping this one");
   }
 
   void add_constraint(const std::string& table, const json& k) {
@@ -567,6 +822,8 @@ class SectionLint {
                " checks every row while " +
                (fk ? "blocking writes to both tables" : "blocking reads and writes") +
                "; add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (a separate transaction)");
+    } else if (contype == "CONSTR_PRIMARY" && !text_of(k, "indexname").empty()) {
+      primary_key_using_index(table, text_of(k, "indexname"));
     } else if ((contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE" || contype == "CONSTR_EXCLUSION") &&
                text_of(k, "indexname").empty()) {
       const char* what = contype == "CONSTR_PRIMARY" ? "PRIMARY KEY" : contype == "CONSTR_UNIQUE" ? "UNIQUE" : "EXCLUDE";
@@ -582,7 +839,12 @@ class SectionLint {
     if (check != memory_.not_null_checks.end()) memory_.validated_not_null.insert(check->second);
     // A constraint no linted migration added (an earlier file not given to lint): it may be the
     // recipe's CHECK (... IS NOT NULL), so a SET NOT NULL on the table after it is not flagged.
-    if (check == memory_.not_null_checks.end() && added_not_valid_.count(name) == 0) validated_unknown_.insert(table);
+    // (A constraint a linted migration added is known: validating a foreign key says nothing of
+    // any column's NULLs.)
+    if (check == memory_.not_null_checks.end() && memory_.known_constraints.count(name) == 0) validated_unknown_.insert(table);
+    if (const auto read = memory_.check_columns.find(name); read != memory_.check_columns.end()) {
+      memory_.checked_columns.insert(read->second.begin(), read->second.end());
+    }
     if (added_not_valid_.count(name) != 0 && in_transaction_ && c_.up && !is_new(table)) {
       flag("validate-same-transaction",
            "VALIDATE CONSTRAINT " + name + " runs in the transaction that added it NOT VALID, so the lock the ADD took is "
@@ -603,6 +865,27 @@ class SectionLint {
              " scans every row under an ACCESS EXCLUSIVE lock; first ADD CONSTRAINT ... CHECK (" + column +
              " IS NOT NULL) NOT VALID, VALIDATE it in a later migration, then SET NOT NULL (PostgreSQL 12+ skips the "
              "scan) and drop the check");
+  }
+
+  // ADD PRIMARY KEY USING INDEX makes the index's columns NOT NULL: a column not yet NOT NULL
+  // (nor proved so by a validated CHECK) is scanned for NULLs under the ACCESS EXCLUSIVE lock,
+  // as SET NOT NULL is. An index no linted migration made: its columns are unknown, nothing said.
+  void primary_key_using_index(const std::string& table, const std::string& index) {
+    const auto columns = memory_.index_columns.find(index);
+    if (columns == memory_.index_columns.end()) return;
+    for (const std::string& column : columns->second) {
+      if (memory_.not_null_columns.count(column) != 0 || memory_.validated_not_null.count(column) != 0) continue;
+      return flag("set-not-null",
+                  "ADD PRIMARY KEY USING INDEX " + index + " makes " + column + " NOT NULL, which scans every row of " +
+                      table + " under an ACCESS EXCLUSIVE lock; make the column NOT NULL first (CHECK (... IS NOT NULL) "
+                      "NOT VALID, VALIDATE, SET NOT NULL), then add the key");
+    }
+  }
+
+  bool indexed(const std::string& column) const {
+    return std::any_of(memory_.index_columns.begin(), memory_.index_columns.end(), [&](const auto& index) {
+      return std::find(index.second.begin(), index.second.end(), column) != index.second.end();
+    });
   }
 
   // A type change on a table created in this section: the type later migrations judge from.
@@ -629,8 +912,27 @@ class SectionLint {
                 " under an ACCESS EXCLUSIVE lock, and every index on the column is rebuilt; add a new column, backfill, "
                 "and switch";
     }
+    const auto base = [](const std::string& t) { return t.substr(0, t.find('(')); };
+    if (message.empty() && indexed(table + "." + column) && (base(known->second) == "citext") != (base(to) == "citext")) {
+      // citext and text keep the rows, but an index on the column has another operator class:
+      // it is rebuilt under the lock.
+      message = "ALTER COLUMN " + column + " TYPE " + to + " (from " + known->second + ") keeps the rows of " + table +
+                " but rebuilds every index on the column under an ACCESS EXCLUSIVE lock; add a new column, index it "
+                "CONCURRENTLY, backfill, and switch";
+    }
     known == memory_.column_types.end() ? void(memory_.column_types[table + "." + column] = to) : void(known->second = to);
-    if (!message.empty()) flag("column-type-rewrite", message);
+    if (!message.empty()) {
+      flag("column-type-rewrite", message);
+      return work_under_lock(table, "a table rewrite");
+    }
+    // The rows stay, but every CHECK on the column is dropped and added again, and so validated:
+    // a scan of the table under the ACCESS EXCLUSIVE lock.
+    if (memory_.checked_columns.count(table + "." + column) != 0) {
+      flag("type-change-recheck", "ALTER COLUMN " + column + " TYPE " + to + " keeps the rows of " + table +
+                                      " but checks every row again against the CHECK constraints on the column, under an "
+                                      "ACCESS EXCLUSIVE lock; drop the CHECK first and add it back NOT VALID, then "
+                                      "VALIDATE it in a later migration");
+    }
   }
 
   const Section& s_;
@@ -649,6 +951,10 @@ class SectionLint {
   std::set<std::string> added_not_valid_;  // constraints added NOT VALID in the open transaction
   std::set<std::string> added_columns_;    // "table.column" added earlier in this section
   std::set<std::string> validated_unknown_;  // tables with a constraint of unknown origin validated here
+  std::set<std::string> section_columns_;    // "table.column" added anywhere earlier in this section
+  std::set<std::string> locked_;             // tables an ALTER TABLE locked in the open transaction
+  std::map<std::string, std::size_t> renamed_tables_;  // old name -> its rename finding's index in out_
+  bool work_said_ = false;
 };
 
 }  // namespace postgres_lint

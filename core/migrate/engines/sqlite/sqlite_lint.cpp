@@ -14,6 +14,8 @@ namespace sqlite_lint {
 struct Word {
   std::string upper;
   std::size_t offset;
+  std::size_t end = 0;   // just past it (past the closing quote of a quoted name)
+  bool quoted = false;   // a "name", `name` or [name]: never a keyword
 };
 
 bool is_word_char(char c) {
@@ -44,11 +46,15 @@ std::vector<Word> words_of(std::string_view sql) {
     } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
       const char close = c == '[' ? ']' : c;
       const std::size_t end = sql.find(close, i + 1);
+      const std::size_t start = i;
       i = end == std::string_view::npos ? sql.size() : end + 1;
+      if (c != '\'' && end != std::string_view::npos) {
+        words.push_back(Word{to_upper(sql.substr(start + 1, end - start - 1)), start, i, true});
+      }
     } else if (is_word_char(c)) {
       const std::size_t start = i;
       while (i < sql.size() && is_word_char(sql[i])) ++i;
-      words.push_back(Word{to_upper(sql.substr(start, i - start)), start});
+      words.push_back(Word{to_upper(sql.substr(start, i - start)), start, i});
     } else {
       ++i;
     }
@@ -56,18 +62,77 @@ std::vector<Word> words_of(std::string_view sql) {
   return words;
 }
 
+bool keyword(const std::vector<Word>& words, std::size_t i, std::string_view word) {
+  return i < words.size() && !words[i].quoted && words[i].upper == word;
+}
+
+// The table named at words[i] ([schema.]name, IF [NOT] EXISTS skipped), upper-cased; i moves
+// past it.
+std::string table_at(std::string_view sql, const std::vector<Word>& words, std::size_t& i) {
+  if (keyword(words, i, "IF")) i += keyword(words, i + 1, "NOT") ? std::size_t{3} : std::size_t{2};
+  std::string name;
+  while (i < words.size()) {
+    name = words[i].upper;
+    const std::size_t end = words[i].end;
+    ++i;
+    if (end >= sql.size() || sql[end] != '.') break;
+  }
+  return name;
+}
+
+// SQLite's documented way to change a table ALTER TABLE cannot (sqlite.org/lang_altertable.html,
+// "Making Other Kinds Of Table Schema Changes"): CREATE TABLE new_X, copy the rows, DROP TABLE X,
+// ALTER TABLE new_X RENAME TO X. Its DROP destroys nothing the new table did not take: the
+// tables a section's DROP TABLE leaves alone are those it created earlier and those a table it
+// created is renamed to afterwards.
+std::set<std::string> rebuilt_tables(std::string_view sql, const std::vector<Word>& words) {
+  std::set<std::string> created, rebuilt;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (keyword(words, i, "CREATE") && (keyword(words, i + 1, "TABLE") || keyword(words, i + 2, "TABLE"))) {
+      std::size_t k = i + (keyword(words, i + 1, "TABLE") ? 2 : 3);
+      created.insert(table_at(sql, words, k));
+    }
+    if (keyword(words, i, "ALTER") && keyword(words, i + 1, "TABLE")) {
+      std::size_t k = i + 2;
+      const std::string from = table_at(sql, words, k);
+      if (keyword(words, k, "RENAME") && keyword(words, k + 1, "TO") && created.count(from) != 0) {
+        k += 2;
+        rebuilt.insert(table_at(sql, words, k));
+      }
+    }
+  }
+  return rebuilt;
+}
+
 void lint_section(const Section& s, std::vector<LintFinding>& out) {
   const std::vector<Word> words = words_of(s.sql);
+  const std::set<std::string> rebuilt = rebuilt_tables(s.sql, words);
+  std::set<std::string> created;  // tables created earlier in the section
   const auto line_of = [&](std::size_t offset) {
     return s.first_line + position_of(s.sql, offset).line - 1;
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i].quoted) continue;
     const std::string& w = words[i].upper;
     const std::size_t n = i + 1;
-    const std::string next = n < words.size() ? words[n].upper : "";
+    const std::string next = n < words.size() && !words[n].quoted ? words[n].upper : "";
+    if (w == "CREATE" && (next == "TABLE" || keyword(words, i + 2, "TABLE"))) {
+      std::size_t k = i + (next == "TABLE" ? 2 : 3);
+      created.insert(table_at(s.sql, words, k));
+    }
+    if (w == "DROP" && next == "TABLE") {
+      std::size_t k = i + 2;
+      const std::string table = table_at(s.sql, words, k);
+      if (created.count(table) != 0 || rebuilt.count(table) != 0) continue;
+    }
     // ALTER TABLE [schema.]t DROP [COLUMN] c
-    const bool alter_drop = w == "DROP" && ((i >= 3 && words[i - 3].upper == "ALTER" && words[i - 2].upper == "TABLE") ||
-                                            (i >= 4 && words[i - 4].upper == "ALTER" && words[i - 3].upper == "TABLE"));
+    const bool alter_drop = w == "DROP" && ((i >= 3 && keyword(words, i - 3, "ALTER") && keyword(words, i - 2, "TABLE")) ||
+                                            (i >= 4 && keyword(words, i - 4, "ALTER") && keyword(words, i - 3, "TABLE")));
+    if (alter_drop || (w == "DROP" && next == "COLUMN")) {
+      // ALTER TABLE t DROP ... of a table created earlier in the section: nothing written yet.
+      std::size_t k = keyword(words, i - 2, "TABLE") ? i - 1 : i - 2;
+      if (alter_drop && created.count(table_at(s.sql, words, k)) != 0) continue;
+    }
     if (w == "DROP" && (next == "TABLE" || next == "COLUMN" || alter_drop)) {
       out.push_back({"destructive", false, line_of(words[i].offset),
                      next == "TABLE" ? "DROP TABLE destroys data" : "DROP COLUMN destroys data", s.file});

@@ -1,0 +1,181 @@
+// The lint rules for what breaks running code beyond tables and columns, the lock patterns
+// found on other linters' cases, the type changes that keep the rows, and the MySQL/MariaDB
+// and SQLite readings of what the server does (engines/*/..._lint.cpp).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "migrate/check/lint.h"
+#include "migrate/model/migration_source.h"
+
+namespace strata::migrate {
+namespace {
+
+std::string breaking_codes(const std::vector<LintFinding>& findings) {
+  std::string out;
+  for (const auto& f : findings) out += f.code + "@" + std::to_string(f.line) + (f.error ? "!" : "") + " ";
+  return out;
+}
+
+// `sql` as the up section of a dbmate migration (one transaction), strata setting lock_timeout.
+std::string pg_lint(const std::string& sql, LintMemory* memory = nullptr, const std::string& marker = "-- migrate:up\n") {
+  const MigrationSet set = load_files({{"1_change.sql", marker + sql}}, "mem");
+  if (set.migrations.empty()) return "?";
+  return breaking_codes(lint_migration(set.migrations.front(), DriverKind::postgres,
+                                       LintContext{.up = true, .lock_timeout_configured = true, .memory = memory}));
+}
+
+std::string pg_lint_alone(const std::string& sql, LintMemory* memory = nullptr) {
+  return pg_lint(sql, memory, "-- migrate:up transaction:false\n");
+}
+
+std::string engine_lint(DriverKind engine, const std::string& sql) {
+  const MigrationSet set = load_files({{"1_change.sql", "-- migrate:up\n" + sql}}, "mem");
+  if (set.migrations.empty()) return "?";
+  return breaking_codes(lint_migration(set.migrations.front(), engine));
+}
+
+TEST(LintTypeChanges, TypesThatKeepTheRowsAreNotRewrites) {
+  LintMemory m;
+  EXPECT_EQ(pg_lint("CREATE TABLE t (c citext, x text, v varchar(10), ts timestamp(3), tz timestamptz(0), tm time(3), "
+                "iv interval(3), d timestamp);\n", &m),
+            "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN c TYPE text;\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN c TYPE citext;\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN x TYPE citext;\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN v TYPE varchar(50);\nALTER TABLE t ALTER COLUMN v TYPE text;\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN ts TYPE timestamp(6);\nALTER TABLE t ALTER COLUMN ts TYPE timestamp;\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN tz TYPE timestamptz(3);\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN tm TYPE time(6);\nALTER TABLE t ALTER COLUMN iv TYPE interval(6);\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN iv TYPE interval;\n", &m), "");
+  // Narrowed, or another kind of value: the rows are read and written again.
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN d TYPE timestamp(3);\n", &m), "column-type-rewrite@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN c TYPE varchar(20);\n", &m), "column-type-rewrite@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN tm TYPE time(0);\n", &m), "column-type-rewrite@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN iv TYPE interval day;\n", &m), "column-type-rewrite@2 ");
+  // citext <-> text keeps the rows but not an index's operator class: the index is rebuilt.
+  EXPECT_EQ(pg_lint("CREATE INDEX CONCURRENTLY t_x ON t (x);\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN x TYPE text;\n", &m), "column-type-rewrite@2 ");
+}
+
+TEST(LintTypeChanges, AValidatedCheckOnTheColumnIsCheckedAgain) {
+  LintMemory m;
+  EXPECT_EQ(pg_lint("CREATE TABLE t (v varchar(10), w varchar(10), CHECK (v <> ''));\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN v TYPE varchar(20);\n", &m), "type-change-recheck@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN w TYPE varchar(20);\n", &m), "");
+}
+
+TEST(LintSetNotNull, AValidatedCheckThatImpliesItCoversIt) {
+  LintMemory m;
+  EXPECT_EQ(pg_lint("CREATE TABLE t (a int, b int, CONSTRAINT both_set CHECK (a IS NOT NULL AND b > 0));\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n", &m), "");
+  // b > 0 lets NULL through: PostgreSQL scans.
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN b SET NOT NULL;\n", &m), "set-not-null@2 ");
+}
+
+TEST(LintSetNotNull, AnUnrelatedValidateEarlierDoesNotSilenceIt) {
+  LintMemory m;
+  EXPECT_EQ(pg_lint("ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n", &m),
+            "");
+  EXPECT_EQ(pg_lint("ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n", &m),
+            "set-not-null@3 ");
+  // Within one file run statement by statement, too.
+  EXPECT_EQ(pg_lint_alone("ALTER TABLE o ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID;\n"
+                     "ALTER TABLE o VALIDATE CONSTRAINT fk;\nALTER TABLE o ALTER COLUMN note SET NOT NULL;\n"),
+            "set-not-null@4 ");
+  // A constraint no linted file made may be the recipe's CHECK: still trusted.
+  EXPECT_EQ(pg_lint("ALTER TABLE o VALIDATE CONSTRAINT o_note_nn;\nALTER TABLE o ALTER COLUMN note SET NOT NULL;\n"), "");
+}
+
+TEST(LintDestructive, WhatTheFileCreatedIsNotData) {
+  EXPECT_EQ(pg_lint("ALTER TABLE t ADD COLUMN tmp int;\nALTER TABLE t DROP COLUMN tmp;\n"), "");
+  EXPECT_EQ(pg_lint("CREATE SCHEMA s;\nDROP SCHEMA s CASCADE;\nCREATE VIEW v AS SELECT 1;\nDROP VIEW v;\n"), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t DROP COLUMN old;\n"), "destructive@2 ");
+}
+
+TEST(LintBreaking, DroppingOrRenamingObjectsRunningCodeUses) {
+  EXPECT_EQ(pg_lint("DROP VIEW active_users;\n"), "drop-object@2 ");
+  EXPECT_EQ(pg_lint("DROP MATERIALIZED VIEW totals;\n"), "drop-object@2 ");
+  EXPECT_EQ(pg_lint("DROP FUNCTION f(int);\n"), "drop-object@2 ");
+  EXPECT_EQ(pg_lint("DROP TYPE mood;\nDROP DOMAIN email;\n"), "drop-object@2 drop-object@3 ");
+  EXPECT_EQ(pg_lint("DROP SEQUENCE s;\nDROP SCHEMA empty;\n"), "drop-object@2 ");
+  EXPECT_EQ(pg_lint("ALTER VIEW v RENAME TO w;\nALTER FUNCTION f(int) RENAME TO g;\nALTER TYPE mood RENAME TO feeling;\n"),
+            "rename@2 rename@3 rename@4 ");
+  EXPECT_EQ(pg_lint("ALTER SEQUENCE s RENAME TO s2;\nALTER DOMAIN d RENAME TO e;\nALTER SCHEMA a RENAME TO b;\n"
+               "ALTER INDEX i RENAME TO j;\n"),
+            "rename@2 rename@3 rename@4 rename@5 ");
+  EXPECT_EQ(pg_lint("ALTER TYPE mood RENAME VALUE 'sad' TO 'unhappy';\n"), "rename@2 ");
+  EXPECT_EQ(pg_lint("ALTER TYPE mood ADD VALUE 'calm';\n"), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t SET SCHEMA archive;\nALTER FUNCTION f() SET SCHEMA x;\n"), "rename@2 rename@3 ");
+  // Made in the same file: nobody uses them yet.
+  EXPECT_EQ(pg_lint("CREATE TYPE m AS ENUM ('a');\nALTER TYPE m RENAME VALUE 'a' TO 'b';\nDROP TYPE m;\n"
+               "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\nDROP FUNCTION f();\n"),
+            "");
+  // A rename the old name keeps answering (a view under it) is compatible.
+  EXPECT_EQ(pg_lint("ALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\n"), "");
+}
+
+TEST(LintBreaking, DefaultsIdentitiesAndForeignKeys) {
+  LintMemory m;
+  EXPECT_EQ(pg_lint("CREATE TABLE t (id int PRIMARY KEY, s text NOT NULL DEFAULT '', n text DEFAULT '', "
+               "u int REFERENCES users (id));\n", &m),
+            "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN s DROP DEFAULT;\n", &m), "drop-default@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN n DROP DEFAULT;\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t DROP CONSTRAINT t_u_fkey;\n", &m), "drop-foreign-key@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ADD CONSTRAINT positive CHECK (id > 0) NOT VALID;\nALTER TABLE t DROP CONSTRAINT positive;\n", &m),
+            "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ALTER COLUMN id DROP IDENTITY;\n"), "drop-identity@2 ");
+}
+
+TEST(LintLocks, PatternsThatScanOrRewriteUnderTheLock) {
+  LintMemory m;
+  EXPECT_EQ(pg_lint("CREATE TABLE t (a int, b int NOT NULL);\n", &m), "");
+  EXPECT_EQ(pg_lint_alone("CREATE UNIQUE INDEX CONCURRENTLY t_a ON t (a);\nCREATE UNIQUE INDEX CONCURRENTLY t_b ON t (b);\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_a;\n", &m), "set-not-null@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_b;\n", &m), "");
+  EXPECT_EQ(pg_lint("ALTER TABLE t ADD COLUMN c int CHECK (c > 0);\n"), "missing-not-valid@2 ");
+  EXPECT_EQ(pg_lint("ALTER TABLE t SET TABLESPACE fast;\n"), "rewrites-table@2 ");
+  // Work on another table inside the transaction that holds t's ACCESS EXCLUSIVE lock.
+  EXPECT_EQ(pg_lint("ALTER TABLE t ADD COLUMN d int;\nUPDATE other SET x = 1;\n"), "work-under-lock@3 ");
+  // After COMMIT the lock is gone (the statement after it is said for running outside the
+  // transaction, not for the lock).
+  EXPECT_EQ(pg_lint("ALTER TABLE t ADD COLUMN d int;\nCOMMIT;\nUPDATE other SET x = 1;\n", nullptr, "-- migrate:up transaction:false\nBEGIN;\n"),
+            "statements-after-commit@5 ");
+  EXPECT_EQ(pg_lint("UPDATE other SET x = 1;\nALTER TABLE t ADD COLUMN d int;\n"), "");
+}
+
+TEST(LintMysqlServer, ExplicitCopiesAndLocksAreFlaggedOnlineWorkIsNot) {
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), ALGORITHM=COPY;\n"), "alter-copies-table@2 ");
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), ALGORITHM=INPLACE, LOCK=SHARED;\n"),
+            "alter-locks-table@2 ");
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), LOCK=EXCLUSIVE;\n"),
+            "alter-locks-table@2 alter-without-algorithm@2 ");
+  // Online as written: LOCK=NONE makes the server refuse rather than block.
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), LOCK=NONE;\n"), "");
+  // CHANGE c c type changes the type; it renames nothing.
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t CHANGE note note TEXT;\n"), "alter-without-algorithm@2 ");
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t CHANGE COLUMN `Note` note TEXT, ALGORITHM=INPLACE;\n"), "");
+  // What copies the table whatever is written.
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD COLUMN g INT AS (a + 1) STORED;\n"), "alter-copies-table@2 ");
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD COLUMN id INT AUTO_INCREMENT PRIMARY KEY;\n"), "alter-copies-table@2 ");
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD CONSTRAINT positive CHECK (a > 0);\n"), "alter-copies-table@2 ");
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD COLUMN v INT AS (a + 1) VIRTUAL;\n"), "");
+}
+
+TEST(LintSqliteRebuild, TheDocumentedTwelveStepsAreNotDestructive) {
+  EXPECT_EQ(engine_lint(DriverKind::sqlite, "CREATE TABLE new_users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n"
+                                      "INSERT INTO new_users SELECT id, email FROM users;\nDROP TABLE users;\n"
+                                      "ALTER TABLE new_users RENAME TO users;\n"),
+            "");
+  EXPECT_EQ(engine_lint(DriverKind::sqlite, "CREATE TABLE \"new_Users\" (id INTEGER);\nDROP TABLE \"Users\";\n"
+                                      "ALTER TABLE \"new_Users\" RENAME TO \"Users\";\n"),
+            "");
+  // Dropped and not replaced: data lost.
+  EXPECT_EQ(engine_lint(DriverKind::sqlite, "CREATE TABLE new_users (id INTEGER);\nDROP TABLE users;\n"), "destructive@3 ");
+  EXPECT_EQ(engine_lint(DriverKind::sqlite, "CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;\nDROP TABLE t;\n"), "");
+}
+
+}  // namespace
+}  // namespace strata::migrate
