@@ -51,9 +51,9 @@ TEST(PrismaLayoutTest, FoldersInNameOrderWithPrismasChecksum) {
   EXPECT_EQ(set.migrations[0].tool_checksum, k_create_a_sum);
   EXPECT_EQ(set.migrations[1].label(), "20220102000000_add_b");
   // Prisma hashes the bytes as they are (CRLF kept) and accepts the other line ending too.
-  EXPECT_EQ(set.migrations[1].tool_checksum, "96361713300d5922deeed1080e6f097505d4b0cf0ac94e1f0b079b856a891d54");
-  EXPECT_TRUE(prisma_checksum_matches(set.migrations[1], "7d862b9d7b6880c11d236645cb0091f2fa70c6157b8e83a2a9af420a96135098"));
-  EXPECT_FALSE(prisma_checksum_matches(set.migrations[0], "7d862b9d7b6880c11d236645cb0091f2fa70c6157b8e83a2a9af420a96135098"));
+  EXPECT_EQ(set.migrations[1].tool_checksum, "a9f8a93002fc6874e8ce87da2875f41518e78436bc9fadd82119685d386b7c70");
+  EXPECT_TRUE(prisma_checksum_matches(set.migrations[1], "eae99a915683bedac4fad871a8e868b83fbbbd324c80140eff33fef720f444be"));
+  EXPECT_FALSE(prisma_checksum_matches(set.migrations[0], "eae99a915683bedac4fad871a8e868b83fbbbd324c80140eff33fef720f444be"));
 }
 
 TEST(PrismaLayoutTest, NamesWithoutNumbersKeepPrismasOrder) {
