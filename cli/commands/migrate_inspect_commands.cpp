@@ -133,18 +133,22 @@ int run_status(const MigrateOptions& o) {
   const bool color = color_enabled(color_mode(o), STDOUT_FILENO);
   Table table({"VERSION", "NAME", "STATE", "APPLIED_AT"});
   for (const mg::StatusEntry& e : st.entries) {
-    const bool dirty = (st.source == mg::HistorySource::golang_migrate || st.source == mg::HistorySource::flyway) &&
+    const bool dirty = (st.source == mg::HistorySource::golang_migrate || st.source == mg::HistorySource::flyway ||
+                        st.source == mg::HistorySource::prisma) &&
                        e.state == mg::EntryState::partial;
     table.add({e.version_text, e.name, dirty ? "partial (dirty)" : mg::to_string(e.state),
                e.applied_at.empty() ? "-" : e.applied_at},
               {Tone::plain, Tone::plain, state_tone(e.state), Tone::dim});
   }
   if (!table.empty()) table.print(std::cout, color);
-  if (st.source == mg::HistorySource::golang_migrate || st.source == mg::HistorySource::flyway) {
+  if (st.source == mg::HistorySource::golang_migrate || st.source == mg::HistorySource::flyway ||
+      st.source == mg::HistorySource::prisma) {
     for (const mg::StatusEntry& e : st.entries) {
       if (e.state == mg::EntryState::partial) {
-        print_warning(std::string(st.source == mg::HistorySource::flyway ? "Flyway recorded version " + e.version_text + " as failed"
-                                                                        : "golang-migrate left version " + e.version_text + " dirty") +
+        const std::string label = e.name.empty() ? e.version_text : e.version_text + "_" + e.name;
+        print_warning(std::string(st.source == mg::HistorySource::flyway   ? "Flyway recorded version " + e.version_text + " as failed"
+                                  : st.source == mg::HistorySource::prisma ? "Prisma recorded migration " + label + " as failed"
+                                                                           : "golang-migrate left version " + e.version_text + " dirty") +
                           " (partial): up and down refuse until it is resolved; `strata migrate check` says how",
                       color_mode(o));
       }

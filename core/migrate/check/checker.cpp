@@ -1,5 +1,7 @@
 #include "migrate/check/checker.h"
 
+#include "migrate/model/tool_layout.h"
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -465,6 +467,7 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
       r.findings.push_back(Finding{"no-database", Severity::info, ExitCode::ok, "", o.database->display, 0,
                                    "database does not exist yet: every migration is pending"});
     } else {
+      require_provider(files, conn->kind(), o.database->display);
       HistoryTable table(*conn, o.table, o.database->foreign_history_table);
       h = table.read(files);
     }

@@ -48,6 +48,10 @@ struct Migration {
     TextPosition at;
   };
   std::optional<Place> not_utf8;
+  // For a migration of another tool's layout (tool_layout.h): the checksum that tool records
+  // (Prisma's, drizzle-orm's hash) and Drizzle's journal `when` (its created_at).
+  std::string tool_checksum;
+  std::int64_t tool_created_at = 0;
 
   // SHA-256 of `normalised` with all whitespace removed, so a mismatch can say when only
   // whitespace changed. Computed on demand: loading a directory needs only `checksum`.
@@ -70,6 +74,10 @@ struct Problem {
   std::string describe() const;
 };
 
+// Whose layout a set was read in: strata's own (dbmate's, golang-migrate's, goose's, Flyway's
+// files), or another tool's folders read where it keeps them (tool_layout.h).
+enum class MigrationLayout { strata, prisma, drizzle };
+
 struct MigrationSet {
   std::vector<Migration> migrations;  // sorted by version, versions unique
   std::vector<Migration> repeatables;  // R__name.sql, sorted by name, names unique
@@ -78,6 +86,10 @@ struct MigrationSet {
   // migrations): neither dbmate nor golang-migrate runs them, so they are skipped, and `check`
   // names each one.
   std::vector<std::string> ignored;
+  MigrationLayout layout = MigrationLayout::strata;
+  // The engine the tool's project says it is for (Prisma's migration_lock.toml provider, Drizzle's
+  // journal dialect); empty: not said.
+  std::string provider;
 
   const Migration* find(Version version) const;
   // Throws Error(invalid_input) describing the first problem, if there is one.

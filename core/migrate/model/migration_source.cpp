@@ -17,6 +17,7 @@
 #include "common/text.h"
 #include "common/project_root.h"
 #include "migrate/model/migration_parser.h"
+#include "migrate/model/tool_layout.h"
 #include "common/setting.h"
 
 namespace strata::migrate {
@@ -190,6 +191,13 @@ std::optional<std::string> link_outside(const std::string& path, const std::stri
 std::string default_migrations_dir() {
   std::error_code ec;
   if (!fs::exists("migrations", ec) && fs::is_directory("db/migrations", ec)) return "./db/migrations";
+  // A Prisma or Drizzle project without a ./migrations: its own folder (tool_layout.h).
+  if (!fs::exists("migrations", ec)) {
+    for (const char* dir : {"./prisma/migrations", "./drizzle"}) {
+      std::string found = dir;
+      if (fs::is_directory(dir, ec) && find_tool_layout(found) != nullptr) return found;
+    }
+  }
   return "./migrations";
 }
 
@@ -296,6 +304,11 @@ MigrationSet load_files(const std::vector<NamedContent>& files, const std::strin
 }
 
 MigrationSet load_directories(const std::vector<std::string>& dirs, const fs::path& project_root) {
+  // A Prisma or Drizzle project is read as its tool reads it (tool_layout.h).
+  if (dirs.size() == 1) {
+    std::string dir = dirs.front();
+    if (const ToolLayout* layout = find_tool_layout(dir)) return layout->load(dir);
+  }
   std::vector<std::vector<NamedContent>> contents;
   std::vector<Problem> links;
   contents.reserve(dirs.size());

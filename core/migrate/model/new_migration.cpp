@@ -9,11 +9,27 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "migrate/model/tool_layout.h"
 
 namespace strata::migrate {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* k_template = "-- migrate:up\n\n\n-- migrate:down\n\n";
+
+// The up section of a strata migration's text (`migrate diff` writes both), for a tool whose
+// migrations are forward only; the empty template gives empty text (the tool's own placeholder).
+std::string up_section_of(const std::string& text) {
+  if (text == k_template) return {};
+  std::string up = text;
+  const std::size_t down = up.find("-- migrate:down");
+  if (down != std::string::npos) up.erase(down);
+  if (up.starts_with("-- migrate:up")) up.erase(0, up.find('\n') == std::string::npos ? up.size() : up.find('\n') + 1);
+  while (!up.empty() && (up.front() == '\n')) up.erase(0, 1);
+  while (up.size() > 1 && up.back() == '\n' && up[up.size() - 2] == '\n') up.pop_back();
+  return up;
+}
 
 }  // namespace
 
@@ -76,12 +92,17 @@ std::optional<std::string> naming_advice(const std::string& name) {
 
 NewMigration create_migration(const std::string& dir, const std::string& name,
                               std::chrono::system_clock::time_point now) {
-  return write_migration(dir, name, now, "-- migrate:up\n\n\n-- migrate:down\n\n");
+  return write_migration(dir, name, now, k_template);
 }
 
 NewMigration write_migration(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
                              const std::string& text) {
   require_snake_case(name);
+  // In a Prisma or Drizzle project, the tool's own layout: forward only, so the up section alone.
+  std::string tool_dir = dir;
+  if (const ToolLayout* layout = find_tool_layout(tool_dir)) {
+    return NewMigration{layout->write_new(tool_dir, name, now, up_section_of(text)), naming_advice(name)};
+  }
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   gmtime_r(&t, &tm);

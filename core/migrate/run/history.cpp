@@ -60,6 +60,8 @@ const char* to_string(HistorySource s) {
     case HistorySource::goose: return "goose";
     case HistorySource::flyway: return "Flyway";
     case HistorySource::alembic: return "Alembic";
+    case HistorySource::prisma: return "Prisma";
+    case HistorySource::drizzle: return "Drizzle";
     case HistorySource::strata: return "strata";
     case HistorySource::none: break;
   }
@@ -71,6 +73,8 @@ const char* history_table_of(HistorySource s) {
     case HistorySource::goose: return k_goose_table;
     case HistorySource::flyway: return k_flyway_table;
     case HistorySource::alembic: return k_alembic_table;
+    case HistorySource::prisma: return "_prisma_migrations";
+    case HistorySource::drizzle: return "__drizzle_migrations";
     default: return k_foreign_table;
   }
 }
@@ -89,6 +93,19 @@ Error dirty_history_error(const History& h, const MigrationSet& files, DriverKin
                  "undo its partial changes, then remove the failed row so strata runs it again:\n"
                  "  DELETE FROM flyway_schema_history WHERE version = '" + spelt + "' AND NOT success;\n"
                  "then run `strata migrate up` (Flyway's own way out is `flyway repair`)");
+  }
+  if (h.source == HistorySource::prisma) {
+    const std::string label = m != nullptr ? m->label() : vt;
+    const std::string yes = kind == DriverKind::sqlite ? "CURRENT_TIMESTAMP" : "now()";
+    return Error(ExitCode::migration_failed,
+                 database + ": Prisma recorded migration " + label + " as failed: it stopped half-way (" + name + ")",
+                 "undo its partial changes, then mark it rolled back so strata runs it again:\n"
+                 "  prisma migrate resolve --rolled-back " + label + "\n"
+                 "or, without Prisma:\n"
+                 "  UPDATE _prisma_migrations SET rolled_back_at = " + yes + " WHERE migration_name = '" + label +
+                     "' AND finished_at IS NULL;\n"
+                 "(if you finished it by hand instead: prisma migrate resolve --applied " + label + ")\n"
+                 "then run `strata migrate up`");
   }
   std::optional<Version> previous;
   for (const Migration& f : files.migrations) {
@@ -148,6 +165,10 @@ std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(cons
       return flyway_versions(files, source, dirty, dirty_version);
     }
     if (table_ != k_alembic_table && db_.table_exists(k_alembic_table)) return alembic_versions(files, source);
+    if (table_ != "_prisma_migrations" && db_.table_exists("_prisma_migrations")) {
+      return prisma_versions(files, source, dirty, dirty_version);
+    }
+    if (table_ != "__drizzle_migrations" && drizzle_table()) return drizzle_versions(files, source);
     return versions;
   }
   const std::string doing = "reading " + foreign_table_;
@@ -319,7 +340,7 @@ History HistoryTable::read(const MigrationSet& files) {
         const std::string from = r.strata_version.substr(at + k_imported_mark.size());
         r.imported_from = HistorySource::dbmate;
         for (const HistorySource named : {HistorySource::golang_migrate, HistorySource::goose, HistorySource::flyway,
-                                          HistorySource::alembic}) {
+                                          HistorySource::alembic, HistorySource::prisma, HistorySource::drizzle}) {
           if (from == to_string(named)) r.imported_from = named;
         }
         r.applied_at.clear();
@@ -345,6 +366,7 @@ History HistoryTable::read(const MigrationSet& files) {
       r.checksum = m->checksum;
       r.checksum_ws = m->whitespace_checksum();
     }
+    if (const auto sum = recorded_sums_.find(v); sum != recorded_sums_.end()) r.checksum = sum->second;
     r.strata_version = k_version;
     r.imported_from = source;
     if (h.dirty && v == h.dirty_version) r.state = RowState::partial;
@@ -353,6 +375,8 @@ History HistoryTable::read(const MigrationSet& files) {
   h.source = source;
   if (source == HistorySource::dbmate || source == HistorySource::golang_migrate) {
     h.foreign_table = foreign_table_;
+  } else if (source == HistorySource::drizzle) {
+    h.foreign_table = drizzle_table().value_or(history_table_of(source));
   } else if (source != HistorySource::none) {
     h.foreign_table = history_table_of(source);
   }
@@ -377,6 +401,11 @@ std::size_t HistoryTable::create_and_import(const MigrationSet& files) {
       m = &placeholder;
     }
     std::string sql = insert_sql(*m, RowState::applied);
+    // A file changed since Prisma or Drizzle ran it keeps showing as changed once taken over.
+    if (const auto sum = recorded_sums_.find(version); sum != recorded_sums_.end()) {
+      const std::string file_sum = db_.quote(m->checksum);
+      sql.replace(sql.find(file_sum), file_sum.size(), db_.quote(sum->second));
+    }
     const std::string ours = db_.quote(k_version);
     sql.replace(sql.rfind(ours), ours.size(), db_.quote(mark));
     execute(sql, 0);

@@ -16,10 +16,11 @@ namespace strata::migrate {
 
 enum class RowState { applied, partial };
 
-enum class HistorySource { none, strata, dbmate, golang_migrate, goose, flyway, alembic };
+enum class HistorySource { none, strata, dbmate, golang_migrate, goose, flyway, alembic, prisma, drizzle };
 const char* to_string(HistorySource s);
 // The table another tool keeps its history in: schema_migrations (dbmate, golang-migrate),
-// goose_db_version (goose), flyway_schema_history (Flyway), alembic_version (Alembic).
+// goose_db_version (goose), flyway_schema_history (Flyway), alembic_version (Alembic),
+// _prisma_migrations (Prisma), __drizzle_migrations (Drizzle; in the schema drizzle on PostgreSQL).
 const char* history_table_of(HistorySource s);
 
 struct HistoryRow {
@@ -106,6 +107,18 @@ class HistoryTable {
                                                                bool& dirty, Version& dirty_version);
   // Alembic's (alembic_version): every file up to the one named after the recorded revision.
   std::vector<std::pair<Version, std::string>> alembic_versions(const MigrationSet& files, HistorySource& source);
+  // Prisma's (_prisma_migrations, run/tool_history.cpp): the migrations it finished and did not roll
+  // back; one it left unfinished as `dirty`. Checksums it recorded go to recorded_sums_.
+  std::vector<std::pair<Version, std::string>> prisma_versions(const MigrationSet& files, HistorySource& source,
+                                                               bool& dirty, Version& dirty_version);
+  // Drizzle's (__drizzle_migrations): every journal entry up to the newest created_at, as
+  // drizzle-orm's migrator decides; hashes to recorded_sums_.
+  std::vector<std::pair<Version, std::string>> drizzle_versions(const MigrationSet& files, HistorySource& source);
+  // Where Drizzle's table is, when it is there (drizzle.__drizzle_migrations on PostgreSQL).
+  std::optional<std::string> drizzle_table();
+  // A Prisma or Drizzle history's checksum for a version, where it is not the file's: read()
+  // gives that row the recorded checksum, so status and check report the file as changed.
+  std::map<Version, std::string> recorded_sums_;
 
   Driver& db_;
   std::string table_;

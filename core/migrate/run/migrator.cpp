@@ -1,5 +1,7 @@
 #include "migrate/run/migrator.h"
 
+#include "migrate/model/tool_layout.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -68,6 +70,8 @@ class Migrator::Session {
 
   Session(const Target& target, const MigrationSet& files, Mode mode, bool trace = false)
       : files_(files), placeholders_(target.placeholders), show_values_(target.show_values) {
+    // A Prisma or Drizzle project made for another engine is refused before the database is opened.
+    require_provider(files, target.database.kind, target.database.display);
     db_ = open_driver(target.database, mode == Mode::dry_run ? Access::dry_run : Access::write, target.table,
                       target.lock_timeout);
     if (mode == Mode::dry_run || trace) {
@@ -758,6 +762,7 @@ Status Migrator::status() {
   History h;
   if (db) {
     st.database_exists = true;
+    require_provider(files(), db->kind(), target_.database.display);
     HistoryTable table(*db, target_.table, target_.database.foreign_history_table);
     h = table.read(files());
     st.source = h.source;

@@ -389,10 +389,11 @@ void drop_foreign_history(Schema& schema, const std::string& foreign_table) {
   // goose's table (id, version_id, is_applied, tstamp), Flyway's and Alembic's, and what belongs
   // to them (goose's sequence, Flyway's index).
   std::erase_if(schema.objects, [](const SchemaObject& o) {
-    for (const char* t : {"goose_db_version", "flyway_schema_history", "alembic_version"}) {
+    for (const char* t : {"goose_db_version", "flyway_schema_history", "alembic_version", "_prisma_migrations",
+                          "__drizzle_migrations"}) {
       if (o.table == t || o.name == t) return true;
     }
-    return o.name == "goose_db_version_id_seq";
+    return o.name == "goose_db_version_id_seq" || o.name == "__drizzle_migrations_id_seq";
   });
   bool found = false;
   for (const SchemaObject& o : schema.objects) {

@@ -1,0 +1,64 @@
+#pragma once
+// Migration sets laid out by another tool, read where that tool keeps them: Prisma Migrate's
+// `prisma/migrations/<timestamp>_<name>/migration.sql` folders and Drizzle Kit's `out` folder
+// (`NNNN_name.sql` in `meta/_journal.json`'s order). A layout is one file (prisma_layout.cpp,
+// drizzle_layout.cpp) and one row of the table in tool_layout.cpp; their history tables are read in
+// run/tool_history.cpp.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "migrate/model/endpoint.h"
+#include "migrate/model/migration.h"
+
+namespace strata::migrate {
+
+struct ToolLayout {
+  MigrationLayout kind;
+  const char* tool;  // as messages name it: "Prisma", "Drizzle Kit"
+  // The folder the tool reads, when `dir` is it or a project holding it (prisma/migrations,
+  // drizzle/); nullopt when `dir` is not of this layout.
+  std::optional<std::string> (*find)(const std::string& dir);
+  MigrationSet (*load)(const std::string& dir);
+  // `migrate new` in such a folder: writes the tool's own layout, returns the path written.
+  std::string (*write_new)(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
+                           const std::string& sql);
+};
+
+// The layout `dir` is (it may name the project above the migrations folder: `dir` is then made
+// the folder itself); nullptr for strata's own (dbmate's, golang-migrate's, ...).
+const ToolLayout* find_tool_layout(std::string& dir);
+const ToolLayout& tool_layout(MigrationLayout kind);
+
+// Prisma: the folders of `dir` holding a migration.sql, in name order (as Prisma sorts them); the
+// version is the folder name's leading digits, else its place in that order. tool_checksum is
+// Prisma's: lowercase hex SHA-256 of migration.sql's bytes. MigrationSet::provider is
+// migration_lock.toml's provider.
+MigrationSet load_prisma(const std::string& dir);
+// Whether a Prisma checksum recorded in _prisma_migrations matches `m` as Prisma judges it (the
+// file with either line ending, and the unpadded hex of Prisma before 2.20).
+bool prisma_checksum_matches(const Migration& m, std::string_view recorded);
+
+// Drizzle Kit: `dir`/meta/_journal.json's entries in order, each `dir`/<tag>.sql; the version is
+// the entry's idx, tool_created_at its `when`, tool_checksum drizzle-orm's hash (hex SHA-256 of the
+// file's text). Statements are split at `--> statement-breakpoint` (drizzle_statements).
+MigrationSet load_drizzle(const std::string& dir);
+// A Drizzle file's statements as drizzle-orm's migrator runs them: the text split at each
+// `--> statement-breakpoint`, blank pieces left out.
+std::vector<std::string> drizzle_statements(std::string_view text);
+
+// The table's entries (each in its layout's file).
+std::optional<std::string> find_prisma(const std::string& dir);
+std::string write_new_prisma(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
+                             const std::string& sql);
+std::optional<std::string> find_drizzle(const std::string& dir);
+std::string write_new_drizzle(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
+                              const std::string& sql);
+
+// Throws Error(invalid_input) when the project's recorded engine (Prisma's migration_lock.toml
+// provider, Drizzle's journal dialect) is not the database's `kind`.
+void require_provider(const MigrationSet& files, DriverKind kind, const std::string& database);
+
+}  // namespace strata::migrate

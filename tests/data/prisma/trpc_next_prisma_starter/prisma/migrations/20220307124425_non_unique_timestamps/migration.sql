@@ -1,0 +1,5 @@
+-- DropIndex
+DROP INDEX "Post_createdAt_key";
+
+-- DropIndex
+DROP INDEX "Post_updatedAt_key";
