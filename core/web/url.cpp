@@ -233,12 +233,14 @@ Url resolve(const Url& base, const Url& ref) {
 
 Url normalise(Url url) {
   url.scheme = to_lower(url.scheme);
-  url.host = url_normalise_escapes(to_lower(url.host));
+  // Decoded, lowered, then escapes in upper case again: "%41" is "a", whatever the order.
+  url.host = url_normalise_escapes(to_lower(url_normalise_escapes(url.host)));
   if (url.port && (url.port->empty() || (url.scheme == "http" && *url.port == "80") ||
                    (url.scheme == "https" && *url.port == "443"))) {
     url.port.reset();
   }
-  url.path = url_normalise_escapes(remove_dot_segments(url.path));
+  // Escapes first: "%2E%2E" is ".." (section 6.2.2.3), and must go with the dot segments.
+  url.path = remove_dot_segments(url_normalise_escapes(url.path));
   if (url.has_authority && url.path.empty()) url.path = "/";
   if (url.query) url.query = url_normalise_escapes(*url.query);
   url.fragment.reset();

@@ -85,6 +85,8 @@ TEST(WebUrl, NormalisesToOneSpellingPerPage) {
   EXPECT_EQ(norm("https://d.example/%7euser/%2fa%2Fb?q=%41%3d"), "https://d.example/~user/%2Fa%2Fb?q=A%3D");
   EXPECT_EQ(norm("https://d.example/a b/\xC3\xA9"), "https://d.example/a%20b/%C3%A9");
   EXPECT_EQ(norm("https://d.example/100%"), "https://d.example/100%25");
+  EXPECT_EQ(norm("https://d.example/a/%2E%2e/b/%2e/c"), "https://d.example/b/c");
+  EXPECT_EQ(norm("HTTPS://%44.Example/"), "https://d.example/");
   EXPECT_EQ(norm("  https://d.example/x  "), "https://d.example/x");
   EXPECT_EQ(norm("ftp://d.example/x"), "(none)");
   EXPECT_EQ(norm("/relative/only"), "(none)");
