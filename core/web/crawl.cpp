@@ -129,6 +129,10 @@ class Crawler {
     }
     std::set<std::string> read;
     for (std::size_t i = 0; i < pending.size() && read.size() < options_.max_sitemaps; ++i) {
+      if (clock_.now() >= deadline_) {
+        report_.time_limit_reached = true;
+        return;
+      }
       const auto [url, depth] = pending[i];
       if (!read.insert(url.to_string()).second) continue;
       const auto response = discover(url, "sitemap");

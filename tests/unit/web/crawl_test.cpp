@@ -262,6 +262,23 @@ TEST(WebCrawl, StopsAtTheTimeLimit) {
   EXPECT_EQ(r.pages.size(), 2u);  // robots.txt at 0 s, /guide/ at 10 s, a.html at 20 s; 30 s is past
 }
 
+TEST(WebCrawl, TheTimeLimitBoundsTheSitemapsToo) {
+  FakeSite site;
+  site.cost = seconds(10);
+  std::string index = "<sitemapindex>";
+  for (int i = 0; i < 10; ++i) index += "<sitemap><loc>/s" + std::to_string(i) + ".xml</loc></sitemap>";
+  site.pages["https://d.example/sitemap.xml"] = {200, "", "application/xml", "", index + "</sitemapindex>", "", "", {}};
+  CrawlOptions options = quiet();
+  options.sitemaps = true;
+  options.time_limit = seconds(35);
+  const CrawlRun r = run(site, k_root, options);
+  // robots.txt at 0 s, the index at 10 s, s0 at 20 s, s1 at 30 s; at 40 s the crawl is over.
+  EXPECT_EQ(site.requests, (std::vector<std::string>{"https://d.example/robots.txt", "https://d.example/sitemap.xml",
+                                                     "https://d.example/s0.xml", "https://d.example/s1.xml"}));
+  EXPECT_TRUE(r.report.time_limit_reached);
+  EXPECT_TRUE(r.pages.empty());
+}
+
 TEST(WebCrawl, FollowsSitemapsAndLlmsTxtInScope) {
   FakeSite site;
   site.pages["https://d.example/robots.txt"] = {
