@@ -242,6 +242,21 @@ for name, seed in {
 }.items():
     put("gitignore", name, seed)
 
+# -- web_discovery: the first byte picks the reader (0 URL, 1 robots.txt, 2 sitemap, 3 llms.txt,
+# 4 HTML links), the rest is its input.
+for name, seed in {
+    "url_dots": "\x00../../%2E%2e/x/./y?%7e#frag",
+    "url_authority": "\x00//User@Host.Example:443/a%2fb",
+    "robots_groups": "\x01User-agent: strata\nDisallow: /*.pdf$\nAllow: /guide/\nCrawl-delay: 2\nSitemap: /s.xml\n",
+    "sitemap_index": "\x02<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"x\">]><sitemapindex><sitemap>"
+                     "<loc>https://d.example/s&amp;1.xml</loc></sitemap></sitemapindex>",
+    "sitemap_urlset": "\x02<urlset><url><loc><![CDATA[/a?b=<1>]]></loc></url><url><loc>&#104;ttp://d.example/</loc></url></urlset>",
+    "llms": "\x03# T\n- [a](a.md): x\n- [b](<b c.md> \"t\")\n```\n[no](n.md)\n```\n",
+    "html_links": "\x04<base href=\"/docs/\"><link rel=canonical href=\"x.html\"><a href=\"../y#z\">y</a>"
+                  "<a rel=nofollow href=\"n\">n</a><area href=\"mailto:a@b\">",
+}.items():
+    put("web_discovery", name, seed)
+
 # -- pq_binary_copy: [params: fields - 1 in the low 2 bits, piece size above] then a binary COPY stream
 def copy_stream(rows, extension=b""):
     out = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">I", 0) + struct.pack(">I", len(extension)) + extension

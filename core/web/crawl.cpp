@@ -1,0 +1,389 @@
+#include "web/crawl.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "common/error.h"
+#include "web/links.h"
+#include "web/llms_txt.h"
+#include "web/robots.h"
+#include "web/scope.h"
+#include "web/sitemap.h"
+
+namespace strata::web {
+namespace {
+
+using std::chrono::milliseconds;
+
+bool crawl_is_html(const FetchResponse& response) {
+  return response.content_type == "text/html" || response.content_type == "application/xhtml+xml";
+}
+
+// One crawl's state; crawl() builds it and runs it.
+class Crawler {
+ public:
+  Crawler(const Url& start, const CrawlOptions& options, const FetchFn& fetch, const CrawlHooks& hooks,
+          const CrawlClock& clock)
+      : start_(start),
+        options_(options),
+        fetch_(fetch),
+        hooks_(hooks),
+        clock_(clock),
+        scope_(start, options.include, options.exclude),
+        deadline_(clock.now() + options.time_limit) {}
+
+  CrawlReport run() {
+    read_robots();
+    frontier_.add(start_, 0);
+    if (options_.max_depth >= 1) {
+      if (options_.sitemaps) read_sitemaps();
+      if (options_.llms_txt) read_llms_txt();
+    }
+    if (options_.llms_full) read_llms_full();
+    crawl_pages();
+    return std::move(report_);
+  }
+
+ private:
+  // ---- Fetching, politely ------------------------------------------------------------------
+
+  milliseconds delay() const {
+    const auto crawl_delay = std::min(robots_.crawl_delay().value_or(milliseconds(0)), options_.max_crawl_delay);
+    return std::max(options_.request_delay, crawl_delay);
+  }
+
+  // Waits for the host's turn, then fetches. Throws what the fetcher throws.
+  FetchResponse polite_fetch(const FetchRequest& request, const Url& url) {
+    const std::string origin = url.origin();
+    if (const auto wait = pacer_.wait(origin, clock_.now()); wait.count() > 0) clock_.sleep(wait);
+    try {
+      FetchResponse response = fetch_(request);
+      pacer_.done(origin, clock_.now(), delay());
+      return response;
+    } catch (...) {
+      pacer_.done(origin, clock_.now(), delay());
+      throw;
+    }
+  }
+
+  // A discovery file (robots.txt excepted): fetched when robots.txt allows it; nullopt otherwise.
+  std::optional<FetchResponse> discover(const Url& url, const std::string& kind) {
+    DiscoveryReport entry{url.to_string(), kind, 0, 0, {}};
+    std::optional<FetchResponse> response;
+    if (!robots_.allowed(url.path_and_query())) {
+      entry.reason = "disallowed by robots.txt";
+    } else {
+      try {
+        response = polite_fetch({url.to_string(), {}, {}}, url);
+        entry.status = response->status;
+        if (response->status < 200 || response->status >= 300) response.reset();
+      } catch (const Error& e) {
+        entry.reason = e.what();
+      }
+    }
+    report_.discovery.push_back(std::move(entry));
+    return response;
+  }
+
+  // ---- Discovery -------------------------------------------------------------------------
+
+  void read_robots() {
+    Url url = start_;
+    url.path = "/robots.txt";
+    url.query.reset();
+    DiscoveryReport entry{url.to_string(), "robots.txt", 0, 0, {}};
+    try {
+      const FetchResponse response = polite_fetch({url.to_string(), {}, {}}, url);
+      entry.status = response.status;
+      robots_ = Robots::from_status(response.status, response.body);
+      entry.urls = robots_.sitemaps().size();
+      pacer_.done(url.origin(), clock_.now(), delay());  // now that Crawl-delay is known
+    } catch (const Error& e) {
+      // RFC 9309 section 2.3.1.4: unreachable means complete disallow.
+      entry.reason = e.what();
+      robots_ = Robots::disallow_all();
+    }
+    report_.discovery.push_back(std::move(entry));
+  }
+
+  // A URL a sitemap or llms.txt listed: queued at depth 1 when in scope (silently skipped
+  // otherwise: a site's sitemap lists the whole site, most of it outside a narrower scope).
+  void queue_listed(const Url& url) {
+    if (scope_.contains(url)) frontier_.add(url, 1);
+  }
+
+  void read_sitemaps() {
+    std::vector<std::pair<Url, int>> pending;
+    for (const auto& text : robots_.sitemaps()) {
+      auto url = parse_http_url(text);
+      if (url && url->origin() == start_.origin()) pending.emplace_back(*url, 0);
+    }
+    if (pending.empty()) {
+      Url url = start_;
+      url.path = "/sitemap.xml";
+      url.query.reset();
+      pending.emplace_back(url, 0);
+    }
+    std::set<std::string> read;
+    for (std::size_t i = 0; i < pending.size() && read.size() < options_.max_sitemaps; ++i) {
+      if (clock_.now() >= deadline_) {
+        report_.time_limit_reached = true;
+        return;
+      }
+      const auto [url, depth] = pending[i];
+      if (!read.insert(url.to_string()).second) continue;
+      const auto response = discover(url, "sitemap");
+      if (!response) continue;
+      const Sitemap sitemap = parse_sitemap(response->body);
+      auto& entry = report_.discovery.back();
+      entry.urls = sitemap.locs.size();
+      if (sitemap.kind == SitemapKind::index) entry.kind = "sitemap index";
+      if (sitemap.kind == SitemapKind::other) entry.reason = "not a sitemap";
+      for (const auto& loc : sitemap.locs) {
+        auto target = resolve_http(url, loc);
+        if (!target) continue;
+        if (sitemap.kind == SitemapKind::urlset) {
+          queue_listed(*target);
+        } else if (depth + 1 < options_.max_sitemap_depth && target->origin() == start_.origin()) {
+          pending.emplace_back(*target, depth + 1);
+        }
+      }
+    }
+  }
+
+  void read_llms_txt() {
+    std::vector<Url> candidates;
+    Url url = start_;
+    url.query.reset();
+    url.path = scope_.prefix() + "llms.txt";
+    candidates.push_back(url);
+    if (scope_.prefix() != "/") {
+      url.path = "/llms.txt";
+      candidates.push_back(url);
+    }
+    for (const auto& candidate : candidates) {
+      const auto response = discover(candidate, "llms.txt");
+      if (!response) continue;
+      const auto links = extract_markdown_links(response->body, candidate);
+      report_.discovery.back().urls = links.size();
+      for (const auto& link : links) queue_listed(link);
+    }
+  }
+
+  // llms-full.txt under the start URL's directory, as one page of depth 0 (when in scope).
+  void read_llms_full() {
+    Url url = start_;
+    url.query.reset();
+    url.path = scope_.prefix() + "llms-full.txt";
+    if (scope_.contains(url)) frontier_.add(url, 0);
+  }
+
+  // ---- Pages -----------------------------------------------------------------------------
+
+  void decide(const FrontierEntry& entry, PageOutcome outcome, long status = 0, std::string reason = {}) {
+    PageReport page{entry.url.to_string(), entry.depth, outcome, status, std::move(reason)};
+    if (hooks_.on_report) hooks_.on_report(page);
+    report_.pages.push_back(std::move(page));
+  }
+
+  void crawl_pages() {
+    std::size_t pages = 0;
+    while (!frontier_.empty()) {
+      const CrawlTime now = clock_.now();
+      if (now >= deadline_) {
+        report_.time_limit_reached = true;
+        return;
+      }
+      auto entry = frontier_.pop(now);
+      if (!entry) {
+        const auto ready = frontier_.next_ready();
+        if (!ready) return;
+        clock_.sleep(std::chrono::ceil<milliseconds>(std::min(*ready, deadline_) - now));
+        continue;
+      }
+      if (!robots_.allowed(entry->url.path_and_query())) {
+        decide(*entry, PageOutcome::robots_disallowed);
+        continue;
+      }
+      if (entry->attempts == 0) {
+        if (!frontier_.take(entry->url)) {
+          decide(*entry, PageOutcome::duplicate, 0, "fetched already (a redirect's target or a canonical URL)");
+          continue;
+        }
+        if (pages == options_.max_pages) {
+          report_.page_limit_reached = true;
+          return;
+        }
+        ++pages;
+      }
+      if (options_.dry_run && entry->depth >= options_.max_depth) {
+        decide(*entry, PageOutcome::would_fetch);
+        continue;
+      }
+      fetch_page(std::move(*entry));
+    }
+  }
+
+  void fetch_page(FrontierEntry entry) {
+    const std::string url = entry.url.to_string();
+    FetchRequest request{url, {}, {}};
+    std::optional<PreviousFetch> previous;
+    if (hooks_.previous && !options_.dry_run) previous = hooks_.previous(url);
+    if (previous) {
+      request.if_none_match = previous->etag;
+      request.if_modified_since = previous->last_modified;
+    }
+    FetchResponse response;
+    try {
+      ++entry.attempts;
+      response = polite_fetch(request, entry.url);
+    } catch (const Error& e) {
+      decide(entry, PageOutcome::failed, 0, e.what());
+      return;
+    }
+    if (response.status == 429 || response.status == 503) {
+      retry_or_fail(std::move(entry), response);
+      return;
+    }
+    if (response.status == 304) {
+      decide(entry, PageOutcome::not_modified, 304);
+      if (previous) {
+        for (const auto& link : previous->links) {
+          if (auto target = parse_http_url(link)) follow(entry, *target);
+        }
+      }
+      return;
+    }
+    if (response.status < 200 || response.status >= 300) {
+      decide(entry, PageOutcome::failed, response.status, "HTTP " + std::to_string(response.status));
+      return;
+    }
+    if (!accept_final_url(entry, response)) return;
+    if (crawl_is_html(response)) {
+      const PageLinks links = extract_links(response.body, entry.url);
+      if (links.canonical && *links.canonical != entry.url && scope_.contains(*links.canonical)) {
+        frontier_.take(*links.canonical);
+      }
+      for (const auto& link : links.links) follow(entry, link);
+    }
+    if (options_.dry_run) {
+      decide(entry, PageOutcome::would_fetch, response.status);
+      return;
+    }
+    try {
+      if (hooks_.on_page) hooks_.on_page(response, entry.depth);
+    } catch (const Error& e) {
+      decide(entry, PageOutcome::failed, response.status, e.what());
+      return;
+    }
+    decide(entry, PageOutcome::fetched, response.status);
+  }
+
+  // A redirect the fetcher followed: its target must be in scope and not taken already. The
+  // entry then stands for the target (its links resolve against it).
+  bool accept_final_url(FrontierEntry& entry, const FetchResponse& response) {
+    if (response.url.empty()) return true;
+    const auto final_url = parse_http_url(response.url);
+    if (!final_url || *final_url == entry.url) return true;
+    const auto verdict = scope_.check(*final_url);
+    if (verdict != ScopeVerdict::in_scope) {
+      decide(entry, PageOutcome::out_of_scope, response.status,
+             "redirected to " + final_url->to_string() + " (" + describe(verdict, scope_.prefix()) + ")");
+      return false;
+    }
+    if (!frontier_.take(*final_url)) {
+      decide(entry, PageOutcome::duplicate, response.status, "redirected to " + final_url->to_string() + ", taken already");
+      return false;
+    }
+    entry.url = *final_url;
+    return true;
+  }
+
+  void follow(const FrontierEntry& from, const Url& link) {
+    if (from.depth >= options_.max_depth || frontier_.seen(link)) return;
+    const auto verdict = scope_.check(link);
+    if (verdict == ScopeVerdict::in_scope) {
+      frontier_.add(link, from.depth + 1);
+    } else if (out_of_scope_.insert(link.to_string()).second) {
+      frontier_.mark_seen(link);
+      decide({link, from.depth + 1, 0, {}}, PageOutcome::out_of_scope, 0, describe(verdict, scope_.prefix()));
+    }
+  }
+
+  void retry_or_fail(FrontierEntry entry, const FetchResponse& response) {
+    const milliseconds wait = response.retry_after
+                                  ? std::chrono::duration_cast<milliseconds>(*response.retry_after)
+                                  : options_.default_retry_wait;
+    const std::string status = "HTTP " + std::to_string(response.status);
+    if (wait > options_.max_retry_wait) {
+      decide(entry, PageOutcome::failed, response.status,
+             status + ": Retry-After " + std::to_string(wait.count() / 1000) + " s is past the bound of " +
+                 std::to_string(options_.max_retry_wait.count() / 1000) + " s");
+      return;
+    }
+    if (entry.attempts >= options_.max_attempts) {
+      decide(entry, PageOutcome::failed, response.status,
+             status + " after " + std::to_string(entry.attempts) + " attempts");
+      return;
+    }
+    const CrawlTime at = clock_.now() + wait;
+    pacer_.hold(entry.url.origin(), at);
+    frontier_.retry(std::move(entry), at);
+  }
+
+  Url start_;
+  const CrawlOptions& options_;
+  const FetchFn& fetch_;
+  const CrawlHooks& hooks_;
+  const CrawlClock& clock_;
+  Scope scope_;
+  CrawlTime deadline_;
+  Robots robots_ = Robots::allow_all();
+  Frontier frontier_;
+  HostPacer pacer_;
+  std::set<std::string> out_of_scope_;
+  CrawlReport report_;
+};
+
+}  // namespace
+
+std::string_view name_of(PageOutcome outcome) {
+  switch (outcome) {
+    case PageOutcome::fetched:
+      return "fetched";
+    case PageOutcome::not_modified:
+      return "not modified";
+    case PageOutcome::would_fetch:
+      return "would fetch";
+    case PageOutcome::failed:
+      return "failed";
+    case PageOutcome::robots_disallowed:
+      return "disallowed by robots.txt";
+    case PageOutcome::out_of_scope:
+      return "out of scope";
+    case PageOutcome::duplicate:
+      return "duplicate";
+  }
+  return "failed";
+}
+
+std::size_t CrawlReport::count(PageOutcome outcome) const {
+  return static_cast<std::size_t>(
+      std::count_if(pages.begin(), pages.end(), [&](const PageReport& p) { return p.outcome == outcome; }));
+}
+
+CrawlClock system_crawl_clock() {
+  return {[] { return std::chrono::steady_clock::now(); }, [](milliseconds wait) { std::this_thread::sleep_for(wait); }};
+}
+
+CrawlReport crawl(std::string_view start_url, const CrawlOptions& options, const FetchFn& fetch,
+                  const CrawlHooks& hooks, const CrawlClock& clock) {
+  const auto start = parse_http_url(start_url);
+  if (!start) usage("not an http or https URL: " + std::string(start_url), "a crawl starts at an absolute URL, e.g. https://docs.example.com/guide/");
+  return Crawler(*start, options, fetch, hooks, clock).run();
+}
+
+}  // namespace strata::web

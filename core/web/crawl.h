@@ -1,0 +1,118 @@
+#pragma once
+// A crawl: from a start URL, which pages to fetch, in which order, and how politely. Pages are
+// fetched through an injected FetchFn (the safe fetcher, or a fake in tests) and each one that
+// comes back is handed to `on_page`; what happened to every URL is reported for the summary.
+//
+//   1. robots.txt of the start URL's origin (RFC 9309; robots.h): its rules gate every request
+//      but its own, its Crawl-delay (bounded) slows the pace, its Sitemap lines are read.
+//   2. Discovery, each at depth 1 (as if linked from the start page): the sitemaps robots.txt
+//      names on the same origin, else /sitemap.xml (an index followed to its sitemaps, bounded in
+//      count and depth); llms.txt under the start URL's directory and at the root.
+//   3. Pages breadth-first from the start URL (depth 0): links of HTML pages (links.h) queued at
+//      depth+1 while depth < max_depth, each normalised URL once, within the scope (scope.h).
+// One request at a time, `request_delay` apart (or Crawl-delay, when longer, up to
+// `max_crawl_delay`). A 429 or 503 is retried after its Retry-After (or `default_retry_wait`)
+// when that is within `max_retry_wait`, up to `max_attempts` fetches; else the page fails.
+// Time goes through a CrawlClock, so tests wait on a fake one.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "web/fetch_types.h"
+#include "web/frontier.h"
+
+namespace strata::web {
+
+struct CrawlOptions {
+  std::vector<std::string> include;  // glob patterns on the URL path (scope.h); empty: all
+  std::vector<std::string> exclude;
+  int max_depth = 10;           // links followed from the start page (depth 0); 0: that page alone
+  std::size_t max_pages = 1000;  // pages fetched (discovery files not counted)
+  std::chrono::milliseconds time_limit{std::chrono::hours(1)};
+  std::chrono::milliseconds request_delay{250};     // between two requests to one host
+  std::chrono::milliseconds max_crawl_delay{30000};  // robots.txt's Crawl-delay honoured up to this
+  std::chrono::milliseconds default_retry_wait{5000};  // a 429/503 without Retry-After
+  std::chrono::milliseconds max_retry_wait{60000};     // a longer Retry-After fails the page
+  int max_attempts = 3;                                // fetches of one page, retries included
+  bool sitemaps = true;   // read robots.txt's Sitemap lines, else /sitemap.xml
+  bool llms_txt = true;   // read llms.txt's links
+  bool llms_full = false;  // fetch llms-full.txt and hand it on as one page (llms_txt.h says why not by default)
+  std::size_t max_sitemaps = 50;  // sitemap files read, indexes included
+  int max_sitemap_depth = 2;      // an index's sitemaps are depth 1; deeper indexes are not followed
+  // Fetch only what discovery needs, hand nothing to on_page: robots.txt, sitemaps, llms.txt and
+  // the pages whose links are followed (depth < max_depth) are fetched; pages at max_depth are
+  // only listed. Every page a real crawl would fetch is reported `would_fetch`.
+  bool dry_run = false;
+};
+
+enum class PageOutcome {
+  fetched,            // 2xx, handed to on_page
+  not_modified,       // 304 to a conditional request
+  would_fetch,        // dry run
+  failed,             // `reason` says why: HTTP status, the fetcher's refusal, on_page's error
+  robots_disallowed,  // robots.txt does not allow it
+  out_of_scope,       // linked, or redirected to, outside the scope (`reason` says how)
+  duplicate,          // redirected to, or canonical for, a URL already taken
+};
+std::string_view name_of(PageOutcome outcome);
+
+struct PageReport {
+  std::string url;  // normalised
+  int depth = 0;
+  PageOutcome outcome = PageOutcome::failed;
+  long status = 0;     // the last HTTP status, 0 when there was no answer
+  std::string reason;  // for failed, out_of_scope, duplicate; data from the server: sanitise to print
+};
+
+// A file read to find pages: robots.txt, a sitemap, llms.txt.
+struct DiscoveryReport {
+  std::string url;
+  std::string kind;  // "robots.txt", "sitemap", "sitemap index", "llms.txt"
+  long status = 0;   // 0: no answer (the fetcher's error is in `reason`)
+  std::size_t urls = 0;  // URLs it listed (before the scope)
+  std::string reason;
+};
+
+struct CrawlReport {
+  std::vector<PageReport> pages;  // in the order they were decided
+  std::vector<DiscoveryReport> discovery;
+  bool page_limit_reached = false;  // max_pages stopped it with pages left
+  bool time_limit_reached = false;
+  std::size_t count(PageOutcome outcome) const;
+};
+
+// What an earlier run recorded of a page, for a conditional request. On a 304 the crawl follows
+// `links` (the page's links when it was last fetched), as it has no body to read them from.
+struct PreviousFetch {
+  std::string etag;
+  std::string last_modified;
+  std::vector<std::string> links;
+};
+
+struct CrawlHooks {
+  // Each 2xx page (the fetcher's final URL in response.url; depth from the start page). May
+  // throw strata::Error: the page is reported failed with its message and the crawl goes on.
+  std::function<void(const FetchResponse& response, int depth)> on_page;
+  // The validators of a URL fetched by an earlier run, or nullopt (then the request is plain).
+  std::function<std::optional<PreviousFetch>(const std::string& url)> previous;
+  // Each PageReport as it is decided (a progress bar); optional.
+  std::function<void(const PageReport&)> on_report;
+};
+
+// The crawl's time: steady time and a way to wait. system_crawl_clock() uses the real ones.
+struct CrawlClock {
+  std::function<CrawlTime()> now;
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+CrawlClock system_crawl_clock();
+
+// Crawls from `start_url`. Throws strata::Error(usage) when it is not an absolute http(s) URL;
+// every other failure is a page's, in the report.
+CrawlReport crawl(std::string_view start_url, const CrawlOptions& options, const FetchFn& fetch,
+                  const CrawlHooks& hooks, const CrawlClock& clock = system_crawl_clock());
+
+}  // namespace strata::web

@@ -1,0 +1,430 @@
+// The crawl over a fake site (a fake FetchFn) on a fake clock: order, scope, depth, caps,
+// robots.txt, discovery, redirects, retries, politeness, dry runs and conditional requests.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "web/crawl.h"
+
+namespace strata::web {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+FetchResponse html(const std::string& body) {
+  FetchResponse r;
+  r.status = 200;
+  r.content_type = "text/html";
+  r.body = body;
+  return r;
+}
+
+FetchResponse status(long code) {
+  FetchResponse r;
+  r.status = code;
+  r.content_type = "text/html";
+  return r;
+}
+
+std::string a(const std::string& href) { return "<a href=\"" + href + "\">x</a>"; }
+
+// A site by URL; an unknown URL is a 404. `script` answers first when it has something for a
+// URL (a 429, then the page). Every request is recorded with the fake time it was sent at.
+struct FakeSite {
+  std::map<std::string, FetchResponse> pages;
+  std::map<std::string, std::vector<FetchResponse>> script;
+  std::vector<std::string> requests;
+  std::vector<FetchRequest> full_requests;
+  std::vector<milliseconds> sent_at;
+  std::map<std::string, std::string> throws;  // URL -> the fetcher's refusal
+  milliseconds cost{0};                       // fake time one fetch takes
+  CrawlTime now{};
+  std::vector<milliseconds> sleeps;
+
+  FetchFn fetch() {
+    return [this](const FetchRequest& request) {
+      requests.push_back(request.url);
+      full_requests.push_back(request);
+      sent_at.push_back(std::chrono::duration_cast<milliseconds>(now - CrawlTime{}));
+      now += cost;
+      if (const auto t = throws.find(request.url); t != throws.end()) throw Error(ExitCode::unavailable, t->second);
+      if (auto s = script.find(request.url); s != script.end() && !s->second.empty()) {
+        FetchResponse r = s->second.front();
+        s->second.erase(s->second.begin());
+        if (r.url.empty()) r.url = request.url;
+        return r;
+      }
+      const auto it = pages.find(request.url);
+      FetchResponse r = it == pages.end() ? status(404) : it->second;
+      if (r.url.empty()) r.url = request.url;
+      return r;
+    };
+  }
+  CrawlClock clock() {
+    return {[this] { return now; },
+            [this](milliseconds wait) {
+              sleeps.push_back(wait);
+              now += wait;
+            }};
+  }
+  std::size_t count(const std::string& url) const {
+    return static_cast<std::size_t>(std::count(requests.begin(), requests.end(), url));
+  }
+};
+
+// Options with no delay and no discovery, so a test sees only what it sets up.
+CrawlOptions quiet() {
+  CrawlOptions o;
+  o.request_delay = milliseconds(0);
+  o.sitemaps = false;
+  o.llms_txt = false;
+  return o;
+}
+
+struct CrawlRun {
+  CrawlReport report;
+  std::vector<std::string> pages;  // on_page's URLs, in order
+  std::vector<int> depths;
+};
+
+CrawlRun run(FakeSite& site, const std::string& start, const CrawlOptions& options, CrawlHooks hooks = {}) {
+  CrawlRun out;
+  if (!hooks.on_page) {
+    hooks.on_page = [&out](const FetchResponse& r, int depth) {
+      out.pages.push_back(r.url);
+      out.depths.push_back(depth);
+    };
+  }
+  out.report = crawl(start, options, site.fetch(), hooks, site.clock());
+  return out;
+}
+
+const PageReport* find(const CrawlReport& report, const std::string& url) {
+  for (const auto& p : report.pages) {
+    if (p.url == url) return &p;
+  }
+  return nullptr;
+}
+
+const std::string k_root = "https://d.example/guide/";
+
+// /guide/ -> a, b, outside; a -> /guide/ (a loop), c; b -> a; c -> d; d -> e.
+FakeSite guide_site() {
+  FakeSite site;
+  site.pages[k_root] = html(a("a.html") + a("b.html#part") + a("/other/x.html") + a("https://ext.example/") +
+                            a("mailto:me@d.example"));
+  site.pages[k_root + "a.html"] = html(a("./") + a("c.html") + a("a.html"));
+  site.pages[k_root + "b.html"] = html(a("a.html"));
+  site.pages[k_root + "c.html"] = html(a("d.html"));
+  site.pages[k_root + "d.html"] = html(a("e.html"));
+  site.pages[k_root + "e.html"] = html("end");
+  return site;
+}
+
+TEST(WebCrawl, GoesBreadthFirstWithinScopeAndDepthEachPageOnce) {
+  FakeSite site = guide_site();
+  CrawlOptions options = quiet();
+  options.max_depth = 2;
+  const CrawlRun r = run(site, k_root + "index.html#top", options);
+  // index.html is a 404; start from the directory instead.
+  EXPECT_EQ(r.report.count(PageOutcome::failed), 1u);
+  EXPECT_EQ(find(r.report, k_root + "index.html")->reason, "HTTP 404");
+
+  FakeSite site2 = guide_site();
+  const CrawlRun r2 = run(site2, k_root, options);
+  EXPECT_EQ(site2.requests, (std::vector<std::string>{"https://d.example/robots.txt", k_root, k_root + "a.html",
+                                                      k_root + "b.html", k_root + "c.html"}));
+  EXPECT_EQ(r2.pages, (std::vector<std::string>{k_root, k_root + "a.html", k_root + "b.html", k_root + "c.html"}));
+  EXPECT_EQ(r2.depths, (std::vector<int>{0, 1, 1, 2}));
+  EXPECT_EQ(r2.report.count(PageOutcome::fetched), 4u);
+  const PageReport* outside = find(r2.report, "https://d.example/other/x.html");
+  ASSERT_NE(outside, nullptr);
+  EXPECT_EQ(outside->outcome, PageOutcome::out_of_scope);
+  EXPECT_EQ(outside->reason, "outside /guide/");
+  ASSERT_NE(find(r2.report, "https://ext.example/"), nullptr);
+  EXPECT_EQ(find(r2.report, "https://ext.example/")->reason, "another origin");
+  EXPECT_EQ(find(r2.report, k_root + "d.html"), nullptr);  // depth 3: not reached
+  EXPECT_FALSE(r2.report.page_limit_reached);
+}
+
+TEST(WebCrawl, StopsAtMaxPages) {
+  FakeSite site = guide_site();
+  CrawlOptions options = quiet();
+  options.max_pages = 2;
+  const CrawlRun r = run(site, k_root, options);
+  EXPECT_EQ(r.pages, (std::vector<std::string>{k_root, k_root + "a.html"}));
+  EXPECT_TRUE(r.report.page_limit_reached);
+  EXPECT_EQ(site.count(k_root + "b.html"), 0u);
+}
+
+TEST(WebCrawl, IncludeAndExcludeNarrowTheScope) {
+  FakeSite site = guide_site();
+  CrawlOptions options = quiet();
+  options.exclude = {"/guide/b.*"};
+  const CrawlRun r = run(site, k_root, options);
+  EXPECT_EQ(site.count(k_root + "b.html"), 0u);
+  ASSERT_NE(find(r.report, k_root + "b.html"), nullptr);
+  EXPECT_EQ(find(r.report, k_root + "b.html")->reason, "matches an exclude pattern");
+  EXPECT_EQ(r.report.count(PageOutcome::fetched), 5u);  // /guide/, a, c, d, e
+}
+
+TEST(WebCrawl, HonoursRobotsTxt) {
+  FakeSite site = guide_site();
+  site.pages["https://d.example/robots.txt"] = {200, "", "text/plain", "", "User-agent: *\nDisallow: /guide/c\n", "", "", {}};
+  const CrawlRun r = run(site, k_root, quiet());
+  EXPECT_EQ(site.count(k_root + "c.html"), 0u);
+  ASSERT_NE(find(r.report, k_root + "c.html"), nullptr);
+  EXPECT_EQ(find(r.report, k_root + "c.html")->outcome, PageOutcome::robots_disallowed);
+  EXPECT_EQ(r.report.count(PageOutcome::fetched), 3u);  // d and e only through c
+}
+
+TEST(WebCrawl, ARobotsTxtThatFailsDisallowsEverything) {
+  for (bool throws : {false, true}) {
+    FakeSite site = guide_site();
+    if (throws) {
+      site.throws["https://d.example/robots.txt"] = "connection refused";
+    } else {
+      site.pages["https://d.example/robots.txt"] = status(503);
+    }
+    const CrawlRun r = run(site, k_root, quiet());
+    EXPECT_EQ(site.requests, (std::vector<std::string>{"https://d.example/robots.txt"}));
+    ASSERT_EQ(r.report.pages.size(), 1u);
+    EXPECT_EQ(r.report.pages[0].outcome, PageOutcome::robots_disallowed);
+    ASSERT_EQ(r.report.discovery.size(), 1u);
+    EXPECT_EQ(r.report.discovery[0].reason, throws ? "connection refused" : "");
+  }
+}
+
+TEST(WebCrawl, WaitsOutRetryAfterOnTheClockWithinTheBound) {
+  FakeSite site = guide_site();
+  FetchResponse busy = status(429);
+  busy.retry_after = seconds(7);
+  site.script[k_root + "a.html"] = {busy};
+  CrawlOptions options = quiet();
+  options.max_depth = 1;
+  const CrawlRun r = run(site, k_root, options);
+  // The server asked for 7 s: b.html goes once they have passed, then a.html again.
+  EXPECT_EQ(site.requests, (std::vector<std::string>{"https://d.example/robots.txt", k_root, k_root + "a.html",
+                                                     k_root + "b.html", k_root + "a.html"}));
+  EXPECT_EQ(site.sent_at.back(), milliseconds(7000));
+  EXPECT_EQ(find(r.report, k_root + "a.html")->outcome, PageOutcome::fetched);
+  ASSERT_FALSE(site.sleeps.empty());
+}
+
+TEST(WebCrawl, FailsAPageWhoseRetryAfterIsPastTheBoundOrThatStaysBusy) {
+  FakeSite site = guide_site();
+  FetchResponse long_wait = status(503);
+  long_wait.retry_after = seconds(120);
+  site.script[k_root + "a.html"] = {long_wait};
+  site.script[k_root + "b.html"] = {status(429), status(429), status(429), status(429)};
+  CrawlOptions options = quiet();
+  options.max_depth = 1;
+  const CrawlRun r = run(site, k_root, options);
+  EXPECT_EQ(find(r.report, k_root + "a.html")->outcome, PageOutcome::failed);
+  EXPECT_EQ(find(r.report, k_root + "a.html")->reason, "HTTP 503: Retry-After 120 s is past the bound of 60 s");
+  EXPECT_EQ(site.count(k_root + "a.html"), 1u);
+  EXPECT_EQ(find(r.report, k_root + "b.html")->reason, "HTTP 429 after 3 attempts");
+  EXPECT_EQ(site.count(k_root + "b.html"), 3u);
+  for (const auto& wait : site.sleeps) EXPECT_LE(wait, milliseconds(5000));  // the default wait
+}
+
+TEST(WebCrawl, SpacesRequestsByTheDelayOrABoundedCrawlDelay) {
+  for (const auto& [robots, gap] : std::vector<std::pair<std::string, milliseconds>>{
+           {"", milliseconds(250)}, {"User-agent: *\nCrawl-delay: 2\n", milliseconds(2000)},
+           {"User-agent: *\nCrawl-delay: 3600\n", milliseconds(30000)}}) {
+    FakeSite site = guide_site();
+    site.cost = milliseconds(10);
+    if (!robots.empty()) site.pages["https://d.example/robots.txt"] = {200, "", "text/plain", "", robots, "", "", {}};
+    CrawlOptions options = quiet();
+    options.request_delay = milliseconds(250);
+    options.max_depth = 1;
+    run(site, k_root, options);
+    ASSERT_EQ(site.sent_at.size(), 4u);
+    for (std::size_t i = 1; i < site.sent_at.size(); ++i) {
+      EXPECT_EQ(site.sent_at[i] - site.sent_at[i - 1], milliseconds(10) + gap) << robots << " request " << i;
+    }
+  }
+}
+
+TEST(WebCrawl, StopsAtTheTimeLimit) {
+  FakeSite site = guide_site();
+  site.cost = seconds(10);
+  CrawlOptions options = quiet();
+  options.time_limit = seconds(25);
+  const CrawlRun r = run(site, k_root, options);
+  EXPECT_TRUE(r.report.time_limit_reached);
+  EXPECT_EQ(r.pages.size(), 2u);  // robots.txt at 0 s, /guide/ at 10 s, a.html at 20 s; 30 s is past
+}
+
+TEST(WebCrawl, TheTimeLimitBoundsTheSitemapsToo) {
+  FakeSite site;
+  site.cost = seconds(10);
+  std::string index = "<sitemapindex>";
+  for (int i = 0; i < 10; ++i) index += "<sitemap><loc>/s" + std::to_string(i) + ".xml</loc></sitemap>";
+  site.pages["https://d.example/sitemap.xml"] = {200, "", "application/xml", "", index + "</sitemapindex>", "", "", {}};
+  CrawlOptions options = quiet();
+  options.sitemaps = true;
+  options.time_limit = seconds(35);
+  const CrawlRun r = run(site, k_root, options);
+  // robots.txt at 0 s, the index at 10 s, s0 at 20 s, s1 at 30 s; at 40 s the crawl is over.
+  EXPECT_EQ(site.requests, (std::vector<std::string>{"https://d.example/robots.txt", "https://d.example/sitemap.xml",
+                                                     "https://d.example/s0.xml", "https://d.example/s1.xml"}));
+  EXPECT_TRUE(r.report.time_limit_reached);
+  EXPECT_TRUE(r.pages.empty());
+}
+
+TEST(WebCrawl, FollowsSitemapsAndLlmsTxtInScope) {
+  FakeSite site;
+  site.pages["https://d.example/robots.txt"] = {
+      200, "", "text/plain", "", "Sitemap: https://d.example/index.xml\nSitemap: https://evil.example/s.xml\n", "", "", {}};
+  site.pages["https://d.example/index.xml"] = {
+      200, "", "application/xml", "",
+      "<sitemapindex><sitemap><loc>/pages.xml</loc></sitemap><sitemap><loc>https://d.example/index.xml</loc></sitemap></sitemapindex>",
+      "", "", {}};
+  site.pages["https://d.example/pages.xml"] = {
+      200, "", "application/xml", "",
+      "<urlset><url><loc>https://d.example/guide/from-sitemap.html</loc></url>"
+      "<url><loc>https://d.example/blog/post.html</loc></url></urlset>",
+      "", "", {}};
+  site.pages["https://d.example/guide/llms.txt"] = {200, "", "text/plain", "", "- [Listed](listed.md)\n", "", "", {}};
+  site.pages[k_root] = html("no links");
+  site.pages[k_root + "from-sitemap.html"] = html("x");
+  site.pages[k_root + "listed.md"] = {200, "", "text/markdown", "", "# Listed", "", "", {}};
+  CrawlOptions options = quiet();
+  options.sitemaps = true;
+  options.llms_txt = true;
+  const CrawlRun r = run(site, k_root, options);
+  EXPECT_EQ(site.count("https://evil.example/s.xml"), 0u);
+  EXPECT_EQ(site.count("https://d.example/index.xml"), 1u);
+  EXPECT_EQ(site.count("https://d.example/blog/post.html"), 0u);
+  EXPECT_EQ(r.pages, (std::vector<std::string>{k_root, k_root + "from-sitemap.html", k_root + "listed.md"}));
+  EXPECT_EQ(r.depths, (std::vector<int>{0, 1, 1}));
+  std::vector<std::string> kinds;
+  for (const auto& d : r.report.discovery) kinds.push_back(d.kind + " " + d.url);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"robots.txt https://d.example/robots.txt",
+                                             "sitemap index https://d.example/index.xml",
+                                             "sitemap https://d.example/pages.xml",
+                                             "llms.txt https://d.example/guide/llms.txt",
+                                             "llms.txt https://d.example/llms.txt"}));
+  EXPECT_EQ(r.report.discovery[2].urls, 2u);
+  EXPECT_EQ(r.report.discovery[4].status, 404);
+}
+
+TEST(WebCrawl, FallsBackToSitemapXmlAndFetchesLlmsFullOnlyWhenAsked) {
+  FakeSite site;
+  site.pages[k_root] = html("");
+  site.pages[k_root + "llms-full.txt"] = {200, "", "text/plain", "", "# All", "", "", {}};
+  CrawlOptions options = quiet();
+  options.sitemaps = true;
+  run(site, k_root, options);
+  EXPECT_EQ(site.count("https://d.example/sitemap.xml"), 1u);
+  EXPECT_EQ(site.count(k_root + "llms-full.txt"), 0u);
+  options.llms_full = true;
+  FakeSite site2 = site;
+  site2.requests.clear();
+  const CrawlRun r = run(site2, k_root, options);
+  EXPECT_EQ(r.pages, (std::vector<std::string>{k_root, k_root + "llms-full.txt"}));
+}
+
+TEST(WebCrawl, FollowsRedirectsWithinScopeOnlyAndTakesEachTargetOnce) {
+  FakeSite site = guide_site();
+  FetchResponse moved = html(a("c.html"));
+  moved.url = k_root + "b.html";  // a.html redirects to b.html
+  site.pages[k_root + "a.html"] = moved;
+  FetchResponse away = html("away");
+  away.url = "https://d.example/elsewhere/";
+  site.pages[k_root + "c.html"] = away;
+  CrawlOptions options = quiet();
+  options.max_depth = 2;
+  const CrawlRun r = run(site, k_root, options);
+  EXPECT_EQ(r.pages, (std::vector<std::string>{k_root, k_root + "b.html"}));
+  EXPECT_EQ(find(r.report, k_root + "b.html")->outcome, PageOutcome::fetched);  // via a.html
+  EXPECT_EQ(site.count(k_root + "b.html"), 0u);  // linked from /guide/ too, but taken already
+  const PageReport* c = find(r.report, k_root + "c.html");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->outcome, PageOutcome::out_of_scope);
+  EXPECT_EQ(c->reason, "redirected to https://d.example/elsewhere/ (outside /guide/)");
+}
+
+TEST(WebCrawl, ACanonicalUrlIsNotFetchedAgain) {
+  FakeSite site;
+  site.pages[k_root] = html("<link rel=canonical href=\"intro.html\">" + a("intro.html") + a("x.html"));
+  site.pages[k_root + "x.html"] = html("");
+  const CrawlRun r = run(site, k_root, quiet());
+  EXPECT_EQ(site.count(k_root + "intro.html"), 0u);
+  EXPECT_EQ(r.pages, (std::vector<std::string>{k_root, k_root + "x.html"}));
+}
+
+TEST(WebCrawl, AFailedPageOrARefusedOneDoesNotStopTheCrawl) {
+  FakeSite site = guide_site();
+  site.throws[k_root + "a.html"] = "refused: 169.254.169.254 is a link-local address";
+  site.pages[k_root + "b.html"] = status(500);
+  CrawlHooks hooks;
+  std::vector<std::string> seen;
+  hooks.on_page = [&](const FetchResponse& response, int) {
+    seen.push_back(response.url);
+    if (response.url == k_root) return;
+    throw Error(ExitCode::invalid_input, "not a document");
+  };
+  site.pages[k_root] = html(a("a.html") + a("b.html") + a("e.html"));
+  const CrawlRun r = run(site, k_root, quiet(), hooks);
+  EXPECT_EQ(find(r.report, k_root + "a.html")->reason, "refused: 169.254.169.254 is a link-local address");
+  EXPECT_EQ(find(r.report, k_root + "b.html")->status, 500);
+  EXPECT_EQ(find(r.report, k_root + "e.html")->outcome, PageOutcome::failed);
+  EXPECT_EQ(find(r.report, k_root + "e.html")->reason, "not a document");
+  EXPECT_EQ(seen, (std::vector<std::string>{k_root, k_root + "e.html"}));
+}
+
+TEST(WebCrawl, SendsConditionalRequestsAndFollowsTheRecordedLinksOfAnUnchangedPage) {
+  FakeSite site = guide_site();
+  site.script[k_root] = {status(304)};
+  CrawlHooks hooks;
+  hooks.previous = [](const std::string& url) -> std::optional<PreviousFetch> {
+    if (url != k_root) return std::nullopt;
+    return PreviousFetch{"\"v1\"", "Tue, 01 Sep 2026 00:00:00 GMT", {k_root + "e.html"}};
+  };
+  CrawlOptions options = quiet();
+  options.max_depth = 1;
+  const CrawlRun r = run(site, k_root, options, hooks);
+  EXPECT_EQ(site.full_requests[1].if_none_match, "\"v1\"");
+  EXPECT_EQ(site.full_requests[1].if_modified_since, "Tue, 01 Sep 2026 00:00:00 GMT");
+  EXPECT_EQ(site.full_requests[2].if_none_match, "");
+  EXPECT_EQ(find(r.report, k_root)->outcome, PageOutcome::not_modified);
+  EXPECT_EQ(r.pages, (std::vector<std::string>{k_root + "e.html"}));
+}
+
+TEST(WebCrawl, ADryRunFetchesOnlyWhatDiscoveryNeedsAndStoresNothing) {
+  FakeSite site = guide_site();
+  CrawlOptions options = quiet();
+  options.max_depth = 1;
+  options.dry_run = true;
+  const CrawlRun r = run(site, k_root, options);
+  EXPECT_TRUE(r.pages.empty());
+  EXPECT_EQ(site.requests, (std::vector<std::string>{"https://d.example/robots.txt", k_root}));
+  EXPECT_EQ(r.report.count(PageOutcome::would_fetch), 3u);  // /guide/, a, b
+  EXPECT_EQ(find(r.report, k_root + "b.html")->outcome, PageOutcome::would_fetch);
+}
+
+TEST(WebCrawl, RefusesAStartThatIsNotAnHttpUrl) {
+  FakeSite site;
+  for (const std::string start : {"docs/guide", "ftp://d.example/", "file:///etc/passwd"}) {
+    try {
+      run(site, start, quiet());
+      ADD_FAILURE() << start;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::usage);
+      EXPECT_EQ(std::string(e.what()), "not an http or https URL: " + start);
+    }
+  }
+  EXPECT_TRUE(site.requests.empty());
+  EXPECT_EQ(name_of(PageOutcome::robots_disallowed), "disallowed by robots.txt");
+}
+
+}  // namespace
+}  // namespace strata::web
