@@ -79,6 +79,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::scope, "--scope"},
     {Setting::rate, "--rate"},
     {Setting::expires, "--expires"},
+    {Setting::query_prefix, "--query-prefix"},
+    {Setting::document_prefix, "--document-prefix"},
 }};
 
 constexpr bool flags_in_order() {

@@ -60,7 +60,9 @@ json collection_json(const st::CollectionInfo& c) {
   const auto& m = c.embedding_model;
   j["embedding"] = m ? json{{"provider", m->provider}, {"model", m->model},
                             {"dimensions", m->dimensions > 0 ? json(m->dimensions) : json(nullptr)},
-                            {"server", m->server.empty() ? json(nullptr) : json(m->server)}}
+                            {"server", m->server.empty() ? json(nullptr) : json(m->server)},
+                            {"query_prefix", m->query_prefix},
+                            {"document_prefix", m->document_prefix}}
                      : json(nullptr);
   return j;
 }

@@ -11,6 +11,7 @@
 #include "common/text.h"
 #include "common/utf8.h"
 #include "embed/input_fit.h"
+#include "embed/model_prefixes.h"
 #include "embed/model_registry.h"
 #include "embed/provider.h"
 #include "search/document_evidence.h"
@@ -200,7 +201,9 @@ struct Searcher::Impl {
     if (request.skip_embedding) throw Error(ExitCode::unavailable, *request.skip_embedding);
     // Invalid bytes become U+FFFD: a query is embedded as text (JSON for a server), which must
     // be UTF-8, and a stray byte must not make a search fail.
-    std::string input = replace_invalid_utf8(text, Utf8Repair::per_byte);
+    // The collection's query prefix first, as its chunks were embedded to be met (a cut to the
+    // model's limit keeps it: it takes the text's end).
+    std::string input = embed::with_prefix(model.query_prefix, replace_invalid_utf8(text, Utf8Repair::per_byte));
     const embed::FittedInput fit = embed::fit_input(input, r.pipeline.max_input_tokens, false);
     if (fit.over_limit) input.resize(fit.kept_bytes);
     const std::string_view inputs[] = {input};
