@@ -81,6 +81,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::expires, "--expires"},
     {Setting::query_prefix, "--query-prefix"},
     {Setting::document_prefix, "--document-prefix"},
+    {Setting::similar, "--similar"},
 }};
 
 constexpr bool flags_in_order() {

@@ -89,6 +89,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::expires, "expires"},
     {Setting::query_prefix, "query_prefix"},
     {Setting::document_prefix, "document_prefix"},
+    {Setting::similar, "similar"},
 }};
 
 constexpr bool names_in_setting_order() {
