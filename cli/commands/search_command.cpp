@@ -244,7 +244,7 @@ Run setup_search(CLI::App& cmd) {
       "  strata search 'C++ templates' --mode keyword -k 5\n"
       "  strata search retention policy --where team=legal --json | jq -r .source\n"
       "  strata search 'vector search' --explain\n"
-      "  strata search --similar docs/intro.md -k 5\n"
+      "  strata search --collection docs --similar docs/intro.md -k 5\n"
       "Exit: 0 done (also with no hits), 2 usage (empty query, bad -k, --where or --vector-weight, vector mode\n"
       "without vectors), 7 no such store or collection, or the embedding server failed");
   return [o](const RunContext& context) {
