@@ -36,7 +36,7 @@ expect_json_true "embed --json names the prefixes" 'd["query_prefix"] == "search
 assert_eq "search_query: |search_document: " "$(db_q "$STORE" 'SELECT embedding_query_prefix, embedding_document_prefix FROM collections')" "the prefixes are recorded"
 assert_eq 1 "$(every_input 'search_document: ')" "every chunk was sent with the document prefix"
 expect_exit 0 -- S collections --json
-expect_json_true "collections --json names them" "d[0]['embedding']['query_prefix'] == 'search_query: '"
+expect_json_true "collections --json names them" "d['embedding']['query_prefix'] == 'search_query: '"
 server_reset
 
 # ---------------------------------------------------------------------------------------------
