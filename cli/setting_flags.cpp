@@ -80,6 +80,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::rate, "--rate"},
     {Setting::expires, "--expires"},
     {Setting::tokens, "--tokens"},
+    {Setting::query_prefix, "--query-prefix"},
+    {Setting::document_prefix, "--document-prefix"},
+    {Setting::similar, "--similar"},
 }};
 
 constexpr bool flags_in_order() {

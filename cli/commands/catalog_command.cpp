@@ -62,6 +62,9 @@ json collection_json(const st::CollectionInfo& c) {
                             {"dimensions", m->dimensions > 0 ? json(m->dimensions) : json(nullptr)},
                             {"server", m->server.empty() ? json(nullptr) : json(m->server)}}
                      : json(nullptr);
+  // Prefixes only when the model has one, so a collection without keeps the object it had.
+  if (m && !m->query_prefix.empty()) j["embedding"]["query_prefix"] = m->query_prefix;
+  if (m && !m->document_prefix.empty()) j["embedding"]["document_prefix"] = m->document_prefix;
   return j;
 }
 

@@ -46,6 +46,7 @@ struct EmbedCliOptions {
   std::optional<std::size_t> dimensions, concurrency, batch_size, batch_tokens, max_input_tokens;
   bool strict = false;
   bool switch_model = false;
+  std::optional<std::string> query_prefix, document_prefix;  // "" clears the model's own
   OutputOptions out;  // out.color: the run's (RunContext)
   // Which flags were given (CLI11 counts), for the text-mode/collection-mode conflicts.
   bool store_given = false;
@@ -67,6 +68,8 @@ em::EmbedSettings settings_of(const EmbedCliOptions& o) {
   s.max_input_tokens = o.max_input_tokens;
   s.strict = o.strict;
   s.switch_model = o.switch_model;
+  s.query_prefix = value_of(setting("embed.query_prefix", o.query_prefix, "--query-prefix"));
+  s.document_prefix = value_of(setting("embed.document_prefix", o.document_prefix, "--document-prefix"));
   return s;
 }
 
@@ -110,6 +113,8 @@ int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
               {"model", r.model.model},
               {"dimensions", r.model.dimensions},
               {"server", r.model.server.empty() ? json(nullptr) : json(r.model.server)},
+              {"query_prefix", r.model.query_prefix},
+              {"document_prefix", r.model.document_prefix},
               {"chunks", r.chunks},
               {"already_embedded", r.already},
               {"dropped", r.dropped},
@@ -298,7 +303,10 @@ int run_text(const EmbedCliOptions& o, const OutputOptions& out) {
     usage("the only input argument is '-' (standard input); files are read with --jsonl FILE");
   }
   if (o.jsonl && (!o.texts.empty() || o.inputs.size() > 1)) usage("--jsonl reads one file or standard input, without --text");
-  const em::EmbedSettings settings = settings_of(o);
+  em::EmbedSettings settings = settings_of(o);
+  // Texts are no collection's: [embed]'s prefixes are a collection's defaults, not theirs.
+  settings.query_prefix = o.query_prefix;
+  settings.document_prefix = o.document_prefix;
   TextSource source(o);
   VectorWriter writer(source, o.out.json);
   EmbedReporter reporter(out, "texts");
@@ -354,6 +362,14 @@ Run setup_embed(CLI::App& command) {
   cmd->add_flag("--strict", o->strict, "Refuse inputs over the model's token limit instead of truncating them");
   cmd->add_flag("--switch-model", o->switch_model,
                 "Drop the collection's vectors and re-embed it with another model (cached vectors are reused)");
+  cmd->add_option("--query-prefix", o->query_prefix,
+                  "Text before every query (default: the collection's, else the model's own; '' for none; a change needs "
+                  "--switch-model)")
+      ->type_name("TEXT");
+  cmd->add_option("--document-prefix", o->document_prefix,
+                  "Text before every chunk (default: the collection's, else the model's own; '' for none; a change needs "
+                  "--switch-model)")
+      ->type_name("TEXT");
   add_output_options(*cmd, o->out,
                      {"Collection mode: a JSON summary on stdout; text mode: one JSON array",
                       "No progress, notes or summary on stderr (warnings and errors remain)"});

@@ -108,6 +108,8 @@ VectorsPlan plan_vectors(const std::string& collection, const IngestEmbedFlags& 
   // A model for a collection without one, as `strata embed` would choose it.
   r.settings.provider = configured_in_file("embed.provider");
   r.settings.model = configured_in_file("embed.model");
+  r.settings.query_prefix = configured_in_file("embed.query_prefix");
+  r.settings.document_prefix = configured_in_file("embed.document_prefix");
   apply_endpoint(flags.endpoint, r.settings);
   return plan;
 }

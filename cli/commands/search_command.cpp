@@ -35,6 +35,7 @@ struct SearchCliOptions {
   std::optional<std::string> base_url;
   std::optional<std::string> api_key_env;  // unset: OPENAI_API_KEY, which may then be unset too
   bool explain = false;
+  std::optional<std::string> similar;  // --similar DOC_OR_CHUNK, instead of QUERY
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
@@ -50,6 +51,7 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
   r.vector_weight = chosen_vector_weight(f.vector_weight);
   apply_embed_server(o.base_url, o.api_key_env, r.embed);
   r.rerank = chosen_rerank(f.rerank, f.rerank_url, f.rerank_model, f.rerank_api_key_env);
+  r.similar = o.similar;
   return r;
 }
 
@@ -203,7 +205,8 @@ int run_search(const SearchCliOptions& o) {
   if (r.no_document_passes_filters) {
     print_warning("no document of collection '" + request.collection + "' passes " + where_text(o.retrieval.where), out.color);
   } else if (r.hits.empty()) {
-    print_note("no hits for '" + llm::sanitize_for_terminal(request.query) + "' in collection '" + request.collection + "'", out);
+    const std::string what = request.similar ? "similar to " + *request.similar : request.query;
+    print_note("no hits for '" + llm::sanitize_for_terminal(what) + "' in collection '" + request.collection + "'", out);
   } else if (o.explain || ::isatty(STDERR_FILENO) == 1) {
     print_note(summary(r), out);
   }
@@ -214,7 +217,7 @@ int run_search(const SearchCliOptions& o) {
 
 Run setup_search(CLI::App& cmd) {
   auto o = std::make_shared<SearchCliOptions>();
-  cmd.add_option("QUERY", o->words, "What to look for, as plain words (never query syntax)")->required()->type_name("");
+  cmd.add_option("QUERY", o->words, "What to look for, as plain words (never query syntax); none with --similar")->type_name("");
   add_store_option(cmd, o->store);
   add_collection_option(cmd, o->store);
   add_retrieval_options(cmd, o->retrieval, "Number of hits, 1 to 1000 (default: 10)");
@@ -224,6 +227,15 @@ Run setup_search(CLI::App& cmd) {
       ->type_name("URL");
   cmd.add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key (default: OPENAI_API_KEY)")
       ->type_name("NAME");
+  cmd.add_option("--similar", o->similar,
+                 "Instead of QUERY: the chunks most like this document (its source; the mean of its chunks' vectors) or "
+                 "chunk (its id, as --json gives it), leaving it out; needs vectors")
+      ->type_name("DOC_OR_CHUNK");
+  // QUERY is required unless --similar stands for it: checked as CLI11 checks a required
+  // positional, with its words.
+  cmd.callback([o] {
+    if (o->words.empty() && !o->similar) throw CLI::RequiredError("QUERY");
+  });
   cmd.add_flag("-v,--verbose,--explain", o->explain, "Show each hit's rank and score in the keyword and vector lists, and timings");
   add_output_options(cmd, o->out, {"One JSON object per hit (JSON Lines)", "No notes on stderr (errors remain)"});
   cmd.footer(
@@ -232,6 +244,7 @@ Run setup_search(CLI::App& cmd) {
       "  strata search 'C++ templates' --mode keyword -k 5\n"
       "  strata search retention policy --where team=legal --json | jq -r .source\n"
       "  strata search 'vector search' --explain\n"
+      "  strata search --collection docs --similar docs/intro.md -k 5\n"
       "Exit: 0 done (also with no hits), 2 usage (empty query, bad -k, --where or --vector-weight, vector mode\n"
       "without vectors), 7 no such store or collection, or the embedding server failed");
   return [o](const RunContext& context) {

@@ -88,6 +88,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::rate, "rate"},
     {Setting::expires, "expires"},
     {Setting::tokens, "tokens"},
+    {Setting::query_prefix, "query_prefix"},
+    {Setting::document_prefix, "document_prefix"},
+    {Setting::similar, "similar"},
 }};
 
 constexpr bool names_in_setting_order() {

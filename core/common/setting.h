@@ -112,10 +112,15 @@ enum class Setting : std::uint8_t {
   rate,
   expires,
   tokens,
+  // Embedding prefixes (embed/model_prefixes.h).
+  query_prefix,
+  document_prefix,
+  // Search.
+  similar,
 };
 // How many settings there are: the last one's value + 1 (a table of k_setting_count rows that
 // misses one fails its static_assert).
-inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::tokens) + 1;
+inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::similar) + 1;
 
 // The setting's name in the token ("base_url"): stable, lower case, unique.
 std::string_view setting_name(Setting s);

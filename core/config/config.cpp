@@ -179,6 +179,10 @@ const std::vector<KeySpec>& keys() {
        "the user message, with {sources} and {question} (default: Sources, the sources, Question, the question)"},
       {"trust", "endpoints", ValueType::string, false, "STRATA_TRUSTED_ENDPOINTS", "",
        "servers a project file may point a key at: scheme://host[:port], space-separated (user file or environment only)"},
+      {"embed", "query_prefix", ValueType::string, false, "", "",
+       "text before every query the model embeds (default: the model's own; \"\" for none)"},
+      {"embed", "document_prefix", ValueType::string, false, "", "",
+       "text before every chunk the model embeds (default: the model's own; \"\" for none)"},
   };
   return k_keys;
 }

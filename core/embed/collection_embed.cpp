@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "embed/chunk_input.h"
+#include "embed/model_prefixes.h"
 #include "store/collections.h"
 #include "common/setting.h"
 
@@ -17,6 +18,11 @@ std::string describe(const store::EmbeddingModel& m) {
   if (m.dimensions > 0) s += " (" + std::to_string(m.dimensions) + " dimensions)";
   if (!m.server.empty()) s += " through " + m.server;
   return s;
+}
+
+std::string describe_prefixes(const store::EmbeddingModel& m) {
+  const auto quoted = [](const std::string& p) { return p.empty() ? std::string("none") : "'" + p + "'"; };
+  return "query prefix " + quoted(m.query_prefix) + " and document prefix " + quoted(m.document_prefix);
 }
 
 class PendingChunks final : public InputSource {
@@ -42,8 +48,14 @@ class PendingChunks final : public InputSource {
 
 class CollectionSink final : public VectorSink {
  public:
-  CollectionSink(store::EmbeddingStore& es, Provider& provider, std::string server, std::int64_t collection_id, bool record)
-      : es_(es), provider_(provider), server_(std::move(server)), collection_id_(collection_id), record_(record) {}
+  CollectionSink(store::EmbeddingStore& es, Provider& provider, std::string server, ModelPrefixes prefixes,
+                 std::int64_t collection_id, bool record)
+      : es_(es),
+        provider_(provider),
+        server_(std::move(server)),
+        prefixes_(std::move(prefixes)),
+        collection_id_(collection_id),
+        record_(record) {}
 
   std::optional<Vector> cached(const std::string& sha) override {
     const store::EmbeddingModel key = model();
@@ -66,13 +78,17 @@ class CollectionSink final : public VectorSink {
   }
 
   store::EmbeddingModel model() const {
-    return {provider_.name(), provider_.model(), static_cast<std::int64_t>(provider_.dimensions()), server_};
+    store::EmbeddingModel m{provider_.name(), provider_.model(), static_cast<std::int64_t>(provider_.dimensions()), server_};
+    m.query_prefix = prefixes_.query;
+    m.document_prefix = prefixes_.document;
+    return m;
   }
 
  private:
   store::EmbeddingStore& es_;
   Provider& provider_;
   std::string server_;
+  ModelPrefixes prefixes_;
   std::int64_t collection_id_;
   bool record_;
 };
@@ -97,10 +113,23 @@ bool check_model(const store::CollectionInfo& c, std::int64_t embedded, const st
   const store::EmbeddingModel& had = *c.embedding_model;
   const bool same_size = had.dimensions == 0 || wanted.dimensions == 0 || had.dimensions == wanted.dimensions;
   const bool same_server = had.server.empty() || had.server == wanted.server;
-  if (had.provider == wanted.provider && had.model == wanted.model && same_size && same_server) return false;
+  // A prefix is part of what a vector means: a query prefixed otherwise meets chunks as another
+  // model's would.
+  const bool same_prefixes = had.query_prefix == wanted.query_prefix && had.document_prefix == wanted.document_prefix;
+  if (had.provider == wanted.provider && had.model == wanted.model && same_size && same_server && same_prefixes) {
+    return false;
+  }
   if (switch_model) return true;
   const std::string hint = mention(Setting::switch_model) + " drops the collection's " + std::to_string(embedded) +
                            " vectors and embeds every chunk with the new model (vectors already in the cache are reused)";
+  if (!same_prefixes && had.provider == wanted.provider && had.model == wanted.model && same_size && same_server) {
+    throw Error(ExitCode::usage,
+                "collection '" + c.name + "' was embedded with " + describe(had) + ", " + describe_prefixes(had) +
+                    "; the prefixes chosen now are " + describe_prefixes(wanted) +
+                    ", and a query prefixed otherwise cannot be compared with its vectors",
+                hint + "; or leave out " + mention(Setting::query_prefix) + " and " + mention(Setting::document_prefix) +
+                    " to keep the collection's");
+  }
   if (!same_size) {
     throw Error(ExitCode::usage,
                 "collection '" + c.name + "' holds " + std::to_string(had.dimensions) + "-dimensional vectors from " +
@@ -131,8 +160,9 @@ CollectionEmbedResult embed_collection(store::Store& store, const std::string& c
     if (const auto d = es.known_dimensions(choice.provider, choice.model)) known = static_cast<std::size_t>(*d);
   }
   ResolvedEmbedder r = resolve_embedder(settings, c.embedding_model, known);
-  const store::EmbeddingModel wanted{r.provider->name(), r.provider->model(), static_cast<std::int64_t>(r.dimensions),
-                                     r.server};
+  store::EmbeddingModel wanted{r.provider->name(), r.provider->model(), static_cast<std::int64_t>(r.dimensions), r.server};
+  wanted.query_prefix = r.prefixes.query;
+  wanted.document_prefix = r.prefixes.document;
 
   CollectionEmbedResult result;
   result.collection = c.name;
@@ -148,8 +178,9 @@ CollectionEmbedResult embed_collection(store::Store& store, const std::string& c
     record = wanted.dimensions == 0;  // a size still to learn is recorded with the first vectors
   }
 
-  PendingChunks source(es, c.id);
-  CollectionSink sink(es, *r.provider, r.server, c.id, record);
+  PendingChunks pending(es, c.id);
+  PrefixedSource source(pending, r.prefixes.document);
+  CollectionSink sink(es, *r.provider, r.server, r.prefixes, c.id, record);
   const auto total = static_cast<std::size_t>(es.count_pending(c.id));
   result.report = run_pipeline(*r.provider, r.pipeline, source, sink, observer, real_clock(), total);
   result.model = sink.model();

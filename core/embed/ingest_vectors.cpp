@@ -29,6 +29,8 @@ EmbedSettings settings_for(const IngestVectorsRequest& req, const std::optional<
     s.provider = model->provider;
     s.model = model->model;
     s.dimensions.reset();  // the recorded size
+    s.query_prefix.reset();  // the recorded prefixes: a change is a switch, which ingest never makes
+    s.document_prefix.reset();
   }
   return s;
 }

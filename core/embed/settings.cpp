@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <utility>
 
 #include "common/error.h"
 #include "common/setting.h"
+#include "common/utf8.h"
 #include "embed/local_embedder.h"
 #include "embed/local_provider.h"
 #include "embed/openai_provider.h"
@@ -144,11 +146,31 @@ ModelChoice choose_model(const EmbedSettings& s, const std::optional<store::Embe
   return c;
 }
 
+ModelPrefixes choose_prefixes(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded,
+                              const ModelChoice& choice) {
+  ModelPrefixes p = default_prefixes(choice.model);
+  // The record says what the collection's vectors were made with; switching re-embeds them all,
+  // so a switch takes the model's own unless told otherwise.
+  if (same_model(recorded, choice.provider, choice.model) && !s.switch_model) {
+    p = {recorded->query_prefix, recorded->document_prefix};
+  }
+  if (s.query_prefix) p.query = *s.query_prefix;
+  if (s.document_prefix) p.document = *s.document_prefix;
+  for (const auto& [text, setting] : {std::pair{&p.query, Setting::query_prefix}, std::pair{&p.document, Setting::document_prefix}}) {
+    if (text->size() > k_max_prefix_bytes) {
+      usage(mention(setting) + " has " + std::to_string(text->size()) + " bytes; at most " + std::to_string(k_max_prefix_bytes));
+    }
+    if (find_invalid_utf8(*text)) usage(mention(setting) + " must be UTF-8 text");
+  }
+  return p;
+}
+
 ResolvedEmbedder resolve_embedder(const EmbedSettings& s, const std::optional<store::EmbeddingModel>& recorded,
                                   std::size_t known_dimensions) {
   const ModelChoice choice = choose_model(s, recorded);
   const std::string& provider = choice.provider;
   ResolvedEmbedder r;
+  r.prefixes = choose_prefixes(s, recorded, choice);
   if (provider == "local") {
     const LocalModel model = local_model(choice.model);
     r.dimensions = local_dimensions(s, recorded, choice.model);

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "common/setting.h"
+#include "embed/model_prefixes.h"
 #include "embed/model_registry.h"
 #include "embed/pipeline.h"
 #include "embed/provider.h"
@@ -72,6 +73,11 @@ struct EmbedSettings {
   std::chrono::milliseconds timeout{120'000};    // per request
   bool strict = false;
   bool switch_model = false;
+  // The text put before every query and every chunk ("" clears one). Unset: the collection's
+  // recorded ones for its model, else (a new collection, another model, switch_model) the
+  // model's own (model_prefixes.h).
+  std::optional<std::string> query_prefix;
+  std::optional<std::string> document_prefix;
 };
 
 struct ResolvedEmbedder {
@@ -82,6 +88,7 @@ struct ResolvedEmbedder {
   std::string base_url;    // openai only
   std::string server;      // net::server_of(base_url), as recorded with the model; "" for local
   bool server_from_record = false;  // base_url is the collection's recorded server (no key sent)
+  ModelPrefixes prefixes;  // choose_prefixes
 };
 
 // The embedding server for `model`, and whether it is the collection's recorded one. A record
@@ -112,6 +119,15 @@ struct ModelChoice {
 
 // The provider and model the settings and the record select (the first two rules above).
 ModelChoice choose_model(const EmbedSettings& settings, const std::optional<store::EmbeddingModel>& recorded);
+
+// The longest prefix: a few words of instruction (BGE's is 58 bytes); a longer one would crowd
+// the text out of the model's input.
+inline constexpr std::size_t k_max_prefix_bytes = 1024;
+
+// The prefixes for `choice` (the rules at EmbedSettings::query_prefix). Error(usage) for a
+// prefix over k_max_prefix_bytes or not UTF-8.
+ModelPrefixes choose_prefixes(const EmbedSettings& settings, const std::optional<store::EmbeddingModel>& recorded,
+                              const ModelChoice& choice);
 
 // `recorded`: the collection's model, if it has one (nullopt in text mode). `known_dimensions`:
 // the size this store already knows for the chosen model from other collections or the cache

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/setting.h"
+#include "embed/model_prefixes.h"
 #include <variant>
 
 namespace strata::embed {
@@ -57,9 +58,17 @@ class OrderedSink final : public VectorSink {
 TextEmbedResult embed_texts(InputSource& source, const EmbedSettings& settings, EmbedObserver& observer, TextOutput& out) {
   if (settings.switch_model) throw Error(ExitCode::usage, mention(Setting::switch_model) + " applies to a collection, not to " + mention(Setting::text) + ", - or " + mention(Setting::jsonl));
   ResolvedEmbedder r = resolve_embedder(settings, std::nullopt);
+  // Texts are not a collection's: they get the prefix the user gives (as a document or as a
+  // query), never a model's own unasked, so a text's vector is what it always was.
+  if (settings.query_prefix && settings.document_prefix) {
+    throw Error(ExitCode::usage,
+                mention(Setting::query_prefix) + " and " + mention(Setting::document_prefix) + " both given: a text is embedded with one",
+                "give the one the texts are: queries or documents");
+  }
+  PrefixedSource prefixed(source, settings.query_prefix ? r.prefixes.query : settings.document_prefix ? r.prefixes.document : "");
   OrderedSink sink(out);
   TextEmbedResult result;
-  result.report = run_pipeline(*r.provider, r.pipeline, source, sink, observer);
+  result.report = run_pipeline(*r.provider, r.pipeline, prefixed, sink, observer);
   result.provider = r.provider->name();
   result.model = r.provider->model();
   result.dimensions = r.provider->dimensions();

@@ -82,7 +82,8 @@ json call_search(ToolSession& s, const json& args) {
   }
   if (found.hits.empty()) {
     text = found.no_document_passes_filters ? "No document of collection '" + r.collection + "' passes the filters."
-                                            : "No results for '" + r.query + "' in collection '" + r.collection + "'.";
+                                            : "No results for '" + (r.similar ? "similar to " + *r.similar : r.query) +
+                                                  "' in collection '" + r.collection + "'.";
   } else {
     text += "Cite a result as its citation (source:Lfirst-Llast); read_document gives more of a source.";
   }

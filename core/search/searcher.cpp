@@ -11,10 +11,12 @@
 #include "common/text.h"
 #include "common/utf8.h"
 #include "embed/input_fit.h"
+#include "embed/model_prefixes.h"
 #include "embed/model_registry.h"
 #include "embed/provider.h"
 #include "search/document_evidence.h"
 #include "search/fts_query.h"
+#include "search/similar.h"
 #include "search/snippet.h"
 #include "search/vector_index.h"
 #include "search/vector_snapshot.h"
@@ -200,7 +202,9 @@ struct Searcher::Impl {
     if (request.skip_embedding) throw Error(ExitCode::unavailable, *request.skip_embedding);
     // Invalid bytes become U+FFFD: a query is embedded as text (JSON for a server), which must
     // be UTF-8, and a stray byte must not make a search fail.
-    std::string input = replace_invalid_utf8(text, Utf8Repair::per_byte);
+    // The collection's query prefix first, as its chunks were embedded to be met (a cut to the
+    // model's limit keeps it: it takes the text's end).
+    std::string input = embed::with_prefix(model.query_prefix, replace_invalid_utf8(text, Utf8Repair::per_byte));
     const embed::FittedInput fit = embed::fit_input(input, r.pipeline.max_input_tokens, false);
     if (fit.over_limit) input.resize(fit.kept_bytes);
     const std::string_view inputs[] = {input};
@@ -319,7 +323,18 @@ double default_vector_weight(const store::EmbeddingModel& model) {
 namespace {
 
 void check_request(const SearchRequest& request) {
-  if (blank(request.query)) {
+  if (request.similar) {
+    if (!blank(request.query)) {
+      throw Error(ExitCode::usage, "a query and " + mention(Setting::similar) + " both given",
+                  "give one: words to search for, or the document or chunk to find others like");
+    }
+    if (request.mode && *request.mode != Mode::vector) {
+      throw Error(ExitCode::usage, mention(Setting::similar) + " searches by vector, not with " + mention(Setting::mode) + " " +
+                                       std::string(to_string(*request.mode)));
+    }
+    if (request.rerank) throw Error(ExitCode::usage, mention(Setting::similar) + " has no query for a reranker to read");
+    if (request.similar->empty()) throw Error(ExitCode::usage, mention(Setting::similar) + " needs a document's source or a chunk's id");
+  } else if (blank(request.query)) {
     throw Error(ExitCode::usage, "the query is empty", "give words to search for, e.g. strata search \"roll back\"");
   }
   if (request.k == 0) throw Error(ExitCode::usage, "-k must be 1 or more");
@@ -420,7 +435,16 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
   // writes beside the store) the collection's vector snapshot, leaving no trace of the run.
   auto t0 = Clock::now();
   std::vector<float> q;
-  try {
+  // A similar search's chunks to leave out; it asks for as many more, so k remain.
+  std::vector<std::int64_t> excluded;
+  const std::size_t wanted_depth = depth;
+  if (request.similar) {
+    const Loaded& l = vectors_of(c, t);
+    SimilarTarget target = similar_target(store, c, *request.similar, l.chunk_ids, *l.index);
+    q = std::move(target.vector);
+    excluded = std::move(target.excluded);
+    depth += excluded.size();
+  } else try {
     q = embed_query(request.query, c, request);
   } catch (const Error& e) {
     if (!request.keyword_when_query_fails || cancelled(request)) throw;
@@ -459,6 +483,10 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
     lists.vector = vector_list(vectors_of(c, t, false), q, c.id, filters, depth);
     t.vector_ms += ms_since(t0);
   }
+  if (!excluded.empty()) {
+    std::erase_if(lists.vector, [&excluded](const RankedHit& h) { return std::binary_search(excluded.begin(), excluded.end(), h.id); });
+    if (lists.vector.size() > wanted_depth) lists.vector.resize(wanted_depth);
+  }
   return lists;
 }
 
@@ -473,7 +501,11 @@ SearchResult Searcher::search(const SearchRequest& request) {
   SearchResult result;
   result.model = c.embedding_model;
   result.chunks = c.chunks;
-  result.mode = request.mode.value_or(has_vectors ? Mode::hybrid : Mode::keyword);
+  result.mode = request.similar ? Mode::vector : request.mode.value_or(has_vectors ? Mode::hybrid : Mode::keyword);
+  if (request.similar && !has_vectors) {
+    throw Error(ExitCode::usage, "collection '" + c.name + "' has no vectors, so " + mention(Setting::similar) + " cannot run",
+                "embed it first: strata embed " + command_mention(Setting::collection) + " " + c.name);
+  }
   // A collection that has a model but lost its vectors (re-chunked, re-ingested) searches by
   // keyword alone; the result says so rather than passing for a hybrid search that never was.
   if (!request.mode && c.embedding_model && !has_vectors) result.without_vector = c.chunks;

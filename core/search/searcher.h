@@ -119,6 +119,13 @@ struct SearchRequest {
   // (reranker.h) and return its best k. A reranker that fails leaves the mode's order
   // (SearchResult::rerank_failure says why).
   std::optional<RerankSettings> rerank;
+  // Instead of a query: the chunks most like a document (its source as stored) or a chunk (its
+  // id, all digits, as `strata search --json` gives it), by vector: the document's chunk vectors
+  // averaged (every part of it counts, not its first screen alone), or the chunk's own. The
+  // document's chunks, or the chunk, are left out. REQUIRES: the query empty, the mode vector or
+  // unset, no rerank (else Error(usage)). A collection without vectors: Error(usage); a target
+  // not in the collection, or without a vector: Error(invalid_input).
+  std::optional<std::string> similar;
 };
 
 struct SearchTimings {

@@ -30,7 +30,8 @@ search::SearchRequest search_request(const json& args, search::SearchRequest bas
                                      const SearchLimits& limits) {
   refuse_unknown_arguments(args, k_search_request);
   search::SearchRequest& r = base;
-  r.query = required_string(args, "query");
+  r.similar = string_argument(args, "similar");
+  r.query = r.similar ? string_argument(args, "query").value_or("") : required_string(args, "query");
   r.collection = string_argument(args, "collection").value_or(collection);
   r.k = static_cast<std::size_t>(integer_argument(args, "k", 1, limits.k_max).value_or(limits.k_default));
   r.mode = mode_argument(args);

@@ -30,9 +30,9 @@ inline constexpr std::size_t k_passage_bytes = 2000;
 
 inline constexpr std::string_view k_mode_names[] = {"keyword", "vector", "hybrid"};
 
-// The request: {query, collection, k, mode, where}.
+// The request: {query, collection, k, mode, where, similar}: a query, or similar instead.
 inline constexpr Field k_search_request_fields[] = {
-    {.name = "query", .type = Type::string, .help = "What to look for, in plain words (not query syntax)", .required = true},
+    {.name = "query", .type = Type::string, .help = "What to look for, in plain words (not query syntax); required unless similar is given"},
     {.name = "collection", .type = Type::string, .help = k_collection_help},
     {.name = "k",
      .type = Type::integer,
@@ -48,6 +48,10 @@ inline constexpr Field k_search_request_fields[] = {
      .help = "Metadata filters, all must hold: key=value, key^=prefix or key~glob; keys source, title, loader, path or a "
              "metadata key (e.g. [\"source^=docs/\"])",
      .items = Type::string},
+    {.name = "similar",
+     .type = Type::string,
+     .help = "Instead of a query: a document's source or a chunk's id; finds the chunks most like it, by vector, leaving "
+             "it out (the collection must have vectors)"},
 };
 inline constexpr Description k_search_request{k_search_request_fields};
 

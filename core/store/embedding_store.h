@@ -36,6 +36,12 @@ struct EmbeddingModel {
   // fragment), recorded with the model (migration 0014). "": the local provider, or a
   // collection recorded before the server was (unknown).
   std::string server;
+  // The text put before every query and before every chunk when they were embedded (migration
+  // 0017; embed/model_prefixes.h has the known models' own). "": none, as in every collection
+  // recorded before the prefixes were. Part of what the vectors are: a query embedded without
+  // the collection's query prefix is a different model's query.
+  std::string query_prefix;
+  std::string document_prefix;
 
   bool operator==(const EmbeddingModel&) const = default;
 };

@@ -64,6 +64,7 @@ export DATABASE_URL=sqlite:app.db
 {
     "$STRATA" ingest docs README.md notes.md old.md guide.html
     "$STRATA" ingest --collection docs docs
+    "$STRATA" embed --collection docs  # vectors, for `search --similar`
     "$STRATA" ingest --collection notes old.md a.md b.md
     printf 'from stdin\n' | "$STRATA" ingest --collection notes -
     "$STRATA" ingest --collection drafts notes.md

@@ -19,7 +19,7 @@ namespace {
 // collection up before every query). EXISTS stops at the first vector.
 constexpr const char* k_pg_record_columns =
     "SELECT k.id, k.name, k.chunk_config, k.created_at, k.embedding_provider, k.embedding_model,"
-    "       k.embedding_dimensions, k.embedding_server,"
+    "       k.embedding_dimensions, k.embedding_server, k.embedding_query_prefix, k.embedding_document_prefix,"
     "       coalesce((SELECT s.chunk_count FROM keyword_stats s WHERE s.collection_id = k.id), 0),"
     "       EXISTS (SELECT 1 FROM embeddings e WHERE e.collection_id = k.id)";
 
@@ -37,7 +37,10 @@ std::string pg_collection_query(CollectionDetail detail, const std::string& wher
 // size is 0, a NULL server "".
 std::optional<EmbeddingModel> pg_recorded_model(const pq::Result& r, int row, int first) {
   if (r.is_null(row, first) || r.is_null(row, first + 1)) return std::nullopt;
-  return EmbeddingModel{r.str(row, first), r.str(row, first + 1), r.int64(row, first + 2), r.str(row, first + 3)};
+  EmbeddingModel m{r.str(row, first), r.str(row, first + 1), r.int64(row, first + 2), r.str(row, first + 3)};
+  m.query_prefix = r.str(row, first + 4);
+  m.document_prefix = r.str(row, first + 5);
+  return m;
 }
 
 CollectionInfo pg_collection_of(const pq::Result& r, int row, CollectionDetail detail) {
@@ -47,12 +50,12 @@ CollectionInfo pg_collection_of(const pq::Result& r, int row, CollectionDetail d
   c.chunk_config = r.str(row, 2);
   c.created_at = r.str(row, 3);
   c.embedding_model = pg_recorded_model(r, row, 4);
-  c.chunks = r.int64(row, 8);
-  c.has_vectors = r.text(row, 9) == "t";
+  c.chunks = r.int64(row, 10);
+  c.has_vectors = r.text(row, 11) == "t";
   if (detail == CollectionDetail::listing) {
-    c.documents = r.int64(row, 10);
-    c.bytes = r.int64(row, 11);
-    c.last_ingested_at = r.str(row, 12);
+    c.documents = r.int64(row, 12);
+    c.bytes = r.int64(row, 13);
+    c.last_ingested_at = r.str(row, 14);
   }
   return c;
 }

@@ -29,9 +29,11 @@ pq::Param emb_dimensions(const EmbeddingModel& m) {
 // The collection's model and server ("" recorded as NULL, as rows from before the column).
 void emb_record(pq::Connection& db, std::int64_t collection_id, const EmbeddingModel& m) {
   db.exec("UPDATE collections SET embedding_provider = $2, embedding_model = $3, embedding_dimensions = $4, "
-          "embedding_server = $5 WHERE id = $1",
+          "embedding_server = $5, embedding_query_prefix = $6, embedding_document_prefix = $7 WHERE id = $1",
           {std::to_string(collection_id), m.provider, m.model, emb_dimensions(m),
-           m.server.empty() ? std::nullopt : pq::Param(m.server)},
+           m.server.empty() ? std::nullopt : pq::Param(m.server),
+           m.query_prefix.empty() ? std::nullopt : pq::Param(m.query_prefix),
+           m.document_prefix.empty() ? std::nullopt : pq::Param(m.document_prefix)},
           false, "recording the embedding model");
 }
 

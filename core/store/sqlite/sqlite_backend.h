@@ -25,8 +25,9 @@ sqlite::Connection& connection(Store& store);
 
 // A collection's recorded embedding model, read from the current row's columns `first`
 // (embedding_provider), `first + 1` (embedding_model), `first + 2` (embedding_dimensions) and
-// `first + 3` (embedding_server): nullopt until a provider and a model are recorded; a NULL size
-// (one still to learn) is 0, a NULL server "".
+// `first + 3` (embedding_server), `first + 4` and `first + 5` (the query and document
+// prefixes): nullopt until a provider and a model are recorded; a NULL size (one still to
+// learn) is 0, a NULL server or prefix "".
 std::optional<EmbeddingModel> recorded_model(SQLite::Statement& row, int first);
 
 // A nullable column as an optional.

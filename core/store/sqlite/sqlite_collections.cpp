@@ -16,7 +16,7 @@ namespace {
 // search looks a collection up before every query.
 constexpr const char* k_record_columns =
     "SELECT k.id, k.name, k.chunk_config, k.created_at, k.embedding_provider, k.embedding_model,"
-    "       k.embedding_dimensions, k.embedding_server,"
+    "       k.embedding_dimensions, k.embedding_server, k.embedding_query_prefix, k.embedding_document_prefix,"
     "       (SELECT coalesce(sum(d.chunk_count), 0) FROM documents d WHERE d.collection_id = k.id),"
     "       EXISTS (SELECT 1 FROM documents d JOIN chunks c ON c.document_id = d.id"
     "               JOIN embeddings e ON e.chunk_id = c.id WHERE d.collection_id = k.id)";
@@ -44,12 +44,12 @@ CollectionInfo row_of(SQLite::Statement& q, CollectionDetail detail) {
   c.chunk_config = q.getColumn(2).getString();
   c.created_at = q.getColumn(3).getString();
   c.embedding_model = recorded_model(q, 4);
-  c.chunks = q.getColumn(8).getInt64();
-  c.has_vectors = q.getColumn(9).getInt() != 0;
+  c.chunks = q.getColumn(10).getInt64();
+  c.has_vectors = q.getColumn(11).getInt() != 0;
   if (detail == CollectionDetail::listing) {
-    c.documents = q.getColumn(10).getInt64();
-    c.bytes = q.getColumn(11).getInt64();
-    c.last_ingested_at = q.getColumn(12).getString();
+    c.documents = q.getColumn(12).getInt64();
+    c.bytes = q.getColumn(13).getInt64();
+    c.last_ingested_at = q.getColumn(14).getString();
   }
   return c;
 }

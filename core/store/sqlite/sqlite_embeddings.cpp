@@ -2,6 +2,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <optional>
+#include <utility>
 
 #include "common/error.h"
 #include "store/sqlite/sqlite_backend.h"
@@ -39,8 +40,8 @@ constexpr const char* k_embedding_insert =
     "INSERT OR REPLACE INTO embeddings (chunk_id, vector) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?1)";
 
 constexpr const char* k_record_model =
-    "UPDATE collections SET embedding_provider = ?2, embedding_model = ?3, embedding_dimensions = ?4, embedding_server = ?5 "
-    "WHERE id = ?1";
+    "UPDATE collections SET embedding_provider = ?2, embedding_model = ?3, embedding_dimensions = ?4, embedding_server = ?5, "
+    "embedding_query_prefix = ?6, embedding_document_prefix = ?7 WHERE id = ?1";
 
 }  // namespace
 
@@ -51,8 +52,11 @@ namespace strata::store {
 std::optional<EmbeddingModel> recorded_model(SQLite::Statement& row, int first) {
   if (row.getColumn(first).isNull() || row.getColumn(first + 1).isNull()) return std::nullopt;
   const SQLite::Column dims = row.getColumn(first + 2);
-  return EmbeddingModel{row.getColumn(first).getString(), row.getColumn(first + 1).getString(),
-                        dims.isNull() ? 0 : dims.getInt64(), optional_text(row.getColumn(first + 3)).value_or("")};
+  EmbeddingModel m{row.getColumn(first).getString(), row.getColumn(first + 1).getString(),
+                   dims.isNull() ? 0 : dims.getInt64(), optional_text(row.getColumn(first + 3)).value_or("")};
+  m.query_prefix = optional_text(row.getColumn(first + 4)).value_or("");
+  m.document_prefix = optional_text(row.getColumn(first + 5)).value_or("");
+  return m;
 }
 
 }  // namespace strata::store
@@ -118,6 +122,14 @@ class Embeddings final : public EmbeddingsBackend {
       q.bind(5);
     } else {
       q.bind(5, m.server);
+    }
+    // "" (no prefix) is NULL, as in rows from before the columns.
+    for (const auto& [index, prefix] : {std::pair{6, &m.query_prefix}, std::pair{7, &m.document_prefix}}) {
+      if (prefix->empty()) {
+        q.bind(index);
+      } else {
+        q.bind(index, *prefix);
+      }
     }
     q.exec();
   }

@@ -38,7 +38,9 @@ TEST(ServiceDescription, ARequestIsAClosedObjectWithItsRequiredFields) {
   const json s = json_schema(k_search_request);
   EXPECT_EQ(s["type"], "object");
   EXPECT_EQ(s["additionalProperties"], false);
-  EXPECT_EQ(s["required"], json::array({"query"}));
+  // A query, or similar instead: neither alone is required (service::search_request checks).
+  EXPECT_FALSE(s.contains("required"));
+  EXPECT_EQ(s["properties"]["similar"]["type"], "string");
   EXPECT_EQ(s["properties"]["k"],
             json({{"type", "integer"}, {"minimum", 1}, {"maximum", k_agent_k_max}, {"description", "Number of results (default 5)"}}));
   EXPECT_EQ(s["properties"]["mode"]["enum"], json::array({"keyword", "vector", "hybrid"}));
