@@ -1,4 +1,4 @@
-// The api_keys table on PostgreSQL (api_keys.h; migrations/postgres/0005, 0006), answering as the
+// The api_keys table on PostgreSQL (api_keys.h; migrations/postgres/0005, 0007), answering as the
 // SQLite store does. Only the store's owner may write it (the migration says why); another role's
 // create or revoke fails with the server's "permission denied", as Error(unavailable).
 #include <string>

@@ -1,4 +1,4 @@
-// The api_keys table on SQLite (api_keys.h; migrations/0016, 0017).
+// The api_keys table on SQLite (api_keys.h; migrations/0016, 0018).
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "common/error.h"

@@ -1,4 +1,4 @@
--- Tokens per minute for `strata serve`'s keys, as migrations/0017 on SQLite: how many of an
+-- Tokens per minute for `strata serve`'s keys, as migrations/0018 on SQLite: how many of an
 -- upstream model's tokens a key's chat completions may spend a minute; NULL: no such limit.
 
 -- migrate:up
