@@ -79,6 +79,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::scope, "--scope"},
     {Setting::rate, "--rate"},
     {Setting::expires, "--expires"},
+    {Setting::allow_private, "--allow-private"},
+    {Setting::header_env, "--header-env"},
 }};
 
 constexpr bool flags_in_order() {

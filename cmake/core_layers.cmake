@@ -9,6 +9,7 @@ set(layers
     common      # errors, text, UTF-8, the project root: product-free helpers
     net         # HTTP, secrets in URLs, which servers may receive them
     http        # an HTTP/1.1 server over a route table (Boost.Beast): knows nothing of the store
+    web         # fetching web pages safely: addresses, redirects, limits; crawl scope and robots
     sqlite      # the SQLite connection migrate and the store share
     pq          # the PostgreSQL client (libpq) migrate and the store share
     migrate     # the migration engine and what a database URL is

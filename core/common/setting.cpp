@@ -87,6 +87,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::scope, "scope"},
     {Setting::rate, "rate"},
     {Setting::expires, "expires"},
+    {Setting::allow_private, "allow_private"},
+    {Setting::header_env, "header_env"},
 }};
 
 constexpr bool names_in_setting_order() {

@@ -1,0 +1,31 @@
+#pragma once
+// What a crawl asks of the network and what it gets back: the seam between the crawl (which
+// pages, in which order, how politely) and the fetcher (how one page is fetched safely).
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace strata::web {
+
+struct FetchRequest {
+    std::string url;
+    std::string if_none_match;      // the ETag an earlier fetch recorded, or empty
+    std::string if_modified_since;  // the Last-Modified an earlier fetch recorded, or empty
+};
+
+struct FetchResponse {
+    long status = 0;           // HTTP status of the last response (304: not modified)
+    std::string url;           // the final URL, after the redirects the fetcher followed
+    std::string content_type;  // media type without parameters, lower case
+    std::string charset;       // from Content-Type, or empty
+    std::string body;          // decoded (gzip/deflate undone), within the size limits
+    std::string etag;
+    std::string last_modified;
+    std::optional<std::chrono::seconds> retry_after;  // a 429's or 503's Retry-After
+};
+
+// Fetches one URL; throws strata::Error for what it refuses (scheme, address, size, TLS...).
+using FetchFn = std::function<FetchResponse(const FetchRequest&)>;
+
+}  // namespace strata::web
