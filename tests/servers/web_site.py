@@ -143,6 +143,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        pass  # a client that stops reading (the fetcher's size limits) is expected
+
 
 def main():
     server = Server((ADDRESS, 0), Handler)
