@@ -83,6 +83,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::query_prefix, "--query-prefix"},
     {Setting::document_prefix, "--document-prefix"},
     {Setting::similar, "--similar"},
+    {Setting::allow_private, "--allow-private"},
+    {Setting::header_env, "--header-env"},
 }};
 
 constexpr bool flags_in_order() {

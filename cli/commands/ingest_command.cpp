@@ -25,6 +25,7 @@
 #include "progress.h"
 #include "settings.h"
 #include "store_options.h"
+#include "web/public.h"
 
 namespace strata::cli {
 namespace {
@@ -40,6 +41,7 @@ struct IngestCliOptions {
   bool no_ignore = false;
   bool include_generated = false;
   std::vector<std::string> loader_commands;  // --loader-cmd EXT=COMMAND
+  std::vector<std::string> header_env;       // --header-env NAME=VARIABLE
   std::optional<long long> loader_timeout;   // --loader-timeout SECONDS
   IngestEmbedFlags embed;
 };
@@ -242,6 +244,7 @@ int run_ingest(IngestCliOptions& o) {
   r.collection = o.store.collection;
   r.configured = configured_chunking();
   r.converters = converters(o);
+  for (const std::string& spec : o.header_env) r.web.headers.push_back(strata::web::parse_header_from_env(spec));
   r.converter_limits = converter_limits(o);
   r.walk.gitignore = !o.no_ignore;
   r.walk.include_generated = o.include_generated || configured_in_file("ingest.include_generated") == "true";
@@ -319,6 +322,15 @@ Run setup_ingest(CLI::App& command) {
   cmd->add_option("--loader", r.loader, "Force a loader: " + ig::loader_names())
       ->check(CLI::IsMember(ig::loader_choices()))
       ->type_name("NAME");
+  // Flags only, never settings: a project's strata.toml cannot reach the network it sits in, nor
+  // send a header (a credential) anywhere.
+  cmd->add_flag("--allow-private", r.web.allow_private,
+                "Web addresses may be loopback, private or link-local (intranet wikis, tests); refused by default");
+  cmd->add_option("--header-env", o->header_env,
+                  "Send header NAME on web requests, its value read from environment variable VARIABLE (never printed "
+                  "or stored; repeatable)")
+      ->type_name("NAME=VARIABLE")
+      ->allow_extra_args(false);
   cmd->add_option("--loader-cmd", o->loader_commands,
                   "Convert files of EXT with COMMAND, run without a shell; {path} is the file (repeatable)")
       ->type_name("EXT=COMMAND")

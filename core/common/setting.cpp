@@ -91,6 +91,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::query_prefix, "query_prefix"},
     {Setting::document_prefix, "document_prefix"},
     {Setting::similar, "similar"},
+    {Setting::allow_private, "allow_private"},
+    {Setting::header_env, "header_env"},
 }};
 
 constexpr bool names_in_setting_order() {

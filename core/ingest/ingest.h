@@ -15,6 +15,7 @@
 #include "ingest/document_progress.h"
 #include "ingest/walker.h"
 #include "store/store.h"
+#include "web/fetcher.h"
 
 namespace strata::ingest {
 
@@ -97,6 +98,9 @@ struct IngestRequest {
   ConverterLimits converter_limits;
   unsigned threads = 0;       // 0: one per hardware thread
   bool count_totals = false;  // walk once more first, so progress has totals (an ETA)
+  // Paths that are web addresses (http://, https://) are fetched with these (web_pages.h).
+  // Set from the command line only: a project's strata.toml cannot add URLs or headers.
+  web::FetchOptions web;
 };
 
 class IngestObserver {

@@ -13,6 +13,8 @@
 #include "ingest/loaders.h"
 #include "ingest/metadata.h"
 #include "ingest/project_root.h"
+#include "ingest/web_pages.h"
+#include "net/url_secrets.h"
 
 namespace strata::ingest {
 namespace {
@@ -47,6 +49,8 @@ void Inputs::read_paths(JobSink& sink) {
   for (const std::string& p : req_.paths) {
     if (p == "-") {
       read_stdin(sink);
+    } else if (is_web_address(p)) {
+      read_web_page(p, sink);
     } else {
       roots.push_back(p);
     }
@@ -139,6 +143,46 @@ void Inputs::read_stdin(JobSink& sink) {
   job.forced_loader = forced_loader_;
   job.metadata_json = run_metadata_;
   sink.submit(std::move(job), Named::yes);
+}
+
+// A web page (web_pages.h): fetched now, conditionally when a document of it is stored; read
+// by the workers as stdin is, from its bytes. What the fetcher refuses fails this page alone.
+void Inputs::read_web_page(const std::string& url, JobSink& sink) {
+  const std::string shown = net::redact_url(url);
+  try {
+    const web::CheckedUrl checked = web::check_url(url);
+    const std::optional<store::StoredDocument> stored = sink.stored(checked.url);
+    if (!fetcher_) fetcher_ = std::make_unique<web::Fetcher>(req_.web);
+    web::FetchResponse page =
+        fetcher_->fetch(stored ? conditional_request(checked.url, stored->metadata_json) : web::FetchRequest{checked.url, "", ""});
+    if (page.status == 304 && stored) {
+      sink.unchanged(stored->source, static_cast<std::uint64_t>(stored->size_bytes));
+      return;
+    }
+    if (page.status < 200 || page.status >= 300) {
+      std::string reason = "HTTP " + std::to_string(page.status);
+      if (page.retry_after) reason += " (retry after " + std::to_string(page.retry_after->count()) + " s)";
+      sink.fail(shown, reason, 0);
+      return;
+    }
+    const std::optional<LoaderKind> loader = forced_loader_ ? forced_loader_ : loader_for_content_type(page.content_type, page.url);
+    if (!loader) {
+      sink.fail(shown, "content type " + (page.content_type.empty() ? std::string("(none)") : page.content_type) + ": no loader reads it", page.body.size());
+      return;
+    }
+    std::string source = page.url;
+    if (*loader == LoaderKind::html) source = same_origin_canonical(page.body, page.url).value_or(page.url);
+    Job job;
+    job.source = source;
+    job.name = source;
+    job.size = page.body.size();
+    job.bytes = std::move(page.body);
+    job.forced_loader = loader;
+    job.metadata_json = merge_metadata(run_metadata_, web_metadata(page));
+    sink.submit(std::move(job), Named::yes);
+  } catch (const Error& e) {
+    sink.fail(shown, e.what(), 0);
+  }
 }
 
 void Inputs::read_jsonl_inputs(JobSink& sink) {

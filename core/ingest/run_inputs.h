@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "ingest/ingest.h"
 #include "ingest/prepare.h"
 #include "ingest/source_id.h"
+#include "store/document_writer.h"
+#include "web/fetcher.h"
 
 namespace strata::ingest {
 
@@ -28,6 +31,11 @@ class JobSink {
   virtual void submit(Job job, Named named) = 0;
   virtual void fail(const std::string& source, const std::string& reason, std::uint64_t bytes) = 0;
   virtual void skip(const std::string& source, const std::string& kind, const std::string& reason) = 0;
+  // A web page's stored document, for a conditional request; nullopt when there is none (or no
+  // store).
+  virtual std::optional<store::StoredDocument> stored(const std::string& /*source*/) { return std::nullopt; }
+  // A document known unchanged without reading it (a web page's 304).
+  virtual void unchanged(const std::string& source, std::uint64_t bytes) = 0;
 };
 
 class Inputs {
@@ -53,6 +61,7 @@ class Inputs {
   void read_file(const WalkEntry& entry, JobSink& sink);
   const ConverterCommand* converter_for(const std::filesystem::path& file) const;
   void read_stdin(JobSink& sink);
+  void read_web_page(const std::string& url, JobSink& sink);
   void read_jsonl_inputs(JobSink& sink);
   void read_jsonl(std::istream& in, const std::string& label, JobSink& sink);
   bool is_store_file(const std::string& path) const;
@@ -66,6 +75,7 @@ class Inputs {
   const std::string run_metadata_;                   // --meta, as a JSON object
   std::optional<std::string> stdin_document_;        // '-', read before anything else
   std::vector<std::string> roots_;
+  std::unique_ptr<web::Fetcher> fetcher_;  // made at the first web address
 };
 
 }  // namespace strata::ingest

@@ -50,6 +50,19 @@ void Pipeline::submit(Job job, Named named) {
   while (inflight_.size() >= limit_) drain_one();
 }
 
+std::optional<store::StoredDocument> Pipeline::stored(const std::string& source) {
+  if (!writer_) return std::nullopt;
+  return writer_->find(source);
+}
+
+void Pipeline::unchanged(const std::string& source, std::uint64_t bytes) {
+  Prepared same;
+  same.kind = Prepared::Kind::unchanged;
+  same.source = source;
+  same.bytes = bytes;
+  record(std::move(same));
+}
+
 void Pipeline::finish() {
   while (!inflight_.empty()) drain_one();
   if (writer_) writer_->commit();

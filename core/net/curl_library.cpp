@@ -19,6 +19,11 @@ CurlLibrary load() {
   so.resolve("curl_slist_append", lib.slist_append);
   so.resolve("curl_slist_free_all", lib.slist_free_all);
   so.resolve("curl_getdate", lib.getdate);
+  so.resolve("curl_url", lib.url);
+  so.resolve("curl_url_cleanup", lib.url_cleanup);
+  so.resolve("curl_url_set", lib.url_set);
+  so.resolve("curl_url_get", lib.url_get);
+  so.resolve("curl_free", lib.free);
   // curl_global_init is not thread-safe in older libcurl and must run before any easy handle;
   // it is never undone (curl_global_cleanup at exit would race other threads' destructors).
   if (lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) so.unavailable("curl_global_init failed");

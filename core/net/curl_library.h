@@ -19,6 +19,12 @@ struct CurlLibrary {
   decltype(&::curl_slist_append) slist_append;
   decltype(&::curl_slist_free_all) slist_free_all;
   decltype(&::curl_getdate) getdate;
+  // The URL API (core/web parses and checks a URL as libcurl will read it).
+  decltype(&::curl_url) url;
+  decltype(&::curl_url_cleanup) url_cleanup;
+  decltype(&::curl_url_set) url_set;
+  decltype(&::curl_url_get) url_get;
+  decltype(&::curl_free) free;
 };
 
 // Loads libcurl once per process (thread-safe) and runs curl_global_init. Throws

@@ -33,6 +33,7 @@ struct JobRecorder : JobSink {
   void skip(const std::string& source, const std::string& kind, const std::string&) override {
     skipped.push_back(source + " " + kind);
   }
+  void unchanged(const std::string& source, std::uint64_t) override { submitted.push_back(source + " (unchanged)"); }
 };
 
 TEST(IngestInputs, TheStoresOwnFilesAreNotReadAndAStoreOnAServerKeepsNothingOut) {
