@@ -73,7 +73,8 @@ class EmbedStoreTest : public ::testing::Test {
 TEST_F(EmbedStoreTest, MigrationCreatesTheTablesAndColumns) {
   EXPECT_TRUE(testing::has_table(path_, "embeddings"));
   EXPECT_TRUE(testing::has_table(path_, "embedding_cache"));
-  EXPECT_EQ(count(path_, "SELECT count(*) FROM pragma_table_info('collections') WHERE name LIKE 'embedding_%'"), 4);
+  EXPECT_EQ(count(path_, "SELECT count(*) FROM pragma_table_info('collections') WHERE name LIKE 'embedding_%'"), 6)
+      << "model, provider, dimensions, server, and the query and document prefixes";
   // One row per (provider, model, dimensions, text): the key is unique.
   EXPECT_EQ(testing::query_one(path_, "SELECT count(*) FROM pragma_index_list('embedding_cache') WHERE \"unique\" = 1"), "1");
 }

@@ -107,7 +107,8 @@ TEST_F(SearchSimilarTest, ADocumentsNeighboursAreOtherDocumentsChunks) {
   EXPECT_EQ(sources(found), (std::vector<std::string>{"b.md", "b.md"})) << "k hits, none of a.md's own";
   const search::SearchResult all = s.search(similar("a.md"));
   EXPECT_EQ(all.hits.size(), 4u);
-  EXPECT_EQ(std::count(sources(all).begin(), sources(all).end(), "a.md"), 0);
+  const std::vector<std::string> all_sources = sources(all);
+  EXPECT_EQ(std::count(all_sources.begin(), all_sources.end(), "a.md"), 0);
 }
 
 TEST_F(SearchSimilarTest, ATargetThatIsNotThereIsInvalidInput) {
