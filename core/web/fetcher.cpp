@@ -33,12 +33,6 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string_view trim_header_value(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
-
 // One CURLU, freed on every path.
 class UrlHandle {
  public:
@@ -159,7 +153,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || hop->headers.size() >= 200) return n;
-  hop->headers.emplace_back(to_lower(trim_header_value(line.substr(0, colon))), std::string(trim_header_value(line.substr(colon + 1))));
+  hop->headers.emplace_back(to_lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
   return n;
 }
 
@@ -197,13 +191,13 @@ bool is_redirect(long status) { return status == 301 || status == 302 || status 
 void split_content_type(const std::string& value, FetchResponse& out) {
   const std::string_view v(value);
   const auto semi = v.find(';');
-  out.content_type = to_lower(trim_header_value(v.substr(0, semi)));
+  out.content_type = to_lower(trim(v.substr(0, semi)));
   if (semi == std::string_view::npos) return;
   std::string rest = to_lower(v.substr(semi + 1));
   const auto at = rest.find("charset=");
   if (at == std::string::npos) return;
   std::string charset = rest.substr(at + 8);
-  charset = std::string(trim_header_value(charset.substr(0, charset.find(';'))));
+  charset = std::string(trim(charset.substr(0, charset.find(';'))));
   if (charset.size() >= 2 && charset.front() == '"') charset = charset.substr(1, charset.size() - 2);
   out.charset = printable(charset);
 }
@@ -234,7 +228,7 @@ HeaderFromEnv parse_header_from_env(std::string_view spec) {
 std::string user_agent() { return std::string("strata/") + k_version + " (+" + k_about + ")"; }
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
-  value = trim_header_value(value);
+  value = trim(value);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (value.size() > 9) return std::chrono::seconds(999'999'999);  // bounded: callers cap it further
