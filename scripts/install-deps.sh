@@ -22,9 +22,12 @@ build=(cmake ninja-build g++ pkg-config python3 libsqlite3-dev libsqlitecpp-dev 
 # iproute2: ip, which tests/e2e/ingest_web.sh runs in its network namespace (ip link set lo up).
 # chromium: the browser tests/e2e/serve_page.sh drives with Playwright (playwright-core from npm,
 # which never downloads a browser of its own).
+# sqitch, libdbd-sqlite3-perl and libdbd-pg-perl: the real `sqitch deploy` tests/e2e/migrate_sqitch.sh
+# compares strata with (sqitch depends on one DBD driver only).
 test=(sqlite3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
-      dpkg-dev file debootstrap nodejs time strace alembic curl systemd chromium iproute2)
+      dpkg-dev file debootstrap nodejs time strace alembic curl systemd chromium iproute2
+      sqitch libdbd-sqlite3-perl libdbd-pg-perl)
 want=("${build[@]}")
 [ "$with_test" = 1 ] && want+=("${test[@]}")
 # npm (below) is listed too: on Debian's own packages it is one.

@@ -52,6 +52,9 @@ struct Migration {
   // (Prisma's, drizzle-orm's hash) and Drizzle's journal `when` (its created_at).
   std::string tool_checksum;
   std::int64_t tool_created_at = 0;
+  // A Sqitch change: its id as Sqitch computes it (sqitch_plan.h), and its verify script, if any.
+  std::string tool_id;
+  std::string verify_file;
 
   // SHA-256 of `normalised` with all whitespace removed, so a mismatch can say when only
   // whitespace changed. Computed on demand: loading a directory needs only `checksum`.
@@ -76,7 +79,7 @@ struct Problem {
 
 // Whose layout a set was read in: strata's own (dbmate's, golang-migrate's, goose's, Flyway's
 // files), or another tool's folders read where it keeps them (tool_layout.h).
-enum class MigrationLayout { strata, prisma, drizzle };
+enum class MigrationLayout { strata, prisma, drizzle, sqitch };
 
 struct MigrationSet {
   std::vector<Migration> migrations;  // sorted by version, versions unique
@@ -90,6 +93,8 @@ struct MigrationSet {
   // The engine the tool's project says it is for (Prisma's migration_lock.toml provider, Drizzle's
   // journal dialect); empty: not said.
   std::string provider;
+  // Sqitch's %project: the registry's rows are the project's.
+  std::string tool_project;
 
   const Migration* find(Version version) const;
   // Throws Error(invalid_input) describing the first problem, if there is one.

@@ -197,6 +197,8 @@ std::string default_migrations_dir() {
       std::string found = dir;
       if (fs::is_directory(dir, ec) && find_tool_layout(found) != nullptr) return found;
     }
+    // A Sqitch project: sqitch.plan at the top, deploy/ revert/ verify/ beside it.
+    if (fs::is_regular_file("sqitch.plan", ec)) return ".";
   }
   return "./migrations";
 }

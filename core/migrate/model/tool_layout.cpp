@@ -14,6 +14,7 @@ namespace {
 const ToolLayout k_layouts[] = {
     {MigrationLayout::prisma, "Prisma", find_prisma, load_prisma, write_new_prisma},
     {MigrationLayout::drizzle, "Drizzle Kit", find_drizzle, load_drizzle, write_new_drizzle},
+    {MigrationLayout::sqitch, "Sqitch", find_sqitch, load_sqitch, write_new_sqitch},
 };
 
 // The engines each tool's word for its database means (Prisma's providers, Drizzle's dialects).
@@ -25,6 +26,8 @@ constexpr ProviderName k_providers[] = {
     {"postgresql", DriverKind::postgres}, {"postgres", DriverKind::postgres}, {"cockroachdb", DriverKind::postgres},
     {"sqlite", DriverKind::sqlite},       {"turso", DriverKind::sqlite},      {"mysql", DriverKind::mysql},
     {"singlestore", DriverKind::mysql},
+    {"pg", DriverKind::postgres},         // Sqitch's engine names
+    {"mariadb", DriverKind::mysql},
 };
 
 const char* engine_word(DriverKind kind) {
@@ -60,6 +63,12 @@ void require_provider(const MigrationSet& files, DriverKind kind, const std::str
                                [&](const ProviderName& p) { return said == p.name; });
   if (it != std::end(k_providers) && it->kind == kind) return;
   const bool prisma = files.layout == MigrationLayout::prisma;
+  if (files.layout == MigrationLayout::sqitch) {
+    throw Error(ExitCode::invalid_input,
+                database + ": the Sqitch project is for " + escape_control_characters(files.provider) +
+                    " (sqitch.conf's core.engine), and this database is " + engine_word(kind),
+                "point " + mention(Setting::database) + " at a " + escape_control_characters(files.provider) + " database");
+  }
   throw Error(ExitCode::invalid_input,
               database + ": the migrations are for " + escape_control_characters(files.provider) + " (" +
                   (prisma ? "migration_lock.toml's provider" : "meta/_journal.json's dialect") + "), and this database is " +

@@ -1,8 +1,8 @@
 #pragma once
 // Migration sets laid out by another tool, read where that tool keeps them: Prisma Migrate's
-// `prisma/migrations/<timestamp>_<name>/migration.sql` folders and Drizzle Kit's `out` folder
-// (`NNNN_name.sql` in `meta/_journal.json`'s order). A layout is one file (prisma_layout.cpp,
-// drizzle_layout.cpp) and one row of the table in tool_layout.cpp; their history tables are read in
+// `prisma/migrations/<timestamp>_<name>/migration.sql` folders, Drizzle Kit's `out` folder
+// (`NNNN_name.sql` in `meta/_journal.json`'s order) and Sqitch's sqitch.plan with deploy/revert/verify. A layout is one file (prisma_layout.cpp,
+// drizzle_layout.cpp, sqitch_layout.cpp) and one row of the table in tool_layout.cpp; their history tables are read in
 // run/tool_history.cpp.
 #include <chrono>
 #include <optional>
@@ -49,6 +49,13 @@ MigrationSet load_drizzle(const std::string& dir);
 // `--> statement-breakpoint`, blank pieces left out.
 std::vector<std::string> drizzle_statements(std::string_view text);
 
+// Sqitch: sqitch.plan's changes in order (sqitch_plan.h), the version each one's place in it (from
+// 1); deploy/<change>.sql is up, revert/<change>.sql down, verify/<change>.sql the verify script,
+// a reworked change's older scripts <change>@<tag>.sql, the directories from sqitch.conf.
+// tool_checksum is Sqitch's script_hash (SHA-1 of the deploy script), tool_id the change id,
+// provider core.engine, tool_project %project.
+MigrationSet load_sqitch(const std::string& dir);
+
 // The table's entries (each in its layout's file).
 std::optional<std::string> find_prisma(const std::string& dir);
 std::string write_new_prisma(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
@@ -56,6 +63,10 @@ std::string write_new_prisma(const std::string& dir, const std::string& name, st
 std::optional<std::string> find_drizzle(const std::string& dir);
 std::string write_new_drizzle(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
                               const std::string& sql);
+std::optional<std::string> find_sqitch(const std::string& dir);
+// Writes deploy/, revert/ and verify/<name>.sql from Sqitch's templates and appends the plan line.
+std::string write_new_sqitch(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
+                             const std::string& sql);
 
 // Throws Error(invalid_input) when the project's recorded engine (Prisma's migration_lock.toml
 // provider, Drizzle's journal dialect) is not the database's `kind`.

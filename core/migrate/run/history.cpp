@@ -62,6 +62,7 @@ const char* to_string(HistorySource s) {
     case HistorySource::alembic: return "Alembic";
     case HistorySource::prisma: return "Prisma";
     case HistorySource::drizzle: return "Drizzle";
+    case HistorySource::sqitch: return "Sqitch";
     case HistorySource::strata: return "strata";
     case HistorySource::none: break;
   }
@@ -75,6 +76,7 @@ const char* history_table_of(HistorySource s) {
     case HistorySource::alembic: return k_alembic_table;
     case HistorySource::prisma: return "_prisma_migrations";
     case HistorySource::drizzle: return "__drizzle_migrations";
+    case HistorySource::sqitch: return "sqitch.changes";
     default: return k_foreign_table;
   }
 }
@@ -169,6 +171,8 @@ std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(cons
       return prisma_versions(files, source, dirty, dirty_version);
     }
     if (table_ != "__drizzle_migrations" && drizzle_table()) return drizzle_versions(files, source);
+    // Only for a Sqitch project: the registry's rows are matched to its plan.
+    if (files.layout == MigrationLayout::sqitch) return sqitch_versions(files, source);
     return versions;
   }
   const std::string doing = "reading " + foreign_table_;
@@ -340,7 +344,8 @@ History HistoryTable::read(const MigrationSet& files) {
         const std::string from = r.strata_version.substr(at + k_imported_mark.size());
         r.imported_from = HistorySource::dbmate;
         for (const HistorySource named : {HistorySource::golang_migrate, HistorySource::goose, HistorySource::flyway,
-                                          HistorySource::alembic, HistorySource::prisma, HistorySource::drizzle}) {
+                                          HistorySource::alembic, HistorySource::prisma, HistorySource::drizzle,
+                                          HistorySource::sqitch}) {
           if (from == to_string(named)) r.imported_from = named;
         }
         r.applied_at.clear();

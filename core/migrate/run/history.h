@@ -16,11 +16,12 @@ namespace strata::migrate {
 
 enum class RowState { applied, partial };
 
-enum class HistorySource { none, strata, dbmate, golang_migrate, goose, flyway, alembic, prisma, drizzle };
+enum class HistorySource { none, strata, dbmate, golang_migrate, goose, flyway, alembic, prisma, drizzle, sqitch };
 const char* to_string(HistorySource s);
 // The table another tool keeps its history in: schema_migrations (dbmate, golang-migrate),
 // goose_db_version (goose), flyway_schema_history (Flyway), alembic_version (Alembic),
-// _prisma_migrations (Prisma), __drizzle_migrations (Drizzle; in the schema drizzle on PostgreSQL).
+// _prisma_migrations (Prisma), __drizzle_migrations (Drizzle; in the schema drizzle on PostgreSQL),
+// sqitch.changes (Sqitch's registry: the schema sqitch, or on SQLite the file sqitch.db beside the database).
 const char* history_table_of(HistorySource s);
 
 struct HistoryRow {
@@ -116,6 +117,13 @@ class HistoryTable {
   std::vector<std::pair<Version, std::string>> drizzle_versions(const MigrationSet& files, HistorySource& source);
   // Where Drizzle's table is, when it is there (drizzle.__drizzle_migrations on PostgreSQL).
   std::optional<std::string> drizzle_table();
+  // Sqitch's (its registry's changes for the plan's %project, run/tool_history.cpp): each change
+  // it deployed and did not revert, matched to the plan by change id (else by name, in order);
+  // script hashes that are not the deploy script's to recorded_sums_.
+  std::vector<std::pair<Version, std::string>> sqitch_versions(const MigrationSet& files, HistorySource& source);
+  // The registry's rows (change_id, change, script_hash) for `project` in the order deployed;
+  // nullopt when the database has no Sqitch registry.
+  std::optional<std::vector<std::vector<std::string>>> sqitch_changes(const std::string& project);
   // A Prisma or Drizzle history's checksum for a version, where it is not the file's: read()
   // gives that row the recorded checksum, so status and check report the file as changed.
   std::map<Version, std::string> recorded_sums_;

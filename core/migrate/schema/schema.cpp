@@ -393,6 +393,10 @@ void drop_foreign_history(Schema& schema, const std::string& foreign_table) {
                           "__drizzle_migrations"}) {
       if (o.table == t || o.name == t) return true;
     }
+    // Sqitch's registry on PostgreSQL: the schema sqitch and all in it.
+    if ((o.kind == ObjectKind::schema && o.name == "sqitch") || o.name.starts_with("sqitch.") || o.table.starts_with("sqitch.")) {
+      return true;
+    }
     return o.name == "goose_db_version_id_seq" || o.name == "__drizzle_migrations_id_seq";
   });
   bool found = false;

@@ -1,0 +1,7 @@
+-- Deploy pgcrypto
+
+BEGIN;
+
+CREATE EXTENSION pgcrypto;
+
+COMMIT;

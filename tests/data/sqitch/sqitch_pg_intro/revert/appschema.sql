@@ -1,0 +1,7 @@
+-- Revert appschema
+
+BEGIN;
+
+DROP SCHEMA flipr;
+
+COMMIT;

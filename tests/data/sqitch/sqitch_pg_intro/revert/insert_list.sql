@@ -1,0 +1,7 @@
+-- Revert insert_list
+
+BEGIN;
+
+DROP FUNCTION flipr.insert_list(TEXT, TEXT, TEXT);
+
+COMMIT;

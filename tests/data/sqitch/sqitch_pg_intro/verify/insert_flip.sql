@@ -1,0 +1,7 @@
+-- Verify insert_flip
+
+BEGIN;
+
+SELECT has_function_privilege('flipr.insert_flip(text, text)', 'execute');
+
+ROLLBACK;

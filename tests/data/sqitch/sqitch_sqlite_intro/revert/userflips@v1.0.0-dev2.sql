@@ -1,0 +1,7 @@
+-- Revert userflips
+
+BEGIN;
+
+DROP VIEW userflips;
+
+COMMIT;

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Sqitch projects, taken as they are (tests/data/sqitch: Sqitch's own tutorial projects, pinned with
+# their SOURCE): sqitch.plan's order, deploy/ as up, revert/ as down, reworked changes' @tag
+# scripts, the registry Sqitch keeps (sqitch.db beside a SQLite database; the schema sqitch on
+# PostgreSQL). Each project brought up from empty by strata with the schema `sqitch deploy` gives,
+# taken over half-way from the registry of a real `sqitch deploy --to`, and checked clean once
+# fully deployed by sqitch; `migrate new` writes a change that sqitch itself then deploys.
+# SQLite always; PostgreSQL on STRATA_TEST_PG_URL's server, else one started here
+# (tests/servers/pg_server.sh), skipped loudly when neither can be had.
+# Usage: bash tests/e2e/migrate_sqitch.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init migrate_sqitch "$@"
+DATA="$E2E_LIB_DIR/../data/sqitch"
+cd "$E2E_TMP" || exit 2
+
+# The schema of a SQLite database, strata's history and Sqitch's registry left out.
+sqlite_schema() { sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'strata\_%' ESCAPE '\\' ORDER BY type, name"; }
+
+# ---------------------------------------------------------------------------------------------
+case_ "Sqitch on SQLite (sqitch-sqlite-intro): the plan's order, reworked change included"
+rm -rf lite && cp -r "$DATA/sqitch_sqlite_intro" lite && cd lite || exit 2
+expect_exit 0 -- strata_t migrate -d sqlite:strata.db status
+expect_stdout_match '1 +users +pending'
+expect_stdout_match '3 +userflips@v1.0.0-dev2 +pending'
+expect_stdout_match '6 +userflips +pending'
+
+case_ "Sqitch on SQLite: up from empty gives the schema sqitch deploy gives"
+expect_exit 0 -- strata_t migrate -d sqlite:strata.db up
+expect_stderr_match 'applied 6'
+sqitch deploy db:sqlite:sqitch_full.db >sqitch.out 2>&1 || fail "sqitch deploy failed: $(cat sqitch.out)"
+assert_eq "$(sqlite_schema sqitch_full.db)" "$(sqlite_schema strata.db)" "strata's schema is sqitch's"
+assert_true "the view has the reworked twitter column" sqlite3 strata.db "SELECT twitter FROM userflips WHERE 0"
+expect_exit 0 -- strata_t migrate -d sqlite:strata.db check
+
+case_ "Sqitch on SQLite: fully deployed by sqitch, check clean and status all applied"
+expect_exit 0 -- strata_t migrate -d sqlite:sqitch_full.db status
+expect_stdout_match '6 +userflips +applied'
+expect_exit 0 -- strata_t migrate -d sqlite:sqitch_full.db check
+
+case_ "Sqitch on SQLite: taken over half-way from sqitch.db's changes"
+mkdir half && sqitch deploy --to userflips@v1.0.0-dev1 db:sqlite:half/app.db >sqitch.out 2>&1 || fail "sqitch deploy --to failed: $(cat sqitch.out)"
+assert_true "sqitch keeps its registry beside the database" test -f half/sqitch.db
+expect_exit 0 -- strata_t migrate -d sqlite:half/app.db status
+expect_stdout_match '3 +userflips@v1.0.0-dev2 +applied'
+expect_stdout_match '4 +lists +pending'
+expect_exit 0 -- strata_t migrate -d sqlite:half/app.db up
+expect_stderr_match "imported 3 version\(s\) from Sqitch's sqitch.changes table"
+expect_exit 0 -- strata_t migrate -d sqlite:half/app.db check
+assert_eq 6 "$(sqlite3 half/app.db 'SELECT count(*) FROM strata_migrations')" "every change in strata's history"
+assert_eq "$(sqlite_schema sqitch_full.db)" "$(sqlite_schema half/app.db)" "the schema is sqitch's"
+
+case_ "Sqitch on SQLite: dump and down (revert/ as down)"
+expect_exit 0 -- strata_t migrate -d sqlite:strata.db dump -o schema.sql
+assert_true "the dump has the view" grep -q 'CREATE VIEW userflips' schema.sql
+expect_exit 0 -- strata_t migrate -d sqlite:strata.db down
+assert_false "revert/userflips.sql ran: the view is the older one" sqlite3 strata.db "SELECT twitter FROM userflips WHERE 0"
+
+case_ "Sqitch on SQLite: a deploy script changed since sqitch deployed it is reported"
+printf -- '-- edited\n' >>deploy/users.sql
+expect_exit 4 -- strata_t migrate -d sqlite:sqitch_full.db check
+expect_output_match 'users'
+cp "$DATA/sqitch_sqlite_intro/deploy/users.sql" deploy/users.sql
+
+case_ "Sqitch on SQLite: migrate new writes the project's own layout, which sqitch deploys"
+expect_exit 0 -- strata_t migrate new add_tags
+assert_true "deploy, revert and verify scripts" test -f deploy/add_tags.sql -a -f revert/add_tags.sql -a -f verify/add_tags.sql
+assert_true "the plan line" grep -q '^add_tags [0-9T:-]*Z .* <.*>$' sqitch.plan
+sqitch deploy db:sqlite:sqitch_full.db >sqitch.out 2>&1 || fail "sqitch did not take strata's plan line: $(cat sqitch.out)"
+assert_true "sqitch deployed add_tags" grep -q 'add_tags' sqitch.out
+expect_exit 0 -- strata_t migrate -d sqlite:sqitch_full.db status
+expect_stdout_match '7 +add_tags +applied'
+cd "$E2E_TMP" || exit 2
+
+case_ "Sqitch: a plan whose dependencies break its order is refused, the change named"
+mkdir broken && cp -r "$DATA/sqitch_sqlite_intro"/* broken/ && cd broken || exit 2
+sed -i 's/^flips \[users\]/flips [users hashtags]/' sqitch.plan
+expect_exit 3 -- strata_t migrate -d sqlite:x.db up
+expect_stderr_match 'change flips \(line 6\) requires hashtags, and no change before it in the plan is named hashtags'
+assert_false "nothing ran" test -s x.db
+cd "$E2E_TMP" || exit 2
+
+e2e_finish
