@@ -79,4 +79,55 @@ expect_stderr_match 'change flips \(line 6\) requires hashtags, and no change be
 assert_false "nothing ran" test -s x.db
 cd "$E2E_TMP" || exit 2
 
+# ---------------------------------------------------------------------------------------------
+case_ "PostgreSQL server"
+PG_URL=${STRATA_TEST_PG_URL:-}
+if [ -z "$PG_URL" ]; then
+    chmod 755 "$E2E_TMP"
+    bash "$E2E_LIB_DIR/../servers/pg_server.sh" start "$E2E_TMP/pg" 2>"$E2E_TMP/server.err"
+    if [ $? = 0 ]; then
+        e2e_on_exit "bash '$E2E_LIB_DIR/../servers/pg_server.sh' stop '$E2E_TMP/pg'"
+        PG_URL=$(cat "$E2E_TMP/pg/url")
+    else
+        skip "no STRATA_TEST_PG_URL and no PostgreSQL server could be started ($(cat "$E2E_TMP/server.err")): the PostgreSQL project is NOT tested"
+    fi
+fi
+if [ -n "$PG_URL" ]; then
+    PG_BASE=${PG_URL%/*}
+    pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 "${@:2}"; }
+    n=0
+    fresh_db() { n=$((n + 1)); pq "$PG_URL" -c "DROP DATABASE IF EXISTS sqitchtake_$n" -c "CREATE DATABASE sqitchtake_$n" >/dev/null && echo "$PG_BASE/sqitchtake_$n"; }
+    # Sqitch's target for a database URL: db:pg://user:pw@host:port/db.
+    sqitch_pg() { local db=$1; shift; sqitch deploy --no-verify "$@" "db:pg:${db#postgres:}"; }
+    # The schema as pg_dump writes it, Sqitch's registry and strata's history left out.
+    pg_schema() { pg_dump -s -N sqitch -T strata_migrations "$1" | grep -v -e '^--' -e '^\\' -e '^$'; }
+    rm -rf "$E2E_TMP/pgi" && cp -r "$DATA/sqitch_pg_intro" "$E2E_TMP/pgi" && cd "$E2E_TMP/pgi" || exit 2
+
+    case_ "Sqitch on PostgreSQL (sqitch-intro): from empty, the schema sqitch deploy gives, check clean"
+    DB=$(fresh_db)
+    expect_exit 0 -- strata_t migrate -d "$DB" up
+    expect_exit 0 -- strata_t migrate -d "$DB" check
+    FULL=$(fresh_db)
+    sqitch_pg "$FULL" >sqitch.out 2>&1 || fail "sqitch deploy failed: $(cat sqitch.out)"
+    assert_eq "$(pg_schema "$FULL")" "$(pg_schema "$DB")" "strata's schema is sqitch's"
+
+    case_ "Sqitch on PostgreSQL: fully deployed by sqitch, check clean"
+    expect_exit 0 -- strata_t migrate -d "$FULL" status
+    expect_stdout_match '13 +change_pass +applied'
+    expect_exit 0 -- strata_t migrate -d "$FULL" check
+
+    case_ "Sqitch on PostgreSQL: taken over half-way from the sqitch schema's changes"
+    DB=$(fresh_db)
+    sqitch_pg "$DB" --to @v1.0.0-dev1 >sqitch.out 2>&1 || fail "sqitch deploy --to failed: $(cat sqitch.out)"
+    expect_exit 0 -- strata_t migrate -d "$DB" status
+    expect_stdout_match '4 +change_pass@v1.0.0-dev2 +applied'
+    expect_stdout_match '5 +lists +pending'
+    expect_exit 0 -- strata_t migrate -d "$DB" up
+    expect_stderr_match "imported 4 version\(s\) from Sqitch's sqitch.changes table"
+    expect_exit 0 -- strata_t migrate -d "$DB" check
+    assert_eq 13 "$(pq "$DB" -c 'SELECT count(*) FROM strata_migrations')" "every change in strata's history"
+    assert_eq "$(pg_schema "$FULL")" "$(pg_schema "$DB")" "the schema is sqitch's"
+    cd "$E2E_TMP" || exit 2
+fi
+
 e2e_finish

@@ -158,6 +158,17 @@ bool check_replay(const MigrationSet& files, const Endpoint* server, const std::
                                           "fails on a fresh database"));
       return false;
     }
+    // A Sqitch change's verify script, as `sqitch deploy --verify` runs it: it raises an error
+    // when the change did not do what it says.
+    if (!m.verify.present) continue;
+    try {
+      scratch.apply(m.verify);
+    } catch (const Error& e) {
+      r.findings.push_back(about(m, "verify-failed", Severity::error, ExitCode::invalid_input,
+                                 "its verify script fails after its deploy script on a fresh database: " +
+                                     std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")")));
+      return false;
+    }
   }
   // Repeatable migrations run after the versioned ones, as `up` runs them (never rolled back,
   // so the roundtrip that follows leaves them out).

@@ -52,9 +52,10 @@ struct Migration {
   // (Prisma's, drizzle-orm's hash) and Drizzle's journal `when` (its created_at).
   std::string tool_checksum;
   std::int64_t tool_created_at = 0;
-  // A Sqitch change: its id as Sqitch computes it (sqitch_plan.h), and its verify script, if any.
+  // A Sqitch change: its id as Sqitch computes it (sqitch_plan.h), and its verify script, which
+  // check's replay runs after the change's up (its own BEGIN and ROLLBACK left out).
   std::string tool_id;
-  std::string verify_file;
+  Section verify;
 
   // SHA-256 of `normalised` with all whitespace removed, so a mismatch can say when only
   // whitespace changed. Computed on demand: loading a directory needs only `checksum`.

@@ -103,9 +103,10 @@ SqitchPlaces sqitch_places(const fs::path& project) {
   return p;
 }
 
-// A Sqitch script brings its own BEGIN; ... COMMIT; (psql and sqlite3 run it as written). strata
-// runs the script in a transaction of its own instead, so both are blanked (lines keep their
-// numbers); a script without them ran statement by statement, and does here too.
+// A Sqitch script brings its own BEGIN; ... COMMIT; (ROLLBACK; in a verify script), as psql and
+// sqlite3 run it as written. strata runs the script in a transaction of its own instead, so both
+// are blanked (lines keep their numbers); a script without them ran statement by statement, and
+// does here too.
 bool strip_sqitch_transaction(std::string& sql) {
   auto first_word_at = [&](std::size_t from) {
     std::size_t i = from;
@@ -132,7 +133,10 @@ bool strip_sqitch_transaction(std::string& sql) {
   std::size_t commit = sql.rfind(';', last_semi - 1);
   commit = first_word_at(commit == std::string::npos ? 0 : commit + 1);
   const std::string last = to_lower(std::string(trim(std::string_view(sql).substr(commit, last_semi - commit))));
-  if (last != "commit" && last != "commit transaction" && last != "commit work" && last != "end") return false;
+  // A verify script ends in ROLLBACK.
+  if (last != "commit" && last != "commit transaction" && last != "commit work" && last != "end" && last != "rollback") {
+    return false;
+  }
   auto blank_out = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i <= to; ++i) {
       if (sql[i] != '\n') sql[i] = ' ';
@@ -234,7 +238,8 @@ MigrationSet load_sqitch(const std::string& dir) {
       m.down = sqitch_section(revert, text);
     }
     if (const fs::path verify = places.verify / file; fs::is_regular_file(verify, ec) && really_inside(verify, dir)) {
-      m.verify_file = verify.string();
+      std::string text;
+      m.verify = sqitch_section(verify, text);
     }
     set.migrations.push_back(std::move(m));
   }

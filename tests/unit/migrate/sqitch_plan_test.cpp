@@ -81,7 +81,9 @@ TEST(SqitchPlanTest, LoadsDeployAsUpRevertAsDownAndReworkedScripts) {
   EXPECT_EQ("userflips@v1.0.0-dev2", set.migrations[2].name);
   EXPECT_EQ(k_intro + "/deploy/userflips@v1.0.0-dev2.sql", set.migrations[2].up.file);
   EXPECT_EQ("userflips", set.migrations[5].name);
-  EXPECT_EQ(k_intro + "/verify/userflips.sql", set.migrations[5].verify_file);
+  EXPECT_EQ(k_intro + "/verify/userflips.sql", set.migrations[5].verify.file);
+  EXPECT_EQ(std::string::npos, set.migrations[5].verify.sql.find("ROLLBACK"));
+  EXPECT_NE(std::string::npos, set.migrations[5].verify.sql.find("SELECT"));
   // Sqitch's script_hash for users, as `sqitch deploy` recorded it.
   EXPECT_EQ("ddb3328c437162d7633f9e9f13e34bfefaba2d94", set.migrations[0].tool_checksum);
   // The script's own BEGIN/COMMIT blanked: strata's transaction holds it, lines unmoved.
