@@ -20,16 +20,16 @@ namespace {
 using strata::testing::TempDir;
 using strata::testing::write_file;
 
-const std::string k_intro = std::string(STRATA_SOURCE_DIR) + "/tests/data/sqitch/sqitch_sqlite_intro";
+const std::string k_sqitch_intro = std::string(STRATA_SOURCE_DIR) + "/tests/data/sqitch/sqitch_sqlite_intro";
 
-std::string slurp(const std::filesystem::path& p) {
+std::string sqitch_slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
 }
 
-bool mentions(const std::vector<Problem>& problems, const std::string& text) {
+bool any_problem_says(const std::vector<Problem>& problems, const std::string& text) {
   for (const Problem& p : problems) {
     if (p.message.find(text) != std::string::npos) return true;
   }
@@ -39,7 +39,7 @@ bool mentions(const std::vector<Problem>& problems, const std::string& text) {
 // The ids and script hashes `sqitch deploy` (1.3.1) recorded in sqitch.db's changes for the
 // tutorial project, in the order it deployed them.
 TEST(SqitchPlanTest, ChangeIdsAreThoseSqitchRecords) {
-  const SqitchPlan plan = parse_sqitch_plan(slurp(k_intro + "/sqitch.plan"), "sqitch.plan");
+  const SqitchPlan plan = parse_sqitch_plan(sqitch_slurp(k_sqitch_intro + "/sqitch.plan"), "sqitch.plan");
   EXPECT_TRUE(plan.problems.empty()) << plan.problems.front().describe();
   EXPECT_EQ("flipr", plan.project);
   EXPECT_EQ("https://github.com/theory/sqitch-sqlite-intro/", plan.uri);
@@ -67,11 +67,11 @@ TEST(SqitchPlanTest, ChangeIdsAreThoseSqitchRecords) {
 }
 
 TEST(SqitchPlanTest, LoadsDeployAsUpRevertAsDownAndReworkedScripts) {
-  std::string dir = k_intro;
+  std::string dir = k_sqitch_intro;
   const ToolLayout* layout = find_tool_layout(dir);
   ASSERT_NE(nullptr, layout);
   EXPECT_EQ(MigrationLayout::sqitch, layout->kind);
-  const MigrationSet set = load_directory(k_intro);
+  const MigrationSet set = load_directory(k_sqitch_intro);
   EXPECT_TRUE(set.problems.empty());
   EXPECT_EQ("sqlite", set.provider);
   EXPECT_EQ("flipr", set.tool_project);
@@ -79,9 +79,9 @@ TEST(SqitchPlanTest, LoadsDeployAsUpRevertAsDownAndReworkedScripts) {
   EXPECT_EQ(1, set.migrations[0].version);
   EXPECT_EQ("users", set.migrations[0].name);
   EXPECT_EQ("userflips@v1.0.0-dev2", set.migrations[2].name);
-  EXPECT_EQ(k_intro + "/deploy/userflips@v1.0.0-dev2.sql", set.migrations[2].up.file);
+  EXPECT_EQ(k_sqitch_intro + "/deploy/userflips@v1.0.0-dev2.sql", set.migrations[2].up.file);
   EXPECT_EQ("userflips", set.migrations[5].name);
-  EXPECT_EQ(k_intro + "/verify/userflips.sql", set.migrations[5].verify.file);
+  EXPECT_EQ(k_sqitch_intro + "/verify/userflips.sql", set.migrations[5].verify.file);
   EXPECT_EQ(std::string::npos, set.migrations[5].verify.sql.find("ROLLBACK"));
   EXPECT_NE(std::string::npos, set.migrations[5].verify.sql.find("SELECT"));
   // Sqitch's script_hash for users, as `sqitch deploy` recorded it.
@@ -103,19 +103,19 @@ TEST(SqitchPlanTest, DependenciesTheOrderBreaksAreRefusedWithTheChangeNamed) {
   const std::string head = "%syntax-version=1.0.0\n%project=app\n\n";
   const std::string who = " 2024-01-01T00:00:00Z Ann <ann@example.com>";
   auto problems_of = [&](const std::string& body) { return parse_sqitch_plan(head + body, "sqitch.plan").problems; };
-  EXPECT_TRUE(mentions(problems_of("a [b]" + who + "\nb" + who + "\n"),
+  EXPECT_TRUE(any_problem_says(problems_of("a [b]" + who + "\nb" + who + "\n"),
                        "change a (line 4) requires b, and no change before it in the plan is named b"));
-  EXPECT_TRUE(mentions(problems_of("a" + who + "\nb [other:x]" + who + "\n"), "a change of another Sqitch project (other)"));
+  EXPECT_TRUE(any_problem_says(problems_of("a" + who + "\nb [other:x]" + who + "\n"), "a change of another Sqitch project (other)"));
   EXPECT_TRUE(problems_of("a" + who + "\nb [app:a]" + who + "\n").empty());
-  EXPECT_TRUE(mentions(problems_of("a" + who + "\nb [!a]" + who + "\n"), "change b (line 5) conflicts with a"));
-  EXPECT_TRUE(mentions(problems_of("a" + who + "\na" + who + "\n"), "with no tag between"));
-  EXPECT_TRUE(mentions(problems_of("a" + who + "\nb [a@v1]" + who + "\n"), "the plan has no tag @v1"));
+  EXPECT_TRUE(any_problem_says(problems_of("a" + who + "\nb [!a]" + who + "\n"), "change b (line 5) conflicts with a"));
+  EXPECT_TRUE(any_problem_says(problems_of("a" + who + "\na" + who + "\n"), "with no tag between"));
+  EXPECT_TRUE(any_problem_says(problems_of("a" + who + "\nb [a@v1]" + who + "\n"), "the plan has no tag @v1"));
   EXPECT_TRUE(problems_of("a" + who + "\n@v1" + who + "\nb [a@v1 @v1]" + who + "\n").empty());
   const auto bad = problems_of("a 2024-01-01 Ann <ann@example.com>\n");
   ASSERT_EQ(1u, bad.size());
   EXPECT_EQ(4u, bad[0].line);
   EXPECT_NE(std::string::npos, bad[0].message.find("missing timestamp"));
-  EXPECT_TRUE(mentions(parse_sqitch_plan("a" + who + "\n", "p").problems, "no %project pragma"));
+  EXPECT_TRUE(any_problem_says(parse_sqitch_plan("a" + who + "\n", "p").problems, "no %project pragma"));
 }
 
 TEST(SqitchPlanTest, InfoCarriesConflictsAndTheUnescapedNote) {
@@ -150,11 +150,11 @@ TEST(SqitchPlanTest, ConfDirectoriesAndMigrateNewWritesSqitchsLayout) {
   const NewMigration made = write_migration(dir, "add_b", std::chrono::system_clock::from_time_t(1700000000),
                                             "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\n");
   EXPECT_EQ(dir + "/db/up/add_b.sql", made.path);
-  EXPECT_NE(std::string::npos, slurp(made.path).find("-- Deploy app:add_b to pg\n\nBEGIN;\n\nCREATE TABLE b (id int);\n"));
-  EXPECT_NE(std::string::npos, slurp(dir + "/db/revert/add_b.sql").find("-- Revert app:add_b from pg"));
-  EXPECT_NE(std::string::npos, slurp(dir + "/db/verify/add_b.sql").find("ROLLBACK;"));
+  EXPECT_NE(std::string::npos, sqitch_slurp(made.path).find("-- Deploy app:add_b to pg\n\nBEGIN;\n\nCREATE TABLE b (id int);\n"));
+  EXPECT_NE(std::string::npos, sqitch_slurp(dir + "/db/revert/add_b.sql").find("-- Revert app:add_b from pg"));
+  EXPECT_NE(std::string::npos, sqitch_slurp(dir + "/db/verify/add_b.sql").find("ROLLBACK;"));
   EXPECT_NE(std::string::npos,
-            slurp(dir + "/db/sqitch.plan").find("ann@example.com>\nadd_b 2023-11-14T22:13:20Z Ann Author <ann@example.com>\n"));
+            sqitch_slurp(dir + "/db/sqitch.plan").find("ann@example.com>\nadd_b 2023-11-14T22:13:20Z Ann Author <ann@example.com>\n"));
   set = load_directory(dir);
   ASSERT_EQ(2u, set.migrations.size());
   EXPECT_TRUE(set.migrations[1].up.transaction);
