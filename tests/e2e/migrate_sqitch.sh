@@ -71,6 +71,28 @@ expect_exit 0 -- strata_t migrate -d sqlite:sqitch_full.db status
 expect_stdout_match '7 +add_tags +applied'
 cd "$E2E_TMP" || exit 2
 
+case_ "Sqitch on SQLite: check --roundtrip runs each change's verify script after its deploy script"
+rm -rf rt && cp -r "$DATA/sqitch_sqlite_intro" rt && cd rt || exit 2
+expect_exit 0 -- strata_t migrate check --roundtrip
+sed -i 's/SELECT nickname, name, description, created_at/SELECT nickname, name, no_such_column, created_at/' verify/lists.sql
+expect_exit 3 -- strata_t migrate check --roundtrip
+expect_output_match 'verify-failed'
+expect_output_match 'no_such_column'
+cd "$E2E_TMP" || exit 2
+
+case_ "Sqitch on SQLite: migrate diff writes deploy/ from the up and revert/ from the down"
+rm -rf df && cp -r "$DATA/sqitch_sqlite_intro" df && cd df || exit 2
+expect_exit 0 -- strata_t migrate -d sqlite:app.db up
+expect_exit 0 -- strata_t migrate -d sqlite:app.db dump -o want.sql
+printf 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n' >>want.sql
+expect_exit 0 -- strata_t migrate diff add_notes --to want.sql
+assert_true "the deploy script creates the table" grep -q 'CREATE TABLE.*notes' deploy/add_notes.sql
+assert_true "the revert script drops it" grep -q 'DROP TABLE.*notes' revert/add_notes.sql
+assert_true "the plan line" grep -q '^add_notes ' sqitch.plan
+expect_exit 0 -- strata_t migrate -d sqlite:app.db up
+assert_true "notes made" sqlite3 app.db "SELECT body FROM notes WHERE 0"
+cd "$E2E_TMP" || exit 2
+
 case_ "Sqitch: a plan whose dependencies break its order is refused, the change named"
 mkdir broken && cp -r "$DATA/sqitch_sqlite_intro"/* broken/ && cd broken || exit 2
 sed -i 's/^flips \[users\]/flips [users hashtags]/' sqitch.plan

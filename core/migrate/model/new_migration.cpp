@@ -101,7 +101,9 @@ NewMigration write_migration(const std::string& dir, const std::string& name, st
   // In a Prisma or Drizzle project, the tool's own layout: forward only, so the up section alone.
   std::string tool_dir = dir;
   if (const ToolLayout* layout = find_tool_layout(tool_dir)) {
-    return NewMigration{layout->write_new(tool_dir, name, now, up_section_of(text)), naming_advice(name)};
+    // Sqitch keeps downs (revert/): it is given both sections.
+    const std::string given = layout->kind != MigrationLayout::sqitch ? up_section_of(text) : text == k_template ? "" : text;
+    return NewMigration{layout->write_new(tool_dir, name, now, given), naming_advice(name)};
   }
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};

@@ -269,9 +269,21 @@ std::string write_new_sqitch(const std::string& dir, const std::string& name, st
   const std::string engine = places.engine.empty() ? std::string("pg") : places.engine;
   const std::string who = plan.project + ":" + name;
   // Sqitch's own templates (etc/templates/{deploy,revert,verify}/<engine>.tmpl).
-  const std::string body = trim(sql).empty() ? std::string("-- XXX Add DDLs here.\n") : sql + (sql.ends_with("\n") ? "" : "\n");
-  write_sqitch_file(deploy, "-- Deploy " + who + " to " + engine + "\n\nBEGIN;\n\n" + body + "\nCOMMIT;\n");
-  write_sqitch_file(places.revert / file, "-- Revert " + who + " from " + engine + "\n\nBEGIN;\n\n-- XXX Add DDLs here.\n\nCOMMIT;\n");
+  // `sql` is a strata migration's text (`migrate diff` writes one): its up section is the deploy
+  // script's body, its down section the revert script's.
+  std::string up = sql;
+  std::string down;
+  if (const std::size_t at = up.find("-- migrate:down"); at != std::string::npos) {
+    down = up.substr(up.find('\n', at) == std::string::npos ? up.size() : up.find('\n', at) + 1);
+    up.erase(at);
+  }
+  if (up.starts_with("-- migrate:up")) up.erase(0, up.find('\n') == std::string::npos ? up.size() : up.find('\n') + 1);
+  auto body = [](const std::string& text) {
+    const std::string_view t = trim(text);
+    return t.empty() ? std::string("-- XXX Add DDLs here.\n") : std::string(t) + "\n";
+  };
+  write_sqitch_file(deploy, "-- Deploy " + who + " to " + engine + "\n\nBEGIN;\n\n" + body(up) + "\nCOMMIT;\n");
+  write_sqitch_file(places.revert / file, "-- Revert " + who + " from " + engine + "\n\nBEGIN;\n\n" + body(down) + "\nCOMMIT;\n");
   write_sqitch_file(places.verify / file,
              "-- Verify " + who + " on " + engine + "\n\nBEGIN;\n\n-- XXX Add verifications here.\n\nROLLBACK;\n");
   const std::time_t t = std::chrono::system_clock::to_time_t(now);

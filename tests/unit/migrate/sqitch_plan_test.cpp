@@ -151,7 +151,7 @@ TEST(SqitchPlanTest, ConfDirectoriesAndMigrateNewWritesSqitchsLayout) {
                                             "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\n");
   EXPECT_EQ(dir + "/db/up/add_b.sql", made.path);
   EXPECT_NE(std::string::npos, sqitch_slurp(made.path).find("-- Deploy app:add_b to pg\n\nBEGIN;\n\nCREATE TABLE b (id int);\n"));
-  EXPECT_NE(std::string::npos, sqitch_slurp(dir + "/db/revert/add_b.sql").find("-- Revert app:add_b from pg"));
+  EXPECT_NE(std::string::npos, sqitch_slurp(dir + "/db/revert/add_b.sql").find("-- Revert app:add_b from pg\n\nBEGIN;\n\n-- XXX"));
   EXPECT_NE(std::string::npos, sqitch_slurp(dir + "/db/verify/add_b.sql").find("ROLLBACK;"));
   EXPECT_NE(std::string::npos,
             sqitch_slurp(dir + "/db/sqitch.plan").find("ann@example.com>\nadd_b 2023-11-14T22:13:20Z Ann Author <ann@example.com>\n"));
@@ -159,6 +159,9 @@ TEST(SqitchPlanTest, ConfDirectoriesAndMigrateNewWritesSqitchsLayout) {
   ASSERT_EQ(2u, set.migrations.size());
   EXPECT_TRUE(set.migrations[1].up.transaction);
   EXPECT_THROW(write_migration(dir, "add_b", std::chrono::system_clock::now(), ""), Error);
+  // `migrate diff`'s text: its down section is the revert script.
+  write_migration(dir, "add_c", std::chrono::system_clock::now(), "-- migrate:up\nCREATE TABLE c (id int);\n\n-- migrate:down\nDROP TABLE c;\n");
+  EXPECT_NE(std::string::npos, sqitch_slurp(dir + "/db/revert/add_c.sql").find("BEGIN;\n\nDROP TABLE c;\n\nCOMMIT;\n"));
 }
 
 }  // namespace
