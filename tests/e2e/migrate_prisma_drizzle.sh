@@ -3,9 +3,8 @@
 # real projects pinned with their SOURCES): each brought up from empty, taken over half-way from the
 # history table the tool itself writes (its rows written as the tool writes them: Prisma's checksum
 # and drizzle-orm's hash are the sha256 of the file's bytes, drizzle's created_at the journal's
-# `when`), and `check` clean once fully migrated. The real CLIs are not run: `prisma` downloads its
-# engines from outside the npm registry at install time, and drizzle-orm's migrator needs a driver
-# package per engine; the rows follow their source (prisma-engines' checksum.rs, drizzle-orm's
+# `when`), and `check` clean once fully migrated. The real CLIs run in migrate_real_tools.sh (Prisma
+# there on SQLite only); here the rows follow their source (prisma-engines' checksum.rs, drizzle-orm's
 # migrator.ts and its dialects' migrate()).
 # SQLite always; PostgreSQL on STRATA_TEST_PG_URL's server, else one started here
 # (tests/servers/pg_server.sh), skipped loudly when neither can be had.

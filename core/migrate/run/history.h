@@ -89,6 +89,12 @@ class HistoryTable {
   std::string finish_sql(Version v, std::size_t statements) const;
   std::string accept_sql(const Migration& m) const;
 
+  // The row the project's own tool writes for `m` (Prisma's _prisma_migrations, Drizzle's
+  // __drizzle_migrations: run/tool_history.cpp), written beside strata's own while that table is
+  // there, so the team's tool, run again, finds `m` applied. Empty for strata's layout or when the
+  // tool's table is not in the database.
+  std::string tool_row_sql(const Migration& m, MigrationLayout layout);
+
   // Executes an insert_sql/finish_sql statement binding :duration_ms.
   void execute(const std::string& sql, double duration_ms = 0);
 
@@ -127,6 +133,8 @@ class HistoryTable {
   // A Prisma or Drizzle history's checksum for a version, where it is not the file's: read()
   // gives that row the recorded checksum, so status and check report the file as changed.
   std::map<Version, std::string> recorded_sums_;
+  // The tool's table as tool_row_sql writes to it, once looked for ("" when it is not there).
+  std::optional<std::string> tool_table_;
 
   Driver& db_;
   std::string table_;

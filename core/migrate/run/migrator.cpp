@@ -221,8 +221,19 @@ class Migrator::Session {
     if (foreign_keys_off) foreign_key_check(m);
     if (!clear_history.empty()) bookkeeping(clear_history);
     bookkeeping(history_sql, ms_since(start));
+    if (&section == &m.up) record_for_tool(m);  // an up: the tools record no downs
     commit();
     if (foreign_keys_off) set_foreign_keys(true);
+  }
+
+  // The row the project's own tool (Prisma, Drizzle) writes for an applied `m`, beside strata's,
+  // while that tool's table is there (HistoryTable::tool_row_sql).
+  void record_for_tool(const Migration& m) {
+    const std::string sql = table_->tool_row_sql(m, files_.layout);
+    if (!sql.empty()) {
+      db_->exec(sql, "recording " + m.label() + " in " +
+                         (files_.layout == MigrationLayout::prisma ? "_prisma_migrations" : "__drizzle_migrations"));
+    }
   }
 
   // Fails the migration when a run with foreign keys off left dangling references.
@@ -420,6 +431,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
       s.run(m->up);
       const double ms = ms_since(start);
       s.bookkeeping(s.table().insert_sql(*m, RowState::applied), ms);
+      s.record_for_tool(*m);
       done.emplace_back(m, ms);
     }
     if (fk_off) s.foreign_key_check(*pending.back());
@@ -436,6 +448,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
     if (plan.mode == RunMode::as_written) {
       const std::size_t statements = run_up_as_written(s, *m, plan);
       s.bookkeeping(s.table().finish_sql(m->version, statements), ms_since(start));
+      s.record_for_tool(*m);
     } else {
       s.run_in_transaction(*m, m->up, plan.foreign_keys_off, s.table().insert_sql(*m, RowState::applied), start);
     }

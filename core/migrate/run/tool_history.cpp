@@ -1,7 +1,9 @@
 // The history tables of Prisma Migrate and Drizzle Kit, read as those tools read them, so a
 // project switches to strata without SQL (history.h, model/tool_layout.h).
 #include <algorithm>
+#include <cstdio>
 #include <map>
+#include <random>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -11,6 +13,19 @@
 
 namespace strata::migrate {
 namespace {
+
+// Prisma's row id: a random (version 4) UUID, as prisma-engines writes it.
+std::string random_uuid() {
+  std::random_device device;
+  unsigned char b[16];
+  for (unsigned char& c : b) c = static_cast<unsigned char>(device() & 0xffU);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0fU) | 0x40U);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3fU) | 0x80U);
+  char text[37];
+  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return text;
+}
 
 std::optional<Version> leading_version(const std::string& name) {
   std::size_t n = 0;
@@ -100,6 +115,33 @@ std::vector<std::pair<Version, std::string>> HistoryTable::drizzle_versions(cons
     if (hash != hashes.end() && hash->second != m.tool_checksum) recorded_sums_[m.version] = "drizzle:" + hash->second;
   }
   return versions;
+}
+
+// A row as the tool writes it once a migration is done: Prisma's (prisma-engines'
+// record_migration_started then record_successful_step and record_migration_finished: one step,
+// both times now, the checksum of migration.sql) and drizzle-orm's (the hash and the journal's
+// `when`). Written in the migration's own transaction, it goes with it on a failure.
+std::string HistoryTable::tool_row_sql(const Migration& m, MigrationLayout layout) {
+  if (layout == MigrationLayout::strata) return {};
+  if (!tool_table_) {
+    if (layout == MigrationLayout::prisma) {
+      tool_table_ = db_.table_exists("_prisma_migrations") ? db_.qualified("_prisma_migrations") : std::string{};
+    } else {
+      tool_table_ = !drizzle_table() ? std::string{}
+                    : db_.kind() == DriverKind::postgres ? std::string("\"drizzle\".\"__drizzle_migrations\"")
+                                                         : db_.qualified("__drizzle_migrations");
+    }
+  }
+  if (tool_table_->empty()) return {};
+  if (layout == MigrationLayout::prisma) {
+    const std::string& now = db_.dialect().now;
+    return "INSERT INTO " + *tool_table_ +
+           " (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (" +
+           db_.quote(random_uuid()) + ", " + db_.quote(m.tool_checksum) + ", " + now + ", " + db_.quote(m.label()) +
+           ", " + now + ", 1);";
+  }
+  return "INSERT INTO " + *tool_table_ + " (hash, created_at) VALUES (" + db_.quote(m.tool_checksum) + ", " +
+         std::to_string(m.tool_created_at) + ");";
 }
 
 }  // namespace strata::migrate

@@ -196,6 +196,12 @@ TEST_P(ToolHistoryTest, PrismaHistoryIsTakenOverHalfWay) {
   EXPECT_EQ(r.steps[0].label(), "20220102000000_add_b");
   EXPECT_EQ(history_count(), "3");
   EXPECT_TRUE(db().has_table("c"));
+  // Prisma's rows for the two strata ran, as Prisma writes them: Prisma run again finds them applied.
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
+                           "applied_steps_count = 1 AND rolled_back_at IS NULL AND length(id) = 36"),
+            "3");
+  EXPECT_EQ(db().query_one("SELECT checksum FROM _prisma_migrations WHERE migration_name = '20220103000000_add_c'"),
+            "f11bc3cdac7940fd9e5ebb03475e04a4e7783f3f6301987066b2ed131ad006ae");
 }
 
 TEST_P(ToolHistoryTest, PrismaFailedMigrationIsRefusedWithTheFix) {
@@ -236,6 +242,20 @@ TEST_P(ToolHistoryTest, DrizzleHistoryIsTakenOverHalfWay) {
   EXPECT_EQ(r.steps[0].label(), "0001_add_b");
   EXPECT_TRUE(db().has_table("b"));
   EXPECT_EQ(history_count(), "2");
+  // drizzle-orm's row for the one strata ran: its hash and the journal's `when`.
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM " + table +
+                           " WHERE hash = '63f7ee2296646a6edae758efad61658d0efc7508a0b0c5ca4a02fefc6b789e90' AND "
+                           "created_at = 1700000001000"),
+            "1");
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM " + table), "2");
+}
+
+// Without the tool's table (a database strata alone has run), strata writes none.
+TEST_P(ToolHistoryTest, NoToolTableNoToolRows) {
+  write_file(dir() + "/migration_lock.toml", std::string("provider = \"") + (sqlite() ? "sqlite" : "postgresql") + "\"\n");
+  write_file(dir() + "/20220101000000_init/migration.sql", k_create_a);
+  EXPECT_EQ(migrator().up({}).steps.size(), 1u);
+  EXPECT_FALSE(db().has_table("_prisma_migrations"));
 }
 
 INSTANTIATE_TEST_SUITE_P(, ToolHistoryTest, ::testing::Values(DriverKind::sqlite, DriverKind::postgres),

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Prisma Migrate's and Drizzle Kit's projects (tests/data/prisma, tests/data/drizzle) beside the
+# real tools, pinned from npm: drizzle-kit's `migrate` (drizzle-orm's migrator, with `pg` on
+# PostgreSQL and @libsql/client on SQLite) and `prisma migrate deploy` (Prisma 6's schema engine
+# compiled to WebAssembly, through @prisma/adapter-libsql). For each project:
+#   - the tool brings database A up from empty, strata brings B up: the same schema;
+#   - the tool brings C up half-way, strata takes over and applies the rest, and the tool run again
+#     finds every migration applied (its own table has a row for each, as it writes them);
+#   - `strata migrate check` on A, migrated by the tool alone, is clean.
+# Prisma runs on SQLite only (trpc's starter, its lock file saying sqlite): its PostgreSQL driver
+# adapter cannot read the `name` columns of PostgreSQL's catalogue ("Column type 'name' could not be
+# deserialized from the database", prisma/orm#27403), and the native engines it otherwise uses are
+# downloaded from outside the npm registry. migrate_prisma_drizzle.sh covers the PostgreSQL Prisma
+# projects with the rows written as Prisma writes them. PRISMA_QUERY_ENGINE_LIBRARY and
+# PRISMA_SCHEMA_ENGINE_BINARY name placeholders so that the CLI does not fetch the native engines
+# it does not use here.
+# The packages go to ${STRATA_TEST_PACKAGES:-BUILD_DIR}/migrate-tools once (npm_install_pinned).
+# Skips (77) only when the npm registry cannot be reached; the PostgreSQL cases skip loudly when no
+# server can be had (STRATA_TEST_PG_URL, else tests/servers/pg_server.sh).
+# Usage: bash tests/e2e/migrate_real_tools.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init migrate_real_tools "$@"
+BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
+PKG="${STRATA_TEST_PACKAGES:-$BUILD_DIR}/migrate-tools"
+DATA="$E2E_LIB_DIR/../data"
+COMPARE="$DATA/migrate-sets/compare-schema.py"
+cd "$E2E_TMP" || exit 2
+
+DRIZZLE_KIT_VERSION=0.31.11
+DRIZZLE_ORM_VERSION=0.45.4
+PG_DRIVER_VERSION=8.23.1
+LIBSQL_VERSION=0.18.0
+PRISMA_VERSION=6.19.3
+
+case_ "the tools from npm"
+if ! command -v npm >/dev/null 2>&1; then
+    fail "npm is not installed (scripts/install-deps.sh --test installs it)"
+    e2e_finish
+fi
+if ! npm_install_pinned "$PKG" "node@$NODE22_VERSION" "drizzle-kit@$DRIZZLE_KIT_VERSION" "drizzle-orm@$DRIZZLE_ORM_VERSION" \
+    "pg@$PG_DRIVER_VERSION" "@libsql/client@$LIBSQL_VERSION" "prisma@$PRISMA_VERSION" \
+    "@prisma/adapter-libsql@$PRISMA_VERSION" 2>npm.err; then
+    if ! timeout 60 npm ping >/dev/null 2>&1; then
+        echo "migrate_real_tools: SKIP: the npm registry cannot be reached, so Prisma and Drizzle Kit are NOT run: $(head -3 npm.err | tr -s ' \n' ' ')"
+        exit 77
+    fi
+    fail "npm could not install the tools into $PKG: $(head -6 npm.err | tr -s ' \n' ' ')"
+    e2e_finish
+fi
+pass "installed in $PKG"
+NODE="$PKG/node_modules/.bin/node"
+# The tools' configurations import their packages: a project finds them beside it.
+project() {  # $1 folder to make
+    rm -rf "$1" && mkdir -p "$1" && ln -s "$PKG/node_modules" "$1/node_modules"
+}
+# drizzle-kit migrate in project $1 on database $2 (a URL, or a SQLite file), exiting 0.
+drizzle_kit() {
+    E2E_CMD_TIMEOUT=180 expect_exit 0 -- env -C "$1" DB="$2" "$NODE" node_modules/drizzle-kit/bin.cjs migrate --config drizzle.config.mjs
+}
+# A Drizzle project of dialect $2 in $1 from folder $3, its journal cut to the first $4 entries
+# when given (drizzle-kit then runs those alone, as it did before the rest were generated).
+drizzle_project() {
+    project "$1"
+    cp -r "$3" "$1/drizzle"
+    printf "export default { dialect: '%s', out: './drizzle', dbCredentials: { url: %s } }\n" "$2" \
+        "$([ "$2" = sqlite ] && echo "'file:' + process.env.DB" || echo "process.env.DB")" >"$1/drizzle.config.mjs"
+    [ -z "${4:-}" ] && return 0
+    python3 - "$1/drizzle/meta/_journal.json" "$4" <<'PY'
+import json, sys
+path, keep = sys.argv[1], int(sys.argv[2])
+j = json.load(open(path))
+j["entries"] = j["entries"][:keep]
+json.dump(j, open(path, "w"), indent=2)
+PY
+}
+journal_count() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]+"/meta/_journal.json"))["entries"]))' "$1"; }
+# prisma migrate deploy (or status) in project $1 on the SQLite file $2, exiting 0.
+prisma() {
+    local dir=$1 db=$2
+    shift 2
+    E2E_CMD_TIMEOUT=180 expect_exit 0 -- env -C "$dir" DB="$db" PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1 \
+        PRISMA_QUERY_ENGINE_LIBRARY="$E2E_TMP/no-native-engine" PRISMA_SCHEMA_ENGINE_BINARY=/bin/false \
+        "$NODE" node_modules/prisma/build/index.js "$@"
+}
+: >"$E2E_TMP/no-native-engine"
+# A Prisma project for SQLite in $1 from the migrations folder $2, its first $3 folders when given.
+prisma_project() {
+    project "$1"
+    mkdir -p "$1/prisma/migrations"
+    local f i=0
+    for f in $(cd "$2" && ls -d */ | sort); do
+        i=$((i + 1))
+        [ -n "${3:-}" ] && [ $i -gt "$3" ] && break
+        cp -r "$2/$f" "$1/prisma/migrations/"
+    done
+    printf 'provider = "sqlite"\n' >"$1/prisma/migrations/migration_lock.toml"
+    printf 'datasource db {\n  provider = "sqlite"\n  url      = "file:./unused.db"\n}\n' >"$1/prisma/schema.prisma"
+    cat >"$1/prisma.config.mjs" <<'JS'
+import { defineConfig } from 'prisma/config'
+import { PrismaLibSQL } from '@prisma/adapter-libsql'
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: 'js',
+  adapter: async () => new PrismaLibSQL({ url: 'file:' + process.env.DB }),
+  schema: 'prisma/schema.prisma',
+})
+JS
+}
+sqlite_same_schema() {  # $1 $2 database files, $3 what
+    sqlite3 "$1" .schema >"$1.schema" && sqlite3 "$2" .schema >"$2.schema"
+    assert_true "$3" python3 "$COMPARE" "$1.schema" "$2.schema" --engine sqlite -q \
+        --ignore strata_migrations --ignore __drizzle_migrations --ignore _prisma_migrations
+}
+
+# ---------------------------------------------------------------------------------------------
+K="$DATA/drizzle/drizzle_kit_migrate_test/drizzle"
+case_ "Drizzle on SQLite (drizzle-kit's own test project): drizzle-kit from empty, strata from empty, one schema"
+drizzle_project dk sqlite "$K"
+drizzle_kit dk "$E2E_TMP/dk-a.db"
+assert_eq 2 "$(sqlite3 dk-a.db 'SELECT count(*) FROM __drizzle_migrations')" "drizzle-kit recorded both"
+expect_exit 0 -- strata_t migrate -d sqlite:dk-b.db --dir dk/drizzle up
+sqlite_same_schema dk-a.db dk-b.db "drizzle-kit's schema is strata's"
+
+case_ "Drizzle on SQLite: drizzle-kit ran the first, strata takes over, drizzle-kit finds nothing to do"
+drizzle_project dk-half sqlite "$K" 1
+drizzle_kit dk-half "$E2E_TMP/dk-c.db"
+expect_exit 0 -- strata_t migrate -d sqlite:dk-c.db --dir dk/drizzle up
+expect_stderr_match "imported 1 version\(s\) from Drizzle's __drizzle_migrations table"
+expect_stderr_match 'applied 0001_nebulous_storm'
+assert_eq 2 "$(sqlite3 dk-c.db 'SELECT count(*) FROM __drizzle_migrations')" "strata wrote drizzle's row for the one it ran"
+drizzle_kit dk "$E2E_TMP/dk-c.db"
+assert_eq "$(sqlite3 dk-a.db 'SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at')" \
+    "$(sqlite3 dk-c.db 'SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at')" \
+    "drizzle's table as drizzle-kit alone leaves it: a row per migration, none run twice"
+sqlite_same_schema dk-a.db dk-c.db "the schema drizzle-kit alone gives"
+
+case_ "Drizzle on SQLite: migrated by drizzle-kit alone, strata's check is clean"
+expect_exit 0 -- strata_t migrate -d sqlite:dk-a.db --dir dk/drizzle check
+expect_exit 0 -- strata_t migrate -d sqlite:dk-a.db --dir dk/drizzle status
+expect_stdout_match '0001 +nebulous_storm +applied'
+
+# ---------------------------------------------------------------------------------------------
+T="$DATA/prisma/trpc_next_prisma_starter/prisma/migrations"
+TN=$(ls -d "$T"/*/ | wc -l)
+case_ "Prisma on SQLite (trpc's starter): prisma migrate deploy from empty, strata from empty, one schema"
+prisma_project pt "$T"
+prisma pt "$E2E_TMP/pt-a.db" migrate deploy
+assert_eq "$TN" "$(sqlite3 pt-a.db 'SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL')" "Prisma recorded every one"
+expect_exit 0 -- strata_t migrate -d sqlite:pt-b.db --dir pt/prisma/migrations up
+sqlite_same_schema pt-a.db pt-b.db "Prisma's schema is strata's"
+
+case_ "Prisma on SQLite: Prisma ran the first 2, strata takes over, Prisma finds everything applied"
+prisma_project pt-half "$T" 2
+prisma pt-half "$E2E_TMP/pt-c.db" migrate deploy
+expect_exit 0 -- strata_t migrate -d sqlite:pt-c.db --dir pt/prisma/migrations up
+expect_stderr_match "imported 2 version\(s\) from Prisma's _prisma_migrations table"
+assert_eq "$TN" "$(sqlite3 pt-c.db 'SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL')" "strata wrote Prisma's rows for the ones it ran"
+prisma pt "$E2E_TMP/pt-c.db" migrate status
+expect_stdout_match 'Database schema is up to date'
+prisma pt "$E2E_TMP/pt-c.db" migrate deploy
+expect_stdout_match 'No pending migrations to apply'
+assert_eq "$(sqlite3 pt-a.db 'SELECT migration_name, checksum, applied_steps_count FROM _prisma_migrations ORDER BY migration_name')" \
+    "$(sqlite3 pt-c.db 'SELECT migration_name, checksum, applied_steps_count FROM _prisma_migrations ORDER BY migration_name')" \
+    "_prisma_migrations as Prisma alone leaves it"
+sqlite_same_schema pt-a.db pt-c.db "the schema Prisma alone gives"
+
+case_ "Prisma on SQLite: migrated by Prisma alone, strata's check is clean"
+expect_exit 0 -- strata_t migrate -d sqlite:pt-a.db --dir pt/prisma/migrations check
+expect_exit 0 -- strata_t migrate -d sqlite:pt-a.db --dir pt/prisma/migrations status
+expect_stdout_match '20220918134120 +revert +applied'
+
+# ---------------------------------------------------------------------------------------------
+case_ "PostgreSQL server"
+PG_URL=${STRATA_TEST_PG_URL:-}
+if [ -z "$PG_URL" ]; then
+    chmod 755 "$E2E_TMP"
+    bash "$E2E_LIB_DIR/../servers/pg_server.sh" start "$E2E_TMP/pg" 2>"$E2E_TMP/server.err"
+    rc=$?
+    if [ $rc = 0 ]; then
+        e2e_on_exit "bash '$E2E_LIB_DIR/../servers/pg_server.sh' stop '$E2E_TMP/pg'"
+        PG_URL=$(cat "$E2E_TMP/pg/url")
+    else
+        skip "no STRATA_TEST_PG_URL and no PostgreSQL server could be started ($(cat "$E2E_TMP/server.err")): drizzle-kit on PostgreSQL is NOT run"
+    fi
+fi
+if [ -n "$PG_URL" ]; then
+    PG_BASE=${PG_URL%/*}
+    pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 "${@:2}"; }
+    fresh_db() { pq "$PG_URL" -c "DROP DATABASE IF EXISTS realtool_$1" -c "CREATE DATABASE realtool_$1" >/dev/null && echo "$PG_BASE/realtool_$1"; }
+    pg_same_schema() {  # $1 $2 database URLs, $3 what
+        pg_dump --schema-only -N drizzle -T strata_migrations "$1" >a.schema &&
+            pg_dump --schema-only -N drizzle -T strata_migrations "$2" >b.schema
+        assert_true "$3" python3 "$COMPARE" a.schema b.schema --engine postgres -q
+    }
+    Y="$DATA/drizzle/yancey_blog_next/drizzle"
+    YN=$(journal_count "$Y")
+    case_ "Drizzle on PostgreSQL (blog-next): drizzle-kit from empty, strata from empty, one schema"
+    A=$(fresh_db a) B=$(fresh_db b) C=$(fresh_db c)
+    drizzle_project yb postgresql "$Y"
+    drizzle_kit yb "$A"
+    assert_eq "$YN" "$(pq "$A" -c 'SELECT count(*) FROM drizzle.__drizzle_migrations')" "drizzle-kit recorded every one"
+    expect_exit 0 -- strata_t migrate -d "$B" --dir yb/drizzle up
+    pg_same_schema "$A" "$B" "drizzle-kit's schema is strata's"
+
+    case_ "Drizzle on PostgreSQL: drizzle-kit ran 6, strata takes over, drizzle-kit finds nothing to do"
+    drizzle_project yb-half postgresql "$Y" 6
+    drizzle_kit yb-half "$C"
+    expect_exit 0 -- strata_t migrate -d "$C" --dir yb/drizzle up
+    expect_stderr_match "imported 6 version\(s\) from Drizzle's drizzle.__drizzle_migrations table"
+    assert_eq "$YN" "$(pq "$C" -c 'SELECT count(*) FROM drizzle.__drizzle_migrations')" "strata wrote drizzle's rows for the ones it ran"
+    drizzle_kit yb "$C"
+    assert_eq "$(pq "$A" -c 'SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY created_at')" \
+        "$(pq "$C" -c 'SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY created_at')" \
+        "drizzle's table as drizzle-kit alone leaves it: a row per migration, none run twice"
+    pg_same_schema "$A" "$C" "the schema drizzle-kit alone gives"
+
+    case_ "Drizzle on PostgreSQL: migrated by drizzle-kit alone, strata's check is clean"
+    expect_exit 0 -- strata_t migrate -d "$A" --dir yb/drizzle check
+    expect_exit 0 -- strata_t migrate -d "$A" --dir yb/drizzle status
+    expect_stdout_match '0011 +[a-z_]+ +applied'
+fi
+
+e2e_finish
