@@ -8,7 +8,9 @@ Each case (tests/unit/migrate/lint_cases_test.cpp reads the same files) is a SQL
 setup run before it as an earlier file, the peer's verdict ("flag" or "ok") and the strata codes
 that answer the peer's rule. A flagged case is found when strata reports one of those codes on
 the case's own file (recall: found / flagged); a clean one is clean when it reports none
-(specificity: clean / expected clean). Printed per source and engine as a Markdown table.
+(specificity: clean / expected clean). Printed per source and engine as a Markdown table; a MySQL
+case with "servers" (the verdict per server, e.g. mariadb-10.11, mysql-8.0) is run once per server
+with --server-version and counted in that server's row ("mysql mysql-8.0").
 With --squawk, squawk (squawk-cli) runs on the PostgreSQL cases too: a case counts as flagged
 by squawk when it reports a rule that answers one of the case's codes (SQUAWK_RULES below), so
 that both tools are asked the same question; squawk gets --assume-in-transaction where the case
@@ -63,12 +65,13 @@ def write(d, name, text):
     return path
 
 
-def strata_flags(strata, case, d):
+def strata_flags(strata, case, d, server=None):
     files = []
     if case.get("setup"):
         files.append(write(d, "setup.sql", case["setup"]))
     files.append(write(d, "case.sql", ("-- migrate:up\n" if case.get("in_transaction") else "") + case["sql"]))
-    out = subprocess.run([strata, "migrate", "lint", "--engine", case.get("engine", "postgres"), "--json", *files],
+    version = ["--server-version", server] if server else []
+    out = subprocess.run([strata, "migrate", "lint", "--engine", case.get("engine", "postgres"), *version, "--json", *files],
                          capture_output=True, text=True, check=False, cwd=d)
     found = json.loads(out.stdout)["findings"]
     return any(f["code"] in case["codes"] and f["severity"] != "info" and f["file"].endswith("case.sql") for f in found)
@@ -110,14 +113,20 @@ def main():
     rows = {}
     with tempfile.TemporaryDirectory() as d:
         for source, case in load(paths):
+            # A MySQL case may say what each server does ("servers": {"mariadb-10.11": "flag", ...}):
+            # strata is asked once per server, judging for it, and scored in that server's row.
+            judged = sorted(case["servers"].items()) if "servers" in case else [(None, case["expect"])]
+            for server, expect in judged:
+                engine = case.get("engine", "postgres") + (f" {server}" if server else "")
+                r = rows.setdefault((source, engine), {"flag": 0, "found": 0, "ok": 0, "clean": 0, "sq_flag": 0,
+                                                       "sq_found": 0, "sq_ok": 0, "sq_clean": 0})
+                flagged = strata_flags(strata, case, d, server)
+                r[expect] += 1
+                r["found" if expect == "flag" else "clean"] += int(flagged == (expect == "flag"))
             key = (source, case.get("engine", "postgres"))
-            r = rows.setdefault(key, {"flag": 0, "found": 0, "ok": 0, "clean": 0, "sq_flag": 0, "sq_found": 0,
-                                      "sq_ok": 0, "sq_clean": 0})
-            flagged = strata_flags(strata, case, d)
             expect = case["expect"]
-            r[expect] += 1
-            r["found" if expect == "flag" else "clean"] += int(flagged == (expect == "flag"))
             if squawk and key[1] == "postgres":
+                r = rows[key]
                 s = squawk_flags(squawk, case, d)
                 if s is not None:
                     r["sq_" + expect] += 1

@@ -52,6 +52,9 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
                                 "PostgreSQL, MySQL: seconds each migration statement waits for a table's lock before "
                                 "it fails (default: migrate.ddl_lock_timeout, else the server's: for ever)"),
                 k_max_wait_seconds);
+  app->add_option("--server-version", o.server_version,
+                  "MySQL, MariaDB: the server lint judges each ALTER for when no database is connected, e.g. "
+                  "mariadb-10.11 or mysql-8.0 (default: migrate.server_version, else mariadb-10.11)");
   add_output_options(*app, o.out, {"Machine-readable output on stdout", "Print only errors"});
 }
 
@@ -94,6 +97,8 @@ void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& g
   if (!given_flag("--envsub")) o.envsub = c.get("migrate.envsub").value == "true";
   const config::Setting& ddl = c.get("migrate.ddl_lock_timeout");
   if (!given_flag("--ddl-lock-timeout") && !ddl.value.empty()) o.ddl_lock_timeout_s = std::stod(ddl.value);
+  const config::Setting& server = c.get("migrate.server_version");
+  if (!given_flag("--server-version") && !server.value.empty()) o.server_version = server.value;
   const config::Setting& db = c.get("migrate.database");
   if (!given_flag("--database") && set_by_user(db)) {
     o.database = db.value;

@@ -97,6 +97,7 @@ mg::CheckOptions check_options(const MigrateOptions& o, const CheckFlags& f) {
   c.roundtrip = f.roundtrip;
   c.strict = f.strict;
   c.ddl_lock_timeout = o.ddl_lock_timeout_s.has_value();
+  c.server_version = o.server_version;
   c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
   c.project_root = project_root();
   return c;
@@ -304,6 +305,7 @@ int run_lint_of(const MigrateOptions& o, const LintFlags& f) {
                                               : LintFormat::table;
   c.strict = f.strict;
   c.ddl_lock_timeout = o.ddl_lock_timeout_s.has_value();
+  c.server_version = o.server_version;
   c.out = o.out;
   return run_lint(c);
 }

@@ -173,6 +173,7 @@ int run_lint(const LintCommand& c) {
   o.dialect = c.engine;
   o.strict = c.strict;
   o.ddl_lock_timeout = c.ddl_lock_timeout;
+  o.server_version = c.server_version;
   const mg::CheckReport r = with_flags(mg::lint_sql(texts, o));
   switch (c.format) {
     case LintFormat::json: std::cout << json_text(report_json(r)) << '\n'; break;

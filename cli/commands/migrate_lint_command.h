@@ -18,6 +18,7 @@ struct LintCommand {
   LintFormat format = LintFormat::table;
   bool strict = false;
   bool ddl_lock_timeout = false;  // strata sets one (--ddl-lock-timeout, migrate.ddl_lock_timeout)
+  std::string server_version;     // MySQL: --server-version, migrate.server_version
   OutputOptions out;
 };
 

@@ -37,6 +37,9 @@ struct MigrateOptions {
   // --ddl-lock-timeout / migrate.ddl_lock_timeout: seconds a migration's statement waits for a
   // table's lock; none: the server's own wait.
   std::optional<double> ddl_lock_timeout_s;
+  // --server-version / migrate.server_version: the MySQL or MariaDB lint judges for when no server
+  // is connected ("mariadb-10.11", "mysql-8.0"); empty: MariaDB 10.11.
+  std::string server_version;
   // The bound on each wait on a database server (mg::Endpoint::call_timeout): set by the MCP
   // server's migration tools alone; 0 (the command line): none.
   std::chrono::milliseconds call_timeout{0};

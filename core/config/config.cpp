@@ -141,6 +141,8 @@ const std::vector<KeySpec>& keys() {
       {"migrate", "ddl_lock_timeout", ValueType::number, false, "", "",
        "seconds each migration statement waits for a table's lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout); "
        "empty: the server's"},
+      {"migrate", "server_version", ValueType::string, false, "", "",
+       "MySQL, MariaDB: the server lint judges for without a connected one (mariadb-10.11, mysql-8.0); empty: mariadb-10.11"},
       {"store", "path", ValueType::string, true, "STRATA_STORE", ".strata/store.db",
        "knowledge store file, or a postgres:// URL"},
       {"store", "url", ValueType::string, false, "", "", "knowledge store on a PostgreSQL server (postgres://…); wins over store.path"},

@@ -15,6 +15,7 @@
 #include "migrate/check/baseline.h"
 #include "migrate/engines/driver.h"
 #include "migrate/engines/engines.h"
+#include "migrate/engines/mysql/mysql_server.h"
 #include "migrate/run/history.h"
 #include "migrate/check/lint.h"
 #include "migrate/model/migration_parser.h"
@@ -61,7 +62,8 @@ void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptio
   // What earlier migrations made (a column's type) informs the rules of later ones: linted in
   // the order they run.
   LintMemory memory;
-  const LintContext context{.up = true, .lock_timeout_configured = o.ddl_lock_timeout, .memory = &memory};
+  const LintContext context{
+      .up = true, .lock_timeout_configured = o.ddl_lock_timeout, .memory = &memory, .server_version = o.server_version};
   for (const Problem& p : files.problems) {
     r.findings.push_back(Finding{p.code, Severity::error, ExitCode::invalid_input,
                                  p.version ? std::to_string(*p.version) : "", p.file, p.line,
@@ -454,6 +456,21 @@ std::unique_ptr<Driver> open_database(const CheckOptions& o) {
   return open_driver(*o.database, Access::read_only, o.table, o.busy_timeout);
 }
 
+// `o` with the server lint judges MySQL for: the connected server's VERSION() when there is one
+// (mysql_server.h), else the setting's (checked here, before any work).
+CheckOptions judged_for(const CheckOptions& o, Driver* conn) {
+  if (!o.database || o.database->kind != DriverKind::mysql) return o;
+  CheckOptions judged = o;
+  if (conn != nullptr) {
+    const auto rows = conn->query("SELECT VERSION()", "reading the server's version");
+    if (!rows.empty() && !rows.front().empty() && parse_mysql_server(rows.front().front())) {
+      judged.server_version = rows.front().front();
+    }
+  }
+  mysql_server_or_default(judged.server_version);
+  return judged;
+}
+
 // The checks that need no database (the files and their lint), into a new report.
 CheckReport check_without_database(const MigrationSet& files, const CheckOptions& o) {
   CheckReport r;
@@ -499,7 +516,8 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
 
 CheckReport check(const MigrationSet& files, const CheckOptions& o) {
   const auto conn = open_database(o);
-  return check_with(files, conn.get(), o, check_without_database(files, o));
+  const CheckOptions judged = judged_for(o, conn.get());
+  return check_with(files, conn.get(), judged, check_without_database(files, judged));
 }
 
 CheckReport check_directories(const std::vector<std::string>& dirs, const CheckOptions& o) {
@@ -507,6 +525,12 @@ CheckReport check_directories(const std::vector<std::string>& dirs, const CheckO
   // and linting the directories.
   auto opening = std::async(std::launch::async, [&o] { return open_database(o); });
   const MigrationSet files = load_directories(dirs, o.project_root);
+  // MySQL's lint judges for the connected server's version: it waits for the connection.
+  if (o.database && o.database->kind == DriverKind::mysql) {
+    const auto conn = opening.get();
+    const CheckOptions judged = judged_for(o, conn.get());
+    return check_with(files, conn.get(), judged, check_without_database(files, judged));
+  }
   CheckReport r = check_without_database(files, o);
   const auto conn = opening.get();
   return check_with(files, conn.get(), o, std::move(r));

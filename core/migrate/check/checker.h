@@ -28,6 +28,9 @@ struct CheckOptions {
   // A lock timeout strata sets for each migration (--ddl-lock-timeout, migrate.ddl_lock_timeout):
   // lint's no-lock-timeout does not apply.
   bool ddl_lock_timeout = false;
+  // MySQL: the server lint judges for (mysql_server.h) when no database is connected; a connected
+  // server's own VERSION() wins. Empty: MariaDB 10.11.
+  std::string server_version{};
   Placeholders placeholders{};  // ${NAME} in the replays, as `up` expands them
   // Where the project starts: migration files that are links out of it are not read
   // (load_directories), and ATTACH or VACUUM INTO of a file out of it is a finding

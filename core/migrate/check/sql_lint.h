@@ -21,6 +21,8 @@ struct SqlLintOptions {
   bool strict = false;            // warnings count like errors
   bool ddl_lock_timeout = false;  // strata sets a lock timeout: no-lock-timeout does not apply
   std::filesystem::path project_root{};  // for attach-outside-project; empty: the file's folder
+  // MySQL: the server to judge for (mysql_server.h); empty: MariaDB 10.11. Not a version: Error(usage).
+  std::string server_version{};
 };
 
 // Lints each text in order (what one creates, the next knows: a column's type). A text with

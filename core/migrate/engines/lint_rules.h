@@ -52,6 +52,9 @@ struct LintContext {
   // migration need not set its own.
   bool lock_timeout_configured = false;
   LintMemory* memory = nullptr;  // null: each section alone
+  // MySQL: the server judged for (mysql_server.h: "mariadb-10.11", "mysql-8.0" or a server's
+  // VERSION()); empty: MariaDB 10.11.
+  std::string server_version{};
 };
 
 // The engine's warnings and errors about one section.

@@ -8,6 +8,9 @@
 
 #include "migrate/check/lint.h"
 #include "migrate/model/migration_source.h"
+#include "common/error.h"
+#include "migrate/check/sql_lint.h"
+#include "migrate/engines/mysql/mysql_server.h"
 
 namespace strata::migrate {
 namespace {
@@ -150,8 +153,7 @@ TEST(LintMysqlServer, ExplicitCopiesAndLocksAreFlaggedOnlineWorkIsNot) {
   EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), ALGORITHM=COPY;\n"), "alter-copies-table@2 ");
   EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), ALGORITHM=INPLACE, LOCK=SHARED;\n"),
             "alter-locks-table@2 ");
-  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), LOCK=EXCLUSIVE;\n"),
-            "alter-locks-table@2 alter-without-algorithm@2 ");
+  EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), LOCK=EXCLUSIVE;\n"), "alter-locks-table@2 ");
   // Online as written: LOCK=NONE makes the server refuse rather than block.
   EXPECT_EQ(engine_lint(DriverKind::mysql, "ALTER TABLE t ADD INDEX i (a), LOCK=NONE;\n"), "");
   // CHANGE c c type changes the type; it renames nothing.
@@ -175,6 +177,100 @@ TEST(LintSqliteRebuild, TheDocumentedTwelveStepsAreNotDestructive) {
   // Dropped and not replaced: data lost.
   EXPECT_EQ(engine_lint(DriverKind::sqlite, "CREATE TABLE new_users (id INTEGER);\nDROP TABLE users;\n"), "destructive@3 ");
   EXPECT_EQ(engine_lint(DriverKind::sqlite, "CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;\nDROP TABLE t;\n"), "");
+}
+
+}  // namespace
+}  // namespace strata::migrate
+
+// MySQL's and MariaDB's lint judged for a server (engines/mysql/mysql_server.h): the version read
+// from a setting or a server's VERSION(), what each server runs online, and the message naming
+// the server judged for.
+namespace strata::migrate {
+namespace {
+
+TEST(MysqlServer, ReadsTheSettingAndServersOwnVersions) {
+  const auto maria = parse_mysql_server("mariadb-10.11");
+  ASSERT_TRUE(maria.has_value());
+  EXPECT_TRUE(maria->mariadb);
+  EXPECT_EQ(maria->label(), "MariaDB 10.11");
+  const auto mysql = parse_mysql_server("MySQL-8.0.36");
+  ASSERT_TRUE(mysql.has_value());
+  EXPECT_FALSE(mysql->mariadb);
+  EXPECT_EQ(mysql->label(), "MySQL 8.0.36");
+  EXPECT_TRUE(mysql->at_least(8, 0, 16));
+  EXPECT_FALSE(mysql->at_least(8, 1));
+  const auto debian = parse_mysql_server("10.11.6-MariaDB-0+deb12u1");
+  ASSERT_TRUE(debian.has_value());
+  EXPECT_EQ(debian->label(), "MariaDB 10.11.6");
+  const auto prefixed = parse_mysql_server("5.5.5-10.6.12-MariaDB");
+  ASSERT_TRUE(prefixed.has_value());
+  EXPECT_EQ(prefixed->label(), "MariaDB 10.6.12");
+  const auto ubuntu = parse_mysql_server("8.0.36-0ubuntu0.22.04.1");
+  ASSERT_TRUE(ubuntu.has_value());
+  EXPECT_EQ(ubuntu->label(), "MySQL 8.0.36");
+  EXPECT_FALSE(parse_mysql_server("postgres-15").has_value());
+  EXPECT_FALSE(parse_mysql_server("mariadb-").has_value());
+  EXPECT_EQ(mysql_server_or_default("").label(), "MariaDB 10.11");
+  EXPECT_THROW(mysql_server_or_default("oracle-23"), Error);
+}
+
+// The codes and messages `migrate lint` gives one ALTER on a table made by an earlier file.
+std::string lint_for(const std::string& server, const std::string& sql, std::string* message = nullptr) {
+  SqlLintOptions o;
+  o.dialect = DriverKind::mysql;
+  o.server_version = server;
+  const CheckReport r = lint_sql({{"setup.sql", "CREATE TABLE t (id INT PRIMARY KEY, a INT, note TEXT);\n"}, {"case.sql", sql}}, o);
+  std::string codes;
+  for (const Finding& f : r.findings) {
+    if (f.file != "case.sql") continue;
+    codes += f.code + " ";
+    if (message != nullptr) *message = f.message;
+  }
+  return codes;
+}
+
+TEST(MysqlServerLint, OnlineOperationsAreNotFlagged) {
+  for (const char* server : {"mariadb-10.11", "mysql-8.0"}) {
+    EXPECT_EQ(lint_for(server, "ALTER TABLE t ADD INDEX t_a (a);\n"), "") << server;
+    EXPECT_EQ(lint_for(server, "ALTER TABLE t ADD UNIQUE KEY t_a (a), ADD COLUMN b INT;\n"), "") << server;
+    EXPECT_EQ(lint_for(server, "CREATE UNIQUE INDEX t_a ON t (a);\n"), "") << server;
+    EXPECT_EQ(lint_for(server, "ALTER TABLE t ADD COLUMN v INT AS (a * 2) VIRTUAL;\n"), "") << server;
+    EXPECT_EQ(lint_for(server, "ALTER TABLE t ADD COLUMN k INT NOT NULL DEFAULT 0, DROP PRIMARY KEY, ADD PRIMARY KEY (k);\n"),
+              "")
+        << server;
+  }
+}
+
+TEST(MysqlServerLint, WhatCopiesOrLocksIsFlaggedWithTheServerJudgedFor) {
+  std::string message;
+  EXPECT_EQ(lint_for("mysql-8.0.36", "ALTER TABLE t DROP PRIMARY KEY;\n", &message), "alter-copies-table ");
+  EXPECT_NE(message.find("(judged for MySQL 8.0.36)"), std::string::npos) << message;
+  EXPECT_EQ(lint_for("", "ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;\n", &message), "alter-copies-table ");
+  EXPECT_NE(message.find("(judged for MariaDB 10.11)"), std::string::npos) << message;
+  EXPECT_EQ(lint_for("", "ALTER TABLE t ADD FULLTEXT INDEX ft (note);\n"), "alter-locks-table ");
+  EXPECT_EQ(lint_for("", "CREATE FULLTEXT INDEX ft ON t (note);\n"), "alter-locks-table ");
+  // Written as the server must run it: refused at once rather than copied.
+  EXPECT_EQ(lint_for("", "ALTER TABLE t ADD FULLTEXT INDEX ft (note), ALGORITHM=INPLACE, LOCK=NONE;\n"), "");
+  EXPECT_EQ(lint_for("", "ALTER TABLE t ADD COLUMN s INT AS (a) STORED, LOCK=NONE;\n"), "");
+}
+
+TEST(MysqlServerLint, AddCheckCopiesOnlyWhereTheServerEnforcesIt) {
+  const std::string sql = "ALTER TABLE t ADD CONSTRAINT a_positive CHECK (a > 0);\n";
+  EXPECT_EQ(lint_for("mysql-8.0.16", sql), "alter-copies-table ");
+  EXPECT_EQ(lint_for("mariadb-10.11", sql), "alter-copies-table ");
+  // Parsed and ignored before MySQL 8.0.16 and MariaDB 10.2.1: nothing to copy.
+  EXPECT_EQ(lint_for("mysql-8.0.15", sql), "");
+  EXPECT_EQ(lint_for("mysql-5.7", sql), "");
+  EXPECT_EQ(lint_for("mariadb-10.1", sql), "");
+}
+
+TEST(MysqlServerLint, AVersionThatIsNoneIsRefusedBeforeAnyFile) {
+  SqlLintOptions o;
+  o.dialect = DriverKind::mysql;
+  o.server_version = "latest";
+  EXPECT_THROW(lint_sql({{"a.sql", "SELECT 1;\n"}}, o), Error);
+  o.dialect = DriverKind::postgres;  // another engine reads no MySQL version
+  EXPECT_NO_THROW(lint_sql({{"a.sql", "SELECT 1;\n"}}, o));
 }
 
 }  // namespace

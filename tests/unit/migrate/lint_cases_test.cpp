@@ -27,9 +27,11 @@ DriverKind case_engine(const std::string& name) {
 
 // "flag" when a warning or error of the case's codes is found in the case's own SQL (the setup
 // runs first, as an earlier migration), else "ok".
-std::string peer_verdict(const json& c) {
+// `server`: the MySQL or MariaDB judged for (a case's "servers" names each with its verdict).
+std::string peer_verdict(const json& c, const std::string& server = {}) {
   SqlLintOptions o;
   o.dialect = case_engine(c.value("engine", "postgres"));
+  o.server_version = server;
   std::vector<SqlText> texts;
   if (c.contains("setup")) texts.push_back({"setup.sql", c["setup"].get<std::string>()});
   // A migration tool that runs each file in a transaction: a dbmate section is one.
@@ -63,6 +65,13 @@ TEST(LintCases, EveryPeerCaseGetsItsVerdict) {
         EXPECT_FALSE(c.value("why", "").empty()) << e.path().filename() << ":" << n << ": a disagreement needs its reason";
       }
       EXPECT_EQ(peer_verdict(c), want) << e.path().filename() << ":" << n << " " << c.value("id", "") << "\n" << c["sql"];
+      // MySQL's cases say what each server does: the verdict follows the server judged for.
+      if (c.contains("servers") && !c.contains("strata")) {
+        for (const auto& [server, verdict] : c["servers"].items()) {
+          EXPECT_EQ(peer_verdict(c, server), verdict.get<std::string>())
+              << e.path().filename() << ":" << n << " " << c.value("id", "") << " on " << server;
+        }
+      }
       ++cases;
     }
   }

@@ -1,13 +1,19 @@
-// MySQL's and MariaDB's lint rules (the row's lint_section, engines.h): ALTER TABLE without
-// ALGORITHM= on a table in use, NOT NULL without a default, renames, drops (check/lint.h).
+// MySQL's and MariaDB's lint rules (the row's lint_section, engines.h): each ALTER TABLE action on
+// a table in use judged by what the server (mysql_server.h: flavour and version) does with it,
+// ALGORITHM=COPY and LOCK=SHARED|EXCLUSIVE as written, NOT NULL without a default, renames, drops
+// (check/lint.h).
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 #include <string_view>
 
+#include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "migrate/engines/server_reach.h"
 #include "migrate/engines/mysql/mysql_engine.h"
+#include "migrate/engines/mysql/mysql_server.h"
 #include "migrate/engines/mysql/mysql_splitter.h"
 
 namespace strata::migrate {
@@ -52,44 +58,71 @@ bool has_algorithm(const MyWords& w) {
 
 // ALGORITHM=COPY or LOCK=SHARED|EXCLUSIVE written: the statement asks for the copy, or the lock,
 // whatever the server could do online.
-void lint_mysql_clauses(const MyWords& w, const std::string& table,
+void lint_mysql_clauses(const MyWords& w, const std::string& table, const MysqlServer& server,
                         const std::function<void(const char*, std::string)>& flag) {
   if (clause_value(w, "ALGORITHM") == "COPY") {
     flag("alter-copies-table", "ALGORITHM=COPY on existing table " + table +
                                    " copies every row into a new table and blocks writes until it is done; say "
-                                   "ALGORITHM=INPLACE (or INSTANT), LOCK=NONE, which runs online or fails at once");
+                                   "ALGORITHM=INPLACE (or INSTANT), LOCK=NONE, which runs online or fails at once (judged for " +
+                                   server.label() + ")");
   }
   const std::string lock = clause_value(w, "LOCK");
   if (lock == "SHARED" || lock == "EXCLUSIVE") {
     flag("alter-locks-table", "LOCK=" + lock + " on existing table " + table + " blocks " +
                                   (lock == "SHARED" ? "writes" : "reads and writes") +
-                                  " for the whole ALTER; say LOCK=NONE, which runs online or fails at once");
+                                  " for the whole ALTER; say LOCK=NONE, which runs online or fails at once (judged for " +
+                                  server.label() + ")");
   }
 }
 
-// One ALTER TABLE action, w[a, end): what it risks on a table that already holds rows.
+// What the server does with one ALTER TABLE action when the statement names neither an ALGORITHM
+// nor LOCK=NONE (it then takes the least locking way the operation allows). Sources, cited per
+// rule below: MySQL 8.0 Reference Manual 17.12.1 "Online DDL Operations" (its tables: Instant, In
+// Place, Rebuilds Table, Permits Concurrent DML), and MariaDB's "InnoDB Online DDL Operations with
+// the INSTANT / INPLACE / NOCOPY Alter Algorithm".
 void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const std::string& table, bool algorithm,
-                       const std::function<void(const char*, std::string)>& flag) {
+                       const MysqlServer& server, const std::function<void(const char*, std::string)>& flag) {
   const std::string verb = a < w.size() && !w[a].quoted ? w[a].upper : "";
-  const auto copy_warning = [&](const std::string& what) {
-    if (algorithm) return;
-    flag("alter-without-algorithm", what + " on existing table " + table +
-                                        " without ALGORITHM=: the server may copy the whole table and block writes "
-                                        "while it does; say ALGORITHM=INPLACE, LOCK=NONE (or INSTANT), which fails at "
-                                        "once instead of copying");
+  const std::string judged = " (judged for " + server.label() + ")";
+  const auto copies = [&](const std::string& what, const std::string& why) {
+    if (algorithm) return;  // an ALGORITHM or LOCK=NONE written: the server refuses rather than copies
+    flag("alter-copies-table", what + " on existing table " + table + " " + why + judged);
   };
+  const auto blocks_writes = [&](const std::string& what, const std::string& why) {
+    if (algorithm) return;
+    flag("alter-locks-table", what + " on existing table " + table + " " + why + judged);
+  };
+  const auto word_in_action = [&](std::string_view word) {
+    return std::any_of(w.begin() + static_cast<std::ptrdiff_t>(a), w.begin() + static_cast<std::ptrdiff_t>(end),
+                       [&](const SqlWord& x) { return !x.quoted && x.upper == word; });
+  };
+  if (verb == "DROP" && my_is(w, a + 1, "PRIMARY")) {
+    // Both servers: dropping a primary key in place needs a new one in the same statement (MySQL
+    // "Dropping a primary key": In Place No; MariaDB "ALTER TABLE ... DROP PRIMARY KEY").
+    const bool adds_one = std::count_if(w.begin(), w.end(), [](const SqlWord& x) { return !x.quoted && x.upper == "PRIMARY"; }) > 1;
+    if (!adds_one) {
+      copies("DROP PRIMARY KEY", "copies every row into a new table and blocks writes while it does (in place only when "
+                                 "the same ALTER adds another primary key)");
+    }
+    return;
+  }
+  // Dropping a column: INSTANT on MySQL 8.0.29+ and MariaDB 10.4+, in place with concurrent DML
+  // before; only its data is the risk.
   if (verb == "DROP" && !my_is(w, a + 1, "INDEX") && !my_is(w, a + 1, "KEY") && !my_is(w, a + 1, "CONSTRAINT") &&
-      !my_is(w, a + 1, "FOREIGN") && !my_is(w, a + 1, "PRIMARY") && !my_is(w, a + 1, "CHECK") && !my_is(w, a + 1, "DEFAULT")) {
+      !my_is(w, a + 1, "FOREIGN") && !my_is(w, a + 1, "CHECK") && !my_is(w, a + 1, "DEFAULT")) {
     flag("destructive", "DROP COLUMN destroys data");
     return;
   }
-  // A changed type always copies the table (INPLACE is refused for it), so the advice differs.
+  // Changing a column's type copies the table on both servers ("Changing the column data type":
+  // Instant No, In Place No), save a longer VARCHAR within its length bytes, which a MODIFY alone
+  // does not show: it may copy.
   const auto column_change = [&](const std::string& what) {
     if (algorithm) return;
     flag("alter-without-algorithm", what + " on existing table " + table +
                                         " without ALGORITHM=: a type change copies the whole table and blocks "
                                         "writes while it does; say ALGORITHM=INSTANT where the change allows it (a "
-                                        "default, a rename, a longer VARCHAR), which fails at once instead of copying");
+                                        "default, a rename, a longer VARCHAR), which fails at once instead of copying" +
+                                        judged);
   };
   // CHANGE [COLUMN] old new type: a rename only when the names differ (MySQL compares column
   // names without case); CHANGE c c type is MODIFY c type.
@@ -112,32 +145,40 @@ void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const s
     return;
   }
   if (verb == "MODIFY") return column_change("MODIFY COLUMN");
+  if (verb == "CONVERT") {
+    // "Converting a character set": In Place No, on both servers.
+    return copies("CONVERT TO CHARACTER SET", "re-encodes every row into a copy of the table and blocks writes while it does");
+  }
   if (verb != "ADD") return;
   const std::string what = a + 1 < w.size() && !w[a + 1].quoted ? w[a + 1].upper : "";
-  if (what == "INDEX" || what == "KEY" || what == "UNIQUE" || what == "FULLTEXT" || what == "SPATIAL" ||
-      what == "PRIMARY") {
-    return copy_warning("ADD " + what + (what == "PRIMARY" ? " KEY" : ""));
+  // A secondary index, UNIQUE included, is built in place while the table takes writes ("Creating
+  // or adding a secondary index": Permits Concurrent DML Yes; MariaDB the same); so is a primary
+  // key, with a rebuild ("Adding a primary key": In Place Yes, Permits Concurrent DML Yes).
+  // FULLTEXT and SPATIAL indexes are built in place but without concurrent DML.
+  if (what == "FULLTEXT" || what == "SPATIAL") {
+    return blocks_writes("ADD " + what + " INDEX", "is built in place but blocks writes while it is (no LOCK=NONE for it); "
+                                                   "add it in a quiet hour, or with pt-online-schema-change or gh-ost");
   }
-  const bool foreign = what == "FOREIGN" || (what == "CONSTRAINT" && std::any_of(w.begin() + static_cast<std::ptrdiff_t>(a), w.begin() + static_cast<std::ptrdiff_t>(end), [](const SqlWord& x) {
-                                                 return !x.quoted && x.upper == "FOREIGN";
-                                               }));
+  if (what == "INDEX" || what == "KEY" || what == "UNIQUE" || what == "PRIMARY") return;
+  const bool foreign = what == "FOREIGN" || (what == "CONSTRAINT" && word_in_action("FOREIGN"));
   if (foreign && !algorithm) {
     flag("alter-without-algorithm", "ADD FOREIGN KEY on existing table " + table +
                                         ": with foreign_key_checks on, the server copies the whole table and blocks "
                                         "writes while it does (in place needs SET foreign_key_checks = 0, which skips "
-                                        "checking the rows already there)");
+                                        "checking the rows already there)" + judged);
     return;
   }
-  const bool check = what == "CHECK" || (what == "CONSTRAINT" && std::any_of(w.begin() + static_cast<std::ptrdiff_t>(a), w.begin() + static_cast<std::ptrdiff_t>(end), [](const SqlWord& x) {
-                                            return !x.quoted && x.upper == "CHECK";
-                                          }));
+  const bool check = what == "CHECK" || (what == "CONSTRAINT" && word_in_action("CHECK"));
   if (check) {
-    // MySQL 8.0.16+ checks the rows by copying the table (ALGORITHM=COPY only); MariaDB reads
-    // them under a lock too.
-    flag("alter-copies-table", "ADD CHECK on existing table " + table +
-                                   " copies the whole table to check its rows and blocks writes while it does (MySQL "
-                                   "8 allows only ALGORITHM=COPY for it); check the rows in the application, or add it "
-                                   "in a quiet hour (pt-online-schema-change or gh-ost keep the table writable)");
+    // MySQL enforces CHECK from 8.0.16 (before, it parses and ignores one) and checks the rows by
+    // copying the table (ALGORITHM=COPY only); MariaDB enforces it from 10.2.1 and refuses
+    // ALGORITHM=INPLACE for it too (tests/e2e/lint_mysql.sh asks the server).
+    const bool enforced = server.mariadb ? server.at_least(10, 2, 1) : server.at_least(8, 0, 16);
+    if (enforced) {
+      copies("ADD CHECK", "copies the whole table to check its rows and blocks writes while it does; check the rows in "
+                          "the application, or add it in a quiet hour (pt-online-schema-change or gh-ost keep the table "
+                          "writable)");
+    }
     return;
   }
   if (what == "CONSTRAINT" || what == "FOREIGN") return;
@@ -154,16 +195,19 @@ void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const s
     auto_increment |= w[k].upper == "AUTO_INCREMENT";
     not_null |= w[k].upper == "NOT" && my_is(w, k + 1, "NULL");
   }
+  // A plain column is added instantly (MySQL 8.0.12+, MariaDB 10.3.2+) or in place with
+  // concurrent DML (older servers); a VIRTUAL one instantly; a STORED one is computed into every
+  // row by copying the table ("Adding a STORED column": In Place No; MariaDB the same).
   if (generated && stored) {
-    flag("alter-copies-table", "ADD COLUMN " + column + " ... STORED on existing table " + table +
-                                   " computes and writes the value into every row by copying the table (MySQL 8: "
-                                   "ALGORITHM=COPY only), blocking writes; add it VIRTUAL (INSTANT), or in a quiet hour");
+    copies("ADD COLUMN " + column + " ... STORED", "computes and writes the value into every row by copying the table, "
+                                                   "blocking writes; add it VIRTUAL (instant), or in a quiet hour");
     return;
   }
+  // "Adding an auto-increment column": In Place Yes, Permits Concurrent DML No (both servers).
   if (auto_increment) {
-    flag("alter-copies-table", "ADD COLUMN " + column + " AUTO_INCREMENT on existing table " + table +
-                                   " rebuilds the table to number every row and blocks writes while it does (MySQL 8: "
-                                   "no concurrent DML); add it in a quiet hour, or with pt-online-schema-change or gh-ost");
+    copies("ADD COLUMN " + column + " AUTO_INCREMENT", "rebuilds the table to number every row and blocks writes while "
+                                                       "it does; add it in a quiet hour, or with pt-online-schema-change "
+                                                       "or gh-ost");
     return;
   }
   if (not_null && !has_default && !generated) {
@@ -181,6 +225,7 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
   const auto line_of = [&](std::size_t offset) { return s.first_line + position_of(s.sql, offset).line - 1; };
   const MysqlSplit split = split_mysql(s.sql);
   if (split.error_offset) return;  // the run plan's parse-error already says so
+  const MysqlServer server = mysql_server_or_default(c.server_version);
   std::set<std::string> created;  // tables created earlier in this section
   for (const MysqlStatement& st : split.statements) {
     const MyWords w = mysql_words(std::string_view(s.sql).substr(st.offset, st.length));
@@ -212,15 +257,18 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       continue;
     }
     if (my_is(w, 0, "CREATE") && (my_is(w, 1, "INDEX") || my_is(w, 2, "INDEX"))) {
+      // CREATE INDEX is ALTER TABLE ... ADD INDEX: in place with writes going on, save FULLTEXT
+      // and SPATIAL (MySQL 8.0 "Online DDL Support for Index Operations"; MariaDB the same).
+      const std::string kind = my_is(w, 2, "INDEX") && !w[1].quoted ? w[1].upper : "";
       std::size_t i = 1;
       while (i < w.size() && !my_is(w, i, "ON")) ++i;
       ++i;
       const std::string table = my_name(w, i);
-      if (created.count(table) == 0 && !has_algorithm(w)) {
-        flag("alter-without-algorithm", "CREATE INDEX on existing table " + table +
-                                            " without ALGORITHM=: the server may copy the whole table and block "
-                                            "writes while it does; say ALGORITHM=INPLACE LOCK=NONE, which fails at "
-                                            "once instead of copying");
+      if (created.count(table) == 0 && !has_algorithm(w) && (kind == "FULLTEXT" || kind == "SPATIAL")) {
+        flag("alter-locks-table", "CREATE " + kind + " INDEX on existing table " + table +
+                                      " is built in place but blocks writes while it is (no LOCK=NONE for it); add it "
+                                      "in a quiet hour, or with pt-online-schema-change or gh-ost (judged for " +
+                                      server.label() + ")");
       }
       continue;
     }
@@ -229,7 +277,7 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
     const std::string table = my_name(w, i);
     if (created.count(table) != 0) continue;
     const bool algorithm = has_algorithm(w);
-    lint_mysql_clauses(w, table, [&](const char* code, std::string message) {
+    lint_mysql_clauses(w, table, server, [&](const char* code, std::string message) {
       if (up) out.push_back({code, false, line_of(st.offset), std::move(message), s.file});
     });
     while (i < w.size()) {
@@ -242,7 +290,7 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       }
       // Findings point at the action's line: an ALTER TABLE often spans many.
       const std::size_t at = i < w.size() ? st.offset + w[i].offset : st.offset;
-      lint_mysql_action(w, i, end, table, algorithm, [&](const char* code, std::string message) {
+      lint_mysql_action(w, i, end, table, algorithm, server, [&](const char* code, std::string message) {
         if (up) out.push_back({code, false, line_of(at), std::move(message), s.file});
       });
       i = end + 1;
@@ -309,6 +357,57 @@ constexpr ReachRule k_mysql_replay_reach[] = {
 };
 
 }  // namespace
+
+// ---- The server judged for (mysql_server.h) ------------------------------------------------
+namespace mysql_server {
+
+// Reads "N[.N[.N]]" at the front of `s`; nullopt without a first number.
+std::optional<MysqlServer> read_numbers(std::string_view s, bool mariadb) {
+  MysqlServer v{mariadb, 0, 0, 0};
+  int* parts[] = {&v.major, &v.minor, &v.patch};
+  std::size_t i = 0, part = 0;
+  while (part < 3) {
+    if (i >= s.size() || std::isdigit(static_cast<unsigned char>(s[i])) == 0) break;
+    int n = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0 && n < 100000) n = n * 10 + (s[i++] - '0');
+    *parts[part++] = n;
+    if (i < s.size() && s[i] == '.') ++i;
+    else break;
+  }
+  if (part == 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace mysql_server
+
+std::string MysqlServer::label() const {
+  std::string out = std::string(mariadb ? "MariaDB " : "MySQL ") + std::to_string(major) + "." + std::to_string(minor);
+  if (patch > 0) out += "." + std::to_string(patch);
+  return out;
+}
+
+std::optional<MysqlServer> parse_mysql_server(std::string_view text) {
+  const std::string t = to_lower(trim(text));
+  if (t.starts_with("mariadb-")) return mysql_server::read_numbers(std::string_view(t).substr(8), true);
+  if (t.starts_with("mysql-")) return mysql_server::read_numbers(std::string_view(t).substr(6), false);
+  // A server's own VERSION(): MariaDB's names itself ("10.11.6-MariaDB-0+deb12u1"; behind the
+  // replication prefix "5.5.5-" some clients show), MySQL's does not ("8.0.36-0ubuntu0.22.04.1").
+  const bool mariadb = t.find("mariadb") != std::string::npos;
+  std::string_view rest = t;
+  if (mariadb && rest.starts_with("5.5.5-")) rest.remove_prefix(6);
+  if (rest.empty() || std::isdigit(static_cast<unsigned char>(rest.front())) == 0) return std::nullopt;
+  return mysql_server::read_numbers(rest, mariadb);
+}
+
+MysqlServer mysql_server_or_default(std::string_view text) {
+  if (trim(text).empty()) return k_default_mysql_server;
+  if (const auto v = parse_mysql_server(text)) return *v;
+  // A project's strata.toml may set it: shown printable and short.
+  std::string shown;
+  for (const char c : text.substr(0, 40)) shown += c >= ' ' && c <= '~' ? c : '?';
+  throw Error(ExitCode::usage, "not a MySQL or MariaDB version: " + shown,
+              "set " + mention(Setting::server_version) + " to mariadb-10.11 or mysql-8.0 (a flavour, then its version)");
+}
 
 std::span<const ReachRule> mysql_reach_rules() { return k_mysql_reach; }
 std::span<const ReachRule> mysql_replay_reach_rules() { return k_mysql_replay_reach; }
