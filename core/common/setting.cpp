@@ -93,6 +93,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::similar, "similar"},
     {Setting::allow_private, "allow_private"},
     {Setting::header_env, "header_env"},
+    {Setting::exact, "exact"},
 }};
 
 constexpr bool names_in_setting_order() {
