@@ -11,7 +11,9 @@
 #   in-process bench/ann_bench.cpp, built here against the build's libstrata_core.a: the exact
 #             scan, strata's index (build time, bytes, RSS growth; p50/p99 and recall@10 against
 #             the scan), a long-running process's whole vector search (search::Searcher) with the
-#             index and with `exact`, and hnswlib alone for several search breadths.
+#             index and with `exact`; it dumps the vectors, queries and exact top 10.
+#   floor     bench/ann_floor.cpp: hnswlib alone on the dumped vectors, the same graph, for
+#             several search breadths (ef).
 #   sqlite-vec vec0 (cosine, k=10) on the same vectors, when ../shared/bench/install-peers.sh
 #             installed it ($PEERS/node/node_modules/sqlite-vec-linux-x64/vec0.so), through
 #             Python's sqlite3; p50/p99 and recall against the scan.
@@ -19,7 +21,7 @@
 # JSON lines on stdout and in $PEERS/results/ann.jsonl.
 #   usage: bench/ann.sh      env: STRATA, BUILD (the build folder), ROWS, SIZE, Q, THREADS (index
 #          build threads, 1), PEERS, CORPUS, KEEP=DIR (keep the store there; a later run reuses it),
-#          FLOOR=0 (skip the hnswlib build)
+#          FLOOR=0 (skip the hnswlib build), SEARCHER=0 (skip the Searcher measures)
 # Run it niced on a shared machine: the 1.3M build takes the most memory (about 3 GB with the
 # mapped vectors).
 set -euo pipefail
@@ -65,8 +67,10 @@ fi
 # shellcheck disable=SC2046
 g++ -std=c++20 -O2 -DNDEBUG -I"$ROOT/core" -I"$BUILD/generated" "$ROOT/bench/ann_bench.cpp" "$CORE_LIB" \
   -lSQLiteCpp -lsqlite3 $(pkg-config --libs libutf8proc gumbo libcrypto libpq) -pthread -o "$T/ann_bench"
+g++ -std=c++20 -O2 -DNDEBUG "$ROOT/bench/ann_floor.cpp" -pthread -o "$T/ann_floor"
 mkdir -p "$T/dump"
 "$T/ann_bench" "$S" "$T/queries.txt" default 10 "$THREADS" "$T/dump" | tee -a "$RESULTS"
+[ "${FLOOR:-1}" = 0 ] || "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
 
 VEC=$PEERS/node/node_modules/sqlite-vec-linux-x64/vec0.so
 if [ -f "$VEC" ]; then

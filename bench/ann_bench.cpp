@@ -1,20 +1,18 @@
 // The approximate vector index (core/search/ann_*.h) in-process, one query at a time, on a
-// collection's stored vectors, side by side with the exact scan and with hnswlib called directly
-// on the same vectors (the floor: no rescoring, no store):
+// collection's stored vectors, side by side with the exact scan:
 //   exact        VectorIndex::search (the int8 pre-pass scan every search runs today); its top k
 //                is the reference for recall
 //   strata-ann   the process's AnnCache build (build time, bytes, RSS growth), then ann_search
 //                (graph candidates rescored exactly): p50/p99 and recall@k
 //   searcher     a long-running process's whole vector search (search::Searcher, mode vector, the
 //                query embedded, the chunks read): with the index, and with `exact`
-//   hnswlib      HierarchicalNSW over the same normalised rows, same M and construction breadth,
-//                for several search breadths (ef): p50/p99 and recall@k, build time
+// hnswlib called directly on the same vectors is bench/ann_floor.cpp, on what DUMP_DIR holds (hnswlib
+// 0.6.2's header defines functions that are not inline: one object file of a program may include it).
 //
 //   usage: ann_bench STORE QUERIES_FILE [COLLECTION=default] [K=10] [THREADS=1] [DUMP_DIR]
 // QUERIES_FILE: one query per line, embedded with the collection's local model. JSON lines out.
-// With DUMP_DIR: vectors.f32, queries.f32, exact.txt, meta.json for sqlite-vec (bench/ann.sh).
-#include <hnswlib/hnswlib.h>
-
+// With DUMP_DIR: vectors.f32 (normalised rows), queries.f32, exact.txt (rows + 1), meta.json, for
+// bench/ann_floor.cpp and sqlite-vec (bench/ann.sh).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -171,7 +169,9 @@ int main(int argc, char** argv) {
 
     // The whole vector search of a long-running process (query embedded, chunks read).
     search::Searcher searcher(st);
+    const bool whole = std::getenv("SEARCHER") == nullptr || std::string(std::getenv("SEARCHER")) != "0";
     for (const bool use_exact : {false, true}) {
+      if (!whole) break;
       ms.clear();
       std::vector<double> vector_ms;
       std::size_t approximate = 0;
@@ -192,38 +192,6 @@ int main(int argc, char** argv) {
       print_series(use_exact ? "searcher-exact" : "searcher-ann", ms, -1,
                    ",\"vector_p50_ms\":" + std::to_string(percentile(vector_ms, 50)) + ",\"vector_p99_ms\":" +
                        std::to_string(percentile(vector_ms, 99)) + ",\"approximate\":" + std::to_string(approximate));
-    }
-
-    // hnswlib alone on the same normalised rows: the floor.
-    if (std::getenv("FLOOR") == nullptr || std::string(std::getenv("FLOOR")) != "0") {
-      hnswlib::InnerProductSpace space(dims);
-      const double rss1 = rss_mb();
-      t0 = Clock::now();
-      hnswlib::HierarchicalNSW<float> hnsw(&space, rows, settings.links, settings.build_breadth, 100);
-      std::atomic<std::size_t> next{0};
-      const auto work = [&] {
-        for (std::size_t r = next.fetch_add(1); r < rows; r = next.fetch_add(1)) hnsw.addPoint(index->row(r).data(), r);
-      };
-      std::vector<std::thread> helpers;
-      for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-      work();
-      for (std::thread& t : helpers) t.join();
-      std::printf("{\"bench\":\"ann\",\"what\":\"hnswlib-build\",\"rows\":%zu,\"threads\":%zu,\"build_s\":%.1f,\"rss_growth_mb\":%.1f}\n",
-                  rows, threads, ms_since(t0) / 1000.0, rss_mb() - rss1);
-      for (const std::size_t ef : {16, 32, 64, 96, 128, 200}) {
-        hnsw.setEf(ef);
-        ms.clear();
-        std::vector<std::vector<std::size_t>> floor(queries.size());
-        for (std::size_t i = 0; i < queries.size(); ++i) {
-          std::vector<float> y(query(i).begin(), query(i).end());
-          t0 = Clock::now();
-          search::l2_normalise(y);
-          auto found = hnsw.searchKnn(y.data(), k);
-          ms.push_back(ms_since(t0));
-          for (; !found.empty(); found.pop()) floor[i].push_back(found.top().second);
-        }
-        print_series("hnswlib", ms, recall_of(floor, exact, k), ",\"ef\":" + std::to_string(ef));
-      }
     }
 
     if (!dump.empty()) {

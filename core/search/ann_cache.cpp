@@ -29,6 +29,17 @@ std::size_t AnnCache::bytes() const {
   return total;
 }
 
+std::size_t AnnCache::ready() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<std::size_t>(
+      std::count_if(entries_.begin(), entries_.end(), [](const auto& e) { return e.second.state == AnnState::ready; }));
+}
+
+std::size_t AnnCache::building() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return building_;
+}
+
 std::optional<AnnState> AnnCache::state(const AnnKey& key) const {
   const std::lock_guard<std::mutex> lock(mutex_);
   const auto it = entries_.find({key.fingerprint.store_id, key.collection_id});

@@ -72,6 +72,26 @@ assert_eq "schema boolean" "$(sed -n 1p check.txt)" "exact is a boolean argument
 assert_eq "error True True" "$(sed -n 2p check.txt)" "a string is a tool error naming the argument"
 
 # ---------------------------------------------------------------------------------------------
+case_ "strata serve: the index is built once searched, its memory in /metrics, the same hits"
+post() { curl -s "$BASE/api/v1/search" -d "{\"query\": \"rollback of the schema\", \"mode\": \"vector\", \"k\": 8$1}"; }
+serve_hits() { python3 -c 'import json,sys; [print(h["source"], repr(h["score"])) for h in json.load(sys.stdin)["hits"]]'; }
+serve_up 127.0.0.1:0 --store "$STORE"
+FIRST=$(post "" | serve_hits)
+# The first search started the build; it ends within moments (48 vectors).
+for i in $(seq 1 200); do
+  curl -s "$BASE/metrics" | grep -qx 'strata_vector_indexes_ready 1' && break
+  sleep 0.05
+done
+METRICS=$(curl -s "$BASE/metrics")
+assert_true "one index ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
+assert_eq 1 "$(grep -c '^strata_vector_index_bytes [1-9][0-9]*$' <<<"$METRICS")" "its memory reported"
+assert_eq "$EXACT" "$FIRST" "the scan's answer while it was built"
+assert_eq "$EXACT" "$(post "" | serve_hits)" "the index's answer: the same hits and scores"
+assert_eq "$EXACT" "$(post ', "exact": true' | serve_hits)" "exact: the scan"
+serve_down
+assert_eq 0 "$STOP_RC" "the server stops cleanly"
+
+# ---------------------------------------------------------------------------------------------
 case_ "a threshold below 1 is a usage error naming the file"
 printf '[search]\nann_min_chunks = 0\n' >strata.toml
 expect_exit 2 -- sh -c "'$STRATA' mcp --store '$STORE' </dev/null"

@@ -50,7 +50,7 @@ std::shared_ptr<const VectorIndex> random_index(std::size_t rows, std::size_t di
 }
 
 TEST(AnnIndexTest, RecallAgainstTheScanIsAtLeast098AndScoresAreTheScans) {
-  constexpr std::size_t rows = 4000, dims = 32, k = 10, queries = 100;
+  constexpr std::size_t rows = 2000, dims = 32, k = 10, queries = 60;
   const auto vectors = random_index(rows, dims, 7);
   const AnnSettings settings;
   const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
