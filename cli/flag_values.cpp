@@ -35,6 +35,18 @@ std::optional<double> chosen_vector_weight(const std::optional<double>& flag) {
   return w;
 }
 
+std::optional<search::AnnSettings> chosen_ann(bool exact) {
+  if (exact) return std::nullopt;
+  search::AnnSettings a;
+  const config::Setting& rows = configuration().get("search.ann_min_chunks");
+  if (rows.set()) a.min_rows = static_cast<std::size_t>(parse_whole_number(rows.where + ": search.ann_min_chunks", rows.value, 1));
+  const config::Setting& mb = configuration().get("search.ann_max_memory_mb");
+  if (mb.set()) {
+    a.max_bytes = static_cast<std::size_t>(parse_whole_number(mb.where + ": search.ann_max_memory_mb", mb.value, 0)) << 20;
+  }
+  return a;
+}
+
 bool key_may_go(std::string_view url_key, bool url_flag_given, std::string_view key_flag) {
   const config::Setting& url = configuration().get(url_key);
   if (url_flag_given || !chosen_by_project(url)) return true;

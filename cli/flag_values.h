@@ -26,6 +26,11 @@ std::optional<double> chosen_vector_weight(const std::optional<double>& flag);
 std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string& url, const std::string& model,
                                                     const std::string& api_key_env);
 
+// The approximate index of a long-running process (strata mcp, strata serve; search/ann_settings.h):
+// nullopt with --exact (the scan answers every search), else [search] ann_min_chunks and
+// ann_max_memory_mb over the defaults.
+std::optional<search::AnnSettings> chosen_ann(bool exact);
+
 // Whether a key from the environment may go to the endpoint of setting `url_key`
 // (embed.base_url, llm.base_url, rerank.base_url), by net/endpoint_trust.h's rule. An endpoint a
 // flag or the environment chose is the user's: true. One a project's strata.toml chose is named

@@ -86,6 +86,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::allow_private, "--allow-private"},
     {Setting::header_env, "--header-env"},
     {Setting::server_version, "--server-version"},
+    {Setting::exact, "--exact"},
 }};
 
 constexpr bool flags_in_order() {

@@ -18,7 +18,7 @@ for arg in "$@"; do
 done
 build=(cmake ninja-build g++ pkg-config python3 libsqlite3-dev libsqlitecpp-dev libcli11-dev
        nlohmann-json3-dev libgtest-dev libutf8proc-dev libgumbo-dev libpoppler-cpp-dev libzip-dev libxml2-dev zlib1g-dev libtomlplusplus-dev
-       libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev libpg-query-dev libboost1.74-dev)
+       libcurl4-openssl-dev libpq-dev libmariadb-dev libssl-dev libedit-dev libpg-query-dev libboost1.74-dev libhnswlib-dev)
 # iproute2: ip, which tests/e2e/ingest_web.sh runs in its network namespace (ip link set lo up).
 # chromium: the browser tests/e2e/serve_page.sh drives with Playwright (playwright-core from npm,
 # which never downloads a browser of its own).

@@ -31,6 +31,7 @@ constexpr std::size_t k_max_message_bytes = std::size_t{4} << 20;
 struct McpOptions {
   StoreOptions store;
   bool no_migrate = false;
+  bool exact = false;  // --exact: no approximate vector index
 };
 
 int run_mcp(const McpOptions& o) {
@@ -50,6 +51,7 @@ int run_mcp(const McpOptions& o) {
   s.search.embed.base_url_flag = "OPENAI_BASE_URL=";  // in the client's configuration of this server
   s.search.vector_weight = chosen_vector_weight(std::nullopt);
   s.search.rerank = chosen_rerank(false, "", "", "");
+  s.search.ann = chosen_ann(o.exact);
   if (!o.no_migrate) {
     s.migrate.status = project_status_json;  // plain functions: nothing of this frame is kept
     s.migrate.check = project_check_json;
@@ -82,6 +84,9 @@ Run setup_mcp(CLI::App& cmd) {
   add_collection_option(cmd, o->store);
   cmd.add_flag("--no-migrate", o->no_migrate,
                "Leave out the migration tools (" + mcp::tool_names(mcp::ToolGroup::migration) + ")");
+  cmd.add_flag("--exact", o->exact,
+               "Search by vector with a scan of every vector, never an approximate index (large collections get one, "
+               "[search] ann_min_chunks)");
   add_color_option(cmd);
   cmd.footer(
       "Tools: " + mcp::tool_names() + " (all read only);\n"

@@ -39,6 +39,7 @@ struct ServeOptions {
   AnswerFlags answer;  // the model's flags (--model, --base-url, ...), as `strata ask` reads them
   std::vector<std::string> cors_origins;
   std::string tls_cert, tls_key;
+  bool exact = false;  // --exact: no approximate vector index
 };
 
 // The OpenAI-compatible API's chats answer as `strata ask` does: the model from the same flags,
@@ -99,6 +100,7 @@ int run_serve(const ServeOptions& o) {
   apply_embed_server(std::nullopt, std::nullopt, a.search.embed);
   a.search.vector_weight = chosen_vector_weight(std::nullopt);
   a.search.rerank = chosen_rerank(false, "", "", "");
+  a.search.ann = chosen_ann(o.exact);
   a.ingest.store_path = a.store_path;
   a.ingest.store_options = a.open;
   a.ingest.threads = 1;  // one document a request: the workers are the parallelism
@@ -167,6 +169,9 @@ Run setup_serve(CLI::App& cmd) {
                  "for any origin; never with credentials (default: none)")
       ->type_name("ORIGIN")
       ->allow_extra_args(false);
+  cmd.add_flag("--exact", o->exact,
+               "Search by vector with a scan of every vector, never an approximate index (large collections get one, "
+               "[search] ann_min_chunks)");
   cmd.add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)")
       ->type_name("FILE");
   cmd.add_option("--tls-key", o->tls_key, "The PEM private key of --tls-cert")->type_name("FILE");

@@ -94,6 +94,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::allow_private, "allow_private"},
     {Setting::header_env, "header_env"},
     {Setting::server_version, "server_version"},
+    {Setting::exact, "exact"},
 }};
 
 constexpr bool names_in_setting_order() {

@@ -122,10 +122,12 @@ enum class Setting : std::uint8_t {
   header_env,
   // migrate lint and check on MySQL and MariaDB: the server judged for (mysql_server.h).
   server_version,
+  // Vector search: the scan of every vector, never the approximate index (search/ann_cache.h).
+  exact,
 };
 // How many settings there are: the last one's value + 1 (a table of k_setting_count rows that
 // misses one fails its static_assert).
-inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::server_version) + 1;
+inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::exact) + 1;
 
 // The setting's name in the token ("base_url"): stable, lower case, unique.
 std::string_view setting_name(Setting s);

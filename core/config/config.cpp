@@ -185,6 +185,10 @@ const std::vector<KeySpec>& keys() {
        "text before every query the model embeds (default: the model's own; \"\" for none)"},
       {"embed", "document_prefix", ValueType::string, false, "", "",
        "text before every chunk the model embeds (default: the model's own; \"\" for none)"},
+      {"search", "ann_min_chunks", ValueType::integer, false, "", "100000",
+       "strata mcp and serve: collections with this many vectors get an approximate index (HNSW)"},
+      {"search", "ann_max_memory_mb", ValueType::integer, false, "", "4096",
+       "strata mcp and serve: the most memory their approximate indexes take together, in MiB"},
   };
   return k_keys;
 }

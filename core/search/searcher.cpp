@@ -14,6 +14,8 @@
 #include "embed/model_prefixes.h"
 #include "embed/model_registry.h"
 #include "embed/provider.h"
+#include "search/ann_cache.h"
+#include "search/ann_search.h"
 #include "search/document_evidence.h"
 #include "search/fts_query.h"
 #include "search/similar.h"
@@ -138,7 +140,7 @@ struct Searcher::Impl {
     store::EmbeddingModel model;
     store::VectorFingerprint fingerprint;
     std::vector<std::int64_t> chunk_ids;  // row r of the index is chunk chunk_ids[r]; ascending
-    std::unique_ptr<VectorIndex> index;
+    std::shared_ptr<const VectorIndex> index;  // shared with a background build of its approximate index
     bool from_snapshot = false;
   };
   std::optional<Loaded> loaded;
@@ -286,14 +288,30 @@ struct Searcher::Impl {
   }
 
   // The index's best `depth` rows for `query` among `allowed`, as chunks: no store access (the
-  // index is read only), so it may run on another thread than the store's.
+  // index is read only), so it may run on another thread than the store's. With `ann`, from its
+  // candidates rescored exactly.
   static std::vector<RankedHit> ranked_vector_hits(const Loaded& l, std::span<const float> query, std::size_t depth,
-                                                   const std::optional<RowSet>& allowed) {
+                                                   const std::optional<RowSet>& allowed,
+                                                   const std::shared_ptr<const AnnIndex>& ann = nullptr,
+                                                   const AnnSettings& settings = {}) {
     std::vector<RankedHit> out;
-    for (const VectorHit& h : l.index->search(query, depth, allowed ? &*allowed : nullptr)) {
-      out.push_back(RankedHit{l.chunk_ids[h.row], static_cast<double>(h.score)});
-    }
+    const std::vector<VectorHit> hits = ann ? ann_search(*ann, *l.index, query, depth, settings)
+                                            : l.index->search(query, depth, allowed ? &*allowed : nullptr);
+    for (const VectorHit& h : hits) out.push_back(RankedHit{l.chunk_ids[h.row], static_cast<double>(h.score)});
     return out;
+  }
+
+  // The approximate index for this search, when the request allows one, the collection is
+  // large enough and there are no filters (a graph search cannot honour a selective filter),
+  // and it is built; nullptr (the scan) otherwise. The first such search starts its build.
+  static std::shared_ptr<const AnnIndex> approximate_index(const SearchRequest& request, const Loaded& l,
+                                                           const std::optional<RowSet>& allowed) {
+    if (!request.ann || request.exact || allowed || l.chunk_ids.size() < std::max<std::size_t>(request.ann->min_rows, 1)) {
+      return nullptr;
+    }
+    const AnnKey key{l.fingerprint, l.collection_id, l.model, l.chunk_ids.size()};
+    std::shared_ptr<const AnnIndex> ann = AnnCache::process().find_or_build(key, l.index, *request.ann);
+    return ann && ann->rows() == l.index->rows() && ann->dims() == l.index->dims() ? ann : nullptr;
   }
 
   std::vector<RankedHit> vector_list(const Loaded& l, std::span<const float> query, std::int64_t collection_id,
@@ -463,10 +481,12 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
   // PostgreSQL mostly a wait for the server): a hybrid search takes the longer of the two, not
   // their sum. async | deferred: where no thread can be had, the search runs on get().
   const std::optional<RowSet> allowed = allowed_rows(l, c.id, filters);
+  const std::shared_ptr<const AnnIndex> ann = approximate_index(request, l, allowed);
+  result.approximate = ann != nullptr;
   double vector_ms = 0;
-  auto vector_hits = std::async(std::launch::async | std::launch::deferred, [&l, &q, depth, &allowed, &vector_ms] {
+  auto vector_hits = std::async(std::launch::async | std::launch::deferred, [&l, &q, depth, &allowed, &vector_ms, &ann, &request] {
     const auto tv = Clock::now();
-    std::vector<RankedHit> hits = ranked_vector_hits(l, q, depth, allowed);
+    std::vector<RankedHit> hits = ranked_vector_hits(l, q, depth, allowed, ann, ann ? *request.ann : AnnSettings{});
     vector_ms = ms_since(tv);
     return hits;
   });
@@ -481,6 +501,7 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
     // store, which also writes a sound snapshot in its place.
     t0 = Clock::now();
     lists.vector = vector_list(vectors_of(c, t, false), q, c.id, filters, depth);
+    result.approximate = false;
     t.vector_ms += ms_since(t0);
   }
   if (!excluded.empty()) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "embed/settings.h"
+#include "search/ann_settings.h"
 #include "search/hit.h"
 #include "search/reranker.h"
 #include "search/rrf.h"
@@ -126,6 +127,13 @@ struct SearchRequest {
   // unset, no rerank (else Error(usage)). A collection without vectors: Error(usage); a target
   // not in the collection, or without a vector: Error(invalid_input).
   std::optional<std::string> similar;
+  // A long-running process's approximate index (ann_cache.h): for a collection of at least
+  // ann->min_rows vectors, a vector list without --where filters comes from its candidates,
+  // rescored exactly, once the index is built in the background (the scan answers until then).
+  // nullopt (one-process commands): always the scan.
+  std::optional<AnnSettings> ann;
+  // Scan every vector even where `ann` would use the index (Setting::exact).
+  bool exact = false;
 };
 
 struct SearchTimings {
@@ -152,6 +160,8 @@ struct SearchResult {
   // that shows it renders it (strata mcp's search: for_agent).
   std::string query_not_embedded;
   std::string rerank_failure;  // why the reranker was asked and the order is the mode's
+  // The vector list came from the approximate index (rescored exactly), not the scan.
+  bool approximate = false;
 };
 
 // The collection named `name`, as search and ask look it up. Throws Error(unavailable) "no

@@ -15,6 +15,7 @@
 #include "serve/caller.h"
 #include "serve/gate.h"
 #include "serve/page.h"
+#include "serve/vector_index_metrics.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/json_arguments.h"
@@ -384,7 +385,7 @@ http::Router Api::router() {
       handler = [](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, R"({"status":"ok"})"); };
     } else if (spec.pattern == "/metrics") {
       handler = [impl](const http::Request&, http::Context&, const Caller&) {
-        return http::Response::text(200, impl->metrics.text(), "text/plain; version=0.0.4; charset=utf-8");
+        return http::Response::text(200, impl->metrics.text() + vector_index_metrics(), "text/plain; version=0.0.4; charset=utf-8");
       };
     } else if (spec.pattern == "/openapi.json") {
       handler = [this](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, json_text(openapi())); };

@@ -24,6 +24,13 @@ std::optional<std::string> string_argument(const json& arguments, const char* na
   return it->get<std::string>();
 }
 
+std::optional<bool> boolean_argument(const json& arguments, const char* name) {
+  const auto it = arguments.find(name);
+  if (it == arguments.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) usage(std::string("argument '") + name + "' must be true or false (got " + type_of(*it) + ")");
+  return it->get<bool>();
+}
+
 std::string required_string(const json& arguments, const char* name) {
   std::optional<std::string> v = string_argument(arguments, name);
   if (!v || v->empty()) usage(std::string("argument '") + name + "' is required (a non-empty string)");

@@ -22,6 +22,7 @@ std::optional<std::int64_t> integer_argument(const nlohmann::json& arguments, co
 // A number (integer or not) within [min, max].
 std::optional<double> number_argument(const nlohmann::json& arguments, const char* name, double min, double max);
 std::vector<std::string> string_list_argument(const nlohmann::json& arguments, const char* name);
+std::optional<bool> boolean_argument(const nlohmann::json& arguments, const char* name);
 // Names the first argument that the schema does not list (`known`), so a misspelt one is not
 // silently ignored.
 void refuse_unknown_arguments(const nlohmann::json& arguments, std::initializer_list<const char*> known);

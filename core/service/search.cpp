@@ -36,6 +36,7 @@ search::SearchRequest search_request(const json& args, search::SearchRequest bas
   r.k = static_cast<std::size_t>(integer_argument(args, "k", 1, limits.k_max).value_or(limits.k_default));
   r.mode = mode_argument(args);
   r.where = where_argument(args);
+  if (const std::optional<bool> exact = boolean_argument(args, "exact")) r.exact = *exact;
   return base;
 }
 

@@ -30,7 +30,7 @@ inline constexpr std::size_t k_passage_bytes = 2000;
 
 inline constexpr std::string_view k_mode_names[] = {"keyword", "vector", "hybrid"};
 
-// The request: {query, collection, k, mode, where, similar}: a query, or similar instead.
+// The request: {query, collection, k, mode, where, similar, exact}: a query, or similar instead.
 inline constexpr Field k_search_request_fields[] = {
     {.name = "query", .type = Type::string, .help = "What to look for, in plain words (not query syntax); required unless similar is given"},
     {.name = "collection", .type = Type::string, .help = k_collection_help},
@@ -52,6 +52,9 @@ inline constexpr Field k_search_request_fields[] = {
      .type = Type::string,
      .help = "Instead of a query: a document's source or a chunk's id; finds the chunks most like it, by vector, leaving "
              "it out (the collection must have vectors)"},
+    {.name = "exact",
+     .type = Type::boolean,
+     .help = "Vector search by scanning every vector, never the approximate index a large collection gets (default false)"},
 };
 inline constexpr Description k_search_request{k_search_request_fields};
 

@@ -1,0 +1,215 @@
+// The approximate vector index (core/search/ann_*.h) in-process, one query at a time, on a
+// collection's stored vectors, side by side with the exact scan:
+//   exact        VectorIndex::search (the int8 pre-pass scan every search runs today); its top k
+//                is the reference for recall
+//   strata-ann   the process's AnnCache build (build time, bytes, RSS growth), then ann_search
+//                (graph candidates rescored exactly): p50/p99 and recall@k
+//   searcher     a long-running process's whole vector search (search::Searcher, mode vector, the
+//                query embedded, the chunks read): with the index, and with `exact`
+// hnswlib called directly on the same vectors is bench/ann_floor.cpp, on what DUMP_DIR holds (hnswlib
+// 0.6.2's header defines functions that are not inline: one object file of a program may include it).
+//
+//   usage: ann_bench STORE QUERIES_FILE [COLLECTION=default] [K=10] [THREADS=1] [DUMP_DIR]
+// QUERIES_FILE: one query per line, embedded with the collection's local model. JSON lines out.
+// With DUMP_DIR: vectors.f32 (normalised rows), queries.f32, exact.txt (rows + 1), meta.json, for
+// bench/ann_floor.cpp and sqlite-vec (bench/ann.sh).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "embed/local_embedder.h"
+#include "search/ann_cache.h"
+#include "search/ann_index.h"
+#include "search/ann_search.h"
+#include "search/searcher.h"
+#include "search/vector_index.h"
+#include "search/vector_snapshot.h"
+#include "store/collections.h"
+#include "store/search_store.h"
+#include "store/store.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using strata::ms_since;
+namespace search = strata::search;
+namespace store = strata::store;
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+double rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  double pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096.0 / (1 << 20);
+}
+
+void print_series(const char* what, const std::vector<double>& ms, double recall, const std::string& extra = "") {
+  std::printf("{\"bench\":\"ann\",\"what\":\"%s\",\"queries\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"recall\":%.4f%s}\n", what,
+              ms.size(), percentile(ms, 50), percentile(ms, 99), recall, extra.c_str());
+  std::fflush(stdout);
+}
+
+template <typename Row>
+double recall_of(const std::vector<std::vector<Row>>& got, const std::vector<std::set<std::size_t>>& exact, std::size_t k) {
+  std::size_t found = 0, total = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    for (const Row& r : got[i]) found += exact[i].count(static_cast<std::size_t>(r));
+    total += std::min(k, exact[i].size());
+  }
+  return total == 0 ? 1.0 : static_cast<double>(found) / static_cast<double>(total);
+}
+
+template <typename T>
+void write_raw(const std::string& path, const T* data, std::size_t n) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(n * sizeof(T)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: ann_bench STORE QUERIES_FILE [COLLECTION] [K] [THREADS] [DUMP_DIR]\n");
+    return 2;
+  }
+  const std::string collection = argc > 3 ? argv[3] : "default";
+  const std::size_t k = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 10;
+  const std::size_t threads = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 1;
+  const std::string dump = argc > 6 ? argv[6] : "";
+  std::vector<std::string> queries;
+  {
+    std::ifstream in(argv[2]);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) queries.push_back(line);
+    }
+  }
+  try {
+    store::Store st = store::Store::open_existing(argv[1]);
+    const std::optional<store::CollectionInfo> c = store::find_collection(st, collection);
+    if (!c || !c->embedding_model || c->embedding_model->provider != "local") {
+      std::fprintf(stderr, "ann_bench: collection '%s' has no local vectors\n", collection.c_str());
+      return 1;
+    }
+    const store::EmbeddingModel& model = *c->embedding_model;
+    const auto dims = static_cast<std::size_t>(model.dimensions);
+    auto t0 = Clock::now();
+    search::CollectionIndex ci = search::load_collection_index(st, c->id, model);
+    const double load_ms = ms_since(t0);
+    const std::shared_ptr<const search::VectorIndex> index = std::move(ci.index);
+    const std::size_t rows = index->rows();
+
+    const strata::embed::LocalEmbedder embedder(dims, strata::embed::parse_local_model(model.model).value_or(
+                                                          strata::embed::k_local_default_model));
+    std::vector<float> qv(queries.size() * dims);
+    for (std::size_t i = 0; i < queries.size(); ++i) embedder.embed_into(queries[i], std::span<float>(qv.data() + i * dims, dims));
+    const auto query = [&](std::size_t i) { return std::span<const float>(qv.data() + i * dims, dims); };
+    std::printf("{\"bench\":\"ann\",\"what\":\"setup\",\"rows\":%zu,\"dims\":%zu,\"queries\":%zu,\"k\":%zu,\"load_ms\":%.1f,"
+                "\"from_snapshot\":%s}\n",
+                rows, dims, queries.size(), k, load_ms, ci.from_snapshot ? "true" : "false");
+
+    // The exact scan: the reference.
+    std::vector<double> ms;
+    std::vector<std::set<std::size_t>> exact(queries.size());
+    std::vector<std::vector<std::size_t>> exact_rows(queries.size());
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      t0 = Clock::now();
+      const std::vector<search::VectorHit> hits = index->search(query(i), k);
+      ms.push_back(ms_since(t0));
+      for (const search::VectorHit& h : hits) {
+        exact[i].insert(h.row);
+        exact_rows[i].push_back(h.row);
+      }
+    }
+    print_series("exact-scan", ms, 1.0);
+
+    // strata's index, built as a long-running process builds it.
+    search::AnnSettings settings;
+    settings.build_threads = threads;
+    settings.min_rows = 1;
+    const search::AnnKey key{ci.fingerprint, c->id, model, rows};
+    const double rss0 = rss_mb();
+    t0 = Clock::now();
+    search::AnnCache::process().find_or_build(key, index, settings);
+    search::AnnCache::process().wait_idle();
+    const double build_s = ms_since(t0) / 1000.0;
+    const std::shared_ptr<const search::AnnIndex> ann = search::AnnCache::process().find_or_build(key, index, settings);
+    if (!ann) {
+      std::fprintf(stderr, "ann_bench: the index was not built (memory bound?)\n");
+      return 1;
+    }
+    std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"threads\":%zu,\"build_s\":%.1f,"
+                "\"index_mb\":%.1f,\"rss_growth_mb\":%.1f,\"links\":%zu,\"build_breadth\":%zu}\n",
+                rows, threads, build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
+                settings.build_breadth);
+    ms.clear();
+    std::vector<std::vector<std::size_t>> got(queries.size());
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      t0 = Clock::now();
+      const std::vector<search::VectorHit> hits = search::ann_search(*ann, *index, query(i), k, settings);
+      ms.push_back(ms_since(t0));
+      for (const search::VectorHit& h : hits) got[i].push_back(h.row);
+    }
+    print_series("strata-ann", ms, recall_of(got, exact, k),
+                 ",\"search_breadth\":" + std::to_string(settings.search_breadth) + ",\"candidates\":" +
+                     std::to_string(settings.candidates));
+
+    // The whole vector search of a long-running process (query embedded, chunks read).
+    search::Searcher searcher(st);
+    const bool whole = std::getenv("SEARCHER") == nullptr || std::string(std::getenv("SEARCHER")) != "0";
+    for (const bool use_exact : {false, true}) {
+      if (!whole) break;
+      ms.clear();
+      std::vector<double> vector_ms;
+      std::size_t approximate = 0;
+      for (const std::string& q : queries) {
+        search::SearchRequest r;
+        r.query = q;
+        r.collection = collection;
+        r.mode = search::Mode::vector;
+        r.k = k;
+        r.ann = settings;
+        r.exact = use_exact;
+        t0 = Clock::now();
+        const search::SearchResult res = searcher.search(r);
+        ms.push_back(ms_since(t0));
+        vector_ms.push_back(res.timings.vector_ms);
+        approximate += res.approximate ? 1 : 0;
+      }
+      print_series(use_exact ? "searcher-exact" : "searcher-ann", ms, -1,
+                   ",\"vector_p50_ms\":" + std::to_string(percentile(vector_ms, 50)) + ",\"vector_p99_ms\":" +
+                       std::to_string(percentile(vector_ms, 99)) + ",\"approximate\":" + std::to_string(approximate));
+    }
+
+    if (!dump.empty()) {
+      std::vector<float> m(rows * dims);
+      for (std::size_t r = 0; r < rows; ++r) std::copy_n(index->row(r).data(), dims, m.data() + r * dims);
+      write_raw(dump + "/vectors.f32", m.data(), m.size());
+      write_raw(dump + "/queries.f32", qv.data(), qv.size());
+      std::ofstream ex(dump + "/exact.txt");
+      for (const auto& e : exact_rows) {
+        for (std::size_t j = 0; j < e.size(); ++j) ex << (j ? " " : "") << e[j] + 1;
+        ex << "\n";
+      }
+      std::ofstream(dump + "/meta.json") << "{\"rows\":" << rows << ",\"dims\":" << dims << ",\"queries\":" << queries.size()
+                                          << ",\"k\":" << k << "}\n";
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ann_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,121 @@
+// The floor of bench/ann.sh: hnswlib 0.6.2 called directly (no store, no rescoring) on the vectors
+// bench/ann_bench.cpp dumped (the collection's normalised rows), with the graph strata builds (M,
+// construction breadth), for several search breadths (ef): build time and RSS growth, then per
+// breadth p50/p99 of one query at a time and recall@k against the exact scan's top k.
+//
+//   usage: ann_floor DUMP_DIR [M=16] [EF_CONSTRUCTION=100] [THREADS=1]
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return v.empty() ? 0 : v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+double rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  double pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096.0 / (1 << 20);
+}
+
+std::vector<float> read_f32(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::vector<float> v(static_cast<std::size_t>(in.tellg()) / sizeof(float));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(float)));
+  return v;
+}
+
+std::size_t meta_value(const std::string& meta, const std::string& key) {
+  const std::size_t at = meta.find("\"" + key + "\":");
+  return at == std::string::npos ? 0 : std::strtoul(meta.c_str() + at + key.size() + 3, nullptr, 10);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: ann_floor DUMP_DIR [M] [EF_CONSTRUCTION] [THREADS]\n");
+    return 2;
+  }
+  const std::string dir = argv[1];
+  const std::size_t m = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 16;
+  const std::size_t efc = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 100;
+  const std::size_t threads = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 1;
+  std::stringstream meta_text;
+  meta_text << std::ifstream(dir + "/meta.json").rdbuf();
+  const std::string meta = meta_text.str();
+  const std::size_t rows = meta_value(meta, "rows"), dims = meta_value(meta, "dims"), k = meta_value(meta, "k");
+  const std::vector<float> vectors = read_f32(dir + "/vectors.f32");
+  const std::vector<float> queries = read_f32(dir + "/queries.f32");
+  std::vector<std::set<std::size_t>> exact;
+  {
+    std::ifstream in(dir + "/exact.txt");
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream words(line);
+      std::set<std::size_t> s;
+      for (std::size_t id; words >> id;) s.insert(id - 1);
+      exact.push_back(std::move(s));
+    }
+  }
+  hnswlib::InnerProductSpace space(dims);
+  const double rss0 = rss_mb();
+  auto t0 = Clock::now();
+  hnswlib::HierarchicalNSW<float> hnsw(&space, rows, m, efc, 100);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t r = next.fetch_add(1); r < rows; r = next.fetch_add(1)) hnsw.addPoint(vectors.data() + r * dims, r);
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  std::printf("{\"bench\":\"ann\",\"what\":\"hnswlib-build\",\"rows\":%zu,\"M\":%zu,\"ef_construction\":%zu,\"threads\":%zu,"
+              "\"build_s\":%.1f,\"rss_growth_mb\":%.1f}\n",
+              rows, m, efc, threads, ms_since(t0) / 1000.0, rss_mb() - rss0);
+  std::fflush(stdout);
+  const std::size_t nq = queries.size() / dims;
+  for (const std::size_t ef : {16, 32, 64, 96, 128, 200}) {
+    hnsw.setEf(ef);
+    std::vector<double> ms;
+    std::size_t found = 0, total = 0;
+    for (std::size_t i = 0; i < nq && i < exact.size(); ++i) {
+      std::vector<float> y(queries.begin() + static_cast<std::ptrdiff_t>(i * dims),
+                           queries.begin() + static_cast<std::ptrdiff_t>((i + 1) * dims));
+      t0 = Clock::now();
+      double norm = 0;
+      for (const float v : y) norm += static_cast<double>(v) * v;
+      if (norm > 0) {
+        for (float& v : y) v = static_cast<float>(v / std::sqrt(norm));
+      }
+      auto top = hnsw.searchKnn(y.data(), k);
+      ms.push_back(ms_since(t0));
+      for (; !top.empty(); top.pop()) found += exact[i].count(static_cast<std::size_t>(top.top().second));
+      total += exact[i].size();
+    }
+    std::printf("{\"bench\":\"ann\",\"what\":\"hnswlib\",\"ef\":%zu,\"queries\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"recall\":%.4f}\n", ef,
+                ms.size(), percentile(ms, 50), percentile(ms, 99), total ? static_cast<double>(found) / static_cast<double>(total) : 1.0);
+    std::fflush(stdout);
+  }
+  return 0;
+}

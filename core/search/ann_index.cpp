@@ -1,0 +1,77 @@
+#include "search/ann_index.h"
+
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <mutex>
+#include <queue>
+#include <thread>
+
+#include "common/error.h"
+
+namespace strata::search {
+
+// hnswlib's space and graph; the space outlives the graph, which keeps a pointer to it.
+struct AnnIndex::Graph {
+  explicit Graph(std::size_t dims) : space(dims) {}
+  hnswlib::InnerProductSpace space;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw;
+};
+
+AnnIndex::~AnnIndex() = default;
+
+std::size_t AnnIndex::estimated_bytes(std::size_t rows, std::size_t dims, std::size_t links) {
+  // Per row: the vector and its label and level-0 links (2 × links ids and a count) in one
+  // block, a level, two mutexes, the label map's node, and the upper levels' links (a row
+  // reaches level l with probability links^-l: about 1 / (links - 1) of a level's links).
+  const std::size_t level0 = dims * sizeof(float) + sizeof(std::size_t) + (2 * links + 1) * sizeof(std::uint32_t);
+  const std::size_t upper = (links + 1) * sizeof(std::uint32_t) / std::max<std::size_t>(links - 1, 1);
+  const std::size_t bookkeeping = sizeof(int) + sizeof(std::mutex) + 64;
+  return rows * (level0 + upper + bookkeeping);
+}
+
+std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnSettings& settings,
+                                          const std::atomic<bool>* stop) {
+  std::unique_ptr<AnnIndex> out(new AnnIndex());
+  out->rows_ = vectors.rows();
+  out->dims_ = vectors.dims();
+  out->bytes_ = estimated_bytes(out->rows_, out->dims_, settings.links);
+  out->graph_ = std::make_unique<Graph>(out->dims_);
+  try {
+    out->graph_->hnsw = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+        &out->graph_->space, std::max<std::size_t>(out->rows_, 1), settings.links, settings.build_breadth, 100);
+  } catch (const std::exception& e) {  // hnswlib throws runtime_error for memory it cannot have
+    throw Error(ExitCode::unavailable, std::string("building the approximate vector index: ") + e.what());
+  }
+  hnswlib::HierarchicalNSW<float>& hnsw = *out->graph_->hnsw;
+  std::atomic<std::size_t> next{0};
+  const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
+  // Rows are taken in order from a shared counter: hnswlib's addPoint may run on many threads.
+  const auto work = [&] {
+    for (std::size_t r = next.fetch_add(1); r < out->rows_ && !stopped(); r = next.fetch_add(1)) {
+      hnsw.addPoint(vectors.row(r).data(), r);
+    }
+  };
+  const std::size_t threads = std::clamp<std::size_t>(settings.build_threads, 1, 64);
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  if (stopped()) return nullptr;
+  hnsw.setEf(settings.search_breadth);
+  return out;
+}
+
+std::vector<std::size_t> AnnIndex::candidates(std::span<const float> unit_query, std::size_t count) const {
+  std::vector<std::size_t> rows;
+  if (rows_ == 0 || count == 0) return rows;
+  // The graph's breadth is fixed at build (setEf is not safe beside a search); searchKnn widens
+  // it to `count` when more are asked for.
+  std::priority_queue<std::pair<float, hnswlib::labeltype>> found =
+      graph_->hnsw->searchKnn(unit_query.data(), std::min(count, rows_));
+  rows.reserve(found.size());
+  for (; !found.empty(); found.pop()) rows.push_back(static_cast<std::size_t>(found.top().second));
+  return rows;
+}
+
+}  // namespace strata::search

@@ -1,0 +1,19 @@
+#include "serve/vector_index_metrics.h"
+
+#include "search/ann_cache.h"
+
+namespace strata::serve {
+
+std::string vector_index_metrics() {
+  const search::AnnCache& cache = search::AnnCache::process();
+  std::string out;
+  const auto gauge = [&out](const char* name, const char* help, std::size_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + std::to_string(value) + "\n";
+  };
+  gauge("strata_vector_index_bytes", "Memory held by the approximate vector indexes and reserved by their builds.", cache.bytes());
+  gauge("strata_vector_indexes_ready", "Approximate vector indexes ready.", cache.ready());
+  gauge("strata_vector_index_builds", "Approximate vector index builds under way.", cache.building());
+  return out;
+}
+
+}  // namespace strata::serve
