@@ -215,6 +215,31 @@ std::string_view trim_left(std::string_view line) {
 constexpr std::size_t kMaxCodeLines = 40;
 constexpr std::size_t kMaxCodeBytes = 2000;
 
+// A shell example as man pages (and text without Markdown) show one: a line, indented or not,
+// whose text starts with a prompt "$ ". It is code, as a fenced block is.
+bool is_prompt_line(std::string_view line) { return trim_left(line).starts_with("$ "); }
+
+// The prompt lines that follow `pos` in `text` (past blank lines), left-trimmed and fenced with
+// ```; "" when the next non-blank line is not one, or when they pass kMaxCodeLines lines or
+// kMaxCodeBytes bytes.
+std::string prompt_lines_after(std::string_view text, std::size_t pos) {
+  std::size_t next = 0;
+  for (; pos < text.size(); pos = next) {
+    if (!trim_left(line_at(text, pos, next)).empty()) break;
+  }
+  std::string body;
+  std::size_t lines = 0;
+  for (; pos < text.size(); pos = next, ++lines) {
+    const std::string_view line = line_at(text, pos, next);
+    if (!is_prompt_line(line)) break;
+    if (lines == kMaxCodeLines) return {};
+    body.append(trim_left(line));
+    body += '\n';
+  }
+  if (body.empty() || body.size() > kMaxCodeBytes) return {};
+  return "```\n" + body + "```";
+}
+
 // The fenced code block (``` or ~~~) that follows `pos` in `text`, past blank lines and MkDocs
 // tab markers (//// tab | ...), fences included; "" when none does, when it holds nothing but
 // include directives, or when it is longer than kMaxCodeLines lines or kMaxCodeBytes bytes.
@@ -225,6 +250,7 @@ std::string code_block_after(std::string_view text, std::size_t pos) {
   for (pos = next; pos < text.size(); pos = next) {
     const std::string_view line = trim_left(line_at(text, pos, next));
     if (line.empty() || line.starts_with("////")) continue;
+    if (is_prompt_line(line)) return prompt_lines_after(text, pos);
     if (!line.starts_with("```") && !line.starts_with("~~~")) return {};
     const std::string_view fence = line.substr(0, 3);
     std::string body;
@@ -335,11 +361,28 @@ std::vector<std::pair<std::size_t, std::size_t>> fenced_blocks(std::string_view 
   return blocks;
 }
 
+// The runs of prompt lines of `text` (is_prompt_line), as [start, end) byte
+// ranges: shell examples, code as fenced blocks are.
+std::vector<std::pair<std::size_t, std::size_t>> prompt_blocks(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  for (std::size_t pos = 0, next = 0; pos < text.size(); pos = next) {
+    if (!is_prompt_line(line_at(text, pos, next))) continue;
+    if (!blocks.empty() && blocks.back().second == pos) {
+      blocks.back().second = next;
+    } else {
+      blocks.emplace_back(pos, next);
+    }
+  }
+  return blocks;
+}
+
 void split_sentences(std::string_view text, std::size_t source, std::size_t max_chars, std::vector<Candidate>& out) {
   const chunk::detail::Boundaries bounds(text);
   // Code is never a candidate: a piece that starts inside a fenced block is skipped, and one
   // that runs into a block stops where it starts.
-  const auto blocks = fenced_blocks(text);
+  // A shell example outside fences (a man page's "$ strata ...") is code too.
+  auto blocks = fenced_blocks(text);
+  for (const auto& block : prompt_blocks(text)) blocks.push_back(block);
   const auto add = [&](std::size_t at, std::string_view raw) {
     for (const auto& [start, end] : blocks) {
       if (at >= start && at < end) return;
@@ -370,6 +413,19 @@ void split_sentences(std::string_view text, std::size_t source, std::size_t max_
   }
 }
 
+// A sentence that holds the whole question word for word, from its question word on ("how do I
+// roll back a migration"), quotes it: a page showing the question as an example of asking it (or
+// a heading that asks it). That is weaker evidence than a sentence that answers it, which says
+// what to do in its own words; so its score counts this share. A question of keywords ("roll back
+// migration") is left alone: an answer may well hold those words in that order.
+constexpr double kQuotedQuestion = 0.1;
+
+bool quotes_question(const std::vector<std::string>& sentence_words, const std::vector<std::string>& question_words) {
+  return question_words.size() >= 3 && stop_words().count(question_words.front()) > 0 &&
+         std::search(sentence_words.begin(), sentence_words.end(), question_words.begin(), question_words.end()) !=
+             sentence_words.end();
+}
+
 double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   const std::set<std::string> sa(a.begin(), a.end()), sb(b.begin(), b.end());
   if (sa.empty() && sb.empty()) return 1.0;
@@ -386,6 +442,24 @@ std::string with_citation(const std::string& text, std::size_t number) {
   while (end > 0 && (text[end - 1] == '.' || text[end - 1] == '!' || text[end - 1] == '?' || text[end - 1] == ':')) --end;
   if (end == 0) return text + cite;
   return text.substr(0, end) + cite + text.substr(end);
+}
+
+// A sentence that introduces code (a command, an example) is the instruction a reader acts on:
+// the answer leads with the best such sentence when it scores at least this share of the best
+// picked, and the others follow in source and document order. Without one the order is the
+// documents'.
+constexpr double kInstructionLeadShare = 0.5;
+
+void lead_with_an_instruction(const std::vector<Candidate>& candidates, std::vector<std::size_t>& picked) {
+  double best = 0.0;
+  for (const std::size_t i : picked) best = std::max(best, candidates[i].score);
+  auto lead = picked.end();
+  for (auto it = picked.begin(); it != picked.end(); ++it) {
+    const Candidate& c = candidates[*it];
+    if (c.code.empty() || c.score < kInstructionLeadShare * best) continue;
+    if (lead == picked.end() || c.score > candidates[*lead].score) lead = it;
+  }
+  if (lead != picked.end()) std::rotate(picked.begin(), lead, lead + 1);
 }
 
 }  // namespace
@@ -418,6 +492,7 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   std::vector<Candidate> candidates;
   for (std::size_t s = 0; s < sources.size(); ++s) split_sentences(sources[s].chunk.text, s, options.max_chars, candidates);
 
+  const std::vector<std::string> question_words = terms_of(question, false);
   std::vector<std::string> query = terms_of(question, true);
   std::sort(query.begin(), query.end());
   query.erase(std::unique(query.begin(), query.end()), query.end());
@@ -443,6 +518,7 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
       score += idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * static_cast<double>(c.terms.size()) / average));
     }
     c.score = score * (1.0 + 0.15 / static_cast<double>(sources[c.source].number == 0 ? c.source + 1 : sources[c.source].number));
+    if (score > 0.0 && quotes_question(terms_of(c.text, false), question_words)) c.score *= kQuotedQuestion;
   }
 
   std::vector<std::size_t> order(candidates.size());
@@ -476,6 +552,7 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
     }
   }
   std::sort(picked.begin(), picked.end());  // candidates are in source, then document order
+  lead_with_an_instruction(candidates, picked);
 
   std::size_t previous_source = static_cast<std::size_t>(-1);
   for (std::size_t i : picked) {

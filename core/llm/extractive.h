@@ -8,10 +8,15 @@
 // (1 + 0.15 / n for source [n]). Sentences under 3 words (headings, labels) or mostly symbols
 // (code) are not candidates. The best are picked greedily within the budgets, skipping one
 // that repeats a picked sentence's terms (Jaccard >= 0.7) or scores under a quarter of the best,
-// and are printed in source order, then document order, so the answer reads as the documents do.
+// and are printed in source order, then document order, so the answer reads as the documents do,
+// except that the best sentence introducing code (a command), when it scores at least half the
+// best, leads: the instruction a reader acts on comes first.
 // A sentence is quoted as a reader sees it: inline Markdown and HTML (backticks, stars, links,
 // tags, MkDocs includes) are dropped, and a sentence that ends with a colon keeps the fenced code
-// block it introduces (up to 40 lines), printed after it.
+// block it introduces (up to 40 lines), printed after it, or the shell examples it introduces
+// (lines starting with a "$ " prompt, as man pages show them, which are code and never
+// candidates). A sentence holding the whole question word for word, from its question word on
+// ("how do I ..."), quotes it as an example of asking it: its score is a tenth.
 #include <cstddef>
 #include <span>
 #include <string>

@@ -252,5 +252,64 @@ TEST(LlmExtractive, NoCodeForAnIncludeOnlyBlockOrOneTooLong) {
   EXPECT_EQ(a.text.find("```"), std::string::npos);
 }
 
+// A man page shows shell examples as indented "$ " lines, without fences: they are code, never a
+// candidate, and a sentence ending in ':' keeps the ones it introduces.
+TEST(LlmExtractive, ShellExamplesAreCodeAndKeptByTheSentenceThatIntroducesThem) {
+  const std::vector<Source> sources = {source(
+      1, "       Roll back the newest migration or every applied one:\n\n"
+         "              $ strata migrate down\n"
+         "              $ strata migrate down --all\n\n"
+         "       Apply them again:\n\n"
+         "              $ strata migrate up the rolled back migration again\n")};
+  const ExtractiveAnswer a = extractive_answer("roll back a migration", sources);
+  ASSERT_EQ(a.sentences.size(), 1u);
+  EXPECT_EQ(a.sentences[0].text, "Roll back the newest migration or every applied one:");
+  EXPECT_EQ(a.sentences[0].code, "```\n$ strata migrate down\n$ strata migrate down --all\n```");
+  EXPECT_EQ(a.text,
+            "Roll back the newest migration or every applied one [1]:\n\n```\n$ strata migrate down\n"
+            "$ strata migrate down --all\n```");
+}
+
+// A sentence holding the whole question word for word quotes it (an example of asking it); the
+// sentence that answers it in its own words wins, and the quote falls under the floor.
+TEST(LlmExtractive, ASentenceQuotingTheQuestionIsWeakEvidence) {
+  const std::vector<Source> sources = {
+      source(1, "Try asking strata how do I roll back a migration and read the sources it cites."),
+      source(2, "The down command rolls back the newest applied migration, one migration by default.")};
+  const ExtractiveAnswer a = extractive_answer("how do I roll back a migration", sources);
+  ASSERT_EQ(a.sentences.size(), 1u);
+  EXPECT_EQ(a.sentences[0].source, 2u);
+  // A sentence is a quote only when it holds the whole question from its question word on; a
+  // question of keywords quotes nothing.
+  const std::vector<Source> answers = {source(1, "To roll back a migration, run the down command of migrate.")};
+  const std::vector<Source> quotes = {source(1, "Ask how do I roll back a migration, run the down command of migrate.")};
+  const double answer = extractive_answer("how do I roll back a migration", answers).sentences.at(0).score;
+  const double quote = extractive_answer("how do I roll back a migration", quotes).sentences.at(0).score;
+  EXPECT_LT(quote, 0.2 * answer);
+  EXPECT_GT(extractive_answer("roll back a migration", quotes).sentences.at(0).score,
+            0.5 * extractive_answer("roll back a migration", answers).sentences.at(0).score);
+}
+
+// The sentence that introduces a command leads the answer (when it scores at least half the
+// best); one far below the best does not, and without one the documents' order stays.
+TEST(LlmExtractive, AnInstructionWithItsCommandLeads) {
+  const std::vector<Source> sources = {
+      source(1, "Without options one migration is rolled back. Every applied migration can be rolled back with --all."),
+      source(2, "Roll back the newest migration:\n\n    $ strata migrate down\n")};
+  const ExtractiveAnswer a = extractive_answer("how do I roll back a migration", sources);
+  ASSERT_EQ(a.sentences.size(), 3u);
+  EXPECT_EQ(a.sentences[0].source, 2u);
+  EXPECT_TRUE(a.text.starts_with("Roll back the newest migration [2]:\n\n```\n$ strata migrate down\n```\n\nWithout options"))
+      << a.text;
+  EXPECT_EQ(a.sentences[1].text, "Without options one migration is rolled back.");
+  EXPECT_EQ(a.sentences[2].source, 1u);
+  const std::vector<Source> weak = {
+      source(1, "Roll back a migration: every applied migration is rolled back with its down section, newest first."),
+      source(2, "See the newest release notes:\n\n    $ strata --version\n")};
+  const ExtractiveAnswer b = extractive_answer("roll back a migration newest", weak);
+  ASSERT_FALSE(b.sentences.empty());
+  EXPECT_EQ(b.sentences[0].source, 1u);
+}
+
 }  // namespace
 }  // namespace strata::llm
