@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <memory>
@@ -43,6 +44,10 @@ struct IngestCliOptions {
   std::vector<std::string> loader_commands;  // --loader-cmd EXT=COMMAND
   std::vector<std::string> header_env;       // --header-env NAME=VARIABLE
   std::optional<long long> loader_timeout;   // --loader-timeout SECONDS
+  bool crawl = false;                        // --crawl: web addresses start crawls
+  strata::web::CrawlOptions crawl_options;   // --max-pages, --max-depth, --include (--exclude: walk's)
+  std::optional<double> delay;               // --delay SECONDS between requests to one host
+  std::optional<double> timeout;             // --page-timeout SECONDS per web request
   IngestEmbedFlags embed;
 };
 
@@ -190,6 +195,7 @@ json summary_json(const ig::IngestSummary& s, json events, json vectors) {
             {"notes", flags_in(s.notes)},
             {"warnings", flags_in(s.warnings)}};
   if (!events.empty()) j["plan"] = std::move(events);
+  if (!s.would_fetch.empty()) j["would_fetch"] = s.would_fetch;
   j["vectors"] = std::move(vectors);
   return j;
 }
@@ -245,6 +251,13 @@ int run_ingest(IngestCliOptions& o) {
   r.configured = configured_chunking();
   r.converters = converters(o);
   for (const std::string& spec : o.header_env) r.web.headers.push_back(strata::web::parse_header_from_env(spec));
+  if (o.timeout) r.web.total_timeout = std::chrono::milliseconds(std::llround(*o.timeout * 1000));
+  if (o.crawl) {
+    strata::web::CrawlOptions c = o.crawl_options;
+    c.exclude = r.walk.excludes;  // --exclude: files of a folder and pages of a crawl alike
+    if (o.delay) c.request_delay = std::chrono::milliseconds(std::llround(*o.delay * 1000));
+    r.crawl = std::move(c);
+  }
   r.converter_limits = converter_limits(o);
   r.walk.gitignore = !o.no_ignore;
   r.walk.include_generated = o.include_generated || configured_in_file("ingest.include_generated") == "true";
@@ -268,6 +281,10 @@ int run_ingest(IngestCliOptions& o) {
     print_note("note: every file was generated or not text (" + kinds_text(s.skipped_by_kind) +
                    "); --include-generated ingests them",
                out);
+  }
+  // A crawl's dry run: the pages it would fetch, one per line (URLs from a site: sanitised).
+  if (!out.json) {
+    for (const std::string& url : s.would_fetch) std::cout << safe(url) << '\n';
   }
   if (!out.json && !out.quiet) std::cerr << safe(summary_line(s)) << '\n';
   // The documents are committed: their vectors come after, so a failure there loses none of them.
@@ -331,6 +348,26 @@ Run setup_ingest(CLI::App& command) {
                   "or stored; repeatable)")
       ->type_name("NAME=VARIABLE")
       ->allow_extra_args(false);
+  cmd->add_flag("--crawl", o->crawl,
+                "Web addresses start crawls: follow links within the URL's origin and directory, read sitemap.xml and "
+                "llms.txt, honour robots.txt");
+  check_whole_number(cmd->add_option("--max-pages", o->crawl_options.max_pages, "Pages a crawl fetches at most (default: 1000)")
+                         ->type_name("N"),
+                     1, 1000000);
+  check_whole_number(cmd->add_option("--max-depth", o->crawl_options.max_depth,
+                                     "Links a crawl follows from its start page (default: 10; 0: that page alone)")
+                         ->type_name("N"),
+                     0, 1000);
+  cmd->add_option("--include", o->crawl_options.include,
+                  "A crawl fetches only URL paths matching this glob (repeatable; --exclude skips pages too)")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  check_seconds(cmd->add_option("--delay", o->delay, "Seconds between two requests of a crawl to one host (default: 0.25)")
+                    ->type_name("SECS"),
+                60, Zero::allowed);
+  check_seconds(cmd->add_option("--page-timeout", o->timeout, "Seconds one web request may take (default: 60)")
+                    ->type_name("SECS"),
+                3600);
   cmd->add_option("--loader-cmd", o->loader_commands,
                   "Convert files of EXT with COMMAND, run without a shell; {path} is the file (repeatable)")
       ->type_name("EXT=COMMAND")
@@ -345,8 +382,10 @@ Run setup_ingest(CLI::App& command) {
                         "Join chunks smaller than N to a neighbour; 0: off (default: a fifth of --size)",
                         {"auto", "fixed", "recursive", "paragraph", "sentence", "markdown", "token"}});
   cmd->add_flag("--rechunk", r.rechunk, "Re-chunk the given documents when the chunking options changed");
-  cmd->add_flag("--prune", r.prune, "Remove documents whose files no longer exist under the given paths");
-  cmd->add_flag("--dry-run", r.dry_run, "Print the plan (new, changed, unchanged, removed); write nothing");
+  cmd->add_flag("--prune", r.prune,
+                "Remove documents whose files no longer exist under the given paths (with --crawl: pages the site no longer has)");
+  cmd->add_flag("--dry-run", r.dry_run,
+                "Print the plan (new, changed, unchanged, removed; with --crawl: the URLs it would fetch); write nothing");
   cmd->add_flag("--checksum", r.checksum, "Hash every file, even when its size and modification time are unchanged");
   check_whole_number(cmd->add_option("--threads", r.threads, "Worker threads (default: one per CPU)")->type_name("N"), 0,
                      std::numeric_limits<unsigned>::max());

@@ -40,6 +40,8 @@ struct ServeOptions {
   std::vector<std::string> cors_origins;
   std::string tls_cert, tls_key;
   bool exact = false;  // --exact: no approximate vector index
+  bool allow_crawl = false;    // POST .../web may fetch and crawl
+  bool allow_private = false;  // ... loopback and private addresses too
 };
 
 // The OpenAI-compatible API's chats answer as `strata ask` does: the model from the same flags,
@@ -105,6 +107,8 @@ int run_serve(const ServeOptions& o) {
   a.ingest.store_options = a.open;
   a.ingest.threads = 1;  // one document a request: the workers are the parallelism
   a.ingest.project_root = process_environment().cwd;
+  a.allow_web = o.allow_crawl;
+  a.ingest.web.allow_private = o.allow_private;  // never a caller's choice; no header either
   set_up_answers(o, a);
   const std::string answers = a.openai.provider.kind == ask::ProviderKind::none
                                   ? std::string("offline (no model configured)")
@@ -175,6 +179,11 @@ Run setup_serve(CLI::App& cmd) {
   cmd.add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)")
       ->type_name("FILE");
   cmd.add_option("--tls-key", o->tls_key, "The PEM private key of --tls-cert")->type_name("FILE");
+  // Flags only, never settings: a project's strata.toml cannot make a server fetch for callers.
+  cmd.add_flag("--allow-crawl", o->allow_crawl,
+               "Let callers with a write key fetch web pages and crawl sites into a collection (POST .../web)");
+  cmd.add_flag("--allow-private", o->allow_private,
+               "With --allow-crawl: web addresses may be loopback, private or link-local; refused by default");
   add_color_option(cmd);
   cmd.footer(
       "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"

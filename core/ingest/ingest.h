@@ -15,6 +15,7 @@
 #include "ingest/document_progress.h"
 #include "ingest/walker.h"
 #include "store/store.h"
+#include "web/crawl.h"
 #include "web/fetcher.h"
 
 namespace strata::ingest {
@@ -64,6 +65,7 @@ struct IngestSummary {
   std::vector<DocumentEvent> failures;
   std::vector<std::string> notes;     // e.g. why nothing was re-chunked
   std::vector<std::string> warnings;  // e.g. a configuration file's chunking that was not used
+  std::vector<std::string> would_fetch;  // a crawl's dry run: the pages it would fetch, in order
 };
 
 struct IngestRequest {
@@ -101,6 +103,11 @@ struct IngestRequest {
   // Paths that are web addresses (http://, https://) are fetched with these (web_pages.h).
   // Set from the command line only: a project's strata.toml cannot add URLs or headers.
   web::FetchOptions web;
+  // Each web address starts a crawl (web_crawl.h) instead of naming one page: links followed
+  // within the scope, sitemaps and llms.txt read, robots.txt honoured. With `prune`, the
+  // collection's pages under a crawl's scope that it did not find are removed (only when the
+  // crawl ran to its end); with `dry_run`, the pages it would fetch are listed (would_fetch).
+  std::optional<web::CrawlOptions> crawl;
 };
 
 class IngestObserver {

@@ -14,9 +14,12 @@
 #include "ingest/run_inputs.h"
 #include "ingest/run_pipeline.h"
 #include "ingest/source_id.h"
+#include "store/catalog.h"
 #include "store/collections.h"
 #include "store/document_writer.h"
 #include "store/store.h"
+#include "web/scope.h"
+#include "web/url.h"
 
 namespace strata::ingest {
 namespace {
@@ -46,6 +49,8 @@ void validate(const IngestRequest& r) {
     usage("nothing to ingest", "give files or folders, '-' for standard input, " + mention(Setting::jsonl) + " or " + mention(Setting::files_from));
   }
   if (r.prune && (r.jsonl || (r.paths.empty() && !r.files_from))) usage(mention(Setting::prune) + " needs files or folders to compare with");
+  if (r.crawl && r.crawl->max_pages == 0) usage("a crawl's page limit must be at least 1");
+  if (r.crawl && r.crawl->max_depth < 0) usage("a crawl's depth cannot be negative");
   if (r.loader && !is_loader_name(*r.loader)) {
     usage(mention(Setting::loader) + ": unknown loader '" + *r.loader + "'", "use " + loader_names());
   }
@@ -86,6 +91,9 @@ class Run {
     if (req_.count_totals) inputs_.count_totals(pipeline_.progress());
     inputs_.read(pipeline_);
     pipeline_.finish();
+    for (const CrawlResult& c : inputs_.crawls()) {
+      summary_.would_fetch.insert(summary_.would_fetch.end(), c.would_fetch.begin(), c.would_fetch.end());
+    }
     if (req_.prune) prune();
     if (!summary_.reread_by_loader.empty()) summary_.notes.push_back(rereading_note());
     if (!pipeline_.repaired().empty()) summary_.notes.push_back(repaired_note());
@@ -175,7 +183,37 @@ class Run {
         writer_->remove(d.id);
       }
     }
+    for (const CrawlResult& crawl : inputs_.crawls()) prune_pages(crawl);
     writer_->commit();
+  }
+
+  // The collection's web pages in a crawl's scope that the crawl did not find (not linked any
+  // more, 404 or 410). Only after a crawl that ran to its end: one stopped by --max-pages or its
+  // time limit did not see the whole site, and a page it did not reach may well be there.
+  void prune_pages(const CrawlResult& crawl) {
+    const std::optional<web::Url> start = web::parse_http_url(crawl.start);
+    if (!start) return;
+    if (!crawl.complete) {
+      summary_.notes.push_back("the crawl from " + crawl.start + " stopped at a limit (its page limit or its time limit): " +
+                               mention(Setting::prune) + " removed none of its pages");
+      return;
+    }
+    if (!store_ || !store::find_collection(*store_, req_.collection)) return;  // nothing stored yet
+    const web::Scope scope(*start, crawl.include, crawl.exclude);
+    const std::string prefix = scope.origin() + scope.prefix();
+    std::vector<std::pair<std::int64_t, std::string>> gone;
+    store::for_each_document(*store_, req_.collection, [&](const store::DocumentSummary& d) {
+      if (d.path || !d.source.starts_with(prefix) || crawl.alive.contains(d.source)) return;
+      const std::optional<web::Url> url = web::parse_http_url(d.source);
+      if (url && scope.contains(*url)) gone.emplace_back(d.id, d.source);
+    });
+    for (const auto& [id, source] : gone) {
+      ++summary_.removed;
+      observer_.document({.action = Action::removed, .source = source, .detail = "no longer on the site"});
+      if (req_.dry_run) continue;
+      if (!writer_->in_transaction()) writer_->begin();
+      writer_->remove(id);
+    }
   }
 
   // An error (a folder that cannot be searched) counts as there: never remove on doubt.

@@ -50,7 +50,11 @@ void Inputs::read_paths(JobSink& sink) {
     if (p == "-") {
       read_stdin(sink);
     } else if (is_web_address(p)) {
-      read_web_page(p, sink);
+      if (req_.crawl) {
+        crawl_site(p, sink);
+      } else {
+        read_web_page(p, sink);
+      }
     } else {
       roots.push_back(p);
     }
@@ -182,6 +186,27 @@ void Inputs::read_web_page(const std::string& url, JobSink& sink) {
     sink.submit(std::move(job), Named::yes);
   } catch (const Error& e) {
     sink.fail(shown, e.what(), 0);
+  }
+}
+
+web::Fetcher& Inputs::fetcher() {
+  if (!fetcher_) fetcher_ = std::make_unique<web::Fetcher>(req_.web);
+  return *fetcher_;
+}
+
+// A crawl from a web address (web_crawl.h). A start URL that is refused outright (credentials
+// in it, another scheme) fails that input alone; the other inputs go on.
+void Inputs::crawl_site(const std::string& url, JobSink& sink) {
+  try {
+    CrawlInputs in;
+    in.options = &*req_.crawl;
+    in.forced_loader = forced_loader_;
+    in.run_metadata = run_metadata_;
+    in.dry_run = req_.dry_run;
+    const web::FetchFn fetch = [this](const web::FetchRequest& request) { return fetcher().fetch(request); };
+    crawls_.push_back(crawl_into(url, in, fetch, sink));
+  } catch (const Error& e) {
+    sink.fail(net::redact_url(url), e.what(), 0);
   }
 }
 

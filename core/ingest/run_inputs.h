@@ -15,6 +15,7 @@
 #include "ingest/ingest.h"
 #include "ingest/prepare.h"
 #include "ingest/source_id.h"
+#include "ingest/web_crawl.h"
 #include "store/document_writer.h"
 #include "web/fetcher.h"
 
@@ -54,6 +55,8 @@ class Inputs {
   void read(JobSink& sink);
   // The files and folders given (after --files-from), which --prune compares with.
   const std::vector<std::string>& roots() const { return roots_; }
+  // The crawls the web addresses started (IngestRequest::crawl), which --prune compares with.
+  const std::vector<CrawlResult>& crawls() const { return crawls_; }
 
  private:
   void read_paths(JobSink& sink);
@@ -62,6 +65,8 @@ class Inputs {
   const ConverterCommand* converter_for(const std::filesystem::path& file) const;
   void read_stdin(JobSink& sink);
   void read_web_page(const std::string& url, JobSink& sink);
+  void crawl_site(const std::string& url, JobSink& sink);
+  web::Fetcher& fetcher();
   void read_jsonl_inputs(JobSink& sink);
   void read_jsonl(std::istream& in, const std::string& label, JobSink& sink);
   bool is_store_file(const std::string& path) const;
@@ -75,6 +80,7 @@ class Inputs {
   const std::string run_metadata_;                   // --meta, as a JSON object
   std::optional<std::string> stdin_document_;        // '-', read before anything else
   std::vector<std::string> roots_;
+  std::vector<CrawlResult> crawls_;
   std::unique_ptr<web::Fetcher> fetcher_;  // made at the first web address
 };
 

@@ -1,10 +1,22 @@
 #include "ingest/web_pages.h"
 
+#include "ingest/web_crawl.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
 
+#include <map>
+#include <set>
+#include <utility>
+
+#include "common/sha256.h"
+#include "ingest/metadata.h"
+#include "ingest/run_inputs.h"
+#include "net/url_secrets.h"
+#include "web/links.h"
+#include "web/url.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "web/fetcher.h"
@@ -57,6 +69,11 @@ std::optional<LoaderKind> loader_for_content_type(const std::string& content_typ
   if (content_type == "text/html" || content_type == "application/xhtml+xml") return LoaderKind::html;
   if (content_type == "text/markdown" || content_type == "text/x-markdown") return LoaderKind::markdown;
   if (content_type == "application/pdf") return LoaderKind::pdf;
+  // Office documents a site links to (manuals, slides): read by their formats' loaders.
+  if (content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document") return LoaderKind::docx;
+  if (content_type == "application/vnd.oasis.opendocument.text") return LoaderKind::odt;
+  if (content_type == "application/vnd.openxmlformats-officedocument.presentationml.presentation") return LoaderKind::pptx;
+  if (content_type == "application/epub+zip") return LoaderKind::epub;
   if (content_type == "text/plain" || content_type.empty()) return md_path ? LoaderKind::markdown : LoaderKind::text;
   return std::nullopt;
 }
@@ -108,6 +125,171 @@ std::string web_metadata(const web::FetchResponse& response) {
   nlohmann::json meta = nlohmann::json::object();
   meta["web"] = web;
   return meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// ---- A crawl's pages as the run's documents (web_crawl.h) ------------------------------------
+// (Here beside the one page's code it shares: canonical URLs, loaders by content type, metadata.)
+namespace {
+
+// The crawl's spelling of a URL (web::normalise), or the text itself when it is none.
+std::string crawl_spelling(const std::string& url) {
+  const std::optional<web::Url> parsed = web::parse_http_url(url);
+  return parsed ? parsed->to_string() : url;
+}
+
+// A 404 or 410 says the page is gone; anything else (a 500, a refusal, a timeout) may pass.
+bool says_gone(const web::PageReport& page) { return page.status == 404 || page.status == 410; }
+
+// One crawl's hooks: pages to jobs, reports to the sink, and what --prune needs to know.
+class CrawlSink {
+ public:
+  CrawlSink(const CrawlInputs& in, JobSink& sink, CrawlResult& result) : in_(in), sink_(sink), result_(result) {}
+
+  std::optional<web::PreviousFetch> previous(const std::string& url) {
+    const std::optional<store::StoredDocument> stored = sink_.stored(url);
+    if (!stored) return std::nullopt;
+    const web::FetchRequest request = conditional_request(url, stored->metadata_json);
+    if (request.if_none_match.empty() && request.if_modified_since.empty()) return std::nullopt;
+    asked_[url] = {static_cast<std::uint64_t>(stored->size_bytes), stored->content_hash};
+    return web::PreviousFetch{request.if_none_match, request.if_modified_since, recorded_links(stored->metadata_json)};
+  }
+
+  // Throws Error for a page no loader reads: the crawl reports it failed.
+  void page(const web::FetchResponse& response, int /*depth*/) {
+    const std::string url = crawl_spelling(response.url);
+    const std::optional<LoaderKind> loader = in_.forced_loader ? in_.forced_loader : loader_for_content_type(response.content_type, url);
+    if (!loader) {
+      throw Error(ExitCode::invalid_input,
+                  "content type " + (response.content_type.empty() ? std::string("(none)") : response.content_type) + ": no loader reads it");
+    }
+    std::string source = url;
+    std::vector<std::string> links;
+    if (*loader == LoaderKind::html) {
+      if (auto canonical = same_origin_canonical(response.body, response.url)) source = crawl_spelling(*canonical);
+      links = same_origin_links(response.body, url);
+    }
+    result_.alive.insert(url);
+    result_.alive.insert(source);
+    // One document per content: a second URL with the same bytes (/guide/ and /guide/index.html)
+    // or the same canonical URL is not stored twice.
+    const std::string hash = sha256_hex(response.body);
+    if (const auto it = taken_by_hash_.find(hash); it != taken_by_hash_.end()) {
+      sink_.skip(url, "duplicate", "the same content as " + it->second);
+      return;
+    }
+    if (!sources_.insert(source).second) {
+      sink_.skip(url, "duplicate", "its canonical URL " + source + " was taken already");
+      return;
+    }
+    taken_by_hash_.emplace(hash, source);
+    Job job;
+    job.source = source;
+    job.name = source;
+    job.size = response.body.size();
+    job.bytes = response.body;
+    job.forced_loader = loader;
+    job.metadata_json = merge_metadata(in_.run_metadata, crawled_page_metadata(response, links));
+    sink_.submit(std::move(job), Named::no);
+  }
+
+  void report(const web::PageReport& page) {
+    switch (page.outcome) {
+      case web::PageOutcome::not_modified: {
+        result_.alive.insert(page.url);
+        const auto it = asked_.find(page.url);
+        if (it != asked_.end()) {
+          // Its bytes are those stored: a copy of them under another URL is still a duplicate.
+          taken_by_hash_.emplace(it->second.hash, page.url);
+          sources_.insert(page.url);
+        }
+        sink_.unchanged(page.url, it == asked_.end() ? 0 : it->second.size);
+        break;
+      }
+      case web::PageOutcome::failed:
+        if (!says_gone(page)) result_.alive.insert(page.url);
+        sink_.fail(net::redact_url(page.url), page.reason, 0);
+        break;
+      case web::PageOutcome::would_fetch:
+        result_.would_fetch.push_back(page.url);
+        break;
+      case web::PageOutcome::fetched:  // told to the sink by page()
+      case web::PageOutcome::robots_disallowed:
+      case web::PageOutcome::out_of_scope:
+      case web::PageOutcome::duplicate:
+        break;
+    }
+  }
+
+ private:
+  static std::vector<std::string> same_origin_links(const std::string& html, const std::string& url) {
+    std::vector<std::string> out;
+    const std::optional<web::Url> base = web::parse_http_url(url);
+    if (!base) return out;
+    for (const web::Url& link : web::extract_links(html, *base, k_max_kept_links).links) {
+      if (link.origin() == base->origin()) out.push_back(link.to_string());
+    }
+    return out;
+  }
+
+  const CrawlInputs& in_;
+  JobSink& sink_;
+  CrawlResult& result_;
+  struct Asked {
+    std::uint64_t size = 0;
+    std::string hash;
+  };
+  std::map<std::string, Asked> asked_;  // the stored versions of the pages asked for conditionally
+  std::map<std::string, std::string> taken_by_hash_;   // content hash -> the source it was stored as
+  std::set<std::string> sources_;
+};
+
+}  // namespace
+
+std::string crawled_page_metadata(const web::FetchResponse& response, const std::vector<std::string>& links) {
+  nlohmann::json meta = nlohmann::json::parse(web_metadata(response));
+  if (!links.empty()) meta["web"]["links"] = links;
+  return meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> recorded_links(const std::string& metadata_json) {
+  std::vector<std::string> out;
+  const nlohmann::json meta = nlohmann::json::parse(metadata_json, nullptr, false);
+  if (!meta.is_object() || !meta.contains("web") || !meta["web"].is_object()) return out;
+  const nlohmann::json& web = meta["web"];
+  if (!web.contains("links") || !web["links"].is_array()) return out;
+  for (const nlohmann::json& link : web["links"]) {
+    if (link.is_string() && out.size() < k_max_kept_links) out.push_back(link.get<std::string>());
+  }
+  return out;
+}
+
+CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, const web::FetchFn& fetch, JobSink& sink,
+                       const web::CrawlClock& clock) {
+  // What the fetcher refuses in the start URL (a scheme, credentials) is refused before any
+  // request: robots.txt of such an origin would be "unreachable", which reads as disallow-all.
+  const web::CheckedUrl checked = web::check_url(start_url);
+  const std::optional<web::Url> start = web::parse_http_url(checked.url);
+  if (!start) usage("not an http or https URL: " + net::redact_url(start_url));
+  CrawlResult result;
+  result.start = start->to_string();
+  result.include = in.options->include;
+  result.exclude = in.options->exclude;
+  web::CrawlOptions options = *in.options;
+  options.dry_run = in.dry_run;
+  CrawlSink hooks_state(in, sink, result);
+  web::CrawlHooks hooks;
+  hooks.on_page = [&](const web::FetchResponse& response, int depth) { hooks_state.page(response, depth); };
+  hooks.previous = [&](const std::string& url) { return hooks_state.previous(url); };
+  hooks.on_report = [&](const web::PageReport& page) { hooks_state.report(page); };
+  const web::CrawlReport report = web::crawl(result.start, options, fetch, hooks, clock);
+  // robots.txt without an answer (a refused address, a timeout) disallows everything (RFC 9309):
+  // nothing was crawled, which is the start URL's failure, not a quiet empty run.
+  if (!report.discovery.empty() && report.discovery.front().status == 0) {
+    sink.fail(net::redact_url(result.start),
+              report.discovery.front().reason + " (robots.txt could not be read, so nothing was crawled)", 0);
+  }
+  result.complete = !report.page_limit_reached && !report.time_limit_reached;
+  return result;
 }
 
 }  // namespace strata::ingest

@@ -18,6 +18,7 @@
 #include "serve/vector_index_metrics.h"
 #include "service/documents.h"
 #include "service/ingest.h"
+#include "service/ingest_url.h"
 #include "service/json_arguments.h"
 #include "service/search.h"
 #include "store/catalog.h"
@@ -179,6 +180,17 @@ struct Api::Impl {
     return service::to_json(result);
   }
 
+  json ingest_url(const Arguments& a, const Call& call) {
+    const service::IngestUrlRequest r = service::ingest_url_request(a.values, options.collection);
+    store::validate_collection_name(r.collection);
+    require(call, auth::Scope::write, r.collection);
+    if (!options.allow_web) {
+      throw Error(ExitCode::usage, "argument 'url': this server fetches no web pages",
+                  "its operator can start it with strata serve --allow-crawl");
+    }
+    return service::ingest_url_result(service::ingest_url(r, options.ingest));
+  }
+
   json remove(const Arguments& a, const Call& call) {
     service::refuse_unknown_arguments(a.values, {"collection", "source"});
     const std::string name = service::required_string(a.values, "collection");
@@ -304,6 +316,10 @@ constexpr RouteSpec k_routes[] = {
     {http::Method::post, "/api/v1/collections/{collection}/documents", "ingest_document",
      "Store one document (its text) under a source id, replacing one stored under it", "documents", Source::body,
      &service::k_ingest_request, &service::k_ingest_result, &Api::Impl::ingest,
+     http::Blocking::yes, 200, auth::Scope::write},
+    {http::Method::post, "/api/v1/collections/{collection}/web", "ingest_url",
+     "Fetch a web page, or crawl a site from it, into the collection (when the server allows it: --allow-crawl)",
+     "documents", Source::body, &service::k_ingest_url_request, &service::k_ingest_url_result, &Api::Impl::ingest_url,
      http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::get, "/api/v1/collections/{collection}/documents/{source...}", "read_document",
      "Read a document's lines (start_line, end_line: the line model of citations) or chunks", "documents", Source::query,

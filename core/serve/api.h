@@ -55,6 +55,10 @@ struct ApiOptions {
   // non-loopback address); unset, keys apply once the store holds a live one (serve/gate.h).
   bool keys_required = false;
   McpHttpOptions mcp;       // MCP over Streamable HTTP at /mcp (mcp_route.h)
+  // POST .../web fetches and crawls for a caller with a write key only when the operator
+  // started the server allowing it (--allow-crawl): the requests leave from the server's
+  // network. What they may reach (ingest.web: --allow-private) is the operator's alone too.
+  bool allow_web = false;
 };
 
 class Api {

@@ -11,6 +11,7 @@
 #include "service/description.h"
 #include "service/documents.h"
 #include "service/ingest.h"
+#include "service/ingest_url.h"
 #include "service/json_arguments.h"
 #include "service/search.h"
 #include "store/catalog.h"
@@ -176,6 +177,71 @@ TEST(ServiceIngestDocument, OneDocumentIsStoredThenUnchangedThenReplaced) {
             "argument 'metadata' must be an object");
   EXPECT_EQ(json_schema(k_ingest_request)["required"], json::array({"source", "text"}));
 }
+
+// ---- A web address (ingest_url.h) ----------------------------------------------------------------
+namespace web_address {
+
+std::string usage_of(const json& args) {
+  try {
+    ingest_url_request(args, "docs");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ServiceIngestUrl, APageOrACrawlWithItsLimits) {
+  const IngestUrlRequest page = ingest_url_request(json{{"url", "https://d.test/guide/"}}, "docs");
+  EXPECT_EQ(page.url, "https://d.test/guide/");
+  EXPECT_EQ(page.collection, "docs");
+  EXPECT_FALSE(page.crawl);
+  EXPECT_FALSE(page.prune);
+  const IngestUrlRequest crawl = ingest_url_request(
+      json{{"url", "https://d.test/guide/"},
+           {"collection", "web"},
+           {"crawl", {{"max_pages", 5}, {"max_depth", 0}, {"include", {"/guide/**"}}, {"exclude", {"*.pdf"}}, {"prune", true}}},
+           {"dry_run", true}},
+      "docs");
+  ASSERT_TRUE(crawl.crawl);
+  EXPECT_EQ(crawl.collection, "web");
+  EXPECT_EQ(crawl.crawl->max_pages, 5U);
+  EXPECT_EQ(crawl.crawl->max_depth, 0);
+  EXPECT_EQ(crawl.crawl->include, std::vector<std::string>{"/guide/**"});
+  EXPECT_EQ(crawl.crawl->exclude, std::vector<std::string>{"*.pdf"});
+  EXPECT_TRUE(crawl.prune);
+  EXPECT_TRUE(crawl.dry_run);
+  const IngestUrlRequest defaults = ingest_url_request(json{{"url", "https://d.test/"}, {"crawl", json::object()}}, "docs");
+  ASSERT_TRUE(defaults.crawl);
+  EXPECT_EQ(defaults.crawl->max_pages, web::CrawlOptions{}.max_pages);
+}
+
+TEST(ServiceIngestUrl, NoHeaderNorPrivateAddressIsTheCallersToName) {
+  EXPECT_NE(usage_of(json{{"url", "https://d.test/"}, {"allow_private", true}}).find("allow_private"), std::string::npos);
+  EXPECT_NE(usage_of(json{{"url", "https://d.test/"}, {"header_env", "Authorization=T"}}).find("header_env"), std::string::npos);
+  EXPECT_NE(usage_of(json{{"url", "https://d.test/"}, {"crawl", {{"headers", 1}}}}).find("headers"), std::string::npos);
+  EXPECT_NE(usage_of(json::object()).find("'url'"), std::string::npos);
+  EXPECT_NE(usage_of(json{{"url", "https://d.test/"}, {"crawl", {{"max_pages", 0}}}}).find("max_pages"), std::string::npos);
+  EXPECT_EQ(usage_of(json{{"url", "https://d.test/"}, {"crawl", 3}}), "argument 'crawl' must be an object");
+  EXPECT_EQ(usage_of(json{{"url", "/etc/passwd"}}), "argument 'url' must be an http or https address") << "never a server's file";
+  EXPECT_EQ(usage_of(json{{"url", "-"}}), "argument 'url' must be an http or https address");
+}
+
+TEST(ServiceIngestUrl, TheResultCountsAndListsFailures) {
+  ingest::IngestSummary s;
+  s.collection = "docs";
+  s.added = 2;
+  s.unchanged = 1;
+  s.failed = 1;
+  s.failures.push_back({.action = ingest::Action::failed, .source = "https://d.test/x", .detail = "HTTP 404"});
+  const json j = ingest_url_result(s);
+  EXPECT_EQ(j["new"], 2);
+  EXPECT_EQ(j["unchanged"], 1);
+  EXPECT_EQ(j["failures"], json::parse(R"([{"source": "https://d.test/x", "reason": "HTTP 404"}])"));
+  EXPECT_FALSE(j.contains("would_fetch"));
+}
+
+}  // namespace web_address
 
 }  // namespace
 }  // namespace strata::service
