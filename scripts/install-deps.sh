@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages strata needs to build and test, only those missing.
-# Usage: scripts/install-deps.sh [--test] [--list]
+# Usage: scripts/install-deps.sh [--test] [--bench] [--list]
 #   --test  adds what the test suite drives (every command the tests call comes from these
 #           packages or from Debian's minimal base: scripts/check-test-deps.py checks it), and
 #           what scripts/package-test.sh needs: dpkg-shlibdeps and file for cpack, debootstrap
 #           for a clean root
+#   --bench adds what the benchmarks in bench/ run beyond --test's (with --test; their npm peers are
+#           installed by the scripts themselves)
 #   --list  prints the packages, one a line, and installs nothing
 set -euo pipefail
 with_test=0
+with_bench=0
 list=0
 for arg in "$@"; do
   case $arg in
     --test) with_test=1 ;;
+    --bench) with_bench=1 ;;
     --list) list=1 ;;
-    *) echo "install-deps: error: unknown option $arg (usage: $0 [--test] [--list])" >&2; exit 2 ;;
+    *) echo "install-deps: error: unknown option $arg (usage: $0 [--test] [--bench] [--list])" >&2; exit 2 ;;
   esac
 done
 build=(cmake ninja-build g++ pkg-config python3 libsqlite3-dev libsqlitecpp-dev libcli11-dev
@@ -28,10 +32,14 @@ test=(sqlite3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
       dpkg-dev file debootstrap nodejs time strace alembic curl systemd chromium iproute2
       sqitch libdbd-sqlite3-perl libdbd-pg-perl)
+# bench/ingest_web.sh: the PostgreSQL 15 manual (HTML) served by nginx, mirrored by wget.
+bench=(postgresql-doc-15 nginx-light wget)
 want=("${build[@]}")
 [ "$with_test" = 1 ] && want+=("${test[@]}")
+[ "$with_bench" = 1 ] && want+=("${bench[@]}")
 # npm (below) is listed too: on Debian's own packages it is one.
-[ "$list" = 1 ] && { printf '%s\n' "${want[@]}"; [ "$with_test" = 1 ] && echo npm; exit 0; }
+needs_npm=$((with_test | with_bench))
+[ "$list" = 1 ] && { printf '%s\n' "${want[@]}"; [ "$needs_npm" = 1 ] && echo npm; exit 0; }
 
 missing=()
 for p in "${want[@]}"; do
@@ -40,7 +48,7 @@ done
 # npm installs the MCP clients tests/e2e/mcp.sh runs. Debian packages it apart from nodejs;
 # NodeSource's nodejs carries its own (and conflicts with Debian's), so it is asked for only
 # when no npm is on PATH.
-[ "$with_test" = 1 ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
+[ "$needs_npm" = 1 ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""
