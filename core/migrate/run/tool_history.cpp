@@ -1,9 +1,7 @@
 // The history tables of Prisma Migrate and Drizzle Kit, read as those tools read them, so a
 // project switches to strata without SQL (history.h, model/tool_layout.h).
 #include <algorithm>
-#include <cstdio>
 #include <map>
-#include <random>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -14,17 +12,16 @@
 namespace strata::migrate {
 namespace {
 
-// Prisma's row id: a random (version 4) UUID, as prisma-engines writes it.
-std::string random_uuid() {
-  std::random_device device;
-  unsigned char b[16];
-  for (unsigned char& c : b) c = static_cast<unsigned char>(device() & 0xffU);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0fU) | 0x40U);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3fU) | 0x80U);
-  char text[37];
-  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return text;
+// Prisma's row id: a new UUID's text made by the database, so that a dry run prints the statement
+// that runs (a random id written here would differ between the two).
+std::string new_uuid_sql(DriverKind kind) {
+  switch (kind) {
+    case DriverKind::postgres: return "md5(random()::text || clock_timestamp()::text)::uuid::text";
+    case DriverKind::mysql: return "UUID()";
+    case DriverKind::sqlite: break;
+  }
+  return "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || "
+         "substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))";
 }
 
 std::optional<Version> leading_version(const std::string& name) {
@@ -137,7 +134,7 @@ std::string HistoryTable::tool_row_sql(const Migration& m, MigrationLayout layou
     const std::string& now = db_.dialect().now;
     return "INSERT INTO " + *tool_table_ +
            " (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (" +
-           db_.quote(random_uuid()) + ", " + db_.quote(m.tool_checksum) + ", " + now + ", " + db_.quote(m.label()) +
+           new_uuid_sql(db_.kind()) + ", " + db_.quote(m.tool_checksum) + ", " + now + ", " + db_.quote(m.label()) +
            ", " + now + ", 1);";
   }
   return "INSERT INTO " + *tool_table_ + " (hash, created_at) VALUES (" + db_.quote(m.tool_checksum) + ", " +

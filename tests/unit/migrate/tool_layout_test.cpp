@@ -199,7 +199,8 @@ TEST_P(ToolHistoryTest, PrismaHistoryIsTakenOverHalfWay) {
   // Prisma's rows for the two strata ran, as Prisma writes them: Prisma run again finds them applied.
   EXPECT_EQ(db().query_one("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
                            "applied_steps_count = 1 AND rolled_back_at IS NULL AND length(id) = 36"),
-            "3");
+            "2");
+  EXPECT_EQ(db().query_one("SELECT count(*) FROM _prisma_migrations"), "3");
   EXPECT_EQ(db().query_one("SELECT checksum FROM _prisma_migrations WHERE migration_name = '20220103000000_add_c'"),
             "f11bc3cdac7940fd9e5ebb03475e04a4e7783f3f6301987066b2ed131ad006ae");
 }
