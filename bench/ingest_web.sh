@@ -35,7 +35,7 @@ CRAWL_FLAGS=${CRAWL_FLAGS:-}
 CRAWLEE_VERSION=3.18.1
 
 [ -x "$STRATA" ] || { echo "ingest_web.sh: $STRATA not found (build first: bash scripts/build.sh)" >&2; exit 1; }
-"$STRATA" ingest --help | grep -q -- '--crawl' || { echo "ingest_web.sh: $STRATA has no ingest --crawl" >&2; exit 1; }
+case $("$STRATA" ingest --help) in *--crawl*) ;; *) false ;; esac || { echo "ingest_web.sh: $STRATA has no ingest --crawl" >&2; exit 1; }
 for cmd in nginx wget sqlite3 npm python3; do
   command -v "$cmd" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin command -v "$cmd" >/dev/null 2>&1 ||
     { echo "ingest_web.sh: $cmd not found (scripts/install-deps.sh --bench)" >&2; exit 1; }

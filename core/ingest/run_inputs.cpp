@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <string_view>
 
 #include "common/error.h"
 #include "common/setting.h"
@@ -185,7 +186,11 @@ void Inputs::read_web_page(const std::string& url, JobSink& sink) {
     job.metadata_json = merge_metadata(run_metadata_, web_metadata(page));
     sink.submit(std::move(job), Named::yes);
   } catch (const Error& e) {
-    sink.fail(shown, e.what(), 0);
+    // The fetcher's message names the URL it failed on; when that is this page, once is enough
+    // (a redirect's hop keeps its own URL: it says where the failure was).
+    std::string_view reason = e.what();
+    if (reason.starts_with(shown + ": ")) reason.remove_prefix(shown.size() + 2);
+    sink.fail(shown, std::string(reason), 0);
   }
 }
 
