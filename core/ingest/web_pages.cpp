@@ -205,11 +205,15 @@ class CrawlSink {
         sink_.unchanged(page.url, it == asked_.end() ? 0 : it->second.size);
         break;
       }
-      case web::PageOutcome::failed:
+      case web::PageOutcome::failed: {
         if (!says_gone(page)) result_.alive.insert(page.url);
-        sink_.fail(net::redact_url(page.url), page.reason, 0);
+        // The fetcher's messages name the URL first: the failure's source says it already.
+        const std::string named = page.url + ": ";
+        sink_.fail(net::redact_url(page.url), page.reason.starts_with(named) ? page.reason.substr(named.size()) : page.reason, 0);
         break;
+      }
       case web::PageOutcome::would_fetch:
+        result_.alive.insert(page.url);  // a dry run's --prune lists only what the site lacks
         result_.would_fetch.push_back(page.url);
         break;
       case web::PageOutcome::fetched:  // told to the sink by page()
