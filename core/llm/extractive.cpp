@@ -420,8 +420,11 @@ void split_sentences(std::string_view text, std::size_t source, std::size_t max_
 // migration") is left alone: an answer may well hold those words in that order.
 constexpr double kQuotedQuestion = 0.1;
 
-bool quotes_question(const std::vector<std::string>& sentence_words, const std::vector<std::string>& question_words) {
-  return question_words.size() >= 3 && stop_words().count(question_words.front()) > 0 &&
+// `question_opens_with_a_stop_word`: the question's first word, unstemmed ("does", "where"), is a
+// stop or question word.
+bool quotes_question(const std::vector<std::string>& sentence_words, const std::vector<std::string>& question_words,
+                     bool question_opens_with_a_stop_word) {
+  return question_words.size() >= 3 && question_opens_with_a_stop_word &&
          std::search(sentence_words.begin(), sentence_words.end(), question_words.begin(), question_words.end()) !=
              sentence_words.end();
 }
@@ -493,6 +496,11 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   for (std::size_t s = 0; s < sources.size(); ++s) split_sentences(sources[s].chunk.text, s, options.max_chars, candidates);
 
   const std::vector<std::string> question_words = terms_of(question, false);
+  // The question's first word as written (a stemmed "does" is no longer a stop word).
+  const std::size_t opening = std::min(question.size(), question.find_first_not_of(" \t\n\r"));
+  const std::string_view rest = question.substr(opening);
+  const std::string_view first = rest.substr(0, rest.find_first_of(" \t\n\r"));
+  const bool opens_with_a_stop_word = !question_words.empty() && extractive_content_words(first).empty();
   std::vector<std::string> query = terms_of(question, true);
   std::sort(query.begin(), query.end());
   query.erase(std::unique(query.begin(), query.end()), query.end());
@@ -518,7 +526,9 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
       score += idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * static_cast<double>(c.terms.size()) / average));
     }
     c.score = score * (1.0 + 0.15 / static_cast<double>(sources[c.source].number == 0 ? c.source + 1 : sources[c.source].number));
-    if (score > 0.0 && quotes_question(terms_of(c.text, false), question_words)) c.score *= kQuotedQuestion;
+    if (score > 0.0 && quotes_question(terms_of(c.text, false), question_words, opens_with_a_stop_word)) {
+      c.score *= kQuotedQuestion;
+    }
   }
 
   std::vector<std::size_t> order(candidates.size());

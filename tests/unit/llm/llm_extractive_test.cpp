@@ -286,6 +286,11 @@ TEST(LlmExtractive, ASentenceQuotingTheQuestionIsWeakEvidence) {
   const double answer = extractive_answer("how do I roll back a migration", answers).sentences.at(0).score;
   const double quote = extractive_answer("how do I roll back a migration", quotes).sentences.at(0).score;
   EXPECT_LT(quote, 0.2 * answer);
+  // A question word whose stem is no stop word ("does" -> "doe") still opens a question.
+  const std::vector<Source> asked = {source(1, "Ask does rollback run the down section, and the sources answer.")};
+  const std::vector<Source> answered = {source(1, "Yes: rollback does run the down section, newest first.")};
+  EXPECT_LT(extractive_answer("does rollback run the down section", asked).sentences.at(0).score,
+            0.2 * extractive_answer("does rollback run the down section", answered).sentences.at(0).score);
   EXPECT_GT(extractive_answer("roll back a migration", quotes).sentences.at(0).score,
             0.5 * extractive_answer("roll back a migration", answers).sentences.at(0).score);
 }
