@@ -46,7 +46,7 @@ assert_eq 8 "$(echo "$EXACT" | wc -l | tr -d ' ')" "k hits"
 for i in 1 2 3 4 5 6 7 8; do
   assert_eq "$EXACT" "$(hits_of "$i")" "search $i: the exact scan's hits and scores"
 done
-assert_eq "docs/p1.md" "$(echo "$EXACT" | head -1 | cut -d' ' -f1)" "the page on rollback and schema first"
+assert_eq "docs/p24.md" "$(echo "$EXACT" | head -1 | cut -d' ' -f1)" "a page on migration, rollback and schema first"
 
 # ---------------------------------------------------------------------------------------------
 case_ "strata mcp --exact answers the same"

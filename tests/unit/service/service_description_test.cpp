@@ -94,7 +94,7 @@ TEST(ServiceSearchRequest, DefaultsAndLimitsComeFromTheDescription) {
   EXPECT_EQ(usage_message([] { search_request(json{{"query", "q"}, {"where", {"nokey"}}}, {}, "d"); }),
             "argument 'where': 'nokey' is not key=value, key^=prefix or key~glob");
   EXPECT_EQ(usage_message([] { search_request(json{{"query", "q"}, {"kk", 1}}, {}, "d"); }),
-            "unknown argument 'kk'; the arguments are query, collection, k, mode, where, similar");
+            "unknown argument 'kk'; the arguments are query, collection, k, mode, where, similar, exact");
   EXPECT_EQ(usage_message([] { search_request(json::object(), {}, "d"); }), "argument 'query' is required (a non-empty string)");
 }
 
