@@ -105,10 +105,21 @@ Script only_sql(const std::string& sql) {
   return s;
 }
 
+// Whether a statement after an ALTER TYPE ... ADD VALUE names a label it added: PostgreSQL refuses
+// that use inside the transaction that added the label, so the section runs without one.
+bool uses_added_enum_value(const Script& s) {
+  for (const std::string& label : s.added_enum_values) {
+    const std::size_t added = s.sql.find(" ADD VALUE " + label);
+    if (added != std::string::npos && s.sql.find(label, added + 11 + label.size()) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Section section_of(const Script& s, const std::string& file) {
   Section section;
   section.present = true;
   section.sql = s.sql;
+  section.transaction = !uses_added_enum_value(s);
   // The proof runs the backfills with values of the columns' types (Script::proof_values).
   for (const auto& [written, proof] : s.proof_values) {
     if (const std::size_t at = section.sql.find(written); at != std::string::npos) section.sql.replace(at, written.size(), proof);
@@ -181,8 +192,9 @@ DiffDraft draft_migration(const DiffRequest& r) {
     d.undecided = up.undecided;
     return d;
   }
-  d.changes = up.created.size() + up.dropped.size() + up.changed.size() + up.tables.size();
-  if (up.empty()) return d;
+  d.changes = up.created.size() + up.dropped.size() + up.changed.size() + up.tables.size() +
+              raised_counter_starts(from, to).size();
+  if (d.changes == 0) return d;
   Renames back = r.renames.inverted();
   back.none = true;  // every candidate was decided on the way up
   const SchemaChanges down = compare_schemas(to, from, *engine(kind).dialect, back);
@@ -197,10 +209,10 @@ DiffDraft draft_migration(const DiffRequest& r) {
 }
 
 std::string migration_text(const DiffDraft& d, const Script& up, const Script& down) {
-  std::string text = marker("up", up, true);
+  std::string text = marker("up", up, !uses_added_enum_value(up));
   text += "-- written by `strata migrate diff` from " + d.desired + "; review before applying\n";
   text += up.sql;
-  text += "\n" + marker("down", down, true);
+  text += "\n" + marker("down", down, !uses_added_enum_value(down));
   text += down.sql;
   return text;
 }

@@ -157,6 +157,8 @@ void add_backfill(Script& s, const std::string& statement, const std::string& pr
 std::string proof_value(const std::string& type, const SqlDialect& dialect) {
   const std::string t = to_lower(type);
   const auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
+  // An array (PostgreSQL's text[], integer[] ...): the empty one, whatever its element type.
+  if (!dialect.typeless && (t.ends_with("]") || t.ends_with(" array"))) return "'{}'";
   if (has("int") || has("serial") || has("numeric") || has("decimal") || has("real") || has("double") || has("float") ||
       has("number")) {
     return "0";

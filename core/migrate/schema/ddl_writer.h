@@ -29,6 +29,10 @@ struct Script {
   // the scratch database runs them (a value of the column's type): rows the migrations insert
   // would otherwise make the proof fail on NOT NULL.
   std::vector<std::pair<std::string, std::string>> proof_values;
+  // PostgreSQL: labels ALTER TYPE ... ADD VALUE adds ('archived'). A statement after it that uses
+  // one fails inside the transaction that added it ("unsafe use of new value"): the section then
+  // runs without one (migration_diff.cpp), each statement committed as it runs.
+  std::vector<std::string> added_enum_values;
   bool empty() const { return sql.empty() && concurrent.empty(); }
 };
 

@@ -437,4 +437,22 @@ std::string dump_schema(const Schema& schema) {
   return out;
 }
 
+std::map<std::string, unsigned long long> raised_counter_starts(const Schema& from, const Schema& to) {
+  const auto number = [](const std::string& text) {
+    unsigned long long n = 0;
+    for (const char c : text) {
+      if (c < '0' || c > '9' || n > 1'000'000'000'000'000ULL) return 0ULL;
+      n = n * 10 + static_cast<unsigned long long>(c - '0');
+    }
+    return n;
+  };
+  std::map<std::string, unsigned long long> out;
+  for (const auto& [table, start] : to.counter_starts) {
+    const auto have = from.counter_starts.find(table);
+    const unsigned long long want = number(start);
+    if (want > (have == from.counter_starts.end() ? 1ULL : number(have->second))) out[table] = want;
+  }
+  return out;
+}
+
 }  // namespace strata::migrate

@@ -2,6 +2,7 @@
 // A database's schema in a normalised, deterministic form: for comparing (drift, roundtrip)
 // and for `dump`.
 #include <optional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,8 +62,15 @@ std::string object_label(const ObjectKey& key);
 
 struct Schema {
   std::vector<SchemaObject> objects;  // sorted by kind (in an order of the engine's), then name
-  bool operator==(const Schema&) const = default;
+  // MySQL: table -> the next AUTO_INCREMENT value SHOW CREATE TABLE gives (AUTO_INCREMENT=N, left
+  // out of the table's text). Never compared: rows move it; `diff` raises it to a desired start.
+  std::map<std::string, std::string> counter_starts;
+  bool operator==(const Schema& o) const { return objects == o.objects; }
 };
+
+// The tables whose desired AUTO_INCREMENT start (`to`'s) is above the current one (`from`'s, 1
+// when it has none): table -> the start.
+std::map<std::string, unsigned long long> raised_counter_starts(const Schema& from, const Schema& to);
 
 // `sql` with every run of whitespace outside quotes folded to one space and leading whitespace
 // dropped; `quotes` are the characters that open a quoted run (each closes its own), which differ

@@ -656,3 +656,18 @@ CREATE TABLE users (
   -- last
 );
 CREATE INDEX users_name ON users(name);
+
+-- case: appended_virtual_generated_column_added_in_place
+-- before
+CREATE TABLE boxes (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, h INTEGER NOT NULL);
+CREATE INDEX boxes_w ON boxes (w);
+-- after
+CREATE TABLE boxes (id INTEGER PRIMARY KEY, w INTEGER NOT NULL, h INTEGER NOT NULL, area INTEGER GENERATED ALWAYS AS (w * h) VIRTUAL);
+CREATE INDEX boxes_w ON boxes (w);
+
+-- case: expression_index_with_asc
+-- before
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+-- after
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+CREATE INDEX users_email_lower ON users (lower(email) ASC, id DESC);

@@ -290,6 +290,11 @@ Script write_mysql_ddl(const SchemaChanges& c, const Schema& from, const Schema&
   for (const SchemaObject& o : to.objects) {
     if ((o.kind == ObjectKind::trigger || o.kind == ObjectKind::event) && again(o)) ddl::add(s, create_of(o));
   }
+  // A desired AUTO_INCREMENT start above the table's counter; never lowered (the server keeps a
+  // counter above the rows it holds, and rows move it).
+  for (const auto& [table, start] : raised_counter_starts(from, to)) {
+    ddl::add(s, "ALTER TABLE " + q(table) + " AUTO_INCREMENT = " + std::to_string(start));
+  }
   return s;
 }
 

@@ -549,6 +549,13 @@ void MysqlDriver::read_tables(Schema& schema, const std::string& exclude_table) 
     }
     const auto t = query("SHOW CREATE TABLE " + backtick(r[0]), doing);
     if (t.empty() || t[0].size() < 2) continue;
+    // The counter is read apart (Schema::counter_starts): the table options follow the last ')'.
+    const std::size_t options = t[0][1].rfind(')');
+    const std::size_t counter = options == std::string::npos ? options : t[0][1].find(" AUTO_INCREMENT=", options);
+    if (counter != std::string::npos) {
+      const std::size_t from = counter + 16;
+      schema.counter_starts[r[0]] = t[0][1].substr(from, t[0][1].find(' ', from) - from);
+    }
     const std::string text = without_clause(t[0][1], "AUTO_INCREMENT=");
     schema.objects.push_back(SchemaObject{ObjectKind::table, r[0], r[0], mysql_fold(text), text, {}, {}});
   }

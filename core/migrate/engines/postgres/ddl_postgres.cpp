@@ -263,13 +263,13 @@ std::vector<std::string> enum_labels(const std::string& text) {
   return out;
 }
 
-// Columns of `schema` whose type is the enum `type`: "table" -> column parts.
+// Columns of `schema` whose type is the enum `type`, or an array of it: "table" -> column parts.
 std::vector<std::pair<std::string, const TablePart*>> columns_of_type(const std::vector<TableShape>& shapes, const std::string& type) {
   std::vector<std::pair<std::string, const TablePart*>> out;
   for (const TableShape& t : shapes) {
     for (const TablePart* p : t.columns()) {
       const Column c = parse_column(*p);
-      if (c.type == type || c.type == q(type)) out.emplace_back(t.name, p);
+      if (c.type == type || c.type == q(type) || c.type == type + "[]" || c.type == q(type) + "[]") out.emplace_back(t.name, p);
     }
   }
   return out;
@@ -291,6 +291,7 @@ void change_enum(Script& s, const SchemaObject& from, const SchemaObject& to, co
       if (i + 1 < b.size()) where = " BEFORE " + b[i + 1];
       else if (i > 0) where = " AFTER " + b[i - 1];
       ddl::add(s, "ALTER TYPE " + q(to.name) + " ADD VALUE " + b[i] + where);
+      s.added_enum_values.push_back(b[i]);
     }
     return;
   }
@@ -310,8 +311,11 @@ void change_enum(Script& s, const SchemaObject& from, const SchemaObject& to, co
   for (const auto& [table, p] : columns_of_type(from_tables, from.name)) {
     const Column c = parse_column(*p);
     const std::string alter = "ALTER TABLE " + q(table) + " ALTER COLUMN " + q(p->name);
+    // An array of the enum moves through text[] as a scalar moves through text.
+    const std::string array = c.type.ends_with("[]") ? "[]" : "";
     if (!c.default_expr.empty()) ddl::add(s, alter + " DROP DEFAULT");
-    ddl::add_destructive(s, alter + " TYPE " + q(to.name) + " USING " + q(p->name) + "::text::" + q(to.name),
+    ddl::add_destructive(s, alter + " TYPE " + q(to.name) + array + " USING " + q(p->name) + "::text" + array + "::" +
+                                q(to.name) + array,
                          "values of " + table + "." + p->name + " that " + to.name + " no longer has");
     if (!c.default_expr.empty()) ddl::add(s, alter + " SET DEFAULT " + c.default_expr);
   }
@@ -328,6 +332,7 @@ std::string drop_of(const SchemaObject& o) {
            q(o.name.substr(0, paren)) + o.name.substr(paren);
   }
   if (o.kind == ObjectKind::index) return "DROP INDEX " + q(o.name);
+  if (o.kind == ObjectKind::type && o.text.starts_with("CREATE DOMAIN")) return "DROP DOMAIN " + q(o.name);
   return "DROP " + to_upper(to_string(o.kind)) + " " + q(o.name);
 }
 
@@ -427,7 +432,8 @@ class Writer {
       for (const SchemaObject* o : created_of(kind)) ddl::add(s_, o->text);
     }
     for (const auto& [a, b] : c_.changed) {
-      if (b->kind == ObjectKind::type) change_enum(s_, *a, *b, from_tables_);
+      // A domain that changed is not written (the proof says it differs): its columns hold it.
+      if (b->kind == ObjectKind::type && !b->text.starts_with("CREATE DOMAIN")) change_enum(s_, *a, *b, from_tables_);
       if (b->kind == ObjectKind::sequence) {
         std::string options_text = b->text.substr(b->text.find(" AS "));
         if (options_text.find(" CYCLE") == std::string::npos) options_text += " NO CYCLE";
@@ -550,6 +556,14 @@ class Writer {
   void create_and_change_tables() {
     ddl::create_tables(s_, created_of(ObjectKind::table), k_dialect, created_shapes_, foreign_keys_);
     for (const TableChange& t : c_.tables) {
+      // A partitioned table's key cannot be altered: the table is made again (its rows live in
+      // its partitions, which DROP TABLE takes with it; each is a table of the desired schema's).
+      const auto partitioned = [](const TableShape& shape) { return shape.tail.find("PARTITION BY") != std::string::npos; };
+      if (t.tail_changed && t.to != nullptr && (partitioned(t.from_shape) || partitioned(t.to_shape))) {
+        ddl::add_destructive(s_, "DROP TABLE " + q(t.old_name), "DROP TABLE " + t.old_name + " (its partition key changes)");
+        ddl::add(s_, t.to->text);
+        continue;
+      }
       if (t.keywords_changed) {
         const bool unlogged = t.to_shape.keywords().find("UNLOGGED") != std::string::npos;
         ddl::add(s_, "ALTER TABLE " + q(t.name) + (unlogged ? " SET UNLOGGED" : " SET LOGGED"));

@@ -576,6 +576,7 @@ struct PgTableParts {
   std::map<std::string, std::string> quoted;      // table -> its name quoted
   std::map<std::string, std::vector<std::string>> columns;
   std::map<std::string, std::vector<PgConstraint>> constraints;
+  std::map<std::string, std::string> partition_key;  // table -> "RANGE (at)" for a partitioned one
 };
 
 // A column as CREATE TABLE declares it, from a row of read_pg_columns' query.
@@ -596,7 +597,8 @@ std::string pg_column_definition(const std::vector<std::string>& r) {
 }
 
 void read_pg_table_names(Driver& d, const PgNamespace& n, PgTableParts& parts) {
-  for (const auto& r : d.query("SELECT c.relname, quote_ident(c.relname), c.relkind, c.relpersistence FROM pg_class c "
+  for (const auto& r : d.query("SELECT c.relname, quote_ident(c.relname), c.relkind, c.relpersistence, "
+                               "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END FROM pg_class c "
                                "JOIN pg_namespace n ON n.oid = c.relnamespace "
                                "WHERE n.nspname = " + n.literal() + " AND c.relkind IN ('r', 'p')" +
                                    not_in_extension("c.oid") + " ORDER BY c.relname",
@@ -605,6 +607,7 @@ void read_pg_table_names(Driver& d, const PgNamespace& n, PgTableParts& parts) {
     parts.tables.push_back(r[0]);
     parts.quoted[r[0]] = r[1];
     parts.head[r[0]] = std::string(r[3] == "u" ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ") + n.qual + r[1] + " (";
+    if (!r[4].empty()) parts.partition_key[r[0]] = n.unqualify(r[4]);
   }
 }
 
@@ -660,7 +663,8 @@ SchemaObject pg_table_object(const PgNamespace& n, const std::string& t, PgTable
   const auto body = [&](const std::vector<std::string>& table_parts) {
     std::string text = parts.head[t];
     for (std::size_t i = 0; i < table_parts.size(); ++i) text += std::string(i > 0 ? "," : "") + "\n  " + table_parts[i];
-    return text + "\n)";
+    const auto key = parts.partition_key.find(t);
+    return text + "\n)" + (key == parts.partition_key.end() ? "" : " PARTITION BY " + key->second);
   };
   SchemaObject o{ObjectKind::table, n.prefix + t, n.prefix + t, "", body(all), {}, {}};
   o.sql = pg_fold(o.text);
@@ -757,6 +761,22 @@ void read_pg_enum_types(Driver& d, const PgNamespace& n, Schema& schema) {
   }
 }
 
+// Domains, as CREATE DOMAIN with their default, NOT NULL and named constraints: a column of one
+// needs it made first (ObjectKind::type, as an enum).
+void read_pg_domains(Driver& d, const PgNamespace& n, Schema& schema) {
+  for (const auto& r : d.query("SELECT t.typname, quote_ident(t.typname), format_type(t.typbasetype, t.typtypmod), "
+                               "coalesce(t.typdefault, ''), t.typnotnull, coalesce((SELECT string_agg(' CONSTRAINT ' || "
+                               "quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid, true), '' ORDER BY c.conname) "
+                               "FROM pg_constraint c WHERE c.contypid = t.oid), '') FROM pg_type t "
+                               "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND n.nspname = " +
+                                   n.literal() + not_in_extension("t.oid"),
+                               k_reading_schema)) {
+    const std::string text = "CREATE DOMAIN " + n.qual + r[1] + " AS " + r[2] + (r[3].empty() ? "" : " DEFAULT " + r[3]) +
+                             (r[4] == "t" ? " NOT NULL" : "") + r[5];
+    schema.objects.push_back(SchemaObject{ObjectKind::type, n.prefix + r[0], "", pg_fold(text), text, {}, {}});
+  }
+}
+
 void read_pg_triggers(Driver& d, const PgNamespace& n, Schema& schema) {
   for (const auto& r : d.query("SELECT tg.tgname, c.relname, pg_get_triggerdef(tg.oid, true) FROM pg_trigger tg "
                                "JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -797,6 +817,7 @@ void PostgresDriver::read_namespace(Schema& schema, const std::string& nsp, cons
   read_pg_functions(*this, n, schema);
   read_pg_sequences(*this, n, schema);
   read_pg_enum_types(*this, n, schema);
+  read_pg_domains(*this, n, schema);
   read_pg_triggers(*this, n, schema);
   read_pg_comments(*this, n, schema);
 }
