@@ -15,7 +15,6 @@
 #include "migrate/check/baseline.h"
 #include "migrate/engines/driver.h"
 #include "migrate/engines/engines.h"
-#include "migrate/engines/mysql/mysql_server.h"
 #include "migrate/run/history.h"
 #include "migrate/check/lint.h"
 #include "migrate/model/migration_parser.h"
@@ -456,18 +455,21 @@ std::unique_ptr<Driver> open_database(const CheckOptions& o) {
   return open_driver(*o.database, Access::read_only, o.table, o.busy_timeout);
 }
 
-// `o` with the server lint judges MySQL for: the connected server's VERSION() when there is one
-// (mysql_server.h), else the setting's (checked here, before any work).
+// `o` with the server lint judges for, where the engine's servers differ (MySQL and MariaDB):
+// the connected server's VERSION() when there is one, else the setting's (checked here, before
+// any work).
 CheckOptions judged_for(const CheckOptions& o, Driver* conn) {
-  if (!o.database || o.database->kind != DriverKind::mysql) return o;
+  if (!o.database) return o;
+  const Engine& e = engine(o.database->kind);
+  if (e.check_lint_server == nullptr) return o;
   CheckOptions judged = o;
-  if (conn != nullptr) {
+  if (conn != nullptr && e.names_lint_server != nullptr) {
     const auto rows = conn->query("SELECT VERSION()", "reading the server's version");
-    if (!rows.empty() && !rows.front().empty() && parse_mysql_server(rows.front().front())) {
+    if (!rows.empty() && !rows.front().empty() && e.names_lint_server(rows.front().front())) {
       judged.server_version = rows.front().front();
     }
   }
-  mysql_server_or_default(judged.server_version);
+  e.check_lint_server(judged.server_version);
   return judged;
 }
 

@@ -4,7 +4,6 @@
 #include "common/utf8.h"
 #include "migrate/check/lint.h"
 #include "migrate/engines/engines.h"
-#include "migrate/engines/mysql/mysql_server.h"
 #include "migrate/model/migration_parser.h"
 
 namespace strata::migrate {
@@ -42,7 +41,8 @@ void add(CheckReport& r, Finding f, bool strict) {
 CheckReport lint_sql(const std::vector<SqlText>& texts, const SqlLintOptions& o) {
   CheckReport r;
   LintMemory memory;
-  if (o.dialect == DriverKind::mysql) mysql_server_or_default(o.server_version);  // refused before any file is read
+  // A setting that names no server is refused before any file is read.
+  if (const auto check = engine(o.dialect).check_lint_server) check(o.server_version);
   const LintContext context{
       .up = true, .lock_timeout_configured = o.ddl_lock_timeout, .memory = &memory, .server_version = o.server_version};
   const LintFiles lint_files = engine(o.dialect).lint_files;

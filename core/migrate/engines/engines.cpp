@@ -7,6 +7,7 @@
 
 #include "common/text.h"
 #include "migrate/engines/mysql/mysql_engine.h"
+#include "migrate/engines/mysql/mysql_server.h"
 #include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/sqlite/sqlite_engine.h"
 
@@ -121,7 +122,9 @@ constexpr std::array<Engine, 3> k_engines = {{
      .open_scratch = open_mysql_scratch,
      .open_admin = open_mysql_admin,
      .database_lookup = mysql_database_lookup,
-     .database_identifier = mysql_database_identifier},
+     .database_identifier = mysql_database_identifier,
+     .names_lint_server = [](std::string_view v) { return parse_mysql_server(v).has_value(); },
+     .check_lint_server = [](std::string_view s) { mysql_server_or_default(s); }},
 }};
 
 // Row i is the engine of DriverKind i: engine() looks a row up by index.

@@ -114,6 +114,11 @@ struct Engine {
   // Starts loading the engine's client library on another thread, for a command about to connect
   // (engine_url.h's preload_client); null: nothing worth loading early.
   std::jthread (*preload_client)() = nullptr;
+  // The server lint judges for, where the engine's servers differ (MySQL and MariaDB, by
+  // version: mysql/mysql_server.h): whether a server's VERSION() text names one, and the setting
+  // checked (Error(usage) naming it when it is not a version); null where every server is alike.
+  bool (*names_lint_server)(std::string_view version) = nullptr;
+  void (*check_lint_server)(std::string_view setting) = nullptr;
 };
 
 // Every engine, in DriverKind's order.
