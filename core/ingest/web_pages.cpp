@@ -106,7 +106,7 @@ std::optional<std::string> same_origin_canonical(const std::string& html, const 
 }
 
 web::FetchRequest conditional_request(const std::string& url, const std::string& metadata_json) {
-  web::FetchRequest request{url, "", ""};
+  web::FetchRequest request{url, "", "", {}};
   const nlohmann::json meta = nlohmann::json::parse(metadata_json, nullptr, false);
   if (!meta.is_object() || !meta.contains("web") || !meta["web"].is_object()) return request;
   const nlohmann::json& web = meta["web"];

@@ -229,7 +229,12 @@ class Crawler {
 
   void fetch_page(FrontierEntry entry) {
     const std::string url = entry.url.to_string();
-    FetchRequest request{url, {}, {}};
+    FetchRequest request{url, {}, {}, {}};
+    // A redirect out of the scope is never requested (accept_final_url then says why).
+    request.follow_redirect = [this](const std::string& next) {
+      const auto target = parse_http_url(next);
+      return target && scope_.check(*target) == ScopeVerdict::in_scope;
+    };
     std::optional<PreviousFetch> previous;
     if (hooks_.previous && !options_.dry_run) previous = hooks_.previous(url);
     if (previous) {

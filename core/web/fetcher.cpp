@@ -418,6 +418,12 @@ FetchResponse Fetcher::fetch(const FetchRequest& request) {
       }
       const std::string reason = refuse_redirect(visited, next.url, o.max_redirects);
       if (!reason.empty()) throw Error(ExitCode::unavailable, printable(visited.front()) + ": " + reason);
+      if (request.follow_redirect && !request.follow_redirect(next.url)) {
+        FetchResponse out;
+        out.status = status;
+        out.url = next.url;
+        return out;
+      }
       url = std::move(next);
       continue;
     }

@@ -134,6 +134,7 @@ assert_eq 0 "$(q s.db "SELECT count(*) FROM documents WHERE source LIKE '%copy.h
 assert_eq 1 "$(grep -c '^GET /robots.txt ' site/requests)" "robots.txt read once"
 assert_eq 0 "$(grep -c 'private/secret' site/requests)" "the page robots.txt disallows is not requested"
 assert_eq 0 "$(q s.db "SELECT count(*) FROM documents WHERE source LIKE '%elsewhere%'")" "a redirect out of the scope is not stored"
+assert_eq 0 "$(grep -c '^GET /elsewhere/' site/requests)" "...nor requested"
 assert_eq 1 "$(grep -c '^GET /docs/busy 503' site/requests)" "503 once..."
 assert_eq 1 "$(grep -c '^GET /docs/busy 200' site/requests)" "...then fetched again after its Retry-After"
 assert_eq 0 "$(q s.db "SELECT count(*) FROM chunks WHERE instr(text, 'Copyright footer') > 0")" "no chunk holds a page's footer"

@@ -352,6 +352,24 @@ TEST(WebCrawl, FollowsRedirectsWithinScopeOnlyAndTakesEachTargetOnce) {
   EXPECT_EQ(c->reason, "redirected to https://d.example/elsewhere/ (outside /guide/)");
 }
 
+// The fetcher asks before each redirect hop: the crawl lets it follow one within the scope only,
+// so a target outside it is never requested.
+TEST(WebCrawl, TellsTheFetcherToFollowRedirectsWithinTheScopeOnly) {
+  FakeSite site = guide_site();
+  const FetchFn inner = site.fetch();
+  std::vector<std::vector<bool>> asked;  // per request: in scope, other origin, other scheme
+  const FetchFn fetch = [&](const FetchRequest& request) {
+    if (request.follow_redirect) {
+      asked.push_back({request.follow_redirect(k_root + "b.html"), request.follow_redirect("https://d.example/elsewhere/"),
+                       request.follow_redirect("ftp://d.example/guide/x")});
+    }
+    return inner(request);
+  };
+  crawl(k_root, quiet(), fetch, {}, site.clock());
+  ASSERT_FALSE(asked.empty());
+  for (const auto& a : asked) EXPECT_EQ(a, (std::vector<bool>{true, false, false}));
+}
+
 TEST(WebCrawl, ACanonicalUrlIsNotFetchedAgain) {
   FakeSite site;
   site.pages[k_root] = html("<link rel=canonical href=\"intro.html\">" + a("intro.html") + a("x.html"));
