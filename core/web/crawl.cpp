@@ -77,7 +77,7 @@ class Crawler {
       entry.reason = "disallowed by robots.txt";
     } else {
       try {
-        response = polite_fetch({url.to_string(), {}, {}}, url);
+        response = polite_fetch({url.to_string(), {}, {}, {}}, url);
         entry.status = response->status;
         if (response->status < 200 || response->status >= 300) response.reset();
       } catch (const Error& e) {
@@ -96,7 +96,7 @@ class Crawler {
     url.query.reset();
     DiscoveryReport entry{url.to_string(), "robots.txt", 0, 0, {}};
     try {
-      const FetchResponse response = polite_fetch({url.to_string(), {}, {}}, url);
+      const FetchResponse response = polite_fetch({url.to_string(), {}, {}, {}}, url);
       entry.status = response.status;
       robots_ = Robots::from_status(response.status, response.body);
       entry.urls = robots_.sitemaps().size();
