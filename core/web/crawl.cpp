@@ -262,6 +262,9 @@ class Crawler {
       }
       return;
     }
+    // A redirect the fetcher did not follow because the crawl said no (its target is outside the
+    // scope): reported out of scope, its target never requested.
+    if (response.status >= 300 && response.status < 400 && !accept_final_url(entry, response)) return;
     if (response.status < 200 || response.status >= 300) {
       decide(entry, PageOutcome::failed, response.status, "HTTP " + std::to_string(response.status));
       return;

@@ -13,8 +13,9 @@
 # `ip link set lo up`): only a loopback interface exists, so even a failing check sends nothing
 # off the machine. There a second copy of the site listens on 198.51.100.7 (a documentation
 # address, public to the guard) and, with /etc/hosts bound over in that mount namespace alone,
-# the name private.test resolves to 10.0.0.1: a crawl without --allow-private is refused the
-# redirects to 169.254.169.254 and to private.test. Where namespaces are unavailable those
+# the name private.test resolves to 10.0.0.1: a crawl does not follow its redirects to
+# 169.254.169.254 and to private.test (other origins), and the pages ingested alone are refused
+# them after name resolution. Where namespaces are unavailable those
 # cases are skipped, saying so (SKIP), and the rest run.
 #
 # Usage: bash tests/e2e/ingest_crawl.sh /path/to/strata
@@ -224,10 +225,17 @@ if [ "$STRATA_WEB_NETNS" = 1 ]; then
     PUB=$(cat public/url)
     printf '10.0.0.1 private.test\n' >hosts
     if mount --bind "$PWD/hosts" /etc/hosts 2>/dev/null; then
-        E2E_CMD_TIMEOUT=60 expect_exit 8 -- S ingest --store p.db "${CRAWL[@]}" --include /docs/ --include '/docs/to-*' \
+        # A crawl never leaves its scope, so it does not even ask: the redirects off the site are
+        # not followed (their targets are other origins).
+        E2E_CMD_TIMEOUT=60 expect_exit 0 -- S ingest --store p.db "${CRAWL[@]}" --include /docs/ --include '/docs/to-*' \
             --include /docs/intro.html "$PUB/docs/"
-        expect_output_match "$PUB/docs/to-metadata: refused: 169\.254\.169\.254 is a link-local address"
-        expect_output_match "$PUB/docs/to-private-name: refused: private\.test \(10\.0\.0\.1\) is a private address"
+        assert_eq 0 "$(q p.db "SELECT count(*) FROM documents WHERE source LIKE '%/to-%' OR source LIKE '%169.254%' OR source LIKE '%private.test%'")" \
+            "redirects off the site are neither followed nor stored"
+        # The same pages ingested alone (no scope): the redirects are followed only as far as the
+        # address check after name resolution.
+        expect_exit 3 -- S ingest --store p.db "$PUB/docs/to-metadata" "$PUB/docs/to-private-name"
+        expect_output_match "refused: 169\.254\.169\.254 is a link-local address"
+        expect_output_match "refused: private\.test \(10\.0\.0\.1\) is a private address"
         assert_eq 1 "$(q p.db "SELECT count(*) FROM documents WHERE source = '$PUB/docs/intro.html'")" "the public pages are stored"
         assert_eq 0 "$(grep -c 'private/secret\|elsewhere\|busy' public/requests)" "nothing outside the scope or the patterns was asked for"
     else
