@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ingest/ingest.h"
+#include "ingest/job_sink.h"
 #include "ingest/prepare.h"
 #include "ingest/source_id.h"
 #include "ingest/web_crawl.h"
@@ -20,24 +21,6 @@
 #include "web/fetcher.h"
 
 namespace strata::ingest {
-
-// Whether the document was named on the command line (a file, '-') rather than found in a
-// folder: a named file that is skipped is worth a warning of its own.
-enum class Named { no, yes };
-
-// Where the inputs' documents and failures go.
-class JobSink {
- public:
-  virtual ~JobSink() = default;
-  virtual void submit(Job job, Named named) = 0;
-  virtual void fail(const std::string& source, const std::string& reason, std::uint64_t bytes) = 0;
-  virtual void skip(const std::string& source, const std::string& kind, const std::string& reason) = 0;
-  // A web page's stored document, for a conditional request; nullopt when there is none (or no
-  // store).
-  virtual std::optional<store::StoredDocument> stored(const std::string& /*source*/) { return std::nullopt; }
-  // A document known unchanged without reading it (a web page's 304).
-  virtual void unchanged(const std::string& source, std::uint64_t bytes) = 0;
-};
 
 class Inputs {
  public:

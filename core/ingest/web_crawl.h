@@ -19,7 +19,7 @@
 
 namespace strata::ingest {
 
-class JobSink;  // run_inputs.h
+class JobSink;  // job_sink.h
 
 // At most this many links are kept in a page's metadata (a page is data, and bounded).
 inline constexpr std::size_t k_max_kept_links = 2000;

@@ -13,7 +13,7 @@
 
 #include "common/sha256.h"
 #include "ingest/metadata.h"
-#include "ingest/run_inputs.h"
+#include "ingest/job_sink.h"
 #include "net/url_secrets.h"
 #include "web/links.h"
 #include "web/url.h"

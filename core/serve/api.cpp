@@ -186,7 +186,7 @@ struct Api::Impl {
     require(call, auth::Scope::write, r.collection);
     if (!options.allow_web) {
       throw Error(ExitCode::usage, "argument 'url': this server fetches no web pages",
-                  "its operator can start it with strata serve --allow-crawl");
+                  "its operator has not allowed it to fetch or crawl web pages");
     }
     return service::ingest_url_result(service::ingest_url(r, options.ingest));
   }
@@ -318,7 +318,7 @@ constexpr RouteSpec k_routes[] = {
      &service::k_ingest_request, &service::k_ingest_result, &Api::Impl::ingest,
      http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::post, "/api/v1/collections/{collection}/web", "ingest_url",
-     "Fetch a web page, or crawl a site from it, into the collection (when the server allows it: --allow-crawl)",
+     "Fetch a web page, or crawl a site from it, into the collection (when the server's operator allows it)",
      "documents", Source::body, &service::k_ingest_url_request, &service::k_ingest_url_result, &Api::Impl::ingest_url,
      http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::get, "/api/v1/collections/{collection}/documents/{source...}", "read_document",
