@@ -126,7 +126,7 @@ TEST(AnnCacheTest, AnIndexBeyondTheMemoryBoundIsNotBuilt) {
   EXPECT_EQ(cache.bytes(), 0u);
 }
 
-class Quiet final : public embed::EmbedObserver {};
+class AnnQuietObserver final : public embed::EmbedObserver {};
 
 // A collection of 60 chunks embedded with the built-in model; the approximate index is allowed
 // from one vector on.
@@ -160,7 +160,7 @@ class SearchAnnTest : public ::testing::Test {
       }
     }
     Store st = Store::open(path_);
-    Quiet quiet;
+    AnnQuietObserver quiet;
     embed::embed_collection(st, "docs", embed::EmbedSettings{}, quiet);
   }
 
@@ -228,7 +228,7 @@ TEST_F(SearchAnnTest, ARemovalAndAnEmbedRebuildTheIndex) {
   EXPECT_TRUE(rebuilt.approximate);
   EXPECT_EQ(ranked(rebuilt), ranked(removed));
   for (const search::SearchHit& h : rebuilt.hits) EXPECT_NE(h.chunk.chunk_id, best);
-  Quiet quiet;
+  AnnQuietObserver quiet;
   embed::embed_collection(st, "docs", embed::EmbedSettings{}, quiet);  // embeds the chunk again
   const search::SearchResult embedded = s.search(request());
   EXPECT_FALSE(embedded.approximate);
