@@ -1,5 +1,9 @@
 #include "search/ann_index.h"
 
+// hnswlib's own SIMD code (USE_SSE) prefetches past the end of a node's link list, reading the
+// int after the last one (0.6.2, hnswalg.h's searchBaseLayer): out of bounds, which ASan reports.
+// Without it hnswlib runs plain loops, and the distance comes from strata's own kernels below.
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
@@ -8,13 +12,35 @@
 #include <thread>
 
 #include "common/error.h"
+#include "search/vector_kernels.h"
 
 namespace strata::search {
+
+// hnswlib's inner-product distance (1 - a·b) on strata's vector kernels (AVX2 where the CPU has
+// it), the same dot product the exact scan computes.
+class AnnKernelSpace final : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit AnnKernelSpace(std::size_t dims) : param_{dims, detail::best_kernels().dot_f32} {}
+  std::size_t get_data_size() override { return param_.dims * sizeof(float); }
+  hnswlib::DISTFUNC<float> get_dist_func() override { return &distance; }
+  void* get_dist_func_param() override { return &param_; }
+
+ private:
+  struct Param {
+    std::size_t dims;
+    float (*dot)(const float* a, const float* b, std::size_t n);
+  };
+  static float distance(const void* a, const void* b, const void* param) {
+    const auto& p = *static_cast<const Param*>(param);
+    return 1.0f - p.dot(static_cast<const float*>(a), static_cast<const float*>(b), p.dims);
+  }
+  Param param_;
+};
 
 // hnswlib's space and graph; the space outlives the graph, which keeps a pointer to it.
 struct AnnIndex::Graph {
   explicit Graph(std::size_t dims) : space(dims) {}
-  hnswlib::InnerProductSpace space;
+  AnnKernelSpace space;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw;
 };
 
