@@ -66,7 +66,7 @@ fi
 
 # shellcheck disable=SC2046
 g++ -std=c++20 -O2 -DNDEBUG -I"$ROOT/core" -I"$BUILD/generated" "$ROOT/bench/ann_bench.cpp" "$CORE_LIB" \
-  -lSQLiteCpp -lsqlite3 $(pkg-config --libs libutf8proc gumbo libcrypto libpq) -pthread -o "$T/ann_bench"
+  -lSQLiteCpp -lsqlite3 -lpg_query $(pkg-config --libs libutf8proc gumbo libcrypto libpq tomlplusplus zlib libcurl) -pthread -o "$T/ann_bench"
 g++ -std=c++20 -O2 -DNDEBUG "$ROOT/bench/ann_floor.cpp" -pthread -o "$T/ann_floor"
 mkdir -p "$T/dump"
 "$T/ann_bench" "$S" "$T/queries.txt" default 10 "$THREADS" "$T/dump" | tee -a "$RESULTS"
