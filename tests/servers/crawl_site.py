@@ -24,7 +24,6 @@ Pages that are no files:
 import gzip
 import hashlib
 import http.server
-import io
 import os
 import socketserver
 import sys
@@ -47,14 +46,7 @@ TYPES = {
 }
 
 
-def bomb_bytes():
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as z:
-        chunk = b"\0" * (1 << 20)
-        for _ in range(100):
-            z.write(chunk)
-    return buf.getvalue()
-
+from gzip_bomb import bomb_bytes  # noqa: E402 (beside this script)
 
 BOMB = bomb_bytes()
 

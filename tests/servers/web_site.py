@@ -27,7 +27,6 @@ Pages:
 import gzip
 import hashlib
 import http.server
-import io
 import os
 import socketserver
 import sys
@@ -48,14 +47,7 @@ INTRO_ETAG = '"intro-v1"'
 INTRO_MODIFIED = "Sun, 06 Nov 1994 08:49:37 GMT"
 
 
-def bomb_bytes():
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as z:
-        chunk = b"\0" * (1 << 20)
-        for _ in range(100):
-            z.write(chunk)
-    return buf.getvalue()
-
+from gzip_bomb import bomb_bytes  # noqa: E402 (beside this script)
 
 BOMB = bomb_bytes()
 
