@@ -9,6 +9,9 @@
 #   up        all N from an empty database: dbmate up / strata migrate up / strata migrate up --atomic
 #             / sqlite_floor per (each migration + one history INSERT in its own BEGIN IMMEDIATE..COMMIT)
 #             / sqlite_floor atomic (everything in one transaction)
+#             (sqlite_floor per runs with --wal: the database held in exclusive locking mode and WAL
+#             for the run, as `strata migrate up` holds it: one sync a commit)
+#             / sqlite_floor per in the rollback journal at FULL (context only: four syncs a commit)
 #             / sqlite_floor --synchronous=normal per (context only: dbmate's driver, mattn/go-sqlite3,
 #               sets PRAGMA synchronous=NORMAL on every connection, one fsync fewer per commit than
 #               SQLite's default FULL that strata and the floor keep)
@@ -124,7 +127,8 @@ up_strata_atomic() {
   once up-atomic-strata st "$W/strata-atomic.db" "$MIG" up --atomic
   [ "$(count "$W/strata-atomic.db" 'select count(*) from strata_migrations')" = "$N" ] || { echo "strata up --atomic incomplete" >&2; exit 1; }
 }
-up_floor() { floor up-floor per "$W/floor.db" "$MIG"; }
+up_floor() { floor up-floor --wal per "$W/floor.db" "$MIG"; }
+up_floor_journal() { floor up-floor-journal per "$W/floor-journal.db" "$MIG"; }
 up_floor_atomic() { floor up-atomic-floor atomic "$W/floor-atomic.db" "$MIG"; }
 up_floor_normal() { floor up-floor-normal --synchronous=normal per "$W/floor-normal.db" "$MIG"; }
 last() { local a=(${T[$1]}); echo "${a[-1]}"; }
@@ -151,8 +155,8 @@ for run in $(seq 1 "$RUNS"); do
 
   # up from empty; the order of the phases rotates from run to run so that a slow spell of the
   # shared disk does not always fall on the same tool
-  up_phases=(up_dbmate up_floor up_floor_normal)
-  [ $HAVE_STRATA = 1 ] && up_phases=(up_dbmate up_strata up_floor up_strata_atomic up_floor_atomic up_floor_normal)
+  up_phases=(up_dbmate up_floor up_floor_normal up_floor_journal)
+  [ $HAVE_STRATA = 1 ] && up_phases=(up_dbmate up_strata up_floor up_strata_atomic up_floor_atomic up_floor_normal up_floor_journal)
   [ $HAVE_STRATA = 1 ] || up_phases+=(up_floor_atomic)
   np=${#up_phases[@]}
   for j in $(seq 0 $((np - 1))); do "${up_phases[$(( (j + run - 1) % np ))]}"; done
@@ -199,7 +203,7 @@ FV=$("$FLOOR" per "$BASE/v.db" "$EMPTY" | sed 's/.*"sqlite":"\([^"]*\)".*/\1/')
 mkdir -p "$PEERS/results"
 {
 for k in startup-dbmate startup-strata up-dbmate up-strata up-atomic-strata up-floor up-floor-wall \
-         up-floor-normal up-floor-normal-wall up-atomic-floor up-atomic-floor-wall status-floor status-dbmate status-strata check-strata \
+         up-floor-normal up-floor-normal-wall up-floor-journal up-floor-journal-wall up-atomic-floor up-atomic-floor-wall status-floor status-dbmate status-strata check-strata \
          down-dbmate down-strata down-floor down-floor-wall; do
   [ -n "${T[$k]:-}" ] || continue
   printf '{"bench":"migrate","key":"%s","migrations":%d,"down_steps":%d,"runs":%d,"median_s":%.5f,"runs_s":"%s","dbmate":"%s","strata":"%s","floor_sqlite":"%s"}\n' \
@@ -217,7 +221,7 @@ f() { [ -n "$1" ] && printf '%.4f' "$1" || printf -- '-'; }
 ms() { [ -n "$1" ] && printf '%.2f ms' "$(echo "$1 * 1000" | bc -l)" || printf -- '-'; }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && printf '%.2f' "$(echo "$1 / $2" | bc -l)" || printf -- '-'; }
 yes_no() { [ -n "$1" ] && { [ "$(echo "$1" | bc -l)" = 1 ] && echo met || echo MISSED; } || echo -; }
-uD=$(med up-dbmate); uS=$(med up-strata); uA=$(med up-atomic-strata); uF=$(med up-floor); uFA=$(med up-atomic-floor); uFN=$(med up-floor-normal)
+uD=$(med up-dbmate); uS=$(med up-strata); uA=$(med up-atomic-strata); uF=$(med up-floor); uFA=$(med up-atomic-floor); uFN=$(med up-floor-normal); uFJ=$(med up-floor-journal)
 sF=$(med status-floor); sD=$(med status-dbmate); sS=$(med status-strata); cS=$(med check-strata)
 dD=$(med down-dbmate); dS=$(med down-strata); dF=$(med down-floor)
 tD=$(med startup-dbmate); tS=$(med startup-strata)
@@ -234,6 +238,7 @@ $(nproc) cores; load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/load
 | startup (no-op status, empty dir) | $(f "$tD") | $(f "$tS") | | $(ratio "$tS" "$tD") | |
 | up, $N migrations | $(f "$uD") | $(f "$uS") | $(f "$uF") | $(ratio "$uS" "$uD") | $(ratio "$uS" "$uF") |
 | (context) floor with synchronous=NORMAL, as dbmate's driver sets | | | $(f "$uFN") | | $(ratio "$uS" "$uFN") |
+| (context) floor in the rollback journal at FULL (4 syncs a commit) | | | $(f "$uFJ") | | $(ratio "$uS" "$uFJ") |
 | up --atomic (dbmate: plain up) | $(f "$uD") | $(f "$uA") | $(f "$uFA") | $(ratio "$uA" "$uD") | $(ratio "$uA" "$uFA") |
 | status, $N applied | $(f "$sD") | $(f "$sS") | $(f "$sF") | $(ratio "$sS" "$sD") | $(ratio "$sS" "$sF") |
 | check, $N applied | | $(f "$cS") | $(f "$sF") | | $(ratio "$cS" "$sF") |

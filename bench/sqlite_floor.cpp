@@ -16,11 +16,14 @@
 // The connection keeps SQLite's defaults (journal_mode=DELETE, synchronous=FULL), as strata does.
 // --synchronous=normal sets PRAGMA synchronous=NORMAL instead: what dbmate's driver
 // (mattn/go-sqlite3) does on every connection; one fsync fewer per commit (3 instead of 4).
+// --wal holds the database in exclusive locking mode and WAL for the run and returns it to
+// DELETE at the end: what `strata migrate up` does for a run of two or more migrations (one sync
+// a commit).
 // The timed span is open + schema check + all transactions + close. One JSON line on stdout.
 //
 //   build: g++ -O2 bench/sqlite_floor.cpp -lsqlite3 -o sqlite_floor
-//   usage: sqlite_floor [--synchronous=normal] per|atomic DB DIR
-//          sqlite_floor [--synchronous=normal] down DB DIR N
+//   usage: sqlite_floor [--synchronous=normal] [--wal] per|atomic DB DIR
+//          sqlite_floor [--synchronous=normal] [--wal] down DB DIR N
 //          sqlite_floor status DB DIR
 #include <sqlite3.h>
 
@@ -94,12 +97,13 @@ std::vector<Migration> load(const std::string& dir) {
 
 int main(int argc, char** argv) {
   bool normal = false;
-  if (argc > 1 && std::strcmp(argv[1], "--synchronous=normal") == 0) {
-    normal = true;
+  bool wal = false;
+  while (argc > 1 && (std::strcmp(argv[1], "--synchronous=normal") == 0 || std::strcmp(argv[1], "--wal") == 0)) {
+    (std::strcmp(argv[1], "--wal") == 0 ? wal : normal) = true;
     ++argv;
     --argc;
   }
-  if (argc < 4) die("usage: sqlite_floor [--synchronous=normal] per|atomic DB DIR | ... down DB DIR N");
+  if (argc < 4) die("usage: sqlite_floor [--synchronous=normal] [--wal] per|atomic DB DIR | ... down DB DIR N");
   std::string mode = argv[1], path = argv[2], dir = argv[3];
   int steps = argc > 4 ? std::atoi(argv[4]) : 0;
   if (mode != "per" && mode != "atomic" && mode != "down" && mode != "status") die("unknown mode " + mode);
@@ -128,6 +132,7 @@ int main(int argc, char** argv) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) die("cannot open database");
   if (normal) exec(db, "PRAGMA synchronous=NORMAL");
+  if (wal) exec(db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL");
   exec(db,
        "CREATE TABLE IF NOT EXISTS floor_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
        " applied_at TEXT NOT NULL)");
@@ -176,10 +181,11 @@ int main(int argc, char** argv) {
     if (atomic) exec(db, "COMMIT");
     sqlite3_finalize(ins);
   }
+  if (wal) exec(db, "PRAGMA journal_mode=DELETE; PRAGMA locking_mode=NORMAL");
   if (sqlite3_close(db) != SQLITE_OK) die("close failed");
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("{\"tool\":\"sqlite-floor\",\"synchronous\":\"%s\",\"mode\":\"%s\",\"sqlite\":\"%s\",\"migrations\":%d,\"seconds\":%.4f,"
+  std::printf("{\"tool\":\"sqlite-floor\",\"synchronous\":\"%s\",\"journal\":\"%s\",\"mode\":\"%s\",\"sqlite\":\"%s\",\"migrations\":%d,\"seconds\":%.4f,"
               "\"ms_per_migration\":%.4f}\n",
-              normal ? "NORMAL" : "FULL", mode.c_str(), sqlite3_libversion(), done, s, done ? 1000.0 * s / done : 0.0);
+              normal ? "NORMAL" : "FULL", wal ? "WAL" : "DELETE", mode.c_str(), sqlite3_libversion(), done, s, done ? 1000.0 * s / done : 0.0);
   return 0;
 }

@@ -38,6 +38,12 @@ struct Dialect {
   std::string short_text;    // of the history's state column (MySQL gives TEXT no literal default)
 };
 
+// What Driver::many_commits() changed for a run of commits, undone by its destructor.
+class CommitRun {
+ public:
+  virtual ~CommitRun() = default;
+};
+
 class Driver {
  public:
   virtual ~Driver() = default;
@@ -66,6 +72,12 @@ class Driver {
   virtual void rollback() noexcept = 0;
   // Whether a transaction is open on the connection: strata's, or one a section began itself.
   virtual bool in_transaction() = 0;
+
+  // A run of many commits (`up` of several migrations, each its own transaction) may make each
+  // commit durable more cheaply for as long as the returned value lives: on SQLite, one sync a
+  // commit in WAL mode instead of four in the rollback journal (sqlite_driver.cpp). nullptr when
+  // the engine has nothing to gain. Whatever it changes is put back when the value goes.
+  virtual std::unique_ptr<CommitRun> many_commits() { return nullptr; }
 
   // `name` in the migration schema (SQLite: main; PostgreSQL: --schema or current_schema()).
   virtual bool table_exists(const std::string& name) = 0;

@@ -128,6 +128,16 @@ class Migrator::Session {
   }
 
   void set_foreign_keys(bool on) { db_->set_foreign_keys(on); }
+  // Several commits in a row may be made durable more cheaply (SQLite: WAL for the run), unless
+  // a section sets the journal or locking mode itself: what it chose must be what stays.
+  std::unique_ptr<CommitRun> many_commits(const std::vector<const Migration*>& run, Direction d) {
+    if (run.size() < 2) return nullptr;
+    for (const Migration* m : run) {
+      const std::string sql = to_lower(d == Direction::up ? m->up.sql : m->down.sql);
+      if (sql.find("journal_mode") != std::string::npos || sql.find("locking_mode") != std::string::npos) return nullptr;
+    }
+    return db_->many_commits();
+  }
 
   void run(const Section& section, std::size_t skip = 0, const StatementDone& on_done = {}) {
     if (!placeholders_.apply_to(section)) {
@@ -440,6 +450,7 @@ void Migrator::apply_pending(Session& s, const UpOptions& o, const StepDone& on_
     for (const auto& [m, ms] : done) finish(*m, ms);
     return;
   }
+  const auto run = s.many_commits(pending, Direction::up);
   for (std::size_t i = 0; i < pending.size(); ++i) {
     const Migration* m = pending[i];
     const SectionPlan& plan = plans[i];
@@ -605,6 +616,7 @@ void Migrator::revert(Session& s, const DownOptions& o, const StepDone& on_step)
     plans.push_back(require_plan(m->down, s.kind(), false));
     s.check_placeholders(m->down);
   }
+  const auto run = s.many_commits(targets, Direction::down);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const Migration* m = targets[i];
     const SectionPlan& plan = plans[i];

@@ -1,6 +1,7 @@
 // The SQLite driver: a Connection (sqlite/connection.h), the flock (migration_lock.h), SQLite's
 // own prepare-tail loop (sql_runner.h) and sqlite_schema (schema.h) behind the Driver interface.
 #include <sqlite3.h>
+#include <sys/statvfs.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <chrono>
@@ -25,6 +26,8 @@ namespace {
 // takes milliseconds, so these stop only what never ends or fills the memory.
 constexpr std::chrono::seconds k_scratch_budget{300};
 constexpr std::int64_t k_scratch_max_bytes = std::int64_t{1} << 30;
+// The free space below which a run of commits keeps the rollback journal (many_commits).
+constexpr std::uint64_t k_wal_run_min_free_bytes = std::uint64_t{64} << 20;
 
 using sqlite::Connection;
 using sqlite::OpenMode;
@@ -33,6 +36,44 @@ const Dialect& sqlite_dialect() {
   static const Dialect d{"BEGIN IMMEDIATE", "PRAGMA foreign_keys = ON;", "INTEGER", "REAL", "TEXT",
                          "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", "applied_at", "TEXT"};
   return d;
+}
+
+// SQLite's rollback journal makes a commit durable with four syncs at synchronous=FULL (the
+// journal, its header, the database, the directory), WAL with one (the log). For a run of many
+// small commits, `up` holds the database in exclusive locking mode and WAL, so each migration is
+// still its own durable transaction at a quarter of the syncs, and puts both modes back when the
+// run ends or fails. Exclusive locking keeps the WAL index out of a -shm file and makes the way
+// back certain: no other connection can be reading the log when the journal mode is restored.
+// A process killed mid-run leaves the database in WAL mode, which SQLite opens as it is.
+class WalRun final : public CommitRun {
+ public:
+  WalRun(Connection& conn, std::string journal_mode) : conn_(conn), journal_mode_(std::move(journal_mode)) {}
+  ~WalRun() override {
+    sqlite3* db = conn_.handle();
+    if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    const std::string back = "PRAGMA journal_mode = " + journal_mode_;
+    sqlite3_exec(db, back.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA locking_mode = NORMAL", nullptr, nullptr, nullptr);
+    // The exclusive lock goes at the next access in normal locking mode.
+    sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
+  }
+  WalRun(const WalRun&) = delete;
+  WalRun& operator=(const WalRun&) = delete;
+
+ private:
+  Connection& conn_;
+  std::string journal_mode_;
+};
+
+// The first column of the first row of `sql` on `db`, or "" when it fails or gives none.
+std::string pragma_text(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    if (const auto* text = sqlite3_column_text(stmt, 0)) out = reinterpret_cast<const char*>(text);
+  }
+  sqlite3_finalize(stmt);
+  return to_lower(out);
 }
 
 class SqliteDriver final : public Driver {
@@ -94,6 +135,31 @@ class SqliteDriver final : public Driver {
   }
 
   bool in_transaction() override { return sqlite3_get_autocommit(conn_->handle()) == 0; }
+
+  std::unique_ptr<CommitRun> many_commits() override {
+    sqlite3* db = conn_->handle();
+    // Only a rollback-journal file database this process writes (not a dry run's read-only or
+    // in-memory scratch); a database already in WAL (or another mode the user chose) is left so.
+    if (lock_ == nullptr || in_transaction() || sqlite3_db_readonly(db, "main") != 0) return nullptr;
+    const std::string path = sqlite3_db_filename(db, "main") != nullptr ? sqlite3_db_filename(db, "main") : "";
+    if (path.empty()) return nullptr;
+    // The log and its checkpoint need room: on a nearly full disk a failed run could not put the
+    // journal mode back, and the database would stay in WAL, unreadable there without room for
+    // its -shm file. There the rollback journal stays.
+    struct statvfs fs {};
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) != 0 ||
+        static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < k_wal_run_min_free_bytes) {
+      return nullptr;
+    }
+    const std::string mode = pragma_text(db, "PRAGMA journal_mode");
+    if (mode != "delete" && mode != "truncate" && mode != "persist") return nullptr;
+    if (sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE", nullptr, nullptr, nullptr) != SQLITE_OK) return nullptr;
+    auto run = std::make_unique<WalRun>(*conn_, mode);
+    // Fails (and stays in the journal mode it had) while another connection reads the database.
+    if (pragma_text(db, "PRAGMA journal_mode = WAL") != "wal") return nullptr;  // run's destructor restores
+    return run;
+  }
 
   bool table_exists(const std::string& name) override { return conn_->table_exists(name); }
   std::vector<std::string> column_names(const std::string& table) override {
