@@ -26,12 +26,13 @@ build=(cmake ninja-build g++ pkg-config python3 libsqlite3-dev libsqlitecpp-dev 
 # iproute2: ip, which tests/e2e/ingest_web.sh runs in its network namespace (ip link set lo up).
 # chromium: the browser tests/e2e/serve_page.sh drives with Playwright (playwright-core from npm,
 # which never downloads a browser of its own).
-# sqitch, libdbd-sqlite3-perl and libdbd-pg-perl: the real `sqitch deploy` tests/e2e/migrate_sqitch.sh
-# compares strata with (sqitch depends on one DBD driver only).
+# sqitch, libdbd-sqlite3-perl, libdbd-pg-perl and libdbd-mysql-perl: the real `sqitch deploy`
+# tests/e2e/migrate_sqitch.sh and migrate_sqitch_mysql.sh compare strata with (sqitch depends on one
+# DBD driver only; its MySQL engine asks for DBD::mysql, and runs scripts with the mariadb client).
 test=(sqlite3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
       dpkg-dev file debootstrap nodejs time strace alembic curl systemd chromium iproute2
-      sqitch libdbd-sqlite3-perl libdbd-pg-perl)
+      sqitch libdbd-sqlite3-perl libdbd-pg-perl libdbd-mysql-perl)
 # bench/ingest_web.sh: the PostgreSQL 15 manual (HTML) served by nginx, mirrored by wget.
 bench=(postgresql-doc-15 nginx-light wget)
 want=("${build[@]}")

@@ -7,10 +7,12 @@
 #   - the tool brings C up half-way, strata takes over and applies the rest, and the tool run again
 #     finds every migration applied (its own table has a row for each, as it writes them);
 #   - `strata migrate check` on A, migrated by the tool alone, is clean.
-# Prisma runs on SQLite only (trpc's starter, its lock file saying sqlite): its PostgreSQL driver
-# adapter cannot read the `name` columns of PostgreSQL's catalogue ("Column type 'name' could not be
-# deserialized from the database", prisma/orm#27403), and the native engines it otherwise uses are
-# downloaded from outside the npm registry. migrate_prisma_drizzle.sh covers the PostgreSQL Prisma
+# Prisma runs on SQLite only (trpc's starter, its lock file saying sqlite, and pingvin-share, a
+# SQLite project from its start): its PostgreSQL driver adapter cannot read the `name` columns of
+# PostgreSQL's catalogue ("Column type 'name' could not be deserialized from the database",
+# prisma/orm#27403), its WebAssembly schema engine has no MySQL connector (only PostgreSQL's and
+# SQLite's are compiled into schema_engine_bg.wasm, so @prisma/adapter-mariadb cannot migrate), and
+# the native engines it otherwise uses are downloaded from outside the npm registry. migrate_prisma_drizzle.sh covers the PostgreSQL Prisma
 # projects with the rows written as Prisma writes them. PRISMA_QUERY_ENGINE_LIBRARY and
 # PRISMA_SCHEMA_ENGINE_BINARY name placeholders so that the CLI does not fetch the native engines
 # it does not use here.
@@ -168,6 +170,48 @@ case_ "Prisma on SQLite: migrated by Prisma alone, strata's check is clean"
 expect_exit 0 -- strata_t migrate -d sqlite:pt-a.db --dir pt/prisma/migrations check
 expect_exit 0 -- strata_t migrate -d sqlite:pt-a.db --dir pt/prisma/migrations status
 expect_stdout_match '20220918134120 +revert +applied'
+
+# ---------------------------------------------------------------------------------------------
+# pingvin-share: a SQLite project from its start (its own lock file says sqlite), 24 migrations
+# with Prisma's table rebuilds (PRAGMA foreign_keys=OFF, new_<table>, INSERT ... SELECT) and rows
+# of configuration the migrations insert and update. Its 8th migration and later ones write
+# strings in double quotes (UPDATE config SET category = "internal"), which Prisma's native engine
+# accepts and the libsql adapter's SQLite (built without double-quoted strings) refuses ("no such
+# column: internal"): Prisma runs the first 7 here, strata the rest, and Prisma then reads strata's
+# rows for them.
+V="$DATA/prisma/pingvin_share/prisma/migrations"
+VN=$(ls -d "$V"/*/ | wc -l)
+VTOOL=7
+version_at() { basename "$(ls -d "$V"/*/ | sed -n "${1}p")" | cut -d_ -f1; }
+prisma_rows() { sqlite3 "$1" 'SELECT migration_name, checksum, applied_steps_count FROM _prisma_migrations ORDER BY migration_name'; }
+config_rows='SELECT name, category, value, "order", locked, secret FROM Config ORDER BY name, category'
+case_ "Prisma on SQLite (pingvin-share): prisma migrate deploy and strata from empty, one schema"
+prisma_project pv-tool "$V" "$VTOOL"
+prisma pv-tool "$E2E_TMP/pv-a.db" migrate deploy
+assert_eq "$VTOOL" "$(sqlite3 pv-a.db 'SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL')" "Prisma recorded each"
+expect_exit 0 -- strata_t migrate -d sqlite:pv-b.db --dir pv-tool/prisma/migrations up
+expect_stderr_match "applied $(version_at "$VTOOL")_"
+sqlite_same_schema pv-a.db pv-b.db "Prisma's schema is strata's"
+
+case_ "Prisma on SQLite (pingvin-share): Prisma ran the first $VTOOL, strata takes over, Prisma finds nothing pending"
+prisma_project pv "$V"
+expect_exit 0 -- strata_t migrate -d sqlite:pv-a.db --dir pv/prisma/migrations status
+expect_stdout_match "$(version_at "$VTOOL") .*applied"
+expect_stdout_match "$(version_at $((VTOOL + 1))) .*pending"
+expect_exit 0 -- strata_t migrate -d sqlite:pv-a.db --dir pv/prisma/migrations up
+expect_stderr_match "imported $VTOOL version\\(s\\) from Prisma's _prisma_migrations table"
+expect_stderr_match "applied $(version_at "$VN")_"
+assert_eq "$VN" "$(sqlite3 pv-a.db 'SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL')" "strata wrote Prisma's rows for the ones it ran"
+prisma pv "$E2E_TMP/pv-a.db" migrate deploy
+expect_stdout_match "$VN migrations found in prisma/migrations"
+expect_stdout_match 'No pending migrations to apply'
+prisma pv "$E2E_TMP/pv-a.db" migrate status
+expect_stdout_match 'Database schema is up to date'
+expect_exit 0 -- strata_t migrate -d sqlite:pv-a.db --dir pv/prisma/migrations check
+expect_exit 0 -- strata_t migrate -d sqlite:pv-full.db --dir pv/prisma/migrations up
+sqlite_same_schema pv-full.db pv-a.db "the schema strata alone gives from empty"
+assert_eq "$(sqlite3 pv-full.db "$config_rows")" "$(sqlite3 pv-a.db "$config_rows")" "the configuration rows strata alone gives"
+assert_eq "enabled|smtp|false|1|0|0" "$(sqlite3 pv-a.db "$config_rows")" "the row the migrations leave in Config"
 
 # ---------------------------------------------------------------------------------------------
 case_ "PostgreSQL server"

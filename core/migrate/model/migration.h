@@ -96,6 +96,9 @@ struct MigrationSet {
   std::string provider;
   // Sqitch's %project: the registry's rows are the project's.
   std::string tool_project;
+  // Sqitch's registry (sqitch.conf's `registry`, else "sqitch"): the schema (PostgreSQL), the
+  // database (MySQL) or the file's stem beside the database (SQLite) that holds its rows.
+  std::string tool_registry;
 
   const Migration* find(Version version) const;
   // Throws Error(invalid_input) describing the first problem, if there is one.

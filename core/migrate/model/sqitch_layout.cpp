@@ -77,6 +77,10 @@ std::map<std::string, std::string> read_sqitch_conf(const fs::path& path) {
 struct SqitchPlaces {
   std::string engine;
   fs::path plan, deploy, revert, verify;
+  // A reworked change's older scripts (<change>@<tag>.sql): reworked_dir/deploy and so on, where
+  // reworked_dir is the top directory unless sqitch.conf names one (Sqitch 1.1).
+  fs::path reworked_deploy, reworked_revert, reworked_verify;
+  std::string registry = "sqitch";
   std::string extension = "sql";
   std::map<std::string, std::string> conf;
 };
@@ -99,7 +103,15 @@ SqitchPlaces sqitch_places(const fs::path& project) {
   p.deploy = place("deploy_dir", "deploy");
   p.revert = place("revert_dir", "revert");
   p.verify = place("verify_dir", "verify");
+  const fs::path reworked = value("reworked_dir") ? project / *value("reworked_dir") : top;
+  auto reworked_place = [&](const std::string& key, const char* name) {
+    return (value(key) ? project / *value(key) : reworked / name).lexically_normal();
+  };
+  p.reworked_deploy = reworked_place("reworked_deploy_dir", "deploy");
+  p.reworked_revert = reworked_place("reworked_revert_dir", "revert");
+  p.reworked_verify = reworked_place("reworked_verify_dir", "verify");
   if (const auto ext = value("extension")) p.extension = *ext;
+  if (const auto registry = value("registry")) p.registry = *registry;
   return p;
 }
 
@@ -201,13 +213,16 @@ MigrationSet load_sqitch(const std::string& dir) {
   set.layout = MigrationLayout::sqitch;
   set.provider = places.engine;
   set.tool_project = plan.project;
+  set.tool_registry = places.registry;
   set.problems = plan.problems;
   std::set<std::string> listed;
   for (std::size_t i = 0; i < plan.changes.size(); ++i) {
     const SqitchChange& c = plan.changes[i];
-    const std::string file = sqitch_script_name(c, places.deploy, places.extension);
-    const fs::path deploy = places.deploy / file;
-    listed.insert(file);
+    const bool reworked = !c.rework_tags.empty();
+    const fs::path& deploy_dir = reworked ? places.reworked_deploy : places.deploy;
+    const std::string file = sqitch_script_name(c, deploy_dir, places.extension);
+    const fs::path deploy = deploy_dir / file;
+    if (deploy_dir == places.deploy) listed.insert(file);
     Migration m;
     m.version = static_cast<Version>(i + 1);
     m.version_text = std::to_string(i + 1);
@@ -232,12 +247,12 @@ MigrationSet load_sqitch(const std::string& dir) {
     m.tool_checksum = sha1_hex(read_sqitch_file(deploy));
     m.checksum = sha256_hex(m.normalised);
     if (const auto bad = find_invalid_utf8(m.normalised)) m.not_utf8 = Migration::Place{deploy.string(), position_of(m.normalised, *bad)};
-    const fs::path revert = places.revert / file;
+    const fs::path revert = (reworked ? places.reworked_revert : places.revert) / file;
     if (fs::is_regular_file(revert, ec) && really_inside(revert, dir)) {
       std::string text;
       m.down = sqitch_section(revert, text);
     }
-    if (const fs::path verify = places.verify / file; fs::is_regular_file(verify, ec) && really_inside(verify, dir)) {
+    if (const fs::path verify = (reworked ? places.reworked_verify : places.verify) / file; fs::is_regular_file(verify, ec) && really_inside(verify, dir)) {
       std::string text;
       m.verify = sqitch_section(verify, text);
     }

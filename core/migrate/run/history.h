@@ -129,7 +129,7 @@ class HistoryTable {
   std::vector<std::pair<Version, std::string>> sqitch_versions(const MigrationSet& files, HistorySource& source);
   // The registry's rows (change_id, change, script_hash) for `project` in the order deployed;
   // nullopt when the database has no Sqitch registry.
-  std::optional<std::vector<std::vector<std::string>>> sqitch_changes(const std::string& project);
+  std::optional<std::vector<std::vector<std::string>>> sqitch_changes(const std::string& project, const std::string& registry);
   // A Prisma or Drizzle history's checksum for a version, where it is not the file's: read()
   // gives that row the recorded checksum, so status and check report the file as changed.
   std::map<Version, std::string> recorded_sums_;

@@ -732,3 +732,12 @@ CREATE TABLE invoices (id integer PRIMARY KEY, total numeric, number serial);
 CREATE TABLE posts (id integer PRIMARY KEY, tags text[]);
 -- after
 CREATE TABLE posts (id integer PRIMARY KEY, tags text[] NOT NULL);
+
+-- case: enum_value_used_by_a_check
+-- before
+CREATE TYPE ticket_state AS ENUM ('open', 'closed');
+CREATE TABLE tickets (id integer PRIMARY KEY, state ticket_state NOT NULL DEFAULT 'open', CONSTRAINT tickets_not_closed CHECK (state <> 'closed'));
+-- after
+CREATE TYPE ticket_state AS ENUM ('open', 'closed', 'archived');
+CREATE TABLE tickets (id integer PRIMARY KEY, state ticket_state NOT NULL DEFAULT 'open', CONSTRAINT tickets_not_closed CHECK (state <> 'closed'), CONSTRAINT tickets_not_archived CHECK (state <> 'archived'));
+CREATE TABLE audits (id integer PRIMARY KEY, note text, CONSTRAINT audits_note CHECK (note::ticket_state <> 'archived'));

@@ -47,6 +47,19 @@ TEST(RunPlanTest, SqliteTableRebuildPragmaIsHoistedAroundTheTransaction) {
   EXPECT_TRUE(p.problems.empty()) << codes(p);
 }
 
+TEST(RunPlanTest, PrismasRebuildWithDeferForeignKeysRunsInTheTransaction) {
+  // Prisma 5's SQLite table rebuild: defer_foreign_keys holds until the transaction ends, so it
+  // belongs inside it.
+  const SectionPlan p = plan_section(
+      plan_section("PRAGMA defer_foreign_keys=ON;\nPRAGMA foreign_keys=OFF;\nCREATE TABLE \"new_t\" (id int);\n"
+                   "DROP TABLE \"t\";\nALTER TABLE \"new_t\" RENAME TO \"t\";\nPRAGMA foreign_keys=ON;\n"
+                   "PRAGMA defer_foreign_keys=OFF;\n"),
+      DriverKind::sqlite, true);
+  EXPECT_EQ(p.mode, RunMode::transaction);
+  EXPECT_TRUE(p.foreign_keys_off);
+  EXPECT_TRUE(p.problems.empty()) << codes(p);
+}
+
 TEST(RunPlanTest, PragmaForeignKeysOnAloneChangesNothing) {
   const SectionPlan p = plan_section(plan_section("PRAGMA foreign_keys = on;\nCREATE TABLE a (x int);\n"), DriverKind::sqlite, true);
   EXPECT_EQ(p.mode, RunMode::transaction);

@@ -164,5 +164,32 @@ TEST(SqitchPlanTest, ConfDirectoriesAndMigrateNewWritesSqitchsLayout) {
   EXPECT_NE(std::string::npos, sqitch_slurp(dir + "/db/revert/add_c.sql").find("BEGIN;\n\nDROP TABLE c;\n\nCOMMIT;\n"));
 }
 
+// sqitch.conf's reworked_dir holds a reworked change's older scripts (Sqitch 1.1), and its
+// registry names where the rows are; the registry is "sqitch" unless it says otherwise.
+TEST(SqitchPlanTest, ReworkedDirAndRegistryFromConf) {
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  write_file(dir + "/sqitch.conf", "[core]\n\tengine = sqlite\n\treworked_dir = old\n[engine \"sqlite\"]\n\tregistry = meta\n");
+  write_file(dir + "/sqitch.plan",
+             "%syntax-version=1.0.0\n%project=app\n\na 2024-01-01T00:00:00Z Ann <ann@example.com>\n"
+             "@v1 2024-01-02T00:00:00Z Ann <ann@example.com>\na [a@v1] 2024-01-03T00:00:00Z Ann <ann@example.com>\n");
+  write_file(dir + "/deploy/a.sql", "CREATE TABLE a (id int, b int);\n");
+  write_file(dir + "/revert/a.sql", "ALTER TABLE a DROP COLUMN b;\n");
+  write_file(dir + "/old/deploy/a@v1.sql", "CREATE TABLE a (id int);\n");
+  write_file(dir + "/old/revert/a@v1.sql", "DROP TABLE a;\n");
+  write_file(dir + "/old/verify/a@v1.sql", "SELECT id FROM a;\n");
+  const MigrationSet set = load_directory(dir);
+  EXPECT_TRUE(set.problems.empty()) << (set.problems.empty() ? "" : set.problems[0].message);
+  ASSERT_EQ(2u, set.migrations.size());
+  EXPECT_EQ("a@v1", set.migrations[0].name);
+  EXPECT_EQ(dir + "/old/deploy/a@v1.sql", set.migrations[0].up.file);
+  EXPECT_NE(std::string::npos, set.migrations[0].down.sql.find("DROP TABLE a"));
+  EXPECT_EQ(dir + "/old/verify/a@v1.sql", set.migrations[0].verify.file);
+  EXPECT_EQ(dir + "/deploy/a.sql", set.migrations[1].up.file);
+  EXPECT_NE(std::string::npos, set.migrations[1].down.sql.find("DROP COLUMN b"));
+  EXPECT_EQ("meta", set.tool_registry);
+  EXPECT_EQ("sqitch", load_directory(k_sqitch_intro).tool_registry);
+}
+
 }  // namespace
 }  // namespace strata::migrate

@@ -306,25 +306,40 @@ class MysqlDriver final : public Driver {
     }
     const std::size_t n = split.statements.size();
     for (std::size_t i = skip; i < n; ++i) {
-      const MysqlStatement& st = split.statements[i];
-      const std::string_view text = std::string_view(section.sql).substr(st.offset, st.length);
-      std::string sent;
-      if (owner_) {
-        if (ReplaySignals::pending() != 0) throw Error(ExitCode::unavailable, "interrupted");
-        refuse_outside_scratch(section, st.offset, text);
-        // A scratch's objects are compared without their definer (read_schema leaves it out), and
-        // naming another account (mysqldump's DEFINER=`app`@`%`) needs SUPER, or the account.
-        sent = without_definer_clauses(text);
-      }
-      if (!conn_.run(owner_ ? std::string_view(sent) : text)) {
-        const std::string message = conn_.error_text() + (conn_.lost() ? " (the connection was lost)" : "");
-        throw Error(ExitCode::migration_failed,
-                    scrub(section.file + ":" + location(section, error_offset(st, text)) + ": " + message,
-                          endpoint_.password));
+      const MysqlStatement& whole = split.statements[i];
+      const std::string_view block = std::string_view(section.sql).substr(whole.offset, whole.length);
+      for (const MysqlStatement& piece : statements_of_block(block)) {
+        const MysqlStatement st{whole.offset + piece.offset, piece.length};
+        const std::string_view text = block.substr(piece.offset, piece.length);
+        std::string sent;
+        if (owner_) {
+          if (ReplaySignals::pending() != 0) throw Error(ExitCode::unavailable, "interrupted");
+          refuse_outside_scratch(section, st.offset, text);
+          // A scratch's objects are compared without their definer (read_schema leaves it out), and
+          // naming another account (mysqldump's DEFINER=`app`@`%`) needs SUPER, or the account.
+          sent = without_definer_clauses(text);
+        }
+        if (!conn_.run(owner_ ? std::string_view(sent) : text)) {
+          const std::string message = conn_.error_text() + (conn_.lost() ? " (the connection was lost)" : "");
+          throw Error(ExitCode::migration_failed,
+                      scrub(section.file + ":" + location(section, error_offset(st, text)) + ": " + message,
+                            endpoint_.password));
+        }
       }
       if (on_done) on_done(i);
     }
     return n;
+  }
+
+  // A statement ended by a DELIMITER other than ';' may hold several ("DROP PROCEDURE p;\nCREATE
+  // PROCEDURE p ... END //", as Sqitch's MySQL tutorial writes them): the mysql client sends the
+  // block as one query with multi-statements on, and the server runs each in turn. They are sent
+  // one at a time here, split as without a DELIMITER (a stored program's body kept whole), so
+  // each is checked and its error placed as any other statement's. Offsets within `block`.
+  static std::vector<MysqlStatement> statements_of_block(std::string_view block) {
+    MysqlSplit pieces = split_mysql(block);
+    if (pieces.error_offset || pieces.statements.size() <= 1) return {MysqlStatement{0, block.size()}};
+    return std::move(pieces.statements);
   }
 
   std::vector<std::size_t> statement_offsets(std::string_view sql) const override {

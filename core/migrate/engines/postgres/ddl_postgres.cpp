@@ -275,9 +275,31 @@ std::vector<std::pair<std::string, const TablePart*>> columns_of_type(const std:
   return out;
 }
 
+// CHECK constraints dropped around an enum's rebuild: (table in the current schema, constraint).
+using ChecksOnEnums = std::set<std::pair<std::string, std::string>>;
+
+// The CHECKs that read the enum `type` (through one of its columns, or by naming it): moving a
+// column to the new type re-checks them, and their constants still have the old type
+// ("operator does not exist: t <> t__strata_old"), so they are dropped first and added again
+// once the columns moved (Writer::add_constraints).
+void drop_checks_on_enum(Script& s, const std::vector<TableShape>& from_tables, const std::string& type,
+                         const std::vector<std::pair<std::string, const TablePart*>>& columns, ChecksOnEnums& dropped) {
+  for (const TableShape& t : from_tables) {
+    for (const TablePart& p : t.parts) {
+      if (p.column || p.name.empty() || !constraint_body(p).starts_with("CHECK")) continue;
+      const bool reads = mentions(p.text, type) || std::any_of(columns.begin(), columns.end(), [&](const auto& c) {
+                           return c.first == t.name && mentions(p.text, c.second->name);
+                         });
+      if (!reads || !dropped.emplace(t.name, p.name).second) continue;
+      ddl::add(s, "ALTER TABLE " + q(t.name) + " DROP CONSTRAINT " + q(p.name), "it reads " + type + ", made again below");
+    }
+  }
+}
+
 // An enum that changed: new labels added where they go, one label renamed, or else the type made
 // again (renamed away, created, the columns moved to it, the old one dropped).
-void change_enum(Script& s, const SchemaObject& from, const SchemaObject& to, const std::vector<TableShape>& from_tables) {
+void change_enum(Script& s, const SchemaObject& from, const SchemaObject& to, const std::vector<TableShape>& from_tables,
+                 ChecksOnEnums& dropped_checks) {
   const auto a = enum_labels(from.text);
   const auto b = enum_labels(to.text);
   std::vector<std::string> kept;
@@ -306,9 +328,11 @@ void change_enum(Script& s, const SchemaObject& from, const SchemaObject& to, co
     }
   }
   const std::string old_name = to.name + "__strata_old";
+  const auto columns = columns_of_type(from_tables, from.name);
+  drop_checks_on_enum(s, from_tables, from.name, columns, dropped_checks);
   ddl::add(s, "ALTER TYPE " + q(to.name) + " RENAME TO " + q(old_name), "values removed or reordered: the type is made again");
   ddl::add(s, to.text);
-  for (const auto& [table, p] : columns_of_type(from_tables, from.name)) {
+  for (const auto& [table, p] : columns) {
     const Column c = parse_column(*p);
     const std::string alter = "ALTER TABLE " + q(table) + " ALTER COLUMN " + q(p->name);
     // An array of the enum moves through text[] as a scalar moves through text.
@@ -433,7 +457,7 @@ class Writer {
     }
     for (const auto& [a, b] : c_.changed) {
       // A domain that changed is not written (the proof says it differs): its columns hold it.
-      if (b->kind == ObjectKind::type && !b->text.starts_with("CREATE DOMAIN")) change_enum(s_, *a, *b, from_tables_);
+      if (b->kind == ObjectKind::type && !b->text.starts_with("CREATE DOMAIN")) change_enum(s_, *a, *b, from_tables_, checks_on_enums_);
       if (b->kind == ObjectKind::sequence) {
         std::string options_text = b->text.substr(b->text.find(" AS "));
         if (options_text.find(" CYCLE") == std::string::npos) options_text += " NO CYCLE";
@@ -487,6 +511,7 @@ class Writer {
     for (int pass = 0; pass < 2; ++pass) {
       for (const TableChange& t : c_.tables) {
         for (const TablePart* p : t.dropped_constraints) {
+          if (checks_on_enums_.count({t.old_name, p->name}) != 0) continue;  // dropped before its enum was made again
           if (is_foreign_key(*p) == (pass == 0)) {
             ddl::add(s_, "ALTER TABLE " + q(t.old_name) + " DROP CONSTRAINT " + q(p->name));
           }
@@ -609,8 +634,33 @@ class Writer {
         }
       }
     }
+    add_checks_on_enums();
     for (const auto& [table, p] : foreign_keys_) {
       ddl::add(s_, "ALTER TABLE " + q(table) + " ADD CONSTRAINT " + q(p->name) + " " + constraint_body(*p));
+    }
+  }
+
+  // The CHECKs dropped around an enum's rebuild, as the desired schema has them (one it adds or
+  // no longer has is not written here).
+  void add_checks_on_enums() {
+    for (const auto& [old_table, name] : checks_on_enums_) {
+      std::string table = old_table;
+      const TableChange* change = nullptr;
+      for (const TableChange& t : c_.tables) {
+        if (t.old_name == old_table) change = &t;
+      }
+      if (change != nullptr) table = change->name;
+      const SchemaObject* to = nullptr;
+      for (const SchemaObject& o : to_.objects) {
+        if (o.kind == ObjectKind::table && o.name == table && !is_new(c_, o)) to = &o;
+      }
+      const auto shape = to != nullptr ? table_shape(to->text, k_dialect) : std::nullopt;
+      for (const TablePart& p : shape ? shape->parts : std::vector<TablePart>{}) {
+        if (p.column || p.name != name) continue;
+        const bool added = change != nullptr && std::any_of(change->added_constraints.begin(), change->added_constraints.end(),
+                                                            [&](const TablePart* a) { return a->name == name; });
+        if (!added) ddl::add(s_, "ALTER TABLE " + q(table) + " ADD CONSTRAINT " + q(p.name) + " " + constraint_body(p));
+      }
     }
   }
 
@@ -697,6 +747,7 @@ class Writer {
   std::set<const SchemaObject*> renamed_sequences_;
   std::map<ObjectKey, const SchemaObject*> dropped_first_;  // views, triggers and indexes dropped before the tables change
   std::map<std::string, std::vector<std::string>> remade_columns_;  // table -> columns
+  ChecksOnEnums checks_on_enums_;  // dropped before an enum was made again, added again at the end
   std::vector<TableShape> created_shapes_;  // of the tables created: foreign_keys_ points into them
   ddl::ForeignKeys foreign_keys_;  // of the tables created, added after every table exists
 };

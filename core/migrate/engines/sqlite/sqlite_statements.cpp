@@ -11,12 +11,13 @@ namespace strata::migrate {
 namespace sqlite_statements {
 
 // PRAGMAs that behave normally inside a transaction (reads, and user_version/application_id,
-// which are transactional).
+// which are transactional). defer_foreign_keys is made for one: it holds until the transaction's
+// COMMIT or ROLLBACK (Prisma's SQLite table rebuilds write it since Prisma 5).
 bool transaction_safe_pragma(const std::string& name) {
   static const std::set<std::string> safe = {
       "USER_VERSION", "APPLICATION_ID", "FOREIGN_KEY_CHECK", "INTEGRITY_CHECK", "QUICK_CHECK",
       "TABLE_INFO",   "TABLE_XINFO",    "INDEX_LIST",        "INDEX_INFO",      "INDEX_XINFO",
-      "FOREIGN_KEY_LIST"};
+      "FOREIGN_KEY_LIST", "DEFER_FOREIGN_KEYS"};
   return safe.count(name) != 0;
 }
 

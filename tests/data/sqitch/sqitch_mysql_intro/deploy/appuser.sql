@@ -1,0 +1,7 @@
+-- Deploy appuser
+
+BEGIN;
+
+CREATE USER flipr;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert appuser
+
+BEGIN;
+
+DROP USER flipr;
+
+COMMIT;

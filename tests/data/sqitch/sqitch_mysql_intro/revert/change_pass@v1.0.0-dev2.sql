@@ -1,0 +1,7 @@
+-- Revert change_pass
+
+BEGIN;
+
+DROP FUNCTION change_pass;
+
+COMMIT;

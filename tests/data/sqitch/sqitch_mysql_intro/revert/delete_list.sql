@@ -1,0 +1,7 @@
+-- Revert delete_list
+
+BEGIN;
+
+DROP FUNCTION delete_list;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert insert_flip
+
+BEGIN;
+
+DROP FUNCTION insert_flip;
+
+COMMIT;

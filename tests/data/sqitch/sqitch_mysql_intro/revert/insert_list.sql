@@ -1,0 +1,7 @@
+-- Revert insert_list
+
+BEGIN;
+
+DROP FUNCTION insert_list;
+
+COMMIT;

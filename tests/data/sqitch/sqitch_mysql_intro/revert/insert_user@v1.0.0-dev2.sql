@@ -1,0 +1,7 @@
+-- Revert insert_user
+
+BEGIN;
+
+DROP PROCEDURE insert_user;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert lists
+
+BEGIN;
+
+DROP TABLE lists;
+
+COMMIT;
