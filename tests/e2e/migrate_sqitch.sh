@@ -117,8 +117,9 @@ fi
 if [ -n "$PG_URL" ]; then
     PG_BASE=${PG_URL%/*}
     pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 "${@:2}"; }
-    n=0
-    fresh_db() { n=$((n + 1)); pq "$PG_URL" -c "DROP DATABASE IF EXISTS sqitchtake_$n" -c "CREATE DATABASE sqitchtake_$n" >/dev/null && echo "$PG_BASE/sqitchtake_$n"; }
+    # fresh_db NAME: an empty database of that name (each case names its own, so two compared
+    # databases are never one: a counter would not survive the $(...) subshell).
+    fresh_db() { PGOPTIONS="-c client_min_messages=warning" pq "$PG_URL" -c "DROP DATABASE IF EXISTS sqitch_$1" -c "CREATE DATABASE sqitch_$1" >/dev/null && echo "$PG_BASE/sqitch_$1"; }
     # Sqitch's target for a database URL: db:pg://user:pw@host:port/db.
     sqitch_pg() { local db=$1; shift; sqitch deploy --no-verify "$@" "db:pg:${db#postgres:}"; }
     # The schema as pg_dump writes it, Sqitch's registry and strata's history left out.
@@ -126,10 +127,11 @@ if [ -n "$PG_URL" ]; then
     rm -rf "$E2E_TMP/pgi" && cp -r "$DATA/sqitch_pg_intro" "$E2E_TMP/pgi" && cd "$E2E_TMP/pgi" || exit 2
 
     case_ "Sqitch on PostgreSQL (sqitch-intro): from empty, the schema sqitch deploy gives, check clean"
-    DB=$(fresh_db)
+    DB=$(fresh_db strata_up)
     expect_exit 0 -- strata_t migrate -d "$DB" up
     expect_exit 0 -- strata_t migrate -d "$DB" check
-    FULL=$(fresh_db)
+    FULL=$(fresh_db deployed)
+    assert_ne "$DB" "$FULL" "two databases"
     sqitch_pg "$FULL" >sqitch.out 2>&1 || fail "sqitch deploy failed: $(cat sqitch.out)"
     assert_eq "$(pg_schema "$FULL")" "$(pg_schema "$DB")" "strata's schema is sqitch's"
 
@@ -139,7 +141,7 @@ if [ -n "$PG_URL" ]; then
     expect_exit 0 -- strata_t migrate -d "$FULL" check
 
     case_ "Sqitch on PostgreSQL: taken over half-way from the sqitch schema's changes"
-    DB=$(fresh_db)
+    DB=$(fresh_db halfway)
     sqitch_pg "$DB" --to @v1.0.0-dev1 >sqitch.out 2>&1 || fail "sqitch deploy --to failed: $(cat sqitch.out)"
     expect_exit 0 -- strata_t migrate -d "$DB" status
     expect_stdout_match '4 +change_pass@v1.0.0-dev2 +applied'
