@@ -10,6 +10,10 @@
 namespace strata::search {
 
 // AnnSettings' choices by size and machine live here, beside the search that uses them.
+const std::size_t k_ann_breadth_small = 400;
+const std::size_t k_ann_breadth_large = 800;
+const std::size_t k_ann_breadth_most = 4000;
+
 std::size_t ann_breadth_by_size(std::size_t rows) {
   constexpr double small_rows = 109'817, large_rows = 1'318'324;
   const double per_log = (static_cast<double>(k_ann_breadth_large) - static_cast<double>(k_ann_breadth_small)) /
