@@ -16,12 +16,14 @@
 #             several search breadths (ef).
 #   sqlite-vec vec0 (cosine, k=10) on the same vectors, when ../shared/bench/install-peers.sh
 #             installed it ($PEERS/node/node_modules/sqlite-vec-linux-x64/vec0.so), through
-#             Python's sqlite3; p50/p99 and recall against the scan.
+#             Debian's Python (/usr/bin/python3: a pyenv Python may be built without
+#             enable_load_extension); p50/p99 and recall against the scan.
 #
 # JSON lines on stdout and in $PEERS/results/ann.jsonl.
 #   usage: bench/ann.sh      env: STRATA, BUILD (the build folder), ROWS, SIZE, Q, THREADS (index
-#          build threads, 1), PEERS, CORPUS, KEEP=DIR (keep the store there; a later run reuses it),
-#          FLOOR=0 (skip the hnswlib build), SEARCHER=0 (skip the Searcher measures)
+#          build threads; 0, the default, is strata's default: the machine's cores), BREADTHS (the
+#          fixed search breadths measured beside the default, "100 200 400 800 1600"), PEERS,
+#          CORPUS, KEEP=DIR (keep the store there; a later run reuses it), FLOOR=0 (skip the hnswlib build), SEARCHER=0 (skip the Searcher measures)
 # Run it niced on a shared machine: the 1.3M build takes the most memory (about 3 GB with the
 # mapped vectors).
 set -euo pipefail
@@ -34,7 +36,7 @@ CORPUS=${CORPUS:-$PEERS/corpus/files}
 ROWS=${ROWS:-1000000}
 SIZE=${SIZE:-400}
 Q=${Q:-300}
-THREADS=${THREADS:-1}
+THREADS=${THREADS:-0}
 CORE_LIB=$BUILD/core/libstrata_core.a
 [ -x "$STRATA" ] || { echo "ann.sh: $STRATA not found (bash scripts/build.sh)" >&2; exit 1; }
 [ -f "$CORE_LIB" ] || { echo "ann.sh: $CORE_LIB not found" >&2; exit 1; }
@@ -70,17 +72,19 @@ g++ -std=c++20 -O2 -DNDEBUG -I"$ROOT/core" -I"$BUILD/generated" "$ROOT/bench/ann
 g++ -std=c++20 -O2 -DNDEBUG "$ROOT/bench/ann_floor.cpp" -pthread -o "$T/ann_floor"
 mkdir -p "$T/dump"
 "$T/ann_bench" "$S" "$T/queries.txt" default 10 "$THREADS" "$T/dump" | tee -a "$RESULTS"
-[ "${FLOOR:-1}" = 0 ] || "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
 
 VEC=$PEERS/node/node_modules/sqlite-vec-linux-x64/vec0.so
-if [ -f "$VEC" ]; then
-  python3 - "$T/dump" "$VEC" <<'PY' | tee -a "$RESULTS"
+SYSPY=${SYSPY:-/usr/bin/python3}
+if [ -f "$VEC" ] && ! "$SYSPY" -c 'import sqlite3; sqlite3.connect(":memory:").enable_load_extension(True)' 2>/dev/null; then
+  echo "{\"bench\":\"ann\",\"what\":\"sqlite-vec\",\"skipped\":\"$SYSPY's sqlite3 cannot load extensions\"}" | tee -a "$RESULTS"
+elif [ -f "$VEC" ]; then
+  "$SYSPY" - "$T/dump" "$VEC" "${VEC_Q:-0}" <<'PY' | tee -a "$RESULTS"
 import json, sqlite3, sys, time
 from array import array
-d, ext = sys.argv[1], sys.argv[2]
+d, ext, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
 meta = json.load(open(d + "/meta.json"))
 D, K, n = meta["dims"], meta["k"], meta["rows"]
-V = open(d + "/vectors.f32", "rb").read()
+V = open(d + "/vectors.f32", "rb")  # read row by row: a whole copy would double the memory
 Q = open(d + "/queries.f32", "rb").read()
 exact = [list(map(int, l.split())) for l in open(d + "/exact.txt")]
 db = sqlite3.connect(":memory:")
@@ -88,10 +92,12 @@ db.enable_load_extension(True)
 db.load_extension(ext[:-3])
 t0 = time.perf_counter()
 db.execute(f"create virtual table v using vec0(e float[{D}] distance_metric=cosine)")
-db.executemany("insert into v(rowid, e) values (?, ?)", ((i + 1, V[i * D * 4:(i + 1) * D * 4]) for i in range(n)))
+db.executemany("insert into v(rowid, e) values (?, ?)", ((i + 1, V.read(D * 4)) for i in range(n)))
 insert_s = time.perf_counter() - t0
 ms, found = [], 0
-for q in range(meta["queries"]):
+nq = min(meta["queries"], limit) if limit > 0 else meta["queries"]
+exact = exact[:nq]
+for q in range(nq):
     t = time.perf_counter()
     ids = [r[0] for r in db.execute(f"select rowid from v where e match ? and k = {K}", (Q[q * D * 4:(q + 1) * D * 4],))]
     ms.append((time.perf_counter() - t) * 1000)
@@ -105,3 +111,5 @@ PY
 else
   echo "{\"bench\":\"ann\",\"what\":\"sqlite-vec\",\"skipped\":\"$VEC not installed (../shared/bench/install-peers.sh)\"}" | tee -a "$RESULTS"
 fi
+[ "${FLOOR:-1}" = 0 ] || "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
+echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)" >&2

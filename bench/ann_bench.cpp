@@ -9,7 +9,9 @@
 // hnswlib called directly on the same vectors is bench/ann_floor.cpp, on what DUMP_DIR holds (hnswlib
 // 0.6.2's header defines functions that are not inline: one object file of a program may include it).
 //
-//   usage: ann_bench STORE QUERIES_FILE [COLLECTION=default] [K=10] [THREADS=1] [DUMP_DIR]
+//   usage: ann_bench STORE QUERIES_FILE [COLLECTION=default] [K=10] [THREADS=0] [DUMP_DIR]
+// THREADS 0: the default (the machine's cores). env BREADTHS: the fixed search breadths measured
+// after the default (by size) one, "100 200 400 800 1600" unless set.
 // QUERIES_FILE: one query per line, embedded with the collection's local model. JSON lines out.
 // With DUMP_DIR: vectors.f32 (normalised rows), queries.f32, exact.txt (rows + 1), meta.json, for
 // bench/ann_floor.cpp and sqlite-vec (bench/ann.sh).
@@ -20,6 +22,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +66,15 @@ void print_series(const char* what, const std::vector<double>& ms, double recall
   std::fflush(stdout);
 }
 
+// The process's peak resident set so far (VmHWM): the store's vectors, the index and the build.
+double peak_rss_mb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+  }
+  return 0;
+}
+
 template <typename Row>
 double recall_of(const std::vector<std::vector<Row>>& got, const std::vector<std::set<std::size_t>>& exact, std::size_t k) {
   std::size_t found = 0, total = 0;
@@ -88,7 +100,7 @@ int main(int argc, char** argv) {
   }
   const std::string collection = argc > 3 ? argv[3] : "default";
   const std::size_t k = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 10;
-  const std::size_t threads = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 1;
+  const std::size_t threads = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 0;
   const std::string dump = argc > 6 ? argv[6] : "";
   std::vector<std::string> queries;
   {
@@ -136,6 +148,24 @@ int main(int argc, char** argv) {
     }
     print_series("exact-scan", ms, 1.0);
 
+    // The dump first, so that the floor and sqlite-vec can run from it however the rest goes.
+    if (!dump.empty()) {
+      {  // row by row: a copy of every row would count in the peak RSS reported below
+        std::ofstream out(dump + "/vectors.f32", std::ios::binary);
+        for (std::size_t r = 0; r < rows; ++r) {
+          out.write(reinterpret_cast<const char*>(index->row(r).data()), static_cast<std::streamsize>(dims * sizeof(float)));
+        }
+      }
+      write_raw(dump + "/queries.f32", qv.data(), qv.size());
+      std::ofstream ex(dump + "/exact.txt");
+      for (const auto& e : exact_rows) {
+        for (std::size_t j = 0; j < e.size(); ++j) ex << (j ? " " : "") << e[j] + 1;
+        ex << "\n";
+      }
+      std::ofstream(dump + "/meta.json") << "{\"rows\":" << rows << ",\"dims\":" << dims << ",\"queries\":" << queries.size()
+                                          << ",\"k\":" << k << "}\n";
+    }
+
     // strata's index, built as a long-running process builds it.
     search::AnnSettings settings;
     settings.build_threads = threads;
@@ -151,9 +181,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ann_bench: the index was not built (memory bound?)\n");
       return 1;
     }
-    std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"threads\":%zu,\"build_s\":%.1f,"
+    std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"threads\":%zu,\"peak_rss_mb\":%.1f,\"build_s\":%.1f,"
                 "\"index_mb\":%.1f,\"rss_growth_mb\":%.1f,\"links\":%zu,\"build_breadth\":%zu}\n",
-                rows, threads, build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
+                rows, settings.threads(), peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
                 settings.build_breadth);
     ms.clear();
     std::vector<std::vector<std::size_t>> got(queries.size());
@@ -164,8 +194,24 @@ int main(int argc, char** argv) {
       for (const search::VectorHit& h : hits) got[i].push_back(h.row);
     }
     print_series("strata-ann", ms, recall_of(got, exact, k),
-                 ",\"search_breadth\":" + std::to_string(settings.search_breadth) + ",\"candidates\":" +
-                     std::to_string(settings.candidates));
+                 ",\"search_breadth\":" + std::to_string(settings.breadth_for(rows)) + ",\"candidates\":" +
+                     std::to_string(settings.candidates) + ",\"by_size\":true");
+    // Fixed breadths (BREADTHS, space-separated): the measures the by-size choice is argued from.
+    std::istringstream breadths(std::getenv("BREADTHS") != nullptr ? std::getenv("BREADTHS") : "100 200 400 800 1600");
+    for (std::size_t b = 0; breadths >> b;) {
+      search::AnnSettings fixed = settings;
+      fixed.search_breadth = b;
+      ms.clear();
+      for (std::size_t i = 0; i < queries.size(); ++i) {
+        got[i].clear();
+        t0 = Clock::now();
+        const std::vector<search::VectorHit> hits = search::ann_search(*ann, *index, query(i), k, fixed);
+        ms.push_back(ms_since(t0));
+        for (const search::VectorHit& h : hits) got[i].push_back(h.row);
+      }
+      print_series("strata-ann", ms, recall_of(got, exact, k),
+                   ",\"search_breadth\":" + std::to_string(b) + ",\"candidates\":" + std::to_string(fixed.candidates));
+    }
 
     // The whole vector search of a long-running process (query embedded, chunks read).
     search::Searcher searcher(st);
@@ -192,20 +238,6 @@ int main(int argc, char** argv) {
       print_series(use_exact ? "searcher-exact" : "searcher-ann", ms, -1,
                    ",\"vector_p50_ms\":" + std::to_string(percentile(vector_ms, 50)) + ",\"vector_p99_ms\":" +
                        std::to_string(percentile(vector_ms, 99)) + ",\"approximate\":" + std::to_string(approximate));
-    }
-
-    if (!dump.empty()) {
-      std::vector<float> m(rows * dims);
-      for (std::size_t r = 0; r < rows; ++r) std::copy_n(index->row(r).data(), dims, m.data() + r * dims);
-      write_raw(dump + "/vectors.f32", m.data(), m.size());
-      write_raw(dump + "/queries.f32", qv.data(), qv.size());
-      std::ofstream ex(dump + "/exact.txt");
-      for (const auto& e : exact_rows) {
-        for (std::size_t j = 0; j < e.size(); ++j) ex << (j ? " " : "") << e[j] + 1;
-        ex << "\n";
-      }
-      std::ofstream(dump + "/meta.json") << "{\"rows\":" << rows << ",\"dims\":" << dims << ",\"queries\":" << queries.size()
-                                          << ",\"k\":" << k << "}\n";
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ann_bench: %s\n", e.what());

@@ -3,7 +3,9 @@
 // construction breadth), for several search breadths (ef): build time and RSS growth, then per
 // breadth p50/p99 of one query at a time and recall@k against the exact scan's top k.
 //
-//   usage: ann_floor DUMP_DIR [M=16] [EF_CONSTRUCTION=100] [THREADS=1]
+//   usage: ann_floor DUMP_DIR [M=16] [EF_CONSTRUCTION=100] [THREADS=0: the machine's cores] [ROWS]
+// ROWS: only the first ROWS vectors (a smaller collection cut from the same corpus), its exact
+// top k found here by a plain scan of them (float dot products) instead of read from exact.txt.
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
@@ -51,6 +53,40 @@ std::size_t meta_value(const std::string& meta, const std::string& key) {
   return at == std::string::npos ? 0 : std::strtoul(meta.c_str() + at + key.size() + 3, nullptr, 10);
 }
 
+// The k rows of the first `rows` with the highest dot product per query (rows are unit length).
+// Row by row, every query against each row: the queries stay in cache while the rows stream.
+std::vector<std::set<std::size_t>> scan_top(const std::vector<float>& vectors, const std::vector<float>& queries,
+                                            std::size_t rows, std::size_t dims, std::size_t k) {
+  const std::size_t nq = queries.size() / dims;
+  using Best = std::vector<std::pair<float, std::size_t>>;  // a min-heap of the k best so far
+  std::vector<Best> best(nq);
+  const auto worse = [](const auto& a, const auto& b) { return a.first > b.first; };
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* v = vectors.data() + r * dims;
+    for (std::size_t q = 0; q < nq; ++q) {
+      const float* y = queries.data() + q * dims;
+      float s = 0;
+      for (std::size_t d = 0; d < dims; ++d) s += v[d] * y[d];
+      Best& b = best[q];
+      if (b.size() < k) {
+        b.emplace_back(s, r);
+        std::push_heap(b.begin(), b.end(), worse);
+      } else if (s > b.front().first) {
+        std::pop_heap(b.begin(), b.end(), worse);
+        b.back() = {s, r};
+        std::push_heap(b.begin(), b.end(), worse);
+      }
+    }
+  }
+  std::vector<std::set<std::size_t>> out;
+  for (const Best& b : best) {
+    std::set<std::size_t> top;
+    for (const auto& [s, r] : b) top.insert(r);
+    out.push_back(std::move(top));
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,15 +97,20 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   const std::size_t m = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 16;
   const std::size_t efc = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 100;
-  const std::size_t threads = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 1;
+  const std::size_t threads = argc > 4 && std::strtoul(argv[4], nullptr, 10) > 0 ? std::strtoul(argv[4], nullptr, 10)
+                                                                               : std::max(1u, std::thread::hardware_concurrency());
   std::stringstream meta_text;
   meta_text << std::ifstream(dir + "/meta.json").rdbuf();
   const std::string meta = meta_text.str();
-  const std::size_t rows = meta_value(meta, "rows"), dims = meta_value(meta, "dims"), k = meta_value(meta, "k");
+  const std::size_t all_rows = meta_value(meta, "rows"), dims = meta_value(meta, "dims"), k = meta_value(meta, "k");
   const std::vector<float> vectors = read_f32(dir + "/vectors.f32");
   const std::vector<float> queries = read_f32(dir + "/queries.f32");
+  const std::size_t prefix = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 0;
+  const std::size_t rows = prefix > 0 ? std::min(prefix, all_rows) : all_rows;
   std::vector<std::set<std::size_t>> exact;
-  {
+  if (prefix > 0) {
+    exact = scan_top(vectors, queries, rows, dims, k);
+  } else {
     std::ifstream in(dir + "/exact.txt");
     for (std::string line; std::getline(in, line);) {
       std::istringstream words(line);
@@ -95,7 +136,7 @@ int main(int argc, char** argv) {
               rows, m, efc, threads, ms_since(t0) / 1000.0, rss_mb() - rss0);
   std::fflush(stdout);
   const std::size_t nq = queries.size() / dims;
-  for (const std::size_t ef : {16, 32, 64, 96, 128, 200}) {
+  for (const std::size_t ef : {16, 32, 64, 96, 128, 200, 300, 400, 600, 800, 1200, 1600}) {
     hnsw.setEf(ef);
     std::vector<double> ms;
     std::size_t found = 0, total = 0;

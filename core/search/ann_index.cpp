@@ -78,21 +78,20 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
       hnsw.addPoint(vectors.row(r).data(), r);
     }
   };
-  const std::size_t threads = std::clamp<std::size_t>(settings.build_threads, 1, 64);
+  const std::size_t threads = settings.threads();
   std::vector<std::thread> helpers;
   for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
   work();
   for (std::thread& t : helpers) t.join();
   if (stopped()) return nullptr;
-  hnsw.setEf(settings.search_breadth);
   return out;
 }
 
 std::vector<std::size_t> AnnIndex::candidates(std::span<const float> unit_query, std::size_t count) const {
   std::vector<std::size_t> rows;
   if (rows_ == 0 || count == 0) return rows;
-  // The graph's breadth is fixed at build (setEf is not safe beside a search); searchKnn widens
-  // it to `count` when more are asked for.
+  // The graph's own breadth stays hnswlib's 10 (setEf is not safe beside a search): searchKnn
+  // widens it to `count`, so the breadth is the count asked for, chosen per search.
   std::priority_queue<std::pair<float, hnswlib::labeltype>> found =
       graph_->hnsw->searchKnn(unit_query.data(), std::min(count, rows_));
   rows.reserve(found.size());

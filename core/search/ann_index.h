@@ -34,7 +34,7 @@ class AnnIndex {
   std::size_t bytes() const { return bytes_; }  // memory held (estimated_bytes of its shape)
 
   // The `count` rows nearest `unit_query` (unit length, dims() values) by the graph, searched
-  // with breadth max(settings.search_breadth at build, count); unordered. Thread-safe (const).
+  // with breadth `count` (at least 10); unordered. Thread-safe (const).
   std::vector<std::size_t> candidates(std::span<const float> unit_query, std::size_t count) const;
 
  private:

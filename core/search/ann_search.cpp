@@ -3,10 +3,36 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include "common/error.h"
 
 namespace strata::search {
+
+// AnnSettings' choices by size and machine live here, beside the search that uses them.
+const std::size_t k_ann_breadth_small = 400;
+const std::size_t k_ann_breadth_large = 800;
+const std::size_t k_ann_breadth_most = 4000;
+
+std::size_t ann_breadth_by_size(std::size_t rows) {
+  constexpr double small_rows = 109'817, large_rows = 1'318'324;
+  const double per_log = (static_cast<double>(k_ann_breadth_large) - static_cast<double>(k_ann_breadth_small)) /
+                         (std::log(large_rows) - std::log(small_rows));
+  const double at = static_cast<double>(k_ann_breadth_small) +
+                    per_log * (std::log(static_cast<double>(std::max<std::size_t>(rows, 1))) - std::log(small_rows));
+  // Never below the breadth measured at the smallest size: smaller collections are cheap to
+  // search wide, and a narrower search was not measured to keep the recall.
+  return std::clamp(static_cast<std::size_t>(std::llround(std::max(at, 0.0))), k_ann_breadth_small, k_ann_breadth_most);
+}
+
+std::size_t AnnSettings::breadth_for(std::size_t rows) const {
+  return search_breadth != 0 ? search_breadth : ann_breadth_by_size(rows);
+}
+
+std::size_t AnnSettings::threads() const {
+  if (build_threads != 0) return std::min<std::size_t>(build_threads, 64);
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+}
 
 std::vector<VectorHit> ann_search(const AnnIndex& ann, const VectorIndex& vectors, std::span<const float> query,
                                   std::size_t k, const AnnSettings& settings) {
@@ -20,7 +46,7 @@ std::vector<VectorHit> ann_search(const AnnIndex& ann, const VectorIndex& vector
   }
   l2_normalise(y);
   std::vector<VectorHit> hits;
-  for (const std::size_t r : ann.candidates(y, std::max(k, settings.candidates))) {
+  for (const std::size_t r : ann.candidates(y, std::max({k, settings.candidates, settings.breadth_for(ann.rows())}))) {
     hits.push_back(VectorHit{r, dot(vectors.row(r), y)});
   }
   std::sort(hits.begin(), hits.end(),

@@ -8,9 +8,9 @@ namespace strata::search {
 
 struct AnnSettings {
   // Collections with at least this many vectors get an index (config: search.ann_min_chunks).
-  // Below it the exact scan takes a few milliseconds (about 7 ms per 100,000 384-d vectors on
-  // one core, BENCHMARKS.md "approximate vector index"), as fast as the index would be once the
-  // candidates are fetched and rescored.
+  // Below it the exact scan takes a few milliseconds (about 2 ms per 110,000 384-d vectors on
+  // one core, BENCHMARKS.md "approximate vector index"), as fast as the index once its
+  // candidates are rescored.
   std::size_t min_rows = 100'000;
   // The most memory all of the process's indexes may take together, in bytes (config:
   // search.ann_max_memory_mb). An index that would not fit is not built: the scan answers.
@@ -18,15 +18,33 @@ struct AnnSettings {
   // The graph: links per node (HNSW's M) and the breadth of the search while it is built.
   std::size_t links = 16;
   std::size_t build_breadth = 100;
-  // The breadth of a query's search (HNSW's ef) and the candidates rescored exactly: at least
-  // this many, and at least the rows asked for. The aim is recall@10 >= 0.98 against the scan:
-  // 96 and 40 gave 0.907 on 274,431 chunks of the bench corpus with the built-in model's vectors
-  // (bench/ann.sh; BENCHMARKS.md), whose many near-ties make a graph search harder than a
-  // semantic model's; these wider values are not measured yet (bench/ann.sh measures them).
-  std::size_t search_breadth = 400;
+  // The breadth of a query's graph search (HNSW's ef): every row it finds is rescored exactly.
+  // 0 chooses it by the collection's size (breadth_for); another value fixes it (benchmarks).
+  std::size_t search_breadth = 0;
+  // Rescored at least this many candidates (and at least the rows asked for).
   std::size_t candidates = 100;
-  // Threads that build an index (a background build; the scan answers meanwhile).
-  std::size_t build_threads = 1;
+  // Threads that build an index (a background build; the scan answers meanwhile). 0: the
+  // machine's cores (at most 8).
+  std::size_t build_threads = 0;
+
+  // The search breadth for an index of `rows` rows: search_breadth when set, else the breadth
+  // by size (ann_breadth_by_size).
+  std::size_t breadth_for(std::size_t rows) const;
+  // The build's threads: build_threads when set, else the machine's cores (at most 8).
+  std::size_t threads() const;
 };
+
+// The search breadth that aims at recall@10 >= 0.98 against the exact scan as a collection
+// grows: a graph search's path lengthens with log(rows), and the built-in model's many near-ties
+// need a wider search in a larger collection (at breadth 200 recall fell from 0.967 at 109,817
+// chunks of the bench corpus to 0.937 at 250,000). Linear in log(rows) through 400 at 109,817
+// (measured: 0.983) and 800 at 1,318,324 (provisional: not measured yet; bench/ann.sh measures
+// it, BENCHMARKS.md "approximate vector index"), at least k_ann_breadth_small and at most
+// k_ann_breadth_most.
+// (Defined in ann_search.cpp: a new measure changes one file.)
+extern const std::size_t k_ann_breadth_small;  // at 109,817 rows
+extern const std::size_t k_ann_breadth_large;  // at 1,318,324 rows (provisional)
+extern const std::size_t k_ann_breadth_most;
+std::size_t ann_breadth_by_size(std::size_t rows);
 
 }  // namespace strata::search

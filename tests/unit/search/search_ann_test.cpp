@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/error.h"
@@ -85,6 +86,47 @@ TEST(AnnIndexTest, AStoppedBuildGivesNothingAndABadQueryIsInvalidInput) {
   const std::vector<float> wrong(7, 1.0f);
   EXPECT_EQ(testing::error_of([&] { search::ann_search(*ann, *vectors, wrong, 5, AnnSettings{}); }).code(),
             ExitCode::invalid_input);
+}
+
+TEST(AnnSettingsTest, TheSearchBreadthGrowsWithTheCollectionUnlessFixed) {
+  AnnSettings s;
+  // The measured sizes of bench/ann.sh (BENCHMARKS.md): the breadths chosen there.
+  EXPECT_EQ(s.breadth_for(109'817), search::k_ann_breadth_small);
+  EXPECT_EQ(s.breadth_for(1'318'324), search::k_ann_breadth_large);
+  std::size_t last = 0;
+  for (std::size_t rows = 1; rows <= (std::size_t{1} << 34); rows *= 2) {
+    const std::size_t b = s.breadth_for(rows);
+    EXPECT_GE(b, last) << rows;
+    EXPECT_GE(b, s.candidates) << rows;
+    EXPECT_LE(b, search::k_ann_breadth_most) << rows;
+    last = b;
+  }
+  s.search_breadth = 64;
+  EXPECT_EQ(s.breadth_for(10), 64u);
+  EXPECT_EQ(s.breadth_for(1'318'324), 64u);
+}
+
+TEST(AnnSettingsTest, TheBuildUsesTheMachinesCoresUnlessTold) {
+  AnnSettings s;
+  EXPECT_EQ(s.threads(), std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
+  s.build_threads = 3;
+  EXPECT_EQ(s.threads(), 3u);
+}
+
+TEST(AnnIndexTest, ABuildOnTwoThreadsHoldsEveryRow) {
+  constexpr std::size_t rows = 1000, dims = 16;
+  const auto vectors = random_index(rows, dims, 11);
+  AnnSettings two;
+  two.build_threads = 2;
+  const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, two);
+  ASSERT_NE(ann, nullptr);
+  std::size_t self = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::vector<VectorHit> hits = search::ann_search(*ann, *vectors, vectors->row(r), 1, two);
+    ASSERT_EQ(hits.size(), 1u);
+    if (hits[0].row == r) ++self;
+  }
+  EXPECT_GE(self, rows * 99 / 100) << "each row finds itself";
 }
 
 TEST(AnnCacheTest, BuildsInTheBackgroundOncePerStateAndFreesTheOldOne) {
