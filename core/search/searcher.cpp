@@ -253,14 +253,16 @@ struct Searcher::Impl {
 
   // Keyword list, best first: BM25 with the evidence of each chunk's document (document_evidence.h),
   // gathered among the best kDocumentEvidencePool candidates whatever the depth, then cut to `depth`.
+  // `in_memory`: a long-running process's copy of the index may answer (store/search_store.h).
   std::vector<RankedHit> keyword_list(const std::string& query, std::int64_t collection_id,
-                                      const std::vector<store::DocumentFilter>& filters, std::size_t depth) {
+                                      const std::vector<store::DocumentFilter>& filters, std::size_t depth,
+                                      bool in_memory = false) {
     const std::string match = fts_match_expression(query);
     std::vector<RankedHit> bm25;
     if (match.empty()) return bm25;  // punctuation only: nothing to look up, not an error
     std::vector<std::int64_t> ids;
     for (const store::KeywordRow& r :
-         store::keyword_search(store, collection_id, match, filters, std::max(depth, kDocumentEvidencePool))) {
+         store::keyword_search(store, collection_id, match, filters, std::max(depth, kDocumentEvidencePool), in_memory)) {
       bm25.push_back(RankedHit{r.chunk_id, -r.bm25});
       ids.push_back(r.chunk_id);
     }
@@ -442,7 +444,8 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
   SearchTimings& t = result.timings;
   const auto keyword_into_lists = [&] {
     const auto tk = Clock::now();
-    lists.keyword = keyword_list(request.query, c.id, filters, depth);
+    // As the approximate vector index: a long-running process's (request.ann), unless exact.
+    lists.keyword = keyword_list(request.query, c.id, filters, depth, request.ann && !request.exact);
     t.keyword_ms = ms_since(tk);
   };
   if (result.mode == Mode::keyword) {

@@ -1,6 +1,7 @@
 #include "serve/vector_index_metrics.h"
 
 #include "search/ann_cache.h"
+#include "store/sqlite/keyword_memory.h"
 
 namespace strata::serve {
 
@@ -13,6 +14,10 @@ std::string vector_index_metrics() {
   gauge("strata_vector_index_bytes", "Memory held by the approximate vector indexes and reserved by their builds.", cache.bytes());
   gauge("strata_vector_indexes_ready", "Approximate vector indexes ready.", cache.ready());
   gauge("strata_vector_index_builds", "Approximate vector index builds under way.", cache.building());
+  // The in-memory copies of keyword indexes (store/sqlite/keyword_memory.h).
+  gauge("strata_keyword_index_bytes", "Memory held by the in-memory copies of collections' keyword indexes.",
+        store::sqlite_store::keyword_memory_bytes());
+  gauge("strata_keyword_indexes_ready", "In-memory copies of keyword indexes ready.", store::sqlite_store::keyword_memory_ready());
   return out;
 }
 

@@ -109,10 +109,7 @@ int query_statistics(const Fts5ExtensionApi* api, Fts5Context* fts, const ScopeA
     sqlite3_int64 hits = 0;
     rc = phrase_rows(api, fts, i, narrowed ? &scope_rowids : nullptr, &hits);
     if (rc != SQLITE_OK) break;
-    // Computed exactly as fts5_aux.c does, so that (1.2, 0.75) gives bm25()'s very numbers.
-    double idf = std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
-    if (idf <= 0.0) idf = 1e-6;
-    s->idf.push_back(idf);
+    s->idf.push_back(bm25_idf(rows, hits));
   }
   if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, s, free_statistics);  // frees s itself on failure
   else delete s;
@@ -213,7 +210,7 @@ void score_row(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* r
     // An absent phrase adds 0 (skipped rather than added, so k1 = 0 cannot make it 0/0).
     if (s->freq[i] == 0.0) continue;
     const double f = s->freq[i];
-    score += s->idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / s->avgdl)));
+    score += bm25_term(s->idf[i], f, k1, b, d, s->avgdl);
   }
   if (pruning) {
     const auto greater = std::greater<double>();  // a min-heap

@@ -42,6 +42,8 @@
 // `strata_fts_length(fts_table, column)`: the row's tokens in every column but `column`; summed
 // over a scope's rows, the `tokens` above.
 
+#include <cmath>
+
 struct sqlite3;
 
 namespace strata::store {
@@ -78,6 +80,20 @@ struct FtsColumnWeights {
   double cjk = 1.0;
 };
 inline constexpr FtsColumnWeights k_keyword_column_weights{};
+
+// The formula above, shared by the FTS5 function and by a long-running process's in-memory copy
+// of the index (sqlite/keyword_memory.h), so that both rank alike. The idf of a phrase matching
+// `hits` of `rows` rows, computed exactly as fts5_aux.c does (so that (1.2, 0.75) gives bm25()'s
+// very numbers):
+inline double bm25_idf(long long rows, long long hits) {
+  double idf = std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
+  return idf <= 0.0 ? 1e-6 : idf;
+}
+// A phrase's part of a row's score (positive; the functions return minus the sum): `f` its
+// weighted hits in the row, `d` the row's length, `avgdl` the mean length.
+inline double bm25_term(double idf, double f, double k1, double b, double d, double avgdl) {
+  return idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / avgdl)));
+}
 
 // Registers strata_bm25, strata_bm25_scoped and strata_fts_length on `db` through fts5_api. Call once per connection (each call adds
 // another entry to FTS5's list). Throws Error(unavailable) when `db` has no FTS5.

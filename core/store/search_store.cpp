@@ -36,9 +36,9 @@ std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collect
 }
 
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                       const std::vector<DocumentFilter>& filters, std::size_t limit) {
+                                       const std::vector<DocumentFilter>& filters, std::size_t limit, bool in_memory) {
   validate_filters(filters);
-  return store.backend().keyword_search(store, collection_id, match, filters, limit);
+  return store.backend().keyword_search(store, collection_id, match, filters, limit, in_memory);
 }
 
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,

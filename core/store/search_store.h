@@ -78,8 +78,12 @@ std::vector<std::string> terms_not_in_collection(Store& store, std::int64_t coll
 // collection's terms do not count: a collection never mentions what only another one does.
 std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id, const std::vector<std::string>& words);
 
+// With `in_memory` (a long-running process), a backend that keeps a copy of the collection's index
+// in memory may answer from it (SQLite: sqlite/keyword_memory.h), with the same rows and scores;
+// the others ignore it.
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                       const std::vector<DocumentFilter>& filters, std::size_t limit);
+                                       const std::vector<DocumentFilter>& filters, std::size_t limit,
+                                       bool in_memory = false);
 
 // Chunk ids of the collection that pass every filter, ascending.
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,

@@ -71,7 +71,8 @@ class Backend final : public store::Backend {
   std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id,
                                                 const std::vector<std::string>& words) override;
   std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                         const std::vector<DocumentFilter>& filters, std::size_t limit) override;
+                                         const std::vector<DocumentFilter>& filters, std::size_t limit,
+                                         bool in_memory) override;
   std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                                const std::vector<DocumentFilter>& filters) override;
   VectorFingerprint vector_fingerprint(Store& store) override;

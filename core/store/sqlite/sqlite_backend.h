@@ -13,6 +13,7 @@
 #include "sqlite/connection.h"
 #include "store/backend.h"
 #include "store/embedding_store.h"
+#include "store/sqlite/store_state.h"
 #include "store/store.h"
 
 namespace strata::store {
@@ -82,7 +83,8 @@ class Backend final : public store::Backend {
   std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collection_id,
                                                 const std::vector<std::string>& words) override;
   std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                         const std::vector<DocumentFilter>& filters, std::size_t limit) override;
+                                         const std::vector<DocumentFilter>& filters, std::size_t limit,
+                                         bool in_memory) override;
   std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                                const std::vector<DocumentFilter>& filters) override;
   VectorFingerprint vector_fingerprint(Store& store) override;
@@ -106,6 +108,7 @@ class Backend final : public store::Backend {
  private:
   std::unique_ptr<sqlite::Connection> conn_;
   std::string path_;
+  CollectionRecords records_;  // find_collection's, for the store's state (store_state.h)
 };
 
 }  // namespace sqlite_store

@@ -58,10 +58,19 @@ CollectionInfo row_of(SQLite::Statement& q, CollectionDetail detail) {
 
 std::optional<CollectionInfo> Backend::find_collection(Store& store, const std::string& name, CollectionDetail detail) {
   try {
+    // The state before the read: a commit in between makes the record newer than its state,
+    // which only costs the next lookup a read.
+    const std::optional<StoreState> state =
+        detail == CollectionDetail::record ? committed_state(database(store)) : std::nullopt;
+    if (state) {
+      if (std::optional<CollectionInfo> kept = records_.find(*state, name)) return kept;
+    }
     SQLite::Statement q(database(store), select_of(detail, "WHERE k.name = ?"));
     q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
-    return row_of(q, detail);
+    CollectionInfo c = row_of(q, detail);
+    if (state) records_.keep(*state, c);
+    return c;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "reading collections");
   }

@@ -15,6 +15,7 @@
 #include "sqlite/connection.h"
 #include "store/embedding_store.h"
 #include "store/fts_bm25.h"
+#include "store/sqlite/keyword_memory.h"
 #include "store/sqlite/sqlite_backend.h"
 
 namespace strata::store::sqlite_store {
@@ -209,7 +210,7 @@ void keep_keyword_stats(SQLite::Database& db, std::int64_t collection_id, const 
 }  // namespace
 
 std::vector<KeywordRow> Backend::keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                       const std::vector<DocumentFilter>& filters, std::size_t limit) {
+                                       const std::vector<DocumentFilter>& filters, std::size_t limit, bool in_memory) {
   try {
     // FTS5 finds the matching rowids and strata_bm25_scoped scores them; the best `limit` by
     // score, then chunk id (so that equal scores come out in the same order every time), are
@@ -229,6 +230,16 @@ std::vector<KeywordRow> Backend::keyword_search(Store& store, std::int64_t colle
     const std::int64_t version = may_keep ? data_version(db) : 0;
     std::optional<KeywordStats> counted;
     ReadTransaction tx(db);
+    if (in_memory && filters.empty()) {
+      // The process's copy of the index, when ready (the same rows and scores: keyword_memory.h).
+      const std::vector<double> weights = {k_keyword_column_weights.text, k_keyword_column_weights.title,
+                                           k_keyword_column_weights.cjk};
+      if (std::optional<std::vector<KeywordRow>> rows = keyword_search_in_memory(
+              db, path_, collection_id, k_scope_column, match, k_keyword_bm25, weights, limit)) {
+        tx.commit();
+        return std::move(*rows);
+      }
+    }
     const bool whole = collection_is_whole_store(store, collection_id);
     KeywordStats stats;
     std::string expression = "{text title cjk} : (" + match + ")";
