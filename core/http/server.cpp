@@ -32,7 +32,7 @@
 
 #include "common/error.h"
 #include "http/libssl.h"
-#include "http/stream_threads.h"
+#include "http/stream_slots.h"
 #include "http/worker_pool.h"
 
 namespace strata::http {
@@ -62,7 +62,7 @@ struct Server::Impl {
   std::optional<asio::signal_set> signals;
   std::optional<asio::ssl::context> tls;  // set: connections speak TLS (options.tls)
   std::unique_ptr<WorkerPool> pool;
-  std::unique_ptr<StreamThreads> streams;
+  std::unique_ptr<StreamSlots> streams;
   std::vector<std::thread> io_threads;
   std::uint16_t port = 0;
   bool started = false;
@@ -370,7 +370,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     auto job = [self = this->shared_from_this(), &route, request = std::move(request)](std::size_t worker) {
       Context context{worker};
       Response r = call_handler(self->server_.router, route, request, context);
-      if (r.stream && !self->head_) return self->start_stream(std::move(r), std::move(context.key_name));
+      if (r.stream && !self->head_) return self->start_stream(std::move(r), std::move(context.key_name), worker);
       asio::post(self->stream_.get_executor(), [self, r = std::move(r), key = std::move(context.key_name)]() mutable {
         self->key_ = std::move(key);
         self->send(std::move(r));
@@ -420,24 +420,27 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     });
   }
 
-  // A streamed response leaves the worker that ran its handler for a thread of its own
-  // (stream_threads.h), so that a slow model holds no worker; past the limit of open streams it
-  // is refused with 503 and Retry-After, as a full worker queue is.
-  void start_stream(Response r, std::string key) {
-    auto job = std::make_shared<std::pair<Response, std::string>>(std::move(r), std::move(key));
-    const bool started = server_.streams->try_start([self = this->shared_from_this(), job] {
-      self->stream(std::move(job->first), std::move(job->second));
-    });
-    if (started) return;
-    asio::post(stream_.get_executor(), [self = this->shared_from_this(), key = std::move(job->second)]() mutable {
-      self->key_ = std::move(key);
-      Response busy = self->server_.router.error(503, "too many streams are open; try again shortly", self->path_);
-      busy.set_header("Retry-After", "1");
-      self->send(std::move(busy));
-    });
+  // A streamed response goes on on the thread that ran its handler, with nothing handed to
+  // another thread (which waits for the scheduler on a loaded machine): the pool starts a new
+  // thread in this worker's place (WorkerPool::hand_over), so that a slow model holds no
+  // worker. Past the limit of open streams it is refused with 503 and Retry-After, as a full
+  // worker queue is.
+  void start_stream(Response r, std::string key, std::size_t worker) {
+    if (!server_.streams->try_enter()) {
+      asio::post(stream_.get_executor(), [self = this->shared_from_this(), key = std::move(key)]() mutable {
+        self->key_ = std::move(key);
+        Response busy = self->server_.router.error(503, "too many streams are open; try again shortly", self->path_);
+        busy.set_header("Retry-After", "1");
+        self->send(std::move(busy));
+      });
+      return;
+    }
+    (void)server_.pool->hand_over(worker);  // false while stopping: the stream runs here all the same
+    stream(std::move(r), std::move(key));
+    server_.streams->leave();
   }
 
-  // A streamed response, on its stream's thread: each write is handed to the
+  // A streamed response, on the thread that ran its handler: each write is handed to the
   // connection's strand and waited for, so the handler's pace follows the client's.
   class Writer final : public ChunkWriter {
    public:
@@ -679,7 +682,7 @@ void Server::start() {
   s.port = a.local_endpoint().port();
   raise_descriptor_limit(s.options);
   s.pool = std::make_unique<WorkerPool>(s.options.workers, s.options.queue);
-  s.streams = std::make_unique<StreamThreads>(std::max<std::size_t>(s.options.max_streams, 1));
+  s.streams = std::make_unique<StreamSlots>(std::max<std::size_t>(s.options.max_streams, 1));
   s.work.emplace(s.ioc->get_executor());
   if (s.options.stop_on_signals) {
     s.signals.emplace(*s.ioc, SIGINT, SIGTERM);
@@ -737,7 +740,8 @@ void Server::wait() {
   // Past the deadline: what is left is closed (a stream's writer reports cancelled), and its
   // handler, on its worker, sees so and returns.
   s.close_all(false);
-  s.pool->stop();  // its jobs may start streams: they are refused from here on
+  s.streams->close();  // a job still queued that would stream is refused
+  s.pool->stop();      // joins the streams' threads too
   s.streams->wait();
   s.work.reset();
   {

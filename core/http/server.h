@@ -2,7 +2,8 @@
 // An HTTP/1.1 server over a route table (router.h), on Boost.Beast and Asio (ARCHITECTURE.md
 // says why): one io_context on a few threads holds every connection, idle or streaming, without
 // a thread each; handlers that may block run on a bounded worker pool (worker_pool.h), and a
-// streamed response's writer on a bounded set of small-stack threads (stream_threads.h).
+// streamed response goes on on its handler's thread, which the pool replaces (at most
+// max_streams at once: stream_slots.h).
 //
 // Bounds, so that no client holds more than a little for long:
 //  - a request's header at most max_header_bytes (431), its body at most max_body_bytes (413,
@@ -63,8 +64,8 @@ struct ServerOptions {
   std::size_t io_threads = 1;
   std::size_t workers = 4;
   std::size_t queue = 64;  // jobs waiting for a worker beyond those running
-  // Streamed responses open at once, each on a thread of its own (stream_threads.h), not on a
-  // worker; one more is answered 503 with Retry-After.
+  // Streamed responses open at once, each on a thread of its own that no longer counts as a
+  // worker (stream_slots.h); one more is answered 503 with Retry-After.
   std::size_t max_streams = 1024;
   std::chrono::milliseconds shutdown_timeout{10'000};
   bool stop_on_signals = false;  // SIGTERM and SIGINT call stop()

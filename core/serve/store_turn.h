@@ -1,11 +1,12 @@
 #pragma once
 // A thread's turn at a worker's store. Each worker has one store handle (SQLite and libpq
-// connections are not shared across threads at once); a streamed answer runs on a thread of its
-// own (http/stream_threads.h) but uses the store of the worker that admitted it, so the two take
-// turns: the worker holds its turn for each request it runs, a stream for its search, its log
-// and its key's re-checks, and lets go while it waits on the model or on the client (a stream
-// that held the store for its whole answer would stall the worker behind a slow model or a
-// slow reader). Lent out, the store is untouched, and taken back before the next use.
+// connections are not shared across threads at once); a streamed answer goes on on the thread
+// that ran its handler, which the pool replaces with a new worker of the same index
+// (http/worker_pool.h: hand_over), so the stream and that worker share the store and take turns:
+// the worker holds its turn for each request it runs, a stream for its search, its log and its
+// key's re-checks, and lets go while it waits on the model or on the client (a stream that held
+// the store for its whole answer would stall the worker behind a slow model or a slow reader).
+// Lent out, the store is untouched, and taken back before the next use.
 #include <mutex>
 
 namespace strata::serve {
