@@ -29,6 +29,7 @@ namespace strata::cli {
 namespace {
 
 constexpr std::uint64_t k_max_workers = 256;
+constexpr std::uint64_t k_max_streams = 65536;
 
 struct ServeOptions {
   StoreOptions store;
@@ -36,6 +37,7 @@ struct ServeOptions {
   std::optional<std::uint64_t> max_body;
   std::optional<double> header_timeout, idle_timeout, shutdown_timeout;
   std::optional<std::uint64_t> workers;
+  std::optional<std::uint64_t> max_streams;
   AnswerFlags answer;  // the model's flags (--model, --base-url, ...), as `strata ask` reads them
   std::vector<std::string> cors_origins;
   std::string tls_cert, tls_key;
@@ -85,6 +87,7 @@ int run_serve(const ServeOptions& o) {
   if (o.idle_timeout) s.limits.idle_timeout = millis(*o.idle_timeout);
   if (o.shutdown_timeout) s.shutdown_timeout = millis(*o.shutdown_timeout);
   if (o.workers) s.workers = *o.workers;
+  if (o.max_streams) s.max_streams = *o.max_streams;
   s.io_threads = 2;
   s.stop_on_signals = true;
   s.access_log = [](const http::AccessRecord& r) { std::cerr << http::access_log_line(r) << '\n'; };
@@ -167,6 +170,11 @@ Run setup_serve(CLI::App& cmd) {
   check_whole_number(cmd.add_option("--workers", o->workers, "Threads that run requests on the store (default: 4)")
                          ->type_name("N"),
                      1, k_max_workers);
+  check_whole_number(cmd.add_option("--max-streams", o->max_streams,
+                                    "Streamed answers open at once, each on a thread of its own, not a worker; one more "
+                                    "is answered 503 with Retry-After (default: 1024)")
+                         ->type_name("N"),
+                     1, k_max_streams);
   add_model_options(cmd, o->answer);
   cmd.add_option("--cors-origin", o->cors_origins,
                  "Let pages from ORIGIN (scheme://host[:port]) call the server from a browser; repeatable; '*' alone "

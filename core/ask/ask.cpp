@@ -622,6 +622,23 @@ void take_reply(llm::ChatResult&& reply, AskResult& result) {
   result.error = std::move(reply.error);
 }
 
+// The store lent out while the model answers (AskRequest::store_loan), taken back however the
+// request ends.
+class StoreLent {
+ public:
+  explicit StoreLent(const AskRequest::StoreLoan& loan) : loan_(loan) {
+    if (loan_.release) loan_.release();
+  }
+  ~StoreLent() {
+    if (loan_.reacquire) loan_.reacquire();
+  }
+  StoreLent(const StoreLent&) = delete;
+  StoreLent& operator=(const StoreLent&) = delete;
+
+ private:
+  const AskRequest::StoreLoan& loan_;
+};
+
 // The model's answer, streamed to the observer. A request that fails before any text is logged
 // before its error propagates.
 void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpoint, const llm::ChatRequest& chat,
@@ -631,6 +648,7 @@ void answer_from_model(const AskRequest& request, const llm::ChatEndpoint& endpo
   ForwardingObserver forward(observer);
   llm::ChatResult reply;
   try {
+    const StoreLent lent(request.store_loan);
     reply = client->complete(chat, forward);
   } catch (const llm::ChatError& e) {
     log.failed(e.what(), result);

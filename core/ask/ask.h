@@ -173,6 +173,14 @@ struct AskRequest {
   std::optional<int> max_retries;
   std::optional<std::chrono::seconds> idle_timeout;
   const std::atomic<bool>* cancel = nullptr;  // set and true: Ctrl-C (see ChatClientOptions)
+  // Set by a door whose store is lent to others while the model answers (strata serve: a
+  // stream shares its worker's store with that worker's other requests, and a model may take
+  // minutes): release() before the answer's request to the model, reacquire() when it ends
+  // (returned or thrown), both on the asking thread. The store is not used in between.
+  struct StoreLoan {
+    std::function<void()> release;
+    std::function<void()> reacquire;
+  } store_loan;
   llm::ChatClientOptions chat;  // the client's other options (tests shorten its backoff)
   ToolSettings tools;
 };

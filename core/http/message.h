@@ -48,7 +48,8 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;  // in order; see set_header
   std::string body;
   // Set: the response is streamed (chunked transfer encoding) after its status and headers;
-  // `body` is ignored. Runs on the worker that ran the handler.
+  // `body` is ignored. Runs on a thread of its own (server.h: at most max_streams at once), not
+  // on the worker that ran the handler: what it shares with that worker it must guard.
   std::function<void(ChunkWriter&)> stream;
 
   // Sets (replaces) a header. Throws std::invalid_argument for a name that is not an HTTP token

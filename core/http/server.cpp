@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 // Beast and Asio stay in this file: the rest of strata sees message.h's plain values.
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <boost/asio/dispatch.hpp>
@@ -20,6 +21,7 @@
 #include <csignal>
 #include <cstring>
 #include <exception>
+#include <sys/resource.h>
 #include <fstream>
 #include <future>
 #include <list>
@@ -30,6 +32,7 @@
 
 #include "common/error.h"
 #include "http/libssl.h"
+#include "http/stream_slots.h"
 #include "http/worker_pool.h"
 
 namespace strata::http {
@@ -59,6 +62,7 @@ struct Server::Impl {
   std::optional<asio::signal_set> signals;
   std::optional<asio::ssl::context> tls;  // set: connections speak TLS (options.tls)
   std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<StreamSlots> streams;
   std::vector<std::thread> io_threads;
   std::uint16_t port = 0;
   bool started = false;
@@ -153,6 +157,18 @@ void load_tls(std::optional<asio::ssl::context>& out, const TlsFiles& files) {
     ::ERR_clear_error();
     usage(mismatch);
   }
+}
+
+// Each stream holds two descriptors (its client's socket and its upstream's) and each other
+// connection one: a soft limit of 1,024 (a shell's usual) would refuse accepts near 500
+// streams. Raised toward what the limits need, within the hard limit; never lowered.
+void raise_descriptor_limit(const ServerOptions& o) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(o.limits.max_connections + o.max_streams + 256);
+  if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= wanted) return;
+  lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, lim.rlim_max);
+  (void)::setrlimit(RLIMIT_NOFILE, &lim);
 }
 
 }  // namespace
@@ -354,7 +370,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     auto job = [self = this->shared_from_this(), &route, request = std::move(request)](std::size_t worker) {
       Context context{worker};
       Response r = call_handler(self->server_.router, route, request, context);
-      if (r.stream && !self->head_) return self->stream(std::move(r), std::move(context.key_name));
+      if (r.stream && !self->head_) return self->start_stream(std::move(r), std::move(context.key_name), worker);
       asio::post(self->stream_.get_executor(), [self, r = std::move(r), key = std::move(context.key_name)]() mutable {
         self->key_ = std::move(key);
         self->send(std::move(r));
@@ -404,7 +420,27 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     });
   }
 
-  // A streamed response, on the worker that ran the handler: each write is handed to the
+  // A streamed response goes on on the thread that ran its handler, with nothing handed to
+  // another thread (which waits for the scheduler on a loaded machine): the pool starts a new
+  // thread in this worker's place (WorkerPool::hand_over), so that a slow model holds no
+  // worker. Past the limit of open streams it is refused with 503 and Retry-After, as a full
+  // worker queue is.
+  void start_stream(Response r, std::string key, std::size_t worker) {
+    if (!server_.streams->try_enter()) {
+      asio::post(stream_.get_executor(), [self = this->shared_from_this(), key = std::move(key)]() mutable {
+        self->key_ = std::move(key);
+        Response busy = self->server_.router.error(503, "too many streams are open; try again shortly", self->path_);
+        busy.set_header("Retry-After", "1");
+        self->send(std::move(busy));
+      });
+      return;
+    }
+    (void)server_.pool->hand_over(worker);  // false while stopping: the stream runs here all the same
+    stream(std::move(r), std::move(key));
+    server_.streams->leave();
+  }
+
+  // A streamed response, on the thread that ran its handler: each write is handed to the
   // connection's strand and waited for, so the handler's pace follows the client's.
   class Writer final : public ChunkWriter {
    public:
@@ -585,6 +621,10 @@ void Server::Impl::accept() {
       return accept();  // a connection that failed before we saw it (EMFILE and the like)
     }
     if (draining) return;
+    // Each SSE frame is its own small write: with Nagle's algorithm a frame written while the
+    // one before is unacknowledged waits for the client's (delayed, up to 40 ms) ACK.
+    beast::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     const bool refuse = static_cast<std::size_t>(metrics.connections_open()) >= options.limits.max_connections;
     const auto run_session = [&](auto session) {
       std::list<std::weak_ptr<SessionBase>>::iterator in_list;
@@ -640,7 +680,9 @@ void Server::start() {
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw Error(ExitCode::unavailable, "cannot listen on " + where + ": " + ec.message());
   s.port = a.local_endpoint().port();
+  raise_descriptor_limit(s.options);
   s.pool = std::make_unique<WorkerPool>(s.options.workers, s.options.queue);
+  s.streams = std::make_unique<StreamSlots>(std::max<std::size_t>(s.options.max_streams, 1));
   s.work.emplace(s.ioc->get_executor());
   if (s.options.stop_on_signals) {
     s.signals.emplace(*s.ioc, SIGINT, SIGTERM);
@@ -698,7 +740,9 @@ void Server::wait() {
   // Past the deadline: what is left is closed (a stream's writer reports cancelled), and its
   // handler, on its worker, sees so and returns.
   s.close_all(false);
-  s.pool->stop();
+  s.streams->close();  // a job still queued that would stream is refused
+  s.pool->stop();      // joins the streams' threads too
+  s.streams->wait();
   s.work.reset();
   {
     std::unique_lock lock(s.mutex);

@@ -1,7 +1,9 @@
 #pragma once
 // An HTTP/1.1 server over a route table (router.h), on Boost.Beast and Asio (ARCHITECTURE.md
 // says why): one io_context on a few threads holds every connection, idle or streaming, without
-// a thread each; handlers that may block run on a bounded worker pool (worker_pool.h).
+// a thread each; handlers that may block run on a bounded worker pool (worker_pool.h), and a
+// streamed response goes on on its handler's thread, which the pool replaces (at most
+// max_streams at once: stream_slots.h).
 //
 // Bounds, so that no client holds more than a little for long:
 //  - a request's header at most max_header_bytes (431), its body at most max_body_bytes (413,
@@ -11,7 +13,7 @@
 //    connection waits idle_timeout for the next request: past any of them it is closed (a
 //    slow-loris client holds a socket for seconds, not forever);
 //  - at most max_connections open: one more is answered 503 and closed;
-//  - a full worker queue is 503 with Retry-After.
+//  - a full worker queue is 503 with Retry-After, and so is a stream past max_streams open.
 // Errors the server answers itself are JSON: {"detail": "Not Found"}.
 //
 // HEAD is answered as GET (the route's handler runs) with the headers only, Content-Length the
@@ -62,6 +64,9 @@ struct ServerOptions {
   std::size_t io_threads = 1;
   std::size_t workers = 4;
   std::size_t queue = 64;  // jobs waiting for a worker beyond those running
+  // Streamed responses open at once, each on a thread of its own that no longer counts as a
+  // worker (stream_slots.h); one more is answered 503 with Retry-After.
+  std::size_t max_streams = 1024;
   std::chrono::milliseconds shutdown_timeout{10'000};
   bool stop_on_signals = false;  // SIGTERM and SIGINT call stop()
   CorsPolicy cors;               // the origins whose pages may call the server (cors.h); none by default

@@ -25,7 +25,13 @@ class WorkerPool {
 
   // False when `queue` jobs already wait, or after stop().
   bool try_submit(Job job);
-  // Runs the jobs queued, then joins the threads. Idempotent.
+  // Called by a job on its own worker thread, for a job that will run long without the pool's
+  // turn (a stream waiting on a model): a new thread takes this worker's place (the same index,
+  // so the same store), and this thread leaves the pool once the job returns. The job goes on
+  // where it is, with nothing handed to another thread (which, on a loaded machine, waits for
+  // the scheduler). False after stop(): the thread stays, and the job runs on all the same.
+  bool hand_over(std::size_t worker);
+  // Runs the jobs queued, then joins the threads (those handed over too). Idempotent.
   void stop();
   std::size_t size() const { return threads_.size(); }
 
@@ -38,6 +44,7 @@ class WorkerPool {
   std::deque<Job> jobs_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  std::vector<std::thread::id> retired_;  // threads handed over whose job has returned: joined next
 };
 
 }  // namespace strata::http

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -59,10 +60,12 @@ constexpr service::Description k_validation{k_validation_fields};
 
 }  // namespace
 
-// One worker thread's store and searcher.
+// One worker thread's store and searcher, and the turn at them it shares with the streams it
+// admitted (store_turn.h): held while it runs a request.
 struct Worker {
   std::optional<store::Store> store;
   std::optional<search::Searcher> searcher;
+  std::mutex turn;
 };
 
 struct Api::Impl {
@@ -408,7 +411,7 @@ http::Router Api::router() {
     } else if (spec.openai != nullptr) {
       handler = [impl, &spec](const http::Request& request, http::Context& context, const Caller& caller) {
         const OpenAiContext door{[impl, worker = context.worker]() -> store::Store& { return impl->store(worker); },
-                                 &impl->options.openai};
+                                 &impl->options.openai, &impl->workers.at(context.worker).turn};
         return spec.openai(door, request, Call{context.worker, caller});
       };
     } else if (spec.pattern == "/mcp") {
@@ -444,7 +447,15 @@ http::Router Api::router() {
       };
     }
     const Guard guard{.key = spec.key, .scope = spec.scope, .errors = spec.errors};
-    router.add(http::Route{spec.method, std::string(spec.pattern), impl->gate.guard(guard, std::move(handler)), spec.blocking});
+    http::Handler guarded = impl->gate.guard(guard, std::move(handler));
+    if (spec.blocking == http::Blocking::yes) {
+      // The worker's turn at its store, which the streams it admitted share (store_turn.h).
+      guarded = [impl, inner = std::move(guarded)](const http::Request& request, http::Context& context) {
+        const std::lock_guard turn(impl->workers.at(context.worker).turn);
+        return inner(request, context);
+      };
+    }
+    router.add(http::Route{spec.method, std::string(spec.pattern), std::move(guarded), spec.blocking});
   }
   router.set_error_shape(server_error_body);
   return router;

@@ -1,5 +1,6 @@
 #include "serve/openai_routes.h"
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,8 @@
 #include "openai/embeddings.h"
 #include "openai/models.h"
 #include "serve/arguments.h"
+#include "serve/gate.h"
+#include "serve/store_turn.h"
 #include "service/ask.h"
 #include "service/documents.h"
 #include "store/collections.h"
@@ -92,18 +95,36 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, 
   response.set_header("X-Accel-Buffering", "no");  // a proxy in front passes each event on at once
   auto request = std::make_shared<const openai::ChatRequest>(std::move(chat));
   response.stream = [context, request, caller = std::move(caller), completion = openai::new_completion()](http::ChunkWriter& writer) {
+    // The worker's store is this stream's only while it searches, logs or re-checks its key: it
+    // is lent back to the worker while the model is waited for and while a frame is written.
+    StoreTurn turn(context.store_turn);
     bool revoked = false;
-    const openai::Sink sink = [&writer, &caller, &revoked](std::string_view frame) {
-      if (!still_live(caller)) {
-        revoked = true;
-        return false;
+    // The key's re-check asks the store: a frame waits for the worker's turn only when the
+    // last check is older than the gate's interval; else, with the worker busy, it goes on.
+    auto checked = std::chrono::steady_clock::now();
+    const openai::Sink sink = [&writer, &caller, &revoked, &turn, &checked](std::string_view frame) {
+      const StoreLentOut lent(turn);
+      const auto now = std::chrono::steady_clock::now();
+      if (turn.try_hold() || now - checked >= Gate::k_stream_recheck) {
+        turn.hold();
+        checked = now;
+        const bool live = still_live(caller);
+        turn.release();
+        if (!live) {
+          revoked = true;
+          return false;
+        }
       }
       return writer.write(frame);
     };
     std::optional<openai::ApiError> error;
     try {
+      openai::ChatRequest lent_request = *request;
+      lent_request.ask.store_loan = {[&turn] { turn.release(); }, [&turn] { turn.hold(); }};
+      turn.hold();
       const std::optional<ask::AskResult> result =
-          openai::stream_chat_completion(context.store(), *request, context.options->provider, sink, completion);
+          openai::stream_chat_completion(context.store(), lent_request, context.options->provider, sink, completion);
+      turn.release();
       // What the model spent, the answer cut short by a client that left included.
       if (result && caller.spend_tokens && spends_tokens(context)) caller.spend_tokens(openai::total_tokens(*result));
     } catch (const Error& e) {

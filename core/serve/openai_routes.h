@@ -13,6 +13,7 @@
 // server it cannot reach) says so in a fixed message; its text, which may name a path or a URL,
 // goes to the server's log only (OpenAiOptions::log_error).
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -40,10 +41,13 @@ struct OpenAiOptions {
 
 // What a /v1 handler runs with: the worker's store (opened on first use; throws
 // Error(unavailable) when it cannot be), and the server's options. A streamed response's writer
-// runs on the same worker, after the handler returned, with copies of both.
+// runs on a thread of its own after the handler returned, with copies of both: it uses the
+// worker's store only while it holds `store_turn` (store_turn.h), which the worker holds while
+// it runs a request; nullptr: the store is the stream's alone.
 struct OpenAiContext {
   std::function<store::Store&()> store;
   const OpenAiOptions* options = nullptr;
+  std::mutex* store_turn = nullptr;
 };
 
 using OpenAiRoute = http::Response (*)(const OpenAiContext&, const http::Request&, const Call&);

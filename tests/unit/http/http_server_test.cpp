@@ -547,5 +547,85 @@ TEST(HttpServer, PlainHttpToTheTlsPortAndAStalledHandshakeAreClosed) {
   const std::lock_guard lock(f.log_mutex);
   EXPECT_TRUE(f.log.empty());
 }
+// A stream runs on a thread of its own, not on the worker that ran its handler: with one worker,
+// a stream waiting on its (slow) source leaves the worker free for the next request, and the
+// stream still ends as written once its source goes on.
+TEST(HttpServer, AStreamHoldsNoWorker) {
+  Gate gate;
+  Router r = echo_routes();
+  r.add({Method::get, "/slow-stream", [&gate](const Request&, Context&) {
+           Response x;
+           x.set_header("Content-Type", "text/event-stream");
+           x.stream = [&gate](ChunkWriter& w) {
+             w.write("data: first\n\n");
+             gate.wait();
+             w.write("data: last\n\n");
+           };
+           return x;
+         }});
+  ServerOptions o;
+  o.workers = 1;
+  o.queue = 1;
+  Fixture f(std::move(r), o);
+  Client streaming(f.port());
+  streaming.send("GET /slow-stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(streaming.read_until("data: first").find("data: first"), std::string::npos);
+  gate.wait_entered(1);
+  Client other(f.port());
+  other.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+  const std::string answered = other.read_all();
+  EXPECT_EQ(answered.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << answered;
+  EXPECT_NE(answered.find("\r\n\r\nhello"), std::string::npos) << answered;
+  EXPECT_EQ(f.metrics.streams_open(), 1) << "the stream is still open while the worker answered";
+  gate.release();
+  const std::string rest = streaming.read_all();
+  EXPECT_NE(rest.find("data: last\n\n\r\n0\r\n\r\n"), std::string::npos) << rest;
+}
+
+// Past max_streams open, one more stream is refused as a full queue is (503, Retry-After) in
+// the router's shape; once one ends, the next is served.
+TEST(HttpServer, AStreamPastTheLimitIs503WithRetryAfter) {
+  Gate gate;
+  Router r = echo_routes();
+  r.add({Method::get, "/v1/held", [&gate](const Request&, Context&) {
+           Response x;
+           x.set_header("Content-Type", "text/event-stream");
+           x.stream = [&gate](ChunkWriter& w) {
+             w.write("data: held\n\n");
+             gate.wait();
+           };
+           return x;
+         }});
+  r.set_error_shape([](int status, std::string_view message, std::string_view) {
+    return "{\"error\": {\"code\": " + std::to_string(status) + ", \"message\": \"" + std::string(message) + "\"}}";
+  });
+  ServerOptions o;
+  o.max_streams = 1;
+  Fixture f(std::move(r), o);
+  Client held(f.port());
+  held.send("GET /v1/held HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(held.read_until("data: held").find("data: held"), std::string::npos);
+  Client refused(f.port());
+  refused.send("GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string answer = refused.read_all();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503 ", 0), 0U) << answer;
+  EXPECT_NE(answer.find("Retry-After: 1\r\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("{\"error\": {\"code\": 503, \"message\": \"too many streams are open; try again shortly\"}}"),
+            std::string::npos)
+      << answer;
+  gate.release();
+  EXPECT_NE(held.read_all().find("0\r\n\r\n"), std::string::npos);
+  // The held stream's thread ends a moment after its last chunk: asked again until then.
+  std::string served;
+  for (int i = 0; i < 500 && served.rfind("HTTP/1.1 200 OK\r\n", 0) != 0; ++i) {
+    if (i > 0) std::this_thread::sleep_for(10ms);
+    Client next(f.port());
+    next.send("GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    served = next.read_all();
+  }
+  EXPECT_EQ(served.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << served;
+  EXPECT_NE(served.find("data: two"), std::string::npos) << served;
+}
+
 }  // namespace
 }  // namespace strata::http
