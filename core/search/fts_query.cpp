@@ -2,8 +2,10 @@
 
 #include "common/cjk_terms.h"
 #include "common/fts_words.h"
+#include "search/fts_compounds.h"
 
 #include <algorithm>
+#include <string>
 #include <iterator>
 
 namespace strata::search {
@@ -58,13 +60,69 @@ std::vector<std::string> fts_terms(std::string_view text, const FtsQueryOptions&
 
 std::string fts_match_expression(std::string_view text, const FtsQueryOptions& options) {
   std::string out;
-  for (const std::string& term : fts_terms(text, options)) {
+  const auto add = [&out](std::string_view term) {
     if (!out.empty()) out += " OR ";
-    // Terms hold no ASCII punctuation, so no '"' to double inside the string.
+    // Terms hold no ASCII punctuation and compounds only '.', '+' and '-', so no '"' to double
+    // inside the string.
     out += '"';
     out += term;
     out += '"';
+  };
+  const std::vector<std::string> terms = fts_terms(text, options);
+  for (const std::string& term : terms) add(term);
+  // The compounds (search/fts_compounds.h) after every term, each once: a phrase adds its share
+  // last on both stores, so PostgreSQL's sum is SQLite's to the last bit (store/postgres/pg_bm25.h).
+  if (!terms.empty()) {
+    for (const std::string& compound : fts_compound_terms(text)) add(compound);
   }
+  return out;
+}
+
+namespace {
+
+// ---- compounds (search/fts_compounds.h) ----
+
+bool joins_a_compound(char c) { return c == '.' || c == '+' || c == '-'; }
+
+bool all_ascii(std::string_view word) {
+  return std::all_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+bool has_digit(std::string_view word) {
+  return std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The words of one run so far: text[start, end), how many, whether one holds a digit.
+struct Run {
+  std::size_t start = 0, end = 0, words = 0;
+  bool digit = false, ascii = true;
+};
+
+}  // namespace
+
+std::vector<std::string> fts_compound_terms(std::string_view text) {
+  std::vector<std::string> out;
+  Run run;
+  const auto flush = [&] {
+    if (run.words >= 2 && run.digit && run.ascii && out.size() < kMaxCompoundTerms) {
+      std::string term(text.substr(run.start, run.end - run.start));
+      if (std::find(out.begin(), out.end(), term) == out.end()) out.push_back(std::move(term));
+    }
+    run = Run{};
+  };
+  for_each_fts_word(text, [&](std::string_view word) {
+    const auto start = static_cast<std::size_t>(word.data() - text.data());
+    const bool continues = run.words > 0 && start == run.end + 1 && joins_a_compound(text[run.end]);
+    if (!continues) {
+      flush();
+      run.start = start;
+    }
+    run.end = start + word.size();
+    ++run.words;
+    run.digit = run.digit || has_digit(word);
+    run.ascii = run.ascii && all_ascii(word);
+  });
+  flush();
   return out;
 }
 

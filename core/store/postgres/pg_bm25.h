@@ -8,8 +8,10 @@
 // formula, same statistics (the collection's), same order (score, then chunk id), so the same
 // query on the same documents gives the same rows with the same scores: each returned score is
 // summed in SQLite's order, so it is the very same double (copies of a text tie exactly and rank
-// by chunk id, as on SQLite). A query with a phrase of several tokens (never one that
-// search/fts_query.h writes) agrees to rounding only.
+// by chunk id, as on SQLite). A phrase of several tokens adds its share after every single term's:
+// the compounds search/fts_query.h writes (`"0.1"`, `"UTF-8"`) come last and once each, so those
+// scores are SQLite's very doubles too; an expression with a phrase before a term, or a phrase
+// twice, agrees to rounding only.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -8,6 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "search/fts_compounds.h"
+#include "store/collections.h"
+#include "store/document_writer.h"
+#include "store/search_store.h"
+#include "store/store.h"
+#include "test_util.h"
+
 namespace strata::search {
 namespace {
 
@@ -244,6 +251,99 @@ INSTANTIATE_TEST_SUITE_P(Search, SearchFtsTable,
                          [](const ::testing::TestParamInfo<const char*>& param) {
                            return std::string(param.index == 0 ? "unicode61" : "porter");
                          });
+
+// ---- compound terms (search/fts_compounds.h): `0.1`, `UTF-8`, `3.11` kept whole as a phrase after
+// the terms, and what that finds in a store: the whole term first, its pieces still.
+using Compounds = std::vector<std::string>;
+
+TEST(SearchFtsCompounds, NumbersEncodingsAndVersionsAreCompounds) {
+  EXPECT_EQ(fts_compound_terms("why is 0.1 + 0.2 not equal to 0.3"), (Compounds{"0.1", "0.2", "0.3"}));
+  EXPECT_EQ(fts_compound_terms("UTF-8 text in Python 3.11, see RFC-3629."), (Compounds{"UTF-8", "3.11", "RFC-3629"}));
+  EXPECT_EQ(fts_compound_terms("x86-64 builds of v1.2.3 (gcc-12)"), (Compounds{"x86-64", "v1.2.3", "gcc-12"}));
+  EXPECT_EQ(fts_compound_terms("a+1"), (Compounds{"a+1"}));
+}
+
+TEST(SearchFtsCompounds, WordsWithoutDigitsOneWordTermsAndLooseSeparatorsAreNot) {
+  EXPECT_EQ(fts_compound_terms("read-only non-relevant e.g. i.e."), Compounds{});
+  EXPECT_EQ(fts_compound_terms("C++ v2 x86 2024"), Compounds{}) << "one word each: already whole";
+  EXPECT_EQ(fts_compound_terms("0 . 1, 0..1, 1.-2, 3/4, 5_6, 7:8"), Compounds{});
+  EXPECT_EQ(fts_compound_terms("café-1 über.2"), Compounds{}) << "non-ASCII words are not joined";
+  EXPECT_EQ(fts_compound_terms(""), Compounds{});
+  EXPECT_EQ(fts_compound_terms("..--++"), Compounds{});
+}
+
+TEST(SearchFtsCompounds, EachOnceAndAtMostTheFirstOnes) {
+  EXPECT_EQ(fts_compound_terms("0.1 and 0.1 again, then 0.10"), (Compounds{"0.1", "0.10"}));
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "1." + std::to_string(i) + " ";
+  const Compounds got = fts_compound_terms(many);
+  ASSERT_EQ(got.size(), kMaxCompoundTerms);
+  EXPECT_EQ(got.front(), "1.0");
+  EXPECT_EQ(got.back(), "1." + std::to_string(kMaxCompoundTerms - 1));
+}
+
+TEST(SearchFtsCompounds, TheExpressionKeepsThePiecesAndAddsTheWholeLast) {
+  EXPECT_EQ(fts_match_expression("UTF-8 errors"), "\"UTF\" OR \"8\" OR \"errors\" OR \"UTF-8\"");
+  EXPECT_EQ(fts_match_expression("0.1 + 0.1"), "\"0\" OR \"1\" OR \"0\" OR \"1\" OR \"0.1\"");
+  EXPECT_EQ(fts_match_expression("C++ templates"), "\"C\" OR \"templates\"") << "a + after a word is no token";
+  EXPECT_EQ(fts_match_expression("read-only"), "\"read\" OR \"only\"");
+  EXPECT_EQ(fts_match_expression("+-."), "");
+}
+
+store::DocumentRecord compound_test_record(const std::string& source, const std::string& text) {
+  store::DocumentRecord r;
+  r.source = source;
+  r.title = "";
+  r.loader = "text";
+  r.encoding = "utf-8";
+  r.metadata_json = "{}";
+  r.text = text;
+  store::ChunkRecord c;
+  c.start_byte = 0;
+  c.end_byte = static_cast<std::int64_t>(text.size());
+  c.line_start = c.line_end = 1;
+  c.headings_json = "[]";
+  r.chunks.push_back(c);
+  r.content_hash = "h" + source;
+  r.size_bytes = static_cast<std::int64_t>(text.size());
+  r.char_count = r.size_bytes;
+  return r;
+}
+
+// In a store: the chunk holding the whole term ranks first, though chunks holding its pieces
+// apart are many; a piece alone still finds the whole term's chunk.
+TEST(SearchFtsCompounds, AStoreFindsTheWholeTermFirstAndItsPiecesStill) {
+  testing::TempDir tmp;
+  store::Store s = store::Store::open(tmp / "store.db");
+  {
+    store::DocumentWriter w(s, "docs", "{}", false);
+    w.begin();
+    w.put(compound_test_record("float.md", "Representation error: 0.1 cannot be held exactly in binary floating point."), false);
+    w.put(compound_test_record("utf.md", "Files are read as UTF-8 unless another encoding is given."), false);
+    w.put(compound_test_record("py.md", "New in Python 3.11: exception groups."), false);
+    for (int i = 0; i < 6; ++i) {
+      w.put(compound_test_record("n" + std::to_string(i) + ".md",
+                                 "Table " + std::to_string(i) + ": 0 rows of 1 page, 8 bits, 11 columns, 3 indexes, 1 text of " +
+                                     std::to_string(i) + " bytes."),
+            false);
+    }
+    w.commit();
+  }
+  const std::int64_t c = store::find_collection(s, "docs")->id;
+  const auto first = [&](const std::string& query) {
+    const auto rows = store::keyword_search(s, c, fts_match_expression(query), {}, 10);
+    return rows.empty() ? std::string() : store::chunk_refs(s, {rows[0].chunk_id}).at(0).source;
+  };
+  EXPECT_EQ(first("what is 0.1"), "float.md");
+  EXPECT_EQ(first("UTF-8"), "utf.md");
+  EXPECT_EQ(first("3.11"), "py.md");
+  EXPECT_EQ(first("UTF"), "utf.md") << "a piece alone still finds the whole term";
+  EXPECT_EQ(first("Python 3"), "py.md");
+  // The phrase is its pieces one after another: a chunk with both pieces apart holds no `0.1`.
+  const auto whole_only = store::keyword_search(s, c, "\"0.1\"", {}, 10);
+  ASSERT_EQ(whole_only.size(), 1u);
+  EXPECT_EQ(store::chunk_refs(s, {whole_only[0].chunk_id}).at(0).source, "float.md");
+}
 
 }  // namespace
 }  // namespace strata::search

@@ -24,6 +24,7 @@
 #include "migrate/engines/engine_url.h"
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
+#include "search/fts_compounds.h"
 #include "search/fts_query.h"
 #include "store/collections.h"
 #include "store/document_writer.h"
@@ -709,6 +710,41 @@ TEST_F(PgStoreSearchTest, AnExpressionThatIsNotPhrasesJoinedByOrIsRefused) {
     EXPECT_THROW(store::keyword_search(pg(), pg_collection("a"), bad, {}, 10), Error) << bad;
   }
   EXPECT_NO_THROW(store::keyword_search(pg(), pg_collection("a"), "database OR \"sys\"\"tem\"", {}, 10));
+}
+
+// Compound terms (search/fts_compounds.h: `0.1`, `UTF-8`, `3.11` as phrases after the terms): the
+// same rows with the very same scores on both stores, in the text, in titles and repeated, with a
+// filter too; the whole term's page first on both.
+TEST_F(PgStoreSearchTest, CompoundTermsRankAsSQLite) {
+  std::vector<TestDoc> docs = {
+      doc("a", "float.md", "Floating point", {"the fraction 0.1 cannot be held exactly, nor 0.2; 0.1 + 0.2 is not 0.3"}),
+      doc("a", "utf.md", "UTF-8 and other encodings", {"files are read as UTF-8 unless an encoding is given", "utf 8 apart"}),
+      doc("a", "py.md", "What's new in Python 3.11", {"exception groups; builds for x86-64, v1.2.3 and gcc-12"}),
+  };
+  for (int i = 0; i < 12; ++i) {
+    const std::string n = std::to_string(i);
+    docs.push_back(doc("a", "t" + n + ".md", "Table " + n,
+                       {"table " + n + " has 0 rows on 1 page, 8 columns, 3 indexes, 11 bytes and 2 flags", "0 1 8 3 11"}));
+  }
+  write(docs);
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  const std::vector<std::string> qs = {"why is 0.1 + 0.2 not equal to 0.3", "UTF-8", "utf-8 utf-8 encoding", "python 3.11",
+                                       "x86-64 v1.2.3 gcc-12", "0.1 8 3.11 UTF-8", "table 0.3", "1.0 9.9"};
+  for (const std::string& q : qs) {
+    ASSERT_FALSE(search::fts_compound_terms(q).empty()) << q << ": a compound in the expression";
+    for (const std::size_t limit : {std::size_t{100}, std::size_t{3}, std::size_t{1}}) {
+      expect_same_search("a", q, {}, limit, skeys, pkeys);
+    }
+    expect_same_search("a", q, {DocumentFilter{"source", "t*", FilterMatch::glob}}, 10, skeys, pkeys);
+  }
+  const auto first = [&](const std::string& q) {
+    const auto rows = store::keyword_search(pg(), pg_collection("a"), search::fts_match_expression(q), {}, 1);
+    return rows.empty() ? std::string() : pkeys.at(rows[0].chunk_id);
+  };
+  EXPECT_EQ(first("why is 0.1 + 0.2 not equal to 0.3"), "float.md#0");
+  EXPECT_EQ(first("python 3.11"), "py.md#0");
+  EXPECT_EQ(first("x86-64"), "py.md#0");
 }
 
 }  // namespace
