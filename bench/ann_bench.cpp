@@ -106,7 +106,6 @@ int main(int argc, char** argv) {
   }
   const std::string collection = argc > 3 ? argv[3] : "default";
   const std::size_t k = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 10;
-  const std::size_t threads = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 0;
   const std::string dump = argc > 6 ? argv[6] : "";
   std::vector<std::string> queries;
   {
@@ -176,7 +175,6 @@ int main(int argc, char** argv) {
 
     // strata's index, built as a long-running process builds it.
     search::AnnSettings settings;
-    settings.build_threads = threads;
     settings.min_rows = 1;
     const search::AnnKey key{ci.fingerprint, c->id, model, rows};
     const double rss0 = rss_mb();
@@ -191,7 +189,7 @@ int main(int argc, char** argv) {
     }
     std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"threads\":%zu,\"peak_rss_mb\":%.1f,\"build_s\":%.1f,"
                 "\"index_mb\":%.1f,\"rss_growth_mb\":%.1f,\"links\":%zu,\"build_breadth\":%zu}\n",
-                rows, settings.threads(), peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
+                rows, std::size_t{1}, peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
                 settings.build_breadth);
     ms.clear();
     std::vector<std::vector<std::pair<std::size_t, float>>> got(queries.size());

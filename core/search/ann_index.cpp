@@ -70,19 +70,11 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
     throw Error(ExitCode::unavailable, std::string("building the approximate vector index: ") + e.what());
   }
   hnswlib::HierarchicalNSW<float>& hnsw = *out->graph_->hnsw;
-  std::atomic<std::size_t> next{0};
   const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
-  // Rows are taken in order from a shared counter: hnswlib's addPoint may run on many threads.
-  const auto work = [&] {
-    for (std::size_t r = next.fetch_add(1); r < out->rows_ && !stopped(); r = next.fetch_add(1)) {
-      hnsw.addPoint(vectors.row(r).data(), r);
-    }
-  };
-  const std::size_t threads = settings.threads();
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& t : helpers) t.join();
+  // One thread adds the rows: hnswlib 0.6.2's addPoint draws each row's level from one generator
+  // it does not guard (getRandomLevel), so rows added on several threads race on it
+  // (ThreadSanitizer, AnnCacheTest). The build runs in the background; the scan answers meanwhile.
+  for (std::size_t r = 0; r < out->rows_ && !stopped(); ++r) hnsw.addPoint(vectors.row(r).data(), r);
   if (stopped()) return nullptr;
   return out;
 }

@@ -29,11 +29,6 @@ std::size_t AnnSettings::breadth_for(std::size_t rows) const {
   return search_breadth != 0 ? search_breadth : ann_breadth_by_size(rows);
 }
 
-std::size_t AnnSettings::threads() const {
-  if (build_threads != 0) return std::min<std::size_t>(build_threads, 64);
-  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-}
-
 std::vector<VectorHit> ann_search(const AnnIndex& ann, const VectorIndex& vectors, std::span<const float> query,
                                   std::size_t k, const AnnSettings& settings) {
   if (query.size() != vectors.dims()) {

@@ -23,15 +23,10 @@ struct AnnSettings {
   std::size_t search_breadth = 0;
   // Rescored at least this many candidates (and at least the rows asked for).
   std::size_t candidates = 100;
-  // Threads that build an index (a background build; the scan answers meanwhile). 0: the
-  // machine's cores (at most 8).
-  std::size_t build_threads = 0;
 
   // The search breadth for an index of `rows` rows: search_breadth when set, else the breadth
   // by size (ann_breadth_by_size).
   std::size_t breadth_for(std::size_t rows) const;
-  // The build's threads: build_threads when set, else the machine's cores (at most 8).
-  std::size_t threads() const;
 };
 
 // The search breadth that aims at recall@10 >= 0.98 against the exact scan as a collection

@@ -106,29 +106,6 @@ TEST(AnnSettingsTest, TheSearchBreadthGrowsWithTheCollectionUnlessFixed) {
   EXPECT_EQ(s.breadth_for(1'318'324), 64u);
 }
 
-TEST(AnnSettingsTest, TheBuildUsesTheMachinesCoresUnlessTold) {
-  AnnSettings s;
-  EXPECT_EQ(s.threads(), std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
-  s.build_threads = 3;
-  EXPECT_EQ(s.threads(), 3u);
-}
-
-TEST(AnnIndexTest, ABuildOnTwoThreadsHoldsEveryRow) {
-  constexpr std::size_t rows = 1000, dims = 16;
-  const auto vectors = random_index(rows, dims, 11);
-  AnnSettings two;
-  two.build_threads = 2;
-  const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, two);
-  ASSERT_NE(ann, nullptr);
-  std::size_t self = 0;
-  for (std::size_t r = 0; r < rows; ++r) {
-    const std::vector<VectorHit> hits = search::ann_search(*ann, *vectors, vectors->row(r), 1, two);
-    ASSERT_EQ(hits.size(), 1u);
-    if (hits[0].row == r) ++self;
-  }
-  EXPECT_GE(self, rows * 99 / 100) << "each row finds itself";
-}
-
 TEST(AnnCacheTest, BuildsInTheBackgroundOncePerStateAndFreesTheOldOne) {
   AnnCache cache;
   const auto vectors = random_index(300, 8, 5);
