@@ -32,10 +32,17 @@ stats() { ctl_out GET /_control/stats | python3 -c 'import json,sys; print(json.
 
 # chat N OUT: a streamed chat completion into OUT (question N: no two alike, since a question
 # asked before is answered from ask's cache, without the upstream).
+# A burst faster than the workers' queue (64) is answered 503 with Retry-After, as the openai
+# SDKs expect: like them, ask again after it (a slow build, such as ASan's, queues more).
 chat() {
-    curl -sS -N --max-time 60 "$BASE/v1/chat/completions" -H 'Content-Type: application/json' \
-        --data-binary "{\"model\": \"strata/docs\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"How is a migration rolled back? ($1)\"}]}" \
-        >"$2" 2>"$2.err"
+    local try
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        curl -sS -N --max-time 60 "$BASE/v1/chat/completions" -H 'Content-Type: application/json' \
+            --data-binary "{\"model\": \"strata/docs\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"How is a migration rolled back? ($1)\"}]}" \
+            >"$2" 2>"$2.err" || return 1
+        grep -q '"the server is busy' "$2" || return 0
+        sleep 1
+    done
 }
 # answer FILE...: each stream's answer (its deltas joined, trimmed), its sources' ids and whether
 # it ended with data: [DONE], one line of JSON per file.
