@@ -21,6 +21,7 @@
 
 #include "common/error.h"
 #include "http/server.h"
+#include "test_latch.h"
 
 namespace strata::http {
 namespace {
@@ -265,29 +266,7 @@ TEST(HttpServer, AStreamEndsItsConnectionAndTheNextRequestIsAnswered) {
 }
 
 // A handler that waits until the test lets it go.
-struct Gate {
-  std::mutex m;
-  std::condition_variable cv;
-  bool open = false;
-  int entered = 0;
-  void wait() {
-    std::unique_lock lock(m);
-    ++entered;
-    cv.notify_all();
-    cv.wait(lock, [&] { return open; });
-  }
-  void wait_entered(int n) {
-    std::unique_lock lock(m);
-    cv.wait(lock, [&] { return entered >= n; });
-  }
-  void release() {
-    {
-      const std::lock_guard lock(m);
-      open = true;
-    }
-    cv.notify_all();
-  }
-};
+using Gate = testing::Latch;
 
 TEST(HttpServer, AFullWorkerQueueIs503WithRetryAfter) {
   Gate gate;

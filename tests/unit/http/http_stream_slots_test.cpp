@@ -11,34 +11,12 @@
 
 #include "http/stream_slots.h"
 #include "http/worker_pool.h"
+#include "test_latch.h"
 
 namespace strata::http {
 namespace {
 
-// Jobs that wait until the test lets them go.
-struct Latch {
-  std::mutex m;
-  std::condition_variable cv;
-  bool open = false;
-  int entered = 0;
-  void wait() {
-    std::unique_lock lock(m);
-    ++entered;
-    cv.notify_all();
-    cv.wait(lock, [&] { return open; });
-  }
-  void wait_entered(int n) {
-    std::unique_lock lock(m);
-    cv.wait(lock, [&] { return entered >= n; });
-  }
-  void release() {
-    {
-      const std::lock_guard lock(m);
-      open = true;
-    }
-    cv.notify_all();
-  }
-};
+using testing::Latch;  // jobs that wait until the test lets them go
 
 TEST(HttpStreamSlots, AtMostTheLimitOpenAndRefusedAfterClose) {
   StreamSlots slots(2);
