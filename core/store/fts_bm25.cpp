@@ -285,6 +285,23 @@ void strata_fts_length(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_co
 
 }  // namespace
 
+std::optional<std::string> read_fts_string(std::string_view match, std::size_t& i) {
+  if (i >= match.size() || match[i] != '"') return std::nullopt;
+  std::string s;
+  for (std::size_t at = i + 1; at < match.size(); ++at) {
+    if (match[at] != '"') {
+      s += match[at];
+    } else if (at + 1 < match.size() && match[at + 1] == '"') {
+      s += '"';
+      ++at;
+    } else {
+      i = at + 1;
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
 void register_fts_bm25(sqlite3* db) {
   // The documented way to reach FTS5's API: SELECT fts5(?1) with a pointer bound to receive it.
   fts5_api* fts5 = nullptr;

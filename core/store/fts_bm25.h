@@ -43,6 +43,10 @@
 // over a scope's rows, the `tokens` above.
 
 #include <cmath>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
 
 struct sqlite3;
 
@@ -94,6 +98,12 @@ inline double bm25_idf(long long rows, long long hits) {
 inline double bm25_term(double idf, double f, double k1, double b, double d, double avgdl) {
   return idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * d / avgdl)));
 }
+
+// The FTS5 string that starts at match[i] (a '"'), its doubled quotes undone, with `i` moved past
+// its closing quote; nullopt when none starts there or it never ends. Both stores' readers of
+// strata's own match expressions (PostgreSQL's postings, SQLite's in-memory copy) take strings
+// with it.
+std::optional<std::string> read_fts_string(std::string_view match, std::size_t& i);
 
 // Registers strata_bm25, strata_bm25_scoped and strata_fts_length on `db` through fts5_api. Call once per connection (each call adds
 // another entry to FTS5's list). Throws Error(unavailable) when `db` has no FTS5.

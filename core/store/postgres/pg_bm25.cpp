@@ -50,22 +50,9 @@ std::vector<std::string> pg_match_strings(const std::string& match) {
     }
     if (c == '"') {
       if (!expect_phrase) pg_unsupported_match(match);
-      std::string s;
-      ++i;
-      for (;;) {
-        if (i >= match.size()) pg_unsupported_match(match);  // an unterminated string
-        if (match[i] == '"') {
-          if (i + 1 < match.size() && match[i + 1] == '"') {
-            s += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        s += match[i++];
-      }
-      out.push_back(std::move(s));
+      std::optional<std::string> s = read_fts_string(match, i);
+      if (!s) pg_unsupported_match(match);  // an unterminated string
+      out.push_back(std::move(*s));
       expect_phrase = false;
       continue;
     }

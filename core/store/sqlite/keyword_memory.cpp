@@ -244,23 +244,9 @@ std::optional<std::vector<std::string>> or_of_strings(const std::string& match) 
   std::vector<std::string> out;
   std::size_t i = 0;
   while (true) {
-    if (i >= match.size() || match[i] != '"') return std::nullopt;
-    std::string s;
-    ++i;
-    while (true) {
-      if (i >= match.size()) return std::nullopt;
-      if (match[i] == '"') {
-        if (i + 1 < match.size() && match[i + 1] == '"') {
-          s += '"';
-          i += 2;
-          continue;
-        }
-        ++i;
-        break;
-      }
-      s += match[i++];
-    }
-    out.push_back(std::move(s));
+    std::optional<std::string> s = read_fts_string(match, i);
+    if (!s) return std::nullopt;
+    out.push_back(std::move(*s));
     if (i == match.size()) return out;
     if (match.compare(i, 4, " OR ") != 0) return std::nullopt;
     i += 4;
