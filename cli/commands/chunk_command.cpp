@@ -413,7 +413,8 @@ Run setup_chunk(CLI::App& cmd) {
   add_chunking_options(cmd, o->chunking,
                        {"fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
                         ".markdown files, recursive otherwise)",
-                        "Join chunks smaller than N to a neighbour with room for them (never past --size); "
+                        "Join chunks smaller than N to a neighbour, passing --size by less than N in chars or bytes "
+                        "(never in tokens); "
                         "0: off (default: a fifth of --size, as ingest)",
                         {"fixed", "recursive", "paragraph", "sentence", "markdown", "token"}});
   cmd.add_option("--separator", o->separator,

@@ -4,8 +4,8 @@
 // is a pass over the finished chunk list, the same for every strategy: two neighbours become
 // the one span from the first start to the last end, so offsets stay exact without looking at
 // the text again, and the cost is one look at each small chunk (plus, for token units, one
-// count of each span it could become). A join never passes `size` in its unit: the size is the
-// window of the embedding model downstream, which drops what goes past it.
+// count of each span it could become). A join never passes join_limit() (chunk/chunker.h): the
+// size in tokens, a little more in characters or bytes.
 #include <optional>
 
 #include "chunk/engine.h"
@@ -38,7 +38,7 @@ class Joiner {
     return c.end - c.start;
   }
 
-  // `a` followed by `b` as one chunk; nullopt when it would measure more than the size.
+  // `a` followed by `b` as one chunk; nullopt when it would measure more than join_limit().
   std::optional<Chunk> joined(const Chunk& a, const Chunk& b) const {
     if (a.oversized || b.oversized) return std::nullopt;  // a lone grapheme stays alone
     Chunk j;
@@ -54,7 +54,7 @@ class Joiner {
     j.heading_only = a.heading_only && b.heading_only;
     j.tokens = npos;
     if (unit_ == Unit::tokens) j.tokens = tokenizer_->count(text_.substr(j.start, j.end - j.start));
-    if (measure(j) > options_.size) return std::nullopt;
+    if (measure(j) > join_limit(options_)) return std::nullopt;
     return j;
   }
 

@@ -75,6 +75,9 @@ def opt(name, default=None):
     return args[args.index(name) + 1] if name in args else default
 unit, size, overlap = opt("--unit", "chars"), int(opt("--size", "1000")), int(opt("--overlap", "0"))
 min_size = int(opt("--min-size", str(size // 5)))  # the default, as the command's (ingest's)
+# What a joined chunk may measure (chunk/chunker.h join_limit): the size in tokens, in characters
+# or bytes the size plus less than the minimum.
+limit = size if unit == "tokens" or min_size == 0 else size + min_size - 1
 lossy, markdown = "--lossy" in args, "--markdown" in args
 data = open(sys.argv[1], "rb").read()
 dec = lambda b: b.decode("utf-8", "replace" if lossy else "strict")
@@ -104,14 +107,14 @@ for i, c in enumerate(chunks):
     if unicodedata.category(t[0]) in ("Mn", "Me") or t[0] in "\u200d\ufe0f" or "\U0001F3FB" <= t[0] <= "\U0001F3FF":
         bad("chunk starts inside a grapheme", c)
     if t[-1] == "\u200d": bad("chunk ends inside a grapheme", c)
-    if measure(c) > size and not c.get("oversized"):
-        bad("chunk of %d %s > --size %d (--min-size %d)" % (measure(c), unit, size, min_size), c)
+    if measure(c) > limit and not c.get("oversized"):
+        bad("chunk of %d %s > %d (--size %d, --min-size %d)" % (measure(c), unit, limit, size, min_size), c)
     if min_size and len(chunks) > 1 and measure(c) < min_size and unit != "tokens":
-        # A chunk below the minimum is left only when joining it would pass the size.
+        # A chunk below the minimum is left only when joining it would pass the limit.
         for o in ([chunks[i - 1]] if i > 0 else []) + ([chunks[i + 1]] if i + 1 < len(chunks) else []):
             a, b = min(o["start"], s), max(o["end"], e)
             joined = {"text": dec(data[a:b])}
-            if measure(joined) <= size and not o.get("oversized"):
+            if measure(joined) <= limit and not o.get("oversized"):
                 bad("chunk below --min-size %d left beside a neighbour it could join" % min_size, c)
     if c.get("oversized") and len(t) > 1 and t != "\r\n" and unicodedata.category(t[1]) not in ("Mn", "Me", "Cf", "Sk", "So"):
         bad("oversized chunk holds more than one grapheme", c)

@@ -1,5 +1,5 @@
-// ChunkOptions::min_size: small chunks join the neighbour they belong to when the two fit in the
-// size, and offsets stay exact.
+// ChunkOptions::min_size: small chunks join the neighbour they belong to when the two fit in
+// join_limit, and offsets stay exact.
 #include "chunk_check.h"
 #include "common/error.h"
 
@@ -54,25 +54,39 @@ TEST(ChunkMinSize, AHeadingJoinsTheSectionBelowItWhenTheyFit) {
   EXPECT_EQ(chunks[1].index, 1u);
 }
 
-// The size is a maximum, also for a join: a heading above a section whose first chunk is full
-// does not join it (it did, passing the size by up to min_size - 1, which an embedding model's
-// window then cut off). It joins the chunk before it when they fit, keeping that chunk's
-// heading path (its text is the section above), else it stays alone.
-TEST(ChunkMinSize, AJoinNeverPassesTheSize) {
+// In characters a join may pass the size by less than min_size (join_limit): a heading above a
+// section whose first chunk is full goes with that section.
+TEST(ChunkMinSize, AJoinInCharactersPassesTheSizeByLessThanTheMinimum) {
   const std::string in = heading_over_long_section();
   ChunkOptions o = options(Strategy::markdown, 100);
   o.min_size = 20;
-  const auto chunks = run(in, o);  // check_guarantees: no chunk over 100 characters
+  EXPECT_EQ(join_limit(o), 119u);
+  const auto chunks = run(in, o);  // check_guarantees: no chunk over 119 characters
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(text_of(in, chunks[0]), "# Intro\n\nShort text.");
+  EXPECT_EQ(text_of(in, chunks[1]), "## Options\n\n" + words(16) + ".");
+  EXPECT_EQ(chunks[1].headings, (V{"Intro", "Options"}));
+  EXPECT_GT(chunks[1].char_end - chunks[1].char_start, 100u);
+}
+
+// A join that would pass join_limit does not happen: the heading then joins the chunk before
+// it when they fit, keeping that chunk's heading path (its text is the section above).
+TEST(ChunkMinSize, AJoinNeverPassesTheLimit) {
+  const std::string in = heading_over_long_section();
+  ChunkOptions o = options(Strategy::markdown, 96);
+  o.min_size = 11;  // limit 106: "## Options\n\n" and the 96-character section make 108
+  EXPECT_EQ(join_limit(o), 106u);
+  const auto chunks = run(in, o);
   ASSERT_EQ(chunks.size(), 2u);
   EXPECT_EQ(text_of(in, chunks[0]), "# Intro\n\nShort text.\n\n## Options");
   EXPECT_EQ(chunks[0].headings, (V{"Intro"}));
   EXPECT_EQ(text_of(in, chunks[1]), words(16) + ".");
-  for (const Chunk& c : chunks) EXPECT_LE(c.char_end - c.char_start, 100u);
+  for (const Chunk& c : chunks) EXPECT_LE(c.char_end - c.char_start, 106u);
 }
 
 TEST(ChunkMinSize, AJoinNeverPassesTheSizeInTokens) {
-  // `strata chunk --unit tokens --size 256` gave chunks of up to 306 tokens: the join's margin
-  // was min_size (a fifth of the size) in tokens.
+  // `strata chunk --unit tokens --size 256` gave chunks of up to 306 tokens when a join could
+  // pass the size by less than min_size: in tokens the size is the limit (join_limit).
   std::string in;
   for (std::size_t section = 0; section < 40; ++section) {
     in += "## Section " + std::to_string(section) + "\n\n";
@@ -108,14 +122,21 @@ TEST(ChunkMinSize, AHeadingAtTheEndJoinsTheChunkBeforeIt) {
 
 TEST(ChunkMinSize, TheTailOfALongParagraphJoinsTheNeighbourWithRoom) {
   // One paragraph cut by words: its last sentence alone would be a chunk of 9 characters. The
-  // sentence before it is closer (a space, not a blank line), but that chunk is full: the tail
-  // joins the next paragraph, which has room.
+  // sentence before it is closer (a space, not a blank line): the tail joins it when the two
+  // fit in the limit (75 + 15 - 1), passing the size; when they do not (72 + 10 - 1 = 81 < 82),
+  // it joins the next paragraph, which has room.
   const std::string in = words(12) + ". Tail end.\n\n" + words(10, "ipsum") + ".";
   ChunkOptions o = options(Strategy::recursive, 75);
   const auto before = run(in, o);
   ASSERT_EQ(before.size(), 3u);
   EXPECT_EQ(text_of(in, before[1]), "Tail end.");
   o.min_size = 15;
+  const auto closer = run(in, o);
+  ASSERT_EQ(closer.size(), 2u);
+  EXPECT_EQ(text_of(in, closer[0]), words(12) + ". Tail end.");
+  EXPECT_EQ(text_of(in, closer[1]), words(10, "ipsum") + ".");
+  o.size = 72;
+  o.min_size = 10;
   const auto chunks = run(in, o);
   ASSERT_EQ(chunks.size(), 2u);
   EXPECT_EQ(text_of(in, chunks[0]), words(12) + ".");
@@ -136,8 +157,9 @@ TEST(ChunkMinSize, ATitleLineInPlainTextJoinsWhatFollows) {
   EXPECT_EQ(text_of(in, chunks[1]), "8 Probability distributions\n\n" + line + "\n" + line);
 }
 
-TEST(ChunkMinSize, NoJoinPastTheSize) {
-  // The join would measure more than the size on both sides: the small chunk stays.
+TEST(ChunkMinSize, NoJoinPastTheLimit) {
+  // The join would measure more than join_limit (100 + 10 - 1) on both sides: the small chunk
+  // stays.
   const std::string in = words(16) + ".\n\n\n\n\n\n\n\n\n\nTiny.\n\n\n\n\n\n\n\n\n\n" + words(16, "ipsum") + ".";
   ChunkOptions o = options(Strategy::recursive, 100);
   o.min_size = 10;
@@ -145,10 +167,15 @@ TEST(ChunkMinSize, NoJoinPastTheSize) {
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(text_of(in, chunks[1]), "Tiny.");
   // Room for it with the chunk before: 96 + 10 line feeds + 5 = 111 characters.
-  o.size = 111;
+  o.size = 102;  // limit 111
   ASSERT_EQ(run(in, o).size(), 2u);
-  o.size = 110;
+  o.size = 101;  // limit 110
   ASSERT_EQ(run(in, o).size(), 3u);
+  // In tokens the limit is the size itself.
+  EXPECT_EQ(join_limit(options(Strategy::recursive, 100, 0, Unit::tokens)), 100u);
+  ChunkOptions t = options(Strategy::recursive, 100, 0, Unit::tokens);
+  t.min_size = 10;
+  EXPECT_EQ(join_limit(t), 100u);
 }
 
 TEST(ChunkMinSize, ASmallDocumentIsOneSmallChunk) {
