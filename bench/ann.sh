@@ -13,7 +13,8 @@
 #             the scan), a long-running process's whole vector search (search::Searcher) with the
 #             index and with `exact`; it dumps the vectors, queries and exact top 10.
 #   floor     bench/ann_floor.cpp: hnswlib alone on the dumped vectors, the same graph, for
-#             several search breadths (ef).
+#             several search breadths (ef): on the distinct vectors (one node per vector, as
+#             strata's index) and on every row (FLOOR_ALL=0 skips this one: the longest build).
 #   sqlite-vec vec0 (cosine, k=10) on the same vectors, when ../shared/bench/install-peers.sh
 #             installed it ($PEERS/node/node_modules/sqlite-vec-linux-x64/vec0.so), through
 #             Debian's Python (/usr/bin/python3: a pyenv Python may be built without
@@ -111,5 +112,9 @@ PY
 else
   echo "{\"bench\":\"ann\",\"what\":\"sqlite-vec\",\"skipped\":\"$VEC not installed (../shared/bench/install-peers.sh)\"}" | tee -a "$RESULTS"
 fi
-[ "${FLOOR:-1}" = 0 ] || "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
+if [ "${FLOOR:-1}" != 0 ]; then
+  # hnswlib on the distinct vectors, as strata's index holds them, then on every row.
+  DISTINCT=1 "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
+  [ "${FLOOR_ALL:-1}" = 0 ] || "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
+fi
 echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)" >&2

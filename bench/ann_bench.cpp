@@ -187,9 +187,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ann_bench: the index was not built (memory bound?)\n");
       return 1;
     }
-    std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"threads\":%zu,\"peak_rss_mb\":%.1f,\"build_s\":%.1f,"
+    std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"nodes\":%zu,\"threads\":%zu,\"peak_rss_mb\":%.1f,\"build_s\":%.1f,"
                 "\"index_mb\":%.1f,\"rss_growth_mb\":%.1f,\"links\":%zu,\"build_breadth\":%zu}\n",
-                rows, std::size_t{1}, peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
+                rows, ann->nodes(), std::size_t{1}, peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
                 settings.build_breadth);
     ms.clear();
     std::vector<std::vector<std::pair<std::size_t, float>>> got(queries.size());
@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
       for (const search::VectorHit& h : hits) got[i].emplace_back(h.row, h.score);
     }
     print_series("strata-ann", ms, recall_of(got, exact, kth, k),
-                 ",\"search_breadth\":" + std::to_string(settings.breadth_for(rows)) + ",\"candidates\":" +
+                 ",\"search_breadth\":" + std::to_string(settings.breadth_for(ann->nodes())) + ",\"candidates\":" +
                      std::to_string(settings.candidates) + ",\"by_size\":true");
     // Fixed breadths (BREADTHS, space-separated): the measures the by-size choice is argued from.
     std::istringstream breadths(std::getenv("BREADTHS") != nullptr ? std::getenv("BREADTHS") : "100 200 400 800 1600");

@@ -109,7 +109,8 @@ void AnnCache::run_build(std::pair<std::string, std::int64_t> slot, AnnKey key, 
   if (it != entries_.end() && it->second.key == key) {
     it->second.state = built ? AnnState::ready : AnnState::failed;
     it->second.index = std::move(built);
-    if (failed || !it->second.index) it->second.bytes = 0;
+    // Held now: what the index takes (less than the bound reserved when rows share vectors).
+    it->second.bytes = failed || !it->second.index ? 0 : it->second.index->bytes();
   }
   --building_;
   finished_.push_back(std::this_thread::get_id());

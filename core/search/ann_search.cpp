@@ -40,9 +40,22 @@ std::vector<VectorHit> ann_search(const AnnIndex& ann, const VectorIndex& vector
     throw Error(ExitCode::invalid_input, "the query vector has a value that is not a finite number");
   }
   l2_normalise(y);
+  // Each candidate node is scored once, from its first row: its copies hold the same vector.
+  struct Scored {
+    std::size_t node;
+    float score;
+  };
+  std::vector<Scored> nodes;
+  for (const std::size_t n : ann.candidates(y, std::max({k, settings.candidates, settings.breadth_for(ann.nodes())}))) {
+    nodes.push_back(Scored{n, dot(vectors.row(ann.node_rows(n).front()), y)});
+  }
+  std::sort(nodes.begin(), nodes.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  // The rows of the best nodes, until k are held and the next node scores below the last taken
+  // (a node that ties with it may hold lower rows, which come first among equals).
   std::vector<VectorHit> hits;
-  for (const std::size_t r : ann.candidates(y, std::max({k, settings.candidates, settings.breadth_for(ann.rows())}))) {
-    hits.push_back(VectorHit{r, dot(vectors.row(r), y)});
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (i > 0 && hits.size() >= k && nodes[i].score < nodes[i - 1].score) break;
+    for (const std::uint32_t r : ann.node_rows(nodes[i].node)) hits.push_back(VectorHit{r, nodes[i].score});
   }
   std::sort(hits.begin(), hits.end(),
             [](const VectorHit& a, const VectorHit& b) { return a.score != b.score ? a.score > b.score : a.row < b.row; });

@@ -12,7 +12,8 @@
 namespace strata::search {
 
 // The k best rows for `query` (any length; normalised here) among the max(k, settings.candidates,
-// settings.breadth_for(ann.rows())) candidates of `ann`'s graph search, best first, equal scores
+// settings.breadth_for(ann.nodes())) candidate nodes (every row
+// of each) of `ann`'s graph search, best first, equal scores
 // in ascending row order (as VectorIndex::search).
 // REQUIRES: `ann` was built from `vectors` (same rows and dims). Throws strata::Error
 // (invalid_input) when query.size() != dims or a value is not finite. Thread-safe.

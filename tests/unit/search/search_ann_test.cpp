@@ -77,6 +77,37 @@ TEST(AnnIndexTest, RecallAgainstTheScanIsAtLeast098AndScoresAreTheScans) {
   EXPECT_GE(recall, 0.98);
 }
 
+// Rows holding the same vector are one node of the graph: a corpus repeated twelve times (as the
+// bench corpus is at a million rows) left a graph whose links were mostly copies of the node
+// itself. Every copy is still a candidate, and the answer is the scan's, ties in row order.
+TEST(AnnIndexTest, CopiesOfAVectorAreOneNodeAndEveryCopyIsFound) {
+  constexpr std::size_t distinct = 400, copies = 6, dims = 16, k = 10, queries = 40;
+  const std::vector<float> base = random_matrix(distinct, dims, 11);
+  std::vector<float> m;
+  for (std::size_t c = 0; c < copies; ++c) m.insert(m.end(), base.begin(), base.end());  // row r = copy of r % 400
+  const auto vectors = std::make_shared<const VectorIndex>(std::move(m), dims);
+  const AnnSettings settings;
+  const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
+  ASSERT_NE(ann, nullptr);
+  EXPECT_EQ(ann->rows(), distinct * copies);
+  EXPECT_EQ(ann->nodes(), distinct);
+  EXPECT_EQ(ann->bytes(), AnnIndex::estimated_bytes(distinct * copies, distinct, dims, settings.links));
+  EXPECT_LT(ann->bytes(), AnnIndex::estimated_bytes(distinct * copies, dims, settings.links));
+  const std::vector<float> q = random_matrix(queries, dims, 12);
+  for (std::size_t i = 0; i < queries; ++i) {
+    const std::span<const float> query(q.data() + i * dims, dims);
+    const std::vector<VectorHit> exact = vectors->search_exact(query, k);
+    const std::vector<VectorHit> approx = search::ann_search(*ann, *vectors, query, k, settings);
+    ASSERT_EQ(approx.size(), k);
+    // The best vector's six copies come first, in row order, then the next vector's.
+    for (std::size_t j = 0; j < k; ++j) {
+      EXPECT_EQ(approx[j].row, exact[j].row) << "query " << i << ", place " << j;
+      EXPECT_EQ(approx[j].score, exact[j].score);
+    }
+    EXPECT_EQ(approx[0].row % distinct, approx[copies - 1].row % distinct);
+  }
+}
+
 TEST(AnnIndexTest, AStoppedBuildGivesNothingAndABadQueryIsInvalidInput) {
   const auto vectors = random_index(200, 8, 3);
   const std::atomic<bool> stop{true};
