@@ -6,7 +6,8 @@
 A replica of `strata search --mode keyword` read from a store's own FTS5 index (its terms,
 positions and lengths, through SQLite's fts5vocab; the porter tokenizer is SQLite's own): BM25
 with k1 1.6, b 0.4 and the title weight 3 (store/fts_bm25.h), FTS5's idf, the query's terms as
-search/fts_query.cpp makes them (Lucene's 33 stop words and the pronouns, at most 64 terms), the best 100 chunks,
+search/fts_query.cpp makes them (Lucene's 33 stop words and the pronouns, at most 64 terms; then
+the whole term of each name such as C++ or C#, once: common/symbol_terms.h), the best 100 chunks,
 then a page's chunks as evidence for each other (search/document_evidence.h, 0.15 x 6); a
 document ranks as its best chunk. With an empty config ({}) it gives the binary's keyword runs
 (checked to 4 places on every collection of ../shared/eval and the three docs-qa manuals), so a
@@ -112,6 +113,47 @@ IR = ("npl", "med", "cisi", "cacm", "lisa", "scifact")
 QA = ("postgresql", "python", "fastapi")
 
 
+# The code points common/cjk_terms.cpp bigrams (is_cjk): a name may follow one inside a word (使用C++).
+CJK_RANGES = ((0x1100, 0x11FF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3130, 0x318F), (0x31F0, 0x31FF),
+              (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF),
+              (0xFF66, 0xFFDC), (0x20000, 0x3FFFF))
+
+
+def symbol_terms(text, most=16):
+    """The whole terms of the names in a query, each once, as common/symbol_terms.h derives them and
+    search/fts_query.cpp adds them: a word's trailing ASCII letters and digits (the whole word, or
+    after a CJK character) starting with a letter, then one '+' or one '#' that no word character
+    follows, or "++" (C++17): `C++` -> cplusplus, `C#` -> csharp, `Google+` -> googleplus."""
+    out = []
+    words = list(re.finditer(r"[^\W_]+", text))
+    for i, m in enumerate(words):
+        end = m.end()
+        if end >= len(text) or text[end] not in "+#":
+            continue
+        word = m.group()
+        name = re.search(r"[A-Za-z0-9]*$", word).group()
+        if not name or not ("a" <= name[0].lower() <= "z"):
+            continue
+        if len(name) < len(word) and not any(a <= ord(word[-len(name) - 1]) <= b for a, b in CJK_RANGES):
+            continue
+        following = words[i + 1].start() if i + 1 < len(words) else None
+        if text[end] == "#":
+            if text[end + 1:end + 2] == "#" or following == end + 1:
+                continue
+            suffix = "sharp"
+        else:
+            after = end
+            while after < len(text) and text[after] == "+":
+                after += 1
+            if after - end > 2 or (after - end == 1 and following == after):
+                continue
+            suffix = "plus" * (after - end)
+        term = name.lower() + suffix
+        if term not in out and len(out) < most:
+            out.append(term)
+    return out
+
+
 def stop_words(cfg):
     """The query's stop words: the binary's, or Lucene's alone with `"stop": "lucene"`."""
     return LUCENE_STOP if cfg.get("stop") == "lucene" else STOP
@@ -214,7 +256,7 @@ class Index:
     def query_terms(self, text, stop=STOP):
         words = re.findall(r"[^\W_]+", text)  # unicode61's words: letters and digits, split at '_'
         kept = [w for w in words if w.lower() not in stop][:64]
-        return self.stem(kept or words[:64])
+        return self.stem(kept or words[:64]) + self.stem(symbol_terms(text))
 
     def df(self, t):
         return len(self.postings.get(t, ()))

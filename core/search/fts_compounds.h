@@ -8,7 +8,9 @@
 // rarity (idf) is the whole term's: found whole as well as split, on both stores (PostgreSQL's
 // keyword search ranks phrases as FTS5 does, store/postgres/pg_bm25.h), with no change to the
 // index. A phrase does not see which separator stood between the pieces (`0-1` and `0 1` match
-// `0.1` too), and a `+` that ends a word (`C++`) is no token at all, so `C++` stays `C`.
+// `0.1` too). A `+` or `#` that ends a word (`C++`, `C#`) leaves no piece after it for a phrase
+// to hold: such names get a whole term of their own in the index instead (common/symbol_terms.h:
+// `C++` → cplusplus), which the query adds beside the compounds' phrases.
 //
 // Defined in fts_query.cpp, beside the expression that adds them.
 //

@@ -2,6 +2,7 @@
 
 #include "common/cjk_terms.h"
 #include "common/fts_words.h"
+#include "common/symbol_terms.h"
 #include "search/fts_compounds.h"
 
 #include <algorithm>
@@ -62,19 +63,21 @@ std::string fts_match_expression(std::string_view text, const FtsQueryOptions& o
   std::string out;
   const auto add = [&out](std::string_view term) {
     if (!out.empty()) out += " OR ";
-    // Terms hold no ASCII punctuation and compounds only '.', '+' and '-', so no '"' to double
-    // inside the string.
+    // Terms hold no ASCII punctuation (the whole terms of names are letters and digits) and
+    // compounds only '.', '+' and '-', so no '"' to double inside the string.
     out += '"';
     out += term;
     out += '"';
   };
   const std::vector<std::string> terms = fts_terms(text, options);
   for (const std::string& term : terms) add(term);
+  if (terms.empty()) return out;
+  // The whole terms of names such as C++ (common/symbol_terms.h), each once: single tokens, so
+  // they come before the phrases.
+  for (const std::string& symbol : symbol_query_terms(text)) add(symbol);
   // The compounds (search/fts_compounds.h) after every term, each once: a phrase adds its share
   // last on both stores, so PostgreSQL's sum is SQLite's to the last bit (store/postgres/pg_bm25.h).
-  if (!terms.empty()) {
-    for (const std::string& compound : fts_compound_terms(text)) add(compound);
-  }
+  for (const std::string& compound : fts_compound_terms(text)) add(compound);
   return out;
 }
 

@@ -38,8 +38,10 @@ std::vector<std::string> fts_terms(std::string_view text, const FtsQueryOptions&
 // operator) because BM25 then ranks rows that match more (and rarer) terms higher while a row
 // that misses one term can still be found; a query word absent from the corpus never empties
 // the result. Terms are strings, so a term FTS5's own tokenizer splits further becomes a phrase.
+// Then the whole term of each name that ends in '+' or '#' (common/symbol_terms.h), once, as the
+// index holds it: `C++ templates` → `"C" OR "templates" OR "cplusplus"`, `C#` → `"C" OR "csharp"`.
 // Then each compound of the text (`0.1`, `UTF-8`: search/fts_compounds.h) once, as a phrase:
-// `UTF-8 errors` → `"UTF" OR "8" OR "errors" OR "UTF-8"`, which ranks the whole term by its own
+// `UTF-8 errors` → `"UTF" OR "8" OR "errors" OR "UTF-8"`. Both rank the whole term by its own
 // rarity while its pieces still count.
 // Returns "" when the text has no terms (empty or punctuation only): the caller runs no
 // keyword query then (FTS5 rejects an empty MATCH expression).

@@ -19,12 +19,13 @@ struct KnownRelation {
   std::string_view name;
   char kind;
 };
-constexpr std::array<KnownRelation, 18> k_relations = {{
+constexpr std::array<KnownRelation, 19> k_relations = {{
     {"collections", 'r'},       {"documents", 'r'},     {"chunk_configs", 'r'},   {"chunks", 'r'},
     {"chunk_term_blocks", 'r'}, {"chunk_terms", 'v'},   {"keyword_stats", 'r'},   {"term_stats", 'r'},
     {"embeddings", 'r'},        {"embedding_cache", 'r'}, {"embedding_generation", 'r'},
     {"conversations", 'r'},     {"messages", 'r'},      {"llm_calls", 'r'},       {"response_cache", 'r'},
     {"write_locks", 'r'},       {"api_keys", 'r'},      {k_store_history_table, 'r'},
+    {"index_terms_pending", 'r'},
 }};
 
 // strata's functions: name with identity arguments, language, and the SHA-256 of the source text

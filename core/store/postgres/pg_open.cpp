@@ -13,6 +13,7 @@
 #include "store/embedded_migrations.h"
 #include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_foreign_objects.h"
+#include "store/postgres/pg_terms_backfill.h"
 #include "store/shipped_migrations.h"
 
 namespace strata::store {
@@ -39,28 +40,44 @@ struct History {
   bool table_exists = false;
   bool other_tables = false;  // the schema holds tables but no store history: someone else's
   std::vector<std::pair<migrate::Version, bool>> rows;  // version, applied in full
+  // Documents an upgrade listed for their keyword terms (migrations/postgres/0008,
+  // pg_terms_backfill.h), which this role may take off the list: read with the history, no
+  // statement more.
+  bool terms_pending = false;
 };
+
+// The list of documents whose derived terms an upgrade left to compute (pg_terms_backfill.h).
+constexpr const char* k_terms_pending_table = "index_terms_pending";
 
 History read_history(pq::Connection& c, const std::string& schema) {
   History h;
   // pg_class and pg_namespace themselves, not the view pg_tables (its joins and rewriting cost a
   // new connection's first statement about a millisecond more). Tables: relkind r or p, as
   // pg_tables lists them.
+  // The fourth column: whether the list of pending terms exists and this role may delete from it
+  // (the owner, or a writer granted it): a reader never reads it, nor touches what it lists.
   pq::Result r = c.exec(
       "SELECT n.oid IS NOT NULL, "
       "EXISTS (SELECT 1 FROM pg_class t WHERE t.relnamespace = n.oid AND t.relkind IN ('r', 'p') AND t.relname = $2), "
-      "EXISTS (SELECT 1 FROM pg_class t WHERE t.relnamespace = n.oid AND t.relkind IN ('r', 'p') AND t.relname <> $2) "
+      "EXISTS (SELECT 1 FROM pg_class t WHERE t.relnamespace = n.oid AND t.relkind IN ('r', 'p') AND t.relname <> $2), "
+      "EXISTS (SELECT 1 FROM pg_class t WHERE t.relnamespace = n.oid AND t.relkind = 'r' AND t.relname = $3"
+      "        AND has_table_privilege(t.oid, 'SELECT') AND has_table_privilege(t.oid, 'DELETE')) "
       "FROM (SELECT (SELECT oid FROM pg_namespace WHERE nspname = $1) AS oid) n",
-      {schema, std::string(k_store_history_table)}, false, "reading the store's schema");
+      {schema, std::string(k_store_history_table), std::string(k_terms_pending_table)}, false,
+      "reading the store's schema");
   h.schema_exists = r.text(0, 0) == "t";
   h.table_exists = r.text(0, 1) == "t";
   h.other_tables = !h.table_exists && r.text(0, 2) == "t";
   if (!h.table_exists) return h;
-  pq::Result rows = c.exec("SELECT version, state = 'applied' FROM " + pq::quote_identifier(schema) + "." +
-                               k_store_history_table + " ORDER BY version",
+  const std::string pending = r.text(0, 3) == "t" ? "EXISTS (SELECT 1 FROM " + pq::quote_identifier(schema) + "." +
+                                                        k_terms_pending_table + ")"
+                                                  : std::string("false");
+  pq::Result rows = c.exec("SELECT version, state = 'applied', " + pending + " FROM " + pq::quote_identifier(schema) +
+                               "." + k_store_history_table + " ORDER BY version",
                            {}, false, "reading the store's history");
   for (int i = 0; i < rows.rows(); ++i) rows.text(i, 1) == "t" ? h.rows.emplace_back(rows.int64(i, 0), true)
                                                              : h.rows.emplace_back(rows.int64(i, 0), false);
+  h.terms_pending = rows.rows() > 0 && rows.text(0, 2) == "t";
   return h;
 }
 
@@ -148,6 +165,9 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
     h = read_history(c, endpoint.schema);
     refuse_newer(h, opened.display);
   }
+  // Documents an upgrade listed get their keyword terms (this open's or an earlier one's that
+  // did not finish); a dry run writes nothing.
+  if (h.terms_pending && how != PgOpen::read_only) pg::fill_pending_index_terms(c);
   opened.version = newest(h);
   return opened;
 }

@@ -16,8 +16,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include "common/cjk_terms.h"
 #include "common/error.h"
+#include "common/index_terms.h"
 #include "common/utf8.h"
 #include "store/document_rules.h"
 #include "store/fts_tokenizer.h"
@@ -119,7 +119,7 @@ struct PgChunkColumns {
   ArrayLiteral text, start_byte, end_byte, line_start, line_end, page, tokens, headings, char_start, char_end, page_end,
       cjk;
 
-  // `cjk_terms`: the chunk's CJK terms, "" for none (NULL).
+  // `cjk_terms`: the chunk's derived terms (common/index_terms.h), "" for none (NULL).
   void add(std::string_view body, const ChunkRecord& ch, std::string_view cjk_terms) {
     text.add(body);
     start_byte.add(ch.start_byte);
@@ -151,16 +151,17 @@ pq::Param pg_optional(const std::optional<std::int64_t>& v) {
   return v ? pq::Param(std::to_string(*v)) : std::nullopt;
 }
 
-// The keyword index's CJK terms of `text` (migration 0007), NULL when there are none.
-pq::Param pg_cjk_terms(std::string_view text) {
-  std::string terms = cjk_index_terms(text);
+// The keyword index's derived terms of `text` (common/index_terms.h: CJK terms and the whole
+// terms of names such as C++), NULL when there are none.
+pq::Param pg_derived_terms(std::string_view text) {
+  std::string terms = derived_index_terms(text);
   return terms.empty() ? std::nullopt : pq::Param(std::move(terms));
 }
 
-// The keyword index's title column of a document titled `title` (title_column, with the CJK
+// The keyword index's title column of a document titled `title` (title_column, with the derived
 // terms of the indexed prefix): the same for each of its chunks.
 std::string pg_indexed_title(std::string_view title) {
-  return title_column(title, cjk_index_terms(indexed_title(title)));
+  return title_column(title, derived_index_terms(indexed_title(title)));
 }
 
 StoredDocument pg_stored_of(const pq::Result& r, int row) {
@@ -303,7 +304,7 @@ struct Writer::Impl {
             std::to_string(doc.char_count),
             pg_optional(doc.page_count),
             std::to_string(doc.chunks.size()),
-            pg_cjk_terms(indexed_title(doc.title)),
+            pg_derived_terms(indexed_title(doc.title)),
             std::to_string(doc.loader_version)};
   }
 
@@ -330,14 +331,17 @@ struct Writer::Impl {
 
   // The title changes the keyword index of every chunk of the document (its title column), as
   // SQLite's documents_fts_* triggers do. The old postings go first, found from the title they
-  // were indexed with (drop_document_index reads it from the row).
+  // were indexed with (drop_document_index reads it from the row). The title's derived terms
+  // change with it only: the postings of an unchanged title were counted from the terms the row
+  // holds (terms an upgrade left to compute are pg_terms_backfill.h's to change, with them).
   void update_metadata(const StoredDocument& old, const DocumentRecord& doc) {
     const std::string doing = "writing " + doc.source;
     const bool retitled = old.title != doc.title;
     if (retitled) drop_index(old.id, false, doing);
-    c.exec("UPDATE documents SET metadata = $1, title = $2, mtime = $3, mtime_ns = $4, title_cjk_terms = $5 WHERE id = $6",
+    c.exec("UPDATE documents SET metadata = $1, title = $2, mtime = $3, mtime_ns = $4,"
+           " title_cjk_terms = CASE WHEN $7::bool THEN $5 ELSE title_cjk_terms END WHERE id = $6",
            {doc.metadata_json, doc.title, doc.mtime, pg_optional(doc.mtime_ns),
-            pg_cjk_terms(indexed_title(doc.title)), std::to_string(old.id)},
+            pg_derived_terms(indexed_title(doc.title)), std::to_string(old.id), retitled ? "t" : "f"},
            false, doing);
     if (retitled) reindex_title(old.id, doc.title, doing);
   }
@@ -371,7 +375,7 @@ struct Writer::Impl {
     chunk_cjk.reserve(doc.chunks.size());
     for (const ChunkRecord& ch : doc.chunks) {
       const std::string_view body = chunk_text(doc, ch);
-      chunk_cjk.push_back(cjk_index_terms(body));
+      chunk_cjk.push_back(derived_index_terms(body));
       columns.add(body, ch, chunk_cjk.back());
     }
     std::vector<pq::Param> p{std::to_string(*collection_id), std::to_string(*config_id)};
@@ -419,7 +423,7 @@ struct Writer::Impl {
       for (std::size_t n = 0; n < doc.chunks.size(); ++n) {
         const ChunkRecord& ch = doc.chunks[n];
         const std::string_view body = chunk_text(doc, ch);
-        chunk_cjk[d].push_back(cjk_index_terms(body));
+        chunk_cjk[d].push_back(derived_index_terms(body));
         source.add(std::string_view(doc.source));
         ordinal.add(static_cast<std::int64_t>(n));
         chunks.add(body, ch, chunk_cjk[d].back());

@@ -14,7 +14,7 @@
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "sqlite/connection.h"
-#include "store/sqlite/cjk_backfill.h"
+#include "store/sqlite/index_terms_backfill.h"
 #include "store/embedded_migrations.h"
 #include "store/fts_bm25.h"
 #include "store/shipped_migrations.h"
@@ -128,7 +128,7 @@ std::int64_t applied_version(sqlite::Connection& conn) {
 
 std::int64_t latest_schema_version() { return shipped_versions().back(); }
 
-// A file store's connection, ready: WAL, synchronous NORMAL, foreign keys, the pending CJK
+// A file store's connection, ready: WAL, synchronous NORMAL, foreign keys, the pending derived
 // terms filled and strata_bm25 registered.
 OpenedBackend open(const std::string& path, const OpenOptions& options) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -152,8 +152,9 @@ OpenedBackend open(const std::string& path, const OpenOptions& options) {
   use_wal(*conn);
   conn->exec("PRAGMA synchronous = NORMAL");
   conn->exec("PRAGMA foreign_keys = ON");
-  // Rows an upgrade found with CJK text get their keyword terms (nothing to do once done).
-  fill_pending_cjk_terms(*conn);
+  // Rows an upgrade listed (CJK text, names such as C++) get their keyword terms (nothing to do
+  // once done).
+  fill_pending_index_terms(*conn);
   // Keyword search ranks with strata_bm25 (fts_bm25.h); functions live on the connection.
   register_fts_bm25(conn->db().getHandle());
   return OpenedBackend{std::make_unique<Backend>(std::move(conn), path), path, latest_schema_version()};

@@ -1,7 +1,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "common/cjk_terms.h"
 #include "common/error.h"
+#include "common/index_terms.h"
 #include "common/text.h"
 #include "sqlite/connection.h"
 #include "store/document_rules.h"
@@ -120,13 +120,14 @@ class Writer final : public WriterBackend {
     q.bind(11, doc.char_count);
     bind_optional(q, 12, doc.page_count);
     q.bind(13, static_cast<std::int64_t>(doc.chunks.size()));
-    bind_cjk_terms(q, 14, indexed_title(doc.title));
+    bind_derived_terms(q, 14, indexed_title(doc.title));
     q.bind(15, doc.loader_version);
   }
 
-  // The keyword index's CJK terms of `text` (migration 0007), NULL when there are none.
-  static void bind_cjk_terms(SQLite::Statement& q, int index, std::string_view text) {
-    std::string terms = cjk_index_terms(text);
+  // The keyword index's derived terms of `text` (common/index_terms.h: CJK terms, migration 0007,
+  // and the whole terms of names such as C++, 0019), NULL when there are none.
+  static void bind_derived_terms(SQLite::Statement& q, int index, std::string_view text) {
+    std::string terms = derived_index_terms(text);
     if (terms.empty()) {
       q.bind(index);
     } else {
@@ -163,7 +164,7 @@ class Writer final : public WriterBackend {
     q.bind(2, doc.title);
     bind_optional(q, 3, doc.mtime);
     bind_optional(q, 4, doc.mtime_ns);
-    bind_cjk_terms(q, 5, indexed_title(doc.title));
+    bind_derived_terms(q, 5, indexed_title(doc.title));
     q.bind(6, id);
     q.exec();
   }
@@ -183,7 +184,7 @@ class Writer final : public WriterBackend {
       q.bind(2, ordinal++);
       const std::string_view text = chunk_text(doc, c);
       q.bind(3, std::string(text));  // (bindNoCopy with a length binds a BLOB, not TEXT)
-      bind_cjk_terms(q, 15, text);
+      bind_derived_terms(q, 15, text);
       q.bind(4, c.start_byte);
       q.bind(5, c.end_byte);
       q.bind(6, c.line_start);

@@ -32,7 +32,7 @@ TEST(SearchFtsQuery, SplitsAtPunctuationAndOperators) {
 }
 
 TEST(SearchFtsQuery, QuotesEachTermAndJoinsWithOr) {
-  EXPECT_EQ(fts_match_expression("C++ templates"), "\"C\" OR \"templates\"");
+  EXPECT_EQ(fts_match_expression("python templates"), "\"python\" OR \"templates\"");
   EXPECT_EQ(fts_match_expression("NOT", kAllWords), "\"NOT\"");
   EXPECT_EQ(fts_match_expression("hello"), "\"hello\"");
 }
@@ -285,9 +285,23 @@ TEST(SearchFtsCompounds, EachOnceAndAtMostTheFirstOnes) {
 TEST(SearchFtsCompounds, TheExpressionKeepsThePiecesAndAddsTheWholeLast) {
   EXPECT_EQ(fts_match_expression("UTF-8 errors"), "\"UTF\" OR \"8\" OR \"errors\" OR \"UTF-8\"");
   EXPECT_EQ(fts_match_expression("0.1 + 0.1"), "\"0\" OR \"1\" OR \"0\" OR \"1\" OR \"0.1\"");
-  EXPECT_EQ(fts_match_expression("C++ templates"), "\"C\" OR \"templates\"") << "a + after a word is no token";
+  EXPECT_EQ(fts_match_expression("C++ templates"), "\"C\" OR \"templates\" OR \"cplusplus\"")
+      << "a + after a word is no token: the name's whole term instead (common/symbol_terms.h)";
   EXPECT_EQ(fts_match_expression("read-only"), "\"read\" OR \"only\"");
   EXPECT_EQ(fts_match_expression("+-."), "");
+}
+
+// ---- names that end in '+' or '#' (common/symbol_terms.h): `C++`, `C#` searched as their letter
+// and as the whole term the index derives for them, once, after the terms and before the
+// compounds' phrases.
+TEST(SearchFtsSymbols, TheExpressionAddsTheWholeTermOnceBesideThePieces) {
+  EXPECT_EQ(fts_match_expression("C# vs F#"), "\"C\" OR \"vs\" OR \"F\" OR \"csharp\" OR \"fsharp\"");
+  EXPECT_EQ(fts_match_expression("C++ 0.1 and c++"), "\"C\" OR \"0\" OR \"1\" OR \"c\" OR \"cplusplus\" OR \"0.1\"");
+  EXPECT_EQ(fts_match_expression("g++ -O2"), "\"g\" OR \"O2\" OR \"gplusplus\"");
+  EXPECT_EQ(fts_match_expression("C++17"), "\"C\" OR \"17\" OR \"cplusplus\"");
+  EXPECT_EQ(fts_match_expression("x+y issue#12"), "\"x\" OR \"y\" OR \"issue\" OR \"12\"");
+  EXPECT_EQ(fts_match_expression("++ #"), "");
+  EXPECT_EQ(fts_terms("C++ and C#"), (Terms{"C", "C"})) << "the terms are the tokenizer's words";
 }
 
 store::DocumentRecord compound_test_record(const std::string& source, const std::string& text) {
@@ -343,6 +357,39 @@ TEST(SearchFtsCompounds, AStoreFindsTheWholeTermFirstAndItsPiecesStill) {
   const auto whole_only = store::keyword_search(s, c, "\"0.1\"", {}, 10);
   ASSERT_EQ(whole_only.size(), 1u);
   EXPECT_EQ(store::chunk_refs(s, {whole_only[0].chunk_id}).at(0).source, "float.md");
+}
+
+// In a store: a page about the name ranks above pages about its letter, in the text or in the
+// title, and the letter alone still finds them all.
+TEST(SearchFtsSymbols, AStoreFindsTheNameFirstAmongPagesOfItsLetter) {
+  testing::TempDir tmp;
+  store::Store s = store::Store::open(tmp / "store.db");
+  {
+    store::DocumentWriter w(s, "docs", "{}", false);
+    w.begin();
+    w.put(compound_test_record("cpp.md", "Templates in C++ are resolved at compile time."), false);
+    w.put(compound_test_record("csharp.md", "Generics in C# are resolved at run time."), false);
+    w.put(compound_test_record("c.md", "The C language has no templates and no generics: C is small."), false);
+    w.put(compound_test_record("letter.md", "C is the third letter of the alphabet: c, C, c."), false);
+    store::DocumentRecord titled = compound_test_record("np.md", "Tips for editing files.");
+    titled.title = "Notepad++ tips";
+    w.put(titled, false);
+    store::DocumentRecord other = compound_test_record("np2.md", "Notepad and notepads: tips.");
+    other.title = "Notepad";
+    w.put(other, false);
+    w.commit();
+  }
+  const std::int64_t c = store::find_collection(s, "docs")->id;
+  const auto first = [&](const std::string& query) {
+    const auto rows = store::keyword_search(s, c, fts_match_expression(query), {}, 10);
+    return rows.empty() ? std::string() : store::chunk_refs(s, {rows[0].chunk_id}).at(0).source;
+  };
+  EXPECT_EQ(first("C++"), "cpp.md");
+  EXPECT_EQ(first("c++ templates"), "cpp.md");
+  EXPECT_EQ(first("C#"), "csharp.md");
+  EXPECT_EQ(first("C# generics"), "csharp.md");
+  EXPECT_EQ(first("Notepad++"), "np.md") << "the title's name";
+  EXPECT_EQ(store::keyword_search(s, c, fts_match_expression("C"), {}, 10).size(), 4u) << "the letter finds them all";
 }
 
 }  // namespace

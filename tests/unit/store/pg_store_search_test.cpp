@@ -1,7 +1,7 @@
 // search_store.h on PostgreSQL against SQLite: the same documents written to a SQLite store and
 // to a PostgreSQL store give the same keyword rows (chunks named by source and ordinal, as ids
 // may differ) and the same BM25 scores to the last bit, for every query of a generated corpus and hand-picked
-// ones (repeated terms, CJK, accents, stemming, title-only words), per collection whatever the
+// ones (repeated terms, CJK, accents, stemming, title-only words, C++ and C#), per collection whatever the
 // other collections hold, with and without filters (equals, prefix, glob on fields and metadata),
 // and for chunk ids far apart and a term at thousands of places; the other queries (filters,
 // terms, chunks, vectors) agree too, and so do stores migrated down and up again.
@@ -154,6 +154,7 @@ std::vector<TestDoc> corpus(const std::string& collection, int documents, unsign
   docs.push_back(doc(collection, "special/cjk.md", "依赖注入入门", {"什么是依赖注入系统? 使用FastAPI的依赖注入", "東京タワー 한국어를"}));
   docs.push_back(doc(collection, "special/punct.md", "", {"--- ... !!!", ""}));
   docs.push_back(doc(collection, "special/repeat.md", "Rollback", {"rollback rollback rollback roll back", "ROLLBACK"}));
+  docs.push_back(doc(collection, "special/cpp.md", "C++ and C# notes", {"templates in C++17 with g++; C# generics", "the C language"}));
   return docs;
 }
 
@@ -184,6 +185,8 @@ std::vector<std::string> queries(unsigned seed, int n) {
                                   "nonexistentword",
                                   "nonexistentword database",
                                   "C++",
+                                  "C# generics",
+                                  "g++ and c++ templates",
                                   "information retrieval systems for libraries",
                                   "what is the capacity of digital memory storage for random and sequential access"};
   std::mt19937 rng(seed);
@@ -745,6 +748,40 @@ TEST_F(PgStoreSearchTest, CompoundTermsRankAsSQLite) {
   EXPECT_EQ(first("why is 0.1 + 0.2 not equal to 0.3"), "float.md#0");
   EXPECT_EQ(first("python 3.11"), "py.md#0");
   EXPECT_EQ(first("x86-64"), "py.md#0");
+}
+
+// Names that end in '+' or '#' (common/symbol_terms.h: `C++`, `C#`, searched as their letter and
+// whole): the same rows with the very same scores on both stores, in texts and titles, beside
+// compounds and with a filter too; the name's page first on both.
+TEST_F(PgStoreSearchTest, NamesEndingInPlusOrHashRankAsSQLite) {
+  std::vector<TestDoc> docs = {
+      doc("a", "cpp.md", "C++ templates", {"templates in C++ resolve at compile time; C++17 and g++ 12", "C++"}),
+      doc("a", "cs.md", "Generics", {"generics in C# and F# resolve at run time", "C#. C#, C#"}),
+      doc("a", "np.md", "Notepad++", {"tips for editing; Google+ is gone"}),
+  };
+  for (int i = 0; i < 10; ++i) {
+    const std::string n = std::to_string(i);
+    docs.push_back(doc("a", "c" + n + ".md", "The C language " + n,
+                       {"C is small; c and C again, page " + n, "a+b and issue#" + n + " in C"}));
+  }
+  write(docs);
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  const std::vector<std::string> qs = {"C++", "C#", "c++ templates", "C# generics F#", "g++ 12", "C++17 0.1",
+                                       "Notepad++", "Google+", "C", "a+b issue#3"};
+  for (const std::string& q : qs) {
+    for (const std::size_t limit : {std::size_t{100}, std::size_t{3}, std::size_t{1}}) {
+      expect_same_search("a", q, {}, limit, skeys, pkeys);
+    }
+    expect_same_search("a", q, {DocumentFilter{"source", "c*", FilterMatch::glob}}, 10, skeys, pkeys);
+  }
+  const auto first = [&](const std::string& q) {
+    const auto rows = store::keyword_search(pg(), pg_collection("a"), search::fts_match_expression(q), {}, 1);
+    return rows.empty() ? std::string() : pkeys.at(rows[0].chunk_id);
+  };
+  EXPECT_EQ(first("C++").substr(0, 7), "cpp.md#");
+  EXPECT_EQ(first("C#").substr(0, 6), "cs.md#");
+  EXPECT_EQ(first("Notepad++"), "np.md#0");
 }
 
 }  // namespace

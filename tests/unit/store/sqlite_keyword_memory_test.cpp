@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/symbol_terms.h"
 #include "search/fts_query.h"
 #include "store/collections.h"
 #include "store/document_writer.h"
@@ -133,7 +134,7 @@ TEST_F(KeywordMemoryTest, TheCopyRanksAsTheStorePathDoes) {
       const std::optional<std::vector<std::string>> terms =
           store::sqlite_store::query_terms_of(db, search::fts_match_expression(q));
       ASSERT_TRUE(terms) << q;
-      EXPECT_EQ(terms->size(), search::fts_terms(q).size()) << q;
+      EXPECT_EQ(terms->size(), search::fts_terms(q).size() + symbol_query_terms(q).size()) << q;
       const std::vector<KeywordRow> want = store_path(collection, q);
       if (collection == npl_ && q.starts_with("measurement")) {
         EXPECT_GT(want.size(), 10u) << "the sample answers it";
@@ -174,6 +175,32 @@ TEST_F(KeywordMemoryTest, AChangedStoreIsAnsweredAsItIsNow) {
   ASSERT_EQ(now.size(), 1u) << "the new chunk, at once";
   store::sqlite_store::wait_for_keyword_memory();
   expect_same(now, store::keyword_search(*st_, npl_, match, {}, 10, true), "the copy of the new state");
+}
+
+// Names such as C++ and C# (common/symbol_terms.h): their whole terms are single tokens of the
+// index's derived column, which the copy holds and answers as the store path does.
+TEST_F(KeywordMemoryTest, TheCopyAnswersNamesSuchAsCppAsTheStorePathDoes) {
+  const std::vector<std::string> texts = {"templates in C++ and g++, C++17", "the C language: C is small",
+                                          "generics in C# and F#", "a+b in C, issue#12", "c c c C"};
+  store::DocumentWriter w(*st_, "code", R"({"size":100})", false);
+  w.begin();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    w.put(document("c" + std::to_string(i) + ".txt", texts[i], i == 2 ? "C# notes" : ""), false);
+  }
+  w.commit();
+  const std::int64_t code = store::find_collection(*st_, "code")->id;
+  for (const std::string q : {"C++", "C#", "g++ templates", "C", "F# C# C++"}) {
+    const std::string match = search::fts_match_expression(q);
+    const std::optional<std::vector<std::string>> terms = store::sqlite_store::query_terms_of(store::database(*st_), match);
+    ASSERT_TRUE(terms) << q << ": each string one token, which the copy answers";
+    const std::vector<KeywordRow> want = store_path(code, q);
+    ASSERT_FALSE(want.empty()) << q;
+    store::keyword_search(*st_, code, match, {}, 100, true);
+    store::sqlite_store::wait_for_keyword_memory();
+    expect_same(want, store::keyword_search(*st_, code, match, {}, 100, true), q);
+  }
+  const std::vector<KeywordRow> cpp = store_path(code, "C++");
+  EXPECT_EQ(store::chunk_refs(*st_, {cpp.front().chunk_id}).at(0).source, "c0.txt");
 }
 
 TEST(OrOfStrings, ReadsFtsQuerysExpressionsOnly) {

@@ -1,4 +1,4 @@
-#include "store/sqlite/cjk_backfill.h"
+#include "store/sqlite/index_terms_backfill.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/cjk_terms.h"
+#include "common/index_terms.h"
 #include "common/text.h"
 #include "sqlite/connection.h"
 #include "store/document_writer.h"
@@ -23,13 +23,15 @@ struct Kind {
 };
 
 constexpr Kind kKinds[] = {
-    {"chunk", "SELECT text FROM chunks WHERE id = ?1", "UPDATE chunks SET cjk_terms = ?2 WHERE id = ?1", false},
-    {"title", "SELECT title FROM documents WHERE id = ?1", "UPDATE documents SET title_cjk_terms = ?2 WHERE id = ?1", true},
+    {"chunk", "SELECT text, coalesce(cjk_terms, '') FROM chunks WHERE id = ?1",
+     "UPDATE chunks SET cjk_terms = ?2 WHERE id = ?1", false},
+    {"title", "SELECT coalesce(title, ''), coalesce(title_cjk_terms, '') FROM documents WHERE id = ?1",
+     "UPDATE documents SET title_cjk_terms = ?2 WHERE id = ?1", true},
 };
 
 }  // namespace
 
-int fill_pending_cjk_terms(sqlite::Connection& conn) {
+int fill_pending_index_terms(sqlite::Connection& conn) {
   SQLite::Database& db = conn.db();
   try {
     if (db.execAndGet("SELECT EXISTS (SELECT 1 FROM cjk_terms_pending)").getInt() == 0) return 0;
@@ -49,11 +51,16 @@ int fill_pending_cjk_terms(sqlite::Connection& conn) {
         if (!read.executeStep()) continue;  // deleted since the migration listed it
         const std::string text = read.getColumn(0).getString();
         const std::string terms =
-            cjk_index_terms(kind.title ? utf8_prefix(text, k_indexed_title_chars) : std::string_view(text));
-        if (terms.empty()) continue;
+            derived_index_terms(kind.title ? utf8_prefix(text, k_indexed_title_chars) : std::string_view(text));
+        // Unchanged terms are not written again: the index would take the row out and back in.
+        if (terms == read.getColumn(1).getString()) continue;
         write.reset();
         write.bind(1, id);
-        write.bind(2, terms);
+        if (terms.empty()) {
+          write.bind(2);
+        } else {
+          write.bind(2, terms);
+        }
         write.exec();
         ++filled;
       }
@@ -62,7 +69,7 @@ int fill_pending_cjk_terms(sqlite::Connection& conn) {
     tx.commit();
     return filled;
   } catch (const SQLite::Exception& e) {
-    conn.fail(e, "indexing CJK text");
+    conn.fail(e, "computing the keyword index's terms");
   }
 }
 
