@@ -21,6 +21,7 @@
 #include "store/embedded_migrations.h"
 #include "store/search_store.h"
 #include "store/store.h"
+#include "raw_store_rows.h"
 #include "test_util.h"
 
 namespace strata {
@@ -51,25 +52,7 @@ class StoreSymbolTermsTest : public ::testing::Test {
     return ids;
   }
 
-  static std::int64_t document(SQLite::Database& db, const std::string& source, const std::string& title) {
-    SQLite::Statement q(db,
-                        "INSERT INTO documents (collection_id, source, title, content_hash, size_bytes, loader) "
-                        "VALUES (1, ?, ?, 'h', 1, 'text')");
-    q.bind(1, source);
-    q.bind(2, title);
-    q.exec();
-    return db.getLastInsertRowid();
-  }
 
-  static std::int64_t chunk(SQLite::Database& db, std::int64_t document, const std::string& text) {
-    SQLite::Statement q(db,
-                        "INSERT INTO chunks (document_id, ordinal, text, start_byte, end_byte, line_start, line_end) "
-                        "VALUES (?1, (SELECT count(*) FROM chunks WHERE document_id = ?1), ?2, 0, 0, 1, 1)");
-    q.bind(1, document);
-    q.bind(2, text);
-    q.exec();
-    return db.getLastInsertRowid();
-  }
 
   std::string pending() const {
     return testing::query_one(path_, "SELECT coalesce(group_concat(k, ', '), '') FROM (SELECT kind || ' ' || row_id AS k"
@@ -86,10 +69,10 @@ TEST_F(StoreSymbolTermsTest, AnUpgradedStoresRowsGetTheirTermsAtTheNextOpen) {
   {
     SQLite::Database db(path_, SQLite::OPEN_READWRITE);
     db.exec("INSERT INTO collections (id, name) VALUES (1, 'c')");
-    chunk(db, document(db, "cpp.md", ""), cpp);                                  // chunk 1
-    chunk(db, document(db, "c.md", "The C language"), "C has no templates: C.");  // chunk 2
-    chunk(db, document(db, "cs.md", "C# notes"), "generics at run time");        // chunk 3, title 3
-    chunk(db, document(db, "plain.md", ""), "a+b is no name, nor C.");           // chunk 4
+    testing::insert_raw_chunk(db, testing::insert_raw_document(db, "cpp.md", ""), cpp);                                  // chunk 1
+    testing::insert_raw_chunk(db, testing::insert_raw_document(db, "c.md", "The C language"), "C has no templates: C.");  // chunk 2
+    testing::insert_raw_chunk(db, testing::insert_raw_document(db, "cs.md", "C# notes"), "generics at run time");        // chunk 3, title 3
+    testing::insert_raw_chunk(db, testing::insert_raw_document(db, "plain.md", ""), "a+b is no name, nor C.");           // chunk 4
   }
   migrate_to(19);
   EXPECT_EQ(pending(), "chunk 1, chunk 4, title 3") << "an ASCII letter or digit before a '+' or '#'";
@@ -126,8 +109,8 @@ TEST_F(StoreSymbolTermsTest, TheMigrationListsEveryRowWithAName) {
       std::string text, title;
       for (std::size_t n = len(rng); n > 0; --n) text += pieces[pick(rng)];
       for (std::size_t n = len(rng); n > 0; --n) title += pieces[pick(rng)];
-      const std::int64_t d = document(db, "d" + std::to_string(i), title);
-      const std::int64_t k = chunk(db, d, text);
+      const std::int64_t d = testing::insert_raw_document(db, "d" + std::to_string(i), title);
+      const std::int64_t k = testing::insert_raw_chunk(db, d, text);
       if (!symbol_terms(text).empty()) want_chunks.insert(k);
       if (!symbol_terms(title).empty()) want_titles.insert(d);
     }

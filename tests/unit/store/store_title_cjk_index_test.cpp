@@ -22,6 +22,7 @@
 #include "store/search_store.h"
 #include "store/store.h"
 #include "store/sqlite/sqlite_backend.h"
+#include "raw_store_rows.h"
 #include "test_util.h"
 
 namespace strata {
@@ -61,25 +62,7 @@ class StoreTitleCjkIndexTest : public ::testing::Test {
     return ids;
   }
 
-  std::int64_t chunk(SQLite::Database& db, std::int64_t document, const std::string& text) {
-    SQLite::Statement q(db,
-                        "INSERT INTO chunks (document_id, ordinal, text, start_byte, end_byte, line_start, line_end) "
-                        "VALUES (?1, (SELECT count(*) FROM chunks WHERE document_id = ?1), ?2, 0, 0, 1, 1)");
-    q.bind(1, document);
-    q.bind(2, text);
-    q.exec();
-    return db.getLastInsertRowid();
-  }
 
-  std::int64_t document(SQLite::Database& db, const std::string& source, const std::string& title) {
-    SQLite::Statement q(db,
-                        "INSERT INTO documents (collection_id, source, title, content_hash, size_bytes, loader) "
-                        "VALUES (1, ?, ?, 'h', 1, 'text')");
-    q.bind(1, source);
-    q.bind(2, title);
-    q.exec();
-    return db.getLastInsertRowid();
-  }
 
   testing::TempDir tmp_;
   std::string path_ = tmp_ / "store.db";
@@ -90,10 +73,10 @@ TEST_F(StoreTitleCjkIndexTest, ATitleFindsEveryChunkOfItsDocumentAndFollowsChang
   SQLite::Database db(path_, SQLite::OPEN_READWRITE);
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("INSERT INTO collections (id, name) VALUES (1, 'c')");
-  const std::int64_t d = document(db, "a.jsonl", "Zebra crossings");
-  const std::int64_t a = chunk(db, d, "first part");
-  const std::int64_t b = chunk(db, d, "second part");
-  const std::int64_t other = chunk(db, document(db, "b.jsonl", "Roads"), "a zebra on the road");
+  const std::int64_t d = testing::insert_raw_document(db, "a.jsonl", "Zebra crossings");
+  const std::int64_t a = testing::insert_raw_chunk(db, d, "first part");
+  const std::int64_t b = testing::insert_raw_chunk(db, d, "second part");
+  const std::int64_t other = testing::insert_raw_chunk(db, testing::insert_raw_document(db, "b.jsonl", "Roads"), "a zebra on the road");
   const std::vector<std::int64_t> zebra = search("zebra");
   EXPECT_EQ(std::set<std::int64_t>({a, b, other}), std::set<std::int64_t>(zebra.begin(), zebra.end()));
   EXPECT_EQ(search("crossing"), (std::vector<std::int64_t>{a, b})) << "stemmed as the text is";
@@ -114,7 +97,7 @@ TEST_F(StoreTitleCjkIndexTest, ATitleFindsEveryChunkOfItsDocumentAndFollowsChang
   EXPECT_EQ(testing::query_one(path_, "SELECT count(*) FROM chunks"), "0");
   expect_index_consistent(db);
   db.exec("INSERT INTO collections (id, name) VALUES (1, 'c')");
-  chunk(db, document(db, "c.jsonl", "Zebra"), "text");
+  testing::insert_raw_chunk(db, testing::insert_raw_document(db, "c.jsonl", "Zebra"), "text");
   EXPECT_EQ(search("horse"), std::vector<std::int64_t>{});
   EXPECT_EQ(search("zebra").size(), 1u);
 }
@@ -128,8 +111,8 @@ TEST_F(StoreTitleCjkIndexTest, OnlyATitlesFirstCharactersAreIndexed) {
   for (int i = 0; i < 49; ++i) title += "alpha ";
   title += "abc 依赖项 omega";  // characters 299 and 300 are 依赖; 项 and omega come after them
   ASSERT_EQ(utf8_prefix(title, store::k_indexed_title_chars), title.substr(0, title.size() - 9));
-  const std::int64_t d = document(db, "long", title);
-  const std::int64_t c = chunk(db, d, "text");
+  const std::int64_t d = testing::insert_raw_document(db, "long", title);
+  const std::int64_t c = testing::insert_raw_chunk(db, d, "text");
   EXPECT_EQ(search("alpha"), std::vector<std::int64_t>{c});
   EXPECT_EQ(search("omega"), std::vector<std::int64_t>{});
   expect_index_consistent(db);
@@ -193,9 +176,9 @@ TEST_F(StoreTitleCjkIndexTest, AnUpgradedStoresRowsGetTheirTermsAtTheNextOpen) {
   {
     SQLite::Database db(path_, SQLite::OPEN_READWRITE);
     db.exec("INSERT INTO collections (id, name) VALUES (1, 'c')");
-    chunk(db, document(db, "zh.md", "依赖项"), "编程中的「依赖注入」是声明代码运行所需的一种方式。");
-    chunk(db, document(db, "en.md", "Dependencies"), "Dependency injection, in English.");
-    chunk(db, document(db, "ko.md", "untitled"), "의존성 주입은 무엇입니까");
+    testing::insert_raw_chunk(db, testing::insert_raw_document(db, "zh.md", "依赖项"), "编程中的「依赖注入」是声明代码运行所需的一种方式。");
+    testing::insert_raw_chunk(db, testing::insert_raw_document(db, "en.md", "Dependencies"), "Dependency injection, in English.");
+    testing::insert_raw_chunk(db, testing::insert_raw_document(db, "ko.md", "untitled"), "의존성 주입은 무엇입니까");
   }
   migrate_to(path_, 7);
   EXPECT_EQ(testing::query_one(path_, "SELECT group_concat(kind || ' ' || row_id, ', ') FROM cjk_terms_pending"),
@@ -220,7 +203,7 @@ TEST_F(StoreTitleCjkIndexTest, TheMigrationListsExactlyTheRowsWithACjkCharacter)
   {
     SQLite::Database db(path_, SQLite::OPEN_READWRITE);
     db.exec("INSERT INTO collections (id, name) VALUES (1, 'c')");
-    const std::int64_t d = document(db, "d", "");
+    const std::int64_t d = testing::insert_raw_document(db, "d", "");
     const std::int32_t edges[][2] = {{0x1100, 0x11FF}, {0x3005, 0x3007}, {0x3040, 0x30FF}, {0x3130, 0x318F},
                                      {0x31F0, 0x31FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA960, 0xA97F},
                                      {0xAC00, 0xD7FF}, {0xF900, 0xFAFF}, {0xFF66, 0xFFDC}, {0x20000, 0x3FFFF}};
@@ -229,7 +212,7 @@ TEST_F(StoreTitleCjkIndexTest, TheMigrationListsExactlyTheRowsWithACjkCharacter)
         SQLite::Statement q(db, "SELECT 'x' || char(?1) || 'y'");
         q.bind(1, cp);
         q.executeStep();
-        const std::int64_t id = chunk(db, d, q.getColumn(0).getString());
+        const std::int64_t id = testing::insert_raw_chunk(db, d, q.getColumn(0).getString());
         if (is_cjk(cp)) want.insert(id);
       }
     }
