@@ -472,6 +472,9 @@ sys.exit(p.wait())
 PY
 }
 
+# first_source: the source of the first hit of the last `--json` search (JSON lines in $OUT).
+first_source() { printf '%s\n' "$OUT" | head -n1 | python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["source"])'; }
+
 # --------------------------------------------------------------------------
 # Database helpers (sqlite3 CLI, read-only where possible)
 

@@ -16,8 +16,6 @@ e2e_init search_terms "$@"
 export STRATA_STORE="$E2E_TMP/store.db"
 S() { strata_t "$@"; }
 
-# first_source: the source of the first hit of the last --json search.
-first_source() { printf '%s\n' "$OUT" | head -n1 | python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["source"])'; }
 
 mkdir docs
 cat >docs/float.md <<'EOF2'
