@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
       const std::size_t depth = std::max<std::size_t>(50, 4 * k);
       SQLite::Statement joined(store::database(st),
                                std::string("SELECT f.rowid, ") + store::k_fts_bm25_scoped_function +
-                                   "(chunks_fts, ?4, ?5, 0, 3, 0, 0, 1, 3, 1) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
+                                   "(chunks_fts, ?4, ?5, 0, 3, 0, 0, 1, 0, 1, 3, 1) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
                                    "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH '{text title cjk} : (' || ?1 || ')' AND "
                                    "d.collection_id = ?2 ORDER BY score, f.rowid LIMIT ?3");
       Series now_s, joined_s;

@@ -35,6 +35,13 @@ std::optional<double> chosen_vector_weight(const std::optional<double>& flag) {
   return w;
 }
 
+int chosen_title_cap(const std::optional<int>& flag) {
+  if (flag) return *flag;
+  const config::Setting& s = configuration().get("search.title_cap");
+  if (!s.set()) return 0;
+  return static_cast<int>(parse_whole_number(s.where + ": search.title_cap", s.value, 0, k_max_title_cap));
+}
+
 std::optional<search::AnnSettings> chosen_ann(bool exact) {
   if (exact) return std::nullopt;
   search::AnnSettings a;

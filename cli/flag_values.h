@@ -16,6 +16,10 @@ namespace strata::cli {
 // file:line), else nullopt (the default of the collection's model kind,
 // search::default_vector_weight).
 std::optional<double> chosen_vector_weight(const std::optional<double>& flag);
+// The keyword ranking's title cap: the flag, else [search] title_cap (a whole number, at most
+// k_max_title_cap, else usage naming the file and line), else 0 (none).
+inline constexpr int k_max_title_cap = 1000;
+int chosen_title_cap(const std::optional<int>& flag);
 
 // The reranker of search and ask (search/reranker.h), or nullopt when none is asked for:
 // --rerank, else [search] rerank = true. Its server: --rerank-url, else [rerank] base_url (a

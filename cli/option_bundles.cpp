@@ -63,6 +63,11 @@ void add_retrieval_options(CLI::App& cmd, RetrievalFlags& flags, const char* k_h
                                "(default: [search] vector_weight, else 0.03 for a built-in model, 1 for a server's)")
                     ->type_name("W"),
                 0, 1);
+  check_whole_number(cmd.add_option("--title-cap", flags.title_cap,
+                                    "Keyword ranking: a title of more than N terms weighs less, as a label of N terms "
+                                    "(default: [search] title_cap, else 0: none)")
+                         ->type_name("N"),
+                     0, k_max_title_cap);
   cmd.add_flag("--rerank", flags.rerank,
                "Re-score the best candidates with a reranker server first (default: [search] rerank)");
   cmd.add_option("--rerank-url", flags.rerank_url, "Reranker server, up to /rerank (default: [rerank] base_url)")

@@ -62,12 +62,14 @@ struct RetrievalFlags {
   // 0 to 1; unless given: [search] vector_weight, else the model kind's default
   // (chosen_vector_weight).
   std::optional<double> vector_weight;
+  // 0 to k_max_title_cap; unless given: [search] title_cap (chosen_title_cap).
+  std::optional<int> title_cap;
   bool rerank = false;  // with the reranker's server, model and key variable (chosen_rerank)
   std::string rerank_url, rerank_model, rerank_api_key_env;
 };
 
 // Registers -k (described by `k_help`, which names the command's default), --mode, --where,
-// --vector-weight, --rerank, --rerank-url, --rerank-model and --rerank-api-key-env.
+// --vector-weight, --title-cap, --rerank, --rerank-url, --rerank-model and --rerank-api-key-env.
 void add_retrieval_options(CLI::App& cmd, RetrievalFlags& flags, const char* k_help);
 
 // The given flags into a request's fields; those not given keep the request's defaults.

@@ -190,6 +190,7 @@ ask::AskRequest answer_request(const AnswerFlags& o) {
   const RetrievalFlags& f = o.retrieval;
   apply_retrieval(f, r.k, r.mode, r.where);
   r.vector_weight = chosen_vector_weight(f.vector_weight);
+  r.title_cap = chosen_title_cap(f.title_cap);
   r.rerank = chosen_rerank(f.rerank, f.rerank_url, f.rerank_model, f.rerank_api_key_env);
   if (o.context_tokens) r.context_tokens = static_cast<std::size_t>(*o.context_tokens);
   r.max_tokens = o.max_tokens;

@@ -50,6 +50,7 @@ int run_mcp(const McpOptions& o) {
   apply_embed_server(std::nullopt, std::nullopt, s.search.embed);
   s.search.embed.base_url_flag = "OPENAI_BASE_URL=";  // in the client's configuration of this server
   s.search.vector_weight = chosen_vector_weight(std::nullopt);
+  s.search.title_cap = chosen_title_cap(std::nullopt);
   s.search.rerank = chosen_rerank(false, "", "", "");
   s.search.ann = chosen_ann(o.exact);
   if (!o.no_migrate) {

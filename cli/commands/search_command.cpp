@@ -49,6 +49,7 @@ se::SearchRequest request_of(const SearchCliOptions& o) {
   apply_retrieval(o.retrieval, r.k, r.mode, r.where);
   const RetrievalFlags& f = o.retrieval;
   r.vector_weight = chosen_vector_weight(f.vector_weight);
+  r.title_cap = chosen_title_cap(f.title_cap);
   apply_embed_server(o.base_url, o.api_key_env, r.embed);
   r.rerank = chosen_rerank(f.rerank, f.rerank_url, f.rerank_model, f.rerank_api_key_env);
   r.similar = o.similar;
@@ -143,6 +144,7 @@ std::string summary(const se::SearchResult& r) {
   if (r.reranked) out += " · reranked";
   if (r.model && r.mode != se::Mode::keyword) out += " · " + r.model->provider + " " + r.model->model;
   if (r.mode == se::Mode::hybrid) out += " · vector weight " + fixed(r.vector_weight, 2);
+  if (r.mode != se::Mode::vector && r.title_cap > 0) out += " · title cap " + std::to_string(r.title_cap);
   return out;
 }
 

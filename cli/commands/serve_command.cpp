@@ -104,6 +104,7 @@ int run_serve(const ServeOptions& o) {
   // Search's embedding server and reranker come from the settings, as `strata mcp` takes them.
   apply_embed_server(std::nullopt, std::nullopt, a.search.embed);
   a.search.vector_weight = chosen_vector_weight(std::nullopt);
+  a.search.title_cap = chosen_title_cap(std::nullopt);
   a.search.rerank = chosen_rerank(false, "", "", "");
   a.search.ann = chosen_ann(o.exact);
   a.ingest.store_path = a.store_path;

@@ -411,6 +411,7 @@ search::SearchResult retrieve(store::Store& store, const AskRequest& request, co
   sr.k = request.k;
   sr.where = request.where;
   sr.vector_weight = request.vector_weight;
+  sr.title_cap = request.title_cap;
   sr.rerank = request.rerank;
   sr.embed = request.embed;
   return search::Searcher(store).search(sr);

@@ -142,6 +142,7 @@ struct AskRequest {
   // search::default_vector_weight of the collection's model when nullopt. REQUIRES
   // 0 <= vector_weight <= 1 (else Error(usage)).
   std::optional<double> vector_weight;
+  int title_cap = 0;  // the keyword ranking's title cap (search::SearchRequest::title_cap)
   std::optional<search::RerankSettings> rerank;  // --rerank: the retrieved chunks re-scored first
   embed::EmbedSettings embed;             // for a collection embedded by a server
   std::optional<std::size_t> context_tokens;  // Default: from the model's window (see .cpp)

@@ -168,6 +168,8 @@ const std::vector<KeySpec>& keys() {
       {"rerank", "candidates", ValueType::integer, false, "", "50", "candidates sent to the reranker (at least -k)"},
       {"search", "vector_weight", ValueType::number, false, "", "",
        "hybrid search: the vector list's weight, 0 to 1 (default: 0.03 for the built-in models, 1 for a server's)"},
+      {"search", "title_cap", ValueType::integer, false, "", "0",
+       "keyword ranking: a title of more terms than this weighs less, as a label of this many (0: none)"},
       {"embed", "provider", ValueType::string, false, "", "", "local or openai"},
       {"embed", "model", ValueType::string, false, "", "", "embedding model"},
       {"embed", "base_url", ValueType::string, false, "OPENAI_BASE_URL", "", "OpenAI-compatible API"},

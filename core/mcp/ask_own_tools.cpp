@@ -74,6 +74,7 @@ class OwnTools {
     search::SearchRequest base;
     base.embed = request_.embed;
     base.vector_weight = request_.vector_weight;
+    base.title_cap = request_.title_cap;
     const search::SearchRequest r = service::search_request(arguments, base, request_.collection);
     if (!searcher_) searcher_.emplace(store_);
     const search::SearchResult found = service::run_search(*searcher_, r, service::k_agent_limits);

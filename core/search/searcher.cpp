@@ -256,13 +256,14 @@ struct Searcher::Impl {
   // `in_memory`: a long-running process's copy of the index may answer (store/search_store.h).
   std::vector<RankedHit> keyword_list(const std::string& query, std::int64_t collection_id,
                                       const std::vector<store::DocumentFilter>& filters, std::size_t depth,
-                                      bool in_memory = false) {
+                                      bool in_memory, const store::KeywordRanking& ranking) {
     const std::string match = fts_match_expression(query);
     std::vector<RankedHit> bm25;
     if (match.empty()) return bm25;  // punctuation only: nothing to look up, not an error
     std::vector<std::int64_t> ids;
     for (const store::KeywordRow& r :
-         store::keyword_search(store, collection_id, match, filters, std::max(depth, kDocumentEvidencePool), in_memory)) {
+         store::keyword_search(store, collection_id, match, filters, std::max(depth, kDocumentEvidencePool), in_memory,
+                               ranking)) {
       bm25.push_back(RankedHit{r.chunk_id, -r.bm25});
       ids.push_back(r.chunk_id);
     }
@@ -445,7 +446,8 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
   const auto keyword_into_lists = [&] {
     const auto tk = Clock::now();
     // As the approximate vector index: a long-running process's (request.ann), unless exact.
-    lists.keyword = keyword_list(request.query, c.id, filters, depth, request.ann && !request.exact);
+    lists.keyword = keyword_list(request.query, c.id, filters, depth, request.ann && !request.exact,
+                                 store::KeywordRanking{request.title_cap});
     t.keyword_ms = ms_since(tk);
   };
   if (result.mode == Mode::keyword) {
@@ -546,6 +548,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
                                   : wanted;
   const Impl::Lists lists = impl_->lists_for(request, c, filters, depth, result);
   if (result.mode == Mode::hybrid) result.vector_weight = request.vector_weight.value_or(default_vector_weight(*c.embedding_model));
+  result.title_cap = request.title_cap;
   result.hits = hits_of(impl_->store, ranked_order(result.mode, lists.keyword, lists.vector, result.vector_weight, wanted),
                         request.query);
   if (request.rerank && !result.hits.empty()) {

@@ -96,6 +96,10 @@ struct SearchRequest {
   // default_vector_weight of the collection's model. REQUIRES 0 <= vector_weight <= 1 (else
   // Error(usage)).
   std::optional<double> vector_weight;
+  // The keyword ranking's title cap in terms (store::KeywordRanking, store/fts_bm25.h
+  // capped_column_weight): a title longer than this weighs less. 0: none. REQUIRES >= 0 (else
+  // Error(usage)).
+  int title_cap = 0;
   // Base URL / key variable for a collection embedded by an OpenAI-compatible server. The
   // provider and model default to the collection's recorded ones, the server as
   // embed::choose_server says.
@@ -151,6 +155,7 @@ struct SearchResult {
   std::int64_t chunks = 0;
   std::int64_t without_vector = 0;
   double vector_weight = 0;  // hybrid: the weight the vector list had (the request's, or the default)
+  int title_cap = 0;         // the keyword list's title cap (the request's; 0: none)
   // No hits, and no document of the collection passes the --where filters: the filters, not
   // the query, found nothing.
   bool no_document_passes_filters = false;

@@ -127,7 +127,7 @@ class Backend {
                                                         const std::vector<std::string>& words) = 0;
   virtual std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                                  const std::vector<DocumentFilter>& filters, std::size_t limit,
-                                                 bool in_memory) = 0;
+                                                 bool in_memory, const KeywordRanking& ranking) = 0;
   virtual std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                                        const std::vector<DocumentFilter>& filters) = 0;
   virtual VectorFingerprint vector_fingerprint(Store& store) = 0;

@@ -27,7 +27,9 @@ struct QueryStatistics {
   sqlite3_int64 last_rowid = 0;
   bool scored_a_row = false;
   bool prune = true;  // false for good once a row comes twice or out of rowid order
-  std::vector<double> freq;  // per phrase, for the current row
+  std::vector<double> hits;  // per phrase and column (phrase x columns + column), for the current row
+  std::vector<double> freq;  // per phrase, for the current row: its hits weighted
+  std::vector<double> row_weights;  // per column, for the current row (the cap column's capped)
 };
 
 int count_row(const Fts5ExtensionApi*, Fts5Context*, void* count) {
@@ -37,11 +39,13 @@ int count_row(const Fts5ExtensionApi*, Fts5Context*, void* count) {
 
 void free_statistics(void* p) { delete static_cast<QueryStatistics*>(p); }
 
-// What strata_bm25_scoped is told of its scope; all zero for strata_bm25.
+// What strata_bm25_scoped is told of its scope and cap; all zero for strata_bm25.
 struct ScopeArguments {
   int column = -1;          // the scope column, -1 for none
   sqlite3_int64 rows = 0;   // > 0: phrase 0 is the scope, holding this many rows
   sqlite3_int64 tokens = 0; // their tokens outside the scope column
+  int cap_column = -1;      // the column whose weight is capped (capped_column_weight), -1 for none
+  sqlite3_int64 cap = 0;    // its cap in tokens; 0: none
 };
 
 // The rowids of phrase `phrase`'s rows, ascending (FTS5 gives them in rowid order).
@@ -152,9 +156,12 @@ void score_row(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* r
     }
     if (scope.column >= 0) s->weights[static_cast<std::size_t>(scope.column)] = 0.0;
   }
-  // Hits per phrase in this row, each weighted by its column's weight. Counted phrase by phrase
-  // (xPhraseFirst/xPhraseNext walk the same position lists xInstCount merges), so the same
-  // counts as bm25() gets from xInst, weighted as bm25()'s column weights weigh them.
+  // Hits per phrase and column in this row, then weighted by the columns' weights (count x
+  // weight in column order: weighted_hits). Counted phrase by phrase (xPhraseFirst/xPhraseNext
+  // walk the same position lists xInstCount merges), so the same counts as bm25() gets from
+  // xInst, weighted as bm25()'s column weights weigh them.
+  const auto ncols = static_cast<std::size_t>(columns);
+  s->hits.assign(s->idf.size() * ncols, 0.0);
   s->freq.assign(s->idf.size(), 0.0);
   for (std::size_t p = static_cast<std::size_t>(s->first_phrase); p < s->freq.size(); ++p) {
     Fts5PhraseIter it;
@@ -162,8 +169,9 @@ void score_row(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* r
     rc = api->xPhraseFirst(fts, static_cast<int>(p), &it, &column, &offset);
     if (rc != SQLITE_OK) break;
     for (; column >= 0; api->xPhraseNext(fts, &it, &column, &offset)) {
-      s->freq[p] += static_cast<std::size_t>(column) < s->weights.size() ? s->weights[static_cast<std::size_t>(column)] : 1.0;
+      if (column < columns) s->hits[p * ncols + static_cast<std::size_t>(column)] += 1.0;
     }
+    s->freq[p] = weighted_hits(&s->hits[p * ncols], s->weights.data(), ncols);
   }
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(result, rc);
@@ -174,7 +182,8 @@ void score_row(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* r
   // function sees: FTS5 hands them over in ascending rowid order, so a row whose score cannot
   // beat the n-th best of the rows before it can never be among the best n (at best it ties,
   // and then the earlier rowid wins). The row's length |D| only lowers a phrase's term; with
-  // |D| = 0 each term is largest, so that sum bounds the row's magnitude from above. Rows under
+  // |D| = 0 each term is largest, so that sum bounds the row's magnitude from above (a capped
+  // column's weight is at most its full weight, which the bound uses). Rows under
   // the bound skip the length lookup (one read of the docsize table each, most of the cost)
   // and score +Inf, after every real score (all are negative). A row seen twice, or out of
   // order, turns pruning off for the rest of the query.
@@ -203,6 +212,21 @@ void score_row(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* r
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(result, rc);
     return;
+  }
+  if (scope.cap > 0 && scope.cap_column >= 0) {
+    // The cap column's weight depends on the row's tokens in it: weigh the hits again.
+    int cap_tokens = 0;
+    rc = api->xColumnSize(fts, scope.cap_column, &cap_tokens);
+    if (rc != SQLITE_OK) {
+      sqlite3_result_error_code(result, rc);
+      return;
+    }
+    s->row_weights = s->weights;
+    double& w = s->row_weights[static_cast<std::size_t>(scope.cap_column)];
+    w = capped_column_weight(w, scope.cap, cap_tokens);
+    for (std::size_t p = static_cast<std::size_t>(s->first_phrase); p < s->freq.size(); ++p) {
+      s->freq[p] = weighted_hits(&s->hits[p * ncols], s->row_weights.data(), ncols);
+    }
   }
   const double d = static_cast<double>(row_tokens - skipped_tokens);
   double score = 0.0;
@@ -248,20 +272,23 @@ void strata_bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context*
 void strata_bm25_scoped(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* result, int argc,
                         sqlite3_value** argv) {
   const int columns = api->xColumnCount(fts);
-  if (argc < 6 || !all_numeric(argc, argv) || argc > 6 + columns) {
+  if (argc < 8 || !all_numeric(argc, argv) || argc > 8 + columns) {
     sqlite3_result_error(result,
                          "strata_bm25_scoped: give the table, k1, b, the limit, the scope column, the scope's rows "
-                         "and tokens, optionally a weight per column",
+                         "and tokens, the cap column and cap, optionally a weight per column",
                          -1);
     return;
   }
   const ScopeArguments scope{static_cast<int>(sqlite3_value_int64(argv[3])), sqlite3_value_int64(argv[4]),
-                             sqlite3_value_int64(argv[5])};
-  if (scope.column < 0 || scope.column >= columns || scope.rows < 0 || scope.tokens < 0) {
-    sqlite3_result_error(result, "strata_bm25_scoped: the scope column must be a column, rows and tokens >= 0", -1);
+                             sqlite3_value_int64(argv[5]), static_cast<int>(sqlite3_value_int64(argv[6])),
+                             sqlite3_value_int64(argv[7])};
+  const bool cap_ok = scope.cap == 0 || (scope.cap > 0 && scope.cap_column >= 0 && scope.cap_column < columns);
+  if (scope.column < 0 || scope.column >= columns || scope.rows < 0 || scope.tokens < 0 || !cap_ok) {
+    sqlite3_result_error(result,
+                         "strata_bm25_scoped: the scope and cap columns must be columns, rows, tokens and the cap >= 0", -1);
     return;
   }
-  score_row(api, fts, result, argc, argv, 6, scope);
+  score_row(api, fts, result, argc, argv, 8, scope);
 }
 
 // `strata_fts_length(t, column)`: the row's tokens outside `column`.

@@ -24,7 +24,7 @@
 // Errors (SQL errors of the statement using it): fewer than two arguments after the table, more than
 // three plus one per column, one that is not a number, k1 < 0, b outside [0, 1], a weight < 0.
 
-// `strata_bm25_scoped(fts_table, k1, b, n, scope_column, rows, tokens [, w0, w1, ...])`: the same
+// `strata_bm25_scoped(fts_table, k1, b, n, scope_column, rows, tokens, cap_column, cap [, w0, w1, ...])`: the same
 // score within a scope, a subset of the table's rows named by one token in `scope_column`
 // (chunks_fts's collection token, migrations/0009), for a query whose phrase 0 is that token:
 // `scope : "c12" AND ({text title cjk} : (...))`. Then:
@@ -36,8 +36,14 @@
 //   - |D| leaves out the row's tokens in `scope_column`, whose weight is 0.
 // With rows = 0 there is no scope phrase: N, avgdl and n(p) are the whole table's, and |D| and
 // avgdl still leave `scope_column` out. So a scope's scores are exactly those of a table that
-// holds only the scope's rows. Errors as strata_bm25's, and a scope column that is not a column
-// or a negative rows or tokens.
+// holds only the scope's rows. With cap > 0, column `cap_column` (the title) is capped: its
+// weight in a row is capped_column_weight(w, cap, the row's tokens in that column), below; with
+// cap = 0 (cap_column is then ignored) every row has the weights given. Errors as strata_bm25's,
+// and a scope or cap column that is not a column, or a negative rows, tokens or cap.
+//
+// Every function adds a phrase's weighted hits column by column (count x weight, in column
+// order), the order PostgreSQL's scorer and the in-memory copy follow, so all three give the
+// same doubles whatever the weights.
 //
 // `strata_fts_length(fts_table, column)`: the row's tokens in every column but `column`; summed
 // over a scope's rows, the `tokens` above.
@@ -84,6 +90,33 @@ struct FtsColumnWeights {
   double cjk = 1.0;
 };
 inline constexpr FtsColumnWeights k_keyword_column_weights{};
+
+// The title cap (`strata search --title-cap N`, [search] title_cap; bench/search_screen.py `tl`):
+// a title counted as a label. A title of at most `cap` terms weighs its full `weight`; a longer
+// one 1 + (weight - 1) x cap / terms, so that a long title (a paper's, a page's with its site
+// name) adds no more title weight in all than a label of `cap` terms. Only a weight above 1 is
+// capped (the result lies between 1 and it, so a row's score never rises). cap = 0: no cap.
+// Off by default: measured at 6 on ../shared/eval (BENCHMARKS.md "search quality", the title
+// cap), it lifts cisi, cacm and docs-qa's postgresql pages but lowers lisa, whose long paper
+// titles are good evidence.
+inline double capped_column_weight(double weight, long long cap, long long terms) {
+  if (cap <= 0 || !(weight > 1.0) || terms <= cap) return weight;
+  return 1.0 + (weight - 1.0) * static_cast<double>(cap) / static_cast<double>(terms);
+}
+
+// A capped column and its cap in tokens (strata_bm25_scoped's cap_column and cap); terms 0: none.
+struct ColumnCap {
+  int column = -1;
+  long long terms = 0;
+};
+
+// A phrase's weighted hits in a row: hits[c] x weights[c] added in column order (the order every
+// scorer follows; see the top of this file).
+inline double weighted_hits(const double* hits, const double* weights, std::size_t columns) {
+  double f = 0.0;
+  for (std::size_t c = 0; c < columns; ++c) f += hits[c] * weights[c];
+  return f;
+}
 
 // The formula above, shared by the FTS5 function and by a long-running process's in-memory copy
 // of the index (sqlite/keyword_memory.h), so that both rank alike. The idf of a phrase matching

@@ -36,9 +36,14 @@ std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collect
 }
 
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                       const std::vector<DocumentFilter>& filters, std::size_t limit, bool in_memory) {
+                                       const std::vector<DocumentFilter>& filters, std::size_t limit, bool in_memory,
+                                       const KeywordRanking& ranking) {
   validate_filters(filters);
-  return store.backend().keyword_search(store, collection_id, match, filters, limit, in_memory);
+  if (ranking.title_cap < 0) {
+    throw Error(ExitCode::usage, "the title cap must be 0 (none) or a number of terms (got " +
+                                     std::to_string(ranking.title_cap) + ")");
+  }
+  return store.backend().keyword_search(store, collection_id, match, filters, limit, in_memory, ranking);
 }
 
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,

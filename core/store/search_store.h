@@ -32,6 +32,12 @@ struct KeywordRow {
   double bm25 = 0;  // strata_bm25() (store/fts_bm25.h): negative, lower is better
 };
 
+// What a keyword search may set of its ranking beyond the fixed parameters (store/fts_bm25.h).
+struct KeywordRanking {
+  // The title cap in terms (capped_column_weight: a longer title weighs less); 0: none.
+  int title_cap = 0;
+};
+
 // Which state of the store's vectors a matrix was read from. `generation` is the store-wide counter
 // that triggers on the embeddings table bump on every insert, update and delete (migration 0005),
 // so any change to any collection's vectors, even one replaced under a reused chunk id, changes
@@ -80,10 +86,11 @@ std::vector<std::string> words_inside_no_term(Store& store, std::int64_t collect
 
 // With `in_memory` (a long-running process), a backend that keeps a copy of the collection's index
 // in memory may answer from it (SQLite: sqlite/keyword_memory.h), with the same rows and scores;
-// the others ignore it.
+// the others ignore it. Every backend ranks alike under `ranking`. Throws Error(usage) for a
+// negative title cap.
 std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit,
-                                       bool in_memory = false);
+                                       bool in_memory = false, const KeywordRanking& ranking = {});
 
 // Chunk ids of the collection that pass every filter, ascending.
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,

@@ -64,7 +64,7 @@ EOF
 # ---------------------------------------------------------------------------------------------
 case_ "help lists every option"
 expect_exit 0 -- "$STRATA" search --help
-for opt in QUERY --store --collection --mode -k --where --vector-weight --base-url --api-key-env --json --explain --quiet --color; do
+for opt in QUERY --store --collection --mode -k --where --vector-weight --title-cap --base-url --api-key-env --json --explain --quiet --color; do
     printf '%s\n' "$OUT" | grep -q -- "$opt" || fail "--help does not list $opt"
 done
 
@@ -203,6 +203,37 @@ printf '[search]\nvector_weight = 1.5\n' >strata.toml
 expect_exit 2 -- S search golden crust bread
 expect_stderr_match "^strata: error: .*/strata\.toml:2: search\.vector_weight must be from 0 to 1 \(got 1\.5\)$"
 rm strata.toml
+
+# The title cap, in a store of its own: a long title holding the word (and the word twice in
+# its text) ranks first uncapped; capped at 1 the one-word title is the label and ranks first.
+filler=$(printf 'word%d ' $(seq 1 40))
+{
+    printf '{"id": "long", "title": "UTF-8 and other encodings of text files on disk", "text": "files are read in one of these encodings; encodings are named"}\n'
+    printf '{"id": "short", "title": "Encodings", "text": "see the list"}\n'
+    for i in 1 2 3; do printf '{"id": "f%s", "title": "", "text": "%s"}\n' "$i" "$filler"; done
+} >titles.jsonl
+expect_exit 0 -- S ingest --jsonl titles.jsonl --store "$E2E_TMP/titles.db" -q
+first() { printf '%s\n' "$OUT" | head -n1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["source"])'; }
+expect_exit 0 -- S search encodings --store "$E2E_TMP/titles.db" --mode keyword --json
+assert_eq long "$(first)" "no cap: the long title weighs 3 beside two hits in the text"
+expect_exit 0 -- S search encodings --store "$E2E_TMP/titles.db" --mode keyword --json --title-cap 10
+assert_eq long "$(first)" "--title-cap 10: a title of 10 terms keeps its weight"
+expect_exit 0 -- S search encodings --store "$E2E_TMP/titles.db" --mode keyword --json --title-cap 1 --explain
+assert_eq short "$(first)" "--title-cap 1: the one-word title is the label"
+expect_stderr_match '^keyword search: .* · title cap 1$'
+printf '[search]\ntitle_cap = 1\n' >strata.toml
+expect_exit 0 -- S search encodings --store "$E2E_TMP/titles.db" --mode keyword --json
+assert_eq short "$(first)" "[search] title_cap stands where the flag would"
+expect_exit 0 -- S search encodings --store "$E2E_TMP/titles.db" --mode keyword --json --title-cap 0
+assert_eq long "$(first)" "--title-cap 0 wins over the setting"
+printf '[search]\ntitle_cap = 1001\n' >strata.toml
+expect_exit 2 -- S search rolling back
+expect_stderr_match "^strata: error: .*/strata\.toml:2: search\.title_cap must be a whole number from 0 to 1000 \(got '1001'\)$"
+rm strata.toml
+for n in -1 1001 x 1.5; do
+    expect_exit 2 -- S search x --title-cap "$n"
+    expect_error_line "--title-cap must be a whole number from 0 to 1000 \\(got '$n'\\)"
+done
 expect_exit 0 -- S search golden bread connection pool --mode keyword --json -k 5
 ids() { printf '%s\n' "$OUT" | python3 -c 'import json,sys; print(" ".join(str(json.loads(l)["id"]) for l in sys.stdin if l.strip() and json.loads(l).get("keyword", 1)))'; }
 keyword_order=$(ids)

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_bm25.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -85,7 +86,22 @@ struct PgBm25 {
   double b = k_keyword_bm25.b;
   double avgdl = 1.0;
   std::int64_t rows = 0;
+  long long title_cap = 0;  // capped_column_weight's cap for the title; 0: none
 };
+
+// The weights of a chunk's columns (text, title, cjk) for a title of `title_terms` tokens.
+std::array<double, 3> pg_column_weights(const PgBm25& s, long long title_terms) {
+  return {k_keyword_column_weights.text,
+          capped_column_weight(k_keyword_column_weights.title, s.title_cap, title_terms),
+          k_keyword_column_weights.cjk};
+}
+
+// A title column's tokens (title_column's result), as FTS5's column size counts them.
+long long pg_title_terms(const FtsTokenizer& tokenizer, std::string_view title) {
+  long long n = 0;
+  tokenizer.for_each_term(title, [&](std::string_view) { ++n; });
+  return n;
+}
 
 // One phrase's term of a chunk's score, computed exactly as strata_bm25 computes it (and as the
 // SQL below does, operation for operation).
@@ -132,7 +148,7 @@ int pg_phrase_hits(const FtsTokenizer& tokenizer, std::string_view column, const
 // positions. Only a token that unicode61 and fts_words.h cut differently makes such a phrase.
 std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t collection_id,
                                                 const std::vector<std::string>& phrase, const FtsTokenizer& tokenizer,
-                                                bool first_only) {
+                                                bool first_only, const PgBm25& s) {
   std::vector<std::string> distinct = phrase;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
@@ -145,12 +161,15 @@ std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t 
       "keyword search");
   std::vector<PgPhrasePosting> out;
   for (int i = 0; i < r.rows(); ++i) {
+    const std::string title_text = title_column(r.text(i, 4), r.text(i, 5));
     const double text = pg_phrase_hits(tokenizer, r.text(i, 3), phrase);
-    const double title = pg_phrase_hits(tokenizer, title_column(r.text(i, 4), r.text(i, 5)), phrase);
+    const double title = pg_phrase_hits(tokenizer, title_text, phrase);
     const double cjk = pg_phrase_hits(tokenizer, r.text(i, 6), phrase);
     if (text + title + cjk == 0) continue;
-    const double f = text * k_keyword_column_weights.text + title * k_keyword_column_weights.title +
-                     cjk * k_keyword_column_weights.cjk;
+    const double hits[] = {text, title, cjk};
+    const std::array<double, 3> w =
+        pg_column_weights(s, title > 0 && s.title_cap > 0 ? pg_title_terms(tokenizer, title_text) : 0);
+    const double f = weighted_hits(hits, w.data(), w.size());
     out.push_back(PgPhrasePosting{r.int64(i, 0), r.int64(i, 1), f, static_cast<std::int32_t>(r.int64(i, 2))});
     if (first_only) break;
   }
@@ -193,15 +212,18 @@ std::vector<std::size_t> pg_in_query_order(const std::vector<PgQueryTerm>& terms
 
 // ---- the scores --------------------------------------------------------------------------------
 
-// A posting's term of the score: the hits made doubles, then weighted, then pg_phrase_score
-// (the order of operations SQLite's strata_bm25 follows; the same doubles whichever layout held
-// the integers).
-double pg_posting_value(std::int64_t text, std::int64_t title, std::int64_t cjk, std::int64_t length, double idf,
-                        const PgBm25& s) {
-  const double f = static_cast<double>(text) * k_keyword_column_weights.text +
-                   static_cast<double>(title) * k_keyword_column_weights.title +
-                   static_cast<double>(cjk) * k_keyword_column_weights.cjk;
-  return pg_phrase_score(idf, f, static_cast<double>(length), s);
+// A posting as a block holds it.
+struct PgPosting {
+  std::int64_t chunk_id = 0;
+  std::int64_t text = 0, title = 0, cjk = 0, length = 0;
+};
+
+// A posting's term of the score: the hits made doubles, then weighted (weighted_hits), then
+// pg_phrase_score (the order of operations SQLite's strata_bm25 follows; the same doubles
+// whichever layout held the integers).
+double pg_posting_value(const PgPosting& p, double idf, const PgBm25& s, const std::array<double, 3>& weights) {
+  const double hits[] = {static_cast<double>(p.text), static_cast<double>(p.title), static_cast<double>(p.cjk)};
+  return pg_phrase_score(idf, weighted_hits(hits, weights.data(), weights.size()), static_cast<double>(p.length), s);
 }
 
 // A block's postings (migrations/postgres/0002: a layout byte, then wide or narrow postings):
@@ -219,17 +241,16 @@ std::optional<std::size_t> pg_block_postings(std::string_view bytes) {
   return std::nullopt;
 }
 
-// Calls add(k, chunk id, posting's score) for each posting k of a block of `count` (as
-// pg_block_postings counted them).
+// Calls add(k, posting) for each posting k of a block of `count` (as pg_block_postings counted
+// them).
 template <typename Add>
-void pg_for_each_posting(std::string_view bytes, std::size_t count, double idf, const PgBm25& s, Add add) {
+void pg_for_each_posting(std::string_view bytes, std::size_t count, Add add) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   if (p[0] == k_postings_wide) {
     const unsigned char* q = p + 1;
     const auto int32_at = [&q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pq::big_endian(q + at, 4))); };
     for (std::size_t k = 0; k < count; ++k, q += k_wide_posting_bytes) {
-      add(k, static_cast<std::int64_t>(pq::big_endian(q, 8)),
-          pg_posting_value(int32_at(8), int32_at(12), int32_at(16), int32_at(20), idf, s));
+      add(k, PgPosting{static_cast<std::int64_t>(pq::big_endian(q, 8)), int32_at(8), int32_at(12), int32_at(16), int32_at(20)});
     }
     return;
   }
@@ -237,9 +258,21 @@ void pg_for_each_posting(std::string_view bytes, std::size_t count, double idf, 
   const unsigned char* q = p + k_narrow_header_bytes;
   const auto uint16_at = [&q](int at) { return static_cast<std::int64_t>(pq::big_endian(q + at, 2)); };
   for (std::size_t k = 0; k < count; ++k, q += k_narrow_posting_bytes) {
-    add(k, base + static_cast<std::int64_t>(pq::big_endian(q, 4)),
-        pg_posting_value(uint16_at(4), uint16_at(6), uint16_at(8), uint16_at(10), idf, s));
+    add(k, PgPosting{base + static_cast<std::int64_t>(pq::big_endian(q, 4)), uint16_at(4), uint16_at(6), uint16_at(8),
+                     uint16_at(10)});
   }
+}
+
+// The title column's tokens of each of `documents` (title_column, tokenized as the writer did).
+std::unordered_map<std::int64_t, long long> pg_title_terms_of(pq::Connection& c, const std::vector<std::int64_t>& documents) {
+  std::unordered_map<std::int64_t, long long> out;
+  if (documents.empty()) return out;
+  const FtsTokenizer tokenizer;
+  const pq::Result r = c.exec(
+      "SELECT id, coalesce(title, ''), coalesce(title_cjk_terms, '') FROM documents WHERE id = ANY ($1::bigint[])",
+      {pq::to_int_array(documents)}, false, "keyword search");
+  for (int i = 0; i < r.rows(); ++i) out[r.int64(i, 0)] = pg_title_terms(tokenizer, title_column(r.text(i, 1), r.text(i, 2)));
+  return out;
 }
 
 // A chunk's score so far: the places' shares added in the query's order.
@@ -316,6 +349,9 @@ class PgSums {
 // kept; scoring overlaps the server's sending), the places' terms one after another (each joined
 // LATERAL to its blocks in key order: a nested loop over the places in order, the only plan such
 // a join has; checked as the rows come). Only the chunks of documents passing `filters` are kept.
+// With a title cap, a title hit's weight needs its title's length, which no posting holds: the
+// postings are held (as many as term_stats counts, bounded as the sums are), the titles of the
+// documents they have title hits in are read once, and then the places are scored in order.
 std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
                                  const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
   const std::vector<std::size_t> in_order = pg_in_query_order(terms);
@@ -330,6 +366,14 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
     for (int i = 0; i < r.rows(); ++i) passing->insert(r.int64(i, 0));
   }
   PgSums sums(postings);
+  const bool capped = s.title_cap > 0;
+  const std::array<double, 3> weights = pg_column_weights(s, 0);
+  struct HeldPosting {
+    PgPosting p;
+    std::int64_t document_id = 0;
+  };
+  std::vector<std::vector<HeldPosting>> held(capped ? in_order.size() : 0);  // per place
+  std::unordered_set<std::int64_t> titled;  // documents of held postings with title hits
   if (!in_order.empty()) {
     std::vector<std::string> places;
     for (const std::size_t i : in_order) places.push_back(terms[i].tokens[0]);
@@ -365,7 +409,7 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
         throw Error(ExitCode::unavailable, "keyword search: term '" + t.tokens[0] + "' has more postings than the " +
                                                std::to_string(t.df) + " chunks term_stats counts (a damaged keyword index)");
       }
-      if (passing) {
+      if (passing || capped) {
         documents.clear();
         if (row[2]) pq::append_int_array(*row[2], documents, "chunk_term_blocks.document_ids");
         if (documents.size() != count) {
@@ -373,18 +417,40 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
                                                  "' holds postings and document ids of different counts");
         }
       }
-      pg_for_each_posting(bytes, count, t.idf, s, [&](std::size_t k, std::int64_t chunk, double value) {
-        if (!passing || passing->contains(documents[k])) sums.add(chunk, value);
+      if (capped) {
+        std::vector<HeldPosting>& to = held[static_cast<std::size_t>(n - 1)];
+        pg_for_each_posting(bytes, count, [&](std::size_t k, const PgPosting& p) {
+          if (passing && !passing->contains(documents[k])) return;
+          to.push_back(HeldPosting{p, documents[k]});
+          if (p.title > 0) titled.insert(documents[k]);
+        });
+        return;
+      }
+      pg_for_each_posting(bytes, count, [&](std::size_t k, const PgPosting& p) {
+        if (!passing || passing->contains(documents[k])) sums.add(p.chunk_id, pg_posting_value(p, t.idf, s, weights));
       });
     });
     // COPY takes no parameters: the id is a number and the terms go as one quoted literal.
     c.copy_out("COPY (SELECT q.n, b.postings, b.document_ids FROM unnest(" + c.literal(pq::to_text_array(places)) +
                    "::text[]) WITH ORDINALITY AS q (term, n) CROSS JOIN LATERAL (SELECT y.postings, " +
-                   (passing ? "y.document_ids" : "NULL::bigint[]") +
+                   (passing || capped ? "y.document_ids" : "NULL::bigint[]") +
                    " AS document_ids FROM chunk_term_blocks y WHERE y.collection_id = " + std::to_string(collection_id) +
                    " AND y.term = q.term ORDER BY y.last_chunk OFFSET 0) b) TO STDOUT (FORMAT binary)",
                [&](std::string_view piece) { reader.feed(piece); }, "keyword search");
     reader.finish();
+    if (capped) {
+      const std::unordered_map<std::int64_t, long long> title_terms =
+          pg_title_terms_of(c, std::vector<std::int64_t>(titled.begin(), titled.end()));
+      for (std::size_t at = 0; at < held.size(); ++at) {
+        const PgQueryTerm& t = terms[in_order[at]];
+        sums.start_place();
+        for (const HeldPosting& h : held[at]) {
+          const auto n = h.p.title > 0 ? title_terms.find(h.document_id) : title_terms.end();
+          sums.add(h.p.chunk_id, pg_posting_value(h.p, t.idf, s, n == title_terms.end() ? weights
+                                                                                         : pg_column_weights(s, n->second)));
+        }
+      }
+    }
   }
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) continue;
@@ -416,11 +482,12 @@ bool collection_has_phrase(pq::Connection& c, std::int64_t collection_id, const 
                   {std::to_string(collection_id), tokens[0]}, false, "keyword search")
                .text(0, 0) == "t";
   }
-  return !pg_phrase_postings(c, collection_id, tokens, tokenizer, true).empty();
+  return !pg_phrase_postings(c, collection_id, tokens, tokenizer, true, PgBm25{}).empty();
 }
 
 std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_id, const std::string& match,
-                                    const std::vector<DocumentFilter>& filters, std::size_t limit) {
+                                    const std::vector<DocumentFilter>& filters, std::size_t limit,
+                                    const KeywordRanking& ranking) {
   if (limit == 0) return {};
   const FtsTokenizer tokenizer;
   std::vector<PgQueryTerm> terms = pg_query_terms(match, tokenizer);
@@ -430,6 +497,7 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
   // the chunks holding each term (term_stats), or each phrase (read below). One statement: the
   // statistics row comes first (term NULL), then the terms'.
   PgBm25 s;
+  s.title_cap = ranking.title_cap;
   std::vector<std::string> names;
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) names.push_back(t.tokens[0]);
@@ -458,7 +526,7 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
       const auto it = df.find(t.tokens[0]);
       t.df = it == df.end() ? 0 : it->second;
     } else {
-      t.postings = pg_phrase_postings(c, collection_id, t.tokens, tokenizer, false);
+      t.postings = pg_phrase_postings(c, collection_id, t.tokens, tokenizer, false, s);
       t.df = static_cast<std::int64_t>(t.postings.size());
     }
     t.idf = pg_idf(s.rows, t.df);

@@ -33,9 +33,13 @@ std::vector<std::vector<std::string>> match_phrases(const std::string& match, co
 
 // keyword_search (search_store.h) on `c`, whose search_path is the store's schema: the best `limit`
 // chunks of the collection that pass `filters`, by BM25 score ascending (negative, lower is
-// better), then chunk id. Reads in one snapshot. REQUIRES: filters validated.
+// better), then chunk id. Reads in one snapshot. REQUIRES: filters validated, ranking.title_cap
+// >= 0. With a title cap, the postings hold no title length: the titles of the documents whose
+// postings have title hits are read and tokenized (as the writer tokenized them) in the same
+// snapshot, and the postings are scored once those are known.
 std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_id, const std::string& match,
-                                    const std::vector<DocumentFilter>& filters, std::size_t limit);
+                                    const std::vector<DocumentFilter>& filters, std::size_t limit,
+                                    const KeywordRanking& ranking = {});
 
 // Whether any chunk of the collection holds phrase `tokens` (REQUIRES: at least one token) in its
 // text, title or CJK terms.

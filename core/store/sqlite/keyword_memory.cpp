@@ -318,25 +318,36 @@ std::optional<MemoryKeywordIndex> MemoryKeywordIndex::build(SQLite::Database& db
   }
   std::erase_if(m.postings_, [](const auto& p) { return p.second.empty(); });
   m.lengths_.resize(m.rowids_.size());
+  m.columns_ = ncols;
+  m.column_sizes_.resize(sizes.size());
   for (std::size_t r = 0; r < m.rowids_.size(); ++r) {
     std::uint32_t length = 0;
-    for (std::size_t c = 0; c < ncols; ++c) length += static_cast<int>(c) == scope_column ? 0 : sizes[r * ncols + c];
+    for (std::size_t c = 0; c < ncols; ++c) {
+      const std::uint32_t size = sizes[r * ncols + c];
+      length += static_cast<int>(c) == scope_column ? 0 : size;
+      m.column_sizes_[r * ncols + c] = static_cast<std::uint16_t>(std::min<std::uint32_t>(size, 0xffff));
+    }
     m.lengths_[r] = length;
     m.tokens_ += length;
   }
+  bytes += m.column_sizes_.size() * sizeof(std::uint16_t);
+  if (bytes > max_bytes) return std::nullopt;
   for (auto& [t, entries] : m.postings_) entries.shrink_to_fit();
   m.bytes_ = bytes;
   return m;
 }
 
 std::vector<KeywordRow> MemoryKeywordIndex::search(const std::vector<std::string>& terms, double k1, double b,
-                                                   const std::vector<double>& column_weights, std::size_t limit) const {
+                                                   const std::vector<double>& column_weights, const ColumnCap& cap,
+                                                   std::size_t limit) const {
   const auto rows = static_cast<long long>(rowids_.size());
   // As strata_bm25_scoped's statistics: the guard only keeps an empty index from dividing by zero.
   const double avgdl = rows > 0 && tokens_ > 0 ? tokens_ / static_cast<double>(rows) : 1.0;
-  const auto weight = [&](std::uint16_t column) {
+  const auto weight = [&](std::uint16_t column, std::uint32_t row) {
     if (column == scope_column_) return 0.0;
-    return column < column_weights.size() ? column_weights[column] : 1.0;
+    const double w = column < column_weights.size() ? column_weights[column] : 1.0;
+    if (cap.terms <= 0 || column != cap.column || static_cast<std::size_t>(cap.column) >= columns_) return w;
+    return capped_column_weight(w, cap.terms, column_sizes_[static_cast<std::size_t>(row) * columns_ + column]);
   };
   // Scratch per thread: a query touches few rows of many.
   thread_local std::vector<double> score;
@@ -354,9 +365,9 @@ std::vector<KeywordRow> MemoryKeywordIndex::search(const std::vector<std::string
     for (std::size_t i = 0; i < entries.size();) {
       const std::uint32_t row = entries[i].row;
       double f = 0;
-      // Positions in column order, each weighed by its column (xPhraseFirst's walk).
+      // Hits x weight in column order (weighted_hits, as strata_bm25 adds them).
       for (; i < entries.size() && entries[i].row == row; ++i) {
-        for (std::uint16_t n = 0; n < entries[i].count; ++n) f += weight(entries[i].column);
+        f += static_cast<double>(entries[i].count) * weight(entries[i].column, row);
       }
       if (score[row] < 0) {
         score[row] = 0.0;
@@ -384,7 +395,8 @@ std::vector<KeywordRow> MemoryKeywordIndex::search(const std::vector<std::string
 std::optional<std::vector<KeywordRow>> keyword_search_in_memory(SQLite::Database& db, const std::string& path,
                                                                 std::int64_t collection_id, int scope_column,
                                                                 const std::string& match, const Bm25Parameters& bm25,
-                                                                const std::vector<double>& column_weights, std::size_t limit) {
+                                                                const std::vector<double>& column_weights,
+                                                                const ColumnCap& cap, std::size_t limit) {
   // A store not in a file of its own (a build reads it through a connection of its own).
   if (path.empty() || path == ":memory:" || path.starts_with("file:")) return std::nullopt;
   const std::optional<std::vector<std::string>> strings = or_of_strings(match);
@@ -393,7 +405,7 @@ std::optional<std::vector<KeywordRow>> keyword_search_in_memory(SQLite::Database
   if (!index) return std::nullopt;
   const std::optional<std::vector<std::string>> terms = query_terms(db.getHandle(), tokenizer, *strings);
   if (!terms) return std::nullopt;
-  return index->search(*terms, bm25.k1, bm25.b, column_weights, limit);
+  return index->search(*terms, bm25.k1, bm25.b, column_weights, cap, limit);
 }
 
 std::optional<std::vector<std::string>> query_terms_of(SQLite::Database& db, const std::string& match) {

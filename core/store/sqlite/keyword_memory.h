@@ -50,8 +50,10 @@ class MemoryKeywordIndex {
   // The best `limit` rows for `terms` (one per phrase of the query, in its order; a repeat
   // counts again), as keyword_search gives them: scores from strata_bm25's formula, best first,
   // equal scores by rowid.
+  // `cap` caps a column's weight by the row's tokens in it, as strata_bm25_scoped does.
   std::vector<KeywordRow> search(const std::vector<std::string>& terms, double k1, double b,
-                                 const std::vector<double>& column_weights, std::size_t limit) const;
+                                 const std::vector<double>& column_weights, const ColumnCap& cap,
+                                 std::size_t limit) const;
 
   std::size_t rows() const { return rowids_.size(); }
   std::size_t bytes() const { return bytes_; }
@@ -60,6 +62,8 @@ class MemoryKeywordIndex {
   int scope_column_ = -1;
   std::vector<std::int64_t> rowids_;
   std::vector<std::uint32_t> lengths_;  // tokens outside the scope column, per row
+  std::size_t columns_ = 0;
+  std::vector<std::uint16_t> column_sizes_;  // per row and column (row x columns_ + column), at most 65535
   double tokens_ = 0;                   // their sum
   std::unordered_map<std::string, std::vector<Entry>> postings_;  // by term
   std::size_t bytes_ = 0;
@@ -75,12 +79,13 @@ struct KeywordMemoryLimits {
 // answer `match` exactly; nullopt otherwise (the caller runs the store path), after starting a
 // build for the index's current state if none is under way. `db` is the caller's connection, in
 // a read transaction; `path` its file (a build opens its own connection to it).
-// `scope_column`, `bm25` and `column_weights` are the store path's (its strata_bm25_scoped
+// `scope_column`, `bm25`, `column_weights` and `cap` are the store path's (its strata_bm25_scoped
 // arguments).
 std::optional<std::vector<KeywordRow>> keyword_search_in_memory(SQLite::Database& db, const std::string& path,
                                                                 std::int64_t collection_id, int scope_column,
                                                                 const std::string& match, const Bm25Parameters& bm25,
-                                                                const std::vector<double>& column_weights, std::size_t limit);
+                                                                const std::vector<double>& column_weights,
+                                                                const ColumnCap& cap, std::size_t limit);
 
 // The strings of `match` (or_of_strings) as the table's tokenizer cuts them for a query, one
 // term each; nullopt when `match` is of another form or a string gives no term, several or

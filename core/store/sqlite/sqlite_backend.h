@@ -84,7 +84,7 @@ class Backend final : public store::Backend {
                                                 const std::vector<std::string>& words) override;
   std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
                                          const std::vector<DocumentFilter>& filters, std::size_t limit,
-                                         bool in_memory) override;
+                                         bool in_memory, const KeywordRanking& ranking) override;
   std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                                const std::vector<DocumentFilter>& filters) override;
   VectorFingerprint vector_fingerprint(Store& store) override;

@@ -144,8 +144,10 @@ bool Backend::collection_is_whole_store(Store& store, std::int64_t collection_id
 
 namespace {
 
-// chunks_fts's scope column and a collection's token in it (migrations/0009).
+// chunks_fts's scope column and a collection's token in it (migrations/0009), and its title
+// column (the one the title cap caps).
 constexpr int k_scope_column = 3;
+constexpr int k_title_column = 1;
 // The FTS5 phrase that matches exactly the collection's rows: `scope : "c12"`.
 std::string scope_phrase(std::int64_t collection_id) { return "scope : \"c" + std::to_string(collection_id) + "\""; }
 
@@ -210,7 +212,8 @@ void keep_keyword_stats(SQLite::Database& db, std::int64_t collection_id, const 
 }  // namespace
 
 std::vector<KeywordRow> Backend::keyword_search(Store& store, std::int64_t collection_id, const std::string& match,
-                                       const std::vector<DocumentFilter>& filters, std::size_t limit, bool in_memory) {
+                                       const std::vector<DocumentFilter>& filters, std::size_t limit, bool in_memory,
+                                       const KeywordRanking& ranking) {
   try {
     // FTS5 finds the matching rowids and strata_bm25_scoped scores them; the best `limit` by
     // score, then chunk id (so that equal scores come out in the same order every time), are
@@ -234,8 +237,9 @@ std::vector<KeywordRow> Backend::keyword_search(Store& store, std::int64_t colle
       // The process's copy of the index, when ready (the same rows and scores: keyword_memory.h).
       const std::vector<double> weights = {k_keyword_column_weights.text, k_keyword_column_weights.title,
                                            k_keyword_column_weights.cjk};
-      if (std::optional<std::vector<KeywordRow>> rows = keyword_search_in_memory(
-              db, path_, collection_id, k_scope_column, match, k_keyword_bm25, weights, limit)) {
+      if (std::optional<std::vector<KeywordRow>> rows =
+              keyword_search_in_memory(db, path_, collection_id, k_scope_column, match, k_keyword_bm25, weights,
+                                       ColumnCap{k_title_column, ranking.title_cap}, limit)) {
         tx.commit();
         return std::move(*rows);
       }
@@ -251,9 +255,10 @@ std::vector<KeywordRow> Backend::keyword_search(Store& store, std::int64_t colle
       expression = scope_phrase(collection_id) + " AND " + expression;
     }
     std::string sql = std::string("SELECT f.rowid, ") + k_fts_bm25_scoped_function + "(chunks_fts, ?4, ?5, ?3, " +
-                      std::to_string(k_scope_column) + ", ?9, ?10, ?6, ?7, ?8) AS score FROM chunks_fts f ";
+                      std::to_string(k_scope_column) + ", ?9, ?10, " + std::to_string(k_title_column) +
+                      ", ?11, ?6, ?7, ?8) AS score FROM chunks_fts f ";
     if (!filters.empty()) sql += "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id ";
-    sql += "WHERE chunks_fts MATCH ?1" + filter_sql(filters, 11) + " ORDER BY score, f.rowid LIMIT ?3";
+    sql += "WHERE chunks_fts MATCH ?1" + filter_sql(filters, 12) + " ORDER BY score, f.rowid LIMIT ?3";
     SQLite::Statement q(db, sql);
     q.bind(1, expression);
     q.bind(3, static_cast<std::int64_t>(limit));
@@ -264,7 +269,8 @@ std::vector<KeywordRow> Backend::keyword_search(Store& store, std::int64_t colle
     q.bind(8, k_keyword_column_weights.cjk);
     q.bind(9, whole ? std::int64_t{0} : stats.chunks);
     q.bind(10, whole ? std::int64_t{0} : stats.tokens);
-    bind_filters(q, filters, 11);
+    q.bind(11, static_cast<std::int64_t>(ranking.title_cap));
+    bind_filters(q, filters, 12);
     std::vector<KeywordRow> rows;
     while (q.executeStep()) rows.push_back(KeywordRow{q.getColumn(0).getInt64(), q.getColumn(1).getDouble()});
     tx.commit();

@@ -159,7 +159,7 @@ TEST_F(SearchStoreTest, FiltersApplyBeforeTheLimit) {
 std::vector<store::KeywordRow> joined_keyword_search(Store& st, const std::string& match,
                                                      const std::vector<DocumentFilter>& filters, std::size_t limit) {
   const store::FtsColumnWeights& w = store::k_keyword_column_weights;
-  std::string sql = std::string("SELECT f.rowid, ") + store::k_fts_bm25_scoped_function + "(chunks_fts, ?4, ?5, 0, 3, 0, 0, " +
+  std::string sql = std::string("SELECT f.rowid, ") + store::k_fts_bm25_scoped_function + "(chunks_fts, ?4, ?5, 0, 3, 0, 0, 1, 0, " +
                     std::to_string(w.text) + ", " + std::to_string(w.title) + ", " + std::to_string(w.cjk) +
                     ") AS score FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
                     "JOIN documents d ON d.id = c.document_id WHERE chunks_fts MATCH '{text title cjk} : (' || ?1 || ')'";

@@ -270,18 +270,20 @@ class PgStoreSearchTest : public ::testing::Test {
 
   void expect_same_search(const std::string& collection, const std::string& query, const std::vector<DocumentFilter>& filters,
                           std::size_t limit, const std::map<std::int64_t, std::string>& skeys,
-                          const std::map<std::int64_t, std::string>& pkeys) {
-    expect_same_match(collection, search::fts_match_expression(query), filters, limit, skeys, pkeys);
+                          const std::map<std::int64_t, std::string>& pkeys, const store::KeywordRanking& ranking = {}) {
+    expect_same_match(collection, search::fts_match_expression(query), filters, limit, skeys, pkeys, ranking);
   }
 
   // As expect_same_search, for a match expression as it is.
   void expect_same_match(const std::string& collection, const std::string& match, const std::vector<DocumentFilter>& filters,
                          std::size_t limit, const std::map<std::int64_t, std::string>& skeys,
-                         const std::map<std::int64_t, std::string>& pkeys) {
+                         const std::map<std::int64_t, std::string>& pkeys, const store::KeywordRanking& ranking = {}) {
     if (match.empty()) return;
-    const auto want = named(store::keyword_search(sqlite(), sqlite_collection(collection), match, filters, limit), skeys);
-    const auto got = named(store::keyword_search(pg(), pg_collection(collection), match, filters, limit), pkeys);
-    std::string what = collection + " '" + match.substr(0, 80) + "' limit " + std::to_string(limit);
+    const auto want =
+        named(store::keyword_search(sqlite(), sqlite_collection(collection), match, filters, limit, false, ranking), skeys);
+    const auto got = named(store::keyword_search(pg(), pg_collection(collection), match, filters, limit, false, ranking), pkeys);
+    std::string what = collection + " '" + match.substr(0, 80) + "' limit " + std::to_string(limit) + " title cap " +
+                       std::to_string(ranking.title_cap);
     for (const DocumentFilter& f : filters) what += " where " + f.key + "/" + f.value;
     expect_same_rows(want, got, what);
   }
@@ -412,6 +414,43 @@ TEST_F(PgStoreSearchTest, EveryLimitAndFilterRanksAsSQLite) {
     expect_same_search("a", q, {{"team", "legal", FilterMatch::equals}}, 10, skeys, pkeys);
     expect_same_search("a", q, {{"source", "*.md", FilterMatch::glob}}, 10, skeys, pkeys);
   }
+}
+
+// The title cap (store/fts_bm25.h capped_column_weight) on titles of 0 to 6 words, one cut at 300
+// characters and CJK ones: the same rows with the very same scores on both stores, with a filter
+// and with compound terms too; and a cap that changes the order.
+TEST_F(PgStoreSearchTest, TheTitleCapRanksAsSQLite) {
+  std::vector<TestDoc> docs = corpus("a", 120, 21);
+  docs.push_back(doc("a", "utf.md", "UTF-8 and other encodings of text files on disk", {"files are read as UTF-8"}));
+  // Collection t: a long title with the word, and its text twice, against a one-word title.
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += "word" + std::to_string(i) + " ";
+  docs.push_back(doc("t", "long.md", "UTF-8 and other encodings of text files on disk",
+                     {"files are read in one of these encodings; encodings are named"}));
+  docs.push_back(doc("t", "short.md", "Encodings", {"see the list"}));
+  for (int i = 0; i < 3; ++i) docs.push_back(doc("t", "f" + std::to_string(i) + ".md", "", {filler}));
+  write(docs);
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  std::vector<std::string> qs = queries(17, 30);
+  qs.insert(qs.end(), {"zeppelin airships", "alpha omega", "依赖注入", "UTF-8 encodings"});
+  for (const int cap : {1, 2, 6}) {
+    for (const std::string& q : qs) {
+      expect_same_search("a", q, {}, 100, skeys, pkeys, store::KeywordRanking{cap});
+      expect_same_search("a", q, {}, 3, skeys, pkeys, store::KeywordRanking{cap});
+      expect_same_search("a", q, {{"source", "*.md", FilterMatch::glob}}, 10, skeys, pkeys, store::KeywordRanking{cap});
+    }
+    expect_same_search("t", "encodings", {}, 10, skeys, pkeys, store::KeywordRanking{cap});
+  }
+  const auto first = [&](int cap) {
+    const auto rows = store::keyword_search(pg(), pg_collection("t"), search::fts_match_expression("encodings"), {}, 1,
+                                            false, store::KeywordRanking{cap});
+    return rows.empty() ? std::string() : pkeys.at(rows[0].chunk_id);
+  };
+  EXPECT_EQ(first(0), "long.md#0") << "uncapped: the long title weighs 3 beside two hits in the text";
+  EXPECT_EQ(first(1), "short.md#0") << "capped at 1: the one-word title is the label, the long one weighs 1.2";
+  EXPECT_EQ(testing::error_of([&] { store::keyword_search(pg(), pg_collection("a"), "\"x\"", {}, 1, false, {-1}); }).code(),
+            ExitCode::usage);
 }
 
 // Chunk ids far apart (another collection's in between, here a sequence restarted): the same

@@ -101,8 +101,10 @@ class KeywordMemoryTest : public ::testing::Test {
     w.commit();
   }
 
-  std::vector<KeywordRow> store_path(std::int64_t collection, const std::string& query, std::size_t limit = 100) {
-    return store::keyword_search(*st_, collection, search::fts_match_expression(query), {}, limit);
+  std::vector<KeywordRow> store_path(std::int64_t collection, const std::string& query, std::size_t limit = 100,
+                                     int title_cap = 0) {
+    return store::keyword_search(*st_, collection, search::fts_match_expression(query), {}, limit, false,
+                                 store::KeywordRanking{title_cap});
   }
 
   testing::TempDir tmp_;
@@ -129,6 +131,7 @@ TEST_F(KeywordMemoryTest, TheCopyRanksAsTheStorePathDoes) {
     db.exec("COMMIT");
     ASSERT_TRUE(index);
     EXPECT_EQ(index->rows(), collection == npl_ ? 90u : 30u);
+    int capped_differs = 0;  // queries whose list the title cap changes
     for (const std::string& q : k_queries) {
       // The query's strings as the table's tokenizer (porter) cuts them: stemmed, lower case.
       const std::optional<std::vector<std::string>> terms =
@@ -139,12 +142,21 @@ TEST_F(KeywordMemoryTest, TheCopyRanksAsTheStorePathDoes) {
       if (collection == npl_ && q.starts_with("measurement")) {
         EXPECT_GT(want.size(), 10u) << "the sample answers it";
       }
-      for (const std::size_t limit : {std::size_t{100}, std::size_t{5}}) {
-        expect_same(store_path(collection, q, limit),
-                    index->search(*terms, store::k_keyword_bm25.k1, store::k_keyword_bm25.b, weights, limit),
-                    q + ", limit " + std::to_string(limit));
+      // The titles hold 4 words: a cap of 2 weighs each 1 + 2 x 2 / 4 = 2 instead of 3.
+      for (const int cap : {0, 2}) {
+        for (const std::size_t limit : {std::size_t{100}, std::size_t{5}}) {
+          expect_same(store_path(collection, q, limit, cap),
+                      index->search(*terms, store::k_keyword_bm25.k1, store::k_keyword_bm25.b, weights,
+                                    store::ColumnCap{1, cap}, limit),
+                      q + ", limit " + std::to_string(limit) + ", title cap " + std::to_string(cap));
+        }
       }
+      const std::vector<KeywordRow> capped = store_path(collection, q, 100, 2);
+      bool differs = capped.size() != want.size();
+      for (std::size_t i = 0; !differs && i < want.size(); ++i) differs = capped[i].bm25 != want[i].bm25;
+      capped_differs += differs;
     }
+    EXPECT_GE(capped_differs, 1) << "the title cap lowers the scores of rows with a query term in a title";
   }
 }
 

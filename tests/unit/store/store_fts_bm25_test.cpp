@@ -253,7 +253,7 @@ TEST(FtsBm25Scoped, AScopeScoresAsATableHoldingOnlyItsRows) {
                                "strata_bm25(alone, 1.6, 0.4, " + std::to_string(limit) + ", " + weights + ")");
       const auto got = scored(db, "mixed", "scope : s1 AND ({text title} : (" + query + "))",
                               "strata_bm25_scoped(mixed, 1.6, 0.4, " + std::to_string(limit) + ", 2, " +
-                                  std::to_string(alone_rows) + ", " + std::to_string(alone_tokens) + ", " + weights + ")");
+                                  std::to_string(alone_rows) + ", " + std::to_string(alone_tokens) + ", 1, 0, " + weights + ")");
       ASSERT_EQ(got.size(), want.size());
       for (std::size_t i = 0; i < got.size(); ++i) {
         EXPECT_EQ(got[i].first, alone_to_mixed[static_cast<std::size_t>(want[i].first - 1)]) << i;
@@ -267,8 +267,49 @@ TEST(FtsBm25Scoped, AScopeScoresAsATableHoldingOnlyItsRows) {
   db.exec("CREATE VIRTUAL TABLE plain USING fts5 (text, title, tokenize = 'porter unicode61 remove_diacritics 2')");
   db.exec("INSERT INTO plain (rowid, text, title) SELECT rowid, text, title FROM mixed");
   const auto want = scored(db, "plain", "apple OR plum", "strata_bm25(plain, 1.6, 0.4, 0, 1, 3)");
-  const auto got = scored(db, "mixed", "{text title} : (apple OR plum)", "strata_bm25_scoped(mixed, 1.6, 0.4, 0, 2, 0, 0, 1, 3)");
+  const auto got = scored(db, "mixed", "{text title} : (apple OR plum)", "strata_bm25_scoped(mixed, 1.6, 0.4, 0, 2, 0, 0, 1, 0, 1, 3)");
   EXPECT_EQ(got, want);
+}
+
+// The title cap (capped_column_weight): a row's title weight follows its title's tokens, and the
+// scores are the formula's with that weight, with or without a limit.
+TEST(FtsBm25Scoped, ACappedTitleWeighsByItsLength) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  store::register_fts_bm25(db.getHandle());
+  db.exec("CREATE VIRTUAL TABLE c USING fts5 (text, title, scope, tokenize = 'porter unicode61 remove_diacritics 2')");
+  db.exec("INSERT INTO c (rowid, text, title, scope) VALUES (1, 'apple pie', 'apple', 's'), "
+          "(2, 'apple pie', 'apple tart with cream and sugar on top', 's'), (3, 'pear', '', 's'), "
+          "(4, 'plum', '', 's'), (5, 'fig', '', 's'), (6, 'kiwi', '', 's')");
+  const double avgdl = (3.0 + 10.0 + 1 + 1 + 1 + 1) / 6.0;  // text and title tokens, scope left out
+  const double idf = store::bm25_idf(6, 2);
+  const auto score = [&](double f, double d) { return -store::bm25_term(idf, f, 1.6, 0.4, d, avgdl); };
+  for (const int limit : {0, 1}) {
+    SCOPED_TRACE(limit);
+    const auto call = [&](int cap) {
+      return scored(db, "c", "{text title} : apple",
+                    "strata_bm25_scoped(c, 1.6, 0.4, " + std::to_string(limit) + ", 2, 0, 0, 1, " + std::to_string(cap) + ", 1, 3)");
+    };
+    // No cap: a title hit weighs 3 in both rows.
+    const auto plain = call(0);
+    ASSERT_GE(plain.size(), 1u);
+    EXPECT_EQ(plain[0], (std::pair<std::int64_t, double>{1, score(4.0, 3.0)}));
+    // Cap 2: the one-word title keeps 3; the eight-word one weighs 1 + 2 x 2 / 8 = 1.5.
+    const auto capped = call(2);
+    ASSERT_GE(capped.size(), 1u);
+    EXPECT_EQ(capped[0], (std::pair<std::int64_t, double>{1, score(4.0, 3.0)}));
+    if (limit == 0) {
+      ASSERT_EQ(plain.size(), 2u);
+      ASSERT_EQ(capped.size(), 2u);
+      EXPECT_EQ(plain[1], (std::pair<std::int64_t, double>{2, score(4.0, 10.0)}));
+      EXPECT_EQ(capped[1], (std::pair<std::int64_t, double>{2, score(2.5, 10.0)}));
+      // A cap at or above the title's length changes nothing.
+      EXPECT_EQ(call(8), plain);
+    }
+  }
+  EXPECT_DOUBLE_EQ(store::capped_column_weight(3.0, 6, 12), 2.0);
+  EXPECT_DOUBLE_EQ(store::capped_column_weight(3.0, 6, 6), 3.0);
+  EXPECT_DOUBLE_EQ(store::capped_column_weight(0.5, 6, 12), 0.5) << "a weight of 1 or less is never lifted";
+  EXPECT_DOUBLE_EQ(store::capped_column_weight(3.0, 0, 12), 3.0) << "cap 0: none";
 }
 
 TEST(FtsBm25Scoped, BadArgumentsAreSqlErrors) {
@@ -276,10 +317,13 @@ TEST(FtsBm25Scoped, BadArgumentsAreSqlErrors) {
   store::register_fts_bm25(db.getHandle());
   db.exec("CREATE VIRTUAL TABLE m USING fts5 (text, scope)");
   db.exec("INSERT INTO m VALUES ('apple', 's1')");
-  for (const std::string call : {"strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 2, 1, 1)",
-                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, -1, 1, 1)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, -1, 1)",
-                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, -1)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, 1, 1, 1, 1)",
-                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 'x', 1, 1)", "strata_fts_length(m)", "strata_fts_length(m, 2)"}) {
+  for (const std::string call : {"strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, 1)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 2, 1, 1, 0, 0)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, -1, 1, 1, 0, 0)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, -1, 1, 0, 0)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, -1, 0, 0)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, 1, 0, 0, 1, 1, 1)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 'x', 1, 1, 0, 0)",
+                                 "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, 1, 2, 3)", "strata_bm25_scoped(m, 1.2, 0.75, 0, 1, 1, 1, 0, -1)",
+                                 "strata_fts_length(m)", "strata_fts_length(m, 2)"}) {
     SCOPED_TRACE(call);
     EXPECT_THROW(scored(db, "m", "scope : s1 AND apple", call), SQLite::Exception);
   }
