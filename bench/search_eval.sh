@@ -20,7 +20,8 @@
 #   env:   STRATA (default <repo>/build/strata, built with scripts/build.sh if missing),
 #          EVAL (default <repo>/../shared/eval), COLLECTION (npl), MODES ("keyword vector hybrid";
 #          e.g. "hybrid@1 hybrid@0.1" for other vector weights), K (100), CHUNK_ARGS (""),
-#          EMBED_ARGS ("", e.g. "--model hash-ngram-v1" or "--dimensions 1536"), KEEP (a folder to keep the store and the runs in),
+#          EMBED_ARGS ("", e.g. "--model hash-ngram-v1" or "--dimensions 1536"), SEARCH_ARGS ("", e.g.
+#          "--title-cap 6": given to every search), KEEP (a folder to keep the store and the runs in),
 #          PEERS (~/.cache/strata-peers; results appended to $PEERS/results/search-eval.jsonl)
 # Output: one JSON line per mode on stderr and in the results file, then a markdown table.
 set -euo pipefail
@@ -32,6 +33,7 @@ MODES=${MODES:-keyword vector hybrid}
 K=${K:-100}
 CHUNK_ARGS=${CHUNK_ARGS:-}
 EMBED_ARGS=${EMBED_ARGS:-}
+SEARCH_ARGS=${SEARCH_ARGS:-}
 PEERS=${PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/strata-peers}
 DATA=$EVAL/$COLLECTION
 
@@ -79,11 +81,11 @@ python3 "$EVAL/bm25_baseline.py" "$DATA/docs.jsonl" "$DATA/queries.jsonl" "$T/re
 
 mkdir -p "$PEERS/results"
 python3 - "$STRATA" "$T" "$DATA" "$EVAL/score.py" "$K" "$LOAD" "$INGEST_S" "$EMBED_S" "$CHUNK_ARGS" \
-  "$PEERS/results/search-eval.jsonl" "$EMBED_ARGS" $MODES <<'PY'
+  "$PEERS/results/search-eval.jsonl" "$EMBED_ARGS" "$SEARCH_ARGS" $MODES <<'PY'
 import json, resource, subprocess, sys, time
 
-strata, tmp, data, scorer, k, load, ingest_s, embed_s, chunk_args, results, embed_args = sys.argv[1:12]
-modes = sys.argv[12:]
+strata, tmp, data, scorer, k, load, ingest_s, embed_s, chunk_args, results, embed_args, search_args = sys.argv[1:13]
+modes = sys.argv[13:]
 
 def child_cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -112,7 +114,7 @@ for spec in modes:
             cmd = [strata, "search", "--store", store, "--mode", mode, "-k", k, "--json"]
             if weight:
                 cmd += ["--vector-weight", weight]
-            cmd += ["--", q["text"]]
+            cmd += search_args.split() + ["--", q["text"]]
             t0 = time.perf_counter()
             p = subprocess.run(cmd, capture_output=True, text=True)
             seconds += time.perf_counter() - t0
@@ -134,7 +136,7 @@ for spec in modes:
     m = score(run_path)
     ms = seconds * 1000 / len(queries)
     line = {"bench": "search-eval", "collection": data.rstrip("/").split("/")[-1], "mode": mode, "vector_weight": weight or "default", "model": model if mode != "keyword" else "", "k": int(k),
-            "chunk_args": chunk_args, "embed_args": embed_args, "chunks": chunks, "queries": len(queries),
+            "chunk_args": chunk_args, "embed_args": embed_args, "search_args": search_args, "chunks": chunks, "queries": len(queries),
             **{key: round(v, 4) for key, v in m.items()}, "ms_per_query_process": round(ms, 1), "cpu_ms_per_query_process": round(cpu_ms, 1),
             "queries_under_k_docs": short, "reference_ndcg10": round(ref["nDCG@10"], 4),
             "load_avg": load, "ingest_s": float(ingest_s), "embed_s": float(embed_s)}
@@ -142,6 +144,7 @@ for spec in modes:
     with open(results, "a", encoding="utf-8") as f:
         f.write(json.dumps(line) + "\n")
     label = f"strata search --mode {mode}" + (f" --vector-weight {weight}" if weight else "") + \
+        (f" {search_args}" if search_args else "") + \
         (f" ({model})" if mode != "keyword" and model else "")
     rows.append((label, m, (ms, cpu_ms), spec))
 
