@@ -7,6 +7,10 @@
 #             $PEERS/corpus/files (../shared/bench/make-corpus.sh) making about ROWS chunks of SIZE
 #             characters (ROWS=1000000 gives 1,318,324 chunks), `strata ingest --jsonl --no-embed`
 #             into a SQLite store, then `strata embed --provider local` (384-d).
+#             With DISTINCT_TEXT="DIR ...", no text twice: the corpus once, then the text files
+#             under those folders (e.g. "/usr/share/doc /usr/lib/python3.11 /usr/share/perl
+#             /usr/include"), for a collection whose chunks are nearly all distinct vectors (the
+#             bench corpus repeats itself about 12 times).
 #   queries   Q (300) real headings of the corpus (store_postgres_driver.py queries).
 #   in-process bench/ann_bench.cpp, built here against the build's libstrata_core.a: the exact
 #             scan, strata's index (build time, bytes, RSS growth; p50/p99 and recall@10 against
@@ -56,7 +60,12 @@ S=$T/store.db
 
 echo "strata $("$STRATA" --version | sed 's/^strata //'), $(nproc) cores, $(date -u +%Y-%m-%d), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [ ! -f "$S" ]; then
-  python3 "$PY" records "$CORPUS" "$T/records.jsonl" "$ROWS" "$SIZE" >/dev/null
+  if [ -n "${DISTINCT_TEXT:-}" ]; then
+    # shellcheck disable=SC2086
+    python3 "$PY" distinct "$CORPUS" "$T/records.jsonl" "$ROWS" "$SIZE" $DISTINCT_TEXT >/dev/null
+  else
+    python3 "$PY" records "$CORPUS" "$T/records.jsonl" "$ROWS" "$SIZE" >/dev/null
+  fi
   t0=$(date +%s.%N)
   "$STRATA" ingest --jsonl --size "$SIZE" --no-embed -q --store "$S" "$T/records.jsonl"
   t1=$(date +%s.%N)

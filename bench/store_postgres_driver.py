@@ -2,6 +2,10 @@
 
 Usage:
   store_postgres_driver.py records CORPUS OUT ROWS SIZE   JSONL records from the corpus for ~ROWS chunks
+  store_postgres_driver.py distinct CORPUS OUT ROWS SIZE DIR...
+      the same, each text once: the corpus, then the text files under each DIR (.gz ones
+      decompressed; binary files left out), for a collection of distinct chunks (bench/ann.sh
+      DISTINCT_TEXT)
   store_postgres_driver.py queries CORPUS OUT Q           Q real headings of the corpus's Markdown files
   store_postgres_driver.py search STRATA STORE QUERIES MODE [CLIENTS]
       one `strata search --mode MODE -k 10` process per query, CLIENTS (default 1) at a time, each
@@ -23,10 +27,20 @@ def corpus_files(corpus):
                 yield os.path.join(folder, name)
 
 
+def bodies(text):
+    # A text's records: its paragraphs, 12 at a time, leaving out pieces under 200 characters.
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    for start in range(0, len(paras), 12):
+        body = "\n\n".join(paras[start:start + 12])
+        if len(body) >= 200:
+            yield body
+
+
 def records(corpus, out, rows, size):
     # Paragraphs of the corpus, packed into records of ~10 chunks; passes over the corpus repeat
-    # until the text makes ~rows chunks of `size` characters (each pass under its own ids, its
-    # text prefixed with the pass number, so no two records are the same document).
+    # until the text makes ~rows chunks of `size` characters (each pass under its own ids, so no
+    # two records are the same document; their texts repeat, so at 1M rows about 12 chunks hold
+    # each text: `distinct` below makes a collection without repeats).
     target = rows * size
     written = 0
     n = 0
@@ -34,16 +48,58 @@ def records(corpus, out, rows, size):
         while written < target:
             for path in corpus_files(corpus):
                 text = open(path, encoding="utf-8", errors="replace").read()
-                paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-                for start in range(0, len(paras), 12):
-                    body = "\n\n".join(paras[start:start + 12])
-                    if len(body) < 200:
-                        continue
+                for body in bodies(text):
                     n += 1
                     f.write(json.dumps({"id": "r%d" % n, "title": os.path.basename(path), "text": body}) + "\n")
                     written += len(body)
                     if written >= target:
                         return n
+    return n
+
+
+def text_files(folder):
+    for root, _, names in sorted(os.walk(folder)):
+        for name in sorted(names):
+            yield os.path.join(root, name)
+
+
+def read_text(path):
+    # A file's text, or None for one that is not text (a NUL in its first 4 KB, or not UTF-8).
+    import gzip
+    try:
+        raw = gzip.open(path).read(8 << 20) if path.endswith(".gz") else open(path, "rb").read(8 << 20)
+    except (OSError, EOFError):
+        return None
+    if b"\0" in raw[:4096]:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def distinct(corpus, out, rows, size, folders):
+    # As records(), but no text twice: the corpus once, then each folder's text files, until the
+    # text makes ~rows chunks (or the text runs out).
+    target = rows * size
+    written = 0
+    n = 0
+    seen = set()
+    paths = list(corpus_files(corpus)) + [p for folder in folders for p in text_files(folder)]
+    with open(out, "w") as f:
+        for path in paths:
+            text = read_text(path)
+            if text is None:
+                continue
+            for body in bodies(text):
+                if hash(body) in seen:
+                    continue
+                seen.add(hash(body))
+                n += 1
+                f.write(json.dumps({"id": "r%d" % n, "title": os.path.basename(path), "text": body}) + "\n")
+                written += len(body)
+                if written >= target:
+                    return n
     return n
 
 
@@ -101,6 +157,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "records":
         print(records(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))
+    elif cmd == "distinct":
+        print(distinct(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6:]))
     elif cmd == "queries":
         queries(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif cmd == "search":
