@@ -123,7 +123,7 @@ else
 fi
 if [ "${FLOOR:-1}" != 0 ]; then
   # hnswlib on the distinct vectors, as strata's index holds them, then on every row.
-  DISTINCT=1 "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
-  [ "${FLOOR_ALL:-1}" = 0 ] || "$T/ann_floor" "$T/dump" 16 100 "$THREADS" | tee -a "$RESULTS"
+  DISTINCT=1 "$T/ann_floor" "$T/dump" 32 200 "$THREADS" | tee -a "$RESULTS"
+  [ "${FLOOR_ALL:-1}" = 0 ] || "$T/ann_floor" "$T/dump" 32 200 "$THREADS" | tee -a "$RESULTS"
 fi
 echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -3,7 +3,7 @@
 // construction breadth), for several search breadths (ef): build time and RSS growth, then per
 // breadth p50/p99 of one query at a time and recall@k against the exact scan's top k.
 //
-//   usage: ann_floor DUMP_DIR [M=16] [EF_CONSTRUCTION=100] [THREADS=0: the machine's cores] [ROWS]
+//   usage: ann_floor DUMP_DIR [M=32] [EF_CONSTRUCTION=200] [THREADS=0: the machine's cores] [ROWS]
 // ROWS: only the first ROWS vectors (a smaller collection cut from the same corpus), its exact
 // top k found here by a plain scan of them (float dot products) instead of read from exact.txt.
 // DISTINCT=1 (env): one node per distinct vector, as strata's index does (search/ann_index.h):
@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
-  const std::size_t m = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 16;
-  const std::size_t efc = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 100;
+  const std::size_t m = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 32;
+  const std::size_t efc = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 200;
   const std::size_t threads = argc > 4 && std::strtoul(argv[4], nullptr, 10) > 0 ? std::strtoul(argv[4], nullptr, 10)
                                                                                : std::max(1u, std::thread::hardware_concurrency());
   std::stringstream meta_text;

@@ -11,7 +11,7 @@ namespace strata::search {
 
 // AnnSettings' choices by size and machine live here, beside the search that uses them.
 const std::size_t k_ann_breadth_small = 400;
-const std::size_t k_ann_breadth_large = 800;
+const std::size_t k_ann_breadth_large = 1250;
 const std::size_t k_ann_breadth_most = 4000;
 
 std::size_t ann_breadth_by_size(std::size_t rows) {

@@ -15,9 +15,12 @@ struct AnnSettings {
   // The most memory all of the process's indexes may take together, in bytes (config:
   // search.ann_max_memory_mb). An index that would not fit is not built: the scan answers.
   std::size_t max_bytes = std::size_t{4096} << 20;
-  // The graph: links per node (HNSW's M) and the breadth of the search while it is built.
-  std::size_t links = 16;
-  std::size_t build_breadth = 100;
+  // The graph: links per node (HNSW's M) and the breadth of the search while it is built. At
+  // 1,143,833 distinct vectors of the built-in model (bench/ann.sh DISTINCT_TEXT) a graph of 16
+  // links built at 100 never reached recall 0.98 (0.952 at breadth 1600, hnswlib's own 0.947);
+  // 32 and 200 reach it (hnswlib: 0.983 at 1200), for twice the build time and 7% more memory.
+  std::size_t links = 32;
+  std::size_t build_breadth = 200;
   // The breadth of a query's graph search (HNSW's ef): every row it finds is rescored exactly.
   // 0 chooses it by the collection's size (breadth_for); another value fixes it (benchmarks).
   std::size_t search_breadth = 0;
@@ -33,12 +36,12 @@ struct AnnSettings {
 // grows: a graph search's path lengthens with log(rows), and the built-in model's many near-ties
 // need a wider search in a larger collection (at breadth 200 recall fell from 0.967 at 109,817
 // chunks of the bench corpus to 0.937 at 250,000). Linear in log(rows) through 400 at 109,817
-// (measured: 0.983) and 800 at 1,318,324 (provisional: not measured yet; bench/ann.sh measures
-// it, BENCHMARKS.md "approximate vector index"), at least k_ann_breadth_small and at most
-// k_ann_breadth_most.
+// and 1250 at 1,318,324, so 1200 at 1,143,833 distinct vectors, where the graph above reaches
+// 0.98 (bench/ann.sh, BENCHMARKS.md "approximate vector index"), at least k_ann_breadth_small
+// and at most k_ann_breadth_most. `rows` are the index's nodes: its distinct vectors.
 // (Defined in ann_search.cpp: a new measure changes one file.)
 extern const std::size_t k_ann_breadth_small;  // at 109,817 rows
-extern const std::size_t k_ann_breadth_large;  // at 1,318,324 rows (provisional)
+extern const std::size_t k_ann_breadth_large;  // at 1,318,324 rows
 extern const std::size_t k_ann_breadth_most;
 std::size_t ann_breadth_by_size(std::size_t rows);
 
