@@ -36,25 +36,37 @@ def bodies(text):
             yield body
 
 
+def write_records(out, target, texts, unique=False):
+    # JSONL records of the bodies of `texts` ((path, text) pairs), until `target` characters are
+    # written; with `unique`, no body twice. Returns the records written.
+    written = 0
+    n = 0
+    seen = set()
+    with open(out, "w") as f:
+        for path, text in texts:
+            for body in bodies(text):
+                if unique:
+                    if hash(body) in seen:
+                        continue
+                    seen.add(hash(body))
+                n += 1
+                f.write(json.dumps({"id": "r%d" % n, "title": os.path.basename(path), "text": body}) + "\n")
+                written += len(body)
+                if written >= target:
+                    return n
+    return n
+
+
 def records(corpus, out, rows, size):
     # Paragraphs of the corpus, packed into records of ~10 chunks; passes over the corpus repeat
     # until the text makes ~rows chunks of `size` characters (each pass under its own ids, so no
     # two records are the same document; their texts repeat, so at 1M rows about 12 chunks hold
     # each text: `distinct` below makes a collection without repeats).
-    target = rows * size
-    written = 0
-    n = 0
-    with open(out, "w") as f:
-        while written < target:
+    def passes():
+        while True:
             for path in corpus_files(corpus):
-                text = open(path, encoding="utf-8", errors="replace").read()
-                for body in bodies(text):
-                    n += 1
-                    f.write(json.dumps({"id": "r%d" % n, "title": os.path.basename(path), "text": body}) + "\n")
-                    written += len(body)
-                    if written >= target:
-                        return n
-    return n
+                yield path, open(path, encoding="utf-8", errors="replace").read()
+    return write_records(out, rows * size, passes())
 
 
 def text_files(folder):
@@ -81,26 +93,9 @@ def read_text(path):
 def distinct(corpus, out, rows, size, folders):
     # As records(), but no text twice: the corpus once, then each folder's text files, until the
     # text makes ~rows chunks (or the text runs out).
-    target = rows * size
-    written = 0
-    n = 0
-    seen = set()
     paths = list(corpus_files(corpus)) + [p for folder in folders for p in text_files(folder)]
-    with open(out, "w") as f:
-        for path in paths:
-            text = read_text(path)
-            if text is None:
-                continue
-            for body in bodies(text):
-                if hash(body) in seen:
-                    continue
-                seen.add(hash(body))
-                n += 1
-                f.write(json.dumps({"id": "r%d" % n, "title": os.path.basename(path), "text": body}) + "\n")
-                written += len(body)
-                if written >= target:
-                    return n
-    return n
+    texts = ((path, text) for path in paths for text in [read_text(path)] if text is not None)
+    return write_records(out, rows * size, texts, unique=True)
 
 
 def queries(corpus, out, q):
