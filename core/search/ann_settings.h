@@ -18,7 +18,8 @@ struct AnnSettings {
   // The graph: links per node (HNSW's M) and the breadth of the search while it is built. At
   // 1,143,833 distinct vectors of the built-in model (bench/ann.sh DISTINCT_TEXT) a graph of 16
   // links built at 100 never reached recall 0.98 (0.952 at breadth 1600, hnswlib's own 0.947);
-  // 32 and 200 reach it (hnswlib: 0.983 at 1200), for twice the build time and 7% more memory.
+  // with 32 built at 200 hnswlib reaches it (0.983 at 1200) and strata's index 0.976 at 1200 and
+  // 0.980 at 1600, for three times the build time (1,291 s on one thread) and 7% more memory.
   std::size_t links = 32;
   std::size_t build_breadth = 200;
   // The breadth of a query's graph search (HNSW's ef): every row it finds is rescored exactly.
@@ -36,9 +37,10 @@ struct AnnSettings {
 // grows: a graph search's path lengthens with log(rows), and the built-in model's many near-ties
 // need a wider search in a larger collection (at breadth 200 recall fell from 0.967 at 109,817
 // chunks of the bench corpus to 0.937 at 250,000). Linear in log(rows) through 400 at 109,817
-// and 1250 at 1,318,324, so 1200 at 1,143,833 distinct vectors, where the graph above reaches
-// 0.98 (bench/ann.sh, BENCHMARKS.md "approximate vector index"), at least k_ann_breadth_small
-// and at most k_ann_breadth_most. `rows` are the index's nodes: its distinct vectors.
+// and 1250 at 1,318,324, so 1201 at 1,143,833 distinct vectors, where the graph above gave 0.976
+// (0.980 at 1600, as slow as the scan; bench/ann.sh, BENCHMARKS.md "approximate vector index"),
+// at least k_ann_breadth_small and at most k_ann_breadth_most. `rows` are the index's nodes: its
+// distinct vectors.
 // (Defined in ann_search.cpp: a new measure changes one file.)
 extern const std::size_t k_ann_breadth_small;  // at 109,817 rows
 extern const std::size_t k_ann_breadth_large;  // at 1,318,324 rows
