@@ -8,7 +8,7 @@
 # embed_kill.sh checks the other half: a resumed run never sends a chunk that was stored.
 #
 # Usage: bash tests/e2e/trial_embed_kill.sh /path/to/strata
-#   ROUNDS=N rounds killed mid-run (default 3; LONG=1 -> 50; at most 2N tried), FILES=N (default 40)
+#   ROUNDS=N rounds killed mid-run (default 3; LONG=1 -> 50; at most 2N, at least N+4, tried), FILES=N (default 40)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 e2e_init trial_embed_kill "$@"
@@ -43,9 +43,12 @@ note "$FILES files, $chunks chunks; uninterrupted embed ${D} ms"
 killed_rounds=0
 start=$(now_ms)
 # A round that ends before its kill is checked but not counted: rounds go on until ROUNDS
-# were killed mid-run or twice ROUNDS were tried, so a busy machine still gets its kills.
+# were killed mid-run or twice ROUNDS (at least ROUNDS + 4) were tried, so a busy machine still
+# gets its kills.
 r=0
-while [ "$killed_rounds" -lt "$ROUNDS" ] && [ "$r" -lt $((2 * ROUNDS)) ]; do
+tries=$((2 * ROUNDS))
+[ "$tries" -lt $((ROUNDS + 4)) ] && tries=$((ROUNDS + 4))
+while [ "$killed_rounds" -lt "$ROUNDS" ] && [ "$r" -lt "$tries" ]; do
     r=$((r + 1))
     case_ "round $r: kill -9 during embed"
     cp base.db k.db && rm -f k.db-wal k.db-shm

@@ -10,7 +10,7 @@
 # of the corpus (a third of the files edited, some deleted with --prune, some added).
 #
 # Usage: bash tests/e2e/trial_ingest_kill.sh /path/to/strata
-#   ROUNDS=N rounds killed mid-run (default 4; LONG=1 -> 50; at most 2N tried), FILES=N (default 120; LONG=1 -> 300)
+#   ROUNDS=N rounds killed mid-run (default 4; LONG=1 -> 50; at most 2N, at least N+4, tried), FILES=N (default 120; LONG=1 -> 300)
 #   CORPUS=DIR: take FILES files from DIR (default: the benchmark corpus in
 #   ~/.cache/strata-peers/corpus/files when present, else generated files).
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -204,10 +204,12 @@ note "warm runs: fresh ${D_FRESH} ms, update ${D_UPDATE} ms"
 killed_rounds=0
 start=$(now_ms)
 # A round that ends before its kill still checks the finished store, but it is not a kill:
-# rounds go on until ROUNDS were killed mid-run or twice ROUNDS were tried, so a busy or a
-# fast machine still gets its kills.
+# rounds go on until ROUNDS were killed mid-run or twice ROUNDS (at least ROUNDS + 4) were
+# tried, so a busy or a fast machine still gets its kills.
 r=0
-while [ "$killed_rounds" -lt "$ROUNDS" ] && [ "$r" -lt $((2 * ROUNDS)) ]; do
+tries=$((2 * ROUNDS))
+[ "$tries" -lt $((ROUNDS + 4)) ] && tries=$((ROUNDS + 4))
+while [ "$killed_rounds" -lt "$ROUNDS" ] && [ "$r" -lt "$tries" ]; do
     r=$((r + 1))
     if [ $((r % 2)) = 1 ]; then
         kind="fresh store"
