@@ -8,7 +8,7 @@
 # embed_kill.sh checks the other half: a resumed run never sends a chunk that was stored.
 #
 # Usage: bash tests/e2e/trial_embed_kill.sh /path/to/strata
-#   ROUNDS=N rounds killed mid-run (default 3; LONG=1 -> 50; at most 2N, at least N+4, tried), FILES=N (default 40)
+#   ROUNDS=N rounds killed mid-run (default 3; LONG=1 -> 50; up to max(2N, N+4) tried), FILES=N (default 40)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 e2e_init trial_embed_kill "$@"

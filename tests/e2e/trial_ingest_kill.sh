@@ -10,7 +10,7 @@
 # of the corpus (a third of the files edited, some deleted with --prune, some added).
 #
 # Usage: bash tests/e2e/trial_ingest_kill.sh /path/to/strata
-#   ROUNDS=N rounds killed mid-run (default 4; LONG=1 -> 50; at most 2N, at least N+4, tried), FILES=N (default 120; LONG=1 -> 300)
+#   ROUNDS=N rounds killed mid-run (default 4; LONG=1 -> 50; up to max(2N, N+4) tried), FILES=N (default 120; LONG=1 -> 300)
 #   CORPUS=DIR: take FILES files from DIR (default: the benchmark corpus in
 #   ~/.cache/strata-peers/corpus/files when present, else generated files).
 HERE=$(cd "$(dirname "$0")" && pwd)
