@@ -22,7 +22,9 @@
 #   usage: bench/store_postgres.sh      env: STRATA, ROWS, SIZE, Q, CLIENTS, MCP_QUERIES, PEERS,
 #          CORPUS, KEEP=DIR (keep the stores and the server's data there; a later run with the same
 #          KEEP searches the kept stores without ingesting again: its ingest figures are "-"),
-#          SEARCH=0 (ingest and embed only: no search, clients or mcp phase)
+#          SEARCH=0 (ingest and embed only: no search, clients or mcp phase),
+#          SEARCH_ARGS (more `strata search` arguments for the process searches, e.g. "--title-cap 6";
+#          the mcp phase searches with the tool's defaults)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=$ROOT/../shared/bench
@@ -112,15 +114,16 @@ d = json.load(sys.stdin); ms = sorted(d["ms"])
 p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")
 print("%.1f %.1f %.1f %d" % (p(0.5), p(0.95), d["first"], d["errors"]))'; }
 declare -A P50 P95 FIRST
+SEARCH_ARGS_JSON=$(python3 -c 'import json, os; print(json.dumps(os.environ.get("SEARCH_ARGS", "")))')
 for mode in keyword hybrid; do
   for side in sqlite postgres; do
     read -r p50 p95 first errors < <(python3 "$PY" search "$STRATA" "${STORE[$side]}" "$T/queries.txt" "$mode" | stats)
     P50[$side.$mode]=$p50 P95[$side.$mode]=$p95 FIRST[$side.$mode]=$first
-    record "{\"measure\":\"search\",\"store\":\"$side\",\"mode\":\"$mode\",\"clients\":1,\"p50_ms\":$p50,\"p95_ms\":$p95,\"first_ms\":$first,\"errors\":$errors}"
+    record "{\"measure\":\"search\",\"store\":\"$side\",\"mode\":\"$mode\",\"clients\":1,\"search_args\":$SEARCH_ARGS_JSON,\"p50_ms\":$p50,\"p95_ms\":$p95,\"first_ms\":$first,\"errors\":$errors}"
   done
   read -r p50 p95 first errors < <(python3 "$PY" search "$STRATA" "$URL" "$T/queries.txt" "$mode" "$CLIENTS" | stats)
   P50[clients.$mode]=$p50 P95[clients.$mode]=$p95 FIRST[clients.$mode]=$errors
-  record "{\"measure\":\"search\",\"store\":\"postgres\",\"mode\":\"$mode\",\"clients\":$CLIENTS,\"p50_ms\":$p50,\"p95_ms\":$p95,\"errors\":$errors}"
+  record "{\"measure\":\"search\",\"store\":\"postgres\",\"mode\":\"$mode\",\"clients\":$CLIENTS,\"search_args\":$SEARCH_ARGS_JSON,\"p50_ms\":$p50,\"p95_ms\":$p95,\"errors\":$errors}"
 done
 
 head -n "$MCP_QUERIES" "$T/queries.txt" >"$T/mcp_queries.txt"

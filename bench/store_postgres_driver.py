@@ -14,6 +14,7 @@ Usage:
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import threading
@@ -115,12 +116,13 @@ def queries(corpus, out, q):
 
 def search(strata, store, queries_file, mode, clients=1):
     qs = [q for q in open(queries_file).read().splitlines() if q.strip()]
+    extra = shlex.split(os.environ.get("SEARCH_ARGS", ""))  # e.g. "--title-cap 6"
     times, errors = [], [0]
     lock = threading.Lock()
 
     def one(q):
         t = time.perf_counter()
-        r = subprocess.run([strata, "search", "--store", store, "--mode", mode, "-k", "10", "--json", q],
+        r = subprocess.run([strata, "search", "--store", store, "--mode", mode, "-k", "10", "--json"] + extra + [q],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         ms = (time.perf_counter() - t) * 1000
         with lock:
@@ -132,7 +134,7 @@ def search(strata, store, queries_file, mode, clients=1):
 
     # The first query of a mode (a vector search builds or maps its snapshot) is reported apart.
     t = time.perf_counter()
-    subprocess.run([strata, "search", "--store", store, "--mode", mode, "-k", "10", qs[0]],
+    subprocess.run([strata, "search", "--store", store, "--mode", mode, "-k", "10"] + extra + [qs[0]],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     first = (time.perf_counter() - t) * 1000
 

@@ -789,6 +789,38 @@ TEST_F(PgStoreSearchTest, CompoundTermsRankAsSQLite) {
   EXPECT_EQ(first("x86-64"), "py.md#0");
 }
 
+// A compound whose pieces are in thousands of chunks (`1.2`: "1" and "2" in every chunk here):
+// the chunks holding every piece are read in pages, and those holding the phrase rank as on
+// SQLite, whichever page they are in; a compound with a piece no chunk holds finds nothing as a
+// phrase; the phrase's own page still comes first.
+TEST_F(PgStoreSearchTest, ACompoundOfCommonPiecesRanksAsSQLiteAcrossPages) {
+  std::vector<std::string> chunks;
+  for (int i = 0; i < 2600; ++i) {
+    const std::string n = std::to_string(i);
+    if (i % 1250 == 5) {  // 5, 1255 and 2505: the last in the second page of 2048
+      chunks.push_back("release 1.2 of part " + n + ", after 1.1 and 1.2.0");
+    } else if (i % 11 == 0) {
+      chunks.push_back("2 1 in reverse, part " + n);
+    } else {
+      chunks.push_back("part " + n + " holds 1 table and 2 views");
+    }
+  }
+  std::vector<TestDoc> docs = {doc("a", "many.md", "Parts", chunks),
+                               doc("a", "rel.md", "Release 1.2", {"what changed in 1.2: 1.2 is faster"})};
+  write(docs);
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  for (const std::string q : {"1.2", "release 1.2", "1.9", "2.1 reverse"}) {
+    for (const std::size_t limit : {std::size_t{3000}, std::size_t{10}}) expect_same_search("a", q, {}, limit, skeys, pkeys);
+  }
+  const auto rows = store::keyword_search(pg(), pg_collection("a"), search::fts_match_expression("1.2"), {}, 4);
+  ASSERT_EQ(rows.size(), 4U);
+  EXPECT_EQ(pkeys.at(rows[0].chunk_id), "rel.md#0");
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_NE(pkeys.at(rows[i].chunk_id).find("many.md#"), std::string::npos);
+  }
+}
+
 // Names that end in '+' or '#' (common/symbol_terms.h: `C++`, `C#`, searched as their letter and
 // whole): the same rows with the very same scores on both stores, in texts and titles, beside
 // compounds and with a filter too; the name's page first on both.
