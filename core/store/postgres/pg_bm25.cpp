@@ -262,10 +262,42 @@ std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t col
   return held;
 }
 
+// A regular expression every column holding `phrase` matches (PostgreSQL's syntax), or "" when
+// the phrase gives none worth asking: its longest run of two or more pieces of ASCII digits alone,
+// one after another. A token of ASCII digits is written with exactly those digits (unicode61 folds
+// letters only), marks may follow each (they fold away), and two tokens in a row have at least
+// one separator between them, never an ASCII letter or digit. So `9.22` gives
+// `9[^0-9A-Za-z]*[^0-9A-Za-z]+2[^0-9A-Za-z]*2`: true wherever the tokens 9 and 22 follow one
+// another, and true of some texts where they do not, which pg_phrase_hits then counts as none.
+// Pieces holding letters give nothing (accents and case fold them from other characters).
+std::string pg_phrase_prefilter(const std::vector<std::string>& phrase) {
+  const auto digits = [](const std::string& t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::size_t best_from = 0, best_size = 0;
+  for (std::size_t i = 0; i < phrase.size();) {
+    std::size_t j = i;
+    while (j < phrase.size() && digits(phrase[j])) ++j;
+    if (j - i > best_size) best_from = i, best_size = j - i;
+    i = j == i ? i + 1 : j;
+  }
+  if (best_size < 2) return "";
+  std::string re;
+  for (std::size_t i = best_from; i < best_from + best_size; ++i) {
+    if (i > best_from) re += "[^0-9A-Za-z]+";
+    for (const char c : phrase[i]) {
+      re += c;
+      re += "[^0-9A-Za-z]*";
+    }
+  }
+  return re;
+}
+
 // The chunks of the collection holding `phrase` (several tokens), with their weighted hits: the
 // chunks holding every token (pg_chunks_holding_all), read again and tokenized, as FTS5 reads a
-// phrase's positions, a page of chunks at a time. Only a token that unicode61 and fts_words.h cut
-// differently makes such a phrase.
+// phrase's positions, a page of chunks at a time; the server sends only those its columns'
+// texts may hold the phrase in (pg_phrase_prefilter). Only a token that unicode61 and fts_words.h
+// cut differently makes such a phrase.
 std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t collection_id,
                                                 const std::vector<std::string>& phrase, const FtsTokenizer& tokenizer,
                                                 bool first_only, const PgBm25& s) {
@@ -274,6 +306,13 @@ std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t 
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   const std::vector<PgPosting> candidates = pg_chunks_holding_all(c, collection_id, distinct);
   std::vector<PgPhrasePosting> out;
+  const std::string prefilter = pg_phrase_prefilter(phrase);
+  // The title column as the index holds it (title_column): a match in its cut title is one in
+  // the whole title.
+  const std::string where =
+      prefilter.empty() ? std::string()
+                        : " AND (ch.text ~ $2 OR (coalesce(d.title, '') || ' ' || coalesce(d.title_cjk_terms, '')) ~ $2 "
+                          "OR coalesce(ch.cjk_terms, '') ~ $2)";
   constexpr std::size_t k_page = 2048;
   for (std::size_t from = 0; from < candidates.size(); from += k_page) {
     const std::size_t to = std::min(candidates.size(), from + k_page);
@@ -282,8 +321,9 @@ std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t 
     const pq::Result r = c.exec(
         "SELECT ch.id, ch.document_id, ch.text, coalesce(d.title, ''), coalesce(d.title_cjk_terms, ''), "
         "coalesce(ch.cjk_terms, '') FROM chunks ch JOIN documents d ON d.id = ch.document_id "
-        "WHERE ch.id = ANY ($1::bigint[]) ORDER BY ch.id",
-        {pq::to_int_array(ids)}, false, "keyword search");
+        "WHERE ch.id = ANY ($1::bigint[])" + where + " ORDER BY ch.id",
+        prefilter.empty() ? std::vector<pq::Param>{pq::to_int_array(ids)} : std::vector<pq::Param>{pq::to_int_array(ids), prefilter},
+        false, "keyword search");
     std::size_t k = from;  // candidates[k]: the chunk of row i (both ascending; a removed chunk has no row)
     for (int i = 0; i < r.rows(); ++i) {
       const std::int64_t id = r.int64(i, 0);

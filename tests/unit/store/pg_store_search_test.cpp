@@ -791,8 +791,9 @@ TEST_F(PgStoreSearchTest, CompoundTermsRankAsSQLite) {
 
 // A compound whose pieces are in thousands of chunks (`1.2`: "1" and "2" in every chunk here):
 // the chunks holding every piece are read in pages, and those holding the phrase rank as on
-// SQLite, whichever page they are in; a compound with a piece no chunk holds finds nothing as a
-// phrase; the phrase's own page still comes first.
+// SQLite, whichever page they are in, however the text writes the separators and digits; a
+// compound with a piece no chunk holds finds nothing as a phrase; the phrase's own page comes
+// first.
 TEST_F(PgStoreSearchTest, ACompoundOfCommonPiecesRanksAsSQLiteAcrossPages) {
   std::vector<std::string> chunks;
   for (int i = 0; i < 2600; ++i) {
@@ -805,20 +806,23 @@ TEST_F(PgStoreSearchTest, ACompoundOfCommonPiecesRanksAsSQLiteAcrossPages) {
       chunks.push_back("part " + n + " holds 1 table and 2 views");
     }
   }
+  // What the server's regular expression lets through (pg_phrase_prefilter) but the tokens do
+  // not hold, and what they hold written oddly: a mark after a digit, an ideographic full stop,
+  // full-width digits, 12 and 21, a phrase in a title and across a title's end.
+  chunks.insert(chunks.end(), {"1\xcc\x81.2 with a mark", "1\xe3\x80\x82" "2 stop", "\xef\xbc\x91.\xef\xbc\x92 wide",
+                               "11.2 and 1.21 and 12", "a1.2b", "1\xcc\x81\xcc\x81 2", "2\xcc\x81" "1.5 a mark in 21"});
   std::vector<TestDoc> docs = {doc("a", "many.md", "Parts", chunks),
-                               doc("a", "rel.md", "Release 1.2", {"what changed in 1.2: 1.2 is faster"})};
+                               doc("a", "rel.md", "Release 1.2", {"what changed in 1.2: 1.2 is faster"}),
+                               doc("a", "end.md", "Notes 1", {"2 words"}), doc("a", "t.md", "Part 9.1.2", {"nothing"})};
   write(docs);
   const auto skeys = sqlite_keys();
   const auto pkeys = pg_keys();
-  for (const std::string q : {"1.2", "release 1.2", "1.9", "2.1 reverse"}) {
+  for (const std::string q : {"1.2", "release 1.2", "1.9", "2.1 reverse", "9.1.2", "11.2", "1.21", "21.5"}) {
     for (const std::size_t limit : {std::size_t{3000}, std::size_t{10}}) expect_same_search("a", q, {}, limit, skeys, pkeys);
   }
-  const auto rows = store::keyword_search(pg(), pg_collection("a"), search::fts_match_expression("1.2"), {}, 4);
-  ASSERT_EQ(rows.size(), 4U);
+  const auto rows = store::keyword_search(pg(), pg_collection("a"), search::fts_match_expression("1.2"), {}, 1);
+  ASSERT_EQ(rows.size(), 1U);
   EXPECT_EQ(pkeys.at(rows[0].chunk_id), "rel.md#0");
-  for (std::size_t i = 1; i < rows.size(); ++i) {
-    EXPECT_NE(pkeys.at(rows[i].chunk_id).find("many.md#"), std::string::npos);
-  }
 }
 
 // Names that end in '+' or '#' (common/symbol_terms.h: `C++`, `C#`, searched as their letter and
