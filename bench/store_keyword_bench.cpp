@@ -3,7 +3,7 @@
 // FTS5 and strata_bm25_scoped; PostgreSQL: store/postgres/pg_bm25.h), at the depth `strata
 // search` asks for (100), after one untimed pass over all queries (a warm cache, as a server's).
 //
-//   usage: store_keyword_bench STORE COLLECTION QUERIES_FILE [LIMIT=100] [ROUNDS=3]
+//   usage: store_keyword_bench STORE COLLECTION QUERIES_FILE [LIMIT=100] [ROUNDS=3] [TITLE_CAP=0]
 //
 // STORE: a SQLite file, or a postgres:// URL of a database whose schema `strata` holds a store
 // (opened directly, without the migration engine, so a store bulk-loaded for a benchmark works).
@@ -44,12 +44,13 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) try {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: store_keyword_bench STORE COLLECTION QUERIES_FILE [LIMIT=100] [ROUNDS=3]\n");
+    std::fprintf(stderr, "usage: store_keyword_bench STORE COLLECTION QUERIES_FILE [LIMIT=100] [ROUNDS=3] [TITLE_CAP=0]\n");
     return 2;
   }
   const std::string where = argv[1], collection = argv[2];
   const std::size_t limit = argc > 4 ? std::stoul(argv[4]) : 100;
   const int rounds = argc > 5 ? std::stoi(argv[5]) : 3;
+  const store::KeywordRanking ranking{argc > 6 ? std::stoi(argv[6]) : 0};  // --title-cap
   std::vector<std::string> matches;
   {
     std::ifstream in(argv[3]);
@@ -68,11 +69,11 @@ int main(int argc, char** argv) try {
     o.schema = "strata";
     pg = pq::Connection::open(o);
     const std::int64_t id = pg->exec("SELECT id FROM collections WHERE name = $1", {collection}).int64(0, 0);
-    run = [&, id](const std::string& m) { return store::pg::bm25_search(*pg, id, m, {}, limit).size(); };
+    run = [&, id](const std::string& m) { return store::pg::bm25_search(*pg, id, m, {}, limit, ranking).size(); };
   } else {
     sqlite.emplace(store::Store::open(where));
     const std::int64_t id = store::find_collection(*sqlite, collection)->id;
-    run = [&, id](const std::string& m) { return store::keyword_search(*sqlite, id, m, {}, limit).size(); };
+    run = [&, id](const std::string& m) { return store::keyword_search(*sqlite, id, m, {}, limit, false, ranking).size(); };
   }
   for (const std::string& m : matches) run(m);  // warm
   std::vector<double> ms;
@@ -88,9 +89,9 @@ int main(int argc, char** argv) try {
   double sum = 0;
   for (const double x : ms) sum += x;
   std::printf("{\"store\": \"%s\", \"queries\": %zu, \"rounds\": %d, \"limit\": %zu, \"p50_ms\": %.2f, \"p95_ms\": %.2f, "
-              "\"mean_ms\": %.2f, \"max_ms\": %.2f, \"rows\": %zu}\n",
+              "\"mean_ms\": %.2f, \"max_ms\": %.2f, \"rows\": %zu, \"title_cap\": %d}\n",
               pg ? "postgres" : "sqlite", matches.size(), rounds, limit, percentile(ms, 0.5), percentile(ms, 0.95),
-              sum / static_cast<double>(ms.size()), percentile(ms, 1.0), rows);
+              sum / static_cast<double>(ms.size()), percentile(ms, 1.0), rows, ranking.title_cap);
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "store_keyword_bench: %s\n", e.what());
