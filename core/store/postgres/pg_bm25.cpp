@@ -194,6 +194,19 @@ void pg_for_each_posting(std::string_view bytes, std::size_t count, Add add) {
   }
 }
 
+// The place (1-based) of a COPY row of blocks: the places come in order, each joined LATERAL to
+// its blocks in key order, so a place before the current one, or none of the query's, is a
+// server's answer out of order. `what` names the postings ("the query's terms'").
+std::int64_t pg_block_place(const pq::BinaryCopyReader::Row& row, std::int64_t place, std::size_t places,
+                            std::string_view what) {
+  if (!row[0] || !row[1]) throw Error(ExitCode::unavailable, "keyword search: a block without its place or postings");
+  const std::int64_t n = pq::binary_int8(*row[0], "keyword search");
+  if (n < place || n < 1 || n > static_cast<std::int64_t>(places)) {
+    throw Error(ExitCode::unavailable, "keyword search: the server returned " + std::string(what) + " postings out of order");
+  }
+  return n;
+}
+
 // The chunks of the collection holding every one of `tokens` (distinct), ascending, each with its
 // length: the tokens' posting blocks read in binary as the scorer reads them, rarest token first,
 // each next token's postings merged into the chunks so far as they arrive. What is held is at
@@ -225,11 +238,7 @@ std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t col
     at = 0;
   };
   pq::BinaryCopyReader reader(2, "keyword search", [&](pq::BinaryCopyReader::Row row) {
-    if (!row[0] || !row[1]) throw Error(ExitCode::unavailable, "keyword search: a block without its place or postings");
-    const std::int64_t n = pq::binary_int8(*row[0], "keyword search");
-    if (n < place || n < 1 || n > static_cast<std::int64_t>(places.size())) {
-      throw Error(ExitCode::unavailable, "keyword search: the server returned the phrase's postings out of order");
-    }
+    const std::int64_t n = pg_block_place(row, place, places.size(), "the phrase's");
     if (n != place) {
       finish_place();
       place = n;
@@ -501,11 +510,7 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
     // A row: the place (1-based), the block's postings, its document ids (NULL unless filtering:
     // an array costs the server a call per element).
     pq::BinaryCopyReader reader(3, "keyword search", [&](pq::BinaryCopyReader::Row row) {
-      if (!row[0] || !row[1]) throw Error(ExitCode::unavailable, "keyword search: a block without its place or postings");
-      const std::int64_t n = pq::binary_int8(*row[0], "keyword search");
-      if (n < place || n < 1 || n > static_cast<std::int64_t>(places.size())) {
-        throw Error(ExitCode::unavailable, "keyword search: the server returned the query's terms' postings out of order");
-      }
+      const std::int64_t n = pg_block_place(row, place, places.size(), "the query's terms'");
       // A place without blocks (none: its df counts them) is skipped by the join: nothing to add.
       if (n != place) {
         sums.start_place();
