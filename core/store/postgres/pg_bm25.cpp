@@ -207,16 +207,27 @@ std::int64_t pg_block_place(const pq::BinaryCopyReader::Row& row, std::int64_t p
   return n;
 }
 
+// Chunks holding each term (term_stats), by term.
+using PgTermChunks = std::map<std::string, std::int64_t, std::less<>>;
+
 // The chunks of the collection holding every one of `tokens` (distinct), ascending, each with its
 // length: the tokens' posting blocks read in binary as the scorer reads them, rarest token first,
 // each next token's postings merged into the chunks so far as they arrive. What is held is at
 // most the rarest token's chunks. (Decoding postings in SQL through the chunk_terms view and
 // grouping them took seconds at 1.3 million chunks for `51.2.1`, whose `1` and `2` are in every
 // eighth chunk.)
+// `known`: chunks holding each term, as the search read them from term_stats for its single terms
+// (a compound's pieces are among them); term_stats is asked only when a token is not there.
 std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t collection_id,
-                                             const std::vector<std::string>& tokens) {
+                                             const std::vector<std::string>& tokens, const PgTermChunks& known) {
   std::vector<std::pair<std::int64_t, std::string>> by_rarity;  // (chunks holding it, token)
-  {
+  for (const std::string& token : tokens) {
+    const auto it = known.find(token);
+    if (it == known.end()) break;
+    by_rarity.emplace_back(it->second, token);
+  }
+  if (by_rarity.size() != tokens.size()) {
+    by_rarity.clear();
     const pq::Result r = c.exec("SELECT term, chunks FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
                                 {std::to_string(collection_id), pq::to_text_array(tokens)}, false, "keyword search");
     for (int i = 0; i < r.rows(); ++i) by_rarity.emplace_back(r.int64(i, 1), r.str(i, 0));
@@ -309,11 +320,11 @@ std::string pg_phrase_prefilter(const std::vector<std::string>& phrase) {
 // cut differently makes such a phrase.
 std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t collection_id,
                                                 const std::vector<std::string>& phrase, const FtsTokenizer& tokenizer,
-                                                bool first_only, const PgBm25& s) {
+                                                bool first_only, const PgBm25& s, const PgTermChunks& known = {}) {
   std::vector<std::string> distinct = phrase;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  const std::vector<PgPosting> candidates = pg_chunks_holding_all(c, collection_id, distinct);
+  const std::vector<PgPosting> candidates = pg_chunks_holding_all(c, collection_id, distinct, known);
   std::vector<PgPhrasePosting> out;
   const std::string prefilter = pg_phrase_prefilter(phrase);
   // The title column as the index holds it (title_column): a match in its cut title is one in
@@ -625,7 +636,7 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
   for (const PgQueryTerm& t : terms) {
     if (t.tokens.size() == 1) names.push_back(t.tokens[0]);
   }
-  std::map<std::string, std::int64_t, std::less<>> df;
+  PgTermChunks df;
   {
     const pq::Result r = c.exec(
         "SELECT NULL, chunk_count, token_count FROM keyword_stats WHERE collection_id = $1 UNION ALL "
@@ -649,7 +660,7 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
       const auto it = df.find(t.tokens[0]);
       t.df = it == df.end() ? 0 : it->second;
     } else {
-      t.postings = pg_phrase_postings(c, collection_id, t.tokens, tokenizer, false, s);
+      t.postings = pg_phrase_postings(c, collection_id, t.tokens, tokenizer, false, s, df);
       t.df = static_cast<std::int64_t>(t.postings.size());
     }
     t.idf = pg_idf(s.rows, t.df);
