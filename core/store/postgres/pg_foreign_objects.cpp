@@ -129,30 +129,32 @@ bool only_strata_words(std::string_view sql, const std::string& schema) {
 namespace {
 
 // One row per object of the schema that can hold or name code, with what decides whether it is
-// strata's: (kind, name, detail, text).
+// strata's: (kind, name, detail, text). $1 is the schema's oid, a value the planner knows, so that
+// each part starts from the schema's own relations and reaches the rest through the catalogs'
+// indexes: a team's database of 3,000 tables (72,000 columns, 45,000 checks) made the check read
+// every catalog whole, 80 ms on every command (bench/store_postgres_catalog.sh).
 constexpr const char* k_catalog_sql_head = R"SQL(
-WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = $1)
-SELECT 'relation', c.relname::text, c.relkind::text, '' FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)
+SELECT 'relation', c.relname::text, c.relkind::text, '' FROM pg_class c WHERE c.relnamespace = $1::oid
 UNION ALL
 SELECT 'trigger', c.relname || '.' || t.tgname, fn.nspname || '.' || p.proname, t.tgisinternal::text
   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
-  JOIN pg_namespace fn ON fn.oid = p.pronamespace WHERE c.relnamespace = (SELECT oid FROM ns)
+  JOIN pg_namespace fn ON fn.oid = p.pronamespace WHERE c.relnamespace = $1::oid
 UNION ALL
 SELECT 'rule', c.relname || '.' || r.rulename, '', '' FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
-  WHERE c.relnamespace = (SELECT oid FROM ns) AND r.rulename <> '_RETURN'
+  WHERE c.relnamespace = $1::oid AND r.rulename <> '_RETURN'
 UNION ALL
 SELECT 'policy', c.relname || '.' || pol.polname, left(coalesce(pg_get_expr(pol.polqual, pol.polrelid), ''), 16385),
        left(coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), ''), 16385)
-  FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid WHERE c.relnamespace = (SELECT oid FROM ns)
+  FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid WHERE c.relnamespace = $1::oid
 UNION ALL
 SELECT 'function', p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
        (SELECT lanname FROM pg_language l WHERE l.oid = p.prolang) || ' ' || p.prokind::text || ' ' ||
        p.prosecdef::text || ' ' || (p.proconfig IS NULL)::text, left(p.prosrc, 65537)
-  FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM ns)
+  FROM pg_proc p WHERE p.pronamespace = $1::oid
 UNION ALL
-SELECT 'type', t.typname::text, '', '' FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM ns)
+SELECT 'type', t.typname::text, '', '' FROM pg_type t WHERE t.typnamespace = $1::oid
    AND NOT EXISTS (SELECT 1 FROM pg_class rc WHERE rc.relkind <> 'c'
-                      AND (rc.oid = t.typrelid OR rc.reltype = t.typelem))
+                      AND (rc.oid = t.typrelid OR (t.typelem <> 0 AND rc.reltype = t.typelem)))
 )SQL";
 
 // Catalogs of which nothing in the store's schema is strata's: any row there is refused. Each is
@@ -177,33 +179,39 @@ UNION ALL
 SELECT 'column', c.relname || '.' || a.attname, tn.nspname || '.' || ty.typname, ''
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type ty ON ty.oid = a.atttypid
   JOIN pg_namespace tn ON tn.oid = ty.typnamespace
-  WHERE c.relnamespace = (SELECT oid FROM ns) AND a.attnum > 0 AND NOT a.attisdropped AND tn.nspname <> 'pg_catalog'
+  WHERE c.relnamespace = $1::oid AND a.attnum > 0 AND NOT a.attisdropped AND tn.nspname <> 'pg_catalog'
 UNION ALL
 SELECT 'default', c.relname || '.' || a.attname, '', left(pg_get_expr(d.adbin, d.adrelid), 16385)
   FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid
-  JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE c.relnamespace = (SELECT oid FROM ns)
+  JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE c.relnamespace = $1::oid
 UNION ALL
 SELECT 'check', c.relname || '.' || o.conname, '', left(pg_get_expr(o.conbin, o.conrelid), 16385)
   FROM pg_constraint o JOIN pg_class c ON c.oid = o.conrelid
-  WHERE c.relnamespace = (SELECT oid FROM ns) AND o.contype = 'c'
+  WHERE c.relnamespace = $1::oid AND o.contype = 'c'
 UNION ALL
-SELECT 'foreign key', c.relname || '.' || o.conname, '', '' FROM pg_constraint o
-  JOIN pg_class c ON c.oid = o.conrelid JOIN pg_class r ON r.oid = o.confrelid
-  WHERE o.contype = 'f' AND (SELECT oid FROM ns) IN (c.relnamespace, r.relnamespace) AND c.relnamespace <> r.relnamespace
+SELECT 'foreign key', c.relname || '.' || o.conname, '', '' FROM pg_class c
+  JOIN pg_constraint o ON o.conrelid = c.oid JOIN pg_class r ON r.oid = o.confrelid
+  WHERE c.relnamespace = $1::oid AND o.contype = 'f' AND r.relnamespace <> $1::oid
+UNION ALL
+SELECT 'foreign key', c.relname || '.' || o.conname, '', '' FROM pg_constraint o JOIN pg_class c ON c.oid = o.conrelid
+  WHERE o.contype = 'f' AND c.relnamespace <> $1::oid
+    AND o.oid IN (SELECT d.objid FROM pg_class r JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass
+                    AND d.refobjid = r.oid AND d.classid = 'pg_constraint'::regclass
+                  WHERE r.relnamespace = $1::oid)
 UNION ALL
 SELECT 'inheritance', ch.relname || ' under ' || pa.relname, '', '' FROM pg_inherits i
   JOIN pg_class ch ON ch.oid = i.inhrelid JOIN pg_class pa ON pa.oid = i.inhparent
-  WHERE (SELECT oid FROM ns) IN (ch.relnamespace, pa.relnamespace)
+  WHERE $1::oid IN (ch.relnamespace, pa.relnamespace)
 UNION ALL
 SELECT 'index', ic.relname::text, '', '' FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_class tc ON tc.oid = i.indrelid
-  WHERE tc.relnamespace = (SELECT oid FROM ns)
+  WHERE tc.relnamespace = $1::oid
     AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL
          OR EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) oc JOIN pg_opclass op ON op.oid = oc
                      WHERE op.opcnamespace <> 'pg_catalog'::regnamespace))
 UNION ALL
 SELECT 'view', c.relname::text, '', left(pg_get_viewdef(c.oid), 16385) FROM pg_class c
-  WHERE c.relnamespace = (SELECT oid FROM ns) AND c.relkind IN ('v', 'm')
+  WHERE c.relnamespace = $1::oid AND c.relkind IN ('v', 'm')
 )SQL";
 
 // The whole statement, made once.
@@ -212,7 +220,7 @@ const std::string& catalog_sql() {
     std::string out = k_catalog_sql_head;
     for (const NeverStratas& n : k_never_stratas) {
       out += "UNION ALL\nSELECT '" + std::string(n.kind) + "', " + std::string(n.name) + "::text, '', '' FROM " +
-             std::string(n.catalog) + " WHERE " + std::string(n.schema) + " = (SELECT oid FROM ns)\n";
+             std::string(n.catalog) + " WHERE " + std::string(n.schema) + " = $1::oid\n";
     }
     return out + k_catalog_sql_tail;
   }();
@@ -293,7 +301,10 @@ constexpr std::size_t k_named_at_most = 5;
 }  // namespace
 
 void refuse_foreign_objects(pq::Connection& c, const std::string& schema) {
-  const pq::Result r = c.exec(catalog_sql(), {schema}, false, "checking the store's objects");
+  const pq::Result ns = c.exec("SELECT oid FROM pg_namespace WHERE nspname = $1", {schema}, false,
+                               "checking the store's objects");
+  if (ns.rows() == 0) return;  // no schema, nothing in it
+  const pq::Result r = c.exec(catalog_sql(), {ns.str(0, 0)}, false, "checking the store's objects");
   std::vector<std::string> found;
   for (int i = 0; i < r.rows(); ++i) {
     std::string what = foreign(r.text(i, 0), r.str(i, 1), r.text(i, 2), r.text(i, 3), schema);

@@ -1,7 +1,8 @@
 // The word check of store/postgres/pg_foreign_objects.h: strata's own definitions as PostgreSQL
 // prints them pass; a definition that calls anything else, names another schema or holds
 // punctuation strata's never use does not. (The catalog query and the refusals run against a
-// real server in tests/e2e/store_postgres_team.sh.)
+// real server in tests/e2e/store_postgres_team.sh and in
+// PgStoreWriterTest.EveryKindOfForeignObjectIsRefusedAtOpen.)
 #include <gtest/gtest.h>
 
 #include <string>

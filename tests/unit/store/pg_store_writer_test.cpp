@@ -707,5 +707,61 @@ TEST_F(PgStoreWriterTest, AWriterThatWaitsTooLongNamesTheHolder) {
   a.commit();
 }
 
+// Every kind of object the catalog check refuses and that tests/e2e/store_postgres_team.sh
+// does not plant: each makes the next open fail with exit 7 naming it, and once it is undone the
+// store opens again. Among them the kinds found from the other side of the schema's edge (a
+// foreign key or a child table of another schema that points into the store), which the check
+// finds through the store's own relations rather than by reading the database's whole catalog.
+TEST_F(PgStoreWriterTest, EveryKindOfForeignObjectIsRefusedAtOpen) {
+  { Store first = open(); }
+  query("CREATE TABLE public.outside_parent (id BIGINT PRIMARY KEY); CREATE DOMAIN public.outside_text AS TEXT");
+  struct Plant {
+    std::string named, sql, undo;
+  };
+  const std::vector<Plant> plants = {
+      {"foreign key documents.points_out",
+       "ALTER TABLE strata.documents ADD CONSTRAINT points_out FOREIGN KEY (id) REFERENCES public.outside_parent (id)",
+       "ALTER TABLE strata.documents DROP CONSTRAINT points_out"},
+      {"foreign key outside_child.outside_child_doc_fkey",
+       "CREATE TABLE public.outside_child (doc BIGINT REFERENCES strata.documents (id))",
+       "DROP TABLE public.outside_child"},
+      {"foreign key outside_pair.points_in",
+       "CREATE TABLE public.outside_pair (a BIGINT, b INTEGER, CONSTRAINT points_in FOREIGN KEY (a, b) "
+       "REFERENCES strata.chunks (document_id, ordinal))",
+       "DROP TABLE public.outside_pair"},
+      {"inheritance outside_heir under documents", "CREATE TABLE public.outside_heir () INHERITS (strata.documents)",
+       "DROP TABLE public.outside_heir"},
+      {"inheritance inner_heir under outside_parent",
+       "CREATE TABLE strata.inner_heir () INHERITS (public.outside_parent)", "DROP TABLE strata.inner_heir"},
+      {"index by_lower_title", "CREATE INDEX by_lower_title ON strata.documents ((lower(title)))",
+       "DROP INDEX strata.by_lower_title"},
+      {"index titled_only", "CREATE INDEX titled_only ON strata.documents (id) WHERE title <> ''",
+       "DROP INDEX strata.titled_only"},
+      {"column documents.mood of type public.outside_text",
+       "ALTER TABLE strata.documents ADD COLUMN mood public.outside_text",
+       "ALTER TABLE strata.documents DROP COLUMN mood"},
+      {"type feeling", "CREATE TYPE strata.feeling AS ENUM ('calm')", "DROP TYPE strata.feeling"},
+      {"collation plain", "CREATE COLLATION strata.plain FROM \"C\"", "DROP COLLATION strata.plain"},
+      {"view recent", "CREATE VIEW strata.recent AS SELECT id FROM strata.documents",
+       "DROP VIEW strata.recent"},
+      {"materialized view kept", "CREATE MATERIALIZED VIEW strata.kept AS SELECT id FROM strata.documents",
+       "DROP MATERIALIZED VIEW strata.kept"},
+  };
+  for (const Plant& p : plants) {
+    SCOPED_TRACE(p.named);
+    query(p.sql);
+    try {
+      Store refused = open();
+      ADD_FAILURE() << "opened a store holding " << p.named;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::unavailable);
+      EXPECT_NE(std::string(e.what()).find("not strata's, which would run as you: "), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(p.named), std::string::npos) << e.what();
+    }
+    query(p.undo);
+    EXPECT_NO_THROW({ Store again = open(); }) << "undone";
+  }
+}
+
 }  // namespace
 }  // namespace strata
