@@ -205,14 +205,15 @@ TEST(PostgresLint, RolesMadeSuperusersAndPasswordsWrittenInTheFile) {
   EXPECT_EQ(lint("CREATE USER copier REPLICATION;\n"), "server-reach@2! ");
   EXPECT_EQ(lint("CREATE ROLE app NOSUPERUSER NOREPLICATION LOGIN;\nALTER ROLE app CREATEDB;\n"), "");
   EXPECT_EQ(lint("CREATE USER app WITH PASSWORD 'hunter2';\n"), "password-in-migration@2 ");
-  EXPECT_EQ(lint("ALTER ROLE app ENCRYPTED PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a:b';\n"), "password-in-migration@2 ");
+  EXPECT_EQ(lint("CREATE ROLE app LOGIN;\nALTER ROLE app ENCRYPTED PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a:b';\n"),
+            "password-in-migration@3 ");
   EXPECT_EQ(lint("CREATE ROLE app SUPERUSER PASSWORD 'x';\n"), "server-reach@2! password-in-migration@2 ");
   // No password, or one the environment gives (envsub): nothing written in the file.
-  EXPECT_EQ(lint("ALTER ROLE app PASSWORD NULL;\nCREATE ROLE r LOGIN;\n"), "");
+  EXPECT_EQ(lint("CREATE ROLE app LOGIN;\nALTER ROLE app PASSWORD NULL;\nCREATE ROLE r LOGIN;\n"), "");
   EXPECT_EQ(lint("CREATE ROLE app LOGIN PASSWORD '${APP_PASSWORD}';\n"), "");
   // A down section runs with the same role.
-  EXPECT_EQ(lint("SELECT 1;\n-- migrate:down\nALTER ROLE app SUPERUSER;\nALTER ROLE app PASSWORD 'old';\n"),
-            "server-reach@4! password-in-migration@5 ");
+  EXPECT_EQ(lint("SELECT 1;\n-- migrate:down\nALTER ROLE app SUPERUSER;\nCREATE ROLE old;\nALTER ROLE old PASSWORD 'old';\n"),
+            "server-reach@4! password-in-migration@6 ");
   // The warning may be silenced with a reason; the error may not.
   EXPECT_EQ(lint("-- strata:ignore password-in-migration a throwaway role of the test database\n"
                  "CREATE ROLE t PASSWORD 't';\n"),
@@ -220,6 +221,38 @@ TEST(PostgresLint, RolesMadeSuperusersAndPasswordsWrittenInTheFile) {
   EXPECT_EQ(lint("-- strata:ignore server-reach we know\nALTER ROLE app SUPERUSER;\n"), "server-reach@3! ");
   // Mentioned as data, not granted.
   EXPECT_EQ(lint("INSERT INTO roles (name, superuser, password) VALUES ('a', true, 'x');\n"), "");
+}
+
+// What strata-security(7) lists as reaching the whole server: a new password for a role of the
+// server (its superuser's, the application's login), a setting for every later session of a
+// database or a role, and membership in a role of the server. Errors (server-reach), which no
+// ignore comment and no baseline hides; a role the section creates itself is its own.
+TEST(PostgresLint, PasswordsSettingsAndMembershipsOfTheServerReachIt) {
+  EXPECT_EQ(lint("ALTER ROLE postgres PASSWORD '${PW}';\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("ALTER USER app WITH ENCRYPTED PASSWORD 'x';\n"), "password-in-migration@2 server-reach@2! ");
+  EXPECT_EQ(lint("ALTER ROLE CURRENT_USER PASSWORD NULL;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("ALTER DATABASE app SET search_path = evil, public;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("ALTER DATABASE app SET session_preload_libraries = 'auto_explain';\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("ALTER ROLE app SET search_path TO evil;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("ALTER ROLE ALL IN DATABASE app SET work_mem = '1GB';\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("GRANT postgres TO app;\n"), "server-reach@2! ");
+  EXPECT_EQ(lint("GRANT admin, readers TO app WITH ADMIN OPTION;\n"), "server-reach@2! ");
+  const MigrationSet set = load_files({{"1_grant.sql", "-- migrate:up\nGRANT postgres TO app;\n"}}, "mem");
+  const std::vector<LintFinding> found =
+      lint_migration(set.migrations.front(), DriverKind::postgres, LintContext{.up = true, .lock_timeout_configured = true});
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_TRUE(found[0].error);
+  EXPECT_NE(found[0].message.find("GRANT postgres TO app gives every power of postgres"), std::string::npos) << found[0].message;
+  // In a down section too, and never silenced.
+  EXPECT_EQ(lint("SELECT 1;\n-- migrate:down\nALTER DATABASE app SET timezone = 'UTC';\n"), "server-reach@4! ");
+  EXPECT_EQ(lint("-- strata:ignore server-reach we know\nGRANT postgres TO app;\n"), "server-reach@3! ");
+  // What stays inside: a role the section creates, a RESET, a REVOKE, a setting of this session.
+  EXPECT_EQ(lint("CREATE ROLE readers NOLOGIN;\nGRANT readers TO app;\nALTER ROLE readers SET work_mem = '64MB';\n"),
+            "");
+  EXPECT_EQ(lint("ALTER DATABASE app RESET search_path;\nALTER ROLE app RESET ALL;\nREVOKE admin FROM app;\n"), "");
+  EXPECT_EQ(lint("SET search_path = app;\nSET ROLE app;\n"), "");
+  // The server's own powers keep their own message (lint_postgres_files), once.
+  EXPECT_EQ(lint("GRANT pg_read_server_files TO app;\n"), "");
 }
 
 TEST(PostgresLint, AnIgnoreCommentSilencesItsStatementWithAReason) {

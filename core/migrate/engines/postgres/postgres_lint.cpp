@@ -263,8 +263,14 @@ class SectionLint {
     if (type == "CreateDomainStmt") return (void)created_.insert(last_name(list_of(f, "domainname")));
     if (type == "DefineStmt" && text_of(f, "kind") == "OBJECT_TYPE") return (void)created_.insert(last_name(list_of(f, "defnames")));
     // Both sections: a down runs with the same role.
-    if (type == "CreateRoleStmt") return role(f, role_statement(text_of(f, "stmt_type")) + text_of(f, "role"));
-    if (type == "AlterRoleStmt") return role(f, "ALTER ROLE " + role_name(member(f, "role")));
+    if (type == "CreateRoleStmt") {
+      roles_created_.insert(text_of(f, "role"));
+      return role(f, role_statement(text_of(f, "stmt_type")) + text_of(f, "role"));
+    }
+    if (type == "AlterRoleStmt") return alter_role(f);
+    if (type == "AlterRoleSetStmt") return role_setting(f);
+    if (type == "AlterDatabaseSetStmt") return database_setting(f);
+    if (type == "GrantRoleStmt") return grant_role(f);
     if (!c_.up) return;
     if (type == "IndexStmt") return index(f);
     if (type == "AlterTableStmt") return alter_table(f);
@@ -356,6 +362,73 @@ class SectionLint {
                     "history; write PASSWORD '${NAME}' and run with " + mention(Setting::envsub) +
                     " (the value comes from the environment), or set the password outside the migrations");
       }
+    }
+  }
+
+  // What reaches past the migration's own objects to the whole server, reported as the other
+  // server-reach findings are: an error, whichever section it is in.
+  void reach(const std::string& message) {
+    out_.push_back({"server-reach", true, line(),
+                    message + ": `up` would run it with your role on the server; do it by hand, outside the migrations",
+                    s_.file});
+  }
+
+  // A role this section did not create: an existing role of the server (postgres, the
+  // application's own login, another team's).
+  bool server_role(const json& spec) const {
+    const std::string name = text_of(spec, "rolename");
+    return name.empty() || roles_created_.count(name) == 0;
+  }
+
+  // ALTER ROLE (USER): SUPERUSER and a password written in the file as for CREATE ROLE; and a new
+  // password for a role the section did not create is a way into the server for whoever wrote
+  // the migration (ALTER ROLE postgres PASSWORD '...': the server's own superuser's login).
+  void alter_role(const json& f) {
+    const json& spec = member(f, "role");
+    const std::string what = "ALTER ROLE " + role_name(spec);
+    role(f, what);
+    if (!server_role(spec)) return;
+    for (const json& o : list_of(f, "options")) {
+      if (text_of(node_fields(o), "defname") == "password") {
+        reach(what + " PASSWORD sets the password of a role of the whole server (a login for whoever wrote the migration)");
+        return;
+      }
+    }
+  }
+
+  // ALTER ROLE ... SET and ALTER DATABASE ... SET: a setting for every later session of the role
+  // or the database (search_path, session_preload_libraries, ...), beyond what the migration
+  // runs. RESET puts back the server's own and is not reported.
+  void role_setting(const json& f) {
+    const json& set = member(f, "setstmt");
+    if (text_of(set, "kind").rfind("VAR_RESET", 0) == 0) return;
+    const json& spec = member(f, "role");
+    if (!spec.empty() && !server_role(spec)) return;
+    const std::string who = spec.empty() ? std::string("ALL") : role_name(spec);
+    reach("ALTER ROLE " + who + " SET " + text_of(set, "name") +
+          " changes a setting of every later session of that role, in every database");
+  }
+
+  void database_setting(const json& f) {
+    const json& set = member(f, "setstmt");
+    if (text_of(set, "kind").rfind("VAR_RESET", 0) == 0) return;
+    reach("ALTER DATABASE " + text_of(f, "dbname") + " SET " + text_of(set, "name") +
+          " changes a setting of every later session of the database, whoever opens it");
+  }
+
+  // GRANT role TO role: membership is the granted role's every power (GRANT postgres TO app makes
+  // app a superuser). A role this section created holds only what the section gave it; the
+  // server's pg_read_server_files and the like are reported by their names (lint_postgres_files).
+  void grant_role(const json& f) {
+    if (!flag_of(f, "is_grant")) return;
+    for (const json& granted : list_of(f, "granted_roles")) {
+      const std::string name = text_of(node_fields(granted), "priv_name");
+      if (name.empty() || roles_created_.count(name) != 0) continue;
+      if (name == "pg_execute_server_program" || name == "pg_read_server_files" || name == "pg_write_server_files") continue;
+      std::string to;
+      for (const json& grantee : list_of(f, "grantee_roles")) to += (to.empty() ? "" : ", ") + role_name(node_fields(grantee));
+      reach("GRANT " + name + " TO " + to + " gives every power of " + name + ", a role of the whole server");
+      return;
     }
   }
 
@@ -947,6 +1020,7 @@ class SectionLint {
   std::size_t length_ = 0;
   LineCounter lines_;
   std::set<std::string> created_;          // tables (and views) created earlier in this section
+  std::set<std::string> roles_created_;    // roles created earlier in this section
   std::set<std::string> created_indexes_;  // indexes created earlier in this section
   std::set<std::string> added_not_valid_;  // constraints added NOT VALID in the open transaction
   std::set<std::string> added_columns_;    // "table.column" added earlier in this section
