@@ -243,6 +243,24 @@ ig::ConverterLimits converter_limits(const IngestCliOptions& o) {
   return limits;
 }
 
+// --meta KEY=VALUE, checked as the flag is read: metadata is stored as JSON, which holds UTF-8
+// text only, so bytes that are not UTF-8 (a Latin-1 shell, a binary argument) are a usage error
+// naming the flag, on one line, never a failure deep in the run. Such a pair is not echoed: its
+// bytes are what is wrong.
+void check_meta_pair(const std::string& pair) {
+  if (const std::optional<std::size_t> bad = find_invalid_utf8(pair)) {
+    const std::size_t eq = pair.find('=');
+    const bool in_key = eq == std::string::npos || *bad < eq;
+    usage("--meta: the " + std::string(in_key ? "key" : "value") + " is not UTF-8 text (invalid byte at offset " +
+              std::to_string(in_key ? *bad : *bad - eq - 1) + " of the " + (in_key ? "key" : "value") + ")",
+          "metadata is stored as JSON text: give it in UTF-8");
+  }
+  const std::size_t eq = pair.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    usage("--meta '" + pair + "': expected key=value", "for example --meta team=docs");
+  }
+}
+
 int run_ingest(IngestCliOptions& o) {
   ig::IngestRequest& r = o.request;
   r.store_path = store_path(o.store);
@@ -335,7 +353,13 @@ Run setup_ingest(CLI::App& command) {
   cmd->add_flag("--jsonl", r.jsonl, "Inputs (or stdin) are JSONL records: {\"id\", \"text\", \"title\"?, \"metadata\"?}");
   cmd->add_option("--id", r.stdin_id, "Document id for '-' (default: stdin)")->type_name("NAME");
   cmd->add_option("--meta", r.meta, "Attach metadata to every document of the run (repeatable)")->type_name("KEY=VALUE")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(
+          [](std::string& pair) {
+            check_meta_pair(pair);
+            return std::string();
+          },
+          ""));
   cmd->add_option("--loader", r.loader, "Force a loader: " + ig::loader_names())
       ->check(CLI::IsMember(ig::loader_choices()))
       ->type_name("NAME");
