@@ -306,13 +306,18 @@ struct Client::Impl {
     }
   }
 
-  // A request from the server while we wait: ping is answered, anything else refused and never
-  // acted on (strata declares no capabilities: no sampling, roots or elicitation), so that the
-  // server is not left waiting either. Null for a message that is no request.
+  // A request from the server while we wait, in whatever revision was negotiated: ping is
+  // answered, anything else (sampling/createMessage, roots/list, elicitation/create, tasks/...)
+  // refused with -32601 and never acted on (strata declares no capabilities), so that the server
+  // is not left waiting either. A request whose id is neither a string nor a number (MCP forbids
+  // null) is answered -32600 with a null id, as JSON-RPC asks. Null for a message that is no
+  // request (a notification, a response).
   static json answer_to(const json& message) {
     if (!message.is_object() || !message.contains("method") || !message.contains("id")) return nullptr;
     const json& id = message["id"];
-    if (!id.is_string() && !id.is_number()) return nullptr;
+    if (!id.is_string() && !id.is_number()) {
+      return rpc_error(nullptr, RpcCode::invalid_request, "a request's id must be a string or a number");
+    }
     const std::string method = message["method"].is_string() ? message["method"].get<std::string>() : "";
     return method == "ping" ? rpc_result(id, json::object())
                             : rpc_error(id, RpcCode::method_not_found,
@@ -456,6 +461,26 @@ std::optional<RemoteTool> remote_tool(const std::string& server, const json& t) 
   return tool;
 }
 
+std::optional<std::string> input_asked(const json& result) {
+  const auto type = result.find("resultType");
+  // Results of earlier revisions have no resultType: "complete", as the protocol says.
+  if (type == result.end() || *type == json("complete")) return std::nullopt;
+  std::string methods;
+  if (const auto asked = result.find("inputRequests"); asked != result.end() && asked->is_object()) {
+    std::size_t named = 0;
+    for (const auto& [key, request] : asked->items()) {
+      if (named == 4) {
+        methods += ", ...";
+        break;
+      }
+      const json method = request.is_object() ? request.value("method", json()) : json();
+      methods += (named++ == 0 ? "" : ", ") + server_text(method.is_string() ? method.get<std::string>() : "?");
+    }
+  }
+  const std::string kind = type->is_string() ? server_text(type->get<std::string>()) : "not a string";
+  return "resultType " + kind + (methods.empty() ? "" : ": " + methods);
+}
+
 ToolResult tool_call_result(const json& response, std::size_t max_result_bytes) {
   ToolResult r;
   std::string text;
@@ -463,6 +488,16 @@ ToolResult tool_call_result(const json& response, std::size_t max_result_bytes) 
     r.is_error = true;
     text = "error: " + (e->is_object() && e->value("message", json()).is_string() ? (*e)["message"].get<std::string>() : e->dump());
   } else if (const auto result = response.find("result"); result != response.end() && result->is_object()) {
+    if (std::optional<std::string> asked = input_asked(*result)) {
+      // 2026-07-28's multi round-trip requests: instead of sending sampling, roots or
+      // elicitation requests of its own, a server answers with what it needs and expects the call
+      // again with the answers. strata gives none of them (it declares no such capability): the
+      // call fails, and is never sent again.
+      r.is_error = true;
+      r.text = llm::sanitize_for_terminal("error: the server asked for input strata does not give (" + *asked +
+                                          "): the call is refused");
+      return r;
+    }
     text = joined_content(*result);
     r.is_error = result->value("isError", json()) == json(true);
     r.structured = result->value("structuredContent", json());

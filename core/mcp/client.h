@@ -18,6 +18,11 @@
 // any other failure does; it is never parsed into a value that a copy or dump could recurse
 // through. A line that is not JSON at all is skipped.
 //
+// A server's own requests (sampling/createMessage, roots/list, elicitation/create, tasks/...),
+// in every revision, are answered -32601 and never acted on; only ping is answered. strata's
+// initialize declares no capability. A 2026-07-28 result that asks for input instead
+// (resultType "input_required") is a tool error, never answered or retried.
+//
 // Every failure is strata::Error(ExitCode::unavailable) whose message starts "mcp server 'NAME': ",
 // with anything the server wrote in it sanitised (no control or escape characters) and cut to
 // 200 bytes. After a failure that leaves the conversation unusable (time-out, crash, flood, a
@@ -155,7 +160,14 @@ std::optional<std::string> known_protocol_version(const nlohmann::json& result);
 // The tool one tools/list entry describes; nullopt for an entry that is dropped (not an object,
 // no name, or a name outside [A-Za-z0-9_.-]{1,128}).
 std::optional<RemoteTool> remote_tool(const std::string& server, const nlohmann::json& listed);
+// What a result asks of the client instead of being one (2026-07-28's multi round-trip
+// requests: resultType "input_required" with inputRequests such as elicitation/create), as
+// "resultType input_required: elicitation/create, roots/list", sanitised; nullopt for a result
+// that is complete (a resultType of "complete", or none, as earlier revisions write).
+std::optional<std::string> input_asked(const nlohmann::json& result);
 // A tools/call response (result or error) as ToolResult describes it, cut at `max_result_bytes`.
+// A result that asks for input (input_asked) is an error: strata never answers such a request
+// nor sends the call again.
 ToolResult tool_call_result(const nlohmann::json& response, std::size_t max_result_bytes);
 
 // The environment a server's process gets (see the top of this file), from `getenv` (the

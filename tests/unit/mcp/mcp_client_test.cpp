@@ -4,6 +4,7 @@
 // against the real @modelcontextprotocol/server-everything when tests/e2e/mcp_client.sh has
 // installed it (STRATA_MCP_EVERYTHING names its entry script); skipped otherwise.
 #include "mcp/client.h"
+#include "mcp/server.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -226,6 +227,64 @@ TEST(McpClient, RefusesSamplingRootsAndElicitationAndDeclaresNoCapabilities) {
     EXPECT_NE(a["error"]["message"].get<std::string>().find("not supported by this client"), std::string::npos);
   }
   EXPECT_EQ(c->call("echo", {{"message", "still here"}}).text, "echo: still here");
+}
+
+// The same in every revision strata speaks: a server (tests/e2e/mcp_asking_server.py) that
+// answers initialize with the revision it is given and, in the middle of a call, sends what that
+// revision lets a server send (sampling, roots, elicitation in both its modes, tasks, a batch in
+// 2025-03-26, a request whose id is an object). Every one is answered (-32601; the bad id
+// -32600 with a null id), none acted on, the call not held; nothing declared at initialize.
+config::McpServerConfig asking(const std::string& revision) {
+  config::McpServerConfig c = fake("normal");
+  c.name = "asking-" + revision;
+  c.command = {python(), std::string(STRATA_SOURCE_DIR) + "/tests/e2e/mcp_asking_server.py", revision};
+  return c;
+}
+
+TEST(McpClient, RefusesServerRequestsInEveryRevision) {
+  for (const std::string_view revision : k_protocol_versions) {
+    SCOPED_TRACE(std::string(revision));
+    auto c = Client::start(asking(std::string(revision)), quick());
+    EXPECT_EQ(c->protocol_version(), revision);
+    const auto started = std::chrono::steady_clock::now();
+    const ToolResult r = c->call("ask", json::object());
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "a request was left unanswered";
+    ASSERT_FALSE(r.is_error) << r.text;
+    const json back = json::parse(r.text);
+    EXPECT_EQ(back["capabilities"], json::object()) << "no sampling, roots or elicitation declared";
+    ASSERT_GE(back["answers"].size(), 3U);
+    for (const json& a : back["answers"]) {
+      ASSERT_TRUE(a.is_object()) << "unanswered: " << back.dump();
+      if (a["method"] == "ping") {
+        EXPECT_EQ(a["result"], json::object());
+        continue;
+      }
+      EXPECT_FALSE(a.contains("result")) << a.dump();
+      EXPECT_EQ(a["error"]["code"], -32601) << a.dump();
+    }
+    ASSERT_EQ(back["bad_id"].size(), 1U) << back.dump();
+    EXPECT_EQ(back["bad_id"][0]["error"]["code"], -32600);
+    EXPECT_EQ(c->call("echo", {{"message", "still here"}}).text, "echo: {\"message\": \"still here\"}");
+  }
+}
+
+// 2026-07-28 replaced a server's own requests with a result that asks for input and a call sent
+// again with the answers (multi round-trip requests): strata answers none, so the call is a tool
+// error naming what was asked, and it is never sent again.
+TEST(McpClient, AResultThatAsksForInputIsRefusedNotRetried) {
+  auto c = Client::start(asking("2026-07-28"), quick());
+  const ToolResult r = c->call("need_input", json::object());
+  EXPECT_TRUE(r.is_error);
+  EXPECT_EQ(r.text,
+            "error: the server asked for input strata does not give (resultType input_required: elicitation/create, "
+            "roots/list, sampling/createMessage): the call is refused");
+  EXPECT_EQ(c->call("retries", json::object()).text, "0");
+  EXPECT_EQ(input_asked(json{{"resultType", "complete"}, {"content", json::array()}}), std::nullopt);
+  EXPECT_EQ(input_asked(json{{"content", json::array()}}), std::nullopt);
+  const std::optional<std::string> odd = input_asked(json{{"resultType", "\u001b[2Jodd"}});
+  ASSERT_TRUE(odd.has_value());
+  EXPECT_EQ(odd->find('\x1b'), std::string::npos) << *odd;
+  EXPECT_TRUE(odd->ends_with("odd")) << *odd;
 }
 
 TEST(McpClient, StderrChatterNeitherBlocksNorLeaks) {
