@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -137,8 +138,11 @@ Baseline read_baseline(const std::string& path) {
   return parse_baseline(text.str(), path);
 }
 
-const Migration* baselinable(const Finding& f, const MigrationSet& files) {
-  if (f.severity != Severity::warning || f.version.empty() || f.file.empty()) return nullptr;
+namespace {
+
+// The migration `f` is about, whatever its severity: its version's, when `f` names one of its files.
+const Migration* migration_of(const Finding& f, const MigrationSet& files) {
+  if (f.version.empty() || f.file.empty()) return nullptr;
   const auto v = parse_version(f.version);
   if (!v) return nullptr;
   const Migration* m = files.find(*v);
@@ -148,6 +152,12 @@ const Migration* baselinable(const Finding& f, const MigrationSet& files) {
     if (!file->empty() && base_name(*file) == name) return m;
   }
   return nullptr;
+}
+
+}  // namespace
+
+const Migration* baselinable(const Finding& f, const MigrationSet& files) {
+  return f.severity == Severity::warning ? migration_of(f, files) : nullptr;
 }
 
 // The identity of a finding in the baseline, with the version it sorts by; nullopt when it cannot
@@ -212,18 +222,34 @@ std::size_t apply_baseline(const Baseline& baseline, const MigrationSet& files, 
     ++baselined;
     used.insert(std::move(key));
   }
+  // The errors an entry names: never hidden (the file is the repository's, and a pull request
+  // can add an entry as easily as the migration), and said so rather than called stale.
+  std::map<Key, Finding> errors;  // copies: stale entries are added to `findings` below
+  for (const Finding& f : findings) {
+    if (f.severity != Severity::error) continue;
+    if (const Migration* m = migration_of(f, files)) errors.emplace(Key{f.code, f.version, base_name(f.file), m->checksum}, f);
+  }
+  std::vector<Finding> refused;
   std::set<Key> reported;
   for (const BaselineEntry& e : baseline.entries) {
     Key key{e.code, e.version, e.file, e.checksum};
     // Without --roundtrip its findings were not looked for, so they are not gone.
     if (used.count(key) > 0 || (e.code == "roundtrip" && !roundtrip_ran)) continue;
     if (!reported.insert(key).second) continue;
+    if (const auto error = errors.find(key); error != errors.end()) {
+      const Finding& f = error->second;
+      refused.push_back(Finding{"baseline-refused", Severity::info, ExitCode::ok, f.version, f.file, f.line,
+                                baseline.path + " lists this " + e.code +
+                                    " error, but a baseline acknowledges warnings only: the error still counts"});
+      continue;
+    }
     findings.push_back(Finding{"baseline-stale", Severity::info, ExitCode::ok, e.version, e.file, 0,
                                       "baselined " + e.code +
                                           " finding no longer found (fixed, or the file changed): refresh " +
                                           baseline.path + " with `strata migrate check " +
                                           command_mention(Setting::write_baseline) + "`"});
   }
+  for (Finding& f : refused) findings.push_back(std::move(f));
   return baselined;
 }
 

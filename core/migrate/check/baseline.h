@@ -6,9 +6,10 @@
 // `strata migrate check --write-baseline`, read by every `check` (see strata-migrate(1)).
 //
 // What can be baselined: warnings about one migration file (lint warnings, missing-down, and
-// --roundtrip's "no down section"). Never errors (`up` refuses or fails on them whatever a file
-// says) and never what the history or the live schema show (pending, checksum-mismatch, drift):
-// those are about a database, not about the files in the repository.
+// --roundtrip's "no down section"). Never errors, whatever the file lists (it is the
+// repository's: a pull request adds an entry as easily as a migration; `up` refuses or fails on
+// them whatever a file says), and never what the history or the live schema show (pending,
+// checksum-mismatch, drift): those are about a database, not about the files in the repository.
 //
 // A baselined finding is identified by its code, its migration's version, the file's base name
 // and the migration's checksum (the one history records). Not by line: an unrelated edit would
@@ -60,8 +61,10 @@ const Migration* baselinable(const Finding& f, const MigrationSet& files);
 std::string render_baseline(const std::vector<Finding>& findings, const MigrationSet& files);
 
 // Marks the findings that `baseline` acknowledges (Finding::baselined) and adds an info finding
-// `baseline-stale` for each entry that matches none. Entries for --roundtrip findings are stale
-// only when `roundtrip_ran`. Returns how many findings it marked.
+// `baseline-stale` for each entry that matches none. An entry that names an error (its code,
+// version, file and checksum) never hides it: it adds an info finding `baseline-refused` that
+// says so, instead of calling the entry stale. Entries for --roundtrip findings are stale only
+// when `roundtrip_ran`. Returns how many findings it marked.
 std::size_t apply_baseline(const Baseline& baseline, const MigrationSet& files, bool roundtrip_ran,
                            std::vector<Finding>& findings);
 

@@ -164,6 +164,47 @@ TEST_F(CheckerBaseline, ErrorsAreNeverBaselined) {
   for (const Finding* f : counted(r)) EXPECT_EQ(f->severity, migrate::Severity::error) << f->code;
 }
 
+// The baseline is the repository's: a pull request can add an entry for its own error as easily
+// as the migration. An entry naming an error (its code, version, file and the migration's
+// checksum, as a written entry would) hides nothing: the error is listed and counts, and the
+// output says the entry was refused rather than calling it stale.
+TEST_F(CheckerBaseline, AnEntryNamingAnErrorHidesNothingAndSaysSo) {
+  write("20240101000003_bad.sql", "-- migrate:up\nCREATE TABLE d (x);\nVACUUM;\n-- migrate:down\nDROP TABLE d;\n");
+  check(true);  // the warnings, acknowledged
+  const CheckReport before = check();
+  const auto error = std::find_if(before.findings.begin(), before.findings.end(), [](const Finding& f) {
+    return f.severity == migrate::Severity::error && f.version == "20240101000003";
+  });
+  ASSERT_NE(error, before.findings.end());
+  const migrate::MigrationSet set = migrate::load_directory(dir_);
+  const migrate::Migration* m = set.find(20240101000003);
+  ASSERT_NE(m, nullptr);
+  std::string text = testing::read_file(baseline_path());
+  const std::string entry = "{\"code\": \"" + error->code + "\", \"version\": \"20240101000003\", \"file\": "
+                            "\"20240101000003_bad.sql\", \"line\": 3, \"checksum\": \"" + m->checksum + "\"},\n    ";
+  text.insert(text.find("{\"code\""), entry);
+  testing::write_file(baseline_path(), text);
+  ASSERT_EQ(migrate::read_baseline(baseline_path()).entries.size(), 3u) << text;
+
+  const CheckReport r = check();
+  EXPECT_EQ(r.exit_code, ExitCode::invalid_input) << "the error counts";
+  EXPECT_TRUE(has(r, error->code, "20240101000003", /*baselined=*/false));
+  EXPECT_FALSE(has(r, error->code, "20240101000003", /*baselined=*/true));
+  EXPECT_EQ(r.baselined, 2u) << "the warnings stay acknowledged";
+  const auto refused = std::find_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.code == "baseline-refused"; });
+  ASSERT_NE(refused, r.findings.end());
+  EXPECT_EQ(refused->severity, migrate::Severity::info);
+  EXPECT_EQ(refused->version, "20240101000003");
+  EXPECT_NE(refused->message.find("lists this " + error->code + " error, but a baseline acknowledges warnings only"),
+            std::string::npos)
+      << refused->message;
+  EXPECT_FALSE(has(r, "baseline-stale", "20240101000003", false)) << "the error is there: the entry is not stale";
+  // Without --strict too: the error alone fails check.
+  CheckOptions lenient;
+  lenient.baseline = baseline_path();
+  EXPECT_EQ(migrate::check_directories({dir_}, lenient).exit_code, ExitCode::invalid_input);
+}
+
 TEST_F(CheckerBaseline, AFileThatIsNotAMigrationCanBeBaselined) {
   // Real projects keep dbmate's schema.sql beside the migrations: a warning under --strict.
   testing::write_file(dir_ + "/schema.sql", "CREATE TABLE x (y);\n");
