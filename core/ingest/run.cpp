@@ -93,6 +93,7 @@ class Run {
     pipeline_.finish();
     for (const CrawlResult& c : inputs_.crawls()) {
       summary_.would_fetch.insert(summary_.would_fetch.end(), c.would_fetch.begin(), c.would_fetch.end());
+      summary_.notes.insert(summary_.notes.end(), c.notes.begin(), c.notes.end());
     }
     if (req_.prune) prune();
     if (!summary_.reread_by_loader.empty()) summary_.notes.push_back(rereading_note());
@@ -194,7 +195,7 @@ class Run {
     const std::optional<web::Url> start = web::parse_http_url(crawl.start);
     if (!start) return;
     if (!crawl.complete) {
-      summary_.notes.push_back("the crawl from " + crawl.start + " stopped at a limit (its page limit or its time limit): " +
+      summary_.notes.push_back("the crawl from " + crawl.start + " stopped at a limit (its page or time limit, its frontier's bound) or was cancelled: " +
                                mention(Setting::prune) + " removed none of its pages");
       return;
     }

@@ -159,7 +159,7 @@ void Inputs::read_web_page(const std::string& url, JobSink& sink) {
     const std::optional<store::StoredDocument> stored = sink.stored(checked.url);
     if (!fetcher_) fetcher_ = std::make_unique<web::Fetcher>(req_.web);
     web::FetchResponse page =
-        fetcher_->fetch(stored ? conditional_request(checked.url, stored->metadata_json) : web::FetchRequest{checked.url, "", "", {}});
+        fetcher_->fetch(stored ? conditional_request(checked.url, stored->metadata_json) : web::FetchRequest{.url = checked.url});
     if (page.status == 304 && stored) {
       sink.unchanged(stored->source, static_cast<std::uint64_t>(stored->size_bytes));
       return;

@@ -5,7 +5,9 @@
 // <link rel=canonical> on the same origin); a page whose bytes equal a page taken earlier in the
 // crawl is stored once (the others are skipped as "duplicate"). The page's same-origin links are
 // kept in its metadata ("web": {"links": [...]}) next to its validators, so a re-run that gets a
-// 304 still follows them without the body. What the crawl saw is returned for --prune and
+// 304 still follows them without the body; a link's user information ("user:password@") is
+// never kept (web::resolve_http drops it, and recorded_links skips a link that still has one).
+// Every request may carry the fetcher's extra headers to the start URL's origin alone. What the crawl saw is returned for --prune and
 // --dry-run.
 #include <cstddef>
 #include <optional>
@@ -32,9 +34,13 @@ struct CrawlResult {
   // that answered 304, and pages that failed for a reason other than 404/410 (never removed
   // on doubt).
   std::set<std::string> alive;
-  // The crawl ran to its end: no page or time limit stopped it. Only then may --prune remove.
+  // The crawl ran to its end: no page or time limit stopped it, its frontier left no URL out,
+  // it was not cancelled. Only then may --prune remove.
   bool complete = false;
+  std::size_t urls_left_out = 0;         // links and sitemap entries a full frontier did not take
+  bool cancelled = false;                // CrawlOptions::stop ended it
   std::vector<std::string> would_fetch;  // --dry-run: the pages a crawl would fetch, in order
+  std::vector<std::string> notes;        // for the run's summary: what the crawl left out
 };
 
 struct CrawlInputs {

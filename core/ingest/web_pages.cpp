@@ -106,7 +106,7 @@ std::optional<std::string> same_origin_canonical(const std::string& html, const 
 }
 
 web::FetchRequest conditional_request(const std::string& url, const std::string& metadata_json) {
-  web::FetchRequest request{url, "", "", {}};
+  web::FetchRequest request{.url = url};
   const nlohmann::json meta = nlohmann::json::parse(metadata_json, nullptr, false);
   if (!meta.is_object() || !meta.contains("web") || !meta["web"].is_object()) return request;
   const nlohmann::json& web = meta["web"];
@@ -262,7 +262,10 @@ std::vector<std::string> recorded_links(const std::string& metadata_json) {
   const nlohmann::json& web = meta["web"];
   if (!web.contains("links") || !web["links"].is_array()) return out;
   for (const nlohmann::json& link : web["links"]) {
-    if (link.is_string() && out.size() < k_max_kept_links) out.push_back(link.get<std::string>());
+    if (!link.is_string() || out.size() == k_max_kept_links) continue;
+    // A link recorded with a password in it (by a version that kept them) is not followed.
+    const std::optional<web::Url> url = web::parse_url(link.get<std::string>());
+    if (url && !url->userinfo) out.push_back(link.get<std::string>());
   }
   return out;
 }
@@ -292,7 +295,16 @@ CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, cons
     sink.fail(net::redact_url(result.start),
               report.discovery.front().reason + " (robots.txt could not be read, so nothing was crawled)", 0);
   }
-  result.complete = !report.page_limit_reached && !report.time_limit_reached;
+  result.urls_left_out = report.urls_left_out;
+  result.cancelled = report.cancelled;
+  if (report.urls_left_out > 0) {
+    result.notes.push_back("the crawl from " + result.start + " left out " + std::to_string(report.urls_left_out) +
+                           " URLs (links and sitemap entries) past its frontier's bound of " +
+                           std::to_string(report.frontier_urls) + " URLs or " +
+                           std::to_string(options.max_frontier_bytes >> 20) + " MiB");
+  }
+  if (report.cancelled) result.notes.push_back("the crawl from " + result.start + " was cancelled");
+  result.complete = !report.page_limit_reached && !report.time_limit_reached && report.urls_left_out == 0 && !report.cancelled;
   return result;
 }
 

@@ -14,6 +14,7 @@
 #include "common/text.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
+#include "serve/crawl_runs.h"
 #include "serve/gate.h"
 #include "serve/page.h"
 #include "serve/vector_index_metrics.h"
@@ -191,6 +192,10 @@ struct Api::Impl {
       throw Error(ExitCode::usage, "argument 'url': this server fetches no web pages",
                   "its operator has not allowed it to fetch or crawl web pages");
     }
+    // A crawl never holds this worker: it is answered as a stream, on threads of its own, bounded
+    // per caller and on the server (crawl_runs.h); the answer goes past the JSON result as a
+    // refusal's does. One page is bounded by the fetcher's own time limits.
+    if (r.crawl) throw CrawlAnswer(crawl_response({r, options.ingest, call.caller, &workers.at(call.worker).turn, a}));
     return service::ingest_url_result(service::ingest_url(r, options.ingest));
   }
 

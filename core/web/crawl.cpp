@@ -33,7 +33,9 @@ class Crawler {
         hooks_(hooks),
         clock_(clock),
         scope_(start, options.include, options.exclude),
-        deadline_(clock.now() + options.time_limit) {}
+        deadline_(clock.now() + options.time_limit),
+        frontier_(FrontierLimits{options.max_frontier_urls != 0 ? options.max_frontier_urls : frontier_urls(options.max_pages),
+                                 options.max_frontier_bytes}) {}
 
   CrawlReport run() {
     read_robots();
@@ -44,6 +46,8 @@ class Crawler {
     }
     if (options_.llms_full) read_llms_full();
     crawl_pages();
+    report_.urls_left_out = frontier_.left_out();
+    report_.frontier_urls = options_.max_frontier_urls != 0 ? options_.max_frontier_urls : frontier_urls(options_.max_pages);
     return std::move(report_);
   }
 
@@ -55,10 +59,58 @@ class Crawler {
     return std::max(options_.request_delay, crawl_delay);
   }
 
-  // Waits for the host's turn, then fetches. Throws what the fetcher throws.
+  // ---- Stopping ----------------------------------------------------------------------------
+
+  // Whether CrawlOptions::stop asks the crawl to end (remembered: once is enough).
+  bool stopped() {
+    if (!report_.cancelled && options_.stop && options_.stop()) report_.cancelled = true;
+    return report_.cancelled;
+  }
+
+  // Sleeps `wait`, in slices when the crawl may be stopped, so that a stop is seen within one.
+  void sleep(milliseconds wait) {
+    constexpr milliseconds k_slice{200};
+    if (!options_.stop) {
+      clock_.sleep(wait);
+      return;
+    }
+    while (wait.count() > 0 && !stopped()) {
+      const milliseconds step = std::min(wait, k_slice);
+      clock_.sleep(step);
+      wait -= step;
+    }
+  }
+
+  // ---- Fetching, politely ------------------------------------------------------------------
+
+  // A request the crawl sends: the fetcher's extra headers (credentials) go to the start URL's
+  // origin alone, whatever the URL or its redirects name.
+  FetchRequest request_for(const Url& url) const {
+    FetchRequest request;
+    request.url = url.to_string();
+    request.headers_for = start_.to_string();
+    return request;
+  }
+
+  // Discovery files (robots.txt, sitemaps, llms.txt) stay on the start URL's origin: a redirect
+  // elsewhere is not requested, and comes back as the 3xx it is.
+  FetchRequest discovery_request(const Url& url) const {
+    FetchRequest request = request_for(url);
+    request.follow_redirect = [origin = start_.origin()](const std::string& next) {
+      const auto target = parse_http_url(next);
+      return target && target->origin() == origin;
+    };
+    return request;
+  }
+
+  static bool is_redirect(long status) { return status >= 300 && status < 400 && status != 304; }
+
+  // Waits for the host's turn, then fetches. Throws what the fetcher throws, and Error
+  // (unavailable) when the crawl was stopped while it waited.
   FetchResponse polite_fetch(const FetchRequest& request, const Url& url) {
     const std::string origin = url.origin();
-    if (const auto wait = pacer_.wait(origin, clock_.now()); wait.count() > 0) clock_.sleep(wait);
+    if (const auto wait = pacer_.wait(origin, clock_.now()); wait.count() > 0) sleep(wait);
+    if (stopped()) throw Error(ExitCode::unavailable, request.url + ": cancelled");
     try {
       FetchResponse response = fetch_(request);
       pacer_.done(origin, clock_.now(), delay());
@@ -77,8 +129,9 @@ class Crawler {
       entry.reason = "disallowed by robots.txt";
     } else {
       try {
-        response = polite_fetch({url.to_string(), {}, {}, {}}, url);
+        response = polite_fetch(discovery_request(url), url);
         entry.status = response->status;
+        if (is_redirect(response->status)) entry.reason = "redirected to another origin: not followed";
         if (response->status < 200 || response->status >= 300) response.reset();
       } catch (const Error& e) {
         entry.reason = e.what();
@@ -96,9 +149,16 @@ class Crawler {
     url.query.reset();
     DiscoveryReport entry{url.to_string(), "robots.txt", 0, 0, {}};
     try {
-      const FetchResponse response = polite_fetch({url.to_string(), {}, {}, {}}, url);
+      const FetchResponse response = polite_fetch(discovery_request(url), url);
       entry.status = response.status;
-      robots_ = Robots::from_status(response.status, response.body);
+      if (is_redirect(response.status)) {
+        // Not followed to another origin: as RFC 9309 section 2.3.1.2 lets a crawler read a
+        // robots.txt past its redirect limit, unavailable (a 4xx: everything allowed).
+        entry.reason = "redirected to another origin: not followed (read as unavailable)";
+        robots_ = Robots::allow_all();
+      } else {
+        robots_ = Robots::from_status(response.status, response.body);
+      }
       entry.urls = robots_.sitemaps().size();
       pacer_.done(url.origin(), clock_.now(), delay());  // now that Crawl-delay is known
     } catch (const Error& e) {
@@ -129,6 +189,7 @@ class Crawler {
     }
     std::set<std::string> read;
     for (std::size_t i = 0; i < pending.size() && read.size() < options_.max_sitemaps; ++i) {
+      if (stopped()) return;
       if (clock_.now() >= deadline_) {
         report_.time_limit_reached = true;
         return;
@@ -165,6 +226,7 @@ class Crawler {
       candidates.push_back(url);
     }
     for (const auto& candidate : candidates) {
+      if (stopped()) return;
       const auto response = discover(candidate, "llms.txt");
       if (!response) continue;
       const auto links = extract_markdown_links(response->body, candidate);
@@ -192,6 +254,7 @@ class Crawler {
   void crawl_pages() {
     std::size_t pages = 0;
     while (!frontier_.empty()) {
+      if (stopped()) return;
       const CrawlTime now = clock_.now();
       if (now >= deadline_) {
         report_.time_limit_reached = true;
@@ -201,7 +264,7 @@ class Crawler {
       if (!entry) {
         const auto ready = frontier_.next_ready();
         if (!ready) return;
-        clock_.sleep(std::chrono::ceil<milliseconds>(std::min(*ready, deadline_) - now));
+        sleep(std::chrono::ceil<milliseconds>(std::min(*ready, deadline_) - now));
         continue;
       }
       if (!robots_.allowed(entry->url.path_and_query())) {
@@ -229,7 +292,7 @@ class Crawler {
 
   void fetch_page(FrontierEntry entry) {
     const std::string url = entry.url.to_string();
-    FetchRequest request{url, {}, {}, {}};
+    FetchRequest request = request_for(entry.url);
     // A redirect out of the scope is never requested (accept_final_url then says why).
     request.follow_redirect = [this](const std::string& next) {
       const auto target = parse_http_url(next);
@@ -315,8 +378,7 @@ class Crawler {
     const auto verdict = scope_.check(link);
     if (verdict == ScopeVerdict::in_scope) {
       frontier_.add(link, from.depth + 1);
-    } else if (out_of_scope_.insert(link.to_string()).second) {
-      frontier_.mark_seen(link);
+    } else if (frontier_.mark_seen(link)) {  // reported once, and no more than the frontier holds
       decide({link, from.depth + 1, 0, {}}, PageOutcome::out_of_scope, 0, describe(verdict, scope_.prefix()));
     }
   }
@@ -349,10 +411,9 @@ class Crawler {
   const CrawlClock& clock_;
   Scope scope_;
   CrawlTime deadline_;
-  Robots robots_ = Robots::allow_all();
   Frontier frontier_;
+  Robots robots_ = Robots::allow_all();
   HostPacer pacer_;
-  std::set<std::string> out_of_scope_;
   CrawlReport report_;
 };
 
@@ -376,6 +437,11 @@ std::string_view name_of(PageOutcome outcome) {
       return "duplicate";
   }
   return "failed";
+}
+
+std::size_t frontier_urls(std::size_t max_pages) {
+  constexpr std::size_t k_most = 1'000'000;
+  return max_pages >= (k_most - 1000) / 10 ? k_most : 10 * max_pages + 1000;
 }
 
 std::size_t CrawlReport::count(PageOutcome outcome) const {

@@ -10,6 +10,11 @@
 //      count and depth); llms.txt under the start URL's directory and at the root.
 //   3. Pages breadth-first from the start URL (depth 0): links of HTML pages (links.h) queued at
 //      depth+1 while depth < max_depth, each normalised URL once, within the scope (scope.h).
+// The frontier is bounded in URLs and bytes (max_frontier_urls, max_frontier_bytes): a sitemap
+// flood fills it to its bound, and the URLs past it are left out and counted. Discovery files
+// never follow a redirect to another origin (robots.txt redirected away reads as unavailable,
+// RFC 9309's 4xx: allow all). Every request names the start URL as the one whose origin may be
+// sent the fetcher's extra headers (FetchRequest::headers_for).
 // One request at a time, `request_delay` apart (or Crawl-delay, when longer, up to
 // `max_crawl_delay`). A 429 or 503 is retried after its Retry-After (or `default_retry_wait`)
 // when that is within `max_retry_wait`, up to `max_attempts` fetches; else the page fails.
@@ -43,6 +48,14 @@ struct CrawlOptions {
   bool llms_full = false;  // fetch llms-full.txt and hand it on as one page (llms_txt.h says why not by default)
   std::size_t max_sitemaps = 50;  // sitemap files read, indexes included
   int max_sitemap_depth = 2;      // an index's sitemaps are depth 1; deeper indexes are not followed
+  // The frontier's bounds (frontier.h), whatever sitemaps and pages list: URLs at most
+  // (0: frontier_urls(max_pages)) and their bytes. Past them a URL is left out, and counted.
+  std::size_t max_frontier_urls = 0;
+  std::size_t max_frontier_bytes = std::size_t{64} << 20;
+  // Set: asked before each request, during each wait and (through the fetcher's own, when the
+  // caller wires it there) while a request runs; true ends the crawl (report.cancelled): a
+  // caller that left, a server's time bound.
+  std::function<bool()> stop;
   // Fetch only what discovery needs, hand nothing to on_page: robots.txt, sitemaps, llms.txt and
   // the pages whose links are followed (depth < max_depth) are fetched; pages at max_depth are
   // only listed. Every page a real crawl would fetch is reported `would_fetch`.
@@ -77,11 +90,19 @@ struct DiscoveryReport {
   std::string reason;
 };
 
+// The frontier's URL bound for a crawl of `max_pages` pages: ten URLs a page and a thousand
+// more (skipped ones, redirects), at most a million. The byte bound applies as well, whichever
+// is reached first: 64 MiB hold about 180,000 URLs of 60 bytes.
+std::size_t frontier_urls(std::size_t max_pages);
+
 struct CrawlReport {
   std::vector<PageReport> pages;  // in the order they were decided
   std::vector<DiscoveryReport> discovery;
   bool page_limit_reached = false;  // max_pages stopped it with pages left
   bool time_limit_reached = false;
+  bool cancelled = false;           // CrawlOptions::stop ended it
+  std::size_t urls_left_out = 0;    // links and sitemap entries the full frontier did not take
+  std::size_t frontier_urls = 0;    // the bound that applied (max_frontier_urls or frontier_urls())
   std::size_t count(PageOutcome outcome) const;
 };
 

@@ -9,13 +9,16 @@
 namespace strata::web {
 
 struct FetchRequest {
-    std::string url;
-    std::string if_none_match;      // the ETag an earlier fetch recorded, or empty
-    std::string if_modified_since;  // the Last-Modified an earlier fetch recorded, or empty
+    std::string url{};
+    std::string if_none_match{};     // the ETag an earlier fetch recorded, or empty
+    std::string if_modified_since{}; // the Last-Modified an earlier fetch recorded, or empty
     // Whether to follow a redirect to `next` (a crawl's scope); when it says no, the redirect is
     // not requested and comes back as the response: its status, `url` the target, no body. Unset:
     // every redirect the fetcher's own rules allow is followed.
-    std::function<bool(const std::string& next)> follow_redirect;
+    std::function<bool(const std::string& next)> follow_redirect{};
+    // The URL whose origin (scheme, host, port) may be sent FetchOptions::headers (a crawl's start
+    // URL); empty: `url`'s. A hop to any other origin, a redirect's included, is sent none.
+    std::string headers_for{};
 };
 
 struct FetchResponse {

@@ -120,6 +120,7 @@ struct Hop {
   bool decoded_too_large = false;
   bool raw_too_large = false;
   std::string refused;  // why the socket was not opened
+  bool cancelled = false;  // FetchOptions::cancelled said so
 
   std::optional<std::string> header(std::string_view name) const {
     for (const auto& [n, v] : headers) {
@@ -159,6 +160,11 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 
 int on_progress(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
   auto* hop = static_cast<Hop*>(user);
+  // libcurl calls this about once a second even while nothing arrives: a cancel is seen in time.
+  if (hop->options->cancelled && hop->options->cancelled()) {
+    hop->cancelled = true;
+    return 1;
+  }
   // dlnow counts the body's bytes as they arrive, before decoding: a server that sends no
   // Content-Length is stopped here (CURLOPT_MAXFILESIZE only sees a declared length).
   if (dlnow > 0 && static_cast<std::size_t>(dlnow) > hop->options->max_body_bytes) {
@@ -301,9 +307,13 @@ Fetcher::~Fetcher() {
 
 namespace {
 
-// One request, no redirect followed. Fills `hop`; returns the status, or throws.
+// scheme://host:port, as check_url reads a URL: what FetchOptions::headers are bound to.
+std::string checked_origin(const CheckedUrl& url) { return url.scheme + "://" + url.host + ":" + std::to_string(url.port); }
+
+// One request, no redirect followed. Fills `hop`; returns the status, or throws. `send_headers`:
+// whether this hop's origin may be sent FetchOptions::headers.
 long perform_one(CURL* h, const FetchOptions& o, const CheckedUrl& url, const FetchRequest& request, Hop& hop,
-                 std::string& redirect_to) {
+                 std::string& redirect_to, bool send_headers) {
   const net::CurlLibrary& curl = net::curl_library();
   const std::string pinned = resolve_checked(url.host, o.allow_private);
 
@@ -321,7 +331,8 @@ long perform_one(CURL* h, const FetchOptions& o, const CheckedUrl& url, const Fe
     if (next == nullptr) throw Error(ExitCode::unavailable, "out of memory building a request");
     list = next;
   };
-  for (const HeaderFromEnv& extra : o.headers) {
+  const std::vector<HeaderFromEnv> none;
+  for (const HeaderFromEnv& extra : send_headers ? o.headers : none) {
     const char* value = std::getenv(extra.variable.c_str());
     if (value == nullptr || *value == '\0') {
       usage(mention(Setting::header_env) + " " + extra.name + "=" + extra.variable + ": the environment variable " + extra.variable + " is not set");
@@ -373,6 +384,7 @@ long perform_one(CURL* h, const FetchOptions& o, const CheckedUrl& url, const Fe
   const CURLcode code = curl.easy_perform(h);
   const std::string where = printable(url.url) + ": ";
   if (!hop.refused.empty()) throw Error(ExitCode::usage, where + hop.refused);
+  if (hop.cancelled) throw Error(ExitCode::unavailable, where + "cancelled");
   if (hop.decoded_too_large) {
     throw Error(ExitCode::invalid_input, where + "more than " + size_text(o.max_decoded_bytes) + " once decompressed: not read");
   }
@@ -402,13 +414,16 @@ long perform_one(CURL* h, const FetchOptions& o, const CheckedUrl& url, const Fe
 FetchResponse Fetcher::fetch(const FetchRequest& request) {
   const FetchOptions& o = impl_->options;
   CheckedUrl url = check_url(request.url);
+  // The one origin the extra headers may go to; checked on every hop, the first included.
+  const std::string headers_origin = checked_origin(request.headers_for.empty() ? url : check_url(request.headers_for));
   std::vector<std::string> visited;
   for (;;) {
+    if (o.cancelled && o.cancelled()) throw Error(ExitCode::unavailable, printable(url.url) + ": cancelled");
     visited.push_back(url.url);
     Hop hop;
     hop.options = &o;
     std::string redirect_to;
-    const long status = perform_one(impl_->handle, o, url, request, hop, redirect_to);
+    const long status = perform_one(impl_->handle, o, url, request, hop, redirect_to, checked_origin(url) == headers_origin);
     if (!redirect_to.empty()) {
       CheckedUrl next;
       try {

@@ -16,9 +16,11 @@
 // name that resolves differently the second time (DNS rebinding) is refused too. Proxies from
 // the environment are not used: the address checked must be the address reached. No cookies
 // are kept. Extra headers (credentials for an intranet wiki) take their values from environment
-// variables the user names; a value is sent, never printed nor stored.
+// variables the user names; a value is sent to one origin only (the start URL's), never printed
+// nor stored.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,7 +48,12 @@ struct FetchOptions {
   std::size_t max_decoded_bytes = std::size_t{50} << 20;  // after gzip/deflate
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};  // per request (each redirect hop)
+  // Sent only to one origin: FetchRequest::headers_for's, else the requested URL's (a redirect
+  // to another host is sent none, so a credential never follows a Location it did not choose).
   std::vector<HeaderFromEnv> headers;
+  // Set: asked while a request runs (about once a second, and before each hop); true abandons it
+  // (Error(unavailable), "cancelled"). A crawl whose caller left stops its request in flight.
+  std::function<bool()> cancelled;
 };
 
 // strata's User-Agent: "strata/<version> (+<where to read about it>)".

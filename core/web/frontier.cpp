@@ -4,20 +4,50 @@
 #include <utility>
 
 namespace strata::web {
+namespace {
+
+// What one URL costs the frontier, as FrontierLimits counts: its text, and a node's worth of
+// the containers around it (a set node, a queue slot with the URL's parts).
+constexpr std::size_t k_seen_overhead = 64;
+constexpr std::size_t k_queued_overhead = 192;
+std::size_t seen_cost(const std::string& text) { return text.size() + k_seen_overhead; }
+std::size_t queued_cost(const std::string& text) { return 2 * text.size() + k_seen_overhead + k_queued_overhead; }
+
+}  // namespace
 
 bool Frontier::add(const Url& url, int depth) {
-  if (!seen_.insert(url.to_string()).second) return false;
+  std::string text = url.to_string();
+  if (seen_.count(text) != 0) return false;
+  const std::size_t cost = queued_cost(text);
+  if (!fits(cost)) {
+    ++left_out_;
+    return false;
+  }
+  seen_.insert(std::move(text));
+  bytes_ += cost;
   queue_.push_back({url, depth, 0, {}});
   return true;
 }
 
-bool Frontier::mark_seen(const Url& url) { return seen_.insert(url.to_string()).second; }
+bool Frontier::mark_seen(const Url& url) {
+  std::string text = url.to_string();
+  if (seen_.count(text) != 0) return false;
+  const std::size_t cost = seen_cost(text);
+  if (!fits(cost)) return false;
+  seen_.insert(std::move(text));
+  bytes_ += cost;
+  return true;
+}
 
 bool Frontier::seen(const Url& url) const { return seen_.count(url.to_string()) != 0; }
 
+// Never refused for room: what is taken was fetched (or is about to be), which max_pages bounds.
 bool Frontier::take(const Url& url) {
-  seen_.insert(url.to_string());
-  return taken_.insert(url.to_string()).second;
+  std::string text = url.to_string();
+  if (seen_.insert(text).second) bytes_ += seen_cost(text);
+  if (!taken_.insert(text).second) return false;
+  bytes_ += seen_cost(text);
+  return true;
 }
 
 void Frontier::retry(FrontierEntry entry, CrawlTime at) {

@@ -23,12 +23,23 @@ struct FrontierEntry {
   CrawlTime ready_at{};  // not before (a retry's Retry-After)
 };
 
+// How much a frontier holds at most, whatever sitemaps and pages list: URLs it has seen (queued,
+// fetched or marked) and the bytes they cost (their text in the seen set and in the queue, with
+// a fixed cost per entry for the containers). Past either, a new URL is left out (counted).
+struct FrontierLimits {
+  std::size_t max_urls = 1'000'000;
+  std::size_t max_bytes = std::size_t{64} << 20;
+};
+
 class Frontier {
  public:
-  // Queues `url` unless it was queued or marked seen before; true when queued.
+  explicit Frontier(FrontierLimits limits = {}) : limits_(limits) {}
+
+  // Queues `url` unless it was queued or marked seen before, or the frontier is full (then it
+  // is counted in left_out()); true when queued.
   bool add(const Url& url, int depth);
-  // Marks a URL as taken (a redirect's target, a page's canonical URL) so it is not queued.
-  // True when it was not seen before.
+  // Marks a URL as seen (a link out of the scope, reported once) so it is not queued. True when
+  // it was not seen before and the frontier had room for it (a full one marks nothing more).
   bool mark_seen(const Url& url);
   bool seen(const Url& url) const;
   // Takes a URL for fetching (popped, a redirect's target, a page's canonical URL); false when
@@ -45,8 +56,19 @@ class Frontier {
   std::optional<CrawlTime> next_ready() const;
   bool empty() const { return queue_.empty() && retries_.empty(); }
   std::size_t size() const { return queue_.size() + retries_.size(); }
+  // URLs add() refused because the frontier was full (a URL offered twice counts twice).
+  std::size_t left_out() const { return left_out_; }
+  // What the frontier holds, as its limits count it.
+  std::size_t urls() const { return seen_.size(); }
+  std::size_t bytes() const { return bytes_; }
 
  private:
+  // Whether `cost` more bytes and one more URL fit.
+  bool fits(std::size_t cost) const { return seen_.size() < limits_.max_urls && bytes_ + cost <= limits_.max_bytes; }
+
+  FrontierLimits limits_;
+  std::size_t bytes_ = 0;
+  std::size_t left_out_ = 0;
   std::deque<FrontierEntry> queue_;
   std::vector<FrontierEntry> retries_;
   std::set<std::string> seen_;

@@ -254,6 +254,9 @@ std::optional<Url> resolve_http(const Url& base, std::string_view reference) {
   if ((target.scheme != "http" && target.scheme != "https") || !target.has_authority || target.host.empty()) {
     return std::nullopt;
   }
+  // A password in a link ("http://user:secret@host/") is a secret a page gave away: the crawl
+  // takes the address without it, so it is never requested, reported nor stored.
+  target.userinfo.reset();
   return target;
 }
 

@@ -49,11 +49,12 @@ Url resolve(const Url& base, const Url& reference);
 Url normalise(Url url);
 
 // An absolute http(s) URL from `reference` as a page wrote it (an href, a sitemap's <loc>),
-// resolved against `base` and normalised; nullopt for another scheme (mailto:, javascript:),
-// an unparsable reference or one with no host.
+// resolved against `base` and normalised, its user information ("user:password@") dropped;
+// nullopt for another scheme (mailto:, javascript:), an unparsable reference or one with no host.
 std::optional<Url> resolve_http(const Url& base, std::string_view reference);
 
-// `text` as an absolute http(s) URL, normalised; nullopt otherwise (the start of a crawl).
+// `text` as an absolute http(s) URL, normalised (user information dropped, as resolve_http
+// does); nullopt otherwise (the start of a crawl).
 std::optional<Url> parse_http_url(std::string_view text);
 
 }  // namespace strata::web

@@ -63,7 +63,7 @@ TEST(WebFetcher, RefusesLoopbackAndMetadataAddressesWithoutConnecting) {
   for (const char* url : {"http://127.0.0.1:9/", "http://[::1]:9/", "http://169.254.169.254/latest/meta-data/",
                           "http://10.0.0.1/", "http://[::ffff:127.0.0.1]:9/", "http://0.0.0.0:9/"}) {
     try {
-      fetcher.fetch({url, "", "", {}});
+      fetcher.fetch({.url = url});
       FAIL() << url << " fetched";
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("refused: "), std::string::npos) << url << ": " << e.what();
