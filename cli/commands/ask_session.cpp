@@ -48,13 +48,14 @@ std::string system_text(const std::string& value) {
 }
 
 // A tool that asks first runs only when the user says so at the terminal, shown every argument
-// (core made the lines: ask/tool_confirm.h); with no terminal to ask (a script, CI) it is
-// refused, and --yes is the way to allow it.
+// (core made the lines: ask/tool_confirm.h, the paths and addresses last, right above the
+// question); with no terminal to ask (a script, CI) it is refused, and --yes is the way to allow
+// it. The question names the tool again: the lines above may have pushed the first one away.
 bool confirm_on_terminal(const std::string& tool, const std::vector<std::string>& argument_lines) {
   std::string text = "strata: the model wants to run " + safe_line(tool) +
                      (argument_lines.empty() ? " with no arguments" : " with these arguments") + ":\n";
   for (const std::string& line : argument_lines) text += "  " + safe_line(line) + "\n";
-  std::cerr << text << "strata: allow it? [y/N] " << std::flush;
+  std::cerr << text << "strata: allow " << safe_line(tool) << "? [y/N] " << std::flush;
   std::string answer;
   if (!std::getline(std::cin, answer)) {
     std::cin.clear();

@@ -130,7 +130,7 @@ for answer in y n; do
     assert_eq 0 "$rc" "answered '$answer': exit 0"
     assert_true "the question names the tool" grep -q 'the model wants to run fake__write_note with these arguments:' <<<"$shown"
     assert_true "and shows its argument, escapes visible" grep -q '^  text = "\\u001b\[2Jhi"' <<<"$shown"
-    assert_true "then asks" grep -q '^strata: allow it? \[y/N\]' <<<"$shown"
+    assert_true "then asks, naming the tool again" grep -q '^strata: allow fake__write_note? \[y/N\]' <<<"$shown"
     if [ "$answer" = y ]; then
         assert_true "allowed: it ran" grep -q 'tool fake__write_note .* → [0-9]* bytes: written' <<<"$shown"
     else
@@ -145,8 +145,16 @@ pad=$(python3 -c 'print(" " * 5000)')
 long_path="/tmp/notes/$(python3 -c 'print("x" * 300)')/../../../home/u/.bashrc"
 chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": {"content": "'"$pad"'echo pwned", "path": "'"$long_path"'"}}]}, {"answer": "Noted [1]."}]'
 shown=$(answer_on_pty n "$STRATA" ask --base-url "$URL" --model test-model --tools 'how do I roll back?')
-assert_true "the path is shown whole, however long" grep -qF "  path = \"$long_path\"" <<<"$shown"
-assert_true "the padded content is cut in the middle, its size shown" grep -q '^  content = "  .* … .*echo pwned" (5,012 bytes)' <<<"$shown"
+assert_true "the path is shown whole, its padding counted" grep -qF '  path = "/tmp/notes/«"x" × 300»/../../../home/u/.bashrc"' <<<"$shown"
+assert_true "the padded content is counted" grep -qF '  content = "«" " × 5,000»echo pwned"' <<<"$shown"
+# 10,000 newlines before the path, under a key that sorts first: the path is still the last line
+# above the question, and the question fits a screen.
+server_reset
+chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": {"destination": "'"$(python3 -c 'print("\\n" * 10000, end="")')"'/home/u/.bashrc", "text": "'"$(python3 -c 'print("\\n" * 10000, end="")')"'echo pwned"}}]}, {"answer": "Noted [1]."}]'
+shown=$(answer_on_pty n "$STRATA" ask --base-url "$URL" --model test-model --tools 'how do I roll back?')
+assert_true "the path is shown whole, right above the question" \
+    python3 -c 'import sys; t = sys.stdin.read().replace("\r", "").split("\n"); i = [k for k, l in enumerate(t) if l.startswith("strata: allow ")][0]; sys.exit(0 if t[i - 1] == "  destination = \"«\"\\n\" × 10,000»/home/u/.bashrc\"" and i < 30 else 1)' <<<"$shown"
+assert_true "declined: refused" grep -q 'tool fake__write_note .* → refused: the user said no' <<<"$shown"
 server_reset
 many=$(python3 -c 'import json; print(json.dumps({"k%d" % i: i for i in range(41)}))')
 chat_script '[{"tool_calls": [{"name": "fake__write_note", "arguments": '"$many"'}]}, {"answer": "Noted [1]."}]'

@@ -24,56 +24,118 @@ std::string json_object(std::initializer_list<std::pair<const std::string, std::
   return o.dump();
 }
 
-// A model pads one value so that a preview of the first 300 bytes ends before the path: every
-// argument is a line of its own, the padded one cut in the middle with its size.
+// `n` letters in which no unit of 8 bytes or fewer repeats (a step of 7 through 26 letters).
+std::string varied(int n, int seed) {
+  std::string out;
+  for (int j = 0; j < n; ++j) out += static_cast<char>('a' + (j * 7 + seed) % 26);
+  return out;
+}
+
+// A model pads one value so that the argument that matters scrolls out of sight: every
+// argument is a line of its own, padding is counted (nothing lost, a few bytes shown), and the
+// path comes last, right above the question, whatever its key sorts as.
 TEST(ShowArguments, APaddedValueDoesNotHideTheNextArgument) {
   const std::string padded = "{\"content\": \"" + std::string(10000, ' ') + "echo pwned\", \"path\": \"/home/u/.bashrc\"}";
   const ArgumentsShown shown = show_arguments(padded);
   ASSERT_TRUE(shown.refused.empty()) << shown.refused;
-  ASSERT_EQ(shown.lines.size(), 2U);
-  EXPECT_EQ(shown.lines[1], "path = \"/home/u/.bashrc\"");
-  EXPECT_TRUE(shown.lines[0].starts_with("content = \"    ")) << shown.lines[0];
-  EXPECT_TRUE(shown.lines[0].ends_with("echo pwned\" (10,012 bytes)")) << shown.lines[0];
-  EXPECT_LT(shown.lines[0].size(), 200U);
+  EXPECT_EQ(shown.lines, (Lines{"content = \"«\" \" × 10,000»echo pwned\"", "path = \"/home/u/.bashrc\""}));
+  EXPECT_EQ(shown.places, 1U);
+  // Newlines too, and a key that sorts first: the place still comes last.
+  const ArgumentsShown newlines =
+      show_arguments(json_object({{"destination", "~/.ssh/authorized_keys"}, {"text", std::string(10000, '\n') + "ssh-ed25519 AAAA"}}));
+  ASSERT_TRUE(newlines.refused.empty()) << newlines.refused;
+  EXPECT_EQ(newlines.lines, (Lines{"text = \"«\"\\n\" × 10,000»ssh-ed25519 AAAA\"", "destination = \"~/.ssh/authorized_keys\""}));
+  std::size_t bytes = 0;
+  for (const std::string& line : newlines.lines) bytes += line.size();
+  EXPECT_LT(bytes, 100U) << "the whole question fits a screen";
 }
 
-// A path padded past the old 160-byte cut hid its "../.." in the cut middle: the path a write
-// tool writes is shown whole, however the content next to it is padded.
-TEST(ShowArguments, APathIsShownWholeWhateverItsLength) {
-  const std::string path = "/tmp/notes/" + std::string(300, 'x') + "/../../../home/u/.bashrc";
-  const std::string call = json_object({{"content", std::string(20000, ' ') + "echo pwned"}, {"path", path}});
-  const ArgumentsShown shown = show_arguments(call);
+// Padding inside the path itself: counted, never cut, so its "../.." stays in sight.
+TEST(ShowArguments, APathIsShownWholeHoweverItIsPadded) {
+  const std::string path = "/tmp/notes/" + std::string(3000, 'x') + "/../../../home/u/.bashrc";
+  const ArgumentsShown shown = show_arguments(json_object({{"content", "hi"}, {"path", path}}));
   ASSERT_TRUE(shown.refused.empty()) << shown.refused;
-  ASSERT_EQ(shown.lines.size(), 2U);
-  EXPECT_EQ(shown.lines[1], "path = \"" + path + "\"");
-  EXPECT_TRUE(shown.lines[0].ends_with("echo pwned\" (20,012 bytes)")) << shown.lines[0];
-  EXPECT_LT(shown.lines[0].size(), 200U);
-  // The longest path Linux takes, escapes and all, is still whole; one byte more is content.
-  const std::string longest(k_max_whole_value_bytes, 'p');
-  EXPECT_EQ(show_arguments(json_object({{"path", longest}})).lines[0], "path = \"" + longest + "\"");
-  EXPECT_NE(show_arguments(json_object({{"path", longest + "p"}})).lines[0].find(" … "), std::string::npos);
-  const std::string escaped = "/tmp/" + std::string(300, '\n') + "/../../home/u/.bashrc";
-  const std::string shown_escaped = show_arguments(json_object({{"path", escaped}})).lines[0];
-  EXPECT_EQ(shown_escaped.find(" … "), std::string::npos) << shown_escaped;
-  EXPECT_TRUE(shown_escaped.ends_with("/../../home/u/.bashrc\""));
+  EXPECT_EQ(shown.lines, (Lines{"content = \"hi\"", "path = \"/tmp/notes/«\"x\" × 3,000»/../../../home/u/.bashrc\""}));
+  // 10,000 newlines or spaces before it, under any key: it looks like a path, so it is one.
+  EXPECT_EQ(show_arguments(json_object({{"x", std::string(10000, ' ') + "/etc/passwd"}})).lines,
+            (Lines{"x = \"«\" \" × 10,000»/etc/passwd\""}));
+  EXPECT_EQ(show_arguments(json_object({{"path", std::string(10000, '\n') + "/etc/passwd"}})).lines,
+            (Lines{"path = \"«\"\\n\" × 10,000»/etc/passwd\""}));
+  // A repeated unit, not only a character.
+  EXPECT_EQ(show_arguments(json_object({{"file", "/srv/a" + [] {
+                                                    std::string up;
+                                                    for (int i = 0; i < 500; ++i) up += "/..";
+                                                    return up;
+                                                  }() + "/etc/shadow"}})).lines,
+            (Lines{"file = \"/srv/a«\"/..\" × 500»/etc/shadow\""}));
+  // What padding cannot be counted away is refused, never cut.
+  std::string noise;
+  for (int i = 0; i < 400; ++i) noise += "d" + std::to_string(i) + "/../";
+  const ArgumentsShown refused = show_arguments(json_object({{"path", "/tmp/" + noise + "home/u/.bashrc"}}));
+  EXPECT_EQ(refused.refused,
+            "the argument path names a path or an address and takes more than 1,024 bytes to show (repeats counted), "
+            "and such a value is never cut");
+  EXPECT_TRUE(refused.lines.empty());
 }
 
-// Values shown whole may not add up to more than a screenful or two: padding with several long
-// values could otherwise scroll the path far out of sight. Such a call is refused, not cut.
-TEST(ShowArguments, WholeValuesPastTheBudgetAreRefused) {
-  const std::string pad(3000, 'a');
-  const ArgumentsShown shown = show_arguments(json_object({{"path", "/home/u/.bashrc"}, {"a", pad}, {"b", pad}, {"c", pad}}));
-  EXPECT_EQ(shown.refused, "the arguments take more than 8192 bytes to show, and a value that could name a path is never cut");
-  EXPECT_TRUE(shown.lines.empty());
-  EXPECT_TRUE(show_arguments(json_object({{"path", "/home/u/.bashrc"}, {"a", pad}, {"b", pad}})).refused.empty());
+// Any other long value is cut in the middle, saying how many of its bytes are not shown.
+TEST(ShowArguments, ContentIsCutInTheMiddleSayingHowMuch) {
+  std::string content;
+  for (int i = 0; content.size() < 10000; ++i) content += "echo " + std::to_string(i) + "\n";
+  const ArgumentsShown shown = show_arguments(json_object({{"content", content}}));
+  ASSERT_EQ(shown.lines.size(), 1U);
+  const std::string& line = shown.lines[0];
+  EXPECT_TRUE(line.starts_with("content = \"echo 0\\necho 1\\n")) << line;
+  EXPECT_TRUE(line.ends_with("\\n\"")) << line;
+  EXPECT_LE(line.size(), 200U) << line;
+  const std::size_t open = line.find("«"), close = line.find("»");
+  ASSERT_NE(open, std::string::npos);
+  const std::string marker = line.substr(open, close + 2 - open);
+  EXPECT_TRUE(marker.ends_with(" bytes cut»")) << marker;
+  // The bytes shown and the bytes said cut add up to the value.
+  std::size_t cut = 0;
+  for (const char c : marker) {
+    if (c >= '0' && c <= '9') cut = cut * 10 + static_cast<std::size_t>(c - '0');
+  }
+  const std::string before = line.substr(11, open - 11), after = line.substr(close + 2, line.size() - close - 3);
+  const auto own = [](const std::string& escaped) {  // each "\n" is one byte of the value
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < escaped.size(); ++i, ++n) i += escaped[i] == '\\';
+    return n;
+  };
+  EXPECT_EQ(own(before) + cut + own(after), content.size()) << line;
+}
+
+// A value cannot forge a marker, and what a terminal would act on shows escaped.
+TEST(ShowArguments, MarkersCannotBeForgedAndControlsShowEscaped) {
+  EXPECT_EQ(show_arguments(json_object({{"note", "«\" \" × 3» fine"}})).lines, (Lines{"note = \"\\u00ab\\\" \\\" × 3\\u00bb fine\""}));
+  EXPECT_EQ(show_arguments(json_object({{"t", "a\u202Eb\u0085c\x7f"}})).lines, (Lines{"t = \"a\\u202eb\\u0085c\\u007f\""}));
+  EXPECT_EQ(count_runs("ab"), "ab");
+  EXPECT_EQ(count_runs(std::string(15, 'a')), std::string(15, 'a')) << "short runs are shown as they are";
+  EXPECT_EQ(count_runs(std::string(16, 'a')), "«\"a\" × 16»");
+  EXPECT_EQ(count_runs("é é é é é é é é é "), "«\"é \" × 9»");
+}
+
+// Lines of other values may add up to more than a screen; the places never scroll away, and a
+// call whose lines are more than 8192 bytes in all is refused.
+TEST(ShowArguments, ManyValuesKeepThePlaceLastAndAreBounded) {
+  nlohmann::json call = {{"path", "/home/u/.bashrc"}};
+  for (int i = 0; i < 30; ++i) call["a" + std::to_string(i)] = std::string(150, static_cast<char>('a' + i % 26)) + "x";
+  const ArgumentsShown shown = show_arguments(call.dump());
+  ASSERT_TRUE(shown.refused.empty()) << shown.refused;
+  ASSERT_EQ(shown.lines.size(), 31U);
+  EXPECT_EQ(shown.lines.back(), "path = \"/home/u/.bashrc\"");
+  nlohmann::json big;
+  for (int i = 0; i < 39; ++i) big[std::string(195, 'k') + std::to_string(i)] = varied(150, i);
+  EXPECT_EQ(show_arguments(big.dump()).refused, "the arguments take more than 8,192 bytes to show");
 }
 
 TEST(ShowArguments, NestedKeysAreShownByTheirPathAndControlsAsEscapes) {
   const ArgumentsShown shown =
-      show_arguments(R"({"a": {"b": [1, {"path": "/x"}]}, "text": "line\nstrata: applied\u001b[2J\u202e", "e": {}, "": null})");
+      show_arguments(R"({"a": {"b": [1, {"path": "/x"}]}, "text": "line\nstrata: applied\u001b[2J", "e": {}, "": null})");
   ASSERT_TRUE(shown.refused.empty()) << shown.refused;
-  EXPECT_EQ(shown.lines, (Lines{"\"\" = null", "a.b[0] = 1", "a.b[1].path = \"/x\"", "e = {}",
-                                "text = \"line\\nstrata: applied\\u001b[2J\""}));
+  EXPECT_EQ(shown.lines, (Lines{"\"\" = null", "a.b[0] = 1", "e = {}", "text = \"line\\nstrata: applied\\u001b[2J\"",
+                                "a.b[1].path = \"/x\""}));
 }
 
 TEST(ShowArguments, AKeyThatLooksLikeOtherLinesIsQuoted) {
@@ -93,6 +155,11 @@ TEST(ShowArguments, WhatCannotBeShownWholeIsRefused) {
   EXPECT_EQ(show_arguments("{\"a\": ").refused, "the arguments are not valid JSON");
   EXPECT_TRUE(show_arguments("").refused.empty());
   EXPECT_TRUE(show_arguments("").lines.empty());
+  // Several places, each within its bound, that together would not fit above the question.
+  nlohmann::json places;
+  for (int i = 0; i < 3; ++i) places["path" + std::to_string(i)] = "/" + varied(600, i);
+  EXPECT_EQ(show_arguments(places.dump()).refused,
+            "the paths and addresses take more than 1,536 bytes to show, and such a value is never cut");
 }
 
 // readOnlyHint is the server's word: alone it lets nothing run unasked; the user's confirm for
