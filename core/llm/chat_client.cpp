@@ -1,9 +1,11 @@
 #include "llm/chat_client.h"
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/utf8.h"
 #include "net/api_key.h"
 #include "net/url_secrets.h"
 #include "net/http_client.h"
@@ -35,18 +37,11 @@ struct Attempt {
   // --timeout N ends a stalled answer after about N seconds, not after every retry's N more.
   bool stalled = false;
   bool interrupted = false;  // stopped by ChatClientOptions::cancel: never retried
+  bool capped = false;       // the answer reached answer_cap(): reading stopped, the answer is complete
   net::FailureKind failure = net::FailureKind::none;  // how the transfer failed, if it did
 };
 
 bool cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
-
-// How much answer text a stream may bring for `max_tokens` before it is cut: a token is about
-// four bytes of text and rarely more than sixteen; past that, a server that never stops is
-// just filling the terminal. 0: no limit (no --max-tokens).
-std::size_t text_budget(const std::optional<std::uint64_t>& max_tokens) {
-  if (!max_tokens) return 0;
-  return static_cast<std::size_t>(std::min<std::uint64_t>(*max_tokens, std::uint64_t{1} << 32)) * 16 + 1024;
-}
 
 ChatError transport_error(const net::Response& r, const std::string& url, const std::string& host, bool after_text) {
   std::string what = after_text ? "the answer was cut off: " : "no answer from " + host + ": ";
@@ -91,7 +86,24 @@ ChatError redirected(long status, const std::string& note, const std::string& ho
 // "stream": true. Kept only until the first event, and only so much of it.
 constexpr std::size_t k_max_unstreamed = std::size_t{1} << 20;
 
+// The finish reason a provider gives an answer its output limit ended.
+std::string length_reason(Provider provider) { return provider == Provider::anthropic ? "max_tokens" : "length"; }
+
+// Ends `result` at `cap` bytes of text (at a character's boundary), as the model's output limit
+// would have: nothing after the cut is kept, tool calls included (their arguments may be cut).
+void cap_answer(ChatResult& result, Provider provider, std::size_t cap) {
+  result.text.resize(utf8_boundary_before(result.text, cap));
+  result.finish_reason = length_reason(provider);
+  result.tool_calls.clear();
+}
+
 }  // namespace
+
+std::size_t answer_cap(const std::optional<std::uint64_t>& max_tokens, std::size_t max_answer_bytes) {
+  if (!max_tokens) return max_answer_bytes;
+  const std::uint64_t tokens = std::min<std::uint64_t>(*max_tokens, std::uint64_t{1} << 32);
+  return std::min<std::size_t>(static_cast<std::size_t>(tokens) * 16 + 1024, max_answer_bytes);
+}
 
 std::string chat_url(const ChatEndpoint& endpoint) {
   std::string url = endpoint.base_url;
@@ -163,7 +175,7 @@ void take_response(ChatResponse&& whole, ChatResult& result) {
 }
 
 Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, net::Request request,
-                         ChatObserver& observer, const std::string& host, std::size_t budget) {
+                         ChatObserver& observer, const std::string& host, std::size_t cap) {
   Attempt a;
   SseParser parser;
   ChatStreamDecoder decoder(endpoint.provider);
@@ -192,14 +204,15 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
         last_text = now;
         if (!a.handed_out) a.result.first_text_ms = ms_since(start);
         a.handed_out = true;
-        observer.text(delta.text);
-        text_bytes += delta.text.size();
-        if (budget > 0 && text_bytes > budget) {
-          a.error = ChatError(ChatErrorKind::server, ExitCode::unavailable,
-                              "the answer was cut off: the server kept sending past the " + mention(Setting::max_tokens) + " budget (" +
-                                  std::to_string(text_bytes) + " bytes)");
-          return false;
+        // Past the cap: what fits is handed out, the rest never read (the transfer stops here).
+        std::string_view kept = delta.text;
+        if (text_bytes + kept.size() > cap) {
+          kept = kept.substr(0, utf8_boundary_before(kept, cap - text_bytes));
+          a.capped = true;
         }
+        if (!kept.empty()) observer.text(kept);
+        text_bytes += kept.size();
+        if (a.capped) return false;
       }
       if (now - last_text > idle) {
         a.stalled = true;
@@ -224,14 +237,19 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
   a.result.model = decoder.model();
   a.result.finish_reason = decoder.finish_reason();
   a.result.tool_calls = decoder.tool_calls();
+  if (a.capped) {
+    cap_answer(a.result, endpoint.provider, text_bytes);
+    return a;
+  }
   if (a.error) return a;
   if (exchange_failed(response, request, endpoint, host, a)) return a;
   if (!any_event && !unstreamed.empty() && unstreamed.size() < k_max_unstreamed) {
     try {
       ChatResponse whole = parse_chat_response(endpoint.provider, unstreamed);
-      if (!whole.text.empty()) observer.text(whole.text);
-      a.handed_out = !whole.text.empty();
       take_response(std::move(whole), a.result);
+      if (a.result.text.size() > cap) cap_answer(a.result, endpoint.provider, cap);
+      if (!a.result.text.empty()) observer.text(a.result.text);
+      a.handed_out = !a.result.text.empty();
       return a;
     } catch (const ChatError&) {
       // Not a whole response either: fall through to "cut".
@@ -246,7 +264,7 @@ Attempt attempt_streamed(net::HttpClient& http, const ChatEndpoint& endpoint, ne
 }
 
 Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::Request request,
-                      ChatObserver& observer, const std::string& host) {
+                      ChatObserver& observer, const std::string& host, std::size_t cap) {
   Attempt a;
   const auto start = Clock::now();
   const net::Response response = http.perform(request);
@@ -259,6 +277,7 @@ Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::
     return a;
   }
   a.result.first_text_ms = a.result.latency_ms;
+  if (a.result.text.size() > cap) cap_answer(a.result, endpoint.provider, cap);
   if (!a.result.text.empty()) observer.text(a.result.text);
   a.handed_out = true;
   return a;
@@ -272,9 +291,9 @@ ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observ
   const std::string host = host_of(url_);
   const net::RetryPolicy& policy = options_.retry;
   for (int attempt = 1;; ++attempt) {
-    Attempt a = request.stream ? attempt_streamed(impl_->http, endpoint_, http_request, observer, host,
-                                                  text_budget(request.max_tokens))
-                               : attempt_whole(impl_->http, endpoint_, http_request, observer, host);
+    const std::size_t cap = answer_cap(request.max_tokens, options_.max_answer_bytes);
+    Attempt a = request.stream ? attempt_streamed(impl_->http, endpoint_, http_request, observer, host, cap)
+                               : attempt_whole(impl_->http, endpoint_, http_request, observer, host, cap);
     a.result.attempts = attempt;
     if (!a.error) return std::move(a.result);
     // The server's words may echo the key (without its "sk-" prefix, wrapped, split by spaces).

@@ -10,11 +10,19 @@
 // the caller has printed it, and a second answer would not continue the first. A stream that
 // breaks after that returns what arrived with `partial` set and the reason in `error`.
 //
+// Bounded: one answer brings at most answer_cap() bytes of text (the request's max_tokens at 16
+// bytes a token and 1 KiB more, and never more than ChatClientOptions::max_answer_bytes): past
+// it, reading stops, the text is cut there (at a character's boundary) and the answer ends as a
+// model's would at its output limit, finish_reason "length" ("max_tokens" for Anthropic), neither
+// partial nor an error. A server that ignores max_tokens, or streams without end, cannot make a
+// caller hold, print or store more.
+//
 // Errors: ChatError (key_rejected and context_too_long among them, in our own words; never
 // the key), thrown when no text was handed out. Messages never contain the API key.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -39,6 +47,15 @@ struct ChatEndpoint {
 // The URL a request for `endpoint` is posted to.
 std::string chat_url(const ChatEndpoint& endpoint);
 
+// The most answer text strata takes from a model for one answer, whatever the request's max_tokens
+// (256 KiB: about 64,000 tokens of English, more than any model is asked to write as one answer
+// from a few passages).
+inline constexpr std::size_t k_max_answer_bytes = std::size_t{256} << 10;
+
+// The bytes of text one answer may bring for `max_tokens` (unset: the server bound alone): a token
+// is about four bytes of text and rarely more than sixteen.
+std::size_t answer_cap(const std::optional<std::uint64_t>& max_tokens, std::size_t max_answer_bytes = k_max_answer_bytes);
+
 struct ChatClientOptions {
   // Default: 4 retries, 500 ms doubling to at most 8 s, a server may ask for up to 60 s:
   // someone is waiting at a terminal.
@@ -52,6 +69,8 @@ struct ChatClientOptions {
   // When set and true (the user pressed Ctrl-C), the request stops within about a second and is
   // not retried; text already handed out comes back as a partial result, `interrupted`.
   const std::atomic<bool>* cancel = nullptr;
+  // The server bound of answer_cap(); tests lower it.
+  std::size_t max_answer_bytes = k_max_answer_bytes;
 };
 
 // Told about each piece of the answer and each retry. Called on the caller's thread.

@@ -235,15 +235,15 @@ assert_eq 1 "$(chat_requests)" "one request"
 note "gave up after ${MS} ms (9.3 s on 5173005: libcurl's low-speed check, then a retry)"
 server_reset
 
-case_ "ask --max-tokens 16 against a server that never stops: reading stops past the budget"
+case_ "ask --max-tokens 16 against a server that never stops: reading stops at the budget, as at the output limit"
 server_reset
 chat_script '[{"forever": "text"}]'
 run "$STRATA" "${ASK[@]}" --max-tokens 16 "what is a quokka?"
-assert_eq 8 "$RC" "exit 8: a partial answer, marked"
-expect_stderr_match 'kept sending past the --max-tokens budget'
+assert_eq 0 "$RC" "exit 0: the answer ends at the limit"
+expect_stderr_match 'the answer stopped at the output limit .--max-tokens 16.'
 out_bytes=$(wc -c <"$E2E_TMP/.out")
 assert_true "stdout holds at most the budget (16 x 16 + 1024 bytes) and a little more: $out_bytes bytes" test "$out_bytes" -lt 2000
-assert_eq 1 "$(db_q ask.db "SELECT count(*) FROM llm_calls WHERE status = 'partial' AND id = (SELECT max(id) FROM llm_calls)")" "logged as partial"
+assert_eq 1280 "$(db_q ask.db "SELECT length(CAST(answer AS BLOB)) FROM llm_calls WHERE status = 'ok' AND id = (SELECT max(id) FROM llm_calls)")" "logged whole, cut at the budget"
 
 case_ "ask: Ctrl-C during a streamed answer logs what was printed, marked interrupted"
 server_reset

@@ -96,6 +96,9 @@ above, or a streamed answer shaped by any of:
                   call_N / toolu_N). The text, if any, is "answer" (default none); the response
                   ends with finish_reason "tool_calls" (Anthropic: stop_reason "tool_use"), and
                   streamed arguments arrive in two pieces (input_json_delta for Anthropic)
+  answer_mb       an answer of this many megabytes ("word " repeated; streamed in deltas of 4 KiB)
+                  that ends as a complete answer would (finish_reason "stop", [DONE]), whatever
+                  the request's max_tokens: a server that ignores it
   forever         a stream that never ends (for at most 60 s, or until the client goes): "empty"
                   (OpenAI: deltas with empty content; Anthropic: ping events) or "text" (deltas of
                   "word "), one every "every_ms" milliseconds (default 100; 0 for text: as fast
@@ -540,6 +543,9 @@ class Handler(BaseHTTPRequestHandler):
         default_answer = "" if calls else cfg.get("answer", "Strata reads your documents [1].")
         answer = b.get("answer", default_answer)
         pieces = b.get("pieces")
+        if b.get("answer_mb"):
+            answer = "word " * int(b["answer_mb"] * (1 << 20) / 5)
+            pieces = [answer[i:i + 4096] for i in range(0, len(answer), 4096)]
         if pieces is None:
             pieces = [w for w in answer.replace(" ", " \x00").split("\x00") if w]
         usage = {"in": prompt_chars // 4 + 1, "out": len(pieces)}

@@ -375,6 +375,62 @@ TEST_F(ChatClientTest, ServerThatIgnoresStreamingStillAnswers) {
   EXPECT_FALSE(r.partial);
 }
 
+// A server that ignores max_tokens and sends a megabyte: the answer ends at the cap as at the
+// model's output limit (finish_reason length, complete, not partial), the observer and the result
+// holding the same capped text, streamed or whole, for either provider.
+TEST_F(ChatClientTest, AnAnswerPastTheCapEndsThereAsAtTheOutputLimit) {
+  EXPECT_EQ(answer_cap(std::nullopt), k_max_answer_bytes);
+  EXPECT_EQ(answer_cap(16), 16u * 16 + 1024);
+  EXPECT_EQ(answer_cap(std::uint64_t{1} << 40), k_max_answer_bytes);
+  EXPECT_EQ(answer_cap(std::nullopt, 5000), 5000u);
+  for (const Provider p : {Provider::openai, Provider::anthropic}) {
+    for (const bool stream : {true, false}) {
+      SCOPED_TRACE(std::string(p == Provider::openai ? "openai" : "anthropic") + (stream ? " streamed" : " whole"));
+      server_->reset();
+      chat_script(R"([{"answer_mb": 1}, {"answer_mb": 1}])");
+      ChatEndpoint e;
+      e.provider = p;
+      e.base_url = p == Provider::openai ? server().base_url() : server().origin();
+      ChatClientOptions o;
+      o.max_answer_bytes = 10'000;
+      ChatClient c(e, o);
+      ChatRequest q = question(stream);
+      Recorder rec;
+      ChatResult r = c.complete(q, rec);
+      EXPECT_EQ(r.text.size(), 10'000u);
+      EXPECT_EQ(rec.joined(), r.text);
+      EXPECT_EQ(r.finish_reason, p == Provider::openai ? "length" : "max_tokens");
+      EXPECT_TRUE(finished_by_length(*r.finish_reason));
+      EXPECT_FALSE(r.partial);
+      EXPECT_FALSE(r.error.has_value());
+      EXPECT_EQ(r.attempts, 1);
+      // max_tokens below the server bound: 16 bytes a token and 1 KiB more.
+      q.max_tokens = 16;
+      Recorder rec16;
+      r = c.complete(q, rec16);
+      EXPECT_EQ(r.text.size(), 16u * 16 + 1024);
+      EXPECT_EQ(rec16.joined(), r.text);
+      EXPECT_FALSE(r.partial);
+      EXPECT_EQ(chat_requests().size(), 2u) << "never retried";
+    }
+  }
+}
+
+TEST_F(ChatClientTest, TheCapNeverSplitsACharacter) {
+  // Pieces of "é" (2 bytes): a cap at an odd byte count ends one byte short.
+  chat_script(R"([{"pieces": ["ééééé", "ééééé", "ééééé"]}])");
+  ChatEndpoint e;
+  e.base_url = server().base_url();
+  ChatClientOptions o;
+  o.max_answer_bytes = 13;
+  ChatClient c(e, o);
+  Recorder rec;
+  const ChatResult r = c.complete(question(), rec);
+  EXPECT_EQ(r.text, "éééééé");
+  EXPECT_EQ(rec.joined(), r.text);
+  EXPECT_EQ(r.finish_reason, "length");
+}
+
 TEST_F(ChatClientTest, NoServerIsUnavailableAfterTwoQuietRetries) {
   ChatEndpoint nowhere{Provider::openai, "http://127.0.0.1:9/v1", "", "OPENAI_API_KEY"};
   ChatClientOptions o;
