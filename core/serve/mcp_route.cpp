@@ -165,19 +165,48 @@ struct McpRoute::Impl {
     return now - s.last_used >= options.session_idle;
   }
 
-  // A new session for `key`, or nullptr when max_sessions are open (expired ones are ended
-  // first).
-  std::pair<std::string, std::shared_ptr<McpSession>> open(const std::string& key) {
+  // What open() did: a session (id and state), or why not.
+  struct Opened {
+    enum class Refused { no, server_full, key_full } refused = Refused::no;
+    std::string id;
+    std::shared_ptr<McpSession> session;
+    std::int64_t retry_after_seconds = 0;  // key_full: until the key's least recently used one expires
+  };
+
+  // A new session for `key`; refused when max_sessions are open, or max_sessions_per_key of
+  // `key`'s (expired ones are ended first).
+  Opened open(const std::string& key) {
     const auto now = options.now();
     const std::lock_guard lock(mutex);
-    std::erase_if(sessions, [&](const auto& entry) { return expired(*entry.second, now); });
-    if (sessions.size() >= options.max_sessions) return {};
-    auto session = std::make_shared<McpSession>();
-    session->key = key;
-    session->last_used = now;
-    std::string id = new_session_id();
-    sessions.emplace(id, session);
-    return {std::move(id), std::move(session)};
+    std::erase_if(sessions, [&](const auto& entry) {
+      if (!expired(*entry.second, now)) return false;
+      entry.second->cancel_all();
+      return true;
+    });
+    Opened opened;
+    if (sessions.size() >= options.max_sessions) {
+      opened.refused = Opened::Refused::server_full;
+      return opened;
+    }
+    std::size_t of_key = 0;
+    auto oldest = now;
+    for (const auto& [id, s] : sessions) {
+      if (s->key != key) continue;
+      ++of_key;
+      oldest = std::min(oldest, s->last_used);
+    }
+    if (of_key >= options.max_sessions_per_key) {
+      opened.refused = Opened::Refused::key_full;
+      const auto left = std::chrono::ceil<std::chrono::seconds>(oldest + options.session_idle - now);
+      opened.retry_after_seconds = std::max<std::int64_t>(1, left.count());
+      return opened;
+    }
+    opened.session = std::make_shared<McpSession>();
+    opened.session->key = key;
+    opened.session->last_used = now;
+    opened.id = new_session_id();
+    sessions.emplace(opened.id, opened.session);
+    return opened;
   }
 
   // The session `id` names for `key`, its idle clock restarted; nullptr when there is none, it
@@ -319,16 +348,25 @@ struct McpRoute::Impl {
   }
 
   http::Response initialize(const http::Request& request, const Call& call) {
-    auto [id, session] = open(call.caller.name());
-    if (!session) {
+    Opened opened = open(call.caller.name());
+    if (opened.refused == Opened::Refused::server_full) {
       http::Response busy = http::Response::json(
           503, http::detail_json("too many MCP sessions open (" + std::to_string(options.max_sessions) +
                                  "): end one with DELETE /mcp, or wait for an idle one to expire"));
       busy.set_header("Retry-After", "60");
       return busy;
     }
-    http::Response answer = run(request, call, session->negotiation, nullptr);
-    answer.set_header("Mcp-Session-Id", id);
+    if (opened.refused == Opened::Refused::key_full) {
+      const std::string whose = call.caller.key ? "key '" + call.caller.name() + "'" : "callers without a key";
+      http::Response busy = http::Response::json(
+          429, http::detail_json("too many MCP sessions open for " + whose + " (" +
+                                 std::to_string(options.max_sessions_per_key) +
+                                 ", the most one key may hold): end one with DELETE /mcp, or wait for an idle one to expire"));
+      busy.set_header("Retry-After", std::to_string(opened.retry_after_seconds));
+      return busy;
+    }
+    http::Response answer = run(request, call, opened.session->negotiation, nullptr);
+    answer.set_header("Mcp-Session-Id", opened.id);
     return answer;
   }
 

@@ -16,9 +16,14 @@
 //    (http://127.0.0.1:PORT, localhost, [::1]) nor one of `origins` is 403, and a body that is
 //    not declared application/json is 415 (a browser's form or text/plain post, which needs no
 //    CORS preflight, never reaches the tools).
-//  - Bounded: at most max_sessions sessions (one more initialize is 503), each ended after
-//    session_idle without a request; the tools run on serve's worker pool, one ToolSession (store
-//    connection) per worker, with stdio's bounds (a search's embedding deadline).
+//  - Bounded: at most max_sessions sessions (one more initialize is 503), and at most
+//    max_sessions_per_key of them opened by one key (the keyless caller of a loopback server is
+//    one principal): one more initialize of that key is 429 with Retry-After (when its
+//    least recently used session would expire), so that one key cannot take every session.
+//    None is ended to make room: another client of the same key may still be using it. Each
+//    session is ended after session_idle without a request; the tools run on serve's worker
+//    pool, one ToolSession (store connection) per worker, with stdio's bounds (a search's
+//    embedding deadline).
 //  - Each call's caller (serve/caller.h): list_collections, resources and the tools' collection
 //    arguments reach only what the caller's key may read; a session belongs to the key that
 //    opened it.
@@ -39,6 +44,7 @@ namespace strata::serve {
 
 struct McpHttpOptions {
   std::size_t max_sessions = 256;
+  std::size_t max_sessions_per_key = 16;
   std::chrono::milliseconds session_idle{30 * 60 * 1000};  // Default: 30 minutes
   // Origins allowed besides the server's own loopback ones ("https://app.example.com").
   std::vector<std::string> origins;

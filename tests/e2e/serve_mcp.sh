@@ -92,7 +92,8 @@ assert_false "no session id issued" grep -qi '^mcp-session-id' <(printf '%s\n' "
 case_ "curl: refusals, and the server still answering"
 post -H 'Origin: http://evil.example' --data-binary "$INIT"
 expect_status 403 "a foreign Origin (DNS rebinding)"
-post -H "Origin: http://localhost:$PORT" --data-binary '{"jsonrpc":"2.0","id":1,"method":"server/discover"}'
+# A page of the server's own origin, as a browser sends it: the Host is the origin's.
+post -H "Origin: http://localhost:$PORT" -H "Host: localhost:$PORT" --data-binary '{"jsonrpc":"2.0","id":1,"method":"server/discover"}'
 expect_status 200 "the server's own origin"
 post --data-binary '{"jsonrpc":"2.0","id":1,"method":'
 expect_status 400 "a malformed JSON-RPC body"

@@ -184,8 +184,8 @@ TEST(ServeMcp, BadMessagesAndRefusedRequests) {
   r = s.post(McpServed::request(1, "server/discover"), {{"origin", "http://127.0.0.1:8765"}});
   EXPECT_EQ(r.status, 403) << "the port is not bound yet";
   s.api->set_port(8765);
-  r = s.post(McpServed::request(1, "server/discover"), {{"origin", "http://127.0.0.1:8765"}});
-  EXPECT_EQ(r.status, 200);
+  r = s.post(McpServed::request(1, "server/discover"), {{"origin", "http://127.0.0.1:8765"}, {"host", "127.0.0.1:8765"}});
+  EXPECT_EQ(r.status, 200) << r.body;
   r = s.post(McpServed::request(1, "server/discover"), {{"origin", "http://localhost:9999"}});
   EXPECT_EQ(r.status, 403);
 }
@@ -273,6 +273,84 @@ TEST(ServeMcp, AKeyReachesOnlyItsCollections) {
   ping.headers = {{"content-type", "application/json"}, {"mcp-session-id", id}};
   EXPECT_EQ(route.answer(ping, Call{0, other}).status, 404);
   EXPECT_EQ(route.answer(ping, call).status, 200);
+}
+
+// /mcp's route called directly with callers of the test's choosing (keys, rate limits).
+struct McpRouteCalled {
+  explicit McpRouteCalled(McpServed& s, McpHttpOptions o = {}) : route(options_of(s), std::move(o), 1) {}
+  static mcp::ServerOptions options_of(McpServed& s) {
+    mcp::ServerOptions server;
+    server.store_path = (s.dir.path() / "store.db").string();
+    server.collection = "docs";
+    return server;
+  }
+  static Caller keyed(const std::string& name) {
+    Caller c;
+    auth::Key k;
+    k.name = name;
+    c.key = k;
+    return c;
+  }
+  http::Response post(const Caller& caller, const json& message, Headers headers = {}) {
+    http::Request r;
+    r.method = http::Method::post;
+    r.path = "/mcp";
+    r.body = message.dump();
+    r.headers = std::move(headers);
+    r.headers.emplace("content-type", "application/json");
+    return route.answer(r, Call{0, caller});
+  }
+  http::Response initialize(const Caller& caller, const std::string& version = "2025-11-25") {
+    return post(caller, McpServed::request(1, "initialize", {{"protocolVersion", version}, {"capabilities", json::object()},
+                                                             {"clientInfo", {{"name", "t"}, {"version", "1"}}}}));
+  }
+  McpRoute route;
+};
+
+// One key cannot take every session: past its own bound it is refused (429, naming the bound),
+// while another key, and the keyless caller (one principal), still open theirs.
+TEST(ServeMcp, SessionsAreBoundedPerKey) {
+  auto now = std::chrono::steady_clock::time_point{};
+  McpServed s;
+  McpHttpOptions o;
+  o.max_sessions = 10;
+  o.max_sessions_per_key = 3;
+  o.session_idle = std::chrono::minutes(10);
+  o.now = [&now] { return now; };
+  McpRouteCalled m(s, o);
+  const Caller greedy = McpRouteCalled::keyed("greedy");
+  std::string first;
+  for (int i = 0; i < 3; ++i) {
+    const http::Response r = m.initialize(greedy);
+    ASSERT_EQ(r.status, 200) << r.body;
+    if (i == 0) first = *r.header("Mcp-Session-Id");
+    now += std::chrono::minutes(1);
+  }
+  http::Response r = m.initialize(greedy);
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_NE(r.body.find("too many MCP sessions open for key 'greedy' (3, the most one key may hold)"), std::string::npos) << r.body;
+  ASSERT_NE(r.header("Retry-After"), nullptr);
+  EXPECT_EQ(*r.header("Retry-After"), "420") << "the first session expires 7 minutes from now";
+  EXPECT_EQ(m.initialize(McpRouteCalled::keyed("other")).status, 200) << "another key still opens one";
+  const Caller keyless{};
+  EXPECT_EQ(m.initialize(keyless).status, 200);
+  EXPECT_EQ(m.initialize(keyless).status, 200);
+  EXPECT_EQ(m.initialize(keyless).status, 200);
+  r = m.initialize(keyless);
+  EXPECT_EQ(r.status, 429) << "callers without a key are one principal";
+  EXPECT_NE(r.body.find("callers without a key"), std::string::npos) << r.body;
+  EXPECT_EQ(m.route.sessions(), 7u);
+
+  // A session ended makes room for that key; so does one that expired.
+  http::Request del;
+  del.method = http::Method::del;
+  del.path = "/mcp";
+  del.headers = {{"mcp-session-id", first}};
+  EXPECT_EQ(m.route.answer(del, Call{0, greedy}).status, 204);
+  EXPECT_EQ(m.initialize(greedy).status, 200);
+  EXPECT_EQ(m.initialize(greedy).status, 429);
+  now += std::chrono::minutes(9);  // the second (opened at minute 1) expires at minute 11
+  EXPECT_EQ(m.initialize(greedy).status, 200);
 }
 
 }  // namespace
