@@ -494,13 +494,12 @@ ToolResult tool_call_result(const json& response, std::size_t max_result_bytes) 
       // again with the answers. strata gives none of them (it declares no such capability): the
       // call fails, and is never sent again.
       r.is_error = true;
-      r.text = llm::sanitize_for_terminal("error: the server asked for input strata does not give (" + *asked +
-                                          "): the call is refused");
-      return r;
+      text = "error: the server asked for input strata does not give (" + *asked + "): the call is refused";
+    } else {
+      text = joined_content(*result);
+      r.is_error = result->value("isError", json()) == json(true);
+      r.structured = result->value("structuredContent", json());
     }
-    text = joined_content(*result);
-    r.is_error = result->value("isError", json()) == json(true);
-    r.structured = result->value("structuredContent", json());
   }
   text = llm::sanitize_for_terminal(text);
   if (text.size() > max_result_bytes) {

@@ -10,6 +10,7 @@
 #include <deque>
 #include <iterator>
 #include <mutex>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <thread>
@@ -129,10 +130,20 @@ struct Server::Impl {
     json arguments = params.value("arguments", json::object());
     if (arguments.is_null()) arguments = json::object();
     if (!arguments.is_object()) return tool_error("arguments must be an object");
+    // Whatever a tool throws is that call's failure, answered as a tool error; the session goes
+    // on. Not only strata::Error: memory a report could not get, a library's own exception.
     try {
       return tool->call(s, arguments);
     } catch (const Error& e) {
       return tool_error(failure_text(e));
+    } catch (const RpcError&) {
+      throw;
+    } catch (const std::bad_alloc&) {
+      return tool_error("the call ran out of memory and was given up; the server goes on");
+    } catch (const std::exception& e) {
+      return tool_error(std::string("internal error: ") + e.what());
+    } catch (...) {
+      return tool_error("internal error: the call failed; the server goes on");
     }
   }
 
@@ -219,6 +230,8 @@ struct Server::Impl {
       return rpc_error(r.id, RpcCode::internal_error, failure_text(e));
     } catch (const std::exception& e) {
       return rpc_error(r.id, RpcCode::internal_error, std::string("internal error: ") + e.what());
+    } catch (...) {
+      return rpc_error(r.id, RpcCode::internal_error, "internal error");
     }
   }
 
@@ -527,7 +540,15 @@ class Calls {
         lane.queue.pop_front();
         skip = call->cancelled;  // cancelled while it waited
       }
-      std::optional<std::string> reply = run(*call, lane, skip);
+      std::optional<std::string> reply;
+      try {
+        reply = run(*call, lane, skip);
+      } catch (...) {
+        // Writing the reply itself failed (out of memory): the call is answered with an error and
+        // the worker goes on; a worker that died would leave its lane unserved.
+        lane.session->set_cancel(nullptr);
+        reply = to_line(rpc_error(call->request.id, RpcCode::internal_error, "internal error: the reply could not be written"));
+      }
       bool answer = false;
       {
         const std::lock_guard lock(mutex_);

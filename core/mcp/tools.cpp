@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "common/json_limits.h"
+#include "common/large_stack.h"
 #include "common/setting.h"
 #include "common/text.h"
 #include "common/utf8.h"
@@ -210,6 +211,10 @@ std::string seconds_text(std::chrono::milliseconds d) {
   return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
 }
 
+// A report's stack: reserved, not touched beyond what its readers use. The CLI's main thread has
+// 8 MiB (a thread's default); a report runs the same readers on the same files, with room to spare.
+constexpr std::size_t k_report_stack = std::size_t{64} << 20;
+
 // Runs `report` on a thread of its own and waits until it ends, the call is cancelled (`cancel`:
 // the client's notifications/cancelled, or end of input) or `deadline` passes. A report still
 // running then is left to end on its own: the thread owns all it touches (a copy of the
@@ -230,7 +235,9 @@ std::string run_report(const MigrateTools& tools, const MigrateTools::Report& re
     std::string text;
     std::exception_ptr error;
     try {
-      text = job->report(job->call_timeout);
+      // The repository's files decide how deep the readers of a report go: they bound their depth
+      // themselves, and run on a stack no smaller than the CLI's (k_report_stack), not a worker's.
+      run_with_stack(k_report_stack, [&] { text = job->report(job->call_timeout); });
     } catch (...) {
       error = std::current_exception();
     }

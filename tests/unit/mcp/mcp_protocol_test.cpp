@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
+#include <new>
+#include <stdexcept>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -20,6 +23,7 @@
 #include "mcp/resources.h"
 #include "mcp/server.h"
 #include "mcp/tools.h"
+#include "serve_pipes.h"
 #include "store/catalog.h"
 #include "test_util.h"
 
@@ -279,6 +283,42 @@ TEST_F(McpProtocolTest, EveryToolsStructuredContentConformsToItsOutputSchema) {
   EXPECT_NE(violation(search_schema, {{"collection", "c"}, {"mode", "keyword"}, {"hits", {{{"rank", "1"}}}}}), "");
   EXPECT_NE(violation(search_schema, {{"collection", "c"}, {"mode", "fuzzy"}, {"hits", json::array()}}), "");
   EXPECT_NE(violation(search_schema, {{"collection", "c"}, {"mode", "keyword"}, {"hits", json::array()}, {"extra", 1}}), "");
+}
+
+// A tool that throws anything at all (memory it could not get, a library's own exception, not
+// even a std::exception) fails that call only: a tool error the model can read, and the session
+// answers the next request. Before, std::bad_alloc came back as a JSON-RPC error and a thrown
+// value that is no std::exception ended the process (std::terminate on a worker thread).
+TEST_F(McpProtocolTest, AToolThatThrowsAnythingIsAToolErrorAndTheServerGoesOn) {
+  const std::vector<std::pair<std::string, std::function<std::string(std::chrono::milliseconds)>>> failures = {
+      {"the call ran out of memory", [](std::chrono::milliseconds) -> std::string { throw std::bad_alloc(); }},
+      {"internal error: vector::_M_range_check",
+       [](std::chrono::milliseconds) -> std::string { throw std::out_of_range("vector::_M_range_check"); }},
+      {"internal error: the call failed", [](std::chrono::milliseconds) -> std::string { throw 42; }},
+  };
+  for (const auto& [said, report] : failures) {
+    SCOPED_TRACE(said);
+    options_.migrate.check = report;
+    Server server(options_);
+    const json r = call(server, "tools/call", {{"name", "migrate_check"}});
+    ASSERT_TRUE(r.contains("result")) << r.dump();
+    EXPECT_EQ(r["result"]["isError"], true) << r.dump();
+    EXPECT_NE(r["result"]["content"][0]["text"].get<std::string>().find(said), std::string::npos) << r.dump();
+    EXPECT_EQ(call(server, "ping", json::object())["result"], json::object());
+    // The same over serve()'s worker threads: the call is answered, and so is the next request.
+    strata::testing::Pipes pipes;
+    {
+      strata::testing::Serving serving(server, pipes);
+      pipes.send(strata::testing::request(1, "tools/call", {{"name", "migrate_check"}, {"arguments", json::object()}}));
+      const json reply = pipes.reply(std::chrono::seconds(20));
+      EXPECT_EQ(reply["id"], 1) << reply.dump();
+      EXPECT_EQ(reply["result"]["isError"], true) << reply.dump();
+      pipes.send(strata::testing::request(2, "ping"));
+      EXPECT_EQ(pipes.reply(std::chrono::seconds(5))["id"], 2);
+      pipes.close_input();
+      EXPECT_TRUE(serving.ended_within(std::chrono::seconds(10)));
+    }
+  }
 }
 
 TEST_F(McpProtocolTest, MigrationErrorsNameSettingsNotFlags) {
