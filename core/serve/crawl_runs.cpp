@@ -42,14 +42,15 @@ std::thread start_crawl(const CrawlJob& job, const std::shared_ptr<std::atomic<b
                         const std::shared_ptr<Outcome>& outcome, std::chrono::milliseconds time_bound) {
   service::IngestUrlRequest request = job.request;
   ingest::IngestRequest base = job.base;
-  const auto stopped = [stop] { return stop->load(); };
+  const std::function<bool()> stopped = [stop] { return stop->load(); };
   request.crawl->stop = stopped;
   request.crawl->time_limit = std::min(request.crawl->time_limit, time_bound);
   base.web.cancelled = stopped;
-  return std::thread([request = std::move(request), base = std::move(base), outcome, arguments = job.arguments]() mutable {
+  return std::thread([request = std::move(request), base = std::move(base), outcome, arguments = job.arguments, run = job.run,
+                      stopped]() mutable {
     json result;
     try {
-      result = service::ingest_url_result(service::ingest_url(request, std::move(base)));
+      result = run ? run(stopped) : service::ingest_url_result(service::ingest_url(request, std::move(base)));
     } catch (const Error& e) {
       result = json::parse(problem_response(e, arguments, &service::k_ingest_url_request).body, nullptr, false);
     } catch (const std::exception&) {

@@ -17,6 +17,7 @@
 // the status was sent is the result {"detail": ...}.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,6 +91,8 @@ struct CrawlJob {
   Caller caller;
   std::mutex* store_turn = nullptr;
   Arguments arguments;  // for a failure's wording (problem_response)
+  // Set: what runs instead of the ingest (tests), given the crawl's stop; returns the result.
+  std::function<nlohmann::json(const std::function<bool()>& stop)> run{};
 };
 
 // A turn for the job's caller and the streamed answer, or the refusal (429, 503) as it is.

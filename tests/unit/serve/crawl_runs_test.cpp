@@ -3,8 +3,12 @@
 // (the stream, or a response never streamed) is gone.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "serve/crawl_runs.h"
 
@@ -78,6 +82,92 @@ TEST(ServeCrawlRuns, AnAcceptedCrawlIsStreamedAndItsTurnHeldUntilTheResponseGoes
     EXPECT_EQ(runs.running(), 1u);
   }
   EXPECT_EQ(runs.running(), 0u);  // never streamed (a HEAD, the server's streams full): given back
+}
+
+// A client: what it was sent, and whether it is still there.
+struct Client final : http::ChunkWriter {
+  std::vector<std::string> chunks;
+  std::atomic<bool> gone{false};
+  bool refuse_writes = false;  // a write fails (the peer reset), though no close was seen
+  bool write(std::string_view chunk) override {
+    if (gone || refuse_writes) return false;
+    chunks.emplace_back(chunk);
+    return true;
+  }
+  bool cancelled() const override { return gone; }
+};
+
+using Clock = std::chrono::steady_clock;
+
+// A crawl that runs until it is stopped (or `cap` passes), saying how long it ran.
+CrawlJob endless_job(std::chrono::milliseconds& ran, std::chrono::milliseconds cap = std::chrono::seconds(10)) {
+  CrawlJob job;
+  job.request.url = "http://127.0.0.1:9/docs/";
+  job.request.collection = "web";
+  job.request.crawl = web::CrawlOptions{};
+  job.run = [&ran, cap](const std::function<bool()>& stop) {
+    const auto start = Clock::now();
+    while (!stop() && Clock::now() - start < cap) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ran = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    return nlohmann::json{{"new", 0}, {"stopped", stop()}};
+  };
+  return job;
+}
+
+TEST(ServeCrawlStream, ACallerWhoLeavesCancelsTheCrawlAtOnce) {
+  CrawlRuns runs;
+  std::chrono::milliseconds ran{0};
+  const http::Response r = crawl_response(endless_job(ran), runs);
+  ASSERT_TRUE(r.stream);
+  Client client;
+  std::thread leave([&client] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    client.gone = true;
+  });
+  const auto start = Clock::now();
+  r.stream(client);
+  leave.join();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+  EXPECT_GE(ran.count(), 300);
+  EXPECT_LT(ran.count(), 1000);  // noticed within the watch's 100 ms, not at the cap
+}
+
+TEST(ServeCrawlStream, HeartbeatsUntilTheResultAndAFailedOneCancels) {
+  CrawlRuns runs(CrawlBounds{.heartbeat = std::chrono::milliseconds(100)});
+  std::chrono::milliseconds ran{0};
+  {
+    const http::Response r = crawl_response(endless_job(ran, std::chrono::milliseconds(450)), runs);
+    Client client;
+    r.stream(client);
+    ASSERT_GE(client.chunks.size(), 4u);  // newlines, then the result
+    for (std::size_t i = 0; i + 1 < client.chunks.size(); ++i) EXPECT_EQ(client.chunks[i], "\n");
+    std::string body;
+    for (const std::string& c : client.chunks) body += c;
+    const nlohmann::json result = nlohmann::json::parse(body);  // one JSON value, whitespace first
+    EXPECT_EQ(result["new"], 0);
+    EXPECT_EQ(result["stopped"], false);
+  }  // its turn given back
+
+  // A heartbeat that cannot be written is a client gone, whether or not a close was seen.
+  const http::Response again = crawl_response(endless_job(ran), runs);
+  ASSERT_TRUE(again.stream);
+  Client reset;
+  reset.refuse_writes = true;
+  again.stream(reset);
+  EXPECT_LT(ran.count(), 1000);
+}
+
+TEST(ServeCrawlStream, TheServersTimeBoundCancelsTheCrawl) {
+  CrawlRuns runs(CrawlBounds{.time_bound = std::chrono::milliseconds(200), .grace = std::chrono::milliseconds(100)});
+  std::chrono::milliseconds ran{0};
+  CrawlJob job = endless_job(ran);
+  const http::Response r = crawl_response(job, runs);
+  Client client;
+  r.stream(client);
+  EXPECT_GE(ran.count(), 300);
+  EXPECT_LT(ran.count(), 1000);
+  EXPECT_EQ(nlohmann::json::parse(client.chunks.back())["stopped"], true);
+  EXPECT_EQ(runs.running(), 1u);  // r still holds the turn: the response lives
 }
 
 }  // namespace
