@@ -53,11 +53,12 @@ sev = {"bad-name": "error", "not-a-migration": "warning", "duplicate-version": "
        "missing-down": "warning", "pragma-in-transaction": "error", "destructive": "warning",
        "newer-history": "error", "missing-file": "error", "checksum-mismatch": "error",
        "out-of-order": "error", "partial": "error", "pending": "info", "drift": "error",
-       "roundtrip": "error", "no-database": "info", "baseline-stale": "info", "not-utf8": "info"}
+       "roundtrip": "error", "no-database": "info", "baseline-stale": "info", "not-utf8": "info",
+       "baseline-refused": "info"}
 cls = {"bad-name": 3, "not-a-migration": 3, "duplicate-version": 3, "parse-error": 3, "missing-down": 3,
        "pragma-in-transaction": 3, "destructive": 3, "newer-history": 4, "missing-file": 4,
        "checksum-mismatch": 4, "out-of-order": 4, "partial": 6, "pending": 1, "drift": 5,
-       "roundtrip": 5, "no-database": 0, "baseline-stale": 0, "not-utf8": 0}
+       "roundtrip": 5, "no-database": 0, "baseline-stale": 0, "not-utf8": 0, "baseline-refused": 0}
 want = 0
 for f in d.get("findings", []):
     if not isinstance(f, dict): errs.append("finding not an object: %r" % f); continue
@@ -326,6 +327,31 @@ has baseline-stale $V3 'missing-down'
 expect_exit 0 -- strata_t migrate check --write-baseline
 expect_exit 0 -- strata_t migrate check --strict --json
 hasnt baseline-stale
+
+# The baseline is the repository's: a pull request can list its own error in it as easily as it
+# adds the migration. The entry (code, version, file and checksum, as written ones are) hides
+# nothing: the error is listed and counts, and the output says the entry was refused.
+case_ "baseline: an entry naming an error hides nothing, and check says so"
+cd "$E2E_TMP" && mkdir -p bl_error/migrations && cd bl_error || exit 2
+printf -- '-- migrate:up\nCREATE TABLE d (x);\nVACUUM;\n' >migrations/${V3}_vacuum.sql
+expect_exit 3 -- S check --write-baseline
+python3 - migrations/.strata-baseline.json <<'PY'
+import json, sys
+path = sys.argv[1]
+d = json.load(open(path))
+entry = dict(d["findings"][0], code="pragma-in-transaction", line=3)  # the warning's checksum: the same file
+d["findings"].append(entry)
+json.dump(d, open(path, "w"))
+PY
+cj 3
+has pragma-in-transaction $V3
+has baseline-refused $V3 'lists this pragma-in-transaction error, but a baseline acknowledges warnings only'
+hasnt baseline-stale
+expect_json_true "the error is not baselined, the warning is" \
+    "sorted((f['code'], f['baselined']) for f in d['findings'] if f['severity'] != 'info') == [('missing-down', True), ('pragma-in-transaction', False)]"
+expect_exit 3 -- S check --strict
+expect_stdout_match "baseline-refused +info"
+expect_stdout_match "pragma-in-transaction +error"
 
 case_ "baseline: --baseline FILE and --write-baseline FILE name another file"
 cd "$E2E_TMP/bl_changed" || exit 2
