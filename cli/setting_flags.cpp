@@ -87,6 +87,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::header_env, "--header-env"},
     {Setting::server_version, "--server-version"},
     {Setting::exact, "--exact"},
+    {Setting::allowed_host, "--allowed-host"},
+    {Setting::public_url, "--public-url"},
+    {Setting::cors_origin, "--cors-origin"},
 }};
 
 constexpr bool flags_in_order() {

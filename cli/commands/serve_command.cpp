@@ -1,5 +1,7 @@
 #include "serve_command.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <csignal>
@@ -40,6 +42,8 @@ struct ServeOptions {
   std::optional<std::uint64_t> max_streams;
   AnswerFlags answer;  // the model's flags (--model, --base-url, ...), as `strata ask` reads them
   std::vector<std::string> cors_origins;
+  std::vector<std::string> allowed_hosts;
+  std::string public_url;
   std::string tls_cert, tls_key;
   bool exact = false;  // --exact: no approximate vector index
   bool allow_crawl = false;    // POST .../web may fetch and crawl
@@ -71,9 +75,21 @@ int run_serve(const ServeOptions& o) {
   // beyond loopback unless the store holds a key.
   const serve::ListenAddress address = serve::parse_listen(o.listen);
   store::validate_collection_name(o.store.collection);
-  const bool has_keys = serve::store_has_live_key(store_path(o.store), store_open_options());
+  // Read before the server accepts its first connection: a store with keys is keyed from its
+  // first request on (serve/gate.h).
+  const serve::KeysAtStart keys = serve::keys_at_start(store_path(o.store), store_open_options());
+  const bool has_keys = keys == serve::KeysAtStart::live;
   serve::require_loopback(address, has_keys);
   http::CorsPolicy cors(o.cors_origins);
+  serve::OriginRules origins;
+  for (const std::string& h : o.allowed_hosts) serve::validate_allowed_host(h);
+  origins.allowed_hosts = o.allowed_hosts;
+  // Beyond loopback the machine's own name is one of the server's (a name clients use).
+  if (!serve::is_loopback(address.host)) {
+    if (char name[256] = {}; ::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0') origins.allowed_hosts.emplace_back(name);
+  }
+  origins.cors_origins = o.cors_origins;
+  if (!o.public_url.empty()) origins.public_origin = serve::origin_of_url(o.public_url, mention(Setting::public_url));
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     usage(o.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key",
           "give both, the certificate chain and its private key, as PEM files");
@@ -101,6 +117,8 @@ int run_serve(const ServeOptions& o) {
   a.workers = s.workers;
   a.version = std::string(strata::k_version);
   a.keys_required = !serve::is_loopback(address.host);
+  a.keys_at_start = keys;
+  a.origins = std::move(origins);
   // Search's embedding server and reranker come from the settings, as `strata mcp` takes them.
   apply_embed_server(std::nullopt, std::nullopt, a.search.embed);
   a.search.vector_weight = chosen_vector_weight(std::nullopt);
@@ -132,7 +150,7 @@ int run_serve(const ServeOptions& o) {
   std::cerr << "strata serve: listening on " << (s.tls ? "https://" : "http://") << bound.authority() << " (store "
             << store::store_display(store_path(o.store)) << ")\n"
             << "strata serve: OpenAI-compatible API at http://" << bound.authority() << "/v1, answers " << answers << "\n"
-            << (has_keys || keys_required
+            << (has_keys || keys_required || keys == serve::KeysAtStart::unknown
                     ? "strata serve: API keys required: every request but /healthz, /readyz and /openapi.json needs "
                       "Authorization: Bearer KEY\n"
                     : "strata serve: no API keys yet: answering on this loopback address only; once the store holds a "
@@ -182,6 +200,15 @@ Run setup_serve(CLI::App& cmd) {
                  "for any origin; never with credentials (default: none)")
       ->type_name("ORIGIN")
       ->allow_extra_args(false);
+  cmd.add_option("--allowed-host", o->allowed_hosts,
+                 "Another name clients reach the server by (its Host header): NAME, .NAME for the names under it, or "
+                 "'*' for any; repeatable. IP addresses, localhost and the --public-url host always are (default: none)")
+      ->type_name("HOST")
+      ->allow_extra_args(false);
+  cmd.add_option("--public-url", o->public_url,
+                 "The server's URL as clients reach it (behind a reverse proxy): its host is one of the server's names "
+                 "and its origin the server's own")
+      ->type_name("URL");
   cmd.add_flag("--exact", o->exact,
                "Search by vector with a scan of every vector, never an approximate index (large collections get one, "
                "[search] ann_min_chunks)");
@@ -202,11 +229,14 @@ Run setup_serve(CLI::App& cmd) {
       "Examples:\n"
       "  strata serve\n"
       "  strata serve --listen 127.0.0.1:0 --store ~/notes/.strata/store.db --collection notes\n"
-      "  curl -s localhost:8765/api/v1/search -d '{\"query\": \"roll back a migration\"}'\n"
+      "  curl -s localhost:8765/api/v1/search --json '{\"query\": \"roll back a migration\"}'\n"
       "  strata serve --model llama3.1 --base-url http://localhost:11434/v1\n"
-      "  curl -s localhost:8765/api/v1/search -H \"Authorization: Bearer $KEY\" -d '{\"query\": \"rollback\"}'\n"
+      "  curl -s localhost:8765/api/v1/search -H \"Authorization: Bearer $KEY\" --json '{\"query\": \"rollback\"}'\n"
       "Keys: once the store holds one (strata keys create), every request but /healthz, /readyz and\n"
       "/openapi.json needs Authorization: Bearer KEY (401, 403, 429 with Retry-After).\n"
+      "Browsers: every request's Host must name the server (IP addresses, localhost, --allowed-host,\n"
+      "--public-url; else 400); a POST, PUT, PATCH or DELETE body must be JSON (415) and come from the\n"
+      "server's own page or a --cors-origin (else 403).\n"
       "Exit: 0 after SIGTERM or SIGINT (requests in flight finished), 2 usage (a bad setting, a non-loopback\n"
       "address without keys, a CORS origin or TLS file that cannot be used), 7 when the address cannot be bound");
   return [o](const RunContext&) { return run_serve(*o); };

@@ -414,6 +414,7 @@ search::SearchResult retrieve(store::Store& store, const AskRequest& request, co
   sr.title_cap = request.title_cap;
   sr.rerank = request.rerank;
   sr.embed = request.embed;
+  search::apply_bounds(sr, request.retrieval_bounds);
   return search::Searcher(store).search(sr);
 }
 

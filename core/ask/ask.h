@@ -145,6 +145,10 @@ struct AskRequest {
   int title_cap = 0;  // the keyword ranking's title cap (search::SearchRequest::title_cap)
   std::optional<search::RerankSettings> rerank;  // --rerank: the retrieved chunks re-scored first
   embed::EmbedSettings embed;             // for a collection embedded by a server
+  // The door's bounds on the retrieval (search::SearchBounds; service/profile.h): none at a
+  // terminal; an HTTP client's answer falls back to keyword passages rather than wait on a hung
+  // embedding server.
+  search::SearchBounds retrieval_bounds;
   std::optional<std::size_t> context_tokens;  // Default: from the model's window (see .cpp)
   std::optional<double> temperature;
   std::optional<std::uint64_t> max_tokens;

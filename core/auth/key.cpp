@@ -202,6 +202,20 @@ bool allows(const Key& key, Scope scope, std::string_view collection) {
   return std::find(key.collections.begin(), key.collections.end(), collection) != key.collections.end();
 }
 
+std::string reach_refusal(Scope scope, std::string_view collection) {
+  const char* verb = "use";
+  switch (scope) {
+    case Scope::read: verb = "read"; break;
+    case Scope::write: verb = "write to"; break;
+    case Scope::admin: verb = "administer"; break;
+  }
+  return "this API key may not " + std::string(verb) + " collection '" + std::string(collection) + "'";
+}
+
+Error refused_reach(Scope scope, std::string_view collection) {
+  return Error(ErrorKind::refused, ExitCode::usage, reach_refusal(scope, collection));
+}
+
 store::AskPrincipal principal_of(const Key& key, std::string_view bearer_token) {
   store::AskPrincipal p;
   p.id = "apikey:" + key.name;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.h"
 #include "store/api_keys.h"
 #include "store/ask_store.h"
 #include "store/store.h"
@@ -97,6 +98,12 @@ std::optional<std::string_view> bearer_token(std::string_view authorization);
 // Whether `key` may act at `scope` on `collection` ("" for what names no collection: listing
 // the key's collections, metrics, managing keys).
 bool allows(const Key& key, Scope scope, std::string_view collection);
+
+// The one wording, on every door, of a collection the caller may not use at `scope`: the same
+// whether it exists or not, so that the answer tells nobody which collections exist. As an
+// Error: kind refused (a door maps it: 403, a tool error), the CLI's usage exit code.
+std::string reach_refusal(Scope scope, std::string_view collection);
+Error refused_reach(Scope scope, std::string_view collection);
 
 // The principal a key's asks and conversations are recorded under: id "apikey:NAME", secret
 // derived from `bearer_token` (the key's secret; never stored). REQUIRES: `bearer_token` is the

@@ -50,26 +50,28 @@ RateLimiter::Bucket& RateLimiter::refilled(std::string_view key, double capacity
   return b;
 }
 
-RateDecision RateLimiter::decision(const Bucket& b, std::int64_t per_minute, bool allowed) {
+RateDecision RateLimiter::decision(const Bucket& b, std::int64_t per_minute, bool allowed, double needed) {
   const double per_second = b.capacity / 60.0;
   RateDecision d;
   d.limit = per_minute;
   d.allowed = allowed;
-  if (!allowed) d.retry_after_seconds = std::max<std::int64_t>(1, whole_up((1.0 - b.tokens) / per_second));
+  // More than the bucket holds never fits: the wait until it is full, then it is refused again.
+  if (!allowed) d.retry_after_seconds = std::max<std::int64_t>(1, whole_up((std::min(needed, b.capacity) - b.tokens) / per_second));
   d.remaining = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(b.tokens + k_slack)));
   d.reset_seconds = (b.capacity - b.tokens) / per_second;
   return d;
 }
 
-RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute) {
+RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute, std::int64_t n) {
   per_minute = std::max<std::int64_t>(per_minute, 1);
+  const double needed = static_cast<double>(std::max<std::int64_t>(n, 1));
   const std::chrono::steady_clock::time_point now = clock_();
   std::lock_guard lock(mutex_);
   Bucket& b = refilled(key, static_cast<double>(per_minute), now);
   // A hair under a whole token counts as one: a request whose token is due now passes.
-  const bool allowed = b.tokens + k_slack >= 1.0;
-  if (allowed) b.tokens = std::max(0.0, b.tokens - 1.0);
-  return decision(b, per_minute, allowed);
+  const bool allowed = b.tokens + k_slack >= needed;
+  if (allowed) b.tokens = std::max(0.0, b.tokens - needed);
+  return decision(b, per_minute, allowed, needed);
 }
 
 RateDecision RateLimiter::check(std::string_view key, std::int64_t per_minute) {
@@ -77,7 +79,7 @@ RateDecision RateLimiter::check(std::string_view key, std::int64_t per_minute) {
   const std::chrono::steady_clock::time_point now = clock_();
   std::lock_guard lock(mutex_);
   const Bucket& b = refilled(key, static_cast<double>(per_minute), now);
-  return decision(b, per_minute, b.tokens + k_slack >= 1.0);
+  return decision(b, per_minute, b.tokens + k_slack >= 1.0, 1.0);
 }
 
 RateDecision RateLimiter::spend(std::string_view key, std::int64_t per_minute, std::int64_t amount) {
@@ -86,7 +88,7 @@ RateDecision RateLimiter::spend(std::string_view key, std::int64_t per_minute, s
   std::lock_guard lock(mutex_);
   Bucket& b = refilled(key, static_cast<double>(per_minute), now);
   b.tokens -= static_cast<double>(std::max<std::int64_t>(amount, 0));
-  return decision(b, per_minute, true);
+  return decision(b, per_minute, true, 1.0);
 }
 
 }  // namespace strata::auth

@@ -38,8 +38,9 @@ class RateLimiter {
   explicit RateLimiter(Clock clock = [] { return std::chrono::steady_clock::now(); }, std::size_t max_buckets = 10'000);
 
   // One request of `key` under a limit of `per_minute` (REQUIRES: > 0): takes a token when there
-  // is one. A key whose limit changed keeps what it has, up to the new limit.
-  RateDecision take(std::string_view key, std::int64_t per_minute);
+  // is one. A key whose limit changed keeps what it has, up to the new limit. With `n`: n
+  // operations at once (an MCP batch), all or none: refused when fewer than n are left.
+  RateDecision take(std::string_view key, std::int64_t per_minute, std::int64_t n = 1);
 
   // Tokens per minute (a model's tokens, counted once its answer is known): check() says whether
   // `key` may start a request (a whole token left; nothing taken), spend() takes what the request
@@ -59,7 +60,7 @@ class RateLimiter {
   void prune(std::chrono::steady_clock::time_point now);
   // `key`'s bucket refilled up to now (REQUIRES: mutex_ held).
   Bucket& refilled(std::string_view key, double capacity, std::chrono::steady_clock::time_point now);
-  static RateDecision decision(const Bucket& b, std::int64_t per_minute, bool allowed);
+  static RateDecision decision(const Bucket& b, std::int64_t per_minute, bool allowed, double needed);
   Clock clock_;
   std::size_t max_buckets_;
   std::mutex mutex_;

@@ -25,18 +25,61 @@ enum class ExitCode : int {
   step_limit = 9,         // ask --tools: every --max-steps request was used and no answer came
 };
 
+// What went wrong, for a door that answers with something other than an exit code: each door
+// maps a kind to its own answer (HTTP: 422, 404, 403, 409, 503, 500; MCP: a tool error; the
+// CLI: the exit code) without looking anything up ahead of core. An error made with only an exit
+// code takes the kind that code implies (default_kind); "no such collection" and "not the
+// caller's" name theirs, so that "not found" and "the server is down" are two classes.
+enum class ErrorKind {
+  invalid,      // the request or an input breaks a rule (usage, invalid_input)
+  not_found,    // what the request names does not exist (a collection, a document)
+  refused,      // the caller may not do this (scope, collections, a server's operator)
+  conflict,     // the state disagrees (history, drift, a migration that failed)
+  unavailable,  // a store, database or server cannot be reached or is busy
+  failed,       // anything else that went wrong
+};
+
+constexpr ErrorKind default_kind(ExitCode code) noexcept {
+  switch (code) {
+    case ExitCode::usage:
+    case ExitCode::invalid_input: return ErrorKind::invalid;
+    case ExitCode::history_mismatch:
+    case ExitCode::drift:
+    case ExitCode::migration_failed: return ErrorKind::conflict;
+    case ExitCode::unavailable: return ErrorKind::unavailable;
+    default: return ErrorKind::failed;
+  }
+}
+
 class Error : public std::runtime_error {
  public:
   Error(ExitCode code, std::string message, std::string hint = {})
-      : std::runtime_error(std::move(message)), code_(code), hint_(std::move(hint)) {}
+      : std::runtime_error(std::move(message)), code_(code), kind_(default_kind(code)), hint_(std::move(hint)) {}
+  Error(ErrorKind kind, ExitCode code, std::string message, std::string hint = {})
+      : std::runtime_error(std::move(message)), code_(code), kind_(kind), hint_(std::move(hint)) {}
 
   ExitCode code() const noexcept { return code_; }
+  ErrorKind kind() const noexcept { return kind_; }
   const std::string& hint() const noexcept { return hint_; }
 
  private:
   ExitCode code_;
+  ErrorKind kind_;
   std::string hint_;
 };
+
+// The kind's name as a door spells it in a machine-readable answer ("not_found").
+constexpr const char* kind_name(ErrorKind kind) noexcept {
+  switch (kind) {
+    case ErrorKind::invalid: return "invalid";
+    case ErrorKind::not_found: return "not_found";
+    case ErrorKind::refused: return "refused";
+    case ErrorKind::conflict: return "conflict";
+    case ErrorKind::unavailable: return "unavailable";
+    case ErrorKind::failed: return "failed";
+  }
+  return "failed";
+}
 
 inline int to_int(ExitCode code) { return static_cast<int>(code); }
 

@@ -95,6 +95,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::header_env, "header_env"},
     {Setting::server_version, "server_version"},
     {Setting::exact, "exact"},
+    {Setting::allowed_host, "allowed_host"},
+    {Setting::public_url, "public_url"},
+    {Setting::cors_origin, "cors_origin"},
 }};
 
 constexpr bool names_in_setting_order() {

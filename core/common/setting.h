@@ -124,10 +124,14 @@ enum class Setting : std::uint8_t {
   server_version,
   // Vector search: the scan of every vector, never the approximate index (search/ann_cache.h).
   exact,
+  // strata serve: who may reach it (serve/origin_rules.h).
+  allowed_host,
+  public_url,
+  cors_origin,
 };
 // How many settings there are: the last one's value + 1 (a table of k_setting_count rows that
 // misses one fails its static_assert).
-inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::exact) + 1;
+inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::cors_origin) + 1;
 
 // The setting's name in the token ("base_url"): stable, lower case, unique.
 std::string_view setting_name(Setting s);

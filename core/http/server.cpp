@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -279,6 +280,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     head_ = parse_method(std::string(m.method_string())) == Method::head;
     const auto origin = m.find(bhttp::field::origin);
     origin_ = origin == m.end() ? std::string() : std::string(origin->value());
+    if (const std::string_view why = framing_problem(m); !why.empty()) return refuse(400, why);
     const auto length = parser_->content_length();
     if (length && *length > server_.options.limits.max_body_bytes) return refuse(413, "the request body is too large");
     const auto expect = m.find(bhttp::field::expect);
@@ -299,6 +301,27 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       if (ec) return self->refuse_read(ec);
       self->dispatch_request();
     });
+  }
+
+  // How a request's body is framed, as RFC 9112 6.1 and 6.3 allow a server to insist: a
+  // Transfer-Encoding other than exactly `chunked` (identity, gzip, a list, the header twice), or
+  // one beside Content-Length, is a request two parsers may read two ways (request smuggling
+  // behind a proxy): 400 and the connection closed (refuse), never a guess. "" when it is fine.
+  // RFC 9112 3.2 too: an HTTP/1.1 request needs exactly one Host.
+  template <class Message>
+  static std::string_view framing_problem(const Message& m) {
+    const auto [host, hosts_end] = m.equal_range(bhttp::field::host);
+    if (host == hosts_end && m.version() >= 11) return "an HTTP/1.1 request needs a Host header";
+    if (host != hosts_end && std::next(host) != hosts_end) return "Host is given more than once";
+    const auto [first, last] = m.equal_range(bhttp::field::transfer_encoding);
+    if (first == last) return {};
+    if (std::next(first) != last) return "Transfer-Encoding is given more than once";
+    std::string te = lower_ascii(std::string(first->value()));
+    while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.pop_back();
+    while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.erase(0, 1);
+    if (te != "chunked") return "a Transfer-Encoding other than chunked is not accepted";
+    if (m.find(bhttp::field::content_length) != m.end()) return "Transfer-Encoding and Content-Length together are not accepted";
+    return {};
   }
 
   // A request that could not be read: answered when the client may still read an answer,

@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "service/document_range.h"
 #include "service/documents.h"
+#include "service/profile.h"
 #include "service/search.h"
 #include "mcp/tools.h"
 #include "search/searcher.h"
@@ -75,7 +76,11 @@ class OwnTools {
     base.embed = request_.embed;
     base.vector_weight = request_.vector_weight;
     base.title_cap = request_.title_cap;
-    const search::SearchRequest r = service::search_request(arguments, base, request_.collection);
+    search::SearchRequest r = service::search_request(arguments, base, request_.collection);
+    // A model's tool call is answered in time, as an agent's (service/profile.h), and within the
+    // bounds the door put on the answer itself.
+    search::apply_bounds(r, service::profile(service::Door::agent).search);
+    search::apply_bounds(r, request_.retrieval_bounds);
     if (!searcher_) searcher_.emplace(store_);
     const search::SearchResult found = service::run_search(*searcher_, r, service::k_agent_limits);
     if (found.hits.empty()) {
@@ -96,7 +101,10 @@ class OwnTools {
     }
     numbers = once_each(numbers);
     const std::string list = numbers_text(numbers);
-    return {render(numbers) + "Cite these passages by their numbers, like the other sources.", false,
+    const std::string note = found.query_not_embedded.empty()
+                                 ? std::string()
+                                 : "Note: keyword search only; the query could not be embedded: " + for_agent(found.query_not_embedded) + "\n\n";
+    return {note + render(numbers) + "Cite these passages by their numbers, like the other sources.", false,
             std::to_string(found.hits.size()) + (found.hits.size() == 1 ? " result: " : " results: ") + list};
   }
 

@@ -16,7 +16,7 @@ namespace strata::mcp {
 
 // JSON-RPC's error codes, and the protocol's own: a resource that is not there (2025-11-25 and
 // earlier; 2026-07-28 answers -32602 instead) and a protocol version the server does not speak
-// (2026-07-28).
+// (2026-07-28); and this server's own, rate_limited.
 enum class RpcCode : int {
   parse_error = -32700,
   invalid_request = -32600,
@@ -25,6 +25,9 @@ enum class RpcCode : int {
   internal_error = -32603,
   resource_not_found = -32002,
   unsupported_protocol_version = -32022,
+  // A request of a batch over HTTP that the caller's rate limit no longer covers (a server
+  // error of JSON-RPC's implementation-defined range; data.retry_after says when, in seconds).
+  rate_limited = -32029,
 };
 
 // Thrown by a method's handler; the session answers it as an error response and goes on.

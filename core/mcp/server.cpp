@@ -327,21 +327,27 @@ std::optional<std::string> Server::handle_line(std::string_view line) {
   return handle_message(line, impl_->session, impl_->negotiation);
 }
 
-std::optional<std::string> Server::handle_message(std::string_view line, ToolSession& tools, Negotiation& negotiation) {
+std::optional<std::string> Server::handle_message(std::string_view line, ToolSession& tools, Negotiation& negotiation,
+                                                  const AdmitOperation& admit) {
   ParsedLine parsed = parse_line(line);
   if (parsed.error) return to_line(*parsed.error);
   if (parsed.batch) {
     if (std::optional<json> refused = Impl::refuse_batch(negotiation)) return to_line(*refused);
     if (std::optional<json> refused = Impl::refuse_batch_size(*parsed.batch)) return to_line(*refused);
     BatchLines replies;
+    std::size_t operations = 0;  // the batch's operations so far; the first is the transport's own
     for (json& message : *parsed.batch) {
       ParsedLine p = parse_message(std::move(message));
       if (p.error) replies.add_error(*p.error);
       if (!p.request || p.request->notification) continue;
+      std::optional<OperationRefusal> not_admitted;
       if (std::optional<json> refused = Impl::refuse_in_batch(*p.request)) {
         replies.add_error(*refused);
       } else if (replies.full()) {
         replies.add(batch_full_line(p.request->id), p.request->id);
+      } else if (counts_as_operation(*p.request) && operations++ > 0 && admit && (not_admitted = admit())) {
+        replies.add_error(rpc_error(p.request->id, RpcCode::rate_limited, not_admitted->message,
+                                    json{{"retry_after", not_admitted->retry_after_seconds}}));
       } else {
         replies.add(capped_line(impl_->answer(*p.request, tools, negotiation), p.request->method == "tools/call"), p.request->id);
       }
@@ -355,8 +361,13 @@ std::optional<std::string> Server::handle_message(std::string_view line, ToolSes
 }
 
 std::unique_ptr<ToolSession> Server::tool_session() { return std::make_unique<ToolSession>(impl_->options, &impl_->breakers); }
+std::unique_ptr<ToolSession> Server::tool_session(service::Session& shared) {
+  return std::make_unique<ToolSession>(impl_->options, &impl_->breakers, shared);
+}
 
 bool served_statelessly(const RpcRequest& request) { return Server::Impl::stateless(request); }
+
+bool counts_as_operation(const RpcRequest& request) { return !request.notification && request.method != "ping"; }
 
 std::string_view Negotiation::version() const {
   const int v = index;

@@ -36,6 +36,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -45,6 +46,10 @@
 #include "mcp/breaker.h"
 #include "search/searcher.h"
 #include "store/store.h"
+
+namespace strata::service {
+class Session;  // service/session.h
+}  // namespace strata::service
 
 namespace strata::mcp {
 
@@ -114,6 +119,22 @@ struct ServerOptions {
 class ToolSession;   // tools.h
 struct RpcRequest;   // json_rpc.h
 
+// Why a transport does not let an operation run: its words (the JSON-RPC error's message) and
+// when one would pass (the error's data.retry_after, whole seconds).
+struct OperationRefusal {
+  std::string message;
+  std::int64_t retry_after_seconds = 0;
+};
+// A transport's say over each operation of a batch beyond the first (the first is the message
+// the transport itself admitted, e.g. one request of a key's rate): asked before each request of
+// the batch that does work, which is every method but ping (notifications, responses and
+// messages refused before they run are not operations). nullopt: it runs; a refusal: it is
+// answered with error -32029 (RpcCode::rate_limited) and not run, and the batch goes on.
+using AdmitOperation = std::function<std::optional<OperationRefusal>()>;
+
+// Whether a request counts as an operation for AdmitOperation: every method but ping.
+bool counts_as_operation(const RpcRequest& request);
+
 // One session of the initialize era over some transport: the revision its initialize chose.
 // stdio's process holds one; Streamable HTTP (core/serve) one per Mcp-Session-Id.
 struct Negotiation {
@@ -145,10 +166,14 @@ class Server {
   // to send (at most k_max_reply_bytes, as a line), or nullopt for a notification or a
   // response. handle_line is this with the server's own session. Threads may call it at once,
   // each with its own `tools`. What a transport needs besides (sessions, cancellation) is its own.
-  std::optional<std::string> handle_message(std::string_view message, ToolSession& tools, Negotiation& negotiation);
+  // `admit`, when set, is asked before each operation of a batch beyond the first (above).
+  std::optional<std::string> handle_message(std::string_view message, ToolSession& tools, Negotiation& negotiation,
+                                            const AdmitOperation& admit = {});
   // Tools for a thread of a transport's own: its own store connection and searcher, the
   // server's options and what it remembers of failed outside servers (breaker.h).
   std::unique_ptr<ToolSession> tool_session();
+  // Over a session a door holds (service/session.h), which outlives it: strata serve's worker's.
+  std::unique_ptr<ToolSession> tool_session(service::Session& shared);
 
   struct Impl;  // server.cpp's alone (serve's workers share it)
 

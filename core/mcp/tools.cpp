@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/key.h"
 #include "common/error.h"
 #include "common/json_limits.h"
 #include "common/large_stack.h"
@@ -20,6 +21,7 @@
 #include "service/document_range.h"
 #include "service/documents.h"
 #include "service/json_arguments.h"
+#include "service/profile.h"
 #include "service/search.h"
 #include "store/catalog.h"
 #include "store/store.h"
@@ -45,13 +47,7 @@ json call_search(ToolSession& s, const json& args) {
   s.require_readable(r.collection);
   // An agent gets keyword hits, and why, rather than no answer: the collection's embedding server
   // may be refused (embed::choose_server), down or not configured in the agent's environment.
-  r.keyword_when_query_fails = true;
-  r.embed_deadline = k_embed_deadline;
-  r.embed.timeout = std::min(r.embed.timeout, k_embed_request_timeout);
-  if (r.rerank) {
-    r.rerank->timeout = std::min(r.rerank->timeout, k_rerank_timeout);
-    r.rerank->max_retries = 0;
-  }
+  search::apply_bounds(r, service::profile(service::Door::agent).search);
   r.cancel = s.cancel();
   // The collection's embedding server failed a moment ago: not waited on again (breaker.h).
   const std::string server = "the embedding server of collection '" + r.collection + "'";
@@ -344,34 +340,20 @@ constexpr std::array k_tools = {
 
 }  // namespace
 
-store::Store& ToolSession::store() {
-  // A store on a server whose connection is gone (it stopped answering within the call's bound,
-  // or dropped it) is opened again: one frozen moment of the server fails one call, not every
-  // call after it.
-  if (store_ && !store_->connected()) {
-    searcher_.reset();
-    store_.reset();
-  }
-  if (!store_) {
-    std::optional<store::Store> st = store::Store::open_read_only(options_.store_path, options_.open);
-    if (!st) {
-      throw Error(ExitCode::unavailable, "no store at " + store::store_display(options_.store_path),
-                  "add documents with strata ingest first (the server finds it on the next call)");
-    }
-    store_ = std::move(st);
-  }
-  return *store_;
-}
+ToolSession::ToolSession(const ServerOptions& options, Breakers* breakers)
+    : options_(options),
+      breakers_(breakers),
+      own_(std::make_unique<service::Session>(options.store_path, options.open, service::Session::Access::read_only,
+                                              service::profile(service::Door::agent))),
+      session_(own_.get()) {}
+
+ToolSession::ToolSession(const ServerOptions& options, Breakers* breakers, service::Session& shared)
+    : options_(options), breakers_(breakers), session_(&shared) {}
 
 void ToolSession::require_readable(const std::string& collection) const {
-  if (!may_read(collection)) throw Error(ExitCode::usage, "this API key may not read collection '" + collection + "'");
+  if (!may_read(collection)) throw auth::refused_reach(auth::Scope::read, collection);
 }
 
-search::Searcher& ToolSession::searcher() {
-  store::Store& st = store();  // first: it may open the store again, and the searcher with it
-  if (!searcher_) searcher_.emplace(st);
-  return *searcher_;
-}
 
 std::size_t migration_reports_running() { return g_reports_running.load(); }
 

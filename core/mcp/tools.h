@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -19,19 +20,17 @@
 #include "mcp/breaker.h"
 #include "mcp/server.h"
 #include "search/searcher.h"
+#include "service/session.h"
 #include "store/store.h"
 
 namespace strata::mcp {
 
 // Every outbound call a tool makes ends well before the client gives up on it (the TypeScript
-// SDK's default request timeout is 60 s), whatever the configuration says: the query's
-// embedding takes at most k_embed_deadline in all (each request at most k_embed_request_timeout,
-// a retry only when it fits), the reranker one attempt of at most k_rerank_timeout. A search
-// whose query cannot be embedded in time is a keyword search that says so. The migration tools'
-// database calls have their bounds too (server.h, k_database_timeout and k_database_deadline).
-inline constexpr std::chrono::milliseconds k_embed_deadline{20'000};
-inline constexpr std::chrono::milliseconds k_embed_request_timeout{15'000};
-inline constexpr std::chrono::milliseconds k_rerank_timeout{10'000};
+// SDK's default request timeout is 60 s), whatever the configuration says: a search is bounded
+// by the agent's profile (service/profile.h: the query's embedding within a deadline, each
+// request within a timeout, the reranker one short attempt; a query that cannot be embedded in
+// time is a keyword search that says so). The migration tools' database calls have their bounds
+// too (server.h, k_database_timeout and k_database_deadline).
 
 // What the tools share for a session: the options, and the store and its searcher once opened.
 // Not thread-safe (one store connection, one searcher): a server running calls on several
@@ -40,7 +39,12 @@ class ToolSession {
  public:
   // `breakers`: what the server remembers of failed outside servers, shared by its sessions
   // (breaker.h); nullptr: nothing is remembered, every call tries.
-  explicit ToolSession(const ServerOptions& options, Breakers* breakers = nullptr) : options_(options), breakers_(breakers) {}
+  // Its own session with the store (service/session.h: read-only, the agent's profile), for
+  // strata mcp over stdio.
+  explicit ToolSession(const ServerOptions& options, Breakers* breakers = nullptr);
+  // The tools over a session a door already holds (strata serve's worker: one store handle and
+  // one searcher per worker, whichever route runs on it). `shared` outlives this.
+  ToolSession(const ServerOptions& options, Breakers* breakers, service::Session& shared);
   const ServerOptions& options() const { return options_; }
   Breakers* breakers() const { return breakers_; }
   // The running call's cancel flag (set by another thread when the client cancels it), which
@@ -55,18 +59,19 @@ class ToolSession {
   bool may_read(std::string_view collection) const { return !readable_ || readable_(collection); }
   // Throws Error when the caller may not read `collection`.
   void require_readable(const std::string& collection) const;
-  // The store, opened read-only on first use, and again after its server's connection was lost
+  // The session's store, opened on first use, and again after its server's connection was lost
   // (Store::connected). Throws Error(unavailable) when there is none.
-  store::Store& store();
-  search::Searcher& searcher();
+  store::Store& store() { return session_->store(); }
+  search::Searcher& searcher() { return session_->searcher(); }
+  service::Session& session() { return *session_; }
 
  private:
   const ServerOptions& options_;
   Breakers* breakers_ = nullptr;
   const std::atomic<bool>* cancel_ = nullptr;
   Readable readable_;
-  std::optional<store::Store> store_;
-  std::optional<search::Searcher> searcher_;
+  std::unique_ptr<service::Session> own_;  // set unless the session is a door's
+  service::Session* session_;
 };
 
 struct Tool {

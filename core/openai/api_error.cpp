@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/setting.h"
 #include "llm/chat_stream.h"
 
 namespace strata::openai {
@@ -39,10 +40,21 @@ ApiError upstream_error(const llm::ChatError& e) {
 
 ApiError api_error(const Error& error) {
   if (const auto* chat = dynamic_cast<const llm::ChatError*>(&error)) return upstream_error(*chat);
+  // Core's text names settings with marker bytes: a client reads the setting's name (the
+  // request field's), never the bytes.
+  const std::string message = render(error.what(), [](Setting s) { return std::string(setting_name(s)); });
+  switch (error.kind()) {
+    case ErrorKind::not_found:
+      return ApiError{.status = 404, .type = "invalid_request_error", .message = message, .param = std::nullopt, .code = "not_found"};
+    case ErrorKind::refused:
+      return ApiError{.status = 403, .type = "permission_error", .message = message, .param = std::nullopt,
+                      .code = "insufficient_permissions"};
+    default: break;
+  }
   switch (error.code()) {
     case ExitCode::usage:
     case ExitCode::invalid_input:
-      return invalid_request(error.what(), std::nullopt);
+      return invalid_request(message, std::nullopt);
     case ExitCode::unavailable:
       return ApiError{.status = 503, .type = "server_error", .message = "the store or a server strata needs is unavailable; try again later",
                       .param = std::nullopt, .code = "unavailable"};

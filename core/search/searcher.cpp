@@ -90,7 +90,7 @@ void rerank_hits(const RerankSettings& settings, const std::string& query, Searc
     hint = "collections in this store:";
     for (const std::string& n : names) hint += " " + n;
   }
-  throw Error(ExitCode::unavailable, "no collection named '" + name + "' in " + store.path(), hint);
+  throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path(), hint);
 }
 
 }  // namespace
@@ -514,6 +514,16 @@ Searcher::Impl::Lists Searcher::Impl::lists_for(const SearchRequest& request, co
     if (lists.vector.size() > wanted_depth) lists.vector.resize(wanted_depth);
   }
   return lists;
+}
+
+void apply_bounds(SearchRequest& r, const SearchBounds& bounds) {
+  if (bounds.keyword_when_query_fails) r.keyword_when_query_fails = true;
+  if (bounds.embed_deadline) r.embed_deadline = r.embed_deadline ? std::min(*r.embed_deadline, *bounds.embed_deadline) : *bounds.embed_deadline;
+  if (bounds.embed_request_timeout) r.embed.timeout = std::min(r.embed.timeout, *bounds.embed_request_timeout);
+  if (bounds.rerank_timeout && r.rerank) {
+    r.rerank->timeout = std::min(r.rerank->timeout, *bounds.rerank_timeout);
+    r.rerank->max_retries = 0;  // one attempt: a retry would not fit the caller's wait
+  }
 }
 
 SearchResult Searcher::search(const SearchRequest& request) {

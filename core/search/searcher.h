@@ -140,6 +140,18 @@ struct SearchRequest {
   bool exact = false;
 };
 
+// The bounds a door puts on a search for a caller that cannot wait as long as a person at a
+// terminal (an agent, an HTTP client): a row of service/profile.h's table per door, applied to
+// every search the door runs, its own and an answer's retrieval alike. The default: none.
+struct SearchBounds {
+  bool keyword_when_query_fails = false;  // SearchRequest::keyword_when_query_fails
+  std::optional<std::chrono::milliseconds> embed_deadline;          // SearchRequest::embed_deadline
+  std::optional<std::chrono::milliseconds> embed_request_timeout;   // each request's, at most
+  std::optional<std::chrono::milliseconds> rerank_timeout;          // the reranker's one attempt
+};
+// `r` within `bounds`: each bound set there lowers the request's own, never raises it.
+void apply_bounds(SearchRequest& r, const SearchBounds& bounds);
+
 struct SearchTimings {
   double embed_ms = 0, keyword_ms = 0, vector_ms = 0, load_ms = 0, rerank_ms = 0, total_ms = 0;
 };

@@ -43,7 +43,7 @@ SimilarTarget similar_target(store::Store& store, const store::CollectionInfo& c
   } else {
     const std::optional<store::DocumentSummary> d = store::find_document(store, c.name, target);
     if (!d) {
-      throw Error(ExitCode::invalid_input, "no document '" + target + "' in collection '" + c.name + "'",
+      throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no document '" + target + "' in collection '" + c.name + "'",
                   "give a source as strata documents lists it, or a chunk's id");
     }
     store::for_each_chunk(store, d->id, [&out](const store::ChunkView& v) { out.excluded.push_back(v.id); });

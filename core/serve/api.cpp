@@ -1,6 +1,7 @@
 #include "serve/api.h"
 
 #include <algorithm>
+#include <deque>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -22,6 +23,8 @@
 #include "service/ingest.h"
 #include "service/ingest_url.h"
 #include "service/json_arguments.h"
+#include "service/profile.h"
+#include "service/session.h"
 #include "service/search.h"
 #include "store/catalog.h"
 #include "store/collections.h"
@@ -32,11 +35,9 @@ using nlohmann::json;
 
 namespace {
 
-// A search over HTTP answers in time whatever the embedding server does (as strata mcp's tool:
-// core/mcp/tools.h says why): the query's embedding within these bounds, else a keyword search
-// that says so.
-constexpr std::chrono::milliseconds k_embed_deadline{20'000};
-constexpr std::chrono::milliseconds k_embed_request_timeout{15'000};
+// An HTTP client is answered in time whatever the embedding server or the reranker does: its
+// searches, and its answers' retrieval, are bounded by the door's profile (service/profile.h).
+constexpr const service::Profile& k_door = service::profile(service::Door::http);
 
 // The shapes only this door has, described as the service's are (service/description.h).
 constexpr service::Field k_health_fields[] = {{.name = "status", .type = service::Type::string, .required = true}};
@@ -61,18 +62,33 @@ constexpr service::Description k_validation{k_validation_fields};
 
 }  // namespace
 
-// One worker thread's store and searcher, and the turn at them it shares with the streams it
-// admitted (store_turn.h): held while it runs a request.
+// One worker thread's session with the store (service/session.h: the one store handle and its
+// searcher, the door's profile, the reach of the caller whose request it runs), and the turn at
+// it that it shares with the streams it admitted (store_turn.h): held while it runs a request.
 struct Worker {
-  std::optional<store::Store> store;
-  std::optional<search::Searcher> searcher;
+  explicit Worker(const ApiOptions& o) : session(o.store_path, o.open, service::Session::Access::read_write, k_door) {}
+  service::Session session;
   std::mutex turn;
+};
+
+// A worker's session serves `caller` for as long as it lives: the caller's reach, then none.
+class CallerReach {
+ public:
+  CallerReach(service::Session& session, const Caller& caller) : session_(session) {
+    if (caller.key) session_.set_reach([&caller](auth::Scope scope, std::string_view c) { return caller.allows(scope, c); });
+  }
+  ~CallerReach() { session_.set_reach(nullptr); }
+  CallerReach(const CallerReach&) = delete;
+  CallerReach& operator=(const CallerReach&) = delete;
+
+ private:
+  service::Session& session_;
 };
 
 struct Api::Impl {
   ApiOptions options;
   const http::Metrics& metrics;
-  std::vector<Worker> workers;
+  std::deque<Worker> workers;  // a deque: a Worker neither copies nor moves
   // Its own store for the key uses it records, on the recorder's thread.
   std::optional<store::Store> use_store;
   Gate gate;
@@ -80,12 +96,17 @@ struct Api::Impl {
   McpRoute mcp;
 
   Impl(ApiOptions o, const http::Metrics& m)
-      : options(std::move(o)), metrics(m), workers(std::max<std::size_t>(options.workers, 1)), gate(gate_options()),
-        mcp(mcp_options(options), options.mcp, workers.size()) {}
+      : options(std::move(o)), metrics(m), workers(make_workers(options)), gate(gate_options()),
+        mcp(mcp_options(options), options.mcp, workers.size()) {
+    // /v1's answers retrieve within the door's bounds too, as its searches do.
+    options.openai.ask.retrieval_bounds = k_door.search;
+  }
 
   Gate::Options gate_options() {
     Gate::Options g;
     g.keys_required = options.keys_required;
+    g.keys_at_start = options.keys_at_start;
+    g.origins = options.origins;
     g.store = [this](std::size_t worker) -> store::Store& { return store(worker); };
     g.record_use = [this](const auth::Key& key, auth::TimePoint at) {
       if (use_store && !use_store->connected()) use_store.reset();
@@ -107,32 +128,25 @@ struct Api::Impl {
     return m;
   }
 
-  // 403 unless the caller may act at `scope` on `collection`.
-  static void require(const Call& call, auth::Scope scope, const std::string& collection) {
-    if (!call.caller.allows(scope, collection)) throw Refused(collection_refused(ErrorStyle::fastapi, scope, collection));
+  static std::deque<Worker> make_workers(const ApiOptions& o) {
+    std::deque<Worker> w;
+    for (std::size_t i = 0; i < std::max<std::size_t>(o.workers, 1); ++i) w.emplace_back(o);
+    return w;
   }
 
-  // The worker's store, opened on first use and again after its server's connection was lost.
-  // Throws Error(unavailable) when it cannot be opened.
-  store::Store& store(std::size_t worker) {
-    Worker& w = workers.at(worker);
-    if (w.store && !w.store->connected()) {
-      w.searcher.reset();
-      w.store.reset();
-    }
-    if (!w.store) w.store.emplace(store::Store::open_existing(options.store_path, options.open));
-    return *w.store;
+  // Refused (403, the one wording: auth::refused_reach) unless the caller may act at `scope` on
+  // `collection`.
+  static void require(const Call& call, auth::Scope scope, const std::string& collection) {
+    if (!call.caller.allows(scope, collection)) throw auth::refused_reach(scope, collection);
   }
-  search::Searcher& searcher(std::size_t worker) {
-    store::Store& st = store(worker);
-    Worker& w = workers.at(worker);
-    if (!w.searcher) w.searcher.emplace(st);
-    return *w.searcher;
-  }
+
+  // The worker's store (its session's: opened on first use and again after its server's
+  // connection was lost). Throws Error(unavailable) when it cannot be opened.
+  store::Store& store(std::size_t worker) { return workers.at(worker).session.store(); }
   store::CollectionInfo collection(store::Store& st, const std::string& name) {
     store::validate_collection_name(name);
     std::optional<store::CollectionInfo> c = store::find_collection(st, name);
-    if (!c) throw Error(ExitCode::invalid_input, "no collection named '" + name + "'");
+    if (!c) throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + name + "'");
     return *c;
   }
 
@@ -140,12 +154,13 @@ struct Api::Impl {
 
   json search(const Arguments& a, const Call& call) {
     search::SearchRequest r = service::search_request(a.values, options.search, options.collection);
-    r.keyword_when_query_fails = true;
-    r.embed_deadline = k_embed_deadline;
-    r.embed.timeout = std::min(r.embed.timeout, k_embed_request_timeout);
     require(call, auth::Scope::read, r.collection);
+    // Looked up here so that its refusal names no path of the server's (the searcher's does).
     collection(store(call.worker), r.collection);
-    return service::to_json(service::found(searcher(call.worker).search(r), r.collection));
+    service::Session& session = workers.at(call.worker).session;
+    const CallerReach reach(session, call.caller);
+    const std::string name = r.collection;
+    return service::to_json(service::found(session.search(std::move(r)), name));
   }
 
   json collections(const Arguments& a, const Call& call) {
@@ -211,7 +226,12 @@ struct Api::Impl {
   }
 
   json ready(const Arguments&, const Call& call) {
-    store(call.worker);
+    try {
+      store(call.worker);
+    } catch (const Error& e) {
+      // Not ready, whatever the reason (no store yet included): the balancer waits, 503.
+      throw Error(ErrorKind::unavailable, e.code(), e.what(), e.hint());
+    }
     return {{"status", "ready"}};
   }
 
@@ -442,7 +462,8 @@ http::Router Api::router() {
         Arguments arguments;
         try {
           arguments = gather(request, spec.source, spec.request);
-          const json result = (impl->*spec.operation)(arguments, Call{context.worker, caller});
+          json result = (impl->*spec.operation)(arguments, Call{context.worker, caller});
+          render_for_client(result);
           return http::Response::json(spec.success, json_text(result));
         } catch (const Refused& r) {
           return r.response;

@@ -31,6 +31,7 @@
 #include "http/router.h"
 #include "ingest/ingest.h"
 #include "search/searcher.h"
+#include "serve/gate.h"
 #include "serve/openai_routes.h"
 #include "serve/mcp_route.h"
 #include "store/store.h"
@@ -54,6 +55,11 @@ struct ApiOptions {
   // Set: every request to a keyed route needs a key whatever the store holds (a server on a
   // non-loopback address); unset, keys apply once the store holds a live one (serve/gate.h).
   bool keys_required = false;
+  // What the store said of keys at start, before the first connection (gate.h).
+  KeysAtStart keys_at_start = KeysAtStart::none;
+  // Who may reach the server from a browser: Host names, CORS origins, its public URL
+  // (origin_rules.h), on every route.
+  OriginRules origins;
   McpHttpOptions mcp;       // MCP over Streamable HTTP at /mcp (mcp_route.h)
   // POST .../web fetches and crawls for a caller with a write key only when the operator
   // started the server allowing it (--allow-crawl): the requests leave from the server's

@@ -114,18 +114,37 @@ std::string error_type(const std::string& message) {
   return "value_error";
 }
 
-// What a client reads: a mentioned setting is the field of its name (common/setting.h).
-std::string for_client(const std::string& text) {
+}  // namespace
+
+std::string for_client(std::string_view text) {
   return render(text, [](Setting s) { return std::string(setting_name(s)); });
 }
 
-}  // namespace
+void render_for_client(nlohmann::json& value) {
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    // Most strings hold no marker byte: left as they are.
+    if (s.find_first_of("\x0e\x0f") != std::string::npos) value = for_client(s);
+  } else if (value.is_structured()) {
+    for (auto& item : value) render_for_client(item);
+  }
+}
 
 http::Response problem_response(const Error& e, const Arguments& a, const service::Description* d) {
   std::string message = for_client(e.what());
   // A hint says what to do next; "no such document"'s names a command to list them, which an
   // HTTP client has a route for instead.
-  if (!e.hint().empty() && e.code() != ExitCode::invalid_input) message += " (" + for_client(e.hint()) + ")";
+  if (!e.hint().empty() && e.kind() != ErrorKind::not_found) message += " (" + for_client(e.hint()) + ")";
+  // The error's kind decides the status, never a lookup ahead of core nor the CLI's exit code
+  // alone ("no such collection" and "the store's server is down" share exit code 7 on search).
+  switch (e.kind()) {
+    case ErrorKind::not_found: return http::Response::json(404, http::detail_json(message));
+    case ErrorKind::refused: return http::Response::json(403, http::detail_json(message));
+    case ErrorKind::conflict: return http::Response::json(409, http::detail_json(message));
+    case ErrorKind::unavailable: return http::Response::json(503, http::detail_json(message));
+    case ErrorKind::failed: return http::Response::json(500, http::detail_json(message));
+    case ErrorKind::invalid: break;
+  }
   switch (e.code()) {
     case ExitCode::usage: {
       const std::string field = named_field(e.what(), a, d);
@@ -138,9 +157,7 @@ http::Response problem_response(const Error& e, const Arguments& a, const servic
       }
       return validation_error(loc, message, error_type(e.what()));
     }
-    case ExitCode::invalid_input: return http::Response::json(404, http::detail_json(message));
-    case ExitCode::unavailable: return http::Response::json(503, http::detail_json(message));
-    default: return http::Response::json(500, http::detail_json(message));
+    default: return http::Response::json(422, http::detail_json(message));
   }
 }
 

@@ -5,15 +5,16 @@
 // where it came from, so that a refusal names it as FastAPI does: ["body", "k"], ["query",
 // "limit"], ["path", "collection"].
 //
-// And the one mapping from a strata::Error to a response (problem_response): a refused request
-// (Error(usage)) is 422 with {"detail": [{"loc", "msg", "type"}]}, naming the field its message
-// names; no such collection or document (invalid_input) 404; a store that cannot answer
-// (unavailable) 503; anything else 500. Messages are rendered as an HTTP client reads them (a
+// And the one mapping from a strata::Error to a response (problem_response), by the error's
+// kind (common/error.h): not_found 404, refused 403, conflict 409, unavailable 503, failed 500;
+// an invalid request (Error(usage)) is 422 with {"detail": [{"loc", "msg", "type"}]}, naming the
+// field its message names, other invalid input 422 with {"detail"}. Messages are rendered as an HTTP client reads them (a
 // mentioned setting is the field of that name) and go in the body only.
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "common/error.h"
 #include "http/message.h"
@@ -42,6 +43,13 @@ Arguments gather(const http::Request& request, Source source, const service::Des
 
 // The response for `e`, raised while serving a request with `arguments` against `description`.
 http::Response problem_response(const Error& e, const Arguments& arguments, const service::Description* description);
+
+// What a client of the HTTP door reads of a text of core's: a mentioned setting is the field of
+// its name (common/setting.h), every other marker byte dropped.
+std::string for_client(std::string_view text);
+// Every string in `value` so rendered: the door's writer applies it to each result, so that no
+// text of core's reaches a client unrendered (search's query_not_embedded among them).
+void render_for_client(nlohmann::json& value);
 
 // FastAPI's validation error: 422 {"detail": [{"loc": loc, "msg": msg, "type": type}]}.
 http::Response validation_error(const nlohmann::json& loc, const std::string& msg, const std::string& type);

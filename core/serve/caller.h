@@ -31,6 +31,12 @@ struct Caller {
   std::function<auth::RateDecision()> check_tokens;
   std::function<auth::RateDecision(std::int64_t)> spend_tokens;
 
+  // Set with a key that has a request rate (`keys create --rate`), by the gate: a request that
+  // carries several operations (an MCP batch of tool calls) takes `n` more from the key's
+  // requests per minute beyond the one the request itself took, so that the rate counts
+  // operations, not requests. Refused (allowed false): nothing was taken; answer 429. Thread-safe.
+  std::function<auth::RateDecision(std::int64_t n)> take_operations;
+
   // The key's name for the access log; "" without a key.
   std::string name() const { return key ? key->name : std::string(); }
   // Whether the caller may act at `scope` on `collection` ("" for what names none). Without a

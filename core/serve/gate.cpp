@@ -33,15 +33,6 @@ OpenAiKind openai_kind(int status) {
   }
 }
 
-const char* scope_verb(auth::Scope scope) {
-  switch (scope) {
-    case auth::Scope::read: return "read";
-    case auth::Scope::write: return "write to";
-    case auth::Scope::admin: return "administer";
-  }
-  return "use";
-}
-
 std::int64_t millis_since_epoch(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
@@ -81,16 +72,23 @@ http::Response error_response(ErrorStyle style, int status, std::string_view mes
 }
 
 http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::string_view collection) {
-  return error_response(style, 403,
-                        "this API key may not " + std::string(scope_verb(scope)) + " collection '" + std::string(collection) + "'");
+  return error_response(style, 403, auth::reach_refusal(scope, collection));
 }
 
 bool store_has_live_key(const std::string& store_path, const store::OpenOptions& open) {
+  return keys_at_start(store_path, open) == KeysAtStart::live;
+}
+
+KeysAtStart keys_at_start(const std::string& store_path, const store::OpenOptions& open) {
   try {
-    store::Store st = store::Store::open_existing(store_path, open);
-    return auth::has_live_key(st);
+    // Read-only: no store yet is none (it holds no key), and nothing is made or upgraded here.
+    std::optional<store::Store> st = store::Store::open_read_only(store_path, open);
+    if (!st) return KeysAtStart::none;
+    return auth::has_live_key(*st) ? KeysAtStart::live : KeysAtStart::none;
   } catch (const Error&) {
-    return false;
+    // A store that is there but cannot be asked (its server down, an upgrade pending) may hold
+    // keys.
+    return KeysAtStart::unknown;
   }
 }
 
@@ -140,23 +138,37 @@ void UseRecorder::run() {
 // --- Gate ----------------------------------------------------------------------------------------
 
 Gate::Gate(Options options)
-    : options_(std::move(options)), limiter_(options_.steady), token_limiter_(options_.steady), apply_(options_.keys_required) {
+    : options_(std::move(options)),
+      limiter_(options_.steady),
+      token_limiter_(options_.steady),
+      apply_(options_.keys_required || options_.keys_at_start == KeysAtStart::live),
+      known_(options_.keys_at_start != KeysAtStart::unknown) {
   if (options_.record_use) recorder_.emplace(options_.record_use);
 }
 
 bool Gate::keys_apply(std::size_t worker) {
   if (apply_.load()) return true;
+  const auto due = [&](std::int64_t now) {
+    const std::int64_t last = checked_at_ms_.load();
+    return last == std::numeric_limits<std::int64_t>::min() || now - last >= k_keys_recheck.count();
+  };
+  // Between asks, the last answer (a store never heard from: keyed).
+  if (!due(millis_since_epoch(options_.steady()))) return !known_.load();
+  // One request asks the store; the others that find it due wait for its answer rather than go
+  // on as the last one said (a key made a moment ago applies to every request after the check).
+  const std::lock_guard lock(check_mutex_);
+  if (apply_.load()) return true;
   const std::int64_t now = millis_since_epoch(options_.steady());
-  std::int64_t last = checked_at_ms_.load();
-  if (last != std::numeric_limits<std::int64_t>::min() && now - last < k_keys_recheck.count()) return false;
-  // One request asks the store; the others go on as the last answer said.
-  if (!checked_at_ms_.compare_exchange_strong(last, now)) return apply_.load();
+  if (!due(now)) return !known_.load();
+  checked_at_ms_.store(now);
   try {
     if (auth::has_live_key(options_.store(worker), options_.now())) apply_.store(true);
+    known_.store(true);
   } catch (const Error&) {
-    // No store yet (or it cannot answer): no keys to check against; the operation says 503.
+    // A store that cannot answer keeps the last answer; one never heard from counts as keyed
+    // (its operation then says 503). No store at start was an answer: none.
   }
-  return apply_.load();
+  return apply_.load() || !known_.load();
 }
 
 Gate::Admission Gate::admit(const http::Request& request, http::Context& context, const Guard& guard) {
@@ -167,7 +179,11 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
     a.refused = std::move(r);
     return std::move(a);
   };
-  if (guard.key == KeyUse::none || !keys_apply(context.worker)) return a;
+  // The origin rules come first, on every route; the routes that need no key run on the I/O
+  // threads, so they read whether keys apply as last known, never asking the store.
+  const bool keyed = guard.key == KeyUse::none ? apply_.load() : keys_apply(context.worker);
+  if (std::optional<OriginRefusal> no = refuse_by_origin(options_.origins, request, keyed)) return refuse(no->status, no->message);
+  if (guard.key == KeyUse::none || !keyed) return a;
 
   std::string_view token;
   auth::Refusal why = auth::Refusal::none;
@@ -210,6 +226,11 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
   auto live = std::make_shared<LiveCheck>(
       LiveCheck{options_.store, options_.now, options_.steady, context.worker, std::string(token), options_.steady(), true});
   a.caller.live_check = [live] { return (*live)(); };
+  if (key.rate_per_minute) {
+    a.caller.take_operations = [this, name = key.name, limit = *key.rate_per_minute](std::int64_t n) {
+      return limiter_.take(name, limit, n);
+    };
+  }
   if (key.tokens_per_minute) {
     a.caller.check_tokens = [this, name = key.name, limit = *key.tokens_per_minute] { return token_limiter_.check(name, limit); };
     a.caller.spend_tokens = [this, name = key.name, limit = *key.tokens_per_minute](std::int64_t used) {

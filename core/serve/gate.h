@@ -5,12 +5,19 @@
 // the route's scope for everything else, the default) and the shape of its errors (FastAPI's
 // {"detail"} or OpenAI's {"error": {...}}).
 //
+// Before any key, on every route (KeyUse::none's too): the origin rules (origin_rules.h: the Host
+// must name this server; a state-changing request must be JSON and come from no other site's
+// page).
+//
 // When keys apply: once the store holds a live key (neither revoked nor expired), every request
 // to a keyed route needs one, and from then on for the life of the process (a server whose keys
-// were all revoked refuses everyone rather than opening up). A store without keys is served on a
-// loopback address only (listen.h); a key made while it runs is noticed within a second (the
-// store is asked at most once a second until it holds one). A server on another address needs
-// keys whatever the store holds (keys_required).
+// were all revoked refuses everyone rather than opening up). Whether it does is read from the
+// store before the server accepts its first connection (keys_at_start), never guessed: a store
+// with keys is keyed from its first request on. A store without keys is served on a loopback
+// address only (listen.h); a key made while it runs is noticed within a second (the store is
+// asked at most once a second until it holds one; requests that arrive while it is asked wait
+// for its answer). A store that could not be asked at start (a server down) counts as keyed until
+// it answers. A server on another address needs keys whatever the store holds (keys_required).
 //
 // A request with a key: `Authorization: Bearer KEY`. No key, a bad one, a revoked or an expired
 // one: 401 with `WWW-Authenticate: Bearer` and auth::refusal_message (never the token). A scope
@@ -41,6 +48,7 @@
 #include "http/message.h"
 #include "http/router.h"
 #include "serve/caller.h"
+#include "serve/origin_rules.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -77,6 +85,11 @@ http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::stri
 // yet: no keys). What `strata serve` decides at start by: whether it may listen beyond loopback.
 bool store_has_live_key(const std::string& store_path, const store::OpenOptions& open);
 
+// What the store said of keys when the server started: it holds a live one, it holds none (or
+// there is no store yet), or it could not be asked (its server is down: keyed until it answers).
+enum class KeysAtStart { none, live, unknown };
+KeysAtStart keys_at_start(const std::string& store_path, const store::OpenOptions& open);
+
 // Records keys' use (auth::record_use) on one thread of its own, so that a request never waits
 // on a write: note() queues the name (dropped when the queue is full, or when the key was noted
 // within the last minute: record_use writes at most once a minute anyway). The destructor stops
@@ -108,6 +121,10 @@ class Gate {
   struct Options {
     // Set: every keyed request needs a key whatever the store holds (a non-loopback address).
     bool keys_required = false;
+    // What the store said at start (keys_at_start): live keys apply from the first request.
+    KeysAtStart keys_at_start = KeysAtStart::none;
+    // The Host, Origin and body-type rules every route is behind (origin_rules.h).
+    OriginRules origins;
     // A worker's store (Api's, opened on first use). Throws Error(unavailable).
     std::function<store::Store&(std::size_t worker)> store;
     // Writes a key's use; unset: not recorded.
@@ -144,6 +161,10 @@ class Gate {
   auth::RateLimiter token_limiter_;  // keys' tokens per minute (Caller::check_tokens)
   std::optional<UseRecorder> recorder_;
   std::atomic<bool> apply_;
+  // Whether the store has answered whether it holds keys (false: it could not be asked yet, and
+  // keys apply until it answers).
+  std::atomic<bool> known_;
+  std::mutex check_mutex_;  // one request asks the store; the others wait for its answer
   std::atomic<std::int64_t> checked_at_ms_{std::numeric_limits<std::int64_t>::min()};
 };
 

@@ -101,6 +101,21 @@ class CallScope {
   mcp::ToolSession& tools_;
 };
 
+// The batch's operations beyond the first, each taking one more of the caller's requests a minute
+// (unset take_operations: no rate, nothing to take).
+mcp::AdmitOperation admit_of(const Caller& caller) {
+  if (!caller.take_operations) return {};
+  return [&caller]() -> std::optional<mcp::OperationRefusal> {
+    const auth::RateDecision d = caller.take_operations(1);
+    if (d.allowed) return std::nullopt;
+    return mcp::OperationRefusal{
+        "rate limit reached: key '" + caller.name() + "' may make " + std::to_string(d.limit) +
+            " requests a minute, and each call of a batch counts as one; not run: send it again in " +
+            std::to_string(d.retry_after_seconds) + " s",
+        d.retry_after_seconds};
+  };
+}
+
 }  // namespace
 
 bool origin_allowed(std::string_view origin, std::uint16_t port, std::span<const std::string> extra) {
@@ -258,14 +273,15 @@ struct McpRoute::Impl {
     return s;
   }
 
-  // One message of the session, answered on this worker with the caller's reach.
+  // One message of the session, answered on this worker with the caller's reach; each operation
+  // of a batch beyond the first takes one more of the key's requests (the gate took the first).
   http::Response run(const http::Request& request, const Call& call, mcp::Negotiation& negotiation,
                      const std::shared_ptr<std::atomic<bool>>& cancel) {
     mcp::ToolSession& t = *tools.at(call.worker);
     std::optional<std::string> reply;
     {
       const CallScope scope(t, cancel.get(), call.caller);
-      reply = server.handle_message(request.body, t, negotiation);
+      reply = server.handle_message(request.body, t, negotiation, admit_of(call.caller));
     }
     if (!reply) return http::Response::text(202, "", "application/json");
     return rpc_response(200, std::move(*reply));

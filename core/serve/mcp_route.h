@@ -24,6 +24,12 @@
 //    session is ended after session_idle without a request; the tools run on serve's worker
 //    pool, one ToolSession (store connection) per worker, with stdio's bounds (a search's
 //    embedding deadline).
+//  - Rate limits count operations: the gate takes one of the key's requests for a POST; each
+//    further request of a batch that does work (every method but ping; notifications are free)
+//    takes one more through Caller::take_operations, and a call the key's rate no longer covers
+//    is answered in the batch's reply with a JSON-RPC error (-32029, data.retry_after seconds)
+//    and is not run, as a lone request would be refused with 429: the batch's other calls are
+//    answered, as JSON-RPC answers each request of a batch on its own.
 //  - Each call's caller (serve/caller.h): list_collections, resources and the tools' collection
 //    arguments reach only what the caller's key may read; a session belongs to the key that
 //    opened it.

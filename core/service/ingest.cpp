@@ -2,6 +2,7 @@
 
 #include "service/ingest_url.h"
 
+#include <chrono>
 #include <sstream>
 
 #include "common/error.h"
@@ -88,6 +89,7 @@ web::CrawlOptions crawl_options(const json& block) {
   web::CrawlOptions c;
   if (const auto n = integer_argument(block, k_crawl_fields[0])) c.max_pages = static_cast<std::size_t>(*n);
   if (const auto n = integer_argument(block, k_crawl_fields[1])) c.max_depth = static_cast<int>(*n);
+  if (const auto n = integer_argument(block, k_crawl_fields[2])) c.time_limit = std::chrono::seconds(*n);
   c.include = string_list_argument(block, "include");
   c.exclude = string_list_argument(block, "exclude");
   return c;

@@ -17,6 +17,7 @@ namespace strata::service {
 
 inline constexpr std::int64_t k_crawl_max_pages_limit = 1000000;
 inline constexpr std::int64_t k_crawl_max_depth_limit = 1000;
+inline constexpr std::int64_t k_crawl_max_seconds_limit = 86400;
 
 inline constexpr Field k_crawl_fields[] = {
     {.name = "max_pages", .type = Type::integer, .help = "Pages the crawl fetches at most (default: 1000)",
@@ -24,6 +25,9 @@ inline constexpr Field k_crawl_fields[] = {
     {.name = "max_depth", .type = Type::integer,
      .help = "Links followed from the start page (default: 10; 0: that page alone)", .minimum = 0,
      .maximum = k_crawl_max_depth_limit},
+    {.name = "max_seconds", .type = Type::integer,
+     .help = "Seconds the crawl runs at most (default: 3600; a server holds it to its own bound)", .minimum = 1,
+     .maximum = k_crawl_max_seconds_limit},
     {.name = "include", .type = Type::array,
      .help = "Globs over the URL path; a page must match one (default: every page in scope)"},
     {.name = "exclude", .type = Type::array, .help = "Globs over the URL path; a page matching one is skipped"},

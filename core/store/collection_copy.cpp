@@ -218,7 +218,7 @@ CopyResult copy_collection(Store& from, Store& to, const CopyOptions& options, c
   }
   const std::optional<CollectionInfo> source = find_collection(from, options.collection);
   if (!source) {
-    throw Error(ExitCode::invalid_input, "no collection named '" + options.collection + "' in " + from.path());
+    throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + options.collection + "' in " + from.path());
   }
   const SourceRows check(from.path(), options.collection);
   check.collection(*source);

@@ -218,13 +218,13 @@ expect_stderr_match "'/new' takes no argument"
 
 case_ "bad input: /collection of a collection the store does not have"
 lines '/collection nope' '/collection'
-expect_exit 7 -- C -q
+expect_exit 3 -- C -q
 expect_error_line "no collection named 'nope'"
 expect_stdout_match '^default$'
 
 case_ "bad input: --collection and --conversation that do not exist"
 lines 'x'
-expect_exit 7 -- C --collection nope
+expect_exit 3 -- C --collection nope
 expect_error_line "no collection named 'nope'"
 expect_exit 2 -- C --conversation 999
 expect_error_line 'there is no conversation 999'

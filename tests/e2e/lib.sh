@@ -128,6 +128,15 @@ serve_up() {
     BASE="$scheme://127.0.0.1:$PORT"
     [ -n "$line" ] || fail "no address announced: $(cat "$E2E_TMP/serve.err")"
 }
+# http_req METHOD PATH [CURL ARGS...]: curl to serve_up's $BASE; STATUS and BODY (the raw bytes
+# in $E2E_TMP/body). expect_http STATUS WHAT: asserts STATUS, showing the body when it differs.
+http_req() {
+    local method=$1 path=$2
+    shift 2
+    STATUS=$(curl -sS -o "$E2E_TMP/body" -w '%{http_code}' -X "$method" "$@" "$BASE$path" 2>"$E2E_TMP/curl.err")
+    BODY=$(cat "$E2E_TMP/body")
+}
+expect_http() { assert_eq "$1" "$STATUS" "$2 (body: ${BODY:0:300})"; }
 # serve_down: SIGTERM to serve_up's server, then its exit code in STOP_RC.
 serve_down() {
     kill -TERM "$SERVE_PID"

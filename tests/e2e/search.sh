@@ -74,7 +74,7 @@ expect_exit 7 -- "$STRATA" search anything
 expect_error_line 'no store at'
 expect_exit 0 -- S ingest docs/ops --meta team=ops -q
 expect_exit 0 -- S ingest docs/legal --meta team=legal --meta year=2024 -q
-expect_exit 7 -- S search anything --collection nope
+expect_exit 3 -- S search anything --collection nope
 expect_error_line "no collection named 'nope'"
 expect_stderr_match 'hint: collections in this store: default'
 

@@ -73,7 +73,7 @@ assert_eq "error True True" "$(sed -n 2p check.txt)" "a string is a tool error n
 
 # ---------------------------------------------------------------------------------------------
 case_ "strata serve: the index is built once searched, its memory in /metrics, the same hits"
-post() { curl -s "$BASE/api/v1/search" -d "{\"query\": \"rollback of the schema\", \"mode\": \"vector\", \"k\": 8$1}"; }
+post() { curl -s "$BASE/api/v1/search" --json "{\"query\": \"rollback of the schema\", \"mode\": \"vector\", \"k\": 8$1}"; }
 serve_hits() { python3 -c 'import json,sys; [print(h["source"], repr(h["score"])) for h in json.load(sys.stdin)["hits"]]'; }
 serve_up 127.0.0.1:0 --store "$STORE"
 FIRST=$(post "" | serve_hits)

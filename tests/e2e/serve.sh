@@ -114,7 +114,7 @@ assert_false "no Set-Cookie header" grep -qi '^Set-Cookie' <(printf '%s\n' "$HEA
 req DELETE '/healthz%0d%0aX-Injected:%201'
 assert_false "no injected header" grep -qi '^X-Injected' <(printf '%s\n' "$HEADERS")
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\rSet-Cookie: b=c\r\nConnection: close\r\n\r\n' >&3
+printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\rSet-Cookie: b=c\r\nConnection: close\r\n\r\n' >&3
 raw=$(timeout 5 cat <&3 | tr -d '\r')
 exec 3<&-
 assert_false "a bare CR in a request header is no header of the answer" grep -qi '^Set-Cookie' <(printf '%s\n' "$raw")
@@ -122,7 +122,7 @@ assert_true "it is refused with 400" grep -q '^HTTP/1.1 400' <(printf '%s\n' "$r
 
 case_ "a slow-loris client is closed after the header timeout, without an answer"
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n' >&3
+printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n' >&3
 raw=$(timeout 10 cat <&3)
 slow_rc=$?
 exec 3<&-
@@ -158,7 +158,7 @@ case_ "SIGTERM while a request is in flight: it is answered, then exit 0"
 start_server
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
 body='{"query": "bm25 ranking", "k": 1}'
-printf 'POST /api/v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+printf 'POST /api/v1/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
     "${#body}" "${body:0:10}" >&3
 # Until the server has read that request's header: it is in flight with the scrape itself.
 for _ in $(seq 1 200); do

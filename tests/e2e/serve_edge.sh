@@ -102,7 +102,7 @@ req HEAD /healthz
 expect_status 200 "HEAD /healthz"
 assert_true "Content-Length is the GET body's" has_header 'Content-Length: 15'
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
+printf 'HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
 raw=$(timeout 10 cat <&3 | tr -d '\r')
 exec 3<&-
 assert_true "a raw HEAD is answered 200" grep -q '^HTTP/1.1 200 OK$' <(printf '%s\n' "$raw")

@@ -85,7 +85,7 @@ DocumentSummary pg_summary_of(const pq::Result& r, int row) {
 
 std::int64_t pg_collection_id(Store& store, const std::string& collection) {
   const std::optional<CollectionInfo> c = store::find_collection(store, collection, CollectionDetail::record);
-  if (!c) throw Error(ExitCode::invalid_input, "no collection named '" + collection + "' in " + store.path());
+  if (!c) throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + collection + "' in " + store.path());
   return c->id;
 }
 
@@ -97,7 +97,7 @@ std::optional<DocumentSummary> pg_lookup(pq::Connection& c, std::int64_t collect
 }
 
 Error pg_no_document(const std::string& collection, const std::string& source) {
-  return Error(ExitCode::invalid_input, "no document '" + source + "' in collection '" + collection + "'",
+  return Error(ErrorKind::not_found, ExitCode::invalid_input, "no document '" + source + "' in collection '" + collection + "'",
                "list them with: strata documents list " + command_mention(Setting::collection) + " " + collection);
 }
 
@@ -162,7 +162,7 @@ CollectionInfo Backend::remove_collection(Store& store, const std::string& name)
   return pq::in_transaction(c, [&] {
     lock_collection(c, name, store.busy_timeout());
     std::optional<CollectionInfo> found = store::find_collection(store, name, CollectionDetail::listing);
-    if (!found) throw Error(ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path());
+    if (!found) throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path());
     const std::string doing = "removing collection " + name;
     const std::vector<pq::Param> id{std::to_string(found->id)};
     c.exec("DELETE FROM chunk_term_blocks WHERE collection_id = $1", id, false, doing);

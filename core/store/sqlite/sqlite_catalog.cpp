@@ -39,7 +39,7 @@ DocumentSummary summary_of(SQLite::Statement& q) {
 
 std::int64_t collection_id(Store& store, const std::string& collection) {
   const std::optional<CollectionInfo> c = find_collection(store, collection);
-  if (!c) throw Error(ExitCode::invalid_input, "no collection named '" + collection + "' in " + store.path());
+  if (!c) throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + collection + "' in " + store.path());
   return c->id;
 }
 
@@ -52,7 +52,7 @@ std::optional<DocumentSummary> lookup(Store& store, std::int64_t collection, con
 }
 
 Error no_document(const std::string& collection, const std::string& source) {
-  return Error(ExitCode::invalid_input, "no document '" + source + "' in collection '" + collection + "'",
+  return Error(ErrorKind::not_found, ExitCode::invalid_input, "no document '" + source + "' in collection '" + collection + "'",
                "list them with: strata documents list " + command_mention(Setting::collection) + " " + collection);
 }
 

@@ -105,7 +105,7 @@ std::vector<std::string> Backend::collection_names(Store& store) {
 CollectionInfo Backend::remove_collection(Store& store, const std::string& name) {
   sqlite::Transaction tx(connection(store));
   std::optional<CollectionInfo> found = find_collection(store, name, CollectionDetail::listing);
-  if (!found) throw Error(ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path());
+  if (!found) throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path());
   try {
     // ON DELETE CASCADE removes documents, chunks (and their FTS rows through the triggers).
     SQLite::Statement del(database(store), "DELETE FROM collections WHERE id = ?");

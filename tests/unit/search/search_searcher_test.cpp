@@ -163,7 +163,8 @@ TEST_F(SearcherTest, BadRequestsAreClearErrors) {
   SearchRequest other = request("x");
   other.collection = "nope";
   const Error missing = testing::error_of([&] { s.search(other); });
-  EXPECT_EQ(missing.code(), ExitCode::unavailable);
+  EXPECT_EQ(missing.code(), ExitCode::invalid_input) << "exit 3, as every command's unknown collection";
+  EXPECT_EQ(missing.kind(), ErrorKind::not_found) << "never the class of a server that is down";
   EXPECT_NE(std::string(missing.what()).find("'nope'"), std::string::npos);
   EXPECT_NE(missing.hint().find("docs"), std::string::npos);
   const Error no_vectors = testing::error_of([&] { s.search(request("x", Mode::vector)); });

@@ -353,5 +353,68 @@ TEST(ServeMcp, SessionsAreBoundedPerKey) {
   EXPECT_EQ(m.initialize(greedy).status, 200);
 }
 
+// The key's rate counts a batch's calls: with room for 3 requests a minute (the gate took the
+// first), a batch of 40 searches runs 3 and answers the other 37 with -32029, each in its place;
+// a ping costs nothing.
+TEST(ServeMcp, ABatchTakesOneRequestOfTheRatePerCall) {
+  McpServed s;
+  s.ingest("docs", "guide.md", "# Rollback\n\nTo roll back a migration run down.\n");
+  McpRouteCalled m(s);
+  Caller caller = McpRouteCalled::keyed("slow");
+  std::int64_t left = 2;  // a bucket of 3, one taken by the gate for the request
+  std::vector<std::int64_t> asked;
+  caller.take_operations = [&](std::int64_t n) {
+    asked.push_back(n);
+    auth::RateDecision d;
+    d.limit = 3;
+    d.allowed = left >= n;
+    if (d.allowed) left -= n;
+    d.remaining = left;
+    d.retry_after_seconds = d.allowed ? 0 : 20;
+    return d;
+  };
+  const http::Response opened = m.initialize(caller, "2025-03-26");
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  const std::string id = *opened.header("Mcp-Session-Id");
+  EXPECT_TRUE(asked.empty()) << "a lone request is the gate's";
+  json batch = json::array({McpServed::request(100, "ping")});
+  for (int i = 1; i <= 40; ++i) {
+    batch.push_back(McpServed::request(i, "tools/call", {{"name", "search"}, {"arguments", {{"query", "roll back"}, {"mode", "keyword"}}}}));
+  }
+  const http::Response r = m.post(caller, batch, {{"mcp-session-id", id}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json replies = json::parse(r.body);
+  ASSERT_EQ(replies.size(), 41u);
+  int ran = 0, refused = 0;
+  for (const json& reply : replies) {
+    if (reply["id"] == 100) {
+      EXPECT_TRUE(reply.contains("result"));
+      continue;
+    }
+    if (reply.contains("result")) {
+      EXPECT_FALSE(reply["result"].value("isError", false)) << reply.dump();
+      EXPECT_EQ(reply["result"]["structuredContent"]["hits"].size(), 1u);
+      ++ran;
+      continue;
+    }
+    ++refused;
+    EXPECT_EQ(reply["error"]["code"], -32029);
+    EXPECT_EQ(reply["error"]["data"]["retry_after"], 20);
+    EXPECT_NE(reply["error"]["message"].get<std::string>().find("key 'slow' may make 3 requests a minute"), std::string::npos)
+        << reply.dump();
+  }
+  EXPECT_EQ(ran, 3);
+  EXPECT_EQ(refused, 37);
+  EXPECT_EQ(asked.size(), 39u) << "one for each call beyond the first";
+  for (const std::int64_t n : asked) EXPECT_EQ(n, 1);
+
+  // Without a rate (take_operations unset) every call runs.
+  Caller unlimited = McpRouteCalled::keyed("fast");
+  const http::Response opened2 = m.initialize(unlimited, "2025-03-26");
+  const json all = json::parse(m.post(unlimited, batch, {{"mcp-session-id", *opened2.header("Mcp-Session-Id")}}).body);
+  ASSERT_EQ(all.size(), 41u);
+  for (const json& reply : all) EXPECT_TRUE(reply.contains("result")) << reply.dump();
+}
+
 }  // namespace
 }  // namespace strata::serve

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <string>
 
 #include "common/error.h"
@@ -200,13 +201,14 @@ TEST(ServiceIngestUrl, APageOrACrawlWithItsLimits) {
   const IngestUrlRequest crawl = ingest_url_request(
       json{{"url", "https://d.test/guide/"},
            {"collection", "web"},
-           {"crawl", {{"max_pages", 5}, {"max_depth", 0}, {"include", {"/guide/**"}}, {"exclude", {"*.pdf"}}, {"prune", true}}},
+           {"crawl", {{"max_pages", 5}, {"max_depth", 0}, {"max_seconds", 90}, {"include", {"/guide/**"}}, {"exclude", {"*.pdf"}}, {"prune", true}}},
            {"dry_run", true}},
       "docs");
   ASSERT_TRUE(crawl.crawl);
   EXPECT_EQ(crawl.collection, "web");
   EXPECT_EQ(crawl.crawl->max_pages, 5U);
   EXPECT_EQ(crawl.crawl->max_depth, 0);
+  EXPECT_EQ(crawl.crawl->time_limit, std::chrono::seconds(90));
   EXPECT_EQ(crawl.crawl->include, std::vector<std::string>{"/guide/**"});
   EXPECT_EQ(crawl.crawl->exclude, std::vector<std::string>{"*.pdf"});
   EXPECT_TRUE(crawl.prune);

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,7 +19,9 @@
 #include "service/description.h"
 #include "service/documents.h"
 #include "service/ingest.h"
+#include "service/profile.h"
 #include "service/search.h"
+#include "service/session.h"
 #include "store/store.h"
 #include "test_util.h"
 
@@ -360,6 +364,62 @@ TEST_F(ServiceOperations, ASearchRunsWithinTheDoorsLimits) {
   EXPECT_EQ(refusal_of([&] { run_search(searcher, r, k_agent_limits); }), "k must be from 1 to 50 (got 51)");
   EXPECT_EQ(run_search(searcher, r, k_terminal_limits).hits.size(), 1U);
   expect_conforms(to_json(collections(st)), json_schema(k_collections_result));
+}
+
+// --- the session every door opens -----------------------------------------------------------------
+
+TEST_F(ServiceOperations, ASessionOpensTheStoreOnceAndChecksTheCallersReach) {
+  Session s(base_.store_path, {}, Session::Access::read_write, profile(Door::http));
+  store::Store& first = s.store();
+  EXPECT_EQ(&first, &s.store()) << "one handle for every operation";
+  EXPECT_EQ(&s.searcher(), &s.searcher());
+  search::SearchRequest r;
+  r.query = "roll back";
+  r.collection = "docs";
+  EXPECT_FALSE(s.search(r).hits.empty());
+
+  s.set_reach([](auth::Scope, std::string_view c) { return c == "notes"; });
+  try {
+    s.search(r);
+    ADD_FAILURE() << "a collection out of the caller's reach was searched";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::refused);
+    EXPECT_STREQ(e.what(), "this API key may not read collection 'docs'");
+  }
+  s.set_reach(nullptr);
+  r.collection = "nope";
+  try {
+    s.search(r);
+    ADD_FAILURE() << "an unknown collection was searched";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::not_found) << "not found, never the class of a server that is down";
+    EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  }
+}
+
+TEST_F(ServiceOperations, ASessionWithoutAStoreMakesNoneAndADoorsBoundsApply) {
+  Session none(dir_ / "none.db", {}, Session::Access::read_only, profile(Door::agent));
+  try {
+    none.store();
+    ADD_FAILURE() << "a store was made";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::unavailable) << "a server without a store yet is not ready: 503, not 404";
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "none.db"));
+
+  search::SearchRequest r;
+  r.embed.timeout = std::chrono::milliseconds{120'000};
+  search::apply_bounds(r, profile(Door::http).search);
+  EXPECT_TRUE(r.keyword_when_query_fails);
+  ASSERT_TRUE(r.embed_deadline);
+  EXPECT_EQ(*r.embed_deadline, std::chrono::milliseconds{20'000});
+  EXPECT_EQ(r.embed.timeout, std::chrono::milliseconds{15'000});
+  search::SearchRequest t;
+  search::apply_bounds(t, profile(Door::terminal).search);
+  EXPECT_FALSE(t.keyword_when_query_fails) << "a person at a terminal waits for the configuration's timeouts";
+  EXPECT_FALSE(t.embed_deadline);
+  EXPECT_EQ(profile(Door::agent).search.embed_deadline, profile(Door::http).search.embed_deadline)
+      << "an agent and an HTTP client get the same deadline (one row each, not a copy of constants)";
 }
 
 }  // namespace
