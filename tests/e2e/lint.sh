@@ -125,6 +125,22 @@ else
     assert_true "4 MB of SQL linted within 300 MB (was 1 GB): $(tail -1 big.kb) KB" [ "$(tail -1 big.kb)" -lt 307200 ]
 fi
 
+case_ "what reaches the whole server: passwords, settings and memberships of its roles and databases"
+cat > reach.sql <<'SQL'
+ALTER ROLE postgres PASSWORD '${PW}';
+ALTER DATABASE app SET search_path = evil, public;
+ALTER ROLE app SET session_preload_libraries = 'auto_explain';
+GRANT postgres TO app;
+CREATE ROLE readers NOLOGIN;
+GRANT readers TO app;
+ALTER DATABASE app RESET search_path;
+SQL
+expect_exit 3 -- "$STRATA" migrate lint --engine postgres --json reach.sql
+expect_json_true "four server-reach errors, on their lines; the role the file creates is its own" \
+    '[(f["code"], f["line"], f["severity"]) for f in d["findings"]] == [("server-reach", n, "error") for n in (1, 2, 3, 4)]'
+expect_exit 3 -- "$STRATA" migrate lint --engine postgres reach.sql
+expect_stdout_match "GRANT postgres TO app gives every power of postgres"
+
 case_ "the timeout on a real server"
 chmod 755 "$E2E_TMP"  # as root the server runs as nobody, which must reach its data directory
 start_db_server pg_server.sh "$E2E_TMP/pg"
