@@ -97,7 +97,7 @@ struct Api::Impl {
 
   Impl(ApiOptions o, const http::Metrics& m)
       : options(std::move(o)), metrics(m), workers(make_workers(options)), gate(gate_options()),
-        mcp(mcp_options(options), options.mcp, workers.size()) {
+        mcp(mcp_options(options), options.mcp, workers.size(), [this](std::size_t w) -> service::Session& { return workers.at(w).session; }) {
     // /v1's answers retrieve within the door's bounds too, as its searches do.
     options.openai.ask.retrieval_bounds = k_door.search;
   }

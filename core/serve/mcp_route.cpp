@@ -165,8 +165,11 @@ struct McpSession {
 };
 
 struct McpRoute::Impl {
-  Impl(mcp::ServerOptions s, McpHttpOptions o, std::size_t workers) : server(std::move(s)), options(std::move(o)) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i) tools.push_back(server.tool_session());
+  Impl(mcp::ServerOptions s, McpHttpOptions o, std::size_t workers, const McpRoute::WorkerSession& worker_session)
+      : server(std::move(s)), options(std::move(o)) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i) {
+      tools.push_back(worker_session ? server.tool_session(worker_session(i)) : server.tool_session());
+    }
   }
 
   mcp::Server server;
@@ -398,8 +401,8 @@ struct McpRoute::Impl {
   }
 };
 
-McpRoute::McpRoute(mcp::ServerOptions server, McpHttpOptions options, std::size_t workers)
-    : impl_(std::make_unique<Impl>(std::move(server), std::move(options), workers)) {}
+McpRoute::McpRoute(mcp::ServerOptions server, McpHttpOptions options, std::size_t workers, const WorkerSession& worker_session)
+    : impl_(std::make_unique<Impl>(std::move(server), std::move(options), workers, worker_session)) {}
 McpRoute::~McpRoute() = default;
 
 void McpRoute::set_port(std::uint16_t port) { impl_->port = port; }

@@ -66,7 +66,11 @@ bool origin_allowed(std::string_view origin, std::uint16_t port, std::span<const
 class McpRoute {
  public:
   // `workers`: serve's worker threads (each call's Call::worker indexes one ToolSession).
-  McpRoute(mcp::ServerOptions server, McpHttpOptions options, std::size_t workers);
+  // `worker_session`, when set, is the worker's own session with the store (service/session.h):
+  // the tools run on it, so a worker holds one store handle and one searcher whichever route it
+  // runs. Unset: a session of the route's own per worker.
+  using WorkerSession = std::function<service::Session&(std::size_t worker)>;
+  McpRoute(mcp::ServerOptions server, McpHttpOptions options, std::size_t workers, const WorkerSession& worker_session = {});
   ~McpRoute();
   McpRoute(const McpRoute&) = delete;
   McpRoute& operator=(const McpRoute&) = delete;

@@ -62,7 +62,7 @@ def post(msg, session=None):
          "MCP-Protocol-Version": "2025-06-18"}
     if key: h["Authorization"] = "Bearer " + key
     if session: h["Mcp-Session-Id"] = session
-    http_req = urllib.request.Request(base + "/mcp", data=json.dumps(msg).encode(), headers=h, method="POST")
+    req = urllib.request.Request(base + "/mcp", data=json.dumps(msg).encode(), headers=h, method="POST")
     with urllib.request.urlopen(req, timeout=90) as r:
         return r.headers.get("Mcp-Session-Id"), r.read().decode()
 sid, _ = post({"jsonrpc": "2.0", "id": 1, "method": "initialize",
