@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Migration files nested deeper than any reader follows (a pull request's, a repository `strata
-# mcp` serves): thousands of parentheses, CASEs and subselects. `migrate check`, `lint` and `diff`
+# mcp` serves): thousands of parentheses, CASEs and subselects, and a Drizzle journal a million
+# levels deep (which ended check, status and strata mcp's migration tools with SIGSEGV). `migrate check`, `lint` and `diff`
 # on the CLI, and `strata mcp`'s migrate_check tool, answer with a finding or an error naming the
 # file and line, never a crash; the MCP server goes on answering after the call.
 # Usage: bash tests/e2e/deep_migrations.sh /path/to/strata
@@ -114,5 +115,20 @@ for kind in parens case subselect check; do
         cd "$E2E_TMP" || exit 2
     done
 done
+
+case_ "a Drizzle journal nested a million levels deep: an error naming it, on the CLI and over MCP"
+cd "$E2E_TMP" || exit 2
+mkdir -p drizzle-deep/drizzle/meta drizzle-deep/.git
+python3 -c 'import sys; sys.stdout.write("{\"entries\": [" + "[" * 1000000 + "]" * 1000000 + "]}")' >drizzle-deep/drizzle/meta/_journal.json
+printf 'CREATE TABLE t (x int);\n' >drizzle-deep/drizzle/0000_init.sql
+cd drizzle-deep || exit 2
+for sub in check status; do
+    expect_exit 3 -- "$STRATA" migrate -d sqlite:app.db "$sub"
+    expect_error_line "meta/_journal\.json: not a Drizzle journal \(JSON nested deeper than 32 levels\)"
+done
+DATABASE_URL=sqlite:app.db E2E_LIB_DIR=$E2E_LIB_DIR E2E_CMD_TIMEOUT=120 run python3 ../mcp_deep.py "$STRATA" "$E2E_TMP/no-store.db"
+report_checks "drizzle journal: "
+assert_eq 0 "$RC" "mcp on a deep Drizzle journal: $ERR"
+cd "$E2E_TMP" || exit 2
 
 e2e_finish

@@ -3,10 +3,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "common/project_root.h"
 #include "common/sha256.h"
 #include "common/text.h"
@@ -29,9 +31,18 @@ std::string read_drizzle_file(const fs::path& path) {
   return out.str();
 }
 
+// A journal nests three levels ({"entries": [{...}]}): measured before it is parsed, as every JSON
+// file a repository brings is (common/json_limits.h). A journal nested a million levels deep
+// ended `check`, `status` and strata mcp's migration tools with SIGSEGV.
+constexpr JsonLimits k_journal_limits{.max_depth = 32, .max_bytes = std::size_t{64} << 20};
+
 Journal read_journal(const fs::path& path) {
+  const std::string text = read_drizzle_file(path);
+  if (const std::optional<std::string> beyond = json_beyond_limits(text, k_journal_limits)) {
+    throw Error(ExitCode::invalid_input, path.string() + ": not a Drizzle journal (JSON " + *beyond + ")");
+  }
   try {
-    Journal j = Journal::parse(read_drizzle_file(path));
+    Journal j = Journal::parse(text);
     if (!j.is_object() || !j.contains("entries") || !j["entries"].is_array()) {
       throw Error(ExitCode::invalid_input, path.string() + ": not a Drizzle journal (no \"entries\" array)");
     }

@@ -149,6 +149,18 @@ TEST(DrizzleLayoutTest, MissingFileIsAProblem) {
   EXPECT_NE(set.problems[0].describe().find("0001_add_b.sql"), std::string::npos);
 }
 
+// The journal is the repository's: nested a million levels deep, it ended check, status and
+// strata mcp's migration tools with SIGSEGV. Measured before it is parsed: an error naming it.
+TEST(DrizzleLayoutTest, AJournalNestedTooDeepIsAnErrorNamingItNeverACrash) {
+  TempDir tmp;
+  const std::string dir = tmp / "drizzle";
+  write_file(dir + "/meta/_journal.json", "{\"entries\": [" + std::string(1000000, '[') + std::string(1000000, ']') + "]}");
+  write_file(dir + "/0000_init.sql", k_create_a);
+  const Error e = error_of([&] { load_directory(dir); });
+  EXPECT_EQ(e.code(), ExitCode::invalid_input);
+  EXPECT_EQ(std::string(e.what()), dir + "/meta/_journal.json: not a Drizzle journal (JSON nested deeper than 32 levels)");
+}
+
 TEST(ToolLayoutTest, NewMigrationWritesTheToolsLayout) {
   TempDir tmp;
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1700000100));
