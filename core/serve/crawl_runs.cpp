@@ -29,6 +29,24 @@ http::Response refusal_response(int status, const std::string& message) {
 
 std::string crawls(std::size_t n) { return std::to_string(n) + (n == 1 ? " crawl" : " crawls"); }
 
+// Joins the crawl's thread on every path out of the watch (an exception included), stopping it
+// first when it is still running: a std::thread left joinable would end the process.
+class Joined {
+ public:
+  Joined(std::thread& thread, std::atomic<bool>& stop) : thread_(thread), stop_(stop) {}
+  ~Joined() {
+    if (!thread_.joinable()) return;
+    stop_.store(true);
+    thread_.join();
+  }
+  Joined(const Joined&) = delete;
+  Joined& operator=(const Joined&) = delete;
+
+ private:
+  std::thread& thread_;
+  std::atomic<bool>& stop_;
+};
+
 // The crawl on its thread, and what it came to.
 struct Outcome {
   std::mutex mutex;
@@ -72,6 +90,7 @@ void stream_crawl(const CrawlJob& job, const CrawlBounds& bounds, http::ChunkWri
   const Clock::time_point start = Clock::now();
   const Clock::time_point hard_deadline = start + bounds.time_bound + bounds.grace;
   std::thread crawl = start_crawl(job, stop, outcome, bounds.time_bound);
+  Joined joined(crawl, *stop);
   Clock::time_point beat = start;
   Clock::time_point checked = start;
   bool revoked = false;
@@ -94,12 +113,17 @@ void stream_crawl(const CrawlJob& job, const CrawlBounds& bounds, http::ChunkWri
     if (job.caller.live_check && now - checked >= Gate::k_stream_recheck) {
       checked = now;
       turn.hold();
-      revoked = !still_live(job.caller);
+      try {
+        revoked = !still_live(job.caller);
+      } catch (const std::exception&) {
+        // The store could not say (it is asked again at the next check): the crawl goes on.
+      }
       turn.release();
       if (revoked) stop->store(true);
     }
   }
   crawl.join();
+  const std::lock_guard lock(outcome->mutex);
   json result = std::move(outcome->result);
   if (revoked) result = {{"detail", "the API key was revoked or has expired: the crawl was cancelled"}};
   writer.write(json_text(result) + "\n");

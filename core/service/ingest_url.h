@@ -2,8 +2,9 @@
 // Ingesting a web address as every door asks it: one page, or with a crawl block a crawl from it
 // (ingest/web_crawl.h), into a collection. The CLI's `strata ingest URL --crawl` and
 // `strata serve`'s POST /api/v1/collections/{collection}/web read the same fields, with the same
-// defaults and limits; the fetch's safety (private addresses, headers) is the door's, never
-// the caller's: a request cannot name --allow-private nor a header.
+// defaults and limits (max_seconds only over HTTP, where a caller waits on the answer: a crawl
+// on the command line runs its hour); the fetch's safety (private addresses, headers) is the
+// door's, never the caller's: a request cannot name --allow-private nor a header.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>

@@ -9,7 +9,8 @@
 #    how many URLs it left out;
 #  - over HTTP (strata serve --allow-crawl), a crawl holds no request worker (with --workers 1
 #    other requests are answered while it runs), stops when its caller leaves (the site's log
-#    stops growing within a second or two), and one caller runs one crawl at a time (429).
+#    stops growing within a second or two), ends at its max_seconds, and one caller runs one
+#    crawl at a time (429).
 #
 # The script runs inside a network namespace of its own when it can (`unshare -rn`), so even a
 # failing check sends nothing off the machine.
@@ -117,8 +118,12 @@ assert_true "the crawl asked for pages while its caller waited ($N1)" test "$N1"
 assert_eq "$N1" "$N2" "no page is asked for once the caller has gone"
 note "the crawl's last request began $(python3 -c "print(round(${LAST:-0} - $LEFT, 3))") s after its caller left (negative: before)"
 assert_true "it stopped within 1.5 s of the caller leaving" python3 -c "import sys; sys.exit(0 if ${LAST:-0} - $LEFT < 1.5 else 1)"
-post /api/v1/collections/web/web "{\"url\": \"$A/docs/\", \"crawl\": {\"max_depth\": 0}}"
+T0=$(date +%s)
+post /api/v1/collections/web/web "{\"url\": \"$A/slow/0\", \"crawl\": {\"max_seconds\": 1}}" 20
 assert_eq 200 "$CODE" "once it stopped, the caller may crawl again: $BODY"
+assert_true "the request's own time bound ends the crawl ($(($(date +%s) - T0)) s)" test $(($(date +%s) - T0)) -le 4
+post /api/v1/collections/web/web "{\"url\": \"$A/docs/\", \"crawl\": {\"max_depth\": 0}}"
+assert_eq 200 "$CODE" "$BODY"
 assert_true "the answer is the crawl's result" python3 -c "import json,sys; d=json.load(open('$E2E_TMP/body')); sys.exit(0 if d['new'] == 1 else 1)"
 serve_down
 
