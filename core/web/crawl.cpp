@@ -34,8 +34,8 @@ class Crawler {
         clock_(clock),
         scope_(start, options.include, options.exclude),
         deadline_(clock.now() + options.time_limit),
-        frontier_(FrontierLimits{options.max_frontier_urls != 0 ? options.max_frontier_urls : frontier_urls(options.max_pages),
-                                 options.max_frontier_bytes}) {}
+        frontier_urls_(options.max_frontier_urls != 0 ? options.max_frontier_urls : frontier_urls(options.max_pages)),
+        frontier_(FrontierLimits{frontier_urls_, options.max_frontier_bytes}) {}
 
   CrawlReport run() {
     read_robots();
@@ -47,7 +47,7 @@ class Crawler {
     if (options_.llms_full) read_llms_full();
     crawl_pages();
     report_.urls_left_out = frontier_.left_out();
-    report_.frontier_urls = options_.max_frontier_urls != 0 ? options_.max_frontier_urls : frontier_urls(options_.max_pages);
+    report_.frontier_urls = frontier_urls_;
     return std::move(report_);
   }
 
@@ -103,7 +103,12 @@ class Crawler {
     return request;
   }
 
-  static bool is_redirect(long status) { return status >= 300 && status < 400 && status != 304; }
+  // A redirect the discovery request did not follow: its target is another origin.
+  bool redirected_away(const FetchResponse& response) const {
+    if (response.status < 300 || response.status >= 400 || response.url.empty()) return false;
+    const auto target = parse_http_url(response.url);
+    return !target || target->origin() != start_.origin();
+  }
 
   // Waits for the host's turn, then fetches. Throws what the fetcher throws, and Error
   // (unavailable) when the crawl was stopped while it waited.
@@ -131,7 +136,7 @@ class Crawler {
       try {
         response = polite_fetch(discovery_request(url), url);
         entry.status = response->status;
-        if (is_redirect(response->status)) entry.reason = "redirected to another origin: not followed";
+        if (redirected_away(*response)) entry.reason = "redirected to another origin: not followed";
         if (response->status < 200 || response->status >= 300) response.reset();
       } catch (const Error& e) {
         entry.reason = e.what();
@@ -151,7 +156,7 @@ class Crawler {
     try {
       const FetchResponse response = polite_fetch(discovery_request(url), url);
       entry.status = response.status;
-      if (is_redirect(response.status)) {
+      if (redirected_away(response)) {
         // Not followed to another origin: as RFC 9309 section 2.3.1.2 lets a crawler read a
         // robots.txt past its redirect limit, unavailable (a 4xx: everything allowed).
         entry.reason = "redirected to another origin: not followed (read as unavailable)";
@@ -411,6 +416,7 @@ class Crawler {
   const CrawlClock& clock_;
   Scope scope_;
   CrawlTime deadline_;
+  std::size_t frontier_urls_;  // the frontier's URL bound
   Frontier frontier_;
   Robots robots_ = Robots::allow_all();
   HostPacer pacer_;
