@@ -1,4 +1,4 @@
-#include "serve/mcp_route.h"
+#include "mcp/http_route.h"
 
 #include <sys/random.h>
 
@@ -19,7 +19,7 @@
 #include "mcp/json_rpc.h"
 #include "mcp/tools.h"
 
-namespace strata::serve {
+namespace strata::mcp {
 
 using nlohmann::json;
 
@@ -28,7 +28,7 @@ namespace {
 constexpr std::string_view k_session_header = "mcp-session-id";
 constexpr std::string_view k_version_header = "mcp-protocol-version";
 constexpr std::string_view k_method_header = "mcp-method";
-constexpr std::string_view k_meta_version = "io.modelcontextprotocol/protocolVersion";
+constexpr std::string_view k_http_meta_version = "io.modelcontextprotocol/protocolVersion";
 
 // A session id: 128 bits from the kernel's CSPRNG as hex (visible ASCII, as the transport asks),
 // so that one cannot be guessed from another.
@@ -50,7 +50,7 @@ std::string new_session_id() {
   return id;
 }
 
-bool speaks(std::string_view version) {
+bool speaks_revision(std::string_view version) {
   return std::find(std::begin(mcp::k_initialize_versions), std::end(mcp::k_initialize_versions), version) !=
          std::end(mcp::k_initialize_versions);
 }
@@ -84,7 +84,7 @@ bool accepts_json(const std::string* accept) {
 // reach on the worker's ToolSession.
 class CallScope {
  public:
-  CallScope(mcp::ToolSession& tools, const std::atomic<bool>* cancel, const Caller& caller) : tools_(tools) {
+  CallScope(mcp::ToolSession& tools, const std::atomic<bool>* cancel, const service::Caller& caller) : tools_(tools) {
     tools_.set_cancel(cancel);
     if (caller.key) {
       tools_.set_readable([&caller](std::string_view collection) { return caller.allows(auth::Scope::read, collection); });
@@ -103,7 +103,7 @@ class CallScope {
 
 // The batch's operations beyond the first, each taking one more of the caller's requests a minute
 // (unset take_operations: no rate, nothing to take).
-mcp::AdmitOperation admit_of(const Caller& caller) {
+mcp::AdmitOperation admit_of(const service::Caller& caller) {
   if (!caller.take_operations) return {};
   return [&caller]() -> std::optional<mcp::OperationRefusal> {
     const auth::RateDecision d = caller.take_operations(1);
@@ -261,7 +261,7 @@ struct McpRoute::Impl {
 
   // The session a POST or DELETE names, or the response refusing it: 400 without the header,
   // 404 for a session that is not there.
-  std::variant<std::shared_ptr<McpSession>, http::Response> session_of(const http::Request& request, const Call& call,
+  std::variant<std::shared_ptr<McpSession>, http::Response> session_of(const http::Request& request, const service::Call& call,
                                                                       const json& id) {
     const std::string* header = request.header(k_session_header);
     if (header == nullptr || header->empty()) {
@@ -278,7 +278,7 @@ struct McpRoute::Impl {
 
   // One message of the session, answered on this worker with the caller's reach; each operation
   // of a batch beyond the first takes one more of the key's requests (the gate took the first).
-  http::Response run(const http::Request& request, const Call& call, mcp::Negotiation& negotiation,
+  http::Response run(const http::Request& request, const service::Call& call, mcp::Negotiation& negotiation,
                      const std::shared_ptr<std::atomic<bool>>& cancel) {
     mcp::ToolSession& t = *tools.at(call.worker);
     std::optional<std::string> reply;
@@ -290,7 +290,7 @@ struct McpRoute::Impl {
     return rpc_response(200, std::move(*reply));
   }
 
-  http::Response post(const http::Request& request, const Call& call) {
+  http::Response post(const http::Request& request, const service::Call& call) {
     const std::string* type = request.header("content-type");
     if (type == nullptr || media_type(*type) != "application/json") {
       return http::Response::json(415, http::detail_json("/mcp takes JSON-RPC messages as Content-Type: application/json"));
@@ -321,7 +321,7 @@ struct McpRoute::Impl {
     // let through even when it is not the session's (clients such as the conformance suite send
     // 2025-03-26, the header's default, on a session of another revision): the session's own
     // revision decides how the message is served.
-    if (const std::string* v = request.header(k_version_header); v != nullptr && !speaks(*v)) {
+    if (const std::string* v = request.header(k_version_header); v != nullptr && !speaks_revision(*v)) {
       return rpc_failure(400, id, mcp::RpcCode::invalid_request,
                          "Bad Request: MCP-Protocol-Version " + *v + " is not a revision this server speaks (this session's is " +
                              std::string(session->negotiation.version()) + ")");
@@ -348,11 +348,11 @@ struct McpRoute::Impl {
   }
 
   // A 2026-07-28 request: no session; the headers a client sends must agree with the body.
-  http::Response post_stateless(const http::Request& request, const Call& call, const mcp::RpcRequest& r) {
+  http::Response post_stateless(const http::Request& request, const service::Call& call, const mcp::RpcRequest& r) {
     const json id = r.notification ? json() : r.id;
     const json& meta = r.params.contains("_meta") ? r.params["_meta"] : json();
-    const std::string claimed = meta.is_object() && meta.contains(k_meta_version) && meta[k_meta_version].is_string()
-                                    ? meta[k_meta_version].get<std::string>()
+    const std::string claimed = meta.is_object() && meta.contains(k_http_meta_version) && meta[k_http_meta_version].is_string()
+                                    ? meta[k_http_meta_version].get<std::string>()
                                     : std::string();
     if (const std::string* v = request.header(k_version_header); v != nullptr && !claimed.empty() && *v != claimed) {
       return rpc_failure(400, id, mcp::RpcCode::invalid_request,
@@ -366,7 +366,7 @@ struct McpRoute::Impl {
     return run(request, call, none, nullptr);
   }
 
-  http::Response initialize(const http::Request& request, const Call& call) {
+  http::Response initialize(const http::Request& request, const service::Call& call) {
     Opened opened = open(call.caller.name());
     if (opened.refused == Opened::Refused::server_full) {
       http::Response busy = http::Response::json(
@@ -389,7 +389,7 @@ struct McpRoute::Impl {
     return answer;
   }
 
-  http::Response remove(const http::Request& request, const Call& call) {
+  http::Response remove(const http::Request& request, const service::Call& call) {
     const std::string* header = request.header(k_session_header);
     if (header == nullptr || header->empty()) {
       return http::Response::json(400, http::detail_json("DELETE /mcp names the session to end in Mcp-Session-Id"));
@@ -412,7 +412,7 @@ std::size_t McpRoute::sessions() const {
   return impl_->sessions.size();
 }
 
-http::Response McpRoute::answer(const http::Request& request, const Call& call) {
+http::Response McpRoute::answer(const http::Request& request, const service::Call& call) {
   if (std::optional<http::Response> refused = impl_->refuse_origin(request)) return std::move(*refused);
   switch (request.method) {
     case http::Method::post:
@@ -428,4 +428,4 @@ http::Response McpRoute::answer(const http::Request& request, const Call& call) 
   }
 }
 
-}  // namespace strata::serve
+}  // namespace strata::mcp

@@ -1,5 +1,5 @@
 #pragma once
-// MCP over Streamable HTTP at /mcp: `strata mcp`'s tools and resources (core/mcp's Server,
+// MCP over Streamable HTTP (strata serve routes /mcp to it; core/serve is only the HTTP edge): `strata mcp`'s tools and resources (core/mcp's Server,
 // handle_message: one dispatcher for both transports) for clients that reach the server over
 // HTTP, in every revision stdio speaks.
 //  - POST carries one JSON-RPC message (or, in a 2025-03-26 session, a batch). A request is
@@ -30,7 +30,7 @@
 //    is answered in the batch's reply with a JSON-RPC error (-32029, data.retry_after seconds)
 //    and is not run, as a lone request would be refused with 429: the batch's other calls are
 //    answered, as JSON-RPC answers each request of a batch on its own.
-//  - Each call's caller (serve/caller.h): list_collections, resources and the tools' collection
+//  - Each call's caller (service/caller.h, made by strata serve's gate): list_collections, resources and the tools' collection
 //    arguments reach only what the caller's key may read; a session belongs to the key that
 //    opened it.
 #include <chrono>
@@ -44,9 +44,9 @@
 
 #include "http/message.h"
 #include "mcp/server.h"
-#include "serve/caller.h"
+#include "service/caller.h"
 
-namespace strata::serve {
+namespace strata::mcp {
 
 struct McpHttpOptions {
   std::size_t max_sessions = 256;
@@ -79,7 +79,7 @@ class McpRoute {
   // `origins` and requests without an Origin are let in.
   void set_port(std::uint16_t port);
   // A request to /mcp (POST, DELETE or GET), run on a worker of serve's pool.
-  http::Response answer(const http::Request& request, const Call& call);
+  http::Response answer(const http::Request& request, const service::Call& call);
   // The sessions open (expired ones not yet swept included).
   std::size_t sessions() const;
 
@@ -89,4 +89,4 @@ class McpRoute {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace strata::serve
+}  // namespace strata::mcp

@@ -13,6 +13,7 @@
 #include "auth/key.h"
 #include "common/error.h"
 #include "common/text.h"
+#include "openai/shapes.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
 #include "serve/crawl_runs.h"
@@ -93,7 +94,7 @@ struct Api::Impl {
   std::optional<store::Store> use_store;
   Gate gate;
 
-  McpRoute mcp;
+  mcp::McpRoute mcp;
 
   Impl(ApiOptions o, const http::Metrics& m)
       : options(std::move(o)), metrics(m), workers(make_workers(options)), gate(gate_options()),
@@ -356,19 +357,19 @@ constexpr RouteSpec k_routes[] = {
      "Remove a document with its chunks", "documents", Source::none, nullptr, &k_removed, &Api::Impl::remove,
      http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::get, "/v1/models", "list_models", "OpenAI's API: each collection the caller may read is a model, strata/<collection>",
-     "openai", Source::none, nullptr, &k_models_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &list_models},
+     "openai", Source::none, nullptr, &openai::k_models_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &list_models},
     {http::Method::get, "/v1/models/{model...}", "retrieve_model", "OpenAI's API: one model (strata/<collection>)", "openai",
-     Source::none, nullptr, &k_model_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &retrieve_model},
+     Source::none, nullptr, &openai::k_model_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &retrieve_model},
     {http::Method::post, "/v1/chat/completions", "create_chat_completion",
      "OpenAI's API: the collection answers the last message (a follow-up to the earlier ones) with cited sources, whole or "
      "streamed (server-sent events)",
-     "openai", Source::body, &k_chat_completion_request, &k_chat_completion_result, nullptr, http::Blocking::yes, 200,
+     "openai", Source::body, &openai::k_chat_completion_request, &openai::k_chat_completion_result, nullptr, http::Blocking::yes, 200,
      auth::Scope::read, ErrorStyle::openai, KeyUse::needed, &chat_completions},
     {http::Method::post, "/v1/embeddings", "create_embedding",
      "OpenAI's API: texts embedded as a collection's vectors are (strata/<collection>) or by a built-in model", "openai",
-     Source::body, &k_embeddings_request, &k_embeddings_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed,
+     Source::body, &openai::k_embeddings_request, &openai::k_embeddings_result, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::openai, KeyUse::needed,
      &create_embeddings},
-    // MCP over Streamable HTTP (mcp_route.h): a JSON-RPC message in, its answer out; the tools
+    // MCP over Streamable HTTP (mcp/http_route.h): a JSON-RPC message in, its answer out; the tools
     // only read, each checking the collections the key reaches.
     {http::Method::post, "/mcp", "mcp_message",
      "MCP over Streamable HTTP: one JSON-RPC message (initialize opens a session: Mcp-Session-Id); 202 for a notification",
@@ -494,7 +495,7 @@ json Api::openapi() const {
   json schemas = json::object();
   schemas["HTTPValidationError"] = service::json_schema(k_validation);
   schemas["Detail"] = service::json_schema(k_detail);
-  schemas["OpenAIError"] = service::json_schema(k_openai_error);
+  schemas["OpenAIError"] = service::json_schema(openai::k_openai_error);
   for (const RouteSpec& spec : k_routes) {
     const std::vector<std::string> in_path = http::pattern_params(spec.pattern);
     json operation = {{"operationId", std::string(spec.id)}, {"summary", std::string(spec.summary)},

@@ -2,7 +2,7 @@
 // `strata serve`'s routes: health, readiness, metrics, the OpenAPI document, strata's own API
 // under /api/v1/ (search, collections, a collection's documents, read, ingest, remove),
 // OpenAI's under /v1/ (models, chat completions, embeddings: openai_routes.h) and MCP over
-// Streamable HTTP at /mcp (mcp_route.h),
+// Streamable HTTP at /mcp (mcp/http_route.h),
 // each over a core/service operation, so that a request over HTTP is checked, limited and
 // answered as the same request from MCP or the CLI. The route table (api.cpp, k_routes) is data:
 // the router's rows and the OpenAPI document are both made from it, and each route's schemas
@@ -33,7 +33,7 @@
 #include "search/searcher.h"
 #include "serve/gate.h"
 #include "serve/openai_routes.h"
-#include "serve/mcp_route.h"
+#include "mcp/http_route.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -60,7 +60,7 @@ struct ApiOptions {
   // Who may reach the server from a browser: Host names, CORS origins, its public URL
   // (origin_rules.h), on every route.
   OriginRules origins;
-  McpHttpOptions mcp;       // MCP over Streamable HTTP at /mcp (mcp_route.h)
+  mcp::McpHttpOptions mcp;  // MCP over Streamable HTTP at /mcp (mcp/http_route.h)
   // POST .../web fetches and crawls for a caller with a write key only when the operator
   // started the server allowing it (--allow-crawl): the requests leave from the server's
   // network. What they may reach (ingest.web: --allow-private) is the operator's alone too.
@@ -79,7 +79,7 @@ class Api {
   http::Router router();
   // The OpenAPI 3.1 document of every route.
   nlohmann::json openapi() const;
-  // The port the server bound: /mcp's own origins name it (mcp_route.h).
+  // The port the server bound: /mcp's own origins name it (mcp/http_route.h).
   void set_port(std::uint16_t port);
 
   struct Impl;

@@ -1,8 +1,9 @@
 #pragma once
-// Who is calling: the API key a request was authenticated with, or no key at all (a server
-// that runs without keys, on loopback only). Each route's operation receives it, so that what
-// a key may reach (its scope, its collections) and the principal its asks are recorded under
-// are decided per request, below the router, once for every door over HTTP.
+// Who is calling: the API key a request was authenticated with, or no key at all (a terminal,
+// stdio, or a server that runs without keys, on loopback only). strata serve's gate makes it;
+// each operation receives it (its routes, MCP over HTTP: mcp/http_route.h), so that what a key
+// may reach (its scope, its collections) and the principal its asks are recorded under are
+// decided per request, below the router, once for every door over HTTP.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,7 +14,7 @@
 #include "auth/rate_limiter.h"
 #include "store/ask_store.h"
 
-namespace strata::serve {
+namespace strata::service {
 
 struct Caller {
   std::optional<auth::Key> key;                  // unset: a server without keys (loopback only)
@@ -56,4 +57,4 @@ struct Call {
   const Caller& caller;
 };
 
-}  // namespace strata::serve
+}  // namespace strata::service

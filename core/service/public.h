@@ -11,4 +11,6 @@
 #include "service/documents.h"  // IWYU pragma: export
 #include "service/ingest.h"  // IWYU pragma: export
 #include "service/json_arguments.h"  // IWYU pragma: export
+#include "service/profile.h"  // IWYU pragma: export
 #include "service/search.h"  // IWYU pragma: export
+#include "service/session.h"  // IWYU pragma: export

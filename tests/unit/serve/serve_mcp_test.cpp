@@ -12,7 +12,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "serve/api.h"
-#include "serve/mcp_route.h"
+#include "mcp/http_route.h"
 #include "test_util.h"
 
 #include "served_api.h"
@@ -20,6 +20,9 @@
 namespace strata::serve {
 namespace {
 
+using mcp::McpHttpOptions;
+using mcp::McpRoute;
+using mcp::origin_allowed;
 using nlohmann::json;
 using Headers = std::map<std::string, std::string>;
 
