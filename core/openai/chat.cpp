@@ -1,6 +1,5 @@
 #include "openai/chat.h"
 
-#include <array>
 #include <chrono>
 #include <random>
 #include <utility>
@@ -8,6 +7,7 @@
 
 #include "embed/input_fit.h"
 #include "openai/refusal.h"
+#include "openai/shapes.h"
 #include "service/ask.h"
 
 namespace strata::openai {
@@ -23,57 +23,7 @@ std::optional<std::string> collection_of(std::string_view model) {
 
 namespace {
 
-// What becomes of each of OpenAI's request fields.
-enum class Treatment {
-  honoured,  // read below
-  ignored,   // accepted and without effect: sampling hints and bookkeeping
-  unset,     // accepted only unset (null, false, "", [] or {}): strata cannot do what it asks
-};
-
-struct FieldRule {
-  std::string_view name;
-  Treatment treatment;
-  std::string_view why = {};  // unset: the refusal's reason
-};
-
 inline constexpr std::string_view k_no_tools = "strata answers from its documents and runs no tools of the client's";
-
-constexpr std::array k_chat_fields{
-    FieldRule{"model", Treatment::honoured},
-    FieldRule{"messages", Treatment::honoured},
-    FieldRule{"stream", Treatment::honoured},
-    FieldRule{"stream_options", Treatment::honoured},
-    FieldRule{"temperature", Treatment::honoured},
-    FieldRule{"max_tokens", Treatment::honoured},
-    FieldRule{"max_completion_tokens", Treatment::honoured},
-    FieldRule{"n", Treatment::honoured},
-    FieldRule{"tool_choice", Treatment::honoured},  // "none" or "auto" with no tools
-    FieldRule{"response_format", Treatment::honoured},  // {"type": "text"} only
-    FieldRule{"modalities", Treatment::honoured},  // ["text"] only
-    FieldRule{"user", Treatment::ignored},  // whose the exchange is comes from the API key
-    FieldRule{"top_p", Treatment::ignored},
-    FieldRule{"frequency_penalty", Treatment::ignored},
-    FieldRule{"presence_penalty", Treatment::ignored},
-    FieldRule{"seed", Treatment::ignored},
-    FieldRule{"metadata", Treatment::ignored},
-    FieldRule{"store", Treatment::ignored},
-    FieldRule{"service_tier", Treatment::ignored},
-    FieldRule{"parallel_tool_calls", Treatment::ignored},
-    FieldRule{"prompt_cache_key", Treatment::ignored},
-    FieldRule{"safety_identifier", Treatment::ignored},
-    FieldRule{"reasoning_effort", Treatment::ignored},
-    FieldRule{"verbosity", Treatment::ignored},
-    FieldRule{"tools", Treatment::unset, k_no_tools},
-    FieldRule{"functions", Treatment::unset, k_no_tools},
-    FieldRule{"function_call", Treatment::unset, k_no_tools},
-    FieldRule{"stop", Treatment::unset, "stop sequences are not supported"},
-    FieldRule{"logprobs", Treatment::unset, "log probabilities are not available"},
-    FieldRule{"top_logprobs", Treatment::unset, "log probabilities are not available"},
-    FieldRule{"logit_bias", Treatment::unset, "logit_bias is not supported"},
-    FieldRule{"audio", Treatment::unset, "strata answers in text only"},
-    FieldRule{"prediction", Treatment::unset, "predicted outputs are not supported"},
-    FieldRule{"web_search_options", Treatment::unset, "strata answers from its documents, not the web"},
-};
 
 bool is_unset(const json& v) {
   return v.is_null() || (v.is_boolean() && !v.get<bool>()) || (v.is_string() && v.get_ref<const std::string&>().empty()) ||
@@ -84,13 +34,11 @@ bool is_blank(const std::string& text) { return text.find_first_not_of(" \t\r\n"
 
 void check_fields(const json& body) {
   for (const auto& [key, value] : body.items()) {
-    const FieldRule* rule = nullptr;
-    for (const FieldRule& r : k_chat_fields) {
-      if (r.name == key) rule = &r;
-    }
-    if (rule == nullptr) refuse("Unrecognized request argument supplied: " + key, key, "unknown_parameter");
-    if (rule->treatment == Treatment::unset && !is_unset(value)) {
-      refuse("'" + key + "' is not supported: " + std::string(rule->why), key, "unsupported_parameter");
+    // The fields and their treatments are the OpenAPI document's rows (shapes.h).
+    const ChatField* row = find_chat_field(key);
+    if (row == nullptr) refuse("Unrecognized request argument supplied: " + key, key, "unknown_parameter");
+    if (row->treatment == Treatment::unset && !is_unset(value)) {
+      refuse("'" + key + "' is not supported: " + std::string(refusal_reason(*row)), key, "unsupported_parameter");
     }
   }
 }

@@ -13,8 +13,9 @@
 //
 // Every other field of OpenAI's request is honoured, ignored (it tunes sampling or bookkeeping,
 // and an answer without it is still the answer asked for) or refused (strata cannot do what it
-// asks, and a client must not believe it did): see k_chat_fields in chat.cpp. A field OpenAI
-// does not know is refused, as OpenAI refuses it.
+// asks, and a client must not believe it did): see k_chat_request_fields in shapes.h, the table
+// the OpenAPI document's schema is made from too. A field OpenAI does not know is refused, as
+// OpenAI refuses it.
 #include <atomic>
 #include <cstdint>
 #include <functional>

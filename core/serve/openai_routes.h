@@ -5,7 +5,8 @@
 // ask of that collection, whole or streamed as server-sent events (POST /v1/chat/completions);
 // texts are embedded as a collection's vectors were, or by a built-in model (POST
 // /v1/embeddings). The handlers are core/openai's pure functions over the store; this file adds
-// only HTTP: bodies read, statuses, the stream's writer.
+// only HTTP: bodies read, statuses, the stream's writer. What the OpenAPI document shows of
+// these routes' requests and results is core/openai's too (openai/shapes.h).
 //
 // Every error of these routes is OpenAI's shape, {"error": {"message", "type", "param",
 // "code"}} with its status (openai::api_error), never FastAPI's: an SDK raises its own error
@@ -22,7 +23,6 @@
 #include "http/message.h"
 #include "openai/api_error.h"
 #include "serve/caller.h"
-#include "service/description.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -65,15 +65,5 @@ http::Response openai_error_response(const openai::ApiError& error);
 // 5xx are server_error), so that an OpenAI client reads every answer of that door; elsewhere
 // {"detail": message}.
 std::string server_error_body(int status, std::string_view message, std::string_view path);
-
-// For the OpenAPI document: the requests' main fields (both open: the rest of OpenAI's fields
-// are read as core/openai's tables say), the results and the error.
-extern const service::Description k_chat_completion_request;
-extern const service::Description k_chat_completion_result;
-extern const service::Description k_embeddings_request;
-extern const service::Description k_embeddings_result;
-extern const service::Description k_models_result;
-extern const service::Description k_model_result;
-extern const service::Description k_openai_error;
 
 }  // namespace strata::serve
