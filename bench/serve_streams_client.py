@@ -133,7 +133,7 @@ def first_token(url, path, body, n):
         s = socket.create_connection((u.hostname, u.port))
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         data = body.replace("{i}", str(_ + 1)).encode()
-        req = (b"POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+        req = (b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
                b"Connection: close\r\n\r\n" % (path.encode(), len(data)) + data)
         t0 = time.perf_counter()
         s.sendall(req)
