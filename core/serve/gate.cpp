@@ -75,10 +75,6 @@ http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::stri
   return error_response(style, 403, auth::reach_refusal(scope, collection));
 }
 
-bool store_has_live_key(const std::string& store_path, const store::OpenOptions& open) {
-  return keys_at_start(store_path, open) == KeysAtStart::live;
-}
-
 KeysAtStart keys_at_start(const std::string& store_path, const store::OpenOptions& open) {
   try {
     // Read-only: no store yet is none (it holds no key), and nothing is made or upgraded here.

@@ -81,12 +81,10 @@ http::Response error_response(ErrorStyle style, int status, std::string_view mes
 // (the same whether it exists or not, so that the answer tells nobody which collections exist).
 http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::string_view collection);
 
-// Whether the store at `store_path` holds a live key; false when it cannot be opened (no store
-// yet: no keys). What `strata serve` decides at start by: whether it may listen beyond loopback.
-bool store_has_live_key(const std::string& store_path, const store::OpenOptions& open);
-
 // What the store said of keys when the server started: it holds a live one, it holds none (or
 // there is no store yet), or it could not be asked (its server is down: keyed until it answers).
+// What `strata serve` decides at start by: whether it may listen beyond loopback (live only),
+// and whether keys apply from the first request.
 enum class KeysAtStart { none, live, unknown };
 KeysAtStart keys_at_start(const std::string& store_path, const store::OpenOptions& open);
 
