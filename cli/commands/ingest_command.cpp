@@ -70,7 +70,7 @@ class Printer : public ig::IngestObserver {
       : o_(o),
         color_(color),
         out_color_(color_enabled(color, STDOUT_FILENO)),
-        progress_("files", !o.out.quiet && !o.out.json) {}
+        progress_(o.crawl ? "pages" : "files", !o.out.quiet && !o.out.json) {}  // a crawl counts pages
 
   void document(const ig::DocumentEvent& e) override {
     if (o_.out.json) {
@@ -273,7 +273,10 @@ int run_ingest(IngestCliOptions& o) {
   if (o.crawl) {
     strata::web::CrawlOptions c = o.crawl_options;
     c.exclude = r.walk.excludes;  // --exclude: files of a folder and pages of a crawl alike
-    if (o.delay) c.request_delay = std::chrono::milliseconds(std::llround(*o.delay * 1000));
+    if (o.delay) {  // a fixed delay instead of one adapted to the server
+      c.adaptive_delay = false;
+      c.request_delay = std::chrono::milliseconds(std::llround(*o.delay * 1000));
+    }
     r.crawl = std::move(c);
   }
   r.converter_limits = converter_limits(o);
@@ -386,7 +389,8 @@ Run setup_ingest(CLI::App& command) {
                   "A crawl fetches only URL paths matching this glob (repeatable; --exclude skips pages too)")
       ->type_name("GLOB")
       ->allow_extra_args(false);
-  check_seconds(cmd->add_option("--delay", o->delay, "Seconds between two requests of a crawl to one host (default: 0.25)")
+  check_seconds(cmd->add_option("--delay", o->delay, "Seconds between two requests of a crawl to one host, fixed (default: adapted to the server: as long as "
+                                "its answers take, doubled by a 429 or 503, at most 10 s; never under robots.txt's Crawl-delay)")
                     ->type_name("SECS"),
                 60, Zero::allowed);
   check_seconds(cmd->add_option("--page-timeout", o->timeout, "Seconds one web request may take (default: 60)")

@@ -208,6 +208,8 @@ void Inputs::crawl_site(const std::string& url, JobSink& sink) {
     in.forced_loader = forced_loader_;
     in.run_metadata = run_metadata_;
     in.dry_run = req_.dry_run;
+    in.prune = req_.prune;
+    in.include_generated = req_.walk.include_generated;
     const web::FetchFn fetch = [this](const web::FetchRequest& request) { return fetcher().fetch(request); };
     crawls_.push_back(crawl_into(url, in, fetch, sink));
   } catch (const Error& e) {

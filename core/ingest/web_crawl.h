@@ -48,6 +48,12 @@ struct CrawlInputs {
   std::optional<LoaderKind> forced_loader;     // --loader
   std::string run_metadata = "{}";            // --meta
   bool dry_run = false;
+  // --prune: a stored page the site now answers 404 or 410 for (linked still, or listed in a
+  // sitemap) is gone, removed and counted so, not a failure.
+  bool prune = false;
+  // --include-generated: store the index pages a site's generator writes (DocBook's
+  // bookindex.html, Sphinx's genindex.html), which a crawl, as a folder ingest, skips by default.
+  bool include_generated = false;
 };
 
 // Crawls from `start_url`, each page's job (or failure) to `sink`. Throws Error(usage) for a

@@ -12,12 +12,14 @@
 #include <utility>
 
 #include "common/sha256.h"
+#include "ingest/generated.h"
 #include "ingest/metadata.h"
 #include "ingest/job_sink.h"
 #include "net/url_secrets.h"
 #include "web/links.h"
 #include "web/url.h"
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "web/fetcher.h"
 
@@ -140,6 +142,26 @@ std::string crawl_spelling(const std::string& url) {
 // A 404 or 410 says the page is gone; anything else (a 500, a refusal, a timeout) may pass.
 bool says_gone(const web::PageReport& page) { return page.status == 404 || page.status == 410; }
 
+// The generated kind of a crawled page by its URL's last segment and the folder holding it, as
+// the walker tells a file's (generated.h); only the kinds a site serves as pages (index pages,
+// search indexes), never a page the site's own author wrote.
+std::optional<std::string_view> generated_page_kind(const std::string& url) {
+  const std::optional<web::Url> parsed = web::parse_http_url(url);
+  if (!parsed) return std::nullopt;
+  const std::string_view path = parsed->path;
+  const std::size_t slash = path.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (name.empty()) return std::nullopt;
+  std::string_view folder;
+  if (slash != std::string_view::npos && slash > 0) {
+    const std::string_view parent = path.substr(0, slash);
+    folder = parent.substr(parent.rfind('/') + 1);
+  }
+  const std::optional<std::string_view> kind = generated_file_kind(name, folder, false);
+  if (kind == generated::index_page || kind == generated::search_index) return kind;
+  return std::nullopt;
+}
+
 // One crawl's hooks: pages to jobs, reports to the sink, and what --prune needs to know.
 class CrawlSink {
  public:
@@ -157,6 +179,16 @@ class CrawlSink {
   // Throws Error for a page no loader reads: the crawl reports it failed.
   void page(const web::FetchResponse& response, int /*depth*/) {
     const std::string url = crawl_spelling(response.url);
+    // An index page a site's generator writes from the others (DocBook's bookindex.html,
+    // Sphinx's genindex.html) is skipped as a folder ingest skips it: the crawl has followed its
+    // links already; the page itself is a list of every term, which floods search.
+    if (!in_.include_generated) {
+      if (const std::optional<std::string_view> kind = generated_page_kind(url)) {
+        result_.alive.insert(url);
+        sink_.skip(url, std::string(*kind), "generated file (" + std::string(*kind) + ")");
+        return;
+      }
+    }
     const std::optional<LoaderKind> loader = in_.forced_loader ? in_.forced_loader : loader_for_content_type(response.content_type, url);
     if (!loader) {
       throw Error(ExitCode::invalid_input,
@@ -207,6 +239,9 @@ class CrawlSink {
       }
       case web::PageOutcome::failed: {
         if (!says_gone(page)) result_.alive.insert(page.url);
+        // With --prune a stored page the site says is gone is a removal (prune_pages counts it),
+        // whoever still links to it; a failure only when it was never stored (a broken link).
+        if (in_.prune && says_gone(page) && sink_.stored(crawl_spelling(page.url))) break;
         // The fetcher's messages name the URL first: the failure's source says it already.
         const std::string named = page.url + ": ";
         sink_.fail(net::redact_url(page.url), page.reason.starts_with(named) ? page.reason.substr(named.size()) : page.reason, 0);
@@ -302,6 +337,17 @@ CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, cons
                            " URLs (links and sitemap entries) past its frontier's bound of " +
                            std::to_string(report.frontier_urls) + " URLs or " +
                            std::to_string(options.max_frontier_bytes >> 20) + " MiB");
+  }
+  // A limit that stopped the crawl is said, in the text, the JSON and a dry run's summary alike:
+  // the pages it did not fetch may be most of the site.
+  if (report.page_limit_reached) {
+    result.notes.push_back("the crawl from " + result.start + " stopped at its page limit (" + mention(Setting::max_pages) +
+                           " " + std::to_string(options.max_pages) + ") with " + std::to_string(report.urls_not_fetched) +
+                           " more URLs found and not fetched: raise " + mention(Setting::max_pages) + " to take them");
+  }
+  if (report.time_limit_reached) {
+    result.notes.push_back("the crawl from " + result.start + " stopped at its time limit with " +
+                           std::to_string(report.urls_not_fetched) + " more URLs found and not fetched");
   }
   if (report.cancelled) result.notes.push_back("the crawl from " + result.start + " was cancelled");
   result.complete = !report.page_limit_reached && !report.time_limit_reached && report.urls_left_out == 0 && !report.cancelled;

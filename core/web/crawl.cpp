@@ -56,7 +56,25 @@ class Crawler {
 
   milliseconds delay() const {
     const auto crawl_delay = std::min(robots_.crawl_delay().value_or(milliseconds(0)), options_.max_crawl_delay);
-    return std::max(options_.request_delay, crawl_delay);
+    milliseconds own = options_.request_delay;
+    if (options_.adaptive_delay) own = std::max(own, std::chrono::ceil<milliseconds>(adapted_));
+    return std::max(own, crawl_delay);
+  }
+
+  // The adapted delay, Scrapy's AutoThrottle rule for one connection at a time: after each
+  // answer the delay moves halfway to that answer's latency, so that the server spends at most
+  // about half its time on this crawl (a fast site is crawled at its pace, a slow one gently);
+  // a 429 or 503 doubles it (1 s at least); an error answer, or none, never shortens it.
+  void adapt(std::chrono::microseconds latency, long status) {
+    if (!options_.adaptive_delay) return;
+    constexpr std::chrono::microseconds k_backoff_floor = std::chrono::seconds(1);
+    std::chrono::microseconds next = (adapted_ + latency) / 2;
+    if (status == 429 || status == 503) {
+      next = std::max(adapted_ * 2, k_backoff_floor);
+    } else if (status == 0 || status >= 400) {
+      next = std::max(next, adapted_);
+    }
+    adapted_ = std::min(next, std::chrono::duration_cast<std::chrono::microseconds>(options_.max_adaptive_delay));
   }
 
   // ---- Stopping ----------------------------------------------------------------------------
@@ -116,12 +134,18 @@ class Crawler {
     const std::string origin = url.origin();
     if (const auto wait = pacer_.wait(origin, clock_.now()); wait.count() > 0) sleep(wait);
     if (stopped()) throw Error(ExitCode::unavailable, request.url + ": cancelled");
+    const CrawlTime sent = clock_.now();
+    const auto latency = [&](CrawlTime at) { return std::chrono::duration_cast<std::chrono::microseconds>(at - sent); };
     try {
       FetchResponse response = fetch_(request);
-      pacer_.done(origin, clock_.now(), delay());
+      const CrawlTime answered = clock_.now();
+      adapt(latency(answered), response.status);
+      pacer_.done(origin, answered, delay());
       return response;
     } catch (...) {
-      pacer_.done(origin, clock_.now(), delay());
+      const CrawlTime failed = clock_.now();
+      adapt(latency(failed), 0);
+      pacer_.done(origin, failed, delay());
       throw;
     }
   }
@@ -263,6 +287,7 @@ class Crawler {
       const CrawlTime now = clock_.now();
       if (now >= deadline_) {
         report_.time_limit_reached = true;
+        report_.urls_not_fetched = frontier_.size();
         return;
       }
       auto entry = frontier_.pop(now);
@@ -283,6 +308,7 @@ class Crawler {
         }
         if (pages == options_.max_pages) {
           report_.page_limit_reached = true;
+          report_.urls_not_fetched = frontier_.size() + 1;  // this one too
           return;
         }
         ++pages;
@@ -420,6 +446,7 @@ class Crawler {
   Frontier frontier_;
   Robots robots_ = Robots::allow_all();
   HostPacer pacer_;
+  std::chrono::microseconds adapted_{0};  // adapt()
   CrawlReport report_;
 };
 

@@ -15,8 +15,10 @@
 // never follow a redirect to another origin (robots.txt redirected away reads as unavailable,
 // RFC 9309's 4xx: allow all). Every request names the start URL as the one whose origin may be
 // sent the fetcher's extra headers (FetchRequest::headers_for).
-// One request at a time, `request_delay` apart (or Crawl-delay, when longer, up to
-// `max_crawl_delay`). A 429 or 503 is retried after its Retry-After (or `default_retry_wait`)
+// One request at a time, apart by a delay adapted to the server (`adaptive_delay`: Scrapy's
+// AutoThrottle for one connection, halfway to the last answer's latency, doubled by a 429 or
+// 503, at most `max_adaptive_delay`) or by a fixed `request_delay`, and never by less than
+// robots.txt's Crawl-delay (up to `max_crawl_delay`). A 429 or 503 is retried after its Retry-After (or `default_retry_wait`)
 // when that is within `max_retry_wait`, up to `max_attempts` fetches; else the page fails.
 // Time goes through a CrawlClock, so tests wait on a fake one.
 #include <chrono>
@@ -38,7 +40,11 @@ struct CrawlOptions {
   int max_depth = 10;           // links followed from the start page (depth 0); 0: that page alone
   std::size_t max_pages = 1000;  // pages fetched (discovery files not counted)
   std::chrono::milliseconds time_limit{std::chrono::hours(1)};
-  std::chrono::milliseconds request_delay{250};     // between two requests to one host
+  // Between two requests to one host: adapted to the server's answers (the default), at least
+  // request_delay; or, adaptive_delay false, request_delay exactly (--delay).
+  bool adaptive_delay = true;
+  std::chrono::milliseconds request_delay{0};
+  std::chrono::milliseconds max_adaptive_delay{10000};
   std::chrono::milliseconds max_crawl_delay{30000};  // robots.txt's Crawl-delay honoured up to this
   std::chrono::milliseconds default_retry_wait{5000};  // a 429/503 without Retry-After
   std::chrono::milliseconds max_retry_wait{60000};     // a longer Retry-After fails the page
@@ -100,6 +106,7 @@ struct CrawlReport {
   std::vector<DiscoveryReport> discovery;
   bool page_limit_reached = false;  // max_pages stopped it with pages left
   bool time_limit_reached = false;
+  std::size_t urls_not_fetched = 0;  // queued when a limit stopped it: known to the crawl, never requested
   bool cancelled = false;           // CrawlOptions::stop ended it
   std::size_t urls_left_out = 0;    // links and sitemap entries the full frontier did not take
   std::size_t frontier_urls = 0;    // the bound that applied (max_frontier_urls or frontier_urls())

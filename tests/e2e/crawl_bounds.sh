@@ -17,14 +17,8 @@
 #
 # Usage: bash tests/e2e/crawl_bounds.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${STRATA_WEB_NETNS:-}" ]; then
-    if command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 && unshare -rn true 2>/dev/null; then
-        export STRATA_WEB_NETNS=1
-        exec unshare -rn bash -c 'ip link set lo up && exec bash "$0" "$@"' "$0" "$@"
-    fi
-    export STRATA_WEB_NETNS=0
-fi
 . "$HERE/lib.sh"
+e2e_own_network -rn "$@"
 e2e_init crawl_bounds "$@"
 
 S() { strata_t "$@"; }

@@ -20,14 +20,8 @@
 #
 # Usage: bash tests/e2e/ingest_crawl.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${STRATA_WEB_NETNS:-}" ]; then
-    if command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 && unshare -rnm true 2>/dev/null; then
-        export STRATA_WEB_NETNS=1
-        exec unshare -rnm bash -c 'ip link set lo up && exec bash "$0" "$@"' "$0" "$@"
-    fi
-    export STRATA_WEB_NETNS=0
-fi
 . "$HERE/lib.sh"
+e2e_own_network -rnm "$@"
 e2e_init ingest_crawl "$@"
 
 S() { strata_t "$@"; }
@@ -170,12 +164,14 @@ expect_output_match "0 new, 1 changed, [0-9]+ unchanged, 1 removed"
 assert_eq 1 "$(q s.db "SELECT count(*) FROM chunks WHERE instr(text, 'jade heron') > 0")" "the new text is stored"
 assert_eq 0 "$(q s.db "SELECT count(*) FROM chunks WHERE instr(text, 'amber falcon') > 0")" "the old text is gone"
 assert_eq 0 "$(q s.db "SELECT count(*) FROM documents WHERE source = '$BASE/docs/removed.html'")" "the removed page is pruned"
+expect_output_nomatch "removed.html: HTTP 404"
 
 case_ "--prune after a crawl cut short by --max-pages removes nothing"
 rm site/root/docs/target.html
 expect_exit 0 -- S ingest --store s.db --allow-private --prune --max-pages 2 "${CRAWL[@]}" "$BASE/docs/"
 expect_output_match "0 removed"
 expect_output_match "stopped at a limit"
+expect_output_match "stopped at its page limit \(--max-pages 2\) with [1-9][0-9]* more URLs found and not fetched: raise --max-pages"
 assert_eq 1 "$(q s.db "SELECT count(*) FROM documents WHERE source = '$BASE/docs/target.html'")" "the page is kept"
 
 case_ "bad start URLs fail alone, one line each; the crawl of the others goes on"
@@ -186,6 +182,37 @@ expect_output_nomatch "hunter2"
 expect_output_match "unsupported scheme 'ftp'"
 assert_eq 1 "$(q b.db "SELECT count(*) FROM documents")" "the good start URL is crawled"
 
+case_ "the page limit said in text, --json and --dry-run; --prune of a gone page still linked counts it removed; index pages skipped"
+mkdir -p site2/root/docs
+cat >site2/root/docs/index.html <<'EOF'
+<html><head><title>Book</title></head><body><p>The book of the saffron kite.</p>
+<a href="one.html">One</a> <a href="two.html">Two</a> <a href="three.html">Three</a> <a href="bookindex.html">Index</a></body></html>
+EOF
+for n in one two three; do printf '<html><head><title>%s</title></head><body><p>Chapter %s of the book.</p></body></html>\n' $n $n >site2/root/docs/$n.html; done
+cat >site2/root/docs/bookindex.html <<'EOF'
+<html><head><title>Index</title></head><body><p>Index of terms: kite, saffron, chapter.</p><a href="term.html">A term</a></body></html>
+EOF
+printf '<html><head><title>Term</title></head><body><p>The page only the index links to.</p></body></html>\n' >site2/root/docs/term.html
+start_site site2
+BASE2=$(cat site2/url)
+expect_exit 0 -- S ingest --store p.db --allow-private "${CRAWL[@]}" "$BASE2/docs/"
+assert_eq 0 "$(q p.db "SELECT count(*) FROM documents WHERE source LIKE '%bookindex.html'")" "DocBook's bookindex.html is not stored"
+assert_eq 1 "$(q p.db "SELECT count(*) FROM documents WHERE source = '$BASE2/docs/term.html'")" "...its links are followed"
+expect_output_match "1 skipped \(index-page 1\)"
+expect_exit 0 -- S ingest --store p2.db --allow-private --max-pages 2 "${CRAWL[@]}" "$BASE2/docs/"
+expect_output_match "stopped at its page limit \(--max-pages 2\) with [1-9][0-9]* more URLs found and not fetched"
+expect_exit 0 -- S ingest --store p2.db --allow-private --max-pages 2 --json "${CRAWL[@]}" "$BASE2/docs/"
+expect_json_true "--json carries the page limit in its notes" 'any("stopped at its page limit (--max-pages 2)" in n for n in d["notes"])'
+expect_exit 0 -- S ingest --store p3.db --dry-run --allow-private --max-pages 2 "${CRAWL[@]}" "$BASE2/docs/"
+expect_output_match "stopped at its page limit \(--max-pages 2\)"
+expect_exit 0 -- S ingest --store p3.db --dry-run --json --allow-private --max-pages 2 "${CRAWL[@]}" "$BASE2/docs/"
+expect_json_true "a dry run's --json too" 'any("stopped at its page limit" in n for n in d["notes"])'
+rm site2/root/docs/two.html
+expect_exit 0 -- S ingest --store p.db --allow-private --prune "${CRAWL[@]}" "$BASE2/docs/"
+expect_output_match "1 removed, 0 failed"
+expect_output_nomatch "two.html: HTTP 404"
+assert_eq 0 "$(q p.db "SELECT count(*) FROM documents WHERE source = '$BASE2/docs/two.html'")" "the gone page, still linked, is pruned"
+
 case_ "strata serve: POST .../web crawls only when the operator allows it; a caller picks no address class"
 SITE=$BASE
 post() {  # PATH JSON: the status in CODE, the body in BODY
@@ -195,8 +222,9 @@ post() {  # PATH JSON: the status in CODE, the body in BODY
 serve_up 127.0.0.1:0 --store srv.db --collection web
 API=$BASE
 post /api/v1/collections/web/web "{\"url\": \"$SITE/docs/\"}"
-assert_eq 422 "$CODE" "a server started without --allow-crawl fetches nothing: $BODY"
+assert_eq 403 "$CODE" "a server started without --allow-crawl refuses to fetch (a refusal, not a bad field): $BODY"
 assert_true "the answer says so" grep -q "fetches no web pages" "$E2E_TMP/body"
+assert_true "the answer names the operator's flag" grep -q -- "started without --allow-crawl" "$E2E_TMP/body"
 serve_down
 serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl
 API=$BASE

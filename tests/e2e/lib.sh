@@ -28,6 +28,21 @@ E2E_NAME="e2e"
 E2E_TMP=""
 E2E_BG_PIDS=""
 E2E_CLEANUP_CMDS=()
+# e2e_own_network FLAGS "$@" (FLAGS: -rn, or -rnm for a mount namespace too): runs the calling
+# script again inside a network namespace of its own (unshare FLAGS, loopback up), so that even a
+# failing check sends nothing off the machine. STRATA_WEB_NETNS is 1 inside, 0 where namespaces
+# are unavailable (the script then runs as it is, and says what it skips).
+e2e_own_network() {
+    local flags=$1
+    shift
+    [ -n "${STRATA_WEB_NETNS:-}" ] && return 0
+    if command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 && unshare "$flags" true 2>/dev/null; then
+        export STRATA_WEB_NETNS=1
+        exec unshare "$flags" bash -c 'ip link set lo up && exec bash "$0" "$@"' "$0" "$@"
+    fi
+    export STRATA_WEB_NETNS=0
+}
+
 RC=0
 OUT=""
 ERR=""

@@ -81,6 +81,7 @@ struct FakeSite {
 // Options with no delay and no discovery, so a test sees only what it sets up.
 CrawlOptions quiet() {
   CrawlOptions o;
+  o.adaptive_delay = false;
   o.request_delay = milliseconds(0);
   o.sitemaps = false;
   o.llms_txt = false;
@@ -250,6 +251,55 @@ TEST(WebCrawl, SpacesRequestsByTheDelayOrABoundedCrawlDelay) {
       EXPECT_EQ(site.sent_at[i] - site.sent_at[i - 1], milliseconds(10) + gap) << robots << " request " << i;
     }
   }
+}
+
+// The default delay follows the server (AutoThrottle): halfway to each answer's latency, so a
+// site answering in 100 ms is asked again 50, 75, then 88 ms after each answer.
+TEST(WebCrawl, AdaptsTheDelayToTheServersLatency) {
+  FakeSite site = guide_site();
+  site.cost = milliseconds(100);
+  CrawlOptions options = quiet();
+  options.adaptive_delay = true;
+  options.max_depth = 1;
+  run(site, k_root, options);
+  ASSERT_EQ(site.sent_at.size(), 4u);  // robots.txt (404), the start page, a.html, b.html
+  const std::vector<milliseconds> gaps{site.sent_at[1] - site.sent_at[0], site.sent_at[2] - site.sent_at[1],
+                                       site.sent_at[3] - site.sent_at[2]};
+  EXPECT_EQ(gaps, (std::vector<milliseconds>{milliseconds(150), milliseconds(175), milliseconds(188)}));
+}
+
+// A fast site is crawled at its own pace: no fixed wait between requests.
+TEST(WebCrawl, AdaptedDelayOfAFastSiteIsItsLatency) {
+  FakeSite site = guide_site();
+  site.cost = milliseconds(2);
+  CrawlOptions options = quiet();
+  options.adaptive_delay = true;
+  run(site, k_root, options);
+  ASSERT_GE(site.sent_at.size(), 4u);
+  for (std::size_t i = 1; i < site.sent_at.size(); ++i) EXPECT_LE(site.sent_at[i] - site.sent_at[i - 1], milliseconds(4));
+}
+
+// A 429 or 503 doubles the delay, a second at least, and it comes down again only as the
+// server's answers allow; never under robots.txt's Crawl-delay.
+TEST(WebCrawl, AdaptedDelayBacksOffOnTooManyRequestsAndKeepsCrawlDelay) {
+  FakeSite site = guide_site();
+  site.cost = milliseconds(10);
+  site.script[k_root + "a.html"] = {status(429)};
+  CrawlOptions options = quiet();
+  options.adaptive_delay = true;
+  options.max_depth = 1;
+  run(site, k_root, options);
+  // robots.txt, /guide/, a.html (429), b.html, a.html again.
+  ASSERT_EQ(site.requests.size(), 5u);
+  EXPECT_EQ(site.requests[3], k_root + "b.html");
+  EXPECT_GE(site.sent_at[3] - site.sent_at[2], milliseconds(1010)) << "the answer after a 429 waits a second at least";
+
+  FakeSite slow = guide_site();
+  slow.cost = milliseconds(1);
+  slow.pages["https://d.example/robots.txt"] = {200, "", "text/plain", "", "User-agent: *\nCrawl-delay: 2\n", "", "", {}};
+  run(slow, k_root, options);
+  ASSERT_EQ(slow.sent_at.size(), 4u);
+  for (std::size_t i = 1; i < slow.sent_at.size(); ++i) EXPECT_GE(slow.sent_at[i] - slow.sent_at[i - 1], milliseconds(2000));
 }
 
 TEST(WebCrawl, StopsAtTheTimeLimit) {
