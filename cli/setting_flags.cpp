@@ -90,6 +90,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::allowed_host, "--allowed-host"},
     {Setting::public_url, "--public-url"},
     {Setting::cors_origin, "--cors-origin"},
+    {Setting::allow_crawl, "--allow-crawl"},
+    {Setting::max_pages, "--max-pages"},
 }};
 
 constexpr bool flags_in_order() {

@@ -147,10 +147,20 @@ int run_serve(const ServeOptions& o) {
   server.start();
   api.set_port(server.port());  // /mcp's own origin
   const serve::ListenAddress bound{address.host, server.port()};
-  std::cerr << "strata serve: listening on " << (s.tls ? "https://" : "http://") << bound.authority() << " (store "
-            << store::store_display(store_path(o.store)) << ")\n"
-            << "strata serve: OpenAI-compatible API at http://" << bound.authority() << "/v1, answers " << answers << "\n"
-            << (has_keys || keys_required || keys == serve::KeysAtStart::unknown
+  const std::string base = (s.tls ? "https://" : "http://") + bound.authority();
+  std::cerr << "strata serve: listening on " << base << " (store " << store::store_display(store_path(o.store)) << ")\n"
+            << "strata serve: the page at " << base << "/ (search and ask in a browser)\n"
+            << "strata serve: OpenAI-compatible API at " << base << "/v1, answers " << answers << "\n"
+            << "strata serve: MCP at " << base << "/mcp, its own API at " << base << "/api/v1 (" << base
+            << "/openapi.json)\n";
+  // A server may start before its store is made (it is not ready until then: /readyz 503), but a
+  // mistyped path must not pass for that in silence.
+  if (keys == serve::KeysAtStart::no_store) {
+    std::cerr << "strata serve: warning: no store at " << store::store_display(store_path(o.store))
+              << " yet: not ready (/readyz 503), and every request that reads the store is 503 until one is made "
+                 "there (strata ingest PATH with this --store)\n";
+  }
+  std::cerr << (has_keys || keys_required || keys == serve::KeysAtStart::unknown
                     ? "strata serve: API keys required: every request but /healthz, /readyz and /openapi.json needs "
                       "Authorization: Bearer KEY\n"
                     : "strata serve: no API keys yet: answering on this loopback address only; once the store holds a "
@@ -222,6 +232,7 @@ Run setup_serve(CLI::App& cmd) {
                "With --allow-crawl: web addresses may be loopback, private or link-local; refused by default");
   add_color_option(cmd);
   cmd.footer(
+      "The page: GET / is a page to search and ask in a browser (no CDN, no script from elsewhere).\n"
       "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"
       "GET|POST collections/C/documents, GET|DELETE collections/C/documents/SOURCE; OpenAI's API under /v1/:\n"
       "GET models, POST chat/completions (model strata/COLLECTION), POST embeddings; POST|DELETE /mcp: MCP over\n"
@@ -238,7 +249,8 @@ Run setup_serve(CLI::App& cmd) {
       "--public-url; else 400); a POST, PUT, PATCH or DELETE body must be JSON (415) and come from the\n"
       "server's own page or a --cors-origin (else 403).\n"
       "Exit: 0 after SIGTERM or SIGINT (requests in flight finished), 2 usage (a bad setting, a non-loopback\n"
-      "address without keys, a CORS origin or TLS file that cannot be used), 7 when the address cannot be bound");
+      "address without keys, a CORS origin or TLS file that cannot be used), 7 when the address cannot be bound.\n"
+      "No store at --store yet: the server starts, warns, and is not ready (/readyz 503) until one is made there");
   return [o](const RunContext&) { return run_serve(*o); };
 }
 

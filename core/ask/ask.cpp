@@ -18,6 +18,7 @@
 #include "net/endpoint_trust.h"
 #include "net/url_secrets.h"
 #include "store/ask_store.h"
+#include "tokenizer/tokenizer.h"
 #include "common/setting.h"
 
 namespace strata::ask {
@@ -561,6 +562,21 @@ class ExchangeLog {
   bool redact_ = false;
 };
 
+// max_tokens holds offline as it does for a model: an answer longer than that many tokens
+// (cl100k_base, as the usage figures count offline) is cut after the last token that ends a
+// whole character, and ends as a model's answer does at its limit (finish_reason length). The
+// sources it still cites are those whose marker the cut text keeps.
+void cut_to_max_tokens(std::uint64_t max_tokens, AskResult& result, std::vector<std::size_t>& cited) {
+  const tokenizer::Tokenizer& tokens = tokenizer::Tokenizer::get(tokenizer::Encoding::cl100k_base);
+  const std::vector<std::size_t> ends = tokens.token_ends(result.answer);
+  if (max_tokens == 0 || ends.size() <= max_tokens) return;
+  result.answer.resize(utf8_boundary_before(result.answer, ends[static_cast<std::size_t>(max_tokens) - 1]));
+  result.finish_reason = "length";
+  std::erase_if(cited, [&](std::size_t n) {
+    return result.answer.find("[" + std::to_string(n) + "]") == std::string::npos;
+  });
+}
+
 // Stage 5, offline: the extractive answer, or an abstention when the collection never mentions
 // a word of the question. Returns the sources it quotes, known exactly.
 std::vector<std::size_t> answer_offline(store::Store& store, const AskRequest& request, AskResult& result) {
@@ -582,6 +598,7 @@ std::vector<std::size_t> answer_offline(store::Store& store, const AskRequest& r
   std::vector<std::size_t> cited;
   for (const llm::ExtractedSentence& s : answer.sentences) cited.push_back(s.source);
   result.answer = answer.text;
+  if (request.max_tokens) cut_to_max_tokens(*request.max_tokens, result, cited);
   return cited;
 }
 

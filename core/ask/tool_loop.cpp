@@ -86,7 +86,7 @@ ToolOutcome run_call(std::span<const AgentTool> tools, const llm::ToolCall& call
     record.status = ToolCallRecord::Status::error;
     // The model names a setting as its tools' arguments do ("mode"); the terminal's line, the
     // summary, keeps the mention for the CLI to render.
-    return {"Error: " + render(e.what(), [](Setting s) { return std::string(setting_name(s)); }), true, e.what()};
+    return {"Error: " + with_setting_names(e.what()), true, e.what()};
   }
 }
 

@@ -98,6 +98,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::allowed_host, "allowed_host"},
     {Setting::public_url, "public_url"},
     {Setting::cors_origin, "cors_origin"},
+    {Setting::allow_crawl, "allow_crawl"},
+    {Setting::max_pages, "max_pages"},
 }};
 
 constexpr bool names_in_setting_order() {
@@ -184,6 +186,10 @@ std::string render(std::string_view text, const Renderer& words) {
 std::string as_typed(std::string_view text) {
   const CommandWords command_words = g_command_words.load();
   return render(text, [&](Setting s) { return std::string(command_words != nullptr ? command_words(s) : setting_name(s)); });
+}
+
+std::string with_setting_names(std::string_view text) {
+  return render(text, [](Setting s) { return std::string(setting_name(s)); });
 }
 
 std::vector<Setting> mentions(std::string_view text) {

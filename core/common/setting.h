@@ -128,10 +128,14 @@ enum class Setting : std::uint8_t {
   allowed_host,
   public_url,
   cors_origin,
+  // strata serve: whether POST .../web may fetch and crawl (serve/api.h allow_web).
+  allow_crawl,
+  // A crawl's page limit (web/crawl.h CrawlOptions::max_pages).
+  max_pages,
 };
 // How many settings there are: the last one's value + 1 (a table of k_setting_count rows that
 // misses one fails its static_assert).
-inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::cors_origin) + 1;
+inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::max_pages) + 1;
 
 // The setting's name in the token ("base_url"): stable, lower case, unique.
 std::string_view setting_name(Setting s);
@@ -162,6 +166,10 @@ std::string render(std::string_view text, const Renderer& words);
 // (the installed command words; the setting's name when none are installed): for a file strata
 // writes into a project (migrate check's baseline), which the user reads beside a terminal.
 std::string as_typed(std::string_view text);
+
+// `text` with every mentioned setting written as its name ("timeout"): the words of a door whose
+// caller sets a setting by that name (an HTTP client's request field, a model's tool argument).
+std::string with_setting_names(std::string_view text);
 
 // The settings `text` mentions, in order, each once; a command line's (command_mention) are not
 // among them: they are words for the user to type, not settings the door is asked to change.

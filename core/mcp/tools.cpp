@@ -422,9 +422,7 @@ std::vector<Setting> settings_named(std::string_view hint, bool& any) {
 
 }  // namespace
 
-std::string for_agent(std::string_view text) {
-  return render(text, [](Setting s) { return std::string(setting_name(s)); });
-}
+std::string for_agent(std::string_view text) { return with_setting_names(text); }
 
 std::string agent_hint(std::string_view hint) {
   bool any = false;

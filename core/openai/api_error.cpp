@@ -42,7 +42,7 @@ ApiError api_error(const Error& error) {
   if (const auto* chat = dynamic_cast<const llm::ChatError*>(&error)) return upstream_error(*chat);
   // Core's text names settings with marker bytes: a client reads the setting's name (the
   // request field's), never the bytes.
-  const std::string message = render(error.what(), [](Setting s) { return std::string(setting_name(s)); });
+  const std::string message = with_setting_names(error.what());
   switch (error.kind()) {
     case ErrorKind::not_found:
       return ApiError{.status = 404, .type = "invalid_request_error", .message = message, .param = std::nullopt, .code = "not_found"};
@@ -56,6 +56,13 @@ ApiError api_error(const Error& error) {
     case ExitCode::invalid_input:
       return invalid_request(message, std::nullopt);
     case ExitCode::unavailable:
+      // No store yet is for the operator to fix, not a passing failure: said so (the store's
+      // path is the operator's and stays out).
+      if (std::string_view(error.what()).starts_with("no store at ")) {
+        return ApiError{.status = 503, .type = "server_error",
+                        .message = "this server has no store yet: it answers once its operator makes one (strata ingest)",
+                        .param = std::nullopt, .code = "unavailable"};
+      }
       return ApiError{.status = 503, .type = "server_error", .message = "the store or a server strata needs is unavailable; try again later",
                       .param = std::nullopt, .code = "unavailable"};
     default:

@@ -12,6 +12,7 @@
 
 #include "auth/key.h"
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "openai/shapes.h"
 #include "serve/arguments.h"
@@ -205,8 +206,11 @@ struct Api::Impl {
     store::validate_collection_name(r.collection);
     require(call, auth::Scope::write, r.collection);
     if (!options.allow_web) {
-      throw Error(ExitCode::usage, "argument 'url': this server fetches no web pages",
-                  "its operator has not allowed it to fetch or crawl web pages");
+      // Refused, not invalid: the request is well formed, the server's operator decides (403).
+      // The operator's option, as the operator types it (command_mention): every door writes the flag.
+      throw Error(ErrorKind::refused, ExitCode::usage,
+                  "this server fetches no web pages: it was started without " + command_mention(Setting::allow_crawl),
+                  "its operator can allow fetching and crawling: strata serve " + command_mention(Setting::allow_crawl));
     }
     // A crawl never holds this worker: it is answered as a stream, on threads of its own, bounded
     // per caller and on the server (crawl_runs.h); the answer goes past the JSON result as a

@@ -117,7 +117,7 @@ std::string error_type(const std::string& message) {
 }  // namespace
 
 std::string for_client(std::string_view text) {
-  return render(text, [](Setting s) { return std::string(setting_name(s)); });
+  return with_setting_names(text);
 }
 
 void render_for_client(nlohmann::json& value) {

@@ -77,9 +77,9 @@ http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::stri
 
 KeysAtStart keys_at_start(const std::string& store_path, const store::OpenOptions& open) {
   try {
-    // Read-only: no store yet is none (it holds no key), and nothing is made or upgraded here.
+    // Read-only: nothing is made or upgraded here.
     std::optional<store::Store> st = store::Store::open_read_only(store_path, open);
-    if (!st) return KeysAtStart::none;
+    if (!st) return KeysAtStart::no_store;
     return auth::has_live_key(*st) ? KeysAtStart::live : KeysAtStart::none;
   } catch (const Error&) {
     // A store that is there but cannot be asked (its server down, an upgrade pending) may hold

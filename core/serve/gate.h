@@ -81,11 +81,12 @@ http::Response error_response(ErrorStyle style, int status, std::string_view mes
 // (the same whether it exists or not, so that the answer tells nobody which collections exist).
 http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::string_view collection);
 
-// What the store said of keys when the server started: it holds a live one, it holds none (or
-// there is no store yet), or it could not be asked (its server is down: keyed until it answers).
+// What the store said of keys when the server started: it holds a live one, it holds none, there
+// is no store there yet (none; strata serve says so at start: a mistyped path must not pass for
+// a store still to be made), or it could not be asked (its server is down: keyed until it answers).
 // What `strata serve` decides at start by: whether it may listen beyond loopback (live only),
 // and whether keys apply from the first request.
-enum class KeysAtStart { none, live, unknown };
+enum class KeysAtStart { none, live, unknown, no_store };
 KeysAtStart keys_at_start(const std::string& store_path, const store::OpenOptions& open);
 
 // Records keys' use (auth::record_use) on one thread of its own, so that a request never waits

@@ -80,7 +80,7 @@ namespace {
 
 // Core's words for a client: a mentioned setting is the field of its name.
 std::string render_plain(const std::string& text) {
-  return render(text, [](Setting s) { return std::string(setting_name(s)); });
+  return with_setting_names(text);
 }
 
 web::CrawlOptions crawl_options(const json& block) {

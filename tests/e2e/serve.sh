@@ -45,9 +45,15 @@ expect_stderr_match 'strata keys create'
 expect_exit 2 -- "$STRATA" serve --listen nowhere
 expect_stderr_match 'not HOST:PORT'
 
-case_ "without a store: healthy, not ready"
+case_ "without a store: healthy, not ready, and said at start"
 start_server --max-body 4096 --header-timeout 0.5
 assert_true "the notice says loopback only" grep -q 'answering on this loopback address only' "$E2E_TMP/serve.err"
+assert_true "the start-up lines name the page" grep -q "the page at $BASE/ " "$E2E_TMP/serve.err"
+assert_true "and MCP and the API" grep -q "MCP at $BASE/mcp, its own API at $BASE/api/v1" "$E2E_TMP/serve.err"
+assert_true "a missing store is warned of at start, naming its path" grep -q "warning: no store at $STRATA_STORE yet: not ready" "$E2E_TMP/serve.err"
+req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "user", "content": "hi"}]}'
+expect_status 503 "a chat completion without a store"
+expect_json_true "says there is no store yet, not 'try again later', and not where" '"no store yet" in d["error"]["message"] and "try again" not in d["error"]["message"] and "store.db" not in json.dumps(d)'
 req GET /healthz
 expect_status 200 "healthz"
 assert_eq '{"status":"ok"}' "$BODY" "healthz body"
@@ -141,7 +147,8 @@ lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
 assert len(lines) > 10, len(lines)
 for l in lines:
     d = json.loads(l)
-    assert set(d) == {"time", "method", "route", "status", "duration_ms", "bytes_out", "key"}, d
+    # An access log line, or a failure the operator reads (a chat completion without a store).
+    assert set(d) in ({"time", "method", "route", "status", "duration_ms", "bytes_out", "key"}, {"error", "route"}), d
 ' "$E2E_TMP/serve.err"
 req GET /metrics
 expect_status 200 "metrics"

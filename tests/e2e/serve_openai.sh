@@ -91,6 +91,12 @@ expect_exit 0 -- curl -sS -N "$BASE/v1/chat/completions" -H 'Content-Type: appli
 expect_stdout_match '^data: \{"choices":\[\{"delta":\{"content":"","role":"assistant"\}'
 assert_eq "data: [DONE]" "$(printf '%s\n' "$OUT" | grep -v '^$' | tail -n 1)" "the stream ends with data: [DONE]"
 assert_true "the last chunk has the sources" sh -c 'printf "%s\n" "$1" | grep "finish_reason\":\"stop\"" | grep -q "\"sources\":\[{"' sh "$OUT"
+req POST /v1/chat/completions '{"model": "strata/docs", "max_tokens": 4, "messages": [{"role": "user", "content": "How do I roll back a migration?"}]}'
+expect_status 200 "an offline answer with max_tokens"
+expect_json_true "max_tokens holds offline: cut to 4 tokens, finish_reason length" \
+    'd["choices"][0]["finish_reason"] == "length" and 0 < len(d["choices"][0]["message"]["content"]) <= 40 and d["usage"]["completion_tokens"] <= 4'
+req POST /v1/chat/completions '{"model": "strata/docs", "max_tokens": 4000, "messages": [{"role": "user", "content": "How do I roll back a migration?"}]}'
+expect_json_true "a max_tokens the answer fits in: whole, stop" 'd["choices"][0]["finish_reason"] == "stop" and "strata migrate down" in d["choices"][0]["message"]["content"]'
 req GET /openapi.json
 expect_json_true "the OpenAPI document lists /v1" '{"/v1/models", "/v1/models/{model}", "/v1/chat/completions", "/v1/embeddings"} <= set(d["paths"])'
 
@@ -127,6 +133,22 @@ ctl POST /_control/chat_script '{"responses": [{"status": 401, "body": {"error":
 req POST /v1/chat/completions '{"model": "strata/docs", "messages": [{"role": "user", "content": "How do I undo a migration?"}]}'
 expect_status 502 "the model's server refused"
 expect_json_true "502 says so without the server's text" 'd["error"]["code"] == "upstream_error" and "sk-secret" not in json.dumps(d)'
+
+case_ "the answer cache is read at temperature 0 only: a chat UI's Regenerate asks the model again"
+# chats_sent: the chat requests the fake model has received.
+chats_sent() { ctl_out GET /_control/log | python3 -c 'import json, sys; print(sum(1 for r in json.load(sys.stdin)["requests"] if r["path"].endswith("/chat/completions")))'; }
+ASKED='{"model": "strata/docs", "messages": [{"role": "user", "content": "What does strata read?"}]}'
+before=$(chats_sent)
+req POST /v1/chat/completions "$ASKED"
+expect_status 200 "asked once"
+req POST /v1/chat/completions "$ASKED"
+expect_status 200 "the same again (Regenerate)"
+assert_eq $((before + 2)) "$(chats_sent)" "without a temperature the model is asked both times"
+ASKED0='{"model": "strata/docs", "temperature": 0, "messages": [{"role": "user", "content": "What does strata read?"}]}'
+req POST /v1/chat/completions "$ASKED0"
+req POST /v1/chat/completions "$ASKED0"
+expect_json_true "at temperature 0 the answer" 'd["choices"][0]["message"]["content"] == "Strata reads your documents [1]."'
+assert_eq $((before + 3)) "$(chats_sent)" "at temperature 0 the second ask is answered from the cache"
 
 case_ "a client that goes away mid-stream ends the upstream request; the server goes on"
 ctl POST /_control/chat_script '{"responses": [{"forever": "text", "every_ms": 50}]}'

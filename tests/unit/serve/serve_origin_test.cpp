@@ -152,7 +152,7 @@ TEST(ServeGateStart, AKeyedStoreIsKeyedFromTheFirstRequest) {
   auth::create_key(rig.st, k);
   const std::string where = (rig.dir.path() / "store.db").string();
   EXPECT_EQ(keys_at_start(where, {}), KeysAtStart::live);
-  EXPECT_EQ(keys_at_start((rig.dir.path() / "none.db").string(), {}), KeysAtStart::none) << "no store: no keys";
+  EXPECT_EQ(keys_at_start((rig.dir.path() / "none.db").string(), {}), KeysAtStart::no_store) << "no store: said, so that serve warns at start";
 
   Gate gate(rig.options(KeysAtStart::live));
   rig.broken = true;  // the store is not even asked: the answer at start holds
