@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -103,7 +104,109 @@ struct Candidate {
   std::string code;  // the fenced code block a sentence ending in ':' introduces, fences included
   std::vector<std::string> terms;  // stemmed, stop words removed, with repeats
   double score = 0.0;
+  bool short_title = false;  // a heading of three terms or fewer (reads_as_title)
+  bool marked = false;       // a list item, a quote or a table row: never a title
 };
+
+// What a question asks for, by its words alone: a default's value ("what is the default X",
+// "default X size", "X by default"), or something else. The answer leads with a sentence of that
+// kind when the passages hold one (lead_with_the_kind).
+enum class QuestionKind { other, default_value };
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Where `word` stands in `lower` as a word of its own (no letter, digit, '-' or '_' joined to it
+// on either side: "non-default" and "default_statistics_target" are other words), from `from`.
+std::size_t find_word(std::string_view lower, std::string_view word, std::size_t from = 0) {
+  const auto joins = [](char c) { return is_ascii_alnum(c) || c == '-' || c == '_'; };
+  for (std::size_t at = lower.find(word, from); at != std::string_view::npos; at = lower.find(word, at + 1)) {
+    const bool before = at > 0 && joins(lower[at - 1]);
+    const std::size_t end = at + word.size();
+    // "defaults" and "defaulted" are the word too.
+    std::size_t after = end;
+    while (after < lower.size() && (lower[after] >= 'a' && lower[after] <= 'z')) ++after;
+    const std::string_view tail = lower.substr(end, after - end);
+    const bool joined_after = (after < lower.size() && joins(lower[after])) || !(tail.empty() || tail == "s" || tail == "ed");
+    if (!before && !joined_after) return at;
+  }
+  return std::string_view::npos;
+}
+
+QuestionKind question_kind(std::string_view question) {
+  const std::string q = lower_ascii(question);
+  if (find_word(q, "default") != std::string::npos) return QuestionKind::default_value;
+  return QuestionKind::other;
+}
+
+// A sentence that says what a default is: "default" (or "defaults") followed, within a few words,
+// by a value: a number, or "is", "to", ":" then a word ("The default is 100 connections", "It
+// defaults to 64MB", "Default: WARNING"). "non-default" and a sentence about changing a default
+// without naming it do not count.
+bool states_a_default(std::string_view text) {
+  const std::string s = lower_ascii(text);
+  for (std::size_t at = find_word(s, "default"); at != std::string::npos; at = find_word(s, "default", at + 1)) {
+    std::size_t end = at + 7;
+    while (end < s.size() && s[end] >= 'a' && s[end] <= 'z') ++end;
+    const std::string_view rest = std::string_view(s).substr(end, 48);
+    if (std::any_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+    for (const std::string_view link : {" is ", " to ", ": "}) {
+      if (rest.starts_with(link)) return true;
+    }
+    // "The default encoding of open() is ...": a few words, then "is" or "are".
+    std::size_t words = 0;
+    for (std::size_t i = 0; i < rest.size() && words <= 4; ++i) {
+      if (rest[i] != ' ') continue;
+      ++words;
+      if (rest.substr(i).starts_with(" is ") || rest.substr(i).starts_with(" are ")) return true;
+    }
+    // "5432 by default": the value before it.
+    if (at >= 3 && std::string_view(s).substr(at - 3, 3) == "by ") {
+      const std::string_view before = std::string_view(s).substr(at >= 27 ? at - 27 : 0, at >= 27 ? 24 : at - 3);
+      if (std::any_of(before.begin(), before.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+    }
+  }
+  return false;
+}
+
+// A title rather than a sentence: one short line that does not end like a sentence
+// ("shared_buffers (integer)", "csv — CSV File Reading and Writing"). It names where an answer is
+// and answers nothing; as a candidate it counts for little when it is a heading of three terms or
+// fewer (a function's signature, "hashlib.pbkdf2_hmac(hash_name, password, salt, ...)", is an
+// answer to "which function").
+bool reads_as_title(std::string_view text) {
+  if (text.empty()) return false;
+  const char last = text.back();
+  if (last == '.' || last == '!' || last == '?' || last == ':' || last == ';' || last == ',') return false;
+  return std::count(text.begin(), text.end(), ' ') < 6;
+}
+constexpr double kTitleShare = 0.3;
+
+// The title a sentence at `offset` of `text` stands under: the nearest line before it, within
+// 1,500 bytes, that reads as a title ("max_connections (integer)", "# Rollback"); "" when none.
+// A manual's entry for a setting gives its default in a sentence that does not name the setting:
+// the title above it does.
+std::string_view section_title(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  const std::size_t stop = offset > 1500 ? offset - 1500 : 0;
+  std::size_t end = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+  while (end != std::string_view::npos && end >= stop) {
+    const std::size_t previous = end == 0 ? std::string_view::npos : text.rfind('\n', end - 1);
+    const std::size_t from = previous == std::string_view::npos ? 0 : previous + 1;
+    std::string_view line = text.substr(from, end - from);
+    while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+    while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+    if (!line.empty() && reads_as_title(line)) return line;
+    if (previous == std::string_view::npos) break;
+    end = previous;
+  }
+  return {};
+}
 
 bool is_list_or_heading_start(std::string_view line) {
   std::size_t i = 0;
@@ -323,6 +426,9 @@ void add_sentence(std::vector<Candidate>& out, std::string_view source_text, std
   c.text = clean_sentence(raw);
   if (c.text.empty() || c.text.size() > max_chars || !reads_as_prose(c.text)) return;
   if (terms_of(c.text, false).size() < 3) return;
+  std::string_view lead = raw;
+  while (!lead.empty() && (lead.front() == ' ' || lead.front() == '\t')) lead.remove_prefix(1);
+  c.marked = is_list_or_heading_start(lead) && lead.front() != '#';
   // A sentence that introduces code ("..., set it to False:") is read with its code.
   if (c.text.back() == ':') c.code = code_block_after(source_text, offset + raw.size());
   c.terms = terms_of(c.text, true);
@@ -465,6 +571,41 @@ void lead_with_an_instruction(const std::vector<Candidate>& candidates, std::vec
   if (lead != picked.end()) std::rotate(picked.begin(), lead, lead + 1);
 }
 
+// A question for a default's value is answered by the sentence that states it: the best such
+// candidate that scores at least this share of the best candidate leads the answer, picked if it
+// was not (in the place of the last sentence when the answer is full).
+constexpr double kKindLeadShare = 0.25;
+
+template <typename AboutSubject>
+void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
+                        std::size_t max_sentences, const AboutSubject& about_subject, std::vector<std::size_t>& picked) {
+  if (kind != QuestionKind::default_value || order.empty()) return;
+  const double best = candidates[order.front()].score;
+  // Of the sentences that state a default and score enough, the one most about the subject
+  // (about_subject's pair, compared in order), the better scored on a tie.
+  std::optional<std::size_t> lead;
+  std::pair<std::size_t, std::size_t> lead_about{0, 0};
+  for (const std::size_t i : order) {  // best first
+    const Candidate& c = candidates[i];
+    if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
+    if (!states_a_default(c.text)) continue;
+    const std::pair<std::size_t, std::size_t> about = about_subject(c);
+    if (std::get<0>(about) == 0 || (lead && about <= lead_about)) continue;
+    lead = i;
+    lead_about = about;
+  }
+  if (lead) {
+    const std::size_t i = *lead;
+    if (const auto it = std::find(picked.begin(), picked.end(), i); it != picked.end()) {
+      std::rotate(picked.begin(), it, it + 1);
+    } else {
+      if (picked.size() >= max_sentences) picked.pop_back();
+      picked.insert(picked.begin(), i);
+    }
+    return;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> extractive_terms(std::string_view text) { return terms_of(text, true); }
@@ -529,6 +670,8 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
     if (score > 0.0 && quotes_question(terms_of(c.text, false), question_words, opens_with_a_stop_word)) {
       c.score *= kQuotedQuestion;
     }
+    c.short_title = !c.marked && reads_as_title(c.text) && c.terms.size() <= 3;
+    if (c.short_title) c.score *= kTitleShare;
   }
 
   std::vector<std::size_t> order(candidates.size());
@@ -540,9 +683,14 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   std::size_t chars = 0;
   // A sentence far below the best (one common term where the best has several) is noise.
   const double floor = order.empty() ? 0.0 : kRelativeFloor * candidates[order.front()].score;
+  // A short title is quoted only when no sentence is: it says where an answer is, not what.
+  const bool any_sentence = std::any_of(order.begin(), order.end(), [&](std::size_t i) {
+    return !candidates[i].short_title && candidates[i].score > 0.0 && candidates[i].score >= floor;
+  });
   for (std::size_t i : order) {
     const Candidate& c = candidates[i];
     if (picked.size() >= options.max_sentences || c.score <= 0.0 || c.score < floor) break;
+    if (c.short_title && any_sentence) continue;
     if (chars + c.text.size() + c.code.size() > options.max_chars + kMaxCodeBytes) continue;
     if (chars + c.text.size() > options.max_chars) continue;
     const bool repeats = std::any_of(picked.begin(), picked.end(),
@@ -563,6 +711,29 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   }
   std::sort(picked.begin(), picked.end());  // candidates are in source, then document order
   lead_with_an_instruction(candidates, picked);
+  if (answer.matched) {
+    // The sentence that leads must be about what the question names besides its kind: its own
+    // words or its section's title hold one of the question's other terms.
+    std::vector<std::string> subject = query;
+    std::erase(subject, "default");
+    // How much of the subject a sentence is about: the question's other terms its words and its
+    // section's title hold between them, and of those its title's (a manual's entry names the
+    // setting in its title, and another entry's sentence may name it in passing).
+    const auto about_subject = [&](const Candidate& c) {
+      const auto named = [&](const std::vector<std::string>& terms) {
+        std::set<std::string> found;
+        for (const std::string& t : terms) {
+          if (std::binary_search(subject.begin(), subject.end(), t)) found.insert(t);
+        }
+        return found;
+      };
+      const std::set<std::string> in_title = named(terms_of(section_title(sources[c.source].chunk.text, c.offset), true));
+      std::set<std::string> all = named(c.terms);
+      all.insert(in_title.begin(), in_title.end());
+      return std::make_pair(all.size(), in_title.size());
+    };
+    lead_with_the_kind(question_kind(question), candidates, order, options.max_sentences, about_subject, picked);
+  }
 
   std::size_t previous_source = static_cast<std::size_t>(-1);
   for (std::size_t i : picked) {

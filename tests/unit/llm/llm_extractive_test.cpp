@@ -54,6 +54,41 @@ TEST(LlmExtractive, PicksTheMatchingSentencesWithCitations) {
   EXPECT_TRUE(check_citations(v.text, sources.size()).unknown.empty());
 }
 
+// A question about a default is led by the sentence that states the default of what it names:
+// here the entry whose title names the setting, not another entry's default that mentions it,
+// nor a sentence about defaults that gives no value.
+TEST(LlmExtractive, ADefaultQuestionLeadsWithTheDefaultOfItsSubject) {
+  const std::vector<Source> sources = {
+      source(1, "autovacuum_mem (integer)\n\nSpecifies the maximum amount of memory for each autovacuum worker. "
+                "It defaults to -1, indicating that the value of maintenance_work_mem should be used instead.\n\n"
+                "maintenance_work_mem (integer)\n\nSpecifies the maximum amount of memory for maintenance operations. "
+                "If this value is specified without units, it is taken as kilobytes. "
+                "The default value is 64 megabytes (64MB)."),
+      source(2, "You can give a role a non-default setting of maintenance_work_mem with ALTER ROLE."),
+  };
+  const ExtractiveAnswer a = extractive_answer("what is the default maintenance_work_mem", sources);
+  ASSERT_TRUE(a.matched);
+  ASSERT_FALSE(a.sentences.empty());
+  EXPECT_EQ(a.sentences[0].text, "The default value is 64 megabytes (64MB).");
+  EXPECT_EQ(a.text.substr(0, 45), "The default value is 64 megabytes (64MB) [1].");
+
+  // The same passages asked something else keep the documents' order.
+  const ExtractiveAnswer other = extractive_answer("how much memory does an autovacuum worker use", sources);
+  ASSERT_FALSE(other.sentences.empty());
+  EXPECT_EQ(other.sentences[0].text, "Specifies the maximum amount of memory for each autovacuum worker.");
+}
+
+// A title alone ("port (integer)") counts for a third of a sentence: it never leads an answer
+// over the sentence under it.
+TEST(LlmExtractive, AShortTitleDoesNotLead) {
+  const std::vector<Source> sources = {
+      source(1, "port (integer)\n\nThe TCP port number the server listens on; 5432 by default."),
+  };
+  const ExtractiveAnswer a = extractive_answer("which port number does the server listen on", sources);
+  ASSERT_FALSE(a.sentences.empty());
+  EXPECT_EQ(a.sentences[0].text, "The TCP port number the server listens on; 5432 by default.");
+}
+
 TEST(LlmExtractive, OrdersBySourceThenDocumentAndSeparatesSources) {
   const std::vector<Source> sources = {
       source(1, "Backups run nightly with a rotating backup key. Restores need the backup key."),
