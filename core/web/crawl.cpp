@@ -57,7 +57,9 @@ class Crawler {
   milliseconds delay() const {
     const auto crawl_delay = std::min(robots_.crawl_delay().value_or(milliseconds(0)), options_.max_crawl_delay);
     milliseconds own = options_.request_delay;
-    if (options_.adaptive_delay) own = std::max(own, std::chrono::ceil<milliseconds>(adapted_));
+    // To the nearest millisecond: a server answering in a tenth of one (a re-crawl's 304s from a
+    // local site) is not made to wait a whole one each time (ceil made a 1,168-page re-crawl 12x slower).
+    if (options_.adaptive_delay) own = std::max(own, std::chrono::round<milliseconds>(adapted_));
     return std::max(own, crawl_delay);
   }
 
