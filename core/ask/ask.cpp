@@ -567,9 +567,10 @@ class ExchangeLog {
 // whole character, and ends as a model's answer does at its limit (finish_reason length). The
 // sources it still cites are those whose marker the cut text keeps.
 void cut_to_max_tokens(std::uint64_t max_tokens, AskResult& result, std::vector<std::size_t>& cited) {
+  if (max_tokens == 0) return;
   const tokenizer::Tokenizer& tokens = tokenizer::Tokenizer::get(tokenizer::Encoding::cl100k_base);
   const std::vector<std::size_t> ends = tokens.token_ends(result.answer);
-  if (max_tokens == 0 || ends.size() <= max_tokens) return;
+  if (ends.size() <= max_tokens) return;
   result.answer.resize(utf8_boundary_before(result.answer, ends[static_cast<std::size_t>(max_tokens) - 1]));
   result.finish_reason = "length";
   std::erase_if(cited, [&](std::size_t n) {

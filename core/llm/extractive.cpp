@@ -10,6 +10,7 @@
 // The sentence rules of `strata chunk --strategy sentence` (abbreviations, initials, decimals,
 // CJK stops), so the offline answer cuts text where the chunker would.
 #include "chunk/engine.h"
+#include "common/text.h"
 
 namespace strata::llm {
 namespace {
@@ -113,14 +114,6 @@ struct Candidate {
 // kind when the passages hold one (lead_with_the_kind).
 enum class QuestionKind { other, default_value };
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Where `word` stands in `lower` as a word of its own (no letter, digit, '-' or '_' joined to it
 // on either side: "non-default" and "default_statistics_target" are other words), from `from`.
 std::size_t find_word(std::string_view lower, std::string_view word, std::size_t from = 0) {
@@ -139,7 +132,7 @@ std::size_t find_word(std::string_view lower, std::string_view word, std::size_t
 }
 
 QuestionKind question_kind(std::string_view question) {
-  const std::string q = lower_ascii(question);
+  const std::string q = to_lower(question);
   if (find_word(q, "default") != std::string::npos) return QuestionKind::default_value;
   return QuestionKind::other;
 }
@@ -148,13 +141,17 @@ QuestionKind question_kind(std::string_view question) {
 // by a value: a number, or "is", "to", ":" then a word ("The default is 100 connections", "It
 // defaults to 64MB", "Default: WARNING"). "non-default" and a sentence about changing a default
 // without naming it do not count.
+bool has_digit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool states_a_default(std::string_view text) {
-  const std::string s = lower_ascii(text);
+  const std::string s = to_lower(text);
   for (std::size_t at = find_word(s, "default"); at != std::string::npos; at = find_word(s, "default", at + 1)) {
     std::size_t end = at + 7;
     while (end < s.size() && s[end] >= 'a' && s[end] <= 'z') ++end;
     const std::string_view rest = std::string_view(s).substr(end, 48);
-    if (std::any_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+    if (has_digit(rest)) return true;
     for (const std::string_view link : {" is ", " to ", ": "}) {
       if (rest.starts_with(link)) return true;
     }
@@ -168,7 +165,7 @@ bool states_a_default(std::string_view text) {
     // "5432 by default": the value before it.
     if (at >= 3 && std::string_view(s).substr(at - 3, 3) == "by ") {
       const std::string_view before = std::string_view(s).substr(at >= 27 ? at - 27 : 0, at >= 27 ? 24 : at - 3);
-      if (std::any_of(before.begin(), before.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+      if (has_digit(before)) return true;
     }
   }
   return false;
@@ -198,9 +195,7 @@ std::string_view section_title(std::string_view text, std::size_t offset) {
   while (end != std::string_view::npos && end >= stop) {
     const std::size_t previous = end == 0 ? std::string_view::npos : text.rfind('\n', end - 1);
     const std::size_t from = previous == std::string_view::npos ? 0 : previous + 1;
-    std::string_view line = text.substr(from, end - from);
-    while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
-    while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+    const std::string_view line = trim(text.substr(from, end - from));
     if (!line.empty() && reads_as_title(line)) return line;
     if (previous == std::string_view::npos) break;
     end = previous;
@@ -590,19 +585,16 @@ void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candida
     if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
     if (!states_a_default(c.text)) continue;
     const std::pair<std::size_t, std::size_t> about = about_subject(c);
-    if (std::get<0>(about) == 0 || (lead && about <= lead_about)) continue;
+    if (about.first == 0 || (lead && about <= lead_about)) continue;
     lead = i;
     lead_about = about;
   }
-  if (lead) {
-    const std::size_t i = *lead;
-    if (const auto it = std::find(picked.begin(), picked.end(), i); it != picked.end()) {
-      std::rotate(picked.begin(), it, it + 1);
-    } else {
-      if (picked.size() >= max_sentences) picked.pop_back();
-      picked.insert(picked.begin(), i);
-    }
-    return;
+  if (!lead) return;
+  if (const auto it = std::find(picked.begin(), picked.end(), *lead); it != picked.end()) {
+    std::rotate(picked.begin(), it, it + 1);
+  } else {
+    if (picked.size() >= max_sentences) picked.pop_back();
+    picked.insert(picked.begin(), *lead);
   }
 }
 
