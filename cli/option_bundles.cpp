@@ -87,7 +87,7 @@ void apply_retrieval(const RetrievalFlags& flags, std::size_t& k, std::optional<
 
 void add_chunking_options(CLI::App& cmd, ChunkingFlags& flags, const ChunkingHelp& help) {
   set_choices(cmd.add_option("--strategy", flags.strategy, help.strategy)->type_name("NAME"), help.strategies);
-  check_whole_number(cmd.add_option("--size", flags.size, "Largest chunk, in --unit (default: 1000)")->type_name("N"), 1);
+  check_whole_number(cmd.add_option("--size", flags.size, "Largest chunk, in --unit (default: 1200)")->type_name("N"), 1);
   check_whole_number(
       cmd.add_option("--overlap", flags.overlap, "Most of a chunk's tail repeated at the next one's head (default: 0)")
           ->type_name("N"),

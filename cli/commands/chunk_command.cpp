@@ -41,8 +41,8 @@ enum class Format { jsonl, json_array, text };
 struct ChunkCliOptions {
   std::vector<std::string> files;
   std::string format;     // empty: text on a terminal, jsonl otherwise
-  // Unset: strategy markdown for .md/.markdown, recursive otherwise; size 1000; overlap 0;
-  // min_size a fifth of the size, as ingest (none with --compat langchain); unit chars (tokens
+  // Unset: strategy markdown for .md/.markdown, recursive otherwise; size 1200; overlap 0;
+  // min_size a sixth of the size, as ingest (none with --compat langchain); unit chars (tokens
   // for --strategy token); tokenizer cl100k_base.
   ChunkingFlags chunking;
   std::vector<std::string> separator;  // --separator S (repeatable, backslash escapes)
@@ -413,9 +413,8 @@ Run setup_chunk(CLI::App& cmd) {
   add_chunking_options(cmd, o->chunking,
                        {"fixed, recursive, paragraph, sentence, markdown or token (default: markdown for .md and "
                         ".markdown files, recursive otherwise)",
-                        "Join chunks smaller than N to a neighbour, passing --size by less than N in chars or bytes "
-                        "(never in tokens); "
-                        "0: off (default: a fifth of --size, as ingest)",
+                        "Join chunks smaller than N to a neighbour, never past --size (in chars or bytes chunks "
+                        "fill to --size less N to leave it room); 0: off (default: a sixth of --size, as ingest)",
                         {"fixed", "recursive", "paragraph", "sentence", "markdown", "token"}});
   cmd.add_option("--separator", o->separator,
                  "Recursive separator, repeatable, in order (escapes \\n \\t \\r \\\\; \"\" = graphemes)")

@@ -407,7 +407,7 @@ Run setup_ingest(CLI::App& command) {
   add_chunking_options(*cmd, r.chunk,
                        {"Chunking: auto (markdown for Markdown/HTML, else recursive), fixed, recursive, paragraph, "
                         "sentence, markdown, token",
-                        "Join chunks smaller than N to a neighbour; 0: off (default: a fifth of --size)",
+                        "Join chunks smaller than N to a neighbour; 0: off (default: a sixth of --size)",
                         {"auto", "fixed", "recursive", "paragraph", "sentence", "markdown", "token"}});
   cmd->add_flag("--rechunk", r.rechunk, "Re-chunk the given documents when the chunking options changed");
   cmd->add_flag("--prune", r.prune,

@@ -61,6 +61,15 @@ void fill_offsets(std::string_view text, std::vector<Chunk>& chunks) {
 
 // Indexes and token counts; the counting is most of the time on a long input, so that is what
 // the progress callback follows.
+// A grapheme larger than the fill but not the size is not oversized: it may join like any chunk.
+void keep_oversized_above_size(const ChunkOptions& options, std::vector<Chunk>& chunks) {
+  for (Chunk& c : chunks) {
+    if (!c.oversized) continue;
+    const std::size_t m = options.unit == Unit::bytes ? c.end - c.start : c.char_end - c.char_start;
+    c.oversized = m > options.size;
+  }
+}
+
 void number_and_count(std::string_view text, const ChunkOptions& options, std::vector<Chunk>& chunks) {
   constexpr std::size_t k_progress_step = std::size_t{1} << 16;
   const tokenizer::Tokenizer* tok =
@@ -122,7 +131,10 @@ std::vector<Chunk> chunk_text(std::string_view text, const ChunkOptions& options
   if (options.strategy == Strategy::recursive && options.compat_langchain) {
     chunks = detail::run_langchain(text, options);
   } else {
-    detail::Engine engine(text, options, chunks);
+    // The strategies pack to fill_size(); joins and moved boundaries keep to the size.
+    ChunkOptions packing = options;
+    packing.size = fill_size(options);
+    detail::Engine engine(text, packing, chunks);
     switch (options.strategy) {
       case Strategy::fixed:
         engine.windows(0, text.size());
@@ -145,6 +157,7 @@ std::vector<Chunk> chunk_text(std::string_view text, const ChunkOptions& options
     }
   }
   fill_offsets(text, chunks);
+  if (fill_size(options) < options.size) keep_oversized_above_size(options, chunks);
   if (options.min_size > 0) detail::join_small_chunks(text, options, chunks);
   number_and_count(text, options, chunks);
   return chunks;

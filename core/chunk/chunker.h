@@ -2,6 +2,7 @@
 // Chunking: text in, chunks out, no I/O. Every chunk is a byte range of the input, tracked
 // while splitting (never searched for afterwards), so input.substr(start, end - start) is the
 // chunk's text exactly. `ingest` uses the same function.
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -23,8 +24,8 @@ const char* name_of(Unit u);
 
 struct ChunkOptions {
   Strategy strategy = Strategy::recursive;
-  std::size_t size = 1000;   // REQUIRES: > 0. The maximum of a chunk, in `unit` (but see
-                             // join_limit for a chunk that min_size joined).
+  std::size_t size = 1200;   // REQUIRES: > 0. The maximum of a chunk, in `unit`: only a single
+                             // grapheme larger than it passes it (Chunk::oversized).
   std::size_t overlap = 0;   // REQUIRES: < size. At most this much of a chunk's tail repeats
                              // at the head of the next, in whole units of the strategy.
   Unit unit = Unit::chars;   // the token strategy always counts tokens
@@ -36,16 +37,21 @@ struct ChunkOptions {
                              // alone). With unit tokens the counts come for free and are kept.
   // REQUIRES: < size. Default 0: off. A chunk measuring less than this (a heading alone, a
   // running header, the tail of a long paragraph) joins a neighbour when the two fit in
-  // join_limit() together, so one below it remains only when the whole input is that small, or
-  // neither neighbour has room for it (or is an oversized grapheme). Which neighbour: a heading
+  // `size` together; when neither has room, in characters or bytes, the boundary with a
+  // neighbour moves instead: the small chunk takes the end (or the start) of that neighbour's
+  // text, as little as brings it to the minimum, cut where a paragraph, line, sentence or word
+  // ends (the same neighbour first). One below it remains only when the whole input is that
+  // small, or nothing fits (tokens; --overlap; an oversized grapheme). Which neighbour: a heading
   // (markdown: a chunk of headings only; otherwise a single line that starts like a title and
   // does not end a sentence) the one after it; the last chunk the one before it; any other the
   // neighbour it is closer to (fewer line feeds between), then the smaller one. The joined
   // chunk is the whole span from the first start to the last end, so its offsets stay exact;
-  // it never measures more than join_limit() in `unit` (what lies between the two counts too):
-  // when it would, the other neighbour is tried, else the chunk stays as it is.
+  // it never measures more than `size` in `unit` (what lies between the two counts too).
   // Not with compat_langchain (its chunks are LangChain's).
   std::size_t min_size = 0;
+  // How full a strategy packs a chunk before it starts the next, in `unit`; 0: fill_size()'s
+  // rule. REQUIRES: 0, or above overlap and at most size.
+  std::size_t fill = 0;
   // Called from the chunking thread as token counting moves through the input, with the byte
   // offset reached (about every 64 KiB, and at the end). Empty: not called.
   std::function<void(std::size_t bytes_done)> progress;
@@ -62,23 +68,24 @@ struct Chunk {
   bool heading_only = false;  // markdown: the chunk holds headings and nothing else
 };
 
-// The most a chunk that min_size joined may measure, in `unit`. In tokens (Unit::tokens or the
-// token strategy) the size itself: a size in tokens is the embedding model's window, and a join
-// past it is cut off by the model (at --unit tokens --size 256, 2,088 of the PostgreSQL manual's
-// 20,087 chunks went up to 306 tokens). In characters or bytes the size plus less than min_size
-// (1199 characters at the default 1000 and 200): a size in characters is a length, not a window
-// (the embedder fits each input to its model's own limit, embed/input_fit.h, and says so), and
-// a small piece kept apart costs search: a document's last 65 characters made a chunk of their
-// own, and keyword nDCG@10 lost 0.012 on CISI, MRR@10 0.028 on the Python manual's questions
-// (BENCHMARKS.md "search quality").
-constexpr std::size_t join_limit(const ChunkOptions& o) {
+// How full a chunk is packed. In characters or bytes with a minimum, the size less the minimum:
+// the room above it is for a small piece (a section's last lines, a heading) to join without
+// passing the size. Keeping that piece with its text is worth more to search than a fuller
+// chunk: a strict size that packed to the size and then moved boundaries to give the small
+// piece its minimum lost keyword nDCG@10 on every shared collection (CISI 0.3922 to 0.3821) and
+// docs-qa's MRR@10 (0.728 to 0.706); packing to the size less the minimum gives the chunks
+// that had passed the size by up to the minimum, now within it (BENCHMARKS.md "search
+// quality"). In tokens the size is the model's window and is filled; so are chunks without a
+// minimum, and LangChain's.
+constexpr std::size_t fill_size(const ChunkOptions& o) {
+  if (o.fill != 0) return o.fill;
   const bool tokens = o.unit == Unit::tokens || o.strategy == Strategy::token;
-  return tokens || o.min_size == 0 ? o.size : o.size + o.min_size - 1;
+  if (tokens || o.compat_langchain || o.min_size == 0 || o.min_size >= o.size) return o.size;
+  return std::max(o.size - o.min_size, o.overlap + 1);
 }
 
 // Splits `text` (REQUIRES: valid UTF-8; see common/text.h find_invalid_utf8) into chunks.
-// Guarantees: exact offsets; no chunk above `size` except an `oversized` single grapheme or a
-// chunk that min_size joined (at most join_limit()); no
+// Guarantees: exact offsets; no chunk above `size` except an `oversized` single grapheme; no
 // chunk boundary inside a code point or an extended grapheme cluster; with overlap 0 the chunks
 // and the gaps between them tile the input; deterministic. Empty input gives no chunks.
 // Throws strata::Error(usage) for size 0, overlap >= size, min_size >= size, or min_size with

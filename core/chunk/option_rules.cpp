@@ -75,6 +75,9 @@ CheckedChunking check_chunking(const GivenChunking& given) {
 std::optional<Error> check_options(const ChunkOptions& options) {
   if (auto error = size_rules(options, GivenChunking::Names{})) return error;
   if (options.compat_langchain && options.min_size > 0) return min_size_with_langchain();
+  if (options.fill != 0 && (options.fill > options.size || options.fill <= options.overlap)) {
+    return usage_error("chunk fill " + std::to_string(options.fill) + " must be above the overlap and at most the size");
+  }
   return std::nullopt;
 }
 

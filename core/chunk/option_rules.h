@@ -13,9 +13,10 @@
 
 namespace strata::chunk {
 
-// The minimum chunk size when none is given: a fifth of the size. `strata ingest` and
-// `strata chunk` share it, so that chunk previews the chunks ingest stores.
-constexpr std::size_t default_min_size(std::size_t size) { return size / 5; }
+// The minimum chunk size when none is given: a sixth of the size (200 at the default 1200, so
+// that chunks fill to 1000: fill_size). `strata ingest` and `strata chunk` share it, so that
+// chunk previews the chunks ingest stores.
+constexpr std::size_t default_min_size(std::size_t size) { return size / 6; }
 
 // Chunk settings as given. Names are not yet checked; unset values take the defaults.
 struct GivenChunking {
@@ -25,7 +26,7 @@ struct GivenChunking {
   bool auto_allowed = false;
   std::optional<std::string> unit;  // Default: chars (tokens for the token strategy)
   std::string tokenizer = "cl100k_base";
-  std::size_t size = 1000;
+  std::size_t size = 1200;
   std::size_t overlap = 0;
   // Default: default_min_size(size) (0 is off). With `langchain` a flag's minimum is refused,
   // a file's ignored and there is none: LangChain-compatible chunks are LangChain's exactly.

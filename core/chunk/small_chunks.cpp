@@ -4,9 +4,13 @@
 // is a pass over the finished chunk list, the same for every strategy: two neighbours become
 // the one span from the first start to the last end, so offsets stay exact without looking at
 // the text again, and the cost is one look at each small chunk (plus, for token units, one
-// count of each span it could become). A join never passes join_limit() (chunk/chunker.h): the
-// size in tokens, a little more in characters or bytes.
+// count of each span it could become). Nothing passes the size: where a join would, and the
+// unit is characters or bytes, the boundary between the two is moved instead (balanced()), so
+// the small piece takes the end of its neighbour's text, as little of it as reaches the
+// minimum, cut where a paragraph, line, sentence or word ends.
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "chunk/engine.h"
 
@@ -38,7 +42,7 @@ class Joiner {
     return c.end - c.start;
   }
 
-  // `a` followed by `b` as one chunk; nullopt when it would measure more than join_limit().
+  // `a` followed by `b` as one chunk; nullopt when it would measure more than the size.
   std::optional<Chunk> joined(const Chunk& a, const Chunk& b) const {
     if (a.oversized || b.oversized) return std::nullopt;  // a lone grapheme stays alone
     Chunk j;
@@ -54,9 +58,14 @@ class Joiner {
     j.heading_only = a.heading_only && b.heading_only;
     j.tokens = npos;
     if (unit_ == Unit::tokens) j.tokens = tokenizer_->count(text_.substr(j.start, j.end - j.start));
-    if (measure(j) > join_limit(options_)) return std::nullopt;
+    if (measure(j) > options_.size) return std::nullopt;
     return j;
   }
+
+  // `a` followed by `b` as two chunks again, the boundary between them moved so that each
+  // measures at least min_size and at most the size; nullopt when no boundary does, or when the
+  // unit is tokens (chunks there fill to the size: nothing to give) or with --overlap.
+  std::optional<std::pair<Chunk, Chunk>> balanced(const Chunk& a, const Chunk& b) const;
 
   // Line feeds between two neighbours (none when they overlap): the fewer, the closer.
   std::size_t line_feeds_between(const Chunk& a, const Chunk& b) const {
@@ -72,6 +81,7 @@ class Joiner {
   const ChunkOptions& options_;
   Unit unit_;
   const tokenizer::Tokenizer* tokenizer_;
+  mutable std::optional<Boundaries> bounds_;  // made when a first balance needs it
 };
 
 // A heading belongs to what follows it. Markdown knows its headings; in plain text (a PDF's
@@ -87,6 +97,79 @@ bool Joiner::heading_like(const Chunk& c) const {
                                  ((first | 0x20) >= 'a' && (first | 0x20) <= 'z');
   const char last = t.back();
   return starts_like_title && last != '.' && last != ',' && last != ';' && last != '!' && last != '?';
+}
+
+namespace {
+
+// How good a place to cut `p` is, where text[p] starts a piece after whitespace: a paragraph's
+// end, a line's, a sentence's, a word's; -1 inside a word (fixed windows cut there too).
+int cut_rank(std::string_view text, std::size_t lo, std::size_t p) {
+  if (p == lo || !is_space(text[p - 1])) return -1;
+  std::size_t w = p, feeds = 0;
+  while (w > lo && is_space(text[w - 1])) {
+    if (text[--w] == '\n') ++feeds;
+  }
+  if (feeds >= 2) return 3;
+  if (feeds == 1) return 2;
+  while (w > lo && (text[w - 1] == '"' || text[w - 1] == '\'' || text[w - 1] == ')')) --w;
+  if (w > lo && (text[w - 1] == '.' || text[w - 1] == '!' || text[w - 1] == '?')) return 1;
+  return 0;
+}
+
+}  // namespace
+
+std::optional<std::pair<Chunk, Chunk>> Joiner::balanced(const Chunk& a, const Chunk& b) const {
+  // With --overlap a chunk shares text with more than its neighbours: a moved boundary could
+  // start one before the chunk ahead of it.
+  if (unit_ == Unit::tokens || options_.overlap > 0 || a.oversized || b.oversized) return std::nullopt;
+  if (!bounds_) bounds_.emplace(text_);
+  const std::size_t lo = a.start, hi = b.end;
+  // at[i]: the measure of [lo, lo + i), so that any span inside costs one subtraction.
+  std::vector<std::size_t> at(hi - lo + 1, 0);
+  for (std::size_t i = lo; i < hi; ++i) {
+    const bool counts = unit_ == Unit::bytes || !is_utf8_continuation(static_cast<unsigned char>(text_[i]));
+    at[i - lo + 1] = at[i - lo] + (counts ? 1 : 0);
+  }
+  const auto measure_of = [&](std::size_t x, std::size_t y) { return at[y - lo] - at[x - lo]; };
+  std::size_t best = 0, best_distance = 0;
+  int best_rank = -2;
+  for (std::size_t p = lo + 1; p < hi; ++p) {
+    if (is_space(text_[p]) || !bounds_->is_boundary(p)) continue;
+    std::size_t end1 = p;
+    while (end1 > lo && is_space(text_[end1 - 1])) --end1;
+    if (end1 == lo) continue;
+    const std::size_t m1 = measure_of(lo, end1), m2 = measure_of(p, hi);
+    if (m1 < options_.min_size || m2 < options_.min_size || m1 > options_.size || m2 > options_.size) continue;
+    const int rank = cut_rank(text_, lo, p);
+    const std::size_t distance = p < a.end ? a.end - p : (p > b.start ? p - b.start : 0);
+    if (rank > best_rank || (rank == best_rank && distance < best_distance)) {
+      best = p;
+      best_rank = rank;
+      best_distance = distance;
+    }
+  }
+  if (best_rank == -2) return std::nullopt;
+  std::size_t end1 = best;
+  while (is_space(text_[end1 - 1])) --end1;
+  // Offsets from `a`'s, counted over the union only.
+  const auto make = [&](std::size_t x, std::size_t y) {
+    Chunk c;
+    c.start = x;
+    c.end = y;
+    c.char_start = a.char_start + count_code_points(text_, lo, x);
+    c.char_end = c.char_start + count_code_points(text_, x, y);
+    c.line_start = a.line_start + count_newlines(text_, lo, x);
+    c.line_end = c.line_start + count_newlines(text_, x, y - 1);
+    c.tokens = npos;
+    return c;
+  };
+  std::pair<Chunk, Chunk> out{make(lo, end1), make(best, hi)};
+  // Each keeps the heading path of its last block, as a join does.
+  out.first.headings = end1 <= a.end ? a.headings : b.headings;
+  out.first.heading_only = end1 <= a.end && a.heading_only;
+  out.second.headings = b.heading_only && !a.heading_only ? a.headings : b.headings;
+  out.second.heading_only = best >= b.start && b.heading_only;
+  return out;
 }
 
 Side Joiner::preferred(const Chunk& c, const Chunk& before, const Chunk& after) const {
@@ -123,6 +206,23 @@ void Joiner::run(std::vector<Chunk>& chunks) {
           *before = std::move(*j);
           done = true;
           break;
+        }
+      }
+    }
+    // No room for a join: the boundary moves instead, with the same neighbour first.
+    for (const Side side : {first, first == Side::after ? Side::before : Side::after}) {
+      if (done) break;
+      if (side == Side::after && after != nullptr) {
+        if (auto two = balanced(c, *after)) {
+          out.push_back(std::move(two->first));
+          *after = std::move(two->second);
+          done = true;
+        }
+      } else if (side == Side::before && before != nullptr) {
+        if (auto two = balanced(*before, c)) {
+          *before = std::move(two->first);
+          out.push_back(std::move(two->second));
+          done = true;
         }
       }
     }

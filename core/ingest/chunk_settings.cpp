@@ -9,6 +9,7 @@
 
 namespace strata::ingest {
 ChunkSettings apply(ChunkSettings base, const ChunkOverrides& o) {
+  if (o.any()) base.size_is_fill = false;  // a new configuration: its size is a maximum
   const bool default_minimum = !base.min_size || *base.min_size == default_min_size(base.size);
   if (o.strategy) base.strategy = *o.strategy;
   if (o.size) base.size = *o.size;
@@ -76,6 +77,13 @@ std::string to_json(const ChunkSettings& s) {
                       {"unit", s.unit},         {"tokenizer", s.tokenizer}};
   const std::size_t min_size = s.min_size.value_or(default_min_size(s.size));
   if (min_size > 0) j["min_size"] = min_size;
+  // The fill marks a record whose size is a maximum (size_is_fill: those without one).
+  chunk::ChunkOptions o;
+  o.size = s.size;
+  o.overlap = s.overlap;
+  o.min_size = min_size;
+  o.unit = s.unit == "tokens" || s.strategy == "token" ? chunk::Unit::tokens : chunk::Unit::chars;
+  if (!s.size_is_fill && chunk::fill_size(o) != o.size) j["fill"] = chunk::fill_size(o);
   return j.dump();  // nlohmann::json objects keep keys sorted
 }
 
@@ -92,6 +100,8 @@ ChunkSettings from_json(const std::string& json) {
     s.unit = j.value("unit", s.unit);
     s.tokenizer = j.value("tokenizer", s.tokenizer);
     s.min_size = j.value("min_size", std::size_t{0});
+    const bool tokens = s.unit == "tokens" || s.strategy == "token";
+    s.size_is_fill = !j.contains("fill") && *s.min_size > 0 && !tokens;
   } catch (const nlohmann::json::exception& e) {
     throw Error(ExitCode::invalid_input, std::string("unreadable chunk configuration in the store: ") + e.what());
   }
@@ -121,6 +131,10 @@ chunk::ChunkOptions options_for(const ChunkSettings& s, LoaderKind loader) {
   o.encoding = *tokenizer::encoding_from_name(s.tokenizer);  // validate() checked it
   o.count_tokens = true;
   o.min_size = s.min_size.value_or(default_min_size(s.size));
+  if (s.size_is_fill && o.min_size > 0) {
+    o.fill = s.size;
+    o.size = s.size + o.min_size - 1;
+  }
   return o;
 }
 

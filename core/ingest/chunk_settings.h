@@ -15,7 +15,7 @@ namespace strata::ingest {
 
 struct ChunkSettings {
   std::string strategy = "auto";  // auto, or a chunk::Strategy name
-  std::size_t size = 1000;
+  std::size_t size = 1200;
   std::size_t overlap = 0;
   std::string unit = "chars";
   std::string tokenizer = "cl100k_base";
@@ -23,11 +23,16 @@ struct ChunkSettings {
   // default, default_min_size(size). A configuration recorded before the setting existed
   // reads as 0, which is how its chunks were cut.
   std::optional<std::size_t> min_size;
+  // Recorded before the size was a maximum (no "fill" in the record, a minimum in characters or
+  // bytes): the chunks were packed to `size` and a join passed it by less than min_size. Kept
+  // so that such a collection's chunks stay current and new ones are cut the same way, until a
+  // setting is changed (apply()).
+  bool size_is_fill = false;
 
   bool operator==(const ChunkSettings&) const = default;
 };
 
-// The minimum a collection gets unless told otherwise: chunking's default (a fifth of the size),
+// The minimum a collection gets unless told otherwise: chunking's default (a sixth of the size),
 // the same as `strata chunk`'s.
 using chunk::default_min_size;
 
@@ -75,12 +80,13 @@ void validate(const ChunkSettings& settings, const ChunkLabels& labels = {});
 
 // Canonical JSON (sorted keys, no spaces): equal settings give equal text, which is how the
 // store tells configurations apart. A min_size of 0 is left out, so a configuration recorded
-// before the setting existed keeps its text (and its chunks stay current).
+// before the setting existed keeps its text (and its chunks stay current); so is the fill of one
+// recorded before the size was a maximum (size_is_fill).
 std::string to_json(const ChunkSettings& settings);
 // Throws Error(invalid_input) for a recorded configuration this strata cannot read.
 ChunkSettings from_json(const std::string& json);
 
-// "markdown, 1000 chars, overlap 10, min 200": for messages.
+// "markdown, 1200 chars, overlap 10, min 200": for messages.
 std::string describe(const ChunkSettings& settings);
 
 // The chunker options for one document, by the loader that read it: "auto" is the markdown

@@ -73,11 +73,10 @@ import json, sys, unicodedata
 args = sys.argv[2:]
 def opt(name, default=None):
     return args[args.index(name) + 1] if name in args else default
-unit, size, overlap = opt("--unit", "chars"), int(opt("--size", "1000")), int(opt("--overlap", "0"))
-min_size = int(opt("--min-size", str(size // 5)))  # the default, as the command's (ingest's)
-# What a joined chunk may measure (chunk/chunker.h join_limit): the size in tokens, in characters
-# or bytes the size plus less than the minimum.
-limit = size if unit == "tokens" or min_size == 0 else size + min_size - 1
+unit, size, overlap = opt("--unit", "chars"), int(opt("--size", "1200")), int(opt("--overlap", "0"))
+min_size = int(opt("--min-size", str(size // 6)))  # the default, as the command's (ingest's)
+# The size is a maximum in every unit: joined chunks and moved boundaries keep to it.
+limit = size
 lossy, markdown = "--lossy" in args, "--markdown" in args
 data = open(sys.argv[1], "rb").read()
 dec = lambda b: b.decode("utf-8", "replace" if lossy else "strict")
@@ -238,7 +237,7 @@ run "$STRATA" chunk --size 200 --min-size 40 heading.md
 expect_stdout_nomatch '"text":"## Options",'
 expect_stdout_match '## Options\\n\\nWord0 word1' # the heading with its section
 run "$STRATA" chunk --size 200 heading.md
-expect_stdout_nomatch '"text":"## Options",' # the default: 200 / 5 = 40, as ingest
+expect_stdout_nomatch '"text":"## Options",' # the default: 200 / 6 = 33, as ingest
 expect_stdout_match '## Options\\n\\nWord0 word1'
 printf '[chunk]\nmin_size = 0\n' >strata.toml
 run "$STRATA" chunk --size 200 heading.md
@@ -397,7 +396,7 @@ r=$(head -1 "$E2E_TMP/.out" | python3 -c 'import json,sys; print("headings" in j
 assert_eq False "$r" "notes.txt: recursive by default (no headings)"
 run "$STRATA" chunk notes.txt
 n=$(printf '%s\n' "$OUT" | wc -l)
-assert_eq 1 "$n" "default size 1000 chars: the ~1 KB notes.txt is one chunk"
+assert_eq 1 "$n" "default size 1200 chars: the ~1 KB notes.txt is one chunk"
 run "$STRATA" chunk --strategy recursive notes.md
 expect_stdout_nomatch '"headings"'
 run "$STRATA" chunk --size 300 notes.txt
@@ -487,8 +486,8 @@ expect_exit 2 -- "$STRATA" chunk --size 99999999999999999999999 notes.txt
 expect_error_line '--size'
 expect_exit 2 -- "$STRATA" chunk --size 100 --overlap 100 notes.txt
 expect_error_line '--overlap' '100'
-expect_exit 2 -- "$STRATA" chunk --overlap 1000 notes.txt
-expect_error_line '^strata: error: --overlap \(1000\) must be below --size \(1000\)$'
+expect_exit 2 -- "$STRATA" chunk --overlap 1200 notes.txt
+expect_error_line '^strata: error: --overlap \(1200\) must be below --size \(1200\)$'
 expect_exit 2 -- "$STRATA" chunk --overlap=-1 notes.txt
 expect_error_line '--overlap'
 expect_exit 2 -- "$STRATA" chunk --size 10 --overlap 10 <empty.txt
@@ -619,10 +618,10 @@ n = size = last = 0
 for line in open(sys.argv[1]):
     c = json.loads(line)
     assert c["start"] >= last, "order"
-    assert len(c["text"]) <= 1000
+    assert len(c["text"]) <= 1200
     n += 1; last = c["end"]; size = max(size, len(c["text"]))
 print(n > 0, last == int(sys.argv[2]))' "$E2E_TMP/.out" "$size" 2>&1 | tail -1)
-    assert_eq "True True" "$r" "chunks of at most 1000 chars cover the whole line"
+    assert_eq "True True" "$r" "chunks of at most 1200 chars (the default size) cover the whole line"
     E2E_CMD_TIMEOUT=900 run /usr/bin/time -v -o time.txt bash -c "cat big.txt | '$STRATA' chunk --strategy token --size 500 - >/dev/null"
     assert_eq 0 "$RC" "$mb MB single line, token strategy from a pipe: exit 0"
     rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' time.txt)

@@ -216,7 +216,7 @@ case_ "--json summary"
 expect_exit 0 -- S ingest --store j.db --json c
 expect_json_true "counts" 'd["documents"] == {"new": 6, "changed": 0, "unchanged": 0, "removed": 0, "skipped": 0, "failed": 0}'
 expect_json_true "store and collection" 'd["store"] == "j.db" and d["collection"] == "default" and d["dry_run"] is False'
-expect_json_true "chunking" 'd["chunking"]["size"] == 1000 and d["chunking"]["strategy"] == "auto" and d["chunking"]["unit"] == "chars"'
+expect_json_true "chunking" 'd["chunking"]["size"] == 1200 and d["chunking"]["strategy"] == "auto" and d["chunking"]["unit"] == "chars"'
 chunks=$(q j.db 'SELECT count(*) FROM chunks')
 bytes=$(cat c/guide.md c/keep.log c/notes.txt c/page.html c/secret.txt c/sub/deep.txt | wc -c)
 expect_json_true "chunks written" "d['chunks'] == $chunks"
@@ -225,7 +225,7 @@ expect_json_true "seconds, failures, notes" 'isinstance(d["seconds"], float) and
 expect_stderr_empty
 expect_exit 0 -- S ingest --store j.db --json --size 500 c
 expect_json_true "a note when the options differ" 'd["documents"]["unchanged"] == 6 and len(d["notes"]) == 1 and "--rechunk" in d["notes"][0]'
-expect_json_true "the recorded chunking was used" 'd["chunking"]["size"] == 1000'
+expect_json_true "the recorded chunking was used" 'd["chunking"]["size"] == 1200'
 expect_exit 0 -- S ingest --store j.db --json --size 500 --rechunk c
 expect_json_true "--rechunk re-chunks" 'd["documents"]["changed"] == 6 and d["chunking"]["size"] == 500'
 expect_exit 0 -- S ingest --store j.db --size 500 -v c
@@ -440,7 +440,7 @@ assert_eq 1 "$(q md.db "SELECT count(*) FROM chunks WHERE text LIKE '%## Options
 expect_exit 0 -- S ingest --store md0.db --min-size 0 md
 assert_eq 1 "$(q md0.db "SELECT count(*) FROM chunks WHERE text = '## Options'")" "--min-size 0: the heading alone, as before"
 expect_exit 0 -- S collections --store md.db
-expect_stdout_match 'auto 1000 chars min 200'
+expect_stdout_match 'auto 1200 chars min 200'
 
 case_ "progress inside one large PDF: the pages read"
 mkdir -p big
@@ -470,7 +470,7 @@ notes_chunks=$(q cat.db "SELECT count(*) FROM chunks c JOIN documents d ON d.id 
 n_lines=$(printf '%s\n' "$OUT" | grep -c '^{')
 assert_eq 2 "$n_lines" "one JSON object per collection"
 first=$(printf '%s\n' "$OUT" | head -n 1)
-OUT=$first expect_json_true "notes in --json" "d['name'] == 'notes' and d['documents'] == 6 and d['chunks'] == $notes_chunks and d['chunking']['size'] == 1000"
+OUT=$first expect_json_true "notes in --json" "d['name'] == 'notes' and d['documents'] == 6 and d['chunks'] == $notes_chunks and d['chunking']['size'] == 1200"
 OUT=$(printf '%s\n' "$OUT" | tail -n 1) expect_json_true "other's chunking" "d['name'] == 'other' and d['chunking']['size'] == 300"
 expect_exit 3 -- S collections remove nope --store cat.db
 expect_error_line 'nope'

@@ -142,8 +142,8 @@ inline void check_guarantees(std::string_view input, const ChunkOptions& o,
       const auto next = bounds.upper_bound(c.start);
       EXPECT_EQ(*next, c.end) << "an oversized chunk must be a single grapheme";
     } else {
-      // A chunk joined under min_size may reach join_limit (the size in tokens).
-      EXPECT_LE(m, join_limit(o)) << "chunk text: [" << t << "]";
+      // The size is a maximum: joins and moved boundaries (min_size) keep to it too.
+      EXPECT_LE(m, o.size) << "chunk text: [" << t << "]";
     }
     if (o.count_tokens) {
       EXPECT_EQ(c.tokens, tokenizer::Tokenizer::get(o.encoding).count(t));
@@ -181,12 +181,12 @@ inline void check_guarantees(std::string_view input, const ChunkOptions& o,
 }
 
 // ChunkOptions::min_size: in a result of more than one chunk, a chunk below the minimum is one
-// that could join neither neighbour (the join would measure more than join_limit, or a neighbour
+// that could join neither neighbour (the join would measure more than the size, or a neighbour
 // is an oversized grapheme). Measured in chars or bytes, where a longer span never measures less.
 inline void check_no_small_chunks(std::string_view input, const ChunkOptions& o, const std::vector<Chunk>& chunks) {
   if (o.min_size == 0 || chunks.size() < 2 || o.unit == Unit::tokens || o.strategy == Strategy::token) return;
   const auto joinable = [&](const Chunk& a, const Chunk& b) {
-    return !a.oversized && !b.oversized && measure(input.substr(a.start, b.end - a.start), o) <= join_limit(o);
+    return !a.oversized && !b.oversized && measure(input.substr(a.start, b.end - a.start), o) <= o.size;
   };
   for (std::size_t k = 0; k < chunks.size(); ++k) {
     const Chunk& c = chunks[k];

@@ -23,9 +23,10 @@ TEST(ChunkOptionRules, DefaultsAreUsable) {
   const CheckedChunking r = check_chunking({});
   ASSERT_FALSE(r.error);
   EXPECT_FALSE(r.strategy_chosen);  // chosen per input
-  EXPECT_EQ(r.options.size, 1000u);
+  EXPECT_EQ(r.options.size, 1200u);
   EXPECT_EQ(r.options.overlap, 0u);
-  EXPECT_EQ(r.options.min_size, 200u);  // a fifth of the size, ingest's and chunk's default
+  EXPECT_EQ(r.options.min_size, 200u);  // a sixth of the size, ingest's and chunk's default
+  EXPECT_EQ(fill_size(r.options), 1000u);
   EXPECT_EQ(r.options.unit, Unit::chars);
   EXPECT_EQ(r.options.encoding, tokenizer::Encoding::cl100k_base);
 }
@@ -33,7 +34,7 @@ TEST(ChunkOptionRules, DefaultsAreUsable) {
 TEST(ChunkOptionRules, TheDefaultMinimumFollowsTheSizeAndLangchainHasNone) {
   GivenChunking g;
   g.size = 300;
-  EXPECT_EQ(check_chunking(g).options.min_size, 60u);
+  EXPECT_EQ(check_chunking(g).options.min_size, 50u);
   g.min_size = 0;
   EXPECT_EQ(check_chunking(g).options.min_size, 0u);
   GivenChunking langchain;

@@ -147,7 +147,7 @@ TEST(Trust, ProjectFileOwnedByAnotherUserIsNotRead) {
   p.owner = 1001;
   const Configuration c = load(p.env());
   EXPECT_FALSE(c.files.project);
-  EXPECT_EQ(c.get("chunk.size").value, "1000");
+  EXPECT_EQ(c.get("chunk.size").value, "1200");
   EXPECT_EQ(c.trust.foreign_file, "/tmp/strata.toml (owner uid 1001)");
   EXPECT_EQ(c.trust.foreign_root, "/tmp");
   // Trusting its folder lets it be read.

@@ -694,13 +694,13 @@ TEST_F(IngestTest, ChangedChunkOptionsWithoutRechunkKeepTheRecordedConfiguration
   EXPECT_EQ(t.added, 1u);
   EXPECT_EQ(query_one(store_, "SELECT max(end_byte - start_byte) FROM chunks c JOIN documents d ON d.id = c.document_id"
                               " WHERE d.source = " + quoted(doc("more.txt"))),
-            "200");
+            "167");  // filled to the size 200 less the minimum, 33
 }
 
 TEST_F(IngestTest, RechunkRechunksWithTheNewConfiguration) {
   run(request());
   IngestRequest r = request();
-  r.chunk.size = 300;
+  r.chunk.size = 360;
   r.rechunk = true;
   const IngestSummary s = run(r);
   EXPECT_EQ(s.changed, 4u);
@@ -714,19 +714,19 @@ TEST_F(IngestTest, RechunkRechunksWithTheNewConfiguration) {
   ASSERT_EQ(s.notes.size(), 1u);
   EXPECT_NE(s.notes[0].find("re-chunked"), std::string::npos) << s.notes[0];
   const std::string config = query_one(store_, "SELECT chunk_config FROM collections");
-  EXPECT_NE(config.find("\"size\":300"), std::string::npos) << config;
+  EXPECT_NE(config.find("\"size\":360"), std::string::npos) << config;
   const std::string id = query_one(store_, "SELECT id FROM chunk_configs WHERE config = " + quoted(config));
   EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE config_id <> " + id), 0);
-  EXPECT_GT(n("SELECT max(char_end - char_start) FROM chunks"), 200) << "chunks are cut at 300 now";
+  EXPECT_GT(n("SELECT max(char_end - char_start) FROM chunks"), 200) << "chunks are cut at 360 (filled to 300) now";
   EXPECT_EQ(n("SELECT count(*) FROM chunk_configs"), 2);
   expect_consistent(store_);
 
-  // The next run without options inherits 300: all unchanged, no note.
+  // The next run without options inherits 360: all unchanged, no note.
   IngestRequest plain = request();
   plain.chunk = {};
   const IngestSummary again = run(plain);
   EXPECT_EQ(again.unchanged, 4u);
-  EXPECT_EQ(again.settings.size, 300u);
+  EXPECT_EQ(again.settings.size, 360u);
   EXPECT_TRUE(again.notes.empty());
 }
 
@@ -854,14 +854,15 @@ TEST_F(IngestTest, ANewCollectionJoinsSmallChunksByDefault) {
   long_paragraph.pop_back();
   write_file(doc("long.md"), "# Title\n\nIntro.\n\n## Options\n\n" + long_paragraph + "\n");
   const IngestSummary s = run(request());
-  EXPECT_EQ(s.settings.min_size, std::optional<std::size_t>(40));  // a fifth of --size 200
-  EXPECT_NE(to_json(s.settings).find("\"min_size\":40"), std::string::npos) << to_json(s.settings);
+  EXPECT_EQ(s.settings.min_size, std::optional<std::size_t>(33));  // a sixth of --size 200
+  EXPECT_NE(to_json(s.settings).find("\"min_size\":33"), std::string::npos) << to_json(s.settings);
+  EXPECT_NE(to_json(s.settings).find("\"fill\":167"), std::string::npos) << to_json(s.settings);
   EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE text = '## Options'"), 0);
   // (the short introduction above it is below the minimum too, and goes along)
   EXPECT_EQ(n("SELECT count(*) FROM chunks WHERE text LIKE '%## Options' || char(10) || char(10) || 'Word0 %'"), 1);
   // Only a document that small as a whole has a chunk below the minimum.
   EXPECT_EQ(n("SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id"
-              " WHERE c.char_end - c.char_start < 40 AND d.chunk_count > 1"),
+              " WHERE c.char_end - c.char_start < 33 AND d.chunk_count > 1"),
             0);
   // The joined chunk still slices the loaded text exactly.
   const std::string text = load_document(read_file(doc("long.md")), "long.md").document->text;
@@ -894,13 +895,39 @@ TEST_F(IngestTest, AConfigurationRecordedWithoutAMinimumKeepsItsChunks) {
   EXPECT_EQ(run(r).changed, 4u);
 }
 
+TEST_F(IngestTest, AConfigurationRecordedBeforeTheSizeWasAMaximumKeepsItsChunks) {
+  // Such a record has a minimum and no fill: its chunks were packed to the size, and a join
+  // passed it by less than the minimum. Read back, it cuts new chunks the same way and writes
+  // the same text, so nothing is re-chunked; a changed setting makes the size a maximum.
+  const ChunkSettings old = from_json(R"({"min_size":40,"overlap":0,"size":200,"strategy":"auto","tokenizer":"cl100k_base","unit":"chars"})");
+  EXPECT_TRUE(old.size_is_fill);
+  EXPECT_EQ(to_json(old), R"({"min_size":40,"overlap":0,"size":200,"strategy":"auto","tokenizer":"cl100k_base","unit":"chars"})");
+  const chunk::ChunkOptions o = options_for(old, LoaderKind::text);
+  EXPECT_EQ(o.size, 239u);
+  EXPECT_EQ(chunk::fill_size(o), 200u);
+  ChunkOverrides change;
+  change.size = 300;
+  const ChunkSettings changed = apply(old, change);
+  EXPECT_FALSE(changed.size_is_fill);
+  EXPECT_EQ(options_for(changed, LoaderKind::text).size, 300u);
+  EXPECT_NE(to_json(changed).find("\"fill\":"), std::string::npos) << to_json(changed);
+  // In tokens, and without a minimum, the size was always the most a chunk measured.
+  EXPECT_FALSE(from_json(R"({"min_size":40,"overlap":0,"size":200,"strategy":"auto","tokenizer":"cl100k_base","unit":"tokens"})").size_is_fill);
+  EXPECT_FALSE(from_json(R"({"overlap":0,"size":200,"strategy":"auto","tokenizer":"cl100k_base","unit":"chars"})").size_is_fill);
+  // A record with a fill reads back as it was written.
+  ChunkSettings now;
+  now.size = 300;
+  now.min_size = 50;
+  EXPECT_EQ(from_json(to_json(now)), now);
+}
+
 TEST_F(IngestTest, TheDefaultMinimumFollowsTheSizeAndAGivenOneStays) {
   IngestRequest r = request();
   r.chunk.size = 300;
-  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(60));
+  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(50));
   r.chunk.size = 500;
   r.rechunk = true;
-  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(100));
+  EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(83));
   r.chunk.min_size = 7;
   EXPECT_EQ(run(r).settings.min_size, std::optional<std::size_t>(7));
   r.chunk = {};
