@@ -38,8 +38,9 @@ const std::vector<EmbeddedFile>& page_files();
 // frame-ancestors 'none'), X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer.
 void set_page_headers(http::Response& response);
 
-// GET /static/{file}: one of the page's files with its type (text/css, text/javascript) and the
-// page's headers; 404 for any other name (index.html is served at / only).
+// GET /static/{file}: one of the page's files with its type (text/css, text/javascript,
+// image/svg+xml for the icon) and the page's headers; 404 for any other name (index.html is
+// served at / only).
 http::Response static_file(std::string_view name);
 
 // What GET / shows, found by the caller (serve/api.cpp runs the service's operations).
