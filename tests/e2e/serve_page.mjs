@@ -254,7 +254,8 @@ try {
       && !cards[0].folded && cards.slice(1).every((c) => !c.cited && c.folded) && cards.some((c) => c.n === '1'), JSON.stringify(cards));
     const cite = page.locator('#turns > li:last-child .answer a.cite-n');
     check('the citation [2] in the text is a link', (await cite.count()) === 1 && (await cite.textContent()) === '2'
-      && (await page.textContent(lastAnswer)).includes('[2]'), String(await cite.count()));
+      && (await cite.getAttribute('aria-label')).startsWith('Source 2: ') && !(await page.textContent(lastAnswer)).includes('[2]'),
+    `${await cite.count()}: ${await page.textContent(lastAnswer)}`);
     await cite.click();
     await page.waitForSelector('#passage-section:not([hidden])');
     const panel = await page.locator('#passage-section').boundingBox();
@@ -265,6 +266,9 @@ try {
     check('the opened citation is marked', (await cite.getAttribute('aria-current')) === 'true', 'no aria-current');
     check('nothing from the answer ran (window.pwned unset)', (await page.evaluate(() => window.pwned)) === undefined, 'window.pwned was set');
     await screenshot(page, 'page-1280.png');
+    await page.click('#theme');
+    await screenshot(page, 'page-1280-dark.png');
+    await page.click('#theme');
 
     // A follow-up: the earlier question and answer go with it as the history.
     await model({ delay_ms: 10, answer: 'It applies them again with **strata migrate up** [1].' });
@@ -357,6 +361,7 @@ try {
     await model({ delay_ms: 0, answer: MARKDOWN.replace('[2]', '[1]') });
     await ask(page, 'How do I roll back a migration?');
     await answered(page, `axe ${label}`);
+    if (label.startsWith('375')) await screenshot(page, 'page-375.png');
     await page.click('#turns > li:last-child .answer a.cite-n');
     await page.waitForSelector('#passage-section:not([hidden])');
     await page.addScriptTag({ path: axePath });
@@ -374,7 +379,9 @@ try {
       const box = await page.locator('#passage-section').boundingBox();
       check('phone: the passage opens as a sheet within the screen', box && box.x >= 0 && box.x + box.width <= 375 && box.y + box.height <= 741,
         JSON.stringify(box));
-      await screenshot(page, 'page-375.png');
+      const file = path.join(outDir, 'page-375-passage.png');
+      await page.screenshot({ path: file });
+      console.log(`note screenshot: ${file}`);
     }
     await audit.close();
   }

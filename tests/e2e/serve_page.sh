@@ -38,6 +38,7 @@ node_for_playwright() {
 case_ "a store of two collections, one document holding markup"
 mkdir -p docs notes
 printf '# Rollback\n\n## Undoing a migration\n\nTo roll back a migration, run strata migrate down.\nIt undoes the newest one.\n' >docs/rollback.md
+printf '# Migrations\n\nA migration changes the schema: strata migrate up applies each migration not applied yet.\n' >docs/migrate.md
 printf '# Search\n\nKeyword search ranks chunks with BM25.\n' >docs/search.md
 printf 'A payload: <script>window.pwned=1</script> and <img src=x onerror="window.pwned=1"> in a document.\n' >docs/evil.txt
 printf '# Long\n\nunbroken %s\n' "$(head -c 600 /dev/zero | tr '\0' x)" >docs/long.md
@@ -104,7 +105,7 @@ else
     report_checks "page: "
     [ "$RC" = 0 ] || fail "serve_page.mjs exited $RC: $ERR"
     [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 70 ] || fail "serve_page.mjs ran fewer checks than it has (70): $ERR"
-    for shot in page-1280.png page-375.png; do
+    for shot in page-1280.png page-1280-dark.png page-375.png page-375-passage.png; do
         assert_true "the screenshot $SHOTS/$shot" test -s "$SHOTS/$shot"
     done
     # A browser asks /favicon.ico when the page names no icon: no GET matched no route.

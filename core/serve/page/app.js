@@ -164,13 +164,8 @@
         i += m[0].length;
       } else if ((m = /^\[(\d+(?:\s*,\s*\d+)*)\](?!\()/.exec(rest)) && ctx && ctx.cite) {
         flush();
-        const numbers = m[1].split(',').map((s) => Number(s.trim()));
-        out.push(document.createTextNode('['));
-        numbers.forEach((n, k) => {
-          if (k) out.push(document.createTextNode(', '));
-          out.push(ctx.cite(n));
-        });
-        out.push(document.createTextNode(']'));
+        // Each number a badge that links to its source (its label says "Source n: title").
+        for (const n of m[1].split(',').map((x) => Number(x.trim()))) out.push(ctx.cite(n));
         i += m[0].length;
       } else if (c === '[' && (m = /^\[([^\]\n]*)\]\(\s*<?([^\s)<>]*)>?(?:\s+"[^"\n]*")?\s*\)/.exec(rest))) {
         if (SAFE_URL.test(m[2])) push(safeLink(m[2], inline(m[1], ctx)));
@@ -253,8 +248,10 @@
         i++;  // the closing fence (or the end: a stream not finished yet)
         out.push(codeBlock(body.join('\n'), m[2]));
       } else if ((m = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line))) {
-        const h = make(m[1].length <= 2 ? 'h4' : 'h5', 'md-heading');
-        h.append(...inline(m[2], ctx));
+        // In a passage's snippet a heading is bold text, not one of the page's headings.
+        const h = ctx && ctx.cite ? make(m[1].length <= 2 ? 'h4' : 'h5', 'md-heading') : make('p', 'md-heading');
+        if (h.tagName === 'P') h.append(make('strong', '', ''));
+        (h.firstChild || h).append(...inline(m[2], ctx));
         out.push(h);
         i++;
       } else if (/^\s{0,3}([-*_])(\s*\1){2,}\s*$/.test(line)) {
@@ -529,7 +526,7 @@
   function citeFor(turn) {
     return (n) => {
       const s = (turn.sources || []).find((x) => Number(x.n) === n);
-      if (!s) return make('span', 'cite-pending', String(n));
+      if (!s) return make('span', 'cite-pending', '[' + n + ']');
       const [first, last] = s.lines;
       const a = citationLink(turn.collection, String(s.source), first, last, String(n), String(s.title || ''));
       a.classList.add('cite-n');
