@@ -227,7 +227,8 @@ ChatRequest read_chat(const json& body, ask::AskRequest base, const CollectionAl
   // The answer cache is read only for a request at temperature 0, whose answer the model would
   // give again: at any other temperature (unset included, the model server's default) a client
   // asking the same again, a chat UI's Regenerate, wants a new sample, as OpenAI's API gives one.
-  // The answer is stored in the cache either way.
+  // The answer is stored in the cache either way. (The HTTP door also skips it for a request sent
+  // with Cache-Control: no-cache: serve/openai_routes.cpp.)
   request.ask.use_cache = request.ask.temperature.has_value() && *request.ask.temperature == 0.0;
   request.ask.stream = request.stream;
   return request;

@@ -35,7 +35,7 @@ constexpr ChatField k_chat_rows[] = {
       .required = true, .fields = k_oa_message_fields, .items = Type::object}},
     {{.name = "stream", .type = Type::boolean, .help = "Server-sent events of chat.completion.chunk objects, ending data: [DONE]"}},
     {{.name = "stream_options", .type = Type::object, .fields = k_oa_stream_option_fields}},
-    {{.name = "temperature", .type = Type::number, .help = "0 to 2 (default: the model server's); at 0 a request asked before is answered from the answer cache"}},
+    {{.name = "temperature", .type = Type::number, .help = "0 to 2 (default: the model server's); at 0 a request asked before is answered from the answer cache, unless it is sent with the header Cache-Control: no-cache"}},
     {{.name = "max_completion_tokens", .type = Type::integer, .help = "Longest answer in tokens (also max_tokens)", .minimum = 1}},
     {{.name = "max_tokens", .type = Type::integer, .help = "Longest answer in tokens (max_completion_tokens wins when both are given)",
       .minimum = 1}},

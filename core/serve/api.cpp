@@ -387,7 +387,7 @@ constexpr RouteSpec k_routes[] = {
     // sends none: once keys apply it is refused (Api::Impl::page_view's caller).
     {http::Method::get, "/", "page", "The web page: search and ask a collection (HTML; ?q=&collection= searches without JavaScript)",
      "page", Source::none, nullptr, nullptr, nullptr, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
-    {http::Method::get, "/static/{file}", "page_file", "The page's script and style", "page", Source::none, nullptr, nullptr, nullptr,
+    {http::Method::get, "/static/{file}", "page_file", "The page's script, style and icon", "page", Source::none, nullptr, nullptr, nullptr,
      http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
 };
 
@@ -556,7 +556,9 @@ json Api::openapi() const {
     } else if (spec.pattern == "/") {
       ok["content"] = {{"text/html", {{"schema", {{"type", "string"}}}}}};
     } else if (spec.tag == "page") {
-      ok["content"] = {{"text/css", {{"schema", {{"type", "string"}}}}}, {"text/javascript", {{"schema", {{"type", "string"}}}}}};
+      ok["content"] = {{"text/css", {{"schema", {{"type", "string"}}}}},
+                       {"text/javascript", {{"schema", {{"type", "string"}}}}},
+                       {"image/svg+xml", {{"schema", {{"type", "string"}}}}}};
       responses["404"] = {{"description", "No such file"}, {"content", json_content(ref("Detail"))}};
     } else {
       ok["content"] = json_content({{"type", "object"}});

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/json_limits.h"
+#include "common/text.h"
 #include "openai/chat.h"
 #include "openai/embeddings.h"
 #include "openai/models.h"
@@ -57,6 +58,19 @@ bool readable(const OpenAiContext& context, const Call& call, const std::string&
     return false;
   }
   return store::find_collection(context.store(), collection).has_value();
+}
+
+// A request with Cache-Control: no-cache (or no-store) asks for a new answer: the answer cache
+// is not read even at temperature 0 (RFC 9111 5.2.1.4: a stored response is not used without
+// asking the origin, here the model). A chat UI's Regenerate sends it; the answer is stored anyway.
+bool new_answer_asked(const http::Request& request) {
+  const std::string* value = request.header("cache-control");
+  if (value == nullptr) return false;
+  for (const std::string& directive : split(to_lower(*value), ',')) {
+    const std::string_view d = trim(directive);
+    if (d == "no-cache" || d == "no-store") return true;
+  }
+  return false;
 }
 
 http::Response ok(const json& value) { return http::Response::json(200, json_text(value)); }
@@ -203,6 +217,7 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
     const auto allowed = [&](const std::string& c) { return readable(context, call, c); };
     openai::Read<openai::ChatRequest> read = openai::read_chat_request(*body, std::move(base), allowed);
     if (!read) return openai_error_response(*read.error);
+    if (new_answer_asked(request)) read.value->ask.use_cache = false;
     // A key's token limit counts the upstream model's tokens: it is checked before the model is
     // called (a key in debt waits), and charged with what the answer used.
     const bool charged = call.caller.check_tokens && spends_tokens(context);

@@ -22,6 +22,7 @@ struct FileType {
 constexpr FileType k_file_types[] = {
     {".css", "text/css; charset=utf-8"},
     {".js", "text/javascript; charset=utf-8"},
+    {".svg", "image/svg+xml"},
 };
 
 const EmbeddedFile* embedded_page_file(std::string_view name) {
@@ -84,6 +85,9 @@ std::string result_items(const PageView& view) {
            std::to_string(last) + "\">" + html_escape(string_field(hit, "citation")) + "</a>";
     if (const std::string title = string_field(hit, "title"); !title.empty()) {
       out += "<span class=\"title\">" + html_escape(title) + "</span>";
+    }
+    if (const std::string section = string_field(hit, "section"); !section.empty()) {
+      out += "<span class=\"section\">" + html_escape(section) + "</span>";
     }
     out += "<p class=\"snippet\">" + html_escape(string_field(hit, "text")) + "</p></li>";
   }
@@ -162,10 +166,12 @@ http::Response page(const PageView& view) {
       {"results", result_items(view)},
       {"results_hidden", view.found ? "" : " hidden"},
       {"passage_hidden", view.passage ? "" : " hidden"},
+      {"passage_title", ""},
       {"passage_citation", ""},
       {"passage", ""},
   };
   if (view.passage) {
+    values["passage_title"] = html_escape(string_field(*view.passage, "title"));
     values["passage_citation"] = html_escape(string_field(*view.passage, "citation"));
     values["passage"] = html_escape(string_field(*view.passage, "text"));
   }

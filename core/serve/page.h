@@ -1,8 +1,9 @@
 #pragma once
-// The web page `strata serve` answers at / : pick a collection, search it, ask it a question and
-// watch the answer stream in, open a citation's lines. Its files (serve/page/: index.html,
-// app.css, app.js) are compiled into the binary (cmake/embed_files.cmake): no CDN, no network,
-// nothing to find at run time.
+// The web page `strata serve` answers at / : pick a collection, search it, hold a conversation
+// with it (answers streamed as Markdown, Stop, Regenerate, follow-ups), open a citation's lines
+// beside the answer. Its files (serve/page/: index.html, app.css, app.js, favicon.svg) are
+// compiled into the binary (cmake/embed_files.cmake): no CDN, no network, nothing to find at run
+// time.
 //
 // The page works in two ways over one HTML file:
 //  - With JavaScript (app.js): it calls the API the page's users could call themselves
@@ -13,8 +14,10 @@
 //    on the server as search hits; each hit's citation is a link (?source=...&start_line=...)
 //    that renders the cited lines. Asking needs JavaScript (an answer streams).
 //
-// Everything from the store (collection names, titles, sources, passages) is data: the server
-// escapes it for HTML, app.js sets it as textContent only. No inline script or style, so the
+// Everything from the store or the model (collection names, titles, sources, passages, answers)
+// is data: the server escapes it for HTML; app.js sets it as textContent, and its Markdown
+// renderer builds a safe subset with createElement (links to http(s) only), never HTML parsed
+// from text. No inline script or style, so the
 // Content-Security-Policy (default-src 'self') forbids any a document could smuggle in.
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -38,8 +41,9 @@ const std::vector<EmbeddedFile>& page_files();
 // frame-ancestors 'none'), X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer.
 void set_page_headers(http::Response& response);
 
-// GET /static/{file}: one of the page's files with its type (text/css, text/javascript) and the
-// page's headers; 404 for any other name (index.html is served at / only).
+// GET /static/{file}: one of the page's files with its type (text/css, text/javascript,
+// image/svg+xml for the icon) and the page's headers; 404 for any other name (index.html is
+// served at / only).
 http::Response static_file(std::string_view name);
 
 // What GET / shows, found by the caller (serve/api.cpp runs the service's operations).

@@ -131,6 +131,8 @@ json sources_json(const llm::ContextPack& pack) {
     json j = {{"n", s.number},
               {"document", c.document_id},
               {"source", c.source},
+              {"title", c.title},
+              {"section", c.section},
               {"lines", json::array({c.line_start, c.line_end})},
               {"score", s.score},
               {"text", c.text},

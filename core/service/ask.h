@@ -80,6 +80,8 @@ inline constexpr Field k_ask_source_fields[] = {
     {.name = "n", .type = Type::integer, .help = "The number the answer cites it by ([n])", .required = true},
     {.name = "document", .type = Type::integer, .required = true},
     {.name = "source", .type = Type::string, .required = true},
+    {.name = "title", .type = Type::string, .help = "The document's title (\"\" when it has none)", .required = true},
+    {.name = "section", .type = Type::string, .help = "The passage's heading path below the title (\"\" when none)", .required = true},
     {.name = "lines", .type = Type::array, .required = true, .items = Type::integer},
     {.name = "pages", .type = Type::array, .required = true, .nullable = true, .items = Type::integer},
     {.name = "score", .type = Type::number, .required = true},

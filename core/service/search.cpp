@@ -69,6 +69,7 @@ Found found(const search::SearchResult& result, const std::string& collection) {
     p.rank = f.hits.size() + 1;
     p.source = c.source;
     p.title = c.title;
+    p.section = c.section;
     p.first_line = static_cast<std::int64_t>(c.line_start);
     p.last_line = static_cast<std::int64_t>(c.line_end);
     p.citation = citation(c.source, p.first_line, p.last_line);
@@ -86,7 +87,7 @@ Found found(const search::SearchResult& result, const std::string& collection) {
 json to_json(const Found& f) {
   json hits = json::array();
   for (const Passage& p : f.hits) {
-    json hit = {{"rank", p.rank},   {"source", p.source}, {"title", p.title}, {"citation", p.citation},
+    json hit = {{"rank", p.rank},   {"source", p.source}, {"title", p.title}, {"section", p.section}, {"citation", p.citation},
                 {"lines", {p.first_line, p.last_line}}, {"score", p.score}, {"text", p.text}, {"truncated", p.truncated}};
     if (p.pages) hit["pages"] = {p.pages->first, p.pages->second};
     hits.push_back(std::move(hit));

@@ -63,6 +63,7 @@ inline constexpr Field k_passage_fields[] = {
     {.name = "rank", .type = Type::integer, .required = true},
     {.name = "source", .type = Type::string, .required = true},
     {.name = "title", .type = Type::string, .required = true},
+    {.name = "section", .type = Type::string, .help = "The passage's heading path below the title (\"\" when none)", .required = true},
     {.name = "citation", .type = Type::string, .required = true},
     {.name = "lines", .type = Type::array, .required = true, .items = Type::integer},
     {.name = "pages", .type = Type::array, .items = Type::integer},
@@ -116,7 +117,7 @@ std::string citation(const std::string& source, std::int64_t first, std::int64_t
 // One hit as the result holds it: its text cut at k_passage_bytes.
 struct Passage {
   std::size_t rank = 0;
-  std::string source, title, citation;
+  std::string source, title, section, citation;
   std::int64_t first_line = 0, last_line = 0;
   std::optional<std::pair<std::int64_t, std::int64_t>> pages;
   double score = 0;

@@ -17,6 +17,9 @@ struct ChunkRef {
   std::int64_t document_id = 0;
   std::string source;  // documents.source: what a user recognises (a relative path or a name)
   std::string title;   // documents.title; "" when it has none
+  // Where in the document the chunk sits: its heading path (markdown), outermost first, joined
+  // by " › ", without a first heading that repeats the title; "" when it has none.
+  std::string section;
   std::size_t byte_start = 0, byte_end = 0;         // in the document's loaded text, half-open
   std::size_t line_start = 0, line_end = 0;         // 1-based, inclusive; 0 = unknown
   std::optional<std::size_t> page_start, page_end;  // PDFs, 1-based inclusive; both or neither

@@ -1,5 +1,7 @@
 #include "store/document_rules.h"
 
+#include <nlohmann/json.hpp>
+
 #include "common/utf8.h"
 
 namespace strata::store {
@@ -29,6 +31,24 @@ SourceRange below(const std::string& folder) {
   std::string first = folder.ends_with('/') ? folder : folder + "/";
   std::string end = first.substr(0, first.size() - 1) + static_cast<char>('/' + 1);
   return SourceRange{std::move(first), std::move(end)};
+}
+
+std::string section_of(std::string_view headings_json, std::string_view title) {
+  const nlohmann::json path = nlohmann::json::parse(headings_json, nullptr, false);
+  if (!path.is_array()) return {};
+  std::string out;
+  bool first = true;
+  for (const nlohmann::json& heading : path) {
+    if (!heading.is_string()) continue;
+    const std::string& text = heading.get_ref<const std::string&>();
+    // A document's first heading is often its title: the card shows that already.
+    const bool repeats_title = first && text == title;
+    first = false;
+    if (text.empty() || repeats_title) continue;
+    if (!out.empty()) out += " \u203a ";
+    out += text;
+  }
+  return out;
 }
 
 }  // namespace strata::store

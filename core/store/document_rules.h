@@ -27,6 +27,10 @@ std::string_view chunk_text(const DocumentRecord& doc, const ChunkRecord& chunk)
 // k_indexed_title_chars characters; the CJK terms of the title are this prefix's).
 std::string_view indexed_title(std::string_view title);
 
+// A chunk's section (ChunkRef::section) from its stored heading path (chunks.headings, a JSON
+// array of strings) and its document's title: "" for an empty, missing or malformed path.
+std::string section_of(std::string_view headings_json, std::string_view title);
+
 // The sources a folder holds, as a range of the (collection, source) index: `folder` itself,
 // and from `first` ("folder/") up to `end` ("folder0": '0' is the character after '/'). For
 // files_under() and (with an absolute root, on paths) documents_named_apart().

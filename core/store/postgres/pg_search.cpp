@@ -8,6 +8,7 @@
 #include "common/setting.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "store/document_rules.h"
 #include "store/fts_tokenizer.h"
 #include "store/postgres/pg_bm25.h"
 #include "store/postgres/pg_filters.h"
@@ -184,7 +185,7 @@ std::vector<ChunkRef> Backend::chunk_refs(Store& /*store*/, const std::vector<st
   if (chunk_ids.empty()) return {};
   const pq::Result r = connection().exec(
       "SELECT c.id, c.document_id, d.source, coalesce(d.title, ''), c.start_byte, c.end_byte, c.line_start, c.line_end, "
-      "c.page, coalesce(c.page_end, c.page), c.text FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n) "
+      "c.page, coalesce(c.page_end, c.page), c.text, coalesce(c.headings, '[]') FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n) "
       "JOIN chunks c ON c.id = x.id JOIN documents d ON d.id = c.document_id ORDER BY x.n",
       {pq::to_int_array(chunk_ids)}, false, "reading chunks");
   const auto size = [&](int row, int column) { return static_cast<std::size_t>(r.int64(row, column)); };
@@ -205,6 +206,7 @@ std::vector<ChunkRef> Backend::chunk_refs(Store& /*store*/, const std::vector<st
       c.page_end = size(i, 9);
     }
     c.text = r.str(i, 10);
+    c.section = section_of(r.str(i, 11), c.title);
     out.push_back(std::move(c));
   }
   return out;

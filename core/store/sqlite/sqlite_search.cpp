@@ -13,6 +13,7 @@
 #include "common/setting.h"
 #include "common/text.h"
 #include "sqlite/connection.h"
+#include "store/document_rules.h"
 #include "store/embedding_store.h"
 #include "store/fts_bm25.h"
 #include "store/sqlite/keyword_memory.h"
@@ -444,7 +445,7 @@ std::vector<ChunkRef> Backend::chunk_refs(Store& store, const std::vector<std::i
   try {
     SQLite::Statement q(database(store),
                         "SELECT c.id, c.document_id, d.source, coalesce(d.title, ''), c.start_byte, c.end_byte, "
-                        "c.line_start, c.line_end, c.page, coalesce(c.page_end, c.page), c.text "
+                        "c.line_start, c.line_end, c.page, coalesce(c.page_end, c.page), c.text, coalesce(c.headings, '[]') "
                         "FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?1");
     const auto size = [&](int column) { return static_cast<std::size_t>(q.getColumn(column).getInt64()); };
     for (const std::int64_t id : chunk_ids) {
@@ -465,6 +466,7 @@ std::vector<ChunkRef> Backend::chunk_refs(Store& store, const std::vector<std::i
         c.page_end = size(9);
       }
       c.text = q.getColumn(10).getString();
+      c.section = section_of(q.getColumn(11).getString(), c.title);
       out.push_back(std::move(c));
     }
   } catch (const SQLite::Exception& e) {

@@ -69,7 +69,14 @@ TEST(ServePage, ThePageAndItsFilesCarryTheSecurityHeaders) {
   EXPECT_EQ(css.status, 200);
   EXPECT_EQ(*css.header("Content-Type"), "text/css; charset=utf-8");
   expect_page_headers(css);
-  // Only the page's script and style; the page itself is at / alone.
+  // The icon the page names (a browser asks /favicon.ico for a page that names none: a 404).
+  EXPECT_NE(page.body.find(R"(<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">)"), std::string::npos);
+  const http::Response icon = s.get("/static/favicon.svg");
+  EXPECT_EQ(icon.status, 200);
+  EXPECT_EQ(*icon.header("Content-Type"), "image/svg+xml");
+  EXPECT_EQ(*icon.header("Cache-Control"), "no-cache");
+  expect_page_headers(icon);
+  // Only the page's script, style and icon; the page itself is at / alone.
   EXPECT_EQ(s.get("/static/index.html").status, 404);
   EXPECT_EQ(s.get("/static/nothing.js").status, 404);
 }

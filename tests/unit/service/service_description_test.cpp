@@ -60,7 +60,7 @@ TEST(ServiceDescription, NullableFieldsAndNestedObjectsBecomeTypeListsAndPropert
   const json hits = json_schema(k_search_result)["properties"]["hits"];
   EXPECT_EQ(hits["type"], "array");
   EXPECT_EQ(hits["items"]["type"], "object");
-  EXPECT_EQ(hits["items"]["required"].size(), 8U);  // every passage field but pages
+  EXPECT_EQ(hits["items"]["required"].size(), 9U);  // every passage field but pages
 }
 
 TEST(ServiceDescription, AnOpenObjectListsItsRequiredFieldsAndAllowsMore) {

@@ -311,6 +311,21 @@ TYPED_TEST(StoreBackendTest, ChunksIterateInOrderWithTheirFields) {
   EXPECT_FALSE(refs[0].page_start);
 }
 
+// A chunk's heading path reaches a ChunkRef as its section (what the page's source cards and
+// search hits show under the title), the title's own heading left out.
+TYPED_TEST(StoreBackendTest, ChunkRefsCarryTheSectionBelowTheTitle) {
+  DocumentRecord d = document("guide.md", {"rollback steps here", "no headings"}, "Guide");
+  d.chunks[0].headings_json = R"(["Guide", "Migrations", "Rolling back"])";
+  this->put("docs", {d});
+  const store::DocumentSummary g = store::get_document(this->st(), "docs", "guide.md");
+  std::vector<std::int64_t> ids;
+  store::for_each_chunk(this->st(), g.id, [&](const store::ChunkView& c) { ids.push_back(c.id); });
+  const std::vector<store::ChunkRef> refs = store::chunk_refs(this->st(), ids);
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(refs[0].section, "Migrations \u203a Rolling back");
+  EXPECT_EQ(refs[1].section, "");
+}
+
 TYPED_TEST(StoreBackendTest, KeywordSearchRanksFiltersAndNamesWhatIsAbsent) {
   const std::int64_t docs = this->seed();
   EXPECT_TRUE(store::collection_is_whole_store(this->st(), docs));
