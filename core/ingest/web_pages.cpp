@@ -177,7 +177,8 @@ class CrawlSink {
   }
 
   // Throws Error for a page no loader reads: the crawl reports it failed.
-  void page(const web::FetchResponse& response, int /*depth*/) {
+  // `read`: the links the crawl read in the page (web::CrawlHooks::on_page), or null.
+  void page(const web::FetchResponse& response, int /*depth*/, const std::vector<web::Url>* read) {
     const std::string url = crawl_spelling(response.url);
     // An index page a site's generator writes from the others (DocBook's bookindex.html,
     // Sphinx's genindex.html) is skipped as a folder ingest skips it: the crawl has followed its
@@ -198,7 +199,11 @@ class CrawlSink {
     std::vector<std::string> links;
     if (*loader == LoaderKind::html) {
       if (auto canonical = same_origin_canonical(response.body, response.url)) source = crawl_spelling(*canonical);
-      links = same_origin_links(response.body, url);
+      if (read != nullptr) {
+        links = same_origin(*read, url);
+      } else if (const std::optional<web::Url> base = web::parse_http_url(url)) {
+        links = same_origin(web::extract_links(response.body, *base).links, url);  // --loader html
+      }
     }
     result_.alive.insert(url);
     result_.alive.insert(source);
@@ -260,11 +265,13 @@ class CrawlSink {
   }
 
  private:
-  static std::vector<std::string> same_origin_links(const std::string& html, const std::string& url) {
+  // The first k_max_kept_links of `links` on the page's own origin, as text.
+  static std::vector<std::string> same_origin(const std::vector<web::Url>& links, const std::string& url) {
     std::vector<std::string> out;
     const std::optional<web::Url> base = web::parse_http_url(url);
     if (!base) return out;
-    for (const web::Url& link : web::extract_links(html, *base, k_max_kept_links).links) {
+    for (const web::Url& link : links) {
+      if (out.size() == k_max_kept_links) break;
       if (link.origin() == base->origin()) out.push_back(link.to_string());
     }
     return out;
@@ -320,7 +327,9 @@ CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, cons
   options.dry_run = in.dry_run;
   CrawlSink hooks_state(in, sink, result);
   web::CrawlHooks hooks;
-  hooks.on_page = [&](const web::FetchResponse& response, int depth) { hooks_state.page(response, depth); };
+  hooks.on_page = [&](const web::FetchResponse& response, int depth, const std::vector<web::Url>* links) {
+    hooks_state.page(response, depth, links);
+  };
   hooks.previous = [&](const std::string& url) { return hooks_state.previous(url); };
   hooks.on_report = [&](const web::PageReport& page) { hooks_state.report(page); };
   const web::CrawlReport report = web::crawl(result.start, options, fetch, hooks, clock);

@@ -366,19 +366,20 @@ class Crawler {
       return;
     }
     if (!accept_final_url(entry, response)) return;
+    std::optional<PageLinks> links;
     if (crawl_is_html(response)) {
-      const PageLinks links = extract_links(response.body, entry.url);
-      if (links.canonical && *links.canonical != entry.url && scope_.contains(*links.canonical)) {
-        frontier_.take(*links.canonical);
+      links = extract_links(response.body, entry.url);
+      if (links->canonical && *links->canonical != entry.url && scope_.contains(*links->canonical)) {
+        frontier_.take(*links->canonical);
       }
-      for (const auto& link : links.links) follow(entry, link);
+      for (const auto& link : links->links) follow(entry, link);
     }
     if (options_.dry_run) {
       decide(entry, PageOutcome::would_fetch, response.status);
       return;
     }
     try {
-      if (hooks_.on_page) hooks_.on_page(response, entry.depth);
+      if (hooks_.on_page) hooks_.on_page(response, entry.depth, links ? &links->links : nullptr);
     } catch (const Error& e) {
       decide(entry, PageOutcome::failed, response.status, e.what());
       return;

@@ -31,6 +31,7 @@
 
 #include "web/fetch_types.h"
 #include "web/frontier.h"
+#include "web/url.h"
 
 namespace strata::web {
 
@@ -122,9 +123,11 @@ struct PreviousFetch {
 };
 
 struct CrawlHooks {
-  // Each 2xx page (the fetcher's final URL in response.url; depth from the start page). May
-  // throw strata::Error: the page is reported failed with its message and the crawl goes on.
-  std::function<void(const FetchResponse& response, int depth)> on_page;
+  // Each 2xx page (the fetcher's final URL in response.url; depth from the start page) with the
+  // links the crawl read in it (an HTML page's, resolved against its URL; null for a page the
+  // crawl does not read as HTML), so that a page is parsed for its links once. May throw
+  // strata::Error: the page is reported failed with its message and the crawl goes on.
+  std::function<void(const FetchResponse& response, int depth, const std::vector<Url>* links)> on_page;
   // The validators of a URL fetched by an earlier run, or nullopt (then the request is plain).
   std::function<std::optional<PreviousFetch>(const std::string& url)> previous;
   // Each PageReport as it is decided (a progress bar); optional.

@@ -97,7 +97,7 @@ struct CrawlRun {
 CrawlRun run(FakeSite& site, const std::string& start, const CrawlOptions& options, CrawlHooks hooks = {}) {
   CrawlRun out;
   if (!hooks.on_page) {
-    hooks.on_page = [&out](const FetchResponse& r, int depth) {
+    hooks.on_page = [&out](const FetchResponse& r, int depth, const std::vector<Url>*) {
       out.pages.push_back(r.url);
       out.depths.push_back(depth);
     };
@@ -436,7 +436,7 @@ TEST(WebCrawl, AFailedPageOrARefusedOneDoesNotStopTheCrawl) {
   site.pages[k_root + "b.html"] = status(500);
   CrawlHooks hooks;
   std::vector<std::string> seen;
-  hooks.on_page = [&](const FetchResponse& response, int) {
+  hooks.on_page = [&](const FetchResponse& response, int, const std::vector<Url>*) {
     seen.push_back(response.url);
     if (response.url == k_root) return;
     throw Error(ExitCode::invalid_input, "not a document");
