@@ -136,8 +136,6 @@ int run_serve(const ServeOptions& o) {
                                   ? std::string("offline (no model configured)")
                                   : llm::sanitize_for_terminal(a.openai.provider.model);
   a.ingest.configured = configured_chunking();
-  // /mcp's Origin check lets the listed origins' pages in too ('*' is no origin: it widens CORS only).
-  a.mcp.origins = o.cors_origins;  // strata.toml's [chunk], as `strata ingest` takes it
 
   const bool keys_required = a.keys_required;
   http::Metrics metrics;
@@ -145,7 +143,6 @@ int run_serve(const ServeOptions& o) {
   std::signal(SIGPIPE, SIG_IGN);
   http::Server server(api.router(), s, metrics);
   server.start();
-  api.set_port(server.port());  // /mcp's own origin
   const serve::ListenAddress bound{address.host, server.port()};
   const std::string base = (s.tls ? "https://" : "http://") + bound.authority();
   std::cerr << "strata serve: listening on " << base << " (store " << store::store_display(store_path(o.store)) << ")\n"

@@ -118,33 +118,6 @@ mcp::AdmitOperation admit_of(const service::Caller& caller) {
 
 }  // namespace
 
-bool origin_allowed(std::string_view origin, std::uint16_t port, std::span<const std::string> extra) {
-  const std::string o = to_lower(origin);
-  for (const std::string& e : extra) {
-    if (o == to_lower(e)) return true;
-  }
-  std::string_view rest = o;
-  std::string_view default_port;
-  if (rest.starts_with("http://")) {
-    rest.remove_prefix(7);
-    default_port = "80";
-  } else if (rest.starts_with("https://")) {
-    rest.remove_prefix(8);
-    default_port = "443";
-  } else {
-    return false;  // "null", a file: page, anything else
-  }
-  if (port == 0) return false;  // not bound yet: no own origin
-  const std::string want = std::to_string(port);
-  for (const std::string_view host : {"127.0.0.1", "localhost", "[::1]"}) {
-    if (!rest.starts_with(host)) continue;
-    const std::string_view tail = rest.substr(host.size());
-    if (tail.empty()) return default_port == want;
-    if (tail.starts_with(':') && tail.substr(1) == want) return true;
-  }
-  return false;
-}
-
 // One session of the initialize era: the revision it negotiated, the key that opened it, when it
 // was last used, and its calls in flight (by id, for notifications/cancelled).
 struct McpSession {
@@ -175,7 +148,6 @@ struct McpRoute::Impl {
   mcp::Server server;
   McpHttpOptions options;
   std::vector<std::unique_ptr<mcp::ToolSession>> tools;  // one per worker thread
-  std::atomic<std::uint16_t> port{0};
   mutable std::mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<McpSession>> sessions;
 
@@ -251,12 +223,6 @@ struct McpRoute::Impl {
     it->second->cancel_all();
     sessions.erase(it);
     return true;
-  }
-
-  std::optional<http::Response> refuse_origin(const http::Request& request) const {
-    const std::string* origin = request.header("origin");
-    if (origin == nullptr || origin_allowed(*origin, port.load(), options.origins)) return std::nullopt;
-    return http::Response::json(403, http::detail_json("Origin not allowed: /mcp answers pages of this server's own origin only"));
   }
 
   // The session a POST or DELETE names, or the response refusing it: 400 without the header,
@@ -405,15 +371,12 @@ McpRoute::McpRoute(mcp::ServerOptions server, McpHttpOptions options, std::size_
     : impl_(std::make_unique<Impl>(std::move(server), std::move(options), workers, worker_session)) {}
 McpRoute::~McpRoute() = default;
 
-void McpRoute::set_port(std::uint16_t port) { impl_->port = port; }
-
 std::size_t McpRoute::sessions() const {
   const std::lock_guard lock(impl_->mutex);
   return impl_->sessions.size();
 }
 
 http::Response McpRoute::answer(const http::Request& request, const service::Call& call) {
-  if (std::optional<http::Response> refused = impl_->refuse_origin(request)) return std::move(*refused);
   switch (request.method) {
     case http::Method::post:
       return impl_->post(request, call);

@@ -12,10 +12,10 @@
 //    server/discover) needs no session; an MCP-Protocol-Version or Mcp-Method header it sends
 //    must agree with its body (else 400 with the JSON-RPC error).
 //  - GET is 405: this server sends nothing unasked (no server-initiated stream).
-//  - DNS rebinding: a request whose Origin is not the server's own loopback origin
-//    (http://127.0.0.1:PORT, localhost, [::1]) nor one of `origins` is 403, and a body that is
-//    not declared application/json is 415 (a browser's form or text/plain post, which needs no
-//    CORS preflight, never reaches the tools).
+//  - DNS rebinding and other sites' pages: the Host and Origin rules of every route, decided by
+//    serve's gate before a request reaches /mcp (serve/origin_rules.h), not again here; a body
+//    that is not declared application/json is 415 (a browser's form or text/plain post, which
+//    needs no CORS preflight, never reaches the tools).
 //  - Bounded: at most max_sessions sessions (one more initialize is 503), and at most
 //    max_sessions_per_key of them opened by one key (the keyless caller of a loopback server is
 //    one principal): one more initialize of that key is 429 with Retry-After (when its
@@ -52,16 +52,9 @@ struct McpHttpOptions {
   std::size_t max_sessions = 256;
   std::size_t max_sessions_per_key = 16;
   std::chrono::milliseconds session_idle{30 * 60 * 1000};  // Default: 30 minutes
-  // Origins allowed besides the server's own loopback ones ("https://app.example.com").
-  std::vector<std::string> origins;
   // The clock sessions expire by; tests replace it.
   std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
 };
-
-// Whether a browser page at `origin` (an Origin header's value) may call the server listening
-// on `port`: the server's own loopback origin (http or https; 127.0.0.1, localhost or [::1];
-// the port given or, for 80/443, left out), or one of `extra` exactly (ASCII case aside).
-bool origin_allowed(std::string_view origin, std::uint16_t port, std::span<const std::string> extra);
 
 class McpRoute {
  public:
@@ -75,9 +68,6 @@ class McpRoute {
   McpRoute(const McpRoute&) = delete;
   McpRoute& operator=(const McpRoute&) = delete;
 
-  // The port the server listens on, once bound (its own origins name it); until then only
-  // `origins` and requests without an Origin are let in.
-  void set_port(std::uint16_t port);
   // A request to /mcp (POST, DELETE or GET), run on a worker of serve's pool.
   http::Response answer(const http::Request& request, const service::Call& call);
   // The sessions open (expired ones not yet swept included).

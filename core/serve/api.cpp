@@ -492,7 +492,6 @@ http::Router Api::router() {
   return router;
 }
 
-void Api::set_port(std::uint16_t port) { impl_->mcp.set_port(port); }
 
 json Api::openapi() const {
   json paths = json::object();

@@ -79,8 +79,6 @@ class Api {
   http::Router router();
   // The OpenAPI 3.1 document of every route.
   nlohmann::json openapi() const;
-  // The port the server bound: /mcp's own origins name it (mcp/http_route.h).
-  void set_port(std::uint16_t port);
 
   struct Impl;
 

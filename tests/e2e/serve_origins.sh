@@ -80,6 +80,15 @@ http_req POST /api/v1/search -H 'Origin: https://app.example.com' -H 'Sec-Fetch-
 expect_http 200 "a listed origin's page"
 http_req POST /api/v1/search -H 'Origin: https://strata.example.org' -H 'Host: strata.example.org' --json '{"query": "rollback", "collection": "docs"}'
 expect_http 200 "the public URL's own page"
+http_req POST /mcp -H 'Origin: https://strata.example.org' -H 'Host: strata.example.org' \
+    -H 'Accept: application/json, text/event-stream' --json '{"jsonrpc":"2.0","id":1,"method":"server/discover"}'
+expect_http 200 "/mcp: the public URL's own page, by the same rule as every route"
+http_req POST /mcp -H 'Origin: https://app.example.com' -H 'Accept: application/json, text/event-stream' \
+    --json '{"jsonrpc":"2.0","id":1,"method":"server/discover"}'
+expect_http 200 "/mcp: a listed origin's page"
+http_req POST /mcp -H 'Origin: https://other.example' -H 'Accept: application/json, text/event-stream' \
+    --json '{"jsonrpc":"2.0","id":1,"method":"server/discover"}'
+expect_http 403 "/mcp: another site's page"
 http_req GET /api/v1/collections -H 'Host: docs.corp.example'
 expect_http 200 "a name under an allowed suffix"
 http_req GET /api/v1/collections -H 'Host: corp.example.evil'
