@@ -59,8 +59,6 @@ void fill_offsets(std::string_view text, std::vector<Chunk>& chunks) {
   }
 }
 
-// Indexes and token counts; the counting is most of the time on a long input, so that is what
-// the progress callback follows.
 // A grapheme larger than the fill but not the size is not oversized: it may join like any chunk.
 void keep_oversized_above_size(const ChunkOptions& options, std::vector<Chunk>& chunks) {
   for (Chunk& c : chunks) {
@@ -69,6 +67,9 @@ void keep_oversized_above_size(const ChunkOptions& options, std::vector<Chunk>& 
     c.oversized = m > options.size;
   }
 }
+
+// Indexes and token counts; the counting is most of the time on a long input, so that is what
+// the progress callback follows.
 
 void number_and_count(std::string_view text, const ChunkOptions& options, std::vector<Chunk>& chunks) {
   constexpr std::size_t k_progress_step = std::size_t{1} << 16;

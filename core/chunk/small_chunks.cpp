@@ -67,6 +67,11 @@ class Joiner {
   // unit is tokens (chunks there fill to the size: nothing to give) or with --overlap.
   std::optional<std::pair<Chunk, Chunk>> balanced(const Chunk& a, const Chunk& b) const;
 
+  // The small chunk `c` joined to, or balanced with, its neighbour on `side` (null: none there);
+  // false when that does not fit.
+  bool join_on(Side side, Chunk& c, Chunk* before, Chunk* after) const;
+  bool balance_on(Side side, Chunk& c, Chunk* before, Chunk* after, std::vector<Chunk>& out) const;
+
   // Line feeds between two neighbours (none when they overlap): the fewer, the closer.
   std::size_t line_feeds_between(const Chunk& a, const Chunk& b) const {
     std::size_t n = 0;
@@ -131,7 +136,7 @@ std::optional<std::pair<Chunk, Chunk>> Joiner::balanced(const Chunk& a, const Ch
     at[i - lo + 1] = at[i - lo] + (counts ? 1 : 0);
   }
   const auto measure_of = [&](std::size_t x, std::size_t y) { return at[y - lo] - at[x - lo]; };
-  std::size_t best = 0, best_distance = 0;
+  std::size_t best = 0, best_end = 0, best_distance = 0;
   int best_rank = -2;
   for (std::size_t p = lo + 1; p < hi; ++p) {
     if (is_space(text_[p]) || !bounds_->is_boundary(p)) continue;
@@ -144,13 +149,12 @@ std::optional<std::pair<Chunk, Chunk>> Joiner::balanced(const Chunk& a, const Ch
     const std::size_t distance = p < a.end ? a.end - p : (p > b.start ? p - b.start : 0);
     if (rank > best_rank || (rank == best_rank && distance < best_distance)) {
       best = p;
+      best_end = end1;
       best_rank = rank;
       best_distance = distance;
     }
   }
   if (best_rank == -2) return std::nullopt;
-  std::size_t end1 = best;
-  while (is_space(text_[end1 - 1])) --end1;
   // Offsets from `a`'s, counted over the union only.
   const auto make = [&](std::size_t x, std::size_t y) {
     Chunk c;
@@ -163,10 +167,10 @@ std::optional<std::pair<Chunk, Chunk>> Joiner::balanced(const Chunk& a, const Ch
     c.tokens = npos;
     return c;
   };
-  std::pair<Chunk, Chunk> out{make(lo, end1), make(best, hi)};
+  std::pair<Chunk, Chunk> out{make(lo, best_end), make(best, hi)};
   // Each keeps the heading path of its last block, as a join does.
-  out.first.headings = end1 <= a.end ? a.headings : b.headings;
-  out.first.heading_only = end1 <= a.end && a.heading_only;
+  out.first.headings = best_end <= a.end ? a.headings : b.headings;
+  out.first.heading_only = best_end <= a.end && a.heading_only;
   out.second.headings = b.heading_only && !a.heading_only ? a.headings : b.headings;
   out.second.heading_only = best >= b.start && b.heading_only;
   return out;
@@ -177,6 +181,40 @@ Side Joiner::preferred(const Chunk& c, const Chunk& before, const Chunk& after) 
   const std::size_t gap_before = line_feeds_between(before, c), gap_after = line_feeds_between(c, after);
   if (gap_before != gap_after) return gap_before < gap_after ? Side::before : Side::after;
   return measure(before) < measure(after) ? Side::before : Side::after;
+}
+
+bool Joiner::join_on(Side side, Chunk& c, Chunk* before, Chunk* after) const {
+  if (side == Side::after && after != nullptr) {
+    if (std::optional<Chunk> j = joined(c, *after)) {
+      *after = std::move(*j);  // looked at next, so a join that is still small goes on
+      return true;
+    }
+  } else if (side == Side::before && before != nullptr) {
+    if (std::optional<Chunk> j = joined(*before, c)) {
+      *before = std::move(*j);
+      return true;
+    }
+  }
+  return false;
+}
+
+// `out` holds `before` as its last chunk: the small chunk's new self goes after it (out never
+// outgrows the list it was reserved for, so `before` stays valid).
+bool Joiner::balance_on(Side side, Chunk& c, Chunk* before, Chunk* after, std::vector<Chunk>& out) const {
+  if (side == Side::after && after != nullptr) {
+    if (auto two = balanced(c, *after)) {
+      out.push_back(std::move(two->first));
+      *after = std::move(two->second);
+      return true;
+    }
+  } else if (side == Side::before && before != nullptr) {
+    if (auto two = balanced(*before, c)) {
+      *before = std::move(two->first);
+      out.push_back(std::move(two->second));
+      return true;
+    }
+  }
+  return false;
 }
 
 void Joiner::run(std::vector<Chunk>& chunks) {
@@ -193,39 +231,11 @@ void Joiner::run(std::vector<Chunk>& chunks) {
     Chunk* after = i + 1 < chunks.size() ? &chunks[i + 1] : nullptr;
     Side first = after == nullptr ? Side::before : Side::after;
     if (before != nullptr && after != nullptr) first = preferred(c, *before, *after);
+    const Side order[] = {first, first == Side::after ? Side::before : Side::after};
     bool done = false;
-    for (const Side side : {first, first == Side::after ? Side::before : Side::after}) {
-      if (side == Side::after && after != nullptr) {
-        if (std::optional<Chunk> j = joined(c, *after)) {
-          *after = std::move(*j);  // looked at next, so a join that is still small goes on
-          done = true;
-          break;
-        }
-      } else if (side == Side::before && before != nullptr) {
-        if (std::optional<Chunk> j = joined(*before, c)) {
-          *before = std::move(*j);
-          done = true;
-          break;
-        }
-      }
-    }
+    for (const Side side : order) done = done || join_on(side, c, before, after);
     // No room for a join: the boundary moves instead, with the same neighbour first.
-    for (const Side side : {first, first == Side::after ? Side::before : Side::after}) {
-      if (done) break;
-      if (side == Side::after && after != nullptr) {
-        if (auto two = balanced(c, *after)) {
-          out.push_back(std::move(two->first));
-          *after = std::move(two->second);
-          done = true;
-        }
-      } else if (side == Side::before && before != nullptr) {
-        if (auto two = balanced(*before, c)) {
-          *before = std::move(two->first);
-          out.push_back(std::move(two->second));
-          done = true;
-        }
-      }
-    }
+    for (const Side side : order) done = done || balance_on(side, c, before, after, out);
     if (!done) out.push_back(std::move(c));
   }
   chunks = std::move(out);

@@ -49,6 +49,9 @@ namespace {
 
 std::string at(const std::string& where) { return where.empty() ? "" : where + ": "; }
 
+// Whether the settings measure in tokens (the token strategy always does).
+bool counts_tokens(const ChunkSettings& s) { return s.unit == "tokens" || s.strategy == "token"; }
+
 }  // namespace
 
 void validate(const ChunkSettings& s, const ChunkLabels& l) {
@@ -82,7 +85,7 @@ std::string to_json(const ChunkSettings& s) {
   o.size = s.size;
   o.overlap = s.overlap;
   o.min_size = min_size;
-  o.unit = s.unit == "tokens" || s.strategy == "token" ? chunk::Unit::tokens : chunk::Unit::chars;
+  o.unit = counts_tokens(s) ? chunk::Unit::tokens : chunk::Unit::chars;
   if (!s.size_is_fill && chunk::fill_size(o) != o.size) j["fill"] = chunk::fill_size(o);
   return j.dump();  // nlohmann::json objects keep keys sorted
 }
@@ -100,8 +103,7 @@ ChunkSettings from_json(const std::string& json) {
     s.unit = j.value("unit", s.unit);
     s.tokenizer = j.value("tokenizer", s.tokenizer);
     s.min_size = j.value("min_size", std::size_t{0});
-    const bool tokens = s.unit == "tokens" || s.strategy == "token";
-    s.size_is_fill = !j.contains("fill") && *s.min_size > 0 && !tokens;
+    s.size_is_fill = !j.contains("fill") && *s.min_size > 0 && !counts_tokens(s);
   } catch (const nlohmann::json::exception& e) {
     throw Error(ExitCode::invalid_input, std::string("unreadable chunk configuration in the store: ") + e.what());
   }

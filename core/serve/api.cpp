@@ -492,7 +492,6 @@ http::Router Api::router() {
   return router;
 }
 
-
 json Api::openapi() const {
   json paths = json::object();
   json schemas = json::object();

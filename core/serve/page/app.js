@@ -15,6 +15,9 @@
     passageSection: $('passage-section'), passageClose: $('passage-close'), passageTitle: $('passage-title'),
     passageCitation: $('passage-citation'), passage: $('passage'),
   };
+  // The question box's hint before a conversation starts (a follow-up gets its own), given back
+  // by New conversation.
+  const firstPlaceholder = el.q.placeholder;
   const KEY = 'strata.key';
   const THEME = 'strata.theme';
   const HISTORY_TURNS = 20;  // earlier turns sent with a follow-up (the server allows 200)
@@ -691,7 +694,7 @@
     conversation.length = 0;
     el.turns.replaceChildren();
     el.answerSection.hidden = true;
-    el.q.placeholder = '';
+    el.q.placeholder = firstPlaceholder;
     refreshActions();
     say('A new conversation.');
     el.q.focus();
