@@ -92,6 +92,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::cors_origin, "--cors-origin"},
     {Setting::allow_crawl, "--allow-crawl"},
     {Setting::max_pages, "--max-pages"},
+    {Setting::history_table, "--history-table"},
 }};
 
 constexpr bool flags_in_order() {

@@ -41,6 +41,9 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
                   "Migrations directory; repeat it to read several as one set, ordered by version "
                   "(default: $STRATA_MIGRATIONS_DIR, then ./migrations)");
   app->add_option("--table", o.table, "History table (default: strata_migrations)");
+  app->add_option("--history-table", o.history_table,
+                  "Flyway's history table, to take it over (default: migrate.history_table, else flyway.table or "
+                  "spring.flyway.table in the project's configuration files, else flyway_schema_history)");
   app->add_flag("--envsub", o.envsub,
                 "Expand ${NAME} from the environment in every migration, not only in sections marked envsub:on "
                 "(default: migrate.envsub)");
@@ -94,6 +97,7 @@ void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& g
     o.dirs = {dir.value};
   }
   if (!given_flag("--table")) o.table = c.get("migrate.table").value;
+  if (!given_flag("--history-table")) o.history_table = c.get("migrate.history_table").value;
   if (!given_flag("--envsub")) o.envsub = c.get("migrate.envsub").value == "true";
   const config::Setting& ddl = c.get("migrate.ddl_lock_timeout");
   if (!given_flag("--ddl-lock-timeout") && !ddl.value.empty()) o.ddl_lock_timeout_s = std::stod(ddl.value);
@@ -262,6 +266,8 @@ std::optional<mg::Endpoint> database_endpoint(const MigrateOptions& o) {
   }
   if (o.wait) e.wait = std::chrono::milliseconds(static_cast<long long>(o.wait_timeout_s * 1000));
   e.call_timeout = o.call_timeout;
+  mg::name_flyway_history(e.foreign_history, o.history_table,
+                          o.dirs.empty() ? std::vector<std::string>{mg::default_migrations_dir()} : o.dirs, project_root());
   return e;
 }
 

@@ -29,6 +29,9 @@ struct MigrateOptions {
   std::string database_chosen_by;  // "/p/strata.toml:3" when a project file gave `database`
   std::vector<std::string> dirs{"./migrations"};  // --dir, repeatable: one set from all of them
   std::string table = "strata_migrations";
+  // --history-table / migrate.history_table: Flyway's history table; empty: the project's
+  // configuration's (flyway.table, spring.flyway.table), else flyway_schema_history.
+  std::string history_table;
   double lock_timeout_s = 60;
   std::string schema;           // PostgreSQL: empty means the search_path's first schema
   bool wait = false;            // PostgreSQL: retry until the server accepts connections

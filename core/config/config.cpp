@@ -136,6 +136,9 @@ const std::vector<KeySpec>& keys() {
        "DBMATE_MIGRATIONS_DIR"},
       {"migrate", "database", ValueType::string, true, "DATABASE_URL", "", "database URL or SQLite file"},
       {"migrate", "table", ValueType::string, false, "", "strata_migrations", "history table"},
+      {"migrate", "history_table", ValueType::string, false, "", "",
+       "Flyway's history table, to take it over; empty: flyway.table or spring.flyway.table in the project's "
+       "configuration files, else flyway_schema_history"},
       {"migrate", "envsub", ValueType::boolean, false, "", "false",
        "expand ${NAME} from the environment in every migration, not only in sections marked envsub:on"},
       {"migrate", "ddl_lock_timeout", ValueType::number, false, "", "",

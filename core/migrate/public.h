@@ -14,6 +14,7 @@
 #include "migrate/engines/engine_url.h"  // IWYU pragma: export
 #include "migrate/run/migrator.h"  // IWYU pragma: export
 #include "migrate/model/alembic_import.h"  // IWYU pragma: export
+#include "migrate/model/flyway_config.h"  // IWYU pragma: export
 #include "migrate/model/migration_parser.h"  // IWYU pragma: export
 #include "migrate/model/migration_source.h"  // IWYU pragma: export
 #include "migrate/model/new_migration.h"  // IWYU pragma: export

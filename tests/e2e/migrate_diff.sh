@@ -346,6 +346,19 @@ if behaviour no_difference; then
     assert_eq "" "$(new_files)" "no file written with --dry-run"
 fi
 
+# The sqlite3 shell's `.schema` of a database with an AUTOINCREMENT table writes SQLite's own
+# sqlite_sequence (and sqlite_stat1 after ANALYZE), which a new database refuses to be given.
+if behaviour sqlite_shell_schema; then
+    project sqlite_shell_schema "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL);"
+    sqlite3 shell.db "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL, note TEXT);
+        INSERT INTO users (email) VALUES ('a@b'); CREATE INDEX users_email ON users(email); ANALYZE;"
+    sqlite3 shell.db .schema >schema.sql
+    assert_true "the shell wrote sqlite_sequence" grep -q 'CREATE TABLE sqlite_sequence' schema.sql
+    expect_exit 0 -- S diff add_note --to schema.sql --dry-run
+    expect_stdout_match 'note'
+    expect_stdout_nomatch 'sqlite_sequence|sqlite_stat'
+fi
+
 if behaviour dry_run_writes_nothing; then
     project dry_run_writes_nothing "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"
     printf '%s\n' "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, note TEXT);" \

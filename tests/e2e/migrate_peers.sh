@@ -130,6 +130,61 @@ sqlite3 app.db "$FIX"
 expect_exit 0 -- S up
 expect_stderr_match "applied 1.1_Add_nicknames"
 
+# Flyway's history under another name, as Spring Boot projects set it (eclipse-hawkbit's
+# hawkbit-jpa-flyway-defaults.properties: spring.flyway.table=schema_version, Flyway's own default
+# before 5.0), the migrations in src/main/resources/db/migration as Spring Boot keeps them.
+spring_project() {  # $1: the configuration file under src/main/resources, $2: its text
+    rm -rf "$E2E_TMP/sp" && mkdir -p "$E2E_TMP/sp/src/main/resources/db/migration" && cd "$E2E_TMP/sp" || exit 2
+    touch strata.toml
+    printf 'create table PERSON (\n    ID int not null\n);\n' >src/main/resources/db/migration/V1__Create_person_table.sql
+    printf 'create table NICKNAME (ID int not null);\n' >src/main/resources/db/migration/V2__Add_nicknames.sql
+    [ -n "$1" ] && printf '%s\n' "$2" >"src/main/resources/$1"
+    flyway_sqlite_history app.db
+    sqlite3 app.db 'ALTER TABLE flyway_schema_history RENAME TO schema_version; create table PERSON (ID int not null);'
+    sqlite3 app.db "INSERT INTO schema_version (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES (1, '1', 'x', 'SQL', 'V1__Create_person_table.sql', 0, 'sa', 3, 1)"
+}
+SP() { strata_t migrate -d sqlite:app.db --dir src/main/resources/db/migration "$@"; }
+
+case_ "Flyway's history under another name: refused with the option that names it, nothing written"
+spring_project "" ""
+FP=$(db_fingerprint app.db)
+expect_exit 4 -- SP status
+expect_error_line "app.db: table schema_version holds Flyway's history \(installed_rank, script, success, \.\.\.\), and strata was told to read it from flyway_schema_history, which is not there"
+expect_stderr_match "hint: name the table: --history-table schema_version"
+expect_exit 4 -- SP up
+expect_exit 4 -- SP check --drift
+assert_eq "$FP" "$(db_fingerprint app.db)" "nothing written"
+
+case_ "--history-table names Flyway's table: taken over, check --drift clean, the dump leaves it out"
+expect_exit 0 -- SP --history-table schema_version status --json
+expect_json_true "V1 applied (Flyway's), V2 pending" '[m["state"] for m in d["migrations"]] == ["applied", "pending"]'
+expect_exit 0 -- SP --history-table schema_version up
+expect_stderr_match "imported 1 version\(s\) from Flyway's schema_version table"
+expect_stderr_match "applied 2_Add_nicknames"
+expect_exit 0 -- SP --history-table schema_version check --drift
+expect_exit 0 -- SP --history-table schema_version dump
+expect_stdout_nomatch "schema_version"
+expect_exit 2 -- SP --history-table "x; DROP TABLE PERSON" status
+expect_error_line "--history-table 'x; DROP TABLE PERSON' is not a table name"
+
+case_ "spring.flyway.table in the project's own files (a .properties named for Flyway, application.yml) is read"
+spring_project hawkbit-jpa-flyway-defaults.properties $'# Flyway DDL\nspring.flyway.enabled=true\nspring.flyway.table=schema_version'
+expect_exit 0 -- SP status --json
+expect_json_true "V1 applied (Flyway's), V2 pending" '[m["state"] for m in d["migrations"]] == ["applied", "pending"]'
+expect_exit 0 -- SP up
+expect_stderr_match "imported 1 version\(s\) from Flyway's schema_version table"
+expect_exit 0 -- SP check --drift
+spring_project application.yml $'spring:\n  datasource:\n    url: jdbc:h2:mem:x\n  flyway:\n    enabled: true\n    table: "schema_version"  # as hawkbit'
+expect_exit 0 -- SP up
+expect_stderr_match "imported 1 version\(s\) from Flyway's schema_version table"
+spring_project application.properties 'spring.flyway.table=${FLYWAY_TABLE:schema_version}'
+expect_exit 0 -- SP status --json
+expect_json_true "Spring's \${NAME:default} gives its default" '[m["state"] for m in d["migrations"]] == ["applied", "pending"]'
+spring_project application.properties 'spring.flyway.table=schema_version; DROP TABLE PERSON'
+expect_exit 3 -- SP status
+expect_error_line "src/main/resources/application.properties:1: Flyway's table 'schema_version; DROP TABLE PERSON' is not a table name strata reads"
+assert_eq 1 "$(db_q app.db "SELECT count(*) FROM sqlite_master WHERE name = 'PERSON'")" "nothing ran"
+
 # --------------------------------------------------------------------------------------------
 alembic_project() {  # $1: sqlalchemy.url
     rm -rf "$E2E_TMP/al" && mkdir -p "$E2E_TMP/al" && cd "$E2E_TMP/al" || exit 2

@@ -39,6 +39,12 @@ expect_stdout_match '0001 +nebulous_storm +pending'
 expect_exit 0 -- S up
 assert_true "users rebuilt with name integer" sqlite3 app.db "SELECT 1 FROM pragma_table_info('users') WHERE name = 'name' AND type = 'integer'"
 expect_exit 0 -- S check
+expect_stdout_nomatch 'missing-down'
+printf 'SELECT 1;\n' >drizzle/0002_stray.sql
+expect_exit 0 -- S check
+expect_stdout_match 'not-a-migration .*0002_stray\.sql +not listed in meta/_journal\.json: ignored, as drizzle-orm ignores it'
+expect_stdout_nomatch 'rename it'
+rm drizzle/0002_stray.sql
 
 case_ "Drizzle on SQLite: taken over half-way from __drizzle_migrations"
 DB=sqlite:half.db

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prisma Migrate's and Drizzle Kit's projects (tests/data/prisma, tests/data/drizzle) beside the
 # real tools, pinned from npm: drizzle-kit's `migrate` (drizzle-orm's migrator, with `pg` on
-# PostgreSQL and @libsql/client on SQLite) and `prisma migrate deploy` (Prisma 6's schema engine
+# PostgreSQL, `mysql2` on MariaDB and @libsql/client on SQLite) and `prisma migrate deploy` (Prisma 6's schema engine
 # compiled to WebAssembly, through @prisma/adapter-libsql). For each project:
 #   - the tool brings database A up from empty, strata brings B up: the same schema;
 #   - the tool brings C up half-way, strata takes over and applies the rest, and the tool run again
@@ -31,6 +31,7 @@ cd "$E2E_TMP" || exit 2
 DRIZZLE_KIT_VERSION=0.31.11
 DRIZZLE_ORM_VERSION=0.45.4
 PG_DRIVER_VERSION=8.23.1
+MYSQL2_VERSION=3.24.6
 LIBSQL_VERSION=0.18.0
 PRISMA_VERSION=6.19.3
 
@@ -40,7 +41,7 @@ if ! command -v npm >/dev/null 2>&1; then
     e2e_finish
 fi
 if ! npm_install_pinned "$PKG" "node@$NODE22_VERSION" "drizzle-kit@$DRIZZLE_KIT_VERSION" "drizzle-orm@$DRIZZLE_ORM_VERSION" \
-    "pg@$PG_DRIVER_VERSION" "@libsql/client@$LIBSQL_VERSION" "prisma@$PRISMA_VERSION" \
+    "pg@$PG_DRIVER_VERSION" "mysql2@$MYSQL2_VERSION" "@libsql/client@$LIBSQL_VERSION" "prisma@$PRISMA_VERSION" \
     "@prisma/adapter-libsql@$PRISMA_VERSION" 2>npm.err; then
     if ! timeout 60 npm ping >/dev/null 2>&1; then
         echo "migrate_real_tools: SKIP: the npm registry cannot be reached, so Prisma and Drizzle Kit are NOT run: $(head -3 npm.err | tr -s ' \n' ' ')"
@@ -262,6 +263,107 @@ if [ -n "$PG_URL" ]; then
     expect_exit 0 -- strata_t migrate -d "$A" --dir yb/drizzle check
     expect_exit 0 -- strata_t migrate -d "$A" --dir yb/drizzle status
     expect_stdout_match '0011 +[a-z_]+ +applied'
+
+    case_ "Drizzle on PostgreSQL: dump and diff --to leave drizzle's own schema out"
+    expect_exit 0 -- strata_t migrate -d "$A" --dir yb/drizzle dump
+    expect_stdout_nomatch 'drizzle'
+    mkdir -p empty-dir
+    expect_exit 0 -- strata_t migrate -d "$(fresh_db d)" --dir empty-dir diff from_drizzle --to "$A" --dry-run
+    expect_stdout_nomatch 'drizzle'
+    expect_stdout_match 'CREATE TABLE'
+fi
+
+# ---------------------------------------------------------------------------------------------
+case_ "MariaDB server"
+MYDIR="$E2E_TMP/my"
+bash "$E2E_LIB_DIR/../servers/mariadb_server.sh" start "$MYDIR" 2>"$E2E_TMP/myserver.err"
+rc=$?
+if [ $rc = 0 ]; then
+    e2e_on_exit "bash '$E2E_LIB_DIR/../servers/mariadb_server.sh' stop '$MYDIR'"
+    MYPORT=$(cat "$MYDIR/port")
+    MYPW=$(cat "$MYDIR/root_password")
+    my() { mariadb --no-defaults -h127.0.0.1 -P"$MYPORT" -uroot -p"$MYPW" -N -B "$@"; }
+    fresh_my() { my -e "DROP DATABASE IF EXISTS $1; CREATE DATABASE $1" && echo "mysql://root:$MYPW@127.0.0.1:$MYPORT/$1"; }
+    # The schema as mariadb-dump writes it, both tools' history tables left out.
+    my_schema() {
+        mariadb-dump --no-defaults -h127.0.0.1 -P"$MYPORT" -uroot -p"$MYPW" --no-data --skip-comments --skip-dump-date \
+            --ignore-table="$1.strata_migrations" --ignore-table="$1.__drizzle_migrations" "$1" |
+            sed -e 's/ AUTO_INCREMENT=[0-9]*//' -e "s/\`$1\`/DB/g"
+    }
+    drizzle_rows() { my "$1" -e 'SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at'; }
+    K="$DATA/drizzle/kibastack_mysql/migrations"
+    KN=$(journal_count "$K")
+
+    case_ "Drizzle on MariaDB (kibastack): drizzle-kit from empty, strata from empty, one schema; no breakpoint marker sent"
+    A=$(fresh_my dk_a) B=$(fresh_my dk_b) C=$(fresh_my dk_c) D=$(fresh_my dk_d)
+    drizzle_project km mysql "$K"
+    drizzle_kit km "$A"
+    assert_eq "$KN" "$(my dk_a -e 'SELECT count(*) FROM __drizzle_migrations')" "drizzle-kit recorded every one"
+    expect_exit 0 -- strata_t migrate -d "$B" --dir km/drizzle up
+    expect_stderr_match "applied 0001_safe_wasp"
+    assert_true "the schema has the last migration's column" grep -q 'unconfirmedEmail' <(my_schema dk_b)
+    assert_eq "$(my_schema dk_a)" "$(my_schema dk_b)" "drizzle-kit's schema is strata's"
+    expect_exit 0 -- strata_t migrate -d "$B" --dir km/drizzle up --dry-run
+    expect_exit 0 -- strata_t migrate -d "$(fresh_my dk_dry)" --dir km/drizzle up --dry-run
+    expect_stdout_nomatch 'statement-breakpoint'
+
+    case_ "Drizzle on MariaDB: drizzle-kit ran the first, strata takes over, drizzle-kit finds nothing to do"
+    drizzle_project km-half mysql "$K" 1
+    drizzle_kit km-half "$C"
+    expect_exit 0 -- strata_t migrate -d "$C" --dir km/drizzle up
+    expect_stderr_match "imported 1 version\(s\) from Drizzle's __drizzle_migrations table"
+    drizzle_kit km "$C"
+    assert_eq "$(drizzle_rows dk_a)" "$(drizzle_rows dk_c)" "drizzle's table as drizzle-kit alone leaves it: a row per migration, none run twice"
+    assert_eq "$(my_schema dk_a)" "$(my_schema dk_c)" "the schema drizzle-kit alone gives"
+
+    # Drizzle's table as drizzle-orm's mysql-core migrate() creates it before it runs anything.
+    case_ "Drizzle on MariaDB: strata ran the first (with drizzle's table there), drizzle-kit runs only the rest"
+    my dk_d -e 'create table if not exists `__drizzle_migrations` (id serial primary key, hash text not null, created_at bigint)'
+    expect_exit 0 -- strata_t migrate -d "$D" --dir km-half/drizzle up
+    assert_eq 1 "$(my dk_d -e 'SELECT count(*) FROM __drizzle_migrations')" "strata wrote drizzle's row"
+    drizzle_kit km "$D"
+    assert_eq "$(drizzle_rows dk_a)" "$(drizzle_rows dk_d)" "drizzle's table as drizzle-kit alone leaves it"
+    assert_eq "$(my_schema dk_a)" "$(my_schema dk_d)" "the schema drizzle-kit alone gives"
+
+    case_ "Drizzle on MariaDB: migrated by drizzle-kit alone, strata's check is clean"
+    expect_exit 0 -- strata_t migrate -d "$A" --dir km/drizzle check
+    expect_stdout_nomatch 'missing-down'
+    expect_exit 0 -- strata_t migrate -d "$A" --dir km/drizzle status
+    expect_stdout_match '0001 +safe_wasp +applied'
+
+    # A journal entry back-dated (its `when` older than the entries before it), as real projects
+    # write one to keep a migration off the databases already running: drizzle-orm counts it
+    # applied where the newest applied is later, and runs the entries after that newest one.
+    case_ "Drizzle on MariaDB: a back-dated journal entry, applied as drizzle-kit applies it"
+    back_dated() {  # $1 project: km-half's first entry, then 0001, then a back-dated 0002
+        drizzle_project "$1" mysql "$K"
+        printf 'ALTER TABLE `users` ADD `backDated` int;' >"$1/drizzle/0002_back_dated.sql"
+        python3 - "$1/drizzle/meta/_journal.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["entries"].append({"idx": 2, "version": "5", "when": j["entries"][0]["when"] - 86400000, "tag": "0002_back_dated", "breakpoints": True})
+json.dump(j, open(sys.argv[1], "w"), indent=2)
+PY
+    }
+    back_dated kb
+    F=$(fresh_my dk_f) G=$(fresh_my dk_g)
+    drizzle_kit km-half "$F"
+    drizzle_kit km-half "$G"
+    drizzle_kit kb "$F"
+    expect_exit 0 -- strata_t migrate -d "$G" --dir kb/drizzle status
+    expect_stdout_match '0001 +safe_wasp +pending'
+    expect_stdout_match '0002 +back_dated +applied'
+    expect_exit 1 -- strata_t migrate -d "$G" --dir kb/drizzle check
+    expect_stdout_match 'pending +info +0001 '
+    expect_stdout_nomatch 'out-of-order'
+    expect_exit 0 -- strata_t migrate -d "$G" --dir kb/drizzle up
+    expect_stderr_match "applied 0001_safe_wasp"
+    expect_stderr_nomatch "applied 0002"
+    assert_eq "$(drizzle_rows dk_f)" "$(drizzle_rows dk_g)" "drizzle's rows as drizzle-kit leaves them"
+    assert_eq "$(my_schema dk_f)" "$(my_schema dk_g)" "the schema drizzle-kit gives: the back-dated entry not run"
+    assert_false "the back-dated column is not there" grep -q backDated <(my_schema dk_g)
+else
+    skip "no MariaDB server could be started ($(cat "$E2E_TMP/myserver.err")): drizzle-kit on MariaDB is NOT run"
 fi
 
 e2e_finish

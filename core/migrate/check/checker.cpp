@@ -55,6 +55,23 @@ Finding about(const Migration& m, std::string code, Severity sev, ExitCode cls,
   return Finding{std::move(code), sev, cls, m.version_text, m.file, line, std::move(message)};
 }
 
+// Why a .sql file of the folder does not run, as the layout decides it: a tool's project lists its
+// migrations (renaming the file would not list it), strata's own takes a file by its name.
+std::string not_a_migration_reason(MigrationLayout layout) {
+  switch (layout) {
+    case MigrationLayout::drizzle:
+      return "not listed in meta/_journal.json: ignored, as drizzle-orm ignores it; `drizzle-kit generate` (or "
+             "`strata migrate new`) adds a migration with its journal entry";
+    case MigrationLayout::prisma:
+      return "not in a migration folder (<timestamp>_<name>/migration.sql): ignored, as Prisma ignores it";
+    case MigrationLayout::sqitch:
+      return "not named by sqitch.plan: ignored, as Sqitch ignores it";
+    case MigrationLayout::strata:
+      break;
+  }
+  return "not a migration file name: ignored; rename it <version>_<name>.sql to run it";
+}
+
 void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptions& o, CheckReport& r) {
   const std::filesystem::path& root = o.project_root;
   const LintFiles lint_files = engine(dialect).lint_files;
@@ -75,7 +92,7 @@ void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptio
       for (const LintFinding& f : lint_files(m, root)) r.findings.push_back(to_finding(f, m.version_text, m.file));
     }
     // An empty down is a rollback that changes nothing (dbmate's and golang-migrate's reading).
-    if (!m.down.present) {
+    if (!m.down.present && !files.forward_only()) {
       r.findings.push_back(about(m, "missing-down", Severity::warning, ExitCode::invalid_input,
                                  !m.pair ? std::string("no down section: it cannot be rolled back")
                                          : "no " + std::string(std::filesystem::path(down_file_of(m)).filename()) +
@@ -111,7 +128,7 @@ void check_files(const MigrationSet& files, DriverKind dialect, const CheckOptio
   }
   for (const std::string& file : files.ignored) {
     r.findings.push_back(Finding{"not-a-migration", Severity::warning, ExitCode::invalid_input, "", file, 0,
-                                 "not a migration file name: ignored; rename it <version>_<name>.sql to run it"});
+                                 not_a_migration_reason(files.layout)});
   }
 }
 
@@ -336,7 +353,7 @@ void check_history(const MigrationSet& files, const History& h, const Driver* db
   for (const Migration& m : files.migrations) {
     if (h.find(m.version) != nullptr) continue;
     r.pending.push_back(m.version_text);
-    if (newest && m.version < *newest) {
+    if (newest && m.version < *newest && !files.applies_out_of_order()) {
       r.findings.push_back(about(m, "out-of-order", Severity::error, ExitCode::history_mismatch,
                                  "pending but older than the newest applied version " +
                                      h.find(*newest)->spelt_version()));
@@ -414,8 +431,8 @@ void check_drift(const MigrationSet& files, const History& h, Driver& db, const 
   }
   Schema live = db.read_schema(table, &schemas);
   // A dbmate/golang-migrate schema_migrations is history before and after strata imports it.
-  drop_foreign_history(live, server.foreign_history_table);
-  drop_foreign_history(replayed, server.foreign_history_table);
+  drop_foreign_history(live, server.foreign_history);
+  drop_foreign_history(replayed, server.foreign_history);
   const auto named = names_the_database(files, h, server.database);
   for (const SchemaDiff& d : diff_schemas(replayed, live)) {
     Finding f = schema_finding(nullptr, "drift", d, "", "the applied migrations", "the live database");
@@ -498,7 +515,7 @@ CheckReport check_with(const MigrationSet& files, Driver* conn, const CheckOptio
                                    "database does not exist yet: every migration is pending"});
     } else {
       require_provider(files, conn->kind(), o.database->display);
-      HistoryTable table(*conn, o.table, o.database->foreign_history_table);
+      HistoryTable table(*conn, o.table, o.database->foreign_history);
       h = table.read(files);
     }
     check_history(files, h, conn, r);

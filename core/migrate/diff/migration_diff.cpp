@@ -66,7 +66,7 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
     auto db = open_driver(*r.desired_database, Access::read_only, r.table, std::chrono::milliseconds(0));
     if (db == nullptr) throw Error(ExitCode::unavailable, r.desired_database->display + ": no such database");
     Schema s = db->read_schema(r.table);
-    drop_foreign_history(s);
+    drop_foreign_history(s, r.database.foreign_history);
     return s;
   }
   ScratchDatabase scratch(server_of(r), r.table);
@@ -90,9 +90,9 @@ Schema desired_schema(const DiffRequest& r, std::string& described) {
 
 // Leaves out of `to` what drop_foreign_history would (a dbmate schema.sql creates dbmate's
 // schema_migrations and fills it) unless the migrations create it too: history, not the schema.
-void drop_foreign_history_not_in(Schema& to, const Schema& from) {
+void drop_foreign_history_not_in(Schema& to, const Schema& from, const ForeignHistoryTables& tables) {
   Schema kept = to;
-  drop_foreign_history(kept);
+  drop_foreign_history(kept, tables);
   std::set<ObjectKey> keep;
   for (const SchemaObject& o : kept.objects) keep.insert(key_of(o));
   for (const SchemaObject& o : from.objects) keep.insert(key_of(o));
@@ -185,7 +185,7 @@ DiffDraft draft_migration(const DiffRequest& r) {
   replay(current, r);
   const Schema from = current.schema();
   Schema to = desired_schema(r, d.desired);
-  if (!r.desired_database) drop_foreign_history_not_in(to, from);
+  if (!r.desired_database) drop_foreign_history_not_in(to, from, r.database.foreign_history);
 
   const SchemaChanges up = compare_schemas(from, to, *engine(kind).dialect, r.renames);
   if (!up.undecided.empty()) {

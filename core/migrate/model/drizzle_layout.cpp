@@ -53,7 +53,11 @@ Journal read_journal(const fs::path& path) {
 }
 
 // The file's text with a `;` closing each breakpoint piece that lacks one, so the engine's
-// splitter ends each statement where drizzle-orm's migrator does. Lines keep their numbers.
+// splitter ends each statement where drizzle-orm's migrator does, and each marker blanked to
+// spaces: drizzle-orm splits at the marker and never sends it, and MySQL reads `-->` as the
+// operators `--` and `>` (its comment needs a space after `--`), so a marker left in the text
+// reached the server as the next statement's first words (ERROR 1064). Lines and columns keep
+// their places.
 std::string closed_at_breakpoints(std::string_view text) {
   std::string out;
   std::size_t from = 0;
@@ -69,7 +73,7 @@ std::string closed_at_breakpoints(std::string_view text) {
     out += piece.substr(0, end);
     if (end > 0 && piece[end - 1] != ';') out += ';';
     out += piece.substr(end);
-    out += k_breakpoint;
+    out.append(k_breakpoint.size(), ' ');
     from = at + k_breakpoint.size();
   }
 }

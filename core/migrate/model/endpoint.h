@@ -4,6 +4,8 @@
 #include <chrono>
 #include <string>
 
+#include "migrate/model/foreign_history.h"
+
 namespace strata::migrate {
 
 enum class DriverKind { sqlite, postgres, mysql };
@@ -53,9 +55,9 @@ struct Endpoint {
   // has not trusted the server (with or without a password in the URL); "" otherwise. Values
   // from the environment (${NAME} placeholders) never go to such a server.
   std::string untrusted_choice;
-  // postgres, mysql: golang-migrate's ?x-migrations-table=, the table its history is in (taken
-  // over as schema_migrations is). Default: schema_migrations.
-  std::string foreign_history_table = "schema_migrations";
+  // Other tools' history tables: golang-migrate's ?x-migrations-table= (postgres, mysql; taken
+  // over as schema_migrations is), Flyway's as the project names it.
+  ForeignHistoryTables foreign_history;
 
   static Endpoint sqlite(std::string path);
 };

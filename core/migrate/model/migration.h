@@ -101,6 +101,14 @@ struct MigrationSet {
   std::string tool_registry;
 
   const Migration* find(Version version) const;
+  // Whether a pending migration older than the newest applied one is run rather than refused:
+  // drizzle-orm runs every journal entry whose `when` is later than the newest applied, whatever
+  // its number, and counts the rest applied (a back-dated entry, as real projects write one to
+  // keep a migration off their running databases); so for Drizzle's layout the order is the tool's.
+  bool applies_out_of_order() const { return layout == MigrationLayout::drizzle; }
+  // Prisma Migrate and Drizzle Kit write no down migrations at all (a rollback is a new forward
+  // migration), so a file without one is how the tool works, not something to warn about.
+  bool forward_only() const { return layout == MigrationLayout::prisma || layout == MigrationLayout::drizzle; }
   // Throws Error(invalid_input) describing the first problem, if there is one.
   void require_valid() const;
 };

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string_view>
 
 #include "common/error.h"
+#include "common/setting.h"
 #include "common/text.h"
 #include "migrate/engines/driver.h"
 #include "migrate/engines/engines.h"
@@ -18,6 +20,9 @@ namespace {
 constexpr const char* k_foreign_table = "schema_migrations";
 constexpr const char* k_goose_table = "goose_db_version";
 constexpr const char* k_flyway_table = "flyway_schema_history";
+// The columns every Flyway since 3.0 writes, sorted (std::includes).
+const std::set<std::string> k_flyway_columns = {"checksum", "description", "installed_rank", "installed_on",
+                                                "script", "success", "type", "version"};
 constexpr const char* k_alembic_table = "alembic_version";
 // Appended to strata_version on rows imported from a foreign history: they were not run by strata
 // and their time is not known. compare_versions reads only the numbers before it.
@@ -93,7 +98,7 @@ Error dirty_history_error(const History& h, const MigrationSet& files, DriverKin
     return Error(ExitCode::migration_failed,
                  database + ": Flyway recorded version " + spelt + " as failed: it stopped half-way (" + name + ")",
                  "undo its partial changes, then remove the failed row so strata runs it again:\n"
-                 "  DELETE FROM flyway_schema_history WHERE version = '" + spelt + "' AND NOT success;\n"
+                 "  DELETE FROM " + h.foreign_table + " WHERE version = '" + spelt + "' AND NOT success;\n"
                  "then run `strata migrate up` (Flyway's own way out is `flyway repair`)");
   }
   if (h.source == HistorySource::prisma) {
@@ -138,8 +143,8 @@ const HistoryRow* History::find(Version v) const {
   return it == rows.end() ? nullptr : &it->second;
 }
 
-HistoryTable::HistoryTable(Driver& db, std::string table, std::string foreign_table)
-    : db_(db), table_(std::move(table)), foreign_table_(std::move(foreign_table)) {}
+HistoryTable::HistoryTable(Driver& db, std::string table, ForeignHistoryTables foreign)
+    : db_(db), table_(std::move(table)), foreign_table_(std::move(foreign.migrate)), flyway_table_(std::move(foreign.flyway)) {}
 
 std::string HistoryTable::create_sql() const {
   const Dialect& d = db_.dialect();
@@ -163,7 +168,7 @@ std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(cons
   std::vector<std::pair<Version, std::string>> versions;
   if (table_ == foreign_table_ || !db_.table_exists(foreign_table_)) {
     if (table_ != k_goose_table && db_.table_exists(k_goose_table)) return goose_versions(source);
-    if (table_ != k_flyway_table && db_.table_exists(k_flyway_table)) {
+    if (table_ != flyway_table_ && db_.table_exists(flyway_table_)) {
       return flyway_versions(files, source, dirty, dirty_version);
     }
     if (table_ != k_alembic_table && db_.table_exists(k_alembic_table)) return alembic_versions(files, source);
@@ -173,6 +178,7 @@ std::vector<std::pair<Version, std::string>> HistoryTable::foreign_versions(cons
     if (table_ != "__drizzle_migrations" && drizzle_table()) return drizzle_versions(files, source);
     // Only for a Sqitch project: the registry's rows are matched to its plan.
     if (files.layout == MigrationLayout::sqitch) return sqitch_versions(files, source);
+    refuse_flyway_history_named_otherwise();
     return versions;
   }
   const std::string doing = "reading " + foreign_table_;
@@ -243,14 +249,14 @@ std::vector<std::pair<Version, std::string>> HistoryTable::flyway_versions(const
   std::map<Version, std::pair<std::string, Row>> latest;
   std::optional<Version> baseline;
   for (const auto& row : db_.query("SELECT version, type, CASE WHEN success THEN 1 ELSE 0 END FROM " +
-                                       db_.qualified(k_flyway_table) + " WHERE version IS NOT NULL ORDER BY installed_rank",
-                                   "reading flyway_schema_history")) {
+                                       db_.qualified(flyway_table_) + " WHERE version IS NOT NULL ORDER BY installed_rank",
+                                   "reading " + flyway_table_)) {
     const std::string type = to_lower(row[1]);
     if (type == "schema") continue;
     const std::optional<Version> v = flyway_version(row[0]);
     if (!v) {
       throw Error(ExitCode::history_mismatch,
-                  db_.display() + ": flyway_schema_history holds a version strata cannot order: '" + row[0] + "'",
+                  db_.display() + ": " + flyway_table_ + " holds a version strata cannot order: '" + row[0] + "'",
                   "strata reads Flyway versions of at most three parts, the second and third at most 99");
     }
     if (type.find("baseline") != std::string::npos) {
@@ -280,6 +286,42 @@ std::vector<std::pair<Version, std::string>> HistoryTable::flyway_versions(const
     }
   }
   return {applied.begin(), applied.end()};
+}
+
+// Flyway's history under a name strata was not told (Spring Boot's spring.flyway.table, Flyway
+// 4's default schema_version): read as no history, every migration would be pending and `up`
+// would fail on the first CREATE TABLE, `check` report the whole schema as drift. Found by its
+// columns, it is refused with the option that names it.
+void HistoryTable::refuse_flyway_history_named_otherwise() {
+  std::string sql;
+  switch (db_.kind()) {
+    case DriverKind::sqlite:
+      sql = "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+            "WHERE m.type = 'table' AND p.name = 'installed_rank'";
+      break;
+    case DriverKind::postgres:
+      sql = "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = 'installed_rank'";
+      break;
+    case DriverKind::mysql:
+      sql = "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = DATABASE() AND column_name = 'installed_rank'";
+      break;
+  }
+  for (const auto& row : db_.query(sql, "looking for Flyway's history")) {
+    const std::string& name = row[0];
+    if (name == flyway_table_) continue;
+    std::set<std::string> columns;
+    for (const std::string& c : db_.column_names(name)) columns.insert(to_lower(c));
+    if (!std::includes(columns.begin(), columns.end(), k_flyway_columns.begin(), k_flyway_columns.end())) continue;
+    throw Error(ExitCode::history_mismatch,
+                db_.display() + ": table " + escape_control_characters(name) +
+                    " holds Flyway's history (installed_rank, script, success, ...), and strata was told to read it from " +
+                    flyway_table_ + ", which is not there",
+                "name the table: " + mention(Setting::history_table) + " " + escape_control_characters(name) +
+                    " (Spring Boot's spring.flyway.table and flyway.conf's flyway.table in the project's own "
+                    "configuration files are read too)");
+  }
 }
 
 // Alembic records only the revision a database is at (one row per head). Imported with `strata
@@ -382,6 +424,8 @@ History HistoryTable::read(const MigrationSet& files) {
     h.foreign_table = foreign_table_;
   } else if (source == HistorySource::drizzle) {
     h.foreign_table = drizzle_table().value_or(history_table_of(source));
+  } else if (source == HistorySource::flyway) {
+    h.foreign_table = flyway_table_;
   } else if (source != HistorySource::none) {
     h.foreign_table = history_table_of(source);
   }

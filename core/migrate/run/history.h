@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "migrate/engines/driver.h"
+#include "migrate/model/foreign_history.h"
 #include "migrate/model/migration.h"
 
 namespace strata::migrate {
@@ -68,7 +69,7 @@ class HistoryTable {
  public:
   // `foreign_table`: where dbmate's or golang-migrate's history may be (golang-migrate's
   // ?x-migrations-table= names another table).
-  HistoryTable(Driver& db, std::string table, std::string foreign_table = "schema_migrations");
+  HistoryTable(Driver& db, std::string table, ForeignHistoryTables foreign = {});
 
   // Reads the history. For a database managed by dbmate or golang-migrate (and not yet by
   // strata) the rows are synthesised from `files` as "applied with the current checksum".
@@ -112,6 +113,8 @@ class HistoryTable {
   // every file up to a BASELINE row, and a failed one as `dirty`.
   std::vector<std::pair<Version, std::string>> flyway_versions(const MigrationSet& files, HistorySource& source,
                                                                bool& dirty, Version& dirty_version);
+  // Throws when a table of Flyway's shape is there under another name than flyway_table_.
+  void refuse_flyway_history_named_otherwise();
   // Alembic's (alembic_version): every file up to the one named after the recorded revision.
   std::vector<std::pair<Version, std::string>> alembic_versions(const MigrationSet& files, HistorySource& source);
   // Prisma's (_prisma_migrations, run/tool_history.cpp): the migrations it finished and did not roll
@@ -139,6 +142,7 @@ class HistoryTable {
   Driver& db_;
   std::string table_;
   std::string foreign_table_;
+  std::string flyway_table_;
 };
 
 // The refusal for a history another tool left dirty (golang-migrate's flag, a failed Flyway row):

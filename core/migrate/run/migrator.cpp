@@ -86,7 +86,7 @@ class Migrator::Session {
     if (target.ddl_lock_timeout && set_timeout != nullptr) {
       db_->exec(set_timeout(*target.ddl_lock_timeout), "setting the DDL lock timeout");
     }
-    table_ = std::make_unique<HistoryTable>(*db_, target.table, target.database.foreign_history_table);
+    table_ = std::make_unique<HistoryTable>(*db_, target.table, target.database.foreign_history);
     history_exists_ = db_->table_exists(target.table);
     history_ = table_->read(files);
     // Every writing command refuses a dirty golang-migrate version, whether or not anything is
@@ -344,7 +344,7 @@ std::vector<const Migration*> select_pending(const History& h, const MigrationSe
   for (const Migration& m : files.migrations) {
     const HistoryRow* row = h.find(m.version);
     if (row != nullptr && row->state == RowState::applied) continue;
-    if (row == nullptr && newest && m.version < *newest && !o.allow_out_of_order) {
+    if (row == nullptr && newest && m.version < *newest && !o.allow_out_of_order && !files.applies_out_of_order()) {
       throw Error(ExitCode::history_mismatch,
                   m.file + ": pending but older than the newest applied migration " +
                       version_label(files, *newest) + (files.find(*newest) ? " (" + files.find(*newest)->file + ")" : ""),
@@ -788,7 +788,7 @@ Status Migrator::status() {
   if (db) {
     st.database_exists = true;
     require_provider(files(), db->kind(), target_.database.display);
-    HistoryTable table(*db, target_.table, target_.database.foreign_history_table);
+    HistoryTable table(*db, target_.table, target_.database.foreign_history);
     h = table.read(files());
     st.source = h.source;
   }
@@ -899,13 +899,13 @@ SchemaDump Migrator::dump() {
   if (!db) throw Error(ExitCode::unavailable, target_.database.display + ": database does not exist");
   Schema schema = db->read_schema(target_.table);
   // history, not schema, before and after strata imports it
-  drop_foreign_history(schema, target_.database.foreign_history_table);
+  drop_foreign_history(schema, target_.database.foreign_history);
   SchemaDump result;
   result.notes = hide_placeholder_values(schema, placeholder_values(files(), target_.placeholders.getenv));
   std::string out = "-- Schema of " + db->dump_title() + ", written by `strata migrate dump`. Do not edit.\n";
   out += db->dump_preamble();
   out += dump_schema(schema);
-  HistoryTable table(*db, target_.table, target_.database.foreign_history_table);
+  HistoryTable table(*db, target_.table, target_.database.foreign_history);
   const History h = table.read(files());
   if (!h.rows.empty()) {
     out += "\n-- Applied migrations:\n";

@@ -385,23 +385,32 @@ std::string describe(const SchemaDiff& d, const std::string& expected_side, cons
   return d.object + " is defined differently in " + expected_side + " and " + actual_side + " (check -v shows both)";
 }
 
-void drop_foreign_history(Schema& schema, const std::string& foreign_table) {
+void drop_foreign_history(Schema& schema, const ForeignHistoryTables& tables) {
   // goose's table (id, version_id, is_applied, tstamp), Flyway's and Alembic's, and what belongs
   // to them (goose's sequence, Flyway's index).
-  std::erase_if(schema.objects, [](const SchemaObject& o) {
-    for (const char* t : {"goose_db_version", "flyway_schema_history", "alembic_version", "_prisma_migrations",
-                          "__drizzle_migrations"}) {
+  std::erase_if(schema.objects, [&](const SchemaObject& o) {
+    for (const char* t : {"goose_db_version", "alembic_version", "_prisma_migrations", "__drizzle_migrations"}) {
       if (o.table == t || o.name == t) return true;
     }
+    if (o.table == tables.flyway || o.name == tables.flyway) return true;
     // Sqitch's registry on PostgreSQL: the schema sqitch and all in it.
     if ((o.kind == ObjectKind::schema && o.name == "sqitch") || o.name.starts_with("sqitch.") || o.table.starts_with("sqitch.")) {
       return true;
     }
-    return o.name == "goose_db_version_id_seq" || o.name == "__drizzle_migrations_id_seq";
+    return o.name == "goose_db_version_id_seq" || o.name == "__drizzle_migrations_id_seq" ||
+           o.name.starts_with("drizzle.__drizzle_migrations") || o.table == "drizzle.__drizzle_migrations";
   });
+  // drizzle-orm's own schema on PostgreSQL (CREATE SCHEMA IF NOT EXISTS "drizzle"), when its
+  // history is all it holds: a project's own objects in a schema of that name stay.
+  const bool drizzle_holds_more = std::any_of(schema.objects.begin(), schema.objects.end(), [](const SchemaObject& o) {
+    return o.name.starts_with("drizzle.") || o.table.starts_with("drizzle.");
+  });
+  if (!drizzle_holds_more) {
+    std::erase_if(schema.objects, [](const SchemaObject& o) { return o.kind == ObjectKind::schema && o.name == "drizzle"; });
+  }
   bool found = false;
   for (const SchemaObject& o : schema.objects) {
-    if (o.kind != ObjectKind::table || o.name != foreign_table) continue;
+    if (o.kind != ObjectKind::table || o.name != tables.migrate) continue;
     const auto t = split_table(o.sql);
     if (!t) return;
     std::set<std::string> columns;
@@ -415,7 +424,7 @@ void drop_foreign_history(Schema& schema, const std::string& foreign_table) {
   }
   if (!found) return;
   std::erase_if(schema.objects, [&](const SchemaObject& o) {
-    return o.table == foreign_table || (o.kind == ObjectKind::table && o.name == foreign_table);
+    return o.table == tables.migrate || (o.kind == ObjectKind::table && o.name == tables.migrate);
   });
 }
 

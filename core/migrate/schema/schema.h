@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "migrate/model/foreign_history.h"
+
 struct sqlite3;
 
 namespace strata::migrate {
@@ -123,11 +125,11 @@ std::string describe(const SchemaDiff& d, const std::string& expected_side, cons
 
 // Leaves out a dbmate or golang-migrate history table (`schema_migrations` with dbmate's
 // `(version)` or golang-migrate's `(version, dirty)` columns), goose's `goose_db_version`,
-// Flyway's `flyway_schema_history`, Alembic's `alembic_version`, and
+// Flyway's `flyway_schema_history`, Alembic's `alembic_version`, Prisma's and Drizzle's, and
 // what belongs to them: before and after strata imports them, they are history, not the user's
 // schema.
-// `foreign_table`: the name golang-migrate's history has (?x-migrations-table=).
-void drop_foreign_history(Schema& schema, const std::string& foreign_table = "schema_migrations");
+// `tables`: the names golang-migrate's (?x-migrations-table=) and Flyway's histories have.
+void drop_foreign_history(Schema& schema, const ForeignHistoryTables& tables = {});
 
 // A schema.sql: tables, then indexes, views and triggers, each ending in ';', then each object's
 // dump_after statements, pass by pass. Deterministic: the same schema always gives the same bytes.

@@ -335,11 +335,11 @@ TEST(PostgresUrlTest, APasswordParameterSpelledWithEscapesIsStillThePassword) {
 // nothing strata does. libpq never sees them.
 TEST(DatabaseUrlTest, GolangMigratesOwnParametersAreTaken) {
   const auto my = endpoint_from_url("mysql://app@tcp(db:3306)/shop?x-migrations-table=gm_history&x-no-lock=true");
-  EXPECT_EQ(my.foreign_history_table, "gm_history");
-  EXPECT_EQ(endpoint_from_url("mysql://app@db/shop").foreign_history_table, "schema_migrations");
+  EXPECT_EQ(my.foreign_history.migrate, "gm_history");
+  EXPECT_EQ(endpoint_from_url("mysql://app@db/shop").foreign_history.migrate, "schema_migrations");
   const migrate::Endpoint pg =
       endpoint_from_url("postgres://app@host/db?sslmode=disable&x-migrations-table=gm_history&x-multi-statement=true");
-  EXPECT_EQ(pg.foreign_history_table, "gm_history");
+  EXPECT_EQ(pg.foreign_history.migrate, "gm_history");
   EXPECT_EQ(pg.conninfo, "postgres://app@host/db?sslmode=disable");
   for (const char* bad : {"mysql://app@db/shop?x-migrations-table=a;drop", "postgres://app@host/db?x-migrations-table=",
                           "mysql://app@db/shop?x-unknown=1"}) {

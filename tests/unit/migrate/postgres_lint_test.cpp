@@ -136,13 +136,24 @@ TEST(PostgresLint, DataLossAndBrokenRunningCode) {
   EXPECT_EQ(lint("ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;\n"), "");
 }
 
-TEST(PostgresLint, LockTimeoutOncePerSectionUnlessSet) {
+TEST(PostgresLint, LockTimeoutOnceUnlessSet) {
   EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\n", false), "no-lock-timeout@2 ");
   EXPECT_EQ(lint("SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN a int;\n", false), "");
   EXPECT_EQ(lint("SET LOCAL lock_timeout TO 1000;\nALTER TABLE t ADD COLUMN a int;\n", false), "");
   EXPECT_EQ(lint("SET lock_timeout = 0;\nALTER TABLE t ADD COLUMN a int;\n", false), "no-lock-timeout@3 ");
   // A table created here is nobody's yet.
   EXPECT_EQ(lint("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n", false), "");
+}
+
+// Once a file: the up section says it, the down that undoes it does not say it again.
+TEST(PostgresLint, LockTimeoutOncePerFileNotInItsDown) {
+  const MigrationSet set = load_files(
+      {{"1_x.sql", "-- migrate:up\nALTER TABLE t ADD COLUMN a int;\n-- migrate:down\nALTER TABLE t DROP COLUMN a;\n"}}, "mem");
+  std::string codes;
+  for (const LintFinding& f : lint_migration(set.migrations.front(), DriverKind::postgres, {.up = true})) {
+    if (f.code == "no-lock-timeout") codes += f.code + "@" + std::to_string(f.line) + " ";
+  }
+  EXPECT_EQ(codes, "no-lock-timeout@2 ");
 }
 
 TEST(PostgresLint, AStatementTheParserDoesNotReadIsSaidAndSkipped) {

@@ -52,6 +52,23 @@ TEST_F(SqlRunner, TriggersAndSemicolonsInLiterals) {
   EXPECT_EQ(scalar("SELECT x FROM log LIMIT 1"), "saw;1;2");
 }
 
+// drizzle-kit's turso dialect writes libSQL's ALTER COLUMN; SQLite's bare "near ALTER" gets a hint.
+TEST_F(SqlRunner, LibsqlAlterColumnNamesLibsql) {
+  try {
+    run_section(db_, section("CREATE TABLE t (x TEXT);\nALTER TABLE `t` ALTER COLUMN \"x\" TO \"x\" integer;\n"));
+    FAIL() << "expected a failure";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("near \"ALTER\": syntax error"), std::string::npos) << e.what();
+    EXPECT_NE(e.hint().find("libSQL's (Turso's) own statement"), std::string::npos) << e.hint();
+  }
+  try {
+    run_section(db_, section("ALTER ALTER;\n"));
+    FAIL() << "expected a failure";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.hint().find("libSQL"), std::string::npos) << "only ALTER COLUMN is libSQL's: " << e.hint();
+  }
+}
+
 // fuzz/regressions/migrate_file/nul_byte_hang: run_section used to loop forever at a NUL byte,
 // where sqlite3_prepare_v2 stops without consuming anything.
 TEST_F(SqlRunner, NulByteInTheSqlFailsInsteadOfLoopingForever) {

@@ -113,7 +113,7 @@ Endpoint mysql_endpoint(const std::string& url, const UrlChoice& choice) {
       } else if (key == "password") {
         e.password = value;
       } else if (key == "x-migrations-table") {
-        e.foreign_history_table = migrations_table_of(e.display, value);
+        e.foreign_history.migrate = migrations_table_of(e.display, value);
       } else if (!ignored_go_parameter(key) && !golang_migrate_parameter(key)) {
         throw Error(ExitCode::usage, "database URL " + e.display + ": unknown parameter '" + key + "'",
                     "strata takes socket=, ssl-mode= (or tls=), ssl-ca=, ssl-cert= and ssl-key=");

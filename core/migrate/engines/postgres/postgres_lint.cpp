@@ -305,9 +305,11 @@ class SectionLint {
 
   // A statement that waits for a lock on a table in use: without lock_timeout, it waits behind
   // any open transaction, and every query of the table queues behind it (a plain ADD COLUMN
-  // held a SELECT for the whole 6 s a transaction stayed open). Said once a section.
+  // held a SELECT for the whole 6 s a transaction stayed open). Said once a file: in its up
+  // section, not again in the down that undoes it (said on every section, it was on three in four
+  // files of real projects, which teaches people to ignore it).
   void takes_lock(const std::string& table) {
-    if (lock_timeout_ || lock_timeout_said_ || is_new(table)) return;
+    if (!c_.up || lock_timeout_ || lock_timeout_said_ || is_new(table)) return;
     lock_timeout_said_ = true;
     flag("no-lock-timeout",
          "no lock_timeout is set before this statement on " + table +

@@ -71,7 +71,7 @@ Endpoint postgres_endpoint(const std::string& url, const UrlChoice& choice) {
       if (key == "search_path" && eq != std::string::npos) {
         e.schema = std::string(trim(value.substr(0, value.find(','))));
       } else if (key == "x-migrations-table") {
-        e.foreign_history_table = migrations_table_of(redact_url(url), value);
+        e.foreign_history.migrate = migrations_table_of(redact_url(url), value);
       } else if (golang_migrate_parameter(key)) {
         // golang-migrate's, not libpq's: taken out of what libpq is given.
       } else {

@@ -33,11 +33,24 @@ std::size_t skip_space_and_comments(std::string_view sql, std::size_t i) {
   return i;
 }
 
+// libSQL (Turso) adds ALTER TABLE ... ALTER COLUMN, which drizzle-kit writes for its `turso`
+// dialect: SQLite says only `near "ALTER": syntax error`.
+std::optional<std::string> libsql_hint(std::string_view sql, std::size_t offset, const std::string& message) {
+  if (message.find("near \"ALTER\"") == std::string::npos || offset >= sql.size()) return std::nullopt;
+  const std::string at = to_lower(std::string(sql.substr(offset, 24)));
+  if (!at.starts_with("alter column")) return std::nullopt;
+  return "ALTER TABLE ... ALTER COLUMN is libSQL's (Turso's) own statement, which SQLite does not have: on SQLite, "
+         "rebuild the table (CREATE TABLE __new_t ...; INSERT INTO __new_t SELECT ... FROM t; DROP TABLE t; "
+         "ALTER TABLE __new_t RENAME TO t), as drizzle-kit writes for its sqlite dialect";
+}
+
 [[noreturn]] void throw_at(const Section& section, std::size_t offset, const std::string& message) {
   // A function or syntax that newer SQLite has is the usual cause when another tool (dbmate
   // bundles its own SQLite) applied the same file: the hint says so and names the version.
+  std::optional<std::string> hint = libsql_hint(section.sql, offset, message);
+  if (!hint) hint = newer_sqlite_hint(message, sqlite_version());
   throw Error(ExitCode::migration_failed, section.file + ":" + location(section, offset) + ": " + message,
-              newer_sqlite_hint(message, sqlite_version()).value_or(""));
+              hint.value_or(""));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "migrate/engines/driver.h"
@@ -39,5 +40,10 @@ Script write_sqlite_ddl(const SchemaChanges& changes, const Schema& from, const 
 // temporary database ('', ':memory:', a `file:` URI with mode=memory) is fine. Links inside the
 // project are followed. `project_root` empty: every absolute path is outside.
 std::vector<LintFinding> lint_sqlite_files(const Migration& m, const std::filesystem::path& project_root);
+
+// A schema file the sqlite3 shell wrote (`.schema`, `.dump`) without the statements that make or
+// fill SQLite's own tables (sqlite_sequence, sqlite_statN), which a database refuses to be given
+// (Engine::schema_file_sql); each such line stays, empty.
+std::string sqlite_schema_file_sql(std::string_view sql);
 
 }  // namespace strata::migrate
