@@ -68,7 +68,7 @@ struct Migration {
 // Something wrong with the migration directory, found while loading it. Loading goes on past
 // problems so that `check` can report all of them at once.
 struct Problem {
-  std::string code;  // bad-name | duplicate-version | parse-error | link-outside-project
+  std::string code;  // bad-name | duplicate-version | parse-error | link-outside-project | psql-script
   std::string file;
   std::size_t line = 0;  // 0 when the problem is with the file as a whole
   std::string message;

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "common/error.h"
 #include "common/project_root.h"
@@ -16,6 +17,7 @@
 #include "common/sha256.h"
 #include "common/text.h"
 #include "common/utf8.h"
+#include "migrate/model/psql_script.h"
 #include "migrate/model/sqitch_plan.h"
 #include "migrate/model/tool_layout.h"
 
@@ -159,15 +161,60 @@ bool strip_sqitch_transaction(std::string& sql) {
   return true;
 }
 
-Section sqitch_section(const fs::path& path, std::string& normalised) {
-  Section s;
-  s.present = true;
-  s.file = path.string();
-  normalised = normalise_line_endings(read_sqitch_file(path));
-  s.sql = normalised;
-  s.transaction = strip_sqitch_transaction(s.sql);
-  return s;
+// The psql variables Sqitch sets for a script of `command` (deploy, revert, verify): sqitch.conf's
+// core.variables, deploy.variables, then the command's own (revert.variables, verify.variables),
+// the engine's and the default target's, each overriding the one before; then psql's
+// ON_ERROR_STOP and registry, which Sqitch sets after them (App::Sqitch::Engine::pg).
+std::map<std::string, std::string> sqitch_variables(const SqitchPlaces& places, const std::string& command) {
+  std::vector<std::string> sections = {"core.variables", "deploy.variables"};
+  if (command != "deploy") sections.push_back(command + ".variables");
+  const std::string engine = places.engine.empty() ? std::string("pg") : places.engine;
+  sections.push_back("engine." + engine + ".variables");
+  for (const std::string& key : {"engine." + engine + ".target", "core." + engine + ".target", std::string("core.target")}) {
+    if (const auto it = places.conf.find(key); it != places.conf.end() && !it->second.empty()) {
+      sections.push_back("target." + it->second + ".variables");
+      break;
+    }
+  }
+  std::map<std::string, std::string> vars;
+  for (const std::string& section : sections) {
+    const std::string prefix = section + ".";
+    for (auto it = places.conf.lower_bound(prefix); it != places.conf.end() && it->first.starts_with(prefix); ++it) {
+      vars[it->first.substr(prefix.size())] = it->second;
+    }
+  }
+  vars["ON_ERROR_STOP"] = "1";
+  vars["registry"] = places.registry;
+  return vars;
 }
+
+// Sqitch runs a PostgreSQL project's scripts through psql, from the directory it was started in
+// (the project's top, where sqitch.conf is): its meta-commands and variables are psql's
+// (psql_script.h). A script psql cannot run as strata would is a problem of the set.
+struct ScriptReader {
+  const SqitchPlaces& places;
+  fs::path project;
+  std::vector<Problem>& problems;
+  Version version;
+
+  Section operator()(const fs::path& path, const std::string& command, std::string& normalised) const {
+    Section s;
+    s.present = true;
+    s.file = path.string();
+    normalised = normalise_line_endings(read_sqitch_file(path));
+    s.sql = normalised;
+    if (places.engine.empty() || places.engine == "pg") {
+      PsqlExpansion e = expand_psql(normalised, path, PsqlRun{project, project, sqitch_variables(places, command)});
+      if (e.problem) {
+        e.problem->version = version;
+        problems.push_back(std::move(*e.problem));
+      }
+      s.sql = std::move(e.sql);
+    }
+    s.transaction = strip_sqitch_transaction(s.sql);
+    return s;
+  }
+};
 
 // The file name of change `c`'s scripts in `dir`: name.ext, or for a reworked older line
 // name@tag.ext with the first of its rework tags that has a deploy script (Sqitch's rule).
@@ -242,7 +289,8 @@ MigrationSet load_sqitch(const std::string& dir) {
                                      "a symbolic link out of the Sqitch project: not read", m.version});
       continue;
     }
-    m.up = sqitch_section(deploy, m.normalised);
+    const ScriptReader read_script{places, dir, set.problems, m.version};
+    m.up = read_script(deploy, "deploy", m.normalised);
     // Sqitch's script_hash: SHA-1 of the deploy script's bytes.
     m.tool_checksum = sha1_hex(read_sqitch_file(deploy));
     m.checksum = sha256_hex(m.normalised);
@@ -250,11 +298,11 @@ MigrationSet load_sqitch(const std::string& dir) {
     const fs::path revert = (reworked ? places.reworked_revert : places.revert) / file;
     if (fs::is_regular_file(revert, ec) && really_inside(revert, dir)) {
       std::string text;
-      m.down = sqitch_section(revert, text);
+      m.down = read_script(revert, "revert", text);
     }
     if (const fs::path verify = (reworked ? places.reworked_verify : places.verify) / file; fs::is_regular_file(verify, ec) && really_inside(verify, dir)) {
       std::string text;
-      m.verify = sqitch_section(verify, text);
+      m.verify = read_script(verify, "verify", text);
     }
     set.migrations.push_back(std::move(m));
   }

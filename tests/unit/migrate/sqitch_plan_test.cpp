@@ -191,5 +191,41 @@ TEST(SqitchPlanTest, ReworkedDirAndRegistryFromConf) {
   EXPECT_EQ("sqitch", load_directory(k_sqitch_intro).tool_registry);
 }
 
+// A PostgreSQL project's scripts are psql's (psql_script.h): its meta-commands done with Sqitch's
+// variables (sqitch.conf's, each section over the one before, then registry), the script's own
+// BEGIN and COMMIT still left out, the checksums still the file's; a refusal is a problem of the
+// set naming the file, the line and the change's version.
+TEST(SqitchPlanTest, PostgresScriptsArePsqlsWithSqitchsVariables) {
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  write_file(dir + "/sqitch.conf",
+             "[core]\n\tengine = pg\n[core \"variables\"]\n\towner = core\n\tschema = core\n"
+             "[deploy \"variables\"]\n\tschema = app\n[revert \"variables\"]\n\tschema = gone\n"
+             "[engine \"pg\"]\n\tregistry = meta\n");
+  write_file(dir + "/sqitch.plan",
+             "%syntax-version=1.0.0\n%project=app\n\na 2024-01-01T00:00:00Z Ann <ann@example.com>\n"
+             "b 2024-01-02T00:00:00Z Ann <ann@example.com>\n");
+  const std::string deploy = "\\set ON_ERROR_STOP 1\nBEGIN;\n\\set body `cat body.txt`\n"
+                             "CREATE TABLE :\"schema\".t (b text DEFAULT :'body', r text DEFAULT :'registry', o text DEFAULT :'owner');\n"
+                             "COMMIT;\n";
+  write_file(dir + "/deploy/a.sql", deploy);
+  write_file(dir + "/revert/a.sql", "DROP TABLE :\"schema\".t;\n");
+  write_file(dir + "/body.txt", "it's\n");
+  write_file(dir + "/deploy/b.sql", "SELECT 1;\n\\set x `ls`\n");
+  const MigrationSet set = load_directory(dir);
+  ASSERT_EQ(2u, set.migrations.size());
+  const Migration& a = set.migrations[0];
+  EXPECT_EQ("\n      \n\nCREATE TABLE \"app\".t (b text DEFAULT 'it''s', r text DEFAULT 'meta', o text DEFAULT 'core');\n"
+            "       \n",
+            a.up.sql);
+  EXPECT_TRUE(a.up.transaction);
+  EXPECT_EQ("DROP TABLE \"gone\".t;\n", a.down.sql);
+  EXPECT_EQ(deploy, a.normalised);
+  ASSERT_EQ(1u, set.problems.size());
+  EXPECT_EQ(dir + "/deploy/b.sql:2: `ls`: backquoted shell command not run (only `cat FILE` of a file in the project is read)",
+            set.problems[0].describe());
+  EXPECT_EQ(std::optional<Version>(2), set.problems[0].version);
+}
+
 }  // namespace
 }  // namespace strata::migrate

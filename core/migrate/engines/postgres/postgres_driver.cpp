@@ -24,6 +24,7 @@
 #include "common/text.h"
 #include "common/utf8.h"
 #include "migrate/model/database_url.h"
+#include "migrate/model/psql_script.h"
 #include "migrate/engines/driver.h"
 #include "migrate/engines/postgres/postgres_engine.h"
 #include "migrate/engines/postgres/postgres_splitter.h"
@@ -308,6 +309,18 @@ class PostgresDriver final : public Driver {
   }
 
   std::size_t run_section(const Section& section, std::size_t skip, const StatementDone& on_done) override {
+    // A psql meta-command (\set, \i, \connect) is psql's, not SQL: refused before the section's
+    // first statement is sent. A Sqitch project's scripts, which Sqitch runs through psql, have
+    // had theirs done already (psql_script.h); goose and Flyway send a file to the server as it
+    // is, where such a line fails after the statements before it ran.
+    if (const auto at = find_psql_command(section.sql)) {
+      const std::string_view rest = std::string_view(section.sql).substr(*at);
+      const std::string name(rest.substr(0, rest.find_first_of(" \t\r\n", 1)));
+      throw Error(ExitCode::invalid_input,
+                  section.file + ":" + location(section, *at) + ": " + escape_control_characters(name) +
+                      " is a psql meta-command, not SQL: the server cannot run it",
+                  "psql runs it; the file needs the SQL psql would send instead");
+    }
     const SplitResult split = split_postgres(section.sql);
     if (split.error_offset) {
       throw Error(ExitCode::migration_failed,

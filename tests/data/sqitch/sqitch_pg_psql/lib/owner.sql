@@ -1,0 +1,1 @@
+COMMENT ON SCHEMA :"app_schema" IS :'registry';

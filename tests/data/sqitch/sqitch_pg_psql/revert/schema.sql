@@ -1,0 +1,7 @@
+-- Revert psqlvars:schema from pg
+
+BEGIN;
+
+DROP SCHEMA :"app_schema";
+
+COMMIT;

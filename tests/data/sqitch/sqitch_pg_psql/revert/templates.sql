@@ -1,0 +1,9 @@
+-- Revert psqlvars:templates from pg
+
+BEGIN;
+
+DROP FUNCTION :"app_schema".template(text);
+DROP TABLE :"app_schema".audit;
+DROP TABLE :"app_schema".templates;
+
+COMMIT;

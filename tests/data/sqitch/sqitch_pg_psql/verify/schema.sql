@@ -1,0 +1,3 @@
+-- Verify psqlvars:schema on pg
+
+SELECT pg_catalog.has_schema_privilege(:'app_schema', 'usage');

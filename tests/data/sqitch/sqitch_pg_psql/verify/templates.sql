@@ -1,0 +1,7 @@
+-- Verify psqlvars:templates on pg
+
+BEGIN;
+
+SELECT name, body FROM :"app_schema".templates WHERE FALSE;
+
+ROLLBACK;
