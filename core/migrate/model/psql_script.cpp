@@ -30,7 +30,7 @@ bool identifier_start(char c) {
   return is_alpha(u) || u == '_' || u >= 0x80;
 }
 bool identifier_char(char c) { return identifier_start(c) || is_digit(static_cast<unsigned char>(c)) || c == '$'; }
-bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+bool psql_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Where the SQL text is: a ':' or a backslash means something to psql only in code.
 class SqlLexer {
@@ -400,7 +400,7 @@ class Expander {
       refuse(p, "`" + escape_control_characters(std::string(c)) +
                     "`: backquoted shell command not run (only `cat FILE` of a file in the project is read)");
     };
-    if (!c.starts_with("cat") || c.size() < 5 || !blank(c[3])) refuse_command();
+    if (!c.starts_with("cat") || c.size() < 5 || !psql_blank(c[3])) refuse_command();
     std::string_view name = trim(c.substr(4));
     if (name.size() >= 2 && (name.front() == '\'' || name.front() == '"') && name.back() == name.front()) {
       name = name.substr(1, name.size() - 2);
@@ -452,17 +452,17 @@ class Expander {
   static MetaCommand read_meta_command(std::string_view text, std::size_t at, const Place& p) {
     MetaCommand m;
     std::size_t i = at + 1;
-    while (i < text.size() && !blank(text[i]) && text[i] != '\n' && text[i] != '\\') m.name += text[i++];
+    while (i < text.size() && !psql_blank(text[i]) && text[i] != '\n' && text[i] != '\\') m.name += text[i++];
     if (m.name.empty()) refuse(p, "invalid command \\");
     while (true) {
-      while (i < text.size() && blank(text[i])) ++i;
+      while (i < text.size() && psql_blank(text[i])) ++i;
       if (i >= text.size() || text[i] == '\n') break;
       if (text[i] == '\\') {
         if (i + 1 < text.size() && text[i + 1] == '\\') i += 2;
         break;
       }
       Argument a;
-      while (i < text.size() && !blank(text[i]) && text[i] != '\n' && text[i] != '\\') i = read_piece(text, i, a, p);
+      while (i < text.size() && !psql_blank(text[i]) && text[i] != '\n' && text[i] != '\\') i = read_piece(text, i, a, p);
       m.arguments.push_back(std::move(a));
     }
     m.end = i;
