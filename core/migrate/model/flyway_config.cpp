@@ -25,22 +25,15 @@ struct Found {
   std::size_t line = 0;
 };
 
-std::string_view trim_view(std::string_view s) {
-  const std::size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  const std::size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
-
 // A value as written: quotes taken off, a YAML or TOML comment after it dropped.
 std::string unquoted(std::string_view v, Format f) {
-  v = trim_view(v);
+  v = trim(v);
   if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
     const std::size_t close = v.find(v.front(), 1);
     return std::string(v.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
   }
   if (f != Format::properties) {
-    if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = trim_view(v.substr(0, hash));
+    if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = trim(v.substr(0, hash));
   }
   return std::string(v);
 }
@@ -64,11 +57,11 @@ std::optional<Found> from_properties(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   for (std::size_t n = 1; std::getline(in, line); ++n) {
-    const std::string_view l = trim_view(line);
+    const std::string_view l = trim(line);
     if (l.empty() || l.front() == '#' || l.front() == '!') continue;
     const std::size_t sep = l.find_first_of("=: \t");
-    if (sep == std::string_view::npos || !is_table_key(trim_view(l.substr(0, sep)))) continue;
-    std::string_view rest = trim_view(l.substr(sep));
+    if (sep == std::string_view::npos || !is_table_key(trim(l.substr(0, sep)))) continue;
+    std::string_view rest = trim(l.substr(sep));
     if (!rest.empty() && (rest.front() == '=' || rest.front() == ':')) rest = rest.substr(1);
     if (auto v = resolved(unquoted(rest, Format::properties))) return Found{*v, n};
   }
@@ -82,7 +75,7 @@ std::optional<Found> from_yaml(const std::string& text) {
   std::string line;
   std::vector<std::pair<std::size_t, std::string>> path;  // (indent, key)
   for (std::size_t n = 1; std::getline(in, line); ++n) {
-    const std::string_view l = trim_view(line);
+    const std::string_view l = trim(line);
     if (l.empty() || l.front() == '#') continue;
     if (l == "---") {
       path.clear();
@@ -95,7 +88,7 @@ std::optional<Found> from_yaml(const std::string& text) {
     std::string key;
     for (const auto& [i, k] : path) key += k + ".";
     key += unquoted(l.substr(0, colon), Format::yaml);
-    const std::string_view value = trim_view(l.substr(colon + 1));
+    const std::string_view value = trim(l.substr(colon + 1));
     if (value.empty() || value.front() == '#') {
       path.emplace_back(indent, unquoted(l.substr(0, colon), Format::yaml));
       continue;
@@ -113,15 +106,15 @@ std::optional<Found> from_toml(const std::string& text) {
   std::string line;
   std::string section;
   for (std::size_t n = 1; std::getline(in, line); ++n) {
-    const std::string_view l = trim_view(line);
+    const std::string_view l = trim(line);
     if (l.empty() || l.front() == '#') continue;
     if (l.front() == '[') {
-      section = std::string(trim_view(l.substr(1, l.find(']') == std::string_view::npos ? std::string_view::npos : l.find(']') - 1)));
+      section = std::string(trim(l.substr(1, l.find(']') == std::string_view::npos ? std::string_view::npos : l.find(']') - 1)));
       continue;
     }
     const std::size_t eq = l.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string key = (section.empty() ? "" : section + ".") + std::string(trim_view(l.substr(0, eq)));
+    const std::string key = (section.empty() ? "" : section + ".") + std::string(trim(l.substr(0, eq)));
     if (is_table_key(key)) {
       if (auto v = resolved(unquoted(l.substr(eq + 1), Format::toml))) return Found{*v, n};
     }
@@ -141,16 +134,22 @@ std::optional<Format> format_of(const fs::path& file) {
   return std::nullopt;
 }
 
+struct Candidate {
+  fs::path file;
+  Format format;
+  bool operator<(const Candidate& o) const { return file < o.file; }
+};
+
 // The files of `dir` that may name the table, by name; conf/'s flyway.conf and flyway.toml after.
-std::vector<fs::path> candidates(const fs::path& dir) {
-  std::vector<fs::path> out;
+std::vector<Candidate> candidates(const fs::path& dir) {
+  std::vector<Candidate> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (format_of(e.path()) && e.is_regular_file(ec)) out.push_back(e.path());
+    if (const auto f = format_of(e.path()); f && e.is_regular_file(ec)) out.push_back({e.path(), *f});
   }
   std::sort(out.begin(), out.end());
   for (const char* name : {"conf/flyway.conf", "conf/flyway.toml"}) {
-    if (fs::is_regular_file(dir / name, ec)) out.push_back(dir / name);
+    if (fs::is_regular_file(dir / name, ec)) out.push_back({dir / name, *format_of(dir / name)});
   }
   return out;
 }
@@ -189,9 +188,9 @@ std::optional<NamedTable> flyway_table_of_project(const std::vector<std::string>
   for (const std::string& d : dirs) {
     fs::path dir = absolute_normal(d);
     while (true) {
-      for (const fs::path& file : candidates(dir)) {
+      for (const auto& [file, format] : candidates(dir)) {
         if (!root.empty() && !really_inside(file, root)) continue;
-        const std::optional<Found> found = read_setting(file, *format_of(file));
+        const std::optional<Found> found = read_setting(file, format);
         if (!found) continue;
         const std::string where = shown(file, root) + ":" + std::to_string(found->line);
         if (!is_table_name(found->value)) {
