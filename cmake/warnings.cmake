@@ -8,7 +8,13 @@ target_compile_options(strata_warnings INTERFACE
   # library code). CI builds RelWithDebInfo (-O2), where both stay on.
   $<$<AND:$<CXX_COMPILER_ID:GNU>,$<CONFIG:Release>>:-Wno-restrict>
   $<$<AND:$<CXX_COMPILER_ID:GNU>,$<CONFIG:Release>>:-Wno-maybe-uninitialized>
-  $<$<BOOL:${STRATA_WERROR}>:-Werror>)
+  $<$<BOOL:${STRATA_WERROR}>:-Werror>
+  # STRATA_DEBUG_LINES: debug information as line tables and function names only (-g1, after the
+  # build type's -g), for a build that is tested and packaged but never stepped through in a
+  # debugger (CI's release build; the package is stripped either way, and -g changes no code).
+  # A unity file of core compiled in 28.6 s at -O2 -g1 against 39.8 s at -O2 -g, into an
+  # object a quarter the size.
+  $<$<BOOL:${STRATA_DEBUG_LINES}>:-g1>)
 
 add_library(strata_sanitizers INTERFACE)
 if(STRATA_SANITIZE)

@@ -11,6 +11,7 @@ cmake -S "$root" -B "$build_dir" -G Ninja \
   -DSTRATA_WERROR="${STRATA_WERROR:-OFF}" \
   -DSTRATA_SANITIZE="${STRATA_SANITIZE:-OFF}" \
   -DSTRATA_TSAN="${STRATA_TSAN:-OFF}" \
+  -DSTRATA_DEBUG_LINES="${STRATA_DEBUG_LINES:-OFF}" \
   -DSTRATA_UNIT_SHARDS="${STRATA_UNIT_SHARDS:-0}" >/dev/null
 # shellcheck disable=SC2086
 cmake --build "$build_dir" -j "$(nproc)" ${TARGETS:+--target $TARGETS}

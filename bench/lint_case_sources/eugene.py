@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
 """tests/data/lint-cases/eugene.jsonl: eugene's examples (eugene/examples/<hint>/{bad,good}.sql),
 the last `-- N.sql` file the case, the ones before it its setup; eugene runs each file in a
-transaction. Hints without a strata counterpart (E3 json, E15 foreign key index, W12, W13) are
-left out. Usage: python3 eugene.py EUGENE_CHECKOUT > FILE
+transaction. Hints without a strata counterpart (E15 foreign key index, W12, W13) are left out. Usage: python3 eugene.py EUGENE_CHECKOUT > FILE
 """
 import sys
 import json, re, subprocess
 REPO="kaaveland/eugene"; COMMIT="7f8b343ae93ed72692cf63ce9a4490fd617a7118"; GIT=sys.argv[1]
-MAP={"E1":["missing-not-valid"],"E2":["set-not-null"],"E4":["work-under-lock"],"E5":["column-type-rewrite"],
+MAP={"E1":["missing-not-valid"],"E2":["set-not-null"],"E3":["json-column"],"E4":["work-under-lock"],"E5":["column-type-rewrite"],
      "E6":["index-without-concurrently"],"E7":["constraint-builds-index"],"E8":["constraint-builds-index"],
      "E9":["no-lock-timeout"],"E10":["work-under-lock"],"E11":["volatile-default"],"W14":["set-not-null"]}
 WHY={("E4","bad"):"a plain read (SELECT count(*)) of the table the ALTER just locked: strata flags the writes and rewrites of other tables that run under the lock (UPDATE, DELETE, INSERT ... SELECT, a rewrite), not every statement after it"}

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -44,6 +45,10 @@ void add_shared_options(CLI::App* app, MigrateOptions& o) {
   app->add_option("--history-table", o.history_table,
                   "Flyway's history table, to take it over (default: migrate.history_table, else flyway.table or "
                   "spring.flyway.table in the project's configuration files, else flyway_schema_history)");
+  // Repeatable; gathered from `migrate` and its subcommand both (given_values), as --dir is.
+  app->add_option("--set", o.set,
+                  "Sqitch projects: a psql variable NAME=VALUE for their scripts, over sqitch.conf's (repeatable, as "
+                  "sqitch's --set)");
   app->add_flag("--envsub", o.envsub,
                 "Expand ${NAME} from the environment in every migration, not only in sections marked envsub:on "
                 "(default: migrate.envsub)");
@@ -70,16 +75,17 @@ bool given(CLI::App* migrate, const char* option) {
   return false;
 }
 
-// Every --dir, given to `migrate` or to its subcommand (both bind the same vector, and whichever
-// parses last would replace the other's), in command-line order.
-std::vector<std::string> given_dirs(CLI::App* migrate) {
-  std::vector<std::string> dirs;
-  const auto take = [&dirs](const CLI::App* app) {
-    for (const std::string& d : app->get_option("--dir")->results()) dirs.push_back(d);
+// Every value of a repeatable option (--dir, --set), given to `migrate` or to its subcommand
+// (both bind the same vector, and whichever parses last would replace the other's), in
+// command-line order.
+std::vector<std::string> given_values(CLI::App* migrate, const char* option) {
+  std::vector<std::string> values;
+  const auto take = [&](const CLI::App* app) {
+    for (const std::string& d : app->get_option(option)->results()) values.push_back(d);
   };
   take(migrate);
   for (const CLI::App* sub : migrate->get_subcommands()) take(sub);
-  return dirs;
+  return values;
 }
 
 // --dir, --table and --database not given on the command line come from the configuration
@@ -111,7 +117,8 @@ void apply_settings(MigrateOptions& o, const std::function<bool(const char*)>& g
 }
 
 void apply_configuration(CLI::App* migrate, MigrateOptions& o) {
-  o.dirs = given_dirs(migrate);
+  o.dirs = given_values(migrate, "--dir");
+  o.set = given_values(migrate, "--set");
   apply_settings(o, [migrate](const char* flag) { return given(migrate, flag); });
 }
 
@@ -294,6 +301,23 @@ mg::Placeholders placeholders(const MigrateOptions& o, const mg::Endpoint* endpo
   return p;
 }
 
+// --set NAME=VALUE, each a Sqitch project's psql variable (the last of a name wins, as in sqitch).
+std::map<std::string, std::string> tool_variables(const MigrateOptions& o) {
+  std::map<std::string, std::string> vars;
+  for (const std::string& given : o.set) {
+    const std::size_t eq = given.find('=');
+    const std::string name = given.substr(0, eq);
+    const bool valid = eq != std::string::npos && !name.empty() &&
+                       std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!valid) {
+      throw Error(ExitCode::usage, "--set '" + escape_control_characters(given) + "': not NAME=VALUE",
+                  "a psql variable's name is letters, digits and _, e.g. --set schema=app");
+    }
+    vars[name] = given.substr(eq + 1);
+  }
+  return vars;
+}
+
 // Where the project starts (common/project_root.h): migration files that are links out of it
 // are not read, and check flags ATTACH and VACUUM INTO of files out of it.
 std::filesystem::path project_root() { return configuration().trust.root; }
@@ -302,6 +326,7 @@ mg::Target make_target(const MigrateOptions& o, mg::Endpoint endpoint, const Dry
   mg::Target t{std::move(endpoint), o.table, lock_timeout(o)};
   if (o.ddl_lock_timeout_s) t.ddl_lock_timeout = std::chrono::milliseconds(static_cast<long long>(*o.ddl_lock_timeout_s * 1000));
   t.project_root = project_root();
+  t.tool_variables = tool_variables(o);
   t.placeholders = placeholders(o, &t.database);
   t.show_values = dry.show_values;
   return t;

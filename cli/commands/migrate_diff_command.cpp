@@ -94,6 +94,7 @@ int run_diff(const DiffCommand& c) {
   r.database = c.database ? *c.database : mg::Endpoint::sqlite(":memory:");
   r.dirs = c.dirs;
   r.project_root = c.project_root;
+  r.tool_variables = c.tool_variables;
   r.table = c.table;
   r.placeholders = c.placeholders;
   r.concurrently = c.concurrently;

@@ -2,6 +2,7 @@
 // `strata migrate diff NAME --to ...`: writes the next migration from the desired schema
 // (core/migrate/diff/migration_diff.h); asks about possible renames at a terminal.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct DiffCommand {
   std::optional<migrate::Endpoint> database;  // nullopt: SQLite (the replay is in memory)
   std::vector<std::string> dirs;
   std::filesystem::path project_root;  // migrate::DiffRequest::project_root
+  std::map<std::string, std::string> tool_variables;  // migrate::DiffRequest::tool_variables (--set)
   std::string table;
   migrate::Placeholders placeholders;
   OutputOptions out;

@@ -100,6 +100,7 @@ mg::CheckOptions check_options(const MigrateOptions& o, const CheckFlags& f) {
   c.server_version = o.server_version;
   c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
   c.project_root = project_root();
+  c.tool_variables = tool_variables(o);
   return c;
 }
 
@@ -117,6 +118,7 @@ int run_diff_of(const MigrateOptions& o, const DiffFlags& f) {
   c.database = database_endpoint(o);
   c.dirs = o.dirs;
   c.project_root = project_root();
+  c.tool_variables = tool_variables(o);
   c.table = o.table;
   c.placeholders = placeholders(o, c.database ? &*c.database : nullptr);
   c.out = o.out;

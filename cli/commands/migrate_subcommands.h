@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@ struct MigrateOptions {
   bool wait = false;            // PostgreSQL: retry until the server accepts connections
   double wait_timeout_s = 60;
   bool envsub = false;          // --envsub / migrate.envsub: ${NAME} in every section
+  std::vector<std::string> set;  // --set NAME=VALUE, repeatable: a Sqitch project's psql variables
   // --ddl-lock-timeout / migrate.ddl_lock_timeout: seconds a migration's statement waits for a
   // table's lock; none: the server's own wait.
   std::optional<double> ddl_lock_timeout_s;
@@ -159,6 +161,8 @@ mg::Placeholders placeholders(const MigrateOptions& o, const mg::Endpoint* endpo
 // Where the project starts (common/project_root.h): migration files that are links out of it
 // are not read, and check flags ATTACH and VACUUM INTO of files out of it.
 std::filesystem::path project_root();
+// --set's NAME=VALUE pairs (Error(usage) for one that is not).
+std::map<std::string, std::string> tool_variables(const MigrateOptions& o);
 mg::Target make_target(const MigrateOptions& o, mg::Endpoint endpoint, const DryRunFlags& dry = {});
 mg::Migrator make_migrator(const MigrateOptions& o, const DryRunFlags& dry = {});
 // "1.25 ms", "120 ms".

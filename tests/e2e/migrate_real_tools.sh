@@ -142,6 +142,35 @@ expect_exit 0 -- strata_t migrate -d sqlite:dk-a.db --dir dk/drizzle check
 expect_exit 0 -- strata_t migrate -d sqlite:dk-a.db --dir dk/drizzle status
 expect_stdout_match '0001 +nebulous_storm +applied'
 
+# drizzle-orm's migrator runs the journal's entries in the array's order, whatever their idx: a
+# journal merged by hand lists 0002 (making a table) before 0001 (altering it).
+case_ "Drizzle on SQLite: a journal listing 0002 before 0001, run in the journal's order as drizzle-kit runs it"
+mkdir -p "$E2E_TMP/reordered/meta"
+printf 'CREATE TABLE `a` (`id` integer PRIMARY KEY NOT NULL);\n' >"$E2E_TMP/reordered/0000_init.sql"
+printf 'CREATE TABLE `t` (`x` integer);\n' >"$E2E_TMP/reordered/0002_make_t.sql"
+printf 'ALTER TABLE `t` ADD `y` text;\n' >"$E2E_TMP/reordered/0001_alter_t.sql"
+cat >"$E2E_TMP/reordered/meta/_journal.json" <<'JSON'
+{"version": "7", "dialect": "sqlite", "entries": [
+  {"idx": 0, "version": "6", "when": 1700000000000, "tag": "0000_init", "breakpoints": true},
+  {"idx": 2, "version": "6", "when": 1700000001000, "tag": "0002_make_t", "breakpoints": true},
+  {"idx": 1, "version": "6", "when": 1700000002000, "tag": "0001_alter_t", "breakpoints": true}]}
+JSON
+drizzle_project dro sqlite "$E2E_TMP/reordered"
+drizzle_kit dro "$E2E_TMP/dro-a.db"
+expect_exit 0 -- strata_t migrate -d sqlite:dro-b.db --dir dro/drizzle status
+assert_eq "init make_t alter_t" "$(grep -oE '^ *000[0-9] +[a-z_]+' "$E2E_TMP/.out" | awk '{print $2}' | xargs)" "status lists the journal's order"
+expect_exit 0 -- strata_t migrate -d sqlite:dro-b.db --dir dro/drizzle up
+assert_eq "0000_init 0002_make_t 0001_alter_t" "$(grep -oE 'applied 000[0-9]_[a-z_]+' "$E2E_TMP/.err" | awk '{print $2}' | xargs)" "up runs the journal's order"
+sqlite_same_schema dro-a.db dro-b.db "drizzle-kit's schema is strata's"
+expect_exit 0 -- strata_t migrate -d sqlite:dro-a.db --dir dro/drizzle check
+# drizzle-kit ran the first entry; strata takes over and writes drizzle's rows in its order.
+drizzle_project dro-half sqlite "$E2E_TMP/reordered" 1
+drizzle_kit dro-half "$E2E_TMP/dro-c.db"
+expect_exit 0 -- strata_t migrate -d sqlite:dro-c.db --dir dro/drizzle up
+assert_eq "$(sqlite3 dro-a.db 'SELECT hash, created_at FROM __drizzle_migrations ORDER BY id')" \
+    "$(sqlite3 dro-c.db 'SELECT hash, created_at FROM __drizzle_migrations ORDER BY id')" \
+    "drizzle's rows in the order drizzle-kit writes them"
+
 # ---------------------------------------------------------------------------------------------
 T="$DATA/prisma/trpc_next_prisma_starter/prisma/migrations"
 TN=$(ls -d "$T"/*/ | wc -l)

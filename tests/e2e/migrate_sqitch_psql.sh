@@ -60,6 +60,22 @@ expect_exit 0 -- strata_t migrate -d "$DB" down
 assert_false "the templates table is gone" pq "$DB" -c "SELECT 1 FROM psqlapp.templates"
 assert_true "the schema is still there" pq "$DB" -c "SELECT 1 FROM pg_namespace WHERE nspname = 'psqlapp'"
 
+case_ "sqitch deploy --set and migrate --set: the variables given override sqitch.conf's, one schema"
+project p
+SET_ARGS=(--set with_audit=no)
+DB=$(fresh_db strata_set)
+expect_exit 0 -- strata_t migrate -d "$DB" "${SET_ARGS[@]}" up
+FULL=$(fresh_db sqitch_set)
+sqitch deploy "${SET_ARGS[@]}" "db:pg:${FULL#postgres:}" >sqitch.out 2>&1 || fail "sqitch deploy --set failed: $(cat sqitch.out)"
+assert_eq "$(pg_schema "$FULL")" "$(pg_schema "$DB")" "strata's schema is sqitch's"
+assert_true "\\if :with_audit took its false branch" pq "$DB" -c "SELECT 1 FROM psqlapp.no_audit"
+assert_false "no audit table" pq "$DB" -c "SELECT 1 FROM psqlapp.audit"
+expect_exit 0 -- strata_t migrate -d "$FULL" --set with_audit=no check --drift
+# As `migrate` takes it, so does the subcommand; a value that is not NAME=VALUE is a usage error.
+expect_exit 0 -- strata_t migrate -d "$FULL" status --set with_audit=no
+expect_exit 2 -- strata_t migrate -d "$FULL" --set app-schema status
+expect_error_line "--set 'app-schema': not NAME=VALUE"
+
 # ---------------------------------------------------------------------------------------------
 # up refused on an empty database with one error line matching $1, and nothing of the project
 # applied: not even the change before the one refused.

@@ -543,7 +543,7 @@ CheckReport check_directories(const std::vector<std::string>& dirs, const CheckO
   // Connecting (a PostgreSQL login costs milliseconds of key stretching) overlaps with reading
   // and linting the directories.
   auto opening = std::async(std::launch::async, [&o] { return open_database(o); });
-  const MigrationSet files = load_directories(dirs, o.project_root);
+  const MigrationSet files = load_directories(dirs, o.project_root, o.tool_variables);
   // MySQL's lint judges for the connected server's version: it waits for the connection.
   if (o.database && o.database->kind == DriverKind::mysql) {
     const auto conn = opening.get();

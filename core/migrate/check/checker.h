@@ -6,6 +6,7 @@
 // role lacks CREATEDB).
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct CheckOptions {
   // (load_directories), and ATTACH or VACUUM INTO of a file out of it is a finding
   // (attach-outside-project). Default: empty, the migrations directory alone.
   std::filesystem::path project_root{};
+  std::map<std::string, std::string> tool_variables{};  // Sqitch's --set (load_directories)
   // The baseline file to read (baseline.h). Default: none. With `baseline_optional`, a missing
   // file means no baseline (the default path) rather than an error.
   std::string baseline;

@@ -54,7 +54,7 @@ const Endpoint* server_of(const DiffRequest& r) {
 }
 
 void replay(ScratchDatabase& scratch, const DiffRequest& r) {
-  MigrationSet files = load_directories(r.dirs, r.project_root);
+  MigrationSet files = load_directories(r.dirs, r.project_root, r.tool_variables);
   files.require_valid();
   for (const Migration& m : files.migrations) scratch.apply(m.up);
   for (const Migration& m : files.repeatables) scratch.apply(m.up);

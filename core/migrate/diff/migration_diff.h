@@ -5,6 +5,7 @@
 // way, a down section. Before anything is written the draft is proven in the first scratch: its
 // up must give the desired schema and its down the schema before.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct DiffRequest {
   // Where the project starts: a migration file that is a link out of it is not read
   // (load_directories). Default: empty, the migrations directories alone.
   std::filesystem::path project_root{};
+  std::map<std::string, std::string> tool_variables{};  // Sqitch's --set (load_directories)
   // The desired schema: SQL files, and folders whose *.sql files are read in name order...
   std::vector<std::string> desired_files;
   // ...or a database to read it from (then desired_files is empty).

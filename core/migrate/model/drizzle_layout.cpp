@@ -150,9 +150,9 @@ MigrationSet load_drizzle(const std::string& dir) {
     if (const auto bad = find_invalid_utf8(m.normalised)) m.not_utf8 = Migration::Place{path, position_of(m.normalised, *bad)};
     set.migrations.push_back(std::move(m));
   }
-  // The journal's order is the order drizzle-orm runs them in; strata orders by version (idx).
-  std::stable_sort(set.migrations.begin(), set.migrations.end(),
-                   [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  // The journal's order is kept: drizzle-orm's migrator runs the entries as the array lists them,
+  // whatever their idx (a journal merged by hand can list 0002 before 0001), so strata runs,
+  // lists and counts them in that order too (MigrationSet::find looks a version up either way).
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();

@@ -83,7 +83,7 @@ struct Problem {
 enum class MigrationLayout { strata, prisma, drizzle, sqitch };
 
 struct MigrationSet {
-  std::vector<Migration> migrations;  // sorted by version, versions unique
+  std::vector<Migration> migrations;  // in the order they run: by version (Drizzle: its journal's order); versions unique
   std::vector<Migration> repeatables;  // R__name.sql, sorted by name, names unique
   std::vector<Problem> problems;
   // `.sql` files whose names start neither with a digit nor with R__ (a schema.sql kept beside the

@@ -92,6 +92,11 @@ std::string Problem::describe() const {
 }
 
 const Migration* MigrationSet::find(Version version) const {
+  // Drizzle's migrations stay in its journal's order, which need not be idx order.
+  if (layout == MigrationLayout::drizzle) {
+    const auto it = std::find_if(migrations.begin(), migrations.end(), [&](const Migration& m) { return m.version == version; });
+    return it != migrations.end() ? &*it : nullptr;
+  }
   // Sorted by version: status and check look up every history row, a thousand of them.
   const auto it = std::lower_bound(migrations.begin(), migrations.end(), version,
                                    [](const Migration& m, Version v) { return m.version < v; });

@@ -305,11 +305,30 @@ MigrationSet load_files(const std::vector<NamedContent>& files, const std::strin
   return load_origins({Origin{&files, &origin}});
 }
 
-MigrationSet load_directories(const std::vector<std::string>& dirs, const fs::path& project_root) {
-  // A Prisma or Drizzle project is read as its tool reads it (tool_layout.h).
+MigrationSet load_directories(const std::vector<std::string>& dirs, const fs::path& project_root,
+                              const ToolVariables& tool_variables) {
+  // A Prisma, Drizzle or Sqitch project is read as its tool reads it (tool_layout.h).
+  const ToolLayout* layout = nullptr;
   if (dirs.size() == 1) {
     std::string dir = dirs.front();
-    if (const ToolLayout* layout = find_tool_layout(dir)) return layout->load(dir);
+    layout = find_tool_layout(dir);
+    if (layout != nullptr && (layout->reads_variables || tool_variables.empty())) {
+      MigrationSet set = layout->load(dir, tool_variables);
+      // Sqitch hands variables to psql alone among its clients that strata runs.
+      if (!tool_variables.empty() && !set.provider.empty() && set.provider != "pg") {
+        throw Error(ExitCode::usage, mention(Setting::tool_variable) + ": " + dir + " is a Sqitch project for " +
+                                         set.provider + "; strata reads Sqitch's variables in PostgreSQL (psql) scripts only");
+      }
+      return set;
+    }
+  }
+  if (!tool_variables.empty()) {
+    throw Error(ExitCode::usage,
+                mention(Setting::tool_variable) + ": " + dirs.front() + " is " +
+                    (layout != nullptr ? std::string("a ") + layout->tool + " project" : std::string("not a Sqitch project")) +
+                    "; variables are for a Sqitch project's psql scripts",
+                "leave " + mention(Setting::tool_variable) + " out, or point " + mention(Setting::dir) +
+                    " at the folder holding sqitch.plan");
   }
   std::vector<std::vector<NamedContent>> contents;
   std::vector<Problem> links;

@@ -1,6 +1,7 @@
 #pragma once
 // Where migrations come from: a directory on disk, or files compiled into the binary.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,10 @@ MigrationSet load_directory(const std::string& dir, const std::filesystem::path&
 
 // The same over several directories (dbmate's repeated --migrations-dir): one set, ordered by
 // version; a version used in two directories is a duplicate-version problem naming both files.
-MigrationSet load_directories(const std::vector<std::string>& dirs, const std::filesystem::path& project_root = {});
+// `tool_variables`: a Sqitch project's psql variables given on the command line (--set,
+// tool_layout.h's ToolVariables); given for any other set, an Error(usage) saying so.
+MigrationSet load_directories(const std::vector<std::string>& dirs, const std::filesystem::path& project_root = {},
+                              const std::map<std::string, std::string>& tool_variables = {});
 
 struct NamedContent {
   std::string name;     // file name, e.g. 0001_create_documents.sql

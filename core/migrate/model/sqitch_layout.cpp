@@ -164,8 +164,10 @@ bool strip_sqitch_transaction(std::string& sql) {
 // The psql variables Sqitch sets for a script of `command` (deploy, revert, verify): sqitch.conf's
 // core.variables, deploy.variables, then the command's own (revert.variables, verify.variables),
 // the engine's and the default target's, each overriding the one before; then psql's
+// the user's --set over all of those (App::Sqitch::Command::deploy's _collect_vars); then psql's
 // ON_ERROR_STOP and registry, which Sqitch sets after them (App::Sqitch::Engine::pg).
-std::map<std::string, std::string> sqitch_variables(const SqitchPlaces& places, const std::string& command) {
+std::map<std::string, std::string> sqitch_variables(const SqitchPlaces& places, const std::string& command,
+                                                    const ToolVariables& given) {
   std::vector<std::string> sections = {"core.variables", "deploy.variables"};
   if (command != "deploy") sections.push_back(command + ".variables");
   const std::string engine = places.engine.empty() ? std::string("pg") : places.engine;
@@ -183,6 +185,7 @@ std::map<std::string, std::string> sqitch_variables(const SqitchPlaces& places, 
       vars[it->first.substr(prefix.size())] = it->second;
     }
   }
+  for (const auto& [name, value] : given) vars[name] = value;
   vars["ON_ERROR_STOP"] = "1";
   vars["registry"] = places.registry;
   return vars;
@@ -193,6 +196,7 @@ std::map<std::string, std::string> sqitch_variables(const SqitchPlaces& places, 
 // (psql_script.h). A script psql cannot run as strata would is a problem of the set.
 struct ScriptReader {
   const SqitchPlaces& places;
+  const ToolVariables& given;
   fs::path project;
   std::vector<Problem>& problems;
   Version version;
@@ -204,7 +208,7 @@ struct ScriptReader {
     normalised = normalise_line_endings(read_sqitch_file(path));
     s.sql = normalised;
     if (places.engine.empty() || places.engine == "pg") {
-      PsqlExpansion e = expand_psql(normalised, path, PsqlRun{project, project, sqitch_variables(places, command)});
+      PsqlExpansion e = expand_psql(normalised, path, PsqlRun{project, project, sqitch_variables(places, command, given)});
       if (e.problem) {
         e.problem->version = version;
         problems.push_back(std::move(*e.problem));
@@ -253,7 +257,7 @@ std::optional<std::string> find_sqitch(const std::string& dir) {
   return std::nullopt;
 }
 
-MigrationSet load_sqitch(const std::string& dir) {
+MigrationSet load_sqitch(const std::string& dir, const ToolVariables& variables) {
   const SqitchPlaces places = sqitch_places(dir);
   const SqitchPlan plan = parse_sqitch_plan(read_sqitch_file(places.plan), places.plan.string());
   MigrationSet set;
@@ -289,7 +293,7 @@ MigrationSet load_sqitch(const std::string& dir) {
                                      "a symbolic link out of the Sqitch project: not read", m.version});
       continue;
     }
-    const ScriptReader read_script{places, dir, set.problems, m.version};
+    const ScriptReader read_script{places, variables, dir, set.problems, m.version};
     m.up = read_script(deploy, "deploy", m.normalised);
     // Sqitch's script_hash: SHA-1 of the deploy script's bytes.
     m.tool_checksum = sha1_hex(read_sqitch_file(deploy));

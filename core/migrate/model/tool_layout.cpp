@@ -12,9 +12,11 @@ namespace {
 
 // One row per layout; a new layout is its file and a row here.
 const ToolLayout k_layouts[] = {
-    {MigrationLayout::prisma, "Prisma", find_prisma, load_prisma, write_new_prisma},
-    {MigrationLayout::drizzle, "Drizzle Kit", find_drizzle, load_drizzle, write_new_drizzle},
-    {MigrationLayout::sqitch, "Sqitch", find_sqitch, load_sqitch, write_new_sqitch},
+    {MigrationLayout::prisma, "Prisma", find_prisma, [](const std::string& d, const ToolVariables&) { return load_prisma(d); },
+     false, write_new_prisma},
+    {MigrationLayout::drizzle, "Drizzle Kit", find_drizzle,
+     [](const std::string& d, const ToolVariables&) { return load_drizzle(d); }, false, write_new_drizzle},
+    {MigrationLayout::sqitch, "Sqitch", find_sqitch, load_sqitch, true, write_new_sqitch},
 };
 
 // The engines each tool's word for its database means (Prisma's providers, Drizzle's dialects).

@@ -5,6 +5,7 @@
 // drizzle_layout.cpp, sqitch_layout.cpp) and one row of the table in tool_layout.cpp; their history tables are read in
 // run/tool_history.cpp.
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,13 +16,18 @@
 
 namespace strata::migrate {
 
+// Variables the user gives a tool's scripts on the command line: Sqitch's `--set NAME=VALUE`,
+// psql variables that override sqitch.conf's. No other layout reads any.
+using ToolVariables = std::map<std::string, std::string>;
+
 struct ToolLayout {
   MigrationLayout kind;
   const char* tool;  // as messages name it: "Prisma", "Drizzle Kit"
   // The folder the tool reads, when `dir` is it or a project holding it (prisma/migrations,
   // drizzle/); nullopt when `dir` is not of this layout.
   std::optional<std::string> (*find)(const std::string& dir);
-  MigrationSet (*load)(const std::string& dir);
+  MigrationSet (*load)(const std::string& dir, const ToolVariables& variables);
+  bool reads_variables;  // whether `load` uses ToolVariables at all
   // `migrate new` in such a folder: writes the tool's own layout, returns the path written.
   std::string (*write_new)(const std::string& dir, const std::string& name, std::chrono::system_clock::time_point now,
                            const std::string& sql);
@@ -53,8 +59,9 @@ std::vector<std::string> drizzle_statements(std::string_view text);
 // 1); deploy/<change>.sql is up, revert/<change>.sql down, verify/<change>.sql the verify script,
 // a reworked change's older scripts <change>@<tag>.sql, the directories from sqitch.conf.
 // tool_checksum is Sqitch's script_hash (SHA-1 of the deploy script), tool_id the change id,
-// provider core.engine, tool_project %project.
-MigrationSet load_sqitch(const std::string& dir);
+// provider core.engine, tool_project %project. `variables` (--set) override sqitch.conf's, as
+// sqitch's own --set does.
+MigrationSet load_sqitch(const std::string& dir, const ToolVariables& variables = {});
 
 // The table's entries (each in its layout's file).
 std::optional<std::string> find_prisma(const std::string& dir);

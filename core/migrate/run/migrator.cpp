@@ -366,7 +366,7 @@ Migrator::Migrator(Target target, std::vector<std::string> dirs)
     : target_(std::move(target)), dirs_(std::move(dirs)) {}
 
 const MigrationSet& Migrator::files() {
-  if (!files_) files_ = load_directories(dirs_, target_.project_root);
+  if (!files_) files_ = load_directories(dirs_, target_.project_root, target_.tool_variables);
   return *files_;
 }
 
@@ -807,8 +807,11 @@ Status Migrator::status() {
     st.entries.push_back(StatusEntry{v, row.spelt_version(),
                                      row.name, EntryState::missing, row.applied_at, {}});
   }
-  std::sort(st.entries.begin(), st.entries.end(),
-            [](const StatusEntry& a, const StatusEntry& b) { return a.version < b.version; });
+  // Listed in the order `up` runs them: by version, or a Drizzle journal's own order.
+  if (files().layout != MigrationLayout::drizzle) {
+    std::sort(st.entries.begin(), st.entries.end(),
+              [](const StatusEntry& a, const StatusEntry& b) { return a.version < b.version; });
+  }
   for (const Migration& r : files().repeatables) {
     StatusEntry e{0, "R", r.name, EntryState::pending, {}, r.file};
     if (const auto row = h.repeatable.find(r.name); row != h.repeatable.end()) {

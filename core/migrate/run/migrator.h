@@ -3,6 +3,7 @@
 // driver.h), one transaction per migration (or one for the batch), under a cross-process lock.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,6 +30,8 @@ struct Target {
   // Where the project starts: a migration file that is a link out of it is not read
   // (load_directories). Default: empty, the migrations directory alone.
   std::filesystem::path project_root{};
+  // A Sqitch project's psql variables from the command line (--set; load_directories).
+  std::map<std::string, std::string> tool_variables{};
 };
 
 struct UpOptions {

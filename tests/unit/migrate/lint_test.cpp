@@ -175,6 +175,30 @@ TEST(LintTest, AlterTableDropWithoutColumnKeywordIsDestructive) {
   EXPECT_EQ(findings[0].line, 2u);
 }
 
+// Renames break code still using the old name (Atlas BC101/BC102), except of tables the file made
+// before (nobody uses them yet) and in SQLite's two table rebuilds, where the old name comes back.
+TEST(LintTest, RenamesOfTablesAndColumnsInUse) {
+  auto findings = lint("-- migrate:up\nALTER TABLE users RENAME TO people;\nALTER TABLE pets RENAME COLUMN id TO oid;\n"
+                       "ALTER TABLE \"pets\" RENAME name TO label;\n");
+  ASSERT_EQ(findings.size(), 3u) << describe(findings);
+  EXPECT_EQ(findings[0].code, "rename");
+  EXPECT_EQ(findings[0].line, 2u);
+  EXPECT_NE(findings[0].message.find("renaming table users"), std::string::npos) << findings[0].message;
+  EXPECT_NE(findings[1].message.find("renaming a column of pets"), std::string::npos) << findings[1].message;
+  EXPECT_EQ(findings[2].line, 4u);
+  // Made earlier in the file.
+  EXPECT_TRUE(lint("-- migrate:up\nCREATE TABLE t (id int);\nALTER TABLE t RENAME COLUMN id TO oid;\n"
+                   "ALTER TABLE t RENAME TO u;\n").empty());
+  // SQLite's rebuild (Prisma's new_t, Drizzle's __new_t): the new table takes the old name.
+  EXPECT_TRUE(lint("-- migrate:up\nCREATE TABLE new_t (id int NOT NULL);\nINSERT INTO new_t SELECT id FROM t;\n"
+                   "DROP TABLE t;\nALTER TABLE new_t RENAME TO t;\n").empty());
+  // The other rebuild: the old table renamed away, a new one made under its name.
+  EXPECT_TRUE(lint("-- migrate:up\nALTER TABLE t RENAME TO t_old;\nCREATE TABLE t (id int NOT NULL);\n"
+                   "INSERT INTO t SELECT id FROM t_old;\nDROP TABLE t_old;\n").empty());
+  // A rename in a down section undoes the up's.
+  EXPECT_TRUE(lint("-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nALTER TABLE b RENAME TO c;\n").empty());
+}
+
 TEST(LintTest, SeveralFindingsInOrderOfLines) {
   const auto findings = lint(
       "-- migrate:up\n"
@@ -371,6 +395,44 @@ TEST(LintMysql, TablesInUseGetTheWarningsNewOnesDoNot) {
   EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE t (id INT);\n-- migrate:down\nDROP TABLE t;\n")), "");
   EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nDROP DATABASE old;\nDROP SCHEMA IF EXISTS older;\n")),
             "destructive@2 destructive@3 ");
+}
+
+// Tables the section makes are nobody's yet: renaming or dropping them breaks and loses nothing,
+// nor does the swap that puts a new copy under an old table's name and drops the old copy.
+TEST(LintMysql, TablesMadeOrSwappedInTheSectionAreNotFlagged) {
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE t (a INT);\nRENAME TABLE t TO u;\nDROP TABLE IF EXISTS u;\n"
+                             "CREATE TEMPORARY TABLE tmp (a INT);\nDROP TEMPORARY TABLE tmp;\n")),
+            "");
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE users_new LIKE users;\nINSERT INTO users_new SELECT * FROM users;\n"
+                             "RENAME TABLE users TO users_old, users_new TO users;\nDROP TABLE users_old;\n")),
+            "");
+  // A plain rename of a table in use, and a drop of one, still are.
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE a (x INT);\nRENAME TABLE a TO b, users TO people;\n"
+                             "DROP TABLE b, logs;\n")),
+            "rename@3 destructive@4 ");
+}
+
+// Atlas's CD101 and MF101 on MySQL: a foreign key dropped, and a unique index added to a table in
+// use, which fails on duplicates after the statements before it were committed.
+TEST(LintMysql, DroppedForeignKeysAndUniqueIndexesOnTablesInUse) {
+  const auto found = lint_my("-- migrate:up\nALTER TABLE orders DROP FOREIGN KEY orders_user_fk;\n"
+                             "ALTER TABLE users ADD UNIQUE INDEX users_email (email);\n"
+                             "CREATE UNIQUE INDEX users_name ON users (name);\n"
+                             "ALTER TABLE users ADD CONSTRAINT users_nick UNIQUE (nick);\n");
+  EXPECT_EQ(codes_pg(found), "drop-foreign-key@2 unique-may-fail@3 unique-may-fail@4 unique-may-fail@5 ");
+  ASSERT_FALSE(found.empty());
+  EXPECT_NE(found[0].message.find("DROP FOREIGN KEY orders_user_fk removes a foreign key of orders"), std::string::npos)
+      << found[0].message;
+  // After an index of the table was dropped in the section: most often a unique key widened to
+  // more columns (kalbasit/ncps), which cannot fail; lint does not know what the old one covered.
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nALTER TABLE f DROP INDEX f_hash;\nALTER TABLE f ADD UNIQUE KEY f_hq (hash, q);\n"
+                             "ALTER TABLE g DROP KEY g_a, ADD UNIQUE KEY g_ab (a, b);\nDROP INDEX h_a ON h;\n"
+                             "CREATE UNIQUE INDEX h_ab ON h (a, b);\n")),
+            "");
+  // On a table the section makes: nothing is in it yet.
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nCREATE TABLE t (a INT);\nALTER TABLE t ADD UNIQUE (a);\n"
+                             "CREATE UNIQUE INDEX t_a ON t (a);\n")),
+            "");
 }
 
 }  // namespace

@@ -136,6 +136,15 @@ TEST(PostgresLint, DataLossAndBrokenRunningCode) {
   EXPECT_EQ(lint("ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;\n"), "");
 }
 
+// eugene E3: json has no equality operator, new table or not; jsonb has one.
+TEST(PostgresLint, JsonColumnsButNotJsonb) {
+  EXPECT_EQ(lint("CREATE TABLE a (id int, meta json, tags json[]);\nALTER TABLE b ADD COLUMN extra pg_catalog.json;\n"),
+            "json-column@2 json-column@2 json-column@3 ");
+  EXPECT_EQ(lint("CREATE TABLE a (id int, meta jsonb);\nALTER TABLE b ADD COLUMN extra jsonb;\n"), "");
+  // A down section that makes the table again makes it as it was.
+  EXPECT_EQ(lint("CREATE TABLE a (meta json);\n", true, nullptr, "-- migrate:up\nSELECT 1;\n-- migrate:down\n"), "");
+}
+
 TEST(PostgresLint, LockTimeoutOnceUnlessSet) {
   EXPECT_EQ(lint("ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\n", false), "no-lock-timeout@2 ");
   EXPECT_EQ(lint("SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN a int;\n", false), "");

@@ -225,6 +225,33 @@ TEST(SqitchPlanTest, PostgresScriptsArePsqlsWithSqitchsVariables) {
   EXPECT_EQ(dir + "/deploy/b.sql:2: `ls`: backquoted shell command not run (only `cat FILE` of a file in the project is read)",
             set.problems[0].describe());
   EXPECT_EQ(std::optional<Version>(2), set.problems[0].version);
+
+  // sqitch deploy --set (migrate --set): over every sqitch.conf section, under registry.
+  const MigrationSet given = load_directories({dir}, {}, {{"schema", "given"}, {"registry", "not_this"}});
+  ASSERT_EQ(2u, given.migrations.size());
+  EXPECT_NE(given.migrations[0].up.sql.find("CREATE TABLE \"given\".t (b text DEFAULT 'it''s', r text DEFAULT 'meta', "
+                                            "o text DEFAULT 'core')"),
+            std::string::npos)
+      << given.migrations[0].up.sql;
+  EXPECT_EQ("DROP TABLE \"given\".t;\n", given.migrations[0].down.sql);
+}
+
+// --set is a Sqitch project's on PostgreSQL: for any other set of migrations it is a usage error,
+// never a value silently unused.
+TEST(SqitchPlanTest, VariablesForAnythingButAPostgresSqitchProjectAreAUsageError) {
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  write_file(dir + "/migrations/1_a.sql", "-- migrate:up\nSELECT 1;\n");
+  Error e = strata::testing::error_of([&] { load_directories({dir + "/migrations"}, {}, {{"x", "1"}}); });
+  EXPECT_EQ(ExitCode::usage, e.code());
+  EXPECT_NE(std::string(e.what()).find("is not a Sqitch project"), std::string::npos) << e.what();
+  write_file(dir + "/sq/sqitch.conf", "[core]\n\tengine = sqlite\n");
+  write_file(dir + "/sq/sqitch.plan", "%project=p\n\na 2024-01-01T00:00:00Z Ann <ann@example.com>\n");
+  write_file(dir + "/sq/deploy/a.sql", "SELECT 1;\n");
+  e = strata::testing::error_of([&] { load_directories({dir + "/sq"}, {}, {{"x", "1"}}); });
+  EXPECT_EQ(ExitCode::usage, e.code());
+  EXPECT_NE(std::string(e.what()).find("a Sqitch project for sqlite"), std::string::npos) << e.what();
+  EXPECT_EQ(1u, load_directories({dir + "/sq"}).migrations.size());
 }
 
 }  // namespace

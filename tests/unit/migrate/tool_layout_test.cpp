@@ -141,6 +141,31 @@ TEST(DrizzleLayoutTest, JournalOrderBreakpointsAndHash) {
   EXPECT_EQ(statements[1], "\nCREATE INDEX i ON b (x);\n");
 }
 
+// drizzle-orm runs the journal's entries in the array's order, whatever their idx: a journal
+// merged by hand can list 0002 before 0001, and 0001 may then build on 0002.
+TEST(DrizzleLayoutTest, TheJournalsOrderIsKeptWhateverTheIdx) {
+  TempDir tmp;
+  const std::string dir = tmp / "drizzle";
+  write_file(dir + "/meta/_journal.json", R"({"dialect": "sqlite", "entries": [
+    {"idx": 0, "when": 1700000000000, "tag": "0000_init"},
+    {"idx": 2, "when": 1700000001000, "tag": "0002_make_t"},
+    {"idx": 1, "when": 1700000002000, "tag": "0001_alter_t"}]})");
+  write_file(dir + "/0000_init.sql", k_create_a);
+  write_file(dir + "/0002_make_t.sql", "CREATE TABLE t (x);");
+  write_file(dir + "/0001_alter_t.sql", "ALTER TABLE t ADD COLUMN y;");
+  const MigrationSet set = load_directory(dir);
+  ASSERT_TRUE(set.problems.empty()) << set.problems.front().describe();
+  ASSERT_EQ(set.migrations.size(), 3u);
+  EXPECT_EQ(set.migrations[0].label(), "0000_init");
+  EXPECT_EQ(set.migrations[1].label(), "0002_make_t");
+  EXPECT_EQ(set.migrations[2].label(), "0001_alter_t");
+  for (const Version v : {0, 1, 2}) {
+    ASSERT_NE(set.find(v), nullptr) << v;
+    EXPECT_EQ(set.find(v)->version, v);
+  }
+  EXPECT_EQ(set.find(3), nullptr);
+}
+
 TEST(DrizzleLayoutTest, MissingFileIsAProblem) {
   TempDir tmp;
   const std::string dir = tmp / "drizzle";

@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "common/setting.h"
@@ -37,6 +40,31 @@ std::string my_name(const MyWords& w, std::size_t& i) {
     ++i;
   }
   return name;
+}
+
+// The table a `CREATE [TEMPORARY] TABLE [IF NOT EXISTS] name` makes; nullopt for another statement.
+std::optional<std::string> created_table(const MyWords& w) {
+  if (!my_is(w, 0, "CREATE") || !(my_is(w, 1, "TABLE") || (my_is(w, 1, "TEMPORARY") && my_is(w, 2, "TABLE")))) {
+    return std::nullopt;
+  }
+  std::size_t i = my_is(w, 1, "TABLE") ? 2 : 3;
+  if (my_is(w, i, "IF")) i += 3;
+  return my_name(w, i);
+}
+
+// The (from, to) pairs of `RENAME TABLE a TO b [, c TO d]...`.
+std::vector<std::pair<std::string, std::string>> renamed_tables(const MyWords& w) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::size_t i = 2;
+  while (i < w.size()) {
+    std::string from = my_name(w, i);
+    if (!my_is(w, i, "TO")) break;
+    ++i;
+    pairs.emplace_back(std::move(from), my_name(w, i));
+    if (!my_is(w, i, ",")) break;
+    ++i;
+  }
+  return pairs;
 }
 
 // The value of an `ALGORITHM = X` or `LOCK = X` clause ("=" is not a word), upper-cased; "" when
@@ -75,6 +103,14 @@ void lint_mysql_clauses(const MyWords& w, const std::string& table, const MysqlS
   }
 }
 
+// A unique index added to a table in use: built online, but it fails when the rows already hold a
+// duplicate, and MySQL has committed each DDL statement before it (Atlas MF101).
+std::string unique_may_fail(const std::string& what, const std::string& table) {
+  return what + " on existing table " + table + " fails if its rows hold duplicates, and the statements before it in " +
+         "the migration stay applied (MySQL commits each DDL statement); look for them first (SELECT ... GROUP BY the " +
+         "columns HAVING COUNT(*) > 1), or add it in a migration of its own";
+}
+
 // What the server does with one ALTER TABLE action when the statement names neither an ALGORITHM
 // nor LOCK=NONE (it then takes the least locking way the operation allows). Sources, cited per
 // rule below: MySQL 8.0 Reference Manual 17.12.1 "Online DDL Operations" (its tables: Instant, In
@@ -104,6 +140,14 @@ void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const s
       copies("DROP PRIMARY KEY", "copies every row into a new table and blocks writes while it does (in place only when "
                                  "the same ALTER adds another primary key)");
     }
+    return;
+  }
+  // A foreign key dropped: its rows' integrity and its ON DELETE action go (Atlas CD101), as
+  // PostgreSQL's DROP CONSTRAINT of one.
+  if (verb == "DROP" && my_is(w, a + 1, "FOREIGN") && my_is(w, a + 2, "KEY")) {
+    const std::string name = a + 3 < end ? (w[a + 3].quoted ? w[a + 3].upper : to_lower(w[a + 3].upper)) : "";
+    flag("drop-foreign-key", "DROP FOREIGN KEY " + name + " removes a foreign key of " + table +
+                                 ": rows that break it can be written from then on, and its ON DELETE action stops");
     return;
   }
   // Dropping a column: INSTANT on MySQL 8.0.29+ and MariaDB 10.4+, in place with concurrent DML
@@ -159,7 +203,11 @@ void lint_mysql_action(const MyWords& w, std::size_t a, std::size_t end, const s
     return blocks_writes("ADD " + what + " INDEX", "is built in place but blocks writes while it is (no LOCK=NONE for it); "
                                                    "add it in a quiet hour, or with pt-online-schema-change or gh-ost");
   }
-  if (what == "INDEX" || what == "KEY" || what == "UNIQUE" || what == "PRIMARY") return;
+  if (what == "UNIQUE" || (what == "CONSTRAINT" && word_in_action("UNIQUE"))) {
+    flag("unique-may-fail", unique_may_fail("ADD UNIQUE", table));
+    return;
+  }
+  if (what == "INDEX" || what == "KEY" || what == "PRIMARY") return;
   const bool foreign = what == "FOREIGN" || (what == "CONSTRAINT" && word_in_action("FOREIGN"));
   if (foreign && !algorithm) {
     flag("alter-without-algorithm", "ADD FOREIGN KEY on existing table " + table +
@@ -227,19 +275,35 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
   if (split.error_offset) return;  // the run plan's parse-error already says so
   const MysqlServer server = mysql_server_or_default(c.server_version);
   std::set<std::string> created;  // tables created earlier in this section
+  std::set<std::string> created_anywhere;
+  for (const MysqlStatement& st : split.statements) {
+    const MyWords w = mysql_words(std::string_view(s.sql).substr(st.offset, st.length));
+    if (const auto name = created_table(w)) created_anywhere.insert(*name);
+  }
+  std::set<std::string> swapped_out;  // old tables renamed away for a new one to take their name
+  // Tables an index of was dropped earlier in the section: a unique index added after it most
+  // often replaces it (a unique key widened to more columns, which cannot fail), and lint does
+  // not know what the dropped one covered, so unique-may-fail stays quiet there.
+  std::set<std::string> replaced_index;
   for (const MysqlStatement& st : split.statements) {
     const MyWords w = mysql_words(std::string_view(s.sql).substr(st.offset, st.length));
     const auto flag = [&](const char* code, std::string message) {
       if (up) out.push_back({code, false, line_of(st.offset), std::move(message), s.file});
     };
-    if (my_is(w, 0, "CREATE") && (my_is(w, 1, "TABLE") || (my_is(w, 1, "TEMPORARY") && my_is(w, 2, "TABLE")))) {
-      std::size_t i = my_is(w, 1, "TABLE") ? 2 : 3;
-      if (my_is(w, i, "IF")) i += 3;
-      created.insert(my_name(w, i));
+    if (const auto name = created_table(w)) {
+      created.insert(*name);
       continue;
     }
     if (my_is(w, 0, "DROP") && my_is(w, 1, "TABLE")) {
-      flag("destructive", "DROP TABLE destroys data");
+      std::size_t i = my_is(w, 2, "IF") ? 4 : 2;
+      bool lost = false;
+      while (i < w.size()) {
+        const std::string name = my_name(w, i);
+        lost = lost || (created.count(name) == 0 && swapped_out.count(name) == 0);
+        if (!my_is(w, i, ",")) break;
+        ++i;
+      }
+      if (lost) flag("destructive", "DROP TABLE destroys data");
       continue;
     }
     if (my_is(w, 0, "TRUNCATE")) {
@@ -251,9 +315,23 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       continue;
     }
     if (my_is(w, 0, "RENAME") && my_is(w, 1, "TABLE")) {
-      std::size_t i = 2;
-      flag("rename", "renaming table " + my_name(w, i) + " breaks code still using the old name; add the new name, "
-                     "move readers and writers, drop the old one later");
+      const auto pairs = renamed_tables(w);
+      for (const auto& [from, to] : pairs) {
+        if (created.count(from) != 0) {
+          created.insert(to);  // a table made in this section, under its final name
+          continue;
+        }
+        // The swap `RENAME TABLE t TO t_old, t_new TO t` (or t made again later): t keeps
+        // answering under its name, and t_old is the old copy, dropped without loss.
+        const bool given_back = created_anywhere.count(from) != 0 ||
+                                std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) { return p.second == from; });
+        if (given_back) {
+          swapped_out.insert(to);
+          continue;
+        }
+        flag("rename", "renaming table " + from + " breaks code still using the old name; add the new name, "
+                       "move readers and writers, drop the old one later");
+      }
       continue;
     }
     if (my_is(w, 0, "CREATE") && (my_is(w, 1, "INDEX") || my_is(w, 2, "INDEX"))) {
@@ -264,12 +342,22 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       while (i < w.size() && !my_is(w, i, "ON")) ++i;
       ++i;
       const std::string table = my_name(w, i);
+      if (created.count(table) == 0 && kind == "UNIQUE" && replaced_index.count(table) == 0) {
+        flag("unique-may-fail", unique_may_fail("CREATE UNIQUE INDEX", table));
+      }
       if (created.count(table) == 0 && !has_algorithm(w) && (kind == "FULLTEXT" || kind == "SPATIAL")) {
         flag("alter-locks-table", "CREATE " + kind + " INDEX on existing table " + table +
                                       " is built in place but blocks writes while it is (no LOCK=NONE for it); add it "
                                       "in a quiet hour, or with pt-online-schema-change or gh-ost (judged for " +
                                       server.label() + ")");
       }
+      continue;
+    }
+    if (my_is(w, 0, "DROP") && my_is(w, 1, "INDEX")) {
+      std::size_t i = 2;
+      while (i < w.size() && !my_is(w, i, "ON")) ++i;
+      ++i;
+      replaced_index.insert(my_name(w, i));
       continue;
     }
     if (!(my_is(w, 0, "ALTER") && my_is(w, 1, "TABLE"))) continue;
@@ -291,8 +379,10 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       // Findings point at the action's line: an ALTER TABLE often spans many.
       const std::size_t at = i < w.size() ? st.offset + w[i].offset : st.offset;
       lint_mysql_action(w, i, end, table, algorithm, server, [&](const char* code, std::string message) {
+        if (std::string_view(code) == "unique-may-fail" && replaced_index.count(table) != 0) return;
         if (up) out.push_back({code, false, line_of(at), std::move(message), s.file});
       });
+      if (my_is(w, i, "DROP") && (my_is(w, i + 1, "INDEX") || my_is(w, i + 1, "KEY"))) replaced_index.insert(table);
       i = end + 1;
     }
   }

@@ -238,6 +238,12 @@ std::string object_kind_word(const std::string& kind) {
   return "";
 }
 
+// A domain renamed or moved to another schema breaks nothing that runs: its columns refer to it
+// by OID and keep their rows and checks, and application code does not name a domain the way
+// ORMs cast to an enum type's name (squawk's own tests count both clean). Dropping one is still
+// drop-object.
+bool renames_quietly(const std::string& kind) { return kind == "OBJECT_DOMAIN"; }
+
 // One section's reading, statement by statement.
 class SectionLint {
  public:
@@ -483,6 +489,7 @@ class SectionLint {
     if (!c_.up) return;
     for (const json& e : list_of(f, "tableElts")) {
       if (node_type(e) == "ColumnDef") {
+        json_column(table, node_fields(e));
         remember_column(table, node_fields(e));
         const std::string column = text_of(node_fields(e), "colname");
         for (const json& con : list_of(node_fields(e), "constraints")) {
@@ -565,7 +572,7 @@ class SectionLint {
     const std::string what = object_kind_word(kind);
     const std::string name = f.contains("relation") ? table : kind == "OBJECT_SCHEMA" ? text_of(f, "subname")
                                                                                       : object_name(member(f, "object"));
-    if (what.empty() || is_new(name)) return;
+    if (what.empty() || is_new(name) || renames_quietly(kind)) return;
     if (f.contains("relation")) takes_lock(name);
     flag("rename", "renaming " + to_lower(what) + " " + name +
                        " breaks code still using the old name; create the new one beside it (or a view or wrapper under "
@@ -587,7 +594,7 @@ class SectionLint {
     const std::string kind = text_of(f, "objectType");
     const std::string what = object_kind_word(kind);
     const std::string name = f.contains("relation") ? relation(f["relation"]) : object_name(member(f, "object"));
-    if (what.empty() || is_new(name)) return;
+    if (what.empty() || is_new(name) || renames_quietly(kind)) return;
     if (f.contains("relation")) takes_lock(name);
     flag("rename", "ALTER " + what + " " + name + " SET SCHEMA " + text_of(f, "newschema") +
                        " breaks code still naming it by its old schema (or finding it on search_path); create it in "
@@ -788,7 +795,18 @@ class SectionLint {
     }
   }
 
+  // A json column (or json[]), new table or not (eugene E3): json has no equality operator, so a
+  // query that compares whole rows (SELECT DISTINCT, UNION, GROUP BY over them) fails once the
+  // table has one; jsonb has one, and is what json is almost always meant as.
+  void json_column(const std::string& table, const json& def) {
+    if (!c_.up || !def.contains("typeName") || last_name(list_of(def["typeName"], "names")) != "json") return;
+    flag("json-column", "column " + table + "." + text_of(def, "colname") +
+                            " is json, which has no equality operator: SELECT DISTINCT, UNION and GROUP BY over the "
+                            "table's rows fail (could not identify an equality operator for type json); use jsonb");
+  }
+
   void add_column(const std::string& table, const json& def) {
+    json_column(table, def);
     const std::string column = text_of(def, "colname");
     const std::string type = def.contains("typeName") ? last_name(list_of(def["typeName"], "names")) : "";
     bool has_default = false, not_null = false, rewrites = false;

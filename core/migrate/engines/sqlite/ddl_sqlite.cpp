@@ -119,7 +119,13 @@ void rebuild(Script& s, const TableChange& t) {
       backfill = true;
     }
   }
-  for (const TablePart* p : t.dropped_columns) s.destructive.push_back("DROP COLUMN " + t.name + "." + p->name);
+  // A generated column holds nothing its table's other columns do not (a VIRTUAL one stores
+  // nothing at all): leaving it out destroys no data.
+  std::vector<const TablePart*> lost;
+  for (const TablePart* p : t.dropped_columns) {
+    if (!is_generated(*p)) lost.push_back(p);
+  }
+  for (const TablePart* p : lost) s.destructive.push_back("DROP COLUMN " + t.name + "." + p->name);
   const std::string head = "INSERT INTO " + q(temp) + " (" + ddl::join(into, ", ") + ")\n  SELECT ";
   const std::string copy = head + ddl::join(values, ", ") + " FROM " + q(t.old_name);
   if (backfill) {
@@ -133,9 +139,9 @@ void rebuild(Script& s, const TableChange& t) {
   } else {
     ddl::add(s, copy);
   }
-  if (!t.dropped_columns.empty()) {
+  if (!lost.empty()) {
     std::string names;
-    for (const TablePart* p : t.dropped_columns) names += (names.empty() ? "" : ", ") + p->name;
+    for (const TablePart* p : lost) names += (names.empty() ? "" : ", ") + p->name;
     s.sql += "-- destructive: the rebuild leaves out " + t.old_name + "." + names + "\n";
   }
   ddl::add(s, "DROP TABLE " + q(t.old_name));

@@ -1,5 +1,6 @@
 // SQLite's lint rules (the row's lint_section and lint_files, engines.h): DROP TABLE and DROP
-// COLUMN as destructive, and ATTACH or VACUUM INTO of a file outside the project.
+// COLUMN as destructive, renames of tables and columns running code uses, and ATTACH or VACUUM INTO of a file outside the project.
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -80,18 +81,28 @@ std::string table_at(std::string_view sql, const std::vector<Word>& words, std::
   return name;
 }
 
-// SQLite's documented way to change a table ALTER TABLE cannot (sqlite.org/lang_altertable.html,
-// "Making Other Kinds Of Table Schema Changes"): CREATE TABLE new_X, copy the rows, DROP TABLE X,
-// ALTER TABLE new_X RENAME TO X. Its DROP destroys nothing the new table did not take: the
-// tables a section's DROP TABLE leaves alone are those it created earlier and those a table it
-// created is renamed to afterwards.
-std::set<std::string> rebuilt_tables(std::string_view sql, const std::vector<Word>& words) {
-  std::set<std::string> created, rebuilt;
+// Every table the section creates, wherever it does.
+std::set<std::string> tables_created(std::string_view sql, const std::vector<Word>& words) {
+  std::set<std::string> created;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (keyword(words, i, "CREATE") && (keyword(words, i + 1, "TABLE") || keyword(words, i + 2, "TABLE"))) {
       std::size_t k = i + (keyword(words, i + 1, "TABLE") ? 2 : 3);
       created.insert(table_at(sql, words, k));
     }
+  }
+  return created;
+}
+
+// SQLite's documented way to change a table ALTER TABLE cannot (sqlite.org/lang_altertable.html,
+// "Making Other Kinds Of Table Schema Changes"): CREATE TABLE new_X, copy the rows, DROP TABLE X,
+// ALTER TABLE new_X RENAME TO X; or its mirror, ALTER TABLE X RENAME TO X_old, CREATE TABLE X,
+// copy the rows, DROP TABLE X_old. Their DROP destroys nothing the new table did not take: the
+// tables a section's DROP TABLE leaves alone are those it created earlier and those a table it
+// creates is renamed to (or from) in it.
+std::set<std::string> rebuilt_tables(std::string_view sql, const std::vector<Word>& words,
+                                     const std::set<std::string>& created) {
+  std::set<std::string> rebuilt;
+  for (std::size_t i = 0; i < words.size(); ++i) {
     if (keyword(words, i, "ALTER") && keyword(words, i + 1, "TABLE")) {
       std::size_t k = i + 2;
       const std::string from = table_at(sql, words, k);
@@ -104,9 +115,29 @@ std::set<std::string> rebuilt_tables(std::string_view sql, const std::vector<Wor
   return rebuilt;
 }
 
+// ALTER TABLE t RENAME [TO x | [COLUMN] a TO b] at words[i] (ALTER): the finding, if running code
+// still using the old name breaks. Not for a table the section made before it (nobody uses it
+// yet), nor for one it makes again under the old name.
+std::optional<std::string> rename_finding(std::string_view sql, const std::vector<Word>& words, std::size_t i,
+                                          const std::set<std::string>& created_before,
+                                          const std::set<std::string>& created_anywhere) {
+  if (!keyword(words, i, "ALTER") || !keyword(words, i + 1, "TABLE")) return std::nullopt;
+  std::size_t k = i + 2;
+  const std::string table = table_at(sql, words, k);
+  if (!keyword(words, k, "RENAME") || created_before.count(table) != 0) return std::nullopt;
+  if (keyword(words, k + 1, "TO")) {
+    if (created_anywhere.count(table) != 0) return std::nullopt;
+    return "renaming table " + to_lower(table) +
+           " breaks code still using the old name; add a view under the old name, or move readers and writers first";
+  }
+  return "renaming a column of " + to_lower(table) +
+         " breaks code still using the old name; add the new column, move readers and writers, drop the old one later";
+}
+
 void lint_section(const Section& s, std::vector<LintFinding>& out) {
   const std::vector<Word> words = words_of(s.sql);
-  const std::set<std::string> rebuilt = rebuilt_tables(s.sql, words);
+  const std::set<std::string> created_anywhere = tables_created(s.sql, words);
+  const std::set<std::string> rebuilt = rebuilt_tables(s.sql, words, created_anywhere);
   std::set<std::string> created;  // tables created earlier in the section
   const auto line_of = [&](std::size_t offset) {
     return s.first_line + position_of(s.sql, offset).line - 1;
@@ -119,6 +150,10 @@ void lint_section(const Section& s, std::vector<LintFinding>& out) {
     if (w == "CREATE" && (next == "TABLE" || keyword(words, i + 2, "TABLE"))) {
       std::size_t k = i + (next == "TABLE" ? 2 : 3);
       created.insert(table_at(s.sql, words, k));
+    }
+    if (const auto renamed = rename_finding(s.sql, words, i, created, created_anywhere)) {
+      out.push_back({"rename", false, line_of(words[i].offset), *renamed, s.file});
+      continue;
     }
     if (w == "DROP" && next == "TABLE") {
       std::size_t k = i + 2;
@@ -229,8 +264,9 @@ void lint_sqlite_section(const Section& s, const LintContext& c, std::vector<Lin
   std::vector<LintFinding> found;
   sqlite_lint::lint_section(s, found);
   for (auto& f : found) {
-    // DROP in a down section is what undoing a CREATE looks like.
-    if (up || f.code != "destructive") out.push_back(std::move(f));
+    // DROP in a down section is what undoing a CREATE looks like, and a rename there undoes the
+    // up's.
+    if (up || (f.code != "destructive" && f.code != "rename")) out.push_back(std::move(f));
   }
 }
 
