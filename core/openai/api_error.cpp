@@ -4,6 +4,7 @@
 
 #include "common/setting.h"
 #include "llm/chat_stream.h"
+#include "store/no_store.h"
 
 namespace strata::openai {
 
@@ -58,7 +59,7 @@ ApiError api_error(const Error& error) {
     case ExitCode::unavailable:
       // No store yet is for the operator to fix, not a passing failure: said so (the store's
       // path is the operator's and stays out).
-      if (std::string_view(error.what()).starts_with("no store at ")) {
+      if (dynamic_cast<const store::NoStore*>(&error) != nullptr) {
         return ApiError{.status = 503, .type = "server_error",
                         .message = "this server has no store yet: it answers once its operator makes one (strata ingest)",
                         .param = std::nullopt, .code = "unavailable"};

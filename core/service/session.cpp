@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "store/no_store.h"
 
 namespace strata::service {
 
@@ -17,8 +18,8 @@ store::Store& Session::store() {
     } else {
       std::optional<store::Store> st = store::Store::open_read_only(store_path_, open_);
       if (!st) {
-        throw Error(ExitCode::unavailable, "no store at " + store::store_display(store_path_),
-                    "add documents with strata ingest first (the server finds it on the next call)");
+        throw store::NoStore(store::store_display(store_path_),
+                             "add documents with strata ingest first (the server finds it on the next call)");
       }
       store_ = std::move(st);
     }

@@ -11,6 +11,7 @@
 #include "migrate/model/migration_source.h"
 #include "migrate/run/migrator.h"
 #include "store/embedded_migrations.h"
+#include "store/no_store.h"
 #include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_foreign_objects.h"
 #include "store/postgres/pg_terms_backfill.h"
@@ -154,8 +155,7 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
                   "run the command once without " + mention(Setting::dry_run));
     }
     if (how == PgOpen::existing && !h.table_exists) {
-      throw Error(ExitCode::unavailable, "no store at " + opened.display,
-                  "ingest documents first: strata ingest PATH " + command_mention(Setting::store) + " URL");
+      throw NoStore(opened.display, "ingest documents first: strata ingest PATH " + command_mention(Setting::store) + " URL");
     }
     // A schema someone else made, empty, for this user to fill: its owner could change the store
     // under every user afterwards.

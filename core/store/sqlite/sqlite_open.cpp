@@ -17,6 +17,7 @@
 #include "store/sqlite/index_terms_backfill.h"
 #include "store/embedded_migrations.h"
 #include "store/fts_bm25.h"
+#include "store/no_store.h"
 #include "store/shipped_migrations.h"
 #include "store/sqlite/sqlite_backend.h"
 
@@ -163,7 +164,7 @@ OpenedBackend open(const std::string& path, const OpenOptions& options) {
 OpenedBackend open_existing(const std::string& path, const OpenOptions& options) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    throw Error(ExitCode::unavailable, "no store at " + path, "ingest documents first: strata ingest PATH");
+    throw NoStore(path, "ingest documents first: strata ingest PATH");
   }
   return open(path, options);
 }

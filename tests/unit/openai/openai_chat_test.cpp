@@ -13,6 +13,7 @@
 #include "llm/chat_stream.h"
 #include "openai/public.h"
 #include "service/ask.h"
+#include "store/no_store.h"
 #include "test_util.h"
 #include "../../servers/test_server.h"
 
@@ -200,6 +201,12 @@ TEST(OpenAiError, ExitCodesMapToStatusesAndOpenAiShape) {
   EXPECT_EQ(down.status, 503);
   EXPECT_EQ(down.type, "server_error");
   EXPECT_EQ(down.message.find("/srv/secret"), std::string::npos);  // the path stays in the server's log
+  // A store never made is the operator's first step still to do, told by its type, not its words.
+  const ApiError no_store = api_error(store::NoStore("/srv/secret/store.db", "ingest first"));
+  EXPECT_EQ(no_store.status, 503);
+  EXPECT_NE(no_store.message.find("no store yet"), std::string::npos) << no_store.message;
+  EXPECT_EQ(no_store.message.find("/srv/secret"), std::string::npos);
+  EXPECT_EQ(api_error(Error(ExitCode::unavailable, "no store at the words alone")).message.find("no store yet"), std::string::npos);
   EXPECT_EQ(api_error(Error(ExitCode::migration_failed, "x")).status, 500);
   EXPECT_EQ(api_error(Error(ExitCode::step_limit, "x")).status, 500);
 
