@@ -1,5 +1,7 @@
 // SQLite's lint rules (the row's lint_section and lint_files, engines.h): DROP TABLE and DROP
 // COLUMN as destructive, renames of tables and columns running code uses, and ATTACH or VACUUM INTO of a file outside the project.
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -7,6 +9,7 @@
 #include "common/text.h"
 #include "common/project_root.h"
 #include "migrate/engines/sqlite/sqlite_engine.h"
+#include "migrate/schema/schema_changes.h"
 
 namespace strata::migrate {
 // Named, not anonymous: each engine's lint helpers keep their short names in a unity build.
@@ -176,6 +179,159 @@ void lint_section(const Section& s, std::vector<LintFinding>& out) {
 }
 
 
+// ---- What earlier migrations made: a rebuild that makes a column NOT NULL ------------------
+
+// A table's columns as the migrations so far left them, in LintMemory's terms ("table.column",
+// lower case: SQLite's names ignore case): column_types holds every column, not_null_columns
+// those that refuse NULL.
+class TableMemory {
+ public:
+  explicit TableMemory(LintMemory& m) : m_(m) {}
+
+  bool knows(const std::string& table) const {
+    const auto it = m_.column_types.lower_bound(table + ".");
+    return it != m_.column_types.end() && it->first.starts_with(table + ".");
+  }
+  bool nullable(const std::string& table, const std::string& column) const {
+    const std::string key = table + "." + column;
+    return m_.column_types.count(key) != 0 && m_.not_null_columns.count(key) == 0;
+  }
+  void add(const std::string& table, const std::string& column, bool not_null) {
+    const std::string key = table + "." + column;
+    m_.column_types[key] = "";
+    if (not_null) m_.not_null_columns.insert(key); else m_.not_null_columns.erase(key);
+  }
+  void drop(const std::string& table, const std::string& column) {
+    m_.column_types.erase(table + "." + column);
+    m_.not_null_columns.erase(table + "." + column);
+  }
+  void drop_table(const std::string& table) {
+    for (const std::string& c : columns(table)) drop(table, c);
+  }
+  void rename_table(const std::string& from, const std::string& to) {
+    drop_table(to);
+    for (const std::string& c : columns(from)) {
+      add(to, c, m_.not_null_columns.count(from + "." + c) != 0);
+      drop(from, c);
+    }
+  }
+  void rename_column(const std::string& table, const std::string& from, const std::string& to) {
+    if (m_.column_types.count(table + "." + from) == 0) return;
+    add(table, to, m_.not_null_columns.count(table + "." + from) != 0);
+    drop(table, from);
+  }
+
+ private:
+  std::vector<std::string> columns(const std::string& table) const {
+    std::vector<std::string> out;
+    for (auto it = m_.column_types.lower_bound(table + "."); it != m_.column_types.end() && it->first.starts_with(table + ".");
+         ++it) {
+      out.push_back(it->first.substr(table.size() + 1));
+    }
+    return out;
+  }
+  LintMemory& m_;
+};
+
+// A column definition refuses NULL: NOT NULL, or a PRIMARY KEY (SQLite lets NULL into a primary
+// key that is not an INTEGER one, a bug it keeps; a migration that wrote one means it refused).
+bool refuses_null(const TablePart& p) {
+  const std::string u = to_upper(p.definition());
+  return u.find("NOT NULL") != std::string::npos || u.find("PRIMARY KEY") != std::string::npos;
+}
+
+std::string lower_name(const TablePart& p) { return to_lower(p.name); }
+
+// Whether the section fills a column's NULLs itself: it copies COALESCE(c, ...) or IFNULL(c, ...),
+// or updates (or deletes) the rows WHERE c IS NULL, before the copy would meet one.
+bool fills_nulls(const std::string& lowered_section, const std::string& column) {
+  for (const std::string& quoted : {column, "\"" + column + "\"", "`" + column + "`", "[" + column + "]"}) {
+    for (const std::string& pattern : {"coalesce(" + quoted, "ifnull(" + quoted, quoted + " is null"}) {
+      if (lowered_section.find(pattern) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+// SQLite's table rebuild (CREATE TABLE new_X, copy, DROP TABLE X, RENAME new_X TO X) is how
+// Prisma, Drizzle and Django make a column NOT NULL: the copy then fails on a row of X whose
+// column is NULL, and the migration with it (Atlas MF104). Reported at the CREATE of new_X, for
+// each column X had (as the earlier migrations made it) nullable and new_X makes NOT NULL; and
+// the memory of every table follows the section's CREATE, ALTER and DROP. Not for a column the
+// section fills itself (fills_nulls).
+void lint_rebuilds(const Section& s, LintMemory& memory, std::vector<LintFinding>& out) {
+  const StatementScan scan = scan_sqlite_statements(s.sql, s.first_line);
+  if (scan.error_offset) return;
+  TableMemory tables(memory);
+  // new_X -> X, for the section's rebuilds (a table it creates, renamed to one it does not).
+  const std::vector<Word> all = words_of(s.sql);
+  const std::string lowered = to_lower(s.sql);
+  const std::set<std::string> created_here = tables_created(s.sql, all);
+  std::map<std::string, std::string> rebuilds;
+  for (std::size_t i = 0; i + 1 < all.size(); ++i) {
+    if (!keyword(all, i, "ALTER") || !keyword(all, i + 1, "TABLE")) continue;
+    std::size_t k = i + 2;
+    const std::string from = table_at(s.sql, all, k);
+    if (!keyword(all, k, "RENAME") || !keyword(all, k + 1, "TO") || created_here.count(from) == 0) continue;
+    k += 2;
+    rebuilds[to_lower(from)] = to_lower(table_at(s.sql, all, k));
+  }
+  for (std::size_t n = 0; n < scan.statements.size(); ++n) {
+    const std::size_t at = scan.statements[n].offset;
+    const std::size_t end = n + 1 < scan.statements.size() ? scan.statements[n + 1].offset : s.sql.size();
+    const std::string text = s.sql.substr(at, end - at);
+    const std::vector<Word> w = words_of(text);
+    std::size_t i = 0;
+    if (keyword(w, 0, "CREATE") && (keyword(w, 1, "TABLE") || keyword(w, 2, "TABLE"))) {
+      i = keyword(w, 1, "TABLE") ? 2 : 3;
+      const std::string table = to_lower(table_at(text, w, i));
+      const std::optional<TableShape> shape = table_shape(text, k_sqlite_dialect);
+      if (!shape) continue;
+      const auto rebuild = rebuilds.find(table);
+      if (rebuild != rebuilds.end() && tables.knows(rebuild->second)) {
+        for (const TablePart* p : shape->columns()) {
+          if (!refuses_null(*p) || !tables.nullable(rebuild->second, lower_name(*p))) continue;
+          if (fills_nulls(lowered, lower_name(*p))) continue;
+          out.push_back({"set-not-null", false, s.first_line + position_of(s.sql, at).line - 1,
+                         "the rebuild of " + rebuild->second + " makes column " + p->name +
+                             " NOT NULL: copying its rows into " + table + " fails on a row whose " + p->name +
+                             " is NULL, and the migration with it; fill them first (UPDATE " + rebuild->second +
+                             " SET " + p->name + " = ... WHERE " + p->name + " IS NULL)",
+                         s.file});
+        }
+      }
+      tables.drop_table(table);
+      for (const TablePart* p : shape->columns()) tables.add(table, lower_name(*p), refuses_null(*p));
+    } else if (keyword(w, 0, "DROP") && keyword(w, 1, "TABLE")) {
+      i = 2;
+      tables.drop_table(to_lower(table_at(text, w, i)));
+    } else if (keyword(w, 0, "ALTER") && keyword(w, 1, "TABLE")) {
+      i = 2;
+      const std::string table = to_lower(table_at(text, w, i));
+      if (keyword(w, i, "RENAME") && keyword(w, i + 1, "TO")) {
+        i += 2;
+        tables.rename_table(table, to_lower(table_at(text, w, i)));
+      } else if (keyword(w, i, "RENAME")) {
+        i += keyword(w, i + 1, "COLUMN") ? std::size_t{2} : std::size_t{1};
+        if (i + 2 < w.size() && keyword(w, i + 1, "TO")) {
+          tables.rename_column(table, to_lower(w[i].upper), to_lower(w[i + 2].upper));
+        }
+      } else if (keyword(w, i, "ADD")) {
+        i += keyword(w, i + 1, "COLUMN") ? std::size_t{2} : std::size_t{1};
+        if (i < w.size()) {
+          const std::string rest = to_upper(text.substr(w[i].offset));
+          tables.add(table, to_lower(w[i].upper),
+                     rest.find("NOT NULL") != std::string::npos || rest.find("PRIMARY KEY") != std::string::npos);
+        }
+      } else if (keyword(w, i, "DROP")) {
+        i += keyword(w, i + 1, "COLUMN") ? std::size_t{2} : std::size_t{1};
+        if (i < w.size()) tables.drop(table, to_lower(w[i].upper));
+      }
+    }
+  }
+}
+
+
 // ---- ATTACH and VACUUM INTO (SQLite) -------------------------------------------------------
 
 struct AttachToken {
@@ -263,6 +419,13 @@ void lint_sqlite_section(const Section& s, const LintContext& c, std::vector<Lin
   const bool up = c.up;
   std::vector<LintFinding> found;
   sqlite_lint::lint_section(s, found);
+  // The memory of earlier migrations is the up sections' (check lints a set in order); a section
+  // linted alone starts from nothing.
+  if (up) {
+    LintMemory own;
+    sqlite_lint::lint_rebuilds(s, c.memory != nullptr ? *c.memory : own, found);
+    std::stable_sort(found.begin(), found.end(), [](const LintFinding& a, const LintFinding& b) { return a.line < b.line; });
+  }
   for (auto& f : found) {
     // DROP in a down section is what undoing a CREATE looks like, and a rename there undoes the
     // up's.
