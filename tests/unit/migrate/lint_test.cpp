@@ -458,6 +458,25 @@ TEST(LintMysql, TablesMadeOrSwappedInTheSectionAreNotFlagged) {
             "rename@3 destructive@4 ");
 }
 
+// A VIRTUAL generated column stores nothing: dropping it loses no data (Atlas's destructive check
+// passes it). Known from the migrations before, which check lints in order.
+TEST(LintMysql, DroppingAVirtualColumnOfAnEarlierMigrationIsNotDestructive) {
+  const migrate::MigrationSet set = migrate::load_files(
+      {{"1_t.sql", "-- migrate:up\nCREATE TABLE t (a INT, v INT AS (a * 2) VIRTUAL, s INT AS (a * 3) STORED);\n"
+                   "ALTER TABLE t ADD COLUMN w INT GENERATED ALWAYS AS (a + 1) VIRTUAL, ADD COLUMN n INT;\n"},
+       {"2_drop.sql", "-- migrate:up\nALTER TABLE t DROP COLUMN v, DROP COLUMN w;\nALTER TABLE t DROP COLUMN s;\n"
+                      "ALTER TABLE t DROP n;\n"}},
+      "mem");
+  ASSERT_TRUE(set.problems.empty()) << set.problems.front().describe();
+  migrate::LintMemory memory;
+  const migrate::LintContext context{.up = true, .memory = &memory};
+  migrate::lint_migration(set.migrations[0], migrate::DriverKind::mysql, context);
+  EXPECT_EQ(codes_pg(migrate::lint_migration(set.migrations[1], migrate::DriverKind::mysql, context)),
+            "destructive@3 destructive@4 ");
+  // Alone, nothing is known of t: every drop is one.
+  EXPECT_EQ(codes_pg(lint_my("-- migrate:up\nALTER TABLE t DROP COLUMN v;\n")), "destructive@2 ");
+}
+
 // Atlas's CD101 and MF101 on MySQL: a foreign key dropped, and a unique index added to a table in
 // use, which fails on duplicates after the statements before it were committed.
 TEST(LintMysql, DroppedForeignKeysAndUniqueIndexesOnTablesInUse) {

@@ -18,6 +18,7 @@
 #include "migrate/engines/mysql/mysql_engine.h"
 #include "migrate/engines/mysql/mysql_server.h"
 #include "migrate/engines/mysql/mysql_splitter.h"
+#include "migrate/schema/schema_changes.h"
 
 namespace strata::migrate {
 // Named, not anonymous: each engine's lint helpers keep their short names in a unity build.
@@ -100,6 +101,69 @@ void lint_mysql_clauses(const MyWords& w, const std::string& table, const MysqlS
                                   (lock == "SHARED" ? "writes" : "reads and writes") +
                                   " for the whole ALTER; say LOCK=NONE, which runs online or fails at once (judged for " +
                                   server.label() + ")");
+  }
+}
+
+// ---- What earlier migrations made: VIRTUAL generated columns -------------------------------
+// A VIRTUAL generated column stores nothing (the server computes it on read): dropping one loses
+// no data (Atlas's destructive check passes it). Which columns are virtual is kept in the
+// LintMemory check carries from migration to migration, as column_types["table.column"] =
+// "virtual" (any other column: "").
+
+bool virtual_text(std::string_view upper_definition) {
+  const bool generated = upper_definition.find(" AS (") != std::string_view::npos ||
+                         upper_definition.find("GENERATED ALWAYS") != std::string_view::npos;
+  return generated && upper_definition.find("STORED") == std::string_view::npos &&
+         upper_definition.find("PERSISTENT") == std::string_view::npos;
+}
+
+void forget_table(LintMemory& m, const std::string& table) {
+  const std::string prefix = table + ".";
+  for (auto it = m.column_types.lower_bound(prefix); it != m.column_types.end() && it->first.starts_with(prefix);) {
+    it = m.column_types.erase(it);
+  }
+}
+
+// The column an ADD [COLUMN] or DROP [COLUMN] action at w[a] names; "" for another action.
+std::string action_column(const MyWords& w, std::size_t a, std::string_view verb) {
+  if (!my_is(w, a, verb)) return "";
+  std::size_t c = a + 1;
+  if (my_is(w, c, "COLUMN")) ++c;
+  if (my_is(w, c, "IF")) c += verb == "ADD" ? std::size_t{3} : std::size_t{2};
+  if (c >= w.size() || (!w[c].quoted && (w[c].upper == "INDEX" || w[c].upper == "KEY" || w[c].upper == "PRIMARY" ||
+                                         w[c].upper == "UNIQUE" || w[c].upper == "FOREIGN" || w[c].upper == "CONSTRAINT" ||
+                                         w[c].upper == "CHECK" || w[c].upper == "FULLTEXT" || w[c].upper == "SPATIAL" ||
+                                         w[c].upper == "DEFAULT" || w[c].upper == "("))) {
+    return "";
+  }
+  return to_lower(w[c].upper);  // MySQL's column names ignore case
+}
+
+// Each comma-separated action of an ALTER TABLE from w[i] (parentheses kept whole): fn(start, end),
+// end the index of the comma after it (or w.size()).
+void for_each_action(const MyWords& w, std::size_t i, const std::function<void(std::size_t, std::size_t)>& fn) {
+  while (i < w.size()) {
+    std::size_t end = i;
+    int depth = 0;
+    while (end < w.size() && !(depth == 0 && w[end].upper == "," && !w[end].quoted)) {
+      if (!w[end].quoted && w[end].upper == "(") ++depth;
+      if (!w[end].quoted && w[end].upper == ")") --depth;
+      ++end;
+    }
+    fn(i, end);
+    i = end + 1;
+  }
+}
+
+// CREATE TABLE's columns into the memory: which are VIRTUAL (the table's earlier columns forgotten).
+void remember_created_columns(const std::string& text, const MyWords& w, LintMemory& memory) {
+  const std::optional<std::string> table = created_table(w);
+  if (!table) return;
+  forget_table(memory, *table);
+  const std::optional<TableShape> shape = table_shape(text, k_mysql_dialect);
+  if (!shape) return;
+  for (const TablePart* p : shape->columns()) {
+    memory.column_types[*table + "." + to_lower(p->name)] = virtual_text(to_upper(" " + p->definition())) ? "virtual" : "";
   }
 }
 
@@ -285,8 +349,11 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
   // often replaces it (a unique key widened to more columns, which cannot fail), and lint does
   // not know what the dropped one covered, so unique-may-fail stays quiet there.
   std::set<std::string> replaced_index;
+  LintMemory own_memory;
+  LintMemory& memory = c.memory != nullptr && up ? *c.memory : own_memory;
   for (const MysqlStatement& st : split.statements) {
     const MyWords w = mysql_words(std::string_view(s.sql).substr(st.offset, st.length));
+    remember_created_columns(std::string(std::string_view(s.sql).substr(st.offset, st.length)), w, memory);
     const auto flag = [&](const char* code, std::string message) {
       if (up) out.push_back({code, false, line_of(st.offset), std::move(message), s.file});
     };
@@ -299,6 +366,7 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       bool lost = false;
       while (i < w.size()) {
         const std::string name = my_name(w, i);
+        forget_table(memory, name);
         lost = lost || (created.count(name) == 0 && swapped_out.count(name) == 0);
         if (!my_is(w, i, ",")) break;
         ++i;
@@ -363,28 +431,38 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
     if (!(my_is(w, 0, "ALTER") && my_is(w, 1, "TABLE"))) continue;
     std::size_t i = 2;
     const std::string table = my_name(w, i);
-    if (created.count(table) != 0) continue;
+    const auto remember_action = [&](std::size_t a, std::size_t action_end) {
+      if (const std::string added = action_column(w, a, "ADD"); !added.empty()) {
+        const std::size_t from = w[a].offset, to = action_end < w.size() ? w[action_end].offset : st.length;
+        memory.column_types[table + "." + added] =
+            virtual_text(to_upper(std::string_view(s.sql).substr(st.offset + from, to - from))) ? "virtual" : "";
+      }
+      if (const std::string dropped = action_column(w, a, "DROP"); !dropped.empty()) {
+        memory.column_types.erase(table + "." + dropped);
+      }
+    };
+    if (created.count(table) != 0) {
+      for_each_action(w, i, remember_action);
+      continue;
+    }
     const bool algorithm = has_algorithm(w);
     lint_mysql_clauses(w, table, server, [&](const char* code, std::string message) {
       if (up) out.push_back({code, false, line_of(st.offset), std::move(message), s.file});
     });
-    while (i < w.size()) {
-      std::size_t end = i;
-      int depth = 0;
-      while (end < w.size() && !(depth == 0 && w[end].upper == "," && !w[end].quoted)) {
-        if (!w[end].quoted && w[end].upper == "(") ++depth;
-        if (!w[end].quoted && w[end].upper == ")") --depth;
-        ++end;
-      }
+    for_each_action(w, i, [&](std::size_t a, std::size_t end) {
       // Findings point at the action's line: an ALTER TABLE often spans many.
-      const std::size_t at = i < w.size() ? st.offset + w[i].offset : st.offset;
-      lint_mysql_action(w, i, end, table, algorithm, server, [&](const char* code, std::string message) {
+      const std::size_t at = a < w.size() ? st.offset + w[a].offset : st.offset;
+      const std::string dropped = action_column(w, a, "DROP");
+      const auto known = memory.column_types.find(table + "." + dropped);
+      const bool drops_virtual = !dropped.empty() && known != memory.column_types.end() && known->second == "virtual";
+      lint_mysql_action(w, a, end, table, algorithm, server, [&](const char* code, std::string message) {
         if (std::string_view(code) == "unique-may-fail" && replaced_index.count(table) != 0) return;
+        if (std::string_view(code) == "destructive" && drops_virtual) return;
         if (up) out.push_back({code, false, line_of(at), std::move(message), s.file});
       });
-      if (my_is(w, i, "DROP") && (my_is(w, i + 1, "INDEX") || my_is(w, i + 1, "KEY"))) replaced_index.insert(table);
-      i = end + 1;
-    }
+      remember_action(a, end);
+      if (my_is(w, a, "DROP") && (my_is(w, a + 1, "INDEX") || my_is(w, a + 1, "KEY"))) replaced_index.insert(table);
+    });
   }
 }
 
