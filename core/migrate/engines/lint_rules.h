@@ -43,6 +43,15 @@ struct LintMemory {
   std::set<std::string> checked_columns;              // "table.column" named by a validated CHECK
   std::map<std::string, std::vector<std::string>> index_columns;  // index name -> "table.column" of its plain columns
   std::map<std::string, std::vector<std::string>> check_columns;  // CHECK ... NOT VALID: name -> "table.column" it reads
+
+  // Forgets what is known of `table`'s columns (a table dropped, or made again).
+  void forget_table(const std::string& table) {
+    const std::string prefix = table + ".";
+    for (auto it = column_types.lower_bound(prefix); it != column_types.end() && it->first.starts_with(prefix);) {
+      not_null_columns.erase(it->first);
+      it = column_types.erase(it);
+    }
+  }
 };
 
 // What a section is linted with.

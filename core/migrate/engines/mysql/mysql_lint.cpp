@@ -117,13 +117,6 @@ bool virtual_text(std::string_view upper_definition) {
          upper_definition.find("PERSISTENT") == std::string_view::npos;
 }
 
-void forget_table(LintMemory& m, const std::string& table) {
-  const std::string prefix = table + ".";
-  for (auto it = m.column_types.lower_bound(prefix); it != m.column_types.end() && it->first.starts_with(prefix);) {
-    it = m.column_types.erase(it);
-  }
-}
-
 // The column an ADD [COLUMN] or DROP [COLUMN] action at w[a] names; "" for another action.
 std::string action_column(const MyWords& w, std::size_t a, std::string_view verb) {
   if (!my_is(w, a, verb)) return "";
@@ -159,7 +152,7 @@ void for_each_action(const MyWords& w, std::size_t i, const std::function<void(s
 void remember_created_columns(const std::string& text, const MyWords& w, LintMemory& memory) {
   const std::optional<std::string> table = created_table(w);
   if (!table) return;
-  forget_table(memory, *table);
+  memory.forget_table(*table);
   const std::optional<TableShape> shape = table_shape(text, k_mysql_dialect);
   if (!shape) return;
   for (const TablePart* p : shape->columns()) {
@@ -366,7 +359,7 @@ void lint_mysql_section(const Section& s, const LintContext& c, std::vector<Lint
       bool lost = false;
       while (i < w.size()) {
         const std::string name = my_name(w, i);
-        forget_table(memory, name);
+        memory.forget_table(name);
         lost = lost || (created.count(name) == 0 && swapped_out.count(name) == 0);
         if (!my_is(w, i, ",")) break;
         ++i;

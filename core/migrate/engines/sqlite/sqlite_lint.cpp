@@ -5,6 +5,8 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/text.h"
 #include "common/project_root.h"
@@ -102,21 +104,31 @@ std::set<std::string> tables_created(std::string_view sql, const std::vector<Wor
 // copy the rows, DROP TABLE X_old. Their DROP destroys nothing the new table did not take: the
 // tables a section's DROP TABLE leaves alone are those it created earlier and those a table it
 // creates is renamed to (or from) in it.
-std::set<std::string> rebuilt_tables(std::string_view sql, const std::vector<Word>& words,
-                                     const std::set<std::string>& created) {
-  std::set<std::string> rebuilt;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (keyword(words, i, "ALTER") && keyword(words, i + 1, "TABLE")) {
+// The section's words, read once, with what both its rules and lint_rebuilds need of them.
+struct SectionWords {
+  std::vector<Word> words;
+  std::set<std::string> created_anywhere;
+  // Each table the section creates and renames -> the name it takes (upper case, as table_at
+  // gives): new_X -> X in the first rebuild, X -> X_old in its mirror.
+  std::vector<std::pair<std::string, std::string>> renamed_from_created;
+
+  explicit SectionWords(std::string_view sql) : words(words_of(sql)), created_anywhere(tables_created(sql, words)) {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (!keyword(words, i, "ALTER") || !keyword(words, i + 1, "TABLE")) continue;
       std::size_t k = i + 2;
       const std::string from = table_at(sql, words, k);
-      if (keyword(words, k, "RENAME") && keyword(words, k + 1, "TO") && created.count(from) != 0) {
-        k += 2;
-        rebuilt.insert(table_at(sql, words, k));
-      }
+      if (!keyword(words, k, "RENAME") || !keyword(words, k + 1, "TO") || created_anywhere.count(from) == 0) continue;
+      k += 2;
+      renamed_from_created.emplace_back(from, table_at(sql, words, k));
     }
   }
-  return rebuilt;
-}
+  // The tables whose DROP destroys nothing the new table did not take.
+  std::set<std::string> rebuilt() const {
+    std::set<std::string> out;
+    for (const auto& [from, to] : renamed_from_created) out.insert(to);
+    return out;
+  }
+};
 
 // ALTER TABLE t RENAME [TO x | [COLUMN] a TO b] at words[i] (ALTER): the finding, if running code
 // still using the old name breaks. Not for a table the section made before it (nobody uses it
@@ -137,10 +149,10 @@ std::optional<std::string> rename_finding(std::string_view sql, const std::vecto
          " breaks code still using the old name; add the new column, move readers and writers, drop the old one later";
 }
 
-void lint_section(const Section& s, std::vector<LintFinding>& out) {
-  const std::vector<Word> words = words_of(s.sql);
-  const std::set<std::string> created_anywhere = tables_created(s.sql, words);
-  const std::set<std::string> rebuilt = rebuilt_tables(s.sql, words, created_anywhere);
+void lint_section(const Section& s, const SectionWords& read, std::vector<LintFinding>& out) {
+  const std::vector<Word>& words = read.words;
+  const std::set<std::string>& created_anywhere = read.created_anywhere;
+  const std::set<std::string> rebuilt = read.rebuilt();
   std::set<std::string> created;  // tables created earlier in the section
   const auto line_of = [&](std::size_t offset) {
     return s.first_line + position_of(s.sql, offset).line - 1;
@@ -205,9 +217,7 @@ class TableMemory {
     m_.column_types.erase(table + "." + column);
     m_.not_null_columns.erase(table + "." + column);
   }
-  void drop_table(const std::string& table) {
-    for (const std::string& c : columns(table)) drop(table, c);
-  }
+  void drop_table(const std::string& table) { m_.forget_table(table); }
   void rename_table(const std::string& from, const std::string& to) {
     drop_table(to);
     for (const std::string& c : columns(from)) {
@@ -259,23 +269,14 @@ bool fills_nulls(const std::string& lowered_section, const std::string& column) 
 // each column X had (as the earlier migrations made it) nullable and new_X makes NOT NULL; and
 // the memory of every table follows the section's CREATE, ALTER and DROP. Not for a column the
 // section fills itself (fills_nulls).
-void lint_rebuilds(const Section& s, LintMemory& memory, std::vector<LintFinding>& out) {
+void lint_rebuilds(const Section& s, const SectionWords& read, LintMemory& memory, std::vector<LintFinding>& out) {
   const StatementScan scan = scan_sqlite_statements(s.sql, s.first_line);
   if (scan.error_offset) return;
   TableMemory tables(memory);
-  // new_X -> X, for the section's rebuilds (a table it creates, renamed to one it does not).
-  const std::vector<Word> all = words_of(s.sql);
   const std::string lowered = to_lower(s.sql);
-  const std::set<std::string> created_here = tables_created(s.sql, all);
+  // new_X -> X, for the section's rebuilds, in the memory's lower case.
   std::map<std::string, std::string> rebuilds;
-  for (std::size_t i = 0; i + 1 < all.size(); ++i) {
-    if (!keyword(all, i, "ALTER") || !keyword(all, i + 1, "TABLE")) continue;
-    std::size_t k = i + 2;
-    const std::string from = table_at(s.sql, all, k);
-    if (!keyword(all, k, "RENAME") || !keyword(all, k + 1, "TO") || created_here.count(from) == 0) continue;
-    k += 2;
-    rebuilds[to_lower(from)] = to_lower(table_at(s.sql, all, k));
-  }
+  for (const auto& [from, to] : read.renamed_from_created) rebuilds[to_lower(from)] = to_lower(to);
   for (std::size_t n = 0; n < scan.statements.size(); ++n) {
     const std::size_t at = scan.statements[n].offset;
     const std::size_t end = n + 1 < scan.statements.size() ? scan.statements[n + 1].offset : s.sql.size();
@@ -418,12 +419,13 @@ bool outside_project(const std::string& file, const std::filesystem::path& root)
 void lint_sqlite_section(const Section& s, const LintContext& c, std::vector<LintFinding>& out) {
   const bool up = c.up;
   std::vector<LintFinding> found;
-  sqlite_lint::lint_section(s, found);
+  const sqlite_lint::SectionWords read(s.sql);
+  sqlite_lint::lint_section(s, read, found);
   // The memory of earlier migrations is the up sections' (check lints a set in order); a section
   // linted alone starts from nothing.
   if (up) {
     LintMemory own;
-    sqlite_lint::lint_rebuilds(s, c.memory != nullptr ? *c.memory : own, found);
+    sqlite_lint::lint_rebuilds(s, read, c.memory != nullptr ? *c.memory : own, found);
     std::stable_sort(found.begin(), found.end(), [](const LintFinding& a, const LintFinding& b) { return a.line < b.line; });
   }
   for (auto& f : found) {
