@@ -89,4 +89,12 @@ std::string store_path(const StoreOptions& options) {
   return inside(root == cwd.lexically_normal() ? std::string(k_default_store) : (root / k_default_store).string());
 }
 
+std::unique_ptr<service::Session> open_session(const StoreOptions& options, service::Session::Access access) {
+  return open_session_at(store_path(options), access);
+}
+
+std::unique_ptr<service::Session> open_session_at(const std::string& path, service::Session::Access access) {
+  return std::make_unique<service::Session>(path, store_open_options(), access, service::profile(service::Door::terminal));
+}
+
 }  // namespace strata::cli

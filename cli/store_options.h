@@ -5,6 +5,9 @@
 // the configuration files, else "default"). See core/config/config.h.
 #include <string>
 
+#include <memory>
+
+#include "service/public.h"
 #include "store/public.h"
 
 namespace CLI {
@@ -31,5 +34,14 @@ std::string store_path(const StoreOptions& options);
 // How the store is opened: the busy timeout (store.busy_timeout / $STRATA_BUSY_TIMEOUT).
 // Throws Error(usage) when a configuration file cannot be used.
 store::OpenOptions store_open_options();
+
+// The terminal's session with the store (service/session.h, the terminal's profile): the one
+// store handle a command's operations run on, opened on first use (read_write: the store must
+// exist; create: made when there is none yet).
+std::unique_ptr<service::Session> open_session(const StoreOptions& options,
+                                               service::Session::Access access = service::Session::Access::read_write);
+// The same for the store at `path` (a command's second store, or one it already resolved).
+std::unique_ptr<service::Session> open_session_at(const std::string& path,
+                                                  service::Session::Access access = service::Session::Access::read_write);
 
 }  // namespace strata::cli

@@ -122,7 +122,7 @@ int run_ask(const AskCliOptions& o) {
   }
 
   const auto t_open = Clock::now();
-  store::Store st = open_answer_store(f.store);
+  const std::unique_ptr<service::Session> session = open_answer_session(f.store);
   const double open_ms = ms_since(t_open);
 
   AnswerPrinter printer(f.raw, out.json || o.context_only, out,
@@ -140,7 +140,7 @@ int run_ask(const AskCliOptions& o) {
   ask::AskResult r = [&] {
     const InterruptGuard guard;
     try {
-      return service::answer(st, cancellable, provider, printer);
+      return service::answer(*session, cancellable, provider, printer);
     } catch (const Error&) {
       if (interrupt_flag()->load()) end_interrupted();  // before the answer began: nothing to log but the error
       throw;

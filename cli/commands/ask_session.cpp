@@ -250,10 +250,11 @@ ask::ResolvedProvider answer_provider(const AnswerFlags& o, const std::optional<
   return ask::resolve_provider(flags, process_getenv());
 }
 
-store::Store open_answer_store(const StoreOptions& options) {
-  const std::string path = store_path(options);
+std::unique_ptr<service::Session> open_answer_session(const StoreOptions& options) {
+  std::unique_ptr<service::Session> session = open_session(options);
   try {
-    return store::Store::open_existing(path, store_open_options());
+    session->store();
+    return session;
   } catch (const Error& e) {
     throw Error(e.code(), e.what(),
                 e.hint().empty() ? "ingest documents first: strata ingest PATH (or give --store)" : e.hint());

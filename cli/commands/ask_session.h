@@ -17,6 +17,7 @@
 #include "mcp/public.h"
 #include "option_bundles.h"
 #include "output.h"
+#include "service/public.h"
 #include "store/public.h"
 #include "store_options.h"
 
@@ -62,8 +63,9 @@ ask::AskRequest answer_request(const AnswerFlags& flags);
 // Throws Error(usage) as ask::resolve_provider does.
 ask::ResolvedProvider answer_provider(const AnswerFlags& flags, const std::optional<std::string>& model = std::nullopt);
 
-// The store for an answer; Error(unavailable) with a hint to ingest first when there is none.
-store::Store open_answer_store(const StoreOptions& options);
+// The terminal's session with the store for answers (service/session.h), its store opened now:
+// Error(unavailable) with a hint to ingest first when there is none.
+std::unique_ptr<service::Session> open_answer_session(const StoreOptions& options);
 
 // Prints the answer as it streams: through the terminal sanitiser unless `raw`, flushed per
 // piece so a reader sees each token as it comes. `silent`: prints nothing (--json).

@@ -52,22 +52,6 @@ std::string chunking_of(const std::string& config) {
   return out;
 }
 
-json collection_json(const st::CollectionInfo& c) {
-  json j = {{"name", c.name},          {"documents", c.documents}, {"chunks", c.chunks},
-            {"bytes", c.bytes},        {"chunking", parse_or_null(c.chunk_config)},
-            {"created_at", c.created_at}, {"last_ingested_at", c.last_ingested_at.empty() ? json(nullptr) : json(c.last_ingested_at)}};
-  if (c.embedded) j["embedded"] = *c.embedded;
-  const auto& m = c.embedding_model;
-  j["embedding"] = m ? json{{"provider", m->provider}, {"model", m->model},
-                            {"dimensions", m->dimensions > 0 ? json(m->dimensions) : json(nullptr)},
-                            {"server", m->server.empty() ? json(nullptr) : json(m->server)}}
-                     : json(nullptr);
-  // Prefixes only when the model has one, so a collection without keeps the object it had.
-  if (m && !m->query_prefix.empty()) j["embedding"]["query_prefix"] = m->query_prefix;
-  if (m && !m->document_prefix.empty()) j["embedding"]["document_prefix"] = m->document_prefix;
-  return j;
-}
-
 // "local hash-ngram-v2", or "-" for a collection that was never embedded.
 std::string model_of(const st::CollectionInfo& c) {
   return c.embedding_model ? c.embedding_model->provider + " " + c.embedding_model->model : "-";
@@ -80,21 +64,10 @@ std::string vectors_of(const st::CollectionInfo& c) {
   return std::to_string(embedded) + "/" + std::to_string(c.chunks);
 }
 
-json document_json(const st::DocumentSummary& d) {
-  return {{"source", d.source},
-          {"path", d.path ? json(*d.path) : json(nullptr)},
-          {"title", d.title},
-          {"loader", d.loader},
-          {"encoding", d.encoding},
-          {"bytes", d.size_bytes},
-          {"chars", d.char_count},
-          {"chunks", d.chunk_count},
-          {"pages", d.page_count ? json(*d.page_count) : json(nullptr)},
-          {"sha256", d.content_hash},
-          {"mtime", d.mtime ? json(*d.mtime) : json(nullptr)},
-          {"ingested_at", d.ingested_at},
-          {"metadata", parse_or_null(d.metadata_json)}};
-}
+// A collection and a document as every door shows them (service/documents.h), to a caller on
+// this machine.
+json collection_json(const st::CollectionInfo& c) { return service::collection_json(c, service::Door::terminal); }
+json document_json(const st::DocumentSummary& d) { return service::document_json(d, service::Door::terminal); }
 
 json chunk_json(const st::ChunkView& c) {
   return {{"id", c.id},
@@ -116,7 +89,8 @@ json chunk_json(const st::ChunkView& c) {
 bool stdout_color(const CatalogOptions& o) { return color_enabled(o.out.color, STDOUT_FILENO); }
 
 int list_collections(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  st::Store& store = session->store();
   const std::vector<st::CollectionInfo> all = service::collections(store);
   if (o.out.json) {
     for (const st::CollectionInfo& c : all) std::cout << json_text(collection_json(c)) << '\n';
@@ -138,7 +112,8 @@ int list_collections(const CatalogOptions& o) {
 }
 
 int remove_collection(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  st::Store& store = session->store();
   const st::CollectionInfo removed = st::remove_collection(store, o.name);
   if (o.out.json) {
     std::cout << json_text(json{{"removed", collection_json(removed)}}) << '\n';
@@ -150,7 +125,8 @@ int remove_collection(const CatalogOptions& o) {
 }
 
 int list_documents(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  st::Store& store = session->store();
   if (o.out.json) {
     st::for_each_document(store, o.store.collection,
                           [](const st::DocumentSummary& d) { std::cout << json_text(document_json(d)) << '\n'; });
@@ -206,7 +182,8 @@ st::DocumentSummary named_document(st::Store& store, const std::string& collecti
 }
 
 int show_document(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  st::Store& store = session->store();
   const st::DocumentSummary d = named_document(store, o.store.collection, o.sources.front());
   if (o.text) {
     const std::string text = st::document_text(store, d.id);
@@ -247,7 +224,8 @@ int show_document(const CatalogOptions& o) {
 }
 
 int remove_documents(const CatalogOptions& o) {
-  st::Store store = st::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  st::Store& store = session->store();
   std::vector<std::string> sources;
   for (const std::string& typed : o.sources) sources.push_back(named_document(store, o.store.collection, typed).source);
   const std::vector<st::DocumentSummary> removed = st::remove_documents(store, o.store.collection, sources);
@@ -264,8 +242,10 @@ int remove_documents(const CatalogOptions& o) {
 }
 
 int copy_collection(const CatalogOptions& o) {
-  st::Store from = st::Store::open_existing(store_path(o.store), store_open_options());
-  st::Store to = st::Store::open(o.to, store_open_options());
+  const std::unique_ptr<service::Session> from_session = open_session(o.store);
+  const std::unique_ptr<service::Session> to_session = open_session_at(o.to, service::Session::Access::create);
+  st::Store& from = from_session->store();
+  st::Store& to = to_session->store();
   const std::string name = o.name.empty() ? o.store.collection : o.name;
   ProgressLine progress("documents", !o.out.quiet && ProgressLine::stderr_is_terminal());
   const st::CopyResult r = st::copy_collection(from, to, st::CopyOptions{name, o.as, o.merge},

@@ -387,8 +387,9 @@ int run_chat(const ChatCliOptions& o) {
   ask::AskRequest base = answer_request(o.answer);
   base.cancel = interrupt_flag();  // Ctrl-C during an answer (InterruptGuard, in answer())
   ask::ResolvedProvider provider = answer_provider(o.answer);
-  store::Store st = open_answer_store(o.answer.store);
-  ChatRun run(o, st, std::move(base), std::move(provider));
+  const std::unique_ptr<service::Session> session = open_answer_session(o.answer.store);
+  // Each turn's retrieval and search tool run the session's search.
+  ChatRun run(o, session->store(), service::on_session(std::move(base), *session), std::move(provider));
   // A wrong --conversation or --collection fails before the first line is read.
   run.session().check_resumed();
   run.session().switch_collection(o.answer.store.collection);

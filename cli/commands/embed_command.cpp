@@ -98,7 +98,8 @@ int finish(const em::EmbedReport& r, bool stored) {
 
 int run_collection(const EmbedCliOptions& o, const OutputOptions& out) {
   const em::EmbedSettings settings = settings_of(o);
-  store::Store st = store::Store::open(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store, service::Session::Access::create);
+  store::Store& st = session->store();
   EmbedReporter reporter(out, "'" + o.store.collection + "'");
   const em::CollectionEmbedResult r = em::embed_collection(st, o.store.collection, settings, reporter);
   reporter.done();

@@ -119,7 +119,8 @@ VectorsStep run_vectors_step(const std::string& store_path, const VectorsPlan& p
   const OutputOptions notes{out.color, out.quiet || out.json, out.json};
   em::IngestVectorsResult r;
   try {
-    store::Store st = store::Store::open_existing(store_path, store_open_options());
+    const std::unique_ptr<service::Session> session = open_session_at(store_path);
+    store::Store& st = session->store();
     EmbedReporter reporter(notes, "'" + plan.request.collection + "'");
     r = em::vectors_after_ingest(st, plan.request, reporter);
     reporter.done();

@@ -50,7 +50,8 @@ int create_key(const KeysOptions& o) {
   // Checked before the store is opened (or made): a bad name is a usage error, not a store's.
   store::validate_key_name(request.name);
   for (const std::string& c : request.collections) store::validate_collection_name(c);
-  store::Store st = store::Store::open(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store, service::Session::Access::create);
+  store::Store& st = session->store();
   const auth::CreatedKey made = auth::create_key(st, request);
   const auth::Key& k = made.key;
   if (o.out.json) {
@@ -76,7 +77,8 @@ std::string collections_text(const auth::Key& k) {
 }
 
 int list_keys(const KeysOptions& o) {
-  store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  store::Store& st = session->store();
   const std::vector<auth::Key> keys = auth::list_keys(st);
   if (o.out.json) {
     std::string out;
@@ -115,7 +117,8 @@ int list_keys(const KeysOptions& o) {
 
 int revoke_key(const KeysOptions& o) {
   store::validate_key_name(o.name);
-  store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  store::Store& st = session->store();
   const auth::Key k = auth::revoke_key(st, o.name);
   if (o.out.json) write_out(key_line(json{{"name", k.name}, {"revoked_at", or_null(k.revoked_at)}}));
   print_note("revoked key '" + k.name + "' (at " + k.revoked_at.value_or("") + "): it is refused from now on", o.out);

@@ -109,7 +109,8 @@ int run_logs(const LogsCliOptions& o) {
   const std::size_t limit = static_cast<std::size_t>(o.limit);
   std::optional<std::int64_t> conversation;
   if (o.conversation) conversation = static_cast<std::int64_t>(*o.conversation);
-  store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  store::Store& st = session->store();
   store::AskStore tables(st, listing_principal(o));
   const std::vector<store::LlmCall> calls = tables.calls(limit, conversation);
   if (o.out.json) {
@@ -149,7 +150,8 @@ int run_logs(const LogsCliOptions& o) {
 // text: sanitised for the terminal, newlines kept.
 int run_show(const LogsCliOptions& o) {
   const std::int64_t id = static_cast<std::int64_t>(o.id);
-  store::Store st = store::Store::open_existing(store_path(o.store), store_open_options());
+  const std::unique_ptr<service::Session> session = open_session(o.store);
+  store::Store& st = session->store();
   store::AskStore tables(st, listing_principal(o));
   const std::optional<store::LlmCall> c = tables.call(id);
   if (!c) {

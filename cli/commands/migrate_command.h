@@ -3,6 +3,7 @@
 // All the work is in core/migrate. The options, each subcommand's flags and runs are in
 // migrate_subcommands.h.
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "command.h"
@@ -14,11 +15,12 @@ namespace strata::cli {
 // (command.h).
 Run setup_migrate(CLI::App& cmd);
 
-// The project's migrations as `strata migrate status --json` and `check --json` report them,
+// The project's migrations as `strata migrate status --json` and `check --json` report them
+// (service/migrate_reports.h),
 // from its settings alone (strata.toml, $DATABASE_URL, ./.env, the user file), reading only:
 // the migration tools of `strata mcp`. Each wait on a database server (connecting, a statement,
 // a lock) lasts at most `call_timeout`. Throw Error as those commands fail.
-std::string project_status_json(std::chrono::milliseconds call_timeout);
-std::string project_check_json(std::chrono::milliseconds call_timeout);
+nlohmann::json project_status_json(std::chrono::milliseconds call_timeout);
+nlohmann::json project_check_json(std::chrono::milliseconds call_timeout);
 
 }  // namespace strata::cli

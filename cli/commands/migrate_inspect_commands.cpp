@@ -15,6 +15,7 @@
 #include "common/public.h"
 #include "json_text.h"
 #include "migrate/public.h"
+#include "service/public.h"
 #include "migrate_command.h"
 #include "migrate_diff_command.h"
 #include "migrate_lint_command.h"
@@ -31,24 +32,10 @@ Tone state_tone(mg::EntryState s) {
   }
 }
 
-// `status --json`'s object.
+// `status --json`'s object: the service's report (service/migrate_reports.h).
 json status_json(const MigrateOptions& o, const mg::Status& st) {
-  json entries = json::array();
-  for (const mg::StatusEntry& e : st.entries) {
-    entries.push_back({{"version", e.version_text},
-                       {"name", e.name},
-                       {"state", mg::to_string(e.state)},
-                       {"applied_at", e.applied_at.empty() ? json(nullptr) : json(e.applied_at)},
-                       {"file", e.file.empty() ? json(nullptr) : json(e.file)}});
-  }
   const auto endpoint = database_endpoint(o);
-  return json{{"database", endpoint ? endpoint->display : std::string{}},
-              {"dir", o.dirs.front()},
-              {"dirs", o.dirs},
-              {"applied", st.applied},
-              {"pending", st.pending},
-              {"partial", st.partial},
-              {"migrations", entries}};
+  return service::status_json(st, endpoint ? endpoint->display : std::string{}, o.dirs);
 }
 
 // The baseline options of `check`: --write-baseline [FILE] writes FILE, else --baseline, else the
@@ -62,29 +49,6 @@ void baseline_options(const MigrateOptions& o, const CheckFlags& f, mg::CheckOpt
   if (f.no_baseline) return;
   c.baseline = file;
   c.baseline_optional = f.baseline.empty();
-}
-
-// `check --json`'s object.
-json check_json(const mg::CheckReport& r) {
-  json findings = json::array();
-  for (const mg::Finding& f : r.findings) {
-    findings.push_back({{"code", f.code},
-                        {"severity", mg::to_string(f.severity)},
-                        {"version", f.version.empty() ? json(nullptr) : json(f.version)},
-                        {"file", f.file.empty() ? json(nullptr) : json(f.file)},
-                        {"line", f.line == 0 ? json(nullptr) : json(f.line)},
-                        {"message", f.message},
-                        {"detail", f.detail.empty() ? json(nullptr) : json(f.detail)},
-                        {"fix", f.fix.empty() ? json(nullptr) : json(f.fix)},
-                        {"baselined", f.baselined}});
-  }
-  return json{{"ok", r.ok()},
-              {"exit_code", to_int(r.exit_code)},
-              {"applied", r.applied},
-              {"pending", r.pending},
-              {"baseline", r.baseline_file.empty() ? json(nullptr) : json(r.baseline_file)},
-              {"baselined", r.baselined},
-              {"findings", findings}};
 }
 
 // What `check` is asked, from the options (the baseline file aside).
@@ -200,7 +164,7 @@ int run_check(const MigrateOptions& o, const CheckFlags& flags) {
   const mg::CheckReport r = cli::with_flags(mg::check_directories(o.dirs, c));
   const int code = to_int(r.exit_code);
   if (o.out.json) {
-    std::cout << json_text(check_json(r)) << '\n';
+    std::cout << json_text(service::check_json(r)) << '\n';
     return code;
   }
   if (!c.write_baseline.empty()) {
@@ -316,18 +280,18 @@ int run_lint_of(const MigrateOptions& o, const LintFlags& f) {
 
 namespace strata::cli {
 
-std::string project_status_json(std::chrono::milliseconds call_timeout) {
+json project_status_json(std::chrono::milliseconds call_timeout) {
   const MigrateOptions o = migrate_subcommands::project_options(call_timeout);
   migrate::Migrator m = migrate_subcommands::make_migrator(o);
-  return json_text(migrate_subcommands::status_json(o, m.status()));
+  return migrate_subcommands::status_json(o, m.status());
 }
 
-std::string project_check_json(std::chrono::milliseconds call_timeout) {
+json project_check_json(std::chrono::milliseconds call_timeout) {
   const MigrateOptions o = migrate_subcommands::project_options(call_timeout);
   migrate::CheckOptions c = migrate_subcommands::check_options(o, CheckFlags{});
   c.baseline = migrate::default_baseline_path(o.dirs.front());
   c.baseline_optional = true;
-  return json_text(migrate_subcommands::check_json(with_flags(migrate::check_directories(o.dirs, c))));
+  return service::check_json(with_flags(migrate::check_directories(o.dirs, c)));
 }
 
 }  // namespace strata::cli

@@ -179,9 +179,7 @@ std::string where_text(const std::vector<std::string>& where) {
 int run_search(const SearchCliOptions& o) {
   se::SearchRequest request = request_of(o);
   // The terminal's session (service/session.h): its store, searcher and limits, as every door's.
-  service::Session session(store_path(o.store), store_open_options(), service::Session::Access::read_write,
-                           service::profile(service::Door::terminal));
-  se::SearchResult r = session.search(request);
+  se::SearchResult r = open_session(o.store)->search(request);
   // Sources are file names, which may hold anything a terminal would obey; --json keeps them
   // exact (json_text escapes what needs it).
   for (se::SearchHit& h : r.hits) {

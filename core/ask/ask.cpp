@@ -416,6 +416,7 @@ search::SearchResult retrieve(store::Store& store, const AskRequest& request, co
   sr.rerank = request.rerank;
   sr.embed = request.embed;
   search::apply_bounds(sr, request.retrieval_bounds);
+  if (request.search) return request.search(std::move(sr));
   return search::Searcher(store).search(sr);
 }
 

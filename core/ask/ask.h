@@ -149,6 +149,10 @@ struct AskRequest {
   // terminal; an HTTP client's answer falls back to keyword passages rather than wait on a hung
   // embedding server.
   search::SearchBounds retrieval_bounds;
+  // The door's search (service::Session::search: the caller's reach, the door's bounds and
+  // breakers), which the answer's retrieval and its own search tool run. Unset: a searcher of
+  // the answer's own over its store, within retrieval_bounds.
+  std::function<search::SearchResult(search::SearchRequest)> search;
   std::optional<std::size_t> context_tokens;  // Default: from the model's window (see .cpp)
   std::optional<double> temperature;
   std::optional<std::uint64_t> max_tokens;

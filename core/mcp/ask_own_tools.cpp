@@ -12,7 +12,6 @@
 #include "service/profile.h"
 #include "service/search.h"
 #include "mcp/tools.h"
-#include "search/searcher.h"
 #include "store/catalog.h"
 
 namespace strata::mcp {
@@ -81,8 +80,10 @@ class OwnTools {
     // bounds the door put on the answer itself.
     search::apply_bounds(r, service::profile(service::Door::agent).search);
     search::apply_bounds(r, request_.retrieval_bounds);
-    if (!searcher_) searcher_.emplace(store_);
-    const search::SearchResult found = service::run_search(*searcher_, r, service::k_agent_limits);
+    // The door's session's search (service::answer sets it): the caller's reach, the door's
+    // breakers and its searcher. A door that gave none has no search to offer the model.
+    if (!request_.search) throw Error(ExitCode::unavailable, "the answer's tools have no search (the door gave none)");
+    const search::SearchResult found = request_.search(r);
     if (found.hits.empty()) {
       return {found.no_document_passes_filters ? "No document of collection '" + r.collection + "' passes the filters."
                                                : "No results for this query in collection '" + r.collection + "'.",
@@ -159,7 +160,6 @@ class OwnTools {
   const ask::AskRequest& request_;
   llm::ContextPack& pack_;
   std::vector<bool> sent_;  // by source number: the model has its text
-  std::optional<search::Searcher> searcher_;
 };
 
 }  // namespace

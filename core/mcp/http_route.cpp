@@ -18,6 +18,7 @@
 #include "common/text.h"
 #include "mcp/json_rpc.h"
 #include "mcp/tools.h"
+#include "service/call_scope.h"
 
 namespace strata::mcp {
 
@@ -79,27 +80,6 @@ bool accepts_json(const std::string* accept) {
   }
   return false;
 }
-
-// Sets a flag for as long as it lives, clears it after: the running call's cancel flag and
-// reach on the worker's ToolSession.
-class CallScope {
- public:
-  CallScope(mcp::ToolSession& tools, const std::atomic<bool>* cancel, const service::Caller& caller) : tools_(tools) {
-    tools_.set_cancel(cancel);
-    if (caller.key) {
-      tools_.set_readable([&caller](std::string_view collection) { return caller.allows(auth::Scope::read, collection); });
-    }
-  }
-  ~CallScope() {
-    tools_.set_cancel(nullptr);
-    tools_.set_readable(nullptr);
-  }
-  CallScope(const CallScope&) = delete;
-  CallScope& operator=(const CallScope&) = delete;
-
- private:
-  mcp::ToolSession& tools_;
-};
 
 // The batch's operations beyond the first, each taking one more of the caller's requests a minute
 // (unset take_operations: no rate, nothing to take).
@@ -249,7 +229,7 @@ struct McpRoute::Impl {
     mcp::ToolSession& t = *tools.at(call.worker);
     std::optional<std::string> reply;
     {
-      const CallScope scope(t, cancel.get(), call.caller);
+      const service::CallScope scope(t.session(), call.caller, cancel.get());
       reply = server.handle_message(request.body, t, negotiation, admit_of(call.caller));
     }
     if (!reply) return http::Response::text(202, "", "application/json");

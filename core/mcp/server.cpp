@@ -89,7 +89,7 @@ struct Server::Impl {
   explicit Impl(ServerOptions o) : options(std::move(o)), breakers(options.breaker_cooldown), session(options, &breakers) {}
 
   ServerOptions options;
-  Breakers breakers;    // what every session remembers of failed outside servers
+  service::Breakers breakers;  // what every session remembers of failed outside servers
   ToolSession session;  // handle_line's; serve's workers have their own
   // The revision initialize chose for stdio's one session. Written by the reader alone
   // (initialize is never a worker's), read for batches.
@@ -362,7 +362,7 @@ std::optional<std::string> Server::handle_message(std::string_view line, ToolSes
 
 std::unique_ptr<ToolSession> Server::tool_session() { return std::make_unique<ToolSession>(impl_->options, &impl_->breakers); }
 std::unique_ptr<ToolSession> Server::tool_session(service::Session& shared) {
-  return std::make_unique<ToolSession>(impl_->options, &impl_->breakers, shared);
+  return std::make_unique<ToolSession>(impl_->options, shared);
 }
 
 bool served_statelessly(const RpcRequest& request) { return Server::Impl::stateless(request); }

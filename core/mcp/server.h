@@ -39,11 +39,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "mcp/breaker.h"
+#include "service/breaker.h"
 #include "search/searcher.h"
 #include "store/store.h"
 
@@ -83,7 +84,8 @@ inline constexpr std::chrono::milliseconds k_database_deadline{20'000};
 // of its own that outlives the Server (a call past its deadline is left to end): it holds
 // nothing of the Server's, only what it captured by value.
 struct MigrateTools {
-  using Report = std::function<std::string(std::chrono::milliseconds call_timeout)>;
+  // The report as service/migrate_reports.h describes it (a JSON value, never a text parsed back).
+  using Report = std::function<nlohmann::json(std::chrono::milliseconds call_timeout)>;
   Report status;
   Report check;
   // Given to each report, and the whole call's bound; tests shorten them.
@@ -113,7 +115,7 @@ struct ServerOptions {
   std::string version;  // serverInfo.version
   // How long a failed embedding server or database is not waited on again (breaker.h); tests
   // shorten it.
-  std::chrono::milliseconds breaker_cooldown = k_breaker_cooldown;
+  std::chrono::milliseconds breaker_cooldown = service::k_breaker_cooldown;
 };
 
 class ToolSession;   // tools.h

@@ -21,6 +21,7 @@
 #include "service/document_range.h"
 #include "service/documents.h"
 #include "service/json_arguments.h"
+#include "service/migrate_reports.h"
 #include "service/profile.h"
 #include "service/search.h"
 #include "store/catalog.h"
@@ -44,32 +45,10 @@ json schema() {
 
 json call_search(ToolSession& s, const json& args) {
   search::SearchRequest r = service::search_request(args, s.options().search, s.options().collection);
-  s.require_readable(r.collection);
   // An agent gets keyword hits, and why, rather than no answer: the collection's embedding server
-  // may be refused (embed::choose_server), down or not configured in the agent's environment.
-  search::apply_bounds(r, service::profile(service::Door::agent).search);
-  r.cancel = s.cancel();
-  // The collection's embedding server failed a moment ago: not waited on again (breaker.h).
-  const std::string server = "the embedding server of collection '" + r.collection + "'";
-  if (s.breakers()) r.skip_embedding = s.breakers()->refused(server, server);
-  // So does the reranker: a search then keeps its own order, as when the reranker fails.
-  const std::string reranker = "the reranker";
-  if (s.breakers() && r.rerank && s.breakers()->refused(reranker, reranker)) r.rerank.reset();
-  const search::SearchResult result = service::run_search(s.searcher(), r, service::k_agent_limits);
-  if (s.breakers() && !r.skip_embedding) {
-    if (!result.query_not_embedded.empty()) {
-      s.breakers()->failed(server, result.query_not_embedded);
-    } else if (result.mode != search::Mode::keyword) {
-      s.breakers()->succeeded(server);
-    }
-  }
-  if (s.breakers() && r.rerank) {
-    if (!result.rerank_failure.empty() && !(s.cancel() && s.cancel()->load())) {
-      s.breakers()->failed(reranker, result.rerank_failure);
-    } else if (result.reranked) {
-      s.breakers()->succeeded(reranker);
-    }
-  }
+  // may be refused (embed::choose_server), down, not configured in the agent's environment, or
+  // have failed a moment ago (the session's breakers).
+  const search::SearchResult result = s.session().search(r);
   service::Found found = service::found(result, r.collection);
   found.query_not_embedded = for_agent(found.query_not_embedded);  // core's mentions, in an agent's words
   std::string text;
@@ -94,8 +73,7 @@ json call_search(ToolSession& s, const json& args) {
 
 json call_read(ToolSession& s, const json& args) {
   const service::ReadRequest request = service::read_request(args, s.options().collection, static_cast<std::size_t>(service::k_read_max_bytes));
-  s.require_readable(request.collection);
-  const service::ReadResult r = service::read_document(s.store(), request);
+  const service::ReadResult r = s.session().read(request);
   const std::string go_on = service::read_on_text(r);
   std::string header;
   if (r.by == service::ReadResult::By::chunks) {
@@ -120,23 +98,21 @@ json call_read(ToolSession& s, const json& args) {
 
 json call_list_collections(ToolSession& s, const json& args) {
   service::refuse_unknown_arguments(args, service::k_no_arguments);
-  std::vector<store::CollectionInfo> all = service::collections(s.store());
-  std::erase_if(all, [&](const store::CollectionInfo& c) { return !s.may_read(c.name); });
+  const std::vector<store::CollectionInfo> all = s.session().collections();
   std::string text;
   for (const store::CollectionInfo& c : all) {
     text += c.name + ": " + std::to_string(c.documents) + " documents, " + std::to_string(c.chunks) + " chunks" +
             (c.embedding_model ? ", embedded with " + c.embedding_model->model : "") + "\n";
   }
   if (all.empty()) text = "The store has no collections yet (strata ingest adds documents).";
-  return tool_result(std::move(text), service::to_json(all));
+  return tool_result(std::move(text), service::to_json(all, s.session().profile().door));
 }
 
 // --- list_documents -------------------------------------------------------------------------
 
 json call_list_documents(ToolSession& s, const json& args) {
   const service::DocumentsRequest request = service::documents_request(args, s.options().collection);
-  s.require_readable(request.collection);
-  const service::DocumentsPage page = service::list_documents(s.store(), request);
+  const service::DocumentsPage page = s.session().documents(request);
   std::string text;
   for (const store::DocumentSummary& d : page.documents) text += d.source + (d.title.empty() ? "" : " (" + d.title + ")") + "\n";
   const std::int64_t matching = page.total, offset = page.offset;
@@ -145,50 +121,10 @@ json call_list_documents(ToolSession& s, const json& args) {
          (request.filter.empty() ? "" : " matching the filter") +
          (page.documents.empty() ? "" : "; " + std::to_string(offset + 1) + "-" + std::to_string(next) + ":") + "\n" + text +
          (page.next_offset ? "More: offset " + std::to_string(next) + "\n" : "");
-  return tool_result(std::move(text), service::to_json(page));
+  return tool_result(std::move(text), service::to_json(page, s.session().profile().door));
 }
 
 // --- migrate_status, migrate_check ----------------------------------------------------------
-
-// The reports' shapes, as `strata migrate status --json` and `check --json` write them; open
-// objects, so that a field the program adds to its report does not break a client's check.
-constexpr service::Field k_migration_fields[] = {
-    {.name = "version", .type = service::Type::string, .required = true},
-    {.name = "name", .type = service::Type::string, .required = true},
-    {.name = "state", .type = service::Type::string, .required = true},
-    {.name = "applied_at", .type = service::Type::string, .nullable = true},
-    {.name = "file", .type = service::Type::string, .nullable = true},
-};
-constexpr service::Field k_migrate_status_fields[] = {
-    {.name = "database", .type = service::Type::string},
-    {.name = "dir", .type = service::Type::string},
-    {.name = "dirs", .type = service::Type::array, .items = service::Type::string},
-    {.name = "applied", .type = service::Type::integer, .required = true},
-    {.name = "pending", .type = service::Type::integer, .required = true},
-    {.name = "migrations", .type = service::Type::array, .required = true, .fields = k_migration_fields, .items = service::Type::object, .open = true},
-};
-constexpr service::Description k_migrate_status_report{k_migrate_status_fields, /*open=*/true};
-
-constexpr service::Field k_finding_fields[] = {
-    {.name = "code", .type = service::Type::string, .required = true},
-    {.name = "severity", .type = service::Type::string, .required = true},
-    {.name = "version", .type = service::Type::string, .nullable = true},
-    {.name = "file", .type = service::Type::string, .nullable = true},
-    {.name = "line", .type = service::Type::integer, .nullable = true},
-    {.name = "message", .type = service::Type::string, .required = true},
-    {.name = "detail", .type = service::Type::string, .nullable = true},
-    {.name = "baselined", .type = service::Type::boolean},
-};
-constexpr service::Field k_migrate_check_fields[] = {
-    {.name = "ok", .type = service::Type::boolean, .required = true},
-    {.name = "exit_code", .type = service::Type::integer, .required = true},
-    {.name = "applied", .type = service::Type::integer},
-    {.name = "pending", .type = service::Type::array, .items = service::Type::string},
-    {.name = "baseline", .type = service::Type::string, .nullable = true},
-    {.name = "baselined", .type = service::Type::integer},
-    {.name = "findings", .type = service::Type::array, .required = true, .fields = k_finding_fields, .items = service::Type::object, .open = true},
-};
-constexpr service::Description k_migrate_check_report{k_migrate_check_fields, /*open=*/true};
 
 std::atomic<std::size_t> g_reports_running{0};
 
@@ -197,7 +133,7 @@ struct ReportOutcome {
   std::mutex mutex;
   std::condition_variable done_cv;
   bool done = false;
-  std::string text;
+  json report;
   std::exception_ptr error;
 };
 
@@ -216,8 +152,8 @@ constexpr std::size_t k_report_stack = std::size_t{64} << 20;
 // running then is left to end on its own: the thread owns all it touches (a copy of the
 // function, the shared outcome) and nothing of the session's, so it may outlive the Server;
 // the drivers' timeouts (k_database_timeout) end its waits on the database soon after.
-std::string run_report(const MigrateTools& tools, const MigrateTools::Report& report, const std::atomic<bool>* cancel,
-                       const char* what) {
+json run_report(const MigrateTools& tools, const MigrateTools::Report& report, const std::atomic<bool>* cancel,
+                const char* what) {
   const std::chrono::milliseconds call_timeout = tools.call_timeout, deadline = tools.deadline;
   auto outcome = std::make_shared<ReportOutcome>();
   struct Job {
@@ -228,18 +164,18 @@ std::string run_report(const MigrateTools& tools, const MigrateTools::Report& re
   auto job = std::make_unique<Job>(Job{report, call_timeout, outcome});
   ++g_reports_running;
   std::thread([job = std::move(job)]() mutable {
-    std::string text;
+    json value;
     std::exception_ptr error;
     try {
       // The repository's files decide how deep the readers of a report go: they bound their depth
       // themselves, and run on a stack no smaller than the CLI's (k_report_stack), not a worker's.
-      run_with_stack(k_report_stack, [&] { text = job->report(job->call_timeout); });
+      run_with_stack(k_report_stack, [&] { value = job->report(job->call_timeout); });
     } catch (...) {
       error = std::current_exception();
     }
     {
       const std::lock_guard lock(job->outcome->mutex);
-      job->outcome->text = std::move(text);
+      job->outcome->report = std::move(value);
       job->outcome->error = error;
       job->outcome->done = true;
       job->outcome->done_cv.notify_all();
@@ -261,7 +197,7 @@ std::string run_report(const MigrateTools& tools, const MigrateTools::Report& re
                   "ask the user to check the database; strata migrate status at a terminal waits as long as it takes");
     }
   }
-  if (!outcome->error) return std::move(outcome->text);
+  if (!outcome->error) return std::move(outcome->report);
   try {
     std::rethrow_exception(outcome->error);
   } catch (const Error& e) {
@@ -277,7 +213,7 @@ std::string run_report(const MigrateTools& tools, const MigrateTools::Report& re
 
 json migrate_report(ToolSession& s, const MigrateTools::Report& report, const char* what) {
   if (!report) throw Error(ExitCode::unavailable, std::string("no migrations are configured for ") + what);
-  std::string text;
+  json structured;
   // A database that did not answer a moment ago is not waited on again (breaker.h): each call
   // would wait its whole deadline, and leave a thread behind.
   const std::string server = "the migrations' database";
@@ -289,7 +225,7 @@ json migrate_report(ToolSession& s, const MigrateTools::Report& report, const ch
   }
   const auto started = std::chrono::steady_clock::now();
   try {
-    text = run_report(s.options().migrate, report, s.cancel(), what);
+    structured = run_report(s.options().migrate, report, s.cancel(), what);
   } catch (const Error& e) {
     // Only a wait that ran to its bound is remembered: a bad migration file fails at once.
     const bool waited = std::chrono::steady_clock::now() - started >= s.options().migrate.call_timeout * 95 / 100;
@@ -297,8 +233,9 @@ json migrate_report(ToolSession& s, const MigrateTools::Report& report, const ch
     throw Error(e.code(), e.what(), agent_hint(e.hint()));
   }
   if (s.breakers()) s.breakers()->succeeded(server);
-  json structured = parse_json_within(text).value;
   if (!structured.is_object()) throw Error(ExitCode::unavailable, std::string(what) + ": the report is not a JSON object");
+  // The model reads the report as the CLI's --json writes it; structuredContent is the same value.
+  std::string text = structured.dump(-1, ' ', false, json::error_handler_t::replace);
   return tool_result(std::move(text), std::move(structured));
 }
 
@@ -331,29 +268,24 @@ constexpr std::array k_tools = {
     Tool{"migrate_status", "Migration status",
          "Report the project's SQL migrations (the JSON report of strata migrate status): each version with its state (applied, "
          "pending, missing, modified). Reads only.",
-         schema<service::k_no_arguments>, schema<k_migrate_status_report>, call_migrate_status},
+         schema<service::k_no_arguments>, schema<service::k_migrate_status_report>, call_migrate_status},
     Tool{"migrate_check", "Check migrations",
          "Lint the project's SQL migrations and compare them with the database's history (the JSON report of "
          "strata migrate check): findings with code, severity, file and line, and the exit code CI would get. Reads only.",
-         schema<service::k_no_arguments>, schema<k_migrate_check_report>, call_migrate_check},
+         schema<service::k_no_arguments>, schema<service::k_migrate_check_report>, call_migrate_check},
 };
 
 }  // namespace
 
-ToolSession::ToolSession(const ServerOptions& options, Breakers* breakers)
+ToolSession::ToolSession(const ServerOptions& options, service::Breakers* breakers)
     : options_(options),
-      breakers_(breakers),
       own_(std::make_unique<service::Session>(options.store_path, options.open, service::Session::Access::read_only,
                                               service::profile(service::Door::agent))),
-      session_(own_.get()) {}
-
-ToolSession::ToolSession(const ServerOptions& options, Breakers* breakers, service::Session& shared)
-    : options_(options), breakers_(breakers), session_(&shared) {}
-
-void ToolSession::require_readable(const std::string& collection) const {
-  if (!may_read(collection)) throw auth::refused_reach(auth::Scope::read, collection);
+      session_(own_.get()) {
+  own_->set_breakers(breakers);
 }
 
+ToolSession::ToolSession(const ServerOptions& options, service::Session& shared) : options_(options), session_(&shared) {}
 
 std::size_t migration_reports_running() { return g_reports_running.load(); }
 

@@ -17,9 +17,7 @@
 #include <string>
 #include <string_view>
 
-#include "mcp/breaker.h"
 #include "mcp/server.h"
-#include "search/searcher.h"
 #include "service/session.h"
 #include "store/store.h"
 
@@ -32,44 +30,34 @@ namespace strata::mcp {
 // time is a keyword search that says so). The migration tools' database calls have their bounds
 // too (server.h, k_database_timeout and k_database_deadline).
 
-// What the tools share for a session: the options, and the store and its searcher once opened.
-// Not thread-safe (one store connection, one searcher): a server running calls on several
-// threads gives each thread its own session.
+// What the tools share for a session: the options, and the caller's session with the store
+// (service/session.h: the store and its searcher once opened, the caller's reach, the door's
+// profile and breakers, the running call's cancel flag). Not thread-safe (one store connection,
+// one searcher): a server running calls on several threads gives each thread its own session.
 class ToolSession {
  public:
+  // Its own session with the store (read-only, the agent's profile), for strata mcp over stdio;
   // `breakers`: what the server remembers of failed outside servers, shared by its sessions
-  // (breaker.h); nullptr: nothing is remembered, every call tries.
-  // Its own session with the store (service/session.h: read-only, the agent's profile), for
-  // strata mcp over stdio.
-  explicit ToolSession(const ServerOptions& options, Breakers* breakers = nullptr);
+  // (service/breaker.h); nullptr: nothing is remembered, every call tries.
+  explicit ToolSession(const ServerOptions& options, service::Breakers* breakers = nullptr);
   // The tools over a session a door already holds (strata serve's worker: one store handle and
-  // one searcher per worker, whichever route runs on it). `shared` outlives this.
-  ToolSession(const ServerOptions& options, Breakers* breakers, service::Session& shared);
+  // one searcher per worker, whichever route runs on it, with the door's breakers and the reach
+  // of the caller whose call it runs). `shared` outlives this.
+  ToolSession(const ServerOptions& options, service::Session& shared);
   const ServerOptions& options() const { return options_; }
-  Breakers* breakers() const { return breakers_; }
-  // The running call's cancel flag (set by another thread when the client cancels it), which
-  // the search tool passes to its outbound requests; nullptr when nothing can cancel the call.
-  const std::atomic<bool>* cancel() const { return cancel_; }
-  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
-  // Which collections the running call's caller may read: strata serve's API keys, set for each
-  // call as the cancel flag is; unset, every one (stdio: the user's own store). A collection the
-  // caller may not read is a tool error, left out of the lists, and a resource not there.
-  using Readable = std::function<bool(std::string_view collection)>;
-  void set_readable(Readable readable) { readable_ = std::move(readable); }
-  bool may_read(std::string_view collection) const { return !readable_ || readable_(collection); }
-  // Throws Error when the caller may not read `collection`.
-  void require_readable(const std::string& collection) const;
+  service::Breakers* breakers() const { return session_->breakers(); }
+  const std::atomic<bool>* cancel() const { return session_->cancel(); }
+  void set_cancel(const std::atomic<bool>* cancel) { session_->set_cancel(cancel); }
   // The session's store, opened on first use, and again after its server's connection was lost
   // (Store::connected). Throws Error(unavailable) when there is none.
   store::Store& store() { return session_->store(); }
-  search::Searcher& searcher() { return session_->searcher(); }
+  // The caller's session: its reach (a collection the caller may not read is a tool error, left
+  // out of the lists, and a resource not there) and its operations.
   service::Session& session() { return *session_; }
+  bool may_read(std::string_view collection) const { return session_->may(auth::Scope::read, collection); }
 
  private:
   const ServerOptions& options_;
-  Breakers* breakers_ = nullptr;
-  const std::atomic<bool>* cancel_ = nullptr;
-  Readable readable_;
   std::unique_ptr<service::Session> own_;  // set unless the session is a door's
   service::Session* session_;
 };

@@ -355,7 +355,7 @@ void ChatStream::fail(const ApiError& error) {
   ended_ = true;
 }
 
-std::optional<ask::AskResult> stream_chat_completion(store::Store& store, const ChatRequest& request,
+std::optional<ask::AskResult> stream_chat_completion(service::Session& session, const ChatRequest& request,
                                                      const ask::ResolvedProvider& provider, const Sink& sink,
                                                      const Completion& completion) {
   ChatStream stream(sink, request, completion);
@@ -363,7 +363,7 @@ std::optional<ask::AskResult> stream_chat_completion(store::Store& store, const 
   r.cancel = stream.cancel_flag();
   r.stream = true;
   try {
-    return service::answer(store, r, provider, stream);
+    return service::answer(session, r, provider, stream);
   } catch (const Error& e) {
     if (!stream.started()) throw;
     stream.fail(api_error(e));

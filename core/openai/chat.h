@@ -26,6 +26,7 @@
 
 #include "ask/ask.h"
 #include "openai/api_error.h"
+#include "service/session.h"
 #include "store/store.h"
 
 namespace strata::openai {
@@ -116,13 +117,13 @@ class ChatStream final : public ask::AskObserver {
   std::atomic<bool> cancel_{false};
 };
 
-// Answers `request` as a stream into `sink` (service::answer with a ChatStream; the request's
-// cancel flag is the stream's). Returns the result (result.interrupted: the client went away),
-// or nullopt when a failure after the stream started was written as an error frame. Throws
-// Error, as ask does, when it fails before anything was written: the caller answers with
-// api_error's status. REQUIRES: `store` outlives the call; `sink` may be called on this thread
-// only.
-std::optional<ask::AskResult> stream_chat_completion(store::Store& store, const ChatRequest& request,
+// Answers `request` on the caller's `session` (its reach, bounds and breakers) as a stream into
+// `sink` (service::answer with a ChatStream; the request's cancel flag is the stream's). Returns
+// the result (result.interrupted: the client went away), or nullopt when a failure after the
+// stream started was written as an error frame. Throws Error, as ask does, when it fails before
+// anything was written: the caller answers with api_error's status. `sink` may be called on
+// this thread only.
+std::optional<ask::AskResult> stream_chat_completion(service::Session& session, const ChatRequest& request,
                                                      const ask::ResolvedProvider& provider, const Sink& sink,
                                                      const Completion& completion);
 

@@ -35,11 +35,9 @@ json model_json(const store::CollectionInfo& collection) {
               {"owned_by", "strata"}};
 }
 
-json models_json(const std::vector<store::CollectionInfo>& collections, const CollectionAllowed& allowed) {
+json models_json(const std::vector<store::CollectionInfo>& collections) {
   json data = json::array();
-  for (const store::CollectionInfo& c : collections) {
-    if (allowed && allowed(c.name)) data.push_back(model_json(c));
-  }
+  for (const store::CollectionInfo& c : collections) data.push_back(model_json(c));
   return json{{"object", "list"}, {"data", std::move(data)}};
 }
 

@@ -11,8 +11,8 @@ namespace strata::openai {
 // {"id": "strata/<name>", "object": "model", "created", "owned_by": "strata"}; created is the
 // collection's creation time in Unix seconds (0 when the store's text is not a UTC time).
 nlohmann::json model_json(const store::CollectionInfo& collection);
-// {"object": "list", "data": [model_json...]} of the collections `allowed` accepts, in order
-// (service::list_collections gives them).
-nlohmann::json models_json(const std::vector<store::CollectionInfo>& collections, const CollectionAllowed& allowed);
+// {"object": "list", "data": [model_json...]} of `collections`, in order: those the caller may
+// read, as its session lists them (service::Session::collections).
+nlohmann::json models_json(const std::vector<store::CollectionInfo>& collections);
 
 }  // namespace strata::openai

@@ -23,6 +23,7 @@
 #include "search/vector_index.h"
 #include "search/vector_snapshot.h"
 #include "store/collections.h"
+#include "store/no_collection.h"
 #include "store/search_store.h"
 #include "common/setting.h"
 
@@ -90,7 +91,7 @@ void rerank_hits(const RerankSettings& settings, const std::string& query, Searc
     hint = "collections in this store:";
     for (const std::string& n : names) hint += " " + n;
   }
-  throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + name + "' in " + store.path(), hint);
+  throw store::NoCollection(name, "no collection named '" + name + "' in " + store.path(), hint);
 }
 
 }  // namespace

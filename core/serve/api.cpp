@@ -25,6 +25,7 @@
 #include "service/ingest.h"
 #include "service/ingest_url.h"
 #include "service/json_arguments.h"
+#include "service/call_scope.h"
 #include "service/profile.h"
 #include "service/session.h"
 #include "service/search.h"
@@ -73,35 +74,25 @@ struct Worker {
   std::mutex turn;
 };
 
-// A worker's session serves `caller` for as long as it lives: the caller's reach, then none.
-class CallerReach {
- public:
-  CallerReach(service::Session& session, const Caller& caller) : session_(session) {
-    if (caller.key) session_.set_reach([&caller](auth::Scope scope, std::string_view c) { return caller.allows(scope, c); });
-  }
-  ~CallerReach() { session_.set_reach(nullptr); }
-  CallerReach(const CallerReach&) = delete;
-  CallerReach& operator=(const CallerReach&) = delete;
-
- private:
-  service::Session& session_;
-};
-
 struct Api::Impl {
   ApiOptions options;
   const http::Metrics& metrics;
+  // What the server remembers of failed outside servers, shared by the workers' sessions.
+  service::Breakers breakers;
   std::deque<Worker> workers;  // a deque: a Worker neither copies nor moves
-  // Its own store for the key uses it records, on the recorder's thread.
-  std::optional<store::Store> use_store;
+  // Its own session with the store for the key uses it records, on the recorder's thread.
+  service::Session use_session;
   Gate gate;
 
   mcp::McpRoute mcp;
 
   Impl(ApiOptions o, const http::Metrics& m)
-      : options(std::move(o)), metrics(m), workers(make_workers(options)), gate(gate_options()),
+      : options(std::move(o)), metrics(m), workers(make_workers(options)),
+        use_session(options.store_path, options.open, service::Session::Access::read_write, k_door), gate(gate_options()),
         mcp(mcp_options(options), options.mcp, workers.size(), [this](std::size_t w) -> service::Session& { return workers.at(w).session; }) {
-    // /v1's answers retrieve within the door's bounds too, as its searches do.
-    options.openai.ask.retrieval_bounds = k_door.search;
+    // Every route's searches (an answer's retrieval and its own search tool included) remember
+    // a failed embedding server or reranker, whichever worker ran them.
+    for (Worker& w : workers) w.session.set_breakers(&breakers);
   }
 
   Gate::Options gate_options() {
@@ -111,9 +102,7 @@ struct Api::Impl {
     g.origins = options.origins;
     g.store = [this](std::size_t worker) -> store::Store& { return store(worker); };
     g.record_use = [this](const auth::Key& key, auth::TimePoint at) {
-      if (use_store && !use_store->connected()) use_store.reset();
-      if (!use_store) use_store.emplace(store::Store::open_existing(options.store_path, options.open));
-      auth::record_use(*use_store, key, at);
+      auth::record_use(use_session.store(), key, at);
     };
     return g;
   }
@@ -136,64 +125,40 @@ struct Api::Impl {
     return w;
   }
 
-  // Refused (403, the one wording: auth::refused_reach) unless the caller may act at `scope` on
-  // `collection`.
-  static void require(const Call& call, auth::Scope scope, const std::string& collection) {
-    if (!call.caller.allows(scope, collection)) throw auth::refused_reach(scope, collection);
-  }
-
-  // The worker's store (its session's: opened on first use and again after its server's
-  // connection was lost). Throws Error(unavailable) when it cannot be opened.
-  store::Store& store(std::size_t worker) { return workers.at(worker).session.store(); }
-  store::CollectionInfo collection(store::Store& st, const std::string& name) {
-    store::validate_collection_name(name);
-    std::optional<store::CollectionInfo> c = store::find_collection(st, name);
-    if (!c) throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no collection named '" + name + "'");
-    return *c;
-  }
+  // The worker's session (service/session.h: its one store handle, opened on first use and again
+  // after its server's connection was lost, its searcher, and the reach of the caller whose
+  // request it runs: service::CallScope, set for every route that runs on a worker).
+  service::Session& session(std::size_t worker) { return workers.at(worker).session; }
+  service::Session& session(const Call& call) { return session(call.worker); }
+  store::Store& store(std::size_t worker) { return session(worker).store(); }
 
   // --- the handlers: arguments in, a JSON result out ---------------------------------------------
 
   json search(const Arguments& a, const Call& call) {
     search::SearchRequest r = service::search_request(a.values, options.search, options.collection);
-    require(call, auth::Scope::read, r.collection);
-    // Looked up here so that its refusal names no path of the server's (the searcher's does).
-    collection(store(call.worker), r.collection);
-    service::Session& session = workers.at(call.worker).session;
-    const CallerReach reach(session, call.caller);
     const std::string name = r.collection;
-    return service::to_json(service::found(session.search(std::move(r)), name));
+    return service::to_json(service::found(session(call).search(std::move(r)), name));
   }
 
   json collections(const Arguments& a, const Call& call) {
     service::refuse_unknown_arguments(a.values, service::k_no_arguments);
-    std::vector<store::CollectionInfo> all = service::collections(store(call.worker));
-    // A key limited to collections sees no other.
-    std::erase_if(all, [&](const store::CollectionInfo& c) { return !call.caller.allows(auth::Scope::read, c.name); });
-    return service::to_json(all);
+    return service::to_json(session(call).collections(), k_door.door);
   }
 
   json documents(const Arguments& a, const Call& call) {
-    const service::DocumentsRequest r = service::documents_request(a.values, options.collection);
-    require(call, auth::Scope::read, r.collection);
-    store::Store& st = store(call.worker);
-    collection(st, r.collection);
-    return service::to_json(service::list_documents(st, r));
+    return service::to_json(session(call).documents(service::documents_request(a.values, options.collection)), k_door.door);
   }
 
   json read(const Arguments& a, const Call& call) {
     const service::ReadRequest r =
         service::read_request(a.values, options.collection, static_cast<std::size_t>(service::k_read_max_bytes));
-    require(call, auth::Scope::read, r.collection);
-    store::Store& st = store(call.worker);
-    collection(st, r.collection);
-    return service::to_json(service::read_document(st, r));
+    return service::to_json(session(call).read(r));
   }
 
   json ingest(const Arguments& a, const Call& call) {
     const service::IngestDocumentRequest r = service::ingest_document_request(a.values, options.collection);
     store::validate_collection_name(r.collection);
-    require(call, auth::Scope::write, r.collection);
+    session(call).require(auth::Scope::write, r.collection);
     const service::IngestDocumentResult result = service::ingest_document(r, options.ingest);
     if (result.action == ingest::Action::failed) {
       throw Error(ExitCode::usage, "argument 'text': the document could not be stored: " + result.detail);
@@ -204,7 +169,7 @@ struct Api::Impl {
   json ingest_url(const Arguments& a, const Call& call) {
     const service::IngestUrlRequest r = service::ingest_url_request(a.values, options.collection);
     store::validate_collection_name(r.collection);
-    require(call, auth::Scope::write, r.collection);
+    session(call).require(auth::Scope::write, r.collection);
     if (!options.allow_web) {
       // Refused, not invalid: the request is well formed, the server's operator decides (403).
       // The operator's option, as the operator types it (command_mention): every door writes the flag.
@@ -223,10 +188,7 @@ struct Api::Impl {
     service::refuse_unknown_arguments(a.values, {"collection", "source"});
     const std::string name = service::required_string(a.values, "collection");
     const std::string source = service::required_string(a.values, "source");
-    require(call, auth::Scope::write, name);
-    store::Store& st = store(call.worker);
-    collection(st, name);
-    store::remove_documents(st, name, {source});
+    session(call).remove(name, source);
     return {{"collection", name}, {"source", source}, {"removed", true}};
   }
 
@@ -440,8 +402,7 @@ http::Router Api::router() {
       handler = [this](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, json_text(openapi())); };
     } else if (spec.openai != nullptr) {
       handler = [impl, &spec](const http::Request& request, http::Context& context, const Caller& caller) {
-        const OpenAiContext door{[impl, worker = context.worker]() -> store::Store& { return impl->store(worker); },
-                                 &impl->options.openai, &impl->workers.at(context.worker).turn};
+        const OpenAiContext door{&impl->session(context.worker), &impl->options.openai, &impl->workers.at(context.worker).turn};
         return spec.openai(door, request, Call{context.worker, caller});
       };
     } else if (spec.pattern == "/mcp") {
@@ -475,6 +436,14 @@ http::Router Api::router() {
         } catch (const Error& e) {
           return problem_response(e, arguments, spec.request);
         }
+      };
+    }
+    if (spec.blocking == http::Blocking::yes) {
+      // Every operation of the request runs on the worker's session with this caller's reach
+      // (service/call_scope.h), checked below the route in one wording.
+      handler = [impl, inner = std::move(handler)](const http::Request& request, http::Context& context, const Caller& caller) {
+        const service::CallScope scope(impl->session(context.worker), caller);
+        return inner(request, context, caller);
       };
     }
     const Guard guard{.key = spec.key, .scope = spec.scope, .errors = spec.errors};

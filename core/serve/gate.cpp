@@ -5,6 +5,9 @@
 
 #include "common/error.h"
 #include "openai/api_error.h"
+#include "service/profile.h"
+#include "service/session.h"
+#include "store/no_store.h"
 
 namespace strata::serve {
 
@@ -78,9 +81,10 @@ http::Response collection_refused(ErrorStyle style, auth::Scope scope, std::stri
 KeysAtStart keys_at_start(const std::string& store_path, const store::OpenOptions& open) {
   try {
     // Read-only: nothing is made or upgraded here.
-    std::optional<store::Store> st = store::Store::open_read_only(store_path, open);
-    if (!st) return KeysAtStart::no_store;
-    return auth::has_live_key(*st) ? KeysAtStart::live : KeysAtStart::none;
+    service::Session session(store_path, open, service::Session::Access::read_only, service::profile(service::Door::http));
+    return auth::has_live_key(session.store()) ? KeysAtStart::live : KeysAtStart::none;
+  } catch (const store::NoStore&) {
+    return KeysAtStart::no_store;
   } catch (const Error&) {
     // A store that is there but cannot be asked (its server down, an upgrade pending) may hold
     // keys.

@@ -18,8 +18,10 @@
 #include "serve/gate.h"
 #include "serve/store_turn.h"
 #include "service/ask.h"
+#include "service/call_scope.h"
 #include "service/documents.h"
 #include "store/collections.h"
+#include "store/no_collection.h"
 
 namespace strata::serve {
 
@@ -49,15 +51,18 @@ std::optional<json> body_of(const http::Request& request, openai::ApiError& erro
   return std::nullopt;
 }
 
-// A collection the caller may read and that exists (a name that is no collection's is neither).
-bool readable(const OpenAiContext& context, const Call& call, const std::string& collection) {
-  if (!call.caller.allows(auth::Scope::read, collection)) return false;
+// A collection the caller may read and that exists (a name that is no collection's is neither):
+// the session's lookup, with the caller's reach (service::CallScope).
+std::optional<store::CollectionInfo> readable(const OpenAiContext& context, const std::string& collection) {
   try {
-    store::validate_collection_name(collection);
-  } catch (const Error&) {
-    return false;
+    return context.session->collection(auth::Scope::read, collection);
+  } catch (const store::NoCollection&) {
+  } catch (const Error& e) {
+    // Not reached, or a name no collection can have: not there for this caller. A store that
+    // cannot be read is the route's failure.
+    if (e.kind() != ErrorKind::refused && e.code() != ExitCode::usage) throw;
   }
-  return store::find_collection(context.store(), collection).has_value();
+  return std::nullopt;
 }
 
 // A request with Cache-Control: no-cache (or no-store) asks for a new answer: the answer cache
@@ -113,6 +118,17 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, 
     // is lent back to the worker while the model is waited for and while a frame is written.
     StoreTurn turn(context.store_turn);
     bool revoked = false;
+    // The session's reach is this stream's caller's while the stream holds it (the handler's
+    // scope ended when it returned).
+    std::optional<service::CallScope> scope;
+    const auto hold = [&] {
+      turn.hold();
+      scope.emplace(*context.session, caller);
+    };
+    const auto release = [&] {
+      scope.reset();
+      turn.release();
+    };
     // The key's re-check asks the store: a frame waits for the worker's turn only when the
     // last check is older than the gate's interval; else, with the worker busy, it goes on.
     auto checked = std::chrono::steady_clock::now();
@@ -134,11 +150,11 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, 
     std::optional<openai::ApiError> error;
     try {
       openai::ChatRequest lent_request = *request;
-      lent_request.ask.store_loan = {[&turn] { turn.release(); }, [&turn] { turn.hold(); }};
-      turn.hold();
+      lent_request.ask.store_loan = {release, hold};
+      hold();
       const std::optional<ask::AskResult> result =
-          openai::stream_chat_completion(context.store(), lent_request, context.options->provider, sink, completion);
-      turn.release();
+          openai::stream_chat_completion(*context.session, lent_request, context.options->provider, sink, completion);
+      release();
       // What the model spent, the answer cut short by a client that left included.
       if (result && caller.spend_tokens && spends_tokens(context)) caller.spend_tokens(openai::total_tokens(*result));
     } catch (const Error& e) {
@@ -178,10 +194,10 @@ std::string server_error_body(int status, std::string_view message, std::string_
   return json_text(openai::to_json(e));
 }
 
-http::Response list_models(const OpenAiContext& context, const http::Request& /*request*/, const Call& call) {
+http::Response list_models(const OpenAiContext& context, const http::Request& /*request*/, const Call& /*call: its reach is the session's*/) {
   try {
-    const auto allowed = [&call](const std::string& c) { return call.caller.allows(auth::Scope::read, c); };
-    return ok(openai::models_json(service::collections(context.store()), allowed));
+    // The collections the caller may read (the session's, with its reach).
+    return ok(openai::models_json(context.session->collections()));
   } catch (const Error& e) {
     return openai_error_response(failure(context, "/v1/models", e));
   } catch (const std::exception& e) {
@@ -189,13 +205,13 @@ http::Response list_models(const OpenAiContext& context, const http::Request& /*
   }
 }
 
-http::Response retrieve_model(const OpenAiContext& context, const http::Request& request, const Call& call) {
+http::Response retrieve_model(const OpenAiContext& context, const http::Request& request, const Call& /*call*/) {
   const auto it = request.params.find("model");
   const std::string model = it == request.params.end() ? std::string() : it->second;
   try {
     const std::optional<std::string> collection = openai::collection_of(model);
-    if (collection && readable(context, call, *collection)) {
-      if (const auto info = store::find_collection(context.store(), *collection)) return ok(openai::model_json(*info));
+    if (collection) {
+      if (const std::optional<store::CollectionInfo> info = readable(context, *collection)) return ok(openai::model_json(*info));
     }
     return openai_error_response(openai::model_not_found(model));
   } catch (const Error& e) {
@@ -214,7 +230,7 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
     ask::AskRequest base = context.options->ask;
     // A key's asks are its own (its conversations, its log rows); without keys, the server's.
     if (call.caller.principal) base.principal = *call.caller.principal;
-    const auto allowed = [&](const std::string& c) { return readable(context, call, c); };
+    const auto allowed = [&](const std::string& c) { return readable(context, c).has_value(); };
     openai::Read<openai::ChatRequest> read = openai::read_chat_request(*body, std::move(base), allowed);
     if (!read) return openai_error_response(*read.error);
     if (new_answer_asked(request)) read.value->ask.use_cache = false;
@@ -232,7 +248,7 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
       return r;
     }
     const ask::AskResult result =
-        service::answer(context.store(), read.value->ask, context.options->provider, [](std::string_view) {});
+        service::answer(*context.session, read.value->ask, context.options->provider, [](std::string_view) {});
     http::Response r = ok(openai::chat_completion_json(result, *read.value, openai::new_completion()));
     if (charged) set_token_headers(r, call.caller.spend_tokens(openai::total_tokens(result)));
     return r;
@@ -243,16 +259,16 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
   }
 }
 
-http::Response create_embeddings(const OpenAiContext& context, const http::Request& request, const Call& call) {
+http::Response create_embeddings(const OpenAiContext& context, const http::Request& request, const Call& /*call*/) {
   constexpr std::string_view route = "/v1/embeddings";
   try {
     openai::ApiError error;
     const std::optional<json> body = body_of(request, error);
     if (!body) return openai_error_response(error);
-    const auto allowed = [&](const std::string& c) { return readable(context, call, c); };
+    const auto allowed = [&](const std::string& c) { return readable(context, c).has_value(); };
     const openai::Read<openai::EmbeddingsRequest> read = openai::read_embeddings_request(*body, allowed);
     if (!read) return openai_error_response(*read.error);
-    const openai::Read<openai::Embeddings> embedded = openai::embed_inputs(context.store(), *read.value, context.options->embed);
+    const openai::Read<openai::Embeddings> embedded = openai::embed_inputs(context.session->store(), *read.value, context.options->embed);
     if (!embedded) return openai_error_response(*embedded.error);
     return ok(openai::embeddings_json(*embedded.value, *read.value));
   } catch (const Error& e) {

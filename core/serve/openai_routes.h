@@ -23,6 +23,7 @@
 #include "http/message.h"
 #include "openai/api_error.h"
 #include "serve/caller.h"
+#include "service/session.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -39,13 +40,14 @@ struct OpenAiOptions {
   std::function<void(const std::string& route, const std::string& message)> log_error;
 };
 
-// What a /v1 handler runs with: the worker's store (opened on first use; throws
-// Error(unavailable) when it cannot be), and the server's options. A streamed response's writer
-// runs on a thread of its own after the handler returned, with copies of both: it uses the
-// worker's store only while it holds `store_turn` (store_turn.h), which the worker holds while
-// it runs a request; nullptr: the store is the stream's alone.
+// What a /v1 handler runs with: the worker's session (service/session.h: its store, opened on
+// first use, its searcher, the reach of the caller whose request it runs, the door's bounds and
+// breakers), and the server's options. A streamed response's writer runs after the handler
+// returned, with copies of both: it uses the worker's session only while it holds `store_turn`
+// (store_turn.h), which the worker holds while it runs a request (nullptr: the session is the
+// stream's alone), with its own caller's reach.
 struct OpenAiContext {
-  std::function<store::Store&()> store;
+  service::Session* session = nullptr;
   const OpenAiOptions* options = nullptr;
   std::mutex* store_turn = nullptr;
 };

@@ -86,9 +86,17 @@ void check_ask_request(const ask::AskRequest& request, std::int64_t k_max) {
   }
 }
 
-ask::AskResult answer(store::Store& store, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
+ask::AskRequest on_session(ask::AskRequest request, Session& session) {
+  // The answer's retrieval and its own search tool search as the caller: its reach, the door's
+  // bounds and breakers (the session's search), on the session's searcher.
+  session.require(auth::Scope::read, request.collection);
+  request.search = [&session](search::SearchRequest r) { return session.retrieve(std::move(r)); };
+  return request;
+}
+
+ask::AskResult answer(Session& session, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
                       ask::AskObserver& events) {
-  return ask::ask(store, request, provider, events);
+  return ask::ask(session.store(), on_session(request, session), provider, events);
 }
 
 namespace {
@@ -118,10 +126,10 @@ json timings_json(const ask::AskTimings& t) {
 
 }  // namespace
 
-ask::AskResult answer(store::Store& store, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
+ask::AskResult answer(Session& session, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
                       const std::function<void(std::string_view)>& text) {
   TextEvents events(text);
-  return ask::ask(store, request, provider, events);
+  return answer(session, request, provider, events);
 }
 
 json sources_json(const llm::ContextPack& pack) {

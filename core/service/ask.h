@@ -19,6 +19,7 @@
 #include "ask/ask.h"
 #include "service/description.h"
 #include "service/search.h"
+#include "service/session.h"
 #include "store/store.h"
 
 namespace strata::service {
@@ -154,13 +155,19 @@ ask::AskRequest ask_request(const nlohmann::json& arguments, ask::AskRequest bas
 // not blank ("the question is empty"), k from 1 to `k_max`. Throws Error(usage).
 void check_ask_request(const ask::AskRequest& request, std::int64_t k_max);
 
-// Answers `request` by ask::ask: `events` gets the sources, the answer piece by piece as the
-// model writes it (unsanitised: a door that prints sanitises), retries and tool calls, as they
-// come. Throws as ask::ask does. REQUIRES: `store` outlives the call.
-ask::AskResult answer(store::Store& store, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
+// `request` asked on the caller's session: the caller must reach its collection, and its
+// retrieval and its own search tool run the session's search (the caller's reach, the door's
+// bounds and breakers, the session's searcher). `session` outlives the answer. For a door that
+// runs ask::ask itself (strata chat's turns).
+ask::AskRequest on_session(ask::AskRequest request, Session& session);
+
+// Answers `request` on the caller's session by ask::ask (on_session above): `events` gets the
+// sources, the answer piece by piece as the model writes it (unsanitised: a door that prints
+// sanitises), retries and tool calls, as they come. Throws as ask::ask does.
+ask::AskResult answer(Session& session, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
                       ask::AskObserver& events);
 // The same with the answer's pieces alone going to `text` (a door that streams tokens).
-ask::AskResult answer(store::Store& store, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
+ask::AskResult answer(Session& session, const ask::AskRequest& request, const ask::ResolvedProvider& provider,
                       const std::function<void(std::string_view)>& text);
 
 // `result` as k_ask_result describes it: `strata ask --json`'s object.

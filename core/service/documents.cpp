@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "common/text.h"
+#include "net/url_secrets.h"
 #include "service/json_arguments.h"
 #include "store/catalog.h"
 
@@ -101,19 +103,45 @@ DocumentsPage list_documents(store::Store& store, const DocumentsRequest& r) {
     const std::int64_t index = page.total++;
     if (index < r.offset || index >= r.offset + r.limit || page_bytes > k_list_page_bytes) return;
     page.documents.push_back(d);
-    page_bytes += d.source.size() + (d.title.empty() ? 0 : d.title.size() + 3) + 1;
+    page_bytes += d.source.size() + (d.title.empty() ? 0 : d.title.size() + 3) + 1 + d.metadata_json.size() +
+                  d.path.value_or("").size();
   });
   const std::int64_t next = r.offset + static_cast<std::int64_t>(page.documents.size());
   if (next < page.total) page.next_offset = next;
   return page;
 }
 
-json to_json(const DocumentsPage& page) {
+namespace {
+
+// A JSON text the store keeps (a chunking, a document's metadata) as JSON; null when it is not.
+json stored_json(const std::string& text) {
+  ParsedJson parsed = parse_json_within(text);
+  return parsed.ok() ? std::move(parsed.value) : json(nullptr);
+}
+
+bool remote(Door door) { return door == Door::http; }
+
+}  // namespace
+
+json document_json(const store::DocumentSummary& d, Door door) {
+  return {{"source", d.source},
+          {"path", d.path && !remote(door) ? json(*d.path) : json(nullptr)},
+          {"title", d.title},
+          {"loader", d.loader},
+          {"encoding", d.encoding},
+          {"bytes", d.size_bytes},
+          {"chars", d.char_count},
+          {"chunks", d.chunk_count},
+          {"pages", d.page_count ? json(*d.page_count) : json(nullptr)},
+          {"sha256", d.content_hash},
+          {"mtime", d.mtime ? json(*d.mtime) : json(nullptr)},
+          {"ingested_at", d.ingested_at},
+          {"metadata", stored_json(d.metadata_json)}};
+}
+
+json to_json(const DocumentsPage& page, Door door) {
   json docs = json::array();
-  for (const store::DocumentSummary& d : page.documents) {
-    docs.push_back({{"source", d.source}, {"title", d.title}, {"loader", d.loader}, {"chunks", d.chunk_count},
-                    {"bytes", d.size_bytes}, {"ingested_at", d.ingested_at}});
-  }
+  for (const store::DocumentSummary& d : page.documents) docs.push_back(document_json(d, door));
   json out = {{"collection", page.collection}, {"total", page.total}, {"offset", page.offset}, {"documents", std::move(docs)}};
   out["next_offset"] = page.next_offset ? json(*page.next_offset) : json(nullptr);
   return out;
@@ -121,13 +149,33 @@ json to_json(const DocumentsPage& page) {
 
 std::vector<store::CollectionInfo> collections(store::Store& store) { return store::list_collections(store); }
 
-json to_json(const std::vector<store::CollectionInfo>& collections) {
-  json list = json::array();
-  for (const store::CollectionInfo& c : collections) {
-    json j = {{"name", c.name}, {"documents", c.documents}, {"chunks", c.chunks}, {"embedded", c.embedded.value_or(0)}};
-    if (c.embedding_model) j["embedding_model"] = c.embedding_model->provider + " " + c.embedding_model->model;
-    list.push_back(std::move(j));
+json collection_json(const store::CollectionInfo& c, Door door) {
+  json j = {{"name", c.name},
+            {"documents", c.documents},
+            {"chunks", c.chunks},
+            {"embedded", c.embedded.value_or(0)},
+            {"bytes", c.bytes},
+            {"chunking", stored_json(c.chunk_config)},
+            {"created_at", c.created_at},
+            {"last_ingested_at", c.last_ingested_at.empty() ? json(nullptr) : json(c.last_ingested_at)},
+            {"embedding", nullptr}};
+  if (const std::optional<store::EmbeddingModel>& m = c.embedding_model) {
+    j["embedding_model"] = m->provider + " " + m->model;
+    json e = {{"provider", m->provider},
+              {"model", m->model},
+              {"dimensions", m->dimensions > 0 ? json(m->dimensions) : json(nullptr)},
+              {"server", m->server.empty() || remote(door) ? json(nullptr) : json(net::redact_url(m->server))}};
+    // Prefixes only when the model has one.
+    if (!m->query_prefix.empty()) e["query_prefix"] = m->query_prefix;
+    if (!m->document_prefix.empty()) e["document_prefix"] = m->document_prefix;
+    j["embedding"] = std::move(e);
   }
+  return j;
+}
+
+json to_json(const std::vector<store::CollectionInfo>& collections, Door door) {
+  json list = json::array();
+  for (const store::CollectionInfo& c : collections) list.push_back(collection_json(c, door));
   return {{"collections", std::move(list)}};
 }
 

@@ -11,6 +11,7 @@
 
 #include "service/description.h"
 #include "service/document_range.h"
+#include "service/profile.h"
 #include "service/search.h"
 #include "store/catalog.h"
 #include "store/collections.h"
@@ -109,12 +110,30 @@ nlohmann::json to_json(const ReadResult& read);
 
 // --- list collections -------------------------------------------------------------------------
 
+// A collection and a document as every door shows them (`strata collections --json`, the MCP
+// tools, /api/v1): one shape. A caller elsewhere (Door::http) gets null where a caller on this
+// machine sees a file's path or the embedding server's URL: neither is the business of a caller
+// on another machine.
+inline constexpr Field k_embedding_fields[] = {
+    {.name = "provider", .type = Type::string, .required = true},
+    {.name = "model", .type = Type::string, .required = true},
+    {.name = "dimensions", .type = Type::integer, .required = true, .nullable = true},
+    {.name = "server", .type = Type::string, .help = "The embedding server's URL, passwords masked (null for a remote caller)",
+     .required = true, .nullable = true},
+    {.name = "query_prefix", .type = Type::string},
+    {.name = "document_prefix", .type = Type::string},
+};
 inline constexpr Field k_collection_fields[] = {
     {.name = "name", .type = Type::string, .required = true},
     {.name = "documents", .type = Type::integer, .required = true},
     {.name = "chunks", .type = Type::integer, .required = true},
-    {.name = "embedded", .type = Type::integer, .required = true},
-    {.name = "embedding_model", .type = Type::string},
+    {.name = "embedded", .type = Type::integer, .help = "Chunks with a vector", .required = true},
+    {.name = "embedding_model", .type = Type::string, .help = "The embedding's provider and model, as one text"},
+    {.name = "embedding", .type = Type::object, .required = true, .nullable = true, .fields = k_embedding_fields},
+    {.name = "bytes", .type = Type::integer, .help = "The documents' sizes in all", .required = true},
+    {.name = "chunking", .type = Type::object, .help = "How its documents were chunked", .required = true, .nullable = true},
+    {.name = "created_at", .type = Type::string, .required = true},
+    {.name = "last_ingested_at", .type = Type::string, .required = true, .nullable = true},
 };
 inline constexpr Field k_collections_result_fields[] = {
     {.name = "collections", .type = Type::array, .required = true, .fields = k_collection_fields, .items = Type::object},
@@ -122,8 +141,10 @@ inline constexpr Field k_collections_result_fields[] = {
 inline constexpr Description k_collections_result{k_collections_result_fields};
 // The store's collections, by name. Throws Error(unavailable) for the store's failures.
 std::vector<store::CollectionInfo> collections(store::Store& store);
+// A collection as k_collection_fields describe it, for a caller at `door`.
+nlohmann::json collection_json(const store::CollectionInfo& collection, Door door);
 // `collections` as k_collections_result describes it.
-nlohmann::json to_json(const std::vector<store::CollectionInfo>& collections);
+nlohmann::json to_json(const std::vector<store::CollectionInfo>& collections, Door door);
 // A request with no fields (list_collections, the migration reports).
 inline constexpr Description k_no_arguments{};
 
@@ -131,8 +152,8 @@ inline constexpr Description k_no_arguments{};
 
 inline constexpr std::int64_t k_list_default = 50;
 inline constexpr std::int64_t k_list_max = 500;
-// A page holds at most about this much of sources and titles: documents with very long titles
-// make shorter pages (next_offset goes on), not a reply past the doors' caps.
+// A page holds at most about this much of sources, titles, paths and metadata: documents with
+// long ones make shorter pages (next_offset goes on), not a reply past the doors' caps.
 inline constexpr std::size_t k_list_page_bytes = std::size_t{2} << 20;
 
 inline constexpr Field k_documents_request_fields[] = {
@@ -147,11 +168,19 @@ inline constexpr Description k_documents_request{k_documents_request_fields};
 
 inline constexpr Field k_document_fields[] = {
     {.name = "source", .type = Type::string, .required = true},
+    {.name = "path", .type = Type::string, .help = "The file it was read from (null for a remote caller, and for text sent as such)",
+     .required = true, .nullable = true},
     {.name = "title", .type = Type::string, .required = true},
     {.name = "loader", .type = Type::string, .required = true},
-    {.name = "chunks", .type = Type::integer, .required = true},
+    {.name = "encoding", .type = Type::string, .required = true},
     {.name = "bytes", .type = Type::integer, .required = true},
+    {.name = "chars", .type = Type::integer, .required = true},
+    {.name = "chunks", .type = Type::integer, .required = true},
+    {.name = "pages", .type = Type::integer, .required = true, .nullable = true},
+    {.name = "sha256", .type = Type::string, .required = true},
+    {.name = "mtime", .type = Type::string, .required = true, .nullable = true},
     {.name = "ingested_at", .type = Type::string, .required = true},
+    {.name = "metadata", .type = Type::object, .required = true, .nullable = true},
 };
 inline constexpr Field k_documents_result_fields[] = {
     {.name = "collection", .type = Type::string, .required = true},
@@ -181,7 +210,9 @@ struct DocumentsPage {
 // One page of the collection's documents (at most `limit`, and at most about k_list_page_bytes of
 // sources and titles). Throws Error(unavailable) for no such collection.
 DocumentsPage list_documents(store::Store& store, const DocumentsRequest& request);
+// A document as k_document_fields describe it, for a caller at `door`.
+nlohmann::json document_json(const store::DocumentSummary& document, Door door);
 // `page` as k_documents_result describes it.
-nlohmann::json to_json(const DocumentsPage& page);
+nlohmann::json to_json(const DocumentsPage& page, Door door);
 
 }  // namespace strata::service

@@ -7,10 +7,13 @@
 // checks, and its result, described once as a table of fields (description.h) from which the
 // doors' JSON Schemas are made.
 #include "service/ask.h"  // IWYU pragma: export
+#include "service/breaker.h"  // IWYU pragma: export
+#include "service/call_scope.h"  // IWYU pragma: export
 #include "service/description.h"  // IWYU pragma: export
 #include "service/documents.h"  // IWYU pragma: export
 #include "service/ingest.h"  // IWYU pragma: export
 #include "service/json_arguments.h"  // IWYU pragma: export
+#include "service/migrate_reports.h"  // IWYU pragma: export
 #include "service/profile.h"  // IWYU pragma: export
 #include "service/search.h"  // IWYU pragma: export
 #include "service/session.h"  // IWYU pragma: export

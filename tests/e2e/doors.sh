@@ -3,7 +3,8 @@
 #  - an unknown collection: the CLI exits 3, MCP (stdio and /mcp) answers a tool error,
 #    /api/v1 404, /v1 404 model_not_found;
 #  - a hung embedding server: /api/v1/search, /mcp, MCP over stdio and /v1's answers fall back to
-#    keyword passages within the door's deadline rather than wait on it;
+#    keyword passages within the door's deadline rather than wait on it, and a server's routes
+#    share what they found (a route after another's failure does not wait on it again);
 #  - a query that cannot be embedded: no setting-marker byte (raw or as \u000e) reaches any client;
 #  - a caller without reach: one wording on /api/v1 (403) and /mcp (a tool error), and /v1 names
 #    no model that is not the caller's.
@@ -113,6 +114,12 @@ for door in api mcp_http mcp_stdio v1; do
     esac
     took=$((SECONDS - started))
     assert_true "$door: answered within the door's deadline (took ${took} s)" test "$took" -lt 35
+    if [ "$door" = mcp_http ]; then
+        # /api/v1/search found the server hung a moment ago: the server's other routes do not wait
+        # on it again (the sessions share the breakers), they say so at once.
+        assert_true "/mcp did not wait on what /api/v1/search found hung (took ${took} s)" test "$took" -lt 5
+        assert_true "/mcp says it was not tried, and why" grep -q "not tried: the embedding server of collection" "$E2E_TMP/door.$door"
+    fi
     assert_true "$door: the passage was found by keyword" grep -q "migrate down" "$E2E_TMP/door.$door"
 done
 assert_true "/api/v1/search says why it is keyword only" grep -q "query_not_embedded" "$E2E_TMP/door.api"

@@ -220,7 +220,7 @@ TEST_F(McpHungEmbedderTest, AFailedEmbeddingServerIsNotWaitedOnAgainWithinTheCoo
     EXPECT_TRUE(notes[id].starts_with("not tried: the embedding server of collection 'default' failed 1 s ago (") ||
                 notes[id].starts_with("not tried: the embedding server of collection 'default' failed 0 s ago ("))
         << notes[id];
-    EXPECT_NE(notes[id].find("strata mcp tries it again 2500 ms after a failure"), std::string::npos) << notes[id];
+    EXPECT_NE(notes[id].find("it is tried again 2500 ms after a failure"), std::string::npos) << notes[id];
   }
   // Past the cool-down the server is tried again.
   std::this_thread::sleep_until(failed_by + std::chrono::milliseconds(2700));

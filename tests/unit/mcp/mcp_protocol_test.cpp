@@ -23,6 +23,7 @@
 #include "mcp/resources.h"
 #include "mcp/server.h"
 #include "mcp/tools.h"
+#include "service/migrate_reports.h"
 #include "serve_pipes.h"
 #include "store/catalog.h"
 #include "test_util.h"
@@ -246,16 +247,31 @@ TEST_F(McpProtocolTest, ServeAnswersABatchWithOneLine) {
 }
 
 TEST_F(McpProtocolTest, EveryToolsStructuredContentConformsToItsOutputSchema) {
-  // The migration tools' reports as the program writes them (cli/commands/migrate_command.cpp).
+  // The migration tools' reports as the service builds them (service/migrate_reports.h).
   options_.migrate.status = [](std::chrono::milliseconds) {
-    return std::string(R"({"applied":1,"database":"/p/app.db","dir":"./migrations","dirs":["./migrations"],"migrations":[)"
-                       R"({"applied_at":"2026-11-24T16:27:47.649Z","file":"./migrations/1_a.sql","name":"a","state":"applied","version":"1"},)"
-                       R"({"applied_at":null,"file":"./migrations/2_b.sql","name":"b","state":"pending","version":"2"}],"pending":1})");
+    migrate::Status st;
+    st.applied = 1;
+    st.pending = 1;
+    st.entries.resize(2);
+    st.entries[0].version_text = "1";
+    st.entries[0].name = "a";
+    st.entries[0].state = migrate::EntryState::applied;
+    st.entries[0].applied_at = "2026-11-24T16:27:47.649Z";
+    st.entries[0].file = "./migrations/1_a.sql";
+    st.entries[1].version_text = "2";
+    st.entries[1].name = "b";
+    st.entries[1].file = "./migrations/2_b.sql";
+    return service::status_json(st, "/p/app.db", {"./migrations"});
   };
   options_.migrate.check = [](std::chrono::milliseconds) {
-    return std::string(R"({"applied":0,"baseline":null,"baselined":0,"exit_code":0,"findings":[{"baselined":false,)"
-                       R"("code":"missing-down","detail":null,"file":"./migrations/1_a.sql","line":null,"message":"no down",)"
-                       R"("severity":"warning","version":"1"}],"ok":true,"pending":[]})");
+    migrate::CheckReport r;
+    migrate::Finding& f = r.findings.emplace_back();
+    f.code = "missing-down";
+    f.severity = migrate::Severity::warning;
+    f.version = "1";
+    f.file = "./migrations/1_a.sql";
+    f.message = "no down";
+    return service::check_json(r);
   };
   Server server(options_);
   const json tools = call(server, "tools/list", json::object())["result"]["tools"];
@@ -290,11 +306,11 @@ TEST_F(McpProtocolTest, EveryToolsStructuredContentConformsToItsOutputSchema) {
 // answers the next request. Before, std::bad_alloc came back as a JSON-RPC error and a thrown
 // value that is no std::exception ended the process (std::terminate on a worker thread).
 TEST_F(McpProtocolTest, AToolThatThrowsAnythingIsAToolErrorAndTheServerGoesOn) {
-  const std::vector<std::pair<std::string, std::function<std::string(std::chrono::milliseconds)>>> failures = {
-      {"the call ran out of memory", [](std::chrono::milliseconds) -> std::string { throw std::bad_alloc(); }},
+  const std::vector<std::pair<std::string, std::function<json(std::chrono::milliseconds)>>> failures = {
+      {"the call ran out of memory", [](std::chrono::milliseconds) -> json { throw std::bad_alloc(); }},
       {"internal error: vector::_M_range_check",
-       [](std::chrono::milliseconds) -> std::string { throw std::out_of_range("vector::_M_range_check"); }},
-      {"internal error: the call failed", [](std::chrono::milliseconds) -> std::string { throw 42; }},
+       [](std::chrono::milliseconds) -> json { throw std::out_of_range("vector::_M_range_check"); }},
+      {"internal error: the call failed", [](std::chrono::milliseconds) -> json { throw 42; }},
   };
   for (const auto& [said, report] : failures) {
     SCOPED_TRACE(said);
@@ -322,12 +338,12 @@ TEST_F(McpProtocolTest, AToolThatThrowsAnythingIsAToolErrorAndTheServerGoesOn) {
 }
 
 TEST_F(McpProtocolTest, MigrationErrorsNameSettingsNotFlags) {
-  options_.migrate.status = [](std::chrono::milliseconds) -> std::string {
+  options_.migrate.status = [](std::chrono::milliseconds) -> json {
     throw Error(ExitCode::usage, "no database given",
                 "pass " + mention(Setting::database) +
                     " sqlite:path/to/db.sqlite3, postgres://user@host/db or mysql://user@host/db, or set DATABASE_URL");
   };
-  options_.migrate.check = [](std::chrono::milliseconds) -> std::string {
+  options_.migrate.check = [](std::chrono::milliseconds) -> json {
     throw Error(ExitCode::invalid_input, "./migrations: migrations directory does not exist",
                 "create it with `strata migrate new NAME`, or pass " + mention(Setting::dir));
   };

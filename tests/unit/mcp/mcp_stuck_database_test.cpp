@@ -46,11 +46,11 @@ struct Gate {
 // A report that waits at the gate; it keeps the gate alive itself (a call given up leaves it
 // running past the test's own frame).
 mcp::MigrateTools::Report stuck(const std::shared_ptr<Gate>& gate) {
-  return [gate](std::chrono::milliseconds) -> std::string {
+  return [gate](std::chrono::milliseconds) -> nlohmann::json {
     ++gate->entered;
     std::unique_lock lock(gate->mutex);
     gate->opened_cv.wait(lock, [&] { return gate->opened; });
-    return R"({"applied":0,"pending":0})";
+    return {{"applied", 0}, {"pending", 0}};
   };
 }
 
@@ -97,7 +97,7 @@ TEST_F(McpStuckDatabaseTest, ADriversTimeoutIsNamedAsTheDeadline) {
   options_.migrate.deadline = std::chrono::milliseconds(5000);
   options_.breaker_cooldown = std::chrono::milliseconds(0);  // each call reaches the "database"
   auto failing_after = std::make_shared<std::chrono::milliseconds>(200);
-  options_.migrate.status = [failing_after](std::chrono::milliseconds call_timeout) -> std::string {
+  options_.migrate.status = [failing_after](std::chrono::milliseconds call_timeout) -> nlohmann::json {
     EXPECT_EQ(call_timeout, std::chrono::milliseconds(200));
     std::this_thread::sleep_for(*failing_after);
     throw Error(ExitCode::unavailable, "postgres://db/app: cannot connect: timeout expired");
@@ -121,7 +121,7 @@ TEST_F(McpStuckDatabaseTest, ServeAnswersPingMeanwhileHonoursACancelAndAnswersAt
   options_.migrate.status = stuck(gate_);
   options_.migrate.call_timeout = std::chrono::milliseconds(1000);
   options_.migrate.deadline = std::chrono::milliseconds(1500);
-  options_.migrate.check = [](std::chrono::milliseconds) { return std::string(R"({"ok":true,"exit_code":0,"findings":[]})"); };
+  options_.migrate.check = [](std::chrono::milliseconds) { return json{{"ok", true}, {"exit_code", 0}, {"findings", json::array()}}; };
   mcp::Server server(options_);
   Pipes p;
   testing::Serving serving(server, p);

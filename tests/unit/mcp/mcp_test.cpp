@@ -221,7 +221,7 @@ TEST_F(McpStoreTest, ToolsAnswerAndBadArgumentsAreToolErrors) {
 TEST_F(McpStoreTest, MigrateToolsReportWhatTheProgramGives) {
   // Each wait on the database is bounded for a tool call (the CLI's commands have no bound).
   options_.migrate.status = [](std::chrono::milliseconds call_timeout) {
-    return call_timeout == k_database_timeout ? std::string(R"({"applied":3,"pending":0})") : std::string("{}");
+    return call_timeout == k_database_timeout ? json{{"applied", 3}, {"pending", 0}} : json::object();
   };
   Server server(options_);
   const json r = call(server, "tools/call", {{"name", "migrate_status"}, {"arguments", json::object()}});

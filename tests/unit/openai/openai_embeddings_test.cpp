@@ -21,20 +21,19 @@ using nlohmann::json;
 
 bool may_read_docs(const std::string& c) { return c == "docs"; }
 
-TEST(OpenAiModels, TheListHoldsTheCollectionsTheCallerMayRead) {
-  std::vector<store::CollectionInfo> all(3);
+TEST(OpenAiModels, TheListHoldsTheCollectionsItIsGivenAsModels) {
+  std::vector<store::CollectionInfo> all(2);
   all[0].name = "docs";
   all[0].created_at = "2026-11-26 23:20:21";
-  all[1].name = "secret";
-  all[2].name = "wiki";
-  all[2].created_at = "garbage";
-  const json j = models_json(all, [](const std::string& c) { return c != "secret"; });
+  all[1].name = "wiki";
+  all[1].created_at = "garbage";
+  const json j = models_json(all);
   EXPECT_EQ(j["object"], "list");
   ASSERT_EQ(j["data"].size(), 2u);
   EXPECT_EQ(j["data"][0], (json{{"id", "strata/docs"}, {"object", "model"}, {"created", 1795735221}, {"owned_by", "strata"}}));
   EXPECT_EQ(j["data"][1]["id"], "strata/wiki");
   EXPECT_EQ(j["data"][1]["created"], 0);
-  EXPECT_TRUE(models_json(all, [](const std::string&) { return false; })["data"].empty());
+  EXPECT_TRUE(models_json({})["data"].empty());
 }
 
 ApiError embeddings_refusal(const json& body) {

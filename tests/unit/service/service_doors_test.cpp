@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -16,12 +18,14 @@
 #include "ask/user_state.h"
 #include "common/error.h"
 #include "service/ask.h"
+#include "service/call_scope.h"
 #include "service/description.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/profile.h"
 #include "service/search.h"
 #include "service/session.h"
+#include "store/no_collection.h"
 #include "store/store.h"
 #include "test_util.h"
 
@@ -90,8 +94,41 @@ TEST(ServiceShapes, TheConformanceCheckRefusesAMissingOrUndeclaredField) {
   EXPECT_NONFATAL_FAILURE(expect_conforms(json{{"collections", json::array()}, {"extra", 1}}, json_schema(k_collections_result)),
                           "undeclared extra");
   EXPECT_NONFATAL_FAILURE(expect_conforms(json::object(), json_schema(k_collections_result)), "lacks required");
-  EXPECT_NONFATAL_FAILURE(expect_conforms(json{{"collections", json::array({{{"name", 3}, {"documents", 1}, {"chunks", 1}, {"embedded", 0}}})}}, json_schema(k_collections_result)),
+  json c = collection_json(store::CollectionInfo{}, Door::terminal);
+  c["name"] = 3;
+  EXPECT_NONFATAL_FAILURE(expect_conforms(json{{"collections", json::array({c})}}, json_schema(k_collections_result)),
                           "$.collections[0].name");
+}
+
+TEST(ServiceShapes, OneShapeForEveryDoorWithWhereFilesAndServersAreOnlyForThisMachine) {
+  store::DocumentSummary d;
+  d.source = "guide.md";
+  d.path = "/home/alice/docs/guide.md";
+  d.metadata_json = R"({"url":"https://example.com/guide"})";
+  const json here = document_json(d, Door::terminal);
+  const json there = document_json(d, Door::http);
+  EXPECT_EQ(here["path"], "/home/alice/docs/guide.md");
+  EXPECT_TRUE(there["path"].is_null()) << "a remote caller learns nothing of the ingesting machine's files";
+  EXPECT_EQ(there["metadata"]["url"], "https://example.com/guide");
+  DocumentsPage page;
+  page.collection = "docs";
+  page.total = 1;
+  page.documents = {d};
+  expect_conforms(to_json(page, Door::http), json_schema(k_documents_result));
+
+  store::CollectionInfo c;
+  c.name = "docs";
+  c.chunk_config = R"({"strategy":"markdown","size":800,"unit":"chars"})";
+  c.embedding_model.emplace();
+  c.embedding_model->provider = "openai";
+  c.embedding_model->model = "nomic-embed-text";
+  c.embedding_model->server = "http://user:hunter2@10.0.0.5:11434/v1";
+  const json local = collection_json(c, Door::terminal);
+  EXPECT_EQ(local["embedding"]["server"], "http://user:***@10.0.0.5:11434/v1") << "a password in a URL is never shown";
+  EXPECT_TRUE(collection_json(c, Door::http)["embedding"]["server"].is_null());
+  EXPECT_EQ(local["chunking"]["size"], 800);
+  EXPECT_EQ(local["embedding_model"], "openai nomic-embed-text");
+  expect_conforms(to_json(std::vector<store::CollectionInfo>{c}, Door::http), json_schema(k_collections_result));
 }
 
 // --- ask: the request -------------------------------------------------------------------------
@@ -295,7 +332,7 @@ TEST(ServiceShapes, CollectionsAreTheDescribedList) {
   c.embedding_model = store::EmbeddingModel{};
   c.embedding_model->provider = "builtin";
   c.embedding_model->model = "hash-256";
-  const json j = to_json(std::vector<store::CollectionInfo>{c, store::CollectionInfo{}});
+  const json j = to_json(std::vector<store::CollectionInfo>{c, store::CollectionInfo{}}, Door::http);
   expect_conforms(j, json_schema(k_collections_result));
   EXPECT_EQ(j["collections"][0]["embedding_model"], "builtin hash-256");
   EXPECT_FALSE(j["collections"][1].contains("embedding_model"));
@@ -324,7 +361,7 @@ class ServiceOperations : public ::testing::Test {
 };
 
 TEST_F(ServiceOperations, AnAnswerStreamsItsTextToTheDoorAndConformsToItsShape) {
-  store::Store st = store::Store::open_existing(base_.store_path);
+  Session st(base_.store_path, {}, Session::Access::read_write, profile(Door::terminal));
   std::string streamed;
   int pieces = 0;
   const ask::AskResult r = answer(st, request(json{{"question", "how do I roll back a migration?"}}), ask::ResolvedProvider{},
@@ -341,7 +378,7 @@ TEST_F(ServiceOperations, AnAnswerStreamsItsTextToTheDoorAndConformsToItsShape) 
 }
 
 TEST_F(ServiceOperations, AHistoryIsSentAsTheConversationAndTheFollowUpIsRetrievedInIt) {
-  store::Store st = store::Store::open_existing(base_.store_path);
+  Session st(base_.store_path, {}, Session::Access::read_write, profile(Door::terminal));
   const json history = {{{"role", "user"}, {"content", "how do I roll back a migration?"}},
                         {{"role", "assistant"}, {"content", "Run redo [1]."}}};
   const ask::AskResult r =
@@ -363,7 +400,7 @@ TEST_F(ServiceOperations, ASearchRunsWithinTheDoorsLimits) {
   r.k = k_agent_k_max + 1;
   EXPECT_EQ(refusal_of([&] { run_search(searcher, r, k_agent_limits); }), "k must be from 1 to 50 (got 51)");
   EXPECT_EQ(run_search(searcher, r, k_terminal_limits).hits.size(), 1U);
-  expect_conforms(to_json(collections(st)), json_schema(k_collections_result));
+  expect_conforms(to_json(collections(st), Door::terminal), json_schema(k_collections_result));
 }
 
 // --- the session every door opens -----------------------------------------------------------------
@@ -395,6 +432,77 @@ TEST_F(ServiceOperations, ASessionOpensTheStoreOnceAndChecksTheCallersReach) {
     EXPECT_EQ(e.kind(), ErrorKind::not_found) << "not found, never the class of a server that is down";
     EXPECT_EQ(e.code(), ExitCode::invalid_input);
   }
+}
+
+// What a call is refused with, as kind and words: "" when it was not refused.
+struct Refusal {
+  std::optional<ErrorKind> kind;
+  std::string message, hint;
+};
+template <typename F>
+Refusal session_refusal(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return {e.kind(), e.what(), e.hint()};
+  }
+  return {};
+}
+
+TEST_F(ServiceOperations, ARemoteCallerHearsOfNoPathAndOnlyOfTheCollectionsItReaches) {
+  ASSERT_EQ(ingest_document(ingest_document_request(json{{"source", "s.md"}, {"text", "secret words\n"}}, "secret"), base_).action,
+            ingest::Action::added);
+  Session s(base_.store_path, {}, Session::Access::read_write, profile(Door::http));
+  Caller caller;
+  caller.key = auth::Key{};
+  caller.key->name = "reader";
+  caller.key->scope = auth::Scope::read;
+  caller.key->collections = {"docs", "nope"};  // may read a collection there is none of
+  {
+    const CallScope scope(s, caller);
+    for (const auto& call : std::vector<std::function<void()>>{
+             [&] { s.read(read_request(json{{"source", "guide.md"}}, "nope", 1000)); },
+             [&] { s.documents(documents_request(json::object(), "nope")); },
+             [&] {
+               search::SearchRequest r;
+               r.query = "roll back";
+               r.collection = "nope";
+               s.search(r);
+             }}) {
+      const Refusal r = session_refusal(call);
+      EXPECT_EQ(r.kind, ErrorKind::not_found);
+      EXPECT_EQ(r.message, "no collection named 'nope'") << "a remote caller is not told where the store is";
+      EXPECT_EQ(r.hint, "collections this key reaches: docs") << "nor of a collection it may not read";
+    }
+    EXPECT_EQ(session_refusal([&] { s.read(read_request(json{{"source", "s.md"}}, "secret", 1000)); }).kind, ErrorKind::refused);
+    EXPECT_EQ(session_refusal([&] { s.remove("docs", "guide.md"); }).kind, ErrorKind::refused) << "a read key removes nothing";
+    ASSERT_EQ(s.collections().size(), 1U);
+    EXPECT_EQ(s.collections()[0].name, "docs");
+    EXPECT_EQ(s.documents(documents_request(json::object(), "docs")).total, 1);
+  }
+  EXPECT_EQ(s.collections().size(), 2U) << "the call's reach ends with its scope";
+  EXPECT_EQ(s.remove("secret", "s.md").size(), 1U);
+
+  Session local(base_.store_path, {}, Session::Access::read_write, profile(Door::terminal));
+  const Refusal mine = session_refusal([&] { local.collection(auth::Scope::read, "nope"); });
+  EXPECT_EQ(mine.message, "no collection named 'nope' in " + local.store().path()) << "the user's own store is named";
+  EXPECT_EQ(mine.hint, "collections in this store: docs secret");
+}
+
+TEST_F(ServiceOperations, AnAnswersRetrievalRunsOnTheCallersSession) {
+  Session s(base_.store_path, {}, Session::Access::read_write, profile(Door::http));
+  s.set_reach([](auth::Scope, std::string_view c) { return c == "notes"; });
+  const Refusal r = session_refusal([&] { answer(s, request(json{{"question", "how do I roll back?"}}), ask::ResolvedProvider{}, [](std::string_view) {}); });
+  EXPECT_EQ(r.kind, ErrorKind::refused);
+  EXPECT_EQ(r.message, "this API key may not read collection 'docs'");
+  s.set_reach(nullptr);
+  const ask::AskRequest on = on_session(request(json{{"question", "how do I roll back?"}}), s);
+  ASSERT_TRUE(on.search) << "the answer searches through the session";
+  search::SearchRequest q;
+  q.query = "roll back";
+  q.collection = "docs";
+  q.k = 100;
+  EXPECT_EQ(on.search(q).hits.size(), 1U) << "an answer's k is its own rule's (up to 100), not a search's 50";
 }
 
 TEST_F(ServiceOperations, ASessionWithoutAStoreMakesNoneAndADoorsBoundsApply) {

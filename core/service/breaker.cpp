@@ -1,8 +1,8 @@
-#include "mcp/breaker.h"
+#include "service/breaker.h"
 
 #include <utility>
 
-namespace strata::mcp {
+namespace strata::service {
 namespace {
 
 std::string cooldown_text(std::chrono::milliseconds d) {
@@ -19,7 +19,7 @@ std::optional<std::string> Breakers::refused(const std::string& server, const st
   const auto ago = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - it->second.at);
   if (ago >= cooldown_) return std::nullopt;  // tried again: its outcome decides what is remembered
   return "not tried: " + what + " failed " + std::to_string(ago.count() / 1000) + " s ago (" + it->second.why +
-         "); strata mcp tries it again " + cooldown_text(cooldown_) + " after a failure";
+         "); it is tried again " + cooldown_text(cooldown_) + " after a failure";
 }
 
 void Breakers::failed(const std::string& server, std::string why) {
@@ -32,4 +32,4 @@ void Breakers::succeeded(const std::string& server) {
   failures_.erase(server);
 }
 
-}  // namespace strata::mcp
+}  // namespace strata::service

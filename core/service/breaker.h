@@ -1,5 +1,5 @@
 #pragma once
-// What `strata mcp` remembers of the servers its calls wait on (the embedding server of a
+// What a door remembers of the servers its calls wait on (the embedding server of a
 // collection, the migrations' database): after a call failed on one, the calls of the next
 // `cooldown` do not wait on it again but fail at once saying why (a search falls back to keyword
 // search with a note; a migration tool is a tool error). Without it, five searches sent together
@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-namespace strata::mcp {
+namespace strata::service {
 
 inline constexpr std::chrono::milliseconds k_breaker_cooldown{30'000};
 
@@ -39,4 +39,4 @@ class Breakers {
   std::map<std::string, Failure> failures_;
 };
 
-}  // namespace strata::mcp
+}  // namespace strata::service
