@@ -67,7 +67,7 @@ make_migrations "$W/migrations"
 measure() {
   local bin=$1 tag=$2 what=$3 store=$W/$tag.db total=0 t
   case $what in
-    ingest_first) rm -rf "$store" "$store".*; timed "$bin" ingest --store "$store" --no-embed "$CORPUS" ;;
+    ingest_first) rm -rf "$store" "$store".* "$W/$tag.embedded"; timed "$bin" ingest --store "$store" --no-embed "$CORPUS" ;;
     ingest_unchanged) timed "$bin" ingest --store "$store" --no-embed "$CORPUS" ;;
     search_keyword|search_vector)
       [ "$what" = search_vector ] && [ ! -e "$W/$tag.embedded" ] && {

@@ -91,10 +91,6 @@ search::SearchResult Session::search_within_breakers(search::SearchRequest& requ
   return result;
 }
 
-}  // namespace strata::service
-
-namespace strata::service {
-
 // A remote caller hears the names of at most this many collections in a hint.
 constexpr std::size_t k_hint_collections = 20;
 
