@@ -37,14 +37,10 @@ struct CatalogOptions {
   OutputOptions out;  // out.color: the run's (RunContext)
 };
 
-// JSON read back from the store (which a repository may ship): bounded like any outside JSON.
-json parse_or_null(const std::string& text) {
-  ParsedJson parsed = parse_json_within(text);
-  return parsed.ok() ? std::move(parsed.value) : json(nullptr);
-}
-
+// "markdown 1200 chars +100 min 200": a chunking as its JSON records it (service::stored_json:
+// JSON read back from the store, which a repository may ship, is bounded like any outside JSON).
 std::string chunking_of(const std::string& config) {
-  const json j = parse_or_null(config);
+  const json j = service::stored_json(config);
   if (!j.is_object() || j.empty()) return "-";
   std::string out = j.value("strategy", "?") + " " + std::to_string(j.value("size", 0)) + " " + j.value("unit", "?");
   if (j.value("overlap", 0) > 0) out += " +" + std::to_string(j.value("overlap", 0));
@@ -82,16 +78,14 @@ json chunk_json(const st::ChunkView& c) {
           {"page", c.page ? json(*c.page) : json(nullptr)},
           {"page_end", c.page_end ? json(*c.page_end) : json(nullptr)},
           {"tokens", c.tokens},
-          {"headings", parse_or_null(c.headings_json)},
-          {"chunking", parse_or_null(c.config_json)}};
+          {"headings", service::stored_json(c.headings_json)},
+          {"chunking", service::stored_json(c.config_json)}};
 }
 
 bool stdout_color(const CatalogOptions& o) { return color_enabled(o.out.color, STDOUT_FILENO); }
 
 int list_collections(const CatalogOptions& o) {
-  const std::unique_ptr<service::Session> session = open_session(o.store);
-  st::Store& store = session->store();
-  const std::vector<st::CollectionInfo> all = service::collections(store);
+  const std::vector<st::CollectionInfo> all = open_session(o.store)->collections();
   if (o.out.json) {
     for (const st::CollectionInfo& c : all) std::cout << json_text(collection_json(c)) << '\n';
     return 0;
@@ -153,7 +147,7 @@ std::string range_text(const st::ChunkView& c) {
 }
 
 std::string headings_text(const std::string& headings_json) {
-  const json h = parse_or_null(headings_json);
+  const json h = service::stored_json(headings_json);
   std::string out;
   if (!h.is_array()) return out;
   for (const json& s : h) {

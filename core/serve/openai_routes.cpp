@@ -21,7 +21,6 @@
 #include "service/call_scope.h"
 #include "service/documents.h"
 #include "store/collections.h"
-#include "store/no_collection.h"
 
 namespace strata::serve {
 
@@ -51,18 +50,10 @@ std::optional<json> body_of(const http::Request& request, openai::ApiError& erro
   return std::nullopt;
 }
 
-// A collection the caller may read and that exists (a name that is no collection's is neither):
-// the session's lookup, with the caller's reach (service::CallScope).
+// A collection the caller may read and that exists (a name that is no collection's is neither),
+// by the session's lookup with the caller's reach (service::CallScope).
 std::optional<store::CollectionInfo> readable(const OpenAiContext& context, const std::string& collection) {
-  try {
-    return context.session->collection(auth::Scope::read, collection);
-  } catch (const store::NoCollection&) {
-  } catch (const Error& e) {
-    // Not reached, or a name no collection can have: not there for this caller. A store that
-    // cannot be read is the route's failure.
-    if (e.kind() != ErrorKind::refused && e.code() != ExitCode::usage) throw;
-  }
-  return std::nullopt;
+  return context.session->reachable(auth::Scope::read, collection);
 }
 
 // A request with Cache-Control: no-cache (or no-store) asks for a new answer: the answer cache

@@ -111,13 +111,12 @@ DocumentsPage list_documents(store::Store& store, const DocumentsRequest& r) {
   return page;
 }
 
-namespace {
-
-// A JSON text the store keeps (a chunking, a document's metadata) as JSON; null when it is not.
 json stored_json(const std::string& text) {
   ParsedJson parsed = parse_json_within(text);
   return parsed.ok() ? std::move(parsed.value) : json(nullptr);
 }
+
+namespace {
 
 bool remote(Door door) { return door == Door::http; }
 

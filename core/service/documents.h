@@ -141,6 +141,9 @@ inline constexpr Field k_collections_result_fields[] = {
 inline constexpr Description k_collections_result{k_collections_result_fields};
 // The store's collections, by name. Throws Error(unavailable) for the store's failures.
 std::vector<store::CollectionInfo> collections(store::Store& store);
+// A JSON text the store keeps (a chunking, a document's metadata, a chunk's headings) as JSON,
+// within json_limits' bounds; null when it is not JSON.
+nlohmann::json stored_json(const std::string& text);
 // A collection as k_collection_fields describe it, for a caller at `door`.
 nlohmann::json collection_json(const store::CollectionInfo& collection, Door door);
 // `collections` as k_collections_result describes it.

@@ -127,6 +127,16 @@ store::CollectionInfo Session::collection(auth::Scope scope, const std::string& 
   return *c;
 }
 
+std::optional<store::CollectionInfo> Session::reachable(auth::Scope scope, const std::string& name) {
+  if (!may(scope, name)) return std::nullopt;
+  try {
+    store::validate_collection_name(name);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  return store::find_collection(store(), name);
+}
+
 std::vector<store::CollectionInfo> Session::collections() {
   std::vector<store::CollectionInfo> all = store::list_collections(store());
   std::erase_if(all, [&](const store::CollectionInfo& c) { return !may(auth::Scope::read, c.name); });

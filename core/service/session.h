@@ -78,6 +78,10 @@ class Session {
   // words when there is none: a terminal's and a local agent's name the store and its
   // collections; a remote caller's name no path, and only collections it may read.
   store::CollectionInfo collection(auth::Scope scope, const std::string& name);
+  // The same where "not there" is one answer: nullopt when the caller may not use it at `scope`,
+  // no collection can have that name, or there is none (/v1's model_not_found). Throws only
+  // what the store throws.
+  std::optional<store::CollectionInfo> reachable(auth::Scope scope, const std::string& name);
   // The collections the caller may read.
   std::vector<store::CollectionInfo> collections();
   // A document's text (read reach; its collection must exist).
