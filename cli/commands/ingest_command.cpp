@@ -389,8 +389,9 @@ Run setup_ingest(CLI::App& command) {
                   "A crawl fetches only URL paths matching this glob (repeatable; --exclude skips pages too)")
       ->type_name("GLOB")
       ->allow_extra_args(false);
-  check_seconds(cmd->add_option("--delay", o->delay, "Seconds between two requests of a crawl to one host, fixed (default: adapted to the server: as long as "
-                                "its answers take, doubled by a 429 or 503, at most 10 s; never under robots.txt's Crawl-delay)")
+  check_seconds(cmd->add_option("--delay", o->delay, "Seconds between two requests of a crawl to one host, fixed, one at a time (default: adapted to the server: "
+                                "as long as its answers take, doubled by a 429 or 503, at most 10 s, over up to 4 connections; never "
+                                "under robots.txt's Crawl-delay)")
                     ->type_name("SECS"),
                 60, Zero::allowed);
   check_seconds(cmd->add_option("--page-timeout", o->timeout, "Seconds one web request may take (default: 60)")

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/gumbo_parse.h"
 #include "common/text.h"
 #include "common/utf8.h"
 #include "ingest/gumbo_tree.h"
@@ -64,25 +65,6 @@ DecodedText decode_html(std::string_view bytes) {
 }
 
 // ---- The gumbo tree -------------------------------------------------------------------------
-
-// Owns one gumbo parse. Errors are not recorded (max_errors 0): gumbo copies the stack of open
-// elements into each error, so deeply nested input would take memory quadratic in its depth.
-class ParsedHtml {
- public:
-  explicit ParsedHtml(std::string_view utf8) : options_(kGumboDefaultOptions) {
-    options_.max_errors = 0;
-    output_ = gumbo_parse_with_options(&options_, utf8.data(), utf8.size());
-  }
-  ~ParsedHtml() { gumbo_destroy_output(&options_, output_); }
-  ParsedHtml(const ParsedHtml&) = delete;
-  ParsedHtml& operator=(const ParsedHtml&) = delete;
-
-  const GumboNode& document() const { return *output_->document; }
-
- private:
-  GumboOptions options_;
-  GumboOutput* output_ = nullptr;
-};
 
 // Content that is not text a reader sees: code, styling, markup for other renderers, metadata.
 bool is_dropped(const GumboNode& node) {
@@ -611,9 +593,13 @@ bool looks_like_html(std::string_view bytes) {
 }
 
 LoadedDocument load_html(std::string_view bytes, const LoadProgress& /*progress*/) {
+  return load_html(bytes, std::function<void(const GumboNode&)>{});
+}
+
+LoadedDocument load_html(std::string_view bytes, const std::function<void(const GumboNode& root)>& also) {
   DecodedText decoded = decode_html(bytes);
   const BoundedHtml bounded = bound_html_depth(decoded.text);
-  const ParsedHtml html(bounded.blanked > 0 ? bounded.text : decoded.text);
+  const GumboParse html(bounded.blanked > 0 ? bounded.text : decoded.text);
   Rendered content = render_content(html.document());
   LoadedDocument doc;
   doc.text = std::move(content.text);
@@ -621,6 +607,7 @@ LoadedDocument load_html(std::string_view bytes, const LoadProgress& /*progress*
   doc.encoding = std::move(decoded.encoding);
   doc.repaired_bytes = decoded.repaired;
   doc.title = replace_invalid_utf8(title_of(html.document()), Utf8Repair::per_sequence);
+  if (also) also(html.root());
   return doc;
 }
 

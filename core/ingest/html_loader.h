@@ -1,5 +1,8 @@
 #pragma once
 // HTML to markdown-like text (the "html" loader: .html files and content looks_like_html picks).
+#include <gumbo.h>
+
+#include <functional>
 #include <string_view>
 
 #include "ingest/document.h"
@@ -32,6 +35,9 @@ namespace strata::ingest {
 // "windows-1252" when the page declares windows-1252 or one of its aliases (iso-8859-1, ascii…).
 // `progress` is not called: one step.
 LoadedDocument load_html(std::string_view bytes, const LoadProgress& progress = {});
+// The same, and `also` is given the parse tree before it goes: a crawl reads a page's links from
+// the tree its text came from, so that each page is parsed once.
+LoadedDocument load_html(std::string_view bytes, const std::function<void(const GumboNode& root)>& also);
 
 // The html loader's sniff, for a name that says nothing: past a UTF-8 BOM, whitespace, an XML
 // declaration and comments, the bytes start with one of WHATWG MIME Sniffing's HTML patterns

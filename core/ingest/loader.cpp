@@ -8,6 +8,7 @@
 
 #include "common/text.h"
 #include "ingest/gzip.h"
+#include "ingest/html_loader.h"
 
 namespace strata::ingest {
 namespace {
@@ -188,6 +189,13 @@ LoadResult load_document(std::string_view bytes, std::string_view name, std::opt
   }
   LoadResult result{row.load(bytes, progress), {}};
   result.document->loader = row.kind;
+  return result;
+}
+
+LoadResult load_html_document(std::string_view bytes, const std::function<void(const GumboNode& root)>& tree) {
+  if (auto reason = binary_reason(bytes)) return skipped(std::move(*reason));
+  LoadResult result{load_html(bytes, tree), {}};
+  result.document->loader = LoaderKind::html;
   return result;
 }
 

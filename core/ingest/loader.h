@@ -6,6 +6,9 @@
 //
 // Text is valid UTF-8 on the way out: sources are read as UTF-8 when valid, UTF-16 with a byte
 // order mark, and Windows-1252 otherwise (ingest/text_decoding.h); `encoding` records which.
+#include <gumbo.h>
+
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -49,5 +52,9 @@ std::optional<LoaderKind> pick_loader(std::string_view bytes, std::string_view n
 // `progress`, when set, follows a PDF page by page (other documents load at once).
 LoadResult load_document(std::string_view bytes, std::string_view name, std::optional<LoaderKind> forced = {},
                          const LoadProgress& progress = {});
+
+// load_document(bytes, name, LoaderKind::html) for a page that is not gzip data (a crawled page,
+// its transfer encoding undone), and `tree` given the page's parse tree (html_loader.h).
+LoadResult load_html_document(std::string_view bytes, const std::function<void(const GumboNode& root)>& tree);
 
 }  // namespace strata::ingest

@@ -147,6 +147,12 @@ LoadResult converted(const Job& job) {
   return load_document(output, "converted.md", LoaderKind::converter);
 }
 
+// A preloaded document's result, or what loading it threw (as the loader would have, here).
+LoadResult take(PreloadedDocument& preloaded) {
+  if (preloaded.error) std::rethrow_exception(preloaded.error);
+  return std::move(preloaded.result);
+}
+
 Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
   Prepared out;
   out.source = job.source;
@@ -166,8 +172,9 @@ Prepared prepare_or_throw(const Job& job, const ChunkSettings& settings) {
       progress->set(DocumentProgress::Stage::reading, done, total);
     };
   }
-  LoadResult loaded = job.converter ? converted(job)
-                                    : load_document(bytes, file_name_of(job), job.forced_loader, pages);
+  LoadResult loaded = job.converter    ? converted(job)
+                      : job.preloaded ? take(*job.preloaded)
+                                      : load_document(bytes, file_name_of(job), job.forced_loader, pages);
   if (!loaded.document) {
     out.kind = Prepared::Kind::skipped;
     out.reason = loaded.skipped_reason;

@@ -2,16 +2,25 @@
 // One document's work off the writer's thread: read, hash, decide whether it changed, load,
 // chunk. The result is a ready-to-write record or the reason there is nothing to write.
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "ingest/chunk_settings.h"
 #include "ingest/external_converter.h"
+#include "ingest/document.h"
 #include "ingest/document_progress.h"
 #include "store/document_writer.h"
 
 namespace strata::ingest {
+
+// A document read before it was queued (a crawled HTML page, read on the connection's thread that
+// fetched it, its links taken from the same parse): what load_document returned, or what it threw.
+struct PreloadedDocument {
+  LoadResult result;
+  std::exception_ptr error;
+};
 
 struct Job {
   std::string source;
@@ -20,6 +29,7 @@ struct Job {
   std::string bytes;                // stdin and JSONL content
   std::string name;                 // what picks the loader: a file name or a document id
   std::optional<LoaderKind> forced_loader;  // --loader, or text for a JSONL record without a name
+  std::shared_ptr<PreloadedDocument> preloaded;  // set: its result stands for the loader's
   const ConverterCommand* converter = nullptr;  // files only: run it on `path` instead of a loader
   ConverterLimits converter_limits;
   std::uint64_t size = 0;

@@ -157,9 +157,8 @@ void Inputs::read_web_page(const std::string& url, JobSink& sink) {
   try {
     const web::CheckedUrl checked = web::check_url(url);
     const std::optional<store::StoredDocument> stored = sink.stored(checked.url);
-    if (!fetcher_) fetcher_ = std::make_unique<web::Fetcher>(req_.web);
     web::FetchResponse page =
-        fetcher_->fetch(stored ? conditional_request(checked.url, stored->metadata_json) : web::FetchRequest{.url = checked.url});
+        fetch()(stored ? conditional_request(checked.url, stored->metadata_json) : web::FetchRequest{.url = checked.url});
     if (page.status == 304 && stored) {
       sink.unchanged(stored->source, static_cast<std::uint64_t>(stored->size_bytes));
       return;
@@ -194,9 +193,9 @@ void Inputs::read_web_page(const std::string& url, JobSink& sink) {
   }
 }
 
-web::Fetcher& Inputs::fetcher() {
-  if (!fetcher_) fetcher_ = std::make_unique<web::Fetcher>(req_.web);
-  return *fetcher_;
+const web::FetchFn& Inputs::fetch() {
+  if (!fetch_) fetch_ = web::make_shared_fetch_function(req_.web);
+  return fetch_;
 }
 
 // A crawl from a web address (web_crawl.h). A start URL that is refused outright (credentials
@@ -210,8 +209,7 @@ void Inputs::crawl_site(const std::string& url, JobSink& sink) {
     in.dry_run = req_.dry_run;
     in.prune = req_.prune;
     in.include_generated = req_.walk.include_generated;
-    const web::FetchFn fetch = [this](const web::FetchRequest& request) { return fetcher().fetch(request); };
-    crawls_.push_back(crawl_into(url, in, fetch, sink));
+    crawls_.push_back(crawl_into(url, in, fetch(), sink));
   } catch (const Error& e) {
     sink.fail(net::redact_url(url), e.what(), 0);
   }

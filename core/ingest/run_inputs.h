@@ -49,7 +49,7 @@ class Inputs {
   void read_stdin(JobSink& sink);
   void read_web_page(const std::string& url, JobSink& sink);
   void crawl_site(const std::string& url, JobSink& sink);
-  web::Fetcher& fetcher();
+  const web::FetchFn& fetch();
   void read_jsonl_inputs(JobSink& sink);
   void read_jsonl(std::istream& in, const std::string& label, JobSink& sink);
   bool is_store_file(const std::string& path) const;
@@ -64,7 +64,7 @@ class Inputs {
   std::optional<std::string> stdin_document_;        // '-', read before anything else
   std::vector<std::string> roots_;
   std::vector<CrawlResult> crawls_;
-  std::unique_ptr<web::Fetcher> fetcher_;  // made at the first web address
+  web::FetchFn fetch_;  // made at the first web address; a crawl's connections share it
 };
 
 }  // namespace strata::ingest

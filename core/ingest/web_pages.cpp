@@ -8,11 +8,14 @@
 #include <cctype>
 
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 
 #include "common/sha256.h"
 #include "ingest/generated.h"
+#include "ingest/gzip.h"
+#include "ingest/loader.h"
 #include "ingest/metadata.h"
 #include "ingest/job_sink.h"
 #include "net/url_secrets.h"
@@ -107,9 +110,10 @@ std::optional<std::string> same_origin_canonical(const std::string& html, const 
   return std::nullopt;
 }
 
-web::FetchRequest conditional_request(const std::string& url, const std::string& metadata_json) {
+namespace {
+
+web::FetchRequest conditional_request(const std::string& url, const nlohmann::json& meta) {
   web::FetchRequest request{.url = url};
-  const nlohmann::json meta = nlohmann::json::parse(metadata_json, nullptr, false);
   if (!meta.is_object() || !meta.contains("web") || !meta["web"].is_object()) return request;
   const nlohmann::json& web = meta["web"];
   if (web.contains("etag") && web["etag"].is_string()) request.if_none_match = web["etag"].get<std::string>();
@@ -117,6 +121,28 @@ web::FetchRequest conditional_request(const std::string& url, const std::string&
     request.if_modified_since = web["last_modified"].get<std::string>();
   }
   return request;
+}
+
+// The links a page's metadata recorded (crawled_page_metadata), parsed: the first
+// k_max_kept_links that are http(s) URLs without a password (a version that kept them recorded
+// some: they are not followed).
+std::vector<web::Url> recorded_link_urls(const nlohmann::json& meta) {
+  std::vector<web::Url> out;
+  if (!meta.is_object() || !meta.contains("web") || !meta["web"].is_object()) return out;
+  const nlohmann::json& web = meta["web"];
+  if (!web.contains("links") || !web["links"].is_array()) return out;
+  for (const nlohmann::json& link : web["links"]) {
+    if (!link.is_string() || out.size() == k_max_kept_links) continue;
+    std::optional<web::Url> url = web::parse_http_url(link.get_ref<const std::string&>());
+    if (url && !url->userinfo) out.push_back(std::move(*url));
+  }
+  return out;
+}
+
+}  // namespace
+
+web::FetchRequest conditional_request(const std::string& url, const std::string& metadata_json) {
+  return conditional_request(url, nlohmann::json::parse(metadata_json, nullptr, false));
 }
 
 std::string web_metadata(const web::FetchResponse& response) {
@@ -170,15 +196,38 @@ class CrawlSink {
   std::optional<web::PreviousFetch> previous(const std::string& url) {
     const std::optional<store::StoredDocument> stored = sink_.stored(url);
     if (!stored) return std::nullopt;
-    const web::FetchRequest request = conditional_request(url, stored->metadata_json);
+    // The metadata read once, its links parsed once (a re-crawl of 1,168 pages read each twice).
+    const nlohmann::json meta = nlohmann::json::parse(stored->metadata_json, nullptr, false);
+    const web::FetchRequest request = conditional_request(url, meta);
     if (request.if_none_match.empty() && request.if_modified_since.empty()) return std::nullopt;
     asked_[url] = {static_cast<std::uint64_t>(stored->size_bytes), stored->content_hash};
-    return web::PreviousFetch{request.if_none_match, request.if_modified_since, recorded_links(stored->metadata_json)};
+    return web::PreviousFetch{request.if_none_match, request.if_modified_since, recorded_link_urls(meta)};
+  }
+
+  // On the thread of the connection that fetched the page (web::CrawlHooks::read): a page the
+  // html loader reads (page() below decides the same) is read here, and its links come from the
+  // same parse, so that each page is parsed once and pages are read in parallel. Touches no
+  // member but the inputs. Never throws: what loading throws is thrown again by the job's prepare,
+  // as the loader would have.
+  web::PageRead read(const web::FetchResponse& response, const web::Url& base) const {
+    web::PageRead out;
+    const std::string url = crawl_spelling(response.url);
+    if (loader_of(response, url) != LoaderKind::html || is_gzip(response.body)) return out;
+    if (!in_.include_generated && generated_page_kind(url)) return out;
+    auto preloaded = std::make_shared<PreloadedDocument>();
+    try {
+      preloaded->result = load_html_document(response.body, [&](const GumboNode& root) { out.links = web::extract_links(root, base); });
+    } catch (...) {
+      preloaded->error = std::current_exception();
+    }
+    out.read = std::move(preloaded);
+    return out;
   }
 
   // Throws Error for a page no loader reads: the crawl reports it failed.
-  // `read`: the links the crawl read in the page (web::CrawlHooks::on_page), or null.
-  void page(const web::FetchResponse& response, int /*depth*/, const std::vector<web::Url>* read) {
+  // `read`: the links the crawl read in the page (web::CrawlHooks::on_page), or null;
+  // `preread`: what read() made of it, if it ran.
+  void page(const web::FetchResponse& response, int /*depth*/, const std::vector<web::Url>* read, const std::any& preread) {
     const std::string url = crawl_spelling(response.url);
     // An index page a site's generator writes from the others (DocBook's bookindex.html,
     // Sphinx's genindex.html) is skipped as a folder ingest skips it: the crawl has followed its
@@ -190,7 +239,7 @@ class CrawlSink {
         return;
       }
     }
-    const std::optional<LoaderKind> loader = in_.forced_loader ? in_.forced_loader : loader_for_content_type(response.content_type, url);
+    const std::optional<LoaderKind> loader = loader_of(response, url);
     if (!loader) {
       throw Error(ExitCode::invalid_input,
                   "content type " + (response.content_type.empty() ? std::string("(none)") : response.content_type) + ": no loader reads it");
@@ -225,6 +274,7 @@ class CrawlSink {
     job.size = response.body.size();
     job.bytes = response.body;
     job.forced_loader = loader;
+    if (const auto* preloaded = std::any_cast<std::shared_ptr<PreloadedDocument>>(&preread)) job.preloaded = *preloaded;
     job.metadata_json = merge_metadata(in_.run_metadata, crawled_page_metadata(response, links));
     sink_.submit(std::move(job), Named::no);
   }
@@ -265,6 +315,10 @@ class CrawlSink {
   }
 
  private:
+  std::optional<LoaderKind> loader_of(const web::FetchResponse& response, const std::string& url) const {
+    return in_.forced_loader ? in_.forced_loader : loader_for_content_type(response.content_type, url);
+  }
+
   // The first k_max_kept_links of `links` on the page's own origin, as text.
   static std::vector<std::string> same_origin(const std::vector<web::Url>& links, const std::string& url) {
     std::vector<std::string> out;
@@ -299,16 +353,7 @@ std::string crawled_page_metadata(const web::FetchResponse& response, const std:
 
 std::vector<std::string> recorded_links(const std::string& metadata_json) {
   std::vector<std::string> out;
-  const nlohmann::json meta = nlohmann::json::parse(metadata_json, nullptr, false);
-  if (!meta.is_object() || !meta.contains("web") || !meta["web"].is_object()) return out;
-  const nlohmann::json& web = meta["web"];
-  if (!web.contains("links") || !web["links"].is_array()) return out;
-  for (const nlohmann::json& link : web["links"]) {
-    if (!link.is_string() || out.size() == k_max_kept_links) continue;
-    // A link recorded with a password in it (by a version that kept them) is not followed.
-    const std::optional<web::Url> url = web::parse_url(link.get<std::string>());
-    if (url && !url->userinfo) out.push_back(link.get<std::string>());
-  }
+  for (const web::Url& url : recorded_link_urls(nlohmann::json::parse(metadata_json, nullptr, false))) out.push_back(url.to_string());
   return out;
 }
 
@@ -327,9 +372,10 @@ CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, cons
   options.dry_run = in.dry_run;
   CrawlSink hooks_state(in, sink, result);
   web::CrawlHooks hooks;
-  hooks.on_page = [&](const web::FetchResponse& response, int depth, const std::vector<web::Url>* links) {
-    hooks_state.page(response, depth, links);
+  hooks.on_page = [&](const web::FetchResponse& response, int depth, const std::vector<web::Url>* links, std::any read) {
+    hooks_state.page(response, depth, links, read);
   };
+  hooks.read = [&](const web::FetchResponse& response, const web::Url& base) { return hooks_state.read(response, base); };
   hooks.previous = [&](const std::string& url) { return hooks_state.previous(url); };
   hooks.on_report = [&](const web::PageReport& page) { hooks_state.report(page); };
   const web::CrawlReport report = web::crawl(result.start, options, fetch, hooks, clock);

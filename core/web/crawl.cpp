@@ -1,13 +1,16 @@
 #include "web/crawl.h"
 
 #include <algorithm>
+#include <deque>
+#include <future>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include "common/error.h"
-#include "web/links.h"
+#include "common/thread_pool.h"
 #include "web/llms_txt.h"
 #include "web/robots.h"
 #include "web/scope.h"
@@ -282,20 +285,73 @@ class Crawler {
     report_.pages.push_back(std::move(page));
   }
 
-  void crawl_pages() {
-    std::size_t pages = 0;
-    while (!frontier_.empty()) {
-      if (stopped()) return;
+  // Requests to one host at once: several only when the delay is adapted and robots.txt sets
+  // none (a Crawl-delay, or --delay, means one request after another).
+  std::size_t connections() const {
+    if (!options_.adaptive_delay || robots_.crawl_delay().value_or(milliseconds(0)).count() > 0) return 1;
+    return std::max<std::size_t>(options_.concurrency, 1);
+  }
+
+  // A page's request and what came of it: what a connection's thread does (fetch the page, read
+  // an HTML page's links), handed back to the crawl's thread to decide.
+  struct Fetched {
+    FrontierEntry entry;
+    std::optional<PreviousFetch> previous;
+    FetchResponse response;
+    std::optional<std::string> error;  // the fetcher's refusal
+    std::optional<PageLinks> links;    // an HTML page's (2xx), against its final URL
+    std::any read;                     // CrawlHooks::read's
+    CrawlTime sent{};
+    CrawlTime answered{};
+  };
+
+  // On a connection's thread: touches nothing of the crawl's but what is const (scope, clock).
+  Fetched fetch_and_read(Fetched f, const FetchRequest& request) const {
+    f.sent = clock_.now();
+    try {
+      f.response = fetch_(request);
+    } catch (const Error& e) {
+      f.error = e.what();
+    }
+    f.answered = clock_.now();
+    if (!f.error && f.response.status >= 200 && f.response.status < 300 && crawl_is_html(f.response)) {
+      const auto final_url = f.response.url.empty() ? std::nullopt : parse_http_url(f.response.url);
+      const Url& base = final_url ? *final_url : f.entry.url;
+      if (hooks_.read && !options_.dry_run) {
+        PageRead read = hooks_.read(f.response, base);
+        f.links = std::move(read.links);
+        f.read = std::move(read.read);
+      }
+      if (!f.links) f.links = extract_links(f.response.body, base);
+    }
+    return f;
+  }
+
+  // The next page to fetch, its host's turn aside: entries the crawl decides without a request
+  // (robots.txt, taken already, a dry run's last depth) are decided on the way. nullopt when
+  // none may go now: `more` false when none ever will (the frontier is empty and nothing is in
+  // flight, a limit was reached, the crawl was stopped); while requests are in flight (`idle`
+  // false) a frontier that is empty or waiting on a retry is not final, so this returns at once.
+  std::optional<FrontierEntry> next_page(std::size_t& pages, bool idle, bool& more) {
+    while (true) {
+      if (stopped()) {
+        more = false;
+        return std::nullopt;
+      }
       const CrawlTime now = clock_.now();
       if (now >= deadline_) {
         report_.time_limit_reached = true;
-        report_.urls_not_fetched = frontier_.size();
-        return;
+        more = false;
+        return std::nullopt;
       }
       auto entry = frontier_.pop(now);
       if (!entry) {
+        if (!idle) return std::nullopt;
         const auto ready = frontier_.next_ready();
-        if (!ready) return;
+        if (!ready) {
+          more = false;
+          return std::nullopt;
+        }
         sleep(std::chrono::ceil<milliseconds>(std::min(*ready, deadline_) - now));
         continue;
       }
@@ -310,8 +366,8 @@ class Crawler {
         }
         if (pages == options_.max_pages) {
           report_.page_limit_reached = true;
-          report_.urls_not_fetched = frontier_.size() + 1;  // this one too
-          return;
+          more = false;
+          return std::nullopt;
         }
         ++pages;
       }
@@ -319,11 +375,54 @@ class Crawler {
         decide(*entry, PageOutcome::would_fetch);
         continue;
       }
-      fetch_page(std::move(*entry));
+      return entry;
     }
   }
 
-  void fetch_page(FrontierEntry entry) {
+  void crawl_pages() {
+    std::size_t pages = 0;
+    bool more = true;
+    std::optional<FrontierEntry> waiting;  // taken from the frontier, waiting for its host's turn
+    while (true) {
+      if (stopped()) {
+        more = false;
+        waiting.reset();  // never sent: it is not reported
+      }
+      // Taken from the frontier only when it can be sent: a redirect an answer in flight reports
+      // takes its target first (one connection's crawl never asks for that target itself).
+      if (more && !waiting && in_flight_.size() < connections()) waiting = next_page(pages, in_flight_.empty(), more);
+      if (waiting && in_flight_.size() < connections()) {
+        const auto wait = pacer_.wait(waiting->url.origin(), clock_.now());
+        if (wait.count() == 0) {
+          send(std::move(*waiting));
+          waiting.reset();
+          continue;
+        }
+        if (in_flight_.empty()) {
+          sleep(wait);
+          continue;
+        }
+        // Requests in flight: the oldest is decided if it answers within the wait; else the
+        // waiting page is sent when its turn comes (in slices, so that a stop is seen).
+        constexpr milliseconds k_slice{200};
+        if (in_flight_.front().wait_for(std::min(wait, k_slice)) != std::future_status::ready) continue;
+      }
+      if (in_flight_.empty()) {
+        if (!more && !waiting) break;
+        continue;
+      }
+      // The oldest request first, whichever answered first: the same pages decided in the same order.
+      Fetched fetched = in_flight_.front().get();
+      in_flight_.pop_front();
+      decide_fetched(std::move(fetched));
+    }
+    // Counted once the requests in flight are decided: their links are in the frontier now.
+    if (report_.page_limit_reached) report_.urls_not_fetched = frontier_.size() + 1;  // the one the limit stopped
+    if (report_.time_limit_reached) report_.urls_not_fetched = frontier_.size();
+  }
+
+  // Sends a page's request: on a connection's thread when several may run, else here and now.
+  void send(FrontierEntry entry) {
     const std::string url = entry.url.to_string();
     FetchRequest request = request_for(entry.url);
     // A redirect out of the scope is never requested (accept_final_url then says why).
@@ -331,30 +430,48 @@ class Crawler {
       const auto target = parse_http_url(next);
       return target && scope_.check(*target) == ScopeVerdict::in_scope;
     };
-    std::optional<PreviousFetch> previous;
-    if (hooks_.previous && !options_.dry_run) previous = hooks_.previous(url);
-    if (previous) {
-      request.if_none_match = previous->etag;
-      request.if_modified_since = previous->last_modified;
+    Fetched f;
+    if (hooks_.previous && !options_.dry_run) f.previous = hooks_.previous(url);
+    if (f.previous) {
+      request.if_none_match = f.previous->etag;
+      request.if_modified_since = f.previous->last_modified;
     }
-    FetchResponse response;
-    try {
-      ++entry.attempts;
-      response = polite_fetch(request, entry.url);
-    } catch (const Error& e) {
-      decide(entry, PageOutcome::failed, 0, e.what());
+    ++entry.attempts;
+    f.entry = std::move(entry);
+    const std::size_t limit = connections();
+    if (limit == 1) {
+      std::promise<Fetched> done;
+      done.set_value(fetch_and_read(std::move(f), request));
+      in_flight_.push_back(done.get_future());
       return;
     }
+    // Several at once: each starts the delay after the one before (AutoThrottle's slot).
+    pacer_.done(f.entry.url.origin(), clock_.now(), delay());
+    if (!pool_) pool_ = std::make_unique<ThreadPool>(static_cast<unsigned>(limit));
+    in_flight_.push_back(pool_->submit([this, f = std::move(f), request = std::move(request)]() mutable {
+      return fetch_and_read(std::move(f), request);
+    }));
+  }
+
+  // On the crawl's thread, in the order the requests were sent.
+  void decide_fetched(Fetched f) {
+    FrontierEntry& entry = f.entry;
+    const std::string origin = entry.url.origin();
+    adapt(std::chrono::duration_cast<std::chrono::microseconds>(f.answered - f.sent), f.error ? 0 : f.response.status);
+    if (connections() == 1) pacer_.done(origin, f.answered, delay());  // one at a time: the delay after each answer
+    if (f.error) {
+      decide(entry, PageOutcome::failed, 0, *f.error);
+      return;
+    }
+    FetchResponse& response = f.response;
     if (response.status == 429 || response.status == 503) {
       retry_or_fail(std::move(entry), response);
       return;
     }
     if (response.status == 304) {
       decide(entry, PageOutcome::not_modified, 304);
-      if (previous) {
-        for (const auto& link : previous->links) {
-          if (auto target = parse_http_url(link)) follow(entry, *target);
-        }
+      if (f.previous) {
+        for (const auto& link : f.previous->links) follow(entry, link);
       }
       return;
     }
@@ -366,20 +483,18 @@ class Crawler {
       return;
     }
     if (!accept_final_url(entry, response)) return;
-    std::optional<PageLinks> links;
-    if (crawl_is_html(response)) {
-      links = extract_links(response.body, entry.url);
-      if (links->canonical && *links->canonical != entry.url && scope_.contains(*links->canonical)) {
-        frontier_.take(*links->canonical);
+    if (f.links) {
+      if (f.links->canonical && *f.links->canonical != entry.url && scope_.contains(*f.links->canonical)) {
+        frontier_.take(*f.links->canonical);
       }
-      for (const auto& link : links->links) follow(entry, link);
+      for (const auto& link : f.links->links) follow(entry, link);
     }
     if (options_.dry_run) {
       decide(entry, PageOutcome::would_fetch, response.status);
       return;
     }
     try {
-      if (hooks_.on_page) hooks_.on_page(response, entry.depth, links ? &links->links : nullptr);
+      if (hooks_.on_page) hooks_.on_page(response, entry.depth, f.links ? &f.links->links : nullptr, std::move(f.read));
     } catch (const Error& e) {
       decide(entry, PageOutcome::failed, response.status, e.what());
       return;
@@ -451,6 +566,10 @@ class Crawler {
   HostPacer pacer_;
   std::chrono::microseconds adapted_{0};  // adapt()
   CrawlReport report_;
+  std::deque<std::future<Fetched>> in_flight_;  // requests sent and not yet decided, oldest first
+  // The connections' threads, made when several may run. Last: destroyed first, so its threads
+  // are joined (their requests done) before what they use goes.
+  std::unique_ptr<ThreadPool> pool_;
 };
 
 }  // namespace

@@ -15,12 +15,18 @@
 // never follow a redirect to another origin (robots.txt redirected away reads as unavailable,
 // RFC 9309's 4xx: allow all). Every request names the start URL as the one whose origin may be
 // sent the fetcher's extra headers (FetchRequest::headers_for).
-// One request at a time, apart by a delay adapted to the server (`adaptive_delay`: Scrapy's
-// AutoThrottle for one connection, halfway to the last answer's latency, doubled by a 429 or
-// 503, at most `max_adaptive_delay`) or by a fixed `request_delay`, and never by less than
-// robots.txt's Crawl-delay (up to `max_crawl_delay`). A 429 or 503 is retried after its Retry-After (or `default_retry_wait`)
+// Politeness, as Scrapy's AutoThrottle: by default (`adaptive_delay`) up to `concurrency`
+// requests to a host at once, each started at least the adapted delay after the one before
+// (halfway to each answer's latency, so about one request is at the server at a time; doubled by
+// a 429 or 503, at most `max_adaptive_delay`). With a fixed `request_delay` (--delay), or a
+// robots.txt Crawl-delay (honoured up to `max_crawl_delay`), one request at a time, the longer
+// of the two after each answer. Each connection fetches its page and reads the page's links on a
+// thread of its own; what the pages say is decided on the caller's thread, one page at a time,
+// in the order the requests were sent (hooks are never called from two threads, and a crawl
+// decides the same pages in the same order whatever answers first). A 429 or 503 is retried after its Retry-After (or `default_retry_wait`)
 // when that is within `max_retry_wait`, up to `max_attempts` fetches; else the page fails.
 // Time goes through a CrawlClock, so tests wait on a fake one.
+#include <any>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -31,6 +37,7 @@
 
 #include "web/fetch_types.h"
 #include "web/frontier.h"
+#include "web/links.h"
 #include "web/url.h"
 
 namespace strata::web {
@@ -45,6 +52,10 @@ struct CrawlOptions {
   // request_delay; or, adaptive_delay false, request_delay exactly (--delay).
   bool adaptive_delay = true;
   std::chrono::milliseconds request_delay{0};
+  // Requests to one host at once, at most, when the delay is adapted and robots.txt sets no
+  // Crawl-delay (else 1). The FetchFn is then called from that many threads at once
+  // (make_shared_fetch_function gives a Fetcher to each).
+  std::size_t concurrency = 4;
   std::chrono::milliseconds max_adaptive_delay{10000};
   std::chrono::milliseconds max_crawl_delay{30000};  // robots.txt's Crawl-delay honoured up to this
   std::chrono::milliseconds default_retry_wait{5000};  // a 429/503 without Retry-After
@@ -119,15 +130,28 @@ struct CrawlReport {
 struct PreviousFetch {
   std::string etag;
   std::string last_modified;
-  std::vector<std::string> links;
+  std::vector<Url> links;
+};
+
+// What CrawlHooks::read made of a page: its links (nullopt: the crawl reads them itself), and
+// whatever else it read, handed to on_page.
+struct PageRead {
+  std::optional<PageLinks> links;
+  std::any read;
 };
 
 struct CrawlHooks {
   // Each 2xx page (the fetcher's final URL in response.url; depth from the start page) with the
   // links the crawl read in it (an HTML page's, resolved against its URL; null for a page the
-  // crawl does not read as HTML), so that a page is parsed for its links once. May throw
-  // strata::Error: the page is reported failed with its message and the crawl goes on.
-  std::function<void(const FetchResponse& response, int depth, const std::vector<Url>* links)> on_page;
+  // crawl does not read as HTML), so that a page is parsed for its links once, and what `read`
+  // made of it (empty without). May throw strata::Error: the page is reported failed with its
+  // message and the crawl goes on.
+  std::function<void(const FetchResponse& response, int depth, const std::vector<Url>* links, std::any read)> on_page;
+  // Optional, never in a dry run: reads a 2xx HTML page on the thread of the connection that
+  // fetched it (pages are read in parallel, up to CrawlOptions::concurrency at once), in place of
+  // the crawl's own reading of its links (`base`: the page's final URL). Touches nothing that
+  // on_page or another call of `read` touches; an exception it throws ends the crawl.
+  std::function<PageRead(const FetchResponse& response, const Url& base)> read;
   // The validators of a URL fetched by an earlier run, or nullopt (then the request is plain).
   std::function<std::optional<PreviousFetch>(const std::string& url)> previous;
   // Each PageReport as it is decided (a progress bar); optional.

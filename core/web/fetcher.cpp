@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
 namespace strata::web {
 namespace {
@@ -459,6 +460,37 @@ FetchResponse Fetcher::fetch(const FetchRequest& request) {
 FetchFn make_fetch_function(FetchOptions options) {
   auto fetcher = std::make_shared<Fetcher>(std::move(options));
   return [fetcher](const FetchRequest& request) { return fetcher->fetch(request); };
+}
+
+FetchFn make_shared_fetch_function(FetchOptions options) {
+  struct Pool {
+    FetchOptions options;
+    std::mutex mutex;
+    std::vector<std::unique_ptr<Fetcher>> idle;
+  };
+  auto pool = std::make_shared<Pool>();
+  pool->options = std::move(options);
+  return [pool](const FetchRequest& request) {
+    std::unique_ptr<Fetcher> fetcher;
+    {
+      const std::lock_guard lock(pool->mutex);
+      if (!pool->idle.empty()) {
+        fetcher = std::move(pool->idle.back());
+        pool->idle.pop_back();
+      }
+    }
+    if (!fetcher) fetcher = std::make_unique<Fetcher>(pool->options);
+    // Given back whether the fetch answers or throws: a refused page leaves its Fetcher usable.
+    struct GiveBack {
+      Pool& pool;
+      std::unique_ptr<Fetcher>& fetcher;
+      ~GiveBack() {
+        const std::lock_guard lock(pool.mutex);
+        pool.idle.push_back(std::move(fetcher));
+      }
+    } give_back{*pool, fetcher};
+    return fetcher->fetch(request);
+  };
 }
 
 }  // namespace strata::web

@@ -102,5 +102,10 @@ class Fetcher {
 
 // A FetchFn over one Fetcher made from `options` (the function owns it; one caller at a time).
 FetchFn make_fetch_function(FetchOptions options);
+// A FetchFn that several threads may call at once (a crawl's connections): each call takes an
+// idle Fetcher, or makes one, and gives it back after, so each connection keeps its Fetcher (and
+// the connection libcurl keeps open in it) from page to page. Fetchers made: at most the most
+// calls that were ever running at once.
+FetchFn make_shared_fetch_function(FetchOptions options);
 
 }  // namespace strata::web

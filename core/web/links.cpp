@@ -6,28 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "common/gumbo_parse.h"
 #include "common/text.h"
 
 namespace strata::web {
 namespace {
-
-// Owns one gumbo parse (errors not recorded, as core/ingest's HTML loader does: gumbo copies
-// the open-element stack into each, quadratic in nesting depth).
-class LinksParse {
- public:
-  explicit LinksParse(std::string_view html) : options_(kGumboDefaultOptions) {
-    options_.max_errors = 0;
-    output_ = gumbo_parse_with_options(&options_, html.data(), html.size());
-  }
-  ~LinksParse() { gumbo_destroy_output(&options_, output_); }
-  LinksParse(const LinksParse&) = delete;
-  LinksParse& operator=(const LinksParse&) = delete;
-  const GumboNode& root() const { return *output_->root; }
-
- private:
-  GumboOptions options_;
-  GumboOutput* output_ = nullptr;
-};
 
 std::string_view links_attribute(const GumboNode& element, const char* name) {
   const GumboAttribute* attr = gumbo_get_attribute(&element.v.element.attributes, name);
@@ -64,9 +47,13 @@ std::vector<const GumboNode*> links_elements(const GumboNode& root) {
 }  // namespace
 
 PageLinks extract_links(std::string_view html, const Url& page_url, std::size_t max_links) {
+  const GumboParse parse(html);
+  return extract_links(parse.root(), page_url, max_links);
+}
+
+PageLinks extract_links(const GumboNode& root, const Url& page_url, std::size_t max_links) {
   PageLinks result;
-  const LinksParse parse(html);
-  const auto elements = links_elements(parse.root());
+  const auto elements = links_elements(root);
   Url base = page_url;
   for (const GumboNode* e : elements) {
     const GumboTag tag = e->v.element.tag;

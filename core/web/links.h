@@ -10,6 +10,8 @@
 //   - links to other schemes (mailto:, javascript:) and unparsable ones are dropped; a fragment
 //     is dropped (so "#top" is the page itself), as are duplicates. At most `max_links` (the rest
 //     ignored: a page is data, and bounded).
+#include <gumbo.h>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -27,5 +29,7 @@ struct PageLinks {
 };
 
 PageLinks extract_links(std::string_view html, const Url& page_url, std::size_t max_links = 10000);
+// The same from a page parsed already (the HTML loader's tree: a crawled page parsed once).
+PageLinks extract_links(const GumboNode& root, const Url& page_url, std::size_t max_links = 10000);
 
 }  // namespace strata::web

@@ -163,6 +163,7 @@ const std::string k_base = "http://docs.test/guide/";
 class WebCrawlTest : public ::testing::Test {
  protected:
   WebCrawlTest() {
+    options.concurrency = 1;  // the fake site is one thread's
     options.request_delay = std::chrono::milliseconds(0);
     in.options = &options;
   }

@@ -80,6 +80,7 @@ FetchResponse page(const std::string& type, const std::string& body) {
 
 CrawlOptions fast() {
   CrawlOptions o;
+  o.concurrency = 1;  // the fake site is one thread's
   o.adaptive_delay = false;
   o.request_delay = milliseconds(0);
   return o;

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <string>
 #include <vector>
@@ -78,9 +81,11 @@ struct FakeSite {
   }
 };
 
-// Options with no delay and no discovery, so a test sees only what it sets up.
+// Options with no delay and no discovery, so a test sees only what it sets up; one connection,
+// as FakeSite and its fake clock are one thread's (several: WebCrawlConnections below).
 CrawlOptions quiet() {
   CrawlOptions o;
+  o.concurrency = 1;
   o.adaptive_delay = false;
   o.request_delay = milliseconds(0);
   o.sitemaps = false;
@@ -97,7 +102,7 @@ struct CrawlRun {
 CrawlRun run(FakeSite& site, const std::string& start, const CrawlOptions& options, CrawlHooks hooks = {}) {
   CrawlRun out;
   if (!hooks.on_page) {
-    hooks.on_page = [&out](const FetchResponse& r, int depth, const std::vector<Url>*) {
+    hooks.on_page = [&out](const FetchResponse& r, int depth, const std::vector<Url>*, std::any) {
       out.pages.push_back(r.url);
       out.depths.push_back(depth);
     };
@@ -436,7 +441,7 @@ TEST(WebCrawl, AFailedPageOrARefusedOneDoesNotStopTheCrawl) {
   site.pages[k_root + "b.html"] = status(500);
   CrawlHooks hooks;
   std::vector<std::string> seen;
-  hooks.on_page = [&](const FetchResponse& response, int, const std::vector<Url>*) {
+  hooks.on_page = [&](const FetchResponse& response, int, const std::vector<Url>*, std::any) {
     seen.push_back(response.url);
     if (response.url == k_root) return;
     throw Error(ExitCode::invalid_input, "not a document");
@@ -456,7 +461,7 @@ TEST(WebCrawl, SendsConditionalRequestsAndFollowsTheRecordedLinksOfAnUnchangedPa
   CrawlHooks hooks;
   hooks.previous = [](const std::string& url) -> std::optional<PreviousFetch> {
     if (url != k_root) return std::nullopt;
-    return PreviousFetch{"\"v1\"", "Tue, 01 Sep 2026 00:00:00 GMT", {k_root + "e.html"}};
+    return PreviousFetch{"\"v1\"", "Tue, 01 Sep 2026 00:00:00 GMT", {*parse_http_url(k_root + "e.html")}};
   };
   CrawlOptions options = quiet();
   options.max_depth = 1;
@@ -493,6 +498,121 @@ TEST(WebCrawl, RefusesAStartThatIsNotAnHttpUrl) {
   }
   EXPECT_TRUE(site.requests.empty());
   EXPECT_EQ(name_of(PageOutcome::robots_disallowed), "disallowed by robots.txt");
+}
+
+
+// Several connections (the default): a site on the real clock whose pages each take 30 ms to
+// answer, fetched from up to `concurrency` threads at once; the calls are counted as they overlap.
+struct SlowSite {
+  std::map<std::string, FetchResponse> pages;
+  std::mutex mutex;
+  std::vector<std::string> requests;
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+
+  FetchFn fetch() {
+    return [this](const FetchRequest& request) {
+      const int now = ++running;
+      for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+      }
+      std::this_thread::sleep_for(milliseconds(30));
+      --running;
+      const std::lock_guard lock(mutex);
+      requests.push_back(request.url);
+      const auto it = pages.find(request.url);
+      FetchResponse r = it == pages.end() ? status(404) : it->second;
+      if (r.url.empty()) r.url = request.url;
+      return r;
+    };
+  }
+};
+
+// /guide/ links to p0..p11, each of which links back and to the next one.
+void make_wide(SlowSite& site) {
+  std::string start;
+  for (int i = 0; i < 12; ++i) {
+    const std::string name = "p" + std::to_string(i) + ".html";
+    start += a(name);
+    site.pages[k_root + name] = html(a("./") + a("p" + std::to_string((i + 1) % 12) + ".html"));
+  }
+  site.pages[k_root] = html(start);
+}
+
+std::vector<std::string> decided(const CrawlReport& report) {
+  std::vector<std::string> out;
+  for (const auto& p : report.pages) out.push_back(p.url + " " + std::string(name_of(p.outcome)));
+  return out;
+}
+
+// Several requests at once, never more than the bound, every page fetched once, and the pages
+// decided (and handed on) in the order of one connection's crawl, whichever answered first.
+TEST(WebCrawlConnections, FetchesSeveralAtOnceAndDecidesInOneOrder) {
+  SlowSite one_at_a_time;
+  make_wide(one_at_a_time);
+  CrawlOptions options = quiet();
+  options.adaptive_delay = true;
+  std::vector<std::string> serial_pages;
+  CrawlHooks serial_hooks;
+  serial_hooks.on_page = [&](const FetchResponse& r, int, const std::vector<Url>*, std::any) { serial_pages.push_back(r.url); };
+  const CrawlReport serial = crawl(k_root, options, one_at_a_time.fetch(), serial_hooks);
+  EXPECT_EQ(one_at_a_time.most.load(), 1);
+
+  SlowSite site;
+  make_wide(site);
+  options.concurrency = 4;
+  std::vector<std::string> pages;
+  std::thread::id hook_thread;
+  bool one_thread = true;
+  CrawlHooks hooks;
+  hooks.on_page = [&](const FetchResponse& r, int, const std::vector<Url>* links, std::any) {
+    if (pages.empty()) hook_thread = std::this_thread::get_id();
+    one_thread = one_thread && hook_thread == std::this_thread::get_id();
+    EXPECT_NE(links, nullptr) << r.url;
+    pages.push_back(r.url);
+  };
+  const CrawlReport report = crawl(k_root, options, site.fetch(), hooks);
+  EXPECT_GE(site.most.load(), 2) << "requests overlapped";
+  EXPECT_LE(site.most.load(), 4);
+  EXPECT_TRUE(one_thread) << "hooks are called from one thread";
+  EXPECT_EQ(report.count(PageOutcome::fetched), 13u);
+  for (const auto& [url, page] : site.pages) EXPECT_EQ(std::count(site.requests.begin(), site.requests.end(), url), 1) << url;
+  EXPECT_EQ(pages, serial_pages);
+  EXPECT_EQ(decided(report), decided(serial));
+}
+
+// A robots.txt Crawl-delay, or a fixed --delay, means one request after another.
+TEST(WebCrawlConnections, OneAtATimeUnderCrawlDelayOrAFixedDelay) {
+  SlowSite site;
+  make_wide(site);
+  site.pages["https://d.example/robots.txt"] = {200, "", "text/plain", "", "User-agent: *\nCrawl-delay: 1\n", "", "", {}};
+  CrawlOptions options = quiet();
+  options.max_crawl_delay = milliseconds(1);  // honoured, and kept short here
+  options.adaptive_delay = true;
+  options.concurrency = 4;
+  options.max_depth = 1;
+  crawl(k_root, options, site.fetch(), {});
+  EXPECT_EQ(site.most.load(), 1);
+
+  SlowSite fixed;
+  make_wide(fixed);
+  options.adaptive_delay = false;
+  crawl(k_root, options, fixed.fetch(), {});
+  EXPECT_EQ(fixed.most.load(), 1);
+  EXPECT_EQ(fixed.requests.size(), 14u);  // robots.txt, /guide/ and its 12 pages
+}
+
+// The page limit with requests in flight: the pages sent are decided, the rest counted.
+TEST(WebCrawlConnections, PageLimitCountsWhatWasLeft) {
+  SlowSite site;
+  make_wide(site);
+  CrawlOptions options = quiet();
+  options.adaptive_delay = true;
+  options.concurrency = 4;
+  options.max_pages = 5;
+  const CrawlReport report = crawl(k_root, options, site.fetch(), {});
+  EXPECT_TRUE(report.page_limit_reached);
+  EXPECT_EQ(report.count(PageOutcome::fetched), 5u);
+  EXPECT_EQ(report.urls_not_fetched, 8u);  // p4..p11
 }
 
 }  // namespace
