@@ -6,7 +6,7 @@
 // crawl is stored once (the others are skipped as "duplicate"). The page's same-origin links are
 // kept in its metadata ("web": {"links": [...]}) next to its validators, so a re-run that gets a
 // 304 still follows them without the body; a link's user information ("user:password@") is
-// never kept (web::resolve_http drops it, and recorded_links skips a link that still has one).
+// never kept (web::resolve_http drops it, and the crawl follows no recorded link that still has one).
 // Every request may carry the fetcher's extra headers to the start URL's origin alone. What the crawl saw is returned for --prune and
 // --dry-run.
 #include <cstddef>

@@ -123,18 +123,17 @@ web::FetchRequest conditional_request(const std::string& url, const nlohmann::js
   return request;
 }
 
-// The links a page's metadata recorded (crawled_page_metadata), parsed: the first
-// k_max_kept_links that are http(s) URLs without a password (a version that kept them recorded
-// some: they are not followed).
-std::vector<web::Url> recorded_link_urls(const nlohmann::json& meta) {
-  std::vector<web::Url> out;
+// The links a page's metadata recorded (crawled_page_metadata): the first k_max_kept_links
+// strings. The crawl parses those it does not know yet, and follows none with a password in it
+// (a version that kept them recorded some).
+std::vector<std::string> recorded_link_texts(const nlohmann::json& meta) {
+  std::vector<std::string> out;
   if (!meta.is_object() || !meta.contains("web") || !meta["web"].is_object()) return out;
   const nlohmann::json& web = meta["web"];
   if (!web.contains("links") || !web["links"].is_array()) return out;
   for (const nlohmann::json& link : web["links"]) {
     if (!link.is_string() || out.size() == k_max_kept_links) continue;
-    std::optional<web::Url> url = web::parse_http_url(link.get_ref<const std::string&>());
-    if (url && !url->userinfo) out.push_back(std::move(*url));
+    out.push_back(link.get<std::string>());
   }
   return out;
 }
@@ -201,7 +200,7 @@ class CrawlSink {
     const web::FetchRequest request = conditional_request(url, meta);
     if (request.if_none_match.empty() && request.if_modified_since.empty()) return std::nullopt;
     asked_[url] = {static_cast<std::uint64_t>(stored->size_bytes), stored->content_hash};
-    return web::PreviousFetch{request.if_none_match, request.if_modified_since, recorded_link_urls(meta)};
+    return web::PreviousFetch{request.if_none_match, request.if_modified_since, recorded_link_texts(meta)};
   }
 
   // On the thread of the connection that fetched the page (web::CrawlHooks::read): a page the
@@ -352,9 +351,7 @@ std::string crawled_page_metadata(const web::FetchResponse& response, const std:
 }
 
 std::vector<std::string> recorded_links(const std::string& metadata_json) {
-  std::vector<std::string> out;
-  for (const web::Url& url : recorded_link_urls(nlohmann::json::parse(metadata_json, nullptr, false))) out.push_back(url.to_string());
-  return out;
+  return recorded_link_texts(nlohmann::json::parse(metadata_json, nullptr, false));
 }
 
 CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, const web::FetchFn& fetch, JobSink& sink,

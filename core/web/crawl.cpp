@@ -471,7 +471,11 @@ class Crawler {
     if (response.status == 304) {
       decide(entry, PageOutcome::not_modified, 304);
       if (f.previous) {
-        for (const auto& link : f.previous->links) follow(entry, link);
+        for (const std::string& link : f.previous->links) {
+          if (entry.depth >= options_.max_depth || frontier_.seen(link)) continue;
+          if (const auto written = parse_url(link); !written || written->userinfo) continue;  // parse_http_url would drop it
+          if (auto target = parse_http_url(link)) follow(entry, *target);
+        }
       }
       return;
     }

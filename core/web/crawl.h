@@ -126,11 +126,13 @@ struct CrawlReport {
 };
 
 // What an earlier run recorded of a page, for a conditional request. On a 304 the crawl follows
-// `links` (the page's links when it was last fetched), as it has no body to read them from.
+// `links` (the page's links when it was last fetched, as Url::to_string() wrote them), as it has no
+// body to read them from: one it knows already is not parsed again (most of a re-crawl's); one
+// that is not an http(s) URL, or has a user or password in it, is not followed.
 struct PreviousFetch {
   std::string etag;
   std::string last_modified;
-  std::vector<Url> links;
+  std::vector<std::string> links;
 };
 
 // What CrawlHooks::read made of a page: its links (nullopt: the crawl reads them itself), and

@@ -6,7 +6,7 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -42,6 +42,8 @@ class Frontier {
   // it was not seen before and the frontier had room for it (a full one marks nothing more).
   bool mark_seen(const Url& url);
   bool seen(const Url& url) const;
+  // The same for a URL's text as Url::to_string() writes it (a link recorded by an earlier run).
+  bool seen(const std::string& text) const { return seen_.count(text) != 0; }
   // Takes a URL for fetching (popped, a redirect's target, a page's canonical URL); false when
   // it was taken before, so a page reached twice is fetched and handed on once.
   bool take(const Url& url);
@@ -71,8 +73,9 @@ class Frontier {
   std::size_t left_out_ = 0;
   std::deque<FrontierEntry> queue_;
   std::vector<FrontierEntry> retries_;
-  std::set<std::string> seen_;
-  std::set<std::string> taken_;
+  // Hashed: a crawl asks about each link of each page (a re-crawl of 1,169 pages, some 116,000).
+  std::unordered_set<std::string> seen_;
+  std::unordered_set<std::string> taken_;
 };
 
 // When each host may next be sent a request: one request at a time, `delay` apart (the crawl's

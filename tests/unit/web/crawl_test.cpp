@@ -455,22 +455,39 @@ TEST(WebCrawl, AFailedPageOrARefusedOneDoesNotStopTheCrawl) {
   EXPECT_EQ(seen, (std::vector<std::string>{k_root, k_root + "e.html"}));
 }
 
-TEST(WebCrawl, SendsConditionalRequestsAndFollowsTheRecordedLinksOfAnUnchangedPage) {
-  FakeSite site = guide_site();
+// The start page answers 304 to a conditional request made from `previous` (recorded for it
+// alone); a crawl one link deep.
+CrawlRun run_unchanged_start(FakeSite& site, const PreviousFetch& previous) {
   site.script[k_root] = {status(304)};
   CrawlHooks hooks;
-  hooks.previous = [](const std::string& url) -> std::optional<PreviousFetch> {
+  hooks.previous = [previous](const std::string& url) -> std::optional<PreviousFetch> {
     if (url != k_root) return std::nullopt;
-    return PreviousFetch{"\"v1\"", "Tue, 01 Sep 2026 00:00:00 GMT", {*parse_http_url(k_root + "e.html")}};
+    return previous;
   };
   CrawlOptions options = quiet();
   options.max_depth = 1;
-  const CrawlRun r = run(site, k_root, options, hooks);
+  return run(site, k_root, options, hooks);
+}
+
+TEST(WebCrawl, SendsConditionalRequestsAndFollowsTheRecordedLinksOfAnUnchangedPage) {
+  FakeSite site = guide_site();
+  const CrawlRun r = run_unchanged_start(site, {"\"v1\"", "Tue, 01 Sep 2026 00:00:00 GMT", {k_root + "e.html"}});
   EXPECT_EQ(site.full_requests[1].if_none_match, "\"v1\"");
   EXPECT_EQ(site.full_requests[1].if_modified_since, "Tue, 01 Sep 2026 00:00:00 GMT");
   EXPECT_EQ(site.full_requests[2].if_none_match, "");
   EXPECT_EQ(find(r.report, k_root)->outcome, PageOutcome::not_modified);
   EXPECT_EQ(r.pages, (std::vector<std::string>{k_root + "e.html"}));
+}
+
+// Recorded links that are not http(s) URLs, or that carry a user and password (an older version
+// recorded some), are not followed; the page itself among them is known already.
+TEST(WebCrawl, RecordedLinksWithAPasswordOrNotHttpAreNotFollowed) {
+  FakeSite site = guide_site();
+  const CrawlRun r = run_unchanged_start(site, {"\"v1\"", "", {k_root, "https://user:secret@d.example/guide/a.html",
+                                                               "mailto:x@d.example", "not a url", k_root + "b.html"}});
+  EXPECT_EQ(r.pages, (std::vector<std::string>{k_root + "b.html"}));
+  EXPECT_EQ(site.count(k_root + "a.html"), 0u);
+  EXPECT_EQ(site.count(k_root), 1u);
 }
 
 TEST(WebCrawl, ADryRunFetchesOnlyWhatDiscoveryNeedsAndStoresNothing) {
