@@ -140,19 +140,21 @@ class Crawler {
     if (const auto wait = pacer_.wait(origin, clock_.now()); wait.count() > 0) sleep(wait);
     if (stopped()) throw Error(ExitCode::unavailable, request.url + ": cancelled");
     const CrawlTime sent = clock_.now();
-    const auto latency = [&](CrawlTime at) { return std::chrono::duration_cast<std::chrono::microseconds>(at - sent); };
     try {
       FetchResponse response = fetch_(request);
-      const CrawlTime answered = clock_.now();
-      adapt(latency(answered), response.status);
-      pacer_.done(origin, answered, delay());
+      answered(origin, sent, clock_.now(), response.status, true);
       return response;
     } catch (...) {
-      const CrawlTime failed = clock_.now();
-      adapt(latency(failed), 0);
-      pacer_.done(origin, failed, delay());
+      answered(origin, sent, clock_.now(), 0, true);
       throw;
     }
+  }
+
+  // A request to `origin` sent at `sent` was answered (status 0: it failed) at `at`: the delay
+  // adapts to it, and with `one_at_a_time` the host's next request waits that delay after it.
+  void answered(const std::string& origin, CrawlTime sent, CrawlTime at, long status, bool one_at_a_time) {
+    adapt(std::chrono::duration_cast<std::chrono::microseconds>(at - sent), status);
+    if (one_at_a_time) pacer_.done(origin, at, delay());
   }
 
   // A discovery file (robots.txt excepted): fetched when robots.txt allows it; nullopt otherwise.
@@ -456,9 +458,8 @@ class Crawler {
   // On the crawl's thread, in the order the requests were sent.
   void decide_fetched(Fetched f) {
     FrontierEntry& entry = f.entry;
-    const std::string origin = entry.url.origin();
-    adapt(std::chrono::duration_cast<std::chrono::microseconds>(f.answered - f.sent), f.error ? 0 : f.response.status);
-    if (connections() == 1) pacer_.done(origin, f.answered, delay());  // one at a time: the delay after each answer
+    // Several at once started the delay after the one before (send); one at a time waits it after each answer.
+    answered(entry.url.origin(), f.sent, f.answered, f.error ? 0 : f.response.status, connections() == 1);
     if (f.error) {
       decide(entry, PageOutcome::failed, 0, *f.error);
       return;
