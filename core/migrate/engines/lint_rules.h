@@ -43,6 +43,15 @@ struct LintMemory {
   std::set<std::string> checked_columns;              // "table.column" named by a validated CHECK
   std::map<std::string, std::vector<std::string>> index_columns;  // index name -> "table.column" of its plain columns
   std::map<std::string, std::vector<std::string>> check_columns;  // CHECK ... NOT VALID: name -> "table.column" it reads
+  // A table's columns in one index's or one foreign key's order (plain column names).
+  struct TableColumns {
+    std::string table;
+    std::vector<std::string> columns;
+  };
+  // Foreign keys by constraint name, and the indexes that can find a row by their leading columns
+  // (by index or constraint name: no WHERE, no expression), for a foreign key left without one.
+  std::map<std::string, TableColumns> foreign_keys;
+  std::map<std::string, TableColumns> full_indexes;
 
   // Forgets what is known of `table`'s columns (a table dropped, or made again).
   void forget_table(const std::string& table) {
@@ -51,6 +60,8 @@ struct LintMemory {
       not_null_columns.erase(it->first);
       it = column_types.erase(it);
     }
+    std::erase_if(foreign_keys, [&](const auto& fk) { return fk.second.table == table; });
+    std::erase_if(full_indexes, [&](const auto& index) { return index.second.table == table; });
   }
 };
 

@@ -57,7 +57,15 @@ SectionPlan plan_section(const Section& section, DriverKind kind, bool up) {
                  "left half-applied; move it before the COMMIT, or into a migration of its own");
       }
       if (s.role == StatementRole::begin) {
-        if (open != k_none) refuse("unbalanced-transaction", s.offset, "BEGIN while the transaction begun at line " + std::to_string(line_of(open)) + " is still open");
+        // Its own code: the transaction is not left open (PostgreSQL ignores the second BEGIN with a
+        // warning), but the engines disagree on what it does (MySQL commits the first, SQLite
+        // refuses), so the file says something it does not mean on at least one of them.
+        if (open != k_none) {
+          refuse("nested-transaction", s.offset,
+                 "BEGIN while the transaction begun at line " + std::to_string(line_of(open)) +
+                     " is still open (PostgreSQL ignores it, MySQL commits the open transaction, SQLite refuses it); "
+                     "remove one BEGIN");
+        }
         open = s.offset;
       } else if (s.role == StatementRole::end) {
         if (open == k_none) refuse("unbalanced-transaction", s.offset, "COMMIT/ROLLBACK with no transaction open (no BEGIN before it in this section)");

@@ -36,10 +36,12 @@ std::string lint(const std::string& sql, bool lock_timeout = true, LintMemory* m
 
 TEST(PostgresLint, ConstraintsThatScanUnderLockNeedNotValid) {
   EXPECT_EQ(lint("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);\n"),
-            "missing-not-valid@2 ");
+            "missing-not-valid@2 fk-without-index@2 ");
   EXPECT_EQ(lint("ALTER TABLE accounts ADD CONSTRAINT positive CHECK (balance >= 0);\n"), "missing-not-valid@2 ");
-  EXPECT_EQ(lint("ALTER TABLE emails ADD COLUMN user_id int REFERENCES users (id);\n"), "missing-not-valid@2 ");
-  EXPECT_EQ(lint("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"), "");
+  // (fk-without-index: no index of the table starts with user_id.)
+  EXPECT_EQ(lint("ALTER TABLE emails ADD COLUMN user_id int REFERENCES users (id);\n"), "missing-not-valid@2 fk-without-index@2 ");
+  EXPECT_EQ(lint("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"),
+            "fk-without-index@2 ");
   // On a table created here, nothing is scanned.
   EXPECT_EQ(lint("CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);\n"), "");
 }
@@ -48,10 +50,11 @@ TEST(PostgresLint, ValidateInTheTransactionThatAddedItHoldsTheLock) {
   const std::string both = "ALTER TABLE o ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID;\n"
                            "ALTER TABLE o VALIDATE CONSTRAINT fk;\n";
   // A dbmate section runs in one transaction.
-  EXPECT_EQ(lint(both), "validate-same-transaction@3 ");
+  EXPECT_EQ(lint(both), "fk-without-index@2 validate-same-transaction@3 ");
   // Apart (transaction:false, or COMMIT between them), each holds its own lock briefly.
   const MigrationSet set = load_files({{"1_x.sql", "-- migrate:up transaction:false\n" + both}}, "mem");
-  EXPECT_EQ(codes(lint_migration(set.migrations.front(), DriverKind::postgres, {.lock_timeout_configured = true})), "");
+  EXPECT_EQ(codes(lint_migration(set.migrations.front(), DriverKind::postgres, {.lock_timeout_configured = true})),
+            "fk-without-index@2 ");
   EXPECT_EQ(lint("ALTER TABLE o VALIDATE CONSTRAINT fk;\n"), "");
 }
 
@@ -130,7 +133,7 @@ TEST(PostgresLint, StatementsThatLockOrRewriteWithoutConcurrently) {
 
 TEST(PostgresLint, DataLossAndBrokenRunningCode) {
   EXPECT_EQ(lint_alone("TRUNCATE a CASCADE;\nTRUNCATE b;\nDROP SCHEMA s CASCADE;\nDROP SCHEMA r;\nDROP DATABASE d;\n"),
-            "destructive@2 destructive@4 destructive@6 ");
+            "destructive@2 destructive@4 drop-object@5 destructive@6 ");
   EXPECT_EQ(lint("ALTER TABLE t ALTER COLUMN a DROP NOT NULL;\n"), "drop-not-null@2 ");
   EXPECT_EQ(lint("ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0);\n"), "domain-constraint@2 ");
   EXPECT_EQ(lint("ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID;\n"), "");

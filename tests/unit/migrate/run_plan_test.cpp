@@ -174,6 +174,12 @@ TEST(RunPlanTest, UnbalancedTransactionControlIsRefused) {
   ASSERT_EQ(stray.problems.size(), 1u) << codes(stray);
   EXPECT_EQ(stray.problems[0].code, "unbalanced-transaction");
   EXPECT_EQ(stray.problems[0].line, 3u);
+  // BEGIN inside the open transaction, then one COMMIT: balanced, but nested (squawk's
+  // transaction-nesting; its ban-uncommitted-transaction counts it committed).
+  const SectionPlan nested = plan_section(plan_section("BEGIN;\nBEGIN;\nCOMMIT;\n"), DriverKind::postgres, true);
+  ASSERT_EQ(nested.problems.size(), 1u) << codes(nested);
+  EXPECT_EQ(nested.problems[0].code, "nested-transaction");
+  EXPECT_EQ(nested.problems[0].line, 3u);
 }
 
 TEST(RunPlanTest, ForeignKeysOptionIsRefusedOnPostgres) {

@@ -505,11 +505,15 @@ class SectionLint {
   void remember_column_constraint(const std::string& table, const std::string& column, const json& k) {
     const std::string contype = text_of(k, "contype");
     if (contype == "CONSTR_NOTNULL" || contype == "CONSTR_PRIMARY") memory_.not_null_columns.insert(table + "." + column);
+    if (contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE") {
+      remember_full_index(constraint_name(k, table, {column}, contype == "CONSTR_PRIMARY" ? "pkey" : "key"), table, {column});
+    }
     if (contype == "CONSTR_FOREIGN") {
       // PostgreSQL names it table_column_fkey when the migration does not.
-      const std::string name = text_of(k, "conname").empty() ? table + "_" + column + "_fkey" : text_of(k, "conname");
+      const std::string name = constraint_name(k, table, {column}, "fkey");
       memory_.known_constraints.insert(name);
       memory_.constraint_kinds[name] = "f";
+      remember_foreign_key(name, table, {column});
     }
     if (contype == "CONSTR_CHECK") remember_constraint(table, k);
   }
@@ -536,13 +540,19 @@ class SectionLint {
       const std::string key = name.empty() ? table + " #" + std::to_string(memory_.index_columns.size()) : name;
       std::vector<std::string>& columns = memory_.index_columns[key];
       columns.clear();
+      std::vector<std::string> plain;  // the index's columns while they are plain columns
+      bool plain_so_far = !f.contains("whereClause");
       for (const json& p : list_of(f, "indexParams")) {
         std::vector<std::string> read{text_of(node_fields(p), "name")};
         column_refs(member(node_fields(p), "expr"), read);  // an expression index: the columns it reads
         for (const std::string& column : read) {
           if (!column.empty()) columns.push_back(table + "." + column);
         }
+        plain_so_far = plain_so_far && !read.front().empty();
+        if (plain_so_far) plain.push_back(read.front());
       }
+      if (!plain.empty()) remember_full_index(key, table, plain);
+      meant_for_foreign_keys(table, columns);
     }
     if (is_new(table)) {
       created_indexes_.insert(name);
@@ -618,8 +628,10 @@ class SectionLint {
     const bool cascade = text_of(f, "behavior") == "DROP_CASCADE";
     std::vector<std::string> names;
     for (const json& o : list_of(f, "objects")) names.push_back(object_name(o));
-    // DROP SCHEMA without CASCADE fails unless the schema is empty: nothing runs against it.
-    if (kind != "OBJECT_TABLE" && kind != "OBJECT_INDEX" && kind != "OBJECT_SCHEMA") {
+    // DROP SCHEMA without CASCADE fails unless the schema is empty, but code (or a later
+    // migration) that makes or finds objects in it still breaks: drop-object, as Atlas's DS101
+    // reports every schema dropped that the file did not make. With CASCADE it is destructive.
+    if (kind != "OBJECT_TABLE" && kind != "OBJECT_INDEX" && !(kind == "OBJECT_SCHEMA" && cascade)) {
       const std::string what = object_kind_word(kind);
       for (const std::string& n : names) {
         if (what.empty() || is_new(n)) continue;
@@ -630,7 +642,20 @@ class SectionLint {
       }
       return;
     }
+    if (kind == "OBJECT_INDEX") {
+      for (const std::string& i : names) {
+        const auto dropped = memory_.full_indexes.find(i);
+        if (dropped == memory_.full_indexes.end()) continue;
+        const LintMemory::TableColumns served = dropped->second;
+        memory_.full_indexes.erase(dropped);
+        // The keys it served are without one now, unless another index serves them too.
+        for (const auto& [name, fk] : memory_.foreign_keys) {
+          if (fk.table == served.table && starts_with_columns(served, fk)) foreign_keys_here_.emplace(name, line());
+        }
+      }
+    }
     if (kind == "OBJECT_TABLE") {
+      for (const std::string& t : names) memory_.forget_table(t);
       for (const std::string& t : names) {
         if (is_new(t)) continue;
         takes_lock(t);
@@ -646,7 +671,7 @@ class SectionLint {
              "CONCURRENTLY, alone in a migration (strata runs it outside a transaction)");
         return;
       }
-    } else if (kind == "OBJECT_SCHEMA" && cascade && !names.empty() && !is_new(names.front())) {
+    } else if (kind == "OBJECT_SCHEMA" && !names.empty() && !is_new(names.front())) {
       flag("destructive", "DROP SCHEMA " + (names.empty() ? std::string() : names.front()) +
                               " CASCADE destroys every table and object in it");
     }
@@ -725,6 +750,7 @@ class SectionLint {
     if (kind != "OBJECT_TABLE") return;
     const std::string table = relation(member(f, "relation"));
     const bool fresh = is_new(table);
+    bool scans = false;
     for (const json& cmd : list_of(f, "cmds")) {
       const json& c = node_fields(cmd);
       const std::string sub = text_of(c, "subtype");
@@ -748,9 +774,26 @@ class SectionLint {
       // What only reads the catalog (SET DEFAULT, SET STATISTICS, OWNER) still waits for the
       // ACCESS EXCLUSIVE lock, briefly, but behind any long transaction.
       takes_lock(table);
+      const std::size_t before = out_.size();
       alter_table_command(table, sub, c);
       if (in_transaction_ && sub != "AT_ValidateConstraint") locked_.insert(table);
+      scans = scans || std::any_of(out_.begin() + static_cast<std::ptrdiff_t>(before), out_.end(), says_scan);
     }
+    if (scans && !fresh && !scanned_.insert(table).second) {
+      flag("multiple-alter-table", "a second ALTER TABLE of " + table +
+                                       " in this migration scans or rewrites it again; make it one ALTER TABLE with "
+                                       "its actions separated by commas, so that the table is read once");
+    }
+  }
+
+  // The findings of an ALTER TABLE action that reads or rewrites every row of the table (eugene
+  // W12: two such actions in two statements read it twice, where one statement reads it once).
+  // What the rules found quiet (a type change that keeps the rows, SET NOT NULL after a validated
+  // check) reads nothing.
+  static bool says_scan(const LintFinding& f) {
+    static constexpr std::string_view k_scans[] = {"set-not-null", "column-type-rewrite", "type-change-recheck",
+                                                   "missing-not-valid", "constraint-builds-index", "volatile-default"};
+    return std::find(std::begin(k_scans), std::end(k_scans), f.code) != std::end(k_scans);
   }
 
   void alter_table_command(const std::string& table, const std::string& sub, const json& c) {
@@ -768,8 +811,12 @@ class SectionLint {
                                        " leaves the column without values of its own: inserts of running code that leave "
                                        "it out fail; give it a DEFAULT nextval() of a sequence first, or keep the identity");
     }
+    // A column this file added with its default: the default was how the add filled the rows
+    // already there (Django's AddField writes exactly this pair, as squawk's "ok" case does), so
+    // only a default that earlier migrations gave the column is one running code may rely on.
     if (sub == "AT_ColumnDefault" && !c.contains("def") &&
-        memory_.not_null_columns.count(table + "." + text_of(c, "name")) != 0) {
+        memory_.not_null_columns.count(table + "." + text_of(c, "name")) != 0 &&
+        section_columns_.count(table + "." + text_of(c, "name")) == 0) {
       return flag("drop-default", "DROP DEFAULT on NOT NULL column " + table + "." + text_of(c, "name") +
                                       ": inserts of running code that leave the column out now fail; deploy code that "
                                       "always sets it first, then drop the default");
@@ -875,6 +922,14 @@ class SectionLint {
     if (contype == "CONSTR_PRIMARY") {
       for (const json& key : list_of(k, "keys")) memory_.not_null_columns.insert(table + "." + text_of(node_fields(key), "sval"));
     }
+    if ((contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE") && text_of(k, "indexname").empty()) {
+      const std::vector<std::string> keys = names_of(list_of(k, "keys"));
+      remember_full_index(constraint_name(k, table, keys, contype == "CONSTR_PRIMARY" ? "pkey" : "key"), table, keys);
+    }
+    if (contype == "CONSTR_FOREIGN" && !list_of(k, "fk_attrs").empty()) {
+      const std::vector<std::string> columns = names_of(list_of(k, "fk_attrs"));
+      remember_foreign_key(constraint_name(k, table, columns, "fkey"), table, columns);
+    }
     if (contype != "CONSTR_CHECK") return;
     std::vector<std::string> read;
     column_refs(member(k, "raw_expr"), read);
@@ -897,6 +952,8 @@ class SectionLint {
   // names them): rows that break it can be written from then on, and what relied on its ON
   // DELETE action stops.
   void drop_constraint(const std::string& table, const std::string& name) {
+    memory_.foreign_keys.erase(name);
+    memory_.full_indexes.erase(name);
     const auto kind = memory_.constraint_kinds.find(name);
     const bool named_fk = name.size() > 5 && name.compare(name.size() - 5, 5, "_fkey") == 0;
     if (kind != memory_.constraint_kinds.end() ? kind->second != "f" : !named_fk) return;
@@ -960,13 +1017,87 @@ class SectionLint {
              "scan) and drop the check");
   }
 
-  // ADD PRIMARY KEY USING INDEX makes the index's columns NOT NULL: a column not yet NOT NULL
-  // (nor proved so by a validated CHECK) is scanned for NULLs under the ACCESS EXCLUSIVE lock,
-  // as SET NOT NULL is. An index no linted migration made: its columns are unknown, nothing said.
+  // The name PostgreSQL gives a constraint the migration leaves unnamed (table_col1_col2_fkey).
+  static std::string constraint_name(const json& k, const std::string& table, const std::vector<std::string>& columns,
+                                     const char* suffix) {
+    if (!text_of(k, "conname").empty()) return text_of(k, "conname");
+    std::string name = table;
+    for (const std::string& column : columns) name += "_" + column;
+    return name + "_" + suffix;
+  }
+
+  static std::vector<std::string> names_of(const json& list) {
+    std::vector<std::string> names;
+    for (const json& n : list) names.push_back(text_of(node_fields(n), "sval"));
+    return names;
+  }
+
+  void remember_full_index(const std::string& name, const std::string& table, std::vector<std::string> columns) {
+    memory_.full_indexes[name] = {table, std::move(columns)};
+  }
+
+  void remember_foreign_key(const std::string& name, const std::string& table, std::vector<std::string> columns) {
+    memory_.foreign_keys[name] = {table, std::move(columns)};
+    foreign_keys_here_.emplace(name, line());
+  }
+
+  static bool starts_with_columns(const LintMemory::TableColumns& index, const LintMemory::TableColumns& fk) {
+    if (index.table != fk.table || index.columns.size() < fk.columns.size()) return false;
+    return std::is_permutation(fk.columns.begin(), fk.columns.end(), index.columns.begin());
+  }
+
+  // Whether an index of the foreign key's table starts with its columns (in any order): what a
+  // DELETE or key UPDATE of the referenced table needs to find the referencing rows.
+  bool has_index(const LintMemory::TableColumns& fk) const {
+    return std::any_of(memory_.full_indexes.begin(), memory_.full_indexes.end(),
+                       [&](const auto& index) { return starts_with_columns(index.second, fk); });
+  }
+
+  // An index on a key's columns (partial, an expression, or in another place) looks meant for
+  // the key: whether it serves it is said here, not only in the file that made the key.
+  void meant_for_foreign_keys(const std::string& table, const std::vector<std::string>& columns) {
+    for (const auto& [name, fk] : memory_.foreign_keys) {
+      if (fk.table != table) continue;
+      const bool names_one = std::any_of(fk.columns.begin(), fk.columns.end(), [&](const std::string& c) {
+        return std::find(columns.begin(), columns.end(), table + "." + c) != columns.end();
+      });
+      if (names_one) foreign_keys_here_.emplace(name, line());
+    }
+  }
+
+ public:
+  // After the section's last statement: a foreign key that no index starts with (eugene E15),
+  // said in the file that made it, that indexed its columns otherwise, or that dropped its index
+  // (once a key, not in every later file): each DELETE of a referenced row, and each update of
+  // its key, scans the whole referencing table.
+  void finish() {
+    if (!c_.up) return;
+    for (const auto& [name, at] : foreign_keys_here_) {
+      const auto known = memory_.foreign_keys.find(name);
+      if (known == memory_.foreign_keys.end() || has_index(known->second)) continue;
+      const LintMemory::TableColumns& fk = known->second;
+      std::string columns;
+      for (const std::string& column : fk.columns) columns += (columns.empty() ? "" : ", ") + column;
+      out_.push_back({"fk-without-index", false, at,
+                      "foreign key " + name + " of " + fk.table + " (" + columns +
+                          ") has no index that starts with its columns: each delete of a referenced row (and each "
+                          "change of its key) scans all of " + fk.table + "; CREATE INDEX CONCURRENTLY on (" + columns +
+                          ") in a migration of its own",
+                      s_.file});
+    }
+  }
+
+ private:
+  // ADD PRIMARY KEY USING INDEX makes the index's columns NOT NULL: a column known nullable
+  // (made by a linted migration without NOT NULL, and not proved so by a validated CHECK since) is
+  // scanned for NULLs under the ACCESS EXCLUSIVE lock, as SET NOT NULL is. A column no linted
+  // migration made is left alone: the columns a key is swapped onto (squawk's own "ok" case) are
+  // almost always NOT NULL already, and a guess would flag every such swap.
   void primary_key_using_index(const std::string& table, const std::string& index) {
     const auto columns = memory_.index_columns.find(index);
     if (columns == memory_.index_columns.end()) return;
     for (const std::string& column : columns->second) {
+      if (memory_.column_types.count(column) == 0) continue;
       if (memory_.not_null_columns.count(column) != 0 || memory_.validated_not_null.count(column) != 0) continue;
       return flag("set-not-null",
                   "ADD PRIMARY KEY USING INDEX " + index + " makes " + column + " NOT NULL, which scans every row of " +
@@ -1049,6 +1180,10 @@ class SectionLint {
   std::set<std::string> locked_;             // tables an ALTER TABLE locked in the open transaction
   std::map<std::string, std::size_t> renamed_tables_;  // old name -> its rename finding's index in out_
   bool work_said_ = false;
+  // Foreign keys this section made, indexed otherwise, or left without their index -> the line
+  // where it did so first.
+  std::map<std::string, std::size_t> foreign_keys_here_;
+  std::set<std::string> scanned_;  // existing tables an ALTER TABLE of this section scanned or rewrote
 };
 
 }  // namespace postgres_lint
@@ -1060,8 +1195,13 @@ void lint_postgres_section(const Section& s, const LintContext& c, std::vector<L
     out.push_back({"parse-error", true, s.first_line + position_of(s.sql, *split.error_offset).line - 1, split.error, s.file});
     return;
   }
+  const std::size_t first = out.size();
   postgres_lint::SectionLint lint(s, c, out);
   const ParseOutcome parsed = parse_postgres(s.sql, [&](const ParsedStatement& st) { lint.statement(st); });
+  lint.finish();
+  // finish() reports at the foreign key's line, after statements below it: back in line order.
+  std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                   [](const LintFinding& a, const LintFinding& b) { return a.line < b.line; });
   if (parsed.unparsed.count > 0) {
     out.push_back({"not-linted", false, s.first_line + position_of(s.sql, parsed.unparsed.first).line - 1,
                    std::to_string(parsed.unparsed.count) + " statement(s) PostgreSQL 15's parser does not read (" +
