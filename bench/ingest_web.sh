@@ -40,7 +40,7 @@ for cmd in nginx wget sqlite3 npm python3; do
   command -v "$cmd" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin command -v "$cmd" >/dev/null 2>&1 ||
     { echo "ingest_web.sh: $cmd not found (scripts/install-deps.sh --bench)" >&2; exit 1; }
 done
-[ -f "$SITE/index.html" ] || { echo "ingest_web.sh: no $SITE/index.html (scripts/install-deps.sh --bench installs postgresql-doc-15)" >&2; exit 1; }
+[ -f "$SITE/index.html" ] || { echo "ingest_web.sh: no $SITE/index.html (scripts/install-deps.sh --test installs postgresql-doc-15)" >&2; exit 1; }
 
 # Crawlee and the Node it runs on, pinned, in the peers' folder (kept between runs).
 # shellcheck source=../tests/e2e/lib.sh

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ingest/prepare.h"
 #include "store/document_writer.h"
@@ -25,6 +26,13 @@ class JobSink {
   // A web page's stored document, for a conditional request; nullopt when there is none (or no
   // store).
   virtual std::optional<store::StoredDocument> stored(const std::string& /*source*/) { return std::nullopt; }
+  // Every stored document whose source is `folder` or lies below it (a site's pages under
+  // "https://host"), read at once: nullopt when more than `limit` are, or when the sink cannot
+  // say (then ask stored() one source at a time).
+  virtual std::optional<std::vector<store::StoredDocument>> stored_under(const std::string& /*folder*/,
+                                                                         std::size_t /*limit*/) {
+    return std::nullopt;
+  }
   // A document known unchanged without reading it (a web page's 304).
   virtual void unchanged(const std::string& source, std::uint64_t bytes) = 0;
 };

@@ -55,6 +55,13 @@ std::optional<store::StoredDocument> Pipeline::stored(const std::string& source)
   return writer_->find(source);
 }
 
+std::optional<std::vector<store::StoredDocument>> Pipeline::stored_under(const std::string& folder, std::size_t limit) {
+  if (!writer_) return std::vector<store::StoredDocument>{};  // no store: nothing is stored
+  std::vector<store::StoredDocument> documents = writer_->documents_under(folder, limit + 1);
+  if (documents.size() > limit) return std::nullopt;
+  return documents;
+}
+
 void Pipeline::unchanged(const std::string& source, std::uint64_t bytes) {
   Prepared same;
   same.kind = Prepared::Kind::unchanged;

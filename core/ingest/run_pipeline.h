@@ -39,6 +39,7 @@ class Pipeline final : public JobSink {
   void fail(const std::string& source, const std::string& reason, std::uint64_t bytes) override;
   void skip(const std::string& source, const std::string& kind, const std::string& reason) override;
   std::optional<store::StoredDocument> stored(const std::string& source) override;
+  std::optional<std::vector<store::StoredDocument>> stored_under(const std::string& folder, std::size_t limit) override;
   void unchanged(const std::string& source, std::uint64_t bytes) override;
   // Waits for every submitted document and writes it, then commits.
   void finish();

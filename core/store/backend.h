@@ -45,6 +45,7 @@ class WriterBackend {
   virtual bool in_transaction() const = 0;
   virtual PutResult put(const DocumentRecord& doc, bool force) = 0;
   virtual std::vector<StoredDocument> files_under(const std::string& folder) = 0;
+  virtual std::vector<StoredDocument> documents_under(const std::string& folder, std::size_t limit) = 0;
   virtual std::vector<MisnamedDocument> documents_named_apart(const std::string& root) = 0;
   virtual void rename(std::int64_t document_id, const std::string& source) = 0;
   virtual void remove(std::int64_t document_id) = 0;

@@ -20,6 +20,10 @@ PutResult DocumentWriter::put(const DocumentRecord& doc, bool force) { return im
 std::vector<StoredDocument> DocumentWriter::files_under(const std::string& folder) {
   return impl_->files_under(folder);
 }
+
+std::vector<StoredDocument> DocumentWriter::documents_under(const std::string& folder, std::size_t limit) {
+  return impl_->documents_under(folder, limit);
+}
 std::vector<MisnamedDocument> DocumentWriter::documents_named_apart(const std::string& root) {
   return impl_->documents_named_apart(root);
 }

@@ -114,6 +114,10 @@ class DocumentWriter {
   // Documents with a file (a path) whose source is `folder` or lies below it ("docs" holds
   // "docs" and "docs/a.md", not "docs2/b.md"); "" is every relative source. For --prune.
   std::vector<StoredDocument> files_under(const std::string& folder);
+  // Every document whose source is `folder` or lies below it, files or not (a site's pages under
+  // "https://host"), in source order, at most `limit` of them, without their chunk configuration
+  // (config_id unset: read once for what a re-crawl asks of each page, never for put()).
+  std::vector<StoredDocument> documents_under(const std::string& folder, std::size_t limit);
   // Documents whose path lies under `root` (absolute, normal, no trailing '/') but whose source
   // is not that path below it, byte for byte: stored before sources were relative to the
   // project root, or while the working directory was another one. Ordered by path, and within

@@ -119,6 +119,7 @@ class Writer final : public WriterBackend {
   bool in_transaction() const override;
   PutResult put(const DocumentRecord& doc, bool force) override;
   std::vector<StoredDocument> files_under(const std::string& folder) override;
+  std::vector<StoredDocument> documents_under(const std::string& folder, std::size_t limit) override;
   std::vector<MisnamedDocument> documents_named_apart(const std::string& root) override;
   void rename(std::int64_t document_id, const std::string& source) override;
   void remove(std::int64_t document_id) override;

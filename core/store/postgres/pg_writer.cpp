@@ -44,6 +44,11 @@ constexpr const char* k_pg_files_under = STRATA_PG_FIND_DOCUMENTS
 constexpr const char* k_pg_relative_files =
     STRATA_PG_FIND_DOCUMENTS "AND d.path IS NOT NULL AND substr(d.source, 1, 1) <> '/' ORDER BY d.source";
 #undef STRATA_PG_FIND_DOCUMENTS
+// Without the chunk configuration (the subquery above, a chunk row read per document).
+constexpr const char* k_pg_documents_under =
+    "SELECT d.id, d.source, d.path, d.content_hash, d.size_bytes, d.mtime_ns, d.metadata, coalesce(d.title, ''),"
+    "       NULL::bigint, d.loader, d.loader_version FROM documents d WHERE d.collection_id = $1"
+    "   AND (d.source = $2 OR (d.source >= $3 AND d.source < $4)) ORDER BY d.source LIMIT $5";
 
 // The document row's columns $3 … $17 (after the collection or the document id and one more).
 constexpr const char* k_pg_document_write_columns =
@@ -662,6 +667,16 @@ std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
   if (folder.empty()) return impl_->stored(k_pg_relative_files, {id});
   const SourceRange range = below(folder);
   return impl_->stored(k_pg_files_under, {id, folder, range.first, range.end});
+}
+
+std::vector<StoredDocument> Writer::documents_under(const std::string& folder, std::size_t limit) {
+  if (!pg_storable_key(folder) || folder.empty()) return {};
+  impl_->write_batched_or_roll_back();
+  if (!impl_->collection_id) impl_->collection_id = impl_->lookup_collection();
+  if (!impl_->collection_id) return {};
+  const SourceRange range = below(folder);
+  return impl_->stored(k_pg_documents_under, {std::to_string(*impl_->collection_id), folder, range.first, range.end,
+                                              std::to_string(limit)});
 }
 
 // Bytes compared, not characters (convert_to), as the SQLite store's CAST AS BLOB: the root's

@@ -21,6 +21,12 @@ constexpr const char* k_files_under =
 constexpr const char* k_relative_files =
     STRATA_FIND_DOCUMENTS "AND d.path IS NOT NULL AND substr(d.source, 1, 1) <> '/' ORDER BY d.source";
 #undef STRATA_FIND_DOCUMENTS
+// Without the chunk configuration (the subquery above: a chunk row read per document, most of
+// the time of reading a site's pages for a re-crawl).
+constexpr const char* k_documents_under =
+    "SELECT d.id, d.source, d.path, d.content_hash, d.size_bytes, d.mtime_ns, d.metadata, coalesce(d.title, ''), NULL,"
+    "       d.loader, d.loader_version FROM documents d WHERE d.collection_id = ?"
+    "   AND (d.source = ? OR (d.source >= ? AND d.source < ?)) ORDER BY d.source LIMIT ?";
 
 template <typename T>
 void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& value) {
@@ -208,6 +214,7 @@ class Writer final : public WriterBackend {
   bool in_transaction() const override { return tx != nullptr; }
   PutResult put(const DocumentRecord& doc, bool force) override;
   std::vector<StoredDocument> files_under(const std::string& folder) override;
+  std::vector<StoredDocument> documents_under(const std::string& folder, std::size_t limit) override;
   std::vector<MisnamedDocument> documents_named_apart(const std::string& root) override;
   void rename(std::int64_t document_id, const std::string& source) override;
   void remove(std::int64_t document_id) override;
@@ -289,6 +296,26 @@ std::vector<StoredDocument> Writer::files_under(const std::string& folder) {
       q.bind(3, range.first);
       q.bind(4, range.end);
     }
+    while (q.executeStep()) out.push_back(stored_of(q));
+  } catch (const SQLite::Exception& e) {
+    fail(e, "reading documents");
+  }
+  return out;
+}
+
+std::vector<StoredDocument> Writer::documents_under(const std::string& folder, std::size_t limit) {
+  std::vector<StoredDocument> out;
+  if (folder.empty()) return out;
+  try {
+    if (!collection_id) collection_id = lookup_collection();
+    if (!collection_id) return out;
+    SQLite::Statement q(db, k_documents_under);
+    const SourceRange range = below(folder);
+    q.bind(1, *collection_id);
+    q.bind(2, folder);
+    q.bind(3, range.first);
+    q.bind(4, range.end);
+    q.bind(5, static_cast<std::int64_t>(limit));
     while (q.executeStep()) out.push_back(stored_of(q));
   } catch (const SQLite::Exception& e) {
     fail(e, "reading documents");

@@ -239,6 +239,27 @@ TYPED_TEST(StoreBackendTest, TheWriterFindsRenamesRemovesAndListsFiles) {
   EXPECT_EQ(now_apart[0].path, "/project/a.md");
 }
 
+// A site's pages read at once for a re-crawl: files or not, at most `limit`, without the chunk
+// configuration.
+TYPED_TEST(StoreBackendTest, TheWriterReadsASitesPagesAtOnce) {
+  this->seed();
+  DocumentWriter w(this->st(), "docs", R"({"size":100})", false);
+  DocumentRecord page = document("https://docs.example/guide/a.html", {"a page"}, "A page", "h3");
+  page.path.reset();
+  this->put("docs", {page, document("https://docs.example/b.html", {"b page"}, "", "h4"),
+                     document("https://docs.example.org/c.html", {"another site"}, "", "h5")});
+  std::vector<std::string> site;
+  for (const store::StoredDocument& d : w.documents_under("https://docs.example", 10)) {
+    site.push_back(d.source + (d.path ? " (file)" : ""));
+    EXPECT_FALSE(d.config_id) << d.source;
+    EXPECT_EQ(d.metadata_json, R"({"team":"legal"})");
+  }
+  EXPECT_EQ(site, (std::vector<std::string>{"https://docs.example/b.html (file)", "https://docs.example/guide/a.html"}))
+      << "the origin's pages in source order, not another host's that starts alike";
+  EXPECT_EQ(w.documents_under("https://docs.example", 1).size(), 1u) << "at most the limit";
+  EXPECT_TRUE(w.documents_under("", 10).empty()) << "no folder, nothing";
+}
+
 TYPED_TEST(StoreBackendTest, ARefusalIsTheBackendsAndPutThrowsIt) {
   DocumentWriter w(this->st(), "docs", "{}", false);
   EXPECT_FALSE(w.refusal(document("ok.md", {"fine"})));
