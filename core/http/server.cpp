@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "http/compression.h"
 #include "http/libssl.h"
 #include "http/stream_slots.h"
 #include "http/worker_pool.h"
@@ -387,6 +388,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if (route.blocking == Blocking::no) {
       Context context;
       Response r = call_handler(server_.router, route, request, context);
+      compress(request, r);
       key_ = std::move(context.key_name);
       return send(std::move(r));
     }
@@ -394,6 +396,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       Context context{worker};
       Response r = call_handler(self->server_.router, route, request, context);
       if (r.stream && !self->head_) return self->start_stream(std::move(r), std::move(context.key_name), worker);
+      // On the worker, not on the connection's I/O thread that the other connections share.
+      compress(request, r);
       asio::post(self->stream_.get_executor(), [self, r = std::move(r), key = std::move(context.key_name)]() mutable {
         self->key_ = std::move(key);
         self->send(std::move(r));
@@ -403,6 +407,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       Response r = server_.router.error(503, "the server is busy; try again shortly", path_);
       r.set_header("Retry-After", "1");
       send(std::move(r));
+    }
+  }
+
+  // gzip of a whole response the client accepts it for (compression.h). zlib failing sends the
+  // body as it was: compress_response replaces it, and says so, only once gzip has returned.
+  static void compress(const Request& request, Response& r) {
+    try {
+      compress_response(request, r);
+    } catch (const std::exception&) {
     }
   }
 

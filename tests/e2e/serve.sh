@@ -22,6 +22,8 @@ start_server() { serve_up 127.0.0.1:0 --collection docs "$@"; SERVER_PID=$SERVE_
 stop_server() { serve_down; }
 
 # req METHOD PATH [BODY] [CURL FLAGS...]: STATUS, BODY (the response's) and HEADERS.
+has_header() { printf '%s\n' "$HEADERS" | grep -qix "$1"; }
+header_named() { printf '%s\n' "$HEADERS" | grep -qi "^$1:"; }
 req() {
     local method=$1 path=$2
     shift 2
@@ -158,6 +160,53 @@ req GET /openapi.json
 expect_status 200 "openapi.json"
 expect_json_true "OpenAPI 3.1 with the API's paths" \
     'd["openapi"] == "3.1.0" and {"/api/v1/search", "/api/v1/collections", "/api/v1/collections/{collection}/documents/{source}", "/healthz"} <= set(d["paths"])'
+assert_true "Vary: Accept-Encoding" has_header 'vary: accept-encoding'
+assert_false "sent as it is to a client that asks for no coding" header_named content-encoding
+cp "$E2E_TMP/body" "$E2E_TMP/openapi.plain"
+
+case_ "gzip for a client that accepts it (curl --compressed)"
+# get PATH [CURL ARGS...]: a GET with more curl arguments (req's third argument is a body).
+get() {
+    local path=$1
+    shift
+    STATUS=$(curl -sS -o "$E2E_TMP/body" -D "$E2E_TMP/headers" -w '%{http_code}' "$@" "$BASE$path" 2>"$E2E_TMP/curl.err")
+    BODY=$(cat "$E2E_TMP/body")
+    HEADERS=$(tr -d '\r' <"$E2E_TMP/headers")
+}
+get /openapi.json --compressed
+expect_status 200 "openapi.json, compressed"
+assert_true "Content-Encoding: gzip" has_header 'content-encoding: gzip'
+assert_true "inflated, the same document" cmp -s "$E2E_TMP/body" "$E2E_TMP/openapi.plain"
+# The bytes on the wire: at least 4 times smaller (the aim), and gzip that inflates to the document.
+curl -sS -H 'Accept-Encoding: gzip' -o "$E2E_TMP/openapi.gz" "$BASE/openapi.json"
+assert_true "gzip on the wire" python3 -c 'import gzip, sys; sys.exit(0 if gzip.decompress(open(sys.argv[1], "rb").read()) == open(sys.argv[2], "rb").read() else 1)' \
+    "$E2E_TMP/openapi.gz" "$E2E_TMP/openapi.plain"
+plain_bytes=$(wc -c <"$E2E_TMP/openapi.plain")
+gz_bytes=$(wc -c <"$E2E_TMP/openapi.gz")
+echo "serve: /openapi.json $plain_bytes bytes, gzip $gz_bytes" >&2
+assert_true "4x smaller at least ($plain_bytes -> $gz_bytes)" [ $((gz_bytes * 4)) -le "$plain_bytes" ]
+# A search answer with many hits, compressed; the same hits as without.
+mkdir -p more
+for i in $(seq 1 120); do printf '# Note %d\n\nRanking note %d: keyword ranking orders the chunks.\n' "$i" "$i" >"more/note$i.md"; done
+expect_exit 0 -- "$STRATA" ingest -q --collection docs more
+req POST /api/v1/search '{"query": "ranking", "k": 50}'
+cp "$E2E_TMP/body" "$E2E_TMP/search.plain"
+req POST /api/v1/search '{"query": "ranking", "k": 50}' --compressed
+expect_json_true "50 hits (the most a search gives)" 'len(d["hits"]) == 50'
+assert_true "the search answer gzipped" has_header 'content-encoding: gzip'
+search_plain=$(wc -c <"$E2E_TMP/search.plain")
+search_gz=$(curl -sS -H 'Accept-Encoding: gzip' -H 'Content-Type: application/json' --data-binary '{"query": "ranking", "k": 50}' "$BASE/api/v1/search" | wc -c)
+echo "serve: a 50-hit search answer $search_plain bytes, gzip $search_gz" >&2
+assert_true "the search answer 4x smaller at least ($search_plain -> $search_gz)" [ $((search_gz * 4)) -le "$search_plain" ]
+assert_true "the same hits inflated" cmp -s "$E2E_TMP/body" "$E2E_TMP/search.plain"
+# gzip;q=0 refuses it; a HEAD says the compressed length, with no body.
+get /openapi.json -H 'Accept-Encoding: gzip;q=0, identity'
+assert_false "gzip;q=0: not compressed" header_named content-encoding
+curl -sS --head -H 'Accept-Encoding: gzip' -o /dev/null -D "$E2E_TMP/head" "$BASE/openapi.json"
+assert_true "HEAD: the compressed length" grep -qix "content-length: $gz_bytes" <(tr -d '\r' <"$E2E_TMP/head")
+# A small answer is not worth it.
+get /healthz --compressed
+assert_false "a small body as it is" header_named content-encoding
 stop_server
 assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
 

@@ -1,7 +1,7 @@
 // OpenAI's official `openai` npm SDK and LangChain's `@langchain/openai` against `strata serve`'s
 // OpenAI-compatible API (tests/e2e/serve_openai.sh), unchanged but for baseURL: models, chat
 // completions whole and streamed (the answer, its sources on the response and on the last chunk,
-// usage), embeddings, and the SDK's own error classes for strata's errors.
+// usage), embeddings (one answer arriving gzipped), and the SDK's own error classes for strata's errors.
 // Usage: node serve_openai_client.mjs CLIENTS_DIR BASE_URL MODE
 //   MODE offline: strata answers extractively; upstream: the fake model server answers
 //   (its answer "Strata reads your documents [1]." streamed through); ratelimit: a key limited
@@ -122,6 +122,14 @@ if (mode !== 'upstream') {
     const e = await client.embeddings.create({ model: 'hash-ngram-v2', input: ['roll back', 'search'] });
     check('openai: embeddings, built-in model', e.data.length === 2 && e.data[0].embedding.length > 0 && e.data[1].index === 1,
           JSON.stringify(e).slice(0, 200));
+    // The SDK asks for gzip (Accept-Encoding) and inflates it: an answer over 1 KiB comes so.
+    const { data: g, response } = await client.embeddings
+      .create({ model: 'hash-ngram-v2', input: ['roll back', 'search', 'ranking'] })
+      .withResponse();
+    check('openai: a large answer arrives gzipped, read as the same vectors',
+          response.headers.get('content-encoding') === 'gzip' && g.data.length === 3 &&
+            JSON.stringify(g.data[0].embedding) === JSON.stringify(e.data[0].embedding),
+          `content-encoding ${response.headers.get('content-encoding')}`);
     const c = await client.embeddings.create({ model: 'strata/docs', input: 'roll back' });
     check('openai: embeddings, a collection\'s embedder', c.data.length === 1 && c.data[0].embedding.length === e.data[0].embedding.length,
           JSON.stringify(c).slice(0, 200));
