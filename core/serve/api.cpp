@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "auth/key.h"
+#include "http/process_metrics.h"
 #include "common/error.h"
 #include "common/setting.h"
 #include "common/text.h"
@@ -297,7 +298,9 @@ constexpr RouteSpec k_routes[] = {
     {http::Method::get, "/readyz", "ready", "The store can be opened: 200, else 503", "server", Source::none, nullptr, &k_health,
      &Api::Impl::ready, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     // Blocking: checking an admin key reads the store.
-    {http::Method::get, "/metrics", "metrics", "Prometheus metrics: requests by route and status, latency, connections, streams",
+    {http::Method::get, "/metrics", "metrics",
+     "Prometheus metrics: requests by route and status, latency, connections, streams, the process's CPU, memory and "
+     "open files",
      "server", Source::none, nullptr, nullptr, nullptr, http::Blocking::yes, 200, auth::Scope::admin},
     {http::Method::get, "/openapi.json", "openapi", "This document (OpenAPI 3.1)", "server", Source::none, nullptr, nullptr, nullptr,
      http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
@@ -396,7 +399,8 @@ http::Router Api::router() {
       handler = [](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, R"({"status":"ok"})"); };
     } else if (spec.pattern == "/metrics") {
       handler = [impl](const http::Request&, http::Context&, const Caller&) {
-        return http::Response::text(200, impl->metrics.text() + vector_index_metrics(), "text/plain; version=0.0.4; charset=utf-8");
+        return http::Response::text(200, impl->metrics.text() + http::process_metrics_text() + vector_index_metrics(),
+                                    "text/plain; version=0.0.4; charset=utf-8");
       };
     } else if (spec.pattern == "/openapi.json") {
       handler = [this](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, json_text(openapi())); };

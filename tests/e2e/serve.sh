@@ -156,6 +156,13 @@ req GET /metrics
 expect_status 200 "metrics"
 assert_true "search counted by route and status" grep -qF 'strata_http_requests_total{route="/api/v1/search",method="POST",status="200"} 1' "$E2E_TMP/body"
 assert_true "a latency histogram" grep -qF 'strata_http_request_duration_seconds_bucket{route="/api/v1/search",le="+Inf"}' "$E2E_TMP/body"
+assert_true "the process's own metrics: memory, CPU, open files, a start time of today" python3 -c '
+import sys, time
+m = {l.split()[0]: float(l.split()[1]) for l in open(sys.argv[1]) if l.startswith("process_")}
+assert m["process_resident_memory_bytes"] > 1e6 and m["process_cpu_seconds_total"] > 0, m
+assert 0 < m["process_open_fds"] <= m["process_max_fds"], m
+assert abs(time.time() - m["process_start_time_seconds"]) < 3600, m
+' "$E2E_TMP/body"
 req GET /openapi.json
 expect_status 200 "openapi.json"
 expect_json_true "OpenAPI 3.1 with the API's paths" \
