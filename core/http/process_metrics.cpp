@@ -32,7 +32,9 @@ double boot_time() {
   return value;
 }
 
-std::string number(double v) {
+// 15 significant digits: a start time in seconds since the epoch keeps its fraction (metrics.cpp's
+// 9 digits suit latencies, not this).
+std::string full_precision(double v) {
   std::ostringstream s;
   s.precision(15);
   s << v;
@@ -40,7 +42,7 @@ std::string number(double v) {
 }
 
 void metric(std::string& out, const char* name, const char* type, const char* help, double value) {
-  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + number(value) + "\n";
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + full_precision(value) + "\n";
 }
 
 }  // namespace
