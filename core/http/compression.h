@@ -8,8 +8,9 @@
 // ETag becomes weak on a compressed body (the bytes differ; nginx does the same).
 //
 // Pure functions of the request's headers and the response, tested without a socket; the
-// server (server.cpp) applies compress_response to each whole response on the worker that made
-// it, not on the connection's I/O thread.
+// server (server.cpp) applies compress_response to each whole response where it was made: on the
+// worker for a blocking route, on the I/O thread for the few routes answered there (the OpenAPI
+// document, the page's files: a fraction of a millisecond each).
 #include <cstddef>
 #include <string>
 #include <string_view>
