@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 #include "common/text.h"
@@ -11,39 +12,18 @@ namespace strata::http {
 
 namespace {
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The q of a coding's parameters (";q=0.5"); 1 when none is given, 0 for one that does not read.
 double quality(std::string_view params) {
   while (!params.empty()) {
     const std::size_t semi = params.find(';');
-    const std::string_view param = trim_ows(params.substr(0, semi));
+    const std::string_view param = trim(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
     if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
     const std::string_view value = param.substr(2);
-    if (value.empty() || value.size() > 5) return 0;
     double q = 0;
-    double scale = 1;
-    bool after_point = false;
-    for (const char c : value) {
-      if (c == '.' && !after_point) {
-        after_point = true;
-      } else if (c >= '0' && c <= '9') {
-        if (after_point) {
-          scale /= 10;
-          q += (c - '0') * scale;
-        } else {
-          q = q * 10 + (c - '0');
-        }
-      } else {
-        return 0;
-      }
-    }
-    return q > 1 ? 0 : q;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q, std::chars_format::fixed);
+    if (ec != std::errc() || end != value.data() + value.size() || q < 0 || q > 1) return 0;
+    return q;
   }
   return 1;
 }
@@ -58,7 +38,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
     const std::string_view item = accept_encoding.substr(0, comma);
     accept_encoding = comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
     const std::size_t semi = item.find(';');
-    const std::string coding = to_lower(trim_ows(item.substr(0, semi)));
+    const std::string coding = to_lower(trim(item.substr(0, semi)));
     const double q = quality(semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1));
     if (coding == "gzip" || coding == "x-gzip") gzip_q = std::max(gzip_q, q);
     if (coding == "*") any_q = std::max(any_q, q);
@@ -68,7 +48,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
 }
 
 bool compressible_type(std::string_view content_type) {
-  const std::string type = to_lower(trim_ows(content_type.substr(0, content_type.find(';'))));
+  const std::string type = to_lower(trim(content_type.substr(0, content_type.find(';'))));
   if (type.starts_with("text/")) return true;
   return type == "application/json" || type == "application/javascript" || type == "application/xml" ||
          type == "image/svg+xml" || (type.starts_with("application/") && (type.ends_with("+json") || type.ends_with("+xml")));

@@ -218,8 +218,9 @@ class CrawlSink {
     const std::optional<web::Url> parsed = web::parse_http_url(url);
     if (!parsed) return look_up_alone();
     const std::string origin = parsed->origin();
-    if (!site_read_.contains(origin)) {
-      auto& pages = site_read_[origin];
+    auto [site, first] = site_read_.try_emplace(origin);
+    auto& pages = site->second;
+    if (first) {
       if (auto documents = sink_.stored_under(origin, k_read_at_once)) {
         pages.emplace();
         for (store::StoredDocument& d : *documents) {
@@ -228,7 +229,6 @@ class CrawlSink {
         }
       }
     }
-    const std::optional<std::unordered_map<std::string, store::StoredDocument>>& pages = site_read_[origin];
     if (!pages) return look_up_alone();
     const auto it = pages->find(url);
     return it == pages->end() ? nullptr : &it->second;
