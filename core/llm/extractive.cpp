@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <compare>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -78,18 +79,57 @@ std::string stem(std::string w) {
   return w;
 }
 
+bool is_ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
+char lower_of(char c) { return is_ascii_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The parts of a CamelCase name as written ("TestClient" -> Test, Client; "CORSMiddleware" ->
+// CORS, Middleware; "DictReader" -> Dict, Reader); empty for a word that is not one.
+std::vector<std::string_view> camel_parts(std::string_view word) {
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  for (std::size_t i = 1; i < word.size(); ++i) {
+    const bool lower_then_upper = is_ascii_lower(word[i - 1]) && is_ascii_upper(word[i]);
+    const bool acronym_then_word = is_ascii_upper(word[i - 1]) && is_ascii_upper(word[i]) && i + 1 < word.size() && is_ascii_lower(word[i + 1]);
+    if (lower_then_upper || acronym_then_word) {
+      parts.push_back(word.substr(from, i - from));
+      from = i;
+    }
+  }
+  if (parts.empty()) return {};
+  parts.push_back(word.substr(from));
+  return parts;
+}
+
+// With `drop_stop_words` (the scoring's terms), a CamelCase name also gives its parts after it:
+// an API's name says what it does ("TestClient" for "how do I test", "DictReader" for "read ...
+// into dicts"), and a question names the task, not the class.
 std::vector<std::string> terms_of(std::string_view text, bool drop_stop_words) {
   std::vector<std::string> terms;
   std::string word;
+  std::string written;  // the word as written, for its CamelCase parts
+  auto add = [&](std::string w) {
+    if (!w.empty() && !(drop_stop_words && stop_words().count(w))) terms.push_back(stem(std::move(w)));
+  };
   auto flush = [&] {
-    if (!word.empty() && !(drop_stop_words && stop_words().count(word))) terms.push_back(stem(word));
+    add(word);
+    if (drop_stop_words) {
+      for (const std::string_view part : camel_parts(written)) {
+        std::string lower;
+        for (const char c : part) lower.push_back(lower_of(c));
+        if (lower.size() >= 3) add(lower);
+      }
+    }
     word.clear();
+    written.clear();
   };
   for (char c : text) {
     if (is_ascii_alnum(c)) {
-      word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      word.push_back(lower_of(c));
+      written.push_back(c);
     } else if (static_cast<unsigned char>(c) >= 0x80) {
       word.push_back(c);  // non-ASCII letters stay in the word (no case folding for them)
+      written.push_back(c);
     } else {
       flush();
     }
@@ -169,6 +209,58 @@ bool states_a_default(std::string_view text) {
     }
   }
   return false;
+}
+
+// A digit within a few words after "default" ("The default is typically 100 connections").
+bool default_has_a_number(std::string_view text) {
+  const std::string s = to_lower(text);
+  for (std::size_t at = find_word(s, "default"); at != std::string::npos; at = find_word(s, "default", at + 1)) {
+    if (has_digit(std::string_view(s).substr(at + 7, 40))) return true;
+    // "listens to port 8000 by default": the value just before.
+    if (at >= 3 && std::string_view(s).substr(at - 3, 3) == "by " && has_digit(std::string_view(s).substr(at >= 27 ? at - 27 : 0, at >= 27 ? 24 : at - 3))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A change note, as Sphinx and many manuals open one: what a default or behaviour was, not is.
+bool opens_as_change_note(std::string_view text) {
+  const std::string s = to_lower(text.substr(0, 32));
+  for (const std::string_view note : {"changed in version", "new in version", "deprecated since", "deprecated in version"}) {
+    if (s.starts_with(note)) return true;
+  }
+  return false;
+}
+
+// The names a question gives as written, lower-cased: a word joined by '_' or '.' to another
+// ("max_connections", "http.server", "os.path.join"), or a CamelCase one ("DictReader").
+std::vector<std::string> identifiers_of(std::string_view question) {
+  std::vector<std::string> names;
+  std::size_t i = 0;
+  while (i < question.size()) {
+    if (!is_ascii_alnum(question[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    bool joined = false, camel = false;
+    while (end < question.size()) {
+      const char c = question[end];
+      if (is_ascii_alnum(c)) {
+        if (end > i && is_ascii_lower(question[end - 1]) && is_ascii_upper(c)) camel = true;
+        ++end;
+      } else if ((c == '_' || c == '.') && end + 1 < question.size() && is_ascii_alnum(question[end + 1]) && end > i) {
+        joined = true;
+        ++end;
+      } else {
+        break;
+      }
+    }
+    if (joined || camel) names.push_back(to_lower(question.substr(i, end - i)));
+    i = end;
+  }
+  return names;
 }
 
 // A title rather than a sentence: one short line that does not end like a sentence
@@ -571,23 +663,42 @@ void lead_with_an_instruction(const std::vector<Candidate>& candidates, std::vec
 // was not (in the place of the last sentence when the answer is full).
 constexpr double kKindLeadShare = 0.25;
 
-template <typename AboutSubject>
+// How well a sentence that states a default answers the question, compared member by member:
+// - `names_identifier`: its section's title holds a name the question gives as written
+//   ("max_connections", "http.server"): the manual's entry for it, not a neighbour's that
+//   mentions it;
+// - `subject`: how many of the question's other terms its words and title hold between them;
+// - `in_title`: of those, its title's;
+// - `current`: it does not open as a change note ("Changed in version 3.0: The default protocol is
+//   3" is history);
+// - `concrete`: a digit follows the word "default" ("the default is DEFAULT_PROTOCOL" names another
+//   name; "the default protocol is 4" answers).
+struct LeadFit {
+  bool names_identifier = false;
+  std::size_t subject = 0;
+  bool current = false;
+  bool concrete = false;
+  std::size_t in_title = 0;
+  auto operator<=>(const LeadFit&) const = default;
+};
+
+template <typename FitOf>
 void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
-                        std::size_t max_sentences, const AboutSubject& about_subject, std::vector<std::size_t>& picked) {
+                        std::size_t max_sentences, const FitOf& fit_of, std::vector<std::size_t>& picked) {
   if (kind != QuestionKind::default_value || order.empty()) return;
   const double best = candidates[order.front()].score;
-  // Of the sentences that state a default and score enough, the one most about the subject
-  // (about_subject's pair, compared in order), the better scored on a tie.
+  // Of the sentences that state a default and score enough, the one that fits best (LeadFit), the
+  // better scored on a tie.
   std::optional<std::size_t> lead;
-  std::pair<std::size_t, std::size_t> lead_about{0, 0};
+  LeadFit lead_fit;
   for (const std::size_t i : order) {  // best first
     const Candidate& c = candidates[i];
     if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
     if (!states_a_default(c.text)) continue;
-    const std::pair<std::size_t, std::size_t> about = about_subject(c);
-    if (about.first == 0 || (lead && about <= lead_about)) continue;
+    const LeadFit fit = fit_of(c);
+    if (fit.subject == 0 || (lead && fit <= lead_fit)) continue;
     lead = i;
-    lead_about = about;
+    lead_fit = fit;
   }
   if (!lead) return;
   if (const auto it = std::find(picked.begin(), picked.end(), *lead); it != picked.end()) {
@@ -708,10 +819,8 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
     // words or its section's title hold one of the question's other terms.
     std::vector<std::string> subject = query;
     std::erase(subject, "default");
-    // How much of the subject a sentence is about: the question's other terms its words and its
-    // section's title hold between them, and of those its title's (a manual's entry names the
-    // setting in its title, and another entry's sentence may name it in passing).
-    const auto about_subject = [&](const Candidate& c) {
+    const std::vector<std::string> identifiers = identifiers_of(question);
+    const auto fit_of = [&](const Candidate& c) {
       const auto named = [&](const std::vector<std::string>& terms) {
         std::set<std::string> found;
         for (const std::string& t : terms) {
@@ -719,12 +828,25 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
         }
         return found;
       };
-      const std::set<std::string> in_title = named(terms_of(section_title(sources[c.source].chunk.text, c.offset), true));
+      const std::string_view title = section_title(sources[c.source].chunk.text, c.offset);
+      const std::set<std::string> in_title = named(terms_of(title, true));
       std::set<std::string> all = named(c.terms);
       all.insert(in_title.begin(), in_title.end());
-      return std::make_pair(all.size(), in_title.size());
+      LeadFit fit;
+      // The entry's own title, else the page's title and section path ("http.server — HTTP
+      // servers" for a sentence of its command-line section).
+      const store::ChunkRef& chunk = sources[c.source].chunk;
+      const std::string headings = to_lower(std::string(title) + "\n" + chunk.title + "\n" + chunk.section);
+      fit.names_identifier = std::any_of(identifiers.begin(), identifiers.end(), [&](const std::string& id) {
+        return find_word(headings, id) != std::string::npos;
+      });
+      fit.subject = all.size();
+      fit.in_title = in_title.size();
+      fit.current = !opens_as_change_note(c.text);
+      fit.concrete = default_has_a_number(c.text);
+      return fit;
     };
-    lead_with_the_kind(question_kind(question), candidates, order, options.max_sentences, about_subject, picked);
+    lead_with_the_kind(question_kind(question), candidates, order, options.max_sentences, fit_of, picked);
   }
 
   std::size_t previous_source = static_cast<std::size_t>(-1);

@@ -4,7 +4,8 @@
 //
 // Scoring: BM25 (k1 1.2, b 0.75) over the candidate sentences of all sources, on lower-cased
 // terms with English stop words removed and a light suffix-stripping stemmer (so "indexes",
-// "indexing" and "indexed" meet "index"), times a small bonus for the source's rank
+// "indexing" and "indexed" meet "index"; a CamelCase name also gives its parts, "TestClient"
+// test and client), times a small bonus for the source's rank
 // (1 + 0.15 / n for source [n]). Sentences under 3 words (headings, labels) or mostly symbols
 // (code) are not candidates. The best are picked greedily within the budgets, skipping one
 // that repeats a picked sentence's terms (Jaccard >= 0.7) or scores under a quarter of the best,

@@ -591,6 +591,22 @@ bool is_checkable_word(const std::string& term) {
   return letter;
 }
 
+// A compound the collection writes as two words: "website" asked of pages that say "web site",
+// "filename" of "file name". Each cut into two words of three letters or more is looked up as a
+// phrase. Only ASCII letters are cut (a phrase of them needs no escaping).
+bool written_apart(store::Store& store, std::int64_t collection_id, const std::string& word) {
+  if (word.size() < 6 || !std::all_of(word.begin(), word.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+      })) {
+    return false;
+  }
+  std::vector<std::string> phrases;
+  for (std::size_t cut = 3; cut + 3 <= word.size(); ++cut) {
+    phrases.push_back("\"" + word.substr(0, cut) + " " + word.substr(cut) + "\"");
+  }
+  return store::terms_not_in_collection(store, collection_id, phrases).size() < phrases.size();
+}
+
 }  // namespace
 
 std::vector<std::string> words_not_in_collection(store::Store& store, const std::string& collection, std::string_view text) {
@@ -616,6 +632,7 @@ std::vector<std::string> words_not_in_collection(store::Store& store, const std:
   std::erase_if(absent, [&](const std::string& w) {
     return w.size() >= 4 && std::find(inside_none.begin(), inside_none.end(), w) == inside_none.end();
   });
+  std::erase_if(absent, [&](const std::string& w) { return written_apart(store, c.id, w); });
   return absent;
 }
 

@@ -195,8 +195,9 @@ store::CollectionInfo require_collection(store::Store& store, const std::string&
 // The words of `text` (as keyword search cuts and stems them; stop words, numbers and words of
 // fewer than 3 characters left out, CJK text too) that no chunk of `collection` holds and, for a
 // word of 4 characters or more, that is inside no term of the index ("back" is inside
-// "rollback"): a question about "django" asked of the PostgreSQL manual names one. Throws as search() does for an unknown
-// collection or store.
+// "rollback"), and, for one of 6 letters or more, that the collection never writes as two words
+// ("website" as "web site"): a question about "django" asked of the PostgreSQL manual names one.
+// Throws as search() does for an unknown collection or store.
 std::vector<std::string> words_not_in_collection(store::Store& store, const std::string& collection, std::string_view text);
 
 class Searcher {

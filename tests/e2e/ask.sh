@@ -218,6 +218,15 @@ expect_json_true "abstained on the default collection, the absent word named" \
     'bool(d["abstained"] is True and d["absent_words"] == ["Australia"] and d["citations"] == [])'
 expect_exit 0 -- A --json --collection travel 'do Australians travel?'
 expect_json_true "the collection that has the word answers" 'bool(d["abstained"] is False and d["citations"])'
+# A compound the collection writes as two words is not absent: "website" over "web site".
+mkdir -p crawling && printf '# Crawling\n\nTo crawl a documentation web site, give its address with --crawl.\n' >crawling/notes.md
+expect_exit 0 -- strata_t ingest crawling --collection crawling -q
+expect_exit 0 -- A --json --collection crawling 'how do I crawl a documentation website?'
+expect_json_true "answered: website is written web site there" \
+    'bool(d["abstained"] is False and d["absent_words"] == [] and "--crawl" in d["answer"])'
+expect_exit 0 -- A --json --collection crawling 'how do I crawl a documentation sitemap?'
+expect_json_true "a word written apart nowhere is still absent" 'bool(d["abstained"] is True and d["absent_words"] == ["sitemap"])'
+expect_exit 0 -- strata_t collections remove crawling
 expect_exit 0 -- strata_t collections remove travel
 
 case_ "offline: markup dropped, the code a sentence introduces kept"

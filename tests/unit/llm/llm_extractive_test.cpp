@@ -78,6 +78,54 @@ TEST(LlmExtractive, ADefaultQuestionLeadsWithTheDefaultOfItsSubject) {
   EXPECT_EQ(other.sentences[0].text, "Specifies the maximum amount of memory for each autovacuum worker.");
 }
 
+// The name the question gives as written ("shared_buffers") in an entry's title outweighs a
+// neighbour's sentence that names more of the question's words in passing; of two entries'
+// defaults, the current one with a number leads, not a change note nor one that names another name.
+TEST(LlmExtractive, ADefaultQuestionPrefersItsNamesEntryANumberAndTheCurrentValue) {
+  const std::vector<Source> sources = {
+      source(1, "wal_buffers (integer)\n\nThe default setting of -1 selects a size equal to 1/32nd of shared_buffers "
+                "buffers size.\n\nshared_buffers (integer)\n\nSets the amount of memory for shared memory buffers. "
+                "The default is typically 128 megabytes (128MB)."),
+  };
+  const ExtractiveAnswer a = extractive_answer("default shared_buffers size", sources);
+  ASSERT_FALSE(a.sentences.empty());
+  EXPECT_EQ(a.sentences[0].text, "The default is typically 128 megabytes (128MB).");
+
+  const std::vector<Source> pickle = {
+      source(1, "pickle.dump(obj, file, protocol=None)\n\nThe optional protocol argument is an integer. "
+                "If not specified, the default is DEFAULT_PROTOCOL.\n\npickle.DEFAULT_PROTOCOL\n\n"
+                "An integer, the default protocol version used for pickling. "
+                "Changed in version 3.0: The default protocol is 3. "
+                "Currently the default protocol is 4, first introduced in Python 3.4."),
+  };
+  const ExtractiveAnswer p = extractive_answer("what is the default pickle protocol", pickle);
+  ASSERT_FALSE(p.sentences.empty());
+  EXPECT_EQ(p.sentences[0].text, "Currently the default protocol is 4, first introduced in Python 3.4.");
+
+  // "8000 by default" gives its number before the word.
+  Source server = source(1, "The default port for the HTTP protocol (always 80).\n\n"
+                            "The server listens to port 8000 by default.");
+  server.chunk.title = "http.server — HTTP servers";
+  const std::vector<Source> port = {server};
+  const ExtractiveAnswer d = extractive_answer("what port does python -m http.server use by default", port);
+  ASSERT_FALSE(d.sentences.empty());
+  EXPECT_EQ(d.sentences[0].text, "The server listens to port 8000 by default.");
+}
+
+// A CamelCase name counts for its parts too: "TestClient" is about testing.
+TEST(LlmExtractive, ACamelCaseNameMatchesItsParts) {
+  EXPECT_EQ(extractive_terms("TestClient CORSMiddleware"),
+            (std::vector<std::string>{"testclient", "test", "client", "corsmiddlewar", "cor", "middlewar"}));
+  EXPECT_EQ(extractive_terms("HTTP DEFAULT_PROTOCOL"), (std::vector<std::string>{"http", "default", "protocol"}));
+  const std::vector<Source> sources = {
+      source(1, "The weather is fine today in the valley.\n\nCreate a TestClient by passing your application to it."),
+  };
+  const ExtractiveAnswer a = extractive_answer("how do I test my endpoints", sources);
+  ASSERT_TRUE(a.matched);
+  ASSERT_EQ(a.sentences.size(), 1u);
+  EXPECT_EQ(a.sentences[0].text, "Create a TestClient by passing your application to it.");
+}
+
 // A title alone ("port (integer)") counts for a third of a sentence: it never leads an answer
 // over the sentence under it.
 TEST(LlmExtractive, AShortTitleDoesNotLead) {
