@@ -84,6 +84,7 @@ struct Api::Impl {
   // Its own session with the store for the key uses it records, on the recorder's thread.
   service::Session use_session;
   Gate gate;
+  AnswerMetrics answers;  // /v1/chat/completions' outcomes and tokens, for /metrics
 
   mcp::McpRoute mcp;
 
@@ -299,8 +300,8 @@ constexpr RouteSpec k_routes[] = {
      &Api::Impl::ready, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     // Blocking: checking an admin key reads the store.
     {http::Method::get, "/metrics", "metrics",
-     "Prometheus metrics: requests by route and status, latency, connections, streams, the process's CPU, memory and "
-     "open files",
+     "Prometheus metrics: requests by route and status, latency, connections, streams, chat completions by outcome, "
+     "model tokens by key, the process's CPU, memory and open files",
      "server", Source::none, nullptr, nullptr, nullptr, http::Blocking::yes, 200, auth::Scope::admin},
     {http::Method::get, "/openapi.json", "openapi", "This document (OpenAPI 3.1)", "server", Source::none, nullptr, nullptr, nullptr,
      http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
@@ -399,14 +400,15 @@ http::Router Api::router() {
       handler = [](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, R"({"status":"ok"})"); };
     } else if (spec.pattern == "/metrics") {
       handler = [impl](const http::Request&, http::Context&, const Caller&) {
-        return http::Response::text(200, impl->metrics.text() + http::process_metrics_text() + vector_index_metrics(),
+        return http::Response::text(200, impl->metrics.text() + impl->answers.text() + http::process_metrics_text() + vector_index_metrics(),
                                     "text/plain; version=0.0.4; charset=utf-8");
       };
     } else if (spec.pattern == "/openapi.json") {
       handler = [this](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, json_text(openapi())); };
     } else if (spec.openai != nullptr) {
       handler = [impl, &spec](const http::Request& request, http::Context& context, const Caller& caller) {
-        const OpenAiContext door{&impl->session(context.worker), &impl->options.openai, &impl->workers.at(context.worker).turn};
+        const OpenAiContext door{&impl->session(context.worker), &impl->options.openai, &impl->workers.at(context.worker).turn,
+                                 &impl->answers};
         return spec.openai(door, request, Call{context.worker, caller});
       };
     } else if (spec.pattern == "/mcp") {

@@ -78,6 +78,16 @@ http::Response ok(const json& value) { return http::Response::json(200, json_tex
 // Whether an answer here spends an upstream model's tokens (offline answers spend none).
 bool spends_tokens(const OpenAiContext& context) { return context.options->provider.kind != ask::ProviderKind::none; }
 
+// An answer's outcome, and what its model spent for the caller's key, in /metrics.
+void count_answer(const OpenAiContext& context, AnswerOutcome outcome, bool stream) {
+  if (context.answers != nullptr) context.answers->answer(outcome, stream);
+}
+void count_tokens(const OpenAiContext& context, const Caller& caller, const ask::AskResult& result) {
+  if (context.answers == nullptr || !spends_tokens(context) || result.cached) return;
+  const nlohmann::json usage = openai::usage_json(result);
+  context.answers->tokens(caller.name(), usage["prompt_tokens"].get<std::int64_t>(), usage["completion_tokens"].get<std::int64_t>());
+}
+
 // OpenAI's x-ratelimit-*-tokens headers for a key's token limit, on `r`.
 void set_token_headers(http::Response& r, const auth::RateDecision& d) {
   r.set_header("x-ratelimit-limit-tokens", std::to_string(d.limit));
@@ -148,11 +158,15 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, 
       release();
       // What the model spent, the answer cut short by a client that left included.
       if (result && caller.spend_tokens && spends_tokens(context)) caller.spend_tokens(openai::total_tokens(*result));
+      if (result) count_tokens(context, caller, *result);
+      count_answer(context, revoked || writer.cancelled() || !result ? AnswerOutcome::cancelled : outcome_of(*result), true);
     } catch (const Error& e) {
       // Before the first frame: the status is sent already, so the error is the stream's one event.
       error = failure(context, "/v1/chat/completions", e);
+      count_answer(context, outcome_of_status(error->status), true);
     } catch (const std::exception& e) {
       error = internal(context, "/v1/chat/completions", e);
+      count_answer(context, AnswerOutcome::failed, true);
     }
     if (revoked) {
       error = openai::ApiError{.status = 401, .type = "invalid_request_error",
@@ -217,13 +231,19 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
   try {
     openai::ApiError error;
     const std::optional<json> body = body_of(request, error);
-    if (!body) return openai_error_response(error);
+    if (!body) {
+      count_answer(context, outcome_of_status(error.status), false);
+      return openai_error_response(error);
+    }
     ask::AskRequest base = context.options->ask;
     // A key's asks are its own (its conversations, its log rows); without keys, the server's.
     if (call.caller.principal) base.principal = *call.caller.principal;
     const auto allowed = [&](const std::string& c) { return readable(context, c).has_value(); };
     openai::Read<openai::ChatRequest> read = openai::read_chat_request(*body, std::move(base), allowed);
-    if (!read) return openai_error_response(*read.error);
+    if (!read) {
+      count_answer(context, outcome_of_status(read.error->status), false);
+      return openai_error_response(*read.error);
+    }
     if (new_answer_asked(request)) read.value->ask.use_cache = false;
     // A key's token limit counts the upstream model's tokens: it is checked before the model is
     // called (a key in debt waits), and charged with what the answer used.
@@ -231,7 +251,10 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
     std::optional<auth::RateDecision> tokens;
     if (charged) {
       tokens = call.caller.check_tokens();
-      if (!tokens->allowed) return tokens_refused(*tokens);
+      if (!tokens->allowed) {
+        count_answer(context, AnswerOutcome::refused, read.value->stream);
+        return tokens_refused(*tokens);
+      }
     }
     if (read.value->stream) {
       http::Response r = streamed(context, std::move(*read.value), call.caller);
@@ -242,10 +265,15 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
         service::answer(*context.session, read.value->ask, context.options->provider, [](std::string_view) {});
     http::Response r = ok(openai::chat_completion_json(result, *read.value, openai::new_completion()));
     if (charged) set_token_headers(r, call.caller.spend_tokens(openai::total_tokens(result)));
+    count_tokens(context, call.caller, result);
+    count_answer(context, outcome_of(result), false);
     return r;
   } catch (const Error& e) {
-    return openai_error_response(failure(context, route, e));
+    const openai::ApiError error = failure(context, route, e);
+    count_answer(context, outcome_of_status(error.status), false);
+    return openai_error_response(error);
   } catch (const std::exception& e) {
+    count_answer(context, AnswerOutcome::failed, false);
     return openai_error_response(internal(context, route, e));
   }
 }

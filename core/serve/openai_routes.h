@@ -13,6 +13,7 @@
 // class from it (NotFoundError, BadRequestError). A failure of the server's own (a store or a
 // server it cannot reach) says so in a fixed message; its text, which may name a path or a URL,
 // goes to the server's log only (OpenAiOptions::log_error).
+#include "serve/answer_metrics.h"
 #include <functional>
 #include <mutex>
 #include <string>
@@ -50,6 +51,7 @@ struct OpenAiContext {
   service::Session* session = nullptr;
   const OpenAiOptions* options = nullptr;
   std::mutex* store_turn = nullptr;
+  AnswerMetrics* answers = nullptr;  // /metrics' counts of answers and tokens; none when null
 };
 
 using OpenAiRoute = http::Response (*)(const OpenAiContext&, const http::Request&, const Call&);

@@ -243,6 +243,7 @@ keyed_chat() {
 header_value() { printf '%s\n' "$HEADERS" | sed -n "s/^$1: //Ip" | head -n 1; }
 keyed_chat "$BUDGET"
 expect_status 200 "the first answer, within the limit"
+cp "$E2E_TMP/body" "$E2E_TMP/first_body"
 expect_json_true "its usage, the grounded prompt and the answer, is over 60 tokens" 'd["usage"]["total_tokens"] > 60'
 assert_eq "60" "$(header_value x-ratelimit-limit-tokens)" "the token limit's header"
 assert_eq "0" "$(header_value x-ratelimit-remaining-tokens)" "nothing left once the answer is charged"
@@ -252,6 +253,18 @@ expect_json_true "429 in OpenAI's shape, naming the token limit" 'd["error"]["co
 assert_true "Retry-After of at least a second" test "$(header_value retry-after)" -ge 1
 req GET /healthz
 expect_status 200 "healthz"
+# /metrics (an admin key's): the answer and the refusal by outcome, the model's tokens by key.
+OPS=$("$STRATA" keys create ops --scope admin 2>/dev/null)
+USED=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["usage"]["completion_tokens"])' "$E2E_TMP/first_body")
+METRICS=$(curl -sS -H "Authorization: Bearer $OPS" "$BASE/metrics")
+for line in 'strata_chat_completions_total{outcome="answered",stream="false"} 1' \
+            'strata_chat_completions_total{outcome="refused",stream="false"} 1' \
+            'strata_chat_completions_total{outcome="failed",stream="true"} 0' \
+            "strata_model_tokens_total{key=\"budget\",kind=\"completion\"} $USED"; do
+    assert_true "/metrics: $line" grep -qxF "$line" <<<"$METRICS"
+done
+assert_true "/metrics: the prompt's tokens for the key" grep -qE '^strata_model_tokens_total\{key="budget",kind="prompt"\} [1-9][0-9]*$' <<<"$METRICS"
+assert_true "/metrics: never a key's secret" bash -c '! grep -qF "$1" <<<"$2"' _ "$BUDGET" "$METRICS"
 stop_strata
 assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
 # Offline answers spend no model's tokens: the same key is not charged for them.
