@@ -15,13 +15,16 @@
 #include "common/error.h"
 #include "common/setting.h"
 #include "common/text.h"
+#include "openai/chat.h"
 #include "openai/shapes.h"
+#include "serve/answer_streams.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
 #include "serve/crawl_runs.h"
 #include "serve/gate.h"
 #include "serve/page.h"
 #include "serve/vector_index_metrics.h"
+#include "service/ask.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/ingest_url.h"
@@ -186,6 +189,38 @@ struct Api::Impl {
     return service::ingest_url_result(service::ingest_url(r, options.ingest));
   }
 
+  // POST /api/v1/ask: the answer as server-sent events a client can pick up again after a lost
+  // connection (answer_streams.h). The request and the caller's reach of its collection are
+  // checked here, on the worker, so that a bad one is its own status, not an event after 200; the
+  // answer is then written on a thread of its own, sharing this worker's store in turns.
+  json ask(const Arguments& a, const Call& call) {
+    ask::AskRequest base = options.openai.ask;
+    // A key's asks are its own (its log rows); without keys, the server's.
+    if (call.caller.principal) base.principal = *call.caller.principal;
+    ask::AskRequest r = service::ask_request(a.values, std::move(base), options.collection);
+    service::check_ask_request(r, service::k_ask_k_max);
+    session(call).collection(auth::Scope::read, r.collection);
+    AskJob job{std::move(r), options.openai.provider, &session(call), &workers.at(call.worker).turn, call.caller, {}, {}};
+    // A key's token limit holds here as on /v1/chat/completions: checked before the model is
+    // called (a key in debt waits), charged with what the answer used; /metrics counts the tokens.
+    std::optional<auth::RateDecision> tokens;
+    if (spends_tokens(options.openai.provider)) {
+      if (call.caller.check_tokens) {
+        tokens = call.caller.check_tokens();
+        if (!tokens->allowed) throw AskAnswer(tokens_refused(*tokens, ErrorStyle::fastapi));
+      }
+      job.answered = [caller = call.caller, metrics = &answers](const ask::AskResult& result) {
+        if (result.cached) return;
+        const json usage = openai::usage_json(result);
+        if (caller.spend_tokens) caller.spend_tokens(usage["total_tokens"].get<std::int64_t>());
+        metrics->tokens(caller.name(), usage["prompt_tokens"].get<std::int64_t>(), usage["completion_tokens"].get<std::int64_t>());
+      };
+    }
+    http::Response response = ask_response(std::move(job));
+    if (tokens && response.status == 200) set_token_headers(response, *tokens);
+    throw AskAnswer(std::move(response));
+  }
+
   json remove(const Arguments& a, const Call& call) {
     service::refuse_unknown_arguments(a.values, {"collection", "source"});
     const std::string name = service::required_string(a.values, "collection");
@@ -307,6 +342,14 @@ constexpr RouteSpec k_routes[] = {
      http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     {http::Method::post, "/api/v1/search", "search", "Search a collection (keyword, vector or hybrid); each hit with its citation",
      "search", Source::body, &service::k_search_request, &service::k_search_result, &Api::Impl::search},
+    {http::Method::post, "/api/v1/ask", "ask",
+     "Answer a question from a collection with cited sources, as server-sent events (sources, token, done or error, each "
+     "with an id: X-Strata-Answer names the answer, which GET /api/v1/ask/{answer}/events resumes)",
+     "ask", Source::body, &service::k_ask_request, &service::k_ask_result, &Api::Impl::ask},
+    {http::Method::get, "/api/v1/ask/{answer}/events", "ask_events",
+     "The events of an answer after Last-Event-ID (a header, or ?last_event_id=), then the live ones; 404 once it is no "
+     "longer kept (5 minutes after it ends) or for another caller's",
+     "ask", Source::none, nullptr, nullptr, nullptr},
     {http::Method::get, "/api/v1/collections", "list_collections", "The store's collections with their sizes", "collections",
      Source::none, nullptr, &service::k_collections_result, &Api::Impl::collections},
     {http::Method::get, "/api/v1/collections/{collection}/documents", "list_documents",
@@ -427,6 +470,25 @@ http::Router Api::router() {
         }
         return r;
       };
+    } else if (spec.pattern == "/api/v1/ask/{answer}/events") {
+      handler = [impl](const http::Request& request, http::Context& context, const Caller& caller) {
+        // EventSource sends Last-Event-ID as a header when it reconnects; a client that cannot
+        // set headers gives it in the query.
+        std::string last = request.header("last-event-id") != nullptr ? *request.header("last-event-id") : std::string();
+        if (last.empty()) {
+          if (const auto it = request.query.find("last_event_id"); it != request.query.end()) last = it->second;
+        }
+        std::uint64_t after = 0;
+        const std::string_view text = trim(last);
+        if (!text.empty()) {
+          const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
+          if (ec != std::errc() || end != text.data() + text.size()) {
+            return http::Response::json(422, http::detail_json("Last-Event-ID must be an event's id, a whole number; got '" +
+                                                               std::string(text.substr(0, 40)) + "'"));
+          }
+        }
+        return ask_events_response(request.params.at("answer"), caller, after, &impl->workers.at(context.worker).turn);
+      };
     } else if (spec.pattern == "/static/{file}") {
       handler = [](const http::Request& request, http::Context&, const Caller&) { return static_file(request.params.at("file")); };
     } else {
@@ -519,11 +581,31 @@ json Api::openapi() const {
       const std::string name = schema_name(spec.id, "Result");
       schemas[name] = service::json_schema(*spec.result);
       ok["content"] = json_content(ref(name));
+      if (spec.id == "ask") {
+        // The answer comes as events; its last, done, holds this object.
+        ok["content"] = {{"text/event-stream",
+                          {{"schema",
+                            {{"type", "string"},
+                             {"description", "Server-sent events, each with id: sources {sources}, token {content}, then done "
+                                             "(this result) or error {detail, status}; a ': keep-alive' comment while idle"}}}}}};
+        ok["headers"] = {{"X-Strata-Answer", {{"description", "The answer's id, for GET /api/v1/ask/{answer}/events"},
+                                              {"schema", {{"type", "string"}}}}}};
+        ok["x-strata-done-event"] = ref(name);
+      }
       if (spec.openai == &chat_completions) {
         ok["content"]["text/event-stream"] = {
             {"schema", {{"type", "string"}, {"description", "With stream: data: {chat.completion.chunk} events, the last with "
                                                             "finish_reason and sources, then data: [DONE]"}}}};
       }
+    } else if (spec.id == "ask_events") {
+      ok["content"] = {{"text/event-stream", {{"schema", {{"type", "string"}, {"description", "The answer's events, as POST /api/v1/ask sends them"}}}}}};
+      operation["parameters"].push_back({{"name", "Last-Event-ID"}, {"in", "header"}, {"required", false},
+                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+      operation["parameters"].push_back({{"name", "last_event_id"}, {"in", "query"}, {"required", false},
+                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+      responses["404"] = {{"description", "No such answer kept for this caller"}, {"content", json_content(ref("Detail"))}};
+      responses["410"] = {{"description", "The events after Last-Event-ID are no longer kept"}, {"content", json_content(ref("Detail"))}};
+      responses["422"] = {{"description", "Last-Event-ID is not a whole number"}, {"content", json_content(ref("Detail"))}};
     } else if (spec.pattern == "/metrics") {
       ok["content"] = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
     } else if (spec.pattern == "/") {

@@ -130,6 +130,12 @@ void render_for_client(nlohmann::json& value) {
   }
 }
 
+http::Response busy_response(int status, const std::string& message, int retry_after_seconds) {
+  http::Response r = http::Response::json(status, http::detail_json(message));
+  r.set_header("Retry-After", std::to_string(retry_after_seconds));
+  return r;
+}
+
 http::Response problem_response(const Error& e, const Arguments& a, const service::Description* d) {
   std::string message = for_client(e.what());
   // A hint says what to do next; "no such document"'s names a command to list them, which an

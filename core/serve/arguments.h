@@ -51,6 +51,10 @@ std::string for_client(std::string_view text);
 // text of core's reaches a client unrendered (search's query_not_embedded among them).
 void render_for_client(nlohmann::json& value);
 
+// A bound reached (429 for one caller's, 503 for the server's): {"detail": message} with
+// Retry-After, the seconds after which asking again may pass.
+http::Response busy_response(int status, const std::string& message, int retry_after_seconds);
+
 // FastAPI's validation error: 422 {"detail": [{"loc": loc, "msg": msg, "type": type}]}.
 http::Response validation_error(const nlohmann::json& loc, const std::string& msg, const std::string& type);
 

@@ -22,9 +22,7 @@ constexpr std::chrono::milliseconds k_watch{100};
 constexpr int k_retry_after_seconds = 30;
 
 http::Response refusal_response(int status, const std::string& message) {
-  http::Response r = http::Response::json(status, http::detail_json(message));
-  r.set_header("Retry-After", std::to_string(k_retry_after_seconds));
-  return r;
+  return busy_response(status, message, k_retry_after_seconds);
 }
 
 std::string crawls(std::size_t n) { return std::to_string(n) + (n == 1 ? " crawl" : " crawls"); }

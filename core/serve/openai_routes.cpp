@@ -75,8 +75,7 @@ http::Response ok(const json& value) { return http::Response::json(200, json_tex
 // the connection; a write that fails (the client went away) cancels the model's request.
 // A key revoked (or expired) while its answer streams ends the stream at the next frame, with
 // an error event (gate.h: the key is asked again every few seconds).
-// Whether an answer here spends an upstream model's tokens (offline answers spend none).
-bool spends_tokens(const OpenAiContext& context) { return context.options->provider.kind != ask::ProviderKind::none; }
+bool spends_tokens(const OpenAiContext& context) { return serve::spends_tokens(context.options->provider); }
 
 // An answer's outcome, and what its model spent for the caller's key, in /metrics.
 void count_answer(const OpenAiContext& context, AnswerOutcome outcome, bool stream) {
@@ -88,24 +87,6 @@ void count_tokens(const OpenAiContext& context, const Caller& caller, const ask:
   context.answers->tokens(caller.name(), usage["prompt_tokens"].get<std::int64_t>(), usage["completion_tokens"].get<std::int64_t>());
 }
 
-// OpenAI's x-ratelimit-*-tokens headers for a key's token limit, on `r`.
-void set_token_headers(http::Response& r, const auth::RateDecision& d) {
-  r.set_header("x-ratelimit-limit-tokens", std::to_string(d.limit));
-  r.set_header("x-ratelimit-remaining-tokens", std::to_string(d.remaining));
-  r.set_header("x-ratelimit-reset-tokens", auth::reset_text(d.reset_seconds));
-}
-
-// A key with a token limit whose tokens are spent: 429 with Retry-After, as a request limit's.
-http::Response tokens_refused(const auth::RateDecision& d) {
-  http::Response r = openai_error_response(openai::ApiError{
-      .status = 429, .type = "rate_limit_error",
-      .message = "this API key's token limit (" + std::to_string(d.limit) + " tokens per minute) is reached; try again in " +
-                 std::to_string(d.retry_after_seconds) + " s",
-      .param = std::nullopt, .code = "rate_limit_exceeded"});
-  set_token_headers(r, d);
-  r.set_header("Retry-After", std::to_string(d.retry_after_seconds));
-  return r;
-}
 
 http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, Caller caller) {
   http::Response response;
@@ -182,6 +163,26 @@ http::Response streamed(const OpenAiContext& context, openai::ChatRequest chat, 
 
 }  // namespace
 
+bool spends_tokens(const ask::ResolvedProvider& provider) { return provider.kind != ask::ProviderKind::none; }
+
+void set_token_headers(http::Response& r, const auth::RateDecision& d) {
+  r.set_header("x-ratelimit-limit-tokens", std::to_string(d.limit));
+  r.set_header("x-ratelimit-remaining-tokens", std::to_string(d.remaining));
+  r.set_header("x-ratelimit-reset-tokens", auth::reset_text(d.reset_seconds));
+}
+
+http::Response tokens_refused(const auth::RateDecision& d, ErrorStyle style) {
+  const std::string message = "this API key's token limit (" + std::to_string(d.limit) +
+                              " tokens per minute) is reached; try again in " + std::to_string(d.retry_after_seconds) + " s";
+  http::Response r = style == ErrorStyle::openai
+                         ? openai_error_response(openai::ApiError{.status = 429, .type = "rate_limit_error", .message = message,
+                                                                  .param = std::nullopt, .code = "rate_limit_exceeded"})
+                         : http::Response::json(429, http::detail_json(message));
+  set_token_headers(r, d);
+  r.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+  return r;
+}
+
 http::Response openai_error_response(const openai::ApiError& error) {
   return http::Response::json(error.status, json_text(openai::to_json(error)));
 }
@@ -253,7 +254,7 @@ http::Response chat_completions(const OpenAiContext& context, const http::Reques
       tokens = call.caller.check_tokens();
       if (!tokens->allowed) {
         count_answer(context, AnswerOutcome::refused, read.value->stream);
-        return tokens_refused(*tokens);
+        return tokens_refused(*tokens, ErrorStyle::openai);
       }
     }
     if (read.value->stream) {

@@ -13,17 +13,19 @@
 // class from it (NotFoundError, BadRequestError). A failure of the server's own (a store or a
 // server it cannot reach) says so in a fixed message; its text, which may name a path or a URL,
 // goes to the server's log only (OpenAiOptions::log_error).
-#include "serve/answer_metrics.h"
 #include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "ask/ask.h"
+#include "auth/rate_limiter.h"
 #include "embed/settings.h"
 #include "http/message.h"
 #include "openai/api_error.h"
+#include "serve/answer_metrics.h"
 #include "serve/caller.h"
+#include "serve/gate.h"
 #include "service/session.h"
 #include "store/store.h"
 
@@ -60,6 +62,13 @@ http::Response list_models(const OpenAiContext& context, const http::Request& re
 http::Response retrieve_model(const OpenAiContext& context, const http::Request& request, const Call& call);
 http::Response chat_completions(const OpenAiContext& context, const http::Request& request, const Call& call);
 http::Response create_embeddings(const OpenAiContext& context, const http::Request& request, const Call& call);
+
+// Whether answers with `provider` spend an upstream model's tokens (offline answers spend none).
+bool spends_tokens(const ask::ResolvedProvider& provider);
+// OpenAI's x-ratelimit-*-tokens headers for a key's token limit, on `r`.
+void set_token_headers(http::Response& r, const auth::RateDecision& d);
+// A key whose tokens are spent: 429 with Retry-After and the token headers, `body` its text.
+http::Response tokens_refused(const auth::RateDecision& d, ErrorStyle style);
 
 // The response of an OpenAI error: its status, {"error": {...}}.
 http::Response openai_error_response(const openai::ApiError& error);

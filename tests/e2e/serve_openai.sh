@@ -253,6 +253,26 @@ expect_json_true "429 in OpenAI's shape, naming the token limit" 'd["error"]["co
 assert_true "Retry-After of at least a second" test "$(header_value retry-after)" -ge 1
 req GET /healthz
 expect_status 200 "healthz"
+# The same limit holds on strata's own API: POST /api/v1/ask is refused while the key is in debt.
+ask_own() {  # KEY: POST /api/v1/ask; STATUS, BODY, HEADERS
+    STATUS=$(curl -sS -N -o "$E2E_TMP/body" -D "$E2E_TMP/headers" -w '%{http_code}' "$BASE/api/v1/ask" \
+        -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+        --data-binary '{"question": "How do I roll back a migration?", "collection": "docs"}' 2>"$E2E_TMP/curl.err")
+    BODY=$(cat "$E2E_TMP/body")
+    HEADERS=$(tr -d '\r' <"$E2E_TMP/headers")
+    OUT=$BODY
+}
+ask_own "$BUDGET"
+expect_status 429 "/api/v1/ask: refused while the key is in debt"
+expect_json_true "in FastAPI's shape, naming the token limit" '"token limit (60 tokens per minute)" in d["detail"]'
+assert_true "/api/v1/ask: Retry-After" test "$(header_value retry-after)" -ge 1
+OWN=$("$STRATA" keys create own-budget --tokens 60/min 2>/dev/null)
+ask_own "$OWN"
+expect_status 200 "/api/v1/ask: a key within its limit is answered"
+assert_eq "60" "$(header_value x-ratelimit-limit-tokens)" "/api/v1/ask: the token limit's header"
+assert_true "/api/v1/ask: the answer's done event" grep -qx 'event: done' "$E2E_TMP/body"
+ask_own "$OWN"
+expect_status 429 "/api/v1/ask: the next, once the answer was charged"
 # /metrics (an admin key's): the answer and the refusal by outcome, the model's tokens by key.
 OPS=$("$STRATA" keys create ops --scope admin 2>/dev/null)
 USED=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["usage"]["completion_tokens"])' "$E2E_TMP/first_body")
@@ -264,6 +284,7 @@ for line in 'strata_chat_completions_total{outcome="answered",stream="false"} 1'
     assert_true "/metrics: $line" grep -qxF "$line" <<<"$METRICS"
 done
 assert_true "/metrics: the prompt's tokens for the key" grep -qE '^strata_model_tokens_total\{key="budget",kind="prompt"\} [1-9][0-9]*$' <<<"$METRICS"
+assert_true "/metrics: /api/v1/ask's tokens for its key" grep -qE '^strata_model_tokens_total\{key="own-budget",kind="completion"\} [1-9][0-9]*$' <<<"$METRICS"
 assert_true "/metrics: never a key's secret" bash -c '! grep -qF "$1" <<<"$2"' _ "$BUDGET" "$METRICS"
 stop_strata
 assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"

@@ -123,6 +123,29 @@ assert_eq true "$(answer "$E2E_TMP/held.sse" | python3 -c 'import json,sys; prin
 serve_down
 assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
 
+case_ "POST /api/v1/ask: a client cut after the third event resumes with Last-Event-ID and gets exactly the rest"
+ctl POST /_control/config '{"pieces": 6, "every_ms": 250}'
+serve_up 127.0.0.1:0 --collection docs --base-url "$URL" --model slow-model
+curl -sS -N --max-time 60 -D "$E2E_TMP/whole.head" "$BASE/api/v1/ask" -H 'Content-Type: application/json' \
+    --data-binary '{"question": "How is a migration rolled back? (whole)", "collection": "docs"}' >"$E2E_TMP/whole.sse"
+assert_true "the answer's id in X-Strata-Answer" grep -qiE '^x-strata-answer: [0-9a-f]{32}' "$E2E_TMP/whole.head"
+assert_true "text/event-stream" grep -qi '^content-type: text/event-stream' "$E2E_TMP/whole.head"
+expect_exit 0 -- python3 "$HERE/ask_resume.py" "$BASE" "How is a migration rolled back? (cut)" 3 "$E2E_TMP/cut.json" \
+    "$E2E_TMP/whole.sse"
+expect_stdout_match '^resumed: [0-9]+ events after id 3'
+answer_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["answer"])' "$E2E_TMP/cut.json")
+# Asked again from the start (Last-Event-ID 0, in the query): the whole answer, kept after it ended.
+curl -sS -N --max-time 30 "$BASE/api/v1/ask/$answer_id/events?last_event_id=0" >"$E2E_TMP/again.sse"
+assert_true "replayed from the first event" grep -qx 'id: 1' "$E2E_TMP/again.sse"
+assert_true "to the done event" grep -qx 'event: done' "$E2E_TMP/again.sse"
+status=$(curl -sS -o "$E2E_TMP/gone.body" -w '%{http_code}' "$BASE/api/v1/ask/0123456789abcdef0123456789abcdef/events")
+assert_eq 404 "$status" "an answer never made: 404"
+status=$(curl -sS -o "$E2E_TMP/bad.body" -w '%{http_code}' -H 'Last-Event-ID: three' "$BASE/api/v1/ask/$answer_id/events")
+assert_eq 422 "$status" "a Last-Event-ID that is no number: 422"
+assert_eq 200 "$(req_healthz)" "healthz after the resumed answers"
+serve_down
+assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
+
 case_ "a client gone mid-stream: the upstream sees its request closed"
 ctl POST /_control/config '{"pieces": 40, "every_ms": 250}'
 ctl POST /_control/reset

@@ -7,7 +7,7 @@
 namespace strata::serve {
 namespace {
 
-bool has_line(const std::string& text, const std::string& line) {
+bool has_metrics_line(const std::string& text, const std::string& line) {
   return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
 }
 
@@ -27,7 +27,7 @@ TEST(AnswerMetrics, OutcomesOfAnswersAndStatuses) {
 TEST(AnswerMetrics, CountsByOutcomeStreamAndKey) {
   AnswerMetrics m;
   // Every outcome is a series from the start, at zero.
-  EXPECT_TRUE(has_line(m.text(), R"(strata_chat_completions_total{outcome="cancelled",stream="true"} 0)"));
+  EXPECT_TRUE(has_metrics_line(m.text(), R"(strata_chat_completions_total{outcome="cancelled",stream="true"} 0)"));
   EXPECT_EQ(m.text().find("strata_model_tokens_total{"), std::string::npos);
   m.answer(AnswerOutcome::answered, false);
   m.answer(AnswerOutcome::answered, false);
@@ -37,16 +37,16 @@ TEST(AnswerMetrics, CountsByOutcomeStreamAndKey) {
   m.tokens("", 5, 7);
   m.tokens("odd\"name\n", 1, 1);
   const std::string text = m.text();
-  EXPECT_TRUE(has_line(text, R"(strata_chat_completions_total{outcome="answered",stream="false"} 2)"));
-  EXPECT_TRUE(has_line(text, R"(strata_chat_completions_total{outcome="answered",stream="true"} 0)"));
-  EXPECT_TRUE(has_line(text, R"(strata_chat_completions_total{outcome="cancelled",stream="true"} 1)"));
-  EXPECT_TRUE(has_line(text, R"(strata_model_tokens_total{key="ci",kind="prompt"} 200)"));
-  EXPECT_TRUE(has_line(text, R"(strata_model_tokens_total{key="ci",kind="completion"} 30)"));
-  EXPECT_TRUE(has_line(text, R"(strata_model_tokens_total{key="",kind="completion"} 7)"));
+  EXPECT_TRUE(has_metrics_line(text, R"(strata_chat_completions_total{outcome="answered",stream="false"} 2)"));
+  EXPECT_TRUE(has_metrics_line(text, R"(strata_chat_completions_total{outcome="answered",stream="true"} 0)"));
+  EXPECT_TRUE(has_metrics_line(text, R"(strata_chat_completions_total{outcome="cancelled",stream="true"} 1)"));
+  EXPECT_TRUE(has_metrics_line(text, R"(strata_model_tokens_total{key="ci",kind="prompt"} 200)"));
+  EXPECT_TRUE(has_metrics_line(text, R"(strata_model_tokens_total{key="ci",kind="completion"} 30)"));
+  EXPECT_TRUE(has_metrics_line(text, R"(strata_model_tokens_total{key="",kind="completion"} 7)"));
   // A label is escaped as the format asks: one line per series.
-  EXPECT_TRUE(has_line(text, R"(strata_model_tokens_total{key="odd\"name\n",kind="prompt"} 1)"));
-  EXPECT_TRUE(has_line(text, "# TYPE strata_chat_completions_total counter"));
-  EXPECT_TRUE(has_line(text, "# TYPE strata_model_tokens_total counter"));
+  EXPECT_TRUE(has_metrics_line(text, R"(strata_model_tokens_total{key="odd\"name\n",kind="prompt"} 1)"));
+  EXPECT_TRUE(has_metrics_line(text, "# TYPE strata_chat_completions_total counter"));
+  EXPECT_TRUE(has_metrics_line(text, "# TYPE strata_model_tokens_total counter"));
 }
 
 }  // namespace
