@@ -53,7 +53,7 @@ class CorsPolicy {
 inline constexpr std::string_view k_cors_allow_headers = "Authorization, Content-Type, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID";
 inline constexpr std::string_view k_cors_expose_headers =
     "Retry-After, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, "
-    "x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens, Mcp-Session-Id";
+    "x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens, Mcp-Session-Id, X-Strata-Answer";
 inline constexpr int k_cors_max_age_seconds = 600;
 
 }  // namespace strata::http

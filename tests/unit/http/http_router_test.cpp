@@ -152,6 +152,7 @@ TEST(HttpCors, AListedOriginGetsItsOwnOriginVaryAndTheRateLimitHeaders) {
   EXPECT_EQ(*r.header("Vary"), "Origin");
   EXPECT_NE(r.header("Access-Control-Expose-Headers")->find("x-ratelimit-remaining-requests"), std::string::npos);
   EXPECT_NE(r.header("Access-Control-Expose-Headers")->find("Retry-After"), std::string::npos);
+  EXPECT_NE(r.header("Access-Control-Expose-Headers")->find("X-Strata-Answer"), std::string::npos);
   EXPECT_EQ(r.header("Access-Control-Allow-Credentials"), nullptr);
 }
 
