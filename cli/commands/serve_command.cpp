@@ -150,6 +150,14 @@ int run_serve(const ServeOptions& o) {
             << "strata serve: OpenAI-compatible API at " << base << "/v1, answers " << answers << "\n"
             << "strata serve: MCP at " << base << "/mcp, its own API at " << base << "/api/v1 (" << base
             << "/openapi.json)\n";
+  // A SQLite store is one process's (serve/store_claim.h): a second server on it is told why it
+  // shares nothing with the first.
+  const serve::StoreClaim claim(store_path(o.store));
+  if (claim.held_elsewhere()) {
+    std::cerr << "strata serve: warning: another strata serve has the store " << store::store_display(store_path(o.store))
+              << " open: a SQLite store is served by one process (rate limits, MCP sessions and answers being "
+                 "written live in each process's memory and are not shared); run replicas on a PostgreSQL store\n";
+  }
   // A server may start before its store is made (it is not ready until then: /readyz 503), but a
   // mistyped path must not pass for that in silence.
   if (keys == serve::KeysAtStart::no_store) {

@@ -4,3 +4,4 @@
 #include "serve/api.h"  // IWYU pragma: export
 #include "serve/gate.h"  // IWYU pragma: export
 #include "serve/listen.h"  // IWYU pragma: export
+#include "serve/store_claim.h"  // IWYU pragma: export

@@ -244,4 +244,25 @@ assert_true "with Connection: close" grep -qi '^Connection: close' <(printf '%s\
 assert_true "and its hits" grep -q 'docs/search.md' <(printf '%s\n' "$raw")
 assert_eq 0 "$STOP_RC" "exit 0"
 
+case_ "a second serve on the same SQLite store is told it shares nothing with the first"
+start_server
+first_err="$E2E_TMP/first.err"
+cp "$E2E_TMP/serve.err" "$first_err"
+FIRST_PID=$SERVER_PID
+serve_up 127.0.0.1:0 --collection docs
+assert_true "the second names the other serve and the way out" \
+    grep -q "warning: another strata serve has the store $STRATA_STORE open: a SQLite store is served by one process.*run replicas on a PostgreSQL store" "$E2E_TMP/serve.err"
+http_req GET /healthz
+expect_http 200 "the second answers all the same"
+serve_down
+SERVE_PID=$FIRST_PID
+assert_true "the first said nothing of it" bash -c '! grep -q "another strata serve" "$1"' _ "$first_err"
+serve_down
+# Once the first is gone, a new server has the store to itself.
+serve_up 127.0.0.1:0 --collection docs
+assert_true "alone again: no warning" bash -c '! grep -q "another strata serve" "$1"' _ "$E2E_TMP/serve.err"
+expect_exit 0 -- "$STRATA" ingest docs --collection docs -q
+serve_down
+assert_eq 0 "$STOP_RC" "exit 0"
+
 e2e_finish
