@@ -137,7 +137,7 @@ TEST(ServeOpenApi, EveryRouteIsThereWithValidSchemas) {
     }
     if (op.contains("parameters")) {
       for (const json& p : op["parameters"]) {
-        EXPECT_TRUE(p["in"] == "path" || p["in"] == "query");
+        EXPECT_TRUE(p["in"] == "path" || p["in"] == "query" || p["in"] == "header");
         expect_schema(p["schema"], path + " " + p["name"].get<std::string>());
       }
     }
@@ -155,6 +155,16 @@ TEST(ServeOpenApi, EveryRouteIsThereWithValidSchemas) {
   EXPECT_FALSE(ingest["properties"].contains("collection"));
   EXPECT_EQ(ingest["required"], json::array({"source", "text"}));
   EXPECT_EQ(doc["components"]["schemas"]["SearchRequest"]["properties"]["k"]["maximum"], 50);
+  // An answer streams as events: its request is the ask's, its resume takes Last-Event-ID.
+  const json& ask = doc["paths"]["/api/v1/ask"]["post"];
+  EXPECT_TRUE(ask["responses"]["200"]["content"].contains("text/event-stream"));
+  EXPECT_TRUE(ask["responses"]["200"]["headers"].contains("X-Strata-Answer"));
+  EXPECT_EQ(doc["components"]["schemas"]["AskRequest"]["required"], json::array({"question"}));
+  bool last_event_id = false;
+  for (const json& p : doc["paths"]["/api/v1/ask/{answer}/events"]["get"]["parameters"]) {
+    last_event_id = last_event_id || (p["name"] == "Last-Event-ID" && p["in"] == "header");
+  }
+  EXPECT_TRUE(last_event_id);
 }
 
 TEST(ServeArguments, AUsageErrorWithoutAFieldNamesTheWholeBody) {
