@@ -150,9 +150,10 @@ struct Candidate {
 };
 
 // What a question asks for, by its words alone: a default's value ("what is the default X",
-// "default X size", "X by default"), or something else. The answer leads with a sentence of that
-// kind when the passages hold one (lead_with_the_kind).
-enum class QuestionKind { other, default_value };
+// "default X size", "X by default"), what a thing is or does ("what does X do", "what is X"), or
+// something else. The answer leads with a sentence of that kind when the passages hold one
+// (lead_with_the_kind, lead_with_the_entry).
+enum class QuestionKind { other, default_value, definition };
 
 // Where `word` stands in `lower` as a word of its own (no letter, digit, '-' or '_' joined to it
 // on either side: "non-default" and "default_statistics_target" are other words), from `from`.
@@ -174,6 +175,11 @@ std::size_t find_word(std::string_view lower, std::string_view word, std::size_t
 QuestionKind question_kind(std::string_view question) {
   const std::string q = to_lower(question);
   if (find_word(q, "default") != std::string::npos) return QuestionKind::default_value;
+  const std::string_view t = trim(q);
+  if ((t.starts_with("what does ") && (t.ends_with(" do") || t.ends_with(" do?"))) || t.starts_with("what is ") ||
+      t.starts_with("what are ")) {
+    return QuestionKind::definition;
+  }
   return QuestionKind::other;
 }
 
@@ -505,13 +511,37 @@ bool reads_as_prose(std::string_view s) {
   return static_cast<double>(plain) >= 0.75 * static_cast<double>(s.size());
 }
 
+// A command line rather than a sentence, as a man page's examples show them without a prompt:
+// a shell line continued with a backslash, or one that ends like no sentence and gives two
+// options or more ("strata ask --base-url URL --model m 'what does redo do?'").
+bool reads_as_command_line(std::string_view s) {
+  if (s.find(" \\ ") != std::string_view::npos) return true;
+  const char last = s.back();
+  if (last == '.' || last == '!' || last == '?' || last == ':') return false;
+  std::size_t options = 0;
+  for (std::size_t at = s.find(" --"); at != std::string_view::npos; at = s.find(" --", at + 3)) {
+    if (at + 3 < s.size() && is_ascii_alnum(s[at + 3])) ++options;
+  }
+  if (options >= 2) return true;
+  // "strata ask -c 'and for the store?'": an option among the first words of a line that ends
+  // like no sentence.
+  std::size_t word = 0;
+  for (std::size_t at = 0; at < s.size() && word < 4; ++word) {
+    const std::size_t end = std::min(s.find(' ', at), s.size());
+    const std::string_view w = s.substr(at, end - at);
+    if (word > 0 && w.size() >= 2 && w[0] == '-' && (is_ascii_alnum(w[1]) || (w[1] == '-' && w.size() > 2))) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
 void add_sentence(std::vector<Candidate>& out, std::string_view source_text, std::size_t source, std::size_t offset,
                   std::string_view raw, std::size_t max_chars) {
   Candidate c;
   c.source = source;
   c.offset = offset;
   c.text = clean_sentence(raw);
-  if (c.text.empty() || c.text.size() > max_chars || !reads_as_prose(c.text)) return;
+  if (c.text.empty() || c.text.size() > max_chars || !reads_as_prose(c.text) || reads_as_command_line(c.text)) return;
   if (terms_of(c.text, false).size() < 3) return;
   std::string_view lead = raw;
   while (!lead.empty() && (lead.front() == ' ' || lead.front() == '\t')) lead.remove_prefix(1);
@@ -682,6 +712,37 @@ struct LeadFit {
   auto operator<=>(const LeadFit&) const = default;
 };
 
+void put_first(std::size_t lead, std::size_t max_sentences, std::vector<std::size_t>& picked);
+
+// "can I mix def and async def ...": the sentence that says "you can mix" answers it, yes, in the
+// question's own words. The best one that scores at least kKindLeadShare of the best leads.
+void lead_with_the_permission(std::string_view question, const std::vector<Candidate>& candidates,
+                              const std::vector<std::size_t>& order, std::size_t max_sentences,
+                              std::vector<std::size_t>& picked) {
+  const std::vector<std::string> words = terms_of(question, false);
+  if (words.size() < 3 || words[0] != "can" || (words[1] != "i" && words[1] != "we") || order.empty()) return;
+  const double best = candidates[order.front()].score;
+  for (const std::size_t i : order) {  // best first
+    const Candidate& c = candidates[i];
+    if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
+    const std::vector<std::string> said = terms_of(c.text, false);
+    for (std::size_t w = 0; w + 1 < said.size(); ++w) {
+      if (said[w] == "can" && said[w + 1] == words[2]) return put_first(i, max_sentences, picked);
+    }
+  }
+}
+
+// `lead` leads the answer: moved to the front when picked, else put there (in the place of the
+// last sentence when the answer is full).
+void put_first(std::size_t lead, std::size_t max_sentences, std::vector<std::size_t>& picked) {
+  if (const auto it = std::find(picked.begin(), picked.end(), lead); it != picked.end()) {
+    std::rotate(picked.begin(), it, it + 1);
+  } else {
+    if (picked.size() >= max_sentences) picked.pop_back();
+    picked.insert(picked.begin(), lead);
+  }
+}
+
 template <typename FitOf>
 void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
                         std::size_t max_sentences, const FitOf& fit_of, std::vector<std::size_t>& picked) {
@@ -700,12 +761,27 @@ void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candida
     lead = i;
     lead_fit = fit;
   }
-  if (!lead) return;
-  if (const auto it = std::find(picked.begin(), picked.end(), *lead); it != picked.end()) {
-    std::rotate(picked.begin(), it, it + 1);
-  } else {
-    if (picked.size() >= max_sentences) picked.pop_back();
-    picked.insert(picked.begin(), *lead);
+  if (lead) put_first(*lead, max_sentences, picked);
+}
+
+// "what does X do", "what is X": the entry for X answers, whose heading starts with X's name
+// ("## redo [options]" for "what does strata migrate redo do"), though its sentences rarely
+// repeat the name ("Roll back the newest n applied migrations..."): the heading is the evidence,
+// so its first sentence leads whatever its own score. Of several such entries, the one of the
+// best-ranked source. `subject`: the terms that name X, sorted.
+template <typename TitleOf>
+void lead_with_the_entry(const std::vector<Candidate>& candidates, const std::vector<std::string>& subject,
+                         std::size_t max_sentences, const TitleOf& title_of, std::vector<std::size_t>& picked) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {  // source order, then document order
+    const Candidate& c = candidates[i];
+    if (c.short_title) continue;
+    // A heading or an entry's signature ("max_connections (integer)", "csv.reader(csvfile, ...)");
+    // a bare word on a line of its own (a man page's ".B redo" inside a sentence) names no entry.
+    const std::string_view heading = title_of(c);
+    if (!heading.starts_with('#') && heading.find_first_of("([") == std::string_view::npos) continue;
+    const std::vector<std::string> title = terms_of(heading, true);
+    if (title.empty() || !std::binary_search(subject.begin(), subject.end(), title.front())) continue;
+    return put_first(i, max_sentences, picked);
   }
 }
 
@@ -846,7 +922,18 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
       fit.concrete = default_has_a_number(c.text);
       return fit;
     };
-    lead_with_the_kind(question_kind(question), candidates, order, options.max_sentences, fit_of, picked);
+    const QuestionKind kind = question_kind(question);
+    lead_with_the_permission(question, candidates, order, options.max_sentences, picked);
+    lead_with_the_kind(kind, candidates, order, options.max_sentences, fit_of, picked);
+    if (kind == QuestionKind::definition) {
+      const auto title_of = [&](const Candidate& c) { return section_title(sources[c.source].chunk.text, c.offset); };
+      // What the question is about is its last term ("redo" of "what does strata migrate redo
+      // do"; the words before it say whose).
+      const std::vector<std::string> in_order = terms_of(question, true);
+      if (!in_order.empty()) {
+        lead_with_the_entry(candidates, {in_order.back()}, options.max_sentences, title_of, picked);
+      }
+    }
   }
 
   std::size_t previous_source = static_cast<std::size_t>(-1);
