@@ -126,41 +126,39 @@ TEST(LlmExtractive, ACamelCaseNameMatchesItsParts) {
   EXPECT_EQ(a.sentences[0].text, "Create a TestClient by passing your application to it.");
 }
 
-// "what does X do" is answered by X's entry, whose heading names it though its sentences do not;
-// a bare word on a line of its own (roff's ".B redo" in a sentence) is no heading.
-TEST(LlmExtractive, AWhatDoesQuestionLeadsWithItsEntry) {
-  const std::vector<Source> sources = {
-      source(1, "## DRY RUN\n\nWith --dry-run, up, down and\nredo\nprint the SQL that would run for each migration redo "
-                "would redo.\n\n## redo [options]\n\nRoll back the newest n applied migrations, then apply the same "
-                "migrations again.\n\n## create\n\nCreate the database."),
-  };
-  const ExtractiveAnswer a = extractive_answer("what does strata migrate redo do", sources);
-  ASSERT_FALSE(a.sentences.empty());
-  EXPECT_EQ(a.sentences[0].text, "Roll back the newest n applied migrations, then apply the same migrations again.");
-}
+// What leads an answer, by the kind of question: one passage, one question, the first sentence.
+struct LeadCase {
+  const char* why;
+  const char* passage;
+  const char* question;
+  const char* lead;
+};
+constexpr LeadCase k_lead_cases[] = {
+    {"'what does X do': X's entry, whose heading names it though its sentences do not; a bare word on a "
+     "line of its own (roff's .B redo inside a sentence) is no heading",
+     "## DRY RUN\n\nWith --dry-run, up, down and\nredo\nprint the SQL that would run for each migration redo would "
+     "redo.\n\n## redo [options]\n\nRoll back the newest n applied migrations, then apply the same migrations again."
+     "\n\n## create\n\nCreate the database.",
+     "what does strata migrate redo do",
+     "Roll back the newest n applied migrations, then apply the same migrations again."},
+    {"'can I X': 'you can X', over an instruction with its code",
+     "Then, declare your path operation functions with async def like:\n\n```Python\nasync def read():\n    return 1\n"
+     "```\n\nNote: You can mix def and async def in your path operation functions as much as you need.",
+     "can I mix def and async def path operation functions",
+     "Note: You can mix def and async def in your path operation functions as much as you need."},
+    {"command lines a man page shows without a prompt are code, never sentences",
+     "strata ask --base-url http://localhost:11434/v1 --model llama3.2 'what does redo do?'\n"
+     "strata ask -c 'and for the store?'\n\nThe redo command rolls back and applies again.",
+     "redo store", "The redo command rolls back and applies again."},
+};
 
-// "can I X" is answered yes in its own words: "you can X" leads, over an instruction with code.
-TEST(LlmExtractive, ACanIQuestionLeadsWithYouCan) {
-  const std::vector<Source> sources = {
-      source(1, "Then, declare your path operation functions with async def like:\n\n```Python\nasync def read():\n"
-                "    return 1\n```\n\nNote: You can mix def and async def in your path operation functions as much as "
-                "you need."),
-  };
-  const ExtractiveAnswer a = extractive_answer("can I mix def and async def path operation functions", sources);
-  ASSERT_FALSE(a.sentences.empty());
-  EXPECT_EQ(a.sentences[0].text, "Note: You can mix def and async def in your path operation functions as much as you need.");
-}
-
-// Command lines a man page shows without a prompt are code, never quoted as sentences.
-TEST(LlmExtractive, CommandLinesAreNotSentences) {
-  const std::vector<Source> sources = {
-      source(1, "strata ask --base-url http://localhost:11434/v1 --model llama3.2 'what does redo do?'\n"
-                "strata ask -c 'and for the store?'\n\n"
-                "The redo command rolls back and applies again."),
-  };
-  const ExtractiveAnswer a = extractive_answer("redo store", sources);
-  ASSERT_EQ(a.sentences.size(), 1u);
-  EXPECT_EQ(a.sentences[0].text, "The redo command rolls back and applies again.");
+TEST(LlmExtractive, TheKindOfQuestionChoosesTheLead) {
+  for (const LeadCase& c : k_lead_cases) {
+    const std::vector<Source> sources = {source(1, c.passage)};
+    const ExtractiveAnswer a = extractive_answer(c.question, sources);
+    ASSERT_FALSE(a.sentences.empty()) << c.why;
+    EXPECT_EQ(a.sentences[0].text, c.lead) << c.why;
+  }
 }
 
 // A title alone ("port (integer)") counts for a third of a sentence: it never leads an answer
