@@ -41,6 +41,9 @@ class ChunkWriter {
   virtual ~ChunkWriter() = default;
   virtual bool write(std::string_view chunk) = 0;
   virtual bool cancelled() const = 0;
+  // The server is shutting down: work a stream started that could outlive its client (an answer
+  // kept for a resume) stops too, so that shutdown stays bounded. Default: never.
+  virtual bool stopping() const { return false; }
 };
 
 struct Response {

@@ -488,6 +488,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       });
     }
     bool cancelled() const override { return s_->cancelled_.load(); }
+    bool stopping() const override { return s_->server_.draining.load(); }
 
    private:
     std::shared_ptr<Session> s_;

@@ -182,6 +182,11 @@ void AnswerLog::finish(Clock::time_point at) {
   changed_.notify_all();
 }
 
+bool AnswerLog::wait_finished(std::chrono::milliseconds wait) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, wait, [&] { return finished_at_.has_value(); });
+}
+
 bool AnswerLog::finished() const {
   const std::lock_guard lock(mutex_);
   return finished_at_.has_value();
@@ -330,10 +335,17 @@ http::Response ask_response(AskJob job, AnswerStreams& streams) {
         t.join();
       }
     } joined{writing, cancel};
-    // A client that leaves does not cancel the answer: it may come back for the rest. A revoked key does.
+    // A client that leaves does not cancel the answer: it may come back for the rest. A revoked
+    // key does, and so does the server's shutdown, which waits for this stream.
     const AskJob& asked = state->job;
-    if (follow_log(*state->opened.log, 0, writer, heartbeat, key_check(asked.caller, asked.store_turn)) == FollowEnd::revoked) {
-      cancel = true;
+    const FollowEnd end = follow_log(*state->opened.log, 0, writer, heartbeat, key_check(asked.caller, asked.store_turn));
+    if (end == FollowEnd::revoked) cancel = true;
+    while (!cancel && !state->opened.log->finished()) {
+      if (writer.stopping()) {
+        cancel = true;
+      } else {
+        state->opened.log->wait_finished(std::chrono::milliseconds(100));
+      }
     }
   };
   return r;

@@ -7,7 +7,7 @@
 // stream and any later GET's stream follow the log. So an answer whose client left goes on (its
 // events kept for a resume) instead of being cancelled as /v1/chat/completions' is; the POST's
 // stream still waits for it to end before it gives its slot back, so the server's bound on
-// streams holds and a graceful shutdown waits for it.
+// streams holds, and a server shutting down (ChunkWriter::stopping) cancels it.
 //
 // Events (each "id: N\nevent: NAME\ndata: JSON\n\n", N from 1):
 //  - sources  {"sources": [...]}: the passages packed, as `strata ask --json` lists them;
@@ -71,6 +71,8 @@ class AnswerLog {
   // No more events: followers end once they have them all.
   void finish(std::chrono::steady_clock::time_point at);
   bool finished() const;
+  // Whether it finishes within `wait`.
+  bool wait_finished(std::chrono::milliseconds wait) const;
   std::optional<std::chrono::steady_clock::time_point> finished_at() const;
 
   struct Read {

@@ -15,6 +15,8 @@ using namespace std::chrono_literals;
 struct SseClient final : http::ChunkWriter {
   std::string body;
   std::atomic<bool> gone{false};
+  std::atomic<bool> server_stopping{false};
+  bool stopping() const override { return server_stopping; }
   bool write(std::string_view chunk) override {
     if (gone) return false;
     body += chunk;
@@ -132,6 +134,36 @@ TEST(AnswerStreams, AnAnswerWhoseClientLeftGoesOnForAResume) {
   EXPECT_NE(second.body.find("\"answer\":\"one two three four\""), std::string::npos);  // not cancelled
   EXPECT_EQ(ask_events_response("unknown", Caller{}, 0, nullptr, streams).status, 404);
   EXPECT_EQ(streams.running(), 0u);
+}
+
+// A server shutting down cancels an answer whose client left, instead of waiting for its end.
+TEST(AnswerStreams, AServerShuttingDownCancelsAnAnswerWhoseClientLeft) {
+  AnswerStreams streams;
+  AskJob job;
+  job.run = [](ask::AskObserver& observer, const std::atomic<bool>& cancel) {
+    ask::AskResult result;
+    for (int i = 0; i < 200 && !cancel; ++i) {  // 10 s unless cancelled
+      observer.text("piece ");
+      std::this_thread::sleep_for(50ms);
+    }
+    result.answer = cancel ? "cancelled" : "whole";
+    return result;
+  };
+  const http::Response r = ask_response(std::move(job), streams);
+  SseClient client;
+  std::thread stop([&client] {
+    std::this_thread::sleep_for(120ms);
+    client.gone = true;
+    client.server_stopping = true;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  r.stream(client);
+  stop.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  const http::Response again = ask_events_response(*r.header("X-Strata-Answer"), Caller{}, 0, nullptr, streams);
+  SseClient resumed;
+  again.stream(resumed);
+  EXPECT_NE(resumed.body.find("\"answer\":\"cancelled\""), std::string::npos) << resumed.body;
 }
 
 // A response dropped unsent (a HEAD, the server's streams full): its answer never starts, its
