@@ -5,6 +5,7 @@
 #include <span>
 #include <utility>
 
+#include "ask/named_entries.h"
 #include "ask/tool_loop.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -404,7 +405,7 @@ RewriteToCache follow_up_query(const AskRequest& request, const ResolvedProvider
 }
 
 // Stage 3.
-search::SearchResult retrieve(store::Store& store, const AskRequest& request, const std::string& query) {
+search::SearchRequest retrieval_request(const AskRequest& request, const std::string& query) {
   search::SearchRequest sr;
   sr.query = query;
   sr.collection = request.collection;
@@ -416,8 +417,25 @@ search::SearchResult retrieve(store::Store& store, const AskRequest& request, co
   sr.rerank = request.rerank;
   sr.embed = request.embed;
   search::apply_bounds(sr, request.retrieval_bounds);
+  return sr;
+}
+
+search::SearchResult run_search(store::Store& store, const AskRequest& request, search::SearchRequest sr) {
   if (request.search) return request.search(std::move(sr));
   return search::Searcher(store).search(sr);
+}
+
+// The hits an answer is packed from: retrieval's; offline, with the entries of the names the
+// question gives put first (named_entries.h).
+std::vector<search::SearchHit> retrieve(store::Store& store, const AskRequest& request, const std::string& query,
+                                        bool offline, AskResult& result) {
+  const search::SearchRequest sr = retrieval_request(request, query);
+  search::SearchResult found = run_search(store, request, sr);
+  result.rerank_failure = found.rerank_failure;
+  result.mode = found.mode;
+  if (!offline) return std::move(found.hits);
+  return with_named_entries(request.question, std::move(found.hits), sr,
+                            [&](search::SearchRequest r) { return run_search(store, request, std::move(r)); });
 }
 
 // The user's own text as the model is given it: what a terminal would show of it (no escape
@@ -762,13 +780,11 @@ Prepared prepare(store::Store& store, store::AskStore& tables, const AskRequest&
   if (!user_context.empty() && request.search_user_context) {
     result.retrieval_query = with_user_context(result.retrieval_query.value_or(request.question), user_context);
   }
-  const search::SearchResult found = timed(result.timings.retrieval_ms, [&] {
-    return retrieve(store, request, result.retrieval_query.value_or(request.question));
+  const std::vector<search::SearchHit> hits = timed(result.timings.retrieval_ms, [&] {
+    return retrieve(store, request, result.retrieval_query.value_or(request.question), result.offline, result);
   });
-  result.rerank_failure = found.rerank_failure;
-  result.mode = found.mode;
-  result.retrieved = found.hits.size();
-  timed(result.timings.pack_ms, [&] { pack_sources(request, p.history.messages, found.hits, user_context, result); });
+  result.retrieved = hits.size();
+  timed(result.timings.pack_ms, [&] { pack_sources(request, p.history.messages, hits, user_context, result); });
   return p;
 }
 

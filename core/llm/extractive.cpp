@@ -789,6 +789,8 @@ void lead_with_the_entry(const std::vector<Candidate>& candidates, const std::ve
 
 std::vector<std::string> extractive_terms(std::string_view text) { return terms_of(text, true); }
 
+std::vector<std::string> extractive_identifiers(std::string_view question) { return identifiers_of(question); }
+
 std::vector<std::string> extractive_content_words(std::string_view text) {
   std::vector<std::string> words;
   std::string word, lower;

@@ -56,6 +56,10 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
 // `text` without stop words, each stemmed.
 std::vector<std::string> extractive_terms(std::string_view text);
 
+// The names `question` gives as written, lower-cased: a word joined by '_' or '.' to another
+// ("max_connections", "http.server"), or a CamelCase one ("DictReader"); in the order given.
+std::vector<std::string> extractive_identifiers(std::string_view question);
+
 // The words of `text` that are not stop words (question words such as "how" and "which"
 // included), as written: letters and digits, a non-ASCII byte counting as a letter.
 std::vector<std::string> extractive_content_words(std::string_view text);
