@@ -42,7 +42,9 @@ class LogObserver final : public ask::AskObserver {
  public:
   explicit LogObserver(AnswerLog& log) : log_(log) {}
   void sources(const llm::ContextPack& pack) override {
-    log_.append("sources", json_text(json{{"sources", service::sources_json(pack)}}));
+    json sources{{"sources", service::sources_json(pack)}};
+    render_for_client(sources);
+    log_.append("sources", json_text(sources));
   }
   void text(std::string_view delta) override {
     if (!delta.empty()) log_.append("token", json_text(json{{"content", delta}}));
@@ -82,7 +84,10 @@ void write_answer(const AskJob& job, AnswerLog& log, const std::atomic<bool>& ca
         job.run ? job.run(observer, cancel) : service::answer(*job.session, request, job.provider, observer);
     release();
     if (job.answered) job.answered(result);
-    log.append("done", json_text(service::to_json(result)));
+    // As every JSON result of the door: no text of core's reaches a client unrendered.
+    json done = service::to_json(result);
+    render_for_client(done);
+    log.append("done", json_text(done));
   } catch (const Error& e) {
     release();
     log.append("error", error_data(problem_response(e, Arguments{}, &service::k_ask_request)));
