@@ -14,14 +14,12 @@ bool holds_entry(std::string_view text, std::string_view name) {
     const std::size_t nl = std::min(text.find('\n', pos), text.size());
     std::string_view line = trim(text.substr(pos, nl - pos));
     pos = nl + 1;
-    const bool heading = line.starts_with('#');
     while (line.starts_with('#')) line.remove_prefix(1);
     line = trim(line);
     if (line.size() < name.size() || line.size() > 200 || to_lower(line.substr(0, name.size())) != name) continue;
     const std::string_view rest = trim(line.substr(name.size()));
     const char last = line.back();
     if (last == '.' || last == ':' || last == ';' || last == ',') continue;  // a sentence that starts with it
-    if (heading && (rest.empty() || rest.front() == '[' || rest.front() == '(' || rest.front() == ' ')) return true;
     if (rest.empty() || rest.front() == '(' || rest.front() == '[') return true;
   }
   return false;

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "http/metrics.h"
+#include "openai/chat.h"
 
 namespace strata::serve {
 namespace {
@@ -42,6 +43,12 @@ void AnswerMetrics::tokens(const std::string& key, std::int64_t prompt, std::int
   const std::lock_guard lock(mutex_);
   if (prompt > 0) tokens_[{key, false}] += static_cast<std::uint64_t>(prompt);
   if (completion > 0) tokens_[{key, true}] += static_cast<std::uint64_t>(completion);
+}
+
+void AnswerMetrics::model_tokens(const std::string& key, const ask::AskResult& result) {
+  if (result.cached) return;
+  const nlohmann::json usage = openai::usage_json(result);
+  tokens(key, usage["prompt_tokens"].get<std::int64_t>(), usage["completion_tokens"].get<std::int64_t>());
 }
 
 std::string AnswerMetrics::text() const {

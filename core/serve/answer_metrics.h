@@ -34,6 +34,9 @@ class AnswerMetrics {
   void answer(AnswerOutcome outcome, bool stream);
   // What a model call spent, for a caller's key ("" without keys); offline answers spend none.
   void tokens(const std::string& key, std::int64_t prompt, std::int64_t completion);
+  // What the model spent on `result` (its usage, else counted with cl100k_base), for `key`;
+  // nothing for an answer from the cache.
+  void model_tokens(const std::string& key, const ask::AskResult& result);
   // strata_chat_completions_total and strata_model_tokens_total in Prometheus' text format;
   // every outcome is listed (zero until it happens), so a rate() sees the series from the start.
   std::string text() const;

@@ -211,9 +211,8 @@ struct Api::Impl {
       }
       job.answered = [caller = call.caller, metrics = &answers](const ask::AskResult& result) {
         if (result.cached) return;
-        const json usage = openai::usage_json(result);
-        if (caller.spend_tokens) caller.spend_tokens(usage["total_tokens"].get<std::int64_t>());
-        metrics->tokens(caller.name(), usage["prompt_tokens"].get<std::int64_t>(), usage["completion_tokens"].get<std::int64_t>());
+        if (caller.spend_tokens) caller.spend_tokens(openai::total_tokens(result));
+        metrics->model_tokens(caller.name(), result);
       };
     }
     http::Response response = ask_response(std::move(job));

@@ -82,9 +82,7 @@ void count_answer(const OpenAiContext& context, AnswerOutcome outcome, bool stre
   if (context.answers != nullptr) context.answers->answer(outcome, stream);
 }
 void count_tokens(const OpenAiContext& context, const Caller& caller, const ask::AskResult& result) {
-  if (context.answers == nullptr || !spends_tokens(context) || result.cached) return;
-  const nlohmann::json usage = openai::usage_json(result);
-  context.answers->tokens(caller.name(), usage["prompt_tokens"].get<std::int64_t>(), usage["completion_tokens"].get<std::int64_t>());
+  if (context.answers != nullptr && spends_tokens(context)) context.answers->model_tokens(caller.name(), result);
 }
 
 
