@@ -5,10 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <csignal>
-#include <iostream>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,23 @@
 #include "strata/build_info.h"
 
 namespace strata::cli {
+namespace {
+
+// The server's log: the access log's lines come from every worker while the main thread announces
+// the address, so each message goes out whole in one write under one lock; a line cut by another
+// (a test or a log shipper reading "listening on URL") would be lost to whoever parses it.
+void server_log(const std::string& text) {
+  static std::mutex mutex;
+  const std::lock_guard<std::mutex> lock(mutex);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
+    if (n <= 0) break;  // stderr gone: a log is never worth stopping the server for
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
 namespace {
 
 constexpr std::uint64_t k_max_workers = 256;
@@ -62,7 +80,7 @@ void set_up_answers(const ServeOptions& o, serve::ApiOptions& a) {
   // A failure's own text (a path, a server's URL) is the operator's: a JSON line in the log.
   a.openai.log_error = [](const std::string& route, const std::string& message) {
     const nlohmann::json line = {{"error", llm::sanitize_for_terminal(message)}, {"route", route}};
-    std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" << std::flush;
+    server_log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   };
 }
 
@@ -106,7 +124,7 @@ int run_serve(const ServeOptions& o) {
   if (o.max_streams) s.max_streams = *o.max_streams;
   s.io_threads = 2;
   s.stop_on_signals = true;
-  s.access_log = [](const http::AccessRecord& r) { std::cerr << http::access_log_line(r) << '\n'; };
+  s.access_log = [](const http::AccessRecord& r) { server_log(http::access_log_line(r) + '\n'); };
   s.cors = std::move(cors);
   if (!o.tls_cert.empty()) s.tls = http::TlsFiles{o.tls_cert, o.tls_key};
 
@@ -145,34 +163,35 @@ int run_serve(const ServeOptions& o) {
   server.start();
   const serve::ListenAddress bound{address.host, server.port()};
   const std::string base = (s.tls ? "https://" : "http://") + bound.authority();
-  std::cerr << "strata serve: listening on " << base << " (store " << store::store_display(store_path(o.store)) << ")\n"
+  std::ostringstream announce;
+  announce << "strata serve: listening on " << base << " (store " << store::store_display(store_path(o.store)) << ")\n"
             << "strata serve: the page at " << base << "/ (search and ask in a browser)\n"
             << "strata serve: OpenAI-compatible API at " << base << "/v1, answers " << answers << "\n"
             << "strata serve: MCP at " << base << "/mcp, its own API at " << base << "/api/v1 (" << base
             << "/openapi.json)\n";
+  server_log(announce.str());
   // A SQLite store is one process's (serve/store_claim.h): a second server on it is told why it
   // shares nothing with the first.
   const serve::StoreClaim claim(store_path(o.store));
   if (claim.held_elsewhere()) {
-    std::cerr << "strata serve: warning: another strata serve has the store " << store::store_display(store_path(o.store))
-              << " open: a SQLite store is served by one process (rate limits, MCP sessions and answers being "
-                 "written live in each process's memory and are not shared); run replicas on a PostgreSQL store\n";
+    server_log("strata serve: warning: another strata serve has the store " + store::store_display(store_path(o.store)) +
+               " open: a SQLite store is served by one process (rate limits, MCP sessions and answers being "
+               "written live in each process's memory and are not shared); run replicas on a PostgreSQL store\n");
   }
   // A server may start before its store is made (it is not ready until then: /readyz 503), but a
   // mistyped path must not pass for that in silence.
   if (keys == serve::KeysAtStart::no_store) {
-    std::cerr << "strata serve: warning: no store at " << store::store_display(store_path(o.store))
-              << " yet: not ready (/readyz 503), and every request that reads the store is 503 until one is made "
-                 "there (strata ingest PATH with this --store)\n";
+    server_log("strata serve: warning: no store at " + store::store_display(store_path(o.store)) +
+               " yet: not ready (/readyz 503), and every request that reads the store is 503 until one is made "
+               "there (strata ingest PATH with this --store)\n");
   }
-  std::cerr << (has_keys || keys_required || keys == serve::KeysAtStart::unknown
-                    ? "strata serve: API keys required: every request but /healthz, /readyz and /openapi.json needs "
-                      "Authorization: Bearer KEY\n"
-                    : "strata serve: no API keys yet: answering on this loopback address only; once the store holds a "
-                      "key (strata keys create), every request needs one\n")
-            << std::flush;
+  server_log(has_keys || keys_required || keys == serve::KeysAtStart::unknown
+                 ? "strata serve: API keys required: every request but /healthz, /readyz and /openapi.json needs "
+                   "Authorization: Bearer KEY\n"
+                 : "strata serve: no API keys yet: answering on this loopback address only; once the store holds a "
+                   "key (strata keys create), every request needs one\n");
   server.wait();
-  std::cerr << "strata serve: stopped\n";
+  server_log("strata serve: stopped\n");
   return 0;
 }
 
