@@ -9,6 +9,7 @@
 #include "commands/config_command.h"
 #include "commands/embed_command.h"
 #include "commands/ingest_command.h"
+#include "commands/jobs_command.h"
 #include "commands/keys_command.h"
 #include "commands/logs_command.h"
 #include "commands/mcp_command.h"
@@ -40,6 +41,7 @@ constexpr std::array k_commands = {
             setup_mcp},
     Command{"keys", "Make, list or revoke the API keys that strata serve accepts (only their hashes are stored)",
             setup_keys},
+    Command{"jobs", "List, show or cancel the background jobs of strata serve (crawls, embeds) in a store", setup_jobs},
     Command{"serve", "Serve the store's search and documents over HTTP (a JSON API with an OpenAPI document)", setup_serve},
     Command{"config", "Show the effective configuration (strata.toml, user file, environment, defaults) and its sources",
             setup_config},

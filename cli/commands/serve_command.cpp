@@ -50,6 +50,8 @@ namespace {
 
 constexpr std::uint64_t k_max_workers = 256;
 constexpr std::uint64_t k_max_streams = 65536;
+constexpr std::uint64_t k_max_job_workers = 64;
+constexpr std::uint64_t k_max_jobs_per_key = 10000;
 
 struct ServeOptions {
   StoreOptions store;
@@ -58,6 +60,7 @@ struct ServeOptions {
   std::optional<double> header_timeout, idle_timeout, shutdown_timeout;
   std::optional<std::uint64_t> workers;
   std::optional<std::uint64_t> max_streams;
+  std::optional<std::uint64_t> job_workers, max_jobs_per_key;
   AnswerFlags answer;  // the model's flags (--model, --base-url, ...), as `strata ask` reads them
   std::vector<std::string> cors_origins;
   std::vector<std::string> allowed_hosts;
@@ -129,6 +132,8 @@ int run_serve(const ServeOptions& o) {
   if (!o.tls_cert.empty()) s.tls = http::TlsFiles{o.tls_cert, o.tls_key};
 
   serve::ApiOptions a;
+  if (o.job_workers) a.jobs.workers = *o.job_workers;
+  if (o.max_jobs_per_key) a.jobs.per_key = *o.max_jobs_per_key;
   a.store_path = store_path(o.store);
   a.open = store_open_options();
   a.collection = o.store.collection;
@@ -228,6 +233,16 @@ Run setup_serve(CLI::App& cmd) {
                                     "is answered 503 with Retry-After (default: 1024)")
                          ->type_name("N"),
                      1, k_max_streams);
+  check_whole_number(cmd.add_option("--job-workers", o->job_workers,
+                                    "Background jobs (crawls, embeds) run at once by this server, on threads of their own "
+                                    "(default: 2)")
+                         ->type_name("N"),
+                     1, k_max_job_workers);
+  check_whole_number(cmd.add_option("--max-jobs-per-key", o->max_jobs_per_key,
+                                    "Background jobs one key may have queued or running; one more is answered 429 "
+                                    "(default: 4)")
+                         ->type_name("N"),
+                     1, k_max_jobs_per_key);
   add_model_options(cmd, o->answer);
   cmd.add_option("--cors-origin", o->cors_origins,
                  "Let pages from ORIGIN (scheme://host[:port]) call the server from a browser; repeatable; '*' alone "

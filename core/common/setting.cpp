@@ -100,6 +100,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::cors_origin, "cors_origin"},
     {Setting::allow_crawl, "allow_crawl"},
     {Setting::max_pages, "max_pages"},
+    {Setting::max_jobs_per_key, "max_jobs_per_key"},
     {Setting::history_table, "history_table"},
     {Setting::tool_variable, "tool_variable"},
 }};

@@ -132,6 +132,8 @@ enum class Setting : std::uint8_t {
   allow_crawl,
   // A crawl's page limit (web/crawl.h CrawlOptions::max_pages).
   max_pages,
+  // strata serve: background jobs one key may have queued or running (serve/jobs.h).
+  max_jobs_per_key,
   // migrate: the table Flyway's history is in (migrate/model/foreign_history.h).
   history_table,
   // migrate: a Sqitch project's psql variables (migrate/model/tool_layout.h ToolVariables).

@@ -145,7 +145,7 @@ class Pipeline {
   }
 
  private:
-  bool stopping() const { return shared_.stop.requested(); }
+  bool stopping() const { return shared_.stop.requested() || (options_.cancelled && options_.cancelled()); }
 
   void take(EmbedInput input) {
     std::string sha;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -104,6 +105,9 @@ struct PipelineOptions {
   bool use_cache = true;                // look texts up in the sink's cache, and fill it
   std::string model_label;              // for messages, e.g. "text-embedding-3-small"
   net::RetryPolicy retry;
+  // Set: asked between inputs and batches; true stops the run as a stop request does (what was
+  // stored stays, the rest is left for the next run). Thread-safe.
+  std::function<bool()> cancelled;
 };
 
 // Runs every input of `source` through `provider` into `sink`. Throws only what the source or

@@ -65,6 +65,7 @@ void apply_overrides(const EmbedSettings& s, ResolvedEmbedder& r, std::size_t de
   p.batch_tokens = s.batch_tokens.value_or(r.info.limits.max_batch_tokens);
   p.max_input_tokens = s.max_input_tokens.value_or(r.info.limits.max_input_tokens);
   p.strict = s.strict;
+  p.cancelled = s.cancelled;
   p.retry.max_retries = s.max_retries;
   p.model_label = r.info.name;
   if (p.concurrency == 0) usage(mention(Setting::concurrency) + " must be 1 or more");

@@ -73,6 +73,9 @@ struct EmbedSettings {
   std::chrono::milliseconds timeout{120'000};    // per request
   bool strict = false;
   bool switch_model = false;
+  // Set: asked between batches; true ends the run early, everything stored before kept (a
+  // server's embed job that its caller cancelled). Thread-safe.
+  std::function<bool()> cancelled;
   // The text put before every query and every chunk ("" clears one). Unset: the collection's
   // recorded ones for its model, else (a new collection, another model, switch_model) the
   // model's own (model_prefixes.h).

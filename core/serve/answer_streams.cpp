@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <random>
 #include <thread>
 #include <utility>
 
 #include "common/error.h"
 #include "serve/gate.h"
+#include "serve/random_id.h"
 #include "serve/store_turn.h"
 #include "service/ask.h"
 #include "service/call_scope.h"
@@ -29,13 +29,7 @@ http::Response refusal(int status, const std::string& message) {
 std::string answers(std::size_t n) { return std::to_string(n) + (n == 1 ? " answer" : " answers"); }
 
 // 128 random bits as 32 hex digits: an id no one guesses.
-std::string new_answer_id() {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::random_device random;
-  std::string id;
-  for (int i = 0; i < 32; ++i) id += k_hex[random() % 16];
-  return id;
-}
+std::string new_answer_id() { return random_hex(32); }
 
 // The events of an answer as ask::ask reports them.
 class LogObserver final : public ask::AskObserver {

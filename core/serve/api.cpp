@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <variant>
 
 #include "auth/key.h"
 #include "http/process_metrics.h"
@@ -20,9 +21,11 @@
 #include "serve/answer_streams.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
-#include "serve/crawl_runs.h"
 #include "serve/gate.h"
+#include "serve/job_events.h"
+#include "serve/jobs.h"
 #include "serve/page.h"
+#include "serve/store_turn.h"
 #include "serve/vector_index_metrics.h"
 #include "service/ask.h"
 #include "service/documents.h"
@@ -35,6 +38,9 @@
 #include "service/search.h"
 #include "store/catalog.h"
 #include "store/collections.h"
+#include "store/jobs.h"
+#include "store/no_store.h"
+#include "embed/collection_embed.h"
 
 namespace strata::serve {
 
@@ -67,6 +73,45 @@ constexpr service::Field k_validation_fields[] = {
 };
 constexpr service::Description k_validation{k_validation_fields};
 
+// Background jobs (jobs.h): the job as the API shows it, and the routes' requests.
+constexpr std::string_view k_job_statuses[] = {"queued", "running", "succeeded", "failed", "cancelled"};
+constexpr service::Field k_job_progress_fields[] = {
+    {.name = "done", .type = service::Type::integer, .help = "Pages fetched (a crawl) or chunks embedded (an embed)", .required = true},
+    {.name = "total", .type = service::Type::integer, .help = "How many there are, once known", .required = true, .nullable = true},
+};
+constexpr service::Field k_job_fields[] = {
+    {.name = "id", .type = service::Type::string, .required = true},
+    {.name = "kind", .type = service::Type::string, .help = "crawl or embed", .required = true},
+    {.name = "collection", .type = service::Type::string, .required = true},
+    {.name = "status", .type = service::Type::string, .required = true, .choices = k_job_statuses},
+    {.name = "progress", .type = service::Type::object, .required = true, .fields = k_job_progress_fields},
+    {.name = "created_at", .type = service::Type::string, .required = true},
+    {.name = "started_at", .type = service::Type::string, .required = true, .nullable = true},
+    {.name = "finished_at", .type = service::Type::string, .required = true, .nullable = true},
+    {.name = "result", .type = service::Type::object, .help = "What the work did (a crawl's counts, an embed's)", .required = true,
+     .nullable = true, .open = true},
+    {.name = "error", .type = service::Type::string, .required = true, .nullable = true},
+};
+constexpr service::Description k_job_result{k_job_fields};
+constexpr service::Field k_jobs_fields[] = {
+    {.name = "jobs", .type = service::Type::array, .help = "The newest first", .required = true, .fields = k_job_fields,
+     .items = service::Type::object},
+};
+constexpr service::Description k_jobs_result{k_jobs_fields};
+constexpr service::Field k_jobs_request_fields[] = {
+    {.name = "limit", .type = service::Type::integer, .help = "Jobs listed at most (default: 50)", .minimum = 1, .maximum = 1000},
+};
+constexpr service::Description k_jobs_request{k_jobs_request_fields};
+constexpr service::Field k_job_request_fields[] = {
+    {.name = "job", .type = service::Type::string, .help = "The job's id", .required = true},
+};
+constexpr service::Description k_job_request{k_job_request_fields};
+constexpr service::Field k_embed_request_fields[] = {
+    {.name = "collection", .type = service::Type::string, .help = "The collection whose chunks without a vector get one",
+     .required = true},
+};
+constexpr service::Description k_embed_request{k_embed_request_fields};
+
 }  // namespace
 
 // One worker thread's session with the store (service/session.h: the one store handle and its
@@ -90,14 +135,71 @@ struct Api::Impl {
   AnswerMetrics answers;  // /v1/chat/completions' outcomes and tokens, for /metrics
 
   mcp::McpRoute mcp;
+  // Last: stopped (its work told to stop, its running jobs handed back) before what it uses goes.
+  JobRunner runner;
 
   Impl(ApiOptions o, const http::Metrics& m)
       : options(std::move(o)), metrics(m), workers(make_workers(options)),
         use_session(options.store_path, options.open, service::Session::Access::read_write, k_door), gate(gate_options()),
-        mcp(mcp_options(options), options.mcp, workers.size(), [this](std::size_t w) -> service::Session& { return workers.at(w).session; }) {
+        mcp(mcp_options(options), options.mcp, workers.size(), [this](std::size_t w) -> service::Session& { return workers.at(w).session; }),
+        runner(options.store_path, options.open, job_kinds(), options.jobs) {
     // Every route's searches (an answer's retrieval and its own search tool included) remember
     // a failed embedding server or reranker, whichever worker ran them.
     for (Worker& w : workers) w.session.set_breakers(&breakers);
+    if (options.run_jobs) runner.start();
+  }
+
+  // --- background jobs (jobs.h): what each kind runs ---------------------------------------------
+
+  std::vector<JobKind> job_kinds() {
+    return {{"crawl", [this](JobContext& c) { return run_crawl(c); }},
+            {"embed", [this](JobContext& c) { return run_embed(c); }}};
+  }
+
+  // A crawl: the request as POST .../web took it; the ingest opens the store itself.
+  json run_crawl(JobContext& c) const {
+    const json request = json::parse(c.job.request, nullptr, false);
+    service::IngestUrlRequest r = service::ingest_url_request(request.is_object() ? request : json::object(), c.job.collection);
+    ingest::IngestRequest base = options.ingest;
+    if (r.crawl) r.crawl->stop = c.stopped;
+    base.web.cancelled = c.stopped;
+    struct Progress final : ingest::IngestObserver {
+      explicit Progress(JobContext& context) : c(context) {}
+      void progress(const ingest::Progress& p) override {
+        c.progress(static_cast<std::int64_t>(p.files_done),
+                   p.files_total == 0 ? std::nullopt : std::optional<std::int64_t>(static_cast<std::int64_t>(p.files_total)));
+      }
+      JobContext& c;
+    } progress(c);
+    return service::ingest_url_result(service::ingest_url(r, std::move(base), progress));
+  }
+
+  // An embed of the collection's chunks without a vector, by the server's embedding settings (a
+  // collection's recorded model wins; a change of model is the operator's, strata embed
+  // --switch-model, never a caller's).
+  json run_embed(JobContext& c) const {
+    embed::EmbedSettings settings = options.openai.embed;
+    settings.collection = c.job.collection;
+    settings.switch_model = false;
+    settings.cancelled = c.stopped;
+    struct Progress final : embed::EmbedObserver {
+      explicit Progress(JobContext& context) : c(context) {}
+      void progress(const embed::EmbedStats& s) override {
+        c.progress(static_cast<std::int64_t>(s.done()),
+                   s.total == 0 ? std::nullopt : std::optional<std::int64_t>(static_cast<std::int64_t>(s.total)));
+      }
+      JobContext& c;
+    } progress(c);
+    const embed::CollectionEmbedResult r = embed::embed_collection(c.store, c.job.collection, settings, progress);
+    if (r.report.fatal) throw Error(ExitCode::unavailable, r.report.fatal->message, r.report.fatal->hint);
+    return {{"collection", r.collection},
+            {"model", r.model.model},
+            {"dimensions", r.model.dimensions},
+            {"chunks", r.chunks},
+            {"already_embedded", r.already},
+            {"embedded", r.report.stats.embedded},
+            {"cached", r.report.stats.cached},
+            {"failed", r.report.stats.failed}};
   }
 
   Gate::Options gate_options() {
@@ -182,11 +284,99 @@ struct Api::Impl {
                   "this server fetches no web pages: it was started without " + command_mention(Setting::allow_crawl),
                   "its operator can allow fetching and crawling: strata serve " + command_mention(Setting::allow_crawl));
     }
-    // A crawl never holds this worker: it is answered as a stream, on threads of its own, bounded
-    // per caller and on the server (crawl_runs.h); the answer goes past the JSON result as a
-    // refusal's does. One page is bounded by the fetcher's own time limits.
-    if (r.crawl) throw CrawlAnswer(crawl_response({r, options.ingest, call.caller, &workers.at(call.worker).turn, a}));
+    // A crawl never holds this worker: it is a job (jobs.h), answered 202 at once; the answer
+    // goes past the JSON result as a refusal's does. One page is bounded by the fetcher's own
+    // time limits.
+    if (r.crawl) {
+      json request = a.values;
+      request["collection"] = r.collection;
+      throw Refused(queue_job(call, "crawl", r.collection, request));
+    }
     return service::ingest_url_result(service::ingest_url(r, options.ingest));
+  }
+
+  // POST /api/v1/collections/{collection}/embed: a job that gives the collection's chunks
+  // without a vector one.
+  json embed(const Arguments& a, const Call& call) {
+    service::refuse_unknown_arguments(a.values, {"collection"});
+    const std::string name = service::required_string(a.values, "collection");
+    session(call).collection(auth::Scope::write, name);
+    throw Refused(queue_job(call, "embed", name, {{"collection", name}}));
+  }
+
+  // Queues a job of `kind` for the caller: 202 with the job and its Location, or 429 when the
+  // caller has its bound of jobs queued or running.
+  http::Response queue_job(const Call& call, const std::string& kind, const std::string& collection, const json& request) {
+    store::Store& s = store_made(call.worker);
+    const std::string owner = call.caller.name();
+    const std::size_t active = store::count_active_jobs(s, owner);
+    if (active >= options.jobs.per_key) {
+      return busy_response(429,
+                           for_client("this caller has " + std::to_string(active) + " jobs queued or running, its bound (the server's " +
+                               command_mention(Setting::max_jobs_per_key) + "); a job may start when one ends"),
+                           30);
+    }
+    store::Job job;
+    job.id = new_job_id();
+    job.kind = kind;
+    job.collection = collection;
+    job.owner = owner;
+    job.request = json_text(request);
+    job.created_at = job_time(std::chrono::system_clock::now());
+    job.revision = 1;
+    store::create_job(s, job);
+    runner.wake();
+    http::Response r = http::Response::json(202, json_text(job_json(job)));
+    r.set_header("Location", "/api/v1/jobs/" + job.id);
+    return r;
+  }
+
+  // The worker's store, made first when there is none yet: a crawl into a server's new store
+  // makes it, as an ingest of one document does.
+  store::Store& store_made(std::size_t worker) {
+    try {
+      return store(worker);
+    } catch (const store::NoStore&) {
+      store::Store::open(options.store_path, options.open);
+    }
+    return store(worker);
+  }
+
+  // A caller sees its own jobs; an admin key, and the one caller of a server without keys, all.
+  static bool sees_every_job(const Call& call) { return !call.caller.key || call.caller.allows(auth::Scope::admin, ""); }
+
+  // The job `id` if the caller may see it, else 404 (another's job is as unknown as none).
+  store::Job visible_job(const Call& call, const std::string& id) {
+    std::optional<store::Job> job = store::find_job(store(call.worker), id);
+    if (!job || (!sees_every_job(call) && job->owner != call.caller.name())) {
+      throw Error(ErrorKind::not_found, ExitCode::invalid_input, "no job '" + id.substr(0, store::k_max_job_id) + "'",
+                  "GET /api/v1/jobs lists the caller's jobs");
+    }
+    return *job;
+  }
+
+  json jobs(const Arguments& a, const Call& call) {
+    service::refuse_unknown_arguments(a.values, {"limit"});
+    std::int64_t limit = 50;
+    if (a.values.contains("limit")) {
+      if (!a.values["limit"].is_number_integer()) throw Error(ExitCode::usage, "argument 'limit' must be a whole number");
+      limit = a.values["limit"].get<std::int64_t>();
+      if (limit < 1 || limit > 1000) throw Error(ExitCode::usage, "argument 'limit' must be between 1 and 1000");
+    }
+    const std::optional<std::string> owner = sees_every_job(call) ? std::nullopt : std::optional<std::string>(call.caller.name());
+    json list = json::array();
+    for (const store::Job& j : store::list_jobs(store(call.worker), owner, static_cast<std::size_t>(limit))) list.push_back(job_json(j));
+    return {{"jobs", std::move(list)}};
+  }
+
+  json job(const Arguments& a, const Call& call) {
+    return job_json(visible_job(call, service::required_string(a.values, "job")));
+  }
+
+  json cancel_job(const Arguments& a, const Call& call) {
+    const store::Job job = visible_job(call, service::required_string(a.values, "job"));
+    const std::optional<store::Job> now = store::cancel_job(store(call.worker), job.id, job_time(std::chrono::system_clock::now()));
+    return job_json(now.value_or(job));
   }
 
   // POST /api/v1/ask: the answer as server-sent events a client can pick up again after a lost
@@ -359,9 +549,24 @@ constexpr RouteSpec k_routes[] = {
      &service::k_ingest_request, &service::k_ingest_result, &Api::Impl::ingest,
      http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::post, "/api/v1/collections/{collection}/web", "ingest_url",
-     "Fetch a web page, or crawl a site from it, into the collection (when the server's operator allows it)",
+     "Fetch a web page into the collection, or crawl a site from it: a crawl is a job, answered 202 with its Location "
+     "(when the server's operator allows it)",
      "documents", Source::body, &service::k_ingest_url_request, &service::k_ingest_url_result, &Api::Impl::ingest_url,
      http::Blocking::yes, 200, auth::Scope::write},
+    {http::Method::post, "/api/v1/collections/{collection}/embed", "embed_collection",
+     "Give the collection's chunks without a vector one, by the server's embedding model: a job, answered 202 with its "
+     "Location",
+     "jobs", Source::body, &k_embed_request, &k_job_result, &Api::Impl::embed, http::Blocking::yes, 202, auth::Scope::write},
+    {http::Method::get, "/api/v1/jobs", "list_jobs", "The caller's jobs, newest first (an admin key: every caller's)", "jobs",
+     Source::query, &k_jobs_request, &k_jobs_result, &Api::Impl::jobs},
+    {http::Method::get, "/api/v1/jobs/{job}", "get_job", "A job: its status, progress, result or error", "jobs", Source::none,
+     &k_job_request, &k_job_result, &Api::Impl::job},
+    {http::Method::del, "/api/v1/jobs/{job}", "cancel_job",
+     "Cancel a job: a queued one at once, a running one at its next page or batch (what it did is kept)", "jobs",
+     Source::none, &k_job_request, &k_job_result, &Api::Impl::cancel_job, http::Blocking::yes, 200, auth::Scope::write},
+    {http::Method::get, "/api/v1/jobs/{job}/events", "job_events",
+     "A job's changes as server-sent events (event: job, id: its revision) after Last-Event-ID, until it ends", "jobs",
+     Source::none, &k_job_request, nullptr, nullptr},
     {http::Method::get, "/api/v1/collections/{collection}/documents/{source...}", "read_document",
      "Read a document's lines (start_line, end_line: the line model of citations) or chunks", "documents", Source::query,
      &service::k_read_request, &service::k_read_result, &Api::Impl::read},
@@ -420,6 +625,26 @@ std::string schema_name(std::string_view id, std::string_view suffix) {
   return out + std::string(suffix);
 }
 
+// The event a stream resumes after: Last-Event-ID, which EventSource sends as a header when it
+// reconnects, or for a client that cannot set headers ?last_event_id=; 0 when neither is given.
+// A value that is not a whole number is 422.
+std::variant<std::uint64_t, http::Response> last_event_id(const http::Request& request) {
+  std::string last = request.header("last-event-id") != nullptr ? *request.header("last-event-id") : std::string();
+  if (last.empty()) {
+    if (const auto it = request.query.find("last_event_id"); it != request.query.end()) last = it->second;
+  }
+  std::uint64_t after = 0;
+  const std::string_view text = trim(last);
+  if (!text.empty()) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return http::Response::json(422, http::detail_json("Last-Event-ID must be an event's id, a whole number; got '" +
+                                                         std::string(text.substr(0, 40)) + "'"));
+    }
+  }
+  return after;
+}
+
 json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 
 json json_content(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
@@ -471,22 +696,30 @@ http::Router Api::router() {
       };
     } else if (spec.pattern == "/api/v1/ask/{answer}/events") {
       handler = [impl](const http::Request& request, http::Context& context, const Caller& caller) {
-        // EventSource sends Last-Event-ID as a header when it reconnects; a client that cannot
-        // set headers gives it in the query.
-        std::string last = request.header("last-event-id") != nullptr ? *request.header("last-event-id") : std::string();
-        if (last.empty()) {
-          if (const auto it = request.query.find("last_event_id"); it != request.query.end()) last = it->second;
+        const std::variant<std::uint64_t, http::Response> after = last_event_id(request);
+        if (const auto* refusal = std::get_if<http::Response>(&after)) return *refusal;
+        return ask_events_response(request.params.at("answer"), caller, std::get<std::uint64_t>(after),
+                                   &impl->workers.at(context.worker).turn);
+      };
+    } else if (spec.pattern == "/api/v1/jobs/{job}/events") {
+      handler = [impl](const http::Request& request, http::Context& context, const Caller& caller) {
+        const std::variant<std::uint64_t, http::Response> after = last_event_id(request);
+        if (const auto* refusal = std::get_if<http::Response>(&after)) return *refusal;
+        const std::size_t worker = context.worker;
+        std::string id;
+        try {
+          id = impl->visible_job(Call{worker, caller}, request.params.at("job")).id;
+        } catch (const Error& e) {
+          return problem_response(e, Arguments{}, nullptr);
         }
-        std::uint64_t after = 0;
-        const std::string_view text = trim(last);
-        if (!text.empty()) {
-          const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
-          if (ec != std::errc() || end != text.data() + text.size()) {
-            return http::Response::json(422, http::detail_json("Last-Event-ID must be an event's id, a whole number; got '" +
-                                                               std::string(text.substr(0, 40)) + "'"));
-          }
-        }
-        return ask_events_response(request.params.at("answer"), caller, after, &impl->workers.at(context.worker).turn);
+        // The stream reads the row on its own thread, in turns with the worker (store_turn.h).
+        return job_events_response(
+            [impl, worker, id]() {
+              StoreTurn turn(&impl->workers.at(worker).turn);
+              turn.hold();
+              return store::find_job(impl->store(worker), id);
+            },
+            std::get<std::uint64_t>(after));
       };
     } else if (spec.pattern == "/static/{file}") {
       handler = [](const http::Request& request, http::Context&, const Caller&) { return static_file(request.params.at("file")); };

@@ -32,6 +32,7 @@
 #include "ingest/ingest.h"
 #include "search/searcher.h"
 #include "serve/gate.h"
+#include "serve/jobs.h"
 #include "serve/openai_routes.h"
 #include "mcp/http_route.h"
 #include "store/store.h"
@@ -65,6 +66,10 @@ struct ApiOptions {
   // started the server allowing it (--allow-crawl): the requests leave from the server's
   // network. What they may reach (ingest.web: --allow-private) is the operator's alone too.
   bool allow_web = false;
+  // Background jobs (jobs.h): a crawl, an embed. The pool runs in this process unless
+  // run_jobs is false (a test that looks at the queue alone).
+  JobBounds jobs;
+  bool run_jobs = true;
 };
 
 class Api {

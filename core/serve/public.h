@@ -3,5 +3,6 @@
 // itself is core/http's.
 #include "serve/api.h"  // IWYU pragma: export
 #include "serve/gate.h"  // IWYU pragma: export
+#include "serve/jobs.h"  // IWYU pragma: export
 #include "serve/listen.h"  // IWYU pragma: export
 #include "serve/store_claim.h"  // IWYU pragma: export

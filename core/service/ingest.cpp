@@ -123,6 +123,11 @@ struct Quiet : ingest::IngestObserver {};
 }  // namespace
 
 ingest::IngestSummary ingest_url(const IngestUrlRequest& request, ingest::IngestRequest base) {
+  Quiet quiet;
+  return ingest_url(request, std::move(base), quiet);
+}
+
+ingest::IngestSummary ingest_url(const IngestUrlRequest& request, ingest::IngestRequest base, ingest::IngestObserver& observer) {
   base.collection = request.collection;
   base.paths = {request.url};
   base.jsonl = false;
@@ -131,8 +136,7 @@ ingest::IngestSummary ingest_url(const IngestUrlRequest& request, ingest::Ingest
   base.crawl = request.crawl;
   base.prune = request.prune;
   base.dry_run = request.dry_run;
-  Quiet quiet;
-  return ingest::ingest(base, quiet);
+  return ingest::ingest(base, observer);
 }
 
 json ingest_url_result(const ingest::IngestSummary& s) {

@@ -81,6 +81,8 @@ IngestUrlRequest ingest_url_request(const nlohmann::json& arguments, const std::
 // Fetches (or crawls) through an ingest run. `base` holds what the door owns: the store, its
 // options, chunking, threads, and the fetch's safety (base.web); its inputs are replaced.
 ingest::IngestSummary ingest_url(const IngestUrlRequest& request, ingest::IngestRequest base);
+// The same, telling `observer` of each page and of the run's progress (a server's crawl job).
+ingest::IngestSummary ingest_url(const IngestUrlRequest& request, ingest::IngestRequest base, ingest::IngestObserver& observer);
 // `summary` as k_ingest_url_result describes it (failures' reasons with settings as `render`
 // names them is the door's: this writes core's tokens as plain names).
 nlohmann::json ingest_url_result(const ingest::IngestSummary& summary);

@@ -8,7 +8,7 @@
 // for every backend (validation, what put() replaces, how a document's rows are formed) is said
 // once, above them (the public .cpp files, document_rules.h), so a backend holds SQL only.
 //
-// Also api_keys.h's rows. Each operation's contract is its public function's, word for word: same results, same order,
+// Also api_keys.h's and jobs.h's rows. Each operation's contract is its public function's, word for word: same results, same order,
 // same errors (Error(unavailable) naming the store when the database fails). Operations take the
 // Store they serve for what messages name (store.path()) and its busy timeout. Internal to
 // core/store: cli/ never includes it (public.h does not).
@@ -28,6 +28,7 @@
 #include "store/collections.h"
 #include "store/document_writer.h"
 #include "store/embedding_store.h"
+#include "store/jobs.h"
 #include "store/search_store.h"
 #include "store/store.h"
 
@@ -145,6 +146,22 @@ class Backend {
   virtual std::optional<ApiKey> revoke_api_key(Store& store, const std::string& name, const std::string& at) = 0;
   virtual bool record_api_key_use(Store& store, const std::string& name, const std::string& at,
                                   const std::string& not_before) = 0;
+
+  // ---- jobs.h ----
+  virtual void create_job(Store& store, const Job& job) = 0;
+  virtual std::optional<Job> find_job(Store& store, const std::string& id) = 0;
+  virtual std::vector<Job> list_jobs(Store& store, const std::optional<std::string>& owner, std::size_t limit) = 0;
+  virtual std::size_t count_active_jobs(Store& store, const std::string& owner) = 0;
+  virtual std::optional<Job> claim_job(Store& store, const std::string& runner, const std::string& at,
+                                       const std::string& stale_before) = 0;
+  virtual std::optional<bool> record_job_progress(Store& store, const std::string& id, const std::string& runner,
+                                                  std::int64_t done, const std::optional<std::int64_t>& total) = 0;
+  virtual std::vector<std::string> beat_jobs(Store& store, const std::string& runner, const std::string& at) = 0;
+  virtual bool finish_job(Store& store, const std::string& id, const std::string& runner, JobStatus status,
+                          const std::optional<std::string>& result, const std::optional<std::string>& error,
+                          const std::string& at) = 0;
+  virtual bool release_job(Store& store, const std::string& id, const std::string& runner) = 0;
+  virtual std::optional<Job> cancel_job(Store& store, const std::string& id, const std::string& at) = 0;
 
   // ---- the stateful parts: one object per DocumentWriter, EmbeddingStore, AskStore ----
   virtual std::unique_ptr<WriterBackend> writer(Store& store, std::string collection, std::string config_json,

@@ -8,5 +8,6 @@
 #include "store/catalog.h"  // IWYU pragma: export
 #include "store/collection_copy.h"  // IWYU pragma: export
 #include "store/collections.h"  // IWYU pragma: export
+#include "store/jobs.h"  // IWYU pragma: export
 #include "store/store.h"  // IWYU pragma: export
 #include "store/team_grants.h"  // IWYU pragma: export

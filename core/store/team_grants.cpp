@@ -13,10 +13,12 @@ namespace strata::store {
 namespace {
 
 // What writers change: documents, chunks, the keyword index (and the documents an upgrade left
-// to index again, which a writer's open finishes), vectors and the writers' locks.
-constexpr std::array<std::string_view, 12> k_written = {
-    "collections", "documents", "chunk_configs", "chunks",     "chunk_term_blocks", "keyword_stats",
-    "term_stats",  "embeddings", "embedding_cache", "embedding_generation", "index_terms_pending", "write_locks"};
+// to index again, which a writer's open finishes), vectors, the writers' locks and the server's
+// background jobs (a crawl or an embed a writer's key started).
+constexpr std::array<std::string_view, 13> k_written = {
+    "collections", "documents",  "chunk_configs",   "chunks",
+    "chunk_term_blocks", "keyword_stats", "term_stats", "embeddings",
+    "embedding_cache",   "embedding_generation", "index_terms_pending", "write_locks", "jobs"};
 
 // What every user writes for themselves (strata ask, strata chat): each row its writer's alone.
 constexpr std::array<std::string_view, 4> k_asked = {"conversations", "messages", "llm_calls", "response_cache"};

@@ -7,10 +7,12 @@
 #  - a sitemap flood (an index of sitemaps listing 50,000 long URLs each) for a --max-pages 1
 #    crawl keeps the crawl's memory bounded (peak RSS by /usr/bin/time -v), and the crawl says
 #    how many URLs it left out;
-#  - over HTTP (strata serve --allow-crawl), a crawl holds no request worker (with --workers 1
-#    other requests are answered while it runs), stops when its caller leaves (the site's log
-#    stops growing within a second or two), ends at its max_seconds, and one caller runs one
-#    crawl at a time (429).
+#  - over HTTP (strata serve --allow-crawl), a crawl is a background job: answered 202 at once,
+#    it holds no request worker (with --workers 1 other requests are answered while it runs), is
+#    read back, listed and streamed as events resumable from Last-Event-ID, stops when cancelled
+#    (DELETE, or strata jobs cancel: the site's log stops growing within a second or two), ends at
+#    its max_seconds, is bounded per key (429), and is handed back to the queue when the server
+#    stops, then run by the restarted server.
 #
 # The script runs inside a network namespace of its own when it can (`unshare -rn`), so even a
 # failing check sends nothing off the machine.
@@ -81,50 +83,119 @@ fi
 assert_true "the summary says URLs were left out" grep -q 'left out' "$E2E_TMP/.out"
 assert_eq 1 "$(q f.db "SELECT count(*) FROM documents")" "one page stored"
 
-# ---- Over HTTP --------------------------------------------------------------------------------
+# ---- Over HTTP: a crawl is a background job (core/serve/jobs.h) ----------------------------------
 mode plain
 post() {  # PATH JSON [MAX_TIME]: the status in CODE, the body in BODY
     CODE=$(curl -s -o "$E2E_TMP/body" -w '%{http_code}' --max-time "${3:-30}" -H 'Content-Type: application/json' -d "$2" "$BASE$1")
     BODY=$(cat "$E2E_TMP/body")
 }
+body_id() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$E2E_TMP/body"; }
 ENDLESS="{\"url\": \"$A/slow/0\", \"crawl\": {\"max_pages\": 1000}}"
-serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private --workers 1
+serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private --workers 1 --max-jobs-per-key 1
 
-case_ "strata serve: a crawl holds no request worker (one worker, other requests answered while it runs)"
+case_ "strata serve: a crawl is a job, answered 202 at once with its Location; it holds no request worker"
 : >site/requests
-curl -s -o /dev/null --max-time 4 -H 'Content-Type: application/json' -d "$ENDLESS" "$BASE/api/v1/collections/web/web" &
-CRAWLER=$!
-sleep 1
 T0=$(date +%s.%N)
-LIST=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$BASE/api/v1/collections")
+post /api/v1/collections/web/web "$ENDLESS" 5
 T1=$(date +%s.%N)
-assert_eq 200 "$LIST" "a request on the one worker is answered during the crawl"
-note "answered in $(python3 -c "print(round($T1 - $T0, 3))") s while a crawl ran"
+assert_eq 202 "$CODE" "$BODY"
+JOB=$(body_id)
+assert_true "answered at once ($(python3 -c "print(round($T1 - $T0, 3))") s)" python3 -c "import sys; sys.exit(0 if $T1 - $T0 < 2 else 1)"
+LOCATION=$(curl -s -o /dev/null -D - -H 'Content-Type: application/json' -d "{\"url\": \"$A/docs/\", \"crawl\": {\"max_depth\": 0}}" \
+    "$BASE/api/v1/collections/web/web" | tr -d '\r' | awk 'tolower($1) == "location:" {print $2}')
+assert_eq "" "$LOCATION" "a second job of the caller is refused (no Location) while its first runs"
+sleep 1.5
+LIST=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$BASE/api/v1/collections")
+assert_eq 200 "$LIST" "a request on the one worker is answered while the crawl runs"
+http_req GET "/api/v1/jobs/$JOB"
+expect_http 200 "the job is read back"
+assert_true "it is running, with its progress: $BODY" python3 -c "import json,sys; j=json.loads(sys.argv[1]); sys.exit(0 if j['status'] == 'running' and j['kind'] == 'crawl' and j['collection'] == 'web' else 1)" "$BODY"
 
-case_ "strata serve: one caller, one crawl at a time: a second is refused with 429"
-post /api/v1/collections/web/web "$ENDLESS" 3
-assert_eq 429 "$CODE" "$BODY"
-assert_true "the refusal says why" grep -q 'crawl' "$E2E_TMP/body"
+case_ "strata serve: one caller's jobs are bounded (--max-jobs-per-key 1): one more is 429 with Retry-After"
+curl -s -o "$E2E_TMP/body" -D "$E2E_TMP/headers" -H 'Content-Type: application/json' -d "$ENDLESS" "$BASE/api/v1/collections/web/web" >/dev/null
+assert_true "429" grep -q '^HTTP/1.1 429' "$E2E_TMP/headers"
+assert_true "Retry-After" grep -qi '^retry-after: [0-9]' "$E2E_TMP/headers"
+assert_true "the refusal says why" grep -q 'jobs queued or running' "$E2E_TMP/body"
 
-case_ "strata serve: a crawl whose caller leaves stops"
-wait "$CRAWLER"
+case_ "strata serve: the job's events, each with an id, resumed from Last-Event-ID"
+curl -s -N --max-time 2 "$BASE/api/v1/jobs/$JOB/events" >"$E2E_TMP/events" || true
+assert_true "an event with an id: $(head -c 300 "$E2E_TMP/events")" grep -q '^id: [0-9]' "$E2E_TMP/events"
+assert_true "a job event" grep -q '^event: job' "$E2E_TMP/events"
+LAST_ID=$(grep '^id: ' "$E2E_TMP/events" | tail -1 | cut -d' ' -f2)
+sleep 1.2
+curl -s -N --max-time 2 -H "Last-Event-ID: $LAST_ID" "$BASE/api/v1/jobs/$JOB/events" >"$E2E_TMP/events2" || true
+FIRST_AFTER=$(grep '^id: ' "$E2E_TMP/events2" | head -1 | cut -d' ' -f2)
+assert_true "a resumed stream starts after the id it names ($LAST_ID -> ${FIRST_AFTER:-none})" test "${FIRST_AFTER:-0}" -gt "$LAST_ID"
+http_req GET "/api/v1/jobs/$JOB/events" -H 'Last-Event-ID: abc'
+expect_http 422 "a Last-Event-ID that is no number"
+
+case_ "strata serve: DELETE /api/v1/jobs/{id} cancels a running crawl within a second or two, keeping what it did"
+http_req DELETE "/api/v1/jobs/$JOB"
+expect_http 200 "the cancel is taken"
 LEFT=$(date +%s.%N)
-sleep 2
+job_wait "$JOB" 20
+assert_eq cancelled "$JOB_STATUS" "the job ends cancelled: $(cat "$E2E_TMP/job")"
+assert_true "with what it did: $(cat "$E2E_TMP/job")" python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j['result'] and j['result']['new'] >= 1 and j['progress']['done'] >= 1 else 1)" "$E2E_TMP/job"
+sleep 1.5
 N1=$(grep -c ' GET /slow/' site/requests)
-sleep 2
+sleep 1.5
 N2=$(grep -c ' GET /slow/' site/requests)
 LAST=$(grep ' GET /slow/' site/requests | tail -1 | cut -d' ' -f1)
-assert_true "the crawl asked for pages while its caller waited ($N1)" test "$N1" -gt 2
-assert_eq "$N1" "$N2" "no page is asked for once the caller has gone"
-note "the crawl's last request began $(python3 -c "print(round(${LAST:-0} - $LEFT, 3))") s after its caller left (negative: before)"
-assert_true "it stopped within 1.5 s of the caller leaving" python3 -c "import sys; sys.exit(0 if ${LAST:-0} - $LEFT < 1.5 else 1)"
+assert_true "the crawl asked for pages before its cancel ($N1)" test "$N1" -gt 2
+assert_eq "$N1" "$N2" "no page is asked for once the job is cancelled"
+note "the crawl's last request began $(python3 -c "print(round(${LAST:-0} - $LEFT, 3))") s after its cancel (negative: before)"
+assert_true "it stopped within 2 s of its cancel" python3 -c "import sys; sys.exit(0 if ${LAST:-0} - $LEFT < 2 else 1)"
+
+case_ "strata serve: a crawl's own time bound ends its job; a one-page crawl's job has the crawl's result"
 T0=$(date +%s)
-post /api/v1/collections/web/web "{\"url\": \"$A/slow/0\", \"crawl\": {\"max_seconds\": 1}}" 20
-assert_eq 200 "$CODE" "once it stopped, the caller may crawl again: $BODY"
-assert_true "the request's own time bound ends the crawl ($(($(date +%s) - T0)) s)" test $(($(date +%s) - T0)) -le 4
+post /api/v1/collections/web/web "{\"url\": \"$A/slow/0\", \"crawl\": {\"max_seconds\": 1}}"
+assert_eq 202 "$CODE" "once the first ended, the caller may start another: $BODY"
+job_wait "$(body_id)" 20
+assert_eq succeeded "$JOB_STATUS" "$(cat "$E2E_TMP/job")"
+assert_true "the request's own time bound ends the crawl ($(($(date +%s) - T0)) s)" test $(($(date +%s) - T0)) -le 5
 post /api/v1/collections/web/web "{\"url\": \"$A/docs/\", \"crawl\": {\"max_depth\": 0}}"
-assert_eq 200 "$CODE" "$BODY"
-assert_true "the answer is the crawl's result" python3 -c "import json,sys; d=json.load(open('$E2E_TMP/body')); sys.exit(0 if d['new'] == 1 else 1)"
+assert_eq 202 "$CODE" "$BODY"
+job_wait "$(body_id)" 20
+assert_eq succeeded "$JOB_STATUS" "$(cat "$E2E_TMP/job")"
+assert_eq 1 "$(job_field "j['result']['new']")" "the result is the crawl's: $(cat "$E2E_TMP/job")"
+assert_true "finished_at is set" test "$(job_field "j['finished_at'] is not None")" = True
+
+case_ "strata serve: GET /api/v1/jobs lists the caller's jobs, newest first; an unknown id is 404"
+http_req GET "/api/v1/jobs?limit=2"
+expect_http 200 "the list"
+assert_eq 2 "$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])["jobs"]))' "$BODY")" "limit holds: $BODY"
+http_req GET "/api/v1/jobs/0000nosuchjob"
+expect_http 404 "an unknown job"
+http_req GET "/api/v1/jobs?limit=0"
+expect_http 422 "a limit out of range"
+
+case_ "strata jobs: the operator lists, shows and cancels the server's jobs"
+expect_exit 0 -- S jobs list --store srv.db
+expect_stdout_match "crawl +web +- +succeeded"
+expect_stdout_match "cancelled"
+expect_exit 0 -- S jobs show "$JOB" --store srv.db --json
+expect_json_true "the job's JSON" 'd["id"] == "'"$JOB"'" and d["status"] == "cancelled" and d["owner"] == ""'
+expect_exit 3 -- S jobs show nosuchjob --store srv.db
+expect_stderr_match "no job 'nosuchjob'"
+post /api/v1/collections/web/web "$ENDLESS"
+assert_eq 202 "$CODE" "$BODY"
+JOB=$(body_id)
+sleep 1
+expect_exit 0 -- S jobs cancel "$JOB" --store srv.db
+job_wait "$JOB" 20
+assert_eq cancelled "$JOB_STATUS" "a cancel from the command line stops the server's job: $(cat "$E2E_TMP/job")"
+
+case_ "strata serve: a job running when the server stops is handed back and goes on after the restart"
+post /api/v1/collections/web/web "{\"url\": \"$A/slow/0\", \"crawl\": {\"max_seconds\": 3}}"
+assert_eq 202 "$CODE" "$BODY"
+JOB=$(body_id)
+sleep 1
+serve_down
+assert_eq 0 "$STOP_RC" "the server stops cleanly"
+assert_eq queued "$(q srv.db "SELECT status FROM jobs WHERE id = '$JOB'")" "its running job is queued again"
+serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private --workers 1 --max-jobs-per-key 1
+job_wait "$JOB" 20
+assert_eq succeeded "$JOB_STATUS" "the restarted server runs it to its end: $(cat "$E2E_TMP/job")"
 serve_down
 
 e2e_finish

@@ -73,6 +73,9 @@ export DATABASE_URL=sqlite:app.db
     "$STRATA" migrate dump -o schema.sql
     "$STRATA" ask 'what do the notes say?' </dev/null  # offline: logged call 1, for `logs show 1`
     "$STRATA" keys create ci-bot >/dev/null  # for `keys revoke ci-bot`
+    # A crawl job of strata serve's queue, for `jobs show` and `jobs cancel`.
+    sqlite3 .strata/store.db "INSERT INTO jobs (id, kind, collection, owner, request, status, created_at, revision)
+        VALUES ('01a227c34d20991d4ecefa855260cae1', 'crawl', 'web', '', '{}', 'queued', '2026-11-29T14:44:00Z', 1)"
 } >setup.log 2>&1 || { cat setup.log; fail "the fixture could not be set up"; }
 cd "$E2E_TMP" || exit 2
 

@@ -229,8 +229,11 @@ serve_down
 serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl
 API=$BASE
 post /api/v1/collections/web/web "{\"url\": \"$SITE/docs/\", \"crawl\": {\"max_depth\": 0}}"
-assert_eq 200 "$CODE" "$BODY"
-assert_true "a loopback site is refused without the server's --allow-private" grep -q "loopback address" "$E2E_TMP/body"
+assert_eq 202 "$CODE" "a crawl is a job: $BODY"
+JOB=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$E2E_TMP/body")
+job_wait "$JOB" 30
+assert_eq succeeded "$JOB_STATUS" "the job ends: $(cat "$E2E_TMP/job")"
+assert_true "a loopback site is refused without the server's --allow-private" grep -q "loopback address" "$E2E_TMP/job"
 post /api/v1/collections/web/web "{\"url\": \"$SITE/docs/\", \"allow_private\": true}"
 assert_eq 422 "$CODE" "a caller cannot ask for private addresses: $BODY"
 post /api/v1/collections/web/web "{\"url\": \"/etc/passwd\"}"
@@ -239,7 +242,10 @@ serve_down
 serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private
 API=$BASE
 post /api/v1/collections/web/web "{\"url\": \"$SITE/docs/intro.html\", \"crawl\": {\"max_depth\": 0}}"
-assert_eq 200 "$CODE" "$BODY"
+assert_eq 202 "$CODE" "$BODY"
+JOB=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$E2E_TMP/body")
+job_wait "$JOB" 30
+assert_eq succeeded "$JOB_STATUS" "the job ends: $(cat "$E2E_TMP/job")"
 BASE=$SITE
 assert_eq 1 "$(q srv.db "SELECT count(*) FROM documents WHERE source = '$SITE/docs/intro.html'")" "the page is stored through the server"
 serve_down

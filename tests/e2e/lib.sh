@@ -152,6 +152,25 @@ http_req() {
     BODY=$(cat "$E2E_TMP/body")
 }
 expect_http() { assert_eq "$1" "$STATUS" "$2 (body: ${BODY:0:300})"; }
+# job_wait ID [SECONDS] [CURL ARGS...]: polls GET /api/v1/jobs/ID on serve_up's $BASE until the job
+# has ended (succeeded, failed or cancelled) or SECONDS (default 60) pass; the job's JSON in
+# $E2E_TMP/job and JOB_STATUS (its status; "timeout" when it had not ended).
+job_wait() {
+    local id=$1 seconds=${2:-60}
+    shift 2 2>/dev/null || shift $#
+    local deadline=$((SECONDS + seconds))
+    JOB_STATUS=timeout
+    while [ "$SECONDS" -le "$deadline" ]; do
+        curl -sS -o "$E2E_TMP/job" "$@" "$BASE/api/v1/jobs/$id" 2>/dev/null
+        local s
+        s=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("status",""))' "$E2E_TMP/job" 2>/dev/null)
+        case "$s" in succeeded|failed|cancelled) JOB_STATUS=$s; return 0 ;; esac
+        sleep 0.2
+    done
+    return 0
+}
+# job_field EXPR: a Python expression over the last job_wait's job `j`, printed.
+job_field() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($1)" "$E2E_TMP/job"; }
 # serve_down: SIGTERM to serve_up's server, then its exit code in STOP_RC.
 serve_down() {
     kill -TERM "$SERVE_PID"

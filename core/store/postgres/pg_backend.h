@@ -86,6 +86,22 @@ class Backend final : public store::Backend {
   std::unique_ptr<EmbeddingsBackend> embeddings(Store& store) override;
   std::unique_ptr<AsksBackend> asks(Store& store, const AskPrincipal& principal) override;
 
+  // pg_jobs.cpp
+  void create_job(Store& store, const Job& job) override;
+  std::optional<Job> find_job(Store& store, const std::string& id) override;
+  std::vector<Job> list_jobs(Store& store, const std::optional<std::string>& owner, std::size_t limit) override;
+  std::size_t count_active_jobs(Store& store, const std::string& owner) override;
+  std::optional<Job> claim_job(Store& store, const std::string& runner, const std::string& at,
+                               const std::string& stale_before) override;
+  std::optional<bool> record_job_progress(Store& store, const std::string& id, const std::string& runner,
+                                          std::int64_t done, const std::optional<std::int64_t>& total) override;
+  std::vector<std::string> beat_jobs(Store& store, const std::string& runner, const std::string& at) override;
+  bool finish_job(Store& store, const std::string& id, const std::string& runner, JobStatus status,
+                  const std::optional<std::string>& result, const std::optional<std::string>& error,
+                  const std::string& at) override;
+  bool release_job(Store& store, const std::string& id, const std::string& runner) override;
+  std::optional<Job> cancel_job(Store& store, const std::string& id, const std::string& at) override;
+
   // pg_api_keys.cpp
   bool create_api_key(Store& store, const ApiKey& key, const std::string& secret_sha256) override;
   std::vector<ApiKey> list_api_keys(Store& store) override;

@@ -14,14 +14,6 @@ constexpr const char* k_key_columns =
     "tokens_per_minute "
     "FROM api_keys ";
 
-void key_bind_optional(SQLite::Statement& q, int at, const std::optional<std::string>& v) {
-  if (v) {
-    q.bind(at, *v);
-  } else {
-    q.bind(at);
-  }
-}
-
 StoredApiKey key_row_of(SQLite::Statement& q) {
   StoredApiKey s;
   ApiKey& k = s.key;
@@ -58,18 +50,10 @@ bool Backend::create_api_key(Store& store, const ApiKey& key, const std::string&
     q.bind(2, secret_sha256);
     q.bind(3, to_string(key.scope));
     q.bind(4, collections_to_stored(key.collections));
-    if (key.rate_per_minute) {
-      q.bind(5, *key.rate_per_minute);
-    } else {
-      q.bind(5);
-    }
-    key_bind_optional(q, 6, key.expires_at);
+    bind_optional(q, 5, key.rate_per_minute);
+    bind_optional(q, 6, key.expires_at);
     q.bind(7, key.created_at);
-    if (key.tokens_per_minute) {
-      q.bind(8, *key.tokens_per_minute);
-    } else {
-      q.bind(8);
-    }
+    bind_optional(q, 8, key.tokens_per_minute);
     return q.exec() == 1;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "adding key " + key.name);

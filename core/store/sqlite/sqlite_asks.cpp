@@ -12,14 +12,6 @@ namespace {
 // rows that fail verification are skipped, and a store full of them must not be read whole.
 constexpr std::size_t k_conversations_tried = 100;
 
-void bind_optional(SQLite::Statement& q, int index, const std::optional<std::int64_t>& v) {
-  if (v) {
-    q.bind(index, *v);
-  } else {
-    q.bind(index);
-  }
-}
-
 }  // namespace
 
 // AskStore on a file (ask_store.h). Writes commit with PRAGMA synchronous = NORMAL while it

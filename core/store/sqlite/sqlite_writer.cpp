@@ -28,15 +28,6 @@ constexpr const char* k_documents_under =
     "       d.loader, d.loader_version FROM documents d WHERE d.collection_id = ?"
     "   AND (d.source = ? OR (d.source >= ? AND d.source < ?)) ORDER BY d.source LIMIT ?";
 
-template <typename T>
-void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& value) {
-  if (value) {
-    q.bind(index, *value);
-  } else {
-    q.bind(index);
-  }
-}
-
 StoredDocument stored_of(SQLite::Statement& q) {
   StoredDocument d;
   d.id = q.getColumn(0).getInt64();

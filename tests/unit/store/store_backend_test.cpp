@@ -21,6 +21,7 @@
 #include "store/collections.h"
 #include "store/document_writer.h"
 #include "store/embedding_store.h"
+#include "store/jobs.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "test_db.h"
@@ -542,6 +543,98 @@ TYPED_TEST(StoreBackendTest, ApiKeysAreAddedListedFoundRevokedAndMarkedUsed) {
   EXPECT_EQ(testing::error_of([&] { store::revoke_api_key(this->st(), "nobody", "2026-11-27T00:00:00Z"); }).code(),
             ExitCode::invalid_input);
   EXPECT_FALSE(store::list_api_keys(this->st())[0].revoked_at) << "the other key is untouched";
+}
+
+// The server's background jobs (store/jobs.h): queued, claimed by one runner (never twice),
+// progress and beats, a cancel asked from anywhere, handed back at shutdown, taken over from a
+// runner that stopped beating, listed by owner.
+TYPED_TEST(StoreBackendTest, JobsAreQueuedClaimedOnceCancelledHandedBackAndTakenOver) {
+  const auto job = [](const std::string& id, const std::string& owner, const std::string& at) {
+    store::Job j;
+    j.id = id;
+    j.kind = "crawl";
+    j.collection = "web";
+    j.owner = owner;
+    j.request = R"({"url":"http://example.test/"})";
+    j.created_at = at;
+    return j;
+  };
+  store::create_job(this->st(), job("a1", "app", "2026-11-29T10:00:00Z"));
+  store::create_job(this->st(), job("b2", "bot", "2026-11-29T10:00:01Z"));
+  store::create_job(this->st(), job("c3", "app", "2026-11-29T10:00:02Z"));
+  const std::optional<store::Job> a = store::find_job(this->st(), "a1");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->status, store::JobStatus::queued);
+  EXPECT_EQ(a->revision, 1);
+  EXPECT_EQ(a->request, R"({"url":"http://example.test/"})");
+  EXPECT_FALSE(a->started_at);
+  EXPECT_FALSE(store::find_job(this->st(), "nope"));
+  EXPECT_FALSE(store::find_job(this->st(), std::string(store::k_max_job_id + 1, 'x')));
+  EXPECT_EQ(store::count_active_jobs(this->st(), "app"), 2u);
+
+  const std::vector<store::Job> apps = store::list_jobs(this->st(), std::string("app"), 10);
+  ASSERT_EQ(apps.size(), 2u);
+  EXPECT_EQ(apps[0].id, "c3") << "newest first";
+  EXPECT_EQ(store::list_jobs(this->st(), std::nullopt, 2).size(), 2u);
+
+  // The oldest queued job is claimed, by one runner alone.
+  const std::string now = "2026-11-29T10:01:00Z", stale = "2026-11-29T10:00:30Z";
+  const std::optional<store::Job> first = store::claim_job(this->st(), "r1", now, stale);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->id, "a1");
+  EXPECT_EQ(first->status, store::JobStatus::running);
+  EXPECT_EQ(first->runner, std::optional<std::string>("r1"));
+  EXPECT_EQ(first->started_at, std::optional<std::string>(now));
+  EXPECT_EQ(first->revision, 2);
+  const std::optional<store::Job> second = store::claim_job(this->st(), "r2", now, stale);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->id, "b2") << "a running job with a fresh beat is not claimed again";
+
+  // Progress is its runner's to record; the answer says whether a cancel was asked.
+  EXPECT_EQ(store::record_job_progress(this->st(), "a1", "r1", 3, 10), std::optional<bool>(false));
+  EXPECT_EQ(store::record_job_progress(this->st(), "a1", "r2", 4, 10), std::nullopt) << "not r2's job";
+  EXPECT_EQ(store::find_job(this->st(), "a1")->done, 3);
+  EXPECT_EQ(store::find_job(this->st(), "a1")->total, std::optional<std::int64_t>(10));
+
+  // A cancel: a queued job ends at once; a running one is marked, and its runner learns it.
+  const std::optional<store::Job> c = store::cancel_job(this->st(), "c3", now);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->status, store::JobStatus::cancelled);
+  EXPECT_EQ(c->finished_at, std::optional<std::string>(now));
+  EXPECT_EQ(store::cancel_job(this->st(), "a1", now)->status, store::JobStatus::running);
+  EXPECT_EQ(store::beat_jobs(this->st(), "r1", "2026-11-29T10:01:05Z"), std::vector<std::string>{"a1"});
+  EXPECT_EQ(store::beat_jobs(this->st(), "r2", "2026-11-29T10:01:05Z"), std::vector<std::string>{});
+  EXPECT_EQ(store::record_job_progress(this->st(), "a1", "r1", 5, 10), std::optional<bool>(true));
+  EXPECT_TRUE(store::finish_job(this->st(), "a1", "r1", store::JobStatus::cancelled, R"({"new":5})", std::nullopt, now));
+  EXPECT_FALSE(store::finish_job(this->st(), "a1", "r1", store::JobStatus::succeeded, std::nullopt, std::nullopt, now))
+      << "an ended job is not ended again";
+  EXPECT_EQ(store::find_job(this->st(), "a1")->status, store::JobStatus::cancelled);
+  EXPECT_EQ(store::find_job(this->st(), "a1")->result, std::optional<std::string>(R"({"new":5})"));
+  EXPECT_EQ(store::cancel_job(this->st(), "a1", now)->status, store::JobStatus::cancelled) << "an ended job stays as it is";
+  EXPECT_FALSE(store::cancel_job(this->st(), "nope", now));
+
+  // Handed back at shutdown: queued again, and claimed by the next runner.
+  EXPECT_TRUE(store::release_job(this->st(), "b2", "r2"));
+  EXPECT_FALSE(store::release_job(this->st(), "b2", "r2"));
+  EXPECT_EQ(store::find_job(this->st(), "b2")->status, store::JobStatus::queued);
+  const std::optional<store::Job> again = store::claim_job(this->st(), "r3", "2026-11-29T10:02:00Z", "2026-11-29T10:01:30Z");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, "b2");
+  EXPECT_EQ(again->started_at, std::optional<std::string>(now)) << "its first start is kept";
+
+  // A runner that stopped beating: another takes its job over (never the runner itself), and
+  // the old runner can no longer write the row.
+  EXPECT_FALSE(store::claim_job(this->st(), "r3", "2026-11-29T10:10:00Z", "2026-11-29T10:09:30Z")) << "not its own job";
+  const std::optional<store::Job> taken = store::claim_job(this->st(), "r4", "2026-11-29T10:10:00Z", "2026-11-29T10:09:30Z");
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->id, "b2");
+  EXPECT_EQ(taken->runner, std::optional<std::string>("r4"));
+  EXPECT_EQ(store::record_job_progress(this->st(), "b2", "r3", 1, std::nullopt), std::nullopt);
+  EXPECT_FALSE(store::finish_job(this->st(), "b2", "r3", store::JobStatus::succeeded, std::nullopt, std::nullopt, now));
+  EXPECT_TRUE(store::finish_job(this->st(), "b2", "r4", store::JobStatus::failed, std::nullopt, std::string("boom"), now));
+  EXPECT_EQ(store::find_job(this->st(), "b2")->error, std::optional<std::string>("boom"));
+  EXPECT_FALSE(store::claim_job(this->st(), "r5", "2026-11-29T11:00:00Z", "2026-11-29T10:59:30Z")) << "nothing left to run";
+  EXPECT_EQ(store::count_active_jobs(this->st(), "app"), 0u);
 }
 
 // A key's asks are recorded under its own principal: another key (or the same name with another

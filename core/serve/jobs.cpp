@@ -1,0 +1,254 @@
+#include "serve/jobs.h"
+
+#include <cstdio>
+#include <exception>
+#include <utility>
+
+#include "auth/key.h"
+#include "common/error.h"
+#include "serve/arguments.h"
+#include "serve/random_id.h"
+
+namespace strata::serve {
+namespace {
+
+using WallClock = std::chrono::system_clock;
+using nlohmann::json;
+
+json optional_json_text(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  json parsed = json::parse(*text, nullptr, false);
+  return parsed.is_discarded() ? json(*text) : parsed;
+}
+
+json optional_string(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
+
+// The pool thread's store: opened on first use, and again after a failure (a server store whose
+// connection was lost, a store not made yet).
+class PoolStore {
+ public:
+  PoolStore(const std::string& path, const store::OpenOptions& open) : path_(path), open_(open) {}
+  store::Store* get() {
+    if (store_ && store_->connected()) return &*store_;
+    store_.reset();
+    try {
+      store_.emplace(store::Store::open_existing(path_, open_));
+    } catch (const std::exception&) {
+      return nullptr;  // no store yet, or unreachable: looked at again at the next poll
+    }
+    return &*store_;
+  }
+  void drop() { store_.reset(); }
+
+ private:
+  const std::string& path_;
+  const store::OpenOptions& open_;
+  std::optional<store::Store> store_;
+};
+
+}  // namespace
+
+std::string job_time(std::chrono::system_clock::time_point t) { return auth::utc_text(t); }
+
+std::string new_job_id() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(WallClock::now().time_since_epoch()).count();
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%012llx", static_cast<unsigned long long>(ms) & 0xffffffffffffULL);
+  return std::string(prefix) + random_hex(20);
+}
+
+json job_json(const store::Job& job) {
+  return {{"id", job.id},
+          {"kind", job.kind},
+          {"collection", job.collection},
+          {"status", store::to_string(job.status)},
+          {"progress", {{"done", job.done}, {"total", job.total ? json(*job.total) : json(nullptr)}}},
+          {"created_at", job.created_at},
+          {"started_at", optional_string(job.started_at)},
+          {"finished_at", optional_string(job.finished_at)},
+          {"result", optional_json_text(job.result)},
+          {"error", optional_string(job.error)}};
+}
+
+JobRunner::JobRunner(std::string store_path, store::OpenOptions open, std::vector<JobKind> kinds, JobBounds bounds)
+    : store_path_(std::move(store_path)), open_(std::move(open)), kinds_(std::move(kinds)), bounds_(bounds),
+      runner_id_(random_hex(16)) {}
+
+JobRunner::~JobRunner() { stop(); }
+
+void JobRunner::start() {
+  const std::lock_guard lock(mutex_);
+  if (started_) return;
+  started_ = true;
+  for (std::size_t i = 0; i < std::max<std::size_t>(bounds_.workers, 1); ++i) threads_.emplace_back([this] { pool_thread(); });
+  threads_.emplace_back([this] { beat_thread(); });
+}
+
+void JobRunner::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (stopping_ || !started_) {
+      stopping_ = true;
+      return;
+    }
+    stopping_ = true;
+    for (auto& [id, job] : running_) job->stop.store(true);
+  }
+  wake_.notify_all();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+void JobRunner::wake() { wake_.notify_one(); }
+
+std::size_t JobRunner::running() const {
+  const std::lock_guard lock(mutex_);
+  return running_.size();
+}
+
+const JobKind* JobRunner::kind(const std::string& name) const {
+  for (const JobKind& k : kinds_) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+void JobRunner::pool_thread() {
+  PoolStore pool(store_path_, open_);
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    std::optional<store::Job> job;
+    if (store::Store* s = pool.get()) {
+      const WallClock::time_point now = WallClock::now();
+      try {
+        job = store::claim_job(*s, runner_id_, job_time(now), job_time(now - bounds_.stale));
+      } catch (const std::exception&) {
+        pool.drop();  // a busy or lost store: looked at again at the next poll
+      }
+      if (job) run(*s, *job);
+    }
+    lock.lock();
+    // A job just run: look for the next at once; none: wait for a wake or the poll.
+    if (!job && !stopping_) wake_.wait_for(lock, bounds_.poll);
+  }
+}
+
+// The progress the jobs told since the last time, each job's row once; a job whose cancel was
+// asked is stopped, one taken over by another runner is stopped and left to it.
+void JobRunner::write_progress(store::Store& store) {
+  std::vector<std::pair<std::string, std::shared_ptr<Running>>> jobs;
+  {
+    const std::lock_guard lock(mutex_);
+    jobs.assign(running_.begin(), running_.end());
+  }
+  for (const auto& [id, job] : jobs) {
+    std::int64_t done = 0;
+    std::optional<std::int64_t> total;
+    {
+      const std::lock_guard lock(job->mutex);
+      if (!job->dirty) continue;
+      job->dirty = false;
+      done = job->done;
+      total = job->total;
+    }
+    const std::optional<bool> cancel = store::record_job_progress(store, id, runner_id_, done, total);
+    if (!cancel) job->lost.store(true);
+    if (!cancel || *cancel) job->stop.store(true);
+  }
+}
+
+void JobRunner::beat_thread() {
+  PoolStore pool(store_path_, open_);
+  std::chrono::steady_clock::time_point last_beat{};
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const bool any = !running_.empty();
+    lock.unlock();
+    if (any) {
+      if (store::Store* s = pool.get()) {
+        try {
+          write_progress(*s);
+          if (std::chrono::steady_clock::now() - last_beat >= bounds_.beat) {
+            last_beat = std::chrono::steady_clock::now();
+            for (const std::string& id : store::beat_jobs(*s, runner_id_, job_time(WallClock::now()))) {
+              const std::lock_guard inner(mutex_);
+              if (const auto it = running_.find(id); it != running_.end()) it->second->stop.store(true);
+            }
+          }
+        } catch (const std::exception&) {
+          pool.drop();
+        }
+      }
+    }
+    lock.lock();
+    if (!stopping_) wake_.wait_for(lock, std::min(bounds_.beat, bounds_.progress_every));
+  }
+}
+
+void JobRunner::run(store::Store& store, const store::Job& job) {
+  auto running = std::make_shared<Running>();
+  {
+    const std::lock_guard lock(mutex_);
+    running_[job.id] = running;
+    if (stopping_) running->stop.store(true);
+  }
+  JobContext context{store, job,
+                     [running](std::int64_t done, std::optional<std::int64_t> total) {
+                       const std::lock_guard lock(running->mutex);
+                       running->done = done;
+                       running->total = total;
+                       running->dirty = true;
+                     },
+                     [running] { return running->stop.load(); }};
+  std::optional<std::string> result;
+  std::optional<std::string> error;
+  store::JobStatus status = store::JobStatus::succeeded;
+  const JobKind* k = kind(job.kind);
+  if (job.cancel_requested) {
+    status = store::JobStatus::cancelled;  // asked before this runner took it over
+  } else if (k == nullptr) {
+    status = store::JobStatus::failed;
+    error = "this server does not run jobs of kind '" + job.kind + "'";
+  } else {
+    try {
+      result = json_text(k->run(context));
+    } catch (const Error& e) {
+      status = store::JobStatus::failed;
+      // Worded once, as the API words its errors: the row is read by every door alike.
+      error = for_client(std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")"));
+    } catch (const std::exception&) {
+      status = store::JobStatus::failed;
+      error = "Internal Server Error";
+    }
+  }
+  bool shutting_down = false;
+  {
+    const std::lock_guard lock(mutex_);
+    running_.erase(job.id);
+    shutting_down = stopping_;
+  }
+  if (running->lost.load()) return;
+  try {
+    {
+      // The last progress told, which the beat thread may not have written.
+      const std::lock_guard lock(running->mutex);
+      if (running->dirty && !store::record_job_progress(store, job.id, runner_id_, running->done, running->total)) return;
+    }
+    if (status != store::JobStatus::failed && running->stop.load()) {
+      // Stopped: by its cancel (ended cancelled, with what was done), or by this server's
+      // shutdown (handed back to the queue, for the restart or another replica).
+      const std::optional<store::Job> now = store::find_job(store, job.id);
+      if (shutting_down && now && !now->cancel_requested) {
+        store::release_job(store, job.id, runner_id_);
+        return;
+      }
+      status = store::JobStatus::cancelled;
+    }
+    store::finish_job(store, job.id, runner_id_, status, result, error, job_time(WallClock::now()));
+  } catch (const std::exception&) {
+    // The store failed: the row stays running without a beat, and another runner takes it over.
+  }
+}
+
+}  // namespace strata::serve
