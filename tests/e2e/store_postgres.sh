@@ -2,8 +2,8 @@
 # The knowledge store on PostgreSQL (--store postgres://…), against a real server started for this
 # test: how a store URL is chosen (flag, STRATA_STORE, store.url, a project's strata.toml only once
 # trusted), bad input (an unreachable server, a wrong password, no store schema, a newer one,
-# someone else's schema), passwords never printed, `collections copy` both ways with vectors, and
-# a reader role that can search but not write.
+# someone else's schema), passwords never printed, `collections copy` both ways with vectors, two
+# servers sharing the store's background jobs, and a reader role that can search but not write.
 # Skips (exit 77) only when the PostgreSQL server binaries are absent.
 # Usage: bash tests/e2e/store_postgres.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
@@ -232,6 +232,42 @@ E2E_CMD_TIMEOUT=90 run python3 "$E2E_LIB_DIR/mcp_frozen_store.py" "$STRATA" "$BA
 report_checks
 [ "$RC" = 0 ] || fail "mcp_frozen_store.py exited $RC: $ERR"
 [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 7 ] || fail "mcp_frozen_store.py ran fewer checks than it has: $ERR"
+no_password_in_output
+
+# ---------------------------------------------------------------------------------------------
+case_ "two servers on one PostgreSQL store share its jobs: queued through one, read and listed through the other, run once; the per-key bound holds across both"
+JOBS_URL=$(fresh_db jobs)
+expect_exit 0 -- "$STRATA" ingest docs --store "$JOBS_URL" --collection docs
+PG_BASE=$BASE PG_PORT=$PORT
+serve_up 127.0.0.1:0 --store "$JOBS_URL" --collection docs --max-jobs-per-key 1
+ONE=$BASE ONE_PID=$SERVE_PID
+serve_up 127.0.0.1:0 --store "$JOBS_URL" --collection docs --max-jobs-per-key 1
+TWO=$BASE
+BASE=$ONE
+http_req POST /api/v1/collections/docs/embed -H 'Content-Type: application/json' -d '{}'
+expect_http 202 "an embed is a job"
+JOB=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$E2E_TMP/body")
+BASE=$TWO
+job_wait "$JOB" 60
+assert_eq succeeded "$JOB_STATUS" "the other server reads the job to its end: $(cat "$E2E_TMP/job")"
+assert_eq 3 "$(job_field "j['result']['embedded'] + j['result']['cached']")" "every chunk embedded, once: $(cat "$E2E_TMP/job")"
+assert_eq 3 "$(pq "$JOBS_URL" "SELECT count(*) FROM strata.embeddings")" "one vector a chunk"
+http_req GET /api/v1/jobs
+expect_http 200 "the other server lists it"
+assert_true "listed: $BODY" python3 -c "import json,sys; sys.exit(0 if [j['id'] for j in json.loads(sys.argv[1])['jobs']] == ['$JOB'] else 1)" "$BODY"
+pq "$JOBS_URL" "INSERT INTO strata.jobs (id, kind, collection, owner, request, status, created_at, revision, runner, heartbeat_at)
+  VALUES ('00000000000000000000000000000001', 'embed', 'docs', '', '{}', 'running', '2026-11-29T00:00:00Z', 2, 'elsewhere', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+BASE=$ONE
+http_req POST /api/v1/collections/docs/embed -H 'Content-Type: application/json' -d '{}'
+expect_http 429 "a job running on another server counts toward the caller's bound"
+expect_exit 0 -- "$STRATA" jobs list --store "$JOBS_URL" --json
+assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c '"kind":"embed"')" "strata jobs lists both: $OUT"
+expect_exit 0 -- "$STRATA" jobs cancel 00000000000000000000000000000001 --store "$JOBS_URL"
+expect_stderr_match "asked job 00000000000000000000000000000001 to stop"
+assert_eq t "$(pq "$JOBS_URL" "SELECT cancel_requested FROM strata.jobs WHERE id = '00000000000000000000000000000001'")" "the cancel is on the row for its server"
+serve_down
+kill -TERM "$ONE_PID" && wait "$ONE_PID"
+BASE=$PG_BASE PORT=$PG_PORT
 no_password_in_output
 
 # ---------------------------------------------------------------------------------------------
