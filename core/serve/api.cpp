@@ -73,6 +73,9 @@ constexpr service::Field k_validation_fields[] = {
 };
 constexpr service::Description k_validation{k_validation_fields};
 
+// A document upload with more text than this is a background job (202), not answered in place.
+constexpr std::size_t k_document_job_bytes = 1 << 20;
+
 // Background jobs (jobs.h): the job as the API shows it, and the routes' requests.
 constexpr std::string_view k_job_statuses[] = {"queued", "running", "succeeded", "failed", "cancelled"};
 constexpr service::Field k_job_progress_fields[] = {
@@ -153,7 +156,19 @@ struct Api::Impl {
 
   std::vector<JobKind> job_kinds() {
     return {{"crawl", [this](JobContext& c) { return run_crawl(c); }},
-            {"embed", [this](JobContext& c) { return run_embed(c); }}};
+            {"embed", [this](JobContext& c) { return run_embed(c); }},
+            {"document", [this](JobContext& c) { return run_document(c); }}};
+  }
+
+  // A document larger than k_document_job_bytes: stored as POST .../documents stores one.
+  json run_document(JobContext& c) const {
+    const json request = json::parse(c.job.request, nullptr, false);
+    const service::IngestDocumentRequest r =
+        service::ingest_document_request(request.is_object() ? request : json::object(), c.job.collection);
+    c.progress(0, 1);
+    json result = stored_document(r);
+    c.progress(1, 1);
+    return result;
   }
 
   // A crawl: the request as POST .../web took it; the ingest opens the store itself.
@@ -266,6 +281,16 @@ struct Api::Impl {
     const service::IngestDocumentRequest r = service::ingest_document_request(a.values, options.collection);
     store::validate_collection_name(r.collection);
     session(call).require(auth::Scope::write, r.collection);
+    // A large document is a job (its chunking and indexing can outlast a client's patience): 202.
+    if (r.text.size() > k_document_job_bytes) {
+      json request = a.values;
+      request["collection"] = r.collection;
+      throw Refused(queue_job(call, "document", r.collection, request));
+    }
+    return stored_document(r);
+  }
+
+  json stored_document(const service::IngestDocumentRequest& r) const {
     const service::IngestDocumentResult result = service::ingest_document(r, options.ingest);
     if (result.action == ingest::Action::failed) {
       throw Error(ExitCode::usage, "argument 'text': the document could not be stored: " + result.detail);
@@ -545,7 +570,9 @@ constexpr RouteSpec k_routes[] = {
      "A collection's documents, a page at a time (offset, limit), optionally filtered", "documents", Source::query,
      &service::k_documents_request, &service::k_documents_result, &Api::Impl::documents},
     {http::Method::post, "/api/v1/collections/{collection}/documents", "ingest_document",
-     "Store one document (its text) under a source id, replacing one stored under it", "documents", Source::body,
+     "Store one document (its text) under a source id, replacing one stored under it; a text over 1 MiB is a job, "
+     "answered 202 with its Location",
+     "documents", Source::body,
      &service::k_ingest_request, &service::k_ingest_result, &Api::Impl::ingest,
      http::Blocking::yes, 200, auth::Scope::write},
     {http::Method::post, "/api/v1/collections/{collection}/web", "ingest_url",
@@ -667,7 +694,8 @@ http::Router Api::router() {
       handler = [](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, R"({"status":"ok"})"); };
     } else if (spec.pattern == "/metrics") {
       handler = [impl](const http::Request&, http::Context&, const Caller&) {
-        return http::Response::text(200, impl->metrics.text() + impl->answers.text() + http::process_metrics_text() + vector_index_metrics(),
+        return http::Response::text(200, impl->metrics.text() + impl->answers.text() + impl->runner.metrics_text() +
+                                        http::process_metrics_text() + vector_index_metrics(),
                                     "text/plain; version=0.0.4; charset=utf-8");
       };
     } else if (spec.pattern == "/openapi.json") {

@@ -1,5 +1,6 @@
 #include "serve/jobs.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <utility>
@@ -8,6 +9,7 @@
 #include "common/error.h"
 #include "serve/arguments.h"
 #include "serve/random_id.h"
+#include "store/api_keys.h"
 
 namespace strata::serve {
 namespace {
@@ -106,6 +108,25 @@ std::size_t JobRunner::running() const {
   return running_.size();
 }
 
+std::string JobRunner::metrics_text() const {
+  const std::lock_guard lock(mutex_);
+  std::string out =
+      "# HELP strata_jobs_ended_total Background jobs this server ended, by kind and status (handed_back: at its "
+      "shutdown, for the next server).\n# TYPE strata_jobs_ended_total counter\n";
+  for (const auto& [key, n] : ended_) {
+    out += "strata_jobs_ended_total{kind=\"" + key.first + "\",status=\"" + key.second + "\"} " + std::to_string(n) + "\n";
+  }
+  out += "# HELP strata_jobs_running Background jobs this server runs now.\n# TYPE strata_jobs_running gauge\n";
+  out += "strata_jobs_running " + std::to_string(running_.size()) + "\n";
+  return out;
+}
+
+void JobRunner::count(const std::string& kind, const char* status) {
+  const std::lock_guard lock(mutex_);
+  // Only kinds this server runs are labels: a row's odd kind must not grow the metrics.
+  ++ended_[{this->kind(kind) != nullptr ? kind : std::string("other"), status}];
+}
+
 const JobKind* JobRunner::kind(const std::string& name) const {
   for (const JobKind& k : kinds_) {
     if (k.name == name) return &k;
@@ -158,6 +179,28 @@ void JobRunner::write_progress(store::Store& store) {
   }
 }
 
+// A job runs with its key's reach: once the key is revoked or has expired, its running jobs are
+// cancelled, as its requests are refused.
+void JobRunner::cancel_for_dead_keys(store::Store& store) {
+  std::vector<std::pair<std::string, std::shared_ptr<Running>>> keyed;
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& [id, job] : running_) {
+      if (!job->owner.empty()) keyed.emplace_back(id, job);
+    }
+  }
+  if (keyed.empty()) return;
+  const std::string now = job_time(WallClock::now());
+  const std::vector<store::ApiKey> keys = store::list_api_keys(store);
+  for (const auto& [id, job] : keyed) {
+    const auto key = std::find_if(keys.begin(), keys.end(), [&](const store::ApiKey& k) { return k.name == job->owner; });
+    const bool live = key != keys.end() && !key->revoked_at && (!key->expires_at || *key->expires_at > now);
+    if (live) continue;
+    store::cancel_job(store, id, now);
+    job->stop.store(true);
+  }
+}
+
 void JobRunner::beat_thread() {
   PoolStore pool(store_path_, open_);
   std::chrono::steady_clock::time_point last_beat{};
@@ -175,6 +218,7 @@ void JobRunner::beat_thread() {
               const std::lock_guard inner(mutex_);
               if (const auto it = running_.find(id); it != running_.end()) it->second->stop.store(true);
             }
+            cancel_for_dead_keys(*s);
           }
         } catch (const std::exception&) {
           pool.drop();
@@ -188,6 +232,7 @@ void JobRunner::beat_thread() {
 
 void JobRunner::run(store::Store& store, const store::Job& job) {
   auto running = std::make_shared<Running>();
+  running->owner = job.owner;
   {
     const std::lock_guard lock(mutex_);
     running_[job.id] = running;
@@ -240,12 +285,14 @@ void JobRunner::run(store::Store& store, const store::Job& job) {
       // shutdown (handed back to the queue, for the restart or another replica).
       const std::optional<store::Job> now = store::find_job(store, job.id);
       if (shutting_down && now && !now->cancel_requested) {
-        store::release_job(store, job.id, runner_id_);
+        if (store::release_job(store, job.id, runner_id_)) count(job.kind, "handed_back");
         return;
       }
       status = store::JobStatus::cancelled;
     }
-    store::finish_job(store, job.id, runner_id_, status, result, error, job_time(WallClock::now()));
+    if (store::finish_job(store, job.id, runner_id_, status, result, error, job_time(WallClock::now()))) {
+      count(job.kind, store::to_string(status));
+    }
   } catch (const std::exception&) {
     // The store failed: the row stays running without a beat, and another runner takes it over.
   }

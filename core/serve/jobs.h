@@ -37,7 +37,7 @@ namespace strata::serve {
 struct JobBounds {
   std::size_t workers = 2;  // jobs running at once in this process
   std::size_t per_key = 4;  // jobs of one key queued or running at once (429 past it)
-  std::chrono::milliseconds beat{std::chrono::seconds(5)};
+  std::chrono::milliseconds beat{std::chrono::seconds(1)};  // the heartbeat, and how soon a cancel is seen
   std::chrono::milliseconds stale{std::chrono::seconds(30)};  // a runner silent this long is gone
   std::chrono::milliseconds poll{std::chrono::seconds(1)};    // an idle pool thread looks again
   std::chrono::milliseconds progress_every{std::chrono::milliseconds(500)};  // progress written at most this often
@@ -76,12 +76,16 @@ class JobRunner {
   const std::string& runner_id() const { return runner_id_; }
   const JobBounds& bounds() const { return bounds_; }
   std::size_t running() const;
+  // For /metrics: the jobs this process ended, by kind and status (handed_back: at shutdown),
+  // and those it runs now, in Prometheus' text format.
+  std::string metrics_text() const;
 
  private:
   // A job this runner runs: its stop, and the progress its work told, which the beat thread
   // writes (the work itself never waits on the store for it: an ingest tells its progress while
   // it holds a write transaction on a connection of its own).
   struct Running {
+    std::string owner;  // the key that started it: a revoked or expired key's job is cancelled
     std::atomic<bool> stop{false};
     std::atomic<bool> lost{false};  // taken over by another runner: its row is not ours to write
     std::mutex mutex;
@@ -92,6 +96,8 @@ class JobRunner {
 
   void pool_thread();
   void write_progress(store::Store& store);
+  void cancel_for_dead_keys(store::Store& store);
+  void count(const std::string& kind, const char* status);
   void beat_thread();
   void run(store::Store& store, const store::Job& job);
   const JobKind* kind(const std::string& name) const;
@@ -107,6 +113,7 @@ class JobRunner {
   bool stopping_ = false;
   bool started_ = false;
   std::map<std::string, std::shared_ptr<Running>> running_;  // by job id
+  std::map<std::pair<std::string, std::string>, std::uint64_t> ended_;  // (kind, status) -> jobs
   std::vector<std::thread> threads_;
 };
 

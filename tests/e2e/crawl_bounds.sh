@@ -90,7 +90,7 @@ post() {  # PATH JSON [MAX_TIME]: the status in CODE, the body in BODY
     BODY=$(cat "$E2E_TMP/body")
 }
 body_id() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$E2E_TMP/body"; }
-ENDLESS="{\"url\": \"$A/slow/0\", \"crawl\": {\"max_pages\": 1000}}"
+ENDLESS="{\"url\": \"$A/slow/0\", \"crawl\": {\"max_pages\": 1000, \"max_depth\": 1000}}"
 serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private --workers 1 --max-jobs-per-key 1
 
 case_ "strata serve: a crawl is a job, answered 202 at once with its Location; it holds no request worker"
@@ -184,6 +184,22 @@ sleep 1
 expect_exit 0 -- S jobs cancel "$JOB" --store srv.db
 job_wait "$JOB" 20
 assert_eq cancelled "$JOB_STATUS" "a cancel from the command line stops the server's job: $(cat "$E2E_TMP/job")"
+
+case_ "strata serve: a document over 1 MiB is a job too; /metrics counts the jobs that ended"
+python3 -c "import json; print(json.dumps({'source': 'big.txt', 'text': ('Large documents are stored by a background job. ' * 24000)}))" >big.json
+http_req POST /api/v1/collections/web/documents -H 'Content-Type: application/json' --data-binary @big.json
+expect_http 202 "a large upload is answered at once"
+job_wait "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$E2E_TMP/body")" 60
+assert_eq succeeded "$JOB_STATUS" "$(head -c 400 "$E2E_TMP/job")"
+assert_eq "document" "$(job_field "j['kind']")" "its kind"
+assert_eq 1 "$(q srv.db "SELECT count(*) FROM documents WHERE source = 'big.txt'")" "the document is stored"
+http_req POST /api/v1/collections/web/documents -H 'Content-Type: application/json' -d '{"source": "small.txt", "text": "A small one is stored in place."}'
+expect_http 200 "a small upload is answered in place"
+http_req GET /metrics
+expect_http 200 "metrics"
+assert_true "crawls that succeeded and were cancelled are counted" grep -q 'strata_jobs_ended_total{kind="crawl",status="cancelled"} [1-9]' "$E2E_TMP/body"
+assert_true "the document job too" grep -q 'strata_jobs_ended_total{kind="document",status="succeeded"} 1' "$E2E_TMP/body"
+assert_true "and the jobs running now" grep -q '^strata_jobs_running 0$' "$E2E_TMP/body"
 
 case_ "strata serve: a job running when the server stops is handed back and goes on after the restart"
 post /api/v1/collections/web/web "{\"url\": \"$A/slow/0\", \"crawl\": {\"max_seconds\": 3}}"

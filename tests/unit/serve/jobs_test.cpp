@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "serve/job_events.h"
+#include "store/api_keys.h"
 #include "store/jobs.h"
 #include "store/store.h"
 #include "test_util.h"
@@ -34,7 +35,7 @@ JobBounds quick_bounds() {
   return b;
 }
 
-std::string queue(store::Store& st, const std::string& kind, const std::string& owner = "app") {
+std::string queue(store::Store& st, const std::string& kind, const std::string& owner = "") {
   store::Job j;
   j.id = new_job_id();
   j.kind = kind;
@@ -154,6 +155,34 @@ TEST(JobRunner, ARunnerThatStopsHandsItsRunningJobBackForTheNext) {
   next.wake();
   EXPECT_EQ(job_when(st, id, store::JobStatus::succeeded).status, store::JobStatus::succeeded);
   EXPECT_EQ(again.load(), 1);
+}
+
+TEST(JobRunner, AJobOfARevokedKeyIsCancelledAndMetricsCountWhatEnded) {
+  testing::TempDir tmp;
+  const std::string path = tmp / "store.db";
+  store::Store st = store::Store::open(path);
+  store::ApiKey app;
+  app.name = "app";
+  app.scope = store::KeyScope::write;
+  app.created_at = "2026-11-29T10:00:00Z";
+  store::create_api_key(st, app, std::string(64, 'a'));
+  std::atomic<int> counted{0};
+  JobRunner runner(path, {}, {counting(counted)}, quick_bounds());
+  const std::string id = queue(st, "count", "app");
+  runner.start();
+  runner.wake();
+  ASSERT_EQ(job_when(st, id, store::JobStatus::running).status, store::JobStatus::running);
+  std::this_thread::sleep_for(150ms);
+  EXPECT_EQ(store::find_job(st, id)->status, store::JobStatus::running) << "a live key's job runs on";
+  EXPECT_NE(runner.metrics_text().find("strata_jobs_running 1\n"), std::string::npos) << runner.metrics_text();
+  store::revoke_api_key(st, "app", "2026-11-29T10:05:00Z");
+  const store::Job cancelled = job_when(st, id, store::JobStatus::cancelled);
+  EXPECT_EQ(cancelled.status, store::JobStatus::cancelled) << "the revoked key's job is stopped at the next beat";
+  EXPECT_TRUE(cancelled.cancel_requested);
+  for (int i = 0; i < 100 && runner.running() > 0; ++i) std::this_thread::sleep_for(10ms);
+  const std::string metrics = runner.metrics_text();
+  EXPECT_NE(metrics.find("strata_jobs_ended_total{kind=\"count\",status=\"cancelled\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("strata_jobs_running 0\n"), std::string::npos) << metrics;
 }
 
 struct EventClient final : http::ChunkWriter {
