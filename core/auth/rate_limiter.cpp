@@ -50,16 +50,20 @@ RateLimiter::Bucket& RateLimiter::refilled(std::string_view key, double capacity
   return b;
 }
 
-RateDecision RateLimiter::decision(const Bucket& b, std::int64_t per_minute, bool allowed, double needed) {
-  const double per_second = b.capacity / 60.0;
+RateDecision rate_decision(double tokens, double capacity, std::int64_t per_minute, bool allowed, double needed) {
+  const double per_second = capacity / 60.0;
   RateDecision d;
   d.limit = per_minute;
   d.allowed = allowed;
   // More than the bucket holds never fits: the wait until it is full, then it is refused again.
-  if (!allowed) d.retry_after_seconds = std::max<std::int64_t>(1, whole_up((std::min(needed, b.capacity) - b.tokens) / per_second));
-  d.remaining = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(b.tokens + k_slack)));
-  d.reset_seconds = (b.capacity - b.tokens) / per_second;
+  if (!allowed) d.retry_after_seconds = std::max<std::int64_t>(1, whole_up((std::min(needed, capacity) - tokens) / per_second));
+  d.remaining = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(tokens + k_slack)));
+  d.reset_seconds = std::max(0.0, (capacity - tokens) / per_second);
   return d;
+}
+
+RateDecision RateLimiter::decision(const Bucket& b, std::int64_t per_minute, bool allowed, double needed) {
+  return rate_decision(b.tokens, b.capacity, per_minute, allowed, needed);
 }
 
 RateDecision RateLimiter::take(std::string_view key, std::int64_t per_minute, std::int64_t n) {

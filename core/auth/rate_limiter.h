@@ -28,6 +28,11 @@ struct RateDecision {
   double reset_seconds = 0;
 };
 
+// What a bucket of `capacity` tokens (per_minute of them, earned back over a minute) holding
+// `tokens` after a use says: allowed, remaining, Retry-After for a refusal that `needed` that many,
+// reset (a bucket counted elsewhere, store/rate_buckets.h, answers as this one does).
+RateDecision rate_decision(double tokens, double capacity, std::int64_t per_minute, bool allowed, double needed);
+
 // OpenAI's form of a reset time: "20ms" below a second, "1s", "6m0s" (whole seconds, rounded up).
 std::string reset_text(double seconds);
 

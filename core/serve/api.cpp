@@ -25,6 +25,7 @@
 #include "serve/job_events.h"
 #include "serve/jobs.h"
 #include "serve/page.h"
+#include "serve/shared_rates.h"
 #include "serve/store_turn.h"
 #include "serve/vector_index_metrics.h"
 #include "service/ask.h"
@@ -134,6 +135,8 @@ struct Api::Impl {
   std::deque<Worker> workers;  // a deque: a Worker neither copies nor moves
   // Its own session with the store for the key uses it records, on the recorder's thread.
   service::Session use_session;
+  // Before the gate, which counts keys' limits through it.
+  SharedRates rates;
   Gate gate;
   AnswerMetrics answers;  // /v1/chat/completions' outcomes and tokens, for /metrics
 
@@ -143,7 +146,8 @@ struct Api::Impl {
 
   Impl(ApiOptions o, const http::Metrics& m)
       : options(std::move(o)), metrics(m), workers(make_workers(options)),
-        use_session(options.store_path, options.open, service::Session::Access::read_write, k_door), gate(gate_options()),
+        use_session(options.store_path, options.open, service::Session::Access::read_write, k_door),
+        rates(options.store_path, options.open), gate(gate_options()),
         mcp(mcp_options(options), options.mcp, workers.size(), [this](std::size_t w) -> service::Session& { return workers.at(w).session; }),
         runner(options.store_path, options.open, job_kinds(), options.jobs) {
     // Every route's searches (an answer's retrieval and its own search tool included) remember
@@ -225,6 +229,9 @@ struct Api::Impl {
     g.store = [this](std::size_t worker) -> store::Store& { return store(worker); };
     g.record_use = [this](const auth::Key& key, auth::TimePoint at) {
       auth::record_use(use_session.store(), key, at);
+    };
+    g.shared_rates = [this](const std::string& bucket, std::int64_t per_minute, std::int64_t amount, store::RateUse use) {
+      return rates.use(bucket, per_minute, amount, use);
     };
     return g;
   }

@@ -171,6 +171,29 @@ bool Gate::keys_apply(std::size_t worker) {
   return apply_.load() || !known_.load();
 }
 
+auth::RateDecision Gate::take_requests(const std::string& key, std::int64_t per_minute, std::int64_t n) {
+  if (options_.shared_rates) {
+    if (std::optional<auth::RateDecision> d = options_.shared_rates("requests:" + key, per_minute, n, store::RateUse::take)) return *d;
+  }
+  return limiter_.take(key, per_minute, n);
+}
+
+auth::RateDecision Gate::check_tokens(const std::string& key, std::int64_t per_minute) {
+  if (options_.shared_rates) {
+    if (std::optional<auth::RateDecision> d = options_.shared_rates("tokens:" + key, per_minute, 1, store::RateUse::check)) return *d;
+  }
+  return token_limiter_.check(key, per_minute);
+}
+
+auth::RateDecision Gate::spend_tokens(const std::string& key, std::int64_t per_minute, std::int64_t used) {
+  if (options_.shared_rates) {
+    if (std::optional<auth::RateDecision> d = options_.shared_rates("tokens:" + key, per_minute, used, store::RateUse::spend)) {
+      return *d;
+    }
+  }
+  return token_limiter_.spend(key, per_minute, used);
+}
+
 Gate::Admission Gate::admit(const http::Request& request, http::Context& context, const Guard& guard) {
   Admission a;
   const auto refuse = [&](int status, std::string_view message) {
@@ -208,7 +231,7 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
   context.key_name = key.name;
   if (recorder_) recorder_->note(key, options_.now());
   if (key.rate_per_minute) {
-    const auth::RateDecision d = limiter_.take(key.name, *key.rate_per_minute);
+    const auth::RateDecision d = take_requests(key.name, *key.rate_per_minute, 1);
     a.headers = {{"x-ratelimit-limit-requests", std::to_string(d.limit)},
                  {"x-ratelimit-remaining-requests", std::to_string(d.remaining)},
                  {"x-ratelimit-reset-requests", auth::reset_text(d.reset_seconds)}};
@@ -228,13 +251,13 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
   a.caller.live_check = [live] { return (*live)(); };
   if (key.rate_per_minute) {
     a.caller.take_operations = [this, name = key.name, limit = *key.rate_per_minute](std::int64_t n) {
-      return limiter_.take(name, limit, n);
+      return take_requests(name, limit, n);
     };
   }
   if (key.tokens_per_minute) {
-    a.caller.check_tokens = [this, name = key.name, limit = *key.tokens_per_minute] { return token_limiter_.check(name, limit); };
+    a.caller.check_tokens = [this, name = key.name, limit = *key.tokens_per_minute] { return check_tokens(name, limit); };
     a.caller.spend_tokens = [this, name = key.name, limit = *key.tokens_per_minute](std::int64_t used) {
-      return token_limiter_.spend(name, limit, used);
+      return spend_tokens(name, limit, used);
     };
   }
   a.caller.key = std::move(found.key);

@@ -45,6 +45,7 @@
 
 #include "auth/key.h"
 #include "auth/rate_limiter.h"
+#include "store/rate_buckets.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "serve/caller.h"
@@ -128,6 +129,12 @@ class Gate {
     std::function<store::Store&(std::size_t worker)> store;
     // Writes a key's use; unset: not recorded.
     UseRecorder::Write record_use;
+    // Set: counts a key's limits where every server on the store sees them (shared_rates.h),
+    // its bucket named, answering nullopt when it cannot (a SQLite store: one process; the store
+    // failing): then this process counts them in memory. Thread-safe.
+    std::function<std::optional<auth::RateDecision>(const std::string& bucket, std::int64_t per_minute,
+                                                    std::int64_t amount, store::RateUse use)>
+        shared_rates;
     // The clocks (a test passes its own).
     std::function<auth::TimePoint()> now = [] { return std::chrono::system_clock::now(); };
     auth::RateLimiter::Clock steady = [] { return std::chrono::steady_clock::now(); };
@@ -156,6 +163,10 @@ class Gate {
   Admission admit(const http::Request& request, http::Context& context, const Guard& guard);
 
   Options options_;
+  // A key's limits, counted by options_.shared_rates when it can, else by the limiters below.
+  auth::RateDecision take_requests(const std::string& key, std::int64_t per_minute, std::int64_t n);
+  auth::RateDecision check_tokens(const std::string& key, std::int64_t per_minute);
+  auth::RateDecision spend_tokens(const std::string& key, std::int64_t per_minute, std::int64_t used);
   auth::RateLimiter limiter_;
   auth::RateLimiter token_limiter_;  // keys' tokens per minute (Caller::check_tokens)
   std::optional<UseRecorder> recorder_;

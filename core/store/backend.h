@@ -29,6 +29,7 @@
 #include "store/document_writer.h"
 #include "store/embedding_store.h"
 #include "store/jobs.h"
+#include "store/rate_buckets.h"
 #include "store/search_store.h"
 #include "store/store.h"
 
@@ -162,6 +163,10 @@ class Backend {
                           const std::string& at) = 0;
   virtual bool release_job(Store& store, const std::string& id, const std::string& runner) = 0;
   virtual std::optional<Job> cancel_job(Store& store, const std::string& id, const std::string& at) = 0;
+
+  // ---- rate_buckets.h ----
+  virtual RateBucket use_rate_bucket(Store& store, const std::string& name, double capacity, double amount,
+                                     RateUse use) = 0;
 
   // ---- the stateful parts: one object per DocumentWriter, EmbeddingStore, AskStore ----
   virtual std::unique_ptr<WriterBackend> writer(Store& store, std::string collection, std::string config_json,

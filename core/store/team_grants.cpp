@@ -72,6 +72,8 @@ std::string team_grants_sql(const TeamRoles& roles) {
   sql += "-- API keys (strata keys) are the owner's alone to make and revoke; a strata serve running as any role\n";
   sql += "-- reads them and records when each was last used.\n";
   sql += "GRANT UPDATE (last_used_at) ON " + s + ".api_keys TO " + all + ";\n";
+  sql += "-- A server running as any of them counts its keys' rate and token limits in the store.\n";
+  sql += "GRANT INSERT, UPDATE ON " + s + ".rate_buckets TO " + all + ";\n";
   return sql;
 }
 

@@ -3,7 +3,7 @@
 # test: how a store URL is chosen (flag, STRATA_STORE, store.url, a project's strata.toml only once
 # trusted), bad input (an unreachable server, a wrong password, no store schema, a newer one,
 # someone else's schema), passwords never printed, `collections copy` both ways with vectors, two
-# servers sharing the store's background jobs, and a reader role that can search but not write.
+# servers sharing the store's background jobs and its keys' rate limits, and a reader role that can search but not write.
 # Skips (exit 77) only when the PostgreSQL server binaries are absent.
 # Usage: bash tests/e2e/store_postgres.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
@@ -269,6 +269,26 @@ serve_down
 kill -TERM "$ONE_PID" && wait "$ONE_PID"
 BASE=$PG_BASE PORT=$PG_PORT
 no_password_in_output
+
+# ---------------------------------------------------------------------------------------------
+case_ "two servers on one PostgreSQL store count one rate limit: a key of 3 a minute gets 3 from both together"
+KEY=$("$STRATA" keys create app --rate 3/min --store "$JOBS_URL" 2>/dev/null)
+PG_BASE=$BASE PG_PORT=$PORT
+serve_up 127.0.0.1:0 --store "$JOBS_URL" --collection docs
+ONE=$BASE ONE_PID=$SERVE_PID
+serve_up 127.0.0.1:0 --store "$JOBS_URL" --collection docs
+TWO=$BASE
+CODES=""
+for base in "$ONE" "$TWO" "$ONE" "$TWO"; do
+    CODES="$CODES $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $KEY" "$base/api/v1/collections")"
+done
+assert_eq " 200 200 200 429" "$CODES" "three requests pass across both servers, the fourth is refused"
+curl -s -D "$E2E_TMP/headers" -o /dev/null -H "Authorization: Bearer $KEY" "$ONE/api/v1/collections"
+assert_true "with Retry-After: $(cat "$E2E_TMP/headers")" grep -qi '^retry-after: [0-9]' "$E2E_TMP/headers"
+assert_true "and no request left: $(cat "$E2E_TMP/headers")" grep -qi '^x-ratelimit-remaining-requests: 0' "$E2E_TMP/headers"
+serve_down
+kill -TERM "$ONE_PID" && wait "$ONE_PID"
+BASE=$PG_BASE PORT=$PG_PORT
 
 # ---------------------------------------------------------------------------------------------
 case_ "a reader role can search and list, and cannot write (the grants strata-store(7) documents)"

@@ -86,6 +86,9 @@ class Backend final : public store::Backend {
   std::unique_ptr<EmbeddingsBackend> embeddings(Store& store) override;
   std::unique_ptr<AsksBackend> asks(Store& store, const AskPrincipal& principal) override;
 
+  // pg_rate_buckets.cpp
+  RateBucket use_rate_bucket(Store& store, const std::string& name, double capacity, double amount, RateUse use) override;
+
   // pg_jobs.cpp
   void create_job(Store& store, const Job& job) override;
   std::optional<Job> find_job(Store& store, const std::string& id) override;

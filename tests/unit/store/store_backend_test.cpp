@@ -22,6 +22,8 @@
 #include "store/document_writer.h"
 #include "store/embedding_store.h"
 #include "store/jobs.h"
+#include "store/rate_buckets.h"
+#include "auth/rate_limiter.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "test_db.h"
@@ -635,6 +637,39 @@ TYPED_TEST(StoreBackendTest, JobsAreQueuedClaimedOnceCancelledHandedBackAndTaken
   EXPECT_EQ(store::find_job(this->st(), "b2")->error, std::optional<std::string>("boom"));
   EXPECT_FALSE(store::claim_job(this->st(), "r5", "2026-11-29T11:00:00Z", "2026-11-29T10:59:30Z")) << "nothing left to run";
   EXPECT_EQ(store::count_active_jobs(this->st(), "app"), 0u);
+}
+
+// Rate buckets in the store (store/rate_buckets.h): a new bucket is full; takes pass while it
+// holds enough and take nothing when refused; a check takes nothing; a spend may go below zero;
+// buckets are apart by name.
+TYPED_TEST(StoreBackendTest, RateBucketsTakeCheckAndSpendAsTheMemoryLimiterDoes) {
+  using store::RateUse;
+  // 3 a minute: one earned back every 20 s, far longer than this test runs.
+  store::RateBucket b = store::use_rate_bucket(this->st(), "requests:app", 3, 1, RateUse::take);
+  EXPECT_TRUE(b.allowed);
+  EXPECT_NEAR(b.tokens, 2.0, 0.01);
+  EXPECT_TRUE(store::use_rate_bucket(this->st(), "requests:app", 3, 2, RateUse::take).allowed);
+  b = store::use_rate_bucket(this->st(), "requests:app", 3, 1, RateUse::take);
+  EXPECT_FALSE(b.allowed) << "the fourth of 3 a minute";
+  EXPECT_NEAR(b.tokens, 0.0, 0.01) << "a refusal takes nothing";
+  EXPECT_FALSE(store::use_rate_bucket(this->st(), "requests:app", 3, 1, RateUse::check).allowed);
+  EXPECT_TRUE(store::use_rate_bucket(this->st(), "requests:bot", 3, 1, RateUse::take).allowed) << "another key's bucket";
+  EXPECT_FALSE(store::use_rate_bucket(this->st(), "requests:bot", 3, 5, RateUse::take).allowed) << "more than it holds";
+
+  // Tokens: a check takes nothing; a spend goes into debt, and the key then waits.
+  EXPECT_TRUE(store::use_rate_bucket(this->st(), "tokens:app", 1000, 1, RateUse::check).allowed);
+  b = store::use_rate_bucket(this->st(), "tokens:app", 1000, 1500, RateUse::spend);
+  EXPECT_TRUE(b.allowed);
+  EXPECT_NEAR(b.tokens, -500.0, 1.0);
+  b = store::use_rate_bucket(this->st(), "tokens:app", 1000, 1, RateUse::check);
+  EXPECT_FALSE(b.allowed) << "in debt";
+  EXPECT_LT(b.tokens, 0.0);
+
+  const auth::RateDecision d = auth::rate_decision(b.tokens, 1000, 1000, b.allowed, 1.0);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.remaining, 0);
+  EXPECT_GE(d.retry_after_seconds, 29) << "501 tokens at 1000 a minute";
+  EXPECT_LE(d.retry_after_seconds, 31);
 }
 
 // A key's asks are recorded under its own principal: another key (or the same name with another
