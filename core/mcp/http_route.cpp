@@ -19,6 +19,9 @@
 #include "mcp/json_rpc.h"
 #include "mcp/tools.h"
 #include "service/call_scope.h"
+#include "auth/key.h"
+#include "store/mcp_sessions.h"
+#include "store/store.h"
 
 namespace strata::mcp {
 
@@ -119,17 +122,43 @@ struct McpSession {
 
 struct McpRoute::Impl {
   Impl(mcp::ServerOptions s, McpHttpOptions o, std::size_t workers, const McpRoute::WorkerSession& worker_session)
-      : server(std::move(s)), options(std::move(o)) {
+      : shared(store::is_store_url(s.store_path)), server(std::move(s)), options(std::move(o)) {
     for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i) {
       tools.push_back(worker_session ? server.tool_session(worker_session(i)) : server.tool_session());
     }
   }
 
+  // On a PostgreSQL store, sessions are kept in the store too (store/mcp_sessions.h), so that
+  // replicas share them: one opened through another server is found there, and one ended
+  // through another is ended here too. A SQLite store is one process's: memory alone.
+  bool shared;
   mcp::Server server;
   McpHttpOptions options;
   std::vector<std::unique_ptr<mcp::ToolSession>> tools;  // one per worker thread
   mutable std::mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<McpSession>> sessions;
+
+  store::Store& store_of(const service::Call& call) { return tools.at(call.worker)->session().store(); }
+
+  // The store's times: now, and the last use a live session has had since (session_idle ago).
+  std::pair<std::string, std::string> store_times() const {
+    const auto now = std::chrono::system_clock::now();
+    return {auth::utc_text(now), auth::utc_text(now - options.session_idle)};
+  }
+
+  // Whether `key`'s session `id` lives in the store, its last use now; its revision then.
+  std::optional<int> stored_session(const service::Call& call, const std::string& id, const std::string& key) {
+    if (!shared) return std::nullopt;
+    const auto [at, stale] = store_times();
+    try {
+      const std::optional<int> version = store::use_mcp_session(store_of(call), id, key, at, stale);
+      // A revision this binary does not know (a newer replica's row) is no session it can serve.
+      if (version && (*version < 0 || *version >= static_cast<int>(std::size(mcp::k_initialize_versions)))) return std::nullopt;
+      return version;
+    } catch (const Error&) {
+      return std::nullopt;  // the store cannot say: the session is not found (404), and the client opens another
+    }
+  }
 
   bool expired(const McpSession& s, std::chrono::steady_clock::time_point now) const {
     return now - s.last_used >= options.session_idle;
@@ -180,13 +209,31 @@ struct McpRoute::Impl {
   }
 
   // The session `id` names for `key`, its idle clock restarted; nullptr when there is none, it
-  // expired (it is ended) or another key opened it.
-  std::shared_ptr<McpSession> find(const std::string& id, const std::string& key) {
+  // expired (it is ended) or another key opened it. On a shared store the store decides: a
+  // session another server opened is taken in here, one another server ended is ended here.
+  std::shared_ptr<McpSession> find(const service::Call& call, const std::string& id, const std::string& key) {
+    const std::optional<int> stored = stored_session(call, id, key);
     const auto now = options.now();
     const std::lock_guard lock(mutex);
     const auto it = sessions.find(id);
-    if (it == sessions.end()) return nullptr;
-    if (expired(*it->second, now)) {
+    if (shared && !stored) {
+      if (it != sessions.end() && it->second->key == key) {
+        it->second->cancel_all();
+        sessions.erase(it);
+      }
+      return nullptr;
+    }
+    if (it == sessions.end()) {
+      if (!stored) return nullptr;
+      auto taken = std::make_shared<McpSession>();
+      taken->key = key;
+      taken->negotiation.index = *stored;
+      taken->last_used = now;
+      // Kept here while there is room; past max_sessions it is served without being kept.
+      if (sessions.size() < options.max_sessions) sessions.emplace(id, taken);
+      return taken;
+    }
+    if (expired(*it->second, now) && !stored) {
       it->second->cancel_all();
       sessions.erase(it);
       return nullptr;
@@ -196,10 +243,18 @@ struct McpRoute::Impl {
     return it->second;
   }
 
-  bool close(const std::string& id, const std::string& key) {
+  bool close(const service::Call& call, const std::string& id, const std::string& key) {
+    bool ended = false;
+    if (shared) {
+      try {
+        ended = store::end_mcp_session(store_of(call), id, key);
+      } catch (const Error&) {
+        // Ended here at least; the store's row expires after session_idle.
+      }
+    }
     const std::lock_guard lock(mutex);
     const auto it = sessions.find(id);
-    if (it == sessions.end() || it->second->key != key) return false;
+    if (it == sessions.end() || it->second->key != key) return ended;
     it->second->cancel_all();
     sessions.erase(it);
     return true;
@@ -214,7 +269,7 @@ struct McpRoute::Impl {
       return rpc_failure(400, id, mcp::RpcCode::invalid_request,
                          "Bad Request: no Mcp-Session-Id header: send initialize first, then its session id with each message");
     }
-    std::shared_ptr<McpSession> s = find(*header, call.caller.name());
+    std::shared_ptr<McpSession> s = find(call, *header, call.caller.name());
     if (!s) {
       return rpc_failure(404, id, mcp::RpcCode::invalid_request,
                          "Session not found: it ended or expired; send initialize for a new one");
@@ -332,6 +387,14 @@ struct McpRoute::Impl {
     }
     http::Response answer = run(request, call, opened.session->negotiation, nullptr);
     answer.set_header("Mcp-Session-Id", opened.id);
+    if (shared && answer.status == 200 && opened.session->negotiation.index >= 0) {
+      const auto [at, stale] = store_times();
+      try {
+        store::save_mcp_session(store_of(call), opened.id, call.caller.name(), opened.session->negotiation.index, at, stale);
+      } catch (const Error&) {
+        // Not shared, then: the session works through this server.
+      }
+    }
     return answer;
   }
 
@@ -340,7 +403,7 @@ struct McpRoute::Impl {
     if (header == nullptr || header->empty()) {
       return http::Response::json(400, http::detail_json("DELETE /mcp names the session to end in Mcp-Session-Id"));
     }
-    if (!close(*header, call.caller.name())) return http::Response::json(404, http::detail_json("Session not found"));
+    if (!close(call, *header, call.caller.name())) return http::Response::json(404, http::detail_json("Session not found"));
     http::Response ended;
     ended.status = 204;
     return ended;

@@ -29,6 +29,7 @@
 #include "store/document_writer.h"
 #include "store/embedding_store.h"
 #include "store/jobs.h"
+#include "store/mcp_sessions.h"
 #include "store/rate_buckets.h"
 #include "store/search_store.h"
 #include "store/store.h"
@@ -163,6 +164,13 @@ class Backend {
                           const std::string& at) = 0;
   virtual bool release_job(Store& store, const std::string& id, const std::string& runner) = 0;
   virtual std::optional<Job> cancel_job(Store& store, const std::string& id, const std::string& at) = 0;
+
+  // ---- mcp_sessions.h ----
+  virtual void save_mcp_session(Store& store, const std::string& id, const std::string& key, int version,
+                                const std::string& at, const std::string& stale_before) = 0;
+  virtual std::optional<int> use_mcp_session(Store& store, const std::string& id, const std::string& key,
+                                             const std::string& at, const std::string& stale_before) = 0;
+  virtual bool end_mcp_session(Store& store, const std::string& id, const std::string& key) = 0;
 
   // ---- rate_buckets.h ----
   virtual RateBucket use_rate_bucket(Store& store, const std::string& name, double capacity, double amount,

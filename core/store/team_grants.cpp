@@ -74,6 +74,8 @@ std::string team_grants_sql(const TeamRoles& roles) {
   sql += "GRANT UPDATE (last_used_at) ON " + s + ".api_keys TO " + all + ";\n";
   sql += "-- A server running as any of them counts its keys' rate and token limits in the store.\n";
   sql += "GRANT INSERT, UPDATE ON " + s + ".rate_buckets TO " + all + ";\n";
+  sql += "-- And keeps its MCP sessions there, so that each is found through every server.\n";
+  sql += "GRANT INSERT, UPDATE, DELETE ON " + s + ".mcp_sessions TO " + all + ";\n";
   return sql;
 }
 

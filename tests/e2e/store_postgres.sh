@@ -3,7 +3,7 @@
 # test: how a store URL is chosen (flag, STRATA_STORE, store.url, a project's strata.toml only once
 # trusted), bad input (an unreachable server, a wrong password, no store schema, a newer one,
 # someone else's schema), passwords never printed, `collections copy` both ways with vectors, two
-# servers sharing the store's background jobs and its keys' rate limits, and a reader role that can search but not write.
+# servers sharing the store's background jobs, MCP sessions and keys' rate limits, and a reader role that can search but not write.
 # Skips (exit 77) only when the PostgreSQL server binaries are absent.
 # Usage: bash tests/e2e/store_postgres.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
@@ -265,6 +265,25 @@ assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c '"kind":"embed"')" "strata jobs li
 expect_exit 0 -- "$STRATA" jobs cancel 00000000000000000000000000000001 --store "$JOBS_URL"
 expect_stderr_match "asked job 00000000000000000000000000000001 to stop"
 assert_eq t "$(pq "$JOBS_URL" "SELECT cancel_requested FROM strata.jobs WHERE id = '00000000000000000000000000000001'")" "the cancel is on the row for its server"
+
+case_ "two servers on one PostgreSQL store share MCP sessions: opened through one, used through the other, ended through either for both"
+mcp_post() {  # BASE SESSION BODY: the status in CODE, headers and body in files
+    CODE=$(curl -s -D "$E2E_TMP/mcp.h" -o "$E2E_TMP/mcp.b" -w '%{http_code}' -H 'Content-Type: application/json' \
+        -H 'Accept: application/json, text/event-stream' ${2:+-H "Mcp-Session-Id: $2"} -d "$3" "$1/mcp")
+}
+mcp_post "$ONE" "" '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}'
+assert_eq 200 "$CODE" "initialize through the first: $(cat "$E2E_TMP/mcp.b")"
+SID=$(tr -d '\r' <"$E2E_TMP/mcp.h" | awk 'tolower($1) == "mcp-session-id:" {print $2}')
+assert_true "a session id" test -n "$SID"
+mcp_post "$TWO" "$SID" '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
+assert_eq 200 "$CODE" "the session works through the other server: $(head -c 300 "$E2E_TMP/mcp.b")"
+assert_true "its tools are listed" grep -q '"name":"search"' "$E2E_TMP/mcp.b"
+mcp_post "$ONE" "$SID" '{"jsonrpc":"2.0","id":3,"method":"ping"}'
+assert_eq 200 "$CODE" "and through the first still"
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "Mcp-Session-Id: $SID" "$TWO/mcp")
+assert_eq 204 "$CODE" "ended through the other server"
+mcp_post "$ONE" "$SID" '{"jsonrpc":"2.0","id":4,"method":"ping"}'
+assert_eq 404 "$CODE" "ended for the first server too: $(cat "$E2E_TMP/mcp.b")"
 serve_down
 kill -TERM "$ONE_PID" && wait "$ONE_PID"
 BASE=$PG_BASE PORT=$PG_PORT

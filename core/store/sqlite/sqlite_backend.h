@@ -106,6 +106,13 @@ class Backend final : public store::Backend {
   std::unique_ptr<EmbeddingsBackend> embeddings(Store& store) override;
   std::unique_ptr<AsksBackend> asks(Store& store, const AskPrincipal& principal) override;
 
+  // sqlite_mcp_sessions.cpp
+  void save_mcp_session(Store& store, const std::string& id, const std::string& key, int version, const std::string& at,
+                        const std::string& stale_before) override;
+  std::optional<int> use_mcp_session(Store& store, const std::string& id, const std::string& key, const std::string& at,
+                                     const std::string& stale_before) override;
+  bool end_mcp_session(Store& store, const std::string& id, const std::string& key) override;
+
   // sqlite_rate_buckets.cpp
   RateBucket use_rate_bucket(Store& store, const std::string& name, double capacity, double amount, RateUse use) override;
 

@@ -19,10 +19,9 @@ RateBucket Backend::use_rate_bucket(Store& store, const std::string& name, doubl
     q.bind(3, amount);
     q.bind(4, static_cast<int>(use));
     RateBucket b;
-    if (q.executeStep()) {
-      b.tokens = q.getColumn(0).getDouble();
-      b.allowed = q.getColumn(1).getInt() != 0;
-    }
+    if (!q.executeStep()) return b;  // an upsert returns its row: not reached
+    b.tokens = q.getColumn(0).getDouble();
+    b.allowed = q.getColumn(1).getInt() != 0;
     while (q.executeStep()) {
     }
     return b;

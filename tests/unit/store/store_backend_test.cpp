@@ -22,6 +22,7 @@
 #include "store/document_writer.h"
 #include "store/embedding_store.h"
 #include "store/jobs.h"
+#include "store/mcp_sessions.h"
 #include "store/rate_buckets.h"
 #include "auth/rate_limiter.h"
 #include "store/search_store.h"
@@ -670,6 +671,33 @@ TYPED_TEST(StoreBackendTest, RateBucketsTakeCheckAndSpendAsTheMemoryLimiterDoes)
   EXPECT_EQ(d.remaining, 0);
   EXPECT_GE(d.retry_after_seconds, 29) << "501 tokens at 1000 a minute";
   EXPECT_LE(d.retry_after_seconds, 31);
+}
+
+// MCP sessions kept in the store (store/mcp_sessions.h): found by the key that opened it while
+// used within the idle time, their last use moved on; another key's or an expired one is not
+// found; ended once; stale ones go when a session is saved.
+TYPED_TEST(StoreBackendTest, McpSessionsAreFoundByTheirKeyUntilTheyExpireOrEnd) {
+  store::save_mcp_session(this->st(), "s1", "app", 1, "2026-11-29T10:00:00Z", "2026-11-29T09:30:00Z");
+  store::save_mcp_session(this->st(), "s2", "", 0, "2026-11-29T10:00:00Z", "2026-11-29T09:30:00Z");
+  EXPECT_EQ(store::use_mcp_session(this->st(), "s1", "app", "2026-11-29T10:20:00Z", "2026-11-29T09:50:00Z"),
+            std::optional<int>(1));
+  EXPECT_FALSE(store::use_mcp_session(this->st(), "s1", "bot", "2026-11-29T10:20:00Z", "2026-11-29T09:50:00Z"))
+      << "another key's session";
+  EXPECT_FALSE(store::use_mcp_session(this->st(), "nope", "app", "2026-11-29T10:20:00Z", "2026-11-29T09:50:00Z"));
+  // s1 was used at 10:20: alive at 10:45 with a 30-minute idle time; s2 (10:00) is not.
+  EXPECT_EQ(store::use_mcp_session(this->st(), "s1", "app", "2026-11-29T10:45:00Z", "2026-11-29T10:15:00Z"),
+            std::optional<int>(1));
+  EXPECT_FALSE(store::use_mcp_session(this->st(), "s2", "", "2026-11-29T10:45:00Z", "2026-11-29T10:15:00Z")) << "expired";
+  // A save by another key never takes a session over.
+  store::save_mcp_session(this->st(), "s1", "bot", 3, "2026-11-29T10:46:00Z", "2026-11-29T10:16:00Z");
+  EXPECT_FALSE(store::use_mcp_session(this->st(), "s1", "bot", "2026-11-29T10:47:00Z", "2026-11-29T10:17:00Z"));
+  EXPECT_EQ(store::use_mcp_session(this->st(), "s1", "app", "2026-11-29T10:47:00Z", "2026-11-29T10:17:00Z"),
+            std::optional<int>(1));
+  EXPECT_FALSE(store::end_mcp_session(this->st(), "s1", "bot"));
+  EXPECT_TRUE(store::end_mcp_session(this->st(), "s1", "app"));
+  EXPECT_FALSE(store::end_mcp_session(this->st(), "s1", "app")) << "ended once";
+  EXPECT_FALSE(store::use_mcp_session(this->st(), "s1", "app", "2026-11-29T10:48:00Z", "2026-11-29T10:18:00Z"));
+  EXPECT_FALSE(store::end_mcp_session(this->st(), "s2", "")) << "the stale one went with the last save";
 }
 
 // A key's asks are recorded under its own principal: another key (or the same name with another
