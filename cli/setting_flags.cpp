@@ -93,6 +93,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::allow_crawl, "--allow-crawl"},
     {Setting::max_pages, "--max-pages"},
     {Setting::max_jobs_per_key, "--max-jobs-per-key"},
+    {Setting::ready_when_indexed, "--ready-when-indexed"},
     {Setting::history_table, "--history-table"},
     {Setting::tool_variable, "--set"},
 }};

@@ -160,7 +160,7 @@ void add_answer_options(CLI::App& cmd, AnswerFlags& o, const char* conversation_
       1);
   check_whole_number(cmd.add_option("--context-tokens", o.context_tokens,
                                     "Tokens of sources in the prompt (default: from the model's window, at most 8000; "
-                                    "offline 4000)")
+                                    "offline 6000)")
                          ->type_name("N"),
                      1);
   check_whole_number(cmd.add_option("--conversation", o.conversation, conversation_help)->type_name("ID"), 1);

@@ -61,12 +61,14 @@ struct ServeOptions {
   std::optional<std::uint64_t> workers;
   std::optional<std::uint64_t> max_streams;
   std::optional<std::uint64_t> job_workers, max_jobs_per_key;
+  std::optional<double> job_takeover;
   AnswerFlags answer;  // the model's flags (--model, --base-url, ...), as `strata ask` reads them
   std::vector<std::string> cors_origins;
   std::vector<std::string> allowed_hosts;
   std::string public_url;
   std::string tls_cert, tls_key;
   bool exact = false;  // --exact: no approximate vector index
+  bool ready_when_indexed = false;
   bool allow_crawl = false;    // POST .../web may fetch and crawl
   bool allow_private = false;  // ... loopback and private addresses too
 };
@@ -134,6 +136,7 @@ int run_serve(const ServeOptions& o) {
   serve::ApiOptions a;
   if (o.job_workers) a.jobs.workers = *o.job_workers;
   if (o.max_jobs_per_key) a.jobs.per_key = *o.max_jobs_per_key;
+  if (o.job_takeover) a.jobs.stale = std::max(millis(*o.job_takeover), std::chrono::milliseconds(2 * a.jobs.beat));
   a.store_path = store_path(o.store);
   a.open = store_open_options();
   a.collection = o.store.collection;
@@ -148,6 +151,7 @@ int run_serve(const ServeOptions& o) {
   a.search.title_cap = chosen_title_cap(std::nullopt);
   a.search.rerank = chosen_rerank(false, "", "", "");
   a.search.ann = chosen_ann(o.exact);
+  a.ready_when_indexed = o.ready_when_indexed;
   a.ingest.store_path = a.store_path;
   a.ingest.store_options = a.open;
   a.ingest.threads = 1;  // one document a request: the workers are the parallelism
@@ -238,6 +242,11 @@ Run setup_serve(CLI::App& cmd) {
                                     "(default: 2)")
                          ->type_name("N"),
                      1, k_max_job_workers);
+  check_seconds(cmd.add_option("--job-takeover", o->job_takeover,
+                               "Seconds a job's server may go without saying it runs the job (it does so every second) "
+                               "before another server on the store takes the job over (default: 30)")
+                    ->type_name("SECS"),
+                k_max_timeout_seconds);
   check_whole_number(cmd.add_option("--max-jobs-per-key", o->max_jobs_per_key,
                                     "Background jobs one key may have queued or running; one more is answered 429 "
                                     "(default: 4)")
@@ -261,6 +270,9 @@ Run setup_serve(CLI::App& cmd) {
   cmd.add_flag("--exact", o->exact,
                "Search by vector with a scan of every vector, never an approximate index (large collections get one, "
                "[search] ann_min_chunks)");
+  cmd.add_flag("--ready-when-indexed", o->ready_when_indexed,
+               "Build every collection's approximate vector index at start, and answer /readyz 503 until they are "
+               "built (searches are answered meanwhile, by the exact scan)");
   cmd.add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate chain (with --tls-key)")
       ->type_name("FILE");
   cmd.add_option("--tls-key", o->tls_key, "The PEM private key of --tls-cert")->type_name("FILE");

@@ -23,7 +23,7 @@ struct ModelWindow {
   tokenizer::Encoding encoding = tokenizer::Encoding::cl100k_base;
 };
 
-inline constexpr std::size_t k_offline_context_tokens = 4000;
+inline constexpr std::size_t k_offline_context_tokens = 6000;
 // Sources sent to a model by default at most, whatever its window: a longer prompt costs more
 // and rarely answers better.
 inline constexpr std::size_t k_max_default_context_tokens = 8000;

@@ -101,6 +101,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::allow_crawl, "allow_crawl"},
     {Setting::max_pages, "max_pages"},
     {Setting::max_jobs_per_key, "max_jobs_per_key"},
+    {Setting::ready_when_indexed, "ready_when_indexed"},
     {Setting::history_table, "history_table"},
     {Setting::tool_variable, "tool_variable"},
 }};

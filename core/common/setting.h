@@ -134,6 +134,8 @@ enum class Setting : std::uint8_t {
   max_pages,
   // strata serve: background jobs one key may have queued or running (serve/jobs.h).
   max_jobs_per_key,
+  // strata serve: /readyz waits for the approximate vector indexes (serve/api.h).
+  ready_when_indexed,
   // migrate: the table Flyway's history is in (migrate/model/foreign_history.h).
   history_table,
   // migrate: a Sqitch project's psql variables (migrate/model/tool_layout.h ToolVariables).

@@ -527,6 +527,18 @@ void apply_bounds(SearchRequest& r, const SearchBounds& bounds) {
   }
 }
 
+bool Searcher::warm_index(const std::string& collection, const AnnSettings& settings) {
+  const store::CollectionInfo c = require_collection(impl_->store, collection);
+  if (!searchable_by_vector(c)) return false;
+  SearchTimings t;
+  const Impl::Loaded& l = impl_->vectors_of(c, t);
+  if (l.chunk_ids.size() < std::max<std::size_t>(settings.min_rows, 1)) return false;
+  SearchRequest r;
+  r.ann = settings;
+  Impl::approximate_index(r, l, std::nullopt);
+  return true;
+}
+
 SearchResult Searcher::search(const SearchRequest& request) {
   const auto t_start = Clock::now();
   check_request(request);

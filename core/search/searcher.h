@@ -209,6 +209,12 @@ class Searcher {
 
   SearchResult search(const SearchRequest& request);
 
+  // Starts the build of the collection's approximate index (ann_cache.h) as its first vector
+  // search would, loading its vectors; returns whether the collection gets one (it has vectors,
+  // at least settings.min_rows of them). A server that is ready only once its indexes are
+  // (strata serve --ready-when-indexed) asks this of each collection at start.
+  bool warm_index(const std::string& collection, const AnnSettings& settings);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <thread>
 #include <variant>
 
 #include "auth/key.h"
@@ -18,6 +19,7 @@
 #include "common/text.h"
 #include "openai/chat.h"
 #include "openai/shapes.h"
+#include "search/ann_cache.h"
 #include "serve/answer_streams.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
@@ -141,6 +143,10 @@ struct Api::Impl {
   AnswerMetrics answers;  // /v1/chat/completions' outcomes and tokens, for /metrics
 
   mcp::McpRoute mcp;
+  // --ready-when-indexed: set once every collection's approximate index is built (indexer).
+  std::atomic<bool> indexed{true};
+  std::atomic<bool> indexer_stop{false};
+  std::thread indexer;
   // Last: stopped (its work told to stop, its running jobs handed back) before what it uses goes.
   JobRunner runner;
 
@@ -154,6 +160,39 @@ struct Api::Impl {
     // a failed embedding server or reranker, whichever worker ran them.
     for (Worker& w : workers) w.session.set_breakers(&breakers);
     if (options.run_jobs) runner.start();
+    if (options.ready_when_indexed && options.search.ann) {
+      indexed = false;
+      indexer = std::thread([this] { build_indexes(); });
+    }
+  }
+
+  ~Impl() {
+    indexer_stop = true;
+    if (indexer.joinable()) indexer.join();
+  }
+
+  // Starts the build of every collection's approximate index, as its first vector search would,
+  // and waits for them; then the server is ready. A store not there yet, or one that fails, is
+  // tried again a second later (the server is not ready meanwhile).
+  void build_indexes() {
+    const auto pause = [this] {
+      for (int i = 0; i < 10 && !indexer_stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    };
+    while (!indexer_stop) {
+      try {
+        store::Store st = store::Store::open_existing(options.store_path, options.open);
+        search::Searcher searcher(st);
+        for (const std::string& name : store::collection_names(st)) {
+          if (indexer_stop) return;
+          searcher.warm_index(name, *options.search.ann);
+        }
+        while (!indexer_stop && search::AnnCache::process().building() > 0) pause();
+        indexed = true;
+        return;
+      } catch (const std::exception&) {
+        pause();
+      }
+    }
   }
 
   // --- background jobs (jobs.h): what each kind runs ---------------------------------------------
@@ -457,6 +496,11 @@ struct Api::Impl {
       // Not ready, whatever the reason (no store yet included): the balancer waits, 503.
       throw Error(ErrorKind::unavailable, e.code(), e.what(), e.hint());
     }
+    if (!indexed) {
+      throw Error(ErrorKind::unavailable, ExitCode::unavailable,
+                  "the approximate vector indexes are being built (the server was started with " +
+                      command_mention(Setting::ready_when_indexed) + ")");
+    }
     return {{"status", "ready"}};
   }
 
@@ -552,7 +596,9 @@ struct RouteSpec {
 constexpr RouteSpec k_routes[] = {
     {http::Method::get, "/healthz", "health", "The server answers (whatever the store does)", "server", Source::none, nullptr,
      &k_health, nullptr, http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
-    {http::Method::get, "/readyz", "ready", "The store can be opened: 200, else 503", "server", Source::none, nullptr, &k_health,
+    {http::Method::get, "/readyz", "ready",
+     "The store can be opened (and, on a server told to wait for them, every approximate vector index is built): 200, "
+     "else 503", "server", Source::none, nullptr, &k_health,
      &Api::Impl::ready, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     // Blocking: checking an admin key reads the store.
     {http::Method::get, "/metrics", "metrics",

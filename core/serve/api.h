@@ -70,6 +70,9 @@ struct ApiOptions {
   // run_jobs is false (a test that looks at the queue alone).
   JobBounds jobs;
   bool run_jobs = true;
+  // /readyz is 503 until the approximate vector index of every collection large enough for one
+  // (search.ann) is built, their builds started at start (strata serve --ready-when-indexed).
+  bool ready_when_indexed = false;
 };
 
 class Api {

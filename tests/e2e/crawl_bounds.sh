@@ -11,8 +11,8 @@
 #    it holds no request worker (with --workers 1 other requests are answered while it runs), is
 #    read back, listed and streamed as events resumable from Last-Event-ID, stops when cancelled
 #    (DELETE, or strata jobs cancel: the site's log stops growing within a second or two), ends at
-#    its max_seconds, is bounded per key (429), and is handed back to the queue when the server
-#    stops, then run by the restarted server.
+#    its max_seconds, is bounded per key (429), is handed back to the queue when the server
+#    stops, then run by the restarted server, and is taken over from a killed server.
 #
 # The script runs inside a network namespace of its own when it can (`unshare -rn`), so even a
 # failing check sends nothing off the machine.
@@ -160,6 +160,11 @@ assert_eq succeeded "$JOB_STATUS" "$(cat "$E2E_TMP/job")"
 assert_eq 1 "$(job_field "j['result']['new']")" "the result is the crawl's: $(cat "$E2E_TMP/job")"
 assert_true "finished_at is set" test "$(job_field "j['finished_at'] is not None")" = True
 
+case_ "strata serve: Node's own fetch queues a crawl, follows its Location to the end, reads and resumes its events"
+run node "$HERE/jobs_client.mjs" "$BASE/api/v1/collections/web/web" "{\"url\": \"$A/docs/\", \"crawl\": {\"max_depth\": 0}}"
+assert_eq 0 "$RC" "the client's checks: $(cat "$E2E_TMP/.out")"
+assert_eq 4 "$(grep -c '^ok ' "$E2E_TMP/.out")" "four checks passed: $(cat "$E2E_TMP/.out")"
+
 case_ "strata serve: GET /api/v1/jobs lists the caller's jobs, newest first; an unknown id is 404"
 http_req GET "/api/v1/jobs?limit=2"
 expect_http 200 "the list"
@@ -212,6 +217,22 @@ assert_eq queued "$(q srv.db "SELECT status FROM jobs WHERE id = '$JOB'")" "its 
 serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private --workers 1 --max-jobs-per-key 1
 job_wait "$JOB" 20
 assert_eq succeeded "$JOB_STATUS" "the restarted server runs it to its end: $(cat "$E2E_TMP/job")"
+
+case_ "strata serve: a job whose server is killed mid-crawl is taken over by the next server once the first is silent (--job-takeover)"
+post /api/v1/collections/web/web "{\"url\": \"$A/slow/0\", \"crawl\": {\"max_seconds\": 3}}"
+assert_eq 202 "$CODE" "$BODY"
+JOB=$(body_id)
+sleep 1.5
+kill -KILL "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null
+assert_eq running "$(q srv.db "SELECT status FROM jobs WHERE id = '$JOB'")" "a killed server hands nothing back: its job is still marked running"
+T0=$(date +%s)
+serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private --workers 1 --job-takeover 2
+job_wait "$JOB" 30
+assert_eq succeeded "$JOB_STATUS" "the next server takes it over and runs it to its end: $(cat "$E2E_TMP/job")"
+note "taken over and finished $(($(date +%s) - T0)) s after the restart"
+assert_eq "$(q srv.db "SELECT count(DISTINCT source) FROM documents WHERE source LIKE '%/slow/%'")" \
+    "$(q srv.db "SELECT count(*) FROM documents WHERE source LIKE '%/slow/%'")" "no page stored twice"
 serve_down
 
 e2e_finish

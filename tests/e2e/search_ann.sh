@@ -2,7 +2,8 @@
 # The approximate vector index of `strata mcp` (core/search/ann_*.h), for a collection at or above
 # [search] ann_min_chunks: built in the background while the scan answers, its candidates
 # rescored exactly, so every search gives the scan's hits and scores whichever answered it; the
-# search tool's "exact" argument (a boolean) and `strata mcp --exact`; a bad ann_min_chunks.
+# search tool's "exact" argument (a boolean) and `strata mcp --exact`; `strata serve
+# --ready-when-indexed`; a bad ann_min_chunks.
 #
 # Usage: bash tests/e2e/search_ann.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -90,6 +91,30 @@ assert_eq "$EXACT" "$(post "" | serve_hits)" "the index's answer: the same hits 
 assert_eq "$EXACT" "$(post ', "exact": true' | serve_hits)" "exact: the scan"
 serve_down
 assert_eq 0 "$STOP_RC" "the server stops cleanly"
+
+# ---------------------------------------------------------------------------------------------
+case_ "strata serve --ready-when-indexed: the index is built at start, and /readyz is 200 only once it is"
+serve_up 127.0.0.1:0 --store "$STORE"
+sleep 0.5
+assert_true "without the flag, no index before a search" grep -qx 'strata_vector_indexes_ready 0' <<<"$(curl -s "$BASE/metrics")"
+serve_down
+serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
+READY=""
+for i in $(seq 1 200); do
+  READY=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")
+  [ "$READY" = 200 ] && break
+  assert_eq 503 "$READY" "not ready until the index is built"
+  sleep 0.05
+done
+assert_eq 200 "$READY" "ready once built"
+assert_true "the index was built with no search asked" grep -qx 'strata_vector_indexes_ready 1' <<<"$(curl -s "$BASE/metrics")"
+assert_eq "$EXACT" "$(post "" | serve_hits)" "the first search answers from it, with the scan's hits and scores"
+serve_down
+assert_eq 0 "$STOP_RC" "the server stops cleanly"
+serve_up 127.0.0.1:0 --store "$E2E_TMP/none-yet.db" --ready-when-indexed
+http_req GET /readyz
+expect_http 503 "no store yet: not ready"
+serve_down
 
 # ---------------------------------------------------------------------------------------------
 case_ "a threshold below 1 is a usage error naming the file"

@@ -49,7 +49,7 @@ case_ "the owner makes the store; collections grants prints the team's grants, w
 expect_exit 0 -- "$STRATA" ingest docs --store "$OWNER" -q
 expect_exit 0 -- "$STRATA" collections grants --store "$OWNER" --writer writer --reader reader --reader mallory
 expect_stdout_match 'REVOKE CREATE ON SCHEMA "strata" FROM PUBLIC;'
-expect_stdout_match 'GRANT INSERT, UPDATE, DELETE ON "strata".collections, .*"strata".write_locks TO "writer";'
+expect_stdout_match 'GRANT INSERT, UPDATE, DELETE ON "strata".collections, .*"strata".write_locks, "strata".jobs TO "writer";'
 GRANTS=$OUT
 psql "$OWNER" -X -q -v ON_ERROR_STOP=1 -c "$GRANTS" >/dev/null
 assert_eq "0" "$?" "the printed grants run as the owner"
