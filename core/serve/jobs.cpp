@@ -40,8 +40,6 @@ class PoolStore {
     }
     return &*store_;
   }
-  void drop() { store_.reset(); }
-
  private:
   const std::string& path_;
   const store::OpenOptions& open_;
@@ -145,7 +143,8 @@ void JobRunner::pool_thread() {
       try {
         job = store::claim_job(*s, runner_id_, job_time(now), job_time(now - bounds_.stale));
       } catch (const std::exception&) {
-        pool.drop();  // a busy or lost store: looked at again at the next poll
+        // Busy, lost, or not ours to write (a reader role's server on PostgreSQL): looked at
+        // again at the next poll, on the same connection unless it was lost (get() reopens it).
       }
       if (job) run(*s, *job);
     }
@@ -221,7 +220,7 @@ void JobRunner::beat_thread() {
             cancel_for_dead_keys(*s);
           }
         } catch (const std::exception&) {
-          pool.drop();
+          // Tried again at the next beat (get() reopens a lost connection).
         }
       }
     }
