@@ -102,8 +102,8 @@ int show_job(const JobsOptions& o) {
 int cancel_job(const JobsOptions& o) {
   const std::unique_ptr<service::Session> session = open_session(o.store);
   store::Store& st = session->store();
-  named_job(st, o.id);
-  const store::Job j = store::cancel_job(st, o.id, serve::job_time(std::chrono::system_clock::now())).value_or(named_job(st, o.id));
+  const store::Job before = named_job(st, o.id);
+  const store::Job j = store::cancel_job(st, o.id, serve::job_time(std::chrono::system_clock::now())).value_or(before);
   if (o.out.json) write_out(job_line(job_row_json(j)));
   if (j.status == store::JobStatus::cancelled) {
     print_note("cancelled job " + j.id, o.out);
