@@ -8,6 +8,7 @@
 #include "auth/key.h"
 #include "common/error.h"
 #include "serve/arguments.h"
+#include "serve/own_store.h"
 #include "serve/random_id.h"
 #include "store/api_keys.h"
 
@@ -24,27 +25,6 @@ json optional_json_text(const std::optional<std::string>& text) {
 }
 
 json optional_string(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
-
-// The pool thread's store: opened on first use, and again after a failure (a server store whose
-// connection was lost, a store not made yet).
-class PoolStore {
- public:
-  PoolStore(const std::string& path, const store::OpenOptions& open) : path_(path), open_(open) {}
-  store::Store* get() {
-    if (store_ && store_->connected()) return &*store_;
-    store_.reset();
-    try {
-      store_.emplace(store::Store::open_existing(path_, open_));
-    } catch (const std::exception&) {
-      return nullptr;  // no store yet, or unreachable: looked at again at the next poll
-    }
-    return &*store_;
-  }
- private:
-  const std::string& path_;
-  const store::OpenOptions& open_;
-  std::optional<store::Store> store_;
-};
 
 }  // namespace
 
@@ -133,7 +113,7 @@ const JobKind* JobRunner::kind(const std::string& name) const {
 }
 
 void JobRunner::pool_thread() {
-  PoolStore pool(store_path_, open_);
+  OwnStore pool(store_path_, open_);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
@@ -201,7 +181,7 @@ void JobRunner::cancel_for_dead_keys(store::Store& store) {
 }
 
 void JobRunner::beat_thread() {
-  PoolStore pool(store_path_, open_);
+  OwnStore pool(store_path_, open_);
   std::chrono::steady_clock::time_point last_beat{};
   std::unique_lock lock(mutex_);
   while (!stopping_) {

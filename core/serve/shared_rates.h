@@ -10,6 +10,7 @@
 #include <string>
 
 #include "auth/rate_limiter.h"
+#include "serve/own_store.h"
 #include "store/rate_buckets.h"
 #include "store/store.h"
 
@@ -25,11 +26,9 @@ class SharedRates {
                                         store::RateUse use);
 
  private:
-  std::string path_;
-  store::OpenOptions open_;
   bool shared_;
   std::mutex mutex_;
-  std::optional<store::Store> store_;
+  OwnStore store_;  // under mutex_
 };
 
 }  // namespace strata::serve
