@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/websocket.h"
+
 namespace strata::http {
 
 enum class Method { get, head, post, put, patch, del, options, other };
@@ -54,6 +56,10 @@ struct Response {
   // `body` is ignored. Runs on a thread of its own (server.h: at most max_streams at once), not
   // on the worker that ran the handler: what it shares with that worker it must guard.
   std::function<void(ChunkWriter&)> stream;
+  // Set: the request is a WebSocket upgrade the route accepts (websocket.h); the server answers
+  // 101 and runs this on a thread of its own, as a stream. A request that is no upgrade is
+  // answered 426 instead; status, headers and body are not sent.
+  std::function<void(WebSocket&)> websocket;
 
   // Sets (replaces) a header. Throws std::invalid_argument for a name that is not an HTTP token
   // or a value holding CR, LF or NUL.

@@ -77,6 +77,12 @@ std::string Metrics::text() const {
   out += "# HELP strata_http_streams_open Streamed responses being written.\n";
   out += "# TYPE strata_http_streams_open gauge\n";
   out += "strata_http_streams_open " + std::to_string(streams_.load()) + "\n";
+  out += "# HELP strata_websocket_connections_open WebSocket connections open.\n";
+  out += "# TYPE strata_websocket_connections_open gauge\n";
+  out += "strata_websocket_connections_open " + std::to_string(websockets_.load()) + "\n";
+  out += "# HELP strata_websocket_connections_total WebSocket connections accepted.\n";
+  out += "# TYPE strata_websocket_connections_total counter\n";
+  out += "strata_websocket_connections_total " + std::to_string(websockets_total_.load()) + "\n";
   return out;
 }
 

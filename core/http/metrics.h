@@ -1,6 +1,6 @@
 #pragma once
 // The server's counters in Prometheus' text format (version 0.0.4): requests by route pattern,
-// method and status, a latency histogram per route, connections, requests and streams open. Labels are
+// method and status, a latency histogram per route, connections, requests, streams and WebSockets open. Labels are
 // route patterns, never raw paths or queries: what a client sends cannot grow the series.
 // Thread-safe.
 #include <array>
@@ -29,8 +29,14 @@ class Metrics {
   void request_ended() { --in_flight_; }
   void stream_opened() { ++streams_; }
   void stream_closed() { --streams_; }
+  void websocket_opened() {
+    ++websockets_;
+    ++websockets_total_;
+  }
+  void websocket_closed() { --websockets_; }
   std::int64_t connections_open() const { return connections_.load(); }
   std::int64_t streams_open() const { return streams_.load(); }
+  std::int64_t websockets_open() const { return websockets_.load(); }
   std::int64_t requests_in_flight() const { return in_flight_.load(); }
   // Everything, as a scrape reads it.
   std::string text() const;
@@ -46,6 +52,8 @@ class Metrics {
   std::map<std::string, Latency> latency_;
   std::atomic<std::int64_t> connections_{0};
   std::atomic<std::int64_t> streams_{0};
+  std::atomic<std::int64_t> websockets_{0};
+  std::atomic<std::uint64_t> websockets_total_{0};
   std::atomic<std::int64_t> in_flight_{0};
 };
 

@@ -10,16 +10,20 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <condition_variable>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <sys/resource.h>
 #include <fstream>
@@ -41,6 +45,7 @@ namespace strata::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
@@ -217,6 +222,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void drain(bool force) override {
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), force] {
+      if (self->ws_ && !force) return self->ws_close(CloseCode::going_away, "the server is shutting down");
       if (force || !self->in_flight_) self->close();
     });
   }
@@ -363,6 +369,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     for (const auto& f : m) request.headers[lower_ascii(std::string(f.name_string()))] = std::string(f.value());
     request.body = std::move(m.body());
+    upgrade_ = websocket::is_upgrade(m);
     if (server_.options.cors.enabled() && CorsPolicy::is_preflight(request)) {
       const Match at = server_.router.match(Method::options, request.path);
       if (at.kind == Match::Kind::wrong_method) {
@@ -395,6 +402,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     auto job = [self = this->shared_from_this(), &route, request = std::move(request)](std::size_t worker) {
       Context context{worker};
       Response r = call_handler(self->server_.router, route, request, context);
+      if (r.websocket) return self->start_websocket(std::move(r), std::move(context.key_name), worker);
       if (r.stream && !self->head_) return self->start_stream(std::move(r), std::move(context.key_name), worker);
       // On the worker, not on the connection's I/O thread that the other connections share.
       compress(request, r);
@@ -456,21 +464,27 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     });
   }
 
+  Response too_many_streams() const {
+    Response busy = server_.router.error(503, "too many streams are open; try again shortly", path_);
+    busy.set_header("Retry-After", "1");
+    return busy;
+  }
+
+  // Sends `r` from the connection's strand: a worker's thread never touches the stream itself.
+  void answer_later(Response r, std::string key) {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), r = std::move(r), key = std::move(key)]() mutable {
+      self->key_ = std::move(key);
+      self->send(std::move(r));
+    });
+  }
+
   // A streamed response goes on on the thread that ran its handler, with nothing handed to
   // another thread (which waits for the scheduler on a loaded machine): the pool starts a new
   // thread in this worker's place (WorkerPool::hand_over), so that a slow model holds no
   // worker. Past the limit of open streams it is refused with 503 and Retry-After, as a full
   // worker queue is.
   void start_stream(Response r, std::string key, std::size_t worker) {
-    if (!server_.streams->try_enter()) {
-      asio::post(stream_.get_executor(), [self = this->shared_from_this(), key = std::move(key)]() mutable {
-        self->key_ = std::move(key);
-        Response busy = self->server_.router.error(503, "too many streams are open; try again shortly", self->path_);
-        busy.set_header("Retry-After", "1");
-        self->send(std::move(busy));
-      });
-      return;
-    }
+    if (!server_.streams->try_enter()) return answer_later(too_many_streams(), std::move(key));
     (void)server_.pool->hand_over(worker);  // false while stopping: the stream runs here all the same
     stream(std::move(r), std::move(key));
     server_.streams->leave();
@@ -568,6 +582,226 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     });
   }
 
+  // --- WebSocket (websocket.h) -------------------------------------------------------------------
+  //
+  // The handler runs on the thread that ran it, as a stream's does; every operation on the
+  // socket is made on the connection's strand, and the handler's thread meets it through the
+  // queues below, guarded by ws_mutex_: messages read wait in ws_inbound_ for receive(), messages
+  // sent wait in ws_outbound_ for the strand's one write at a time.
+
+  void start_websocket(Response r, std::string key, std::size_t worker) {
+    if (!upgrade_ || head_) {
+      Response refused = server_.router.error(426, "this route speaks WebSocket: send a WebSocket upgrade request", path_);
+      refused.set_header("Upgrade", "websocket");
+      return answer_later(std::move(refused), std::move(key));
+    }
+    if (!server_.streams->try_enter()) return answer_later(too_many_streams(), std::move(key));
+    (void)server_.pool->hand_over(worker);
+    run_websocket(std::move(r), std::move(key));
+    server_.streams->leave();
+  }
+
+  class Socket final : public WebSocket {
+   public:
+    explicit Socket(std::shared_ptr<Session> s) : s_(std::move(s)) {}
+    Received receive(std::string& message, std::chrono::milliseconds wait) override { return s_->ws_receive(message, wait); }
+    bool send(std::string text) override { return s_->ws_send(std::move(text)); }
+    void close(CloseCode code, std::string_view reason) override { s_->ws_close(code, reason); }
+    bool closed() const override {
+      const std::lock_guard lock(s_->ws_mutex_);
+      return s_->ws_closing_ || s_->ws_ended_;
+    }
+    bool stopping() const override { return s_->server_.draining.load(); }
+
+   private:
+    std::shared_ptr<Session> s_;
+  };
+
+  void run_websocket(Response r, std::string key) {
+    keep_alive_ = false;
+    status_ = 101;
+    std::promise<bool> accepted;
+    asio::post(stream_.get_executor(), [&] {
+      const Limits& l = server_.options.limits;
+      lowest().expires_never();  // the WebSocket's own timeouts, below, take over
+      auto& ws = ws_.emplace(stream_);
+      ws.read_message_max(k_websocket_message_max);
+      ws.set_option(websocket::stream_base::timeout{l.header_timeout, l.idle_timeout, true});
+      ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.erase(bhttp::field::server); }));
+      ws_timer_.emplace(stream_.get_executor());
+      ws.async_accept(parser_->get(), [&](beast::error_code ec) { accepted.set_value(!ec); });
+    });
+    if (accepted.get_future().get()) {
+      server_.metrics.websocket_opened();
+      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->ws_read(); });
+      Socket socket(this->shared_from_this());
+      try {
+        r.websocket(socket);
+        ws_close(CloseCode::normal, "");
+      } catch (const std::exception&) {
+        ws_close(CloseCode::internal, "Internal Server Error");
+      }
+      // The close handshake ends the read loop, or the timer past its bound does (ws_start_close).
+      std::unique_lock lock(ws_mutex_);
+      ws_changed_.wait(lock, [&] { return ws_ended_; });
+      lock.unlock();
+      server_.metrics.websocket_closed();
+    } else {
+      status_ = 400;
+    }
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), key = std::move(key)]() mutable {
+      self->key_ = std::move(key);
+      if (self->ws_timer_) self->ws_timer_->cancel();
+      self->finish(0, false);
+    });
+  }
+
+  WebSocket::Received ws_receive(std::string& message, std::chrono::milliseconds wait) {
+    std::unique_lock lock(ws_mutex_);
+    ws_changed_.wait_for(lock, wait, [&] { return !ws_inbound_.empty() || ws_closing_ || ws_ended_; });
+    if (ws_closing_ || ws_ended_) return WebSocket::Received::closed;
+    if (ws_inbound_.empty()) return WebSocket::Received::timeout;
+    message = std::move(ws_inbound_.front());
+    ws_inbound_.pop_front();
+    if (ws_read_paused_) {
+      ws_read_paused_ = false;
+      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->ws_read(); });
+    }
+    return WebSocket::Received::message;
+  }
+
+  bool ws_send(std::string text) {
+    std::unique_lock lock(ws_mutex_);
+    if (ws_closing_ || ws_ended_) return false;
+    if (ws_queued_ + text.size() > k_websocket_outbound_bytes) {
+      // What is queued is dropped: the close goes out behind the one write under way.
+      for (const auto& m : ws_outbound_) ws_queued_ -= m->size();
+      ws_outbound_.clear();
+      lock.unlock();
+      ws_close(CloseCode::policy, "the client does not read what it is sent");
+      return false;
+    }
+    ws_queued_ += text.size();
+    ws_outbound_.push_back(std::make_shared<std::string>(std::move(text)));
+    lock.unlock();
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->ws_write_next(); });
+    return true;
+  }
+
+  // Asks for the close; the strand sends it once what is queued is written.
+  void ws_close(CloseCode code, std::string_view reason) {
+    {
+      const std::lock_guard lock(ws_mutex_);
+      if (ws_closing_ || ws_ended_) return;
+      ws_closing_ = true;
+      ws_close_code_ = code;
+      ws_close_reason_ = std::string(reason.substr(0, 123));
+      ws_inbound_.clear();
+    }
+    ws_changed_.notify_all();
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      // A client that reads nothing: the close cannot wait behind a queue it will never read.
+      if (self->ws_close_code_ == CloseCode::policy) return self->ws_start_close();
+      self->ws_write_next();
+    });
+  }
+
+  // On the strand: the next queued message, or the close once none is left.
+  void ws_write_next() {
+    std::shared_ptr<std::string> next;
+    {
+      const std::lock_guard lock(ws_mutex_);
+      if (ws_writing_ || ws_ended_ || ws_close_started_) return;
+      if (ws_outbound_.empty()) {
+        if (!ws_closing_) return;
+      } else {
+        next = std::move(ws_outbound_.front());
+        ws_outbound_.pop_front();
+        ws_writing_ = true;
+      }
+    }
+    if (!next) return ws_start_close();
+    ws_->text(true);
+    ws_->async_write(asio::buffer(*next), [self = this->shared_from_this(), next](beast::error_code ec, std::size_t n) {
+      {
+        const std::lock_guard lock(self->ws_mutex_);
+        self->ws_writing_ = false;
+        self->ws_queued_ -= std::min(self->ws_queued_, next->size());
+      }
+      self->bytes_ += n;
+      if (ec) return self->ws_force_close();
+      self->ws_write_next();
+    });
+  }
+
+  // On the strand. Beast waits for a write under way before it sends the close; a client that
+  // never answers the close (or never reads the write before it) is cut off past the handshake
+  // timeout.
+  void ws_start_close() {
+    if (ws_close_started_ || ws_ended_) return;
+    ws_close_started_ = true;
+    {
+      // Reading goes on to the client's close frame, whatever was paused.
+      const std::lock_guard lock(ws_mutex_);
+      if (ws_read_paused_) {
+        ws_read_paused_ = false;
+        asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->ws_read(); });
+      }
+    }
+    websocket::close_reason why;
+    why.code = static_cast<std::uint16_t>(ws_close_code_);
+    why.reason = ws_close_reason_;
+    ws_->async_close(why, [self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) self->ws_force_close();
+    });
+    ws_timer_->expires_after(server_.options.limits.header_timeout);
+    ws_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (!ec) self->ws_force_close();
+    });
+  }
+
+  void ws_force_close() {
+    beast::error_code ec;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().socket().close(ec);
+  }
+
+  // On the strand: reads the next message into ws_inbound_, pausing when it is full.
+  void ws_read() {
+    ws_->async_read(ws_in_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_ws_read(ec); });
+  }
+
+  void on_ws_read(beast::error_code ec) {
+    if (ec) {
+      // The close handshake done (error::closed), the client gone, or pings unanswered.
+      {
+        const std::lock_guard lock(ws_mutex_);
+        ws_ended_ = true;
+      }
+      if (ws_timer_) ws_timer_->cancel();
+      ws_changed_.notify_all();
+      return;
+    }
+    const bool text = ws_->got_text();
+    std::string message = beast::buffers_to_string(ws_in_.data());
+    ws_in_.consume(ws_in_.size());
+    if (!text) {
+      ws_close(CloseCode::unsupported, "only text messages are understood");
+      return ws_read();
+    }
+    bool pause = false;
+    {
+      const std::lock_guard lock(ws_mutex_);
+      if (!ws_closing_) {
+        ws_inbound_.push_back(std::move(message));
+        pause = ws_inbound_.size() >= k_websocket_inbound;
+        ws_read_paused_ = pause;
+      }
+    }
+    ws_changed_.notify_all();
+    if (!pause) ws_read();
+  }
+
   void finish(std::size_t bytes, bool keep_open) {
     bytes_ += bytes;
     const double seconds = std::chrono::duration<double>(Clock::now() - begin_).count();
@@ -649,6 +883,25 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   int status_ = 0;
   std::uint64_t bytes_ = 0;
   std::atomic<bool> cancelled_{false};
+  bool upgrade_ = false;  // the request asks for a WebSocket (websocket.h)
+
+  // The WebSocket, once the upgrade is accepted; its state below (ws_mutex_ guards what the
+  // handler's thread shares with the strand; the rest is the strand's).
+  std::optional<websocket::stream<Stream&>> ws_;
+  std::optional<asio::steady_timer> ws_timer_;  // bounds the close handshake
+  beast::flat_buffer ws_in_;
+  mutable std::mutex ws_mutex_;
+  std::condition_variable ws_changed_;
+  std::deque<std::string> ws_inbound_;
+  std::deque<std::shared_ptr<std::string>> ws_outbound_;
+  std::size_t ws_queued_ = 0;     // bytes in ws_outbound_ and the write under way
+  bool ws_writing_ = false;
+  bool ws_read_paused_ = false;
+  bool ws_closing_ = false;       // a close is asked (by the handler, the server or the bounds)
+  bool ws_ended_ = false;         // the read loop ended: the connection is over
+  bool ws_close_started_ = false; // strand only
+  CloseCode ws_close_code_ = CloseCode::normal;
+  std::string ws_close_reason_;
 };
 
 void Server::Impl::accept() {

@@ -55,42 +55,6 @@ std::string error_data(const http::Response& problem) {
   return json_text(json{{"detail", std::move(detail)}, {"status", problem.status}});
 }
 
-// Writes the answer into `log` on the calling thread, the worker's store taken in turns with the
-// worker (store_turn.h) and the caller's reach set while it is held; then ends the log.
-void write_answer(const AskJob& job, AnswerLog& log, const std::atomic<bool>& cancel) {
-  StoreTurn turn(job.store_turn);
-  std::optional<service::CallScope> scope;
-  const auto hold = [&] {
-    turn.hold();
-    if (job.session != nullptr) scope.emplace(*job.session, job.caller);
-  };
-  const auto release = [&] {
-    scope.reset();
-    turn.release();
-  };
-  LogObserver observer(log);
-  try {
-    ask::AskRequest request = job.request;
-    request.cancel = &cancel;
-    request.store_loan = {release, hold};
-    hold();
-    const ask::AskResult result =
-        job.run ? job.run(observer, cancel) : service::answer(*job.session, request, job.provider, observer);
-    release();
-    if (job.answered) job.answered(result);
-    // As every JSON result of the door: no text of core's reaches a client unrendered.
-    json done = service::to_json(result);
-    render_for_client(done);
-    log.append("done", json_text(done));
-  } catch (const Error& e) {
-    release();
-    log.append("error", error_data(problem_response(e, Arguments{}, &service::k_ask_request)));
-  } catch (const std::exception&) {
-    release();
-    log.append("error", json_text(json{{"detail", "Internal Server Error"}, {"status", 500}}));
-  }
-  log.finish(Clock::now());
-}
 
 enum class FollowEnd { ended, left, revoked, lost };
 
@@ -159,20 +123,60 @@ http::Response event_stream() {
 
 }  // namespace
 
+void write_answer(const AskJob& job, AnswerLog& log, const std::atomic<bool>& cancel) {
+  StoreTurn turn(job.store_turn);
+  std::optional<service::CallScope> scope;
+  const auto hold = [&] {
+    turn.hold();
+    if (job.session != nullptr) scope.emplace(*job.session, job.caller);
+  };
+  const auto release = [&] {
+    scope.reset();
+    turn.release();
+  };
+  LogObserver observer(log);
+  try {
+    ask::AskRequest request = job.request;
+    request.cancel = &cancel;
+    request.store_loan = {release, hold};
+    hold();
+    const ask::AskResult result =
+        job.run ? job.run(observer, cancel) : service::answer(*job.session, request, job.provider, observer);
+    release();
+    if (job.answered) job.answered(result);
+    // As every JSON result of the door: no text of core's reaches a client unrendered.
+    json done = service::to_json(result);
+    render_for_client(done);
+    log.append("done", json_text(done));
+  } catch (const Error& e) {
+    release();
+    log.append("error", error_data(problem_response(e, Arguments{}, &service::k_ask_request)));
+  } catch (const std::exception&) {
+    release();
+    log.append("error", json_text(json{{"detail", "Internal Server Error"}, {"status", 500}}));
+  }
+  log.finish(Clock::now());
+}
+
 std::string sse_frame(const AnswerEvent& event) {
   return "id: " + std::to_string(event.id) + "\nevent: " + event.name + "\ndata: " + event.data + "\n\n";
 }
 
 void AnswerLog::append(std::string name, std::string data) {
-  const std::lock_guard lock(mutex_);
-  bytes_ += name.size() + data.size();
-  events_.push_back({next_id_++, std::move(name), std::move(data)});
-  // The newest event stays whatever its size; the oldest go first.
-  while (bytes_ > max_bytes_ && events_.size() > 1) {
-    bytes_ -= events_.front().name.size() + events_.front().data.size();
-    events_.pop_front();
+  std::optional<AnswerEvent> heard;
+  {
+    const std::lock_guard lock(mutex_);
+    bytes_ += name.size() + data.size();
+    events_.push_back({next_id_++, std::move(name), std::move(data)});
+    if (listener_) heard = events_.back();
+    // The newest event stays whatever its size; the oldest go first.
+    while (bytes_ > max_bytes_ && events_.size() > 1) {
+      bytes_ -= events_.front().name.size() + events_.front().data.size();
+      events_.pop_front();
+    }
+    changed_.notify_all();
   }
-  changed_.notify_all();
+  if (heard) listener_(*heard);
 }
 
 void AnswerLog::finish(Clock::time_point at) {

@@ -22,11 +22,13 @@
 // needs its place, 404); an answer keeps its last `max_bytes` of events (a resume from before
 // them is 410). An answer is its caller's: another key asking for it gets 404, as for an unknown
 // id (ids are 128 random bits).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,6 +68,9 @@ class AnswerLog {
   AnswerLog(std::string owner, std::size_t max_bytes) : owner_(std::move(owner)), max_bytes_(max_bytes) {}
 
   const std::string& owner() const { return owner_; }
+  // Called with each event as it is appended, on the appending thread, outside the log's lock
+  // (a WebSocket's chat sends it on at once). Set before the first append.
+  void set_listener(std::function<void(const AnswerEvent&)> listener) { listener_ = std::move(listener); }
   // The next event; the oldest are let go past max_bytes.
   void append(std::string name, std::string data);
   // No more events: followers end once they have them all.
@@ -86,6 +91,7 @@ class AnswerLog {
  private:
   const std::string owner_;
   const std::size_t max_bytes_;
+  std::function<void(const AnswerEvent&)> listener_;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   std::deque<AnswerEvent> events_;
@@ -158,6 +164,11 @@ struct AskJob {
   // Set: what runs instead of service::answer (tests): given the observer and the cancel flag.
   std::function<ask::AskResult(ask::AskObserver&, const std::atomic<bool>& cancel)> run{};
 };
+
+// Writes `job`'s answer into `log` on the calling thread, the worker's store taken in turns with
+// the worker (store_turn.h) and the caller's reach set while it is held; then ends the log (a
+// failure is its last event, "error"). `cancel` stops the model's answer.
+void write_answer(const AskJob& job, AnswerLog& log, const std::atomic<bool>& cancel);
 
 // 200 text/event-stream with X-Strata-Answer: the answer's id, the answer written on a thread of
 // its own; or the refusal (429, 503) as it is.

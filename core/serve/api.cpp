@@ -21,6 +21,7 @@
 #include "openai/shapes.h"
 #include "search/ann_cache.h"
 #include "serve/answer_streams.h"
+#include "serve/chat_socket.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
 #include "serve/gate.h"
@@ -481,6 +482,32 @@ struct Api::Impl {
     throw AskAnswer(std::move(response));
   }
 
+  // GET /api/v1/chat/ws: chat over a WebSocket (chat_socket.h), run on the thread that took the
+  // upgrade, sharing this worker's store in turns as an answer stream does. Without a key in the
+  // upgrade's header, once keys apply, its first message must bring one.
+  http::Response chat_socket(std::size_t worker, const Caller& caller) {
+    ChatSocket c;
+    c.base = options.openai.ask;
+    c.collection = options.collection;
+    c.provider = options.openai.provider;
+    c.session = &session(worker);
+    c.store_turn = &workers.at(worker).turn;
+    c.caller = caller;
+    c.needs_key = !caller.key && gate.keys_apply(worker);
+    c.authenticate = [this, worker](const std::string& token) {
+      StoreTurn turn(&workers.at(worker).turn);
+      turn.hold();
+      Gate::TokenAdmission t = gate.authenticate(token, worker, Guard{.key = KeyUse::header_or_message});
+      if (t.refused) return std::pair{std::optional<Caller>(), *t.refused};
+      return std::pair{std::optional<Caller>(std::move(t.caller)), std::pair{0, std::string()}};
+    };
+    c.answers = &answers;
+    http::Response r;
+    r.status = 101;
+    r.websocket = [c = std::move(c)](http::WebSocket& socket) mutable { run_chat_socket(socket, std::move(c)); };
+    return r;
+  }
+
   json remove(const Arguments& a, const Call& call) {
     service::refuse_unknown_arguments(a.values, {"collection", "source"});
     const std::string name = service::required_string(a.values, "collection");
@@ -617,6 +644,12 @@ constexpr RouteSpec k_routes[] = {
      "The events of an answer after Last-Event-ID (a header, or ?last_event_id=), then the live ones; 404 once it is no "
      "longer kept (5 minutes after it ends) or for another caller's",
      "ask", Source::none, nullptr, nullptr, nullptr},
+    {http::Method::get, "/api/v1/chat/ws", "chat_socket",
+     "Chat over a WebSocket (RFC 6455): several questions over one connection, each a follow-up to the answers before, "
+     "each answer streamed (sources, chunk, done or error messages); the key in the Authorization header or, from a "
+     "browser, in a first message {\"type\":\"auth\",\"token\":KEY}",
+     "ask", Source::none, nullptr, nullptr, nullptr, http::Blocking::yes, 101, auth::Scope::read, ErrorStyle::fastapi,
+     KeyUse::header_or_message},
     {http::Method::get, "/api/v1/collections", "list_collections", "The store's collections with their sizes", "collections",
      Source::none, nullptr, &service::k_collections_result, &Api::Impl::collections},
     {http::Method::get, "/api/v1/collections/{collection}/documents", "list_documents",
@@ -801,6 +834,10 @@ http::Router Api::router() {
               return store::find_job(impl->store(worker), id);
             },
             std::get<std::uint64_t>(after));
+      };
+    } else if (spec.pattern == "/api/v1/chat/ws") {
+      handler = [impl](const http::Request&, http::Context& context, const Caller& caller) {
+        return impl->chat_socket(context.worker, caller);
       };
     } else if (spec.pattern == "/static/{file}") {
       handler = [](const http::Request& request, http::Context&, const Caller&) { return static_file(request.params.at("file")); };

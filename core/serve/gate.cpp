@@ -207,6 +207,8 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
   const bool keyed = guard.key == KeyUse::none ? apply_.load() : keys_apply(context.worker);
   if (std::optional<OriginRefusal> no = refuse_by_origin(options_.origins, request, keyed)) return refuse(no->status, no->message);
   if (guard.key == KeyUse::none || !keyed) return a;
+  // A WebSocket may bring its key in its first message (a browser's cannot set a header).
+  if (guard.key == KeyUse::header_or_message && request.header("authorization") == nullptr) return a;
 
   std::string_view token;
   auth::Refusal why = auth::Refusal::none;
@@ -219,16 +221,39 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
     }
   }
   if (token.empty()) return refuse(401, auth::refusal_message(why));
+  TokenAdmission t = admit_token(token, context.worker, guard);
+  a.headers = std::move(t.headers);
+  context.key_name = std::move(t.key_name);  // a key past its rate or scope is named in the log too
+  if (t.refused) return refuse(t.refused->first, t.refused->second);
+  a.caller = std::move(t.caller);
+  return a;
+}
+
+Gate::TokenAdmission Gate::authenticate(std::string_view token, std::size_t worker, const Guard& guard) {
+  if (token.empty()) {
+    TokenAdmission none;
+    none.refused = std::pair{401, std::string(auth::refusal_message(auth::Refusal::none))};
+    return none;
+  }
+  return admit_token(token, worker, guard);
+}
+
+Gate::TokenAdmission Gate::admit_token(std::string_view token, std::size_t worker, const Guard& guard) {
+  TokenAdmission a;
+  const auto refuse = [&](int status, std::string_view message) {
+    a.refused = std::pair{status, std::string(message)};
+    return std::move(a);
+  };
   auth::Authenticated found;
   try {
-    found = auth::authenticate(options_.store(context.worker), token, options_.now());
+    found = auth::authenticate(options_.store(worker), token, options_.now());
   } catch (const Error&) {
     return refuse(503, "the store cannot be opened to check the API key; try again later");
   }
   if (!found) return refuse(401, auth::refusal_message(found.refusal));
 
   const auth::Key& key = *found.key;
-  context.key_name = key.name;
+  a.key_name = key.name;
   if (recorder_) recorder_->note(key, options_.now());
   if (key.rate_per_minute) {
     const auth::RateDecision d = take_requests(key.name, *key.rate_per_minute, 1);
@@ -247,7 +272,7 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
   }
   a.caller.principal = auth::principal_of(key, token);
   auto live = std::make_shared<LiveCheck>(
-      LiveCheck{options_.store, options_.now, options_.steady, context.worker, std::string(token), options_.steady(), true});
+      LiveCheck{options_.store, options_.now, options_.steady, worker, std::string(token), options_.steady(), true});
   a.caller.live_check = [live] { return (*live)(); };
   if (key.rate_per_minute) {
     a.caller.take_operations = [this, name = key.name, limit = *key.rate_per_minute](std::int64_t n) {

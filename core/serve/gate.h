@@ -58,6 +58,10 @@ namespace strata::serve {
 enum class KeyUse {
   needed,  // a key of at least the route's scope, once keys apply
   none,    // no key ever: /healthz, /readyz, /openapi.json
+  // A key in the Authorization header, checked as `needed`'s, or none there: the request goes
+  // on without a caller and the route asks Gate::authenticate for the key it is sent later (a
+  // WebSocket's first message: a browser's WebSocket cannot set a header).
+  header_or_message,
 };
 
 // How a route words its errors: FastAPI's {"detail": "..."} (strata's own API and the server's
@@ -147,6 +151,17 @@ class Gate {
   // `inner` behind the checks `guard` names; it gets the caller (no key: Caller{}).
   http::Handler guard(Guard guard, Inner inner);
 
+  // A token given other than in the Authorization header (KeyUse::header_or_message), checked
+  // as a header's is: the caller, or the refusal's status (401, 403, 429, 503) and message; the
+  // rate's headers in either case. Called under `worker`'s store turn.
+  struct TokenAdmission {
+    Caller caller;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::optional<std::pair<int, std::string>> refused;
+    std::string key_name;  // the key's, once found (refused for its rate or scope too)
+  };
+  TokenAdmission authenticate(std::string_view token, std::size_t worker, const Guard& guard);
+
   // Whether keys apply now (see the header's comment), asking `worker`'s store at most once a
   // second until they do.
   bool keys_apply(std::size_t worker);
@@ -161,6 +176,7 @@ class Gate {
     std::vector<std::pair<std::string, std::string>> headers;  // the rate's, on every answer
   };
   Admission admit(const http::Request& request, http::Context& context, const Guard& guard);
+  TokenAdmission admit_token(std::string_view token, std::size_t worker, const Guard& guard);
 
   Options options_;
   // A key's limits, counted by options_.shared_rates when it can, else by the limiters below.

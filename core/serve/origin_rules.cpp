@@ -96,6 +96,13 @@ bool host_matches(std::string_view pattern, std::string_view host) {
   return host == p;
 }
 
+// RFC 6455 4.1: a GET with Upgrade: websocket (the Connection header's token is the server's
+// to check when it accepts; here any request that asks is held to the rules).
+bool is_websocket_upgrade(const http::Request& request) {
+  const std::string* upgrade = request.header("upgrade");
+  return upgrade != nullptr && to_lower(trim(*upgrade)) == "websocket";
+}
+
 bool changes_state(http::Method m) {
   return m == http::Method::post || m == http::Method::put || m == http::Method::patch || m == http::Method::del;
 }
@@ -155,9 +162,12 @@ std::optional<OriginRefusal> refuse_by_origin(const OriginRules& rules, const ht
     return OriginRefusal{400, "the Host " + shown_value(*host) + " is not a name of this server; its operator can allow it (" +
                                   as_typed(mention(Setting::allowed_host)) + ", " + as_typed(mention(Setting::public_url)) + ")"};
   }
-  if (!changes_state(request.method)) return std::nullopt;
+  // A WebSocket is opened by a GET that no browser preflights and whose answer the page reads
+  // (cross-site WebSocket hijacking): its Origin is held to a state-changing request's rules.
+  const bool websocket = is_websocket_upgrade(request);
+  if (!changes_state(request.method) && !websocket) return std::nullopt;
 
-  const bool has_body = !request.body.empty() || request.method != http::Method::del;
+  const bool has_body = !websocket && (!request.body.empty() || request.method != http::Method::del);
   const std::string* type = request.header("content-type");
   if (has_body && (type == nullptr || !is_json_type(*type))) {
     return OriginRefusal{415, "the request body must be JSON: send it with Content-Type: application/json" +

@@ -16,6 +16,9 @@
 //    any page in only once keys apply: then the key, not the page's place on the network, is the
 //    authority, and a page of another site has none.
 //
+//  - A WebSocket upgrade (a GET no browser preflights, whose answer the page reads) is held to
+//    the same Origin rules as a request that changes state.
+//
 // A request without Host (HTTP/1.0; core/http refuses an HTTP/1.1 one) or without Origin comes
 // from no browser page and is let through to the key check.
 #include <optional>
