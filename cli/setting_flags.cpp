@@ -96,6 +96,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_fl
     {Setting::ready_when_indexed, "--ready-when-indexed"},
     {Setting::history_table, "--history-table"},
     {Setting::tool_variable, "--set"},
+    {Setting::jwks, "--jwks"},
+    {Setting::jwt_issuer, "--jwt-issuer"},
+    {Setting::jwt_audience, "--jwt-audience"},
 }};
 
 constexpr bool flags_in_order() {

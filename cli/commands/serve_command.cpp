@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ask_session.h"
+#include "auth/public.h"
 #include "common/public.h"
 #include "config/public.h"
 #include "embed_output.h"
@@ -71,7 +72,38 @@ struct ServeOptions {
   bool ready_when_indexed = false;
   bool allow_crawl = false;    // POST .../web may fetch and crawl
   bool allow_private = false;  // ... loopback and private addresses too
+  // Single sign-on (serve/sign_on.h).
+  std::string jwks, jwt_issuer, jwt_audience;
+  std::string jwt_scope_claim = "scope", jwt_collections_claim = "strata_collections";
+  std::string jwt_rate, jwt_tokens;
+  std::optional<double> jwks_refresh;
 };
+
+// The sign-on the flags ask for, its keys read now; none without --jwt-issuer.
+std::shared_ptr<serve::SignOn> sign_on(const ServeOptions& o) {
+  if (o.jwt_issuer.empty()) {
+    if (!o.jwks.empty() || !o.jwt_audience.empty()) usage("--jwks and --jwt-audience need --jwt-issuer", "the issuer tokens must name (their iss claim)");
+    return nullptr;
+  }
+  serve::SignOnOptions so;
+  so.jwks = o.jwks;
+  so.policy.issuer = o.jwt_issuer;
+  so.policy.audience = o.jwt_audience;
+  so.policy.scope_claim = o.jwt_scope_claim;
+  so.policy.collections_claim = o.jwt_collections_claim;
+  const auto per_minute = [](const std::string& text, const char* flag, auto parse) -> std::optional<std::int64_t> {
+    if (text.empty()) return std::nullopt;
+    try {
+      return parse(text);
+    } catch (const Error&) {
+      usage(std::string(flag) + ": '" + text + "' is not N/min", "a whole number a minute, e.g. 60/min");
+    }
+  };
+  so.rate_per_minute = per_minute(o.jwt_rate, "--jwt-rate", auth::parse_rate_per_minute);
+  so.tokens_per_minute = per_minute(o.jwt_tokens, "--jwt-tokens", auth::parse_tokens_per_minute);
+  if (o.jwks_refresh) so.min_refetch = std::chrono::seconds(static_cast<std::int64_t>(*o.jwks_refresh + 0.5));
+  return std::make_shared<serve::SignOn>(std::move(so));
+}
 
 // The OpenAI-compatible API's chats answer as `strata ask` does: the model from the same flags,
 // variables and configuration, the ask's settings from the same request.
@@ -101,7 +133,10 @@ int run_serve(const ServeOptions& o) {
   // Read before the server accepts its first connection: a store with keys is keyed from its
   // first request on (serve/gate.h).
   const serve::KeysAtStart keys = serve::keys_at_start(store_path(o.store), store_open_options());
-  const bool has_keys = keys == serve::KeysAtStart::live;
+  // The identity provider's keys are read before the server listens: one that cannot be read
+  // stops it here (a server that refused every sign-in would look up and be down).
+  std::shared_ptr<serve::SignOn> sso = sign_on(o);
+  const bool has_keys = keys == serve::KeysAtStart::live || sso != nullptr;
   serve::require_loopback(address, has_keys);
   http::CorsPolicy cors(o.cors_origins);
   serve::OriginRules origins;
@@ -152,6 +187,7 @@ int run_serve(const ServeOptions& o) {
   a.search.rerank = chosen_rerank(false, "", "", "");
   a.search.ann = chosen_ann(o.exact);
   a.ready_when_indexed = o.ready_when_indexed;
+  a.sign_on = sso;
   a.ingest.store_path = a.store_path;
   a.ingest.store_options = a.open;
   a.ingest.threads = 1;  // one document a request: the workers are the parallelism
@@ -193,6 +229,10 @@ int run_serve(const ServeOptions& o) {
     server_log("strata serve: warning: no store at " + store::store_display(store_path(o.store)) +
                " yet: not ready (/readyz 503), and every request that reads the store is 503 until one is made "
                "there (strata ingest PATH with this --store)\n");
+  }
+  if (sso) {
+    server_log("strata serve: signing in with tokens of " + llm::sanitize_for_terminal(o.jwt_issuer) + " for audience " +
+               llm::sanitize_for_terminal(o.jwt_audience) + ", beside the store's API keys\n");
   }
   server_log(has_keys || keys_required || keys == serve::KeysAtStart::unknown
                  ? "strata serve: API keys required: every request but /healthz, /readyz and /openapi.json needs "
@@ -281,6 +321,30 @@ Run setup_serve(CLI::App& cmd) {
                "Let callers with a write key fetch web pages and crawl sites into a collection (POST .../web)");
   cmd.add_flag("--allow-private", o->allow_private,
                "With --allow-crawl: web addresses may be loopback, private or link-local; refused by default");
+  cmd.add_option("--jwt-issuer", o->jwt_issuer,
+                 "Accept bearer tokens (JWT) of this OpenID Connect issuer beside API keys: their iss claim; its keys "
+                 "found by discovery unless --jwks gives them")
+      ->type_name("URL");
+  cmd.add_option("--jwt-audience", o->jwt_audience, "With --jwt-issuer: the audience tokens must name (their aud claim)")
+      ->type_name("AUD");
+  cmd.add_option("--jwks", o->jwks, "With --jwt-issuer: the issuer's keys, a JWKS file or URL (default: from discovery)")
+      ->type_name("FILE|URL");
+  cmd.add_option("--jwt-scope-claim", o->jwt_scope_claim,
+                 "The claim naming a token's scope: read, write or admin, space-separated (default: scope)")
+      ->type_name("CLAIM");
+  cmd.add_option("--jwt-collections-claim", o->jwt_collections_claim,
+                 "The claim listing the collections a token reaches; absent: all (default: strata_collections)")
+      ->type_name("CLAIM");
+  cmd.add_option("--jwt-rate", o->jwt_rate, "At most N requests a minute for each signed-in subject (default: no limit)")
+      ->type_name("N/min");
+  cmd.add_option("--jwt-tokens", o->jwt_tokens,
+                 "At most N of the upstream model's tokens a minute for each signed-in subject (default: no limit)")
+      ->type_name("N/min");
+  check_seconds(cmd.add_option("--jwks-refresh", o->jwks_refresh,
+                               "Least seconds between two reads of the issuer's keys that tokens naming an unknown key "
+                               "cause (default: 60)")
+                    ->type_name("SECS"),
+                k_max_timeout_seconds);
   add_color_option(cmd);
   cmd.footer(
       "The page: GET / is a page to search and ask in a browser (no CDN, no script from elsewhere).\n"
@@ -296,6 +360,8 @@ Run setup_serve(CLI::App& cmd) {
       "  curl -s localhost:8765/api/v1/search -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' -d '{\"query\": \"rollback\"}'\n"
       "Keys: once the store holds one (strata keys create), every request but /healthz, /readyz and\n"
       "/openapi.json needs Authorization: Bearer KEY (401, 403, 429 with Retry-After).\n"
+      "Sign-on: with --jwt-issuer and --jwt-audience, a bearer token of that issuer (RS256, ES256, EdDSA) is\n"
+      "accepted too, its scope and collections from its claims.\n"
       "Browsers: every request's Host must name the server (IP addresses, localhost, --allowed-host,\n"
       "--public-url; else 400); a POST, PUT, PATCH or DELETE body must be JSON (415) and come from the\n"
       "server's own page or a --cors-origin (else 403).\n"

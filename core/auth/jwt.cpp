@@ -34,7 +34,6 @@ constexpr JsonLimits k_document_limits{.max_depth = k_max_json_depth, .max_bytes
 constexpr int k_min_rsa_bits = 2048;
 constexpr std::size_t k_p256_coordinate_bytes = 32;
 constexpr std::size_t k_ed25519_key_bytes = 32;
-constexpr std::chrono::seconds k_refetch_interval{60};
 
 // ---------------------------------------------------------------------------------------------
 // libcrypto, resolved by name (common/libcrypto.h): the binary does not link it. The types come
@@ -693,15 +692,17 @@ JwtVerdict verify_jwt(std::string_view token, const JwkSet& keys, const JwtPolic
 
 bool looks_like_jwt(std::string_view token) {
   const std::optional<CompactParts> parts = compact_parts(token);
-  if (!parts || parts->signature.empty() || !is_base64url(parts->payload) || !is_base64url(parts->signature)) {
+  // An unsecured JWT ("alg": "none") has an empty signature: it is a JWT all the same, refused
+  // as one (its algorithm), not taken for some other kind of credential.
+  if (!parts || !is_base64url(parts->payload) || (!parts->signature.empty() && !is_base64url(parts->signature))) {
     return false;
   }
   const std::optional<json> header = json_object_of(parts->header);
   return header && member(*header, "alg") != nullptr;
 }
 
-JwksSource::JwksSource(Fetch fetch, std::string where, Clock clock)
-    : fetch_(std::move(fetch)), where_(std::move(where)), clock_(std::move(clock)) {}
+JwksSource::JwksSource(Fetch fetch, std::string where, Clock clock, std::chrono::seconds min_refetch)
+    : fetch_(std::move(fetch)), where_(std::move(where)), clock_(std::move(clock)), min_refetch_(min_refetch) {}
 
 void JwksSource::load() {
   {
@@ -727,7 +728,7 @@ void JwksSource::fetch_now() {
 bool JwksSource::claim_refetch() {
   const std::lock_guard lock(mutex_);
   const std::chrono::steady_clock::time_point now = clock_();
-  if (last_fetch_ && now - *last_fetch_ < k_refetch_interval) return false;
+  if (last_fetch_ && now - *last_fetch_ < min_refetch_) return false;
   last_fetch_ = now;
   return true;
 }

@@ -127,16 +127,18 @@ struct JwtVerdict {
 // x5c) are ignored: only keys of `keys` are trusted.
 JwtVerdict verify_jwt(std::string_view token, const JwkSet& keys, const JwtPolicy& policy, TimePoint now);
 
-// Whether `token` has a JWT's form: three non-empty base64url parts, the first a JSON object
-// with "alg". Nothing is verified; it tells a JWT from strata's own "sk-strata-" keys, which
+// Whether `token` has a JWT's form: three base64url parts (the signature empty for an unsecured
+// JWT, which verify_jwt then refuses for its algorithm), the first a JSON object with "alg". Nothing is verified; it tells a JWT from strata's own "sk-strata-" keys, which
 // have no dots.
 bool looks_like_jwt(std::string_view token);
+
+inline constexpr std::chrono::seconds k_jwks_min_refetch{60};
 
 // The keys of an issuer's JWKS, fetched on demand. Thread-safe: verify() may run on any number
 // of threads; a fetch runs outside the lock, so verifications go on while it waits.
 //
 // Key rotation: a token whose kid the set does not know makes verify() fetch the document again
-// and retry once, at most once per 60 s by `clock` counted from the last fetch of either kind
+// and retry once, at most once per `min_refetch` (default 60 s) by `clock` counted from the last fetch of either kind
 // (load() or a re-fetch), so that tokens with made-up kids cannot turn into a flood of requests
 // to the issuer. A failed re-fetch keeps the set it had.
 class JwksSource {
@@ -147,7 +149,9 @@ class JwksSource {
   // `fetch` returns the JWKS document's text (a file read, an HTTP GET) and throws when it
   // cannot; `where` names it in errors (the file or URL). The set is empty until a fetch: load(),
   // or the re-fetch of the first verify() (every token is an unknown key to an empty set).
-  JwksSource(Fetch fetch, std::string where, Clock clock = [] { return std::chrono::steady_clock::now(); });
+  // `min_refetch`: the least time between two fetches a token's unknown kid may cause.
+  JwksSource(Fetch fetch, std::string where, Clock clock = [] { return std::chrono::steady_clock::now(); },
+             std::chrono::seconds min_refetch = k_jwks_min_refetch);
 
   // Fetches and parses the document now. Throws what `fetch` throws, or Error(usage) for a
   // document JwkSet::parse refuses; the set held before stays then.
@@ -171,6 +175,7 @@ class JwksSource {
   Fetch fetch_;
   std::string where_;
   Clock clock_;
+  std::chrono::seconds min_refetch_;
   mutable std::mutex mutex_;
   std::shared_ptr<const JwkSet> set_ = std::make_shared<const JwkSet>();
   std::optional<std::chrono::steady_clock::time_point> last_fetch_;

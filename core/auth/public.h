@@ -4,5 +4,6 @@
 // Who may call `strata serve`: API keys (made, listed, revoked, checked), what a key allows, the
 // principal its asks are recorded under, its rate limit, and the text forms of its limits.
 #include "auth/key.h"  // IWYU pragma: export
+#include "auth/jwt.h"  // IWYU pragma: export
 #include "auth/limits_text.h"  // IWYU pragma: export
 #include "auth/rate_limiter.h"  // IWYU pragma: export

@@ -104,6 +104,9 @@ constexpr std::array<std::pair<Setting, std::string_view>, k_setting_count> k_se
     {Setting::ready_when_indexed, "ready_when_indexed"},
     {Setting::history_table, "history_table"},
     {Setting::tool_variable, "tool_variable"},
+    {Setting::jwks, "jwks"},
+    {Setting::jwt_issuer, "jwt_issuer"},
+    {Setting::jwt_audience, "jwt_audience"},
 }};
 
 constexpr bool names_in_setting_order() {

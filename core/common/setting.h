@@ -140,10 +140,14 @@ enum class Setting : std::uint8_t {
   history_table,
   // migrate: a Sqitch project's psql variables (migrate/model/tool_layout.h ToolVariables).
   tool_variable,
+  // strata serve: single sign-on, the identity provider's keys and tokens (serve/sign_on.h).
+  jwks,
+  jwt_issuer,
+  jwt_audience,
 };
 // How many settings there are: the last one's value + 1 (a table of k_setting_count rows that
 // misses one fails its static_assert).
-inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::tool_variable) + 1;
+inline constexpr std::size_t k_setting_count = static_cast<std::size_t>(Setting::jwt_audience) + 1;
 
 // The setting's name in the token ("base_url"): stable, lower case, unique.
 std::string_view setting_name(Setting s);

@@ -266,6 +266,7 @@ struct Api::Impl {
     g.keys_required = options.keys_required;
     g.keys_at_start = options.keys_at_start;
     g.origins = options.origins;
+    g.sign_on = options.sign_on;
     g.store = [this](std::size_t worker) -> store::Store& { return store(worker); };
     g.record_use = [this](const auth::Key& key, auth::TimePoint at) {
       auth::record_use(use_session.store(), key, at);

@@ -32,6 +32,7 @@
 #include "ingest/ingest.h"
 #include "search/searcher.h"
 #include "serve/gate.h"
+#include "serve/sign_on.h"
 #include "serve/jobs.h"
 #include "serve/openai_routes.h"
 #include "mcp/http_route.h"
@@ -73,6 +74,9 @@ struct ApiOptions {
   // /readyz is 503 until the approximate vector index of every collection large enough for one
   // (search.ann) is built, their builds started at start (strata serve --ready-when-indexed).
   bool ready_when_indexed = false;
+  // Set: bearer tokens from the team's identity provider are accepted beside the store's API
+  // keys (sign_on.h), and keys apply from the first request.
+  std::shared_ptr<SignOn> sign_on;
 };
 
 class Api {

@@ -141,7 +141,7 @@ Gate::Gate(Options options)
     : options_(std::move(options)),
       limiter_(options_.steady),
       token_limiter_(options_.steady),
-      apply_(options_.keys_required || options_.keys_at_start == KeysAtStart::live),
+      apply_(options_.keys_required || options_.keys_at_start == KeysAtStart::live || options_.sign_on != nullptr),
       known_(options_.keys_at_start != KeysAtStart::unknown) {
   if (options_.record_use) recorder_.emplace(options_.record_use);
 }
@@ -224,7 +224,11 @@ Gate::Admission Gate::admit(const http::Request& request, http::Context& context
   TokenAdmission t = admit_token(token, context.worker, guard);
   a.headers = std::move(t.headers);
   context.key_name = std::move(t.key_name);  // a key past its rate or scope is named in the log too
-  if (t.refused) return refuse(t.refused->first, t.refused->second);
+  if (t.refused) {
+    Admission no = refuse(t.refused->first, t.refused->second);
+    if (!t.challenge.empty()) no.refused->set_header("WWW-Authenticate", t.challenge);
+    return no;
+  }
   a.caller = std::move(t.caller);
   return a;
 }
@@ -244,6 +248,15 @@ Gate::TokenAdmission Gate::admit_token(std::string_view token, std::size_t worke
     a.refused = std::pair{status, std::string(message)};
     return std::move(a);
   };
+  // A token with a JWT's form is the identity provider's (sign_on.h); strata's keys have no dots.
+  if (options_.sign_on && auth::looks_like_jwt(token)) {
+    SignOn::Admitted s = options_.sign_on->admit(token, options_.now());
+    if (!s.caller) {
+      if (s.status == 401) a.challenge = "Bearer error=\"invalid_token\"";
+      return refuse(s.status, s.message);
+    }
+    return admit_caller(std::move(*s.caller), guard);
+  }
   auth::Authenticated found;
   try {
     found = auth::authenticate(options_.store(worker), token, options_.now());
@@ -251,10 +264,25 @@ Gate::TokenAdmission Gate::admit_token(std::string_view token, std::size_t worke
     return refuse(503, "the store cannot be opened to check the API key; try again later");
   }
   if (!found) return refuse(401, auth::refusal_message(found.refusal));
+  if (recorder_) recorder_->note(*found.key, options_.now());
+  Caller c;
+  c.principal = auth::principal_of(*found.key, token);
+  auto live = std::make_shared<LiveCheck>(
+      LiveCheck{options_.store, options_.now, options_.steady, worker, std::string(token), options_.steady(), true});
+  c.live_check = [live] { return (*live)(); };
+  c.key = std::move(found.key);
+  return admit_caller(std::move(c), guard);
+}
 
-  const auth::Key& key = *found.key;
+Gate::TokenAdmission Gate::admit_caller(Caller caller, const Guard& guard) {
+  TokenAdmission a;
+  const auto refuse = [&](int status, std::string_view message) {
+    a.refused = std::pair{status, std::string(message)};
+    return std::move(a);
+  };
+  a.caller = std::move(caller);
+  const auth::Key& key = *a.caller.key;
   a.key_name = key.name;
-  if (recorder_) recorder_->note(key, options_.now());
   if (key.rate_per_minute) {
     const auth::RateDecision d = take_requests(key.name, *key.rate_per_minute, 1);
     a.headers = {{"x-ratelimit-limit-requests", std::to_string(d.limit)},
@@ -270,10 +298,6 @@ Gate::TokenAdmission Gate::admit_token(std::string_view token, std::size_t worke
     return refuse(403, "this API key's scope is " + std::string(store::to_string(key.scope)) + "; this route needs " +
                            store::to_string(guard.scope));
   }
-  a.caller.principal = auth::principal_of(key, token);
-  auto live = std::make_shared<LiveCheck>(
-      LiveCheck{options_.store, options_.now, options_.steady, worker, std::string(token), options_.steady(), true});
-  a.caller.live_check = [live] { return (*live)(); };
   if (key.rate_per_minute) {
     a.caller.take_operations = [this, name = key.name, limit = *key.rate_per_minute](std::int64_t n) {
       return take_requests(name, limit, n);
@@ -285,7 +309,6 @@ Gate::TokenAdmission Gate::admit_token(std::string_view token, std::size_t worke
       return spend_tokens(name, limit, used);
     };
   }
-  a.caller.key = std::move(found.key);
   return a;
 }
 

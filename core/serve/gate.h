@@ -34,6 +34,7 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -50,6 +51,7 @@
 #include "http/router.h"
 #include "serve/caller.h"
 #include "serve/origin_rules.h"
+#include "serve/sign_on.h"
 #include "store/store.h"
 
 namespace strata::serve {
@@ -139,6 +141,9 @@ class Gate {
     std::function<std::optional<auth::RateDecision>(const std::string& bucket, std::int64_t per_minute,
                                                     std::int64_t amount, store::RateUse use)>
         shared_rates;
+    // Set: bearer tokens with a JWT's form are the identity provider's (sign_on.h), and keys
+    // apply from the first request whatever the store holds.
+    std::shared_ptr<SignOn> sign_on;
     // The clocks (a test passes its own).
     std::function<auth::TimePoint()> now = [] { return std::chrono::system_clock::now(); };
     auth::RateLimiter::Clock steady = [] { return std::chrono::steady_clock::now(); };
@@ -159,6 +164,7 @@ class Gate {
     std::vector<std::pair<std::string, std::string>> headers;
     std::optional<std::pair<int, std::string>> refused;
     std::string key_name;  // the key's, once found (refused for its rate or scope too)
+    std::string challenge;  // a 401's WWW-Authenticate when not plain "Bearer"
   };
   TokenAdmission authenticate(std::string_view token, std::size_t worker, const Guard& guard);
 
@@ -177,6 +183,8 @@ class Gate {
   };
   Admission admit(const http::Request& request, http::Context& context, const Guard& guard);
   TokenAdmission admit_token(std::string_view token, std::size_t worker, const Guard& guard);
+  // The rate, the scope and the caller's limits, for a caller made from an API key or a token.
+  TokenAdmission admit_caller(Caller caller, const Guard& guard);
 
   Options options_;
   // A key's limits, counted by options_.shared_rates when it can, else by the limiters below.

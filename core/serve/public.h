@@ -5,4 +5,5 @@
 #include "serve/gate.h"  // IWYU pragma: export
 #include "serve/jobs.h"  // IWYU pragma: export
 #include "serve/listen.h"  // IWYU pragma: export
+#include "serve/sign_on.h"  // IWYU pragma: export
 #include "serve/store_claim.h"  // IWYU pragma: export

@@ -71,6 +71,7 @@ const tokens = {
   collections_empty: token({ kid: 'rsa-1', claims: { strata_collections: [] } }),
   collections_not_strings: token({ kid: 'rsa-1', claims: { strata_collections: ['docs', 7] } }),
   short_lived: token({ kid: 'rsa-1', claims: { exp: issuedAt + 3600 } }),
+  short_lived_read: token({ kid: 'rsa-1', claims: { exp: issuedAt + 3600, scope: 'read' } }),
   nbf_future: token({ kid: 'rsa-1', claims: { nbf: issuedAt + 3600 } }),
   iat_future: token({ kid: 'rsa-1', claims: { iat: issuedAt + 3600 } }),
   wrong_issuer: token({ kid: 'rsa-1', claims: { iss: 'https://idp.example.com/other' } }),
