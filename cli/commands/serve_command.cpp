@@ -21,6 +21,7 @@
 #include "flag_values.h"
 #include "http/public.h"
 #include "llm/public.h"
+#include "net/public.h"
 #include "number_flags.h"
 #include "option_bundles.h"
 #include "serve/public.h"
@@ -77,6 +78,7 @@ struct ServeOptions {
   std::string jwt_scope_claim = "scope", jwt_collections_claim = "strata_collections";
   std::string jwt_rate, jwt_tokens;
   std::optional<double> jwks_refresh;
+  std::string otlp_endpoint;  // traces to an OpenTelemetry collector (net/otlp_exporter.h)
 };
 
 // The sign-on the flags ask for, its keys read now; none without --jwt-issuer.
@@ -201,6 +203,17 @@ int run_serve(const ServeOptions& o) {
   a.ingest.configured = configured_chunking();
 
   const bool keys_required = a.keys_required;
+  // Traces: every span this process ends goes to the collector, from the first request on; the
+  // exporter sends what is queued when the server stops (bounded by its timeout).
+  std::shared_ptr<net::OtlpExporter> exporter;
+  if (!o.otlp_endpoint.empty()) {
+    exporter = std::make_shared<net::OtlpExporter>(
+        net::OtlpOptions{.endpoint = o.otlp_endpoint, .service_name = "strata", .service_version = std::string(strata::k_version)});
+    trace::set_sink(exporter);
+  }
+  struct SinkReset {
+    ~SinkReset() { trace::set_sink(nullptr); }
+  } sink_reset;
   http::Metrics metrics;
   serve::Api api(std::move(a), metrics);
   std::signal(SIGPIPE, SIG_IGN);
@@ -321,6 +334,10 @@ Run setup_serve(CLI::App& cmd) {
                "Let callers with a write key fetch web pages and crawl sites into a collection (POST .../web)");
   cmd.add_flag("--allow-private", o->allow_private,
                "With --allow-crawl: web addresses may be loopback, private or link-local; refused by default");
+  cmd.add_option("--otlp-endpoint", o->otlp_endpoint,
+                 "Send OpenTelemetry traces over OTLP/HTTP (JSON) to this collector (http://HOST:4318): a span per "
+                 "request, with retrieval, reranking, model and tool calls and jobs under it")
+      ->type_name("URL");
   cmd.add_option("--jwt-issuer", o->jwt_issuer,
                  "Accept bearer tokens (JWT) of this OpenID Connect issuer beside API keys: their iss claim; its keys "
                  "found by discovery unless --jwks gives them")

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "common/utf8.h"
 #include "llm/citations.h"
 #include "llm/extractive.h"
@@ -327,6 +328,14 @@ auto timed(double& ms, Stage&& stage) {
   return stage();
 }
 
+// The same, as a span of the request's trace named `name` (common/trace.h), current while it runs.
+template <typename Stage>
+auto timed(double& ms, const char* name, Stage&& stage) {
+  trace::Stage span(name);
+  const StageTimer timer(ms);
+  return stage();
+}
+
 void check_template(const llm::PromptSettings& prompt) {
   if (prompt.user_template.empty()) return;
   const std::string why = llm::check_prompt_template(prompt.user_template);
@@ -638,7 +647,7 @@ llm::ChatRequest answer_request(const AskRequest& request, const ResolvedProvide
 // The answer to the same request asked before, if the cache has it.
 bool answer_from_cache(const AskRequest& request, store::AskStore& tables, const std::string& key, AskResult& result) {
   if (!request.use_cache || !request.log || !tables.access().read) return false;
-  std::optional<store::CachedAnswer> hit = timed(result.timings.cache_ms, [&] { return tables.cached_answer(key); });
+  std::optional<store::CachedAnswer> hit = timed(result.timings.cache_ms, "ask.cache", [&] { return tables.cached_answer(key); });
   if (!hit) return false;
   result.cached = true;
   result.answer = std::move(hit->answer);
@@ -769,22 +778,22 @@ struct Prepared {
 
 Prepared prepare(store::Store& store, store::AskStore& tables, const AskRequest& request, AskResult& result) {
   Prepared p;
-  p.history = timed(result.timings.cache_ms, [&] { return read_history(tables, request); });
+  p.history = timed(result.timings.cache_ms, "ask.history", [&] { return read_history(tables, request); });
   result.history_messages = p.history.messages.size();
   result.conversation_id = p.history.conversation;
   if (!p.history.messages.empty()) {
-    p.rewrite = timed(result.timings.rewrite_ms,
+    p.rewrite = timed(result.timings.rewrite_ms, "ask.rewrite",
                       [&] { return follow_up_query(request, result.provider, p.history.messages, tables, result); });
   }
   const std::string user_context = user_context_of(request);
   if (!user_context.empty() && request.search_user_context) {
     result.retrieval_query = with_user_context(result.retrieval_query.value_or(request.question), user_context);
   }
-  const std::vector<search::SearchHit> hits = timed(result.timings.retrieval_ms, [&] {
+  const std::vector<search::SearchHit> hits = timed(result.timings.retrieval_ms, "ask.retrieval", [&] {
     return retrieve(store, request, result.retrieval_query.value_or(request.question), result.offline, result);
   });
   result.retrieved = hits.size();
-  timed(result.timings.pack_ms, [&] { pack_sources(request, p.history.messages, hits, user_context, result); });
+  timed(result.timings.pack_ms, "ask.pack", [&] { pack_sources(request, p.history.messages, hits, user_context, result); });
   return p;
 }
 
@@ -804,12 +813,12 @@ AskResult ask(store::Store& store, const AskRequest& request, const ResolvedProv
   ExchangeLog log(tables, started, request, prepared.history.conversation, std::move(prepared.rewrite), result);
   std::vector<std::size_t> offline_cited;
   if (result.offline) {
-    offline_cited = timed(result.timings.answer_ms, [&] { return answer_offline(store, request, result); });
+    offline_cited = timed(result.timings.answer_ms, "ask.extract", [&] { return answer_offline(store, request, result); });
     if (!result.answer.empty()) observer.text(result.answer);
   } else {
     answer_with_model(store, request, prepared.history.messages, tables, log, observer, result);
   }
-  result.citations = timed(result.timings.citations_ms, [&] { return checked_citations(result, std::move(offline_cited)); });
+  result.citations = timed(result.timings.citations_ms, "ask.citations", [&] { return checked_citations(result, std::move(offline_cited)); });
   log.answered(result);
   // The reader has the whole answer before the log is written: the first write of a process
   // starts a new WAL, whose header SQLite syncs to disk, and that wait is no reason to hold

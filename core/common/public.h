@@ -11,4 +11,5 @@
 #include "common/setting.h"  // IWYU pragma: export
 #include "common/json_limits.h"  // IWYU pragma: export
 #include "common/text.h"  // IWYU pragma: export
+#include "common/trace.h"  // IWYU pragma: export
 #include "common/utf8.h"  // IWYU pragma: export

@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/trace.h"
 #include "common/clock.h"
 #include "common/utf8.h"
 #include "net/api_key.h"
@@ -288,6 +289,27 @@ Attempt attempt_whole(net::HttpClient& http, const ChatEndpoint& endpoint, net::
 ChatResult ChatClient::complete(const ChatRequest& request, ChatObserver& observer) {
   net::Request http_request = base_request(endpoint_, url_, options_);
   http_request.body = chat_request_body(endpoint_.provider, request);
+  // OpenTelemetry's names for a model call (gen_ai.*); the prompt and the answer are not recorded.
+  trace::Stage span("chat " + request.model, trace::Kind::client);
+  span.span().set("gen_ai.operation.name", std::string("chat")).set("gen_ai.request.model", request.model);
+  span.span().set("server.address", host_of(url_));
+  if (const trace::SpanContext c = span.span().context(); c.valid()) http_request.headers.push_back({"traceparent", trace::traceparent(c)});
+  try {
+    ChatResult r = attempts(request, observer, std::move(http_request));
+    if (!r.model.empty()) span.span().set("gen_ai.response.model", r.model);
+    if (r.usage.input_tokens) span.span().set("gen_ai.usage.input_tokens", static_cast<std::int64_t>(*r.usage.input_tokens));
+    if (r.usage.output_tokens) span.span().set("gen_ai.usage.output_tokens", static_cast<std::int64_t>(*r.usage.output_tokens));
+    if (r.finish_reason) span.span().set("gen_ai.response.finish_reasons", *r.finish_reason);
+    span.span().set("strata.attempts", static_cast<std::int64_t>(r.attempts));
+    if (r.partial) span.span().fail("the answer was cut off");
+    return r;
+  } catch (const ChatError&) {
+    span.span().fail("the model call failed");
+    throw;
+  }
+}
+
+ChatResult ChatClient::attempts(const ChatRequest& request, ChatObserver& observer, net::Request http_request) {
   const std::string host = host_of(url_);
   const net::RetryPolicy& policy = options_.retry;
   for (int attempt = 1;; ++attempt) {

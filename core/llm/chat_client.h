@@ -109,9 +109,11 @@ class ChatClient {
 
   // Sends `request` (streamed when request.stream; a whole response otherwise, handed to the
   // observer as one piece). Throws ChatError as described above.
+  // A traced request's span (common/trace.h) covers the call, and its traceparent goes upstream.
   ChatResult complete(const ChatRequest& request, ChatObserver& observer);
 
  private:
+  ChatResult attempts(const ChatRequest& request, ChatObserver& observer, net::Request http_request);
   struct Impl;
   ChatEndpoint endpoint_;
   ChatClientOptions options_;

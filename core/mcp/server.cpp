@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/trace.h"
 #include "mcp/json_rpc.h"
 #include "mcp/resources.h"
 #include "mcp/tools.h"
@@ -130,11 +131,15 @@ struct Server::Impl {
     json arguments = params.value("arguments", json::object());
     if (arguments.is_null()) arguments = json::object();
     if (!arguments.is_object()) return tool_error("arguments must be an object");
+    // A span of the request's trace (common/trace.h): the tool's name, never its arguments.
+    trace::Stage span("tool " + std::string(tool->name));
+    span.span().set("gen_ai.operation.name", std::string("execute_tool")).set("gen_ai.tool.name", std::string(tool->name));
     // Whatever a tool throws is that call's failure, answered as a tool error; the session goes
     // on. Not only strata::Error: memory a report could not get, a library's own exception.
     try {
       return tool->call(s, arguments);
     } catch (const Error& e) {
+      span.span().fail("the tool failed");
       return tool_error(failure_text(e));
     } catch (const RpcError&) {
       throw;

@@ -7,4 +7,5 @@
 #include "net/api_key.h"  // IWYU pragma: export
 #include "net/endpoint.h"  // IWYU pragma: export
 #include "net/endpoint_trust.h"  // IWYU pragma: export
+#include "net/otlp_exporter.h"  // IWYU pragma: export
 #include "net/url_secrets.h"  // IWYU pragma: export

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "common/utf8.h"
 #include "embed/input_fit.h"
 #include "embed/model_prefixes.h"
@@ -62,6 +63,8 @@ void wait_unless_cancelled(std::chrono::milliseconds wait, const SearchRequest& 
 // The hits re-scored by the reranker and put in its order (ties keep the mode's order); when
 // it fails, the mode's order stays and the result says why.
 void rerank_hits(const RerankSettings& settings, const std::string& query, SearchResult& result) {
+  trace::Stage span("search.rerank");
+  span.span().set("strata.rerank.documents", static_cast<std::int64_t>(result.hits.size()));
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string_view> documents;
   documents.reserve(result.hits.size());
@@ -540,6 +543,9 @@ bool Searcher::warm_index(const std::string& collection, const AnnSettings& sett
 }
 
 SearchResult Searcher::search(const SearchRequest& request) {
+  trace::Stage span("search");
+  if (request.mode) span.span().set("strata.search.mode", std::string(to_string(*request.mode)));
+  span.span().set("strata.search.k", static_cast<std::int64_t>(request.k));
   const auto t_start = Clock::now();
   check_request(request);
   const std::vector<store::DocumentFilter> filters = document_filters(request.where);

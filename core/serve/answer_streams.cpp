@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/trace.h"
 #include "serve/gate.h"
 #include "serve/random_id.h"
 #include "serve/store_turn.h"
@@ -327,7 +328,9 @@ http::Response ask_response(AskJob job, AnswerStreams& streams) {
     std::atomic<bool> cancel{false};
     // The answer is written on a thread of its own, joined on every way out of this stream; the
     // answer's place (Opened::running) is given back when that thread ends.
-    std::thread writing([asked = &state->job, log = state->opened.log, running = std::move(state->opened.running), &cancel] {
+    std::thread writing([asked = &state->job, log = state->opened.log, running = std::move(state->opened.running), &cancel,
+                         traced = trace::current()] {
+      const trace::Scope in(traced);  // the answer's spans are the request's
       write_answer(*asked, *log, cancel);
     });
     struct Joined {

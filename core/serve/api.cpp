@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "common/setting.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "openai/chat.h"
 #include "openai/shapes.h"
 #include "search/ann_cache.h"
@@ -718,6 +719,45 @@ constexpr RouteSpec k_routes[] = {
      http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
 };
 
+// `handler` as a server span of the request's trace (common/trace.h), continuing the caller's
+// traceparent: "METHOD ROUTE", its status and the caller's name (never a token or a question);
+// the span of a streamed answer or a WebSocket lasts as long as they do, current on their thread.
+http::Handler traced(std::string route, http::Handler handler) {
+  return [route = std::move(route), handler = std::move(handler)](const http::Request& request, http::Context& context) {
+    if (!trace::enabled()) return handler(request, context);
+    const std::string* parent = request.header("traceparent");
+    const std::string method(http::method_name(request.method));
+    trace::Span span = trace::Span::start_from(method + " " + route, trace::Kind::server,
+                                               parent != nullptr ? trace::parse_traceparent(*parent) : std::nullopt);
+    span.set("http.request.method", method).set("http.route", route);
+    http::Response r;
+    {
+      const trace::Scope in(span.context());
+      r = handler(request, context);
+    }
+    span.set("http.response.status_code", static_cast<std::int64_t>(r.status));
+    if (!context.key_name.empty()) span.set("strata.principal", context.key_name);
+    if (r.status >= 500) span.fail(std::string(http::reason(r.status)));
+    if (!r.stream && !r.websocket) return r;
+    auto held = std::make_shared<trace::Span>(std::move(span));
+    if (r.stream) {
+      r.stream = [held, stream = std::move(r.stream)](http::ChunkWriter& writer) {
+        const trace::Scope in(held->context());
+        stream(writer);
+        held->end();
+      };
+    }
+    if (r.websocket) {
+      r.websocket = [held, socket = std::move(r.websocket)](http::WebSocket& ws) {
+        const trace::Scope in(held->context());
+        socket(ws);
+        held->end();
+      };
+    }
+    return r;
+  };
+}
+
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
 std::string openapi_path(std::string_view pattern) {
   std::string out(pattern);
@@ -873,6 +913,9 @@ http::Router Api::router() {
         const std::lock_guard turn(impl->workers.at(context.worker).turn);
         return inner(request, context);
       };
+    }
+    if (spec.blocking == http::Blocking::yes && spec.pattern != "/readyz" && spec.pattern != "/metrics") {
+      guarded = traced(std::string(spec.pattern), std::move(guarded));
     }
     router.add(http::Route{spec.method, std::string(spec.pattern), std::move(guarded), spec.blocking});
   }

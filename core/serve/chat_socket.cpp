@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/json_limits.h"
+#include "common/trace.h"
 #include "serve/answer_streams.h"
 #include "serve/arguments.h"
 #include "serve/gate.h"
@@ -262,7 +263,10 @@ class Chat {
       if (!id.is_null()) m["id"] = id;
       if (!socket_.send(json_text(m))) at->cancel = true;
     });
-    a->thread = std::thread([at, job = std::move(job)] {
+    a->thread = std::thread([at, job = std::move(job), traced = trace::current()] {
+      // Each question a span of its own under the connection's request (common/trace.h).
+      const trace::Scope in(traced);
+      const trace::Stage asked("ws.ask");
       write_answer(job, *at->log, at->cancel);
       at->ended = true;
     });

@@ -7,6 +7,7 @@
 
 #include "auth/key.h"
 #include "common/error.h"
+#include "common/trace.h"
 #include "serve/arguments.h"
 #include "serve/own_store.h"
 #include "serve/random_id.h"
@@ -235,9 +236,14 @@ void JobRunner::run(store::Store& store, const store::Job& job) {
     status = store::JobStatus::failed;
     error = "this server does not run jobs of kind '" + job.kind + "'";
   } else {
+    // A job's run is a trace of its own (common/trace.h), on the pool's thread: its kind and id.
+    trace::Span span = trace::Span::start("job " + job.kind, trace::Kind::internal, true);
+    span.set("strata.job.id", job.id).set("strata.job.kind", job.kind);
+    const trace::Scope in(span.context());
     try {
       result = json_text(k->run(context));
     } catch (const Error& e) {
+      span.fail("the job failed");
       status = store::JobStatus::failed;
       // Worded once, as the API words its errors: the row is read by every door alike.
       error = for_client(std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")"));

@@ -101,14 +101,39 @@ SignOn::SignOn(SignOnOptions options) : options_(std::move(options)) {
   }
 }
 
+std::optional<auth::JwtClaims> SignOn::verified(const std::string& digest, auth::TimePoint now) {
+  const std::lock_guard lock(cache_mutex_);
+  const auto it = cache_.find(digest);
+  if (it == cache_.end()) return std::nullopt;
+  // Past its exp (with the leeway verify_jwt gives) it is checked again, and refused then.
+  if (it->second.expires && now > *it->second.expires + options_.policy.leeway) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void SignOn::remember(const std::string& digest, const auth::JwtClaims& claims) {
+  const std::lock_guard lock(cache_mutex_);
+  if (cache_.size() >= k_verified_tokens_kept) cache_.clear();
+  cache_.emplace(digest, claims);
+}
+
 SignOn::Admitted SignOn::admit(std::string_view token, auth::TimePoint now) {
   Admitted a;
-  const auth::JwtVerdict v = keys_->verify(token, options_.policy, now);
-  if (!v) {
-    a.message = auth::jwt_refusal_message(v.refusal);
-    return a;
+  const std::string digest = sha256_hex(token);
+  std::optional<auth::JwtClaims> known = verified(digest, now);
+  if (!known) {
+    // A token's nbf or iat ahead of now is checked again each time until it holds.
+    const auth::JwtVerdict v = keys_->verify(token, options_.policy, now);
+    if (!v) {
+      a.message = auth::jwt_refusal_message(v.refusal);
+      return a;
+    }
+    known = *v.claims;
+    remember(digest, *known);
   }
-  const auth::JwtClaims& claims = *v.claims;
+  const auth::JwtClaims& claims = *known;
   if (!claims.scope) {
     a.status = 403;
     a.message = "the token grants no strata scope: its claim '" + options_.policy.scope_claim +

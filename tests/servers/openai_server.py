@@ -474,7 +474,8 @@ class Handler(BaseHTTPRequestHandler):
         cfg = dict(self.state.config)
         entry = {"method": "POST", "path": self.path, "kind": kind, "time": time.time(),
                  "authorization": self.headers.get("Authorization"), "x_api_key": self.headers.get("x-api-key"),
-                 "anthropic_version": self.headers.get("anthropic-version")}
+                 "anthropic_version": self.headers.get("anthropic-version"),
+                 "traceparent": self.headers.get("traceparent")}
         req = self.json_or_400(raw, entry)
         if req is None:
             return

@@ -85,6 +85,20 @@ TEST(SignOn, AShortLivedTokensCallerEndsAtItsExpiry) {
   EXPECT_TRUE(b.caller->live_check());
 }
 
+TEST(SignOn, AVerifiedTokenIsKnownUntilItsExpiryThenRefused) {
+  SignOn sign_on(file_options());
+  ASSERT_TRUE(sign_on.admit(token("short_lived_read"), fixture_now()).caller);
+  ASSERT_TRUE(sign_on.admit(token("short_lived_read"), fixture_now() + seconds(60)).caller);  // known: no check
+  const SignOn::Admitted later = sign_on.admit(token("short_lived_read"), fixture_now() + seconds(7200));
+  EXPECT_FALSE(later.caller);
+  EXPECT_NE(later.message.find("expired"), std::string::npos) << later.message;
+  // A token altered by a byte is another token: checked, and refused.
+  std::string t = token("rs256");
+  ASSERT_TRUE(sign_on.admit(t, fixture_now()).caller);
+  t[t.size() / 2] = t[t.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(sign_on.admit(t, fixture_now()).caller);
+}
+
 TEST(SignOn, OptionsThatCannotWorkAreRefusedAtStart) {
   SignOnOptions o = file_options();
   o.policy.audience.clear();
