@@ -991,6 +991,14 @@ json Api::openapi() const {
             {"schema", {{"type", "string"}, {"description", "With stream: data: {chat.completion.chunk} events, the last with "
                                                             "finish_reason and sources, then data: [DONE]"}}}};
       }
+    } else if (spec.id == "chat_socket") {
+      // No body: the answer is the upgrade, then the messages of strata-serve(1)'s "Chat over WebSocket".
+      ok = {{"description", "Switching Protocols: the WebSocket is open; messages are JSON objects {type, ...}"}};
+      for (const char* name : {"Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version"}) {
+        operation["parameters"].push_back({{"name", name}, {"in", "header"}, {"required", true}, {"schema", {{"type", "string"}}}});
+      }
+      responses["426"] = {{"description", "The request is no WebSocket upgrade"}, {"content", json_content(ref("Detail"))}};
+      responses["503"] = {{"description", "Too many streams are open (Retry-After)"}, {"content", json_content(ref("Detail"))}};
     } else if (spec.id == "ask_events") {
       ok["content"] = {{"text/event-stream", {{"schema", {{"type", "string"}, {"description", "The answer's events, as POST /api/v1/ask sends them"}}}}}};
       operation["parameters"].push_back({{"name", "Last-Event-ID"}, {"in", "header"}, {"required", false},
@@ -1036,7 +1044,7 @@ json Api::openapi() const {
       }
       responses["503"] = {{"description", "The store or a server strata needs is unavailable"}, {"content", error}};
     }
-    if (spec.key == KeyUse::needed) {
+    if (spec.key == KeyUse::needed || spec.key == KeyUse::header_or_message) {
       const json errors_content = json_content(ref(spec.errors == ErrorStyle::openai ? "OpenAIError" : "Detail"));
       operation["security"] = json::array({{{"bearer", json::array()}}});
       operation["x-strata-scope"] = store::to_string(spec.scope);
@@ -1056,7 +1064,7 @@ json Api::openapi() const {
           {"paths", std::move(paths)},
           {"components", {{"schemas", std::move(schemas)},
                           {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"},
-                                                           {"description", "An API key from strata keys create"}}}}}}}};
+                                                           {"description", "An API key from strata keys create, or a JWT of the identity provider the server trusts (--jwt-issuer)"}}}}}}}};
 }
 
 }  // namespace strata::serve

@@ -210,6 +210,34 @@ void JobRunner::beat_thread() {
   }
 }
 
+namespace {
+
+// A traced job's steps: the span of the step under way, ended by the next progress report.
+struct JobSteps {
+  std::mutex mutex;
+  trace::SpanContext job;
+  trace::Span step;
+  void begin(const trace::SpanContext& parent) {
+    const std::lock_guard lock(mutex);
+    job = parent;
+    if (job.valid()) step = trace::Span::start_from("job.step", trace::Kind::internal, job);
+  }
+  void next(std::int64_t done, std::optional<std::int64_t> total) {
+    const std::lock_guard lock(mutex);
+    if (!job.valid()) return;
+    step.set("strata.job.done", done);
+    if (total) step.set("strata.job.total", *total);
+    step = trace::Span::start_from("job.step", trace::Kind::internal, job);
+  }
+  void end() {
+    const std::lock_guard lock(mutex);
+    step.end();
+    job = {};
+  }
+};
+
+}  // namespace
+
 void JobRunner::run(store::Store& store, const store::Job& job) {
   auto running = std::make_shared<Running>();
   running->owner = job.owner;
@@ -218,8 +246,12 @@ void JobRunner::run(store::Store& store, const store::Job& job) {
     running_[job.id] = running;
     if (stopping_) running->stop.store(true);
   }
+  // Each step of the work (from one progress report to the next: a page, a batch) is a span
+  // under the job's (common/trace.h); a report may come from any of the work's threads.
+  auto steps = std::make_shared<JobSteps>();
   JobContext context{store, job,
-                     [running](std::int64_t done, std::optional<std::int64_t> total) {
+                     [running, steps](std::int64_t done, std::optional<std::int64_t> total) {
+                       steps->next(done, total);
                        const std::lock_guard lock(running->mutex);
                        running->done = done;
                        running->total = total;
@@ -240,6 +272,11 @@ void JobRunner::run(store::Store& store, const store::Job& job) {
     trace::Span span = trace::Span::start("job " + job.kind, trace::Kind::internal, true);
     span.set("strata.job.id", job.id).set("strata.job.kind", job.kind);
     const trace::Scope in(span.context());
+    steps->begin(span.context());
+    struct StepsEnd {
+      JobSteps& steps;
+      ~StepsEnd() { steps.end(); }
+    } steps_end{*steps};
     try {
       result = json_text(k->run(context));
     } catch (const Error& e) {

@@ -113,6 +113,8 @@ check('with the search under it', any(under(x, 'POST /api/v1/search') for x in b
 t = by_name.get('tool search', [])
 j = by_name.get('job document', [])
 check('a job\'s run is a root span with its id', len(j) == 1 and 'parentSpanId' not in j[0] and j[0]['attributes'].get('strata.job.id') == '$JOB', j)
+steps = [x for x in by_name.get('job.step', []) if j and x.get('parentSpanId') == j[0]['spanId']]
+check('the job\'s steps are spans under it, the last with its progress', len(steps) >= 1 and any('strata.job.done' in x['attributes'] for x in steps), by_name.get('job.step'))
 check('an MCP tool call is a span under POST /mcp', len(t) == 1 and under(t[0], 'POST /mcp') and t[0]['attributes'].get('gen_ai.tool.name') == 'search', t)
 "
 
