@@ -1064,7 +1064,7 @@ json Api::openapi() const {
           {"paths", std::move(paths)},
           {"components", {{"schemas", std::move(schemas)},
                           {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"},
-                                                           {"description", "An API key from strata keys create, or a JWT of the identity provider the server trusts (--jwt-issuer)"}}}}}}}};
+                                                           {"description", "An API key from strata keys create, or a JWT of the identity provider the server trusts"}}}}}}}};
 }
 
 }  // namespace strata::serve
