@@ -9,7 +9,9 @@
 //                 message that is not auth, a key revoked mid-answer (KEY: a read key's secret;
 //                 REVOKE_NAME in the environment: a second key's name, REVOKE_KEY its secret);
 //   PART browser: Chromium's WebSocket from the server's page, with the key in a first message,
-//                 and from a page of no origin (refused).
+//                 and from a page of no origin (refused);
+//   PART idle:    the server's pings (a server with --idle-timeout 1): answered, unanswered (KEY:
+//                 a read key's secret).
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -85,6 +87,12 @@ async function keyless() {
   check('an unknown type is an error message', errors.some((m) => m.status === 422 && /unknown message type 'sing'/.test(m.detail)), JSON.stringify(errors));
   check('a message without a type is an error message', errors.some((m) => m.status === 422 && /"type"/.test(m.detail)), JSON.stringify(errors));
   check('ping answered with pong', c.of('pong').length === 1, JSON.stringify(c.messages.slice(-3)));
+  // RFC 6455's own ping frame: the server answers it with a pong frame.
+  let framePong = false;
+  c.ws.on('pong', () => { framePong = true; });
+  c.ws.ping('strata');
+  await c.until(() => framePong, 5000);
+  check('a ping frame is answered with a pong frame', framePong, 'no pong frame');
   check('the connection stays open after bad messages', c.closed === null, JSON.stringify(c.closed));
 
   c.send({ type: 'ask', question: 'How is a migration rolled back?', collection: 'nope', id: 'bad' });
@@ -192,6 +200,24 @@ async function keyed() {
   check('its answer did not finish', r.of('done', 'r').length === 0, 'done was sent');
 }
 
+// The server's own pings (the server runs with --idle-timeout 1): a client that answers them
+// stays, one that does not is cut off.
+async function idle() {
+  const headers = { Authorization: `Bearer ${key}` };
+  const alive = connect({ headers });
+  const mute = connect({ headers, autoPong: false });
+  let pinged = 0;
+  alive.ws.on('ping', () => { pinged++; });
+  await alive.until((x) => x.of('ready').length > 0);
+  await mute.until((x) => x.of('ready').length > 0);
+  await sleep(4500);
+  check('an idle client is pinged', pinged >= 1, `${pinged} pings`);
+  check('a client that answers pings stays open', alive.closed === null, JSON.stringify(alive.closed));
+  check('a client that answers none is closed', mute.closed !== null, 'still open');
+  alive.ws.close(1000);
+  await alive.until((x) => x.closed !== null);
+}
+
 async function browser() {
   const { chromium } = require('playwright-core');
   const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -240,6 +266,7 @@ try {
   if (part === 'keyless') await keyless();
   else if (part === 'keyed') await keyed();
   else if (part === 'browser') await browser();
+  else if (part === 'idle') await idle();
   else fail('usage', `unknown part ${part}`);
 } catch (e) {
   fail('no exception', e.stack || String(e));

@@ -4,7 +4,8 @@
 # against the OpenAI-compatible test server as the model (tests/e2e/serve_websocket.mjs):
 # several questions over one connection and a follow-up, bad JSON, an unknown type, ping, cancel,
 # reset, an Origin not allowed, a client that reads nothing (closed 1008), the key in the header
-# or in a first message, a bad one, none in time (4408), a key revoked mid-answer (4401); and
+# or in a first message, a bad one, none in time (4408), a key revoked mid-answer (4401), ping
+# frames both ways (a client that answers none of the server's is cut off); and
 # with curl: 426 for a request that is no upgrade, the route in /openapi.json, the WebSocket
 # gauges in /metrics.
 #
@@ -52,7 +53,7 @@ CONTROL=${URL%/v1} E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/serve_websocket.mj
 report_checks "keyless: "
 [ "$RC" = 0 ] || fail "serve_websocket.mjs keyless exited $RC: $ERR"
 server_config '{"chat_always": {"delay_ms": 250}}' || fail "configuring the test server"
-[ "$(printf '%s\n' "$OUT" | grep -c "^ok ")" -ge 27 ] || fail "fewer checks ran than the script has: $OUT"
+[ "$(printf '%s\n' "$OUT" | grep -c "^ok ")" -ge 28 ] || fail "fewer checks ran than the script has: $OUT"
 http_req GET /metrics
 assert_true "/metrics counts the WebSockets accepted" grep -Eq '^strata_websocket_connections_total [1-9]' <<<"$BODY"
 assert_true "/metrics: none open now" grep -q '^strata_websocket_connections_open 0$' <<<"$BODY"
@@ -88,6 +89,16 @@ else
     [ "$RC" = 0 ] || fail "serve_websocket.mjs browser exited $RC: $ERR"
     [ "$(printf '%s\n' "$OUT" | grep -c '^ok ')" -ge 6 ] || fail "fewer checks ran than the script has: $OUT"
 fi
+
+case_ "the server's pings: a client that answers stays, one that does not is closed"
+STRATA_PID_MAIN=$STRATA_PID BASE_MAIN=$BASE
+serve_up 127.0.0.1:0 --collection docs --idle-timeout 1
+E2E_CMD_TIMEOUT=60 run node "$E2E_LIB_DIR/serve_websocket.mjs" "$CLIENTS" "$BASE" "$STRATA" idle "$READ_KEY"
+report_checks "idle: "
+[ "$RC" = 0 ] || fail "serve_websocket.mjs idle exited $RC: $ERR"
+[ "$(printf '%s\n' "$OUT" | grep -c "^ok ")" -ge 3 ] || fail "fewer checks ran than the script has: $OUT"
+serve_down
+STRATA_PID=$STRATA_PID_MAIN BASE=$BASE_MAIN
 
 case_ "SIGTERM with a WebSocket open: closed 1001, the server stops, exit 0"
 cat >"$E2E_TMP/hold.mjs" <<'EOF'
