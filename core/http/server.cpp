@@ -674,7 +674,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     std::unique_lock lock(ws_mutex_);
     if (ws_closing_ || ws_ended_) return false;
     if (ws_queued_ + text.size() > k_websocket_outbound_bytes) {
-      // What is queued is dropped: the close goes out behind the one write under way.
+      // What is queued is dropped: the close goes out once the one write under way ends.
       for (const auto& m : ws_outbound_) ws_queued_ -= m->size();
       ws_outbound_.clear();
       lock.unlock();
@@ -700,8 +700,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     ws_changed_.notify_all();
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      // A client that reads nothing: the close cannot wait behind a queue it will never read.
-      if (self->ws_close_code_ == CloseCode::policy) return self->ws_start_close();
+      // The close is sent once the write under way ends (a close between the frames of a
+      // message that goes on after it breaks the protocol): a client that reads nothing, whose
+      // write never ends, and one that never answers the close are cut off past the bound.
+      self->ws_timer_->expires_after(self->server_.options.limits.header_timeout);
+      self->ws_timer_->async_wait([self](beast::error_code ec) {
+        if (!ec) self->ws_force_close();
+      });
       self->ws_write_next();
     });
   }
@@ -734,9 +739,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     });
   }
 
-  // On the strand. Beast waits for a write under way before it sends the close; a client that
-  // never answers the close (or never reads the write before it) is cut off past the handshake
-  // timeout.
+  // On the strand, with no write under way (ws_write_next).
   void ws_start_close() {
     if (ws_close_started_ || ws_ended_) return;
     ws_close_started_ = true;
@@ -753,10 +756,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     why.reason = ws_close_reason_;
     ws_->async_close(why, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) self->ws_force_close();
-    });
-    ws_timer_->expires_after(server_.options.limits.header_timeout);
-    ws_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
-      if (!ec) self->ws_force_close();
     });
   }
 
