@@ -700,6 +700,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     ws_changed_.notify_all();
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      // Reading goes on to the client's answer to the close, whatever was paused.
+      self->ws_resume_reading();
       // The close is sent once the write under way ends (a close between the frames of a
       // message that goes on after it breaks the protocol): a client that reads nothing, whose
       // write never ends, and one that never answers the close are cut off past the bound.
@@ -743,14 +745,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void ws_start_close() {
     if (ws_close_started_ || ws_ended_) return;
     ws_close_started_ = true;
-    {
-      // Reading goes on to the client's close frame, whatever was paused.
-      const std::lock_guard lock(ws_mutex_);
-      if (ws_read_paused_) {
-        ws_read_paused_ = false;
-        asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->ws_read(); });
-      }
-    }
     websocket::close_reason why;
     why.code = static_cast<std::uint16_t>(ws_close_code_);
     why.reason = ws_close_reason_;
@@ -759,10 +753,28 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     });
   }
 
+  // On the strand: the connection is over, whether or not a read is under way to report it (a
+  // read paused for a handler that takes no more messages would never end).
   void ws_force_close() {
     beast::error_code ec;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
     lowest().socket().close(ec);
+    {
+      const std::lock_guard lock(ws_mutex_);
+      ws_ended_ = true;
+    }
+    ws_changed_.notify_all();
+  }
+
+  // On the strand.
+  void ws_resume_reading() {
+    bool resume = false;
+    {
+      const std::lock_guard lock(ws_mutex_);
+      resume = ws_read_paused_ && !ws_ended_;
+      ws_read_paused_ = false;
+    }
+    if (resume) ws_read();
   }
 
   // On the strand: reads the next message into ws_inbound_, pausing when it is full.

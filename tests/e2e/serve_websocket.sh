@@ -49,11 +49,11 @@ http_req GET /openapi.json
 assert_true "the route is in /openapi.json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "101" in d["paths"]["/api/v1/chat/ws"]["get"]["responses"]' "$E2E_TMP/body"
 
 case_ "the ws client, keyless loopback server"
-CONTROL=${URL%/v1} E2E_CMD_TIMEOUT=120 run node "$E2E_LIB_DIR/serve_websocket.mjs" "$CLIENTS" "$BASE" "$STRATA" keyless
+CONTROL=${URL%/v1} E2E_CMD_TIMEOUT=300 run node "$E2E_LIB_DIR/serve_websocket.mjs" "$CLIENTS" "$BASE" "$STRATA" keyless
 report_checks "keyless: "
 [ "$RC" = 0 ] || fail "serve_websocket.mjs keyless exited $RC: $ERR"
 server_config '{"chat_always": {"delay_ms": 250}}' || fail "configuring the test server"
-[ "$(printf '%s\n' "$OUT" | grep -c "^ok ")" -ge 28 ] || fail "fewer checks ran than the script has: $OUT"
+[ "$(printf '%s\n' "$OUT" | grep -c "^ok ")" -ge 29 ] || fail "fewer checks ran than the script has: $OUT"
 http_req GET /metrics
 assert_true "/metrics counts the WebSockets accepted" grep -Eq '^strata_websocket_connections_total [1-9]' <<<"$BODY"
 assert_true "/metrics: none open now" grep -q '^strata_websocket_connections_open 0$' <<<"$BODY"
