@@ -663,10 +663,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if (ws_inbound_.empty()) return WebSocket::Received::timeout;
     message = std::move(ws_inbound_.front());
     ws_inbound_.pop_front();
-    if (ws_read_paused_) {
-      ws_read_paused_ = false;
-      asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->ws_read(); });
-    }
+    if (ws_read_paused_) asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->ws_resume_reading(); });
     return WebSocket::Received::message;
   }
 
@@ -766,7 +763,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     ws_changed_.notify_all();
   }
 
-  // On the strand.
+  // On the strand: the one place a paused read starts again (the flag read here, under the lock,
+  // so that two callers never start two reads).
   void ws_resume_reading() {
     bool resume = false;
     {
