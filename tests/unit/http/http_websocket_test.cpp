@@ -24,16 +24,16 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
-struct Fixture {
+struct SocketFixture {
   Metrics metrics;
   std::unique_ptr<Server> server;
-  explicit Fixture(Router router) {
+  explicit SocketFixture(Router router) {
     ServerOptions o;
     o.port = 0;
     server = std::make_unique<Server>(std::move(router), std::move(o), metrics);
     server->start();
   }
-  ~Fixture() {
+  ~SocketFixture() {
     server->stop();
     server->wait();
   }
@@ -67,11 +67,11 @@ Router socket_routes() {
   return r;
 }
 
-struct Client {
+struct SocketClient {
   asio::io_context ioc;
   websocket::stream<tcp::socket> ws{ioc};
   std::string last_error;
-  explicit Client(std::uint16_t port) {
+  explicit SocketClient(std::uint16_t port) {
     tcp::resolver resolver(ioc);
     asio::connect(ws.next_layer(), resolver.resolve("127.0.0.1", std::to_string(port)));
     ws.handshake("127.0.0.1:" + std::to_string(port), "/ws");
@@ -96,8 +96,8 @@ struct Client {
 };
 
 TEST(HttpWebSocket, MessagesBothWaysAndTheHandlersCloseCode) {
-  Fixture f(socket_routes());
-  Client c(f.server->port());
+  SocketFixture f(socket_routes());
+  SocketClient c(f.server->port());
   c.ws.write(asio::buffer(std::string("hello")));
   EXPECT_EQ(c.read(), "echo: hello");
   c.ws.write(asio::buffer(std::string("again")));
@@ -109,7 +109,7 @@ TEST(HttpWebSocket, MessagesBothWaysAndTheHandlersCloseCode) {
 }
 
 TEST(HttpWebSocket, ARequestThatIsNoUpgradeIs426) {
-  Fixture f(socket_routes());
+  SocketFixture f(socket_routes());
   asio::io_context ioc;
   tcp::socket s(ioc);
   tcp::resolver resolver(ioc);
@@ -125,15 +125,15 @@ TEST(HttpWebSocket, ARequestThatIsNoUpgradeIs426) {
 }
 
 TEST(HttpWebSocket, BinaryAndOversizedMessagesCloseTheConnection) {
-  Fixture f(socket_routes());
+  SocketFixture f(socket_routes());
   {
-    Client c(f.server->port());
+    SocketClient c(f.server->port());
     c.ws.binary(true);
     c.ws.write(asio::buffer(std::string("\x01\x02", 2)));
     EXPECT_EQ(c.read_to_close(), 1003);
   }
   {
-    Client c(f.server->port());
+    SocketClient c(f.server->port());
     const std::string huge(k_websocket_message_max + 1, 'a');
     beast::error_code ec;
     c.ws.write(asio::buffer(huge), ec);
@@ -142,8 +142,8 @@ TEST(HttpWebSocket, BinaryAndOversizedMessagesCloseTheConnection) {
 }
 
 TEST(HttpWebSocket, AClientThatReadsNothingIsClosedWith1008) {
-  Fixture f(socket_routes());
-  Client c(f.server->port());
+  SocketFixture f(socket_routes());
+  SocketClient c(f.server->port());
   c.ws.write(asio::buffer(std::string("flood")));
   std::this_thread::sleep_for(3s);  // reads nothing meanwhile
   EXPECT_EQ(c.read_to_close(), 1008) << c.last_error;
@@ -151,8 +151,8 @@ TEST(HttpWebSocket, AClientThatReadsNothingIsClosedWith1008) {
 }
 
 TEST(HttpWebSocket, AGracefulStopClosesWith1001) {
-  auto f = std::make_unique<Fixture>(socket_routes());
-  Client c(f->server->port());
+  auto f = std::make_unique<SocketFixture>(socket_routes());
+  SocketClient c(f->server->port());
   c.ws.write(asio::buffer(std::string("hello")));
   EXPECT_EQ(c.read(), "echo: hello");
   std::thread stop([&] { f.reset(); });
