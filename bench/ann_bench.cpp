@@ -173,24 +173,42 @@ int main(int argc, char** argv) {
                                           << ",\"k\":" << k << "}\n";
     }
 
-    // strata's index, built as a long-running process builds it.
+    // strata's index, built as a long-running process builds it (and saved beside the store,
+    // as it saves it), then loaded by another cache as the next process on this machine would.
     search::AnnSettings settings;
     settings.min_rows = 1;
+    settings.build_threads = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 0;
+    const std::size_t threads =
+        settings.build_threads != 0 ? settings.build_threads : std::max(1U, std::thread::hardware_concurrency());
     const search::AnnKey key{ci.fingerprint, c->id, model, rows};
+    const std::string saved = search::AnnIndex::saved_file(store::derived_folder(st, ci.fingerprint.store_id).path, c->id);
+    if (!saved.empty()) {  // a file left by an earlier run would be loaded, not built
+      std::remove(saved.c_str());
+    }
     const double rss0 = rss_mb();
     t0 = Clock::now();
-    search::AnnCache::process().find_or_build(key, index, settings);
+    search::AnnCache::process().find_or_build(key, index, settings, saved);
     search::AnnCache::process().wait_idle();
     const double build_s = ms_since(t0) / 1000.0;
-    const std::shared_ptr<const search::AnnIndex> ann = search::AnnCache::process().find_or_build(key, index, settings);
+    const std::shared_ptr<const search::AnnIndex> ann = search::AnnCache::process().find_or_build(key, index, settings, saved);
     if (!ann) {
       std::fprintf(stderr, "ann_bench: the index was not built (memory bound?)\n");
       return 1;
     }
     std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"nodes\":%zu,\"threads\":%zu,\"peak_rss_mb\":%.1f,\"build_s\":%.1f,"
                 "\"index_mb\":%.1f,\"rss_growth_mb\":%.1f,\"links\":%zu,\"build_breadth\":%zu}\n",
-                rows, ann->nodes(), std::size_t{1}, peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
+                rows, ann->nodes(), threads, peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
                 settings.build_breadth);
+    {
+      search::AnnCache next;
+      t0 = Clock::now();
+      next.find_or_build(key, index, settings, saved);
+      next.wait_idle();
+      const double load_s = ms_since(t0) / 1000.0;
+      const std::shared_ptr<const search::AnnIndex> again = next.find_or_build(key, index, settings, saved);
+      std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-load\",\"rows\":%zu,\"loaded\":%s,\"load_s\":%.2f}\n", rows,
+                  again && again->loaded() ? "true" : "false", load_s);
+    }
     ms.clear();
     std::vector<std::vector<std::pair<std::size_t, float>>> got(queries.size());
     for (std::size_t i = 0; i < queries.size(); ++i) {

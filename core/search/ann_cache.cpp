@@ -64,7 +64,7 @@ void AnnCache::reap_finished() {
 }
 
 std::shared_ptr<const AnnIndex> AnnCache::find_or_build(const AnnKey& key, std::shared_ptr<const VectorIndex> vectors,
-                                                        const AnnSettings& settings) {
+                                                        const AnnSettings& settings, const std::string& saved) {
   const std::lock_guard<std::mutex> lock(mutex_);
   reap_finished();
   const std::pair<std::string, std::int64_t> slot{key.fingerprint.store_id, key.collection_id};
@@ -90,18 +90,23 @@ std::shared_ptr<const AnnIndex> AnnCache::find_or_build(const AnnKey& key, std::
   e.state = AnnState::building;
   e.bytes = need;
   ++building_;
-  threads_.emplace_back([this, slot, key, vectors = std::move(vectors), settings] { run_build(slot, key, vectors, settings); });
+  threads_.emplace_back(
+      [this, slot, key, vectors = std::move(vectors), settings, saved] { run_build(slot, key, vectors, settings, saved); });
   return nullptr;
 }
 
 void AnnCache::run_build(std::pair<std::string, std::int64_t> slot, AnnKey key, std::shared_ptr<const VectorIndex> vectors,
-                         AnnSettings settings) {
-  std::shared_ptr<const AnnIndex> built;
+                         AnnSettings settings, std::string saved) {
+  std::shared_ptr<const AnnIndex> built = AnnIndex::load(saved, key, *vectors, settings);
   bool failed = false;
-  try {
-    built = AnnIndex::build(*vectors, settings, &stop_);
-  } catch (const std::exception&) {
-    failed = true;  // the scan answers; the key is not tried again
+  if (!built) {
+    try {
+      std::unique_ptr<AnnIndex> made = AnnIndex::build(*vectors, settings, &stop_);
+      if (made) made->save(saved, key, settings);  // best effort: the next process loads it
+      built = std::move(made);
+    } catch (const std::exception&) {
+      failed = true;  // the scan answers; the key is not tried again
+    }
   }
   vectors.reset();
   const std::lock_guard<std::mutex> lock(mutex_);

@@ -20,23 +20,13 @@
 #include <vector>
 
 #include "search/ann_index.h"
+#include "search/ann_key.h"
 #include "search/ann_settings.h"
 #include "search/vector_index.h"
 #include "store/embedding_store.h"
 #include "store/search_store.h"
 
 namespace strata::search {
-
-// What an index was built from.
-struct AnnKey {
-  store::VectorFingerprint fingerprint;
-  std::int64_t collection_id = 0;
-  store::EmbeddingModel model;
-  std::size_t rows = 0;
-  bool operator==(const AnnKey& o) const {
-    return fingerprint == o.fingerprint && collection_id == o.collection_id && model == o.model && rows == o.rows;
-  }
-};
 
 enum class AnnState {
   building,   // the scan answers until it is ready
@@ -58,8 +48,10 @@ class AnnCache {
   // The index for `key` when it is ready; otherwise nullptr, and a build of it from `vectors`
   // started on a thread of its own (unless one is under way, or it failed or would not fit for
   // this key). REQUIRES: `vectors` holds key.rows rows, the collection's in the key's state.
+  // With `saved` (AnnIndex::saved_file in the store's derived folder), the build first loads
+  // the index saved there for this key, and saves the one it builds.
   std::shared_ptr<const AnnIndex> find_or_build(const AnnKey& key, std::shared_ptr<const VectorIndex> vectors,
-                                                const AnnSettings& settings);
+                                                const AnnSettings& settings, const std::string& saved = {});
 
   // The state of the collection's index for `key`; nullopt when none was asked for.
   std::optional<AnnState> state(const AnnKey& key) const;
@@ -79,7 +71,7 @@ class AnnCache {
     std::size_t bytes = 0;  // held or reserved
   };
   void run_build(std::pair<std::string, std::int64_t> slot, AnnKey key, std::shared_ptr<const VectorIndex> vectors,
-                 AnnSettings settings);
+                 AnnSettings settings, std::string saved);
   void reap_finished();  // joins the threads whose builds ended; REQUIRES: mutex_ held
 
   mutable std::mutex mutex_;

@@ -1,53 +1,93 @@
 #include "search/ann_index.h"
 
-// hnswlib's own SIMD code (USE_SSE) prefetches past the end of a node's link list, reading the
-// int after the last one (0.6.2, hnswalg.h's searchBaseLayer): out of bounds, which ASan reports.
-// Without it hnswlib runs plain loops, and the distance comes from strata's own kernels below.
-#define NO_MANUAL_VECTORIZATION
-#include <hnswlib/hnswlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <mutex>
 #include <queue>
+#include <random>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 
 #include "common/error.h"
-#include "search/vector_kernels.h"
+#include "search/ann_graph.h"
 
 namespace strata::search {
 
-// hnswlib's inner-product distance (1 - a·b) on strata's vector kernels (AVX2 where the CPU has
-// it), the same dot product the exact scan computes.
-class AnnKernelSpace final : public hnswlib::SpaceInterface<float> {
- public:
-  explicit AnnKernelSpace(std::size_t dims) : param_{dims, detail::best_kernels().dot_f32} {}
-  std::size_t get_data_size() override { return param_.dims * sizeof(float); }
-  hnswlib::DISTFUNC<float> get_dist_func() override { return &distance; }
-  void* get_dist_func_param() override { return &param_; }
-
- private:
-  struct Param {
-    std::size_t dims;
-    float (*dot)(const float* a, const float* b, std::size_t n);
-  };
-  static float distance(const void* a, const void* b, const void* param) {
-    const auto& p = *static_cast<const Param*>(param);
-    return 1.0f - p.dot(static_cast<const float*>(a), static_cast<const float*>(b), p.dims);
+void AnnGraph::add_at_level(const void* data, hnswlib::labeltype label, int level) {
+  using hnswlib::tableint;
+  tableint cur_c = 0;
+  {
+    std::unique_lock<std::mutex> lock(cur_element_count_guard_);
+    if (cur_element_count >= max_elements_) throw std::runtime_error("more nodes than the graph was made for");
+    cur_c = static_cast<tableint>(cur_element_count++);
+    label_lookup_[label] = cur_c;
   }
-  Param param_;
-};
+  std::unique_lock<std::mutex> lock_el_update(link_list_update_locks_[cur_c & (max_update_element_locks - 1)]);
+  std::unique_lock<std::mutex> lock_el(link_list_locks_[cur_c]);
+  const int curlevel = level;
+  element_levels_[cur_c] = curlevel;
+  // The entry point and the top level read under the lock that guards them (hnswlib reads the
+  // entry point after letting go of it).
+  std::unique_lock<std::mutex> templock(global);
+  const int maxlevelcopy = maxlevel_;
+  tableint currObj = enterpoint_node_;
+  if (curlevel <= maxlevelcopy) templock.unlock();
 
-// hnswlib's space and graph; the space outlives the graph, which keeps a pointer to it.
-struct AnnIndex::Graph {
-  explicit Graph(std::size_t dims) : space(dims) {}
-  AnnKernelSpace space;
-  std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw;
-};
+  std::memset(data_level0_memory_ + cur_c * size_data_per_element_ + offsetLevel0_, 0, size_data_per_element_);
+  std::memcpy(getExternalLabeLp(cur_c), &label, sizeof(hnswlib::labeltype));
+  std::memcpy(getDataByInternalId(cur_c), data, data_size_);
+  if (curlevel > 0) {
+    const std::size_t bytes = size_links_per_element_ * static_cast<std::size_t>(curlevel) + 1;
+    linkLists_[cur_c] = static_cast<char*>(std::malloc(bytes));
+    if (linkLists_[cur_c] == nullptr) throw std::runtime_error("not enough memory for a node's links");
+    std::memset(linkLists_[cur_c], 0, bytes);
+  }
+  if (static_cast<int>(currObj) != -1) {
+    if (curlevel < maxlevelcopy) {
+      float curdist = fstdistfunc_(data, getDataByInternalId(currObj), dist_func_param_);
+      for (int l = maxlevelcopy; l > curlevel; l--) {
+        bool changed = true;
+        while (changed) {
+          changed = false;
+          std::unique_lock<std::mutex> lock(link_list_locks_[currObj]);
+          unsigned int* list = get_linklist(currObj, l);
+          const int size = getListCount(list);
+          const tableint* ids = reinterpret_cast<const tableint*>(list + 1);
+          for (int i = 0; i < size; i++) {
+            const tableint cand = ids[i];
+            if (cand > max_elements_) throw std::runtime_error("a link past the graph's nodes");
+            const float d = fstdistfunc_(data, getDataByInternalId(cand), dist_func_param_);
+            if (d < curdist) {
+              curdist = d;
+              currObj = cand;
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+    for (int l = std::min(curlevel, maxlevelcopy); l >= 0; l--) {
+      auto top_candidates = searchBaseLayer(currObj, data, l);
+      currObj = mutuallyConnectNewElement(data, cur_c, top_candidates, l, false);
+    }
+  } else {  // the first node
+    enterpoint_node_ = 0;
+    maxlevel_ = curlevel;
+  }
+  if (curlevel > maxlevelcopy) {  // templock is still held
+    enterpoint_node_ = cur_c;
+    maxlevel_ = curlevel;
+  }
+}
 
 AnnIndex::~AnnIndex() = default;
 
@@ -120,18 +160,61 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
   out->bytes_ = estimated_bytes(out->rows_, nodes, out->dims_, settings.links);
   out->graph_ = std::make_unique<Graph>(out->dims_);
   try {
-    out->graph_->hnsw = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+    out->graph_->hnsw = std::make_unique<AnnGraph>(
         &out->graph_->space, std::max<std::size_t>(nodes, 1), settings.links, settings.build_breadth, 100);
   } catch (const std::exception& e) {  // hnswlib throws runtime_error for memory it cannot have
     throw Error(ExitCode::unavailable, std::string("building the approximate vector index: ") + e.what());
   }
-  hnswlib::HierarchicalNSW<float>& hnsw = *out->graph_->hnsw;
+  AnnGraph& hnsw = *out->graph_->hnsw;
   const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
-  // One thread adds the nodes: hnswlib 0.6.2's addPoint draws each node's level from one
-  // generator it does not guard (getRandomLevel), so nodes added on several threads race on it
-  // (ThreadSanitizer, AnnCacheTest). The build runs in the background; the scan answers meanwhile.
-  for (std::size_t n = 0; n < nodes && !stopped(); ++n) {
-    hnsw.addPoint(vectors.row(out->node_rows_[out->node_start_[n]]).data(), n);
+  // Every node's level drawn first, from one seeded generator in node order (hnswlib's rule:
+  // floor(-ln(u) / ln(links))), so the levels do not depend on which thread adds which node.
+  std::vector<int> levels(nodes);
+  {
+    std::mt19937_64 generator(100);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    for (int& l : levels) {
+      const double u = std::max(uniform(generator), 1e-300);  // -ln(0) is no level
+      l = std::min(static_cast<int>(-std::log(u) * hnsw.mult_), 64);
+    }
+  }
+  const auto add = [&](std::size_t n) {
+    hnsw.add_at_level(vectors.row(out->node_rows_[out->node_start_[n]]).data(), n, levels[n]);
+  };
+  if (nodes > 0) add(0);  // the entry point, before any thread looks for one
+  std::atomic<std::size_t> next{1};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  const auto work = [&] {
+    // Below the process's other threads: queries answered by the scan meanwhile come first.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+    try {
+      while (!failed.load(std::memory_order_relaxed) && !stopped()) {
+        const std::size_t n = next.fetch_add(1, std::memory_order_relaxed);
+        if (n >= nodes) break;
+        add(n);
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = std::current_exception();
+      failed = true;
+    }
+  };
+  const std::size_t threads = std::max<std::size_t>(
+      1, std::min<std::size_t>(settings.build_threads != 0 ? settings.build_threads
+                                                           : std::max(1U, std::thread::hardware_concurrency()),
+                               nodes / 1000 + 1));
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+  }
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      throw Error(ExitCode::unavailable, std::string("building the approximate vector index: ") + e.what());
+    }
   }
   if (stopped()) return nullptr;
   return out;

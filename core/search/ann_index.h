@@ -15,8 +15,10 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "search/ann_key.h"
 #include "search/ann_settings.h"
 #include "search/vector_index.h"
 
@@ -44,6 +46,24 @@ class AnnIndex {
   std::size_t nodes() const { return node_start_.empty() ? 0 : node_start_.size() - 1; }  // distinct vectors
   std::size_t dims() const { return dims_; }
   std::size_t bytes() const { return bytes_; }  // memory held (estimated_bytes of its shape)
+  bool loaded() const { return loaded_; }         // read from a saved index rather than built
+
+  // Saving and loading (ann_file.cpp): the index of `key` kept in two files of the store's
+  // derived folder, `<collection id>.ann` (what it was built from, its shape and its nodes'
+  // rows) and `<collection id>.hnsw` (hnswlib's own saveIndex), so that a restart, or a second
+  // process on the same machine, loads it in seconds instead of building it again.
+  //
+  // Writes both (temporary files created exclusively, then renamed over `meta_path` and its
+  // graph file). Best effort: false, leaving no temporary file, when anything fails.
+  bool save(const std::string& meta_path, const AnnKey& key, const AnnSettings& settings) const noexcept;
+  // The saved index at `meta_path` when it was made for exactly `key`, `vectors`' shape and
+  // `settings`' links and breadth, and both files are whole (sizes, checksums) and sound (every
+  // link names a node on a level it has, every row one node, the nodes' vectors `vectors`'
+  // rows); nullptr otherwise, never a crash for a damaged or planted file.
+  static std::unique_ptr<AnnIndex> load(const std::string& meta_path, const AnnKey& key, const VectorIndex& vectors,
+                                        const AnnSettings& settings) noexcept;
+  // `<folder>/<collection_id>.ann`; empty when `folder` is.
+  static std::string saved_file(const std::string& folder, std::int64_t collection_id);
 
   // The `count` nodes nearest `unit_query` (unit length, dims() values) by the graph, searched
   // with breadth `count` (at least 10); unordered. Thread-safe (const).
@@ -58,6 +78,7 @@ class AnnIndex {
   AnnIndex() = default;
   std::unique_ptr<Graph> graph_;
   std::size_t rows_ = 0, dims_ = 0, bytes_ = 0;
+  bool loaded_ = false;
   // Node n stands for rows node_rows_[node_start_[n] .. node_start_[n + 1]), ascending.
   std::vector<std::uint32_t> node_start_, node_rows_;
 };

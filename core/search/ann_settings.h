@@ -22,6 +22,9 @@ struct AnnSettings {
   // 0.980 at 1600, for three times the build time (1,291 s on one thread) and 7% more memory.
   std::size_t links = 32;
   std::size_t build_breadth = 200;
+  // Threads that build an index: 0 is one per core (hnswlib adds nodes in parallel; each
+  // node's level is drawn beforehand, so the graph's levels do not depend on the count).
+  std::size_t build_threads = 0;
   // The breadth of a query's graph search (HNSW's ef): every row it finds is rescored exactly.
   // 0 chooses it by the collection's size (breadth_for); another value fixes it (benchmarks).
   std::size_t search_breadth = 0;

@@ -146,6 +146,7 @@ struct Searcher::Impl {
     std::vector<std::int64_t> chunk_ids;  // row r of the index is chunk chunk_ids[r]; ascending
     std::shared_ptr<const VectorIndex> index;  // shared with a background build of its approximate index
     bool from_snapshot = false;
+    std::string ann_file;  // where its approximate index is saved (AnnIndex::saved_file); may be empty
   };
   std::optional<Loaded> loaded;
 
@@ -177,6 +178,7 @@ struct Searcher::Impl {
     l.chunk_ids = std::move(m.chunk_ids);
     l.index = std::move(m.index);
     l.from_snapshot = m.from_snapshot;
+    l.ann_file = AnnIndex::saved_file(store::derived_folder(store, l.fingerprint.store_id).path, c.id);
     loaded = std::move(l);
     t.load_ms += ms_since(t0);
     return *loaded;
@@ -317,7 +319,7 @@ struct Searcher::Impl {
       return nullptr;
     }
     const AnnKey key{l.fingerprint, l.collection_id, l.model, l.chunk_ids.size()};
-    std::shared_ptr<const AnnIndex> ann = AnnCache::process().find_or_build(key, l.index, *request.ann);
+    std::shared_ptr<const AnnIndex> ann = AnnCache::process().find_or_build(key, l.index, *request.ann, l.ann_file);
     return ann && ann->rows() == l.index->rows() && ann->dims() == l.index->dims() ? ann : nullptr;
   }
 

@@ -14,6 +14,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "search/derived_file.h"
+
 namespace strata::search {
 namespace {
 
@@ -46,44 +48,7 @@ struct Header {
 static_assert(sizeof(Header) == 256);
 static_assert(std::is_trivially_copyable_v<Header>);
 
-// A fast non-cryptographic 64-bit hash, to notice a damaged file (not an adversary).
-class Checksum {
- public:
-  void add(const void* data, std::size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (; n >= 8; p += 8, n -= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      mix(w);
-    }
-    if (n > 0) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, p, n);
-      mix(w ^ (std::uint64_t{n} << 56));
-    }
-  }
-  std::uint64_t value() const { return h_ ^ (h_ >> 29); }
-
- private:
-  void mix(std::uint64_t w) {
-    h_ ^= w;
-    h_ *= 0x9E3779B97F4A7C15ull;
-    h_ ^= h_ >> 32;
-  }
-  std::uint64_t h_ = 0x6A09E667F3BCC908ull;
-};
-
 std::uint64_t align_up(std::uint64_t v) { return (v + kAlign - 1) & ~(kAlign - 1); }
-
-std::string encode_strings(const SnapshotKey& key) {
-  std::string out;
-  for (const std::string* s : {&key.fingerprint.store_id, &key.model.provider, &key.model.model}) {
-    const auto n = static_cast<std::uint32_t>(s->size());
-    out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    out += *s;
-  }
-  return out;
-}
 
 template <typename T>
 std::span<const unsigned char> bytes_of(std::span<const T> s) {
@@ -92,7 +57,7 @@ std::span<const unsigned char> bytes_of(std::span<const T> s) {
 
 std::uint64_t checksum_of(Header h, const std::array<std::span<const unsigned char>, section_count>& data) {
   h.checksum = 0;
-  Checksum c;
+  FileChecksum c;
   c.add(&h, sizeof h);
   for (const Section s : {strings, ids, scale, residual_bound, code_norm}) c.add(data[s].data(), data[s].size());
   return c.value();
@@ -111,35 +76,6 @@ class Mapping {
   void* base_;
   std::size_t size_;
 };
-
-bool write_all(int fd, const void* data, std::size_t n) {
-  const auto* p = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, std::min<std::size_t>(n, std::size_t{1} << 30));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-// Removes temporary files of `file_name` left in `dir` by a writer that died more than an hour
-// ago (a live writer's file is younger: it is renamed within seconds).
-void remove_abandoned_temporaries(const std::string& dir, const std::string& file_name) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (!name.starts_with(file_name + ".tmp-")) continue;
-    std::error_code e;
-    const auto when = fs::last_write_time(it->path(), e);
-    if (!e && when < cutoff) fs::remove(it->path(), e);
-  }
-}
 
 // Creates `dir` and its missing parents, each 0700 (a user's cache is theirs alone); best
 // effort: write_snapshot fails if it is still missing.
@@ -210,7 +146,7 @@ std::optional<CollectionIndex> read_snapshot(const std::string& path, const Snap
       data[s] = {file + r.offset, static_cast<std::size_t>(r.bytes)};
     }
     if (checksum_of(h, data) != h.checksum) return std::nullopt;
-    if (data[strings].size() > (std::size_t{1} << 20) || encode_strings(key) != std::string(
+    if (data[strings].size() > (std::size_t{1} << 20) || key_strings(key.fingerprint, key.model) != std::string(
             reinterpret_cast<const char*>(data[strings].data()), data[strings].size())) {
       return std::nullopt;
     }
@@ -260,7 +196,7 @@ bool write_snapshot(const std::string& path, const SnapshotKey& key, std::span<c
     remove_abandoned_temporaries(dir, path.substr(slash == std::string::npos ? 0 : slash + 1));
 
     const VectorIndexParts parts = index.parts();
-    const std::string names = encode_strings(key);
+    const std::string names = key_strings(key.fingerprint, key.model);
     std::array<std::span<const unsigned char>, section_count> data;
     data[strings] = {reinterpret_cast<const unsigned char*>(names.data()), names.size()};
     data[ids] = bytes_of(chunk_ids);
@@ -293,13 +229,13 @@ bool write_snapshot(const std::string& path, const SnapshotKey& key, std::span<c
     if (fd < 0) return false;
     ::fchmod(fd, 0644);
     static const unsigned char zeros[kAlign] = {};
-    bool ok = write_all(fd, &h, sizeof h);
+    bool ok = write_whole(fd, &h, sizeof h);
     std::uint64_t at = sizeof h;
     for (std::size_t s = 0; ok && s < section_count; ++s) {
-      ok = write_all(fd, zeros, h.sections[s].offset - at) && write_all(fd, data[s].data(), data[s].size());
+      ok = write_whole(fd, zeros, h.sections[s].offset - at) && write_whole(fd, data[s].data(), data[s].size());
       at = h.sections[s].offset + data[s].size();
     }
-    ok = ok && write_all(fd, zeros, h.file_size - at);
+    ok = ok && write_whole(fd, zeros, h.file_size - at);
     ok = ::close(fd) == 0 && ok;
     fd = -1;
     if (ok && ::rename(tmp.c_str(), path.c_str()) == 0) return true;

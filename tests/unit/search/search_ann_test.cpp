@@ -24,6 +24,7 @@
 #include "search/vector_index.h"
 #include "service/search.h"
 #include "store/store.h"
+#include "ann_test_vectors.h"
 #include "test_util.h"
 
 namespace strata {
@@ -38,17 +39,8 @@ using search::VectorHit;
 using search::VectorIndex;
 using store::Store;
 
-std::vector<float> random_matrix(std::size_t rows, std::size_t dims, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<float> m(rows * dims);
-  for (float& v : m) v = normal(gen);
-  return m;
-}
-
-std::shared_ptr<const VectorIndex> random_index(std::size_t rows, std::size_t dims, unsigned seed) {
-  return std::make_shared<const VectorIndex>(random_matrix(rows, dims, seed), dims);
-}
+using testing::random_index;
+using testing::random_matrix;
 
 TEST(AnnIndexTest, RecallAgainstTheScanIsAtLeast098AndScoresAreTheScans) {
   constexpr std::size_t rows = 2000, dims = 32, k = 10, queries = 60;

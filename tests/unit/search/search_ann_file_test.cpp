@@ -1,0 +1,268 @@
+// The approximate index built on several threads (levels drawn beforehand) and kept between
+// processes (AnnIndex::save / load, search/ann_file.cpp): a saved index loads as the same graph,
+// only for its own key and settings; a damaged, truncated, planted or crafted file is never
+// loaded (nullptr: the caller builds); a second cache loads what the first saved.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "search/ann_cache.h"
+#include "search/ann_index.h"
+#include "search/ann_search.h"
+#include "search/derived_file.h"
+#include "search/vector_index.h"
+#include "ann_test_vectors.h"
+#include "test_util.h"
+
+namespace strata {
+namespace {
+
+using search::AnnIndex;
+using search::AnnSettings;
+
+// 1500 rows of 16 dims, the last 100 copies of the first 100 (nodes stand for several rows).
+std::shared_ptr<const search::VectorIndex> saved_test_vectors() {
+  std::vector<float> m = testing::random_matrix(1400, 16, 21);
+  m.insert(m.end(), m.begin(), m.begin() + 100 * 16);
+  return std::make_shared<const search::VectorIndex>(std::move(m), 16);
+}
+
+search::AnnKey saved_test_key() { return search::AnnKey{{"store-s", 4}, 2, store::EmbeddingModel("local", "m", 16), 1500}; }
+
+double recall_of(const AnnIndex& ann, const search::VectorIndex& vectors, const AnnSettings& settings) {
+  constexpr std::size_t queries = 50, k = 10;
+  const std::vector<float> q = testing::random_matrix(queries, vectors.dims(), 77);
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < queries; ++i) {
+    const std::span<const float> query(q.data() + i * vectors.dims(), vectors.dims());
+    const std::vector<search::VectorHit> exact = vectors.search_exact(query, k);
+    for (const search::VectorHit& h : search::ann_search(ann, vectors, query, k, settings)) {
+      for (const search::VectorHit& e : exact) found += e.row == h.row ? 1 : 0;
+    }
+  }
+  return static_cast<double>(found) / static_cast<double>(queries * k);
+}
+
+std::vector<std::vector<std::size_t>> candidates_of(const AnnIndex& ann, std::size_t dims) {
+  const std::vector<float> q = testing::random_matrix(20, dims, 78);
+  std::vector<std::vector<std::size_t>> out;
+  for (std::size_t i = 0; i < 20; ++i) {
+    std::vector<std::size_t> c = ann.candidates(std::span<const float>(q.data() + i * dims, dims), 40);
+    std::sort(c.begin(), c.end());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string file_bytes(const std::string& path) { return testing::read_file(path); }
+
+void put_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::uint64_t checksum_of(const std::string& bytes) {
+  search::FileChecksum c;
+  c.add(bytes.data(), bytes.size());
+  return c.value();
+}
+
+TEST(AnnParallelBuildTest, EveryThreadCountFindsTheScansRows) {
+  const auto vectors = saved_test_vectors();
+  for (const std::size_t threads : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    AnnSettings settings;
+    settings.build_threads = threads;
+    const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
+    ASSERT_NE(ann, nullptr);
+    EXPECT_EQ(ann->nodes(), 1400u);
+    EXPECT_FALSE(ann->loaded());
+    EXPECT_GE(recall_of(*ann, *vectors, settings), 0.98) << threads << " threads";
+  }
+}
+
+class AnnFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    vectors_ = saved_test_vectors();
+    built_ = AnnIndex::build(*vectors_, settings_);
+    ASSERT_NE(built_, nullptr);
+    meta_ = AnnIndex::saved_file(tmp_.path().string(), 2);
+    graph_ = tmp_ / "2.hnsw";
+    ASSERT_TRUE(built_->save(meta_, saved_test_key(), settings_));
+  }
+  std::unique_ptr<AnnIndex> load(const search::AnnKey& key) const { return AnnIndex::load(meta_, key, *vectors_, settings_); }
+
+  testing::TempDir tmp_;
+  AnnSettings settings_;
+  std::shared_ptr<const search::VectorIndex> vectors_;
+  std::unique_ptr<AnnIndex> built_;
+  std::string meta_, graph_;
+};
+
+TEST_F(AnnFileTest, ASavedIndexLoadsAsTheSameGraph) {
+  EXPECT_EQ(meta_, tmp_ / "2.ann");
+  EXPECT_TRUE(std::filesystem::is_regular_file(graph_));
+  const std::unique_ptr<AnnIndex> loaded = load(saved_test_key());
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_TRUE(loaded->loaded());
+  EXPECT_EQ(loaded->rows(), built_->rows());
+  EXPECT_EQ(loaded->nodes(), built_->nodes());
+  EXPECT_EQ(loaded->bytes(), built_->bytes());
+  for (std::size_t n = 0; n < built_->nodes(); ++n) {
+    const auto a = built_->node_rows(n), b = loaded->node_rows(n);
+    ASSERT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << "node " << n;
+  }
+  EXPECT_EQ(candidates_of(*loaded, 16), candidates_of(*built_, 16));
+  for (const auto& entry : std::filesystem::directory_iterator(tmp_.path())) {
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "no temporary file left: " << entry.path();
+  }
+}
+
+TEST_F(AnnFileTest, OnlyItsOwnKeyAndSettingsLoadIt) {
+  search::AnnKey other = saved_test_key();
+  other.fingerprint.generation = 5;  // an embed or a removal since
+  EXPECT_EQ(load(other), nullptr);
+  other = saved_test_key();
+  other.fingerprint.store_id = "store-t";
+  EXPECT_EQ(load(other), nullptr);
+  other = saved_test_key();
+  other.collection_id = 3;
+  EXPECT_EQ(load(other), nullptr);
+  other = saved_test_key();
+  other.model.model = "m2";
+  EXPECT_EQ(load(other), nullptr);
+  AnnSettings wider = settings_;
+  wider.links = 16;
+  EXPECT_EQ(AnnIndex::load(meta_, saved_test_key(), *vectors_, wider), nullptr);
+  // Vectors of the same shape but other values: the nodes' vectors are compared.
+  const search::VectorIndex different(testing::random_matrix(1500, 16, 22), 16);
+  EXPECT_EQ(AnnIndex::load(meta_, saved_test_key(), different, settings_), nullptr);
+  EXPECT_NE(load(saved_test_key()), nullptr);
+}
+
+TEST_F(AnnFileTest, ADamagedOrTruncatedFileIsNotLoaded) {
+  const std::string graph = file_bytes(graph_), meta = file_bytes(meta_);
+  const auto expect_refused = [&](const std::string& what) {
+    EXPECT_EQ(load(saved_test_key()), nullptr) << what;
+    put_bytes(graph_, graph);
+    put_bytes(meta_, meta);
+    ASSERT_NE(load(saved_test_key()), nullptr) << "restored after: " << what;
+  };
+  std::string g = graph;
+  g[g.size() / 2] = static_cast<char>(g[g.size() / 2] ^ 0x10);  // a vector's bit
+  put_bytes(graph_, g);
+  expect_refused("a flipped byte in the graph");
+  put_bytes(graph_, graph.substr(0, graph.size() - 1));
+  expect_refused("a truncated graph");
+  put_bytes(graph_, graph + "x");
+  expect_refused("a graph one byte longer");
+  std::string m = meta;
+  m[m.size() - 2] = static_cast<char>(m[m.size() - 2] ^ 0x01);  // a node's row
+  put_bytes(meta_, m);
+  expect_refused("a flipped byte in the description");
+  put_bytes(meta_, meta.substr(0, 100));
+  expect_refused("a truncated description");
+  std::filesystem::remove(graph_);
+  expect_refused("no graph");
+  put_bytes(meta_, "");
+  expect_refused("an empty description");
+}
+
+TEST_F(AnnFileTest, APlantedFileIsNeitherReadNorWrittenThrough) {
+  const std::string graph = file_bytes(graph_);
+  // A FIFO in the graph's place: refused at once, no wait for a writer.
+  std::filesystem::remove(graph_);
+  ASSERT_EQ(::mkfifo(graph_.c_str(), 0600), 0);
+  EXPECT_EQ(load(saved_test_key()), nullptr);
+  std::filesystem::remove(graph_);
+  std::filesystem::create_symlink("/dev/zero", graph_);
+  EXPECT_EQ(load(saved_test_key()), nullptr);
+  // A link to a file outside the folder: a save replaces the link, never writes the file.
+  std::filesystem::remove(graph_);
+  const std::string victim = tmp_ / "outside.txt";
+  put_bytes(victim, "keep me");
+  std::filesystem::create_symlink(victim, graph_);
+  ASSERT_TRUE(built_->save(meta_, saved_test_key(), settings_));
+  EXPECT_EQ(file_bytes(victim), "keep me");
+  EXPECT_FALSE(std::filesystem::is_symlink(graph_));
+  EXPECT_EQ(file_bytes(graph_), graph);
+  EXPECT_NE(load(saved_test_key()), nullptr);
+}
+
+// A graph whose checksums were made to match (the checksum notices damage, not an adversary):
+// a link past the last node is found before any search follows it.
+TEST_F(AnnFileTest, ACraftedGraphWithMatchingChecksumsIsRefused) {
+  std::string graph = file_bytes(graph_);
+  const std::string meta = file_bytes(meta_);
+  // The graph written as given, and the description's checksums made to match it.
+  const auto plant = [&](const std::string& g) {
+    put_bytes(graph_, g);
+    std::string m = meta;
+    const std::uint64_t graph_sum = checksum_of(g);
+    std::memcpy(m.data() + 96, &graph_sum, 8);
+    std::memset(m.data() + 104, 0, 8);
+    // Summed as strata sums it: the header, the strings, the nodes' starts, their rows.
+    std::uint64_t strings = 0, nodes = 0;
+    std::memcpy(&strings, m.data() + 80, 8);
+    std::memcpy(&nodes, m.data() + 48, 8);
+    const std::size_t starts = (nodes + 1) * 4, rows_at = 128 + strings + starts;
+    search::FileChecksum c;
+    c.add(m.data(), 128);
+    c.add(m.data() + 128, strings);
+    c.add(m.data() + 128 + strings, starts);
+    c.add(m.data() + rows_at, m.size() - rows_at);
+    const std::uint64_t meta_sum = c.value();
+    std::memcpy(m.data() + 104, &meta_sum, 8);
+    put_bytes(meta_, m);
+  };
+  plant(graph);
+  ASSERT_NE(load(saved_test_key()), nullptr) << "the checksums are made as strata makes them";
+  constexpr std::size_t header = 96;  // hnswlib's saved fields before the nodes
+  std::uint32_t count_word = 0;
+  std::memcpy(&count_word, graph.data() + header, 4);
+  ASSERT_GT(count_word & 0xFFFF, 0u) << "node 0 has links at level 0";
+  const std::uint32_t past = 0x00FFFFFF;
+  std::memcpy(graph.data() + header + 4, &past, 4);
+  plant(graph);
+  EXPECT_EQ(load(saved_test_key()), nullptr);
+}
+
+TEST(AnnCacheFileTest, ASecondCacheLoadsWhatTheFirstSaved) {
+  testing::TempDir tmp;
+  const auto vectors = saved_test_vectors();
+  const std::string saved = AnnIndex::saved_file(tmp.path().string(), 2);
+  AnnSettings settings;
+  {
+    search::AnnCache first;
+    EXPECT_EQ(first.find_or_build(saved_test_key(), vectors, settings, saved), nullptr);
+    first.wait_idle();
+    const std::shared_ptr<const AnnIndex> built = first.find_or_build(saved_test_key(), vectors, settings, saved);
+    ASSERT_NE(built, nullptr);
+    EXPECT_FALSE(built->loaded());
+  }
+  ASSERT_TRUE(std::filesystem::is_regular_file(saved));
+  search::AnnCache second;  // another process on the same machine
+  EXPECT_EQ(second.find_or_build(saved_test_key(), vectors, settings, saved), nullptr);
+  second.wait_idle();
+  const std::shared_ptr<const AnnIndex> loaded = second.find_or_build(saved_test_key(), vectors, settings, saved);
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_TRUE(loaded->loaded());
+  EXPECT_GE(recall_of(*loaded, *vectors, settings), 0.98);
+  // Another state of the vectors: built again, not loaded.
+  search::AnnKey next = saved_test_key();
+  next.fingerprint.generation = 9;
+  search::AnnCache third;
+  third.find_or_build(next, vectors, settings, saved);
+  third.wait_idle();
+  const std::shared_ptr<const AnnIndex> rebuilt = third.find_or_build(next, vectors, settings, saved);
+  ASSERT_NE(rebuilt, nullptr);
+  EXPECT_FALSE(rebuilt->loaded());
+}
+
+}  // namespace
+}  // namespace strata
