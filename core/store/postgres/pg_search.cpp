@@ -8,6 +8,7 @@
 #include "common/setting.h"
 #include "common/sha256.h"
 #include "common/text.h"
+#include "pq/binary_copy.h"
 #include "store/document_rules.h"
 #include "store/fts_tokenizer.h"
 #include "store/postgres/pg_bm25.h"
@@ -24,9 +25,6 @@ std::string search_param_id(std::int64_t id) { return std::to_string(id); }
 
 bool search_true(const pq::Result& r) { return r.rows() > 0 && r.text(0, 0) == "t"; }
 
-// Vectors read per statement: a bounded result (a 1,000,000-chunk collection is 1.5 GB of
-// 384-dimension vectors), in chunk id order, so each batch starts after the last one's id.
-constexpr int k_pg_vector_batch = 20'000;
 
 }  // namespace
 
@@ -142,29 +140,28 @@ CollectionVectors Backend::load_vectors(Store& store, std::int64_t collection_id
   const auto expected = static_cast<std::size_t>(std::max<std::int64_t>(0, count.int64(0, 0)));
   out.chunk_ids.reserve(expected);
   out.matrix.reserve(expected * dims);
-  std::int64_t after = 0;
-  for (;;) {
-    const pq::Result r = c.exec(
-        "SELECT chunk_id, vector FROM embeddings WHERE collection_id = $1 AND chunk_id > $2 ORDER BY chunk_id LIMIT " +
-            std::to_string(k_pg_vector_batch),
-        {search_param_id(collection_id), search_param_id(after)}, true, "reading vectors");
-    for (int i = 0; i < r.rows(); ++i) {
-      const std::int64_t id = r.int64(i, 0);
-      const std::string_view v = r.text(i, 1);
-      if (v.size() != bytes) {
-        throw Error(ExitCode::invalid_input,
-                    store.path() + ": chunk " + std::to_string(id) + " has a vector of " + std::to_string(v.size() / 4) +
-                        " dimensions, the collection's model has " + std::to_string(dims),
-                    "re-embed the collection: strata embed " + command_mention(Setting::switch_model));
-      }
-      out.chunk_ids.push_back(id);
-      const std::size_t at = out.matrix.size();
-      out.matrix.resize(at + dims);
-      std::memcpy(out.matrix.data() + at, v.data(), bytes);
-      after = id;
+  // One binary COPY: the vectors stream in a row at a time (libpq holds no whole result: a
+  // 1,000,000-chunk collection is 1.5 GB of 384-dimension vectors), in place of a query per
+  // 20,000 (66 round trips for 1,318,324 vectors, each finding its place in the index again).
+  pq::BinaryCopyReader reader(2, "reading vectors", [&](pq::BinaryCopyReader::Row row) {
+    if (!row[0] || !row[1]) throw Error(ExitCode::unavailable, store.path() + ": reading vectors: a row without its chunk or vector");
+    const std::int64_t id = pq::binary_int8(*row[0], "reading vectors");
+    const std::string_view v = *row[1];
+    if (v.size() != bytes) {
+      throw Error(ExitCode::invalid_input,
+                  store.path() + ": chunk " + std::to_string(id) + " has a vector of " + std::to_string(v.size() / 4) +
+                      " dimensions, the collection's model has " + std::to_string(dims),
+                  "re-embed the collection: strata embed " + command_mention(Setting::switch_model));
     }
-    if (r.rows() < k_pg_vector_batch) break;
-  }
+    out.chunk_ids.push_back(id);
+    const std::size_t at = out.matrix.size();
+    out.matrix.resize(at + dims);
+    std::memcpy(out.matrix.data() + at, v.data(), bytes);
+  });
+  c.copy_out("COPY (SELECT chunk_id, vector FROM embeddings WHERE collection_id = " + std::to_string(collection_id) +
+                 " ORDER BY chunk_id) TO STDOUT (FORMAT binary)",
+             [&](std::string_view piece) { reader.feed(piece); }, "reading vectors");
+  reader.finish();
   snapshot.commit();
   return out;
 }
