@@ -35,6 +35,13 @@ std::size_t AnnCache::ready() const {
       std::count_if(entries_.begin(), entries_.end(), [](const auto& e) { return e.second.state == AnnState::ready; }));
 }
 
+std::size_t AnnCache::loaded() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const auto& e) {
+    return e.second.state == AnnState::ready && e.second.index && e.second.index->loaded();
+  }));
+}
+
 std::size_t AnnCache::building() const {
   const std::lock_guard<std::mutex> lock(mutex_);
   return building_;

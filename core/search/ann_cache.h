@@ -57,8 +57,9 @@ class AnnCache {
   std::optional<AnnState> state(const AnnKey& key) const;
   // Bytes held by the ready indexes and reserved by the builds under way.
   std::size_t bytes() const;
-  // Indexes ready, and builds under way.
+  // Indexes ready, those of them loaded from a saved index rather than built, and builds under way.
   std::size_t ready() const;
+  std::size_t loaded() const;
   std::size_t building() const;
   // Blocks until no build is under way (tests, benchmarks).
   void wait_idle();

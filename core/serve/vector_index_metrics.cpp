@@ -13,6 +13,8 @@ std::string vector_index_metrics() {
   };
   gauge("strata_vector_index_bytes", "Memory held by the approximate vector indexes and reserved by their builds.", cache.bytes());
   gauge("strata_vector_indexes_ready", "Approximate vector indexes ready.", cache.ready());
+  gauge("strata_vector_indexes_loaded", "Approximate vector indexes ready that were loaded from a saved index, not built.",
+        cache.loaded());
   gauge("strata_vector_index_builds", "Approximate vector index builds under way.", cache.building());
   // The in-memory copies of keyword indexes (store/sqlite/keyword_memory.h).
   gauge("strata_keyword_index_bytes", "Memory held by the in-memory copies of collections' keyword indexes.",

@@ -5,7 +5,8 @@
 
 namespace strata::serve {
 
-// strata_vector_index_bytes, strata_vector_indexes_ready and strata_vector_index_builds, gauges;
+// strata_vector_index_bytes, strata_vector_indexes_ready, strata_vector_indexes_loaded and
+// strata_vector_index_builds, gauges;
 // strata_keyword_index_bytes and strata_keyword_indexes_ready for the keyword indexes' copies.
 std::string vector_index_metrics();
 

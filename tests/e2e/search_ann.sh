@@ -3,7 +3,8 @@
 # [search] ann_min_chunks: built in the background while the scan answers, its candidates
 # rescored exactly, so every search gives the scan's hits and scores whichever answered it; the
 # search tool's "exact" argument (a boolean) and `strata mcp --exact`; `strata serve
-# --ready-when-indexed`; a bad ann_min_chunks.
+# --ready-when-indexed`; the index saved beside the store and loaded by the next start (not a
+# damaged one, not after the vectors change); a bad ann_min_chunks.
 #
 # Usage: bash tests/e2e/search_ann.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -114,6 +115,37 @@ assert_eq 0 "$STOP_RC" "the server stops cleanly"
 serve_up 127.0.0.1:0 --store "$E2E_TMP/none-yet.db" --ready-when-indexed
 http_req GET /readyz
 expect_http 503 "no store yet: not ready"
+serve_down
+
+# ---------------------------------------------------------------------------------------------
+case_ "a restart loads the index saved beside the store; a change of the vectors builds it again"
+wait_ready() { for _ in $(seq 1 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = 200 ] && return; sleep 0.05; done; }
+assert_true "the index saved beside the store" test -s "$STORE.vectors/1.ann" -a -s "$STORE.vectors/1.hnsw"
+serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
+wait_ready
+METRICS=$(curl -s "$BASE/metrics")
+assert_true "ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
+assert_true "loaded, not built" grep -qx 'strata_vector_indexes_loaded 1' <<<"$METRICS"
+assert_eq "$EXACT" "$(post "" | serve_hits)" "the loaded index gives the scan's hits and scores"
+serve_down
+# A damaged saved graph: built again (never loaded), and saved whole in its place.
+printf 'x' >>"$STORE.vectors/1.hnsw"
+serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
+wait_ready
+METRICS=$(curl -s "$BASE/metrics")
+assert_true "ready after a build" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
+assert_true "a damaged file is not loaded" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
+assert_eq "$EXACT" "$(post "" | serve_hits)" "the rebuilt index's hits"
+serve_down
+# Another state of the vectors (a document removed): not the saved index's key.
+expect_exit 0 -- S documents remove -q docs/p0.md
+serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
+wait_ready
+assert_true "built again for the new state" grep -qx 'strata_vector_indexes_loaded 0' <<<"$(curl -s "$BASE/metrics")"
+serve_down
+serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
+wait_ready
+assert_true "and that one loaded by the next start" grep -qx 'strata_vector_indexes_loaded 1' <<<"$(curl -s "$BASE/metrics")"
 serve_down
 
 # ---------------------------------------------------------------------------------------------
