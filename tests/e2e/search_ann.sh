@@ -119,33 +119,32 @@ serve_down
 
 # ---------------------------------------------------------------------------------------------
 case_ "a restart loads the index saved beside the store; a change of the vectors builds it again"
-wait_ready() { for _ in $(seq 1 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = 200 ] && return; sleep 0.05; done; }
+# start_ready: a server started with --ready-when-indexed, once ready; its metrics in METRICS.
+start_ready() {
+  serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
+  for _ in $(seq 1 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = 200 ] && break; sleep 0.05; done
+  METRICS=$(curl -s "$BASE/metrics")
+}
 assert_true "the index saved beside the store" test -s "$STORE.vectors/1.ann" -a -s "$STORE.vectors/1.hnsw"
-serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
-wait_ready
-METRICS=$(curl -s "$BASE/metrics")
+start_ready
 assert_true "ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
 assert_true "loaded, not built" grep -qx 'strata_vector_indexes_loaded 1' <<<"$METRICS"
 assert_eq "$EXACT" "$(post "" | serve_hits)" "the loaded index gives the scan's hits and scores"
 serve_down
 # A damaged saved graph: built again (never loaded), and saved whole in its place.
 printf 'x' >>"$STORE.vectors/1.hnsw"
-serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
-wait_ready
-METRICS=$(curl -s "$BASE/metrics")
+start_ready
 assert_true "ready after a build" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
 assert_true "a damaged file is not loaded" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
 assert_eq "$EXACT" "$(post "" | serve_hits)" "the rebuilt index's hits"
 serve_down
 # Another state of the vectors (a document removed): not the saved index's key.
 expect_exit 0 -- S documents remove -q docs/p0.md
-serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
-wait_ready
-assert_true "built again for the new state" grep -qx 'strata_vector_indexes_loaded 0' <<<"$(curl -s "$BASE/metrics")"
+start_ready
+assert_true "built again for the new state" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
 serve_down
-serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
-wait_ready
-assert_true "and that one loaded by the next start" grep -qx 'strata_vector_indexes_loaded 1' <<<"$(curl -s "$BASE/metrics")"
+start_ready
+assert_true "and that one loaded by the next start" grep -qx 'strata_vector_indexes_loaded 1' <<<"$METRICS"
 serve_down
 
 # ---------------------------------------------------------------------------------------------
