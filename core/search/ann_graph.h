@@ -45,8 +45,23 @@ class AnnKernelSpace final : public hnswlib::SpaceInterface<float> {
 class AnnGraph final : public hnswlib::HierarchicalNSW<float> {
  public:
   using hnswlib::HierarchicalNSW<float>::HierarchicalNSW;
-  // An empty graph for loadIndex (hnswlib's loading constructor leaves num_deleted_ unset).
-  explicit AnnGraph(hnswlib::SpaceInterface<float>* space) : hnswlib::HierarchicalNSW<float>(space) { num_deleted_ = 0; }
+  // An empty graph for loadIndex. hnswlib's constructor for it sets nothing, and its destructor
+  // frees the level-0 block, the link lists and the visited-list pool: a loadIndex that fails
+  // before making them must leave null pointers and no nodes behind, not garbage.
+  explicit AnnGraph(hnswlib::SpaceInterface<float>* space) : hnswlib::HierarchicalNSW<float>(space) {
+    max_elements_ = 0;
+    cur_element_count = 0;
+    num_deleted_ = 0;
+    data_level0_memory_ = nullptr;
+    linkLists_ = nullptr;
+    visited_list_pool_ = nullptr;
+    maxlevel_ = -1;
+    enterpoint_node_ = static_cast<hnswlib::tableint>(-1);
+  }
+
+  ~AnnGraph() override;
+  AnnGraph(const AnnGraph&) = delete;
+  AnnGraph& operator=(const AnnGraph&) = delete;
 
   // Adds the vector `data` as node `label` at level `level` (>= 0). Safe beside other calls on
   // other threads once the first node is in.

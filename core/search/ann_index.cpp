@@ -20,7 +20,23 @@
 #include "common/error.h"
 #include "search/ann_graph.h"
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace strata::search {
+
+AnnGraph::~AnnGraph() {
+#if defined(__SANITIZE_THREAD__)
+  // std::mutex's destructor does not tell ThreadSanitizer the mutex is gone, and the next graph's
+  // mutexes are made at the same addresses: without this, the lock orders of a freed graph's
+  // locks are checked against another graph's (reported with no stack to match a suppression).
+  for (std::mutex& m : link_list_locks_) __tsan_mutex_destroy(&m, 0);
+  for (std::mutex& m : link_list_update_locks_) __tsan_mutex_destroy(&m, 0);
+  __tsan_mutex_destroy(&global, 0);
+  __tsan_mutex_destroy(&cur_element_count_guard_, 0);
+#endif
+}
 
 void AnnGraph::add_at_level(const void* data, hnswlib::labeltype label, int level) {
   using hnswlib::tableint;
