@@ -35,15 +35,9 @@ trap cleanup EXIT
 ulimit -n 8192 2>/dev/null || true
 
 echo "strata $("$STRATA" --version | sed 's/^strata //'), $(nproc) cores, $(date -u +%Y-%m-%d)"
-mkdir -p "$T/docs"
-printf '# Rollback\n\nTo roll back a migration, run strata migrate down.\nIt undoes the newest migration.\n' >"$T/docs/rollback.md"
-printf '# Search\n\nKeyword search ranks chunks with BM25.\n' >"$T/docs/search.md"
-"$STRATA" ingest "$T/docs" --store "$T/store.db" --collection docs -q
-
-python3 "$ROOT/tests/servers/slow_stream_server.py" --port-file "$T/up.port" --pieces "$PIECES" --every-ms "$EVERY_MS" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$T/up.port" ] && break; sleep 0.05; done
-UP=http://127.0.0.1:$(cat "$T/up.port")
+# shellcheck source=slow_stream_setup.sh
+. "$ROOT/bench/slow_stream_setup.sh"
+slow_stream_setup
 
 nice -n 10 "$STRATA" serve --listen 127.0.0.1:0 --store "$T/store.db" --collection docs --workers "$WORKERS" \
   --base-url "$UP/v1" --model slow-model 2>"$T/serve.err" &

@@ -69,15 +69,9 @@ if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt 8192 ]; then
 fi
 
 echo "strata $("$STRATA" --version | sed 's/^strata //'), $(nproc) cores, $(date -u +%Y-%m-%d), node $(node --version), ws $WS_VERSION, open files $(ulimit -Sn)"
-mkdir -p "$T/docs"
-printf '# Rollback\n\nTo roll back a migration, run strata migrate down.\nIt undoes the newest migration.\n' >"$T/docs/rollback.md"
-printf '# Search\n\nKeyword search ranks chunks with BM25.\n' >"$T/docs/search.md"
-"$STRATA" ingest "$T/docs" --store "$T/store.db" --collection docs -q
-
-python3 "$ROOT/tests/servers/slow_stream_server.py" --port-file "$T/up.port" --pieces "$PIECES" --every-ms "$EVERY_MS" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$T/up.port" ] && break; sleep 0.05; done
-UP=http://127.0.0.1:$(cat "$T/up.port")
+# shellcheck source=slow_stream_setup.sh
+. "$ROOT/bench/slow_stream_setup.sh"
+slow_stream_setup
 expect=$(python3 -c "print(' '.join('word%d' % (i + 1) for i in range($PIECES)))")
 probe_seconds=$(python3 -c "print($RAMP + $PIECES * $EVERY_MS / 1000.0)")
 
