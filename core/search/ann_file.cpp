@@ -219,8 +219,15 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
       if (fd.get() < 0) return false;
       // hnswlib writes through its own stream, opened on the file just made.
       graph_->hnsw->saveIndex(fd_path(fd.get()));
+      // hnswlib's stream reports no error (a full disk leaves a short file): the size it must have.
+      const AnnGraph& g = *graph_->hnsw;
+      std::uint64_t expected = kGraphHeaderBytes + g.cur_element_count * g.size_data_per_element_;
+      for (std::size_t i = 0; i < g.cur_element_count; ++i) {
+        expected += sizeof(unsigned int) +
+                    (g.element_levels_[i] > 0 ? g.size_links_per_element_ * static_cast<std::size_t>(g.element_levels_[i]) : 0);
+      }
       struct stat st {};
-      if (::fstat(fd.get(), &st) != 0 || st.st_size < static_cast<off_t>(kGraphHeaderBytes)) throw std::exception();
+      if (::fstat(fd.get(), &st) != 0 || static_cast<std::uint64_t>(st.st_size) != expected) throw std::exception();
       h.graph_bytes = static_cast<std::uint64_t>(st.st_size);
       if (!checksum_file(fd.get(), h.graph_bytes, h.graph_checksum)) throw std::exception();
       if (::close(fd.release()) != 0) throw std::exception();

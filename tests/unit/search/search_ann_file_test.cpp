@@ -121,6 +121,9 @@ TEST_F(AnnFileTest, ASavedIndexLoadsAsTheSameGraph) {
   for (const auto& entry : std::filesystem::directory_iterator(tmp_.path())) {
     EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "no temporary file left: " << entry.path();
   }
+  EXPECT_FALSE(built_->save(tmp_ / "missing/2.ann", saved_test_key(), settings_)) << "a folder it cannot write: false";
+  EXPECT_FALSE(std::filesystem::exists(tmp_ / "missing"));
+  EXPECT_FALSE(built_->save("", saved_test_key(), settings_)) << "no derived folder: nothing saved";
 }
 
 TEST_F(AnnFileTest, OnlyItsOwnKeyAndSettingsLoadIt) {
