@@ -317,7 +317,7 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& meta_path, const Ann
     if (out->node_start_[0] != 0 || out->node_start_[nodes] != rows) return nullptr;
     std::vector<bool> seen(rows, false);
     for (std::size_t n = 0; n < nodes; ++n) {
-      if (out->node_start_[n + 1] <= out->node_start_[n]) return nullptr;
+      if (out->node_start_[n + 1] <= out->node_start_[n] || out->node_start_[n + 1] > rows) return nullptr;
       for (std::uint32_t i = out->node_start_[n]; i < out->node_start_[n + 1]; ++i) {
         const std::uint32_t r = out->node_rows_[i];
         if (r >= rows || seen[r] || (i > out->node_start_[n] && r <= out->node_rows_[i - 1])) return nullptr;

@@ -197,15 +197,15 @@ TEST_F(AnnFileTest, APlantedFileIsNeitherReadNorWrittenThrough) {
   EXPECT_NE(load(saved_test_key()), nullptr);
 }
 
-// A graph whose checksums were made to match (the checksum notices damage, not an adversary):
-// a link past the last node is found before any search follows it.
+// Files whose checksums were made to match (the checksum notices damage, not an adversary): a
+// node said to hold rows past the last, or a link past the last node, is found before anything
+// reads through it.
 TEST_F(AnnFileTest, ACraftedGraphWithMatchingChecksumsIsRefused) {
   std::string graph = file_bytes(graph_);
   const std::string meta = file_bytes(meta_);
   // The graph written as given, and the description's checksums made to match it.
-  const auto plant = [&](const std::string& g) {
+  const auto plant = [&](const std::string& g, std::string m) {
     put_bytes(graph_, g);
-    std::string m = meta;
     const std::uint64_t graph_sum = checksum_of(g);
     std::memcpy(m.data() + 96, &graph_sum, 8);
     std::memset(m.data() + 104, 0, 8);
@@ -223,15 +223,25 @@ TEST_F(AnnFileTest, ACraftedGraphWithMatchingChecksumsIsRefused) {
     std::memcpy(m.data() + 104, &meta_sum, 8);
     put_bytes(meta_, m);
   };
-  plant(graph);
+  plant(graph, meta);
   ASSERT_NE(load(saved_test_key()), nullptr) << "the checksums are made as strata makes them";
+  // The last node but one said to end far past the last row (its rows ascend to the end of the
+  // list, so only the bound stops the walk): refused before anything past the list is read.
+  std::uint64_t strings = 0, nodes = 0;
+  std::memcpy(&strings, meta.data() + 80, 8);
+  std::memcpy(&nodes, meta.data() + 48, 8);
+  std::string bad_nodes = meta;
+  const std::uint32_t far = 0x00FFFFFF;
+  std::memcpy(bad_nodes.data() + 128 + strings + 4 * (nodes - 1), &far, 4);  // the last node's start
+  plant(graph, bad_nodes);
+  EXPECT_EQ(load(saved_test_key()), nullptr);
   constexpr std::size_t header = 96;  // hnswlib's saved fields before the nodes
   std::uint32_t count_word = 0;
   std::memcpy(&count_word, graph.data() + header, 4);
   ASSERT_GT(count_word & 0xFFFF, 0u) << "node 0 has links at level 0";
   const std::uint32_t past = 0x00FFFFFF;
   std::memcpy(graph.data() + header + 4, &past, 4);
-  plant(graph);
+  plant(graph, meta);
   EXPECT_EQ(load(saved_test_key()), nullptr);
 }
 
