@@ -290,7 +290,7 @@ BASE=$PG_BASE PORT=$PG_PORT
 no_password_in_output
 
 # ---------------------------------------------------------------------------------------------
-case_ "two servers on one PostgreSQL store count one rate limit: a key of 3 a minute gets 3 from both together"
+case_ "two servers on one PostgreSQL store count one rate limit (a key of 3 a minute gets 3 from both together) and see a revocation within 2 s"
 KEY=$("$STRATA" keys create app --rate 3/min --store "$JOBS_URL" 2>/dev/null)
 PG_BASE=$BASE PG_PORT=$PORT
 serve_up 127.0.0.1:0 --store "$JOBS_URL" --collection docs
@@ -305,6 +305,20 @@ assert_eq " 200 200 200 429" "$CODES" "three requests pass across both servers, 
 curl -s -D "$E2E_TMP/headers" -o /dev/null -H "Authorization: Bearer $KEY" "$ONE/api/v1/collections"
 assert_true "with Retry-After: $(cat "$E2E_TMP/headers")" grep -qi '^retry-after: [0-9]' "$E2E_TMP/headers"
 assert_true "and no request left: $(cat "$E2E_TMP/headers")" grep -qi '^x-ratelimit-remaining-requests: 0' "$E2E_TMP/headers"
+# A key revoked in the store (strata keys revoke, from any machine) is refused by both within 2 s.
+code_of() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" "$1/api/v1/collections"; }
+OTHER=$("$STRATA" keys create other --store "$JOBS_URL" 2>/dev/null)
+for _ in $(seq 60); do [ "$(code_of "$ONE" "$OTHER") $(code_of "$TWO" "$OTHER")" = "200 200" ] && break; sleep 0.05; done
+assert_eq "200 200" "$(code_of "$ONE" "$OTHER") $(code_of "$TWO" "$OTHER")" "a new key works through both"
+expect_exit 0 -- "$STRATA" keys revoke other --store "$JOBS_URL"
+REVOKED_AT=$(date +%s%N)
+REFUSED=""
+while [ $(( ($(date +%s%N) - REVOKED_AT) / 1000000 )) -lt 2000 ]; do
+  REFUSED="$(code_of "$ONE" "$OTHER") $(code_of "$TWO" "$OTHER")"
+  [ "$REFUSED" = "401 401" ] && break
+  sleep 0.05
+done
+assert_eq "401 401" "$REFUSED" "refused by both servers within 2 s of the revocation"
 serve_down
 kill -TERM "$ONE_PID" && wait "$ONE_PID"
 BASE=$PG_BASE PORT=$PG_PORT
