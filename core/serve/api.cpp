@@ -45,6 +45,7 @@
 #include "store/collections.h"
 #include "store/jobs.h"
 #include "store/no_store.h"
+#include "store/search_store.h"
 #include "embed/collection_embed.h"
 
 namespace strata::serve {
@@ -520,7 +521,10 @@ struct Api::Impl {
 
   json ready(const Arguments&, const Call& call) {
     try {
-      store(call.worker);
+      // Opened is not enough: a server's store answers a statement, or the balancer stops
+      // sending (a connection opened before the server went away looks open until it is used;
+      // the failure marks it lost, and the next call opens a new one).
+      store::vector_fingerprint(store(call.worker));
     } catch (const Error& e) {
       // Not ready, whatever the reason (no store yet included): the balancer waits, 503.
       throw Error(ErrorKind::unavailable, e.code(), e.what(), e.hint());
@@ -626,8 +630,8 @@ constexpr RouteSpec k_routes[] = {
     {http::Method::get, "/healthz", "health", "The server answers (whatever the store does)", "server", Source::none, nullptr,
      &k_health, nullptr, http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     {http::Method::get, "/readyz", "ready",
-     "The store can be opened (and, on a server told to wait for them, every approximate vector index is built): 200, "
-     "else 503", "server", Source::none, nullptr, &k_health,
+     "The store answers a statement (and, on a server told to wait for them, every approximate vector index is "
+     "built): 200, else 503", "server", Source::none, nullptr, &k_health,
      &Api::Impl::ready, http::Blocking::yes, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     // Blocking: checking an admin key reads the store.
     {http::Method::get, "/metrics", "metrics",

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Three `strata serve` replicas on one PostgreSQL store behind Debian's nginx (round robin, as a
+# team's load balancer would put them): a key made once works through all; a key of 6 a minute
+# gets 6 answers and then 429s through the balancer, whichever replica answers; a key revoked in
+# the store is refused through the balancer within 2 s; an MCP session (2025-03-26 revision)
+# opened through one replica goes on through the others; one replica killed (SIGKILL), the
+# balancer's next requests are answered by the others; /readyz is 503 on every replica while
+# the PostgreSQL server is stopped and 200 again once it is back.
+#
+# Usage: bash tests/e2e/serve_replicas.sh /path/to/strata
+. "$(dirname "$0")/lib.sh"
+e2e_init serve_replicas "$@"
+unset STRATA_STORE OPENAI_BASE_URL
+
+command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null || fail "nginx not found (scripts/install-deps.sh --test installs nginx-light)"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+start_test_pg
+pq() { psql "$1" -X -q -A -t -v ON_ERROR_STOP=1 -c "$2"; }
+pq "$SERVER_URL" "CREATE DATABASE team" >/dev/null
+URL="$BASE/team"
+export HOME="$E2E_TMP/home" XDG_CONFIG_HOME="$E2E_TMP/home/.config" XDG_CACHE_HOME="$E2E_TMP/home/.cache"
+mkdir -p "$HOME" docs
+printf '# Connection pools\n\nA pool keeps connections open between requests.\n' >docs/pools.md
+printf '# Retries\n\nRetry a failed request with exponential backoff.\n' >docs/retries.md
+expect_exit 0 -- "$STRATA" ingest -q docs --store "$URL" --collection docs
+KEY=$("$STRATA" keys create team --store "$URL" 2>/dev/null)
+LIMITED=$("$STRATA" keys create limited --rate 6/min --store "$URL" 2>/dev/null)
+assert_true "two keys made" test -n "$KEY" -a -n "$LIMITED"
+
+# The replicas, each with a name in its access log's place.
+REPLICA_BASE=() REPLICA_PID=()
+for i in 1 2 3; do
+    serve_up 127.0.0.1:0 --store "$URL" --collection docs
+    REPLICA_BASE+=("$BASE") REPLICA_PID+=("$SERVE_PID")
+done
+
+# nginx in front, round robin, the next replica tried when one cannot be reached.
+LB_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p nginx/tmp
+{
+    echo "worker_processes 1; daemon off; pid $E2E_TMP/nginx/nginx.pid; error_log $E2E_TMP/nginx/error.log;"
+    echo "events { worker_connections 256; }"
+    echo "http {"
+    echo "  access_log off;"
+    for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $E2E_TMP/nginx/tmp/$t;"; done
+    echo "  upstream strata {"
+    for b in "${REPLICA_BASE[@]}"; do echo "    server ${b#http://} max_fails=0;"; done
+    echo "  }"
+    echo "  server {"
+    echo "    listen 127.0.0.1:$LB_PORT;"
+    echo "    location / {"
+    echo "      proxy_pass http://strata; proxy_http_version 1.1; proxy_set_header Connection \"\";"
+    echo "      proxy_set_header Host \$http_host;"
+    echo "      proxy_buffering off; proxy_next_upstream error timeout; proxy_connect_timeout 2s;"
+    echo "    }"
+    echo "  }"
+    echo "}"
+} >nginx/nginx.conf
+"$NGINX" -p "$E2E_TMP/nginx" -c "$E2E_TMP/nginx/nginx.conf" >nginx/start.out 2>&1 </dev/null &
+# Stopped by its master (a SIGKILL to it would leave its worker behind).
+e2e_on_exit "kill -TERM $!; wait $!"
+LB=http://127.0.0.1:$LB_PORT
+for _ in $(seq 100); do curl -s -o /dev/null "$LB/healthz" && break; sleep 0.05; done
+code_of() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" "$1/api/v1/collections"; }
+
+# ---------------------------------------------------------------------------------------------
+case_ "a key made once works through every replica and through the balancer"
+for b in "${REPLICA_BASE[@]}"; do assert_eq 200 "$(code_of "$b" "$KEY")" "directly at $b"; done
+CODES=""
+for _ in 1 2 3 4 5 6; do CODES="$CODES $(code_of "$LB" "$KEY")"; done
+assert_eq " 200 200 200 200 200 200" "$CODES" "six requests through the balancer, two at each replica"
+assert_eq 401 "$(code_of "$LB" "not-a-key")" "a wrong key is refused through it"
+
+# ---------------------------------------------------------------------------------------------
+case_ "a key of 6 a minute gets 6 answers through the balancer, then 429, whichever replica answers"
+CODES=""
+for _ in $(seq 9); do CODES="$CODES $(code_of "$LB" "$LIMITED")"; done
+assert_eq " 200 200 200 200 200 200 429 429 429" "$CODES" "one limit counted across the three replicas"
+
+# ---------------------------------------------------------------------------------------------
+case_ "an MCP session (2025-03-26) opened through one replica goes on through the others"
+mcp_post() {  # SESSION BODY: through the balancer; the status in CODE, headers and body in files
+    CODE=$(curl -s -D "$E2E_TMP/mcp.h" -o "$E2E_TMP/mcp.b" -w '%{http_code}' -H 'Content-Type: application/json' \
+        -H 'Accept: application/json, text/event-stream' -H "Authorization: Bearer $KEY" \
+        ${1:+-H "Mcp-Session-Id: $1"} ${1:+-H "MCP-Protocol-Version: 2025-03-26"} -d "$2" "$LB/mcp")
+}
+mcp_post "" '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}'
+assert_eq 200 "$CODE" "initialize: $(head -c 300 "$E2E_TMP/mcp.b")"
+SID=$(tr -d '\r' <"$E2E_TMP/mcp.h" | awk 'tolower($1) == "mcp-session-id:" {print $2}')
+assert_true "a session id" test -n "$SID"
+mcp_post "$SID" '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+for id in 2 3 4; do
+    mcp_post "$SID" "{\"jsonrpc\":\"2.0\",\"id\":$id,\"method\":\"tools/list\"}"
+    assert_eq 200 "$CODE" "call $id through the next replica: $(head -c 300 "$E2E_TMP/mcp.b")"
+    assert_true "call $id lists the tools" grep -q '"name":"search"' "$E2E_TMP/mcp.b"
+done
+
+# ---------------------------------------------------------------------------------------------
+case_ "a key revoked in the store is refused through the balancer within 2 s"
+OTHER=$("$STRATA" keys create other --store "$URL" 2>/dev/null)
+for _ in $(seq 60); do [ "$(code_of "$LB" "$OTHER")" = 200 ] && break; sleep 0.05; done
+expect_exit 0 -- "$STRATA" keys revoke other --store "$URL"
+REVOKED_AT=$(date +%s%N)
+CODES=""
+while [ $(( ($(date +%s%N) - REVOKED_AT) / 1000000 )) -lt 2000 ]; do
+    CODES="$(code_of "$LB" "$OTHER") $(code_of "$LB" "$OTHER") $(code_of "$LB" "$OTHER")"
+    [ "$CODES" = "401 401 401" ] && break
+    sleep 0.05
+done
+assert_eq "401 401 401" "$CODES" "refused by each replica in turn"
+
+# ---------------------------------------------------------------------------------------------
+case_ "one replica killed: the balancer's next requests are answered by the others"
+kill -KILL "${REPLICA_PID[0]}"
+wait "${REPLICA_PID[0]}" 2>/dev/null
+CODES=""
+for _ in 1 2 3 4 5 6; do CODES="$CODES $(code_of "$LB" "$KEY")"; done
+assert_eq " 200 200 200 200 200 200" "$CODES" "no request lost"
+curl -s -o "$E2E_TMP/search.json" -H "Authorization: Bearer $KEY" "$LB/api/v1/search" --json '{"query": "pool", "mode": "keyword"}'
+assert_true "a search through the balancer finds the page" grep -q 'pools.md' "$E2E_TMP/search.json"
+
+# ---------------------------------------------------------------------------------------------
+case_ "/readyz is 503 while the PostgreSQL server is stopped, 200 again once it is back"
+ready_codes() { echo "$(curl -s -o /dev/null -w '%{http_code}' "${REPLICA_BASE[1]}/readyz") $(curl -s -o /dev/null -w '%{http_code}' "${REPLICA_BASE[2]}/readyz")"; }
+assert_eq "200 200" "$(ready_codes)" "ready with the store reachable"
+PG_BINDIR=$(cat "$PGDIR/bindir")
+as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+as_pg_owner "$PG_BINDIR/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null
+READY=""
+for _ in $(seq 100); do READY=$(ready_codes); [ "$READY" = "503 503" ] && break; sleep 0.05; done
+assert_eq "503 503" "$READY" "not ready while the store cannot be reached"
+# The same server again, on the same port (its options as pg_server.sh started it).
+as_pg_owner "$PG_BINDIR/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 30 -o "$(cat "$PGDIR/options")" start >/dev/null
+READY=""
+for _ in $(seq 200); do READY=$(ready_codes); [ "$READY" = "200 200" ] && break; sleep 0.05; done
+assert_eq "200 200" "$READY" "ready again once it is back"
+# A worker's connection made before the stop is found lost at its next use (that call answered
+# 503, as while the server was away), and the call after opens a new one.
+ANSWER=""
+for _ in $(seq 12); do ANSWER=$(code_of "$LB" "$KEY"); [ "$ANSWER" = 200 ] && break; done
+assert_eq 200 "$ANSWER" "and answering through the balancer"
+
+for pid in "${REPLICA_PID[@]:1}"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+e2e_finish
