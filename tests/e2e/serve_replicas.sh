@@ -69,7 +69,7 @@ case_ "a key made once works through every replica and through the balancer"
 for b in "${REPLICA_BASE[@]}"; do assert_eq 200 "$(code_of "$b" "$KEY")" "directly at $b"; done
 CODES=""
 for _ in 1 2 3 4 5 6; do CODES="$CODES $(code_of "$LB" "$KEY")"; done
-assert_eq " 200 200 200 200 200 200" "$CODES" "six requests through the balancer, two at each replica"
+assert_eq " 200 200 200 200 200 200" "$CODES" "six requests through the balancer, round robin over the three"
 assert_eq 401 "$(code_of "$LB" "not-a-key")" "a wrong key is refused through it"
 
 # ---------------------------------------------------------------------------------------------
