@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace strata::process {
@@ -22,6 +23,8 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  // Gives the descriptor up without closing it (to close it by hand and see close()'s result).
+  int release() { return std::exchange(fd_, -1); }
   void reset();
 
  private:

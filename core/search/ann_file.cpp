@@ -29,12 +29,15 @@
 #include <utility>
 #include <vector>
 
+#include "common/subprocess.h"
 #include "search/ann_graph.h"
 #include "search/ann_index.h"
 #include "search/derived_file.h"
 
 namespace strata::search {
 namespace {
+
+using process::Fd;
 
 constexpr char kAnnMagic[8] = {'S', 'T', 'R', 'A', 'T', 'A', 'A', 'N'};
 constexpr std::uint32_t kAnnVersion = 1;
@@ -75,21 +78,6 @@ std::string graph_file(const std::string& meta_path) {
   return stem + ".hnsw";
 }
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 // The path through which another open() reaches the file `fd` already names.
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
@@ -105,31 +93,6 @@ bool checksum_file(int fd, std::uint64_t size, std::uint64_t& checksum) {
   }
   checksum = c.value();
   return true;
-}
-
-// A regular file opened for reading (never a FIFO's wait or a device), and its size.
-int open_regular(const std::string& path, std::uint64_t& size) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) return -1;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return -1;
-  }
-  size = static_cast<std::uint64_t>(st.st_size);
-  return fd;
-}
-
-// A new file beside `path`, created exclusively, and its name.
-int create_beside(const std::string& path, std::string& tmp) {
-  tmp = path + ".tmp-XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) {
-    tmp.clear();
-    return -1;
-  }
-  ::fchmod(fd, 0644);
-  return fd;
 }
 
 GraphHeader read_graph_header(const unsigned char* p) {

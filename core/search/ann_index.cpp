@@ -95,11 +95,9 @@ void AnnGraph::add_at_level(const void* data, hnswlib::labeltype label, int leve
       auto top_candidates = searchBaseLayer(currObj, data, l);
       currObj = mutuallyConnectNewElement(data, cur_c, top_candidates, l, false);
     }
-  } else {  // the first node
-    enterpoint_node_ = 0;
-    maxlevel_ = curlevel;
   }
-  if (curlevel > maxlevelcopy) {  // templock is still held
+  // A new top level, or the first node (maxlevel_ -1): templock is still held.
+  if (curlevel > maxlevelcopy) {
     enterpoint_node_ = cur_c;
     maxlevel_ = curlevel;
   }

@@ -1,5 +1,7 @@
 #include "search/derived_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -44,6 +46,29 @@ bool read_whole(int fd, void* data, std::size_t n, off_t at) {
     at += r;
   }
   return true;
+}
+
+int open_regular(const std::string& path, std::uint64_t& size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return -1;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return -1;
+  }
+  size = static_cast<std::uint64_t>(st.st_size);
+  return fd;
+}
+
+int create_beside(const std::string& path, std::string& tmp) {
+  tmp = path + ".tmp-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) {
+    tmp.clear();
+    return -1;
+  }
+  ::fchmod(fd, 0644);
+  return fd;
 }
 
 void remove_abandoned_temporaries(const std::string& dir, const std::string& file_name) {

@@ -52,6 +52,13 @@ bool write_whole(int fd, const void* data, std::size_t n);
 // Reads exactly `n` bytes of `fd` from offset `at`; false at an error or the file's end.
 bool read_whole(int fd, void* data, std::size_t n, off_t at);
 
+// `path` opened for reading when it is a regular file (O_NONBLOCK: a FIFO planted in its place
+// is refused at once, never waited on), with its size in `size`; -1 otherwise.
+int open_regular(const std::string& path, std::uint64_t& size);
+// A new file beside `path`, `<path>.tmp-XXXXXX`, created exclusively (never opened through a name
+// someone planted), mode 0644; its name in `tmp` ("" and -1 when it cannot be made).
+int create_beside(const std::string& path, std::string& tmp);
+
 // Removes temporary files of `file_name` (`<file_name>.tmp-*`) left in `dir` by a writer that
 // died more than an hour ago (a live writer's file is younger: it is renamed within seconds).
 void remove_abandoned_temporaries(const std::string& dir, const std::string& file_name);

@@ -102,14 +102,14 @@ std::string snapshot_file(const std::string& folder, std::int64_t collection_id)
 std::optional<CollectionIndex> read_snapshot(const std::string& path, const SnapshotKey& key) {
   if (path.empty() || key.fingerprint.store_id.empty() || key.model.dimensions <= 0) return std::nullopt;
   try {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    std::uint64_t file_size = 0;
+    const int fd = open_regular(path, file_size);
     if (fd < 0) return std::nullopt;
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < static_cast<off_t>(sizeof(Header))) {
+    if (file_size < sizeof(Header)) {
       ::close(fd);
       return std::nullopt;
     }
-    const auto size = static_cast<std::size_t>(st.st_size);
+    const auto size = static_cast<std::size_t>(file_size);
     void* base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
     ::close(fd);
     if (base == MAP_FAILED) return std::nullopt;
@@ -224,10 +224,8 @@ bool write_snapshot(const std::string& path, const SnapshotKey& key, std::span<c
     h.file_size = offset;
     h.checksum = checksum_of(h, data);
 
-    tmp = path + ".tmp-XXXXXX";
-    fd = ::mkstemp(tmp.data());
+    fd = create_beside(path, tmp);
     if (fd < 0) return false;
-    ::fchmod(fd, 0644);
     static const unsigned char zeros[kAlign] = {};
     bool ok = write_whole(fd, &h, sizeof h);
     std::uint64_t at = sizeof h;

@@ -5,6 +5,7 @@
 #include "search/vector_snapshot.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -150,6 +151,15 @@ TEST(SearchSnapshot, EmptyCollectionRoundTrips) {
   ASSERT_TRUE(read);
   EXPECT_EQ(read->index->rows(), 0u);
   EXPECT_TRUE(read->index->search(std::vector<float>(8, 1.0f), 10).empty());
+}
+
+// The snapshot folder beside a file store can be planted by a repository: a FIFO in the
+// snapshot's place is refused at once (an open() that waited for a writer would hang the search).
+TEST(SearchSnapshot, AFifoInItsPlaceIsRefusedWithoutWaiting) {
+  TempDir tmp;
+  const std::string path = tmp / "f.bin";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  EXPECT_FALSE(read_snapshot(path, key_for()));
 }
 
 TEST(SearchSnapshot, WritingRemovesOnlyAbandonedTemporaryFiles) {
