@@ -79,6 +79,7 @@ struct ServeOptions {
   std::string jwt_rate, jwt_tokens;
   std::optional<double> jwks_refresh;
   std::string otlp_endpoint;  // traces to an OpenTelemetry collector (net/otlp_exporter.h)
+  bool otlp_content = false;  // spans carry what was searched for (trace::records_content)
 };
 
 // The sign-on the flags ask for, its keys read now; none without --jwt-issuer.
@@ -209,10 +210,14 @@ int run_serve(const ServeOptions& o) {
   if (!o.otlp_endpoint.empty()) {
     exporter = std::make_shared<net::OtlpExporter>(
         net::OtlpOptions{.endpoint = o.otlp_endpoint, .service_name = "strata", .service_version = std::string(strata::k_version)});
+    trace::set_record_content(o.otlp_content);
     trace::set_sink(exporter);
   }
   struct SinkReset {
-    ~SinkReset() { trace::set_sink(nullptr); }
+    ~SinkReset() {
+      trace::set_sink(nullptr);
+      trace::set_record_content(false);
+    }
   } sink_reset;
   http::Metrics metrics;
   serve::Api api(std::move(a), metrics);
@@ -334,10 +339,14 @@ Run setup_serve(CLI::App& cmd) {
                "Let callers with a write key fetch web pages and crawl sites into a collection (POST .../web)");
   cmd.add_flag("--allow-private", o->allow_private,
                "With --allow-crawl: web addresses may be loopback, private or link-local; refused by default");
-  cmd.add_option("--otlp-endpoint", o->otlp_endpoint,
+  CLI::Option* otlp = cmd.add_option("--otlp-endpoint", o->otlp_endpoint,
                  "Send OpenTelemetry traces over OTLP/HTTP (JSON) to this collector (http://HOST:4318): a span per "
                  "request, with retrieval, reranking, model and tool calls and jobs under it")
       ->type_name("URL");
+  cmd.add_flag("--otlp-content", o->otlp_content,
+               "With --otlp-endpoint: spans carry the words searched for (strata.search.query: a search's query, an "
+               "answer's question); left out by default, since a trace collector's readers are not the askers")
+      ->needs(otlp);
   cmd.add_option("--jwt-issuer", o->jwt_issuer,
                  "Accept bearer tokens (JWT) of this OpenID Connect issuer beside API keys: their iss claim; its keys "
                  "found by discovery unless --jwks gives them")
@@ -365,10 +374,13 @@ Run setup_serve(CLI::App& cmd) {
   add_color_option(cmd);
   cmd.footer(
       "The page: GET / is a page to search and ask in a browser (no CDN, no script from elsewhere).\n"
-      "Routes: GET /healthz, /readyz, /metrics, /openapi.json; /api/v1/: POST search, GET collections,\n"
-      "GET|POST collections/C/documents, GET|DELETE collections/C/documents/SOURCE; OpenAI's API under /v1/:\n"
-      "GET models, POST chat/completions (model strata/COLLECTION), POST embeddings; POST|DELETE /mcp: MCP over\n"
-      "Streamable HTTP (strata mcp's tools and resources).\n"
+      "Routes: GET /healthz, /readyz, /metrics, /openapi.json; the page at /; /api/v1/: POST search (k up to\n"
+      "100), POST ask (server-sent events; GET ask/ANSWER/events resumes after Last-Event-ID), GET chat/ws\n"
+      "(WebSocket chat), GET collections, GET|POST collections/C/documents, GET|DELETE\n"
+      "collections/C/documents/SOURCE, POST collections/C/web (a crawl is a job), POST collections/C/embed (a\n"
+      "job); jobs: GET jobs, GET|DELETE jobs/ID, GET jobs/ID/events (202 answers give their Location);\n"
+      "OpenAI's API under /v1/: GET models, POST chat/completions (model strata/COLLECTION), POST embeddings;\n"
+      "POST|DELETE /mcp: MCP over Streamable HTTP (strata mcp's tools and resources).\n"
       "Examples:\n"
       "  strata serve\n"
       "  strata serve --listen 127.0.0.1:0 --store ~/notes/.strata/store.db --collection notes\n"

@@ -9,6 +9,7 @@ namespace strata::trace {
 namespace {
 
 std::atomic<bool> g_enabled{false};
+std::atomic<bool> g_content{false};  // records_content()
 std::mutex g_sink_mutex;
 std::shared_ptr<Sink> g_sink;  // guarded by g_sink_mutex; read once per ended span
 
@@ -109,6 +110,9 @@ void set_sink(std::shared_ptr<Sink> sink) {
 }
 
 bool enabled() { return g_enabled.load(std::memory_order_relaxed); }
+
+void set_record_content(bool on) { g_content.store(on, std::memory_order_relaxed); }
+bool records_content() { return g_content.load(std::memory_order_relaxed); }
 
 SpanContext current() { return t_current; }
 

@@ -12,7 +12,9 @@
 // `traceparent` header and goes out in it (parse_traceparent, traceparent).
 //
 // What a span records is the caller's choice, and the callers keep to names and numbers: a
-// route, a status, a model, token counts, a caller's name; never a token, a key or a question.
+// route, a status, a model, token counts, a caller's name; never a token or a key, and what
+// people asked (a search's query, and so an answer's question) only when the operator says so
+// (records_content).
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -63,6 +65,12 @@ class Sink {
 // The process's sink (none: tracing off). Set once at start, before any span.
 void set_sink(std::shared_ptr<Sink> sink);
 bool enabled();
+
+// Whether spans may carry the words people ask (strata serve --otlp-content): a collector is
+// often read by more people than the questions' askers, so off unless the operator turns it on.
+// Set once at start.
+void set_record_content(bool on);
+bool records_content();
 
 // The calling thread's current context (invalid when there is none).
 SpanContext current();

@@ -35,6 +35,9 @@ class JobSink {
   }
   // A document known unchanged without reading it (a web page's 304).
   virtual void unchanged(const std::string& source, std::uint64_t bytes) = 0;
+  // Stores what was submitted so far and commits it: a crawl's saved state then names no page
+  // whose document could still be lost.
+  virtual void settle() {}
 };
 
 }  // namespace strata::ingest

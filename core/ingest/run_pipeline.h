@@ -43,6 +43,7 @@ class Pipeline final : public JobSink {
   void unchanged(const std::string& source, std::uint64_t bytes) override;
   // Waits for every submitted document and writes it, then commits.
   void finish();
+  void settle() override { finish(); }
 
   // Sources whose stray bytes were repaired (LoadedDocument::repaired_bytes), in order.
   const std::vector<std::pair<std::string, std::size_t>>& repaired() const { return repaired_; }

@@ -309,6 +309,22 @@ class CrawlSink {
     sink_.submit(std::move(job), Named::no);
   }
 
+  // For a crawl's saved state (web::CrawlState::contents): the content taken so far, by hash.
+  std::vector<std::pair<std::string, std::string>> contents() const { return {taken_by_hash_.begin(), taken_by_hash_.end()}; }
+
+  // A resumed crawl's: what the pages done before held is taken already. Untrusted: an entry that
+  // is not a SHA-256 and a source is left out.
+  void resume(const std::vector<std::pair<std::string, std::string>>& contents) {
+    for (const auto& [hash, source] : contents) {
+      const bool sha256 = hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      });
+      if (!sha256 || source.empty()) continue;
+      taken_by_hash_.emplace(hash, source);
+      sources_.insert(source);
+    }
+  }
+
   void report(const web::PageReport& page) {
     switch (page.outcome) {
       case web::PageOutcome::not_modified: {
@@ -408,6 +424,15 @@ CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, cons
   hooks.read = [&](const web::FetchResponse& response, const web::Url& base) { return hooks_state.read(response, base); };
   hooks.previous = [&](const std::string& url) { return hooks_state.previous(url); };
   hooks.on_report = [&](const web::PageReport& page) { hooks_state.report(page); };
+  if (options.resume) hooks_state.resume(options.resume->contents);
+  if (options.on_state) {
+    // The state names the pages decided: their documents are stored before it is told.
+    options.on_state = [&sink, &hooks_state, told = std::move(options.on_state)](web::CrawlState state) {
+      sink.settle();
+      state.contents = hooks_state.contents();
+      told(std::move(state));
+    };
+  }
   const web::CrawlReport report = web::crawl(result.start, options, fetch, hooks, clock);
   // robots.txt without an answer (a refused address, a timeout) disallows everything (RFC 9309):
   // nothing was crawled, which is the start URL's failure, not a quiet empty run.
@@ -435,7 +460,13 @@ CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, cons
                            std::to_string(report.urls_not_fetched) + " more URLs found and not fetched");
   }
   if (report.cancelled) result.notes.push_back("the crawl from " + result.start + " was cancelled");
-  result.complete = !report.page_limit_reached && !report.time_limit_reached && report.urls_left_out == 0 && !report.cancelled;
+  // A resumed crawl saw only the pages it had left: what it did not see may have been crawled
+  // before, so it prunes nothing.
+  if (report.resumed) {
+    result.notes.push_back("the crawl from " + result.start + " went on from the state it saved before it stopped");
+  }
+  result.complete = !report.page_limit_reached && !report.time_limit_reached && report.urls_left_out == 0 &&
+                    !report.cancelled && !report.resumed;
   return result;
 }
 

@@ -548,6 +548,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
   trace::Stage span("search");
   if (request.mode) span.span().set("strata.search.mode", std::string(to_string(*request.mode)));
   span.span().set("strata.search.k", static_cast<std::int64_t>(request.k));
+  // The words searched for (an answer's question, or its rewrite for a follow-up): only when the
+  // operator asked for them.
+  if (trace::records_content() && span.span().active()) span.span().set("strata.search.query", request.query);
   const auto t_start = Clock::now();
   check_request(request);
   const std::vector<store::DocumentFilter> filters = document_filters(request.where);

@@ -1,6 +1,7 @@
 #include "serve/api.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <cctype>
 #include <charconv>
@@ -25,6 +26,7 @@
 #include "serve/chat_socket.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
+#include "serve/crawl_checkpoint.h"
 #include "serve/gate.h"
 #include "serve/job_events.h"
 #include "serve/jobs.h"
@@ -217,22 +219,41 @@ struct Api::Impl {
     return result;
   }
 
-  // A crawl: the request as POST .../web took it; the ingest opens the store itself.
+  // A crawl: the request as POST .../web took it; the ingest opens the store itself. Its progress
+  // goes on from `done`, the count saved with the checkpoint it goes on from (checkpointed).
   json run_crawl(JobContext& c) const {
     const json request = json::parse(c.job.request, nullptr, false);
     service::IngestUrlRequest r = service::ingest_url_request(request.is_object() ? request : json::object(), c.job.collection);
     ingest::IngestRequest base = options.ingest;
     if (r.crawl) r.crawl->stop = c.stopped;
     base.web.cancelled = c.stopped;
+    std::atomic<std::int64_t> done{0};
+    if (r.crawl && !r.dry_run) checkpointed(c, *r.crawl, done);
     struct Progress final : ingest::IngestObserver {
-      explicit Progress(JobContext& context) : c(context) {}
+      Progress(JobContext& context, std::atomic<std::int64_t>& now) : c(context), done(now), before(now.load()) {}
       void progress(const ingest::Progress& p) override {
-        c.progress(static_cast<std::int64_t>(p.files_done),
-                   p.files_total == 0 ? std::nullopt : std::optional<std::int64_t>(static_cast<std::int64_t>(p.files_total)));
+        done = before + static_cast<std::int64_t>(p.files_done);
+        c.progress(done, p.files_total == 0 ? std::nullopt : std::optional<std::int64_t>(before + static_cast<std::int64_t>(p.files_total)));
       }
       JobContext& c;
-    } progress(c);
+      std::atomic<std::int64_t>& done;
+      const std::int64_t before;
+    } progress(c, done);
     return service::ingest_url_result(service::ingest_url(r, std::move(base), progress));
+  }
+
+  // A crawl job saves the crawl's state as its checkpoint, with its progress (`done`, as it goes),
+  // and goes on from the checkpoint a runner before this one saved, when it may be used
+  // (crawl_checkpoint.h): `done` starts at the progress saved with it. Else it starts over.
+  static void checkpointed(JobContext& c, web::CrawlOptions& crawl, std::atomic<std::int64_t>& done) {
+    if (!c.checkpoint) return;
+    if (std::optional<CrawlCheckpoint> saved = read_crawl_checkpoint(c.job.checkpoint, c.job.request, crawl)) {
+      crawl.resume = std::move(saved->state);
+      done = saved->done;
+    }
+    crawl.on_state = [&c, &done](const web::CrawlState& state) {
+      c.checkpoint(crawl_checkpoint_text(c.job.request, done.load(), state));
+    };
   }
 
   // An embed of the collection's chunks without a vector, by the server's embedding settings (a
@@ -304,10 +325,20 @@ struct Api::Impl {
   service::Session& session(const Call& call) { return session(call.worker); }
   store::Store& store(std::size_t worker) { return session(worker).store(); }
 
+  // /metrics' jobs in the store; nothing while there is no store or it cannot answer (the
+  // scrape still gets the process's own figures).
+  std::string store_jobs_metrics(std::size_t worker) {
+    try {
+      return runner.store_metrics_text(store(worker));
+    } catch (const std::exception&) {
+      return "";
+    }
+  }
+
   // --- the handlers: arguments in, a JSON result out ---------------------------------------------
 
   json search(const Arguments& a, const Call& call) {
-    search::SearchRequest r = service::search_request(a.values, options.search, options.collection);
+    search::SearchRequest r = service::search_request(a.values, options.search, options.collection, service::k_http_limits);
     const std::string name = r.collection;
     return service::to_json(service::found(session(call).search(std::move(r)), name));
   }
@@ -383,23 +414,22 @@ struct Api::Impl {
   // caller has its bound of jobs queued or running.
   http::Response queue_job(const Call& call, const std::string& kind, const std::string& collection, const json& request) {
     store::Store& s = store_made(call.worker);
-    const std::string owner = call.caller.name();
-    const std::size_t active = store::count_active_jobs(s, owner);
-    if (active >= options.jobs.per_key) {
-      return busy_response(429,
-                           for_client("this caller has " + std::to_string(active) + " jobs queued or running, its bound (the server's " +
-                               command_mention(Setting::max_jobs_per_key) + "); a job may start when one ends"),
-                           30);
-    }
     store::Job job;
     job.id = new_job_id();
     job.kind = kind;
     job.collection = collection;
-    job.owner = owner;
+    job.owner = call.caller.name();
     job.request = json_text(request);
     job.created_at = job_time(std::chrono::system_clock::now());
     job.revision = 1;
-    store::create_job(s, job);
+    const store::JobAdmission admission = store::create_bounded_job(s, job, options.jobs.per_key);
+    if (!admission.added) {
+      return busy_response(429,
+                           for_client("this caller has " + std::to_string(admission.active) +
+                               " jobs queued or running, its bound (the server's " +
+                               command_mention(Setting::max_jobs_per_key) + "); a job may start when one ends"),
+                           30);
+    }
     runner.wake();
     http::Response r = http::Response::json(202, json_text(job_json(job)));
     r.set_header("Location", "/api/v1/jobs/" + job.id);
@@ -573,7 +603,7 @@ struct Api::Impl {
     if (const std::optional<json> list = attempt(json::object(), &Impl::collections, nullptr)) {
       for (const json& c : list->value("collections", json::array())) view.collections.push_back(c.value("name", ""));
     }
-    if (!view.query.empty()) view.found = attempt({{"query", view.query}, {"collection", view.collection}}, &Impl::search, &service::k_search_request);
+    if (!view.query.empty()) view.found = attempt({{"query", view.query}, {"collection", view.collection}}, &Impl::search, &service::k_http_search_request);
     if (const std::string source = query("source"); !source.empty()) {
       json values = {{"collection", view.collection}, {"source", source}};
       for (const char* name : {"start_line", "end_line"}) {
@@ -641,7 +671,7 @@ constexpr RouteSpec k_routes[] = {
     {http::Method::get, "/openapi.json", "openapi", "This document (OpenAPI 3.1)", "server", Source::none, nullptr, nullptr, nullptr,
      http::Blocking::no, 200, auth::Scope::read, ErrorStyle::fastapi, KeyUse::none},
     {http::Method::post, "/api/v1/search", "search", "Search a collection (keyword, vector or hybrid); each hit with its citation",
-     "search", Source::body, &service::k_search_request, &service::k_search_result, &Api::Impl::search},
+     "search", Source::body, &service::k_http_search_request, &service::k_search_result, &Api::Impl::search},
     {http::Method::post, "/api/v1/ask", "ask",
      "Answer a question from a collection with cited sources, as server-sent events (sources, token, done or error, each "
      "with an id: X-Strata-Answer names the answer, which GET /api/v1/ask/{answer}/events resumes)",
@@ -762,6 +792,11 @@ http::Handler traced(std::string route, http::Handler handler) {
   };
 }
 
+// A route whose work may be a job (202 with its Location) rather than an answer.
+bool queues_jobs(const RouteSpec& spec) {
+  return spec.id == "ingest_document" || spec.id == "ingest_url" || spec.id == "embed_collection";
+}
+
 // The pattern as OpenAPI writes it: "{source...}" is "{source}".
 std::string openapi_path(std::string_view pattern) {
   std::string out(pattern);
@@ -824,9 +859,10 @@ http::Router Api::router() {
     if (spec.pattern == "/healthz") {
       handler = [](const http::Request&, http::Context&, const Caller&) { return http::Response::json(200, R"({"status":"ok"})"); };
     } else if (spec.pattern == "/metrics") {
-      handler = [impl](const http::Request&, http::Context&, const Caller&) {
+      handler = [impl](const http::Request&, http::Context& context, const Caller&) {
         return http::Response::text(200, impl->metrics.text() + impl->answers.text() + impl->runner.metrics_text() +
-                                        http::process_metrics_text() + vector_index_metrics(),
+                                        impl->store_jobs_metrics(context.worker) + http::process_metrics_text() +
+                                        vector_index_metrics(),
                                     "text/plain; version=0.0.4; charset=utf-8");
       };
     } else if (spec.pattern == "/openapi.json") {
@@ -1012,6 +1048,18 @@ json Api::openapi() const {
       responses["404"] = {{"description", "No such answer kept for this caller"}, {"content", json_content(ref("Detail"))}};
       responses["410"] = {{"description", "The events after Last-Event-ID are no longer kept"}, {"content", json_content(ref("Detail"))}};
       responses["422"] = {{"description", "Last-Event-ID is not a whole number"}, {"content", json_content(ref("Detail"))}};
+    } else if (spec.id == "job_events") {
+      ok["content"] = {{"text/event-stream",
+                        {{"schema", {{"type", "string"},
+                                     {"description", "Server-sent events: event: job, id: the job's revision, data: the job "
+                                                     "(as GET /api/v1/jobs/{job}), until it ends; a ': keep-alive' comment "
+                                                     "while idle"}}}}}};
+      operation["parameters"].push_back({{"name", "Last-Event-ID"}, {"in", "header"}, {"required", false},
+                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+      operation["parameters"].push_back({{"name", "last_event_id"}, {"in", "query"}, {"required", false},
+                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+      responses["404"] = {{"description", "No such job, or another caller's"}, {"content", json_content(ref("Detail"))}};
+      responses["422"] = {{"description", "Last-Event-ID is not a whole number"}, {"content", json_content(ref("Detail"))}};
     } else if (spec.pattern == "/metrics") {
       ok["content"] = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
     } else if (spec.pattern == "/") {
@@ -1023,6 +1071,19 @@ json Api::openapi() const {
       responses["404"] = {{"description", "No such file"}, {"content", json_content(ref("Detail"))}};
     } else {
       ok["content"] = json_content({{"type", "object"}});
+    }
+    if (queues_jobs(spec)) {
+      // The job as GET /api/v1/jobs/{job} answers it, and where to follow it.
+      schemas["Job"] = service::json_schema(k_job_result);
+      json accepted = {{"description", "Accepted: the work is a job, run on the server's own pool"},
+                       {"content", json_content(ref("Job"))},
+                       {"headers", {{"Location", {{"description", "/api/v1/jobs/{job}: the job, its events below it"},
+                                                  {"schema", {{"type", "string"}}}}}}}};
+      if (spec.success == 202) {
+        ok = std::move(accepted);
+      } else {
+        responses["202"] = std::move(accepted);
+      }
     }
     responses[std::to_string(spec.success)] = std::move(ok);
     if (spec.operation != nullptr) {
@@ -1055,7 +1116,11 @@ json Api::openapi() const {
       responses["401"] = {{"description", "No API key, or one that is not live (once the store holds keys)"},
                           {"content", errors_content}};
       responses["403"] = {{"description", "The key's scope or collections do not cover the request"}, {"content", errors_content}};
-      responses["429"] = {{"description", "The key's rate limit is reached (Retry-After)"}, {"content", errors_content}};
+      const std::string busy = queues_jobs(spec) ? "The key's rate limit is reached, or the caller has its bound of jobs queued "
+                                                   "or running (the server's " + command_mention(Setting::max_jobs_per_key) +
+                                                   ") (Retry-After)"
+                                                 : "The key's rate limit is reached (Retry-After)";
+      responses["429"] = {{"description", for_client(busy)}, {"content", errors_content}};
     }
     operation["responses"] = std::move(responses);
     paths[openapi_path(spec.pattern)][to_lower(http::method_name(spec.method))] = std::move(operation);

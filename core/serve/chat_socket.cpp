@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/json_limits.h"
 #include "common/trace.h"
+#include "openai/chat.h"
 #include "serve/answer_streams.h"
 #include "serve/arguments.h"
 #include "serve/gate.h"

@@ -255,7 +255,11 @@ Gate::TokenAdmission Gate::admit_token(std::string_view token, std::size_t worke
       if (s.status == 401) a.challenge = "Bearer error=\"invalid_token\"";
       return refuse(s.status, s.message);
     }
-    return admit_caller(std::move(*s.caller), guard);
+    TokenAdmission admitted = admit_caller(std::move(*s.caller), guard);
+    // The log names a signed-in caller by its subject and issuer, as its asks are recorded: a
+    // subject is one person only within its issuer.
+    if (admitted.caller.principal) admitted.key_name = admitted.caller.principal->id;
+    return admitted;
   }
   auth::Authenticated found;
   try {

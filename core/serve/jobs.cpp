@@ -100,6 +100,23 @@ std::string JobRunner::metrics_text() const {
   return out;
 }
 
+std::string JobRunner::store_metrics_text(store::Store& store) const {
+  std::map<std::pair<std::string, std::string>, std::int64_t> counts;
+  for (const JobKind& k : kinds_) {
+    for (const char* status : {"queued", "running"}) counts[{k.name, status}] = 0;
+  }
+  for (const store::JobCount& c : store::count_jobs_by_kind(store)) {
+    counts[{kind(c.kind) != nullptr ? c.kind : std::string("other"), store::to_string(c.status)}] += c.count;
+  }
+  std::string out =
+      "# HELP strata_jobs Background jobs queued or running in the store (every server's), by kind and status.\n"
+      "# TYPE strata_jobs gauge\n";
+  for (const auto& [key, n] : counts) {
+    out += "strata_jobs{kind=\"" + key.first + "\",status=\"" + key.second + "\"} " + std::to_string(n) + "\n";
+  }
+  return out;
+}
+
 void JobRunner::count(const std::string& kind, const char* status) {
   const std::lock_guard lock(mutex_);
   // Only kinds this server runs are labels: a row's odd kind must not grow the metrics.
@@ -146,14 +163,16 @@ void JobRunner::write_progress(store::Store& store) {
   for (const auto& [id, job] : jobs) {
     std::int64_t done = 0;
     std::optional<std::int64_t> total;
+    std::optional<std::string> checkpoint;
     {
       const std::lock_guard lock(job->mutex);
       if (!job->dirty) continue;
       job->dirty = false;
       done = job->done;
       total = job->total;
+      checkpoint = std::exchange(job->checkpoint, std::nullopt);
     }
-    const std::optional<bool> cancel = store::record_job_progress(store, id, runner_id_, done, total);
+    const std::optional<bool> cancel = store::record_job_progress(store, id, runner_id_, done, total, checkpoint);
     if (!cancel) job->lost.store(true);
     if (!cancel || *cancel) job->stop.store(true);
   }
@@ -166,7 +185,10 @@ void JobRunner::cancel_for_dead_keys(store::Store& store) {
   {
     const std::lock_guard lock(mutex_);
     for (const auto& [id, job] : running_) {
-      if (!job->owner.empty()) keyed.emplace_back(id, job);
+      // A signed-in caller's job ("jwt:SUB": a key's name holds no ':') has no key row: it was
+      // accepted while the token was valid and runs to its end. Tokens live minutes (an hour's
+      // crawl outlives several), and their exp is a sign-in's end, not a revocation.
+      if (!job->owner.empty() && job->owner.find(':') == std::string::npos) keyed.emplace_back(id, job);
     }
   }
   if (keyed.empty()) return;
@@ -257,7 +279,12 @@ void JobRunner::run(store::Store& store, const store::Job& job) {
                        running->total = total;
                        running->dirty = true;
                      },
-                     [running] { return running->stop.load(); }};
+                     [running] { return running->stop.load(); },
+                     [running](std::string checkpoint) {
+                       const std::lock_guard lock(running->mutex);
+                       running->checkpoint = std::move(checkpoint);
+                       running->dirty = true;
+                     }};
   std::optional<std::string> result;
   std::optional<std::string> error;
   store::JobStatus status = store::JobStatus::succeeded;
@@ -300,7 +327,10 @@ void JobRunner::run(store::Store& store, const store::Job& job) {
     {
       // The last progress told, which the beat thread may not have written.
       const std::lock_guard lock(running->mutex);
-      if (running->dirty && !store::record_job_progress(store, job.id, runner_id_, running->done, running->total)) return;
+      if (running->dirty &&
+          !store::record_job_progress(store, job.id, runner_id_, running->done, running->total, running->checkpoint)) {
+        return;
+      }
     }
     if (status != store::JobStatus::failed && running->stop.load()) {
       // Stopped: by its cancel (ended cancelled, with what was done), or by this server's

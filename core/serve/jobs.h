@@ -11,9 +11,11 @@
 //    stopped (a crawl ends at its next page, an embed at its next batch) and the job ends
 //    cancelled with what was done;
 //  - a job whose runner stopped beating for JobBounds::stale (its process died) is claimed again
-//    by any runner and run from where its work allows: a crawl fetches again what changed (stored
-//    pages answer 304), an embed embeds what has no vector yet. A server that shuts down hands its
-//    running jobs back to the queue at once, so its restart goes on with them.
+//    by any runner and run from where its work allows: a crawl goes on from the checkpoint it
+//    saved with its progress (its frontier, the pages it did, the time it spent:
+//    serve/crawl_checkpoint.h), so the pages it did are not fetched again; an embed embeds what
+//    has no vector yet. A server that shuts down hands its running jobs back to the queue at
+//    once, their checkpoints written, so its restart goes on with them.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -43,13 +45,15 @@ struct JobBounds {
   std::chrono::milliseconds progress_every{std::chrono::milliseconds(500)};  // progress written at most this often
 };
 
-// What a kind's work gets: its store handle (the pool thread's), the job, a way to report
-// progress and whether it must stop.
+// What a kind's work gets: its store handle (the pool thread's), the job (its checkpoint as the
+// last runner saved it), a way to report progress and whether it must stop, and a way to save
+// what a runner taking the job over needs (written with the next progress).
 struct JobContext {
   store::Store& store;
   const store::Job& job;
   std::function<void(std::int64_t done, std::optional<std::int64_t> total)> progress;
   std::function<bool()> stopped;
+  std::function<void(std::string checkpoint)> checkpoint;
 };
 
 // A kind of job: its name (store::Job::kind) and its work, which returns the result (JSON) or
@@ -79,18 +83,22 @@ class JobRunner {
   // For /metrics: the jobs this process ended, by kind and status (handed_back: at shutdown),
   // and those it runs now, in Prometheus' text format.
   std::string metrics_text() const;
+  // The jobs queued and running in `store` (every server's: the queue's depth), by kind and
+  // status; kinds this server does not run are counted as "other".
+  std::string store_metrics_text(store::Store& store) const;
 
  private:
   // A job this runner runs: its stop, and the progress its work told, which the beat thread
   // writes (the work itself never waits on the store for it: an ingest tells its progress while
   // it holds a write transaction on a connection of its own).
   struct Running {
-    std::string owner;  // the key that started it: a revoked or expired key's job is cancelled
+    std::string owner;  // the key that started it: a revoked or expired key's job is cancelled (a token's is not)
     std::atomic<bool> stop{false};
     std::atomic<bool> lost{false};  // taken over by another runner: its row is not ours to write
     std::mutex mutex;
     std::int64_t done = 0;
     std::optional<std::int64_t> total;
+    std::optional<std::string> checkpoint;  // saved since the last write
     bool dirty = false;
   };
 

@@ -3,9 +3,9 @@
 // Connect issuer: Keycloak, Entra ID, Okta, Google) beside strata's own API keys. The gate
 // (gate.h) hands every bearer token that has a JWT's form to SignOn::admit; what comes back is a
 // caller as a key would make one:
-//  - its name "jwt:SUB" (what the access log, the jobs' owner and the rate limits count by; an
-//    API key's name cannot hold ':', so the two never meet), SUB's bytes outside printable ASCII
-//    written %XX;
+//  - its name "jwt:SUB" (what the jobs' owner and the rate limits count by; "jwt:SUB@ISSUER" in
+//    the access log and traces; an API key's name cannot hold ':', so the two never meet), SUB's
+//    bytes outside printable ASCII written %XX;
 //  - its scope and collections from the token's claims (auth/jwt.h), its rates from the
 //    operator's --jwt-rate and --jwt-tokens (one limit per SUB);
 //  - its asks recorded under the principal "jwt:SUB@ISSUER", their rows kept apart from every

@@ -29,7 +29,7 @@ inline constexpr search::SearchBounds k_in_time{.keyword_when_query_fails = true
 inline constexpr Profile k_profiles[] = {
     {Door::terminal, k_terminal_limits, {}},
     {Door::agent, k_agent_limits, k_in_time},
-    {Door::http, k_agent_limits, k_in_time},
+    {Door::http, k_http_limits, k_in_time},  // /mcp's tools still parse k at an agent's limit
 };
 
 constexpr const Profile& profile(Door door) {

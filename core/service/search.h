@@ -3,6 +3,7 @@
 // limits (what an MCP tool call, ask's own search tool and an HTTP body give), the rules that
 // turn those arguments into a search::SearchRequest, and the result's shape (the passages
 // found, each with its citation). `strata search` builds the same SearchRequest from flags.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -24,39 +25,49 @@ namespace strata::service {
 inline constexpr std::int64_t k_terminal_k_max = 1000;
 inline constexpr std::int64_t k_agent_k_default = 5;
 inline constexpr std::int64_t k_agent_k_max = 50;
+// An application over HTTP (POST /api/v1/search) lists results for a person or a program, not a
+// model's context: a page of up to 100, as search APIs allow.
+inline constexpr std::int64_t k_http_k_max = 100;
 // A passage's text in a search result: enough for a few chunks of a manual, small enough that
 // ten hits stay within a model's context; read_document gives more.
 inline constexpr std::size_t k_passage_bytes = 2000;
 
 inline constexpr std::string_view k_mode_names[] = {"keyword", "vector", "hybrid"};
 
-// The request: {query, collection, k, mode, where, similar, exact}: a query, or similar instead.
-inline constexpr Field k_search_request_fields[] = {
-    {.name = "query", .type = Type::string, .help = "What to look for, in plain words (not query syntax); required unless similar is given"},
-    {.name = "collection", .type = Type::string, .help = k_collection_help},
-    {.name = "k",
-     .type = Type::integer,
-     .help = "Number of results (default 5)",
-     .minimum = 1,
-     .maximum = k_agent_k_max},
-    {.name = "mode",
-     .type = Type::string,
-     .help = "keyword (BM25), vector, or hybrid (both fused); default: hybrid when the collection has vectors",
-     .choices = k_mode_names},
-    {.name = "where",
-     .type = Type::array,
-     .help = "Metadata filters, all must hold: key=value, key^=prefix or key~glob; keys source, title, loader, path or a "
-             "metadata key (e.g. [\"source^=docs/\"])",
-     .items = Type::string},
-    {.name = "similar",
-     .type = Type::string,
-     .help = "Instead of a query: a document's source or a chunk's id; finds the chunks most like it, by vector, leaving "
-             "it out (the collection must have vectors)"},
-    {.name = "exact",
-     .type = Type::boolean,
-     .help = "Vector search by scanning every vector, never the approximate index a large collection gets (default false)"},
-};
+// The request: {query, collection, k, mode, where, similar, exact}: a query, or similar instead;
+// k at most `k_max` (an agent's or an HTTP client's).
+constexpr std::array<Field, 7> search_request_fields(std::int64_t k_max) {
+  return {{
+      {.name = "query", .type = Type::string, .help = "What to look for, in plain words (not query syntax); required unless similar is given"},
+      {.name = "collection", .type = Type::string, .help = k_collection_help},
+      {.name = "k",
+       .type = Type::integer,
+       .help = "Number of results (default 5)",
+       .minimum = 1,
+       .maximum = k_max},
+      {.name = "mode",
+       .type = Type::string,
+       .help = "keyword (BM25), vector, or hybrid (both fused); default: hybrid when the collection has vectors",
+       .choices = k_mode_names},
+      {.name = "where",
+       .type = Type::array,
+       .help = "Metadata filters, all must hold: key=value, key^=prefix or key~glob; keys source, title, loader, path or a "
+               "metadata key (e.g. [\"source^=docs/\"])",
+       .items = Type::string},
+      {.name = "similar",
+       .type = Type::string,
+       .help = "Instead of a query: a document's source or a chunk's id; finds the chunks most like it, by vector, leaving "
+               "it out (the collection must have vectors)"},
+      {.name = "exact",
+       .type = Type::boolean,
+       .help = "Vector search by scanning every vector, never the approximate index a large collection gets (default false)"},
+  }};
+}
+inline constexpr std::array<Field, 7> k_search_request_fields = search_request_fields(k_agent_k_max);
 inline constexpr Description k_search_request{k_search_request_fields};
+// POST /api/v1/search: an application's request, up to k_http_k_max hits.
+inline constexpr std::array<Field, 7> k_http_search_request_fields = search_request_fields(k_http_k_max);
+inline constexpr Description k_http_search_request{k_http_search_request_fields};
 
 // The result: {collection, mode, hits: [passage...], query_not_embedded}.
 inline constexpr Field k_passage_fields[] = {
@@ -87,6 +98,7 @@ struct SearchLimits {
 };
 inline constexpr SearchLimits k_terminal_limits{10, k_terminal_k_max};
 inline constexpr SearchLimits k_agent_limits{k_agent_k_default, k_agent_k_max};
+inline constexpr SearchLimits k_http_limits{k_agent_k_default, k_http_k_max};
 
 // The "mode" and "where" arguments a search and an ask take: nullopt when no mode is given.
 // Throw Error(usage) naming the argument.

@@ -150,14 +150,17 @@ class Backend {
                                   const std::string& not_before) = 0;
 
   // ---- jobs.h ----
-  virtual void create_job(Store& store, const Job& job) = 0;
+  // Adds the job unless its owner has `bound` queued or running, counted in the same step.
+  virtual JobAdmission create_job(Store& store, const Job& job, std::size_t bound) = 0;
   virtual std::optional<Job> find_job(Store& store, const std::string& id) = 0;
   virtual std::vector<Job> list_jobs(Store& store, const std::optional<std::string>& owner, std::size_t limit) = 0;
   virtual std::size_t count_active_jobs(Store& store, const std::string& owner) = 0;
+  virtual std::vector<JobCount> count_jobs_by_kind(Store& store) = 0;
   virtual std::optional<Job> claim_job(Store& store, const std::string& runner, const std::string& at,
                                        const std::string& stale_before) = 0;
   virtual std::optional<bool> record_job_progress(Store& store, const std::string& id, const std::string& runner,
-                                                  std::int64_t done, const std::optional<std::int64_t>& total) = 0;
+                                                  std::int64_t done, const std::optional<std::int64_t>& total,
+                                                  const std::optional<std::string>& checkpoint) = 0;
   virtual std::vector<std::string> beat_jobs(Store& store, const std::string& runner, const std::string& at) = 0;
   virtual bool finish_job(Store& store, const std::string& id, const std::string& runner, JobStatus status,
                           const std::optional<std::string>& result, const std::optional<std::string>& error,

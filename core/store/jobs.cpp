@@ -2,6 +2,7 @@
 #include "store/jobs.h"
 
 #include <array>
+#include <limits>
 #include <utility>
 
 #include "store/backend.h"
@@ -33,7 +34,13 @@ std::optional<JobStatus> parse_job_status(const std::string& text) {
   return std::nullopt;
 }
 
-void create_job(Store& store, const Job& job) { store.backend().create_job(store, job); }
+void create_job(Store& store, const Job& job) {
+  store.backend().create_job(store, job, std::numeric_limits<std::size_t>::max());
+}
+
+JobAdmission create_bounded_job(Store& store, const Job& job, std::size_t bound) {
+  return store.backend().create_job(store, job, bound);
+}
 
 std::optional<Job> find_job(Store& store, const std::string& id) {
   if (id.empty() || id.size() > k_max_job_id) return std::nullopt;
@@ -48,14 +55,17 @@ std::size_t count_active_jobs(Store& store, const std::string& owner) {
   return store.backend().count_active_jobs(store, owner);
 }
 
+std::vector<JobCount> count_jobs_by_kind(Store& store) { return store.backend().count_jobs_by_kind(store); }
+
 std::optional<Job> claim_job(Store& store, const std::string& runner, const std::string& at,
                              const std::string& stale_before) {
   return store.backend().claim_job(store, runner, at, stale_before);
 }
 
 std::optional<bool> record_job_progress(Store& store, const std::string& id, const std::string& runner,
-                                        std::int64_t done, const std::optional<std::int64_t>& total) {
-  return store.backend().record_job_progress(store, id, runner, done, total);
+                                        std::int64_t done, const std::optional<std::int64_t>& total,
+                                        const std::optional<std::string>& checkpoint) {
+  return store.backend().record_job_progress(store, id, runner, done, total, checkpoint);
 }
 
 std::vector<std::string> beat_jobs(Store& store, const std::string& runner, const std::string& at) {

@@ -36,18 +36,21 @@ class Crawler {
         hooks_(hooks),
         clock_(clock),
         scope_(start, options.include, options.exclude),
-        deadline_(clock.now() + options.time_limit),
+        started_(clock.now()),
+        deadline_(started_ + options.time_limit),
         frontier_urls_(options.max_frontier_urls != 0 ? options.max_frontier_urls : frontier_urls(options.max_pages)),
         frontier_(FrontierLimits{frontier_urls_, options.max_frontier_bytes}) {}
 
   CrawlReport run() {
     read_robots();
-    frontier_.add(start_, 0);
-    if (options_.max_depth >= 1) {
-      if (options_.sitemaps) read_sitemaps();
-      if (options_.llms_txt) read_llms_txt();
+    if (!resume()) {
+      frontier_.add(start_, 0);
+      if (options_.max_depth >= 1) {
+        if (options_.sitemaps) read_sitemaps();
+        if (options_.llms_txt) read_llms_txt();
+      }
+      if (options_.llms_full) read_llms_full();
     }
-    if (options_.llms_full) read_llms_full();
     crawl_pages();
     report_.urls_left_out = frontier_.left_out();
     report_.frontier_urls = frontier_urls_;
@@ -279,6 +282,78 @@ class Crawler {
     if (scope_.contains(url)) frontier_.add(url, 0);
   }
 
+  // ---- A saved state (CrawlState) ------------------------------------------------------------
+
+  // Takes up CrawlOptions::resume, as crawl.h says; false when there is none to take up (none, or
+  // another crawl's): the crawl starts over.
+  bool resume() {
+    if (!options_.resume || options_.resume->start != start_.to_string()) return false;
+    const CrawlState& state = *options_.resume;
+    // Taken URLs are not bounded by the frontier's room (max_pages bounds them): here they are.
+    for (const std::string& text : state.done) {
+      if (frontier_.urls() >= frontier_urls_ || frontier_.bytes() >= options_.max_frontier_bytes) break;
+      if (const auto url = resumable(text)) frontier_.take(*url);
+    }
+    for (const auto& [text, depth] : state.pending) {
+      if (depth < 0 || depth > options_.max_depth) continue;
+      if (const auto url = resumable(text)) frontier_.add(*url, depth);
+    }
+    pages_ = std::min(state.pages, options_.max_pages);
+    elapsed_before_ = std::clamp(state.elapsed, milliseconds(0), options_.time_limit);
+    deadline_ = started_ + (options_.time_limit - elapsed_before_);
+    report_.resumed = true;
+    return true;
+  }
+
+  // A saved state's URL, taken as a link found on a page would be: http(s), without user
+  // information, in the crawl's own spelling and in its scope (the start URL always).
+  std::optional<Url> resumable(const std::string& text) const {
+    const auto written = parse_url(text);
+    if (!written || written->userinfo) return std::nullopt;
+    auto url = parse_http_url(text);
+    if (!url || url->to_string() != text) return std::nullopt;
+    if (*url != start_ && !scope_.contains(*url)) return std::nullopt;
+    return url;
+  }
+
+  // Every state_every, or twenty times as long as telling the state took (a frontier of a
+  // million URLs): telling it costs the crawl a twentieth of its time at most.
+  void maybe_save_state(const std::optional<FrontierEntry>& waiting) {
+    if (!options_.on_state) return;
+    const auto every = std::max<CrawlTime::duration>(options_.state_every, 20 * state_cost_);
+    if (clock_.now() - last_state_ >= every) save_state(waiting);
+  }
+
+  // Tells CrawlOptions::on_state where the crawl is. Pages taken but not decided (stopped
+  // mid-way, in flight, `waiting`, waiting on a retry) are pending again, and no longer counted.
+  void save_state(const std::optional<FrontierEntry>& waiting) {
+    last_state_ = clock_.now();
+    std::vector<FrontierEntry> pending = interrupted_;
+    pending.insert(pending.end(), in_flight_entries_.begin(), in_flight_entries_.end());
+    if (waiting) pending.push_back(*waiting);
+    std::size_t counted = pending.size();
+    for (FrontierEntry& entry : frontier_.pending()) {
+      if (entry.attempts > 0) ++counted;  // a retry: counted when first taken
+      pending.push_back(std::move(entry));
+    }
+    CrawlState state;
+    state.start = start_.to_string();
+    std::set<std::string> undecided;
+    for (const FrontierEntry& entry : pending) {
+      std::string text = entry.url.to_string();
+      undecided.insert(text);
+      state.pending.emplace_back(std::move(text), entry.depth);
+    }
+    for (const std::string& text : frontier_.taken()) {
+      if (undecided.count(text) == 0) state.done.push_back(text);
+    }
+    std::sort(state.done.begin(), state.done.end());
+    state.pages = pages_ - std::min(pages_, counted);
+    state.elapsed = elapsed_before_ + std::chrono::duration_cast<milliseconds>(clock_.now() - started_);
+    options_.on_state(std::move(state));
+    state_cost_ = clock_.now() - last_state_;
+  }
+
   // ---- Pages -----------------------------------------------------------------------------
 
   void decide(const FrontierEntry& entry, PageOutcome outcome, long status = 0, std::string reason = {}) {
@@ -382,17 +457,19 @@ class Crawler {
   }
 
   void crawl_pages() {
-    std::size_t pages = 0;
+    last_state_ = clock_.now();
     bool more = true;
     std::optional<FrontierEntry> waiting;  // taken from the frontier, waiting for its host's turn
     while (true) {
       if (stopped()) {
         more = false;
-        waiting.reset();  // never sent: it is not reported
+        // Never sent: it is not reported, and a resumed crawl fetches it.
+        if (waiting) interrupted_.push_back(std::move(*waiting));
+        waiting.reset();
       }
       // Taken from the frontier only when it can be sent: a redirect an answer in flight reports
       // takes its target first (one connection's crawl never asks for that target itself).
-      if (more && !waiting && in_flight_.size() < connections()) waiting = next_page(pages, in_flight_.empty(), more);
+      if (more && !waiting && in_flight_.size() < connections()) waiting = next_page(pages_, in_flight_.empty(), more);
       if (waiting && in_flight_.size() < connections()) {
         const auto wait = pacer_.wait(waiting->url.origin(), clock_.now());
         if (wait.count() == 0) {
@@ -416,8 +493,11 @@ class Crawler {
       // The oldest request first, whichever answered first: the same pages decided in the same order.
       Fetched fetched = in_flight_.front().get();
       in_flight_.pop_front();
+      in_flight_entries_.pop_front();
       decide_fetched(std::move(fetched));
+      maybe_save_state(waiting);
     }
+    if (report_.cancelled && options_.on_state) save_state(std::nullopt);
     // Counted once the requests in flight are decided: their links are in the frontier now.
     if (report_.page_limit_reached) report_.urls_not_fetched = frontier_.size() + 1;  // the one the limit stopped
     if (report_.time_limit_reached) report_.urls_not_fetched = frontier_.size();
@@ -439,6 +519,7 @@ class Crawler {
       request.if_modified_since = f.previous->last_modified;
     }
     ++entry.attempts;
+    in_flight_entries_.push_back(entry);
     f.entry = std::move(entry);
     const std::size_t limit = connections();
     if (limit == 1) {
@@ -461,6 +542,8 @@ class Crawler {
     // Several at once started the delay after the one before (send); one at a time waits it after each answer.
     answered(entry.url.origin(), f.sent, f.answered, f.error ? 0 : f.response.status, connections() == 1);
     if (f.error) {
+      // A request the crawl's stop broke off (the fetcher is told the same stop): a resumed crawl fetches it.
+      if (stopped()) interrupted_.push_back(entry);
       decide(entry, PageOutcome::failed, 0, *f.error);
       return;
     }
@@ -564,6 +647,7 @@ class Crawler {
   const CrawlHooks& hooks_;
   const CrawlClock& clock_;
   Scope scope_;
+  CrawlTime started_;
   CrawlTime deadline_;
   std::size_t frontier_urls_;  // the frontier's URL bound
   Frontier frontier_;
@@ -572,6 +656,14 @@ class Crawler {
   std::chrono::microseconds adapted_{0};  // adapt()
   CrawlReport report_;
   std::deque<std::future<Fetched>> in_flight_;  // requests sent and not yet decided, oldest first
+  std::deque<FrontierEntry> in_flight_entries_;  // their entries, for a saved state
+  std::size_t pages_ = 0;                        // pages counted against max_pages
+  // For a saved state: entries taken but never decided because the crawl was stopped, the time
+  // a resumed crawl had spent before, and when the state was last told.
+  std::vector<FrontierEntry> interrupted_;
+  milliseconds elapsed_before_{0};
+  CrawlTime last_state_{};
+  CrawlTime::duration state_cost_{};  // how long telling the last state took
   // The connections' threads, made when several may run. Last: destroyed first, so its threads
   // are joined (their requests done) before what they use goes.
   std::unique_ptr<ThreadPool> pool_;

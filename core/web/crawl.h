@@ -33,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "web/fetch_types.h"
@@ -41,6 +42,23 @@
 #include "web/url.h"
 
 namespace strata::web {
+
+// What a crawl needs to go on where it stopped (a server's crawl job taken over after a restart):
+// told by CrawlOptions::on_state, given back as CrawlOptions::resume. URLs as Url::to_string()
+// writes them. Given back, it is untrusted data (a store another principal may write): the crawl
+// takes a URL of it only as it takes a link it found (an http(s) URL in its scope, in its own
+// spelling, without user information, at a depth within max_depth), within its frontier's bounds.
+struct CrawlState {
+  std::string start;  // the start URL, normalised: the state of another crawl is not taken up
+  std::vector<std::pair<std::string, int>> pending;  // URLs to fetch and their depths, in the order they go
+  std::vector<std::string> done;  // taken already (fetched, a redirect's target, a canonical URL): not fetched again
+  std::size_t pages = 0;          // pages counted against max_pages
+  std::chrono::milliseconds elapsed{0};  // of time_limit
+  // The hooks' own record of the pages done, which the crawl neither fills nor reads: an ingest's
+  // (web_crawl.h) is each stored page's content hash and source, so that a page met again under
+  // another URL after a resume is still stored once.
+  std::vector<std::pair<std::string, std::string>> contents;
+};
 
 struct CrawlOptions {
   std::vector<std::string> include;  // glob patterns on the URL path (scope.h); empty: all
@@ -78,6 +96,16 @@ struct CrawlOptions {
   // the pages whose links are followed (depth < max_depth) are fetched; pages at max_depth are
   // only listed. Every page a real crawl would fetch is reported `would_fetch`.
   bool dry_run = false;
+  // A crawl taken up from its saved state: what it did is not done again (its pages, of
+  // max_pages and of time_limit), and the discovery files are not read again (what they listed
+  // is in the state); robots.txt is. A state of another start URL is ignored: the crawl starts over.
+  std::optional<CrawlState> resume;
+  // Told the crawl's state, on the crawl's thread, as pages are decided (at most every
+  // `state_every`, or twenty times as long as telling it took), and when it is stopped: every
+  // page decided before the call is in `done`, those still to decide (in flight, waiting,
+  // stopped mid-way) in `pending`.
+  std::function<void(CrawlState)> on_state;
+  std::chrono::milliseconds state_every{1000};
 };
 
 enum class PageOutcome {
@@ -122,6 +150,7 @@ struct CrawlReport {
   bool cancelled = false;           // CrawlOptions::stop ended it
   std::size_t urls_left_out = 0;    // links and sitemap entries the full frontier did not take
   std::size_t frontier_urls = 0;    // the bound that applied (max_frontier_urls or frontier_urls())
+  bool resumed = false;             // CrawlOptions::resume was taken up
   std::size_t count(PageOutcome outcome) const;
 };
 

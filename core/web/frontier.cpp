@@ -78,6 +78,13 @@ std::optional<CrawlTime> Frontier::next_ready() const {
   return earliest;
 }
 
+std::vector<FrontierEntry> Frontier::pending() const {
+  std::vector<FrontierEntry> out = retries_;
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.ready_at < b.ready_at; });
+  out.insert(out.end(), queue_.begin(), queue_.end());
+  return out;
+}
+
 std::chrono::milliseconds HostPacer::wait(const std::string& origin, CrawlTime now) const {
   const auto it = next_.find(origin);
   if (it == next_.end() || it->second <= now) return std::chrono::milliseconds(0);

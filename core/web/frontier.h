@@ -63,6 +63,10 @@ class Frontier {
   // What the frontier holds, as its limits count it.
   std::size_t urls() const { return seen_.size(); }
   std::size_t bytes() const { return bytes_; }
+  // For a crawl's saved state: the entries still to go (the retries by when they are due, then
+  // the queue in order), and the URLs taken, in no order.
+  std::vector<FrontierEntry> pending() const;
+  const std::unordered_set<std::string>& taken() const { return taken_; }
 
  private:
   // Whether `cost` more bytes and one more URL fit.

@@ -12,7 +12,9 @@
 #    read back, listed and streamed as events resumable from Last-Event-ID, stops when cancelled
 #    (DELETE, or strata jobs cancel: the site's log stops growing within a second or two), ends at
 #    its max_seconds, is bounded per key (429), is handed back to the queue when the server
-#    stops, then run by the restarted server, and is taken over from a killed server.
+#    stops, then run by the restarted server, and is taken over from a killed server: it goes on
+#    from its checkpoint (no page done before the kill fetched again, none lost, none stored
+#    twice, its progress never back to 0), ending with the pages an uncut crawl stores.
 #
 # The script runs inside a network namespace of its own when it can (`unshare -rn`), so even a
 # failing check sends nothing off the machine.
@@ -218,21 +220,61 @@ serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-priva
 job_wait "$JOB" 20
 assert_eq succeeded "$JOB_STATUS" "the restarted server runs it to its end: $(cat "$E2E_TMP/job")"
 
-case_ "strata serve: a job whose server is killed mid-crawl is taken over by the next server once the first is silent (--job-takeover)"
-post /api/v1/collections/web/web "{\"url\": \"$A/slow/0\", \"crawl\": {\"max_seconds\": 3}}"
+case_ "strata serve: a job whose server is killed mid-crawl is taken over by the next server once the first is silent (--job-takeover), and goes on from its checkpoint"
+# A crawl bounded by its pages, into a collection of its own: its pages are the first 16 of the
+# endless site's breadth-first order (/slow/N and /slow/Nx say the same: one of each is stored),
+# whichever server fetches them.
+BOUNDED="{\"url\": \"$A/slow/0\", \"crawl\": {\"max_pages\": 16}}"
+sources_of() { q srv.db "SELECT d.source FROM documents d JOIN collections c ON c.id = d.collection_id WHERE c.name = '$1'" | LC_ALL=C sort; }
+: >site/requests
+post /api/v1/collections/resumed/web "$BOUNDED"
 assert_eq 202 "$CODE" "$BODY"
 JOB=$(body_id)
-sleep 1.5
+sleep 2.5
 kill -KILL "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 assert_eq running "$(q srv.db "SELECT status FROM jobs WHERE id = '$JOB'")" "a killed server hands nothing back: its job is still marked running"
+sources_of resumed >stored_before
+q srv.db "SELECT checkpoint FROM jobs WHERE id = '$JOB'" >checkpoint.json
+# The checkpoint's pages done (their paths) and the progress saved with it.
+python3 -c 'import json,sys,urllib.parse as u; [print(u.urlsplit(x).path) for x in json.load(open(sys.argv[1]))["taken"]]' checkpoint.json >taken_before
+SAVED_DONE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["done"])' checkpoint.json 2>/dev/null)
+assert_true "the crawl saved its checkpoint before the kill, with pages done ($(wc -l <taken_before)) and its progress (${SAVED_DONE:-none})" \
+    test -s taken_before -a "${SAVED_DONE:-0}" -gt 0
+note "$(wc -l <stored_before) pages stored and $(wc -l <taken_before) done in the checkpoint when the server was killed"
+RESTART=$(date +%s.%N)
 T0=$(date +%s)
 serve_up 127.0.0.1:0 --store srv.db --collection web --allow-crawl --allow-private --workers 1 --job-takeover 2
+# Progress as the next server reports it, until the job ends.
+: >progress_seen
+for _ in $(seq 150); do
+    curl -s -o "$E2E_TMP/job" "$BASE/api/v1/jobs/$JOB" 2>/dev/null
+    python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["status"], j["progress"]["done"])' "$E2E_TMP/job" >>progress_seen 2>/dev/null
+    tail -1 progress_seen | grep -q '^running' || break
+    sleep 0.2
+done
 job_wait "$JOB" 30
 assert_eq succeeded "$JOB_STATUS" "the next server takes it over and runs it to its end: $(cat "$E2E_TMP/job")"
 note "taken over and finished $(($(date +%s) - T0)) s after the restart"
-assert_eq "$(q srv.db "SELECT count(DISTINCT source) FROM documents WHERE source LIKE '%/slow/%'")" \
-    "$(q srv.db "SELECT count(*) FROM documents WHERE source LIKE '%/slow/%'")" "no page stored twice"
+sources_of resumed >stored_after
+assert_eq "$(sort -u stored_after | wc -l)" "$(wc -l <stored_after)" "no page stored twice"
+assert_eq "" "$(LC_ALL=C comm -23 stored_before stored_after)" "nothing lost: every page stored before the kill is still stored"
+AGAIN=$(awk -v t="$RESTART" '$1 >= t && $3 == "GET" && $4 ~ /^\/slow\//' site/requests | awk '{print $4}' | LC_ALL=C sort | LC_ALL=C comm -12 - <(LC_ALL=C sort taken_before))
+assert_eq "" "$AGAIN" "the next server fetches none of the pages the checkpoint names done"
+assert_true "progress goes on from the checkpoint's (${SAVED_DONE:-none}), never back to 0: $(tr '\n' ' ' <progress_seen)" \
+    python3 -c 'import sys; d=[int(l.split()[1]) for l in open(sys.argv[1]) if l.strip()]; sys.exit(0 if d and min(d) >= int(sys.argv[2]) else 1)' progress_seen "${SAVED_DONE:-1}"
+RESUMED_DONE=$(job_field "j['progress']['done']")
+# The same crawl uncut, for the pages it stores and the progress it reports.
+post /api/v1/collections/uncut/web "$BOUNDED"
+assert_eq 202 "$CODE" "$BODY"
+job_wait "$(body_id)" 60
+assert_eq succeeded "$JOB_STATUS" "the uncut crawl: $(cat "$E2E_TMP/job")"
+sources_of uncut | sed "s|^$A||" >uncut_pages
+sed "s|^$A||" stored_after >resumed_pages
+assert_true "the kill came mid-crawl ($(wc -l <stored_before) of $(wc -l <uncut_pages) pages stored)" \
+    test "$(wc -l <stored_before)" -lt "$(wc -l <uncut_pages)"
+assert_eq "$(cat uncut_pages)" "$(cat resumed_pages)" "the resumed crawl stores the pages the uncut one does, no more, no fewer"
+assert_eq "$(job_field "j['progress']['done']")" "$RESUMED_DONE" "and its progress ends where the uncut crawl's does"
 serve_down
 
 e2e_finish

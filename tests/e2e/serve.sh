@@ -171,6 +171,24 @@ assert_true "Vary: Accept-Encoding" has_header 'vary: accept-encoding'
 assert_false "sent as it is to a client that asks for no coding" header_named content-encoding
 cp "$E2E_TMP/body" "$E2E_TMP/openapi.plain"
 
+case_ "the OpenAPI document is valid to the OpenAPI Initiative's schemas (a validator from npm)"
+OPENAPI_VALIDATOR_VERSION=2.11.0
+VALIDATOR_DIR="${STRATA_TEST_PACKAGES:-$(dirname "$STRATA")}/openapi-validator"
+if npm_install_pinned "$VALIDATOR_DIR" "@seriousme/openapi-schema-validator@$OPENAPI_VALIDATOR_VERSION" 2>"$E2E_TMP/npm.log"; then
+    assert_eq "valid 3.1" "$(node "$(dirname "$0")/openapi_validate.mjs" "$VALIDATOR_DIR" "$E2E_TMP/openapi.plain" 2>&1 | tail -c 4000)" \
+        "valid OpenAPI 3.1"
+else
+    skip "npm could not install @seriousme/openapi-schema-validator@$OPENAPI_VALIDATOR_VERSION: $(head -4 "$E2E_TMP/npm.log" | tr -s ' \n' ' ')"
+fi
+OUT=$(cat "$E2E_TMP/openapi.plain")
+expect_json_true "a job's routes: 202 with the job and its Location, events as a stream after Last-Event-ID" '(
+all("Location" in d["paths"][p]["post"]["responses"]["202"]["headers"] for p in
+    ["/api/v1/collections/{collection}/web", "/api/v1/collections/{collection}/embed", "/api/v1/collections/{collection}/documents"])
+and "text/event-stream" in d["paths"]["/api/v1/jobs/{job}/events"]["get"]["responses"]["200"]["content"]
+and {"Last-Event-ID", "last_event_id"} <= {p["name"] for p in d["paths"]["/api/v1/jobs/{job}/events"]["get"]["parameters"]}
+and {"404", "422"} <= set(d["paths"]["/api/v1/jobs/{job}/events"]["get"]["responses"])
+and "max-jobs-per-key" in d["paths"]["/api/v1/collections/{collection}/embed"]["post"]["responses"]["429"]["description"])'
+
 case_ "gzip for a client that accepts it (curl --compressed)"
 # get PATH [CURL ARGS...]: a GET with more curl arguments (req's third argument is a body).
 get() {

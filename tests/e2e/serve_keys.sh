@@ -162,6 +162,93 @@ req "$READER" GET /api/v1/collections
 expect_status 200 "another key is not limited by it"
 assert_eq "" "$(header_value x-ratelimit-limit-requests)" "a key without a rate gets no limit headers"
 
+case_ "a key's jobs are its own: another key neither sees nor cancels them; an admin key lists them"
+# An embed job against the fake embedding server (tests/servers/openai_server.py), which the
+# collection records and which answers 3 s late, so that each job is still running when the
+# other keys ask for it.
+python3 "$E2E_LIB_DIR/../servers/openai_server.py" serve --port-file "$E2E_TMP/embed.port" 2>"$E2E_TMP/embed.err" &
+e2e_bg $!
+disown $! 2>/dev/null  # no "Killed" notice from bash when the cleanup kills it
+for _ in $(seq 1 200); do [ -s "$E2E_TMP/embed.port" ] && break; sleep 0.05; done
+EMBED_URL="http://127.0.0.1:$(cat "$E2E_TMP/embed.port")/v1"
+embed_latency() { python3 "$E2E_LIB_DIR/../servers/openai_server.py" ctl "$E2E_TMP/embed.port" POST /_control/config "{\"latency_ms\": $1}" >/dev/null; }
+# job_notes FIRST LAST: notes FIRST..LAST stored in collection jobs (by the command line), no vector.
+job_notes() {
+    mkdir -p jobnotes
+    for i in $(seq "$1" "$2"); do printf '# Job note %s\n\nNotes about topic %s and migrations.\n' "$i" "$i" >"jobnotes/n$i.md"; done
+    expect_exit 0 -- "$STRATA" ingest --collection jobs jobnotes
+}
+UNEMBEDDED="SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections k ON k.id = d.collection_id
+  WHERE k.name = 'jobs' AND c.id NOT IN (SELECT chunk_id FROM embeddings)"
+job_notes 1 3
+expect_exit 0 -- "$STRATA" embed --collection jobs --base-url "$EMBED_URL" --model test-model -q
+job_notes 4 12
+JOB_A=$(new_key job-a --scope write)
+JOB_B=$(new_key job-b --scope write)
+SECRETS+=("$JOB_A" "$JOB_B")
+# lists KEY: GET /api/v1/jobs as KEY (200 asserted); LISTED: the ids it lists, one a line.
+lists() {
+    req "$1" GET /api/v1/jobs
+    expect_status 200 "the jobs of key $2"
+    LISTED=$(python3 -c 'import json, sys; [print(j["id"]) for j in json.loads(sys.argv[1])["jobs"]]' "$BODY" 2>&1)
+}
+job_of_body() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])["id"])' "$BODY" 2>/dev/null; }
+embed_latency 3000
+req "$JOB_A" POST /api/v1/collections/jobs/embed '{}'
+expect_status 202 "key A queues an embed"
+JOB=$(job_of_body)
+assert_eq "/api/v1/jobs/$JOB" "$(header_value Location)" "its Location"
+req "$JOB_B" GET "/api/v1/jobs/$JOB"
+expect_status 404 "key B reads A's job: 404"
+expect_json_true "as an unknown job's" 'list(d) == ["detail"]'
+req "$JOB_B" GET "/api/v1/jobs/$JOB/events"
+expect_status 404 "key B reads A's job's events: 404"
+lists "$JOB_B" B
+assert_false "key B's list does not hold it: $LISTED" grep -qx "$JOB" <<<"$LISTED"
+lists "$JOB_A" A
+assert_true "key A's list holds it: $LISTED" grep -qx "$JOB" <<<"$LISTED"
+lists "$ADMIN" ops
+assert_true "the admin key's list holds it: $LISTED" grep -qx "$JOB" <<<"$LISTED"
+req "$JOB_B" DELETE "/api/v1/jobs/$JOB"
+expect_status 404 "key B cancels A's job: 404"
+req "$JOB_A" GET "/api/v1/jobs/$JOB"
+expect_status 200 "key A reads its job"
+expect_json_true "not cancelled by B's DELETE: still under way" 'd["status"] in ("queued", "running")'
+job_wait "$JOB" 60 -H "Authorization: Bearer $JOB_A"
+assert_eq succeeded "$JOB_STATUS" "A's job runs to its end, B's DELETE notwithstanding: $(cat "$E2E_TMP/job")"
+assert_eq 9 "$(job_field "j['result']['embedded']")" "it embedded the 9 notes that waited"
+expect_exit 0 -- "$STRATA" jobs show "$JOB" --json
+expect_json_true "its owner is key A" 'd["owner"] == "job-a" and d["status"] == "succeeded"'
+job_notes 13 20
+req "$JOB_A" POST /api/v1/collections/jobs/embed '{}'
+expect_status 202 "key A queues another"
+JOB=$(job_of_body)
+sleep 0.5
+req "$JOB_A" DELETE "/api/v1/jobs/$JOB"
+expect_status 200 "key A cancels its job"
+expect_json_true "the answer is the job" "d['id'] == '$JOB'"
+job_wait "$JOB" 60 -H "Authorization: Bearer $JOB_A"
+assert_eq cancelled "$JOB_STATUS" "A's cancel stops it: $(cat "$E2E_TMP/job")"
+assert_eq "job-a cancelled" "$(db_q "$STRATA_STORE" "SELECT owner, status FROM jobs WHERE id = '$JOB'" | tr '|' ' ')" "so the store says"
+
+case_ "an embed job on SQLite through Node's own fetch: followed by its events, resumed with Last-Event-ID, to its end"
+job_notes 21 30
+WAITING=$(db_q "$STRATA_STORE" "$UNEMBEDDED")
+assert_true "chunks wait for a vector ($WAITING)" test "$WAITING" -ge 10
+if ! command -v node >/dev/null 2>&1; then
+    fail "node is not installed (scripts/install-deps.sh --test installs it)"
+else
+    JOBS_CLIENT_KEY=$JOB_A E2E_CMD_TIMEOUT=90 run node "$E2E_LIB_DIR/jobs_client.mjs" "$BASE/api/v1/collections/jobs/embed" '{}' events
+    assert_eq 0 "$RC" "the client's checks: $OUT"
+    assert_eq 4 "$(grep -c '^ok ' "$E2E_TMP/.out")" "four checks passed: $OUT"
+    RESULT=$(sed -n 's/^ok succeeded with result //p' "$E2E_TMP/.out")
+    assert_eq "$WAITING 0" "$(python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(r["embedded"], r["failed"])' "$RESULT" 2>&1)" "the job's result: every waiting chunk embedded ($RESULT)"
+fi
+assert_eq 0 "$(db_q "$STRATA_STORE" "$UNEMBEDDED")" "every chunk of the collection has its vector"
+embed_latency 0
+expect_exit 0 -- "$STRATA" search --collection jobs --mode vector --json "topic 17 migrations"
+assert_eq 10 "$(printf '%s\n' "$OUT" | grep -c '"source":"jobnotes/')" "a vector search answers its ten best notes"
+
 case_ "the access log names the key, never its secret"
 stop_server
 assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"

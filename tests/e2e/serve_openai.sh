@@ -286,6 +286,37 @@ done
 assert_true "/metrics: the prompt's tokens for the key" grep -qE '^strata_model_tokens_total\{key="budget",kind="prompt"\} [1-9][0-9]*$' <<<"$METRICS"
 assert_true "/metrics: /api/v1/ask's tokens for its key" grep -qE '^strata_model_tokens_total\{key="own-budget",kind="completion"\} [1-9][0-9]*$' <<<"$METRICS"
 assert_true "/metrics: never a key's secret" bash -c '! grep -qF "$1" <<<"$2"' _ "$BUDGET" "$METRICS"
+# A streamed answer's headers go out before the model answers: they carry the key's token limit
+# and what it has left then; the stream's usage is charged when it ends, which the next shows.
+STREAMED=$("$STRATA" keys create stream-budget --tokens 600/min 2>/dev/null)
+stream_keyed() {  # KEY: a streamed chat completion, usage asked for; STATUS, HEADERS, OUT (the events)
+    STATUS=$(curl -sS -N -o "$E2E_TMP/stream.sse" -D "$E2E_TMP/headers" -w '%{http_code}' "$BASE/v1/chat/completions" \
+        -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+        --data-binary '{"model": "strata/docs", "stream": true, "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "How do I roll back a migration?"}]}' 2>"$E2E_TMP/curl.err")
+    HEADERS=$(tr -d '\r' <"$E2E_TMP/headers")
+    OUT=$(cat "$E2E_TMP/stream.sse")
+    BODY=${OUT:0:300}
+}
+stream_keyed "$STREAMED"
+T_FIRST=$(date +%s%N)
+expect_status 200 "a streamed answer to a key with a token limit"
+assert_eq "text/event-stream; charset=utf-8" "$(header_value Content-Type)" "it is a stream"
+assert_eq "600" "$(header_value x-ratelimit-limit-tokens)" "the stream's x-ratelimit-limit-tokens"
+assert_eq "600" "$(header_value x-ratelimit-remaining-tokens)" "the stream's x-ratelimit-remaining-tokens: all of them, nothing spent yet"
+assert_eq "0s" "$(header_value x-ratelimit-reset-tokens)" "the stream's x-ratelimit-reset-tokens: full"
+assert_eq "data: [DONE]" "$(printf '%s\n' "$OUT" | grep -v '^$' | tail -n 1)" "the stream ends with data: [DONE]"
+STREAM_USED=$(printf '%s\n' "$OUT" | sed -n 's/^data: //p' | python3 -c '
+import json, sys
+print([json.loads(l) for l in sys.stdin if l.startswith("{")][-1]["usage"]["total_tokens"])' 2>&1)
+assert_true "the stream's last chunk is its usage ($STREAM_USED tokens)" test "$STREAM_USED" -gt 0
+stream_keyed "$STREAMED"
+expect_status 200 "the key's next streamed answer"
+# What the key earned back meanwhile: 600 a minute, 10 a second.
+EARNED=$(( ($(date +%s%N) - T_FIRST) / 100000000 + 1 ))
+REMAINING=$(header_value x-ratelimit-remaining-tokens)
+assert_true "its x-ratelimit-remaining-tokens is 600 less the first stream's usage ($STREAM_USED; up to $EARNED earned back): [$REMAINING]" \
+    test "${REMAINING:-x}" -ge $((600 - STREAM_USED)) -a "${REMAINING:-x}" -le $((600 - STREAM_USED + EARNED))
+assert_eq "600" "$(header_value x-ratelimit-limit-tokens)" "and its x-ratelimit-limit-tokens"
 stop_strata
 assert_eq 0 "$STOP_RC" "exit 0 after SIGTERM"
 # Offline answers spend no model's tokens: the same key is not charged for them.

@@ -3,9 +3,15 @@
 # team's load balancer would put them): a key made once works through all; a key of 6 a minute
 # gets 6 answers and then 429s through the balancer, whichever replica answers; a key revoked in
 # the store is refused through the balancer within 2 s; an MCP session (2025-03-26 revision)
-# opened through one replica goes on through the others; one replica killed (SIGKILL), the
-# balancer's next requests are answered by the others; /readyz is 503 on every replica while
-# the PostgreSQL server is stopped and 200 again once it is back.
+# opened through one replica goes on through the others; one replica killed (SIGKILL) between
+# requests, the balancer's next requests are answered by the others; one replica killed
+# (SIGKILL) mid-stream (the replicas answer with a fake upstream model, tests/servers/
+# openai_server.py, its answer slowed to last seconds; the replica holding the stream found by
+# its /metrics strata_http_streams_open): the client sees the stream cut (no data: [DONE]), the
+# balancer's next requests, searches and a new streamed answer succeed on the others, and a
+# document stored through the balancer before the kill is found through it and through each
+# surviving replica; /readyz is 503 on the surviving replicas while the PostgreSQL server is
+# stopped and 200 again once it is back.
 #
 # Usage: bash tests/e2e/serve_replicas.sh /path/to/strata
 . "$(dirname "$0")/lib.sh"
@@ -26,12 +32,23 @@ printf '# Retries\n\nRetry a failed request with exponential backoff.\n' >docs/r
 expect_exit 0 -- "$STRATA" ingest -q docs --store "$URL" --collection docs
 KEY=$("$STRATA" keys create team --store "$URL" 2>/dev/null)
 LIMITED=$("$STRATA" keys create limited --rate 6/min --store "$URL" 2>/dev/null)
-assert_true "two keys made" test -n "$KEY" -a -n "$LIMITED"
+ADMIN=$("$STRATA" keys create ops --scope admin --store "$URL" 2>/dev/null)
+assert_true "three keys made" test -n "$KEY" -a -n "$LIMITED" -a -n "$ADMIN"
+
+# The upstream model every replica answers with (a fake, OpenAI-compatible; its answers are
+# immediate unless a script slows one down).
+python3 "$E2E_LIB_DIR/../servers/openai_server.py" serve --port-file "$E2E_TMP/upstream.port" 2>"$E2E_TMP/upstream.err" &
+e2e_bg $!
+disown $! 2>/dev/null
+for _ in $(seq 200); do [ -s "$E2E_TMP/upstream.port" ] && break; sleep 0.05; done
+[ -s "$E2E_TMP/upstream.port" ] || fail "the fake upstream did not start: $(cat "$E2E_TMP/upstream.err")"
+UPSTREAM="http://127.0.0.1:$(cat "$E2E_TMP/upstream.port")"
+REPLICA_FLAGS=(--store "$URL" --collection docs --base-url "$UPSTREAM/v1" --model test-model)
 
 # The replicas, each with a name in its access log's place.
 REPLICA_BASE=() REPLICA_PID=()
 for i in 1 2 3; do
-    serve_up 127.0.0.1:0 --store "$URL" --collection docs
+    serve_up 127.0.0.1:0 "${REPLICA_FLAGS[@]}"
     REPLICA_BASE+=("$BASE") REPLICA_PID+=("$SERVE_PID")
 done
 
@@ -121,8 +138,70 @@ curl -s -o "$E2E_TMP/search.json" -H "Authorization: Bearer $KEY" "$LB/api/v1/se
 assert_true "a search through the balancer finds the page" grep -q 'pools.md' "$E2E_TMP/search.json"
 
 # ---------------------------------------------------------------------------------------------
+case_ "one replica killed mid-stream: the stream is cut, the others answer, nothing is lost"
+# The replica killed above back on its port, so that three serve again.
+serve_up "127.0.0.1:${REPLICA_BASE[0]##*:}" "${REPLICA_FLAGS[@]}"
+REPLICA_PID[0]=$SERVE_PID
+assert_eq "${REPLICA_BASE[0]}" "$BASE" "the first replica back on its port"
+# Stored through the balancer before the kill.
+CODE=$(curl -s -o "$E2E_TMP/put.json" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$LB/api/v1/collections/docs/documents" \
+    --json '{"source": "notes/failover.md", "text": "# Failover\n\nA quorum of zebras elects the primary.\n"}')
+assert_eq 200 "$CODE" "a document stored through the balancer: $(head -c 300 "$E2E_TMP/put.json")"
+# chat QUESTION OUT: a streamed chat completion through the balancer into OUT (curl's errors in
+# OUT.err); curl's exit status. Each question new (an answer asked before comes from a cache).
+chat() {
+    curl -sS -N --max-time 30 -H "Authorization: Bearer $KEY" "$LB/v1/chat/completions" \
+        --json "{\"model\": \"strata/docs\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"$1\"}]}" >"$2" 2>"$2.err"
+}
+streams_open() { curl -s -H "Authorization: Bearer $ADMIN" "$1/metrics" | awk '$1 == "strata_http_streams_open" {print $2}'; }
+# The next answer slow: its four pieces 1.5 s apart (6 s in all; the kill comes long before).
+curl -s -o /dev/null -X POST "$UPSTREAM/_control/chat_script" -d '{"responses": [{"delay_ms": 1500}]}'
+chat "How does a pool keep its connections?" "$E2E_TMP/cut.sse" &
+CHAT_PID=$!
+e2e_bg "$CHAT_PID"
+for _ in $(seq 100); do grep -q '^data: ' "$E2E_TMP/cut.sse" && break; sleep 0.05; done
+assert_true "the stream's first bytes arrived" grep -q '^data: ' "$E2E_TMP/cut.sse"
+HOLDER="" OPEN=""
+for i in 0 1 2; do
+    n=$(streams_open "${REPLICA_BASE[$i]}")
+    OPEN="$OPEN ${n:-?}"
+    [ "$n" = 1 ] && HOLDER="$HOLDER$i"
+done
+assert_eq 1 "${#HOLDER}" "one replica holds the stream (streams open:$OPEN)"
+HOLDER=${HOLDER:0:1}
+HOLDER=${HOLDER:-1}
+kill -KILL "${REPLICA_PID[$HOLDER]}"
+wait "${REPLICA_PID[$HOLDER]}" 2>/dev/null
+wait "$CHAT_PID"
+CHAT_RC=$?
+assert_true "the client sees the stream cut (curl exit $CHAT_RC: $(cat "$E2E_TMP/cut.sse.err"))" test "$CHAT_RC" != 0 -a "$CHAT_RC" != 28
+assert_false "the cut stream has no data: [DONE]" grep -q '^data: \[DONE\]' "$E2E_TMP/cut.sse"
+assert_false "the killed replica answers no more" curl -s -o /dev/null "${REPLICA_BASE[$HOLDER]}/healthz"
+SURVIVORS=()
+for i in 0 1 2; do [ "$i" = "$HOLDER" ] || SURVIVORS+=("$i"); done
+CODES=""
+for _ in 1 2 3 4 5 6; do CODES="$CODES $(code_of "$LB" "$KEY")"; done
+assert_eq " 200 200 200 200 200 200" "$CODES" "the balancer's next requests answered"
+CODE=$(curl -s -o "$E2E_TMP/search.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$LB/api/v1/search" --json '{"query": "zebras quorum", "mode": "keyword"}')
+assert_eq 200 "$CODE" "a search through the balancer"
+assert_true "it finds the document stored before the kill" grep -q 'notes/failover.md' "$E2E_TMP/search.json"
+chat "Who elects the primary?" "$E2E_TMP/whole.sse"
+CHAT_RC=$?
+assert_eq 0 "$CHAT_RC" "a new streamed answer through the balancer: $(cat "$E2E_TMP/whole.sse.err")"
+assert_true "with the model's answer" grep -q '"content":"Strata ' "$E2E_TMP/whole.sse"
+assert_eq "data: [DONE]" "$(grep -v '^$' "$E2E_TMP/whole.sse" | tail -n 1)" "complete: it ends with data: [DONE]"
+for i in "${SURVIVORS[@]}"; do
+    b=${REPLICA_BASE[$i]}
+    CODE=$(curl -s -o "$E2E_TMP/doc.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$b/api/v1/collections/docs/documents/notes/failover.md")
+    assert_eq 200 "$CODE" "the document read directly at $b"
+    assert_true "its text at $b" grep -q 'A quorum of zebras elects the primary' "$E2E_TMP/doc.json"
+    assert_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' "$b/readyz")" "$b ready: the store answers"
+done
+
+# ---------------------------------------------------------------------------------------------
 case_ "/readyz is 503 while the PostgreSQL server is stopped, 200 again once it is back"
-ready_codes() { echo "$(curl -s -o /dev/null -w '%{http_code}' "${REPLICA_BASE[1]}/readyz") $(curl -s -o /dev/null -w '%{http_code}' "${REPLICA_BASE[2]}/readyz")"; }
+# On the two replicas still running.
+ready_codes() { echo "$(curl -s -o /dev/null -w '%{http_code}' "${REPLICA_BASE[${SURVIVORS[0]}]}/readyz") $(curl -s -o /dev/null -w '%{http_code}' "${REPLICA_BASE[${SURVIVORS[1]}]}/readyz")"; }
 assert_eq "200 200" "$(ready_codes)" "ready with the store reachable"
 PG_BINDIR=$(cat "$PGDIR/bindir")
 as_pg_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
@@ -141,5 +220,5 @@ ANSWER=""
 for _ in $(seq 12); do ANSWER=$(code_of "$LB" "$KEY"); [ "$ANSWER" = 200 ] && break; done
 assert_eq 200 "$ANSWER" "and answering through the balancer"
 
-for pid in "${REPLICA_PID[@]:1}"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+for i in "${SURVIVORS[@]}"; do kill -TERM "${REPLICA_PID[$i]}" 2>/dev/null; wait "${REPLICA_PID[$i]}" 2>/dev/null; done
 e2e_finish

@@ -21,6 +21,13 @@
 //                        --jwks-refresh 2, --jwt-rate 2, --jwt-scope-claim perms and
 //                        --jwt-collections-claim groups: an unknown kid, the IdP's rotation, the
 //                        re-reads' bound, the rate per subject, the claims named by the operator.
+//   jobs BASE DIR AUD ISS COLLECTION WAITING   against a strata serve started with --jwks
+//                        DIR/jwks.json whose COLLECTION has WAITING chunks without a vector, to be
+//                        embedded slowly: a signed-in caller's embed job runs to its end, and no
+//                        other subject sees it (its id in DIR/job-id).
+//   tokens BASE DIR AUD ISS LIMIT   against a strata serve started with --jwks DIR/jwks.json,
+//                        --jwt-tokens LIMIT/min and an upstream model (--base-url) that reports
+//                        usage: a subject's chat completions until its tokens are spent, then 429.
 // The check modes append every token they send to DIR/tokens (one a line), so that the caller
 // can look for them in the server's log.
 import { createRequire } from 'node:module';
@@ -450,6 +457,123 @@ async function rotationChecks(aud, iss) {
   expectStatus('--jwt-collections-claim groups: strata_collections is not read', await search(t, 'docs'), 200);
 }
 
+// A signed-in caller's background job (an embed of COLLECTION, WAITING chunks without a vector,
+// against an embedding server slow enough that the job lives several seconds): queued with a
+// write token, followed with the same token to its end (succeeded: a server that took the token's
+// subject for a revoked key cancelled it within a second), and seen by no other subject (404, not
+// in its list, not cancelled by it). The job's id goes to DIR/job-id.
+async function jobsChecks(aud, iss, collection, waiting) {
+  const keys = await loadKeys();
+  const claims = (sub) => ({ iss, aud, sub, scope: 'read write', iat: now(), exp: now() + 300 });
+  const owner = await mint(keys, 'ec', claims('job-owner'));
+  const other = await mint(keys, 'rsa', claims('job-other'));
+  const t0 = Date.now();
+  const q = await call(owner, 'POST', `/api/v1/collections/${collection}/embed`, {});
+  expectStatus('a write token queues an embed: 202', q, 202);
+  const location = q.headers.get('location') || '';
+  const id = q.json?.id;
+  check('its Location is the job', typeof id === 'string' && location === `/api/v1/jobs/${id}`, `[${location}] ${show(q)}`);
+  if (q.status !== 202 || typeof id !== 'string') return;
+  writeAtomic(path.join(dir, 'job-id'), id);
+  const listed = async (token) => {
+    const r = await call(token, 'GET', '/api/v1/jobs');
+    return { r, has: r.status === 200 && Array.isArray(r.json?.jobs) && r.json.jobs.some((j) => j.id === id) };
+  };
+  const hidden = async (when) => {
+    expectStatus(`another subject reading it ${when}: 404`, await call(other, 'GET', location), 404);
+    const l = await listed(other);
+    check(`another subject's list ${when} does not hold it`, l.r.status === 200 && Array.isArray(l.r.json?.jobs) && !l.has, show(l.r));
+  };
+  const first = await call(owner, 'GET', location);
+  check('the owner reads it, not ended yet', first.status === 200 && ['queued', 'running'].includes(first.json?.status), show(first));
+  await hidden('while it runs');
+  expectStatus('another subject reading its events: 404', await call(other, 'GET', `${location}/events`), 404);
+  expectStatus('another subject cancelling it: 404', await call(other, 'DELETE', location), 404);
+  const own = await listed(owner);
+  check("the owner's list holds it", own.has, show(own.r));
+
+  let job = null;
+  while (Date.now() - t0 < 60000) {
+    const r = await call(owner, 'GET', location);
+    if (r.status !== 200) {
+      fail('the owner reads its job to its end', show(r));
+      return;
+    }
+    job = r.json;
+    if (['succeeded', 'failed', 'cancelled'].includes(job?.status)) break;
+    await sleep(200);
+  }
+  const lived = (Date.now() - t0) / 1000;
+  check('the job lived past several of the server\'s heartbeats (over 2.5 s)', lived > 2.5, `ended after ${lived} s: ${JSON.stringify(job)}`);
+  check('the signed-in caller\'s job succeeded (not cancelled)', job?.status === 'succeeded', JSON.stringify(job).slice(0, 400));
+  check(`it embedded the ${waiting} chunks that waited`, job?.result?.embedded === waiting && job?.result?.failed === 0,
+    JSON.stringify(job?.result));
+  await hidden('once it ended');
+}
+
+// --jwt-tokens LIMIT/min against an upstream model that reports usage: one subject's chat
+// completions pass, each one's x-ratelimit-remaining-tokens down by the answer's usage, until
+// the tokens are spent; then 429 with OpenAI's token headers. Another subject is not limited.
+async function tokensChecks(aud, iss, limit) {
+  const keys = await loadKeys();
+  const claims = (sub) => ({ iss, aud, sub, scope: 'read', iat: now(), exp: now() + 300 });
+  const spender = await mint(keys, 'ec', claims('tokens-spender'));
+  const chat = (token) => call(token, 'POST', '/v1/chat/completions',
+    { model: 'strata/docs', messages: [{ role: 'user', content: 'How do I roll back a migration?' }] });
+  const headers = (r) => ['limit', 'remaining', 'reset'].map((h) => r.headers.get(`x-ratelimit-${h}-tokens`));
+  const resetForm = /^([0-9]+ms|[0-9]+s|[0-9]+m[0-9]+s)$/;
+  let prev = null;
+  let passed = 0;
+  let refusal = null;
+  for (let i = 1; i <= 30; i++) {
+    const r = await chat(spender);
+    const at = Date.now();
+    if (r.status === 429) {
+      refusal = r;
+      break;
+    }
+    expectStatus(`answer ${i}, within the limit`, r, 200);
+    if (r.status !== 200) return;
+    passed++;
+    const used = r.json?.usage?.total_tokens;
+    const [lim, rem, reset] = headers(r);
+    check(`answer ${i} reports the upstream's usage`, Number.isInteger(used) && used > 0, r.text.slice(0, 300));
+    check(`answer ${i}: x-ratelimit-limit-tokens ${limit}`, lim === String(limit), `[${lim}]`);
+    check(`answer ${i}: x-ratelimit-reset-tokens`, resetForm.test(reset || ''), `[${reset}]`);
+    const remaining = Number(rem);
+    if (prev === null) {
+      check('the first answer leaves the limit less its usage', rem !== null && remaining === Math.max(0, limit - used),
+        `remaining [${rem}], limit ${limit}, usage ${used}`);
+    } else {
+      // Earned back meanwhile: limit/60 a second since the last answer was charged.
+      const earned = Math.ceil((limit / 60) * ((at - prev.at) / 1000)) + 1;
+      const low = Math.max(0, prev.remaining - used);
+      check(`answer ${i}: x-ratelimit-remaining-tokens down by its usage (${prev.remaining} - ${used})`,
+        rem !== null && Number.isInteger(remaining) && remaining >= low && remaining <= Math.max(0, prev.remaining - used + earned),
+        `remaining [${rem}], before ${prev.remaining}, usage ${used}, earned at most ${earned}`);
+    }
+    prev = { remaining, at };
+  }
+  check('several answers passed before the tokens were spent', passed >= 3, `${passed} passed`);
+  check('once they are spent, a chat completion is 429', refusal !== null, `no 429 after ${passed} answers`);
+  if (!refusal) return;
+  check('the last answer that passed left nothing', prev?.remaining === 0, `remaining ${prev?.remaining}`);
+  const [lim, rem, reset] = headers(refusal);
+  check('429 with x-ratelimit-limit-tokens', lim === String(limit), `[${lim}]`);
+  check('429 with x-ratelimit-remaining-tokens 0', rem === '0', `[${rem}]`);
+  check('429 with x-ratelimit-reset-tokens', resetForm.test(reset || ''), `[${reset}]`);
+  const retry = Number(refusal.headers.get('retry-after'));
+  check('429 with Retry-After in seconds', Number.isInteger(retry) && retry >= 1 && retry <= 60, `[${refusal.headers.get('retry-after')}]`);
+  check('the 429 in OpenAI\'s shape, naming the limit', refusal.json?.error?.code === 'rate_limit_exceeded'
+    && String(refusal.json?.error?.message).includes(`token limit (${limit} tokens per minute)`), refusal.text.slice(0, 300));
+  expectStatus('another token of the same subject: 429', await chat(await mint(keys, 'okp', claims('tokens-spender'))), 429);
+  const fresh = await chat(await mint(keys, 'ec', claims('tokens-other')));
+  expectStatus('another subject is answered', fresh, 200);
+  const freshUsed = fresh.json?.usage?.total_tokens;
+  check('with tokens of its own', fresh.headers.get('x-ratelimit-remaining-tokens') === String(Math.max(0, limit - freshUsed)),
+    `[${fresh.headers.get('x-ratelimit-remaining-tokens')}], usage ${freshUsed}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 try {
@@ -462,11 +586,13 @@ try {
   } else if (mode === 'keys') {
     [dir] = args;
     await makeKeys();
-  } else if (['oidc', 'edge', 'rotation'].includes(mode)) {
+  } else if (['oidc', 'edge', 'rotation', 'jobs', 'tokens'].includes(mode)) {
     [base, dir] = args;
     if (mode === 'oidc') await oidcChecks(args[2]);
     if (mode === 'edge') await edgeChecks(args[2], args[3]);
     if (mode === 'rotation') await rotationChecks(args[2], args[3]);
+    if (mode === 'jobs') await jobsChecks(args[2], args[3], args[4], Number(args[5]));
+    if (mode === 'tokens') await tokensChecks(args[2], args[3], Number(args[4]));
     finish();
   } else {
     console.error(`unknown mode: ${mode}`);

@@ -17,6 +17,8 @@
 . "$(dirname "$0")/lib.sh"
 BUILD_DIR=$(cd "$(dirname "$1")" && pwd)
 e2e_init serve_sso "$@"
+# The fake OpenAI-compatible server (embeddings for the jobs' case, chat for --jwt-tokens).
+. "$E2E_LIB_DIR/../servers/e2e_helpers.sh"
 
 # oidc-provider 8 runs on Node 18 (Debian 12's) and later LTS releases; 9 wants Node 22.
 OIDC_PROVIDER_VERSION=8.8.1
@@ -143,8 +145,8 @@ if [ -n "$ISSUER" ] && sso_serve --jwt-issuer "$ISSUER" --jwt-audience "$AUD"; t
     serve_down
     assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
     keep_log oidc
-    assert_true "the access log names the provider's client as jwt:SUB" grep -q '"route":"/api/v1/search","status":200,.*"key":"jwt:strata-e2e"' "$E2E_TMP/serve.err"
-    assert_true "its write too" grep -q '"method":"POST","route":"/api/v1/collections/{collection}/documents","status":200,.*"key":"jwt:strata-e2e"' "$E2E_TMP/serve.err"
+    assert_true "the access log names the provider's client as jwt:SUB" grep -q "\"route\":\"/api/v1/search\",\"status\":200,.*\"key\":\"jwt:strata-e2e@$ISSUER\"" "$E2E_TMP/serve.err"
+    assert_true "its write too" grep -q "\"method\":\"POST\",\"route\":\"/api/v1/collections/{collection}/documents\",\"status\":200,.*\"key\":\"jwt:strata-e2e@$ISSUER\"" "$E2E_TMP/serve.err"
 fi
 [ -n "$PROVIDER_PID" ] && bg_down "$PROVIDER_PID"
 
@@ -166,10 +168,10 @@ if sso_serve --jwt-issuer "$ISS" --jwt-audience "$AUD" --jwks "$SSO/jwks.json"; 
     assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
     keep_log edge
     for sub in edge-rs256 edge-es256 edge-eddsa edge-writer; do
-        assert_true "the access log names jwt:$sub" grep -q "\"status\":200,.*\"key\":\"jwt:$sub\"" "$E2E_TMP/serve.err"
+        assert_true "the access log names jwt:$sub" grep -q "\"status\":200,.*\"key\":\"jwt:$sub@$ISS\"" "$E2E_TMP/serve.err"
     done
     assert_true "the access log names the API key" grep -q '"route":"/api/v1/search","status":200,.*"key":"reader"' "$E2E_TMP/serve.err"
-    assert_true "a refused scope is logged as the token's subject" grep -q '"status":403,.*"key":"jwt:edge-reader"' "$E2E_TMP/serve.err"
+    assert_true "a refused scope is logged as the token's subject" grep -q "\"status\":403,.*\"key\":\"jwt:edge-reader@$ISS\"" "$E2E_TMP/serve.err"
 fi
 
 case_ "a JWKS URL: an unknown kid, the IdP's rotation, --jwt-rate, the claims' names"
@@ -185,10 +187,50 @@ if [ -n "$JWKS_PID" ] && [ "$STARTED" = 0 ]; then
     serve_down
     assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
     keep_log rotation
-    assert_true "the access log names the rotated key's subject" grep -q '"status":200,.*"key":"jwt:rot-new"' "$E2E_TMP/serve.err"
-    assert_true "the 429 is logged as jwt:rate-limited" grep -q '"status":429,.*"key":"jwt:rate-limited"' "$E2E_TMP/serve.err"
+    assert_true "the access log names the rotated key's subject" grep -q "\"status\":200,.*\"key\":\"jwt:rot-new@$ISS\"" "$E2E_TMP/serve.err"
+    assert_true "the 429 is logged as jwt:rate-limited" grep -q "\"status\":429,.*\"key\":\"jwt:rate-limited@$ISS\"" "$E2E_TMP/serve.err"
 fi
 [ -n "$JWKS_PID" ] && bg_down "$JWKS_PID"
+
+case_ "a signed-in caller's job (an embed of several seconds) runs to its end, seen by no other subject"
+# The collection records the fake server as its embedder; the chunks added after wait for a
+# vector, which the server's job asks of it, 3.5 s late: the job outlives several of the server's
+# heartbeats (every second), which once cancelled a signed-in caller's job for want of a key row.
+start_server
+mkdir -p jobdocs
+for i in 1 2 3; do printf '# Job note %s\n\nNotes about topic %s and migrations.\n' "$i" "$i" >"jobdocs/n$i.md"; done
+expect_exit 0 -- "$STRATA" ingest --collection jobs jobdocs
+expect_exit 0 -- "$STRATA" embed --collection jobs --base-url "$URL" --model test-model -q
+for i in $(seq 4 20); do printf '# Job note %s\n\nNotes about topic %s and migrations.\n' "$i" "$i" >"jobdocs/n$i.md"; done
+expect_exit 0 -- "$STRATA" ingest --collection jobs jobdocs
+UNEMBEDDED="SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections k ON k.id = d.collection_id
+  WHERE k.name = 'jobs' AND c.id NOT IN (SELECT chunk_id FROM embeddings)"
+WAITING=$(db_q "$STRATA_STORE" "$UNEMBEDDED")
+assert_eq 17 "$WAITING" "17 chunks wait for a vector"
+server_config '{"latency_ms": 3500}'
+if sso_serve --jwt-issuer "$ISS" --jwt-audience "$AUD" --jwks "$SSO/jwks.json"; then
+    sso_node jobs "$BASE" "$SSO" "$AUD" "$ISS" jobs "$WAITING"
+    checks jobs 13
+    JOB=$(cat "$SSO/job-id" 2>/dev/null)
+    expect_exit 0 -- "$STRATA" jobs show "$JOB" --json
+    expect_json_true "the job is the token's subject's, and succeeded" 'd["owner"] == "jwt:job-owner" and d["kind"] == "embed" and d["status"] == "succeeded"'
+    assert_eq 0 "$(db_q "$STRATA_STORE" "$UNEMBEDDED")" "every chunk of the collection has its vector"
+    serve_down
+    assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
+    keep_log jobs
+    assert_true "the access log names the job's subject" grep -q "\"route\":\"/api/v1/collections/{collection}/embed\",\"status\":202,.*\"key\":\"jwt:job-owner@$ISS\"" "$E2E_TMP/serve.err"
+fi
+server_config '{"latency_ms": 0}'
+
+case_ "--jwt-tokens: a subject's model tokens a minute, charged with the upstream's usage, then 429"
+if sso_serve --jwt-issuer "$ISS" --jwt-audience "$AUD" --jwks "$SSO/jwks.json" --base-url "$URL" --model test-model --jwt-tokens 700/min; then
+    sso_node tokens "$BASE" "$SSO" "$AUD" "$ISS" 700
+    checks tokens 27
+    serve_down
+    assert_eq 0 "$STOP_RC" "SIGTERM: exit 0"
+    keep_log tokens
+    assert_true "the 429 is logged as jwt:tokens-spender" grep -q "\"route\":\"/v1/chat/completions\",\"status\":429,.*\"key\":\"jwt:tokens-spender@$ISS\"" "$E2E_TMP/serve.err"
+fi
 
 case_ "no token in any server's log"
 N=$(wc -l <"$SSO/tokens")

@@ -118,6 +118,19 @@ check('the job\'s steps are spans under it, the last with its progress', len(ste
 check('an MCP tool call is a span under POST /mcp', len(t) == 1 and under(t[0], 'POST /mcp') and t[0]['attributes'].get('gen_ai.tool.name') == 'search', t)
 "
 
+case_ "--otlp-content: the words searched for are in the search span, and only then"
+serve_down
+serve_up 127.0.0.1:0 --collection docs --base-url "$URL" --model test-chat --otlp-endpoint "$COLLECTOR" --otlp-content
+STRATA_PID=$SERVE_PID
+curl -sS -o /dev/null "${AUTH[@]}" -H 'Content-Type: application/json' -d '{"query": "zebra rollback words", "collection": "docs"}' "$BASE/api/v1/search"
+spans_check "
+s = [x for x in by_name.get('search', []) if x['attributes'].get('strata.search.query') == 'zebra rollback words']
+check('the search span holds its query', len(s) == 1, [x['attributes'] for x in by_name.get('search', [])])
+check('the earlier server\\'s spans hold none', not any('strata.search.query' in x['attributes'] for x in by_name.get('search', []) if x is not (s[0] if s else None)), '')
+"
+expect_exit 2 -- "$STRATA" serve --listen 127.0.0.1:0 --otlp-content
+expect_stderr_match "otlp-content requires --otlp-endpoint"
+
 case_ "a collector that is slow, refuses or is gone holds no request up"
 curl -sS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"delay_ms": 4000}' "$COLLECTOR/_control/config"
 # twenty_searches WHAT WORD: 20 searches, each answered 200, all within 4 s.

@@ -97,14 +97,16 @@ class Backend final : public store::Backend {
   RateBucket use_rate_bucket(Store& store, const std::string& name, double capacity, double amount, RateUse use) override;
 
   // pg_jobs.cpp
-  void create_job(Store& store, const Job& job) override;
+  JobAdmission create_job(Store& store, const Job& job, std::size_t bound) override;
   std::optional<Job> find_job(Store& store, const std::string& id) override;
   std::vector<Job> list_jobs(Store& store, const std::optional<std::string>& owner, std::size_t limit) override;
   std::size_t count_active_jobs(Store& store, const std::string& owner) override;
+  std::vector<JobCount> count_jobs_by_kind(Store& store) override;
   std::optional<Job> claim_job(Store& store, const std::string& runner, const std::string& at,
                                const std::string& stale_before) override;
   std::optional<bool> record_job_progress(Store& store, const std::string& id, const std::string& runner,
-                                          std::int64_t done, const std::optional<std::int64_t>& total) override;
+                                          std::int64_t done, const std::optional<std::int64_t>& total,
+                                          const std::optional<std::string>& checkpoint) override;
   std::vector<std::string> beat_jobs(Store& store, const std::string& runner, const std::string& at) override;
   bool finish_job(Store& store, const std::string& id, const std::string& runner, JobStatus status,
                   const std::optional<std::string>& result, const std::optional<std::string>& error,

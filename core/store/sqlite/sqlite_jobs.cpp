@@ -12,7 +12,7 @@ namespace {
 // The row's columns, in the order job_row_of reads them.
 constexpr const char* k_job_columns =
     "id, kind, collection, owner, request, status, done, total, created_at, started_at, finished_at, result, error, "
-    "cancel_requested, revision, runner, heartbeat_at";
+    "cancel_requested, revision, runner, heartbeat_at, checkpoint";
 
 Job job_row_of(SQLite::Statement& q) {
   Job j;
@@ -34,16 +34,30 @@ Job job_row_of(SQLite::Statement& q) {
   j.revision = q.getColumn(14).getInt64();
   j.runner = optional_text(q.getColumn(15));
   j.heartbeat_at = optional_text(q.getColumn(16));
+  j.checkpoint = optional_text(q.getColumn(17));
   return j;
 }
 
 std::string select_jobs() { return std::string("SELECT ") + k_job_columns + " FROM jobs "; }
 
+std::size_t sqlite_active_jobs(SQLite::Database& db, const std::string& owner) {
+  SQLite::Statement q(db, "SELECT count(*) FROM jobs WHERE owner = ? AND status IN ('queued', 'running')");
+  q.bind(1, owner);
+  q.executeStep();
+  return static_cast<std::size_t>(q.getColumn(0).getInt64());
+}
+
 }  // namespace
 
-void Backend::create_job(Store& store, const Job& job) {
+JobAdmission Backend::create_job(Store& store, const Job& job, std::size_t bound) {
   try {
-    SQLite::Statement q(database(store),
+    SQLite::Database& db = database(store);
+    // The write lock first: a count read under a shared lock could be passed by another
+    // process's insert before this one writes.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const JobAdmission admission{false, sqlite_active_jobs(db, job.owner)};
+    if (admission.active >= bound) return admission;
+    SQLite::Statement q(db,
                         "INSERT INTO jobs (id, kind, collection, owner, request, status, total, created_at, revision) "
                         "VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, 1)");
     q.bind(1, job.id);
@@ -54,6 +68,8 @@ void Backend::create_job(Store& store, const Job& job) {
     bind_optional(q, 6, job.total);
     q.bind(7, job.created_at);
     q.exec();
+    tx.commit();
+    return {true, admission.active};
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "adding a job");
   }
@@ -86,11 +102,21 @@ std::vector<Job> Backend::list_jobs(Store& store, const std::optional<std::strin
 
 std::size_t Backend::count_active_jobs(Store& store, const std::string& owner) {
   try {
-    SQLite::Statement q(database(store),
-                        "SELECT count(*) FROM jobs WHERE owner = ? AND status IN ('queued', 'running')");
-    q.bind(1, owner);
-    q.executeStep();
-    return static_cast<std::size_t>(q.getColumn(0).getInt64());
+    return sqlite_active_jobs(database(store), owner);
+  } catch (const SQLite::Exception& e) {
+    connection(store).fail(e, "reading jobs");
+  }
+}
+
+std::vector<JobCount> Backend::count_jobs_by_kind(Store& store) {
+  try {
+    SQLite::Statement q(database(store), std::string("SELECT kind, status, count(*) FROM jobs ") + k_jobs_by_kind_tail);
+    std::vector<JobCount> out;
+    while (q.executeStep()) {
+      out.push_back({q.getColumn(0).getString(), parse_job_status(q.getColumn(1).getString()).value_or(JobStatus::queued),
+                     q.getColumn(2).getInt64()});
+    }
+    return out;
   } catch (const SQLite::Exception& e) {
     connection(store).fail(e, "reading jobs");
   }
@@ -120,15 +146,17 @@ std::optional<Job> Backend::claim_job(Store& store, const std::string& runner, c
 }
 
 std::optional<bool> Backend::record_job_progress(Store& store, const std::string& id, const std::string& runner,
-                                                 std::int64_t done, const std::optional<std::int64_t>& total) {
+                                                 std::int64_t done, const std::optional<std::int64_t>& total,
+                                                 const std::optional<std::string>& checkpoint) {
   try {
     SQLite::Statement q(database(store),
-                        "UPDATE jobs SET done = ?, total = ?, revision = revision + 1 "
+                        "UPDATE jobs SET done = ?, total = ?, checkpoint = coalesce(?, checkpoint), revision = revision + 1 "
                         "WHERE id = ? AND runner = ? AND status = 'running' RETURNING cancel_requested");
     q.bind(1, done);
     bind_optional(q, 2, total);
-    q.bind(3, id);
-    q.bind(4, runner);
+    bind_optional(q, 3, checkpoint);
+    q.bind(4, id);
+    q.bind(5, runner);
     if (!q.executeStep()) return std::nullopt;
     const bool cancel = q.getColumn(0).getInt64() != 0;
     while (q.executeStep()) {
@@ -161,8 +189,8 @@ bool Backend::finish_job(Store& store, const std::string& id, const std::string&
                          const std::string& at) {
   try {
     SQLite::Statement q(database(store),
-                        "UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ?, revision = revision + 1 "
-                        "WHERE id = ? AND runner = ? AND status = 'running'");
+                        "UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ?, checkpoint = NULL, "
+                        "revision = revision + 1 WHERE id = ? AND runner = ? AND status = 'running'");
     q.bind(1, to_string(status));
     bind_optional(q, 2, result);
     bind_optional(q, 3, error);

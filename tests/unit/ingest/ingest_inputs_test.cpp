@@ -196,6 +196,33 @@ TEST_F(WebCrawlTest, PagesBecomeJobsUnderTheirCanonicalUrlsOnceByContent) {
   EXPECT_FALSE(result.alive.contains(k_base + "missing"));
 }
 
+// A crawl cut short and resumed from its state (a server's crawl job after a restart): the
+// content its pages held goes with the state, so a page met again under another URL is still
+// stored once; a resumed crawl saw part of the site, so it is not complete (nothing is pruned).
+TEST_F(WebCrawlTest, AResumedCrawlStoresContentMetBeforeTheCutOnce) {
+  site.pages[k_base] = page("<a href=\"a.html\">a</a> <a href=\"b.html\">b</a>");
+  site.pages[k_base + "a.html"] = page("<p>The same page twice.</p>");
+  site.pages[k_base + "b.html"] = site.pages[k_base + "a.html"];
+  options.state_every = std::chrono::milliseconds(0);
+  std::optional<web::CrawlState> state;
+  options.on_state = [&state](web::CrawlState s) { state = std::move(s); };
+  options.stop = [this] { return sink.jobs.size() >= 2; };
+  run();
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->pending, (std::vector<std::pair<std::string, int>>{{k_base + "b.html", 1}}));
+  EXPECT_EQ(state->contents.size(), 2U) << "the start page's and a.html's";
+
+  RecordingSink after;
+  options.stop = nullptr;
+  options.resume = state;
+  const CrawlResult result = crawl_into(k_base, in, site.fetch(), after, no_wait());
+  EXPECT_TRUE(after.jobs.empty());
+  EXPECT_EQ(after.skipped, (std::vector<std::string>{"duplicate " + k_base + "b.html"}));
+  EXPECT_FALSE(result.complete);
+  ASSERT_FALSE(result.notes.empty());
+  EXPECT_NE(result.notes.back().find("went on from the state it saved"), std::string::npos) << result.notes.back();
+}
+
 TEST_F(WebCrawlTest, LinksAreKeptInTheMetadataAndFollowedAfterA304) {
   site.pages[k_base] = page("<a href=\"a.html\">a</a> <a href=\"https://other.test/\">o</a>", "text/html", "\"v1\"");
   site.pages[k_base + "a.html"] = page("A", "text/html", "\"a1\"");

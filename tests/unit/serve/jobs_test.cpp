@@ -157,15 +157,67 @@ TEST(JobRunner, ARunnerThatStopsHandsItsRunningJobBackForTheNext) {
   EXPECT_EQ(again.load(), 1);
 }
 
+// What the work saves to go on from is written with its progress (its last one too, when the
+// runner stops), handed to the next runner with the job, and dropped when the job ends.
+TEST(JobRunner, AJobsCheckpointGoesWithItToTheNextRunnerAndIsDroppedAtItsEnd) {
+  testing::TempDir tmp;
+  const std::string path = tmp / "store.db";
+  store::Store st = store::Store::open(path);
+  std::string id;
+  std::atomic<int> steps{0};
+  {
+    JobRunner runner(path, {},
+                     {{"step", [&steps](JobContext& c) {
+                         while (!c.stopped() && steps < 1000) {
+                           c.progress(++steps, std::nullopt);
+                           c.checkpoint("at " + std::to_string(steps.load()));
+                           std::this_thread::sleep_for(5ms);
+                         }
+                         c.checkpoint("stopped at " + std::to_string(steps.load()));
+                         return nlohmann::json::object();
+                       }}},
+                     quick_bounds());
+    id = queue(st, "step");
+    runner.start();
+    runner.wake();
+    ASSERT_EQ(job_when(st, id, store::JobStatus::running).status, store::JobStatus::running);
+    std::this_thread::sleep_for(100ms);
+    runner.stop();
+  }
+  const store::Job back = *store::find_job(st, id);
+  EXPECT_EQ(back.status, store::JobStatus::queued);
+  EXPECT_EQ(back.checkpoint, std::optional<std::string>("stopped at " + std::to_string(steps.load())));
+  EXPECT_EQ(back.done, steps.load());
+
+  std::optional<std::string> given;
+  JobRunner next(path, {},
+                 {{"step", [&given](JobContext& c) {
+                     given = c.job.checkpoint;
+                     return nlohmann::json::object();
+                   }}},
+                 quick_bounds());
+  next.start();
+  next.wake();
+  const store::Job ended = job_when(st, id, store::JobStatus::succeeded);
+  EXPECT_EQ(ended.status, store::JobStatus::succeeded);
+  EXPECT_EQ(given, back.checkpoint);
+  EXPECT_FALSE(ended.checkpoint);
+}
+
+// A key of write scope named `name` in the store.
+void add_write_key(store::Store& st, const std::string& name) {
+  store::ApiKey key;
+  key.name = name;
+  key.scope = store::KeyScope::write;
+  key.created_at = "2026-11-29T10:00:00Z";
+  store::create_api_key(st, key, std::string(64, 'a'));
+}
+
 TEST(JobRunner, AJobOfARevokedKeyIsCancelledAndMetricsCountWhatEnded) {
   testing::TempDir tmp;
   const std::string path = tmp / "store.db";
   store::Store st = store::Store::open(path);
-  store::ApiKey app;
-  app.name = "app";
-  app.scope = store::KeyScope::write;
-  app.created_at = "2026-11-29T10:00:00Z";
-  store::create_api_key(st, app, std::string(64, 'a'));
+  add_write_key(st, "app");
   std::atomic<int> counted{0};
   JobRunner runner(path, {}, {counting(counted)}, quick_bounds());
   const std::string id = queue(st, "count", "app");
@@ -183,6 +235,38 @@ TEST(JobRunner, AJobOfARevokedKeyIsCancelledAndMetricsCountWhatEnded) {
   const std::string metrics = runner.metrics_text();
   EXPECT_NE(metrics.find("strata_jobs_ended_total{kind=\"count\",status=\"cancelled\"} 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("strata_jobs_running 0\n"), std::string::npos) << metrics;
+}
+
+// A signed-in caller's job ("jwt:SUB", no key row) runs on past the beats that cancel a revoked
+// key's; /metrics' store figures count it running, and a queued one of a kind this server does
+// not run as "other".
+TEST(JobRunner, ASignedInCallersJobIsNotTakenForADeadKeyAndTheStoreCountsJobsByKind) {
+  testing::TempDir tmp;
+  const std::string path = tmp / "store.db";
+  store::Store st = store::Store::open(path);
+  add_write_key(st, "app");  // keys apply: every owner is looked up
+  std::atomic<int> counted{0};
+  JobRunner runner(path, {}, {counting(counted)}, quick_bounds());
+  const std::string id = queue(st, "count", "jwt:alice");
+  runner.start();
+  runner.wake();
+  ASSERT_EQ(job_when(st, id, store::JobStatus::running).status, store::JobStatus::running);
+  std::this_thread::sleep_for(300ms);  // several beats (quick_bounds)
+  EXPECT_EQ(store::find_job(st, id)->status, store::JobStatus::running) << "no key row is no revocation";
+  EXPECT_FALSE(store::find_job(st, id)->cancel_requested);
+  const std::string metrics = runner.store_metrics_text(st);
+  EXPECT_NE(metrics.find("strata_jobs{kind=\"count\",status=\"running\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("strata_jobs{kind=\"count\",status=\"queued\"} 0\n"), std::string::npos) << metrics;
+  store::cancel_job(st, id, "2026-11-29T10:06:00Z");
+  EXPECT_EQ(job_when(st, id, store::JobStatus::cancelled).status, store::JobStatus::cancelled);
+  runner.stop();
+  // A row's kind that no server here runs is one label, "other", however many kinds rows name.
+  queue(st, "mystery", "app");
+  queue(st, "enigma", "app");
+  const JobRunner idle(path, {}, {counting(counted)}, quick_bounds());
+  const std::string later = idle.store_metrics_text(st);
+  EXPECT_NE(later.find("strata_jobs{kind=\"other\",status=\"queued\"} 2\n"), std::string::npos) << later;
+  EXPECT_NE(later.find("strata_jobs{kind=\"count\",status=\"running\"} 0\n"), std::string::npos) << later;
 }
 
 struct EventClient final : http::ChunkWriter {

@@ -154,7 +154,16 @@ TEST(ServeOpenApi, EveryRouteIsThereWithValidSchemas) {
   const json& ingest = doc["components"]["schemas"]["IngestDocumentRequest"];
   EXPECT_FALSE(ingest["properties"].contains("collection"));
   EXPECT_EQ(ingest["required"], json::array({"source", "text"}));
-  EXPECT_EQ(doc["components"]["schemas"]["SearchRequest"]["properties"]["k"]["maximum"], 50);
+  // An application over HTTP may ask for 100 hits (an agent's MCP tool, 50).
+  EXPECT_EQ(doc["components"]["schemas"]["SearchRequest"]["properties"]["k"]["maximum"], 100);
+  // A route whose work may be a job says so: 202 with the job and its Location.
+  const json& embed = doc["paths"]["/api/v1/collections/{collection}/embed"]["post"];
+  EXPECT_TRUE(embed["responses"]["202"]["headers"].contains("Location"));
+  EXPECT_EQ(embed["responses"]["202"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Job");
+  EXPECT_TRUE(doc["paths"]["/api/v1/collections/{collection}/web"]["post"]["responses"].contains("202"));
+  const json& job_events = doc["paths"]["/api/v1/jobs/{job}/events"]["get"];
+  EXPECT_TRUE(job_events["responses"]["200"]["content"].contains("text/event-stream"));
+  EXPECT_TRUE(job_events["responses"].contains("404"));
   // An answer streams as events: its request is the ask's, its resume takes Last-Event-ID.
   const json& ask = doc["paths"]["/api/v1/ask"]["post"];
   EXPECT_TRUE(ask["responses"]["200"]["content"].contains("text/event-stream"));

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "auth/key.h"
@@ -598,6 +600,12 @@ TYPED_TEST(StoreBackendTest, JobsAreQueuedClaimedOnceCancelledHandedBackAndTaken
   EXPECT_EQ(store::record_job_progress(this->st(), "a1", "r2", 4, 10), std::nullopt) << "not r2's job";
   EXPECT_EQ(store::find_job(this->st(), "a1")->done, 3);
   EXPECT_EQ(store::find_job(this->st(), "a1")->total, std::optional<std::int64_t>(10));
+  // A checkpoint is written with progress and kept by a write that gives none.
+  EXPECT_FALSE(store::find_job(this->st(), "a1")->checkpoint);
+  EXPECT_EQ(store::record_job_progress(this->st(), "a1", "r1", 3, 10, std::string(R"({"v":1})")), std::optional<bool>(false));
+  EXPECT_EQ(store::record_job_progress(this->st(), "a1", "r1", 3, 10), std::optional<bool>(false));
+  EXPECT_EQ(store::find_job(this->st(), "a1")->checkpoint, std::optional<std::string>(R"({"v":1})"));
+  EXPECT_EQ(store::record_job_progress(this->st(), "b2", "r2", 1, std::nullopt, std::string("b2's")), std::optional<bool>(false));
 
   // A cancel: a queued job ends at once; a running one is marked, and its runner learns it.
   const std::optional<store::Job> c = store::cancel_job(this->st(), "c3", now);
@@ -613,6 +621,7 @@ TYPED_TEST(StoreBackendTest, JobsAreQueuedClaimedOnceCancelledHandedBackAndTaken
       << "an ended job is not ended again";
   EXPECT_EQ(store::find_job(this->st(), "a1")->status, store::JobStatus::cancelled);
   EXPECT_EQ(store::find_job(this->st(), "a1")->result, std::optional<std::string>(R"({"new":5})"));
+  EXPECT_FALSE(store::find_job(this->st(), "a1")->checkpoint) << "dropped when the job ends";
   EXPECT_EQ(store::cancel_job(this->st(), "a1", now)->status, store::JobStatus::cancelled) << "an ended job stays as it is";
   EXPECT_FALSE(store::cancel_job(this->st(), "nope", now));
 
@@ -624,6 +633,7 @@ TYPED_TEST(StoreBackendTest, JobsAreQueuedClaimedOnceCancelledHandedBackAndTaken
   ASSERT_TRUE(again);
   EXPECT_EQ(again->id, "b2");
   EXPECT_EQ(again->started_at, std::optional<std::string>(now)) << "its first start is kept";
+  EXPECT_EQ(again->checkpoint, std::optional<std::string>("b2's")) << "the next runner goes on from its checkpoint";
 
   // A runner that stopped beating: another takes its job over (never the runner itself), and
   // the old runner can no longer write the row.
@@ -632,12 +642,73 @@ TYPED_TEST(StoreBackendTest, JobsAreQueuedClaimedOnceCancelledHandedBackAndTaken
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->id, "b2");
   EXPECT_EQ(taken->runner, std::optional<std::string>("r4"));
+  EXPECT_EQ(taken->checkpoint, std::optional<std::string>("b2's")) << "and so does one taking it over";
   EXPECT_EQ(store::record_job_progress(this->st(), "b2", "r3", 1, std::nullopt), std::nullopt);
   EXPECT_FALSE(store::finish_job(this->st(), "b2", "r3", store::JobStatus::succeeded, std::nullopt, std::nullopt, now));
   EXPECT_TRUE(store::finish_job(this->st(), "b2", "r4", store::JobStatus::failed, std::nullopt, std::string("boom"), now));
   EXPECT_EQ(store::find_job(this->st(), "b2")->error, std::optional<std::string>("boom"));
   EXPECT_FALSE(store::claim_job(this->st(), "r5", "2026-11-29T11:00:00Z", "2026-11-29T10:59:30Z")) << "nothing left to run";
   EXPECT_EQ(store::count_active_jobs(this->st(), "app"), 0u);
+}
+
+// The per-key bound of jobs (store::create_bounded_job): counted and added in one step, so that
+// requests of one key at the same instant, each on its own connection as each server worker or
+// replica has one, add exactly as many jobs as the bound allows; another owner is not held off,
+// and a job that ended frees its place.
+TYPED_TEST(StoreBackendTest, AJobBoundHoldsForRequestsAtTheSameInstant) {
+  const auto job = [](const std::string& id, const std::string& owner) {
+    store::Job j;
+    j.id = id;
+    j.kind = "embed";
+    j.collection = "docs";
+    j.owner = owner;
+    j.request = "{}";
+    j.created_at = "2026-11-29T10:00:00Z";
+    return j;
+  };
+  constexpr int k_requests = 8;
+  constexpr std::size_t k_bound = 3;
+  std::vector<std::unique_ptr<Store>> handles;
+  for (int i = 0; i < k_requests; ++i) handles.push_back(std::make_unique<Store>(Store::open(this->path_)));
+  std::atomic<int> ready{0};
+  std::atomic<int> added{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < k_requests; ++i) {
+    threads.emplace_back([&, i] {
+      ready.fetch_add(1);
+      while (ready.load() < k_requests) std::this_thread::yield();
+      if (store::create_bounded_job(*handles[static_cast<std::size_t>(i)], job("j" + std::to_string(i), "app"), k_bound).added) {
+        added.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(added.load(), static_cast<int>(k_bound));
+  EXPECT_EQ(store::count_active_jobs(this->st(), "app"), k_bound);
+
+  const store::JobAdmission refused = store::create_bounded_job(this->st(), job("late", "app"), k_bound);
+  EXPECT_FALSE(refused.added);
+  EXPECT_EQ(refused.active, k_bound);
+  EXPECT_FALSE(store::find_job(this->st(), "late")) << "a refused job leaves no row";
+  EXPECT_TRUE(store::create_bounded_job(this->st(), job("other", "bot"), k_bound).added) << "another owner's bound";
+
+  const std::optional<store::Job> claimed = store::claim_job(this->st(), "r1", "2026-11-29T10:01:00Z", "2026-11-29T10:00:30Z");
+  ASSERT_TRUE(claimed);
+  ASSERT_TRUE(store::finish_job(this->st(), claimed->id, "r1", store::JobStatus::succeeded, std::nullopt, std::nullopt,
+                                "2026-11-29T10:02:00Z"));
+  const store::JobAdmission freed = store::create_bounded_job(this->st(), job("after", claimed->owner), k_bound);
+  EXPECT_TRUE(freed.added) << "a job that ended frees its place";
+  EXPECT_EQ(freed.active, claimed->owner == "app" ? k_bound - 1 : 0u);
+
+  // /metrics' queue: queued and running jobs by kind, every owner's.
+  ASSERT_TRUE(store::claim_job(this->st(), "r2", "2026-11-29T10:03:00Z", "2026-11-29T10:02:30Z"));
+  const std::vector<store::JobCount> counts = store::count_jobs_by_kind(this->st());
+  ASSERT_EQ(counts.size(), 2u);
+  EXPECT_EQ(counts[0].kind, "embed");
+  EXPECT_EQ(counts[0].status, store::JobStatus::queued);
+  EXPECT_EQ(counts[0].count, 3);
+  EXPECT_EQ(counts[1].status, store::JobStatus::running);
+  EXPECT_EQ(counts[1].count, 1);
 }
 
 // Rate buckets in the store (store/rate_buckets.h): a new bucket is full; takes pass while it
