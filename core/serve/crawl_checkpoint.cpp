@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/json_limits.h"
 #include "common/sha256.h"
 #include "serve/arguments.h"
 
@@ -82,7 +83,11 @@ std::optional<CrawlCheckpoint> read_crawl_checkpoint(const std::optional<std::st
                                                      const web::CrawlOptions& options) {
   // A real checkpoint is smaller than the frontier it comes from, which counts more per URL.
   if (!text || text->size() > options.max_frontier_bytes) return std::nullopt;
-  const json j = json::parse(*text, nullptr, false);
+  // Within a checkpoint's depth (3 levels): a value nested deeper would recurse once a level in
+  // the copies and comparisons below (common/json_limits.h).
+  ParsedJson parsed = parse_json_within(*text, JsonLimits{.max_depth = 8, .max_bytes = options.max_frontier_bytes});
+  if (!parsed.ok()) return std::nullopt;
+  const json j = std::move(parsed.value);
   if (!j.is_object() || j.value("v", json()) != k_checkpoint_version) return std::nullopt;
   if (j.value("request", json()) != sha256_hex(request) || !j.value("start", json()).is_string()) return std::nullopt;
   const auto done = checkpoint_count(j, "done");

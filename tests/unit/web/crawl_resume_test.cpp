@@ -297,6 +297,12 @@ TEST(CrawlCheckpoint, ReadBackOnlyForItsRequestWithinBounds) {
   EXPECT_EQ(junk->state.pages, 0u);
   j["elapsed_ms"] = "soon";
   EXPECT_FALSE(serve::read_crawl_checkpoint(j.dump(), "{\"url\":1}", options));
+
+  // A value nested far deeper than a checkpoint's own few levels is refused unparsed: its copies
+  // and comparisons would recurse once a level (a 200,000-deep "v" overflowed the stack).
+  const std::size_t deep = 200000;
+  const std::string nested = "{\"v\":" + std::string(deep, '[') + std::string(deep, ']') + "}";
+  EXPECT_FALSE(serve::read_crawl_checkpoint(nested, "{\"url\":1}", options));
 }
 
 }  // namespace
