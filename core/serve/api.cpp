@@ -16,16 +16,18 @@
 #include "auth/key.h"
 #include "http/process_metrics.h"
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "common/setting.h"
 #include "common/text.h"
 #include "common/trace.h"
+#include "embed/collection_embed.h"
 #include "openai/chat.h"
 #include "openai/shapes.h"
 #include "search/ann_cache.h"
 #include "serve/answer_streams.h"
-#include "serve/chat_socket.h"
 #include "serve/arguments.h"
 #include "serve/caller.h"
+#include "serve/chat_socket.h"
 #include "serve/crawl_checkpoint.h"
 #include "serve/gate.h"
 #include "serve/job_events.h"
@@ -35,20 +37,19 @@
 #include "serve/store_turn.h"
 #include "serve/vector_index_metrics.h"
 #include "service/ask.h"
+#include "service/call_scope.h"
 #include "service/documents.h"
 #include "service/ingest.h"
 #include "service/ingest_url.h"
 #include "service/json_arguments.h"
-#include "service/call_scope.h"
 #include "service/profile.h"
-#include "service/session.h"
 #include "service/search.h"
+#include "service/session.h"
 #include "store/catalog.h"
 #include "store/collections.h"
 #include "store/jobs.h"
 #include "store/no_store.h"
 #include "store/search_store.h"
-#include "embed/collection_embed.h"
 
 namespace strata::serve {
 
@@ -208,11 +209,19 @@ struct Api::Impl {
             {"document", [this](JobContext& c) { return run_document(c); }}};
   }
 
+  // A job's request as its row holds it: an object within common/json_limits.h's bounds (the row
+  // is data whoever may write the store may write), else an empty one, which the request's own
+  // checks then refuse.
+  static json job_request(const store::Job& job) {
+    ParsedJson parsed = parse_json_within(job.request);
+    return parsed.ok() && parsed.value.is_object() ? std::move(parsed.value) : json::object();
+  }
+
   // A document larger than k_document_job_bytes: stored as POST .../documents stores one.
   json run_document(JobContext& c) const {
-    const json request = json::parse(c.job.request, nullptr, false);
+    const json request = job_request(c.job);
     const service::IngestDocumentRequest r =
-        service::ingest_document_request(request.is_object() ? request : json::object(), c.job.collection);
+        service::ingest_document_request(request, c.job.collection);
     c.progress(0, 1);
     json result = stored_document(r);
     c.progress(1, 1);
@@ -222,8 +231,8 @@ struct Api::Impl {
   // A crawl: the request as POST .../web took it; the ingest opens the store itself. Its progress
   // goes on from `done`, the count saved with the checkpoint it goes on from (checkpointed).
   json run_crawl(JobContext& c) const {
-    const json request = json::parse(c.job.request, nullptr, false);
-    service::IngestUrlRequest r = service::ingest_url_request(request.is_object() ? request : json::object(), c.job.collection);
+    const json request = job_request(c.job);
+    service::IngestUrlRequest r = service::ingest_url_request(request, c.job.collection);
     ingest::IngestRequest base = options.ingest;
     if (r.crawl) r.crawl->stop = c.stopped;
     base.web.cancelled = c.stopped;

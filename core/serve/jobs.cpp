@@ -7,6 +7,7 @@
 
 #include "auth/key.h"
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "common/trace.h"
 #include "serve/arguments.h"
 #include "serve/own_store.h"
@@ -19,10 +20,12 @@ namespace {
 using WallClock = std::chrono::system_clock;
 using nlohmann::json;
 
+// A result read back from the store (whoever may write the store may write it): JSON within
+// common/json_limits.h's bounds, else its text as a string.
 json optional_json_text(const std::optional<std::string>& text) {
   if (!text) return nullptr;
-  json parsed = json::parse(*text, nullptr, false);
-  return parsed.is_discarded() ? json(*text) : parsed;
+  ParsedJson parsed = parse_json_within(*text);
+  return parsed.ok() ? std::move(parsed.value) : json(*text);
 }
 
 json optional_string(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
