@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/json_limits.h"
 #include "common/sha256.h"
 #include "ingest/generated.h"
 #include "ingest/gzip.h"
@@ -29,6 +30,14 @@
 
 namespace strata::ingest {
 namespace {
+
+// A stored page's metadata as JSON within common/json_limits.h's bounds (a store's rows are data
+// whoever may write the store may write: a deeply nested value would overflow the stack in its
+// first copy); null when it is not.
+nlohmann::json stored_metadata(std::string_view metadata_json) {
+  ParsedJson parsed = parse_json_within(metadata_json);
+  return parsed.ok() ? std::move(parsed.value) : nlohmann::json();
+}
 
 // The value of attribute `name` in one tag's text ("<link rel=canonical href='...'>").
 std::optional<std::string> attribute(std::string_view tag, std::string_view name) {
@@ -142,7 +151,7 @@ std::vector<std::string> recorded_link_texts(const nlohmann::json& meta) {
 }  // namespace
 
 web::FetchRequest conditional_request(const std::string& url, const std::string& metadata_json) {
-  return conditional_request(url, nlohmann::json::parse(metadata_json, nullptr, false));
+  return conditional_request(url, stored_metadata(metadata_json));
 }
 
 std::string web_metadata(const web::FetchResponse& response) {
@@ -198,7 +207,7 @@ class CrawlSink {
     const store::StoredDocument* stored = stored_page(url, alone);
     if (stored == nullptr) return std::nullopt;
     // The metadata read once, its links parsed once (a re-crawl of 1,168 pages read each twice).
-    const nlohmann::json meta = nlohmann::json::parse(stored->metadata_json, nullptr, false);
+    const nlohmann::json meta = stored_metadata(stored->metadata_json);
     const web::FetchRequest request = conditional_request(url, meta);
     if (request.if_none_match.empty() && request.if_modified_since.empty()) return std::nullopt;
     asked_[url] = {static_cast<std::uint64_t>(stored->size_bytes), stored->content_hash};
@@ -400,7 +409,7 @@ std::string crawled_page_metadata(const web::FetchResponse& response, const std:
 }
 
 std::vector<std::string> recorded_links(const std::string& metadata_json) {
-  return recorded_link_texts(nlohmann::json::parse(metadata_json, nullptr, false));
+  return recorded_link_texts(stored_metadata(metadata_json));
 }
 
 CrawlResult crawl_into(const std::string& start_url, const CrawlInputs& in, const web::FetchFn& fetch, JobSink& sink,

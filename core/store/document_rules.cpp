@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
 #include "common/utf8.h"
 
 namespace strata::store {
@@ -34,8 +35,11 @@ SourceRange below(const std::string& folder) {
 }
 
 std::string section_of(std::string_view headings_json, std::string_view title) {
-  const nlohmann::json path = nlohmann::json::parse(headings_json, nullptr, false);
-  if (!path.is_array()) return {};
+  // A row's headings, within common/json_limits.h's bounds (a row is data whoever may write the
+  // store may write).
+  const ParsedJson parsed = parse_json_within(headings_json);
+  if (!parsed.ok() || !parsed.value.is_array()) return {};
+  const nlohmann::json& path = parsed.value;
   std::string out;
   bool first = true;
   for (const nlohmann::json& heading : path) {

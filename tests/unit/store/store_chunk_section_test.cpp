@@ -22,6 +22,9 @@ TEST(ChunkSection, NoneForAnEmptyMissingOrMalformedPath) {
   EXPECT_EQ(section_of(R"({"a": 1})", "t"), "");
   // Entries that are not text, or empty, are left out.
   EXPECT_EQ(section_of(R"(["A", 3, "", null, "B"])", "t"), "A \u203a B");
+  // A row's path nested far deeper than headings are is none (a row is data anyone who may write
+  // the store may write; parsed whole, its copies would recurse once a level).
+  EXPECT_EQ(section_of("[\"A\", " + std::string(200000, '[') + std::string(200000, ']') + "]", "t"), "");
 }
 
 }  // namespace
