@@ -5,6 +5,7 @@
 #include <span>
 #include <utility>
 
+#include "ask/evidence_pool.h"
 #include "ask/named_entries.h"
 #include "ask/tool_loop.h"
 #include "common/clock.h"
@@ -434,16 +435,22 @@ search::SearchResult run_search(store::Store& store, const AskRequest& request, 
   return search::Searcher(store).search(sr);
 }
 
-// The hits an answer is packed from: retrieval's; offline, with the entries of the names the
-// question gives put first (named_entries.h).
+// The hits an answer is packed from: retrieval's; offline, from a deeper pool, with the passages
+// the answer's own evidence prefers (evidence_pool.h), then the entries of the names the
+// question gives, put first (named_entries.h).
 std::vector<search::SearchHit> retrieve(store::Store& store, const AskRequest& request, const std::string& query,
                                         bool offline, AskResult& result) {
-  const search::SearchRequest sr = retrieval_request(request, query);
+  search::SearchRequest sr = retrieval_request(request, query);
+  if (offline) sr.k = std::max(request.k, k_offline_pool);
   search::SearchResult found = run_search(store, request, sr);
   result.rerank_failure = found.rerank_failure;
   result.mode = found.mode;
   if (!offline) return std::move(found.hits);
-  return with_named_entries(request.question, std::move(found.hits), sr,
+  sr.k = request.k;
+  // The named entries come after the evidence's choice, so that an entry the pool holds below
+  // what is packed is still found by its name's own search and put first.
+  std::vector<search::SearchHit> hits = by_evidence(query, found.hits, request.k);
+  return with_named_entries(request.question, std::move(hits), sr,
                             [&](search::SearchRequest r) { return run_search(store, request, std::move(r)); });
 }
 

@@ -764,6 +764,102 @@ void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candida
   if (lead) put_first(*lead, max_sentences, picked);
 }
 
+// Whether `text` assigns the setting `name` (lower case, as written) a value: "wal_level must
+// be set to logical", "X should be Y", "X is set to Y", "set X to Y". A mention of the name
+// ("wal_level determines how much ...") assigns nothing.
+bool assigns_a_value(std::string_view text, std::string_view name) {
+  const std::string s = to_lower(text);
+  const std::string_view all(s);
+  for (std::size_t at = find_word(s, name); at != std::string::npos; at = find_word(s, name, at + 1)) {
+    const std::string_view rest = all.substr(at + name.size());
+    for (const std::string_view link : {" must be ", " should be ", " is set to ", " be set to ", " needs to be ", " has to be "}) {
+      if (rest.starts_with(link)) return true;
+    }
+    if (at >= 4 && all.substr(at - 4, 4) == "set " && rest.starts_with(" to ")) return true;
+  }
+  return false;
+}
+
+// "which wal_level for logical replication": the question names a setting as written (X) and
+// asks its value for something (Y, the question's other terms). The sentence that assigns X a
+// value answers it, when the value is for Y: a manual assigns X for many purposes ("wal_level
+// must be set to replica or higher to allow replication slots", "set wal_level to logical" for
+// logical decoding), so of the assigning sentences that score at least kKindLeadShare of the
+// best, the one that fits best leads (AssignFit).
+// - `covered`: how many of Y's terms the sentence's words and its section's title hold;
+// - `phrase`: its passage holds Y's terms together, in the question's order ("logical
+//   replication" where the others say "logical decoding" and "replication slots").
+struct AssignFit {
+  std::size_t covered = 0;
+  bool phrase = false;
+  auto operator<=>(const AssignFit&) const = default;
+};
+
+// Whether `terms` hold `phrase` (two terms or more) as consecutive terms.
+bool holds_phrase(const std::vector<std::string>& terms, const std::vector<std::string>& phrase) {
+  return phrase.size() >= 2 && std::search(terms.begin(), terms.end(), phrase.begin(), phrase.end()) != terms.end();
+}
+
+// A "which X ..." question's setting (X: the first name it gives as written) and its other terms
+// (Y), in the question's order and sorted; none for another question.
+struct AssignQuestion {
+  std::string name;
+  std::vector<std::string> other;
+  std::vector<std::string> sorted;
+};
+
+std::optional<AssignQuestion> assign_question(std::string_view question) {
+  const std::vector<std::string> words = terms_of(question, false);
+  const std::vector<std::string> names = identifiers_of(question);
+  if (words.empty() || words.front() != "which" || names.empty()) return std::nullopt;
+  AssignQuestion q;
+  q.name = names.front();
+  const std::vector<std::string> named = terms_of(q.name, true);
+  for (std::string& t : terms_of(question, true)) {
+    if (std::find(named.begin(), named.end(), t) == named.end()) q.other.push_back(std::move(t));
+  }
+  q.sorted = q.other;
+  std::sort(q.sorted.begin(), q.sorted.end());
+  q.sorted.erase(std::unique(q.sorted.begin(), q.sorted.end()), q.sorted.end());
+  return q;
+}
+
+// How `c` fits as the answer to `q`; none when it assigns X no value, or assigns it one for
+// something else (it holds none of Y's terms, Y not empty). `title`: its section's title.
+std::optional<AssignFit> assign_fit(const AssignQuestion& q, const Candidate& c, const store::ChunkRef& chunk,
+                                    std::string_view title) {
+  if (!assigns_a_value(c.text, q.name)) return std::nullopt;
+  std::vector<std::string> held = c.terms;
+  const std::vector<std::string> title_terms = terms_of(title, true);
+  held.insert(held.end(), title_terms.begin(), title_terms.end());
+  AssignFit fit;
+  for (const std::string& t : q.sorted) fit.covered += std::find(held.begin(), held.end(), t) != held.end() ? 1u : 0u;
+  fit.phrase = holds_phrase(terms_of(chunk.text, true), q.other) ||
+               holds_phrase(terms_of(chunk.title + "\n" + chunk.section, true), q.other);
+  if (!q.sorted.empty() && fit.covered == 0 && !fit.phrase) return std::nullopt;
+  return fit;
+}
+
+template <typename TitleOf>
+void lead_with_the_assignment(std::string_view question, std::span<const Source> sources,
+                              const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
+                              std::size_t max_sentences, const TitleOf& title_of, std::vector<std::size_t>& picked) {
+  const std::optional<AssignQuestion> q = assign_question(question);
+  if (!q || order.empty()) return;
+  const double best = candidates[order.front()].score;
+  std::optional<std::size_t> lead;
+  AssignFit lead_fit;
+  for (const std::size_t i : order) {  // best first
+    const Candidate& c = candidates[i];
+    if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
+    const std::optional<AssignFit> fit = assign_fit(*q, c, sources[c.source].chunk, title_of(c));
+    if (!fit || (lead && *fit <= lead_fit)) continue;
+    lead = i;
+    lead_fit = *fit;
+  }
+  if (lead) put_first(*lead, max_sentences, picked);
+}
+
 // "what does X do", "what is X": the entry for X answers, whose heading starts with X's name
 // ("## redo [options]" for "what does strata migrate redo do"), though its sentences rarely
 // repeat the name ("Roll back the newest n applied migrations..."): the heading is the evidence,
@@ -811,11 +907,51 @@ std::vector<std::string> extractive_content_words(std::string_view text) {
   return words;
 }
 
-ExtractiveAnswer extractive_answer(std::string_view question, std::span<const Source> sources,
-                                   const ExtractiveOptions& options) {
-  ExtractiveAnswer answer;
+namespace {
+
+// A default question's subject: its terms but "default", sorted.
+std::vector<std::string> default_subject(std::vector<std::string> query) {
+  std::erase(query, "default");
+  return query;
+}
+
+// How well `c`, a sentence that states a default, answers a default question (LeadFit) whose
+// `subject` terms (sorted) and `identifiers` (identifiers_of) are given.
+LeadFit default_fit(const std::vector<std::string>& subject, const std::vector<std::string>& identifiers,
+                    const Candidate& c, std::span<const Source> sources) {
+  const auto named = [&](const std::vector<std::string>& terms) {
+    std::set<std::string> found;
+    for (const std::string& t : terms) {
+      if (std::binary_search(subject.begin(), subject.end(), t)) found.insert(t);
+    }
+    return found;
+  };
+  const std::string_view title = section_title(sources[c.source].chunk.text, c.offset);
+  const std::set<std::string> in_title = named(terms_of(title, true));
+  std::set<std::string> all = named(c.terms);
+  all.insert(in_title.begin(), in_title.end());
+  LeadFit fit;
+  // The entry's own title, else the page's title and section path ("http.server — HTTP
+  // servers" for a sentence of its command-line section).
+  const store::ChunkRef& chunk = sources[c.source].chunk;
+  const std::string headings = to_lower(std::string(title) + "\n" + chunk.title + "\n" + chunk.section);
+  fit.names_identifier = std::any_of(identifiers.begin(), identifiers.end(), [&](const std::string& id) {
+    return find_word(headings, id) != std::string::npos;
+  });
+  fit.subject = all.size();
+  fit.in_title = in_title.size();
+  fit.current = !opens_as_change_note(c.text);
+  fit.concrete = default_has_a_number(c.text);
+  return fit;
+}
+
+// The candidate sentences of `sources`, each scored for `question` (BM25 over them all, times the
+// source's rank bonus, the quoted-question and short-title shares); `query`: the question's
+// terms, sorted and unique.
+std::vector<Candidate> scored_candidates(std::string_view question, std::span<const Source> sources, std::size_t max_chars,
+                                         std::vector<std::string>& query) {
   std::vector<Candidate> candidates;
-  for (std::size_t s = 0; s < sources.size(); ++s) split_sentences(sources[s].chunk.text, s, options.max_chars, candidates);
+  for (std::size_t s = 0; s < sources.size(); ++s) split_sentences(sources[s].chunk.text, s, max_chars, candidates);
 
   const std::vector<std::string> question_words = terms_of(question, false);
   // The question's first word as written (a stemmed "does" is no longer a stop word).
@@ -823,7 +959,7 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   const std::string_view rest = question.substr(opening);
   const std::string_view first = rest.substr(0, rest.find_first_of(" \t\n\r"));
   const bool opens_with_a_stop_word = !question_words.empty() && extractive_content_words(first).empty();
-  std::vector<std::string> query = terms_of(question, true);
+  query = terms_of(question, true);
   std::sort(query.begin(), query.end());
   query.erase(std::unique(query.begin(), query.end()), query.end());
 
@@ -854,6 +990,16 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
     c.short_title = !c.marked && reads_as_title(c.text) && c.terms.size() <= 3;
     if (c.short_title) c.score *= kTitleShare;
   }
+  return candidates;
+}
+
+}  // namespace
+
+ExtractiveAnswer extractive_answer(std::string_view question, std::span<const Source> sources,
+                                   const ExtractiveOptions& options) {
+  ExtractiveAnswer answer;
+  std::vector<std::string> query;
+  std::vector<Candidate> candidates = scored_candidates(question, sources, options.max_chars, query);
 
   std::vector<std::size_t> order(candidates.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -895,38 +1041,14 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
   if (answer.matched) {
     // The sentence that leads must be about what the question names besides its kind: its own
     // words or its section's title hold one of the question's other terms.
-    std::vector<std::string> subject = query;
-    std::erase(subject, "default");
+    const std::vector<std::string> subject = default_subject(query);
     const std::vector<std::string> identifiers = identifiers_of(question);
-    const auto fit_of = [&](const Candidate& c) {
-      const auto named = [&](const std::vector<std::string>& terms) {
-        std::set<std::string> found;
-        for (const std::string& t : terms) {
-          if (std::binary_search(subject.begin(), subject.end(), t)) found.insert(t);
-        }
-        return found;
-      };
-      const std::string_view title = section_title(sources[c.source].chunk.text, c.offset);
-      const std::set<std::string> in_title = named(terms_of(title, true));
-      std::set<std::string> all = named(c.terms);
-      all.insert(in_title.begin(), in_title.end());
-      LeadFit fit;
-      // The entry's own title, else the page's title and section path ("http.server — HTTP
-      // servers" for a sentence of its command-line section).
-      const store::ChunkRef& chunk = sources[c.source].chunk;
-      const std::string headings = to_lower(std::string(title) + "\n" + chunk.title + "\n" + chunk.section);
-      fit.names_identifier = std::any_of(identifiers.begin(), identifiers.end(), [&](const std::string& id) {
-        return find_word(headings, id) != std::string::npos;
-      });
-      fit.subject = all.size();
-      fit.in_title = in_title.size();
-      fit.current = !opens_as_change_note(c.text);
-      fit.concrete = default_has_a_number(c.text);
-      return fit;
-    };
+    const auto fit_of = [&](const Candidate& c) { return default_fit(subject, identifiers, c, sources); };
     const QuestionKind kind = question_kind(question);
     lead_with_the_permission(question, candidates, order, options.max_sentences, picked);
     lead_with_the_kind(kind, candidates, order, options.max_sentences, fit_of, picked);
+    const auto title_of_sentence = [&](const Candidate& c) { return section_title(sources[c.source].chunk.text, c.offset); };
+    lead_with_the_assignment(question, sources, candidates, order, options.max_sentences, title_of_sentence, picked);
     if (kind == QuestionKind::definition) {
       const auto title_of = [&](const Candidate& c) { return section_title(sources[c.source].chunk.text, c.offset); };
       // What the question is about is its last term ("redo" of "what does strata migrate redo
@@ -950,6 +1072,49 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
     previous_source = c.source;
   }
   return answer;
+}
+
+std::vector<ExtractiveEvidence> extractive_evidence(std::string_view question, std::span<const Source> sources,
+                                                    std::size_t max_chars) {
+  std::vector<std::string> query;
+  const std::vector<Candidate> candidates = scored_candidates(question, sources, max_chars, query);
+  double best = 0.0;
+  for (const Candidate& c : candidates) best = std::max(best, c.score);
+  // Each source's best fit to the question's kind, as the lead rules would rank it: a default
+  // question's LeadFit, a "which X" question's AssignFit, as a key compared member by member.
+  const bool default_kind = question_kind(question) == QuestionKind::default_value;
+  const std::vector<std::string> subject = default_subject(query);
+  const std::vector<std::string> identifiers = identifiers_of(question);
+  const std::optional<AssignQuestion> assign = assign_question(question);
+  std::vector<std::vector<std::size_t>> fits(sources.size());
+  std::vector<ExtractiveEvidence> evidence(sources.size());
+  for (const Candidate& c : candidates) {
+    evidence[c.source].score = std::max(evidence[c.source].score, c.score);
+    // Only a sentence that could lead: as the lead rules, at least kKindLeadShare of the best.
+    if (c.score <= 0.0 || c.score < kKindLeadShare * best) continue;
+    std::vector<std::size_t> key;
+    const store::ChunkRef& chunk = sources[c.source].chunk;
+    if (assign) {
+      const std::optional<AssignFit> fit = assign_fit(*assign, c, chunk, section_title(chunk.text, c.offset));
+      if (fit && fit->covered == assign->sorted.size()) key = {1, fit->covered, fit->phrase ? 1u : 0u};
+    } else if (default_kind && states_a_default(c.text)) {
+      const LeadFit fit = default_fit(subject, identifiers, c, sources);
+      if (fit.subject > 0 && fit.subject == subject.size()) {
+        key = {1, fit.names_identifier ? 1u : 0u, fit.subject, fit.current ? 1u : 0u, fit.concrete ? 1u : 0u, fit.in_title};
+      }
+    }
+    fits[c.source] = std::max(fits[c.source], key);
+  }
+  // The fits as ranks among the sources: 0 for none, 1 for the least.
+  std::vector<std::vector<std::size_t>> distinct = fits;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    if (fits[s].empty()) continue;
+    evidence[s].fit = static_cast<std::size_t>(std::lower_bound(distinct.begin(), distinct.end(), fits[s]) - distinct.begin()) +
+                      (distinct.front().empty() ? 0u : 1u);
+  }
+  return evidence;
 }
 
 }  // namespace strata::llm

@@ -52,6 +52,26 @@ struct ExtractiveAnswer {
 ExtractiveAnswer extractive_answer(std::string_view question, std::span<const Source> sources,
                                    const ExtractiveOptions& options = {});
 
+// How well a source could answer a question as extractive_answer would quote it. Compared member
+// by member: a passage that answers the question's kind comes before one that only shares its
+// words.
+struct ExtractiveEvidence {
+  // How well its best sentence fits what the question's kind asks for, as the answer's lead
+  // rules rank sentences, as a rank among the sources scored together: 0 when none fits or the
+  // kind has no such rule; higher fits better. The kinds: a default question (a sentence that
+  // states a default of its subject, its entry's first), "which X for Y" with X a name given as
+  // written (a sentence that assigns X a value: "X must be set to V", "set X to V", for Y).
+  std::size_t fit = 0;
+  double score = 0.0;  // its best sentence's score; 0 when no sentence shares a term
+  auto operator<=>(const ExtractiveEvidence&) const = default;
+};
+
+// The evidence of each of `sources` for `question`, in their order, all of `sources` scored
+// together as one answer's candidates are: a pool of passages deeper than an answer packs can
+// be ranked by the answer's own rules before packing.
+std::vector<ExtractiveEvidence> extractive_evidence(std::string_view question, std::span<const Source> sources,
+                                                    std::size_t max_chars = ExtractiveOptions{}.max_chars);
+
 // The stemmer and stop-word filter the scoring uses, exposed for tests: lower-cased terms of
 // `text` without stop words, each stemmed.
 std::vector<std::string> extractive_terms(std::string_view text);

@@ -78,6 +78,33 @@ TEST(LlmExtractive, ADefaultQuestionLeadsWithTheDefaultOfItsSubject) {
   EXPECT_EQ(other.sentences[0].text, "Specifies the maximum amount of memory for each autovacuum worker.");
 }
 
+// "which X for Y": the sentence that assigns X a value for Y leads, not one that assigns X a
+// value for something else (replication slots; logical decoding) nor one that only mentions X.
+TEST(LlmExtractive, AWhichQuestionLeadsWithTheValueAssignedForItsSubject) {
+  const std::vector<Source> sources = {
+      source(1, "wal_level determines how much information is written to the WAL. "
+                "Also, wal_level must be set to replica or higher to allow replication slots to be used."),
+      source(2, "The following example demonstrates controlling logical decoding using the SQL interface. "
+                "Before you can use logical decoding, you must set wal_level to logical and max_replication_slots to at least 1."),
+      source(3, "Logical replication requires several configuration options to be set.\n\n"
+                "On the publisher side, wal_level must be set to logical, and max_replication_slots must be set to at "
+                "least the number of subscriptions expected to connect."),
+  };
+  const ExtractiveAnswer a = extractive_answer("which wal_level for logical replication", sources);
+  ASSERT_FALSE(a.sentences.empty());
+  EXPECT_EQ(a.sentences[0].source, 3u);
+  EXPECT_TRUE(a.sentences[0].text.starts_with("On the publisher side, wal_level must be set to logical")) << a.text;
+
+  // The evidence ranks the passages the same way: an assignment for Y, then one for something
+  // else, then a mention; another kind of question has no fit.
+  const std::vector<ExtractiveEvidence> e = extractive_evidence("which wal_level for logical replication", sources);
+  ASSERT_EQ(e.size(), 3u);
+  EXPECT_GT(e[2].fit, e[1].fit);
+  EXPECT_GT(e[2], e[0]);
+  EXPECT_GT(e[0].score, 0.0);
+  for (const ExtractiveEvidence& x : extractive_evidence("how does logical replication work", sources)) EXPECT_EQ(x.fit, 0u);
+}
+
 // The name the question gives as written ("shared_buffers") in an entry's title outweighs a
 // neighbour's sentence that names more of the question's words in passing; of two entries'
 // defaults, the current one with a number leads, not a change note nor one that names another name.
