@@ -801,6 +801,15 @@ http::Handler traced(std::string route, http::Handler handler) {
   };
 }
 
+// The two ways an event stream's client says where to resume: the Last-Event-ID header, or the
+// last_event_id query parameter (a browser's EventSource sets no header of its own).
+void add_last_event_id(json& operation) {
+  for (const auto& [name, in] : {std::pair{"Last-Event-ID", "header"}, std::pair{"last_event_id", "query"}}) {
+    operation["parameters"].push_back(
+        {{"name", name}, {"in", in}, {"required", false}, {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+  }
+}
+
 // A route whose work may be a job (202 with its Location) rather than an answer.
 bool queues_jobs(const RouteSpec& spec) {
   return spec.id == "ingest_document" || spec.id == "ingest_url" || spec.id == "embed_collection";
@@ -1050,10 +1059,7 @@ json Api::openapi() const {
       responses["503"] = {{"description", "Too many streams are open (Retry-After)"}, {"content", json_content(ref("Detail"))}};
     } else if (spec.id == "ask_events") {
       ok["content"] = {{"text/event-stream", {{"schema", {{"type", "string"}, {"description", "The answer's events, as POST /api/v1/ask sends them"}}}}}};
-      operation["parameters"].push_back({{"name", "Last-Event-ID"}, {"in", "header"}, {"required", false},
-                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
-      operation["parameters"].push_back({{"name", "last_event_id"}, {"in", "query"}, {"required", false},
-                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+      add_last_event_id(operation);
       responses["404"] = {{"description", "No such answer kept for this caller"}, {"content", json_content(ref("Detail"))}};
       responses["410"] = {{"description", "The events after Last-Event-ID are no longer kept"}, {"content", json_content(ref("Detail"))}};
       responses["422"] = {{"description", "Last-Event-ID is not a whole number"}, {"content", json_content(ref("Detail"))}};
@@ -1063,10 +1069,7 @@ json Api::openapi() const {
                                      {"description", "Server-sent events: event: job, id: the job's revision, data: the job "
                                                      "(as GET /api/v1/jobs/{job}), until it ends; a ': keep-alive' comment "
                                                      "while idle"}}}}}};
-      operation["parameters"].push_back({{"name", "Last-Event-ID"}, {"in", "header"}, {"required", false},
-                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
-      operation["parameters"].push_back({{"name", "last_event_id"}, {"in", "query"}, {"required", false},
-                                         {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+      add_last_event_id(operation);
       responses["404"] = {{"description", "No such job, or another caller's"}, {"content", json_content(ref("Detail"))}};
       responses["422"] = {{"description", "Last-Event-ID is not a whole number"}, {"content", json_content(ref("Detail"))}};
     } else if (spec.pattern == "/metrics") {
