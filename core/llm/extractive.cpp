@@ -147,6 +147,9 @@ struct Candidate {
   double score = 0.0;
   bool short_title = false;  // a heading of three terms or fewer (reads_as_title)
   bool marked = false;       // a list item, a quote or a table row: never a title
+  // It ends with ':' and nothing follows it in its source: what it introduces was cut off with
+  // the chunk's end (the chunk after it holds it).
+  bool introduces_next = false;
 };
 
 // What a question asks for, by its words alone: a default's value ("what is the default X",
@@ -547,7 +550,10 @@ void add_sentence(std::vector<Candidate>& out, std::string_view source_text, std
   while (!lead.empty() && (lead.front() == ' ' || lead.front() == '\t')) lead.remove_prefix(1);
   c.marked = is_list_or_heading_start(lead) && lead.front() != '#';
   // A sentence that introduces code ("..., set it to False:") is read with its code.
-  if (c.text.back() == ':') c.code = code_block_after(source_text, offset + raw.size());
+  if (c.text.back() == ':') {
+    c.code = code_block_after(source_text, offset + raw.size());
+    c.introduces_next = c.code.empty() && trim(source_text.substr(std::min(source_text.size(), offset + raw.size()))).empty();
+  }
   c.terms = terms_of(c.text, true);
   out.push_back(std::move(c));
 }
@@ -860,6 +866,53 @@ void lead_with_the_assignment(std::string_view question, std::span<const Source>
   if (lead) put_first(*lead, max_sentences, picked);
 }
 
+// "how do I roll back a migration", "how to install X": the action asked about, as terms
+// ("roll", "back", "migrat"); empty for a question of another kind. The answer is a sentence
+// that introduces code (the command) saying that action: "Roll back the newest migration, ...:"
+// followed by `$ strata migrate down`.
+std::vector<std::string> how_action(std::string_view question) {
+  const std::string q = to_lower(trim(question));
+  static constexpr std::string_view openings[] = {"how do i ", "how can i ", "how should i ", "how do you ",
+                                                  "how can you ", "how do we ", "how can we ", "how to "};
+  for (const std::string_view opening : openings) {
+    if (q.starts_with(opening)) return terms_of(std::string_view(q).substr(opening.size()), true);
+  }
+  return {};
+}
+
+// How a sentence answers a how question (compared member by member): it introduces code, holds
+// every term of the action and opens with the action's first (an instruction in the question's
+// own verb: "Roll back ..."); none otherwise.
+std::vector<std::size_t> how_fit(const std::vector<std::string>& action, const Candidate& c) {
+  if (action.empty() || (c.code.empty() && !c.introduces_next)) return {};
+  for (const std::string& t : action) {
+    if (std::find(c.terms.begin(), c.terms.end(), t) == c.terms.end()) return {};
+  }
+  return {1, !c.terms.empty() && c.terms.front() == action.front() ? 1u : 0u};
+}
+
+// "how do I X": of the sentences that introduce code (with the code in hand) and say the action
+// (how_fit), scoring at least kKindLeadShare of the best, the one that fits best leads (ties: the
+// higher score): the command the question asks for, with its code, comes first.
+void lead_with_the_action(std::string_view question, const std::vector<Candidate>& candidates,
+                          const std::vector<std::size_t>& order, std::size_t max_sentences, std::vector<std::size_t>& picked) {
+  const std::vector<std::string> action = how_action(question);
+  if (action.empty() || order.empty()) return;
+  const double best = candidates[order.front()].score;
+  std::optional<std::size_t> lead;
+  std::vector<std::size_t> lead_fit;
+  for (const std::size_t i : order) {  // best first
+    const Candidate& c = candidates[i];
+    if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
+    if (c.code.empty()) continue;
+    std::vector<std::size_t> fit = how_fit(action, c);
+    if (fit.empty() || (lead && fit <= lead_fit)) continue;
+    lead = i;
+    lead_fit = std::move(fit);
+  }
+  if (lead) put_first(*lead, max_sentences, picked);
+}
+
 // "what does X do", "what is X": the entry for X answers, whose heading starts with X's name
 // ("## redo [options]" for "what does strata migrate redo do"), though its sentences rarely
 // repeat the name ("Roll back the newest n applied migrations..."): the heading is the evidence,
@@ -1046,6 +1099,7 @@ ExtractiveAnswer extractive_answer(std::string_view question, std::span<const So
     const auto fit_of = [&](const Candidate& c) { return default_fit(subject, identifiers, c, sources); };
     const QuestionKind kind = question_kind(question);
     lead_with_the_permission(question, candidates, order, options.max_sentences, picked);
+    lead_with_the_action(question, candidates, order, options.max_sentences, picked);
     lead_with_the_kind(kind, candidates, order, options.max_sentences, fit_of, picked);
     const auto title_of_sentence = [&](const Candidate& c) { return section_title(sources[c.source].chunk.text, c.offset); };
     lead_with_the_assignment(question, sources, candidates, order, options.max_sentences, title_of_sentence, picked);
@@ -1086,6 +1140,7 @@ std::vector<ExtractiveEvidence> extractive_evidence(std::string_view question, s
   const std::vector<std::string> subject = default_subject(query);
   const std::vector<std::string> identifiers = identifiers_of(question);
   const std::optional<AssignQuestion> assign = assign_question(question);
+  const std::vector<std::string> action = how_action(question);
   std::vector<std::vector<std::size_t>> fits(sources.size());
   std::vector<ExtractiveEvidence> evidence(sources.size());
   for (const Candidate& c : candidates) {
@@ -1102,6 +1157,8 @@ std::vector<ExtractiveEvidence> extractive_evidence(std::string_view question, s
       if (fit.subject > 0 && fit.subject == subject.size()) {
         key = {1, fit.names_identifier ? 1u : 0u, fit.subject, fit.current ? 1u : 0u, fit.concrete ? 1u : 0u, fit.in_title};
       }
+    } else if (!action.empty()) {
+      key = how_fit(action, c);
     }
     fits[c.source] = std::max(fits[c.source], key);
   }

@@ -11,7 +11,10 @@
 // that repeats a picked sentence's terms (Jaccard >= 0.7) or scores under a quarter of the best,
 // and are printed in source order, then document order, so the answer reads as the documents do,
 // except that the best sentence introducing code (a command), when it scores at least half the
-// best, leads: the instruction a reader acts on comes first.
+// best, leads: the instruction a reader acts on comes first. For "how do I X" ("how to X"), the
+// one that says all of X's terms, best one opening with X's first ("Roll back the newest
+// migration, ...:" for "how do I roll back a migration"), leads when it scores a quarter of the
+// best, whatever its score among the others.
 // A sentence is quoted as a reader sees it: inline Markdown and HTML (backticks, stars, links,
 // tags, MkDocs includes) are dropped, and a sentence that ends with a colon keeps the fenced code
 // block it introduces (up to 40 lines), printed after it, or the shell examples it introduces
@@ -60,7 +63,9 @@ struct ExtractiveEvidence {
   // rules rank sentences, as a rank among the sources scored together: 0 when none fits or the
   // kind has no such rule; higher fits better. The kinds: a default question (a sentence that
   // states a default of its subject, its entry's first), "which X for Y" with X a name given as
-  // written (a sentence that assigns X a value: "X must be set to V", "set X to V", for Y).
+  // written (a sentence that assigns X a value: "X must be set to V", "set X to V", for Y), "how
+  // do I X" (a sentence that introduces code, or ends its passage with ':', holding all of X's
+  // terms; one opening with X's first fits better).
   std::size_t fit = 0;
   double score = 0.0;  // its best sentence's score; 0 when no sentence shares a term
   auto operator<=>(const ExtractiveEvidence&) const = default;

@@ -17,7 +17,7 @@ e2e_init offline_answers "$@"
 
 # The figures this build must not fall below (bench/offline_answers/README.md, "Current").
 FLOOR_TUNE=29
-FLOOR_HELDOUT=17
+FLOOR_HELDOUT=18
 # The abstentions that hold today (kind none): each a question whose corpus never answers it.
 ABSTAIN="pg-16 py-17 st-15 st-16"
 

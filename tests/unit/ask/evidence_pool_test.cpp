@@ -41,6 +41,25 @@ TEST(AskEvidencePool, ADeeperPassageThatClearlyAnswersBetterIsPackedFirst) {
   EXPECT_EQ(ids_of(by_evidence("how do I roll back a migration", pool, 5)), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
 }
 
+// Over rendered man pages every chunk of strata-migrate(1) shares its title's words, and redo's
+// short entry ("Roll back ..., then apply the same migrations again") ranks first: the deeper
+// passage that introduces code and says the question's action in its own verb fits a how
+// question, and is packed first with its examples though its sentence scores no better. One
+// that introduces code without the action does not fit.
+TEST(AskEvidencePool, AHowQuestionPacksTheSentenceThatIntroducesTheCommandForItsAction) {
+  const std::string intro = "Roll back the newest migration, or everything newer than a version listed by status:";
+  const std::vector<search::SearchHit> pool = {
+      pool_hit(1, "Roll back the newest n applied migrations, then apply the same migrations again."),
+      pool_hit(2, "Apply every pending migration in version order, as in this example:", 30, 0),
+      pool_hit(3, "$ strata migrate up", 30, 200),
+      pool_hit(4, intro, 40, 100),
+      pool_hit(5, "$ strata migrate down\n$ strata migrate down --to 20240101000000", 40, 100 + intro.size() + 2),
+  };
+  EXPECT_EQ(ids_of(by_evidence("how do I roll back a migration", pool, 2)), (std::vector<std::int64_t>{4, 5, 1, 2}));
+  // Asked as keywords, the question has no action: no fit, and the scores are about even.
+  EXPECT_EQ(ids_of(by_evidence("roll back migration", pool, 2)), (std::vector<std::int64_t>{1, 2}));
+}
+
 TEST(AskEvidencePool, ADeeperPassageThatScoresAboutAsWellDoesNotMove) {
   const std::vector<search::SearchHit> pool = {
       pool_hit(1, "CREATE INDEX CONCURRENTLY cannot run inside a transaction block."),

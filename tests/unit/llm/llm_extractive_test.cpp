@@ -461,5 +461,19 @@ TEST(LlmExtractive, AnInstructionWithItsCommandLeads) {
   EXPECT_EQ(b.sentences[0].source, 1u);
 }
 
+// "how do I X": the instruction that says X in its own verb, with its code, leads, over a sentence
+// that introduces other code and repeats the question's words more (the instruction rule alone
+// would lead with that one, the higher score).
+TEST(LlmExtractive, AHowQuestionLeadsWithTheInstructionForItsAction) {
+  const std::vector<Source> sources = {
+      source(1, "A virtual environment is created on top of an existing virtual environment or installation, and the "
+                "virtual environment lists its environment variables:\n\n    $ env\n"),
+      source(2, "To create a virtual environment, run the venv module with the directory path:\n\n    $ python3 -m venv tutorial-env\n")};
+  const ExtractiveAnswer a = extractive_answer("how do I create a virtual environment", sources);
+  ASSERT_FALSE(a.sentences.empty());
+  EXPECT_EQ(a.sentences[0].source, 2u) << a.text;
+  EXPECT_EQ(a.sentences[0].code, "```\n$ python3 -m venv tutorial-env\n```");
+}
+
 }  // namespace
 }  // namespace strata::llm
