@@ -33,13 +33,14 @@ test=(sqlite3 bash-completion fish zsh man-db groff-base procps util-linux
       poppler-utils postgresql postgresql-client mariadb-server mariadb-client openssl clang-14 libclang-rt-14-dev
       dpkg-dev file debootstrap nodejs time strace alembic curl systemd chromium iproute2
       sqitch libdbd-sqlite3-perl libdbd-pg-perl libdbd-mysql-perl
-      postgresql-doc-15 python3.11-doc nginx-light)
+      postgresql-doc-15 python3.11-doc nginx-light wget)
 # postgresql-doc-15 and python3.11-doc: two of the manuals tests/e2e/offline_answers.sh asks its
 # questions over (bench/offline_answers.sh); bench/ingest_web.sh serves the first with nginx.
 # nginx-light: the load balancer tests/e2e/serve_replicas.sh puts in front of three servers (and
 # bench/ingest_web.sh's web server).
-# bench/ingest_web.sh: wget.
-bench=(wget)
+# wget: tests/e2e/crawl_vs_wget.sh mirrors the PostgreSQL manual with it beside strata's crawl (and
+# bench/ingest_web.sh times the two).
+bench=()
 want=("${build[@]}")
 [ "$with_test" = 1 ] && want+=("${test[@]}")
 [ "$with_bench" = 1 ] && want+=("${bench[@]}")
