@@ -12,6 +12,9 @@
 # Exits 77 (skipped) when the manual or wget is missing (scripts/install-deps.sh --test installs both).
 HERE=$(cd "$(dirname "$0")" && pwd)
 MANUAL=/usr/share/doc/postgresql-doc-15/html
+# A whole manual per command: about 4 s in a release build, several times that under a sanitizer
+# (LONG=1); a hang still ends.
+export E2E_CMD_TIMEOUT=${E2E_CMD_TIMEOUT:-180}
 . "$HERE/lib.sh"
 e2e_init crawl_vs_wget "$@"
 [ -f "$MANUAL/index.html" ] || { echo "crawl_vs_wget: $MANUAL is missing (scripts/install-deps.sh --test)" >&2; exit 77; }
