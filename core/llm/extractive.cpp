@@ -5,6 +5,7 @@
 #include <compare>
 #include <optional>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -749,24 +750,39 @@ void put_first(std::size_t lead, std::size_t max_sentences, std::vector<std::siz
   }
 }
 
+// Of the candidates that score at least kKindLeadShare of the best (`order`: best first), the one
+// whose fit is greatest, the better scored on a tie; nullopt when none fits. `fit_of` gives a
+// candidate's fit as an optional (none: it does not fit), compared member by member.
 template <typename FitOf>
-void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
-                        std::size_t max_sentences, const FitOf& fit_of, std::vector<std::size_t>& picked) {
-  if (kind != QuestionKind::default_value || order.empty()) return;
+std::optional<std::size_t> best_fitting(const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
+                                        const FitOf& fit_of) {
+  using Fit = typename std::invoke_result_t<const FitOf&, const Candidate&>::value_type;
+  if (order.empty()) return std::nullopt;
   const double best = candidates[order.front()].score;
-  // Of the sentences that state a default and score enough, the one that fits best (LeadFit), the
-  // better scored on a tie.
   std::optional<std::size_t> lead;
-  LeadFit lead_fit;
+  Fit lead_fit{};
   for (const std::size_t i : order) {  // best first
     const Candidate& c = candidates[i];
     if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
-    if (!states_a_default(c.text)) continue;
-    const LeadFit fit = fit_of(c);
-    if (fit.subject == 0 || (lead && fit <= lead_fit)) continue;
+    std::optional<Fit> fit = fit_of(c);
+    if (!fit || (lead && *fit <= lead_fit)) continue;
     lead = i;
-    lead_fit = fit;
+    lead_fit = std::move(*fit);
   }
+  return lead;
+}
+
+template <typename FitOf>
+void lead_with_the_kind(QuestionKind kind, const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
+                        std::size_t max_sentences, const FitOf& fit_of, std::vector<std::size_t>& picked) {
+  if (kind != QuestionKind::default_value) return;
+  // Of the sentences that state a default and score enough, the one that fits best (LeadFit).
+  const std::optional<std::size_t> lead = best_fitting(candidates, order, [&](const Candidate& c) -> std::optional<LeadFit> {
+    if (!states_a_default(c.text)) return std::nullopt;
+    const LeadFit fit = fit_of(c);
+    if (fit.subject == 0) return std::nullopt;
+    return fit;
+  });
   if (lead) put_first(*lead, max_sentences, picked);
 }
 
@@ -851,18 +867,9 @@ void lead_with_the_assignment(std::string_view question, std::span<const Source>
                               const std::vector<Candidate>& candidates, const std::vector<std::size_t>& order,
                               std::size_t max_sentences, const TitleOf& title_of, std::vector<std::size_t>& picked) {
   const std::optional<AssignQuestion> q = assign_question(question);
-  if (!q || order.empty()) return;
-  const double best = candidates[order.front()].score;
-  std::optional<std::size_t> lead;
-  AssignFit lead_fit;
-  for (const std::size_t i : order) {  // best first
-    const Candidate& c = candidates[i];
-    if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
-    const std::optional<AssignFit> fit = assign_fit(*q, c, sources[c.source].chunk, title_of(c));
-    if (!fit || (lead && *fit <= lead_fit)) continue;
-    lead = i;
-    lead_fit = *fit;
-  }
+  if (!q) return;
+  const std::optional<std::size_t> lead = best_fitting(
+      candidates, order, [&](const Candidate& c) { return assign_fit(*q, c, sources[c.source].chunk, title_of(c)); });
   if (lead) put_first(*lead, max_sentences, picked);
 }
 
@@ -897,19 +904,13 @@ std::vector<std::size_t> how_fit(const std::vector<std::string>& action, const C
 void lead_with_the_action(std::string_view question, const std::vector<Candidate>& candidates,
                           const std::vector<std::size_t>& order, std::size_t max_sentences, std::vector<std::size_t>& picked) {
   const std::vector<std::string> action = how_action(question);
-  if (action.empty() || order.empty()) return;
-  const double best = candidates[order.front()].score;
-  std::optional<std::size_t> lead;
-  std::vector<std::size_t> lead_fit;
-  for (const std::size_t i : order) {  // best first
-    const Candidate& c = candidates[i];
-    if (c.score <= 0.0 || c.score < kKindLeadShare * best) break;
-    if (c.code.empty()) continue;
-    std::vector<std::size_t> fit = how_fit(action, c);
-    if (fit.empty() || (lead && fit <= lead_fit)) continue;
-    lead = i;
-    lead_fit = std::move(fit);
-  }
+  if (action.empty()) return;
+  const std::optional<std::size_t> lead =
+      best_fitting(candidates, order, [&](const Candidate& c) -> std::optional<std::vector<std::size_t>> {
+        std::vector<std::size_t> fit = c.code.empty() ? std::vector<std::size_t>{} : how_fit(action, c);
+        if (fit.empty()) return std::nullopt;
+        return fit;
+      });
   if (lead) put_first(*lead, max_sentences, picked);
 }
 
