@@ -93,6 +93,11 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   return hex_of(digest_of({std::string_view(outer.data(), block), bytes_of(in)}));
 }
 
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 bool equal_in_constant_time(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;

@@ -9,6 +9,9 @@ namespace strata {
 // Returns the lowercase hex digest of `data`.
 std::string sha256_hex(std::string_view data);
 
+// Whether `text` reads as sha256_hex gives a digest: 64 lowercase hex digits.
+bool is_sha256_hex(std::string_view text);
+
 // Returns the lowercase hex HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 

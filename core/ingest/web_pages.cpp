@@ -325,10 +325,7 @@ class CrawlSink {
   // is not a SHA-256 and a source is left out.
   void resume(const std::vector<std::pair<std::string, std::string>>& contents) {
     for (const auto& [hash, source] : contents) {
-      const bool sha256 = hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      });
-      if (!sha256 || source.empty()) continue;
+      if (!is_sha256_hex(hash) || source.empty()) continue;
       taken_by_hash_.emplace(hash, source);
       sources_.insert(source);
     }

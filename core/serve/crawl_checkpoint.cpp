@@ -98,7 +98,7 @@ std::optional<CrawlCheckpoint> read_crawl_checkpoint(const std::optional<std::st
   if (!done || !pages || !elapsed || pending == j.end() || !pending->is_array() || taken == j.end() || !taken->is_array()) {
     return std::nullopt;
   }
-  const std::size_t most = options.max_frontier_urls != 0 ? options.max_frontier_urls : web::frontier_urls(options.max_pages);
+  const std::size_t most = web::frontier_urls(options);
   CrawlCheckpoint out;
   // Progress counts pages' documents: never more than the crawl's pages.
   out.done = static_cast<std::int64_t>(std::min(static_cast<std::uint64_t>(*done), static_cast<std::uint64_t>(options.max_pages)));

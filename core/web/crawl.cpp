@@ -38,7 +38,7 @@ class Crawler {
         scope_(start, options.include, options.exclude),
         started_(clock.now()),
         deadline_(started_ + options.time_limit),
-        frontier_urls_(options.max_frontier_urls != 0 ? options.max_frontier_urls : frontier_urls(options.max_pages)),
+        frontier_urls_(frontier_urls(options)),
         frontier_(FrontierLimits{frontier_urls_, options.max_frontier_bytes}) {}
 
   CrawlReport run() {
@@ -694,6 +694,10 @@ std::string_view name_of(PageOutcome outcome) {
 std::size_t frontier_urls(std::size_t max_pages) {
   constexpr std::size_t k_most = 1'000'000;
   return max_pages >= (k_most - 1000) / 10 ? k_most : 10 * max_pages + 1000;
+}
+
+std::size_t frontier_urls(const CrawlOptions& options) {
+  return options.max_frontier_urls != 0 ? options.max_frontier_urls : frontier_urls(options.max_pages);
 }
 
 std::size_t CrawlReport::count(PageOutcome outcome) const {

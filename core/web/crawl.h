@@ -141,6 +141,10 @@ struct DiscoveryReport {
 // is reached first: 64 MiB hold about 180,000 URLs of 60 bytes.
 std::size_t frontier_urls(std::size_t max_pages);
 
+// The frontier's URL bound that applies to a crawl with `options`: max_frontier_urls, else
+// frontier_urls(max_pages).
+std::size_t frontier_urls(const CrawlOptions& options);
+
 struct CrawlReport {
   std::vector<PageReport> pages;  // in the order they were decided
   std::vector<DiscoveryReport> discovery;

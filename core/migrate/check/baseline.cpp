@@ -47,12 +47,6 @@ std::string string_field(const json& entry, const char* key, const std::string& 
   return it->get<std::string>();
 }
 
-bool is_hex64(const std::string& s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 std::optional<Version> parse_version(const std::string& text) {
   Version v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -115,7 +109,7 @@ Baseline parse_baseline(std::string_view text, const std::string& path) {
       malformed(path, where + ".version: not a migration version");
     }
     if (entry.file.empty()) malformed(path, where + ".file: empty");
-    if (!is_hex64(entry.checksum)) malformed(path, where + ".checksum: not a SHA-256 (64 hex digits)");
+    if (!is_sha256_hex(entry.checksum)) malformed(path, where + ".checksum: not a SHA-256 (64 hex digits)");
     if (const auto line = e.find("line"); line != e.end()) {
       if (!line->is_number_unsigned()) malformed(path, where + ".line: expected a whole number");
       entry.line = line->get<std::size_t>();
