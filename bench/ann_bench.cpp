@@ -177,6 +177,14 @@ int main(int argc, char** argv) {
     // as it saves it), then loaded by another cache as the next process on this machine would.
     search::AnnSettings settings;
     settings.min_rows = 1;
+    if (const char* kind = std::getenv("KIND"); kind != nullptr && *kind != '\0') {
+      const std::optional<search::AnnKind> named = search::ann_kind_named(kind);
+      if (!named) {
+        std::fprintf(stderr, "ann_bench: KIND must be rabitq or hnsw (got %s)\n", kind);
+        return 2;
+      }
+      settings.kind = *named;
+    }
     settings.build_threads = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 0;
     const std::size_t threads =
         settings.build_threads != 0 ? settings.build_threads : std::max(1U, std::thread::hardware_concurrency());
@@ -196,9 +204,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("{\"bench\":\"ann\",\"what\":\"strata-ann-build\",\"rows\":%zu,\"nodes\":%zu,\"threads\":%zu,\"peak_rss_mb\":%.1f,\"build_s\":%.1f,"
-                "\"index_mb\":%.1f,\"rss_growth_mb\":%.1f,\"links\":%zu,\"build_breadth\":%zu}\n",
-                rows, ann->nodes(), threads, peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0, settings.links,
-                settings.build_breadth);
+                "\"index_mb\":%.1f,\"rss_growth_mb\":%.1f,\"kind\":\"%s\",\"links\":%zu,\"build_breadth\":%zu}\n",
+                rows, ann->nodes(), threads, peak_rss_mb(), build_s, static_cast<double>(ann->bytes()) / (1 << 20), rss_mb() - rss0,
+                search::ann_kind_name(settings.kind), settings.links, settings.build_breadth);
     {
       search::AnnCache next;
       t0 = Clock::now();

@@ -51,6 +51,12 @@ std::optional<search::AnnSettings> chosen_ann(bool exact) {
   if (mb.set()) {
     a.max_bytes = static_cast<std::size_t>(parse_whole_number(mb.where + ": search.ann_max_memory_mb", mb.value, 0)) << 20;
   }
+  const config::Setting& kind = configuration().get("search.ann_kind");
+  if (kind.set()) {
+    const std::optional<search::AnnKind> named = search::ann_kind_named(kind.value);
+    if (!named) usage(kind.where + ": search.ann_kind must be rabitq or hnsw (got " + kind.value + ")");
+    a.kind = *named;
+  }
   return a;
 }
 

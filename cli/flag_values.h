@@ -31,8 +31,8 @@ std::optional<search::RerankSettings> chosen_rerank(bool flag, const std::string
                                                     const std::string& api_key_env);
 
 // The approximate index of a long-running process (strata mcp, strata serve; search/ann_settings.h):
-// nullopt with --exact (the scan answers every search), else [search] ann_min_chunks and
-// ann_max_memory_mb over the defaults.
+// nullopt with --exact (the scan answers every search), else [search] ann_min_chunks,
+// ann_max_memory_mb and ann_kind over the defaults.
 std::optional<search::AnnSettings> chosen_ann(bool exact);
 
 // Whether a key from the environment may go to the endpoint of setting `url_key`

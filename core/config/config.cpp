@@ -191,9 +191,11 @@ const std::vector<KeySpec>& keys() {
       {"embed", "document_prefix", ValueType::string, false, "", "",
        "text before every chunk the model embeds (default: the model's own; \"\" for none)"},
       {"search", "ann_min_chunks", ValueType::integer, false, "", "100000",
-       "strata mcp and serve: collections with this many vectors get an approximate index (HNSW)"},
+       "strata mcp and serve: collections with this many vectors get an approximate index"},
       {"search", "ann_max_memory_mb", ValueType::integer, false, "", "4096",
        "strata mcp and serve: the most memory their approximate indexes take together, in MiB"},
+      {"search", "ann_kind", ValueType::string, false, "", "rabitq",
+       "strata mcp and serve: the approximate index, rabitq (bit codes, built in seconds) or hnsw (a graph, saved)"},
   };
   return k_keys;
 }

@@ -87,7 +87,7 @@ std::shared_ptr<const AnnIndex> AnnCache::find_or_build(const AnnKey& key, std::
   }
   std::size_t held = 0;
   for (const auto& [s, e] : entries_) held += e.bytes;
-  const std::size_t need = AnnIndex::estimated_bytes(key.rows, vectors->dims(), settings.links);
+  const std::size_t need = AnnIndex::estimated_bytes(settings, key.rows, vectors->dims());
   Entry& e = entries_[slot];
   e.key = key;
   if (held + need > settings.max_bytes) {

@@ -239,7 +239,9 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
 
 std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& meta_path, const AnnKey& key, const VectorIndex& vectors,
                                          const AnnSettings& settings) noexcept {
-  if (meta_path.empty() || key.rows != vectors.rows() || vectors.rows() == 0) return nullptr;
+  if (meta_path.empty() || key.rows != vectors.rows() || vectors.rows() == 0 || settings.kind != AnnKind::hnsw) {
+    return nullptr;
+  }
   try {
     // The description: its key, shape and the nodes' rows.
     std::uint64_t meta_size = 0;

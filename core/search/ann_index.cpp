@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "search/ann_codes.h"
 #include "search/ann_graph.h"
 
 #if defined(__SANITIZE_THREAD__)
@@ -121,6 +122,21 @@ std::size_t AnnIndex::estimated_bytes(std::size_t rows, std::size_t dims, std::s
 }
 
 namespace {
+// The codes and the grouping of rows into nodes (a place per row and an offset per node).
+std::size_t codes_bytes(std::size_t rows, std::size_t nodes, std::size_t dims) {
+  return AnnCodes::estimated_bytes(nodes, dims) + (rows + nodes + 1) * sizeof(std::uint32_t);
+}
+}  // namespace
+
+std::size_t AnnIndex::estimated_bytes(const AnnSettings& settings, std::size_t rows, std::size_t nodes, std::size_t dims) {
+  return settings.kind == AnnKind::rabitq ? codes_bytes(rows, nodes, dims) : estimated_bytes(rows, nodes, dims, settings.links);
+}
+
+std::size_t AnnIndex::estimated_bytes(const AnnSettings& settings, std::size_t rows, std::size_t dims) {
+  return estimated_bytes(settings, rows, rows, dims);
+}
+
+namespace {
 
 // The rows of `vectors` grouped by identical vectors (byte for byte), in order of each group's
 // first row: `start` (groups + 1 offsets) into `rows` (every row once, ascending in a group).
@@ -171,6 +187,18 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
   out->dims_ = vectors.dims();
   group_equal_rows(vectors, out->node_start_, out->node_rows_);
   const std::size_t nodes = out->nodes();
+  const std::size_t threads = std::max<std::size_t>(
+      1, std::min<std::size_t>(settings.build_threads != 0 ? settings.build_threads
+                                                           : std::max(1U, std::thread::hardware_concurrency()),
+                               nodes / 1000 + 1));
+  if (settings.kind == AnnKind::rabitq) {
+    std::vector<std::uint32_t> first_rows(nodes);
+    for (std::size_t n = 0; n < nodes; ++n) first_rows[n] = out->node_rows_[out->node_start_[n]];
+    out->codes_ = AnnCodes::build(vectors, first_rows, threads, stop);
+    if (!out->codes_) return nullptr;
+    out->bytes_ = codes_bytes(out->rows_, nodes, out->dims_);
+    return out;
+  }
   out->bytes_ = estimated_bytes(out->rows_, nodes, out->dims_, settings.links);
   out->graph_ = std::make_unique<Graph>(out->dims_);
   try {
@@ -215,10 +243,6 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
       failed = true;
     }
   };
-  const std::size_t threads = std::max<std::size_t>(
-      1, std::min<std::size_t>(settings.build_threads != 0 ? settings.build_threads
-                                                           : std::max(1U, std::thread::hardware_concurrency()),
-                               nodes / 1000 + 1));
   {
     std::vector<std::jthread> pool;
     for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work);
@@ -237,6 +261,7 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
 std::vector<std::size_t> AnnIndex::candidates(std::span<const float> unit_query, std::size_t count) const {
   std::vector<std::size_t> out;
   if (nodes() == 0 || count == 0) return out;
+  if (codes_) return codes_->candidates(unit_query, count);
   // The graph's own breadth stays hnswlib's 10 (setEf is not safe beside a search): searchKnn
   // widens it to `count`, so the breadth is the count asked for, chosen per search.
   std::priority_queue<std::pair<float, hnswlib::labeltype>> found =

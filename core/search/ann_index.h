@@ -1,8 +1,10 @@
 #pragma once
-// An approximate nearest-neighbour index (HNSW, hnswlib) over the rows of a VectorIndex: the same
-// normalised vectors the exact scan reads, so inner product is cosine similarity. It only
-// proposes candidate rows; ann_search.h rescores them exactly with the VectorIndex's own rows
-// and dot(), so every score it returns is the scan's score for that row.
+// An approximate nearest-neighbour index over the rows of a VectorIndex: the same normalised
+// vectors the exact scan reads, so inner product is cosine similarity. Of one of two kinds
+// (AnnKind): the nodes' rotated vectors as bits, all read per query (ann_codes.h, the default),
+// or hnswlib's graph (HNSW). It only proposes candidate rows; ann_search.h rescores them exactly
+// with the VectorIndex's own rows and dot(), so every score it returns is the scan's score for
+// that row.
 //
 // Rows holding the same vector (the same chunk text twice: a page ingested under two names, a
 // licence or navigation block on every page, a corpus repeated) are one node of the graph, which
@@ -24,10 +26,13 @@
 
 namespace strata::search {
 
+class AnnCodes;
+
 class AnnIndex {
  public:
-  // The graph over every row of `vectors` (copied: the index owns its memory), built with
-  // `settings`' links, breadth and threads. Returns nullptr when `stop` becomes true during the
+  // The index of `settings`' kind over every row of `vectors` (copied: the index owns its
+  // memory): the graph built with `settings`' links, breadth and threads, or the codes made on
+  // its threads. Returns nullptr when `stop` becomes true during the
   // build. Throws strata::Error(unavailable) when the memory cannot be had.
   static std::unique_ptr<AnnIndex> build(const VectorIndex& vectors, const AnnSettings& settings,
                                          const std::atomic<bool>* stop = nullptr);
@@ -41,14 +46,20 @@ class AnnIndex {
   static std::size_t estimated_bytes(std::size_t rows, std::size_t dims, std::size_t links);
   // The same for `rows` rows of which `nodes` hold distinct vectors.
   static std::size_t estimated_bytes(std::size_t rows, std::size_t nodes, std::size_t dims, std::size_t links);
+  // What an index of `settings`' kind takes over `rows` rows of `dims` values of which `nodes`
+  // are distinct (all of them: the most it can take). What bytes() reports.
+  static std::size_t estimated_bytes(const AnnSettings& settings, std::size_t rows, std::size_t nodes, std::size_t dims);
+  static std::size_t estimated_bytes(const AnnSettings& settings, std::size_t rows, std::size_t dims);
 
   std::size_t rows() const { return rows_; }
   std::size_t nodes() const { return node_start_.empty() ? 0 : node_start_.size() - 1; }  // distinct vectors
   std::size_t dims() const { return dims_; }
   std::size_t bytes() const { return bytes_; }  // memory held (estimated_bytes of its shape)
   bool loaded() const { return loaded_; }         // read from a saved index rather than built
+  AnnKind kind() const { return graph_ ? AnnKind::hnsw : AnnKind::rabitq; }
 
-  // Saving and loading (ann_file.cpp): the index of `key` kept in two files of the store's
+  // Saving and loading (ann_file.cpp), of the graph only (the codes are made again in about
+  // the time a saved graph takes to load): the index of `key` kept in two files of the store's
   // derived folder, `<collection id>.ann` (what it was built from, its shape and its nodes'
   // rows) and `<collection id>.hnsw` (hnswlib's own saveIndex), so that a restart, or a second
   // process on the same machine, loads it in seconds instead of building it again.
@@ -66,7 +77,7 @@ class AnnIndex {
   static std::string saved_file(const std::string& folder, std::int64_t collection_id);
 
   // The `count` nodes nearest `unit_query` (unit length, dims() values) by the graph, searched
-  // with breadth `count` (at least 10); unordered. Thread-safe (const).
+  // with breadth `count` (at least 10), or by the codes' estimates; unordered. Thread-safe (const).
   std::vector<std::size_t> candidates(std::span<const float> unit_query, std::size_t count) const;
   // The rows node `node` stands for, ascending; the first is the one its vector was read from.
   std::span<const std::uint32_t> node_rows(std::size_t node) const {
@@ -76,7 +87,8 @@ class AnnIndex {
  private:
   struct Graph;
   AnnIndex() = default;
-  std::unique_ptr<Graph> graph_;
+  std::unique_ptr<Graph> graph_;     // AnnKind::hnsw
+  std::unique_ptr<AnnCodes> codes_;  // AnnKind::rabitq
   std::size_t rows_ = 0, dims_ = 0, bytes_ = 0;
   bool loaded_ = false;
   // Node n stands for rows node_rows_[node_start_[n] .. node_start_[n + 1]), ascending.

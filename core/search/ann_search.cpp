@@ -25,8 +25,24 @@ std::size_t ann_breadth_by_size(std::size_t rows) {
   return std::clamp(static_cast<std::size_t>(std::llround(std::max(at, 0.0))), k_ann_breadth_small, k_ann_breadth_most);
 }
 
+const std::size_t k_ann_codes_breadth_least = 200;
+const std::size_t k_ann_codes_nodes_per_candidate = 5000;
+
+std::size_t ann_codes_breadth_by_size(std::size_t rows) {
+  return std::max(k_ann_codes_breadth_least, rows / k_ann_codes_nodes_per_candidate);
+}
+
 std::size_t AnnSettings::breadth_for(std::size_t rows) const {
-  return search_breadth != 0 ? search_breadth : ann_breadth_by_size(rows);
+  if (search_breadth != 0) return search_breadth;
+  return kind == AnnKind::rabitq ? ann_codes_breadth_by_size(rows) : ann_breadth_by_size(rows);
+}
+
+const char* ann_kind_name(AnnKind kind) { return kind == AnnKind::rabitq ? "rabitq" : "hnsw"; }
+
+std::optional<AnnKind> ann_kind_named(std::string_view name) {
+  if (name == "rabitq") return AnnKind::rabitq;
+  if (name == "hnsw") return AnnKind::hnsw;
+  return std::nullopt;
 }
 
 std::vector<VectorHit> ann_search(const AnnIndex& ann, const VectorIndex& vectors, std::span<const float> query,

@@ -18,9 +18,19 @@ struct VectorKernels {
   // REQUIRES: |codes| <= 127, |q| <= 127, dims <= 130000 (so the sum cannot overflow).
   void (*scores_i8)(const std::int8_t* rows, std::size_t count, std::size_t dims,
                     const std::int16_t* q, std::int32_t* out);
+  // For `block_count` blocks of 8 bit codes of `words` 64-bit words each, stored word-major
+  // (code r of block b has its word w at blocks[(b * words + w) * 8 + r]), and `plane_count`
+  // bit planes of the query (plane j's word w at planes[j * words + w]):
+  //   sums[8b + r]   = sum over j of 2^j * popcount(code & plane j)
+  //   counts[8b + r] = popcount(code)
+  // Exact. REQUIRES: words * 64 * 2^plane_count < 2^31.
+  void (*bit_scores)(const std::uint64_t* blocks, std::size_t block_count, std::size_t words,
+                     const std::uint64_t* planes, std::size_t plane_count, std::int32_t* sums,
+                     std::int32_t* counts);
 };
 
-// The fastest variant this CPU runs (AVX2 where available, else the baseline).
+// The fastest variant this CPU runs (AVX2 where available, with AVX-512's popcount for the bit
+// codes where that is too; else the baseline).
 const VectorKernels& best_kernels();
 // The baseline variant (SSE2 on x86-64, portable C++ elsewhere); tests compare the two.
 const VectorKernels& baseline_kernels();

@@ -3,8 +3,9 @@
 # [search] ann_min_chunks: built in the background while the scan answers, its candidates
 # rescored exactly, so every search gives the scan's hits and scores whichever answered it; the
 # search tool's "exact" argument (a boolean) and `strata mcp --exact`; `strata serve
-# --ready-when-indexed`; the index saved beside the store and loaded by the next start (not a
-# damaged one, not after the vectors change); a bad ann_min_chunks.
+# --ready-when-indexed`; the default kind (rabitq: bit codes) made at each start and never
+# saved; with ann_kind = "hnsw" the graph saved beside the store and loaded by the next start
+# (not a damaged one, not after the vectors change); a bad ann_min_chunks or ann_kind.
 #
 # Usage: bash tests/e2e/search_ann.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -118,13 +119,26 @@ expect_http 503 "no store yet: not ready"
 serve_down
 
 # ---------------------------------------------------------------------------------------------
-case_ "a restart loads the index saved beside the store; a change of the vectors builds it again"
+case_ "the default index (bit codes) is made again at each start and never saved"
 # start_ready: a server started with --ready-when-indexed, once ready; its metrics in METRICS.
 start_ready() {
   serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
   for _ in $(seq 1 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = 200 ] && break; sleep 0.05; done
   METRICS=$(curl -s "$BASE/metrics")
 }
+assert_true "nothing saved by the servers above" test ! -e "$STORE.vectors/1.ann" -a ! -e "$STORE.vectors/1.hnsw"
+start_ready
+assert_true "ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
+assert_true "made, not loaded" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
+serve_down
+
+# ---------------------------------------------------------------------------------------------
+case_ "ann_kind = hnsw: a restart loads the graph saved beside the store; a change of the vectors builds it again"
+printf '[search]\nann_min_chunks = 1\nann_kind = "hnsw"\n' >strata.toml
+start_ready
+assert_true "built" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
+assert_eq "$EXACT" "$(post "" | serve_hits)" "the graph gives the scan's hits and scores"
+serve_down
 assert_true "the index saved beside the store" test -s "$STORE.vectors/1.ann" -a -s "$STORE.vectors/1.hnsw"
 start_ready
 assert_true "ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
@@ -148,9 +162,12 @@ assert_true "and that one loaded by the next start" grep -qx 'strata_vector_inde
 serve_down
 
 # ---------------------------------------------------------------------------------------------
-case_ "a threshold below 1 is a usage error naming the file"
+case_ "a threshold below 1 or an unknown kind is a usage error naming the file and line"
 printf '[search]\nann_min_chunks = 0\n' >strata.toml
 expect_exit 2 -- sh -c "'$STRATA' mcp --store '$STORE' </dev/null"
 expect_stderr_match "strata.toml:2: search.ann_min_chunks"
+printf '[search]\nann_min_chunks = 1\nann_kind = "ivf"\n' >strata.toml
+expect_exit 2 -- sh -c "'$STRATA' serve --store '$STORE' --listen 127.0.0.1:0 </dev/null"
+expect_stderr_match "strata.toml:3: search.ann_kind must be rabitq or hnsw \\(got ivf\\)"
 
 e2e_finish

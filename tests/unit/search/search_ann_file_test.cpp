@@ -72,17 +72,45 @@ std::uint64_t checksum_of(const std::string& bytes) {
   return c.value();
 }
 
+// The graph's settings: only the graph is saved.
+AnnSettings graph_settings() {
+  AnnSettings s;
+  s.kind = search::AnnKind::hnsw;
+  return s;
+}
+
 TEST(AnnParallelBuildTest, EveryThreadCountFindsTheScansRows) {
   const auto vectors = saved_test_vectors();
   for (const std::size_t threads : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+   for (const search::AnnKind kind : {search::AnnKind::rabitq, search::AnnKind::hnsw}) {
     AnnSettings settings;
+    settings.kind = kind;
     settings.build_threads = threads;
     const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
     ASSERT_NE(ann, nullptr);
     EXPECT_EQ(ann->nodes(), 1400u);
     EXPECT_FALSE(ann->loaded());
-    EXPECT_GE(recall_of(*ann, *vectors, settings), 0.98) << threads << " threads";
+    EXPECT_GE(recall_of(*ann, *vectors, settings), 0.98) << threads << " threads, " << search::ann_kind_name(kind);
+   }
   }
+}
+
+// The codes are made again rather than saved (in about the time a saved graph takes to load):
+// nothing is written for them, and a saved graph is not loaded in their place.
+TEST(AnnParallelBuildTest, TheCodesAreNeitherSavedNorLoadedFromAGraphsFiles) {
+  testing::TempDir tmp;
+  const auto vectors = saved_test_vectors();
+  const std::string meta = AnnIndex::saved_file(tmp.path().string(), 2);
+  const AnnSettings codes;
+  const std::unique_ptr<AnnIndex> built = AnnIndex::build(*vectors, codes);
+  ASSERT_NE(built, nullptr);
+  EXPECT_FALSE(built->save(meta, saved_test_key(), codes));
+  EXPECT_FALSE(std::filesystem::exists(meta));
+  const std::unique_ptr<AnnIndex> graph = AnnIndex::build(*vectors, graph_settings());
+  ASSERT_NE(graph, nullptr);
+  ASSERT_TRUE(graph->save(meta, saved_test_key(), graph_settings()));
+  EXPECT_EQ(AnnIndex::load(meta, saved_test_key(), *vectors, codes), nullptr);
+  EXPECT_NE(AnnIndex::load(meta, saved_test_key(), *vectors, graph_settings()), nullptr);
 }
 
 class AnnFileTest : public ::testing::Test {
@@ -98,7 +126,7 @@ class AnnFileTest : public ::testing::Test {
   std::unique_ptr<AnnIndex> load(const search::AnnKey& key) const { return AnnIndex::load(meta_, key, *vectors_, settings_); }
 
   testing::TempDir tmp_;
-  AnnSettings settings_;
+  AnnSettings settings_ = graph_settings();
   std::shared_ptr<const search::VectorIndex> vectors_;
   std::unique_ptr<AnnIndex> built_;
   std::string meta_, graph_;
@@ -249,7 +277,7 @@ TEST(AnnCacheFileTest, ASecondCacheLoadsWhatTheFirstSaved) {
   testing::TempDir tmp;
   const auto vectors = saved_test_vectors();
   const std::string saved = AnnIndex::saved_file(tmp.path().string(), 2);
-  AnnSettings settings;
+  const AnnSettings settings = graph_settings();
   {
     search::AnnCache first;
     EXPECT_EQ(first.find_or_build(saved_test_key(), vectors, settings, saved), nullptr);

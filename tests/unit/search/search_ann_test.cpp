@@ -42,21 +42,25 @@ using store::Store;
 using testing::random_index;
 using testing::random_matrix;
 
-TEST(AnnIndexTest, RecallAgainstTheScanIsAtLeast098AndScoresAreTheScans) {
-  constexpr std::size_t rows = 2000, dims = 32, k = 10, queries = 60;
-  const auto vectors = random_index(rows, dims, 7);
-  const AnnSettings settings;
-  const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
-  ASSERT_NE(ann, nullptr);
-  EXPECT_EQ(ann->rows(), rows);
-  EXPECT_EQ(ann->bytes(), AnnIndex::estimated_bytes(rows, dims, settings.links));
-  const std::vector<float> q = random_matrix(queries, dims, 99);
+// Both kinds of index, each named in a failure.
+AnnSettings settings_of(search::AnnKind kind) {
+  AnnSettings s;
+  s.kind = kind;
+  return s;
+}
+const search::AnnKind kKinds[] = {search::AnnKind::rabitq, search::AnnKind::hnsw};
+
+// The recall of `ann`'s top k against the scan's over `queries` queries of `q`; every row found
+// must carry the scan's score, bit for bit.
+double recall_against_the_scan(const AnnIndex& ann, const VectorIndex& vectors, const std::vector<float>& q,
+                               std::size_t queries, std::size_t k, const AnnSettings& settings) {
+  const std::size_t dims = vectors.dims();
   std::size_t found = 0;
   for (std::size_t i = 0; i < queries; ++i) {
     const std::span<const float> query(q.data() + i * dims, dims);
-    const std::vector<VectorHit> exact = vectors->search_exact(query, k);
-    const std::vector<VectorHit> approx = search::ann_search(*ann, *vectors, query, k, settings);
-    ASSERT_EQ(approx.size(), k);
+    const std::vector<VectorHit> exact = vectors.search_exact(query, k);
+    const std::vector<VectorHit> approx = search::ann_search(ann, vectors, query, k, settings);
+    EXPECT_EQ(approx.size(), k);
     for (std::size_t j = 1; j < approx.size(); ++j) EXPECT_GE(approx[j - 1].score, approx[j].score) << "best first";
     for (const VectorHit& h : approx) {
       const auto same = std::find_if(exact.begin(), exact.end(), [&](const VectorHit& e) { return e.row == h.row; });
@@ -65,8 +69,41 @@ TEST(AnnIndexTest, RecallAgainstTheScanIsAtLeast098AndScoresAreTheScans) {
       EXPECT_EQ(same->score, h.score) << "rescored exactly: the scan's score, bit for bit";
     }
   }
-  const double recall = static_cast<double>(found) / static_cast<double>(queries * k);
-  EXPECT_GE(recall, 0.98);
+  return static_cast<double>(found) / static_cast<double>(queries * k);
+}
+
+TEST(AnnIndexTest, RecallAgainstTheScanIsAtLeast098AndScoresAreTheScans) {
+  constexpr std::size_t rows = 2000, dims = 32, k = 10, queries = 60;
+  const auto vectors = random_index(rows, dims, 7);
+  const std::vector<float> q = random_matrix(queries, dims, 99);
+  for (const search::AnnKind kind : kKinds) {
+    const AnnSettings settings = settings_of(kind);
+    const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
+    ASSERT_NE(ann, nullptr);
+    EXPECT_EQ(ann->kind(), kind);
+    EXPECT_EQ(ann->rows(), rows);
+    EXPECT_EQ(ann->bytes(), AnnIndex::estimated_bytes(settings, rows, dims));
+    EXPECT_GE(recall_against_the_scan(*ann, *vectors, q, queries, k, settings), 0.98) << search::ann_kind_name(kind);
+  }
+  EXPECT_EQ(AnnIndex::estimated_bytes(settings_of(search::AnnKind::hnsw), rows, dims), AnnIndex::estimated_bytes(rows, dims, 32));
+}
+
+// The codes on vectors shaped as the built-in model's (sparse, never negative, by topic), where
+// a query reads 1% of the rows as candidates. The rotation is what makes one bit a dimension
+// enough: without it a code's bits are mostly the zeros of a sparse row, and this fails.
+TEST(AnnIndexTest, TheCodesFindTheScansRowsAmongFewCandidatesOnSparseVectors) {
+  constexpr std::size_t rows = 20000, dims = 96, k = 10, queries = 50;
+  const auto vectors = std::make_shared<const VectorIndex>(testing::sparse_topic_matrix(rows, dims, 12, 8), dims);
+  const std::vector<float> q = testing::sparse_topic_matrix(queries, dims, 6, 9);
+  AnnSettings settings = settings_of(search::AnnKind::rabitq);
+  settings.search_breadth = 200;
+  settings.candidates = 10;
+  const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
+  ASSERT_NE(ann, nullptr);
+  EXPECT_GE(recall_against_the_scan(*ann, *vectors, q, queries, k, settings), 0.98);
+  // 96 dims are two 64-bit words a code, a 48th of the float rows.
+  EXPECT_EQ(ann->bytes(), AnnIndex::estimated_bytes(settings, rows, ann->nodes(), dims));
+  EXPECT_LT(ann->bytes(), rows * dims * sizeof(float) / 8);
 }
 
 // Rows holding the same vector are one node of the graph: a corpus repeated twelve times (as the
@@ -78,14 +115,16 @@ TEST(AnnIndexTest, CopiesOfAVectorAreOneNodeAndEveryCopyIsFound) {
   std::vector<float> m;
   for (std::size_t c = 0; c < copies; ++c) m.insert(m.end(), base.begin(), base.end());  // row r = copy of r % 400
   const auto vectors = std::make_shared<const VectorIndex>(std::move(m), dims);
-  const AnnSettings settings;
+  const std::vector<float> q = random_matrix(queries, dims, 12);
+  for (const search::AnnKind kind : kKinds) {
+  SCOPED_TRACE(search::ann_kind_name(kind));
+  const AnnSettings settings = settings_of(kind);
   const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings);
   ASSERT_NE(ann, nullptr);
   EXPECT_EQ(ann->rows(), distinct * copies);
   EXPECT_EQ(ann->nodes(), distinct);
-  EXPECT_EQ(ann->bytes(), AnnIndex::estimated_bytes(distinct * copies, distinct, dims, settings.links));
-  EXPECT_LT(ann->bytes(), AnnIndex::estimated_bytes(distinct * copies, dims, settings.links));
-  const std::vector<float> q = random_matrix(queries, dims, 12);
+  EXPECT_EQ(ann->bytes(), AnnIndex::estimated_bytes(settings, distinct * copies, distinct, dims));
+  EXPECT_LT(ann->bytes(), AnnIndex::estimated_bytes(settings, distinct * copies, dims));
   for (std::size_t i = 0; i < queries; ++i) {
     const std::span<const float> query(q.data() + i * dims, dims);
     const std::vector<VectorHit> exact = vectors->search_exact(query, k);
@@ -98,21 +137,41 @@ TEST(AnnIndexTest, CopiesOfAVectorAreOneNodeAndEveryCopyIsFound) {
     }
     EXPECT_EQ(approx[0].row % distinct, approx[copies - 1].row % distinct);
   }
+  }
 }
 
 TEST(AnnIndexTest, AStoppedBuildGivesNothingAndABadQueryIsInvalidInput) {
   const auto vectors = random_index(200, 8, 3);
   const std::atomic<bool> stop{true};
-  EXPECT_EQ(AnnIndex::build(*vectors, AnnSettings{}, &stop), nullptr);
-  const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, AnnSettings{});
-  ASSERT_NE(ann, nullptr);
-  const std::vector<float> wrong(7, 1.0f);
-  EXPECT_EQ(testing::error_of([&] { search::ann_search(*ann, *vectors, wrong, 5, AnnSettings{}); }).code(),
-            ExitCode::invalid_input);
+  for (const search::AnnKind kind : kKinds) {
+    SCOPED_TRACE(search::ann_kind_name(kind));
+    EXPECT_EQ(AnnIndex::build(*vectors, settings_of(kind), &stop), nullptr);
+    const std::unique_ptr<AnnIndex> ann = AnnIndex::build(*vectors, settings_of(kind));
+    ASSERT_NE(ann, nullptr);
+    const std::vector<float> wrong(7, 1.0f);
+    EXPECT_EQ(testing::error_of([&] { search::ann_search(*ann, *vectors, wrong, 5, settings_of(kind)); }).code(),
+              ExitCode::invalid_input);
+  }
+}
+
+TEST(AnnSettingsTest, TheKindIsNamedInTheConfigsWordsAndTheCodesAreTheDefault) {
+  EXPECT_EQ(AnnSettings{}.kind, search::AnnKind::rabitq);
+  for (const search::AnnKind kind : kKinds) EXPECT_EQ(search::ann_kind_named(search::ann_kind_name(kind)), kind);
+  EXPECT_EQ(search::ann_kind_named("HNSW"), std::nullopt);
+  EXPECT_EQ(search::ann_kind_named(""), std::nullopt);
+}
+
+TEST(AnnSettingsTest, TheCodesCandidatesGrowLinearlyWithTheNodes) {
+  AnnSettings s;
+  EXPECT_EQ(s.breadth_for(1), search::k_ann_codes_breadth_least);
+  EXPECT_EQ(s.breadth_for(100'000), search::k_ann_codes_breadth_least);
+  EXPECT_EQ(s.breadth_for(1'427'474), 1'427'474 / search::k_ann_codes_nodes_per_candidate);  // bench/ann.sh's 1.4M
+  s.search_breadth = 64;
+  EXPECT_EQ(s.breadth_for(1'427'474), 64u);
 }
 
 TEST(AnnSettingsTest, TheSearchBreadthGrowsWithTheCollectionUnlessFixed) {
-  AnnSettings s;
+  AnnSettings s = settings_of(search::AnnKind::hnsw);
   // The measured sizes of bench/ann.sh (BENCHMARKS.md): the breadths chosen there.
   EXPECT_EQ(s.breadth_for(109'817), search::k_ann_breadth_small);
   EXPECT_EQ(s.breadth_for(1'318'324), search::k_ann_breadth_large);
@@ -137,7 +196,7 @@ TEST(AnnCacheTest, BuildsInTheBackgroundOncePerStateAndFreesTheOldOne) {
   cache.wait_idle();
   EXPECT_EQ(cache.state(key), AnnState::ready);
   const std::size_t held = cache.bytes();
-  EXPECT_EQ(held, AnnIndex::estimated_bytes(300, 8, AnnSettings{}.links));
+  EXPECT_EQ(held, AnnIndex::estimated_bytes(AnnSettings{}, 300, 8));
   const std::shared_ptr<const AnnIndex> first = cache.find_or_build(key, vectors, AnnSettings{});
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(first->rows(), 300u);
@@ -152,14 +211,14 @@ TEST(AnnCacheTest, BuildsInTheBackgroundOncePerStateAndFreesTheOldOne) {
   const std::shared_ptr<const AnnIndex> second = cache.find_or_build(next, fewer, AnnSettings{});
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(second->rows(), 250u);
-  EXPECT_EQ(cache.bytes(), AnnIndex::estimated_bytes(250, 8, AnnSettings{}.links));
+  EXPECT_EQ(cache.bytes(), AnnIndex::estimated_bytes(AnnSettings{}, 250, 8));
 }
 
 TEST(AnnCacheTest, AnIndexBeyondTheMemoryBoundIsNotBuilt) {
   AnnCache cache;
   const auto vectors = random_index(300, 8, 5);
   AnnSettings small;
-  small.max_bytes = AnnIndex::estimated_bytes(300, 8, small.links) - 1;
+  small.max_bytes = AnnIndex::estimated_bytes(small, 300, 8) - 1;
   const AnnKey key{{"store-b", 1}, 3, store::EmbeddingModel("local", "m", 8), 300};
   EXPECT_EQ(cache.find_or_build(key, vectors, small), nullptr);
   cache.wait_idle();

@@ -241,6 +241,46 @@ TEST(SearchVectorKernels, VariantsAgreeBitForBitAndMatchDouble) {
   EXPECT_EQ(out, 384 * 127 * 127);
 }
 
+// The bit codes' popcount sums (ann_codes.cpp): every variant (AVX-512's popcount where the CPU
+// has it) gives the brute-force count, for each plane count the callers use and one they do not.
+TEST(SearchVectorKernels, BitScoresAreTheCountsOfTheCodesAndThePlanes) {
+  const auto& base = detail::baseline_kernels();
+  const auto& best = detail::best_kernels();
+  VecRng rng(5);
+  const auto word = [&rng] { return (std::uint64_t{rng.below(1u << 31)} << 33) ^ (std::uint64_t{rng.below(1u << 31)} << 2) ^ rng.below(4); };
+  for (const std::size_t words : {1u, 6u, 8u, 48u}) {
+    for (const std::size_t planes : {1u, 4u, 5u, 8u}) {
+      constexpr std::size_t blocks = 5;
+      std::vector<std::uint64_t> codes(blocks * words * 8), plane(planes * words);
+      for (auto& w : codes) w = word();
+      for (auto& w : plane) w = word();
+      codes[0] = ~std::uint64_t{0};  // a word of all ones, and one of none
+      codes[1] = 0;
+      std::vector<std::int32_t> sums_base(blocks * 8), counts_base(blocks * 8), sums_best(blocks * 8), counts_best(blocks * 8);
+      base.bit_scores(codes.data(), blocks, words, plane.data(), planes, sums_base.data(), counts_base.data());
+      best.bit_scores(codes.data(), blocks, words, plane.data(), planes, sums_best.data(), counts_best.data());
+      for (std::size_t b = 0; b < blocks; ++b) {
+        for (std::size_t r = 0; r < 8; ++r) {
+          std::int32_t sum = 0, count = 0;
+          for (std::size_t w = 0; w < words; ++w) {
+            const std::uint64_t c = codes[(b * words + w) * 8 + r];
+            for (std::size_t bit = 0; bit < 64; ++bit) {
+              if (((c >> bit) & 1) == 0) continue;
+              ++count;
+              for (std::size_t j = 0; j < planes; ++j) sum += static_cast<std::int32_t>(((plane[j * words + w] >> bit) & 1) << j);
+            }
+          }
+          const std::size_t i = b * 8 + r;
+          EXPECT_EQ(counts_base[i], count) << words << " words, code " << i;
+          EXPECT_EQ(sums_base[i], sum) << words << " words, " << planes << " planes, code " << i;
+          EXPECT_EQ(counts_best[i], count) << best.name;
+          EXPECT_EQ(sums_best[i], sum) << best.name << ", " << planes << " planes";
+        }
+      }
+    }
+  }
+}
+
 // The int8 pre-pass returns exactly the exact top k, and both equal the brute force, across
 // seeds, sizes, dimensions, data shapes and filters.
 struct Shape {

@@ -1,0 +1,69 @@
+#pragma once
+// The approximate index's default kind (AnnKind::rabitq): every node's vector kept as one bit
+// per dimension of a random rotation, after RaBitQ (Gao and Long, SIGMOD 2024). A query reads
+// every code (a 384-d vector is 48 bytes, a 32nd of its float row) and estimates each node's
+// inner product from them; the best estimates are the candidates that ann_search.h rescores
+// exactly, so a returned score is always the scan's.
+//
+// Why this and not only the graph: the built-in model's vectors are sparse (an eighth of their
+// values positive) with many near-ties, and a graph that finds their 10 nearest at recall 0.98
+// must search nearly as wide as the scan (HNSW at 1.43M distinct vectors: 0.977 at 14.8 ms
+// against the scan's 21.4 ms, after a 929 s build on 2 cores). The codes are built in seconds,
+// take a fortieth of the graph's memory, and their estimate's error depends on the number of
+// bits, not on how the vectors cluster (bench/ann.sh, BENCHMARKS.md).
+//
+// The rotation is orthogonal, so inner products are kept: the vector less the collection's mean
+// is padded with zeros to whole 64-bit words and put through four rounds of random signs and
+// normalised Walsh-Hadamard transforms (O(d log d) per vector, where a dense rotation of a
+// 3072-d model would cost 9.4M multiplications each). Internal to core/search.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "search/vector_index.h"
+
+namespace strata::search {
+
+class AnnCodes {
+ public:
+  // The codes of the vectors of `vectors`' rows `first_rows` (one per node, in node order),
+  // made on `threads` threads (at least 1). nullptr when `stop` becomes true.
+  static std::unique_ptr<AnnCodes> build(const VectorIndex& vectors, std::span<const std::uint32_t> first_rows,
+                                         std::size_t threads, const std::atomic<bool>* stop = nullptr);
+  // The memory codes of `nodes` vectors of `dims` values take (what bytes() reports).
+  static std::size_t estimated_bytes(std::size_t nodes, std::size_t dims);
+
+  std::size_t nodes() const { return nodes_; }
+  std::size_t bits() const { return padded_; }  // bits a code holds: dims rounded up to whole words
+  std::size_t bytes() const { return estimated_bytes(nodes_, dims_); }
+
+  // The `count` nodes whose estimated inner product with `unit_query` (dims values) is largest,
+  // unordered; equal estimates keep the lower node. Thread-safe (const).
+  std::vector<std::size_t> candidates(std::span<const float> unit_query, std::size_t count) const;
+
+  // The estimated inner products of `unit_query` with every node, in node order (tests).
+  std::vector<float> estimates(std::span<const float> unit_query) const;
+
+ private:
+  AnnCodes() = default;
+  struct Query;
+  Query prepare(std::span<const float> unit_query) const;
+  // Estimates for the nodes of blocks [first, last), 8 nodes a block, into `out`.
+  void estimate_blocks(const Query& q, std::size_t first, std::size_t last, float* out) const;
+  // out = the rotation of `in` (dims_ values) less `minus` (dims_ values, or null), padded_ values.
+  void rotate(const float* in, const float* minus, float* out) const;
+
+  std::size_t dims_ = 0, padded_ = 0, words_ = 0, nodes_ = 0;
+  std::vector<float> signs_;  // kRounds × padded_, each ±1
+  std::vector<float> mean_;   // dims_
+  // Block b of 8 nodes: words_ × 8 words, word-major (node 8b + r's word w at (b * words_ + w) * 8 + r).
+  std::vector<std::uint64_t> blocks_;
+  // Per node (padded to whole blocks with 0): |r|² / Σ|r_i| of its rotated vector r, which turns
+  // the query's inner product with the code's ±1 values into the estimate.
+  std::vector<float> factor_;
+};
+
+}  // namespace strata::search
