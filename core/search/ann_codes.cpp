@@ -24,7 +24,11 @@ using detail::best_kernels;
 
 constexpr std::size_t kRotationRounds = 4;  // rounds of random signs and Hadamard transforms
 constexpr std::size_t kQueryBits = 4;      // the query's values as 4-bit steps (RaBitQ's choice)
-constexpr std::size_t kCodeChunkBlocks = 32;   // blocks estimated at once: small buffers that stay in L1
+// Blocks estimated at once: small buffers that stay in L1. The codes are kept in whole chunks
+// (the last padded with empty nodes) so that the loops over a chunk have a fixed count, which
+// the compiler vectorises at -O2.
+constexpr std::size_t kCodeChunkBlocks = 32;
+constexpr std::size_t kCodeChunkNodes = kCodeChunkBlocks * 8;
 constexpr std::uint64_t kRotationSeed = 0x5354524154413131ULL;  // fixed: the same codes every build
 // A query's scan is cut into slices scanned by threads at once (one per hardware thread, at most
 // kMaxCodeSlices), each at least this many nodes: below, a thread's start costs more than it saves.
@@ -92,8 +96,8 @@ struct AnnCodes::Query {
 };
 
 std::size_t AnnCodes::estimated_bytes(std::size_t nodes, std::size_t dims) {
-  const std::size_t padded = padded_dims(dims), whole = (nodes + 7) / 8 * 8;
-  return whole * (padded / 8 + sizeof(float)) + (kRotationRounds * padded + dims) * sizeof(float);
+  const std::size_t padded = padded_dims(dims), whole = (nodes + kCodeChunkNodes - 1) / kCodeChunkNodes * kCodeChunkNodes;
+  return whole * (padded / 8 + 2 * sizeof(float)) + (kRotationRounds * padded + dims) * sizeof(float);
 }
 
 void AnnCodes::rotate(const float* in, const float* minus, float* out) const {
@@ -137,9 +141,10 @@ std::unique_ptr<AnnCodes> AnnCodes::build(const VectorIndex& vectors, std::span<
       c.mean_[i] = c.nodes_ > 0 ? static_cast<float>(sum[i] / static_cast<double>(c.nodes_)) : 0.0f;
     }
   }
-  const std::size_t blocks = (c.nodes_ + 7) / 8;
+  const std::size_t blocks = (c.nodes_ + kCodeChunkNodes - 1) / kCodeChunkNodes * kCodeChunkBlocks;
   c.blocks_.assign(blocks * c.words_ * 8, 0);
   c.factor_.assign(blocks * 8, 0.0f);
+  c.factor_ones_.assign(blocks * 8, 0.0f);
   const auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
   const auto encode = [&](std::size_t first_block, std::size_t last_block) {
     // Below the process's other threads: queries answered by the scan meanwhile come first.
@@ -150,12 +155,18 @@ std::unique_ptr<AnnCodes> AnnCodes::build(const VectorIndex& vectors, std::span<
         const std::size_t node = b * 8 + k;
         c.rotate(vectors.row(first_rows[node]).data(), c.mean_.data(), r.data());
         double norm2 = 0.0, abs_sum = 0.0;
+        std::size_t ones = 0;
         for (std::size_t i = 0; i < c.padded_; ++i) {
           norm2 += static_cast<double>(r[i]) * r[i];
           abs_sum += std::fabs(r[i]);
-          if (r[i] > 0.0f) c.blocks_[(b * c.words_ + i / 64) * 8 + k] |= std::uint64_t{1} << (i % 64);
+          if (r[i] > 0.0f) {
+            c.blocks_[(b * c.words_ + i / 64) * 8 + k] |= std::uint64_t{1} << (i % 64);
+            ++ones;
+          }
         }
-        c.factor_[node] = abs_sum > 0.0 ? static_cast<float>(norm2 / abs_sum) : 0.0f;
+        const double factor = abs_sum > 0.0 ? norm2 / abs_sum : 0.0;
+        c.factor_[node] = static_cast<float>(factor);
+        c.factor_ones_[node] = static_cast<float>(factor * static_cast<double>(ones));
       }
     }
   };
@@ -189,28 +200,29 @@ AnnCodes::Query AnnCodes::prepare(std::span<const float> unit_query) const {
   return q;
 }
 
-void AnnCodes::estimate_blocks(const Query& q, std::size_t first, std::size_t last, float* out) const {
+void AnnCodes::estimate_chunk(const Query& q, std::size_t chunk, float* out) const {
   // The code's ±1 values s against the stepped query y: <y, s> = 2 Σ_{s_i = 1} y_i - Σ y_i, and
-  // Σ_{s_i = 1} y_i = lo * popcount(code) + step * Σ_j 2^j popcount(code & plane j). Scaled by
-  // the node's factor it estimates <query, vector - mean>, which orders nodes as <query, vector>.
-  std::int32_t sums[kCodeChunkBlocks * 8], counts[kCodeChunkBlocks * 8];
-  const auto& kernels = best_kernels();
-  for (std::size_t b = first; b < last; b += kCodeChunkBlocks) {
-    const std::size_t n = std::min(kCodeChunkBlocks, last - b);
-    kernels.bit_scores(blocks_.data() + b * words_ * 8, n, words_, q.planes.data(), kQueryBits, sums, counts);
-    const float* f = factor_.data() + b * 8;
-    float* o = out + (b - first) * 8;
-    for (std::size_t i = 0; i < n * 8; ++i) {
-      const float ones = q.lo * static_cast<float>(counts[i]) + q.step * static_cast<float>(sums[i]);
-      o[i] = f[i] * (2.0f * ones - q.sum);
-    }
+  // Σ_{s_i = 1} y_i = lo * ones + step * Σ_j 2^j popcount(code & plane j), ones being the
+  // code's 1 bits. Scaled by the node's factor it estimates <query, vector - mean>, which orders
+  // nodes as <query, vector>: factor * (2 step sums - Σ y) + 2 lo (factor * ones), the last
+  // product kept per node so that a query counts no code's bits of its own.
+  std::int32_t sums[kCodeChunkNodes];
+  best_kernels().bit_scores(blocks_.data() + chunk * kCodeChunkBlocks * words_ * 8, kCodeChunkBlocks, words_,
+                            q.planes.data(), kQueryBits, sums);
+  const float two_step = 2.0f * q.step, two_lo = 2.0f * q.lo;
+  const float* f = factor_.data() + chunk * kCodeChunkNodes;
+  const float* f_ones = factor_ones_.data() + chunk * kCodeChunkNodes;
+  for (std::size_t i = 0; i < kCodeChunkNodes; ++i) {
+    out[i] = f[i] * (two_step * static_cast<float>(sums[i]) - q.sum) + two_lo * f_ones[i];
   }
 }
 
 std::vector<float> AnnCodes::estimates(std::span<const float> unit_query) const {
   const Query q = prepare(unit_query);
   std::vector<float> all(factor_.size());
-  estimate_blocks(q, 0, factor_.size() / 8, all.data());
+  for (std::size_t chunk = 0; chunk < factor_.size() / kCodeChunkNodes; ++chunk) {
+    estimate_chunk(q, chunk, all.data() + chunk * kCodeChunkNodes);
+  }
   all.resize(nodes_);
   return all;
 }
@@ -220,16 +232,20 @@ std::vector<std::size_t> AnnCodes::candidates(std::span<const float> unit_query,
   if (nodes_ == 0 || count == 0) return out;
   count = std::min(count, nodes_);
   const Query q = prepare(unit_query);
-  const std::size_t blocks = factor_.size() / 8;
+  const std::size_t chunks = factor_.size() / kCodeChunkNodes;
   const auto scan = [&](std::size_t first, std::size_t last) {
     Best best(count);
-    float estimates[kCodeChunkBlocks * 8];
-    for (std::size_t b = first; b < last; b += kCodeChunkBlocks) {
-      const std::size_t n = std::min(kCodeChunkBlocks, last - b);
-      estimate_blocks(q, b, b + n, estimates);
+    float estimates[kCodeChunkNodes];
+    for (std::size_t chunk = first; chunk < last; ++chunk) {
+      estimate_chunk(q, chunk, estimates);
       float floor = best.floor();
-      for (std::size_t i = 0; i < n * 8; ++i) {
-        const std::size_t node = b * 8 + i;
+      // Most chunks hold no estimate above the floor once the best are full: a count of them
+      // (a loop the compiler vectorises) passes over such a chunk without a branch per node.
+      std::uint32_t above = 0;
+      for (std::size_t i = 0; i < kCodeChunkNodes; ++i) above += estimates[i] >= floor ? 1U : 0U;
+      if (above == 0) continue;
+      for (std::size_t i = 0; i < kCodeChunkNodes; ++i) {
+        const std::size_t node = chunk * kCodeChunkNodes + i;
         if (estimates[i] < floor || node >= nodes_) continue;
         best.offer(estimates[i], node);
         floor = best.floor();
@@ -243,10 +259,10 @@ std::vector<std::size_t> AnnCodes::candidates(std::span<const float> unit_query,
   // async | deferred: libstdc++ starts a thread, and where none can be had runs the slice on
   // get() instead, in this thread.
   for (std::size_t i = 1; i < slices; ++i) {
-    others.push_back(std::async(std::launch::async | std::launch::deferred, scan, blocks * i / slices,
-                                blocks * (i + 1) / slices));
+    others.push_back(std::async(std::launch::async | std::launch::deferred, scan, chunks * i / slices,
+                                chunks * (i + 1) / slices));
   }
-  std::vector<std::pair<float, std::size_t>> all = scan(0, blocks / slices);
+  std::vector<std::pair<float, std::size_t>> all = scan(0, chunks / slices);
   for (auto& f : others) {
     std::vector<std::pair<float, std::size_t>> part = f.get();
     all.insert(all.end(), part.begin(), part.end());

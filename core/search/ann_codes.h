@@ -51,19 +51,21 @@ class AnnCodes {
   AnnCodes() = default;
   struct Query;
   Query prepare(std::span<const float> unit_query) const;
-  // Estimates for the nodes of blocks [first, last), 8 nodes a block, into `out`.
-  void estimate_blocks(const Query& q, std::size_t first, std::size_t last, float* out) const;
+  // Estimates for the nodes of chunk `chunk` (kCodeChunkNodes of them) into `out`.
+  void estimate_chunk(const Query& q, std::size_t chunk, float* out) const;
   // out = the rotation of `in` (dims_ values) less `minus` (dims_ values, or null), padded_ values.
   void rotate(const float* in, const float* minus, float* out) const;
 
   std::size_t dims_ = 0, padded_ = 0, words_ = 0, nodes_ = 0;
   std::vector<float> signs_;  // kRounds × padded_, each ±1
   std::vector<float> mean_;   // dims_
-  // Block b of 8 nodes: words_ × 8 words, word-major (node 8b + r's word w at (b * words_ + w) * 8 + r).
+  // Block b of 8 nodes: words_ × 8 words, word-major (node 8b + r's word w at (b * words_ + w) * 8 + r);
+  // whole chunks of blocks, the last padded with empty nodes.
   std::vector<std::uint64_t> blocks_;
   // Per node (padded to whole blocks with 0): |r|² / Σ|r_i| of its rotated vector r, which turns
-  // the query's inner product with the code's ±1 values into the estimate.
-  std::vector<float> factor_;
+  // the query's inner product with the code's ±1 values into the estimate, and that times the
+  // code's 1 bits.
+  std::vector<float> factor_, factor_ones_;
 };
 
 }  // namespace strata::search

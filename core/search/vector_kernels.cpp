@@ -56,26 +56,23 @@ float dot_base(const float* a, const float* b, std::size_t n) { return dot_body(
 // variant's target has it, a few bit operations elsewhere.
 __attribute__((always_inline)) inline void bit_scores_body(const std::uint64_t* blocks, std::size_t block_count,
                                                            std::size_t words, const std::uint64_t* planes,
-                                                           std::size_t plane_count, std::int32_t* sums,
-                                                           std::int32_t* counts) {
+                                                           std::size_t plane_count, std::int32_t* sums) {
   for (std::size_t b = 0; b < block_count; ++b) {
     const std::uint64_t* block = blocks + b * words * 8;
     for (std::size_t r = 0; r < 8; ++r) {
-      std::int32_t sum = 0, count = 0;
+      std::int32_t sum = 0;
       for (std::size_t w = 0; w < words; ++w) {
         const std::uint64_t code = block[w * 8 + r];
-        count += std::popcount(code);
         for (std::size_t j = 0; j < plane_count; ++j) sum += std::popcount(code & planes[j * words + w]) << j;
       }
       sums[b * 8 + r] = sum;
-      counts[b * 8 + r] = count;
     }
   }
 }
 
 void bit_scores_base(const std::uint64_t* blocks, std::size_t block_count, std::size_t words,
-                     const std::uint64_t* planes, std::size_t plane_count, std::int32_t* sums, std::int32_t* counts) {
-  bit_scores_body(blocks, block_count, words, planes, plane_count, sums, counts);
+                     const std::uint64_t* planes, std::size_t plane_count, std::int32_t* sums) {
+  bit_scores_body(blocks, block_count, words, planes, plane_count, sums);
 }
 
 void scores_f32_base(const float* rows, std::size_t count, std::size_t dims, const float* q,
@@ -145,9 +142,8 @@ __attribute__((target("avx2"))) void scores_i8_avx2(const std::int8_t* rows, std
 
 __attribute__((target("avx2,popcnt"))) void bit_scores_avx2(const std::uint64_t* blocks, std::size_t block_count,
                                                            std::size_t words, const std::uint64_t* planes,
-                                                           std::size_t plane_count, std::int32_t* sums,
-                                                           std::int32_t* counts) {
-  bit_scores_body(blocks, block_count, words, planes, plane_count, sums, counts);
+                                                           std::size_t plane_count, std::int32_t* sums) {
+  bit_scores_body(blocks, block_count, words, planes, plane_count, sums);
 }
 
 // A block's 8 codes are one register a word: each plane's popcounts are summed per lane and
@@ -156,15 +152,13 @@ __attribute__((target("avx2,popcnt"))) void bit_scores_avx2(const std::uint64_t*
 template <std::size_t Planes>
 __attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) inline void bit_scores_avx512_of(
     const std::uint64_t* blocks, std::size_t block_count, std::size_t words, const std::uint64_t* planes,
-    std::int32_t* sums, std::int32_t* counts) {
+    std::int32_t* sums) {
   for (std::size_t b = 0; b < block_count; ++b) {
     const std::uint64_t* block = blocks + b * words * 8;
-    __m512i count = _mm512_setzero_si512();
     __m512i per_plane[Planes];
     for (std::size_t j = 0; j < Planes; ++j) per_plane[j] = _mm512_setzero_si512();
     for (std::size_t w = 0; w < words; ++w) {
       const __m512i code = _mm512_loadu_si512(block + w * 8);
-      count = _mm512_add_epi64(count, _mm512_popcnt_epi64(code));
       for (std::size_t j = 0; j < Planes; ++j) {
         const __m512i plane = _mm512_set1_epi64(static_cast<long long>(planes[j * words + w]));
         per_plane[j] = _mm512_add_epi64(per_plane[j], _mm512_popcnt_epi64(_mm512_and_si512(code, plane)));
@@ -175,17 +169,16 @@ __attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) inline void bi
     __m512i sum = _mm512_setzero_si512();
     for (std::size_t j = Planes; j-- > 0;) sum = _mm512_add_epi64(_mm512_add_epi64(sum, sum), per_plane[j]);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums + b * 8), _mm512_maskz_cvtepi64_epi32(0xFF, sum));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(counts + b * 8), _mm512_maskz_cvtepi64_epi32(0xFF, count));
   }
 }
 
 __attribute__((target("avx512f,avx512vpopcntdq,popcnt"))) void bit_scores_avx512(
     const std::uint64_t* blocks, std::size_t block_count, std::size_t words, const std::uint64_t* planes,
-    std::size_t plane_count, std::int32_t* sums, std::int32_t* counts) {
-  switch (plane_count) {  // the counts the callers use (ann_codes.cpp: 4)
-    case 4: bit_scores_avx512_of<4>(blocks, block_count, words, planes, sums, counts); return;
-    case 8: bit_scores_avx512_of<8>(blocks, block_count, words, planes, sums, counts); return;
-    default: bit_scores_body(blocks, block_count, words, planes, plane_count, sums, counts); return;
+    std::size_t plane_count, std::int32_t* sums) {
+  switch (plane_count) {  // the plane counts callers use (ann_codes.cpp: 4)
+    case 4: bit_scores_avx512_of<4>(blocks, block_count, words, planes, sums); return;
+    case 8: bit_scores_avx512_of<8>(blocks, block_count, words, planes, sums); return;
+    default: bit_scores_body(blocks, block_count, words, planes, plane_count, sums); return;
   }
 }
 

@@ -21,12 +21,10 @@ struct VectorKernels {
   // For `block_count` blocks of 8 bit codes of `words` 64-bit words each, stored word-major
   // (code r of block b has its word w at blocks[(b * words + w) * 8 + r]), and `plane_count`
   // bit planes of the query (plane j's word w at planes[j * words + w]):
-  //   sums[8b + r]   = sum over j of 2^j * popcount(code & plane j)
-  //   counts[8b + r] = popcount(code)
+  //   sums[8b + r] = sum over j of 2^j * popcount(code & plane j)
   // Exact. REQUIRES: words * 64 * 2^plane_count < 2^31.
   void (*bit_scores)(const std::uint64_t* blocks, std::size_t block_count, std::size_t words,
-                     const std::uint64_t* planes, std::size_t plane_count, std::int32_t* sums,
-                     std::int32_t* counts);
+                     const std::uint64_t* planes, std::size_t plane_count, std::int32_t* sums);
 };
 
 // The fastest variant this CPU runs (AVX2 where available, with AVX-512's popcount for the bit

@@ -242,7 +242,7 @@ TEST(SearchVectorKernels, VariantsAgreeBitForBitAndMatchDouble) {
 }
 
 // The bit codes' popcount sums (ann_codes.cpp): every variant (AVX-512's popcount where the CPU
-// has it) gives the brute-force count, for each plane count the callers use and one they do not.
+// has it) gives the brute-force sum, for each plane count the callers use and others.
 TEST(SearchVectorKernels, BitScoresAreTheCountsOfTheCodesAndThePlanes) {
   const auto& base = detail::baseline_kernels();
   const auto& best = detail::best_kernels();
@@ -256,24 +256,21 @@ TEST(SearchVectorKernels, BitScoresAreTheCountsOfTheCodesAndThePlanes) {
       for (auto& w : plane) w = word();
       codes[0] = ~std::uint64_t{0};  // a word of all ones, and one of none
       codes[1] = 0;
-      std::vector<std::int32_t> sums_base(blocks * 8), counts_base(blocks * 8), sums_best(blocks * 8), counts_best(blocks * 8);
-      base.bit_scores(codes.data(), blocks, words, plane.data(), planes, sums_base.data(), counts_base.data());
-      best.bit_scores(codes.data(), blocks, words, plane.data(), planes, sums_best.data(), counts_best.data());
+      std::vector<std::int32_t> sums_base(blocks * 8), sums_best(blocks * 8);
+      base.bit_scores(codes.data(), blocks, words, plane.data(), planes, sums_base.data());
+      best.bit_scores(codes.data(), blocks, words, plane.data(), planes, sums_best.data());
       for (std::size_t b = 0; b < blocks; ++b) {
         for (std::size_t r = 0; r < 8; ++r) {
-          std::int32_t sum = 0, count = 0;
+          std::int32_t sum = 0;
           for (std::size_t w = 0; w < words; ++w) {
             const std::uint64_t c = codes[(b * words + w) * 8 + r];
             for (std::size_t bit = 0; bit < 64; ++bit) {
               if (((c >> bit) & 1) == 0) continue;
-              ++count;
               for (std::size_t j = 0; j < planes; ++j) sum += static_cast<std::int32_t>(((plane[j * words + w] >> bit) & 1) << j);
             }
           }
           const std::size_t i = b * 8 + r;
-          EXPECT_EQ(counts_base[i], count) << words << " words, code " << i;
           EXPECT_EQ(sums_base[i], sum) << words << " words, " << planes << " planes, code " << i;
-          EXPECT_EQ(counts_best[i], count) << best.name;
           EXPECT_EQ(sums_best[i], sum) << best.name << ", " << planes << " planes";
         }
       }
