@@ -13,7 +13,7 @@
 #             bench corpus repeats itself about 12 times).
 #   queries   Q (300) real headings of the corpus (store_postgres_driver.py queries).
 #   in-process bench/ann_bench.cpp, built here against the build's libstrata_core.a: the exact
-#             scan, strata's index (build time, bytes, RSS growth; p50/p99 and recall@10 against
+#             scan, strata's index of KIND (build time, bytes, RSS growth; p50/p99 and recall@10 against
 #             the scan), a long-running process's whole vector search (search::Searcher) with the
 #             index and with `exact`; it dumps the vectors, queries and exact top 10.
 #   floor     bench/ann_floor.cpp: hnswlib alone on the dumped vectors, the same graph, for
@@ -28,7 +28,8 @@
 #   usage: bench/ann.sh      env: STRATA, BUILD (the build folder), ROWS, SIZE, Q, THREADS (index
 #          build threads; 0, the default, is strata's default: the machine's cores), BREADTHS (the
 #          fixed search breadths measured beside the default, "100 200 400 800 1600"), PEERS,
-#          CORPUS, KEEP=DIR (keep the store there; a later run reuses it), FLOOR=0 (skip the hnswlib build), SEARCHER=0 (skip the Searcher measures)
+#          CORPUS, KEEP=DIR (keep the store there; a later run reuses it), FLOOR=0 (skip the hnswlib build), SEARCHER=0 (skip the Searcher measures),
+#          KIND (strata's index: rabitq, the default, or hnsw)
 # Run it niced on a shared machine: the 1.3M build takes the most memory (about 3 GB with the
 # mapped vectors).
 set -euo pipefail
