@@ -245,11 +245,16 @@ int main(int argc, char** argv) {
                    ",\"search_breadth\":" + std::to_string(b) + ",\"candidates\":" + std::to_string(fixed.candidates));
     }
 
-    // The whole vector search of a long-running process (query embedded, chunks read).
+    // The whole vector search of a long-running process (query embedded, chunks read). The
+    // Searcher maps the collection's vectors anew, so its first pass pays a page fault for each
+    // row it touches first (a server's own build touches them all); the second pass is the
+    // process once warm.
     search::Searcher searcher(st);
     const bool whole = std::getenv("SEARCHER") == nullptr || std::string(std::getenv("SEARCHER")) != "0";
-    for (const bool use_exact : {false, true}) {
+    int pass = 0;
+    for (const bool use_exact : {false, false, true}) {
       if (!whole) break;
+      ++pass;
       ms.clear();
       std::vector<double> vector_ms;
       std::size_t approximate = 0;
@@ -267,7 +272,7 @@ int main(int argc, char** argv) {
         vector_ms.push_back(res.timings.vector_ms);
         approximate += res.approximate ? 1 : 0;
       }
-      print_series(use_exact ? "searcher-exact" : "searcher-ann", ms, -1,
+      print_series(use_exact ? "searcher-exact" : pass == 1 ? "searcher-ann" : "searcher-ann-warm", ms, -1,
                    ",\"vector_p50_ms\":" + std::to_string(percentile(vector_ms, 50)) + ",\"vector_p99_ms\":" +
                        std::to_string(percentile(vector_ms, 99)) + ",\"approximate\":" + std::to_string(approximate));
     }

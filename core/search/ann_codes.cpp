@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "common/thread_pool.h"
+#include "search/derived_file.h"
 #include "search/vector_kernels.h"
 
 namespace strata::search {
@@ -96,8 +97,7 @@ struct AnnCodes::Query {
 };
 
 std::size_t AnnCodes::estimated_bytes(std::size_t nodes, std::size_t dims) {
-  const std::size_t padded = padded_dims(dims), whole = (nodes + kCodeChunkNodes - 1) / kCodeChunkNodes * kCodeChunkNodes;
-  return whole * (padded / 8 + 2 * sizeof(float)) + (kRotationRounds * padded + dims) * sizeof(float);
+  return static_cast<std::size_t>(file_bytes(nodes, dims));
 }
 
 void AnnCodes::rotate(const float* in, const float* minus, float* out) const {
@@ -116,6 +116,103 @@ void AnnCodes::rotate(const float* in, const float* minus, float* out) const {
   }
 }
 
+namespace {
+std::size_t whole_nodes(std::size_t nodes) { return (nodes + kCodeChunkNodes - 1) / kCodeChunkNodes * kCodeChunkNodes; }
+
+// The rotation's signs: a fixed generator, so every build (and the file's reader) has the same.
+std::vector<float> rotation_signs(std::size_t padded) {
+  std::mt19937_64 generator(kRotationSeed);
+  std::vector<float> signs(kRotationRounds * padded);
+  for (float& s : signs) s = (generator() & 1) != 0 ? 1.0f : -1.0f;
+  return signs;
+}
+}  // namespace
+
+std::uint64_t AnnCodes::file_bytes(std::size_t nodes, std::size_t dims) {
+  const std::uint64_t padded = padded_dims(dims), whole = whole_nodes(nodes);
+  return (kRotationRounds * padded + dims) * sizeof(float) + whole * (padded / 8 + 2 * sizeof(float));
+}
+
+bool AnnCodes::write_to(int fd) const {
+  return write_whole(fd, signs_.data(), signs_.size() * sizeof(float)) &&
+         write_whole(fd, mean_.data(), mean_.size() * sizeof(float)) &&
+         write_whole(fd, blocks_.data(), blocks_.size() * sizeof(std::uint64_t)) &&
+         write_whole(fd, factor_.data(), factor_.size() * sizeof(float)) &&
+         write_whole(fd, factor_ones_.data(), factor_ones_.size() * sizeof(float));
+}
+
+std::unique_ptr<AnnCodes> AnnCodes::read_from(int fd, std::size_t nodes, std::size_t dims) {
+  std::unique_ptr<AnnCodes> out(new AnnCodes());
+  AnnCodes& c = *out;
+  c.dims_ = dims;
+  c.padded_ = padded_dims(dims);
+  c.words_ = c.padded_ / 64;
+  c.nodes_ = nodes;
+  const std::size_t whole = whole_nodes(nodes);
+  c.signs_.resize(kRotationRounds * c.padded_);
+  c.mean_.resize(dims);
+  c.blocks_.resize(whole / 8 * c.words_ * 8);
+  c.factor_.resize(whole);
+  c.factor_ones_.resize(whole);
+  off_t at = 0;
+  const auto read = [&](auto& v) {
+    const std::size_t n = v.size() * sizeof(v[0]);
+    if (!read_whole(fd, v.data(), n, at)) return false;
+    at += static_cast<off_t>(n);
+    return true;
+  };
+  if (!read(c.signs_) || !read(c.mean_) || !read(c.blocks_) || !read(c.factor_) || !read(c.factor_ones_)) return nullptr;
+  if (c.signs_ != rotation_signs(c.padded_)) return nullptr;
+  const auto finite = [](float v) { return std::isfinite(v); };
+  if (!std::all_of(c.mean_.begin(), c.mean_.end(), finite)) return nullptr;
+  for (std::size_t n = 0; n < whole; ++n) {
+    if (!finite(c.factor_[n]) || !finite(c.factor_ones_[n]) || c.factor_[n] < 0.0f || c.factor_ones_[n] < 0.0f) return nullptr;
+    if (n >= nodes && (c.factor_[n] != 0.0f || c.factor_ones_[n] != 0.0f)) return nullptr;
+  }
+  for (std::size_t b = nodes / 8; b < whole / 8; ++b) {  // the padding nodes' bits
+    for (std::size_t w = 0; w < c.words_; ++w) {
+      for (std::size_t r = 0; r < 8; ++r) {
+        if (b * 8 + r >= nodes && c.blocks_[(b * c.words_ + w) * 8 + r] != 0) return nullptr;
+      }
+    }
+  }
+  return out;
+}
+
+void AnnCodes::encode(const float* vector, std::vector<float>& scratch, std::vector<std::uint64_t>& bits, float& factor,
+                      float& factor_ones) const {
+  rotate(vector, mean_.data(), scratch.data());
+  std::fill(bits.begin(), bits.end(), 0);
+  double norm2 = 0.0, abs_sum = 0.0;
+  std::size_t ones = 0;
+  for (std::size_t i = 0; i < padded_; ++i) {
+    norm2 += static_cast<double>(scratch[i]) * scratch[i];
+    abs_sum += std::fabs(scratch[i]);
+    if (scratch[i] > 0.0f) {
+      bits[i / 64] |= std::uint64_t{1} << (i % 64);
+      ++ones;
+    }
+  }
+  const double f = abs_sum > 0.0 ? norm2 / abs_sum : 0.0;
+  factor = static_cast<float>(f);
+  factor_ones = static_cast<float>(f * static_cast<double>(ones));
+}
+
+bool AnnCodes::codes_of(const VectorIndex& vectors, std::span<const std::uint32_t> first_rows, std::size_t every) const {
+  if (first_rows.size() != nodes_ || vectors.dims() != dims_) return false;
+  std::vector<float> r(padded_);
+  std::vector<std::uint64_t> bits(words_);
+  for (std::size_t node = 0; node < nodes_; node += std::max<std::size_t>(every, 1)) {
+    float factor = 0.0f, factor_ones = 0.0f;
+    encode(vectors.row(first_rows[node]).data(), r, bits, factor, factor_ones);
+    if (factor != factor_[node] || factor_ones != factor_ones_[node]) return false;
+    for (std::size_t w = 0; w < words_; ++w) {
+      if (bits[w] != blocks_[((node / 8) * words_ + w) * 8 + node % 8]) return false;
+    }
+  }
+  return true;
+}
+
 std::unique_ptr<AnnCodes> AnnCodes::build(const VectorIndex& vectors, std::span<const std::uint32_t> first_rows,
                                           std::size_t threads, const std::atomic<bool>* stop) {
   std::unique_ptr<AnnCodes> out(new AnnCodes());
@@ -124,9 +221,7 @@ std::unique_ptr<AnnCodes> AnnCodes::build(const VectorIndex& vectors, std::span<
   c.padded_ = padded_dims(c.dims_);
   c.words_ = c.padded_ / 64;
   c.nodes_ = first_rows.size();
-  std::mt19937_64 generator(kRotationSeed);
-  c.signs_.resize(kRotationRounds * c.padded_);
-  for (float& s : c.signs_) s = (generator() & 1) != 0 ? 1.0f : -1.0f;
+  c.signs_ = rotation_signs(c.padded_);
   // The mean of the nodes' vectors: the codes hold each vector less it, so that a collection
   // whose vectors share a direction (the built-in model's all lean one way) still splits evenly
   // between a bit's two values.
@@ -141,7 +236,7 @@ std::unique_ptr<AnnCodes> AnnCodes::build(const VectorIndex& vectors, std::span<
       c.mean_[i] = c.nodes_ > 0 ? static_cast<float>(sum[i] / static_cast<double>(c.nodes_)) : 0.0f;
     }
   }
-  const std::size_t blocks = (c.nodes_ + kCodeChunkNodes - 1) / kCodeChunkNodes * kCodeChunkBlocks;
+  const std::size_t blocks = whole_nodes(c.nodes_) / 8;
   c.blocks_.assign(blocks * c.words_ * 8, 0);
   c.factor_.assign(blocks * 8, 0.0f);
   c.factor_ones_.assign(blocks * 8, 0.0f);
@@ -150,23 +245,12 @@ std::unique_ptr<AnnCodes> AnnCodes::build(const VectorIndex& vectors, std::span<
     // Below the process's other threads: queries answered by the scan meanwhile come first.
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
     std::vector<float> r(c.padded_);
+    std::vector<std::uint64_t> bits(c.words_);
     for (std::size_t b = first_block; b < last_block && !stopped(); ++b) {
       for (std::size_t k = 0; k < 8 && b * 8 + k < c.nodes_; ++k) {
         const std::size_t node = b * 8 + k;
-        c.rotate(vectors.row(first_rows[node]).data(), c.mean_.data(), r.data());
-        double norm2 = 0.0, abs_sum = 0.0;
-        std::size_t ones = 0;
-        for (std::size_t i = 0; i < c.padded_; ++i) {
-          norm2 += static_cast<double>(r[i]) * r[i];
-          abs_sum += std::fabs(r[i]);
-          if (r[i] > 0.0f) {
-            c.blocks_[(b * c.words_ + i / 64) * 8 + k] |= std::uint64_t{1} << (i % 64);
-            ++ones;
-          }
-        }
-        const double factor = abs_sum > 0.0 ? norm2 / abs_sum : 0.0;
-        c.factor_[node] = static_cast<float>(factor);
-        c.factor_ones_[node] = static_cast<float>(factor * static_cast<double>(ones));
+        c.encode(vectors.row(first_rows[node]).data(), r, bits, c.factor_[node], c.factor_ones_[node]);
+        for (std::size_t w = 0; w < c.words_; ++w) c.blocks_[(b * c.words_ + w) * 8 + k] = bits[w];
       }
     }
   };

@@ -47,6 +47,21 @@ class AnnCodes {
   // The estimated inner products of `unit_query` with every node, in node order (tests).
   std::vector<float> estimates(std::span<const float> unit_query) const;
 
+  // The codes as a file holds them (ann_file.cpp): the rotation's signs, the mean, the code
+  // blocks and the two factors, native byte order, file_bytes(nodes, dims) bytes in all.
+  static std::uint64_t file_bytes(std::size_t nodes, std::size_t dims);
+  // Writes them to `fd` at its offset; false when a write fails.
+  bool write_to(int fd) const;
+  // The codes of `nodes` vectors of `dims` values read from `fd` from offset 0, when they are
+  // sound: the signs those of this build's rotation (a file from another rotation would give
+  // wrong estimates), the mean and factors finite, and the padding nodes empty; nullptr
+  // otherwise. Its codes are checked against the vectors by codes_of (a wrong code would only
+  // lower recall: candidates are rescored exactly).
+  static std::unique_ptr<AnnCodes> read_from(int fd, std::size_t nodes, std::size_t dims);
+  // Whether every `every`-th node's code is the one its vector (`vectors`' row `first_rows[node]`)
+  // gives with these codes' mean: what a loaded file's codes are checked by.
+  bool codes_of(const VectorIndex& vectors, std::span<const std::uint32_t> first_rows, std::size_t every) const;
+
  private:
   AnnCodes() = default;
   struct Query;
@@ -55,6 +70,9 @@ class AnnCodes {
   void estimate_chunk(const Query& q, std::size_t chunk, float* out) const;
   // out = the rotation of `in` (dims_ values) less `minus` (dims_ values, or null), padded_ values.
   void rotate(const float* in, const float* minus, float* out) const;
+  // The code of `vector` (words_ words into `bits`) and its two factors; `scratch` holds padded_.
+  void encode(const float* vector, std::vector<float>& scratch, std::vector<std::uint64_t>& bits, float& factor,
+              float& factor_ones) const;
 
   std::size_t dims_ = 0, padded_ = 0, words_ = 0, nodes_ = 0;
   std::vector<float> signs_;  // kRounds × padded_, each ±1

@@ -2,11 +2,14 @@
 //
 // `<id>.ann`, native byte order, checked by a marker:
 //   header (128 bytes): magic "STRATAAN", version, byte-order marker, collection id, generation,
-//     the model's dimensions, rows, nodes, dims, links, build breadth, the strings' bytes, the
-//     graph file's size and checksum, and the checksum of this file (computed with it 0);
+//     the model's dimensions, rows, nodes, dims, links, build breadth (both 0 for the codes), the
+//     strings' bytes, the index file's size and checksum, the checksum of this file (computed
+//     with it 0), and the kind (0 the graph, 1 the codes: the reserved bytes of files written
+//     before the codes were, so those read as graphs);
 //   strings: store id, embedding provider, embedding model (u32 length + bytes each);
 //   node_start (nodes + 1 u32), node_rows (rows u32): AnnIndex's grouping of equal vectors.
-// `<id>.hnsw`: hnswlib 0.6.2's saveIndex, read back by its loadIndex.
+// The index file: `<id>.hnsw`, hnswlib 0.6.2's saveIndex, read back by its loadIndex; or
+// `<id>.bits`, the codes (AnnCodes::write_to / read_from).
 //
 // The folder is the store's derived folder, which for a file store sits in the project: a
 // repository can plant files there. So a file is written only through a name created
@@ -30,6 +33,7 @@
 #include <vector>
 
 #include "common/subprocess.h"
+#include "search/ann_codes.h"
 #include "search/ann_graph.h"
 #include "search/ann_index.h"
 #include "search/derived_file.h"
@@ -44,6 +48,7 @@ constexpr std::uint32_t kAnnVersion = 1;
 constexpr std::uint32_t kAnnByteOrder = 0x01020304;
 constexpr std::uint64_t kMaxStrings = 64 * 1024;
 constexpr int kMaxLevel = 64;  // ann_index.cpp draws no level above it
+constexpr std::uint32_t kGraphFile = 0, kCodesFile = 1;  // AnnFileHeader::kind
 
 struct AnnFileHeader {
   char magic[8];
@@ -56,7 +61,8 @@ struct AnnFileHeader {
   std::uint64_t strings_bytes;
   std::uint64_t graph_bytes, graph_checksum;
   std::uint64_t checksum;  // computed with this field 0
-  unsigned char reserved[128 - 112];
+  std::uint32_t kind;      // kGraphFile or kCodesFile
+  unsigned char reserved[128 - 116];
 };
 static_assert(sizeof(AnnFileHeader) == 128);
 static_assert(std::is_trivially_copyable_v<AnnFileHeader>);
@@ -72,10 +78,11 @@ struct GraphHeader {
 };
 constexpr std::size_t kGraphHeaderBytes = 6 * 8 + 4 + 4 + 3 * 8 + 8 + 8;
 
-std::string graph_file(const std::string& meta_path) {
+// The index file beside `meta_path`: the graph's or the codes'.
+std::string index_file(const std::string& meta_path, AnnKind kind) {
   const std::string stem = meta_path.size() > 4 && meta_path.ends_with(".ann") ? meta_path.substr(0, meta_path.size() - 4)
                                                                                : meta_path;
-  return stem + ".hnsw";
+  return stem + (kind == AnnKind::hnsw ? ".hnsw" : ".bits");
 }
 
 // The path through which another open() reaches the file `fd` already names.
@@ -167,8 +174,8 @@ std::string AnnIndex::saved_file(const std::string& folder, std::int64_t collect
 }
 
 bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSettings& settings) const noexcept {
-  if (meta_path.empty() || !graph_ || !graph_->hnsw) return false;
-  const std::string graph_path = graph_file(meta_path);
+  if (meta_path.empty() || (!codes_ && (!graph_ || !graph_->hnsw))) return false;
+  const std::string graph_path = index_file(meta_path, kind());
   std::string graph_tmp, meta_tmp;
   try {
     const std::filesystem::path meta_file(meta_path);
@@ -177,7 +184,15 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
     remove_abandoned_temporaries(dir, std::filesystem::path(graph_path).filename().string());
     AnnFileHeader h;
     std::memset(&h, 0, sizeof h);
-    {
+    if (codes_) {
+      Fd fd(create_beside(graph_path, graph_tmp));
+      if (fd.get() < 0) return false;
+      if (!codes_->write_to(fd.get())) throw std::exception();
+      h.graph_bytes = AnnCodes::file_bytes(codes_->nodes(), dims_);
+      if (!checksum_file(fd.get(), h.graph_bytes, h.graph_checksum)) throw std::exception();
+      if (::close(fd.release()) != 0) throw std::exception();
+      h.kind = kCodesFile;
+    } else {
       Fd fd(create_beside(graph_path, graph_tmp));
       if (fd.get() < 0) return false;
       // hnswlib writes through its own stream, opened on the file just made.
@@ -205,8 +220,8 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
     h.rows = rows_;
     h.nodes = nodes();
     h.dims = dims_;
-    h.links = settings.links;
-    h.build_breadth = settings.build_breadth;
+    h.links = codes_ ? 0 : settings.links;
+    h.build_breadth = codes_ ? 0 : settings.build_breadth;
     h.strings_bytes = strings.size();
     FileChecksum c;
     c.add(&h, sizeof h);
@@ -239,9 +254,8 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
 
 std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& meta_path, const AnnKey& key, const VectorIndex& vectors,
                                          const AnnSettings& settings) noexcept {
-  if (meta_path.empty() || key.rows != vectors.rows() || vectors.rows() == 0 || settings.kind != AnnKind::hnsw) {
-    return nullptr;
-  }
+  if (meta_path.empty() || key.rows != vectors.rows() || vectors.rows() == 0) return nullptr;
+  const bool codes = settings.kind == AnnKind::rabitq;
   try {
     // The description: its key, shape and the nodes' rows.
     std::uint64_t meta_size = 0;
@@ -252,7 +266,8 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& meta_path, const Ann
     if (std::memcmp(h.magic, kAnnMagic, sizeof kAnnMagic) != 0 || h.version != kAnnVersion || h.byte_order != kAnnByteOrder ||
         h.collection_id != key.collection_id || h.generation != key.fingerprint.generation ||
         h.model_dims != key.model.dimensions || h.rows != vectors.rows() || h.dims != vectors.dims() ||
-        h.links != settings.links || h.build_breadth != settings.build_breadth || h.nodes == 0 || h.nodes > h.rows ||
+        h.kind != (codes ? kCodesFile : kGraphFile) || h.links != (codes ? 0 : settings.links) ||
+        h.build_breadth != (codes ? 0 : settings.build_breadth) || h.nodes == 0 || h.nodes > h.rows ||
         h.strings_bytes > kMaxStrings ||
         meta_size != sizeof(AnnFileHeader) + h.strings_bytes + (h.nodes + 1 + h.rows) * sizeof(std::uint32_t)) {
       return nullptr;
@@ -290,9 +305,29 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& meta_path, const Ann
       }
     }
 
+    if (codes) {
+      // The codes: whole (size, checksum) and sound.
+      std::uint64_t size = 0;
+      const Fd file(open_regular(index_file(meta_path, AnnKind::rabitq), size));
+      std::uint64_t sum = 0;
+      if (file.get() < 0 || size != h.graph_bytes || size != AnnCodes::file_bytes(nodes, vectors.dims()) ||
+          !checksum_file(file.get(), size, sum) || sum != h.graph_checksum) {
+        return nullptr;
+      }
+      out->codes_ = AnnCodes::read_from(file.get(), nodes, vectors.dims());
+      // A sample of the codes made again from their vectors (as the graph's are compared).
+      std::vector<std::uint32_t> first_rows(nodes);
+      for (std::size_t n = 0; n < nodes; ++n) first_rows[n] = out->node_rows_[out->node_start_[n]];
+      if (!out->codes_ || !out->codes_->codes_of(vectors, first_rows, std::max<std::size_t>(1, nodes / 1024))) return nullptr;
+      out->rows_ = rows;
+      out->dims_ = vectors.dims();
+      out->bytes_ = estimated_bytes(settings, rows, nodes, out->dims_);
+      out->loaded_ = true;
+      return out;
+    }
     // The graph: whole, and shaped as a graph of these nodes built with these settings.
     std::uint64_t graph_size = 0;
-    const Fd graph(open_regular(graph_file(meta_path), graph_size));
+    const Fd graph(open_regular(index_file(meta_path, AnnKind::hnsw), graph_size));
     if (graph.get() < 0 || graph_size != h.graph_bytes || graph_size < kGraphHeaderBytes) return nullptr;
     std::uint64_t sum = 0;
     if (!checksum_file(graph.get(), graph_size, sum) || sum != h.graph_checksum) return nullptr;

@@ -58,17 +58,17 @@ class AnnIndex {
   bool loaded() const { return loaded_; }         // read from a saved index rather than built
   AnnKind kind() const { return graph_ ? AnnKind::hnsw : AnnKind::rabitq; }
 
-  // Saving and loading (ann_file.cpp), of the graph only (the codes are made again in about
-  // the time a saved graph takes to load): the index of `key` kept in two files of the store's
-  // derived folder, `<collection id>.ann` (what it was built from, its shape and its nodes'
-  // rows) and `<collection id>.hnsw` (hnswlib's own saveIndex), so that a restart, or a second
-  // process on the same machine, loads it in seconds instead of building it again.
+  // Saving and loading (ann_file.cpp): the index of `key` kept in two files of the store's
+  // derived folder, `<collection id>.ann` (what it was built from, its kind and shape and its
+  // nodes' rows) and `<collection id>.hnsw` (hnswlib's own saveIndex) or `.bits` (the codes), so
+  // that a restart, or a second process on the same machine, loads it instead of building it
+  // again.
   //
   // Writes both (temporary files created exclusively, then renamed over `meta_path` and its
   // graph file). Best effort: false, leaving no temporary file, when anything fails.
   bool save(const std::string& meta_path, const AnnKey& key, const AnnSettings& settings) const noexcept;
   // The saved index at `meta_path` when it was made for exactly `key`, `vectors`' shape and
-  // `settings`' links and breadth, and both files are whole (sizes, checksums) and sound (every
+  // `settings`' kind (and the graph's links and breadth), and both files are whole (sizes, checksums) and sound (every
   // link names a node on a level it has, every row one node, the nodes' vectors `vectors`'
   // rows); nullptr otherwise, never a crash for a damaged or planted file.
   static std::unique_ptr<AnnIndex> load(const std::string& meta_path, const AnnKey& key, const VectorIndex& vectors,

@@ -3,9 +3,9 @@
 # [search] ann_min_chunks: built in the background while the scan answers, its candidates
 # rescored exactly, so every search gives the scan's hits and scores whichever answered it; the
 # search tool's "exact" argument (a boolean) and `strata mcp --exact`; `strata serve
-# --ready-when-indexed`; the default kind (rabitq: bit codes) made at each start and never
-# saved; with ann_kind = "hnsw" the graph saved beside the store and loaded by the next start
-# (not a damaged one, not after the vectors change); a bad ann_min_chunks or ann_kind.
+# --ready-when-indexed`; the index saved beside the store and loaded by the next start (not a
+# damaged one, not after the vectors change), for the default kind (rabitq: bit codes) and
+# ann_kind = "hnsw" (a graph); a bad ann_min_chunks or ann_kind.
 #
 # Usage: bash tests/e2e/search_ann.sh /path/to/strata
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -119,39 +119,41 @@ expect_http 503 "no store yet: not ready"
 serve_down
 
 # ---------------------------------------------------------------------------------------------
-case_ "the default index (bit codes) is made again at each start and never saved"
+case_ "the default index (bit codes) is saved beside the store and loaded by the next start; damaged, built again"
 # start_ready: a server started with --ready-when-indexed, once ready; its metrics in METRICS.
 start_ready() {
   serve_up 127.0.0.1:0 --store "$STORE" --ready-when-indexed
   for _ in $(seq 1 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = 200 ] && break; sleep 0.05; done
   METRICS=$(curl -s "$BASE/metrics")
 }
-assert_true "nothing saved by the servers above" test ! -e "$STORE.vectors/1.ann" -a ! -e "$STORE.vectors/1.hnsw"
-start_ready
-assert_true "ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
-assert_true "made, not loaded" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
-serve_down
+assert_true "the codes saved by the servers above" test -s "$STORE.vectors/1.ann" -a -s "$STORE.vectors/1.bits"
+assert_true "no graph" test ! -e "$STORE.vectors/1.hnsw"
+# loads_saved FILE: a start loads the saved index (FILE its index file) and answers with the
+# scan's hits; then FILE damaged: built again (never loaded), and saved whole in its place.
+loads_saved() {
+  start_ready
+  assert_true "ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
+  assert_true "loaded, not built" grep -qx 'strata_vector_indexes_loaded 1' <<<"$METRICS"
+  assert_eq "$EXACT" "$(post "" | serve_hits)" "the loaded index gives the scan's hits and scores"
+  serve_down
+  printf 'x' >>"$1"
+  start_ready
+  assert_true "ready after a build" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
+  assert_true "a damaged file is not loaded" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
+  assert_eq "$EXACT" "$(post "" | serve_hits)" "the rebuilt index's hits"
+  serve_down
+}
+loads_saved "$STORE.vectors/1.bits"
 
 # ---------------------------------------------------------------------------------------------
 case_ "ann_kind = hnsw: a restart loads the graph saved beside the store; a change of the vectors builds it again"
 printf '[search]\nann_min_chunks = 1\nann_kind = "hnsw"\n' >strata.toml
 start_ready
-assert_true "built" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
+assert_true "built: the saved codes are not a graph" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
 assert_eq "$EXACT" "$(post "" | serve_hits)" "the graph gives the scan's hits and scores"
 serve_down
 assert_true "the index saved beside the store" test -s "$STORE.vectors/1.ann" -a -s "$STORE.vectors/1.hnsw"
-start_ready
-assert_true "ready" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
-assert_true "loaded, not built" grep -qx 'strata_vector_indexes_loaded 1' <<<"$METRICS"
-assert_eq "$EXACT" "$(post "" | serve_hits)" "the loaded index gives the scan's hits and scores"
-serve_down
-# A damaged saved graph: built again (never loaded), and saved whole in its place.
-printf 'x' >>"$STORE.vectors/1.hnsw"
-start_ready
-assert_true "ready after a build" grep -qx 'strata_vector_indexes_ready 1' <<<"$METRICS"
-assert_true "a damaged file is not loaded" grep -qx 'strata_vector_indexes_loaded 0' <<<"$METRICS"
-assert_eq "$EXACT" "$(post "" | serve_hits)" "the rebuilt index's hits"
-serve_down
+loads_saved "$STORE.vectors/1.hnsw"
 # Another state of the vectors (a document removed): not the saved index's key.
 expect_exit 0 -- S documents remove -q docs/p0.md
 start_ready

@@ -72,6 +72,41 @@ std::uint64_t checksum_of(const std::string& bytes) {
   return c.value();
 }
 
+// The index file at `path` (whose whole bytes are `bytes`) with a byte flipped, cut short by one
+// byte and one byte longer: `refused(what)` checks each is not loaded, and restores the files.
+template <typename Refused>
+void expect_damage_refused(const std::string& path, const std::string& bytes, const std::string& name, Refused refused) {
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x10);
+  put_bytes(path, flipped);
+  refused("a flipped byte in the " + name);
+  put_bytes(path, bytes.substr(0, bytes.size() - 1));
+  refused("a truncated " + name);
+  put_bytes(path, bytes + "x");
+  refused("a " + name + " one byte longer");
+}
+
+// The description `m` with its checksums made to match the index file `index` (the checksum
+// notices damage, not an adversary), summed as strata sums it: the header, the strings, the
+// nodes' starts, their rows.
+std::string matching_description(std::string m, const std::string& index) {
+  const std::uint64_t index_sum = checksum_of(index);
+  std::memcpy(m.data() + 96, &index_sum, 8);
+  std::memset(m.data() + 104, 0, 8);
+  std::uint64_t strings = 0, nodes = 0;
+  std::memcpy(&strings, m.data() + 80, 8);
+  std::memcpy(&nodes, m.data() + 48, 8);
+  const std::size_t starts = (nodes + 1) * 4, rows_at = 128 + strings + starts;
+  search::FileChecksum c;
+  c.add(m.data(), 128);
+  c.add(m.data() + 128, strings);
+  c.add(m.data() + 128 + strings, starts);
+  c.add(m.data() + rows_at, m.size() - rows_at);
+  const std::uint64_t meta_sum = c.value();
+  std::memcpy(m.data() + 104, &meta_sum, 8);
+  return m;
+}
+
 // The graph's settings: only the graph is saved.
 AnnSettings graph_settings() {
   AnnSettings s;
@@ -95,17 +130,54 @@ TEST(AnnParallelBuildTest, EveryThreadCountFindsTheScansRows) {
   }
 }
 
-// The codes are made again rather than saved (in about the time a saved graph takes to load):
-// nothing is written for them, and a saved graph is not loaded in their place.
-TEST(AnnParallelBuildTest, TheCodesAreNeitherSavedNorLoadedFromAGraphsFiles) {
+// The codes (the default kind) are saved as `<id>.bits` beside the description and load as the
+// same codes; a damaged, truncated or crafted file, or another kind's, is never loaded.
+TEST(AnnCodesFileTest, SavedCodesLoadAsTheSameCodesAndNothingElseLoads) {
   testing::TempDir tmp;
   const auto vectors = saved_test_vectors();
-  const std::string meta = AnnIndex::saved_file(tmp.path().string(), 2);
+  const std::string meta = AnnIndex::saved_file(tmp.path().string(), 2), bits = tmp / "2.bits";
   const AnnSettings codes;
   const std::unique_ptr<AnnIndex> built = AnnIndex::build(*vectors, codes);
   ASSERT_NE(built, nullptr);
-  EXPECT_FALSE(built->save(meta, saved_test_key(), codes));
-  EXPECT_FALSE(std::filesystem::exists(meta));
+  ASSERT_TRUE(built->save(meta, saved_test_key(), codes));
+  EXPECT_TRUE(std::filesystem::is_regular_file(bits));
+  EXPECT_FALSE(std::filesystem::exists(tmp / "2.hnsw"));
+  const std::unique_ptr<AnnIndex> loaded = AnnIndex::load(meta, saved_test_key(), *vectors, codes);
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_TRUE(loaded->loaded());
+  EXPECT_EQ(loaded->kind(), search::AnnKind::rabitq);
+  EXPECT_EQ(loaded->nodes(), built->nodes());
+  EXPECT_EQ(loaded->bytes(), built->bytes());
+  EXPECT_EQ(candidates_of(*loaded, 16), candidates_of(*built, 16));
+  EXPECT_GE(recall_of(*loaded, *vectors, codes), 0.98);
+  EXPECT_EQ(AnnIndex::load(meta, saved_test_key(), *vectors, graph_settings()), nullptr) << "the graph's settings";
+
+  const std::string file = file_bytes(bits), description = file_bytes(meta);
+  const auto expect_refused = [&](const std::string& what) {
+    EXPECT_EQ(AnnIndex::load(meta, saved_test_key(), *vectors, codes), nullptr) << what;
+    put_bytes(bits, file);
+    put_bytes(meta, description);
+    ASSERT_NE(AnnIndex::load(meta, saved_test_key(), *vectors, codes), nullptr) << "restored after: " << what;
+  };
+  expect_damage_refused(bits, file, "codes file", expect_refused);
+  // A crafted file: a code's bit flipped and both checksums made to match (the checksum is no
+  // secret): the codes made again from their vectors differ.
+  {
+    // The codes file: signs (4 rounds × 64 floats) and mean (16 floats), then the first block's
+    // first word (node 0's only word: 16 dims are one word).
+    put_bytes(bits, file);
+    put_bytes(meta, matching_description(description, file));
+    ASSERT_NE(AnnIndex::load(meta, saved_test_key(), *vectors, codes), nullptr) << "the checksums made as strata makes them";
+    std::string crafted = file;
+    const std::size_t at = (4 * 64 + 16) * sizeof(float);
+    crafted[at] = static_cast<char>(crafted[at] ^ 0x01);
+    put_bytes(bits, crafted);
+    put_bytes(meta, matching_description(description, crafted));
+    expect_refused("a code that is not its vector's, the checksums matched");
+  }
+  std::filesystem::remove(bits);
+  expect_refused("no codes file");
+  // The other way: a graph's files are not loaded as codes.
   const std::unique_ptr<AnnIndex> graph = AnnIndex::build(*vectors, graph_settings());
   ASSERT_NE(graph, nullptr);
   ASSERT_TRUE(graph->save(meta, saved_test_key(), graph_settings()));
@@ -184,14 +256,7 @@ TEST_F(AnnFileTest, ADamagedOrTruncatedFileIsNotLoaded) {
     put_bytes(meta_, meta);
     ASSERT_NE(load(saved_test_key()), nullptr) << "restored after: " << what;
   };
-  std::string g = graph;
-  g[g.size() / 2] = static_cast<char>(g[g.size() / 2] ^ 0x10);  // a vector's bit
-  put_bytes(graph_, g);
-  expect_refused("a flipped byte in the graph");
-  put_bytes(graph_, graph.substr(0, graph.size() - 1));
-  expect_refused("a truncated graph");
-  put_bytes(graph_, graph + "x");
-  expect_refused("a graph one byte longer");
+  expect_damage_refused(graph_, graph, "graph", expect_refused);  // the flip: a vector's bit
   std::string m = meta;
   m[m.size() - 2] = static_cast<char>(m[m.size() - 2] ^ 0x01);  // a node's row
   put_bytes(meta_, m);
@@ -232,24 +297,9 @@ TEST_F(AnnFileTest, ACraftedGraphWithMatchingChecksumsIsRefused) {
   std::string graph = file_bytes(graph_);
   const std::string meta = file_bytes(meta_);
   // The graph written as given, and the description's checksums made to match it.
-  const auto plant = [&](const std::string& g, std::string m) {
+  const auto plant = [&](const std::string& g, const std::string& m) {
     put_bytes(graph_, g);
-    const std::uint64_t graph_sum = checksum_of(g);
-    std::memcpy(m.data() + 96, &graph_sum, 8);
-    std::memset(m.data() + 104, 0, 8);
-    // Summed as strata sums it: the header, the strings, the nodes' starts, their rows.
-    std::uint64_t strings = 0, nodes = 0;
-    std::memcpy(&strings, m.data() + 80, 8);
-    std::memcpy(&nodes, m.data() + 48, 8);
-    const std::size_t starts = (nodes + 1) * 4, rows_at = 128 + strings + starts;
-    search::FileChecksum c;
-    c.add(m.data(), 128);
-    c.add(m.data() + 128, strings);
-    c.add(m.data() + 128 + strings, starts);
-    c.add(m.data() + rows_at, m.size() - rows_at);
-    const std::uint64_t meta_sum = c.value();
-    std::memcpy(m.data() + 104, &meta_sum, 8);
-    put_bytes(meta_, m);
+    put_bytes(meta_, matching_description(m, g));
   };
   plant(graph, meta);
   ASSERT_NE(load(saved_test_key()), nullptr) << "the checksums are made as strata makes them";
