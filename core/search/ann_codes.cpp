@@ -301,16 +301,6 @@ void AnnCodes::estimate_chunk(const Query& q, std::size_t chunk, float* out) con
   }
 }
 
-std::vector<float> AnnCodes::estimates(std::span<const float> unit_query) const {
-  const Query q = prepare(unit_query);
-  std::vector<float> all(factor_.size());
-  for (std::size_t chunk = 0; chunk < factor_.size() / kCodeChunkNodes; ++chunk) {
-    estimate_chunk(q, chunk, all.data() + chunk * kCodeChunkNodes);
-  }
-  all.resize(nodes_);
-  return all;
-}
-
 std::vector<std::size_t> AnnCodes::candidates(std::span<const float> unit_query, std::size_t count) const {
   std::vector<std::size_t> out;
   if (nodes_ == 0 || count == 0) return out;

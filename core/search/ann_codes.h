@@ -44,9 +44,6 @@ class AnnCodes {
   // unordered; equal estimates keep the lower node. Thread-safe (const).
   std::vector<std::size_t> candidates(std::span<const float> unit_query, std::size_t count) const;
 
-  // The estimated inner products of `unit_query` with every node, in node order (tests).
-  std::vector<float> estimates(std::span<const float> unit_query) const;
-
   // The codes as a file holds them (ann_file.cpp): the rotation's signs, the mean, the code
   // blocks and the two factors, native byte order, file_bytes(nodes, dims) bytes in all.
   static std::uint64_t file_bytes(std::size_t nodes, std::size_t dims);

@@ -175,17 +175,17 @@ std::string AnnIndex::saved_file(const std::string& folder, std::int64_t collect
 
 bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSettings& settings) const noexcept {
   if (meta_path.empty() || (!codes_ && (!graph_ || !graph_->hnsw))) return false;
-  const std::string graph_path = index_file(meta_path, kind());
-  std::string graph_tmp, meta_tmp;
+  const std::string index_path = index_file(meta_path, kind());
+  std::string index_tmp, meta_tmp;
   try {
     const std::filesystem::path meta_file(meta_path);
     const std::string dir = meta_file.parent_path().string();
     remove_abandoned_temporaries(dir, meta_file.filename().string());
-    remove_abandoned_temporaries(dir, std::filesystem::path(graph_path).filename().string());
+    remove_abandoned_temporaries(dir, std::filesystem::path(index_path).filename().string());
     AnnFileHeader h;
     std::memset(&h, 0, sizeof h);
     if (codes_) {
-      Fd fd(create_beside(graph_path, graph_tmp));
+      Fd fd(create_beside(index_path, index_tmp));
       if (fd.get() < 0) return false;
       if (!codes_->write_to(fd.get())) throw std::exception();
       h.graph_bytes = AnnCodes::file_bytes(codes_->nodes(), dims_);
@@ -193,7 +193,7 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
       if (::close(fd.release()) != 0) throw std::exception();
       h.kind = kCodesFile;
     } else {
-      Fd fd(create_beside(graph_path, graph_tmp));
+      Fd fd(create_beside(index_path, index_tmp));
       if (fd.get() < 0) return false;
       // hnswlib writes through its own stream, opened on the file just made.
       graph_->hnsw->saveIndex(fd_path(fd.get()));
@@ -241,13 +241,13 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
     }
     // The graph first: a reader that finds the new graph beside the old description finds its
     // checksum wrong and builds, never loads a graph for another key.
-    if (::rename(graph_tmp.c_str(), graph_path.c_str()) != 0) throw std::exception();
-    graph_tmp.clear();
+    if (::rename(index_tmp.c_str(), index_path.c_str()) != 0) throw std::exception();
+    index_tmp.clear();
     if (::rename(meta_tmp.c_str(), meta_path.c_str()) != 0) throw std::exception();
     return true;
   } catch (...) {
   }
-  if (!graph_tmp.empty()) ::unlink(graph_tmp.c_str());
+  if (!index_tmp.empty()) ::unlink(index_tmp.c_str());
   if (!meta_tmp.empty()) ::unlink(meta_tmp.c_str());
   return false;
 }
@@ -316,9 +316,9 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const std::string& meta_path, const Ann
       }
       out->codes_ = AnnCodes::read_from(file.get(), nodes, vectors.dims());
       // A sample of the codes made again from their vectors (as the graph's are compared).
-      std::vector<std::uint32_t> first_rows(nodes);
-      for (std::size_t n = 0; n < nodes; ++n) first_rows[n] = out->node_rows_[out->node_start_[n]];
-      if (!out->codes_ || !out->codes_->codes_of(vectors, first_rows, std::max<std::size_t>(1, nodes / 1024))) return nullptr;
+      if (!out->codes_ || !out->codes_->codes_of(vectors, out->first_rows(), std::max<std::size_t>(1, nodes / 1024))) {
+        return nullptr;
+      }
       out->rows_ = rows;
       out->dims_ = vectors.dims();
       out->bytes_ = estimated_bytes(settings, rows, nodes, out->dims_);

@@ -192,9 +192,7 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
                                                            : std::max(1U, std::thread::hardware_concurrency()),
                                nodes / 1000 + 1));
   if (settings.kind == AnnKind::rabitq) {
-    std::vector<std::uint32_t> first_rows(nodes);
-    for (std::size_t n = 0; n < nodes; ++n) first_rows[n] = out->node_rows_[out->node_start_[n]];
-    out->codes_ = AnnCodes::build(vectors, first_rows, threads, stop);
+    out->codes_ = AnnCodes::build(vectors, out->first_rows(), threads, stop);
     if (!out->codes_) return nullptr;
     out->bytes_ = codes_bytes(out->rows_, nodes, out->dims_);
     return out;
@@ -255,6 +253,12 @@ std::unique_ptr<AnnIndex> AnnIndex::build(const VectorIndex& vectors, const AnnS
     }
   }
   if (stopped()) return nullptr;
+  return out;
+}
+
+std::vector<std::uint32_t> AnnIndex::first_rows() const {
+  std::vector<std::uint32_t> out(nodes());
+  for (std::size_t n = 0; n < out.size(); ++n) out[n] = node_rows_[node_start_[n]];
   return out;
 }
 

@@ -91,6 +91,8 @@ class AnnIndex {
   std::unique_ptr<AnnCodes> codes_;  // AnnKind::rabitq
   std::size_t rows_ = 0, dims_ = 0, bytes_ = 0;
   bool loaded_ = false;
+  // Each node's first row, the one its vector is read from.
+  std::vector<std::uint32_t> first_rows() const;
   // Node n stands for rows node_rows_[node_start_[n] .. node_start_[n + 1]), ascending.
   std::vector<std::uint32_t> node_start_, node_rows_;
 };
