@@ -195,7 +195,7 @@ const std::vector<KeySpec>& keys() {
       {"search", "ann_max_memory_mb", ValueType::integer, false, "", "4096",
        "strata mcp and serve: the most memory their approximate indexes take together, in MiB"},
       {"search", "ann_kind", ValueType::string, false, "", "rabitq",
-       "strata mcp and serve: the approximate index, rabitq (bit codes, built in seconds) or hnsw (a graph, saved)"},
+       "strata mcp and serve: the approximate index, rabitq (bit codes, built in seconds) or hnsw (a graph)"},
   };
   return k_keys;
 }

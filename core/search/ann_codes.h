@@ -33,12 +33,10 @@ class AnnCodes {
   // made on `threads` threads (at least 1). nullptr when `stop` becomes true.
   static std::unique_ptr<AnnCodes> build(const VectorIndex& vectors, std::span<const std::uint32_t> first_rows,
                                          std::size_t threads, const std::atomic<bool>* stop = nullptr);
-  // The memory codes of `nodes` vectors of `dims` values take (what bytes() reports).
+  // The memory codes of `nodes` vectors of `dims` values take (their file's size).
   static std::size_t estimated_bytes(std::size_t nodes, std::size_t dims);
 
   std::size_t nodes() const { return nodes_; }
-  std::size_t bits() const { return padded_; }  // bits a code holds: dims rounded up to whole words
-  std::size_t bytes() const { return estimated_bytes(nodes_, dims_); }
 
   // The `count` nodes whose estimated inner product with `unit_query` (dims values) is largest,
   // unordered; equal estimates keep the lower node. Thread-safe (const).

@@ -184,29 +184,28 @@ bool AnnIndex::save(const std::string& meta_path, const AnnKey& key, const AnnSe
     remove_abandoned_temporaries(dir, std::filesystem::path(index_path).filename().string());
     AnnFileHeader h;
     std::memset(&h, 0, sizeof h);
-    if (codes_) {
+    {
       Fd fd(create_beside(index_path, index_tmp));
       if (fd.get() < 0) return false;
-      if (!codes_->write_to(fd.get())) throw std::exception();
-      h.graph_bytes = AnnCodes::file_bytes(codes_->nodes(), dims_);
-      if (!checksum_file(fd.get(), h.graph_bytes, h.graph_checksum)) throw std::exception();
-      if (::close(fd.release()) != 0) throw std::exception();
-      h.kind = kCodesFile;
-    } else {
-      Fd fd(create_beside(index_path, index_tmp));
-      if (fd.get() < 0) return false;
-      // hnswlib writes through its own stream, opened on the file just made.
-      graph_->hnsw->saveIndex(fd_path(fd.get()));
-      // hnswlib's stream reports no error (a full disk leaves a short file): the size it must have.
-      const AnnGraph& g = *graph_->hnsw;
-      std::uint64_t expected = kGraphHeaderBytes + g.cur_element_count * g.size_data_per_element_;
-      for (std::size_t i = 0; i < g.cur_element_count; ++i) {
-        expected += sizeof(unsigned int) +
-                    (g.element_levels_[i] > 0 ? g.size_links_per_element_ * static_cast<std::size_t>(g.element_levels_[i]) : 0);
+      if (codes_) {
+        if (!codes_->write_to(fd.get())) throw std::exception();
+        h.graph_bytes = AnnCodes::file_bytes(codes_->nodes(), dims_);
+        h.kind = kCodesFile;
+      } else {
+        // hnswlib writes through its own stream, opened on the file just made.
+        graph_->hnsw->saveIndex(fd_path(fd.get()));
+        // hnswlib's stream reports no error (a full disk leaves a short file): the size it must have.
+        const AnnGraph& g = *graph_->hnsw;
+        std::uint64_t expected = kGraphHeaderBytes + g.cur_element_count * g.size_data_per_element_;
+        for (std::size_t i = 0; i < g.cur_element_count; ++i) {
+          expected += sizeof(unsigned int) +
+                      (g.element_levels_[i] > 0 ? g.size_links_per_element_ * static_cast<std::size_t>(g.element_levels_[i]) : 0);
+        }
+        struct stat st {};
+        if (::fstat(fd.get(), &st) != 0 || static_cast<std::uint64_t>(st.st_size) != expected) throw std::exception();
+        h.graph_bytes = static_cast<std::uint64_t>(st.st_size);
+        h.kind = kGraphFile;
       }
-      struct stat st {};
-      if (::fstat(fd.get(), &st) != 0 || static_cast<std::uint64_t>(st.st_size) != expected) throw std::exception();
-      h.graph_bytes = static_cast<std::uint64_t>(st.st_size);
       if (!checksum_file(fd.get(), h.graph_bytes, h.graph_checksum)) throw std::exception();
       if (::close(fd.release()) != 0) throw std::exception();
     }

@@ -11,7 +11,7 @@ namespace strata::search {
 // How the index finds its candidates (config: search.ann_kind).
 enum class AnnKind {
   rabitq,  // every node's rotated vector as bits, all read per query (ann_codes.h): built in seconds
-  hnsw,    // hnswlib's graph, walked per query: saved beside the store, slow to build at scale
+  hnsw,    // hnswlib's graph, walked per query: slow to build at scale
 };
 
 // "rabitq" / "hnsw", and back (nullopt for another name).
