@@ -1,6 +1,7 @@
 #include "serve/vector_index_metrics.h"
 
 #include "search/ann_cache.h"
+#include "store/postgres/pg_postings_cache.h"
 #include "store/sqlite/keyword_memory.h"
 
 namespace strata::serve {
@@ -20,6 +21,11 @@ std::string vector_index_metrics() {
   gauge("strata_keyword_index_bytes", "Memory held by the in-memory copies of collections' keyword indexes.",
         store::sqlite_store::keyword_memory_bytes());
   gauge("strata_keyword_indexes_ready", "In-memory copies of keyword indexes ready.", store::sqlite_store::keyword_memory_ready());
+  // A PostgreSQL store's posting blocks kept from earlier searches (store/postgres/pg_postings_cache.h).
+  const store::pg::PostingsCache& postings = store::pg::PostingsCache::process();
+  gauge("strata_keyword_postings_terms", "Terms whose posting blocks are kept in memory from a PostgreSQL store.",
+        postings.terms());
+  gauge("strata_keyword_postings_bytes", "Memory held by the posting blocks kept from a PostgreSQL store.", postings.bytes());
   return out;
 }
 

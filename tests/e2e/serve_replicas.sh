@@ -128,6 +128,26 @@ done
 assert_eq "401 401 401" "$CODES" "refused by each replica in turn"
 
 # ---------------------------------------------------------------------------------------------
+case_ "a replica's kept postings follow a document stored through another"
+# Each replica searched directly keeps the term's blocks (pg_postings_cache.h); a document stored
+# through the second is found by each at once.
+search_on() {
+    curl -s -H "Authorization: Bearer $KEY" "$1/api/v1/search" --json '{"query": "connections", "mode": "keyword", "k": 10}'
+}
+for i in 0 1 2; do search_on "${REPLICA_BASE[$i]}" >/dev/null; done
+KEPT=$(curl -s -H "Authorization: Bearer $ADMIN" "${REPLICA_BASE[0]}/metrics" | awk '$1 == "strata_keyword_postings_terms" {print $2}')
+assert_true "the first replica keeps the term's blocks (terms kept: ${KEPT:-none})" test "${KEPT:-0}" -ge 1
+CODE=$(curl -s -o "$E2E_TMP/put.json" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+    "${REPLICA_BASE[1]}/api/v1/collections/docs/documents" \
+    --json '{"source": "notes/keepalive.md", "text": "# Keep-alive\n\nIdle connections are closed after a minute.\n"}')
+assert_eq 200 "$CODE" "a document stored through the second replica: $(head -c 300 "$E2E_TMP/put.json")"
+FOUND=""
+for i in 0 1 2; do
+    if search_on "${REPLICA_BASE[$i]}" | grep -q 'notes/keepalive.md'; then FOUND="$FOUND $i"; fi
+done
+assert_eq " 0 1 2" "$FOUND" "every replica finds the new document by a term it had kept"
+
+# ---------------------------------------------------------------------------------------------
 case_ "one replica killed: the balancer's next requests are answered by the others"
 kill -KILL "${REPLICA_PID[0]}"
 wait "${REPLICA_PID[0]}" 2>/dev/null

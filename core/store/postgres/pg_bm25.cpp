@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "store/fts_bm25.h"
 #include "store/postgres/pg_filters.h"
 #include "store/postgres/pg_keyword_index.h"
+#include "store/postgres/pg_postings_cache.h"
 #include "store/postgres/pg_search_snapshot.h"
 #include "store/postgres/pg_terms.h"
 
@@ -207,6 +209,98 @@ std::int64_t pg_block_place(const pq::BinaryCopyReader::Row& row, std::int64_t p
   return n;
 }
 
+// A block of place `place` (1-based, in order; each place's blocks in key order): its postings
+// and, when asked for, its document ids.
+using PgOnBlock =
+    std::function<void(std::int64_t place, std::string_view postings, const std::optional<std::string_view>& documents)>;
+
+// The blocks of `places` (terms), place after place, streamed from the server in one binary COPY
+// (read as it arrives: only what on_block keeps is held), each place joined LATERAL to its blocks
+// in key order (a nested loop over the places in order, the only plan such a join has; checked
+// as the rows come). `with_documents`: each block's document ids too (an array costs the server
+// a call per element).
+void pg_stream_blocks(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& places,
+                      bool with_documents, std::string_view what, const PgOnBlock& on_block) {
+  std::int64_t place = 0;
+  pq::BinaryCopyReader reader(3, "keyword search", [&](pq::BinaryCopyReader::Row row) {
+    place = pg_block_place(row, place, places.size(), what);
+    on_block(place, *row[1], row[2]);
+  });
+  // COPY takes no parameters: the id is a number and the terms go as one quoted literal.
+  c.copy_out("COPY (SELECT q.n, b.postings, b.document_ids FROM unnest(" + c.literal(pq::to_text_array(places)) +
+                 "::text[]) WITH ORDINALITY AS q (term, n) CROSS JOIN LATERAL (SELECT y.postings, " +
+                 (with_documents ? "y.document_ids" : "NULL::bigint[]") +
+                 " AS document_ids FROM chunk_term_blocks y WHERE y.collection_id = " + std::to_string(collection_id) +
+                 " AND y.term = q.term ORDER BY y.last_chunk OFFSET 0) b) TO STDOUT (FORMAT binary)",
+             [&](std::string_view piece) { reader.feed(piece); }, "keyword search");
+  reader.finish();
+}
+
+// The postings a block holds, 0 for bytes of no known layout (pg_block_postings).
+std::size_t pg_block_size(std::string_view bytes) { return pg_block_postings(bytes).value_or(0); }
+
+// As pg_stream_blocks without document ids, the terms found in the process's copy
+// (pg_postings_cache.h) in `state` taken from it, and the others read from the server in one COPY
+// and kept there. `df`: the chunks holding each place's term, as term_stats gives them in the
+// same snapshot (a term has no more postings than that: more is a damaged index, refused before
+// anything is kept).
+void pg_cached_blocks(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& places,
+                      const std::vector<std::int64_t>& df, const PostingsState& state, std::string_view what,
+                      const PgOnBlock& on_block) {
+  PostingsCache& cache = PostingsCache::process();
+  std::map<std::string, std::shared_ptr<const TermBlocks>, std::less<>> found;
+  std::vector<std::string> missing;
+  std::vector<std::int64_t> missing_df;
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    if (found.contains(places[i])) continue;
+    std::shared_ptr<const TermBlocks> blocks = cache.find(state, places[i]);
+    if (!blocks) {
+      missing.push_back(places[i]);
+      missing_df.push_back(df[i]);
+    }
+    found.emplace(places[i], std::move(blocks));
+  }
+  if (!missing.empty()) {
+    std::vector<TermBlocks> read(missing.size());
+    std::vector<std::int64_t> postings(missing.size(), 0);
+    pg_stream_blocks(c, collection_id, missing, false, what,
+                     [&](std::int64_t n, std::string_view bytes, const std::optional<std::string_view>&) {
+                       const auto at = static_cast<std::size_t>(n - 1);
+                       postings[at] += static_cast<std::int64_t>(pg_block_size(bytes));
+                       if (postings[at] > missing_df[at]) {
+                         throw Error(ExitCode::unavailable, "keyword search: term '" + missing[at] +
+                                                                "' has more postings than the " +
+                                                                std::to_string(missing_df[at]) +
+                                                                " chunks term_stats counts (a damaged keyword index)");
+                       }
+                       read[at].blocks.emplace_back(bytes);
+                       read[at].bytes += bytes.size() + sizeof(std::string);
+                     });
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      auto blocks = std::make_shared<const TermBlocks>(std::move(read[i]));
+      cache.put(state, missing[i], blocks);
+      found[missing[i]] = std::move(blocks);
+    }
+  }
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    for (const std::string& block : found.at(places[i])->blocks) {
+      on_block(static_cast<std::int64_t>(i + 1), block, std::nullopt);
+    }
+  }
+}
+
+// The blocks of `places` from the process's copy when `state` is given (pg_cached_blocks), else
+// streamed from the server (pg_stream_blocks).
+void pg_read_blocks(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& places,
+                    const std::vector<std::int64_t>& df, bool with_documents, const PostingsState* state,
+                    std::string_view what, const PgOnBlock& on_block) {
+  if (state != nullptr && !with_documents) {
+    pg_cached_blocks(c, collection_id, places, df, *state, what, on_block);
+  } else {
+    pg_stream_blocks(c, collection_id, places, with_documents, what, on_block);
+  }
+}
+
 // Chunks holding each term (term_stats), by term.
 using PgTermChunks = std::map<std::string, std::int64_t, std::less<>>;
 
@@ -218,8 +312,10 @@ using PgTermChunks = std::map<std::string, std::int64_t, std::less<>>;
 // eighth chunk.)
 // `known`: chunks holding each term, as the search read them from term_stats for its single terms
 // (a compound's pieces are among them); term_stats is asked only when a token is not there.
+// `state`: the postings may come from the process's copy (pg_read_blocks).
 std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t collection_id,
-                                             const std::vector<std::string>& tokens, const PgTermChunks& known) {
+                                             const std::vector<std::string>& tokens, const PgTermChunks& known,
+                                             const PostingsState* state) {
   std::vector<std::pair<std::int64_t, std::string>> by_rarity;  // (chunks holding it, token)
   for (const std::string& token : tokens) {
     const auto it = known.find(token);
@@ -236,7 +332,11 @@ std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t col
   if (by_rarity.size() != tokens.size()) return {};
   std::sort(by_rarity.begin(), by_rarity.end());
   std::vector<std::string> places;
-  for (auto& [chunks, token] : by_rarity) places.push_back(std::move(token));
+  std::vector<std::int64_t> counts;
+  for (auto& [chunks, token] : by_rarity) {
+    places.push_back(std::move(token));
+    counts.push_back(chunks);
+  }
   const auto rarest = static_cast<std::size_t>(std::clamp<std::int64_t>(by_rarity.front().first, 0, 1'000'000));
   std::vector<PgPosting> held, next;
   held.reserve(rarest);
@@ -248,13 +348,11 @@ std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t col
     next.clear();
     at = 0;
   };
-  pq::BinaryCopyReader reader(2, "keyword search", [&](pq::BinaryCopyReader::Row row) {
-    const std::int64_t n = pg_block_place(row, place, places.size(), "the phrase's");
+  const auto on_block = [&](std::int64_t n, std::string_view bytes, const std::optional<std::string_view>&) {
     if (n != place) {
       finish_place();
       place = n;
     }
-    const std::string_view bytes = *row[1];
     const std::optional<std::size_t> count = pg_block_postings(bytes);
     if (!count) {
       throw Error(ExitCode::unavailable, "keyword search: a block of term '" + places[static_cast<std::size_t>(n - 1)] +
@@ -268,14 +366,8 @@ std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t col
       while (at < held.size() && held[at].chunk_id < p.chunk_id) ++at;
       if (at < held.size() && held[at].chunk_id == p.chunk_id) next.push_back(held[at++]);
     });
-  });
-  // As pg_score reads them: the places in order, each joined LATERAL to its blocks in key order.
-  c.copy_out("COPY (SELECT q.n, b.postings FROM unnest(" + c.literal(pq::to_text_array(places)) +
-                 "::text[]) WITH ORDINALITY AS q (term, n) CROSS JOIN LATERAL (SELECT y.postings FROM chunk_term_blocks y "
-                 "WHERE y.collection_id = " + std::to_string(collection_id) +
-                 " AND y.term = q.term ORDER BY y.last_chunk OFFSET 0) b) TO STDOUT (FORMAT binary)",
-             [&](std::string_view piece) { reader.feed(piece); }, "keyword search");
-  reader.finish();
+  };
+  pg_read_blocks(c, collection_id, places, counts, false, state, "the phrase's", on_block);
   // A place without blocks (a token term_stats counts but no block holds) leaves no chunk.
   if (place < static_cast<std::int64_t>(places.size())) return {};
   finish_place();
@@ -320,11 +412,12 @@ std::string pg_phrase_prefilter(const std::vector<std::string>& phrase) {
 // cut differently makes such a phrase.
 std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t collection_id,
                                                 const std::vector<std::string>& phrase, const FtsTokenizer& tokenizer,
-                                                bool first_only, const PgBm25& s, const PgTermChunks& known = {}) {
+                                                bool first_only, const PgBm25& s, const PgTermChunks& known = {},
+                                                const PostingsState* state = nullptr) {
   std::vector<std::string> distinct = phrase;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  const std::vector<PgPosting> candidates = pg_chunks_holding_all(c, collection_id, distinct, known);
+  const std::vector<PgPosting> candidates = pg_chunks_holding_all(c, collection_id, distinct, known, state);
   std::vector<PgPhrasePosting> out;
   const std::string prefilter = pg_phrase_prefilter(phrase);
   // The title column as the index holds it (title_column): a match in its cut title is one in
@@ -490,8 +583,10 @@ class PgSums {
 // With a title cap, a title hit's weight needs its title's length, which no posting holds: the
 // postings are held (as many as term_stats counts, bounded as the sums are), the titles of the
 // documents they have title hits in are read once, and then the places are scored in order.
+// `state`: the postings may come from the process's copy (pg_read_blocks).
 std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, const std::vector<PgQueryTerm>& terms,
-                                 const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit) {
+                                 const std::vector<DocumentFilter>& filters, const PgBm25& s, std::size_t limit,
+                                 const PostingsState* state) {
   const std::vector<std::size_t> in_order = pg_in_query_order(terms);
   std::int64_t postings = 0;
   for (const std::size_t i : in_order) postings += terms[i].df;
@@ -514,14 +609,16 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
   std::unordered_set<std::int64_t> titled;  // documents of held postings with title hits
   if (!in_order.empty()) {
     std::vector<std::string> places;
-    for (const std::size_t i : in_order) places.push_back(terms[i].tokens[0]);
+    std::vector<std::int64_t> df;
+    for (const std::size_t i : in_order) {
+      places.push_back(terms[i].tokens[0]);
+      df.push_back(terms[i].df);
+    }
     std::vector<std::int64_t> documents;
     std::int64_t place = 0;
     std::int64_t in_place = 0;  // postings of the current place so far
-    // A row: the place (1-based), the block's postings, its document ids (NULL unless filtering:
-    // an array costs the server a call per element).
-    pq::BinaryCopyReader reader(3, "keyword search", [&](pq::BinaryCopyReader::Row row) {
-      const std::int64_t n = pg_block_place(row, place, places.size(), "the query's terms'");
+    // A block: the place (1-based), its postings, its document ids (only when filtering or capping).
+    const auto on_block = [&](std::int64_t n, std::string_view bytes, const std::optional<std::string_view>& document_ids) {
       // A place without blocks (none: its df counts them) is skipped by the join: nothing to add.
       if (n != place) {
         sums.start_place();
@@ -529,7 +626,6 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
       }
       place = n;
       const PgQueryTerm& t = terms[in_order[static_cast<std::size_t>(n - 1)]];
-      const std::string_view bytes = *row[1];
       const std::optional<std::size_t> postings_in_block = pg_block_postings(bytes);
       if (!postings_in_block) {
         throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] + "' holds " +
@@ -545,7 +641,7 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
       }
       if (passing || capped) {
         documents.clear();
-        if (row[2]) pq::append_int_array(*row[2], documents, "chunk_term_blocks.document_ids");
+        if (document_ids) pq::append_int_array(*document_ids, documents, "chunk_term_blocks.document_ids");
         if (documents.size() != count) {
           throw Error(ExitCode::unavailable, "keyword search: a block of term '" + t.tokens[0] +
                                                  "' holds postings and document ids of different counts");
@@ -563,15 +659,8 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
       pg_for_each_posting(bytes, count, [&](std::size_t k, const PgPosting& p) {
         if (!passing || passing->contains(documents[k])) sums.add(p.chunk_id, pg_posting_value(p, t.idf, s, weights));
       });
-    });
-    // COPY takes no parameters: the id is a number and the terms go as one quoted literal.
-    c.copy_out("COPY (SELECT q.n, b.postings, b.document_ids FROM unnest(" + c.literal(pq::to_text_array(places)) +
-                   "::text[]) WITH ORDINALITY AS q (term, n) CROSS JOIN LATERAL (SELECT y.postings, " +
-                   (passing || capped ? "y.document_ids" : "NULL::bigint[]") +
-                   " AS document_ids FROM chunk_term_blocks y WHERE y.collection_id = " + std::to_string(collection_id) +
-                   " AND y.term = q.term ORDER BY y.last_chunk OFFSET 0) b) TO STDOUT (FORMAT binary)",
-               [&](std::string_view piece) { reader.feed(piece); }, "keyword search");
-    reader.finish();
+    };
+    pg_read_blocks(c, collection_id, places, df, passing || capped, state, "the query's terms'", on_block);
     if (capped) {
       const std::unordered_map<std::int64_t, long long> title_terms =
           pg_title_terms_of(c, std::vector<std::int64_t>(titled.begin(), titled.end()));
@@ -621,7 +710,7 @@ bool collection_has_phrase(pq::Connection& c, std::int64_t collection_id, const 
 
 std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_id, const std::string& match,
                                     const std::vector<DocumentFilter>& filters, std::size_t limit,
-                                    const KeywordRanking& ranking) {
+                                    const KeywordRanking& ranking, bool keep_postings) {
   if (limit == 0) return {};
   const FtsTokenizer tokenizer;
   std::vector<PgQueryTerm> terms = pg_query_terms(match, tokenizer);
@@ -637,10 +726,14 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
     if (t.tokens.size() == 1) names.push_back(t.tokens[0]);
   }
   PgTermChunks df;
+  // The state of the collection's index (pg_postings_cache.h), when the process's copy may serve:
+  // the search then reads it in the same snapshot as the statistics.
+  std::optional<PostingsState> state;
   {
     const pq::Result r = c.exec(
-        "SELECT NULL, chunk_count, token_count FROM keyword_stats WHERE collection_id = $1 UNION ALL "
-        "SELECT term, chunks, 0 FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
+        "SELECT NULL, chunk_count, token_count, stamp::text || '.' || xmin::text,"
+        " (SELECT store_id FROM embedding_generation WHERE id = 1) FROM keyword_stats WHERE collection_id = $1 UNION ALL "
+        "SELECT term, chunks, 0, NULL, NULL FROM term_stats WHERE collection_id = $1 AND term = ANY ($2::text[])",
         {std::to_string(collection_id), pq::to_text_array(names)}, false, "keyword search");
     bool stats = false;
     for (int i = 0; i < r.rows(); ++i) {
@@ -649,6 +742,9 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
         continue;
       }
       stats = true;
+      if (keep_postings && filters.empty() && ranking.title_cap == 0 && !r.is_null(i, 4)) {
+        state = PostingsState{c.display() + '\0' + r.str(i, 4), collection_id, r.str(i, 3)};
+      }
       s.rows = r.int64(i, 1);
       const std::int64_t tokens = r.int64(i, 2);
       s.avgdl = tokens > 0 && s.rows > 0 ? static_cast<double>(tokens) / static_cast<double>(s.rows) : 1.0;
@@ -660,14 +756,15 @@ std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_i
       const auto it = df.find(t.tokens[0]);
       t.df = it == df.end() ? 0 : it->second;
     } else {
-      t.postings = pg_phrase_postings(c, collection_id, t.tokens, tokenizer, false, s, df);
+      t.postings = pg_phrase_postings(c, collection_id, t.tokens, tokenizer, false, s, df, state ? &*state : nullptr);
       t.df = static_cast<std::int64_t>(t.postings.size());
     }
     t.idf = pg_idf(s.rows, t.df);
   }
   std::erase_if(terms, [](const PgQueryTerm& t) { return t.df <= 0; });
   std::vector<KeywordRow> rows =
-      terms.empty() ? std::vector<KeywordRow>{} : pg_score(c, collection_id, terms, filters, s, limit);
+      terms.empty() ? std::vector<KeywordRow>{}
+                    : pg_score(c, collection_id, terms, filters, s, limit, state ? &*state : nullptr);
   snapshot.commit();
   return rows;
 }

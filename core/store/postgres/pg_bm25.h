@@ -36,10 +36,13 @@ std::vector<std::vector<std::string>> match_phrases(const std::string& match, co
 // better), then chunk id. Reads in one snapshot. REQUIRES: filters validated, ranking.title_cap
 // >= 0. With a title cap, the postings hold no title length: the titles of the documents whose
 // postings have title hits are read and tokenized (as the writer tokenized them) in the same
-// snapshot, and the postings are scored once those are known.
+// snapshot, and the postings are scored once those are known. With `keep_postings` (a
+// long-running process) and neither filters nor a title cap, the terms' blocks come from the
+// process's copy (pg_postings_cache.h) when it holds them in the state this snapshot reads, and
+// are kept there when read: the same rows and scores either way.
 std::vector<KeywordRow> bm25_search(pq::Connection& c, std::int64_t collection_id, const std::string& match,
                                     const std::vector<DocumentFilter>& filters, std::size_t limit,
-                                    const KeywordRanking& ranking = {});
+                                    const KeywordRanking& ranking = {}, bool keep_postings = false);
 
 // Whether any chunk of the collection holds phrase `tokens` (REQUIRES: at least one token) in its
 // text, title or CJK terms.

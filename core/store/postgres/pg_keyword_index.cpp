@@ -188,9 +188,11 @@ void PendingIndex::flush(pq::Connection& c, std::int64_t collection_id, std::str
   c.exec("WITH added AS (INSERT INTO term_stats (collection_id, term, chunks)"
          "   SELECT $1::bigint, u.term, u.n FROM unnest($2::text[], $3::bigint[]) AS u (term, n)"
          "   ON CONFLICT (collection_id, term) DO UPDATE SET chunks = term_stats.chunks + excluded.chunks)"
-         " INSERT INTO keyword_stats (collection_id, chunk_count, token_count) VALUES ($1::bigint, $4::bigint, $5::bigint)"
+         " INSERT INTO keyword_stats (collection_id, chunk_count, token_count, stamp)"
+         "   VALUES ($1::bigint, $4::bigint, $5::bigint, (random() * 9.0e18)::bigint)"
          " ON CONFLICT (collection_id) DO UPDATE SET chunk_count = keyword_stats.chunk_count + excluded.chunk_count,"
-         "                                           token_count = keyword_stats.token_count + excluded.token_count",
+         "                                           token_count = keyword_stats.token_count + excluded.token_count,"
+         "                                           stamp = excluded.stamp",
          {collection, names.take(), counts.take(), std::to_string(chunks_), std::to_string(tokens_)}, false, doing);
   clear();
 }
@@ -259,7 +261,8 @@ std::int64_t drop_document_index(pq::Connection& c, std::int64_t collection_id, 
       "              WHERE s.collection_id = $1 AND s.term = p.term AND s.chunks <= p.n),"
       " lowered AS (UPDATE term_stats s SET chunks = s.chunks - p.n FROM per_term p"
       "              WHERE s.collection_id = $1 AND s.term = p.term AND s.chunks > p.n),"
-      " counted AS (UPDATE keyword_stats SET chunk_count = chunk_count - (SELECT count(*) FROM gone_chunks),"
+      " counted AS (UPDATE keyword_stats SET stamp = (random() * 9.0e18)::bigint,"
+      "                 chunk_count = chunk_count - (SELECT count(*) FROM gone_chunks),"
       "                 token_count = token_count - (SELECT coalesce(sum(length), 0) FROM (SELECT DISTINCT chunk_id,"
       " ('x' || encode(substring(posting FROM 21 FOR 4), 'hex'))::bit(32)::int AS length FROM split WHERE gone) g)"
       " WHERE collection_id = $1)"

@@ -94,8 +94,8 @@ std::vector<std::string> Backend::words_inside_no_term(Store& store, std::int64_
 
 std::vector<KeywordRow> Backend::keyword_search(Store& /*store*/, std::int64_t collection_id, const std::string& match,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit,
-                                       bool /*in_memory: no copy on PostgreSQL yet*/, const KeywordRanking& ranking) {
-  return bm25_search(connection(), collection_id, match, filters, limit, ranking);
+                                       bool in_memory, const KeywordRanking& ranking) {
+  return bm25_search(connection(), collection_id, match, filters, limit, ranking, in_memory);
 }
 
 std::vector<std::int64_t> Backend::filtered_chunk_ids(Store& /*store*/, std::int64_t collection_id,

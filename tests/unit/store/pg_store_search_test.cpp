@@ -26,12 +26,14 @@
 #include "migrate/run/migrator.h"
 #include "search/fts_compounds.h"
 #include "search/fts_query.h"
+#include "store/catalog.h"
 #include "store/collections.h"
 #include "store/document_writer.h"
 #include "store/embedded_migrations.h"
 #include "store/postgres/pg_bm25.h"
 #include "store/postgres/pg_filters.h"
 #include "store/postgres/pg_backend.h"
+#include "store/postgres/pg_postings_cache.h"
 #include "store/search_store.h"
 #include "store/store.h"
 #include "test_db.h"
@@ -281,7 +283,8 @@ class PgStoreSearchTest : public ::testing::Test {
     if (match.empty()) return;
     const auto want =
         named(store::keyword_search(sqlite(), sqlite_collection(collection), match, filters, limit, false, ranking), skeys);
-    const auto got = named(store::keyword_search(pg(), pg_collection(collection), match, filters, limit, false, ranking), pkeys);
+    const auto got =
+        named(store::keyword_search(pg(), pg_collection(collection), match, filters, limit, pg_in_memory_, ranking), pkeys);
     std::string what = collection + " '" + match.substr(0, 80) + "' limit " + std::to_string(limit) + " title cap " +
                        std::to_string(ranking.title_cap);
     for (const DocumentFilter& f : filters) what += " where " + f.key + "/" + f.value;
@@ -298,6 +301,9 @@ class PgStoreSearchTest : public ::testing::Test {
     }
   }
 
+  // Whether the PostgreSQL side searches as a long-running process does (the process's copy of
+  // the postings, pg_postings_cache.h).
+  bool pg_in_memory_ = false;
   testing::TempDir tmp_;
   testing::TestDatabase pg_{migrate::DriverKind::postgres, tmp_};
   std::optional<Store> sqlite_, pg_store_;
@@ -481,6 +487,57 @@ TEST_F(PgStoreSearchTest, PostingsOfManyFetchesRankAsSQLite) {
   match += " OR \"rollback\" OR \"" + term + "\"";
   expect_same_match("a", match, {}, 100, skeys, pkeys);
   expect_same_match("a", match, {{"team", "legal", FilterMatch::equals}}, 10, skeys, pkeys);
+}
+
+// A long-running process's copy of the postings (pg_postings_cache.h) ranks as SQLite, before and
+// after every kind of write: a document added, one replaced, one removed. A term's blocks
+// changed behind the writers' back (keyword_stats left as it was) are not seen while the copy
+// holds the term, which shows the copy answers; a new stamp makes the next search read them.
+TEST_F(PgStoreSearchTest, KeptPostingsRankAsSQLiteAndFollowEveryWrite) {
+  store::pg::PostingsCache& cache = store::pg::PostingsCache::process();
+  cache.clear();
+  std::vector<TestDoc> docs = corpus("a", 80, 5);
+  docs.push_back(doc("a", "py.md", "What's new in Python 3.11", {"exception groups; builds for x86-64 and 3.11 notes"}));
+  write(docs);
+  pg_in_memory_ = true;
+  std::vector<std::string> qs = queries(17, 30);
+  qs.insert(qs.end(), {"python 3.11", "x86-64 database", "zeppelin airships", "quokka marsupial"});
+  const auto pass = [&](const std::string& what) {
+    SCOPED_TRACE(what);
+    const auto skeys = sqlite_keys();
+    const auto pkeys = pg_keys();
+    for (const std::string& q : qs) {
+      expect_same_search("a", q, {}, 100, skeys, pkeys);
+      expect_same_search("a", q, {}, 3, skeys, pkeys);
+      // Filters and the title cap read the server (document ids, titles): the same rows still.
+      expect_same_search("a", q, {{"team", "legal", FilterMatch::equals}}, 10, skeys, pkeys);
+      expect_same_search("a", q, {}, 10, skeys, pkeys, store::KeywordRanking{.title_cap = 6});
+    }
+  };
+  pass("first reads");
+  EXPECT_GT(cache.terms(), 20u);
+  EXPECT_GT(cache.bytes(), 0u);
+  pass("from the copy");
+  write({doc("a", "new.md", "Quokka", {"the quokka is a small marsupial; database of quokka sightings"})});
+  pass("a document added");
+  TestDoc replaced = docs[3];
+  replaced.chunks = {"rollback database quokka", "the index of the system"};
+  write({replaced});
+  pass("a document replaced");
+  for (Store* s : {&sqlite(), &pg()}) store::remove_documents(*s, "a", {docs[5].source, "new.md"});
+  pass("documents removed");
+
+  const auto pkeys = pg_keys();
+  const auto found = [&](bool in_memory) {
+    return store::keyword_search(pg(), pg_collection("a"), "\"zeppelin\"", {}, 10, in_memory).size();
+  };
+  ASSERT_EQ(found(true), 2u);
+  pgc().exec("DELETE FROM chunk_term_blocks WHERE term = 'zeppelin'");
+  EXPECT_EQ(found(false), 0u) << "the server's blocks are gone";
+  EXPECT_EQ(found(true), 2u) << "the copy answers for the state it was read in";
+  pgc().exec("UPDATE keyword_stats SET stamp = stamp + 1");
+  EXPECT_EQ(found(true), 0u) << "another state: read again";
+  cache.clear();
 }
 
 // Migration 0002 (the postings' hits as bytes, not arrays) on a store with data: rolled back to
