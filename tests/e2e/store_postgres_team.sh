@@ -158,6 +158,20 @@ plant "operator" \
     "DROP OPERATOR strata.= (text, text)" \
     "$STRATA" search pools --store "$READER"
 
+case_ "a type of the schema's own, or a column of another schema's type, is refused"
+plant "type d" \
+    "CREATE DOMAIN strata.d AS text CHECK (owner_stuff.evil())" \
+    "DROP DOMAIN strata.d" \
+    "$STRATA" search pools --store "$READER"
+plant "composite type pair" \
+    "CREATE TYPE strata.pair AS (a integer, b integer)" \
+    "DROP TYPE strata.pair" \
+    "$STRATA" search pools --store "$READER"
+plant "column documents.mood of type owner_stuff.mood" \
+    "CREATE TYPE owner_stuff.mood AS ENUM ('calm'); ALTER TABLE strata.documents ADD COLUMN mood owner_stuff.mood" \
+    "ALTER TABLE strata.documents DROP COLUMN mood; DROP TYPE owner_stuff.mood" \
+    "$STRATA" search pools --store "$READER"
+
 case_ "with the plants gone the store is used again, and nothing planted ever ran"
 expect_exit 0 -- "$STRATA" search pools --store "$READER" --json
 expect_stdout_match '"source":"docs/pools.md"'
