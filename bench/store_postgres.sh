@@ -17,12 +17,17 @@
 #             p50, p95 and errors.
 #   mcp       one `strata mcp` session per store, the search tool per query
 #             (bench/mcp_search_driver.py, MCP_QUERIES (50) queries): p50 on each store.
+#   serve     one `strata serve --ready-when-indexed` per store, once /readyz says ready (its
+#             time reported), the Q queries as POST /api/v1/search (keyword, k 10) on one
+#             kept-alive connection, SERVE_PASSES (3) times over, then Q other headings once (none
+#             asked before): p50 and p95 of the first pass (what a long-running process reads
+#             once), of the last and of the new queries.
 #
 # One table at the end; JSON lines in $PEERS/results/store-postgres.jsonl.
 #   usage: bench/store_postgres.sh      env: STRATA, ROWS, SIZE, Q, CLIENTS, MCP_QUERIES, PEERS,
 #          CORPUS, KEEP=DIR (keep the stores and the server's data there; a later run with the same
 #          KEEP searches the kept stores without ingesting again: its ingest figures are "-"),
-#          SEARCH=0 (ingest and embed only: no search, clients or mcp phase),
+#          SEARCH=0 (ingest and embed only: no search, clients, mcp or serve phase), SERVE_PASSES,
 #          SEARCH_ARGS (more `strata search` arguments for the process searches, e.g. "--title-cap 6";
 #          the mcp phase searches with the tool's defaults)
 set -euo pipefail
@@ -67,6 +72,7 @@ record() { echo "$1" | tee -a "$RESULTS" >&2; }
 echo "strata $("$STRATA" --version | sed 's/^strata //'), PostgreSQL $(psql "$URL" -XAtc 'SHOW server_version'), $(nproc) cores, $(date -u +%Y-%m-%d)"
 [ -f "$T/records.jsonl" ] || python3 "$PY" records "$CORPUS" "$T/records.jsonl" "$ROWS" "$SIZE" >/dev/null
 [ -f "$T/queries.txt" ] || python3 "$PY" queries "$CORPUS" "$T/queries.txt" "$Q"
+[ -f "$T/queries_fresh.txt" ] || python3 "$PY" queries "$CORPUS" "$T/queries_fresh.txt" "$Q" fresh
 
 declare -A STORE=([sqlite]=$T/store.db [postgres]=$URL)
 declare -A INGEST EMBED CHUNKS
@@ -134,6 +140,22 @@ for side in sqlite postgres; do
   record "{\"measure\":\"mcp_search\",\"store\":\"$side\",\"p50_ms\":${MCP[$side]}}"
 done
 
+declare -A SERVE
+SERVE_PASSES=${SERVE_PASSES:-3}
+for side in sqlite postgres; do
+  SERVE[$side]=$(python3 "$PY" serve "$STRATA" "${STORE[$side]}" "$T/queries.txt" "$SERVE_PASSES" "$T/queries_fresh.txt" |
+    python3 -c 'import json,sys
+d = json.load(sys.stdin)
+def p(ms, q):
+    ms = sorted(ms)
+    return ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")
+first, last, fresh = d["passes"][0], d["passes"][-1], d["fresh"]
+print("%.1f %.1f %.1f %.1f %d %.1f %.1f %.1f" % (p(first, 0.5), p(first, 0.95), p(last, 0.5), p(last, 0.95), d["errors"],
+                                           d["ready_s"], p(fresh, 0.5), p(fresh, 0.95)))')
+  read -r f50 f95 l50 l95 errors ready n50 n95 <<<"${SERVE[$side]}"
+  record "{\"measure\":\"serve_search\",\"store\":\"$side\",\"mode\":\"keyword\",\"ready_s\":$ready,\"passes\":$SERVE_PASSES,\"first_p50_ms\":$f50,\"first_p95_ms\":$f95,\"last_p50_ms\":$l50,\"last_p95_ms\":$l95,\"fresh_p50_ms\":$n50,\"fresh_p95_ms\":$n95,\"errors\":$errors}"
+done
+
 print_ingest_rows
 for mode in keyword hybrid; do
   printf '%-26s %14s %14s %8s\n' "$mode p50 / p95 ms" "${P50[sqlite.$mode]} / ${P95[sqlite.$mode]}" \
@@ -143,3 +165,10 @@ for mode in keyword hybrid; do
 done
 printf '%-26s %14s %14s %8s\n' "mcp search p50 ms" "${MCP[sqlite]}" "${MCP[postgres]}" \
   "$(python3 -c "print('%.2f' % (${MCP[postgres]} / ${MCP[sqlite]}))")"
+read -r sf50 sf95 sl50 sl95 _ sready sn50 sn95 <<<"${SERVE[sqlite]}"
+read -r pf50 pf95 pl50 pl95 _ pready pn50 pn95 <<<"${SERVE[postgres]}"
+printf '%-26s %14s %14s\n' "serve ready s" "$sready" "$pready"
+printf '%-26s %14s %14s\n' "serve 1st pass p50/p95" "$sf50 / $sf95" "$pf50 / $pf95"
+printf '%-26s %14s %14s %8s\n' "serve pass $SERVE_PASSES p50/p95" "$sl50 / $sl95" "$pl50 / $pl95" \
+  "$(python3 -c "print('%.2f' % ($pl50 / $sl50))")"
+printf '%-26s %14s %14s\n' "serve new queries p50/p95" "$sn50 / $sn95" "$pn50 / $pn95"

@@ -6,11 +6,21 @@ Usage:
       the same, each text once: the corpus, then the text files under each DIR (.gz ones
       decompressed; binary files left out), for a collection of distinct chunks (bench/ann.sh
       DISTINCT_TEXT)
-  store_postgres_driver.py queries CORPUS OUT Q           Q real headings of the corpus's Markdown files
+  store_postgres_driver.py queries CORPUS OUT Q [fresh]   Q real headings of the corpus's Markdown files
+      (fresh: Q others, halfway between those, none the same)
   store_postgres_driver.py search STRATA STORE QUERIES MODE [CLIENTS]
       one `strata search --mode MODE -k 10` process per query, CLIENTS (default 1) at a time, each
       client taking every CLIENTS-th query; prints {"ms": [...], "errors": N, "first": ms}
+  store_postgres_driver.py serve STRATA STORE QUERIES PASSES [FRESH]
+      one `strata serve --ready-when-indexed` on the store, waited for until /readyz answers 200
+      (as a balancer waits: its approximate vector index built or loaded); then the queries as
+      POST /api/v1/search (keyword, k 10) one after another on one kept-alive connection, PASSES
+      times over (the first pass reads what a long-running process keeps: on PostgreSQL the
+      terms' posting blocks, on SQLite its copy of the keyword index once built), then one pass
+      over the queries of FRESH (none of them asked before); prints
+      {"ready_s": s, "passes": [[ms, ...], ...], "fresh": [ms, ...], "errors": N}
 """
+import http.client
 import json
 import os
 import re
@@ -99,7 +109,7 @@ def distinct(corpus, out, rows, size, folders):
     return write_records(out, rows * size, texts, unique=True)
 
 
-def queries(corpus, out, q):
+def queries(corpus, out, q, fresh=False):
     heads = []
     for path in corpus_files(corpus):
         if not path.endswith(".md"):
@@ -109,8 +119,13 @@ def queries(corpus, out, q):
             if m and 2 <= len(m.group(1).split()) <= 8 and re.search(r"[A-Za-z]{3}", m.group(1)):
                 heads.append(m.group(1))
     step = max(1, len(heads) // q)
+    # fresh: the headings halfway between those of the first set, none of them among it
+    chosen = heads[::step][:q]
+    if fresh:
+        taken = set(chosen)
+        chosen = [h for h in heads[step // 2::step] if h not in taken][:q]
     with open(out, "w") as f:
-        for h in heads[::step][:q]:
+        for h in chosen:
             f.write(h + "\n")
 
 
@@ -150,6 +165,59 @@ def search(strata, store, queries_file, mode, clients=1):
     print(json.dumps({"ms": times, "errors": errors[0], "first": first}))
 
 
+def serve(strata, store, queries_file, passes, fresh_file=None):
+    qs = [q for q in open(queries_file).read().splitlines() if q.strip()]
+    fresh = [q for q in open(fresh_file).read().splitlines() if q.strip()] if fresh_file else []
+    started = time.perf_counter()
+    server = subprocess.Popen([strata, "serve", "--store", store, "--listen", "127.0.0.1:0", "--ready-when-indexed"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        port = None
+        for line in server.stdout:
+            m = re.search(r"127\.0\.0\.1:(\d+)", line)
+            if m:
+                port = int(m.group(1))
+                break
+        if port is None:
+            sys.exit("strata serve printed no address")
+        # Its later lines are read and dropped, so that a full pipe never stops it.
+        threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+        while True:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            probe.request("GET", "/readyz")
+            ready = probe.getresponse()
+            ready.read()
+            probe.close()
+            if ready.status == 200:
+                break
+            if time.perf_counter() - started > 900:
+                sys.exit("strata serve was not ready within 900 s")
+            time.sleep(0.2)
+        ready_s = time.perf_counter() - started
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        out, errors = [], 0
+        for batch in [qs] * passes + ([fresh] if fresh else []):
+            times = []
+            for q in batch:
+                body = json.dumps({"query": q, "k": 10, "mode": "keyword"})
+                t = time.perf_counter()
+                conn.request("POST", "/api/v1/search", body, {"Content-Type": "application/json"})
+                r = conn.getresponse()
+                data = r.read()
+                ms = (time.perf_counter() - t) * 1000
+                if r.status != 200:
+                    errors += 1
+                    sys.stderr.write("search failed (%d): %s\n" % (r.status, data[:300]))
+                else:
+                    times.append(ms)
+            out.append(times)
+        print(json.dumps({"ready_s": ready_s, "passes": out[:passes], "fresh": out[passes:][0] if fresh else [],
+                          "errors": errors}))
+    finally:
+        server.terminate()
+        server.wait()
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "records":
@@ -157,8 +225,10 @@ if __name__ == "__main__":
     elif cmd == "distinct":
         print(distinct(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6:]))
     elif cmd == "queries":
-        queries(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        queries(sys.argv[2], sys.argv[3], int(sys.argv[4]), len(sys.argv) > 5 and sys.argv[5] == "fresh")
     elif cmd == "search":
         search(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]) if len(sys.argv) > 6 else 1)
+    elif cmd == "serve":
+        serve(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6] if len(sys.argv) > 6 else None)
     else:
         sys.exit("usage: see the docstring")
