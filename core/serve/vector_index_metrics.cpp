@@ -1,8 +1,7 @@
 #include "serve/vector_index_metrics.h"
 
 #include "search/ann_cache.h"
-#include "store/postgres/pg_postings_cache.h"
-#include "store/sqlite/keyword_memory.h"
+#include "store/search_store.h"
 
 namespace strata::serve {
 
@@ -17,15 +16,15 @@ std::string vector_index_metrics() {
   gauge("strata_vector_indexes_loaded", "Approximate vector indexes ready that were loaded from a saved index, not built.",
         cache.loaded());
   gauge("strata_vector_index_builds", "Approximate vector index builds under way.", cache.building());
-  // The in-memory copies of keyword indexes (store/sqlite/keyword_memory.h).
+  // What the process keeps of keyword indexes (store/search_store.h).
+  const store::KeywordMemory keyword = store::keyword_memory();
   gauge("strata_keyword_index_bytes", "Memory held by the in-memory copies of collections' keyword indexes.",
-        store::sqlite_store::keyword_memory_bytes());
-  gauge("strata_keyword_indexes_ready", "In-memory copies of keyword indexes ready.", store::sqlite_store::keyword_memory_ready());
-  // A PostgreSQL store's posting blocks kept from earlier searches (store/postgres/pg_postings_cache.h).
-  const store::pg::PostingsCache& postings = store::pg::PostingsCache::process();
+        keyword.copies_bytes);
+  gauge("strata_keyword_indexes_ready", "In-memory copies of keyword indexes ready.", keyword.copies_ready);
   gauge("strata_keyword_postings_terms", "Terms whose posting blocks are kept in memory from a PostgreSQL store.",
-        postings.terms());
-  gauge("strata_keyword_postings_bytes", "Memory held by the posting blocks kept from a PostgreSQL store.", postings.bytes());
+        keyword.kept_terms);
+  gauge("strata_keyword_postings_bytes", "Memory held by the posting blocks kept from a PostgreSQL store.",
+        keyword.kept_bytes);
   return out;
 }
 

@@ -3,6 +3,9 @@
 #include <span>
 
 #include "store/postgres/pg_backend.h"
+#include "store/postgres/pg_postings_cache.h"
+#include "store/search_store.h"
+#include "store/sqlite/keyword_memory.h"
 #include "store/sqlite/sqlite_backend.h"
 
 namespace strata::store {
@@ -35,6 +38,12 @@ const BackendRow& backend_row(std::string_view path) {
 bool is_store_url(std::string_view path) { return backend_row(path).url; }
 
 std::string store_display(const std::string& path) { return backend_row(path).display(path); }
+
+KeywordMemory keyword_memory() {
+  const pg::PostingsCache& kept = pg::PostingsCache::process();
+  return KeywordMemory{sqlite_store::keyword_memory_ready(), sqlite_store::keyword_memory_bytes(), kept.terms(),
+                       kept.bytes()};
+}
 
 std::int64_t Store::latest_schema_version() { return sqlite_store::latest_schema_version(); }
 

@@ -92,6 +92,15 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
                                        const std::vector<DocumentFilter>& filters, std::size_t limit,
                                        bool in_memory = false, const KeywordRanking& ranking = {});
 
+// What this process keeps of keyword indexes in memory (metrics): copies of SQLite collections'
+// indexes (sqlite/keyword_memory.h: those ready, and their bytes) and posting blocks read from
+// PostgreSQL stores (postgres/pg_postings_cache.h: their terms, and their bytes).
+struct KeywordMemory {
+  std::size_t copies_ready = 0, copies_bytes = 0;
+  std::size_t kept_terms = 0, kept_bytes = 0;
+};
+KeywordMemory keyword_memory();
+
 // Chunk ids of the collection that pass every filter, ascending.
 std::vector<std::int64_t> filtered_chunk_ids(Store& store, std::int64_t collection_id,
                                              const std::vector<DocumentFilter>& filters);
