@@ -236,9 +236,6 @@ void pg_stream_blocks(pq::Connection& c, std::int64_t collection_id, const std::
   reader.finish();
 }
 
-// The postings a block holds, 0 for bytes of no known layout (pg_block_postings).
-std::size_t pg_block_size(std::string_view bytes) { return pg_block_postings(bytes).value_or(0); }
-
 // As pg_stream_blocks without document ids, the terms found in the process's copy
 // (pg_postings_cache.h) in `state` taken from it, and the others read from the server in one COPY
 // and kept there. `df`: the chunks holding each place's term, as term_stats gives them in the
@@ -266,7 +263,8 @@ void pg_cached_blocks(pq::Connection& c, std::int64_t collection_id, const std::
     pg_stream_blocks(c, collection_id, missing, false, what,
                      [&](std::int64_t n, std::string_view bytes, const std::optional<std::string_view>&) {
                        const auto at = static_cast<std::size_t>(n - 1);
-                       postings[at] += static_cast<std::int64_t>(pg_block_size(bytes));
+                       // Bytes of no known layout count none here; the scorer refuses them.
+                       postings[at] += static_cast<std::int64_t>(pg_block_postings(bytes).value_or(0));
                        if (postings[at] > missing_df[at]) {
                          throw Error(ExitCode::unavailable, "keyword search: term '" + missing[at] +
                                                                 "' has more postings than the " +
