@@ -5,9 +5,11 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -122,6 +124,34 @@ struct PgPhrasePosting {
   double f = 0;
   std::int32_t length = 0;
 };
+
+// A phrase's postings as the process's copy keeps them (pg_postings_cache.h): one string of
+// the records as they are, filed under a name no term has (a term never holds the byte 0x01).
+std::string pg_phrase_cache_name(const std::vector<std::string>& phrase) {
+  std::string name = "\x01";
+  for (const std::string& token : phrase) {
+    name += token;
+    name += ' ';
+  }
+  return name;
+}
+
+std::shared_ptr<const TermBlocks> pg_phrase_entry(const std::vector<PgPhrasePosting>& postings) {
+  auto entry = std::make_shared<TermBlocks>();
+  std::string bytes(postings.size() * sizeof(PgPhrasePosting), '\0');
+  if (!postings.empty()) std::memcpy(bytes.data(), postings.data(), bytes.size());
+  entry->bytes = bytes.size() + sizeof(std::string);
+  entry->blocks.push_back(std::move(bytes));
+  return entry;
+}
+
+std::vector<PgPhrasePosting> pg_phrase_postings_of(const TermBlocks& entry) {
+  std::vector<PgPhrasePosting> out;
+  if (entry.blocks.size() != 1 || entry.blocks[0].size() % sizeof(PgPhrasePosting) != 0) return out;
+  out.resize(entry.blocks[0].size() / sizeof(PgPhrasePosting));
+  if (!out.empty()) std::memcpy(out.data(), entry.blocks[0].data(), entry.blocks[0].size());
+  return out;
+}
 
 // One term or phrase of the query, however many times the query holds it.
 struct PgQueryTerm {
@@ -303,7 +333,8 @@ void pg_read_blocks(pq::Connection& c, std::int64_t collection_id, const std::ve
 using PgTermChunks = std::map<std::string, std::int64_t, std::less<>>;
 
 // The chunks of the collection holding every one of `tokens` (distinct), ascending, each with its
-// length: the tokens' posting blocks read in binary as the scorer reads them, rarest token first,
+// length and, per column, the least hits of any of the tokens there (a column holds the phrase
+// no more often than its rarest token): the tokens' posting blocks read in binary as the scorer reads them, rarest token first,
 // each next token's postings merged into the chunks so far as they arrive. What is held is at
 // most the rarest token's chunks. (Decoding postings in SQL through the chunk_terms view and
 // grouping them took seconds at 1.3 million chunks for `51.2.1`, whose `1` and `2` are in every
@@ -362,7 +393,13 @@ std::vector<PgPosting> pg_chunks_holding_all(pq::Connection& c, std::int64_t col
         return;
       }
       while (at < held.size() && held[at].chunk_id < p.chunk_id) ++at;
-      if (at < held.size() && held[at].chunk_id == p.chunk_id) next.push_back(held[at++]);
+      if (at < held.size() && held[at].chunk_id == p.chunk_id) {
+        PgPosting both = held[at++];
+        both.text = std::min(both.text, p.text);
+        both.title = std::min(both.title, p.title);
+        both.cjk = std::min(both.cjk, p.cjk);
+        next.push_back(both);
+      }
     });
   };
   pg_read_blocks(c, collection_id, places, counts, false, state, "the phrase's", on_block);
@@ -407,52 +444,90 @@ std::string pg_phrase_prefilter(const std::vector<std::string>& phrase) {
 // chunks holding every token (pg_chunks_holding_all), read again and tokenized, as FTS5 reads a
 // phrase's positions, a page of chunks at a time; the server sends only those its columns'
 // texts may hold the phrase in (pg_phrase_prefilter). Only a token that unicode61 and fts_words.h
-// cut differently makes such a phrase.
+// cut differently makes such a phrase. A column is read and tokenized only where each token is
+// in it (the candidates' least hits): a chunk's title (its document's row, joined) only for the
+// chunks whose title holds every token, since the join cost as much as the chunks' own rows
+// (10 of 23 ms for 941 chunks of `assert.fail` at 1.6 million chunks); a chunk whose tokens are
+// in different columns is not read at all.
 std::vector<PgPhrasePosting> pg_phrase_postings(pq::Connection& c, std::int64_t collection_id,
                                                 const std::vector<std::string>& phrase, const FtsTokenizer& tokenizer,
                                                 bool first_only, const PgBm25& s, const PgTermChunks& known = {},
                                                 const PostingsState* state = nullptr) {
+  // With the process's copy, a phrase verified once in this state is not read again (its
+  // chunks' texts were most of a search's time once the terms' blocks were kept).
+  const bool keep = state != nullptr && !first_only;
+  if (keep) {
+    if (const auto kept = PostingsCache::process().find(*state, pg_phrase_cache_name(phrase))) {
+      return pg_phrase_postings_of(*kept);
+    }
+  }
   std::vector<std::string> distinct = phrase;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   const std::vector<PgPosting> candidates = pg_chunks_holding_all(c, collection_id, distinct, known, state);
+  std::vector<PgPosting> titled, untitled;  // each ascending, as the candidates
+  for (const PgPosting& p : candidates) {
+    if (p.title > 0) {
+      titled.push_back(p);
+    } else if (p.text > 0 || p.cjk > 0) {
+      untitled.push_back(p);
+    }
+  }
   std::vector<PgPhrasePosting> out;
   const std::string prefilter = pg_phrase_prefilter(phrase);
   // The title column as the index holds it (title_column): a match in its cut title is one in
   // the whole title.
-  const std::string where =
-      prefilter.empty() ? std::string()
-                        : " AND (ch.text ~ $2 OR (coalesce(d.title, '') || ' ' || coalesce(d.title_cjk_terms, '')) ~ $2 "
-                          "OR coalesce(ch.cjk_terms, '') ~ $2)";
-  constexpr std::size_t k_page = 2048;
-  for (std::size_t from = 0; from < candidates.size(); from += k_page) {
-    const std::size_t to = std::min(candidates.size(), from + k_page);
-    std::vector<std::int64_t> ids;
-    for (std::size_t i = from; i < to; ++i) ids.push_back(candidates[i].chunk_id);
-    const pq::Result r = c.exec(
-        "SELECT ch.id, ch.document_id, ch.text, coalesce(d.title, ''), coalesce(d.title_cjk_terms, ''), "
-        "coalesce(ch.cjk_terms, '') FROM chunks ch JOIN documents d ON d.id = ch.document_id "
-        "WHERE ch.id = ANY ($1::bigint[])" + where + " ORDER BY ch.id",
-        prefilter.empty() ? std::vector<pq::Param>{pq::to_int_array(ids)} : std::vector<pq::Param>{pq::to_int_array(ids), prefilter},
-        false, "keyword search");
-    std::size_t k = from;  // candidates[k]: the chunk of row i (both ascending; a removed chunk has no row)
-    for (int i = 0; i < r.rows(); ++i) {
-      const std::int64_t id = r.int64(i, 0);
-      while (k < to && candidates[k].chunk_id < id) ++k;
-      if (k == to || candidates[k].chunk_id != id) continue;
-      const std::string title_text = title_column(r.text(i, 3), r.text(i, 4));
-      const double text = pg_phrase_hits(tokenizer, r.text(i, 2), phrase);
-      const double title = pg_phrase_hits(tokenizer, title_text, phrase);
-      const double cjk = pg_phrase_hits(tokenizer, r.text(i, 5), phrase);
-      if (text + title + cjk == 0) continue;
-      const double hits[] = {text, title, cjk};
-      const std::array<double, 3> w =
-          pg_column_weights(s, title > 0 && s.title_cap > 0 ? pg_title_terms(tokenizer, title_text) : 0);
-      const double f = weighted_hits(hits, w.data(), w.size());
-      out.push_back(PgPhrasePosting{id, r.int64(i, 1), f, static_cast<std::int32_t>(candidates[k].length)});
-      if (first_only) return out;
+  const std::string titled_sql =
+      "SELECT ch.id, ch.document_id, ch.text, coalesce(d.title, ''), coalesce(d.title_cjk_terms, ''), "
+      "coalesce(ch.cjk_terms, '') FROM chunks ch JOIN documents d ON d.id = ch.document_id "
+      "WHERE ch.id = ANY ($1::bigint[])" +
+      std::string(prefilter.empty() ? ""
+                                    : " AND (ch.text ~ $2 OR (coalesce(d.title, '') || ' ' || "
+                                      "coalesce(d.title_cjk_terms, '')) ~ $2 OR coalesce(ch.cjk_terms, '') ~ $2)") +
+      " ORDER BY ch.id";
+  const std::string untitled_sql =
+      "SELECT ch.id, ch.document_id, ch.text, '', '', coalesce(ch.cjk_terms, '') FROM chunks ch "
+      "WHERE ch.id = ANY ($1::bigint[])" +
+      std::string(prefilter.empty() ? "" : " AND (ch.text ~ $2 OR coalesce(ch.cjk_terms, '') ~ $2)") + " ORDER BY ch.id";
+  // Whether a phrase was found (first_only: the search can stop).
+  const auto read = [&](const std::vector<PgPosting>& chunks, const std::string& sql) {
+    constexpr std::size_t k_page = 2048;
+    for (std::size_t from = 0; from < chunks.size(); from += k_page) {
+      const std::size_t to = std::min(chunks.size(), from + k_page);
+      std::vector<std::int64_t> ids;
+      for (std::size_t i = from; i < to; ++i) ids.push_back(chunks[i].chunk_id);
+      const pq::Result r = c.exec(sql,
+                                  prefilter.empty() ? std::vector<pq::Param>{pq::to_int_array(ids)}
+                                                    : std::vector<pq::Param>{pq::to_int_array(ids), prefilter},
+                                  false, "keyword search");
+      std::size_t k = from;  // chunks[k]: the chunk of row i (both ascending; a removed chunk has no row)
+      for (int i = 0; i < r.rows(); ++i) {
+        const std::int64_t id = r.int64(i, 0);
+        while (k < to && chunks[k].chunk_id < id) ++k;
+        if (k == to || chunks[k].chunk_id != id) continue;
+        const PgPosting& bound = chunks[k];
+        const std::string title_text = bound.title > 0 ? title_column(r.text(i, 3), r.text(i, 4)) : std::string();
+        const double text = bound.text > 0 ? pg_phrase_hits(tokenizer, r.text(i, 2), phrase) : 0;
+        const double title = bound.title > 0 ? pg_phrase_hits(tokenizer, title_text, phrase) : 0;
+        const double cjk = bound.cjk > 0 ? pg_phrase_hits(tokenizer, r.text(i, 5), phrase) : 0;
+        if (text + title + cjk == 0) continue;
+        const double hits[] = {text, title, cjk};
+        const std::array<double, 3> w =
+            pg_column_weights(s, title > 0 && s.title_cap > 0 ? pg_title_terms(tokenizer, title_text) : 0);
+        const double f = weighted_hits(hits, w.data(), w.size());
+        out.push_back(PgPhrasePosting{id, r.int64(i, 1), f, static_cast<std::int32_t>(bound.length)});
+        if (first_only) return true;
+      }
     }
+    return false;
+  };
+  if (read(titled, titled_sql) && first_only) return out;
+  read(untitled, untitled_sql);
+  // The scorer takes postings in ascending chunk id.
+  if (!titled.empty() && !untitled.empty()) {
+    std::sort(out.begin(), out.end(), [](const PgPhrasePosting& a, const PgPhrasePosting& b) { return a.chunk_id < b.chunk_id; });
   }
+  if (keep) PostingsCache::process().put(*state, pg_phrase_cache_name(phrase), pg_phrase_entry(out));
   return out;
 }
 
