@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -266,14 +267,16 @@ void pg_stream_blocks(pq::Connection& c, std::int64_t collection_id, const std::
   reader.finish();
 }
 
-// As pg_stream_blocks without document ids, the terms found in the process's copy
-// (pg_postings_cache.h) in `state` taken from it, and the others read from the server in one COPY
-// and kept there. `df`: the chunks holding each place's term, as term_stats gives them in the
-// same snapshot (a term has no more postings than that: more is a damaged index, refused before
-// anything is kept).
-void pg_cached_blocks(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& places,
-                      const std::vector<std::int64_t>& df, const PostingsState& state, std::string_view what,
-                      const PgOnBlock& on_block) {
+// The blocks of each of `places` (terms) as the process's copy (pg_postings_cache.h) holds them
+// in `state`: those found there taken from it, the others read from the server in one COPY and
+// kept there. `df`: the chunks holding each place's term, as term_stats gives them in the same
+// snapshot (a term has no more postings than that: more is a damaged index, refused before
+// anything is kept). A term's postings are checked ascending as they are read, so that what is
+// kept can be searched by chunk id (pg_score_kept).
+std::vector<std::shared_ptr<const TermBlocks>> pg_kept_blocks(pq::Connection& c, std::int64_t collection_id,
+                                                              const std::vector<std::string>& places,
+                                                              const std::vector<std::int64_t>& df,
+                                                              const PostingsState& state, std::string_view what) {
   PostingsCache& cache = PostingsCache::process();
   std::map<std::string, std::shared_ptr<const TermBlocks>, std::less<>> found;
   std::vector<std::string> missing;
@@ -290,17 +293,30 @@ void pg_cached_blocks(pq::Connection& c, std::int64_t collection_id, const std::
   if (!missing.empty()) {
     std::vector<TermBlocks> read(missing.size());
     std::vector<std::int64_t> postings(missing.size(), 0);
+    std::vector<std::int64_t> last(missing.size(), std::numeric_limits<std::int64_t>::min());
     pg_stream_blocks(c, collection_id, missing, false, what,
                      [&](std::int64_t n, std::string_view bytes, const std::optional<std::string_view>&) {
                        const auto at = static_cast<std::size_t>(n - 1);
-                       // Bytes of no known layout count none here; the scorer refuses them.
-                       postings[at] += static_cast<std::int64_t>(pg_block_postings(bytes).value_or(0));
+                       const std::optional<std::size_t> count = pg_block_postings(bytes);
+                       if (!count) {
+                         throw Error(ExitCode::unavailable, "keyword search: a block of term '" + missing[at] +
+                                                                "' holds " + std::to_string(bytes.size()) +
+                                                                " bytes of no known layout");
+                       }
+                       postings[at] += static_cast<std::int64_t>(*count);
                        if (postings[at] > missing_df[at]) {
                          throw Error(ExitCode::unavailable, "keyword search: term '" + missing[at] +
                                                                 "' has more postings than the " +
                                                                 std::to_string(missing_df[at]) +
                                                                 " chunks term_stats counts (a damaged keyword index)");
                        }
+                       pg_for_each_posting(bytes, *count, [&](std::size_t, const PgPosting& p) {
+                         if (p.chunk_id <= last[at]) {
+                           throw Error(ExitCode::unavailable, "keyword search: the postings of term '" + missing[at] +
+                                                                  "' are not in ascending chunk id (a damaged index?)");
+                         }
+                         last[at] = p.chunk_id;
+                       });
                        read[at].blocks.emplace_back(bytes);
                        read[at].bytes += bytes.size() + sizeof(std::string);
                      });
@@ -310,10 +326,19 @@ void pg_cached_blocks(pq::Connection& c, std::int64_t collection_id, const std::
       found[missing[i]] = std::move(blocks);
     }
   }
+  std::vector<std::shared_ptr<const TermBlocks>> out;
+  out.reserve(places.size());
+  for (const std::string& place : places) out.push_back(found.at(place));
+  return out;
+}
+
+// As pg_stream_blocks without document ids, from the process's copy (pg_kept_blocks).
+void pg_cached_blocks(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& places,
+                      const std::vector<std::int64_t>& df, const PostingsState& state, std::string_view what,
+                      const PgOnBlock& on_block) {
+  const std::vector<std::shared_ptr<const TermBlocks>> kept = pg_kept_blocks(c, collection_id, places, df, state, what);
   for (std::size_t i = 0; i < places.size(); ++i) {
-    for (const std::string& block : found.at(places[i])->blocks) {
-      on_block(static_cast<std::int64_t>(i + 1), block, std::nullopt);
-    }
+    for (const std::string& block : kept[i]->blocks) on_block(static_cast<std::int64_t>(i + 1), block, std::nullopt);
   }
 }
 
@@ -647,6 +672,231 @@ class PgSums {
   bool in_place_ = false;
 };
 
+// Posting `k` of a block (pg_block_postings counted it).
+PgPosting pg_posting_at(std::string_view bytes, std::size_t k) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (p[0] == k_postings_wide) {
+    const unsigned char* q = p + 1 + k * k_wide_posting_bytes;
+    const auto int32_at = [q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pq::big_endian(q + at, 4))); };
+    return PgPosting{static_cast<std::int64_t>(pq::big_endian(q, 8)), int32_at(8), int32_at(12), int32_at(16), int32_at(20)};
+  }
+  const auto base = static_cast<std::int64_t>(pq::big_endian(p + 1, 8));
+  const unsigned char* q = p + k_narrow_header_bytes + k * k_narrow_posting_bytes;
+  const auto uint16_at = [q](int at) { return static_cast<std::int64_t>(pq::big_endian(q + at, 2)); };
+  return PgPosting{base + static_cast<std::int64_t>(pq::big_endian(q, 4)), uint16_at(4), uint16_at(6), uint16_at(8),
+                   uint16_at(10)};
+}
+
+// The chunk id of posting `k` of a block.
+std::int64_t pg_chunk_at(std::string_view bytes, std::size_t k) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (p[0] == k_postings_wide) return static_cast<std::int64_t>(pq::big_endian(p + 1 + k * k_wide_posting_bytes, 8));
+  return static_cast<std::int64_t>(pq::big_endian(p + 1, 8)) +
+         static_cast<std::int64_t>(pq::big_endian(p + k_narrow_header_bytes + k * k_narrow_posting_bytes, 4));
+}
+
+// A term's kept postings (pg_kept_blocks: checked, ascending) looked up by chunk id, the chunks
+// asked for ascending between two reset()s: the block found by galloping over the blocks' first
+// chunk ids, a block's postings decoded only up to the chunk asked for.
+class PgKeptCursor {
+ public:
+  explicit PgKeptCursor(const TermBlocks& term) {
+    for (const std::string& b : term.blocks) {
+      const std::size_t n = pg_block_postings(b).value_or(0);
+      if (n == 0) continue;
+      blocks_.push_back(b);
+      counts_.push_back(n);
+      firsts_.push_back(pg_chunk_at(b, 0));
+    }
+  }
+  void reset() { block_ = 0, at_ = 0; }
+  // The term's posting of `chunk`, or null.
+  const PgPosting* seek(std::int64_t chunk) {
+    if (firsts_.empty() || chunk < firsts_[0]) return nullptr;
+    std::size_t step = 1, last = block_;  // firsts_[last] <= chunk
+    while (last + step < firsts_.size() && firsts_[last + step] <= chunk) last += step, step *= 2;
+    const auto end = firsts_.begin() + static_cast<std::ptrdiff_t>(std::min(last + step, firsts_.size()));
+    const auto b = static_cast<std::size_t>(std::upper_bound(firsts_.begin() + static_cast<std::ptrdiff_t>(last), end, chunk) -
+                                            firsts_.begin()) - 1;
+    if (b != block_) block_ = b, at_ = 0;
+    // The first posting at or after `chunk` in the block, by its chunk id alone.
+    std::size_t lo = at_, hi = counts_[block_];
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (pg_chunk_at(blocks_[block_], mid) < chunk) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    at_ = lo;
+    if (at_ == counts_[block_] || pg_chunk_at(blocks_[block_], at_) != chunk) return nullptr;
+    found_ = pg_posting_at(blocks_[block_], at_);
+    return &found_;
+  }
+  // Calls f(posting) for every posting, ascending.
+  template <typename F>
+  void each(F f) const {
+    for (std::size_t b = 0; b < blocks_.size(); ++b) pg_for_each_posting(blocks_[b], counts_[b], [&](std::size_t, const PgPosting& p) { f(p); });
+  }
+  std::size_t postings() const {
+    std::size_t n = 0;
+    for (const std::size_t c : counts_) n += c;
+    return n;
+  }
+
+ private:
+  std::vector<std::string_view> blocks_;
+  std::vector<std::size_t> counts_;
+  std::vector<std::int64_t> firsts_;
+  std::size_t block_ = 0, at_ = 0;
+  PgPosting found_;
+};
+
+// The best `limit` chunks from the process's copy (pg_kept_blocks gave each place's blocks, in
+// the query's order) without scoring every posting, or nullopt when pruning would not pay (the
+// caller then scores them all). Scoring every posting of a frequent term was most of a kept
+// search's time (a query with `the` adds a million postings). This is MaxScore: no posting of a
+// term adds more than its best (worked out once per term and state of the index, and kept with
+// its blocks; a phrase's from its postings), so the terms are taken highest bound first, each new term's chunks scored in full (every place looked
+// up in the query's order, so each score is the very double the exhaustive sum gives), until
+// the chunks of the terms left could not reach the `limit`th best even holding all of them: a
+// chunk in none of the terms taken scores at most the sum of the others' bounds. The rows are
+// then those of the exhaustive scorer: a chunk left out scores strictly below every row.
+std::optional<std::vector<KeywordRow>> pg_best_kept(const std::vector<PgQueryTerm>& terms,
+                                                    const std::vector<std::size_t>& in_order,
+                                                    const std::vector<std::shared_ptr<const TermBlocks>>& kept,
+                                                    const PgBm25& s, std::size_t limit) {
+  if (limit == 0) return std::vector<KeywordRow>{};
+  const std::array<double, 3> weights = pg_column_weights(s, 0);
+  // The lists whose values a chunk's score adds up, in that order: the places, then the phrases.
+  struct List {
+    const PgQueryTerm* term = nullptr;
+    std::optional<PgKeptCursor> cursor;                    // a place
+    const std::vector<PgPhrasePosting>* phrase = nullptr;  // a phrase
+    double bound = 0;
+    std::size_t postings = 0;
+    std::size_t at = 0;  // a phrase's next posting in a sweep
+  };
+  std::vector<List> lists;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < in_order.size(); ++i) {
+    List l;
+    l.term = &terms[in_order[i]];
+    l.cursor.emplace(*kept[i]);
+    l.bound = kept[i]->best->load();
+    if (l.bound < 0) {
+      l.cursor->each([&](const PgPosting& p) { l.bound = std::max(l.bound, pg_posting_value(p, l.term->idf, s, weights)); });
+      kept[i]->best->store(l.bound);
+    }
+    l.postings = l.cursor->postings();
+    lists.push_back(std::move(l));
+  }
+  for (const PgQueryTerm& t : terms) {
+    if (t.tokens.size() == 1) continue;
+    List l;
+    l.term = &t;
+    l.phrase = &t.postings;
+    for (const PgPhrasePosting& p : t.postings) l.bound = std::max(l.bound, t.qtf * pg_phrase_score(t.idf, p.f, p.length, s));
+    l.postings = t.postings.size();
+    lists.push_back(std::move(l));
+  }
+  for (const List& l : lists) total += l.postings;
+  // A value the rounding of a sum in another order cannot pass.
+  const auto above = [](double bound) { return bound * (1.0 + 1e-9) + 1e-12; };
+  const auto value_of = [&](List& l, std::int64_t chunk) -> std::optional<double> {
+    if (l.cursor) {
+      const PgPosting* p = l.cursor->seek(chunk);
+      if (p == nullptr) return std::nullopt;
+      return pg_posting_value(*p, l.term->idf, s, weights);
+    }
+    const std::vector<PgPhrasePosting>& v = *l.phrase;
+    while (l.at < v.size() && v[l.at].chunk_id < chunk) ++l.at;
+    if (l.at == v.size() || v[l.at].chunk_id != chunk) return std::nullopt;
+    return l.term->qtf * pg_phrase_score(l.term->idf, v[l.at].f, v[l.at].length, s);
+  };
+  std::vector<std::size_t> by_bound(lists.size());
+  for (std::size_t i = 0; i < lists.size(); ++i) by_bound[i] = i;
+  std::stable_sort(by_bound.begin(), by_bound.end(), [&](std::size_t a, std::size_t b) { return lists[a].bound > lists[b].bound; });
+  const auto better = [](const PgScored& x, const PgScored& y) {
+    return x.score != y.score ? x.score > y.score : x.chunk_id < y.chunk_id;
+  };
+  std::vector<PgScored> best;  // a heap, the worst of the best on top
+  // Whether a chunk bounded by `most` cannot reach the `limit`th best.
+  const auto out_of_reach = [&](double most) { return best.size() == limit && above(most) < best.front().score; };
+  std::vector<std::optional<double>> values(lists.size());  // a chunk's value in each list
+  std::size_t scored = 0;
+  for (std::size_t r = 0; r < by_bound.size(); ++r) {
+    // rest[j]: the bounds of by_bound[j..] summed, leaving out the list taken now.
+    std::vector<double> rest(by_bound.size() + 1, 0.0);
+    for (std::size_t j = by_bound.size(); j-- > 0;) rest[j] = rest[j + 1] + (j == r ? 0.0 : lists[by_bound[j]].bound);
+    if (out_of_reach(rest[r] + lists[by_bound[r]].bound)) break;
+    // Pruning that would score most postings anyway costs more than the sums.
+    if (scored + lists[by_bound[r]].postings > total / 2) return std::nullopt;
+    for (List& l : lists) {
+      if (l.cursor) l.cursor->reset();
+      l.at = 0;
+    }
+    // The chunks of the list taken now, each with its value there.
+    List& added = lists[by_bound[r]];
+    std::vector<PgScored> chunks;
+    chunks.reserve(added.postings);
+    if (added.cursor) {
+      added.cursor->each([&](const PgPosting& p) {
+        chunks.push_back(PgScored{p.chunk_id, pg_posting_value(p, added.term->idf, s, weights)});
+      });
+    } else {
+      for (const PgPhrasePosting& p : *added.phrase) {
+        chunks.push_back(PgScored{p.chunk_id, added.term->qtf * pg_phrase_score(added.term->idf, p.f, p.length, s)});
+      }
+    }
+    // A chunk not scored before holds none of the lists taken before, so it scores at most its
+    // value here and the bounds of the lists not taken yet: most chunks of a frequent term's
+    // list are left there without a lookup. The others' lists are looked up highest bound
+    // first, a chunk of a list taken before left (it was scored then), and one that cannot
+    // reach the best with the bounds of the lists not looked up yet left too; the rest are
+    // scored in the query's order.
+    for (const PgScored& own : chunks) {
+      if (out_of_reach(own.score + rest[r + 1])) continue;
+      bool skip = false;
+      double partial = own.score;
+      for (std::size_t j = 0; j < by_bound.size() && !skip; ++j) {
+        const std::size_t i = by_bound[j];
+        if (j == r) {
+          values[i] = own.score;
+        } else {
+          values[i] = value_of(lists[i], own.chunk_id);
+          if (values[i]) {
+            skip = j < r;
+            partial += *values[i];
+          }
+        }
+        skip = skip || out_of_reach(partial + rest[j + 1]);
+      }
+      if (skip) continue;
+      double score = 0;
+      for (const std::optional<double>& v : values) {
+        if (v) score += *v;
+      }
+      ++scored;
+      const PgScored row{own.chunk_id, score};
+      if (best.size() < limit) {
+        best.push_back(row);
+        std::push_heap(best.begin(), best.end(), better);
+      } else if (better(row, best.front())) {
+        std::pop_heap(best.begin(), best.end(), better);
+        best.back() = row;
+        std::push_heap(best.begin(), best.end(), better);
+      }
+    }
+  }
+  std::sort(best.begin(), best.end(), better);
+  std::vector<KeywordRow> out;
+  out.reserve(best.size());
+  for (const PgScored& row : best) out.push_back(KeywordRow{row.chunk_id, -row.score});
+  return out;
+}
+
 // Every posting of every term scored and summed per chunk in the client, in the query's order
 // (pg_in_query_order), then the phrases' postings: exact. The blocks come as one binary COPY
 // stream read as it arrives (however many postings the query's terms hold, only the sums are
@@ -733,7 +983,16 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
         if (!passing || passing->contains(documents[k])) sums.add(p.chunk_id, pg_posting_value(p, t.idf, s, weights));
       });
     };
-    pg_read_blocks(c, collection_id, places, df, passing || capped, state, "the query's terms'", on_block);
+    if (state != nullptr && !passing && !capped) {
+      const std::vector<std::shared_ptr<const TermBlocks>> kept =
+          pg_kept_blocks(c, collection_id, places, df, *state, "the query's terms'");
+      if (std::optional<std::vector<KeywordRow>> rows = pg_best_kept(terms, in_order, kept, s, limit)) return *rows;
+      for (std::size_t i = 0; i < kept.size(); ++i) {
+        for (const std::string& block : kept[i]->blocks) on_block(static_cast<std::int64_t>(i + 1), block, std::nullopt);
+      }
+    } else {
+      pg_read_blocks(c, collection_id, places, df, passing || capped, state, "the query's terms'", on_block);
+    }
     if (capped) {
       const std::unordered_map<std::int64_t, long long> title_terms =
           pg_title_terms_of(c, std::vector<std::int64_t>(titled.begin(), titled.end()));

@@ -13,6 +13,7 @@
 // reads that row in its snapshot and uses only entries of that very state; entries of other
 // states are never used again and age out. Bounded: at most k_postings_cache_bytes in all, least
 // recently used first out; a term whose blocks alone pass an eighth of that is not kept.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -27,6 +28,10 @@ inline constexpr std::size_t k_postings_cache_bytes = std::size_t{256} << 20;
 struct TermBlocks {
   std::vector<std::string> blocks;
   std::size_t bytes = 0;  // what the entry holds, as the cache counts it
+  // The most any of its postings adds to a chunk's score in the state it was read in (whose
+  // statistics fix every posting's value), once a search has worked it out (pg_bm25.cpp's
+  // pruning); below 0 until then.
+  std::shared_ptr<std::atomic<double>> best = std::make_shared<std::atomic<double>>(-1.0);
 };
 
 // Where a collection's index is, and in which state: equal states hold equal postings.

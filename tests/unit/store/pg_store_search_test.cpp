@@ -540,6 +540,46 @@ TEST_F(PgStoreSearchTest, KeptPostingsRankAsSQLiteAndFollowEveryWrite) {
   cache.clear();
 }
 
+// A long-running process's search from its copy does not score every posting (pg_best_kept:
+// terms taken highest bound first, chunks left once they cannot reach the best): the same rows
+// and scores as SQLite's all the same, at every depth, with a term in every chunk, one in a few,
+// a term twice in the query, a phrase, and ties (the same text in several documents, ranked by
+// chunk id).
+TEST_F(PgStoreSearchTest, KeptPostingsPrunedRankAsSQLite) {
+  store::pg::PostingsCache& cache = store::pg::PostingsCache::process();
+  cache.clear();
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<int> hits(1, 3), filler(2, 30), percent(0, 99);
+  const std::vector<std::string> fill = {"table", "index", "query", "plan", "row", "page", "lock", "vacuum"};
+  std::vector<TestDoc> docs;
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    const int same = i < 12 ? 0 : i;  // the first twelve documents: one text, tied scores
+    std::mt19937 own(static_cast<unsigned>(same) + 1000u);
+    for (int h = hits(own); h > 0; --h) text += "common ";
+    if (percent(own) < 30) text += "middle ";
+    if (percent(own) < 10) text += "common middle ";
+    if (same == 0 || i % 97 == 5) text += "rare ";
+    for (int w = filler(own); w > 0; --w) text += fill[static_cast<std::size_t>(percent(own)) % fill.size()] + " ";
+    docs.push_back(doc("a", "p" + std::to_string(i) + ".md", percent(rng) < 5 ? "common title" : "", {text}));
+  }
+  write(docs);
+  ASSERT_GT(pgc().exec("SELECT count(*) FROM chunk_term_blocks WHERE term = 'common'").int64(0, 0), 2)
+      << "the frequent term spans several blocks";
+  pg_in_memory_ = true;
+  const std::vector<std::string> qs = {"rare middle common", "middle common", "common common rare", "rare.middle common",
+                                       "common.middle rare", "middle", "rare", "table rare middle"};
+  const auto skeys = sqlite_keys();
+  const auto pkeys = pg_keys();
+  for (const char* pass : {"first reads", "from the copy"}) {
+    SCOPED_TRACE(pass);
+    for (const std::string& q : qs) {
+      for (const std::size_t limit : {1u, 2u, 3u, 5u, 10u, 13u, 100u}) expect_same_search("a", q, {}, limit, skeys, pkeys);
+    }
+  }
+  cache.clear();
+}
+
 // Migration 0002 (the postings' hits as bytes, not arrays) on a store with data: rolled back to
 // the arrays and applied again, every posting reads back the same (chunk_terms) and every search
 // still ranks as SQLite's.
