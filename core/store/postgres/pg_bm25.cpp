@@ -786,6 +786,7 @@ std::optional<std::vector<KeywordRow>> pg_best_kept(const std::vector<PgQueryTer
     l.cursor.emplace(*kept[i]);
     l.bound = kept[i]->best->load();
     if (l.bound < 0) {
+      l.bound = 0;  // a term without postings adds nothing
       l.cursor->each([&](const PgPosting& p) { l.bound = std::max(l.bound, pg_posting_value(p, l.term->idf, s, weights)); });
       kept[i]->best->store(l.bound);
     }

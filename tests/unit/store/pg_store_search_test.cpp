@@ -543,7 +543,7 @@ TEST_F(PgStoreSearchTest, KeptPostingsRankAsSQLiteAndFollowEveryWrite) {
 // A long-running process's search from its copy does not score every posting (pg_best_kept:
 // terms taken highest bound first, chunks left once they cannot reach the best): the same rows
 // and scores as SQLite's all the same, at every depth, with a term in every chunk, one in a few,
-// a term twice in the query, a phrase, and ties (the same text in several documents, ranked by
+// a term twice in the query, phrases, and ties (the same text in several documents, ranked by
 // chunk id).
 TEST_F(PgStoreSearchTest, KeptPostingsPrunedRankAsSQLite) {
   store::pg::PostingsCache& cache = store::pg::PostingsCache::process();
@@ -563,12 +563,20 @@ TEST_F(PgStoreSearchTest, KeptPostingsPrunedRankAsSQLite) {
     for (int w = filler(own); w > 0; --w) text += fill[static_cast<std::size_t>(percent(own)) % fill.size()] + " ";
     docs.push_back(doc("a", "p" + std::to_string(i) + ".md", percent(rng) < 5 ? "common title" : "", {text}));
   }
+  // Phrases (a query's compounds such as k8s.node: search/fts_compounds.h) read in one column or
+  // another (pg_phrase_postings): in the title alone, in the text alone, with the words split
+  // between title and text (no match), in the text in the other order (no match).
+  docs.push_back(doc("a", "t1.md", "k8s.node guide", {"node and k8s, common"}));
+  docs.push_back(doc("a", "t2.md", "alpha notes", {"beta2 gamma common alpha.beta2"}));
+  docs.push_back(doc("a", "t3.md", "alpha", {"beta2 common"}));
+  docs.push_back(doc("a", "t4.md", "", {"node k8s rare"}));
   write(docs);
   ASSERT_GT(pgc().exec("SELECT count(*) FROM chunk_term_blocks WHERE term = 'common'").int64(0, 0), 2)
       << "the frequent term spans several blocks";
   pg_in_memory_ = true;
   const std::vector<std::string> qs = {"rare middle common", "middle common", "common common rare", "rare.middle common",
-                                       "common.middle rare", "middle", "rare", "table rare middle"};
+                                       "common.middle rare", "middle", "rare", "table rare middle",
+                                       "k8s.node common", "alpha.beta2", "node.k8s rare"};
   const auto skeys = sqlite_keys();
   const auto pkeys = pg_keys();
   for (const char* pass : {"first reads", "from the copy"}) {
