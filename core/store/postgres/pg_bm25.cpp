@@ -5,7 +5,6 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -272,7 +271,7 @@ void pg_stream_blocks(pq::Connection& c, std::int64_t collection_id, const std::
 // kept there. `df`: the chunks holding each place's term, as term_stats gives them in the same
 // snapshot (a term has no more postings than that: more is a damaged index, refused before
 // anything is kept). A term's postings are checked ascending as they are read, so that what is
-// kept can be searched by chunk id (pg_score_kept).
+// kept can be searched by chunk id (pg_best_kept).
 std::vector<std::shared_ptr<const TermBlocks>> pg_kept_blocks(pq::Connection& c, std::int64_t collection_id,
                                                               const std::vector<std::string>& places,
                                                               const std::vector<std::int64_t>& df,
@@ -332,14 +331,18 @@ std::vector<std::shared_ptr<const TermBlocks>> pg_kept_blocks(pq::Connection& c,
   return out;
 }
 
+// Each place's kept blocks to on_block, place after place, as pg_stream_blocks gives them.
+void pg_each_kept_block(const std::vector<std::shared_ptr<const TermBlocks>>& kept, const PgOnBlock& on_block) {
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    for (const std::string& block : kept[i]->blocks) on_block(static_cast<std::int64_t>(i + 1), block, std::nullopt);
+  }
+}
+
 // As pg_stream_blocks without document ids, from the process's copy (pg_kept_blocks).
 void pg_cached_blocks(pq::Connection& c, std::int64_t collection_id, const std::vector<std::string>& places,
                       const std::vector<std::int64_t>& df, const PostingsState& state, std::string_view what,
                       const PgOnBlock& on_block) {
-  const std::vector<std::shared_ptr<const TermBlocks>> kept = pg_kept_blocks(c, collection_id, places, df, state, what);
-  for (std::size_t i = 0; i < places.size(); ++i) {
-    for (const std::string& block : kept[i]->blocks) on_block(static_cast<std::int64_t>(i + 1), block, std::nullopt);
-  }
+  pg_each_kept_block(pg_kept_blocks(c, collection_id, places, df, state, what), on_block);
 }
 
 // The blocks of `places` from the process's copy when `state` is given (pg_cached_blocks), else
@@ -988,9 +991,7 @@ std::vector<KeywordRow> pg_score(pq::Connection& c, std::int64_t collection_id, 
       const std::vector<std::shared_ptr<const TermBlocks>> kept =
           pg_kept_blocks(c, collection_id, places, df, *state, "the query's terms'");
       if (std::optional<std::vector<KeywordRow>> rows = pg_best_kept(terms, in_order, kept, s, limit)) return *rows;
-      for (std::size_t i = 0; i < kept.size(); ++i) {
-        for (const std::string& block : kept[i]->blocks) on_block(static_cast<std::int64_t>(i + 1), block, std::nullopt);
-      }
+      pg_each_kept_block(kept, on_block);
     } else {
       pg_read_blocks(c, collection_id, places, df, passing || capped, state, "the query's terms'", on_block);
     }
