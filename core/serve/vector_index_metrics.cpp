@@ -21,7 +21,8 @@ std::string vector_index_metrics() {
   gauge("strata_keyword_index_bytes", "Memory held by the in-memory copies of collections' keyword indexes.",
         keyword.copies_bytes);
   gauge("strata_keyword_indexes_ready", "In-memory copies of keyword indexes ready.", keyword.copies_ready);
-  gauge("strata_keyword_postings_terms", "Terms (and phrases) whose posting blocks (and matches) are kept in memory from a PostgreSQL store.",
+  gauge("strata_keyword_postings_terms",
+        "Terms (and phrases) whose posting blocks (and matches) are kept in memory from a PostgreSQL store.",
         keyword.kept_terms);
   gauge("strata_keyword_postings_bytes", "Memory held by the posting blocks and phrase matches kept from a PostgreSQL store.",
         keyword.kept_bytes);

@@ -93,8 +93,9 @@ std::vector<KeywordRow> keyword_search(Store& store, std::int64_t collection_id,
                                        bool in_memory = false, const KeywordRanking& ranking = {});
 
 // What this process keeps of keyword indexes in memory (metrics): copies of SQLite collections'
-// indexes (sqlite/keyword_memory.h: those ready, and their bytes) and posting blocks read from
-// PostgreSQL stores (postgres/pg_postings_cache.h: their terms, and their bytes).
+// indexes (sqlite/keyword_memory.h: those ready, and their bytes) and posting blocks and phrase
+// matches read from PostgreSQL stores (postgres/pg_postings_cache.h: their terms and phrases, and
+// their bytes).
 struct KeywordMemory {
   std::size_t copies_ready = 0, copies_bytes = 0;
   std::size_t kept_terms = 0, kept_bytes = 0;

@@ -204,26 +204,32 @@ std::optional<std::size_t> pg_block_postings(std::string_view bytes) {
   return std::nullopt;
 }
 
+// The chunk id of posting `k` of a block (pg_block_postings counted them).
+std::int64_t pg_chunk_at(std::string_view bytes, std::size_t k) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (p[0] == k_postings_wide) return static_cast<std::int64_t>(pq::big_endian(p + 1 + k * k_wide_posting_bytes, 8));
+  return static_cast<std::int64_t>(pq::big_endian(p + 1, 8)) +
+         static_cast<std::int64_t>(pq::big_endian(p + k_narrow_header_bytes + k * k_narrow_posting_bytes, 4));
+}
+
+// Posting `k` of a block.
+PgPosting pg_posting_at(std::string_view bytes, std::size_t k) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (p[0] == k_postings_wide) {
+    const unsigned char* q = p + 1 + k * k_wide_posting_bytes;
+    const auto int32_at = [q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pq::big_endian(q + at, 4))); };
+    return PgPosting{pg_chunk_at(bytes, k), int32_at(8), int32_at(12), int32_at(16), int32_at(20)};
+  }
+  const unsigned char* q = p + k_narrow_header_bytes + k * k_narrow_posting_bytes;
+  const auto uint16_at = [q](int at) { return static_cast<std::int64_t>(pq::big_endian(q + at, 2)); };
+  return PgPosting{pg_chunk_at(bytes, k), uint16_at(4), uint16_at(6), uint16_at(8), uint16_at(10)};
+}
+
 // Calls add(k, posting) for each posting k of a block of `count` (as pg_block_postings counted
 // them).
 template <typename Add>
 void pg_for_each_posting(std::string_view bytes, std::size_t count, Add add) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (p[0] == k_postings_wide) {
-    const unsigned char* q = p + 1;
-    const auto int32_at = [&q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pq::big_endian(q + at, 4))); };
-    for (std::size_t k = 0; k < count; ++k, q += k_wide_posting_bytes) {
-      add(k, PgPosting{static_cast<std::int64_t>(pq::big_endian(q, 8)), int32_at(8), int32_at(12), int32_at(16), int32_at(20)});
-    }
-    return;
-  }
-  const auto base = static_cast<std::int64_t>(pq::big_endian(p + 1, 8));
-  const unsigned char* q = p + k_narrow_header_bytes;
-  const auto uint16_at = [&q](int at) { return static_cast<std::int64_t>(pq::big_endian(q + at, 2)); };
-  for (std::size_t k = 0; k < count; ++k, q += k_narrow_posting_bytes) {
-    add(k, PgPosting{base + static_cast<std::int64_t>(pq::big_endian(q, 4)), uint16_at(4), uint16_at(6), uint16_at(8),
-                     uint16_at(10)});
-  }
+  for (std::size_t k = 0; k < count; ++k) add(k, pg_posting_at(bytes, k));
 }
 
 // The place (1-based) of a COPY row of blocks: the places come in order, each joined LATERAL to
@@ -675,29 +681,6 @@ class PgSums {
   bool in_place_ = false;
 };
 
-// Posting `k` of a block (pg_block_postings counted it).
-PgPosting pg_posting_at(std::string_view bytes, std::size_t k) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (p[0] == k_postings_wide) {
-    const unsigned char* q = p + 1 + k * k_wide_posting_bytes;
-    const auto int32_at = [q](int at) { return static_cast<std::int64_t>(static_cast<std::int32_t>(pq::big_endian(q + at, 4))); };
-    return PgPosting{static_cast<std::int64_t>(pq::big_endian(q, 8)), int32_at(8), int32_at(12), int32_at(16), int32_at(20)};
-  }
-  const auto base = static_cast<std::int64_t>(pq::big_endian(p + 1, 8));
-  const unsigned char* q = p + k_narrow_header_bytes + k * k_narrow_posting_bytes;
-  const auto uint16_at = [q](int at) { return static_cast<std::int64_t>(pq::big_endian(q + at, 2)); };
-  return PgPosting{base + static_cast<std::int64_t>(pq::big_endian(q, 4)), uint16_at(4), uint16_at(6), uint16_at(8),
-                   uint16_at(10)};
-}
-
-// The chunk id of posting `k` of a block.
-std::int64_t pg_chunk_at(std::string_view bytes, std::size_t k) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (p[0] == k_postings_wide) return static_cast<std::int64_t>(pq::big_endian(p + 1 + k * k_wide_posting_bytes, 8));
-  return static_cast<std::int64_t>(pq::big_endian(p + 1, 8)) +
-         static_cast<std::int64_t>(pq::big_endian(p + k_narrow_header_bytes + k * k_narrow_posting_bytes, 4));
-}
-
 // A term's kept postings (pg_kept_blocks: checked, ascending) looked up by chunk id, the chunks
 // asked for ascending between two reset()s: the block found by galloping over the blocks' first
 // chunk ids, a block's postings decoded only up to the chunk asked for.
@@ -710,6 +693,7 @@ class PgKeptCursor {
       blocks_.push_back(b);
       counts_.push_back(n);
       firsts_.push_back(pg_chunk_at(b, 0));
+      postings_ += n;
     }
   }
   void reset() { block_ = 0, at_ = 0; }
@@ -742,16 +726,13 @@ class PgKeptCursor {
   void each(F f) const {
     for (std::size_t b = 0; b < blocks_.size(); ++b) pg_for_each_posting(blocks_[b], counts_[b], [&](std::size_t, const PgPosting& p) { f(p); });
   }
-  std::size_t postings() const {
-    std::size_t n = 0;
-    for (const std::size_t c : counts_) n += c;
-    return n;
-  }
+  std::size_t postings() const { return postings_; }
 
  private:
   std::vector<std::string_view> blocks_;
   std::vector<std::size_t> counts_;
   std::vector<std::int64_t> firsts_;
+  std::size_t postings_ = 0;
   std::size_t block_ = 0, at_ = 0;
   PgPosting found_;
 };
