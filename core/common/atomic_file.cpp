@@ -30,7 +30,8 @@ bool write_all(int fd, std::string_view bytes) {
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes, unsigned new_mode) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes, unsigned new_mode,
+                           Durability durability) {
   // lstat: the mode of the file replaced, never of what a link points to (a link is replaced).
   struct stat old {};
   const mode_t mode = ::lstat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode) ? (old.st_mode & 07777) : static_cast<mode_t>(new_mode);
@@ -40,13 +41,22 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   std::string tmp = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) cannot_write(path, errno);
-  const bool written = ::fchmod(fd, mode) == 0 && write_all(fd, bytes) && ::fsync(fd) == 0;
+  const bool written = ::fchmod(fd, mode) == 0 && write_all(fd, bytes) &&
+                       (durability == Durability::cache || ::fsync(fd) == 0);
   const int err = errno;
   const bool closed = ::close(fd) == 0;
   if (!written || !closed || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int why = !written ? err : errno;
     ::unlink(tmp.c_str());
     cannot_write(path, why);
+  }
+}
+
+void make_private_folders(const std::string& dir) {
+  for (std::size_t at = dir.find('/', 1);; at = dir.find('/', at + 1)) {
+    const std::string part = at == std::string::npos ? dir : dir.substr(0, at);
+    if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) return;
+    if (at == std::string::npos) return;
   }
 }
 

@@ -14,6 +14,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "common/atomic_file.h"
 #include "search/derived_file.h"
 
 namespace strata::search {
@@ -76,16 +77,6 @@ class Mapping {
   void* base_;
   std::size_t size_;
 };
-
-// Creates `dir` and its missing parents, each 0700 (a user's cache is theirs alone); best
-// effort: write_snapshot fails if it is still missing.
-void make_private_folders(const std::string& dir) {
-  for (std::size_t at = dir.find('/', 1); ; at = dir.find('/', at + 1)) {
-    const std::string part = at == std::string::npos ? dir : dir.substr(0, at);
-    if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) return;
-    if (at == std::string::npos) return;
-  }
-}
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 #     function, each planted by the owner, is refused by name (exit 7) and never runs (a marker
 #     table the planted SQL would write stays empty); a schema a colleague made empty beforehand
 #     is not filled.
+#   - The check's passing verdict is kept in the user's cache (0600) and reused only while the
+#     server's snapshot is unchanged; a plant made after it is refused all the same.
 #   - A reader cannot hold writers off (writers' locks need UPDATE on write_locks).
 #   - Only the owner makes and revokes API keys: a writer cannot insert or widen one.
 #   - A store given another's store_id and generation does not answer from the other's vector
@@ -109,6 +111,35 @@ plant() {
 pq "$OWNER" "CREATE SCHEMA owner_stuff;
 CREATE FUNCTION owner_stuff.evil() RETURNS boolean LANGUAGE sql AS \$\$ INSERT INTO public.marker (who) VALUES (current_user) RETURNING true \$\$;
 GRANT USAGE ON SCHEMA owner_stuff TO PUBLIC"
+
+# The check's passing verdict is kept in the user's cache (pg_objects_verdict.h) and reused while
+# the server's snapshot is the same; every plant below comes after such a verdict was kept, and is
+# refused all the same (its DDL moved the snapshot on).
+case_ "a clean check's verdict is kept in the reader's cache, private, and reused while nothing was written"
+catalog_reads() { grep -c "SELECT 'relation', c.relname" "$PGDIR/server.log"; }
+pq "$ADMIN" "ALTER SYSTEM SET log_statement = 'all'" && pq "$ADMIN" "SELECT pg_reload_conf()" >/dev/null
+sleep 0.3
+expect_exit 0 -- "$STRATA" search backoff --store "$READER"
+# One file per role that used the store (the roles here share one home), each the user's alone.
+assert_eq "" "$(find "$XDG_CACHE_HOME/strata/checked" -type f ! -perm 600)" "every verdict is 0600"
+[ -n "$(find "$XDG_CACHE_HOME/strata/checked" -type f)" ]
+assert_eq "0" "$?" "verdicts are kept"
+assert_eq "700" "$(stat -c %a "$XDG_CACHE_HOME/strata/checked")" "its folder too"
+# Autovacuum's ANALYZE may write between two searches (a new snapshot, the check again): a few tries.
+reused=0
+for try in 1 2 3 4 5; do
+    before=$(catalog_reads)
+    expect_exit 0 -- "$STRATA" search backoff --store "$READER" --json
+    expect_stdout_match '"source":"docs/backoff.md"'
+    [ "$(catalog_reads)" = "$before" ] && { reused=1; break; }
+done
+assert_eq "1" "$reused" "a search on an unchanged server did not read the catalog again"
+before=$(catalog_reads)
+pq "$ADMIN" "CREATE TABLE public.elsewhere (x INT)"
+expect_exit 0 -- "$STRATA" search backoff --store "$READER"
+assert_eq "$((before + 1))" "$(catalog_reads)" "after a write anywhere in the server, the catalog is read again"
+pq "$ADMIN" "DROP TABLE public.elsewhere"
+pq "$ADMIN" "ALTER SYSTEM RESET log_statement" && pq "$ADMIN" "SELECT pg_reload_conf()" >/dev/null
 
 case_ "a view in place of a table runs nothing for the reader's search"
 plant "view collections in place of a table" \

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "store/postgres/pg_objects_verdict.h"
+#include "store/postgres/pg_search_snapshot.h"
 #include "store/store.h"
 
 namespace strata::store::pg {
@@ -304,17 +307,46 @@ constexpr std::size_t k_named_at_most = 5;
 
 }  // namespace
 
-void refuse_foreign_objects(pq::Connection& c, const std::string& schema) {
-  const pq::Result ns = c.exec("SELECT oid FROM pg_namespace WHERE nspname = $1", {schema}, false,
-                               "checking the store's objects");
-  if (ns.rows() == 0) return;  // no schema, nothing in it
-  const pq::Result r = c.exec(catalog_sql(), {ns.str(0, 0)}, false, "checking the store's objects");
+ObjectsCheck refuse_foreign_objects(pq::Connection& c, const std::string& schema, const std::string& cache_folder) {
+  // pg_current_snapshot() came with PostgreSQL 13; an older server is checked every time.
+  const bool keep = !cache_folder.empty() && c.server_version() >= 130000;
+  // One snapshot for what the verdict is keyed by and the catalog it is about.
+  std::optional<SearchSnapshot> read;
+  if (keep) read.emplace(c);
+  std::string oid, snapshot, verdict;
+  if (keep) {
+    const pq::Result id = c.exec(
+        "SELECT n.oid, pg_current_snapshot()::text, pg_postmaster_start_time()::text, current_user::text, d.oid "
+        "FROM pg_database d LEFT JOIN pg_namespace n ON n.nspname = $1 WHERE d.datname = current_database()",
+        {schema}, false, "checking the store's objects");
+    if (id.rows() != 1 || id.is_null(0, 0)) return ObjectsCheck::no_schema;
+    oid = id.str(0, 0);
+    snapshot = id.str(0, 1);
+    verdict = objects_verdict_file(cache_folder, c.display() + '\0' + schema + '\0' + oid + '\0' + id.str(0, 4) +
+                                                     '\0' + id.str(0, 2) + '\0' + id.str(0, 3));
+    if (objects_verdict_holds(verdict, snapshot)) {
+      read->commit();
+      return ObjectsCheck::reused;
+    }
+  } else {
+    const pq::Result ns = c.exec("SELECT oid FROM pg_namespace WHERE nspname = $1", {schema}, false,
+                                 "checking the store's objects");
+    if (ns.rows() == 0) return ObjectsCheck::no_schema;
+    oid = ns.str(0, 0);
+  }
+  const pq::Result r = c.exec(catalog_sql(), {oid}, false, "checking the store's objects");
   std::vector<std::string> found;
   for (int i = 0; i < r.rows(); ++i) {
     std::string what = foreign(r.text(i, 0), r.str(i, 1), r.text(i, 2), r.text(i, 3), schema);
     if (!what.empty()) found.push_back(std::move(what));
   }
-  if (found.empty()) return;
+  if (found.empty()) {
+    if (read) {
+      read->commit();
+      keep_objects_verdict(verdict, snapshot);
+    }
+    return ObjectsCheck::checked;
+  }
   std::sort(found.begin(), found.end());
   std::string list;
   for (std::size_t i = 0; i < found.size() && i < k_named_at_most; ++i) list += (i == 0 ? "" : ", ") + found[i];

@@ -139,7 +139,7 @@ PgOpened open_postgres_store(const std::string& url, const OpenOptions& options,
   pq::Connection& c = *opened.connection;
 
   // Before any statement reads a table of the schema: a view or rule in place of one would run.
-  pg::refuse_foreign_objects(c, endpoint.schema);
+  pg::refuse_foreign_objects(c, endpoint.schema, options.cache_folder);
   History h = read_history(c, endpoint.schema);
   if (h.other_tables) {
     throw Error(ExitCode::unavailable, opened.display + ": not a strata store (the schema holds other tables)",

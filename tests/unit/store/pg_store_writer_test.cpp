@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -127,9 +128,10 @@ class PgStoreWriterTest : public ::testing::Test {
     url_ = server->substr(0, server->rfind('/') + 1) + name;
   }
 
-  Store open(std::chrono::milliseconds busy = store::k_default_busy_timeout) {
+  Store open(std::chrono::milliseconds busy = store::k_default_busy_timeout, const std::string& cache_folder = {}) {
     store::OpenOptions o;
     o.busy_timeout = busy;
+    o.cache_folder = cache_folder;
     return Store::open(url_, o);
   }
 
@@ -712,8 +714,14 @@ TEST_F(PgStoreWriterTest, AWriterThatWaitsTooLongNamesTheHolder) {
 // store opens again. Among them the kinds found from the other side of the schema's edge (a
 // foreign key or a child table of another schema that points into the store), which the check
 // finds through the store's own relations rather than by reading the database's whole catalog.
+// Each open keeps its passing verdict in a cache folder (pg_objects_verdict.h): a plant made
+// after a clean open is refused all the same.
 TEST_F(PgStoreWriterTest, EveryKindOfForeignObjectIsRefusedAtOpen) {
-  { Store first = open(); }
+  testing::TempDir cache;
+  const auto open = [&] { return PgStoreWriterTest::open(store::k_default_busy_timeout, cache.path().string()); };
+  { Store first = open(); }   // makes the store: no schema to check yet
+  { Store second = open(); }  // checks it
+  ASSERT_TRUE(std::filesystem::exists(cache.path() / "strata" / "checked")) << "a clean check keeps its verdict";
   query("CREATE TABLE public.outside_parent (id BIGINT PRIMARY KEY); CREATE DOMAIN public.outside_text AS TEXT");
   struct Plant {
     std::string named, sql, undo;
