@@ -10,6 +10,8 @@
 #   pg_server.sh pause DIR   stops the server and keeps DIR: a later `start DIR` starts it again
 #                            on the same data and password (the benchmarks' KEEP)
 #
+# PG_SERVER_OPTIONS adds server settings to each start (`-c shared_buffers=1GB`: the benchmarks
+# give their server memory as a production one has).
 # PG_BINDIR overrides where initdb/pg_ctl/postgres are looked for (default: the newest
 # /usr/lib/postgresql/*/bin, then PATH). As root the server runs as `nobody` (PostgreSQL refuses
 # to run as root).
@@ -58,7 +60,7 @@ case "$cmd" in
     fi
     for attempt in 1 2 3 4 5; do
       port=$(free_port)
-      options="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+      options="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${PG_SERVER_OPTIONS:+ $PG_SERVER_OPTIONS}"
       if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$options" start >/dev/null 2>&1; then
         echo "$options" >"$dir/options"
         echo "postgres://postgres:$password@127.0.0.1:$port/postgres" >"$dir/url"
