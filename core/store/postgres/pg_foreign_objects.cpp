@@ -307,7 +307,7 @@ constexpr std::size_t k_named_at_most = 5;
 
 }  // namespace
 
-ObjectsCheck refuse_foreign_objects(pq::Connection& c, const std::string& schema, const std::string& cache_folder) {
+void refuse_foreign_objects(pq::Connection& c, const std::string& schema, const std::string& cache_folder) {
   // pg_current_snapshot() came with PostgreSQL 13; an older server is checked every time.
   const bool keep = !cache_folder.empty() && c.server_version() >= 130000;
   // One snapshot for what the verdict is keyed by and the catalog it is about.
@@ -319,19 +319,19 @@ ObjectsCheck refuse_foreign_objects(pq::Connection& c, const std::string& schema
         "SELECT n.oid, pg_current_snapshot()::text, pg_postmaster_start_time()::text, current_user::text, d.oid "
         "FROM pg_database d LEFT JOIN pg_namespace n ON n.nspname = $1 WHERE d.datname = current_database()",
         {schema}, false, "checking the store's objects");
-    if (id.rows() != 1 || id.is_null(0, 0)) return ObjectsCheck::no_schema;
+    if (id.rows() != 1 || id.is_null(0, 0)) return;  // no schema, nothing in it
     oid = id.str(0, 0);
     snapshot = id.str(0, 1);
     verdict = objects_verdict_file(cache_folder, c.display() + '\0' + schema + '\0' + oid + '\0' + id.str(0, 4) +
                                                      '\0' + id.str(0, 2) + '\0' + id.str(0, 3));
     if (objects_verdict_holds(verdict, snapshot)) {
       read->commit();
-      return ObjectsCheck::reused;
+      return;
     }
   } else {
     const pq::Result ns = c.exec("SELECT oid FROM pg_namespace WHERE nspname = $1", {schema}, false,
                                  "checking the store's objects");
-    if (ns.rows() == 0) return ObjectsCheck::no_schema;
+    if (ns.rows() == 0) return;  // no schema, nothing in it
     oid = ns.str(0, 0);
   }
   const pq::Result r = c.exec(catalog_sql(), {oid}, false, "checking the store's objects");
@@ -345,7 +345,7 @@ ObjectsCheck refuse_foreign_objects(pq::Connection& c, const std::string& schema
       read->commit();
       keep_objects_verdict(verdict, snapshot);
     }
-    return ObjectsCheck::checked;
+    return;
   }
   std::sort(found.begin(), found.end());
   std::string list;

@@ -28,19 +28,12 @@
 
 namespace strata::store::pg {
 
-// How the schema was found clean.
-enum class ObjectsCheck {
-  no_schema,  // there is none: nothing in it
-  checked,    // its catalog read now
-  reused,     // a verdict kept in the user's cache holds for the server's snapshot (pg_objects_verdict.h)
-};
-
 // Throws Error(unavailable) "DISPLAY: the store holds objects that are not strata's: trigger
 // audit on documents, view collections in place of a table, … (N in all)" naming at most a few.
 // With `cache_folder` (OpenOptions::cache_folder), a passing check is kept there and reused while
-// the server's snapshot stays the same (pg_objects_verdict.h). Runs in a transaction of its own
-// unless `c` is in one.
-ObjectsCheck refuse_foreign_objects(pq::Connection& c, const std::string& schema, const std::string& cache_folder = {});
+// the server's snapshot stays the same (pg_objects_verdict.h); the snapshot and the catalog are
+// then read in one transaction of its own (unless `c` is in one).
+void refuse_foreign_objects(pq::Connection& c, const std::string& schema, const std::string& cache_folder = {});
 
 // True when `definition` (a default, check, policy or view as the server prints it) holds only
 // the words of strata's own definitions, literals, numbers and the punctuation of arithmetic and
